@@ -1,0 +1,95 @@
+package soko
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The server maps each to one HTTP status in one table.
+const (
+	EINVALID      = "invalid"      // the request is malformed or breaks a rule
+	ENOTFOUND     = "not_found"    // the thing does not exist for this caller
+	ECONFLICT     = "conflict"     // the thing exists already or changed meanwhile
+	EUNAUTHORIZED = "unauthorized" // who is asking is unknown
+	EFORBIDDEN    = "forbidden"    // who is asking may not do this
+	ELOCKED       = "locked"       // a badge is locked after wrong PINs
+	EUNAVAILABLE  = "unavailable"  // a dependency (the database) is down for now
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
+)
+
+// Error is soko's one error type: a code for machines and a message for people,
+// in Japanese and English, with the fields that were wrong when input was invalid.
+type Error struct {
+	Code     string
+	Message  string
+	Japanese string
+	Fields   []FieldError
+}
+
+// FieldError names one invalid input field and what is wrong with it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Errorf returns an Error with the given code and an English message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// JA sets the Japanese message, which people on the floor read first.
+func (e *Error) JA(format string, args ...any) *Error {
+	e.Japanese = fmt.Sprintf(format, args...)
+	return e
+}
+
+// WithField adds an invalid field to the error.
+func (e *Error) WithField(field, message string) *Error {
+	e.Fields = append(e.Fields, FieldError{Field: field, Message: message})
+	return e
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return fmt.Sprintf("soko error: code=%s message=%s", e.Code, e.Message)
+}
+
+// ErrorCode returns the code of a soko error in err's chain, or EINTERNAL.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of a soko error for people in lang ("ja" or "en").
+// Anything that is not a soko error is an internal error whose details stay in the log.
+func ErrorMessage(err error, lang string) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if !errors.As(err, &e) {
+		if lang == "en" {
+			return "Internal error."
+		}
+		return "内部エラーが発生しました。"
+	}
+	if lang != "en" && e.Japanese != "" {
+		return e.Japanese
+	}
+	return e.Message
+}
+
+// ErrorFields returns the invalid fields of a soko error in err's chain.
+func ErrorFields(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}

@@ -1,0 +1,34 @@
+package soko
+
+import "time"
+
+// InboundStatus is where an advance shipping notice (入荷予定) stands.
+type InboundStatus string
+
+// The inbound statuses.
+const (
+	InboundExpected  InboundStatus = "expected"
+	InboundReceiving InboundStatus = "receiving"
+	InboundReceived  InboundStatus = "received"
+)
+
+// Inbound is goods a merchant announced are coming (ASN).
+type Inbound struct {
+	ID           int64
+	MerchantID   int64
+	Number       string
+	ExpectedDate time.Time
+	Status       InboundStatus
+	Lines        []InboundLine
+	CreatedAt    time.Time
+}
+
+// InboundLine is one product expected on an inbound, and how many came.
+type InboundLine struct {
+	ID        int64
+	ProductID int64
+	Quantity  int
+	Received  int
+	Lot       string
+	Expiry    time.Time
+}

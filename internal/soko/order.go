@@ -1,0 +1,263 @@
+package soko
+
+import (
+	"context"
+	"time"
+)
+
+// OrderStatus is where an order stands in the workflow of DESIGN.md §2.
+type OrderStatus string
+
+// The order statuses, in workflow order.
+const (
+	OrderReceived        OrderStatus = "received"
+	OrderBackordered     OrderStatus = "backordered"
+	OrderAllocated       OrderStatus = "allocated"
+	OrderPicking         OrderStatus = "picking"
+	OrderShort           OrderStatus = "short"
+	OrderPicked          OrderStatus = "picked"
+	OrderInspected       OrderStatus = "inspected"
+	OrderPacked          OrderStatus = "packed"
+	OrderLabeled         OrderStatus = "labeled"
+	OrderShipped         OrderStatus = "shipped"
+	OrderOnHold          OrderStatus = "on_hold"
+	OrderCancelRequested OrderStatus = "cancel_requested"
+	OrderCancelled       OrderStatus = "cancelled"
+)
+
+// OrderStatuses lists every status, in workflow order.
+var OrderStatuses = []OrderStatus{
+	OrderReceived, OrderBackordered, OrderAllocated, OrderPicking, OrderShort,
+	OrderPicked, OrderInspected, OrderPacked, OrderLabeled, OrderShipped,
+	OrderOnHold, OrderCancelRequested, OrderCancelled,
+}
+
+// Valid reports whether s is a known status.
+func (s OrderStatus) Valid() bool {
+	for _, v := range OrderStatuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Final reports whether nothing more can happen to an order in status s.
+func (s OrderStatus) Final() bool { return s == OrderShipped || s == OrderCancelled }
+
+// Label is the status as people on the floor say it.
+func (s OrderStatus) Label() string { return orderStatusLabels[s] }
+
+var orderStatusLabels = map[OrderStatus]string{
+	OrderReceived: "受注", OrderBackordered: "入荷待ち", OrderAllocated: "引当済",
+	OrderPicking: "ピッキング中", OrderShort: "欠品", OrderPicked: "ピッキング済",
+	OrderInspected: "検品済", OrderPacked: "梱包済", OrderLabeled: "送り状発行済",
+	OrderShipped: "出荷済", OrderOnHold: "保留", OrderCancelRequested: "キャンセル依頼",
+	OrderCancelled: "キャンセル",
+}
+
+// OrderAction is a named step that moves an order from one status to another.
+type OrderAction string
+
+// The order actions of DESIGN.md §2.
+const (
+	ActionAllocate      OrderAction = "allocate"
+	ActionBackorder     OrderAction = "backorder"
+	ActionReleaseWave   OrderAction = "release_wave"
+	ActionPick          OrderAction = "pick"
+	ActionShortPick     OrderAction = "short_pick"
+	ActionReallocate    OrderAction = "reallocate"
+	ActionSplit         OrderAction = "split"
+	ActionInspect       OrderAction = "inspect"
+	ActionResetInspect  OrderAction = "reset_inspection"
+	ActionPack          OrderAction = "pack"
+	ActionLabel         OrderAction = "label"
+	ActionShip          OrderAction = "ship"
+	ActionCancel        OrderAction = "cancel"
+	ActionRequestCancel OrderAction = "request_cancel"
+	ActionPutBack       OrderAction = "put_back"
+	ActionHold          OrderAction = "hold"
+	ActionReleaseHold   OrderAction = "release_hold"
+)
+
+// Transition is one allowed edge of the order state machine.
+type Transition struct {
+	From   OrderStatus
+	Action OrderAction
+	To     OrderStatus
+}
+
+// Transitions is the order state machine: an order moves only along these edges.
+// Holding and releasing a hold are handled by Next, because release returns an
+// order to the status it was held in.
+var Transitions = []Transition{
+	{OrderReceived, ActionAllocate, OrderAllocated},
+	{OrderReceived, ActionBackorder, OrderBackordered},
+	{OrderBackordered, ActionAllocate, OrderAllocated},
+	{OrderAllocated, ActionBackorder, OrderBackordered},
+	{OrderAllocated, ActionReleaseWave, OrderPicking},
+	{OrderPicking, ActionPick, OrderPicked},
+	{OrderPicking, ActionShortPick, OrderShort},
+	{OrderShort, ActionReallocate, OrderAllocated},
+	{OrderShort, ActionBackorder, OrderBackordered},
+	{OrderShort, ActionSplit, OrderPicked},
+	{OrderPicked, ActionInspect, OrderInspected},
+	{OrderInspected, ActionResetInspect, OrderPicked},
+	{OrderInspected, ActionPack, OrderPacked},
+	{OrderPacked, ActionLabel, OrderLabeled},
+	{OrderLabeled, ActionShip, OrderShipped},
+
+	// Before picking nothing has left its shelf, so a cancel releases stock at once.
+	{OrderReceived, ActionCancel, OrderCancelled},
+	{OrderBackordered, ActionCancel, OrderCancelled},
+	{OrderAllocated, ActionCancel, OrderCancelled},
+	// From picking on, units are in a tote or a box and must be put back first.
+	{OrderPicking, ActionRequestCancel, OrderCancelRequested},
+	{OrderShort, ActionRequestCancel, OrderCancelRequested},
+	{OrderPicked, ActionRequestCancel, OrderCancelRequested},
+	{OrderInspected, ActionRequestCancel, OrderCancelRequested},
+	{OrderPacked, ActionRequestCancel, OrderCancelRequested},
+	{OrderLabeled, ActionRequestCancel, OrderCancelRequested},
+	{OrderCancelRequested, ActionPutBack, OrderCancelled},
+}
+
+// holdable are the statuses an order can be put on hold from: any before shipped.
+var holdable = map[OrderStatus]bool{
+	OrderReceived: true, OrderBackordered: true, OrderAllocated: true,
+	OrderPicking: true, OrderShort: true, OrderPicked: true, OrderInspected: true,
+	OrderPacked: true, OrderLabeled: true,
+}
+
+// Next returns the status an order moves to when action is taken on it, or an
+// EINVALID error naming both when the state machine does not allow it.
+func (o *Order) Next(action OrderAction) (OrderStatus, error) {
+	switch action {
+	case ActionHold:
+		if holdable[o.Status] {
+			return OrderOnHold, nil
+		}
+	case ActionReleaseHold:
+		if o.Status == OrderOnHold && holdable[o.HeldFrom] {
+			return o.HeldFrom, nil
+		}
+	default:
+		for _, t := range Transitions {
+			if t.From == o.Status && t.Action == action {
+				return t.To, nil
+			}
+		}
+	}
+	return "", Errorf(EINVALID, "order %s is %s: %s is not allowed", o.Number, o.Status, action).
+		JA("注文 %s は「%s」のため、この操作（%s）はできません", o.Number, o.Status.Label(), action)
+}
+
+// Apply moves the order along action, remembering where a hold began.
+func (o *Order) Apply(action OrderAction) error {
+	to, err := o.Next(action)
+	if err != nil {
+		return err
+	}
+	switch action {
+	case ActionHold:
+		o.HeldFrom = o.Status
+	case ActionReleaseHold:
+		o.HeldFrom = ""
+	}
+	o.Status = to
+	return nil
+}
+
+// TimeSlot is a delivery time slot in soko's carrier-neutral form (carriers.md).
+type TimeSlot string
+
+// The delivery time slots; the zero value means none was asked for.
+const (
+	SlotNone    TimeSlot = ""
+	SlotMorning TimeSlot = "am"
+	Slot12To14  TimeSlot = "12-14"
+	Slot14To16  TimeSlot = "14-16"
+	Slot16To18  TimeSlot = "16-18"
+	Slot18To20  TimeSlot = "18-20"
+	Slot19To21  TimeSlot = "19-21"
+)
+
+// Valid reports whether t is a known slot or none.
+func (t TimeSlot) Valid() bool {
+	switch t {
+	case SlotNone, SlotMorning, Slot12To14, Slot14To16, Slot16To18, Slot18To20, Slot19To21:
+		return true
+	}
+	return false
+}
+
+// Address is a Japanese postal address with the person it is for.
+type Address struct {
+	PostalCode string // 7 digits, no hyphen
+	Prefecture string // one of the 47, e.g. 東京都
+	City       string // 市区町村, e.g. 千代田区
+	Street     string // 町域・番地, e.g. 丸の内1-9-1
+	Building   string // building and room, may be empty
+	Company    string
+	Name       string
+	Phone      string
+	Email      string
+}
+
+// Order is a shipping order a merchant sent; Number is unique per merchant.
+type Order struct {
+	ID           int64
+	MerchantID   int64
+	Number       string
+	Status       OrderStatus
+	HeldFrom     OrderStatus
+	Recipient    Address
+	Carrier      string
+	Service      string
+	DeliveryDate time.Time // zero if none was asked for
+	TimeSlot     TimeSlot
+	CODAmount    int64 // 代金引換 in yen, 0 if none
+	Gift         bool  // hide prices on the packing slip
+	Priority     int
+	Note         string
+	Lines        []OrderLine
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// OrderLine is one product and quantity of an order.
+type OrderLine struct {
+	ID        int64
+	OrderID   int64
+	ProductID int64
+	SKU       string
+	Quantity  int
+	UnitPrice int64 // yen, tax included
+	TaxRate   int   // 10 or 8 percent
+}
+
+// OrderEvent records one transition or note on an order: who, when, from where.
+type OrderEvent struct {
+	ID        int64
+	OrderID   int64
+	Seq       int // per-order sequence, also used by webhooks
+	Action    OrderAction
+	From      OrderStatus
+	To        OrderStatus
+	StaffID   int64 // 0 when the merchant's API or the system acted
+	Device    string
+	Detail    string
+	CreatedAt time.Time
+}
+
+// OrderFilter selects orders for lists; zero fields match everything.
+type OrderFilter struct {
+	MerchantID int64
+	Status     OrderStatus
+	Limit      int
+}
+
+// OrderService reads and changes orders.
+type OrderService interface {
+	FindOrder(ctx context.Context, merchantID int64, number string) (*Order, error)
+	ListOrders(ctx context.Context, f OrderFilter) ([]*Order, error)
+}

@@ -1,0 +1,31 @@
+package soko
+
+import "time"
+
+// Parcel is one box of an order (個口) with its carrier and tracking number.
+type Parcel struct {
+	ID             int64
+	OrderID        int64
+	Seq            int // 1..n of the order's parcels
+	BoxType        string
+	WeightGrams    int
+	Carrier        string
+	Service        string
+	TrackingNumber string // unique per carrier
+	LabelPrinted   bool
+	ManifestID     int64
+	HandedOverAt   time.Time
+}
+
+// BoxType is a carton the packing station can choose.
+type BoxType struct {
+	ID             int64
+	Code           string
+	Name           string
+	InnerLengthMM  int
+	InnerWidthMM   int
+	InnerHeightMM  int
+	MaxWeightGrams int
+	TareGrams      int
+	SizeClass      int // carrier size 60, 80, 100, 120, 140, 160
+}

@@ -1,0 +1,30 @@
+package soko
+
+import "time"
+
+// Product is one SKU a merchant keeps in the warehouse.
+type Product struct {
+	ID          int64
+	MerchantID  int64
+	SKU         string
+	Name        string
+	Price       int64 // yen, tax included
+	TaxRate     int   // 10, or 8 for food (軽減税率)
+	WeightGrams int
+	LengthMM    int
+	WidthMM     int
+	HeightMM    int
+	TrackLot    bool
+	TrackExpiry bool
+	Barcodes    []ProductBarcode
+	UpdatedAt   time.Time
+}
+
+// ProductBarcode is a code that scans as a product; a case code counts PackQuantity units.
+type ProductBarcode struct {
+	Code         string
+	PackQuantity int
+}
+
+// ValidTaxRate reports whether r is a Japanese consumption tax rate soko prints.
+func ValidTaxRate(r int) bool { return r == 10 || r == 8 }

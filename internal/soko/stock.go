@@ -1,0 +1,58 @@
+package soko
+
+import "time"
+
+// Stock is what lies at one location of one product and lot.
+// The database keeps 0 <= Allocated <= OnHand.
+type Stock struct {
+	ID         int64
+	LocationID int64
+	ProductID  int64
+	Lot        string
+	Expiry     time.Time // zero if the product has no expiry
+	OnHand     int
+	Allocated  int
+}
+
+// Available is what can still be promised to orders.
+func (s *Stock) Available() int { return s.OnHand - s.Allocated }
+
+// MovementKind is why stock changed.
+type MovementKind string
+
+// The movement kinds of the stock ledger.
+const (
+	MoveReceive  MovementKind = "receive"
+	MovePutAway  MovementKind = "put_away"
+	MoveAllocate MovementKind = "allocate"
+	MoveRelease  MovementKind = "release"
+	MovePick     MovementKind = "pick"
+	MoveAdjust   MovementKind = "adjust"
+	MoveCount    MovementKind = "count"
+	MoveShip     MovementKind = "ship"
+	MoveReturn   MovementKind = "return"
+)
+
+// StockMovement is one append-only line of the stock ledger: on hand at a
+// location and lot is always the sum of its movements.
+type StockMovement struct {
+	ID             int64
+	StockID        int64
+	Kind           MovementKind
+	OnHandDelta    int
+	AllocatedDelta int
+	StaffID        int64
+	Reason         string
+	DocumentType   string // e.g. order, inbound, count
+	DocumentID     int64
+	CreatedAt      time.Time
+}
+
+// Allocation reserves Quantity units of one stock row for one order line.
+type Allocation struct {
+	ID          int64
+	OrderLineID int64
+	StockID     int64
+	Quantity    int
+	Picked      int
+}

@@ -1,0 +1,93 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+type apiKeyRow struct {
+	ID         int64
+	MerchantID int64
+	Name       string
+	Prefix     string
+	Hash       string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+func (apiKeyRow) TableName() string { return "api_keys" }
+
+func (r apiKeyRow) apiKey() *soko.APIKey {
+	return &soko.APIKey{
+		ID: r.ID, MerchantID: r.MerchantID, Name: r.Name, Prefix: r.Prefix, Hash: r.Hash,
+		CreatedAt: r.CreatedAt.UTC(), LastUsedAt: fromNull(r.LastUsedAt), RevokedAt: fromNull(r.RevokedAt),
+	}
+}
+
+// CreateAPIKey stores a key's prefix and hash (never its secret) and sets its ID.
+func (db *DB) CreateAPIKey(ctx context.Context, k *soko.APIKey) error {
+	return db.transact(ctx, func(tx *gorm.DB) error { return createAPIKey(tx, k, db.now()) })
+}
+
+func createAPIKey(tx *gorm.DB, k *soko.APIKey, now time.Time) error {
+	k.CreatedAt = now
+	row := apiKeyRow{MerchantID: k.MerchantID, Name: k.Name, Prefix: k.Prefix, Hash: k.Hash, CreatedAt: now}
+	if err := tx.Create(&row).Error; err != nil {
+		return err
+	}
+	k.ID = row.ID
+	return nil
+}
+
+// RevokeAPIKey stops the key with prefix from working, at once and for good.
+func (db *DB) RevokeAPIKey(ctx context.Context, prefix string) error {
+	res := db.conn(ctx).Model(&apiKeyRow{}).Where("prefix = ? AND revoked_at IS NULL", prefix).Update("revoked_at", db.now())
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return soko.Errorf(soko.ENOTFOUND, "no working API key %s", prefix).JA("有効なAPIキー %s はありません", prefix)
+	}
+	return nil
+}
+
+// ListAPIKeys returns a merchant's keys, newest first.
+func (db *DB) ListAPIKeys(ctx context.Context, merchantID int64) ([]*soko.APIKey, error) {
+	var rows []apiKeyRow
+	if err := db.conn(ctx).Where("merchant_id = ?", merchantID).Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	ks := make([]*soko.APIKey, len(rows))
+	for i, r := range rows {
+		ks[i] = r.apiKey()
+	}
+	return ks, nil
+}
+
+// Authenticate returns the working key whose secret this is and records its
+// use. Unknown and revoked keys are the same EUNAUTHORIZED to the caller.
+func (db *DB) Authenticate(ctx context.Context, secret string) (*soko.APIKey, error) {
+	var row apiKeyRow
+	err := db.conn(ctx).Where("hash = ? AND revoked_at IS NULL", soko.HashAPIKey(secret)).Take(&row).Error
+	if err != nil {
+		if soko.ErrorCode(translate(err)) == soko.ENOTFOUND {
+			return nil, soko.Errorf(soko.EUNAUTHORIZED, "unknown or revoked API key").JA("APIキーが無効です")
+		}
+		return nil, translate(err)
+	}
+	now := db.now()
+	// Last use is kept to the minute: writing it on every request would make
+	// each read a write.
+	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) > time.Minute {
+		if err := db.conn(ctx).Model(&apiKeyRow{}).Where("id = ?", row.ID).Update("last_used_at", now).Error; err != nil {
+			return nil, translate(err)
+		}
+		row.LastUsedAt = &now
+	}
+	return row.apiKey(), nil
+}

@@ -1,0 +1,146 @@
+// Package storage keeps soko's data in PostgreSQL or an embedded SQLite file,
+// through gorm, and applies the numbered SQL migrations.
+package storage
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ncruces/go-sqlite3/gormlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// Dialects soko runs on.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// DB is soko's store. It is safe for concurrent use by many requests.
+type DB struct {
+	gorm    *gorm.DB
+	dialect string
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+}
+
+// Open connects to url: a postgres:// URL, or else the path of a SQLite file,
+// which is created if missing. It does not migrate; call Migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	dialect, dialector, err := dialectorFor(url)
+	if err != nil {
+		return nil, err
+	}
+	g, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", translate(err))
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// WAL lets readers run beside the one writer; every write
+		// transaction starts as BEGIN IMMEDIATE (see sqliteDSN), so a
+		// handful of connections is plenty.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(40)
+		sqlDB.SetMaxIdleConns(20)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{gorm: g, dialect: dialect, Now: time.Now}
+	if err := db.Ping(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func dialectorFor(u string) (string, gorm.Dialector, error) {
+	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		return Postgres, postgres.Open(u), nil
+	}
+	if u == "" || strings.Contains(u, "://") {
+		return "", nil, soko.Errorf(soko.EINVALID, "database URL %q is neither a postgres:// URL nor a file path", u)
+	}
+	return SQLite, gormlite.Open(sqliteDSN(u)), nil
+}
+
+// sqliteDSN turns a file path into the driver's URI with the settings soko
+// relies on. Passing any _pragma turns off the driver's default busy timeout,
+// so it is set here explicitly.
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(wal)")
+	q.Add("_pragma", "synchronous(normal)")
+	q.Set("_txlock", "immediate")
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Dialect is Postgres or SQLite.
+func (db *DB) Dialect() string { return db.dialect }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return soko.Errorf(soko.EUNAVAILABLE, "database unreachable: %v", err).JA("データベースに接続できません")
+	}
+	return nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// now returns the current time in UTC, at microsecond precision, which both
+// databases keep exactly.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// transact runs fn in one transaction: every state change is all or nothing.
+func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := db.gorm.WithContext(ctx).Transaction(fn)
+	return translate(err)
+}
+
+// conn returns a session bound to ctx for single statements.
+func (db *DB) conn(ctx context.Context) *gorm.DB { return db.gorm.WithContext(ctx) }
+
+// nullTime maps the domain's zero time to SQL NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// fromNull maps SQL NULL back to the zero time.
+func fromNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}

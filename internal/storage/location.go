@@ -1,0 +1,52 @@
+package storage
+
+import (
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+type locationRow struct {
+	ID           int64
+	Code         string
+	Zone         string
+	WalkSequence int
+	Kind         string
+}
+
+func (locationRow) TableName() string { return "locations" }
+
+func createLocation(tx *gorm.DB, l *soko.Location) error {
+	row := locationRow{Code: l.Code, Zone: l.Zone, WalkSequence: l.WalkSequence, Kind: string(l.Kind)}
+	if err := tx.Create(&row).Error; err != nil {
+		return err
+	}
+	l.ID = row.ID
+	return nil
+}
+
+type boxTypeRow struct {
+	ID             int64
+	Code           string
+	Name           string
+	InnerLengthMM  int `gorm:"column:inner_length_mm"`
+	InnerWidthMM   int `gorm:"column:inner_width_mm"`
+	InnerHeightMM  int `gorm:"column:inner_height_mm"`
+	MaxWeightGrams int
+	TareGrams      int
+	SizeClass      int
+}
+
+func (boxTypeRow) TableName() string { return "box_types" }
+
+func createBoxType(tx *gorm.DB, b *soko.BoxType) error {
+	row := boxTypeRow{
+		Code: b.Code, Name: b.Name, InnerLengthMM: b.InnerLengthMM, InnerWidthMM: b.InnerWidthMM,
+		InnerHeightMM: b.InnerHeightMM, MaxWeightGrams: b.MaxWeightGrams, TareGrams: b.TareGrams, SizeClass: b.SizeClass,
+	}
+	if err := tx.Create(&row).Error; err != nil {
+		return err
+	}
+	b.ID = row.ID
+	return nil
+}

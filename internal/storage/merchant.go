@@ -1,0 +1,95 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+type merchantRow struct {
+	ID               int64
+	Code             string
+	Name             string
+	SenderPostalCode string
+	SenderPrefecture string
+	SenderCity       string
+	SenderStreet     string
+	SenderBuilding   string
+	SenderName       string
+	SenderPhone      string
+	SenderEmail      string
+	SlipMessage      string
+	CreatedAt        time.Time
+}
+
+func (merchantRow) TableName() string { return "merchants" }
+
+func merchantToRow(m *soko.Merchant) merchantRow {
+	return merchantRow{
+		ID: m.ID, Code: m.Code, Name: m.Name,
+		SenderPostalCode: m.Sender.PostalCode, SenderPrefecture: m.Sender.Prefecture,
+		SenderCity: m.Sender.City, SenderStreet: m.Sender.Street, SenderBuilding: m.Sender.Building,
+		SenderName: m.Sender.Name, SenderPhone: m.Sender.Phone, SenderEmail: m.Sender.Email,
+		SlipMessage: m.SlipMessage, CreatedAt: m.CreatedAt,
+	}
+}
+
+func (r merchantRow) merchant() *soko.Merchant {
+	return &soko.Merchant{
+		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, CreatedAt: r.CreatedAt.UTC(),
+		Sender: soko.Address{
+			PostalCode: r.SenderPostalCode, Prefecture: r.SenderPrefecture, City: r.SenderCity,
+			Street: r.SenderStreet, Building: r.SenderBuilding, Name: r.SenderName,
+			Phone: r.SenderPhone, Email: r.SenderEmail,
+		},
+	}
+}
+
+// CreateMerchant stores a new merchant and sets its ID.
+func (db *DB) CreateMerchant(ctx context.Context, m *soko.Merchant) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return db.transact(ctx, func(tx *gorm.DB) error { return createMerchant(tx, m, db.now()) })
+}
+
+func createMerchant(tx *gorm.DB, m *soko.Merchant, now time.Time) error {
+	m.CreatedAt = now
+	row := merchantToRow(m)
+	if err := tx.Create(&row).Error; err != nil {
+		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
+			return soko.Errorf(soko.ECONFLICT, "merchant %s already exists", m.Code).JA("荷主コード %s はすでに登録されています", m.Code)
+		}
+		return err
+	}
+	m.ID = row.ID
+	return nil
+}
+
+// FindMerchantByCode returns the merchant with code, or ENOTFOUND.
+func (db *DB) FindMerchantByCode(ctx context.Context, code string) (*soko.Merchant, error) {
+	var row merchantRow
+	if err := db.conn(ctx).Where("code = ?", code).Take(&row).Error; err != nil {
+		if soko.ErrorCode(translate(err)) == soko.ENOTFOUND {
+			return nil, soko.Errorf(soko.ENOTFOUND, "no merchant %s", code).JA("荷主 %s は存在しません", code)
+		}
+		return nil, translate(err)
+	}
+	return row.merchant(), nil
+}
+
+// ListMerchants returns every merchant, by code.
+func (db *DB) ListMerchants(ctx context.Context) ([]*soko.Merchant, error) {
+	var rows []merchantRow
+	if err := db.conn(ctx).Order("code").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	ms := make([]*soko.Merchant, len(rows))
+	for i, r := range rows {
+		ms[i] = r.merchant()
+	}
+	return ms, nil
+}
