@@ -130,10 +130,13 @@ func (db *DB) FindOrder(ctx context.Context, merchantID int64, number string) (*
 	}
 	o := row.order()
 	var lines []struct {
-		orderLineRow
-		SKU string
+		ID, OrderID, ProductID int64
+		SKU                    string
+		Quantity               int
+		UnitPrice              int64
+		TaxRate                int
 	}
-	err := db.conn(ctx).Table("order_lines").Select("order_lines.*, products.sku").
+	err := db.conn(ctx).Table("order_lines").Select("order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, order_lines.quantity, order_lines.unit_price, order_lines.tax_rate").
 		Joins("JOIN products ON products.id = order_lines.product_id").
 		Where("order_lines.order_id = ?", o.ID).Order("order_lines.id").Scan(&lines).Error
 	if err != nil {

@@ -1,0 +1,33 @@
+# soko's everyday commands. `make test` is what CI runs (see .ci/run).
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: run build test bench lint fuzz
+
+run:
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/soko serve --demo
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/soko ./cmd/soko
+
+# Runs every test with the race detector. With SOKO_TEST_POSTGRES set, the
+# storage and end-to-end tests also run on PostgreSQL; the summary shows how many.
+test:
+	@set -o pipefail; $(GO) test -race -count=1 -v ./... 2>&1 | tee .test.log | grep -E '^(ok|FAIL|---.*FAIL|panic:|\S+: [0-9]+ tests ran on PostgreSQL|\S+: SOKO_TEST_POSTGRES)' ; \
+	status=$$?; \
+	echo "tests passed: $$(grep -c -- '--- PASS' .test.log), failed: $$(grep -c -- '--- FAIL' .test.log), PostgreSQL subtests passed: $$(grep -c -- '--- PASS: .*/postgres' .test.log)"; \
+	if [ $$status -ne 0 ]; then grep -B2 -A20 -- '--- FAIL' .test.log | head -200; fi; \
+	exit $$status
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	$(GO) test ./internal/gs1 -run '^$$' -fuzz FuzzParse -fuzztime 30s
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+	@diff <(ls migrations/postgres) <(ls migrations/sqlite)

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// config is everything soko reads from its environment; flags override it.
+type config struct {
+	DatabaseURL string // SOKO_DATABASE_URL: postgres://… or a SQLite file path
+	Addr        string // SOKO_ADDR
+	BaseURL     string // SOKO_BASE_URL: how people reach this server, for links
+	SMTPURL     string // SOKO_SMTP_URL: smtp://user:pass@host:port
+	LogFormat   string // SOKO_LOG_FORMAT: text or json
+}
+
+// configError names the variable or flag that is wrong, so start-up stops with one clear line.
+type configError struct {
+	name, problem string
+}
+
+func (e *configError) Error() string { return e.name + " " + e.problem }
+
+// loadConfig reads SOKO_* variables through getenv and checks every value.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DatabaseURL: getenv("SOKO_DATABASE_URL"),
+		Addr:        getenv("SOKO_ADDR"),
+		BaseURL:     getenv("SOKO_BASE_URL"),
+		SMTPURL:     getenv("SOKO_SMTP_URL"),
+		LogFormat:   getenv("SOKO_LOG_FORMAT"),
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = "soko.db"
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+	}
+	return c, c.check("SOKO_")
+}
+
+// check validates every value; prefix is SOKO_ for the environment, or "" after flags changed them.
+func (c config) check(prefix string) error {
+	name := func(n string) string {
+		if prefix == "" {
+			return "--" + strings.ToLower(strings.ReplaceAll(n, "_", "-"))
+		}
+		return prefix + n
+	}
+	if strings.Contains(c.DatabaseURL, "://") {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			return &configError{name("DATABASE_URL"), "must be a postgres://host/db URL or a SQLite file path"}
+		}
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return &configError{name("ADDR"), fmt.Sprintf("must be host:port or :port, not %q", c.Addr)}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &configError{name("BASE_URL"), fmt.Sprintf("must be an http(s)://host URL, not %q", c.BaseURL)}
+		}
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return &configError{name("SMTP_URL"), "must be an smtp://host:port or smtps://host:port URL"}
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return &configError{name("LOG_FORMAT"), fmt.Sprintf("must be text or json, not %q", c.LogFormat)}
+	}
+	return nil
+}
+
+// redacted is the database URL without its password, for messages.
+func (c config) redacted() string {
+	if u, err := url.Parse(c.DatabaseURL); err == nil && u.Scheme != "" {
+		return u.Redacted()
+	}
+	return c.DatabaseURL
+}

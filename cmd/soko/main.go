@@ -1,0 +1,120 @@
+// Command soko runs the soko warehouse server and its admin commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `soko — 倉庫 warehouse fulfillment
+
+usage:
+  soko serve [--addr :8080] [--demo]      run the server (--demo seeds a demo warehouse into an empty database)
+  soko migrate                            apply database migrations
+  soko merchant add --code CODE --name NAME
+  soko merchant list
+  soko apikey create --merchant CODE [--name NAME]   prints the key once
+  soko apikey list --merchant CODE
+  soko apikey revoke PREFIX
+  soko staff add --badge CODE --name NAME --role ROLE [--pin PIN]
+  soko version
+
+environment: SOKO_DATABASE_URL (default soko.db), SOKO_ADDR (default :8080),
+SOKO_BASE_URL, SOKO_SMTP_URL, SOKO_LOG_FORMAT (text|json)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "soko:", err)
+		var ce *configError
+		if errors.As(err, &ce) || errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("unknown command; run soko help")
+
+// run is main without the process: tests call it with their own arguments and environment.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	cmd, rest := args[0], args[1:]
+	if len(rest) > 0 && (cmd == "merchant" || cmd == "apikey" || cmd == "staff") {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "soko", version)
+		return nil
+	case "serve":
+		return serve(ctx, cfg, rest, stdout, stderr)
+	case "migrate":
+		db, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "migrations applied: %d %v\n", len(applied), applied)
+		return nil
+	case "merchant add", "merchant list", "apikey create", "apikey list", "apikey revoke", "staff add":
+		return admin(ctx, cfg, cmd, rest, stdout)
+	}
+	return errUsage
+}
+
+// openDB connects and migrates, with one clear line when either fails.
+func openDB(ctx context.Context, cfg config) (*storage.DB, error) {
+	db, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the database %s: %s", cfg.redacted(), errorLine(err))
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot migrate the database %s: %s", cfg.redacted(), errorLine(err))
+	}
+	return db, nil
+}
+
+// errorLine is an error as one line for people: soko errors by their message.
+func errorLine(err error) string {
+	var se *soko.Error
+	if errors.As(err, &se) {
+		return se.Message
+	}
+	return err.Error()
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/soko-wms/soko/internal/demo"
+	"github.com/soko-wms/soko/internal/server"
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+)
+
+// serve runs the HTTP server until ctx is done.
+func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (SOKO_ADDR)")
+	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public URL of this server (SOKO_BASE_URL)")
+	withDemo := fs.Bool("demo", false, "seed a demo warehouse into an empty database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.check(""); err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v", cfg.Addr, err)
+	}
+	url := cfg.BaseURL
+	if url == "" {
+		url = localURL(ln.Addr())
+	}
+	if *withDemo {
+		if err := seedDemo(ctx, db, url, stdout); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	srv := server.New(server.Config{Store: db, Logger: log, Version: version})
+	fmt.Fprintf(stdout, "soko %s listening on %s (database: %s, %s)\n", version, url, db.Dialect(), cfg.redacted())
+	log.Info("listening", "addr", ln.Addr().String(), "dialect", db.Dialect())
+	return srv.Serve(ctx, ln)
+}
+
+// localURL is how a browser on this machine reaches addr.
+func localURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return fmt.Sprintf("http://localhost:%d", tcp.Port)
+		}
+		return "http://" + addr.String()
+	}
+	return "http://" + addr.String()
+}
+
+// seedDemo fills an empty database with the demo warehouse and prints how to
+// sign in. A database that already holds data is left as it is.
+func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) error {
+	empty, err := db.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		fmt.Fprintln(out, "demo: the database already holds data; not seeding again")
+		return nil
+	}
+	seed := demo.Warehouse(time.Now())
+	// Demo keys are made fresh: a key printed in the source code would work
+	// on every demo that was ever left running.
+	for i := range seed.APIKeys {
+		seed.APIKeys[i].Secret, _, _ = soko.NewAPIKeySecret()
+	}
+	if err := db.Load(ctx, seed); err != nil {
+		return fmt.Errorf("cannot seed the demo: %s", errorLine(err))
+	}
+	fmt.Fprintf(out, "demo warehouse seeded: %d merchants, %d products, %d locations, %d orders\n",
+		len(seed.Merchants), len(seed.Products), len(seed.Locations), len(seed.Orders))
+	fmt.Fprintf(out, "open %s\n\nstaff logins (badge + PIN):\n", url)
+	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	for _, s := range seed.Staff {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Role, s.BadgeCode, s.PIN, s.Name)
+	}
+	tw.Flush()
+	fmt.Fprintln(out, "\nAPI keys (shown once; only their hash is stored):")
+	for _, k := range seed.APIKeys {
+		fmt.Fprintf(out, "  %s\t%s\n", k.MerchantCode, k.Secret)
+	}
+	fmt.Fprintf(out, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orders\n\n", seed.APIKeys[0].Secret, strings.TrimSuffix(url, "/"))
+	return nil
+}

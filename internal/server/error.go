@@ -1,0 +1,129 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+var statusOf = map[string]int{
+	soko.EINVALID:      http.StatusUnprocessableEntity,
+	soko.ENOTFOUND:     http.StatusNotFound,
+	soko.ECONFLICT:     http.StatusConflict,
+	soko.EUNAUTHORIZED: http.StatusUnauthorized,
+	soko.EFORBIDDEN:    http.StatusForbidden,
+	soko.ELOCKED:       http.StatusLocked,
+	soko.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	soko.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// problem is an RFC 9457 problem document, the body of every error response.
+type problem struct {
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Status    int               `json:"status"`
+	Detail    string            `json:"detail"`
+	Errors    []soko.FieldError `json:"errors,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// titles are the problem titles people read, per status, in Japanese and English.
+var titles = map[int][2]string{
+	http.StatusBadRequest:            {"リクエストが正しくありません", "Bad request"},
+	http.StatusUnauthorized:          {"認証が必要です", "Unauthorized"},
+	http.StatusForbidden:             {"権限がありません", "Forbidden"},
+	http.StatusNotFound:              {"見つかりません", "Not found"},
+	http.StatusMethodNotAllowed:      {"このメソッドは使えません", "Method not allowed"},
+	http.StatusConflict:              {"競合しています", "Conflict"},
+	http.StatusRequestEntityTooLarge: {"リクエストが大きすぎます", "Request too large"},
+	http.StatusUnsupportedMediaType:  {"このContent-Typeは使えません", "Unsupported media type"},
+	http.StatusUnprocessableEntity:   {"入力内容に誤りがあります", "Invalid input"},
+	http.StatusLocked:                {"ロックされています", "Locked"},
+	http.StatusTooManyRequests:       {"リクエストが多すぎます", "Too many requests"},
+	http.StatusInternalServerError:   {"内部エラー", "Internal error"},
+	http.StatusServiceUnavailable:    {"一時的に利用できません", "Service unavailable"},
+}
+
+// language picks Japanese unless the client prefers English.
+func language(c echo.Context) string {
+	if l := c.QueryParam("lang"); l == "en" || l == "ja" {
+		return l
+	}
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(c.Request().Header.Get("Accept-Language"))), "en") {
+		return "en"
+	}
+	return "ja"
+}
+
+func title(status int, lang string) string {
+	t, ok := titles[status]
+	if !ok {
+		return http.StatusText(status)
+	}
+	if lang == "en" {
+		return t[1]
+	}
+	return t[0]
+}
+
+// handleError turns any error a handler returns into a problem+json answer.
+// Handlers just return errors; only internal errors are logged here, with
+// the request id the user is shown.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	lang := language(c)
+	reqID := c.Response().Header().Get(echo.HeaderXRequestID)
+	p := problem{RequestID: reqID}
+
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		p.Status = he.Code
+		p.Type = "urn:soko:problem:http-" + http.StatusText(he.Code)
+		p.Detail = title(he.Code, lang)
+		if he.Code >= 500 {
+			s.log.Error("request failed", "request_id", reqID, "err", err)
+		}
+	default:
+		code := soko.ErrorCode(err)
+		p.Status = statusOf[code]
+		p.Type = "urn:soko:problem:" + code
+		p.Detail = soko.ErrorMessage(err, lang)
+		p.Errors = soko.ErrorFields(err)
+		if code == soko.EINTERNAL {
+			s.log.Error("internal error", "request_id", reqID, "err", err)
+			if lang == "en" {
+				p.Detail = "Internal error. Request id: " + reqID
+			} else {
+				p.Detail = "内部エラーが発生しました。リクエストID: " + reqID
+			}
+		}
+	}
+	p.Type = strings.ReplaceAll(strings.ToLower(p.Type), " ", "-")
+	p.Title = title(p.Status, lang)
+	if p.Status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	if p.Status == http.StatusUnauthorized && c.Response().Header().Get(echo.HeaderWWWAuthenticate) == "" {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="soko"`)
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	if c.Request().Method == http.MethodHead {
+		return
+	}
+	if err := jsonEncode(c, p); err != nil {
+		s.log.Warn("write error response", "request_id", reqID, "err", err)
+	}
+}
+
+func jsonEncode(c echo.Context, v any) error {
+	return c.Echo().JSONSerializer.Serialize(c, v, "")
+}

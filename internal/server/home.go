@@ -1,0 +1,48 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// stage is one box of the order pipeline.
+type stage struct {
+	Label string
+	Count int
+}
+
+// home answers GET /: how many orders stand at each stage, and the merchants.
+func (s *Server) home(c echo.Context) error {
+	ctx := c.Request().Context()
+	counts, err := s.store.CountOrdersByStatus(ctx)
+	if err != nil {
+		return err
+	}
+	merchants, err := s.store.ListMerchants(ctx)
+	if err != nil {
+		return err
+	}
+	lang := language(c)
+	var stages []stage
+	for _, st := range soko.OrderStatuses {
+		label := st.Label()
+		if lang == "en" {
+			label = string(st)
+		}
+		stages = append(stages, stage{Label: label, Count: counts[st]})
+	}
+	return s.render(c, "home", struct {
+		pageData
+		Stages    []stage
+		Merchants []*soko.Merchant
+		Version   string
+	}{pageData{Lang: lang, Title: title0(lang)}, stages, merchants, s.version})
+}
+
+func title0(lang string) string {
+	if lang == "en" {
+		return messages["home"][1]
+	}
+	return messages["home"][0]
+}

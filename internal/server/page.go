@@ -1,0 +1,79 @@
+package server
+
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/soko-wms/soko/templates"
+	"github.com/soko-wms/soko/web"
+)
+
+// messages are the words on soko's pages, in Japanese and English.
+var messages = map[string][2]string{
+	"home":             {"ホーム", "Home"},
+	"orders_by_status": {"ステータス別の注文数", "Orders by status"},
+	"merchants":        {"荷主", "Merchants"},
+	"code":             {"コード", "Code"},
+	"name":             {"名称", "Name"},
+	"no_merchants":     {"荷主はまだ登録されていません", "No merchants yet"},
+}
+
+// pages holds every page parsed once per language, each with the layout,
+// so a page's words are fixed when it is parsed, not looked up at every render.
+type pages struct {
+	byLang map[string]map[string]*template.Template
+}
+
+func mustParsePages() *pages {
+	names, err := fs.Glob(templates.FS, "*.html")
+	if err != nil {
+		panic(err)
+	}
+	p := &pages{byLang: map[string]map[string]*template.Template{}}
+	for i, lang := range []string{"ja", "en"} {
+		funcs := template.FuncMap{"t": func(key string) string {
+			if m, ok := messages[key]; ok {
+				return m[i]
+			}
+			return key
+		}}
+		p.byLang[lang] = map[string]*template.Template{}
+		for _, file := range names {
+			if file == "layout.html" {
+				continue
+			}
+			t := template.Must(template.New("").Funcs(funcs).ParseFS(templates.FS, "layout.html", file))
+			p.byLang[lang][strings.TrimSuffix(file, ".html")] = t
+		}
+	}
+	return p
+}
+
+// pageData is what every page gets: the language and the title.
+type pageData struct {
+	Lang  string
+	Title string
+}
+
+// render writes the page whose "content" is defined in name.html.
+func (s *Server) render(c echo.Context, name string, data any) error {
+	var buf bytes.Buffer
+	if err := s.pages.byLang[language(c)][name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return err
+	}
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
+// staticFiles serves web/static under /static.
+func staticFiles() http.Handler {
+	sub, err := fs.Sub(web.FS, "static")
+	if err != nil {
+		panic(err)
+	}
+	return http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+}
