@@ -17,7 +17,7 @@ build:
 test:
 	@set -o pipefail; $(GO) test -race -count=1 -v ./... 2>&1 | tee .test.log | grep -E '^(ok|FAIL|---.*FAIL|panic:|\S+: [0-9]+ tests ran on PostgreSQL|\S+: SOKO_TEST_POSTGRES)' ; \
 	status=$$?; \
-	echo "tests passed: $$(grep -c -- '--- PASS' .test.log), failed: $$(grep -c -- '--- FAIL' .test.log), PostgreSQL subtests passed: $$(grep -c -- '--- PASS: .*/postgres' .test.log)"; \
+	echo "tests passed: $$(grep -c -- '--- PASS' .test.log), failed: $$(grep -c -- '--- FAIL' .test.log), PostgreSQL tests passed: $$(grep -cE -- '--- PASS: .*(/postgres|Postgres)' .test.log)"; \
 	if [ $$status -ne 0 ]; then grep -B2 -A20 -- '--- FAIL' .test.log | head -200; fi; \
 	exit $$status
 

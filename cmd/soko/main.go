@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/soko-wms/soko/internal/soko"
@@ -103,13 +104,15 @@ func openDB(ctx context.Context, cfg config) (*storage.DB, error) {
 	return db, nil
 }
 
-// errorLine is an error as one line for people: soko errors by their message.
+// errorLine is an error as one line for people: soko errors by their
+// message, and drivers' multi-line messages folded onto one line.
 func errorLine(err error) string {
+	msg := err.Error()
 	var se *soko.Error
 	if errors.As(err, &se) {
-		return se.Message
+		msg = se.Message
 	}
-	return err.Error()
+	return strings.Join(strings.Fields(msg), " ")
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {

@@ -144,3 +144,9 @@ func fromNull(t *time.Time) time.Time {
 	}
 	return t.UTC()
 }
+
+// Exec runs one SQL statement outside the domain's methods, for tools and tests
+// that manage schemas.
+func (db *DB) Exec(ctx context.Context, sql string) error {
+	return translate(db.conn(ctx).Exec(sql).Error)
+}

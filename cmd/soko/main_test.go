@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/storage"
+)
+
+// binary is the soko program built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "soko-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "soko")
+	build := exec.Command("go", "build", "-race", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Println("build soko:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// process is a running soko server.
+type process struct {
+	cmd    *exec.Cmd
+	URL    string
+	Output *bytes.Buffer // everything it printed on stdout up to "listening"
+}
+
+var listening = regexp.MustCompile(`listening on (http://\S+)`)
+
+// mustStart starts `soko serve` on a free port and waits until it listens.
+func mustStart(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = io.Discard
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd, Output: &bytes.Buffer{}}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			if m := listening.FindStringSubmatch(line); m != nil {
+				found <- m[1]
+				io.Copy(io.Discard, stdout)
+				return
+			}
+			p.Output.WriteString(line + "\n")
+		}
+		close(found)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			t.Fatalf("soko exited before listening:\n%s", p.Output)
+		}
+		p.URL = u
+	case <-time.After(60 * time.Second):
+		t.Fatalf("soko did not listen within a minute:\n%s", p.Output)
+	}
+	return p
+}
+
+// stop sends SIGTERM and expects a clean exit.
+func (p *process) stop(t *testing.T) {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("soko exited with %v after SIGTERM", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("soko did not stop within 30 s of SIGTERM")
+	}
+}
+
+func mustGet(t *testing.T, u string) (int, string) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// checkDemo starts soko --demo twice on one database: the first start seeds
+// and prints logins, the second keeps the data and does not seed again.
+func checkDemo(t *testing.T, env []string) {
+	first := mustStart(t, env, "--demo")
+	out := first.Output.String()
+	for _, want := range []string{"demo warehouse seeded", "P001", "supervisor", "soko_"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("first start did not print %q:\n%s", want, out)
+		}
+	}
+	if code, body := mustGet(t, first.URL+"/readyz"); code != 200 {
+		t.Fatalf("readyz %d %s", code, body)
+	}
+	if _, body := mustGet(t, first.URL+"/"); !strings.Contains(body, "さくら雑貨店") {
+		t.Fatalf("home page does not show the demo merchant:\n%.500s", body)
+	}
+	first.stop(t)
+
+	second := mustStart(t, env, "--demo")
+	if out := second.Output.String(); strings.Contains(out, "demo warehouse seeded") || !strings.Contains(out, "not seeding again") {
+		t.Fatalf("second start seeded again:\n%s", out)
+	}
+	if code, _ := mustGet(t, second.URL+"/readyz"); code != 200 {
+		t.Fatalf("second start readyz %d", code)
+	}
+	second.stop(t)
+}
+
+func TestServe_DemoOnSQLite(t *testing.T) {
+	checkDemo(t, []string{"SOKO_DATABASE_URL=" + filepath.Join(t.TempDir(), "soko.db")})
+}
+
+func TestServe_DemoOnPostgres(t *testing.T) {
+	base := os.Getenv("SOKO_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("SOKO_TEST_POSTGRES not set")
+	}
+	ctx := context.Background()
+	admin, err := storage.Open(ctx, base)
+	if err != nil {
+		t.Fatalf("SOKO_TEST_POSTGRES is set but unusable: %v", err)
+	}
+	defer admin.Close()
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "e2e_" + hex.EncodeToString(b[:])
+	if err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE") })
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	checkDemo(t, []string{"SOKO_DATABASE_URL=" + u.String()})
+}
+
+func TestStartup_BadConfigurationStopsWithOneLine(t *testing.T) {
+	dbFile := "SOKO_DATABASE_URL=" + filepath.Join(t.TempDir(), "soko.db")
+	cases := []struct {
+		name     string
+		env      []string
+		args     []string
+		exit     int
+		mentions string
+	}{
+		{"log format", []string{dbFile, "SOKO_LOG_FORMAT=xml"}, nil, 2, "SOKO_LOG_FORMAT"},
+		{"address", []string{dbFile, "SOKO_ADDR=8080"}, nil, 2, "SOKO_ADDR"},
+		{"address flag", []string{dbFile}, []string{"--addr", "nowhere"}, 2, "--addr"},
+		{"base URL", []string{dbFile, "SOKO_BASE_URL=ftp://x"}, nil, 2, "SOKO_BASE_URL"},
+		{"SMTP URL", []string{dbFile, "SOKO_SMTP_URL=mail.example.jp"}, nil, 2, "SOKO_SMTP_URL"},
+		{"database scheme", []string{"SOKO_DATABASE_URL=mysql://db/soko"}, nil, 2, "SOKO_DATABASE_URL"},
+		{"database unreachable", []string{"SOKO_DATABASE_URL=postgres://soko:secret@127.0.0.1:1/soko?connect_timeout=2"}, nil, 1, "cannot open the database"},
+		{"database file in a missing folder", []string{"SOKO_DATABASE_URL=/nonexistent/dir/soko.db"}, nil, 1, "cannot open the database"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, tc.args...)...)
+			cmd.Env = append(os.Environ(), tc.env...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			exit, ok := err.(*exec.ExitError)
+			if !ok || exit.ExitCode() != tc.exit {
+				t.Fatalf("exit %v, want %d; stderr:\n%s", err, tc.exit, stderr.String())
+			}
+			msg := strings.TrimSpace(stderr.String())
+			if strings.Count(msg, "\n") > 0 || !strings.Contains(msg, tc.mentions) || strings.Contains(msg, "goroutine") {
+				t.Fatalf("want one line mentioning %q, got:\n%s", tc.mentions, msg)
+			}
+			if strings.Contains(msg, "secret") {
+				t.Fatalf("the database password was printed: %s", msg)
+			}
+		})
+	}
+}
+
+// runSoko runs one admin command in-process and returns what it printed.
+func runSoko(t *testing.T, dbURL string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	getenv := func(k string) string {
+		if k == "SOKO_DATABASE_URL" {
+			return dbURL
+		}
+		return ""
+	}
+	err := run(context.Background(), args, getenv, &out, io.Discard)
+	return out.String(), err
+}
+
+func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
+	dbURL := filepath.Join(t.TempDir(), "soko.db")
+	if _, err := runSoko(t, dbURL, "merchant", "add", "--code", "SAKURA", "--name", "さくら雑貨店"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runSoko(t, dbURL, "merchant", "add", "--code", "SAKURA", "--name", "二重"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("duplicate merchant: %v", err)
+	}
+	out, err := runSoko(t, dbURL, "apikey", "create", "--merchant", "SAKURA", "--name", "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := regexp.MustCompile(`soko_[a-z2-7]{32}`).FindString(out)
+	if secret == "" {
+		t.Fatalf("apikey create printed no key:\n%s", out)
+	}
+	if _, err := runSoko(t, dbURL, "apikey", "create", "--merchant", "NOPE"); err == nil {
+		t.Fatal("key for an unknown merchant was created")
+	}
+
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Authenticate(ctx, secret); err != nil {
+		t.Fatalf("printed key does not work: %v", err)
+	}
+	list, _ := runSoko(t, dbURL, "apikey", "list", "--merchant", "SAKURA")
+	if strings.Contains(list, secret) || !strings.Contains(list, secret[:13]) {
+		t.Fatalf("apikey list must show the prefix and never the key:\n%s", list)
+	}
+	if _, err := runSoko(t, dbURL, "apikey", "revoke", secret[:13]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Authenticate(ctx, secret); err == nil {
+		t.Fatal("revoked key still works")
+	}
+
+	out, err = runSoko(t, dbURL, "staff", "add", "--badge", "V001", "--name", "伊藤 誠", "--role", "supervisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`PIN \(shown only now\): [0-9]{6}`).MatchString(out) {
+		t.Fatalf("staff add printed no PIN:\n%s", out)
+	}
+	if _, err := runSoko(t, dbURL, "staff", "add", "--badge", "X001", "--name", "x", "--role", "boss", "--pin", "1234"); err == nil {
+		t.Fatal("unknown role accepted")
+	}
+	if out, err := runSoko(t, dbURL, "version"); err != nil || !strings.HasPrefix(out, "soko ") {
+		t.Fatalf("version: %q %v", out, err)
+	}
+}
