@@ -82,7 +82,7 @@ func Warehouse(now time.Time) *soko.Seed {
 			Carrier:   o.carrier,
 			Service:   o.service,
 			TimeSlot:  o.slot,
-			Gift:      o.gift,
+			Gift:      soko.GiftOptions{HidePrices: o.gift, Wrap: o.gift},
 			Note:      o.note,
 			CreatedAt: at,
 			UpdatedAt: at,

@@ -495,7 +495,7 @@ func TestWarehouse_Orders(t *testing.T) {
 		if o.CODAmount > 0 {
 			cod++
 		}
-		if o.Gift {
+		if o.Gift.HidePrices {
 			gift++
 		}
 	}

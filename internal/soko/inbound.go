@@ -21,12 +21,14 @@ type Inbound struct {
 	Status       InboundStatus
 	Lines        []InboundLine
 	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // InboundLine is one product expected on an inbound, and how many came.
 type InboundLine struct {
 	ID        int64
 	ProductID int64
+	SKU       string
 	Quantity  int
 	Received  int
 	Lot       string

@@ -19,6 +19,7 @@ type OutboxMessage struct {
 	Channel     string // email or webhook
 	EventType   string // e.g. order.shipped
 	OrderID     int64
+	OrderNumber string
 	MerchantID  int64
 	Payload     []byte
 	Status      OutboxStatus
@@ -35,7 +36,31 @@ type WebhookEndpoint struct {
 	URL        string
 	Secret     string
 	Active     bool
+	EventTypes []string // empty: every event
 	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Wants reports whether the endpoint subscribed to events of type t.
+func (w *WebhookEndpoint) Wants(t string) bool {
+	if !w.Active {
+		return false
+	}
+	if len(w.EventTypes) == 0 {
+		return true
+	}
+	for _, e := range w.EventTypes {
+		if e == t {
+			return true
+		}
+	}
+	return false
+}
+
+// WebhookEventTypes are the events a merchant can subscribe to.
+var WebhookEventTypes = []string{
+	"order.received", "order.allocated", "order.backordered", "order.short", "order.shipped",
+	"order.cancelled", "order.cancel_requested", "inbound.received",
 }
 
 // WebhookDelivery is one attempt to deliver an outbox message.

@@ -216,10 +216,11 @@ type Order struct {
 	DeliveryDate time.Time // zero if none was asked for
 	TimeSlot     TimeSlot
 	CODAmount    int64 // 代金引換 in yen, 0 if none
-	Gift         bool  // hide prices on the packing slip
+	Gift         GiftOptions
 	Priority     int
 	Note         string
 	Lines        []OrderLine
+	OrderedAt    time.Time // when the customer ordered
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -253,11 +254,23 @@ type OrderEvent struct {
 type OrderFilter struct {
 	MerchantID int64
 	Status     OrderStatus
-	Limit      int
+	Page
 }
 
 // OrderService reads and changes orders.
 type OrderService interface {
+	CreateOrder(ctx context.Context, o *Order) error
 	FindOrder(ctx context.Context, merchantID int64, number string) (*Order, error)
 	ListOrders(ctx context.Context, f OrderFilter) ([]*Order, error)
+	// CancelOrder cancels at once before picking, or asks the floor to put
+	// the goods back once picking has started.
+	CancelOrder(ctx context.Context, merchantID int64, number, reason string) (*Order, error)
+	ListOrderEvents(ctx context.Context, merchantID int64, number string) ([]OrderEvent, error)
+}
+
+// GiftOptions are what a gift order asks of the packing station.
+type GiftOptions struct {
+	Wrap       bool
+	Message    string
+	HidePrices bool
 }

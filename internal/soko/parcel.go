@@ -29,3 +29,15 @@ type BoxType struct {
 	TareGrams      int
 	SizeClass      int // carrier size 60, 80, 100, 120, 140, 160
 }
+
+// Shipment is a parcel that left with its carrier, as a merchant sees it.
+type Shipment struct {
+	ParcelID       int64
+	OrderNumber    string
+	Parcel         int
+	Parcels        int
+	Carrier        string
+	Service        string
+	TrackingNumber string
+	ShippedAt      time.Time
+}

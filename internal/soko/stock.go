@@ -56,3 +56,24 @@ type Allocation struct {
 	Quantity    int
 	Picked      int
 }
+
+// StockSummary is a product's stock over all locations, per lot and expiry.
+type StockSummary struct {
+	ProductID int64
+	SKU       string
+	Name      string
+	OnHand    int
+	Allocated int
+	Lots      []StockLot
+}
+
+// Available is what can still be promised to orders.
+func (s *StockSummary) Available() int { return s.OnHand - s.Allocated }
+
+// StockLot is one lot's stock over all locations.
+type StockLot struct {
+	Lot       string
+	Expiry    time.Time
+	OnHand    int
+	Allocated int
+}

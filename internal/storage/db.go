@@ -12,6 +12,7 @@ import (
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
 	"github.com/soko-wms/soko/internal/soko"
@@ -88,6 +89,9 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "synchronous(normal)")
 	q.Set("_txlock", "immediate")
+	// A fixed-width UTC layout makes times compare correctly as text:
+	// RFC 3339 drops trailing zeros, and "…:05Z" sorts after "…:05.5Z".
+	q.Set("_timefmt", "2006-01-02T15:04:05.000000Z07:00")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
@@ -149,4 +153,26 @@ func fromNull(t *time.Time) time.Time {
 // that manage schemas.
 func (db *DB) Exec(ctx context.Context, sql string) error {
 	return translate(db.conn(ctx).Exec(sql).Error)
+}
+
+// lockForUpdate locks the rows a query reads until the transaction ends. On
+// SQLite the whole database is already locked by BEGIN IMMEDIATE.
+func lockForUpdate(tx *gorm.DB, dialect string) *gorm.DB {
+	if dialect == Postgres {
+		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx
+}
+
+// paged applies a page to a query ordered by idCol: ids after page.After,
+// changed at or after page.UpdatedSince, one more row than the page holds so
+// the caller can tell whether another page follows.
+func paged(q *gorm.DB, page soko.Page, idCol, updatedCol string) *gorm.DB {
+	if page.After > 0 {
+		q = q.Where(idCol+" > ?", page.After)
+	}
+	if !page.UpdatedSince.IsZero() && updatedCol != "" {
+		q = q.Where(updatedCol+" >= ?", page.UpdatedSince.UTC())
+	}
+	return q.Order(idCol).Limit(page.Size() + 1)
 }

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -29,7 +31,10 @@ type orderRow struct {
 	DeliveryDate        *time.Time
 	TimeSlot            string
 	CODAmount           int64 `gorm:"column:cod_amount"`
-	Gift                bool
+	Gift                bool  // hide prices on the slip
+	GiftWrap            bool
+	GiftMessage         string
+	OrderedAt           *time.Time
 	Priority            int
 	Note                string
 	CreatedAt           time.Time
@@ -57,7 +62,8 @@ func orderToRow(o *soko.Order) orderRow {
 		RecipientStreet: r.Street, RecipientBuilding: r.Building, RecipientCompany: r.Company,
 		RecipientName: r.Name, RecipientPhone: r.Phone, RecipientEmail: r.Email,
 		Carrier: o.Carrier, Service: o.Service, DeliveryDate: nullTime(o.DeliveryDate), TimeSlot: string(o.TimeSlot),
-		CODAmount: o.CODAmount, Gift: o.Gift, Priority: o.Priority, Note: o.Note,
+		CODAmount: o.CODAmount, Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message,
+		Priority: o.Priority, Note: o.Note, OrderedAt: nullTime(o.OrderedAt),
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
 }
@@ -72,22 +78,47 @@ func (r orderRow) order() *soko.Order {
 			Name: r.RecipientName, Phone: r.RecipientPhone, Email: r.RecipientEmail,
 		},
 		Carrier: r.Carrier, Service: r.Service, DeliveryDate: fromNull(r.DeliveryDate), TimeSlot: soko.TimeSlot(r.TimeSlot),
-		CODAmount: r.CODAmount, Gift: r.Gift, Priority: r.Priority, Note: r.Note,
+		CODAmount: r.CODAmount, Gift: soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Message: r.GiftMessage},
+		Priority: r.Priority, Note: r.Note, OrderedAt: fromNull(r.OrderedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
+}
+
+// CreateOrder stores a merchant's order, whose lines name products by SKU,
+// with its first event and the merchant's notification, in one transaction.
+func (db *DB) CreateOrder(ctx context.Context, o *soko.Order) error {
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		skus := make([]string, len(o.Lines))
+		for i, l := range o.Lines {
+			skus[i] = l.SKU
+		}
+		products, err := productIDs(tx, o.MerchantID, skus, func(i int) string { return fmt.Sprintf("lines[%d].sku", i) })
+		if err != nil {
+			return err
+		}
+		for i := range o.Lines {
+			o.Lines[i].ProductID = products[o.Lines[i].SKU].ID
+		}
+		return createOrder(tx, o, now)
+	})
 }
 
 // createOrder stores an order and its lines, whose ProductIDs are set, and
 // records the order's first event.
 func createOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
 	o.CreatedAt, o.UpdatedAt = now, now
+	if o.OrderedAt.IsZero() {
+		o.OrderedAt = now
+	}
 	if o.Status == "" {
 		o.Status = soko.OrderReceived
 	}
 	row := orderToRow(o)
 	if err := tx.Create(&row).Error; err != nil {
 		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
-			return soko.Errorf(soko.ECONFLICT, "order %s already exists", o.Number).JA("注文番号 %s はすでに登録されています", o.Number)
+			return soko.Errorf(soko.ECONFLICT, "order %s already exists", o.Number).
+				JA("注文番号 %s はすでに登録されています", o.Number).WithField("order_no", "exists")
 		}
 		return err
 	}
@@ -100,7 +131,7 @@ func createOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
 		}
 		l.ID, l.OrderID = lr.ID, o.ID
 	}
-	return tx.Create(&orderEventRow{OrderID: o.ID, Seq: 1, Action: "create", ToStatus: string(o.Status), CreatedAt: now}).Error
+	return recordEvent(tx, o, soko.OrderEvent{Action: "create", To: o.Status}, now)
 }
 
 type orderEventRow struct {
@@ -118,17 +149,37 @@ type orderEventRow struct {
 
 func (orderEventRow) TableName() string { return "order_events" }
 
-// FindOrder returns a merchant's order by number, with its lines, or ENOTFOUND.
-// Another merchant's order is not found, never forbidden: its existence is not ours to tell.
-func (db *DB) FindOrder(ctx context.Context, merchantID int64, number string) (*soko.Order, error) {
+func (db *DB) findOrderRow(ctx context.Context, merchantID int64, number string) (*orderRow, error) {
 	var row orderRow
 	if err := db.conn(ctx).Where("merchant_id = ? AND number = ?", merchantID, number).Take(&row).Error; err != nil {
-		if soko.ErrorCode(translate(err)) == soko.ENOTFOUND {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, soko.Errorf(soko.ENOTFOUND, "no order %s", number).JA("注文 %s は見つかりません", number)
 		}
 		return nil, translate(err)
 	}
-	o := row.order()
+	return &row, nil
+}
+
+// FindOrder returns a merchant's order by number, with its lines, or ENOTFOUND.
+// Another merchant's order is not found, never forbidden: its existence is not ours to tell.
+func (db *DB) FindOrder(ctx context.Context, merchantID int64, number string) (*soko.Order, error) {
+	row, err := db.findOrderRow(ctx, merchantID, number)
+	if err != nil {
+		return nil, err
+	}
+	os := []*soko.Order{row.order()}
+	return os[0], db.loadOrderLines(ctx, os)
+}
+
+func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
+	if len(os) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*soko.Order, len(os))
+	ids := make([]int64, len(os))
+	for i, o := range os {
+		byID[o.ID], ids[i] = o, o.ID
+	}
 	var lines []struct {
 		ID, OrderID, ProductID int64
 		SKU                    string
@@ -136,42 +187,125 @@ func (db *DB) FindOrder(ctx context.Context, merchantID int64, number string) (*
 		UnitPrice              int64
 		TaxRate                int
 	}
-	err := db.conn(ctx).Table("order_lines").Select("order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, order_lines.quantity, order_lines.unit_price, order_lines.tax_rate").
+	err := db.conn(ctx).Table("order_lines").
+		Select("order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, order_lines.quantity, order_lines.unit_price, order_lines.tax_rate").
 		Joins("JOIN products ON products.id = order_lines.product_id").
-		Where("order_lines.order_id = ?", o.ID).Order("order_lines.id").Scan(&lines).Error
+		Where("order_lines.order_id IN ?", ids).Order("order_lines.id").Scan(&lines).Error
 	if err != nil {
-		return nil, translate(err)
+		return translate(err)
 	}
 	for _, l := range lines {
+		o := byID[l.OrderID]
 		o.Lines = append(o.Lines, soko.OrderLine{
 			ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, SKU: l.SKU,
 			Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
 		})
 	}
-	return o, nil
+	return nil
 }
 
-// ListOrders returns orders matching f, newest first, without lines.
+// ListOrders returns a page of orders matching f, oldest first, with lines.
 func (db *DB) ListOrders(ctx context.Context, f soko.OrderFilter) ([]*soko.Order, error) {
-	q := db.conn(ctx).Order("id DESC")
+	q := db.conn(ctx)
 	if f.MerchantID != 0 {
 		q = q.Where("merchant_id = ?", f.MerchantID)
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", string(f.Status))
 	}
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit)
-	}
 	var rows []orderRow
-	if err := q.Find(&rows).Error; err != nil {
+	if err := paged(q, f.Page, "id", "updated_at").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	os := make([]*soko.Order, len(rows))
 	for i, r := range rows {
 		os[i] = r.order()
 	}
-	return os, nil
+	return os, db.loadOrderLines(ctx, os)
+}
+
+// CancelOrder cancels a merchant's order as the state machine allows: at
+// once before picking, releasing its stock; as a request to put the goods
+// back once picking has started. A cancelled order stays as it is.
+func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason string) (*soko.Order, error) {
+	now := db.now()
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var row orderRow
+		err := lockForUpdate(tx, db.dialect).Where("merchant_id = ? AND number = ?", merchantID, number).Take(&row).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return soko.Errorf(soko.ENOTFOUND, "no order %s", number).JA("注文 %s は見つかりません", number)
+		} else if err != nil {
+			return err
+		}
+		o := row.order()
+		if o.Status == soko.OrderCancelled || o.Status == soko.OrderCancelRequested {
+			return nil
+		}
+		if o.Status == soko.OrderOnHold {
+			// A held order is cancelled from where it was held.
+			o.Status = o.HeldFrom
+		}
+		action := soko.ActionCancel
+		if _, err := o.Next(action); err != nil {
+			action = soko.ActionRequestCancel
+		}
+		from := soko.OrderStatus(row.Status)
+		if err := o.Apply(action); err != nil {
+			if o.Status == soko.OrderShipped {
+				return soko.Errorf(soko.ECONFLICT, "order %s has shipped and cannot be cancelled", number).
+					JA("注文 %s は出荷済みのためキャンセルできません", number)
+			}
+			return soko.Errorf(soko.ECONFLICT, "%s", soko.ErrorMessage(err, "en")).JA("%s", soko.ErrorMessage(err, "ja"))
+		}
+		if action == soko.ActionCancel {
+			if err := releaseAllocations(tx, o.ID, now); err != nil {
+				return err
+			}
+		}
+		if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).
+			Updates(map[string]any{"status": string(o.Status), "held_from": "", "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: reason}, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindOrder(ctx, merchantID, number)
+}
+
+// releaseAllocations gives an order's reserved, unpicked units back to
+// stock, with a ledger line each.
+func releaseAllocations(tx *gorm.DB, orderID int64, now time.Time) error {
+	var allocs []struct {
+		ID       int64
+		StockID  int64
+		Quantity int
+		Picked   int
+	}
+	err := tx.Table("allocations").Select("allocations.id, allocations.stock_id, allocations.quantity, allocations.picked").
+		Joins("JOIN order_lines ON order_lines.id = allocations.order_line_id").
+		Where("order_lines.order_id = ?", orderID).Order("allocations.id").Scan(&allocs).Error
+	if err != nil {
+		return err
+	}
+	for _, a := range allocs {
+		open := a.Quantity - a.Picked
+		if open > 0 {
+			if err := tx.Exec(`UPDATE stock SET allocated = allocated - ? WHERE id = ?`, open, a.StockID).Error; err != nil {
+				return err
+			}
+			m := stockMovementRow{StockID: a.StockID, Kind: string(soko.MoveRelease), AllocatedDelta: -open,
+				Reason: "cancel", DocumentType: "order", DocumentID: &orderID, CreatedAt: now}
+			if err := tx.Create(&m).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec(`DELETE FROM allocations WHERE id = ?`, a.ID).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CountOrdersByStatus returns how many orders stand in each status.

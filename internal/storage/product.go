@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -63,4 +65,157 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+func (r productRow) product() *soko.Product {
+	return &soko.Product{
+		ID: r.ID, MerchantID: r.MerchantID, SKU: r.SKU, Name: r.Name, Price: r.Price, TaxRate: r.TaxRate,
+		WeightGrams: r.WeightGrams, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
+		TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry, UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+// PutProduct creates a merchant's product, or replaces the one with its SKU,
+// barcodes included; created tells which. A barcode another of the
+// merchant's products has is ECONFLICT naming that product.
+func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, err error) {
+	now := db.now()
+	err = db.transact(ctx, func(tx *gorm.DB) error {
+		var row productRow
+		err := lockForUpdate(tx, db.dialect).Where("merchant_id = ? AND sku = ?", p.MerchantID, p.SKU).Take(&row).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			if err := checkBarcodesFree(tx, p, 0); err != nil {
+				return err
+			}
+			created = true
+			return createProduct(tx, p, now)
+		case err != nil:
+			return err
+		}
+		p.ID = row.ID
+		if err := checkBarcodesFree(tx, p, row.ID); err != nil {
+			return err
+		}
+		p.UpdatedAt = now
+		err = tx.Model(&productRow{}).Where("id = ?", row.ID).Updates(map[string]any{
+			"name": p.Name, "price": p.Price, "tax_rate": p.TaxRate, "weight_grams": p.WeightGrams,
+			"length_mm": p.LengthMM, "width_mm": p.WidthMM, "height_mm": p.HeightMM,
+			"track_lot": p.TrackLot, "track_expiry": p.TrackExpiry, "updated_at": now,
+		}).Error
+		if err != nil {
+			return err
+		}
+		if err := tx.Where("product_id = ?", row.ID).Delete(&productBarcodeRow{}).Error; err != nil {
+			return err
+		}
+		for _, b := range p.Barcodes {
+			br := productBarcodeRow{MerchantID: p.MerchantID, ProductID: row.ID, Code: b.Code, PackQuantity: b.PackQuantity}
+			if err := tx.Create(&br).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return created, err
+}
+
+// checkBarcodesFree refuses barcodes that scan as another of the merchant's products.
+func checkBarcodesFree(tx *gorm.DB, p *soko.Product, self int64) error {
+	if len(p.Barcodes) == 0 {
+		return nil
+	}
+	codes := make([]string, len(p.Barcodes))
+	for i, b := range p.Barcodes {
+		codes[i] = b.Code
+	}
+	var taken []struct {
+		Code string
+		SKU  string
+	}
+	err := tx.Table("product_barcodes").Select("product_barcodes.code, products.sku").
+		Joins("JOIN products ON products.id = product_barcodes.product_id").
+		Where("product_barcodes.merchant_id = ? AND product_barcodes.code IN ? AND product_barcodes.product_id <> ?", p.MerchantID, codes, self).
+		Scan(&taken).Error
+	if err != nil {
+		return err
+	}
+	if len(taken) > 0 {
+		return soko.Errorf(soko.ECONFLICT, "barcode %s is already used by product %s", taken[0].Code, taken[0].SKU).
+			JA("バーコード %s はすでに商品 %s で使われています", taken[0].Code, taken[0].SKU).WithField("barcodes", taken[0].SKU)
+	}
+	return nil
+}
+
+// FindProduct returns a merchant's product by SKU with its barcodes, or ENOTFOUND.
+func (db *DB) FindProduct(ctx context.Context, merchantID int64, sku string) (*soko.Product, error) {
+	var row productRow
+	if err := db.conn(ctx).Where("merchant_id = ? AND sku = ?", merchantID, sku).Take(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, soko.Errorf(soko.ENOTFOUND, "no product %s", sku).JA("商品 %s は見つかりません", sku)
+		}
+		return nil, translate(err)
+	}
+	ps := []*soko.Product{row.product()}
+	return ps[0], db.loadBarcodes(ctx, ps)
+}
+
+// ListProducts returns a page of a merchant's products, oldest first.
+func (db *DB) ListProducts(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Product, error) {
+	var rows []productRow
+	q := paged(db.conn(ctx).Where("merchant_id = ?", merchantID), page, "id", "updated_at")
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	ps := make([]*soko.Product, len(rows))
+	for i, r := range rows {
+		ps[i] = r.product()
+	}
+	return ps, db.loadBarcodes(ctx, ps)
+}
+
+func (db *DB) loadBarcodes(ctx context.Context, ps []*soko.Product) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*soko.Product, len(ps))
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		byID[p.ID], ids[i] = p, p.ID
+	}
+	var rows []productBarcodeRow
+	if err := db.conn(ctx).Where("product_id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+		return translate(err)
+	}
+	for _, r := range rows {
+		p := byID[r.ProductID]
+		p.Barcodes = append(p.Barcodes, soko.ProductBarcode{Code: r.Code, PackQuantity: r.PackQuantity})
+	}
+	return nil
+}
+
+// productIDs maps a merchant's SKUs to product ids; unknown SKUs are an
+// EINVALID naming each field, so one answer lists every bad line.
+func productIDs(tx *gorm.DB, merchantID int64, skus []string, field func(i int) string) (map[string]productRow, error) {
+	var rows []productRow
+	if err := tx.Where("merchant_id = ? AND sku IN ?", merchantID, skus).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	found := make(map[string]productRow, len(rows))
+	for _, r := range rows {
+		found[r.SKU] = r
+	}
+	var bad *soko.Error
+	for i, sku := range skus {
+		if _, ok := found[sku]; !ok {
+			if bad == nil {
+				bad = soko.Errorf(soko.EINVALID, "unknown product %s", sku).JA("商品 %s は登録されていません", sku)
+			}
+			bad.WithField(field(i), "unknown SKU "+sku+" / 未登録の商品です")
+		}
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	return found, nil
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -66,4 +67,62 @@ func (db *DB) CheckLedger(ctx context.Context) ([]LedgerMismatch, error) {
 		HAVING s.on_hand <> COALESCE(SUM(m.on_hand_delta), 0) OR s.allocated <> COALESCE(SUM(m.allocated_delta), 0)
 		ORDER BY s.id`).Scan(&rows).Error
 	return rows, translate(err)
+}
+
+// StockOf returns a merchant's product's stock per lot, or ENOTFOUND.
+func (db *DB) StockOf(ctx context.Context, merchantID int64, sku string) (*soko.StockSummary, error) {
+	var p productRow
+	if err := db.conn(ctx).Where("merchant_id = ? AND sku = ?", merchantID, sku).Take(&p).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, soko.Errorf(soko.ENOTFOUND, "no product %s", sku).JA("商品 %s は見つかりません", sku)
+		}
+		return nil, translate(err)
+	}
+	s, err := db.stockSummaries(ctx, []productRow{p})
+	if err != nil {
+		return nil, err
+	}
+	return s[0], nil
+}
+
+// ListStock returns a page of a merchant's products' stock, oldest product first.
+func (db *DB) ListStock(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.StockSummary, error) {
+	var ps []productRow
+	if err := paged(db.conn(ctx).Where("merchant_id = ?", merchantID), page, "id", "").Find(&ps).Error; err != nil {
+		return nil, translate(err)
+	}
+	return db.stockSummaries(ctx, ps)
+}
+
+func (db *DB) stockSummaries(ctx context.Context, ps []productRow) ([]*soko.StockSummary, error) {
+	out := make([]*soko.StockSummary, len(ps))
+	byID := make(map[int64]*soko.StockSummary, len(ps))
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		out[i] = &soko.StockSummary{ProductID: p.ID, SKU: p.SKU, Name: p.Name}
+		byID[p.ID], ids[i] = out[i], p.ID
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var lots []struct {
+		ProductID int64
+		Lot       string
+		Expiry    *time.Time
+		OnHand    int
+		Allocated int
+	}
+	err := db.conn(ctx).Table("stock").
+		Select("product_id, lot, MIN(expiry) AS expiry, SUM(on_hand) AS on_hand, SUM(allocated) AS allocated").
+		Where("product_id IN ?", ids).Group("product_id, lot").Order("product_id, MIN(expiry), lot").Scan(&lots).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, l := range lots {
+		s := byID[l.ProductID]
+		s.OnHand += l.OnHand
+		s.Allocated += l.Allocated
+		s.Lots = append(s.Lots, soko.StockLot{Lot: l.Lot, Expiry: fromNull(l.Expiry), OnHand: l.OnHand, Allocated: l.Allocated})
+	}
+	return out, nil
 }

@@ -1,0 +1,141 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+type inboundRow struct {
+	ID           int64
+	MerchantID   int64
+	Number       string
+	ExpectedDate *time.Time
+	Status       string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (inboundRow) TableName() string { return "inbounds" }
+
+type inboundLineRow struct {
+	ID        int64
+	InboundID int64
+	ProductID int64
+	Quantity  int
+	Received  int
+	Lot       string
+	Expiry    *time.Time
+}
+
+func (inboundLineRow) TableName() string { return "inbound_lines" }
+
+func (r inboundRow) inbound() *soko.Inbound {
+	return &soko.Inbound{
+		ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, ExpectedDate: fromNull(r.ExpectedDate),
+		Status: soko.InboundStatus(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+// CreateInbound stores a merchant's advance shipping notice; its lines name
+// products by SKU.
+func (db *DB) CreateInbound(ctx context.Context, in *soko.Inbound) error {
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		skus := make([]string, len(in.Lines))
+		for i, l := range in.Lines {
+			skus[i] = l.SKU
+		}
+		products, err := productIDs(tx, in.MerchantID, skus, func(i int) string { return fmt.Sprintf("lines[%d].sku", i) })
+		if err != nil {
+			return err
+		}
+		in.Status, in.CreatedAt, in.UpdatedAt = soko.InboundExpected, now, now
+		row := inboundRow{MerchantID: in.MerchantID, Number: in.Number, ExpectedDate: nullTime(in.ExpectedDate), Status: string(in.Status), CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
+				return soko.Errorf(soko.ECONFLICT, "inbound %s already exists", in.Number).JA("入荷予定 %s はすでに登録されています", in.Number).WithField("inbound_no", "exists")
+			}
+			return err
+		}
+		in.ID = row.ID
+		for i := range in.Lines {
+			l := &in.Lines[i]
+			l.ProductID = products[l.SKU].ID
+			lr := inboundLineRow{InboundID: row.ID, ProductID: l.ProductID, Quantity: l.Quantity, Lot: l.Lot, Expiry: nullTime(l.Expiry)}
+			if err := tx.Create(&lr).Error; err != nil {
+				return err
+			}
+			l.ID = lr.ID
+		}
+		return nil
+	})
+}
+
+// FindInbound returns a merchant's inbound with its lines, or ENOTFOUND.
+func (db *DB) FindInbound(ctx context.Context, merchantID int64, number string) (*soko.Inbound, error) {
+	var row inboundRow
+	if err := db.conn(ctx).Where("merchant_id = ? AND number = ?", merchantID, number).Take(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, soko.Errorf(soko.ENOTFOUND, "no inbound %s", number).JA("入荷予定 %s は見つかりません", number)
+		}
+		return nil, translate(err)
+	}
+	ins := []*soko.Inbound{row.inbound()}
+	return ins[0], db.loadInboundLines(ctx, ins)
+}
+
+// ListInbounds returns a page of a merchant's inbounds, oldest first.
+func (db *DB) ListInbounds(ctx context.Context, merchantID int64, status soko.InboundStatus, page soko.Page) ([]*soko.Inbound, error) {
+	q := db.conn(ctx).Where("merchant_id = ?", merchantID)
+	if status != "" {
+		q = q.Where("status = ?", string(status))
+	}
+	var rows []inboundRow
+	if err := paged(q, page, "id", "updated_at").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	ins := make([]*soko.Inbound, len(rows))
+	for i, r := range rows {
+		ins[i] = r.inbound()
+	}
+	return ins, db.loadInboundLines(ctx, ins)
+}
+
+func (db *DB) loadInboundLines(ctx context.Context, ins []*soko.Inbound) error {
+	if len(ins) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*soko.Inbound, len(ins))
+	ids := make([]int64, len(ins))
+	for i, in := range ins {
+		byID[in.ID], ids[i] = in, in.ID
+	}
+	var rows []struct {
+		ID, InboundID, ProductID int64
+		SKU                      string
+		Quantity, Received       int
+		Lot                      string
+		Expiry                   *time.Time
+	}
+	err := db.conn(ctx).Table("inbound_lines").
+		Select("inbound_lines.id, inbound_lines.inbound_id, inbound_lines.product_id, products.sku, inbound_lines.quantity, inbound_lines.received, inbound_lines.lot, inbound_lines.expiry").
+		Joins("JOIN products ON products.id = inbound_lines.product_id").
+		Where("inbound_lines.inbound_id IN ?", ids).Order("inbound_lines.id").Scan(&rows).Error
+	if err != nil {
+		return translate(err)
+	}
+	for _, r := range rows {
+		in := byID[r.InboundID]
+		in.Lines = append(in.Lines, soko.InboundLine{
+			ID: r.ID, ProductID: r.ProductID, SKU: r.SKU, Quantity: r.Quantity, Received: r.Received,
+			Lot: r.Lot, Expiry: fromNull(r.Expiry),
+		})
+	}
+	return nil
+}

@@ -1,0 +1,48 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// ListShipments returns a page of a merchant's parcels handed to a carrier,
+// in the order they were handed over (by parcel id), since a time if set.
+func (db *DB) ListShipments(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Shipment, error) {
+	q := db.conn(ctx).Table("parcels").
+		Select(`parcels.id, orders.number, parcels.seq, parcels.carrier, parcels.service, parcels.tracking_number,
+			parcels.handed_over_at, (SELECT COUNT(*) FROM parcels p2 WHERE p2.order_id = parcels.order_id) AS parcels`).
+		Joins("JOIN orders ON orders.id = parcels.order_id").
+		Where("orders.merchant_id = ? AND parcels.handed_over_at IS NOT NULL", merchantID)
+	if page.After > 0 {
+		q = q.Where("parcels.id > ?", page.After)
+	}
+	if !page.UpdatedSince.IsZero() {
+		q = q.Where("parcels.handed_over_at >= ?", page.UpdatedSince.UTC())
+	}
+	var rows []struct {
+		ID             int64
+		Number         string
+		Seq            int
+		Parcels        int
+		Carrier        string
+		Service        string
+		TrackingNumber *string
+		HandedOverAt   *time.Time
+	}
+	if err := q.Order("parcels.id").Limit(page.Size() + 1).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*soko.Shipment, len(rows))
+	for i, r := range rows {
+		out[i] = &soko.Shipment{
+			ParcelID: r.ID, OrderNumber: r.Number, Parcel: r.Seq, Parcels: r.Parcels,
+			Carrier: r.Carrier, Service: r.Service, ShippedAt: fromNull(r.HandedOverAt),
+		}
+		if r.TrackingNumber != nil {
+			out[i].TrackingNumber = *r.TrackingNumber
+		}
+	}
+	return out, nil
+}
