@@ -4,12 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +17,7 @@ import (
 	"time"
 
 	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
 // binary is the soko program built once for the end-to-end tests.
@@ -152,28 +150,10 @@ func TestServe_DemoOnSQLite(t *testing.T) {
 }
 
 func TestServe_DemoOnPostgres(t *testing.T) {
-	base := os.Getenv("SOKO_TEST_POSTGRES")
-	if base == "" {
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
 		t.Skip("SOKO_TEST_POSTGRES not set")
 	}
-	ctx := context.Background()
-	admin, err := storage.Open(ctx, base)
-	if err != nil {
-		t.Fatalf("SOKO_TEST_POSTGRES is set but unusable: %v", err)
-	}
-	defer admin.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "e2e_" + hex.EncodeToString(b[:])
-	if err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE") })
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	checkDemo(t, []string{"SOKO_DATABASE_URL=" + u.String()})
+	checkDemo(t, []string{"SOKO_DATABASE_URL=" + storagetest.MustPostgresSchemaURL(t)})
 }
 
 func TestStartup_BadConfigurationStopsWithOneLine(t *testing.T) {

@@ -12,12 +12,14 @@ import (
 
 // statusOf is the one table from domain error codes to HTTP statuses.
 var statusOf = map[string]int{
+	soko.EMALFORMED:    http.StatusBadRequest,
 	soko.EINVALID:      http.StatusUnprocessableEntity,
 	soko.ENOTFOUND:     http.StatusNotFound,
 	soko.ECONFLICT:     http.StatusConflict,
 	soko.EUNAUTHORIZED: http.StatusUnauthorized,
 	soko.EFORBIDDEN:    http.StatusForbidden,
 	soko.ELOCKED:       http.StatusLocked,
+	soko.ETOOMANY:      http.StatusTooManyRequests,
 	soko.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	soko.EINTERNAL:     http.StatusInternalServerError,
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -25,6 +27,27 @@ type Store interface {
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
 	CountOrdersByStatus(ctx context.Context) (map[soko.OrderStatus]int, error)
+	Authenticate(ctx context.Context, secret string) (*soko.APIKey, error)
+
+	PutProduct(ctx context.Context, p *soko.Product) (created bool, err error)
+	FindProduct(ctx context.Context, merchantID int64, sku string) (*soko.Product, error)
+	ListProducts(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Product, error)
+	StockOf(ctx context.Context, merchantID int64, sku string) (*soko.StockSummary, error)
+	ListStock(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.StockSummary, error)
+	CreateInbound(ctx context.Context, in *soko.Inbound) error
+	FindInbound(ctx context.Context, merchantID int64, number string) (*soko.Inbound, error)
+	ListInbounds(ctx context.Context, merchantID int64, status soko.InboundStatus, page soko.Page) ([]*soko.Inbound, error)
+	soko.OrderService
+	ListShipments(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Shipment, error)
+	FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.WebhookEndpoint, error)
+	PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) (newSecret bool, err error)
+	ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, page soko.Page) ([]*soko.OutboxMessage, error)
+	RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko.OutboxMessage, error)
+
+	ClaimIdempotencyKey(ctx context.Context, r *soko.IdempotentRequest, stale time.Duration) (prior *soko.IdempotentRequest, claimed bool, err error)
+	FindIdempotentRequest(ctx context.Context, merchantID int64, key string) (*soko.IdempotentRequest, error)
+	FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error
+	ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key string) error
 }
 
 // Config is everything the server is told at start-up; cmd/soko fills it.
@@ -36,16 +59,29 @@ type Config struct {
 	BodyLimit string
 	// ShutdownTimeout bounds how long in-flight requests may finish at shutdown.
 	ShutdownTimeout time.Duration
+	// RatePerSecond and RateBurst limit each API key; zero means 50/s with bursts of 100.
+	RatePerSecond float64
+	RateBurst     int
+	// AllowPrivateWebhooks lets merchants register http and internal webhook
+	// URLs: for tests and closed networks only.
+	AllowPrivateWebhooks bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server serves soko over HTTP.
 type Server struct {
-	echo    *echo.Echo
-	store   Store
-	log     *slog.Logger
-	version string
-	pages   *pages
-	drain   time.Duration
+	echo                 *echo.Echo
+	store                Store
+	log                  *slog.Logger
+	version              string
+	pages                *pages
+	drain                time.Duration
+	limiter              *keyLimiter
+	allowPrivateWebhooks bool
+	now                  func() time.Time
+	spec                 *openapi3.T
+	specJSON             []byte
 }
 
 // New builds the server with every route and middleware.
@@ -59,9 +95,18 @@ func New(cfg Config) *Server {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 20 * time.Second
 	}
+	if cfg.RatePerSecond == 0 {
+		cfg.RatePerSecond, cfg.RateBurst = 50, 100
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	spec, specJSON := mustLoadSpec()
 	s := &Server{
 		echo: echo.New(), store: cfg.Store, log: cfg.Logger, version: cfg.Version,
 		pages: mustParsePages(), drain: cfg.ShutdownTimeout,
+		limiter: newKeyLimiter(cfg.RatePerSecond, cfg.RateBurst), allowPrivateWebhooks: cfg.AllowPrivateWebhooks,
+		now: cfg.Now, spec: spec, specJSON: specJSON,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -88,6 +133,10 @@ func New(cfg Config) *Server {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: registry}))
 	e.GET("/", s.home)
+	e.GET("/api/docs", s.apiDocs)
+	if err := s.mountAPI(spec); err != nil {
+		panic(err) // the embedded document is checked by tests; a bad one is a build mistake
+	}
 	e.GET("/static/*", echo.WrapHandler(staticFiles()))
 	return s
 }

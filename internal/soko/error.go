@@ -7,12 +7,14 @@ import (
 
 // Error codes. The server maps each to one HTTP status in one table.
 const (
-	EINVALID      = "invalid"      // the request is malformed or breaks a rule
+	EMALFORMED    = "malformed"    // the request cannot be read at all, e.g. broken JSON
+	EINVALID      = "invalid"      // the request is readable but breaks a rule
 	ENOTFOUND     = "not_found"    // the thing does not exist for this caller
 	ECONFLICT     = "conflict"     // the thing exists already or changed meanwhile
 	EUNAUTHORIZED = "unauthorized" // who is asking is unknown
 	EFORBIDDEN    = "forbidden"    // who is asking may not do this
 	ELOCKED       = "locked"       // a badge is locked after wrong PINs
+	ETOOMANY      = "too_many"     // the caller sends faster than allowed
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) is down for now
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )

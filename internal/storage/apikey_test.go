@@ -1,4 +1,4 @@
-package storage
+package storage_test
 
 import (
 	"context"
@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
 func TestAPIKey_AuthenticateRevoke(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, db *DB) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		m := MustCreateMerchant(t, db, "SAKURA")
 		secret, prefix, hash := soko.NewAPIKeySecret()
@@ -18,7 +20,7 @@ func TestAPIKey_AuthenticateRevoke(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stored int64
-		db.conn(ctx).Table("api_keys").Where("hash = ? OR prefix = ?", secret, secret).Count(&stored)
+		storage.Conn(db, ctx).Table("api_keys").Where("hash = ? OR prefix = ?", secret, secret).Count(&stored)
 		if stored != 0 || strings.Contains(hash, secret) {
 			t.Fatal("the secret itself is stored")
 		}

@@ -1,4 +1,4 @@
-package storage
+package storage_test
 
 import (
 	"context"
@@ -7,11 +7,13 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
 // mustSmallWarehouse stores two merchants, one product each with the same
 // barcode, one location and stock, and an order; it returns the seed with ids set.
-func mustSmallWarehouse(tb testing.TB, db *DB) *soko.Seed {
+func mustSmallWarehouse(tb testing.TB, db *storage.DB) *soko.Seed {
 	tb.Helper()
 	seed := &soko.Seed{
 		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら"}, {Code: "MIDORI", Name: "みどり"}},
@@ -33,7 +35,7 @@ func mustSmallWarehouse(tb testing.TB, db *DB) *soko.Seed {
 }
 
 func TestConstraints_EnforcedByTheDatabase(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, db *DB) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		seed := mustSmallWarehouse(t, db)
 		stockID := seed.Stock[0].ID
@@ -51,12 +53,12 @@ func TestConstraints_EnforcedByTheDatabase(t *testing.T) {
 			{"negative on hand", `UPDATE stock SET on_hand = -1 WHERE id = ?`, []any{stockID}, soko.ECONFLICT},
 			{"second product with a merchant's barcode", `INSERT INTO product_barcodes (merchant_id, product_id, code, pack_quantity) VALUES (?, ?, '4901234567894', 6)`, []any{sakura, towel}, soko.ECONFLICT},
 			{"barcode pointing at another merchant's product", `INSERT INTO product_barcodes (merchant_id, product_id, code, pack_quantity) VALUES (?, ?, '4512345678906', 1)`, []any{sakura, seed.Products[1].ID}, soko.EINVALID},
-			{"order number twice for a merchant", `INSERT INTO orders (merchant_id, number, status, recipient_postal_code, recipient_prefecture, recipient_city, recipient_street, recipient_name, created_at, updated_at) VALUES (?, 'SKR-1', 'received', '1', 'x', 'x', 'x', 'x', ?, ?)`, []any{sakura, db.now(), db.now()}, soko.ECONFLICT},
+			{"order number twice for a merchant", `INSERT INTO orders (merchant_id, number, status, recipient_postal_code, recipient_prefecture, recipient_city, recipient_street, recipient_name, created_at, updated_at) VALUES (?, 'SKR-1', 'received', '1', 'x', 'x', 'x', 'x', ?, ?)`, []any{sakura, storage.NowOf(db), storage.NowOf(db)}, soko.ECONFLICT},
 			{"unknown order status", `UPDATE orders SET status = 'lost' WHERE number = 'SKR-1'`, nil, soko.ECONFLICT},
 			{"tax rate 5", `UPDATE products SET tax_rate = 5 WHERE id = ?`, []any{towel}, soko.ECONFLICT},
 		}
 		for _, tc := range cases {
-			err := db.transact(ctx, func(tx *gorm.DB) error { return tx.Exec(tc.sql, tc.args...).Error })
+			err := storage.Transact(db, ctx, func(tx *gorm.DB) error { return tx.Exec(tc.sql, tc.args...).Error })
 			if soko.ErrorCode(err) != tc.code {
 				t.Errorf("%s: got %v, want %s", tc.name, err, tc.code)
 			}
@@ -64,8 +66,8 @@ func TestConstraints_EnforcedByTheDatabase(t *testing.T) {
 
 		// The same order number and barcode are fine for another merchant.
 		midori := seed.Merchants[1].ID
-		err := db.transact(ctx, func(tx *gorm.DB) error {
-			return tx.Exec(`INSERT INTO orders (merchant_id, number, status, recipient_postal_code, recipient_prefecture, recipient_city, recipient_street, recipient_name, created_at, updated_at) VALUES (?, 'SKR-1', 'received', '1', 'x', 'x', 'x', 'x', ?, ?)`, midori, db.now(), db.now()).Error
+		err := storage.Transact(db, ctx, func(tx *gorm.DB) error {
+			return tx.Exec(`INSERT INTO orders (merchant_id, number, status, recipient_postal_code, recipient_prefecture, recipient_city, recipient_street, recipient_name, created_at, updated_at) VALUES (?, 'SKR-1', 'received', '1', 'x', 'x', 'x', 'x', ?, ?)`, midori, storage.NowOf(db), storage.NowOf(db)).Error
 		})
 		if err != nil {
 			t.Fatalf("another merchant's order with the same number: %v", err)
@@ -74,12 +76,12 @@ func TestConstraints_EnforcedByTheDatabase(t *testing.T) {
 }
 
 func TestConstraints_TrackingNumberUniquePerCarrier(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, db *DB) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		seed := mustSmallWarehouse(t, db)
 		orderID := seed.Orders[0].ID
 		insert := func(seq int, carrier, tracking string) error {
-			return db.transact(ctx, func(tx *gorm.DB) error {
+			return storage.Transact(db, ctx, func(tx *gorm.DB) error {
 				return tx.Exec(`INSERT INTO parcels (order_id, seq, carrier, tracking_number) VALUES (?, ?, ?, ?)`, orderID, seq, carrier, tracking).Error
 			})
 		}
@@ -94,7 +96,7 @@ func TestConstraints_TrackingNumberUniquePerCarrier(t *testing.T) {
 		}
 		// Parcels without a number yet are many.
 		for seq := 3; seq <= 4; seq++ {
-			err := db.transact(ctx, func(tx *gorm.DB) error {
+			err := storage.Transact(db, ctx, func(tx *gorm.DB) error {
 				return tx.Exec(`INSERT INTO parcels (order_id, seq, carrier) VALUES (?, ?, 'yamato')`, orderID, seq).Error
 			})
 			if err != nil {
@@ -105,7 +107,7 @@ func TestConstraints_TrackingNumberUniquePerCarrier(t *testing.T) {
 }
 
 func TestLoad_AllOrNothing(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, db *DB) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		bad := &soko.Seed{
 			Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら"}},
@@ -122,7 +124,7 @@ func TestLoad_AllOrNothing(t *testing.T) {
 }
 
 func TestOrder_FindIsScopedToMerchant(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, db *DB) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		seed := mustSmallWarehouse(t, db)
 		o, err := db.FindOrder(ctx, seed.Merchants[0].ID, "SKR-1")

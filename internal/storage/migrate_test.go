@@ -1,21 +1,24 @@
-package storage
+package storage_test
 
 import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
 func TestMigrations_SameFilesForBothDialects(t *testing.T) {
-	pg, err := Migrations(Postgres)
+	pg, err := storage.Migrations(storage.Postgres)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lite, err := Migrations(SQLite)
+	lite, err := storage.Migrations(storage.SQLite)
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := func(ms []Migration) (out []string) {
+	names := func(ms []storage.Migration) (out []string) {
 		for _, m := range ms {
 			out = append(out, m.Version)
 		}
@@ -30,7 +33,7 @@ func TestMigrations_SameFilesForBothDialects(t *testing.T) {
 }
 
 func TestMigrate_SecondRunAppliesNothing(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, db *DB) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		applied, err := db.Migrate(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -39,8 +42,8 @@ func TestMigrate_SecondRunAppliesNothing(t *testing.T) {
 			t.Fatalf("second migrate applied %v", applied)
 		}
 		var n int64
-		db.conn(context.Background()).Table("schema_migrations").Count(&n)
-		all, _ := Migrations(db.Dialect())
+		storage.Conn(db, context.Background()).Table("schema_migrations").Count(&n)
+		all, _ := storage.Migrations(db.Dialect())
 		if int(n) != len(all) {
 			t.Fatalf("schema_migrations has %d rows, want %d", n, len(all))
 		}

@@ -1,4 +1,4 @@
-package storage
+package storage_test
 
 import (
 	"context"
@@ -10,10 +10,12 @@ import (
 
 	"github.com/soko-wms/soko/internal/demo"
 	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
 func TestLoad_DemoWarehouse(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, db *DB) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		seed := demo.Warehouse(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 		if err := db.Load(ctx, seed); err != nil {
@@ -26,7 +28,7 @@ func TestLoad_DemoWarehouse(t *testing.T) {
 		}
 		for table, want := range counts {
 			var n int64
-			db.conn(ctx).Table(table).Count(&n)
+			storage.Conn(db, ctx).Table(table).Count(&n)
 			if int(n) != want || want == 0 {
 				t.Errorf("%s: %d rows, seed has %d", table, n, want)
 			}
@@ -50,7 +52,7 @@ func TestLoad_DemoWarehouse(t *testing.T) {
 			t.Fatal("demo key belongs to the wrong merchant")
 		}
 		var lots int64
-		db.conn(ctx).Table("stock").Where("expiry IS NOT NULL").Count(&lots)
+		storage.Conn(db, ctx).Table("stock").Where("expiry IS NOT NULL").Count(&lots)
 		if lots == 0 {
 			t.Fatal("no lot with an expiry date was stored")
 		}
@@ -60,7 +62,7 @@ func TestLoad_DemoWarehouse(t *testing.T) {
 // TestSQLite_ContendedReadThenWrite is the case that fails with "database is
 // locked" when write transactions start deferred.
 func TestSQLite_ContendedReadThenWrite(t *testing.T) {
-	db := MustOpenSQLite(t)
+	db := storagetest.MustOpenSQLite(t)
 	ctx := context.Background()
 	seed := mustSmallWarehouse(t, db)
 	stockID := seed.Stock[0].ID
@@ -72,12 +74,12 @@ func TestSQLite_ContendedReadThenWrite(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				errs <- db.transact(ctx, func(tx *gorm.DB) error {
-					var s stockRow
-					if err := tx.Where("id = ?", stockID).Take(&s).Error; err != nil {
+				errs <- storage.Transact(db, ctx, func(tx *gorm.DB) error {
+					var onHand int
+					if err := tx.Raw("SELECT on_hand FROM stock WHERE id = ?", stockID).Scan(&onHand).Error; err != nil {
 						return err
 					}
-					return tx.Model(&stockRow{}).Where("id = ?", stockID).Update("on_hand", s.OnHand+1).Error
+					return tx.Exec("UPDATE stock SET on_hand = ? WHERE id = ?", onHand+1, stockID).Error
 				})
 			}
 		}()
@@ -92,9 +94,8 @@ func TestSQLite_ContendedReadThenWrite(t *testing.T) {
 			first = err
 		}
 	}
-	var s stockRow
-	db.conn(ctx).Where("id = ?", stockID).Take(&s)
-	if failed > 0 || s.OnHand != 5+workers*each {
-		t.Fatalf("%d of %d transactions failed (first: %v); on hand %d, want %d", failed, workers*each, first, s.OnHand, 5+workers*each)
+	onHand := storage.StockOnHand(db, ctx, stockID)
+	if failed > 0 || onHand != 5+workers*each {
+		t.Fatalf("%d of %d transactions failed (first: %v); on hand %d, want %d", failed, workers*each, first, onHand, 5+workers*each)
 	}
 }

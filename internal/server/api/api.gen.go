@@ -270,6 +270,21 @@ func (e ListWebhookDeliveriesParamsStatus) Valid() bool {
 	}
 }
 
+// Address defines model for Address.
+type Address struct {
+	Address1 string `json:"address1"`
+	Address2 string `json:"address2"`
+	City     string `json:"city"`
+	Company  string `json:"company"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+
+	// PostalCode 7 digits, no hyphen.
+	PostalCode string `json:"postal_code"`
+	Prefecture string `json:"prefecture"`
+}
+
 // Barcode defines model for Barcode.
 type Barcode struct {
 	// Code JAN/EAN-13, EAN-8, UPC-A or ITF-14, check digit included.
@@ -299,20 +314,21 @@ type Gift struct {
 	Wrap *bool `json:"wrap,omitempty"`
 }
 
+// GiftOptions defines model for GiftOptions.
+type GiftOptions struct {
+	HidePrices bool   `json:"hide_prices"`
+	Message    string `json:"message"`
+	Wrap       bool   `json:"wrap"`
+}
+
 // Inbound defines model for Inbound.
 type Inbound struct {
 	CreatedAt    time.Time          `json:"created_at"`
 	ExpectedDate openapi_types.Date `json:"expected_date"`
 	InboundNo    string             `json:"inbound_no"`
-	Lines        []struct {
-		Expiry   *openapi_types.Date `json:"expiry,omitempty"`
-		Lot      *string             `json:"lot,omitempty"`
-		Quantity int                 `json:"quantity"`
-		Received int                 `json:"received"`
-		Sku      string              `json:"sku"`
-	} `json:"lines"`
-	Status    InboundStatus `json:"status"`
-	UpdatedAt time.Time     `json:"updated_at"`
+	Lines        []InboundLine      `json:"lines"`
+	Status       InboundStatus      `json:"status"`
+	UpdatedAt    time.Time          `json:"updated_at"`
 }
 
 // InboundInput defines model for InboundInput.
@@ -320,6 +336,15 @@ type InboundInput struct {
 	ExpectedDate openapi_types.Date `json:"expected_date"`
 	InboundNo    DocumentNumber     `json:"inbound_no"`
 	Lines        []InboundLineInput `json:"lines"`
+}
+
+// InboundLine defines model for InboundLine.
+type InboundLine struct {
+	Expiry   *openapi_types.Date `json:"expiry,omitempty"`
+	Lot      string              `json:"lot"`
+	Quantity int                 `json:"quantity"`
+	Received int                 `json:"received"`
+	Sku      string              `json:"sku"`
 }
 
 // InboundLineInput defines model for InboundLineInput.
@@ -350,31 +375,17 @@ type Order struct {
 	CodAmount    int64               `json:"cod_amount"`
 	CreatedAt    time.Time           `json:"created_at"`
 	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
-	Gift         struct {
-		HidePrices bool   `json:"hide_prices"`
-		Message    string `json:"message"`
-		Wrap       bool   `json:"wrap"`
-	} `json:"gift"`
-	Lines     []OrderLine `json:"lines"`
-	Note      string      `json:"note"`
-	OrderNo   string      `json:"order_no"`
-	OrderedAt time.Time   `json:"ordered_at"`
-	Priority  int         `json:"priority"`
-	Service   string      `json:"service"`
-	ShipTo    struct {
-		Address1   string  `json:"address1"`
-		Address2   *string `json:"address2,omitempty"`
-		City       string  `json:"city"`
-		Company    *string `json:"company,omitempty"`
-		Email      *string `json:"email,omitempty"`
-		Name       string  `json:"name"`
-		Phone      *string `json:"phone,omitempty"`
-		PostalCode string  `json:"postal_code"`
-		Prefecture string  `json:"prefecture"`
-	} `json:"ship_to"`
-	Status    OrderStatus `json:"status"`
-	TimeSlot  string      `json:"time_slot"`
-	UpdatedAt time.Time   `json:"updated_at"`
+	Gift         GiftOptions         `json:"gift"`
+	Lines        []OrderLine         `json:"lines"`
+	Note         string              `json:"note"`
+	OrderNo      string              `json:"order_no"`
+	OrderedAt    time.Time           `json:"ordered_at"`
+	Priority     int                 `json:"priority"`
+	Service      string              `json:"service"`
+	ShipTo       Address             `json:"ship_to"`
+	Status       OrderStatus         `json:"status"`
+	TimeSlot     string              `json:"time_slot"`
+	UpdatedAt    time.Time           `json:"updated_at"`
 }
 
 // OrderEvent defines model for OrderEvent.
@@ -477,21 +488,24 @@ type Problem struct {
 
 // Product defines model for Product.
 type Product struct {
-	Barcodes []struct {
-		Code         string `json:"code"`
-		PackQuantity int    `json:"pack_quantity"`
-	} `json:"barcodes"`
-	HeightMm    int       `json:"height_mm"`
-	LengthMm    int       `json:"length_mm"`
-	Name        string    `json:"name"`
-	Price       int64     `json:"price"`
-	Sku         SKU       `json:"sku"`
-	TaxRate     int       `json:"tax_rate"`
-	TrackExpiry bool      `json:"track_expiry"`
-	TrackLot    bool      `json:"track_lot"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	WeightGrams int       `json:"weight_grams"`
-	WidthMm     int       `json:"width_mm"`
+	Barcodes    []ProductBarcode `json:"barcodes"`
+	HeightMm    int              `json:"height_mm"`
+	LengthMm    int              `json:"length_mm"`
+	Name        string           `json:"name"`
+	Price       int64            `json:"price"`
+	Sku         SKU              `json:"sku"`
+	TaxRate     int              `json:"tax_rate"`
+	TrackExpiry bool             `json:"track_expiry"`
+	TrackLot    bool             `json:"track_lot"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+	WeightGrams int              `json:"weight_grams"`
+	WidthMm     int              `json:"width_mm"`
+}
+
+// ProductBarcode defines model for ProductBarcode.
+type ProductBarcode struct {
+	Code         string `json:"code"`
+	PackQuantity int    `json:"pack_quantity"`
 }
 
 // ProductInput defines model for ProductInput.
@@ -2730,107 +2744,108 @@ func (sh *strictHandler) PutWebhookEndpoint(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3H19bxzHffBX+WGfACb17B2PFOVYJzx/0LKTyHYkwZSQp9WpvLndudvJ7c2sZmZJXQQCtgTHiWsnCGqj",
-	"RZM0KNykQdIayT+NKiXtdzFNyfkWxbzs683eC3O0jf7F293Zmd/83t9m+cAL2CRhFFMpvO4DL0EcTbDE",
-	"XF8FKReMq18hFgEniSSMel3vVoShT/F9eWBG9IENQUYYEo4PCUsFJGiE257vETX8Xor51PM9iibY62az",
-	"+p4IIjxBavoJuv8GpiMZed2dTsf35DRRI4XkhI6842PfIyGeJExiGkxfx9NZkPYgpeReimGMpzBkHGRE",
-	"BHB8L8VCXgEEHEs+hSMiIw2pQBMzFtEQBiycAsdJjKZCPx0SLiQgKo4wz7cRYRRiXuzjWgFSS8HUtKFL",
-	"l3xvQmh2ve3aXkwmRM7u6iYaYRDke424NO+VVw7xEKWx9LqXOr4Cg0zSicXqhFBzVYBAqMQjzDUMjIeY",
-	"X2dqEr1UgmRUrKSfHlDm+Z7CKuE49LqSp7i8+Nc4Hnpd7/9sFVy1ZZ6KrVdYkE4wldfTycCuKMZpw2rq",
-	"yVkX2n/9tp49TUIkcbhPaIBnUXuDxlM4ipCEIEJ0hENAEhgHNJTYco8kk0bE28kPhJ69DNqQ8QmSXtdT",
-	"A1pqDm+W4sdqcyJhVGAtaTc5G8R4ooWOUYmpZgaUJDEJkIJ4KzEj/u93hQL/wZK4yObVK9YkhgLmnHEf",
-	"kIDy7G1DGzODWuBlxAMWahyiMCTqfRTf5CzBXBIF/xDFAvteUrql9hE60P7a3vWtV/eut7Yv+qD+vuTD",
-	"7ZtXW3sK9ddufaO1vetDEOFgDCEZEQmEBnEa4lDRoSRU27sVmXppBsO+l6BgfHAvRVQSOa1IxnYdFbcp",
-	"kQIYxSACRI0yIwLUDiBgKZUCNhAESGB97wUB2bybFi4rV53OEnJWcPUdg6S7+TA2+C4OpIL+KqIBjq/R",
-	"JJUr4p1jZFmkhK9Lbq06s2xNSKuT7HbqiixBUmKuUPg3d/Zaf41a3+u0Lt8tfrYPer3W3Qtf8xz0+SYZ",
-	"rrq1iIT4IOEkMJdVIl5nYB4Bo8YYoWBM6AhETJJ2AcGAsRgjqkCYYCHQyMGl3zYPIEA8hI2TR/988ujR",
-	"ycOnJ4/+ePLw8cnD36ofj364WWNKl+nyvSOOktkV1O5BPUoUiBsnDz85efTRyaMfnL7/zucfv7PpgtdF",
-	"r2t0wFIaatNdlT6OtX5Cclmd5Hv4foID9ZIaNfOa6w1illdmoftg9nFMqIGGSDwRs0Di+wnhU9dKNI1j",
-	"NIhxpvlnp2bSuWRZ4Ouyp0QvwOQQh+6n1hzNiklZYo1lypcpzekSY3sDcY6megmJZCoWaW1L1X0zuDBl",
-	"K1CzBnWJUHU650Bl9PLLzFNZ+24zB55FU/2l/LaKt+FixiVI8Aah2GztWIv6NfPuJavm7eV2ndCrYN/A",
-	"NQe1BQwro7dBupqkqaLL/PnCVTV6i8xeLlzLOG5zxG0umoScVTEhkmhVorsEtxTtLJrlOr4vr5qR9d1o",
-	"aKqTzdnRfq4sMFV4vZPzTq52FGGcKqggWgkcR3whhHL/+lkcZyInDApCHcRdAaWKM5MaIyHz2G6hjr6h",
-	"QgaHaUKcE/Ng5pWAhQdoolyuCt8SKl/c9VxsdRY7F+KYHGI+bdQ7C3c2sr7LXPdkrr/R6CY4rH6Zg/Sw",
-	"Yia/sqiLl1ZTe5pkSuE4ZYBJN+x5bNj4cEUKJZww3mjFBeaHJHCDIiKSHEg2SxwUhhwLse18yz7ccfNk",
-	"FZAys04SRN3P8ASR2PnEBJCOB0nEaMMTJiSKD7KIyoEuPMSBTDle7L/o5atTViaw+/ULhLm4ajk/RnNT",
-	"4cUoah+IJs/tL/ZxShmK3KMpMV/BGyVHx6qigqfKUFbUkRV6KwUlFl3NXdIoefXQBvg1Fl1Jh8kmBhty",
-	"NnHLBr43awK2fdjx4eKnb/0KEsxBI6ztVLXSLd/mRn3a70RIQoSSBFMcdsGgyAcUxyzQvziOMRL44Agd",
-	"Yh8SEox9IFQo++br0M2HGA1w7IMimw+BDoj9LKV3kF1HLA4/fetXC7lDbd6OsSjSO/K9hYRag2NRovrx",
-	"Al9Rz9sI0Fn8wJK9rdLo1Ukip11t2I8QxxFLBYYgYkxgoVgg8zo835uiCdLYEmiEjpQP812UIKq0iJIM",
-	"TDEngdP9qFr0KgCfPf34z+/+5PSPHz378U+7MMUUJIOAxbFmgo72Riij2tuY8QXmOKAdF/vOWP0qLCdv",
-	"v3f6+/dO3v7J6eP3n/3sp8/+/peVVZs858wTmEd9nek4uyl2xB87C+KPwlYvyAFVbfdqAVXVsNfFHxuP",
-	"MUiFZJNMseDwCtg0HFB2NIPhpRyC6krfIqMIc60khMnbV1JylxexRcmZmC1yWNF5QYAd5gNuj9og0Xg8",
-	"TQeE+gW7UjxmCRM+RGQ8RePUh2mq9FgtSXRxx5/rtcwNkCKS3GIzpnTeK7fIBO+rcfOsZc0uNmof7RjO",
-	"aML5KRd3UsX3JLp/wFHFoSy9lVIijVe7VBywKEdTmq608tx9nkXTzomP1xUeVxFX5dhXrGSZShwL00C+",
-	"IECNLWnzl/ztzl1/IcqrM/8Vpj5IdD9PxxdiXF1Mv7+Uul6ksFfPA1jSrcdYf+k5gLLvXMoA5KG+7w1Q",
-	"MLZaVbkx1rNSv5U3ZTIDImJc2jv6kXWxzDBkb2pHS/9SqiDRvxg9UK6VdpKVp3VgHS9c3IobMg6lYlaN",
-	"DM1Oqy5FzcsVDwmOQ+erzVF1DfNmiuKFZRK2mbtJ3GsXcZDDXyYyxnNd5vngWl/VTFOKaSwWXdDfNII4",
-	"i72BKeHNQ3BzdFkvpC1T06q/tgyuI0xGkTyYTNz4jLUFbXzcHFcvbUbOqoYdtOdq90UGdjYXZEZUg+HS",
-	"49WjYd87MvgbcTRpYMkjEjZi0Klws2xB3XTWFisTp7RKmaTlHdfw4xfsuTB+thx+FuvslIF5lM7q3jXX",
-	"ewHj5obu4hJBSYWnV3ozY/d6/XFup0lJGGYr4MZ4A6EqEqua+7VY9Hmuy1VGRTrRV3phNUpBkmAeYCq7",
-	"sN3xgXF4CTY+f/qnZ49/+vzXP3r+o3c3dYg4ZCxcxsOpC2UVhH3JgjEQAWOcSBhMwQwExY66S8jaRhNk",
-	"tMzTlrlgqXRXmCtSXou+VTAKyusC3alk7HplJd2tRKSAmEmgOvByL1OX/Gbn00mXslpYgQkbMovLuNlW",
-	"jNfgrWUm78v215RZqIrji7vrbJewsd9qKq+c9K5y3/MPn5z+4hcnj54+/+g3pz/7nY1rP3v8+OTtT06/",
-	"/85263Jru95zs4R6KSfSqwu+nJI4JHSkGZwzNnHN3ph7r851+vjh6ftPnn/45NnPf2IhP/3g0WdPP37+",
-	"4e9O339yBrhLqfyFMOWp/UqT367fnOqvQv8mDkhCMJW+0rhUZoL+7F//4QyQ51WDRcXbWhGhCtPXTbuV",
-	"8CGaJhGmwBLDYkrzdlqdTufSDGz+okJEveEOZ22iu1+3VHv2899/9uTf/vzoT4snP5cyhhKqiTMXP69I",
-	"ObfclSAe4NiVTiICzMMXhFXmPmy32+aegI3Tt/729Mcfb7qT73bU2QpiyYqOpLZahI4OaN4G1jwm5fHi",
-	"WKaUbbIIKrbUUIapwVBbsbKxeaRdg4nJueRLtzHKRXHUjfLQ3+nX6e7OCRE4BMlMHla4mQwdImIL3+6J",
-	"pO6XRRSEJHEMA5xP7Z4wZnJ5d1vv7g3mRnNTcMfoQYRo486JyUIPrPFpzwv6lun7smonW7WadinQZ3fe",
-	"SMN1MKXmha8ER77B5AKmXMBqs4/PoTOwxCkLHFkToi6isQsdebbdkZs11SfdVA4iZrILaAIbpx/84PSH",
-	"H3z2+N83fdje0e3P27ut7Rd92H6xtf2SD9svtXY6Pmxfbu1sXwE8SeS0UhcrFemQirL1JOqvmkX9VdOo",
-	"v2oe9VdN5EzbfQcPIsbGGaSu+rRU6zcYoTN1nB5iKg8a0mG+Z5JuS6RtYiTkgU4hulsuFBdb6OfBt5C3",
-	"5lp+MZOsTTANTR7WFh81C4UYufKm9Z5BNbSEn1ICMKdDBekufqyRdA1qp84kX7YCsvC8SsOEEZcjh6mi",
-	"aOjOshX4rZqphoxtqY8XBxxLd9FQkBHVfed6TBcYjaeZITJHiqwdNbQDxoEzqX+Schqh3LihZjpQ7i25",
-	"37CoRFxm/nUVAl+ZfYnj2F4LQAni7pXOknZcygE0PltGjCrm6xtcmASsEf1MzbEFW+TnQipC38wlM2kc",
-	"qjwjBgLTsKyhURzr00MZU2VawbTYlAo55kbZypg71QKPuZcVdLKrvFyjr4u6TPVOpXhju5Hbc7tGZ+og",
-	"mkMPmvj+22iMAQHFRzXmu6IZksWhOV4jWSL0QStqyoSOxDePZ9OancUn6OrMNss3RpBSTuR0X+kfa9QS",
-	"4j5QSGHv5jV9RNBKlZIG6As2ZgefvvWrvp8L8GBa66FR1FfbnWAeRIhqUdMqT+8VI27iGQNeJGVizmcR",
-	"OmSzgKgFVXD4w9Mnv90EIgCVV0rjIYljFZ1kLQpt0KGmAj7Wwg4iYok+2tajMRsRIUkggKVSsJQHmGvG",
-	"zWq4wgfLH0CZ1MdpNk7f+eXnH/zhsyc/OP3kHzeLBCWhox414YRvsjoYhYrEwdg3YQYYk6UfZtGbDX1F",
-	"u0d79MKFvVRGmEp7yq194QLsK2j66j7j5Hv6dhde1kiDXtrpXAzGeKp/4H5xntPSqkerlBihQwxTlrZh",
-	"T5NygGNGR1pcywSCDbXBx083u4CVWZORgnTK0h4V2GR/zSlBhX+tvLM3X7B7R5TJCPPSfVAWTI2nasoe",
-	"PSSCDGIMn771IZDscKmA3c6uD/g+CmQ8hZiMMQg2wQYAvVLIsFC0AHyfCGnR9qoul164AIhj6DedE+zD",
-	"xpvfuAqXdy99fdOgqq+Yru9DX1cV+36P9g2N1D1TWFS/iqpnX+3O1xxN6CGKSQhEqVsf+qZk24U7D3Rh",
-	"1e9RW1g9vtuHWLEZHRl0wgCFoAe1wR6tEhpyQuE1lCCKBdbpfULhVTqKiYh69CjCVJHAsGd/LwhwIltv",
-	"IDpK0Qh3AdO+RcabWHKChWIek1S/eWP/Fkg0VqtQ6NcO6vbBnOSFDUSn9thwjxpVAmmieGPn0iVFcI4C",
-	"qblbJ6sQ3L597ZXNtuZQQ57SOeKME3tU39JHitEIEdp4sBgIFVKJDBsCCjS25BEJ8JV84h7NZ874S8+r",
-	"6wXDVGSZw92dnStwFJEYlxaxNAQi1OZUuM5TqjVzfhgaqRBZk1YaLh4phbHbuQxkCKYuUXmzR83p2O0O",
-	"iDa8jqeGirpgoqbZ2YWIpVy0QXcvZKKuB6FYsOyMdqLkIZMUHwRTZDIaI5OXXLlqlFhCK/9VMT3HMuUU",
-	"+g+gp/3EnteFO+12+64PvbLHqO73vHa73fPguK+4CymVNIixVVxXIEGidPxBMoWC6gkIH1IqSVw78K7g",
-	"TOO43aP9ylHgvgVOGLevcsBYD1CTUyNQCYtjQkcZFyOJQZ/nNpyMgkgz1gRNjQggGKSKsGyY0dZqViUo",
-	"amMYhdMe5UjiKzDAU0aVQ1l2O4mA3Z3LVhMoqZm29hRBNWoEDhgNRS5TlnvCklzZaUy6TkD//7fssNa1",
-	"sH8F7qVMYrVkLrpIjOsaGQ1YKjUL6jfbPZr3OFhbt3fzmud7h5gL26Hc7rQ7OvpKMEUJ8brexXanfVGn",
-	"EGWkrfiWNVr6YmQ8FOXuaZ14LfS6nuKda9kgv/KhgzvuIKUYsmWO2R/7CwfaSGWJkZXT6Wq865R5HvIt",
-	"d9q7dm7w+G7tlPlOpzPnhPlqJ8vLp65cp8u17ChezSjjKy9QsZRt0tSvWM/bvVQOe+kYu++JdDJBfGpJ",
-	"WvdWdOFxJEqn7oR311Y/ZpniqlYy2bGvVbmi9k0Kg27N1S+zcLpuTNs24Kqvq0KW4xkqb697bReFVdSZ",
-	"If8IiUxhr4Owe5SyVOlKRPMlsvbtmjvqpvexX2iErQfF8cvjRvXwTSwLNjhvoVmAznWg8JtYlrFnpMNo",
-	"fm2TFMVKIahbZqrS4PhMR+Vg65o+C6JW3jJhxVxlfsMM+V+qyitHp85VkRdts3PVeBbonYsSZxktMz60",
-	"N8qa25HzikjSkgxsiVf7ZIxPUKxrXRvDNI5burXFFre1txRjqYgGkvVohOKhGeGDqSSbb35IBllBfNMG",
-	"fzgYq0gfDxnHxjXuUaRDEhx2dSyZ17ahKEOr4LAysx6EZGmI36OmCcwECLYUKkxrgF+KQmA/IkN58Nq1",
-	"fV2Bi5iKphQaJFGRgoiZhEkqJAywhqc0G7DhUBPv6o1XMr8UczPEZg161B5kEBAgEfmZZ1noXd0HpeJQ",
-	"kn1eI/PeXDbVNFF/RS1q6SjVF2xPbW+5W/2bCEhp5oyz1iFg+yZ2yFI2dpWN03effP7BH569/+7zf3my",
-	"6ZK8Qg1vPcjqHnPtZ0by89VUc5G3RstpiZF34BGKjQLJFblLV63E7dkHt8omr4TrLZO7rX+WbZV5m7Tn",
-	"y0aP2XMCpnhg9E8eheep5CxdqzevUKEzfD1qD3CGsNHPx/Y323BDjc1mjpAws+OwNP0AB2yCRY/26+np",
-	"fheOGB8Do0rJ2nSx1URFDJmkFtoRY6Ho0YE+LqrjYCKz2aEEVhv28qZKA0KAqNJlA6X48p1u7HYub7bB",
-	"fHspNqmS4ql9UQfzOiMXmeB9VgPqV77SGrD8eanj2c+RfbFSC0goulF2pHiFhmIdYmx2mEvy0hpuS1d7",
-	"lnA9TeHn3PVdcQTZgUKTltEQZ/6H3sj63TTjikJEhGRcl0TmYfYv04RZKWIuDW5mg75yAcB5Ouvlvum5",
-	"7npRzhlMYf/122tz1ZMC7xnZ81tGpLLLrQdinM71GLLe7fNHWJP+sbCuzW/IJnRjZ1VWFePUGPHUYcON",
-	"ny3KBzB1DUWXGwIs8kSsGrD/+m1TPxJtsMdaRI9uNH2N0bffYtzUqXsb/bg/zHilRxHYozV5lYINYcpS",
-	"njMLoJhjFE61PzBTvehc7lGKJnnFKyMK7FELR/HtRaAYh0L7IQkKxvmHGF12+GZa4bD1W9HKYaSlIokv",
-	"mrF1NGHVk2bydQYzK4CwxuSg4XvF6WZfi4ROqSRhO3jnm5T9fNQXYVMcn6PNWsEjREPTrVsO4lf6Pm3W",
-	"HX3G79Oepw2rdGbPNWKZy27x4mepB+M1yghPsyFrcXGqq9mKbq1tocRjBVNZJsu6s5sZTI84d+Y6V+Ll",
-	"7cvzKWe6QNbne5jTeWxoGwpmJd5gv0SJxe5HRo7zRdYC9fiCDajXiiRGSz5Bgrk+QKji6PzEbR1tZ3NN",
-	"FLKPTDNeyyYKbX9dowxUG0gJ/mKU7ZIZ+bM17p6nvLk6eOdKXkEGHyg+WmsQaHsdhQ43ubJPA2yuJDMO",
-	"H876cAsOs/yRaclZdtl6kH+aiYTHWxzbS0fiy1GCKr07twY1e3x53le67zZVjN/MoLOEWU+Cp8I8O+fF",
-	"PE2aKE/xEwH3Upzi0HQurS/7TG2OQk+7mDdwqZu7SXnXG7/PXwbzpRrQmEG9DrR9R9dndDuMwDQUVrqy",
-	"lJMDfw1RohVZFcbdvLF/S5FWwGv7N64XrZOmG65H+/tszFr7ZESRTDnugvx/pt8ypeR+1h5kGi/9w237",
-	"LML34Vvf3rva2v/W3s6lF5UG6nnmkTRj2+ZqwELbtdnzSv+GQzcJ227Odo/eyu+ZMFGmnOIwr1kZ9y9D",
-	"tBpiet0E1gpJjejRfqVXWbdqKWVgimW333wjr5JFUiYCNtQf3Vcbx+zILtajQ8YhYsImmkv9S+GEUDPW",
-	"Fgf1dJRJMEAhkwYgh0jqNjOIGUsGKla1dcqGUNXF0OsPWZ2t819w6LqiPJ1LenjftvlZCcoX84vjGKbY",
-	"YRre3Sqr1FGuVX/WS37nrlLrAvPDzCjornZvCyVk63BbK30738zR9o++f/p3b588+qeTh/958vC/CzuX",
-	"R7SzsePpz359+uS3ZcfGHA2cGVdqnIGNvf3rmzOdHM7pS5XC2v+DaR5++skvnj/+r5NHT//81tsnD997",
-	"/t5/PP/oN6c//kM1QjXh0+wchXG1g3OsH989/p8AAAD//w==",
+	"3D1tbxzHeX/lwTaASXfveKQox6LQD7TsJLIdSTAlpK1OvZvbnbud3N7MamaW1EUgYEtwnLh2gqA2WjRJ",
+	"g8JNGiStkXxpVClp/4tpSs6/KOZlX2/2XuijbfQTb3dnZ5553t9med8L2CRhFFMpvL37XoI4mmCJub4K",
+	"Ui4YV79CLAJOEkkY9fa8mxGGPsX3ZM+M6AMbgowwJBwfEpYKSNAItz3fI2r43RTzqed7FE2wt5fN6nsi",
+	"iPAEqekn6N7rmI5k5O3tdDq+J6eJGikkJ3TkHR/7HgnxJGES02D6Gp7OgrQPKSV3UwxjPIUh4yAjIoDj",
+	"uykW8jIg4FjyKRwRGWlIBZqYsYiGMGDhFDhOYjQV+umQcCEBUXGEeb6NCKMQ82IfVwuQWgqmpg1dvOh7",
+	"E0Kz623X9mIyIXJ2VzfQCIMg32vEpXmvvHKIhyiNpbd3seMrMMgknVisTgg1VwUIhEo8wlzDwHiI+TWm",
+	"JtFLJUhGxUr6aY8yz/cUVgnHobcneYrLi3+N46G35/3FVsFVW+ap2HqZBekEU3ktnQzsimKcNqymnpx1",
+	"oYPXbunZ0yREEocHhAZ4FrXXaTyFowhJCCJERzgEJIFxQEOJLfdIMmlEvJ28J/TsZdCGjE+Q9PY8NaCl",
+	"5vBmKX6sNicSRgXWknaDs0GMJ1roGJWYamZASRKTACmItxIz4i+/KxT495fERTavXrEmMRQw54z7gASU",
+	"Z28b2pgZ1AL7YcixMPqBswRzSQzUyDzYVr9rO/SzhzvOhwGRU/cDNkkQdT/DE0Ri5xNDFMeDJGK04QkT",
+	"EsW9gIUO5vg6hGREpPCBMoimSYRpe5aKvpdwPMSBTLlrjeMyA982MBYbrEJQmcqixy/wW8JmtqcMHXdy",
+	"sNjguziQCqyXEM/2hcKQqE2h+EaJdEMUC+zXqOlGxav717Ze2b/W2r7gg/r7og+3blxp7StZuXrzG63t",
+	"XR+CCAdjgzIgNIjTEIcKXyUtuL1bUYIvupCJgnHvboqotMyRq7LtOu/eokQKYBSDCBA11ocIUDuAgKVU",
+	"CthAECCB9b3nBGTzblq4rCLsdJZQjGUqaiS5cH4F0QDHV2mSyhXxzjGyMl3C10W3GZxZtqZVq5PsduqW",
+	"J0FSYq5Q+He391t/i1rf67Qu3Sl+tnvdbuvO819zMfs3yXDVrUUkxL2Ek8BcVol4jYF5BIwa7wEFY0JH",
+	"IGKSlMRtwFiMEVUgTLAQaOTg0m+bBxAgHsLGycN/PXn48OTBk5OHfzx58OjkwW/Vj4c/3KwxpcvX8L0j",
+	"jpLZFdTuQT1KFIgbJw8+Pnn44cnDH5y+9/ZnH7296YLXRS81zXU9p0Of1tA1d/+NYDugKDOwHlbM5FcW",
+	"dTH2VTpgKQ1noQ041iYQyWXNnu/hewkO1Etq1MxrrjeIWV55Hq5dx4QaaIjEE7HIHNq9vE4o9grqIM7R",
+	"VF0LiWS67CQHZnDhaKyAiBpNSnusoygHKtuqX8Z7Ze05xDuLWvq8pFrFF/wcdDRbO9ZyfdW8e9HqdHu5",
+	"XSf0Ktg3cM1BrealGdnA9xLCpy6s0TSO0SDGmU87y9FMOjm9bBnrRkptKMDkEIfup9bRns+FxufOlynN",
+	"aYBagIQz8lgDmprQUtHe/nwsVc38IkOfY2mZ2GIO3uaiSchZXgmRRKtyvkt7lQLyRbNcw/fkFTOyvhsN",
+	"TXWyOTs6yDUmpgqvt3MByvlHEabES3ccRCuB4wiBhVARSj9LNZjgHoOCUOcZLoOSqcyJiJGQefphobBd",
+	"V1Gtw7Qhzol54IhQwh6aKCezwreEyhd2PRdbncVOhjgmh5hPG5Xvwp2NrLc2jw3KzsjKOlijrsmSUibd",
+	"XkqeRmh8uCKmEk4Yb1SLAvNDErhBERFJenKhrcqi36X9A42YwjtQgPdEk1b/3L5DKS+TewolPBbbLDkQ",
+	"lrsL9JShrHC45SNL0BK2V3NDNEpeObRpjVoSYSWxkE0pgCFnEzeZ8d1ZrbLtw44PFz5581eQYA4aYW2n",
+	"9Eo3q5ob9Wm/EyEJEUoSTHG4BwZFPqA4ZoH+xXGMkcC9I3SIfUhIMPaBUKFUpq/jHx9iNMCxD4psPgQ6",
+	"qvSzRGYvu45YHH7y5q8WcofavB1jUaR35HsLCbUGW1Wi+vECH0zP2wjQWVyLkgqv0uiVSSKne9pWHCGO",
+	"I5YKDEHEmMBCsUBmyDzfm6IJ0tgSaISOlFn8LkoQTZjQkoEp5iRwWrSqkagC8OmTj/78zk9O//jh0x//",
+	"dA+mmIJkELA41kzQ0QaOMqoN2Ix5mePTdFzsO2NIqrCcvPXu6e/fPXnrJ6eP3nv6s58+/cdfVlZtcsaW",
+	"NS6fw6o4/PqdBX59YXYWJFKqZmi1QKVqo+rij40TEqRCskmmWHB4GWwuCyg7msHwUratutK3yCjCXCsJ",
+	"YaoVlbzWpUVsUbKLs6UdKzrPCbDDfMDtURskGo+n6YBQv2BXiscsYcKHiIynaJz6ME2VHqtlWi7s+Gc2",
+	"wAcRSW6yGVM675WbZIIP1Lh51rJmFxu1jzvCmx+OuQMu35PoXo+jim9UeiulRJpUzFKu5aL4rTRdaeW5",
+	"+zyLpp0Tcq0r4qoirsqxL1vJMvVHFqaBfE6AGlvS5i/62507/kKUV2f+G0x9kOhentMuxLi6mH5/KXW9",
+	"SGGvHlpa0q3HWH/pYWXZdy4FlaVMxAAFY6tVlRtjPSv1W3lTJtgUEePS3tGPrItlhiF7Uzta+pdSBYn+",
+	"xWhPuVbaSVaeVs86Xri4FTcEsaUSXo0MzU6rLsBVjWP13SHBceh8tTkVXMO8maJ4wYX2Os0zd5O41y7i",
+	"IIe/TGSM57rM88G1vqqZphTTWCy6oL9hBHEWewNTB1ve+7AzZfUzB2YiTEaR7E0m7t3H2t41Pm6uUy6t",
+	"9M+qNB2U4igY94oU3Gy5wYyohq6lx6vHrr53ZPA34mjSwEBHJGzEoFM92sLqjKGrLVYmTmmVMknLO67h",
+	"xy+YaWG0W+Oi2eySvbu4ArpMMbL+2hyIzmLdV5ahkvCUXfcFopQbygtLBDUVKVvpzUwA60XAuf05JfGc",
+	"LUMb4w+Eqkiu6i6sxSOY5/pcYVSkE32lF1ajFCQJ5gGmcg+2Oz4wDi/CxmdP/vT00U+f/fpHz370zqYO",
+	"MYeMhct4SHU1UQXhQLJgDETAGCcSBlMwA0EJiO6tsrbVBCkt87RlLlgq3WXeit6pRe8qmAXltYHu7zJ+",
+	"QWUl3eNFpICYSaA6cHMvU9dFzc6rky5lRbUCE7rbQpZy060Yr8Hby0zml+3vKUNVFccXdtfZs2Bjx9VU",
+	"Xrmtqcp9zz54fPqLX5w8fPLsw9+c/ux3Ni7+9NGjk7c+Pv3+29utS63teuPLEuql3CpVXfCllMQhoSPN",
+	"4JyxiWv2xu6q6lynjx6cvvf42QePn/78Jxby0/cffvrko2cf/O70vcdngLvUrLUQprx5q9Iaues3N3NV",
+	"oX8DByQhmEpfaVwqM0F/+u//dAbI876wRfXEJdvETI8YsMSwmNK8nVan07k4A9vCLrJ6myLOmmt3v26p",
+	"9vTnv//08X/8+eGfFk/eoGyW7zxzCm1Ekokzlz+vbja38pMgHuDYlY4iAszD54RV5j5st9vmnoCN0zf/",
+	"/vTHH226k/d21NlqQ8mKrq22WoSOejTvxWoek/J4cSxUylZZBBVbaijj1GCorVjZ2DzSrsHE5FzypdsY",
+	"5aI46k556sDp1+me2AkROATJTB5XuJkMHSJia7HuiaTuMkYUhCRxDAOcT+2eMGZyeXdb7+515kZzU7jJ",
+	"aC9CtHHnxGSxB9b4tOeFocv0lFi1k61aTdsU6LM7b6ThOphS88JXgiNfZ3IBUy5gtdnH59B1VOKUBY6s",
+	"CZoX0diFjjxb78jtmuqVbsUHETO5B2gCG6fv/+D0h+9/+ug/N33Y3tE9yNu7re0XfNh+obX9og/bL7Z2",
+	"Oj5sX2rtbF8GPEnktFJXKxX5kIr79STqr5pF/VXTqL9qHvVXTeRM+30HDyLGxhmkrvq2VOs3GKEzNVEe",
+	"Yip7Dek03zNJuyUSSTESsqdTkO6mesXFFvp58C3krbmWX8wkexNMQ5PHtcVLzUIhRq68a72XTw0t4aeU",
+	"QMzpUEG6ix9rJF2D2qkzyZetgCw8r9AwYcTlyGGqKBq6834FfqtmqiHjW+qvxQHH0l10FGREdfO3HrMH",
+	"jMbTzBCZg1jWjhraAePAmdQ/iXQezjAz9ZR7S+41LCoRl5l/XYXAV2Zf4ji21wJQgrh7pbMkQpdyAI3P",
+	"lhGjivn6BhemJWtEP1O/ZsEW+eGMitA3c8lMGocqz4iBwDQsa2gUx/rMVcZUmVYwLTqlQpC5UbYy5k61",
+	"QGTuZQWh7Cov9+jroq5TvVMp/tgu4fbcRsaZOorm0F4T338bjTEgoPioxnyXNUOyODRnXCRLhD6eRk2Z",
+	"0ZGK5/FsWrOz+Nxhndlm+cYIUsqJnB4o/WONWkLcxzAp7N+4qg9WWqlS0gB9wcas98mbv+r7uQAPprUe",
+	"HEV9td0J5kGEqBY1rfL0XjHiJp4x4EVSJuZUG6FDNguIWlAFhz88ffzbTSACUHmlNB6SOFbRSdbi0AYd",
+	"airgYy3sICKW6AOBXRqzERGSBAJYKgVLeYC5ZtysBix8sPwBlEl9pmXj9O1ffvb+Hz59/IPTj/95s0hQ",
+	"EjrqUhNO+Carg1GoSByMfRNmgDFZ+mEWvdnQV7S7tEuff34/lRGm0p4NbD//PBwoaPrqPuPke/r2Hryk",
+	"kQbdtNO5EIzxVP/A/eIUrKVVl1YpMUKHGKYsbcO+JuUAx4yOtLiWCQQbaoOPnmzuAVZmTUYK0ilLu1Rg",
+	"k/01ZysV/rXyzt58zu4dUSYjzEv3QVkwNZ6qKbv0kAgyiDF88uYHQLIjuQJ2O7s+4HsokPEUYjLGINgE",
+	"GwD0SiHDQtEC8D0ipEXbK7rc+vzzgDiGftPpyj5svPGNK3Bp9+LXNw2q+orp+j70dVWy73dp39BI3TOF",
+	"SfWrqJr21e58zdGEHqKYhECUuvWhb0q+e3D7vi7M+l1qC7PHd/oQKzajI4NOGKAQ9KA22PNNQkNOKLyK",
+	"EkSxwDq9Tyi8QkcxEVGXHkWYKhIY9uzvBwFOZOt1REcpGuE9wLRvkfEGlpxgoZjHJNVvXD+4CRKN1SoU",
+	"+rXjzX0w559hA9GpPWzdpUaVQJoo3ti5eFERnKNAau7WySoEt25dfXmzrTnUkKd0+jrjxC7Vt/RBbDRC",
+	"hDYexwZChVQiw4aAAo0teUQCfDmfuEvzmTP+0vPqesEwFVnmcHdn5zIcRSTGpUUsDYEItTkVrvOUas2c",
+	"HyFHKkTWpJWGi0dKYex2LgEZgqlLVN7sUnOmeLsDog2v4amhoi6YqGl2diFiKRdt0N0PmajrQSgWLDvZ",
+	"nih5yCTFB8EUmYzGyOQlV64aJZbQyn9VTM+xTDmF/n3oaj+x6+3B7Xa7fceHbtljVPe7Xrvd7npw3Ffc",
+	"hZRKGsTYKq7LkCBR6siXTKGg2pTvQ0oliWufCVBwpnHc7tJ+5QB13wInjNtXOZatB6jJqRGohMUxoaOM",
+	"i5HEoE/BG05GQaQZa4KmRgQQDFJFWDbMaGs1qxIUtTGMwmmXciTxZRjgKaPKoSy7nUTA7s4lqwmU1Exb",
+	"+4qgGjUCB4yGIpcpyz1hSa7sNCZdJ6D/1y07rHU17F+GuymTWC2Ziy4S47pGRgOWSs2C+s12l+Y9EtbW",
+	"7d+46vneIebCdji3O+2Ojr4STFFCvD3vQrvTvqBTiDLSVnzLGi19MTIeinL3tE68Gnp7nuKdq9kgv/J5",
+	"iNvuIKUYsmU+TnDsLxxoI5UlRlbO9KvxrrP5eci33Bn52nm+4zu1s/k7nc6cc/mrnccvHwRyncnXsqN4",
+	"NaOMr7xAxVK2yVO/Yj1v91I57KXD/74n0skE8aklad1b0YXHkSidhhPeHVv9mGWKK1rJZCeRVuWK2pc8",
+	"DLo1V7/Ewum6MW3biKu+rgpZjmeovL3utV0UVlFnhvwjJDKFvQ7C7lPKUqUrEc2XyNq/a+6om97HfqER",
+	"tu4XxyKPG9XDN7Es2OC8hWYBOteBwm9iWcaekQ6j+bVNUhQrhaBumalKg+PjJpUDp2v6mIpaecuEFXOV",
+	"+XUz5P+pKq8cvTpXRV603c5V41mgdy5KnGW0zPjQ3ihrbkfOKyJJSzKwJV7tkzE+QbGudW0M0zhu6dYW",
+	"W9zW3lKMpSIaSNalEYqHZoQPppJsPrwhGWQF8U0b/OFgrCJ9PGQcG9e4S5EOSXC4p2PJvLYNRRlaBYeV",
+	"mfUgJEtD/C41TWAmQLClUGFaA/xSFAIHERnK3qtXD3QFLmIqmlJokERFCiJmEiapkDDAGp7SbMCGQ028",
+	"K9dfzvxSzM0QmzXoUnsQQkCARORnnmWhd3UflIpDSfaNi8x7c9lU04T9FbWopaNYX7A9tb3pbvVvIiCl",
+	"mTPOWoeAHZjYIUvZ2FU2Tt95/Nn7f3j63jvP/u3xpkvyCjW8dT+re8y1nxnJz1dTzUXeGi2nJUbegUco",
+	"NgokV+QuXbUSt2efKSubvBKut0zutv4xu1XmbdKeLxk9Zs8ZmOKB0T95FJ6nkrN0rd68QoXO8HWpPQAa",
+	"wkY/H9vfbMN1NTabOULCzI7D0vQDHLAJFl3ar6en+3twxPgYGFVK1qaLrSYqYsgktdCOGAtFlw70cVMd",
+	"BxOZzQ4lsNqwnzdVGhACRJUuGyjFl+90Y7dzabMN5gNIsUmVFE/tizqY1xm5yATvsxpQv/KV1oDlbzwd",
+	"z37E7YuVWkBC0Y2yI8UrNBTrEGOzw1ySl9ZwW7ras4TraQo/567viiPMDhSatIyGOPM/9EbW76YZVxQi",
+	"IiTjuiQyD7OfTxNmpYi5NLiRDfrKBQDn6ayX+6bnuutFOedcHPakwH5G/PyWEazscuu+GKdz/Yasg/v8",
+	"0dakhSysa/Mesgnd2FmVYcU4NaY8dVhy422L8jFOXUnRRYcAizwdqwYcvHbLVJFEG+zhFtGlG00fRvTt",
+	"ZxE3dQLfxkDubyRe7lIE9oBNXqtgQ5iylOfMAijmGIVT7RXM1DA6l7qUokle98qIAvvUwlF8BhEoxqHQ",
+	"3kiCgnH+TUSXNb6RVjhs/ba0ciRpqXjii2ZsHVNYJaWZfJ0hzQogrDFFaPhecbrZ1yKhUypJ2D7e+Ybl",
+	"IB/1RVgWx6d8s4bwCNHQ9OyWQ/mVvu2b9Uif8du+52nJKv3Zc01Z5rhbvPhZAsL4jjLC02zIWhyd6mq2",
+	"rltrXijxWMFUlsmyHu1mBtMjzp25zpV4eRPzfMqZXpDBtGSa1u6XsmCs1jKNBrM6wNCjRJvFDklGoPNF",
+	"3wKF+ZwNtNeKJEZLXkKCuT5YqOLr/GxwHW1nc1YUso9Mk17LJhBt312jVFQbSwn+YtTvkpn6szX0nqcE",
+	"ujp758piQQYfKD5aqxDaHkihw1CuLNYAmyvJjAuIs/7cgsMsf2R6c5Zdtu7nn3wi4fEWx/bSkRBzlKZK",
+	"786tTc0ea573Ce07TZXkNzLoLGHWk/ipMM/OeTFPkybKU/9EwN0Upzg0HU3ry0pTm7vQ0y7mDVzq8m5S",
+	"3vWG8POXwXypBjRmUK8Dbd/RdRvdJiMwDYWVriwV5cBfQ9xoRVYFdjeuH9xUpBXw6sH1a0VLpemS69L+",
+	"ARuz1gEZUSRTjvdA/pXpw0wpuZe1DZmGTP9w2z6L8D341rf3r7QOvrW/c/EFpYG6nnkkzdi2uRqw0HZz",
+	"dr3SPzXRzcO2y7PdpTfzeyZwlCmnOMxrWcYhzBCthpgeOIG1QlIjurRf6WHWLVxKGZgi2q03Xs+rZ5GU",
+	"iYAN9Uf328YxO7KLdemQcYiYsAnoUl9TOCHUjLVFQz0dZRIMUMgkBsghkrr9DGLGkoGKXm39siF4dTH0",
+	"+oNYZ0v9FxzMrihP55I2PrDtf1aC8sX84piGKYKYRni3yip1mmvVn/WY376j1LrA/DAzCrrb3dtCCdk6",
+	"3NZK3843c+T9w++f/sNbJw//5eTBf588+N/CzuUx7mw0efqzX58+/m3ZsTFHBmfGlRpqYGP/4NrmTIeH",
+	"c/pSBbH233Wah59+/Itnj/7n5OGTP7/51smDd5+9+1/PPvzN6Y//UI1ZTUA1O0dhXO3gHOvHd47/LwAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,428 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// Two merchants' keys, as their systems would hold them.
+const (
+	keySakura = "soko_sakuratestkeyaaaaaaaaaaaaaaaaaaa"
+	keyMidori = "soko_midoritestkeybbbbbbbbbbbbbbbbbbb"
+)
+
+// mustAPIServer returns a server on db with two merchants and their keys.
+func mustAPIServer(tb testing.TB, db *storage.DB, cfg Config) http.Handler {
+	tb.Helper()
+	seed := &soko.Seed{
+		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店"}, {Code: "MIDORI", Name: "みどり食品"}},
+		APIKeys:   []soko.SeedAPIKey{{MerchantCode: "SAKURA", Secret: keySakura}, {MerchantCode: "MIDORI", Secret: keyMidori}},
+		Locations: []soko.Location{{Code: "A-01-01-1", Zone: "A", WalkSequence: 1, Kind: soko.LocationPick}},
+	}
+	if err := db.Load(context.Background(), seed); err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Store = db
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return storagetest.Fixed }
+	}
+	if cfg.RatePerSecond == 0 {
+		cfg.RatePerSecond, cfg.RateBurst = 10000, 10000
+	}
+	return New(cfg)
+}
+
+// client calls the API as one merchant's system would.
+type client struct {
+	tb  testing.TB
+	h   http.Handler
+	key string
+}
+
+// reply is an answer: its status, headers and JSON body.
+type reply struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+	JSON   map[string]any
+}
+
+func (c client) do(method, path string, body any, header ...string) reply {
+	c.tb.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			c.tb.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	c.h.ServeHTTP(rec, req)
+	out := reply{Status: rec.Code, Header: rec.Header(), Raw: rec.Body.Bytes()}
+	json.Unmarshal(out.Raw, &out.JSON)
+	return out
+}
+
+func (c client) must(want int, method, path string, body any, header ...string) reply {
+	c.tb.Helper()
+	r := c.do(method, path, body, header...)
+	if r.Status != want {
+		c.tb.Fatalf("%s %s: %d, want %d\n%s", method, path, r.Status, want, r.Raw)
+	}
+	return r
+}
+
+// fields lists the fields a problem answer names.
+func (r reply) fields() []string {
+	var out []string
+	errs, _ := r.JSON["errors"].([]any)
+	for _, e := range errs {
+		out = append(out, e.(map[string]any)["field"].(string))
+	}
+	return out
+}
+
+func product(name string, price int, barcodes ...string) map[string]any {
+	p := map[string]any{"name": name, "price": price, "tax_rate": 10, "weight_grams": 300}
+	var bs []map[string]any
+	for _, b := range barcodes {
+		bs = append(bs, map[string]any{"code": b})
+	}
+	if bs != nil {
+		p["barcodes"] = bs
+	}
+	return p
+}
+
+func order(number string, lines ...map[string]any) map[string]any {
+	return map[string]any{
+		"order_no": number,
+		"ship_to": map[string]any{
+			"name": "山田 太郎", "postal_code": "100-0005", "prefecture": "東京都", "city": "千代田区",
+			"address1": "丸の内1-9-1", "address2": "グラントウキョウ 10F", "phone": "03-1234-5678", "email": "taro@example.jp",
+		},
+		"lines":     lines,
+		"carrier":   "yamato",
+		"service":   "takkyubin",
+		"time_slot": "14-16",
+	}
+}
+
+func line(sku string, qty int) map[string]any { return map[string]any{"sku": sku, "quantity": qty} }
+
+func TestAPI_ProductsOrdersRoundTrip(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+
+		shop.must(201, "PUT", "/api/v1/products/TOWEL-1", product("今治タオル", 1650, "4901234567894"))
+		// The case code needs its pack quantity.
+		bad := shop.must(422, "PUT", "/api/v1/products/TOWEL-1", product("今治タオル", 1650, "14901234567891"))
+		if f := bad.fields(); len(f) != 1 || f[0] != "barcodes[0].pack_quantity" {
+			t.Fatalf("case code without a quantity: fields %v", f)
+		}
+		withCase := product("今治タオル バスタオル", 1800, "4901234567894")
+		withCase["barcodes"] = []map[string]any{{"code": "4901234567894"}, {"code": "14901234567891", "pack_quantity": 12}}
+		updated := shop.must(200, "PUT", "/api/v1/products/TOWEL-1", withCase)
+		if updated.JSON["name"] != "今治タオル バスタオル" || len(updated.JSON["barcodes"].([]any)) != 2 {
+			t.Fatalf("update answered %s", updated.Raw)
+		}
+		for i := 2; i <= 5; i++ {
+			shop.must(201, "PUT", fmt.Sprintf("/api/v1/products/MUG-%d", i), product(fmt.Sprintf("マグカップ %d", i), 1200))
+		}
+		got := shop.must(200, "GET", "/api/v1/products/TOWEL-1", nil)
+		if got.JSON["price"].(float64) != 1800 {
+			t.Fatalf("GET product: %s", got.Raw)
+		}
+
+		// Pages of 2 cover all 5 products exactly once.
+		seen := map[string]int{}
+		pages := 0
+		for cursor := ""; ; pages++ {
+			r := shop.must(200, "GET", "/api/v1/products?limit=2"+cursor, nil)
+			for _, p := range r.JSON["data"].([]any) {
+				seen[p.(map[string]any)["sku"].(string)]++
+			}
+			next, _ := r.JSON["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			cursor = "&cursor=" + next
+		}
+		if len(seen) != 5 || pages != 2 {
+			t.Fatalf("paging saw %v in %d pages", seen, pages+1)
+		}
+		for sku, n := range seen {
+			if n != 1 {
+				t.Fatalf("%s listed %d times", sku, n)
+			}
+		}
+
+		// Orders: the address comes back normalised; prices default to the product's.
+		o := order("SO-1", line("TOWEL-1", 2), line("MUG-2", 1))
+		o["ship_to"].(map[string]any)["postal_code"] = "１００－０００５"
+		r := shop.must(201, "POST", "/api/v1/orders", o)
+		if r.JSON["status"] != "received" || r.JSON["ship_to"].(map[string]any)["postal_code"] != "1000005" {
+			t.Fatalf("created order: %s", r.Raw)
+		}
+		lines := r.JSON["lines"].([]any)
+		if lines[0].(map[string]any)["unit_price"].(float64) != 1800 {
+			t.Fatalf("unit price did not default to the product's: %s", r.Raw)
+		}
+		shop.must(409, "POST", "/api/v1/orders", order("SO-1", line("TOWEL-1", 1)))
+		for i := 2; i <= 5; i++ {
+			shop.must(201, "POST", "/api/v1/orders", order(fmt.Sprintf("SO-%d", i), line("MUG-3", i)))
+		}
+		var numbers []string
+		for cursor := ""; ; {
+			r := shop.must(200, "GET", "/api/v1/orders?limit=2"+cursor, nil)
+			for _, o := range r.JSON["data"].([]any) {
+				numbers = append(numbers, o.(map[string]any)["order_no"].(string))
+			}
+			next, _ := r.JSON["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			cursor = "&cursor=" + next
+		}
+		if strings.Join(numbers, ",") != "SO-1,SO-2,SO-3,SO-4,SO-5" {
+			t.Fatalf("listed orders %v", numbers)
+		}
+		if r := shop.must(200, "GET", "/api/v1/orders?status=cancelled", nil); len(r.JSON["data"].([]any)) != 0 {
+			t.Fatalf("status filter: %s", r.Raw)
+		}
+		future := storagetest.Fixed.Add(time.Hour).Format(time.RFC3339)
+		if r := shop.must(200, "GET", "/api/v1/orders?updated_since="+future, nil); len(r.JSON["data"].([]any)) != 0 {
+			t.Fatalf("updated_since in the future listed %s", r.Raw)
+		}
+
+		cancelled := shop.must(200, "POST", "/api/v1/orders/SO-2/cancel", map[string]any{"reason": "お客様都合"})
+		if cancelled.JSON["status"] != "cancelled" {
+			t.Fatalf("cancel: %s", cancelled.Raw)
+		}
+		shop.must(200, "POST", "/api/v1/orders/SO-2/cancel", nil)
+		ev := shop.must(200, "GET", "/api/v1/orders/SO-2/events", nil)
+		data := ev.JSON["data"].([]any)
+		if len(data) != 2 || data[0].(map[string]any)["type"] != "create" || data[1].(map[string]any)["to"] != "cancelled" ||
+			data[1].(map[string]any)["detail"] != "お客様都合" {
+			t.Fatalf("events: %s", ev.Raw)
+		}
+		if r := shop.must(200, "GET", "/api/v1/orders?status=cancelled", nil); len(r.JSON["data"].([]any)) != 1 {
+			t.Fatalf("cancelled orders: %s", r.Raw)
+		}
+
+		st := shop.must(200, "GET", "/api/v1/stock/TOWEL-1", nil)
+		if st.JSON["on_hand"].(float64) != 0 || st.JSON["available"].(float64) != 0 {
+			t.Fatalf("stock: %s", st.Raw)
+		}
+		shop.must(200, "GET", "/api/v1/stock?limit=3", nil)
+
+		in := shop.must(201, "POST", "/api/v1/inbounds", map[string]any{
+			"inbound_no": "ASN-1", "expected_date": "2026-11-30",
+			"lines": []map[string]any{{"sku": "TOWEL-1", "quantity": 120}, {"sku": "MUG-2", "quantity": 24, "lot": "L1", "expiry": "2027-03-31"}},
+		})
+		if in.JSON["status"] != "expected" || len(in.JSON["lines"].([]any)) != 2 {
+			t.Fatalf("inbound: %s", in.Raw)
+		}
+		if r := shop.must(200, "GET", "/api/v1/inbounds/ASN-1", nil); r.JSON["lines"].([]any)[1].(map[string]any)["expiry"] != "2027-03-31" {
+			t.Fatalf("inbound read back: %s", r.Raw)
+		}
+		shop.must(200, "GET", "/api/v1/inbounds?status=expected", nil)
+		shop.must(200, "GET", "/api/v1/shipments", nil)
+	})
+}
+
+func TestAPI_IdempotencyKey(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+
+		first := shop.must(201, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 1)), "Idempotency-Key", "k-1")
+		again := shop.must(201, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 1)), "Idempotency-Key", "k-1")
+		if !bytes.Equal(first.Raw, again.Raw) || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay differs:\n%s\n%s", first.Raw, again.Raw)
+		}
+		other := shop.must(422, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 2)), "Idempotency-Key", "k-1")
+		if f := other.fields(); len(f) != 1 || f[0] != "Idempotency-Key" {
+			t.Fatalf("reused key: %s", other.Raw)
+		}
+
+		// 20 at once with one key: one order, one answer.
+		var wg sync.WaitGroup
+		replies := make([]reply, 20)
+		for i := range replies {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				replies[i] = shop.do("POST", "/api/v1/orders", order("SO-2", line("MUG-1", 3)), "Idempotency-Key", "k-2")
+			}()
+		}
+		wg.Wait()
+		for i, r := range replies {
+			if r.Status != 201 || !bytes.Equal(r.Raw, replies[0].Raw) {
+				t.Fatalf("parallel reply %d: %d %s\nfirst: %s", i, r.Status, r.Raw, replies[0].Raw)
+			}
+		}
+		list := shop.must(200, "GET", "/api/v1/orders", nil)
+		if n := len(list.JSON["data"].([]any)); n != 2 {
+			t.Fatalf("%d orders after retries, want 2", n)
+		}
+	})
+}
+
+func TestAPI_Authentication(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h := mustAPIServer(t, db, Config{})
+	for name, key := range map[string]string{"missing": "", "unknown": "soko_nosuchkeyxxxxxxxxxxxxxxxxxxxxxxx"} {
+		r := client{t, h, key}.do("GET", "/api/v1/orders", nil)
+		if r.Status != 401 || r.Header.Get("WWW-Authenticate") == "" || r.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s key: %d %v %s", name, r.Status, r.Header, r.Raw)
+		}
+	}
+	client{t, h, keySakura}.must(200, "GET", "/api/v1/orders", nil)
+	if err := db.RevokeAPIKey(context.Background(), soko.APIKeyPrefix(keySakura)); err != nil {
+		t.Fatal(err)
+	}
+	if r := (client{t, h, keySakura}).do("GET", "/api/v1/orders", nil); r.Status != 401 {
+		t.Fatalf("revoked key: %d", r.Status)
+	}
+	// The document itself is public.
+	client{t, h, ""}.must(200, "GET", "/api/v1/openapi.json", nil)
+}
+
+func TestAPI_RateLimitPerKey(t *testing.T) {
+	h := mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{RatePerSecond: 0.5, RateBurst: 2})
+	shop := client{t, h, keySakura}
+	shop.must(200, "GET", "/api/v1/orders", nil)
+	shop.must(200, "GET", "/api/v1/orders", nil)
+	r := shop.must(429, "GET", "/api/v1/orders", nil)
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	// Another merchant is not slowed down.
+	client{t, h, keyMidori}.must(200, "GET", "/api/v1/orders", nil)
+}
+
+func TestAPI_BadInputNamesTheField(t *testing.T) {
+	h := mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{BodyLimit: "64K"})
+	shop := client{t, h, keySakura}
+	shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+	withField := func(f func(o map[string]any)) map[string]any {
+		o := order("SO-X", line("MUG-1", 1))
+		f(o)
+		return o
+	}
+	shipTo := func(o map[string]any) map[string]any { return o["ship_to"].(map[string]any) }
+	cases := []struct {
+		name   string
+		method string
+		path   string
+		body   any
+		status int
+		field  string
+	}{
+		{"malformed JSON", "POST", "/api/v1/orders", `{"order_no": "SO-1",`, 400, "body"},
+		{"wrong type", "POST", "/api/v1/orders", withField(func(o map[string]any) { o["lines"] = []any{map[string]any{"sku": "MUG-1", "quantity": "two"}} }), 422, "lines[0].quantity"},
+		{"unknown field", "POST", "/api/v1/orders", withField(func(o map[string]any) { o["colour"] = "red" }), 422, "colour"},
+		{"missing field", "POST", "/api/v1/orders", withField(func(o map[string]any) { delete(shipTo(o), "city") }), 422, "ship_to.city"},
+		{"bad postal code", "POST", "/api/v1/orders", withField(func(o map[string]any) { shipTo(o)["postal_code"] = "12-34" }), 422, "ship_to.postal_code"},
+		{"unknown prefecture", "POST", "/api/v1/orders", withField(func(o map[string]any) { shipTo(o)["prefecture"] = "江戸府" }), 422, "ship_to.prefecture"},
+		{"slot the carrier lacks", "POST", "/api/v1/orders", withField(func(o map[string]any) { o["time_slot"] = "12-14" }), 422, "time_slot"},
+		{"COD without a COD service", "POST", "/api/v1/orders", withField(func(o map[string]any) { o["cod_amount"] = 3000 }), 422, "cod_amount"},
+		{"date in the past", "POST", "/api/v1/orders", withField(func(o map[string]any) { o["delivery_date"] = "2026-11-01" }), 422, "delivery_date"},
+		{"unknown SKU", "POST", "/api/v1/orders", order("SO-Y", line("NOPE", 1)), 422, "lines[0].sku"},
+		{"no lines", "POST", "/api/v1/orders", order("SO-Z"), 422, "lines"},
+		{"JAN check digit", "PUT", "/api/v1/products/MUG-2", product("マグ", 100, "4901234567895"), 422, "barcodes[0].code"},
+		{"tax rate 5", "PUT", "/api/v1/products/MUG-2", map[string]any{"name": "x", "price": 1, "tax_rate": 5}, 422, "tax_rate"},
+		{"bad cursor", "GET", "/api/v1/orders?cursor=zzz", nil, 422, "cursor"},
+		{"limit too big", "GET", "/api/v1/orders?limit=100000", nil, 422, "limit"},
+		{"oversize body", "POST", "/api/v1/orders", `{"note":"` + strings.Repeat("x", 70_000) + `"}`, 413, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := shop.do(tc.method, tc.path, tc.body)
+			if r.Status != tc.status || r.Header.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("%d %s, want %d problem", r.Status, r.Raw, tc.status)
+			}
+			if tc.field != "" && !contains(r.fields(), tc.field) {
+				t.Fatalf("fields %v do not name %s: %s", r.fields(), tc.field, r.Raw)
+			}
+		})
+	}
+
+	// The barcode conflict names the product that has it.
+	shop.must(200, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200, "4901234567894"))
+	r := shop.must(409, "PUT", "/api/v1/products/MUG-9", product("マグ", 100, "4901234567894"))
+	if !strings.Contains(r.JSON["detail"].(string), "MUG-1") {
+		t.Fatalf("conflict does not name the product: %s", r.Raw)
+	}
+
+	// English on request.
+	r = shop.do("POST", "/api/v1/orders", withField(func(o map[string]any) { shipTo(o)["postal_code"] = "12" }), "Accept-Language", "en")
+	if !strings.Contains(string(r.Raw), "postal code") {
+		t.Fatalf("no English message: %s", r.Raw)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAPI_OpenAPIDocumentIsValid(t *testing.T) {
+	h := mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{})
+	r := client{t, h, ""}.must(200, "GET", "/api/v1/openapi.json", nil)
+	doc, err := openapi3.NewLoader().LoadFromData(r.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("served document is not valid OpenAPI 3: %v", err)
+	}
+	page := client{t, h, ""}.must(200, "GET", "/api/docs", nil)
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for method, op := range doc.Paths.Value(path).Operations() {
+			if !strings.Contains(string(page.Raw), `id="`+op.OperationID+`"`) {
+				t.Errorf("docs page lacks %s %s", method, path)
+			}
+		}
+	}
+	if strings.Contains(string(page.Raw), "http://") || strings.Contains(string(page.Raw), "https://") {
+		t.Error("docs page loads something from elsewhere")
+	}
+}

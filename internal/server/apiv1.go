@@ -1,0 +1,252 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/labstack/echo/v4"
+
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// apiBase is where the outsourcer API lives.
+const apiBase = "/api/v1"
+
+// callerKey carries the authenticated API key through a request's context.
+type callerKey struct{}
+
+// langKey carries the caller's language through a request's context.
+type langKey struct{}
+
+// merchantOf returns the merchant whose key authenticated the request.
+// Every API handler scopes what it reads and writes by it.
+func merchantOf(ctx context.Context) int64 {
+	k, _ := ctx.Value(callerKey{}).(*soko.APIKey)
+	if k == nil {
+		// Unreachable behind authenticate; refusing is safer than a zero id.
+		panic("API handler reached without an authenticated merchant")
+	}
+	return k.MerchantID
+}
+
+// langOf returns the caller's language, "ja" or "en".
+func langOf(ctx context.Context) string {
+	if l, _ := ctx.Value(langKey{}).(string); l != "" {
+		return l
+	}
+	return "ja"
+}
+
+// mountAPI adds the outsourcer API: authentication, rate limit, validation
+// against the OpenAPI document, idempotency, then the generated routes.
+func (s *Server) mountAPI(spec *openapi3.T) error {
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		return fmt.Errorf("openapi router: %w", err)
+	}
+	g := s.echo.Group(apiBase)
+	g.GET("/openapi.json", s.openAPIDocument)
+	g.Use(s.authenticate, s.limitRate, validateRequest(router), s.idempotent)
+	api.RegisterHandlersWithBaseURL(g, api.NewStrictHandler(apiHandlers{s}, nil), "")
+	return nil
+}
+
+// apiHandlers implements the generated server interface; its methods live in
+// one file per resource (product.go, order.go, …).
+type apiHandlers struct{ *Server }
+
+var _ api.StrictServerInterface = apiHandlers{}
+
+// authenticate resolves the Bearer key to its merchant. Missing, unknown and
+// revoked keys get the same 401, so a key's fate is not told to a stranger.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Path() == apiBase+"/openapi.json" {
+			return next(c)
+		}
+		scheme, secret, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+			return soko.Errorf(soko.EUNAUTHORIZED, "send your API key as Authorization: Bearer <key>").
+				JA("APIキーを Authorization: Bearer <キー> で送ってください")
+		}
+		key, err := s.store.Authenticate(c.Request().Context(), strings.TrimSpace(secret))
+		if err != nil {
+			return err
+		}
+		ctx := context.WithValue(c.Request().Context(), callerKey{}, key)
+		ctx = context.WithValue(ctx, langKey{}, language(c))
+		c.SetRequest(c.Request().WithContext(ctx))
+		c.Set("api_key", key.Prefix)
+		return next(c)
+	}
+}
+
+// validateRequest checks every request against the OpenAPI document before
+// a handler runs, and answers with every bad field at once.
+func validateRequest(router routers.Router) echo.MiddlewareFunc {
+	// Keys are checked by authenticate before this runs.
+	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			route, params, err := router.FindRoute(req)
+			if err != nil {
+				if errors.Is(err, routers.ErrMethodNotAllowed) {
+					return echo.ErrMethodNotAllowed
+				}
+				return echo.ErrNotFound
+			}
+			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+			if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+				return validationProblem(err, language(c))
+			}
+			return next(c)
+		}
+	}
+}
+
+// validationProblem turns kin-openapi's errors into one soko error listing
+// every bad field in the caller's language.
+func validationProblem(err error, lang string) error {
+	out := soko.Errorf(soko.EINVALID, "the request does not match the API").JA("リクエストの内容に誤りがあります")
+	for _, e := range flatten(err) {
+		var re *openapi3filter.RequestError
+		var se *openapi3.SchemaError
+		var pe *openapi3filter.ParseError
+		field := "body"
+		if errors.As(e, &re) && re.Parameter != nil {
+			field = re.Parameter.Name
+		}
+		switch {
+		case errors.As(e, &pe):
+			return soko.Errorf(soko.EMALFORMED, "the body is not valid JSON: %v", pe.Cause).
+				JA("本文をJSONとして読み取れません").WithField(field, localized(lang, "JSONとして読み取れません", "not valid JSON"))
+		case errors.As(e, &se):
+			out.WithField(schemaField(field, se), schemaMessage(se, lang))
+		case re != nil && strings.Contains(re.Reason, "header Content-Type"):
+			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send Content-Type: application/json")
+		case re != nil && re.RequestBody != nil && strings.Contains(re.Error(), "value is required"):
+			out.WithField("body", localized(lang, "本文が必要です", "a JSON body is required"))
+		case re != nil:
+			out.WithField(field, localized(lang, "値が正しくありません", re.Reason))
+		default:
+			out.WithField(field, e.Error())
+		}
+	}
+	return out
+}
+
+// flatten opens kin-openapi's nested multi-errors into single errors, each
+// still wrapped in its RequestError so the parameter it concerns is known.
+func flatten(err error) []error {
+	var me openapi3.MultiError
+	if errors.As(err, &me) && !isRequestError(err) {
+		var out []error
+		for _, e := range me {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		var inner openapi3.MultiError
+		if errors.As(re.Err, &inner) {
+			var out []error
+			for _, e := range inner {
+				for _, f := range flatten(e) {
+					out = append(out, &openapi3filter.RequestError{Input: re.Input, Parameter: re.Parameter, RequestBody: re.RequestBody, Reason: re.Reason, Err: f})
+				}
+			}
+			return out
+		}
+	}
+	return []error{err}
+}
+
+func isRequestError(err error) bool {
+	_, ok := err.(*openapi3filter.RequestError)
+	return ok
+}
+
+var quoted = regexp.MustCompile(`"([^"]+)"`)
+
+// schemaField names the failing value as a dotted path, e.g. ship_to.postal_code or lines[2].sku.
+func schemaField(base string, se *openapi3.SchemaError) string {
+	parts := se.JSONPointer()
+	if se.SchemaField == "required" || se.SchemaField == "properties" {
+		if m := quoted.FindStringSubmatch(se.Reason); m != nil && (len(parts) == 0 || parts[len(parts)-1] != m[1]) {
+			parts = append(parts, m[1])
+		}
+	}
+	if base != "body" {
+		return base
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p != "" && strings.Trim(p, "0123456789") == "" {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	if b.Len() == 0 {
+		return "body"
+	}
+	return b.String()
+}
+
+// schemaMessages say in Japanese what a failed schema keyword means.
+var schemaMessages = map[string]string{
+	"required":   "必須項目です",
+	"properties": "この項目は使えません",
+	"type":       "型が正しくありません",
+	"enum":       "使える値ではありません",
+	"minLength":  "短すぎます",
+	"maxLength":  "長すぎます",
+	"pattern":    "使えない文字が含まれています",
+	"minimum":    "小さすぎます",
+	"maximum":    "大きすぎます",
+	"minItems":   "少なくとも1件必要です",
+	"maxItems":   "件数が多すぎます",
+	"format":     "形式が正しくありません",
+	"nullable":   "空にはできません",
+}
+
+func schemaMessage(se *openapi3.SchemaError, lang string) string {
+	if lang == "en" {
+		return se.Reason
+	}
+	if m, ok := schemaMessages[se.SchemaField]; ok {
+		return m
+	}
+	return "値が正しくありません"
+}
+
+func localized(lang, ja, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return ja
+}
+
+// openAPIDocument answers GET /api/v1/openapi.json: the document the API is generated from.
+func (s *Server) openAPIDocument(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSONBlob(http.StatusOK, s.specJSON)
+}
+
+// apiTime is how the API writes times: UTC, to the second.
+func apiTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }

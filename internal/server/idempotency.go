@@ -1,0 +1,110 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// How idempotent requests wait: a retry that arrives while the first
+// request runs waits up to idempotencyWait for its answer; a claim older
+// than idempotencyStale belongs to a request that died and is taken over.
+const (
+	idempotencyWait  = 10 * time.Second
+	idempotencyPoll  = 25 * time.Millisecond
+	idempotencyStale = 2 * time.Minute
+)
+
+// idempotent gives POSTs with an Idempotency-Key Stripe's semantics: the
+// first request runs and its answer is kept; a retry with the same key and
+// body gets that answer again; the same key with another body is refused.
+func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		key := req.Header.Get("Idempotency-Key")
+		if req.Method != http.MethodPost || key == "" {
+			return next(c)
+		}
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(append([]byte(req.Method+" "+req.URL.Path+"\n"), body...))
+		mine := &soko.IdempotentRequest{MerchantID: merchantOf(req.Context()), Key: key, RequestHash: hex.EncodeToString(sum[:])}
+
+		ctx := req.Context()
+		prior, claimed, err := s.store.ClaimIdempotencyKey(ctx, mine, idempotencyStale)
+		if err != nil {
+			return err
+		}
+		if !claimed {
+			return s.replay(c, mine, prior)
+		}
+
+		rec := &recorder{ResponseWriter: c.Response().Writer, status: http.StatusOK}
+		c.Response().Writer = rec
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		if status >= 500 || status == http.StatusTooManyRequests {
+			// Nothing was done, or we cannot tell: let the retry run afresh.
+			return s.store.ReleaseIdempotencyKey(ctx, mine.MerchantID, key)
+		}
+		mine.Status, mine.ContentType, mine.Body = status, c.Response().Header().Get(echo.HeaderContentType), rec.body.Bytes()
+		return s.store.FinishIdempotentRequest(ctx, mine)
+	}
+}
+
+// replay answers a retry with the first request's answer, waiting for it
+// while the first request still runs.
+func (s *Server) replay(c echo.Context, mine, prior *soko.IdempotentRequest) error {
+	if prior.RequestHash != mine.RequestHash {
+		return soko.Errorf(soko.EINVALID, "Idempotency-Key %q was used with another request", mine.Key).
+			JA("Idempotency-Key「%s」は別のリクエストで使われています", mine.Key).WithField("Idempotency-Key", "reused")
+	}
+	deadline := time.Now().Add(idempotencyWait)
+	for !prior.Done() && time.Now().Before(deadline) {
+		select {
+		case <-c.Request().Context().Done():
+			return c.Request().Context().Err()
+		case <-time.After(idempotencyPoll):
+		}
+		p, err := s.store.FindIdempotentRequest(c.Request().Context(), mine.MerchantID, mine.Key)
+		if err != nil {
+			if soko.ErrorCode(err) == soko.ENOTFOUND {
+				// The first request failed and let go of the key: retry is the client's.
+				return soko.Errorf(soko.ECONFLICT, "the first request with this Idempotency-Key failed; send it again").
+					JA("同じIdempotency-Keyの最初のリクエストが失敗しました。もう一度送ってください")
+			}
+			return err
+		}
+		prior = p
+	}
+	if !prior.Done() {
+		return soko.Errorf(soko.ECONFLICT, "a request with Idempotency-Key %q is still running", mine.Key).
+			JA("同じIdempotency-Keyのリクエストを処理中です")
+	}
+	c.Response().Header().Set("Idempotent-Replayed", "true")
+	return c.Blob(prior.Status, prior.ContentType, prior.Body)
+}
+
+// recorder keeps a copy of what a handler writes, to store it for replays.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}

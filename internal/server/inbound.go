@@ -1,0 +1,72 @@
+package server
+
+import (
+	"context"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+func inboundOut(in *soko.Inbound) api.Inbound {
+	out := api.Inbound{
+		InboundNo: in.Number, ExpectedDate: openapi_types.Date{Time: in.ExpectedDate}, Status: api.InboundStatus(in.Status),
+		CreatedAt: apiTime(in.CreatedAt), UpdatedAt: apiTime(in.UpdatedAt),
+	}
+	for _, l := range in.Lines {
+		line := api.InboundLine{Sku: l.SKU, Quantity: l.Quantity, Received: l.Received, Lot: l.Lot}
+		if !l.Expiry.IsZero() {
+			line.Expiry = &openapi_types.Date{Time: l.Expiry}
+		}
+		out.Lines = append(out.Lines, line)
+	}
+	return out
+}
+
+// CreateInbound answers POST /api/v1/inbounds.
+func (h apiHandlers) CreateInbound(ctx context.Context, req api.CreateInboundRequestObject) (api.CreateInboundResponseObject, error) {
+	in := &soko.Inbound{MerchantID: merchantOf(ctx), Number: req.Body.InboundNo, ExpectedDate: req.Body.ExpectedDate.Time}
+	for _, l := range req.Body.Lines {
+		line := soko.InboundLine{SKU: l.Sku, Quantity: l.Quantity, Lot: deref(l.Lot)}
+		if l.Expiry != nil {
+			line.Expiry = l.Expiry.Time
+		}
+		in.Lines = append(in.Lines, line)
+	}
+	if err := h.store.CreateInbound(ctx, in); err != nil {
+		return nil, err
+	}
+	saved, err := h.store.FindInbound(ctx, in.MerchantID, in.Number)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateInbound201JSONResponse(inboundOut(saved)), nil
+}
+
+// GetInbound answers GET /api/v1/inbounds/{inbound_no}.
+func (h apiHandlers) GetInbound(ctx context.Context, req api.GetInboundRequestObject) (api.GetInboundResponseObject, error) {
+	in, err := h.store.FindInbound(ctx, merchantOf(ctx), req.InboundNo)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetInbound200JSONResponse(inboundOut(in)), nil
+}
+
+// ListInbounds answers GET /api/v1/inbounds.
+func (h apiHandlers) ListInbounds(ctx context.Context, req api.ListInboundsRequestObject) (api.ListInboundsResponseObject, error) {
+	page, err := pageOf(req.Params.Limit, req.Params.Cursor, req.Params.UpdatedSince)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := h.store.ListInbounds(ctx, merchantOf(ctx), soko.InboundStatus(deref(req.Params.Status)), page)
+	if err != nil {
+		return nil, err
+	}
+	ins, next := trimPage(ins, page, func(in *soko.Inbound) int64 { return in.ID })
+	out := api.InboundList{Data: make([]api.Inbound, len(ins)), NextCursor: next}
+	for i, in := range ins {
+		out.Data[i] = inboundOut(in)
+	}
+	return api.ListInbounds200JSONResponse(out), nil
+}

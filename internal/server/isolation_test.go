@@ -1,0 +1,135 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// TestAPI_MerchantsAreIsolated drives every operation of the OpenAPI document
+// with a second merchant's key against the first merchant's data. A route
+// added to the document without an entry here fails the test.
+func TestAPI_MerchantsAreIsolated(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		h := mustAPIServer(t, db, Config{AllowPrivateWebhooks: true})
+		sakura, midori := client{t, h, keySakura}, client{t, h, keyMidori}
+
+		sakura.must(201, "PUT", "/api/v1/products/SECRET-1", product("限定品", 9999, "4901234567894"))
+		sakura.must(201, "POST", "/api/v1/orders", order("SO-SECRET", line("SECRET-1", 1)))
+		sakura.must(201, "POST", "/api/v1/inbounds", map[string]any{
+			"inbound_no": "ASN-SECRET", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 5}},
+		})
+		sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook"})
+		sakura.must(200, "POST", "/api/v1/orders/SO-SECRET/cancel", nil) // queues a webhook delivery
+		deliveries := sakura.must(200, "GET", "/api/v1/webhook-deliveries", nil).JSON["data"].([]any)
+		if len(deliveries) == 0 {
+			t.Fatal("no webhook delivery was queued for the first merchant")
+		}
+		deliveryID := int64(deliveries[0].(map[string]any)["id"].(float64))
+		if err := markShipped(db, "SO-SECRET"); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(sakura.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)); n != 1 {
+			t.Fatalf("the first merchant sees %d shipments, want 1", n)
+		}
+
+		// Each operation: what the second merchant sends, and what it must get.
+		notFound := func(method, path string, body any) func(t *testing.T) {
+			return func(t *testing.T) {
+				if r := midori.do(method, path, body); r.Status != 404 {
+					t.Fatalf("%s %s with another merchant's key: %d %s, want 404", method, path, r.Status, r.Raw)
+				}
+			}
+		}
+		emptyList := func(path string) func(t *testing.T) {
+			return func(t *testing.T) {
+				r := midori.must(200, "GET", path, nil)
+				if n := len(r.JSON["data"].([]any)); n != 0 || strings.Contains(string(r.Raw), "SECRET") {
+					t.Fatalf("GET %s shows another merchant's data: %s", path, r.Raw)
+				}
+			}
+		}
+		ops := map[string]func(t *testing.T){
+			"listProducts":          emptyList("/api/v1/products"),
+			"getProduct":            notFound("GET", "/api/v1/products/SECRET-1", nil),
+			"listStock":             emptyList("/api/v1/stock"),
+			"getStock":              notFound("GET", "/api/v1/stock/SECRET-1", nil),
+			"listInbounds":          emptyList("/api/v1/inbounds"),
+			"getInbound":            notFound("GET", "/api/v1/inbounds/ASN-SECRET", nil),
+			"listOrders":            emptyList("/api/v1/orders"),
+			"getOrder":              notFound("GET", "/api/v1/orders/SO-SECRET", nil),
+			"cancelOrder":           notFound("POST", "/api/v1/orders/SO-SECRET/cancel", nil),
+			"listOrderEvents":       notFound("GET", "/api/v1/orders/SO-SECRET/events", nil),
+			"listShipments":         emptyList("/api/v1/shipments"),
+			"getWebhookEndpoint":    notFound("GET", "/api/v1/webhook-endpoint", nil),
+			"listWebhookDeliveries": emptyList("/api/v1/webhook-deliveries"),
+			"redeliverWebhook":      notFound("POST", "/api/v1/webhook-deliveries/"+itoa64(deliveryID)+"/redeliver", nil),
+			"createOrder": func(t *testing.T) {
+				// Another merchant's SKU is not a product of this merchant.
+				r := midori.do("POST", "/api/v1/orders", order("SO-M1", line("SECRET-1", 1)))
+				if r.Status != 422 || !contains(r.fields(), "lines[0].sku") {
+					t.Fatalf("order with another merchant's SKU: %d %s", r.Status, r.Raw)
+				}
+			},
+			"createInbound": func(t *testing.T) {
+				r := midori.do("POST", "/api/v1/inbounds", map[string]any{
+					"inbound_no": "ASN-M1", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 5}},
+				})
+				if r.Status != 422 {
+					t.Fatalf("inbound with another merchant's SKU: %d %s", r.Status, r.Raw)
+				}
+			},
+			"putProduct": func(t *testing.T) {
+				// The same SKU and barcode are the second merchant's own product, not the first's.
+				midori.must(201, "PUT", "/api/v1/products/SECRET-1", product("別商品", 1, "4901234567894"))
+				if r := sakura.must(200, "GET", "/api/v1/products/SECRET-1", nil); r.JSON["name"] != "限定品" {
+					t.Fatalf("the first merchant's product changed: %s", r.Raw)
+				}
+			},
+			"putWebhookEndpoint": func(t *testing.T) {
+				midori.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/other"})
+				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoint", nil); r.JSON["url"] != "http://127.0.0.1:9/hook" {
+					t.Fatalf("the first merchant's endpoint changed: %s", r.Raw)
+				}
+			},
+		}
+		// Reads first: the writes give the second merchant data of its own.
+		var reads, writes []string
+		spec, _ := mustLoadSpec()
+		for _, path := range spec.Paths.InMatchingOrder() {
+			for method, op := range spec.Paths.Value(path).Operations() {
+				id := strings.ToLower(op.OperationID[:1]) + op.OperationID[1:]
+				if _, ok := ops[id]; !ok {
+					t.Errorf("%s %s (%s) has no isolation check", method, path, id)
+				} else if method == "GET" {
+					reads = append(reads, id)
+				} else {
+					writes = append(writes, id)
+				}
+			}
+		}
+		for _, id := range append(reads, writes...) {
+			t.Run(id, ops[id])
+			delete(ops, id)
+		}
+		for id := range ops {
+			t.Errorf("isolation check for %s, which the document does not have", id)
+		}
+	})
+}
+
+// markShipped hands an order's one parcel to the carrier, as the dock will.
+func markShipped(db *storage.DB, number string) error {
+	ctx := context.Background()
+	if err := db.Exec(ctx, `INSERT INTO parcels (order_id, seq, carrier, service, tracking_number, handed_over_at)
+		SELECT id, 1, 'yamato', 'takkyubin', '123456789013', '2026-11-23T10:00:00.000000Z' FROM orders WHERE number = '`+number+`'`); err != nil {
+		return err
+	}
+	return nil
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

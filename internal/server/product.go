@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/soko-wms/soko/internal/gs1"
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+func productOut(p *soko.Product) api.Product {
+	out := api.Product{
+		Sku: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate, WeightGrams: p.WeightGrams,
+		LengthMm: p.LengthMM, WidthMm: p.WidthMM, HeightMm: p.HeightMM, TrackLot: p.TrackLot,
+		TrackExpiry: p.TrackExpiry, UpdatedAt: apiTime(p.UpdatedAt),
+	}
+	out.Barcodes = make([]api.ProductBarcode, len(p.Barcodes))
+	for i, b := range p.Barcodes {
+		out.Barcodes[i] = api.ProductBarcode{Code: b.Code, PackQuantity: b.PackQuantity}
+	}
+	return out
+}
+
+// PutProduct answers PUT /api/v1/products/{sku}.
+func (h apiHandlers) PutProduct(ctx context.Context, req api.PutProductRequestObject) (api.PutProductResponseObject, error) {
+	in, lang := req.Body, langOf(ctx)
+	p := &soko.Product{
+		MerchantID: merchantOf(ctx), SKU: req.Sku, Name: in.Name, Price: in.Price, TaxRate: int(in.TaxRate),
+		WeightGrams: deref(in.WeightGrams), LengthMM: deref(in.LengthMm), WidthMM: deref(in.WidthMm), HeightMM: deref(in.HeightMm),
+		TrackLot: deref(in.TrackLot), TrackExpiry: deref(in.TrackExpiry),
+	}
+	bad := soko.Errorf(soko.EINVALID, "invalid barcodes").JA("バーコードに誤りがあります")
+	seen := map[string]bool{}
+	for i, b := range deref(in.Barcodes) {
+		field := fmt.Sprintf("barcodes[%d].code", i)
+		code, err := gs1.Parse(b.Code)
+		if err != nil {
+			bad.WithField(field, barcodeMessage(err, lang))
+			continue
+		}
+		if code.Kind == gs1.GS1128 {
+			bad.WithField(field, localized(lang, "商品バーコードにはJAN/UPC/ITF-14を登録してください", "register a JAN, UPC or ITF-14, not a GS1-128 label"))
+			continue
+		}
+		qty := deref(b.PackQuantity)
+		if qty == 0 {
+			qty = 1
+		}
+		if code.IsCase() && qty < 2 {
+			bad.WithField(fmt.Sprintf("barcodes[%d].pack_quantity", i), localized(lang, "ケースコード（ITF-14）には入数を指定してください", "a case code (ITF-14) needs its pack quantity"))
+			continue
+		}
+		if seen[code.GTIN] {
+			bad.WithField(field, localized(lang, "同じバーコードが二度指定されています", "the same barcode is given twice"))
+			continue
+		}
+		seen[code.GTIN] = true
+		p.Barcodes = append(p.Barcodes, soko.ProductBarcode{Code: code.GTIN, PackQuantity: qty})
+	}
+	if len(bad.Fields) > 0 {
+		return nil, bad
+	}
+	created, err := h.store.PutProduct(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := h.store.FindProduct(ctx, p.MerchantID, p.SKU)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		return api.PutProduct201JSONResponse(productOut(saved)), nil
+	}
+	return api.PutProduct200JSONResponse(productOut(saved)), nil
+}
+
+// barcodeMessage says what is wrong with a scanned or typed barcode.
+func barcodeMessage(err error, lang string) string {
+	switch {
+	case errors.Is(err, gs1.ErrCheckDigit):
+		return localized(lang, "チェックデジットが合いません（読み取り・入力ミスの可能性）", "check digit is wrong (misread or mistyped?)")
+	case errors.Is(err, gs1.ErrBadElement):
+		return localized(lang, "GS1-128の形式が正しくありません", "not a valid GS1-128 element string")
+	}
+	return localized(lang, "JAN/EAN/UPC/ITF-14のバーコードではありません", "not a JAN, EAN, UPC or ITF-14 barcode")
+}
+
+// GetProduct answers GET /api/v1/products/{sku}.
+func (h apiHandlers) GetProduct(ctx context.Context, req api.GetProductRequestObject) (api.GetProductResponseObject, error) {
+	p, err := h.store.FindProduct(ctx, merchantOf(ctx), req.Sku)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetProduct200JSONResponse(productOut(p)), nil
+}
+
+// ListProducts answers GET /api/v1/products.
+func (h apiHandlers) ListProducts(ctx context.Context, req api.ListProductsRequestObject) (api.ListProductsResponseObject, error) {
+	page, err := pageOf(req.Params.Limit, req.Params.Cursor, req.Params.UpdatedSince)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := h.store.ListProducts(ctx, merchantOf(ctx), page)
+	if err != nil {
+		return nil, err
+	}
+	ps, next := trimPage(ps, page, func(p *soko.Product) int64 { return p.ID })
+	out := api.ProductList{Data: make([]api.Product, len(ps)), NextCursor: next}
+	for i, p := range ps {
+		out.Data[i] = productOut(p)
+	}
+	return api.ListProducts200JSONResponse(out), nil
+}
+
+// deref returns what p points at, or the zero value.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"context"
+
+	"github.com/soko-wms/soko/internal/carrier"
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// ListShipments answers GET /api/v1/shipments.
+func (h apiHandlers) ListShipments(ctx context.Context, req api.ListShipmentsRequestObject) (api.ListShipmentsResponseObject, error) {
+	page, err := pageOf(req.Params.Limit, req.Params.Cursor, req.Params.ShippedSince)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := h.store.ListShipments(ctx, merchantOf(ctx), page)
+	if err != nil {
+		return nil, err
+	}
+	ss, next := trimPage(ss, page, func(s *soko.Shipment) int64 { return s.ParcelID })
+	out := api.ShipmentList{Data: make([]api.Shipment, len(ss)), NextCursor: next}
+	for i, s := range ss {
+		url := ""
+		if c, ok := carrier.Find(s.Carrier); ok && s.TrackingNumber != "" {
+			url = c.TrackingURL(s.TrackingNumber)
+		}
+		out.Data[i] = api.Shipment{
+			OrderNo: s.OrderNumber, Parcel: s.Parcel, Parcels: s.Parcels, Carrier: s.Carrier, Service: s.Service,
+			TrackingNumber: s.TrackingNumber, TrackingUrl: url, ShippedAt: apiTime(s.ShippedAt),
+		}
+	}
+	return api.ListShipments200JSONResponse(out), nil
+}

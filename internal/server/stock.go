@@ -1,0 +1,49 @@
+package server
+
+import (
+	"context"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+func stockOut(s *soko.StockSummary) api.Stock {
+	out := api.Stock{Sku: s.SKU, Name: s.Name, OnHand: s.OnHand, Allocated: s.Allocated, Available: s.Available(), Lots: []api.StockLot{}}
+	for _, l := range s.Lots {
+		lot := api.StockLot{Lot: l.Lot, OnHand: l.OnHand, Allocated: l.Allocated, Available: l.OnHand - l.Allocated}
+		if !l.Expiry.IsZero() {
+			lot.Expiry = &openapi_types.Date{Time: l.Expiry}
+		}
+		out.Lots = append(out.Lots, lot)
+	}
+	return out
+}
+
+// GetStock answers GET /api/v1/stock/{sku}.
+func (h apiHandlers) GetStock(ctx context.Context, req api.GetStockRequestObject) (api.GetStockResponseObject, error) {
+	s, err := h.store.StockOf(ctx, merchantOf(ctx), req.Sku)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetStock200JSONResponse(stockOut(s)), nil
+}
+
+// ListStock answers GET /api/v1/stock.
+func (h apiHandlers) ListStock(ctx context.Context, req api.ListStockRequestObject) (api.ListStockResponseObject, error) {
+	page, err := pageOf(req.Params.Limit, req.Params.Cursor, nil)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := h.store.ListStock(ctx, merchantOf(ctx), page)
+	if err != nil {
+		return nil, err
+	}
+	ss, next := trimPage(ss, page, func(s *soko.StockSummary) int64 { return s.ProductID })
+	out := api.StockList{Data: make([]api.Stock, len(ss)), NextCursor: next}
+	for i, s := range ss {
+		out.Data[i] = stockOut(s)
+	}
+	return api.ListStock200JSONResponse(out), nil
+}

@@ -1,0 +1,149 @@
+package server
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+func endpointOut(ep *soko.WebhookEndpoint, showSecret bool) api.WebhookEndpoint {
+	out := api.WebhookEndpoint{
+		Url: ep.URL, Enabled: ep.Active, EventTypes: ep.EventTypes, SecretPrefix: ep.Secret[:min(len(ep.Secret), 12)],
+		UpdatedAt: apiTime(ep.UpdatedAt),
+	}
+	if out.EventTypes == nil {
+		out.EventTypes = []string{}
+	}
+	if showSecret {
+		out.Secret = &ep.Secret
+	}
+	return out
+}
+
+// GetWebhookEndpoint answers GET /api/v1/webhook-endpoint.
+func (h apiHandlers) GetWebhookEndpoint(ctx context.Context, _ api.GetWebhookEndpointRequestObject) (api.GetWebhookEndpointResponseObject, error) {
+	ep, err := h.store.FindWebhookEndpoint(ctx, merchantOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return api.GetWebhookEndpoint200JSONResponse(endpointOut(ep, false)), nil
+}
+
+// PutWebhookEndpoint answers PUT /api/v1/webhook-endpoint.
+func (h apiHandlers) PutWebhookEndpoint(ctx context.Context, req api.PutWebhookEndpointRequestObject) (api.PutWebhookEndpointResponseObject, error) {
+	in := req.Body
+	if err := h.checkWebhookURL(ctx, in.Url); err != nil {
+		return nil, err
+	}
+	ep := &soko.WebhookEndpoint{MerchantID: merchantOf(ctx), URL: in.Url, Active: in.Enabled == nil || *in.Enabled}
+	for _, t := range deref(in.EventTypes) {
+		ep.EventTypes = append(ep.EventTypes, string(t))
+	}
+	newSecret, err := h.store.PutWebhookEndpoint(ctx, ep, deref(in.RotateSecret))
+	if err != nil {
+		return nil, err
+	}
+	return api.PutWebhookEndpoint200JSONResponse(endpointOut(ep, newSecret)), nil
+}
+
+// checkWebhookURL refuses URLs soko must not call: anything but https (http
+// only where the admin allows it) and hosts on loopback, private, link-local
+// or otherwise internal addresses, so a merchant cannot make soko probe the
+// warehouse's own network (SSRF). Delivery checks the address again.
+func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
+	lang := langOf(ctx)
+	refuse := func(ja, en string) error {
+		return soko.Errorf(soko.EINVALID, "webhook URL refused: %s", en).JA("このWebhook URLは使えません: %s", ja).WithField("url", localized(lang, ja, en))
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User != nil {
+		return refuse("URLの形式が正しくありません", "not an absolute URL")
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && s.allowPrivateWebhooks) {
+		return refuse("https のURLを指定してください", "use an https URL")
+	}
+	if s.allowPrivateWebhooks {
+		return nil
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".local") {
+		return refuse("内部ネットワークのホストは指定できません", "internal host names are not allowed")
+	}
+	var addrs []netip.Addr
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{a}
+	} else {
+		lookup, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		ips, err := net.DefaultResolver.LookupNetIP(lookup, "ip", host)
+		if err == nil {
+			addrs = ips
+		}
+		// A name that does not resolve now is checked again at delivery.
+	}
+	for _, a := range addrs {
+		if internalAddr(a) {
+			return refuse("内部ネットワークのアドレスは指定できません", "the host is on an internal network")
+		}
+	}
+	return nil
+}
+
+// internalAddr reports whether a is not on the public internet.
+func internalAddr(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+		a.IsMulticast() || a.IsUnspecified() || a.IsInterfaceLocalMulticast() ||
+		netip.MustParsePrefix("100.64.0.0/10").Contains(a) // carrier-grade NAT, used inside clouds
+}
+
+func deliveryOut(m *soko.OutboxMessage) api.WebhookDelivery {
+	out := api.WebhookDelivery{
+		Id: m.ID, EventType: m.EventType, Status: api.WebhookDeliveryStatus(m.Status), Attempts: m.Attempts,
+		CreatedAt: apiTime(m.CreatedAt),
+	}
+	if m.OrderNumber != "" {
+		out.OrderNo = &m.OrderNumber
+	}
+	if m.LastError != "" {
+		out.LastError = &m.LastError
+	}
+	if m.Status == soko.OutboxPending {
+		t := apiTime(m.NextAttempt)
+		out.NextAttemptAt = &t
+	}
+	return out
+}
+
+// ListWebhookDeliveries answers GET /api/v1/webhook-deliveries.
+func (h apiHandlers) ListWebhookDeliveries(ctx context.Context, req api.ListWebhookDeliveriesRequestObject) (api.ListWebhookDeliveriesResponseObject, error) {
+	page, err := pageOf(req.Params.Limit, req.Params.Cursor, nil)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := h.store.ListWebhookDeliveries(ctx, merchantOf(ctx), soko.OutboxStatus(deref(req.Params.Status)), page)
+	if err != nil {
+		return nil, err
+	}
+	ms, next := trimPage(ms, page, func(m *soko.OutboxMessage) int64 { return m.ID })
+	out := api.WebhookDeliveryList{Data: make([]api.WebhookDelivery, len(ms)), NextCursor: next}
+	for i, m := range ms {
+		out.Data[i] = deliveryOut(m)
+	}
+	return api.ListWebhookDeliveries200JSONResponse(out), nil
+}
+
+// RedeliverWebhook answers POST /api/v1/webhook-deliveries/{delivery_id}/redeliver.
+func (h apiHandlers) RedeliverWebhook(ctx context.Context, req api.RedeliverWebhookRequestObject) (api.RedeliverWebhookResponseObject, error) {
+	m, err := h.store.RedeliverWebhook(ctx, merchantOf(ctx), req.DeliveryId)
+	if err != nil {
+		return nil, err
+	}
+	return api.RedeliverWebhook202JSONResponse(deliveryOut(m)), nil
+}

@@ -1,0 +1,102 @@
+// Package storagetest opens real, migrated soko databases for tests: a
+// SQLite file per test, and a PostgreSQL schema per test when
+// SOKO_TEST_POSTGRES holds a URL.
+package storagetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/storage"
+)
+
+// PostgresRuns counts tests that ran on PostgreSQL, so a run can show that they did.
+var PostgresRuns atomic.Int64
+
+// Fixed is the time test databases' clocks stand at.
+var Fixed = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// ForEachDialect runs fn on a fresh SQLite database and, when
+// SOKO_TEST_POSTGRES is set, on a fresh PostgreSQL schema, as parallel subtests.
+func ForEachDialect(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, MustOpenSQLite(t))
+	})
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
+		return
+	}
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		PostgresRuns.Add(1)
+		fn(t, MustOpenPostgres(t))
+	})
+}
+
+// MustOpenSQLite returns a migrated database in a new file under t's temp dir.
+func MustOpenSQLite(tb testing.TB) *storage.DB {
+	tb.Helper()
+	return mustOpenMigrated(tb, filepath.Join(tb.TempDir(), "soko.db"))
+}
+
+// MustOpenPostgres returns a migrated database in a new schema of the
+// SOKO_TEST_POSTGRES database, dropped when the test ends. It fails, never
+// skips, when that database cannot be reached.
+func MustOpenPostgres(tb testing.TB) *storage.DB {
+	tb.Helper()
+	return mustOpenMigrated(tb, MustPostgresSchemaURL(tb))
+}
+
+// MustPostgresSchemaURL creates an empty schema in the SOKO_TEST_POSTGRES
+// database, dropped when the test ends, and returns a URL that uses it.
+func MustPostgresSchemaURL(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv("SOKO_TEST_POSTGRES")
+	ctx := context.Background()
+	admin, err := storage.Open(ctx, base)
+	if err != nil {
+		tb.Fatalf("SOKO_TEST_POSTGRES is set but unusable: %v", err)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "test_" + hex.EncodeToString(b[:])
+	if err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		tb.Fatalf("create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func mustOpenMigrated(tb testing.TB, url string) *storage.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, url)
+	if err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	db.Now = func() time.Time { return Fixed }
+	return db
+}
