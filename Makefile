@@ -4,7 +4,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test bench lint fuzz
+.PHONY: run build test bench lint fuzz generate
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/soko serve --demo
@@ -21,13 +21,26 @@ test:
 	if [ $$status -ne 0 ]; then grep -B2 -A20 -- '--- FAIL' .test.log | head -200; fi; \
 	exit $$status
 
+# Benchmarks; with SOKO_TEST_POSTGRES set the PostgreSQL ones run too.
+# Figures go into BENCHMARKS.md by hand, with the machine they ran on.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchtime 3s -count 3 ./...
 
+# Every fuzz target for a bounded time (FUZZTIME each); CI runs it too.
+FUZZTIME ?= 10s
 fuzz:
-	$(GO) test ./internal/gs1 -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	$(GO) test ./internal/gs1 -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/address -run '^$$' -fuzz '^FuzzNormalizeCheck$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzNormalizeTrackingNumber$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/server -run '^$$' -fuzz '^FuzzCreateOrder$$' -fuzztime $(FUZZTIME)
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
 	@diff <(ls migrations/postgres) <(ls migrations/sqlite)
+
+# Regenerates the API code from internal/server/api/openapi.yaml and fails if
+# the committed code was stale.
+generate:
+	$(GO) generate ./...
+	@git diff --exit-code -- internal/server/api || (echo "generated code was stale: commit it"; exit 1)

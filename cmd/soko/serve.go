@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"strings"
 	"text/tabwriter"
@@ -52,6 +53,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 		}
 	}
 	srv := server.New(server.Config{Store: db, Logger: log, Version: version})
+	go purgeIdempotencyKeys(ctx, db, log)
 	fmt.Fprintf(stdout, "soko %s listening on %s (database: %s, %s)\n", version, url, db.Dialect(), cfg.redacted())
 	log.Info("listening", "addr", ln.Addr().String(), "dialect", db.Dialect())
 	return srv.Serve(ctx, ln)
@@ -103,4 +105,22 @@ func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) er
 	}
 	fmt.Fprintf(out, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orders\n\n", seed.APIKeys[0].Secret, strings.TrimSuffix(url, "/"))
 	return nil
+}
+
+// purgeIdempotencyKeys forgets Idempotency-Keys past their 24 hours, hourly.
+func purgeIdempotencyKeys(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := db.PurgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge idempotency keys", "err", err)
+		} else if n > 0 {
+			log.Info("purged idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -71,9 +71,6 @@ var _ api.StrictServerInterface = apiHandlers{}
 // revoked keys get the same 401, so a key's fate is not told to a stranger.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Path() == apiBase+"/openapi.json" {
-			return next(c)
-		}
 		scheme, secret, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
 			return soko.Errorf(soko.EUNAUTHORIZED, "send your API key as Authorization: Bearer <key>").
