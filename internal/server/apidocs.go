@@ -71,7 +71,7 @@ func (s *Server) apiDocs(c echo.Context) error {
 			if op == nil {
 				continue
 			}
-			d := docOperation{Method: method, Path: apiBase + path, Summary: op.Summary, Description: op.Description, ID: op.OperationID}
+			d := docOperation{Method: method, Path: path, Summary: op.Summary, Description: op.Description, ID: op.OperationID}
 			for _, p := range append(item.Parameters, op.Parameters...) {
 				d.Params = append(d.Params, docParam{Name: p.Value.Name, In: p.Value.In, Type: schemaType(p.Value.Schema), Description: p.Value.Description})
 			}

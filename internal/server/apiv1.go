@@ -47,18 +47,68 @@ func langOf(ctx context.Context) string {
 	return "ja"
 }
 
-// mountAPI adds the outsourcer API: authentication, rate limit, validation
-// against the OpenAPI document, idempotency, then the generated routes.
+// opsBase is where the staff operations API lives.
+const opsBase = "/ops"
+
+// mountAPI adds the generated routes of the OpenAPI document: the
+// outsourcer API behind its key, rate limit and idempotency, and the staff
+// operations behind their session and CSRF token; both validated against
+// the document before a handler runs.
 func (s *Server) mountAPI(spec *openapi3.T) error {
 	router, err := gorillamux.NewRouter(spec)
 	if err != nil {
 		return fmt.Errorf("openapi router: %w", err)
 	}
-	g := s.echo.Group(apiBase)
-	g.GET("/openapi.json", s.openAPIDocument)
-	g.Use(s.authenticate, s.limitRate, validateRequest(router), s.idempotent)
-	api.RegisterHandlersWithBaseURL(g, api.NewStrictHandler(apiHandlers{s}, nil), "")
+	s.echo.GET(apiBase+"/openapi.json", s.openAPIDocument)
+	routes := splitRouter{
+		api: s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router), s.idempotent),
+		ops: s.echo.Group(opsBase, s.staffSession, s.checkCSRF, validateRequest(router), s.scanOnce),
+	}
+	api.RegisterHandlers(routes, api.NewStrictHandler(apiHandlers{s}, nil))
 	return nil
+}
+
+// splitRouter hands each generated route to the group its path belongs to.
+type splitRouter struct{ api, ops *echo.Group }
+
+func (r splitRouter) group(path string) (*echo.Group, string) {
+	if rest, ok := strings.CutPrefix(path, opsBase); ok {
+		return r.ops, rest
+	}
+	return r.api, strings.TrimPrefix(path, apiBase)
+}
+
+func (r splitRouter) add(method, path string, h echo.HandlerFunc, m []echo.MiddlewareFunc) *echo.Route {
+	g, rest := r.group(path)
+	return g.Add(method, rest, h, m...)
+}
+
+func (r splitRouter) CONNECT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodConnect, p, h, m)
+}
+func (r splitRouter) DELETE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodDelete, p, h, m)
+}
+func (r splitRouter) GET(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodGet, p, h, m)
+}
+func (r splitRouter) HEAD(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodHead, p, h, m)
+}
+func (r splitRouter) OPTIONS(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodOptions, p, h, m)
+}
+func (r splitRouter) PATCH(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodPatch, p, h, m)
+}
+func (r splitRouter) POST(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodPost, p, h, m)
+}
+func (r splitRouter) PUT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodPut, p, h, m)
+}
+func (r splitRouter) TRACE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodTrace, p, h, m)
 }
 
 // apiHandlers implements the generated server interface; its methods live in

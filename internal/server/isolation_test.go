@@ -101,6 +101,9 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 		var reads, writes []string
 		spec, _ := mustLoadSpec()
 		for _, path := range spec.Paths.InMatchingOrder() {
+			if !strings.HasPrefix(path, apiBase) {
+				continue // staff operations span every merchant by design
+			}
 			for method, op := range spec.Paths.Value(path).Operations() {
 				id := strings.ToLower(op.OperationID[:1]) + op.OperationID[1:]
 				if _, ok := ops[id]; !ok {

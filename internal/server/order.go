@@ -104,6 +104,11 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	if err := h.store.CreateOrder(ctx, o); err != nil {
 		return nil, err
 	}
+	// Allocated on arrival when the stock is there; otherwise it waits as
+	// backordered for the worker. The order stands either way.
+	if _, err := h.store.AllocateOrder(ctx, o.ID, h.rules); err != nil {
+		h.log.Warn("allocate on arrival", "order", o.Number, "err", err)
+	}
 	saved, err := h.store.FindOrder(ctx, merchantID, o.Number)
 	if err != nil {
 		return nil, err

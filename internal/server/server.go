@@ -44,6 +44,26 @@ type Store interface {
 	ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, page soko.Page) ([]*soko.OutboxMessage, error)
 	RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko.OutboxMessage, error)
 
+	FindStaffByBadge(ctx context.Context, badge string) (*soko.Staff, error)
+	RecordWrongPIN(ctx context.Context, staffID int64, lockUntil time.Time) (locked bool, err error)
+	CreateSession(ctx context.Context, s *soko.Staff, device string) (*soko.Session, string, error)
+	FindSession(ctx context.Context, token string) (*soko.Session, error)
+	DeleteSession(ctx context.Context, id int64) error
+	FindMerchantByCode(ctx context.Context, code string) (*soko.Merchant, error)
+	FindLocation(ctx context.Context, code string) (*soko.Location, error)
+	ScannedItems(ctx context.Context, merchantID int64, gtin, sku string) ([]soko.ScannedItem, error)
+	ProductsAt(ctx context.Context, location string) (map[int64]bool, error)
+	OpsInbounds(ctx context.Context, status soko.InboundStatus, id int64) ([]*soko.Inbound, map[int64]string, error)
+	FinishReceiving(ctx context.Context, inboundID int64) error
+	Receive(ctx context.Context, r *soko.Receipt) (soko.ReceiptResult, error)
+	PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error)
+	Count(ctx context.Context, c *soko.Count, rules soko.AllocationRules) (*soko.CountResult, error)
+	AllocateOrder(ctx context.Context, orderID int64, rules soko.AllocationRules) (soko.OrderStatus, error)
+	ListLowStock(ctx context.Context) ([]soko.LowStock, error)
+	FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, error)
+	SaveScanAnswer(ctx context.Context, scanID string, status int, response []byte, message string) error
+	RecordRefusedScan(ctx context.Context, e soko.ScanEvent, status int, response []byte) error
+
 	ClaimIdempotencyKey(ctx context.Context, r *soko.IdempotentRequest, stale time.Duration) (prior *soko.IdempotentRequest, claimed bool, err error)
 	FindIdempotentRequest(ctx context.Context, merchantID int64, key string) (*soko.IdempotentRequest, error)
 	FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error
@@ -67,6 +87,14 @@ type Config struct {
 	AllowPrivateWebhooks bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Allocation are the warehouse's allocation rules.
+	Allocation soko.AllocationRules
+	// OnStockArrived is called when stock may now serve waiting orders
+	// (after put-away and counts that found more); cmd/soko wires it to the
+	// allocation worker.
+	OnStockArrived func()
+	// SecureCookies marks session cookies Secure: set when served over https.
+	SecureCookies bool
 }
 
 // Server serves soko over HTTP.
@@ -82,6 +110,9 @@ type Server struct {
 	now                  func() time.Time
 	spec                 *openapi3.T
 	specJSON             []byte
+	rules                soko.AllocationRules
+	onStockArrived       func()
+	secureCookies        bool
 }
 
 // New builds the server with every route and middleware.
@@ -107,6 +138,7 @@ func New(cfg Config) *Server {
 		pages: mustParsePages(), drain: cfg.ShutdownTimeout,
 		limiter: newKeyLimiter(cfg.RatePerSecond, cfg.RateBurst), allowPrivateWebhooks: cfg.AllowPrivateWebhooks,
 		now: cfg.Now, spec: spec, specJSON: specJSON,
+		rules: cfg.Allocation, onStockArrived: cfg.OnStockArrived, secureCookies: cfg.SecureCookies,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true

@@ -26,11 +26,14 @@ type Inbound struct {
 
 // InboundLine is one product expected on an inbound, and how many came.
 type InboundLine struct {
-	ID        int64
-	ProductID int64
-	SKU       string
-	Quantity  int
-	Received  int
-	Lot       string
-	Expiry    time.Time
+	ID          int64
+	ProductID   int64
+	SKU         string
+	Name        string
+	TrackLot    bool
+	TrackExpiry bool
+	Quantity    int
+	Received    int
+	Lot         string
+	Expiry      time.Time
 }

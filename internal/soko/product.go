@@ -16,8 +16,10 @@ type Product struct {
 	HeightMM    int
 	TrackLot    bool
 	TrackExpiry bool
-	Barcodes    []ProductBarcode
-	UpdatedAt   time.Time
+	// ReorderPoint raises a low-stock alert when available units fall to it; 0 never.
+	ReorderPoint int
+	Barcodes     []ProductBarcode
+	UpdatedAt    time.Time
 }
 
 // ProductBarcode is a code that scans as a product; a case code counts PackQuantity units.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -26,12 +27,15 @@ var webhookEventOf = map[soko.OrderStatus]string{
 type webhookPayload struct {
 	ID         string    `json:"id"`
 	Type       string    `json:"type"`
-	Sequence   int       `json:"sequence"`
+	Sequence   int       `json:"sequence,omitempty"`
 	OccurredAt time.Time `json:"occurred_at"`
-	Order      struct {
-		Number string `json:"order_no"`
-		Status string `json:"status"`
-	} `json:"order"`
+	Order      *orderRef `json:"order,omitempty"`
+	Data       any       `json:"data,omitempty"`
+}
+
+type orderRef struct {
+	Number string `json:"order_no"`
+	Status string `json:"status"`
 }
 
 // recordEvent appends an event to the order's history, with the next
@@ -55,21 +59,32 @@ func recordEvent(tx *gorm.DB, o *soko.Order, e soko.OrderEvent, now time.Time) e
 	if !ok || e.From == e.To {
 		return nil
 	}
-	ep, err := webhookEndpointOf(tx, o.MerchantID)
-	if err != nil || ep == nil || !ep.Wants(eventType) {
+	return queueWebhook(tx, o.MerchantID, &o.ID, webhookPayload{
+		ID: newEventID(o.ID, e.Seq), Type: eventType, Sequence: e.Seq, OccurredAt: now,
+		Order: &orderRef{Number: o.Number, Status: string(e.To)},
+	})
+}
+
+// queueMerchantEvent queues a webhook that is not about one order, such as stock.low.
+func queueMerchantEvent(tx *gorm.DB, merchantID int64, eventType string, data any, now time.Time) error {
+	return queueWebhook(tx, merchantID, nil, webhookPayload{
+		ID: fmt.Sprintf("evt_%s_%d", strings.ReplaceAll(eventType, ".", "_"), now.UnixNano()), Type: eventType, OccurredAt: now, Data: data,
+	})
+}
+
+// queueWebhook writes an outbox row when the merchant's endpoint wants the event.
+func queueWebhook(tx *gorm.DB, merchantID int64, orderID *int64, p webhookPayload) error {
+	ep, err := webhookEndpointOf(tx, merchantID)
+	if err != nil || ep == nil || !ep.Wants(p.Type) {
 		return err
 	}
-	var p webhookPayload
-	p.ID = newEventID(o.ID, e.Seq)
-	p.Type, p.Sequence, p.OccurredAt = eventType, e.Seq, now
-	p.Order.Number, p.Order.Status = o.Number, string(e.To)
 	body, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
 	return tx.Create(&outboxRow{
-		Channel: "webhook", EventType: eventType, OrderID: &o.ID, MerchantID: o.MerchantID, Payload: string(body),
-		Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now,
+		Channel: "webhook", EventType: p.Type, OrderID: orderID, MerchantID: merchantID, Payload: string(body),
+		Status: string(soko.OutboxPending), NextAttemptAt: p.OccurredAt, CreatedAt: p.OccurredAt,
 	}).Error
 }
 

@@ -118,13 +118,14 @@ func (db *DB) loadInboundLines(ctx context.Context, ins []*soko.Inbound) error {
 	}
 	var rows []struct {
 		ID, InboundID, ProductID int64
-		SKU                      string
+		SKU, Name                string
+		TrackLot, TrackExpiry    bool
 		Quantity, Received       int
 		Lot                      string
 		Expiry                   *time.Time
 	}
 	err := db.conn(ctx).Table("inbound_lines").
-		Select("inbound_lines.id, inbound_lines.inbound_id, inbound_lines.product_id, products.sku, inbound_lines.quantity, inbound_lines.received, inbound_lines.lot, inbound_lines.expiry").
+		Select("inbound_lines.id, inbound_lines.inbound_id, inbound_lines.product_id, products.sku, products.name, products.track_lot, products.track_expiry, inbound_lines.quantity, inbound_lines.received, inbound_lines.lot, inbound_lines.expiry").
 		Joins("JOIN products ON products.id = inbound_lines.product_id").
 		Where("inbound_lines.inbound_id IN ?", ids).Order("inbound_lines.id").Scan(&rows).Error
 	if err != nil {
@@ -133,7 +134,8 @@ func (db *DB) loadInboundLines(ctx context.Context, ins []*soko.Inbound) error {
 	for _, r := range rows {
 		in := byID[r.InboundID]
 		in.Lines = append(in.Lines, soko.InboundLine{
-			ID: r.ID, ProductID: r.ProductID, SKU: r.SKU, Quantity: r.Quantity, Received: r.Received,
+			ID: r.ID, ProductID: r.ProductID, SKU: r.SKU, Name: r.Name, TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry,
+			Quantity: r.Quantity, Received: r.Received,
 			Lot: r.Lot, Expiry: fromNull(r.Expiry),
 		})
 	}

@@ -258,7 +258,11 @@ func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason 
 			return soko.Errorf(soko.ECONFLICT, "%s", soko.ErrorMessage(err, "en")).JA("%s", soko.ErrorMessage(err, "ja"))
 		}
 		if action == soko.ActionCancel {
-			if err := releaseAllocations(tx, o.ID, now); err != nil {
+			products, err := releaseOrderStock(tx, o.ID, "cancel", now)
+			if err != nil {
+				return err
+			}
+			if err := checkLowStock(tx, products, now); err != nil {
 				return err
 			}
 		}
@@ -272,40 +276,6 @@ func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason 
 		return nil, err
 	}
 	return db.FindOrder(ctx, merchantID, number)
-}
-
-// releaseAllocations gives an order's reserved, unpicked units back to
-// stock, with a ledger line each.
-func releaseAllocations(tx *gorm.DB, orderID int64, now time.Time) error {
-	var allocs []struct {
-		ID       int64
-		StockID  int64
-		Quantity int
-		Picked   int
-	}
-	err := tx.Table("allocations").Select("allocations.id, allocations.stock_id, allocations.quantity, allocations.picked").
-		Joins("JOIN order_lines ON order_lines.id = allocations.order_line_id").
-		Where("order_lines.order_id = ?", orderID).Order("allocations.id").Scan(&allocs).Error
-	if err != nil {
-		return err
-	}
-	for _, a := range allocs {
-		open := a.Quantity - a.Picked
-		if open > 0 {
-			if err := tx.Exec(`UPDATE stock SET allocated = allocated - ? WHERE id = ?`, open, a.StockID).Error; err != nil {
-				return err
-			}
-			m := stockMovementRow{StockID: a.StockID, Kind: string(soko.MoveRelease), AllocatedDelta: -open,
-				Reason: "cancel", DocumentType: "order", DocumentID: &orderID, CreatedAt: now}
-			if err := tx.Create(&m).Error; err != nil {
-				return err
-			}
-		}
-		if err := tx.Exec(`DELETE FROM allocations WHERE id = ?`, a.ID).Error; err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // CountOrdersByStatus returns how many orders stand in each status.

@@ -11,20 +11,21 @@ import (
 )
 
 type productRow struct {
-	ID          int64
-	MerchantID  int64
-	SKU         string `gorm:"column:sku"`
-	Name        string
-	Price       int64
-	TaxRate     int
-	WeightGrams int
-	LengthMM    int `gorm:"column:length_mm"`
-	WidthMM     int `gorm:"column:width_mm"`
-	HeightMM    int `gorm:"column:height_mm"`
-	TrackLot    bool
-	TrackExpiry bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID           int64
+	MerchantID   int64
+	SKU          string `gorm:"column:sku"`
+	Name         string
+	Price        int64
+	TaxRate      int
+	WeightGrams  int
+	LengthMM     int `gorm:"column:length_mm"`
+	WidthMM      int `gorm:"column:width_mm"`
+	HeightMM     int `gorm:"column:height_mm"`
+	TrackLot     bool
+	TrackExpiry  bool
+	ReorderPoint int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func (productRow) TableName() string { return "products" }
@@ -45,7 +46,7 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 	row := productRow{
 		MerchantID: p.MerchantID, SKU: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate,
 		WeightGrams: p.WeightGrams, LengthMM: p.LengthMM, WidthMM: p.WidthMM, HeightMM: p.HeightMM,
-		TrackLot: p.TrackLot, TrackExpiry: p.TrackExpiry, CreatedAt: now, UpdatedAt: now,
+		TrackLot: p.TrackLot, TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, CreatedAt: now, UpdatedAt: now,
 	}
 	if err := tx.Create(&row).Error; err != nil {
 		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
@@ -71,7 +72,7 @@ func (r productRow) product() *soko.Product {
 	return &soko.Product{
 		ID: r.ID, MerchantID: r.MerchantID, SKU: r.SKU, Name: r.Name, Price: r.Price, TaxRate: r.TaxRate,
 		WeightGrams: r.WeightGrams, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
-		TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry, UpdatedAt: r.UpdatedAt.UTC(),
+		TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry, ReorderPoint: r.ReorderPoint, UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 
@@ -101,7 +102,7 @@ func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, er
 		err = tx.Model(&productRow{}).Where("id = ?", row.ID).Updates(map[string]any{
 			"name": p.Name, "price": p.Price, "tax_rate": p.TaxRate, "weight_grams": p.WeightGrams,
 			"length_mm": p.LengthMM, "width_mm": p.WidthMM, "height_mm": p.HeightMM,
-			"track_lot": p.TrackLot, "track_expiry": p.TrackExpiry, "updated_at": now,
+			"track_lot": p.TrackLot, "track_expiry": p.TrackExpiry, "reorder_point": p.ReorderPoint, "updated_at": now,
 		}).Error
 		if err != nil {
 			return err

@@ -32,6 +32,7 @@ type stockMovementRow struct {
 	Reason         string
 	DocumentType   string
 	DocumentID     *int64
+	ScanID         *string
 	CreatedAt      time.Time
 }
 

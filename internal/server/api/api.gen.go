@@ -159,6 +159,66 @@ func (e ProductInputTaxRate) Valid() bool {
 	}
 }
 
+// Defines values for StaffSessionMenus.
+const (
+	Console  StaffSessionMenus = "console"
+	Count    StaffSessionMenus = "count"
+	Handover StaffSessionMenus = "handover"
+	Pack     StaffSessionMenus = "pack"
+	Pick     StaffSessionMenus = "pick"
+	Putaway  StaffSessionMenus = "putaway"
+	Receive  StaffSessionMenus = "receive"
+)
+
+// Valid indicates whether the value is a known member of the StaffSessionMenus enum.
+func (e StaffSessionMenus) Valid() bool {
+	switch e {
+	case Console:
+		return true
+	case Count:
+		return true
+	case Handover:
+		return true
+	case Pack:
+		return true
+	case Pick:
+		return true
+	case Putaway:
+		return true
+	case Receive:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffSessionRole.
+const (
+	Admin      StaffSessionRole = "admin"
+	Packer     StaffSessionRole = "packer"
+	Picker     StaffSessionRole = "picker"
+	Shipper    StaffSessionRole = "shipper"
+	Supervisor StaffSessionRole = "supervisor"
+)
+
+// Valid indicates whether the value is a known member of the StaffSessionRole enum.
+func (e StaffSessionRole) Valid() bool {
+	switch e {
+	case Admin:
+		return true
+	case Packer:
+		return true
+	case Picker:
+		return true
+	case Shipper:
+		return true
+	case Supervisor:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TimeSlot.
 const (
 	TimeSlotAm    TimeSlot = "am"
@@ -223,6 +283,7 @@ const (
 	OrderReceived        WebhookEndpointInputEventTypes = "order.received"
 	OrderShipped         WebhookEndpointInputEventTypes = "order.shipped"
 	OrderShort           WebhookEndpointInputEventTypes = "order.short"
+	StockLow             WebhookEndpointInputEventTypes = "stock.low"
 )
 
 // Valid indicates whether the value is a known member of the WebhookEndpointInputEventTypes enum.
@@ -243,6 +304,8 @@ func (e WebhookEndpointInputEventTypes) Valid() bool {
 	case OrderShipped:
 		return true
 	case OrderShort:
+		return true
+	case StockLow:
 		return true
 	default:
 		return false
@@ -297,6 +360,39 @@ type Barcode struct {
 // CancelInput defines model for CancelInput.
 type CancelInput struct {
 	Reason *string `json:"reason,omitempty"`
+}
+
+// CountInput defines model for CountInput.
+type CountInput struct {
+	Lines []struct {
+		// Code A barcode of the product, or its SKU.
+		Code     string  `json:"code"`
+		Lot      *string `json:"lot,omitempty"`
+		Quantity int     `json:"quantity"`
+	} `json:"lines"`
+	Location string  `json:"location"`
+	Reason   *string `json:"reason,omitempty"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+}
+
+// CountResult defines model for CountResult.
+type CountResult struct {
+	Lines             []CountedLine `json:"lines"`
+	Location          string        `json:"location"`
+	ReallocatedOrders []string      `json:"reallocated_orders"`
+	ShortOrders       []string      `json:"short_orders"`
+}
+
+// CountedLine defines model for CountedLine.
+type CountedLine struct {
+	Before     int    `json:"before"`
+	Counted    int    `json:"counted"`
+	Difference int    `json:"difference"`
+	Lot        string `json:"lot"`
+	Name       string `json:"name"`
+	Sku        string `json:"sku"`
 }
 
 // DocumentNumber defines model for DocumentNumber.
@@ -366,8 +462,50 @@ type InboundList struct {
 // InboundStatus defines model for InboundStatus.
 type InboundStatus string
 
+// LowStock defines model for LowStock.
+type LowStock struct {
+	Available    int    `json:"available"`
+	MerchantCode string `json:"merchant_code"`
+	Name         string `json:"name"`
+	ReorderPoint int    `json:"reorder_point"`
+	Sku          string `json:"sku"`
+}
+
 // NextCursor Pass as `cursor` for the next page; null on the last page.
 type NextCursor = string
+
+// OpsInbound defines model for OpsInbound.
+type OpsInbound struct {
+	ExpectedDate *openapi_types.Date `json:"expected_date,omitempty"`
+	Id           int64               `json:"id"`
+	InboundNo    string              `json:"inbound_no"`
+	Lines        []OpsInboundLine    `json:"lines"`
+	MerchantCode string              `json:"merchant_code"`
+	Status       InboundStatus       `json:"status"`
+}
+
+// OpsInboundLine defines model for OpsInboundLine.
+type OpsInboundLine struct {
+	Name        string `json:"name"`
+	Quantity    int    `json:"quantity"`
+	Received    int    `json:"received"`
+	Sku         string `json:"sku"`
+	TrackExpiry bool   `json:"track_expiry"`
+	TrackLot    bool   `json:"track_lot"`
+}
+
+// OpsLocation defines model for OpsLocation.
+type OpsLocation struct {
+	Code string `json:"code"`
+	Kind string `json:"kind"`
+	Zone string `json:"zone"`
+}
+
+// OpsMerchant defines model for OpsMerchant.
+type OpsMerchant struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
 
 // Order defines model for Order.
 type Order struct {
@@ -488,18 +626,19 @@ type Problem struct {
 
 // Product defines model for Product.
 type Product struct {
-	Barcodes    []ProductBarcode `json:"barcodes"`
-	HeightMm    int              `json:"height_mm"`
-	LengthMm    int              `json:"length_mm"`
-	Name        string           `json:"name"`
-	Price       int64            `json:"price"`
-	Sku         SKU              `json:"sku"`
-	TaxRate     int              `json:"tax_rate"`
-	TrackExpiry bool             `json:"track_expiry"`
-	TrackLot    bool             `json:"track_lot"`
-	UpdatedAt   time.Time        `json:"updated_at"`
-	WeightGrams int              `json:"weight_grams"`
-	WidthMm     int              `json:"width_mm"`
+	Barcodes     []ProductBarcode `json:"barcodes"`
+	HeightMm     int              `json:"height_mm"`
+	LengthMm     int              `json:"length_mm"`
+	Name         string           `json:"name"`
+	Price        int64            `json:"price"`
+	ReorderPoint int              `json:"reorder_point"`
+	Sku          SKU              `json:"sku"`
+	TaxRate      int              `json:"tax_rate"`
+	TrackExpiry  bool             `json:"track_expiry"`
+	TrackLot     bool             `json:"track_lot"`
+	UpdatedAt    time.Time        `json:"updated_at"`
+	WeightGrams  int              `json:"weight_grams"`
+	WidthMm      int              `json:"width_mm"`
 }
 
 // ProductBarcode defines model for ProductBarcode.
@@ -517,6 +656,9 @@ type ProductInput struct {
 
 	// Price Unit price in yen, tax included.
 	Price int64 `json:"price"`
+
+	// ReorderPoint Alert when available stock falls to this many units (0: never).
+	ReorderPoint *int `json:"reorder_point,omitempty"`
 
 	// TaxRate Consumption tax rate in percent: 10, or 8 (軽減税率) for food.
 	TaxRate ProductInputTaxRate `json:"tax_rate"`
@@ -541,8 +683,85 @@ type ProductList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
+// PutAwayInput defines model for PutAwayInput.
+type PutAwayInput struct {
+	Code string `json:"code"`
+
+	// From Source location; default the receiving location.
+	From *string `json:"from,omitempty"`
+	Lot  *string `json:"lot,omitempty"`
+
+	// Quantity Units (default: one scan's worth).
+	Quantity *int `json:"quantity,omitempty"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+
+	// To Destination location code.
+	To string `json:"to"`
+}
+
+// ReceiveScanInput defines model for ReceiveScanInput.
+type ReceiveScanInput struct {
+	// Code What the scanner sent.
+	Code      string              `json:"code"`
+	Expiry    *openapi_types.Date `json:"expiry,omitempty"`
+	InboundId *int64              `json:"inbound_id,omitempty"`
+	Lot       *string             `json:"lot,omitempty"`
+
+	// MerchantCode Receiving without an inbound: whose goods.
+	MerchantCode *string `json:"merchant_code,omitempty"`
+
+	// Quantity Scans of this code at once (default 1).
+	Quantity *int `json:"quantity,omitempty"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+}
+
 // SKU defines model for SKU.
 type SKU = string
+
+// ScanID Made by the handheld for each scan; a scan sent again with the same id is applied once.
+type ScanID = string
+
+// ScanResult defines model for ScanResult.
+type ScanResult struct {
+	// Expected Receiving: units expected on this line.
+	Expected     *int                `json:"expected,omitempty"`
+	Expiry       *openapi_types.Date `json:"expiry,omitempty"`
+	Location     *string             `json:"location,omitempty"`
+	Lot          *string             `json:"lot,omitempty"`
+	MerchantCode *string             `json:"merchant_code,omitempty"`
+
+	// Message What to show the person who scanned.
+	Message string `json:"message"`
+	Name    string `json:"name"`
+
+	// OverReceipt Receiving: more than expected has arrived.
+	OverReceipt *bool `json:"over_receipt,omitempty"`
+
+	// Quantity Units this scan added or moved.
+	Quantity int `json:"quantity"`
+
+	// Received Receiving: units received on this line so far.
+	Received *int   `json:"received,omitempty"`
+	Sku      string `json:"sku"`
+}
+
+// ScannedProduct defines model for ScannedProduct.
+type ScannedProduct struct {
+	Expiry       *openapi_types.Date `json:"expiry,omitempty"`
+	Lot          *string             `json:"lot,omitempty"`
+	MerchantCode string              `json:"merchant_code"`
+	Name         string              `json:"name"`
+	Sku          string              `json:"sku"`
+	TrackExpiry  bool                `json:"track_expiry"`
+	TrackLot     bool                `json:"track_lot"`
+
+	// Units Units one scan counts (a case code's pack quantity).
+	Units int `json:"units"`
+}
 
 // ShipTo defines model for ShipTo.
 type ShipTo struct {
@@ -589,6 +808,32 @@ type ShipmentList struct {
 	// NextCursor Pass as `cursor` for the next page; null on the last page.
 	NextCursor *NextCursor `json:"next_cursor"`
 }
+
+// SignInInput defines model for SignInInput.
+type SignInInput struct {
+	Badge string `json:"badge"`
+
+	// Device The handheld's name, recorded with every scan.
+	Device *string `json:"device,omitempty"`
+	Pin    string  `json:"pin"`
+}
+
+// StaffSession defines model for StaffSession.
+type StaffSession struct {
+	Badge     string `json:"badge"`
+	CsrfToken string `json:"csrf_token"`
+
+	// Menus What this role may do on the handheld.
+	Menus []StaffSessionMenus `json:"menus"`
+	Name  string              `json:"name"`
+	Role  StaffSessionRole    `json:"role"`
+}
+
+// StaffSessionMenus defines model for StaffSession.Menus.
+type StaffSessionMenus string
+
+// StaffSessionRole defines model for StaffSession.Role.
+type StaffSessionRole string
 
 // Stock defines model for Stock.
 type Stock struct {
@@ -677,11 +922,17 @@ type WebhookEndpointInput struct {
 // WebhookEndpointInputEventTypes defines model for WebhookEndpointInput.EventTypes.
 type WebhookEndpointInputEventTypes string
 
+// CsrfToken defines model for csrfToken.
+type CsrfToken = string
+
 // Cursor defines model for cursor.
 type Cursor = string
 
 // IdempotencyKey defines model for idempotencyKey.
 type IdempotencyKey = string
+
+// InboundID defines model for inboundID.
+type InboundID = int64
 
 // Limit defines model for limit.
 type Limit = int
@@ -791,6 +1042,49 @@ type RedeliverWebhookParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CountLocationParams defines parameters for CountLocation.
+type CountLocationParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ListOpsInboundsParams defines parameters for ListOpsInbounds.
+type ListOpsInboundsParams struct {
+	Status *InboundStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// FinishReceivingParams defines parameters for FinishReceiving.
+type FinishReceivingParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// LookupProductParams defines parameters for LookupProduct.
+type LookupProductParams struct {
+	Code string `form:"code" json:"code"`
+
+	// Location Where it was scanned, to tell apart merchants' products with the same barcode.
+	Location *string `form:"location,omitempty" json:"location,omitempty"`
+}
+
+// PutAwayScanParams defines parameters for PutAwayScan.
+type PutAwayScanParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ReceiveScanParams defines parameters for ReceiveScan.
+type ReceiveScanParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// SignOutParams defines parameters for SignOut.
+type SignOutParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // CreateInboundJSONRequestBody defines body for CreateInbound for application/json ContentType.
 type CreateInboundJSONRequestBody = InboundInput
 
@@ -806,62 +1100,113 @@ type PutProductJSONRequestBody = ProductInput
 // PutWebhookEndpointJSONRequestBody defines body for PutWebhookEndpoint for application/json ContentType.
 type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
 
+// CountLocationJSONRequestBody defines body for CountLocation for application/json ContentType.
+type CountLocationJSONRequestBody = CountInput
+
+// PutAwayScanJSONRequestBody defines body for PutAwayScan for application/json ContentType.
+type PutAwayScanJSONRequestBody = PutAwayInput
+
+// ReceiveScanJSONRequestBody defines body for ReceiveScan for application/json ContentType.
+type ReceiveScanJSONRequestBody = ReceiveScanInput
+
+// SignInJSONRequestBody defines body for SignIn for application/json ContentType.
+type SignInJSONRequestBody = SignInInput
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// ListInbounds List inbound notices
-	// (GET /inbounds)
+	// (GET /api/v1/inbounds)
 	ListInbounds(ctx echo.Context, params ListInboundsParams) error
 	// CreateInbound Announce an inbound delivery (入荷予定)
-	// (POST /inbounds)
+	// (POST /api/v1/inbounds)
 	CreateInbound(ctx echo.Context, params CreateInboundParams) error
 	// GetInbound Get an inbound notice with what was received
-	// (GET /inbounds/{inbound_no})
+	// (GET /api/v1/inbounds/{inbound_no})
 	GetInbound(ctx echo.Context, inboundNo DocumentNumber) error
 	// ListOrders List orders
-	// (GET /orders)
+	// (GET /api/v1/orders)
 	ListOrders(ctx echo.Context, params ListOrdersParams) error
 	// CreateOrder Send a shipping order (出荷指示)
-	// (POST /orders)
+	// (POST /api/v1/orders)
 	CreateOrder(ctx echo.Context, params CreateOrderParams) error
 	// GetOrder Get an order with its lines and status
-	// (GET /orders/{order_no})
+	// (GET /api/v1/orders/{order_no})
 	GetOrder(ctx echo.Context, orderNo OrderNo) error
 	// CancelOrder Cancel an order
-	// (POST /orders/{order_no}/cancel)
+	// (POST /api/v1/orders/{order_no}/cancel)
 	CancelOrder(ctx echo.Context, orderNo OrderNo, params CancelOrderParams) error
 	// ListOrderEvents Status history of an order
-	// (GET /orders/{order_no}/events)
+	// (GET /api/v1/orders/{order_no}/events)
 	ListOrderEvents(ctx echo.Context, orderNo OrderNo) error
 	// ListProducts List products
-	// (GET /products)
+	// (GET /api/v1/products)
 	ListProducts(ctx echo.Context, params ListProductsParams) error
 	// GetProduct Get a product
-	// (GET /products/{sku})
+	// (GET /api/v1/products/{sku})
 	GetProduct(ctx echo.Context, sku Sku) error
 	// PutProduct Create or update a product
-	// (PUT /products/{sku})
+	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx echo.Context, sku Sku) error
 	// ListShipments Shipped parcels with tracking numbers
-	// (GET /shipments)
+	// (GET /api/v1/shipments)
 	ListShipments(ctx echo.Context, params ListShipmentsParams) error
 	// ListStock Stock of every product
-	// (GET /stock)
+	// (GET /api/v1/stock)
 	ListStock(ctx echo.Context, params ListStockParams) error
 	// GetStock Stock of one product, per lot and expiry
-	// (GET /stock/{sku})
+	// (GET /api/v1/stock/{sku})
 	GetStock(ctx echo.Context, sku Sku) error
 	// ListWebhookDeliveries Events sent or to be sent to your endpoint
-	// (GET /webhook-deliveries)
+	// (GET /api/v1/webhook-deliveries)
 	ListWebhookDeliveries(ctx echo.Context, params ListWebhookDeliveriesParams) error
 	// RedeliverWebhook Send an event again
-	// (POST /webhook-deliveries/{delivery_id}/redeliver)
+	// (POST /api/v1/webhook-deliveries/{delivery_id}/redeliver)
 	RedeliverWebhook(ctx echo.Context, deliveryId int64, params RedeliverWebhookParams) error
 	// GetWebhookEndpoint Where soko sends your events
-	// (GET /webhook-endpoint)
+	// (GET /api/v1/webhook-endpoint)
 	GetWebhookEndpoint(ctx echo.Context) error
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
-	// (PUT /webhook-endpoint)
+	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx echo.Context) error
+	// ListLowStock Products at or below their reorder point (欠品アラート)
+	// (GET /ops/alerts/low-stock)
+	ListLowStock(ctx echo.Context) error
+	// CountLocation Record a count of one location (棚卸)
+	// (POST /ops/counts)
+	CountLocation(ctx echo.Context, params CountLocationParams) error
+	// ListOpsInbounds Inbounds to receive, all merchants
+	// (GET /ops/inbounds)
+	ListOpsInbounds(ctx echo.Context, params ListOpsInboundsParams) error
+	// GetOpsInbound One inbound with expected and received per line
+	// (GET /ops/inbounds/{inbound_id})
+	GetOpsInbound(ctx echo.Context, inboundId InboundID) error
+	// FinishReceiving Finish receiving an inbound (partly or fully received)
+	// (POST /ops/inbounds/{inbound_id}/finish)
+	FinishReceiving(ctx echo.Context, inboundId InboundID, params FinishReceivingParams) error
+	// GetOpsLocation A location (for counting, without its expected contents)
+	// (GET /ops/locations/{location_code})
+	GetOpsLocation(ctx echo.Context, locationCode string) error
+	// ListOpsMerchants Merchants the warehouse serves
+	// (GET /ops/merchants)
+	ListOpsMerchants(ctx echo.Context) error
+	// LookupProduct What a scanned barcode is
+	// (GET /ops/products/lookup)
+	LookupProduct(ctx echo.Context, params LookupProductParams) error
+	// PutAwayScan Move goods from the receiving location to a shelf (棚入れ)
+	// (POST /ops/putaway)
+	PutAwayScan(ctx echo.Context, params PutAwayScanParams) error
+	// ReceiveScan Receive one scan of goods (入荷検品)
+	// (POST /ops/receive)
+	ReceiveScan(ctx echo.Context, params ReceiveScanParams) error
+	// SignOut Sign out
+	// (DELETE /ops/session)
+	SignOut(ctx echo.Context, params SignOutParams) error
+	// GetStaffSession The signed-in staff member
+	// (GET /ops/session)
+	GetStaffSession(ctx echo.Context) error
+	// SignIn Sign in with a badge and PIN
+	// (POST /ops/session)
+	SignIn(ctx echo.Context) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -1312,6 +1657,279 @@ func (w *ServerInterfaceWrapper) PutWebhookEndpoint(ctx echo.Context) error {
 	return err
 }
 
+// ListLowStock converts echo context to params.
+func (w *ServerInterfaceWrapper) ListLowStock(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListLowStock(ctx)
+	return err
+}
+
+// CountLocation converts echo context to params.
+func (w *ServerInterfaceWrapper) CountLocation(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CountLocationParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CountLocation(ctx, params)
+	return err
+}
+
+// ListOpsInbounds converts echo context to params.
+func (w *ServerInterfaceWrapper) ListOpsInbounds(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListOpsInboundsParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListOpsInbounds(ctx, params)
+	return err
+}
+
+// GetOpsInbound converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpsInbound(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "inbound_id" -------------
+	var inboundId InboundID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "inbound_id", ctx.Param("inbound_id"), &inboundId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter inbound_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpsInbound(ctx, inboundId)
+	return err
+}
+
+// FinishReceiving converts echo context to params.
+func (w *ServerInterfaceWrapper) FinishReceiving(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "inbound_id" -------------
+	var inboundId InboundID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "inbound_id", ctx.Param("inbound_id"), &inboundId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter inbound_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FinishReceivingParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FinishReceiving(ctx, inboundId, params)
+	return err
+}
+
+// GetOpsLocation converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpsLocation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "location_code" -------------
+	var locationCode string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "location_code", ctx.Param("location_code"), &locationCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter location_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpsLocation(ctx, locationCode)
+	return err
+}
+
+// ListOpsMerchants converts echo context to params.
+func (w *ServerInterfaceWrapper) ListOpsMerchants(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListOpsMerchants(ctx)
+	return err
+}
+
+// LookupProduct converts echo context to params.
+func (w *ServerInterfaceWrapper) LookupProduct(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LookupProductParams
+	// ------------- Required query parameter "code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "code", ctx.QueryParams(), &params.Code, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// ------------- Optional query parameter "location" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "location", ctx.QueryParams(), &params.Location, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter location: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.LookupProduct(ctx, params)
+	return err
+}
+
+// PutAwayScan converts echo context to params.
+func (w *ServerInterfaceWrapper) PutAwayScan(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutAwayScanParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutAwayScan(ctx, params)
+	return err
+}
+
+// ReceiveScan converts echo context to params.
+func (w *ServerInterfaceWrapper) ReceiveScan(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReceiveScanParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReceiveScan(ctx, params)
+	return err
+}
+
+// SignOut converts echo context to params.
+func (w *ServerInterfaceWrapper) SignOut(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SignOutParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SignOut(ctx, params)
+	return err
+}
+
+// GetStaffSession converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStaffSession(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStaffSession(ctx)
+	return err
+}
+
+// SignIn converts echo context to params.
+func (w *ServerInterfaceWrapper) SignIn(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SignIn(ctx)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -1359,24 +1977,37 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 		Handler: si,
 	}
 
-	router.GET(options.BaseURL+"/products", wrapper.ListProducts, options.OperationMiddlewares["listProducts"]...)
-	router.GET(options.BaseURL+"/products/:sku", wrapper.GetProduct, options.OperationMiddlewares["getProduct"]...)
-	router.PUT(options.BaseURL+"/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
-	router.GET(options.BaseURL+"/stock", wrapper.ListStock, options.OperationMiddlewares["listStock"]...)
-	router.GET(options.BaseURL+"/stock/:sku", wrapper.GetStock, options.OperationMiddlewares["getStock"]...)
-	router.GET(options.BaseURL+"/inbounds", wrapper.ListInbounds, options.OperationMiddlewares["listInbounds"]...)
-	router.POST(options.BaseURL+"/inbounds", wrapper.CreateInbound, options.OperationMiddlewares["createInbound"]...)
-	router.GET(options.BaseURL+"/inbounds/:inbound_no", wrapper.GetInbound, options.OperationMiddlewares["getInbound"]...)
-	router.GET(options.BaseURL+"/orders", wrapper.ListOrders, options.OperationMiddlewares["listOrders"]...)
-	router.POST(options.BaseURL+"/orders", wrapper.CreateOrder, options.OperationMiddlewares["createOrder"]...)
-	router.GET(options.BaseURL+"/orders/:order_no", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
-	router.POST(options.BaseURL+"/orders/:order_no/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
-	router.GET(options.BaseURL+"/orders/:order_no/events", wrapper.ListOrderEvents, options.OperationMiddlewares["listOrderEvents"]...)
-	router.GET(options.BaseURL+"/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
-	router.GET(options.BaseURL+"/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
-	router.PUT(options.BaseURL+"/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
-	router.GET(options.BaseURL+"/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
-	router.POST(options.BaseURL+"/webhook-deliveries/:delivery_id/redeliver", wrapper.RedeliverWebhook, options.OperationMiddlewares["redeliverWebhook"]...)
+	router.GET(options.BaseURL+"/api/v1/products", wrapper.ListProducts, options.OperationMiddlewares["listProducts"]...)
+	router.GET(options.BaseURL+"/api/v1/products/:sku", wrapper.GetProduct, options.OperationMiddlewares["getProduct"]...)
+	router.PUT(options.BaseURL+"/api/v1/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
+	router.GET(options.BaseURL+"/api/v1/stock", wrapper.ListStock, options.OperationMiddlewares["listStock"]...)
+	router.GET(options.BaseURL+"/api/v1/stock/:sku", wrapper.GetStock, options.OperationMiddlewares["getStock"]...)
+	router.GET(options.BaseURL+"/api/v1/inbounds", wrapper.ListInbounds, options.OperationMiddlewares["listInbounds"]...)
+	router.POST(options.BaseURL+"/api/v1/inbounds", wrapper.CreateInbound, options.OperationMiddlewares["createInbound"]...)
+	router.GET(options.BaseURL+"/api/v1/inbounds/:inbound_no", wrapper.GetInbound, options.OperationMiddlewares["getInbound"]...)
+	router.GET(options.BaseURL+"/api/v1/orders", wrapper.ListOrders, options.OperationMiddlewares["listOrders"]...)
+	router.POST(options.BaseURL+"/api/v1/orders", wrapper.CreateOrder, options.OperationMiddlewares["createOrder"]...)
+	router.GET(options.BaseURL+"/api/v1/orders/:order_no", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/orders/:order_no/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
+	router.GET(options.BaseURL+"/api/v1/orders/:order_no/events", wrapper.ListOrderEvents, options.OperationMiddlewares["listOrderEvents"]...)
+	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
+	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
+	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
+	router.POST(options.BaseURL+"/api/v1/webhook-deliveries/:delivery_id/redeliver", wrapper.RedeliverWebhook, options.OperationMiddlewares["redeliverWebhook"]...)
+	router.DELETE(options.BaseURL+"/ops/session", wrapper.SignOut, options.OperationMiddlewares["signOut"]...)
+	router.GET(options.BaseURL+"/ops/session", wrapper.GetStaffSession, options.OperationMiddlewares["getStaffSession"]...)
+	router.POST(options.BaseURL+"/ops/session", wrapper.SignIn, options.OperationMiddlewares["signIn"]...)
+	router.GET(options.BaseURL+"/ops/merchants", wrapper.ListOpsMerchants, options.OperationMiddlewares["listOpsMerchants"]...)
+	router.GET(options.BaseURL+"/ops/inbounds", wrapper.ListOpsInbounds, options.OperationMiddlewares["listOpsInbounds"]...)
+	router.GET(options.BaseURL+"/ops/inbounds/:inbound_id", wrapper.GetOpsInbound, options.OperationMiddlewares["getOpsInbound"]...)
+	router.POST(options.BaseURL+"/ops/inbounds/:inbound_id/finish", wrapper.FinishReceiving, options.OperationMiddlewares["finishReceiving"]...)
+	router.POST(options.BaseURL+"/ops/receive", wrapper.ReceiveScan, options.OperationMiddlewares["receiveScan"]...)
+	router.POST(options.BaseURL+"/ops/putaway", wrapper.PutAwayScan, options.OperationMiddlewares["putAwayScan"]...)
+	router.GET(options.BaseURL+"/ops/locations/:location_code", wrapper.GetOpsLocation, options.OperationMiddlewares["getOpsLocation"]...)
+	router.POST(options.BaseURL+"/ops/counts", wrapper.CountLocation, options.OperationMiddlewares["countLocation"]...)
+	router.GET(options.BaseURL+"/ops/products/lookup", wrapper.LookupProduct, options.OperationMiddlewares["lookupProduct"]...)
+	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
 
@@ -2103,62 +2734,603 @@ func (response PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse) Visi
 	return err
 }
 
+type ListLowStockRequestObject struct {
+}
+
+type ListLowStockResponseObject interface {
+	VisitListLowStockResponse(w http.ResponseWriter) error
+}
+
+type ListLowStock200JSONResponse []LowStock
+
+func (response ListLowStock200JSONResponse) VisitListLowStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLowStockdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListLowStockdefaultApplicationProblemPlusJSONResponse) VisitListLowStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CountLocationRequestObject struct {
+	Params CountLocationParams
+	Body   *CountLocationJSONRequestBody
+}
+
+type CountLocationResponseObject interface {
+	VisitCountLocationResponse(w http.ResponseWriter) error
+}
+
+type CountLocation200JSONResponse CountResult
+
+func (response CountLocation200JSONResponse) VisitCountLocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CountLocationdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CountLocationdefaultApplicationProblemPlusJSONResponse) VisitCountLocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsInboundsRequestObject struct {
+	Params ListOpsInboundsParams
+}
+
+type ListOpsInboundsResponseObject interface {
+	VisitListOpsInboundsResponse(w http.ResponseWriter) error
+}
+
+type ListOpsInbounds200JSONResponse []OpsInbound
+
+func (response ListOpsInbounds200JSONResponse) VisitListOpsInboundsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsInboundsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListOpsInboundsdefaultApplicationProblemPlusJSONResponse) VisitListOpsInboundsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsInboundRequestObject struct {
+	InboundId InboundID `json:"inbound_id"`
+}
+
+type GetOpsInboundResponseObject interface {
+	VisitGetOpsInboundResponse(w http.ResponseWriter) error
+}
+
+type GetOpsInbound200JSONResponse OpsInbound
+
+func (response GetOpsInbound200JSONResponse) VisitGetOpsInboundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsInbounddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetOpsInbounddefaultApplicationProblemPlusJSONResponse) VisitGetOpsInboundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FinishReceivingRequestObject struct {
+	InboundId InboundID `json:"inbound_id"`
+	Params    FinishReceivingParams
+}
+
+type FinishReceivingResponseObject interface {
+	VisitFinishReceivingResponse(w http.ResponseWriter) error
+}
+
+type FinishReceiving200JSONResponse OpsInbound
+
+func (response FinishReceiving200JSONResponse) VisitFinishReceivingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FinishReceivingdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response FinishReceivingdefaultApplicationProblemPlusJSONResponse) VisitFinishReceivingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsLocationRequestObject struct {
+	LocationCode string `json:"location_code"`
+}
+
+type GetOpsLocationResponseObject interface {
+	VisitGetOpsLocationResponse(w http.ResponseWriter) error
+}
+
+type GetOpsLocation200JSONResponse OpsLocation
+
+func (response GetOpsLocation200JSONResponse) VisitGetOpsLocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsLocationdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetOpsLocationdefaultApplicationProblemPlusJSONResponse) VisitGetOpsLocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsMerchantsRequestObject struct {
+}
+
+type ListOpsMerchantsResponseObject interface {
+	VisitListOpsMerchantsResponse(w http.ResponseWriter) error
+}
+
+type ListOpsMerchants200JSONResponse []OpsMerchant
+
+func (response ListOpsMerchants200JSONResponse) VisitListOpsMerchantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsMerchantsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListOpsMerchantsdefaultApplicationProblemPlusJSONResponse) VisitListOpsMerchantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LookupProductRequestObject struct {
+	Params LookupProductParams
+}
+
+type LookupProductResponseObject interface {
+	VisitLookupProductResponse(w http.ResponseWriter) error
+}
+
+type LookupProduct200JSONResponse ScannedProduct
+
+func (response LookupProduct200JSONResponse) VisitLookupProductResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LookupProductdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LookupProductdefaultApplicationProblemPlusJSONResponse) VisitLookupProductResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAwayScanRequestObject struct {
+	Params PutAwayScanParams
+	Body   *PutAwayScanJSONRequestBody
+}
+
+type PutAwayScanResponseObject interface {
+	VisitPutAwayScanResponse(w http.ResponseWriter) error
+}
+
+type PutAwayScan200JSONResponse ScanResult
+
+func (response PutAwayScan200JSONResponse) VisitPutAwayScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAwayScandefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutAwayScandefaultApplicationProblemPlusJSONResponse) VisitPutAwayScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReceiveScanRequestObject struct {
+	Params ReceiveScanParams
+	Body   *ReceiveScanJSONRequestBody
+}
+
+type ReceiveScanResponseObject interface {
+	VisitReceiveScanResponse(w http.ResponseWriter) error
+}
+
+type ReceiveScan200JSONResponse ScanResult
+
+func (response ReceiveScan200JSONResponse) VisitReceiveScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReceiveScandefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ReceiveScandefaultApplicationProblemPlusJSONResponse) VisitReceiveScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignOutRequestObject struct {
+	Params SignOutParams
+}
+
+type SignOutResponseObject interface {
+	VisitSignOutResponse(w http.ResponseWriter) error
+}
+
+type SignOut204Response struct {
+}
+
+func (response SignOut204Response) VisitSignOutResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type SignOutdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response SignOutdefaultApplicationProblemPlusJSONResponse) VisitSignOutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStaffSessionRequestObject struct {
+}
+
+type GetStaffSessionResponseObject interface {
+	VisitGetStaffSessionResponse(w http.ResponseWriter) error
+}
+
+type GetStaffSession200JSONResponse StaffSession
+
+func (response GetStaffSession200JSONResponse) VisitGetStaffSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStaffSessiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStaffSessiondefaultApplicationProblemPlusJSONResponse) VisitGetStaffSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignInRequestObject struct {
+	Body *SignInJSONRequestBody
+}
+
+type SignInResponseObject interface {
+	VisitSignInResponse(w http.ResponseWriter) error
+}
+
+type SignIn200JSONResponse StaffSession
+
+func (response SignIn200JSONResponse) VisitSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignIndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response SignIndefaultApplicationProblemPlusJSONResponse) VisitSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListInbounds List inbound notices
-	// (GET /inbounds)
+	// (GET /api/v1/inbounds)
 	ListInbounds(ctx context.Context, request ListInboundsRequestObject) (ListInboundsResponseObject, error)
 	// CreateInbound Announce an inbound delivery (入荷予定)
-	// (POST /inbounds)
+	// (POST /api/v1/inbounds)
 	CreateInbound(ctx context.Context, request CreateInboundRequestObject) (CreateInboundResponseObject, error)
 	// GetInbound Get an inbound notice with what was received
-	// (GET /inbounds/{inbound_no})
+	// (GET /api/v1/inbounds/{inbound_no})
 	GetInbound(ctx context.Context, request GetInboundRequestObject) (GetInboundResponseObject, error)
 	// ListOrders List orders
-	// (GET /orders)
+	// (GET /api/v1/orders)
 	ListOrders(ctx context.Context, request ListOrdersRequestObject) (ListOrdersResponseObject, error)
 	// CreateOrder Send a shipping order (出荷指示)
-	// (POST /orders)
+	// (POST /api/v1/orders)
 	CreateOrder(ctx context.Context, request CreateOrderRequestObject) (CreateOrderResponseObject, error)
 	// GetOrder Get an order with its lines and status
-	// (GET /orders/{order_no})
+	// (GET /api/v1/orders/{order_no})
 	GetOrder(ctx context.Context, request GetOrderRequestObject) (GetOrderResponseObject, error)
 	// CancelOrder Cancel an order
-	// (POST /orders/{order_no}/cancel)
+	// (POST /api/v1/orders/{order_no}/cancel)
 	CancelOrder(ctx context.Context, request CancelOrderRequestObject) (CancelOrderResponseObject, error)
 	// ListOrderEvents Status history of an order
-	// (GET /orders/{order_no}/events)
+	// (GET /api/v1/orders/{order_no}/events)
 	ListOrderEvents(ctx context.Context, request ListOrderEventsRequestObject) (ListOrderEventsResponseObject, error)
 	// ListProducts List products
-	// (GET /products)
+	// (GET /api/v1/products)
 	ListProducts(ctx context.Context, request ListProductsRequestObject) (ListProductsResponseObject, error)
 	// GetProduct Get a product
-	// (GET /products/{sku})
+	// (GET /api/v1/products/{sku})
 	GetProduct(ctx context.Context, request GetProductRequestObject) (GetProductResponseObject, error)
 	// PutProduct Create or update a product
-	// (PUT /products/{sku})
+	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx context.Context, request PutProductRequestObject) (PutProductResponseObject, error)
 	// ListShipments Shipped parcels with tracking numbers
-	// (GET /shipments)
+	// (GET /api/v1/shipments)
 	ListShipments(ctx context.Context, request ListShipmentsRequestObject) (ListShipmentsResponseObject, error)
 	// ListStock Stock of every product
-	// (GET /stock)
+	// (GET /api/v1/stock)
 	ListStock(ctx context.Context, request ListStockRequestObject) (ListStockResponseObject, error)
 	// GetStock Stock of one product, per lot and expiry
-	// (GET /stock/{sku})
+	// (GET /api/v1/stock/{sku})
 	GetStock(ctx context.Context, request GetStockRequestObject) (GetStockResponseObject, error)
 	// ListWebhookDeliveries Events sent or to be sent to your endpoint
-	// (GET /webhook-deliveries)
+	// (GET /api/v1/webhook-deliveries)
 	ListWebhookDeliveries(ctx context.Context, request ListWebhookDeliveriesRequestObject) (ListWebhookDeliveriesResponseObject, error)
 	// RedeliverWebhook Send an event again
-	// (POST /webhook-deliveries/{delivery_id}/redeliver)
+	// (POST /api/v1/webhook-deliveries/{delivery_id}/redeliver)
 	RedeliverWebhook(ctx context.Context, request RedeliverWebhookRequestObject) (RedeliverWebhookResponseObject, error)
 	// GetWebhookEndpoint Where soko sends your events
-	// (GET /webhook-endpoint)
+	// (GET /api/v1/webhook-endpoint)
 	GetWebhookEndpoint(ctx context.Context, request GetWebhookEndpointRequestObject) (GetWebhookEndpointResponseObject, error)
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
-	// (PUT /webhook-endpoint)
+	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx context.Context, request PutWebhookEndpointRequestObject) (PutWebhookEndpointResponseObject, error)
+	// ListLowStock Products at or below their reorder point (欠品アラート)
+	// (GET /ops/alerts/low-stock)
+	ListLowStock(ctx context.Context, request ListLowStockRequestObject) (ListLowStockResponseObject, error)
+	// CountLocation Record a count of one location (棚卸)
+	// (POST /ops/counts)
+	CountLocation(ctx context.Context, request CountLocationRequestObject) (CountLocationResponseObject, error)
+	// ListOpsInbounds Inbounds to receive, all merchants
+	// (GET /ops/inbounds)
+	ListOpsInbounds(ctx context.Context, request ListOpsInboundsRequestObject) (ListOpsInboundsResponseObject, error)
+	// GetOpsInbound One inbound with expected and received per line
+	// (GET /ops/inbounds/{inbound_id})
+	GetOpsInbound(ctx context.Context, request GetOpsInboundRequestObject) (GetOpsInboundResponseObject, error)
+	// FinishReceiving Finish receiving an inbound (partly or fully received)
+	// (POST /ops/inbounds/{inbound_id}/finish)
+	FinishReceiving(ctx context.Context, request FinishReceivingRequestObject) (FinishReceivingResponseObject, error)
+	// GetOpsLocation A location (for counting, without its expected contents)
+	// (GET /ops/locations/{location_code})
+	GetOpsLocation(ctx context.Context, request GetOpsLocationRequestObject) (GetOpsLocationResponseObject, error)
+	// ListOpsMerchants Merchants the warehouse serves
+	// (GET /ops/merchants)
+	ListOpsMerchants(ctx context.Context, request ListOpsMerchantsRequestObject) (ListOpsMerchantsResponseObject, error)
+	// LookupProduct What a scanned barcode is
+	// (GET /ops/products/lookup)
+	LookupProduct(ctx context.Context, request LookupProductRequestObject) (LookupProductResponseObject, error)
+	// PutAwayScan Move goods from the receiving location to a shelf (棚入れ)
+	// (POST /ops/putaway)
+	PutAwayScan(ctx context.Context, request PutAwayScanRequestObject) (PutAwayScanResponseObject, error)
+	// ReceiveScan Receive one scan of goods (入荷検品)
+	// (POST /ops/receive)
+	ReceiveScan(ctx context.Context, request ReceiveScanRequestObject) (ReceiveScanResponseObject, error)
+	// SignOut Sign out
+	// (DELETE /ops/session)
+	SignOut(ctx context.Context, request SignOutRequestObject) (SignOutResponseObject, error)
+	// GetStaffSession The signed-in staff member
+	// (GET /ops/session)
+	GetStaffSession(ctx context.Context, request GetStaffSessionRequestObject) (GetStaffSessionResponseObject, error)
+	// SignIn Sign in with a badge and PIN
+	// (POST /ops/session)
+	SignIn(ctx context.Context, request SignInRequestObject) (SignInResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -2739,113 +3911,561 @@ func (sh *strictHandler) PutWebhookEndpoint(ctx echo.Context) error {
 	return nil
 }
 
+// ListLowStock operation middleware
+func (sh *strictHandler) ListLowStock(ctx echo.Context) error {
+	var request ListLowStockRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListLowStock(ctx.Request().Context(), request.(ListLowStockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListLowStock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListLowStockResponseObject); ok {
+		return validResponse.VisitListLowStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CountLocation operation middleware
+func (sh *strictHandler) CountLocation(ctx echo.Context, params CountLocationParams) error {
+	var request CountLocationRequestObject
+
+	request.Params = params
+
+	var body CountLocationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CountLocation(ctx.Request().Context(), request.(CountLocationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CountLocation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CountLocationResponseObject); ok {
+		return validResponse.VisitCountLocationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListOpsInbounds operation middleware
+func (sh *strictHandler) ListOpsInbounds(ctx echo.Context, params ListOpsInboundsParams) error {
+	var request ListOpsInboundsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOpsInbounds(ctx.Request().Context(), request.(ListOpsInboundsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOpsInbounds")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListOpsInboundsResponseObject); ok {
+		return validResponse.VisitListOpsInboundsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOpsInbound operation middleware
+func (sh *strictHandler) GetOpsInbound(ctx echo.Context, inboundId InboundID) error {
+	var request GetOpsInboundRequestObject
+
+	request.InboundId = inboundId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpsInbound(ctx.Request().Context(), request.(GetOpsInboundRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpsInbound")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpsInboundResponseObject); ok {
+		return validResponse.VisitGetOpsInboundResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FinishReceiving operation middleware
+func (sh *strictHandler) FinishReceiving(ctx echo.Context, inboundId InboundID, params FinishReceivingParams) error {
+	var request FinishReceivingRequestObject
+
+	request.InboundId = inboundId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FinishReceiving(ctx.Request().Context(), request.(FinishReceivingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FinishReceiving")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FinishReceivingResponseObject); ok {
+		return validResponse.VisitFinishReceivingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOpsLocation operation middleware
+func (sh *strictHandler) GetOpsLocation(ctx echo.Context, locationCode string) error {
+	var request GetOpsLocationRequestObject
+
+	request.LocationCode = locationCode
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpsLocation(ctx.Request().Context(), request.(GetOpsLocationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpsLocation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpsLocationResponseObject); ok {
+		return validResponse.VisitGetOpsLocationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListOpsMerchants operation middleware
+func (sh *strictHandler) ListOpsMerchants(ctx echo.Context) error {
+	var request ListOpsMerchantsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOpsMerchants(ctx.Request().Context(), request.(ListOpsMerchantsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOpsMerchants")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListOpsMerchantsResponseObject); ok {
+		return validResponse.VisitListOpsMerchantsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// LookupProduct operation middleware
+func (sh *strictHandler) LookupProduct(ctx echo.Context, params LookupProductParams) error {
+	var request LookupProductRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.LookupProduct(ctx.Request().Context(), request.(LookupProductRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LookupProduct")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LookupProductResponseObject); ok {
+		return validResponse.VisitLookupProductResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutAwayScan operation middleware
+func (sh *strictHandler) PutAwayScan(ctx echo.Context, params PutAwayScanParams) error {
+	var request PutAwayScanRequestObject
+
+	request.Params = params
+
+	var body PutAwayScanJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutAwayScan(ctx.Request().Context(), request.(PutAwayScanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutAwayScan")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutAwayScanResponseObject); ok {
+		return validResponse.VisitPutAwayScanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReceiveScan operation middleware
+func (sh *strictHandler) ReceiveScan(ctx echo.Context, params ReceiveScanParams) error {
+	var request ReceiveScanRequestObject
+
+	request.Params = params
+
+	var body ReceiveScanJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReceiveScan(ctx.Request().Context(), request.(ReceiveScanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReceiveScan")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReceiveScanResponseObject); ok {
+		return validResponse.VisitReceiveScanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SignOut operation middleware
+func (sh *strictHandler) SignOut(ctx echo.Context, params SignOutParams) error {
+	var request SignOutRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SignOut(ctx.Request().Context(), request.(SignOutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SignOut")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SignOutResponseObject); ok {
+		return validResponse.VisitSignOutResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStaffSession operation middleware
+func (sh *strictHandler) GetStaffSession(ctx echo.Context) error {
+	var request GetStaffSessionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStaffSession(ctx.Request().Context(), request.(GetStaffSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStaffSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStaffSessionResponseObject); ok {
+		return validResponse.VisitGetStaffSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SignIn operation middleware
+func (sh *strictHandler) SignIn(ctx echo.Context) error {
+	var request SignInRequestObject
+
+	var body SignInJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SignIn(ctx.Request().Context(), request.(SignInRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SignIn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SignInResponseObject); ok {
+		return validResponse.VisitSignInResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3D1tbxzHeX/lwTaASXfveKQox6LQD7TsJLIdSTAlpK1OvZvbnbud3N7MamaW1EUgYEtwnLh2gqA2WjRJ",
-	"g8JNGiStkXxpVClp/4tpSs6/KOZlX2/2XuijbfQTb3dnZ5553t9med8L2CRhFFMpvL37XoI4mmCJub4K",
-	"Ui4YV79CLAJOEkkY9fa8mxGGPsX3ZM+M6AMbgowwJBwfEpYKSNAItz3fI2r43RTzqed7FE2wt5fN6nsi",
-	"iPAEqekn6N7rmI5k5O3tdDq+J6eJGikkJ3TkHR/7HgnxJGES02D6Gp7OgrQPKSV3UwxjPIUh4yAjIoDj",
-	"uykW8jIg4FjyKRwRGWlIBZqYsYiGMGDhFDhOYjQV+umQcCEBUXGEeb6NCKMQ82IfVwuQWgqmpg1dvOh7",
-	"E0Kz623X9mIyIXJ2VzfQCIMg32vEpXmvvHKIhyiNpbd3seMrMMgknVisTgg1VwUIhEo8wlzDwHiI+TWm",
-	"JtFLJUhGxUr6aY8yz/cUVgnHobcneYrLi3+N46G35/3FVsFVW+ap2HqZBekEU3ktnQzsimKcNqymnpx1",
-	"oYPXbunZ0yREEocHhAZ4FrXXaTyFowhJCCJERzgEJIFxQEOJLfdIMmlEvJ28J/TsZdCGjE+Q9PY8NaCl",
-	"5vBmKX6sNicSRgXWknaDs0GMJ1roGJWYamZASRKTACmItxIz4i+/KxT495fERTavXrEmMRQw54z7gASU",
-	"Z28b2pgZ1AL7YcixMPqBswRzSQzUyDzYVr9rO/SzhzvOhwGRU/cDNkkQdT/DE0Ri5xNDFMeDJGK04QkT",
-	"EsW9gIUO5vg6hGREpPCBMoimSYRpe5aKvpdwPMSBTLlrjeMyA982MBYbrEJQmcqixy/wW8JmtqcMHXdy",
-	"sNjguziQCqyXEM/2hcKQqE2h+EaJdEMUC+zXqOlGxav717Ze2b/W2r7gg/r7og+3blxp7StZuXrzG63t",
-	"XR+CCAdjgzIgNIjTEIcKXyUtuL1bUYIvupCJgnHvboqotMyRq7LtOu/eokQKYBSDCBA11ocIUDuAgKVU",
-	"CthAECCB9b3nBGTzblq4rCLsdJZQjGUqaiS5cH4F0QDHV2mSyhXxzjGyMl3C10W3GZxZtqZVq5PsduqW",
-	"J0FSYq5Q+He391t/i1rf67Qu3Sl+tnvdbuvO819zMfs3yXDVrUUkxL2Ek8BcVol4jYF5BIwa7wEFY0JH",
-	"IGKSlMRtwFiMEVUgTLAQaOTg0m+bBxAgHsLGycN/PXn48OTBk5OHfzx58OjkwW/Vj4c/3KwxpcvX8L0j",
-	"jpLZFdTuQT1KFIgbJw8+Pnn44cnDH5y+9/ZnH7296YLXRS81zXU9p0Of1tA1d/+NYDugKDOwHlbM5FcW",
-	"dTH2VTpgKQ1noQ041iYQyWXNnu/hewkO1Etq1MxrrjeIWV55Hq5dx4QaaIjEE7HIHNq9vE4o9grqIM7R",
-	"VF0LiWS67CQHZnDhaKyAiBpNSnusoygHKtuqX8Z7Ze05xDuLWvq8pFrFF/wcdDRbO9ZyfdW8e9HqdHu5",
-	"XSf0Ktg3cM1BrealGdnA9xLCpy6s0TSO0SDGmU87y9FMOjm9bBnrRkptKMDkEIfup9bRns+FxufOlynN",
-	"aYBagIQz8lgDmprQUtHe/nwsVc38IkOfY2mZ2GIO3uaiSchZXgmRRKtyvkt7lQLyRbNcw/fkFTOyvhsN",
-	"TXWyOTs6yDUmpgqvt3MByvlHEabES3ccRCuB4wiBhVARSj9LNZjgHoOCUOcZLoOSqcyJiJGQefphobBd",
-	"V1Gtw7Qhzol54IhQwh6aKCezwreEyhd2PRdbncVOhjgmh5hPG5Xvwp2NrLc2jw3KzsjKOlijrsmSUibd",
-	"XkqeRmh8uCKmEk4Yb1SLAvNDErhBERFJenKhrcqi36X9A42YwjtQgPdEk1b/3L5DKS+TewolPBbbLDkQ",
-	"lrsL9JShrHC45SNL0BK2V3NDNEpeObRpjVoSYSWxkE0pgCFnEzeZ8d1ZrbLtw44PFz5581eQYA4aYW2n",
-	"9Eo3q5ob9Wm/EyEJEUoSTHG4BwZFPqA4ZoH+xXGMkcC9I3SIfUhIMPaBUKFUpq/jHx9iNMCxD4psPgQ6",
-	"qvSzRGYvu45YHH7y5q8WcofavB1jUaR35HsLCbUGW1Wi+vECH0zP2wjQWVyLkgqv0uiVSSKne9pWHCGO",
-	"I5YKDEHEmMBCsUBmyDzfm6IJ0tgSaISOlFn8LkoQTZjQkoEp5iRwWrSqkagC8OmTj/78zk9O//jh0x//",
-	"dA+mmIJkELA41kzQ0QaOMqoN2Ix5mePTdFzsO2NIqrCcvPXu6e/fPXnrJ6eP3nv6s58+/cdfVlZtcsaW",
-	"NS6fw6o4/PqdBX59YXYWJFKqZmi1QKVqo+rij40TEqRCskmmWHB4GWwuCyg7msHwUratutK3yCjCXCsJ",
-	"YaoVlbzWpUVsUbKLs6UdKzrPCbDDfMDtURskGo+n6YBQv2BXiscsYcKHiIynaJz6ME2VHqtlWi7s+Gc2",
-	"wAcRSW6yGVM675WbZIIP1Lh51rJmFxu1jzvCmx+OuQMu35PoXo+jim9UeiulRJpUzFKu5aL4rTRdaeW5",
-	"+zyLpp0Tcq0r4qoirsqxL1vJMvVHFqaBfE6AGlvS5i/62507/kKUV2f+G0x9kOhentMuxLi6mH5/KXW9",
-	"SGGvHlpa0q3HWH/pYWXZdy4FlaVMxAAFY6tVlRtjPSv1W3lTJtgUEePS3tGPrItlhiF7Uzta+pdSBYn+",
-	"xWhPuVbaSVaeVs86Xri4FTcEsaUSXo0MzU6rLsBVjWP13SHBceh8tTkVXMO8maJ4wYX2Os0zd5O41y7i",
-	"IIe/TGSM57rM88G1vqqZphTTWCy6oL9hBHEWewNTB1ve+7AzZfUzB2YiTEaR7E0m7t3H2t41Pm6uUy6t",
-	"9M+qNB2U4igY94oU3Gy5wYyohq6lx6vHrr53ZPA34mjSwEBHJGzEoFM92sLqjKGrLVYmTmmVMknLO67h",
-	"xy+YaWG0W+Oi2eySvbu4ArpMMbL+2hyIzmLdV5ahkvCUXfcFopQbygtLBDUVKVvpzUwA60XAuf05JfGc",
-	"LUMb4w+Eqkiu6i6sxSOY5/pcYVSkE32lF1ajFCQJ5gGmcg+2Oz4wDi/CxmdP/vT00U+f/fpHz370zqYO",
-	"MYeMhct4SHU1UQXhQLJgDETAGCcSBlMwA0EJiO6tsrbVBCkt87RlLlgq3WXeit6pRe8qmAXltYHu7zJ+",
-	"QWUl3eNFpICYSaA6cHMvU9dFzc6rky5lRbUCE7rbQpZy060Yr8Hby0zml+3vKUNVFccXdtfZs2Bjx9VU",
-	"Xrmtqcp9zz54fPqLX5w8fPLsw9+c/ux3Ni7+9NGjk7c+Pv3+29utS63teuPLEuql3CpVXfCllMQhoSPN",
-	"4JyxiWv2xu6q6lynjx6cvvf42QePn/78Jxby0/cffvrko2cf/O70vcdngLvUrLUQprx5q9Iaues3N3NV",
-	"oX8DByQhmEpfaVwqM0F/+u//dAbI876wRfXEJdvETI8YsMSwmNK8nVan07k4A9vCLrJ6myLOmmt3v26p",
-	"9vTnv//08X/8+eGfFk/eoGyW7zxzCm1Ekokzlz+vbja38pMgHuDYlY4iAszD54RV5j5st9vmnoCN0zf/",
-	"/vTHH226k/d21NlqQ8mKrq22WoSOejTvxWoek/J4cSxUylZZBBVbaijj1GCorVjZ2DzSrsHE5FzypdsY",
-	"5aI46k556sDp1+me2AkROATJTB5XuJkMHSJia7HuiaTuMkYUhCRxDAOcT+2eMGZyeXdb7+515kZzU7jJ",
-	"aC9CtHHnxGSxB9b4tOeFocv0lFi1k61aTdsU6LM7b6ThOphS88JXgiNfZ3IBUy5gtdnH59B1VOKUBY6s",
-	"CZoX0diFjjxb78jtmuqVbsUHETO5B2gCG6fv/+D0h+9/+ug/N33Y3tE9yNu7re0XfNh+obX9og/bL7Z2",
-	"Oj5sX2rtbF8GPEnktFJXKxX5kIr79STqr5pF/VXTqL9qHvVXTeRM+30HDyLGxhmkrvq2VOs3GKEzNVEe",
-	"Yip7Dek03zNJuyUSSTESsqdTkO6mesXFFvp58C3krbmWX8wkexNMQ5PHtcVLzUIhRq68a72XTw0t4aeU",
-	"QMzpUEG6ix9rJF2D2qkzyZetgCw8r9AwYcTlyGGqKBq6834FfqtmqiHjW+qvxQHH0l10FGREdfO3HrMH",
-	"jMbTzBCZg1jWjhraAePAmdQ/iXQezjAz9ZR7S+41LCoRl5l/XYXAV2Zf4ji21wJQgrh7pbMkQpdyAI3P",
-	"lhGjivn6BhemJWtEP1O/ZsEW+eGMitA3c8lMGocqz4iBwDQsa2gUx/rMVcZUmVYwLTqlQpC5UbYy5k61",
-	"QGTuZQWh7Cov9+jroq5TvVMp/tgu4fbcRsaZOorm0F4T338bjTEgoPioxnyXNUOyODRnXCRLhD6eRk2Z",
-	"0ZGK5/FsWrOz+Nxhndlm+cYIUsqJnB4o/WONWkLcxzAp7N+4qg9WWqlS0gB9wcas98mbv+r7uQAPprUe",
-	"HEV9td0J5kGEqBY1rfL0XjHiJp4x4EVSJuZUG6FDNguIWlAFhz88ffzbTSACUHmlNB6SOFbRSdbi0AYd",
-	"airgYy3sICKW6AOBXRqzERGSBAJYKgVLeYC5ZtysBix8sPwBlEl9pmXj9O1ffvb+Hz59/IPTj/95s0hQ",
-	"EjrqUhNO+Carg1GoSByMfRNmgDFZ+mEWvdnQV7S7tEuff34/lRGm0p4NbD//PBwoaPrqPuPke/r2Hryk",
-	"kQbdtNO5EIzxVP/A/eIUrKVVl1YpMUKHGKYsbcO+JuUAx4yOtLiWCQQbaoOPnmzuAVZmTUYK0ilLu1Rg",
-	"k/01ZysV/rXyzt58zu4dUSYjzEv3QVkwNZ6qKbv0kAgyiDF88uYHQLIjuQJ2O7s+4HsokPEUYjLGINgE",
-	"GwD0SiHDQtEC8D0ipEXbK7rc+vzzgDiGftPpyj5svPGNK3Bp9+LXNw2q+orp+j70dVWy73dp39BI3TOF",
-	"SfWrqJr21e58zdGEHqKYhECUuvWhb0q+e3D7vi7M+l1qC7PHd/oQKzajI4NOGKAQ9KA22PNNQkNOKLyK",
-	"EkSxwDq9Tyi8QkcxEVGXHkWYKhIY9uzvBwFOZOt1REcpGuE9wLRvkfEGlpxgoZjHJNVvXD+4CRKN1SoU",
-	"+rXjzX0w559hA9GpPWzdpUaVQJoo3ti5eFERnKNAau7WySoEt25dfXmzrTnUkKd0+jrjxC7Vt/RBbDRC",
-	"hDYexwZChVQiw4aAAo0teUQCfDmfuEvzmTP+0vPqesEwFVnmcHdn5zIcRSTGpUUsDYEItTkVrvOUas2c",
-	"HyFHKkTWpJWGi0dKYex2LgEZgqlLVN7sUnOmeLsDog2v4amhoi6YqGl2diFiKRdt0N0PmajrQSgWLDvZ",
-	"nih5yCTFB8EUmYzGyOQlV64aJZbQyn9VTM+xTDmF/n3oaj+x6+3B7Xa7fceHbtljVPe7Xrvd7npw3Ffc",
-	"hZRKGsTYKq7LkCBR6siXTKGg2pTvQ0oliWufCVBwpnHc7tJ+5QB13wInjNtXOZatB6jJqRGohMUxoaOM",
-	"i5HEoE/BG05GQaQZa4KmRgQQDFJFWDbMaGs1qxIUtTGMwmmXciTxZRjgKaPKoSy7nUTA7s4lqwmU1Exb",
-	"+4qgGjUCB4yGIpcpyz1hSa7sNCZdJ6D/1y07rHU17F+GuymTWC2Ziy4S47pGRgOWSs2C+s12l+Y9EtbW",
-	"7d+46vneIebCdji3O+2Ojr4STFFCvD3vQrvTvqBTiDLSVnzLGi19MTIeinL3tE68Gnp7nuKdq9kgv/J5",
-	"iNvuIKUYsmU+TnDsLxxoI5UlRlbO9KvxrrP5eci33Bn52nm+4zu1s/k7nc6cc/mrnccvHwRyncnXsqN4",
-	"NaOMr7xAxVK2yVO/Yj1v91I57KXD/74n0skE8aklad1b0YXHkSidhhPeHVv9mGWKK1rJZCeRVuWK2pc8",
-	"DLo1V7/Ewum6MW3biKu+rgpZjmeovL3utV0UVlFnhvwjJDKFvQ7C7lPKUqUrEc2XyNq/a+6om97HfqER",
-	"tu4XxyKPG9XDN7Es2OC8hWYBOteBwm9iWcaekQ6j+bVNUhQrhaBumalKg+PjJpUDp2v6mIpaecuEFXOV",
-	"+XUz5P+pKq8cvTpXRV603c5V41mgdy5KnGW0zPjQ3ihrbkfOKyJJSzKwJV7tkzE+QbGudW0M0zhu6dYW",
-	"W9zW3lKMpSIaSNalEYqHZoQPppJsPrwhGWQF8U0b/OFgrCJ9PGQcG9e4S5EOSXC4p2PJvLYNRRlaBYeV",
-	"mfUgJEtD/C41TWAmQLClUGFaA/xSFAIHERnK3qtXD3QFLmIqmlJokERFCiJmEiapkDDAGp7SbMCGQ028",
-	"K9dfzvxSzM0QmzXoUnsQQkCARORnnmWhd3UflIpDSfaNi8x7c9lU04T9FbWopaNYX7A9tb3pbvVvIiCl",
-	"mTPOWoeAHZjYIUvZ2FU2Tt95/Nn7f3j63jvP/u3xpkvyCjW8dT+re8y1nxnJz1dTzUXeGi2nJUbegUco",
-	"NgokV+QuXbUSt2efKSubvBKut0zutv4xu1XmbdKeLxk9Zs8ZmOKB0T95FJ6nkrN0rd68QoXO8HWpPQAa",
-	"wkY/H9vfbMN1NTabOULCzI7D0vQDHLAJFl3ar6en+3twxPgYGFVK1qaLrSYqYsgktdCOGAtFlw70cVMd",
-	"BxOZzQ4lsNqwnzdVGhACRJUuGyjFl+90Y7dzabMN5gNIsUmVFE/tizqY1xm5yATvsxpQv/KV1oDlbzwd",
-	"z37E7YuVWkBC0Y2yI8UrNBTrEGOzw1ySl9ZwW7ras4TraQo/567viiPMDhSatIyGOPM/9EbW76YZVxQi",
-	"IiTjuiQyD7OfTxNmpYi5NLiRDfrKBQDn6ayX+6bnuutFOedcHPakwH5G/PyWEazscuu+GKdz/Yasg/v8",
-	"0dakhSysa/Mesgnd2FmVYcU4NaY8dVhy422L8jFOXUnRRYcAizwdqwYcvHbLVJFEG+zhFtGlG00fRvTt",
-	"ZxE3dQLfxkDubyRe7lIE9oBNXqtgQ5iylOfMAijmGIVT7RXM1DA6l7qUokle98qIAvvUwlF8BhEoxqHQ",
-	"3kiCgnH+TUSXNb6RVjhs/ba0ciRpqXjii2ZsHVNYJaWZfJ0hzQogrDFFaPhecbrZ1yKhUypJ2D7e+Ybl",
-	"IB/1RVgWx6d8s4bwCNHQ9OyWQ/mVvu2b9Uif8du+52nJKv3Zc01Z5rhbvPhZAsL4jjLC02zIWhyd6mq2",
-	"rltrXijxWMFUlsmyHu1mBtMjzp25zpV4eRPzfMqZXpDBtGSa1u6XsmCs1jKNBrM6wNCjRJvFDklGoPNF",
-	"3wKF+ZwNtNeKJEZLXkKCuT5YqOLr/GxwHW1nc1YUso9Mk17LJhBt312jVFQbSwn+YtTvkpn6szX0nqcE",
-	"ujp758piQQYfKD5aqxDaHkihw1CuLNYAmyvJjAuIs/7cgsMsf2R6c5Zdtu7nn3wi4fEWx/bSkRBzlKZK",
-	"786tTc0ea573Ce07TZXkNzLoLGHWk/ipMM/OeTFPkybKU/9EwN0Upzg0HU3ry0pTm7vQ0y7mDVzq8m5S",
-	"3vWG8POXwXypBjRmUK8Dbd/RdRvdJiMwDYWVriwV5cBfQ9xoRVYFdjeuH9xUpBXw6sH1a0VLpemS69L+",
-	"ARuz1gEZUSRTjvdA/pXpw0wpuZe1DZmGTP9w2z6L8D341rf3r7QOvrW/c/EFpYG6nnkkzdi2uRqw0HZz",
-	"dr3SPzXRzcO2y7PdpTfzeyZwlCmnOMxrWcYhzBCthpgeOIG1QlIjurRf6WHWLVxKGZgi2q03Xs+rZ5GU",
-	"iYAN9Uf328YxO7KLdemQcYiYsAnoUl9TOCHUjLVFQz0dZRIMUMgkBsghkrr9DGLGkoGKXm39siF4dTH0",
-	"+oNYZ0v9FxzMrihP55I2PrDtf1aC8sX84piGKYKYRni3yip1mmvVn/WY376j1LrA/DAzCrrb3dtCCdk6",
-	"3NZK3843c+T9w++f/sNbJw//5eTBf588+N/CzuUx7mw0efqzX58+/m3ZsTFHBmfGlRpqYGP/4NrmTIeH",
-	"c/pSBbH233Wah59+/Itnj/7n5OGTP7/51smDd5+9+1/PPvzN6Y//UI1ZTUA1O0dhXO3gHOvHd47/LwAA",
-	"//8=",
+	"3H17cxzHndhX+dXmqgjoBosHQVkE6/6AKMmGRZEorli6RMtgGzO9u+2d7R5192C5YrFKIkvnR6RzuWxV",
+	"UmdfnERn53K+uO7+iRnqLvkuhkDK3yLVr3n27ANcQKr8BexObz9+71f/5mErZOOEUUylaO09bCWIozGW",
+	"mOtPoeD9d9kIU/UhwiLkJJGE0dZe690hBvX4SKrnwPoghxiERP0+CCwEYbTdClpEjR1iFGHeCloUjXFr",
+	"r/WXGzc7d9/aMDMHLY4/SAnHUWtP8hQHLREO8RipJcfowS1MB3LY2tveeS1ojQnNPgctOU3UbEJyQget",
+	"R4+CVphywbh/sz2KH8gjM6Ln9ptwfEJYKiBBA5zt94MU82m+XTtrw8Z2trZ8WyERHidMYhpO38bT+pb2",
+	"IaXkgxTDCE+hzzjIIRGgQIGFvAEIOJZ8ChMihwayaGzGIhrBMYumwHESo6nQT/uECwmIignmjWA/yLe0",
+	"ofbUdKBr1+ZDmtBjltLo4A31Y71aguQwX8s+PyLRTAT3GR8jqcfLV3dbel0yTsfFVQmVeIC5XjYmYyLr",
+	"wDxEAwyCfNiIQvO74soR7qM0lq29a1uBOr1ZVSNzzh4YjzC/zRoOrp8eUTbz2H/Gcb+11/o3mznzbZqn",
+	"YvMNFqZjTOXtdHxsVxSjtGE19eS8C3XevqdnT5MISRx1CA1xHbR3aDyFyRBJCIeIDnAESALjgPoSW6KV",
+	"ZNwIeDv5kdCze1GvBmyoOVp1QnukDicSRgXWAumQs+MYj7VsYlRiqokBJUlMQqR2vJmYEX/+A8G01FoM",
+	"Fm5evWKFUSlgzhkPAAkozt42uDEzqAX2o4hjYcQoZwnmkphdI/NgW/1fOWHgHu54H4ZETv0P2DhB1P8M",
+	"jxGJvU8MUjwPkiGjDU+YkCg+ClnkIY7vQEQGRIoAKIPhNBliLfTrk3Dcx6FMuW+NR0UCft/sMT9geQel",
+	"qSx4ghy+BWi6Mzlw3M+2xY5/gEOptvU64u5cKIqIOhSKDwuo66NY4KCCTT8ovr9/e/PN/dsb21cDUH9f",
+	"C+De4c2NfcUrB+++tbG9G0A4xOHIgAwIDeM0wpGCV1HN7ZZk72s+YKJwdPRBiqi0xJGJsu0q7d6jRApg",
+	"FIMIkVXSRIA6AYQspVLAGoIQCay/uyLAzbtu92UF4dbWAoKxiEUNJB/MbyIa4viAJqlcEu4cI8vTBXhd",
+	"82vf+rLqtOdZNSbU/EMkHouVkMo+HBvCy60QFqWhDBStKIR13r5XJYu51k/QipmsmSaeYUXKKSO4hOKt",
+	"xVBcmM+H7TF6cGDgVkQU4hxNzZaN1K7s++rO3MN6icFniikJjaiyQ+apwxDRgzdqp3S/Lmw2sERxv4nO",
+	"7mKh+fHhXFqatSE9FY5uEYpbj2bDzgeeWA/A0ZG2SMrL1sZXJxdDxuU5flkBXg1klZm9G20Eq4VFDazH",
+	"uM9KmiWjWKVG9A/9DyPS72OOrd1Tf245anE1ag212QrO2GxWzaklAneCfLulvfkAUrESy3ywu1XlnwRJ",
+	"ibkSPv/+/f2Nf4c2PtzauH4//7d91O1u3H/lz3zK+7ukv6zQHJIIHyWchOZjWfzdZmAeAaNG/KFwROgA",
+	"REySgvlwzFiMEdViBAuBBh5R+o55ACHiEaydPvmvp0+enD7+8vTJv5w+fnr6+Hfqnyc/Xq9IU7+cmHCU",
+	"1FdQpwf1KFFbXDt9/PvTJ5+fPvnR2aeffP3FJ+u+/fr0j5rmjp7TYx9WwDXz/I3b9uyiSHV6WD5TUFrU",
+	"R2EHxoOr7zbkWLMrkoua8UELP0hwqH6kRtV+5vuFcyAp8556OVFqz9IkSoVEMl10ko4ZnDtOSwCigpPC",
+	"GasgyjaVS84C3Etrz0DeeQyel0XVMr7tS+DRHK1uYowJtR+35yinmdBv1vBFWqrxBn6QED71QY2mcYyO",
+	"Y+x89Cbzbaa9VldRHIeYnDQpuCX0UbZMYU6zqTlAOCeNNYDpgq1aj+OSQWmRWMkMuM0Ek/BYgxGSaFnK",
+	"90mvQlxz3iy38QN504ysnkbvpjzZjBN1MomJqYLr+xkDZfSjEFOgpfsepN1ik45k4cgTMTlBxLKLj67H",
+	"mIdDRGUWlljcROPYROgSRqh8Ca4pbyEoW3X59qsL+mBawIonsikEIAE9F7g2oWIMClE6an0DlGhxtlSM",
+	"hMyC2XNlzp1ENKr5uXpg7uzG56qFeOsAX6muz8/UpO7nU8+5DIKqeolaQY1KSjqnouF9pFE5TA1JjWS+",
+	"eq0RtCRH4egol911O9WMKGuyJoO0xDB+7ZNPV1m8AVS3Ci6xPxBTO9OI0Mj74EN/QNQfA/nQRBr1ZA17",
+	"e8dSwhJ7a0Cufwt6sHdtJX08qyLOiXngCS5HR2isXNEFGfg8LkGEY3KC+fT88mVgHdNZPFr0u5YXJQp0",
+	"TVKEMulHW5YBany4JKQSThhv5GWB+QkJG+TYkCRHcq5Z7hIXC0s+DZjcEVIbPxJNBuxLu0mFlFomMgtw",
+	"zI9Z8JUsdefgKe6yROGWjixCC9BezuPSIHnzBPs4fDm2kE3Zmz5nYz+a8Qd1y2E7gJ0Arv7xo99Cgjlo",
+	"gLW93CvZjMheddr3hkjCECUJpjjaAwOiAFwULwCOY4wEPpqgExxAQsJRAIQKZUwEOtQTQIyOcRyAQlsA",
+	"oU4IBC71feQ+D1kc/fGj386lDnV4O8aCSJ8oaM1F1ArM8gLW58VC9byNGzqPF1UQ4WUcvTlO5HRP24MT",
+	"xPGQpQJDOGRMYKFIwNnsraA1RWOkoSXQAE2UB/ADlCCaMKE5A1PMSeg13stKoryBr7784k8//NnZv3z+",
+	"/Ke/3IMppiAZhCyONRFsaSOWMqqN1HoJwFJJCY8iKe/l9OOfnP3zT04//tnZ00+f/+qXz//jb0qrNvmd",
+	"iyqXl9AqnhDGzpwQRq525uTAympouZhMWUdV2R8bRyNMhWRjJ1hwdANsGhIom9QgvJBuK6/0PTIYYq6F",
+	"hDD1LaWU5PV5ZFHQi57KJcM6VwTYYQHg9qANEo1G0/SY0CAnV4pHLGEigCEZTdEoDWCaKjlWCSpf3QnO",
+	"rYA7Q5K8y2qqdNZP3iVj3FHjZmnLil5slD5+52K2D9HoJaAHRxzJBs89pUSaqPNCpuW8UFVhusLKM895",
+	"Hkk7I7q0quBSGXBlin3DclYhV3xFgBpbkOavBdtb94O5IC/P/G8xDUCiB1k5Qs7G5cX07xcS10tmkReI",
+	"olnUrUZZf+MRtKLtXIifFdzeYxSOrFRVZozLjyrblOhMmUuj2m/0I2timWHIfqkNLf2fEgWJ/o/RI2Va",
+	"aSNZWVpH1vDC+VdxQ7yuUH1VQUOz0aprp8rKsfzbPsGx3wVvznpVIG+myH/gA3sV587cJNGcCJDHXiYy",
+	"xjNN5tnbtbaqmabg01go+nZ/aBjRk/s2lSSLWx92Jlf65IHMEJPBUB6Nxw1Jca3vGh83l5gtLPSXCdIu",
+	"KVc9yHy5oNZ53NugNTEgHnA0bqCxCYkagTwrkFbThZXFivgrrFLE+oy4WxUzQU5/cx3kCuEtHgar1bst",
+	"VpdU/tmMHZ3HIFia7Qr8VrT253BfpluvLuAHlRhzqV86nq2WSMypwWqwKe5RIo29AIQq569sYazEiPCI",
+	"iEqNXYy5hInyVrJkDAjJwhH0URwL5ZDqWsgxolNIdZ3k2tYeUHyCuaf4cf6Gms23m4yKdKw/aUioUQo0",
+	"CeYhpnIPtrd06d9rsPb1l//6/OkvX/z9X7/46x+uaze5z1i0iJVXlWPlLeg0GxABI5xIOJ6CGQiKY/WN",
+	"AmsfGEdrwzzdMB9YKv1VOSXBWIlAKIdcgxX0rQZj25RW0jcbFNhjJoFq59O/TFVYNhvgXrwUJekSXOGv",
+	"Sl7I1bByZQUWq1P737TNepjK/QmanitIZcX6ksWsLtZZIWOW8hCDKyssOytZ2jl7voiHfo76Al+N9Zrd",
+	"yV5WbX1FwIRxOfQJk7lO43Ilqy6EW/UahSRUAyKDiC7z9oBl3nUff0Ws1bSSeYnmruF6vcmXIBxP+Fnf",
+	"hwoRpZiDwFSeo1h6iQqUwlWmZW8sLUxetZR0+dR3M9JWUpOlEhAFu689mAyZwDBgLBKLUHwzKStUifIt",
+	"ASSB0RBn9A3bl0DPswnOR2vK1C+D+dXdVdbA2p3V609RhJU6VRQ5RDQa4jjSahujcKhp9AYgc/lCESqg",
+	"ASK0cqmPREpH6jtMONLQrmDx1dqdEO9Rjjbu/3nj5ptK0rOynWaa27PmkRtqSk2IgJiYCH4d3y9VBjej",
+	"rL0pxTi/oqOxgtgIFAZiyCYm5oW5YFQxlZUxkfdKU6Ofy04wP9K6KJEzoTpmHIMcIppDdogEIM6VreS3",
+	"heapIY0XTW4oihSqOIxZebaGMpA5yM9MuCLyQTDoo4as4oJVVK4c2V8O4uV1g5XGkMgF1GC+RL3ZBRXT",
+	"mLCuaKKD7MqX/5aX8o3LV73mmL8zq93MTpYs17Epj+VsguJFyvKxX/zi2dmvf3365MsXn//D2a/+yaZz",
+	"vnr69PTj35/91SfbG9c3tqtmwgIubvFyZnnB11MSR0ojK5+GMzb2zd54n7M819nTx2efPnvxi2fP//Zn",
+	"dudnnz356ssvXvzin84+fXaOfReuh87dU3ZdtHQHfHeGzKvJCpIQTGWgvH4qnW/3/L//p3PsPLuJOs9k",
+	"WvBiqrmVCiwxJKac7a2Nra2ta7W9zb23Wr0Ynd3f2/2Oxdrzv/3nr57945+e/Ov8yRv8y8XvujYx1dhb",
+	"gjKr3GtmwVKCeIhjXxaVKDmiHl4R1n8PYLvdNt8JWDv76D+c/fSLdb92sKPOV9KULBlu1cKI0MERzW5L",
+	"NY9JeTxfbxWSrBZA+ZEaqo8qe6isWDrYLNSuIKqQUck3HVbokAE9oOeLv0YDvPyt0Qg3lwQ4811RMxrr",
+	"QqZQodlKM6wjWkqneqzzOteQ6t3U7VeX87LNCc1MXthJ1O93TKMVX1ooargulvdsabB0aCoa3W4igLMY",
+	"wxhNIWKu5txBTveAcARYyWuqk6QSTdDU3XK0yUsbqW8FLTWNMp71ACpYjL1JyBrFNlb6M5OlczvRqVLu",
+	"0qM8Yzn9X5ooTjVtXlA0LgF9Doas6NbLleDroOlHn//eQ5bsbTDsEs7GROBIuSzmvqxfvpYuUPg9BSRB",
+	"+6WSxDEc42xq/4Qxk4tnO/TpbjG5FL4YPVIk0LRhYojt2NpdL+F0lIxXt2o50V68wKFP3ojDVchjTQvf",
+	"uDB2OJtNlHNIbcWxADmPUub4LcYZmYdjHziy+ipPXNXUG+q+NyBiJvcAjWHt7LMfnf34s6+e/s/1ALZ3",
+	"dMOP7d2N7VcD2H51Y/u1ALZf29jZCmD7+sbO9g3A40ROS5WQhbJMNG4FLT2J+qtmUX/VNOqvmkf9VRN5",
+	"ZeR7+HjI2Mjt1FeRLNX6DfbXuW74nmAqjxoKIJa4CxQjIY900Yjfz1ZUbHc/a39zaWum0Stq5TkJppGp",
+	"vLHlpuaSPkbRfEWhQ5cF+BRKPjI8lIDuo8cKSlcgdqpE8k0LILufN2mU5XQrgR2qMBr5wyE5fJdtdYFD",
+	"jqXfJhRkQHVnAj1mDxiNp04RmWZrVo8a3AHjwJnU/xLpDRuamY6UZ0ceNCwqEZdZQ73SDgKdtsZxbD8L",
+	"QAni/pXOU5eykO9j3BWHjDLkqwecWxVSQfq5LhPnZJF1QioxfTOV1JLWVOrKAIFpVJTQKI69xq25VFEo",
+	"3TNfFLWM+aZc0me+cyV87lNWoKc/55V45W9K5Xo2BVTcga5xaMdsspDxbKj1qIkH3kEjDAgonlQI8YYm",
+	"ThZHJtIoWSJcqsgfuLaUVa4w2VrOJVJz1GnIMFXKiZx2lCyyCi4h/raLFPYPD3QjRcthijOgJ9iIHf3x",
+	"o9/2goyZbVonv0GhKEEd1wVD266fnT4rRty49WZ7QykTq0pKflq1LgP1+/q+rrji2mYGILCu0Ti803kX",
+	"NlkiNl1DTbipe/AJQLFgQLHyA4YYiv00wXR9zPrxhYyNCC50DFQHtfPlu7XgemRaO/Y92WT1O1g7++jH",
+	"Z89+t64TVkXIpHGfxPEYU+kK6tugI0QK2LEWVCCGLNGdA7s0ZgMiJAkFsFQKndTXmdzIVRyLwKU3gTKp",
+	"m8WsnX3ym68/+8NXz3509vu/Wc9LSQgddKlxhQITjMUoMqU+gXGRwKhb/dAFXWzESrS7tEtfeWU/lUNM",
+	"pW0i2H7lFeio3fTU94yTD/XXe/C6RjJ0062tq+EIT/U/uJcn9CxtdWmZcgboBMOUpW3Y16R3jGNGB1rU",
+	"FAkK1tQBn365vmfCDXKodjplaZcKbOp0TBNGBX+teNwvr9izI8rkEPPC96C0rxqvK5u69IQIchxj+ONH",
+	"vwDiWoYK2N3aDQA/QKGMpxCTEQbBxthsQK8UMSwULgA/IEJasL2pi3tfeQUQx9BrasPYg7W7b92E67vX",
+	"vrNuQNVTZNcLoKdrYHtBl/YMjtR3pgxW/ZfX6PbU6QLNgYSeoJhEQJSqCKBnCoz34P2Hugw46FKbVHp0",
+	"vwexIjM6sNGbYxSBHtQG2zhI6J0TCt9HCaJYYNODjcKbdBATMexSXUI2Zakhz95+GOJEbtxCdJCiAd4D",
+	"THsWGHex5AQLRTym/Enzr0QjtQqFXqX9as9yKqzZCrQPUtylRvRBmija2Ll2TSGco1Bq6tYxZgT37h28",
+	"sd7WFGrQU+gO6yixS/VXulGsSTo3tYsFQoVULMP6gEINLTkhIb6RTdyl2cyOvvS8urKrnwoXItvd2bkB",
+	"kyGJcWERi0MgQh2OxDHwlGpNkrW4Rcq916iVhooHSmDsbl0H0gdTQVb6ZZea5qPbWyDa8DaeGizq0jY1",
+	"zc4uDFnKRRt0rb1jdT1IC07beTdR/OA4JQDBFJqMxHD8kikDDRKLaGV7K6LnWKacQu8hdLWN223twfvt",
+	"dvt+AN2itau+77ba7Xa3BY96irqQEknHMbaC6wYkSBR6PEimQFBu8xBASiWJK22M1T7TOG53aa/UabVn",
+	"NyeMyVrq36oHqMmpYaiExTGhA0fFSGLQ7XINJaNwqAlrjKaGBRAcpwqxrO9wayWrrrUETUvTLuVI4htw",
+	"jKeMKmO4aDITAbs7160kUFwz3dhXCNWgEThkNBIZT1nqiQp8ZacxUXYBvb/csMM2DqLeDfggZRKrJTPW",
+	"RWJUlcjoWFfRuCO0uzSryLe6bv/woBW0TjAX9j5te6u9pT3HBFOUkNZe62p7q31VBxTlUFsdmyghmyfb",
+	"m1Z36e8GxrBSFqsWjQdRa6+lSOjADQpKXbff9/tZ+ZBN08z4UTB3oHW2FhhZ6gGsxvt6+WZe62I9davt",
+	"Me5XevnubG3N6OO7XP/eYqMdXw9fzUKKZB1mAmW8KsqyNwv1T6zz4F8q23uhWXDQEul4jPjUorRqtOhK",
+	"0YEodJsSrfs2d1knipta1riGLMtSRaXhuAG3Ju7XWTRdNaTt3dWyia68rkc1LG+vem0fhpXj7IA/QcLJ",
+	"7VUgdp9SliqRmdfcgbtzXLFK/fh+FNQEw+bDvBPMo0Yp8V0sc2q4aN6ZA9VVQPK7uFi4aJnE6AGtoRTi",
+	"iu1fvKxTZooZredX2YP9fgGHeVfURtF+x7U3/f9SsJe6f1yoWM9vfs4U6s77uxCRnrWqdeTo2tQW5Lgn",
+	"iDckyYZkYMs1tKHG+BjFOnm31k/jeEPfTLCFKtqEirFUSAPJunSI4r4ZEYCpCjEFuZKBK25Ztx4hDkc4",
+	"AtND1tjLXYq0n4IjU4+e1alAXlKiPMbSzHoQkoUhQZeaS0XGa7BlDcKU+QQF1wQ6Q9KXR98/6OiU4pAp",
+	"F0uBQRLlPoiYSRinQsIx1vspzAas39fIu3nnDWesYm6G2FBCl9q7+AJCJIaBMzdzKayvsSjnlLiOss6k",
+	"82lYcw/4W6pfC91ALlm72uvRfi1g3CIloB1lrYLBOsahcHEcu8ra2Q+fff3ZH55/+sMXf/ds3cd5NWm8",
+	"+dDlc2ZqU4f5ixVYM2G4Qj1qcZLdoyIUGzmSyXOfyFqK6N27TjwKsADyTROarr4/aJnpm2Tp60aq2Yvv",
+	"JjdipFHmqGeR8uyyAtIupzBBwC61HYkiWOtlY3vrbbijxrqZh0iY2W1M1Ux/jEM2xqJLe9Xoe28PJoyP",
+	"gFElcm0E3Mql3M1MUrtbfTujS491/yPtKhPpZofCttqwn92QM1sIEVWS7ViJweyka7tb19fbYF6mEJto",
+	"Sv7U/tDGiinTYTyvPNQ/+VbLw+L7Ih7VXwhzucwLSCi8UTZRtEIjsQpuNifMGHpZebepc1oL2KMmvXXh",
+	"0i9vreWBpAng6B07o0QfZPW2m7FPYUiEZFwne2YBeCVy0eUuZqLi0A361jkHF2nIF6/EzjTl8/zPhRjz",
+	"SQ59RwPZVyU2c99uPhSjdKZN4e6hXDz0mkST3evKLAs3oR9Iy9KtGKVGv6ce9W4MclF7C45OVoRYZGFc",
+	"NaDz9j2TfRJtsP0URJeuNb15KbDvXVrXgX/rJvlfwnSjS1H2Uh6X42B9mLKUZzQDKOYYRVNtKtRyH1vX",
+	"u5SicZYvc0iBfWr3kd/A0ZlboU2U0k0cn4o+TEsUtnoFW+qCsZDLcdmErd0OK6s0ka/S61liCyuMKRq6",
+	"V5RuzjWP6QqSSdjq/dlqppONugw943lloLsGMkQ0MuXKRad/qXcIupsR53yH4EXqtdKtjJmKzRn1Fi6B",
+	"C1UYu1IO8dQNWYn1U17NpoUrtQ8FUsuJqkxrrkq9mc70iAunsQvFYVbGPRuBpqLkeFpQVCu3WVk4UmuZ",
+	"coW6RDD4qKNovpXi8HSxUJwjRa9Yl3ylsGK0YDokmOt+MsoTz3pWVaF3PgumAPOJKVrcsPFHW4fYyCPl",
+	"QluCL0cmLxjoP1+B80Xyo6/SeSZn5mgIgOLJSlnS1oTq5g2MKzV2jM0nyYx5iF29ck5olj4qwrRONZsP",
+	"s97FJHq0ybH96AmkefJchd+u8B3L95uy03fd7ix+VhMwKtHQzkXRUJNcyhIIRMAHKU5xZIqlVhfbpjbY",
+	"oaddmERwoQa+SaJXy+UvniOzpRqg6Xa9Cui9p5NAuhBHYBoJy2suhOUBY4OHaRlYuYCHdzrvKgwL+H7n",
+	"zu28aNPU4XVpr8NGbKNDBhTJlOM9kH9hKj1TSh64wiRT8hmcbNtnQ/wAvvfO/s2Nzvf2d669quRRt2Ue",
+	"STO2bT4ds8jWi3ZbhQ4wupza1pG2u/Td7DvjYsqUU911wyTGjM3oAK2GmCo7gbV4UiO6tFeq6tZFYkom",
+	"mIzcvbu3slTcUMpEwJr6oyt645hN7GJd2mcchkzY+HWhcioaE2rG2gykno4yCWZTyIQQyAmSusANYsaS",
+	"Y+Xn2mRog5vrI+jVu7veCweX7PYuyU8XEnXu2AJDy0HZYkF+icXkUMzVgEbJxRKxiWLMpdiM2WRjvseQ",
+	"vfTrJQG80B2nbLH62xlqIL/FJoXwo2KFFRgS9maC1o/lqwDv31caMEfIYRZm0qx8jGPTkIhwsL0uLX+t",
+	"Pf/H/3L2849PH/+30yf/Q7/g9EelJGlSRI3p/6INisZaBfPSWa4vt4ti5blttZY1j9O5RS2N1deSSRSL",
+	"G12aFHZeGq8DYRMlyJV0sO+2NX8VTW+1dXlpl+bvus1SYrqD0Q9SIfWdgkxcmtc+t+E9U2xqpooxOsGi",
+	"S/t4grntV6T7KpnwvtmBu90cgNTt0uwzUxNsr+t0KY4FNvUHjMMY8RGOQN/T8WbP1Oq38lccL2cOhYL3",
+	"9Y2Ni0ud5e88v2QBV3wLdoNwM6jTBQWm89mlMNld3dMhoxzrPmYEu/b8i785++xpMzstVNibv7TN4+l9",
+	"Cwtrl3yt3iKy9CArszW9Zk17s0i/seAS0OyWV06aLSjUryjK7sWIuRjOKzRJNLumJAfMRaZWC+C/qDrN",
+	"xeF7hxaqbXV3FIdicwHL9orT0RhCcQ3YS7uOtuj4DRuHaUTUZp9QIobLV6IUV2jygN/Sc98tvN305ST+",
+	"N00qgTYpHbYuhXAMCAutegvlwGsJ4jKeKs3bT+N4mu2sWRw7wS02H7p/de+seQxbUNoXiYZsmQY85H2K",
+	"LwH0+wU1p3w7rQEJHQRZT9lSk08LA7E+n3k9sakSNmZGp5ZqRJwxfy7H5yjidwoC/1KUZPaezwW0pKmG",
+	"yW+gHU9tf+ZLIIcMMBX3XmB+gpvVY1YXETM2SpNm8OvHeeZ6AStoGVKZ3+K5npY0ISVijE7b2jVvqKAb",
+	"KeT2wZU87V/u1murBJpylXEuWRpp/FITlOVmqXOy3Ep7D9mk+FKESifRS6FN3W0MORxlhRlkBlna3mIF",
+	"P7cWX9qfoKkCx7fQUyv1179kX63QHbqBOnTtqvGibTPhy5BP7MSt3Ods3NDhX7EvAjHEcd84b5/85vTx",
+	"p80Gg+tG1xgPOXQFu474HBc0vWIA9gt1PWu24qhLbd/dWonPDUDw3c72xvbOa+Y1qNk11nLa0oQ4zK1V",
+	"x52magjpkYy7V3jopmiWQyISmVAL4nwamHvgxUu3O2BLlHoxkz01Sc/M0tsDJEb2EnYW58kA0aWFxuVE",
+	"6iJlJRNIZHNhE/22l0oXc0/IpPBOgG8hG9beWPCtY0UN9W8gaKLAkqsC1recaW8/Pv+7X539/ONmrhPF",
+	"9icxNu/IKRNGhwzonVSu1qfa9TRcIQOdT0kvJ6irllOLeYzo5kqNwoQXWrBRWMdDbu8Nme68YABGaH7t",
+	"6mbn7lugW1y6XklGMNgLB5cCWNedC0cbhIIeC2PsOutW/RWvqO9gK+p7xZ44PTAdc2Dte1Imd2g8DaCD",
+	"xrhDJP6LjuQklAF01EZxl7ITzE0Wbb0NuocB9BWnTDijAzg8uC1Mtwdu3y2gW4YqqMZM39nrM96l+hdj",
+	"QlOJBazt7lxd90lO0yv3gpJixUa8ly3z5pBhx9HfSsiqzpxOqyGLHEXkhwe367KsSp+uw5SlTOU2WZGl",
+	"e121NrVEspPUOr5//ldnP//49Ml/Pn38v08f/9/cf8hqPuv+y9mv/v7s2e+KUWOT2KqNK9xIh7X9zu31",
+	"2t1o7/SFS3f5D+wNiabhZ7//9Yun/+f0yZd/+ujj08c/efGT//Xi8384++kfysWbprLQ45FllSR2cJZb",
+	"rI81nbIynhCw5toOB/q+m26cZfsGr7chI5sadrv08OA2rFkut1y/fsPW3Nn+SrpNTJ7q8jXY0jzqoJSI",
+	"1qP7j/5fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

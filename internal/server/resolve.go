@@ -1,0 +1,58 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/soko-wms/soko/internal/gs1"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// scanned is a scanned code resolved to one product, with what the barcode carried.
+type scanned struct {
+	soko.ScannedItem
+	Code gs1.Code
+}
+
+// resolve turns what a scanner sent into one product: a JAN, ITF-14 or
+// GS1-128 barcode (check digit checked), or a typed SKU. merchantID narrows
+// to one merchant; location tells apart merchants' products sharing a barcode.
+func (s *Server) resolve(ctx context.Context, raw string, merchantID int64, location string) (*scanned, error) {
+	lang := langOf(ctx)
+	code, perr := gs1.ParseAt(raw, s.now())
+	sku := strings.TrimSpace(raw)
+	if perr == nil {
+		sku = ""
+	} else if errors.Is(perr, gs1.ErrCheckDigit) || errors.Is(perr, gs1.ErrBadElement) {
+		// A misread must never be mistaken for an SKU that happens to match.
+		return nil, soko.Errorf(soko.EINVALID, "%s", barcodeMessage(perr, "en")).JA("%s", barcodeMessage(perr, "ja")).WithField("code", barcodeMessage(perr, lang))
+	}
+	items, err := s.store.ScannedItems(ctx, merchantID, code.GTIN, sku)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) > 1 && location != "" {
+		at, err := s.store.ProductsAt(ctx, location)
+		if err != nil {
+			return nil, err
+		}
+		var here []soko.ScannedItem
+		for _, it := range items {
+			if at[it.Product.ID] {
+				here = append(here, it)
+			}
+		}
+		if len(here) > 0 {
+			items = here
+		}
+	}
+	switch len(items) {
+	case 0:
+		return nil, soko.Errorf(soko.ENOTFOUND, "no product has the code %s", raw).JA("登録されていないバーコードです（%s）", raw).WithField("code", localized(lang, "未登録のバーコードです", "unknown barcode"))
+	case 1:
+		return &scanned{ScannedItem: items[0], Code: code}, nil
+	}
+	return nil, soko.Errorf(soko.EINVALID, "several merchants have a product with the code %s: choose the merchant", raw).
+		JA("複数の荷主に同じバーコードの商品があります。荷主を選んでください").WithField("merchant_code", localized(lang, "荷主を選んでください", "choose the merchant"))
+}

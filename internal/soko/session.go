@@ -1,0 +1,82 @@
+package soko
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"time"
+)
+
+// Session is a staff member signed in on one device.
+type Session struct {
+	ID        int64
+	Staff     *Staff
+	CSRFToken string
+	Device    string
+	ExpiresAt time.Time
+}
+
+// Sign-in rules: a shift is the longest a session lives; wrong PINs lock a badge.
+const (
+	SessionLifetime = 12 * time.Hour
+	MaxWrongPINs    = 5
+	BadgeLockout    = 5 * time.Minute
+)
+
+// NewToken returns 32 random bytes as URL-safe text, for session cookies and CSRF tokens.
+func NewToken() string {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// HashToken is how a session token is stored: a stolen table holds no working cookie.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Menu is a part of the handheld and station a role may use.
+type Menu string
+
+// The menus.
+const (
+	MenuReceive  Menu = "receive"
+	MenuPutAway  Menu = "putaway"
+	MenuCount    Menu = "count"
+	MenuPick     Menu = "pick"
+	MenuPack     Menu = "pack"
+	MenuHandover Menu = "handover"
+	MenuConsole  Menu = "console"
+)
+
+// menusOf is the permission table: which role may do what. The server
+// checks it on every call, whatever the page showed.
+var menusOf = map[Role][]Menu{
+	RolePicker:     {MenuPick, MenuReceive, MenuPutAway, MenuCount},
+	RolePacker:     {MenuPack},
+	RoleShipper:    {MenuHandover, MenuReceive, MenuPutAway},
+	RoleSupervisor: {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuConsole},
+	RoleAdmin:      {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuConsole},
+}
+
+// Menus lists what role may do, in the order the handheld shows it.
+func (r Role) Menus() []Menu { return menusOf[r] }
+
+// May reports whether role r may use menu m.
+func (r Role) May(m Menu) bool {
+	for _, x := range menusOf[r] {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// Forbidden is the error for a role that may not do something.
+func Forbidden(r Role, m Menu) error {
+	return Errorf(EFORBIDDEN, "a %s may not use %s", r, m).JA("この操作（%s）を行う権限がありません", m)
+}

@@ -1,0 +1,119 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// findLocation returns the location with code, or ENOTFOUND naming it.
+func findLocation(tx *gorm.DB, code string) (locationRow, error) {
+	var loc locationRow
+	err := tx.Where("code = ?", code).Take(&loc).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return loc, soko.Errorf(soko.ENOTFOUND, "no location %s", code).JA("ロケーション %s は登録されていません", code).WithField("location", code)
+	}
+	return loc, err
+}
+
+// FindLocation returns the location with code, or ENOTFOUND.
+func (db *DB) FindLocation(ctx context.Context, code string) (*soko.Location, error) {
+	loc, err := findLocation(db.conn(ctx), code)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &soko.Location{ID: loc.ID, Code: loc.Code, Zone: loc.Zone, WalkSequence: loc.WalkSequence, Kind: soko.LocationKind(loc.Kind)}, nil
+}
+
+// PutAway moves units of a product from one location (the receiving
+// location by default) to a shelf, oldest expiry first when no lot is
+// named, writing a movement pair per lot moved. It returns the lots moved.
+func (db *DB) PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error) {
+	now := db.now()
+	var moved []soko.StockLot
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		if err := claimScan(tx, soko.ScanEvent{ScanID: m.ScanID, StaffID: m.StaffID, Device: m.Device, Step: "put_away", Code: m.Code}, now); err != nil {
+			return err
+		}
+		to, err := findLocation(tx, m.To)
+		if err != nil {
+			return err
+		}
+		if to.Kind != string(soko.LocationPick) && to.Kind != string(soko.LocationReserve) {
+			return soko.Errorf(soko.EINVALID, "%s is not a shelf", to.Code).JA("%s は棚ではありません（棚入れ先は保管ロケーションです）", to.Code)
+		}
+		var from locationRow
+		if m.From == "" {
+			from, err = receivingLocation(tx)
+		} else {
+			from, err = findLocation(tx, m.From)
+		}
+		if err != nil {
+			return err
+		}
+		if from.ID == to.ID {
+			return soko.Errorf(soko.EINVALID, "from and to are the same location").JA("移動元と移動先が同じです")
+		}
+		q := lockForUpdate(tx, db.dialect).Where("location_id = ? AND product_id = ? AND on_hand > allocated", from.ID, m.ProductID)
+		if m.Lot != "" {
+			q = q.Where("lot = ?", m.Lot)
+		}
+		var rows []stockRow
+		if err := q.Order("expiry IS NULL, expiry, id").Find(&rows).Error; err != nil {
+			return err
+		}
+		free := 0
+		for _, r := range rows {
+			free += r.OnHand - r.Allocated
+		}
+		if free < m.Units {
+			return soko.Errorf(soko.ECONFLICT, "only %d units are at %s", free, from.Code).JA("%s にはこの商品が %d 個しかありません", from.Code, free)
+		}
+		left := m.Units
+		for _, r := range rows {
+			n := min(left, r.OnHand-r.Allocated)
+			if n <= 0 {
+				continue
+			}
+			if err := moveUnits(tx, r, to.ID, n, m, now); err != nil {
+				return err
+			}
+			moved = append(moved, soko.StockLot{Lot: r.Lot, Expiry: fromNull(r.Expiry), OnHand: n})
+			if left -= n; left == 0 {
+				break
+			}
+		}
+		return nil
+	})
+	return moved, err
+}
+
+// moveUnits takes n units off one stock row and onto the same lot at
+// another location, with the two ledger lines of a move.
+func moveUnits(tx *gorm.DB, src stockRow, toLocation int64, n int, m *soko.Move, now time.Time) error {
+	res := tx.Exec(`UPDATE stock SET on_hand = on_hand - ? WHERE id = ? AND on_hand - allocated >= ?`, n, src.ID, n)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return soko.Errorf(soko.ECONFLICT, "stock changed while moving it").JA("在庫が他の操作で変わりました。もう一度スキャンしてください")
+	}
+	dst, err := addStock(tx, toLocation, src.ProductID, src.Lot, fromNull(src.Expiry), n)
+	if err != nil {
+		return err
+	}
+	for _, line := range []stockMovementRow{
+		{StockID: src.ID, Kind: string(soko.MovePutAway), OnHandDelta: -n},
+		{StockID: dst, Kind: string(soko.MovePutAway), OnHandDelta: n},
+	} {
+		line.StaffID, line.Reason, line.ScanID, line.CreatedAt = nullID(m.StaffID), "put away to "+m.To, &m.ScanID, now
+		if err := tx.Create(&line).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+type scanEventRow struct {
+	ID         int64
+	ScanID     *string
+	StaffID    *int64
+	Device     string
+	Step       string
+	Code       string
+	Result     string
+	Message    string
+	OrderID    *int64
+	StatusCode int
+	Response   string
+	CreatedAt  time.Time
+}
+
+func (scanEventRow) TableName() string { return "scan_events" }
+
+// claimScan records a scan inside the transaction that applies it, so the
+// scan and its effect stand or fall together; a scan id seen before ends
+// the transaction with soko.ErrScanSeen.
+func claimScan(tx *gorm.DB, e soko.ScanEvent, now time.Time) error {
+	if e.ScanID == "" {
+		return soko.Errorf(soko.EINVALID, "scan_id is required").JA("scan_id が必要です")
+	}
+	var n int64
+	if err := tx.Table("scan_events").Where("scan_id = ?", e.ScanID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return soko.ErrScanSeen
+	}
+	row := scanEventRow{ScanID: &e.ScanID, StaffID: nullID(e.StaffID), Device: e.Device, Step: e.Step, Code: e.Code, Result: "ok", CreatedAt: now}
+	if err := tx.Create(&row).Error; err != nil {
+		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
+			return soko.ErrScanSeen // the same scan, sent twice at once: the other one won
+		}
+		return err
+	}
+	return nil
+}
+
+// FindScan returns a scan's first answer, or ENOTFOUND when the id is new.
+func (db *DB) FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, error) {
+	var row scanEventRow
+	if err := db.conn(ctx).Where("scan_id = ?", scanID).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &soko.ScanRecord{ScanID: scanID, StatusCode: row.StatusCode, Response: []byte(row.Response)}, nil
+}
+
+// SaveScanAnswer keeps the answer an applied scan gave, for its retries.
+func (db *DB) SaveScanAnswer(ctx context.Context, scanID string, status int, response []byte, message string) error {
+	return translate(db.conn(ctx).Model(&scanEventRow{}).Where("scan_id = ?", scanID).
+		Updates(map[string]any{"status_code": status, "response": string(response), "message": message}).Error)
+}
+
+// RecordRefusedScan keeps a refused scan with its answer: supervisors see
+// every mistake, and a retry of the same scan gets the same refusal.
+func (db *DB) RecordRefusedScan(ctx context.Context, e soko.ScanEvent, status int, response []byte) error {
+	row := scanEventRow{
+		StaffID: nullID(e.StaffID), Device: e.Device, Step: e.Step, Code: e.Code, Result: e.Result,
+		Message: e.Message, StatusCode: status, Response: string(response), CreatedAt: db.now(),
+	}
+	if e.ScanID != "" {
+		row.ScanID = &e.ScanID
+	}
+	err := db.conn(ctx).Create(&row).Error
+	if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
+		return nil
+	}
+	return translate(err)
+}
