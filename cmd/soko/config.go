@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // config is everything soko reads from its environment; flags override it.
@@ -14,6 +16,9 @@ type config struct {
 	BaseURL     string // SOKO_BASE_URL: how people reach this server, for links
 	SMTPURL     string // SOKO_SMTP_URL: smtp://user:pass@host:port
 	LogFormat   string // SOKO_LOG_FORMAT: text or json
+	// ExpiryMargin (SOKO_EXPIRY_MARGIN_DAYS) is how many days a lot must
+	// still be good after delivery for allocation to send it.
+	ExpiryMargin time.Duration
 }
 
 // configError names the variable or flag that is wrong, so start-up stops with one clear line.
@@ -40,6 +45,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.LogFormat == "" {
 		c.LogFormat = "text"
+	}
+	if v := getenv("SOKO_EXPIRY_MARGIN_DAYS"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 0 || days > 3650 {
+			return c, &configError{"SOKO_EXPIRY_MARGIN_DAYS", fmt.Sprintf("must be a number of days from 0 to 3650, not %q", v)}
+		}
+		c.ExpiryMargin = time.Duration(days) * 24 * time.Hour
 	}
 	return c, c.check("SOKO_")
 }

@@ -31,10 +31,12 @@ usage:
   soko apikey list --merchant CODE
   soko apikey revoke PREFIX
   soko staff add --badge CODE --name NAME --role ROLE [--pin PIN]
+  soko check stock                        verify the stock ledger against stock on hand
   soko version
 
 environment: SOKO_DATABASE_URL (default soko.db), SOKO_ADDR (default :8080),
-SOKO_BASE_URL, SOKO_SMTP_URL, SOKO_LOG_FORMAT (text|json)
+SOKO_BASE_URL, SOKO_SMTP_URL, SOKO_LOG_FORMAT (text|json),
+SOKO_EXPIRY_MARGIN_DAYS (default 0)
 `
 
 func main() {
@@ -64,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "merchant" || cmd == "apikey" || cmd == "staff") {
+	if len(rest) > 0 && (cmd == "merchant" || cmd == "apikey" || cmd == "staff" || cmd == "check") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		fmt.Fprintf(stdout, "migrations applied: %d %v\n", len(applied), applied)
 		return nil
+	case "check stock":
+		return checkStock(ctx, cfg, stdout)
 	case "merchant add", "merchant list", "apikey create", "apikey list", "apikey revoke", "staff add":
 		return admin(ctx, cfg, cmd, rest, stdout)
 	}
@@ -120,4 +124,25 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, nil))
 	}
 	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// checkStock verifies that every stock row is the sum of its ledger lines.
+func checkStock(ctx context.Context, cfg config, out io.Writer) error {
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bad, err := db.CheckLedger(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range bad {
+		fmt.Fprintf(out, "stock %d: on hand %d, ledger %d; allocated %d, ledger %d\n", m.StockID, m.OnHand, m.LedgerOnHand, m.Allocated, m.LedgerAllocated)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("the stock ledger does not balance for %d stock rows", len(bad))
+	}
+	fmt.Fprintln(out, "stock ledger balances: every stock row equals the sum of its movements")
+	return nil
 }

@@ -52,8 +52,21 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 			return err
 		}
 	}
-	srv := server.New(server.Config{Store: db, Logger: log, Version: version})
+	rules := soko.AllocationRules{ExpiryMargin: cfg.ExpiryMargin}
+	stockArrived := make(chan struct{}, 1)
+	srv := server.New(server.Config{
+		Store: db, Logger: log, Version: version, Allocation: rules,
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		OnStockArrived: func() {
+			select {
+			case stockArrived <- struct{}{}:
+			default: // a run is already due
+			}
+		},
+	})
 	go purgeIdempotencyKeys(ctx, db, log)
+	stockArrived <- struct{}{} // orders may have waited while no soko ran
+	go allocateWaiting(ctx, db, rules, stockArrived, log)
 	fmt.Fprintf(stdout, "soko %s listening on %s (database: %s, %s)\n", version, url, db.Dialect(), cfg.redacted())
 	log.Info("listening", "addr", ln.Addr().String(), "dialect", db.Dialect())
 	return srv.Serve(ctx, ln)
@@ -121,6 +134,27 @@ func purgeIdempotencyKeys(ctx context.Context, db *storage.DB, log *slog.Logger)
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// allocateWaiting gives waiting orders their stock: when stock arrives, and
+// every half minute in case it arrived through another soko process.
+func allocateWaiting(ctx context.Context, db *storage.DB, rules soko.AllocationRules, stockArrived <-chan struct{}, log *slog.Logger) {
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-stockArrived:
+		}
+		n, err := db.AllocateWaiting(ctx, rules)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("allocate waiting orders", "err", err)
+		} else if n > 0 {
+			log.Info("allocated waiting orders", "count", n)
 		}
 	}
 }

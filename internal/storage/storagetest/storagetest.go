@@ -86,6 +86,33 @@ func MustPostgresSchemaURL(tb testing.TB) string {
 	return u.String()
 }
 
+// MustOpenTwice returns two separate connection pools on one fresh
+// database of the dialect ("sqlite" or "postgres"), as two soko processes
+// would have.
+func MustOpenTwice(tb testing.TB, dialect string) (*storage.DB, *storage.DB) {
+	tb.Helper()
+	url := filepath.Join(tb.TempDir(), "soko.db")
+	if dialect == storage.Postgres {
+		url = MustPostgresSchemaURL(tb)
+	}
+	return mustOpenMigrated(tb, url), mustOpenMigrated(tb, url)
+}
+
+// ForEachDialectName runs fn once per dialect under test, by name, for
+// tests that open their databases themselves.
+func ForEachDialectName(t *testing.T, fn func(t *testing.T, dialect string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { t.Parallel(); fn(t, storage.SQLite) })
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
+		return
+	}
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		PostgresRuns.Add(1)
+		fn(t, storage.Postgres)
+	})
+}
+
 func mustOpenMigrated(tb testing.TB, url string) *storage.DB {
 	tb.Helper()
 	ctx := context.Background()

@@ -1,0 +1,219 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+var rules = soko.AllocationRules{ExpiryMargin: 30 * 24 * time.Hour}
+
+// stockSeed is one merchant with a towel (10 at A-01, walk 1), a second
+// shelf, a receiving location and n orders of one towel each.
+func stockSeed(n int) *soko.Seed {
+	s := &soko.Seed{
+		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら"}},
+		Staff:     []soko.SeedStaff{{Staff: soko.Staff{BadgeCode: "P001", Name: "田中", Role: soko.RolePicker, Active: true}, PIN: "1111"}},
+		Locations: []soko.Location{
+			{Code: "A-01", Zone: "A", WalkSequence: 1, Kind: soko.LocationPick},
+			{Code: "A-02", Zone: "A", WalkSequence: 2, Kind: soko.LocationPick},
+			{Code: "RCV-01", Zone: "R", WalkSequence: 99, Kind: soko.LocationReceiving},
+		},
+		Products: []soko.SeedProduct{{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10, ReorderPoint: 3,
+			Barcodes: []soko.ProductBarcode{{Code: "4901234567894", PackQuantity: 1}}}}},
+		Stock: []soko.SeedStock{{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01", Stock: soko.Stock{OnHand: 10}}},
+	}
+	for i := 1; i <= n; i++ {
+		s.Orders = append(s.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
+			Number: fmt.Sprintf("SO-%03d", i), Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Lines: []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}},
+		}})
+	}
+	return s
+}
+
+func mustBalanced(tb testing.TB, db *storage.DB) {
+	tb.Helper()
+	bad, err := db.CheckLedger(context.Background())
+	if err != nil || len(bad) > 0 {
+		tb.Fatalf("the ledger does not balance: %v %+v", err, bad)
+	}
+}
+
+func TestAllocate_NeverOversellsUnderConcurrency(t *testing.T) {
+	storagetest.ForEachDialectName(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		one, two := storagetest.MustOpenTwice(t, dialect)
+		seed := stockSeed(100)
+		if err := one.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, len(seed.Orders))
+		for i, o := range seed.Orders {
+			db := one
+			if i%2 == 1 {
+				db = two
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := db.AllocateOrder(ctx, o.ID, rules); err != nil {
+					errs <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("allocation failed: %v", err)
+		}
+		counts, err := one.CountOrdersByStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts[soko.OrderAllocated] != 10 || counts[soko.OrderBackordered] != 90 {
+			t.Fatalf("orders by status %v, want 10 allocated and 90 backordered", counts)
+		}
+		s, _ := one.StockOf(ctx, seed.Merchants[0].ID, "TOWEL")
+		if s.OnHand != 10 || s.Allocated != 10 {
+			t.Fatalf("stock %+v, want 10 on hand, 10 allocated", s)
+		}
+		mustBalanced(t, one)
+		if low, _ := one.ListLowStock(ctx); len(low) != 1 || low[0].Available != 0 {
+			t.Fatalf("low-stock alert %+v, want one at 0 available", low)
+		}
+	})
+}
+
+func TestAllocate_BackorderWaitsForPutAway(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := stockSeed(0)
+		seed.Orders = []soko.SeedOrder{{MerchantCode: "SAKURA", Order: soko.Order{
+			Number: "BIG", Priority: 5, Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "1", Name: "山田"},
+			Lines: []soko.OrderLine{{SKU: "TOWEL", Quantity: 15, TaxRate: 10}},
+		}}}
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := db.AllocateOrder(ctx, seed.Orders[0].ID, rules); err != nil || st != soko.OrderBackordered {
+			t.Fatalf("15 of 10: %s %v, want backordered", st, err)
+		}
+		m := seed.Merchants[0]
+		towel, _ := db.FindProduct(ctx, m.ID, "TOWEL")
+		staff := seed.Staff[0].ID
+		if _, err := db.Receive(ctx, &soko.Receipt{ScanID: "rcv-00001", StaffID: staff, MerchantID: m.ID, ProductID: towel.ID, Units: 12}); err != nil {
+			t.Fatal(err)
+		}
+		// On the receiving location the units are not yet promised to anyone.
+		if n, _ := db.AllocateWaiting(ctx, rules); n != 0 {
+			t.Fatalf("allocated %d orders from the receiving location", n)
+		}
+		if _, err := db.PutAway(ctx, &soko.Move{ScanID: "put-00001", StaffID: staff, ProductID: towel.ID, Units: 12, To: "A-02"}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.AllocateWaiting(ctx, rules); err != nil || n != 1 {
+			t.Fatalf("after put-away allocated %d (%v), want 1", n, err)
+		}
+		o, _ := db.FindOrder(ctx, m.ID, "BIG")
+		if o.Status != soko.OrderAllocated {
+			t.Fatalf("order %s, want allocated", o.Status)
+		}
+		// No single shelf holds 15, so the line takes 10 from A-01 and 5 from A-02.
+		s, _ := db.StockOf(ctx, m.ID, "TOWEL")
+		if s.OnHand != 22 || s.Allocated != 15 {
+			t.Fatalf("stock %+v", s)
+		}
+		mustBalanced(t, db)
+	})
+}
+
+func TestReceive_ScanAppliedOnce(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := stockSeed(0)
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		m := seed.Merchants[0]
+		towel, _ := db.FindProduct(ctx, m.ID, "TOWEL")
+		in := &soko.Inbound{MerchantID: m.ID, Number: "ASN-1", ExpectedDate: storagetest.Fixed, Lines: []soko.InboundLine{{SKU: "TOWEL", Quantity: 5}}}
+		if err := db.CreateInbound(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		r := &soko.Receipt{ScanID: "scan-0001", InboundID: in.ID, MerchantID: m.ID, ProductID: towel.ID, Units: 4}
+		res, err := db.Receive(ctx, r)
+		if err != nil || res.Received != 4 || res.Expected != 5 || res.OverReceipt {
+			t.Fatalf("first receipt %+v %v", res, err)
+		}
+		if _, err := db.Receive(ctx, r); err != soko.ErrScanSeen {
+			t.Fatalf("the same scan again: %v, want ErrScanSeen", err)
+		}
+		r.ScanID = "scan-0002"
+		if res, _ := db.Receive(ctx, r); res.Received != 8 || !res.OverReceipt {
+			t.Fatalf("over-receipt not flagged: %+v", res)
+		}
+		got, _ := db.FindInbound(ctx, m.ID, "ASN-1")
+		if got.Status != soko.InboundReceiving || got.Lines[0].Received != 8 {
+			t.Fatalf("inbound %+v", got)
+		}
+		if err := db.FinishReceiving(ctx, in.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.FindInbound(ctx, m.ID, "ASN-1"); got.Status != soko.InboundReceived {
+			t.Fatalf("inbound %s after finish", got.Status)
+		}
+		r.ScanID = "scan-0003"
+		if _, err := db.Receive(ctx, r); soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Fatalf("receiving on a finished inbound: %v", err)
+		}
+		mustBalanced(t, db)
+	})
+}
+
+func TestCount_ShortfallReallocatesOrBackorders(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := stockSeed(3)
+		seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-02", Stock: soko.Stock{OnHand: 1}})
+		seed.Stock[0].OnHand = 3
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range seed.Orders {
+			if st, err := db.AllocateOrder(ctx, o.ID, rules); err != nil || st != soko.OrderAllocated {
+				t.Fatalf("%s: %s %v", o.Number, st, err)
+			}
+		}
+		// All three came from A-01 (walk 1, enough for each); the counter finds one there.
+		m := seed.Merchants[0]
+		towel, _ := db.FindProduct(ctx, m.ID, "TOWEL")
+		res, err := db.Count(ctx, &soko.Count{ScanID: "count-0001", StaffID: seed.Staff[0].ID, Location: "A-01", Reason: "破損",
+			Lines: []soko.CountLine{{ProductID: towel.ID, Quantity: 1}}}, rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Lines) != 1 || res.Lines[0].Before != 3 || res.Lines[0].Counted != 1 || res.Lines[0].SKU != "TOWEL" {
+			t.Fatalf("count lines %+v", res.Lines)
+		}
+		if len(res.Reallocated)+len(res.Short) != 2 || len(res.Reallocated) != 1 {
+			t.Fatalf("reallocated %v short %v: want one moved to A-02 and one waiting", res.Reallocated, res.Short)
+		}
+		s, _ := db.StockOf(ctx, m.ID, "TOWEL")
+		if s.OnHand != 2 || s.Allocated != 2 {
+			t.Fatalf("stock after count %+v, want 2 on hand, 2 allocated", s)
+		}
+		counts, _ := db.CountOrdersByStatus(ctx)
+		if counts[soko.OrderAllocated] != 2 || counts[soko.OrderBackordered] != 1 {
+			t.Fatalf("orders %v", counts)
+		}
+		mustBalanced(t, db)
+	})
+}
