@@ -25,8 +25,8 @@ func (allocationRow) TableName() string { return "allocations" }
 func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.AllocationRules) (soko.OrderStatus, error) {
 	var status soko.OrderStatus
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		var err error
-		status, err = db.allocate(tx, orderID, rules, db.now())
+		st, err := db.allocate(tx, []int64{orderID}, rules, db.now())
+		status = st[orderID]
 		return err
 	})
 	return status, err
@@ -34,117 +34,214 @@ func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.Alloc
 
 // AllocateWaiting tries every order waiting for stock, highest priority and
 // oldest first, a batch of orders per transaction, and returns how many it
-// allocated. Several soko processes may run it at once: each order is locked
-// while it is allocated, and one found allocated already is skipped.
+// allocated. Several soko processes may run it at once: the orders and
+// their stock are locked while a batch is planned, and an order found
+// allocated already is skipped.
 func (db *DB) AllocateWaiting(ctx context.Context, rules soko.AllocationRules) (allocated int, err error) {
-	const batch = 100
-	var after struct {
-		priority int
-		id       int64
-	}
-	after.priority = 1 << 30
+	const batch = 200
+	afterPriority, afterID := 1<<30, int64(0)
 	for {
-		var ids []struct {
+		var page []struct {
 			ID       int64
 			Priority int
 		}
 		err := db.conn(ctx).Table("orders").Select("id, priority").
 			Where("status IN ?", []string{string(soko.OrderReceived), string(soko.OrderBackordered)}).
-			Where("priority < ? OR (priority = ? AND id > ?)", after.priority, after.priority, after.id).
-			Order("priority DESC, id").Limit(batch).Scan(&ids).Error
+			Where("priority < ? OR (priority = ? AND id > ?)", afterPriority, afterPriority, afterID).
+			Order("priority DESC, id").Limit(batch).Scan(&page).Error
 		if err != nil {
 			return allocated, translate(err)
 		}
-		if len(ids) == 0 {
+		if len(page) == 0 {
 			return allocated, nil
 		}
+		ids := make([]int64, len(page))
+		for i, o := range page {
+			ids[i] = o.ID
+		}
 		err = db.transact(ctx, func(tx *gorm.DB) error {
-			for _, o := range ids {
-				st, err := db.allocate(tx, o.ID, rules, db.now())
-				if err != nil {
-					return err
-				}
-				if st == soko.OrderAllocated {
+			st, err := db.allocate(tx, ids, rules, db.now())
+			for _, s := range st {
+				if s == soko.OrderAllocated {
 					allocated++
 				}
 			}
-			return nil
+			return err
 		})
 		if err != nil {
 			return allocated, err
 		}
-		last := ids[len(ids)-1]
-		after.priority, after.id = last.Priority, last.ID
+		last := page[len(page)-1]
+		afterPriority, afterID = last.Priority, last.ID
 	}
 }
 
-// allocate plans and applies one order's allocation inside tx.
-func (db *DB) allocate(tx *gorm.DB, orderID int64, rules soko.AllocationRules, now time.Time) (soko.OrderStatus, error) {
-	var row orderRow
-	if err := lockForUpdate(tx, db.dialect).Where("id = ?", orderID).Take(&row).Error; err != nil {
-		return "", err
+// allocate plans and applies the allocation of the orders with ids (in the
+// order given: the first gets stock first) inside tx, in a few statements
+// per batch rather than per order, and returns the status each ends in.
+func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time) (map[int64]soko.OrderStatus, error) {
+	status := map[int64]soko.OrderStatus{}
+	var rows []orderRow
+	if err := lockForUpdate(tx, db.dialect).Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
 	}
-	o := row.order()
-	if o.Status != soko.OrderReceived && o.Status != soko.OrderBackordered {
-		return o.Status, nil
+	byID := map[int64]*soko.Order{}
+	for _, r := range rows {
+		o := r.order()
+		status[o.ID] = o.Status
+		if o.Status == soko.OrderReceived || o.Status == soko.OrderBackordered {
+			byID[o.ID] = o
+		}
 	}
-	if err := loadLinesTx(tx, o); err != nil {
-		return "", err
+	var orders []*soko.Order
+	for _, id := range ids {
+		if o := byID[id]; o != nil {
+			orders = append(orders, o)
+		}
 	}
-	candidates, tracked, err := db.candidates(tx, o)
+	if len(orders) == 0 {
+		return status, nil
+	}
+	if err := loadLinesTx(tx, orders); err != nil {
+		return nil, err
+	}
+	candidates, tracked, err := db.candidates(tx, orders)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	picks, short := soko.PlanAllocation(o, tracked, candidates, now, rules)
-	from := o.Status
-	if len(picks) == 0 || (len(short) > 0 && !rules.AllowPartial) {
-		if o.Status == soko.OrderBackordered {
-			return o.Status, nil
+	byProduct := map[int64][]*soko.Candidate{}
+	byStock := map[int64]*soko.Candidate{}
+	for i := range candidates {
+		c := &candidates[i]
+		byProduct[c.ProductID] = append(byProduct[c.ProductID], c)
+		byStock[c.StockID] = c
+	}
+
+	var picks []soko.Pick
+	var events []orderEvent
+	var allocatedIDs, backorderedIDs []int64
+	for _, o := range orders {
+		var mine []soko.Candidate
+		seen := map[int64]bool{}
+		for _, l := range o.Lines {
+			if !seen[l.ProductID] {
+				seen[l.ProductID] = true
+				for _, c := range byProduct[l.ProductID] {
+					mine = append(mine, *c)
+				}
+			}
 		}
-		if err := o.Apply(soko.ActionBackorder); err != nil {
-			return "", err
+		planned, short := soko.PlanAllocation(o, tracked, mine, now, rules)
+		from := o.Status
+		if len(planned) == 0 || (len(short) > 0 && !rules.AllowPartial) {
+			if o.Status == soko.OrderReceived {
+				if err := o.Apply(soko.ActionBackorder); err != nil {
+					return nil, err
+				}
+				backorderedIDs = append(backorderedIDs, o.ID)
+				events = append(events, orderEvent{o, soko.OrderEvent{Action: soko.ActionBackorder, From: from, To: o.Status}})
+			}
+			status[o.ID] = o.Status
+			continue
 		}
-		return o.Status, setStatus(tx, o, soko.ActionBackorder, from, "", now)
+		for _, p := range planned {
+			byStock[p.StockID].Available -= p.Quantity
+		}
+		picks = append(picks, planned...)
+		if err := o.Apply(soko.ActionAllocate); err != nil {
+			return nil, err
+		}
+		allocatedIDs = append(allocatedIDs, o.ID)
+		events = append(events, orderEvent{o, soko.OrderEvent{Action: soko.ActionAllocate, From: from, To: o.Status}})
+		status[o.ID] = o.Status
+	}
+	if err := applyPicks(tx, picks, byStock, now); err != nil {
+		return nil, err
+	}
+	for st, group := range map[soko.OrderStatus][]int64{soko.OrderAllocated: allocatedIDs, soko.OrderBackordered: backorderedIDs} {
+		if len(group) == 0 {
+			continue
+		}
+		if err := tx.Model(&orderRow{}).Where("id IN ?", group).Updates(map[string]any{"status": string(st), "updated_at": now}).Error; err != nil {
+			return nil, err
+		}
+	}
+	if err := recordEvents(tx, events, now); err != nil {
+		return nil, err
 	}
 	products := map[int64]bool{}
 	for _, p := range picks {
-		res := tx.Exec(`UPDATE stock SET allocated = allocated + ? WHERE id = ? AND on_hand - allocated >= ?`, p.Quantity, p.StockID, p.Quantity)
+		products[byStock[p.StockID].ProductID] = true
+	}
+	return status, checkLowStock(tx, keys(products), now)
+}
+
+// applyPicks reserves the planned units: one conditional update per stock
+// row, so the database refuses to oversell even if a plan were wrong, and
+// the allocations and their ledger lines in bulk.
+func applyPicks(tx *gorm.DB, picks []soko.Pick, byStock map[int64]*soko.Candidate, now time.Time) error {
+	if len(picks) == 0 {
+		return nil
+	}
+	perStock := map[int64]int{}
+	for _, p := range picks {
+		perStock[p.StockID] += p.Quantity
+	}
+	for id, n := range perStock {
+		res := tx.Exec(`UPDATE stock SET allocated = allocated + ? WHERE id = ? AND on_hand - allocated >= ?`, n, id, n)
 		if res.Error != nil {
-			return "", res.Error
+			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			// The rows are locked, so this means a bug, not a race: refuse to oversell.
-			return "", soko.Errorf(soko.ECONFLICT, "stock %d changed while allocating order %s", p.StockID, o.Number)
-		}
-		if err := tx.Create(&allocationRow{OrderLineID: p.LineID, StockID: p.StockID, Quantity: p.Quantity}).Error; err != nil {
-			return "", err
-		}
-		if err := tx.Create(&stockMovementRow{StockID: p.StockID, Kind: string(soko.MoveAllocate), AllocatedDelta: p.Quantity,
-			Reason: "allocate", DocumentType: "order", DocumentID: &o.ID, CreatedAt: now}).Error; err != nil {
-			return "", err
-		}
-		for _, c := range candidates {
-			if c.StockID == p.StockID {
-				products[c.ProductID] = true
-			}
+			// The rows are locked, so this is a bug, not a race: refuse to oversell.
+			return soko.Errorf(soko.ECONFLICT, "stock %d changed while allocating", id)
 		}
 	}
-	if err := o.Apply(soko.ActionAllocate); err != nil {
-		return "", err
+	allocs := make([]allocationRow, len(picks))
+	moves := make([]stockMovementRow, len(picks))
+	orderOf, err := ordersOfLines(tx, picks)
+	if err != nil {
+		return err
 	}
-	if err := setStatus(tx, o, soko.ActionAllocate, from, "", now); err != nil {
-		return "", err
+	for i, p := range picks {
+		allocs[i] = allocationRow{OrderLineID: p.LineID, StockID: p.StockID, Quantity: p.Quantity}
+		doc := orderOf[p.LineID]
+		moves[i] = stockMovementRow{StockID: p.StockID, Kind: string(soko.MoveAllocate), AllocatedDelta: p.Quantity,
+			Reason: "allocate", DocumentType: "order", DocumentID: &doc, CreatedAt: now}
 	}
-	return o.Status, checkLowStock(tx, keys(products), now)
+	if err := tx.CreateInBatches(&allocs, 500).Error; err != nil {
+		return err
+	}
+	return tx.CreateInBatches(&moves, 500).Error
+}
+
+// ordersOfLines maps order line ids to their orders' ids.
+func ordersOfLines(tx *gorm.DB, picks []soko.Pick) (map[int64]int64, error) {
+	ids := make([]int64, len(picks))
+	for i, p := range picks {
+		ids[i] = p.LineID
+	}
+	var rows []orderLineRow
+	if err := tx.Select("id, order_id").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.OrderID
+	}
+	return out, nil
 }
 
 // candidates reads, and on PostgreSQL locks in id order (so two allocators
 // never deadlock), the stock rows that could serve the order's lines.
-func (db *DB) candidates(tx *gorm.DB, o *soko.Order) ([]soko.Candidate, map[int64]bool, error) {
-	var ids []int64
-	for _, l := range o.Lines {
-		ids = append(ids, l.ProductID)
+func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order) ([]soko.Candidate, map[int64]bool, error) {
+	seen := map[int64]bool{}
+	for _, o := range orders {
+		for _, l := range o.Lines {
+			seen[l.ProductID] = true
+		}
 	}
+	ids := keys(seen)
 	q := `SELECT stock.id AS stock_id, stock.product_id, stock.location_id, locations.kind AS location_kind,
 		locations.walk_sequence, stock.lot, stock.expiry, stock.on_hand - stock.allocated AS available
 		FROM stock JOIN locations ON locations.id = stock.location_id
@@ -182,14 +279,20 @@ func (db *DB) candidates(tx *gorm.DB, o *soko.Order) ([]soko.Candidate, map[int6
 	return cs, t, nil
 }
 
-// loadLinesTx reads an order's lines inside a transaction.
-func loadLinesTx(tx *gorm.DB, o *soko.Order) error {
+// loadLinesTx reads orders' lines inside a transaction.
+func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
+	byID := map[int64]*soko.Order{}
+	ids := make([]int64, len(orders))
+	for i, o := range orders {
+		byID[o.ID], ids[i] = o, o.ID
+		o.Lines = o.Lines[:0]
+	}
 	var lines []orderLineRow
-	if err := tx.Where("order_id = ?", o.ID).Order("id").Find(&lines).Error; err != nil {
+	if err := tx.Where("order_id IN ?", ids).Order("id").Find(&lines).Error; err != nil {
 		return err
 	}
-	o.Lines = o.Lines[:0]
 	for _, l := range lines {
+		o := byID[l.OrderID]
 		o.Lines = append(o.Lines, soko.OrderLine{ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate})
 	}
 	return nil

@@ -98,11 +98,12 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 		if err := nameCountLines(tx, rows, result); err != nil {
 			return err
 		}
+		statuses, err := db.allocate(tx, retry, rules, now)
+		if err != nil {
+			return err
+		}
 		for _, id := range retry {
-			st, err := db.allocate(tx, id, rules, now)
-			if err != nil {
-				return err
-			}
+			st := statuses[id]
 			var numbers []string
 			if err := tx.Table("orders").Where("id = ?", id).Pluck("number", &numbers).Error; err != nil || len(numbers) != 1 {
 				return err

@@ -4,11 +4,13 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -123,9 +125,19 @@ func (db *DB) Close() error {
 // databases keep exactly.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
-// transact runs fn in one transaction: every state change is all or nothing.
+// transact runs fn in one transaction: every state change is all or
+// nothing. A transaction PostgreSQL chose as a deadlock victim is run again,
+// a few times: fn must therefore only touch the database.
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := db.gorm.WithContext(ctx).Transaction(fn)
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		err = db.gorm.WithContext(ctx).Transaction(fn)
+		var pg *pgconn.PgError
+		if !errors.As(err, &pg) || (pg.Code != "40P01" && pg.Code != "40001") {
+			break
+		}
+		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+	}
 	return translate(err)
 }
 

@@ -38,31 +38,83 @@ type orderRef struct {
 	Status string `json:"status"`
 }
 
+// orderEvent is an event about to be recorded for an order.
+type orderEvent struct {
+	order *soko.Order
+	soko.OrderEvent
+}
+
 // recordEvent appends an event to the order's history, with the next
 // per-order sequence number, and queues the merchant's webhook when the new
 // status is one it subscribed to: all in the caller's transaction, so the
 // change, its history and its notification stand or fall together.
 func recordEvent(tx *gorm.DB, o *soko.Order, e soko.OrderEvent, now time.Time) error {
-	var last struct{ Seq int }
-	if err := tx.Table("order_events").Select("COALESCE(MAX(seq), 0) AS seq").Where("order_id = ?", o.ID).Scan(&last).Error; err != nil {
-		return err
-	}
-	e.Seq = last.Seq + 1
-	row := orderEventRow{
-		OrderID: o.ID, Seq: e.Seq, Action: string(e.Action), FromStatus: string(e.From), ToStatus: string(e.To),
-		StaffID: nullID(e.StaffID), Device: e.Device, Detail: e.Detail, CreatedAt: now,
-	}
-	if err := tx.Create(&row).Error; err != nil {
-		return err
-	}
-	eventType, ok := webhookEventOf[e.To]
-	if !ok || e.From == e.To {
+	return recordEvents(tx, []orderEvent{{o, e}}, now)
+}
+
+// recordEvents is recordEvent for many orders at once, in a handful of
+// statements whatever their number, for allocation runs.
+func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
+	if len(events) == 0 {
 		return nil
 	}
-	return queueWebhook(tx, o.MerchantID, &o.ID, webhookPayload{
-		ID: newEventID(o.ID, e.Seq), Type: eventType, Sequence: e.Seq, OccurredAt: now,
-		Order: &orderRef{Number: o.Number, Status: string(e.To)},
-	})
+	ids := make([]int64, len(events))
+	merchants := map[int64]bool{}
+	for i, e := range events {
+		ids[i] = e.order.ID
+		merchants[e.order.MerchantID] = true
+	}
+	var last []struct {
+		OrderID int64
+		Seq     int
+	}
+	if err := tx.Table("order_events").Select("order_id, MAX(seq) AS seq").Where("order_id IN ?", ids).Group("order_id").Scan(&last).Error; err != nil {
+		return err
+	}
+	seq := map[int64]int{}
+	for _, l := range last {
+		seq[l.OrderID] = l.Seq
+	}
+	var eps []webhookEndpointRow
+	if err := tx.Where("merchant_id IN ?", keys(merchants)).Find(&eps).Error; err != nil {
+		return err
+	}
+	endpoints := map[int64]*soko.WebhookEndpoint{}
+	for _, ep := range eps {
+		endpoints[ep.MerchantID] = ep.endpoint()
+	}
+	rows := make([]orderEventRow, 0, len(events))
+	var outbox []outboxRow
+	for _, e := range events {
+		o := e.order
+		seq[o.ID]++
+		e.Seq = seq[o.ID]
+		rows = append(rows, orderEventRow{
+			OrderID: o.ID, Seq: e.Seq, Action: string(e.Action), FromStatus: string(e.From), ToStatus: string(e.To),
+			StaffID: nullID(e.StaffID), Device: e.Device, Detail: e.Detail, CreatedAt: now,
+		})
+		eventType, ok := webhookEventOf[e.To]
+		if ep := endpoints[o.MerchantID]; !ok || e.From == e.To || ep == nil || !ep.Wants(eventType) {
+			continue
+		}
+		body, err := json.Marshal(webhookPayload{
+			ID: newEventID(o.ID, e.Seq), Type: eventType, Sequence: e.Seq, OccurredAt: now,
+			Order: &orderRef{Number: o.Number, Status: string(e.To)},
+		})
+		if err != nil {
+			return err
+		}
+		id := o.ID
+		outbox = append(outbox, outboxRow{Channel: "webhook", EventType: eventType, OrderID: &id, MerchantID: o.MerchantID,
+			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now})
+	}
+	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
+		return err
+	}
+	if len(outbox) > 0 {
+		return tx.CreateInBatches(&outbox, 500).Error
+	}
+	return nil
 }
 
 // queueMerchantEvent queues a webhook that is not about one order, such as stock.low.
