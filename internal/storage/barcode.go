@@ -9,31 +9,56 @@ import (
 // ScannedItems returns what a code scans as: products with that barcode
 // (GTIN) or that SKU, of one merchant, or of every merchant when merchantID is 0.
 func (db *DB) ScannedItems(ctx context.Context, merchantID int64, gtin, sku string) ([]soko.ScannedItem, error) {
-	var rows []struct {
-		productRow
-		Code  string
-		Units int
+	units := map[int64]int{}
+	if gtin != "" {
+		var codes []productBarcodeRow
+		q := db.conn(ctx).Where("code = ?", gtin)
+		if merchantID != 0 {
+			q = q.Where("merchant_id = ?", merchantID)
+		}
+		if err := q.Find(&codes).Error; err != nil {
+			return nil, translate(err)
+		}
+		for _, c := range codes {
+			units[c.ProductID] = c.PackQuantity
+		}
 	}
-	q := db.conn(ctx).Table("products").
-		Select("products.*, merchants.code, product_barcodes.pack_quantity AS units").
-		Joins("JOIN merchants ON merchants.id = products.merchant_id").
-		Joins("LEFT JOIN product_barcodes ON product_barcodes.product_id = products.id AND product_barcodes.code = ?", gtin).
-		Where("product_barcodes.id IS NOT NULL OR products.sku = ?", sku)
-	if merchantID != 0 {
-		q = q.Where("products.merchant_id = ?", merchantID)
+	var rows []productRow
+	q := db.conn(ctx).Where("id IN ?", append(keysOfInts(units), 0))
+	if sku != "" {
+		q = q.Or("sku = ?", sku)
 	}
-	if err := q.Order("products.id").Scan(&rows).Error; err != nil {
+	if err := q.Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	out := make([]soko.ScannedItem, len(rows))
-	for i, r := range rows {
-		units := r.Units
-		if units == 0 {
-			units = 1
+	var ms []merchantRow
+	if err := db.conn(ctx).Find(&ms).Error; err != nil {
+		return nil, translate(err)
+	}
+	codes := map[int64]string{}
+	for _, m := range ms {
+		codes[m.ID] = m.Code
+	}
+	var out []soko.ScannedItem
+	for _, r := range rows {
+		if merchantID != 0 && r.MerchantID != merchantID {
+			continue
 		}
-		out[i] = soko.ScannedItem{Product: r.productRow.product(), MerchantCode: r.Code, Units: units}
+		n := units[r.ID]
+		if n == 0 {
+			n = 1
+		}
+		out = append(out, soko.ScannedItem{Product: r.product(), MerchantCode: codes[r.MerchantID], Units: n})
 	}
 	return out, nil
+}
+
+func keysOfInts(m map[int64]int) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 // ProductsAt returns the ids of products with stock rows at a location, to

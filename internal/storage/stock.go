@@ -114,8 +114,8 @@ func (db *DB) stockSummaries(ctx context.Context, ps []productRow) ([]*soko.Stoc
 		Allocated int
 	}
 	err := db.conn(ctx).Table("stock").
-		Select("product_id, lot, MIN(expiry) AS expiry, SUM(on_hand) AS on_hand, SUM(allocated) AS allocated").
-		Where("product_id IN ?", ids).Group("product_id, lot").Order("product_id, MIN(expiry), lot").Scan(&lots).Error
+		Select("product_id, lot, expiry, SUM(on_hand) AS on_hand, SUM(allocated) AS allocated").
+		Where("product_id IN ?", ids).Group("product_id, lot, expiry").Order("product_id, expiry, lot").Scan(&lots).Error
 	if err != nil {
 		return nil, translate(err)
 	}
