@@ -13,11 +13,13 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
-// scanSteps are the ops calls that apply a scan, by path.
+// scanSteps are the ops calls that apply a scan, by route.
 var scanSteps = map[string]string{
-	opsBase + "/receive": "receive",
-	opsBase + "/putaway": "put_away",
-	opsBase + "/counts":  "count",
+	opsBase + "/receive":              "receive",
+	opsBase + "/putaway":              "put_away",
+	opsBase + "/counts":               "count",
+	opsBase + "/picks/:task_id/scan":  "pick",
+	opsBase + "/picks/:task_id/short": "short_pick",
 }
 
 // scanOnce makes every scan exactly-once: a scan id seen before gets its
@@ -26,7 +28,7 @@ var scanSteps = map[string]string{
 func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		step, ok := scanSteps[req.URL.Path]
+		step, ok := scanSteps[c.Path()]
 		if !ok || req.Method != http.MethodPost {
 			return next(c)
 		}

@@ -63,6 +63,11 @@ type Store interface {
 	FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, error)
 	SaveScanAnswer(ctx context.Context, scanID string, status int, response []byte, message string) error
 	RecordRefusedScan(ctx context.Context, e soko.ScanEvent, status int, response []byte) error
+	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
+	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)
+	PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error)
+	Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error)
+	ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.AllocationRules) (*soko.PickOutcome, error)
 
 	ClaimIdempotencyKey(ctx context.Context, r *soko.IdempotentRequest, stale time.Duration) (prior *soko.IdempotentRequest, claimed bool, err error)
 	FindIdempotentRequest(ctx context.Context, merchantID int64, key string) (*soko.IdempotentRequest, error)

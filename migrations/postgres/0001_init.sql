@@ -170,7 +170,7 @@ CREATE TABLE allocations (
     id            BIGSERIAL PRIMARY KEY,
     order_line_id BIGINT NOT NULL REFERENCES order_lines(id),
     stock_id      BIGINT NOT NULL REFERENCES stock(id),
-    quantity      INTEGER NOT NULL CHECK (quantity > 0),
+    quantity      INTEGER NOT NULL CHECK (quantity >= 0),
     picked        INTEGER NOT NULL DEFAULT 0 CHECK (picked >= 0 AND picked <= quantity)
 );
 CREATE INDEX allocations_line ON allocations (order_line_id);
@@ -192,7 +192,7 @@ CREATE TABLE pick_tasks (
     allocation_id BIGINT NOT NULL REFERENCES allocations(id),
     location_id   BIGINT NOT NULL REFERENCES locations(id),
     product_id    BIGINT NOT NULL REFERENCES products(id),
-    quantity      INTEGER NOT NULL CHECK (quantity > 0),
+    quantity      INTEGER NOT NULL CHECK (quantity >= 0),
     picked        INTEGER NOT NULL DEFAULT 0 CHECK (picked >= 0 AND picked <= quantity),
     tote          TEXT NOT NULL DEFAULT '',
     sequence      INTEGER NOT NULL,

@@ -141,6 +141,27 @@ func (e OrderStatus) Valid() bool {
 	}
 }
 
+// Defines values for PickTaskStatus.
+const (
+	PickTaskStatusDone  PickTaskStatus = "done"
+	PickTaskStatusOpen  PickTaskStatus = "open"
+	PickTaskStatusShort PickTaskStatus = "short"
+)
+
+// Valid indicates whether the value is a known member of the PickTaskStatus enum.
+func (e PickTaskStatus) Valid() bool {
+	switch e {
+	case PickTaskStatusDone:
+		return true
+	case PickTaskStatusOpen:
+		return true
+	case PickTaskStatusShort:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProductInputTaxRate.
 const (
 	ProductInputTaxRateN10 ProductInputTaxRate = 10
@@ -246,6 +267,51 @@ func (e TimeSlot) Valid() bool {
 	case TimeSlotN1820:
 		return true
 	case TimeSlotN1921:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WaveInputCarrier.
+const (
+	WaveInputCarrierEmpty     WaveInputCarrier = ""
+	WaveInputCarrierGeneric   WaveInputCarrier = "generic"
+	WaveInputCarrierJapanpost WaveInputCarrier = "japanpost"
+	WaveInputCarrierSagawa    WaveInputCarrier = "sagawa"
+	WaveInputCarrierYamato    WaveInputCarrier = "yamato"
+)
+
+// Valid indicates whether the value is a known member of the WaveInputCarrier enum.
+func (e WaveInputCarrier) Valid() bool {
+	switch e {
+	case WaveInputCarrierEmpty:
+		return true
+	case WaveInputCarrierGeneric:
+		return true
+	case WaveInputCarrierJapanpost:
+		return true
+	case WaveInputCarrierSagawa:
+		return true
+	case WaveInputCarrierYamato:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WaveInputMode.
+const (
+	Batch  WaveInputMode = "batch"
+	Single WaveInputMode = "single"
+)
+
+// Valid indicates whether the value is a known member of the WaveInputMode enum.
+func (e WaveInputMode) Valid() bool {
+	switch e {
+	case Batch:
+		return true
+	case Single:
 		return true
 	default:
 		return false
@@ -611,6 +677,58 @@ type OrderList struct {
 // OrderStatus defines model for OrderStatus.
 type OrderStatus string
 
+// PickResult defines model for PickResult.
+type PickResult struct {
+	Message string `json:"message"`
+
+	// OrderPicked The order this scan finished picking.
+	OrderPicked *string `json:"order_picked,omitempty"`
+
+	// OrderShort The order a short pick left short.
+	OrderShort *string `json:"order_short,omitempty"`
+
+	// Rerouted The missing units are to be picked at another location: a new task follows.
+	Rerouted *bool    `json:"rerouted,omitempty"`
+	Task     PickTask `json:"task"`
+	TaskDone bool     `json:"task_done"`
+}
+
+// PickScanInput defines model for PickScanInput.
+type PickScanInput struct {
+	Code string `json:"code"`
+
+	// Quantity Units picked at once, for many of the same item.
+	Quantity *int `json:"quantity,omitempty"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+}
+
+// PickTask defines model for PickTask.
+type PickTask struct {
+	Id int64 `json:"id"`
+
+	// Left Open tasks on the picker's list, this one included.
+	Left              int             `json:"left"`
+	Location          string          `json:"location"`
+	LocationConfirmed bool            `json:"location_confirmed"`
+	Lot               string          `json:"lot"`
+	Name              string          `json:"name"`
+	OrderNo           string          `json:"order_no"`
+	Picked            int             `json:"picked"`
+	Quantity          int             `json:"quantity"`
+	Remaining         int             `json:"remaining"`
+	Sku               string          `json:"sku"`
+	Status            *PickTaskStatus `json:"status,omitempty"`
+
+	// Tote The tote this order's units go into.
+	Tote   string `json:"tote"`
+	WaveNo string `json:"wave_no"`
+}
+
+// PickTaskStatus defines model for PickTask.Status.
+type PickTaskStatus string
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail string `json:"detail"`
@@ -809,6 +927,15 @@ type ShipmentList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
+// ShortPickInput defines model for ShortPickInput.
+type ShortPickInput struct {
+	// Found Units really at the location.
+	Found int `json:"found"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+}
+
 // SignInInput defines model for SignInInput.
 type SignInInput struct {
 	Badge string `json:"badge"`
@@ -869,6 +996,34 @@ type StockLot struct {
 
 // TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
 type TimeSlot string
+
+// Wave defines model for Wave.
+type Wave struct {
+	Mode   string `json:"mode"`
+	Orders int    `json:"orders"`
+	Tasks  int    `json:"tasks"`
+	WaveNo string `json:"wave_no"`
+}
+
+// WaveInput defines model for WaveInput.
+type WaveInput struct {
+	Carrier *WaveInputCarrier `json:"carrier,omitempty"`
+
+	// CutOff Only orders received before this time.
+	CutOff    *time.Time `json:"cut_off,omitempty"`
+	MaxOrders *int       `json:"max_orders,omitempty"`
+	MaxUnits  *int       `json:"max_units,omitempty"`
+
+	// Mode batch: every order in one walk, each into its tote; single: one order per pick list.
+	Mode     *WaveInputMode `json:"mode,omitempty"`
+	Priority *int           `json:"priority,omitempty"`
+}
+
+// WaveInputCarrier defines model for WaveInput.Carrier.
+type WaveInputCarrier string
+
+// WaveInputMode batch: every order in one walk, each into its tote; single: one order per pick list.
+type WaveInputMode string
 
 // WebhookDelivery defines model for WebhookDelivery.
 type WebhookDelivery struct {
@@ -942,6 +1097,9 @@ type OrderNo = DocumentNumber
 
 // Sku defines model for sku.
 type Sku = SKU
+
+// TaskID defines model for taskID.
+type TaskID = int64
 
 // UpdatedSince defines model for updatedSince.
 type UpdatedSince = time.Time
@@ -1059,6 +1217,18 @@ type FinishReceivingParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PickScanParams defines parameters for PickScan.
+type PickScanParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ShortPickParams defines parameters for ShortPick.
+type ShortPickParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // LookupProductParams defines parameters for LookupProduct.
 type LookupProductParams struct {
 	Code string `form:"code" json:"code"`
@@ -1085,6 +1255,12 @@ type SignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// ReleaseWaveParams defines parameters for ReleaseWave.
+type ReleaseWaveParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // CreateInboundJSONRequestBody defines body for CreateInbound for application/json ContentType.
 type CreateInboundJSONRequestBody = InboundInput
 
@@ -1103,6 +1279,12 @@ type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
 // CountLocationJSONRequestBody defines body for CountLocation for application/json ContentType.
 type CountLocationJSONRequestBody = CountInput
 
+// PickScanJSONRequestBody defines body for PickScan for application/json ContentType.
+type PickScanJSONRequestBody = PickScanInput
+
+// ShortPickJSONRequestBody defines body for ShortPick for application/json ContentType.
+type ShortPickJSONRequestBody = ShortPickInput
+
 // PutAwayScanJSONRequestBody defines body for PutAwayScan for application/json ContentType.
 type PutAwayScanJSONRequestBody = PutAwayInput
 
@@ -1111,6 +1293,9 @@ type ReceiveScanJSONRequestBody = ReceiveScanInput
 
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
+
+// ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
+type ReleaseWaveJSONRequestBody = WaveInput
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -1189,6 +1374,15 @@ type ServerInterface interface {
 	// ListOpsMerchants Merchants the warehouse serves
 	// (GET /ops/merchants)
 	ListOpsMerchants(ctx echo.Context) error
+	// NextPick The picker's next task (a new pick list when none is open)
+	// (GET /ops/picks/next)
+	NextPick(ctx echo.Context) error
+	// PickScan Scan the location, then the item (ピッキング)
+	// (POST /ops/picks/{task_id}/scan)
+	PickScan(ctx echo.Context, taskId TaskID, params PickScanParams) error
+	// ShortPick Report fewer units at the location than asked (欠品報告)
+	// (POST /ops/picks/{task_id}/short)
+	ShortPick(ctx echo.Context, taskId TaskID, params ShortPickParams) error
 	// LookupProduct What a scanned barcode is
 	// (GET /ops/products/lookup)
 	LookupProduct(ctx echo.Context, params LookupProductParams) error
@@ -1207,6 +1401,9 @@ type ServerInterface interface {
 	// SignIn Sign in with a badge and PIN
 	// (POST /ops/session)
 	SignIn(ctx echo.Context) error
+	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
+	// (POST /ops/waves)
+	ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -1794,6 +1991,91 @@ func (w *ServerInterfaceWrapper) ListOpsMerchants(ctx echo.Context) error {
 	return err
 }
 
+// NextPick converts echo context to params.
+func (w *ServerInterfaceWrapper) NextPick(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.NextPick(ctx)
+	return err
+}
+
+// PickScan converts echo context to params.
+func (w *ServerInterfaceWrapper) PickScan(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "task_id" -------------
+	var taskId TaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "task_id", ctx.Param("task_id"), &taskId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter task_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PickScanParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PickScan(ctx, taskId, params)
+	return err
+}
+
+// ShortPick converts echo context to params.
+func (w *ServerInterfaceWrapper) ShortPick(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "task_id" -------------
+	var taskId TaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "task_id", ctx.Param("task_id"), &taskId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter task_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ShortPickParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ShortPick(ctx, taskId, params)
+	return err
+}
+
 // LookupProduct converts echo context to params.
 func (w *ServerInterfaceWrapper) LookupProduct(ctx echo.Context) error {
 	var err error
@@ -1930,6 +2212,37 @@ func (w *ServerInterfaceWrapper) SignIn(ctx echo.Context) error {
 	return err
 }
 
+// ReleaseWave converts echo context to params.
+func (w *ServerInterfaceWrapper) ReleaseWave(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReleaseWaveParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReleaseWave(ctx, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -2007,6 +2320,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/locations/:location_code", wrapper.GetOpsLocation, options.OperationMiddlewares["getOpsLocation"]...)
 	router.POST(options.BaseURL+"/ops/counts", wrapper.CountLocation, options.OperationMiddlewares["countLocation"]...)
 	router.GET(options.BaseURL+"/ops/products/lookup", wrapper.LookupProduct, options.OperationMiddlewares["lookupProduct"]...)
+	router.POST(options.BaseURL+"/ops/waves", wrapper.ReleaseWave, options.OperationMiddlewares["releaseWave"]...)
+	router.GET(options.BaseURL+"/ops/picks/next", wrapper.NextPick, options.OperationMiddlewares["nextPick"]...)
+	router.POST(options.BaseURL+"/ops/picks/:task_id/scan", wrapper.PickScan, options.OperationMiddlewares["pickScan"]...)
+	router.POST(options.BaseURL+"/ops/picks/:task_id/short", wrapper.ShortPick, options.OperationMiddlewares["shortPick"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -3007,6 +3324,126 @@ func (response ListOpsMerchantsdefaultApplicationProblemPlusJSONResponse) VisitL
 	return err
 }
 
+type NextPickRequestObject struct {
+}
+
+type NextPickResponseObject interface {
+	VisitNextPickResponse(w http.ResponseWriter) error
+}
+
+type NextPick200JSONResponse PickTask
+
+func (response NextPick200JSONResponse) VisitNextPickResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NextPickdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response NextPickdefaultApplicationProblemPlusJSONResponse) VisitNextPickResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PickScanRequestObject struct {
+	TaskId TaskID `json:"task_id"`
+	Params PickScanParams
+	Body   *PickScanJSONRequestBody
+}
+
+type PickScanResponseObject interface {
+	VisitPickScanResponse(w http.ResponseWriter) error
+}
+
+type PickScan200JSONResponse PickResult
+
+func (response PickScan200JSONResponse) VisitPickScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PickScandefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PickScandefaultApplicationProblemPlusJSONResponse) VisitPickScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShortPickRequestObject struct {
+	TaskId TaskID `json:"task_id"`
+	Params ShortPickParams
+	Body   *ShortPickJSONRequestBody
+}
+
+type ShortPickResponseObject interface {
+	VisitShortPickResponse(w http.ResponseWriter) error
+}
+
+type ShortPick200JSONResponse PickResult
+
+func (response ShortPick200JSONResponse) VisitShortPickResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShortPickdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ShortPickdefaultApplicationProblemPlusJSONResponse) VisitShortPickResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type LookupProductRequestObject struct {
 	Params LookupProductParams
 }
@@ -3236,6 +3673,46 @@ func (response SignIndefaultApplicationProblemPlusJSONResponse) VisitSignInRespo
 	return err
 }
 
+type ReleaseWaveRequestObject struct {
+	Params ReleaseWaveParams
+	Body   *ReleaseWaveJSONRequestBody
+}
+
+type ReleaseWaveResponseObject interface {
+	VisitReleaseWaveResponse(w http.ResponseWriter) error
+}
+
+type ReleaseWave201JSONResponse Wave
+
+func (response ReleaseWave201JSONResponse) VisitReleaseWaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleaseWavedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ReleaseWavedefaultApplicationProblemPlusJSONResponse) VisitReleaseWaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListInbounds List inbound notices
@@ -3313,6 +3790,15 @@ type StrictServerInterface interface {
 	// ListOpsMerchants Merchants the warehouse serves
 	// (GET /ops/merchants)
 	ListOpsMerchants(ctx context.Context, request ListOpsMerchantsRequestObject) (ListOpsMerchantsResponseObject, error)
+	// NextPick The picker's next task (a new pick list when none is open)
+	// (GET /ops/picks/next)
+	NextPick(ctx context.Context, request NextPickRequestObject) (NextPickResponseObject, error)
+	// PickScan Scan the location, then the item (ピッキング)
+	// (POST /ops/picks/{task_id}/scan)
+	PickScan(ctx context.Context, request PickScanRequestObject) (PickScanResponseObject, error)
+	// ShortPick Report fewer units at the location than asked (欠品報告)
+	// (POST /ops/picks/{task_id}/short)
+	ShortPick(ctx context.Context, request ShortPickRequestObject) (ShortPickResponseObject, error)
 	// LookupProduct What a scanned barcode is
 	// (GET /ops/products/lookup)
 	LookupProduct(ctx context.Context, request LookupProductRequestObject) (LookupProductResponseObject, error)
@@ -3331,6 +3817,9 @@ type StrictServerInterface interface {
 	// SignIn Sign in with a badge and PIN
 	// (POST /ops/session)
 	SignIn(ctx context.Context, request SignInRequestObject) (SignInResponseObject, error)
+	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
+	// (POST /ops/waves)
+	ReleaseWave(ctx context.Context, request ReleaseWaveRequestObject) (ReleaseWaveResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -4106,6 +4595,127 @@ func (sh *strictHandler) ListOpsMerchants(ctx echo.Context) error {
 	return nil
 }
 
+// NextPick operation middleware
+func (sh *strictHandler) NextPick(ctx echo.Context) error {
+	var request NextPickRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.NextPick(ctx.Request().Context(), request.(NextPickRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "NextPick")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(NextPickResponseObject); ok {
+		return validResponse.VisitNextPickResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PickScan operation middleware
+func (sh *strictHandler) PickScan(ctx echo.Context, taskId TaskID, params PickScanParams) error {
+	var request PickScanRequestObject
+
+	request.TaskId = taskId
+	request.Params = params
+
+	var body PickScanJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PickScan(ctx.Request().Context(), request.(PickScanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PickScan")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PickScanResponseObject); ok {
+		return validResponse.VisitPickScanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ShortPick operation middleware
+func (sh *strictHandler) ShortPick(ctx echo.Context, taskId TaskID, params ShortPickParams) error {
+	var request ShortPickRequestObject
+
+	request.TaskId = taskId
+	request.Params = params
+
+	var body ShortPickJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ShortPick(ctx.Request().Context(), request.(ShortPickRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShortPick")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ShortPickResponseObject); ok {
+		return validResponse.VisitShortPickResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // LookupProduct operation middleware
 func (sh *strictHandler) LookupProduct(ctx echo.Context, params LookupProductParams) error {
 	var request LookupProductRequestObject
@@ -4321,151 +4931,214 @@ func (sh *strictHandler) SignIn(ctx echo.Context) error {
 	return nil
 }
 
+// ReleaseWave operation middleware
+func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error {
+	var request ReleaseWaveRequestObject
+
+	request.Params = params
+
+	var body ReleaseWaveJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReleaseWave(ctx.Request().Context(), request.(ReleaseWaveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReleaseWave")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReleaseWaveResponseObject); ok {
+		return validResponse.VisitReleaseWaveResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3H17cxzHndhX+dXmqgjoBosHQVkE6/6AKMmGRZEorli6RMtgGzO9u+2d7R5192C5YrFKIkvnR6RzuWxV",
-	"UmdfnERn53K+uO7+iRnqLvkuhkDK3yLVr3n27ANcQKr8BexObz9+71f/5mErZOOEUUylaO09bCWIozGW",
-	"mOtPoeD9d9kIU/UhwiLkJJGE0dZe690hBvX4SKrnwPoghxiERP0+CCwEYbTdClpEjR1iFGHeCloUjXFr",
-	"r/WXGzc7d9/aMDMHLY4/SAnHUWtP8hQHLREO8RipJcfowS1MB3LY2tveeS1ojQnNPgctOU3UbEJyQget",
-	"R4+CVphywbh/sz2KH8gjM6Ln9ptwfEJYKiBBA5zt94MU82m+XTtrw8Z2trZ8WyERHidMYhpO38bT+pb2",
-	"IaXkgxTDCE+hzzjIIRGgQIGFvAEIOJZ8ChMihwayaGzGIhrBMYumwHESo6nQT/uECwmIignmjWA/yLe0",
-	"ofbUdKBr1+ZDmtBjltLo4A31Y71aguQwX8s+PyLRTAT3GR8jqcfLV3dbel0yTsfFVQmVeIC5XjYmYyLr",
-	"wDxEAwyCfNiIQvO74soR7qM0lq29a1uBOr1ZVSNzzh4YjzC/zRoOrp8eUTbz2H/Gcb+11/o3mznzbZqn",
-	"YvMNFqZjTOXtdHxsVxSjtGE19eS8C3XevqdnT5MISRx1CA1xHbR3aDyFyRBJCIeIDnAESALjgPoSW6KV",
-	"ZNwIeDv5kdCze1GvBmyoOVp1QnukDicSRgXWAumQs+MYj7VsYlRiqokBJUlMQqR2vJmYEX/+A8G01FoM",
-	"Fm5evWKFUSlgzhkPAAkozt42uDEzqAX2o4hjYcQoZwnmkphdI/NgW/1fOWHgHu54H4ZETv0P2DhB1P8M",
-	"jxGJvU8MUjwPkiGjDU+YkCg+ClnkIY7vQEQGRIoAKIPhNBliLfTrk3Dcx6FMuW+NR0UCft/sMT9geQel",
-	"qSx4ghy+BWi6Mzlw3M+2xY5/gEOptvU64u5cKIqIOhSKDwuo66NY4KCCTT8ovr9/e/PN/dsb21cDUH9f",
-	"C+De4c2NfcUrB+++tbG9G0A4xOHIgAwIDeM0wpGCV1HN7ZZk72s+YKJwdPRBiqi0xJGJsu0q7d6jRApg",
-	"FIMIkVXSRIA6AYQspVLAGoIQCay/uyLAzbtu92UF4dbWAoKxiEUNJB/MbyIa4viAJqlcEu4cI8vTBXhd",
-	"82vf+rLqtOdZNSbU/EMkHouVkMo+HBvCy60QFqWhDBStKIR13r5XJYu51k/QipmsmSaeYUXKKSO4hOKt",
-	"xVBcmM+H7TF6cGDgVkQU4hxNzZaN1K7s++rO3MN6icFniikJjaiyQ+apwxDRgzdqp3S/Lmw2sERxv4nO",
-	"7mKh+fHhXFqatSE9FY5uEYpbj2bDzgeeWA/A0ZG2SMrL1sZXJxdDxuU5flkBXg1klZm9G20Eq4VFDazH",
-	"uM9KmiWjWKVG9A/9DyPS72OOrd1Tf245anE1ag212QrO2GxWzaklAneCfLulvfkAUrESy3ywu1XlnwRJ",
-	"ibkSPv/+/f2Nf4c2PtzauH4//7d91O1u3H/lz3zK+7ukv6zQHJIIHyWchOZjWfzdZmAeAaNG/KFwROgA",
-	"REySgvlwzFiMEdViBAuBBh5R+o55ACHiEaydPvmvp0+enD7+8vTJv5w+fnr6+Hfqnyc/Xq9IU7+cmHCU",
-	"1FdQpwf1KFFbXDt9/PvTJ5+fPvnR2aeffP3FJ+u+/fr0j5rmjp7TYx9WwDXz/I3b9uyiSHV6WD5TUFrU",
-	"R2EHxoOr7zbkWLMrkoua8UELP0hwqH6kRtV+5vuFcyAp8556OVFqz9IkSoVEMl10ko4ZnDtOSwCigpPC",
-	"GasgyjaVS84C3Etrz0DeeQyel0XVMr7tS+DRHK1uYowJtR+35yinmdBv1vBFWqrxBn6QED71QY2mcYyO",
-	"Y+x89Cbzbaa9VldRHIeYnDQpuCX0UbZMYU6zqTlAOCeNNYDpgq1aj+OSQWmRWMkMuM0Ek/BYgxGSaFnK",
-	"90mvQlxz3iy38QN504ysnkbvpjzZjBN1MomJqYLr+xkDZfSjEFOgpfsepN1ik45k4cgTMTlBxLKLj67H",
-	"mIdDRGUWlljcROPYROgSRqh8Ca4pbyEoW3X59qsL+mBawIonsikEIAE9F7g2oWIMClE6an0DlGhxtlSM",
-	"hMyC2XNlzp1ENKr5uXpg7uzG56qFeOsAX6muz8/UpO7nU8+5DIKqeolaQY1KSjqnouF9pFE5TA1JjWS+",
-	"eq0RtCRH4egol911O9WMKGuyJoO0xDB+7ZNPV1m8AVS3Ci6xPxBTO9OI0Mj74EN/QNQfA/nQRBr1ZA17",
-	"e8dSwhJ7a0Cufwt6sHdtJX08qyLOiXngCS5HR2isXNEFGfg8LkGEY3KC+fT88mVgHdNZPFr0u5YXJQp0",
-	"TVKEMulHW5YBany4JKQSThhv5GWB+QkJG+TYkCRHcq5Z7hIXC0s+DZjcEVIbPxJNBuxLu0mFlFomMgtw",
-	"zI9Z8JUsdefgKe6yROGWjixCC9BezuPSIHnzBPs4fDm2kE3Zmz5nYz+a8Qd1y2E7gJ0Arv7xo99Cgjlo",
-	"gLW93CvZjMheddr3hkjCECUJpjjaAwOiAFwULwCOY4wEPpqgExxAQsJRAIQKZUwEOtQTQIyOcRyAQlsA",
-	"oU4IBC71feQ+D1kc/fGj386lDnV4O8aCSJ8oaM1F1ArM8gLW58VC9byNGzqPF1UQ4WUcvTlO5HRP24MT",
-	"xPGQpQJDOGRMYKFIwNnsraA1RWOkoSXQAE2UB/ADlCCaMKE5A1PMSeg13stKoryBr7784k8//NnZv3z+",
-	"/Ke/3IMppiAZhCyONRFsaSOWMqqN1HoJwFJJCY8iKe/l9OOfnP3zT04//tnZ00+f/+qXz//jb0qrNvmd",
-	"iyqXl9AqnhDGzpwQRq525uTAympouZhMWUdV2R8bRyNMhWRjJ1hwdANsGhIom9QgvJBuK6/0PTIYYq6F",
-	"hDD1LaWU5PV5ZFHQi57KJcM6VwTYYQHg9qANEo1G0/SY0CAnV4pHLGEigCEZTdEoDWCaKjlWCSpf3QnO",
-	"rYA7Q5K8y2qqdNZP3iVj3FHjZmnLil5slD5+52K2D9HoJaAHRxzJBs89pUSaqPNCpuW8UFVhusLKM895",
-	"Hkk7I7q0quBSGXBlin3DclYhV3xFgBpbkOavBdtb94O5IC/P/G8xDUCiB1k5Qs7G5cX07xcS10tmkReI",
-	"olnUrUZZf+MRtKLtXIifFdzeYxSOrFRVZozLjyrblOhMmUuj2m/0I2timWHIfqkNLf2fEgWJ/o/RI2Va",
-	"aSNZWVpH1vDC+VdxQ7yuUH1VQUOz0aprp8rKsfzbPsGx3wVvznpVIG+myH/gA3sV587cJNGcCJDHXiYy",
-	"xjNN5tnbtbaqmabg01go+nZ/aBjRk/s2lSSLWx92Jlf65IHMEJPBUB6Nxw1Jca3vGh83l5gtLPSXCdIu",
-	"KVc9yHy5oNZ53NugNTEgHnA0bqCxCYkagTwrkFbThZXFivgrrFLE+oy4WxUzQU5/cx3kCuEtHgar1bst",
-	"VpdU/tmMHZ3HIFia7Qr8VrT253BfpluvLuAHlRhzqV86nq2WSMypwWqwKe5RIo29AIQq569sYazEiPCI",
-	"iEqNXYy5hInyVrJkDAjJwhH0URwL5ZDqWsgxolNIdZ3k2tYeUHyCuaf4cf6Gms23m4yKdKw/aUioUQo0",
-	"CeYhpnIPtrd06d9rsPb1l//6/OkvX/z9X7/46x+uaze5z1i0iJVXlWPlLeg0GxABI5xIOJ6CGQiKY/WN",
-	"AmsfGEdrwzzdMB9YKv1VOSXBWIlAKIdcgxX0rQZj25RW0jcbFNhjJoFq59O/TFVYNhvgXrwUJekSXOGv",
-	"Sl7I1bByZQUWq1P737TNepjK/QmanitIZcX6ksWsLtZZIWOW8hCDKyssOytZ2jl7voiHfo76Al+N9Zrd",
-	"yV5WbX1FwIRxOfQJk7lO43Ilqy6EW/UahSRUAyKDiC7z9oBl3nUff0Ws1bSSeYnmruF6vcmXIBxP+Fnf",
-	"hwoRpZiDwFSeo1h6iQqUwlWmZW8sLUxetZR0+dR3M9JWUpOlEhAFu689mAyZwDBgLBKLUHwzKStUifIt",
-	"ASSB0RBn9A3bl0DPswnOR2vK1C+D+dXdVdbA2p3V609RhJU6VRQ5RDQa4jjSahujcKhp9AYgc/lCESqg",
-	"ASK0cqmPREpH6jtMONLQrmDx1dqdEO9Rjjbu/3nj5ptK0rOynWaa27PmkRtqSk2IgJiYCH4d3y9VBjej",
-	"rL0pxTi/oqOxgtgIFAZiyCYm5oW5YFQxlZUxkfdKU6Ofy04wP9K6KJEzoTpmHIMcIppDdogEIM6VreS3",
-	"heapIY0XTW4oihSqOIxZebaGMpA5yM9MuCLyQTDoo4as4oJVVK4c2V8O4uV1g5XGkMgF1GC+RL3ZBRXT",
-	"mLCuaKKD7MqX/5aX8o3LV73mmL8zq93MTpYs17Epj+VsguJFyvKxX/zi2dmvf3365MsXn//D2a/+yaZz",
-	"vnr69PTj35/91SfbG9c3tqtmwgIubvFyZnnB11MSR0ojK5+GMzb2zd54n7M819nTx2efPnvxi2fP//Zn",
-	"dudnnz356ssvXvzin84+fXaOfReuh87dU3ZdtHQHfHeGzKvJCpIQTGWgvH4qnW/3/L//p3PsPLuJOs9k",
-	"WvBiqrmVCiwxJKac7a2Nra2ta7W9zb23Wr0Ynd3f2/2Oxdrzv/3nr57945+e/Ov8yRv8y8XvujYx1dhb",
-	"gjKr3GtmwVKCeIhjXxaVKDmiHl4R1n8PYLvdNt8JWDv76D+c/fSLdb92sKPOV9KULBlu1cKI0MERzW5L",
-	"NY9JeTxfbxWSrBZA+ZEaqo8qe6isWDrYLNSuIKqQUck3HVbokAE9oOeLv0YDvPyt0Qg3lwQ4811RMxrr",
-	"QqZQodlKM6wjWkqneqzzOteQ6t3U7VeX87LNCc1MXthJ1O93TKMVX1ooargulvdsabB0aCoa3W4igLMY",
-	"wxhNIWKu5txBTveAcARYyWuqk6QSTdDU3XK0yUsbqW8FLTWNMp71ACpYjL1JyBrFNlb6M5OlczvRqVLu",
-	"0qM8Yzn9X5ooTjVtXlA0LgF9Doas6NbLleDroOlHn//eQ5bsbTDsEs7GROBIuSzmvqxfvpYuUPg9BSRB",
-	"+6WSxDEc42xq/4Qxk4tnO/TpbjG5FL4YPVIk0LRhYojt2NpdL+F0lIxXt2o50V68wKFP3ojDVchjTQvf",
-	"uDB2OJtNlHNIbcWxADmPUub4LcYZmYdjHziy+ipPXNXUG+q+NyBiJvcAjWHt7LMfnf34s6+e/s/1ALZ3",
-	"dMOP7d2N7VcD2H51Y/u1ALZf29jZCmD7+sbO9g3A40ROS5WQhbJMNG4FLT2J+qtmUX/VNOqvmkf9VRN5",
-	"ZeR7+HjI2Mjt1FeRLNX6DfbXuW74nmAqjxoKIJa4CxQjIY900Yjfz1ZUbHc/a39zaWum0Stq5TkJppGp",
-	"vLHlpuaSPkbRfEWhQ5cF+BRKPjI8lIDuo8cKSlcgdqpE8k0LILufN2mU5XQrgR2qMBr5wyE5fJdtdYFD",
-	"jqXfJhRkQHVnAj1mDxiNp04RmWZrVo8a3AHjwJnU/xLpDRuamY6UZ0ceNCwqEZdZQ73SDgKdtsZxbD8L",
-	"QAni/pXOU5eykO9j3BWHjDLkqwecWxVSQfq5LhPnZJF1QioxfTOV1JLWVOrKAIFpVJTQKI69xq25VFEo",
-	"3TNfFLWM+aZc0me+cyV87lNWoKc/55V45W9K5Xo2BVTcga5xaMdsspDxbKj1qIkH3kEjDAgonlQI8YYm",
-	"ThZHJtIoWSJcqsgfuLaUVa4w2VrOJVJz1GnIMFXKiZx2lCyyCi4h/raLFPYPD3QjRcthijOgJ9iIHf3x",
-	"o9/2goyZbVonv0GhKEEd1wVD266fnT4rRty49WZ7QykTq0pKflq1LgP1+/q+rrji2mYGILCu0Ti803kX",
-	"NlkiNl1DTbipe/AJQLFgQLHyA4YYiv00wXR9zPrxhYyNCC50DFQHtfPlu7XgemRaO/Y92WT1O1g7++jH",
-	"Z89+t64TVkXIpHGfxPEYU+kK6tugI0QK2LEWVCCGLNGdA7s0ZgMiJAkFsFQKndTXmdzIVRyLwKU3gTKp",
-	"m8WsnX3ym68/+8NXz3509vu/Wc9LSQgddKlxhQITjMUoMqU+gXGRwKhb/dAFXWzESrS7tEtfeWU/lUNM",
-	"pW0i2H7lFeio3fTU94yTD/XXe/C6RjJ0062tq+EIT/U/uJcn9CxtdWmZcgboBMOUpW3Y16R3jGNGB1rU",
-	"FAkK1tQBn365vmfCDXKodjplaZcKbOp0TBNGBX+teNwvr9izI8rkEPPC96C0rxqvK5u69IQIchxj+ONH",
-	"vwDiWoYK2N3aDQA/QKGMpxCTEQbBxthsQK8UMSwULgA/IEJasL2pi3tfeQUQx9BrasPYg7W7b92E67vX",
-	"vrNuQNVTZNcLoKdrYHtBl/YMjtR3pgxW/ZfX6PbU6QLNgYSeoJhEQJSqCKBnCoz34P2Hugw46FKbVHp0",
-	"vwexIjM6sNGbYxSBHtQG2zhI6J0TCt9HCaJYYNODjcKbdBATMexSXUI2Zakhz95+GOJEbtxCdJCiAd4D",
-	"THsWGHex5AQLRTym/Enzr0QjtQqFXqX9as9yKqzZCrQPUtylRvRBmija2Ll2TSGco1Bq6tYxZgT37h28",
-	"sd7WFGrQU+gO6yixS/VXulGsSTo3tYsFQoVULMP6gEINLTkhIb6RTdyl2cyOvvS8urKrnwoXItvd2bkB",
-	"kyGJcWERi0MgQh2OxDHwlGpNkrW4Rcq916iVhooHSmDsbl0H0gdTQVb6ZZea5qPbWyDa8DaeGizq0jY1",
-	"zc4uDFnKRRt0rb1jdT1IC07beTdR/OA4JQDBFJqMxHD8kikDDRKLaGV7K6LnWKacQu8hdLWN223twfvt",
-	"dvt+AN2itau+77ba7Xa3BY96irqQEknHMbaC6wYkSBR6PEimQFBu8xBASiWJK22M1T7TOG53aa/UabVn",
-	"NyeMyVrq36oHqMmpYaiExTGhA0fFSGLQ7XINJaNwqAlrjKaGBRAcpwqxrO9wayWrrrUETUvTLuVI4htw",
-	"jKeMKmO4aDITAbs7160kUFwz3dhXCNWgEThkNBIZT1nqiQp8ZacxUXYBvb/csMM2DqLeDfggZRKrJTPW",
-	"RWJUlcjoWFfRuCO0uzSryLe6bv/woBW0TjAX9j5te6u9pT3HBFOUkNZe62p7q31VBxTlUFsdmyghmyfb",
-	"m1Z36e8GxrBSFqsWjQdRa6+lSOjADQpKXbff9/tZ+ZBN08z4UTB3oHW2FhhZ6gGsxvt6+WZe62I9davt",
-	"Me5XevnubG3N6OO7XP/eYqMdXw9fzUKKZB1mAmW8KsqyNwv1T6zz4F8q23uhWXDQEul4jPjUorRqtOhK",
-	"0YEodJsSrfs2d1knipta1riGLMtSRaXhuAG3Ju7XWTRdNaTt3dWyia68rkc1LG+vem0fhpXj7IA/QcLJ",
-	"7VUgdp9SliqRmdfcgbtzXLFK/fh+FNQEw+bDvBPMo0Yp8V0sc2q4aN6ZA9VVQPK7uFi4aJnE6AGtoRTi",
-	"iu1fvKxTZooZredX2YP9fgGHeVfURtF+x7U3/f9SsJe6f1yoWM9vfs4U6s77uxCRnrWqdeTo2tQW5Lgn",
-	"iDckyYZkYMs1tKHG+BjFOnm31k/jeEPfTLCFKtqEirFUSAPJunSI4r4ZEYCpCjEFuZKBK25Ztx4hDkc4",
-	"AtND1tjLXYq0n4IjU4+e1alAXlKiPMbSzHoQkoUhQZeaS0XGa7BlDcKU+QQF1wQ6Q9KXR98/6OiU4pAp",
-	"F0uBQRLlPoiYSRinQsIx1vspzAas39fIu3nnDWesYm6G2FBCl9q7+AJCJIaBMzdzKayvsSjnlLiOss6k",
-	"82lYcw/4W6pfC91ALlm72uvRfi1g3CIloB1lrYLBOsahcHEcu8ra2Q+fff3ZH55/+sMXf/ds3cd5NWm8",
-	"+dDlc2ZqU4f5ixVYM2G4Qj1qcZLdoyIUGzmSyXOfyFqK6N27TjwKsADyTROarr4/aJnpm2Tp60aq2Yvv",
-	"JjdipFHmqGeR8uyyAtIupzBBwC61HYkiWOtlY3vrbbijxrqZh0iY2W1M1Ux/jEM2xqJLe9Xoe28PJoyP",
-	"gFElcm0E3Mql3M1MUrtbfTujS491/yPtKhPpZofCttqwn92QM1sIEVWS7ViJweyka7tb19fbYF6mEJto",
-	"Sv7U/tDGiinTYTyvPNQ/+VbLw+L7Ih7VXwhzucwLSCi8UTZRtEIjsQpuNifMGHpZebepc1oL2KMmvXXh",
-	"0i9vreWBpAng6B07o0QfZPW2m7FPYUiEZFwne2YBeCVy0eUuZqLi0A361jkHF2nIF6/EzjTl8/zPhRjz",
-	"SQ59RwPZVyU2c99uPhSjdKZN4e6hXDz0mkST3evKLAs3oR9Iy9KtGKVGv6ce9W4MclF7C45OVoRYZGFc",
-	"NaDz9j2TfRJtsP0URJeuNb15KbDvXVrXgX/rJvlfwnSjS1H2Uh6X42B9mLKUZzQDKOYYRVNtKtRyH1vX",
-	"u5SicZYvc0iBfWr3kd/A0ZlboU2U0k0cn4o+TEsUtnoFW+qCsZDLcdmErd0OK6s0ka/S61liCyuMKRq6",
-	"V5RuzjWP6QqSSdjq/dlqppONugw943lloLsGMkQ0MuXKRad/qXcIupsR53yH4EXqtdKtjJmKzRn1Fi6B",
-	"C1UYu1IO8dQNWYn1U17NpoUrtQ8FUsuJqkxrrkq9mc70iAunsQvFYVbGPRuBpqLkeFpQVCu3WVk4UmuZ",
-	"coW6RDD4qKNovpXi8HSxUJwjRa9Yl3ylsGK0YDokmOt+MsoTz3pWVaF3PgumAPOJKVrcsPFHW4fYyCPl",
-	"QluCL0cmLxjoP1+B80Xyo6/SeSZn5mgIgOLJSlnS1oTq5g2MKzV2jM0nyYx5iF29ck5olj4qwrRONZsP",
-	"s97FJHq0ybH96AmkefJchd+u8B3L95uy03fd7ix+VhMwKtHQzkXRUJNcyhIIRMAHKU5xZIqlVhfbpjbY",
-	"oaddmERwoQa+SaJXy+UvniOzpRqg6Xa9Cui9p5NAuhBHYBoJy2suhOUBY4OHaRlYuYCHdzrvKgwL+H7n",
-	"zu28aNPU4XVpr8NGbKNDBhTJlOM9kH9hKj1TSh64wiRT8hmcbNtnQ/wAvvfO/s2Nzvf2d669quRRt2Ue",
-	"STO2bT4ds8jWi3ZbhQ4wupza1pG2u/Td7DvjYsqUU911wyTGjM3oAK2GmCo7gbV4UiO6tFeq6tZFYkom",
-	"mIzcvbu3slTcUMpEwJr6oyt645hN7GJd2mcchkzY+HWhcioaE2rG2gykno4yCWZTyIQQyAmSusANYsaS",
-	"Y+Xn2mRog5vrI+jVu7veCweX7PYuyU8XEnXu2AJDy0HZYkF+icXkUMzVgEbJxRKxiWLMpdiM2WRjvseQ",
-	"vfTrJQG80B2nbLH62xlqIL/FJoXwo2KFFRgS9maC1o/lqwDv31caMEfIYRZm0qx8jGPTkIhwsL0uLX+t",
-	"Pf/H/3L2849PH/+30yf/Q7/g9EelJGlSRI3p/6INisZaBfPSWa4vt4ti5blttZY1j9O5RS2N1deSSRSL",
-	"G12aFHZeGq8DYRMlyJV0sO+2NX8VTW+1dXlpl+bvus1SYrqD0Q9SIfWdgkxcmtc+t+E9U2xqpooxOsGi",
-	"S/t4grntV6T7KpnwvtmBu90cgNTt0uwzUxNsr+t0KY4FNvUHjMMY8RGOQN/T8WbP1Oq38lccL2cOhYL3",
-	"9Y2Ni0ud5e88v2QBV3wLdoNwM6jTBQWm89mlMNld3dMhoxzrPmYEu/b8i785++xpMzstVNibv7TN4+l9",
-	"Cwtrl3yt3iKy9CArszW9Zk17s0i/seAS0OyWV06aLSjUryjK7sWIuRjOKzRJNLumJAfMRaZWC+C/qDrN",
-	"xeF7hxaqbXV3FIdicwHL9orT0RhCcQ3YS7uOtuj4DRuHaUTUZp9QIobLV6IUV2jygN/Sc98tvN305ST+",
-	"N00qgTYpHbYuhXAMCAutegvlwGsJ4jKeKs3bT+N4mu2sWRw7wS02H7p/de+seQxbUNoXiYZsmQY85H2K",
-	"LwH0+wU1p3w7rQEJHQRZT9lSk08LA7E+n3k9sakSNmZGp5ZqRJwxfy7H5yjidwoC/1KUZPaezwW0pKmG",
-	"yW+gHU9tf+ZLIIcMMBX3XmB+gpvVY1YXETM2SpNm8OvHeeZ6AStoGVKZ3+K5npY0ISVijE7b2jVvqKAb",
-	"KeT2wZU87V/u1murBJpylXEuWRpp/FITlOVmqXOy3Ep7D9mk+FKESifRS6FN3W0MORxlhRlkBlna3mIF",
-	"P7cWX9qfoKkCx7fQUyv1179kX63QHbqBOnTtqvGibTPhy5BP7MSt3Ods3NDhX7EvAjHEcd84b5/85vTx",
-	"p80Gg+tG1xgPOXQFu474HBc0vWIA9gt1PWu24qhLbd/dWonPDUDw3c72xvbOa+Y1qNk11nLa0oQ4zK1V",
-	"x52magjpkYy7V3jopmiWQyISmVAL4nwamHvgxUu3O2BLlHoxkz01Sc/M0tsDJEb2EnYW58kA0aWFxuVE",
-	"6iJlJRNIZHNhE/22l0oXc0/IpPBOgG8hG9beWPCtY0UN9W8gaKLAkqsC1recaW8/Pv+7X539/ONmrhPF",
-	"9icxNu/IKRNGhwzonVSu1qfa9TRcIQOdT0kvJ6irllOLeYzo5kqNwoQXWrBRWMdDbu8Nme68YABGaH7t",
-	"6mbn7lugW1y6XklGMNgLB5cCWNedC0cbhIIeC2PsOutW/RWvqO9gK+p7xZ44PTAdc2Dte1Imd2g8DaCD",
-	"xrhDJP6LjuQklAF01EZxl7ITzE0Wbb0NuocB9BWnTDijAzg8uC1Mtwdu3y2gW4YqqMZM39nrM96l+hdj",
-	"QlOJBazt7lxd90lO0yv3gpJixUa8ly3z5pBhx9HfSsiqzpxOqyGLHEXkhwe367KsSp+uw5SlTOU2WZGl",
-	"e121NrVEspPUOr5//ldnP//49Ml/Pn38v08f/9/cf8hqPuv+y9mv/v7s2e+KUWOT2KqNK9xIh7X9zu31",
-	"2t1o7/SFS3f5D+wNiabhZ7//9Yun/+f0yZd/+ujj08c/efGT//Xi8384++kfysWbprLQ45FllSR2cJZb",
-	"rI81nbIynhCw5toOB/q+m26cZfsGr7chI5sadrv08OA2rFkut1y/fsPW3Nn+SrpNTJ7q8jXY0jzqoJSI",
-	"1qP7j/5fAAAA//8=",
+	"3H39jxy3leC/QvQtoBlvdc+HR441wv4wlu1kYlkaqGV479y6aU4Vu5vparJcZE2rLQiwNfAm8dkbBLHv",
+	"DpvsZe+8ye5tdoMEB1x08ubuf8l4pOS/OPCRrGJVs/pj1DMW9gdB01Usfrz3+L743uODRshHCWeESdHY",
+	"fdBIcIpHRJIUfoUi7d3lQ8LUj4iIMKWJpJw1dht3BwSp14dSvUe8h+SAICFxr4cEEYJy1moEDaraDgiO",
+	"SNoIGgyPSGO38ZfNG+07bzZ1z0EjJe9nNCVRY1emGQkaIhyQEVZDjvD9m4T15aCxu7X9atAYUZb/Dhpy",
+	"kqjehEwp6zcePgwaYZYKnvon22XkvjzULbp2vklKjinPBEpwn+TzfT8j6aSYrum1ZmLbm5u+qdCIjBIu",
+	"CQsnb5HJ9JT2UMbo+xlBQzJBPZ4iOaACKVAQIa8jjFIi0wkaUznQkMUj3RazCB3xaIJSksR4IuBtj6ZC",
+	"IszEmKS1YN8vptRUc6pb0NWr8yFN2RHPWLT/uvoYRkuwHBRjmfeHNJqJ4B5PR1hCe/nKTgPGpaNs5I5K",
+	"mSR9ksKwMR1ROQ3MA9wnSNAPalGov3NHjkgPZ7Fs7F7dDNTq9aiAzDlz4GlE0lu8ZuHw9pDxmcv+s5T0",
+	"GruNf7dRbL4N/VZsvM7DbESYvJWNjsyIYpjVjKbenHeg9lvvQO8Si2EtHtXLVSMxSyIsSdSmLCTTuLzN",
+	"4gkaD7BE4QCzPokQloinCPckMbtE0lEtpk3nhwJ6905TNWiqPhrTlP1QLVQknAkCHPAg5UcxGQEz5EwS",
+	"BtSHkySmIVYz3kh0iz//nuDAJhcDvu0XRqxwBoZImvI0QFggt/eWJgbdgxpgL4pSIjTfTnlCUkn1rLF+",
+	"saX+rqwwsC+3vS9DKif+F3yUYOZ/R0aYxt43GimeF8mAs5o3XEgcH4Y88hDHt1BE+1SKADGOBpNkQEDK",
+	"THeSkh4JZZb6xnjoEvN7eo7FAsszKHVlwBMU8HWgaddkwXEvnxY/+h4JpZrWazi168JRRNWicHzgoK6H",
+	"Y0GCCjb9oPju3q2NN/ZuNbdeDpD6/9UAvXNwo7mn9sr+3TebWzsBCgckHGqQIcrCOItIpODlytWdErN/",
+	"1QdMHA4P388wk4Y4ct65VaXddxiVAnFGkAix0QqoQGoFKOQZkwKtYRRiQeDZFYFsv+tmXoZxbG4uwIld",
+	"LAKQfDC/gVlI4n2WZHJJuKcEmz3twOuqX9xPD6tWe55RY8r0H1SSkVgJqeyhI014hdrDoyyUgaIVhbD2",
+	"W+9UyWKuuhU0Yi6ndCFPM5dyygguoXhzMRQ7/fmwPcL39zXcXEThNMUTPWXNtSvzfnl77mK9xODT/RSH",
+	"xkzJzHnyN8Rs//WpVdqvnckGhiju1dHZHSJgPz6YS0uzJgRdkegmZaTxcDbsfOCJoQGJDkEFKg871b7a",
+	"uRjwVJ7jywrwpkBW6dk70VqwGlhMgfWI9HhJsuQUq8QIfOh/GdFej6TE6D3T782OWlyMGs1wtoDTSqIR",
+	"c2qIwK6gmG5pbj6AVNTS8j7Y2azunwRLSVLFfP7je3vN/4CbH2w2r90r/mwddjrNey/9mU94f5v2lmWa",
+	"AxqRwySlof5ZZn+3ONKvEGea/eFwSFkfiZgmjvpwxHlMMAM2QoTAfQ8rfVu/QCFOI7R2evLfT09OTh99",
+	"dXryr6ePHp8++pX64+SH6xVu6ucT4xQn0yOo1SP1KlFTXDt99OvTky9OT35w9unHf/zy43XffH3yR3Vz",
+	"G/r06IcVcM1cf+20PbNwqQ6aFT0FpUF9FLavTcbp2YYpge2K5aJqfNAg9xMSqo9Uq6nPfF9Yi5Vx76qX",
+	"Y6VmLXWsVEgss0U7aevGheG0BCAqOHHWWAVRPqmCczpwL409A3nnUXieF1XLGNPPgUe9tGkVY0SZ+bk1",
+	"RzjNhH69hHdpaWpvkPsJTSc+qLEsjvFRTKy9Xqe+zdTXpkVUSkJCj+sE3BLyKB/G6VNPag4QzkljNWC6",
+	"YK3WY7jkUFrEOTMDbjPBJDzaYIQlXpbyfdzLcaTO6+UWuS9v6JbV1cBsyp3NWFE755iEKbi+l2+gnH4U",
+	"YhxauudB2k0+bkseDj0ek2NMzXbx0fWIpOEAM5m7JRZX0VKiXYIJp0w+x64pTyEoa3XF9KsD+mDqYMXj",
+	"ShUCYYG61lOufdMEKUSBm/w6UqzF6lIxFjL3ns/lObcTUSvm58qBub1rm2vKHTkN8JXK+mJNdeJ+PvWc",
+	"SyGoipeoEUxRSUnmVCS8jzQqi5lCUi2Zr15qBA2Z4nB4WPDuaT1VtyhLsjqFtLRh/NKn6K4yeA2objom",
+	"sd8RM7WmIWWR98UHfoeo3wfygfY0Qmc1c3vbUMISc6tBrn8K0Ng7tuI+nlFxmlL9wuNcjg7xSJmiC27g",
+	"85gEEYnpMUkn5+cvfWOYztqjrt21PCtRoKvjIoxLP9ryI6fal0tCKkkpT2v3siDpMQ1r+NiAJodyrlpu",
+	"Dy4W5nwAmMIQUhM/FHUK7HObSc4ZXs4yHTgWy3RsJUPdBXjcWZYo3NCRQagD7eUsLgDJG8fEt8OX2xay",
+	"7vSml/KRH83k/WnNYStA2wF6+Q8f/hIlJEUAsJZ390o+w7NX7fbdAZZogJOEMBLtIg2iAFkvXoBSEhMs",
+	"yOEYH5MAJTQcBogyoZSJAFw9AYrxEYkDpNAWoBAOBAJ71n5ofw94HP3hw1/OpQ61eNPGgAhWFDTmImoF",
+	"armD9Xm+UOi3dkLnsaIcFl7G0RujRE52QR8c45QMeCYICgecCyIUCVidvRE0JniEAVoC9/FYWQDfwwlm",
+	"CRewMwgjKQ29yntZSJQn8PVXX/7p+z8++9cvnv7op7toQhiSHIU8joEINkGJZZyBkjp9XL3UoYRHkJTn",
+	"cvrRJ2e//eT0ox+fPf706c9++vS//KI0ap3duahweQ6p4nFhbM9xYRRiZ84ZWFkMLeeTKcuo6vYn2tAI",
+	"MyH5yDIWEl1H5hgSMT6egvBCsq080ndof0BSYBJCB9SUjiSvzSMLRy56QqX01rkikGkWINLqt5DEw+Ek",
+	"O6IsKMiVkSFPuAjQgA4neJgFaJIpPlZxKr+8HZxbALcHNLnLp0TprE/u0hFpq3azpGVFLtZyH79xMduG",
+	"qLUS8P3DFMsayz1jVGqv80Kq5TxXldOdM/LMdZ6H087wLq3KuVQGXJliXzc7yzkrviKQautw81eDrc17",
+	"wVyQl3v+94QFSOL7eThCsY3Lg8H3C7HrJU+RF/CiGdStRlh/4x40V3d2/GeO2XuEw6HhqkqNseejSjel",
+	"cFJmj1HNE3hlVCzdDJuHoGjBX4oVJPAXZ4dKtQIlWWlah0bxIsWjuMZfd0DDYd3Z9qwjKuMA01P18mNo",
+	"oYNTIFKlRxkVAxIhs2JvVJHuVkNiRq8YQRPoCsWkJ/Vvb5cpSXkm62Y5okJQ1kcZhNXglCi15oggvTKE",
+	"JcKMSyW17MH3LsKIkTGSWAxRj8cxHwv/EadqMTdKjYbDu6qdaX8YlZ0Uda6W4tAPRnE/9lGoGgaiIc6j",
+	"kxpnxpKxK+VwpukQpgLCnClhrRTIEWaTPNAZjwhSTGDZsKXVhYfURjzlWJvaMws7SBXVekIzE6WLYTEs",
+	"TtIVmJRWE1MhA72fOCOlYDNfmMOMSBL78jDkrEfTUclp6NDv0rESM90kBa+Ynu481+YIU6a6WUprEVMM",
+	"mScQDR9p157mMj6mKLmsUTLVG4MDtdYrwjCOPkeUSe5lQMpq9gPF5162rQNX63OCbjyhJo7ylMuOAmZm",
+	"OV60GzL0kngRlluRz/XeDAiqLVtN5W97lMR+32y9rKkASXdRfOCbe1UZsH4IGs0hFI8jhcqYzPSlzJ6u",
+	"cWLobhxnl4FiDeSVhuYJitIhhoubpaYnGxPrgcyA0P5AHo5GNdFSwN9rX9fHHi9sDSxzerekwu1B5vOd",
+	"dpzH7xk0xhrE/RSPamhsTKNaIM86YZkykiqDufhzRnGxPuNApoqZoKC/uZ7TCuEtfj4yFQi9WMBq+bMZ",
+	"MzqP/rP0tnP2m+sGmrP7chXn5QUcZKWNudSXds9WY+fmaHM1xqZS5bQhiShDk6rpuRLr0sMiKsHXMUkl",
+	"Gg8IQ/kpPRKSh0PUw3EslEoPMhvUSy2w1zZ3ESPHJPVExc+fUL1df4MzkY3gF0BCtVKgSUgaEiZ30dYm",
+	"xIS/itb++NXvnz7+6bN//Otnf/39dVB/e5xHi5j/VT5WngLEXyAq0JAkEh1NkG6I1I6F3DZjOGoPXFO/",
+	"beofPJM1tozLGCuu6WOSarAiyK/TRm9pJMixU2CPuUQMvJL+YarMst4z48WLy0mX2BX+dJWFfFCGr6zA",
+	"lWHF/jftzDjI5N4YTy7RUrSHYBUy5lkaktzsLnux8nik/P0irttzBJ75LNc1M5PdPA3nikBjnsqBj5ms",
+	"2Fi1Z3tVd6KQlAEgcohA/o8HLPMST2fYwjC4j2ju6F3/vC4Gz7kkuAJCzBhJkSBMniOLZonQRCepdtm0",
+	"y4XJaypWqbzqOzlpK67JM4kwQ2Zeu2g84IKgPueRWITi60lZoUqU08eMKyanb7R1CfS8vPNFqfplML+y",
+	"s8rkCDOz6cQEHBElThVFDjCLBiSOQGwTHA6ARq8jrH2dilAR7mPKKunlNFIyEpJbSQTQrmDxlalkQe9S",
+	"Dpv3/rx28nX+3Dyes57mdo16ZJtqLxQVKKb6aHca388VHz3TSyVrPAXzQv1qU0s0Q+FIDPhYO9dIKjhT",
+	"m8rwmMjrwal3eB2T9BBkUSJnQnXEU4LkALMCsgMsEE5TpSv5daF5YqhwreMoUqhK0Ygf13kE3fjAOcjP",
+	"VTgX+Uhw1MM14SYLhtdal7U/TtC71zVWal0iFxCc/xyByBcUZanP+0QdHeS5wP70X2Ubl3OA56i/M8Og",
+	"9UyWjOM0Z+HL6QRuhn152c8+f3L285+fnnz17It/OvvZb8w5/9ePH59+9Ouzv/p4q3mtuVVVExYwcd2s",
+	"/fKAr2U0jpREVjZNyvnI13tton+5r7PHj84+ffLs8ydP//bHZuZnn518/dWXzz7/zdmnT84xb6duwNw5",
+	"5XUEStVIdmbwvCleQRNKmAyU1c+kte2e/sN/PcfM8xIF81SmBSsW6HIFiCeaxJSxvdnc3Ny8OjW3uQUN",
+	"qhUz8sTunW8ZrD39299+/eSf/3Ty+/md19iXixdBqNtUI29s4qw44NlHNDgNSew7+aCKj6iXV4Sx3wO0",
+	"1WrpZwKtnX34n85+9OW6XzqYVueLdU2WdLcCM6Ksf8jyNNr6Nlkaz5dbzjmMAVCxpJqw1MocKiOWFjYL",
+	"tSvwKuRU8k27FdoDnsoDGg7PYx/2bD6LT/5BvvkEGVux4g/wnxpvXqThoifrhQHts312Ph901CfLl1SI",
+	"SH28nDVh1I7GI4jyDRWpG45OwKunVuWxUDyHu9XCDVuvLOdp0CvUPXlhJ3Gv19Zlz3xHY1FNoEpRQa1G",
+	"22OZqHU9UIFSHhM0whMUcXskbyEHBZLsJqwE/aiVZBKP8cSWADCns+a0ohE0VDfKgIAGTPCY+A+jq7u2",
+	"Ng2O65NKOxMdOWBjh9Kc7cBfWaK4lS66hqNRCehzMGTEFwxXgq+Fph99/qTAPBKqLkok5SMqSKTMNl1M",
+	"wi9jStmFfmsJSwS2uaRxDCE+puu6CAq5+IkPrO4ml0vhi7NDRQJ1E6aa2I6M7vkchldJgbejlqPQ3OxG",
+	"WHktDlchk4AWvnGBZHE2myjnkNqK/SFyHqXMsd20QTYPxz5w5MHHHt+yDsaHonBIxFzuIjxCa2ef/eDs",
+	"h599/fhf1gO0tQ3VsLZ2mluvBGjrlebWqwHaerW5vRmgrWvN7a3riIwSOSmlCTg5C3jUCBrQifpf9aL+",
+	"V92o/1U/6n/VkZdHvouPPafMozoDviiC4zvaE8O6c/pFA3mKGJ6RVu7z2ji6dx/81RKeM2NkNTkgmTzk",
+	"vV5N1UC9kMJDpKvclGsGLqanj/B9pxhRSVOb52FWn+YekSW906PchDQF1hpHWIaDRrXMGjzdNVqQDjql",
+	"DFwtYxwPA+3zpUxyONaUXJLrSFDWj4k+FdKfJOofxKhSnetgUaSbQkyFGv3enDSKRVMkfGVq3iVHA86H",
+	"dhf7Utmk2ps1RH+u0jDHhMnDmgCpJZLIYyzkIQSV+f1wisOb2c+a31y+O9Mong4jTAiLdGSdyVPS1Z0I",
+	"juYrUWAhOPBxQsJyPJSAfm8+SlcgkqtE8k0LZzOfN1iUx3xUHL9MYbQmcLWA77I10kiYkprIc0H7DEpa",
+	"QRu1y+OJVdJ0WWCjY2rcIZ6ilEv4k/oj03VPh0lKevR+zaASpzKPiC7NIICwFhLH5rdAOME1MfDniVtb",
+	"yDei3RkWGWXIVxc4N2qsgvRzVaEpyCLn8KVNX08lU0EtDBg7EoRFrvaC49hr+OlsXCfnQz9wNTD9pJwL",
+	"op/Z3A/7K8/sgN9FCkf5SSnPwxwRuzOAGKhWzMcLGZaaWg/r9sDbeEhM6kOZEK8DcfI40icRkifCHiX7",
+	"D7YMZZUj0DaXcxeoPqZpSG+qTInNtuJFRsAl1F8gnKG9g30o+W12mNoZqCv4kB/+4cNfdoN8M5tj3yL1",
+	"VlGCWq49LGnZQsiwVoJT7fbT0xtImRhRUvJhVOO2cK8HhV7EFVvgPUCCQAzXwe32XbTBE7FhS7+jG1C8",
+	"WSAcC44YUTbygCC38jvS9cnzQs4h50NKnNrWaqGmv2K2BlwPdRHynifaRH2H1s4+/OHZk1+tw4G2C5ks",
+	"7tE4HhEmbSZmC4EHWQE7BkaFxIAnUHK6w2Lep0LSUCCeSQFBPxDpEdlUNRHY8AfEuIQqg2tnH//ij5/9",
+	"7usnPzj79d+sF6FmlPU7TGuVgT6sITjSoYCBUcm0uIWX1ilrPNqi1WEd9tJLe5kcECZN9enWSy+htppN",
+	"Vz3nKf3AZAG9BkhGnWxz8+VwSCbwB+kWB/6GtjqsTDl9fEzQhGcttAekd0RizvrAalyCQmtqgY+/WjdK",
+	"qByomU541mGC6Dg+Xb1bwR8Ej/3yilm7TVwqniMlfVV7iHzssGMq6FFM0B8+/BxRW9xeoJ3NnQCR+ziU",
+	"8QTFdEiQ4COiJwAjRZwIhQtE7iu9VoPtDQj+f+klSKLq1tXv7qK1O2/eQNd2rn5rXYOqq8iuG6AuxMh3",
+	"gw7rahypZzpMXv1VxPB31ep0vhBlxzimEaJKVASoqxMQdtF7DyBNIOgwc+j88F4XdHC1BK3TH+EIQaMW",
+	"MhUndfoXZei7ylQigujivQy9wfoxFYMOgxDTCc80eXb3wpAksnkTs36G+2QXEdY1wLhDZEqJUMSjwyNh",
+	"/0o8VKMw1K1cFNA1OxWtmQjV9zPSYZr1oSxRtLF99apCeIpDCdQNZ1AYvfPO/uvrLaBQjR7nHgNLiR0G",
+	"j+BKAx2UUnexAaJMSLVleA/hEKAlxzQk1/OOOyzv2dIX9AuRn71MWPfxzvb2dTQe0Jg4gxgcIirU4mgc",
+	"ozRjIEnyyxiwMqcAtVJTcV8xjJ3Na4j2kI4wLX3ZYbpq/dYmEi30FploLELoq+pmewcNeJaKFoIkTbvV",
+	"oREwTnNHRKL2g90pARJcocnYfWa/5MIAQGIQrXRvRfQpkVnKUPcB6oCO22nsovdarda9AHVcbVc97zRa",
+	"rVangR52FXVhxZKOYmIY13WUYOEUB5NcgaBcHyxAGZM0rly4oeaZxXGrw7qlEv1dMzmhVdZS4X9ooDpn",
+	"ekMlPI4p61sqxpIguNhBU7KyeRX6R3iitwBGR5lCLO9Z3BrOCrHYCGhp0mEpVubxEZlwppRhV2WmAu1s",
+	"XzOcQO2aSXNPIRRAI0jIWSTyPWWoJ3L2lelGe0EE6v5l0zRr7kfd6+j9jEuihsy3LhbDKkfGRxBlZ5fQ",
+	"6rA8Y8fIur2D/UbQOCapMIVYWputTbAcE8JwQhu7jZdbm62XwdkuB6B1bOCEbhxvbRjZBc/6WrFSGiuw",
+	"xv2osdtQJLRvGwWl+2He89tZRZMNfe3Gw2BuQ2NsLdCydHmEau+7BCK3Whe7jKFaV+1e5RKI7c3NGRdA",
+	"LHfxg1uh0Xf5A2whRbIWM4FSXhVlmZIU8IkxHvxD5XN3bpkIGiIbjXA6MSitKi3g/esLp0ypaNwzsQ3T",
+	"RHEDeI2t5LcsVVSuxtHgBuJ+jUeTVUPaFD0pq+jK6no4heWtVY/tw7AynC3wx1hYvr0KxO4xxjPFMouY",
+	"XGSL1VS0Uj++HwZTjGHjQVFC8GEtl/g2kQU1XPTemQPVVUDy28QNbDabRMsBkFAKcW7dQO/WKW+KGZck",
+	"rfK2oHsODgsPdi1rv219//8mGXupbNyFsvWiZMhMpm6tvwth6c45jiZHe7+Bw8c9TrwBTZqSIxPOBYoa",
+	"T0c4hoPttV4Wx03IXDKBbKBCxUQqpCHJO2yA455uESAdNaYD9iVHNvht3ViEBIoqmGMZqlVtDHYKiczJ",
+	"hI1jQ0XImbIYSz1DIyydJkGH6aRDbTWYYyehwwADxzRB7QHtycPv7rfhuH3AlYkFufNUmQ8i5hKNMiHR",
+	"EYH5OL0h3usB8m7cft0qqyTVTYwrocNMESeBQiwGgVU3Cy4MaW7KOKX2KgKr0vkkrC4g84LKV6eM3CVL",
+	"V1NXxy8FtFmkGLSlrFVssLY2KKwfx4yydvb9J3/87HdPP/3+s79/su7beVPceOOBPc+ZKU0t5i+WYc2E",
+	"4QrlqMFJnmdJGdF8JOfnPpa1FNHbW/k8AtAB+YZ2TVdvulym+zpe+prmaqZ+kD4b0dwoN9RzT3mezITB",
+	"5BTaCdhhppRlhNa6edvuegvdVm1tzwMsdO/Gp6q7PyIhHxHRYd2q9727i8Y8HSLOFMs1HnDDlwozM8nM",
+	"bCF7q8OOoHAmmMpU2t6RM60W2sszaPUUQswUZztSbDBf6drO5rX1FtK3cMXam1K8NR8aXzHj4Mbz8kP4",
+	"5IXmh+5FYw+nbxK83M2LsFB4Y3ysaIVFYhW7Wa8w39DL8rsNONNaQB/Vx1sXzv2KmqweSGoHDszYKiWw",
+	"kNXrblo/RQMqJE/hsGcWgFfCF+3ZxUxUHNhGL5xxcJGKvJsyP1OVL85/LkSZTwroWxrIH5W2mX268UAM",
+	"s5k6hc1Tu3jo1bEmM9eVaRa2Qz+QlqVbMcy0fM884l0r5GLq+kQ4rAiJyN24qkH7rXf06ZNoIVNvRXTY",
+	"Wt2VnYG5sHMdHP/GTPLf3nm9w3B+m6M94+A9NOFZmtMMwnFKcDQBVWHq7GPzWocxPMrPyyxS0B4z8ygy",
+	"9ODkVoCKUsrU84nog6xEYasXsKUqOQuZHJdN2GB2GF4FRL5Kq2eJKazQp6jpXlG6Xte8TedwJmGye2aL",
+	"mXbe6jLkjCdq1KaJDTCLdCi/a/Qvdfm0zZw65+XTFynXSllbMwWbVeoNXALrqrAlU8nENlmJ9lMezRwL",
+	"V2IfHFIriKpMazaDo57OoMWF09iF4jBPcZiNQB1RcjRxBNXKdVYeDtVYOlxhmiNofEyjaL6WYvF0sVCc",
+	"w0WvGJN8pbDizFEdEijaK8ESz2vaVaF3Pg3GgflYBy02jf/RxCHW7pFyoC0ll8OTF3T0ny/A+SL3oy/S",
+	"eebOLNAQIEbGK92SJiYUirvw1BSKhl+Sa/WQ2HjlgtAMfVSY6TTVbDzIL72g0cONlJifHkea55zL+Xbm",
+	"QddSFY1cT1yZku/Y2Rn8rMZhVKKh7YuioTq+lB8gUIHez0hGIh0stTrfNjPODuh2YRIhTgx8HUevhstf",
+	"/I7Mh6qBpp31KqD3LhwCQSCOICwSZq9ZF5YHjDUWptnAygQ8uN2+qzAs0Hfbt28VQZs6Dq/Dum0+5M02",
+	"7TMss5TsIvkXOtIzY/S+DUzSIZ/B8ZZ5NyD30Xfe3rvRbH9nb/vqK4ofdRr6ldRtW/rXEY9MvGin4VSI",
+	"gnBqE0fa6rC7+TNtYsosZVCVRx+MaZ3RAlo10VF2ggB7Ui06rFuK6oYgMcUT9IncO3du5kdxAykTgdbU",
+	"fxDRG8d8bAbrsB5P0YAL4792IqeiEWW6rTmBhO4Yl0hPCmsXAj3GEgLcUMx5cqTsXHMYWmPm+gh69eau",
+	"N+Hgks3eJffThXid2ybA0OygfLCgSGLRZyg6NaCWc/FEbOCYpFJsxHzcnG8x5LfFPieAF8pxygebvtZr",
+	"CuQ3+dhxP6qtsAJFwmQmgHwspwK8d09JwAIhB7mbCbbyEYl1wTKaIlML1+yvtaf//HdnP/no9NH/OD35",
+	"n3Az/g9Kh6SJixpdHwoUitpYBWhDUij8INzI80p5DX22CNxY6rr4OBbXOyxxZl5qD46wsWLkijvoYSL9",
+	"v6LpzRaEl3ZYRHs9khIWkvxIDCqcfS8TEnIKcnaZEiw4a6F3dbCp7iom+JiIDuuRMUlNPTOou2YyV2EG",
+	"NvM/QBLKKZp3OibYpOt0GIkF0fEHcDNFOiSRuWbEd3qmRr9ZlOlfTh0KRdqDjI2LOzpT8/tGGByMbEoS",
+	"1jA3jToIKNCVES9lk92Beic55RjzMSfYtadf/s3ZZ4/rt9NCgb3Fbb8eS+8FDKxd8j7mRXjpfh5mq2tR",
+	"6/KHEVx1dQlotsMrI80EFMLdlnlejJiL4SJCk0azY0oKwFzk0aoD/ouK01wcvreZE20LlYMsinUClqkU",
+	"AN4YysgUsJc2HU3Q8evGD1OLqA1949TykSjuCHUW8JvQ9x3nWvzn4/jfNKkEoFJabF0K4WgQOqW8nXDg",
+	"tQSnEupNoF4Wx5N8ZvXs2DJusfHAuekmIvM2rCO0LxIN+TA1eCjqll0C6PccMadsO5CAlPWDvOZ0qQiw",
+	"gYFYn795Pb6pEjZmeqeWKlSeb/6Cj88RxG87DP9ShGR+QfwCUlJHwxQZaEcTU7/9EsghB0zFvBckPSb1",
+	"4jGh4VBsMHK/3jd1i9yHon8XGhGRX6Hn31lwUZ/kKOL6HttLAOhd9+I2SNuDSazp9Pm8Ioz24jC4zk0g",
+	"nhC2PgfYD+CaPyXclIG2vGhTn1fk2jTAjBspxCz3DkkDxyvCuZABQhd1IRxJRvoDmGYHlqSML/AgzKhH",
+	"DO+79ldXG2wttNdh45Q7tzsECCP9RA0VQPzWMUmbAEpIdtaxHE0dyzGiIiU46jBl0pnYDFOzJw+R5WOG",
+	"THYwBFqq2dPI+PPHcKON6LBSqXafr8pcrPgCmnzlOx8vO5qjuFe0ZlsCwC/b5lPwKPklTACuegREvHZ6",
+	"8vnpycnpo385Pflfp49+s8SGtJeWPveOLFNYXjj1BSSxSlHXF47GtP+np20TktprXa8b/5GwaWZNfUUs",
+	"nOq54eTmVtlLcUYkPJXIdVt5PGgMYTEkkXX7nf3db89+/MkMErWBizHnwyyp14/gdRFatoCbYhldbv4d",
+	"LdNxQ/rMh2oEmbsZiopHUOmoMOCvFHF55es2TBhfXTCRe61mnRJ6qRFE5dsO5oShKbE34GP3VrPKVQCX",
+	"QrlQKhdbHOWRk3SG3mgK4zqO6KkDoL0xnryoctW9IOuSWZ5zvUsNdUByiWZ25jaQyzAg+LEduZfyUc0V",
+	"XWr7YiQGJO5p7+rHvzh99Gk9+7KllGsPLA5sRo0lPrsL6u4IQ3tO4O2aCQnuMHNxxlQM7nWE0bfbW82t",
+	"7VcR3Lue15koxxXpMwhdVsLuTh3Wi6ElT+0dfFDR1+yQiEb6LASn6STQhVrcqhjbyMQQd2Muu6Ao6166",
+	"u0jfPZ7qqj36ICYHRIc5Nw9RWavconm6rXOp1wu4DaeuHHvhtuI3ouEasBSigPfMzjTlCZ7+/c/OfvJR",
+	"/a4Tbn2ymOhLLisqKe2z25lcrdNzx1MRjfYh4CG7HB1MDacG83i56kMpnQ4vNKLSGcdDbu8OOOirGmCU",
+	"FXnRN9p33kRQn90WM9SMwWQEXpo7RE+tSRmCtmhE7NUYVYeil9W3iWH1XbdoXRfpknZo7TtSJrdZPAlQ",
+	"G49Im0ryF22Z0lAGqK0mSjqMH5NUh7mstxAUGUI9tVO0X+Fg/5bQ5ZhSczkY1LtXUI05JNX3eNph8MWI",
+	"skwSgdZ2tl9e93FOfdHDBUWtuLdIXDbPm0OGbUt/KyGr6c1ppRo2yFFEfrB/q5aXjfExEfV65h2dDAzV",
+	"w188AVdUBL/k5H+AR41MUxAtcqrpB+SShBogCupMHkOcbx6nYYM3oHqZyd9eO330y9NH/wDxMP/ZI+mq",
+	"g9sCoWZYkh5bIoBSpY0NwLHpZOpCry/+6uwnH52e/LfTR//n9NH/K6zLPGVn2ro9+9k/nj35lXvor+OS",
+	"pto5BYXQ2l771vpUaRtv907NhOIDk+Ba1/zs1z9/9vj/np589acPPzp99MmzT/73sy/+6exHvyvn3ujE",
+	"EI+9ngcCm8Z5aNh0W13oNN+KAq3ZG1UCKFcAbjlzJcp6C+VMZWrvd9jB/i20ZmSAkQnr103KhCmPCVX+",
+	"ikglX31U4OAWSoloPLz38P8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,119 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+func pickTaskOut(t *soko.PickTask) api.PickTask {
+	st := api.PickTaskStatus(t.Status)
+	return api.PickTask{
+		Id: t.ID, WaveNo: t.WaveNumber, OrderNo: t.OrderNumber, Location: t.LocationCode, Sku: t.SKU, Name: t.ProductName,
+		Lot: t.Lot, Quantity: t.Quantity, Picked: t.Picked, Remaining: t.Remaining(), Tote: t.Tote,
+		LocationConfirmed: t.LocationConfirmed, Left: t.Left, Status: &st,
+	}
+}
+
+// ReleaseWave answers POST /ops/waves.
+func (h apiHandlers) ReleaseWave(ctx context.Context, req api.ReleaseWaveRequestObject) (api.ReleaseWaveResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuConsole)
+	if err != nil {
+		return nil, err
+	}
+	in := req.Body
+	w, err := h.store.ReleaseWave(ctx, soko.WaveRequest{
+		Carrier: string(deref(in.Carrier)), CutOff: deref(in.CutOff), Priority: deref(in.Priority),
+		MaxOrders: deref(in.MaxOrders), MaxUnits: deref(in.MaxUnits), Mode: soko.WaveMode(deref(in.Mode)), StaffID: sess.Staff.ID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.ReleaseWave201JSONResponse{WaveNo: w.Number, Mode: string(w.Mode), Orders: w.Orders, Tasks: w.Tasks}, nil
+}
+
+// NextPick answers GET /ops/picks/next.
+func (h apiHandlers) NextPick(ctx context.Context, _ api.NextPickRequestObject) (api.NextPickResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuPick)
+	if err != nil {
+		return nil, err
+	}
+	t, err := h.store.NextPickTask(ctx, sess.Staff.ID)
+	if err != nil {
+		return nil, err
+	}
+	return api.NextPick200JSONResponse(pickTaskOut(t)), nil
+}
+
+// PickScan answers POST /ops/picks/{task_id}/scan: the location, then the item.
+func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject) (api.PickScanResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuPick)
+	if err != nil {
+		return nil, err
+	}
+	lang := langOf(ctx)
+	task, err := h.store.PickTaskFor(ctx, req.TaskId, sess.Staff.ID)
+	if err != nil {
+		return nil, err
+	}
+	s := &soko.PickScan{ScanID: req.Body.ScanId, TaskID: req.TaskId, StaffID: sess.Staff.ID, Device: sess.Device, Code: req.Body.Code}
+	if _, err := h.store.FindLocation(ctx, req.Body.Code); err == nil {
+		s.Location = true
+	} else if soko.ErrorCode(err) != soko.ENOTFOUND {
+		return nil, err
+	} else {
+		item, err := h.resolve(ctx, req.Body.Code, 0, task.LocationCode)
+		if err != nil {
+			return nil, err
+		}
+		s.ProductID, s.Units = item.Product.ID, item.Units*max(1, deref(req.Body.Quantity))
+	}
+	out, err := h.store.Pick(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	res := api.PickResult{Task: pickTaskOut(out.Task), TaskDone: out.TaskDone}
+	switch {
+	case s.Location:
+		res.Message = localized(lang, fmt.Sprintf("%s OK：%s を %d 個", task.LocationCode, task.ProductName, task.Remaining()),
+			fmt.Sprintf("%s OK: take %d of %s", task.LocationCode, task.Remaining(), task.ProductName))
+	case out.TaskDone:
+		res.Message = localized(lang, fmt.Sprintf("完了：%s をトート %s へ", task.ProductName, task.Tote),
+			fmt.Sprintf("Done: %s into tote %s", task.ProductName, task.Tote))
+	default:
+		res.Message = localized(lang, fmt.Sprintf("%d/%d %s", out.Task.Picked, out.Task.Quantity, task.ProductName),
+			fmt.Sprintf("%d/%d %s", out.Task.Picked, out.Task.Quantity, task.ProductName))
+	}
+	if out.OrderPicked != "" {
+		res.OrderPicked = &out.OrderPicked
+		res.Message += localized(lang, "（注文 "+out.OrderPicked+" ピッキング完了）", " (order "+out.OrderPicked+" picked)")
+	}
+	return api.PickScan200JSONResponse(res), nil
+}
+
+// ShortPick answers POST /ops/picks/{task_id}/short.
+func (h apiHandlers) ShortPick(ctx context.Context, req api.ShortPickRequestObject) (api.ShortPickResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuPick)
+	if err != nil {
+		return nil, err
+	}
+	lang := langOf(ctx)
+	out, err := h.store.ReportShort(ctx, &soko.ShortPick{ScanID: req.Body.ScanId, TaskID: req.TaskId, StaffID: sess.Staff.ID, Device: sess.Device, Found: req.Body.Found}, h.rules)
+	if err != nil {
+		return nil, err
+	}
+	res := api.PickResult{Task: pickTaskOut(out.Task), TaskDone: true, Rerouted: &out.Rerouted}
+	switch {
+	case out.Rerouted:
+		res.Message = localized(lang, "欠品を報告しました。別のロケーションから取ります", "Short reported: the rest comes from another location")
+	default:
+		res.Message = localized(lang, "欠品を報告しました。注文 "+out.OrderShort+" は欠品扱いです", "Short reported: order "+out.OrderShort+" is short")
+		res.OrderShort = &out.OrderShort
+	}
+	if out.OrderPicked != "" {
+		res.OrderPicked = &out.OrderPicked
+	}
+	return api.ShortPick200JSONResponse(res), nil
+}

@@ -1,0 +1,152 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// mustPickFloor stores opsSeed with stock on two shelves and three
+// allocated orders, and signs in a supervisor and two pickers.
+func mustPickFloor(t *testing.T, db *storage.DB) (sup, p1, p2 staffClient) {
+	t.Helper()
+	ctx := context.Background()
+	seed := opsSeed()
+	seed.Staff = append(seed.Staff, soko.SeedStaff{Staff: soko.Staff{BadgeCode: "P002", Name: "鈴木", Role: soko.RolePicker, Active: true}, PIN: "2222"})
+	seed.Stock = []soko.SeedStock{
+		{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01-01-1", Stock: soko.Stock{OnHand: 5}},
+		{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01-02-1", Stock: soko.Stock{OnHand: 20}},
+	}
+	for i, qty := range []int{2, 2, 1} {
+		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
+			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: qty, UnitPrice: 1000, TaxRate: 10}},
+		}})
+	}
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 3 {
+		t.Fatalf("allocated %d: %v", n, err)
+	}
+	h := New(Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return storagetest.Fixed }})
+	return signIn(t, h, "V001", "5555"), signIn(t, h, "P001", "1111"), signIn(t, h, "P002", "2222")
+}
+
+func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		sup, p1, p2 := mustPickFloor(t, db)
+		if r := p1.op("POST", "/ops/waves", map[string]any{"mode": "batch"}, p1.csrf); r.Status != 403 {
+			t.Fatalf("a picker releasing a wave: %d", r.Status)
+		}
+		w := sup.op("POST", "/ops/waves", map[string]any{"mode": "batch", "carrier": "yamato"}, sup.csrf)
+		if w.Status != 201 || w.JSON["orders"].(float64) != 3 {
+			t.Fatalf("wave: %d %s", w.Status, w.Raw)
+		}
+		task := p1.op("GET", "/ops/picks/next", nil, "")
+		if task.Status != 200 {
+			t.Fatalf("next: %d %s", task.Status, task.Raw)
+		}
+		// The whole batch is P001's: P002 gets nothing, and cannot scan P001's task.
+		if r := p2.op("GET", "/ops/picks/next", nil, ""); r.Status != 404 {
+			t.Fatalf("second picker: %d %s", r.Status, r.Raw)
+		}
+		id := int64(task.JSON["id"].(float64))
+		scanN := 0
+		scan := func(c staffClient, code string, qty int) reply {
+			scanN++
+			body := map[string]any{"scan_id": fmt.Sprintf("pick-%06d", scanN), "code": code}
+			if qty > 0 {
+				body["quantity"] = qty
+			}
+			return c.op("POST", fmt.Sprintf("/ops/picks/%d/scan", id), body, c.csrf)
+		}
+		if r := scan(p2, "A-01-01-1", 0); r.Status != 403 {
+			t.Fatalf("another picker's task: %d %s", r.Status, r.Raw)
+		}
+		loc := task.JSON["location"].(string)
+		if loc != "A-01-01-1" || task.JSON["tote"] != "1" {
+			t.Fatalf("first task %s: want A-01-01-1 into tote 1 (walk order)", task.Raw)
+		}
+		mustField := func(r reply, field string) {
+			t.Helper()
+			if r.Status != 422 || !contains(r.fields(), "code") {
+				t.Fatalf("%s: %d %s", field, r.Status, r.Raw)
+			}
+			if got := r.JSON["errors"].([]any)[0].(map[string]any)["message"]; got != field {
+				t.Fatalf("refusal %q, want %s", got, field)
+			}
+		}
+		mustField(scan(p1, "4901234567894", 0), "location_first")
+		mustField(scan(p1, "A-01-02-1", 0), "wrong_location")
+		if r := scan(p1, loc, 0); r.Status != 200 || r.JSON["task"].(map[string]any)["location_confirmed"] != true {
+			t.Fatalf("location: %d %s", r.Status, r.Raw)
+		}
+		mustField(scan(p1, "4512345678906", 0), "wrong_item")
+		if r := scan(p1, "4901234567895", 0); r.Status != 422 {
+			t.Fatalf("check digit: %d %s", r.Status, r.Raw)
+		}
+		mustField(scan(p1, "14901234567891", 0), "over_pick") // a case of 12 into a task of 2
+
+		// The same scan sent twice and at once is picked once.
+		var wg sync.WaitGroup
+		same := map[string]any{"scan_id": "pick-same-01", "code": "4901234567894"}
+		for i := 0; i < 5; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p1.op("POST", fmt.Sprintf("/ops/picks/%d/scan", id), same, p1.csrf)
+			}()
+		}
+		wg.Wait()
+		now := p1.op("GET", "/ops/picks/next", nil, "")
+		if now.JSON["id"].(float64) != float64(id) || now.JSON["picked"].(float64) != 1 {
+			t.Fatalf("after one scan sent five times: %s", now.Raw)
+		}
+		if r := scan(p1, "4901234567894", 0); r.Status != 200 || r.JSON["task_done"] != true {
+			t.Fatalf("second unit: %d %s", r.Status, r.Raw)
+		}
+
+		// Work through the list; at the second task report a short of everything.
+		shorted := false
+		for i := 0; i < 10; i++ {
+			next := p1.op("GET", "/ops/picks/next", nil, "")
+			if next.Status == 404 {
+				break
+			}
+			id = int64(next.JSON["id"].(float64))
+			if !shorted {
+				shorted = true
+				r := p1.op("POST", fmt.Sprintf("/ops/picks/%d/short", id), map[string]any{"scan_id": fmt.Sprintf("short-%06d", i), "found": 0}, p1.csrf)
+				if r.Status != 200 || r.JSON["rerouted"] != true {
+					t.Fatalf("short with stock elsewhere: %d %s", r.Status, r.Raw)
+				}
+				continue
+			}
+			scan(p1, next.JSON["location"].(string), 0)
+			if r := scan(p1, "4901234567894", int(next.JSON["remaining"].(float64))); r.Status != 200 {
+				t.Fatalf("pick: %d %s", r.Status, r.Raw)
+			}
+		}
+		counts, _ := db.CountOrdersByStatus(ctx)
+		if counts[soko.OrderPicked] != 3 {
+			t.Fatalf("orders %v, want 3 picked", counts)
+		}
+		if bad, err := db.CheckLedger(ctx); err != nil || len(bad) > 0 {
+			t.Fatalf("ledger %v %+v", err, bad)
+		}
+		if codes, _ := db.OpenCountTasks(ctx); len(codes) != 1 {
+			t.Fatalf("count tasks %v, want the shorted shelf", codes)
+		}
+	})
+}

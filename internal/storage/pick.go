@@ -1,0 +1,281 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// lockTask locks the picker's open task for a scan, refusing tasks that
+// are another picker's or finished.
+func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, error) {
+	var t pickTaskRow
+	if err := lockForUpdate(tx, dialect).Where("id = ?", taskID).Take(&t).Error; err != nil {
+		return t, err
+	}
+	if t.StaffID == nil || *t.StaffID != staffID {
+		return t, soko.Errorf(soko.EFORBIDDEN, "task %d is another picker's", taskID).JA("この作業は別の担当者の作業です")
+	}
+	if t.Status != string(soko.PickOpen) {
+		return t, soko.Errorf(soko.ECONFLICT, "task %d is finished", taskID).JA("この作業は完了しています")
+	}
+	return t, nil
+}
+
+// Pick applies one scan on a pick task: the location first, then units of
+// the item. A wrong location, a wrong item and more units than the task asks
+// for are refused with their own message; units picked leave the shelf's
+// stock (with a ledger line) and go into the tote.
+func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error) {
+	now := db.now()
+	out := &soko.PickOutcome{}
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "pick", Code: s.Code}, now); err != nil {
+			return err
+		}
+		t, err := lockTask(tx, db.dialect, s.TaskID, s.StaffID)
+		if err != nil {
+			return err
+		}
+		view, err := taskView(tx, t.ID)
+		if err != nil {
+			return err
+		}
+		if s.Location {
+			if s.Code != view.LocationCode {
+				return soko.Errorf(soko.EINVALID, "wrong location %s: go to %s", s.Code, view.LocationCode).
+					JA("ロケーション違いです（%s）。%s へ行ってください", s.Code, view.LocationCode).WithField("code", "wrong_location")
+			}
+			return tx.Model(&pickTaskRow{}).Where("id = ?", t.ID).Update("location_confirmed", true).Error
+		}
+		if !t.LocationConfirmed {
+			return soko.Errorf(soko.EINVALID, "scan the location %s first", view.LocationCode).
+				JA("先にロケーション %s をスキャンしてください", view.LocationCode).WithField("code", "location_first")
+		}
+		if s.ProductID != t.ProductID {
+			return soko.Errorf(soko.EINVALID, "wrong item: this is not %s", view.ProductName).
+				JA("商品違いです。%s ではありません", view.ProductName).WithField("code", "wrong_item")
+		}
+		if t.Picked+s.Units > t.Quantity {
+			return soko.Errorf(soko.EINVALID, "over-pick: only %d more of %s", t.Quantity-t.Picked, view.ProductName).
+				JA("数量オーバーです。%s はあと %d 個です", view.ProductName, t.Quantity-t.Picked).WithField("code", "over_pick")
+		}
+		if err := takeUnits(tx, t, s.Units, s.StaffID, s.ScanID, now); err != nil {
+			return err
+		}
+		t.Picked += s.Units
+		if t.Picked == t.Quantity {
+			out.TaskDone = true
+			if err := finishTask(tx, t, soko.PickDone, now); err != nil {
+				return err
+			}
+			if out.OrderPicked, err = finishOrderIfPicked(tx, *t.OrderID, s.StaffID, s.Device, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Task, err = taskView(db.conn(ctx), s.TaskID)
+	return out, translate(err)
+}
+
+// takeUnits moves n picked units from the shelf into the tote: the shelf's
+// stock and its reservation both go down, with a pick ledger line.
+func takeUnits(tx *gorm.DB, t pickTaskRow, n int, staffID int64, scanID string, now time.Time) error {
+	if n == 0 {
+		return nil
+	}
+	var a allocationRow
+	if err := tx.Where("id = ?", t.AllocationID).Take(&a).Error; err != nil {
+		return err
+	}
+	res := tx.Exec(`UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE id = ? AND allocated >= ?`, n, n, a.StockID, n)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return soko.Errorf(soko.ECONFLICT, "the shelf's stock changed; count it").JA("棚の在庫が変わっています。棚卸をしてください")
+	}
+	if err := tx.Exec(`UPDATE allocations SET picked = picked + ? WHERE id = ?`, n, a.ID).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec(`UPDATE pick_tasks SET picked = picked + ? WHERE id = ?`, n, t.ID).Error; err != nil {
+		return err
+	}
+	return tx.Create(&stockMovementRow{StockID: a.StockID, Kind: string(soko.MovePick), OnHandDelta: -n, AllocatedDelta: -n,
+		StaffID: nullID(staffID), Reason: "pick", DocumentType: "order", DocumentID: t.OrderID, ScanID: &scanID, CreatedAt: now}).Error
+}
+
+func finishTask(tx *gorm.DB, t pickTaskRow, status soko.PickTaskStatus, now time.Time) error {
+	return tx.Model(&pickTaskRow{}).Where("id = ?", t.ID).Updates(map[string]any{"status": string(status), "done_at": now}).Error
+}
+
+// finishOrderIfPicked marks an order being picked as picked when none of
+// its tasks is open any more, and its wave done when all of the wave's are.
+func finishOrderIfPicked(tx *gorm.DB, orderID, staffID int64, device string, now time.Time) (string, error) {
+	var open int64
+	if err := tx.Table("pick_tasks").Where("order_id = ? AND status = 'open'", orderID).Count(&open).Error; err != nil || open > 0 {
+		return "", err
+	}
+	var row orderRow
+	if err := tx.Where("id = ?", orderID).Take(&row).Error; err != nil {
+		return "", err
+	}
+	o := row.order()
+	if o.Status != soko.OrderPicking {
+		return "", nil
+	}
+	if err := o.Apply(soko.ActionPick); err != nil {
+		return "", err
+	}
+	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Updates(map[string]any{"status": string(o.Status), "updated_at": now}).Error; err != nil {
+		return "", err
+	}
+	if err := recordEvents(tx, []orderEvent{{o, soko.OrderEvent{Action: soko.ActionPick, From: soko.OrderPicking, To: o.Status, StaffID: staffID, Device: device}}}, now); err != nil {
+		return "", err
+	}
+	err := tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
+		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id = ?)
+		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`, now, orderID).Error
+	return o.Number, err
+}
+
+// ReportShort records that fewer units were on the shelf than the task
+// asked for: the units found are picked, the rest is allocated at once from
+// another location (a new task on the picker's list, in walk order) or the
+// order becomes short for a supervisor; the shelf gets a count task.
+func (db *DB) ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.AllocationRules) (*soko.PickOutcome, error) {
+	now := db.now()
+	out := &soko.PickOutcome{TaskDone: true}
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "short_pick"}, now); err != nil {
+			return err
+		}
+		t, err := lockTask(tx, db.dialect, s.TaskID, s.StaffID)
+		if err != nil {
+			return err
+		}
+		if s.Found < 0 || t.Picked+s.Found >= t.Quantity {
+			return soko.Errorf(soko.EINVALID, "a short pick finds fewer than the %d units asked for", t.Quantity-t.Picked).
+				JA("欠品報告は残り %d 個より少ない数を入力してください", t.Quantity-t.Picked).WithField("found", "range")
+		}
+		if err := takeUnits(tx, t, s.Found, s.StaffID, s.ScanID, now); err != nil {
+			return err
+		}
+		missing := t.Quantity - t.Picked - s.Found
+		// The shelf does not hold what the books say: nothing more may be promised from it until counted.
+		var a allocationRow
+		if err := tx.Where("id = ?", t.AllocationID).Take(&a).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE stock SET allocated = allocated - ? WHERE id = ?`, missing, a.StockID).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE allocations SET quantity = quantity - ? WHERE id = ?`, missing, a.ID).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&stockMovementRow{StockID: a.StockID, Kind: string(soko.MoveRelease), AllocatedDelta: -missing,
+			StaffID: nullID(s.StaffID), Reason: "short pick", DocumentType: "order", DocumentID: t.OrderID, ScanID: &s.ScanID, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE pick_tasks SET quantity = picked WHERE id = ?`, t.ID).Error; err != nil {
+			return err
+		}
+		if err := finishTask(tx, t, soko.PickShort, now); err != nil {
+			return err
+		}
+		if err := tx.Exec(`INSERT INTO count_tasks (location_id, reason, staff_id, created_at) VALUES (?, 'short pick', ?, ?)`, t.LocationID, s.StaffID, now).Error; err != nil {
+			return err
+		}
+		rerouted, err := db.reroute(tx, t, a, missing, rules, now)
+		if err != nil {
+			return err
+		}
+		out.Rerouted = rerouted
+		if !rerouted {
+			var row orderRow
+			if err := tx.Where("id = ?", *t.OrderID).Take(&row).Error; err != nil {
+				return err
+			}
+			o := row.order()
+			if o.Status == soko.OrderPicking {
+				if err := o.Apply(soko.ActionShortPick); err != nil {
+					return err
+				}
+				if err := setStatus(tx, o, soko.ActionShortPick, soko.OrderPicking, "short at location", now); err != nil {
+					return err
+				}
+			}
+			out.OrderShort = o.Number
+			return nil
+		}
+		out.OrderPicked, err = finishOrderIfPicked(tx, *t.OrderID, s.StaffID, s.Device, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Task, err = taskView(db.conn(ctx), s.TaskID)
+	return out, translate(err)
+}
+
+// reroute allocates the missing units of a short task from other locations
+// and adds tasks for them to the picker's list, in walk order.
+func (db *DB) reroute(tx *gorm.DB, t pickTaskRow, a allocationRow, missing int, rules soko.AllocationRules, now time.Time) (bool, error) {
+	var row orderRow
+	if err := tx.Where("id = ?", *t.OrderID).Take(&row).Error; err != nil {
+		return false, err
+	}
+	o := row.order()
+	o.Lines = []soko.OrderLine{{ID: a.OrderLineID, OrderID: o.ID, ProductID: t.ProductID, Quantity: missing}}
+	cands, tracked, err := db.candidates(tx, []*soko.Order{o})
+	if err != nil {
+		return false, err
+	}
+	var elsewhere []soko.Candidate
+	for _, c := range cands {
+		if c.LocationID != t.LocationID {
+			elsewhere = append(elsewhere, c)
+		}
+	}
+	picks, short := soko.PlanAllocation(o, tracked, elsewhere, now, rules)
+	if len(short) > 0 || len(picks) == 0 {
+		return false, nil
+	}
+	byStock := map[int64]*soko.Candidate{}
+	for i := range elsewhere {
+		byStock[elsewhere[i].StockID] = &elsewhere[i]
+	}
+	if err := applyPicks(tx, picks, byStock, now); err != nil {
+		return false, err
+	}
+	for _, p := range picks {
+		var alloc allocationRow
+		if err := tx.Where("order_line_id = ? AND stock_id = ?", p.LineID, p.StockID).Order("id DESC").Take(&alloc).Error; err != nil {
+			return false, err
+		}
+		c := byStock[p.StockID]
+		// Right after the short task: the picker is sent there next.
+		task := pickTaskRow{WaveID: t.WaveID, AllocationID: alloc.ID, LocationID: c.LocationID, ProductID: t.ProductID,
+			Quantity: p.Quantity, Tote: t.Tote, Sequence: t.Sequence + 1, Status: string(soko.PickOpen),
+			StaffID: t.StaffID, OrderID: t.OrderID, PickList: t.PickList, ClaimedAt: &now}
+		if err := tx.Create(&task).Error; err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// OpenCountTasks returns the locations waiting for a count, oldest first.
+func (db *DB) OpenCountTasks(ctx context.Context) ([]string, error) {
+	var codes []string
+	err := db.conn(ctx).Table("count_tasks").Joins("JOIN locations ON locations.id = count_tasks.location_id").
+		Where("count_tasks.done_at IS NULL").Order("count_tasks.id").Pluck("locations.code", &codes).Error
+	return codes, translate(err)
+}

@@ -1,0 +1,295 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+type waveRow struct {
+	ID         int64
+	Number     string
+	Carrier    string
+	CutOff     *time.Time
+	Priority   int
+	Status     string
+	Mode       string
+	ReleasedBy *int64
+	CreatedAt  time.Time
+	DoneAt     *time.Time
+}
+
+func (waveRow) TableName() string { return "waves" }
+
+type pickTaskRow struct {
+	ID                int64
+	WaveID            int64
+	AllocationID      int64
+	LocationID        int64
+	ProductID         int64
+	Quantity          int
+	Picked            int
+	Tote              string
+	Sequence          int
+	Status            string
+	StaffID           *int64
+	OrderID           *int64
+	PickList          string
+	LocationConfirmed bool
+	ClaimedAt         *time.Time
+	DoneAt            *time.Time
+}
+
+func (pickTaskRow) TableName() string { return "pick_tasks" }
+
+// ReleaseWave turns allocated orders into pick tasks: highest priority and
+// oldest orders first, within the request's carrier, cut-off and size
+// limits. In a batch wave each order gets a numbered tote and the whole
+// wave is one walk in walk-sequence order; in a single wave each order is
+// its own pick list. It returns the wave, or ENOTFOUND when no order fits.
+func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error) {
+	now := db.now()
+	if req.Mode == "" {
+		req.Mode = soko.WaveBatch
+	}
+	var wave *soko.Wave
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		q := lockForUpdate(tx, db.dialect).Where("status = ?", string(soko.OrderAllocated))
+		if req.Carrier != "" {
+			q = q.Where("carrier = ?", req.Carrier)
+		}
+		if !req.CutOff.IsZero() {
+			q = q.Where("created_at < ?", req.CutOff.UTC())
+		}
+		var rows []orderRow
+		if err := q.Order("priority DESC, id").Limit(1000).Find(&rows).Error; err != nil {
+			return err
+		}
+		orders := make([]*soko.Order, 0, len(rows))
+		for _, r := range rows {
+			orders = append(orders, r.order())
+		}
+		if err := loadLinesTx(tx, orders); err != nil {
+			return err
+		}
+		var chosen []*soko.Order
+		units := 0
+		for _, o := range orders {
+			n := 0
+			for _, l := range o.Lines {
+				n += l.Quantity
+			}
+			if (req.MaxOrders > 0 && len(chosen) >= req.MaxOrders) || (req.MaxUnits > 0 && units+n > req.MaxUnits && len(chosen) > 0) {
+				break
+			}
+			chosen = append(chosen, o)
+			units += n
+		}
+		if len(chosen) == 0 {
+			return soko.Errorf(soko.ENOTFOUND, "no allocated order fits the wave").JA("条件に合う引当済の注文がありません")
+		}
+		var count int64
+		if err := tx.Table("waves").Count(&count).Error; err != nil {
+			return err
+		}
+		w := waveRow{Number: fmt.Sprintf("W%s-%04d", now.In(japan).Format("060102"), count+1), Carrier: req.Carrier, CutOff: nullTime(req.CutOff),
+			Priority: req.Priority, Status: string(soko.WaveReleased), Mode: string(req.Mode), ReleasedBy: nullID(req.StaffID), CreatedAt: now}
+		if err := tx.Create(&w).Error; err != nil {
+			return err
+		}
+		tasks, err := planTasks(tx, w, chosen)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateInBatches(&tasks, 500).Error; err != nil {
+			return err
+		}
+		ids := make([]int64, len(chosen))
+		events := make([]orderEvent, len(chosen))
+		for i, o := range chosen {
+			ids[i] = o.ID
+			if err := o.Apply(soko.ActionReleaseWave); err != nil {
+				return err
+			}
+			events[i] = orderEvent{o, soko.OrderEvent{Action: soko.ActionReleaseWave, From: soko.OrderAllocated, To: o.Status, StaffID: req.StaffID, Detail: w.Number}}
+		}
+		if err := tx.Model(&orderRow{}).Where("id IN ?", ids).Updates(map[string]any{"status": string(soko.OrderPicking), "updated_at": now}).Error; err != nil {
+			return err
+		}
+		if err := recordEvents(tx, events, now); err != nil {
+			return err
+		}
+		wave = &soko.Wave{ID: w.ID, Number: w.Number, Mode: req.Mode, Carrier: w.Carrier, CutOff: req.CutOff, Priority: w.Priority,
+			Status: soko.WaveReleased, ReleasedBy: req.StaffID, CreatedAt: now, Orders: len(chosen), Tasks: len(tasks)}
+		return nil
+	})
+	return wave, err
+}
+
+// japan is the warehouse's time zone, for wave numbers by day.
+var japan = time.FixedZone("JST", 9*60*60)
+
+// planTasks makes one task per allocation of the chosen orders, ordered by
+// the walk: in a batch wave all orders in one walk, each into its own tote;
+// in a single wave order by order.
+func planTasks(tx *gorm.DB, w waveRow, orders []*soko.Order) ([]pickTaskRow, error) {
+	tote := map[int64]int{}
+	ids := make([]int64, len(orders))
+	for i, o := range orders {
+		ids[i], tote[o.ID] = o.ID, i+1
+	}
+	var allocs []struct {
+		ID, OrderID, LocationID, ProductID int64
+		Quantity, Picked, WalkSequence     int
+		LocationCode                       string
+	}
+	err := tx.Raw(`SELECT a.id, l.order_id, s.location_id, s.product_id, a.quantity, a.picked, loc.walk_sequence, loc.code AS location_code
+		FROM allocations a JOIN order_lines l ON l.id = a.order_line_id JOIN stock s ON s.id = a.stock_id
+		JOIN locations loc ON loc.id = s.location_id WHERE l.order_id IN ?`, ids).Scan(&allocs).Error
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(allocs, func(i, j int) bool {
+		a, b := allocs[i], allocs[j]
+		if w.Mode == string(soko.WaveSingle) && a.OrderID != b.OrderID {
+			return tote[a.OrderID] < tote[b.OrderID]
+		}
+		if a.WalkSequence != b.WalkSequence {
+			return a.WalkSequence < b.WalkSequence
+		}
+		if a.LocationCode != b.LocationCode {
+			return a.LocationCode < b.LocationCode
+		}
+		return tote[a.OrderID] < tote[b.OrderID]
+	})
+	tasks := make([]pickTaskRow, 0, len(allocs))
+	for i, a := range allocs {
+		if a.Quantity-a.Picked <= 0 {
+			continue
+		}
+		orderID := a.OrderID
+		list := "W" + strconv.FormatInt(w.ID, 10)
+		if w.Mode == string(soko.WaveSingle) {
+			list += "-O" + strconv.FormatInt(a.OrderID, 10)
+		}
+		tasks = append(tasks, pickTaskRow{
+			WaveID: w.ID, AllocationID: a.ID, LocationID: a.LocationID, ProductID: a.ProductID, Quantity: a.Quantity - a.Picked,
+			Tote: strconv.Itoa(tote[a.OrderID]), Sequence: (i + 1) * 10, Status: string(soko.PickOpen), OrderID: &orderID, PickList: list,
+		})
+	}
+	return tasks, nil
+}
+
+// taskView reads a task with the names a picker's screen shows.
+func taskView(tx *gorm.DB, id int64) (*soko.PickTask, error) {
+	var r pickTaskFields
+	err := tx.Raw(`SELECT t.id, t.wave_id, w.number AS wave_number, t.order_id, o.number AS order_number, t.allocation_id,
+		t.location_id, loc.code AS location_code, t.product_id, p.sku, p.name AS product_name, s.lot, t.quantity, t.picked,
+		t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list
+		FROM pick_tasks t JOIN waves w ON w.id = t.wave_id JOIN orders o ON o.id = t.order_id
+		JOIN locations loc ON loc.id = t.location_id JOIN products p ON p.id = t.product_id
+		JOIN allocations a ON a.id = t.allocation_id JOIN stock s ON s.id = a.stock_id
+		WHERE t.id = ?`, id).Scan(&r).Error
+	if err != nil {
+		return nil, err
+	}
+	if r.ID == 0 {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no pick task %d", id).JA("ピッキング指示が見つかりません")
+	}
+	t := r.task()
+	var left int64
+	if err := tx.Table("pick_tasks").Where("pick_list = ? AND status = ? AND staff_id = ?", r.PickList, string(soko.PickOpen), r.StaffID).Count(&left).Error; err != nil {
+		return nil, err
+	}
+	t.Left = int(left)
+	return t, nil
+}
+
+// pickTaskFields is the flat shape taskView reads.
+type pickTaskFields struct {
+	ID, WaveID               int64
+	WaveNumber               string
+	OrderID                  int64
+	OrderNumber              string
+	AllocationID, LocationID int64
+	LocationCode             string
+	ProductID                int64
+	SKU, ProductName, Lot    string
+	Quantity, Picked         int
+	Tote                     string
+	Sequence                 int
+	Status                   string
+	StaffID                  *int64
+	LocationConfirmed        bool
+	PickList                 string
+}
+
+func (r pickTaskFields) task() *soko.PickTask {
+	t := &soko.PickTask{
+		ID: r.ID, WaveID: r.WaveID, WaveNumber: r.WaveNumber, OrderID: r.OrderID, OrderNumber: r.OrderNumber,
+		AllocationID: r.AllocationID, LocationID: r.LocationID, LocationCode: r.LocationCode, ProductID: r.ProductID,
+		SKU: r.SKU, ProductName: r.ProductName, Lot: r.Lot, Quantity: r.Quantity, Picked: r.Picked, Tote: r.Tote,
+		Sequence: r.Sequence, Status: soko.PickTaskStatus(r.Status), LocationConfirmed: r.LocationConfirmed,
+	}
+	if r.StaffID != nil {
+		t.StaffID = *r.StaffID
+	}
+	return t
+}
+
+// NextPickTask returns the picker's next open task. A picker with nothing
+// open is handed the next unclaimed pick list — a whole batch wave, or one
+// order — of the highest-priority, oldest wave; two pickers are never handed
+// the same list. ENOTFOUND means there is nothing to pick.
+func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error) {
+	now := db.now()
+	var task *soko.PickTask
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var mine pickTaskRow
+		err := tx.Where("staff_id = ? AND status = ?", staffID, string(soko.PickOpen)).Order("sequence, id").Take(&mine).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			q := `SELECT t.pick_list FROM pick_tasks t JOIN waves w ON w.id = t.wave_id
+				WHERE t.staff_id IS NULL AND t.status = 'open' ORDER BY w.priority DESC, w.id, t.sequence, t.id LIMIT 1`
+			if db.dialect == Postgres {
+				q += ` FOR UPDATE OF t SKIP LOCKED`
+			}
+			var lists []string
+			if err := tx.Raw(q).Scan(&lists).Error; err != nil {
+				return err
+			}
+			if len(lists) == 0 {
+				return soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキングする作業はありません")
+			}
+			res := tx.Exec(`UPDATE pick_tasks SET staff_id = ?, claimed_at = ? WHERE pick_list = ? AND staff_id IS NULL AND status = 'open'`, staffID, now, lists[0])
+			if res.Error != nil {
+				return res.Error
+			}
+			err = tx.Where("staff_id = ? AND status = ?", staffID, string(soko.PickOpen)).Order("sequence, id").Take(&mine).Error
+		}
+		if err != nil {
+			return err
+		}
+		task, err = taskView(tx, mine.ID)
+		return err
+	})
+	return task, err
+}
+
+// PickTaskFor returns a task of the picker's, refusing another picker's.
+func (db *DB) PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error) {
+	t, err := taskView(db.conn(ctx), taskID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if t.StaffID != staffID {
+		return nil, soko.Errorf(soko.EFORBIDDEN, "task %d is another picker's", taskID).JA("この作業は別の担当者の作業です")
+	}
+	return t, nil
+}
