@@ -24,7 +24,15 @@ test:
 # Benchmarks; with SOKO_TEST_POSTGRES set the PostgreSQL ones run too.
 # Figures go into BENCHMARKS.md by hand, with the machine they ran on.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3s -count 3 ./...
+	@if [ -n "$$SOKO_TEST_POSTGRES" ] && command -v pgbench >/dev/null; then \
+	  echo "pgbench -N on the same PostgreSQL, for comparison:"; \
+	  PGOPTIONS='--client-min-messages=warning' psql "$$SOKO_TEST_POSTGRES" -qc 'DROP SCHEMA IF EXISTS pgbench CASCADE' -c 'CREATE SCHEMA pgbench' >/dev/null; \
+	  PGOPTIONS='-c search_path=pgbench' pgbench -q -i -s 10 "$$SOKO_TEST_POSTGRES" >/dev/null 2>&1; \
+	  PGOPTIONS='-c search_path=pgbench' pgbench -N -c 20 -j 2 -T 10 "$$SOKO_TEST_POSTGRES" 2>&1 | grep -E 'tps|latency average'; \
+	  PGOPTIONS='--client-min-messages=warning' psql "$$SOKO_TEST_POSTGRES" -qc 'DROP SCHEMA pgbench CASCADE' >/dev/null; \
+	fi
+	$(GO) test -run '^$$' -bench 'AllocateWaiting|PickScans' -benchtime 1x ./internal/storage ./internal/server
+	$(GO) test -run '^$$' -bench 'CreateOrder' -benchtime 3s -count 3 ./internal/server
 
 # Every fuzz target for a bounded time (FUZZTIME each); CI runs it too.
 FUZZTIME ?= 10s

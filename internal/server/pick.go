@@ -54,17 +54,21 @@ func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject
 		return nil, err
 	}
 	lang := langOf(ctx)
-	task, err := h.store.PickTaskFor(ctx, req.TaskId, sess.Staff.ID)
-	if err != nil {
-		return nil, err
-	}
 	s := &soko.PickScan{ScanID: req.Body.ScanId, TaskID: req.TaskId, StaffID: sess.Staff.ID, Device: sess.Device, Code: req.Body.Code}
 	if _, err := h.store.FindLocation(ctx, req.Body.Code); err == nil {
 		s.Location = true
 	} else if soko.ErrorCode(err) != soko.ENOTFOUND {
 		return nil, err
 	} else {
-		item, err := h.resolve(ctx, req.Body.Code, 0, task.LocationCode)
+		item, err := h.resolve(ctx, req.Body.Code, 0, "")
+		if soko.ErrorCode(err) == soko.EINVALID && hasField(err, "merchant_code") {
+			// Merchants share this barcode: what lies at the task's shelf decides.
+			task, terr := h.store.PickTaskFor(ctx, req.TaskId, sess.Staff.ID)
+			if terr != nil {
+				return nil, terr
+			}
+			item, err = h.resolve(ctx, req.Body.Code, 0, task.LocationCode)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -75,6 +79,7 @@ func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject
 		return nil, err
 	}
 	res := api.PickResult{Task: pickTaskOut(out.Task), TaskDone: out.TaskDone}
+	task := out.Task
 	switch {
 	case s.Location:
 		res.Message = localized(lang, fmt.Sprintf("%s OK：%s を %d 個", task.LocationCode, task.ProductName, task.Remaining()),
@@ -83,8 +88,8 @@ func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject
 		res.Message = localized(lang, fmt.Sprintf("完了：%s をトート %s へ", task.ProductName, task.Tote),
 			fmt.Sprintf("Done: %s into tote %s", task.ProductName, task.Tote))
 	default:
-		res.Message = localized(lang, fmt.Sprintf("%d/%d %s", out.Task.Picked, out.Task.Quantity, task.ProductName),
-			fmt.Sprintf("%d/%d %s", out.Task.Picked, out.Task.Quantity, task.ProductName))
+		msg := fmt.Sprintf("%d/%d %s", task.Picked, task.Quantity, task.ProductName)
+		res.Message = localized(lang, msg, msg)
 	}
 	if out.OrderPicked != "" {
 		res.OrderPicked = &out.OrderPicked
@@ -116,4 +121,14 @@ func (h apiHandlers) ShortPick(ctx context.Context, req api.ShortPickRequestObje
 		res.OrderPicked = &out.OrderPicked
 	}
 	return api.ShortPick200JSONResponse(res), nil
+}
+
+// hasField reports whether a soko error names field among its invalid fields.
+func hasField(err error, field string) bool {
+	for _, f := range soko.ErrorFields(err) {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
 }

@@ -31,8 +31,12 @@ func (db *DB) ScannedItems(ctx context.Context, merchantID int64, gtin, sku stri
 	if err := q.Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
+	merchants := map[int64]bool{}
+	for _, r := range rows {
+		merchants[r.MerchantID] = true
+	}
 	var ms []merchantRow
-	if err := db.conn(ctx).Find(&ms).Error; err != nil {
+	if err := db.conn(ctx).Where("id IN ?", append(keys(merchants), 0)).Find(&ms).Error; err != nil {
 		return nil, translate(err)
 	}
 	codes := map[int64]string{}

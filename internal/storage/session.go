@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -56,21 +55,35 @@ func (db *DB) CreateSession(ctx context.Context, s *soko.Staff, device string) (
 
 // FindSession returns the live session of a cookie token, or EUNAUTHORIZED.
 func (db *DB) FindSession(ctx context.Context, token string) (*soko.Session, error) {
-	var row sessionRow
-	err := db.conn(ctx).Where("token_hash = ? AND expires_at > ?", soko.HashToken(token), db.now()).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	// One query: every ops call starts here.
+	var rows []struct {
+		SessionID       int64
+		CSRFToken       string `gorm:"column:csrf_token"`
+		Device          string
+		ExpiresAt       time.Time
+		ID              int64
+		BadgeCode, Name string
+		Role            string
+		PINHash         string `gorm:"column:pin_hash"`
+		FailedPINs      int    `gorm:"column:failed_pins"`
+		LockedUntil     *time.Time
+		Active          bool
+		CreatedAt       time.Time
+	}
+	err := db.conn(ctx).Raw(`SELECT ss.id AS session_id, ss.csrf_token, ss.device, ss.expires_at, s.id, s.badge_code, s.name, s.role,
+		s.pin_hash, s.failed_pins, s.locked_until, s.active, s.created_at
+		FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id
+		WHERE ss.token_hash = ? AND ss.expires_at > ? AND s.active`, soko.HashToken(token), db.now()).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	if len(rows) == 0 {
 		return nil, soko.Errorf(soko.EUNAUTHORIZED, "not signed in").JA("ログインしてください")
-	} else if err != nil {
-		return nil, translate(err)
 	}
-	var st staffRow
-	if err := db.conn(ctx).Where("id = ? AND active", row.StaffID).Take(&st).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, soko.Errorf(soko.EUNAUTHORIZED, "this badge is no longer active").JA("このバッジは無効です")
-		}
-		return nil, translate(err)
-	}
-	return &soko.Session{ID: row.ID, Staff: st.staff(), CSRFToken: row.CSRFToken, Device: row.Device, ExpiresAt: row.ExpiresAt.UTC()}, nil
+	r := rows[0]
+	st := staffRow{ID: r.ID, BadgeCode: r.BadgeCode, Name: r.Name, Role: r.Role, PINHash: r.PINHash, FailedPINs: r.FailedPINs,
+		LockedUntil: r.LockedUntil, Active: r.Active, CreatedAt: r.CreatedAt}
+	return &soko.Session{ID: r.SessionID, Staff: st.staff(), CSRFToken: r.CSRFToken, Device: r.Device, ExpiresAt: r.ExpiresAt.UTC()}, nil
 }
 
 // DeleteSession signs a session out.
