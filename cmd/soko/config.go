@@ -19,6 +19,10 @@ type config struct {
 	// ExpiryMargin (SOKO_EXPIRY_MARGIN_DAYS) is how many days a lot must
 	// still be good after delivery for allocation to send it.
 	ExpiryMargin time.Duration
+	// WaveEvery (SOKO_WAVE_MINUTES) releases a batch wave of up to WaveSize
+	// (SOKO_WAVE_SIZE) allocated orders on a schedule; 0 leaves waves to supervisors.
+	WaveEvery time.Duration
+	WaveSize  int
 }
 
 // configError names the variable or flag that is wrong, so start-up stops with one clear line.
@@ -52,6 +56,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, &configError{"SOKO_EXPIRY_MARGIN_DAYS", fmt.Sprintf("must be a number of days from 0 to 3650, not %q", v)}
 		}
 		c.ExpiryMargin = time.Duration(days) * 24 * time.Hour
+	}
+	if v := getenv("SOKO_WAVE_MINUTES"); v != "" {
+		m, err := strconv.Atoi(v)
+		if err != nil || m < 0 || m > 24*60 {
+			return c, &configError{"SOKO_WAVE_MINUTES", fmt.Sprintf("must be minutes from 0 to 1440, not %q", v)}
+		}
+		c.WaveEvery = time.Duration(m) * time.Minute
+	}
+	c.WaveSize = 20
+	if v := getenv("SOKO_WAVE_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, &configError{"SOKO_WAVE_SIZE", fmt.Sprintf("must be a number of orders from 1 to 1000, not %q", v)}
+		}
+		c.WaveSize = n
 	}
 	return c, c.check("SOKO_")
 }

@@ -36,7 +36,8 @@ usage:
 
 environment: SOKO_DATABASE_URL (default soko.db), SOKO_ADDR (default :8080),
 SOKO_BASE_URL, SOKO_SMTP_URL, SOKO_LOG_FORMAT (text|json),
-SOKO_EXPIRY_MARGIN_DAYS (default 0)
+SOKO_EXPIRY_MARGIN_DAYS (default 0), SOKO_WAVE_MINUTES (default 0: waves by hand),
+SOKO_WAVE_SIZE (default 20)
 `
 
 func main() {

@@ -67,6 +67,9 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	go purgeIdempotencyKeys(ctx, db, log)
 	stockArrived <- struct{}{} // orders may have waited while no soko ran
 	go allocateWaiting(ctx, db, rules, stockArrived, log)
+	if cfg.WaveEvery > 0 {
+		go releaseWaves(ctx, db, cfg.WaveEvery, cfg.WaveSize, log)
+	}
 	fmt.Fprintf(stdout, "soko %s listening on %s (database: %s, %s)\n", version, url, db.Dialect(), cfg.redacted())
 	log.Info("listening", "addr", ln.Addr().String(), "dialect", db.Dialect())
 	return srv.Serve(ctx, ln)
@@ -155,6 +158,28 @@ func allocateWaiting(ctx context.Context, db *storage.DB, rules soko.AllocationR
 			log.Warn("allocate waiting orders", "err", err)
 		} else if n > 0 {
 			log.Info("allocated waiting orders", "count", n)
+		}
+	}
+}
+
+// releaseWaves releases a batch wave of allocated orders on a schedule, for
+// warehouses that do not release them by hand.
+func releaseWaves(ctx context.Context, db *storage.DB, every time.Duration, size int, log *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		w, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveBatch, MaxOrders: size})
+		switch {
+		case soko.ErrorCode(err) == soko.ENOTFOUND:
+		case err != nil && ctx.Err() == nil:
+			log.Warn("release wave", "err", err)
+		case err == nil:
+			log.Info("released wave", "wave", w.Number, "orders", w.Orders, "tasks", w.Tasks)
 		}
 	}
 }
