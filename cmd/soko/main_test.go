@@ -190,6 +190,8 @@ func TestStartup_BadConfigurationStopsWithOneLine(t *testing.T) {
 		{"address flag", []string{dbFile}, []string{"--addr", "nowhere"}, 2, "--addr"},
 		{"base URL", []string{dbFile, "SOKO_BASE_URL=ftp://x"}, nil, 2, "SOKO_BASE_URL"},
 		{"SMTP URL", []string{dbFile, "SOKO_SMTP_URL=mail.example.jp"}, nil, 2, "SOKO_SMTP_URL"},
+		{"expiry margin", []string{dbFile, "SOKO_EXPIRY_MARGIN_DAYS=-1"}, nil, 2, "SOKO_EXPIRY_MARGIN_DAYS"},
+		{"wave schedule", []string{dbFile, "SOKO_WAVE_MINUTES=often"}, nil, 2, "SOKO_WAVE_MINUTES"},
 		{"database scheme", []string{"SOKO_DATABASE_URL=mysql://db/soko"}, nil, 2, "SOKO_DATABASE_URL"},
 		{"database unreachable", []string{"SOKO_DATABASE_URL=postgres://soko:secret@127.0.0.1:1/soko?connect_timeout=2"}, nil, 1, "cannot open the database"},
 		{"database file in a missing folder", []string{"SOKO_DATABASE_URL=/nonexistent/dir/soko.db"}, nil, 1, "cannot open the database"},
