@@ -46,11 +46,9 @@ func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
 		if scan.Code == "" {
 			scan.Code = scan.Location
 		}
+		// A scan sent again is found when storage claims its id, inside the
+		// transaction that would apply it, and answered from there.
 		ctx := req.Context()
-		if rec, err := s.store.FindScan(ctx, scan.ScanID); err == nil {
-			return s.replayScan(c, rec.ScanID)
-		}
-
 		rec := &recorder{ResponseWriter: c.Response().Writer, status: http.StatusOK}
 		c.Response().Writer = rec
 		if err := next(c); err != nil {

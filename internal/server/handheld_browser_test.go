@@ -1,0 +1,756 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// The handheld warehouse's barcodes.
+const (
+	janTowel    = "4560123000012"  // a towel, one unit a scan
+	janMug      = "4560123000043"  // a mug …
+	caseMug     = "14560123000040" // … and its ITF-14 case of 6
+	janTea      = "4970123000019"  // tea, tracked by lot and expiry
+	janUnknown  = "4901234567894"  // a valid JAN no product has
+	janMisread  = "4560123000013"  // the towel's JAN with a wrong check digit
+	pinPicker   = "2468"
+	pageBudget  = 60 * 1024 // DESIGN.md §9: the handheld page ≤ 60 KB
+	browserWait = 10 * time.Second
+)
+
+// handheldSite is a real HTTP server with a small warehouse for the handheld.
+type handheldSite struct {
+	URL      string
+	db       *storage.DB
+	merchant int64
+	seed     *soko.Seed
+	inbound  *soko.Inbound
+}
+
+func (h *handheldSite) product(sku string) int64 {
+	for _, p := range h.seed.Products {
+		if p.SKU == sku {
+			return p.ID
+		}
+	}
+	return 0
+}
+
+// mustHandheldSite serves soko on a fresh SQLite database holding one
+// merchant, a picker and a second badge to lock out, a receiving location and
+// three shelves, a towel, a mug with a case code, lot-tracked tea, an
+// inbound of all three and an order for four towels that waits for stock.
+func mustHandheldSite(t *testing.T) *handheldSite {
+	t.Helper()
+	ctx := context.Background()
+	db := storagetest.MustOpenSQLite(t)
+	seed := &soko.Seed{
+		Merchants: []soko.Merchant{{Code: "SHOP", Name: "テスト商店"}},
+		Staff: []soko.SeedStaff{
+			{Staff: soko.Staff{BadgeCode: "P100", Name: "山本 葵", Role: soko.RolePicker, Active: true}, PIN: pinPicker},
+			{Staff: soko.Staff{BadgeCode: "L100", Name: "小林 蓮", Role: soko.RoleShipper, Active: true}, PIN: "1357"},
+		},
+		Locations: []soko.Location{
+			{Code: "RCV-01", Zone: "R", WalkSequence: 0, Kind: soko.LocationReceiving},
+			{Code: "A-01-01-1", Zone: "A", WalkSequence: 1, Kind: soko.LocationPick},
+			{Code: "A-01-01-2", Zone: "A", WalkSequence: 2, Kind: soko.LocationPick},
+			{Code: "R-01-01-1", Zone: "R", WalkSequence: 10, Kind: soko.LocationReserve},
+		},
+		Products: []soko.SeedProduct{
+			{MerchantCode: "SHOP", Product: soko.Product{SKU: "TOWEL", Name: "今治フェイスタオル", Price: 1320, TaxRate: 10,
+				Barcodes: []soko.ProductBarcode{{Code: janTowel, PackQuantity: 1}}}},
+			{MerchantCode: "SHOP", Product: soko.Product{SKU: "MUG", Name: "波佐見焼 マグカップ", Price: 2200, TaxRate: 10,
+				Barcodes: []soko.ProductBarcode{{Code: janMug, PackQuantity: 1}, {Code: caseMug, PackQuantity: 6}}}},
+			{MerchantCode: "SHOP", Product: soko.Product{SKU: "TEA", Name: "静岡煎茶", Price: 1080, TaxRate: 8, TrackLot: true, TrackExpiry: true,
+				Barcodes: []soko.ProductBarcode{{Code: janTea, PackQuantity: 1}}}},
+		},
+		Orders: []soko.SeedOrder{{MerchantCode: "SHOP", Order: soko.Order{
+			Number: "ORD-1",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内3-4-2",
+				Name: "山田 花子", Phone: "03-3211-4821", Email: "hanako@example.jp"},
+			Carrier: "yamato", Service: "takkyubin",
+			Lines: []soko.OrderLine{{SKU: "TOWEL", Quantity: 4, UnitPrice: 1320, TaxRate: 10}},
+		}}},
+	}
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	in := &soko.Inbound{MerchantID: seed.Merchants[0].ID, Number: "IN-1", ExpectedDate: storagetest.Fixed, Lines: []soko.InboundLine{
+		{SKU: "TOWEL", Quantity: 3}, {SKU: "MUG", Quantity: 6}, {SKU: "TEA", Quantity: 2},
+	}}
+	if err := db.CreateInbound(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(Config{
+		Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test",
+		Now: func() time.Time { return storagetest.Fixed },
+	}))
+	t.Cleanup(srv.Close)
+	return &handheldSite{URL: srv.URL, db: db, merchant: seed.Merchants[0].ID, seed: seed, inbound: in}
+}
+
+// browserPath finds a Chromium to drive: SOKO_CHROMIUM, else one on PATH.
+func browserPath() string {
+	for _, name := range []string{os.Getenv("SOKO_CHROMIUM"), "chromium", "chromium-headless-shell", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// handheld is a headless Chromium with a phone's screen, showing /hh.
+type handheld struct {
+	t      *testing.T
+	ctx    context.Context
+	shots  string
+	n      int
+	mu     sync.Mutex
+	errors []string
+}
+
+// mustHandheld opens the handheld page in a fresh headless Chromium. It skips
+// the test when there is no Chromium, unless SOKO_REQUIRE_BROWSER is set, as
+// CI sets it. Screenshots go to $SOKO_TEST_ARTIFACTS/<test> when that is set,
+// else to the test's temporary directory.
+func mustHandheld(t *testing.T, url string, flags ...chromedp.ExecAllocatorOption) *handheld {
+	t.Helper()
+	bin := browserPath()
+	if bin == "" {
+		if v := os.Getenv("SOKO_REQUIRE_BROWSER"); v != "" && v != "0" {
+			t.Fatal("SOKO_REQUIRE_BROWSER is set but no chromium was found")
+		}
+		t.Skip("no chromium found (set SOKO_REQUIRE_BROWSER=1 to fail instead)")
+	}
+	shots := t.TempDir()
+	if dir := os.Getenv("SOKO_TEST_ARTIFACTS"); dir != "" {
+		shots = filepath.Join(dir, t.Name())
+		if err := os.MkdirAll(shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(412, 915),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		// A handheld on a Japanese floor asks for Japanese.
+		chromedp.Flag("lang", "ja-JP"),
+		chromedp.Flag("accept-lang", "ja-JP,ja"),
+	)
+	opts = append(opts, flags...)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	t.Cleanup(cancelTab)
+	h := &handheld{t: t, ctx: ctx, shots: shots}
+
+	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
+	console := chromedp.Events(ctx, runtime.ConsoleAPICalled)
+	go func() {
+		for ev, err := range exceptions {
+			if err != nil {
+				return
+			}
+			h.mu.Lock()
+			h.errors = append(h.errors, "exception: "+ev.ExceptionDetails.Text+" "+fmt.Sprint(ev.ExceptionDetails.Exception))
+			h.mu.Unlock()
+		}
+	}()
+	go func() {
+		for ev, err := range console {
+			if err != nil {
+				return
+			}
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				h.mu.Lock()
+				h.errors = append(h.errors, fmt.Sprint("console.error: ", ev.Args))
+				h.mu.Unlock()
+			}
+		}
+	}()
+	h.do(
+		chromedp.EmulateViewport(412, 915, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			// Record what the Content-Security-Policy refuses: the page must need nothing it forbids.
+			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+				Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });`,
+			})
+			return err
+		}),
+		chromedp.Navigate(url),
+	)
+	t.Cleanup(func() {
+		if t.Failed() {
+			h.shot("failed")
+		}
+		t.Logf("screenshots in %s", h.shots)
+	})
+	return h
+}
+
+func (h *handheld) do(steps ...chromedp.Action[chromedp.Void]) {
+	h.t.Helper()
+	if err := chromedp.Do(h.ctx, steps...); err != nil {
+		h.t.Fatalf("browser: %v (result shows %q)", err, h.peek())
+	}
+}
+
+func (h *handheld) eval(js string) string {
+	h.t.Helper()
+	v, err := chromedp.Run(h.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		h.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// peek returns what the result area shows, for failure messages.
+func (h *handheld) peek() string {
+	v, _ := chromedp.Run(h.ctx, chromedp.Evaluate[string](`(function(){var r=document.getElementById('result');return r?r.className+': '+r.textContent:''})()`))
+	return v
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func (h *handheld) waitFor(what, cond string) {
+	h.t.Helper()
+	deadline := time.Now().Add(browserWait)
+	for {
+		ok, err := chromedp.Run(h.ctx, chromedp.Evaluate[bool]("!!("+cond+")"))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("waiting for %s: %s never held (err %v); result shows %q", what, cond, err, h.peek())
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+}
+
+// scan types code and Enter into whatever has focus, as a keyboard-wedge
+// scanner does, after clearing the result area so the next answer is new.
+func (h *handheld) scan(code string) { h.t.Helper(); h.keys(code + "\r") }
+
+// keys types what a scanner sends: one code or a burst of several, each
+// ended by Enter or, on scanners set up so, by Tab.
+func (h *handheld) keys(burst string) {
+	h.t.Helper()
+	h.do(
+		chromedp.Evaluate[chromedp.Void](`(function(){var r=document.getElementById('result');r.textContent='';r.className=''})()`),
+		chromedp.KeyEvent(burst),
+	)
+}
+
+// expect waits for the result area to show class and text, and returns the text.
+func (h *handheld) expect(class, text string) string {
+	h.t.Helper()
+	h.waitFor(fmt.Sprintf("result %s %q", class, text), fmt.Sprintf(
+		`(function(){var r=document.getElementById('result');return r.classList.contains(%q)&&r.textContent.indexOf(%q)>=0})()`, class, text))
+	return h.text("#result")
+}
+
+func (h *handheld) text(selector string) string {
+	h.t.Helper()
+	return strings.TrimSpace(h.eval(fmt.Sprintf(`(function(){var e=document.querySelector(%q);return e?e.textContent:'(missing)'})()`, selector)))
+}
+
+func (h *handheld) visible(selector string) bool {
+	h.t.Helper()
+	return h.eval(fmt.Sprintf(`(function(){var e=document.querySelector(%q);return e&&e.offsetParent!==null?'yes':'no'})()`, selector)) == "yes"
+}
+
+// typeInto replaces a field's value by typing, then Enter.
+func (h *handheld) typeInto(selector, value string) {
+	h.t.Helper()
+	h.do(chromedp.SetValue(chromedp.CSS(selector), ""), chromedp.SendKeys(chromedp.CSS(selector), value+"\r"))
+}
+
+func (h *handheld) click(selector string) {
+	h.t.Helper()
+	h.do(chromedp.Click(chromedp.CSS(selector)))
+}
+
+func (h *handheld) shot(name string) {
+	h.t.Helper()
+	// Finish the colour flash first, so the picture shows the screen under it.
+	_, _ = chromedp.Run(h.ctx, chromedp.Evaluate[chromedp.Void](`document.getAnimations().forEach(function (a) { a.finish(); })`))
+	buf, err := chromedp.Run(h.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		h.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	h.n++
+	if err := os.WriteFile(filepath.Join(h.shots, fmt.Sprintf("%02d-%s.png", h.n, name)), buf, 0o644); err != nil {
+		h.t.Log(err)
+	}
+}
+
+// line returns a table row's expected and received units and its class.
+func (h *handheld) line(sku string) string {
+	h.t.Helper()
+	return h.eval(fmt.Sprintf(`(function(){var r=document.querySelector('#rc-lines tr[data-sku=%q]');
+		return r?r.querySelector('.expected').textContent+'/'+r.querySelector('.received').textContent+(r.classList.contains('over')?' over':r.classList.contains('done')?' done':''):'(no row)'})()`, sku))
+}
+
+func (h *handheld) wantLine(sku, want string) {
+	h.t.Helper()
+	if got := h.line(sku); got != want {
+		h.t.Errorf("line %s shows %q, want %q", sku, got, want)
+	}
+}
+
+// offline cuts the page off the network, or gives it back.
+func (h *handheld) offline(off bool) {
+	h.t.Helper()
+	h.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		rules := []*network.Conditions{}
+		if off {
+			rules = append(rules, &network.Conditions{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+		}
+		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules}); err != nil {
+			return err
+		}
+		_, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
+		return err
+	}))
+}
+
+func (h *handheld) checkClean() {
+	h.t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, e := range h.errors {
+		h.t.Errorf("page error: %s", e)
+	}
+	if v := h.eval(`(window.__csp || []).join(', ')`); v != "" {
+		h.t.Errorf("Content-Security-Policy violations: %s", v)
+	}
+}
+
+// TestHandheld_ReceivePutAwayCount drives /hh in headless Chromium like a
+// picker with a keyboard-wedge scanner: a badge locked by wrong PINs, sign-in,
+// receiving an inbound (a JAN, a quantity, a case code, an unknown barcode, a
+// check-digit misread, two scans made offline and sent when the network
+// returns, a lot-tracked product that asks for its lot and expiry), put-away
+// to shelves, and a count that finds a towel missing and leaves an order
+// short; then checks stock and the ledger in the database.
+func TestHandheld_ReceivePutAwayCount(t *testing.T) {
+	site := mustHandheldSite(t)
+	ctx := context.Background()
+	h := mustHandheld(t, site.URL+"/hh")
+
+	// Sign-in: five wrong PINs lock a badge.
+	h.waitFor("the sign-in view", `document.getElementById('prompt').textContent === 'バッジをスキャンしてください'`)
+	h.scan("L100")
+	h.waitFor("the PIN field to take focus", `document.activeElement.id === 'pin'`)
+	for i := 1; i <= soko.MaxWrongPINs; i++ {
+		h.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('result').className=''`))
+		h.do(chromedp.KeyEvent("0000\r"))
+		if i < soko.MaxWrongPINs {
+			h.expect("error", "PINが違います")
+		}
+	}
+	h.expect("error", "ロック")
+	h.shot("badge-locked")
+
+	h.scan("P100")
+	h.waitFor("the PIN field to take focus", `document.activeElement.id === 'pin'`)
+	h.do(chromedp.KeyEvent(pinPicker + "\r"))
+	h.expect("ok", "山本 葵")
+	for _, m := range []string{"#m-receive", "#m-putaway", "#m-count"} {
+		if !h.visible(m) {
+			t.Errorf("a picker's menu lacks %s", m)
+		}
+	}
+	h.waitFor("the scan input to have focus", `document.activeElement.id === 'scan'`)
+	h.shot("menu")
+
+	// Receiving.
+	h.click("#m-receive")
+	h.waitFor("the inbound list", `document.querySelector('#inbounds button[data-id]')`)
+	h.click("#inbounds button[data-id]")
+	h.waitFor("the inbound's lines", `document.querySelectorAll('#rc-lines tbody tr').length === 3`)
+	h.wantLine("TOWEL", "3/0")
+
+	h.scan(janTowel)
+	h.expect("ok", "今治フェイスタオル ×1（1/3）")
+	h.waitFor("the towel's line", `document.querySelector('#rc-lines tr[data-sku=TOWEL] .received').textContent === '1'`)
+
+	h.typeInto("#rc-qty", "2")
+	h.scan(janTowel)
+	h.expect("ok", "×2（3/3）")
+	h.waitFor("the towel's line", `document.querySelector('#rc-lines tr[data-sku=TOWEL] .received').textContent === '3'`)
+	h.wantLine("TOWEL", "3/3 done")
+
+	h.scan(caseMug)
+	h.expect("ok", "波佐見焼 マグカップ ×6（6/6）")
+	h.waitFor("the mug's line", `document.querySelector('#rc-lines tr[data-sku=MUG] .received').textContent === '6'`)
+	h.wantLine("MUG", "6/6 done")
+
+	h.scan(janUnknown)
+	h.expect("error", "登録されていないバーコード")
+	h.keys(janMisread + "\t") // a scanner that ends codes with Tab
+	h.expect("error", "チェックデジット")
+	h.shot("receive-misread")
+
+	// The network drops: scans wait in the outbox, on screen, and go out
+	// in order when it returns.
+	h.offline(true)
+	h.scan(janTowel)
+	h.expect("warn", "未送信 1件")
+	h.scan(janMug)
+	h.expect("warn", "未送信 2件")
+	if got := h.text("#pending"); got != "未送信 2件" {
+		t.Errorf("pending badge shows %q", got)
+	}
+	h.shot("receive-offline")
+	h.offline(false)
+	h.waitFor("the outbox to empty", `document.getElementById('pending').hidden`)
+	h.expect("warn", "【保存分】入荷 波佐見焼 マグカップ ×1（7/6） 予定数を超えています")
+	h.waitFor("the mug's line", `document.querySelector('#rc-lines tr[data-sku=MUG] .received').textContent === '7'`)
+	h.wantLine("TOWEL", "3/4 over")
+	h.wantLine("MUG", "6/7 over")
+
+	// Tea needs its lot and expiry: the page asks and sends the scan again.
+	h.typeInto("#rc-qty", "2")
+	h.scan(janTea)
+	h.expect("warn", "ロット・賞味期限の入力が必要です")
+	h.waitFor("the lot field to take focus", `document.activeElement.id === 'lot'`)
+	h.shot("receive-lot")
+	h.do(chromedp.KeyEvent("L2712A\r"))
+	h.waitFor("the expiry field to take focus", `document.activeElement.id === 'expiry'`)
+	h.do(chromedp.KeyEvent("20271231\r"))
+	h.expect("ok", "静岡煎茶 ×2（2/2）")
+	h.waitFor("the tea's line", `document.querySelector('#rc-lines tr[data-sku=TEA] .received').textContent === '2'`)
+	h.wantLine("TEA", "2/2 done")
+	h.shot("receive-lines")
+
+	h.click("#rc-finish")
+	h.expect("warn", "もう一度押す")
+	h.click("#rc-finish")
+	h.expect("ok", "IN-1 を入荷完了")
+	h.waitFor("the empty inbound list", `document.getElementById('inbounds').textContent.indexOf('入荷予定はありません') >= 0`)
+
+	in, err := site.db.FindInbound(ctx, site.merchant, "IN-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Status != soko.InboundReceived {
+		t.Errorf("inbound status %s, want received", in.Status)
+	}
+	for _, l := range in.Lines {
+		if want := map[string]int{"TOWEL": 4, "MUG": 7, "TEA": 2}[l.SKU]; l.Received != want {
+			t.Errorf("inbound line %s received %d, want %d", l.SKU, l.Received, want)
+		}
+	}
+
+	// Put-away: item, then shelf.
+	h.click("#back")
+	h.click("#m-putaway")
+	h.scan(janTowel)
+	h.expect("ok", "今治フェイスタオル ×1")
+	h.typeInto("#pa-qty", "4")
+	h.scan("RCV-01")
+	h.expect("error", "棚ではありません")
+	h.scan("A-01-01-1")
+	h.expect("ok", "棚入れ 今治フェイスタオル ×4 → A-01-01-1")
+	h.scan(caseMug)
+	h.expect("ok", "波佐見焼 マグカップ ×6")
+	if v := h.eval(`document.getElementById('pa-qty').value`); v != "6" {
+		t.Errorf("a case scan proposes %q units, want 6", v)
+	}
+	h.scan("R-01-01-1")
+	h.expect("ok", "×6 → R-01-01-1")
+	h.shot("putaway")
+
+	// The order for four towels gets them, before the count finds only three.
+	if st, err := site.db.AllocateOrder(ctx, site.seed.Orders[0].ID, soko.AllocationRules{}); err != nil || st != soko.OrderAllocated {
+		t.Fatalf("allocate ORD-1: %s, %v", st, err)
+	}
+
+	// Count: location, items (one typed over), submit.
+	h.click("#back")
+	h.click("#m-count")
+	h.scan("A-01-01-1")
+	h.expect("ok", "A-01-01-1 の棚卸を開始")
+	h.keys(janTowel + "\r" + janTowel + "\r") // two scans in one burst: neither may be lost
+	h.expect("ok", "（計 2）")
+	h.typeInto("#ct-lines input.qty", "3")
+	h.click("#ct-submit")
+	h.expect("ok", "A-01-01-1 の棚卸を確定しました（差異 1件）")
+	h.waitFor("the count's differences", `document.querySelector('#ct-diff tr[data-sku=TOWEL]')`)
+	if got := h.eval(`Array.from(document.querySelectorAll('#ct-diff tr[data-sku=TOWEL] td.n')).map(function(c){return c.textContent}).join(' ')`); got != "4 3 -1" {
+		t.Errorf("count result shows book/counted/difference %q, want 4 3 -1", got)
+	}
+	if got := h.text("#ct-short"); !strings.Contains(got, "ORD-1") {
+		t.Errorf("count result names no short order: %q", got)
+	}
+	h.shot("count")
+
+	h.click("#signout")
+	h.expect("ok", "ログアウトしました")
+	h.checkClean()
+
+	// The database: stock where the scans put it, and a ledger that balances.
+	for sku, want := range map[string]int{"TOWEL": 3, "MUG": 7, "TEA": 2} {
+		s, err := site.db.StockOf(ctx, site.merchant, sku)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.OnHand != want {
+			t.Errorf("%s on hand %d, want %d", sku, s.OnHand, want)
+		}
+		if sku == "TEA" && (len(s.Lots) != 1 || s.Lots[0].Lot != "L2712A" || s.Lots[0].Expiry.Format(time.DateOnly) != "2027-12-31") {
+			t.Errorf("tea lots %+v, want L2712A expiring 2027-12-31", s.Lots)
+		}
+	}
+	for loc, sku := range map[string]string{"A-01-01-1": "TOWEL", "R-01-01-1": "MUG", "RCV-01": "TEA"} {
+		at, err := site.db.ProductsAt(ctx, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !at[site.product(sku)] {
+			t.Errorf("no %s at %s", sku, loc)
+		}
+	}
+	if bad, err := site.db.CheckLedger(ctx); err != nil || len(bad) > 0 {
+		t.Errorf("ledger: %+v, %v", bad, err)
+	}
+	o, err := site.db.FindOrder(ctx, site.merchant, "ORD-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Status != soko.OrderBackordered {
+		t.Errorf("ORD-1 is %s after the count, want backordered", o.Status)
+	}
+}
+
+// staticRef finds the files a page links to under /static.
+var staticRef = regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)
+
+// TestHandheld_PageWeight keeps GET /hh and every /static file it loads
+// within the handheld's budget; the camera decoder that scan.js loads on
+// first use is not referenced by the page and does not count.
+func TestHandheld_PageWeight(t *testing.T) {
+	srv, _ := MustServer(t)
+	for _, lang := range []string{"ja", "en"} {
+		rec := do(t, srv, "GET", "/hh?lang="+lang, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET /hh: %d", rec.Code)
+		}
+		html := rec.Body.String()
+		total := len(html)
+		refs := staticRef.FindAllStringSubmatch(html, -1)
+		if len(refs) < 3 {
+			t.Fatalf("the page loads %d static files, want its CSS, scan.js and hh.js", len(refs))
+		}
+		sizes := []string{fmt.Sprintf("page %d", len(html))}
+		for _, ref := range refs {
+			if strings.Contains(ref[1], "/vendor/") {
+				t.Errorf("the page loads %s up front: the camera decoder must load on first use only", ref[1])
+			}
+			r := do(t, srv, "GET", ref[1], nil)
+			if r.Code != http.StatusOK {
+				t.Fatalf("GET %s: %d", ref[1], r.Code)
+			}
+			total += r.Body.Len()
+			sizes = append(sizes, fmt.Sprintf("%s %d", ref[1], r.Body.Len()))
+		}
+		t.Logf("%s: %d bytes (%s)", lang, total, strings.Join(sizes, ", "))
+		if total > pageBudget {
+			t.Errorf("/hh?lang=%s weighs %d bytes with its files, over the %d-byte budget", lang, total, pageBudget)
+		}
+	}
+	for _, f := range []string{"/static/vendor/zxing-wasm/zxing-reader.js", "/static/vendor/zxing-wasm/zxing_reader.wasm"} {
+		r := do(t, srv, "GET", f, nil)
+		if r.Code != http.StatusOK {
+			t.Errorf("GET %s: %d: the camera fallback decoder must be served by soko itself", f, r.Code)
+		}
+		if strings.HasSuffix(f, ".wasm") && r.Header().Get("Content-Type") != "application/wasm" {
+			t.Errorf("%s is served as %q, want application/wasm", f, r.Header().Get("Content-Type"))
+		}
+	}
+}
+
+// scriptTag finds a page's script elements.
+var scriptTag = regexp.MustCompile(`<script[^>]*>`)
+
+// inlineStyleOrHandler finds what the CSP (no 'unsafe-inline') would refuse in markup.
+var inlineStyleOrHandler = regexp.MustCompile(`<style|\sstyle=|\son[a-z]+=`)
+
+// TestHandheld_Page checks what GET /hh answers: the page in the asked
+// language, never cached, with no inline script the CSP would refuse.
+func TestHandheld_Page(t *testing.T) {
+	srv, _ := MustServer(t)
+	for _, c := range []struct {
+		target, header, lang, words string
+	}{
+		{"/hh", "", "ja", "バッジ"},
+		{"/hh?lang=en", "", "en", "Badge"},
+		{"/hh", "en-US,en;q=0.9", "en", "Sign in"},
+	} {
+		var rec *httptest.ResponseRecorder
+		if c.header != "" {
+			rec = do(t, srv, "GET", c.target, nil, "Accept-Language", c.header)
+		} else {
+			rec = do(t, srv, "GET", c.target, nil)
+		}
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Fatalf("GET %s: %d %s", c.target, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store", c.target, got)
+		}
+		if !strings.Contains(body, `<html lang="`+c.lang+`">`) || !strings.Contains(body, c.words) {
+			t.Errorf("GET %s (Accept-Language %q): not the %s page", c.target, c.header, c.lang)
+		}
+		for _, tag := range scriptTag.FindAllString(body, -1) {
+			if !strings.Contains(tag, ` src="/static/`) && !strings.Contains(tag, `type="application/json"`) {
+				t.Errorf("GET %s: inline script %s", c.target, tag)
+			}
+		}
+		if inlineStyleOrHandler.MatchString(body) {
+			t.Errorf("GET %s: inline style or event handler attribute", c.target)
+		}
+		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval'") {
+			t.Errorf("CSP %q does not let the camera decoder's WebAssembly run", csp)
+		}
+	}
+}
+
+// signIn scans the picker's badge and types the PIN.
+func (h *handheld) signIn() {
+	h.t.Helper()
+	h.waitFor("the sign-in view", `document.getElementById('prompt').textContent === 'バッジをスキャンしてください'`)
+	h.scan("P100")
+	h.waitFor("the PIN field to take focus", `document.activeElement.id === 'pin'`)
+	h.do(chromedp.KeyEvent(pinPicker + "\r"))
+	h.expect("ok", "山本 葵")
+}
+
+// TestHandheld_CameraFallback points a fake camera at a towel's JAN:
+// headless Chromium has no BarcodeDetector, so scan.js must fetch the
+// self-hosted zxing-wasm decoder on first use, under the page's CSP, and
+// read the code as if it had been scanned.
+func TestHandheld_CameraFallback(t *testing.T) {
+	site := mustHandheldSite(t)
+	video := filepath.Join(t.TempDir(), "towel.y4m")
+	if err := os.WriteFile(video, ean13Video(t, janTowel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := mustHandheld(t, site.URL+"/hh",
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-file-for-fake-video-capture", video),
+	)
+	h.signIn()
+	h.click("#m-putaway")
+	if h.eval(`typeof BarcodeDetector`) != "undefined" {
+		t.Log("this Chromium has BarcodeDetector: the fallback decoder is not exercised")
+	}
+	if h.eval(`typeof ZXingWASM`) != "undefined" {
+		t.Fatal("the camera decoder was loaded before the camera was used")
+	}
+	h.click("#cam")
+	h.expect("ok", "今治フェイスタオル ×1")
+	h.shot("camera-scan")
+	if h.eval(`typeof BarcodeDetector`) == "undefined" && h.eval(`typeof ZXingWASM`) != "object" {
+		t.Error("the fallback decoder did not load")
+	}
+	if h.visible(".scan-camera") {
+		t.Error("the camera stays open after a read")
+	}
+	h.checkClean()
+}
+
+// ean13Video draws code as an EAN-13 symbol, black bars on white with quiet
+// zones, four pixels a module, in a Y4M file Chromium can play as a camera.
+func ean13Video(t *testing.T, code string) []byte {
+	t.Helper()
+	const w, h, module = 640, 480, 4
+	l := []string{"0001101", "0011001", "0010011", "0111101", "0100011", "0110001", "0101111", "0111011", "0110111", "0001011"}
+	parity := []string{"LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG", "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL"}
+	invert := func(s string) string {
+		return strings.Map(func(r rune) rune { return '0' + '1' - r }, s)
+	}
+	reverse := func(s string) string {
+		b := []byte(s)
+		for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+			b[i], b[j] = b[j], b[i]
+		}
+		return string(b)
+	}
+	bits := "101"
+	for i := 1; i <= 6; i++ {
+		d := code[i] - '0'
+		if parity[code[0]-'0'][i-1] == 'G' {
+			bits += reverse(invert(l[d]))
+		} else {
+			bits += l[d]
+		}
+	}
+	bits += "01010"
+	for i := 7; i <= 12; i++ {
+		bits += invert(l[code[i]-'0'])
+	}
+	bits += "101"
+	if len(bits) != 95 {
+		t.Fatalf("EAN-13 of %s has %d modules", code, len(bits))
+	}
+	luma := bytes.Repeat([]byte{255}, w*h)
+	x0 := (w - len(bits)*module) / 2
+	for y := 120; y < 360; y++ {
+		for i, b := range bits {
+			if b == '1' {
+				for k := range module {
+					luma[y*w+x0+i*module+k] = 0
+				}
+			}
+		}
+	}
+	chroma := bytes.Repeat([]byte{128}, w*h/2)
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "YUV4MPEG2 W%d H%d F10:1 Ip A1:1 C420jpeg\n", w, h)
+	for range 2 {
+		out.WriteString("FRAME\n")
+		out.Write(luma)
+		out.Write(chroma)
+	}
+	return out.Bytes()
+}

@@ -1,0 +1,547 @@
+/* soko handheld (/hh): sign-in by badge and PIN, receiving, put-away and
+ * counts, as a thin client of the /ops API. Scans come through SokoScan
+ * (scan.js); the page's words come from the server in #words. */
+(function () {
+  'use strict';
+  var W = JSON.parse(document.getElementById('words').textContent);
+  var lang = document.documentElement.lang;
+  var session = null, view = 'login', scanner;
+  var rc = {}, pa = {}, ct = {};
+
+  function $(id) { return document.getElementById(id); }
+  function t(key, args) {
+    var s = W[key] || key;
+    for (var k in args || {}) s = s.split('{' + k + '}').join(args[k]);
+    return s;
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function num(input, min) {
+    var n = parseInt(input.value, 10);
+    return n >= min ? n : null;
+  }
+
+  // ---- talking to the server ----
+  function api(method, path, body) {
+    var h = {Accept: 'application/json', 'Accept-Language': lang};
+    if (body) h['Content-Type'] = 'application/json';
+    if (session && method !== 'GET') h['X-CSRF-Token'] = session.csrf_token;
+    return fetch(path, {method: method, headers: h, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin'})
+      .then(function (r) {
+        return r.text().then(function (text) {
+          var data = {};
+          try { data = text ? JSON.parse(text) : {}; } catch (e) { /* keep the status */ }
+          return {ok: r.ok, status: r.status, data: data};
+        });
+      }, function () { return {ok: false, status: 0, offline: true, data: {detail: t('offline')}}; });
+  }
+  function scanHeaders() {
+    return session ? {'Accept-Language': lang, 'X-CSRF-Token': session.csrf_token} : {'Accept-Language': lang};
+  }
+  function problem(a) {
+    var d = a.data || {};
+    if (d.detail) return d.detail;
+    if (d.errors && d.errors.length) return d.errors.map(function (e) { return e.message; }).join(' / ');
+    return d.title || t('failed', {status: a.status});
+  }
+  function fieldsOf(a) {
+    return ((a.data && a.data.errors) || []).map(function (e) { return e.field; });
+  }
+
+  // say shows what a scan did in the result area, with sound, vibration and colour.
+  function say(kind, msg) {
+    var r = $('result');
+    r.className = kind;
+    r.textContent = msg;
+    SokoScan.signal(kind === 'ok warn' ? 'warn' : kind);
+  }
+  function prompt(key) { $('prompt').textContent = t(key); }
+  // failed handles answers every view treats alike; it reports whether a was one.
+  function failed(a, late) {
+    if (a.queued && a.status !== 401) { say('warn', a.message); return true; }
+    if (a.status === 401) { signedOut(t('expired')); return true; }
+    if (!a.ok) { say('error', (late ? t('late') : '') + problem(a)); return true; }
+    return false;
+  }
+
+  // twice arms a button so that only a second press within 4 s acts.
+  function twice(btn, warning, act) {
+    if (btn.dataset.armed) {
+      delete btn.dataset.armed;
+      btn.classList.remove('armed');
+      act();
+      return;
+    }
+    btn.dataset.armed = '1';
+    btn.classList.add('armed');
+    say('warn', warning);
+    setTimeout(function () { delete btn.dataset.armed; btn.classList.remove('armed'); }, 4000);
+  }
+
+  function go(name) {
+    view = name;
+    ['login', 'menu', 'receive', 'putaway', 'count'].forEach(function (v) { $('v-' + v).hidden = v !== name; });
+    $('back').hidden = name === 'login' || name === 'menu';
+    $('signout').hidden = name === 'login';
+    $('title').textContent = t('view_' + name);
+    if (name === 'login') prompt('scan_badge');
+    if (name === 'menu') prompt('choose_menu');
+    if (name === 'receive') startReceive();
+    if (name === 'putaway') startPutAway();
+    if (name === 'count') startCount();
+    if (scanner) scanner.focus(true);
+  }
+
+  function onScan(code) {
+    if (view === 'login') return badgeScanned(code);
+    if (view === 'receive') return receiveScan(code);
+    if (view === 'putaway') return putAwayScan(code);
+    if (view === 'count') return countScan(code);
+    say('warn', t('choose_menu'));
+  }
+
+  // ---- sign-in ----
+  // device names this handheld in every scan it records, the same name across visits.
+  function device() {
+    var d = 'HH-' + SokoScan.scanId().slice(0, 6).toUpperCase();
+    try {
+      d = localStorage.getItem('soko.device') || d;
+      localStorage.setItem('soko.device', d);
+    } catch (e) { /* storage off: a name for this visit only */ }
+    return d;
+  }
+  function badgeScanned(code) {
+    $('badge').value = code;
+    $('pin').value = '';
+    $('pin').focus();
+    prompt('enter_pin');
+    SokoScan.beep('ok');
+  }
+  function signIn(e) {
+    e.preventDefault();
+    var badge = $('badge').value.trim(), pin = $('pin').value;
+    if (!badge) { $('badge').focus(); return; }
+    if (!pin) { $('pin').focus(); return; }
+    api('POST', '/ops/session', {badge: badge, pin: pin, device: device()}).then(function (a) {
+      $('pin').value = '';
+      if (!a.ok) {
+        say('error', problem(a));
+        if (a.status === 423) $('badge').value = '';
+        prompt(a.status === 423 ? 'scan_badge' : 'enter_pin');
+        if (a.status === 423) scanner.focus(true); else $('pin').focus();
+        return;
+      }
+      signedIn(a.data);
+      say('ok', t('welcome', {name: a.data.name}));
+    });
+  }
+  function signedIn(s) {
+    session = s;
+    $('who').textContent = s.name;
+    var shown = 0;
+    ['receive', 'putaway', 'count'].forEach(function (m) {
+      var on = s.menus.indexOf(m) >= 0;
+      $('m-' + m).hidden = !on;
+      if (on) shown++;
+    });
+    $('no-menus').hidden = shown > 0;
+    SokoScan.resume();
+    go('menu');
+  }
+  function signedOut(msg) {
+    session = null;
+    SokoScan.hold();
+    $('who').textContent = '';
+    $('badge').value = '';
+    go('login');
+    if (msg) say('error', msg);
+  }
+  function signOut() {
+    SokoScan.pending().then(function (n) {
+      var out = function () { api('DELETE', '/ops/session').then(function () { signedOut(); say('ok', t('signed_out')); }); };
+      if (n) twice($('signout'), t('signout_pending', {n: n}), out);
+      else out();
+    });
+  }
+
+  // ---- receiving (入荷) ----
+  function startReceive() {
+    rc = {inbound: null, merchant: null, tally: {}, need: null};
+    $('rc-pick').hidden = false;
+    $('rc-scan').hidden = true;
+    $('merchants').hidden = true;
+    prompt('choose_inbound');
+    var list = $('inbounds');
+    list.textContent = t('loading');
+    api('GET', '/ops/inbounds').then(function (a) {
+      if (failed(a)) return;
+      list.textContent = '';
+      var open = a.data.filter(function (i) { return i.status !== 'received'; });
+      if (!open.length) list.appendChild(el('li', 'muted', t('no_inbounds')));
+      open.forEach(function (i) {
+        var want = 0, got = 0;
+        i.lines.forEach(function (l) { want += l.quantity; got += l.received; });
+        var b = el('button', 'item');
+        b.type = 'button';
+        b.dataset.id = i.id;
+        b.append(el('b', '', i.inbound_no), el('span', '', ' ' + i.merchant_code + (i.expected_date ? ' · ' + i.expected_date : '')), el('span', 'count', got + '/' + want));
+        b.onclick = function () { openInbound(i.id); };
+        var li = el('li');
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+    });
+  }
+  function chooseMerchant() {
+    var box = $('merchants');
+    box.hidden = false;
+    box.textContent = t('loading');
+    api('GET', '/ops/merchants').then(function (a) {
+      if (failed(a)) return;
+      box.textContent = '';
+      a.data.forEach(function (m) {
+        var b = el('button', 'item', m.code + ' ' + m.name);
+        b.type = 'button';
+        b.dataset.merchant = m.code;
+        b.onclick = function () {
+          rc.merchant = m.code;
+          rc.inbound = null;
+          showReceiving(t('no_asn_title', {merchant: m.name}));
+        };
+        box.appendChild(b);
+      });
+    });
+  }
+  function openInbound(id) {
+    api('GET', '/ops/inbounds/' + id).then(function (a) {
+      if (failed(a)) return;
+      rc.inbound = a.data;
+      showReceiving(a.data.inbound_no + ' · ' + a.data.merchant_code);
+    });
+  }
+  function showReceiving(title) {
+    $('rc-pick').hidden = true;
+    $('rc-scan').hidden = false;
+    $('rc-title').textContent = title;
+    $('rc-finish').textContent = t(rc.inbound ? 'finish' : 'done');
+    $('rc-qty').value = 1;
+    closeLotForm();
+    renderLines();
+    prompt('scan_item');
+    scanner.focus(true);
+  }
+  function renderLines(last) {
+    var body = $('rc-lines').tBodies[0], want = 0, got = 0;
+    body.textContent = '';
+    var lines = rc.inbound ? rc.inbound.lines : Object.keys(rc.tally).map(function (k) { return rc.tally[k]; });
+    lines.forEach(function (l) {
+      var tr = el('tr');
+      tr.dataset.sku = l.sku;
+      var name = el('td');
+      name.append(el('span', '', l.name), el('small', '', l.sku));
+      tr.append(name, el('td', 'n expected', l.quantity == null ? '-' : l.quantity), el('td', 'n received', l.received));
+      if (l.quantity != null) {
+        if (l.received > l.quantity) tr.classList.add('over');
+        else if (l.received === l.quantity) tr.classList.add('done');
+        want += l.quantity;
+      }
+      if (l.sku === last) tr.classList.add('last');
+      got += l.received;
+      body.appendChild(tr);
+    });
+    $('rc-total').textContent = rc.inbound ? t('total', {got: got, want: want}) : '';
+  }
+  function receiveScan(code, again) {
+    if (!rc.inbound && !rc.merchant) { say('warn', t('choose_inbound')); return; }
+    closeLotForm();
+    var body = {scan_id: SokoScan.scanId(), code: code};
+    var qty = again ? again.quantity : num($('rc-qty'), 1);
+    if (qty > 1) body.quantity = qty;
+    if (rc.inbound) body.inbound_id = rc.inbound.id;
+    else body.merchant_code = rc.merchant;
+    if (again && again.lot) body.lot = again.lot;
+    if (again && again.expiry) body.expiry = again.expiry;
+    $('rc-qty').value = 1;
+    SokoScan.send({url: '/ops/receive', body: body, meta: {view: 'receive'}}).then(function (a) { receiveAnswer(a, body); });
+  }
+  function receiveAnswer(a, body, late) {
+    var fields = fieldsOf(a);
+    if (a.status === 422 && (fields.indexOf('lot') >= 0 || fields.indexOf('expiry') >= 0) && view === 'receive') {
+      say('warn', (late ? t('late') : '') + problem(a));
+      openLotForm(body, fields);
+      return;
+    }
+    if (failed(a, late)) return;
+    var d = a.data;
+    say(d.over_receipt ? 'ok warn' : 'ok', (late ? t('late') : '') + d.message);
+    if (view !== 'receive') return;
+    if (rc.inbound && body.inbound_id === rc.inbound.id) {
+      api('GET', '/ops/inbounds/' + rc.inbound.id).then(function (b) {
+        if (b.ok && rc.inbound && rc.inbound.id === b.data.id) {
+          rc.inbound = b.data;
+          renderLines(d.sku);
+        }
+      });
+    } else if (!rc.inbound && body.merchant_code === rc.merchant) {
+      var l = rc.tally[d.sku] || (rc.tally[d.sku] = {sku: d.sku, name: d.name, quantity: null, received: 0});
+      l.received += d.quantity;
+      renderLines(d.sku);
+    }
+  }
+  function openLotForm(body, fields) {
+    rc.need = {code: body.code, quantity: body.quantity || 1};
+    var f = $('lotform');
+    f.hidden = false;
+    $('lot-name').textContent = body.code;
+    $('lot-row').hidden = fields.indexOf('lot') < 0;
+    $('expiry-row').hidden = fields.indexOf('expiry') < 0;
+    $('lot').value = body.lot || '';
+    $('expiry').value = body.expiry || '';
+    prompt('enter_lot');
+    ($('lot-row').hidden ? $('expiry') : $('lot')).focus();
+  }
+  function closeLotForm() {
+    rc.need = null;
+    $('lotform').hidden = true;
+  }
+  // expiryDate reads 20271231, 2027-12-31 or 2027/12/31 as an ISO date.
+  function expiryDate(s) {
+    var m = s.trim().match(/^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})$/);
+    if (!m) return null;
+    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    if (d.getUTCMonth() !== +m[2] - 1) return null;
+    return d.toISOString().slice(0, 10);
+  }
+  function lotEntered(e) {
+    e.preventDefault();
+    var need = rc.need;
+    if (!need) return;
+    var again = {quantity: need.quantity};
+    if (!$('lot-row').hidden) {
+      again.lot = $('lot').value.trim();
+      if (!again.lot) { say('error', t('enter_lot')); $('lot').focus(); return; }
+    }
+    if (!$('expiry-row').hidden) {
+      again.expiry = expiryDate($('expiry').value);
+      if (!again.expiry) { say('error', t('bad_expiry')); $('expiry').focus(); return; }
+    }
+    receiveScan(need.code, again);
+    prompt('scan_item');
+    scanner.focus(true);
+  }
+  function finishReceiving() {
+    if (!rc.inbound) { startReceive(); return; }
+    var inbound = rc.inbound;
+    twice($('rc-finish'), t('finish_confirm', {no: inbound.inbound_no}), function () {
+      SokoScan.pending().then(function (n) {
+        if (n) { say('error', t('finish_pending', {n: n})); return; }
+        api('POST', '/ops/inbounds/' + inbound.id + '/finish').then(function (a) {
+          if (failed(a)) return;
+          say('ok', t('finished', {no: inbound.inbound_no}));
+          startReceive();
+        });
+      });
+    });
+  }
+
+  // ---- put-away (棚入れ): item, then shelf ----
+  function startPutAway() {
+    pa = {item: null};
+    $('pa-item').hidden = true;
+    prompt('scan_item');
+  }
+  function putAwayScan(code) {
+    if (!pa.item) {
+      api('GET', '/ops/products/lookup?code=' + encodeURIComponent(code)).then(function (a) {
+        if (a.offline) {
+          pa.item = {code: code, name: code, units: null};
+          showPutAwayItem();
+          say('warn', t('offline_item'));
+          return;
+        }
+        if (failed(a)) return;
+        pa.item = {code: code, name: a.data.name, sku: a.data.sku, units: a.data.units};
+        showPutAwayItem();
+        say('ok', t('pa_item', {name: a.data.name, n: a.data.units}));
+      });
+      return;
+    }
+    var body = {scan_id: SokoScan.scanId(), code: pa.item.code, to: code};
+    var qty = num($('pa-qty'), 1);
+    if (qty) body.quantity = qty;
+    SokoScan.send({url: '/ops/putaway', body: body, meta: {view: 'putaway'}}).then(function (a) { putAwayAnswer(a); });
+  }
+  function showPutAwayItem() {
+    $('pa-item').hidden = false;
+    $('pa-name').textContent = pa.item.name;
+    $('pa-sku').textContent = pa.item.sku || '';
+    $('pa-qty').value = pa.item.units || '';
+    prompt('scan_shelf');
+  }
+  function putAwayAnswer(a, late) {
+    if (a.queued && a.status !== 401 && view === 'putaway') startPutAway();
+    if (failed(a, late)) return;
+    say('ok', (late ? t('late') : '') + a.data.message);
+    var done = $('pa-done');
+    done.insertBefore(el('li', '', a.data.message), done.firstChild);
+    while (done.children.length > 5) done.lastChild.remove();
+    if (view === 'putaway' && !late) startPutAway();
+  }
+
+  // ---- counts (棚卸): a location, then everything on it ----
+  function startCount() {
+    ct = {loc: null, lines: []};
+    $('ct-loc').textContent = '';
+    $('ct-count').hidden = true;
+    prompt('scan_location');
+  }
+  function countScan(code) {
+    if (!ct.loc) {
+      api('GET', '/ops/locations/' + encodeURIComponent(code)).then(function (a) {
+        if (a.offline) { countAt(code); say('warn', t('offline_location')); return; }
+        if (failed(a)) return;
+        countAt(a.data.code);
+        say('ok', t('ct_location', {loc: a.data.code}));
+      });
+      return;
+    }
+    if (code === ct.loc) { say('warn', t('ct_same_location')); return; }
+    api('GET', '/ops/products/lookup?code=' + encodeURIComponent(code) + '&location=' + encodeURIComponent(ct.loc)).then(function (a) {
+      var d = a.offline ? {sku: code, name: code, units: 1} : a.data;
+      if (!a.offline && failed(a)) return;
+      var key = d.sku + '\u0000' + (d.lot || ''), line = null;
+      ct.lines.forEach(function (l) { if (l.key === key) line = l; });
+      if (!line) ct.lines.push(line = {key: key, code: code, sku: d.sku, name: d.name, lot: d.lot || '', quantity: 0});
+      line.quantity += d.units;
+      renderCount(key);
+      say(a.offline ? 'warn' : 'ok', t('ct_added', {name: d.name, n: d.units, total: line.quantity}));
+    });
+  }
+  function countAt(loc) {
+    ct = {loc: loc, lines: []};
+    $('ct-loc').textContent = loc;
+    $('ct-count').hidden = false;
+    $('ct-result').hidden = true;
+    renderCount();
+    prompt('scan_items');
+  }
+  function renderCount(last) {
+    var body = $('ct-lines').tBodies[0];
+    body.textContent = '';
+    ct.lines.forEach(function (l) {
+      var tr = el('tr'), name = el('td'), q = el('td', 'n'), input = el('input', 'qty');
+      tr.dataset.sku = l.sku;
+      name.append(el('span', '', l.name), el('small', '', l.sku + (l.lot ? ' / ' + l.lot : '')));
+      input.type = 'number';
+      input.inputMode = 'numeric';
+      input.min = 0;
+      input.value = l.quantity;
+      input.setAttribute('aria-label', t('quantity'));
+      input.onchange = function () { l.quantity = Math.max(0, parseInt(input.value, 10) || 0); };
+      q.appendChild(input);
+      tr.append(name, q);
+      if (l.key === last) tr.classList.add('last');
+      body.appendChild(tr);
+    });
+    $('ct-empty').hidden = ct.lines.length > 0;
+  }
+  function submitCount() {
+    if (!ct.loc) return;
+    var submit = function () {
+      var body = {scan_id: SokoScan.scanId(), location: ct.loc, lines: ct.lines.map(function (l) {
+        var line = {code: l.code, quantity: l.quantity};
+        if (l.lot) line.lot = l.lot;
+        return line;
+      })};
+      SokoScan.send({url: '/ops/counts', body: body, meta: {view: 'count'}}).then(function (a) { countAnswer(a); });
+    };
+    if (ct.lines.length) submit();
+    else twice($('ct-submit'), t('ct_confirm_empty', {loc: ct.loc}), submit);
+  }
+  function countAnswer(a, late) {
+    if (a.queued && a.status !== 401 && view === 'count') startCount();
+    if (failed(a, late)) return;
+    var d = a.data, diffs = d.lines.filter(function (l) { return l.difference !== 0; }).length;
+    say('ok', (late ? t('late') : '') + t('ct_done', {loc: d.location, n: diffs}));
+    if (view !== 'count') return;
+    startCount();
+    var box = $('ct-result'), body = $('ct-diff').tBodies[0];
+    box.hidden = false;
+    $('ct-result-loc').textContent = d.location;
+    body.textContent = '';
+    d.lines.forEach(function (l) {
+      var tr = el('tr', l.difference ? 'diff' : ''), name = el('td');
+      name.append(el('span', '', l.name), el('small', '', l.sku + (l.lot ? ' / ' + l.lot : '')));
+      tr.dataset.sku = l.sku;
+      tr.append(name, el('td', 'n', l.before), el('td', 'n', l.counted), el('td', 'n', (l.difference > 0 ? '+' : '') + l.difference));
+      body.appendChild(tr);
+    });
+    $('ct-short').textContent = d.short_orders.length ? t('ct_short', {orders: d.short_orders.join(', ')}) : '';
+    $('ct-realloc').textContent = d.reallocated_orders.length ? t('ct_realloc', {orders: d.reallocated_orders.join(', ')}) : '';
+  }
+
+  // lateAnswer takes the answer to a scan that waited in the outbox.
+  function lateAnswer(a, body, meta) {
+    var v = meta && meta.view;
+    if (v === 'receive') receiveAnswer(a, body, true);
+    else if (v === 'putaway') putAwayAnswer(a, true);
+    else if (v === 'count') countAnswer(a, true);
+    else failed(a, true);
+  }
+
+  // ---- wiring ----
+  function start() {
+    scanner = SokoScan.attach({
+      input: $('scan'),
+      onScan: onScan,
+      camera: $('cam'),
+      pending: $('pending'),
+      headers: scanHeaders,
+      onLateAnswer: lateAnswer,
+      onCameraError: function (msg) { say('error', msg); }
+    });
+    $('login').onsubmit = signIn;
+    $('badge').onkeydown = function (e) {
+      if (e.key === 'Enter') { e.preventDefault(); prompt('enter_pin'); $('pin').focus(); }
+    };
+    $('signout').onclick = signOut;
+    $('back').onclick = function () {
+      if (view === 'count' && ct.lines.length) twice($('back'), t('ct_unsaved'), function () { go('menu'); });
+      else go('menu');
+    };
+    ['receive', 'putaway', 'count'].forEach(function (m) { $('m-' + m).onclick = function () { go(m); }; });
+    $('no-asn').onclick = chooseMerchant;
+    $('rc-finish').onclick = finishReceiving;
+    $('lotform').onsubmit = lotEntered;
+    $('lot').onkeydown = function (e) {
+      if (e.key === 'Enter' && !$('expiry-row').hidden && !$('expiry').value) { e.preventDefault(); $('expiry').focus(); }
+    };
+    $('lot-cancel').onclick = function () { closeLotForm(); prompt('scan_item'); scanner.focus(true); };
+    $('pa-cancel').onclick = startPutAway;
+    $('ct-submit').onclick = submitCount;
+    $('ct-cancel').onclick = startCount;
+    $('kbd').onclick = function () {
+      var s = $('scan');
+      s.inputMode = s.inputMode === 'none' ? 'text' : 'none';
+      s.blur();
+      s.focus();
+    };
+    // Enter in a quantity field hands the keyboard back to the scanner.
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && e.target.type === 'number') {
+        e.preventDefault();
+        e.target.blur();
+        scanner.focus(true);
+      }
+    });
+    api('GET', '/ops/session').then(function (a) {
+      if (a.ok) signedIn(a.data);
+      else go('login');
+    });
+  }
+  start();
+})();
