@@ -231,6 +231,7 @@ type OrderLine struct {
 	OrderID   int64
 	ProductID int64
 	SKU       string
+	Name      string // the product's name, as the packing slip prints it
 	Quantity  int
 	UnitPrice int64 // yen, tax included
 	TaxRate   int   // 10 or 8 percent
