@@ -28,6 +28,15 @@ type BoxType struct {
 	MaxWeightGrams int
 	TareGrams      int
 	SizeClass      int // carrier size 60, 80, 100, 120, 140, 160
+	// Thin boxes go by a post-box service (ネコポス, ゆうパケット) named in
+	// Service; InnerHeightMM is that service's thickness limit.
+	Thin    bool
+	Service string
+}
+
+// Volume is the box's inner volume in cubic millimetres.
+func (b *BoxType) Volume() int64 {
+	return int64(b.InnerLengthMM) * int64(b.InnerWidthMM) * int64(b.InnerHeightMM)
 }
 
 // Shipment is a parcel that left with its carrier, as a merchant sees it.
