@@ -394,7 +394,7 @@ var boxTypes = []soko.BoxType{
 	{Code: "BOX80", Name: "80サイズ", InnerLengthMM: 330, InnerWidthMM: 240, InnerHeightMM: 190, MaxWeightGrams: 5000, TareGrams: 250, SizeClass: 80},
 	{Code: "BOX100", Name: "100サイズ", InnerLengthMM: 400, InnerWidthMM: 300, InnerHeightMM: 250, MaxWeightGrams: 10000, TareGrams: 400, SizeClass: 100},
 	{Code: "BOX120", Name: "120サイズ", InnerLengthMM: 470, InnerWidthMM: 350, InnerHeightMM: 320, MaxWeightGrams: 15000, TareGrams: 550, SizeClass: 120},
-	{Code: "NEKOPOS", Name: "ネコポス用 薄型ケース", InnerLengthMM: 310, InnerWidthMM: 225, InnerHeightMM: 25, MaxWeightGrams: 1000, TareGrams: 30},
+	{Code: "NEKOPOS", Name: "ネコポス用 薄型ケース", InnerLengthMM: 310, InnerWidthMM: 225, InnerHeightMM: 25, MaxWeightGrams: 1000, TareGrams: 30, Thin: true, Service: "nekopos"},
 }
 
 // apiKeyRow is a merchant's demo API key. The secrets are fixed so the API

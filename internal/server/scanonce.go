@@ -15,11 +15,12 @@ import (
 
 // scanSteps are the ops calls that apply a scan, by route.
 var scanSteps = map[string]string{
-	opsBase + "/receive":              "receive",
-	opsBase + "/putaway":              "put_away",
-	opsBase + "/counts":               "count",
-	opsBase + "/picks/:task_id/scan":  "pick",
-	opsBase + "/picks/:task_id/short": "short_pick",
+	opsBase + "/receive":                       "receive",
+	opsBase + "/putaway":                       "put_away",
+	opsBase + "/counts":                        "count",
+	opsBase + "/picks/:task_id/scan":           "pick",
+	opsBase + "/picks/:task_id/short":          "short_pick",
+	opsBase + "/station/orders/:order_id/scan": "inspect",
 }
 
 // scanOnce makes every scan exactly-once: a scan id seen before gets its

@@ -63,6 +63,15 @@ type Store interface {
 	FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, error)
 	SaveScanAnswer(ctx context.Context, scanID string, status int, response []byte, message string) error
 	RecordRefusedScan(ctx context.Context, e soko.ScanEvent, status int, response []byte) error
+	StationOrder(ctx context.Context, code string) (*soko.Order, error)
+	OrderByID(ctx context.Context, id int64) (*soko.Order, error)
+	MerchantByID(ctx context.Context, id int64) (*soko.Merchant, error)
+	Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, error)
+	ResetInspection(ctx context.Context, orderID, staffID int64, device string) (*soko.Order, error)
+	Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error)
+	BoxTypes(ctx context.Context) ([]soko.BoxType, error)
+	PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error)
+	RecordPrint(ctx context.Context, orderID int64, document string, staffID int64) (reprint bool, err error)
 	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
 	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)
 	PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error)

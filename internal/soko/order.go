@@ -233,6 +233,7 @@ type OrderLine struct {
 	SKU       string
 	Name      string // the product's name, as the packing slip prints it
 	Quantity  int
+	Inspected int   // units the packing station has scanned
 	UnitPrice int64 // yen, tax included
 	TaxRate   int   // 10 or 8 percent
 }

@@ -50,3 +50,29 @@ type Shipment struct {
 	TrackingNumber string
 	ShippedAt      time.Time
 }
+
+// InspectScan is one unit scan at the packing station (検品).
+type InspectScan struct {
+	ScanID    string
+	OrderID   int64
+	StaffID   int64
+	Device    string
+	Code      string
+	ProductID int64
+	Units     int
+	Lot       string // from a GS1-128 label: checked against what was picked
+}
+
+// PackRequest is the packer's confirmed parcels for an inspected order.
+type PackRequest struct {
+	OrderID int64
+	StaffID int64
+	Device  string
+	Parcels []PackedParcel
+}
+
+// PackedParcel is one box the packer closed, with its scale weight.
+type PackedParcel struct {
+	BoxCode     string
+	WeightGrams int
+}

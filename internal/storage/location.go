@@ -35,14 +35,23 @@ type boxTypeRow struct {
 	MaxWeightGrams int
 	TareGrams      int
 	SizeClass      int
+	Thin           bool
+	Service        string
 }
 
 func (boxTypeRow) TableName() string { return "box_types" }
+
+func (r boxTypeRow) boxType() soko.BoxType {
+	return soko.BoxType{ID: r.ID, Code: r.Code, Name: r.Name, InnerLengthMM: r.InnerLengthMM, InnerWidthMM: r.InnerWidthMM,
+		InnerHeightMM: r.InnerHeightMM, MaxWeightGrams: r.MaxWeightGrams, TareGrams: r.TareGrams, SizeClass: r.SizeClass,
+		Thin: r.Thin, Service: r.Service}
+}
 
 func createBoxType(tx *gorm.DB, b *soko.BoxType) error {
 	row := boxTypeRow{
 		Code: b.Code, Name: b.Name, InnerLengthMM: b.InnerLengthMM, InnerWidthMM: b.InnerWidthMM,
 		InnerHeightMM: b.InnerHeightMM, MaxWeightGrams: b.MaxWeightGrams, TareGrams: b.TareGrams, SizeClass: b.SizeClass,
+		Thin: b.Thin, Service: b.Service,
 	}
 	if err := tx.Create(&row).Error; err != nil {
 		return err

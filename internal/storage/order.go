@@ -48,6 +48,7 @@ type orderLineRow struct {
 	OrderID   int64
 	ProductID int64
 	Quantity  int
+	Inspected int
 	UnitPrice int64
 	TaxRate   int
 }
@@ -183,12 +184,12 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 	var lines []struct {
 		ID, OrderID, ProductID int64
 		SKU, Name              string
-		Quantity               int
+		Quantity, Inspected    int
 		UnitPrice              int64
 		TaxRate                int
 	}
 	err := db.conn(ctx).Table("order_lines").
-		Select("order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, products.name, order_lines.quantity, order_lines.unit_price, order_lines.tax_rate").
+		Select("order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, products.name, order_lines.quantity, order_lines.inspected, order_lines.unit_price, order_lines.tax_rate").
 		Joins("JOIN products ON products.id = order_lines.product_id").
 		Where("order_lines.order_id IN ?", ids).Order("order_lines.id").Scan(&lines).Error
 	if err != nil {
@@ -198,7 +199,7 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 		o := byID[l.OrderID]
 		o.Lines = append(o.Lines, soko.OrderLine{
 			ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
-			Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
+			Quantity: l.Quantity, Inspected: l.Inspected, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
 		})
 	}
 	return nil

@@ -33,7 +33,7 @@ func claimScan(tx *gorm.DB, e soko.ScanEvent, now time.Time) error {
 	if e.ScanID == "" {
 		return soko.Errorf(soko.EINVALID, "scan_id is required").JA("scan_id が必要です")
 	}
-	row := scanEventRow{ScanID: &e.ScanID, StaffID: nullID(e.StaffID), Device: e.Device, Step: e.Step, Code: e.Code, Result: "ok", CreatedAt: now}
+	row := scanEventRow{ScanID: &e.ScanID, StaffID: nullID(e.StaffID), Device: e.Device, Step: e.Step, Code: e.Code, Result: "ok", OrderID: nullID(e.OrderID), CreatedAt: now}
 	if err := tx.Create(&row).Error; err != nil {
 		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
 			return soko.ErrScanSeen // the scan id is taken: this scan was applied before

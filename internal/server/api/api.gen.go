@@ -423,6 +423,20 @@ type Barcode struct {
 	PackQuantity *int `json:"pack_quantity,omitempty"`
 }
 
+// BoxType defines model for BoxType.
+type BoxType struct {
+	Code           string  `json:"code"`
+	InnerHeightMm  int     `json:"inner_height_mm"`
+	InnerLengthMm  int     `json:"inner_length_mm"`
+	InnerWidthMm   int     `json:"inner_width_mm"`
+	MaxWeightGrams int     `json:"max_weight_grams"`
+	Name           string  `json:"name"`
+	Service        *string `json:"service,omitempty"`
+	SizeClass      int     `json:"size_class"`
+	TareGrams      int     `json:"tare_grams"`
+	Thin           bool    `json:"thin"`
+}
+
 // CancelInput defines model for CancelInput.
 type CancelInput struct {
 	Reason *string `json:"reason,omitempty"`
@@ -527,6 +541,15 @@ type InboundList struct {
 
 // InboundStatus defines model for InboundStatus.
 type InboundStatus string
+
+// InspectScanInput defines model for InspectScanInput.
+type InspectScanInput struct {
+	Code     string `json:"code"`
+	Quantity *int   `json:"quantity,omitempty"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+}
 
 // LowStock defines model for LowStock.
 type LowStock struct {
@@ -676,6 +699,24 @@ type OrderList struct {
 
 // OrderStatus defines model for OrderStatus.
 type OrderStatus string
+
+// PackInput defines model for PackInput.
+type PackInput struct {
+	ConfirmWeight *bool `json:"confirm_weight,omitempty"`
+	Parcels       []struct {
+		Box         string `json:"box"`
+		WeightGrams int    `json:"weight_grams"`
+	} `json:"parcels"`
+}
+
+// ParcelSuggestion defines model for ParcelSuggestion.
+type ParcelSuggestion struct {
+	Box     string  `json:"box"`
+	BoxName *string `json:"box_name,omitempty"`
+
+	// WeightGrams What box and contents should weigh.
+	WeightGrams int `json:"weight_grams"`
+}
 
 // PickResult defines model for PickResult.
 type PickResult struct {
@@ -962,6 +1003,39 @@ type StaffSessionMenus string
 // StaffSessionRole defines model for StaffSession.Role.
 type StaffSessionRole string
 
+// StationLine defines model for StationLine.
+type StationLine struct {
+	Inspected int    `json:"inspected"`
+	Name      string `json:"name"`
+	Quantity  int    `json:"quantity"`
+	Sku       string `json:"sku"`
+}
+
+// StationOrder defines model for StationOrder.
+type StationOrder struct {
+	Carrier *string `json:"carrier,omitempty"`
+
+	// Gift Prices are hidden on the slip.
+	Gift         bool          `json:"gift"`
+	Id           int64         `json:"id"`
+	Lines        []StationLine `json:"lines"`
+	MerchantCode string        `json:"merchant_code"`
+	OrderNo      string        `json:"order_no"`
+
+	// Recommended The boxes the station recommends, one per parcel; empty when nothing fits.
+	Recommended []ParcelSuggestion `json:"recommended"`
+	Service     *string            `json:"service,omitempty"`
+	Status      OrderStatus        `json:"status"`
+}
+
+// StationResult defines model for StationResult.
+type StationResult struct {
+	// Inspected Every line matches: the order is inspected.
+	Inspected bool         `json:"inspected"`
+	Message   string       `json:"message"`
+	Order     StationOrder `json:"order"`
+}
+
 // Stock defines model for Stock.
 type Stock struct {
 	// Allocated Units promised to orders.
@@ -1091,6 +1165,9 @@ type InboundID = int64
 
 // Limit defines model for limit.
 type Limit = int
+
+// OrderID defines model for orderID.
+type OrderID = int64
 
 // OrderNo defines model for orderNo.
 type OrderNo = DocumentNumber
@@ -1255,6 +1332,29 @@ type SignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PackOrderParams defines parameters for PackOrder.
+type PackOrderParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ResetInspectionParams defines parameters for ResetInspection.
+type ResetInspectionParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// InspectScanParams defines parameters for InspectScan.
+type InspectScanParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PrintSlipParams defines parameters for PrintSlip.
+type PrintSlipParams struct {
+	Size *string `form:"size,omitempty" json:"size,omitempty"`
+}
+
 // ReleaseWaveParams defines parameters for ReleaseWave.
 type ReleaseWaveParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -1293,6 +1393,12 @@ type ReceiveScanJSONRequestBody = ReceiveScanInput
 
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
+
+// PackOrderJSONRequestBody defines body for PackOrder for application/json ContentType.
+type PackOrderJSONRequestBody = PackInput
+
+// InspectScanJSONRequestBody defines body for InspectScan for application/json ContentType.
+type InspectScanJSONRequestBody = InspectScanInput
 
 // ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
 type ReleaseWaveJSONRequestBody = WaveInput
@@ -1356,6 +1462,9 @@ type ServerInterface interface {
 	// ListLowStock Products at or below their reorder point (欠品アラート)
 	// (GET /ops/alerts/low-stock)
 	ListLowStock(ctx echo.Context) error
+	// ListBoxTypes Cartons and post-box cases the station can use
+	// (GET /ops/box-types)
+	ListBoxTypes(ctx echo.Context) error
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx echo.Context, params CountLocationParams) error
@@ -1401,6 +1510,21 @@ type ServerInterface interface {
 	// SignIn Sign in with a badge and PIN
 	// (POST /ops/session)
 	SignIn(ctx echo.Context) error
+	// StationOrder Open an order at the packing station
+	// (GET /ops/station/orders/{code})
+	StationOrder(ctx echo.Context, code string) error
+	// PackOrder Close the parcels of an inspected order (梱包)
+	// (POST /ops/station/orders/{order_id}/pack)
+	PackOrder(ctx echo.Context, orderId OrderID, params PackOrderParams) error
+	// ResetInspection Start an inspection over (supervisors; logged)
+	// (POST /ops/station/orders/{order_id}/reset)
+	ResetInspection(ctx echo.Context, orderId OrderID, params ResetInspectionParams) error
+	// InspectScan Scan one unit (or a case) into the inspection (検品)
+	// (POST /ops/station/orders/{order_id}/scan)
+	InspectScan(ctx echo.Context, orderId OrderID, params InspectScanParams) error
+	// PrintSlip The packing slip (納品書) as PDF; every print is logged
+	// (GET /ops/station/orders/{order_id}/slip.pdf)
+	PrintSlip(ctx echo.Context, orderId OrderID, params PrintSlipParams) error
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error
@@ -1863,6 +1987,15 @@ func (w *ServerInterfaceWrapper) ListLowStock(ctx echo.Context) error {
 	return err
 }
 
+// ListBoxTypes converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBoxTypes(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBoxTypes(ctx)
+	return err
+}
+
 // CountLocation converts echo context to params.
 func (w *ServerInterfaceWrapper) CountLocation(ctx echo.Context) error {
 	var err error
@@ -2212,6 +2345,161 @@ func (w *ServerInterfaceWrapper) SignIn(ctx echo.Context) error {
 	return err
 }
 
+// StationOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) StationOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StationOrder(ctx, code)
+	return err
+}
+
+// PackOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) PackOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_id" -------------
+	var orderId OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", ctx.Param("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PackOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PackOrder(ctx, orderId, params)
+	return err
+}
+
+// ResetInspection converts echo context to params.
+func (w *ServerInterfaceWrapper) ResetInspection(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_id" -------------
+	var orderId OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", ctx.Param("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ResetInspectionParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResetInspection(ctx, orderId, params)
+	return err
+}
+
+// InspectScan converts echo context to params.
+func (w *ServerInterfaceWrapper) InspectScan(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_id" -------------
+	var orderId OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", ctx.Param("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params InspectScanParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.InspectScan(ctx, orderId, params)
+	return err
+}
+
+// PrintSlip converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintSlip(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_id" -------------
+	var orderId OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", ctx.Param("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PrintSlipParams
+	// ------------- Optional query parameter "size" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "size", ctx.QueryParams(), &params.Size, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter size: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintSlip(ctx, orderId, params)
+	return err
+}
+
 // ReleaseWave converts echo context to params.
 func (w *ServerInterfaceWrapper) ReleaseWave(ctx echo.Context) error {
 	var err error
@@ -2324,6 +2612,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/picks/next", wrapper.NextPick, options.OperationMiddlewares["nextPick"]...)
 	router.POST(options.BaseURL+"/ops/picks/:task_id/scan", wrapper.PickScan, options.OperationMiddlewares["pickScan"]...)
 	router.POST(options.BaseURL+"/ops/picks/:task_id/short", wrapper.ShortPick, options.OperationMiddlewares["shortPick"]...)
+	router.GET(options.BaseURL+"/ops/box-types", wrapper.ListBoxTypes, options.OperationMiddlewares["listBoxTypes"]...)
+	router.GET(options.BaseURL+"/ops/station/orders/:code", wrapper.StationOrder, options.OperationMiddlewares["stationOrder"]...)
+	router.POST(options.BaseURL+"/ops/station/orders/:order_id/scan", wrapper.InspectScan, options.OperationMiddlewares["inspectScan"]...)
+	router.POST(options.BaseURL+"/ops/station/orders/:order_id/reset", wrapper.ResetInspection, options.OperationMiddlewares["resetInspection"]...)
+	router.POST(options.BaseURL+"/ops/station/orders/:order_id/pack", wrapper.PackOrder, options.OperationMiddlewares["packOrder"]...)
+	router.GET(options.BaseURL+"/ops/station/orders/:order_id/slip.pdf", wrapper.PrintSlip, options.OperationMiddlewares["printSlip"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -3089,6 +3383,44 @@ func (response ListLowStockdefaultApplicationProblemPlusJSONResponse) VisitListL
 	return err
 }
 
+type ListBoxTypesRequestObject struct {
+}
+
+type ListBoxTypesResponseObject interface {
+	VisitListBoxTypesResponse(w http.ResponseWriter) error
+}
+
+type ListBoxTypes200JSONResponse []BoxType
+
+func (response ListBoxTypes200JSONResponse) VisitListBoxTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBoxTypesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListBoxTypesdefaultApplicationProblemPlusJSONResponse) VisitListBoxTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CountLocationRequestObject struct {
 	Params CountLocationParams
 	Body   *CountLocationJSONRequestBody
@@ -3673,6 +4005,213 @@ func (response SignIndefaultApplicationProblemPlusJSONResponse) VisitSignInRespo
 	return err
 }
 
+type StationOrderRequestObject struct {
+	Code string `json:"code"`
+}
+
+type StationOrderResponseObject interface {
+	VisitStationOrderResponse(w http.ResponseWriter) error
+}
+
+type StationOrder200JSONResponse StationOrder
+
+func (response StationOrder200JSONResponse) VisitStationOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StationOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response StationOrderdefaultApplicationProblemPlusJSONResponse) VisitStationOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PackOrderRequestObject struct {
+	OrderId OrderID `json:"order_id"`
+	Params  PackOrderParams
+	Body    *PackOrderJSONRequestBody
+}
+
+type PackOrderResponseObject interface {
+	VisitPackOrderResponse(w http.ResponseWriter) error
+}
+
+type PackOrder200JSONResponse StationOrder
+
+func (response PackOrder200JSONResponse) VisitPackOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PackOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PackOrderdefaultApplicationProblemPlusJSONResponse) VisitPackOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetInspectionRequestObject struct {
+	OrderId OrderID `json:"order_id"`
+	Params  ResetInspectionParams
+}
+
+type ResetInspectionResponseObject interface {
+	VisitResetInspectionResponse(w http.ResponseWriter) error
+}
+
+type ResetInspection200JSONResponse StationOrder
+
+func (response ResetInspection200JSONResponse) VisitResetInspectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetInspectiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ResetInspectiondefaultApplicationProblemPlusJSONResponse) VisitResetInspectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InspectScanRequestObject struct {
+	OrderId OrderID `json:"order_id"`
+	Params  InspectScanParams
+	Body    *InspectScanJSONRequestBody
+}
+
+type InspectScanResponseObject interface {
+	VisitInspectScanResponse(w http.ResponseWriter) error
+}
+
+type InspectScan200JSONResponse StationResult
+
+func (response InspectScan200JSONResponse) VisitInspectScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InspectScandefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response InspectScandefaultApplicationProblemPlusJSONResponse) VisitInspectScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PrintSlipRequestObject struct {
+	OrderId OrderID `json:"order_id"`
+	Params  PrintSlipParams
+}
+
+type PrintSlipResponseObject interface {
+	VisitPrintSlipResponse(w http.ResponseWriter) error
+}
+
+type PrintSlip200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintSlip200ApplicationpdfResponse) VisitPrintSlipResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintSlipdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintSlipdefaultApplicationProblemPlusJSONResponse) VisitPrintSlipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReleaseWaveRequestObject struct {
 	Params ReleaseWaveParams
 	Body   *ReleaseWaveJSONRequestBody
@@ -3772,6 +4311,9 @@ type StrictServerInterface interface {
 	// ListLowStock Products at or below their reorder point (欠品アラート)
 	// (GET /ops/alerts/low-stock)
 	ListLowStock(ctx context.Context, request ListLowStockRequestObject) (ListLowStockResponseObject, error)
+	// ListBoxTypes Cartons and post-box cases the station can use
+	// (GET /ops/box-types)
+	ListBoxTypes(ctx context.Context, request ListBoxTypesRequestObject) (ListBoxTypesResponseObject, error)
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx context.Context, request CountLocationRequestObject) (CountLocationResponseObject, error)
@@ -3817,6 +4359,21 @@ type StrictServerInterface interface {
 	// SignIn Sign in with a badge and PIN
 	// (POST /ops/session)
 	SignIn(ctx context.Context, request SignInRequestObject) (SignInResponseObject, error)
+	// StationOrder Open an order at the packing station
+	// (GET /ops/station/orders/{code})
+	StationOrder(ctx context.Context, request StationOrderRequestObject) (StationOrderResponseObject, error)
+	// PackOrder Close the parcels of an inspected order (梱包)
+	// (POST /ops/station/orders/{order_id}/pack)
+	PackOrder(ctx context.Context, request PackOrderRequestObject) (PackOrderResponseObject, error)
+	// ResetInspection Start an inspection over (supervisors; logged)
+	// (POST /ops/station/orders/{order_id}/reset)
+	ResetInspection(ctx context.Context, request ResetInspectionRequestObject) (ResetInspectionResponseObject, error)
+	// InspectScan Scan one unit (or a case) into the inspection (検品)
+	// (POST /ops/station/orders/{order_id}/scan)
+	InspectScan(ctx context.Context, request InspectScanRequestObject) (InspectScanResponseObject, error)
+	// PrintSlip The packing slip (納品書) as PDF; every print is logged
+	// (GET /ops/station/orders/{order_id}/slip.pdf)
+	PrintSlip(ctx context.Context, request PrintSlipRequestObject) (PrintSlipResponseObject, error)
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx context.Context, request ReleaseWaveRequestObject) (ReleaseWaveResponseObject, error)
@@ -4423,6 +4980,29 @@ func (sh *strictHandler) ListLowStock(ctx echo.Context) error {
 	return nil
 }
 
+// ListBoxTypes operation middleware
+func (sh *strictHandler) ListBoxTypes(ctx echo.Context) error {
+	var request ListBoxTypesRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBoxTypes(ctx.Request().Context(), request.(ListBoxTypesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBoxTypes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBoxTypesResponseObject); ok {
+		return validResponse.VisitListBoxTypesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // CountLocation operation middleware
 func (sh *strictHandler) CountLocation(ctx echo.Context, params CountLocationParams) error {
 	var request CountLocationRequestObject
@@ -4931,6 +5511,181 @@ func (sh *strictHandler) SignIn(ctx echo.Context) error {
 	return nil
 }
 
+// StationOrder operation middleware
+func (sh *strictHandler) StationOrder(ctx echo.Context, code string) error {
+	var request StationOrderRequestObject
+
+	request.Code = code
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StationOrder(ctx.Request().Context(), request.(StationOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StationOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StationOrderResponseObject); ok {
+		return validResponse.VisitStationOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PackOrder operation middleware
+func (sh *strictHandler) PackOrder(ctx echo.Context, orderId OrderID, params PackOrderParams) error {
+	var request PackOrderRequestObject
+
+	request.OrderId = orderId
+	request.Params = params
+
+	var body PackOrderJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PackOrder(ctx.Request().Context(), request.(PackOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PackOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PackOrderResponseObject); ok {
+		return validResponse.VisitPackOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResetInspection operation middleware
+func (sh *strictHandler) ResetInspection(ctx echo.Context, orderId OrderID, params ResetInspectionParams) error {
+	var request ResetInspectionRequestObject
+
+	request.OrderId = orderId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetInspection(ctx.Request().Context(), request.(ResetInspectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetInspection")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResetInspectionResponseObject); ok {
+		return validResponse.VisitResetInspectionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// InspectScan operation middleware
+func (sh *strictHandler) InspectScan(ctx echo.Context, orderId OrderID, params InspectScanParams) error {
+	var request InspectScanRequestObject
+
+	request.OrderId = orderId
+	request.Params = params
+
+	var body InspectScanJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.InspectScan(ctx.Request().Context(), request.(InspectScanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InspectScan")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(InspectScanResponseObject); ok {
+		return validResponse.VisitInspectScanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PrintSlip operation middleware
+func (sh *strictHandler) PrintSlip(ctx echo.Context, orderId OrderID, params PrintSlipParams) error {
+	var request PrintSlipRequestObject
+
+	request.OrderId = orderId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintSlip(ctx.Request().Context(), request.(PrintSlipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintSlip")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintSlipResponseObject); ok {
+		return validResponse.VisitPrintSlipResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ReleaseWave operation middleware
 func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error {
 	var request ReleaseWaveRequestObject
@@ -4984,161 +5739,176 @@ func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams)
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3H39jxy3leC/QvQtoBlvdc+HR441wv4wlu1kYlkaqGV479y6aU4Vu5vparJcZE2rLQiwNfAm8dkbBLHv",
-	"DpvsZe+8ye5tdoMEB1x08ubuf8l4pOS/OPCRrGJVs/pj1DMW9gdB01Usfrz3+L743uODRshHCWeESdHY",
-	"fdBIcIpHRJIUfoUi7d3lQ8LUj4iIMKWJpJw1dht3BwSp14dSvUe8h+SAICFxr4cEEYJy1moEDaraDgiO",
-	"SNoIGgyPSGO38ZfNG+07bzZ1z0EjJe9nNCVRY1emGQkaIhyQEVZDjvD9m4T15aCxu7X9atAYUZb/Dhpy",
-	"kqjehEwp6zcePgwaYZYKnvon22XkvjzULbp2vklKjinPBEpwn+TzfT8j6aSYrum1ZmLbm5u+qdCIjBIu",
-	"CQsnb5HJ9JT2UMbo+xlBQzJBPZ4iOaACKVAQIa8jjFIi0wkaUznQkMUj3RazCB3xaIJSksR4IuBtj6ZC",
-	"IszEmKS1YN8vptRUc6pb0NWr8yFN2RHPWLT/uvoYRkuwHBRjmfeHNJqJ4B5PR1hCe/nKTgPGpaNs5I5K",
-	"mSR9ksKwMR1ROQ3MA9wnSNAPalGov3NHjkgPZ7Fs7F7dDNTq9aiAzDlz4GlE0lu8ZuHw9pDxmcv+s5T0",
-	"GruNf7dRbL4N/VZsvM7DbESYvJWNjsyIYpjVjKbenHeg9lvvQO8Si2EtHtXLVSMxSyIsSdSmLCTTuLzN",
-	"4gkaD7BE4QCzPokQloinCPckMbtE0lEtpk3nhwJ6905TNWiqPhrTlP1QLVQknAkCHPAg5UcxGQEz5EwS",
-	"BtSHkySmIVYz3kh0iz//nuDAJhcDvu0XRqxwBoZImvI0QFggt/eWJgbdgxpgL4pSIjTfTnlCUkn1rLF+",
-	"saX+rqwwsC+3vS9DKif+F3yUYOZ/R0aYxt43GimeF8mAs5o3XEgcH4Y88hDHt1BE+1SKADGOBpNkQEDK",
-	"THeSkh4JZZb6xnjoEvN7eo7FAsszKHVlwBMU8HWgaddkwXEvnxY/+h4JpZrWazi168JRRNWicHzgoK6H",
-	"Y0GCCjb9oPju3q2NN/ZuNbdeDpD6/9UAvXNwo7mn9sr+3TebWzsBCgckHGqQIcrCOItIpODlytWdErN/",
-	"1QdMHA4P388wk4Y4ct65VaXddxiVAnFGkAix0QqoQGoFKOQZkwKtYRRiQeDZFYFsv+tmXoZxbG4uwIld",
-	"LAKQfDC/gVlI4n2WZHJJuKcEmz3twOuqX9xPD6tWe55RY8r0H1SSkVgJqeyhI014hdrDoyyUgaIVhbD2",
-	"W+9UyWKuuhU0Yi6ndCFPM5dyygguoXhzMRQ7/fmwPcL39zXcXEThNMUTPWXNtSvzfnl77mK9xODT/RSH",
-	"xkzJzHnyN8Rs//WpVdqvnckGhiju1dHZHSJgPz6YS0uzJgRdkegmZaTxcDbsfOCJoQGJDkEFKg871b7a",
-	"uRjwVJ7jywrwpkBW6dk70VqwGlhMgfWI9HhJsuQUq8QIfOh/GdFej6TE6D3T782OWlyMGs1wtoDTSqIR",
-	"c2qIwK6gmG5pbj6AVNTS8j7Y2azunwRLSVLFfP7je3vN/4CbH2w2r90r/mwddjrNey/9mU94f5v2lmWa",
-	"AxqRwySlof5ZZn+3ONKvEGea/eFwSFkfiZgmjvpwxHlMMAM2QoTAfQ8rfVu/QCFOI7R2evLfT09OTh99",
-	"dXryr6ePHp8++pX64+SH6xVu6ucT4xQn0yOo1SP1KlFTXDt99OvTky9OT35w9unHf/zy43XffH3yR3Vz",
-	"G/r06IcVcM1cf+20PbNwqQ6aFT0FpUF9FLavTcbp2YYpge2K5aJqfNAg9xMSqo9Uq6nPfF9Yi5Vx76qX",
-	"Y6VmLXWsVEgss0U7aevGheG0BCAqOHHWWAVRPqmCczpwL409A3nnUXieF1XLGNPPgUe9tGkVY0SZ+bk1",
-	"RzjNhH69hHdpaWpvkPsJTSc+qLEsjvFRTKy9Xqe+zdTXpkVUSkJCj+sE3BLyKB/G6VNPag4QzkljNWC6",
-	"YK3WY7jkUFrEOTMDbjPBJDzaYIQlXpbyfdzLcaTO6+UWuS9v6JbV1cBsyp3NWFE755iEKbi+l2+gnH4U",
-	"YhxauudB2k0+bkseDj0ek2NMzXbx0fWIpOEAM5m7JRZX0VKiXYIJp0w+x64pTyEoa3XF9KsD+mDqYMXj",
-	"ShUCYYG61lOufdMEKUSBm/w6UqzF6lIxFjL3ns/lObcTUSvm58qBub1rm2vKHTkN8JXK+mJNdeJ+PvWc",
-	"SyGoipeoEUxRSUnmVCS8jzQqi5lCUi2Zr15qBA2Z4nB4WPDuaT1VtyhLsjqFtLRh/NKn6K4yeA2objom",
-	"sd8RM7WmIWWR98UHfoeo3wfygfY0Qmc1c3vbUMISc6tBrn8K0Ng7tuI+nlFxmlL9wuNcjg7xSJmiC27g",
-	"85gEEYnpMUkn5+cvfWOYztqjrt21PCtRoKvjIoxLP9ryI6fal0tCKkkpT2v3siDpMQ1r+NiAJodyrlpu",
-	"Dy4W5nwAmMIQUhM/FHUK7HObSc4ZXs4yHTgWy3RsJUPdBXjcWZYo3NCRQagD7eUsLgDJG8fEt8OX2xay",
-	"7vSml/KRH83k/WnNYStA2wF6+Q8f/hIlJEUAsJZ390o+w7NX7fbdAZZogJOEMBLtIg2iAFkvXoBSEhMs",
-	"yOEYH5MAJTQcBogyoZSJAFw9AYrxEYkDpNAWoBAOBAJ71n5ofw94HP3hw1/OpQ61eNPGgAhWFDTmImoF",
-	"armD9Xm+UOi3dkLnsaIcFl7G0RujRE52QR8c45QMeCYICgecCyIUCVidvRE0JniEAVoC9/FYWQDfwwlm",
-	"CRewMwgjKQ29yntZSJQn8PVXX/7p+z8++9cvnv7op7toQhiSHIU8joEINkGJZZyBkjp9XL3UoYRHkJTn",
-	"cvrRJ2e//eT0ox+fPf706c9++vS//KI0ap3duahweQ6p4nFhbM9xYRRiZ84ZWFkMLeeTKcuo6vYn2tAI",
-	"MyH5yDIWEl1H5hgSMT6egvBCsq080ndof0BSYBJCB9SUjiSvzSMLRy56QqX01rkikGkWINLqt5DEw+Ek",
-	"O6IsKMiVkSFPuAjQgA4neJgFaJIpPlZxKr+8HZxbALcHNLnLp0TprE/u0hFpq3azpGVFLtZyH79xMduG",
-	"qLUS8P3DFMsayz1jVGqv80Kq5TxXldOdM/LMdZ6H087wLq3KuVQGXJliXzc7yzkrviKQautw81eDrc17",
-	"wVyQl3v+94QFSOL7eThCsY3Lg8H3C7HrJU+RF/CiGdStRlh/4x40V3d2/GeO2XuEw6HhqkqNseejSjel",
-	"cFJmj1HNE3hlVCzdDJuHoGjBX4oVJPAXZ4dKtQIlWWlah0bxIsWjuMZfd0DDYd3Z9qwjKuMA01P18mNo",
-	"oYNTIFKlRxkVAxIhs2JvVJHuVkNiRq8YQRPoCsWkJ/Vvb5cpSXkm62Y5okJQ1kcZhNXglCi15oggvTKE",
-	"JcKMSyW17MH3LsKIkTGSWAxRj8cxHwv/EadqMTdKjYbDu6qdaX8YlZ0Uda6W4tAPRnE/9lGoGgaiIc6j",
-	"kxpnxpKxK+VwpukQpgLCnClhrRTIEWaTPNAZjwhSTGDZsKXVhYfURjzlWJvaMws7SBXVekIzE6WLYTEs",
-	"TtIVmJRWE1MhA72fOCOlYDNfmMOMSBL78jDkrEfTUclp6NDv0rESM90kBa+Ynu481+YIU6a6WUprEVMM",
-	"mScQDR9p157mMj6mKLmsUTLVG4MDtdYrwjCOPkeUSe5lQMpq9gPF5162rQNX63OCbjyhJo7ylMuOAmZm",
-	"OV60GzL0kngRlluRz/XeDAiqLVtN5W97lMR+32y9rKkASXdRfOCbe1UZsH4IGs0hFI8jhcqYzPSlzJ6u",
-	"cWLobhxnl4FiDeSVhuYJitIhhoubpaYnGxPrgcyA0P5AHo5GNdFSwN9rX9fHHi9sDSxzerekwu1B5vOd",
-	"dpzH7xk0xhrE/RSPamhsTKNaIM86YZkykiqDufhzRnGxPuNApoqZoKC/uZ7TCuEtfj4yFQi9WMBq+bMZ",
-	"MzqP/rP0tnP2m+sGmrP7chXn5QUcZKWNudSXds9WY+fmaHM1xqZS5bQhiShDk6rpuRLr0sMiKsHXMUkl",
-	"Gg8IQ/kpPRKSh0PUw3EslEoPMhvUSy2w1zZ3ESPHJPVExc+fUL1df4MzkY3gF0BCtVKgSUgaEiZ30dYm",
-	"xIS/itb++NXvnz7+6bN//Otnf/39dVB/e5xHi5j/VT5WngLEXyAq0JAkEh1NkG6I1I6F3DZjOGoPXFO/",
-	"beofPJM1tozLGCuu6WOSarAiyK/TRm9pJMixU2CPuUQMvJL+YarMst4z48WLy0mX2BX+dJWFfFCGr6zA",
-	"lWHF/jftzDjI5N4YTy7RUrSHYBUy5lkaktzsLnux8nik/P0irttzBJ75LNc1M5PdPA3nikBjnsqBj5ms",
-	"2Fi1Z3tVd6KQlAEgcohA/o8HLPMST2fYwjC4j2ju6F3/vC4Gz7kkuAJCzBhJkSBMniOLZonQRCepdtm0",
-	"y4XJaypWqbzqOzlpK67JM4kwQ2Zeu2g84IKgPueRWITi60lZoUqU08eMKyanb7R1CfS8vPNFqfplML+y",
-	"s8rkCDOz6cQEHBElThVFDjCLBiSOQGwTHA6ARq8jrH2dilAR7mPKKunlNFIyEpJbSQTQrmDxlalkQe9S",
-	"Dpv3/rx28nX+3Dyes57mdo16ZJtqLxQVKKb6aHca388VHz3TSyVrPAXzQv1qU0s0Q+FIDPhYO9dIKjhT",
-	"m8rwmMjrwal3eB2T9BBkUSJnQnXEU4LkALMCsgMsEE5TpSv5daF5YqhwreMoUqhK0Ygf13kE3fjAOcjP",
-	"VTgX+Uhw1MM14SYLhtdal7U/TtC71zVWal0iFxCc/xyByBcUZanP+0QdHeS5wP70X2Ubl3OA56i/M8Og",
-	"9UyWjOM0Z+HL6QRuhn152c8+f3L285+fnnz17It/OvvZb8w5/9ePH59+9Ouzv/p4q3mtuVVVExYwcd2s",
-	"/fKAr2U0jpREVjZNyvnI13tton+5r7PHj84+ffLs8ydP//bHZuZnn518/dWXzz7/zdmnT84xb6duwNw5",
-	"5XUEStVIdmbwvCleQRNKmAyU1c+kte2e/sN/PcfM8xIF81SmBSsW6HIFiCeaxJSxvdnc3Ny8OjW3uQUN",
-	"qhUz8sTunW8ZrD39299+/eSf/3Ty+/md19iXixdBqNtUI29s4qw44NlHNDgNSew7+aCKj6iXV4Sx3wO0",
-	"1WrpZwKtnX34n85+9OW6XzqYVueLdU2WdLcCM6Ksf8jyNNr6Nlkaz5dbzjmMAVCxpJqw1MocKiOWFjYL",
-	"tSvwKuRU8k27FdoDnsoDGg7PYx/2bD6LT/5BvvkEGVux4g/wnxpvXqThoifrhQHts312Ph901CfLl1SI",
-	"SH28nDVh1I7GI4jyDRWpG45OwKunVuWxUDyHu9XCDVuvLOdp0CvUPXlhJ3Gv19Zlz3xHY1FNoEpRQa1G",
-	"22OZqHU9UIFSHhM0whMUcXskbyEHBZLsJqwE/aiVZBKP8cSWADCns+a0ohE0VDfKgIAGTPCY+A+jq7u2",
-	"Ng2O65NKOxMdOWBjh9Kc7cBfWaK4lS66hqNRCehzMGTEFwxXgq+Fph99/qTAPBKqLkok5SMqSKTMNl1M",
-	"wi9jStmFfmsJSwS2uaRxDCE+puu6CAq5+IkPrO4ml0vhi7NDRQJ1E6aa2I6M7vkchldJgbejlqPQ3OxG",
-	"WHktDlchk4AWvnGBZHE2myjnkNqK/SFyHqXMsd20QTYPxz5w5MHHHt+yDsaHonBIxFzuIjxCa2ef/eDs",
-	"h599/fhf1gO0tQ3VsLZ2mluvBGjrlebWqwHaerW5vRmgrWvN7a3riIwSOSmlCTg5C3jUCBrQifpf9aL+",
-	"V92o/1U/6n/VkZdHvouPPafMozoDviiC4zvaE8O6c/pFA3mKGJ6RVu7z2ji6dx/81RKeM2NkNTkgmTzk",
-	"vV5N1UC9kMJDpKvclGsGLqanj/B9pxhRSVOb52FWn+YekSW906PchDQF1hpHWIaDRrXMGjzdNVqQDjql",
-	"DFwtYxwPA+3zpUxyONaUXJLrSFDWj4k+FdKfJOofxKhSnetgUaSbQkyFGv3enDSKRVMkfGVq3iVHA86H",
-	"dhf7Utmk2ps1RH+u0jDHhMnDmgCpJZLIYyzkIQSV+f1wisOb2c+a31y+O9Mong4jTAiLdGSdyVPS1Z0I",
-	"juYrUWAhOPBxQsJyPJSAfm8+SlcgkqtE8k0LZzOfN1iUx3xUHL9MYbQmcLWA77I10kiYkprIc0H7DEpa",
-	"QRu1y+OJVdJ0WWCjY2rcIZ6ilEv4k/oj03VPh0lKevR+zaASpzKPiC7NIICwFhLH5rdAOME1MfDniVtb",
-	"yDei3RkWGWXIVxc4N2qsgvRzVaEpyCLn8KVNX08lU0EtDBg7EoRFrvaC49hr+OlsXCfnQz9wNTD9pJwL",
-	"op/Z3A/7K8/sgN9FCkf5SSnPwxwRuzOAGKhWzMcLGZaaWg/r9sDbeEhM6kOZEK8DcfI40icRkifCHiX7",
-	"D7YMZZUj0DaXcxeoPqZpSG+qTInNtuJFRsAl1F8gnKG9g30o+W12mNoZqCv4kB/+4cNfdoN8M5tj3yL1",
-	"VlGCWq49LGnZQsiwVoJT7fbT0xtImRhRUvJhVOO2cK8HhV7EFVvgPUCCQAzXwe32XbTBE7FhS7+jG1C8",
-	"WSAcC44YUTbygCC38jvS9cnzQs4h50NKnNrWaqGmv2K2BlwPdRHynifaRH2H1s4+/OHZk1+tw4G2C5ks",
-	"7tE4HhEmbSZmC4EHWQE7BkaFxIAnUHK6w2Lep0LSUCCeSQFBPxDpEdlUNRHY8AfEuIQqg2tnH//ij5/9",
-	"7usnPzj79d+sF6FmlPU7TGuVgT6sITjSoYCBUcm0uIWX1ilrPNqi1WEd9tJLe5kcECZN9enWSy+htppN",
-	"Vz3nKf3AZAG9BkhGnWxz8+VwSCbwB+kWB/6GtjqsTDl9fEzQhGcttAekd0RizvrAalyCQmtqgY+/WjdK",
-	"qByomU541mGC6Dg+Xb1bwR8Ej/3yilm7TVwqniMlfVV7iHzssGMq6FFM0B8+/BxRW9xeoJ3NnQCR+ziU",
-	"8QTFdEiQ4COiJwAjRZwIhQtE7iu9VoPtDQj+f+klSKLq1tXv7qK1O2/eQNd2rn5rXYOqq8iuG6AuxMh3",
-	"gw7rahypZzpMXv1VxPB31ep0vhBlxzimEaJKVASoqxMQdtF7DyBNIOgwc+j88F4XdHC1BK3TH+EIQaMW",
-	"MhUndfoXZei7ylQigujivQy9wfoxFYMOgxDTCc80eXb3wpAksnkTs36G+2QXEdY1wLhDZEqJUMSjwyNh",
-	"/0o8VKMw1K1cFNA1OxWtmQjV9zPSYZr1oSxRtLF99apCeIpDCdQNZ1AYvfPO/uvrLaBQjR7nHgNLiR0G",
-	"j+BKAx2UUnexAaJMSLVleA/hEKAlxzQk1/OOOyzv2dIX9AuRn71MWPfxzvb2dTQe0Jg4gxgcIirU4mgc",
-	"ozRjIEnyyxiwMqcAtVJTcV8xjJ3Na4j2kI4wLX3ZYbpq/dYmEi30FploLELoq+pmewcNeJaKFoIkTbvV",
-	"oREwTnNHRKL2g90pARJcocnYfWa/5MIAQGIQrXRvRfQpkVnKUPcB6oCO22nsovdarda9AHVcbVc97zRa",
-	"rVangR52FXVhxZKOYmIY13WUYOEUB5NcgaBcHyxAGZM0rly4oeaZxXGrw7qlEv1dMzmhVdZS4X9ooDpn",
-	"ekMlPI4p61sqxpIguNhBU7KyeRX6R3iitwBGR5lCLO9Z3BrOCrHYCGhp0mEpVubxEZlwppRhV2WmAu1s",
-	"XzOcQO2aSXNPIRRAI0jIWSTyPWWoJ3L2lelGe0EE6v5l0zRr7kfd6+j9jEuihsy3LhbDKkfGRxBlZ5fQ",
-	"6rA8Y8fIur2D/UbQOCapMIVYWputTbAcE8JwQhu7jZdbm62XwdkuB6B1bOCEbhxvbRjZBc/6WrFSGiuw",
-	"xv2osdtQJLRvGwWl+2He89tZRZMNfe3Gw2BuQ2NsLdCydHmEau+7BCK3Whe7jKFaV+1e5RKI7c3NGRdA",
-	"LHfxg1uh0Xf5A2whRbIWM4FSXhVlmZIU8IkxHvxD5XN3bpkIGiIbjXA6MSitKi3g/esLp0ypaNwzsQ3T",
-	"RHEDeI2t5LcsVVSuxtHgBuJ+jUeTVUPaFD0pq+jK6no4heWtVY/tw7AynC3wx1hYvr0KxO4xxjPFMouY",
-	"XGSL1VS0Uj++HwZTjGHjQVFC8GEtl/g2kQU1XPTemQPVVUDy28QNbDabRMsBkFAKcW7dQO/WKW+KGZck",
-	"rfK2oHsODgsPdi1rv219//8mGXupbNyFsvWiZMhMpm6tvwth6c45jiZHe7+Bw8c9TrwBTZqSIxPOBYoa",
-	"T0c4hoPttV4Wx03IXDKBbKBCxUQqpCHJO2yA455uESAdNaYD9iVHNvht3ViEBIoqmGMZqlVtDHYKiczJ",
-	"hI1jQ0XImbIYSz1DIyydJkGH6aRDbTWYYyehwwADxzRB7QHtycPv7rfhuH3AlYkFufNUmQ8i5hKNMiHR",
-	"EYH5OL0h3usB8m7cft0qqyTVTYwrocNMESeBQiwGgVU3Cy4MaW7KOKX2KgKr0vkkrC4g84LKV6eM3CVL",
-	"V1NXxy8FtFmkGLSlrFVssLY2KKwfx4yydvb9J3/87HdPP/3+s79/su7beVPceOOBPc+ZKU0t5i+WYc2E",
-	"4QrlqMFJnmdJGdF8JOfnPpa1FNHbW/k8AtAB+YZ2TVdvulym+zpe+prmaqZ+kD4b0dwoN9RzT3mezITB",
-	"5BTaCdhhppRlhNa6edvuegvdVm1tzwMsdO/Gp6q7PyIhHxHRYd2q9727i8Y8HSLOFMs1HnDDlwozM8nM",
-	"bCF7q8OOoHAmmMpU2t6RM60W2sszaPUUQswUZztSbDBf6drO5rX1FtK3cMXam1K8NR8aXzHj4Mbz8kP4",
-	"5IXmh+5FYw+nbxK83M2LsFB4Y3ysaIVFYhW7Wa8w39DL8rsNONNaQB/Vx1sXzv2KmqweSGoHDszYKiWw",
-	"kNXrblo/RQMqJE/hsGcWgFfCF+3ZxUxUHNhGL5xxcJGKvJsyP1OVL85/LkSZTwroWxrIH5W2mX268UAM",
-	"s5k6hc1Tu3jo1bEmM9eVaRa2Qz+QlqVbMcy0fM884l0r5GLq+kQ4rAiJyN24qkH7rXf06ZNoIVNvRXTY",
-	"Wt2VnYG5sHMdHP/GTPLf3nm9w3B+m6M94+A9NOFZmtMMwnFKcDQBVWHq7GPzWocxPMrPyyxS0B4z8ygy",
-	"9ODkVoCKUsrU84nog6xEYasXsKUqOQuZHJdN2GB2GF4FRL5Kq2eJKazQp6jpXlG6Xte8TedwJmGye2aL",
-	"mXbe6jLkjCdq1KaJDTCLdCi/a/Qvdfm0zZw65+XTFynXSllbMwWbVeoNXALrqrAlU8nENlmJ9lMezRwL",
-	"V2IfHFIriKpMazaDo57OoMWF09iF4jBPcZiNQB1RcjRxBNXKdVYeDtVYOlxhmiNofEyjaL6WYvF0sVCc",
-	"w0WvGJN8pbDizFEdEijaK8ESz2vaVaF3Pg3GgflYBy02jf/RxCHW7pFyoC0ll8OTF3T0ny/A+SL3oy/S",
-	"eebOLNAQIEbGK92SJiYUirvw1BSKhl+Sa/WQ2HjlgtAMfVSY6TTVbDzIL72g0cONlJifHkea55zL+Xbm",
-	"QddSFY1cT1yZku/Y2Rn8rMZhVKKh7YuioTq+lB8gUIHez0hGIh0stTrfNjPODuh2YRIhTgx8HUevhstf",
-	"/I7Mh6qBpp31KqD3LhwCQSCOICwSZq9ZF5YHjDUWptnAygQ8uN2+qzAs0Hfbt28VQZs6Dq/Dum0+5M02",
-	"7TMss5TsIvkXOtIzY/S+DUzSIZ/B8ZZ5NyD30Xfe3rvRbH9nb/vqK4ofdRr6ldRtW/rXEY9MvGin4VSI",
-	"gnBqE0fa6rC7+TNtYsosZVCVRx+MaZ3RAlo10VF2ggB7Ui06rFuK6oYgMcUT9IncO3du5kdxAykTgdbU",
-	"fxDRG8d8bAbrsB5P0YAL4792IqeiEWW6rTmBhO4Yl0hPCmsXAj3GEgLcUMx5cqTsXHMYWmPm+gh69eau",
-	"N+Hgks3eJffThXid2ybA0OygfLCgSGLRZyg6NaCWc/FEbOCYpFJsxHzcnG8x5LfFPieAF8pxygebvtZr",
-	"CuQ3+dhxP6qtsAJFwmQmgHwspwK8d09JwAIhB7mbCbbyEYl1wTKaIlML1+yvtaf//HdnP/no9NH/OD35",
-	"n3Az/g9Kh6SJixpdHwoUitpYBWhDUij8INzI80p5DX22CNxY6rr4OBbXOyxxZl5qD46wsWLkijvoYSL9",
-	"v6LpzRaEl3ZYRHs9khIWkvxIDCqcfS8TEnIKcnaZEiw4a6F3dbCp7iom+JiIDuuRMUlNPTOou2YyV2EG",
-	"NvM/QBLKKZp3OibYpOt0GIkF0fEHcDNFOiSRuWbEd3qmRr9ZlOlfTh0KRdqDjI2LOzpT8/tGGByMbEoS",
-	"1jA3jToIKNCVES9lk92Beic55RjzMSfYtadf/s3ZZ4/rt9NCgb3Fbb8eS+8FDKxd8j7mRXjpfh5mq2tR",
-	"6/KHEVx1dQlotsMrI80EFMLdlnlejJiL4SJCk0azY0oKwFzk0aoD/ouK01wcvreZE20LlYMsinUClqkU",
-	"AN4YysgUsJc2HU3Q8evGD1OLqA1949TykSjuCHUW8JvQ9x3nWvzn4/jfNKkEoFJabF0K4WgQOqW8nXDg",
-	"tQSnEupNoF4Wx5N8ZvXs2DJusfHAuekmIvM2rCO0LxIN+TA1eCjqll0C6PccMadsO5CAlPWDvOZ0qQiw",
-	"gYFYn795Pb6pEjZmeqeWKlSeb/6Cj88RxG87DP9ShGR+QfwCUlJHwxQZaEcTU7/9EsghB0zFvBckPSb1",
-	"4jGh4VBsMHK/3jd1i9yHon8XGhGRX6Hn31lwUZ/kKOL6HttLAOhd9+I2SNuDSazp9Pm8Ioz24jC4zk0g",
-	"nhC2PgfYD+CaPyXclIG2vGhTn1fk2jTAjBspxCz3DkkDxyvCuZABQhd1IRxJRvoDmGYHlqSML/AgzKhH",
-	"DO+79ldXG2wttNdh45Q7tzsECCP9RA0VQPzWMUmbAEpIdtaxHE0dyzGiIiU46jBl0pnYDFOzJw+R5WOG",
-	"THYwBFqq2dPI+PPHcKON6LBSqXafr8pcrPgCmnzlOx8vO5qjuFe0ZlsCwC/b5lPwKPklTACuegREvHZ6",
-	"8vnpycnpo385Pflfp49+s8SGtJeWPveOLFNYXjj1BSSxSlHXF47GtP+np20TktprXa8b/5GwaWZNfUUs",
-	"nOq54eTmVtlLcUYkPJXIdVt5PGgMYTEkkXX7nf3db89+/MkMErWBizHnwyyp14/gdRFatoCbYhldbv4d",
-	"LdNxQ/rMh2oEmbsZiopHUOmoMOCvFHF55es2TBhfXTCRe61mnRJ6qRFE5dsO5oShKbE34GP3VrPKVQCX",
-	"QrlQKhdbHOWRk3SG3mgK4zqO6KkDoL0xnryoctW9IOuSWZ5zvUsNdUByiWZ25jaQyzAg+LEduZfyUc0V",
-	"XWr7YiQGJO5p7+rHvzh99Gk9+7KllGsPLA5sRo0lPrsL6u4IQ3tO4O2aCQnuMHNxxlQM7nWE0bfbW82t",
-	"7VcR3Lue15koxxXpMwhdVsLuTh3Wi6ElT+0dfFDR1+yQiEb6LASn6STQhVrcqhjbyMQQd2Muu6Ao6166",
-	"u0jfPZ7qqj36ICYHRIc5Nw9RWavconm6rXOp1wu4DaeuHHvhtuI3ouEasBSigPfMzjTlCZ7+/c/OfvJR",
-	"/a4Tbn2ymOhLLisqKe2z25lcrdNzx1MRjfYh4CG7HB1MDacG83i56kMpnQ4vNKLSGcdDbu8OOOirGmCU",
-	"FXnRN9p33kRQn90WM9SMwWQEXpo7RE+tSRmCtmhE7NUYVYeil9W3iWH1XbdoXRfpknZo7TtSJrdZPAlQ",
-	"G49Im0ryF22Z0lAGqK0mSjqMH5NUh7mstxAUGUI9tVO0X+Fg/5bQ5ZhSczkY1LtXUI05JNX3eNph8MWI",
-	"skwSgdZ2tl9e93FOfdHDBUWtuLdIXDbPm0OGbUt/KyGr6c1ppRo2yFFEfrB/q5aXjfExEfV65h2dDAzV",
-	"w188AVdUBL/k5H+AR41MUxAtcqrpB+SShBogCupMHkOcbx6nYYM3oHqZyd9eO330y9NH/wDxMP/ZI+mq",
-	"g9sCoWZYkh5bIoBSpY0NwLHpZOpCry/+6uwnH52e/LfTR//n9NH/K6zLPGVn2ro9+9k/nj35lXvor+OS",
-	"pto5BYXQ2l771vpUaRtv907NhOIDk+Ba1/zs1z9/9vj/np589acPPzp99MmzT/73sy/+6exHvyvn3ujE",
-	"EI+9ngcCm8Z5aNh0W13oNN+KAq3ZG1UCKFcAbjlzJcp6C+VMZWrvd9jB/i20ZmSAkQnr103KhCmPCVX+",
-	"ikglX31U4OAWSoloPLz38P8HAAD//w==",
+	"3L3/kxu3lSD+r6D42SrNeJucLxo51qj2h7FsJxPL0pRGLu/nTB0JdoMkwibQbqCHQ6tUZWvKm8RnbyoV",
+	"++5qk73srTfZvc1uKqm7uujk7N3/kvFIyX9xhQegvxHNJkeckep+koaNBtAP7z287+9Bw+fjiDPCpGjs",
+	"PmhEOMZjIkkMf/ki7t/jI8LUHwERfkwjSTlr7DbuDQlSjztSPUe8j+SQICFxv48EEYJy1mp4DarGDgkO",
+	"SNzwGgyPSWO38ZfNm4d332rqmb1GTD5IaEyCxq6ME+I1hD8kY6yWHOPjW4QN5LCxu7X9mtcYU5b+7TXk",
+	"NFKzCRlTNmg8fOg1/CQWPHZvtsvIsezoEV273ygmR5QnAkV4QNL9fpCQeJpt18xasbHtzU3XVmhAxhGX",
+	"hPnTt8l0dkt7KGH0g4SgEZmiPo+RHFKBFCiIkDcQRjGR8RRNqBxqyOKxHotZgHo8mKKYRCGeCnjap7GQ",
+	"CDMxIXEl2PezLTXVnqo+6Nq1ekhT1uMJC/bfUC/DahGWw2wt87xDg7kH3OfxGEsYL1/dacC6dJyM86tS",
+	"JsmAxLBsSMdUzgLzAA8IEvTDyiPU7+VXDkgfJ6Fs7F7b9NTX61XhMGv2wOOAxJUfDk9X/dkw6W0+d0nG",
+	"5y75ZzHpN3Yb/99GRu8b+qnYeIP7yZgweTsZ98yKYpRUrKaenHehw7ffhdklFqNKCKqHqwZgEgVYkuCQ",
+	"Mp/Mos8dFk7RZIgl8oeYDUiAsEQ8RrgviSFMSceVyGUm7wiY3blNNaCp5mjMEtND9aEi4kwQYLoHMe+F",
+	"ZAz8lzNJGCA8jqKQ+ljteCPSI/78e4IDZ14M+HZeWLHEjBgiccxjD2GB8rO3NDLoGdQCe0EQE6GviphH",
+	"JJZU7xrrB1vq/6Uv9OzDbedDn8qp+wEfR5i5n5ExpqHziT4Ux4NoyFnFEy4kDjs+DxzI8S0U0AGVwkOM",
+	"o+E0GhK42GYniUmf+DKJXWs8zCPz+3qP2QcWd1CYyoDHy+Cbg6b9JguO++m2eO97xJdqW6/j2H4XDgKq",
+	"PgqHB7mj6+NQEK90mm5QfHfv9sabe7ebW1c9pP59zUPvHtxs7ila2b/3VnNrx0P+kPgjDTJEmR8mAQkU",
+	"vPJX+U7hfnnNBUzsjzofJJhJgxwpu94q4+67jEqBOCNI+NgIIlQg9QXI5wmTAq1h5GNB4LcrAtl5182+",
+	"DOPY3FyA+edPEYDkhDk/vge/PagA68z3UsZI3BkSOhjKznicG5MubgeFALaaQRMazBkzxsediV5rEOOx",
+	"cI+qJCRB4iPqVzyjH5KOH2JRManEMZm3qBxSlnvS4zwkmLlB71k6KgNmBgqzAHYAobC5wpeYbbmO+iZm",
+	"Pgn3WZTIJUksJtiw7xxpXHMLk7PLKsQ+z6ohZfo/VJKxWAlX2EM9zWMyoZoHiS89xRYUbR6+/W6ZA9QK",
+	"814j5HJG0nYMyzOJIi0XqHlzMWrOzec67TE+3tdwyx8UjmM81VvWF3Rp31e3az/WiQwuzUJdxpgp8ahO",
+	"1PIx239j5ivt27nNegYp7lfh2V0igPU+qMWleRuCqUhwizLSeDgfdi7whDCABB2QdovLzowvTy6GPJbn",
+	"eLMEvBmQlWZ2brQSrAYWM2DtkT4vCBE59ujrF90PA9rvk5gwv+JlQ1GLS0xGCZgvy2h9wHBitYRnvyDb",
+	"bmFvLoCUNJAiHexsluknwlKSWDGff//+XvPf4eaHm83r97P/tjrtdvP+K3/mktO+TfvLMs0hDUgniqmv",
+	"/yyyv9sc6UeIM83+sD+ibIBESKOcpJheZV5jTITAAwcrfUc/QD6OA7R2evJfT09OTh99fXry+9NHj08f",
+	"/Ur95+SH6yVu6uYTkxhHsyuor0fqUaS2uHb66NenJ1+envzg7LNP/vjVJ+uu/bruHzXNHZjToQqUwDX3",
+	"+yu3XSMAwLBsJq+wqAvD9rVBwiGTxQTIFctFNTavQY4j4quX1KiZ11xvWHsI486vXo6Vmm+pYqVCYpks",
+	"OsmhHpzpyEsAonQmuW8sgyjdVMY5c3AvrD3n8M4j8DzvUS1jN3mOc9SfNitijCkzf27VXE5zoV99w+dx",
+	"aYY2yHFE46kLaiwJQ9wLiTXNVIlvc+W12SsqJj6hR1UX3BL3UbpMbk69qRognBPHKsB0wVKtQ0dNobSI",
+	"HW4O3OaCSTikwQBLvCzmu7hXzkxfN8ttcixv6pHlr4HdFCeb80WHKcckTMH1/ZSAUvxRB5PDpfuOQ9tn",
+	"Qr0Ekvc5sMhqV0vqSdWoUosoK9IkKu0gt/jkUHJ/5LAWHmFq+IfTQEFif4iZ7FQaTCpl1phoc3jEKZPP",
+	"wUaKW/CKYm62/fKCLjDk0NThuRACYYG61jGlXUEEKcwFr9QNpHitFS5DLGTqrKplwnciUSn31F6MtbNr",
+	"1JkxxbtsUisUfrJvqpJ/6rHnXBJS+b4NGt4MlhQu4ZLI40KN0sfMHFIlmq/+GvUaMsb+qJNdZrOCux5R",
+	"vNqrJPQCwbiv42y60uIVoLqVsxEsaFgdURY4H3zodga4jUIfais7TFaxt3cMJiyxt4rDnWPqdK6tuI9j",
+	"VRzHVD9wOFaCDh4r3XxBAj6PjhSQkB6ReHp+/jIwmvo8Gs0rosuzEgW6Ki7CuHQfW+purXy4JKSimPK4",
+	"kpbnWtuHNOrIWj3FOu0W5nwAmEwzVBvviCqJ/rn1xpz/OmWZOThmn5lTHg12Z+DJ77KA4QaPzIHmoL2c",
+	"CgogefOIuCh8ObKQVZ7LfszHFQ6XD2Ylhy0PbXvo6h8++iWKSIwAYC0n9Uo+x9RZnva9IZZoiKOIMBLs",
+	"Ig0iD1mzpodiEhIsSGeCj4iHIuqPPES15OuB7ctDIe6R0EPq2Dzkg4fEs6EtHfv3kIfBHz76ZS12qI83",
+	"YwyI4Iu8Ru1BrUBPyZ16nXEY5q3c0LkUgoyFF8/ozXEkp7sgD05wTIY8EQT5Q84FEQoFrBLT8BpTPMYA",
+	"LYEHeKJUou/hCLOIC6AMwkhMfac2U7wkihv45uuv/vT9H5/9/sunP/rpLpoShiRHPg9DQIJNEGIZZyCk",
+	"zoZqLOWlcVwkxb2cfvzp2W8/Pf34x2ePP3v6s58+/U+/KKxapYgverk8x63isOls19h0smunxilYvIaW",
+	"M1IV76gy+ROtaPiJkHxsGQsJbiDjgkeMT2YgvNDdVlzpO3QwJDEwCaHj1wru+Ot1aJG7Fx2RiZp0rghk",
+	"hnmItAYtJPFoNE16lHkZujIy4hEXHhrS0RSPEg9NE8XHSlb2q9veuS/gwyGN7vGZq3TeK/fomByqcfNu",
+	"y9K9WMl93MrFfB2iUkvAx50YywrNPWFUajP8QqJlne0uN11u5bnfeR5OO8fctiprWxFwRYx9w1BWznl+",
+	"RSA1NsfNX/O2Nu97tSAvzvz/E+YhiY/TUJyMjIuLwfsLsesl3eoLmBXN0a3msn7hJsW87JwzKObU3h72",
+	"R4arKjHGOoyVbErBdWj9yuYXeGRELD0Mmx9B0IL/KVYQwf846yjRCoRkJWl1jOBFsp/CCgPmAfZH57Nc",
+	"sj6Nxyacxm06iHDsk/DcoSc9frx8VEU5xmkp0i6dvtpAaca6CJFlvDcWPK45D+DZYTIYEOE2fxjozACg",
+	"x487lSakMnQcekCPH0O8uYlDFUgMeRIGCF5tNVYFtAPqj6qCTOb5io3hVZOIUw6AETogEKID+5RRMSQB",
+	"MpTmjOTU02oKnDMrRjAEpkIh6Uv9t3PKmMQ8kVW7HFMhKBugBEIZcUyUON0jSH8ZwhJhxqWSlmwEyi7C",
+	"iJEJkliMUJ+HIZ8Id6yBGlEbGUz90T01zozvBEXjWJWJL/O+wyr5l6uO+QU6R1xhoxmEOVNColJcxphN",
+	"03wWPCZI8atlQ0UvwbuSntoMzSxsmFdY6wiHj5QOgMUoC2lRYFLSdEiF9DQ9cUYKAb6ueKM5IV32Ycdc",
+	"HgVjdQ5/lw5ammuey3jF7HbrTOpjTJmaZilpWcwIAjyCpKdAm5Q1l3FdxpLLCuVGPTFnoL71ijCMY8AR",
+	"ZZI7GdAEHxE3UFxuDTvay2sbueg3R8xXTmhPZZYMZuZznMdu0NCJ4lkqREkurLaiQSJDUc4ovtunJHT7",
+	"BKrvmhKQ9BTZC669l4VQa/+iQQ2iOAx4VIZkrg1v/naN8UxPkzOyGihWQF5pBg5RQ8f6Lm4OMTPZPAQH",
+	"ZGrC3msC3qvzPRbWQpfxGi+p6DkO8/m8bOext8/KerPbmpcxMM+zN6OclxbLn19ulfypz3EElk/Gy/Cv",
+	"1mJfQrzF/XIzySeLRY4XX5uzo/PIP0uTXY7e8ubHGupLRZyrCxhmC4S51JuWZstBrDXSXIWRQ4ly2oCB",
+	"KEPTssljJVYNB4soZUGEJJZoMiQMpdEhSEjuj1Afh6FQIj3c2SBe6gt7bXMXMXJEYkcmUv2Gqu1JNzkT",
+	"yRj+AkioUQo0EYl9wuQu2tqE5IzX0Nofv/63p49/+uyf/vrZX39/HcTfPufBImanMh8rbgHifhAVaEQi",
+	"iXpTpAciRbGgUhqDhbb8NvXTpv6DJ7JCl8kzxpJL5IjEGqwI0qi1saWwEqRSK7CHXCIG1nD3MoubDZzn",
+	"kuekS1CFO0VwIdun4SsrMKHZa/9FG9EOErk3wdNL1BSt87WExjyJfZKq3UXraRoYmD5fxGVwjghQl+a6",
+	"Znaym6Y+XhFowmM5dDGTFSur1qdcNmMLSRkAIoUI5Fw6wFJXX2COLgyLu5Dmrqb65zUxOOxgYArwMWMk",
+	"RoIweY50tiVihHO1E5ZNdV8YvWZi5IpffTdFbcU1eSIRZsjsaxdNhlwQNOA8EItgfDUqq6MSxZRdY4pJ",
+	"8RttXQI+L298UaJ+Ecyv7qwyS8nsbDZDCAdEXacKI4eYBUMSBnBtE+wPAUdvIKxtnQpRER5gykpVRGig",
+	"7kgoKEACgHbpFF+dSdB2fkqnef/PKzdfZc9NA6urcW7XiEd2qLZCUYFCqkMKZs/7uRIV5lqpZIWloC7E",
+	"tDLHSzMUjsSQT7RxjcSCM0VUhscETgtOtcHriMQduIsiOReqYx4TJIeYZZAdYoFwHCtZyS0L1V1DmWkd",
+	"B4E6qhiN+VGVRTAfl1pz+KkIlz98JDjq44owpwXDuq3J2h2f6qR1fSqVJpELyJJ5jgD4C4ru1X5mUYUH",
+	"af0Fd8kFpRsX6y7UiL9zw+/1TpaMHzYxGMvJBPmqJsXPfvbFk7Of//z05OtnX/7z2c9+Y+JLvnn8+PTj",
+	"X5/91SdbzevNrbKYsICKm6+UUlzw9YSGgbqRlU4Tcz52zV5ZXKU419njR2efPXn2xZOnf/tjs/Ozz0++",
+	"+fqrZ1/85uyzJ+fYd65WS+2e0tothaJTO3N43gyvoBElTHpK62fS6nZP//E/n2PnaVmYOpFpwSoxukQM",
+	"4pFGMaVsbzY3NzevzeyttohMuUpRWmFh51vm1J7+7W+/efIvfzr5t/rJK/TLxQvPVBHV2BkTOy/+fL6L",
+	"BrzdLs8HVXxEPbwijP7uoa1Wy7jO0drZR//h7Edfrbtvh1z8wfIx1tGS5lZgRpQNOizNZ68ek8Rh/b2V",
+	"88MYAGWfVBEOXdpDacXCh8072hVYFVIsedFmhcMhj+UBPV+US9/mUbnuPyj8MEVGVyzZA9xe482LVFz0",
+	"Zp0woAO2z85ngw4GZPkonIBUx2laFUZRNB5DdLmvUN1wdAJWPfVVDg3F4dwtV1DZenU5S4P+Qj2TE3YS",
+	"9/uHurqlyzUWVASqZIUyK6Q9lohK0wMVKOYhQWM8RQG3LnkLOShKZ4mwFGymviSReIKnthaH8c4ab0XD",
+	"a6hplAIBA5jgIXE7o8tUW5l+ybWn0u5ERw7YmLU4ZTvwvyRS3ErX1sTBuAD0mhMy1xcsV4CvhWbF8SnQ",
+	"uqNhswC75dyM54miXTBVLtvSnK85R/6XjX0vpaLqKiY4JmhIg0DJMBrVqguZLB5oslQEff6czpXfOVfA",
+	"UCxmPCYsqArH6vFjImw5WzBipq8IDzSdiMRGFLmByDiSU+34YVwOlYTep1IU6HKuyb0c3eeq6DFPPlk+",
+	"o8sV8pETMGZ0r3LpjjwEDTbNQdAqS1CB4FzeHND4x1j6QyJ0tosOvKMCpe/WFthx48aCGGgiiittCHqu",
+	"ekJ158Cngb9VwWkxH1NBAiS5/nLhFm0LyfRuIw2WCEyCkoYhRBaaqasCt+QyxMr90S0ul7omOOuom6dq",
+	"w1Qznp5ReZ/D3lNgrXbVYtB1PpkfvrzyDFchCgMuvHA52J7ZfKSsQbUVm2FlHabUmIy0HajujF3gSHNt",
+	"HC4tnXsG9X+RCLncRXiM1s4+/8HZDz//5vG/rntoaxsKn27tNLde9dDWq82t1zy09Vpze9NDW9eb21v2",
+	"jshnxeVS9PC44TVgEvWvmkX9q6ZR/6p51L9qIqdo9h4+ckgz47lXY2VxTjGqCg9aNH4wCx0c69sjrY2n",
+	"Z3fBX33CcyZIriblMZEd3u9XFIjWH5IZpnWVu2J56MXMA2N8nCtGWFAQ6xxb6tXUELukU2ycWq5MLd1G",
+	"T12ujXJFXfh11yhf5splIPdMcDjytKuJMskhmkJySW4gQdkgJNoZrV8BGQlC46lO7bNHpIdCKJda/X5N",
+	"1uCiGYGuMnXvkd6Q85GlYlfmtlS0WYH05yoNd0SY7FTEZS4jMWMhOxDL6jb/Kw5vdj9vf7V8d66oPBu9",
+	"HBEW6IBek5arqzsSHNTrbiBn5uCTkyzTcygA/X79ka7gSi4jyYu+nM1+3mRBGmpW8jcxdaIV8fIZfJet",
+	"kUr8mFQkvAg6YFDSEsYoKg+nVkjTTSeMjKnPDvEYxVzCf6k7IUbP1Ili0qfHFYtKHMs0EaOwAw+i6UgY",
+	"mr8FwhGuSL05T7jsQiZZbUW1h1GEfPkDa4NVS4d+rip0GVqkHL5A9NVYMqN9MWDsSBAW5KUXHIZOe5Mu",
+	"PpFLcdQ/5CUw/Usx9VH/ZlMd7V9pIiP8nWUsFn8ppDWayJT8DiD0shXyyUL2LI2tnSoaeAePiMm4KiLi",
+	"Da2WhoF2gEoeCRvB4tZMDWYVA183l7NSqjlmcUgTVaKuzUPFi8wFF1F3+xmG9g72oaGMoTBFGagr+Ih3",
+	"/vDRL7teSswm2iSrNKEwQX2utRO0bM8L+FaCY+1t0NsbShmZq6RgOi2Hi+J+H+qaiSu2fZCHBIHQ0YM7",
+	"h/fQBo/Ehm0shG5Cnw6BcCg4YkTpyEOC8n2FkO5+k/bs8DkfUZJrY6I+1MyX7daA66FucdN3BLmp99Da",
+	"2Uc/PHvyq3WIo8lDJgn7NAzHhElbeKCFwHGlgB0Co0JiyCPoLtJmIR9QIakvEE+kgFhDCDALbGa28GzU",
+	"FWJcgn1u7eyTX/zx89998+QHZ7/+m/UswpWyQZtpqdLTPmKCAx2B7BmRTF+38ND6gowjTbTarM1eeWUv",
+	"kUPCpGk00nrlFXSodtNVv/OYfmiSD1+HQ0btZHPzqj8iU/gP6WZxRga32qyIOQN8RNCUJy20B6jXIyFn",
+	"A2A1eYRCa+oDH3+9boRQbVWb8qTNBNHhw7pRi4I/XDz2zSvm222+ZPY7UrevGg8B1212RAXthQT94aMv",
+	"ELWtkwTa2dzxEDnGvgynKKQjggQfE70BWCngRKizQORYybUabG9CztErr4DxtFvVqqWL1u6+dRNd37n2",
+	"rXUNqq5Cu66HupCa0/XarKvPSP2ms3PU/7LUoa76Op2mSNkRDmmAqLoqPNTVeU+76P0HkJ3ktZmxUz28",
+	"3wUZXH2Clul7OEAwqIVMxWlt9qUMfVepSkQQXbyfoTfZIKRi2GZg4JzyRKNnd8/3SSSbtzAbJHhAdhFh",
+	"XQOMu0TGlAiFPNqOB/Qr8UitwlC31IaqaygVrZnA+A8S0maa9aEkUrixfe2aOvAY+xKwG1zfGL377v4b",
+	"6y3AUH08uS5ZFhPbDH6Chlk6Fq6qbRaiTEhFMryPsA/QkhPqkxvpxG2WzmzxC+aFgPN+IqzXamd7+waa",
+	"DGlIcouYM0RUqI+jYYjihMFNkrb6wkqdgqOVGosHimHsbF5HtI90YHvhzTbTDYq2NpFoobfJVJ8iRNyr",
+	"abZ30JAnsWghsGNaUodBwDhNB7JI0YOlFA8Jro4pNbUCvaSXAYDEHLSSvRXSx0QmMUPdB6gNMm67sYve",
+	"b7Va9z3Uzku76vd2o9VqtRvoYVdhF1YsqRcSw7huoAiLXC1MyRUIiuUwPZQwScNSOze1zyQMW23WLXRj",
+	"6prNCS2yFno8wQA1OdMEFfEwpGxgsRhLgqBtmMZkpfOq4x/jqSYBjHqJOljet2drOCukgCDApWmbxVip",
+	"xz0y5UwJw3mRmQq0s33dcAJFNdPmnjpQAI0gPmeBSGnKYE+QoyszjbaCCNT9y6YZ1twPujfQBwmXRC2Z",
+	"ki4WozJHxj0I7rWf0GqzNFHQ3HV7B/sNr3FEYmHqjrU2W5ugOUaE4Yg2dhtXW5utq+Djk0OQOjZwRDeO",
+	"tjbM3QW/DbRgpSRWYI37QWO3oVBo3w7yCt0H33frWdmQDd3U7aFXO9AoWwuMLPQJU+Nd/b5SrXWxvlvl",
+	"MqL3S/2+tjc35/T6Wq7HV75Cs6vPF5CQQll7Mp4SXhVmmQpM8IpRHtxLpXvPNRTzGiIZj3E8NUdaFlrA",
+	"+jcQuTLlonHfhFTNIsVN4DW2cO2yWFFqvKjBDcj9Og+mq4a0qfFVFNGV1vVw5pS3Vr2264SV4myBP8HC",
+	"8u1VHOweYzxRLDNLBUC2NltJKnWf90NvhjFsPMgq5j6s5BLfJjLDhoumnRqorgKS3yb5fApDJPoegBtK",
+	"HVy+TK6TdIpEMacF5yobQ97PnWFmwa5k7Xes7f//ScZe9KlfJFvPKmTNZepW+7sQlp7z42h0tP2Ncnzc",
+	"YcQb0qgpOTJRpCCo8XiMQ3Bsr/WTMGxCwqSJnwURKiRSHRqSvM2GOOzrER7Swao6T0hyZGNu141GSKCW",
+	"i3HLUC1qY9BTSGA8EzZ8FmWRrkpjLMwMg7DMDfHaTOc6a63BuJ2Ejj72cqoJOhzSvux8d/8Q3O1DrlQs",
+	"KNlBlfogQi7ROBES9QjsJzcb4v0+HN7NO29YYZXEeogxJbSZqVkokI/F0LPiZsaFIbtWKafUtiKyIp3r",
+	"hr1johdeyvs1VzX1km9XG/ThvAW0WqQYtMWsVRDYoVYorB3HrLJ29v0nf/z8d08/+/6zf3iy7qK8GW68",
+	"8cD6c+bepvbkL5ZhzYXhCu9RcyZpejdlRPORlJ+7WNZSSG8bMDsuwBzIN7RputxHfZnpq3jp65qrmbJl",
+	"2jciijFRqaU8zaHEoHIKbQRsM1O5OUBr3XRsd72F7qixduYhFnp2Y1PV0/eIz8dEtFm3bH3v7qIJj0eI",
+	"M8VyjQXc8KVMzYwSs1tIGm2zHtSJBlWZSjs7ym2rhfbSxH29BR8zxdl6ig2mX7q2s3l9vYV0F85QW1Oy",
+	"p+ZFYys20XlOfgivvNT8MN9o9OFs0+jLJV6EhTo3xicKV1ggVkHN+gtTgl6W322AT2sBeVS7ty6c+2Ul",
+	"yB2Q1AYc2LEVSuBDVi+7afkUDamQPAZnzzwAr4QvWt/F3KM4sINeOuXgIgX5fKWOuaJ85v+5EGE+yqBv",
+	"cSD9qUBm9teNB2KUzJUpbHrsxUOvijWZva5MsrATuoG0LN6KUaLv98RxvWuBXMy0TwZnhU9EasZVAw7f",
+	"fld7n0QLmTJPos3Wqrqze6Y3+zoY/o2a5G7UfqPNcNrN2fo4eB9NeRKnOINwGBMcTEFUmPF9bF5vM4bH",
+	"qb/MHgraY2YfWWIweG4FiCiFBGHXFX2QFDBs9RdsoTjXQirHZSM2qB2GVwGSr1LrWWILK7QparxXmK6/",
+	"q47ocpxJmKTC+dfMYTrqMu4ZR9SozU4dYhboUP680q8k9RhpN14hkNRpnjIJm+C4KlipFmq6c5H3WiFZ",
+	"dO7FZoV6AxfPmipspWYytUNWIv0UVzNu4VLsQw7VMqQq4prN4KjGMxhx4Th2oWeYpjjMP0AdUdKb5i6q",
+	"lcus3B+ptXS4wixH0Ocxe0T1Uoo9p4uFYg0XvWJU8pXCCvLS7IlEUCtcgiaeltIsQ+98EkwO5hMdtNg0",
+	"9kcTh1hJI8VAW0ouhycvaOg/X4DzRdKjK9J5LmVmx+AhRiYrJUkTEwo1pXhs6tPDX5Jr8ZDYeOUM0Qx+",
+	"lJjpLNZsPEh7PNHg4UZMzJ8OQ5rDz5V7d66ja6lCanlLXBGT79rdmfNZjcGogEPbF4VDVXwpdSBQgT5I",
+	"SEICHSy1Ots2M8YOmHZhFCG5GPgqjl4Ol794ikyXqoCm3fUqoPceOIEgEEcQFghDa9aE5QBjhYZpCFip",
+	"gAd3Du+pExbou4d3bmdBmzoOr826h3zEm4d0wLBMYrKL5F/oSM+E0WMbmKRDPr2jLfNsSI7Rd97Zu9k8",
+	"/M7e9rVXFT9qN/Qjqce29F89Hph40XYjV5gOwqlNHGmrze6lv2kVUyYxg2Jg4TRThC2g1RAdZScIsCc1",
+	"os26hahuCBJTPEF75N69eyt1xQ2ljARaU/9ARG8Y8olZrM36PEZDLoz9Ohc5FYwp02ONBxKmY1wivSms",
+	"TQj0CEsIcEMh51FP6bnGGVqh5roQevXqrjPh4JLV3iXp6UKszocmwNBQULqYlyWxaB+KTg2o5Fw8Ehs4",
+	"JLEUGyGfNOs1hrQ5+nMCeKEcp3Sx2S6WMyC/xSc586MihRUIEiYzAe7HYirA+/fVDZgdyEFqZgJS7pFQ",
+	"10mkMTIluA19rT39l787+8nHp4/+/vTkv52e/P705AcFJ2mUP5oeP26m6S6VZ/I6P75n8ncu/kzMYosc",
+	"yev8GMHuPSTGOAwv90Ru4lhypt16SiZq9vgxGPGKRTJ8zFAiSOUR6MqAINNVhovAGBJDyR+RD/4vFVbS",
+	"7l24EKXuiIJDcaPNohzyFMaDLXKi7lLFoPUygf5XsZXNFkT4tllA+30SE+aT1CsJtS2/lwgJaR3pjRUT",
+	"LDhrofd0vK+eKiT4iIg265MJiU0lS6i4aZKHYQe2+IKHJBTSNc90WLbJmGozEgqiQ0CgJ1E8IoFpMOVy",
+	"YKrVb2UNWpaTSH0R9yFp5uK8l2p/L+SOgZVNCZKK+0UfHcR06Jq4l0JVd6HSVYo5RoNPEXbt6Vd/c/b5",
+	"42qOtlBs9Z1IVIdXv4SxzYv1eUw/ahHeuZ9GOusuBLrwbQDNNS/hmO3ySk82MZ3QTTtNTRK1J5wFydJg",
+	"flhPBpiL9G7nwH9RobKLw/cOywU8Q804e8Q6B84UawCDGGWzt9PS2ruJ+37DmMIqD2pD9xpcPhgov0KV",
+	"EeItmDstmvzcHP9Fo4oHUr09rUtBHA3CXBOHXET2WoRjCSU/UD8Jw2m6s2p2bBm32HiQ63EWkDqCzV3a",
+	"F3kM6TIV55BVrLwE0O/lrjmlXsMNSNnAS7sNFMq/2+6j6/XE6zAPFk5jroFwqRYVKfFnfLzmIn4nx/Av",
+	"5ZK0Cy5yS+qApCwJsDc1nTsuAR1SwJQsLILER6T6eoyoPxIbjBxXmwdvk2Mo93qhQSlp81Q3ZUGLVslR",
+	"wHXn/EsA6L18y07InIRNrOkKBmlRHlu0kEEeNY8IW68B9gNo8KouN6WgLX+1qddL99oswIwlT6mT1kAn",
+	"DRyviFwrHoge1bWIJBnrF2CbbfgkpXyBEWdOJXp43rV/dbXC1kJ7bTaJea6vj4cw0r+opTwIoTsicRNA",
+	"CfnmOpymqcNpxlTEBAdtplQ6Ex5jyialUcp8wpBJ0IZYV7V7GhiXygR6mYk2KzTpcJkLTUvdl1DlK3b7",
+	"veyAmqyjdAVZAsAvW+dT8CjYJUwMtPoJkHjt9OSL05OT00f/enry308f/WYJgrTtqp+bIosYlpbMfglR",
+	"rFTO+6XDMW3/6WvdhMS2ofcNYz8SNtOvqZuDg2M1H9Fv+olfijEi4rFEebOVw4LGEBYjEljL69nf/fbs",
+	"x5/OQVEbOxpyPkqiavkIHmfRfQuYKZaR5eq7c82Gbmm3G9UHZLryZEWnoNhUpsBfyUIji42WTCRlVTxX",
+	"vqFylRB6qUFcxT43NZGA6tob8km+n2WpCcylYC4UScf2jNLgVTpHbjQl0XOG6Bkf3N4ET1/WezXfGvGS",
+	"WV6usVcFdkB+j2Z2pg/UZSgQ/Miu3I/5uKI5oyJfjMSQhH1tXf3kF6ePPqtmX7aIfqXD4sAmNVnks1RQ",
+	"1R0S7eVin9dMVHabmZZJM2HQNxBG3z7cam5tv4ZC3CNhWuqjGNqlfRC6soelTh1ZjWEkj233VSiqbCgk",
+	"oIH2heA4nnq6Vk6+MMk2MmHc3ZDLLgjKepburroGTKGa1BGTAqLNcj3nqKwUblGdbJtr5/gSkuFMs8mX",
+	"jhRfiIRrwJJdBbxvKNNUiHj6Dz87+8nH1VQn8iXiQqLbG5dEUjpgdxK5WqPnjqMoHR1AzElyOTKYWk4t",
+	"5rByVUez5ia80KDW3DoOdHtvyEFe1QCjLEtNv3l49y0EnTlsPUnNGExS5qWZQ/TWmpQhGIvGxDZFKhsU",
+	"naz+kBhW383XDewiXVUQrX1HyugOC6ceOsRjckgl+YtDGVNfeuhQbZS0GT8isY40Wm8hqPOE+opStF3h",
+	"YP+20BWxYtMWEjqdKKiGHOoa9HncZvDGmLJEEoHWdravrrs4p27xc0GBQ/n+QZfN82rQ8NDi30rQapY4",
+	"7a2GzeEoJD/Yv13Ny3RkRJqrOt8fUOg5cbFQzPe2mFfmoJBS72VdN2yXR+Nis81AdOeUy3H7RYRluf9G",
+	"V41wmh1v9Koad0HVh+vEELQmQgqlOpXe3gSTqZGe1rVhUXJJjGhmgx0n+IjoMMamiX7kkth4x1QTLLoo",
+	"ltFmZ9sMV3omyuinU6Vp8HADmj+dr0rBXPMtVMlLe/QJH4cE6W76UKDAVGgB+RDMz1h7enr8WKGSkoS1",
+	"pweJIU/CQL+rxOAQxwMlsqbBOUL3yxEFw6yeJJeSCOUBUMJCAmUFOevTeNzRO8riQV12VeyPzlcO4BIU",
+	"QPyCDF4LMw7tzYWOX5cjdd4MuSCGBehEL53nnjEsU1Hl6d//9uyzT9YX5tgZycREELkamimrOYLIfb3R",
+	"VQRvvRy3hm2FlWvUdBkiNJSMzw5eaf0gd61lvebEDRTywWCeL78aC87n9qpHAnP+L6mum9vdi2Q8C6q7",
+	"Jrjz8hw61tuI1lJv47rujwJ+nQwV12qV32rEC2nUioJ+pfR4EFMmD0MaLSc6mikdWVI9yrBOGyzJF27o",
+	"Q4/Ay/JtWzlPiWdrz/7H52c/+fjpTx+vIyzQwRtv3UjzRk1uiKb35w79Ssm4KquQflhMy84a7eCdXAMc",
+	"+ANfc+YTWkxQYqSoNlHf1aWcoPfTy8cvsn5Ol1y6DeBRgaEKollFLPohuSR7GBwUdAk4gizNNMTbxn33",
+	"jYKhMHrt9NEvTx/9I2Qz/EcHnygvbts7mGVJfGSRABpNNDbgjM0kM13gv/yrs598fHryX04f/a/TR/8n",
+	"Q+S04MKsY+zsZ/909uRX+XhhnVUyMy5XDhat7R3eXp8pTOqcPlfxLnvBlCeqGn72658/e/y/T0++/tNH",
+	"H58++vTZp//z2Zf/fPaj3xUrJ+i0foerL03jNIPTxJ7ZsbpNRUqKAq3ZNryeVTo9ZProrrdQao+YMRu0",
+	"2cH+bbRmzEfGnLRuGZdpbgA12rMkB1d3C1BdLJQi0Xh4/+H/DQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

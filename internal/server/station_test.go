@@ -1,0 +1,131 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// mustPickedOrders stores opsSeed with boxes and stock, and picks two
+// orders through the storage layer, as the floor would: SO-1 (3 towels),
+// SO-2 (2 towels).
+func mustPickedOrders(t *testing.T, db *storage.DB) (http.Handler, staffClient) {
+	t.Helper()
+	ctx := context.Background()
+	seed := opsSeed()
+	seed.Products[0].WeightGrams, seed.Products[0].LengthMM, seed.Products[0].WidthMM, seed.Products[0].HeightMM = 200, 300, 200, 30
+	seed.BoxTypes = []soko.BoxType{
+		{Code: "NEKOPOS", Name: "ネコポス", InnerLengthMM: 312, InnerWidthMM: 228, InnerHeightMM: 25, MaxWeightGrams: 1000, TareGrams: 20, Thin: true, Service: "nekopos"},
+		{Code: "BOX60", Name: "60サイズ", InnerLengthMM: 330, InnerWidthMM: 240, InnerHeightMM: 130, MaxWeightGrams: 2000, TareGrams: 150, SizeClass: 60},
+	}
+	seed.Stock = []soko.SeedStock{{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01-01-1", Stock: soko.Stock{OnHand: 10}}}
+	for i, qty := range []int{3, 2} {
+		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
+			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato", Service: "takkyubin",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: qty, UnitPrice: 1650, TaxRate: 10}},
+		}})
+	}
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveBatch}); err != nil {
+		t.Fatal(err)
+	}
+	picker := seed.Staff[0].ID
+	towel := seed.Products[0].ID
+	for n := 0; ; n++ {
+		task, err := db.NextPickTask(ctx, picker)
+		if soko.ErrorCode(err) == soko.ENOTFOUND {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range []soko.PickScan{{Code: task.LocationCode, Location: true}, {Code: "4901234567894", ProductID: towel, Units: task.Remaining()}} {
+			s.ScanID, s.TaskID, s.StaffID = fmt.Sprintf("setup-%03d-%d", n, i), task.ID, picker
+			if _, err := db.Pick(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	h := New(Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return storagetest.Fixed }})
+	return h, signIn(t, h, "K001", "3333")
+}
+
+func TestStation_InspectAndPack(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		h, packer := mustPickedOrders(t, db)
+		o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
+		if o.Status != 200 || o.JSON["status"] != "picked" || len(o.JSON["recommended"].([]any)) != 1 {
+			t.Fatalf("open order: %d %s", o.Status, o.Raw)
+		}
+		if box := o.JSON["recommended"].([]any)[0].(map[string]any); box["box"] != "BOX60" || box["weight_grams"].(float64) != 750 {
+			t.Fatalf("3 towels of 200 g: want BOX60 weighing 750 g, got %v", box)
+		}
+		id := int64(o.JSON["id"].(float64))
+		n := 0
+		scan := func(code string) reply {
+			n++
+			return packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("insp-%06d", n), "code": code}, packer.csrf)
+		}
+		refused := func(r reply, want string) {
+			t.Helper()
+			if r.Status != 422 || r.JSON["errors"].([]any)[0].(map[string]any)["message"] != want {
+				t.Fatalf("want %s: %d %s", want, r.Status, r.Raw)
+			}
+		}
+		refused(scan("4512345678906"), "wrong_item") // MIDORI's tea: another merchant's product
+		for i := 0; i < 2; i++ {
+			if r := scan("4901234567894"); r.Status != 200 || r.JSON["inspected"] != false {
+				t.Fatalf("unit %d: %d %s", i+1, r.Status, r.Raw)
+			}
+		}
+		refused(scan("14901234567891"), "over_scan") // a case of 12 onto a line of 3
+		if r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 750}}}, packer.csrf); r.Status != 409 {
+			t.Fatalf("packing before inspection: %d %s", r.Status, r.Raw)
+		}
+		done := scan("4901234567894")
+		if done.Status != 200 || done.JSON["inspected"] != true || done.JSON["order"].(map[string]any)["status"] != "inspected" {
+			t.Fatalf("last unit: %d %s", done.Status, done.Raw)
+		}
+		// A scale reading far off means a wrong item, unless the packer confirms it.
+		pack := func(weight int, confirm bool) reply {
+			return packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id),
+				map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": weight}}, "confirm_weight": confirm}, packer.csrf)
+		}
+		if r := pack(1500, false); r.Status != 409 || !contains(r.fields(), "weight_grams") {
+			t.Fatalf("weight far off: %d %s", r.Status, r.Raw)
+		}
+		if r := pack(760, false); r.Status != 200 || r.JSON["status"] != "packed" {
+			t.Fatalf("pack: %d %s", r.Status, r.Raw)
+		}
+		// The supervisor resets SO-2's inspection, in its history; a packer may not.
+		o2 := packer.op("GET", "/ops/station/orders/SO-2", nil, "")
+		id2 := int64(o2.JSON["id"].(float64))
+		packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id2), map[string]any{"scan_id": "insp-so2-001", "code": "4901234567894"}, packer.csrf)
+		if r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/reset", id2), nil, packer.csrf); r.Status != 403 {
+			t.Fatalf("a packer resetting: %d", r.Status)
+		}
+		sup := signIn(t, h, "V001", "5555")
+		r := sup.op("POST", fmt.Sprintf("/ops/station/orders/%d/reset", id2), nil, sup.csrf)
+		if r.Status != 200 || r.JSON["lines"].([]any)[0].(map[string]any)["inspected"].(float64) != 0 {
+			t.Fatalf("reset: %d %s", r.Status, r.Raw)
+		}
+		sakura, _ := db.FindMerchantByCode(context.Background(), "SAKURA")
+		events, _ := db.ListOrderEvents(context.Background(), sakura.ID, "SO-2")
+		if last := events[len(events)-1]; last.Action != soko.ActionResetInspect || last.StaffID == 0 {
+			t.Fatalf("reset not in the history: %+v", last)
+		}
+	})
+}
