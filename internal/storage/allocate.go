@@ -281,10 +281,8 @@ func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order) ([]soko.Candidate, m
 
 // loadLinesTx reads orders' lines inside a transaction.
 func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
-	byID := map[int64]*soko.Order{}
-	ids := make([]int64, len(orders))
-	for i, o := range orders {
-		byID[o.ID], ids[i] = o, o.ID
+	byID, ids := index(orders, func(o *soko.Order) int64 { return o.ID })
+	for _, o := range orders {
 		o.Lines = o.Lines[:0]
 	}
 	var lines []orderLineRow

@@ -188,3 +188,14 @@ func paged(q *gorm.DB, page soko.Page, idCol, updatedCol string) *gorm.DB {
 	}
 	return q.Order(idCol).Limit(page.Size() + 1)
 }
+
+// index maps items by their id and lists the ids in the items' order, for
+// loading what belongs to a page of rows in one query.
+func index[T any](items []T, id func(T) int64) (map[int64]T, []int64) {
+	byID := make(map[int64]T, len(items))
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		byID[id(it)], ids[i] = it, id(it)
+	}
+	return byID, ids
+}

@@ -111,11 +111,7 @@ func (db *DB) loadInboundLines(ctx context.Context, ins []*soko.Inbound) error {
 	if len(ins) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*soko.Inbound, len(ins))
-	ids := make([]int64, len(ins))
-	for i, in := range ins {
-		byID[in.ID], ids[i] = in, in.ID
-	}
+	byID, ids := index(ins, func(in *soko.Inbound) int64 { return in.ID })
 	var rows []struct {
 		ID, InboundID, ProductID int64
 		SKU, Name                string

@@ -176,11 +176,7 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 	if len(os) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*soko.Order, len(os))
-	ids := make([]int64, len(os))
-	for i, o := range os {
-		byID[o.ID], ids[i] = o, o.ID
-	}
+	byID, ids := index(os, func(o *soko.Order) int64 { return o.ID })
 	var lines []struct {
 		ID, OrderID, ProductID int64
 		SKU, Name              string

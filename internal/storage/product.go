@@ -179,11 +179,7 @@ func (db *DB) loadBarcodes(ctx context.Context, ps []*soko.Product) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*soko.Product, len(ps))
-	ids := make([]int64, len(ps))
-	for i, p := range ps {
-		byID[p.ID], ids[i] = p, p.ID
-	}
+	byID, ids := index(ps, func(p *soko.Product) int64 { return p.ID })
 	var rows []productBarcodeRow
 	if err := db.conn(ctx).Where("product_id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
 		return translate(err)

@@ -97,12 +97,10 @@ func (db *DB) ListStock(ctx context.Context, merchantID int64, page soko.Page) (
 
 func (db *DB) stockSummaries(ctx context.Context, ps []productRow) ([]*soko.StockSummary, error) {
 	out := make([]*soko.StockSummary, len(ps))
-	byID := make(map[int64]*soko.StockSummary, len(ps))
-	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		out[i] = &soko.StockSummary{ProductID: p.ID, SKU: p.SKU, Name: p.Name}
-		byID[p.ID], ids[i] = out[i], p.ID
 	}
+	byID, ids := index(out, func(s *soko.StockSummary) int64 { return s.ProductID })
 	if len(ids) == 0 {
 		return out, nil
 	}
