@@ -23,6 +23,11 @@ var handheldWords = map[string][2]string{
 	"view_receive": {"入荷", "Receive"},
 	"view_putaway": {"棚入れ", "Put away"},
 	"view_count":   {"棚卸", "Count"},
+	"view_pick":    {"ピッキング", "Pick"},
+	"pk_short":     {"欠品報告", "Report short"},
+	"pk_found":     {"実際にあった数", "Units really there"},
+	"pk_report":    {"報告する", "Report"},
+	"pk_end":       {"ピッキング完了", "Nothing left to pick"},
 	"no_menus":     {"この役割で使えるハンディのメニューはありません", "This role has no handheld menus"},
 	"no_asn":       {"予定なし入荷", "Receive without an inbound"},
 	"lot":          {"ロット", "Lot"},
@@ -80,6 +85,12 @@ var handheldWords = map[string][2]string{
 	"ct_done":          {"{loc} の棚卸を確定しました（差異 {n}件）", "Count of {loc} recorded ({n} differences)"},
 	"ct_short":         {"欠品になった注文：{orders}", "Orders now short: {orders}"},
 	"ct_realloc":       {"引当をやり直した注文：{orders}", "Orders allocated elsewhere: {orders}"},
+	"pk_location":      {"ロケーションをスキャン", "Scan the location"},
+	"pk_item":          {"商品をスキャン", "Scan the item"},
+	"pk_tote":          {"トート {tote}", "Tote {tote}"},
+	"pk_put":           {"トート {tote} に入れる", "Put into tote {tote}"},
+	"pk_progress":      {"{wave} · 注文 {order} · 残り {left}件", "{wave} · order {order} · {left} left"},
+	"pk_found_range":   {"実際にあった数を 0〜{max} で入力してください", "Enter how many were really there, 0 to {max}"},
 	"ct_unsaved":       {"棚卸が確定していません。もう一度押すと破棄します", "The count is not submitted. Press again to discard it"},
 }
 
@@ -90,10 +101,11 @@ type handheldPage struct {
 	Words map[string]string
 }
 
-// handheld answers GET /hh: the handheld page (sign-in, receiving,
-// put-away, counts). hh.html is a whole document of its own rather than a
-// "content" for the layout, so the page carries only its own small CSS and
-// scripts; page.go parses it once per language with the other pages.
+// handheld answers GET /hh: the handheld page (sign-in, picking,
+// receiving, put-away, counts). hh.html is a whole document of its own
+// rather than a "content" for the layout, so the page carries only its own
+// small CSS and scripts; page.go parses it once per language with the
+// other pages.
 func (s *Server) handheld(c echo.Context) error {
 	lang := language(c)
 	i := 0

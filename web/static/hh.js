@@ -1,12 +1,13 @@
-/* soko handheld (/hh): sign-in by badge and PIN, receiving, put-away and
- * counts, as a thin client of the /ops API. Scans come through SokoScan
- * (scan.js); the page's words come from the server in #words. */
+/* soko handheld (/hh): sign-in by badge and PIN, picking, receiving,
+ * put-away and counts, as a thin client of the /ops API. Scans come
+ * through SokoScan (scan.js); the page's words come from the server in
+ * #words. */
 (function () {
   'use strict';
   var W = JSON.parse(document.getElementById('words').textContent);
   var lang = document.documentElement.lang;
   var session = null, view = 'login', scanner;
-  var rc = {}, pa = {}, ct = {};
+  var rc = {}, pa = {}, ct = {}, pk = {chain: Promise.resolve()};
 
   function $(id) { return document.getElementById(id); }
   function t(key, args) {
@@ -84,12 +85,13 @@
 
   function go(name) {
     view = name;
-    ['login', 'menu', 'receive', 'putaway', 'count'].forEach(function (v) { $('v-' + v).hidden = v !== name; });
+    ['login', 'menu', 'pick', 'receive', 'putaway', 'count'].forEach(function (v) { $('v-' + v).hidden = v !== name; });
     $('back').hidden = name === 'login' || name === 'menu';
     $('signout').hidden = name === 'login';
     $('title').textContent = t('view_' + name);
     if (name === 'login') prompt('scan_badge');
     if (name === 'menu') prompt('choose_menu');
+    if (name === 'pick') startPick();
     if (name === 'receive') startReceive();
     if (name === 'putaway') startPutAway();
     if (name === 'count') startCount();
@@ -98,6 +100,7 @@
 
   function onScan(code) {
     if (view === 'login') return badgeScanned(code);
+    if (view === 'pick') return pickStep(function () { return pickScan(code); });
     if (view === 'receive') return receiveScan(code);
     if (view === 'putaway') return putAwayScan(code);
     if (view === 'count') return countScan(code);
@@ -143,7 +146,7 @@
     session = s;
     $('who').textContent = s.name;
     var shown = 0;
-    ['receive', 'putaway', 'count'].forEach(function (m) {
+    ['pick', 'receive', 'putaway', 'count'].forEach(function (m) {
       var on = s.menus.indexOf(m) >= 0;
       $('m-' + m).hidden = !on;
       if (on) shown++;
@@ -166,6 +169,114 @@
       if (n) twice($('signout'), t('signout_pending', {n: n}), out);
       else out();
     });
+  }
+
+  // ---- picking (ピッキング): task by task, the location, then the item ----
+  // Task loads, scans and short reports take turns on pk.chain, so a scan
+  // made while the next task loads goes to that task.
+  function pickStep(f) { pk.chain = pk.chain.then(f).catch(function (e) { console.error(e); }); }
+  function startPick() {
+    pk.task = null;
+    ['pk-put', 'pk-task', 'pk-end'].forEach(function (id) { $(id).hidden = true; });
+    prompt('loading');
+    pickStep(loadTask);
+  }
+  function loadTask() {
+    pk.task = null;
+    return api('GET', '/ops/picks/next').then(function (a) {
+      if (view !== 'pick') return;
+      if (a.status === 404) showTask(null);
+      else if (!failed(a)) showTask(a.data);
+    });
+  }
+  function showTask(k) {
+    pk.task = k;
+    $('pk-shortform').hidden = true;
+    $('pk-task').hidden = !k;
+    $('pk-end').hidden = !!k;
+    if (!k) { prompt('pk_end'); return; }
+    $('pk-n').value = 1;
+    renderTask();
+  }
+  function renderTask() {
+    var k = pk.task, box = $('pk-task');
+    delete box.dataset.refused;
+    box.classList.toggle('here', k.location_confirmed);
+    $('pk-loc').textContent = k.location;
+    $('pk-qty').textContent = k.picked + '/' + k.quantity;
+    $('pk-tote').textContent = t('pk_tote', {tote: k.tote});
+    $('pk-name').textContent = k.name;
+    $('pk-sku').textContent = k.sku + (k.lot ? ' · ' + t('lot') + ' ' + k.lot : '');
+    $('pk-progress').textContent = t('pk_progress', {wave: k.wave_no, order: k.order_no, left: k.left});
+    $('pk-n').max = k.remaining;
+    prompt(k.location_confirmed ? 'pk_item' : 'pk_location');
+  }
+  function pickScan(code) {
+    return (pk.task ? Promise.resolve() : loadTask()).then(function () {
+      var k = pk.task;
+      if (!k) {
+        if (!$('pk-end').hidden) say('warn', t('pk_end'));
+        return;
+      }
+      // The quantity field counts for the next item scan only.
+      var m = {view: 'pick', task: k.id, item: code !== k.location}, body = {scan_id: SokoScan.scanId(), code: code}, n = num($('pk-n'), 2);
+      if (m.item && n) {
+        body.quantity = n;
+        $('pk-n').value = 1;
+      }
+      $('pk-put').hidden = true;
+      return SokoScan.send({url: '/ops/picks/' + k.id + '/scan', body: body, meta: m}).then(function (a) { return pickAnswer(a, m); });
+    });
+  }
+  function shortEntered(e) {
+    e.preventDefault();
+    var k = pk.task, n = parseInt($('pk-found').value, 10);
+    if (!k) return;
+    if (!(n >= 0 && n < k.remaining)) {
+      say('error', t('pk_found_range', {max: k.remaining - 1}));
+      $('pk-found').focus();
+      return;
+    }
+    $('pk-shortform').hidden = true;
+    scanner.focus(true);
+    pickStep(function () {
+      var m = {view: 'pick', task: k.id, short: true};
+      return SokoScan.send({url: '/ops/picks/' + k.id + '/short', body: {scan_id: SokoScan.scanId(), found: n}, meta: m})
+        .then(function (a) { return pickAnswer(a, m); });
+    });
+  }
+  // pickAnswer shows what a pick scan or short report did and moves the
+  // view on; late answers come from the outbox, outside pk.chain.
+  function pickAnswer(a, m, late) {
+    var k = pk.task, cur = view === 'pick' && k && k.id === m.task;
+    var next = function () { if (late) pickStep(loadTask); else return loadTask(); };
+    if (a.queued && cur && a.status !== 401) {
+      // Offline: the location scan is taken on trust; a short report ends the task.
+      if (m.short) { pk.task = null; $('pk-task').hidden = true; }
+      else if (!m.item) { k.location_confirmed = true; renderTask(); }
+    }
+    if (failed(a, late)) {
+      var e = ((a.data && a.data.errors) || [])[0];
+      if (cur && e && e.field === 'code') $('pk-task').dataset.refused = e.message;
+      // Another picker's task, or one already finished: the list moved on.
+      if (cur && (a.status === 403 || a.status === 409)) return next();
+      return;
+    }
+    var d = a.data;
+    say(m.short ? 'warn' : 'ok', (late ? t('late') : '') + d.message);
+    if (view !== 'pick') return;
+    if (d.task_done) {
+      if (d.task.picked) {
+        var p = $('pk-put');
+        p.textContent = t('pk_put', {tote: d.task.tote});
+        p.appendChild(el('small', '', d.task.name + ' ×' + d.task.picked + ' · ' + d.task.order_no));
+        p.hidden = false;
+      }
+      if (cur || !k) return next();
+    } else if (cur) {
+      pk.task = d.task;
+      renderTask();
+    }
   }
 
   // ---- receiving (入荷) ----
@@ -490,6 +601,7 @@
     if (v === 'receive') receiveAnswer(a, body, true);
     else if (v === 'putaway') putAwayAnswer(a, true);
     else if (v === 'count') countAnswer(a, true);
+    else if (v === 'pick') pickAnswer(a, meta, true);
     else failed(a, true);
   }
 
@@ -513,7 +625,18 @@
       if (view === 'count' && ct.lines.length) twice($('back'), t('ct_unsaved'), function () { go('menu'); });
       else go('menu');
     };
-    ['receive', 'putaway', 'count'].forEach(function (m) { $('m-' + m).onclick = function () { go(m); }; });
+    ['pick', 'receive', 'putaway', 'count'].forEach(function (m) { $('m-' + m).onclick = function () { go(m); }; });
+    $('pk-short').onclick = function () {
+      if (!pk.task) return;
+      var f = $('pk-found');
+      $('pk-shortform').hidden = false;
+      f.max = pk.task.remaining - 1;
+      f.value = '';
+      f.focus();
+    };
+    $('pk-shortform').onsubmit = shortEntered;
+    $('pk-short-cancel').onclick = function () { $('pk-shortform').hidden = true; scanner.focus(true); };
+    $('pk-menu').onclick = function () { go('menu'); };
     $('no-asn').onclick = chooseMerchant;
     $('rc-finish').onclick = finishReceiving;
     $('lotform').onsubmit = lotEntered;
@@ -530,9 +653,10 @@
       s.blur();
       s.focus();
     };
-    // Enter in a quantity field hands the keyboard back to the scanner.
+    // Enter in a quantity field hands the keyboard back to the scanner;
+    // in a form's number field it submits the form.
     document.addEventListener('keydown', function (e) {
-      if (e.key === 'Enter' && e.target.type === 'number') {
+      if (e.key === 'Enter' && e.target.type === 'number' && !e.target.form) {
         e.preventDefault();
         e.target.blur();
         scanner.focus(true);
