@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,4 +129,21 @@ func TestStation_InspectAndPack(t *testing.T) {
 			t.Fatalf("reset not in the history: %+v", last)
 		}
 	})
+}
+
+func TestStation_PrintSlipIsLogged(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	_, packer := mustPickedOrders(t, db)
+	o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
+	path := fmt.Sprintf("/ops/station/orders/%d/slip.pdf", int64(o.JSON["id"].(float64)))
+	for i, size := range []string{"", "?size=a5"} {
+		r := packer.op("GET", path+size, nil, "")
+		if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(r.Raw), "%PDF-") {
+			t.Fatalf("print %d: %d %s %.40q", i, r.Status, r.Header.Get("Content-Type"), r.Raw)
+		}
+	}
+	reprint, err := db.RecordPrint(context.Background(), int64(o.JSON["id"].(float64)), "slip", 0)
+	if err != nil || !reprint {
+		t.Fatalf("a third print is not a reprint: %v %v", reprint, err)
+	}
 }
