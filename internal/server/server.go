@@ -180,6 +180,7 @@ func New(cfg Config) *Server {
 	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: registry}))
 	e.GET("/", s.home)
 	e.GET("/hh", s.handheld)
+	e.GET("/station", s.stationPage)
 	e.GET("/api/docs", s.apiDocs)
 	if err := s.mountAPI(spec); err != nil {
 		panic(err) // the embedded document is checked by tests; a bad one is a build mistake

@@ -1,0 +1,432 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// The packing station's barcodes (opsSeed and mustPickedOrders).
+const (
+	janStationTowel  = "4901234567894"  // SAKURA's towel, one unit a scan
+	caseStationTowel = "14901234567891" // … and its ITF-14 case of 12
+	janOtherTea      = "4512345678906"  // MIDORI's tea: another merchant's product
+)
+
+// stationSite is soko over real HTTP with SO-1 (3 towels) and SO-2 (2
+// towels) picked, remembering every packing slip the station asks for.
+type stationSite struct {
+	URL   string
+	db    *storage.DB
+	path  string // the SQLite file, to read parcels, which no store method lists
+	mu    sync.Mutex
+	slips []string
+}
+
+func mustStationSite(t *testing.T) *stationSite {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "soko.db")
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return storagetest.Fixed }
+	h, _ := mustPickedOrders(t, db)
+	site := &stationSite{db: db, path: path}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/slip.pdf") {
+			site.mu.Lock()
+			site.slips = append(site.slips, r.URL.RequestURI())
+			site.mu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	site.URL = srv.URL
+	return site
+}
+
+// parcels lists an order's parcels as "box weight" pairs.
+func (s *stationSite) parcels(t *testing.T, orderID int64) []string {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+s.path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query(`SELECT box_type, weight_grams FROM parcels WHERE order_id = ? ORDER BY seq`, orderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var box string
+		var grams int
+		if err := rows.Scan(&box, &grams); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s %d", box, grams))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// station is a headless Chromium on a packing station's desktop screen,
+// showing /station; it types as a USB keyboard-wedge scanner does.
+type station struct{ *handheld }
+
+// mustStation opens url in a fresh headless Chromium at 1280×800, like
+// mustHandheld: it skips without Chromium unless SOKO_REQUIRE_BROWSER is
+// set, and saves screenshots under $SOKO_TEST_ARTIFACTS/<test>.
+func mustStation(t *testing.T, url string) station {
+	t.Helper()
+	bin := browserPath()
+	if bin == "" {
+		if v := os.Getenv("SOKO_REQUIRE_BROWSER"); v != "" && v != "0" {
+			t.Fatal("SOKO_REQUIRE_BROWSER is set but no chromium was found")
+		}
+		t.Skip("no chromium found (set SOKO_REQUIRE_BROWSER=1 to fail instead)")
+	}
+	shots := t.TempDir()
+	if dir := os.Getenv("SOKO_TEST_ARTIFACTS"); dir != "" {
+		shots = filepath.Join(dir, t.Name())
+		if err := os.MkdirAll(shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.Flag("lang", "ja-JP"),
+		chromedp.Flag("accept-lang", "ja-JP,ja"),
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	t.Cleanup(cancelTab)
+	h := &handheld{t: t, ctx: ctx, shots: shots}
+
+	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
+	console := chromedp.Events(ctx, runtime.ConsoleAPICalled)
+	go func() {
+		for ev, err := range exceptions {
+			if err != nil {
+				return
+			}
+			h.mu.Lock()
+			h.errors = append(h.errors, "exception: "+ev.ExceptionDetails.Text+" "+fmt.Sprint(ev.ExceptionDetails.Exception))
+			h.mu.Unlock()
+		}
+	}()
+	go func() {
+		for ev, err := range console {
+			if err != nil {
+				return
+			}
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				h.mu.Lock()
+				h.errors = append(h.errors, fmt.Sprint("console.error: ", ev.Args))
+				h.mu.Unlock()
+			}
+		}
+	}()
+	h.do(
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+				Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });`,
+			})
+			return err
+		}),
+		chromedp.Navigate(url),
+	)
+	t.Cleanup(func() {
+		if t.Failed() {
+			h.shot("failed")
+		}
+		t.Logf("screenshots in %s", h.shots)
+	})
+	return station{h}
+}
+
+// line returns what a line of the order shows: inspected/ordered and
+// whether it is done and the active one.
+func (s station) line(sku string) string {
+	s.t.Helper()
+	return s.eval(fmt.Sprintf(`(function(){var r=document.querySelector('#lines tr[data-sku=%q]');
+		return r?r.querySelector('.got').textContent+'/'+r.querySelector('.want').textContent+(r.classList.contains('done')?' done':'')+(r.classList.contains('active')?' active':''):'(no row)'})()`, sku))
+}
+
+func (s station) wantLine(sku, want string) {
+	s.t.Helper()
+	s.waitFor(fmt.Sprintf("line %s to show %s", sku, want), fmt.Sprintf(`(function(){var r=document.querySelector('#lines tr[data-sku=%q]');
+		return r&&r.querySelector('.got').textContent+'/'+r.querySelector('.want').textContent+(r.classList.contains('done')?' done':'')+(r.classList.contains('active')?' active':'')===%q})()`, sku, want))
+}
+
+// signIn scans a badge and types the PIN.
+func (s station) signIn(badge, pin, name string) {
+	s.t.Helper()
+	s.waitFor("the sign-in view", `document.getElementById('prompt').textContent === 'バッジをスキャンしてください'`)
+	s.scan(badge)
+	s.waitFor("the PIN field to take focus", `document.activeElement.id === 'pin'`)
+	s.do(chromedp.KeyEvent(pin + "\r"))
+	s.expect("ok", name)
+	s.waitFor("the scan input to have focus", `document.activeElement.id === 'scan'`)
+}
+
+// TestStation_InspectAndPackInBrowser drives /station in headless Chromium
+// at a desktop's size, as a packer with a USB keyboard-wedge scanner and a
+// scale that types its reading: sign-in, an order opened by its number,
+// another merchant's product refused, a case over-scanned, the units
+// inspected, the recommended box, a weight far off confirmed, the packing
+// slip asked for; then a supervisor resets another order's inspection. It
+// checks the screen after each step and the database at the end.
+func TestStation_InspectAndPackInBrowser(t *testing.T) {
+	site := mustStationSite(t)
+	ctx := context.Background()
+	s := mustStation(t, site.URL+"/station")
+
+	s.signIn("K001", "3333", "佐藤")
+	if s.visible("#reset") {
+		t.Error("a packer is offered the inspection reset")
+	}
+	s.shot("signed-in")
+
+	s.scan("SO-1")
+	s.expect("ok", "注文 SO-1 を開きました")
+	s.wantLine("TOWEL", "0/3 active")
+	if got := s.text("#order-no"); got != "SO-1" {
+		t.Errorf("order number shows %q", got)
+	}
+	if got := s.text("#prompt"); got != "商品を1点ずつスキャン" {
+		t.Errorf("prompt %q while inspecting", got)
+	}
+	s.shot("order-open")
+
+	s.scan(janOtherTea)
+	s.expect("error", "この商品は注文 SO-1 のものではありません")
+	s.wantLine("TOWEL", "0/3 active")
+	if got := s.eval(`document.getElementById('order').dataset.refused || ''`); got != "wrong_item" {
+		t.Errorf("the lines are not marked refused: %q", got)
+	}
+	s.shot("wrong-item")
+
+	s.scan(janStationTowel)
+	s.expect("ok", "今治タオル ×1")
+	s.wantLine("TOWEL", "1/3 active")
+
+	s.scan(caseStationTowel)
+	s.expect("error", "数量オーバーです（1/3 検品済み）")
+	s.wantLine("TOWEL", "1/3 active")
+	s.shot("over-scan")
+
+	s.scan(janStationTowel)
+	s.expect("ok", "今治タオル ×1")
+	s.wantLine("TOWEL", "2/3 active")
+	s.scan(janStationTowel)
+	s.expect("ok", "検品完了")
+	s.wantLine("TOWEL", "3/3 done")
+	if !s.visible("#done") || s.text("#done") != "検品完了" {
+		t.Errorf("no big 検品完了: %q", s.text("#done"))
+	}
+	if got := s.text("#progress"); got != "検品 3/3" {
+		t.Errorf("progress %q", got)
+	}
+
+	// Packing: the recommended box, what it should weigh, and the scale's reading.
+	s.waitFor("the weight field to take focus", `document.activeElement.classList.contains('weight')`)
+	if n := s.eval(`String(document.querySelectorAll('#parcels tbody tr').length)`); n != "1" {
+		t.Fatalf("%s parcels proposed, want 1", n)
+	}
+	if box := s.eval(`document.querySelector('#parcels select.box').value`); box != "BOX60" {
+		t.Errorf("box %q proposed, want BOX60", box)
+	}
+	if rec := s.text("#parcels .rec"); !strings.Contains(rec, "60サイズ") {
+		t.Errorf("recommendation shows %q, want 60サイズ", rec)
+	}
+	if got := s.text("#parcels .expected"); got != "750 g" {
+		t.Errorf("expected weight shows %q, want 750 g", got)
+	}
+	s.shot("inspected")
+
+	s.keys("1500\r")
+	s.expect("warn", "重量が 1500 g です（想定 750 g）")
+	if !s.visible("#confirm-weight") {
+		t.Fatal("no 重量を確認して確定 after a weight far off")
+	}
+	o, err := site.db.StationOrder(ctx, "SO-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Status != soko.OrderInspected {
+		t.Errorf("SO-1 is %s after a refused weight, want inspected", o.Status)
+	}
+	s.shot("weight-warning")
+
+	s.click("#confirm-weight")
+	s.expect("ok", "注文 SO-1 を梱包しました（1個口）")
+	if !s.visible("#print") || s.visible("#pack") {
+		t.Error("after packing the page does not offer the slip")
+	}
+	if got := s.text("#prompt"); got != "次の注文をスキャンしてください" {
+		t.Errorf("prompt %q after packing", got)
+	}
+	s.waitFor("the scan input to have focus", `document.activeElement.id === 'scan'`)
+	s.shot("packed")
+
+	if o, err = site.db.OrderByID(ctx, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if o.Status != soko.OrderPacked {
+		t.Errorf("SO-1 is %s, want packed", o.Status)
+	}
+	if got := site.parcels(t, o.ID); len(got) != 1 || got[0] != "BOX60 1500" {
+		t.Errorf("SO-1's parcels %v, want one BOX60 of 1500 g", got)
+	}
+
+	// The slip: the page asks for it, and shows what happened.
+	s.click("#print")
+	s.waitFor("the slip's answer", `document.getElementById('result').textContent.indexOf('納品書') >= 0`)
+	site.mu.Lock()
+	slips := append([]string(nil), site.slips...)
+	site.mu.Unlock()
+	if want := fmt.Sprintf("/ops/station/orders/%d/slip.pdf?size=a4", o.ID); len(slips) != 1 || slips[0] != want {
+		t.Errorf("slip requests %v, want [%s]", slips, want)
+	}
+	t.Logf("after 納品書を印刷 the page says %q", s.peek())
+	s.shot("print")
+
+	// A supervisor starts SO-2's inspection over.
+	s.click("#signout")
+	s.expect("ok", "ログアウトしました")
+	s.signIn("V001", "5555", "伊藤")
+	s.scan("SO-2")
+	s.expect("ok", "注文 SO-2 を開きました")
+	s.scan(janStationTowel)
+	s.expect("ok", "今治タオル ×1")
+	s.wantLine("TOWEL", "1/2 active")
+	if !s.visible("#reset") {
+		t.Fatal("a supervisor is not offered the inspection reset")
+	}
+	s.click("#reset")
+	s.expect("warn", "もう一度押すと SO-2 の検品をやり直します")
+	s.click("#reset")
+	s.expect("ok", "注文 SO-2 の検品をリセットしました")
+	s.wantLine("TOWEL", "0/2 active")
+	s.shot("reset")
+	s.checkClean()
+
+	sakura, err := site.db.FindMerchantByCode(ctx, "SAKURA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := site.db.ListOrderEvents(ctx, sakura.ID, "SO-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := events[len(events)-1]; last.Action != soko.ActionResetInspect || last.Device == "" || !strings.HasPrefix(last.Device, "ST-") {
+		t.Errorf("the reset is not in SO-2's history from this station: %+v", last)
+	}
+}
+
+// TestStation_PageWeight keeps GET /station and every /static file it
+// loads within the same 60 KB as the handheld page.
+func TestStation_PageWeight(t *testing.T) {
+	srv, _ := MustServer(t)
+	for _, lang := range []string{"ja", "en"} {
+		rec := do(t, srv, "GET", "/station?lang="+lang, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET /station: %d", rec.Code)
+		}
+		html := rec.Body.String()
+		total := len(html)
+		refs := staticRef.FindAllStringSubmatch(html, -1)
+		if len(refs) != 3 {
+			t.Fatalf("the page loads %d static files, want station.css, scan.js and station.js", len(refs))
+		}
+		sizes := []string{fmt.Sprintf("page %d", len(html))}
+		for _, ref := range refs {
+			r := do(t, srv, "GET", ref[1], nil)
+			if r.Code != http.StatusOK {
+				t.Fatalf("GET %s: %d", ref[1], r.Code)
+			}
+			total += r.Body.Len()
+			sizes = append(sizes, fmt.Sprintf("%s %d", ref[1], r.Body.Len()))
+		}
+		t.Logf("%s: %d bytes (%s)", lang, total, strings.Join(sizes, ", "))
+		if total > pageBudget {
+			t.Errorf("/station?lang=%s weighs %d bytes with its files, over the %d-byte budget", lang, total, pageBudget)
+		}
+	}
+}
+
+// TestStation_Page checks what GET /station answers: the page in the asked
+// language, never cached, with nothing the CSP would refuse.
+func TestStation_Page(t *testing.T) {
+	srv, _ := MustServer(t)
+	for _, c := range []struct {
+		target, header, lang, words string
+	}{
+		{"/station", "", "ja", "梱包確定"},
+		{"/station?lang=en", "", "en", "Confirm packing"},
+		{"/station", "en-US,en;q=0.9", "en", "Print packing slip"},
+	} {
+		var rec *httptest.ResponseRecorder
+		if c.header != "" {
+			rec = do(t, srv, "GET", c.target, nil, "Accept-Language", c.header)
+		} else {
+			rec = do(t, srv, "GET", c.target, nil)
+		}
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Fatalf("GET %s: %d %s", c.target, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store", c.target, got)
+		}
+		if !strings.Contains(body, `<html lang="`+c.lang+`">`) || !strings.Contains(body, c.words) {
+			t.Errorf("GET %s (Accept-Language %q): not the %s page", c.target, c.header, c.lang)
+		}
+		for _, tag := range scriptTag.FindAllString(body, -1) {
+			if !strings.Contains(tag, ` src="/static/`) && !strings.Contains(tag, `type="application/json"`) {
+				t.Errorf("GET %s: inline script %s", c.target, tag)
+			}
+		}
+		if inlineStyleOrHandler.MatchString(body) {
+			t.Errorf("GET %s: inline style or event handler attribute", c.target)
+		}
+	}
+}
