@@ -134,11 +134,24 @@ type handheld struct {
 	errors []string
 }
 
-// mustHandheld opens the handheld page in a fresh headless Chromium. It skips
-// the test when there is no Chromium, unless SOKO_REQUIRE_BROWSER is set, as
-// CI sets it. Screenshots go to $SOKO_TEST_ARTIFACTS/<test> when that is set,
-// else to the test's temporary directory.
+// mustHandheld opens the handheld page in a fresh headless Chromium on a
+// phone's screen. It skips the test when there is no Chromium, unless
+// SOKO_REQUIRE_BROWSER is set, as CI sets it. Screenshots go to
+// $SOKO_TEST_ARTIFACTS/<test> when that is set, else to the test's
+// temporary directory.
 func mustHandheld(t *testing.T, url string, flags ...chromedp.ExecAllocatorOption) *handheld {
+	t.Helper()
+	return mustBrowser(t, url, screen{412, 915, true}, flags...)
+}
+
+// screen is the size of the device a browser test plays, and whether it is a phone.
+type screen struct {
+	width, height int
+	mobile        bool
+}
+
+// mustBrowser opens url in a fresh headless Chromium on the given screen.
+func mustBrowser(t *testing.T, url string, sc screen, flags ...chromedp.ExecAllocatorOption) *handheld {
 	t.Helper()
 	bin := browserPath()
 	if bin == "" {
@@ -162,7 +175,7 @@ func mustHandheld(t *testing.T, url string, flags ...chromedp.ExecAllocatorOptio
 		chromedp.Flag("disable-sync", true),
 		chromedp.NoFirstRun,
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(412, 915),
+		chromedp.WindowSize(sc.width, sc.height),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 		// A handheld on a Japanese floor asks for Japanese.
 		chromedp.Flag("lang", "ja-JP"),
@@ -201,8 +214,12 @@ func mustHandheld(t *testing.T, url string, flags ...chromedp.ExecAllocatorOptio
 			}
 		}
 	}()
+	viewport := chromedp.EmulateViewport(int64(sc.width), int64(sc.height))
+	if sc.mobile {
+		viewport = chromedp.EmulateViewport(int64(sc.width), int64(sc.height), chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
 	h.do(
-		chromedp.EmulateViewport(412, 915, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		viewport,
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			// Record what the Content-Security-Policy refuses: the page must need nothing it forbids.
 			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{

@@ -6,15 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/soko-wms/soko/internal/soko"
@@ -104,82 +101,7 @@ type station struct{ *handheld }
 // set, and saves screenshots under $SOKO_TEST_ARTIFACTS/<test>.
 func mustStation(t *testing.T, url string) station {
 	t.Helper()
-	bin := browserPath()
-	if bin == "" {
-		if v := os.Getenv("SOKO_REQUIRE_BROWSER"); v != "" && v != "0" {
-			t.Fatal("SOKO_REQUIRE_BROWSER is set but no chromium was found")
-		}
-		t.Skip("no chromium found (set SOKO_REQUIRE_BROWSER=1 to fail instead)")
-	}
-	shots := t.TempDir()
-	if dir := os.Getenv("SOKO_TEST_ARTIFACTS"); dir != "" {
-		shots = filepath.Join(dir, t.Name())
-		if err := os.MkdirAll(shots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-		chromedp.Flag("lang", "ja-JP"),
-		chromedp.Flag("accept-lang", "ja-JP,ja"),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	t.Cleanup(cancelTab)
-	h := &handheld{t: t, ctx: ctx, shots: shots}
-
-	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
-	console := chromedp.Events(ctx, runtime.ConsoleAPICalled)
-	go func() {
-		for ev, err := range exceptions {
-			if err != nil {
-				return
-			}
-			h.mu.Lock()
-			h.errors = append(h.errors, "exception: "+ev.ExceptionDetails.Text+" "+fmt.Sprint(ev.ExceptionDetails.Exception))
-			h.mu.Unlock()
-		}
-	}()
-	go func() {
-		for ev, err := range console {
-			if err != nil {
-				return
-			}
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				h.mu.Lock()
-				h.errors = append(h.errors, fmt.Sprint("console.error: ", ev.Args))
-				h.mu.Unlock()
-			}
-		}
-	}()
-	h.do(
-		chromedp.EmulateViewport(1280, 800),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-				Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });`,
-			})
-			return err
-		}),
-		chromedp.Navigate(url),
-	)
-	t.Cleanup(func() {
-		if t.Failed() {
-			h.shot("failed")
-		}
-		t.Logf("screenshots in %s", h.shots)
-	})
-	return station{h}
+	return station{mustBrowser(t, url, screen{1280, 800, false})}
 }
 
 // line returns what a line of the order shows: inspected/ordered and
