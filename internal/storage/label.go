@@ -1,0 +1,196 @@
+package storage
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/carrier"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+type trackingRangeRow struct {
+	ID          int64
+	Carrier     string
+	Service     string
+	FirstNumber int64
+	LastNumber  int64
+	NextNumber  int64
+	Active      bool
+	CreatedAt   time.Time
+}
+
+func (trackingRangeRow) TableName() string { return "tracking_ranges" }
+
+func (r trackingRangeRow) trackingRange() soko.TrackingRange {
+	return soko.TrackingRange{ID: r.ID, Carrier: r.Carrier, Service: r.Service, First: r.FirstNumber, Last: r.LastNumber,
+		Next: r.NextNumber, Active: r.Active, CreatedAt: r.CreatedAt.UTC()}
+}
+
+// CreateTrackingRange stores a carrier's new number range; it replaces the
+// active range of the same carrier and service, whose unused numbers are
+// then no longer issued.
+func (db *DB) CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec(`UPDATE tracking_ranges SET active = FALSE WHERE carrier = ? AND service = ? AND active`, r.Carrier, r.Service).Error; err != nil {
+			return err
+		}
+		row := trackingRangeRow{Carrier: r.Carrier, Service: r.Service, FirstNumber: r.First, LastNumber: r.Last, NextNumber: r.First, Active: true, CreatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		*r = row.trackingRange()
+		return nil
+	})
+}
+
+// ListTrackingRanges returns the active ranges, by carrier and service.
+func (db *DB) ListTrackingRanges(ctx context.Context) ([]soko.TrackingRange, error) {
+	var rows []trackingRangeRow
+	if err := db.conn(ctx).Where("active").Order("carrier, service").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]soko.TrackingRange, len(rows))
+	for i, r := range rows {
+		out[i] = r.trackingRange()
+	}
+	return out, nil
+}
+
+// issueTrackingNumber takes the next number of the carrier's range for the
+// service (or its any-service range) inside tx: the range row is locked and
+// advanced in the same transaction as the parcel that gets the number, so
+// two servers never issue one number twice.
+func (db *DB) issueTrackingNumber(tx *gorm.DB, carrierCode, service string) (string, soko.TrackingRange, error) {
+	var rows []trackingRangeRow
+	err := lockForUpdate(tx, db.dialect).Where("carrier = ? AND service IN ? AND active", carrierCode, []string{service, ""}).
+		Order("service DESC").Find(&rows).Error
+	if err != nil {
+		return "", soko.TrackingRange{}, err
+	}
+	if len(rows) == 0 {
+		return "", soko.TrackingRange{}, soko.Errorf(soko.ECONFLICT, "no tracking-number range for %s %s", carrierCode, service).
+			JA("%s %s の送り状番号帯が登録されていません。管理画面で登録してください", carrierCode, service)
+	}
+	r := rows[0]
+	if r.NextNumber > r.LastNumber {
+		return "", r.trackingRange(), soko.Errorf(soko.ECONFLICT, "the tracking-number range for %s is used up", carrierCode).
+			JA("%s の送り状番号帯を使い切りました。新しい番号帯を登録してください", carrierCode)
+	}
+	res := tx.Exec(`UPDATE tracking_ranges SET next_number = next_number + 1 WHERE id = ? AND next_number = ?`, r.ID, r.NextNumber)
+	if res.Error != nil {
+		return "", soko.TrackingRange{}, res.Error
+	}
+	if res.RowsAffected != 1 {
+		return "", soko.TrackingRange{}, soko.Errorf(soko.ECONFLICT, "the range moved meanwhile; try again").JA("他の端末と同時に発番しました。もう一度お試しください")
+	}
+	body := soko.TrackingBody(r.NextNumber)
+	check, err := carrier.CheckDigit7(body)
+	if err != nil {
+		return "", soko.TrackingRange{}, err
+	}
+	r.NextNumber++
+	return body + strconv.Itoa(check), r.trackingRange(), nil
+}
+
+type parcelRow struct {
+	ID             int64
+	OrderID        int64
+	Seq            int
+	BoxType        string
+	WeightGrams    int
+	Carrier        string
+	Service        string
+	TrackingNumber *string
+	LabelPrinted   bool
+	ManifestID     *int64
+	HandedOverAt   *time.Time
+}
+
+func (parcelRow) TableName() string { return "parcels" }
+
+func (r parcelRow) parcel() soko.Parcel {
+	p := soko.Parcel{ID: r.ID, OrderID: r.OrderID, Seq: r.Seq, BoxType: r.BoxType, WeightGrams: r.WeightGrams, Carrier: r.Carrier,
+		Service: r.Service, LabelPrinted: r.LabelPrinted, HandedOverAt: fromNull(r.HandedOverAt)}
+	if r.TrackingNumber != nil {
+		p.TrackingNumber = *r.TrackingNumber
+	}
+	if r.ManifestID != nil {
+		p.ManifestID = *r.ManifestID
+	}
+	return p
+}
+
+// Parcels returns an order's parcels in order.
+func (db *DB) Parcels(ctx context.Context, orderID int64) ([]soko.Parcel, error) {
+	var rows []parcelRow
+	if err := db.conn(ctx).Where("order_id = ?", orderID).Order("seq").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]soko.Parcel, len(rows))
+	for i, r := range rows {
+		out[i] = r.parcel()
+	}
+	return out, nil
+}
+
+// Label gives every parcel of a packed order a tracking number from its
+// carrier's range and marks the order labelled, in one transaction; the
+// caller prints the labels. Ranges running low come back as warnings.
+func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error) {
+	now := db.now()
+	res := &soko.LabelResult{}
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var row orderRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", orderID).Take(&row).Error; err != nil {
+			return err
+		}
+		o := row.order()
+		if err := o.Apply(soko.ActionLabel); err != nil {
+			return soko.Errorf(soko.ECONFLICT, "order %s is %s: pack it first", o.Number, row.Status).
+				JA("注文 %s は「%s」です。先に梱包してください", o.Number, soko.OrderStatus(row.Status).Label())
+		}
+		if o.Carrier == "" {
+			return soko.Errorf(soko.EINVALID, "order %s has no carrier", o.Number).JA("注文 %s の配送業者が決まっていません", o.Number)
+		}
+		var parcels []parcelRow
+		if err := tx.Where("order_id = ?", o.ID).Order("seq").Find(&parcels).Error; err != nil {
+			return err
+		}
+		warned := map[int64]bool{}
+		for _, p := range parcels {
+			if p.TrackingNumber == nil {
+				number, rng, err := db.issueTrackingNumber(tx, o.Carrier, o.Service)
+				if err != nil {
+					return err
+				}
+				if rng.NearlyUsedUp() && !warned[rng.ID] {
+					warned[rng.ID] = true
+					res.Warnings = append(res.Warnings, rng)
+				}
+				p.TrackingNumber = &number
+			}
+			p.LabelPrinted = true
+			if err := tx.Model(&parcelRow{}).Where("id = ?", p.ID).
+				Updates(map[string]any{"tracking_number": *p.TrackingNumber, "label_printed": true}).Error; err != nil {
+				return err
+			}
+			res.Parcels = append(res.Parcels, p.parcel())
+		}
+		if len(parcels) == 0 {
+			return soko.Errorf(soko.ECONFLICT, "order %s has no parcels", o.Number).JA("注文 %s には荷物（個口）がありません", o.Number)
+		}
+		return setStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, device, "", now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Order, err = db.OrderByID(ctx, orderID)
+	return res, err
+}
