@@ -72,6 +72,10 @@ type Store interface {
 	BoxTypes(ctx context.Context) ([]soko.BoxType, error)
 	PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error)
 	RecordPrint(ctx context.Context, orderID int64, document string, staffID int64) (reprint bool, err error)
+	CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) error
+	ListTrackingRanges(ctx context.Context) ([]soko.TrackingRange, error)
+	Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error)
+	Parcels(ctx context.Context, orderID int64) ([]soko.Parcel, error)
 	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
 	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)
 	PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error)

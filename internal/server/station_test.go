@@ -147,3 +147,39 @@ func TestStation_PrintSlipIsLogged(t *testing.T) {
 		t.Fatalf("a third print is not a reprint: %v %v", reprint, err)
 	}
 }
+
+func TestStation_LabelAfterPacking(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h, packer := mustPickedOrders(t, db)
+	o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
+	id := int64(o.JSON["id"].(float64))
+	for i := 0; i < 3; i++ {
+		packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("lbl-%06d", i), "code": "4901234567894"}, packer.csrf)
+	}
+	packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 750}}}, packer.csrf)
+	label := func() reply {
+		return packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/label", id), nil, packer.csrf)
+	}
+	if r := label(); r.Status != 409 {
+		t.Fatalf("labelling without a number range: %d %s", r.Status, r.Raw)
+	}
+	sup := signIn(t, h, "V001", "5555")
+	if r := packer.op("POST", "/ops/tracking-ranges", map[string]any{"carrier": "yamato", "first": 1, "last": 5}, packer.csrf); r.Status != 403 {
+		t.Fatalf("a packer registering a range: %d", r.Status)
+	}
+	if r := sup.op("POST", "/ops/tracking-ranges", map[string]any{"carrier": "yamato", "first": 12345678901, "last": 12345678950}, sup.csrf); r.Status != 201 {
+		t.Fatalf("register range: %d %s", r.Status, r.Raw)
+	}
+	r := label()
+	if r.Status != 200 || r.JSON["order"].(map[string]any)["status"] != "labeled" {
+		t.Fatalf("label: %d %s", r.Status, r.Raw)
+	}
+	p := r.JSON["parcels"].([]any)[0].(map[string]any)
+	// 12345678901 mod 7 = 3.
+	if p["tracking_number"] != "123456789013" || !strings.Contains(p["tracking_url"].(string), "123456789013") {
+		t.Fatalf("parcel %v", p)
+	}
+	if len(r.JSON["warnings"].([]any)) != 1 {
+		t.Fatalf("a range of 50 with 49 left should warn: %s", r.Raw)
+	}
+}

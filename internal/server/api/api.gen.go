@@ -273,6 +273,27 @@ func (e TimeSlot) Valid() bool {
 	}
 }
 
+// Defines values for TrackingRangeInputCarrier.
+const (
+	TrackingRangeInputCarrierJapanpost TrackingRangeInputCarrier = "japanpost"
+	TrackingRangeInputCarrierSagawa    TrackingRangeInputCarrier = "sagawa"
+	TrackingRangeInputCarrierYamato    TrackingRangeInputCarrier = "yamato"
+)
+
+// Valid indicates whether the value is a known member of the TrackingRangeInputCarrier enum.
+func (e TrackingRangeInputCarrier) Valid() bool {
+	switch e {
+	case TrackingRangeInputCarrierJapanpost:
+		return true
+	case TrackingRangeInputCarrierSagawa:
+		return true
+	case TrackingRangeInputCarrierYamato:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WaveInputCarrier.
 const (
 	WaveInputCarrierEmpty     WaveInputCarrier = ""
@@ -549,6 +570,23 @@ type InspectScanInput struct {
 
 	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
 	ScanId ScanID `json:"scan_id"`
+}
+
+// LabelResult defines model for LabelResult.
+type LabelResult struct {
+	Message string          `json:"message"`
+	Order   StationOrder    `json:"order"`
+	Parcels []LabeledParcel `json:"parcels"`
+
+	// Warnings Ranges running low; ask the carrier for a new one.
+	Warnings []TrackingRange `json:"warnings"`
+}
+
+// LabeledParcel defines model for LabeledParcel.
+type LabeledParcel struct {
+	Parcel         int    `json:"parcel"`
+	TrackingNumber string `json:"tracking_number"`
+	TrackingUrl    string `json:"tracking_url"`
 }
 
 // LowStock defines model for LowStock.
@@ -1071,6 +1109,32 @@ type StockLot struct {
 // TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
 type TimeSlot string
 
+// TrackingRange defines model for TrackingRange.
+type TrackingRange struct {
+	Carrier      string `json:"carrier"`
+	First        int64  `json:"first"`
+	Last         int64  `json:"last"`
+	NearlyUsedUp bool   `json:"nearly_used_up"`
+	Next         int64  `json:"next"`
+	Remaining    int64  `json:"remaining"`
+	Service      string `json:"service"`
+}
+
+// TrackingRangeInput defines model for TrackingRangeInput.
+type TrackingRangeInput struct {
+	Carrier TrackingRangeInputCarrier `json:"carrier"`
+
+	// First The first 11-digit number, without check digit.
+	First int64 `json:"first"`
+	Last  int64 `json:"last"`
+
+	// Service Empty: any service of the carrier.
+	Service *string `json:"service,omitempty"`
+}
+
+// TrackingRangeInputCarrier defines model for TrackingRangeInput.Carrier.
+type TrackingRangeInputCarrier string
+
 // Wave defines model for Wave.
 type Wave struct {
 	Mode   string `json:"mode"`
@@ -1332,6 +1396,12 @@ type SignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// LabelOrderParams defines parameters for LabelOrder.
+type LabelOrderParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PackOrderParams defines parameters for PackOrder.
 type PackOrderParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -1353,6 +1423,12 @@ type InspectScanParams struct {
 // PrintSlipParams defines parameters for PrintSlip.
 type PrintSlipParams struct {
 	Size *string `form:"size,omitempty" json:"size,omitempty"`
+}
+
+// CreateTrackingRangeParams defines parameters for CreateTrackingRange.
+type CreateTrackingRangeParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
 // ReleaseWaveParams defines parameters for ReleaseWave.
@@ -1399,6 +1475,9 @@ type PackOrderJSONRequestBody = PackInput
 
 // InspectScanJSONRequestBody defines body for InspectScan for application/json ContentType.
 type InspectScanJSONRequestBody = InspectScanInput
+
+// CreateTrackingRangeJSONRequestBody defines body for CreateTrackingRange for application/json ContentType.
+type CreateTrackingRangeJSONRequestBody = TrackingRangeInput
 
 // ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
 type ReleaseWaveJSONRequestBody = WaveInput
@@ -1513,6 +1592,9 @@ type ServerInterface interface {
 	// StationOrder Open an order at the packing station
 	// (GET /ops/station/orders/{code})
 	StationOrder(ctx echo.Context, code string) error
+	// LabelOrder Issue tracking numbers for a packed order's parcels (送り状発行)
+	// (POST /ops/station/orders/{order_id}/label)
+	LabelOrder(ctx echo.Context, orderId OrderID, params LabelOrderParams) error
 	// PackOrder Close the parcels of an inspected order (梱包)
 	// (POST /ops/station/orders/{order_id}/pack)
 	PackOrder(ctx echo.Context, orderId OrderID, params PackOrderParams) error
@@ -1525,6 +1607,12 @@ type ServerInterface interface {
 	// PrintSlip The packing slip (納品書) as PDF; every print is logged
 	// (GET /ops/station/orders/{order_id}/slip.pdf)
 	PrintSlip(ctx echo.Context, orderId OrderID, params PrintSlipParams) error
+	// ListTrackingRanges Tracking-number ranges in use, with what is left
+	// (GET /ops/tracking-ranges)
+	ListTrackingRanges(ctx echo.Context) error
+	// CreateTrackingRange Register a carrier's new number range (replaces the active one)
+	// (POST /ops/tracking-ranges)
+	CreateTrackingRange(ctx echo.Context, params CreateTrackingRangeParams) error
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error
@@ -2361,6 +2449,44 @@ func (w *ServerInterfaceWrapper) StationOrder(ctx echo.Context) error {
 	return err
 }
 
+// LabelOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) LabelOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_id" -------------
+	var orderId OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", ctx.Param("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LabelOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.LabelOrder(ctx, orderId, params)
+	return err
+}
+
 // PackOrder converts echo context to params.
 func (w *ServerInterfaceWrapper) PackOrder(ctx echo.Context) error {
 	var err error
@@ -2500,6 +2626,46 @@ func (w *ServerInterfaceWrapper) PrintSlip(ctx echo.Context) error {
 	return err
 }
 
+// ListTrackingRanges converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTrackingRanges(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTrackingRanges(ctx)
+	return err
+}
+
+// CreateTrackingRange converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateTrackingRange(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateTrackingRangeParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateTrackingRange(ctx, params)
+	return err
+}
+
 // ReleaseWave converts echo context to params.
 func (w *ServerInterfaceWrapper) ReleaseWave(ctx echo.Context) error {
 	var err error
@@ -2618,6 +2784,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/station/orders/:order_id/reset", wrapper.ResetInspection, options.OperationMiddlewares["resetInspection"]...)
 	router.POST(options.BaseURL+"/ops/station/orders/:order_id/pack", wrapper.PackOrder, options.OperationMiddlewares["packOrder"]...)
 	router.GET(options.BaseURL+"/ops/station/orders/:order_id/slip.pdf", wrapper.PrintSlip, options.OperationMiddlewares["printSlip"]...)
+	router.GET(options.BaseURL+"/ops/tracking-ranges", wrapper.ListTrackingRanges, options.OperationMiddlewares["listTrackingRanges"]...)
+	router.POST(options.BaseURL+"/ops/tracking-ranges", wrapper.CreateTrackingRange, options.OperationMiddlewares["createTrackingRange"]...)
+	router.POST(options.BaseURL+"/ops/station/orders/:order_id/label", wrapper.LabelOrder, options.OperationMiddlewares["labelOrder"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -4044,6 +4213,46 @@ func (response StationOrderdefaultApplicationProblemPlusJSONResponse) VisitStati
 	return err
 }
 
+type LabelOrderRequestObject struct {
+	OrderId OrderID `json:"order_id"`
+	Params  LabelOrderParams
+}
+
+type LabelOrderResponseObject interface {
+	VisitLabelOrderResponse(w http.ResponseWriter) error
+}
+
+type LabelOrder200JSONResponse LabelResult
+
+func (response LabelOrder200JSONResponse) VisitLabelOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LabelOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LabelOrderdefaultApplicationProblemPlusJSONResponse) VisitLabelOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PackOrderRequestObject struct {
 	OrderId OrderID `json:"order_id"`
 	Params  PackOrderParams
@@ -4212,6 +4421,84 @@ func (response PrintSlipdefaultApplicationProblemPlusJSONResponse) VisitPrintSli
 	return err
 }
 
+type ListTrackingRangesRequestObject struct {
+}
+
+type ListTrackingRangesResponseObject interface {
+	VisitListTrackingRangesResponse(w http.ResponseWriter) error
+}
+
+type ListTrackingRanges200JSONResponse []TrackingRange
+
+func (response ListTrackingRanges200JSONResponse) VisitListTrackingRangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingRangesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListTrackingRangesdefaultApplicationProblemPlusJSONResponse) VisitListTrackingRangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingRangeRequestObject struct {
+	Params CreateTrackingRangeParams
+	Body   *CreateTrackingRangeJSONRequestBody
+}
+
+type CreateTrackingRangeResponseObject interface {
+	VisitCreateTrackingRangeResponse(w http.ResponseWriter) error
+}
+
+type CreateTrackingRange201JSONResponse TrackingRange
+
+func (response CreateTrackingRange201JSONResponse) VisitCreateTrackingRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingRangedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateTrackingRangedefaultApplicationProblemPlusJSONResponse) VisitCreateTrackingRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReleaseWaveRequestObject struct {
 	Params ReleaseWaveParams
 	Body   *ReleaseWaveJSONRequestBody
@@ -4362,6 +4649,9 @@ type StrictServerInterface interface {
 	// StationOrder Open an order at the packing station
 	// (GET /ops/station/orders/{code})
 	StationOrder(ctx context.Context, request StationOrderRequestObject) (StationOrderResponseObject, error)
+	// LabelOrder Issue tracking numbers for a packed order's parcels (送り状発行)
+	// (POST /ops/station/orders/{order_id}/label)
+	LabelOrder(ctx context.Context, request LabelOrderRequestObject) (LabelOrderResponseObject, error)
 	// PackOrder Close the parcels of an inspected order (梱包)
 	// (POST /ops/station/orders/{order_id}/pack)
 	PackOrder(ctx context.Context, request PackOrderRequestObject) (PackOrderResponseObject, error)
@@ -4374,6 +4664,12 @@ type StrictServerInterface interface {
 	// PrintSlip The packing slip (納品書) as PDF; every print is logged
 	// (GET /ops/station/orders/{order_id}/slip.pdf)
 	PrintSlip(ctx context.Context, request PrintSlipRequestObject) (PrintSlipResponseObject, error)
+	// ListTrackingRanges Tracking-number ranges in use, with what is left
+	// (GET /ops/tracking-ranges)
+	ListTrackingRanges(ctx context.Context, request ListTrackingRangesRequestObject) (ListTrackingRangesResponseObject, error)
+	// CreateTrackingRange Register a carrier's new number range (replaces the active one)
+	// (POST /ops/tracking-ranges)
+	CreateTrackingRange(ctx context.Context, request CreateTrackingRangeRequestObject) (CreateTrackingRangeResponseObject, error)
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx context.Context, request ReleaseWaveRequestObject) (ReleaseWaveResponseObject, error)
@@ -5536,6 +5832,32 @@ func (sh *strictHandler) StationOrder(ctx echo.Context, code string) error {
 	return nil
 }
 
+// LabelOrder operation middleware
+func (sh *strictHandler) LabelOrder(ctx echo.Context, orderId OrderID, params LabelOrderParams) error {
+	var request LabelOrderRequestObject
+
+	request.OrderId = orderId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.LabelOrder(ctx.Request().Context(), request.(LabelOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LabelOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LabelOrderResponseObject); ok {
+		return validResponse.VisitLabelOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PackOrder operation middleware
 func (sh *strictHandler) PackOrder(ctx echo.Context, orderId OrderID, params PackOrderParams) error {
 	var request PackOrderRequestObject
@@ -5686,6 +6008,77 @@ func (sh *strictHandler) PrintSlip(ctx echo.Context, orderId OrderID, params Pri
 	return nil
 }
 
+// ListTrackingRanges operation middleware
+func (sh *strictHandler) ListTrackingRanges(ctx echo.Context) error {
+	var request ListTrackingRangesRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTrackingRanges(ctx.Request().Context(), request.(ListTrackingRangesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTrackingRanges")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTrackingRangesResponseObject); ok {
+		return validResponse.VisitListTrackingRangesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateTrackingRange operation middleware
+func (sh *strictHandler) CreateTrackingRange(ctx echo.Context, params CreateTrackingRangeParams) error {
+	var request CreateTrackingRangeRequestObject
+
+	request.Params = params
+
+	var body CreateTrackingRangeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTrackingRange(ctx.Request().Context(), request.(CreateTrackingRangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTrackingRange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTrackingRangeResponseObject); ok {
+		return validResponse.VisitCreateTrackingRangeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ReleaseWave operation middleware
 func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error {
 	var request ReleaseWaveRequestObject
@@ -5739,176 +6132,185 @@ func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams)
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3L3/kxu3lSD+r6D42SrNeJucLxo51qj2h7FsJxPL0pRGLu/nTB0JdoMkwibQbqCHQ6tUZWvKm8RnbyoV",
-	"++5qk73srTfZvc1uKqm7uujk7N3/kvFIyX9xhQegvxHNJkeckep+koaNBtAP7z287+9Bw+fjiDPCpGjs",
-	"PmhEOMZjIkkMf/ki7t/jI8LUHwERfkwjSTlr7DbuDQlSjztSPUe8j+SQICFxv48EEYJy1mp4DarGDgkO",
-	"SNzwGgyPSWO38ZfNm4d332rqmb1GTD5IaEyCxq6ME+I1hD8kY6yWHOPjW4QN5LCxu7X9mtcYU5b+7TXk",
-	"NFKzCRlTNmg8fOg1/CQWPHZvtsvIsezoEV273ygmR5QnAkV4QNL9fpCQeJpt18xasbHtzU3XVmhAxhGX",
-	"hPnTt8l0dkt7KGH0g4SgEZmiPo+RHFKBFCiIkDcQRjGR8RRNqBxqyOKxHotZgHo8mKKYRCGeCnjap7GQ",
-	"CDMxIXEl2PezLTXVnqo+6Nq1ekhT1uMJC/bfUC/DahGWw2wt87xDg7kH3OfxGEsYL1/dacC6dJyM86tS",
-	"JsmAxLBsSMdUzgLzAA8IEvTDyiPU7+VXDkgfJ6Fs7F7b9NTX61XhMGv2wOOAxJUfDk9X/dkw6W0+d0nG",
-	"5y75ZzHpN3Yb/99GRu8b+qnYeIP7yZgweTsZ98yKYpRUrKaenHehw7ffhdklFqNKCKqHqwZgEgVYkuCQ",
-	"Mp/Mos8dFk7RZIgl8oeYDUiAsEQ8RrgviSFMSceVyGUm7wiY3blNNaCp5mjMEtND9aEi4kwQYLoHMe+F",
-	"ZAz8lzNJGCA8jqKQ+ljteCPSI/78e4IDZ14M+HZeWLHEjBgiccxjD2GB8rO3NDLoGdQCe0EQE6GviphH",
-	"JJZU7xrrB1vq/6Uv9OzDbedDn8qp+wEfR5i5n5ExpqHziT4Ux4NoyFnFEy4kDjs+DxzI8S0U0AGVwkOM",
-	"o+E0GhK42GYniUmf+DKJXWs8zCPz+3qP2QcWd1CYyoDHy+Cbg6b9JguO++m2eO97xJdqW6/j2H4XDgKq",
-	"PgqHB7mj6+NQEK90mm5QfHfv9sabe7ebW1c9pP59zUPvHtxs7ila2b/3VnNrx0P+kPgjDTJEmR8mAQkU",
-	"vPJX+U7hfnnNBUzsjzofJJhJgxwpu94q4+67jEqBOCNI+NgIIlQg9QXI5wmTAq1h5GNB4LcrAtl5182+",
-	"DOPY3FyA+edPEYDkhDk/vge/PagA68z3UsZI3BkSOhjKznicG5MubgeFALaaQRMazBkzxsediV5rEOOx",
-	"cI+qJCRB4iPqVzyjH5KOH2JRManEMZm3qBxSlnvS4zwkmLlB71k6KgNmBgqzAHYAobC5wpeYbbmO+iZm",
-	"Pgn3WZTIJUksJtiw7xxpXHMLk7PLKsQ+z6ohZfo/VJKxWAlX2EM9zWMyoZoHiS89xRYUbR6+/W6ZA9QK",
-	"814j5HJG0nYMyzOJIi0XqHlzMWrOzec67TE+3tdwyx8UjmM81VvWF3Rp31e3az/WiQwuzUJdxpgp8ahO",
-	"1PIx239j5ivt27nNegYp7lfh2V0igPU+qMWleRuCqUhwizLSeDgfdi7whDCABB2QdovLzowvTy6GPJbn",
-	"eLMEvBmQlWZ2brQSrAYWM2DtkT4vCBE59ujrF90PA9rvk5gwv+JlQ1GLS0xGCZgvy2h9wHBitYRnvyDb",
-	"bmFvLoCUNJAiHexsluknwlKSWDGff//+XvPf4eaHm83r97P/tjrtdvP+K3/mktO+TfvLMs0hDUgniqmv",
-	"/yyyv9sc6UeIM83+sD+ibIBESKOcpJheZV5jTITAAwcrfUc/QD6OA7R2evJfT09OTh99fXry+9NHj08f",
-	"/Ur95+SH6yVu6uYTkxhHsyuor0fqUaS2uHb66NenJ1+envzg7LNP/vjVJ+uu/bruHzXNHZjToQqUwDX3",
-	"+yu3XSMAwLBsJq+wqAvD9rVBwiGTxQTIFctFNTavQY4j4quX1KiZ11xvWHsI486vXo6Vmm+pYqVCYpks",
-	"OsmhHpzpyEsAonQmuW8sgyjdVMY5c3AvrD3n8M4j8DzvUS1jN3mOc9SfNitijCkzf27VXE5zoV99w+dx",
-	"aYY2yHFE46kLaiwJQ9wLiTXNVIlvc+W12SsqJj6hR1UX3BL3UbpMbk69qRognBPHKsB0wVKtQ0dNobSI",
-	"HW4O3OaCSTikwQBLvCzmu7hXzkxfN8ttcixv6pHlr4HdFCeb80WHKcckTMH1/ZSAUvxRB5PDpfuOQ9tn",
-	"Qr0Ekvc5sMhqV0vqSdWoUosoK9IkKu0gt/jkUHJ/5LAWHmFq+IfTQEFif4iZ7FQaTCpl1phoc3jEKZPP",
-	"wUaKW/CKYm62/fKCLjDk0NThuRACYYG61jGlXUEEKcwFr9QNpHitFS5DLGTqrKplwnciUSn31F6MtbNr",
-	"1JkxxbtsUisUfrJvqpJ/6rHnXBJS+b4NGt4MlhQu4ZLI40KN0sfMHFIlmq/+GvUaMsb+qJNdZrOCux5R",
-	"vNqrJPQCwbiv42y60uIVoLqVsxEsaFgdURY4H3zodga4jUIfais7TFaxt3cMJiyxt4rDnWPqdK6tuI9j",
-	"VRzHVD9wOFaCDh4r3XxBAj6PjhSQkB6ReHp+/jIwmvo8Gs0rosuzEgW6Ki7CuHQfW+purXy4JKSimPK4",
-	"kpbnWtuHNOrIWj3FOu0W5nwAmEwzVBvviCqJ/rn1xpz/OmWZOThmn5lTHg12Z+DJ77KA4QaPzIHmoL2c",
-	"CgogefOIuCh8ObKQVZ7LfszHFQ6XD2Ylhy0PbXvo6h8++iWKSIwAYC0n9Uo+x9RZnva9IZZoiKOIMBLs",
-	"Ig0iD1mzpodiEhIsSGeCj4iHIuqPPES15OuB7ctDIe6R0EPq2Dzkg4fEs6EtHfv3kIfBHz76ZS12qI83",
-	"YwyI4Iu8Ru1BrUBPyZ16nXEY5q3c0LkUgoyFF8/ozXEkp7sgD05wTIY8EQT5Q84FEQoFrBLT8BpTPMYA",
-	"LYEHeKJUou/hCLOIC6AMwkhMfac2U7wkihv45uuv/vT9H5/9/sunP/rpLpoShiRHPg9DQIJNEGIZZyCk",
-	"zoZqLOWlcVwkxb2cfvzp2W8/Pf34x2ePP3v6s58+/U+/KKxapYgverk8x63isOls19h0smunxilYvIaW",
-	"M1IV76gy+ROtaPiJkHxsGQsJbiDjgkeMT2YgvNDdVlzpO3QwJDEwCaHj1wru+Ot1aJG7Fx2RiZp0rghk",
-	"hnmItAYtJPFoNE16lHkZujIy4hEXHhrS0RSPEg9NE8XHSlb2q9veuS/gwyGN7vGZq3TeK/fomByqcfNu",
-	"y9K9WMl93MrFfB2iUkvAx50YywrNPWFUajP8QqJlne0uN11u5bnfeR5OO8fctiprWxFwRYx9w1BWznl+",
-	"RSA1NsfNX/O2Nu97tSAvzvz/E+YhiY/TUJyMjIuLwfsLsesl3eoLmBXN0a3msn7hJsW87JwzKObU3h72",
-	"R4arKjHGOoyVbErBdWj9yuYXeGRELD0Mmx9B0IL/KVYQwf846yjRCoRkJWl1jOBFsp/CCgPmAfZH57Nc",
-	"sj6Nxyacxm06iHDsk/DcoSc9frx8VEU5xmkp0i6dvtpAaca6CJFlvDcWPK45D+DZYTIYEOE2fxjozACg",
-	"x487lSakMnQcekCPH0O8uYlDFUgMeRIGCF5tNVYFtAPqj6qCTOb5io3hVZOIUw6AETogEKID+5RRMSQB",
-	"MpTmjOTU02oKnDMrRjAEpkIh6Uv9t3PKmMQ8kVW7HFMhKBugBEIZcUyUON0jSH8ZwhJhxqWSlmwEyi7C",
-	"iJEJkliMUJ+HIZ8Id6yBGlEbGUz90T01zozvBEXjWJWJL/O+wyr5l6uO+QU6R1xhoxmEOVNColJcxphN",
-	"03wWPCZI8atlQ0UvwbuSntoMzSxsmFdY6wiHj5QOgMUoC2lRYFLSdEiF9DQ9cUYKAb6ueKM5IV32Ycdc",
-	"HgVjdQ5/lw5ammuey3jF7HbrTOpjTJmaZilpWcwIAjyCpKdAm5Q1l3FdxpLLCuVGPTFnoL71ijCMY8AR",
-	"ZZI7GdAEHxE3UFxuDTvay2sbueg3R8xXTmhPZZYMZuZznMdu0NCJ4lkqREkurLaiQSJDUc4ovtunJHT7",
-	"BKrvmhKQ9BTZC669l4VQa/+iQQ2iOAx4VIZkrg1v/naN8UxPkzOyGihWQF5pBg5RQ8f6Lm4OMTPZPAQH",
-	"ZGrC3msC3qvzPRbWQpfxGi+p6DkO8/m8bOext8/KerPbmpcxMM+zN6OclxbLn19ulfypz3EElk/Gy/Cv",
-	"1mJfQrzF/XIzySeLRY4XX5uzo/PIP0uTXY7e8ubHGupLRZyrCxhmC4S51JuWZstBrDXSXIWRQ4ly2oCB",
-	"KEPTssljJVYNB4soZUGEJJZoMiQMpdEhSEjuj1Afh6FQIj3c2SBe6gt7bXMXMXJEYkcmUv2Gqu1JNzkT",
-	"yRj+AkioUQo0EYl9wuQu2tqE5IzX0Nofv/63p49/+uyf/vrZX39/HcTfPufBImanMh8rbgHifhAVaEQi",
-	"iXpTpAciRbGgUhqDhbb8NvXTpv6DJ7JCl8kzxpJL5IjEGqwI0qi1saWwEqRSK7CHXCIG1nD3MoubDZzn",
-	"kuekS1CFO0VwIdun4SsrMKHZa/9FG9EOErk3wdNL1BSt87WExjyJfZKq3UXraRoYmD5fxGVwjghQl+a6",
-	"Znaym6Y+XhFowmM5dDGTFSur1qdcNmMLSRkAIoUI5Fw6wFJXX2COLgyLu5Dmrqb65zUxOOxgYArwMWMk",
-	"RoIweY50tiVihHO1E5ZNdV8YvWZi5IpffTdFbcU1eSIRZsjsaxdNhlwQNOA8EItgfDUqq6MSxZRdY4pJ",
-	"8RttXQI+L298UaJ+Ecyv7qwyS8nsbDZDCAdEXacKI4eYBUMSBnBtE+wPAUdvIKxtnQpRER5gykpVRGig",
-	"7kgoKEACgHbpFF+dSdB2fkqnef/PKzdfZc9NA6urcW7XiEd2qLZCUYFCqkMKZs/7uRIV5lqpZIWloC7E",
-	"tDLHSzMUjsSQT7RxjcSCM0VUhscETgtOtcHriMQduIsiOReqYx4TJIeYZZAdYoFwHCtZyS0L1V1DmWkd",
-	"B4E6qhiN+VGVRTAfl1pz+KkIlz98JDjq44owpwXDuq3J2h2f6qR1fSqVJpELyJJ5jgD4C4ru1X5mUYUH",
-	"af0Fd8kFpRsX6y7UiL9zw+/1TpaMHzYxGMvJBPmqJsXPfvbFk7Of//z05OtnX/7z2c9+Y+JLvnn8+PTj",
-	"X5/91SdbzevNrbKYsICKm6+UUlzw9YSGgbqRlU4Tcz52zV5ZXKU419njR2efPXn2xZOnf/tjs/Ozz0++",
-	"+fqrZ1/85uyzJ+fYd65WS+2e0tothaJTO3N43gyvoBElTHpK62fS6nZP//E/n2PnaVmYOpFpwSoxukQM",
-	"4pFGMaVsbzY3NzevzeyttohMuUpRWmFh51vm1J7+7W+/efIvfzr5t/rJK/TLxQvPVBHV2BkTOy/+fL6L",
-	"BrzdLs8HVXxEPbwijP7uoa1Wy7jO0drZR//h7Edfrbtvh1z8wfIx1tGS5lZgRpQNOizNZ68ek8Rh/b2V",
-	"88MYAGWfVBEOXdpDacXCh8072hVYFVIsedFmhcMhj+UBPV+US9/mUbnuPyj8MEVGVyzZA9xe482LVFz0",
-	"Zp0woAO2z85ngw4GZPkonIBUx2laFUZRNB5DdLmvUN1wdAJWPfVVDg3F4dwtV1DZenU5S4P+Qj2TE3YS",
-	"9/uHurqlyzUWVASqZIUyK6Q9lohK0wMVKOYhQWM8RQG3LnkLOShKZ4mwFGymviSReIKnthaH8c4ab0XD",
-	"a6hplAIBA5jgIXE7o8tUW5l+ybWn0u5ERw7YmLU4ZTvwvyRS3ErX1sTBuAD0mhMy1xcsV4CvhWbF8SnQ",
-	"uqNhswC75dyM54miXTBVLtvSnK85R/6XjX0vpaLqKiY4JmhIg0DJMBrVqguZLB5oslQEff6czpXfOVfA",
-	"UCxmPCYsqArH6vFjImw5WzBipq8IDzSdiMRGFLmByDiSU+34YVwOlYTep1IU6HKuyb0c3eeq6DFPPlk+",
-	"o8sV8pETMGZ0r3LpjjwEDTbNQdAqS1CB4FzeHND4x1j6QyJ0tosOvKMCpe/WFthx48aCGGgiiittCHqu",
-	"ekJ158Cngb9VwWkxH1NBAiS5/nLhFm0LyfRuIw2WCEyCkoYhRBaaqasCt+QyxMr90S0ul7omOOuom6dq",
-	"w1Qznp5ReZ/D3lNgrXbVYtB1PpkfvrzyDFchCgMuvHA52J7ZfKSsQbUVm2FlHabUmIy0HajujF3gSHNt",
-	"HC4tnXsG9X+RCLncRXiM1s4+/8HZDz//5vG/rntoaxsKn27tNLde9dDWq82t1zy09Vpze9NDW9eb21v2",
-	"jshnxeVS9PC44TVgEvWvmkX9q6ZR/6p51L9qIqdo9h4+ckgz47lXY2VxTjGqCg9aNH4wCx0c69sjrY2n",
-	"Z3fBX33CcyZIriblMZEd3u9XFIjWH5IZpnWVu2J56MXMA2N8nCtGWFAQ6xxb6tXUELukU2ycWq5MLd1G",
-	"T12ujXJFXfh11yhf5splIPdMcDjytKuJMskhmkJySW4gQdkgJNoZrV8BGQlC46lO7bNHpIdCKJda/X5N",
-	"1uCiGYGuMnXvkd6Q85GlYlfmtlS0WYH05yoNd0SY7FTEZS4jMWMhOxDL6jb/Kw5vdj9vf7V8d66oPBu9",
-	"HBEW6IBek5arqzsSHNTrbiBn5uCTkyzTcygA/X79ka7gSi4jyYu+nM1+3mRBGmpW8jcxdaIV8fIZfJet",
-	"kUr8mFQkvAg6YFDSEsYoKg+nVkjTTSeMjKnPDvEYxVzCf6k7IUbP1Ili0qfHFYtKHMs0EaOwAw+i6UgY",
-	"mr8FwhGuSL05T7jsQiZZbUW1h1GEfPkDa4NVS4d+rip0GVqkHL5A9NVYMqN9MWDsSBAW5KUXHIZOe5Mu",
-	"PpFLcdQ/5CUw/Usx9VH/ZlMd7V9pIiP8nWUsFn8ppDWayJT8DiD0shXyyUL2LI2tnSoaeAePiMm4KiLi",
-	"Da2WhoF2gEoeCRvB4tZMDWYVA183l7NSqjlmcUgTVaKuzUPFi8wFF1F3+xmG9g72oaGMoTBFGagr+Ih3",
-	"/vDRL7teSswm2iSrNKEwQX2utRO0bM8L+FaCY+1t0NsbShmZq6RgOi2Hi+J+H+qaiSu2fZCHBIHQ0YM7",
-	"h/fQBo/Ehm0shG5Cnw6BcCg4YkTpyEOC8n2FkO5+k/bs8DkfUZJrY6I+1MyX7daA66FucdN3BLmp99Da",
-	"2Uc/PHvyq3WIo8lDJgn7NAzHhElbeKCFwHGlgB0Co0JiyCPoLtJmIR9QIakvEE+kgFhDCDALbGa28GzU",
-	"FWJcgn1u7eyTX/zx89998+QHZ7/+m/UswpWyQZtpqdLTPmKCAx2B7BmRTF+38ND6gowjTbTarM1eeWUv",
-	"kUPCpGk00nrlFXSodtNVv/OYfmiSD1+HQ0btZHPzqj8iU/gP6WZxRga32qyIOQN8RNCUJy20B6jXIyFn",
-	"A2A1eYRCa+oDH3+9boRQbVWb8qTNBNHhw7pRi4I/XDz2zSvm222+ZPY7UrevGg8B1212RAXthQT94aMv",
-	"ELWtkwTa2dzxEDnGvgynKKQjggQfE70BWCngRKizQORYybUabG9CztErr4DxtFvVqqWL1u6+dRNd37n2",
-	"rXUNqq5Cu66HupCa0/XarKvPSP2ms3PU/7LUoa76Op2mSNkRDmmAqLoqPNTVeU+76P0HkJ3ktZmxUz28",
-	"3wUZXH2Clul7OEAwqIVMxWlt9qUMfVepSkQQXbyfoTfZIKRi2GZg4JzyRKNnd8/3SSSbtzAbJHhAdhFh",
-	"XQOMu0TGlAiFPNqOB/Qr8UitwlC31IaqaygVrZnA+A8S0maa9aEkUrixfe2aOvAY+xKwG1zfGL377v4b",
-	"6y3AUH08uS5ZFhPbDH6Chlk6Fq6qbRaiTEhFMryPsA/QkhPqkxvpxG2WzmzxC+aFgPN+IqzXamd7+waa",
-	"DGlIcouYM0RUqI+jYYjihMFNkrb6wkqdgqOVGosHimHsbF5HtI90YHvhzTbTDYq2NpFoobfJVJ8iRNyr",
-	"abZ30JAnsWghsGNaUodBwDhNB7JI0YOlFA8Jro4pNbUCvaSXAYDEHLSSvRXSx0QmMUPdB6gNMm67sYve",
-	"b7Va9z3Uzku76vd2o9VqtRvoYVdhF1YsqRcSw7huoAiLXC1MyRUIiuUwPZQwScNSOze1zyQMW23WLXRj",
-	"6prNCS2yFno8wQA1OdMEFfEwpGxgsRhLgqBtmMZkpfOq4x/jqSYBjHqJOljet2drOCukgCDApWmbxVip",
-	"xz0y5UwJw3mRmQq0s33dcAJFNdPmnjpQAI0gPmeBSGnKYE+QoyszjbaCCNT9y6YZ1twPujfQBwmXRC2Z",
-	"ki4WozJHxj0I7rWf0GqzNFHQ3HV7B/sNr3FEYmHqjrU2W5ugOUaE4Yg2dhtXW5utq+Djk0OQOjZwRDeO",
-	"tjbM3QW/DbRgpSRWYI37QWO3oVBo3w7yCt0H33frWdmQDd3U7aFXO9AoWwuMLPQJU+Nd/b5SrXWxvlvl",
-	"MqL3S/2+tjc35/T6Wq7HV75Cs6vPF5CQQll7Mp4SXhVmmQpM8IpRHtxLpXvPNRTzGiIZj3E8NUdaFlrA",
-	"+jcQuTLlonHfhFTNIsVN4DW2cO2yWFFqvKjBDcj9Og+mq4a0qfFVFNGV1vVw5pS3Vr2264SV4myBP8HC",
-	"8u1VHOweYzxRLDNLBUC2NltJKnWf90NvhjFsPMgq5j6s5BLfJjLDhoumnRqorgKS3yb5fApDJPoegBtK",
-	"HVy+TK6TdIpEMacF5yobQ97PnWFmwa5k7Xes7f//ScZe9KlfJFvPKmTNZepW+7sQlp7z42h0tP2Ncnzc",
-	"YcQb0qgpOTJRpCCo8XiMQ3Bsr/WTMGxCwqSJnwURKiRSHRqSvM2GOOzrER7Swao6T0hyZGNu141GSKCW",
-	"i3HLUC1qY9BTSGA8EzZ8FmWRrkpjLMwMg7DMDfHaTOc6a63BuJ2Ejj72cqoJOhzSvux8d/8Q3O1DrlQs",
-	"KNlBlfogQi7ROBES9QjsJzcb4v0+HN7NO29YYZXEeogxJbSZqVkokI/F0LPiZsaFIbtWKafUtiKyIp3r",
-	"hr1johdeyvs1VzX1km9XG/ThvAW0WqQYtMWsVRDYoVYorB3HrLJ29v0nf/z8d08/+/6zf3iy7qK8GW68",
-	"8cD6c+bepvbkL5ZhzYXhCu9RcyZpejdlRPORlJ+7WNZSSG8bMDsuwBzIN7RputxHfZnpq3jp65qrmbJl",
-	"2jciijFRqaU8zaHEoHIKbQRsM1O5OUBr3XRsd72F7qixduYhFnp2Y1PV0/eIz8dEtFm3bH3v7qIJj0eI",
-	"M8VyjQXc8KVMzYwSs1tIGm2zHtSJBlWZSjs7ym2rhfbSxH29BR8zxdl6ig2mX7q2s3l9vYV0F85QW1Oy",
-	"p+ZFYys20XlOfgivvNT8MN9o9OFs0+jLJV6EhTo3xicKV1ggVkHN+gtTgl6W322AT2sBeVS7ty6c+2Ul",
-	"yB2Q1AYc2LEVSuBDVi+7afkUDamQPAZnzzwAr4QvWt/F3KM4sINeOuXgIgX5fKWOuaJ85v+5EGE+yqBv",
-	"cSD9qUBm9teNB2KUzJUpbHrsxUOvijWZva5MsrATuoG0LN6KUaLv98RxvWuBXMy0TwZnhU9EasZVAw7f",
-	"fld7n0QLmTJPos3Wqrqze6Y3+zoY/o2a5G7UfqPNcNrN2fo4eB9NeRKnOINwGBMcTEFUmPF9bF5vM4bH",
-	"qb/MHgraY2YfWWIweG4FiCiFBGHXFX2QFDBs9RdsoTjXQirHZSM2qB2GVwGSr1LrWWILK7QparxXmK6/",
-	"q47ocpxJmKTC+dfMYTrqMu4ZR9SozU4dYhboUP680q8k9RhpN14hkNRpnjIJm+C4KlipFmq6c5H3WiFZ",
-	"dO7FZoV6AxfPmipspWYytUNWIv0UVzNu4VLsQw7VMqQq4prN4KjGMxhx4Th2oWeYpjjMP0AdUdKb5i6q",
-	"lcus3B+ptXS4wixH0Ocxe0T1Uoo9p4uFYg0XvWJU8pXCCvLS7IlEUCtcgiaeltIsQ+98EkwO5hMdtNg0",
-	"9kcTh1hJI8VAW0ouhycvaOg/X4DzRdKjK9J5LmVmx+AhRiYrJUkTEwo1pXhs6tPDX5Jr8ZDYeOUM0Qx+",
-	"lJjpLNZsPEh7PNHg4UZMzJ8OQ5rDz5V7d66ja6lCanlLXBGT79rdmfNZjcGogEPbF4VDVXwpdSBQgT5I",
-	"SEICHSy1Ots2M8YOmHZhFCG5GPgqjl4Ol794ikyXqoCm3fUqoPceOIEgEEcQFghDa9aE5QBjhYZpCFip",
-	"gAd3Du+pExbou4d3bmdBmzoOr826h3zEm4d0wLBMYrKL5F/oSM+E0WMbmKRDPr2jLfNsSI7Rd97Zu9k8",
-	"/M7e9rVXFT9qN/Qjqce29F89Hph40XYjV5gOwqlNHGmrze6lv2kVUyYxg2Jg4TRThC2g1RAdZScIsCc1",
-	"os26hahuCBJTPEF75N69eyt1xQ2ljARaU/9ARG8Y8olZrM36PEZDLoz9Ohc5FYwp02ONBxKmY1wivSms",
-	"TQj0CEsIcEMh51FP6bnGGVqh5roQevXqrjPh4JLV3iXp6UKszocmwNBQULqYlyWxaB+KTg2o5Fw8Ehs4",
-	"JLEUGyGfNOs1hrQ5+nMCeKEcp3Sx2S6WMyC/xSc586MihRUIEiYzAe7HYirA+/fVDZgdyEFqZgJS7pFQ",
-	"10mkMTIluA19rT39l787+8nHp4/+/vTkv52e/P705AcFJ2mUP5oeP26m6S6VZ/I6P75n8ncu/kzMYosc",
-	"yev8GMHuPSTGOAwv90Ru4lhypt16SiZq9vgxGPGKRTJ8zFAiSOUR6MqAINNVhovAGBJDyR+RD/4vFVbS",
-	"7l24EKXuiIJDcaPNohzyFMaDLXKi7lLFoPUygf5XsZXNFkT4tllA+30SE+aT1CsJtS2/lwgJaR3pjRUT",
-	"LDhrofd0vK+eKiT4iIg265MJiU0lS6i4aZKHYQe2+IKHJBTSNc90WLbJmGozEgqiQ0CgJ1E8IoFpMOVy",
-	"YKrVb2UNWpaTSH0R9yFp5uK8l2p/L+SOgZVNCZKK+0UfHcR06Jq4l0JVd6HSVYo5RoNPEXbt6Vd/c/b5",
-	"42qOtlBs9Z1IVIdXv4SxzYv1eUw/ahHeuZ9GOusuBLrwbQDNNS/hmO3ySk82MZ3QTTtNTRK1J5wFydJg",
-	"flhPBpiL9G7nwH9RobKLw/cOywU8Q804e8Q6B84UawCDGGWzt9PS2ruJ+37DmMIqD2pD9xpcPhgov0KV",
-	"EeItmDstmvzcHP9Fo4oHUr09rUtBHA3CXBOHXET2WoRjCSU/UD8Jw2m6s2p2bBm32HiQ63EWkDqCzV3a",
-	"F3kM6TIV55BVrLwE0O/lrjmlXsMNSNnAS7sNFMq/2+6j6/XE6zAPFk5jroFwqRYVKfFnfLzmIn4nx/Av",
-	"5ZK0Cy5yS+qApCwJsDc1nTsuAR1SwJQsLILER6T6eoyoPxIbjBxXmwdvk2Mo93qhQSlp81Q3ZUGLVslR",
-	"wHXn/EsA6L18y07InIRNrOkKBmlRHlu0kEEeNY8IW68B9gNo8KouN6WgLX+1qddL99oswIwlT6mT1kAn",
-	"DRyviFwrHoge1bWIJBnrF2CbbfgkpXyBEWdOJXp43rV/dbXC1kJ7bTaJea6vj4cw0r+opTwIoTsicRNA",
-	"CfnmOpymqcNpxlTEBAdtplQ6Ex5jyialUcp8wpBJ0IZYV7V7GhiXygR6mYk2KzTpcJkLTUvdl1DlK3b7",
-	"veyAmqyjdAVZAsAvW+dT8CjYJUwMtPoJkHjt9OSL05OT00f/enry308f/WYJgrTtqp+bIosYlpbMfglR",
-	"rFTO+6XDMW3/6WvdhMS2ofcNYz8SNtOvqZuDg2M1H9Fv+olfijEi4rFEebOVw4LGEBYjEljL69nf/fbs",
-	"x5/OQVEbOxpyPkqiavkIHmfRfQuYKZaR5eq7c82Gbmm3G9UHZLryZEWnoNhUpsBfyUIji42WTCRlVTxX",
-	"vqFylRB6qUFcxT43NZGA6tob8km+n2WpCcylYC4UScf2jNLgVTpHbjQl0XOG6Bkf3N4ET1/WezXfGvGS",
-	"WV6usVcFdkB+j2Z2pg/UZSgQ/Miu3I/5uKI5oyJfjMSQhH1tXf3kF6ePPqtmX7aIfqXD4sAmNVnks1RQ",
-	"1R0S7eVin9dMVHabmZZJM2HQNxBG3z7cam5tv4ZC3CNhWuqjGNqlfRC6soelTh1ZjWEkj233VSiqbCgk",
-	"oIH2heA4nnq6Vk6+MMk2MmHc3ZDLLgjKepburroGTKGa1BGTAqLNcj3nqKwUblGdbJtr5/gSkuFMs8mX",
-	"jhRfiIRrwJJdBbxvKNNUiHj6Dz87+8nH1VQn8iXiQqLbG5dEUjpgdxK5WqPnjqMoHR1AzElyOTKYWk4t",
-	"5rByVUez5ia80KDW3DoOdHtvyEFe1QCjLEtNv3l49y0EnTlsPUnNGExS5qWZQ/TWmpQhGIvGxDZFKhsU",
-	"naz+kBhW383XDewiXVUQrX1HyugOC6ceOsRjckgl+YtDGVNfeuhQbZS0GT8isY40Wm8hqPOE+opStF3h",
-	"YP+20BWxYtMWEjqdKKiGHOoa9HncZvDGmLJEEoHWdravrrs4p27xc0GBQ/n+QZfN82rQ8NDi30rQapY4",
-	"7a2GzeEoJD/Yv13Ny3RkRJqrOt8fUOg5cbFQzPe2mFfmoJBS72VdN2yXR+Nis81AdOeUy3H7RYRluf9G",
-	"V41wmh1v9Koad0HVh+vEELQmQgqlOpXe3gSTqZGe1rVhUXJJjGhmgx0n+IjoMMamiX7kkth4x1QTLLoo",
-	"ltFmZ9sMV3omyuinU6Vp8HADmj+dr0rBXPMtVMlLe/QJH4cE6W76UKDAVGgB+RDMz1h7enr8WKGSkoS1",
-	"pweJIU/CQL+rxOAQxwMlsqbBOUL3yxEFw6yeJJeSCOUBUMJCAmUFOevTeNzRO8riQV12VeyPzlcO4BIU",
-	"QPyCDF4LMw7tzYWOX5cjdd4MuSCGBehEL53nnjEsU1Hl6d//9uyzT9YX5tgZycREELkamimrOYLIfb3R",
-	"VQRvvRy3hm2FlWvUdBkiNJSMzw5eaf0gd61lvebEDRTywWCeL78aC87n9qpHAnP+L6mum9vdi2Q8C6q7",
-	"Jrjz8hw61tuI1lJv47rujwJ+nQwV12qV32rEC2nUioJ+pfR4EFMmD0MaLSc6mikdWVI9yrBOGyzJF27o",
-	"Q4/Ay/JtWzlPiWdrz/7H52c/+fjpTx+vIyzQwRtv3UjzRk1uiKb35w79Ssm4KquQflhMy84a7eCdXAMc",
-	"+ANfc+YTWkxQYqSoNlHf1aWcoPfTy8cvsn5Ol1y6DeBRgaEKollFLPohuSR7GBwUdAk4gizNNMTbxn33",
-	"jYKhMHrt9NEvTx/9I2Qz/EcHnygvbts7mGVJfGSRABpNNDbgjM0kM13gv/yrs598fHryX04f/a/TR/8n",
-	"Q+S04MKsY+zsZ/909uRX+XhhnVUyMy5XDhat7R3eXp8pTOqcPlfxLnvBlCeqGn72658/e/y/T0++/tNH",
-	"H58++vTZp//z2Zf/fPaj3xUrJ+i0foerL03jNIPTxJ7ZsbpNRUqKAq3ZNryeVTo9ZProrrdQao+YMRu0",
-	"2cH+bbRmzEfGnLRuGZdpbgA12rMkB1d3C1BdLJQi0Xh4/+H/DQAA//8=",
+	"3H39kxvHdeC/0oVLFXeVAfZDlCwuKz+sKMlemya3uFQpdwIPaMw0gDYG3aPpnsVCLFZJZCn+OCkul+37",
+	"iJ1zEsdOLk5cdt3VmUc5d/+LV0vK/8VVv+6eL/TMAEvskhX9Ii6mp7vnvdev3/e73/L5NOKMMClae/db",
+	"EY7xlEgSw1++iId3+YQw9UdAhB/TSFLOWnutu2OC1OOeVM8RHyI5JkhIPBwiQYSgnHVaXouqsWOCAxK3",
+	"vBbDU9Laa/15+8bRnXfaemavFZMPEhqToLUn44R4LeGPyRSrJaf45CZhIzlu7e3svuG1ppSlf3stOY/U",
+	"bELGlI1aDx54LT+JBY/dm+0zciJ7ekTf7jeKyTHliUARHpF0vx8kJJ5n2zWzVmxsd3vbtRUakGnEJWH+",
+	"/BtkvrilfZQw+kFC0ITM0ZDHSI6pQAoURMjrCKOYyHiOZlSONWTxVI/FLEADHsxRTKIQzwU8HdJYSISZ",
+	"mJG4EuwH2Zbaak9VH/Taa82QpmzAExYcvKVehtUiLMfZWuZ5jwa1CB7yeIoljJevX23BunSaTPOrUibJ",
+	"iMSwbEinVC4C8xCPCBL0w0oU6vfyKwdkiJNQtvZe2/bU1+tVAZkNe+BxQOLKD4en6/5smPQWr12S8dol",
+	"/yQmw9Ze699tZed9Sz8VW29xP5kSJm8l04FZUUySitXUk/MudPSNd2F2icWkEoLq4boBmEQBliQ4oswn",
+	"i+Rzm4VzNBtjifwxZiMSICwRjxEeSmIOpqTTSuIyk/cEzO7cphrQVnO0Fg/TA/WhIuJMEGC6hzEfhGQK",
+	"/JczSRgQPI6ikPpY7Xgr0iP+9FuCA2deDvh2XlixxIwYInHMYw9hgfKzdzQx6BnUAvtBEBOhr4qYRySW",
+	"VO8a6wc76t+lL/Tsw13nQ5/KufsBn0aYuZ+RKaah84lGiuNBNOas4gkXEoc9nwcO4vgKCuiISuEhxtF4",
+	"Ho0JXGyLk8RkSHyZxK41HuSJ+X29x+wDizsoTGXA42XwzUHTfpMFx710W3zwLeJLta03cWy/CwcBVR+F",
+	"w8Mc6oY4FMQrYdMNiq/v39p6e/9We+dVD6n/v+Ghdw9vtPfVWTm4+05756qH/DHxJxpkiDI/TAISKHjl",
+	"r/KrhfvlDRcwsT/pfZBgJg1xpOx6p0y77zIqBeKMIOFjI4hQgdQXIJ8nTAq0gZGPBYHfrghk5900+zKM",
+	"Y3t7CeafxyIAyQlzfnIXfrtfAdaF76WMkbg3JnQ0lr3pNDcmXdwOCgFsDYNmNKgZM8UnvZleaxTjqXCP",
+	"qjxIgsTH1K94Rj8kPT/EomJSiWNSt6gcU5Z7MuA8JJi5Qe/Zc1QGzAIUFgHsAEJhc4UvMdtyofoGZj4J",
+	"D1iUyBWPWEywYd+5o/GaW5hcXFYR9nlWDSnT/6CSTMVauMI+GmgekwnVPEh86Sm2oM7m0TfeLXOARmHe",
+	"a4VcLkjajmF5JlE8y4XTvL3cac7N58L2FJ8caLjlEYXjGM/1lvUFXdr3q7uNH+skBpdmoS5jzJR41CRq",
+	"+ZgdvLXwlfbt3GY9QxT3qujsDhHAeu830lLdhmAqEtykjLQe1MPOBZ4QBpCgB9JucdmF8eXJxZjH8hxv",
+	"loC3ALLSzM6NVoLVwGIBrAMy5AUhIsceff2i+2FAh0MSE+ZXvGxO1PISk1EC6mUZrQ8YTqyW8OwXZNst",
+	"7M0FkJIGUjwHV7fL5yfCUpJYMZ//+P5++z/g9ofb7Wv3sn92et1u+94rf+KS075Kh6syzTENSC+Kqa//",
+	"LLK/WxzpR4gzzf6wP6FshERIo5ykmF5lXmtKhMAjByv9pn6AfBwHaOP00d+ePnp0+vDz00e/P334+PTh",
+	"r9Q/Hn13s8RN3XxiFuNocQX19Ug9itQWN04f/vr00Y9PH33n7NNPvvz5J5uu/bruHzXNbZjToQqUwFX7",
+	"/ZXbbhAAYFg2k1dY1EVhB9og4ZDJYgLHFctlNTavRU4i4quX1KiF11xvWHsI486vXo2Vmm+pYqVCYpks",
+	"O8mRHpzpyCsAooST3DeWQZRuKuOcObgX1q5B3nkEnudF1Sp2k+fAo/60RRFjSpn5c6fhcqqFfvUNn6el",
+	"hbNBTiIaz11QY0kY4kFIrGmmSnyrldcWr6iY+IQeV11wK9xH6TK5OfWmGoBwThqrANMFS7UOHTWF0jJ2",
+	"uBq41YJJOKTBAEu8KuW7uFfOTN80yy1yIm/okeWvgd0UJ6v5oqOUYxKm4Pp+eoBS+lGIydHSPQfSDphQ",
+	"L4HkfQ4qstrVinpSNak0EsqaNIlKO8hNPCBhlfZQJwSA6Ny4LwnC+G0YCzaj2Cfh8twXdkeCQ3jNRYkz",
+	"HDPKRg6Z7w5mIyJQnDA1AIV8dh1hMQHxz8dxTEkMPh2MGJkhzrTpeJlN3Y219AgrNCokmfijIZYBIbf7",
+	"Ssyk376Amyj93WGhMTvssVRWX9Si7JgkDps5tlltcerSRM4P4bMjyf2JwyB9jKm5opw2MBL7Y8xkr9Im",
+	"V6kWxUR7XCJOmXyOm6q4Ba+oSWXbLy/oAkOOEzqcY0IgLFDf+j61t5EgxRzB8Xkdqevc6i8hFjL1hzbe",
+	"87cjUSlaN8pejbNr7rTg7XGZPdcoX2ffVCViN1PPuYTwskgXtLwFKinIeSWp2kUapY9ZQFIlma9fUjPn",
+	"uZfJS4u6oR5RlB6rlMDCgXFLfNl0pcUrQHUzZ4Za0nY/oSxwPvjQ7W9y2x0/1I4cmKxib980lLDC3iqQ",
+	"W2NNd65tr+PSqvqmq/DdBT085QmTSx7g86jhAQnpMYnn5+cvI2MMqjujeVvH6qxEga6KizAua+SfKl4G",
+	"D1eEVBRTHlee5VqHzphGPdmoClu/8NKcDwCTGR/UxnuiSml8btNELkQiZZk5OGafmbNPGOrOwJPfZYHC",
+	"DR0ZhOagvZqVA0Dy9jFxnfDVjoWsco4PYz6t8Ol9sCg57Hho10Ov/uGjX6KIxAgA1nGeXslrrOnlad8b",
+	"Y4nGOIoII8Ee0iDykLWceygmIcGC9Gb4mHgoov7EQ1QrVx6YVz0UKgHWQwptHvLBCefZ6Kme/XvMw+AP",
+	"H/2ykTrUx5sxBkTwRV6rEVFrUIVzWG8S92Heyg2dS+fMWHgRR29PIznfA3lwhmMy5okgyB9zLohQJGD1",
+	"5JbXmuMpBmgJPMIzpXV/C0eYRVzAySCMxNR3KszFS6K4gS8+//kfv/2Ds9//+On3f7KH5oQhyZHPwxCI",
+	"YBuEWGY0q8VooJUcgY6LpLiX04+/d/bb751+/IOzx58+/elPnv6XXxRWrbL1LHu5PMet4jAb7jaYDbNr",
+	"p8HvXLyGVrODFu+o8vEnWtHwEyH51DIWElxHJsoDMT5bgPBSd1txpa/R0ZjEwCSEDpEsRHxcayKL3L3o",
+	"CH7VR+eKQGaYh0hn1EESTybzZECZl5ErIxMeceGhMZ3M8STx0DxRfKzkyHl11zv3BXw0ptFdvnCV1toa",
+	"6JQcqXF1t2XpXqzkPm7lol6HqNQS8EkvxrJCc08YldrTs5Ro2WQezk2XW7n2O8/DaWssuusy6BYBV6TY",
+	"t8zJysVnXBFIjc1x8ze8ne17XiPIizP/e8I8JPFJGu2VHePiYvD+Uux6xciNJSzXBnXruaxfuNU6Lzvn",
+	"bNY5tXeA/YnhqkqMsTEJSjalYFCzoQvmF3hkRCw9DJsfQ20pNKwggn9x1lOiFQjJStLqGcGLZD+FFTby",
+	"Q+xPzmccZ0MaT03Eltt04DIAr7DEgJ+sHrhTDqNb6WiXsK82UJqxKQhpFQehBY9rTm0IPkpGIyLc5g8D",
+	"nQUADPhJr9KEVIaOQw8Y8BNIaTChzgKJMU/CAMGrnda6gHZI/cm5PRE9c0SccgCM0DGnEIA6pIyKMQmQ",
+	"OWnOYGE9rT6BNbNiBENgKhSSodR/O6eMScwTWbXLKRWCshFKIFoWx0SJ0wOC9JchLBFmXCppyQY57Rnv",
+	"hcRigoY8DPlMuMNZ1IjG4HPqT+6qcWZ8Lygax6pMfJmHA1bJv1yF5hfof3NFJmcQ5kwJiUpxmWI2T1Om",
+	"8JQgxa9WjUa+BAdeirWFM7O0YV5RrSPjIlI6ABaTLGpKgUlJ0yEV0tPniTNSiCF3hbTVRA3ahz1zeRSM",
+	"1Tn6XTkurtY8l/GKxe02mdSnmDI1zUrSslgQBHgEeXWBNilrLuO6jCWXFcqNemJwoL71ijCMY8QRZZI7",
+	"GdAMHxM3UFxuDTvay2sbuQBLR1hhTmhPZZYMZuZznGg3ZOgk8SzbpiQXVlvRIFemKGcU3x1SErp9AtV3",
+	"TQlIeorsBdfey0KotX/RoIFQHAY8KkNSa8Or364xnulpckZWA8UKyCvNwCFq6HDy5c0hZiab6uKATENm",
+	"RUNORXVK0dJa6Cpe4xUVvQoX/fm9bOexty/KeovbqktKqfPsLSjnpcXy+Mutksd6jSOwjBkvo79Gi32J",
+	"8Jb3yy3kNy2XnFB8rWZH55F/Vj52ufOWNz82nL5UxHl1CcNs4WCu9KY9s+U46QZprsLIoUQ5bcBAlKF5",
+	"2eSxFquGg0WUEm1CEks0GxOG0ugQJCT3J2iIw1AokR7ubBAv9YW9sb2HGDkmsSPZrXlD1fakG5yJZAp/",
+	"ASTUKAWaiMQ+YXIP7WxD/s8baOPLz//16eOfPPvHv3z2l9/eBPF3yHmwjNmpzMeKW4C4H0QFmpBIosEc",
+	"6YFInVhQKY3BQlt+2/ppW//BE1mhy+QZY8klckxiDVYEmfra2FJYCbL1FdhDLpEOYnIvs7zZwImXPCdd",
+	"4VS4s1CXsn0avrIGE5q99l+0Ee0wkfszPL9ETdE6X0tkzJPYJ6naXbSeprGn6fNlXAbnCDJ2aa4bZid7",
+	"aXbtFYFmPJZjFzNZs7JqfcplM7aQlAEgUohAWq8DLE0lLGp0YVjcRTR39Kl/XhODww4GpgAfM0ZiJAiT",
+	"58iYXCEMPVeeY9VqCkuT10KMXCmGNiVtxTV5IhFmyOxrD83GXBA04jwQy1B8NSkrVIliVrgxxaT0jXYu",
+	"gZ5XN74oUb8I5tevrjMRzuxsMQkNB0Rdp4oix5gFYxIGcG0T7I+BRq8jrG2dilARHmHKSoVqaKDuSKhZ",
+	"QQKAdgmLry/UAHB+Sq99708rN19lz01j96tpbs+IR3aotkJRgUKqQwoW8f1cuTC1VipZYSloCjGtTCPU",
+	"DIUjMeYzbVwjseBMHSrDYwKnBafa4HVM4h7cRZGsheqUxwTJMWYZZMdYIBzHSlZyy0JN11BmWsdBoFAV",
+	"oyk/rrII5uNSG5CfinB55CPB0RBXhDktGdZtTdbu+FTnWddYqTSJXEAi1nMEwF9QdK/2M4sqOkhLfLir",
+	"eijduFjao0H8rQ2/1ztZMX7YxGCsJhPkC+cUP/vZj56c/exnp48+f/bjfzr76W9MfMkXjx+ffvzrs7/4",
+	"ZKd9rb1TFhOWUHHzxXiKC76Z0DBQN7LSaWLOp67ZK+v3FOc6e/zw7NMnz3705Olf/8Ds/OyzR198/vNn",
+	"P/rN2adPzrHvXDmgxj2l5YEKdc2u1vC8BV5BI0qY9JTWz6TV7Z7+w389x87TykNNItOShYh0FSLEI01i",
+	"Stnebm9vb7+2sLfGOkXlQlhpEY+rXzFYe/rXv/3iyT//8dG/Nk9eoV8uX9uo6lBNnTGxdfHn9S6aNL2p",
+	"7Pmgio+oh1eE0d89tNPpGNc52jj76D+dff/nm+7bIRd/sHqMdbSiuXX9aVg5P0yakZWlkznDoevztQof",
+	"VofaNVgVUip50WaFozGP5SE9X5TL0OZRue4/qC0yR0ZXLNkD3F7j7YtUXPRmnTCgI3bAzmeDDkZk9Sic",
+	"gFTHaVoVRp1oPIXocl+RuuHoBKx66qscGorDuVsu0rPz+mqWBv2FeiYn7CQeDo90AVWXayyoCFTJarFW",
+	"SHssEZWmBypQzEOCpniOAm5d8hZyheTVUrCZ+pJE4hme23IvxjtrvBUtr6WmUQoEDGCCh8TtjC6f2sr0",
+	"S649lXYnOnLAxqzFKduBfyWR4la6fCsOpgWgN2DIXF+wXAG+FpoV6FOgdUfDZgF2q7kZzxNFu2SqXLal",
+	"mq85R/6XjX0vpaLqQjk4JmhMg0DJMJrUqmvlLB9oslIEfR5P58rvrBUwFIuZTgkLqsKxBvyECFsxGYyY",
+	"6SvCA00nIrERRa4jMo3kXDt+GJdjJaEPqRRLJ5UvRPe5isbUySerZ3S5Qj5yAsaC7lWuDpOHoKGmGgKt",
+	"sgQVDpzLmwMa/xRLf0yEznbRgXdUoPTdxhpO6yhf0JjY33RQ3TnwaeBvVXBazKdUkABJrr9cuEXbQjK9",
+	"20iDJQKToKRhCJGFZuqqwC25ymHl/uQmlytdE5z11M1TtWGqGc/AqLzPYe8psFa7ajHoOp/MD19eicN1",
+	"iMJACy9cDrY4qyfKBlJbsxlWNlFKg8lI24GacOwCR5pr43Bp6dwzKDGNRMjlHsJTtHH22XfOvvvZF4//",
+	"ZdNDO7tQW3fnanvndQ/tvN7eecNDO2+0d7c9tHOtvbtj74h8VlwuRQ9PW14LJlH/V7Oo/6tp1P/VPOr/",
+	"aiKnaFYsSrKSHADu9mVvcLz0UEZwHM57iSBBL4ncxkRFoUvHZuUiL5cYX31ZluN2HFqzBon5XLPNYiBj",
+	"6euc9JRHyXNmflpCqUvkdJFFittF+Ub3I9jZaetC0NaUYj19uSLR9aEz17L/GkOFqqjnPJNVZv6ZvFjM",
+	"5jbtzxrMDECbvZWVJFIgDBfS38PHjuM3rRVRK+swi0lVmN6ycbxZCO9US3FpGVQ9e9UnrIlcny/1OJE9",
+	"PhxW9ALQH5I5iHRB02IngOXMdFN8kqs7WzDUNDmY1aupQ2RF5/Q0tSCbsumtgRJyW+Xi6fDrnjGCGNGX",
+	"gf4xw+HE0y5fyiSHqCbJJbmOBGWjkOigEP0K6CqQokJ1iq1FkR4KIZVq9XsN2bvLZua6KpK+RwZjzif2",
+	"NnVVUJDqjqwg+nNVAT0mTPYq4qNX0VyxkD2IKXe74ZSkZXZft79G+adWZV3MIogIC/R9ZNLjdSFfgoNm",
+	"Gwroezn45DS8FA8FoN9rRukaROMykbxoIdns520WpCGfJb8vUxityFvJ4LtqOWzix6Ti5hZ0BDXt9Bh1",
+	"ysO5VZZ0fyGj62ncIR6jmEv4J3UnpumZelFMhvSkYlGJY5kmRBV24EFUKwlD87dAOMIVKXDnCVtfyjWi",
+	"vRkWGUXIlz+wMWi8hPRzFRzNyCLl8IVDX00lC1YQBowdCcKCvBaBw9Bp99VFYHKpxvqHvCakfymmIOvf",
+	"bMqx/StNKIa/s8zh4i+F9GITIZbfAYRAd0I+W8qurKm1V3UGvoknxGQ+FgnxujYPhYEORJA8EjaSzG0h",
+	"MpRVDEDfXs1b4C57qA9Voq7NI8WLzAUXUXenMYb2Dw+gd5g5YepkoL7gE977w0e/7HvpYTZRX1nFF0UJ",
+	"6nOtva5j2xvBtxIca6+f3t5YyshcJQUXRjlsGw+HUF9QXLGd4jwkCIRwH94+uou2eCS2bA85dGOsi23i",
+	"UHDECAlgi/kWckg3OkvbM/mcTyjJdaxSH2rmy3ZrwPVAdzMbOoJN1Xto4+yj7549+dUmxLPlIZOEQxqG",
+	"U8Kk1QQ6CBzICtghMCokxjyCRlJdFvIRFZL6AvFECoj5hUDPwFZIEJ6NfkSMS7CTb5x98osvP/vdF0++",
+	"c/brv9rMIs0pG3WZlio9HatBcKAzATwjkunrFh5an6zRwkSny7rslVf2EzkmTJqeUp1XXkFHajd99TuP",
+	"6YcmCfhNQDLqJtvbr/oTMod/kH4W72doq8uKlDPCxwTNedJB+0B6AxJyNgJWkycotKE+8PHnm0YI1dbt",
+	"OU+6TBAdxq97cin4w8Vj37xivt3mLWe/I3X7qvGQ+NBlx1TQQUjQHz76EaK2S55AV7eveoicYF+GcxTS",
+	"CUGCT4neAKwUcCIULhA5UXKtBtvbkPv3yivgxOhXdeXqo40779xA166+9pVNDaq+Iru+h/qQItf3uqyv",
+	"caR+01ly6l9ZCl9ffZ1OF6bsGIc0QFRdFR7q6/zDPfT+fcgS9LrM2Isf3OuDDK4+Qcv0AxwgGNRBprmA",
+	"dr9Qhr6uVCUiiO7TwtDbbBRSMe4ycDTMeaLJs7/v+ySS7ZuYjRI8InuIsL4Bxh0iY0qEIh5tT4fzK/FE",
+	"rcJQv9RxsG9OKtowCSofJKTLNOtDSaRoY/e11xTCY+xLoG4IQcHo3XcP3trsAIVq9OQaIlpK7DL4CXoj",
+	"6pjUqg6JiDIh1ZHhQ4R9gJacUZ9cTyfusnRmS18wLyR+DBNhvcdXd3evo9mYhiS3iMEhokJ9HA3DtFBw",
+	"2tURK3UKUCs1FY8Uw7i6fQ3RIdIJJoU3u0z3otvZRqKDvkHmGouQ+aKm2b2KxjyJRQeBP8EedRgEjNM0",
+	"m4zUebAnxUOCKzSlLg84L+llACAxiFaytyL6mMgkZqh/H3VBxu229tD7nU7nnoe6eWlX/d5tdTqdbgs9",
+	"6CvqwoolDUJiGNd1FGGRq0kruQJBsSythxImaVjq3Kn2mYRhp8v6hcZ7fbM5oUXWQjs/GKAmZ/pARTwM",
+	"KRtZKsaSIOgQqSlZ6bwK/VM810cAo0GiEMuHFreGs0IqFgJamndZjJV6PCBzzpQwnBeZqUBXd68ZTqBO",
+	"zby9rxAKoBHE5ywQ6Zky1BPkzpWZRltBBOr/edsMax8E/evog4RLopZMjy4WkzJHxgMIsref0OmyNGHX",
+	"3HX7hwctr3VMYmHq/3W2O9ugOUaE4Yi29lqvdrY7r4KvXY5B6tjCEd063tkydxf8NtKClZJYgTUeBK29",
+	"liKhAzvIKzSafd+tZ2VDtnT/zgde40CjbC0xstASUo13tXZMtdblWiyWy/neK7V23N3ermnruFo7x3wx",
+	"fldLRzhCimQtZjwlvCrKMpXQ4BWjPLiXSvee6x3ptUQyneJ4blBaFlrA+jcSuY4UonXPhDYuEsUN4DW2",
+	"gPSqVFHqsavBDcT9Jg/m64a0qbVXFNGV1vVgAcs7617bhWGlOFvgz7CwfHsdiN1njCeKZWYpOcjWSCxJ",
+	"pW58P/AWGMPW/axy9YNKLvFVIjNquOiz0wDVdUDyqySf12QOib4H4IZSiMuXq3YeneKhqOm2vM4ewPdy",
+	"OMws2JWs/ba1/f+bZOzF2JaLZOtZpbpapm61vwth6Tk/jiZH28oux8cdRrwxjdqSIxPNDYIaj6c4hACT",
+	"jWEShm1IXDZx7CBChUQqpCHJu2yMw6Ee4SEdNK7z9SRHNvZ902iEBGoqGbcM1aI2Bj2FBMYzYcPYURZx",
+	"rjTGwswwCMvcEK/LdM0BkXfqCZ0F4OVUE3Q0pkPZ+/rBEYS9jLlSsaB0DlXqgwi5RNNESDQgsJ98axA+",
+	"HALybtx+ywqrJNZDjCmhy0ztUIF8LMaeFTczLgxZ7ko5pbbrnBXpXDfs7aw9yMt3v+aqF1/y7WqDr5y3",
+	"gFaLFIO2lLWOA3akFQprxzGrbJx9+8mXn/3u6afffvb3TzZdJ2+BG2/dt/6c2tvUYv5iGVYtDNd4jxqc",
+	"pGUWKCOaj6T83MWyViJ622vfcQHmQL6lTdOmWc65pq/ipW9qrmbKB2rfiCjGJqaW8jSXGYPKKbQRsMtM",
+	"BfUAbfTTsf3NDrqtxtqZx1jo2Y1NVU8/ID6fEtFl/bL1vb+HZjyeIM4UyzUWcMOXMjUzSsxuIXm7ywZQ",
+	"rx1UZSrt7Ci3rQ7aTwto6C34mCnONlBsMP3Sjavb1zY7SDdcDrU1JXtqXjS2YhMl6+SH8MpLzQ/zPaUf",
+	"GI74wg4vwkLhjfGZohUWiHWcZv2F6YFeld9tgU9rCXlUu7cunPtlrQAckNQGHNixFUrgQ9Yvu2n5FI2p",
+	"kDwGZ08dgNfCF63vohYVh3bQS6ccXKQgn6+YUyvKZ/6fCxHmowz6lgbSnwrHzP66dV9MklqZwqapXzz0",
+	"qliT2evaJAs7oRtIq9KtmCT6fk8c17sWyMVCp3xwVvhEpGZcNeDoG+9q75PoIFNuTXTZxtf3b229vX+r",
+	"vfOqh9T/3/DQu4c32vseOrj7Tnvn6iYY/o2a5OXDLbMq7V2G08b91sfBh2jOkzilGYTDmOBgDqLCgu9j",
+	"+1qXMTxN/WUWKWifmX1kCfrguRUgohQS9V1X9GFSoLD1X7CFInlLqRyXTdigdhheBUS+Tq1nhS2s0aao",
+	"6V5Ruv6upkOX40zCJPfWXzNH6ajLuGccUaM2S3yMWaBTavJKv5LUY6TdeIVAUqd5yiROg+OqYKVaqvnV",
+	"Rd5rhaTt2ovNCvUGLp41VdiK6WRuh6xF+imuZtzCpdiHHKllRFWkNZtJVU1nMOLCaexCcZimGtUjUEeU",
+	"DOa5i2rtMiv3J2otHa6wyBE0PhZR1CylWDxdLBQbuOgVo5KvFVaQH2oxEkHNfgmaeFrStgy980kwOZjP",
+	"dNBi29gfTRxi5RkpBtpScjk8eUlD//kCnC/yPLoinWtPZoYGDzEyW+uRNDGhUNuNx6ZPBPwluRYPiY1X",
+	"zgjN0EeJmS5Szdb9tNcaDR5sxcT86TCkOfxcuXdrHV0rFTTMW+KKlHzH7s7gZz0GowIN7V4UDVXxpdSB",
+	"QAX6ICEJCXSw1Pps28wYO2DapUmE5GLgqzh6OVz+4k9kulQFNO2u1wG998AJBIE4grBAmLNmTVgOMFZo",
+	"mOYAKxXw8PbRXYVhgb5+dPtWFrSp4/C6rH/EJ7x9REcMyyQme0j+mY70TBg9sYFJOuTTO94xz8bkBH3t",
+	"m/s32kdf29997XXFj7ot/UjqsR3914AHJl6028oViIRwahNH2umyu+lvWsWUScygKF84zxRhC2g1REfZ",
+	"CQLsSY3osn4hqhuCxBRP0B65d+/cTF1xYykjgTbU/yCiNwz5zCzWZUMeozEXxn6di5wKppTpscYDCdMx",
+	"LpHeFNYmBHqMJQS4oZDzaKD0XOMMrVBzXQS9fnXXmXBwyWrviufpQqzORybA0JygdDEvS2LRPhSdGlDJ",
+	"uXgktnBIYim2Qj5rN2sMN/lsLcLoUjlO6WKL3WQXQH6Tz3LmR3UU1iBImMwEuB+LqQDv31M3YIaQw9TM",
+	"BEd5QEJdr5TGyJTCN+dr4+k//83ZDz8+ffh3p4/+x+mj358++k7BSRrlUTPgJ+003aUSJ2/yk7smf+fi",
+	"cWIWWwYlb/ITBLv3kJjiMLxcjNzAseRMu/WUTNQe8BMw4hWL1fiYoUSQShToCp0g01WGi8AYEkPpLZEP",
+	"/i8VONPuXbgQpe5MhENxvcuiHPEUxoMtcqbuUsWg9TKB/r9iK9sdiPDtsoAOhyQmzCepVxJqzH4rERLS",
+	"OtIbKyZYcNZB7+l4Xz1VSPAxEV02JDMSm4qyUPnWJA/DDmwRFA9JKGhtnumwbJMx1WUkFESHgEBvsHhC",
+	"AtPozeXAVKvfzBolrSaR+iIeQtLMxXkv1f5eyB0DK5tSQBX3i0YdxHTo2tSXcqruQMW5lHKMBp8S7MbT",
+	"n//V2WePqznaUrHVtyNRHV79EsY2L9dvNf2oZXjnQRrprLuB6ALUATS5vQQ02+WVnmxiOqGrfZqaJBox",
+	"nAXJ0qA+rCcDzEV6t3Pgv6hQ2eXhe5vlAp6hdqNFsc6BM8UawCBG2eLttLL2buK+3zKmsEpEbemen6sH",
+	"A+VXqDJCvANzp8XLn5vjv2hS8UCqt9i6FMLRIMw1U8lFZG9EOJZQ8gMNkzCcpzurZseWcYut+7legwFp",
+	"OrC5S/si0ZAuU4GHrHLsJYB+P3fNKfUabkDKRlktoEIbBtsFeLP58DrMgwVs1BoIV2oVkx7+jI83XMTf",
+	"zDH8S7kk7YLL3JI6IClLAhzMTQedSyCHFDAlC4sg8TGpvh4j6k/Eli3o5YT8LXICZZcvNCglbWLsPlnQ",
+	"KllyFHDF4y4FoHfzrXMhcxI2saErGKRFeWzxUAZ51DwibLMB2Peh0bK63JSCtvrVpl4v3WtVZcKgqYM1",
+	"0EkDxysi1xILokd1LSJJpvoF2GYXPkkpX2DEqekIAc/79q++Vtg6aL/LZjHP9dfyEEb6F7WUByF0xyRu",
+	"Aygh31yH05jKZlMqYoKDLlMqnQmPMWWT0ihlPmPIJGhDrKvaPQ2MS2UGPQVFlxWa5bjMhaa19Uuo8hW7",
+	"bl92QE3W2b3iWALAL1vnU/Ao2CVMDLT6CYh44/TRj04fPTp9+C+nj/7n6cPfrHAgbdv45z6RRQpLS9e/",
+	"hCRWKqv/0tGYtv8MtW5CYttY/7qxHwmb6dfWTfrBsZqP6Dd9/S/FGBHxWKK82cphQWMIiwkJrOX17G9+",
+	"e/aD79WQqI0dDTmf6IKcbvkIHmfRfUuYKVaR5Zq75C2Gbmm3G9UIMt2xsqJTUGwqU+CvZKGRxYZnJpKy",
+	"Kp4r39i8Sgi91CCuYr+phkhAde2N+SzfV7bUjOlSKBeaFWCLozR4ldbIjaY1Qc4QveCD25/h+ct6r+Zb",
+	"lF4yy8s12KugDsjv0czO9GO7DAWCH9uVhzGfVjRJVccXIzEm4VBbVz/5xenDT6vZl21mUemwOLRJTZb4",
+	"7Cmo6tKK9nOxzxsmKrvLTOuyhTDo6wijrx7ttHd230AhHpAwLfVRDO3SPghd2cOeTh1ZjWEkj20XZChu",
+	"bk5IQAPtC8FxPPd0rZx8YZJdZMK4+yGXfRCU9Sz9PXUNmEI1qSMmBUSX5Xo/Ulkp3KIm2TbXVvUlPIYL",
+	"TV9fuqP4QiRcA5bsKuBDczJNhYinf//Tsx9+XH3qRL5EXEh0m/GSSEpH7HYi12v0vOooSkdHEHOSXI4M",
+	"ppZTizmsXNXRrLkJLzSoNbeOg9zeG3OQVzXAKMtS028c3XkHQYccW09SMwaTlHlp5hC9tTZlCMaiKbHN",
+	"ycoGRSerPyKG1ffzdQP7SFcVRBtfkzK6zcK5h47wlBxRSf7sSMbUlx46UhslXcaPSawjjTY7COo8oaE6",
+	"KdqucHhwS+iKWLFpzwodhxRUQw51DYY87jJ4Y0pZIolAG1d3X910cU7dauuCAofyfbwum+c1kOGRpb+1",
+	"kNXi4bS3GjbIUUR+eHCrmpfpyIg0V7XeH1Do/XKxUMz3mKkrc1BIqfey7je226pxsdmmPLqD0eW4/SLC",
+	"stx/o6tGOM2ON3pVg7ug6sN1YgjaECGFUp1Kb2+DydRIT5vasCi5JEY0s8GOM3xMdBhj20Q/cklsvGOq",
+	"CRZdFKtos4vtvis9E2Xy06nSNHiwBVs+Z5mCWvutdiPobBtdvjAt3mdgyodAUSYB6opAsboIvFzBxlxi",
+	"YnaPFMoQoD58AAn6xgoMhVi6rB+YekWiEwXDPtpICULhESrLqPeELWdvhzuZ6E019HwlAS7Juwo7rJcB",
+	"i3lPEERnkp5MjVhdGsGWogwvyUFxIERCFvKwdIlpOMW2eMMVkX7Cxh8/+vj04feefe9/P/tvT7782xrF",
+	"rZruofngRZA99sdZj1jh45CgGaGjMYQm28pEoBeB2wVrD+eAnygsKA1QeziRGPMkDPS7Sv0LcTxSqloa",
+	"lCZ0vzZRcEjoSXKpuFAWAyUsJFBOk7Mhjac9vaMsDtrlT8D+ZD00fwGGD/yCDL1LX5g6ikHT7+VEZoZc",
+	"EHP16VOi6ztkF7WpJPT073579ukn5zkyMRFErufMlNV7QeSB3ug6ghZfDmnJtmLMNQq8DNURWiVkiKdc",
+	"OyjRRtbrVFxHIR+N6mJYqqngfO7eZiIw+H9JbTy53b1IxrOkmccENV+eI9N62dFG6mXf1H2BwJ+ZkeJG",
+	"o9GnmvBCGilhrlJrOlSi31FIo9VUJjOlIztwQBnW6bIludoNfehRe1kxHXlxduPZ//rs7IcfP/3J402E",
+	"BTp8653rab60yYnS5/25Qx7TY1yVTUs/LJYjyBpM4au5xk/wB37NmUdrKcHKhG0tmdbGVBXa3V1OVFWx",
+	"6eEScVX7vqTHxMrZg3lW+QHs5rpFxKXQjwWs0cPMjijkbHi54rOKbshQ1pjGXLUki4B5+Vi5ozXiJZeV",
+	"LJGOm50AVi7JUD+iQhLNuK0uzsgM5ekDbaQFiKBuvSZmzkg1K5/hYyKqfat3dA1CaFr48lFJ1ojwkokD",
+	"4FFBEwqiWSlH+uFl0QcgCtrbHEN5gTQ3ySYsDY1lTF1JG6cPf3n68B8gDe8/O6ijvLjtS2SWJfGxJQLo",
+	"kNTaAhybScrq9tmP/+Lshx+fPvrvpw//z+nD/5fdRGmloMWIjrOf/uPZk1/lE110OuTCuFwdc7Sxf3Rr",
+	"c6GitnP6XKnW7AVTV69q+Nmvf/bs8f89ffR5Ztr48T+dff93xZI/uh6NI0YlrT9gBqcZqYtjdX+l9CgK",
+	"tDHGLBiTMPCstdRDPmeCh2Szg1JD+oK9u8sOD26hDeP3MH6QTSt5mK480Fwky85ztWUC24OFUiRaD+49",
+	"+P8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
