@@ -40,6 +40,8 @@ fuzz:
 	$(GO) test ./internal/gs1 -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/address -run '^$$' -fuzz '^FuzzNormalizeCheck$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzNormalizeTrackingNumber$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzImportIssued$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzExport$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/server -run '^$$' -fuzz '^FuzzCreateOrder$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/pdf -run '^$$' -fuzz '^FuzzWrap$$' -fuzztime $(FUZZTIME)
 
