@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/codabar"
 	"github.com/boombuler/barcode/code128"
 	"github.com/jung-kurt/gofpdf"
 )
@@ -29,6 +30,38 @@ func code128Bars(content string) (bars, error) {
 	return runsOf(code), nil
 }
 
+// codabarWide is the width of a wide NW-7 element in narrow ones. JIS X 0503
+// allows 2.0 to 3.0; boombuler/barcode draws 2, the edge of the range, where
+// the print gain of a thermal head soon makes wide and narrow hard to tell
+// apart, so labels draw 3. Being a whole number, it keeps the bars in whole
+// modules and the quiet zone at quietModules narrow elements.
+const codabarWide = 3
+
+// codabarStartStop is the start and stop character Japanese carriers print
+// around a tracking number (carriers.md).
+const codabarStartStop = "A"
+
+// codabarBars encodes digits as NW-7 (Codabar) between the start and stop
+// characters, with one narrow element as the module. boombuler/barcode
+// supplies the standard encoding table; its elements alternate bar and space,
+// so each run is one element, and every 2-module run is a wide element to
+// widen to codabarWide.
+func codabarBars(digits string) (bars, error) {
+	code, err := codabar.Encode(codabarStartStop + digits + codabarStartStop)
+	if err != nil {
+		return bars{}, err
+	}
+	b := runsOf(code)
+	b.modules = 0
+	for i, run := range b.runs {
+		if run > 1 {
+			b.runs[i] = codabarWide
+		}
+		b.modules += b.runs[i]
+	}
+	return b, nil
+}
+
 func runsOf(code barcode.Barcode) bars {
 	n := code.Bounds().Dx()
 	var b bars
@@ -54,8 +87,12 @@ func (b bars) width(module float64) float64 {
 
 // draw fills each bar as one rectangle starting at x, which is where the left
 // quiet zone begins. Whole bars rather than single modules keep adjacent
-// modules from showing hairline gaps when a viewer anti-aliases them.
+// modules from showing hairline gaps when a viewer anti-aliases them. Bars
+// are always black: gofpdf carries the fill colour over from the page before,
+// and a slip's grey table header would otherwise turn the next page's
+// barcode too pale to scan.
 func (b bars) draw(f *gofpdf.Fpdf, x, y, module, height float64) {
+	f.SetFillColor(0, 0, 0)
 	x += quietModules * module
 	for i, run := range b.runs {
 		w := float64(run) * module

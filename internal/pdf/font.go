@@ -1,8 +1,10 @@
-// Package pdf renders soko's printed documents — packing slips today — as PDF
-// with gofpdf and the embedded IPAex Gothic font (DESIGN.md §6).
+// Package pdf renders soko's printed documents — packing slips, shipping
+// labels and location labels — as PDF with gofpdf and the embedded IPAex
+// Gothic font (DESIGN.md §6).
 package pdf
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/binary"
 	"strings"
@@ -14,10 +16,23 @@ import (
 )
 
 // ipaexGothic is IPAex Gothic, shipped unmodified with its licence in font/.
-// gofpdf only reads these bytes, so one copy serves every document at once.
+// Documents never get these bytes themselves (see fontCopies); the glyph
+// coverage is read from them.
 //
 //go:embed font/ipaexg.ttf
 var ipaexGothic []byte
+
+// fontCopies hands each document in progress a copy of the font file of its
+// own. gofpdf writes into the bytes it is given: subsetting the font on
+// Output, it pads each table to four bytes with append, which lands in the
+// file just past the table. The bytes written are the zeros already there,
+// so the font stays intact, but two stations printing at once would write the
+// same memory — a data race. Copies are reused, so a 6 MB copy is made only
+// when more documents are in progress than before.
+var fontCopies = sync.Pool{New: func() any {
+	font := bytes.Clone(ipaexGothic)
+	return &font
+}}
 
 // fontFamily is the name documents select the embedded font by.
 const fontFamily = "ipaexg"
@@ -30,9 +45,13 @@ const missingGlyph = '〓'
 // newDocument starts an empty document in millimetres with the font loaded.
 // Adding the font costs gofpdf a full parse of the 6 MB file (a few
 // milliseconds), which is why callers put many pages in one document rather
-// than making one document per page.
-func newDocument(size gofpdf.SizeType, now time.Time) (*gofpdf.Fpdf, error) {
-	f := gofpdf.NewCustom(&gofpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: size})
+// than making one document per page. The caller calls release once it is
+// done with the document, written or not, and not before: gofpdf uses the
+// font's bytes until Output returns.
+func newDocument(size gofpdf.SizeType, now time.Time) (f *gofpdf.Fpdf, release func(), err error) {
+	font := fontCopies.Get().(*[]byte)
+	release = func() { fontCopies.Put(font) }
+	f = gofpdf.NewCustom(&gofpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: size})
 	// Pages are laid out in advance, so gofpdf must never break one by itself.
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
@@ -40,14 +59,15 @@ func newDocument(size gofpdf.SizeType, now time.Time) (*gofpdf.Fpdf, error) {
 	f.SetCreator("soko", false)
 	f.SetCreationDate(now.UTC())
 	f.SetModificationDate(now.UTC())
-	f.AddUTF8FontFromBytes(fontFamily, "", ipaexGothic)
+	f.AddUTF8FontFromBytes(fontFamily, "", *font)
 	// A font that fails to parse is only reported by the first SetFont, as
 	// "undefined font", so select it now to surface the failure here.
 	f.SetFont(fontFamily, "", 10)
 	if f.Err() {
-		return nil, f.Error()
+		release()
+		return nil, nil, f.Error()
 	}
-	return f, nil
+	return f, release, nil
 }
 
 // printable returns s with every character the font cannot print replaced by

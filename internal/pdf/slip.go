@@ -59,47 +59,7 @@ func Slips(w io.Writer, slips []SlipData, opt SlipOptions) error {
 	if len(slips) == 0 {
 		return soko.Errorf(soko.EINVALID, "no packing slips to print").JA("印刷する納品書がありません")
 	}
-	lay, err := slipLayoutFor(opt.Size)
-	if err != nil {
-		return err
-	}
-	sums := make([]slipTotals, len(slips))
-	codes := make([]bars, len(slips))
-	for i := range slips {
-		if sums[i], err = totalsOf(&slips[i]); err != nil {
-			return err
-		}
-		if codes[i], err = orderBarcode(&slips[i].Order, lay); err != nil {
-			return err
-		}
-	}
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-	issued := now()
-	f, err := newDocument(lay.page, issued)
-	if err != nil {
-		return fmt.Errorf("pdf: packing slips: %w", err)
-	}
-	if len(slips) == 1 {
-		f.SetTitle("納品書 "+oneLine(slips[0].Order.Number), true)
-	} else {
-		f.SetTitle("納品書 "+strconv.Itoa(len(slips))+"件", true)
-	}
-	for i := range slips {
-		sw := slipWriter{f: f, lay: lay, s: &slips[i], sum: sums[i], code: codes[i], issued: issued}
-		sw.write()
-		// gofpdf records its first error and ignores every call after it;
-		// stopping here spares laying out the rest of a wave for nothing.
-		if f.Err() {
-			return fmt.Errorf("pdf: packing slip for order %s: %w", slips[i].Order.Number, f.Error())
-		}
-	}
-	if err := f.Output(w); err != nil {
-		return fmt.Errorf("pdf: packing slips: %w", err)
-	}
-	return nil
+	return Document(w, DocumentData{Slips: slips}, DocumentOptions{SlipSize: opt.Size, Now: opt.Now})
 }
 
 // slipLayout is the geometry of a slip on one paper size, in millimetres and
@@ -327,7 +287,7 @@ func (sw *slipWriter) write() {
 
 	n := len(p.pages)
 	for i, items := range p.pages {
-		sw.f.AddPage()
+		sw.f.AddPageFormat("P", l.page)
 		if i == 0 {
 			header()
 		} else {

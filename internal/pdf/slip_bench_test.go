@@ -40,9 +40,11 @@ func BenchmarkNewDocument(b *testing.B) {
 	lay, _ := slipLayoutFor(A4)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := newDocument(lay.page, fixedNow()); err != nil {
+		_, release, err := newDocument(lay.page, fixedNow())
+		if err != nil {
 			b.Fatal(err)
 		}
+		release()
 	}
 }
 

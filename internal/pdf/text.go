@@ -96,6 +96,101 @@ const (
 	noLineEnd   = "（［｛「『【〔〈《〘〖〝‘“([{¥￥$＄#＃"
 )
 
+// ptMM is one typographic point in millimetres.
+const ptMM = 25.4 / 72
+
+// leading is the line height as a multiple of the type size: kanji fill their
+// whole em square, so lines set solid would touch.
+const leading = 1.25
+
+// sizedMeasurer measures text at a type size it can be set to, as the
+// document does.
+type sizedMeasurer interface {
+	measurer
+	SetFontSize(pt float64)
+}
+
+// fitted is text laid out to fit a box: the size it prints at and its lines.
+type fitted struct {
+	pt    float64
+	lines []string
+	cut   bool // it did not fit even at the smallest size and ends in "…"
+}
+
+func (t fitted) lineHeight() float64 { return t.pt * leading * ptMM }
+
+func (t fitted) height() float64 { return float64(len(t.lines)) * t.lineHeight() }
+
+// fit lays paragraphs out in a box w × h mm, so that a label's fixed boxes
+// never overflow whatever a shop sends: wrapped at maxPt when they fit, else
+// at the largest size down to minPt, in half points, at which they do. Below
+// minPt a carrier's driver can no longer read them, so at minPt the longest
+// paragraph gives up lines until the text fits, and where it is cut it ends in
+// "…": a reader sees that something is missing instead of being shown a wrong
+// address as complete, and the short paragraphs — a building, a company —
+// survive the tail of a runaway street. Blank paragraphs take no line.
+func fit(m sizedMeasurer, paras []string, w, h, maxPt, minPt float64) fitted {
+	var (
+		t     fitted
+		parts [][]string
+		total int
+	)
+	for pt := maxPt; ; pt -= 0.5 {
+		pt = max(pt, minPt)
+		m.SetFontSize(pt)
+		t, parts, total = fitted{pt: pt}, parts[:0], 0
+		for _, p := range paras {
+			if strings.TrimSpace(p) != "" {
+				lines := wrap(m, p, w)
+				parts = append(parts, lines)
+				total += len(lines)
+			}
+		}
+		// The tolerance absorbs rounding in the line heights, which would
+		// otherwise shrink text that fits exactly.
+		if float64(total)*t.lineHeight() <= h+1e-6 || pt <= minPt {
+			break
+		}
+	}
+	room := max(1, int((h+1e-6)/t.lineHeight()))
+	cut := make([]bool, len(parts))
+	for ; total > room; total-- {
+		longest := 0
+		for i := range parts {
+			if len(parts[i]) > len(parts[longest]) {
+				longest = i
+			}
+		}
+		if len(parts[longest]) > 1 {
+			parts[longest] = parts[longest][:len(parts[longest])-1]
+			cut[longest] = true
+			continue
+		}
+		// One line each and still too many: the last paragraphs go, and the
+		// one before them shows that more followed.
+		parts, cut = parts[:len(parts)-1], cut[:len(cut)-1]
+		cut[len(cut)-1] = true
+	}
+	for i, lines := range parts {
+		if cut[i] {
+			lines[len(lines)-1] = ellipsize(m, lines[len(lines)-1], w)
+			t.cut = true
+		}
+		t.lines = append(t.lines, lines...)
+	}
+	return t
+}
+
+// ellipsize ends line in "…", dropping as many characters as it takes for
+// the line to stay within width.
+func ellipsize(m measurer, line string, width float64) string {
+	rs := trimSpaces([]rune(line))
+	for len(rs) > 0 && m.GetStringWidth(string(rs)+"…") > width {
+		rs = trimSpaces(rs[:len(rs)-1])
+	}
+	return string(rs) + "…"
+}
+
 // yen formats a tax-included amount the way Japanese documents print it: ¥1,234.
 func yen(amount int64) string {
 	sign := ""

@@ -1,0 +1,192 @@
+package pdf
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// DocumentOptions choose the paper of each kind of page in a combined
+// document; the zero value prints A4 slips and 4×6 in labels dated now.
+type DocumentOptions struct {
+	// SlipSize is the packing slips' paper, A4 or A5; empty means A4.
+	SlipSize PageSize
+	// LabelSize is the shipping labels' paper, Label4x6 or A6; empty means
+	// Label4x6.
+	LabelSize PageSize
+	// Now is the clock for the issue dates and the PDF's creation and
+	// modification dates; nil means time.Now.
+	Now func() time.Time
+}
+
+// DocumentData is what a combined document prints: packing slips and
+// shipping labels, of one order at a station or of a whole wave.
+type DocumentData struct {
+	Slips  []SlipData
+	Labels []LabelData
+}
+
+// Document writes packing slips and shipping labels as one PDF to w, each
+// kind on its own paper size, so that a station prints an order's papers in
+// one action and gofpdf parses the font once for all of them — the parse
+// costs more than the pages (DESIGN.md §6).
+//
+// Each slip is followed by the labels of the same order (same merchant code
+// and order number), in the order given, so the packer takes an order's
+// papers off the printer together; labels of orders without a slip follow at
+// the end in the order given. Slips come in the order given, so a wave sorted
+// by pick order prints in pick order.
+//
+// Invalid data is refused (EINVALID, naming the order) before anything is
+// written.
+func Document(w io.Writer, d DocumentData, opt DocumentOptions) error {
+	if len(d.Slips) == 0 && len(d.Labels) == 0 {
+		return soko.Errorf(soko.EINVALID, "nothing to print: no packing slips and no labels").
+			JA("印刷する納品書・送り状がありません")
+	}
+	slipLay, err := slipLayoutFor(opt.SlipSize)
+	if err != nil {
+		return err
+	}
+	labelLay, err := labelLayoutFor(opt.LabelSize)
+	if err != nil {
+		return err
+	}
+	slips := make([]slipWriter, len(d.Slips))
+	for i := range d.Slips {
+		s := &d.Slips[i]
+		sw := slipWriter{lay: slipLay, s: s}
+		if sw.sum, err = totalsOf(s); err != nil {
+			return err
+		}
+		if sw.code, err = orderBarcode(&s.Order, slipLay); err != nil {
+			return err
+		}
+		slips[i] = sw
+	}
+	labels := make([]labelWriter, len(d.Labels))
+	for i := range d.Labels {
+		if labels[i], err = planLabel(&d.Labels[i], labelLay); err != nil {
+			return err
+		}
+	}
+	sheets := collate(slips, labels)
+
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	issued := now()
+	f, release, err := newDocument(sheets[0].pageSize(), issued)
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	defer release()
+	f.SetTitle(documentTitle(d), true)
+	for _, s := range sheets {
+		s.draw(f, issued)
+		// gofpdf records its first error and ignores every call after it;
+		// stopping here spares laying out the rest of a wave for nothing.
+		if f.Err() {
+			return fmt.Errorf("pdf: %s: %w", s.describe(), f.Error())
+		}
+	}
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	return nil
+}
+
+// sheet is one slip or label of a document, checked and ready to draw on as
+// many pages as it takes.
+type sheet interface {
+	pageSize() gofpdf.SizeType
+	draw(f *gofpdf.Fpdf, issued time.Time)
+	describe() string // names the slip or label in errors
+}
+
+// collate puts each slip before the labels of its order; labels of orders
+// without a slip go last. See Document.
+func collate(slips []slipWriter, labels []labelWriter) []sheet {
+	byOrder := map[string][]int{}
+	for i := range labels {
+		k := orderKey(&labels[i].d.Merchant, &labels[i].d.Order)
+		byOrder[k] = append(byOrder[k], i)
+	}
+	out := make([]sheet, 0, len(slips)+len(labels))
+	placed := make([]bool, len(labels))
+	for i := range slips {
+		out = append(out, &slips[i])
+		k := orderKey(&slips[i].s.Merchant, &slips[i].s.Order)
+		for _, j := range byOrder[k] {
+			out = append(out, &labels[j])
+			placed[j] = true
+		}
+		// A second slip of the same order must not print its labels twice.
+		delete(byOrder, k)
+	}
+	for j := range labels {
+		if !placed[j] {
+			out = append(out, &labels[j])
+		}
+	}
+	return out
+}
+
+// orderKey identifies an order across merchants: order numbers are unique
+// per merchant only.
+func orderKey(m *soko.Merchant, o *soko.Order) string {
+	return m.Code + "\x00" + o.Number
+}
+
+// documentTitle names the document for the print queue and the viewer's
+// title bar: the order number when all papers are of one order, else counts.
+func documentTitle(d DocumentData) string {
+	kinds := func(slip, label string) string {
+		switch {
+		case len(d.Slips) > 0 && len(d.Labels) > 0:
+			return slip + "・" + label
+		case len(d.Slips) > 0:
+			return slip
+		}
+		return label
+	}
+	var number string
+	one := true
+	for i := range d.Slips {
+		one = one && (number == "" || number == d.Slips[i].Order.Number)
+		number = d.Slips[i].Order.Number
+	}
+	for i := range d.Labels {
+		one = one && (number == "" || number == d.Labels[i].Order.Number)
+		number = d.Labels[i].Order.Number
+	}
+	if one && (len(d.Slips) <= 1) {
+		return kinds("納品書", "送り状") + " " + oneLine(number)
+	}
+	var parts []string
+	if len(d.Slips) > 0 {
+		parts = append(parts, "納品書 "+strconv.Itoa(len(d.Slips))+"件")
+	}
+	if len(d.Labels) > 0 {
+		parts = append(parts, "送り状 "+strconv.Itoa(len(d.Labels))+"件")
+	}
+	return strings.Join(parts, "・")
+}
+
+func (sw *slipWriter) pageSize() gofpdf.SizeType { return sw.lay.page }
+
+func (sw *slipWriter) draw(f *gofpdf.Fpdf, issued time.Time) {
+	sw.f, sw.issued = f, issued
+	sw.write()
+}
+
+func (sw *slipWriter) describe() string {
+	return "packing slip for order " + sw.s.Order.Number
+}
