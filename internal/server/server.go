@@ -76,6 +76,8 @@ type Store interface {
 	ListTrackingRanges(ctx context.Context) ([]soko.TrackingRange, error)
 	Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error)
 	Parcels(ctx context.Context, orderID int64) ([]soko.Parcel, error)
+	WaveOrders(ctx context.Context, waveNumber string) ([]*soko.Order, error)
+	Locations(ctx context.Context, zone string) ([]soko.Location, error)
 	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
 	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)
 	PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error)

@@ -9,8 +9,36 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// documents gathers an order's packing slip and, once it is labeled, its
+// labels, and logs each print with who printed it.
+func (s *Server) documents(ctx context.Context, o *soko.Order, staffID int64, d *pdf.DocumentData) error {
+	m, err := s.store.MerchantByID(ctx, o.MerchantID)
+	if err != nil {
+		return err
+	}
+	d.Slips = append(d.Slips, pdf.SlipData{Merchant: *m, Order: *o})
+	if _, err := s.store.RecordPrint(ctx, o.ID, "slip", staffID); err != nil {
+		return err
+	}
+	parcels, err := s.store.Parcels(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	labeled := false
+	for _, p := range parcels {
+		if p.TrackingNumber != "" {
+			d.Labels = append(d.Labels, pdf.LabelData{Merchant: *m, Order: *o, Parcel: p, Parcels: len(parcels)})
+			labeled = true
+		}
+	}
+	if labeled {
+		_, err = s.store.RecordPrint(ctx, o.ID, "label", staffID)
+	}
+	return err
+}
+
 // PrintSlip answers GET /ops/station/orders/{order_id}/slip.pdf: the
-// packing slip (納品書). Every print, and every reprint, is logged with who printed it.
+// packing slip (納品書). Every print, and every reprint, is logged.
 func (h apiHandlers) PrintSlip(ctx context.Context, req api.PrintSlipRequestObject) (api.PrintSlipResponseObject, error) {
 	sess, err := allow(ctx, soko.MenuPack)
 	if err != nil {
@@ -36,4 +64,69 @@ func (h apiHandlers) PrintSlip(ctx context.Context, req api.PrintSlipRequestObje
 		return nil, err
 	}
 	return api.PrintSlip200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil
+}
+
+// PrintDocuments answers GET /ops/station/orders/{order_id}/documents.pdf:
+// slip and labels in one document, as the station prints them in one action.
+func (h apiHandlers) PrintDocuments(ctx context.Context, req api.PrintDocumentsRequestObject) (api.PrintDocumentsResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuPack)
+	if err != nil {
+		return nil, err
+	}
+	o, err := h.store.OrderByID(ctx, req.OrderId)
+	if err != nil {
+		return nil, err
+	}
+	var d pdf.DocumentData
+	if err := h.documents(ctx, o, sess.Staff.ID, &d); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := pdf.Document(&buf, d, pdf.DocumentOptions{Now: h.now}); err != nil {
+		return nil, err
+	}
+	return api.PrintDocuments200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil
+}
+
+// PrintWave answers GET /ops/waves/{wave_no}/documents.pdf: every slip and
+// label of a wave in one document, tote by tote.
+func (h apiHandlers) PrintWave(ctx context.Context, req api.PrintWaveRequestObject) (api.PrintWaveResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuPack)
+	if err != nil {
+		return nil, err
+	}
+	orders, err := h.store.WaveOrders(ctx, req.WaveNo)
+	if err != nil {
+		return nil, err
+	}
+	var d pdf.DocumentData
+	for _, o := range orders {
+		if err := h.documents(ctx, o, sess.Staff.ID, &d); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := pdf.Document(&buf, d, pdf.DocumentOptions{Now: h.now}); err != nil {
+		return nil, err
+	}
+	return api.PrintWave200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil
+}
+
+// PrintLocationLabels answers GET /ops/location-labels.pdf.
+func (h apiHandlers) PrintLocationLabels(ctx context.Context, req api.PrintLocationLabelsRequestObject) (api.PrintLocationLabelsResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuConsole); err != nil {
+		return nil, err
+	}
+	locs, err := h.store.Locations(ctx, deref(req.Params.Zone))
+	if err != nil {
+		return nil, err
+	}
+	if len(locs) == 0 {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no locations in zone %s", deref(req.Params.Zone)).JA("ゾーン %s にロケーションがありません", deref(req.Params.Zone))
+	}
+	var buf bytes.Buffer
+	if err := pdf.LocationLabels(&buf, locs, pdf.LocationLabelOptions{Now: h.now}); err != nil {
+		return nil, err
+	}
+	return api.PrintLocationLabels200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil
 }

@@ -182,4 +182,27 @@ func TestStation_LabelAfterPacking(t *testing.T) {
 	if len(r.JSON["warnings"].([]any)) != 1 {
 		t.Fatalf("a range of 50 with 49 left should warn: %s", r.Raw)
 	}
+	// One action prints the slip (A4) and the label (4×6) in one document.
+	docs := packer.op("GET", fmt.Sprintf("/ops/station/orders/%d/documents.pdf", id), nil, "")
+	if docs.Status != 200 || pdfPages(docs.Raw) != 2 || !strings.Contains(string(docs.Raw), "/MediaBox [0 0 288.00 432.00]") {
+		t.Fatalf("documents: %d, %d pages", docs.Status, pdfPages(docs.Raw))
+	}
+	for _, doc := range []string{"slip", "label"} {
+		if reprint, _ := db.RecordPrint(context.Background(), id, doc, 0); !reprint {
+			t.Errorf("printing the %s was not logged", doc)
+		}
+	}
+	// The one wave, released on 2026-11-23 in Japan.
+	wave := sup.op("GET", "/ops/waves/W261123-0001/documents.pdf", nil, "")
+	if wave.Status != 200 || pdfPages(wave.Raw) != 3 {
+		t.Fatalf("wave documents: %d, %d pages (want 2 slips and 1 label)", wave.Status, pdfPages(wave.Raw))
+	}
+	if r := sup.op("GET", "/ops/location-labels.pdf?zone=A", nil, ""); r.Status != 200 || pdfPages(r.Raw) != 1 {
+		t.Fatalf("location labels: %d", r.Status)
+	}
+}
+
+// pdfPages counts the pages of a PDF gofpdf wrote.
+func pdfPages(pdf []byte) int {
+	return strings.Count(string(pdf), "/Type /Page\n")
 }

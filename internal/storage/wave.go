@@ -293,3 +293,47 @@ func (db *DB) PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.Pic
 	}
 	return t, nil
 }
+
+// WaveOrders returns the orders of a wave in pick order: by tote, as the
+// picker filled them.
+func (db *DB) WaveOrders(ctx context.Context, waveNumber string) ([]*soko.Order, error) {
+	var ids []int64
+	err := db.conn(ctx).Raw(`SELECT t.order_id FROM pick_tasks t JOIN waves w ON w.id = t.wave_id
+		WHERE w.number = ? GROUP BY t.order_id ORDER BY MIN(CAST(t.tote AS INTEGER)), t.order_id`, waveNumber).Scan(&ids).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	if len(ids) == 0 {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no wave %s", waveNumber).JA("ウェーブ %s が見つかりません", waveNumber)
+	}
+	var rows []orderRow
+	if err := db.conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	byID := map[int64]*soko.Order{}
+	for _, r := range rows {
+		byID[r.ID] = r.order()
+	}
+	out := make([]*soko.Order, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, byID[id])
+	}
+	return out, db.loadOrderLines(ctx, out)
+}
+
+// Locations returns the locations of a zone (every zone when empty), in walk order.
+func (db *DB) Locations(ctx context.Context, zone string) ([]soko.Location, error) {
+	q := db.conn(ctx).Order("walk_sequence, code")
+	if zone != "" {
+		q = q.Where("zone = ?", zone)
+	}
+	var rows []locationRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]soko.Location, len(rows))
+	for i, r := range rows {
+		out[i] = soko.Location{ID: r.ID, Code: r.Code, Zone: r.Zone, WalkSequence: r.WalkSequence, Kind: soko.LocationKind(r.Kind)}
+	}
+	return out, nil
+}

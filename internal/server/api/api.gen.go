@@ -1358,6 +1358,11 @@ type FinishReceivingParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PrintLocationLabelsParams defines parameters for PrintLocationLabels.
+type PrintLocationLabelsParams struct {
+	Zone *string `form:"zone,omitempty" json:"zone,omitempty"`
+}
+
 // PickScanParams defines parameters for PickScan.
 type PickScanParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -1556,6 +1561,9 @@ type ServerInterface interface {
 	// FinishReceiving Finish receiving an inbound (partly or fully received)
 	// (POST /ops/inbounds/{inbound_id}/finish)
 	FinishReceiving(ctx echo.Context, inboundId InboundID, params FinishReceivingParams) error
+	// PrintLocationLabels Shelf labels with location barcodes, for a zone
+	// (GET /ops/location-labels.pdf)
+	PrintLocationLabels(ctx echo.Context, params PrintLocationLabelsParams) error
 	// GetOpsLocation A location (for counting, without its expected contents)
 	// (GET /ops/locations/{location_code})
 	GetOpsLocation(ctx echo.Context, locationCode string) error
@@ -1592,6 +1600,9 @@ type ServerInterface interface {
 	// StationOrder Open an order at the packing station
 	// (GET /ops/station/orders/{code})
 	StationOrder(ctx echo.Context, code string) error
+	// PrintDocuments Packing slip and shipping labels of an order, in one PDF
+	// (GET /ops/station/orders/{order_id}/documents.pdf)
+	PrintDocuments(ctx echo.Context, orderId OrderID) error
 	// LabelOrder Issue tracking numbers for a packed order's parcels (送り状発行)
 	// (POST /ops/station/orders/{order_id}/label)
 	LabelOrder(ctx echo.Context, orderId OrderID, params LabelOrderParams) error
@@ -1616,6 +1627,9 @@ type ServerInterface interface {
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error
+	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
+	// (GET /ops/waves/{wave_no}/documents.pdf)
+	PrintWave(ctx echo.Context, waveNo string) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -2187,6 +2201,24 @@ func (w *ServerInterfaceWrapper) FinishReceiving(ctx echo.Context) error {
 	return err
 }
 
+// PrintLocationLabels converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintLocationLabels(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PrintLocationLabelsParams
+	// ------------- Optional query parameter "zone" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "zone", ctx.QueryParams(), &params.Zone, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter zone: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintLocationLabels(ctx, params)
+	return err
+}
+
 // GetOpsLocation converts echo context to params.
 func (w *ServerInterfaceWrapper) GetOpsLocation(ctx echo.Context) error {
 	var err error
@@ -2449,6 +2481,22 @@ func (w *ServerInterfaceWrapper) StationOrder(ctx echo.Context) error {
 	return err
 }
 
+// PrintDocuments converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintDocuments(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_id" -------------
+	var orderId OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", ctx.Param("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintDocuments(ctx, orderId)
+	return err
+}
+
 // LabelOrder converts echo context to params.
 func (w *ServerInterfaceWrapper) LabelOrder(ctx echo.Context) error {
 	var err error
@@ -2697,6 +2745,22 @@ func (w *ServerInterfaceWrapper) ReleaseWave(ctx echo.Context) error {
 	return err
 }
 
+// PrintWave converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintWave(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "wave_no" -------------
+	var waveNo string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "wave_no", ctx.Param("wave_no"), &waveNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter wave_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintWave(ctx, waveNo)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -2787,6 +2851,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/tracking-ranges", wrapper.ListTrackingRanges, options.OperationMiddlewares["listTrackingRanges"]...)
 	router.POST(options.BaseURL+"/ops/tracking-ranges", wrapper.CreateTrackingRange, options.OperationMiddlewares["createTrackingRange"]...)
 	router.POST(options.BaseURL+"/ops/station/orders/:order_id/label", wrapper.LabelOrder, options.OperationMiddlewares["labelOrder"]...)
+	router.GET(options.BaseURL+"/ops/station/orders/:order_id/documents.pdf", wrapper.PrintDocuments, options.OperationMiddlewares["printDocuments"]...)
+	router.GET(options.BaseURL+"/ops/waves/:wave_no/documents.pdf", wrapper.PrintWave, options.OperationMiddlewares["printWave"]...)
+	router.GET(options.BaseURL+"/ops/location-labels.pdf", wrapper.PrintLocationLabels, options.OperationMiddlewares["printLocationLabels"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -3748,6 +3815,51 @@ func (response FinishReceivingdefaultApplicationProblemPlusJSONResponse) VisitFi
 	return err
 }
 
+type PrintLocationLabelsRequestObject struct {
+	Params PrintLocationLabelsParams
+}
+
+type PrintLocationLabelsResponseObject interface {
+	VisitPrintLocationLabelsResponse(w http.ResponseWriter) error
+}
+
+type PrintLocationLabels200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintLocationLabels200ApplicationpdfResponse) VisitPrintLocationLabelsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintLocationLabelsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintLocationLabelsdefaultApplicationProblemPlusJSONResponse) VisitPrintLocationLabelsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOpsLocationRequestObject struct {
 	LocationCode string `json:"location_code"`
 }
@@ -4213,6 +4325,51 @@ func (response StationOrderdefaultApplicationProblemPlusJSONResponse) VisitStati
 	return err
 }
 
+type PrintDocumentsRequestObject struct {
+	OrderId OrderID `json:"order_id"`
+}
+
+type PrintDocumentsResponseObject interface {
+	VisitPrintDocumentsResponse(w http.ResponseWriter) error
+}
+
+type PrintDocuments200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintDocuments200ApplicationpdfResponse) VisitPrintDocumentsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintDocumentsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintDocumentsdefaultApplicationProblemPlusJSONResponse) VisitPrintDocumentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type LabelOrderRequestObject struct {
 	OrderId OrderID `json:"order_id"`
 	Params  LabelOrderParams
@@ -4539,6 +4696,51 @@ func (response ReleaseWavedefaultApplicationProblemPlusJSONResponse) VisitReleas
 	return err
 }
 
+type PrintWaveRequestObject struct {
+	WaveNo string `json:"wave_no"`
+}
+
+type PrintWaveResponseObject interface {
+	VisitPrintWaveResponse(w http.ResponseWriter) error
+}
+
+type PrintWave200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintWave200ApplicationpdfResponse) VisitPrintWaveResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintWavedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintWavedefaultApplicationProblemPlusJSONResponse) VisitPrintWaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListInbounds List inbound notices
@@ -4613,6 +4815,9 @@ type StrictServerInterface interface {
 	// FinishReceiving Finish receiving an inbound (partly or fully received)
 	// (POST /ops/inbounds/{inbound_id}/finish)
 	FinishReceiving(ctx context.Context, request FinishReceivingRequestObject) (FinishReceivingResponseObject, error)
+	// PrintLocationLabels Shelf labels with location barcodes, for a zone
+	// (GET /ops/location-labels.pdf)
+	PrintLocationLabels(ctx context.Context, request PrintLocationLabelsRequestObject) (PrintLocationLabelsResponseObject, error)
 	// GetOpsLocation A location (for counting, without its expected contents)
 	// (GET /ops/locations/{location_code})
 	GetOpsLocation(ctx context.Context, request GetOpsLocationRequestObject) (GetOpsLocationResponseObject, error)
@@ -4649,6 +4854,9 @@ type StrictServerInterface interface {
 	// StationOrder Open an order at the packing station
 	// (GET /ops/station/orders/{code})
 	StationOrder(ctx context.Context, request StationOrderRequestObject) (StationOrderResponseObject, error)
+	// PrintDocuments Packing slip and shipping labels of an order, in one PDF
+	// (GET /ops/station/orders/{order_id}/documents.pdf)
+	PrintDocuments(ctx context.Context, request PrintDocumentsRequestObject) (PrintDocumentsResponseObject, error)
 	// LabelOrder Issue tracking numbers for a packed order's parcels (送り状発行)
 	// (POST /ops/station/orders/{order_id}/label)
 	LabelOrder(ctx context.Context, request LabelOrderRequestObject) (LabelOrderResponseObject, error)
@@ -4673,6 +4881,9 @@ type StrictServerInterface interface {
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx context.Context, request ReleaseWaveRequestObject) (ReleaseWaveResponseObject, error)
+	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
+	// (GET /ops/waves/{wave_no}/documents.pdf)
+	PrintWave(ctx context.Context, request PrintWaveRequestObject) (PrintWaveResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -5423,6 +5634,31 @@ func (sh *strictHandler) FinishReceiving(ctx echo.Context, inboundId InboundID, 
 	return nil
 }
 
+// PrintLocationLabels operation middleware
+func (sh *strictHandler) PrintLocationLabels(ctx echo.Context, params PrintLocationLabelsParams) error {
+	var request PrintLocationLabelsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintLocationLabels(ctx.Request().Context(), request.(PrintLocationLabelsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintLocationLabels")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintLocationLabelsResponseObject); ok {
+		return validResponse.VisitPrintLocationLabelsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetOpsLocation operation middleware
 func (sh *strictHandler) GetOpsLocation(ctx echo.Context, locationCode string) error {
 	var request GetOpsLocationRequestObject
@@ -5832,6 +6068,31 @@ func (sh *strictHandler) StationOrder(ctx echo.Context, code string) error {
 	return nil
 }
 
+// PrintDocuments operation middleware
+func (sh *strictHandler) PrintDocuments(ctx echo.Context, orderId OrderID) error {
+	var request PrintDocumentsRequestObject
+
+	request.OrderId = orderId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintDocuments(ctx.Request().Context(), request.(PrintDocumentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintDocuments")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintDocumentsResponseObject); ok {
+		return validResponse.VisitPrintDocumentsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // LabelOrder operation middleware
 func (sh *strictHandler) LabelOrder(ctx echo.Context, orderId OrderID, params LabelOrderParams) error {
 	var request LabelOrderRequestObject
@@ -6127,190 +6388,218 @@ func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams)
 	return nil
 }
 
+// PrintWave operation middleware
+func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
+	var request PrintWaveRequestObject
+
+	request.WaveNo = waveNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintWave(ctx.Request().Context(), request.(PrintWaveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintWave")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintWaveResponseObject); ok {
+		return validResponse.VisitPrintWaveResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3H39kxvHdeC/0oVLFXeVAfZDlCwuKz+sKMlemya3uFQpdwIPaMw0gDYG3aPpnsVCLFZJZCn+OCkul+37",
-	"iJ1zEsdOLk5cdt3VmUc5d/+LV0vK/8VVv+6eL/TMAEvskhX9Ii6mp7vnvdev3/e73/L5NOKMMClae/db",
-	"EY7xlEgSw1++iId3+YQw9UdAhB/TSFLOWnutu2OC1OOeVM8RHyI5JkhIPBwiQYSgnHVaXouqsWOCAxK3",
-	"vBbDU9Laa/15+8bRnXfaemavFZMPEhqToLUn44R4LeGPyRSrJaf45CZhIzlu7e3svuG1ppSlf3stOY/U",
-	"bELGlI1aDx54LT+JBY/dm+0zciJ7ekTf7jeKyTHliUARHpF0vx8kJJ5n2zWzVmxsd3vbtRUakGnEJWH+",
-	"/BtkvrilfZQw+kFC0ITM0ZDHSI6pQAoURMjrCKOYyHiOZlSONWTxVI/FLEADHsxRTKIQzwU8HdJYSISZ",
-	"mJG4EuwH2Zbaak9VH/Taa82QpmzAExYcvKVehtUiLMfZWuZ5jwa1CB7yeIoljJevX23BunSaTPOrUibJ",
-	"iMSwbEinVC4C8xCPCBL0w0oU6vfyKwdkiJNQtvZe2/bU1+tVAZkNe+BxQOLKD4en6/5smPQWr12S8dol",
-	"/yQmw9Ze699tZed9Sz8VW29xP5kSJm8l04FZUUySitXUk/MudPSNd2F2icWkEoLq4boBmEQBliQ4oswn",
-	"i+Rzm4VzNBtjifwxZiMSICwRjxEeSmIOpqTTSuIyk/cEzO7cphrQVnO0Fg/TA/WhIuJMEGC6hzEfhGQK",
-	"/JczSRgQPI6ikPpY7Xgr0iP+9FuCA2deDvh2XlixxIwYInHMYw9hgfKzdzQx6BnUAvtBEBOhr4qYRySW",
-	"VO8a6wc76t+lL/Tsw13nQ5/KufsBn0aYuZ+RKaah84lGiuNBNOas4gkXEoc9nwcO4vgKCuiISuEhxtF4",
-	"Ho0JXGyLk8RkSHyZxK41HuSJ+X29x+wDizsoTGXA42XwzUHTfpMFx710W3zwLeJLta03cWy/CwcBVR+F",
-	"w8Mc6oY4FMQrYdMNiq/v39p6e/9We+dVD6n/v+Ghdw9vtPfVWTm4+05756qH/DHxJxpkiDI/TAISKHjl",
-	"r/KrhfvlDRcwsT/pfZBgJg1xpOx6p0y77zIqBeKMIOFjI4hQgdQXIJ8nTAq0gZGPBYHfrghk5900+zKM",
-	"Y3t7CeafxyIAyQlzfnIXfrtfAdaF76WMkbg3JnQ0lr3pNDcmXdwOCgFsDYNmNKgZM8UnvZleaxTjqXCP",
-	"qjxIgsTH1K94Rj8kPT/EomJSiWNSt6gcU5Z7MuA8JJi5Qe/Zc1QGzAIUFgHsAEJhc4UvMdtyofoGZj4J",
-	"D1iUyBWPWEywYd+5o/GaW5hcXFYR9nlWDSnT/6CSTMVauMI+GmgekwnVPEh86Sm2oM7m0TfeLXOARmHe",
-	"a4VcLkjajmF5JlE8y4XTvL3cac7N58L2FJ8caLjlEYXjGM/1lvUFXdr3q7uNH+skBpdmoS5jzJR41CRq",
-	"+ZgdvLXwlfbt3GY9QxT3qujsDhHAeu830lLdhmAqEtykjLQe1MPOBZ4QBpCgB9JucdmF8eXJxZjH8hxv",
-	"loC3ALLSzM6NVoLVwGIBrAMy5AUhIsceff2i+2FAh0MSE+ZXvGxO1PISk1EC6mUZrQ8YTqyW8OwXZNst",
-	"7M0FkJIGUjwHV7fL5yfCUpJYMZ//+P5++z/g9ofb7Wv3sn92et1u+94rf+KS075Kh6syzTENSC+Kqa//",
-	"LLK/WxzpR4gzzf6wP6FshERIo5ykmF5lXmtKhMAjByv9pn6AfBwHaOP00d+ePnp0+vDz00e/P334+PTh",
-	"r9Q/Hn13s8RN3XxiFuNocQX19Ug9itQWN04f/vr00Y9PH33n7NNPvvz5J5uu/bruHzXNbZjToQqUwFX7",
-	"/ZXbbhAAYFg2k1dY1EVhB9og4ZDJYgLHFctlNTavRU4i4quX1KiF11xvWHsI486vXo2Vmm+pYqVCYpks",
-	"O8mRHpzpyCsAooST3DeWQZRuKuOcObgX1q5B3nkEnudF1Sp2k+fAo/60RRFjSpn5c6fhcqqFfvUNn6el",
-	"hbNBTiIaz11QY0kY4kFIrGmmSnyrldcWr6iY+IQeV11wK9xH6TK5OfWmGoBwThqrANMFS7UOHTWF0jJ2",
-	"uBq41YJJOKTBAEu8KuW7uFfOTN80yy1yIm/okeWvgd0UJ6v5oqOUYxKm4Pp+eoBS+lGIydHSPQfSDphQ",
-	"L4HkfQ4qstrVinpSNak0EsqaNIlKO8hNPCBhlfZQJwSA6Ny4LwnC+G0YCzaj2Cfh8twXdkeCQ3jNRYkz",
-	"HDPKRg6Z7w5mIyJQnDA1AIV8dh1hMQHxz8dxTEkMPh2MGJkhzrTpeJlN3Y219AgrNCokmfijIZYBIbf7",
-	"Ssyk376Amyj93WGhMTvssVRWX9Si7JgkDps5tlltcerSRM4P4bMjyf2JwyB9jKm5opw2MBL7Y8xkr9Im",
-	"V6kWxUR7XCJOmXyOm6q4Ba+oSWXbLy/oAkOOEzqcY0IgLFDf+j61t5EgxRzB8Xkdqevc6i8hFjL1hzbe",
-	"87cjUSlaN8pejbNr7rTg7XGZPdcoX2ffVCViN1PPuYTwskgXtLwFKinIeSWp2kUapY9ZQFIlma9fUjPn",
-	"uZfJS4u6oR5RlB6rlMDCgXFLfNl0pcUrQHUzZ4Za0nY/oSxwPvjQ7W9y2x0/1I4cmKxib980lLDC3iqQ",
-	"W2NNd65tr+PSqvqmq/DdBT085QmTSx7g86jhAQnpMYnn5+cvI2MMqjujeVvH6qxEga6KizAua+SfKl4G",
-	"D1eEVBRTHlee5VqHzphGPdmoClu/8NKcDwCTGR/UxnuiSml8btNELkQiZZk5OGafmbNPGOrOwJPfZYHC",
-	"DR0ZhOagvZqVA0Dy9jFxnfDVjoWsco4PYz6t8Ol9sCg57Hho10Ov/uGjX6KIxAgA1nGeXslrrOnlad8b",
-	"Y4nGOIoII8Ee0iDykLWceygmIcGC9Gb4mHgoov7EQ1QrVx6YVz0UKgHWQwptHvLBCefZ6Kme/XvMw+AP",
-	"H/2ykTrUx5sxBkTwRV6rEVFrUIVzWG8S92Heyg2dS+fMWHgRR29PIznfA3lwhmMy5okgyB9zLohQJGD1",
-	"5JbXmuMpBmgJPMIzpXV/C0eYRVzAySCMxNR3KszFS6K4gS8+//kfv/2Ds9//+On3f7KH5oQhyZHPwxCI",
-	"YBuEWGY0q8VooJUcgY6LpLiX04+/d/bb751+/IOzx58+/elPnv6XXxRWrbL1LHu5PMet4jAb7jaYDbNr",
-	"p8HvXLyGVrODFu+o8vEnWtHwEyH51DIWElxHJsoDMT5bgPBSd1txpa/R0ZjEwCSEDpEsRHxcayKL3L3o",
-	"CH7VR+eKQGaYh0hn1EESTybzZECZl5ErIxMeceGhMZ3M8STx0DxRfKzkyHl11zv3BXw0ptFdvnCV1toa",
-	"6JQcqXF1t2XpXqzkPm7lol6HqNQS8EkvxrJCc08YldrTs5Ro2WQezk2XW7n2O8/DaWssuusy6BYBV6TY",
-	"t8zJysVnXBFIjc1x8ze8ne17XiPIizP/e8I8JPFJGu2VHePiYvD+Uux6xciNJSzXBnXruaxfuNU6Lzvn",
-	"bNY5tXeA/YnhqkqMsTEJSjalYFCzoQvmF3hkRCw9DJsfQ20pNKwggn9x1lOiFQjJStLqGcGLZD+FFTby",
-	"Q+xPzmccZ0MaT03Eltt04DIAr7DEgJ+sHrhTDqNb6WiXsK82UJqxKQhpFQehBY9rTm0IPkpGIyLc5g8D",
-	"nQUADPhJr9KEVIaOQw8Y8BNIaTChzgKJMU/CAMGrnda6gHZI/cm5PRE9c0SccgCM0DGnEIA6pIyKMQmQ",
-	"OWnOYGE9rT6BNbNiBENgKhSSodR/O6eMScwTWbXLKRWCshFKIFoWx0SJ0wOC9JchLBFmXCppyQY57Rnv",
-	"hcRigoY8DPlMuMNZ1IjG4HPqT+6qcWZ8Lygax6pMfJmHA1bJv1yF5hfof3NFJmcQ5kwJiUpxmWI2T1Om",
-	"8JQgxa9WjUa+BAdeirWFM7O0YV5RrSPjIlI6ABaTLGpKgUlJ0yEV0tPniTNSiCF3hbTVRA3ahz1zeRSM",
-	"1Tn6XTkurtY8l/GKxe02mdSnmDI1zUrSslgQBHgEeXWBNilrLuO6jCWXFcqNemJwoL71ijCMY8QRZZI7",
-	"GdAMHxM3UFxuDTvay2sbuQBLR1hhTmhPZZYMZuZznGg3ZOgk8SzbpiQXVlvRIFemKGcU3x1SErp9AtV3",
-	"TQlIeorsBdfey0KotX/RoIFQHAY8KkNSa8Or364xnulpckZWA8UKyCvNwCFq6HDy5c0hZiab6uKATENm",
-	"RUNORXVK0dJa6Cpe4xUVvQoX/fm9bOexty/KeovbqktKqfPsLSjnpcXy+Mutksd6jSOwjBkvo79Gi32J",
-	"8Jb3yy3kNy2XnFB8rWZH55F/Vj52ufOWNz82nL5UxHl1CcNs4WCu9KY9s+U46QZprsLIoUQ5bcBAlKF5",
-	"2eSxFquGg0WUEm1CEks0GxOG0ugQJCT3J2iIw1AokR7ubBAv9YW9sb2HGDkmsSPZrXlD1fakG5yJZAp/",
-	"ASTUKAWaiMQ+YXIP7WxD/s8baOPLz//16eOfPPvHv3z2l9/eBPF3yHmwjNmpzMeKW4C4H0QFmpBIosEc",
-	"6YFInVhQKY3BQlt+2/ppW//BE1mhy+QZY8klckxiDVYEmfra2FJYCbL1FdhDLpEOYnIvs7zZwImXPCdd",
-	"4VS4s1CXsn0avrIGE5q99l+0Ee0wkfszPL9ETdE6X0tkzJPYJ6naXbSeprGn6fNlXAbnCDJ2aa4bZid7",
-	"aXbtFYFmPJZjFzNZs7JqfcplM7aQlAEgUohAWq8DLE0lLGp0YVjcRTR39Kl/XhODww4GpgAfM0ZiJAiT",
-	"58iYXCEMPVeeY9VqCkuT10KMXCmGNiVtxTV5IhFmyOxrD83GXBA04jwQy1B8NSkrVIliVrgxxaT0jXYu",
-	"gZ5XN74oUb8I5tevrjMRzuxsMQkNB0Rdp4oix5gFYxIGcG0T7I+BRq8jrG2dilARHmHKSoVqaKDuSKhZ",
-	"QQKAdgmLry/UAHB+Sq99708rN19lz01j96tpbs+IR3aotkJRgUKqQwoW8f1cuTC1VipZYSloCjGtTCPU",
-	"DIUjMeYzbVwjseBMHSrDYwKnBafa4HVM4h7cRZGsheqUxwTJMWYZZMdYIBzHSlZyy0JN11BmWsdBoFAV",
-	"oyk/rrII5uNSG5CfinB55CPB0RBXhDktGdZtTdbu+FTnWddYqTSJXEAi1nMEwF9QdK/2M4sqOkhLfLir",
-	"eijduFjao0H8rQ2/1ztZMX7YxGCsJhPkC+cUP/vZj56c/exnp48+f/bjfzr76W9MfMkXjx+ffvzrs7/4",
-	"ZKd9rb1TFhOWUHHzxXiKC76Z0DBQN7LSaWLOp67ZK+v3FOc6e/zw7NMnz3705Olf/8Ds/OyzR198/vNn",
-	"P/rN2adPzrHvXDmgxj2l5YEKdc2u1vC8BV5BI0qY9JTWz6TV7Z7+w389x87TykNNItOShYh0FSLEI01i",
-	"Stnebm9vb7+2sLfGOkXlQlhpEY+rXzFYe/rXv/3iyT//8dG/Nk9eoV8uX9uo6lBNnTGxdfHn9S6aNL2p",
-	"7Pmgio+oh1eE0d89tNPpGNc52jj76D+dff/nm+7bIRd/sHqMdbSiuXX9aVg5P0yakZWlkznDoevztQof",
-	"VofaNVgVUip50WaFozGP5SE9X5TL0OZRue4/qC0yR0ZXLNkD3F7j7YtUXPRmnTCgI3bAzmeDDkZk9Sic",
-	"gFTHaVoVRp1oPIXocl+RuuHoBKx66qscGorDuVsu0rPz+mqWBv2FeiYn7CQeDo90AVWXayyoCFTJarFW",
-	"SHssEZWmBypQzEOCpniOAm5d8hZyheTVUrCZ+pJE4hme23IvxjtrvBUtr6WmUQoEDGCCh8TtjC6f2sr0",
-	"S649lXYnOnLAxqzFKduBfyWR4la6fCsOpgWgN2DIXF+wXAG+FpoV6FOgdUfDZgF2q7kZzxNFu2SqXLal",
-	"mq85R/6XjX0vpaLqQjk4JmhMg0DJMJrUqmvlLB9oslIEfR5P58rvrBUwFIuZTgkLqsKxBvyECFsxGYyY",
-	"6SvCA00nIrERRa4jMo3kXDt+GJdjJaEPqRRLJ5UvRPe5isbUySerZ3S5Qj5yAsaC7lWuDpOHoKGmGgKt",
-	"sgQVDpzLmwMa/xRLf0yEznbRgXdUoPTdxhpO6yhf0JjY33RQ3TnwaeBvVXBazKdUkABJrr9cuEXbQjK9",
-	"20iDJQKToKRhCJGFZuqqwC25ymHl/uQmlytdE5z11M1TtWGqGc/AqLzPYe8psFa7ajHoOp/MD19eicN1",
-	"iMJACy9cDrY4qyfKBlJbsxlWNlFKg8lI24GacOwCR5pr43Bp6dwzKDGNRMjlHsJTtHH22XfOvvvZF4//",
-	"ZdNDO7tQW3fnanvndQ/tvN7eecNDO2+0d7c9tHOtvbtj74h8VlwuRQ9PW14LJlH/V7Oo/6tp1P/VPOr/",
-	"aiKnaFYsSrKSHADu9mVvcLz0UEZwHM57iSBBL4ncxkRFoUvHZuUiL5cYX31ZluN2HFqzBon5XLPNYiBj",
-	"6euc9JRHyXNmflpCqUvkdJFFittF+Ub3I9jZaetC0NaUYj19uSLR9aEz17L/GkOFqqjnPJNVZv6ZvFjM",
-	"5jbtzxrMDECbvZWVJFIgDBfS38PHjuM3rRVRK+swi0lVmN6ycbxZCO9US3FpGVQ9e9UnrIlcny/1OJE9",
-	"PhxW9ALQH5I5iHRB02IngOXMdFN8kqs7WzDUNDmY1aupQ2RF5/Q0tSCbsumtgRJyW+Xi6fDrnjGCGNGX",
-	"gf4xw+HE0y5fyiSHqCbJJbmOBGWjkOigEP0K6CqQokJ1iq1FkR4KIZVq9XsN2bvLZua6KpK+RwZjzif2",
-	"NnVVUJDqjqwg+nNVAT0mTPYq4qNX0VyxkD2IKXe74ZSkZXZft79G+adWZV3MIogIC/R9ZNLjdSFfgoNm",
-	"Gwroezn45DS8FA8FoN9rRukaROMykbxoIdns520WpCGfJb8vUxityFvJ4LtqOWzix6Ti5hZ0BDXt9Bh1",
-	"ysO5VZZ0fyGj62ncIR6jmEv4J3UnpumZelFMhvSkYlGJY5kmRBV24EFUKwlD87dAOMIVKXDnCVtfyjWi",
-	"vRkWGUXIlz+wMWi8hPRzFRzNyCLl8IVDX00lC1YQBowdCcKCvBaBw9Bp99VFYHKpxvqHvCakfymmIOvf",
-	"bMqx/StNKIa/s8zh4i+F9GITIZbfAYRAd0I+W8qurKm1V3UGvoknxGQ+FgnxujYPhYEORJA8EjaSzG0h",
-	"MpRVDEDfXs1b4C57qA9Voq7NI8WLzAUXUXenMYb2Dw+gd5g5YepkoL7gE977w0e/7HvpYTZRX1nFF0UJ",
-	"6nOtva5j2xvBtxIca6+f3t5YyshcJQUXRjlsGw+HUF9QXLGd4jwkCIRwH94+uou2eCS2bA85dGOsi23i",
-	"UHDECAlgi/kWckg3OkvbM/mcTyjJdaxSH2rmy3ZrwPVAdzMbOoJN1Xto4+yj7549+dUmxLPlIZOEQxqG",
-	"U8Kk1QQ6CBzICtghMCokxjyCRlJdFvIRFZL6AvFECoj5hUDPwFZIEJ6NfkSMS7CTb5x98osvP/vdF0++",
-	"c/brv9rMIs0pG3WZlio9HatBcKAzATwjkunrFh5an6zRwkSny7rslVf2EzkmTJqeUp1XXkFHajd99TuP",
-	"6YcmCfhNQDLqJtvbr/oTMod/kH4W72doq8uKlDPCxwTNedJB+0B6AxJyNgJWkycotKE+8PHnm0YI1dbt",
-	"OU+6TBAdxq97cin4w8Vj37xivt3mLWe/I3X7qvGQ+NBlx1TQQUjQHz76EaK2S55AV7eveoicYF+GcxTS",
-	"CUGCT4neAKwUcCIULhA5UXKtBtvbkPv3yivgxOhXdeXqo40779xA166+9pVNDaq+Iru+h/qQItf3uqyv",
-	"caR+01ly6l9ZCl9ffZ1OF6bsGIc0QFRdFR7q6/zDPfT+fcgS9LrM2Isf3OuDDK4+Qcv0AxwgGNRBprmA",
-	"dr9Qhr6uVCUiiO7TwtDbbBRSMe4ycDTMeaLJs7/v+ySS7ZuYjRI8InuIsL4Bxh0iY0qEIh5tT4fzK/FE",
-	"rcJQv9RxsG9OKtowCSofJKTLNOtDSaRoY/e11xTCY+xLoG4IQcHo3XcP3trsAIVq9OQaIlpK7DL4CXoj",
-	"6pjUqg6JiDIh1ZHhQ4R9gJacUZ9cTyfusnRmS18wLyR+DBNhvcdXd3evo9mYhiS3iMEhokJ9HA3DtFBw",
-	"2tURK3UKUCs1FY8Uw7i6fQ3RIdIJJoU3u0z3otvZRqKDvkHmGouQ+aKm2b2KxjyJRQeBP8EedRgEjNM0",
-	"m4zUebAnxUOCKzSlLg84L+llACAxiFaytyL6mMgkZqh/H3VBxu229tD7nU7nnoe6eWlX/d5tdTqdbgs9",
-	"6CvqwoolDUJiGNd1FGGRq0kruQJBsSythxImaVjq3Kn2mYRhp8v6hcZ7fbM5oUXWQjs/GKAmZ/pARTwM",
-	"KRtZKsaSIOgQqSlZ6bwK/VM810cAo0GiEMuHFreGs0IqFgJamndZjJV6PCBzzpQwnBeZqUBXd68ZTqBO",
-	"zby9rxAKoBHE5ywQ6Zky1BPkzpWZRltBBOr/edsMax8E/evog4RLopZMjy4WkzJHxgMIsref0OmyNGHX",
-	"3HX7hwctr3VMYmHq/3W2O9ugOUaE4Yi29lqvdrY7r4KvXY5B6tjCEd063tkydxf8NtKClZJYgTUeBK29",
-	"liKhAzvIKzSafd+tZ2VDtnT/zgde40CjbC0xstASUo13tXZMtdblWiyWy/neK7V23N3ermnruFo7x3wx",
-	"fldLRzhCimQtZjwlvCrKMpXQ4BWjPLiXSvee6x3ptUQyneJ4blBaFlrA+jcSuY4UonXPhDYuEsUN4DW2",
-	"gPSqVFHqsavBDcT9Jg/m64a0qbVXFNGV1vVgAcs7617bhWGlOFvgz7CwfHsdiN1njCeKZWYpOcjWSCxJ",
-	"pW58P/AWGMPW/axy9YNKLvFVIjNquOiz0wDVdUDyqySf12QOib4H4IZSiMuXq3YeneKhqOm2vM4ewPdy",
-	"OMws2JWs/ba1/f+bZOzF2JaLZOtZpbpapm61vwth6Tk/jiZH28oux8cdRrwxjdqSIxPNDYIaj6c4hACT",
-	"jWEShm1IXDZx7CBChUQqpCHJu2yMw6Ee4SEdNK7z9SRHNvZ902iEBGoqGbcM1aI2Bj2FBMYzYcPYURZx",
-	"rjTGwswwCMvcEK/LdM0BkXfqCZ0F4OVUE3Q0pkPZ+/rBEYS9jLlSsaB0DlXqgwi5RNNESDQgsJ98axA+",
-	"HALybtx+ywqrJNZDjCmhy0ztUIF8LMaeFTczLgxZ7ko5pbbrnBXpXDfs7aw9yMt3v+aqF1/y7WqDr5y3",
-	"gFaLFIO2lLWOA3akFQprxzGrbJx9+8mXn/3u6afffvb3TzZdJ2+BG2/dt/6c2tvUYv5iGVYtDNd4jxqc",
-	"pGUWKCOaj6T83MWyViJ622vfcQHmQL6lTdOmWc65pq/ipW9qrmbKB2rfiCjGJqaW8jSXGYPKKbQRsMtM",
-	"BfUAbfTTsf3NDrqtxtqZx1jo2Y1NVU8/ID6fEtFl/bL1vb+HZjyeIM4UyzUWcMOXMjUzSsxuIXm7ywZQ",
-	"rx1UZSrt7Ci3rQ7aTwto6C34mCnONlBsMP3Sjavb1zY7SDdcDrU1JXtqXjS2YhMl6+SH8MpLzQ/zPaUf",
-	"GI74wg4vwkLhjfGZohUWiHWcZv2F6YFeld9tgU9rCXlUu7cunPtlrQAckNQGHNixFUrgQ9Yvu2n5FI2p",
-	"kDwGZ08dgNfCF63vohYVh3bQS6ccXKQgn6+YUyvKZ/6fCxHmowz6lgbSnwrHzP66dV9MklqZwqapXzz0",
-	"qliT2evaJAs7oRtIq9KtmCT6fk8c17sWyMVCp3xwVvhEpGZcNeDoG+9q75PoIFNuTXTZxtf3b229vX+r",
-	"vfOqh9T/3/DQu4c32vseOrj7Tnvn6iYY/o2a5OXDLbMq7V2G08b91sfBh2jOkzilGYTDmOBgDqLCgu9j",
-	"+1qXMTxN/WUWKWifmX1kCfrguRUgohQS9V1X9GFSoLD1X7CFInlLqRyXTdigdhheBUS+Tq1nhS2s0aao",
-	"6V5Ruv6upkOX40zCJPfWXzNH6ajLuGccUaM2S3yMWaBTavJKv5LUY6TdeIVAUqd5yiROg+OqYKVaqvnV",
-	"Rd5rhaTt2ovNCvUGLp41VdiK6WRuh6xF+imuZtzCpdiHHKllRFWkNZtJVU1nMOLCaexCcZimGtUjUEeU",
-	"DOa5i2rtMiv3J2otHa6wyBE0PhZR1CylWDxdLBQbuOgVo5KvFVaQH2oxEkHNfgmaeFrStgy980kwOZjP",
-	"dNBi29gfTRxi5RkpBtpScjk8eUlD//kCnC/yPLoinWtPZoYGDzEyW+uRNDGhUNuNx6ZPBPwluRYPiY1X",
-	"zgjN0EeJmS5Szdb9tNcaDR5sxcT86TCkOfxcuXdrHV0rFTTMW+KKlHzH7s7gZz0GowIN7V4UDVXxpdSB",
-	"QAX6ICEJCXSw1Pps28wYO2DapUmE5GLgqzh6OVz+4k9kulQFNO2u1wG998AJBIE4grBAmLNmTVgOMFZo",
-	"mOYAKxXw8PbRXYVhgb5+dPtWFrSp4/C6rH/EJ7x9REcMyyQme0j+mY70TBg9sYFJOuTTO94xz8bkBH3t",
-	"m/s32kdf29997XXFj7ot/UjqsR3914AHJl6028oViIRwahNH2umyu+lvWsWUScygKF84zxRhC2g1REfZ",
-	"CQLsSY3osn4hqhuCxBRP0B65d+/cTF1xYykjgTbU/yCiNwz5zCzWZUMeozEXxn6di5wKppTpscYDCdMx",
-	"LpHeFNYmBHqMJQS4oZDzaKD0XOMMrVBzXQS9fnXXmXBwyWrviufpQqzORybA0JygdDEvS2LRPhSdGlDJ",
-	"uXgktnBIYim2Qj5rN2sMN/lsLcLoUjlO6WKL3WQXQH6Tz3LmR3UU1iBImMwEuB+LqQDv31M3YIaQw9TM",
-	"BEd5QEJdr5TGyJTCN+dr4+k//83ZDz8+ffh3p4/+x+mj358++k7BSRrlUTPgJ+003aUSJ2/yk7smf+fi",
-	"cWIWWwYlb/ITBLv3kJjiMLxcjNzAseRMu/WUTNQe8BMw4hWL1fiYoUSQShToCp0g01WGi8AYEkPpLZEP",
-	"/i8VONPuXbgQpe5MhENxvcuiHPEUxoMtcqbuUsWg9TKB/r9iK9sdiPDtsoAOhyQmzCepVxJqzH4rERLS",
-	"OtIbKyZYcNZB7+l4Xz1VSPAxEV02JDMSm4qyUPnWJA/DDmwRFA9JKGhtnumwbJMx1WUkFESHgEBvsHhC",
-	"AtPozeXAVKvfzBolrSaR+iIeQtLMxXkv1f5eyB0DK5tSQBX3i0YdxHTo2tSXcqruQMW5lHKMBp8S7MbT",
-	"n//V2WePqznaUrHVtyNRHV79EsY2L9dvNf2oZXjnQRrprLuB6ALUATS5vQQ02+WVnmxiOqGrfZqaJBox",
-	"nAXJ0qA+rCcDzEV6t3Pgv6hQ2eXhe5vlAp6hdqNFsc6BM8UawCBG2eLttLL2buK+3zKmsEpEbemen6sH",
-	"A+VXqDJCvANzp8XLn5vjv2hS8UCqt9i6FMLRIMw1U8lFZG9EOJZQ8gMNkzCcpzurZseWcYut+7legwFp",
-	"OrC5S/si0ZAuU4GHrHLsJYB+P3fNKfUabkDKRlktoEIbBtsFeLP58DrMgwVs1BoIV2oVkx7+jI83XMTf",
-	"zDH8S7kk7YLL3JI6IClLAhzMTQedSyCHFDAlC4sg8TGpvh4j6k/Eli3o5YT8LXICZZcvNCglbWLsPlnQ",
-	"KllyFHDF4y4FoHfzrXMhcxI2saErGKRFeWzxUAZ51DwibLMB2Peh0bK63JSCtvrVpl4v3WtVZcKgqYM1",
-	"0EkDxysi1xILokd1LSJJpvoF2GYXPkkpX2DEqekIAc/79q++Vtg6aL/LZjHP9dfyEEb6F7WUByF0xyRu",
-	"Aygh31yH05jKZlMqYoKDLlMqnQmPMWWT0ihlPmPIJGhDrKvaPQ2MS2UGPQVFlxWa5bjMhaa19Uuo8hW7",
-	"bl92QE3W2b3iWALAL1vnU/Ao2CVMDLT6CYh44/TRj04fPTp9+C+nj/7n6cPfrHAgbdv45z6RRQpLS9e/",
-	"hCRWKqv/0tGYtv8MtW5CYttY/7qxHwmb6dfWTfrBsZqP6Dd9/S/FGBHxWKK82cphQWMIiwkJrOX17G9+",
-	"e/aD79WQqI0dDTmf6IKcbvkIHmfRfUuYKVaR5Zq75C2Gbmm3G9UIMt2xsqJTUGwqU+CvZKGRxYZnJpKy",
-	"Kp4r39i8Sgi91CCuYr+phkhAde2N+SzfV7bUjOlSKBeaFWCLozR4ldbIjaY1Qc4QveCD25/h+ct6r+Zb",
-	"lF4yy8s12KugDsjv0czO9GO7DAWCH9uVhzGfVjRJVccXIzEm4VBbVz/5xenDT6vZl21mUemwOLRJTZb4",
-	"7Cmo6tKK9nOxzxsmKrvLTOuyhTDo6wijrx7ttHd230AhHpAwLfVRDO3SPghd2cOeTh1ZjWEkj20XZChu",
-	"bk5IQAPtC8FxPPd0rZx8YZJdZMK4+yGXfRCU9Sz9PXUNmEI1qSMmBUSX5Xo/Ulkp3KIm2TbXVvUlPIYL",
-	"TV9fuqP4QiRcA5bsKuBDczJNhYinf//Tsx9+XH3qRL5EXEh0m/GSSEpH7HYi12v0vOooSkdHEHOSXI4M",
-	"ppZTizmsXNXRrLkJLzSoNbeOg9zeG3OQVzXAKMtS028c3XkHQYccW09SMwaTlHlp5hC9tTZlCMaiKbHN",
-	"ycoGRSerPyKG1ffzdQP7SFcVRBtfkzK6zcK5h47wlBxRSf7sSMbUlx46UhslXcaPSawjjTY7COo8oaE6",
-	"KdqucHhwS+iKWLFpzwodhxRUQw51DYY87jJ4Y0pZIolAG1d3X910cU7dauuCAofyfbwum+c1kOGRpb+1",
-	"kNXi4bS3GjbIUUR+eHCrmpfpyIg0V7XeH1Do/XKxUMz3mKkrc1BIqfey7je226pxsdmmPLqD0eW4/SLC",
-	"stx/o6tGOM2ON3pVg7ug6sN1YgjaECGFUp1Kb2+DydRIT5vasCi5JEY0s8GOM3xMdBhj20Q/cklsvGOq",
-	"CRZdFKtos4vtvis9E2Xy06nSNHiwBVs+Z5mCWvutdiPobBtdvjAt3mdgyodAUSYB6opAsboIvFzBxlxi",
-	"YnaPFMoQoD58AAn6xgoMhVi6rB+YekWiEwXDPtpICULhESrLqPeELWdvhzuZ6E019HwlAS7Juwo7rJcB",
-	"i3lPEERnkp5MjVhdGsGWogwvyUFxIERCFvKwdIlpOMW2eMMVkX7Cxh8/+vj04feefe9/P/tvT7782xrF",
-	"rZruofngRZA99sdZj1jh45CgGaGjMYQm28pEoBeB2wVrD+eAnygsKA1QeziRGPMkDPS7Sv0LcTxSqloa",
-	"lCZ0vzZRcEjoSXKpuFAWAyUsJFBOk7Mhjac9vaMsDtrlT8D+ZD00fwGGD/yCDL1LX5g6ikHT7+VEZoZc",
-	"EHP16VOi6ztkF7WpJPT073579ukn5zkyMRFErufMlNV7QeSB3ug6ghZfDmnJtmLMNQq8DNURWiVkiKdc",
-	"OyjRRtbrVFxHIR+N6mJYqqngfO7eZiIw+H9JbTy53b1IxrOkmccENV+eI9N62dFG6mXf1H2BwJ+ZkeJG",
-	"o9GnmvBCGilhrlJrOlSi31FIo9VUJjOlIztwQBnW6bIludoNfehRe1kxHXlxduPZ//rs7IcfP/3J402E",
-	"BTp8653rab60yYnS5/25Qx7TY1yVTUs/LJYjyBpM4au5xk/wB37NmUdrKcHKhG0tmdbGVBXa3V1OVFWx",
-	"6eEScVX7vqTHxMrZg3lW+QHs5rpFxKXQjwWs0cPMjijkbHi54rOKbshQ1pjGXLUki4B5+Vi5ozXiJZeV",
-	"LJGOm50AVi7JUD+iQhLNuK0uzsgM5ekDbaQFiKBuvSZmzkg1K5/hYyKqfat3dA1CaFr48lFJ1ojwkokD",
-	"4FFBEwqiWSlH+uFl0QcgCtrbHEN5gTQ3ySYsDY1lTF1JG6cPf3n68B8gDe8/O6ijvLjtS2SWJfGxJQLo",
-	"kNTaAhybScrq9tmP/+Lshx+fPvrvpw//z+nD/5fdRGmloMWIjrOf/uPZk1/lE110OuTCuFwdc7Sxf3Rr",
-	"c6GitnP6XKnW7AVTV69q+Nmvf/bs8f89ffR5Ztr48T+dff93xZI/uh6NI0YlrT9gBqcZqYtjdX+l9CgK",
-	"tDHGLBiTMPCstdRDPmeCh2Szg1JD+oK9u8sOD26hDeP3MH6QTSt5mK480Fwky85ztWUC24OFUiRaD+49",
-	"+P8BAAD//w==",
+	"3H39kxvHdeC/0oVLFXeVAfaDS1lcVn5YUZK9Nk1ucalS7gQe0MA0gDYG3aPpnsVCLFZJZCn+OCkul+37",
+	"iJ1zEsdOLk5cdt3VmUc5d/+LV0vK/8VVv+6eL/TMAEssyAp/4QLT6O557/Xr9/0eNPp8EnJGmBSN/QeN",
+	"EEd4QiSJ4FNfRIN7fEyY+uAT0Y9oKClnjf3GvRFB6nFHqueID5AcESQkHgyQIEJQzloNr0HV2BHBPoka",
+	"XoPhCWnsN/68efP47jtNPbPXiMgHMY2I39iXUUy8huiPyASrJSf49BZhQzlq7O/svuE1JpQln72GnIVq",
+	"NiEjyoaNhw+9Rj+OBI/cm+0ycio7ekTX7jeMyAnlsUAhHpJkvx/EJJql2zWzlmxsd3vbtRXqk0nIJWH9",
+	"2TfIbH5LByhm9IOYoDGZoQGPkBxRgRQoiJA3EEYRkdEMTakcacjiiR6LmY963J+hiIQBngl4OqCRkAgz",
+	"MSVRKdgP0y011Z7KXujatXpIU9bjMfMP31I/htVCLEfpWuZ5h/qVCB7waIIljJev7zVgXTqJJ9lVKZNk",
+	"SCJYNqATKueBeYSHBAn6YSkK9e+yK/tkgONANvavbXvq7fWqgMyaPfDIJ1Hpi8PTVb82THqbVy7JeOWS",
+	"fxKRQWO/8e+20vO+pZ+Krbd4P54QJm/Hk55ZUYzjktXUk4sudPyNd2F2icW4FILq4aoBGIc+lsQ/pqxP",
+	"5snnDgtmaDrCEvVHmA2Jj7BEPEJ4IIk5mJJOSonLTN4RMLtzm2pAU83RmD9MD9WLipAzQYDpHkW8F5AJ",
+	"8F/OJGFA8DgMA9rHasdboR7xp98SHDjzYsC388KKBWbEEIkiHnkIC5SdvaWJQc+gFjjw/YgIfVVEPCSR",
+	"pHrXWD/YUX8X3tCzD3edD/tUztwP+CTEzP2MTDANnE80UhwPwhFnJU+4kDjo9LnvII6vIJ8OqRQeYhyN",
+	"ZuGIwMU2P0lEBqQv48i1xsMsMb+v95i+YH4HuakMeLwUvhlo2ney4LifbIv3vkX6Um3rTRzZ98K+T9VL",
+	"4eAog7oBDgTxCth0g+LrB7e33j643dy56iH1/xseevfoZvNAnZXDe+80d/Y81B+R/liDDFHWD2Kf+Ape",
+	"2at8L3e/vOECJu6POx/EmElDHAm73inS7ruMSoE4I0j0sRFEqEDqDVCfx0wKtIFRHwsC310RyM67afZl",
+	"GMf29gLMP4tFAJIT5vz0Hnz3oASsc+9LGSNRZ0TocCQ7k0lmTLK4HRQA2GoGTalfMWaCTztTvdYwwhPh",
+	"HlV6kASJTmi/5Bn9kHT6ARYlk0ockapF5YiyzJMe5wHBzA16z56jImDmoDAPYAcQcpvLvYnZlgvVNzHr",
+	"k+CQhbFc8ohFBBv2nTka19zC5PyyirAvsmpAmf6DSjIRK+EKB6ineUwqVHM/7ktPsQV1No+/8W6RA9QK",
+	"814j4HJO0nYMyzKJ/FnOnebtxU5zZj4Xtif49FDDLYsoHEV4presL+jCvq/u1r6skxhcmoW6jDFT4lGd",
+	"qNXH7PCtube0v85s1jNEcb+Mzu4SAaz3QS0tVW0IpiL+LcpI42E17FzgCWAA8Tsg7eaXnRtfnFyMeCQv",
+	"8MsC8OZAVpjZudFSsBpYzIG1RwY8J0Rk2GNf/9D90KeDAYkI65f82JyoxSUmowRUyzJaHzCcWC3h2TdI",
+	"t5vbmwsgBQ0kfw72tovnJ8RSkkgxn//4/kHzP+Dmh9vN6/fTP1uddrt5/7U/cclpX6WDZZnmiPqkE0a0",
+	"rz/m2d9tjvQjxJlmf7g/pmyIREDDjKSYXGVeY0KEwEMHK/2mfoD6OPLRxtnjvz17/Pjs0ednj39/9ujJ",
+	"2aNfqT8ef3ezwE3dfGIa4XB+BfX2SD0K1RY3zh79+uzxj88ef+f800++/Pknm679uu4fNc0dmNOhChTA",
+	"Vfn+pduuEQBgWDqTl1vURWGH2iDhkMkiAscVy0U1Nq9BTkPSVz9So+Z+5vqFtYcw7nzr5VipeZcyViok",
+	"lvGikxzrwamOvAQgCjjJvGMRRMmmUs6ZgXtu7QrkXUTgeVFULWM3eQE86lebFzEmlJmPOzWXUyX0y2/4",
+	"LC3NnQ1yGtJo5oIai4MA9wJiTTNl4lulvDZ/RUWkT+hJ2QW3xH2ULJOZU2+qBggXpLESMF2yVOvQURMo",
+	"LWKHq4BbJZiEQxr0scTLUr6Le2XM9HWz3Can8qYeWXwb2E1+soo3Ok44JmEKru8nByihH4WYDC3ddyDt",
+	"kAn1I5C8L0BFVrtaUk8qJ5VaQlmRJlFqB7mFeyQo0x6qhAAQnWv3JUEYvwNjwWYU9UmwOPeF3RH/CH7m",
+	"osQpjhhlQ4fMdxezIREoipkagAI+vYGwGIP418dRREkEPh2MGJkizrTpeJFN3Yu09Agr1CokqfijIZYC",
+	"IbP7Uswk7z6HmzD53mGhMTvssERWn9ei7Jg4Cuo5tlltfurCRM4X4dNjyftjh0H6BFNzRTltYCTqjzCT",
+	"nVKbXKlaFBHtcQk5ZfIFbqr8Fry8JpVuv7igCwwZTuhwjgmBsEBd6/vU3kaCFHMEx+cNpK5zq78EWMjE",
+	"H1p7z98JRaloXSt71c6uudOct8dl9lyhfJ2+U5mIXU89FxLCiyKd3/DmqCQn5xWkahdpFF5mDkmlZL56",
+	"Sc2c504qL83rhnpEXnosUwJzB8Yt8aXTFRYvAdWtjBlqQdv9mDLf+eBDt7/JbXf8UDtyYLKSvX3TUMIS",
+	"eytBboU13bm2vY4Lq+qbrsR353fwhMdMLniAL6KG+ySgJySaXZy/DI0xqOqMZm0dy7MSBboyLsK4rJB/",
+	"yngZPFwSUmFEeVR6lisdOiMadmStKmz9wgtzPgBManxQG++IMqXxhU0TmRCJhGVm4Ji+ZsY+Yag7BU92",
+	"lzkKN3RkEJqB9nJWDgDJ2yfEdcKXOxayzDk+iPikxKf3wbzksOOhXQ9d/cNHv0QhiRAArOU8vZJXWNOL",
+	"0743whKNcBgSRvx9pEHkIWs591BEAoIF6UzxCfFQSPtjD1GtXHlgXvVQoARYDym0eagPTjjPRk917OcR",
+	"D/w/fPTLWupQL2/GGBDBG3mNWkStQBXOYL1O3Id5Szd0IZ0zZeF5HL09CeVsH+TBKY7IiMeCoP6Ic0GE",
+	"IgGrJze8xgxPMEBL4CGeKq37WzjELOQCTgZhJKJ9p8KcvyTyG/ji85//8ds/OP/9j599/yf7aEYYkhz1",
+	"eRAAEWyDEMuMZjUfDbSUI9BxkeT3cvbx985/+72zj39w/uTTZz/9ybP/8ovcqmW2nkUvlxe4VRxmw90a",
+	"s2F67dT4nfPX0HJ20PwdVTz+RCsa/VhIPrGMhfg3kInyQIxP5yC80N2WX+lrdDgiETAJoUMkcxEf1+vI",
+	"InMvOoJf9dG5IpAZ5iHSGraQxOPxLO5R5qXkysiYh1x4aETHMzyOPTSLFR8rOHKu7noXvoCPRzS8x+eu",
+	"0kpbA52QYzWu6rYs3Iul3MetXFTrEKVaAj7tRFiWaO4xo1J7ehYSLevMw5npMitXvudFOG2FRXdVBt08",
+	"4PIU+5Y5WZn4jCsCqbEZbv6Gt7N936sFeX7mf0+YhyQ+TaK90mOcXwx+vxC7XjJyYwHLtUHdai7rl261",
+	"zsrOGZt1Ru3t4f7YcFUlxtiYBCWbUjCo2dAF8w08MiKWHobNl4G2FBpWEMJfnHWUaAVCspK0OkbwIulX",
+	"QYmN/Aj3xxczjrMBjSYmYsttOnAZgJdYosdPlw/cKYbRLXW0C9hXGyjMWBeEtIyD0ILHNac2BB/HwyER",
+	"bvOHgc4cAHr8tFNqQipCx6EH9PgppDSYUGeBxIjHgY/gp63GqoB2RPvjC3siOuaIOOUAGKFjTiEAdUAZ",
+	"FSPiI3PSnMHCelp9AitmxQiGwFQoIAOpPzunjEjEY1m2ywkVgrIhiiFaFkdEidM9gvSbISwRZlwqackG",
+	"Oe0b74XEYowGPAj4VLjDWdSI2uBz2h/fU+PM+I6fN46VmfhSDweskv1xGZpfov/NFZmcQpgzJSQqxWWC",
+	"2SxJmcITghS/WjYaeQ0OvARrc2dmYcO8olpHxkWodAAsxmnUlAKTkqYDKqSnzxNnJBdD7gppq4gatA87",
+	"5vLIGasz9Lt0XFyleS7lFfPbrTOpTzBlapqlpGUxJwjwEPLqfG1S1lzGdRlLLkuUG/XE4EC96xVhGMeQ",
+	"I8okdzKgKT4hbqC43Bp2tJfVNjIBlo6wwozQnsgsKczM6zjRbsjQSeJptk1BLiy3okGuTF7OyP92QEng",
+	"9gmU3zUFIOkp0h+49l4UQq39i/o1hOIw4FEZkEobXvV2jfFMT5MxshoolkBeaQYOUUOHky9uDjEz2VQX",
+	"B2RqMitqcirKU4oW1kKX8RovqeiVuOgv7mW7iL19Xtab31ZVUkqVZ29OOS8slsVfZpUs1iscgUXMeCn9",
+	"1VrsC4S3uF9uLr9pseSE/M8qdnQR+WfpY5c5b1nzY83pS0ScqwsYZnMHc6lf2jNbjJOukeZKjBxKlNMG",
+	"DEQZmhVNHiuxajhYRCHRJiCRRNMRYSiJDkFC8v4YDXAQCCXSw50N4qW+sDe29xEjJyRyJLvVb6jcnnST",
+	"MxFP4BNAQo1SoAlJ1CdM7qOdbcj/eQNtfPn5vz578pPn//iXz//y25sg/g449xcxOxX5WH4LEPeDqEBj",
+	"EkrUmyE9EKkTCyqlMVhoy29TP23qDzyWJbpMljEWXCInJNJgRZCpr40tuZUgW1+BPeAS6SAm9zKLmw2c",
+	"eMly0iVOhTsLdSHbp+ErKzCh2Wv/ZRvRjmJ5MMWzNWqK1vlaIGMeR32SqN1562kSe5o8X8RlcIEgY5fm",
+	"umF2sp9k114RaMojOXIxkxUrq9anXDRjC0kZACKBCKT1OsBSV8KiQheGxV1Ec1ef+hc1MTjsYGAK6GPG",
+	"SIQEYfICGZNLhKFnynMsW01hYfKai5ErxNAmpK24Jo8lwgyZfe2j6YgLgoac+2IRii8nZYUqkc8KN6aY",
+	"hL7RzhroeXnjixL182B+fW+ViXBmZ/NJaNgn6jpVFDnCzB+RwIdrm+D+CGj0BsLa1qkIFeEhpqxQqIb6",
+	"6o6EmhXEB2gXsPj6XA0A56t0mvf/tHTzZfbcJHa/nOb2jXhkh2orFBUooDqkYB7fL5QLU2mlkiWWgroQ",
+	"09I0Qs1QOBIjPtXGNRIJztShMjzGd1pwyg1eJyTqwF0UykqoTnhEkBxhlkJ2hAXCUaRkJbcsVHcNpaZ1",
+	"7PsKVRGa8JMyi2A2LrUG+YkIl0U+EhwNcEmY04Jh3dZk7Y5PdZ51jZVSk8glJGK9QAD8JUX3aj+zKKOD",
+	"pMSHu6qH0o3zpT1qxN/K8Hu9kyXjh00MxnIyQbZwTv61n//o6fnPfnb2+PPnP/6n85/+xsSXfPHkydnH",
+	"vz7/i092mtebO0UxYQEVN1uMJ7/gmzENfHUjK50m4nzimr20fk9+rvMnj84/ffr8R0+f/fUPzM7PP3v8",
+	"xec/f/6j35x/+vQC+86UA6rdU1IeKFfXbK+C583xChpSwqSntH4mrW737B/+6wV2nlQeqhOZFixEpKsQ",
+	"IR5qElPK9nZze3v72tzeausUFQthJUU89r5isPbsr3/7xdN//uPjf62fvES/XLy2UdmhmjhjYqviz6td",
+	"NEl6U9HzQRUfUQ+vCKO/e2in1TKuc7Rx/tF/Ov/+zzfdt0Mm/mD5GOtwSXPr6tOwMn6YJCMrTSdzhkNX",
+	"52vlXqwKtSuwKiRU8rLNCscjHskjerEol4HNo3Ldf1BbZIaMrliwB7i9xtuXqbjozTphQIfskF3MBu0P",
+	"yfJROD4pj9O0Kow60XgC0eV9ReqGoxOw6qm3cmgoDudusUjPzuvLWRr0G+qZnLCTeDA41gVUXa4xvyRQ",
+	"Ja3FWiLtsViUmh6oQBEPCJrgGfK5dclbyOWSVwvBZupNYomneGbLvRjvrPFWNLyGmkYpEDCACR4QtzO6",
+	"eGpL0y+59lTanejIARuzFiVsB/6KQ8WtdPlW7E9yQK/BkLm+YLkcfC00S9CnQOuOhk0D7JZzM14kinbB",
+	"VLl0SxVvc4H8Lxv7XkhF1YVycETQiPq+kmE0qZXXylk80GSpCPosni6U31kpYCgWM5kQ5peFY/X4KRG2",
+	"YjIYMZOfCA80nZBERhS5gcgklDPt+GFcjpSEPqBSLJxUPhfd5yoaUyWfLJ/R5Qr5yAgYc7pXsTpMFoKG",
+	"mioItMwSlDtwLm8OaPwTLPsjInS2iw68owIlv62t4bSK8gW1if11B9WdA58E/pYFp0V8QgXxkeT6zYVb",
+	"tM0l07uNNFgiMAlKGgQQWWimLgvcksscVt4f3+JyqWuCs466eco2TDXj6RmV9wXsPTnWalfNB11nk/nh",
+	"zUtxuApRGGjhpcvBFmfVRFlDais2w8o6SqkxGWk7UB2OXeBIcm0cLi2dewYlppEIuNxHeII2zj/7zvl3",
+	"P/viyb9semhnF2rr7uw1d1730M7rzZ03PLTzRnN320M715u7O/aOyGbFZVL08KThNWAS9b+aRf2vplH/",
+	"q3nU/2oip2iWL0qylBwA7vZFb3C88FBGcBTMOrEgficO3cZERaELx2ZlIi8XGF9+WRbjdhxaswaJeV2z",
+	"zXwgY+HtnPSURckLZn5aQqlK5HSRRYLbeflG9yPY2WnqQtDWlGI9fZki0dWhM9fTf7WhQmXUc5HJSjP/",
+	"TF4sZjOb9mcNZgag9d7KUhLJEYYL6e/hE8fxm1SKqKV1mMW4LExv0TjeNIR3oqW4pAyqnr3sFVZEri+W",
+	"ehzLDh8MSnoB6BdJHUS6oGm+E8BiZroJPs3Unc0ZauoczOqniUNkSef0JLEgm7LpjZ4SchvF4unw7b4x",
+	"ghjRl4H+McXB2NMuX8okh6gmySW5gQRlw4DooBD9E9BVIEWF6hRbiyI9FEIq1er3a7J3F83MdVUkfY/0",
+	"RpyP7W3qqqAg1R1ZQvQXqgJ6QpjslMRHL6O5YiE7EFPudsMpScvsvmp/tfJPpco6n0UQEubr+8ikx+tC",
+	"vgT79TYU0Pcy8MloeAkeckC/X4/SFYjGRSJ52UKy2c/bzE9CPgt+X6YwWpK3ksJ32XLYpB+Rkptb0CHU",
+	"tNNj1CkPZlZZ0v2FjK6ncYd4hCIu4U/qTkzTM3XCiAzoacmiEkcySYjK7cCDqFYSBOazQDjEJSlwFwlb",
+	"X8g1or0ZFhl5yBdfsDZovID0CxUcTcki4fC5Q19OJXNWEAaMHQnC/KwWgYPAaffVRWAyqcb6i6wmpL/J",
+	"pyDr72zKsf2UJBTD5zRzOP9NLr3YRIhldwAh0K2ATxeyK2tq7ZSdgW/iMTGZj3lCvKHNQ4GvAxEkD4WN",
+	"JHNbiAxl5QPQt5fzFrjLHupDFatr81jxInPBhdTdaYyhg6ND6B1mTpg6Gagr+Jh3/vDRL7tecphN1Fda",
+	"8UVRgnpda69r2fZG8K4ER9rrp7c3kjI0V0nOhVEM28aDAdQXFFdspzgPCQIh3Ed3ju+hLR6KLdtDDt0c",
+	"6WKbOBAcMUJ82GK2hRzSjc6S9kx9zseUZDpWqRc186W7NeB6qLuZDRzBpup3aOP8o++eP/3VJsSzZSET",
+	"BwMaBBPCpNUEWggcyArYATAqJEY8hEZSbRbwIRWS9gXisRQQ8wuBnr6tkCA8G/2IGJdgJ984/+QXX372",
+	"uy+efuf813+1mUaaUzZsMy1VejpWg2BfZwJ4RiTT1y08tD5Zo4WJVpu12WuvHcRyRJg0PaVar72GjtVu",
+	"uup7HtEPTRLwm4Bk1I63t6/2x2QGf5BuGu9naKvN8pQzxCcEzXjcQgdAej0ScDYEVpMlKLShXvDJ55tG",
+	"CNXW7RmP20wQHcave3Ip+MPFY395xby7zVtOv0fq9lXjIfGhzU6ooL2AoD989CNEbZc8gfa29zxETnFf",
+	"BjMU0DFBgk+I3gCs5HMiFC4QOVVyrQbb25D799pr4MTolnXl6qKNu+/cRNf3rn1lU4Oqq8iu66EupMh1",
+	"vTbrahyp73SWnPorTeHrqrfT6cKUneCA+oiqq8JDXZ1/uI/efwBZgl6bGXvxw/tdkMHVK2iZvod9BINa",
+	"yDQX0O4XytDXlapEBNF9Whh6mw0DKkZtBo6GGY81eXYP+n0SyuYtzIYxHpJ9RFjXAOMukRElQhGPtqfD",
+	"+ZV4rFZhqFvoONg1JxVtmASVD2LSZpr1oThUtLF77ZpCeIT7EqgbQlAwevfdw7c2W0ChGj2ZhoiWEtsM",
+	"voLeiDomtaxDIqJMSHVk+ADhPkBLTmmf3EgmbrNkZktfMC8kfgxiYb3He7u7N9B0RAOSWcTgEFGhXo4G",
+	"QVIoOOnqiJU6BaiVmoqHimHsbV9HdIB0gknul22me9HtbCPRQt8gM41FyHxR0+zuoRGPI9FC4E+wRx0G",
+	"AeM0zSZDdR7sSfGQ4ApNicsDzktyGQBIDKKV7K2IPiIyjhjqPkBtkHHbjX30fqvVuu+hdlbaVd+3G61W",
+	"q91AD7uKurBiSb2AGMZ1A4VYZGrSSq5AkC9L66GYSRoUOneqfcZB0Gqzbq7xXtdsTmiRNdfODwaoyZk+",
+	"UCEPAsqGloqxJAg6RGpKVjqvQv8Ez/QRwKgXK8TygcWt4ayQioWAlmZtFmGlHvfIjDMlDGdFZirQ3u51",
+	"wwnUqZk1DxRCATSC9DnzRXKmDPX4mXNlptFWEIG6f940w5qHfvcG+iDmkqglk6OLxbjIkXEPguztK7Ta",
+	"LEnYNXfdwdFhw2uckEiY+n+t7dY2aI4hYTikjf3G1dZ26yr42uUIpI4tHNKtk50tc3fBd0MtWCmJFVjj",
+	"od/YbygSOrSDvFyj2ffdelY6ZEv373zo1Q40ytYCI3MtIdV4V2vHRGtdrMVisZzv/UJrx93t7Yq2jsu1",
+	"c8wW43e1dIQjpEjWYsZTwquiLFMJDX5ilAf3UsneM70jvYaIJxMczQxKi0ILWP+GItORQjTum9DGeaK4",
+	"CbzGFpBelioKPXY1uIG43+T+bNWQNrX28iK60roezmF5Z9VruzCsFGcL/CkWlm+vArEHjPFYscw0JQfZ",
+	"GokFqdSN74feHGPYepBWrn5YyiW+SmRKDZd9dmqgugpIfpVk85rMIdH3ANxQCnHZctXOo5M/FBXdllfZ",
+	"A/h+BoepBbuUtd+xtv9/k4w9H9tymWw9rVRXydSt9ncpLD3jx9HkaFvZZfi4w4g3omFTcmSiuUFQ49EE",
+	"BxBgsjGIg6AJicsmjh1EqIBIhTQkeZuNcDDQIzykg8Z1vp7kyMa+bxqNkEBNJeOWoVrUxqCnEN94JmwY",
+	"O0ojzpXGmJsZBmGZGeK1ma45ILJOPaGzALyMaoKOR3QgO18/PIawlxFXKhaUzqFKfRABl2gSC4l6BPaT",
+	"bQ3CBwNA3s07b1lhlUR6iDEltJmpHSpQH4uRZ8XNlAtDlrtSTqntOmdFOtcNeydtD/Lq3a+Z6sVrvl1t",
+	"8JXzFtBqkWLQlrJWccCOtUJh7ThmlY3zbz/98rPfPfv028///umm6+TNceOtB9afU3mbWsxfLsOqhOEK",
+	"71GDk6TMAmVE85GEn7tY1lJEb3vtOy7ADMi3tGnaNMu50PRlvPRNzdVM+UDtGxH52MTEUp7kMmNQOYU2",
+	"AraZqaDuo41uMra72UJ31Fg78wgLPbuxqerpe6TPJ0S0Wbdofe/uoymPxogzxXKNBdzwpVTNDGOzW0je",
+	"brMe1GsHVZlKOzvKbKuFDpICGnoLfcwUZ+spNpi86cbe9vXNFtINlwNtTUmfmh8aW7GJknXyQ/jJK80P",
+	"sz2lHxqO+NIOL8JC4Y3xqaIV5otVnGb9hsmBXpbfbYFPawF5VLu3Lp37pa0AHJDUBhzYsRVK4EVWL7tp",
+	"+RSNqJA8AmdPFYBXwhet76ISFUd20CunHFymIJ+tmFMpyqf+n0sR5sMU+pYGkq9yx8x+u/VAjONKmcKm",
+	"qV8+9MpYk9nryiQLO6EbSMvSrRjH+n6PHde7FsjFXKd8cFb0iUjMuGrA8Tfe1d4n0UKm3Jpos42vH9ze",
+	"evvgdnPnqofU/2946N2jm80DDx3ee6e5s7cJhn+jJnnZcMu0Snub4aRxv/Vx8AGa8ThKaAbhICLYn4Go",
+	"MOf72L7eZgxPEn+ZRQo6YGYfaYI+eG4FiCi5RH3XFX0U5yhs9RdsrkjeQirHugkb1A7Dq4DIV6n1LLGF",
+	"FdoUNd0rStfvVXfoMpxJmOTe6mvmOBm1jnvGETVqs8RHmPk6pSar9CtJPULajZcLJHWap0ziNDiuclaq",
+	"hZpfXea9lkvarrzYrFBv4OJZU4WtmE5mdshKpJ/8asYtXIh9yJBaSlR5WrOZVOV0BiMuncYuFYdJqlE1",
+	"AnVESW+WuahWLrPy/litpcMV5jmCxsc8iuqlFIuny4ViDRe9YlTylcIK8kMtRkKo2S9BE09K2hahdzEJ",
+	"JgPzqQ5abBr7o4lDLD0j+UBbStbDkxc09F8swPkyz6Mr0rnyZKZo8BAj05UeSRMTCrXdeGT6RMAnybV4",
+	"SGy8ckpohj4KzHSearYeJL3WqP9wKyLmo8OQ5vBzZX5b6ehaqqBh1hKXp+S7dncGP6sxGOVoaPeyaKiM",
+	"LyUOBCrQBzGJia+DpVZn22bG2AHTLkwiJBMDX8bRi+Hyl38ik6VKoGl3vQrovQdOIAjEEYT5wpw1a8Jy",
+	"gLFEwzQHWKmAR3eO7ykMC/T14zu306BNHYfXZt1jPubNYzpkWMYR2Ufyz3SkZ8zoqQ1M0iGf3smOeTYi",
+	"p+hr3zy42Tz+2sHutdcVP2o39COpx7b0px73Tbxou5EpEAnh1CaOtNVm95LvtIop44hBUb5glirCFtBq",
+	"iI6yEwTYkxrRZt1cVDcEiSmeoD1y7969lbjiRlKGAm2o/yCiNwj41CzWZgMeoREXxn6diZzyJ5TpscYD",
+	"CdMxLpHeFNYmBHqCJQS4oYDzsKf0XOMMLVFzXQS9enXXmXCwZrV3yfN0KVbnYxNgaE5QspiXJrFoH4pO",
+	"DSjlXDwUWzggkRRbAZ826zWGW3y6EmF0oRynZLH5brJzIL/FpxnzozoKKxAkTGYC3I/5VID376sbMEXI",
+	"UWJmgqPcI4GuV0ojZErhm/O18eyf/+b8hx+fPfq7s8f/4+zx788efyfnJA2zqOnx02aS7lKKkzf56T2T",
+	"v3P5ODGLLYKSN/kpgt17SExwEKwXIzdxJDnTbj0lEzV7/BSMePliNX3MUCxIKQp0hU6Q6UrDRWAMiaD0",
+	"lsgG/xcKnGn3LlyIUncmwoG40WZhhnhy48EWOVV3qWLQehlf/6/YynYLInzbzKeDAYkI65PEKwk1Zr8V",
+	"CwlpHcmNFREsOGuh93S8r54qIPiEiDYbkCmJTEVZqHxrkodhB7YIiockFLQ2z3RYtsmYajMSCKJDQKA3",
+	"WDQmvmn05nJgqtVvpY2SlpNI+yIaQNLM5Xkv1f5eyh0DK5tSQCX3i0YdxHTo2tRrOVV3oeJcQjlGg08I",
+	"duPZz//q/LMn5RxtodjqO6EoD69+BWObF+u3mrzUIrzzMIl01t1AdAFqH5rcrgHNdnmlJ5uYTuhqn6Qm",
+	"iVoMp0Gy1K8O60kBc5ne7Qz4LytUdnH43mGZgGeo3WhRrHPgTLEGMIhRNn87La29m7jvt4wprBRRW7rn",
+	"5/LBQNkVyowQ78DcSfHyF+b4L5tUPJDqLbbWQjgahJlmKpmI7I0QRxJKfqBBHASzZGfl7Ngy7ib0Rhat",
+	"0B+UHtWjiKa39S0Yvxh3/tA0b0yAX6g5+mLmSbNlh8WsRxnWJuTCAvPWSIYO9pAYEQJXmgYGnL7dveRy",
+	"E2tB8PGIBMkOgDUkl6vtaqYTvzAycK3GrNh6kOki6ZM6VpwRxy7zgCXLlJywtCbwGmB+kBFgFGhBtqFs",
+	"mFZ5yjXYsP2dN+vZssPwm8NGpel3qSZACVtPb+gaEeubmat8LeKPXXAR+UeHmqXpnb2Z6Y20BnJIAFOw",
+	"nQkSnZBywSek/bHYsqXanJC/TU6hoPalhhsl7andJwuaYEuOfK5ur7UA9F62KTLkxMImNnRtiqTcki0L",
+	"yyBDnoeEbdYA+wG00FZii1K9lxda1M8LEktZATho12FNr9LA8YrINDuDuGBdZUqSif4BbLMNr6TUajDP",
+	"VfT6gOdd+6mrVfEWOmizacQzndM8hJH+Ri3lQXDkCYmaAEqoJKADpUzNugkVEcF+myll3QQ+mYJYSfw5",
+	"nzJkUu8hilntnvrGWTaFbpGizXJtkFyGYNO0/BVU5vP91NcdKpX27C85lgDwdWvzCh45i5OJbldfARFv",
+	"nD3+0dnjx2eP/uXs8f88e/SbJQ4k1MdZxYnMU1jSlOAVJLFCw4RXjsa0ZW+gtU5iEjOIf8NYBoXN4WxG",
+	"PDYFsXK5GtqQtx4zU8gjibIGSYdtlCEsxsS3NvXzv/nt+Q++V0GiNio44HysS6265SN4nMZtLqDiLCPL",
+	"1fc/nA/K0w5VqhFk+p6l5cSgjFhqmrmSBr3mW9kZBaIsUi/bsr5MCF1reF6+k1hNjKe69kZ8mu0YXGiz",
+	"tRbKhTYU2OIoCUumFXKjaTqRcTHMeVcPpnj2qt6r2eaza2Z5mdaJJdQBmVua2ZlOe+tQIPiJXXkQ8UlJ",
+	"+1t1fDESoO+D3fyTX5w9+rScfdk2JaWuqCObrmaJz56Csv676CAT1b5h4u3bzDSlmwtwv4Ew+urxTnNn",
+	"9w1toEiKuOSD9rR3SddssadTx8xjGMkj298aytabE+JTX3u5cBTNPF0FKVtyZheZAP1uwGUXBGU9S3df",
+	"XQOmBFHiYksA0WaZrp5Ulgq3qE62zTTMfQWP4Vw731fuKL4UCdeAJb0K+MCcTFP749nf//T8hx+XnzqR",
+	"Lf4XEN1AviCS0iG7E8vVmrP3HOUG6RCiieL1yGBqObWYw8pVHqecmfBSw5Uz6zjI7b0RB3lVA4yytOjA",
+	"zeO77yDofWQrhWrGYNJt12YO0VtrUoZgLJoQ23auaFB0svpjYlh9N1sRsot0vUi08TUpwzssmHnoGE/I",
+	"MZXkz45lRPvSQ8dqo6TN+AmJdAzZZgtBBS80UCdF2xWODm8LXessMo13oZeUgmrAoWLFgEdtBr+YUBZL",
+	"ItDG3u7VTRfn1E3ULikkLNuhbd08r4YMjy39rYSs5g+nvdWwQY4i8qPD2+W8TMe8JFnI1f6AXFefy4Vi",
+	"tntQVQGLXLEEL+1rZPvoGuepbbeke1Otx6EbEpZWdTC6aoiTugdGr6pxF5S9uE75QRsioFCEVentTTCZ",
+	"GulpUxsWJZfEiGY2jHWKT4gOUG2auFYuiY1kTTTBvItiGW12vpF7qWeiSH46CZ76D7d8U7Gp6IB0+IW0",
+	"Y0zX/dTpn7pqRM5QAaOI3zIlB6HijWZdw6Fu4+RwbdqyUUv6Q1bhf4Ro9gQGa4lXtKSpKCpbjddCOJNy",
+	"79lGCkdvvfPCkQgwYy4OoZwsYCsXrEtSadY3ZAHpdbpeaVKt0xw1PgBGYzIerwgUKfnAy1RozWQip+JF",
+	"ru4I6ho67BrnANBhm3Vz5N5FG2ERGQYHBux2uPNuBUf8xWqArCmcAnZYrRrkEx0hatZkOZqi0LoWiq09",
+	"G6zJb3UoREzmEi+N9x1adJpqLVdE8gobf/zo47NH33v+vf/9/L89/fJvK/T5crqHbqOXQfa4P0qbQos+",
+	"DgiaEjocAXO0pchAXQZvHNaO7x4/VVhoM+v4RmLE48DXv72htHocDZUGn0ShCt2gUeT8VHqSTO491MFB",
+	"MQsI1M/lbECjSUfvKE18cLmZcH+8Gpq/BHsYfkn2/4XlKB22pOl3PaHYARfESET6lOjbJZXfTOmwZ3/3",
+	"2/NPP7nIkYmIIHI1Z6Zo9RFEHuqNriJK+dUQom3v1Uxn0HVYFKA3Sop4yrXfGm2kzY3FDSOlXYQKLhYF",
+	"UE8EBv+vqOkvs7uXyXgWtP6ZLIb1+bdt8AXaSIIvNnUjMHBzp6S4UWsLLCe8gIb1wZPHAQ1fjnKhm1Kv",
+	"K9QnK85uPP9fn53/8ONnP3myibBQKsSNpEBCTitbnWZRlj5PP8yHoaYd5fBeptMbfMDXnInzlhKsTNjU",
+	"kmllqF2uv+V6gu3yXU4XCLc76Et6Qqyc3ZulpV7AnaJ7wqyFfixgjR5mdkQhScvLVJtWdEMGssJi6ioe",
+	"mwfMq8fKHb1Q11xHtkA6bnYCWFmT/2ZIhSSacVtdnJEpytIH2kgqjkGjCk3MnJFyVj7FJ0SUu9zv6qKj",
+	"0KX01aOStPPomokD4FFCEwqiae1W+uG66AMQBf2sTqCeSJKMaDMUB8Zgqq6kjbNHvzx79A+Qd/ufa6hj",
+	"64HpCltun3Tc8YZkXsIdr3Z7RazZjqgtaXnDFWBB4yM1HIIREeJTja4HtureDGzWF4ukT5v2riyGvvjy",
+	"thGdeW0Sndj9QEu8xhaccbP1ornl/Md/cf7Dj88e//ezR//n7NH/SzeelIabD/Q6/+k/nj/9VTazUee/",
+	"z43LNK5AGwfHtzfnWig4p8/U5k5/YAqplg0///XPnj/5v2ePP09NWz/+p/Pv/y5f402bzh2ha0nBGYs2",
+	"W4JgfqxuqJecKoE2Rpj5IxL4nnWieKjPmeAB2WyhxL825wZrs6PD22jDuEONe3TTSp6mDRt0k0rTsV19",
+	"+MD2ZKEUisbD+w//fwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
