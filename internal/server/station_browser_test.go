@@ -2,15 +2,12 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -31,28 +28,17 @@ const (
 type stationSite struct {
 	URL   string
 	db    *storage.DB
-	path  string // the SQLite file, to read parcels, which no store method lists
 	mu    sync.Mutex
 	slips []string
 }
 
 func mustStationSite(t *testing.T) *stationSite {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "soko.db")
-	db, err := storage.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	db.Now = func() time.Time { return storagetest.Fixed }
+	db := storagetest.MustOpenSQLite(t)
 	h, _ := mustPickedOrders(t, db)
-	site := &stationSite{db: db, path: path}
+	site := &stationSite{db: db}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/slip.pdf") {
+		if strings.HasSuffix(r.URL.Path, ".pdf") {
 			site.mu.Lock()
 			site.slips = append(site.slips, r.URL.RequestURI())
 			site.mu.Unlock()
@@ -64,30 +50,16 @@ func mustStationSite(t *testing.T) *stationSite {
 	return site
 }
 
-// parcels lists an order's parcels as "box weight" pairs.
+// parcels lists an order's parcels as "box weight tracking" triples.
 func (s *stationSite) parcels(t *testing.T, orderID int64) []string {
 	t.Helper()
-	conn, err := sql.Open("sqlite3", "file:"+s.path+"?mode=ro")
+	ps, err := s.db.Parcels(context.Background(), orderID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	rows, err := conn.Query(`SELECT box_type, weight_grams FROM parcels WHERE order_id = ? ORDER BY seq`, orderID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var box string
-		var grams int
-		if err := rows.Scan(&box, &grams); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fmt.Sprintf("%s %d", box, grams))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+	for _, p := range ps {
+		out = append(out, strings.TrimSpace(fmt.Sprintf("%s %d %s", p.BoxType, p.WeightGrams, p.TrackingNumber)))
 	}
 	return out
 }
@@ -239,14 +211,24 @@ func TestStation_InspectAndPackInBrowser(t *testing.T) {
 		t.Errorf("SO-1's parcels %v, want one BOX60 of 1500 g", got)
 	}
 
-	// The slip: the page asks for it, and shows what happened.
+	// Labels and slip: one press issues the tracking number, labels the
+	// order and fetches both documents as one PDF.
+	if err := site.db.CreateTrackingRange(context.Background(), &soko.TrackingRange{Carrier: "yamato", First: 12345678901, Last: 12345678999}); err != nil {
+		t.Fatal(err)
+	}
 	s.click("#print")
-	s.waitFor("the slip's answer", `document.getElementById('result').textContent.indexOf('納品書') >= 0`)
+	s.waitFor("the documents' answer", `document.getElementById('result').textContent.indexOf('納品書') >= 0`)
 	site.mu.Lock()
 	slips := append([]string(nil), site.slips...)
 	site.mu.Unlock()
-	if want := fmt.Sprintf("/ops/station/orders/%d/slip.pdf?size=a4", o.ID); len(slips) != 1 || slips[0] != want {
-		t.Errorf("slip requests %v, want [%s]", slips, want)
+	if want := fmt.Sprintf("/ops/station/orders/%d/documents.pdf", o.ID); len(slips) != 1 || slips[0] != want {
+		t.Errorf("document requests %v, want [%s]", slips, want)
+	}
+	if got := site.parcels(t, o.ID); len(got) != 1 || got[0] != "BOX60 1500 123456789013" {
+		t.Errorf("parcels after labelling %v, want BOX60 with tracking number 123456789013", got)
+	}
+	if labeled, _ := site.db.OrderByID(context.Background(), o.ID); labeled.Status != soko.OrderLabeled {
+		t.Errorf("order is %s after printing, want labeled", labeled.Status)
 	}
 	t.Logf("after 納品書を印刷 the page says %q", s.peek())
 	s.shot("print")
@@ -324,7 +306,7 @@ func TestStation_Page(t *testing.T) {
 	}{
 		{"/station", "", "ja", "梱包確定"},
 		{"/station?lang=en", "", "en", "Confirm packing"},
-		{"/station", "en-US,en;q=0.9", "en", "Print packing slip"},
+		{"/station", "en-US,en;q=0.9", "en", "Print labels and slip"},
 	} {
 		var rec *httptest.ResponseRecorder
 		if c.header != "" {

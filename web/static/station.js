@@ -423,33 +423,43 @@
     });
   }
 
-  // ---- the packing slip (納品書) ----
-  // printSlip fetches the slip first, so a failure shows here rather than
-  // in an empty tab, then opens it in the browser's PDF viewer to print.
+  // ---- the packing slip (納品書) and shipping labels (送り状) ----
+  // printSlip labels a packed order first (tracking numbers are issued,
+  // the order becomes labeled), then fetches slip and labels as one PDF, so
+  // a failure shows here rather than in an empty tab, and opens it in the
+  // browser's PDF viewer to print. Labeling without a number range still
+  // prints the slip.
   function printSlip() {
     var o = order, btn = $('print');
     if (!o) return;
     btn.disabled = true;
-    fetch('/ops/station/orders/' + o.id + '/slip.pdf?size=' + $('slip-size').value, {credentials: 'same-origin', headers: {Accept: 'application/pdf', 'Accept-Language': lang}})
-      .then(function (r) {
-        if (r.ok) return r.blob().then(function (b) { return {ok: true, blob: b}; });
-        return r.text().then(function (text) {
-          var data = {};
-          try { data = JSON.parse(text); } catch (e) { /* keep the status */ }
-          return {ok: false, status: r.status, data: data};
+    var labeled = o.status === 'packed' ? api('POST', '/ops/station/orders/' + o.id + '/label') : Promise.resolve(null);
+    labeled.then(function (l) {
+      if (l && l.status === 401) { btn.disabled = false; signedOut(t('expired')); return; }
+      if (l && l.ok && order && order.id === l.data.order.id) showOrder(l.data.order);
+      var both = !l || l.ok, path = both ? '/documents.pdf' : '/slip.pdf?size=' + $('slip-size').value;
+      if (l && !l.ok) say('warn', t('label_failed') + problem(l));
+      return fetch('/ops/station/orders/' + o.id + path, {credentials: 'same-origin', headers: {Accept: 'application/pdf', 'Accept-Language': lang}})
+        .then(function (r) {
+          if (r.ok) return r.blob().then(function (b) { return {ok: true, blob: b}; });
+          return r.text().then(function (text) {
+            var data = {};
+            try { data = JSON.parse(text); } catch (e) { /* keep the status */ }
+            return {ok: false, status: r.status, data: data};
+          });
+        }, function () { return {ok: false, status: 0, data: {detail: t('offline')}}; })
+        .then(function (a) {
+          btn.disabled = false;
+          if (a.status === 401) { signedOut(t('expired')); return; }
+          if (!a.ok) { say('error', t('print_failed') + problem(a)); return; }
+          if (slipURL) URL.revokeObjectURL(slipURL);
+          slipURL = URL.createObjectURL(new Blob([a.blob], {type: 'application/pdf'}));
+          var link = $('slip-link'), w = window.open(slipURL, '_blank');
+          link.href = slipURL;
+          link.hidden = !!w;
+          if (both) say(w ? 'ok' : 'warn', t(w ? 'slip_opened' : 'slip_blocked'));
         });
-      }, function () { return {ok: false, status: 0, data: {detail: t('offline')}}; })
-      .then(function (a) {
-        btn.disabled = false;
-        if (a.status === 401) { signedOut(t('expired')); return; }
-        if (!a.ok) { say('error', t('print_failed') + problem(a)); return; }
-        if (slipURL) URL.revokeObjectURL(slipURL);
-        slipURL = URL.createObjectURL(new Blob([a.blob], {type: 'application/pdf'}));
-        var link = $('slip-link'), w = window.open(slipURL, '_blank');
-        link.href = slipURL;
-        link.hidden = !!w;
-        say(w ? 'ok' : 'warn', t(w ? 'slip_opened' : 'slip_blocked'));
-      });
+    });
   }
 
   // ---- supervisor: start an inspection over ----
