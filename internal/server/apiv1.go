@@ -59,6 +59,9 @@ func (s *Server) mountAPI(spec *openapi3.T) error {
 	if err != nil {
 		return fmt.Errorf("openapi router: %w", err)
 	}
+	// Carrier files arrive as text/csv; kin-openapi keeps its decoders in a
+	// package table, so registering the same one again is harmless.
+	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
 	s.echo.GET(apiBase+"/openapi.json", s.openAPIDocument)
 	routes := splitRouter{
 		api: s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router), s.idempotent),

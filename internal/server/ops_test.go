@@ -19,7 +19,10 @@ import (
 // sharing one JAN, a lot-tracked product, a case code, shelves and staff.
 func opsSeed() *soko.Seed {
 	return &soko.Seed{
-		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店"}, {Code: "MIDORI", Name: "みどり食品"}},
+		Merchants: []soko.Merchant{
+			{Code: "SAKURA", Name: "さくら雑貨店", Sender: soko.Address{PostalCode: "1110032", Prefecture: "東京都", City: "台東区", Street: "浅草2-3-1", Name: "さくら雑貨店", Phone: "03-3841-0001"}},
+			{Code: "MIDORI", Name: "みどり食品", Sender: soko.Address{PostalCode: "4200031", Prefecture: "静岡県", City: "静岡市葵区", Street: "呉服町1-1", Name: "みどり食品", Phone: "054-252-0001"}},
+		},
 		Staff: []soko.SeedStaff{
 			{Staff: soko.Staff{BadgeCode: "P001", Name: "田中", Role: soko.RolePicker, Active: true}, PIN: "1111"},
 			{Staff: soko.Staff{BadgeCode: "K001", Name: "佐藤", Role: soko.RolePacker, Active: true}, PIN: "3333"},

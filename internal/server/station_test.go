@@ -1,14 +1,21 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/text/encoding/japanese"
 
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
@@ -31,7 +38,7 @@ func mustPickedOrders(t *testing.T, db *storage.DB) (http.Handler, staffClient) 
 	for i, qty := range []int{3, 2} {
 		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
 			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato", Service: "takkyubin",
-			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田", Phone: "090-1234-5678"},
 			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: qty, UnitPrice: 1650, TaxRate: 10}},
 		}})
 	}
@@ -205,4 +212,56 @@ func TestStation_LabelAfterPacking(t *testing.T) {
 // pdfPages counts the pages of a PDF gofpdf wrote.
 func pdfPages(pdf []byte) int {
 	return strings.Count(string(pdf), "/Type /Page\n")
+}
+
+func TestStation_CarrierCSVRoundTrip(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	_, packer := mustPickedOrders(t, db)
+	o := packer.op("GET", "/ops/station/orders/SO-2", nil, "")
+	id := int64(o.JSON["id"].(float64))
+	for i := 0; i < 2; i++ {
+		packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("csv-%06d", i), "code": "4901234567894"}, packer.csrf)
+	}
+	packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 550}}}, packer.csrf)
+
+	exp := packer.op("GET", "/ops/carrier-exports/yamato", nil, "")
+	if exp.Status != 200 || exp.JSON["rows"].(float64) != 1 {
+		t.Fatalf("export: %d %s", exp.Status, exp.Raw)
+	}
+	raw, err := base64.StdEncoding.DecodeString(exp.JSON["csv"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := japanese.ShiftJIS.NewDecoder().Bytes(raw)
+	if err != nil {
+		t.Fatalf("the export is not Shift_JIS: %v", err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(text)).ReadAll()
+	if err != nil || len(records) != 2 || len(records[1]) != 95 || !strings.Contains(string(text), "\r\n") {
+		t.Fatalf("B2 file: %d records, %v", len(records), err)
+	}
+	management := records[1][0]
+
+	// The carrier's software sends back the number it issued for that row.
+	issued, _ := japanese.ShiftJIS.NewEncoder().String("お客様管理番号,伝票番号\r\n" + management + ",123456789013\r\n" + "UNKNOWN1P999,123456789020\r\n")
+	req := httptest.NewRequest("POST", "/ops/carrier-imports/yamato", strings.NewReader(issued))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Cookie", packer.cookie.Name+"="+packer.cookie.Value)
+	req.Header.Set("X-CSRF-Token", packer.csrf)
+	rec := httptest.NewRecorder()
+	packer.h.ServeHTTP(rec, req)
+	var res struct {
+		Attached      int      `json:"attached"`
+		LabeledOrders []string `json:"labeled_orders"`
+		Problems      []any    `json:"problems"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || rec.Code != 200 {
+		t.Fatalf("import: %d %s", rec.Code, rec.Body)
+	}
+	if res.Attached != 1 || len(res.LabeledOrders) != 1 || res.LabeledOrders[0] != "SO-2" || len(res.Problems) != 1 {
+		t.Fatalf("import result %+v", res)
+	}
+	if got, _ := db.OrderByID(context.Background(), id); got.Status != soko.OrderLabeled {
+		t.Fatalf("order %s after import, want labeled", got.Status)
+	}
 }

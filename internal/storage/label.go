@@ -194,3 +194,101 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 	res.Order, err = db.OrderByID(ctx, orderID)
 	return res, err
 }
+
+// ParcelsToExport returns the parcels of packed orders for a carrier that
+// have no tracking number yet, with their orders and merchants, for the
+// carrier's own label software (import mode).
+func (db *DB) ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.Parcel, map[int64]*soko.Order, map[int64]*soko.Merchant, error) {
+	var rows []parcelRow
+	err := db.conn(ctx).Table("parcels").Select("parcels.*").Joins("JOIN orders ON orders.id = parcels.order_id").
+		Where("orders.status = ? AND orders.carrier = ? AND parcels.tracking_number IS NULL", string(soko.OrderPacked), carrierCode).
+		Order("parcels.order_id, parcels.seq").Find(&rows).Error
+	if err != nil {
+		return nil, nil, nil, translate(err)
+	}
+	parcels := make([]soko.Parcel, len(rows))
+	orders := map[int64]*soko.Order{}
+	merchants := map[int64]*soko.Merchant{}
+	for i, r := range rows {
+		parcels[i] = r.parcel()
+		if orders[r.OrderID] != nil {
+			continue
+		}
+		o, err := db.OrderByID(ctx, r.OrderID)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		orders[o.ID] = o
+		if merchants[o.MerchantID] == nil {
+			if merchants[o.MerchantID], err = db.MerchantByID(ctx, o.MerchantID); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	}
+	return parcels, orders, merchants, nil
+}
+
+// ParcelsByID returns parcels by id with their orders' numbers, to match
+// numbers a carrier issued back to them.
+func (db *DB) ParcelsByID(ctx context.Context, ids []int64) ([]soko.Parcel, map[int64]string, error) {
+	var rows []parcelRow
+	if err := db.conn(ctx).Where("id IN ?", append(ids, 0)).Find(&rows).Error; err != nil {
+		return nil, nil, translate(err)
+	}
+	out := make([]soko.Parcel, len(rows))
+	orderIDs := map[int64]bool{}
+	for i, r := range rows {
+		out[i] = r.parcel()
+		orderIDs[r.OrderID] = true
+	}
+	var orders []orderRow
+	if err := db.conn(ctx).Select("id, number").Where("id IN ?", append(keys(orderIDs), 0)).Find(&orders).Error; err != nil {
+		return nil, nil, translate(err)
+	}
+	numbers := map[int64]string{}
+	for _, o := range orders {
+		numbers[o.ID] = o.Number
+	}
+	return out, numbers, nil
+}
+
+// AttachTrackingNumbers gives parcels the numbers the carrier's software
+// issued, in one transaction, and marks labeled every packed order whose
+// parcels all have numbers now; it returns those orders' numbers.
+func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, staffID int64) ([]string, error) {
+	now := db.now()
+	var labeled []string
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		orderIDs := map[int64]bool{}
+		for _, p := range parcels {
+			res := tx.Exec(`UPDATE parcels SET tracking_number = ?, label_printed = TRUE WHERE id = ? AND tracking_number IS NULL`, p.TrackingNumber, p.ID)
+			if res.Error != nil {
+				return res.Error
+			}
+			orderIDs[p.OrderID] = true
+		}
+		for _, id := range keys(orderIDs) {
+			var row orderRow
+			if err := lockForUpdate(tx, db.dialect).Where("id = ?", id).Take(&row).Error; err != nil {
+				return err
+			}
+			var open int64
+			if err := tx.Table("parcels").Where("order_id = ? AND tracking_number IS NULL", id).Count(&open).Error; err != nil {
+				return err
+			}
+			o := row.order()
+			if open > 0 || o.Status != soko.OrderPacked {
+				continue
+			}
+			if err := o.Apply(soko.ActionLabel); err != nil {
+				return err
+			}
+			if err := setStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, "", "numbers from the carrier's software", now); err != nil {
+				return err
+			}
+			labeled = append(labeled, o.Number)
+		}
+		return nil
+	})
+	return labeled, err
+}

@@ -399,6 +399,27 @@ func (e WebhookEndpointInputEventTypes) Valid() bool {
 	}
 }
 
+// Defines values for CarrierCode.
+const (
+	CarrierCodeJapanpost CarrierCode = "japanpost"
+	CarrierCodeSagawa    CarrierCode = "sagawa"
+	CarrierCodeYamato    CarrierCode = "yamato"
+)
+
+// Valid indicates whether the value is a known member of the CarrierCode enum.
+func (e CarrierCode) Valid() bool {
+	switch e {
+	case CarrierCodeJapanpost:
+		return true
+	case CarrierCodeSagawa:
+		return true
+	case CarrierCodeYamato:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListWebhookDeliveriesParamsStatus.
 const (
 	ListWebhookDeliveriesParamsStatusDead      ListWebhookDeliveriesParamsStatus = "dead"
@@ -461,6 +482,24 @@ type BoxType struct {
 // CancelInput defines model for CancelInput.
 type CancelInput struct {
 	Reason *string `json:"reason,omitempty"`
+}
+
+// CarrierExport defines model for CarrierExport.
+type CarrierExport struct {
+	// Csv The file, Shift_JIS, base64.
+	Csv      []byte       `json:"csv"`
+	Filename string       `json:"filename"`
+	Problems []RowProblem `json:"problems"`
+
+	// Rows Parcels written.
+	Rows int `json:"rows"`
+}
+
+// CarrierImport defines model for CarrierImport.
+type CarrierImport struct {
+	Attached      int          `json:"attached"`
+	LabeledOrders []string     `json:"labeled_orders"`
+	Problems      []RowProblem `json:"problems"`
 }
 
 // CountInput defines model for CountInput.
@@ -916,6 +955,14 @@ type ReceiveScanInput struct {
 	ScanId ScanID `json:"scan_id"`
 }
 
+// RowProblem defines model for RowProblem.
+type RowProblem struct {
+	Field   string  `json:"field"`
+	Message string  `json:"message"`
+	OrderNo *string `json:"order_no,omitempty"`
+	Row     int     `json:"row"`
+}
+
 // SKU defines model for SKU.
 type SKU = string
 
@@ -1215,6 +1262,9 @@ type WebhookEndpointInput struct {
 // WebhookEndpointInputEventTypes defines model for WebhookEndpointInput.EventTypes.
 type WebhookEndpointInputEventTypes string
 
+// CarrierCode defines model for carrierCode.
+type CarrierCode string
+
 // CsrfToken defines model for csrfToken.
 type CsrfToken = string
 
@@ -1339,6 +1389,12 @@ type ListWebhookDeliveriesParamsStatus string
 type RedeliverWebhookParams struct {
 	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ImportCarrierCSVParams defines parameters for ImportCarrierCSV.
+type ImportCarrierCSVParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
 // CountLocationParams defines parameters for CountLocation.
@@ -1549,6 +1605,12 @@ type ServerInterface interface {
 	// ListBoxTypes Cartons and post-box cases the station can use
 	// (GET /ops/box-types)
 	ListBoxTypes(ctx echo.Context) error
+	// ExportCarrierCSV Packed parcels without a tracking number, as the carrier's import CSV
+	// (GET /ops/carrier-exports/{carrier})
+	ExportCarrierCSV(ctx echo.Context, carrier CarrierCode) error
+	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued
+	// (POST /ops/carrier-imports/{carrier})
+	ImportCarrierCSV(ctx echo.Context, carrier CarrierCode, params ImportCarrierCSVParams) error
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx echo.Context, params CountLocationParams) error
@@ -2095,6 +2157,60 @@ func (w *ServerInterfaceWrapper) ListBoxTypes(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListBoxTypes(ctx)
+	return err
+}
+
+// ExportCarrierCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportCarrierCSV(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier CarrierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportCarrierCSV(ctx, carrier)
+	return err
+}
+
+// ImportCarrierCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) ImportCarrierCSV(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier CarrierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportCarrierCSVParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ImportCarrierCSV(ctx, carrier, params)
 	return err
 }
 
@@ -2854,6 +2970,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/station/orders/:order_id/documents.pdf", wrapper.PrintDocuments, options.OperationMiddlewares["printDocuments"]...)
 	router.GET(options.BaseURL+"/ops/waves/:wave_no/documents.pdf", wrapper.PrintWave, options.OperationMiddlewares["printWave"]...)
 	router.GET(options.BaseURL+"/ops/location-labels.pdf", wrapper.PrintLocationLabels, options.OperationMiddlewares["printLocationLabels"]...)
+	router.GET(options.BaseURL+"/ops/carrier-exports/:carrier", wrapper.ExportCarrierCSV, options.OperationMiddlewares["exportCarrierCSV"]...)
+	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier", wrapper.ImportCarrierCSV, options.OperationMiddlewares["importCarrierCSV"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -3646,6 +3764,86 @@ type ListBoxTypesdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListBoxTypesdefaultApplicationProblemPlusJSONResponse) VisitListBoxTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCarrierCSVRequestObject struct {
+	Carrier CarrierCode `json:"carrier"`
+}
+
+type ExportCarrierCSVResponseObject interface {
+	VisitExportCarrierCSVResponse(w http.ResponseWriter) error
+}
+
+type ExportCarrierCSV200JSONResponse CarrierExport
+
+func (response ExportCarrierCSV200JSONResponse) VisitExportCarrierCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCarrierCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ExportCarrierCSVdefaultApplicationProblemPlusJSONResponse) VisitExportCarrierCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportCarrierCSVRequestObject struct {
+	Carrier CarrierCode `json:"carrier"`
+	Params  ImportCarrierCSVParams
+	Body    io.Reader
+}
+
+type ImportCarrierCSVResponseObject interface {
+	VisitImportCarrierCSVResponse(w http.ResponseWriter) error
+}
+
+type ImportCarrierCSV200JSONResponse CarrierImport
+
+func (response ImportCarrierCSV200JSONResponse) VisitImportCarrierCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportCarrierCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ImportCarrierCSVdefaultApplicationProblemPlusJSONResponse) VisitImportCarrierCSVResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -4803,6 +5001,12 @@ type StrictServerInterface interface {
 	// ListBoxTypes Cartons and post-box cases the station can use
 	// (GET /ops/box-types)
 	ListBoxTypes(ctx context.Context, request ListBoxTypesRequestObject) (ListBoxTypesResponseObject, error)
+	// ExportCarrierCSV Packed parcels without a tracking number, as the carrier's import CSV
+	// (GET /ops/carrier-exports/{carrier})
+	ExportCarrierCSV(ctx context.Context, request ExportCarrierCSVRequestObject) (ExportCarrierCSVResponseObject, error)
+	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued
+	// (POST /ops/carrier-imports/{carrier})
+	ImportCarrierCSV(ctx context.Context, request ImportCarrierCSVRequestObject) (ImportCarrierCSVResponseObject, error)
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx context.Context, request CountLocationRequestObject) (CountLocationResponseObject, error)
@@ -5504,6 +5708,59 @@ func (sh *strictHandler) ListBoxTypes(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(ListBoxTypesResponseObject); ok {
 		return validResponse.VisitListBoxTypesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportCarrierCSV operation middleware
+func (sh *strictHandler) ExportCarrierCSV(ctx echo.Context, carrier CarrierCode) error {
+	var request ExportCarrierCSVRequestObject
+
+	request.Carrier = carrier
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportCarrierCSV(ctx.Request().Context(), request.(ExportCarrierCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportCarrierCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportCarrierCSVResponseObject); ok {
+		return validResponse.VisitExportCarrierCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ImportCarrierCSV operation middleware
+func (sh *strictHandler) ImportCarrierCSV(ctx echo.Context, carrier CarrierCode, params ImportCarrierCSVParams) error {
+	var request ImportCarrierCSVRequestObject
+
+	request.Carrier = carrier
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportCarrierCSV(ctx.Request().Context(), request.(ImportCarrierCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportCarrierCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ImportCarrierCSVResponseObject); ok {
+		return validResponse.VisitImportCarrierCSVResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -6418,188 +6675,198 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3H39kxvHdeC/0oVLFXeVAfaDS1lcVn5YUZK9Nk1ucalS7gQe0MA0gDYG3aPpnsVCLFZJZCn+OCkul+37",
-	"iJ1zEsdOLk5cdt3VmUc5d/+LV0vK/8VVv+6eL/TMAEssyAp/4QLT6O557/Xr9/0eNPp8EnJGmBSN/QeN",
-	"EEd4QiSJ4FNfRIN7fEyY+uAT0Y9oKClnjf3GvRFB6nFHqueID5AcESQkHgyQIEJQzloNr0HV2BHBPoka",
-	"XoPhCWnsN/68efP47jtNPbPXiMgHMY2I39iXUUy8huiPyASrJSf49BZhQzlq7O/svuE1JpQln72GnIVq",
-	"NiEjyoaNhw+9Rj+OBI/cm+0ycio7ekTX7jeMyAnlsUAhHpJkvx/EJJql2zWzlmxsd3vbtRXqk0nIJWH9",
-	"2TfIbH5LByhm9IOYoDGZoQGPkBxRgRQoiJA3EEYRkdEMTakcacjiiR6LmY963J+hiIQBngl4OqCRkAgz",
-	"MSVRKdgP0y011Z7KXujatXpIU9bjMfMP31I/htVCLEfpWuZ5h/qVCB7waIIljJev7zVgXTqJJ9lVKZNk",
-	"SCJYNqATKueBeYSHBAn6YSkK9e+yK/tkgONANvavbXvq7fWqgMyaPfDIJ1Hpi8PTVb82THqbVy7JeOWS",
-	"fxKRQWO/8e+20vO+pZ+Krbd4P54QJm/Hk55ZUYzjktXUk4sudPyNd2F2icW4FILq4aoBGIc+lsQ/pqxP",
-	"5snnDgtmaDrCEvVHmA2Jj7BEPEJ4IIk5mJJOSonLTN4RMLtzm2pAU83RmD9MD9WLipAzQYDpHkW8F5AJ",
-	"8F/OJGFA8DgMA9rHasdboR7xp98SHDjzYsC388KKBWbEEIkiHnkIC5SdvaWJQc+gFjjw/YgIfVVEPCSR",
-	"pHrXWD/YUX8X3tCzD3edD/tUztwP+CTEzP2MTDANnE80UhwPwhFnJU+4kDjo9LnvII6vIJ8OqRQeYhyN",
-	"ZuGIwMU2P0lEBqQv48i1xsMsMb+v95i+YH4HuakMeLwUvhlo2ney4LifbIv3vkX6Um3rTRzZ98K+T9VL",
-	"4eAog7oBDgTxCth0g+LrB7e33j643dy56iH1/xseevfoZvNAnZXDe+80d/Y81B+R/liDDFHWD2Kf+Ape",
-	"2at8L3e/vOECJu6POx/EmElDHAm73inS7ruMSoE4I0j0sRFEqEDqDVCfx0wKtIFRHwsC310RyM67afZl",
-	"GMf29gLMP4tFAJIT5vz0Hnz3oASsc+9LGSNRZ0TocCQ7k0lmTLK4HRQA2GoGTalfMWaCTztTvdYwwhPh",
-	"HlV6kASJTmi/5Bn9kHT6ARYlk0ockapF5YiyzJMe5wHBzA16z56jImDmoDAPYAcQcpvLvYnZlgvVNzHr",
-	"k+CQhbFc8ohFBBv2nTka19zC5PyyirAvsmpAmf6DSjIRK+EKB6ineUwqVHM/7ktPsQV1No+/8W6RA9QK",
-	"814j4HJO0nYMyzKJ/FnOnebtxU5zZj4Xtif49FDDLYsoHEV4presL+jCvq/u1r6skxhcmoW6jDFT4lGd",
-	"qNXH7PCtube0v85s1jNEcb+Mzu4SAaz3QS0tVW0IpiL+LcpI42E17FzgCWAA8Tsg7eaXnRtfnFyMeCQv",
-	"8MsC8OZAVpjZudFSsBpYzIG1RwY8J0Rk2GNf/9D90KeDAYkI65f82JyoxSUmowRUyzJaHzCcWC3h2TdI",
-	"t5vbmwsgBQ0kfw72tovnJ8RSkkgxn//4/kHzP+Dmh9vN6/fTP1uddrt5/7U/cclpX6WDZZnmiPqkE0a0",
-	"rz/m2d9tjvQjxJlmf7g/pmyIREDDjKSYXGVeY0KEwEMHK/2mfoD6OPLRxtnjvz17/Pjs0ednj39/9ujJ",
-	"2aNfqT8ef3ezwE3dfGIa4XB+BfX2SD0K1RY3zh79+uzxj88ef+f800++/Pknm679uu4fNc0dmNOhChTA",
-	"Vfn+pduuEQBgWDqTl1vURWGH2iDhkMkiAscVy0U1Nq9BTkPSVz9So+Z+5vqFtYcw7nzr5VipeZcyViok",
-	"lvGikxzrwamOvAQgCjjJvGMRRMmmUs6ZgXtu7QrkXUTgeVFULWM3eQE86lebFzEmlJmPOzWXUyX0y2/4",
-	"LC3NnQ1yGtJo5oIai4MA9wJiTTNl4lulvDZ/RUWkT+hJ2QW3xH2ULJOZU2+qBggXpLESMF2yVOvQURMo",
-	"LWKHq4BbJZiEQxr0scTLUr6Le2XM9HWz3Can8qYeWXwb2E1+soo3Ok44JmEKru8nByihH4WYDC3ddyDt",
-	"kAn1I5C8L0BFVrtaUk8qJ5VaQlmRJlFqB7mFeyQo0x6qhAAQnWv3JUEYvwNjwWYU9UmwOPeF3RH/CH7m",
-	"osQpjhhlQ4fMdxezIREoipkagAI+vYGwGIP418dRREkEPh2MGJkizrTpeJFN3Yu09Agr1CokqfijIZYC",
-	"IbP7Uswk7z6HmzD53mGhMTvssERWn9ei7Jg4Cuo5tlltfurCRM4X4dNjyftjh0H6BFNzRTltYCTqjzCT",
-	"nVKbXKlaFBHtcQk5ZfIFbqr8Fry8JpVuv7igCwwZTuhwjgmBsEBd6/vU3kaCFHMEx+cNpK5zq78EWMjE",
-	"H1p7z98JRaloXSt71c6uudOct8dl9lyhfJ2+U5mIXU89FxLCiyKd3/DmqCQn5xWkahdpFF5mDkmlZL56",
-	"Sc2c504qL83rhnpEXnosUwJzB8Yt8aXTFRYvAdWtjBlqQdv9mDLf+eBDt7/JbXf8UDtyYLKSvX3TUMIS",
-	"eytBboU13bm2vY4Lq+qbrsR353fwhMdMLniAL6KG+ySgJySaXZy/DI0xqOqMZm0dy7MSBboyLsK4rJB/",
-	"yngZPFwSUmFEeVR6lisdOiMadmStKmz9wgtzPgBManxQG++IMqXxhU0TmRCJhGVm4Ji+ZsY+Yag7BU92",
-	"lzkKN3RkEJqB9nJWDgDJ2yfEdcKXOxayzDk+iPikxKf3wbzksOOhXQ9d/cNHv0QhiRAArOU8vZJXWNOL",
-	"0743whKNcBgSRvx9pEHkIWs591BEAoIF6UzxCfFQSPtjD1GtXHlgXvVQoARYDym0eagPTjjPRk917OcR",
-	"D/w/fPTLWupQL2/GGBDBG3mNWkStQBXOYL1O3Id5Szd0IZ0zZeF5HL09CeVsH+TBKY7IiMeCoP6Ic0GE",
-	"IgGrJze8xgxPMEBL4CGeKq37WzjELOQCTgZhJKJ9p8KcvyTyG/ji85//8ds/OP/9j599/yf7aEYYkhz1",
-	"eRAAEWyDEMuMZjUfDbSUI9BxkeT3cvbx985/+72zj39w/uTTZz/9ybP/8ovcqmW2nkUvlxe4VRxmw90a",
-	"s2F67dT4nfPX0HJ20PwdVTz+RCsa/VhIPrGMhfg3kInyQIxP5yC80N2WX+lrdDgiETAJoUMkcxEf1+vI",
-	"InMvOoJf9dG5IpAZ5iHSGraQxOPxLO5R5qXkysiYh1x4aETHMzyOPTSLFR8rOHKu7noXvoCPRzS8x+eu",
-	"0kpbA52QYzWu6rYs3Iul3MetXFTrEKVaAj7tRFiWaO4xo1J7ehYSLevMw5npMitXvudFOG2FRXdVBt08",
-	"4PIU+5Y5WZn4jCsCqbEZbv6Gt7N936sFeX7mf0+YhyQ+TaK90mOcXwx+vxC7XjJyYwHLtUHdai7rl261",
-	"zsrOGZt1Ru3t4f7YcFUlxtiYBCWbUjCo2dAF8w08MiKWHobNl4G2FBpWEMJfnHWUaAVCspK0OkbwIulX",
-	"QYmN/Aj3xxczjrMBjSYmYsttOnAZgJdYosdPlw/cKYbRLXW0C9hXGyjMWBeEtIyD0ILHNac2BB/HwyER",
-	"bvOHgc4cAHr8tFNqQipCx6EH9PgppDSYUGeBxIjHgY/gp63GqoB2RPvjC3siOuaIOOUAGKFjTiEAdUAZ",
-	"FSPiI3PSnMHCelp9AitmxQiGwFQoIAOpPzunjEjEY1m2ywkVgrIhiiFaFkdEidM9gvSbISwRZlwqackG",
-	"Oe0b74XEYowGPAj4VLjDWdSI2uBz2h/fU+PM+I6fN46VmfhSDweskv1xGZpfov/NFZmcQpgzJSQqxWWC",
-	"2SxJmcITghS/WjYaeQ0OvARrc2dmYcO8olpHxkWodAAsxmnUlAKTkqYDKqSnzxNnJBdD7gppq4gatA87",
-	"5vLIGasz9Lt0XFyleS7lFfPbrTOpTzBlapqlpGUxJwjwEPLqfG1S1lzGdRlLLkuUG/XE4EC96xVhGMeQ",
-	"I8okdzKgKT4hbqC43Bp2tJfVNjIBlo6wwozQnsgsKczM6zjRbsjQSeJptk1BLiy3okGuTF7OyP92QEng",
-	"9gmU3zUFIOkp0h+49l4UQq39i/o1hOIw4FEZkEobXvV2jfFMT5MxshoolkBeaQYOUUOHky9uDjEz2VQX",
-	"B2RqMitqcirKU4oW1kKX8RovqeiVuOgv7mW7iL19Xtab31ZVUkqVZ29OOS8slsVfZpUs1iscgUXMeCn9",
-	"1VrsC4S3uF9uLr9pseSE/M8qdnQR+WfpY5c5b1nzY83pS0ScqwsYZnMHc6lf2jNbjJOukeZKjBxKlNMG",
-	"DEQZmhVNHiuxajhYRCHRJiCRRNMRYSiJDkFC8v4YDXAQCCXSw50N4qW+sDe29xEjJyRyJLvVb6jcnnST",
-	"MxFP4BNAQo1SoAlJ1CdM7qOdbcj/eQNtfPn5vz578pPn//iXz//y25sg/g449xcxOxX5WH4LEPeDqEBj",
-	"EkrUmyE9EKkTCyqlMVhoy29TP23qDzyWJbpMljEWXCInJNJgRZCpr40tuZUgW1+BPeAS6SAm9zKLmw2c",
-	"eMly0iVOhTsLdSHbp+ErKzCh2Wv/ZRvRjmJ5MMWzNWqK1vlaIGMeR32SqN1562kSe5o8X8RlcIEgY5fm",
-	"umF2sp9k114RaMojOXIxkxUrq9anXDRjC0kZACKBCKT1OsBSV8KiQheGxV1Ec1ef+hc1MTjsYGAK6GPG",
-	"SIQEYfICGZNLhKFnynMsW01hYfKai5ErxNAmpK24Jo8lwgyZfe2j6YgLgoac+2IRii8nZYUqkc8KN6aY",
-	"hL7RzhroeXnjixL182B+fW+ViXBmZ/NJaNgn6jpVFDnCzB+RwIdrm+D+CGj0BsLa1qkIFeEhpqxQqIb6",
-	"6o6EmhXEB2gXsPj6XA0A56t0mvf/tHTzZfbcJHa/nOb2jXhkh2orFBUooDqkYB7fL5QLU2mlkiWWgroQ",
-	"09I0Qs1QOBIjPtXGNRIJztShMjzGd1pwyg1eJyTqwF0UykqoTnhEkBxhlkJ2hAXCUaRkJbcsVHcNpaZ1",
-	"7PsKVRGa8JMyi2A2LrUG+YkIl0U+EhwNcEmY04Jh3dZk7Y5PdZ51jZVSk8glJGK9QAD8JUX3aj+zKKOD",
-	"pMSHu6qH0o3zpT1qxN/K8Hu9kyXjh00MxnIyQbZwTv61n//o6fnPfnb2+PPnP/6n85/+xsSXfPHkydnH",
-	"vz7/i092mtebO0UxYQEVN1uMJ7/gmzENfHUjK50m4nzimr20fk9+rvMnj84/ffr8R0+f/fUPzM7PP3v8",
-	"xec/f/6j35x/+vQC+86UA6rdU1IeKFfXbK+C583xChpSwqSntH4mrW737B/+6wV2nlQeqhOZFixEpKsQ",
-	"IR5qElPK9nZze3v72tzeausUFQthJUU89r5isPbsr3/7xdN//uPjf62fvES/XLy2UdmhmjhjYqviz6td",
-	"NEl6U9HzQRUfUQ+vCKO/e2in1TKuc7Rx/tF/Ov/+zzfdt0Mm/mD5GOtwSXPr6tOwMn6YJCMrTSdzhkNX",
-	"52vlXqwKtSuwKiRU8rLNCscjHskjerEol4HNo3Ldf1BbZIaMrliwB7i9xtuXqbjozTphQIfskF3MBu0P",
-	"yfJROD4pj9O0Kow60XgC0eV9ReqGoxOw6qm3cmgoDudusUjPzuvLWRr0G+qZnLCTeDA41gVUXa4xvyRQ",
-	"Ja3FWiLtsViUmh6oQBEPCJrgGfK5dclbyOWSVwvBZupNYomneGbLvRjvrPFWNLyGmkYpEDCACR4QtzO6",
-	"eGpL0y+59lTanejIARuzFiVsB/6KQ8WtdPlW7E9yQK/BkLm+YLkcfC00S9CnQOuOhk0D7JZzM14kinbB",
-	"VLl0SxVvc4H8Lxv7XkhF1YVycETQiPq+kmE0qZXXylk80GSpCPosni6U31kpYCgWM5kQ5peFY/X4KRG2",
-	"YjIYMZOfCA80nZBERhS5gcgklDPt+GFcjpSEPqBSLJxUPhfd5yoaUyWfLJ/R5Qr5yAgYc7pXsTpMFoKG",
-	"mioItMwSlDtwLm8OaPwTLPsjInS2iw68owIlv62t4bSK8gW1if11B9WdA58E/pYFp0V8QgXxkeT6zYVb",
-	"tM0l07uNNFgiMAlKGgQQWWimLgvcksscVt4f3+JyqWuCs466eco2TDXj6RmV9wXsPTnWalfNB11nk/nh",
-	"zUtxuApRGGjhpcvBFmfVRFlDais2w8o6SqkxGWk7UB2OXeBIcm0cLi2dewYlppEIuNxHeII2zj/7zvl3",
-	"P/viyb9semhnF2rr7uw1d1730M7rzZ03PLTzRnN320M715u7O/aOyGbFZVL08KThNWAS9b+aRf2vplH/",
-	"q3nU/2oip2iWL0qylBwA7vZFb3C88FBGcBTMOrEgficO3cZERaELx2ZlIi8XGF9+WRbjdhxaswaJeV2z",
-	"zXwgY+HtnPSURckLZn5aQqlK5HSRRYLbeflG9yPY2WnqQtDWlGI9fZki0dWhM9fTf7WhQmXUc5HJSjP/",
-	"TF4sZjOb9mcNZgag9d7KUhLJEYYL6e/hE8fxm1SKqKV1mMW4LExv0TjeNIR3oqW4pAyqnr3sFVZEri+W",
-	"ehzLDh8MSnoB6BdJHUS6oGm+E8BiZroJPs3Unc0ZauoczOqniUNkSef0JLEgm7LpjZ4SchvF4unw7b4x",
-	"ghjRl4H+McXB2NMuX8okh6gmySW5gQRlw4DooBD9E9BVIEWF6hRbiyI9FEIq1er3a7J3F83MdVUkfY/0",
-	"RpyP7W3qqqAg1R1ZQvQXqgJ6QpjslMRHL6O5YiE7EFPudsMpScvsvmp/tfJPpco6n0UQEubr+8ikx+tC",
-	"vgT79TYU0Pcy8MloeAkeckC/X4/SFYjGRSJ52UKy2c/bzE9CPgt+X6YwWpK3ksJ32XLYpB+Rkptb0CHU",
-	"tNNj1CkPZlZZ0v2FjK6ncYd4hCIu4U/qTkzTM3XCiAzoacmiEkcySYjK7cCDqFYSBOazQDjEJSlwFwlb",
-	"X8g1or0ZFhl5yBdfsDZovID0CxUcTcki4fC5Q19OJXNWEAaMHQnC/KwWgYPAaffVRWAyqcb6i6wmpL/J",
-	"pyDr72zKsf2UJBTD5zRzOP9NLr3YRIhldwAh0K2ATxeyK2tq7ZSdgW/iMTGZj3lCvKHNQ4GvAxEkD4WN",
-	"JHNbiAxl5QPQt5fzFrjLHupDFatr81jxInPBhdTdaYyhg6ND6B1mTpg6Gagr+Jh3/vDRL7tecphN1Fda",
-	"8UVRgnpda69r2fZG8K4ER9rrp7c3kjI0V0nOhVEM28aDAdQXFFdspzgPCQIh3Ed3ju+hLR6KLdtDDt0c",
-	"6WKbOBAcMUJ82GK2hRzSjc6S9kx9zseUZDpWqRc186W7NeB6qLuZDRzBpup3aOP8o++eP/3VJsSzZSET",
-	"BwMaBBPCpNUEWggcyArYATAqJEY8hEZSbRbwIRWS9gXisRQQ8wuBnr6tkCA8G/2IGJdgJ984/+QXX372",
-	"uy+efuf813+1mUaaUzZsMy1VejpWg2BfZwJ4RiTT1y08tD5Zo4WJVpu12WuvHcRyRJg0PaVar72GjtVu",
-	"uup7HtEPTRLwm4Bk1I63t6/2x2QGf5BuGu9naKvN8pQzxCcEzXjcQgdAej0ScDYEVpMlKLShXvDJ55tG",
-	"CNXW7RmP20wQHcave3Ip+MPFY395xby7zVtOv0fq9lXjIfGhzU6ooL2AoD989CNEbZc8gfa29zxETnFf",
-	"BjMU0DFBgk+I3gCs5HMiFC4QOVVyrQbb25D799pr4MTolnXl6qKNu+/cRNf3rn1lU4Oqq8iu66EupMh1",
-	"vTbrahyp73SWnPorTeHrqrfT6cKUneCA+oiqq8JDXZ1/uI/efwBZgl6bGXvxw/tdkMHVK2iZvod9BINa",
-	"yDQX0O4XytDXlapEBNF9Whh6mw0DKkZtBo6GGY81eXYP+n0SyuYtzIYxHpJ9RFjXAOMukRElQhGPtqfD",
-	"+ZV4rFZhqFvoONg1JxVtmASVD2LSZpr1oThUtLF77ZpCeIT7EqgbQlAwevfdw7c2W0ChGj2ZhoiWEtsM",
-	"voLeiDomtaxDIqJMSHVk+ADhPkBLTmmf3EgmbrNkZktfMC8kfgxiYb3He7u7N9B0RAOSWcTgEFGhXo4G",
-	"QVIoOOnqiJU6BaiVmoqHimHsbV9HdIB0gknul22me9HtbCPRQt8gM41FyHxR0+zuoRGPI9FC4E+wRx0G",
-	"AeM0zSZDdR7sSfGQ4ApNicsDzktyGQBIDKKV7K2IPiIyjhjqPkBtkHHbjX30fqvVuu+hdlbaVd+3G61W",
-	"q91AD7uKurBiSb2AGMZ1A4VYZGrSSq5AkC9L66GYSRoUOneqfcZB0Gqzbq7xXtdsTmiRNdfODwaoyZk+",
-	"UCEPAsqGloqxJAg6RGpKVjqvQv8Ez/QRwKgXK8TygcWt4ayQioWAlmZtFmGlHvfIjDMlDGdFZirQ3u51",
-	"wwnUqZk1DxRCATSC9DnzRXKmDPX4mXNlptFWEIG6f940w5qHfvcG+iDmkqglk6OLxbjIkXEPguztK7Ta",
-	"LEnYNXfdwdFhw2uckEiY+n+t7dY2aI4hYTikjf3G1dZ26yr42uUIpI4tHNKtk50tc3fBd0MtWCmJFVjj",
-	"od/YbygSOrSDvFyj2ffdelY6ZEv373zo1Q40ytYCI3MtIdV4V2vHRGtdrMVisZzv/UJrx93t7Yq2jsu1",
-	"c8wW43e1dIQjpEjWYsZTwquiLFMJDX5ilAf3UsneM70jvYaIJxMczQxKi0ILWP+GItORQjTum9DGeaK4",
-	"CbzGFpBelioKPXY1uIG43+T+bNWQNrX28iK60roezmF5Z9VruzCsFGcL/CkWlm+vArEHjPFYscw0JQfZ",
-	"GokFqdSN74feHGPYepBWrn5YyiW+SmRKDZd9dmqgugpIfpVk85rMIdH3ANxQCnHZctXOo5M/FBXdllfZ",
-	"A/h+BoepBbuUtd+xtv9/k4w9H9tymWw9rVRXydSt9ncpLD3jx9HkaFvZZfi4w4g3omFTcmSiuUFQ49EE",
-	"BxBgsjGIg6AJicsmjh1EqIBIhTQkeZuNcDDQIzykg8Z1vp7kyMa+bxqNkEBNJeOWoVrUxqCnEN94JmwY",
-	"O0ojzpXGmJsZBmGZGeK1ma45ILJOPaGzALyMaoKOR3QgO18/PIawlxFXKhaUzqFKfRABl2gSC4l6BPaT",
-	"bQ3CBwNA3s07b1lhlUR6iDEltJmpHSpQH4uRZ8XNlAtDlrtSTqntOmdFOtcNeydtD/Lq3a+Z6sVrvl1t",
-	"8JXzFtBqkWLQlrJWccCOtUJh7ThmlY3zbz/98rPfPfv028///umm6+TNceOtB9afU3mbWsxfLsOqhOEK",
-	"71GDk6TMAmVE85GEn7tY1lJEb3vtOy7ADMi3tGnaNMu50PRlvPRNzdVM+UDtGxH52MTEUp7kMmNQOYU2",
-	"AraZqaDuo41uMra72UJ31Fg78wgLPbuxqerpe6TPJ0S0Wbdofe/uoymPxogzxXKNBdzwpVTNDGOzW0je",
-	"brMe1GsHVZlKOzvKbKuFDpICGnoLfcwUZ+spNpi86cbe9vXNFtINlwNtTUmfmh8aW7GJknXyQ/jJK80P",
-	"sz2lHxqO+NIOL8JC4Y3xqaIV5otVnGb9hsmBXpbfbYFPawF5VLu3Lp37pa0AHJDUBhzYsRVK4EVWL7tp",
-	"+RSNqJA8AmdPFYBXwhet76ISFUd20CunHFymIJ+tmFMpyqf+n0sR5sMU+pYGkq9yx8x+u/VAjONKmcKm",
-	"qV8+9MpYk9nryiQLO6EbSMvSrRjH+n6PHde7FsjFXKd8cFb0iUjMuGrA8Tfe1d4n0UKm3Jpos42vH9ze",
-	"evvgdnPnqofU/2946N2jm80DDx3ee6e5s7cJhn+jJnnZcMu0Snub4aRxv/Vx8AGa8ThKaAbhICLYn4Go",
-	"MOf72L7eZgxPEn+ZRQo6YGYfaYI+eG4FiCi5RH3XFX0U5yhs9RdsrkjeQirHugkb1A7Dq4DIV6n1LLGF",
-	"FdoUNd0rStfvVXfoMpxJmOTe6mvmOBm1jnvGETVqs8RHmPk6pSar9CtJPULajZcLJHWap0ziNDiuclaq",
-	"hZpfXea9lkvarrzYrFBv4OJZU4WtmE5mdshKpJ/8asYtXIh9yJBaSlR5WrOZVOV0BiMuncYuFYdJqlE1",
-	"AnVESW+WuahWLrPy/litpcMV5jmCxsc8iuqlFIuny4ViDRe9YlTylcIK8kMtRkKo2S9BE09K2hahdzEJ",
-	"JgPzqQ5abBr7o4lDLD0j+UBbStbDkxc09F8swPkyz6Mr0rnyZKZo8BAj05UeSRMTCrXdeGT6RMAnybV4",
-	"SGy8ckpohj4KzHSearYeJL3WqP9wKyLmo8OQ5vBzZX5b6ehaqqBh1hKXp+S7dncGP6sxGOVoaPeyaKiM",
-	"LyUOBCrQBzGJia+DpVZn22bG2AHTLkwiJBMDX8bRi+Hyl38ik6VKoGl3vQrovQdOIAjEEYT5wpw1a8Jy",
-	"gLFEwzQHWKmAR3eO7ykMC/T14zu306BNHYfXZt1jPubNYzpkWMYR2Ufyz3SkZ8zoqQ1M0iGf3smOeTYi",
-	"p+hr3zy42Tz+2sHutdcVP2o39COpx7b0px73Tbxou5EpEAnh1CaOtNVm95LvtIop44hBUb5glirCFtBq",
-	"iI6yEwTYkxrRZt1cVDcEiSmeoD1y7969lbjiRlKGAm2o/yCiNwj41CzWZgMeoREXxn6diZzyJ5TpscYD",
-	"CdMxLpHeFNYmBHqCJQS4oYDzsKf0XOMMLVFzXQS9enXXmXCwZrV3yfN0KVbnYxNgaE5QspiXJrFoH4pO",
-	"DSjlXDwUWzggkRRbAZ826zWGW3y6EmF0oRynZLH5brJzIL/FpxnzozoKKxAkTGYC3I/5VID376sbMEXI",
-	"UWJmgqPcI4GuV0ojZErhm/O18eyf/+b8hx+fPfq7s8f/4+zx788efyfnJA2zqOnx02aS7lKKkzf56T2T",
-	"v3P5ODGLLYKSN/kpgt17SExwEKwXIzdxJDnTbj0lEzV7/BSMePliNX3MUCxIKQp0hU6Q6UrDRWAMiaD0",
-	"lsgG/xcKnGn3LlyIUncmwoG40WZhhnhy48EWOVV3qWLQehlf/6/YynYLInzbzKeDAYkI65PEKwk1Zr8V",
-	"CwlpHcmNFREsOGuh93S8r54qIPiEiDYbkCmJTEVZqHxrkodhB7YIiockFLQ2z3RYtsmYajMSCKJDQKA3",
-	"WDQmvmn05nJgqtVvpY2SlpNI+yIaQNLM5Xkv1f5eyh0DK5tSQCX3i0YdxHTo2tRrOVV3oeJcQjlGg08I",
-	"duPZz//q/LMn5RxtodjqO6EoD69+BWObF+u3mrzUIrzzMIl01t1AdAFqH5rcrgHNdnmlJ5uYTuhqn6Qm",
-	"iVoMp0Gy1K8O60kBc5ne7Qz4LytUdnH43mGZgGeo3WhRrHPgTLEGMIhRNn87La29m7jvt4wprBRRW7rn",
-	"5/LBQNkVyowQ78DcSfHyF+b4L5tUPJDqLbbWQjgahJlmKpmI7I0QRxJKfqBBHASzZGfl7Ngy7ib0Rhat",
-	"0B+UHtWjiKa39S0Yvxh3/tA0b0yAX6g5+mLmSbNlh8WsRxnWJuTCAvPWSIYO9pAYEQJXmgYGnL7dveRy",
-	"E2tB8PGIBMkOgDUkl6vtaqYTvzAycK3GrNh6kOki6ZM6VpwRxy7zgCXLlJywtCbwGmB+kBFgFGhBtqFs",
-	"mFZ5yjXYsP2dN+vZssPwm8NGpel3qSZACVtPb+gaEeubmat8LeKPXXAR+UeHmqXpnb2Z6Y20BnJIAFOw",
-	"nQkSnZBywSek/bHYsqXanJC/TU6hoPalhhsl7andJwuaYEuOfK5ur7UA9F62KTLkxMImNnRtiqTcki0L",
-	"yyBDnoeEbdYA+wG00FZii1K9lxda1M8LEktZATho12FNr9LA8YrINDuDuGBdZUqSif4BbLMNr6TUajDP",
-	"VfT6gOdd+6mrVfEWOmizacQzndM8hJH+Ri3lQXDkCYmaAEqoJKADpUzNugkVEcF+myll3QQ+mYJYSfw5",
-	"nzJkUu8hilntnvrGWTaFbpGizXJtkFyGYNO0/BVU5vP91NcdKpX27C85lgDwdWvzCh45i5OJbldfARFv",
-	"nD3+0dnjx2eP/uXs8f88e/SbJQ4k1MdZxYnMU1jSlOAVJLFCw4RXjsa0ZW+gtU5iEjOIf8NYBoXN4WxG",
-	"PDYFsXK5GtqQtx4zU8gjibIGSYdtlCEsxsS3NvXzv/nt+Q++V0GiNio44HysS6265SN4nMZtLqDiLCPL",
-	"1fc/nA/K0w5VqhFk+p6l5cSgjFhqmrmSBr3mW9kZBaIsUi/bsr5MCF1reF6+k1hNjKe69kZ8mu0YXGiz",
-	"tRbKhTYU2OIoCUumFXKjaTqRcTHMeVcPpnj2qt6r2eaza2Z5mdaJJdQBmVua2ZlOe+tQIPiJXXkQ8UlJ",
-	"+1t1fDESoO+D3fyTX5w9+rScfdk2JaWuqCObrmaJz56Csv676CAT1b5h4u3bzDSlmwtwv4Ew+urxTnNn",
-	"9w1toEiKuOSD9rR3SddssadTx8xjGMkj298aytabE+JTX3u5cBTNPF0FKVtyZheZAP1uwGUXBGU9S3df",
-	"XQOmBFHiYksA0WaZrp5Ulgq3qE62zTTMfQWP4Vw731fuKL4UCdeAJb0K+MCcTFP749nf//T8hx+XnzqR",
-	"Lf4XEN1AviCS0iG7E8vVmrP3HOUG6RCiieL1yGBqObWYw8pVHqecmfBSw5Uz6zjI7b0RB3lVA4yytOjA",
-	"zeO77yDofWQrhWrGYNJt12YO0VtrUoZgLJoQ23auaFB0svpjYlh9N1sRsot0vUi08TUpwzssmHnoGE/I",
-	"MZXkz45lRPvSQ8dqo6TN+AmJdAzZZgtBBS80UCdF2xWODm8LXessMo13oZeUgmrAoWLFgEdtBr+YUBZL",
-	"ItDG3u7VTRfn1E3ULikkLNuhbd08r4YMjy39rYSs5g+nvdWwQY4i8qPD2+W8TMe8JFnI1f6AXFefy4Vi",
-	"tntQVQGLXLEEL+1rZPvoGuepbbeke1Otx6EbEpZWdTC6aoiTugdGr6pxF5S9uE75QRsioFCEVentTTCZ",
-	"GulpUxsWJZfEiGY2jHWKT4gOUG2auFYuiY1kTTTBvItiGW12vpF7qWeiSH46CZ76D7d8U7Gp6IB0+IW0",
-	"Y0zX/dTpn7pqRM5QAaOI3zIlB6HijWZdw6Fu4+RwbdqyUUv6Q1bhf4Ro9gQGa4lXtKSpKCpbjddCOJNy",
-	"79lGCkdvvfPCkQgwYy4OoZwsYCsXrEtSadY3ZAHpdbpeaVKt0xw1PgBGYzIerwgUKfnAy1RozWQip+JF",
-	"ru4I6ho67BrnANBhm3Vz5N5FG2ERGQYHBux2uPNuBUf8xWqArCmcAnZYrRrkEx0hatZkOZqi0LoWiq09",
-	"G6zJb3UoREzmEi+N9x1adJpqLVdE8gobf/zo47NH33v+vf/9/L89/fJvK/T5crqHbqOXQfa4P0qbQos+",
-	"DgiaEjocAXO0pchAXQZvHNaO7x4/VVhoM+v4RmLE48DXv72htHocDZUGn0ShCt2gUeT8VHqSTO491MFB",
-	"MQsI1M/lbECjSUfvKE18cLmZcH+8Gpq/BHsYfkn2/4XlKB22pOl3PaHYARfESET6lOjbJZXfTOmwZ3/3",
-	"2/NPP7nIkYmIIHI1Z6Zo9RFEHuqNriJK+dUQom3v1Uxn0HVYFKA3Sop4yrXfGm2kzY3FDSOlXYQKLhYF",
-	"UE8EBv+vqOkvs7uXyXgWtP6ZLIb1+bdt8AXaSIIvNnUjMHBzp6S4UWsLLCe8gIb1wZPHAQ1fjnKhm1Kv",
-	"K9QnK85uPP9fn53/8ONnP3myibBQKsSNpEBCTitbnWZRlj5PP8yHoaYd5fBeptMbfMDXnInzlhKsTNjU",
-	"kmllqF2uv+V6gu3yXU4XCLc76Et6Qqyc3ZulpV7AnaJ7wqyFfixgjR5mdkQhScvLVJtWdEMGssJi6ioe",
-	"mwfMq8fKHb1Q11xHtkA6bnYCWFmT/2ZIhSSacVtdnJEpytIH2kgqjkGjCk3MnJFyVj7FJ0SUu9zv6qKj",
-	"0KX01aOStPPomokD4FFCEwqiae1W+uG66AMQBf2sTqCeSJKMaDMUB8Zgqq6kjbNHvzx79A+Qd/ufa6hj",
-	"64HpCltun3Tc8YZkXsIdr3Z7RazZjqgtaXnDFWBB4yM1HIIREeJTja4HtureDGzWF4ukT5v2riyGvvjy",
-	"thGdeW0Sndj9QEu8xhaccbP1ornl/Md/cf7Dj88e//ezR//n7NH/SzeelIabD/Q6/+k/nj/9VTazUee/",
-	"z43LNK5AGwfHtzfnWig4p8/U5k5/YAqplg0///XPnj/5v2ePP09NWz/+p/Pv/y5f402bzh2ha0nBGYs2",
-	"W4JgfqxuqJecKoE2Rpj5IxL4nnWieKjPmeAB2WyhxL825wZrs6PD22jDuEONe3TTSp6mDRt0k0rTsV19",
-	"+MD2ZKEUisbD+w//fwAAAP//",
+	"3L17k1vHlRj+Vbrw2ypitBeYh0ZaaVj7x4iS7LFpcopDrfYXgRk07m0AbVx0X93uOxiIxSqJU/Ir0rpc",
+	"trPJ2o53rbV3Y+86diUVM5Q3+S4eDWl/i1Sf7r4v9MUFhhiQFf0jDtDox+lzTp/3ud/w+TjijDApGnv3",
+	"GxGO8ZhIEsNfPo5jSuIbPCDqT8oae40Iy2HDazA8Jo09O6LhNWLyfkJjEjT2ZJwQryH8IRlj9TPCknFj",
+	"773GFI+x5A2vIfAAT3DDa3wdR5hFXMjGPa8hp5GaUciYskHjwQOv4Yu4f5ePCFOzBET4MY0k5WoXd4cE",
+	"qa+Ppfoe8T6SQ4KExP0+EkQIylm74ekdDwkOYItmz3/dunF05+2Wnnnexsf49CZhAzls7G3vvOY1xpSl",
+	"fzv3m8SCx+7Ndhk5lcd6RNfuN4rJCeWJQBEekHS/7ycknuZArGet2NjO1pZrKzQg44hLwvzpV8l0dkv7",
+	"KGH0/YSgEZmiPo+RHFKBFCiIkNcRRjGR8RRNqBxqyOKxHotZgHo8mKKYRCGeCvi2T2MhEWZiQuJKsB9k",
+	"W2qpPVUd6JVX6iFNWY8nLDh4swItzffHNJh7wX0ej7GE8fLV3QasS8cKW7NVKZNkQGJYNqRjKmeBeYgH",
+	"BAn6QeUV6t/lVw5IHyehbOy9suWp0+tV4TJr9sDjgMSVB4dvV31smPQWn7sk43OX/LOY9Bt7jf9vM2M3",
+	"m/pbsfkm95MxYfJWMu6ZFcUoqVhNfXPZhY6++g7MLrEYVUJQfblqACZRgCUJjijzySz63GbhFE2GWCJ/",
+	"iNmABAhLxGOE+5IYwpR0XIlcZvJjAbM7t6kGtNQcjVlieqAOKiLOBAGefxjzXkjGwP45k4QBwuMoCqmP",
+	"1Y43Iz3iz78uOHDmxYBv54UVS8yIIRLHPPYQFig/e1sjg55BLbAfBDER+qWKeURiSfWusf5iW/27dELP",
+	"frnj/NKncur+go8jzNzfkTGmofMbfSmOL6IhZxXfcCFxeOybV7YIm79AAR1QKTzEOBpOoyGBh212kpj0",
+	"iS+T2LXGgzwyv6f3mB2wuIPCVAY8XgbfHDTtmSw4sjec975OfKm29QaO7blwEFB1KBwe5q6uj0NBvNJt",
+	"ukHxlf1bm2/t32ptv+wh9f/XPPTO4Y3WvqKVg7tvt7Z3PeQPiT/SIEOU+WESkEDBK/+U7xbel9dcwMT+",
+	"6Pj9BDNpkCNl19tl3H2HUSkQZwQJHxtBhAqkToB8njApUBMjHwsCn10TyM67YfZlGMfW1gLMP3+LACQn",
+	"zPnpXfjsfgVYZ85LGSPx8ZDQwVAej8e5MenidlAIYKsZNKHBnDFjfHo80WsNYjwW7lGVhCRIfEL9iu/o",
+	"B+TYD7GomFTimMxbVA4py33T4zwkmLlB71k6KgNmBgqzAHYAobC5wknMtlxXfQMzn4QHLErkkiQWE2zY",
+	"d440XnELk45lQep/6zTisXTgmThxC8F9GhIPHQ1pXx5/5eDIQz0syKu7ihDSt6o3lcTF4NRvq5mrfjRg",
+	"dSrNP+a9Rnf4JH2Q0sVwHOOp+jvmE+ES82KfhAJNYiplgQ1XkWi6ZzOlB6DJbfdeNXAPxm7gYimxP1Tz",
+	"uxA4xD0SkuAYhLIiOGaAVj71SoFYgkS665kt1kFD8dDLIHhIGSke5ZkfoH3U089Zpr/xIPGlp14g9Qwc",
+	"ffWd8mNTqzd6jZDLGaXOMSz/HhWfjcLDsbXYw5GbzwX2MT490HDL84QUVUKuZcHSvl/eqT2sk++4lFgl",
+	"92GmJPE6qd7H7ODNmVPaX+c26xmkqMSzO0TAK3+/FpfmbQimIsFNyoiLzPKwc4EnhAGXpGEx5LG8xC9L",
+	"wJsBWWlm50YrwWpgMQPWHunzgryaY2S+/qH7y4D2+yQmzK/4saGoxYVzo2/OF5u16mn4uVrCsyfItlvY",
+	"mwsgJWW3SAe7W2X6ibCUJFbM59+/t9/6d7j1wVbr9XvZP9vHnU7r3kt/5noxv0T7yzLNIQ3IcRRTnzje",
+	"v1sc6a8QZ5r9YX9E2QCJkEa51zCVmrzGmAiBBw5W+jX9BfJxHKDm+dk/nJ+dnT/8/Pzs9+cPH50//JX6",
+	"x9m3N0rc1M0nJjGOZldQp0fqq0htsXn+8NfnZz88P/vWxScf//Gzjzdc+3WJOmqa2zCnQ+ssgWvu+Su3",
+	"XSNrwrBsJq+wqAvDDrTtyyGWxQTIFctFjQNeg5xGxFc/UqNmfub6hTW9Me489XKs1JylipUKiWWy6CRH",
+	"enBmjlkCEKU7yZ2xDKJ0UxnnzMG9sPacy7uMwPOsV7WMie4Z7lEfbVbEGFNm/tyueZzmQr/6hc/j0gxt",
+	"kNOIxlMX1FgShrgXEmsFrBLf5sprs09UTHxCT6oeuCXeo3SZ3Jx6UzVAuCSOVYDpiqVahzkkhdIiJt85",
+	"cJsLJuGQBgMs8bKY7+JeOY9Q3Sy3yKm8oUeWTwO7KU4250RHKce0XjlLQCn+qIvJ4dI9x6UdMKF+BJL3",
+	"JbDIaldL6knVqFKLKCvSJCpNbjeVTlulPcwTAkB0rt2XBGH8NowF8yQYIhbGwZta49b2CxcmTnDMKBs4",
+	"ZL47mA2IQHHC1AAU8sl1hMUIxD/j+wX3IUaMTBBn2kuxyKbuxlp6hBVqFZJM/NEQy4CQ233lzaRnn7mb",
+	"KP3cYQw0Ozxmqaw+q0XZMUkc1nNss9rs1KWJnAfhkyPJ/ZHDInSCqXminOZWEvtDzORxpfm3Ui2KiXbu",
+	"RZwy+QwvVXELXlGTyrZfXtAFhhwndBjohEBYoK51s2vHNkGKOYKP/TpSz7nVX0IsZOp6r33nb0eiUrSu",
+	"lb1qZ9fcacax6LKwr1C+zs5UJWLXY8+lhPCySBc0vBksKch5JanahRqlw8xcUiWar15SM/R8nMlLs7qh",
+	"HlGUHquUwALBuCW+bLrS4hWgupkzQy3oJhpRFji/+MDt2nTbHT/QPkOYrGJvXzOYsMTeKi53juPGubZ9",
+	"jkurmignt5s4OMZjnjC5IAFfRg0PSEhPSDy9PH8ZGGPQPBrN2zqWZyUKdFVchHE5R/6p4mXw5ZKQimLK",
+	"40panus7HNLoWNaqwjYEYWHOB4DJjA9q48eiSml8ZtNELhonZZk5OGbHzNkn0hg+C578LgsYbvDIXGgO",
+	"2stZOQAkb50Q5vRvLUMWsioOox/zcYX7+P1ZyWHbQzseevkPH/4CRSRGALC2k3oln2NNL0/77hBLNMRR",
+	"RBgJ9pAGkYes5dxDMQkJFuR4gk+IhyLqjzxEtXLlgXnVQ+Au85C6Ng/54O/1bKDesf17yMPgDx/+ohY7",
+	"1OHNGAMiOJHXqL2oFajCuVuvE/dh3soNXUrnzFh48Y7eGkdyugfy4ATHZMgTQZA/5FwQoVDA6skNb24A",
+	"q9cYEEZi6jsV5uIjUdzAF59/9qdvfu/i9z988t0f7aEpYUhy5PMwBCTYAiGWGc1qNvBsKUeg4yEp7uX8",
+	"o+9c/PY75x997+LRJ09+/KMnf/vzwqpVtp5FH5dneFUcZsOdGrNh9uzUhDgUn6Hl7KDFN6pM/kQrGn4i",
+	"JB9bxkKC68gEFCHGJzMQXuhtK670ZToYkhiYhNDRuIXgotfr0CL3LjrirDXpXBPIDPMQaQ/aSOLRaJr0",
+	"KPMydGVkxCMuPDSkoykeJR6aJoqPlRw5L+94l36Aj4Y0ustnntK5tgY6Jkdq3LzXsvQuVnIft3IxX4eo",
+	"1BLw6XGMZYXmnjAqtadnIdGyzjycmy638txzXobTzrHorsqgWwRcEWPfNJSVi8+4JpAam+Pmr3nbW/e8",
+	"WpAXZ/7/CfOQxKdpYGFGxsXF4PcLseslIzcWsFybq1vNY/3crdZ52Tlns86pvT3sjwxXVWKMjUlQsikF",
+	"g5oNXTCfwFdGxNLDsPnQxCUZVhDBvzg7VqIVCMlK0jo2ghfJPgorbOSH2B9dzjjO+jQem+BAt+nAZQBe",
+	"YokeP10+cKccsbkUaZduX22gNGNdENIyDkILHtec2hB8lAwGRLjNHwY6MwDo8dPjShNSGToOPaDHTyF7",
+	"xkTVCySGPAkDBD9dIJhwQaAdUn90aU/EsSERpxwAI3R4M8Q69ymjYkgCZCjNGZeup9UUOGdWjGAITIVC",
+	"0pf6b+eUMYl5Iqt2OaZCUDZACQRm45gocbpHkD4ZwhJhxqWSlmyQ057xXkgsRqjPw5BPhDucRY2ozXOg",
+	"/uiuGmfGHwdF41iViS/zcMAq+R9XXfNz9L+5guAzCHOmhESluIwxm6bZeXhMkOJXywa+r8GBl97aDM0s",
+	"bJhXWOtI7omUDoDFKIuaUmBS0nRIhfQ0PXFGCukKrpC2OVGD9stj83gUjNU5/F06Lm6ueS7jFbPbrTOp",
+	"jzFlapqlpGUxIwjwCFI4A21S1lzG9RhLLiuUG/WNuQN11mvCMI4BR5RJ7mRAE3xC3EBxuTXsaC+vbeQC",
+	"LB1hhTmhPZVZMpiZ4ziv3aChE8WzxK6SXFhtRYO0rKKcUfxtn5LQ7ROofmtmguRJGOQi3Fx7nwnQN/Yv",
+	"GtQgisOAR2VI5trw5m/XGM/0NDkjq4FiBeSVZuAQNXQ4+eLmEDOTzapyQKYmiacmfWdOgsWiWugyXuMl",
+	"Fb0KF/3lvWyXsbfPynqz25qX/zTPszejnJcWy99fbpX8rc9xBJZvxsvwr9ZiX0K8xf1yM6l0iyUnFH82",
+	"Z0eXkX+WJrscveXNjzXUl4o4Ly9gmC0Q5lK/tDRbjpOukeYqjBxKlNMGDEQZmpZNHiuxajhYRCnRJiSx",
+	"RJMhYSiNDkFCcn+E+jgMhRLp4c0G8VI/2M2tPcTICYkdeZX1G6q2J93gTCRj+AsgoUYp0EQk9gmTe2h7",
+	"C/J/XkPNP37+b08e/ejpP//N07/55gaIv33Og0XMTmU+VtwCxP0gKtCIRBL1pkgPRIpiQaU0Bgtt+W3p",
+	"b1v6D57ICl0mzxhLLpETEmuwIigKoY0thZWgMIQCe8gl0kFM7mUWNxs47yXPSZegCnfC80K2T8NXVmBC",
+	"s8/+8zaiHSZyf4Kna9QUrfO1hMY8iX2Sqt1F62kae5p+v4jL4BJBxi7NtWl2spcmcl8TaMJjOXQxkxUr",
+	"q9anXDZjC0kZACKFCGSQO8BSVy1lji4Mi7uQ5o6m+mc1MTjsYGAK8DFjJEaCMHmJjMklwtBzlWCWLdyx",
+	"MHrNxMiVYmhT1FZckycSYYbMvvbQZMgFQQPOA7EIxlejsroqUSxAYEwxKX6j7TXg8/LGl1we8UoUzBq7",
+	"RcwnCwiiapS3kHKqNJUilry6u8o8PgPY2Rw6HBAlDSiCGmIWDEkYgNRBsD8EEruOsDbVKjpDeIApK5V0",
+	"ooF64qG6CwkAWUpI+OpMtQznUY5b9/68cvNV5ug09aCaZPaMdGeHaiMaFSikOiJiFl2fKZVnrpFNVuBh",
+	"XYRsZRak5occiSGfaNsgiQVniicYFhk4DVDV9roTEh/DUxrJuVAd85ggOcQsg+wQC4TjWIl6blGu7hXN",
+	"PAM4CNRVxWjMT6oMmvmw2prLTyXQ/OUjwVEfV0RpLRiVbi3u7vBaJ63rW6m06FxBHtkzxO9fUXCydpOL",
+	"KjxIi+G4698o1b5YBKeGE8/NHtA7WTL82YSQLCfS5EtMFY/99AePL3760/Ozz5/+8JcXP/6NCY/54tGj",
+	"849+ffGNj7dbr7e2y1LOAhp6vmxVccE3EhoGSqBQKlnM+dg1e2Wlq+JcF48eXnzy+OkPHj/5yffMzi8+",
+	"Pfvi88+e/uA3F588vsS+c4WzaveUFtIqVADcncPzZngFjShh0kNRrBDIqKZP/uk/XWLnaY2uOolvwZJd",
+	"ul4X4pFGsT20vbXV2traemVmb7UVvcol49IaJLt/YW7tyU9++8Xjf/nT2b/VT16hHi9eBayKqMbOkN55",
+	"4fPzPUxpdlbZcUMVH1FfXhPG/OCh7XbbeP5R8+LD/3Dx3c823K9DLnxi+RDxaElr8eqzyHJupDShLMuG",
+	"c0Zzz083Kxxs3tWuwCiSYsnztoocDXksD+nlgnT6Ng3M9f5BaZQpMqpuyZzhdnpvXaXepTfrhAEdsAN2",
+	"ORN6MCDLBxEFpDrM1KowiqLxGILjfYXqhqMTMEqqUzk0FIdvulxjaPvV5Qwl+oR6JifsJO73j3SpYZdn",
+	"L6hQTbOqxRXSHktEpeWEChTzkKAxnqKA24gCC7lC7m0pVk6dJJF4gqe2Wo1xLhtnS8NrqGmUAgEDmOAh",
+	"cfvSy1RbmT3KtaPV7kQHPtiQuzhlO/CvJFLcShc6xsG4APSaG0orrIFDNgdfC82K61OgdQfzZvGBy3lJ",
+	"LxMEvGCmX7alOae5RPqaDd0vZdLqOj84JmhIg0DJMBrVqkv9LB4ns1QCQP6eLpWeOt8URHw+HhMWVEWT",
+	"9fgpEba2ONhg058IDzSdiMRGFLmOyDiSU+23YlwOlYTep1IsnBM/E5zoqnkzTz5ZPiHNFbGSEzBmdK9y",
+	"cZs8BA02zUHQKktQgeBczijQ+MdY+kMidLKOjhukAqW/rS1BtYrqC7V1CeoI1Z3Cn8YtV8XWxXxMBQmQ",
+	"5Prkwi3aFmoBuI00WCIwCUoahhAYaaauijuTyxAr90c3uVzqmeDsWL08VRummvH0jMr7DPaeAmu1qxZj",
+	"xvO1CODklXe4ClEYcOG5y8H2zuYjZQ2qrdgMK+swpcZkpO1AdXfsAkeaKuTwyOnUOSjGjkTI5R7CY9S8",
+	"+PRbF9/+9ItH/7rhoe0dqEK9vdvaftVD26+2tl/z0PZrrZ0tD22/3trZtm9EPqkvl2GIxw2vAZOo/6tZ",
+	"1P/VNOr/ah71fzWRUzQr1lRZSg6AaIFFX3C88FBGcBxOjxNBguMkchsTFYYuHFqWCxxdYHz1Y1kOO3Jo",
+	"zRok5rhmm8U4zNLpnPiUv5JnTFy9XCOV3N26KjLHQqLt7ZYumW5NKdZRmSunPj/y5/Xsv9pIpyrsucxk",
+	"lYmLJq0Xs6nNWrQGMwPQemdrJYoUEMN16e/iEwf5jeeKqJUVy8WoKspw0TDkLAJ5rKW4tIqrnr3qCCtC",
+	"12fLnE7kMe/3K7pm6INkDiJdj7XYM2MxM90Yn+bK5hYMNXX+cfXT1CGypG99nFqQTYOBRk8JuY1ymwH4",
+	"dM8YQYzoy0D/mOBw5GmXL2WSQ1CW5JJcR4KyQUh0TIv+CegqkGFDdYawvSI9FCJC1er3apKPF00sdhVU",
+	"fZf0hpyP7GvqLHCu3sgKpL9UEdMTwuRxRXj3MporFvIYQuLdbjglaZndz9tfrfwzV2WdTYKICAv0e2Sy",
+	"+3UdYoKDehsK6Hs5+OQ0vPQeCkC/V3+lKxCNy0jyvIVks5+3WJBGrJb8vkzdaEXaTQbfZat5Ez8mFS+3",
+	"oAMoyafHKCoPp1ZZ0p24jK6n7w7xGMVcwj+pO69Oz3QcxaRPTysWlTiWaT5XYQceBOWSMDR/C4QjXJHB",
+	"d5mo+4VcI9qbYS+jCPnyAWtj3kuXfql6qRlapBy+QPTVWDJjBWHA2JEgLMhrETgMnXZfXcMmlymtP8hr",
+	"QvqTYga1/sxmTNu/0nxo+DtLfC5+UsiONgFu+R1ABHc75JOF7MoaW4+raOBreERM4mYREa9r81AY6EAE",
+	"ySNhA+HcFiKDWcX4+a3lvAXuqo2aqBL1bB4pXmQeuIi6e/IxtH94AF32DIUpykBdwUf8+A8f/qLrpcRs",
+	"or6ygjUKE9Rxrb2ubRuBwVkJjrXXT29vKGVknpKCC6McdY77fSiPKK7ZnooeEgQi0A9vH91FmzwSm7bb",
+	"Irox1LVCcSg4YoQEsMV8s0WkWwKmjcx8zkeU5Hq7qYOa+bLdGnA90H3/+o5YWfU71Lz48NsXj3+1AfFs",
+	"ecgkYZ+G4ZgwaTWBNgIHsgJ2CIwKiSGPoOVah4V8QIWkvkA8kQJCliFONbAFHoRngzcR4xLs5M2Lj3/+",
+	"x09/98Xjb138+u82skB5ygYdpqVKT8dqEBzoRAbPiGT6uYUvrU/WaGGi3WEd9tJL+4kcEiZN97X2Sy+h",
+	"I7Wbrvqcx/QDk8P8Blwy6iRbWy/7IzKFf5BuFu9ncKvDipgzwCcETXnSRvuAej0ScjYAVpNHKNRUB3z0",
+	"+YYRQrV1e8qTDhNEZyHo7nUK/vDw2F9eM2e3adfZ50i9vmo85G102AkVtBcS9IcPf4Co7Scp0O7WrofI",
+	"KfZlOEUhHREk+JjoDcBKASdC3QUip0qu1WB7C1IXX3oJnBjdqv51XdS88/YN9PruK3+xoUHVVWjX9VAX",
+	"Mvy6Xod19R2pz3SSn/pXloHYVafT2c6UneCQBoiqp8JDXZ0+uYfeuw9xpF6HGXvxg3tdkMHVEbRM38MB",
+	"gkFtZHojaPcLZegrSlUigug2Mwy9xQYhFcMOA0fDlCcaPbv7vk8i2bqJ2SDBA7KHCOsaYNwhMqZEKOTR",
+	"9nSgX4lHahWGuqXenF1Dqahp8mveT0iHadaHkkjhxs4rr6gLj7EvAbshBAWjd945eHOjDRiqryfXOtRi",
+	"YofBR9BFVMekVvUSRZQJqUiG9xH2AVpyQn1yPZ24w9KZLX7BvJC30k+E9R7v7uxcR5MhDUluEXOHiAp1",
+	"OBqGaZ3jtP8pVuoUXK3UWDxQDGN363VE+0jnxxR+2WG6a+P2FhJt9FUy1bcIiTtqmp1dNORJLNoI/AmW",
+	"1GEQME7TljVS9GApxUOCq2tKXR5AL+ljACAxF61kb4X0MZFJzFD3PuqAjNtp7KH32u32PQ918tKu+rzT",
+	"aLfbnQZ60FXYhRVL6oXEMK7rKMIiV1JXcgWCYlVdDyVM0rDU41btMwnDdod1Cy0qu2ZzQoushcaXMEBN",
+	"zjRBRTwMKRtYLMaSIOilqjFZ6bzq+sd4qkkAo16iLpb37d0azgqZZAhwadphMVbqcY9MOVPCcF5kpgLt",
+	"7rxuOIGimmlrX10ogEYQn7NApDRlsCfI0ZWZRltBBOr+dcsMax0E3evo/YRLopZMSReLUZkj4x7kCNgj",
+	"tDsszTc2b93+4UHDa5yQWJjyhe2t9hZojhFhOKKNvcbL7a32y+Brl0OQOjZxRDdPtjfN2wWfDbRgpSRW",
+	"YI0HQWOvoVDowA7yCh2h33PrWdmQTd3p9oFXO9AoWwuMLDRPVeNdTVBTrXWxZqTlasT3Sk1Qd7a25jRA",
+	"Xa7xab6XgKv5KZCQQll7M54SXhVmmUJu8BOjPLiXSvee67LqNUQyHuN4aq60LLSA9W8gcg01ROOeCW2c",
+	"RYobwGts/etlsaLUjVqDG5D7DR5MVw1pUyqwKKIrrevBzC1vr3pt1w0rxdkCf4KF5duruNh9xniiWGaW",
+	"UYRsiceSVOq+7wfeDGPYvJ8V3n5QySW+RGSGDVdNOzVQXQUkv0TyaVmGSPQ7AC+Uurh8tW0n6RSJYk5f",
+	"8lV2y76Xu8PMgl3J2m+nbRf/X2TsxdiWq2TrWaG9uUzdan9XwtJzfhyNjrYTX46PO4x4Qxq1JEcmmhsE",
+	"NR6PcQgBJs1+EoYtyLs2cewgQoVEqktDknfYEId9PcJDOmhcpxtKjmzs+4bRCAmUhDJuGapFbQx6CgmM",
+	"Z8KGsaMs4lxpjIWZYRCWuSFeh+mSCSLv1BM6C8DLqSZZu1kIexlypWJB5R+q1AcRconGiZCoR2A/+c4m",
+	"vN+Hy7tx+00rrJJYDzGmhA4zpU8F8rEYelbczLgwJOkr5ZTapnlWpHO9sLez7iYv3vuaK7685tfVBl85",
+	"XwGtFikGbTFrFQR2pBUKa8cxqzQvvvn4j5/+7skn33z6j483XJQ3w40371t/ztzX1N781TKsuTBc4Ttq",
+	"7iStEkEZ0Xwk5eculrUU0sMPb/GG4wHMgXxTm6ZNr59LTV/FS9/QXM1UP9S+EVGMTUwt5WkqNgaVU2gj",
+	"YIeZAvABanbTsd2NNrqtxtqZh1jo2Y1NVU/fIz4fE9Fh3bL1vbuHJjweIc4UyzUWcMOXMjUzSsxuIfe8",
+	"w3pQbh5UZSrt7Ci3rTbaT+t/6C34mCnO1lNsMD1pc3fr9Y020q3JQ21Nyb41PzS2YhMl6+SH8JMXmh/m",
+	"u68/MBzxuREvwkLdG+MThSssEKugZn3ClKCX5Xeb4NNaQB7V7q0r535ZJwMHJLUBB3ZshRI4yOplNy2f",
+	"oiEVksfg7JkH4JXwReu7mHsVh3bQC6ccXKUgny/4M1eUz/w/VyLMRxn0LQ6kHxXIzH66eV+MkrkyhU1T",
+	"v3roVbEms9eVSRZ2QjeQlsVbMUr0+544nnctkIuZRv/grPCJSM24asDRV9/R3ifRRqZanOiw5lf2b22+",
+	"tX+rtf2yh9T/X/PQO4c3WvseOrj7dmt7dwMM/0ZN8vLhllmR+Q7DyFSsS30cvI+mPIlTnEE4jAkOpiAq",
+	"zPg+tl7vMIbHqb/MXgraZ2YfWYI+eG4FiCiFRH3XE32YFDBs9Q9socbfQirHuhEb1A7DqwDJV6n1LLGF",
+	"FdoUNd4rTNfnqiO6HGcSJrl3/jNzlI5axzvjiBq1WeJDzAKdUpNX+pWkHiPtxisEkjrNUyZxGhxXBSvV",
+	"Qr27rvJdKyRtz33YrFBv4OJZU4Ut+E6mdshKpJ/iasYtXIp9yKFahlRFXLOZVNV4BiOuHMeu9A7TVKP5",
+	"F6gjSnrT3EO1cpmV+yO1lg5XmOUI+j5mr6heSrH3dLVQrOGi14xKvlJYQX6ovZEIWg5I0MTTirxl6F1O",
+	"gsnBfKKDFlvG/mjiECtppBhoS8l6ePKChv7LBThfJT26Ip3nUmZ2DR5iZLJSkjQxoVDbjcemzQX8JbkW",
+	"D4mNV84QzeBHiZnOYs3m/bRVHA0ebMbE/OkwpDn8XLnfznV0LVWPMW+JK2LyHbs7cz+rMRgVcGjnqnCo",
+	"ii+lDgQq0PsJSUigg6VWZ9tmxtgB0y6MIiQXA1/F0cvh8ldPkelSFdC0u14F9N4FJxAE4gjCAmFozZqw",
+	"HGCs0DANASsV8PD20V11wwJ95ej2rSxoU8fhdVj3iI9464gOGJZJTPaQ/Esd6ZkwemoDk3TIp3eybb4b",
+	"klP05a/t32gdfXl/55VXFT/qNPRXUo9t6796PDDxop1GrkAkhFObONJ2h91NP9MqpkxiBkX5wmmmCFtA",
+	"qyE6yk4QYE9qRId1C1HdECSmeIL2yL1z52bqihtKGQnUVP+DiN4w5BOzWIf1eYyGXBj7dS5yKhhTpsca",
+	"DyRMx7hEelNYmxDoCZYQ4IZCzqOe0nONM7RCzXUh9OrVXWfCwZrV3iXp6UqszkcmwNBQULqYlyWxaB+K",
+	"Tg2o5Fw8Eps4JLEUmyGftOo1hpt8shJhdKEcp3Sx2Wa4MyC/ySc586MihRUIEiYzAd7HYirAe/fUC5hd",
+	"yGFqZgJS7pFQ1yulMTKV/A19NZ/8y99ffP+j84c/Oz/7r+dnvz8/+1bBSRrlr6bHT1tpukvlnbzBT++a",
+	"/J2rvxOz2CJX8gY/RbB7D4kxDsP13sgNHEvOtFtPyUStHj8FI16xWI2PGUoEqbwCY/NokdOIKzK5bz7I",
+	"62vFY7/NY8iWENaUqK4dWiempTqyfrF8wpDgfak4NGq+sXP+8L8pvHj4i/Ozb3sdRv702Y+++P1P/vDx",
+	"zzx0/vAb5x994/zsb8/PfnlnQ78HfRpCOkEWwQFv0407N9/2UA8L8upuizCfByRAVD0uvjjpttEdPsnq",
+	"nGj/JJrEVErCULMqMESNG3KI0YcwfIEk5yjkbACByLlzaZst9KjTtbwDCOWHPaCuSS4QXddL8haA+Yae",
+	"58bRX12lYGRW0UtWsXGAsDpBGuNmz7UevgK9NwuWIB36XDIHeeqZKaIWHatzIQ3EInIvK/ybSW9Ah5d7",
+	"ZdLQC5VI41kWqAonAKG8dEghEhK0IE3mxtFfoWaGsjxG79x9u/XahgWNkuHaHXYrl1Cg6yWBgdOC2CSO",
+	"jTHDAwI5URrCWpydxFyS6zZlyZSmtz/FYYiG+ISkOQs6RAB1TeNUJ8YfjGcwfknYibgPyWM1XnxJTuWm",
+	"L06KBJLqlz3KsDa4lKwFaxWuDBw0UFw0+a4lQywlVneXBZTFKVebKPWD8fWQ6D5sBHZQttGWkDVl9Bpr",
+	"q98cqAoNVFQZoghjFFZCT4NcwlmpqKYOKQIlTOpmfjgU1zssygkshfEFAJplAv1/RUhbbcgq6bCA9vsk",
+	"JswnaSQM1DX/eiIkkE2qJcUEC87a6F2dY6KnCgk+IaLD+mRCYlPFHKqtW8pSO7CFtzwkgdDMdzoVyGTp",
+	"dhgJBdFhh9BOM1YMU/dGdQXNqNVvZr0Fr4bWnoEA1P6ei14DK5vycxWPob46oD7dD2EtBHYHqpymmGOs",
+	"xinCNp989ncXnz6qlqIXyue5HYnqlJ4XMJ9msRbl6aEWkdcP0uwa3UBLNz0IoC/8Gq7ZLq8eY5NH4MGT",
+	"apP8RO0NZ4kZNJgfSpoB5iojqnLgv6r0jMXhe5vlkmygXrC9Yp13bQoEgROGMvLMQqNZ6+DNnMjovKhN",
+	"3SZ7eakxv0KV4fttmDttmPHMHP95o4oHliR7W2tBHA3CXP+xXBZQM8KxhDJTqJ+E4TTdWTU7toy7pXXi",
+	"dhT0K0n1UCnP9rW+CeMX484fmH7HKfBLda6fzSVmtrykFD1by2IXiSEh8KQZA4Givp3d9HETa7ngoyEJ",
+	"0x0Aa0gfV9sIVCcbY2TgOv9mxeb9XOPlgNSx4pw4dpUEli5TQWFZHfp1aA05AUaBFmQbygZZZcFCUycD",
+	"A7FRz5YdzsbCbcx1Ny7VNy9l69kLXSNifS33lK9F/LELLiL/6PDmrKRAb2raCa4BHVLAlPw1gsQnpFrw",
+	"iag/Epu2PKgT8rfIKTRxuNIQV+qP7mJRGUEisRgpsS7g6vVaC0AhcAXK6V8Tug4DbKKp6yGlJf5sKXIG",
+	"ZlQeEbZRA+z7ah4QW5TqvbzQon5ekliqio5Ciyjr7pMGjtdErj8o5KLoyoaSjPUPYJsdOJJSq8ElNKe/",
+	"FHzftX91tSreRvsdNol5rtmohzDSn6ilPAjIPyFxC0AJ1Wt0cK6pkzqmIiY46DClrJtgW1OEMc154hOG",
+	"TLkXyJxRu6eBCdCYQINl0WGF1nsu5yP1R0fqKl48Zd5u7fmE51J/NF+dB4CvW5tX8ChYnExGlfoIkLh5",
+	"fvaD87Oz84f/en72388f/mYJgoSabKugyCKGpY1wXkAUKzXpeeFwTFv2+lrrJCYZkATXjWVQ2LoBrZgn",
+	"pghjIT9QG/LWY2YCf0neIOmwjTKExYgE1o978fe/vfjed+agqM1ECTkf6fLebvkIvs5yBRZQcZaR5epb",
+	"Bs8GgusgHqovyPTazEpYQunKzDRzLUu0KLZPNQpEVXR4mIn+lULoWkPCi90ra/IK1LM35JN8k/1Sa8e1",
+	"YC74RLC9ozQVhs6RG02jo5yLYSaiZ3+Cpy/qu5rv175mlpdr11uBHZAtrJmd6e66DgWCn9iV+zEfV3SM",
+	"V+SLkQB9H+zmH//8/OEn1ezLtsaqdEUd2hRpi3yWCqpa1qP9XCZV0+R4dZhphDqTVHUdYfSlo+3W9s5r",
+	"2kCRFg4rBopr75KuE2apU+dpYRjJYzNQe4INhQQ00F4uHMdTT1fey5c520EmKawbctkFQVnP0t1Tz4Ap",
+	"e5e62FJAdFiukzSVlcItqpNtcz3mX0AynOmA/8KR4nORcA1YsqeA9w1lmnpTT/7xxxff/6ia6kS+4GxI",
+	"JHGIpHTAbidytebsXUfIBR1ABOuawl3Ucmoxh5WrOjcmN+GVpsjk1nEGJnCQVzXAKMviEm4c3XkbQb89",
+	"W51aMwZT4mFt5hC9tRZlCMaiMbGtTssGxYroG8Pqu/kqxF2kaxSj5peljG6zcOqhIzwmR1SSvzySMfWl",
+	"h47URkmH8RMS67jljTaCqpGoryhF2xUOD24JXV8zNs3eoX+hgmrIIQyqz+MOg1+MKUskEai5u/Pyhotz",
+	"6sadVxSGnO8Kum6eV4OGRxb/VoJWs8RpXzVsLkch+eHBrWpepuMs08oX8/0BhU5yVwvFfMe6eUWTCgV6",
+	"vKyXnu3dbpyntsWf7oe4HoduRFhWScjoqhFOa+0YvarGXVB1cBP11hQhhcLfSm9vgcnUSE8b2rAouSRG",
+	"NLOpExN8QnRSRMvkUnBJbPZEqgkWXRTLaLOv7i7smSijny68QoMHm4GpElh2QDr8QtoxpmtN65IDulJR",
+	"wVBhYvzapsytDvsF1jUY6NaBDtemLVW4pD9kFf5HyKBKYbCuWFZATYVR+QrwFsK5Mi+ebd5z+ObbzxyJ",
+	"ADMW4hCq0QK2cslaWHPN+gYtIFRU18hOK0QbUuN9YDRZvGCs5AMvVxU8V/0iEy8Kta6yWFPjHAA87LBu",
+	"Ad27qBmVLyOLUFdgt8Odbys44i9Xd2pN4RSww/mqQTG5HjI1TNSmaUSg62/ZeufhmvxWB0IkjkBS7X2P",
+	"dDQ43Pg1kR6h+acPPzp/+J2n3/mfT//z4z/+wxx9vhrvocP1VaA99odmo9fAjBgSNCF0MATmaMtfgroM",
+	"3jisHd89fqpuocOs4xuJIU/CQP/2utLqcTxQGnwahSp0U2BR8FPpSXL1XqD2GkpYSKBmO2d9Go+P9Y6y",
+	"ZDuXmwn7o9Xg/BXYw/Bzsv8vLEfpsCWNv+tJ/wm5IEYi0lSiX5dMfjPlKp/87LcXn3x8GZKJiSByNTRT",
+	"tvoIIg/0RlcRpfxiCNG233euG/U6LArQjyu7eMq13xo1s4b64rqR0i6DBZeLAqhHAnP/L6jpL7e758l4",
+	"FrT+mSyG9fm3bfAFaqbBFxu6+SS4uTNUbNbaAqsRL6RRffDkUUij56NcwP7WFuqTF2ebT//Hpxff/+jJ",
+	"jx5B7tfhm29fT4vyFLSy1WkWVSVb6AfFMNSsiynezXUXhT/wK85iLRYTrEzY0pLp3FC7Qk/l9QTbFTtr",
+	"LxBut+9LekKsnN2bZuXFwJ2i+5CtBX8sYI0eZnZEITHYy3U4oDr5c47F1FWwvAiYF4+VO/pvr7l2eQl1",
+	"3OwEbmVN/psBFZJoxm11cUYmKI8fqJlWuYTmSBqZOSPVrHyCT4iodrnf0YWuoTP2i4clWbfrNSMHwKMC",
+	"JxREs3rh9IN14QdcFPRQPIEaVmkyos1Q7BuDqXqSmucPf3H+8J+g1sN/rMGOzfumE3m1fdLxxhuUeQ5v",
+	"vNrtNbFmO6K2pBUNV3AL+j4ywyEYESE+1eh6YKvuTcFmfblI+qxR/Mpi6MuHt81PzbFJfGL3A21YG5tA",
+	"42brZXPLxQ+/cfH9j87P/sv5w/91/vD/ZBtPy5HOBnpd/PifLx7/Kp/ZqGuuzIzLNUtCzf2jWxszbXuc",
+	"0+f6QWQ/MMW7q4Zf/PqnTx/97/OzzzPT1g9/efHd3xXrimrTuSN0LS1yZq/Nlr2ZHaubuKZUJVBziFkw",
+	"JGHgWSeKh3zOBA/JRhul/rUZN1iHHR7cQk3jDjXu0Q0reZrWn9DBMEvHdvV+BduThVIkGg/uPfi/AQAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
