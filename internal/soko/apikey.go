@@ -1,7 +1,6 @@
 package soko
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -53,12 +52,4 @@ func APIKeyPrefix(secret string) string {
 func HashAPIKey(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
-}
-
-// APIKeyService manages API keys and resolves a presented key to its merchant.
-type APIKeyService interface {
-	CreateAPIKey(ctx context.Context, k *APIKey) error
-	RevokeAPIKey(ctx context.Context, prefix string) error
-	// Authenticate returns the working key whose secret this is and records its use.
-	Authenticate(ctx context.Context, secret string) (*APIKey, error)
 }

@@ -1,7 +1,6 @@
 package soko
 
 import (
-	"context"
 	"regexp"
 	"time"
 )
@@ -29,11 +28,4 @@ func (m *Merchant) Validate() error {
 		return Errorf(EINVALID, "merchant name is required").JA("荷主名を入力してください").WithField("name", "required")
 	}
 	return nil
-}
-
-// MerchantService manages merchants.
-type MerchantService interface {
-	CreateMerchant(ctx context.Context, m *Merchant) error
-	FindMerchantByCode(ctx context.Context, code string) (*Merchant, error)
-	ListMerchants(ctx context.Context) ([]*Merchant, error)
 }

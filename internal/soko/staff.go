@@ -1,7 +1,6 @@
 package soko
 
 import (
-	"context"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
@@ -109,10 +108,4 @@ func CheckPIN(hash, pin string) bool {
 	}
 	got, err := pbkdf2.Key(sha256.New, pin, salt, iter, len(want))
 	return err == nil && subtle.ConstantTimeCompare(got, want) == 1
-}
-
-// StaffService manages staff.
-type StaffService interface {
-	CreateStaff(ctx context.Context, s *Staff) error
-	FindStaffByBadge(ctx context.Context, badge string) (*Staff, error)
 }
