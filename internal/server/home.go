@@ -37,10 +37,10 @@ func (s *Server) home(c echo.Context) error {
 		Stages    []stage
 		Merchants []*soko.Merchant
 		Version   string
-	}{pageData{Lang: lang, Title: title0(lang)}, stages, merchants, s.version})
+	}{pageData{Lang: lang, Title: homeTitle(lang)}, stages, merchants, s.version})
 }
 
-func title0(lang string) string {
+func homeTitle(lang string) string {
 	if lang == "en" {
 		return messages["home"][1]
 	}
