@@ -1,9 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 )
 
@@ -94,32 +91,8 @@ var handheldWords = map[string][2]string{
 	"ct_unsaved":       {"棚卸が確定していません。もう一度押すと破棄します", "The count is not submitted. Press again to discard it"},
 }
 
-// handheldPage is what templates/hh.html is executed with.
-type handheldPage struct {
-	Lang  string
-	T     map[string]string
-	Words map[string]string
-}
-
 // handheld answers GET /hh: the handheld page (sign-in, picking,
-// receiving, put-away, counts). hh.html is a whole document of its own
-// rather than a "content" for the layout, so the page carries only its own
-// small CSS and scripts; page.go parses it once per language with the
-// other pages.
+// receiving, put-away, counts).
 func (s *Server) handheld(c echo.Context) error {
-	lang := language(c)
-	i := 0
-	if lang == "en" {
-		i = 1
-	}
-	words := make(map[string]string, len(handheldWords))
-	for k, w := range handheldWords {
-		words[k] = w[i]
-	}
-	var buf bytes.Buffer
-	if err := s.pages.byLang[lang]["hh"].ExecuteTemplate(&buf, "hh.html", handheldPage{Lang: lang, T: words, Words: words}); err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	return s.renderFloorPage(c, "hh", handheldWords)
 }

@@ -77,3 +77,34 @@ func staticFiles() http.Handler {
 	}
 	return http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
 }
+
+// floorPage is what a floor page (handheld, station, console) is executed
+// with: its words in the chosen language, for the template and, as JSON,
+// for its script.
+type floorPage struct {
+	Lang  string
+	T     map[string]string
+	Words map[string]string
+}
+
+// renderFloorPage writes a floor page: a whole document of its own
+// (templates/name.html) rather than a "content" for the layout, so it
+// carries only its own CSS and scripts; never cached, since it holds the
+// words of the language asked for.
+func (s *Server) renderFloorPage(c echo.Context, name string, words map[string][2]string) error {
+	lang := language(c)
+	i := 0
+	if lang == "en" {
+		i = 1
+	}
+	chosen := make(map[string]string, len(words))
+	for k, w := range words {
+		chosen[k] = w[i]
+	}
+	var buf bytes.Buffer
+	if err := s.pages.byLang[lang][name].ExecuteTemplate(&buf, name+".html", floorPage{Lang: lang, T: chosen, Words: chosen}); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}

@@ -1,9 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 )
 
@@ -88,31 +85,8 @@ var stationWords = map[string][2]string{
 	"status_cancelled":        {"キャンセル", "cancelled"},
 }
 
-// stationPageData is what templates/station.html is executed with.
-type stationPageData struct {
-	Lang  string
-	T     map[string]string
-	Words map[string]string
-}
-
 // stationPage answers GET /station: the packing station page (sign-in,
-// inspection, packing, the packing slip), a desktop page driven by a USB
-// scanner. Like the handheld, station.html is a whole document of its own
-// with only its own CSS and scripts.
+// inspection, packing, labels and slip), a desktop page driven by a USB scanner.
 func (s *Server) stationPage(c echo.Context) error {
-	lang := language(c)
-	i := 0
-	if lang == "en" {
-		i = 1
-	}
-	words := make(map[string]string, len(stationWords))
-	for k, w := range stationWords {
-		words[k] = w[i]
-	}
-	var buf bytes.Buffer
-	if err := s.pages.byLang[lang]["station"].ExecuteTemplate(&buf, "station.html", stationPageData{Lang: lang, T: words, Words: words}); err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	return s.renderFloorPage(c, "station", stationWords)
 }
