@@ -18,17 +18,18 @@ import (
 // cannot make sense of is left for Check to refuse. Normalize is idempotent.
 func Normalize(a soko.Address) soko.Address {
 	a.PostalCode = normalizePostalCode(a.PostalCode)
-	a.Prefecture, a.City = normalizePrefecture(clean(a.Prefecture), clean(a.City))
-	a.Street = joinNumbers(clean(a.Street))
-	a.Building = joinNumbers(clean(a.Building))
-	a.Company = clean(a.Company)
-	a.Name = clean(a.Name)
+	a.Prefecture, a.City = normalizePrefecture(Clean(a.Prefecture), Clean(a.City))
+	a.Street = joinNumbers(Clean(a.Street))
+	a.Building = joinNumbers(Clean(a.Building))
+	a.Company = Clean(a.Company)
+	a.Name = Clean(a.Name)
 	a.Phone = normalizePhone(a.Phone)
 	a.Email = normalizeEmail(a.Email)
 	return a
 }
 
-// clean is the normalisation every field gets.
+// Clean is the normalisation every address field gets, and every text that
+// goes to a carrier's Shift_JIS file.
 //
 // Invisible format characters (zero-width spaces, byte-order marks, variation
 // selectors) go first: people cannot see them to fix them, they carry no
@@ -36,7 +37,7 @@ func Normalize(a soko.Address) soko.Address {
 // them. After NFKC, the characters that Japanese input methods type but
 // Windows-31J lacks become the ones it has, so that what passes Check can be
 // written in Shift_JIS as it reads.
-func clean(s string) string {
+func Clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(dropInvisible, s)
 	s = norm.NFKC.String(s)
@@ -67,6 +68,14 @@ func windows31J(r rune) rune {
 		return '\u2015' // ―
 	case '\u2016': // ‖
 		return '\u2225' // ∥
+	case '\u00A5': // ¥, which NFKC makes of ￥
+		return '\uFFE5'
+	case '\u00A2': // ¢
+		return '\uFFE0'
+	case '\u00A3': // £
+		return '\uFFE1'
+	case '\u00AC': // ¬
+		return '\uFFE2'
 	}
 	return r
 }
@@ -121,7 +130,7 @@ func joinNumbers(s string) string {
 
 // normalizePostalCode drops 〒, spaces and dashes when only digits remain.
 func normalizePostalCode(s string) string {
-	s = clean(s)
+	s = Clean(s)
 	digits := strings.Map(func(r rune) rune {
 		if r == ' ' || isDash(r) {
 			return -1
@@ -165,7 +174,7 @@ func cutPrefecture(s string) (pref, rest string, ok bool) {
 // 03(1234)5678 → 03-1234-5678. A number with anything else, such as an
 // extension or another country's code, is left as it was written.
 func normalizePhone(s string) string {
-	s = clean(s)
+	s = Clean(s)
 	rest, international := strings.CutPrefix(s, "+81")
 	if international {
 		rest = strings.TrimLeft(rest, " -")
@@ -195,7 +204,7 @@ func normalizePhone(s string) string {
 // normalizeEmail lower-cases the domain, which is case-insensitive; the local
 // part is the receiving server's to interpret and stays as written.
 func normalizeEmail(s string) string {
-	s = clean(s)
+	s = Clean(s)
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 || !isASCII(s[at+1:]) {
 		return s

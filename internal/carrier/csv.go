@@ -15,6 +15,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/soko-wms/soko/internal/address"
+
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/unicode/norm"
@@ -938,53 +940,11 @@ func postalCode(s string) string {
 }
 
 // normalizeText is what every value goes through before it is measured and
-// encoded. Invisible format characters and variation selectors go first:
-// they print nothing, and left in they would block NFKC. NFKC then turns
-// full-width letters and digits into ASCII and half-width katakana into
-// full-width. What NFKC gives that Windows-31J (the Shift_JIS carriers
-// read) lacks becomes the character Windows-31J has for it, and blanks,
-// line breaks included, become single spaces. None of this loses a
-// character someone could see; anything else Shift_JIS cannot hold is left
-// in, for check to report.
-func normalizeText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(dropInvisible, s)
-	s = norm.NFKC.String(s)
-	s = strings.Map(windows31J, s)
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// dropInvisible drops format characters and variation selectors.
-func dropInvisible(r rune) rune {
-	if unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) {
-		return -1
-	}
-	return r
-}
-
-// windows31J maps characters that NFKC gives, or that Mac input methods
-// type, to the Windows-31J character that looks the same.
-func windows31J(r rune) rune {
-	switch r {
-	case '\u2212', '\u2013': // − minus sign, – en dash
-		return '-'
-	case '\u301C': // 〜 wave dash
-		return '~'
-	case '\u2014': // — em dash
-		return '\u2015' // ―
-	case '\u2016': // ‖
-		return '\u2225' // ∥
-	case '\u00A5': // ¥, which NFKC makes of ￥
-		return '\uFFE5'
-	case '\u00A2': // ¢
-		return '\uFFE0'
-	case '\u00A3': // £
-		return '\uFFE1'
-	case '\u00AC': // ¬
-		return '\uFFE2'
-	}
-	return r
-}
+// encoded: the same cleaning as addresses get (invisible characters out,
+// NFKC, Windows-31J look-alikes, single spaces), which loses no character
+// someone could see; anything else Shift_JIS cannot hold is left in, for
+// check to report.
+func normalizeText(s string) string { return address.Clean(s) }
 
 // sjisWidth returns how many bytes s takes in Shift_JIS, the unit of the
 // carriers' limits; a character Shift_JIS cannot hold counts as 2, the 〓
@@ -1181,7 +1141,7 @@ func findColumn(rec []string, names []string) int {
 // invisible characters (a byte order mark), ASCII letters in lower case, so
 // that お問い合せ送り状No. matches ＮＯ and "No" alike.
 func headerKey(s string) string {
-	s = norm.NFKC.String(strings.Map(dropInvisible, s))
+	s = address.Clean(s)
 	return strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsSpace(r), r == '.', r == '。':
