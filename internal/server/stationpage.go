@@ -64,6 +64,7 @@ var stationWords = map[string][2]string{
 	"no_box":         {"入る箱がありません。箱を選んでください", "No box fits: choose one"},
 	"packed":         {"注文 {no} を梱包しました（{n}個口）", "Order {no} packed ({n} parcels)"},
 	"slip_opened":    {"送り状・納品書を開きました。印刷してください", "Labels and slip opened: print them"},
+	"slip_printing":  {"送り状・納品書を印刷します", "Printing labels and slip"},
 	"slip_blocked":   {"ポップアップがブロックされました。「納品書を開く」を押してください", "The pop-up was blocked: press “Open the packing slip”"},
 	"print_failed":   {"納品書を印刷できません：", "Cannot print the packing slip: "},
 	"reset_confirm":  {"もう一度押すと {no} の検品をやり直します", "Press again to start {no}'s inspection over"},

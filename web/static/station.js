@@ -454,12 +454,31 @@
           if (!a.ok) { say('error', t('print_failed') + problem(a)); return; }
           if (slipURL) URL.revokeObjectURL(slipURL);
           slipURL = URL.createObjectURL(new Blob([a.blob], {type: 'application/pdf'}));
-          var link = $('slip-link'), w = window.open(slipURL, '_blank');
+          var link = $('slip-link');
           link.href = slipURL;
-          link.hidden = !!w;
-          if (both) say(w ? 'ok' : 'warn', t(w ? 'slip_opened' : 'slip_blocked'));
+          printInFrame(slipURL, function (printed) {
+            // Where the browser cannot print a frame, the PDF opens in a tab.
+            var w = printed || window.open(slipURL, '_blank');
+            link.hidden = !!w;
+            if (both) say(w ? 'ok' : 'warn', t(printed ? 'slip_printing' : w ? 'slip_opened' : 'slip_blocked'));
+          });
         });
     });
+  }
+
+  // printInFrame loads the PDF into a hidden frame and opens the browser's
+  // print dialog on it: one press from packing to printer.
+  function printInFrame(url, done) {
+    var old = $('print-frame');
+    if (old) old.parentNode.removeChild(old);
+    var f = document.createElement('iframe');
+    f.id = 'print-frame';
+    f.className = 'print-frame';
+    f.onload = function () {
+      try { f.contentWindow.focus(); f.contentWindow.print(); done(true); } catch (e) { done(false); }
+    };
+    f.src = url;
+    document.body.appendChild(f);
   }
 
   // ---- supervisor: start an inspection over ----
