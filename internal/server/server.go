@@ -190,6 +190,7 @@ func New(cfg Config) *Server {
 	e.GET("/", s.home)
 	e.GET("/hh", s.handheld)
 	e.GET("/station", s.stationPage)
+	e.GET("/console", s.consolePage)
 	e.GET("/api/docs", s.apiDocs)
 	if err := s.mountAPI(spec); err != nil {
 		panic(err) // the embedded document is checked by tests; a bad one is a build mistake

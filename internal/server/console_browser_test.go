@@ -1,0 +1,222 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// console is a headless Chromium on a supervisor's desktop, showing /console.
+type console struct{ *handheld }
+
+// signIn types a badge and PIN into the console's sign-in form.
+func (c console) signIn(badge, pin string) {
+	c.t.Helper()
+	c.waitFor("the badge field to take focus", `document.activeElement.id === 'badge'`)
+	c.do(chromedp.SendKeys(chromedp.CSS("#badge"), badge), chromedp.SendKeys(chromedp.CSS("#pin"), pin+"\r"))
+}
+
+// fill sets form fields by selector, replacing what they held.
+func (c console) fill(fields ...string) {
+	c.t.Helper()
+	for i := 0; i+1 < len(fields); i += 2 {
+		c.do(chromedp.SetValue(chromedp.CSS(fields[i]), fields[i+1]))
+	}
+}
+
+// wantMsg waits for a section's message area to show class and text.
+func (c console) wantMsg(id, class, text string) {
+	c.t.Helper()
+	c.waitFor(fmt.Sprintf("#%s to show %s %q", id, class, text), fmt.Sprintf(
+		`(function(){var m=document.getElementById(%q);return m.classList.contains(%q)&&m.textContent.indexOf(%q)>=0})()`, id, class, text))
+}
+
+// download clicks the link at selector and returns the file the browser
+// saves under name.
+func (c console) download(selector, name string) []byte {
+	c.t.Helper()
+	dir := c.t.TempDir()
+	c.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		return err
+	}))
+	c.click(selector)
+	deadline := time.Now().Add(browserWait)
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err == nil {
+			return b
+		}
+		if time.Now().After(deadline) {
+			entries, _ := os.ReadDir(dir)
+			c.t.Fatalf("%s was never downloaded (%v; the folder holds %v)", name, err, entries)
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+}
+
+// TestConsole_RangesExportImportInBrowser drives /console in headless
+// Chromium at a desktop's size: a packer is refused; a supervisor
+// registers a tracking-number range and sees it nearly used up, has an
+// inverted range refused, exports the packed Yamato order as a B2クラウド
+// file and downloads it byte for byte, then imports the number Yamato's
+// software issued for it, which labels the order in the database.
+func TestConsole_RangesExportImportInBrowser(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h, packer := mustPickedOrders(t, db)
+	o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
+	id := int64(o.JSON["id"].(float64))
+	for i := 0; i < 3; i++ {
+		packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("con-%06d", i), "code": janStationTowel}, packer.csrf)
+	}
+	if r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 750}}}, packer.csrf); r.Status != 200 {
+		t.Fatalf("pack SO-1: %d %s", r.Status, r.Raw)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c := console{mustBrowser(t, srv.URL+"/console", screen{1280, 800, false})}
+
+	c.signIn("K001", "3333")
+	c.waitFor("a packer to be refused", `!document.getElementById('denied').hidden`)
+	if c.visible("#v-console") || !strings.Contains(c.text("#denied"), "権限がありません") {
+		t.Fatalf("a packer sees the console: %q", c.text("#denied"))
+	}
+	c.shot("packer-denied")
+	c.click("#signout")
+	c.signIn("V001", "5555")
+	c.expect("ok", "伊藤")
+	c.waitFor("the ranges section", `!document.getElementById('ranges').hidden && !document.getElementById('no-ranges').hidden`)
+
+	c.fill("#range-carrier", "yamato", "#range-first", "12345678901", "#range-last", "12345678950")
+	c.click("#range-form button[type=submit]")
+	c.wantMsg("range-msg", "ok", "ヤマト運輸の番号帯を登録しました（50件）")
+	c.waitFor("the new range listed", `document.querySelectorAll('#range-table tbody tr').length === 1`)
+	const rangeRow = `#range-table tr[data-carrier="yamato"][data-first="12345678901"]`
+	if got := c.text(rangeRow + " .remaining"); got != "50" {
+		t.Errorf("remaining shows %q, want 50", got)
+	}
+	if !c.visible(rangeRow+" .tag.warn") || !strings.Contains(c.text(rangeRow), "残りわずか") {
+		t.Errorf("a range of 50 is not shown as nearly used up: %q", c.text(rangeRow))
+	}
+	c.shot("range-registered")
+
+	c.fill("#range-first", "12345678999", "#range-last", "12345678901")
+	c.click("#range-form button[type=submit]")
+	c.wantMsg("range-msg", "error", "開始 ≦ 終了")
+	if n := c.eval(`String(document.querySelectorAll('#range-table tbody tr').length)`); n != "1" {
+		t.Errorf("%s ranges listed after a refused one", n)
+	}
+	c.shot("range-refused")
+
+	c.click(`nav a[href="#export"]`)
+	c.waitFor("the export section", `!document.getElementById('export').hidden && document.getElementById('ranges').hidden`)
+	c.fill("#export-carrier", "yamato")
+	c.click("#export-form button[type=submit]")
+	c.wantMsg("export-msg", "ok", "1件の送り状データを作成しました")
+	name := c.eval(`document.getElementById('export-file').download`)
+	if !regexp.MustCompile(`^yamato-\d{8}-\d{4}\.csv$`).MatchString(name) {
+		t.Errorf("the download is named %q", name)
+	}
+	if c.visible("#export-problems") {
+		t.Errorf("problems listed for a clean export: %q", c.text("#export-problems"))
+	}
+	c.shot("exported")
+	// What the link downloads must be the server's Shift_JIS bytes, not a re-encoding.
+	raw := c.download("#export-file", name)
+	text, err := japanese.ShiftJIS.NewDecoder().Bytes(raw)
+	if err != nil {
+		t.Fatalf("the download is not Shift_JIS: %v", err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(text)).ReadAll()
+	if err != nil || len(records) != 2 || records[0][0] != "お客様管理番号" {
+		t.Fatalf("the download is not a one-row B2 file: %v %.80q", err, text)
+	}
+	management := records[1][0]
+
+	issued, err := japanese.ShiftJIS.NewEncoder().String("お客様管理番号,伝票番号\r\n" + management + ",123456789013\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "issued.csv")
+	if err := os.WriteFile(file, []byte(issued), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.click(`nav a[href="#import"]`)
+	c.waitFor("the import section", `!document.getElementById('import').hidden`)
+	c.fill("#import-carrier", "yamato")
+	c.do(chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{file}))
+	c.click("#import-form button[type=submit]")
+	c.wantMsg("import-msg", "ok", "1件の伝票番号を取り込みました")
+	if got := c.text("#import-labeled span"); got != "SO-1" {
+		t.Errorf("labeled orders show %q, want SO-1", got)
+	}
+	c.shot("imported")
+	c.checkClean()
+
+	got, err := db.OrderByID(context.Background(), id)
+	if err != nil || got.Status != soko.OrderLabeled {
+		t.Fatalf("SO-1 is %s after the import (%v), want labeled", got.Status, err)
+	}
+	if ps, _ := db.Parcels(context.Background(), id); len(ps) != 1 || ps[0].TrackingNumber != "123456789013" {
+		t.Errorf("SO-1's parcels after the import: %+v", ps)
+	}
+}
+
+// TestConsole_Page checks what GET /console answers: the page in the asked
+// language, never cached, with its own files and nothing the CSP would refuse.
+func TestConsole_Page(t *testing.T) {
+	srv, _ := MustServer(t)
+	for _, c := range []struct {
+		target, header, lang, words string
+	}{
+		{"/console", "", "ja", "送り状番号帯"},
+		{"/console?lang=en", "", "en", "Tracking-number ranges"},
+		{"/console", "en-US,en;q=0.9", "en", "Import issued numbers"},
+	} {
+		var rec *httptest.ResponseRecorder
+		if c.header != "" {
+			rec = do(t, srv, "GET", c.target, nil, "Accept-Language", c.header)
+		} else {
+			rec = do(t, srv, "GET", c.target, nil)
+		}
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Fatalf("GET %s: %d %s", c.target, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store", c.target, got)
+		}
+		if !strings.Contains(body, `<html lang="`+c.lang+`">`) || !strings.Contains(body, c.words) {
+			t.Errorf("GET %s (Accept-Language %q): not the %s page", c.target, c.header, c.lang)
+		}
+		for _, tag := range scriptTag.FindAllString(body, -1) {
+			if !strings.Contains(tag, ` src="/static/`) && !strings.Contains(tag, `type="application/json"`) {
+				t.Errorf("GET %s: inline script %s", c.target, tag)
+			}
+		}
+		if inlineStyleOrHandler.MatchString(body) {
+			t.Errorf("GET %s: inline style or event handler attribute", c.target)
+		}
+	}
+	for _, file := range []string{"/static/console.js", "/static/console.css"} {
+		if r := do(t, srv, "GET", file, nil); r.Code != http.StatusOK {
+			t.Errorf("GET %s: %d", file, r.Code)
+		}
+	}
+}

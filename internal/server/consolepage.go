@@ -1,0 +1,73 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// consoleWords are every word the supervisor console shows, in Japanese and
+// English, held like stationWords: the template prints the fixed ones and
+// console.js gets all of them, filling {name}-style holes itself. Each
+// section of the console keeps its words together, so a new section adds
+// a block.
+var consoleWords = map[string][2]string{
+	"title":     {"soko 管理コンソール", "soko console"},
+	"heading":   {"管理コンソール", "Console"},
+	"signout":   {"ログアウト", "Sign out"},
+	"badge":     {"バッジ", "Badge"},
+	"pin":       {"PIN", "PIN"},
+	"sign_in":   {"ログイン", "Sign in"},
+	"sections":  {"メニュー", "Sections"},
+	"carrier":   {"配送会社", "Carrier"},
+	"service":   {"サービス", "Service"},
+	"row":       {"行", "Row"},
+	"order":     {"注文", "Order"},
+	"field":     {"項目", "Field"},
+	"message":   {"内容", "Problem"},
+	"problems":  {"問題のある行", "Rows with problems"},
+	"any":       {"すべて", "any"},
+	"optional":  {"任意", "optional"},
+	"yamato":    {"ヤマト運輸", "Yamato"},
+	"sagawa":    {"佐川急便", "Sagawa"},
+	"japanpost": {"日本郵便", "Japan Post"},
+
+	"ranges":         {"送り状番号帯", "Tracking-number ranges"},
+	"ranges_help":    {"配送会社から割り当てられた伝票番号の範囲（チェックデジットを除く11桁）を登録します。", "Register the ranges of tracking numbers the carriers gave you (11 digits, without the check digit)."},
+	"first":          {"開始番号", "First"},
+	"last":           {"終了番号", "Last"},
+	"next":           {"次の番号", "Next"},
+	"remaining":      {"残り", "Left"},
+	"nearly_used_up": {"残りわずか", "Nearly used up"},
+	"no_ranges":      {"番号帯はまだ登録されていません", "No ranges yet"},
+	"add_range":      {"番号帯を登録", "Register the range"},
+	"range_added":    {"{carrier}の番号帯を登録しました（{n}件）", "{carrier} range registered ({n} numbers)"},
+	"eleven_digits":  {"開始番号と終了番号は11桁の数字で入力してください", "Enter the first and last numbers as 11 digits"},
+	"export":         {"送り状データ出力", "Carrier export"},
+	"export_help":    {"梱包済みの荷物を配送会社のソフト（B2クラウド・e飛伝Ⅲ・ゆうプリR）に取り込むCSV（Shift_JIS）を作ります。", "Make the CSV (Shift_JIS) that the carrier's software (B2 Cloud, e-Hiden III, Yu-Pri R) imports for the packed parcels."},
+	"export_button":  {"CSVを作成", "Make the CSV"},
+	"exported":       {"{n}件の送り状データを作成しました", "{n} parcels in the file"},
+	"nothing":        {"出力する荷物はありません", "No parcels to export"},
+	"download":       {"ダウンロード：", "Download: "},
+	"import":         {"発行済み番号の取込", "Import issued numbers"},
+	"import_help":    {"配送会社のソフトが発行した伝票番号のCSV（Shift_JIS または UTF-8）を取り込み、荷物に番号を付けます。", "Import the CSV of tracking numbers the carrier's software issued (Shift_JIS or UTF-8) and attach them to the parcels."},
+	"file":           {"CSVファイル", "CSV file"},
+	"import_button":  {"取り込む", "Import"},
+	"choose_file":    {"CSVファイルを選んでください", "Choose a CSV file"},
+	"imported":       {"{n}件の伝票番号を取り込みました", "{n} tracking numbers attached"},
+	"labeled_orders": {"送り状発行済になった注文：", "Orders now labeled: "},
+
+	"offline":    {"通信できません。ネットワークを確認してください", "No connection: check the network"},
+	"failed":     {"エラーが発生しました（{status}）", "Something went wrong ({status})"},
+	"expired":    {"ログインが切れました。もう一度ログインしてください", "Signed out: sign in again"},
+	"welcome":    {"{name} さん、お疲れさまです", "Hello, {name}"},
+	"denied":     {"権限がありません。管理コンソールは監督者・管理者のみ使えます", "Not allowed: the console is for supervisors and admins"},
+	"signed_out": {"ログアウトしました", "Signed out"},
+	"working":    {"処理中…", "Working…"},
+}
+
+// consolePage answers GET /console: the supervisor console, a desktop page
+// whose sections (tracking-number ranges, the carrier CSV export, the
+// import of issued numbers) are thin clients of the /ops API. Like the
+// station, console.html is a whole document with only its own CSS and script.
+func (s *Server) consolePage(c echo.Context) error {
+	return s.renderFloorPage(c, "console", consoleWords)
+}
