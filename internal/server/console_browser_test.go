@@ -178,6 +178,48 @@ func TestConsole_RangesExportImportInBrowser(t *testing.T) {
 	}
 }
 
+// TestConsole_ReleaseWaveInBrowser releases waves from /console's wave
+// panel over three allocated Yamato orders: a batch of at most two orders,
+// then one with no limit that takes the last, then one that finds nothing
+// and shows the server's reason. All three orders end up picking.
+func TestConsole_ReleaseWaveInBrowser(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	sup, _, _ := mustPickFloor(t, db)
+	srv := httptest.NewServer(sup.h)
+	t.Cleanup(srv.Close)
+	c := console{mustBrowser(t, srv.URL+"/console", screen{1280, 800, false})}
+
+	c.signIn("V001", "5555")
+	c.expect("ok", "伊藤")
+	c.click(`nav a[href="#waves"]`)
+	c.waitFor("the wave section", `!document.getElementById('waves').hidden && document.getElementById('ranges').hidden`)
+	if got := c.eval(`document.getElementById('wave-mode').value`); got != "batch" {
+		t.Errorf("the mode starts as %q, want batch", got)
+	}
+
+	c.fill("#wave-carrier", "yamato", "#wave-max-orders", "2")
+	c.click("#wave-form button[type=submit]")
+	c.wantMsg("wave-msg", "ok", "（注文 2件・作業 ")
+	if msg := c.text("#wave-msg"); !regexp.MustCompile(`^ウェーブ W\S+ を発行しました（注文 2件・作業 \d+件）$`).MatchString(msg) {
+		t.Errorf("the first wave shows %q", msg)
+	}
+	c.shot("wave-released")
+
+	c.fill("#wave-max-orders", "")
+	c.click("#wave-form button[type=submit]")
+	c.wantMsg("wave-msg", "ok", "（注文 1件・作業 ")
+
+	c.click("#wave-form button[type=submit]")
+	c.wantMsg("wave-msg", "error", "条件に合う引当済の注文がありません")
+	c.shot("wave-none")
+	c.checkClean()
+
+	counts, err := db.CountOrdersByStatus(context.Background())
+	if err != nil || counts[soko.OrderPicking] != 3 {
+		t.Fatalf("orders by status after the waves: %v (%v), want 3 picking", counts, err)
+	}
+}
+
 // TestConsole_Page checks what GET /console answers: the page in the asked
 // language, never cached, with its own files and nothing the CSP would refuse.
 func TestConsole_Page(t *testing.T) {

@@ -55,6 +55,21 @@ var consoleWords = map[string][2]string{
 	"imported":       {"{n}件の伝票番号を取り込みました", "{n} tracking numbers attached"},
 	"labeled_orders": {"送り状発行済になった注文：", "Orders now labeled: "},
 
+	"waves":         {"ウェーブ", "Waves"},
+	"waves_help":    {"引当済の注文をまとめてウェーブを発行し、ピッキング作業を作ります。空欄の条件は問いません。", "Release a wave of allocated orders and make their pick tasks. Conditions left empty are not applied."},
+	"all_carriers":  {"すべて", "All"},
+	"cut_off":       {"締め時刻", "Cut-off"},
+	"priority":      {"優先度（0〜9）", "Priority (0–9)"},
+	"max_orders":    {"最大注文数", "Max orders"},
+	"max_units":     {"最大点数", "Max units"},
+	"mode":          {"方式", "Mode"},
+	"mode_batch":    {"バッチ（まとめて）", "Batch"},
+	"mode_single":   {"シングル（1件ずつ）", "Single"},
+	"release_wave":  {"ウェーブを発行", "Release the wave"},
+	"wave_released": {"ウェーブ {wave} を発行しました（注文 {orders}件・作業 {tasks}件）", "Wave {wave} released ({orders} orders, {tasks} tasks)"},
+	"whole_number":  {"数値は0以上の整数で入力してください", "Enter whole numbers"},
+	"bad_cut_off":   {"締め時刻が正しくありません", "The cut-off is not a valid time"},
+
 	"offline":    {"通信できません。ネットワークを確認してください", "No connection: check the network"},
 	"failed":     {"エラーが発生しました（{status}）", "Something went wrong ({status})"},
 	"expired":    {"ログインが切れました。もう一度ログインしてください", "Signed out: sign in again"},
@@ -66,8 +81,9 @@ var consoleWords = map[string][2]string{
 
 // consolePage answers GET /console: the supervisor console, a desktop page
 // whose sections (tracking-number ranges, the carrier CSV export, the
-// import of issued numbers) are thin clients of the /ops API. Like the
-// station, console.html is a whole document with only its own CSS and script.
+// import of issued numbers, the release of a wave) are thin clients of the
+// /ops API. Like the station, console.html is a whole document with only
+// its own CSS and script.
 func (s *Server) consolePage(c echo.Context) error {
 	return s.renderFloorPage(c, "console", consoleWords)
 }

@@ -1,7 +1,8 @@
 /* soko supervisor console (/console): sign-in by badge and PIN, then one
  * section at a time, chosen by the URL's #fragment: tracking-number ranges
  * (送り状番号帯), the carrier CSV export (送り状データ出力) and the import of
- * the numbers the carrier's software issued (発行済み番号の取込). A thin
+ * the numbers the carrier's software issued (発行済み番号の取込) and the
+ * release of a pick wave (ウェーブ). A thin
  * client of the /ops API; the page's words come from the server in #words.
  * A new section is a <section class="panel"> in console.html, a link in the
  * nav and an entry in `sections` below. */
@@ -175,9 +176,35 @@
     });
   }
 
+  // ---- ウェーブ ----
+  // Fields left empty are left out: the API checks the minimums of those sent.
+  function releaseWave(e) {
+    e.preventDefault();
+    var body = {mode: $('wave-mode').value};
+    var carrier = $('wave-carrier').value, cutOff = $('wave-cutoff').value;
+    if (carrier) body.carrier = carrier;
+    if (cutOff) {
+      var d = new Date(cutOff);
+      if (isNaN(d.getTime())) { show('wave-msg', 'error', t('bad_cut_off')); $('wave-cutoff').focus(); return; }
+      body.cut_off = d.toISOString();
+    }
+    var nums = [['priority', 'wave-priority'], ['max_orders', 'wave-max-orders'], ['max_units', 'wave-max-units']];
+    for (var i = 0; i < nums.length; i++) {
+      var v = $(nums[i][1]).value.trim();
+      if (!v) continue;
+      if (!/^[0-9]+$/.test(v)) { show('wave-msg', 'error', t('whole_number')); $(nums[i][1]).focus(); return; }
+      body[nums[i][0]] = Number(v);
+    }
+    show('wave-msg', '', t('working'));
+    api('POST', '/ops/waves', body).then(function (a) {
+      if (failed('wave-msg', a)) return;
+      show('wave-msg', 'ok', t('wave_released', {wave: a.data.wave_no, orders: count(a.data.orders), tasks: count(a.data.tasks)}));
+    });
+  }
+
   // ---- sections ----
   // sections maps each #fragment to what showing it loads.
-  var sections = {ranges: loadRanges, export: null, import: null};
+  var sections = {ranges: loadRanges, export: null, import: null, waves: null};
   function route() {
     if (!session || !$('denied').hidden) return;
     var name = location.hash.slice(1);
@@ -238,6 +265,7 @@
   $('range-form').addEventListener('submit', addRange);
   $('export-form').addEventListener('submit', exportCSV);
   $('import-form').addEventListener('submit', importCSV);
+  $('wave-form').addEventListener('submit', releaseWave);
   window.addEventListener('hashchange', route);
   api('GET', '/ops/session').then(function (a) {
     if (a.ok && !session) signedIn(a.data);
