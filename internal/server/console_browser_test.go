@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -217,48 +216,5 @@ func TestConsole_ReleaseWaveInBrowser(t *testing.T) {
 	counts, err := db.CountOrdersByStatus(context.Background())
 	if err != nil || counts[soko.OrderPicking] != 3 {
 		t.Fatalf("orders by status after the waves: %v (%v), want 3 picking", counts, err)
-	}
-}
-
-// TestConsole_Page checks what GET /console answers: the page in the asked
-// language, never cached, with its own files and nothing the CSP would refuse.
-func TestConsole_Page(t *testing.T) {
-	srv, _ := MustServer(t)
-	for _, c := range []struct {
-		target, header, lang, words string
-	}{
-		{"/console", "", "ja", "送り状番号帯"},
-		{"/console?lang=en", "", "en", "Tracking-number ranges"},
-		{"/console", "en-US,en;q=0.9", "en", "Import issued numbers"},
-	} {
-		var rec *httptest.ResponseRecorder
-		if c.header != "" {
-			rec = do(t, srv, "GET", c.target, nil, "Accept-Language", c.header)
-		} else {
-			rec = do(t, srv, "GET", c.target, nil)
-		}
-		body := rec.Body.String()
-		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
-			t.Fatalf("GET %s: %d %s", c.target, rec.Code, rec.Header().Get("Content-Type"))
-		}
-		if got := rec.Header().Get("Cache-Control"); got != "no-store" {
-			t.Errorf("GET %s: Cache-Control %q, want no-store", c.target, got)
-		}
-		if !strings.Contains(body, `<html lang="`+c.lang+`">`) || !strings.Contains(body, c.words) {
-			t.Errorf("GET %s (Accept-Language %q): not the %s page", c.target, c.header, c.lang)
-		}
-		for _, tag := range scriptTag.FindAllString(body, -1) {
-			if !strings.Contains(tag, ` src="/static/`) && !strings.Contains(tag, `type="application/json"`) {
-				t.Errorf("GET %s: inline script %s", c.target, tag)
-			}
-		}
-		if inlineStyleOrHandler.MatchString(body) {
-			t.Errorf("GET %s: inline style or event handler attribute", c.target)
-		}
-	}
-	for _, file := range []string{"/static/console.js", "/static/console.css"} {
-		if r := do(t, srv, "GET", file, nil); r.Code != http.StatusOK {
-			t.Errorf("GET %s: %d", file, r.Code)
-		}
 	}
 }

@@ -630,9 +630,10 @@ var scriptTag = regexp.MustCompile(`<script[^>]*>`)
 // inlineStyleOrHandler finds what the CSP (no 'unsafe-inline') would refuse in markup.
 var inlineStyleOrHandler = regexp.MustCompile(`<style|\sstyle=|\son[a-z]+=`)
 
-// TestHandheld_Page checks what GET /hh answers: the page in the asked
-// language, never cached, with no inline script the CSP would refuse.
-func TestHandheld_Page(t *testing.T) {
+// TestFloorPages checks what GET /hh, /station and /console answer: the
+// page in the asked language, never cached, with nothing the CSP would
+// refuse, and a CSP that lets the camera decoder's WebAssembly run.
+func TestFloorPages(t *testing.T) {
 	srv, _ := MustServer(t)
 	for _, c := range []struct {
 		target, header, lang, words string
@@ -640,6 +641,12 @@ func TestHandheld_Page(t *testing.T) {
 		{"/hh", "", "ja", "バッジ"},
 		{"/hh?lang=en", "", "en", "Badge"},
 		{"/hh", "en-US,en;q=0.9", "en", "Sign in"},
+		{"/station", "", "ja", "梱包確定"},
+		{"/station?lang=en", "", "en", "Confirm packing"},
+		{"/station", "en-US,en;q=0.9", "en", "Print labels and slip"},
+		{"/console", "", "ja", "送り状番号帯"},
+		{"/console?lang=en", "", "en", "Tracking-number ranges"},
+		{"/console", "en-US,en;q=0.9", "en", "Import issued numbers"},
 	} {
 		var rec *httptest.ResponseRecorder
 		if c.header != "" {
@@ -667,6 +674,11 @@ func TestHandheld_Page(t *testing.T) {
 		}
 		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval'") {
 			t.Errorf("CSP %q does not let the camera decoder's WebAssembly run", csp)
+		}
+		for _, ref := range regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`).FindAllStringSubmatch(body, -1) {
+			if r := do(t, srv, "GET", ref[1], nil); r.Code != http.StatusOK {
+				t.Errorf("GET %s, which %s refers to: %d", ref[1], c.target, r.Code)
+			}
 		}
 	}
 }
