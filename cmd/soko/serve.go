@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/soko-wms/soko/internal/demo"
+	"github.com/soko-wms/soko/internal/notify"
 	"github.com/soko-wms/soko/internal/server"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
@@ -65,6 +66,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 		},
 	})
 	go purgeIdempotencyKeys(ctx, db, log)
+	go (&notify.Worker{Store: db, Sender: &notify.Sender{}, Log: log}).Run(ctx)
 	stockArrived <- struct{}{} // orders may have waited while no soko ran
 	go allocateWaiting(ctx, db, rules, stockArrived, log)
 	if cfg.WaveEvery > 0 {

@@ -88,19 +88,11 @@ func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 		// A name that does not resolve now is checked again at delivery.
 	}
 	for _, a := range addrs {
-		if internalAddr(a) {
+		if soko.InternalAddr(a) {
 			return refuse("内部ネットワークのアドレスは指定できません", "the host is on an internal network")
 		}
 	}
 	return nil
-}
-
-// internalAddr reports whether a is not on the public internet.
-func internalAddr(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
-		a.IsMulticast() || a.IsUnspecified() || a.IsInterfaceLocalMulticast() ||
-		netip.MustParsePrefix("100.64.0.0/10").Contains(a) // carrier-grade NAT, used inside clouds
 }
 
 func deliveryOut(m *soko.OutboxMessage) api.WebhookDelivery {

@@ -1,6 +1,9 @@
 package soko
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // OutboxStatus is where one notification stands.
 type OutboxStatus string
@@ -72,4 +75,16 @@ type WebhookDelivery struct {
 	Error      string
 	DurationMS int
 	CreatedAt  time.Time
+}
+
+// cgnat is carrier-grade NAT space, which clouds use inside their networks.
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// InternalAddr reports whether a is not on the public internet: soko never
+// sends a merchant's webhook there, so a merchant cannot make it probe the
+// warehouse's own network (SSRF).
+func InternalAddr(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+		a.IsMulticast() || a.IsUnspecified() || a.IsInterfaceLocalMulticast() || cgnat.Contains(a)
 }

@@ -1,0 +1,288 @@
+package notify_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/notify"
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// clock is a test clock that only moves when told to.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+// receiver is a merchant's webhook endpoint: it checks each request's
+// signature and headers, answers with the next of its statuses (200 once
+// they run out) and counts the events it accepted.
+type receiver struct {
+	t        *testing.T
+	clock    *clock
+	secret   string
+	mu       sync.Mutex
+	statuses []int
+	requests int
+	accepted map[string]int
+}
+
+func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	if err := notify.Verify(r.Header.Get("Soko-Signature"), rc.secret, body, rc.clock.now(), 5*time.Minute); err != nil {
+		rc.t.Errorf("receiver: %v", err)
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	var event struct{ ID, Type string }
+	if err := json.Unmarshal(body, &event); err != nil || event.ID == "" ||
+		r.Header.Get("Soko-Event-Id") != event.ID || r.Header.Get("Soko-Event-Type") != event.Type ||
+		r.Header.Get("Content-Type") != "application/json" || r.Method != http.MethodPost {
+		rc.t.Errorf("receiver: %s %v %s", r.Method, r.Header, body)
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.requests++
+	status := http.StatusOK
+	if len(rc.statuses) > 0 {
+		status, rc.statuses = rc.statuses[0], rc.statuses[1:]
+	}
+	if status < 300 {
+		rc.accepted[event.ID]++
+	}
+	w.WriteHeader(status)
+}
+
+func (rc *receiver) counts() (requests int, accepted map[string]int) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	accepted = map[string]int{}
+	for id, n := range rc.accepted {
+		accepted[id] = n
+	}
+	return rc.requests, accepted
+}
+
+// fixture is a SQLite store with n order.cancelled webhooks queued for a
+// merchant whose endpoint is a receiver answering statuses, and a worker
+// for them, all on one test clock.
+type fixture struct {
+	db         *storage.DB
+	clock      *clock
+	rc         *receiver
+	worker     *notify.Worker
+	merchantID int64
+}
+
+func mustFixture(t *testing.T, n int, statuses ...int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	c := &clock{t: storagetest.Fixed}
+	db := storagetest.MustOpenSQLite(t)
+	db.Now = c.now
+	rc := &receiver{t: t, clock: c, statuses: statuses, accepted: map[string]int{}}
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+
+	seed := &soko.Seed{
+		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店", Sender: soko.Address{PostalCode: "1000005", Prefecture: "東京都"}}},
+		Products:  []soko.SeedProduct{{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10}}},
+	}
+	for i := range n {
+		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
+			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}},
+		}})
+	}
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	merchantID := seed.Merchants[0].ID
+	ep := &soko.WebhookEndpoint{MerchantID: merchantID, URL: srv.URL + "/hooks", Active: true, EventTypes: []string{"order.cancelled"}}
+	if _, err := db.PutWebhookEndpoint(ctx, ep, false); err != nil {
+		t.Fatal(err)
+	}
+	rc.secret = ep.Secret
+	for _, o := range seed.Orders {
+		if _, err := db.CancelOrder(ctx, merchantID, o.Number, "お客様都合"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &notify.Worker{Store: db, Sender: &notify.Sender{AllowPrivate: true, Now: c.now}, Now: c.now, Batch: 2, Lease: time.Minute}
+	return &fixture{db: db, clock: c, rc: rc, worker: w, merchantID: merchantID}
+}
+
+// messages returns the merchant's webhook messages, oldest first.
+func (f *fixture) messages(t *testing.T) []*soko.OutboxMessage {
+	t.Helper()
+	ms, err := f.db.ListWebhookDeliveries(context.Background(), f.merchantID, "", soko.Page{Limit: soko.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, j := 0, len(ms)-1; i < j; i, j = i+1, j-1 {
+		ms[i], ms[j] = ms[j], ms[i]
+	}
+	return ms
+}
+
+func (f *fixture) runOnce(t *testing.T, wantDelivered, wantFailed int) {
+	t.Helper()
+	delivered, failed, err := f.worker.RunOnce(context.Background())
+	if err != nil || delivered != wantDelivered || failed != wantFailed {
+		t.Fatalf("RunOnce: %d delivered, %d failed, %v; want %d, %d", delivered, failed, err, wantDelivered, wantFailed)
+	}
+}
+
+func TestWorker_DeliversEachEventOnce(t *testing.T) {
+	f := mustFixture(t, 3)
+	f.runOnce(t, 2, 0) // a batch is two
+	f.runOnce(t, 1, 0)
+	f.runOnce(t, 0, 0)
+	f.clock.add(time.Hour)
+	f.runOnce(t, 0, 0)
+	requests, accepted := f.rc.counts()
+	if requests != 3 || len(accepted) != 3 {
+		t.Fatalf("%d requests, accepted %v", requests, accepted)
+	}
+	for _, m := range f.messages(t) {
+		log, err := f.db.ListDeliveryAttempts(context.Background(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Status != soko.OutboxDelivered || m.Attempts != 1 || len(log) != 1 || log[0].StatusCode != 200 || log[0].Error != "" {
+			t.Fatalf("message %+v, log %+v", m, log)
+		}
+	}
+}
+
+func TestWorker_RetriesWithBackoffUntilDelivered(t *testing.T) {
+	f := mustFixture(t, 1, 500, 503)
+	f.runOnce(t, 0, 1)
+	f.clock.add(29 * time.Second) // the first retry waits 30 to 60 s
+	f.runOnce(t, 0, 0)
+	f.clock.add(31 * time.Second)
+	f.runOnce(t, 0, 1)
+	m := f.messages(t)[0]
+	if m.Status != soko.OutboxPending || m.Attempts != 2 || m.LastError != "HTTP 503 Service Unavailable" ||
+		m.NextAttempt.Before(f.clock.now().Add(time.Minute)) || m.NextAttempt.After(f.clock.now().Add(2*time.Minute)) {
+		t.Fatalf("after two failures: %+v", m)
+	}
+	f.clock.add(2 * time.Minute)
+	f.runOnce(t, 1, 0)
+	f.clock.add(time.Hour)
+	f.runOnce(t, 0, 0)
+
+	requests, accepted := f.rc.counts()
+	if requests != 3 || len(accepted) != 1 {
+		t.Fatalf("%d requests, accepted %v", requests, accepted)
+	}
+	for id, n := range accepted {
+		if n != 1 || !strings.HasPrefix(id, "evt_") {
+			t.Fatalf("event %s accepted %d times", id, n)
+		}
+	}
+	m = f.messages(t)[0]
+	log, err := f.db.ListDeliveryAttempts(context.Background(), m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != soko.OutboxDelivered || m.Attempts != 3 || len(log) != 3 ||
+		log[0].StatusCode != 500 || log[1].StatusCode != 503 || log[2].StatusCode != 200 || log[2].Error != "" {
+		t.Fatalf("message %+v, log %+v", m, log)
+	}
+}
+
+func TestWorker_DeadAfterADayOfFailures(t *testing.T) {
+	statuses := make([]int, 100)
+	for i := range statuses {
+		statuses[i] = 500
+	}
+	f := mustFixture(t, 1, statuses...)
+	start := f.clock.now()
+	for f.clock.now().Sub(start) < 24*time.Hour {
+		f.runOnce(t, 0, 1)
+		m := f.messages(t)[0]
+		if m.Status != soko.OutboxPending {
+			t.Fatalf("%s after the event: %+v", f.clock.now().Sub(start), m)
+		}
+		f.clock.add(m.NextAttempt.Sub(f.clock.now()))
+	}
+	f.runOnce(t, 0, 1)
+	m := f.messages(t)[0]
+	if m.Status != soko.OutboxDead || m.LastError != "HTTP 500 Internal Server Error" {
+		t.Fatalf("after a day: %+v", m)
+	}
+	requests, _ := f.rc.counts()
+	if requests != m.Attempts || requests < 8 {
+		t.Fatalf("%d requests, %d attempts", requests, m.Attempts)
+	}
+	f.clock.add(7 * 24 * time.Hour)
+	f.runOnce(t, 0, 0)
+}
+
+func TestWorker_InactiveEndpointIsDead(t *testing.T) {
+	f := mustFixture(t, 1)
+	ep := &soko.WebhookEndpoint{MerchantID: f.merchantID, URL: "https://shop.example/hooks", Active: false}
+	if _, err := f.db.PutWebhookEndpoint(context.Background(), ep, false); err != nil {
+		t.Fatal(err)
+	}
+	f.runOnce(t, 0, 1)
+	m := f.messages(t)[0]
+	if m.Status != soko.OutboxDead || m.Attempts != 1 || m.LastError != "the merchant's webhook endpoint is inactive" {
+		t.Fatalf("message %+v", m)
+	}
+	if requests, _ := f.rc.counts(); requests != 0 {
+		t.Fatalf("%d requests to an inactive endpoint", requests)
+	}
+}
+
+func TestWorker_InternalAddressRefused(t *testing.T) {
+	f := mustFixture(t, 1)
+	f.worker.Sender.AllowPrivate = false
+	f.runOnce(t, 0, 1)
+	m := f.messages(t)[0]
+	if m.Status != soko.OutboxPending || !strings.Contains(m.LastError, "refused: 127.0.0.1 is on an internal network") {
+		t.Fatalf("message %+v", m)
+	}
+	if requests, _ := f.rc.counts(); requests != 0 {
+		t.Fatalf("%d requests to an internal address", requests)
+	}
+}
+
+func TestWorker_RunStopsWithItsContext(t *testing.T) {
+	f := mustFixture(t, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.worker.Run(ctx); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, accepted := f.rc.counts(); len(accepted) == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Run did not deliver the three events")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}
