@@ -65,23 +65,8 @@ func BenchmarkSlip(b *testing.B) {
 // BenchmarkSlips1000 is a 1,000-order wave in one PDF; DESIGN.md §9 asks for
 // at most 3 s and 200 MB peak memory.
 func BenchmarkSlips1000(b *testing.B) {
-	slips := wave(b, 1000)
-	b.ReportAllocs()
-	peak := watchPeakMemory()
-	var size int
-	for b.Loop() {
-		var buf bytes.Buffer
-		if err := Slips(&buf, slips, SlipOptions{Now: fixedNow}); err != nil {
-			b.Fatal(err)
-		}
-		size = buf.Len()
-	}
-	heap, rss := peak()
-	b.ReportMetric(float64(size)/(1<<20), "MB/pdf")
-	b.ReportMetric(heap/(1<<20), "peak-heap-MB")
-	if rss > 0 {
-		b.ReportMetric(rss/(1<<20), "peak-RSS-MB")
-	}
+	// Slips is Document with slips only.
+	benchWave(b, DocumentData{Slips: wave(b, 1000)})
 }
 
 // watchPeakMemory samples the Go heap (live and not yet swept objects) every

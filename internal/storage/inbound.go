@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -51,7 +50,7 @@ func (db *DB) CreateInbound(ctx context.Context, in *soko.Inbound) error {
 		for i, l := range in.Lines {
 			skus[i] = l.SKU
 		}
-		products, err := productIDs(tx, in.MerchantID, skus, func(i int) string { return fmt.Sprintf("lines[%d].sku", i) })
+		products, err := productIDs(tx, in.MerchantID, skus)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -94,7 +93,7 @@ func (db *DB) CreateOrder(ctx context.Context, o *soko.Order) error {
 		for i, l := range o.Lines {
 			skus[i] = l.SKU
 		}
-		products, err := productIDs(tx, o.MerchantID, skus, func(i int) string { return fmt.Sprintf("lines[%d].sku", i) })
+		products, err := productIDs(tx, o.MerchantID, skus)
 		if err != nil {
 			return err
 		}

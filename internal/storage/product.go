@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -191,9 +192,10 @@ func (db *DB) loadBarcodes(ctx context.Context, ps []*soko.Product) error {
 	return nil
 }
 
-// productIDs maps a merchant's SKUs to product ids; unknown SKUs are an
-// EINVALID naming each field, so one answer lists every bad line.
-func productIDs(tx *gorm.DB, merchantID int64, skus []string, field func(i int) string) (map[string]productRow, error) {
+// productIDs maps the SKUs of a document's lines to the merchant's
+// products; unknown SKUs are an EINVALID naming each line (lines[i].sku), so
+// one answer lists every bad line.
+func productIDs(tx *gorm.DB, merchantID int64, skus []string) (map[string]productRow, error) {
 	var rows []productRow
 	if err := tx.Where("merchant_id = ? AND sku IN ?", merchantID, skus).Find(&rows).Error; err != nil {
 		return nil, err
@@ -208,7 +210,7 @@ func productIDs(tx *gorm.DB, merchantID int64, skus []string, field func(i int) 
 			if bad == nil {
 				bad = soko.Errorf(soko.EINVALID, "unknown product %s", sku).JA("商品 %s は登録されていません", sku)
 			}
-			bad.WithField(field(i), "unknown SKU "+sku+" / 未登録の商品です")
+			bad.WithField(fmt.Sprintf("lines[%d].sku", i), "unknown SKU "+sku+" / 未登録の商品です")
 		}
 	}
 	if bad != nil {
