@@ -178,7 +178,7 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 			}
 			p.LabelPrinted = true
 			if err := tx.Model(&parcelRow{}).Where("id = ?", p.ID).
-				Updates(map[string]any{"tracking_number": *p.TrackingNumber, "label_printed": true}).Error; err != nil {
+				Updates(map[string]any{"tracking_number": *p.TrackingNumber, "label_printed": true, "labeled_at": now}).Error; err != nil {
 				return err
 			}
 			res.Parcels = append(res.Parcels, p.parcel())
@@ -261,7 +261,7 @@ func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, 
 	err := db.transact(ctx, func(tx *gorm.DB) error {
 		orderIDs := map[int64]bool{}
 		for _, p := range parcels {
-			res := tx.Exec(`UPDATE parcels SET tracking_number = ?, label_printed = TRUE WHERE id = ? AND tracking_number IS NULL`, p.TrackingNumber, p.ID)
+			res := tx.Exec(`UPDATE parcels SET tracking_number = ?, label_printed = TRUE, labeled_at = ? WHERE id = ? AND tracking_number IS NULL`, p.TrackingNumber, now, p.ID)
 			if res.Error != nil {
 				return res.Error
 			}

@@ -1,0 +1,178 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// labelledDock labels five packed orders: L-000…L-002 one Yamato parcel
+// each, L-003 two Yamato parcels, L-004 one Sagawa parcel. It returns the
+// order ids and the tracking numbers by order number and parcel.
+func labelledDock(t *testing.T, db *storage.DB) ([]int64, map[string][]string) {
+	t.Helper()
+	ctx := context.Background()
+	ids := packedOrders(t, db, 5)
+	for _, sql := range []string{
+		fmt.Sprintf(`INSERT INTO parcels (order_id, seq, box_type, weight_grams, carrier, service) VALUES (%d, 2, 'BOX60', 500, 'yamato', 'takkyubin')`, ids[3]),
+		fmt.Sprintf(`UPDATE orders SET carrier = 'sagawa', service = 'hikyaku' WHERE id = %d`, ids[4]),
+		fmt.Sprintf(`UPDATE parcels SET carrier = 'sagawa', service = 'hikyaku' WHERE order_id = %d`, ids[4]),
+	} {
+		if err := db.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range []soko.TrackingRange{
+		{Carrier: "yamato", First: 30_000_000_000, Last: 30_000_000_999},
+		{Carrier: "sagawa", First: 50_000_000_000, Last: 50_000_000_999},
+	} {
+		if err := db.CreateTrackingRange(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	numbers := map[string][]string{}
+	for _, id := range ids {
+		res, err := db.Label(ctx, id, 0, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range res.Parcels {
+			numbers[res.Order.Number] = append(numbers[res.Order.Number], p.TrackingNumber)
+		}
+	}
+	return ids, numbers
+}
+
+func openYamato(t *testing.T, db *storage.DB) *soko.Manifest {
+	t.Helper()
+	m := &soko.Manifest{Carrier: "yamato", PickupDate: storagetest.Fixed, PickupTime: "23:59"}
+	if err := db.OpenManifest(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func numbersOf(ps []soko.ManifestParcel) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.TrackingNumber
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestHandover_LoadAndClose(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ids, numbers := labelledDock(t, db)
+		m := openYamato(t, db)
+		if again := openYamato(t, db); again.ID != m.ID {
+			t.Fatalf("opening the same pickup twice made manifests %d and %d", m.ID, again.ID)
+		}
+		full, err := db.Manifest(ctx, m.ID)
+		if err != nil || len(full.Missing) != 5 || len(full.Loaded) != 0 {
+			t.Fatalf("a new manifest expects the 5 Yamato parcels: %+v %v", full, err)
+		}
+
+		scan := func(code, id string) (*soko.Manifest, error) {
+			_, m, err := db.LoadParcel(ctx, &soko.HandoverScan{ManifestID: m.ID, Code: code, ScanID: id, StaffID: 0, Device: "HH-1"})
+			return m, err
+		}
+		// NW-7 as scanners send it: start/stop characters around the digits.
+		if _, err := scan("a"+numbers["L-000"][0]+"a", "s1"); err != nil {
+			t.Fatalf("scanning with start/stop characters: %v", err)
+		}
+		for _, c := range []struct {
+			name, code string
+			want       string
+		}{
+			{"duplicate", numbers["L-000"][0], soko.ECONFLICT},
+			{"other carrier", numbers["L-004"][0], soko.EINVALID},
+			{"unknown number", "999999999999", soko.ENOTFOUND},
+		} {
+			if _, err := scan(c.code, "x-"+c.name); soko.ErrorCode(err) != c.want {
+				t.Errorf("%s: got %v, want %s", c.name, err, c.want)
+			}
+		}
+		// A cancelled order's parcel must not go: cancel L-001 at the door.
+		if err := db.Exec(ctx, fmt.Sprintf(`UPDATE orders SET status = 'cancel_requested' WHERE id = %d`, ids[1])); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := scan(numbers["L-001"][0], "s2"); soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Fatalf("a cancelled order's parcel was loaded: %v", err)
+		}
+		for i, n := range []string{numbers["L-002"][0], numbers["L-003"][0]} {
+			if _, err := scan(n, fmt.Sprintf("s%d", i+3)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The same scan sent again is not applied twice.
+		if _, err := scan(numbers["L-002"][0], "s3"); err != soko.ErrScanSeen {
+			t.Fatalf("a retried scan: %v", err)
+		}
+		got, err := db.Manifest(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantLoaded := []string{numbers["L-000"][0], numbers["L-002"][0], numbers["L-003"][0]}
+		slices.Sort(wantLoaded)
+		if !slices.Equal(numbersOf(got.Loaded), wantLoaded) || !slices.Equal(numbersOf(got.Missing), []string{numbers["L-003"][1]}) {
+			t.Fatalf("loaded %v missing %v", numbersOf(got.Loaded), numbersOf(got.Missing))
+		}
+
+		// Missing parcels need a supervisor.
+		if _, err := db.CloseManifest(ctx, &soko.CloseManifest{ManifestID: m.ID}); soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Fatalf("closing with a parcel missing and no supervisor: %v", err)
+		}
+		boss := &soko.Staff{BadgeCode: "S100", Name: "佐藤 主任", Role: soko.RoleSupervisor, PINHash: "x", Active: true}
+		if err := db.CreateStaff(ctx, boss); err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.CloseManifest(ctx, &soko.CloseManifest{ManifestID: m.ID, ConfirmedBy: boss.ID, Device: "HH-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(res.Shipped)
+		if !slices.Equal(res.Shipped, []string{"L-000", "L-002"}) || !slices.Equal(res.Waiting, []string{"L-003"}) {
+			t.Fatalf("shipped %v waiting %v", res.Shipped, res.Waiting)
+		}
+		if res.Manifest.Status != soko.ManifestClosed || !slices.Equal(numbersOf(res.Manifest.Missing), []string{numbers["L-003"][1]}) {
+			t.Fatalf("closed manifest: %+v", res.Manifest)
+		}
+		for id, want := range map[int64]soko.OrderStatus{ids[0]: soko.OrderShipped, ids[2]: soko.OrderShipped, ids[3]: soko.OrderLabeled, ids[4]: soko.OrderLabeled} {
+			if o, _ := db.OrderByID(ctx, id); o.Status != want {
+				t.Errorf("order %s is %s, want %s", o.Number, o.Status, want)
+			}
+		}
+		first, _ := db.OrderByID(ctx, ids[0])
+		events, _ := db.ListOrderEvents(ctx, first.MerchantID, "L-000")
+		if last := events[len(events)-1]; last.Action != soko.ActionShip || last.Device != "HH-1" {
+			t.Fatalf("last event of a shipped order: %+v", last)
+		}
+		if _, err := db.CloseManifest(ctx, &soko.CloseManifest{ManifestID: m.ID, ConfirmedBy: 1}); soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Fatalf("closing twice: %v", err)
+		}
+
+		// The next pickup expects the second parcel of L-003; loading it ships the order.
+		next := &soko.Manifest{Carrier: "yamato", PickupDate: storagetest.Fixed.Add(24 * time.Hour)}
+		if err := db.OpenManifest(ctx, next); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.LoadParcel(ctx, &soko.HandoverScan{ManifestID: next.ID, Code: numbers["L-003"][0], ScanID: "n0"}); soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Fatalf("a parcel handed over yesterday was loaded again: %v", err)
+		}
+		if _, _, err := db.LoadParcel(ctx, &soko.HandoverScan{ManifestID: next.ID, Code: numbers["L-003"][1], ScanID: "n1"}); err != nil {
+			t.Fatal(err)
+		}
+		res, err = db.CloseManifest(ctx, &soko.CloseManifest{ManifestID: next.ID})
+		if err != nil || !slices.Equal(res.Shipped, []string{"L-003"}) {
+			t.Fatalf("second pickup: %+v %v", res, err)
+		}
+	})
+}
