@@ -580,37 +580,40 @@ func TestHandheld_ReceivePutAwayCount(t *testing.T) {
 // staticRef finds the files a page links to under /static.
 var staticRef = regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)
 
-// TestHandheld_PageWeight keeps GET /hh and every /static file it loads
-// within the handheld's budget; the camera decoder that scan.js loads on
-// first use is not referenced by the page and does not count.
-func TestHandheld_PageWeight(t *testing.T) {
+// TestFloorPages_Weight keeps each page used on the floor, with every
+// /static file it loads, within the handheld's budget; the camera decoder
+// that scan.js loads on first use is not referenced by the pages and does
+// not count.
+func TestFloorPages_Weight(t *testing.T) {
 	srv, _ := MustServer(t)
-	for _, lang := range []string{"ja", "en"} {
-		rec := do(t, srv, "GET", "/hh?lang="+lang, nil)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("GET /hh: %d", rec.Code)
-		}
-		html := rec.Body.String()
-		total := len(html)
-		refs := staticRef.FindAllStringSubmatch(html, -1)
-		if len(refs) < 3 {
-			t.Fatalf("the page loads %d static files, want its CSS, scan.js and hh.js", len(refs))
-		}
-		sizes := []string{fmt.Sprintf("page %d", len(html))}
-		for _, ref := range refs {
-			if strings.Contains(ref[1], "/vendor/") {
-				t.Errorf("the page loads %s up front: the camera decoder must load on first use only", ref[1])
+	for _, page := range []string{"/hh", "/hh/dock", "/station"} {
+		for _, lang := range []string{"ja", "en"} {
+			rec := do(t, srv, "GET", page+"?lang="+lang, nil)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("GET %s: %d", page, rec.Code)
 			}
-			r := do(t, srv, "GET", ref[1], nil)
-			if r.Code != http.StatusOK {
-				t.Fatalf("GET %s: %d", ref[1], r.Code)
+			html := rec.Body.String()
+			total := len(html)
+			refs := staticRef.FindAllStringSubmatch(html, -1)
+			if len(refs) < 3 {
+				t.Fatalf("%s loads %d static files, want its CSS, scan.js and its script", page, len(refs))
 			}
-			total += r.Body.Len()
-			sizes = append(sizes, fmt.Sprintf("%s %d", ref[1], r.Body.Len()))
-		}
-		t.Logf("%s: %d bytes (%s)", lang, total, strings.Join(sizes, ", "))
-		if total > pageBudget {
-			t.Errorf("/hh?lang=%s weighs %d bytes with its files, over the %d-byte budget", lang, total, pageBudget)
+			sizes := []string{fmt.Sprintf("page %d", len(html))}
+			for _, ref := range refs {
+				if strings.Contains(ref[1], "/vendor/") {
+					t.Errorf("%s loads %s up front: the camera decoder must load on first use only", page, ref[1])
+				}
+				r := do(t, srv, "GET", ref[1], nil)
+				if r.Code != http.StatusOK {
+					t.Fatalf("GET %s: %d", ref[1], r.Code)
+				}
+				total += r.Body.Len()
+				sizes = append(sizes, fmt.Sprintf("%s %d", ref[1], r.Body.Len()))
+			}
+			t.Logf("%s?lang=%s: %d bytes (%s)", page, lang, total, strings.Join(sizes, ", "))
+			if total > pageBudget {
+				t.Errorf("%s?lang=%s weighs %d bytes with its files, over the %d-byte budget", page, lang, total, pageBudget)
+			}
 		}
 	}
 	for _, f := range []string{"/static/vendor/zxing-wasm/zxing-reader.js", "/static/vendor/zxing-wasm/zxing_reader.wasm"} {

@@ -21,6 +21,7 @@ var scanSteps = map[string]string{
 	opsBase + "/picks/:task_id/scan":           "pick",
 	opsBase + "/picks/:task_id/short":          "short_pick",
 	opsBase + "/station/orders/:order_id/scan": "inspect",
+	opsBase + "/manifests/:manifest_id/scan":   "handover",
 }
 
 // scanOnce makes every scan exactly-once: a scan id seen before gets its

@@ -72,6 +72,12 @@ type Store interface {
 	BoxTypes(ctx context.Context) ([]soko.BoxType, error)
 	PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error)
 	RecordPrint(ctx context.Context, orderID int64, document string, staffID int64) (reprint bool, err error)
+	OpenManifest(ctx context.Context, m *soko.Manifest) error
+	ListManifests(ctx context.Context, f soko.ManifestFilter) ([]*soko.Manifest, error)
+	Manifest(ctx context.Context, id int64) (*soko.Manifest, error)
+	LoadParcel(ctx context.Context, s *soko.HandoverScan) (*soko.ManifestParcel, *soko.Manifest, error)
+	CloseManifest(ctx context.Context, c *soko.CloseManifest) (*soko.HandoverResult, error)
+	RecordManifestPrint(ctx context.Context, manifestID, staffID int64) (reprint bool, err error)
 	CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) error
 	ListTrackingRanges(ctx context.Context) ([]soko.TrackingRange, error)
 	Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error)
@@ -108,6 +114,8 @@ type Config struct {
 	// AllowPrivateWebhooks lets merchants register http and internal webhook
 	// URLs: for tests and closed networks only.
 	AllowPrivateWebhooks bool
+	// WarehouseName is the shipping site printed on handover lists.
+	WarehouseName string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Allocation are the warehouse's allocation rules.
@@ -136,6 +144,7 @@ type Server struct {
 	rules                soko.AllocationRules
 	onStockArrived       func()
 	secureCookies        bool
+	warehouseName        string
 }
 
 // New builds the server with every route and middleware.
@@ -162,6 +171,7 @@ func New(cfg Config) *Server {
 		limiter: newKeyLimiter(cfg.RatePerSecond, cfg.RateBurst), allowPrivateWebhooks: cfg.AllowPrivateWebhooks,
 		now: cfg.Now, spec: spec, specJSON: specJSON,
 		rules: cfg.Allocation, onStockArrived: cfg.OnStockArrived, secureCookies: cfg.SecureCookies,
+		warehouseName: cfg.WarehouseName,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -189,6 +199,7 @@ func New(cfg Config) *Server {
 	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: registry}))
 	e.GET("/", s.home)
 	e.GET("/hh", s.handheld)
+	e.GET("/hh/dock", s.dockPage)
 	e.GET("/station", s.stationPage)
 	e.GET("/console", s.consolePage)
 	e.GET("/api/docs", s.apiDocs)

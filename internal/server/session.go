@@ -110,13 +110,29 @@ func (r signedIn) VisitSignInResponse(w http.ResponseWriter) error {
 	return json.NewEncoder(w).Encode(r.session)
 }
 
-// SignIn answers POST /ops/session: a badge and PIN become a session. A
-// wrong badge and a wrong PIN get the same answer, and five wrong PINs in a
-// row lock the badge for a while.
+// SignIn answers POST /ops/session: a badge and PIN become a session.
 func (h apiHandlers) SignIn(ctx context.Context, req api.SignInRequestObject) (api.SignInResponseObject, error) {
+	st, err := h.checkBadge(ctx, req.Body.Badge, req.Body.Pin)
+	if err != nil {
+		return nil, err
+	}
+	sess, token, err := h.store.CreateSession(ctx, st, deref(req.Body.Device))
+	if err != nil {
+		return nil, err
+	}
+	return signedIn{session: sessionOut(sess), cookie: &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: h.secureCookies, Expires: sess.ExpiresAt, MaxAge: int(time.Until(sess.ExpiresAt).Seconds()),
+	}}, nil
+}
+
+// checkBadge finds the staff member with a badge and PIN. A wrong badge
+// and a wrong PIN get the same answer, and five wrong PINs in a row lock the
+// badge for a while, wherever the PIN is entered (sign-in or a supervisor's
+// confirmation).
+func (h apiHandlers) checkBadge(ctx context.Context, badge, pin string) (*soko.Staff, error) {
 	wrong := soko.Errorf(soko.EUNAUTHORIZED, "wrong badge or PIN").JA("バッジまたはPINが違います")
-	badge := strings.ToUpper(strings.TrimSpace(req.Body.Badge))
-	st, err := h.store.FindStaffByBadge(ctx, badge)
+	st, err := h.store.FindStaffByBadge(ctx, strings.ToUpper(strings.TrimSpace(badge)))
 	if soko.ErrorCode(err) == soko.ENOTFOUND || (err == nil && !st.Active) {
 		return nil, wrong
 	} else if err != nil {
@@ -128,7 +144,7 @@ func (h apiHandlers) SignIn(ctx context.Context, req api.SignInRequestObject) (a
 		return nil, soko.Errorf(soko.ELOCKED, "badge locked after wrong PINs; try again in %d min", mins).
 			JA("PINを続けて間違えたため、このバッジはロック中です。%d分後に再度お試しください", mins)
 	}
-	if !soko.CheckPIN(st.PINHash, req.Body.Pin) {
+	if !soko.CheckPIN(st.PINHash, pin) {
 		locked, err := h.store.RecordWrongPIN(ctx, st.ID, now.Add(soko.BadgeLockout))
 		if err != nil {
 			return nil, err
@@ -139,14 +155,7 @@ func (h apiHandlers) SignIn(ctx context.Context, req api.SignInRequestObject) (a
 		}
 		return nil, wrong
 	}
-	sess, token, err := h.store.CreateSession(ctx, st, deref(req.Body.Device))
-	if err != nil {
-		return nil, err
-	}
-	return signedIn{session: sessionOut(sess), cookie: &http.Cookie{
-		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: h.secureCookies, Expires: sess.ExpiresAt, MaxAge: int(time.Until(sess.ExpiresAt).Seconds()),
-	}}, nil
+	return st, nil
 }
 
 // signedOut answers a sign-out and clears the cookie.

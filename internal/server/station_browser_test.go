@@ -265,34 +265,3 @@ func TestStation_InspectAndPackInBrowser(t *testing.T) {
 		t.Errorf("the reset is not in SO-2's history from this station: %+v", last)
 	}
 }
-
-// TestStation_PageWeight keeps GET /station and every /static file it
-// loads within the same 60 KB as the handheld page.
-func TestStation_PageWeight(t *testing.T) {
-	srv, _ := MustServer(t)
-	for _, lang := range []string{"ja", "en"} {
-		rec := do(t, srv, "GET", "/station?lang="+lang, nil)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("GET /station: %d", rec.Code)
-		}
-		html := rec.Body.String()
-		total := len(html)
-		refs := staticRef.FindAllStringSubmatch(html, -1)
-		if len(refs) != 3 {
-			t.Fatalf("the page loads %d static files, want station.css, scan.js and station.js", len(refs))
-		}
-		sizes := []string{fmt.Sprintf("page %d", len(html))}
-		for _, ref := range refs {
-			r := do(t, srv, "GET", ref[1], nil)
-			if r.Code != http.StatusOK {
-				t.Fatalf("GET %s: %d", ref[1], r.Code)
-			}
-			total += r.Body.Len()
-			sizes = append(sizes, fmt.Sprintf("%s %d", ref[1], r.Body.Len()))
-		}
-		t.Logf("%s: %d bytes (%s)", lang, total, strings.Join(sizes, ", "))
-		if total > pageBudget {
-			t.Errorf("/station?lang=%s weighs %d bytes with its files, over the %d-byte budget", lang, total, pageBudget)
-		}
-	}
-}

@@ -29,12 +29,23 @@ type Manifest struct {
 	ClosedBy   int64
 	// ConfirmedBy is the supervisor who let the manifest close with parcels missing.
 	ConfirmedBy int64
+	// ClosedByName and ConfirmedByName are those staff members' names, for
+	// the handover list.
+	ClosedByName, ConfirmedByName string
 
 	// Loaded are the parcels scanned onto it, in scan order.
 	Loaded []ManifestParcel
 	// Missing are labelled parcels of the carrier up to the cut-off that are
 	// not loaded: live while open, as recorded at closing once closed.
 	Missing []ManifestParcel
+	// LoadedCount and MissingCount count them, also where lists leave them out.
+	LoadedCount, MissingCount int
+}
+
+// ManifestFilter narrows a list of manifests.
+type ManifestFilter struct {
+	Status ManifestStatus // "" for every status
+	Limit  int
 }
 
 // ManifestParcel is a parcel as the dock sees it.

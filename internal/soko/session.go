@@ -76,6 +76,11 @@ func (r Role) May(m Menu) bool {
 	return false
 }
 
+// Supervises reports whether role r may confirm exceptions on the floor
+// (closing a pickup with parcels missing, resetting an inspection): the
+// roles that run the console.
+func (r Role) Supervises() bool { return r.May(MenuConsole) }
+
 // Forbidden is the error for a role that may not do something.
 func Forbidden(r Role, m Menu) error {
 	return Errorf(EFORBIDDEN, "a %s may not use %s", r, m).JA("この操作（%s）を行う権限がありません", m)

@@ -74,21 +74,9 @@ func (db *DB) OpenManifest(ctx context.Context, m *soko.Manifest) error {
 	return nil
 }
 
-// ManifestFilter narrows ListManifests.
-type ManifestFilter struct {
-	Status soko.ManifestStatus // "" for all
-	Limit  int
-}
-
-// ManifestSummary is a manifest with its counts, for lists.
-type ManifestSummary struct {
-	soko.Manifest
-	LoadedCount, MissingCount int
-}
-
 // ListManifests returns manifests, open ones first, newest first, with how
 // many parcels are loaded and how many are missing.
-func (db *DB) ListManifests(ctx context.Context, f ManifestFilter) ([]ManifestSummary, error) {
+func (db *DB) ListManifests(ctx context.Context, f soko.ManifestFilter) ([]*soko.Manifest, error) {
 	q := db.conn(ctx).Order("status DESC, pickup_date DESC, id DESC")
 	if f.Status != "" {
 		q = q.Where("status = ?", string(f.Status))
@@ -100,14 +88,14 @@ func (db *DB) ListManifests(ctx context.Context, f ManifestFilter) ([]ManifestSu
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	out := make([]ManifestSummary, len(rows))
+	out := make([]*soko.Manifest, len(rows))
 	for i, r := range rows {
 		m := r.manifest()
-		loaded, missing, err := db.manifestCounts(db.conn(ctx), m)
-		if err != nil {
+		var err error
+		if m.LoadedCount, m.MissingCount, err = db.manifestCounts(db.conn(ctx), m); err != nil {
 			return nil, translate(err)
 		}
-		out[i] = ManifestSummary{Manifest: *m, LoadedCount: loaded, MissingCount: missing}
+		out[i] = m
 	}
 	return out, nil
 }
@@ -150,7 +138,21 @@ func (db *DB) manifest(tx *gorm.DB, id int64) (*soko.Manifest, error) {
 		missing = tx.Where("p.id IN (SELECT parcel_id FROM manifest_missing WHERE manifest_id = ?)", m.ID)
 	}
 	m.Missing, err = manifestParcels(missing.Order("o.number, p.seq"))
-	return m, err
+	if err != nil {
+		return nil, err
+	}
+	m.LoadedCount, m.MissingCount = len(m.Loaded), len(m.Missing)
+	for _, who := range []struct {
+		id   int64
+		name *string
+	}{{m.ClosedBy, &m.ClosedByName}, {m.ConfirmedBy, &m.ConfirmedByName}} {
+		if who.id != 0 {
+			if err := tx.Raw("SELECT name FROM staff WHERE id = ?", who.id).Scan(who.name).Error; err != nil {
+				return nil, err
+			}
+		}
+	}
+	return m, nil
 }
 
 // waitingParcels narrows q (over parcels p joined with orders o) to the

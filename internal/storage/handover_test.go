@@ -142,7 +142,7 @@ func TestHandover_LoadAndClose(t *testing.T) {
 		if !slices.Equal(res.Shipped, []string{"L-000", "L-002"}) || !slices.Equal(res.Waiting, []string{"L-003"}) {
 			t.Fatalf("shipped %v waiting %v", res.Shipped, res.Waiting)
 		}
-		if res.Manifest.Status != soko.ManifestClosed || !slices.Equal(numbersOf(res.Manifest.Missing), []string{numbers["L-003"][1]}) {
+		if res.Manifest.Status != soko.ManifestClosed || res.Manifest.ConfirmedByName != "佐藤 主任" || !slices.Equal(numbersOf(res.Manifest.Missing), []string{numbers["L-003"][1]}) {
 			t.Fatalf("closed manifest: %+v", res.Manifest)
 		}
 		for id, want := range map[int64]soko.OrderStatus{ids[0]: soko.OrderShipped, ids[2]: soko.OrderShipped, ids[3]: soko.OrderLabeled, ids[4]: soko.OrderLabeled} {

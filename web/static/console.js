@@ -9,21 +9,9 @@
 (function () {
   'use strict';
   function $(id) { return document.getElementById(id); }
-  var W = JSON.parse($('words').textContent);
-  var lang = document.documentElement.lang;
+  var O = SokoOps, t = O.t, el = O.el, api = O.api, lang = O.lang;
   var session = null, exportURL = null;
 
-  function t(key, args) {
-    var s = W[key] || key;
-    for (var k in args || {}) s = s.split('{' + k + '}').join(args[k]);
-    return s;
-  }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
   function row(cells) {
     var tr = el('tr');
     cells.forEach(function (c) {
@@ -34,28 +22,7 @@
     return tr;
   }
 
-  // ---- talking to the server ----
-  // api sends body as JSON, or a Blob (a chosen file) as it is with its type.
-  function api(method, path, body, type) {
-    var h = {Accept: 'application/json', 'Accept-Language': lang};
-    var raw = body instanceof Blob;
-    if (body) h['Content-Type'] = raw ? type : 'application/json';
-    if (session && method !== 'GET') h['X-CSRF-Token'] = session.csrf_token;
-    return fetch(path, {method: method, headers: h, body: body ? (raw ? body : JSON.stringify(body)) : undefined, credentials: 'same-origin'})
-      .then(function (r) {
-        return r.text().then(function (text) {
-          var data = {};
-          try { data = text ? JSON.parse(text) : {}; } catch (e) { /* keep the status */ }
-          return {ok: r.ok, status: r.status, data: data};
-        });
-      }, function () { return {ok: false, status: 0, data: {detail: t('offline')}}; });
-  }
-  function problem(a) {
-    var d = a.data || {};
-    if (d.detail) return d.detail;
-    if (d.errors && d.errors.length) return d.errors.map(function (e) { return e.field + ': ' + e.message; }).join(' / ');
-    return d.title || t('failed', {status: a.status});
-  }
+  function problem(a) { return O.problem(a, true); }
   // show writes a section's message; kind is ok, error, warn or '' (working).
   function show(id, kind, msg) {
     var m = $(id);
@@ -69,7 +36,7 @@
     if (!a.ok) { show(id, 'error', problem(a)); return true; }
     return false;
   }
-  function carrierName(code) { return W[code] || code; }
+  function carrierName(code) { return t(code); }
   function digits(n) { return String(n).padStart(11, '0'); }
   function count(n) { return Number(n).toLocaleString(lang === 'en' ? 'en-US' : 'ja-JP'); }
   function problems(id, list) {
@@ -237,6 +204,7 @@
   }
   function signedIn(s) {
     session = s;
+    O.use(s);
     var allowed = s.menus.indexOf('console') >= 0;
     $('who').textContent = s.name;
     $('v-login').hidden = true;
@@ -247,6 +215,7 @@
   }
   function signedOut(msg) {
     session = null;
+    O.use(null);
     $('who').textContent = '';
     $('v-login').hidden = false;
     $('v-console').hidden = true;

@@ -4,53 +4,14 @@
  * #words. */
 (function () {
   'use strict';
-  var W = JSON.parse(document.getElementById('words').textContent);
-  var lang = document.documentElement.lang;
+  var O = SokoOps, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
   var session = null, view = 'login', scanner;
   var rc = {}, pa = {}, ct = {}, pk = {chain: Promise.resolve()};
 
   function $(id) { return document.getElementById(id); }
-  function t(key, args) {
-    var s = W[key] || key;
-    for (var k in args || {}) s = s.split('{' + k + '}').join(args[k]);
-    return s;
-  }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
   function num(input, min) {
     var n = parseInt(input.value, 10);
     return n >= min ? n : null;
-  }
-
-  // ---- talking to the server ----
-  function api(method, path, body) {
-    var h = {Accept: 'application/json', 'Accept-Language': lang};
-    if (body) h['Content-Type'] = 'application/json';
-    if (session && method !== 'GET') h['X-CSRF-Token'] = session.csrf_token;
-    return fetch(path, {method: method, headers: h, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin'})
-      .then(function (r) {
-        return r.text().then(function (text) {
-          var data = {};
-          try { data = text ? JSON.parse(text) : {}; } catch (e) { /* keep the status */ }
-          return {ok: r.ok, status: r.status, data: data};
-        });
-      }, function () { return {ok: false, status: 0, offline: true, data: {detail: t('offline')}}; });
-  }
-  function scanHeaders() {
-    return session ? {'Accept-Language': lang, 'X-CSRF-Token': session.csrf_token} : {'Accept-Language': lang};
-  }
-  function problem(a) {
-    var d = a.data || {};
-    if (d.detail) return d.detail;
-    if (d.errors && d.errors.length) return d.errors.map(function (e) { return e.message; }).join(' / ');
-    return d.title || t('failed', {status: a.status});
-  }
-  function fieldsOf(a) {
-    return ((a.data && a.data.errors) || []).map(function (e) { return e.field; });
   }
 
   // say shows what a scan did in the result area, with sound, vibration and colour.
@@ -69,19 +30,7 @@
     return false;
   }
 
-  // twice arms a button so that only a second press within 4 s acts.
-  function twice(btn, warning, act) {
-    if (btn.dataset.armed) {
-      delete btn.dataset.armed;
-      btn.classList.remove('armed');
-      act();
-      return;
-    }
-    btn.dataset.armed = '1';
-    btn.classList.add('armed');
-    say('warn', warning);
-    setTimeout(function () { delete btn.dataset.armed; btn.classList.remove('armed'); }, 4000);
-  }
+  function twice(btn, warning, act) { O.twice(btn, function () { say('warn', warning); }, act); }
 
   function go(name) {
     view = name;
@@ -144,9 +93,10 @@
   }
   function signedIn(s) {
     session = s;
+    O.use(s);
     $('who').textContent = s.name;
     var shown = 0;
-    ['pick', 'receive', 'putaway', 'count'].forEach(function (m) {
+    ['pick', 'receive', 'putaway', 'count', 'handover'].forEach(function (m) {
       var on = s.menus.indexOf(m) >= 0;
       $('m-' + m).hidden = !on;
       if (on) shown++;
@@ -157,6 +107,7 @@
   }
   function signedOut(msg) {
     session = null;
+    O.use(null);
     SokoScan.hold();
     $('who').textContent = '';
     $('badge').value = '';
@@ -380,7 +331,7 @@
     SokoScan.send({url: '/ops/receive', body: body, meta: {view: 'receive'}}).then(function (a) { receiveAnswer(a, body); });
   }
   function receiveAnswer(a, body, late) {
-    var fields = fieldsOf(a);
+    var fields = O.fields(a);
     if (a.status === 422 && (fields.indexOf('lot') >= 0 || fields.indexOf('expiry') >= 0) && view === 'receive') {
       say('warn', (late ? t('late') : '') + problem(a));
       openLotForm(body, fields);
@@ -612,7 +563,7 @@
       onScan: onScan,
       camera: $('cam'),
       pending: $('pending'),
-      headers: scanHeaders,
+      headers: O.scanHeaders,
       onLateAnswer: lateAnswer,
       onCameraError: function (msg) { say('error', msg); }
     });

@@ -7,48 +7,12 @@
 (function () {
   'use strict';
   function $(id) { return document.getElementById(id); }
-  var W = JSON.parse($('words').textContent);
-  var lang = document.documentElement.lang;
+  var O = SokoOps, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
   var PRINTABLE = ['packed', 'labeled', 'shipped'];
   var MAX_GRAMS = 100000;
   var session = null, order = null, active = null, scanner, slipURL = null;
   var boxes = null, boxList = [], rows = [], chain = Promise.resolve();
 
-  function t(key, args) {
-    var s = W[key] || key;
-    for (var k in args || {}) s = s.split('{' + k + '}').join(args[k]);
-    return s;
-  }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
-
-  // ---- talking to the server ----
-  function api(method, path, body) {
-    var h = {Accept: 'application/json', 'Accept-Language': lang};
-    if (body) h['Content-Type'] = 'application/json';
-    if (session && method !== 'GET') h['X-CSRF-Token'] = session.csrf_token;
-    return fetch(path, {method: method, headers: h, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin'})
-      .then(function (r) {
-        return r.text().then(function (text) {
-          var data = {};
-          try { data = text ? JSON.parse(text) : {}; } catch (e) { /* keep the status */ }
-          return {ok: r.ok, status: r.status, data: data};
-        });
-      }, function () { return {ok: false, status: 0, offline: true, data: {detail: t('offline')}}; });
-  }
-  function scanHeaders() {
-    return session ? {'Accept-Language': lang, 'X-CSRF-Token': session.csrf_token} : {'Accept-Language': lang};
-  }
-  function problem(a) {
-    var d = a.data || {};
-    if (d.detail) return d.detail;
-    if (d.errors && d.errors.length) return d.errors.map(function (e) { return e.message; }).join(' / ');
-    return d.title || t('failed', {status: a.status});
-  }
   function firstError(a) { return ((a.data && a.data.errors) || [])[0] || {}; }
 
   // say shows what a scan did in the result area, with sound and colour.
@@ -66,19 +30,7 @@
     if (!a.ok) { say('error', (late ? t('late') : '') + problem(a)); return true; }
     return false;
   }
-  // twice arms a button so that only a second press within 4 s acts.
-  function twice(btn, warning, act) {
-    if (btn.dataset.armed) {
-      delete btn.dataset.armed;
-      btn.classList.remove('armed');
-      act();
-      return;
-    }
-    btn.dataset.armed = '1';
-    btn.classList.add('armed');
-    say('warn', warning);
-    setTimeout(function () { delete btn.dataset.armed; btn.classList.remove('armed'); }, 4000);
-  }
+  function twice(btn, warning, act) { O.twice(btn, function () { say('warn', warning); }, act); }
 
   // ---- sign-in ----
   // device names this station in every scan it records, the same name across visits.
@@ -115,6 +67,7 @@
   }
   function signedIn(s) {
     session = s;
+    O.use(s);
     $('who').textContent = s.name;
     $('v-login').hidden = true;
     $('v-station').hidden = false;
@@ -126,6 +79,7 @@
   }
   function signedOut(msg) {
     session = null;
+    O.use(null);
     SokoScan.hold();
     showOrder(null);
     $('who').textContent = '';
@@ -503,7 +457,7 @@
       input: $('scan'),
       onScan: onScan,
       pending: $('pending'),
-      headers: scanHeaders,
+      headers: O.scanHeaders,
       onLateAnswer: function (a, body, meta) { inspectAnswer(a, meta || {}, true); }
     });
     $('login').onsubmit = signIn;

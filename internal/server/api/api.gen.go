@@ -45,6 +45,66 @@ func (e InboundStatus) Valid() bool {
 	}
 }
 
+// Defines values for ManifestStatus.
+const (
+	ManifestStatusClosed ManifestStatus = "closed"
+	ManifestStatusOpen   ManifestStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the ManifestStatus enum.
+func (e ManifestStatus) Valid() bool {
+	switch e {
+	case ManifestStatusClosed:
+		return true
+	case ManifestStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ManifestInputCarrier.
+const (
+	ManifestInputCarrierGeneric   ManifestInputCarrier = "generic"
+	ManifestInputCarrierJapanpost ManifestInputCarrier = "japanpost"
+	ManifestInputCarrierSagawa    ManifestInputCarrier = "sagawa"
+	ManifestInputCarrierYamato    ManifestInputCarrier = "yamato"
+)
+
+// Valid indicates whether the value is a known member of the ManifestInputCarrier enum.
+func (e ManifestInputCarrier) Valid() bool {
+	switch e {
+	case ManifestInputCarrierGeneric:
+		return true
+	case ManifestInputCarrierJapanpost:
+		return true
+	case ManifestInputCarrierSagawa:
+		return true
+	case ManifestInputCarrierYamato:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ManifestSummaryStatus.
+const (
+	ManifestSummaryStatusClosed ManifestSummaryStatus = "closed"
+	ManifestSummaryStatusOpen   ManifestSummaryStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the ManifestSummaryStatus enum.
+func (e ManifestSummaryStatus) Valid() bool {
+	switch e {
+	case ManifestSummaryStatusClosed:
+		return true
+	case ManifestSummaryStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrderInputCarrier.
 const (
 	OrderInputCarrierEmpty     OrderInputCarrier = ""
@@ -441,6 +501,24 @@ func (e ListWebhookDeliveriesParamsStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListManifestsParamsStatus.
+const (
+	ListManifestsParamsStatusClosed ListManifestsParamsStatus = "closed"
+	ListManifestsParamsStatusOpen   ListManifestsParamsStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the ListManifestsParamsStatus enum.
+func (e ListManifestsParamsStatus) Valid() bool {
+	switch e {
+	case ListManifestsParamsStatusClosed:
+		return true
+	case ListManifestsParamsStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Address defines model for Address.
 type Address struct {
 	Address1 string `json:"address1"`
@@ -502,6 +580,14 @@ type CarrierImport struct {
 	Problems      []RowProblem `json:"problems"`
 }
 
+// CloseManifestInput defines model for CloseManifestInput.
+type CloseManifestInput struct {
+	// ConfirmMissing A signed-in supervisor confirms closing with parcels missing.
+	ConfirmMissing  *bool   `json:"confirm_missing,omitempty"`
+	SupervisorBadge *string `json:"supervisor_badge,omitempty"`
+	SupervisorPin   *string `json:"supervisor_pin,omitempty"`
+}
+
 // CountInput defines model for CountInput.
 type CountInput struct {
 	Lines []struct {
@@ -555,6 +641,36 @@ type GiftOptions struct {
 	HidePrices bool   `json:"hide_prices"`
 	Message    string `json:"message"`
 	Wrap       bool   `json:"wrap"`
+}
+
+// HandoverResult defines model for HandoverResult.
+type HandoverResult struct {
+	Manifest Manifest `json:"manifest"`
+	Message  string   `json:"message"`
+
+	// Pulled Parcels to take off the truck: their orders were cancelled or held.
+	Pulled []ManifestParcel `json:"pulled"`
+
+	// Shipped Orders now shipped.
+	Shipped []string `json:"shipped"`
+
+	// Waiting Orders with parcels still in the warehouse.
+	Waiting []string `json:"waiting"`
+}
+
+// HandoverScanInput defines model for HandoverScanInput.
+type HandoverScanInput struct {
+	Code string `json:"code"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+}
+
+// HandoverScanResult defines model for HandoverScanResult.
+type HandoverScanResult struct {
+	Manifest Manifest       `json:"manifest"`
+	Message  string         `json:"message"`
+	Parcel   ManifestParcel `json:"parcel"`
 }
 
 // Inbound defines model for Inbound.
@@ -636,6 +752,81 @@ type LowStock struct {
 	ReorderPoint int    `json:"reorder_point"`
 	Sku          string `json:"sku"`
 }
+
+// Manifest defines model for Manifest.
+type Manifest struct {
+	Carrier     string     `json:"carrier"`
+	CarrierName string     `json:"carrier_name"`
+	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+
+	// ConfirmedBy The supervisor who let it close with parcels missing.
+	ConfirmedBy *string `json:"confirmed_by,omitempty"`
+
+	// Cutoff Parcels labelled after this belong to the next pickup.
+	Cutoff time.Time `json:"cutoff"`
+	Id     int64     `json:"id"`
+
+	// Loaded Parcels scanned onto the truck.
+	Loaded        int              `json:"loaded"`
+	LoadedParcels []ManifestParcel `json:"loaded_parcels"`
+
+	// Missing Labelled parcels of the carrier up to the cut-off not loaded (recorded at closing once closed).
+	Missing        int                `json:"missing"`
+	MissingParcels []ManifestParcel   `json:"missing_parcels"`
+	PickupDate     openapi_types.Date `json:"pickup_date"`
+	PickupTime     *string            `json:"pickup_time,omitempty"`
+	Status         ManifestStatus     `json:"status"`
+}
+
+// ManifestStatus defines model for Manifest.Status.
+type ManifestStatus string
+
+// ManifestInput defines model for ManifestInput.
+type ManifestInput struct {
+	Carrier    ManifestInputCarrier `json:"carrier"`
+	PickupDate openapi_types.Date   `json:"pickup_date"`
+
+	// PickupTime The agreed pickup time in Japan (the cut-off); none for the day's pickup.
+	PickupTime *string `json:"pickup_time,omitempty"`
+}
+
+// ManifestInputCarrier defines model for ManifestInput.Carrier.
+type ManifestInputCarrier string
+
+// ManifestParcel defines model for ManifestParcel.
+type ManifestParcel struct {
+	CodAmount *int64     `json:"cod_amount,omitempty"`
+	LoadedAt  *time.Time `json:"loaded_at,omitempty"`
+	Merchant  string     `json:"merchant"`
+	OrderNo   string     `json:"order_no"`
+
+	// Parcel This parcel's number, 1..parcels (個口).
+	Parcel         int     `json:"parcel"`
+	Parcels        int     `json:"parcels"`
+	Prefecture     string  `json:"prefecture"`
+	Service        *string `json:"service,omitempty"`
+	TrackingNumber string  `json:"tracking_number"`
+}
+
+// ManifestSummary defines model for ManifestSummary.
+type ManifestSummary struct {
+	Carrier     string     `json:"carrier"`
+	CarrierName string     `json:"carrier_name"`
+	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	Id          int64      `json:"id"`
+
+	// Loaded Parcels scanned onto the truck.
+	Loaded int `json:"loaded"`
+
+	// Missing Labelled parcels of the carrier up to the cut-off not loaded (recorded at closing once closed).
+	Missing    int                   `json:"missing"`
+	PickupDate openapi_types.Date    `json:"pickup_date"`
+	PickupTime *string               `json:"pickup_time,omitempty"`
+	Status     ManifestSummaryStatus `json:"status"`
+}
+
+// ManifestSummaryStatus defines model for ManifestSummary.Status.
+type ManifestSummaryStatus string
 
 // NextCursor Pass as `cursor` for the next page; null on the last page.
 type NextCursor = string
@@ -1280,6 +1471,9 @@ type InboundID = int64
 // Limit defines model for limit.
 type Limit = int
 
+// ManifestID defines model for manifestID.
+type ManifestID = int64
+
 // OrderID defines model for orderID.
 type OrderID = int64
 
@@ -1419,6 +1613,32 @@ type PrintLocationLabelsParams struct {
 	Zone *string `form:"zone,omitempty" json:"zone,omitempty"`
 }
 
+// ListManifestsParams defines parameters for ListManifests.
+type ListManifestsParams struct {
+	Status *ListManifestsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ListManifestsParamsStatus defines parameters for ListManifests.
+type ListManifestsParamsStatus string
+
+// OpenManifestParams defines parameters for OpenManifest.
+type OpenManifestParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CloseManifestParams defines parameters for CloseManifest.
+type CloseManifestParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// LoadParcelParams defines parameters for LoadParcel.
+type LoadParcelParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PickScanParams defines parameters for PickScan.
 type PickScanParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -1515,6 +1735,15 @@ type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
 
 // CountLocationJSONRequestBody defines body for CountLocation for application/json ContentType.
 type CountLocationJSONRequestBody = CountInput
+
+// OpenManifestJSONRequestBody defines body for OpenManifest for application/json ContentType.
+type OpenManifestJSONRequestBody = ManifestInput
+
+// CloseManifestJSONRequestBody defines body for CloseManifest for application/json ContentType.
+type CloseManifestJSONRequestBody = CloseManifestInput
+
+// LoadParcelJSONRequestBody defines body for LoadParcel for application/json ContentType.
+type LoadParcelJSONRequestBody = HandoverScanInput
 
 // PickScanJSONRequestBody defines body for PickScan for application/json ContentType.
 type PickScanJSONRequestBody = PickScanInput
@@ -1629,6 +1858,24 @@ type ServerInterface interface {
 	// GetOpsLocation A location (for counting, without its expected contents)
 	// (GET /ops/locations/{location_code})
 	GetOpsLocation(ctx echo.Context, locationCode string) error
+	// ListManifests Carrier pickups (集荷), open ones first
+	// (GET /ops/manifests)
+	ListManifests(ctx echo.Context, params ListManifestsParams) error
+	// OpenManifest Open a carrier's pickup for loading, or get the one already open
+	// (POST /ops/manifests)
+	OpenManifest(ctx echo.Context, params OpenManifestParams) error
+	// GetManifest A manifest with its loaded and missing parcels
+	// (GET /ops/manifests/{manifest_id})
+	GetManifest(ctx echo.Context, manifestId ManifestID) error
+	// CloseManifest Close the pickup, hand the parcels over and ship their orders
+	// (POST /ops/manifests/{manifest_id}/close)
+	CloseManifest(ctx echo.Context, manifestId ManifestID, params CloseManifestParams) error
+	// PrintHandover The handover list (集荷明細) of a closed manifest as PDF; every print is logged
+	// (GET /ops/manifests/{manifest_id}/handover.pdf)
+	PrintHandover(ctx echo.Context, manifestId ManifestID) error
+	// LoadParcel Scan a parcel's tracking barcode onto the truck (荷渡し)
+	// (POST /ops/manifests/{manifest_id}/scan)
+	LoadParcel(ctx echo.Context, manifestId ManifestID, params LoadParcelParams) error
 	// ListOpsMerchants Merchants the warehouse serves
 	// (GET /ops/merchants)
 	ListOpsMerchants(ctx echo.Context) error
@@ -2351,6 +2598,163 @@ func (w *ServerInterfaceWrapper) GetOpsLocation(ctx echo.Context) error {
 	return err
 }
 
+// ListManifests converts echo context to params.
+func (w *ServerInterfaceWrapper) ListManifests(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListManifestsParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListManifests(ctx, params)
+	return err
+}
+
+// OpenManifest converts echo context to params.
+func (w *ServerInterfaceWrapper) OpenManifest(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params OpenManifestParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.OpenManifest(ctx, params)
+	return err
+}
+
+// GetManifest converts echo context to params.
+func (w *ServerInterfaceWrapper) GetManifest(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "manifest_id" -------------
+	var manifestId ManifestID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "manifest_id", ctx.Param("manifest_id"), &manifestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter manifest_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetManifest(ctx, manifestId)
+	return err
+}
+
+// CloseManifest converts echo context to params.
+func (w *ServerInterfaceWrapper) CloseManifest(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "manifest_id" -------------
+	var manifestId ManifestID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "manifest_id", ctx.Param("manifest_id"), &manifestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter manifest_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CloseManifestParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CloseManifest(ctx, manifestId, params)
+	return err
+}
+
+// PrintHandover converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintHandover(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "manifest_id" -------------
+	var manifestId ManifestID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "manifest_id", ctx.Param("manifest_id"), &manifestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter manifest_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintHandover(ctx, manifestId)
+	return err
+}
+
+// LoadParcel converts echo context to params.
+func (w *ServerInterfaceWrapper) LoadParcel(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "manifest_id" -------------
+	var manifestId ManifestID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "manifest_id", ctx.Param("manifest_id"), &manifestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter manifest_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LoadParcelParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.LoadParcel(ctx, manifestId, params)
+	return err
+}
+
 // ListOpsMerchants converts echo context to params.
 func (w *ServerInterfaceWrapper) ListOpsMerchants(ctx echo.Context) error {
 	var err error
@@ -2972,6 +3376,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/location-labels.pdf", wrapper.PrintLocationLabels, options.OperationMiddlewares["printLocationLabels"]...)
 	router.GET(options.BaseURL+"/ops/carrier-exports/:carrier", wrapper.ExportCarrierCSV, options.OperationMiddlewares["exportCarrierCSV"]...)
 	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier", wrapper.ImportCarrierCSV, options.OperationMiddlewares["importCarrierCSV"]...)
+	router.GET(options.BaseURL+"/ops/manifests", wrapper.ListManifests, options.OperationMiddlewares["listManifests"]...)
+	router.POST(options.BaseURL+"/ops/manifests", wrapper.OpenManifest, options.OperationMiddlewares["openManifest"]...)
+	router.GET(options.BaseURL+"/ops/manifests/:manifest_id", wrapper.GetManifest, options.OperationMiddlewares["getManifest"]...)
+	router.POST(options.BaseURL+"/ops/manifests/:manifest_id/scan", wrapper.LoadParcel, options.OperationMiddlewares["loadParcel"]...)
+	router.POST(options.BaseURL+"/ops/manifests/:manifest_id/close", wrapper.CloseManifest, options.OperationMiddlewares["closeManifest"]...)
+	router.GET(options.BaseURL+"/ops/manifests/:manifest_id/handover.pdf", wrapper.PrintHandover, options.OperationMiddlewares["printHandover"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -4097,6 +4507,251 @@ func (response GetOpsLocationdefaultApplicationProblemPlusJSONResponse) VisitGet
 	return err
 }
 
+type ListManifestsRequestObject struct {
+	Params ListManifestsParams
+}
+
+type ListManifestsResponseObject interface {
+	VisitListManifestsResponse(w http.ResponseWriter) error
+}
+
+type ListManifests200JSONResponse []ManifestSummary
+
+func (response ListManifests200JSONResponse) VisitListManifestsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListManifestsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListManifestsdefaultApplicationProblemPlusJSONResponse) VisitListManifestsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OpenManifestRequestObject struct {
+	Params OpenManifestParams
+	Body   *OpenManifestJSONRequestBody
+}
+
+type OpenManifestResponseObject interface {
+	VisitOpenManifestResponse(w http.ResponseWriter) error
+}
+
+type OpenManifest200JSONResponse Manifest
+
+func (response OpenManifest200JSONResponse) VisitOpenManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OpenManifestdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response OpenManifestdefaultApplicationProblemPlusJSONResponse) VisitOpenManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManifestRequestObject struct {
+	ManifestId ManifestID `json:"manifest_id"`
+}
+
+type GetManifestResponseObject interface {
+	VisitGetManifestResponse(w http.ResponseWriter) error
+}
+
+type GetManifest200JSONResponse Manifest
+
+func (response GetManifest200JSONResponse) VisitGetManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetManifestdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetManifestdefaultApplicationProblemPlusJSONResponse) VisitGetManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseManifestRequestObject struct {
+	ManifestId ManifestID `json:"manifest_id"`
+	Params     CloseManifestParams
+	Body       *CloseManifestJSONRequestBody
+}
+
+type CloseManifestResponseObject interface {
+	VisitCloseManifestResponse(w http.ResponseWriter) error
+}
+
+type CloseManifest200JSONResponse HandoverResult
+
+func (response CloseManifest200JSONResponse) VisitCloseManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseManifestdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CloseManifestdefaultApplicationProblemPlusJSONResponse) VisitCloseManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PrintHandoverRequestObject struct {
+	ManifestId ManifestID `json:"manifest_id"`
+}
+
+type PrintHandoverResponseObject interface {
+	VisitPrintHandoverResponse(w http.ResponseWriter) error
+}
+
+type PrintHandover200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintHandover200ApplicationpdfResponse) VisitPrintHandoverResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintHandoverdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintHandoverdefaultApplicationProblemPlusJSONResponse) VisitPrintHandoverResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LoadParcelRequestObject struct {
+	ManifestId ManifestID `json:"manifest_id"`
+	Params     LoadParcelParams
+	Body       *LoadParcelJSONRequestBody
+}
+
+type LoadParcelResponseObject interface {
+	VisitLoadParcelResponse(w http.ResponseWriter) error
+}
+
+type LoadParcel200JSONResponse HandoverScanResult
+
+func (response LoadParcel200JSONResponse) VisitLoadParcelResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LoadParceldefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LoadParceldefaultApplicationProblemPlusJSONResponse) VisitLoadParcelResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListOpsMerchantsRequestObject struct {
 }
 
@@ -5025,6 +5680,24 @@ type StrictServerInterface interface {
 	// GetOpsLocation A location (for counting, without its expected contents)
 	// (GET /ops/locations/{location_code})
 	GetOpsLocation(ctx context.Context, request GetOpsLocationRequestObject) (GetOpsLocationResponseObject, error)
+	// ListManifests Carrier pickups (集荷), open ones first
+	// (GET /ops/manifests)
+	ListManifests(ctx context.Context, request ListManifestsRequestObject) (ListManifestsResponseObject, error)
+	// OpenManifest Open a carrier's pickup for loading, or get the one already open
+	// (POST /ops/manifests)
+	OpenManifest(ctx context.Context, request OpenManifestRequestObject) (OpenManifestResponseObject, error)
+	// GetManifest A manifest with its loaded and missing parcels
+	// (GET /ops/manifests/{manifest_id})
+	GetManifest(ctx context.Context, request GetManifestRequestObject) (GetManifestResponseObject, error)
+	// CloseManifest Close the pickup, hand the parcels over and ship their orders
+	// (POST /ops/manifests/{manifest_id}/close)
+	CloseManifest(ctx context.Context, request CloseManifestRequestObject) (CloseManifestResponseObject, error)
+	// PrintHandover The handover list (集荷明細) of a closed manifest as PDF; every print is logged
+	// (GET /ops/manifests/{manifest_id}/handover.pdf)
+	PrintHandover(ctx context.Context, request PrintHandoverRequestObject) (PrintHandoverResponseObject, error)
+	// LoadParcel Scan a parcel's tracking barcode onto the truck (荷渡し)
+	// (POST /ops/manifests/{manifest_id}/scan)
+	LoadParcel(ctx context.Context, request LoadParcelRequestObject) (LoadParcelResponseObject, error)
 	// ListOpsMerchants Merchants the warehouse serves
 	// (GET /ops/merchants)
 	ListOpsMerchants(ctx context.Context, request ListOpsMerchantsRequestObject) (ListOpsMerchantsResponseObject, error)
@@ -5941,6 +6614,227 @@ func (sh *strictHandler) GetOpsLocation(ctx echo.Context, locationCode string) e
 	return nil
 }
 
+// ListManifests operation middleware
+func (sh *strictHandler) ListManifests(ctx echo.Context, params ListManifestsParams) error {
+	var request ListManifestsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListManifests(ctx.Request().Context(), request.(ListManifestsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListManifests")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListManifestsResponseObject); ok {
+		return validResponse.VisitListManifestsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// OpenManifest operation middleware
+func (sh *strictHandler) OpenManifest(ctx echo.Context, params OpenManifestParams) error {
+	var request OpenManifestRequestObject
+
+	request.Params = params
+
+	var body OpenManifestJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.OpenManifest(ctx.Request().Context(), request.(OpenManifestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OpenManifest")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(OpenManifestResponseObject); ok {
+		return validResponse.VisitOpenManifestResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetManifest operation middleware
+func (sh *strictHandler) GetManifest(ctx echo.Context, manifestId ManifestID) error {
+	var request GetManifestRequestObject
+
+	request.ManifestId = manifestId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetManifest(ctx.Request().Context(), request.(GetManifestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetManifest")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetManifestResponseObject); ok {
+		return validResponse.VisitGetManifestResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CloseManifest operation middleware
+func (sh *strictHandler) CloseManifest(ctx echo.Context, manifestId ManifestID, params CloseManifestParams) error {
+	var request CloseManifestRequestObject
+
+	request.ManifestId = manifestId
+	request.Params = params
+
+	var body CloseManifestJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CloseManifest(ctx.Request().Context(), request.(CloseManifestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CloseManifest")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CloseManifestResponseObject); ok {
+		return validResponse.VisitCloseManifestResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PrintHandover operation middleware
+func (sh *strictHandler) PrintHandover(ctx echo.Context, manifestId ManifestID) error {
+	var request PrintHandoverRequestObject
+
+	request.ManifestId = manifestId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintHandover(ctx.Request().Context(), request.(PrintHandoverRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintHandover")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintHandoverResponseObject); ok {
+		return validResponse.VisitPrintHandoverResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// LoadParcel operation middleware
+func (sh *strictHandler) LoadParcel(ctx echo.Context, manifestId ManifestID, params LoadParcelParams) error {
+	var request LoadParcelRequestObject
+
+	request.ManifestId = manifestId
+	request.Params = params
+
+	var body LoadParcelJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.LoadParcel(ctx.Request().Context(), request.(LoadParcelRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LoadParcel")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LoadParcelResponseObject); ok {
+		return validResponse.VisitLoadParcelResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListOpsMerchants operation middleware
 func (sh *strictHandler) ListOpsMerchants(ctx echo.Context) error {
 	var request ListOpsMerchantsRequestObject
@@ -6675,200 +7569,220 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3L3/kxu3lSD+r6D42SrNeJucLx577VHtD2PZTiZRpCmNvN7PmbohyAZJhE2g3UAPh1apypbK+Xb2plJJ",
-	"bu82yWU33mT3kt1cUnd18dnZu/8l45GS/+IKD0A3uolmkyMOpTr/Yg0J4svDew/v+7vf6PFxzBlhUjT2",
-	"7zdinOAxkSSBv3o4SShJbvCQqD8pa+w3YiyHjaDB8Jg09u2IRtBIyLspTUjY2JdJSoKG6A3JGKufEZaO",
-	"G/vvNKZ4jCVvBA2BB3iCG0Hj6zjGLOZCNu4FDTmN1YxCJpQNGg8eBI2eSPp3+YgwNUtIRC+hsaRc7eLu",
-	"kCD19YlU3yPeR3JIkJC430eCCEE5azUCveMhwSFs0ez5r5s3ju+82dQzz9v4GJ/dJGwgh439nd1XgsaY",
-	"suxv737TRPDEv9kOI2fyRI/o2P3GCTmlPBUoxgOS7ffdlCRTB8R61oqN7W5v+7ZCQzKOuSSsN/0qmc5u",
-	"6QCljL6bEjQiU9TnCZJDKpACBRHyOsIoITKZogmVQw1ZPNZjMQtRl4dTlJA4wlMB3/ZpIiTCTExIUgn2",
-	"w3xLTbWnqgO99FI9pCnr8pSFh69XoKX5/oSGcy+4z5MxljBevrzXgHXpWGFrviplkgxIAstGdEzlLDCP",
-	"8IAgQd+rvEL9O3flkPRxGsnG/kvbgTq9XhUus2YPPAlJUnlw+HbVx4ZJb/G5SzI+d8k/S0i/sd/4/7Zy",
-	"drOlvxVbr/NeOiZM3krHXbOiGKUVq6lvLrvQ8VffgtklFqNKCKovVw3ANA6xJOExZT0yiz63WTRFkyGW",
-	"qDfEbEBChCXiCcJ9SQxhSjquRC4z+YmA2b3bVAOaao7GLDE9UAcVMWeCAM8/Sng3ImNg/5xJwgDhcRxH",
-	"tIfVjrdiPeLPvy44cObFgG/nhRVLzIghkiQ8CRAWyJ29pZFBz6AWOAjDhAj9UiU8JomketdYf7Gj/l06",
-	"YWC/3PV+2aNy6v+Cj2PM/N+RMaaR9xt9KZ4v4iFnFd9wIXF00jOvbBE2f4FCOqBSBIhxNJzGQwIP2+wk",
-	"CemTnkwT3xoPXGR+R+8xP2BxB4WpDHiCHL4ONO2ZLDjyN5x3v056Um3rNZzYc+EwpOpQODpyrq6PI0GC",
-	"0m36QfGVg1tbbxzcau68GCD1/1cC9NbRjeaBopXDu282d/YC1BuS3kiDDFHWi9KQhApe7lO+V3hfXvEB",
-	"E/dGJ++mmEmDHBm73inj7luMSoE4I0j0sBFEqEDqBKjHUyYF2sCohwWBz64JZOfdNPsyjGN7ewHm794i",
-	"AMkLc352Fz67XwHWmfNSxkhyMiR0MJQn47EzJlvcDooAbDWDJjScM2aMz04meq1BgsfCP6qSkARJTmmv",
-	"4jv6HjnpRVhUTCpxQuYtKoeUOd90OY8IZn7QB5aOyoCZgcIsgD1AKGyucBKzLd9V38CsR6JDFqdySRJL",
-	"CDbs2yGNl/zCpGdZkPrfOIt5Ij14Jk79QnCfRiRAx0PalydfOTwOUBcL8vKeIoTsrepOJfExOPXbauaq",
-	"Hw1YnUrzj3mv0R0+yR6kbDGcJHiq/k74RPjEvKRHIoEmCZWywIarSDTbs5kyANA4271XDdzDsR+4WErc",
-	"G6r5fQgc4S6JSHgCQlkRHDNAK596pUAsQSLb9cwW66CheOhlEDyijBSP8tQP0AHq6ucs1994mPZkoF4g",
-	"9Qwcf/Wt8mNTqzcGjYjLGaXOM8x9j4rPRuHh2F7s4XDm84F9jM8ONdxcnpChSsS1LFja94u7tYf18h2f",
-	"EqvkPsyUJF4n1fcwO3x95pT2185mA4MUlXh2hwh45e/X4tK8DcFUJLxJGfGRmQs7H3giGHBJGhZDnshL",
-	"/LIEvBmQlWb2brQSrAYWM2Dtkj4vyKsOI+vpH/q/DGm/TxLCehU/NhS1uHBu9M35YrNWPQ0/V0sE9gT5",
-	"dgt78wGkpOwW6WBvu0w/MZaSJIr5/Pt3Dpr/Djff226+ei//Z+uk3W7ee+HPfC/ml2h/WaY5pCE5iRPa",
-	"I5737xZH+ivEmWZ/uDeibIBERGPnNcykpqAxJkLggYeVfk1/gXo4CdHG+aN/OH/06Pzh5+ePfn/+8NPz",
-	"h79S/3j07c0SN/XziUmC49kV1OmR+ipWW9w4f/jr80c/PH/0rYuPPvzjJx9u+vbrE3XUNLdhTo/WWQLX",
-	"3PNXbrtG1oRh+UxBYVEfhh1q25dHLEsIkCuWixoHggY5i0lP/UiNmvmZ7xfW9Ma499TLsVJzlipWKiSW",
-	"6aKTHOvBuTlmCUCU7sQ5YxlE2aZyzunAvbD2nMu7jMDztFe1jInuKe5RH21WxBhTZv7cqXmc5kK/+oV3",
-	"cWmGNshZTJOpD2osjSLcjYi1AlaJb3PltdknKiE9Qk+rHrgl3qNsGWdOvakaIFwSxyrAdMVSrccckkFp",
-	"EZPvHLjNBZPwSIMhlnhZzPdxL8cjVDfLLXImb+iR5dPAboqTzTnRccYxrVfOElCGP+piHFy657m0QybU",
-	"j0DyvgQWWe1qST2pGlVqEWVFmkSlye2m0mmrtId5QgCIzrX7kiCM34axYJ4EQ8TCOHhTa9zafuHDxAlO",
-	"GGUDj8x3B7MBEShJmRqAIj65jrAYgfhnfL/gPsSIkQniTHspFtnU3URLj7BCrUKSiz8aYjkQnN1X3kx2",
-	"9pm7ibPPPcZAs8MTlsnqs1qUHZMmUT3HNqvNTl2ayHsQPjmWvDfyWIROMTVPlNfcSpLeEDN5Umn+rVSL",
-	"EqKdezGnTD7FS1XcQlDUpPLtlxf0gcHhhB4DnRAIC9Sxbnbt2CZIMUfwsV9H6jm3+kuEhcxc77Xv/O1Y",
-	"VIrWtbJX7eyaO804Fn0W9hXK1/mZqkTseuy5lBBeFunCRjCDJQU5ryRV+1CjdJiZS6pE89VLaoaeT3J5",
-	"aVY31COK0mOVElggGL/El09XWrwCVDcdM9SCbqIRZaH3i/f8rk2/3fE97TOEySr29jWDCUvsreJy5zhu",
-	"vGvb57i0qoly8ruJwxM85imTCxLwZdTwkET0lCTTy/OXgTEGzaNR19axPCtRoKviIozLOfJPFS+DL5eE",
-	"VJxQnlTS8lzf4ZDGJ7JWFbYhCAtzPgBMbnxQGz8RVUrjU5smnGicjGU6cMyP6dgnshg+Cx53lwUMN3hk",
-	"LtSB9nJWDgDJG6eEef1by5CFrIrD6Cd8XOE+fndWctgJ0G6AXvzD+79AMUkQAKzlpV7J51jTy9O+PcQS",
-	"DXEcE0bCfaRBFCBrOQ9QQiKCBTmZ4FMSoJj2RgGiWrkKwLwaIHCXBUhdW4B64O8NbKDeif17yKPwD+//",
-	"ohY71OHNGAMiOFHQqL2oFajCzq3Xifswb+WGLqVz5iy8eEdvjGM53Qd5cIITMuSpIKg35FwQoVDA6smN",
-	"YG4Aa9AYEEYS2vMqzMVHoriBLz7/5E/f/N7F73/4+Ls/2kdTwpDkqMejCJBgG4RYZjSr2cCzpRyBnoek",
-	"uJfzD75z8dvvnH/wvYtPP3r84x89/tufF1atsvUs+rg8xaviMRvu1pgN82enJsSh+AwtZwctvlFl8ida",
-	"0eilQvKxZSwkvI5MQBFifDID4YXetuJKX6aDIUmASQgdjVsILnq1Di2cd9ETZ61J55pAZliASGvQQhKP",
-	"RtO0S1mQoysjIx5zEaAhHU3xKA3QNFV8rOTIeXE3uPQDfDyk8V0+85TOtTXQMTlW4+a9lqV3sZL7+JWL",
-	"+TpEpZaAz04SLCs095RRqT09C4mWdeZhZzpn5bnnvAynnWPRXZVBtwi4Isa+bijLic+4JpAa63DzV4Kd",
-	"7XtBLciLM///hAVI4rMssDAn4+Ji8PuF2PWSkRsLWK7N1a3msX7mVmtXdnZs1o7a28W9keGqSoyxMQlK",
-	"NqVgULOhC+YT+MqIWHoYNh+auCTDCmL4F2cnSrQCIVlJWidG8CL5R1GFjfwI90aXM46zPk3GJjjQbzrw",
-	"GYCXWKLLz5YP3ClHbC5F2qXbVxsozVgXhLSMg9CCxzenNgQfp4MBEX7zh4HODAC6/Oyk0oRUho5HD+jy",
-	"M8ieMVH1AokhT6MQwU8XCCZcEGhHtDe6tCfixJCIVw6AETq8GWKd+5RRMSQhMpTmjUvX02oKnDMrRjAE",
-	"pkIR6Uv9t3fKhCQ8lVW7HFMhKBugFAKzcUKUON0lSJ8MYYkw41JJSzbIad94LyQWI9TnUcQnwh/OokbU",
-	"5jnQ3uiuGmfGn4RF41iViS/3cMAq7o+rrvkZ+t98QfA5hDlTQqJSXMaYTbPsPDwmSPGrZQPf1+DAy25t",
-	"hmYWNswrrPUk98RKB8BilEdNKTApaTqiQgaanjgjhXQFX0jbnKhB++WJeTwKxmoHf5eOi5trnst5xex2",
-	"60zqY0yZmmYpaVnMCAI8hhTOUJuUNZfxPcaSywrlRn1j7kCd9ZowjGPAEWWSexnQBJ8SP1B8bg07OnC1",
-	"DSfA0hNW6AjtmcySw8wcx3vtBg29KJ4ndpXkwmorGqRlFeWM4m/7lER+n0D1WzMTJE+i0Ilw8+19JkDf",
-	"2L9oWIMoHgMelRGZa8Obv11jPNPTOEZWA8UKyCvNwCNq6HDyxc0hZiabVeWBTE0ST036zpwEi0W10GW8",
-	"xksqehUu+st72S5jb5+V9Wa3NS//aZ5nb0Y5Ly3m3p+zinvrcxyB5ZsJcvyrtdiXEG9xv9xMKt1iyQnF",
-	"n83Z0WXkn6XJzqE31/xYQ32ZiPPiAobZAmEu9UtLs+U46RpprsLIoUQ5bcBAlKFp2eSxEquGh0WUEm0i",
-	"kkg0GRKGsugQJCTvjVAfR5FQIj282SBe6gd7Y3sfMXJKEk9eZf2Gqu1JNzgT6Rj+AkioUQo0MUl6hMl9",
-	"tLMN+T+voI0/fv5vjz/90ZN//psnf/PNTRB/+5yHi5idynysuAWI+0FUoBGJJepOkR6IFMWCSmkMFtry",
-	"29TfNvUfPJUVuozLGEsukVOSaLAiKAqhjS2FlaAwhAJ7xCXSQUz+ZRY3G3jvxeWkS1CFP+F5Idun4Ssr",
-	"MKHZZ/9ZG9GOUnkwwdM1aorW+VpCY54mPZKp3UXraRZ7mn2/iMvgEkHGPs11w+xkP0vkvibQhCdy6GMm",
-	"K1ZWrU+5bMYWkjIARAYRyCD3gKWuWsocXRgW9yHNHU31T2ti8NjBwBTQw4yRBAnC5CUyJpcIQ3cqwSxb",
-	"uGNh9JqJkSvF0GaorbgmTyXCDJl97aPJkAuCBpyHYhGMr0ZldVWiWIDAmGIy/EY7a8Dn5Y0vTh7xShTM",
-	"GrtFwicLCKJqVLCQcqo0lSKWvLy3yjw+A9jZHDocEiUNKIIaYhYOSRSC1EFwbwgkdh1hbapVdIbwAFNW",
-	"KulEQ/XEQ3UXEgKylJDw5ZlqGd6jnDTv/Xnl5qvM0VnqQTXJ7Bvpzg7VRjQqUER1RMQsuj5VKs9cI5us",
-	"wMO6CNnKLEjNDzkSQz7RtkGSCM4UTzAsMvQaoKrtdackOYGnNJZzoTrmCUFyiFkO2SEWCCeJEvX8olzd",
-	"K5p7BnAYqqtK0JifVhk03bDamsvPJFD38pHgqI8rorQWjEq3Fnd/eK2X1vWtVFp0riCP7Cni968oOFm7",
-	"yUUVHmTFcPz1b5RqXyyCU8OJ52YP6J0sGf5sQkiWE2ncElPFYz/5wWcXP/3p+aPPn/zwlxc//o0Jj/ni",
-	"00/PP/j1xTc+3Gm+2twpSzkLaOhu2arigq+lNAqVQKFUsoTzsW/2ykpXxbkuPn148dFnT37w2eOffM/s",
-	"/OLjR198/smTH/zm4qPPLrFvp3BW7Z6yQlqFCoB7c3jeDK+gMSVMBihOFAIZ1fTxP/2nS+w8q9FVJ/Et",
-	"WLJL1+tCPNYoto92treb29vbL83srbaiV7lkXFaDZO8vzK09/slvv/jsX/706N/qJ69QjxevAlZFVGNv",
-	"SO+88Pn5HqYsO6vsuKGKj6gvrwljfgjQTqtlPP9o4+L9/3Dx3U82/a+DEz6xfIh4vKS1ePVZZI4bKUso",
-	"y7PhvNHc89PNCgebd7UrMIpkWPKsrSLHQ57II3q5IJ2+TQPzvX9QGmWKjKpbMmf4nd7bV6l36c16YUAH",
-	"7JBdzoQeDsjyQUQhqQ4ztSqMomg8huD4nkJ1w9EJGCXVqTwaisc3Xa4xtPPycoYSfUI9kxd2Evf7x7rU",
-	"sM+zF1aopnnV4gppj6Wi0nJCBUp4RNAYT1HIbUSBhVwh97YUK6dOkko8wVNbrcY4l42zpRE01DRKgYAB",
-	"TPCI+H3pZaqtzB7l2tFqd6IDH2zIXZKxHfhXGitupQsd43BcAHrNDWUV1sAh68DXQrPi+hRo/cG8eXzg",
-	"cl7SywQBL5jpl29pzmkukb5mQ/dLmbS6zg9OCBrSMFQyjEa16lI/i8fJLJUA4N7TpdJT55uCSI+Px4SF",
-	"VdFkXX5GhK0tDjbY7CciAE0nJokRRa4jMo7lVPutGJdDJaH3qRQL58TPBCf6at7Mk0+WT0jzRaw4AsaM",
-	"7lUubuNC0GDTHAStsgQVCM7njAKNf4xlb0iETtbRcYNUoOy3tSWoVlF9obYuQR2h+lP4s7jlqti6hI+p",
-	"ICGSXJ9c+EXbQi0Av5EGSwQmQUmjCAIjzdRVcWdyGWLlvdFNLpd6Jjg7US9P1YapZjxdo/I+hb2nwFrt",
-	"qsWYcbcWAZy88g5XIQoDLjxzOdje2XykrEG1FZthZR2m1JiMtB2o7o594MhShTweOZ06B8XYkYi43Ed4",
-	"jDYuPv7Wxbc//uLTf90M0M4uVKHe2WvuvBygnZebO68EaOeV5u52gHZebe7u2DfCTepzMgzxuBE0YBL1",
-	"fzWL+r+aRv1fzaP+rybyimbFmipLyQEQLbDoC44XHsoITqLpSSpIeJLGfmOiwtCFQ8ucwNEFxlc/luWw",
-	"I4/WrEFijmu2WYzDLJ3Oi0/ulTxl4urlGqk4d+uryJwIiXZ2mrpkujWlWEelU059fuTPq/l/tZFOVdhz",
-	"mckqExdNWi9mU5u1aA1mBqD1ztZKFCkghu/S38anHvIbzxVRKyuWi1FVlOGiYch5BPJYS3FZFVc9e9UR",
-	"VoSuT5c5ncoT3u9XdM3QB8kdRLoea7FnxmJmujE+c8rmFgw1df5x9dPMIbKkb32cWZBNg4FGVwm5jXKb",
-	"Afh03xhBjOjLQP+Y4GgUaJcvZZJDUJbkklxHgrJBRHRMi/4J6CqQYUN1hrC9Ij0UIkLV6vdqko8XTSz2",
-	"FVR9m3SHnI/sa+otcK7eyAqkv1QR01PC5ElFePcymisW8gRC4v1uOCVpmd3P21+t/DNXZZ1NgogJC/V7",
-	"ZLL7dR1igsN6Gwroew58HA0vu4cC0O/VX+kKROMykjxrIdns5w0WZhGrJb8vUzdakXaTw3fZat6kl5CK",
-	"l1vQAZTk02MUlUdTqyzpTlxG19N3h3iCEi7hn9SfV6dnOokT0qdnFYtKnMgsn6uwgwCCckkUmb8FwjGu",
-	"yOC7TNT9Qq4R7c2wl1GEfPmAtTHvpUu/VL3UHC0yDl8g+mosmbGCMGDsSBAWuloEjiKv3VfXsHEypfUH",
-	"riakPylmUOvPbMa0/SvLh4a/88Tn4ieF7GgT4ObuACK4WxGfLGRX1th6UkUDX8MjYhI3i4h4XZuHolAH",
-	"IkgeCxsI57cQGcwqxs9vL+ct8Fdt1ESVqmfzWPEi88DF1N+Tj6GDo0PosmcoTFEG6gg+4id/eP8XnSAj",
-	"ZhP1lResUZigjmvtdS3bCAzOSnCivX56e0MpY/OUFFwY5ahz3O9DeURxzfZUDJAgEIF+dPv4Ltrisdiy",
-	"3RbRjaGuFYojwREjJIQtus0WkW4JmDUy63E+osTp7aYOaubLd2vA9UD3/et7YmXV79DGxfvfvvjsV5sQ",
-	"z+ZCJo36NIrGhEmrCbQQOJAVsCNgVEgMeQwt19os4gMqJO0JxFMpIGQZ4lRDW+BBBDZ4EzEuwU6+cfHh",
-	"z//48e+++OxbF7/+u808UJ6yQZtpqTLQsRoEhzqRITAimX5u4UvrkzVamGi1WZu98MJBKoeESdN9rfXC",
-	"C+hY7aajPucJfc/kML8Gl4za6fb2i70RmcI/SCeP9zO41WZFzBngU4KmPG2hA0C9Lok4GwCrcREKbagD",
-	"fvr5phFCtXV7ytM2E0RnIejudQr+8PDYX14zZ7dp1/nnSL2+ajzkbbTZKRW0GxH0h/d/gKjtJynQ3vZe",
-	"gMgZ7sloiiI6IkjwMdEbgJVCToS6C0TOlFyrwfYGpC6+8AI4MTpV/es6aOPOmzfQq3sv/cWmBlVHoV0n",
-	"QB3I8OsEbdbRd6Q+00l+6l95BmJHnU5nO1N2iiMaIqqeigB1dPrkPnrnPsSRBm1m7MUP7nVABldH0DJ9",
-	"F4cIBrWQ6Y2g3S+Uoa8oVYkIotvMMPQGG0RUDNsMHA1Tnmr07Bz0eiSWzZuYDVI8IPuIsI4Bxh0iE0qE",
-	"Qh5tTwf6lXikVmGoU+rN2TGUijZMfs27KWkzzfpQGivc2H3pJXXhCe5JwG4IQcHorbcOX99sAYbq63Fa",
-	"h1pMbDP4CLqI6pjUql6iiDIhFcnwPsI9gJac0B65nk3cZtnMFr9gXshb6afCeo/3dnevo8mQRsRZxNwh",
-	"okIdjkZRVuc463+KlToFVys1Fg8Uw9jbfhXRPtL5MYVftpnu2rizjUQLfZVM9S1C4o6aZncPDXmaiBYC",
-	"f4IldRgEjNO0ZY0VPVhKCZDg6poylwfQS/YYAEjMRSvZWyF9QmSaMNS5j9og47Yb++idVqt1L0BtV9pV",
-	"n7cbrVar3UAPOgq7sGJJ3YgYxnUdxVg4JXUlVyAoVtUNUMokjUo9btU+0yhqtVmn0KKyYzYntMhaaHwJ",
-	"A9TkTBNUzKOIsoHFYiwJgl6qGpOVzquuf4ynmgQw6qbqYnnf3q3hrJBJhgCXpm2WYKUed8mUMyUMuyIz",
-	"FWhv91XDCRTVTJsH6kIBNIL0OAtFRlMGe0KHrsw02goiUOevm2ZY8zDsXEfvplwStWRGuliMyhwZdyFH",
-	"wB6h1WZZvrF56w6ODhtB45QkwpQvbG23tkFzjAnDMW3sN15sbbdeBF+7HILUsYVjunW6s2XeLvhsoAUr",
-	"JbECazwMG/sNhUKHdlBQ6Aj9jl/Pyods6U63D4LagUbZWmBkoXmqGu9rgppprYs1Iy1XI75XaoK6u709",
-	"pwHqco1P3V4CvuanQEIKZe3NBEp4VZhlCrnBT4zy4F8q27vTZTVoiHQ8xsnUXGlZaAHr30A4DTVE454J",
-	"bZxFihvAa2z962WxotSNWoMbkPs1Hk5XDWlTKrAooiut68HMLe+sem3fDSvF2QJ/goXl26u42APGeKpY",
-	"Zp5RhGyJx5JU6r/vB8EMY9i6nxfeflDJJb5EZI4NV007NVBdBSS/RNy0LEMk+h2AF0pdnFtt20s6RaKY",
-	"05d8ld2y7zl3mFuwK1n77azt4v+LjL0Y23KVbD0vtDeXqVvt70pYuuPH0ehoO/E5fNxjxBvSuCk5MtHc",
-	"IKjxZIwjCDDZ6KdR1IS8axPHDiJURKS6NCR5mw1x1NcjAqSDxnW6oeTIxr5vGo2QQEko45ahWtTGoKeQ",
-	"0HgmbBg7yiPOlcZYmBkGYekMCdpMl0wQrlNP6CyAwFFN8nazEPYy5ErFgso/VKkPIuISjVMhUZfAftzO",
-	"Jrzfh8u7cft1K6ySRA8xpoQ2M6VPBephMQysuJlzYUjSV8optU3zrEjne2Fv591Nnr/31Sm+vObX1QZf",
-	"eV8BrRYpBm0xaxUEdqwVCmvHMatsXHzzsz9+/LvHH33zyT9+tumjvBluvHXf+nPmvqb25q+WYc2F4Qrf",
-	"UXMnWZUIyojmIxk/97GspZAefniLNzwPoAPyLW2aNr1+LjV9FS99TXM1U/1Q+0ZEMTYxs5RnqdgYVE6h",
-	"jYBtZgrAh2ijk43tbLbQbTXWzjzEQs9ubKp6+i7p8TERbdYpW987+2jCkxHiTLFcYwE3fClXM+PU7BZy",
-	"z9usC+XmQVWm0s6OnG210EFW/0NvoYeZ4mxdxQazk27sbb+62UK6NXmkrSn5t+aHxlZsomS9/BB+8lzz",
-	"Q7f7+gPDEZ8Z8SIs1L0xPlG4wkKxCmrWJ8wIell+twU+rQXkUe3eunLul3cy8EBSG3Bgx1YogYOsXnbT",
-	"8ikaUiF5As6eeQBeCV+0vou5V3FkBz13ysFVCvJuwZ+5onzu/7kSYT7OoW9xIPuoQGb20637YpTOlSls",
-	"mvrVQ6+KNZm9rkyysBP6gbQs3opRqt/31PO8a4FczDT6B2dFj4jMjKsGHH/1Le19Ei1kqsWJNtv4ysGt",
-	"rTcObjV3XgyQ+v8rAXrr6EbzIECHd99s7uxtguHfqEmBG26ZF5lvM4xMxbrMx8H7aMrTJMMZhKOE4HAK",
-	"osKM72P71TZjeJz5y+yloANm9pEn6IPnVoCIUkjU9z3RR2kBw1b/wBZq/C2kcqwbsUHtMLwKkHyVWs8S",
-	"W1ihTVHjvcJ0fa46onM4kzDJvfOfmeNs1DreGU/UqM0SH2IW6pQaV+lXknqCtBuvEEjqNU+ZxGlwXBWs",
-	"VAv17rrKd62QtD33YbNCvYFLYE0VtuA7mdohK5F+iqsZt3Ap9sFBtRypirhmM6mq8QxGXDmOXekdZqlG",
-	"8y9QR5R0p85DtXKZlfdGai0drjDLEfR9zF5RvZRi7+lqoVjDRa8ZlXylsIL8UHsjMbQckKCJZxV5y9C7",
-	"nATjwHyigxabxv5o4hAraaQYaEvJenjygob+ywU4XyU9+iKd51Jmfg0BYmSyUpI0MaFQ240nps0F/CW5",
-	"Fg+JjVfOEc3gR4mZzmLN1v2sVRwNH2wlxPzpMaR5/FzOb+c6upaqx+ha4oqYfMfuztzPagxGBRzavSoc",
-	"quJLmQOBCvRuSlIS6mCp1dm2mTF2wLQLowhxYuCrOHo5XP7qKTJbqgKadtergN7b4ASCQBxBWCgMrVkT",
-	"lgeMFRqmIWClAh7dPr6rbligrxzfvpUHbeo4vDbrHPMRbx7TAcMyTcg+kn+pIz1TRs9sYJIO+QxOd8x3",
-	"Q3KGvvy1gxvN4y8f7L70suJH7Yb+SuqxLf1Xl4cmXrTdcApEQji1iSNttRnEW9mYOQhWy8KcYHdwnOah",
-	"DogsfHZ3GpOOUjfbTKMcFAmEWoNOJUJdqhRUag1cMFyPadjMaUFqkLcZNXi7CcFxYcJjpZgTLIUSg0ob",
-	"ug55gLtnZ1l8lq5Mh0WbZU9KoAbpqFISCaLVaJlQq0YPEj5RX8Y4FUQHBWKJIoKFbLM8ru9uBjkzQ5ow",
-	"KF0YTXNzgUVHNUTHIgoCTFyNaLNOIfYdQukU59STv3XnZuawHEoZC7Sh/gdxz1HEJ2axNlM7HHJhrPxO",
-	"fFk4pkyPNX5amI5xifSmsDa00FMsIQwQRZzHXdwbWZdxhTHAR/arNwp40zLWbBxYkutciW3+2IRhGj6T",
-	"LRbkqT7a06QTKCr5O4/FFo5IIsVWxCfNer3qJp+sRGRfKBMsW2y2ZfAMyG/yiWOkVaSwAnHL5G+AFFFM",
-	"mHjnnpIT8gs5yoxxQMpdEumqrjRBpt+Boa+Nx//y9xff/+D84c/OH/3X80e/P3/0rYIrOXavpsvPmllS",
-	"UOWdvMbP7posp6u/E7PYIlfyGj9DsPsAiTGOovXeyA2cSM6081NJjs0uPwNTZ7Gkj3qNUkEqr8BYhprk",
-	"LOaKTO6bD1yttnjsN3kCOSXCGlzVtUODyaygSd5Vl0/Ug9eXikOjjdd2zx/+N4UXD39x/ujbQZuRP33y",
-	"oy9+/5M/fPizAJ0//Mb5B984f/S3549+eWdTvwd9GsFjlce5wHN1487NNwPUxYK8vNckrMdDEiKqHpee",
-	"OO200B0+yavBaC8umiRUSsLQRlX4jBo35JDJAMkKAknOUcTZAN5D51zasg2d/HTF8xASHmAPqGNSMETH",
-	"95K8AWC+oee5cfxXVyk+mlX0klVsHCCsTpBFAtpzrYevQIfSgr1MB4iXjGaBemaKqEXH6lxIA7GI3Muq",
-	"SGbSG9AH516ZNPRCJdJ4mgWqgi5AdSkdUoiUhE1IJrpx/FdoI0dZnqC37r7ZfGXTgkZJuq02u+WkXeiq",
-	"UmAGtiA26XVjzPCAQOaYhrCWSycJl+S6TewyBfztT3EUoSE+JVlmhw6kQB3TXtaL8YfjGYxfEnYi6UOK",
-	"XU2sgyRncqsnTosEkmnhXcqwNkuVbCprFa4MHDRQfDT5tiVDLCVWd5eH3SUZV5soJY3x9ZDoAWwEdlC2",
-	"ZJeQNWP0Gmur3xzQUICKKgM5YYzCSuj84KTllUqP6sArUFWlbnmII3G9zWJHYCmMLwDQLBPq/ytC2m5B",
-	"7k2bhbTfJwlRepuNF4Lq719PhQSyyXTJhGDBWQu9rTNx9FQRwadEtFmfKJ0stfXJmC3rATuw5ckCJIHQ",
-	"zHc6YcrkMreZ0th0cCY0HU0Uw9QdZH2hRWr1m3kHxquhtacgALW/Z6LXwMqmSF/FY6ivDqhPd41YC4Hd",
-	"gVqwGeYY23qGsBuPP/m7i48/rZaiF8p6uh2L6sSn5zDraLFG7tmhFpHXD7McJN1mTLeGCKF7/hqu2S6v",
-	"HmOTbRHAk2pTIUXtDefpKzScH3CbA+Yq484c8F9VEsvi8L3NnFQkqKpsr1hnp5sySuCqoow8tdBo1jp8",
-	"3REZvRe1pZuJLy81uitUuQfehLmztiJPzfGfNaoEYEmyt7UWxNEgdLq0OblSGzFOJBTjQv00iqbZzqrZ",
-	"sWXcTa0Tt+KwX0mqR0p5tq/1TRi/GHd+z3SFzoBfqgb+dI5Ds+UlpejZih97SAwJgSfNGAgU9e3uZY+b",
-	"WMsFHw9JlO0AWEP2uNp2qTolGyMD1/k3K7buO+2pQ1LHih1x7CoJLFumgsLyav3r0BocAUaBFmQbygZ5",
-	"/cVC6ysDA7FZz5Y9LtnCbcx1yi7VXTBj6/kLXSNifc15ytci/tgFF5F/dBB4XnihOzVNF9eADhlgSv4a",
-	"QZJTUi34xLQ3Elu2iKoX8rfIGbS6uNJAYNob3cWiMs5GYjFSYl3I1eu1FoBCeA80HbgmdLUK2MSGrhqV",
-	"FUK0BdsZmFF5TNhmDbDvq3lAbFGq9/JCi/p5SWKpKs0KjbSsu08aOF4TThdVyNjR9R8lGesfwDbbcCSl",
-	"VoNLaE4XLvi+Y//qaFW8hQ7abJJwpyVrgDDSn6ilAkhbOCVJE0AJNX50CLOpJjumIiE4bDOlrJuQZFOq",
-	"MssM4xOGTFEcyC9Su6ehCWOZQBtq0WaFBoU+5yPtjY7VVTx/yrzd2rMJYqa90Xx1HgC+bm1ewaNgcTJ5",
-	"Z+ojQOKN80c/OH/06Pzhv54/+u/nD3+zBEFC5bpVUGQRw7J2Qc8hipVaGT13OKYte32tdRKTMknC68Yy",
-	"KGx1hWbCU1OqspBFqQ156zEzgb/ENUh6bKMMYTEiofXjXvz9by++9505KGrzdSLOR7oIul8+gq/zjIoF",
-	"VJxlZLn6xsqz4fI61InqCzIdSfNCn1DgMzfNXMvTUYpNZo0CURVDH+Wif6UQutbA+WKPz5rsC/XsDfkE",
-	"jU2ptNkGmGvBXPCJYHtHWcIQnSM3mnZQjothJqLnYIKnz+u76na1XzPLc5oaV2AH5FRrZmd64K5DgeCn",
-	"duV+wscVffUV+WIkQN8Hu/mHPz9/+FE1+7INxCpdUUc2kdwin6WCqsb+6MDJN9swmXBtZoLyZlLPriOM",
-	"vnS809zZfUUbKLK4w2I4vfYu6Wpqljp1NhuGkTwxA7Un2FBISEPt5cJJMg10fUK3GNwuMqlznYjLDgjK",
-	"epbOvnoGTHHAzMWWAaLNnH7bVFYKt6hOtnU68T+HZOjs7jklxWci4Rqw5E8B7xvKNFW5Hv/jjy++/0E1",
-	"1Qm3LG9EJPGIpHTAbqdytebsPU/IBR1ABOuawl3Ucmoxj5WrOoPImfBKE4mcdbyBCRzkVQ0wyvK4hBvH",
-	"d95E0JXQ1vDWjMEUwlibOURvrUkZgrFoTGxD2LJBsSL6xrD6jluruYN0JWe08WUp49ssmgboGI/JMZXk",
-	"L49lQnsyQMdqo6TN+ClJdNzyZgtBbU3UV5Si7QpHh7eErkKamJb40OVRQTXiEAbV50mbwS/GlKWSCLSx",
-	"t/vipo9z6vamVxSG7PZOXTfPq0HDY4t/K0GrWeK0rxo2l6OQ/OjwVjUv03GWWX2Q+f6AQr+9q4Wi29dv",
-	"XmmpQhmjIO84mOURaOepbYSou0aux6EbE5bXWzK6aoyzikRGr6pxF1Qd3ES9bYiIQnl0pbc3wWRqpKdN",
-	"bViUXBIjmtkEkwk+JTp1pGkyTrgkNsck0wSLLopltNmX9xb2TJTRT5enoeGDrdDUUiw7ID1+Ie0Y0xW5",
-	"dWEGna9SMFSYGL+WKQasw36BdQ0GusGix7VpCzou6Q9Zhf8R8swyGKwrlhVQU2GUWyffQtgphhPYFkdH",
-	"r7/51JEIMGMhDqEaLWArl6wYNtesb9ACQkV1JfGsjrYhNd4HRpPHCyZKPgic2ulOjZBcvChUBMtjTY1z",
-	"APCwzToFdO+gjbh8GXmEugK7He59W8ERf7nqXGsKp4AdzlcNiiUIIFPDRG2adg26SpmtCh+tyW91KETq",
-	"CSTV3vdYR4PDjYMfRx9h40/vf3D+8DtPvvM/n/znz/74D3P0+Wq8hz7gV4H2uDc0G70GZsSIoAmhgyEw",
-	"R1skFNRl8MZh7fju8jN1C21mHd9IDHkahfq315VWj5OB0uCzKFShWyeLgp9KT+JUxYEKdShlEYHK9pz1",
-	"aTI+0TvKk+18bibcG60G56/AHoafkf1/YTlKhy1p/F1P+k/EBTESkaYS/brk8psp6vn4Z7+9+OjDy5BM",
-	"QgSRq6GZstVHEHmoN7qKKOXnQ4i2XdGdnt3rsChA17L84inXfmu0IdKYJKdU8ERcN1LaZbDgclEA9Uhg",
-	"7v85Nf05u3uWjGdB65/JYliff9sGX6CNLPhiU7foBDd3joobtbbAasSLaFwfPHkc0fjZKBewv7WF+rji",
-	"7MaT//Hxxfc/ePyjTyH36+j1N69npYsKWtnqNIuqwjb0vWIYat7rFe85PVjhD/ySt6SNxQQrEza1ZDo3",
-	"1K7QeXo9wXbF/uMLhNsd9CQ9JVbO7k7zImzgTtHd2taCPxawRg8zO6KQGBw4fSCoTv6cYzH1lXUvAub5",
-	"Y+WeLuVrrvBeQh0/O4FbWZP/ZkCFJJpxW12ckQly8QNtZLVAoYWURmbOSDUrn+BTIqpd7nd0OXDoH/78",
-	"YUneE3zNyAHwqMAJBdG8qjp9b134ARcFnSZPodJXloxoMxT7xmCqnqSN84e/OH/4T1Dr4T/WYMfWfdOv",
-	"vdo+6XnjDco8gzde7faaWLMdUVvSioYruAV9H7nhEIyIEJ9qdD2wVXenYLO+XCR93k5/ZTH05cPbFrHm",
-	"2CQ5tfuBZrWNLaBxs/WyueXih9+4+P4H54/+y/nD/3X+8P/kG8+Kts4Gel38+J8vPvuVm9moa67MjHNa",
-	"SqGNg+NbmzPNjbzTO10z8h+YEudVwy9+/dMnn/7v80ef56atH/7y4ru/K1Zf1aZzT+haVgrOXpstezM7",
-	"Vre6zahKoI0hZuGQRGFgnSgB6nEmeEQ2Wyjzr824wdrs6PAW2jDuUOMe3bSSp2mQCqWz8nRsX4dcsD1Z",
-	"KMWi8eDeg/8bAAD//w==",
+	"3H37kxvHmdi/0oVcFXd1A+xDK1la1v2wokRrJYpkcanTJQKzaMw0gDYG3aPpnsVCDKsksuRXpLty2Y4v",
+	"Jzs+W2ffxb5z7MpVzEi+5H/xakn5v0j1193zQg8G2MViWdEv4gKNfnz99fd+3G/4fBRxRpgUjd37jQjH",
+	"eEQkieEvH8cxJfE1HhD1J2WN3UaE5aDhNRgekcauHdHwGjF5L6ExCRq7Mk6I1xD+gIyw+hlhyaix+25j",
+	"gkdY8obXELiPx7jhNb6BI8wiLmTjnteQk0jNKGRMWb/x4IHX8EXcu8uHhKlZAiL8mEaScrWLuwOC1NeH",
+	"Un2PeA/JAUFC4l4PCSIE5azV8PSOBwQHsEWz579qXju4c72pZ5618RE+vkFYXw4au1vbL3mNEWXp3879",
+	"JrHgsXuzHUaO5aEe0bH7jWJyRHkiUIT7JN3vewmJJzkQ61krNra9uenaCg3IKOKSMH/yJplMb2kPJYy+",
+	"lxA0JBPU4zGSAyqQAgUR8irCKCYynqAxlQMNWTzSYzELUJcHExSTKMQTAd/2aCwkwkyMSVwJ9v1sS021",
+	"p6oDvfBCPaQp6/KEBfuvVqCl+f6QBjMvuMfjEZYwXr6404B16Uhha7YqZZL0SQzLhnRE5TQwb+M+QYK+",
+	"X3mF+nf5lQPSw0koG7svbHrq9HpVuMyaPYwwoz0iZOXZ7YBlH57HAYkrV4VvL2TJm3zmkozPXPLPYtJr",
+	"7Db+3UZG5zb0t2LjVe4nI8LkzWTUNSuKYVKxmvrmrAsdvPk2zC6xGFZCUH25bAAmUYAlCQ4o88k03t5i",
+	"4QSNB1gif4BZnwQIS8RjhHuSGIog6agSq83khwJmd25TDWiqORrTr/iBOqiIOBMEmM3tmHdDMgK+w5kk",
+	"DF4ajqKQ+ljteCPSI/78G4IDS5gP+HZeWLFEBRkiccxjD2GB8rO3NDLoGdQCe0EQE6FZZMwjEkuqd431",
+	"F1vq36UTevbLbeeXPpUT9xd8FGHm/o6MMA2d3+hLcXwRDTir+IYLicND37D3Imy+hgLap1J4iHE0mEQD",
+	"Ahx1epKY9Igvk9i1xoM8Mr+r95gdsLiDwlQGPF4G3xw07ZksODLhgXe/QXyptvUKju25cBBQdSgc3s5d",
+	"XQ+Hgnil23SD4o29mxuv7d1sbj3vIfX/lzz09u1rzT31VvbvXm9u7XjIHxB/qEGGKPPDJCCBgldehtgp",
+	"MLaXXMDE/vDwvQQzaZAj5RNbZdx9m1EpEGcECR8bCYgKpE6AfJ4wKdAaRj4WBD67IpCdd93syxCOzc05",
+	"uE7+FgFITpjz47vw2f0KsE6dlzJG4sMBof2BPByNcmPSxe2gEMBWM2hMgxljRvj4cKzX6sd4JNyjKh+S",
+	"IPER9Su+o++TQz/EomJSiWMya1E5oCz3TZfzkGDmBr1n31EZMFNQmAawAwiFzRVOYrbluuprmPkk3GdR",
+	"Ihd8YjHBhnznnsYLbinWsSyoG68dRzyWDjwTR27pu0dD4qGDAe3Jwzf2DzzUxYK8uKMeQsqruhNJXARO",
+	"/baauGqmAatTaf4xixvd4eOUIaWL4TjGE/V3zMfCJV/GPgkFGsdUygIZrnqi6Z7NlB6AJrfde9XA3R+5",
+	"gYulxP5Aze9C4BB3SUiCQxDKiuCYAlr51EsFYgkS6a6ntlgHjZAL8pYVts+A6D5nPRqPDkdUCHVwhw4m",
+	"aJ+RoEkZEkmkqIvgMTK/E8gPufqhVsIigwNmthwOpLTCa2SzHHZx0CelV/b8tgO9c7+JaPldbr0437NU",
+	"/OYsMAopI8VrPzez3kNdzfozJZsHiS89xa0Vyzx48+0yY65V7r1GyOWU5u0YlufdRRZbYLKb8zHZ3Hwu",
+	"FB3h430Ntzz9TJ9VyLXc7MCCmsM6abTL0qBkZMyU1lKnAfmY7b86dUr769xmPYMU96rw7A4RIBHdr8Wl",
+	"WRuCqUhwgzLiIkl52LnAE8KAM9I7MeCxPMMvS8CbAllpZudGK8FqYDEF1i7p8YJsnyP6vv6h+8uA9nok",
+	"Jsyv+LF5UfMrMkY3n61iaDXd8D61hGdPkG23sDcXQEqGgeI72Nksv58IS0liRXz+47t7zf+Am+9vNl++",
+	"l/2zddhuN+8992cu6eLrtLco0RzQgBxGMfWJQ1a4yZH+CnGmyR/2h4qLiJBGbq4xIkLgvoOUvqW/QD6O",
+	"A7R28uhnJ48enTz84uTRH04ePj55+Gv1j0ffWS9RUzedGMc4ml5BnR6pryK1xbWTh785efTDk0ffPv34",
+	"o68++2jdtV8X/1HT3II5HRp6CVwzz1+57Rq5HIZlM3mFRV0Y9jpmAT8icRUxs0a8OjJmBZS6c0RJGOqH",
+	"6hYtJUcSDxXP1ExTxok/3FX/pDHSpAONSaxwQQn+IQkUOx2QEJTcuSiu3ape0k0XaRS5dnlLb4DxMTJj",
+	"CqvWEtwxptIpgpmJCxKWkDQMEdWvZ4xjMuCJIIssWEKODCvSW83Omm0uvaRZ+AJ89EzCaFCWBl/cqZUD",
+	"lsXcKy0G+WOt7Clo/FsQWyvv1EyXu1zXQfe1Q8KhssYE2DOW8xpOvQY5joivfqRGTf3M9QvrD2HcCZLF",
+	"RCdzlirRSUgsk3knOdCDM1P1AoAoXUnujGUQpZvKJKUc3Atrz7i8s7y7817VIu6Lc9yjPtq0SjGizPy5",
+	"VUPkZkK/WqLP49LU2yDHEY0nLqixJAxxNyTWQ1Klrs3Uz6ZF0pj4hB5VCbQLyJ/pMrk59aZqgHBGHKsA",
+	"0wVrsQ5TcQqledxhM+A2E0zCwSUCLPGimO+iXjk3fd0sN8mxvKZHlk8DuylONuNEBynFtKES9gGl+KMF",
+	"hBSX7jkubZ8J9aMlSgjz2EWqUaUWUS5auLiBuySslCpmSAgg79buS4LyDRJkJlbMT31vaGtktTQ8xjGj",
+	"rO/Q8e5g1icCxQlTA1DIx1cRFkMQWE1ADsR0YMTIGHFG5pbR78ZaW4QVFhBsNcQyIOR2X3kz6dmn7iaT",
+	"0ByOErPDQ5bq5tPSuB2TxGE9xU4FuPLUpYmcB+HjA8n9ocNafoSpYVFOVxSJ/QFm8rDSNVZpBomJDnyI",
+	"OGXyHJyquAWvaDnJtl9e0AWGt3IiOg7DW73G7rvzidcHyWiEY4Xv993mcxIcdidup07OZj4ecBQSiagE",
+	"qzmps5nnnO2J5L1etWIMTgOl7uaCIrok5KwPOvOAIEXkUUT9YRIV/EkzRfiQ44AEh4sSjXod2px16TOX",
+	"zdMabFMHmd7ANL7cy2HMmTiViTmcM7TQa/QJIzH1nVxTX9z84rkZD/fqxErcjwkJDEJA/AyiDL2htoPW",
+	"gEInssl7vfWriHFGTPAdQQGeXBE5PMoZFdfe3dy69+5m8+V7/2n73c3m8/fWd9/dbL6gP/qzWsUoi9HM",
+	"H3bWO64izD4PDvGIJ0w6g5FcNl7AjkWUW0uWqjlzlRabsY3yrVBhaMEVgTRx99BWq2Xpw9rpB//59G8+",
+	"W285z5B7SY4vZ0W/zA4ZqOdkpXuc5k+5CLgUbKUwmpS7Vb/H7N4tNZ6++OzJTVNQ/d1hJcMCirwYEmix",
+	"cG4EqybfSkxkJECcGWoNhk33RVc6am9YHmARxngWrayl3rme3bxtxLhEemtoLSa+uicIrrMuXc58ojlV",
+	"UIV156NL05g4pWPwCMKf9S7cAdgFBR9k7ZSUFG69uN28tUVfTwZbF/bl9CjHPQqBsEAdGzltyaXmurhP",
+	"riKWhKH1doRYyDSautZKcCsSlYa5WstN7exzI/FSrXPZmaoMdPWy55lMeC58KcuYBStRySbnQo3SYaYu",
+	"qZLmLN/OYwj2YWZtmfYk6RFF21OVy6ggbrvtRdl0pcUrQHUj57SeMwBvSFng/OJ9d9CoO0rhfR2NCZNV",
+	"7O2tHFufc28VlzsjJM65tlXmF+Boi4o5ZzHiBySkRySenJ2+9I3reNYbzXtGFyclCnRVVIRxSRaX0eDL",
+	"BSEVxZTHlW95ZlTmgEaHstaQboO756Z8AJjMdaE2fiiqTM7ndmzkpLyUZObgmB0z591I+bQFT36XBQw3",
+	"eGQuNAftxXwkAJLXjghzRg4u8ixkVYR7L+ajCin7vWnJYctD2x56/o8f/BJFxPiw3aKW5DN8uuVp3xlg",
+	"iQY4iggjwS7SIPKQjbPxUExCggU5HOMj4oE+5yGqTbMeBGN42qbggSvbMw51z+ZeHdq/BzwM/vjBL2ux",
+	"Qx3ejDEgghN5jdqLWoIhPXfrdRYDmLdyQ+e0AxTv6LVRJCe7Rf898gecCyIUClgJuOGdw3BQZBLFDXz5",
+	"xWd/+tb3Tv/wwyd/8+kumhCm9AOfhyEgwSYIsczYZadTehYKG3QwkuJeTj787unvvnvy4fdOH3/85Mef",
+	"PvnRL6asVI1zMJdzcBWH03G7xumYsZ2a4PEiG1rMi1rkUeXnT5jR9ITkI0tYSHAVmVQNxPh4fjtgnrcV",
+	"V3qd9gckBiIhdIJlIW3j5Tq0yPFFR+qsfjpXBDLDPERa/RaSeDicJF3KvAxdGRnyiAsPDehwgoeJhyaJ",
+	"omOlsC93cPF8DPhgQKO7fIqVzvRU0BE5UONmccsSX6ykPm7lYrYOUakl4OPDGMsKu3/CqNRxYXOJlnXO",
+	"5dx0uZVnnvMslHaGP3hZ7uAi4IoY+6p5Wblo7isCqbE5av6St7V5z6sFeXHmf0+YhyQ+TlO2smdcXAx+",
+	"Pxe5XjDOew6/t7m65TDrS/d552XnnDUqp/Z2sT80VFWJMTaC2ViZtCccAp3NJ/CVEbH0MGw+NBkfhXA7",
+	"zg6VaAVCspK0Do3gRbKPwgoP+23sD8+TCaLTrtymA5e/ZoEluvx48TD/ci7cQk+7dPtqA6UZ61IWFgkv",
+	"mmW91rbeg6TfJ8Jt/jDQmQJAlx9Xm63L0HHoAV1+DAURTL6yQGLAkzBA8NM50rTmBNpt6g/PHMdwaJ6I",
+	"Uw6AEdqpCVmkPcqoGBj3VZXLVE+rX+CMWTGCITAVCklP6r+dU8Yk5oms2qUxHqMEUl5xTJQ43SVInwxh",
+	"iTDjUklLNiVi18Q+SCyGqMfDkI+FO/hdjajNIKf+8K4aZ8YfBkXjWJWJL4uPgFXyP6665kuM3nGlF2cQ",
+	"5kwJiUpxGWE2SQuu4BFBil4tmlK8gvCf9Nam3sz83iXSc6D4rUjpAFgMsxwLBSYlTYdUSE+/J85IIRHc",
+	"5buakWNkvzxM4yDcfGPhLJrZLtSUVkxvt86kPsKUGffZ/NJypVsq0CZlTWVczFhyWaHcqG/MHaizXhGG",
+	"cPQ5okxyJwEa4yPiBorLrWFHFzywuXQsRxJSTmhPZZYMZuY4zms3aOhE8axkRkkurLaiQcGLopxR/G2P",
+	"ktDtE6jmNVPpxyQMcvkwrr1PpT4b+xcNahDFYcCjMiQzbXg1jnVtPNPT5IysBooVkFeagUPU0Mmn85tD",
+	"zEy2XoUDMjXlEWoKI8xIXZ9XC10k5mxBRa8iwO/sXraz2NunZb3pbc2qLDHLszelnJcWy99fbpX8rc9w",
+	"BJZvxsvwr9ZiX0K8+f1yU0VK5ktlLv5sxo7OIv8s/Oxy7y1vfqx5famI8/wchtnCw1zol/bNlrMqa6S5",
+	"CiOHEuW0AQNRhiZlk8dSrBoOElFKyw9JLNF4QBhKY0uRkNwfoh4OTQai4tkgXmqGvba5ixg5IrGjYk39",
+	"hqrtSdc4E8kI/gJIqFEKNBGJfcLkLtrahGoBL6G1r774tyePP336T3/99K+/tQ7ib4/zYB6zU5mOFbcA",
+	"UcOICjQkkUTdCdIDkXqxoFIag4W2/Db1t039B09khS6TJ4wll8gRiTVYEdT508aWwkoQMqvAHnJpouTc",
+	"y8xvNnDeS56SLvAq3KWk5rJ9GrqyBBOaZfuXbUS7nci9MZ6sUFO0ztcSGvMk9kmqdhetp2nmSvr9PC6D",
+	"M6QouTTXNbOT3bRE1hWBxjyWAxcxWbKyan3KZTO2kJQBIFKIQG0uB1jqCmDO0IVhcRfS3NGv/rwmBocd",
+	"DEwBEGkZI0GYPEN9lQWS2HLFPRctiTg3ek3FyJUycFLUVlSTJxJhhsy+dtF4wAVBfc4DMQ/GV6OyuipR",
+	"LO1mTDEpfqOtFeDz4saXXIWmpSiYNXaLmI/nEETVKG8u5VRpKnXZ8uep+mEAO11xAwdESQPqQQ0wCwYk",
+	"DEDqINgfwBO7irA21ap3hnAfU1aq0ksDxeKhbiYEPvtl+vLiVB1C51EOm/f+vHLzVeboNHGx+snsGunO",
+	"DtVGNCpQSHVExDS6nisReKaRTVbgYV2EbGXNFE0PORIDPta2QRILziBDyQSjOw1Q1fa6IxIfAiuN5Eyo",
+	"jnhMkBxglkF2gAXCcaxEPbcoV8dFM88ADgJd82PEj6oMmvmw2prLTyXQ/OUjwVEPV0RpzZnTZi3u7vBa",
+	"51vXt1Jp0bmALPRzZP9dUHCydpOLKjxIy4y6K4sq1b5YXrSGEs/MPdQ7WTD82YSQLCbS5Iv3Fo/99Aef",
+	"n/70pyePvnj6w1+d/vi3Jjzmy8ePTz78zek3P9pqvtzcKks5c2jo+YLAxQVfSWgYKIFCqWQx5yPX7JU1",
+	"hItznT5+ePrx509/8PmTn3zP7Pz0k0dffvHZ0x/89vTjz8+w71xJ4to9pSWKC0Xdd2bQvClaQSNKmPRQ",
+	"FCsEMqrpk3/82zPsPK1+XCfxzVkMWVdCRjzSKLaLtjY3m5ubmy9M7a22VnK5GHdasXDna+bWnvzkd19+",
+	"/s9/evRv9ZNXqMfz11euelQjZ0jvrPD5Zy5Jry5EPFrQWrz8HPScG2kqYa8imnt2snrhYLOudglGkRRL",
+	"LtsqcjDgsbxNzxak07NpYC7+B4UUJ8iouiVzhtvpvXmRepferBMGtM/22dlM6O6KsTUENiDVYaZWhVEv",
+	"Go8gON7kQgJFJ2CUVKdyaCgO37SrOu0ihhJ9Qj2TE3YS93oHunuMy7MXVKimWSOaCmmPJaLSckIFinlI",
+	"0AhPUMBtRIGFXKFyRylWDirGSTzGE1vb0jiXjbOl4TUGpr4aDGCCh8TtSy+/2sraE1w7Wu1OdOCDDbmL",
+	"U7ID/0rLMwCbGRWAXnNDae1qcMjm4GuhWXF9CrTuYN4sPnAxL+lZgoDnzPTLtjTjNGdIX7Oh+6VMWl0V",
+	"FMcEDWgQKBlGo1p1YdD542QWSgDI39OZ0lNnm4KIz0cjwoKqaLIuPybCtosCG2z6E+GBphOR2IgiVxEZ",
+	"RXKi/VaMy4GS0HtUirkr6kwFJ7oq5s2STxZPSHNFrDgqBaS6V7k0Xh6CBptmIGiVJajw4FzOKND4R1j6",
+	"AyJ0so6OG6QCpb+tLVi7jNpNtVWN6h6quwBQGrdcFVsX8xEVJECSmwqrbtG2UEnIbaTBEoFJECqXdkk6",
+	"dVXcmVzksXJ/eIPLhdgEZ4eK81Rt2NRW7RqV9xz2ngJptasWY8bzlYzg5JV3uAxRGHDh0uVge2ezkbIG",
+	"1ZZshpV1mFJjMtJ2oLo7doEjTRVyeOR06pwu0yNCLncRHqG100++ffqdT758/C/rHtrahv4+WzvNrRc9",
+	"tPVic+slD2291Nze9NDWy83tLcsj8kl9uQxDPGp4DZhE/V/Nov6vplH/V/Oo/6uJnKJZsSLbQnIARAvM",
+	"y8Hx3EMZwXE4OUwECQ6TyG1MVBg6d2hZLnB0jvHVzLKy7FGmNWuQmOOabRbjMEunc+JT/kpWUMDqnjfj",
+	"bl29bmIh0dZWUzejsqYU66jMNaqaHfnzcvZfbaRTFfacZbLKxEWT1ovZxGYtlgrx1DtbK1GkgBiuS38H",
+	"Hzme32imiFrZC0oMq6IM5w1DziKQR1qKS3s+6NmrjrAkdD1f5nQiD50196AfoSk2nzqIdPeGYjfCOSuJ",
+	"4eNck42CoabOP65+mjpEFvStj1ILsmnd1ugqIbdRbuAGn+4aI4gRfRnoH2McDj3t8qVMcgjKklySq0hQ",
+	"1g+JjmnRPwFdBTJsqM4Qtlekh0JEqFr9Xk3y8byJxa72C++Q7oDzoeWmztZRikdWIP2ZSqAfESYPK8K7",
+	"F9FcsZCHEBLvdsMpScvsftb+auWfmSrrdBJERFig+ZHJ7tddSwiet1BXDj45DS+9hwLQ79Vf6RJE4zKS",
+	"XLaQbPbzGgvSiNWS35epG61Iu8ngu2jvH+LHpIJzC9qHgr56jHrl4cQqS7q5stH19N0hHqOYS/gndefV",
+	"6ZkOo5j06HHFohLHMs3nKuzAg6BcEobmb4FwhCsy+M4SdT+Xa0R7M+xlFCFfPmBtzHvp0s9UbT1Di5TC",
+	"Fx59NZZMWUEYEHYkCAvyWgQOQ6fdV9ewyWVK6w/ympD+pJhBrT+zGdP2rzQfGv7OEp+LnxSyo02AW34H",
+	"EMHdCvl4LruyxtbDqjfwFh4Sk7hZRMSr2jwUBjoQQfJI2EA4t4XIYFYxfn5zMW+Bu+azflSJYpsHihYZ",
+	"BhdRd5t1hvZu70PjdPPC1MtAHcGH/PCPH/yy46WP2UR9ZQVrFCao41p7Xcu2WIazEhxrr5/e3kDKyLCS",
+	"ggujHHWOez0ojyiu2Db5HhIEItBv3zq4izZ4JDZsA310baArjeNQcMQICWCL+f75SHd5T1tE+5wPKcl1",
+	"zVYHNfNluzXgeqBbufccsbLqd2jt9IPvnH7+63WIZ8tDJgl7NAxHhEmrCbQQOJAVsEMgVEgMeATNrNss",
+	"5H0qJPUF4okUELIMcaqBLfAgPBu8iRiXYCdfO/3oF1998vsvP//26W/+bj0LlKes32ZaqvR0rAbBgU5k",
+	"8IxIptktfGl9skYLE602a7PnnttL5IAwafpat557Dh2o3XTU5zym75sc5lfgklE72dx83h+SCfyDdLJ4",
+	"P4NbbVbEnD4+ImjCkxbaA9TT9aqB1OQRCq2pAz7+Yt0Iodq6PeFJmwmisxB0X3AFf2A89pdXzNlt2nX2",
+	"OVLcV42HvI02O6KCdkOC/vjBDxCVhosJtLO54yFyjH0ZTlBIhwQJPiJ6A7BSwImAKqrkWMm1GmyvQeri",
+	"c8+BE6NT1Rm8g9buXL+GXt554WvrGlQdhXYdD3Ugw6/jtVlH35H6TCf5qX9lGYgddTqd7UzZEQ5pgKhi",
+	"FR7q6PTJXfTufYgj9drM2Isf3OuADK6OoGX6Lg4QDGoh00lNu19sOWgiiG5KydBrrB9SMWgzcDRMeKLR",
+	"s7Pn+ySSzRuY9RPcJ7uIsI4Bxh0iY0qEQh5tT4f3K/FQrcJQZz8go4hLwvxJ800y6ZiXitZMfs17CWkz",
+	"TfpMAdvtF15QFx5jXwJ2QwgKRm+/vf/qegswVF+PiTNVmGUxsc3goy4PJiYmNSZRiCfaz6ItEkaCoUxI",
+	"9WR4D2EfoCXH1CdX04nbLJ3Z4hfMC3krvURY7/HO9vZVNB7QkOQWMXeIqFCHo2GYdknAKCYynqAxVuoU",
+	"XK3UWNxXBGNn82VEe0jnxxR+2Wa69PvWJhIt9CaZ6FuExB01zfYOGvAkFi0E/gT71GEQEE4NbKWpKWTR",
+	"L8VDgqtrSl0e8F5SZgAgMRetZG+F9DGRScxQ5z5qg4zbbuyid1ut1j0PtfPSrvq83Wi1Wu0GetBR2IUV",
+	"SeqGxBCuqyjCIldSV3IFgmJVXQ8lTNIQdXITd2CfSRi22qxTaP7fMZsTWmQdg5AKpCNAMEBNzvSDingY",
+	"Uta3WIwlQSEdUakxWem86vpHeKKfAEbdRF0s79m7NZQVMskQ4NKkzWKs1OMumXCmhOG8yEwF2tl+2VAC",
+	"9WomzT11oQAaQXzOApG+KYM9Qe5dmWm0FUSgzl81zbDmftC5it5LuCRqyfTpYjEsU2TchRwBe4RWm6X5",
+	"xobX7d3eb3iNIxILU76wtdnaBM0xIgxHtLHbeL612XpeV4YfgNSxgSO6cbS1YXgXfNbXgpWSWIE07geN",
+	"3YZCoX07CCKL8IhIMIxU9GnIhmzA7UCDhpqBRtmaY6RBngOFGjAeZIf3EgIprVZ0sFqr1vkWrUZ8T0lz",
+	"IuJMaBFte3PT1OKRJqItz0C+YfrdLrQWaMUgxJRbEKsnpFDW3oynhFeFWaaQG/zEKA/updK9b6SdrqFZ",
+	"synQDldaFlrA+tcXuXZconHPhDZOI8U1oDW2/vWiWEEz9gKi3L00g/8VHkyWDWlTKrAooiut68HULW8t",
+	"e23XDSvF2QJ/jIWl28u42D3GeKJIZpZRhGyJx5JU6r7vB94UYdi4nxXeflBJJb5OZIYNF/12aqC6DEh+",
+	"neTTsswj0XwAOJS6uHy1befTKT4KoFOK/mZkqlDSvIic85KucglK6JBi7zCzYFeS9ltpQ/v/Hwl7Mbbl",
+	"Isl6VmhvJlG32t+FkPScH0ejo+3bnaPjDiPegEZNyZGJ5gZBjccjHEKAyVovCcMm5F2bOHYQoUIi1aUh",
+	"ydtsgMOeHuEhHTSu0w0lRzb2fd1ohARKQhm3DNWiNgY9hQTGM2HD2FEWca40xsLMMAjL3BCvzXTJBJF3",
+	"6gmdBeDlVBN0MKA9efjG/gGEvQy4UrGg8g9V6oMIuUSjREjUJbCffK8O3uvB5V279aoVVkmshxhTQpuZ",
+	"0qcC+VgMPCtuZlQYkvSVckpti20r0rk47K2sN9qzx19zxZdXzF1t8JWTC2i1SBFoi1nLeGAHWqGwdhyz",
+	"ytrptz7/6pPfP/n4W0//4fN118ubosYb960/ZyY3tTd/sQRrJgyXyEfNnaRVIigjmo6k9NxFshZCevjh",
+	"Td5wMMAcyDe0adp0CjzT9FW09BVN1Uz1Q+0bEcXYxKwBuk3FxqByCm0EbDNTAD5Aa510bGe9hW6psXbm",
+	"ARZ6dmNT1dN3ic9HRLRZp2x97+yiMY+HiDNFco0F3NClTM2MErNbyD1vsy6UmwdVmUo7O8ptq4X20vof",
+	"egs+ZoqydRUZTE+6trP58noLXdMfaGtKvhE8/NDYik2UrJMewk+eaXqot5gSxAeX+ngRFureoO29xCwQ",
+	"y3jN+oTpg16U3m2AT2sOeVS7ty6c+mWdDByQ1AYc2LEVSuAgy5fdtHyKBlRIHoOzZxaAl0IXre9i5lXc",
+	"toOeOeXgIgX5fMGfmaJ85v+5EGE+yqBvcSD9qPDM7Kcb98UwmSlT2DT1i4deFWkye12aZGEndANpUbwV",
+	"w0Tz98TB3rVALvK13cEDA84Kn4jUjKsGHLz5tvY+iRYy1eJEm629sXdz47W9m82t5z2k/v+Sh96+fa25",
+	"56H9u9ebWzvrYPg3apKXD7fMisy3GUamYl3q4+A9NOFJnOIMwmFMcDABUWHK97H5cpsxPEr9ZfZS0B4z",
+	"+8gS9MFzK0BEKSTqu1j07aSAYctnsIUaf3OpHKtGbFA7DK0CJF+m1rPAFpZoU9R4rzBdn6vu0eUokzDJ",
+	"vbPZzEE6ahV8xhE1arPEB5gFOqUmr/QrST3Od3C2gaRO85RJnAbHVcFKNVfvrovka4Wk7ZmMzQr1Bi6e",
+	"NVXYgu9kYocsRfoprmbcwqXYhxyqZUhVxDWbSVWNZzDiwnHsQu8wTTWafYE6oqQ7yTGqpcus3B+qtXS4",
+	"wjRF0PcxfUX1Uoq9p4uFYg0VvWJU8qXCCvJD7Y1E0HJAgiaeVuQtQ+9sEkwO5mMdtNg09kcTh1j5RoqB",
+	"tpSshibPaeg/W4DzRb5HV6TzzJeZXYOHGBkv9UmamFCo7cZj0+YC/pJci4fExitniGbwo0RMp7Fm437a",
+	"Ko4GDzZiYv50GNIcfq7cb2c6uhaqx5i3xBUx+Y7dnbmf5RiMCji0fVE4VEWXUgcCFei9hCQk0MFSy7Nt",
+	"M2PsgGnnRhGSi4GvoujlcPmLf5HpUhXQtLteBvTeAScQBOIIwgJh3po1YTnAWKFhmgesVMDbtw7uqhsW",
+	"6I2DWzezoE0dh9dmnQM+5M0D2mdYJjHZRfIvdKRnwuixDUzSIZ/e0Zb5bkCO0etv7V1rHry+t/3Ci4oe",
+	"tRv6K6nHtvRfXR6YeNF2I1cgEsKpTRxpq80g3srGzEGwWhrmBLuD4zT3dUBk4bO7k4h0lLrZZhrloEgg",
+	"1BrMVSLUpUpBpdbABcP1iAbN7C1IDfI2owZv1yE4Loh5pBRzgqVQYlBpQ1chD3D7+DiNz9KV6bBos5Sl",
+	"eGqQjioloSBajZYxtWp0P+Zj9WWEE0F0UCCWKCRYyDbL4vruppAzMyQxg9KF4SQzF1h0VEN0LKIgQMTV",
+	"iDbrFGLfIZROUU49+dt3bqQOy4GUkUBr6n8Q9xyGfGwWazO1wwEXxsqfiy8LRpTpscZPC9MxLpHeFNaG",
+	"FnqEJYQBopDzqIv9oXUZVxgDXM9++UYBZ1rGio0DC1KdC7HNH5gwTENn0sW8LNVHe5p0AkUlfeeR2MAh",
+	"iaXYCPm4Wa9X3eDjpYjsc2WCpYtNtwyeAvkNPs4ZadVTWIK4ZfI3QIooJky8e0/JCdmF3E6NcfCUuyTU",
+	"VV1pjEy/A/O+1p7889+ffv/Dk4c/P3n0308e/eHk0bcLruQofzVdftxMk4Iq7+QVfnzXZDld/J2Yxea5",
+	"klf4MYLde0iMcBiu9kau4Vhypp2fSnJsdvkxmDqLJX0UN0oEqbwCYxlqkuOIq2dy33yQ12qLx77OY8gp",
+	"Edbgqq4dGkymBU2yrrp8rBheTyoKjdZe2T55+D8UXjz85cmj73htRv702adf/uEnf/zo5x46efjNkw+/",
+	"efLoRyePfnVnXfODHg2BWWVxLsCurt25cd1DXSzIiztNwnwekABRxVx8cdRpoTt8nFWD0V5cNI6plISh",
+	"tarwGTVuwCGTAZIVBJKco5CzPvDD3Lm0ZRs6+emK5wEkPMAeUMekYIiOi5O8BmC+pue5dvCXFyk+mlX0",
+	"klVkHCCsTpBGAtpzrYauQIfSgr1MB4iXjGaeYjNF1KIjdS6kgVhE7kVVJDPpNeiDc6/8NPRCpadxngWq",
+	"gi5AdSkdUoiEBE1IJrp28JdoLUNZHqO3715vvrRuQaMk3Vab3cylXeiqUmAGtiA26XUjzHCfQOaYhrCW",
+	"S8cxl+SqTewyBfztT3EYogE+Imlmhw6kQB3TXtaJ8fujKYxfEHYi7kGKXU2sgyTHcsMXR8UHkmrhXcqw",
+	"NkuVbCorFa4MHDRQXG/yHfsMsZRY3V0WdhenVG2slDTGV/NE92AjsIOyJbuErCmh11hbzXNAQ4FXVBnI",
+	"CWMUVkLnh1xaXqn0qA68AlVV6paHOBRX2yzKCSyF8QUAmmUC/X/1kDZbkHvTZgHt9UhMlN5m44Wg+vs3",
+	"EiHh2aS6ZEyw4KyF3tGZOHqqkOAjItqsR5ROltj6ZMyW9YAd2PJkHpLw0Mx3OmHK5DK3mdLYdHAmNB2N",
+	"FcHUHWRdoUVq9RtZB8aLeWvneABqf5ei18DKpkhfBTPUVwevT3eNWMkDuwO1YFPMMbb1FGHXnnz2d6ef",
+	"PK6WoufKeroVierEp2cw62i+Ru7poeaR1/fTHCTdZky3hgige/4Krtkur5ixybbwgKXaVEhRe8NZ+goN",
+	"ZgfcZoC5yLizHPgvKollfvjeYrlUJKiqbK9YZ6ebMkrgqqKMnFtoNGvtv5oTGZ0XtaGbiS8uNeZXqHIP",
+	"XIe507Yi56b4l40qHliS7G2tBHE0CHNd2nK5UmsRjiUU40K9JAwn6c6qybEl3E2tE7eioFf5VG8r5dly",
+	"6xswfj7q/L7pCp0Cv1QN/HyOQ7PlBaXo6YofO0gMCAGWZgwE6vVt76TMTazkgg8GJEx3AKQhZa62XapO",
+	"ycbIwHX2zYqN+7n21AGpI8U5cewiH1i6TMULy6r1r0JryAkwCrQg21DWz+ovFlpfGRiI9Xqy7HDJFm5j",
+	"plN2oe6CKVkfYUZ7RNTEfr2VjjqrgFVq/e6HXJALiQOYS7qy5zkwlzqHiJWCQD+zAR/rNrapBSFWaIgD",
+	"w5RHVAioe7waeymEwEXUHyaRQGt/+vSbX33y+3UPKWgrkdu4q1wY6GS9tyLC7IGfQU3Lbu1SlK0ULlVp",
+	"HQrm9lnlUpGpyOOH/UiXIVkltqi7hdwea9vQaANcQm0QKBmP03ohSmOzccrm9bp5SEpKNu7bf9YJ8zkc",
+	"u7T7sntdEe8oYobuxVymGijrC3Q+Qd4uVpDkK+5pA2jy4qJ8YY0q++876rCWVJpTegijrIGI4pM9Go8M",
+	"fYUuIQCT2/s30Zou8iVon5GgSVn+d9pCZn59aOZe17WGSvBURLrNbIOaFrqhIW+/TfO+C4lvCBp06hI3",
+	"ishLPCSszXivZ63N+j5zvhIsUJSonzvNWArMzzBxLezvUijs66ajTY1FC0SIIvw1VZUooKvRrwBWOtUE",
+	"iKgHwekmYdwg1RGJ09Jyxq88XQBgHkK6YTv91Otdr2c9gVasG9mWUHBsXa94BfcwtaqVgZ787V8//dff",
+	"rkOy3jTGCHT71etX09hoE9kT8n7fYeK/UNorfMwuiPRq629gKvxNeTqsiy3X2zsQ6OY7za9pfQbxuM3y",
+	"ig2kNG8IyaNcuYYW2jMYr/Midb6TkTE8+CyfbGypqs3UjI1dWDNCI2xkCVGmULbaRVv3Kh0zZGryQXqz",
+	"jxmigYmiHVOfTLVHdhBiRf1v5zrxPVNU2L7grJP7JRHhXCfoqlB8fe+pfLsawwfEImbdJFOstjl3nJkE",
+	"IRkn/hDqYD55/LOTD39Ubd7KrNU17oa3cmbtlbgC7ILzKKo6ITorQtidwPNfya2kgCnFLgoSH5FqhqeY",
+	"p9iwDUWckL9JjqHt44UmxVJ/eBeLypwTicUQSY4Cjhgfr4yx6QZ8V4Su3AibWNMVlNOmALZ5GQPCp7S0",
+	"9Rpg31fznIP1qJ/Xsh0TI6ueqg19lQaOV0RqRbuqq1foXgiSjPQPYJttOFLCqA6PnNGRGr7v2L862i3d",
+	"QnttNo4566eLKaVDf6KW8iCF/4jETQAl1LvV6byms8qICsWM2kxJ/tPcCM3LjNqsjhsp5FNE7RnkRXZr",
+	"l5PQS/3hbP4DAF+1Zxv4Tz76wtRgUR8BEq+dPPrByaNHJw//5eTR/zx5+NsFHiRUcV/GiyxiWNo69xlE",
+	"sVJb32cOx3SUS097YIkpH0SCqyZKRthKg82YJ6ZtQ6GikA5qWU3IBcQO5oNzHHFCDGExJIGNaT79+9+d",
+	"fu+7M1DU1q4IOR/qhmBu+Qi+zqoLzOErWMSvsbX9Um19/+kWvETXsFMXpJWcIGt6Ac0usjCFK1lphiyf",
+	"Bqpea6myKp88zNxglQ6ZlSaR63POWYlAsb3Un6FRBnowKBKnA9pWgrkQH4jtHaWCPJ0hN5rWyLlwu6ns",
+	"lr0xnjyrfFXv7lJIXr1aB/XFNLEb8VUFLLzFj+zKvZiPDHm10QsZBeNQ44+EPR1D9tEvTh5+XE2+bDPt",
+	"yrDM27aomkU++woqNqDkvKz2ypqpCtNmJkFtqgzLVYTR1w+2mlvbL2lnfZqDV0wt15GWurK4fZ26sguG",
+	"kTw2A3VUtHkhAQ10xCeO44mna/XnC6NvI1NGphNy2QFBWc/S2VVswBTKT8NNU0C0ma7zbyTds1tadAwP",
+	"eUafYW53z+hTvBQJ14AlYwW8Z16mqVD95B9+fPr9D6tfnci3qAmJJA6RlPbZrUQuN7Rrx5F+AI6jlaV+",
+	"qOXUYg4bcnU1jdyEF1pUI7eOM0ifg7yqAUZZFqN/7eDOdQQd+m0/K00YTFHIlZlDck5AaHU0IlBRuzq0",
+	"oZyJYkh9J9+3qIN0VyO09rqU0S0WTjx0gEfkgEryFwcypr700IHaKGkz8DJADu96C0GfCdRTL0XbFW7v",
+	"3xS6I0esEwmNLxPso5AS1ONxm8EvRpQlkgi0trP9/LqLcipM2mcXlJKrJ78cmleDhgcW/5aCVtOP03I1",
+	"XHQ0V9MynXOY1sqcHRtX6D1/sVDM97ifVWa5UNLXy7rvpzn1OpCYj0YEqmt1+fGK3rSOR7G1h42uGuG0",
+	"Oq/Rq2qccVUHN06uNRFSaBWm9PYmmEyN9LSuDYuSS2JEM1tsYYyPiC6j0DTVF7gktt5CqgkWw/UW0WZf",
+	"3Jk7Sq+MfrpUKw0ebASmr0A5GNcRI6mDRHV3Kl2kUNduKBgqTL5byzTGKTlFW9NmSzXANjcQl+NvzmCw",
+	"qrxOQE2FUfmecRbCucKwnm33e/vV6+d2KMOMBW9yNVrAVs5YPXumWd+ghXb59S0vBc+EeWq8B4Qmiy+L",
+	"lXzg5fqI5eplZuJFoTp2lndpnAOAh23WKaB7B61F5cvIsrUV2O1wJ2+FoPSzVapeUWoB7HAe52tmrqJp",
+	"czLTulBX7LYd0sIV+a32hUgcSZU6Ej3SmdFw4+DH0UdY+9MHH548/O7T7/6vp//1869+NkOfr8Z7NfWF",
+	"oD32B5mzWfg4JGhMaH8AxNE2zAB1GbxxWMdKdPmxuoU2s0HgSAx4Egb6t1eVVo/jvtLg04xMkfT7ugNa",
+	"zk+lJ8lViIVq7ShhIYEubyb4Te8oKzzjcjNhf7gcnL8Aexi+JPv/3HKUTuHR+LvqALMsSBGSeKz8Zhpc",
+	"PPn5704//ugsTyYmgsjlvJmy1UcQua83uoyM3WdDiDa9D7IbWI1FATp4ZxdPufZbo7UsElZcNVLaWbDg",
+	"bFEA9Uhg7v8ZNf3ldneZhGdO65/J6F+df9sGX+j4a7B4ryNqA6tyqLhWawusRryQRvUBrQchjS5HuYD9",
+	"rSzUJy/Orj39109Ov//hk08fr19wqGr6jKuKvNL3iymZKSwaeAc69+vkLvgDv+BM67KYYGXCppZMZ4ba",
+	"3TVj7+ihqwi2Kyw5T7jdni/pEbFydneSFSQHd4ruXL4S/LGANXqY2RGFIlleKRGJ9OZPBtOV5YuAefZI",
+	"eWF/l9LtrIQ6bnICt7Ii/02fCkniQq4XI2OUxw+0lvbFgHbKGpk5I9WkfIyPiKh2ud/RrbHewUfPIpao",
+	"bV0KcgA8KnBCQTTrMEbfXxV+wEUpPVOtr/QKW5jHpkH1jMFUsaS1k4e/PHn4j1D38L/UYMfGffU/aCVV",
+	"ZZ908HiDMpfA49Vur4gV2xG1Ja1ouNJ5KnAfmeEQjIgQn2p0PbBVdydgsz5bVrm5nmXmk5cPjyP6Jpmk",
+	"xybxkd1PEoeN3cYGvHGz9bK55fSH3zz9/ocnj/7bycP/ffLw/2YbTxuYTAd6nf74n04//3U+CV3XH50a",
+	"l2uvjNb2Dm6uTzX6dU6f6yCZ/cBkclUNP/3NT58+/j8nj77ITFs//NXp3/y+2IlEm84doWtpWXR7bbYE",
+	"7PRYcKih9FUJtDbALBiQMPCsE8VDPmeCh2S9hVL/2pQbrM0g4dK4Q417dN1KntrZq8tIZ6XJ/qp57eDO",
+	"9SaQblP7WtueLJQi0Xhw78H/CwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,76 @@
+/* soko floor pages' shared client of the /ops API (handheld, dock, station,
+ * console): the page's words from #words, JSON calls carrying the staff
+ * session's CSRF token, and how a refusal reads. Loaded before the page's
+ * own script. */
+(function () {
+  'use strict';
+  var W = JSON.parse(document.getElementById('words').textContent);
+  var lang = document.documentElement.lang;
+  var csrf = '';
+
+  // t is the page's word for key, with {name}-style holes filled from args.
+  function t(key, args) {
+    var s = W[key] || key;
+    for (var k in args || {}) s = s.split('{' + k + '}').join(args[k]);
+    return s;
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  // api sends body as JSON, or a Blob (a chosen file) as it is with its
+  // type, and answers {ok, status, data}; offline when nothing came back.
+  function api(method, path, body, type) {
+    var h = {Accept: 'application/json', 'Accept-Language': lang};
+    var raw = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (body) h['Content-Type'] = raw ? type : 'application/json';
+    if (csrf && method !== 'GET') h['X-CSRF-Token'] = csrf;
+    return fetch(path, {method: method, headers: h, body: body ? (raw ? body : JSON.stringify(body)) : undefined, credentials: 'same-origin'})
+      .then(function (r) {
+        return r.text().then(function (text) {
+          var data = {};
+          try { data = text ? JSON.parse(text) : {}; } catch (e) { /* keep the status */ }
+          return {ok: r.ok, status: r.status, data: data};
+        });
+      }, function () { return {ok: false, status: 0, offline: true, data: {detail: t('offline')}}; });
+  }
+  // scanHeaders are what SokoScan sends with each scan.
+  function scanHeaders() {
+    return csrf ? {'Accept-Language': lang, 'X-CSRF-Token': csrf} : {'Accept-Language': lang};
+  }
+  // problem is a refusal as one line; withFields puts each field's name first.
+  function problem(a, withFields) {
+    var d = a.data || {};
+    if (d.detail) return d.detail;
+    if (d.errors && d.errors.length) {
+      return d.errors.map(function (e) { return (withFields ? e.field + ': ' : '') + e.message; }).join(' / ');
+    }
+    return d.title || t('failed', {status: a.status});
+  }
+  function fields(a) {
+    return ((a.data && a.data.errors) || []).map(function (e) { return e.field; });
+  }
+  // twice arms a button so that only a second press within 4 s acts; warn
+  // tells the user why the first press did nothing.
+  function twice(btn, warn, act) {
+    if (btn.dataset.armed) {
+      delete btn.dataset.armed;
+      btn.classList.remove('armed');
+      act();
+      return;
+    }
+    btn.dataset.armed = '1';
+    btn.classList.add('armed');
+    warn();
+    setTimeout(function () { delete btn.dataset.armed; btn.classList.remove('armed'); }, 4000);
+  }
+
+  window.SokoOps = {
+    lang: lang, t: t, el: el, api: api, scanHeaders: scanHeaders, problem: problem, fields: fields, twice: twice,
+    // use takes the signed-in session (or null) whose CSRF token calls carry.
+    use: function (session) { csrf = session ? session.csrf_token : ''; }
+  };
+})();
