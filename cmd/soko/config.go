@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/soko-wms/soko/internal/notify"
 )
 
 // config is everything soko reads from its environment; flags override it.
@@ -14,7 +16,7 @@ type config struct {
 	DatabaseURL string // SOKO_DATABASE_URL: postgres://… or a SQLite file path
 	Addr        string // SOKO_ADDR
 	BaseURL     string // SOKO_BASE_URL: how people reach this server, for links
-	SMTPURL     string // SOKO_SMTP_URL: smtp://user:pass@host:port
+	SMTPURL     string // SOKO_SMTP_URL: smtp://user:pass@host:587?from=shipping@example.jp
 	LogFormat   string // SOKO_LOG_FORMAT: text or json
 	// ExpiryMargin (SOKO_EXPIRY_MARGIN_DAYS) is how many days a lot must
 	// still be good after delivery for allocation to send it.
@@ -23,6 +25,16 @@ type config struct {
 	// (SOKO_WAVE_SIZE) allocated orders on a schedule; 0 leaves waves to supervisors.
 	WaveEvery time.Duration
 	WaveSize  int
+	// WarehouseName (SOKO_WAREHOUSE_NAME) is printed as the shipping site on handover lists.
+	WarehouseName string
+	// WebhookAllowHosts (SOKO_WEBHOOK_ALLOW_HOSTS, comma-separated) are
+	// hosts on internal networks that merchants' webhooks may reach.
+	WebhookAllowHosts []string
+	// NotifyBatch (SOKO_NOTIFY_BATCH) is how many notifications a worker
+	// takes at once; NotifyLease (SOKO_NOTIFY_LEASE) how long they stay its
+	// own (default: enough for the batch to time out).
+	NotifyBatch int
+	NotifyLease time.Duration
 }
 
 // configError names the variable or flag that is wrong, so start-up stops with one clear line.
@@ -64,6 +76,30 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.WaveEvery = time.Duration(m) * time.Minute
 	}
+	c.WarehouseName = getenv("SOKO_WAREHOUSE_NAME")
+	if c.WarehouseName == "" {
+		c.WarehouseName = "soko 倉庫"
+	}
+	for _, h := range strings.Split(getenv("SOKO_WEBHOOK_ALLOW_HOSTS"), ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.WebhookAllowHosts = append(c.WebhookAllowHosts, h)
+		}
+	}
+	c.NotifyBatch = 10
+	if v := getenv("SOKO_NOTIFY_BATCH"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return c, &configError{"SOKO_NOTIFY_BATCH", fmt.Sprintf("must be a number from 1 to 100, not %q", v)}
+		}
+		c.NotifyBatch = n
+	}
+	if v := getenv("SOKO_NOTIFY_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < notify.DeliveryTimeout+time.Second || d > time.Hour {
+			return c, &configError{"SOKO_NOTIFY_LEASE", fmt.Sprintf("must be a duration from %s to 1h, such as 2m, not %q", notify.DeliveryTimeout+time.Second, v)}
+		}
+		c.NotifyLease = d
+	}
 	c.WaveSize = 20
 	if v := getenv("SOKO_WAVE_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -99,9 +135,8 @@ func (c config) check(prefix string) error {
 		}
 	}
 	if c.SMTPURL != "" {
-		u, err := url.Parse(c.SMTPURL)
-		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
-			return &configError{name("SMTP_URL"), "must be an smtp://host:port or smtps://host:port URL"}
+		if _, err := notify.NewMailer(c.SMTPURL); err != nil {
+			return &configError{name("SMTP_URL"), err.Error()}
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

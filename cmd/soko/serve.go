@@ -57,7 +57,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	stockArrived := make(chan struct{}, 1)
 	srv := server.New(server.Config{
 		Store: db, Logger: log, Version: version, Allocation: rules,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), WarehouseName: cfg.WarehouseName, WebhookAllowHosts: cfg.WebhookAllowHosts,
 		OnStockArrived: func() {
 			select {
 			case stockArrived <- struct{}{}:
@@ -66,7 +66,19 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 		},
 	})
 	go purgeIdempotencyKeys(ctx, db, log)
-	go (&notify.Worker{Store: db, Sender: &notify.Sender{}, Log: log}).Run(ctx)
+	worker := &notify.Worker{Store: db, Sender: &notify.Sender{AllowHosts: cfg.WebhookAllowHosts}, Log: log, Batch: cfg.NotifyBatch, Lease: cfg.NotifyLease}
+	if cfg.SMTPURL != "" {
+		mailer, err := notify.NewMailer(cfg.SMTPURL)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		worker.Mailer = mailer
+		log.Info("shipment emails", "smtp", mailer.String())
+	} else {
+		log.Warn("SOKO_SMTP_URL is not set: shipment emails wait in the outbox until it is")
+	}
+	go worker.Run(ctx)
 	stockArrived <- struct{}{} // orders may have waited while no soko ran
 	go allocateWaiting(ctx, db, rules, stockArrived, log)
 	if cfg.WaveEvery > 0 {

@@ -3,10 +3,13 @@ package notify_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -284,5 +287,299 @@ func TestWorker_RunStopsWithItsContext(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not stop")
+	}
+}
+
+// memOutbox is an outbox in memory for the email channel, which the
+// storage layer does not fill yet; it claims and records as storage does.
+type memOutbox struct {
+	clock *clock
+
+	mu       sync.Mutex
+	messages []*soko.OutboxMessage
+	attempts map[int64][]soko.WebhookDelivery
+	claims   []string        // the channels claimed, in order
+	leases   []time.Duration // the leases asked for
+}
+
+func newMemOutbox(c *clock) *memOutbox {
+	return &memOutbox{clock: c, attempts: map[int64][]soko.WebhookDelivery{}}
+}
+
+// add queues an email written at the clock's time.
+func (s *memOutbox) add(payload []byte) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.now()
+	id := int64(len(s.messages) + 1)
+	s.messages = append(s.messages, &soko.OutboxMessage{
+		ID: id, Channel: "email", EventType: "order.shipped", OrderNumber: "SO-20261123-0001", MerchantID: 1,
+		Payload: payload, Status: soko.OutboxPending, NextAttempt: now, CreatedAt: now,
+	})
+	return id
+}
+
+func (s *memOutbox) ClaimDue(_ context.Context, channel string, limit int, lease time.Duration) ([]soko.OutboxMessage, map[int64]*soko.WebhookEndpoint, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.claims = append(s.claims, channel)
+	s.leases = append(s.leases, lease)
+	now := s.clock.now()
+	var out []soko.OutboxMessage
+	for _, m := range s.messages {
+		if len(out) < limit && m.Channel == channel && m.Status == soko.OutboxPending && !m.NextAttempt.After(now) {
+			m.NextAttempt = now.Add(lease)
+			out = append(out, *m)
+		}
+	}
+	return out, map[int64]*soko.WebhookEndpoint{}, nil
+}
+
+func (s *memOutbox) RecordDelivery(_ context.Context, id int64, a soko.WebhookDelivery, delivered bool, next time.Time, dead bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.messages[id-1]
+	m.Attempts++
+	a.Attempt = m.Attempts
+	s.attempts[id] = append(s.attempts[id], a)
+	m.LastError = a.Error
+	switch {
+	case delivered:
+		m.Status, m.LastError = soko.OutboxDelivered, ""
+	case dead:
+		m.Status = soko.OutboxDead
+	default:
+		m.NextAttempt = next
+	}
+	return nil
+}
+
+func (s *memOutbox) message(id int64) (soko.OutboxMessage, []soko.WebhookDelivery) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return *s.messages[id-1], append([]soko.WebhookDelivery(nil), s.attempts[id]...)
+}
+
+// fakeMailer fails with its errors in turn, then sends.
+type fakeMailer struct {
+	mu    sync.Mutex
+	errs  []error
+	calls int
+	sent  []soko.EmailMessage
+}
+
+func (f *fakeMailer) Send(_ context.Context, msg soko.EmailMessage) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if len(f.errs) > 0 {
+		err := f.errs[0]
+		f.errs = f.errs[1:]
+		if err != nil {
+			return err
+		}
+	}
+	f.sent = append(f.sent, msg)
+	return nil
+}
+
+func (f *fakeMailer) counts() (calls int, sent []soko.EmailMessage) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls, append([]soko.EmailMessage(nil), f.sent...)
+}
+
+func mustEmailPayload(t *testing.T) []byte {
+	t.Helper()
+	b, err := json.Marshal(shipmentMessage())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// emailWorker is a worker for an in-memory outbox on a test clock.
+func emailWorker(mailer notify.MailSender) (*notify.Worker, *memOutbox, *clock) {
+	c := &clock{t: storagetest.Fixed}
+	store := newMemOutbox(c)
+	return &notify.Worker{Store: store, Mailer: mailer, Now: c.now, Batch: 2, Lease: time.Minute}, store, c
+}
+
+func runOnce(t *testing.T, w *notify.Worker, wantDelivered, wantFailed int) {
+	t.Helper()
+	delivered, failed, err := w.RunOnce(context.Background())
+	if err != nil || delivered != wantDelivered || failed != wantFailed {
+		t.Fatalf("RunOnce: %d delivered, %d failed, %v; want %d, %d", delivered, failed, err, wantDelivered, wantFailed)
+	}
+}
+
+// untilDue moves the clock to when message id comes due again.
+func untilDue(c *clock, store *memOutbox, id int64) {
+	m, _ := store.message(id)
+	c.add(m.NextAttempt.Sub(c.now()))
+}
+
+func TestWorker_SendsEmail(t *testing.T) {
+	mailer := &fakeMailer{}
+	w, store, _ := emailWorker(mailer)
+	id := store.add(mustEmailPayload(t))
+	runOnce(t, w, 1, 0)
+	runOnce(t, w, 0, 0)
+	m, log := store.message(id)
+	if _, sent := mailer.counts(); len(sent) != 1 || sent[0] != shipmentMessage() {
+		t.Fatalf("sent %+v", sent)
+	}
+	if m.Status != soko.OutboxDelivered || m.Attempts != 1 || len(log) != 1 || log[0].Error != "" || log[0].OutboxID != id {
+		t.Fatalf("message %+v, log %+v", m, log)
+	}
+}
+
+func TestWorker_EmailRetriedUntilSent(t *testing.T) {
+	mailer := &fakeMailer{errs: []error{
+		&textproto.Error{Code: 451, Msg: "4.3.0 try again later"},
+		errors.New("dial tcp 192.0.2.1:587: connect: connection refused"),
+	}}
+	w, store, c := emailWorker(mailer)
+	id := store.add(mustEmailPayload(t))
+	runOnce(t, w, 0, 1)
+	c.add(29 * time.Second) // the first retry waits 30 to 60 s
+	runOnce(t, w, 0, 0)
+	untilDue(c, store, id)
+	runOnce(t, w, 0, 1)
+	untilDue(c, store, id)
+	runOnce(t, w, 1, 0)
+	c.add(time.Hour)
+	runOnce(t, w, 0, 0)
+
+	m, log := store.message(id)
+	if calls, sent := mailer.counts(); calls != 3 || len(sent) != 1 {
+		t.Fatalf("%d calls, %d sent", calls, len(sent))
+	}
+	if m.Status != soko.OutboxDelivered || m.Attempts != 3 || len(log) != 3 ||
+		log[0].StatusCode != 451 || !strings.Contains(log[0].Error, "try again later") ||
+		log[1].StatusCode != 0 || !strings.Contains(log[1].Error, "connection refused") ||
+		log[2].Error != "" {
+		t.Fatalf("message %+v, log %+v", m, log)
+	}
+}
+
+func TestWorker_EmailDead(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		payload   []byte
+		err       error
+		age       time.Duration // of the message when tried
+		wantCode  int
+		wantError string
+		wantCalls int
+	}{
+		{name: "mailbox unknown", err: &textproto.Error{Code: 550, Msg: "5.1.1 unknown mailbox"},
+			wantCode: 550, wantError: "5.1.1 unknown mailbox", wantCalls: 1},
+		{name: "undecodable payload", payload: []byte(`{"to": 1`),
+			wantError: "the email cannot be read from the outbox", wantCalls: 0},
+		{name: "failing for a day", err: &textproto.Error{Code: 421, Msg: "4.7.0 try again later"}, age: 24 * time.Hour,
+			wantCode: 421, wantError: "try again later", wantCalls: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mailer := &fakeMailer{errs: []error{tc.err}}
+			w, store, c := emailWorker(mailer)
+			payload := tc.payload
+			if payload == nil {
+				payload = mustEmailPayload(t)
+			}
+			id := store.add(payload)
+			c.add(tc.age)
+			runOnce(t, w, 0, 1)
+			c.add(7 * 24 * time.Hour)
+			runOnce(t, w, 0, 0)
+			m, log := store.message(id)
+			if calls, _ := mailer.counts(); calls != tc.wantCalls {
+				t.Fatalf("%d calls", calls)
+			}
+			if m.Status != soko.OutboxDead || m.Attempts != 1 || len(log) != 1 ||
+				log[0].StatusCode != tc.wantCode || !strings.Contains(log[0].Error, tc.wantError) {
+				t.Fatalf("message %+v, log %+v", m, log)
+			}
+		})
+	}
+}
+
+func TestWorker_WithoutMailerEmailsStayPending(t *testing.T) {
+	for name, mailer := range map[string]notify.MailSender{"nil": nil, "nil *Mailer": (*notify.Mailer)(nil)} {
+		t.Run(name, func(t *testing.T) {
+			w, store, c := emailWorker(mailer)
+			var logged strings.Builder
+			w.Log = slog.New(slog.NewTextHandler(&logged, nil))
+			id := store.add(mustEmailPayload(t))
+			runOnce(t, w, 0, 0)
+			c.add(time.Hour)
+			runOnce(t, w, 0, 0)
+			m, log := store.message(id)
+			if m.Status != soko.OutboxPending || m.Attempts != 0 || len(log) != 0 || !m.NextAttempt.Equal(m.CreatedAt) {
+				t.Fatalf("message %+v, log %+v", m, log)
+			}
+			if strings.Join(store.claims, ",") != "webhook,webhook" {
+				t.Fatalf("claimed %v", store.claims)
+			}
+			if n := strings.Count(logged.String(), "no SMTP server is configured"); n != 1 || !strings.Contains(logged.String(), "level=WARN") {
+				t.Fatalf("warned %d times:\n%s", n, logged.String())
+			}
+		})
+	}
+}
+
+func TestWorker_DefaultLease(t *testing.T) {
+	for _, tc := range []struct {
+		batch int
+		lease time.Duration
+		want  time.Duration
+	}{
+		{0, 0, 10*notify.DeliveryTimeout + 30*time.Second},
+		{3, 0, 3*notify.DeliveryTimeout + 30*time.Second},
+		{3, time.Hour, time.Hour},
+	} {
+		w, store, _ := emailWorker(&fakeMailer{})
+		w.Batch, w.Lease = tc.batch, tc.lease
+		runOnce(t, w, 0, 0)
+		if strings.Join(store.claims, ",") != "webhook,email" || store.leases[0] != tc.want || store.leases[1] != tc.want {
+			t.Errorf("batch %d, lease %s: claimed %v for %v; want %s", tc.batch, tc.lease, store.claims, store.leases, tc.want)
+		}
+	}
+}
+
+// The worker sends through a real Mailer to an SMTP server that refuses
+// twice for now, then once for good.
+func TestWorker_EmailThroughSMTP(t *testing.T) {
+	sink := mustSMTPSink(t, sinkOptions{starttls: true}, tryLater, tryLater, nil, unknownMailbox)
+	w, store, c := emailWorker(mustMailer(t, sink, "smtp", ""))
+	id := store.add(mustEmailPayload(t))
+	runOnce(t, w, 0, 1)
+	untilDue(c, store, id)
+	runOnce(t, w, 0, 1)
+	untilDue(c, store, id)
+	runOnce(t, w, 1, 0)
+	c.add(time.Hour)
+	runOnce(t, w, 0, 0)
+
+	m, log := store.message(id)
+	if mails, _, _ := sink.received(); len(mails) != 1 {
+		t.Fatalf("%d mails received", len(mails))
+	}
+	if m.Status != soko.OutboxDelivered || m.Attempts != 3 || len(log) != 3 ||
+		log[0].StatusCode != 451 || log[1].StatusCode != 451 || log[2].StatusCode != 0 || log[2].Error != "" {
+		t.Fatalf("message %+v, log %+v", m, log)
+	}
+
+	id = store.add(mustEmailPayload(t))
+	runOnce(t, w, 0, 1)
+	c.add(7 * 24 * time.Hour)
+	runOnce(t, w, 0, 0)
+	m, log = store.message(id)
+	if m.Status != soko.OutboxDead || m.Attempts != 1 || len(log) != 1 || log[0].StatusCode != 550 ||
+		!strings.Contains(m.LastError, "unknown mailbox") {
+		t.Fatalf("message %+v, log %+v", m, log)
+	}
+	if mails, _, _ := sink.received(); len(mails) != 1 {
+		t.Fatalf("%d mails received", len(mails))
 	}
 }

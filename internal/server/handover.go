@@ -153,6 +153,11 @@ func (h apiHandlers) CloseManifest(ctx context.Context, req api.CloseManifestReq
 	switch {
 	case deref(in.SupervisorBadge) != "":
 		boss, err := h.checkBadge(ctx, *in.SupervisorBadge, deref(in.SupervisorPin))
+		if soko.ErrorCode(err) == soko.EUNAUTHORIZED {
+			// The shipper is signed in: a 401 would read as their session ending.
+			return nil, soko.Errorf(soko.EFORBIDDEN, "wrong supervisor badge or PIN").
+				JA("スーパーバイザーのバッジまたはPINが違います").WithField("supervisor_pin", "wrong")
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -17,7 +17,7 @@ func (h apiHandlers) ListOpsMerchants(ctx context.Context, _ api.ListOpsMerchant
 	}
 	out := make(api.ListOpsMerchants200JSONResponse, len(ms))
 	for i, m := range ms {
-		out[i] = api.OpsMerchant{Code: m.Code, Name: m.Name}
+		out[i] = api.OpsMerchant{Id: m.ID, Code: m.Code, Name: m.Name}
 	}
 	return out, nil
 }

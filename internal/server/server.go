@@ -78,6 +78,11 @@ type Store interface {
 	LoadParcel(ctx context.Context, s *soko.HandoverScan) (*soko.ManifestParcel, *soko.Manifest, error)
 	CloseManifest(ctx context.Context, c *soko.CloseManifest) (*soko.HandoverResult, error)
 	RecordManifestPrint(ctx context.Context, manifestID, staffID int64) (reprint bool, err error)
+	ListDeliveries(ctx context.Context, f soko.DeliveryFilter, page soko.Page) ([]*soko.OutboxMessage, error)
+	Delivery(ctx context.Context, id int64) (*soko.OutboxMessage, error)
+	ListDeliveryAttempts(ctx context.Context, id int64) ([]soko.WebhookDelivery, error)
+	Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*soko.OutboxMessage, error)
+	SaveEmailTemplate(ctx context.Context, merchantID int64, t soko.EmailTemplate) error
 	CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) error
 	ListTrackingRanges(ctx context.Context) ([]soko.TrackingRange, error)
 	Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error)
@@ -114,6 +119,9 @@ type Config struct {
 	// AllowPrivateWebhooks lets merchants register http and internal webhook
 	// URLs: for tests and closed networks only.
 	AllowPrivateWebhooks bool
+	// WebhookAllowHosts are host names the admin allows webhooks to reach
+	// on internal networks.
+	WebhookAllowHosts []string
 	// WarehouseName is the shipping site printed on handover lists.
 	WarehouseName string
 	// Now is the clock; nil means time.Now.
@@ -145,6 +153,7 @@ type Server struct {
 	onStockArrived       func()
 	secureCookies        bool
 	warehouseName        string
+	webhookAllowHosts    []string
 }
 
 // New builds the server with every route and middleware.
@@ -171,7 +180,7 @@ func New(cfg Config) *Server {
 		limiter: newKeyLimiter(cfg.RatePerSecond, cfg.RateBurst), allowPrivateWebhooks: cfg.AllowPrivateWebhooks,
 		now: cfg.Now, spec: spec, specJSON: specJSON,
 		rules: cfg.Allocation, onStockArrived: cfg.OnStockArrived, secureCookies: cfg.SecureCookies,
-		warehouseName: cfg.WarehouseName,
+		warehouseName: cfg.WarehouseName, webhookAllowHosts: cfg.WebhookAllowHosts,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true

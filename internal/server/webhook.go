@@ -54,8 +54,9 @@ func (h apiHandlers) PutWebhookEndpoint(ctx context.Context, req api.PutWebhookE
 
 // checkWebhookURL refuses URLs soko must not call: anything but https (http
 // only where the admin allows it) and hosts on loopback, private, link-local
-// or otherwise internal addresses, so a merchant cannot make soko probe the
-// warehouse's own network (SSRF). Delivery checks the address again.
+// or otherwise internal addresses, unless the admin allowed the host, so a
+// merchant cannot make soko probe the warehouse's own network (SSRF).
+// Delivery checks the address again.
 func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 	lang := langOf(ctx)
 	refuse := func(ja, en string) error {
@@ -68,10 +69,10 @@ func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 	if u.Scheme != "https" && !(u.Scheme == "http" && s.allowPrivateWebhooks) {
 		return refuse("https のURLを指定してください", "use an https URL")
 	}
-	if s.allowPrivateWebhooks {
+	host := strings.ToLower(u.Hostname())
+	if s.allowPrivateWebhooks || soko.AllowedHost(s.webhookAllowHosts, host) {
 		return nil
 	}
-	host := strings.ToLower(u.Hostname())
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".local") {
 		return refuse("内部ネットワークのホストは指定できません", "internal host names are not allowed")
 	}

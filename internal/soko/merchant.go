@@ -13,7 +13,10 @@ type Merchant struct {
 	Name        string
 	Sender      Address // the ご依頼主 block on labels
 	SlipMessage string  // printed on the packing slip
-	CreatedAt   time.Time
+	// EmailTemplate is the shipment email its customers get; empty parts
+	// are DefaultEmailTemplate's.
+	EmailTemplate EmailTemplate
+	CreatedAt     time.Time
 }
 
 var merchantCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{1,31}$`)

@@ -2,6 +2,7 @@ package soko
 
 import (
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -30,6 +31,13 @@ type OutboxMessage struct {
 	NextAttempt time.Time
 	LastError   string
 	CreatedAt   time.Time
+}
+
+// DeliveryFilter narrows a list of outbox messages; zero fields match all.
+type DeliveryFilter struct {
+	MerchantID int64
+	Channel    string // email or webhook
+	Status     OutboxStatus
 }
 
 // WebhookEndpoint is where a merchant wants its events, signed with Secret.
@@ -87,4 +95,15 @@ func InternalAddr(a netip.Addr) bool {
 	a = a.Unmap()
 	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
 		a.IsMulticast() || a.IsUnspecified() || a.IsInterfaceLocalMulticast() || cgnat.Contains(a)
+}
+
+// AllowedHost reports whether host is one of the host names an admin allowed
+// to be on an internal network, compared without case.
+func AllowedHost(allowed []string, host string) bool {
+	for _, a := range allowed {
+		if strings.EqualFold(strings.TrimSpace(a), host) {
+			return true
+		}
+	}
+	return false
 }

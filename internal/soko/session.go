@@ -51,6 +51,9 @@ const (
 	MenuPack     Menu = "pack"
 	MenuHandover Menu = "handover"
 	MenuConsole  Menu = "console"
+	// MenuAdmin is the console's administration: merchants, staff, keys,
+	// templates.
+	MenuAdmin Menu = "admin"
 )
 
 // menusOf is the permission table: which role may do what. The server
@@ -60,7 +63,7 @@ var menusOf = map[Role][]Menu{
 	RolePacker:     {MenuPack},
 	RoleShipper:    {MenuHandover, MenuReceive, MenuPutAway},
 	RoleSupervisor: {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuConsole},
-	RoleAdmin:      {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuConsole},
+	RoleAdmin:      {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuConsole, MenuAdmin},
 }
 
 // Menus lists what role may do, in the order the handheld shows it.

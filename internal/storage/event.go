@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/soko-wms/soko/internal/carrier"
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -93,14 +95,40 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 			OrderID: o.ID, Seq: e.Seq, Action: string(e.Action), FromStatus: string(e.From), ToStatus: string(e.To),
 			StaffID: nullID(e.StaffID), Device: e.Device, Detail: e.Detail, CreatedAt: now,
 		})
+		var shipment *shipmentNotice
+		if e.To == soko.OrderShipped && e.From != e.To {
+			n, err := noticeOfShipment(tx, o, now)
+			if err != nil {
+				return err
+			}
+			shipment = n
+			if n.email == nil {
+				// Nobody to tell: the skip is in the order's history.
+				seq[o.ID]++
+				rows = append(rows, orderEventRow{OrderID: o.ID, Seq: seq[o.ID], Action: "email_skipped", FromStatus: string(e.To), ToStatus: string(e.To),
+					Detail: "no customer email address / お客様のメールアドレスがありません", CreatedAt: now})
+			} else {
+				body, err := json.Marshal(n.email)
+				if err != nil {
+					return err
+				}
+				id := o.ID
+				outbox = append(outbox, outboxRow{Channel: "email", EventType: "order.shipped", OrderID: &id, MerchantID: o.MerchantID,
+					Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now})
+			}
+		}
 		eventType, ok := webhookEventOf[e.To]
 		if ep := endpoints[o.MerchantID]; !ok || e.From == e.To || ep == nil || !ep.Wants(eventType) {
 			continue
 		}
-		body, err := json.Marshal(webhookPayload{
+		p := webhookPayload{
 			ID: newEventID(o.ID, e.Seq), Type: eventType, Sequence: e.Seq, OccurredAt: now,
 			Order: &orderRef{Number: o.Number, Status: string(e.To)},
-		})
+		}
+		if shipment != nil {
+			p.Data = map[string]any{"parcels": shipment.parcels}
+		}
+		body, err := json.Marshal(p)
 		if err != nil {
 			return err
 		}
@@ -115,6 +143,79 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 		return tx.CreateInBatches(&outbox, 500).Error
 	}
 	return nil
+}
+
+// shipmentNotice is what an order's shipping tells: the parcels for the
+// merchant's webhook, and the customer's email (nil without an address).
+type shipmentNotice struct {
+	parcels []shippedParcel
+	email   *soko.EmailMessage
+}
+
+// shippedParcel is one parcel in an order.shipped webhook.
+type shippedParcel struct {
+	Parcel         int    `json:"parcel"`
+	Carrier        string `json:"carrier"`
+	Service        string `json:"service"`
+	TrackingNumber string `json:"tracking_number"`
+	TrackingURL    string `json:"tracking_url,omitempty"`
+}
+
+// noticeOfShipment gathers the parcels of a shipped order and renders its
+// customer's email with the merchant's template, inside the transaction that
+// ships it, so the email says exactly what was shipped.
+func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotice, error) {
+	var parcels []parcelRow
+	if err := tx.Where("order_id = ?", o.ID).Order("seq").Find(&parcels).Error; err != nil {
+		return nil, err
+	}
+	c, _ := carrier.Find(o.Carrier)
+	n := &shipmentNotice{parcels: []shippedParcel{}}
+	mail := soko.ShipmentEmail{OrderNumber: o.Number, CustomerName: o.Recipient.Name, ShippedAt: now}
+	for _, p := range parcels {
+		sp := shippedParcel{Parcel: p.Seq, Carrier: p.Carrier, Service: p.Service}
+		ep := soko.EmailParcel{Seq: p.Seq, Of: len(parcels), Carrier: p.Carrier, Service: p.Service}
+		if c != nil {
+			ep.Carrier = c.Name
+			if svc, ok := c.Service(p.Service); ok {
+				ep.Service = svc.Name
+			}
+		}
+		if p.TrackingNumber != nil {
+			sp.TrackingNumber, ep.TrackingNumber = *p.TrackingNumber, *p.TrackingNumber
+			if c != nil {
+				sp.TrackingURL = c.TrackingURL(*p.TrackingNumber)
+			}
+			ep.TrackingURL = sp.TrackingURL
+		}
+		n.parcels = append(n.parcels, sp)
+		mail.Parcels = append(mail.Parcels, ep)
+	}
+	if strings.TrimSpace(o.Recipient.Email) == "" {
+		return n, nil
+	}
+	var m merchantRow
+	if err := tx.Where("id = ?", o.MerchantID).Take(&m).Error; err != nil {
+		return nil, err
+	}
+	mail.MerchantName = m.Name
+	if err := tx.Raw(`SELECT p.name, p.sku, l.quantity FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id`, o.ID).
+		Scan(&mail.Lines).Error; err != nil {
+		return nil, err
+	}
+	subject, body, err := m.merchant().EmailTemplate.Render(mail)
+	if err != nil {
+		// A template that cannot render is refused when it is saved; one
+		// that fails here anyway must not stop the truck: use the default.
+		if subject, body, err = soko.DefaultEmailTemplate.Render(mail); err != nil {
+			return nil, err
+		}
+	}
+	n.email = &soko.EmailMessage{
+		To: o.Recipient.Email, ToName: o.Recipient.Name, FromName: cmp.Or(m.SenderName, m.Name), ReplyTo: m.SenderEmail,
+		Subject: subject, Body: body, OrderNumber: o.Number,
+	}
+	return n, nil
 }
 
 // queueMerchantEvent queues a webhook that is not about one order, such as stock.low.

@@ -2,8 +2,10 @@ package storage_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,6 +128,10 @@ func TestHandover_LoadAndClose(t *testing.T) {
 			t.Fatalf("loaded %v missing %v", numbersOf(got.Loaded), numbersOf(got.Missing))
 		}
 
+		// L-000's customer gets the shipment email; L-002's has no address.
+		if err := db.Exec(ctx, fmt.Sprintf(`UPDATE orders SET recipient_email = 'hanako@example.jp' WHERE id = %d`, ids[0])); err != nil {
+			t.Fatal(err)
+		}
 		// Missing parcels need a supervisor.
 		if _, err := db.CloseManifest(ctx, &soko.CloseManifest{ManifestID: m.ID}); soko.ErrorCode(err) != soko.ECONFLICT {
 			t.Fatalf("closing with a parcel missing and no supervisor: %v", err)
@@ -154,6 +160,23 @@ func TestHandover_LoadAndClose(t *testing.T) {
 		events, _ := db.ListOrderEvents(ctx, first.MerchantID, "L-000")
 		if last := events[len(events)-1]; last.Action != soko.ActionShip || last.Device != "HH-1" {
 			t.Fatalf("last event of a shipped order: %+v", last)
+		}
+		mails, _, err := db.ClaimDue(ctx, "email", 10, time.Minute)
+		if err != nil || len(mails) != 1 {
+			t.Fatalf("emails queued by the closing: %d %v", len(mails), err)
+		}
+		var mail soko.EmailMessage
+		if err := json.Unmarshal(mails[0].Payload, &mail); err != nil {
+			t.Fatal(err)
+		}
+		if mail.To != "hanako@example.jp" || !strings.Contains(mail.Subject, "L-000") ||
+			!strings.Contains(mail.Body, "https://jizen.kuronekoyamato.co.jp/jizen/servlet/crjz.b.NQ0010?id="+numbers["L-000"][0]) {
+			t.Fatalf("the shipment email: %+v", mail)
+		}
+		third, _ := db.OrderByID(ctx, ids[2])
+		events, _ = db.ListOrderEvents(ctx, third.MerchantID, "L-002")
+		if last := events[len(events)-1]; last.Action != "email_skipped" {
+			t.Fatalf("an order without an email address does not record the skip: %+v", last)
 		}
 		if _, err := db.CloseManifest(ctx, &soko.CloseManifest{ManifestID: m.ID, ConfirmedBy: 1}); soko.ErrorCode(err) != soko.ECONFLICT {
 			t.Fatalf("closing twice: %v", err)

@@ -22,6 +22,8 @@ type merchantRow struct {
 	SenderPhone      string
 	SenderEmail      string
 	SlipMessage      string
+	EmailSubject     string
+	EmailBody        string
 	CreatedAt        time.Time
 }
 
@@ -33,13 +35,14 @@ func merchantToRow(m *soko.Merchant) merchantRow {
 		SenderPostalCode: m.Sender.PostalCode, SenderPrefecture: m.Sender.Prefecture,
 		SenderCity: m.Sender.City, SenderStreet: m.Sender.Street, SenderBuilding: m.Sender.Building,
 		SenderName: m.Sender.Name, SenderPhone: m.Sender.Phone, SenderEmail: m.Sender.Email,
-		SlipMessage: m.SlipMessage, CreatedAt: m.CreatedAt,
+		SlipMessage: m.SlipMessage, EmailSubject: m.EmailTemplate.Subject, EmailBody: m.EmailTemplate.Body, CreatedAt: m.CreatedAt,
 	}
 }
 
 func (r merchantRow) merchant() *soko.Merchant {
 	return &soko.Merchant{
 		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, CreatedAt: r.CreatedAt.UTC(),
+		EmailTemplate: soko.EmailTemplate{Subject: r.EmailSubject, Body: r.EmailBody},
 		Sender: soko.Address{
 			PostalCode: r.SenderPostalCode, Prefecture: r.SenderPrefecture, City: r.SenderCity,
 			Street: r.SenderStreet, Building: r.SenderBuilding, Name: r.SenderName,
@@ -92,4 +95,21 @@ func (db *DB) ListMerchants(ctx context.Context) ([]*soko.Merchant, error) {
 		ms[i] = r.merchant()
 	}
 	return ms, nil
+}
+
+// SaveEmailTemplate stores a merchant's shipment email template after
+// checking that it renders.
+func (db *DB) SaveEmailTemplate(ctx context.Context, merchantID int64, t soko.EmailTemplate) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	res := db.conn(ctx).Model(&merchantRow{}).Where("id = ?", merchantID).
+		Updates(map[string]any{"email_subject": t.Subject, "email_body": t.Body})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return soko.Errorf(soko.ENOTFOUND, "no merchant %d", merchantID).JA("荷主が見つかりません")
+	}
+	return nil
 }

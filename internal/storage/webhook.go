@@ -121,11 +121,22 @@ func newWebhookSecret() string {
 // ListWebhookDeliveries returns a page of the merchant's webhook messages,
 // newest first; status filters when set.
 func (db *DB) ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, page soko.Page) ([]*soko.OutboxMessage, error) {
+	return db.ListDeliveries(ctx, soko.DeliveryFilter{MerchantID: merchantID, Channel: "webhook", Status: status}, page)
+}
+
+// ListDeliveries returns a page of outbox messages, newest first, narrowed
+// by f, with their merchants' names and order numbers.
+func (db *DB) ListDeliveries(ctx context.Context, f soko.DeliveryFilter, page soko.Page) ([]*soko.OutboxMessage, error) {
 	q := db.conn(ctx).Table("outbox").Select("outbox.*, orders.number AS order_number").
-		Joins("LEFT JOIN orders ON orders.id = outbox.order_id").
-		Where("outbox.merchant_id = ? AND outbox.channel = 'webhook'", merchantID)
-	if status != "" {
-		q = q.Where("outbox.status = ?", string(status))
+		Joins("LEFT JOIN orders ON orders.id = outbox.order_id")
+	if f.MerchantID != 0 {
+		q = q.Where("outbox.merchant_id = ?", f.MerchantID)
+	}
+	if f.Channel != "" {
+		q = q.Where("outbox.channel = ?", f.Channel)
+	}
+	if f.Status != "" {
+		q = q.Where("outbox.status = ?", string(f.Status))
 	}
 	if page.After > 0 {
 		q = q.Where("outbox.id < ?", page.After)
@@ -156,19 +167,44 @@ func (r outboxRow) message() *soko.OutboxMessage {
 	return m
 }
 
+// Delivery returns one outbox message of any merchant, for supervisors.
+func (db *DB) Delivery(ctx context.Context, id int64) (*soko.OutboxMessage, error) {
+	ms, err := db.ListDeliveries(ctx, soko.DeliveryFilter{}, soko.Page{After: id + 1, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 || ms[0].ID != id {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no delivery %d", id).JA("配信 %d は見つかりません", id)
+	}
+	return ms[0], nil
+}
+
 // RedeliverWebhook queues one of the merchant's webhook messages to be sent
 // again now, whatever became of it before.
 func (db *DB) RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko.OutboxMessage, error) {
+	return db.Redeliver(ctx, soko.DeliveryFilter{MerchantID: merchantID, Channel: "webhook"}, id)
+}
+
+// Redeliver queues outbox message id, if f lets it be seen, to be sent
+// again now, whatever became of it before (a supervisor's or merchant's
+// retry of a dead delivery).
+func (db *DB) Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*soko.OutboxMessage, error) {
 	now := db.now()
-	res := db.conn(ctx).Model(&outboxRow{}).Where("id = ? AND merchant_id = ? AND channel = 'webhook'", id, merchantID).
-		Updates(map[string]any{"status": string(soko.OutboxPending), "next_attempt_at": now})
+	q := db.conn(ctx).Model(&outboxRow{}).Where("id = ?", id)
+	if f.MerchantID != 0 {
+		q = q.Where("merchant_id = ?", f.MerchantID)
+	}
+	if f.Channel != "" {
+		q = q.Where("channel = ?", f.Channel)
+	}
+	res := q.Updates(map[string]any{"status": string(soko.OutboxPending), "next_attempt_at": now})
 	if res.Error != nil {
 		return nil, translate(res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return nil, soko.Errorf(soko.ENOTFOUND, "no webhook delivery %d", id).JA("Webhook配信 %d は見つかりません", id)
+		return nil, soko.Errorf(soko.ENOTFOUND, "no delivery %d", id).JA("配信 %d は見つかりません", id)
 	}
-	ms, err := db.ListWebhookDeliveries(ctx, merchantID, "", soko.Page{After: id + 1, Limit: 1})
+	ms, err := db.ListDeliveries(ctx, f, soko.Page{After: id + 1, Limit: 1})
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,9 @@
  * section at a time, chosen by the URL's #fragment: tracking-number ranges
  * (送り状番号帯), the carrier CSV export (送り状データ出力) and the import of
  * the numbers the carrier's software issued (発行済み番号の取込) and the
- * release of a pick wave (ウェーブ). A thin
+ * release of a pick wave (ウェーブ), carrier pickups (集荷) with their
+ * handover lists, notifications (通知) and their redelivery, and each
+ * merchant's shipment email (発送完了メール) with a preview. A thin
  * client of the /ops API; the page's words come from the server in #words.
  * A new section is a <section class="panel"> in console.html, a link in the
  * nav and an entry in `sections` below. */
@@ -169,9 +171,134 @@
     });
   }
 
+  // ---- 集荷 ----
+  function loadManifests() {
+    $('manifest-detail').hidden = true;
+    api('GET', '/ops/manifests').then(function (a) {
+      if (failed('manifest-msg', a)) return;
+      var tb = $('manifest-table').querySelector('tbody');
+      tb.textContent = '';
+      a.data.forEach(function (m) {
+        var act = el('span');
+        if (m.status === 'closed') {
+          var pdf = el('a', '', t('reprint'));
+          pdf.href = '/ops/manifests/' + m.id + '/handover.pdf';
+          pdf.target = '_blank';
+          act.appendChild(pdf);
+        }
+        if (m.missing) {
+          var b = el('button', '', t('show_missing'));
+          b.type = 'button';
+          b.onclick = function () { showMissing(m.id); };
+          act.appendChild(b);
+        }
+        tb.appendChild(row([{text: '#' + m.id}, {text: m.carrier_name}, {text: m.pickup_date + ' ' + (m.pickup_time || '')},
+          {text: t('st_' + m.status)}, {text: count(m.loaded), cls: 'n'}, {text: count(m.missing), cls: m.missing ? 'n alert' : 'n'}, {node: act}]));
+      });
+      $('no-manifests').hidden = a.data.length > 0;
+    });
+  }
+  function showMissing(id) {
+    api('GET', '/ops/manifests/' + id).then(function (a) {
+      if (failed('manifest-msg', a)) return;
+      $('manifest-title').textContent = t('missing_of', {id: id}) + (a.data.confirmed_by ? '（' + a.data.confirmed_by + '）' : '');
+      var tb = $('manifest-missing');
+      tb.textContent = '';
+      a.data.missing_parcels.forEach(function (p) {
+        tb.appendChild(row([{text: p.tracking_number}, {text: p.order_no + ' (' + p.parcel + '/' + p.parcels + ')'}, {text: p.merchant}, {text: p.prefecture}]));
+      });
+      $('manifest-detail').hidden = false;
+    });
+  }
+
+  // ---- 通知 ----
+  function loadDeliveries(e) {
+    if (e) e.preventDefault();
+    var q = [];
+    if ($('delivery-status').value) q.push('status=' + $('delivery-status').value);
+    if ($('delivery-channel').value) q.push('channel=' + $('delivery-channel').value);
+    api('GET', '/ops/deliveries?limit=100' + (q.length ? '&' + q.join('&') : '')).then(function (a) {
+      if (failed('delivery-msg', a)) return;
+      var tb = $('delivery-table').querySelector('tbody');
+      tb.textContent = '';
+      a.data.data.forEach(function (d) {
+        var act = el('span');
+        if (d.status !== 'pending') {
+          var b = el('button', '', t('redeliver'));
+          b.type = 'button';
+          b.onclick = function () { redeliver(d.id); };
+          act.appendChild(b);
+        }
+        tb.appendChild(row([{text: '#' + d.id}, {text: t('ch_' + d.channel)}, {text: d.event_type}, {text: d.order_no || ''},
+          {text: t('st_' + d.status), cls: d.status === 'dead' ? 'alert' : ''}, {text: count(d.attempts), cls: 'n'},
+          {text: d.last_error || '', cls: 'error-text'}, {node: act}]));
+      });
+      $('no-deliveries').hidden = a.data.data.length > 0;
+    });
+  }
+  function redeliver(id) {
+    api('POST', '/ops/deliveries/' + id + '/redeliver').then(function (a) {
+      if (failed('delivery-msg', a)) return;
+      show('delivery-msg', 'ok', t('redelivered', {id: id}));
+      loadDeliveries();
+    });
+  }
+
+  // ---- 発送完了メール ----
+  var emailDefault = null;
+  function loadEmail() {
+    api('GET', '/ops/merchants').then(function (a) {
+      if (failed('email-msg', a)) return;
+      var sel = $('email-merchant'), was = sel.value;
+      sel.textContent = '';
+      a.data.forEach(function (m) {
+        var o = el('option', '', m.code + ' ' + m.name);
+        o.value = m.id;
+        sel.appendChild(o);
+      });
+      if (!a.data.length) { show('email-msg', 'warn', t('no_merchants')); return; }
+      if (was) sel.value = was;
+      loadTemplate();
+    });
+  }
+  function templatePath(suffix) { return '/ops/merchants/' + $('email-merchant').value + '/email-template' + (suffix || ''); }
+  function loadTemplate() {
+    $('email-shown').hidden = true;
+    api('GET', templatePath()).then(function (a) {
+      if (failed('email-msg', a)) return;
+      emailDefault = a.data;
+      $('email-subject').value = a.data.subject;
+      $('email-body').value = a.data.body;
+      $('email-subject').placeholder = a.data.default_subject;
+      $('email-body').placeholder = a.data.default_body;
+      var tb = $('email-placeholders');
+      tb.textContent = '';
+      a.data.placeholders.forEach(function (p) {
+        tb.appendChild(row([{text: p.name, cls: 'code'}, {text: p.within || ''}, {text: p.description}]));
+      });
+    });
+  }
+  function templateBody() { return {subject: $('email-subject').value, body: $('email-body').value}; }
+  function previewEmail() {
+    api('POST', templatePath('/preview'), templateBody()).then(function (a) {
+      if (failed('email-msg', a)) { $('email-shown').hidden = true; return; }
+      show('email-msg', '', '');
+      $('email-shown-subject').textContent = a.data.subject;
+      $('email-shown-body').textContent = a.data.body;
+      $('email-shown').hidden = false;
+    });
+  }
+  function saveEmail(e) {
+    e.preventDefault();
+    api('PUT', templatePath(), templateBody()).then(function (a) {
+      if (failed('email-msg', a)) return;
+      show('email-msg', 'ok', t('saved'));
+    });
+  }
+
   // ---- sections ----
   // sections maps each #fragment to what showing it loads.
-  var sections = {ranges: loadRanges, export: null, import: null, waves: null};
+  var sections = {ranges: loadRanges, export: null, import: null, waves: null, manifests: loadManifests, deliveries: loadDeliveries, email: loadEmail};
   function route() {
     if (!session || !$('denied').hidden) return;
     var name = location.hash.slice(1);
@@ -235,6 +362,14 @@
   $('export-form').addEventListener('submit', exportCSV);
   $('import-form').addEventListener('submit', importCSV);
   $('wave-form').addEventListener('submit', releaseWave);
+  $('delivery-form').addEventListener('submit', loadDeliveries);
+  $('email-form').addEventListener('submit', saveEmail);
+  $('email-merchant').addEventListener('change', loadTemplate);
+  $('email-preview').addEventListener('click', previewEmail);
+  $('email-default').addEventListener('click', function () {
+    $('email-subject').value = emailDefault.default_subject;
+    $('email-body').value = emailDefault.default_body;
+  });
   window.addEventListener('hashchange', route);
   api('GET', '/ops/session').then(function (a) {
     if (a.ok && !session) signedIn(a.data);

@@ -105,6 +105,84 @@ func (e ManifestSummaryStatus) Valid() bool {
 	}
 }
 
+// Defines values for OpsDeliveryChannel.
+const (
+	OpsDeliveryChannelEmail   OpsDeliveryChannel = "email"
+	OpsDeliveryChannelWebhook OpsDeliveryChannel = "webhook"
+)
+
+// Valid indicates whether the value is a known member of the OpsDeliveryChannel enum.
+func (e OpsDeliveryChannel) Valid() bool {
+	switch e {
+	case OpsDeliveryChannelEmail:
+		return true
+	case OpsDeliveryChannelWebhook:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OpsDeliveryStatus.
+const (
+	OpsDeliveryStatusDead      OpsDeliveryStatus = "dead"
+	OpsDeliveryStatusDelivered OpsDeliveryStatus = "delivered"
+	OpsDeliveryStatusPending   OpsDeliveryStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the OpsDeliveryStatus enum.
+func (e OpsDeliveryStatus) Valid() bool {
+	switch e {
+	case OpsDeliveryStatusDead:
+		return true
+	case OpsDeliveryStatusDelivered:
+		return true
+	case OpsDeliveryStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OpsDeliveryDetailChannel.
+const (
+	OpsDeliveryDetailChannelEmail   OpsDeliveryDetailChannel = "email"
+	OpsDeliveryDetailChannelWebhook OpsDeliveryDetailChannel = "webhook"
+)
+
+// Valid indicates whether the value is a known member of the OpsDeliveryDetailChannel enum.
+func (e OpsDeliveryDetailChannel) Valid() bool {
+	switch e {
+	case OpsDeliveryDetailChannelEmail:
+		return true
+	case OpsDeliveryDetailChannelWebhook:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OpsDeliveryDetailStatus.
+const (
+	OpsDeliveryDetailStatusDead      OpsDeliveryDetailStatus = "dead"
+	OpsDeliveryDetailStatusDelivered OpsDeliveryDetailStatus = "delivered"
+	OpsDeliveryDetailStatusPending   OpsDeliveryDetailStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the OpsDeliveryDetailStatus enum.
+func (e OpsDeliveryDetailStatus) Valid() bool {
+	switch e {
+	case OpsDeliveryDetailStatusDead:
+		return true
+	case OpsDeliveryDetailStatusDelivered:
+		return true
+	case OpsDeliveryDetailStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrderInputCarrier.
 const (
 	OrderInputCarrierEmpty     OrderInputCarrier = ""
@@ -242,31 +320,34 @@ func (e ProductInputTaxRate) Valid() bool {
 
 // Defines values for StaffSessionMenus.
 const (
-	Console  StaffSessionMenus = "console"
-	Count    StaffSessionMenus = "count"
-	Handover StaffSessionMenus = "handover"
-	Pack     StaffSessionMenus = "pack"
-	Pick     StaffSessionMenus = "pick"
-	Putaway  StaffSessionMenus = "putaway"
-	Receive  StaffSessionMenus = "receive"
+	StaffSessionMenusAdmin    StaffSessionMenus = "admin"
+	StaffSessionMenusConsole  StaffSessionMenus = "console"
+	StaffSessionMenusCount    StaffSessionMenus = "count"
+	StaffSessionMenusHandover StaffSessionMenus = "handover"
+	StaffSessionMenusPack     StaffSessionMenus = "pack"
+	StaffSessionMenusPick     StaffSessionMenus = "pick"
+	StaffSessionMenusPutaway  StaffSessionMenus = "putaway"
+	StaffSessionMenusReceive  StaffSessionMenus = "receive"
 )
 
 // Valid indicates whether the value is a known member of the StaffSessionMenus enum.
 func (e StaffSessionMenus) Valid() bool {
 	switch e {
-	case Console:
+	case StaffSessionMenusAdmin:
 		return true
-	case Count:
+	case StaffSessionMenusConsole:
 		return true
-	case Handover:
+	case StaffSessionMenusCount:
 		return true
-	case Pack:
+	case StaffSessionMenusHandover:
 		return true
-	case Pick:
+	case StaffSessionMenusPack:
 		return true
-	case Putaway:
+	case StaffSessionMenusPick:
 		return true
-	case Receive:
+	case StaffSessionMenusPutaway:
+		return true
+	case StaffSessionMenusReceive:
 		return true
 	default:
 		return false
@@ -275,25 +356,25 @@ func (e StaffSessionMenus) Valid() bool {
 
 // Defines values for StaffSessionRole.
 const (
-	Admin      StaffSessionRole = "admin"
-	Packer     StaffSessionRole = "packer"
-	Picker     StaffSessionRole = "picker"
-	Shipper    StaffSessionRole = "shipper"
-	Supervisor StaffSessionRole = "supervisor"
+	StaffSessionRoleAdmin      StaffSessionRole = "admin"
+	StaffSessionRolePacker     StaffSessionRole = "packer"
+	StaffSessionRolePicker     StaffSessionRole = "picker"
+	StaffSessionRoleShipper    StaffSessionRole = "shipper"
+	StaffSessionRoleSupervisor StaffSessionRole = "supervisor"
 )
 
 // Valid indicates whether the value is a known member of the StaffSessionRole enum.
 func (e StaffSessionRole) Valid() bool {
 	switch e {
-	case Admin:
+	case StaffSessionRoleAdmin:
 		return true
-	case Packer:
+	case StaffSessionRolePacker:
 		return true
-	case Picker:
+	case StaffSessionRolePicker:
 		return true
-	case Shipper:
+	case StaffSessionRoleShipper:
 		return true
-	case Supervisor:
+	case StaffSessionRoleSupervisor:
 		return true
 	default:
 		return false
@@ -501,6 +582,45 @@ func (e ListWebhookDeliveriesParamsStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListOpsDeliveriesParamsStatus.
+const (
+	ListOpsDeliveriesParamsStatusDead      ListOpsDeliveriesParamsStatus = "dead"
+	ListOpsDeliveriesParamsStatusDelivered ListOpsDeliveriesParamsStatus = "delivered"
+	ListOpsDeliveriesParamsStatusPending   ListOpsDeliveriesParamsStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the ListOpsDeliveriesParamsStatus enum.
+func (e ListOpsDeliveriesParamsStatus) Valid() bool {
+	switch e {
+	case ListOpsDeliveriesParamsStatusDead:
+		return true
+	case ListOpsDeliveriesParamsStatusDelivered:
+		return true
+	case ListOpsDeliveriesParamsStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListOpsDeliveriesParamsChannel.
+const (
+	ListOpsDeliveriesParamsChannelEmail   ListOpsDeliveriesParamsChannel = "email"
+	ListOpsDeliveriesParamsChannelWebhook ListOpsDeliveriesParamsChannel = "webhook"
+)
+
+// Valid indicates whether the value is a known member of the ListOpsDeliveriesParamsChannel enum.
+func (e ListOpsDeliveriesParamsChannel) Valid() bool {
+	switch e {
+	case ListOpsDeliveriesParamsChannelEmail:
+		return true
+	case ListOpsDeliveriesParamsChannelWebhook:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListManifestsParamsStatus.
 const (
 	ListManifestsParamsStatusClosed ListManifestsParamsStatus = "closed"
@@ -621,8 +741,50 @@ type CountedLine struct {
 	Sku        string `json:"sku"`
 }
 
+// DeliveryAttempt defines model for DeliveryAttempt.
+type DeliveryAttempt struct {
+	At         time.Time `json:"at"`
+	Attempt    int       `json:"attempt"`
+	DurationMs int       `json:"duration_ms"`
+	Error      *string   `json:"error,omitempty"`
+
+	// StatusCode The receiver's HTTP status, or 0 when none came back.
+	StatusCode int `json:"status_code"`
+}
+
 // DocumentNumber defines model for DocumentNumber.
 type DocumentNumber = string
+
+// EmailPlaceholder defines model for EmailPlaceholder.
+type EmailPlaceholder struct {
+	Description string  `json:"description"`
+	Name        string  `json:"name"`
+	Within      *string `json:"within,omitempty"`
+}
+
+// EmailPreview defines model for EmailPreview.
+type EmailPreview struct {
+	Body    string `json:"body"`
+	Subject string `json:"subject"`
+}
+
+// EmailTemplate defines model for EmailTemplate.
+type EmailTemplate struct {
+	// Body Empty: the default's.
+	Body           string             `json:"body"`
+	DefaultBody    string             `json:"default_body"`
+	DefaultSubject string             `json:"default_subject"`
+	Placeholders   []EmailPlaceholder `json:"placeholders"`
+
+	// Subject Empty: the default's.
+	Subject string `json:"subject"`
+}
+
+// EmailTemplateInput defines model for EmailTemplateInput.
+type EmailTemplateInput struct {
+	Body    string `json:"body"`
+	Subject string `json:"subject"`
+}
 
 // Gift defines model for Gift.
 type Gift struct {
@@ -831,6 +993,58 @@ type ManifestSummaryStatus string
 // NextCursor Pass as `cursor` for the next page; null on the last page.
 type NextCursor = string
 
+// OpsDelivery defines model for OpsDelivery.
+type OpsDelivery struct {
+	Attempts      int                `json:"attempts"`
+	Channel       OpsDeliveryChannel `json:"channel"`
+	CreatedAt     time.Time          `json:"created_at"`
+	EventType     string             `json:"event_type"`
+	Id            int64              `json:"id"`
+	LastError     *string            `json:"last_error,omitempty"`
+	MerchantId    int64              `json:"merchant_id"`
+	NextAttemptAt *time.Time         `json:"next_attempt_at,omitempty"`
+	OrderNo       *string            `json:"order_no,omitempty"`
+	Status        OpsDeliveryStatus  `json:"status"`
+}
+
+// OpsDeliveryChannel defines model for OpsDelivery.Channel.
+type OpsDeliveryChannel string
+
+// OpsDeliveryStatus defines model for OpsDelivery.Status.
+type OpsDeliveryStatus string
+
+// OpsDeliveryDetail defines model for OpsDeliveryDetail.
+type OpsDeliveryDetail struct {
+	AttemptLog    []DeliveryAttempt        `json:"attempt_log"`
+	Attempts      int                      `json:"attempts"`
+	Channel       OpsDeliveryDetailChannel `json:"channel"`
+	CreatedAt     time.Time                `json:"created_at"`
+	EventType     string                   `json:"event_type"`
+	Id            int64                    `json:"id"`
+	LastError     *string                  `json:"last_error,omitempty"`
+	MerchantId    int64                    `json:"merchant_id"`
+	NextAttemptAt *time.Time               `json:"next_attempt_at,omitempty"`
+	OrderNo       *string                  `json:"order_no,omitempty"`
+
+	// Payload What is sent: the webhook's JSON body, or the email as JSON.
+	Payload string                  `json:"payload"`
+	Status  OpsDeliveryDetailStatus `json:"status"`
+}
+
+// OpsDeliveryDetailChannel defines model for OpsDeliveryDetail.Channel.
+type OpsDeliveryDetailChannel string
+
+// OpsDeliveryDetailStatus defines model for OpsDeliveryDetail.Status.
+type OpsDeliveryDetailStatus string
+
+// OpsDeliveryList defines model for OpsDeliveryList.
+type OpsDeliveryList struct {
+	Data []OpsDelivery `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
 // OpsInbound defines model for OpsInbound.
 type OpsInbound struct {
 	ExpectedDate *openapi_types.Date `json:"expected_date,omitempty"`
@@ -861,6 +1075,7 @@ type OpsLocation struct {
 // OpsMerchant defines model for OpsMerchant.
 type OpsMerchant struct {
 	Code string `json:"code"`
+	Id   int64  `json:"id"`
 	Name string `json:"name"`
 }
 
@@ -1267,7 +1482,7 @@ type StaffSession struct {
 	Badge     string `json:"badge"`
 	CsrfToken string `json:"csrf_token"`
 
-	// Menus What this role may do on the handheld.
+	// Menus What this role may do on the floor and in the console.
 	Menus []StaffSessionMenus `json:"menus"`
 	Name  string              `json:"name"`
 	Role  StaffSessionRole    `json:"role"`
@@ -1462,6 +1677,9 @@ type CsrfToken = string
 // Cursor defines model for cursor.
 type Cursor = string
 
+// DeliveryID defines model for deliveryID.
+type DeliveryID = int64
+
 // IdempotencyKey defines model for idempotencyKey.
 type IdempotencyKey = string
 
@@ -1473,6 +1691,9 @@ type Limit = int
 
 // ManifestID defines model for manifestID.
 type ManifestID = int64
+
+// MerchantID defines model for merchantID.
+type MerchantID = int64
 
 // OrderID defines model for orderID.
 type OrderID = int64
@@ -1597,6 +1818,30 @@ type CountLocationParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// ListOpsDeliveriesParams defines parameters for ListOpsDeliveries.
+type ListOpsDeliveriesParams struct {
+	Status  *ListOpsDeliveriesParamsStatus  `form:"status,omitempty" json:"status,omitempty"`
+	Channel *ListOpsDeliveriesParamsChannel `form:"channel,omitempty" json:"channel,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListOpsDeliveriesParamsStatus defines parameters for ListOpsDeliveries.
+type ListOpsDeliveriesParamsStatus string
+
+// ListOpsDeliveriesParamsChannel defines parameters for ListOpsDeliveries.
+type ListOpsDeliveriesParamsChannel string
+
+// RedeliverOpsParams defines parameters for RedeliverOps.
+type RedeliverOpsParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // ListOpsInboundsParams defines parameters for ListOpsInbounds.
 type ListOpsInboundsParams struct {
 	Status *InboundStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -1635,6 +1880,18 @@ type CloseManifestParams struct {
 
 // LoadParcelParams defines parameters for LoadParcel.
 type LoadParcelParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PutEmailTemplateParams defines parameters for PutEmailTemplate.
+type PutEmailTemplateParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PreviewEmailTemplateParams defines parameters for PreviewEmailTemplate.
+type PreviewEmailTemplateParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
@@ -1745,6 +2002,12 @@ type CloseManifestJSONRequestBody = CloseManifestInput
 // LoadParcelJSONRequestBody defines body for LoadParcel for application/json ContentType.
 type LoadParcelJSONRequestBody = HandoverScanInput
 
+// PutEmailTemplateJSONRequestBody defines body for PutEmailTemplate for application/json ContentType.
+type PutEmailTemplateJSONRequestBody = EmailTemplateInput
+
+// PreviewEmailTemplateJSONRequestBody defines body for PreviewEmailTemplate for application/json ContentType.
+type PreviewEmailTemplateJSONRequestBody = EmailTemplateInput
+
 // PickScanJSONRequestBody defines body for PickScan for application/json ContentType.
 type PickScanJSONRequestBody = PickScanInput
 
@@ -1843,6 +2106,15 @@ type ServerInterface interface {
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx echo.Context, params CountLocationParams) error
+	// ListOpsDeliveries Notifications of every merchant (emails and webhooks), newest first
+	// (GET /ops/deliveries)
+	ListOpsDeliveries(ctx echo.Context, params ListOpsDeliveriesParams) error
+	// GetOpsDelivery One notification with every attempt to deliver it
+	// (GET /ops/deliveries/{delivery_id})
+	GetOpsDelivery(ctx echo.Context, deliveryId DeliveryID) error
+	// RedeliverOps Send a notification again now (supervisors)
+	// (POST /ops/deliveries/{delivery_id}/redeliver)
+	RedeliverOps(ctx echo.Context, deliveryId DeliveryID, params RedeliverOpsParams) error
 	// ListOpsInbounds Inbounds to receive, all merchants
 	// (GET /ops/inbounds)
 	ListOpsInbounds(ctx echo.Context, params ListOpsInboundsParams) error
@@ -1879,6 +2151,15 @@ type ServerInterface interface {
 	// ListOpsMerchants Merchants the warehouse serves
 	// (GET /ops/merchants)
 	ListOpsMerchants(ctx echo.Context) error
+	// GetEmailTemplate The merchant's shipment email template (発送完了メール)
+	// (GET /ops/merchants/{merchant_id}/email-template)
+	GetEmailTemplate(ctx echo.Context, merchantId MerchantID) error
+	// PutEmailTemplate Save the merchant's shipment email template (admins)
+	// (PUT /ops/merchants/{merchant_id}/email-template)
+	PutEmailTemplate(ctx echo.Context, merchantId MerchantID, params PutEmailTemplateParams) error
+	// PreviewEmailTemplate Render a template with a sample order, without saving it
+	// (POST /ops/merchants/{merchant_id}/email-template/preview)
+	PreviewEmailTemplate(ctx echo.Context, merchantId MerchantID, params PreviewEmailTemplateParams) error
 	// NextPick The picker's next task (a new pick list when none is open)
 	// (GET /ops/picks/next)
 	NextPick(ctx echo.Context) error
@@ -2492,6 +2773,99 @@ func (w *ServerInterfaceWrapper) CountLocation(ctx echo.Context) error {
 	return err
 }
 
+// ListOpsDeliveries converts echo context to params.
+func (w *ServerInterfaceWrapper) ListOpsDeliveries(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListOpsDeliveriesParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "channel" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "channel", ctx.QueryParams(), &params.Channel, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter channel: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListOpsDeliveries(ctx, params)
+	return err
+}
+
+// GetOpsDelivery converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpsDelivery(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "delivery_id" -------------
+	var deliveryId DeliveryID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "delivery_id", ctx.Param("delivery_id"), &deliveryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter delivery_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpsDelivery(ctx, deliveryId)
+	return err
+}
+
+// RedeliverOps converts echo context to params.
+func (w *ServerInterfaceWrapper) RedeliverOps(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "delivery_id" -------------
+	var deliveryId DeliveryID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "delivery_id", ctx.Param("delivery_id"), &deliveryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter delivery_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RedeliverOpsParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RedeliverOps(ctx, deliveryId, params)
+	return err
+}
+
 // ListOpsInbounds converts echo context to params.
 func (w *ServerInterfaceWrapper) ListOpsInbounds(ctx echo.Context) error {
 	var err error
@@ -2761,6 +3135,98 @@ func (w *ServerInterfaceWrapper) ListOpsMerchants(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListOpsMerchants(ctx)
+	return err
+}
+
+// GetEmailTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEmailTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEmailTemplate(ctx, merchantId)
+	return err
+}
+
+// PutEmailTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) PutEmailTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutEmailTemplateParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutEmailTemplate(ctx, merchantId, params)
+	return err
+}
+
+// PreviewEmailTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewEmailTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PreviewEmailTemplateParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewEmailTemplate(ctx, merchantId, params)
 	return err
 }
 
@@ -3382,6 +3848,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/manifests/:manifest_id/scan", wrapper.LoadParcel, options.OperationMiddlewares["loadParcel"]...)
 	router.POST(options.BaseURL+"/ops/manifests/:manifest_id/close", wrapper.CloseManifest, options.OperationMiddlewares["closeManifest"]...)
 	router.GET(options.BaseURL+"/ops/manifests/:manifest_id/handover.pdf", wrapper.PrintHandover, options.OperationMiddlewares["printHandover"]...)
+	router.GET(options.BaseURL+"/ops/deliveries", wrapper.ListOpsDeliveries, options.OperationMiddlewares["listOpsDeliveries"]...)
+	router.GET(options.BaseURL+"/ops/deliveries/:delivery_id", wrapper.GetOpsDelivery, options.OperationMiddlewares["getOpsDelivery"]...)
+	router.POST(options.BaseURL+"/ops/deliveries/:delivery_id/redeliver", wrapper.RedeliverOps, options.OperationMiddlewares["redeliverOps"]...)
+	router.GET(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.GetEmailTemplate, options.OperationMiddlewares["getEmailTemplate"]...)
+	router.PUT(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.PutEmailTemplate, options.OperationMiddlewares["putEmailTemplate"]...)
+	router.POST(options.BaseURL+"/ops/merchants/:merchant_id/email-template/preview", wrapper.PreviewEmailTemplate, options.OperationMiddlewares["previewEmailTemplate"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -4305,6 +4777,124 @@ func (response CountLocationdefaultApplicationProblemPlusJSONResponse) VisitCoun
 	return err
 }
 
+type ListOpsDeliveriesRequestObject struct {
+	Params ListOpsDeliveriesParams
+}
+
+type ListOpsDeliveriesResponseObject interface {
+	VisitListOpsDeliveriesResponse(w http.ResponseWriter) error
+}
+
+type ListOpsDeliveries200JSONResponse OpsDeliveryList
+
+func (response ListOpsDeliveries200JSONResponse) VisitListOpsDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsDeliveriesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListOpsDeliveriesdefaultApplicationProblemPlusJSONResponse) VisitListOpsDeliveriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsDeliveryRequestObject struct {
+	DeliveryId DeliveryID `json:"delivery_id"`
+}
+
+type GetOpsDeliveryResponseObject interface {
+	VisitGetOpsDeliveryResponse(w http.ResponseWriter) error
+}
+
+type GetOpsDelivery200JSONResponse OpsDeliveryDetail
+
+func (response GetOpsDelivery200JSONResponse) VisitGetOpsDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsDeliverydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetOpsDeliverydefaultApplicationProblemPlusJSONResponse) VisitGetOpsDeliveryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverOpsRequestObject struct {
+	DeliveryId DeliveryID `json:"delivery_id"`
+	Params     RedeliverOpsParams
+}
+
+type RedeliverOpsResponseObject interface {
+	VisitRedeliverOpsResponse(w http.ResponseWriter) error
+}
+
+type RedeliverOps200JSONResponse OpsDelivery
+
+func (response RedeliverOps200JSONResponse) VisitRedeliverOpsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverOpsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RedeliverOpsdefaultApplicationProblemPlusJSONResponse) VisitRedeliverOpsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListOpsInboundsRequestObject struct {
 	Params ListOpsInboundsParams
 }
@@ -4779,6 +5369,127 @@ type ListOpsMerchantsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListOpsMerchantsdefaultApplicationProblemPlusJSONResponse) VisitListOpsMerchantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmailTemplateRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type GetEmailTemplateResponseObject interface {
+	VisitGetEmailTemplateResponse(w http.ResponseWriter) error
+}
+
+type GetEmailTemplate200JSONResponse EmailTemplate
+
+func (response GetEmailTemplate200JSONResponse) VisitGetEmailTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEmailTemplatedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetEmailTemplatedefaultApplicationProblemPlusJSONResponse) VisitGetEmailTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutEmailTemplateRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     PutEmailTemplateParams
+	Body       *PutEmailTemplateJSONRequestBody
+}
+
+type PutEmailTemplateResponseObject interface {
+	VisitPutEmailTemplateResponse(w http.ResponseWriter) error
+}
+
+type PutEmailTemplate200JSONResponse EmailTemplate
+
+func (response PutEmailTemplate200JSONResponse) VisitPutEmailTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutEmailTemplatedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutEmailTemplatedefaultApplicationProblemPlusJSONResponse) VisitPutEmailTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewEmailTemplateRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     PreviewEmailTemplateParams
+	Body       *PreviewEmailTemplateJSONRequestBody
+}
+
+type PreviewEmailTemplateResponseObject interface {
+	VisitPreviewEmailTemplateResponse(w http.ResponseWriter) error
+}
+
+type PreviewEmailTemplate200JSONResponse EmailPreview
+
+func (response PreviewEmailTemplate200JSONResponse) VisitPreviewEmailTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewEmailTemplatedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PreviewEmailTemplatedefaultApplicationProblemPlusJSONResponse) VisitPreviewEmailTemplateResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -5665,6 +6376,15 @@ type StrictServerInterface interface {
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx context.Context, request CountLocationRequestObject) (CountLocationResponseObject, error)
+	// ListOpsDeliveries Notifications of every merchant (emails and webhooks), newest first
+	// (GET /ops/deliveries)
+	ListOpsDeliveries(ctx context.Context, request ListOpsDeliveriesRequestObject) (ListOpsDeliveriesResponseObject, error)
+	// GetOpsDelivery One notification with every attempt to deliver it
+	// (GET /ops/deliveries/{delivery_id})
+	GetOpsDelivery(ctx context.Context, request GetOpsDeliveryRequestObject) (GetOpsDeliveryResponseObject, error)
+	// RedeliverOps Send a notification again now (supervisors)
+	// (POST /ops/deliveries/{delivery_id}/redeliver)
+	RedeliverOps(ctx context.Context, request RedeliverOpsRequestObject) (RedeliverOpsResponseObject, error)
 	// ListOpsInbounds Inbounds to receive, all merchants
 	// (GET /ops/inbounds)
 	ListOpsInbounds(ctx context.Context, request ListOpsInboundsRequestObject) (ListOpsInboundsResponseObject, error)
@@ -5701,6 +6421,15 @@ type StrictServerInterface interface {
 	// ListOpsMerchants Merchants the warehouse serves
 	// (GET /ops/merchants)
 	ListOpsMerchants(ctx context.Context, request ListOpsMerchantsRequestObject) (ListOpsMerchantsResponseObject, error)
+	// GetEmailTemplate The merchant's shipment email template (発送完了メール)
+	// (GET /ops/merchants/{merchant_id}/email-template)
+	GetEmailTemplate(ctx context.Context, request GetEmailTemplateRequestObject) (GetEmailTemplateResponseObject, error)
+	// PutEmailTemplate Save the merchant's shipment email template (admins)
+	// (PUT /ops/merchants/{merchant_id}/email-template)
+	PutEmailTemplate(ctx context.Context, request PutEmailTemplateRequestObject) (PutEmailTemplateResponseObject, error)
+	// PreviewEmailTemplate Render a template with a sample order, without saving it
+	// (POST /ops/merchants/{merchant_id}/email-template/preview)
+	PreviewEmailTemplate(ctx context.Context, request PreviewEmailTemplateRequestObject) (PreviewEmailTemplateResponseObject, error)
 	// NextPick The picker's next task (a new pick list when none is open)
 	// (GET /ops/picks/next)
 	NextPick(ctx context.Context, request NextPickRequestObject) (NextPickResponseObject, error)
@@ -6488,6 +7217,82 @@ func (sh *strictHandler) CountLocation(ctx echo.Context, params CountLocationPar
 	return nil
 }
 
+// ListOpsDeliveries operation middleware
+func (sh *strictHandler) ListOpsDeliveries(ctx echo.Context, params ListOpsDeliveriesParams) error {
+	var request ListOpsDeliveriesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOpsDeliveries(ctx.Request().Context(), request.(ListOpsDeliveriesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOpsDeliveries")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListOpsDeliveriesResponseObject); ok {
+		return validResponse.VisitListOpsDeliveriesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOpsDelivery operation middleware
+func (sh *strictHandler) GetOpsDelivery(ctx echo.Context, deliveryId DeliveryID) error {
+	var request GetOpsDeliveryRequestObject
+
+	request.DeliveryId = deliveryId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpsDelivery(ctx.Request().Context(), request.(GetOpsDeliveryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpsDelivery")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpsDeliveryResponseObject); ok {
+		return validResponse.VisitGetOpsDeliveryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RedeliverOps operation middleware
+func (sh *strictHandler) RedeliverOps(ctx echo.Context, deliveryId DeliveryID, params RedeliverOpsParams) error {
+	var request RedeliverOpsRequestObject
+
+	request.DeliveryId = deliveryId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RedeliverOps(ctx.Request().Context(), request.(RedeliverOpsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RedeliverOps")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RedeliverOpsResponseObject); ok {
+		return validResponse.VisitRedeliverOpsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListOpsInbounds operation middleware
 func (sh *strictHandler) ListOpsInbounds(ctx echo.Context, params ListOpsInboundsParams) error {
 	var request ListOpsInboundsRequestObject
@@ -6852,6 +7657,129 @@ func (sh *strictHandler) ListOpsMerchants(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(ListOpsMerchantsResponseObject); ok {
 		return validResponse.VisitListOpsMerchantsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetEmailTemplate operation middleware
+func (sh *strictHandler) GetEmailTemplate(ctx echo.Context, merchantId MerchantID) error {
+	var request GetEmailTemplateRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEmailTemplate(ctx.Request().Context(), request.(GetEmailTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEmailTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEmailTemplateResponseObject); ok {
+		return validResponse.VisitGetEmailTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutEmailTemplate operation middleware
+func (sh *strictHandler) PutEmailTemplate(ctx echo.Context, merchantId MerchantID, params PutEmailTemplateParams) error {
+	var request PutEmailTemplateRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body PutEmailTemplateJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutEmailTemplate(ctx.Request().Context(), request.(PutEmailTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutEmailTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutEmailTemplateResponseObject); ok {
+		return validResponse.VisitPutEmailTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewEmailTemplate operation middleware
+func (sh *strictHandler) PreviewEmailTemplate(ctx echo.Context, merchantId MerchantID, params PreviewEmailTemplateParams) error {
+	var request PreviewEmailTemplateRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body PreviewEmailTemplateJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewEmailTemplate(ctx.Request().Context(), request.(PreviewEmailTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewEmailTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewEmailTemplateResponseObject); ok {
+		return validResponse.VisitPreviewEmailTemplateResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -7569,220 +8497,234 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3H37kxvHmdi/0oVcFXd1A+xDK1la1v2wokRrJYpkcanTJQKzaMw0gDYG3aPpnsVCDKsksuRXpLty2Y4v",
-	"Jzs+W2ffxb5z7MpVzEi+5H/xakn5v0j1193zQg8G2MViWdEv4gKNfnz99fd+3G/4fBRxRpgUjd37jQjH",
-	"eEQkieEvH8cxJfE1HhD1J2WN3UaE5aDhNRgekcauHdHwGjF5L6ExCRq7Mk6I1xD+gIyw+hlhyaix+25j",
-	"gkdY8obXELiPx7jhNb6BI8wiLmTjnteQk0jNKGRMWb/x4IHX8EXcu8uHhKlZAiL8mEaScrWLuwOC1NeH",
-	"Un2PeA/JAUFC4l4PCSIE5azV8PSOBwQHsEWz579qXju4c72pZ5618RE+vkFYXw4au1vbL3mNEWXp3879",
-	"JrHgsXuzHUaO5aEe0bH7jWJyRHkiUIT7JN3vewmJJzkQ61krNra9uenaCg3IKOKSMH/yJplMb2kPJYy+",
-	"lxA0JBPU4zGSAyqQAgUR8irCKCYynqAxlQMNWTzSYzELUJcHExSTKMQTAd/2aCwkwkyMSVwJ9v1sS021",
-	"p6oDvfBCPaQp6/KEBfuvVqCl+f6QBjMvuMfjEZYwXr6404B16Uhha7YqZZL0SQzLhnRE5TQwb+M+QYK+",
-	"X3mF+nf5lQPSw0koG7svbHrq9HpVuMyaPYwwoz0iZOXZ7YBlH57HAYkrV4VvL2TJm3zmkozPXPLPYtJr",
-	"7Db+3UZG5zb0t2LjVe4nI8LkzWTUNSuKYVKxmvrmrAsdvPk2zC6xGFZCUH25bAAmUYAlCQ4o88k03t5i",
-	"4QSNB1gif4BZnwQIS8RjhHuSGIog6agSq83khwJmd25TDWiqORrTr/iBOqiIOBMEmM3tmHdDMgK+w5kk",
-	"DF4ajqKQ+ljteCPSI/78G4IDS5gP+HZeWLFEBRkiccxjD2GB8rO3NDLoGdQCe0EQE6FZZMwjEkuqd431",
-	"F1vq36UTevbLbeeXPpUT9xd8FGHm/o6MMA2d3+hLcXwRDTir+IYLicND37D3Imy+hgLap1J4iHE0mEQD",
-	"Ahx1epKY9Igvk9i1xoM8Mr+r95gdsLiDwlQGPF4G3xw07ZksODLhgXe/QXyptvUKju25cBBQdSgc3s5d",
-	"XQ+Hgnil23SD4o29mxuv7d1sbj3vIfX/lzz09u1rzT31VvbvXm9u7XjIHxB/qEGGKPPDJCCBgldehtgp",
-	"MLaXXMDE/vDwvQQzaZAj5RNbZdx9m1EpEGcECR8bCYgKpE6AfJ4wKdAaRj4WBD67IpCdd93syxCOzc05",
-	"uE7+FgFITpjz47vw2f0KsE6dlzJG4sMBof2BPByNcmPSxe2gEMBWM2hMgxljRvj4cKzX6sd4JNyjKh+S",
-	"IPER9Su+o++TQz/EomJSiWMya1E5oCz3TZfzkGDmBr1n31EZMFNQmAawAwiFzRVOYrbluuprmPkk3GdR",
-	"Ihd8YjHBhnznnsYLbinWsSyoG68dRzyWDjwTR27pu0dD4qGDAe3Jwzf2DzzUxYK8uKMeQsqruhNJXARO",
-	"/baauGqmAatTaf4xixvd4eOUIaWL4TjGE/V3zMfCJV/GPgkFGsdUygIZrnqi6Z7NlB6AJrfde9XA3R+5",
-	"gYulxP5Aze9C4BB3SUiCQxDKiuCYAlr51EsFYgkS6a6ntlgHjZAL8pYVts+A6D5nPRqPDkdUCHVwhw4m",
-	"aJ+RoEkZEkmkqIvgMTK/E8gPufqhVsIigwNmthwOpLTCa2SzHHZx0CelV/b8tgO9c7+JaPldbr0437NU",
-	"/OYsMAopI8VrPzez3kNdzfozJZsHiS89xa0Vyzx48+0yY65V7r1GyOWU5u0YlufdRRZbYLKb8zHZ3Hwu",
-	"FB3h430Ntzz9TJ9VyLXc7MCCmsM6abTL0qBkZMyU1lKnAfmY7b86dUr769xmPYMU96rw7A4RIBHdr8Wl",
-	"WRuCqUhwgzLiIkl52LnAE8KAM9I7MeCxPMMvS8CbAllpZudGK8FqYDEF1i7p8YJsnyP6vv6h+8uA9nok",
-	"Jsyv+LF5UfMrMkY3n61iaDXd8D61hGdPkG23sDcXQEqGgeI72Nksv58IS0liRXz+47t7zf+Am+9vNl++",
-	"l/2zddhuN+8992cu6eLrtLco0RzQgBxGMfWJQ1a4yZH+CnGmyR/2h4qLiJBGbq4xIkLgvoOUvqW/QD6O",
-	"A7R28uhnJ48enTz84uTRH04ePj55+Gv1j0ffWS9RUzedGMc4ml5BnR6pryK1xbWTh785efTDk0ffPv34",
-	"o68++2jdtV8X/1HT3II5HRp6CVwzz1+57Rq5HIZlM3mFRV0Y9jpmAT8icRUxs0a8OjJmBZS6c0RJGOqH",
-	"6hYtJUcSDxXP1ExTxok/3FX/pDHSpAONSaxwQQn+IQkUOx2QEJTcuSiu3ape0k0XaRS5dnlLb4DxMTJj",
-	"CqvWEtwxptIpgpmJCxKWkDQMEdWvZ4xjMuCJIIssWEKODCvSW83Omm0uvaRZ+AJ89EzCaFCWBl/cqZUD",
-	"lsXcKy0G+WOt7Clo/FsQWyvv1EyXu1zXQfe1Q8KhssYE2DOW8xpOvQY5joivfqRGTf3M9QvrD2HcCZLF",
-	"RCdzlirRSUgsk3knOdCDM1P1AoAoXUnujGUQpZvKJKUc3Atrz7i8s7y7817VIu6Lc9yjPtq0SjGizPy5",
-	"VUPkZkK/WqLP49LU2yDHEY0nLqixJAxxNyTWQ1Klrs3Uz6ZF0pj4hB5VCbQLyJ/pMrk59aZqgHBGHKsA",
-	"0wVrsQ5TcQqledxhM+A2E0zCwSUCLPGimO+iXjk3fd0sN8mxvKZHlk8DuylONuNEBynFtKES9gGl+KMF",
-	"hBSX7jkubZ8J9aMlSgjz2EWqUaUWUS5auLiBuySslCpmSAgg79buS4LyDRJkJlbMT31vaGtktTQ8xjGj",
-	"rO/Q8e5g1icCxQlTA1DIx1cRFkMQWE1ADsR0YMTIGHFG5pbR78ZaW4QVFhBsNcQyIOR2X3kz6dmn7iaT",
-	"0ByOErPDQ5bq5tPSuB2TxGE9xU4FuPLUpYmcB+HjA8n9ocNafoSpYVFOVxSJ/QFm8rDSNVZpBomJDnyI",
-	"OGXyHJyquAWvaDnJtl9e0AWGt3IiOg7DW73G7rvzidcHyWiEY4Xv993mcxIcdidup07OZj4ecBQSiagE",
-	"qzmps5nnnO2J5L1etWIMTgOl7uaCIrok5KwPOvOAIEXkUUT9YRIV/EkzRfiQ44AEh4sSjXod2px16TOX",
-	"zdMabFMHmd7ANL7cy2HMmTiViTmcM7TQa/QJIzH1nVxTX9z84rkZD/fqxErcjwkJDEJA/AyiDL2htoPW",
-	"gEInssl7vfWriHFGTPAdQQGeXBE5PMoZFdfe3dy69+5m8+V7/2n73c3m8/fWd9/dbL6gP/qzWsUoi9HM",
-	"H3bWO64izD4PDvGIJ0w6g5FcNl7AjkWUW0uWqjlzlRabsY3yrVBhaMEVgTRx99BWq2Xpw9rpB//59G8+",
-	"W285z5B7SY4vZ0W/zA4ZqOdkpXuc5k+5CLgUbKUwmpS7Vb/H7N4tNZ6++OzJTVNQ/d1hJcMCirwYEmix",
-	"cG4EqybfSkxkJECcGWoNhk33RVc6am9YHmARxngWrayl3rme3bxtxLhEemtoLSa+uicIrrMuXc58ojlV",
-	"UIV156NL05g4pWPwCMKf9S7cAdgFBR9k7ZSUFG69uN28tUVfTwZbF/bl9CjHPQqBsEAdGzltyaXmurhP",
-	"riKWhKH1doRYyDSautZKcCsSlYa5WstN7exzI/FSrXPZmaoMdPWy55lMeC58KcuYBStRySbnQo3SYaYu",
-	"qZLmLN/OYwj2YWZtmfYk6RFF21OVy6ggbrvtRdl0pcUrQHUj57SeMwBvSFng/OJ9d9CoO0rhfR2NCZNV",
-	"7O2tHFufc28VlzsjJM65tlXmF+Boi4o5ZzHiBySkRySenJ2+9I3reNYbzXtGFyclCnRVVIRxSRaX0eDL",
-	"BSEVxZTHlW95ZlTmgEaHstaQboO756Z8AJjMdaE2fiiqTM7ndmzkpLyUZObgmB0z591I+bQFT36XBQw3",
-	"eGQuNAftxXwkAJLXjghzRg4u8ixkVYR7L+ajCin7vWnJYctD2x56/o8f/BJFxPiw3aKW5DN8uuVp3xlg",
-	"iQY4iggjwS7SIPKQjbPxUExCggU5HOMj4oE+5yGqTbMeBGN42qbggSvbMw51z+ZeHdq/BzwM/vjBL2ux",
-	"Qx3ejDEgghN5jdqLWoIhPXfrdRYDmLdyQ+e0AxTv6LVRJCe7Rf898gecCyIUClgJuOGdw3BQZBLFDXz5",
-	"xWd/+tb3Tv/wwyd/8+kumhCm9AOfhyEgwSYIsczYZadTehYKG3QwkuJeTj787unvvnvy4fdOH3/85Mef",
-	"PvnRL6asVI1zMJdzcBWH03G7xumYsZ2a4PEiG1rMi1rkUeXnT5jR9ITkI0tYSHAVmVQNxPh4fjtgnrcV",
-	"V3qd9gckBiIhdIJlIW3j5Tq0yPFFR+qsfjpXBDLDPERa/RaSeDicJF3KvAxdGRnyiAsPDehwgoeJhyaJ",
-	"omOlsC93cPF8DPhgQKO7fIqVzvRU0BE5UONmccsSX6ykPm7lYrYOUakl4OPDGMsKu3/CqNRxYXOJlnXO",
-	"5dx0uZVnnvMslHaGP3hZ7uAi4IoY+6p5Wblo7isCqbE5av6St7V5z6sFeXHmf0+YhyQ+TlO2smdcXAx+",
-	"Pxe5XjDOew6/t7m65TDrS/d552XnnDUqp/Z2sT80VFWJMTaC2ViZtCccAp3NJ/CVEbH0MGw+NBkfhXA7",
-	"zg6VaAVCspK0Do3gRbKPwgoP+23sD8+TCaLTrtymA5e/ZoEluvx48TD/ci7cQk+7dPtqA6UZ61IWFgkv",
-	"mmW91rbeg6TfJ8Jt/jDQmQJAlx9Xm63L0HHoAV1+DAURTL6yQGLAkzBA8NM50rTmBNpt6g/PHMdwaJ6I",
-	"Uw6AEdqpCVmkPcqoGBj3VZXLVE+rX+CMWTGCITAVCklP6r+dU8Yk5oms2qUxHqMEUl5xTJQ43SVInwxh",
-	"iTDjUklLNiVi18Q+SCyGqMfDkI+FO/hdjajNIKf+8K4aZ8YfBkXjWJWJL4uPgFXyP6665kuM3nGlF2cQ",
-	"5kwJiUpxGWE2SQuu4BFBil4tmlK8gvCf9Nam3sz83iXSc6D4rUjpAFgMsxwLBSYlTYdUSE+/J85IIRHc",
-	"5buakWNkvzxM4yDcfGPhLJrZLtSUVkxvt86kPsKUGffZ/NJypVsq0CZlTWVczFhyWaHcqG/MHaizXhGG",
-	"cPQ5okxyJwEa4yPiBorLrWFHFzywuXQsRxJSTmhPZZYMZuY4zms3aOhE8axkRkkurLaiQcGLopxR/G2P",
-	"ktDtE6jmNVPpxyQMcvkwrr1PpT4b+xcNahDFYcCjMiQzbXg1jnVtPNPT5IysBooVkFeagUPU0Mmn85tD",
-	"zEy2XoUDMjXlEWoKI8xIXZ9XC10k5mxBRa8iwO/sXraz2NunZb3pbc2qLDHLszelnJcWy99fbpX8rc9w",
-	"BJZvxsvwr9ZiX0K8+f1yU0VK5ktlLv5sxo7OIv8s/Oxy7y1vfqx5famI8/wchtnCw1zol/bNlrMqa6S5",
-	"CiOHEuW0AQNRhiZlk8dSrBoOElFKyw9JLNF4QBhKY0uRkNwfoh4OTQai4tkgXmqGvba5ixg5IrGjYk39",
-	"hqrtSdc4E8kI/gJIqFEKNBGJfcLkLtrahGoBL6G1r774tyePP336T3/99K+/tQ7ib4/zYB6zU5mOFbcA",
-	"UcOICjQkkUTdCdIDkXqxoFIag4W2/Db1t039B09khS6TJ4wll8gRiTVYEdT508aWwkoQMqvAHnJpouTc",
-	"y8xvNnDeS56SLvAq3KWk5rJ9GrqyBBOaZfuXbUS7nci9MZ6sUFO0ztcSGvMk9kmqdhetp2nmSvr9PC6D",
-	"M6QouTTXNbOT3bRE1hWBxjyWAxcxWbKyan3KZTO2kJQBIFKIQG0uB1jqCmDO0IVhcRfS3NGv/rwmBocd",
-	"DEwBEGkZI0GYPEN9lQWS2HLFPRctiTg3ek3FyJUycFLUVlSTJxJhhsy+dtF4wAVBfc4DMQ/GV6OyuipR",
-	"LO1mTDEpfqOtFeDz4saXXIWmpSiYNXaLmI/nEETVKG8u5VRpKnXZ8uep+mEAO11xAwdESQPqQQ0wCwYk",
-	"DEDqINgfwBO7irA21ap3hnAfU1aq0ksDxeKhbiYEPvtl+vLiVB1C51EOm/f+vHLzVeboNHGx+snsGunO",
-	"DtVGNCpQSHVExDS6nisReKaRTVbgYV2EbGXNFE0PORIDPta2QRILziBDyQSjOw1Q1fa6IxIfAiuN5Eyo",
-	"jnhMkBxglkF2gAXCcaxEPbcoV8dFM88ADgJd82PEj6oMmvmw2prLTyXQ/OUjwVEPV0RpzZnTZi3u7vBa",
-	"51vXt1Jp0bmALPRzZP9dUHCydpOLKjxIy4y6K4sq1b5YXrSGEs/MPdQ7WTD82YSQLCbS5Iv3Fo/99Aef",
-	"n/70pyePvnj6w1+d/vi3Jjzmy8ePTz78zek3P9pqvtzcKks5c2jo+YLAxQVfSWgYKIFCqWQx5yPX7JU1",
-	"hItznT5+ePrx509/8PmTn3zP7Pz0k0dffvHZ0x/89vTjz8+w71xJ4to9pSWKC0Xdd2bQvClaQSNKmPRQ",
-	"FCsEMqrpk3/82zPsPK1+XCfxzVkMWVdCRjzSKLaLtjY3m5ubmy9M7a22VnK5GHdasXDna+bWnvzkd19+",
-	"/s9/evRv9ZNXqMfz11euelQjZ0jvrPD5Zy5Jry5EPFrQWrz8HPScG2kqYa8imnt2snrhYLOudglGkRRL",
-	"LtsqcjDgsbxNzxak07NpYC7+B4UUJ8iouiVzhtvpvXmRepferBMGtM/22dlM6O6KsTUENiDVYaZWhVEv",
-	"Go8gON7kQgJFJ2CUVKdyaCgO37SrOu0ihhJ9Qj2TE3YS93oHunuMy7MXVKimWSOaCmmPJaLSckIFinlI",
-	"0AhPUMBtRIGFXKFyRylWDirGSTzGE1vb0jiXjbOl4TUGpr4aDGCCh8TtSy+/2sraE1w7Wu1OdOCDDbmL",
-	"U7ID/0rLMwCbGRWAXnNDae1qcMjm4GuhWXF9CrTuYN4sPnAxL+lZgoDnzPTLtjTjNGdIX7Oh+6VMWl0V",
-	"FMcEDWgQKBlGo1p1YdD542QWSgDI39OZ0lNnm4KIz0cjwoKqaLIuPybCtosCG2z6E+GBphOR2IgiVxEZ",
-	"RXKi/VaMy4GS0HtUirkr6kwFJ7oq5s2STxZPSHNFrDgqBaS6V7k0Xh6CBptmIGiVJajw4FzOKND4R1j6",
-	"AyJ0so6OG6QCpb+tLVi7jNpNtVWN6h6quwBQGrdcFVsX8xEVJECSmwqrbtG2UEnIbaTBEoFJECqXdkk6",
-	"dVXcmVzksXJ/eIPLhdgEZ4eK81Rt2NRW7RqV9xz2ngJptasWY8bzlYzg5JV3uAxRGHDh0uVge2ezkbIG",
-	"1ZZshpV1mFJjMtJ2oLo7doEjTRVyeOR06pwu0yNCLncRHqG100++ffqdT758/C/rHtrahv4+WzvNrRc9",
-	"tPVic+slD2291Nze9NDWy83tLcsj8kl9uQxDPGp4DZhE/V/Nov6vplH/V/Oo/6uJnKJZsSLbQnIARAvM",
-	"y8Hx3EMZwXE4OUwECQ6TyG1MVBg6d2hZLnB0jvHVzLKy7FGmNWuQmOOabRbjMEunc+JT/kpWUMDqnjfj",
-	"bl29bmIh0dZWUzejsqYU66jMNaqaHfnzcvZfbaRTFfacZbLKxEWT1ovZxGYtlgrx1DtbK1GkgBiuS38H",
-	"Hzme32imiFrZC0oMq6IM5w1DziKQR1qKS3s+6NmrjrAkdD1f5nQiD50196AfoSk2nzqIdPeGYjfCOSuJ",
-	"4eNck42CoabOP65+mjpEFvStj1ILsmnd1ugqIbdRbuAGn+4aI4gRfRnoH2McDj3t8qVMcgjKklySq0hQ",
-	"1g+JjmnRPwFdBTJsqM4Qtlekh0JEqFr9Xk3y8byJxa72C++Q7oDzoeWmztZRikdWIP2ZSqAfESYPK8K7",
-	"F9FcsZCHEBLvdsMpScvsftb+auWfmSrrdBJERFig+ZHJ7tddSwiet1BXDj45DS+9hwLQ79Vf6RJE4zKS",
-	"XLaQbPbzGgvSiNWS35epG61Iu8ngu2jvH+LHpIJzC9qHgr56jHrl4cQqS7q5stH19N0hHqOYS/gndefV",
-	"6ZkOo5j06HHFohLHMs3nKuzAg6BcEobmb4FwhCsy+M4SdT+Xa0R7M+xlFCFfPmBtzHvp0s9UbT1Di5TC",
-	"Fx59NZZMWUEYEHYkCAvyWgQOQ6fdV9ewyWVK6w/ympD+pJhBrT+zGdP2rzQfGv7OEp+LnxSyo02AW34H",
-	"EMHdCvl4LruyxtbDqjfwFh4Sk7hZRMSr2jwUBjoQQfJI2EA4t4XIYFYxfn5zMW+Bu+azflSJYpsHihYZ",
-	"BhdRd5t1hvZu70PjdPPC1MtAHcGH/PCPH/yy46WP2UR9ZQVrFCao41p7Xcu2WIazEhxrr5/e3kDKyLCS",
-	"ggujHHWOez0ojyiu2Db5HhIEItBv3zq4izZ4JDZsA310baArjeNQcMQICWCL+f75SHd5T1tE+5wPKcl1",
-	"zVYHNfNluzXgeqBbufccsbLqd2jt9IPvnH7+63WIZ8tDJgl7NAxHhEmrCbQQOJAVsEMgVEgMeATNrNss",
-	"5H0qJPUF4okUELIMcaqBLfAgPBu8iRiXYCdfO/3oF1998vsvP//26W/+bj0LlKes32ZaqvR0rAbBgU5k",
-	"8IxIptktfGl9skYLE602a7PnnttL5IAwafpat557Dh2o3XTU5zym75sc5lfgklE72dx83h+SCfyDdLJ4",
-	"P4NbbVbEnD4+ImjCkxbaA9TT9aqB1OQRCq2pAz7+Yt0Iodq6PeFJmwmisxB0X3AFf2A89pdXzNlt2nX2",
-	"OVLcV42HvI02O6KCdkOC/vjBDxCVhosJtLO54yFyjH0ZTlBIhwQJPiJ6A7BSwImAKqrkWMm1GmyvQeri",
-	"c8+BE6NT1Rm8g9buXL+GXt554WvrGlQdhXYdD3Ugw6/jtVlH35H6TCf5qX9lGYgddTqd7UzZEQ5pgKhi",
-	"FR7q6PTJXfTufYgj9drM2Isf3OuADK6OoGX6Lg4QDGoh00lNu19sOWgiiG5KydBrrB9SMWgzcDRMeKLR",
-	"s7Pn+ySSzRuY9RPcJ7uIsI4Bxh0iY0qEQh5tT4f3K/FQrcJQZz8go4hLwvxJ800y6ZiXitZMfs17CWkz",
-	"TfpMAdvtF15QFx5jXwJ2QwgKRm+/vf/qegswVF+PiTNVmGUxsc3goy4PJiYmNSZRiCfaz6ItEkaCoUxI",
-	"9WR4D2EfoCXH1CdX04nbLJ3Z4hfMC3krvURY7/HO9vZVNB7QkOQWMXeIqFCHo2GYdknAKCYynqAxVuoU",
-	"XK3UWNxXBGNn82VEe0jnxxR+2Wa69PvWJhIt9CaZ6FuExB01zfYOGvAkFi0E/gT71GEQEE4NbKWpKWTR",
-	"L8VDgqtrSl0e8F5SZgAgMRetZG+F9DGRScxQ5z5qg4zbbuyid1ut1j0PtfPSrvq83Wi1Wu0GetBR2IUV",
-	"SeqGxBCuqyjCIldSV3IFgmJVXQ8lTNIQdXITd2CfSRi22qxTaP7fMZsTWmQdg5AKpCNAMEBNzvSDingY",
-	"Uta3WIwlQSEdUakxWem86vpHeKKfAEbdRF0s79m7NZQVMskQ4NKkzWKs1OMumXCmhOG8yEwF2tl+2VAC",
-	"9WomzT11oQAaQXzOApG+KYM9Qe5dmWm0FUSgzl81zbDmftC5it5LuCRqyfTpYjEsU2TchRwBe4RWm6X5",
-	"xobX7d3eb3iNIxILU76wtdnaBM0xIgxHtLHbeL612XpeV4YfgNSxgSO6cbS1YXgXfNbXgpWSWIE07geN",
-	"3YZCoX07CCKL8IhIMIxU9GnIhmzA7UCDhpqBRtmaY6RBngOFGjAeZIf3EgIprVZ0sFqr1vkWrUZ8T0lz",
-	"IuJMaBFte3PT1OKRJqItz0C+YfrdLrQWaMUgxJRbEKsnpFDW3oynhFeFWaaQG/zEKA/updK9b6SdrqFZ",
-	"synQDldaFlrA+tcXuXZconHPhDZOI8U1oDW2/vWiWEEz9gKi3L00g/8VHkyWDWlTKrAooiut68HULW8t",
-	"e23XDSvF2QJ/jIWl28u42D3GeKJIZpZRhGyJx5JU6r7vB94UYdi4nxXeflBJJb5OZIYNF/12aqC6DEh+",
-	"neTTsswj0XwAOJS6uHy1befTKT4KoFOK/mZkqlDSvIic85KucglK6JBi7zCzYFeS9ltpQ/v/Hwl7Mbbl",
-	"Isl6VmhvJlG32t+FkPScH0ejo+3bnaPjDiPegEZNyZGJ5gZBjccjHEKAyVovCcMm5F2bOHYQoUIi1aUh",
-	"ydtsgMOeHuEhHTSu0w0lRzb2fd1ohARKQhm3DNWiNgY9hQTGM2HD2FEWca40xsLMMAjL3BCvzXTJBJF3",
-	"6gmdBeDlVBN0MKA9efjG/gGEvQy4UrGg8g9V6oMIuUSjREjUJbCffK8O3uvB5V279aoVVkmshxhTQpuZ",
-	"0qcC+VgMPCtuZlQYkvSVckpti20r0rk47K2sN9qzx19zxZdXzF1t8JWTC2i1SBFoi1nLeGAHWqGwdhyz",
-	"ytrptz7/6pPfP/n4W0//4fN118ubosYb960/ZyY3tTd/sQRrJgyXyEfNnaRVIigjmo6k9NxFshZCevjh",
-	"Td5wMMAcyDe0adp0CjzT9FW09BVN1Uz1Q+0bEcXYxKwBuk3FxqByCm0EbDNTAD5Aa510bGe9hW6psXbm",
-	"ARZ6dmNT1dN3ic9HRLRZp2x97+yiMY+HiDNFco0F3NClTM2MErNbyD1vsy6UmwdVmUo7O8ptq4X20vof",
-	"egs+ZoqydRUZTE+6trP58noLXdMfaGtKvhE8/NDYik2UrJMewk+eaXqot5gSxAeX+ngRFureoO29xCwQ",
-	"y3jN+oTpg16U3m2AT2sOeVS7ty6c+mWdDByQ1AYc2LEVSuAgy5fdtHyKBlRIHoOzZxaAl0IXre9i5lXc",
-	"toOeOeXgIgX5fMGfmaJ85v+5EGE+yqBvcSD9qPDM7Kcb98UwmSlT2DT1i4deFWkye12aZGEndANpUbwV",
-	"w0Tz98TB3rVALvK13cEDA84Kn4jUjKsGHLz5tvY+iRYy1eJEm629sXdz47W9m82t5z2k/v+Sh96+fa25",
-	"56H9u9ebWzvrYPg3apKXD7fMisy3GUamYl3q4+A9NOFJnOIMwmFMcDABUWHK97H5cpsxPEr9ZfZS0B4z",
-	"+8gS9MFzK0BEKSTqu1j07aSAYctnsIUaf3OpHKtGbFA7DK0CJF+m1rPAFpZoU9R4rzBdn6vu0eUokzDJ",
-	"vbPZzEE6ahV8xhE1arPEB5gFOqUmr/QrST3Od3C2gaRO85RJnAbHVcFKNVfvrovka4Wk7ZmMzQr1Bi6e",
-	"NVXYgu9kYocsRfoprmbcwqXYhxyqZUhVxDWbSVWNZzDiwnHsQu8wTTWafYE6oqQ7yTGqpcus3B+qtXS4",
-	"wjRF0PcxfUX1Uoq9p4uFYg0VvWJU8qXCCvJD7Y1E0HJAgiaeVuQtQ+9sEkwO5mMdtNg09kcTh1j5RoqB",
-	"tpSshibPaeg/W4DzRb5HV6TzzJeZXYOHGBkv9UmamFCo7cZj0+YC/pJci4fExitniGbwo0RMp7Fm437a",
-	"Ko4GDzZiYv50GNIcfq7cb2c6uhaqx5i3xBUx+Y7dnbmf5RiMCji0fVE4VEWXUgcCFei9hCQk0MFSy7Nt",
-	"M2PsgGnnRhGSi4GvoujlcPmLf5HpUhXQtLteBvTeAScQBOIIwgJh3po1YTnAWKFhmgesVMDbtw7uqhsW",
-	"6I2DWzezoE0dh9dmnQM+5M0D2mdYJjHZRfIvdKRnwuixDUzSIZ/e0Zb5bkCO0etv7V1rHry+t/3Ci4oe",
-	"tRv6K6nHtvRfXR6YeNF2I1cgEsKpTRxpq80g3srGzEGwWhrmBLuD4zT3dUBk4bO7k4h0lLrZZhrloEgg",
-	"1BrMVSLUpUpBpdbABcP1iAbN7C1IDfI2owZv1yE4Loh5pBRzgqVQYlBpQ1chD3D7+DiNz9KV6bBos5Sl",
-	"eGqQjioloSBajZYxtWp0P+Zj9WWEE0F0UCCWKCRYyDbL4vruppAzMyQxg9KF4SQzF1h0VEN0LKIgQMTV",
-	"iDbrFGLfIZROUU49+dt3bqQOy4GUkUBr6n8Q9xyGfGwWazO1wwEXxsqfiy8LRpTpscZPC9MxLpHeFNaG",
-	"FnqEJYQBopDzqIv9oXUZVxgDXM9++UYBZ1rGio0DC1KdC7HNH5gwTENn0sW8LNVHe5p0AkUlfeeR2MAh",
-	"iaXYCPm4Wa9X3eDjpYjsc2WCpYtNtwyeAvkNPs4ZadVTWIK4ZfI3QIooJky8e0/JCdmF3E6NcfCUuyTU",
-	"VV1pjEy/A/O+1p7889+ffv/Dk4c/P3n0308e/eHk0bcLruQofzVdftxMk4Iq7+QVfnzXZDld/J2Yxea5",
-	"klf4MYLde0iMcBiu9kau4Vhypp2fSnJsdvkxmDqLJX0UN0oEqbwCYxlqkuOIq2dy33yQ12qLx77OY8gp",
-	"Edbgqq4dGkymBU2yrrp8rBheTyoKjdZe2T55+D8UXjz85cmj73htRv702adf/uEnf/zo5x46efjNkw+/",
-	"efLoRyePfnVnXfODHg2BWWVxLsCurt25cd1DXSzIiztNwnwekABRxVx8cdRpoTt8nFWD0V5cNI6plISh",
-	"tarwGTVuwCGTAZIVBJKco5CzPvDD3Lm0ZRs6+emK5wEkPMAeUMekYIiOi5O8BmC+pue5dvCXFyk+mlX0",
-	"klVkHCCsTpBGAtpzrYauQIfSgr1MB4iXjGaeYjNF1KIjdS6kgVhE7kVVJDPpNeiDc6/8NPRCpadxngWq",
-	"gi5AdSkdUoiEBE1IJrp28JdoLUNZHqO3715vvrRuQaMk3Vab3cylXeiqUmAGtiA26XUjzHCfQOaYhrCW",
-	"S8cxl+SqTewyBfztT3EYogE+Imlmhw6kQB3TXtaJ8fujKYxfEHYi7kGKXU2sgyTHcsMXR8UHkmrhXcqw",
-	"NkuVbCorFa4MHDRQXG/yHfsMsZRY3V0WdhenVG2slDTGV/NE92AjsIOyJbuErCmh11hbzXNAQ4FXVBnI",
-	"CWMUVkLnh1xaXqn0qA68AlVV6paHOBRX2yzKCSyF8QUAmmUC/X/1kDZbkHvTZgHt9UhMlN5m44Wg+vs3",
-	"EiHh2aS6ZEyw4KyF3tGZOHqqkOAjItqsR5ROltj6ZMyW9YAd2PJkHpLw0Mx3OmHK5DK3mdLYdHAmNB2N",
-	"FcHUHWRdoUVq9RtZB8aLeWvneABqf5ei18DKpkhfBTPUVwevT3eNWMkDuwO1YFPMMbb1FGHXnnz2d6ef",
-	"PK6WoufKeroVierEp2cw62i+Ru7poeaR1/fTHCTdZky3hgige/4Krtkur5ixybbwgKXaVEhRe8NZ+goN",
-	"ZgfcZoC5yLizHPgvKollfvjeYrlUJKiqbK9YZ6ebMkrgqqKMnFtoNGvtv5oTGZ0XtaGbiS8uNeZXqHIP",
-	"XIe507Yi56b4l40qHliS7G2tBHE0CHNd2nK5UmsRjiUU40K9JAwn6c6qybEl3E2tE7eioFf5VG8r5dly",
-	"6xswfj7q/L7pCp0Cv1QN/HyOQ7PlBaXo6YofO0gMCAGWZgwE6vVt76TMTazkgg8GJEx3AKQhZa62XapO",
-	"ycbIwHX2zYqN+7n21AGpI8U5cewiH1i6TMULy6r1r0JryAkwCrQg21DWz+ovFlpfGRiI9Xqy7HDJFm5j",
-	"plN2oe6CKVkfYUZ7RNTEfr2VjjqrgFVq/e6HXJALiQOYS7qy5zkwlzqHiJWCQD+zAR/rNrapBSFWaIgD",
-	"w5RHVAioe7waeymEwEXUHyaRQGt/+vSbX33y+3UPKWgrkdu4q1wY6GS9tyLC7IGfQU3Lbu1SlK0ULlVp",
-	"HQrm9lnlUpGpyOOH/UiXIVkltqi7hdwea9vQaANcQm0QKBmP03ohSmOzccrm9bp5SEpKNu7bf9YJ8zkc",
-	"u7T7sntdEe8oYobuxVymGijrC3Q+Qd4uVpDkK+5pA2jy4qJ8YY0q++876rCWVJpTegijrIGI4pM9Go8M",
-	"fYUuIQCT2/s30Zou8iVon5GgSVn+d9pCZn59aOZe17WGSvBURLrNbIOaFrqhIW+/TfO+C4lvCBp06hI3",
-	"ishLPCSszXivZ63N+j5zvhIsUJSonzvNWArMzzBxLezvUijs66ajTY1FC0SIIvw1VZUooKvRrwBWOtUE",
-	"iKgHwekmYdwg1RGJ09Jyxq88XQBgHkK6YTv91Otdr2c9gVasG9mWUHBsXa94BfcwtaqVgZ787V8//dff",
-	"rkOy3jTGCHT71etX09hoE9kT8n7fYeK/UNorfMwuiPRq629gKvxNeTqsiy3X2zsQ6OY7za9pfQbxuM3y",
-	"ig2kNG8IyaNcuYYW2jMYr/Midb6TkTE8+CyfbGypqs3UjI1dWDNCI2xkCVGmULbaRVv3Kh0zZGryQXqz",
-	"jxmigYmiHVOfTLVHdhBiRf1v5zrxPVNU2L7grJP7JRHhXCfoqlB8fe+pfLsawwfEImbdJFOstjl3nJkE",
-	"IRkn/hDqYD55/LOTD39Ubd7KrNU17oa3cmbtlbgC7ILzKKo6ITorQtidwPNfya2kgCnFLgoSH5FqhqeY",
-	"p9iwDUWckL9JjqHt44UmxVJ/eBeLypwTicUQSY4Cjhgfr4yx6QZ8V4Su3AibWNMVlNOmALZ5GQPCp7S0",
-	"9Rpg31fznIP1qJ/Xsh0TI6ueqg19lQaOV0RqRbuqq1foXgiSjPQPYJttOFLCqA6PnNGRGr7v2L862i3d",
-	"QnttNo4566eLKaVDf6KW8iCF/4jETQAl1LvV6byms8qICsWM2kxJ/tPcCM3LjNqsjhsp5FNE7RnkRXZr",
-	"l5PQS/3hbP4DAF+1Zxv4Tz76wtRgUR8BEq+dPPrByaNHJw//5eTR/zx5+NsFHiRUcV/GiyxiWNo69xlE",
-	"sVJb32cOx3SUS097YIkpH0SCqyZKRthKg82YJ6ZtQ6GikA5qWU3IBcQO5oNzHHFCDGExJIGNaT79+9+d",
-	"fu+7M1DU1q4IOR/qhmBu+Qi+zqoLzOErWMSvsbX9Um19/+kWvETXsFMXpJWcIGt6Ac0usjCFK1lphiyf",
-	"Bqpea6myKp88zNxglQ6ZlSaR63POWYlAsb3Un6FRBnowKBKnA9pWgrkQH4jtHaWCPJ0hN5rWyLlwu6ns",
-	"lr0xnjyrfFXv7lJIXr1aB/XFNLEb8VUFLLzFj+zKvZiPDHm10QsZBeNQ44+EPR1D9tEvTh5+XE2+bDPt",
-	"yrDM27aomkU++woqNqDkvKz2ypqpCtNmJkFtqgzLVYTR1w+2mlvbL2lnfZqDV0wt15GWurK4fZ26sguG",
-	"kTw2A3VUtHkhAQ10xCeO44mna/XnC6NvI1NGphNy2QFBWc/S2VVswBTKT8NNU0C0ma7zbyTds1tadAwP",
-	"eUafYW53z+hTvBQJ14AlYwW8Z16mqVD95B9+fPr9D6tfnci3qAmJJA6RlPbZrUQuN7Rrx5F+AI6jlaV+",
-	"qOXUYg4bcnU1jdyEF1pUI7eOM0ifg7yqAUZZFqN/7eDOdQQd+m0/K00YTFHIlZlDck5AaHU0IlBRuzq0",
-	"oZyJYkh9J9+3qIN0VyO09rqU0S0WTjx0gEfkgEryFwcypr700IHaKGkz8DJADu96C0GfCdRTL0XbFW7v",
-	"3xS6I0esEwmNLxPso5AS1ONxm8EvRpQlkgi0trP9/LqLcipM2mcXlJKrJ78cmleDhgcW/5aCVtOP03I1",
-	"XHQ0V9MynXOY1sqcHRtX6D1/sVDM97ifVWa5UNLXy7rvpzn1OpCYj0YEqmt1+fGK3rSOR7G1h42uGuG0",
-	"Oq/Rq2qccVUHN06uNRFSaBWm9PYmmEyN9LSuDYuSS2JEM1tsYYyPiC6j0DTVF7gktt5CqgkWw/UW0WZf",
-	"3Jk7Sq+MfrpUKw0ebASmr0A5GNcRI6mDRHV3Kl2kUNduKBgqTL5byzTGKTlFW9NmSzXANjcQl+NvzmCw",
-	"qrxOQE2FUfmecRbCucKwnm33e/vV6+d2KMOMBW9yNVrAVs5YPXumWd+ghXb59S0vBc+EeWq8B4Qmiy+L",
-	"lXzg5fqI5eplZuJFoTp2lndpnAOAh23WKaB7B61F5cvIsrUV2O1wJ2+FoPSzVapeUWoB7HAe52tmrqJp",
-	"czLTulBX7LYd0sIV+a32hUgcSZU6Ej3SmdFw4+DH0UdY+9MHH548/O7T7/6vp//1869+NkOfr8Z7NfWF",
-	"oD32B5mzWfg4JGhMaH8AxNE2zAB1GbxxWMdKdPmxuoU2s0HgSAx4Egb6t1eVVo/jvtLg04xMkfT7ugNa",
-	"zk+lJ8lViIVq7ShhIYEubyb4Te8oKzzjcjNhf7gcnL8Aexi+JPv/3HKUTuHR+LvqALMsSBGSeKz8Zhpc",
-	"PPn5704//ugsTyYmgsjlvJmy1UcQua83uoyM3WdDiDa9D7IbWI1FATp4ZxdPufZbo7UsElZcNVLaWbDg",
-	"bFEA9Uhg7v8ZNf3ldneZhGdO65/J6F+df9sGX+j4a7B4ryNqA6tyqLhWawusRryQRvUBrQchjS5HuYD9",
-	"rSzUJy/Orj39109Ov//hk08fr19wqGr6jKuKvNL3iymZKSwaeAc69+vkLvgDv+BM67KYYGXCppZMZ4ba",
-	"3TVj7+ihqwi2Kyw5T7jdni/pEbFydneSFSQHd4ruXL4S/LGANXqY2RGFIlleKRGJ9OZPBtOV5YuAefZI",
-	"eWF/l9LtrIQ6bnICt7Ii/02fCkniQq4XI2OUxw+0lvbFgHbKGpk5I9WkfIyPiKh2ud/RrbHewUfPIpao",
-	"bV0KcgA8KnBCQTTrMEbfXxV+wEUpPVOtr/QKW5jHpkH1jMFUsaS1k4e/PHn4j1D38L/UYMfGffU/aCVV",
-	"ZZ908HiDMpfA49Vur4gV2xG1Ja1ouNJ5KnAfmeEQjIgQn2p0PbBVdydgsz5bVrm5nmXmk5cPjyP6Jpmk",
-	"xybxkd1PEoeN3cYGvHGz9bK55fSH3zz9/ocnj/7bycP/ffLw/2YbTxuYTAd6nf74n04//3U+CV3XH50a",
-	"l2uvjNb2Dm6uTzX6dU6f6yCZ/cBkclUNP/3NT58+/j8nj77ITFs//NXp3/y+2IlEm84doWtpWXR7bbYE",
-	"7PRYcKih9FUJtDbALBiQMPCsE8VDPmeCh2S9hVL/2pQbrM0g4dK4Q417dN1KntrZq8tIZ6XJ/qp57eDO",
-	"9SaQblP7WtueLJQi0Xhw78H/CwAA//8=",
+	"7L17c1zHdSD+VbrmlyoCyh28BMkSWPkDokQLFkWiCCrybzVcoOfenpn23Om+ut0XgxGXVRJZ8mulpFy2",
+	"Nw87mzhOnGyceO3a1JpLObvfxRBI+1ts9enu+5q+c+8AgwF3a/WPiJmefpxz+vR5nwctn48izgiTorXz",
+	"oBXhGI+IJDH85eM4piS+wQOi/qSstdOKsBy0vBbDI9LasSNaXismHyY0JkFrR8YJ8VrCH5ARVj8jLBm1",
+	"dj5oTfAIS97yWgL38Ri3vNY3cIRZxIVs3fdachKpGYWMKeu3Hj70Wr6Ie/f4kDA1S0CEH9NIUq52cW9A",
+	"kPr6UKrvEe8hOSBISNzrIUGEoJyttTy94wHBAWzR7Pnr7RsHd2+29cyzNj7CJ7cI68tBa2dz6zWvNaIs",
+	"/du53yQWPHZv9oiRE3moRxzZ/UYxOaY8ESjCfZLu98OExJMciPWsFRvb2thwbSUgIT0m8WTvzQrE2QGH",
+	"NJgJgx6PR1i2dlqUyVe3WwAEOlIIzUBAmSR9EsPCNCCjiEvC/Mk7ZDINi12UMPphQtCQTFCPx0gOqEBq",
+	"fSLkdYRRTGQ8QWMqBxqleKTHYhagLg8mKCZRiCcCvu3RWEiEmRiTuBLfe9mW2mpPVZB85ZV6FFPW5QkL",
+	"KsFqvl80VEM6onIamPu4T5CgH1XSjv5dfuWA9HASytbOKxueOr1eFaioZg8jzGiPCFl5djtg0Ycfkdgf",
+	"YDZjYTNg0QvzOCBx5arw7aUseZvPXJLxmUv+QUx6rZ3W/7eecfZ1/a1Yf5P7yYgweTsZdc2KYphUrKa+",
+	"Oe9CB++8B7NLLIaVEFRfLhqASRRgSYIDynwyfWHusHCCxgMskSKYPgkQlojHCPckMaxI0lHldTKTHwqY",
+	"3blNNaCt5mhNs4+H6qAi4kwQeF73Y94NyQheWs4kYXDFcRSF1Mdqx+uRHvGH3xAcHsFmwLfzPtQvQYH9",
+	"MkTimMcewgLlZ1/TxKBnUAvsBkFMhBYKYh6RWFK9a6y/2FT/Lp3Qs19uOb/0qZy4v+CjCDP3d2SEaej8",
+	"RiPF8UU04KziGy4kDg99I9AUYfMVFNA+lcJDjKPBJBoQkCGmJ4lJj/gyiV1rPMwT8wd6j9kBizsoTGXA",
+	"42XwzUHTnsmCIxOXePcbxJdqW2/g2J4LBwFVh8Lhfg51PRwK4pWw6QbF13Zvr7+1e7u9+bKH1P9f89B7",
+	"+zfau+qu7N272d7c9pA/IP5QgwxR5odJQAIFr7zUtF14UV9zARP7w8MPE8ykIY70gdos0+57jEqBOCNI",
+	"+NjIfFQgdQLk84RJgVYw8rEg8Nk1gey8q2ZfhnFsbDR47vJYBCA5Yc5P7sFnDyrAOnVeyhiJDweE9gfy",
+	"cDTKjUkXt4NCAFvNoDENZowZ4ZPDsV6rH+ORcI+qvEiCxMfUr/iOfkQO/RCLikkljsmsReWAstw3Xc5D",
+	"gpkb9J69R2XATEFhGsAOIBQ2VziJ2ZYL1Tcw80m4x6JEznnFYoIN+85djVfccrtjWVCw3jqJeCwddCaO",
+	"3fpGj4bEQwcD2pOHX9s78FAXC/LqtroI6VvVnUjiYnDqt9XMVT8asDqV5h+zXqO7fJw+SOliOI7xRP0d",
+	"87FwCbaxT0KBxjGVssCGq65oumczpQegyW33fjVw90Zu4GIpsT9Q87sIOMRdEpLgEISyIjimgFY+9UKB",
+	"WIJEuuupLdZBI+SCvGul/HMQus9Zj8ajwxEVQh3cofwJ2mckaFOGRBIp7iJ4jMzvBPJDrn6otb/I0ICZ",
+	"LUcDKa/wWtksh10c9Enplr285SDv3G8iWr6Xm682u5bqvTkPjELKSBHtF36sd1FXP/2ZWYEHiS899Vqr",
+	"J/PgnffKD3OtOcNrhVxO2Rocw/Jvd/GJLTyyG80e2dx8LhId4ZM9Dbc8/0yvVci13OyggprDOnm0y7ai",
+	"ZGTMlNZSpwH5mO29OXVK++vcZj1DFPer6OwuESARPailpVkbgqlIcIsy4mJJedi5wBPCgHPyOzHgsTzH",
+	"L0vAmwJZaWbnRivBamAxBdYu6fGCbJ9j+r7+ofvLgPZ6JCbMr/ixuVHNFRmjm89WMbSabt4+tYRnT5Bt",
+	"t7A3F0DeNObAXSnJKHK+hU3VXE+9QHYSB5CSGHB4WCUYgn7qBofEMhEV2psSemLiE3WMawK9fe/ePtI/",
+	"AD64gcYDwhBT6oOPRwR1sT9sIFfYsxRXLx5DndgN1aK5pchdtjfKXClSi8XqMP/+g932v8Ptjzbar9/P",
+	"/rl22Om077/0By6Yv6X0wv0Q+2TAw0AvVsRgAVzzUKF6jSlrrOvm13EBRe80JseUjB2XjwduO4BI9Az1",
+	"98EM9PRclVu4R0ZRiCWp3kORwN4aRXKyAw+s0VGvCad9wHx7WHkUO6D6SF4rylDZnMVPEYGLFWeLnut8",
+	"s6E9fbgSPEonq8XOeWQsC/jcZXtViyOzqKr48G94Fyezr9LevFsf0IAcRjH1HXe2dZsj/RXiTAt62B8q",
+	"eVmENHLLxyMiBO472OW7+gvk4zhAK6ePf3L6+PHpoy9OH//m9NGT00c/V/94/J3VktzolojGMY6mV1Cn",
+	"R+qrSG1x5fTRL04f//D08bfPPvv0dz/9dNW134cVQLwDczpskSVwzTx/5bZrLBAwLJvJKyzqQvvbmAX8",
+	"mMRVYpv1k9TdZquK1Z0jSsJQiyRuJVpyJPFQaQdaPZBx4g/hotMYaSEJjUmsaIH5RM2lHswBCcGc14jx",
+	"2K3qJd0SII0i1y7v6A0wPkZmTGHVWtFyjKl0Kptm4oIuKSQNQ0T17RnjmAx4Isg8C5aII6OKFKvZWbPN",
+	"pUiaRS+gMZxL7Q7Keu+r27Uaz6LUmErbaP5YS7sKmv7mpNZKnJrpcsh1HXRP+3wdxrmYgCIyj+xMTiLi",
+	"qx8FRjQp/Mz1C+tyZtwJkvmURHOWKiVRy8ANJznQgzOn3ByAKKEkd8YyiNJNZTphDu6FtWcg7zz37qKo",
+	"msdRewE86qNNG09GlJk/N2uY3EzoV9su8rQ0dTfISUTjiQtqLAlD3A2J9QVXGaZmWqKm1UqjG1ao7nNo",
+	"2ukyuTn1pmqAcE4aqwDTJdvrHE6xFEpNHP8z4DYTTMLxSgRY4nkp38W9ciFYdbPcJifyhh5ZPg3spjjZ",
+	"jBMdpBzThsHZC5TSjxYQUlq670DaHhPqRwuUEJpYgKtJpZZQLlu4uIW7JKyUKmZICCDv1u5Lgm0HJMhM",
+	"rGjOfW9pv0u1NDzGMaOs79Dx7mLWJwLFCVMDUMjH1xEWQxBYTbAlhM1hxMgYcUYay+j3Yq0twgpzCLYa",
+	"YhkQcruvxEx69incZBKawyVsdnjIUnvZtDRuxyRxWM+xUwGuPHVpIudB+PhAcn/osIUeY2qeKKfT3Yaj",
+	"VQYBVJraYqJDvCJOmbzAS1Xcgle0EWfbLy/oAsO7OREdh+GdXmvng2bi9UEyGuFY0fsDt6OQBIfdiduS",
+	"m/MOjgcchUQiKsE/SOq8g7mwokTyXq9aMQb3qFJ3c+FfXRJy1gedeUCQYvIoov4wiQqe85kifMhxQILD",
+	"eZlGvQ5tzrrwmcuOOA22qYNMb2CaXu7nKOZcL5WJJ28YNu61+oSRmPrOV1Mjrrl4bsYDXp1UifsxIYEh",
+	"CIgURJShr6ntoBXg0Ils815v9bp2NOj4ZoICPLkmcnSUM/SvfLCxef+Djfbr9//D1gcb7Zfvr+58sNF+",
+	"RX/0B7WKURZ/nz/srHtcxZh9HhziEU+YdIZdurxZQB3zKLeWLVW/zFVabPZslLFCheEF1wTSzN1Dm2tr",
+	"lj+snH38H8/+9Kera84z5G6S48tZcX6zg6PqX7ISHqffp1ysbwq2UsBg+rpV38cM75YbTyM+u3LTHFR/",
+	"d1j5YAFHno8ItFjYmMCq2bcSExkJEGeGW4Nh043oypCUW/YNsARjYiisrKXuuZ7d3G3EuER6a2glJr7C",
+	"E4QR2+AVznyiX6qgiuouxpcq/KJ5nskjSG3Ru3An1xQUfJC1U1ZSwHpxu3lri0ZPBlsX9eX0KAcehUBY",
+	"oCObFWPZpX51cZ9cRywJQ+vtCLGQaaZMrZXgTiSsU9sZ2UVGkay4+OqyMc1tUqUNwm691ph0B5wPnc/N",
+	"ucx9x4TJQ2liSC9wV7CQh9We83yGRLMJQb01YJrrRDPZ+DSlRoQFWgE2GUk6WoHgxmRrkFWApVfKCUmJ",
+	"NkV8AV0uys3Rz5tEmhj0ZgJwnvSmhV8L1JD3G0tw5fAMV0ghnqgbOX3N3h9giahAgjCp3buGiK8J9LWD",
+	"O7chqwpiJNR3QOjqVqqv6t2/dlWvcCy3XJgDywLsPEUgX62t504kKp0AtVbiWk7W+M4u1BOQnanKGVCv",
+	"557LXeC65GV9tmCRLtn/ZyPIbY2ulG8Wb1M2wuFhZtmd9lrrEUU7d5V7uqDau23T2XSlxStAdSsXCtgw",
+	"rWFIWeD84iN3Ko479vMjneMCk1Xs7d2cCtE05aLxm+emAuerk0tLcO40dsZgzZS151XAziNvpGm/5+ZG",
+	"fRPUMutG52M25mc8CnRVPIdxSebXHuHLOSEVxZTHlTd/ZmbMgEaHstbFZxPsGvNJAEzmVFUbPxRVzrAL",
+	"u1xz+mfKYHNwzI6Z87umGoQFT36XBQo3dGQQmoP2fN5bAMlbx4RdMGI1SCW86WSYmI8q9P8Pp4WtTQ9t",
+	"eejl3378MxQRE13jVgIlnxFt4pThBjiKCCPBDtIg8pCNdfZQTEKCBTkc42PigaXJQ1Q7jTwIE/O0tdOD",
+	"IBvPhPp4NvH+0P494GHw249/Vh/2Rz60YwyI4ESVkbAZohYh+mVYr7NlwryVG7qghbIyfjKNLEL+gHNB",
+	"II7Sajwt7wImzeIjUdzAl1/89Pff+t7Zb3747E9/tIMmhCHJkc/DEIhgA9RrZjxG02nVc6VuOB6S4l5O",
+	"P/nu2a++e/rJ986efPbsxz969md/P2U/b13gcbnAq+IIh9iqCYfInp2aBL7iMzRffEfxjSpff8KMDUpI",
+	"PrKMhQTXbaguYnzc3EORf9uKK71N+wMSA5MQurpGIXX29TqyyL2LjoIt+upcU7ooDPMQWeuvIYmHw0nS",
+	"pczLyJWRIY+48NCADid4mHhokkQmZL82wavZA3wwoNE9PvWUzvSh0hE5UONmvZald7GS+7hVkdkaR6VO",
+	"gU8OYywrPJIJo1JHrDYSLevCXnLT5Vaeec7zcNoZkSqLClQpAq5IsW+am5XLqLsmkBqb4+aveZsb971a",
+	"kBdn/v8J85DEJ2nafHaNi4vB7xux6zlz7RpE5BjULeaxvnoLTU52zlkfc0pyF/tDw1WVGGOzyIz9W5so",
+	"IdnMfAJfGRFLD8PmQ5N1WwgE5uxQiVYgJCtJ69AIXiT7KKyI/dnH/vAi2bg69d1taHB5kudKtDiZP9Wy",
+	"XI9grqtdwr7aQGnGurTReQIfZ/nVtBfqIOn3iXAbSwx0pgDQ5SfVDrUydBx6QJefQDUsUzNGIDHgSRgg",
+	"+GmDlLaGQNun/vDcEVaH5oo45QAYocMtoJJHjzIqBsaxXhXMoafVN3DGrBjBEJgKhaQn9d/OKWMS80RW",
+	"7dK4tVACZUdwTJQ43SVInwxhiTDjUklLNi11x0RlSSyGqMfDkI+FOy1Hjait4kP94T01zow/DIqmtCqD",
+	"YBa5Bavkf1yF5iuMK3SVeMkgzJkSEpXiMsJskpb5wyOCFL+at6zLEgITU6xN3ZnmvjzSc5D4nUjpAFgM",
+	"s+wvBSYlTYdUSE/fJ85IoRiPy6s+I8/bfnmYRmi53425M5lnB3ekvGJ6u3UG+BGmzDj2m0vLlQ7zQBug",
+	"NZdxPcaSywrlRn1jcKDOek0YxtHniDLJnQxojI+JGygum7MdXYgNyaXEOxLBc0J7KrNkMDPHcaLdkKGT",
+	"xLOyZeUM40orGrimi3JG8bc9SsKgwndd9dZMlYAhYZDL1HPtfar8jLF/0aCGUBwGPCpDMtOGVxPyo41n",
+	"epqckdVAsQLySjNwiBq6AEhzc4iZydYMc0CmpkRVTXGqGeWDmmqh80TDzqnoVYQen98ndx57+7SsN72t",
+	"WdW9ZvkBp5Tz0mJ5/OVWyWN9htuwjBkvo79ai32J8Jp78aYKxTUrJ1P82YwdnSvRfN5rl7tvefNjze1L",
+	"RZyXGxhmCxdzrl/aO1vO966R5iqMHEqU0wYMRBmalE0eC7FqOFhEqTRSSGKpK3+kUe9ISO4PUQ+HJjda",
+	"vdkgXuoHe2VjBzFyTGJH1cD6DVXbk25wJpIR/AWQUKMUaCIS+xCas7kBUTivoZXfffFvz5786Pk//snz",
+	"P/nWKoi/Pc6DJmanMh8rbgHyGRAVaEgiiboTpAcidWNBpTQGC235betv2/oPnsgKXSbPGEsukWMSa7Ai",
+	"KPKsjS2FlSCYX4E95NLE77qXaW42cOIlz0nnuBXuEieNbJ+GryzAhGaf/as2ou0ncneMJ0vUFK3ztUTG",
+	"PIl9kqrdRetpmlOXft/EZXCO5EmX5rpidrKTlim9JtCYx3LgYiYLVlatT7lsxhaSMgBEChGoj+oAS131",
+	"8xm6MCzuIpq7+tZf1MTgsIOBKQBiwGMIbjxHjbs50mtzld3nLUvdmLymIupKuYEpaSuuyROJMENmXzto",
+	"POCCoD7ngWhC8dWkrFAliuV1jSkmpW+0uQR6nt/4kquSuRAFs8ZuEfNxA0FUjfIaKadKU6mr43GRGmEG",
+	"sNO1gHBAlDSgLtQAs2BAwgCkDoL9AVyx6whrU626Zwj3MWWlFg00UE881C6HlAy/zF9enaoF7TzKYfv+",
+	"H1ZuvsocnaZUV1+ZHSPd2aHaiEYFCqmOiHAUortIiYKZRjY5O0i/UgeqrOak+SFHYsDH2jZIYsEZ5E6a",
+	"NBmnAaraXndM4kN4SiM5E6ojHhMkB5hlkB1ggXAcK1HPLcrVvaKZZwAHga5GNOLHVQbNfBBuDfJTCTSP",
+	"fCQ46uGKKK2G2bbW4u4OxnXedY2VSovOJdTHuEBe8iWFMms3uaiig7TUu7u6u1LtiyXeazjxzKxovZM5",
+	"g6VNCMl8Ik2+gULx2M9/8PTsr//69PEXz3/4T2c//qUJj/nyyZPTT35x9s1PN9uvtzfLUk4DDT3flKG4",
+	"4BsJDQMlUCiVLOZ85Jq9so9Dca6zJ4/OPnv6/AdPn/3V98zOzz5//OUXP33+g1+effb0HPvOtYWo3VPa",
+	"JqLQ0Wd7Bs+b4hU0ooRJD0WxIiCjmj77hz8/x87TDhR1El/DhhS6GwXikSaxHbS5sdHe2Nh4ZWpvtf0q",
+	"yg1R0qrR218xWHv2V7/68uk///7xv9VPXqEeN+9xUXWpRs6Q3lnh8y9c+nBdiHg0p7V48dUxcm6kqVTi",
+	"imju2WU0CgebhdoFGEVSKrlqq8jBgMdyn54vSKdnk8Zc7x8Us54go+qWzBlup/fGZepderNOGNA+22Pn",
+	"M6G7q/bXMNiAVIeZWhVG3Wg8guB4k6UNHJ2AUVKdyqGhOHzTrg4B8xhK9An1TE7YSdzrHeiehS7PXlCh",
+	"mmbtDyukPZaISssJFSjmIUEjPEEBtxEFvZDzGGQBUyLT50zwsFhjqBQ7B7UtJR7jia03bpzNxvnS8loD",
+	"UwkSBsCE8ASMCgCprvBZXS2HawdsmksMARE2FC9O2RH8Ky0oM2PtCsylfUVg4zm4WyhXoFWB3B3km8UN",
+	"zuc9PU9wcMN8wWxLM05zjrQ2G9Jfyv3XdYxxTNCABoGSbTTFVZcybh4/M1diQB5P50pynW0iIj4fjQgL",
+	"qqLMuvyECNu8FGyz6U+EBxpQRGIjolxHZBTJia1kLwdKcu9RKRrXAJsKWnTV+Jwlt8yfqOaKZHHUNkl1",
+	"snIxzzwEDTXNINAqC1HhwrmcVGAJGGHpD4jQSTw6npAKlP62tsT2IqrN1dZhq7uo7pJlaTxzVcxdzEdU",
+	"kABJbmpCu0XeQu0zt/EGSwSmQqi13CXp1FXxaHKey8r94S0u53omODtUL1DVhs1T1zWq8AXsQAXWalct",
+	"xpLna6/ByStxuAgRGWjhyuVji7PZRFlDags2z8o6SqkxJWn7UB2OXeBIU4gcnjqdUqcLi4mQyx2ER2jl",
+	"7PNvn33n8y+f/Muqhza3oPfi5nZ781UPbb7a3nzNQ5uvtbc2PLT5entr074R+WS/XOYhHrW8Fkyi/q9m",
+	"Uf9X06j/q3nU/9VETtGsWENyLjkAogjmqGbTuE4NjsPJYSJIcJhEbiOjotDGIWe5gNIG46sfy8pCbZk2",
+	"rUFijmu2WYzPLJ3OSU95lCyh5N59bwZuXX0IYyHR5mZbNwq1JhbrwMw1EZ0dEfR69l9tBFQV9ZxnssqE",
+	"RpPui9nEZjOWSofVO2ErSaRAGC6kv4+PHddvNFNErezTKYZV0YdNw5OzyOSRluLSflx69qojLIhcL5ZR",
+	"nchDZ5VQ6BVt2mOkjiPdWavYKbph7UN8kmuAVjDg1PnN1U9TR8mcPvdRalk2bXVbXSXktsrNdeHTHWMc",
+	"MaIvA/1jjMOhp13BlEkOwVqSS3IdCcr6IdGxLvonoKtA5g3VmcMWRXooRIqq1e/XJCU3TTh2NYx5X1e3",
+	"Onfxtxe3ilvTmmy18s+ya7QVKrOdoxZbCaULEI3LRHLVQrLZz1ssSCNZS/5gpjBakY6TwXfevozEj0nF",
+	"yy1oH0qQ6zHqlocTqyxhJsaQwqd0PY07xGMUcwn/pO58Oz3TYRSTHj2pWFTiWKZ5XoUdeBCsS8LQ/C0Q",
+	"jnBFZt95ovEbuUy0l8Miowj58gFrY+FLSD9Xf4iMLFIOX7j01VQyZQVhwNiRICzIaxE4DJ32X13bJpdB",
+	"rT/Ia0L6k2Jmtf7MZlLbv9I8afg7S4guflLImjaBb/kdQGT3WsjHjezKmloPq+7Au3hITEJnkRCva/NQ",
+	"GOgABckjYQPk3BYiQ1lTDebm8SK4q9TrS5WoZ/NA8SLzwEX0HeLw0O8ytLu/h4YkzaRUNwMdCT7kh7/9",
+	"+GdHXnqZTTRYVshGUYI6rrXXqZMC+4OzEhxrb6De3kDKyDwlBddGORod93pQ0FVcQ0KP8pAgEJm+f+fg",
+	"HlrnkVg336yhGwPdGwGHgiNGSABb/Hr7xsHdm+17fEgYGhBsCi5RtYLP+ZCmFvydFhzUzJft1oDr4UOI",
+	"8uw5YmjV79DK2cffOXv681WIc8tDJgl7NAxHhEmrCawhcCwrYIfAqJAY8EhxSNxhIe9TIakvEE+kgFBm",
+	"iF8NbOEH4dmgTsS4BDv5ytmnf/+7z3/95dNvn/3iL1ezAHrK+h2mpUpPx3AQHOgEB8+IZPq5hS+tr9Zo",
+	"YWKtwzrspZd2EzkgTFLjXnzpJXSgdnOkPucx/cjkNr8BSEadZGPjZX9IJvAPcpTFARra6rAi5fTxMUET",
+	"nqyhXSA9XWEfWE2eoNCKOuCTL1aNEKqt2xOedJggOjvBBwJQ8IeHx/7ymjm7TcfOPkfq9VXjIZ+jw46p",
+	"oN2QoN9+/ANEpXnFBNre2PYQOcG+DCcopEOCBB8RvQFYKeBEQN1ncqLkWg22tyCl8aWXwIlxBJGPGoLr",
+	"psv6H35DcHaEVu7evIFe337lK6saVEeK7I48dASZf0dehx1pHKnPdPKf+leWmXikTqezoCk7xiENEFVP",
+	"hYeOdFrlDvrgAcSXeh1m7MUP7x+BDK6OoGX6Lg4QDFpDpvejdr/YAvZEEN0wnKG3WD+kYtBh4GiY8EST",
+	"59Gu75NItm9h1k9wn+wgwo4MMO4SGVMiFPFoezrcX4mHahWGjvYCMoq4JMyftN8hkyNzU9GKybv5MCEd",
+	"plmfKbm99corCuEx9iVQN4SmYPTee3tvrq4BhWr0mPhTRVmWEjsMPuryYGJiVWMShXii/SzaImEkGMqE",
+	"VFeG9xD2AVpyTH1yPZ24w9KZLX3BvJDP0kuE9Spvb21dR+MBDUluEYNDRIU6HA3DtK8LRjGR8QSNsVKn",
+	"ALVSU3FfMYztjdcR7SGdN1P4ZYfpZhWbG0isoXfIRGMREnrUNFvbaMCTWKwh8CfYqw6DgHFqYCtNTRGL",
+	"vikeElyhKXV5wH1JHwMAiUG0kr0V0cdEJjFDRw9QB2TcTmsHfbC2tnbfQ528tKs+77TW1tY6LfTwSFEX",
+	"ViypGxLDuK6jCItcEXDJFQiKdcA9lDBJQ3SUm/gI9pmE4VqHHVlBS1DmkyOzOaFF1jEIqcA6AgQD1ORM",
+	"X6iIhyFlfUvFWBIU0hGVmpKVzqvQP8ITfQUw6iYKsbxncWs4K2SYIaClSYfFWKnHXTLhTAnDeZGZCrS9",
+	"9brhBOrWTNq7CqEAGkF8zgKR3ilDPUHuXplptBVEoKOvt82w9l5wdB19mHBJ1JLp1cViWObIuAu5A/YI",
+	"ax2W5iGbt253f6/ltY5JLExZw7WNtQ3QHCPCcERbO62X1zbWXta9LAYgdazjiK4fb66btws+62vBSkms",
+	"wBr3gtZOS5HQnh0EEUd4RCQYRioKa2dD1gE7UFW7ZqBRthqMNMRzoEgDxoPs8GFCINXVig5Wa9U637w1",
+	"je8raU5EnAktom1tbJgaPdJEuuUfEPVwqM/mWgu0YhBiSlIfXCFFshYznhJeFWWZAm9ZS+qqpdK9r9v8",
+	"ChA9bUsJQGlZaAHrX1/kGgiK1n0T8jhNFDeA19gq2vNSBc2eFxDl7qeZ/W+YXtCLhLQpIVgU0ZXW9XAK",
+	"y5uLXtuFYaU4W+CPsbB8exGI3WWMJ4plZplGyJZ+LEmlbnw/9KYYw/qDrHz3w0ou8VUiM2q47LtTA9VF",
+	"QPKrJJ+uZS6JfgfghVKIy9fsdl6d4qUAPqX4b8amCoXRi8TZlHWVS1NC7X6Lw8yCXcna71jb//+VjL0Y",
+	"23KZbD0rwDeTqVvt71JYes6Po8nRfJDn4w4j3oBGbcmRifIGQY3HIxxCgMlKLwnDNuRjm/h2EKFCIhXS",
+	"kOQdNsBhT4/wkA4m12mIkiMbE79qNEICpaKMW4ZqURuDnkIC45mw4e0oi0RXGmNhZhiEZW6I12G6lILI",
+	"O/WEzg7wcqoJOhjQnjz82t4BhL0MuFKxoCIQVeqDCLlEo0RI1CWwn3x3Id7rAfJu3HnTCqsk1kOMKaHD",
+	"TElUgXwsBp4VNzMuDMn7Sjk1ttkIW5HO9cLeybo5vnjva64o85JfVxt85XwFtFqkGLSlrEVcsAOtUFg7",
+	"jlll5exbT3/3+a+fffat53/3dNV186a48foD68+Z+ZpazF8uw5oJwwW+owYnafUIyojmIyk/d7GsuYge",
+	"fnibtxwPYA7k69o0bXqbnmv6Kl76huZqpiqi9o2IYmxiailPU7QhelsKbQTsMFMYPkArR+nYo9U1dEeN",
+	"tTMPsNCzG5uqnr5LfD4iosOOytb3ox005vEQcaZYrrGAG76UqZlRYnYLOekd1oUy9KAqU2lnR7ltraHd",
+	"tC6I3oKPmeJsXcUG05OubG+8vrqGbugPtDUl+9b80NiKTZSskx/CT15ofqi3mDLEh1d6eREWCm+MjxWt",
+	"sEAs4jbrE6YXel5+tw4+rQbyqHZvXTr3yzocOCCpDTiwYyuUwEEWL7tp+RQNqJA8BmfPLAAvhC9a38VM",
+	"VOzbQS+ccnCZgny+ENBMUT7z/1yKMB9l0Lc0kH5UuGb20/UHYpjMlCls+vrlQ6+KNZm9LkyysBO6gTQv",
+	"3Yphot/3xPG8a4Fc5Gu+gwcGnBU+EakZVw04eOc97X0Sa8hUkRMdtvK13dvrb+3ebm++7CH1/9c89N7+",
+	"jfauh/bu3Wxvbq+C4d+oSV4+3DIrPt9hGJlKdqmPg/fQhCdxSjMIhzHBwQREhSnfx8brHcbwKPWXWaSg",
+	"XWb2kSXug+dWgIhSSOB3PdH7SYHCFv/AFmr/NVI5lk3YoHYYXgVEvkitZ44tLNCmqOleUbo+V92ly3Em",
+	"YZJ+Zz8zB+moZbwzjqhRmz0+wCzQKTV5pV9J6nG+57wNJHWap0xCNTiuClaqRj29LvNdKyRzz3zYrFBv",
+	"4OJZU4UtBE8mdshCpJ/iasYtXIp9yJFaRlRFWrOZVNV0BiMuncYuFYdpqtFsBOqIku4k91AtXGbl/lCt",
+	"pcMVpjmCxsc0iuqlFIuny4ViDRe9ZlTyhcIK8kMtRiJoRSBBE08r9Zahdz4JJgdz0zy4beyPJg6x8o4U",
+	"A20pWQ5PbmjoP1+A82XeR1ek88ybmaHBQ4yMF3olTUwo1HzjsWl/AX9JrsVDYuOVM0Iz9FFiptNUs/4g",
+	"bSFHg4frMTF/OgxpDj9X7rczHV1z1WnMW+KKlHzX7s7gZzEGowINbV0WDVXxpdSBQAX6MCEJCXSw1OJs",
+	"28wYO2DaxiRCcjHwVRy9HC5/+TcyXaoCmnbXi4De++AEgkAcQVggzF2zJiwHGCs0THOBlQq4f+fgnsKw",
+	"6fmeBm3qOLwOOzrgQ94+oH2GZRKTHST/SEd6Joye2MAkHfLpHW+a7wbkBL397u6N9sHbu1uvvKr4Uael",
+	"v5J67Jr+q8sDEy/aaeUKR0I4tYkjXeswiLeyMXMQrJaGOcHu4DjtPR0QWfjs3iQiR0rd7DBNclA8EGoQ",
+	"5ioU6hKmoFJr4ILhekSDdnYXpAZ5h1FDt6sQHBfEPFKKOcFSKDGotKHrkAe4dXKSxmfpinVYdFj6pHhq",
+	"kI4qJaEgWo2WMbVqdD/mY/VlhBNBdFAgligkWMgOy+L67qWQMzMkMYOShuEkMxdYclRDdCyiIMDE1YgO",
+	"OyrEvkMoneKcevL37t5KHZYDKSOBVtT/IO45DPnYLNZhaocDLoyVPxdfFowo02ONnxamY1wivSmsDS30",
+	"GEsIA0Qh51EX+0PrMq4wBriu/eKNAs60jCUbB+bkOpdimz8wYZiGz6SLeVmqj/Y06QSKSv7OI7GOQxJL",
+	"sR7ycbter7rFxwsR2RtlgqWLTbcSngL5LT7OGWnVVViAuGXyN0CKKCZMfHBfyQkZQvZTYxxc5S4JdbVX",
+	"GiPTB8Hcr5Vn//w3Z9//5PTR354+/i+nj39z+vjbBVdylEdNl5+006SgSpy8wU/umSyny8eJWawJSt7g",
+	"Jwh27yExwmG4XIzcwLHkTDs/leTY7vITMHUWS/qo1ygRpBIFxjLUJicRV9fkgfkgr9UWj32Tx5BTIqzB",
+	"VaEdGk+mBU2ybrt8rB68nlQcGq28sXX66L8qunj0s9PH3/E6jPz+pz/68jd/9dtP/9ZDp4++efrJN08f",
+	"/9np43+6u6rfgx4N4bHK4lzgubpx99ZND3WxIK9utwnzeUACRNXj4ovjozV0l4+zajDai4vGMZWSMLRS",
+	"FT6jxg04ZDJAsoJAknMUctaH9zB3Lm3Zhg5/uhJ6AAkPsAd0ZFIwxJHrJXkLwHxDz3Pj4I8vU3w0q+gl",
+	"q9g4QFidII0EtOdaDl+BzqUFe5kOEC8ZzTz1zBRJi47UuZAGYpG451WRzKQ3oD/O/fLV0AuVrsZFFqgK",
+	"ugDVpXRIIRIStCGZ6MbBH6OVjGR5jN67d7P92qoFjZJ01zrsdi7tQleVAjOwBbFJrxthhvsEMsc0hLVc",
+	"Oo65JNdtYpcp7G9/isMQDfAxSTM7dCAFOjJtZ50Uvzeaovg5YSfiHqTY1cQ6SHIi131xXLwgqRbepQxr",
+	"s1TJprJU4crAQQPFdSfft9cQS4kV7rKwuzjlamOlpDG+nCu6CxuBHZQt2SViTRm9ptrqNwc0FLhFlYGc",
+	"MEZRJXSEyKXllUqS6sArUFWlboWIQ3G9w6KcwFIYXwCgWSbQ/1cXaWMNcm86LKC9HomJ0ttsvBBUhf9G",
+	"IiRcm1SXjAkWnK2h93Umjp4qJPiYiA7rEaWTJbY+GbNlPWAHtjyZhyRcNPOdTpgyucwdpjQ2HZwJzUhj",
+	"xTB1Z1lXaJFa/VbWmfFy7toFLoDa35XoNbCyKdJX8Rhq1MHt090klnLB7kKN2JRyjG09JdiVZz/9y7PP",
+	"n1RL0Q3N4XciMcsUfql26wq7uD/AjEHt5+kFdFV1z2p0FbP+n+TwyhDQwLjOuKQ9s45YChnezq+YecOy",
+	"JGnAiFY4rJq9WrT8NyDRou19ZtBwBq7WcrDypm5/WsEc8hhJQ11tIZmFOSWb4+sOK+0pV2LabEvJfQbc",
+	"iMoLi8kWc3tv5qTkc7lV5lmo1jFyJxIXfugun7iakJWHDFu9sDukORmZXIAidUPmOuNjtJIVrxbVL1Cj",
+	"vNs7kahOvX0B814bmYuyQzWxGO2lWbC6AaZuWhRgSZaCaru8Ygsm388Dpc7yeFGL4SyBsp57LyGHMg/+",
+	"y0qjnI8jp8mwwIwtinV9FFPID4IlKCMX5sdmrQI7diJqvUcZFYP5GXF+hSo+fBPmThtevcCsuBmpeMD4",
+	"LLaWQjgahLn+obls3ZUIxxLKQaJeEoaTdGfV7NiqDm1tlV2Lgl7lVd2PaaYv3oLxzbjzR5wVgwJLfSou",
+	"FrpitjynHWe65tQ2EgNCQKkyJmp1+7a2U/VqObL1wYCE6Q6ANaTqnW3krYuCYGTgOhuzYv2B/SdUr69j",
+	"xTmDwGVesHSZihuW9ZFZht0qp0Ir0IJ2TVk/qwBcaMpoYOCQcpokvxewMTMsaK6+tylbH2FGe0TURB+/",
+	"m466qHrPI+gx4odckEuJRGskXdnzHBikNhCxUhDoazbgY91gPbVhx4oMcWAe5REVAirvL8djB0HYEfWH",
+	"SSTQyu9/9M3fff7rVQ8paCPOiKhQo6ue3jsRYfbAL6Ctz27tSsx9KVyqEgsVzO21yhXDoCJPH/YjXQhr",
+	"mdSicAvZpda6rskGXgm1QeBkPE4rVnFG0kwZc3vdb0jKStYf2H/WCfM5GrsyfNm9LuntKFIG5HlPcQ2U",
+	"day7mCBvFytI8hV4WgeePL8oX1ijygP5vjqsZZXmlB7CKLMCqHeyR+OR4a/Qpwpgsr93G63oMpOC9hkJ",
+	"2pTlf6d9NObXh2buVV3trgRPxaQ7zLZOW0O3NOTtt2nlkULqNYLW0brImmLyEg8J6zDe61l/p8ZnzluP",
+	"BYoS9XOnI0WB+QVmroX9XQmHfdv0VqvxqYAIUYS/5qoSBXQ5+hXASic7AhP1ID3KlCwxRHVM4rS4qYls",
+	"mi5B04SRrtuec/V619tZd7ol60a2WSEcW1fMXwIepla1MtCzP/+T5//6y1VIF5+mGIH237x5Pc3OMbGl",
+	"Ie/3HU7mS+W9wsfskliv9j8GpsbslK/dBnnoluqWnd5+v/0Vrc8gHndYXrGBohrrQvIoVzBoDe0aiteZ",
+	"+Trj1sgYHnyWL3dhuaqtFRAbz6R+CI2wkaXkmlYNahcd3UV7zJCpCgsFNnzMEA1MHseY+mSqcb+DESvu",
+	"v5/rEftCcWF7g6GB6VUyYbWB2YzY4D2Vb5dj+IBo+KzPcUrVNuubM5OiKuPEH0Il5mdPfnL6yZ9Vm7cy",
+	"a3WNu+HdnFl7Ka4Au2ATRfWtgncVPAIKIEvBSgqYUvS8IPExEfWAX3+Q9k5UXBEcw21JRlGIJZmlSLyl",
+	"Rt6zAy/xWhQXqrgRdseeqWoGQPcyCcV+L2wU7dIeyVwdcZsijADK6Z7QyvO/ePr7jz85+8VnXz795unj",
+	"n0Cs9c9XL/4emqXtY+VM7oEODSKBVgAQD84DRcuYiTwor8F7k+64WM88JswUkrIFHVa2t7ZWUVrMATiW",
+	"TKPfRlQokX7NlZxRJqsX7ZUo7O9Knona+3CAl+XsUCtpjDYgcsjnEasXZEnrUUyOKRmfQ3Qr3QanGW5f",
+	"z/7/qLDRDgy0KvOKgAKwUIpAIiQfkRiNeRJCeXpo77OUkDxgTjijRF2GHwk8isK0eJaVtwUGrx2tDoBS",
+	"eqdYt90gnc/jbXICvfwvtaIR9Yf3sKgsGCCxGELQEEeMj5f23Onu6deELrsPm1jR7W/Sjm628zQDnYFH",
+	"hK3WAPuBmucCWpv6ea3GZhIclXxg8xalgeM1kTqgruvSg7qRnSQj/QPYZgeOlDCqc9twVq3oWqlKEXx/",
+	"ZP860jHFa2i3w8YxZ/10MQ9hpD9RS3lQf+2YxG0AJTQr0bWYTFvMERVKj+swHBOHIoea6nEdVqfIKeJT",
+	"+sALyBrt1q6mGhP1h7NVNwD4ssOSQXXLh86bAprqIyDildPHPzh9/Pj00b+cPv5vp49+OceFhBZci7iR",
+	"RQo7UPMaHvqikVi6txeUxnSKQk8HLxFT+5UE102Kg7Bl4tsxT0zPvUI5WJ2RsJzHGRK/8pkVjiQPhrAY",
+	"Kq1CJ6Se/c2vzr733RkkagsPhpwPdTdnt2kBvs5KwzVws88TErC59Vptc7Yppw3khlCNIG0fDLKOhdCp",
+	"MIvwu5bV1cuKIUDLIm2QqSoGFmYRJJWxDEutAKbP2bCMnHr20lAATTLQQE+xOJ2NtBTKheQubHGU2sBo",
+	"tcklSiQe40k+V2pK+90d48mL+q7q3V0Jy6u3iEJxaM3sRnxZ6u+7/Niu3Iv5yLBXG/iXcTAOBdpJ2NMJ",
+	"QJ/+/emjz6rZlwkKrM6p27cVsS3x2VtQsQEl52WFM1dMSc8OM9VFpmpoXkcYffVgs7259ZqOc0sLqBTr",
+	"guk0Od0Wyt5OXZYTw0gem4E6pdXckIAGOl0Px/HE043W8l2ttqzZ6Cjk8ggEZT3L0Y56BkyXszRXMAVE",
+	"h+lQdyPpnt9JocNfyQt6DXO7e0Gv4pVIuAYs2VPAe+ZmmvZCz/7ux2ff/6T61ol8f9GQaNt3SSSlfXYn",
+	"kYuNit525I5DzMXS8vbVcmoxh7m5uhRibsJLrYiYW8eZYc1BXtUAoyxLsL5xcPcmktDN1TQj1ozBVPRf",
+	"mjkkFz8DfWpHBNohVUcFlssIGFZ/lG86e4R0S1q08raU0R0WTjx0gEfkgEryRwcypr700IHaKOkwcNBD",
+	"AabVNQRNAlFP3RRtV9jfuy10O8VYV4ExYUDgWoR6Dj0edxj8YkRZIolAK9tbL6+6OKeipD12SfWU9ORX",
+	"w/NqyPDA0t9CyGr6ctpXDRdjtKp5mS4YkzY6mB1WfqBHX3pjl8I6s3vkFPqxeIgykUZ264JoOgeHj0YE",
+	"SiN3+cmS7rQO5bSNY4yuGuG0tYrRq2r8dlUHN/EhKyKk0OdZ6e1tMJka6WlVGxYll8SIZrZS3hgfE10D",
+	"r21K53FJbLG8VBMsRrrPo82+ut04wL1MfrrPBg0ergemKVw5j8WRXqDzK3RrYV1hXhfeKxgqTLGSNdPV",
+	"tBRP5PAvqgG2M524mlCtDAbLKsoDpKkoKt/w20I419UDCmorAWr/zZsX9j3DjIVArGqygK2cs/XRTLO+",
+	"IQsdLdO3byl4JsxV4z1gNFlodqzkAy/XBDrX7CATLwqtjbKiOcY5AHTYYUcFcj9CK1EZGVmpLQV2O9z5",
+	"tkI+1/naDC0pKw922CRuKTNX0bSztOk7r9st2fbW4ZL8VntCJI6KODqJK9JlrQDj4MfRR1j5/cefnD76",
+	"7vPv/vfnf/H0dz+Zoc9X072a+lLIHvuDLE5L+DgkaExofwDM0XY7BHUZvHFYhxl2+YnCQofZ/CkkBuCt",
+	"hd9eV1o9jvtKg0/L6Yik39ftq3N+Kj1JIRpk4/VVlLCQQItuEzeud5RVDXW5mbA/XAzNX4I9DF+R/b+x",
+	"HKWzXzX9Ljs2O4vvh/xXK7+Z7oTP/vZXZ599ep4rExNB5GLuTNnqI4jc0xtdRLmlF0OINo3rMgwsx6Ig",
+	"dbSXXZZy7bculKC4bqS081DB+aIA6onA4P8FNf3ldneVjKeh9c+UY1uef9sGX+jUJbB4ryJqY5JzpLhS",
+	"awusJryQRvW5IAchja5GuYD9LS3UJy/Orjz/18/Pvv/Jsx89Wb3kLI/0Gld16KAfFasZpLBo4e2Wl+ZF",
+	"wx/4FWdGtKUEKxO2tWQ6M0r9nhl7Vw9dRpx6Yckmkeq7vqTHxMrZ3UnWTQrcKdArejn0YwFr9DCzIwqx",
+	"2V4ph5f0mudR67ZgRcC8eKy8sL8raVVdIh03OwGsLMl/06dCkriQJs3IGOXpA62kTQ0VS8eamDkj1ax8",
+	"jI+JqHa539V9jd/Hxy8ilahtXQlxADwqaEJBNGsPTT9aFn0AopSeqdZXeoWtqmoziHvGYKqepJXTRz87",
+	"ffQPkEjxn2qoY/2B+h/0Aa6yTzreeEMyV/DGq91eE0u2I2pLWtFwpVM8AR+Z4RCMiBCfanQ9sFV3J2Cz",
+	"Pl9BFoOeRZZiKR8eR/QdMkmPTeJju58kDls7rXW442brZXPL2Q+/efb9T04f/+fTR//j9NH/yjaedp+c",
+	"DvQ6+/E/nj39eb5+i24eMTUOnNdfPv322S/+Eq3sHtxezX6Tlupz/CzX/j/7gUmCrhp+9ou/fv7kf54+",
+	"/iIzbf3wn87+9NfFNpLadO4IXUt7Wlm02f4d02PBoYbSWyXQygCzYEDCwLNOFA/5nAkektU1lPrXptxg",
+	"HQa1Cow71LhHV63kqZ29ugdQVlf66+0bB3dvtoF1m8ZF2vZkoRSJ1sP7D/93AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
