@@ -72,7 +72,8 @@ func (db *DB) ClaimDue(ctx context.Context, channel string, limit int, lease tim
 }
 
 // RecordDelivery logs one attempt to deliver message id and moves the
-// message on: delivered, dead, or pending again at next.
+// message on: delivered, dead, or pending again at next. An attempt whose
+// number was recorded already (a worker that outlived its lease) is dropped.
 func (db *DB) RecordDelivery(ctx context.Context, id int64, attempt soko.WebhookDelivery, delivered bool, next time.Time, dead bool) error {
 	now := db.now()
 	return db.transact(ctx, func(tx *gorm.DB) error {
@@ -82,6 +83,11 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, attempt soko.Webhook
 			return soko.Errorf(soko.ENOTFOUND, "no outbox message %d", id)
 		} else if err != nil {
 			return err
+		}
+		if attempt.Attempt != 0 && attempt.Attempt != row.Attempts+1 {
+			// Another worker took the message after this one's lease ran out
+			// and has recorded its own attempt: this late answer changes nothing.
+			return nil
 		}
 		at := attempt.CreatedAt
 		if at.IsZero() {

@@ -181,3 +181,36 @@ func TestRecordDelivery_FailureSuccessDead(t *testing.T) {
 		}
 	})
 }
+
+// A worker that outlived its lease answers late: another worker took the
+// message and recorded the same attempt first, so the late one changes nothing.
+func TestRecordDelivery_LateWorkerChangesNothing(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		merchantID := MustQueueCancellations(t, db, 1)
+		slow, _, err := db.ClaimDue(ctx, "webhook", 1, time.Minute)
+		if err != nil || len(slow) != 1 {
+			t.Fatalf("claim: %v %v", slow, err)
+		}
+		db.Now = func() time.Time { return storagetest.Fixed.Add(2 * time.Minute) }
+		fast, _, err := db.ClaimDue(ctx, "webhook", 1, time.Minute)
+		if err != nil || len(fast) != 1 || fast[0].ID != slow[0].ID {
+			t.Fatalf("claim after the lease: %v %v", fast, err)
+		}
+		id := fast[0].ID
+		if err := db.RecordDelivery(ctx, id, soko.WebhookDelivery{Attempt: 1, StatusCode: 204}, true, time.Time{}, false); err != nil {
+			t.Fatal(err)
+		}
+		late := soko.WebhookDelivery{Attempt: 1, Error: "no answer within 10s"}
+		if err := db.RecordDelivery(ctx, id, late, false, storagetest.Fixed.Add(time.Hour), false); err != nil {
+			t.Fatal(err)
+		}
+		got := mustOutbox(t, db, merchantID)[id]
+		if got.Status != soko.OutboxDelivered || got.Attempts != 1 || got.LastError != "" {
+			t.Fatalf("a late answer overwrote the delivery: %+v", got)
+		}
+		if log, _ := db.ListDeliveryAttempts(ctx, id); len(log) != 1 || log[0].StatusCode != 204 {
+			t.Fatalf("delivery log %+v", log)
+		}
+	})
+}
