@@ -125,5 +125,25 @@ var consoleWords = map[string][2]string{
 // /ops API. Like the station, console.html is a whole document with only
 // its own CSS and script.
 func (s *Server) consolePage(c echo.Context) error {
-	return s.renderFloorPage(c, "console", consoleWords)
+	return s.renderFloorPage(c, "console", allConsoleWords)
+}
+
+// allConsoleWords are the words of every console section, each section's
+// kept in its own file beside its handlers (consoleOrderWords in
+// consoleorders.go, …).
+var allConsoleWords = mergeWords(consoleWords, dashboardWords, consoleOrderWords, orderImportWords, adminWords)
+
+// mergeWords joins word tables; a key two tables define is a programming
+// mistake, caught when the server starts (and by every test).
+func mergeWords(tables ...map[string][2]string) map[string][2]string {
+	out := map[string][2]string{}
+	for _, t := range tables {
+		for k, v := range t {
+			if old, ok := out[k]; ok && old != v {
+				panic("console word " + k + " is defined twice, differently")
+			}
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -44,10 +44,16 @@ func mustParsePages() *pages {
 		}}
 		p.byLang[lang] = map[string]*template.Template{}
 		for _, file := range names {
-			if file == "layout.html" {
+			if file == "layout.html" || strings.HasPrefix(file, "console_") {
 				continue
 			}
-			t := template.Must(template.New("").Funcs(funcs).ParseFS(templates.FS, "layout.html", file))
+			files := []string{"layout.html", file}
+			if file == "console.html" {
+				// The console's sections live in console_<section>.html, each
+				// defining "<section>_nav" and "<section>" for console.html.
+				files = append(files, "console_*.html")
+			}
+			t := template.Must(template.New("").Funcs(funcs).ParseFS(templates.FS, files...))
 			p.byLang[lang][strings.TrimSuffix(file, ".html")] = t
 		}
 	}

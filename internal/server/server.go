@@ -24,6 +24,12 @@ import (
 
 // Store is what the server needs from storage.
 type Store interface {
+	// Each console section declares what it needs beside its handlers.
+	dashboardStore
+	consoleOrderStore
+	orderImportStore
+	adminStore
+
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
 	CountOrdersByStatus(ctx context.Context) (map[soko.OrderStatus]int, error)

@@ -297,19 +297,36 @@
   }
 
   // ---- sections ----
-  // sections maps each #fragment to what showing it loads.
+  // sections maps each #fragment's name to what showing it loads; a
+  // fragment may carry an argument after / or ? (#order/42,
+  // #orders?status=short), handed to the loader. Sections in their own
+  // scripts (console_*.js) add themselves through SokoConsole.register.
   var sections = {ranges: loadRanges, export: null, import: null, waves: null, manifests: loadManifests, deliveries: loadDeliveries, email: loadEmail};
+  var home = 'ranges';
   function route() {
     if (!session || !$('denied').hidden) return;
-    var name = location.hash.slice(1);
-    if (!sections.hasOwnProperty(name)) name = 'ranges';
+    var m = /^([a-z_-]+)(?:[\/?](.*))?$/.exec(location.hash.slice(1)) || [];
+    var name = m[1], arg = m[2] || '';
+    if (!sections.hasOwnProperty(name)) { name = home; arg = ''; }
     Object.keys(sections).forEach(function (s) { $(s).hidden = s !== name; });
     document.querySelectorAll('nav a').forEach(function (a) {
       if (a.dataset.section === name) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     });
-    if (sections[name]) sections[name]();
+    if (sections[name]) sections[name](decodeURIComponent(arg));
   }
+  // SokoConsole is what section scripts share with this one.
+  window.SokoConsole = {
+    // register adds a section: its <section id=name> and what showing it
+    // loads; home makes it the section shown when the URL names none.
+    register: function (name, load, isHome) {
+      sections[name] = load;
+      if (isHome) home = name;
+    },
+    session: function () { return session; },
+    api: api, t: t, el: el, row: row, show: show, failed: failed, count: count, problem: problem,
+    refresh: route
+  };
 
   // ---- sign-in ----
   function say(kind, msg) {

@@ -1,0 +1,4 @@
+/* soko console: the admin section (see console_admin.html). */
+(function () {
+  'use strict';
+})();

@@ -1,0 +1,4 @@
+/* soko console: the orders section (see console_orders.html). */
+(function () {
+  'use strict';
+})();
