@@ -94,9 +94,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.NotifyBatch = n
 	}
 	if v := getenv("SOKO_NOTIFY_LEASE"); v != "" {
+		// The lease must outlast a whole batch of deliveries timing out, or
+		// another worker takes messages this one has yet to send.
+		least := time.Duration(c.NotifyBatch)*notify.DeliveryTimeout + time.Second
 		d, err := time.ParseDuration(v)
-		if err != nil || d < notify.DeliveryTimeout+time.Second || d > time.Hour {
-			return c, &configError{"SOKO_NOTIFY_LEASE", fmt.Sprintf("must be a duration from %s to 1h, such as 2m, not %q", notify.DeliveryTimeout+time.Second, v)}
+		if err != nil || d < least || d > time.Hour {
+			return c, &configError{"SOKO_NOTIFY_LEASE", fmt.Sprintf("must be a duration from %s (SOKO_NOTIFY_BATCH × %s + 1s) to 1h, not %q", least, notify.DeliveryTimeout, v)}
 		}
 		c.NotifyLease = d
 	}

@@ -15,7 +15,7 @@ import (
 // attempts in.
 type Outbox interface {
 	ClaimDue(ctx context.Context, channel string, limit int, lease time.Duration) ([]soko.OutboxMessage, map[int64]*soko.WebhookEndpoint, error)
-	RecordDelivery(ctx context.Context, id int64, attempt soko.WebhookDelivery, delivered bool, next time.Time, dead bool) error
+	RecordDelivery(ctx context.Context, m soko.OutboxMessage, attempt soko.WebhookDelivery, delivered bool, next time.Time, dead bool) error
 }
 
 // MailSender sends one email; *Mailer sends it over SMTP.
@@ -115,6 +115,11 @@ func (w *Worker) round(ctx context.Context, channel string, deliver func(context
 		return 0, 0, err
 	}
 	for _, m := range ms {
+		if !w.now().Before(m.NextAttempt) {
+			// Its lease ran out while earlier ones were delivered: another
+			// worker may be delivering it now.
+			continue
+		}
 		a, err := deliver(ctx, m, endpoints)
 		if err != nil {
 			return delivered, failed, err
@@ -194,7 +199,7 @@ func (w *Worker) record(ctx context.Context, channel string, m soko.OutboxMessag
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 	}
-	if err := w.Store.RecordDelivery(ctx, m.ID, a.WebhookDelivery, delivered, next, dead); err != nil {
+	if err := w.Store.RecordDelivery(ctx, m, a.WebhookDelivery, delivered, next, dead); err != nil {
 		return err
 	}
 	switch {

@@ -335,9 +335,10 @@ func (s *memOutbox) ClaimDue(_ context.Context, channel string, limit int, lease
 	return out, map[int64]*soko.WebhookEndpoint{}, nil
 }
 
-func (s *memOutbox) RecordDelivery(_ context.Context, id int64, a soko.WebhookDelivery, delivered bool, next time.Time, dead bool) error {
+func (s *memOutbox) RecordDelivery(_ context.Context, claimed soko.OutboxMessage, a soko.WebhookDelivery, delivered bool, next time.Time, dead bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	id := claimed.ID
 	m := s.messages[id-1]
 	m.Attempts++
 	a.Attempt = m.Attempts

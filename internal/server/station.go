@@ -152,10 +152,13 @@ func (h apiHandlers) PackOrder(ctx context.Context, req api.PackOrderRequestObje
 		weighed += pc.WeightGrams
 		p.Parcels = append(p.Parcels, soko.PackedParcel{BoxCode: pc.Box, WeightGrams: pc.WeightGrams})
 	}
-	if diff := weighed - expected; (diff > soko.WeightTolerance(expected) || -diff > soko.WeightTolerance(expected)) && !deref(in.ConfirmWeight) {
-		return nil, soko.Errorf(soko.ECONFLICT, "the parcels weigh %d g but should weigh about %d g: a wrong or missing item?", weighed, expected).
-			JA("重量が %d g です（想定 %d g）。商品違い・入れ忘れの可能性があります。確認のうえ確定してください", weighed, expected).
-			WithField("weight_grams", "mismatch")
+	if diff := weighed - expected; diff > soko.WeightTolerance(expected) || -diff > soko.WeightTolerance(expected) {
+		if !deref(in.ConfirmWeight) {
+			return nil, soko.Errorf(soko.ECONFLICT, "the parcels weigh %d g but should weigh about %d g: a wrong or missing item?", weighed, expected).
+				JA("重量が %d g です（想定 %d g）。商品違い・入れ忘れの可能性があります。確認のうえ確定してください", weighed, expected).
+				WithField("weight_grams", "mismatch")
+		}
+		p.WeightNote = fmt.Sprintf("weight %d g, expected %d g, confirmed", weighed, expected)
 	}
 	o, err := h.store.Pack(ctx, p)
 	if err != nil {

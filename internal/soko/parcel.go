@@ -69,6 +69,10 @@ type PackRequest struct {
 	StaffID int64
 	Device  string
 	Parcels []PackedParcel
+	// WeightNote records a weight off by more than the tolerance that the
+	// packer confirmed anyway ("weight 850 g, expected 750 g"); the
+	// supervisors' exceptions count them.
+	WeightNote string
 }
 
 // PackedParcel is one box the packer closed, with its scale weight.

@@ -71,11 +71,13 @@ func (db *DB) ClaimDue(ctx context.Context, channel string, limit int, lease tim
 	return ms, endpoints, nil
 }
 
-// RecordDelivery logs one attempt to deliver message id and moves the
-// message on: delivered, dead, or pending again at next. An attempt whose
-// number was recorded already (a worker that outlived its lease) is dropped.
-func (db *DB) RecordDelivery(ctx context.Context, id int64, attempt soko.WebhookDelivery, delivered bool, next time.Time, dead bool) error {
+// RecordDelivery logs one attempt to deliver m, a message ClaimDue handed
+// out, and moves it on: delivered, dead, or pending again at next. Only the
+// worker holding m's lease records: one that outlived its lease, whose
+// message another worker may have taken since, changes nothing.
+func (db *DB) RecordDelivery(ctx context.Context, m soko.OutboxMessage, attempt soko.WebhookDelivery, delivered bool, next time.Time, dead bool) error {
 	now := db.now()
+	id := m.ID
 	return db.transact(ctx, func(tx *gorm.DB) error {
 		var row outboxRow
 		err := lockForUpdate(tx, db.dialect).Where("id = ?", id).Take(&row).Error
@@ -84,9 +86,9 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, attempt soko.Webhook
 		} else if err != nil {
 			return err
 		}
-		if attempt.Attempt != 0 && attempt.Attempt != row.Attempts+1 {
-			// Another worker took the message after this one's lease ran out
-			// and has recorded its own attempt: this late answer changes nothing.
+		if row.Status != string(soko.OutboxPending) || !row.NextAttemptAt.Equal(m.NextAttempt) || row.Attempts != m.Attempts {
+			// The lease ran out and the message is another worker's now
+			// (or was redelivered): this late answer changes nothing.
 			return nil
 		}
 		at := attempt.CreatedAt

@@ -140,16 +140,22 @@ func TestRecordDelivery_FailureSuccessDead(t *testing.T) {
 			t.Fatalf("claim: %v %v", ms, err)
 		}
 		retried, doomed := ms[0].ID, ms[1].ID
-		next := storagetest.Fixed.Add(90 * time.Second)
+		// Due again while the other message is still claimed.
+		next := storagetest.Fixed.Add(30 * time.Second)
 		fail := soko.WebhookDelivery{StatusCode: 500, Error: "HTTP 500", DurationMS: 12}
-		if err := db.RecordDelivery(ctx, retried, fail, false, next, false); err != nil {
+		if err := db.RecordDelivery(ctx, ms[0], fail, false, next, false); err != nil {
 			t.Fatal(err)
 		}
 		got := mustOutbox(t, db, merchantID)[retried]
 		if got.Status != soko.OutboxPending || got.Attempts != 1 || got.LastError != "HTTP 500" || !got.NextAttempt.Equal(next) {
 			t.Fatalf("after a failure: %+v", got)
 		}
-		if err := db.RecordDelivery(ctx, retried, soko.WebhookDelivery{StatusCode: 204, DurationMS: 3}, true, time.Time{}, false); err != nil {
+		db.Now = func() time.Time { return next }
+		again, _, err := db.ClaimDue(ctx, "webhook", 10, time.Minute)
+		if err != nil || len(again) != 1 || again[0].ID != retried {
+			t.Fatalf("claim the retry: %v %v", again, err)
+		}
+		if err := db.RecordDelivery(ctx, again[0], soko.WebhookDelivery{StatusCode: 204, DurationMS: 3, CreatedAt: storagetest.Fixed}, true, time.Time{}, false); err != nil {
 			t.Fatal(err)
 		}
 		got = mustOutbox(t, db, merchantID)[retried]
@@ -165,7 +171,7 @@ func TestRecordDelivery_FailureSuccessDead(t *testing.T) {
 			t.Fatalf("delivery log %+v", log)
 		}
 
-		if err := db.RecordDelivery(ctx, doomed, soko.WebhookDelivery{Error: "no webhook endpoint"}, false, time.Time{}, true); err != nil {
+		if err := db.RecordDelivery(ctx, ms[1], soko.WebhookDelivery{Error: "no webhook endpoint"}, false, time.Time{}, true); err != nil {
 			t.Fatal(err)
 		}
 		got = mustOutbox(t, db, merchantID)[doomed]
@@ -176,7 +182,7 @@ func TestRecordDelivery_FailureSuccessDead(t *testing.T) {
 		if ms, _, _ := db.ClaimDue(ctx, "webhook", 10, time.Minute); len(ms) != 0 {
 			t.Fatalf("delivered or dead messages claimed: %v", ms)
 		}
-		if err := db.RecordDelivery(ctx, 999999, fail, false, next, false); soko.ErrorCode(err) != soko.ENOTFOUND {
+		if err := db.RecordDelivery(ctx, soko.OutboxMessage{ID: 999999}, fail, false, next, false); soko.ErrorCode(err) != soko.ENOTFOUND {
 			t.Fatalf("unknown message: %v", err)
 		}
 	})
@@ -198,11 +204,11 @@ func TestRecordDelivery_LateWorkerChangesNothing(t *testing.T) {
 			t.Fatalf("claim after the lease: %v %v", fast, err)
 		}
 		id := fast[0].ID
-		if err := db.RecordDelivery(ctx, id, soko.WebhookDelivery{Attempt: 1, StatusCode: 204}, true, time.Time{}, false); err != nil {
+		if err := db.RecordDelivery(ctx, fast[0], soko.WebhookDelivery{StatusCode: 204}, true, time.Time{}, false); err != nil {
 			t.Fatal(err)
 		}
-		late := soko.WebhookDelivery{Attempt: 1, Error: "no answer within 10s"}
-		if err := db.RecordDelivery(ctx, id, late, false, storagetest.Fixed.Add(time.Hour), false); err != nil {
+		late := soko.WebhookDelivery{Error: "no answer within 10s"}
+		if err := db.RecordDelivery(ctx, slow[0], late, false, storagetest.Fixed.Add(time.Hour), false); err != nil {
 			t.Fatal(err)
 		}
 		got := mustOutbox(t, db, merchantID)[id]

@@ -172,7 +172,7 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 				return err
 			}
 		}
-		return setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, "", now)
+		return setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, p.WeightNote, now)
 	})
 	if err != nil {
 		return nil, err

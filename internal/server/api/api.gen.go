@@ -700,6 +700,18 @@ type CarrierImport struct {
 	Problems      []RowProblem `json:"problems"`
 }
 
+// CarrierProgress defines model for CarrierProgress.
+type CarrierProgress struct {
+	Carrier     string `json:"carrier"`
+	CarrierName string `json:"carrier_name"`
+
+	// Cutoff The pickup time of the carrier's open pickup today.
+	Cutoff  *time.Time `json:"cutoff,omitempty"`
+	Labeled int        `json:"labeled"`
+	Orders  int        `json:"orders"`
+	Shipped int        `json:"shipped"`
+}
+
 // CloseManifestInput defines model for CloseManifestInput.
 type CloseManifestInput struct {
 	// ConfirmMissing A signed-in supervisor confirms closing with parcels missing.
@@ -739,6 +751,40 @@ type CountedLine struct {
 	Lot        string `json:"lot"`
 	Name       string `json:"name"`
 	Sku        string `json:"sku"`
+}
+
+// Dashboard defines model for Dashboard.
+type Dashboard struct {
+	Carriers       []CarrierProgress    `json:"carriers"`
+	Date           openapi_types.Date   `json:"date"`
+	Exceptions     []DashboardException `json:"exceptions"`
+	People         []Productivity       `json:"people"`
+	RefusedPerHour []int                `json:"refused_per_hour"`
+	ScansPerHour   []int                `json:"scans_per_hour"`
+
+	// ShippedPerHour Parcels handed over in each hour (JST), 0–23.
+	ShippedPerHour []int `json:"shipped_per_hour"`
+
+	// Stages The day's work by stage, in workflow order.
+	Stages []DashboardStage `json:"stages"`
+	Waves  []WaveProgress   `json:"waves"`
+}
+
+// DashboardException defines model for DashboardException.
+type DashboardException struct {
+	Count int    `json:"count"`
+	Kind  string `json:"kind"`
+	Label string `json:"label"`
+
+	// Link Where it is fixed.
+	Link string `json:"link"`
+}
+
+// DashboardStage defines model for DashboardStage.
+type DashboardStage struct {
+	Count  int    `json:"count"`
+	Label  string `json:"label"`
+	Status string `json:"status"`
 }
 
 // DeliveryAttempt defines model for DeliveryAttempt.
@@ -1253,6 +1299,14 @@ type PickTask struct {
 // PickTaskStatus defines model for PickTask.Status.
 type PickTaskStatus string
 
+// PickerProgress defines model for PickerProgress.
+type PickerProgress struct {
+	Done     int     `json:"done"`
+	Open     int     `json:"open"`
+	PickList string  `json:"pick_list"`
+	Picker   *string `json:"picker,omitempty"`
+}
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail string `json:"detail"`
@@ -1323,6 +1377,25 @@ type ProductList struct {
 
 	// NextCursor Pass as `cursor` for the next page; null on the last page.
 	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// Productivity defines model for Productivity.
+type Productivity struct {
+	// ErrorRate Refused scans over all scans.
+	ErrorRate float32 `json:"error_rate"`
+
+	// Hours Hours of the day with any scan.
+	Hours              int     `json:"hours"`
+	Inspections        int     `json:"inspections"`
+	InspectionsPerHour float32 `json:"inspections_per_hour"`
+	Loaded             int     `json:"loaded"`
+	Name               string  `json:"name"`
+	Packed             int     `json:"packed"`
+	Picks              int     `json:"picks"`
+	PicksPerHour       float32 `json:"picks_per_hour"`
+	Refused            int     `json:"refused"`
+	Role               string  `json:"role"`
+	Scans              int     `json:"scans"`
 }
 
 // PutAwayInput defines model for PutAwayInput.
@@ -1616,6 +1689,16 @@ type WaveInputCarrier string
 // WaveInputMode batch: every order in one walk, each into its tote; single: one order per pick list.
 type WaveInputMode string
 
+// WaveProgress defines model for WaveProgress.
+type WaveProgress struct {
+	Done    int              `json:"done"`
+	Mode    string           `json:"mode"`
+	Open    int              `json:"open"`
+	Orders  int              `json:"orders"`
+	Pickers []PickerProgress `json:"pickers"`
+	WaveNo  string           `json:"wave_no"`
+}
+
 // WebhookDelivery defines model for WebhookDelivery.
 type WebhookDelivery struct {
 	Attempts      int                   `json:"attempts"`
@@ -1709,6 +1792,9 @@ type TaskID = int64
 
 // UpdatedSince defines model for updatedSince.
 type UpdatedSince = time.Time
+
+// WorkDay defines model for workDay.
+type WorkDay = openapi_types.Date
 
 // ListInboundsParams defines parameters for ListInbounds.
 type ListInboundsParams struct {
@@ -1818,6 +1904,18 @@ type CountLocationParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// GetDashboardParams defines parameters for GetDashboard.
+type GetDashboardParams struct {
+	// Date The working day in Japan; today when left out.
+	Date *WorkDay `form:"date,omitempty" json:"date,omitempty"`
+}
+
+// GetDashboardChartParams defines parameters for GetDashboardChart.
+type GetDashboardChartParams struct {
+	// Date The working day in Japan; today when left out.
+	Date *WorkDay `form:"date,omitempty" json:"date,omitempty"`
+}
+
 // ListOpsDeliveriesParams defines parameters for ListOpsDeliveries.
 type ListOpsDeliveriesParams struct {
 	Status  *ListOpsDeliveriesParamsStatus  `form:"status,omitempty" json:"status,omitempty"`
@@ -1892,6 +1990,12 @@ type PutEmailTemplateParams struct {
 
 // PreviewEmailTemplateParams defines parameters for PreviewEmailTemplate.
 type PreviewEmailTemplateParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ReleasePickListParams defines parameters for ReleasePickList.
+type ReleasePickListParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
@@ -2106,6 +2210,12 @@ type ServerInterface interface {
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx echo.Context, params CountLocationParams) error
+	// GetDashboard The floor's day at a glance (supervisors)
+	// (GET /ops/dashboard)
+	GetDashboard(ctx echo.Context, params GetDashboardParams) error
+	// GetDashboardChart Parcels shipped or scans per hour of the day, as an SVG bar chart
+	// (GET /ops/dashboard/{series}.svg)
+	GetDashboardChart(ctx echo.Context, series string, params GetDashboardChartParams) error
 	// ListOpsDeliveries Notifications of every merchant (emails and webhooks), newest first
 	// (GET /ops/deliveries)
 	ListOpsDeliveries(ctx echo.Context, params ListOpsDeliveriesParams) error
@@ -2160,6 +2270,9 @@ type ServerInterface interface {
 	// PreviewEmailTemplate Render a template with a sample order, without saving it
 	// (POST /ops/merchants/{merchant_id}/email-template/preview)
 	PreviewEmailTemplate(ctx echo.Context, merchantId MerchantID, params PreviewEmailTemplateParams) error
+	// ReleasePickList Take a pick list from its picker so the next picker gets it (supervisors)
+	// (POST /ops/pick-lists/{pick_list}/release)
+	ReleasePickList(ctx echo.Context, pickList string, params ReleasePickListParams) error
 	// NextPick The picker's next task (a new pick list when none is open)
 	// (GET /ops/picks/next)
 	NextPick(ctx echo.Context) error
@@ -2773,6 +2886,49 @@ func (w *ServerInterfaceWrapper) CountLocation(ctx echo.Context) error {
 	return err
 }
 
+// GetDashboard converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDashboard(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDashboardParams
+	// ------------- Optional query parameter "date" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "date", ctx.QueryParams(), &params.Date, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter date: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDashboard(ctx, params)
+	return err
+}
+
+// GetDashboardChart converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDashboardChart(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "series" -------------
+	var series string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "series", ctx.Param("series"), &series, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter series: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDashboardChartParams
+	// ------------- Optional query parameter "date" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "date", ctx.QueryParams(), &params.Date, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter date: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDashboardChart(ctx, series, params)
+	return err
+}
+
 // ListOpsDeliveries converts echo context to params.
 func (w *ServerInterfaceWrapper) ListOpsDeliveries(ctx echo.Context) error {
 	var err error
@@ -3227,6 +3383,44 @@ func (w *ServerInterfaceWrapper) PreviewEmailTemplate(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PreviewEmailTemplate(ctx, merchantId, params)
+	return err
+}
+
+// ReleasePickList converts echo context to params.
+func (w *ServerInterfaceWrapper) ReleasePickList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "pick_list" -------------
+	var pickList string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pick_list", ctx.Param("pick_list"), &pickList, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pick_list: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReleasePickListParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReleasePickList(ctx, pickList, params)
 	return err
 }
 
@@ -3854,6 +4048,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.GetEmailTemplate, options.OperationMiddlewares["getEmailTemplate"]...)
 	router.PUT(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.PutEmailTemplate, options.OperationMiddlewares["putEmailTemplate"]...)
 	router.POST(options.BaseURL+"/ops/merchants/:merchant_id/email-template/preview", wrapper.PreviewEmailTemplate, options.OperationMiddlewares["previewEmailTemplate"]...)
+	router.GET(options.BaseURL+"/ops/dashboard", wrapper.GetDashboard, options.OperationMiddlewares["getDashboard"]...)
+	router.GET(options.BaseURL+"/ops/dashboard/:series.svg", wrapper.GetDashboardChart, options.OperationMiddlewares["getDashboardChart"]...)
+	router.POST(options.BaseURL+"/ops/pick-lists/:pick_list/release", wrapper.ReleasePickList, options.OperationMiddlewares["releasePickList"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -4777,6 +4974,91 @@ func (response CountLocationdefaultApplicationProblemPlusJSONResponse) VisitCoun
 	return err
 }
 
+type GetDashboardRequestObject struct {
+	Params GetDashboardParams
+}
+
+type GetDashboardResponseObject interface {
+	VisitGetDashboardResponse(w http.ResponseWriter) error
+}
+
+type GetDashboard200JSONResponse Dashboard
+
+func (response GetDashboard200JSONResponse) VisitGetDashboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDashboarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetDashboarddefaultApplicationProblemPlusJSONResponse) VisitGetDashboardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDashboardChartRequestObject struct {
+	Series string `json:"series"`
+	Params GetDashboardChartParams
+}
+
+type GetDashboardChartResponseObject interface {
+	VisitGetDashboardChartResponse(w http.ResponseWriter) error
+}
+
+type GetDashboardChart200ImagesvgXmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetDashboardChart200ImagesvgXmlResponse) VisitGetDashboardChartResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/svg+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetDashboardChartdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetDashboardChartdefaultApplicationProblemPlusJSONResponse) VisitGetDashboardChartResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListOpsDeliveriesRequestObject struct {
 	Params ListOpsDeliveriesParams
 }
@@ -5490,6 +5772,49 @@ type PreviewEmailTemplatedefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PreviewEmailTemplatedefaultApplicationProblemPlusJSONResponse) VisitPreviewEmailTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleasePickListRequestObject struct {
+	PickList string `json:"pick_list"`
+	Params   ReleasePickListParams
+}
+
+type ReleasePickListResponseObject interface {
+	VisitReleasePickListResponse(w http.ResponseWriter) error
+}
+
+type ReleasePickList200JSONResponse struct {
+	Message  string `json:"message"`
+	Released int    `json:"released"`
+}
+
+func (response ReleasePickList200JSONResponse) VisitReleasePickListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleasePickListdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ReleasePickListdefaultApplicationProblemPlusJSONResponse) VisitReleasePickListResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -6376,6 +6701,12 @@ type StrictServerInterface interface {
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx context.Context, request CountLocationRequestObject) (CountLocationResponseObject, error)
+	// GetDashboard The floor's day at a glance (supervisors)
+	// (GET /ops/dashboard)
+	GetDashboard(ctx context.Context, request GetDashboardRequestObject) (GetDashboardResponseObject, error)
+	// GetDashboardChart Parcels shipped or scans per hour of the day, as an SVG bar chart
+	// (GET /ops/dashboard/{series}.svg)
+	GetDashboardChart(ctx context.Context, request GetDashboardChartRequestObject) (GetDashboardChartResponseObject, error)
 	// ListOpsDeliveries Notifications of every merchant (emails and webhooks), newest first
 	// (GET /ops/deliveries)
 	ListOpsDeliveries(ctx context.Context, request ListOpsDeliveriesRequestObject) (ListOpsDeliveriesResponseObject, error)
@@ -6430,6 +6761,9 @@ type StrictServerInterface interface {
 	// PreviewEmailTemplate Render a template with a sample order, without saving it
 	// (POST /ops/merchants/{merchant_id}/email-template/preview)
 	PreviewEmailTemplate(ctx context.Context, request PreviewEmailTemplateRequestObject) (PreviewEmailTemplateResponseObject, error)
+	// ReleasePickList Take a pick list from its picker so the next picker gets it (supervisors)
+	// (POST /ops/pick-lists/{pick_list}/release)
+	ReleasePickList(ctx context.Context, request ReleasePickListRequestObject) (ReleasePickListResponseObject, error)
 	// NextPick The picker's next task (a new pick list when none is open)
 	// (GET /ops/picks/next)
 	NextPick(ctx context.Context, request NextPickRequestObject) (NextPickResponseObject, error)
@@ -7217,6 +7551,57 @@ func (sh *strictHandler) CountLocation(ctx echo.Context, params CountLocationPar
 	return nil
 }
 
+// GetDashboard operation middleware
+func (sh *strictHandler) GetDashboard(ctx echo.Context, params GetDashboardParams) error {
+	var request GetDashboardRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDashboard(ctx.Request().Context(), request.(GetDashboardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDashboard")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDashboardResponseObject); ok {
+		return validResponse.VisitGetDashboardResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDashboardChart operation middleware
+func (sh *strictHandler) GetDashboardChart(ctx echo.Context, series string, params GetDashboardChartParams) error {
+	var request GetDashboardChartRequestObject
+
+	request.Series = series
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDashboardChart(ctx.Request().Context(), request.(GetDashboardChartRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDashboardChart")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDashboardChartResponseObject); ok {
+		return validResponse.VisitGetDashboardChartResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListOpsDeliveries operation middleware
 func (sh *strictHandler) ListOpsDeliveries(ctx echo.Context, params ListOpsDeliveriesParams) error {
 	var request ListOpsDeliveriesRequestObject
@@ -7780,6 +8165,32 @@ func (sh *strictHandler) PreviewEmailTemplate(ctx echo.Context, merchantId Merch
 		return err
 	} else if validResponse, ok := response.(PreviewEmailTemplateResponseObject); ok {
 		return validResponse.VisitPreviewEmailTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReleasePickList operation middleware
+func (sh *strictHandler) ReleasePickList(ctx echo.Context, pickList string, params ReleasePickListParams) error {
+	var request ReleasePickListRequestObject
+
+	request.PickList = pickList
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReleasePickList(ctx.Request().Context(), request.(ReleasePickListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReleasePickList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReleasePickListResponseObject); ok {
+		return validResponse.VisitReleasePickListResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8497,234 +8908,248 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17c1zHdSD+VbrmlyoCyh28BMkSWPkDokQLFkWiCCrybzVcoOfenpn23Om+ut0XgxGXVRJZ8mulpFy2",
-	"Nw87mzhOnGyceO3a1JpLObvfxRBI+1ts9enu+5q+c+8AgwF3a/WPiJmefpxz+vR5nwctn48izgiTorXz",
-	"oBXhGI+IJDH85eM4piS+wQOi/qSstdOKsBy0vBbDI9LasSNaXismHyY0JkFrR8YJ8VrCH5ARVj8jLBm1",
-	"dj5oTfAIS97yWgL38Ri3vNY3cIRZxIVs3fdachKpGYWMKeu3Hj70Wr6Ie/f4kDA1S0CEH9NIUq52cW9A",
-	"kPr6UKrvEe8hOSBISNzrIUGEoJyttTy94wHBAWzR7Pnr7RsHd2+29cyzNj7CJ7cI68tBa2dz6zWvNaIs",
-	"/du53yQWPHZv9oiRE3moRxzZ/UYxOaY8ESjCfZLu98OExJMciPWsFRvb2thwbSUgIT0m8WTvzQrE2QGH",
-	"NJgJgx6PR1i2dlqUyVe3WwAEOlIIzUBAmSR9EsPCNCCjiEvC/Mk7ZDINi12UMPphQtCQTFCPx0gOqEBq",
-	"fSLkdYRRTGQ8QWMqBxqleKTHYhagLg8mKCZRiCcCvu3RWEiEmRiTuBLfe9mW2mpPVZB85ZV6FFPW5QkL",
-	"KsFqvl80VEM6onIamPu4T5CgH1XSjv5dfuWA9HASytbOKxueOr1eFaioZg8jzGiPCFl5djtg0Ycfkdgf",
-	"YDZjYTNg0QvzOCBx5arw7aUseZvPXJLxmUv+QUx6rZ3W/7eecfZ1/a1Yf5P7yYgweTsZdc2KYphUrKa+",
-	"Oe9CB++8B7NLLIaVEFRfLhqASRRgSYIDynwyfWHusHCCxgMskSKYPgkQlojHCPckMaxI0lHldTKTHwqY",
-	"3blNNaCt5mhNs4+H6qAi4kwQeF73Y94NyQheWs4kYXDFcRSF1Mdqx+uRHvGH3xAcHsFmwLfzPtQvQYH9",
-	"MkTimMcewgLlZ1/TxKBnUAvsBkFMhBYKYh6RWFK9a6y/2FT/Lp3Qs19uOb/0qZy4v+CjCDP3d2SEaej8",
-	"RiPF8UU04KziGy4kDg99I9AUYfMVFNA+lcJDjKPBJBoQkCGmJ4lJj/gyiV1rPMwT8wd6j9kBizsoTGXA",
-	"42XwzUHTnsmCIxOXePcbxJdqW2/g2J4LBwFVh8Lhfg51PRwK4pWw6QbF13Zvr7+1e7u9+bKH1P9f89B7",
-	"+zfau+qu7N272d7c9pA/IP5QgwxR5odJQAIFr7zUtF14UV9zARP7w8MPE8ykIY70gdos0+57jEqBOCNI",
-	"+NjIfFQgdQLk84RJgVYw8rEg8Nk1gey8q2ZfhnFsbDR47vJYBCA5Yc5P7sFnDyrAOnVeyhiJDweE9gfy",
-	"cDTKjUkXt4NCAFvNoDENZowZ4ZPDsV6rH+ORcI+qvEiCxMfUr/iOfkQO/RCLikkljsmsReWAstw3Xc5D",
-	"gpkb9J69R2XATEFhGsAOIBQ2VziJ2ZYL1Tcw80m4x6JEznnFYoIN+85djVfccrtjWVCw3jqJeCwddCaO",
-	"3fpGj4bEQwcD2pOHX9s78FAXC/LqtroI6VvVnUjiYnDqt9XMVT8asDqV5h+zXqO7fJw+SOliOI7xRP0d",
-	"87FwCbaxT0KBxjGVssCGq65oumczpQegyW33fjVw90Zu4GIpsT9Q87sIOMRdEpLgEISyIjimgFY+9UKB",
-	"WIJEuuupLdZBI+SCvGul/HMQus9Zj8ajwxEVQh3cofwJ2mckaFOGRBIp7iJ4jMzvBPJDrn6otb/I0ICZ",
-	"LUcDKa/wWtksh10c9Enplr285SDv3G8iWr6Xm682u5bqvTkPjELKSBHtF36sd1FXP/2ZWYEHiS899Vqr",
-	"J/PgnffKD3OtOcNrhVxO2Rocw/Jvd/GJLTyyG80e2dx8LhId4ZM9Dbc8/0yvVci13OyggprDOnm0y7ai",
-	"ZGTMlNZSpwH5mO29OXVK++vcZj1DFPer6OwuESARPailpVkbgqlIcIsy4mJJedi5wBPCgHPyOzHgsTzH",
-	"L0vAmwJZaWbnRivBamAxBdYu6fGCbJ9j+r7+ofvLgPZ6JCbMr/ixuVHNFRmjm89WMbSabt4+tYRnT5Bt",
-	"t7A3F0DeNObAXSnJKHK+hU3VXE+9QHYSB5CSGHB4WCUYgn7qBofEMhEV2psSemLiE3WMawK9fe/ePtI/",
-	"AD64gcYDwhBT6oOPRwR1sT9sIFfYsxRXLx5DndgN1aK5pchdtjfKXClSi8XqMP/+g932v8Ptjzbar9/P",
-	"/rl22Om077/0By6Yv6X0wv0Q+2TAw0AvVsRgAVzzUKF6jSlrrOvm13EBRe80JseUjB2XjwduO4BI9Az1",
-	"98EM9PRclVu4R0ZRiCWp3kORwN4aRXKyAw+s0VGvCad9wHx7WHkUO6D6SF4rylDZnMVPEYGLFWeLnut8",
-	"s6E9fbgSPEonq8XOeWQsC/jcZXtViyOzqKr48G94Fyezr9LevFsf0IAcRjH1HXe2dZsj/RXiTAt62B8q",
-	"eVmENHLLxyMiBO472OW7+gvk4zhAK6ePf3L6+PHpoy9OH//m9NGT00c/V/94/J3VktzolojGMY6mV1Cn",
-	"R+qrSG1x5fTRL04f//D08bfPPvv0dz/9dNW134cVQLwDczpskSVwzTx/5bZrLBAwLJvJKyzqQvvbmAX8",
-	"mMRVYpv1k9TdZquK1Z0jSsJQiyRuJVpyJPFQaQdaPZBx4g/hotMYaSEJjUmsaIH5RM2lHswBCcGc14jx",
-	"2K3qJd0SII0i1y7v6A0wPkZmTGHVWtFyjKl0Kptm4oIuKSQNQ0T17RnjmAx4Isg8C5aII6OKFKvZWbPN",
-	"pUiaRS+gMZxL7Q7Keu+r27Uaz6LUmErbaP5YS7sKmv7mpNZKnJrpcsh1HXRP+3wdxrmYgCIyj+xMTiLi",
-	"qx8FRjQp/Mz1C+tyZtwJkvmURHOWKiVRy8ANJznQgzOn3ByAKKEkd8YyiNJNZTphDu6FtWcg7zz37qKo",
-	"msdRewE86qNNG09GlJk/N2uY3EzoV9su8rQ0dTfISUTjiQtqLAlD3A2J9QVXGaZmWqKm1UqjG1ao7nNo",
-	"2ukyuTn1pmqAcE4aqwDTJdvrHE6xFEpNHP8z4DYTTMLxSgRY4nkp38W9ciFYdbPcJifyhh5ZPg3spjjZ",
-	"jBMdpBzThsHZC5TSjxYQUlq670DaHhPqRwuUEJpYgKtJpZZQLlu4uIW7JKyUKmZICCDv1u5Lgm0HJMhM",
-	"rGjOfW9pv0u1NDzGMaOs79Dx7mLWJwLFCVMDUMjH1xEWQxBYTbAlhM1hxMgYcUYay+j3Yq0twgpzCLYa",
-	"YhkQcruvxEx69incZBKawyVsdnjIUnvZtDRuxyRxWM+xUwGuPHVpIudB+PhAcn/osIUeY2qeKKfT3Yaj",
-	"VQYBVJraYqJDvCJOmbzAS1Xcgle0EWfbLy/oAsO7OREdh+GdXmvng2bi9UEyGuFY0fsDt6OQBIfdiduS",
-	"m/MOjgcchUQiKsE/SOq8g7mwokTyXq9aMQb3qFJ3c+FfXRJy1gedeUCQYvIoov4wiQqe85kifMhxQILD",
-	"eZlGvQ5tzrrwmcuOOA22qYNMb2CaXu7nKOZcL5WJJ28YNu61+oSRmPrOV1Mjrrl4bsYDXp1UifsxIYEh",
-	"CIgURJShr6ntoBXg0Ils815v9bp2NOj4ZoICPLkmcnSUM/SvfLCxef+Djfbr9//D1gcb7Zfvr+58sNF+",
-	"RX/0B7WKURZ/nz/srHtcxZh9HhziEU+YdIZdurxZQB3zKLeWLVW/zFVabPZslLFCheEF1wTSzN1Dm2tr",
-	"lj+snH38H8/+9Kera84z5G6S48tZcX6zg6PqX7ISHqffp1ysbwq2UsBg+rpV38cM75YbTyM+u3LTHFR/",
-	"d1j5YAFHno8ItFjYmMCq2bcSExkJEGeGW4Nh043oypCUW/YNsARjYiisrKXuuZ7d3G3EuER6a2glJr7C",
-	"E4QR2+AVznyiX6qgiuouxpcq/KJ5nskjSG3Ru3An1xQUfJC1U1ZSwHpxu3lri0ZPBlsX9eX0KAcehUBY",
-	"oCObFWPZpX51cZ9cRywJQ+vtCLGQaaZMrZXgTiSsU9sZ2UVGkay4+OqyMc1tUqUNwm691ph0B5wPnc/N",
-	"ucx9x4TJQ2liSC9wV7CQh9We83yGRLMJQb01YJrrRDPZ+DSlRoQFWgE2GUk6WoHgxmRrkFWApVfKCUmJ",
-	"NkV8AV0uys3Rz5tEmhj0ZgJwnvSmhV8L1JD3G0tw5fAMV0ghnqgbOX3N3h9giahAgjCp3buGiK8J9LWD",
-	"O7chqwpiJNR3QOjqVqqv6t2/dlWvcCy3XJgDywLsPEUgX62t504kKp0AtVbiWk7W+M4u1BOQnanKGVCv",
-	"557LXeC65GV9tmCRLtn/ZyPIbY2ulG8Wb1M2wuFhZtmd9lrrEUU7d5V7uqDau23T2XSlxStAdSsXCtgw",
-	"rWFIWeD84iN3Ko479vMjneMCk1Xs7d2cCtE05aLxm+emAuerk0tLcO40dsZgzZS151XAziNvpGm/5+ZG",
-	"fRPUMutG52M25mc8CnRVPIdxSebXHuHLOSEVxZTHlTd/ZmbMgEaHstbFZxPsGvNJAEzmVFUbPxRVzrAL",
-	"u1xz+mfKYHNwzI6Z87umGoQFT36XBQo3dGQQmoP2fN5bAMlbx4RdMGI1SCW86WSYmI8q9P8Pp4WtTQ9t",
-	"eejl3378MxQRE13jVgIlnxFt4pThBjiKCCPBDtIg8pCNdfZQTEKCBTkc42PigaXJQ1Q7jTwIE/O0tdOD",
-	"IBvPhPp4NvH+0P494GHw249/Vh/2Rz60YwyI4ESVkbAZohYh+mVYr7NlwryVG7qghbIyfjKNLEL+gHNB",
-	"II7Sajwt7wImzeIjUdzAl1/89Pff+t7Zb3747E9/tIMmhCHJkc/DEIhgA9RrZjxG02nVc6VuOB6S4l5O",
-	"P/nu2a++e/rJ986efPbsxz969md/P2U/b13gcbnAq+IIh9iqCYfInp2aBL7iMzRffEfxjSpff8KMDUpI",
-	"PrKMhQTXbaguYnzc3EORf9uKK71N+wMSA5MQurpGIXX29TqyyL2LjoIt+upcU7ooDPMQWeuvIYmHw0nS",
-	"pczLyJWRIY+48NCADid4mHhokkQmZL82wavZA3wwoNE9PvWUzvSh0hE5UONmvZald7GS+7hVkdkaR6VO",
-	"gU8OYywrPJIJo1JHrDYSLevCXnLT5Vaeec7zcNoZkSqLClQpAq5IsW+am5XLqLsmkBqb4+aveZsb971a",
-	"kBdn/v8J85DEJ2nafHaNi4vB7xux6zlz7RpE5BjULeaxvnoLTU52zlkfc0pyF/tDw1WVGGOzyIz9W5so",
-	"IdnMfAJfGRFLD8PmQ5N1WwgE5uxQiVYgJCtJ69AIXiT7KKyI/dnH/vAi2bg69d1taHB5kudKtDiZP9Wy",
-	"XI9grqtdwr7aQGnGurTReQIfZ/nVtBfqIOn3iXAbSwx0pgDQ5SfVDrUydBx6QJefQDUsUzNGIDHgSRgg",
-	"+GmDlLaGQNun/vDcEVaH5oo45QAYocMtoJJHjzIqBsaxXhXMoafVN3DGrBjBEJgKhaQn9d/OKWMS80RW",
-	"7dK4tVACZUdwTJQ43SVInwxhiTDjUklLNi11x0RlSSyGqMfDkI+FOy1Hjait4kP94T01zow/DIqmtCqD",
-	"YBa5Bavkf1yF5iuMK3SVeMkgzJkSEpXiMsJskpb5wyOCFL+at6zLEgITU6xN3ZnmvjzSc5D4nUjpAFgM",
-	"s+wvBSYlTYdUSE/fJ85IoRiPy6s+I8/bfnmYRmi53425M5lnB3ekvGJ6u3UG+BGmzDj2m0vLlQ7zQBug",
-	"NZdxPcaSywrlRn1jcKDOek0YxtHniDLJnQxojI+JGygum7MdXYgNyaXEOxLBc0J7KrNkMDPHcaLdkKGT",
-	"xLOyZeUM40orGrimi3JG8bc9SsKgwndd9dZMlYAhYZDL1HPtfar8jLF/0aCGUBwGPCpDMtOGVxPyo41n",
-	"epqckdVAsQLySjNwiBq6AEhzc4iZydYMc0CmpkRVTXGqGeWDmmqh80TDzqnoVYQen98ndx57+7SsN72t",
-	"WdW9ZvkBp5Tz0mJ5/OVWyWN9htuwjBkvo79ai32J8Jp78aYKxTUrJ1P82YwdnSvRfN5rl7tvefNjze1L",
-	"RZyXGxhmCxdzrl/aO1vO966R5iqMHEqU0wYMRBmalE0eC7FqOFhEqTRSSGKpK3+kUe9ISO4PUQ+HJjda",
-	"vdkgXuoHe2VjBzFyTGJH1cD6DVXbk25wJpIR/AWQUKMUaCIS+xCas7kBUTivoZXfffFvz5786Pk//snz",
-	"P/nWKoi/Pc6DJmanMh8rbgHyGRAVaEgiiboTpAcidWNBpTQGC235betv2/oPnsgKXSbPGEsukWMSa7Ai",
-	"KPKsjS2FlSCYX4E95NLE77qXaW42cOIlz0nnuBXuEieNbJ+GryzAhGaf/as2ou0ncneMJ0vUFK3ztUTG",
-	"PIl9kqrdRetpmlOXft/EZXCO5EmX5rpidrKTlim9JtCYx3LgYiYLVlatT7lsxhaSMgBEChGoj+oAS131",
-	"8xm6MCzuIpq7+tZf1MTgsIOBKQBiwGMIbjxHjbs50mtzld3nLUvdmLymIupKuYEpaSuuyROJMENmXzto",
-	"POCCoD7ngWhC8dWkrFAliuV1jSkmpW+0uQR6nt/4kquSuRAFs8ZuEfNxA0FUjfIaKadKU6mr43GRGmEG",
-	"sNO1gHBAlDSgLtQAs2BAwgCkDoL9AVyx6whrU626Zwj3MWWlFg00UE881C6HlAy/zF9enaoF7TzKYfv+",
-	"H1ZuvsocnaZUV1+ZHSPd2aHaiEYFCqmOiHAUortIiYKZRjY5O0i/UgeqrOak+SFHYsDH2jZIYsEZ5E6a",
-	"NBmnAaraXndM4kN4SiM5E6ojHhMkB5hlkB1ggXAcK1HPLcrVvaKZZwAHga5GNOLHVQbNfBBuDfJTCTSP",
-	"fCQ46uGKKK2G2bbW4u4OxnXedY2VSovOJdTHuEBe8iWFMms3uaiig7TUu7u6u1LtiyXeazjxzKxovZM5",
-	"g6VNCMl8Ik2+gULx2M9/8PTsr//69PEXz3/4T2c//qUJj/nyyZPTT35x9s1PN9uvtzfLUk4DDT3flKG4",
-	"4BsJDQMlUCiVLOZ85Jq9so9Dca6zJ4/OPnv6/AdPn/3V98zOzz5//OUXP33+g1+effb0HPvOtYWo3VPa",
-	"JqLQ0Wd7Bs+b4hU0ooRJD0WxIiCjmj77hz8/x87TDhR1El/DhhS6GwXikSaxHbS5sdHe2Nh4ZWpvtf0q",
-	"yg1R0qrR218xWHv2V7/68uk///7xv9VPXqEeN+9xUXWpRs6Q3lnh8y9c+nBdiHg0p7V48dUxcm6kqVTi",
-	"imju2WU0CgebhdoFGEVSKrlqq8jBgMdyn54vSKdnk8Zc7x8Us54go+qWzBlup/fGZepderNOGNA+22Pn",
-	"M6G7q/bXMNiAVIeZWhVG3Wg8guB4k6UNHJ2AUVKdyqGhOHzTrg4B8xhK9An1TE7YSdzrHeiehS7PXlCh",
-	"mmbtDyukPZaISssJFSjmIUEjPEEBtxEFvZDzGGQBUyLT50zwsFhjqBQ7B7UtJR7jia03bpzNxvnS8loD",
-	"UwkSBsCE8ASMCgCprvBZXS2HawdsmksMARE2FC9O2RH8Ky0oM2PtCsylfUVg4zm4WyhXoFWB3B3km8UN",
-	"zuc9PU9wcMN8wWxLM05zjrQ2G9Jfyv3XdYxxTNCABoGSbTTFVZcybh4/M1diQB5P50pynW0iIj4fjQgL",
-	"qqLMuvyECNu8FGyz6U+EBxpQRGIjolxHZBTJia1kLwdKcu9RKRrXAJsKWnTV+Jwlt8yfqOaKZHHUNkl1",
-	"snIxzzwEDTXNINAqC1HhwrmcVGAJGGHpD4jQSTw6npAKlP62tsT2IqrN1dZhq7uo7pJlaTxzVcxdzEdU",
-	"kABJbmpCu0XeQu0zt/EGSwSmQqi13CXp1FXxaHKey8r94S0u53omODtUL1DVhs1T1zWq8AXsQAXWalct",
-	"xpLna6/ByStxuAgRGWjhyuVji7PZRFlDags2z8o6SqkxJWn7UB2OXeBIU4gcnjqdUqcLi4mQyx2ER2jl",
-	"7PNvn33n8y+f/Muqhza3oPfi5nZ781UPbb7a3nzNQ5uvtbc2PLT5entr074R+WS/XOYhHrW8Fkyi/q9m",
-	"Uf9X06j/q3nU/9VETtGsWENyLjkAogjmqGbTuE4NjsPJYSJIcJhEbiOjotDGIWe5gNIG46sfy8pCbZk2",
-	"rUFijmu2WYzPLJ3OSU95lCyh5N59bwZuXX0IYyHR5mZbNwq1JhbrwMw1EZ0dEfR69l9tBFQV9ZxnssqE",
-	"RpPui9nEZjOWSofVO2ErSaRAGC6kv4+PHddvNFNErezTKYZV0YdNw5OzyOSRluLSflx69qojLIhcL5ZR",
-	"nchDZ5VQ6BVt2mOkjiPdWavYKbph7UN8kmuAVjDg1PnN1U9TR8mcPvdRalk2bXVbXSXktsrNdeHTHWMc",
-	"MaIvA/1jjMOhp13BlEkOwVqSS3IdCcr6IdGxLvonoKtA5g3VmcMWRXooRIqq1e/XJCU3TTh2NYx5X1e3",
-	"Onfxtxe3ilvTmmy18s+ya7QVKrOdoxZbCaULEI3LRHLVQrLZz1ssSCNZS/5gpjBakY6TwXfevozEj0nF",
-	"yy1oH0qQ6zHqlocTqyxhJsaQwqd0PY07xGMUcwn/pO58Oz3TYRSTHj2pWFTiWKZ5XoUdeBCsS8LQ/C0Q",
-	"jnBFZt95ovEbuUy0l8Miowj58gFrY+FLSD9Xf4iMLFIOX7j01VQyZQVhwNiRICzIaxE4DJ32X13bJpdB",
-	"rT/Ia0L6k2Jmtf7MZlLbv9I8afg7S4guflLImjaBb/kdQGT3WsjHjezKmloPq+7Au3hITEJnkRCva/NQ",
-	"GOgABckjYQPk3BYiQ1lTDebm8SK4q9TrS5WoZ/NA8SLzwEX0HeLw0O8ytLu/h4YkzaRUNwMdCT7kh7/9",
-	"+GdHXnqZTTRYVshGUYI6rrXXqZMC+4OzEhxrb6De3kDKyDwlBddGORod93pQ0FVcQ0KP8pAgEJm+f+fg",
-	"HlrnkVg336yhGwPdGwGHgiNGSABb/Hr7xsHdm+17fEgYGhBsCi5RtYLP+ZCmFvydFhzUzJft1oDr4UOI",
-	"8uw5YmjV79DK2cffOXv681WIc8tDJgl7NAxHhEmrCawhcCwrYIfAqJAY8EhxSNxhIe9TIakvEE+kgFBm",
-	"iF8NbOEH4dmgTsS4BDv5ytmnf/+7z3/95dNvn/3iL1ezAHrK+h2mpUpPx3AQHOgEB8+IZPq5hS+tr9Zo",
-	"YWKtwzrspZd2EzkgTFLjXnzpJXSgdnOkPucx/cjkNr8BSEadZGPjZX9IJvAPcpTFARra6rAi5fTxMUET",
-	"nqyhXSA9XWEfWE2eoNCKOuCTL1aNEKqt2xOedJggOjvBBwJQ8IeHx/7ymjm7TcfOPkfq9VXjIZ+jw46p",
-	"oN2QoN9+/ANEpXnFBNre2PYQOcG+DCcopEOCBB8RvQFYKeBEQN1ncqLkWg22tyCl8aWXwIlxBJGPGoLr",
-	"psv6H35DcHaEVu7evIFe337lK6saVEeK7I48dASZf0dehx1pHKnPdPKf+leWmXikTqezoCk7xiENEFVP",
-	"hYeOdFrlDvrgAcSXeh1m7MUP7x+BDK6OoGX6Lg4QDFpDpvejdr/YAvZEEN0wnKG3WD+kYtBh4GiY8EST",
-	"59Gu75NItm9h1k9wn+wgwo4MMO4SGVMiFPFoezrcX4mHahWGjvYCMoq4JMyftN8hkyNzU9GKybv5MCEd",
-	"plmfKbm99corCuEx9iVQN4SmYPTee3tvrq4BhWr0mPhTRVmWEjsMPuryYGJiVWMShXii/SzaImEkGMqE",
-	"VFeG9xD2AVpyTH1yPZ24w9KZLX3BvJDP0kuE9Spvb21dR+MBDUluEYNDRIU6HA3DtK8LRjGR8QSNsVKn",
-	"ALVSU3FfMYztjdcR7SGdN1P4ZYfpZhWbG0isoXfIRGMREnrUNFvbaMCTWKwh8CfYqw6DgHFqYCtNTRGL",
-	"vikeElyhKXV5wH1JHwMAiUG0kr0V0cdEJjFDRw9QB2TcTmsHfbC2tnbfQ528tKs+77TW1tY6LfTwSFEX",
-	"ViypGxLDuK6jCItcEXDJFQiKdcA9lDBJQ3SUm/gI9pmE4VqHHVlBS1DmkyOzOaFF1jEIqcA6AgQD1ORM",
-	"X6iIhyFlfUvFWBIU0hGVmpKVzqvQP8ITfQUw6iYKsbxncWs4K2SYIaClSYfFWKnHXTLhTAnDeZGZCrS9",
-	"9brhBOrWTNq7CqEAGkF8zgKR3ilDPUHuXplptBVEoKOvt82w9l5wdB19mHBJ1JLp1cViWObIuAu5A/YI",
-	"ax2W5iGbt253f6/ltY5JLExZw7WNtQ3QHCPCcERbO62X1zbWXta9LAYgdazjiK4fb66btws+62vBSkms",
-	"wBr3gtZOS5HQnh0EEUd4RCQYRioKa2dD1gE7UFW7ZqBRthqMNMRzoEgDxoPs8GFCINXVig5Wa9U637w1",
-	"je8raU5EnAktom1tbJgaPdJEuuUfEPVwqM/mWgu0YhBiSlIfXCFFshYznhJeFWWZAm9ZS+qqpdK9r9v8",
-	"ChA9bUsJQGlZaAHrX1/kGgiK1n0T8jhNFDeA19gq2vNSBc2eFxDl7qeZ/W+YXtCLhLQpIVgU0ZXW9XAK",
-	"y5uLXtuFYaU4W+CPsbB8exGI3WWMJ4plZplGyJZ+LEmlbnw/9KYYw/qDrHz3w0ou8VUiM2q47LtTA9VF",
-	"QPKrJJ+uZS6JfgfghVKIy9fsdl6d4qUAPqX4b8amCoXRi8TZlHWVS1NC7X6Lw8yCXcna71jb//+VjL0Y",
-	"23KZbD0rwDeTqVvt71JYes6Po8nRfJDn4w4j3oBGbcmRifIGQY3HIxxCgMlKLwnDNuRjm/h2EKFCIhXS",
-	"kOQdNsBhT4/wkA4m12mIkiMbE79qNEICpaKMW4ZqURuDnkIC45mw4e0oi0RXGmNhZhiEZW6I12G6lILI",
-	"O/WEzg7wcqoJOhjQnjz82t4BhL0MuFKxoCIQVeqDCLlEo0RI1CWwn3x3Id7rAfJu3HnTCqsk1kOMKaHD",
-	"TElUgXwsBp4VNzMuDMn7Sjk1ttkIW5HO9cLeybo5vnjva64o85JfVxt85XwFtFqkGLSlrEVcsAOtUFg7",
-	"jlll5exbT3/3+a+fffat53/3dNV186a48foD68+Z+ZpazF8uw5oJwwW+owYnafUIyojmIyk/d7GsuYge",
-	"fnibtxwPYA7k69o0bXqbnmv6Kl76huZqpiqi9o2IYmxiailPU7QhelsKbQTsMFMYPkArR+nYo9U1dEeN",
-	"tTMPsNCzG5uqnr5LfD4iosOOytb3ox005vEQcaZYrrGAG76UqZlRYnYLOekd1oUy9KAqU2lnR7ltraHd",
-	"tC6I3oKPmeJsXcUG05OubG+8vrqGbugPtDUl+9b80NiKTZSskx/CT15ofqi3mDLEh1d6eREWCm+MjxWt",
-	"sEAs4jbrE6YXel5+tw4+rQbyqHZvXTr3yzocOCCpDTiwYyuUwEEWL7tp+RQNqJA8BmfPLAAvhC9a38VM",
-	"VOzbQS+ccnCZgny+ENBMUT7z/1yKMB9l0Lc0kH5UuGb20/UHYpjMlCls+vrlQ6+KNZm9LkyysBO6gTQv",
-	"3Yphot/3xPG8a4Fc5Gu+gwcGnBU+EakZVw04eOc97X0Sa8hUkRMdtvK13dvrb+3ebm++7CH1/9c89N7+",
-	"jfauh/bu3Wxvbq+C4d+oSV4+3DIrPt9hGJlKdqmPg/fQhCdxSjMIhzHBwQREhSnfx8brHcbwKPWXWaSg",
-	"XWb2kSXug+dWgIhSSOB3PdH7SYHCFv/AFmr/NVI5lk3YoHYYXgVEvkitZ44tLNCmqOleUbo+V92ly3Em",
-	"YZJ+Zz8zB+moZbwzjqhRmz0+wCzQKTV5pV9J6nG+57wNJHWap0xCNTiuClaqRj29LvNdKyRzz3zYrFBv",
-	"4OJZU4UtBE8mdshCpJ/iasYtXIp9yJFaRlRFWrOZVNV0BiMuncYuFYdpqtFsBOqIku4k91AtXGbl/lCt",
-	"pcMVpjmCxsc0iuqlFIuny4ViDRe9ZlTyhcIK8kMtRiJoRSBBE08r9Zahdz4JJgdz0zy4beyPJg6x8o4U",
-	"A20pWQ5PbmjoP1+A82XeR1ek88ybmaHBQ4yMF3olTUwo1HzjsWl/AX9JrsVDYuOVM0Iz9FFiptNUs/4g",
-	"bSFHg4frMTF/OgxpDj9X7rczHV1z1WnMW+KKlHzX7s7gZzEGowINbV0WDVXxpdSBQAX6MCEJCXSw1OJs",
-	"28wYO2DaxiRCcjHwVRy9HC5/+TcyXaoCmnbXi4De++AEgkAcQVggzF2zJiwHGCs0THOBlQq4f+fgnsKw",
-	"6fmeBm3qOLwOOzrgQ94+oH2GZRKTHST/SEd6Joye2MAkHfLpHW+a7wbkBL397u6N9sHbu1uvvKr4Uael",
-	"v5J67Jr+q8sDEy/aaeUKR0I4tYkjXeswiLeyMXMQrJaGOcHu4DjtPR0QWfjs3iQiR0rd7DBNclA8EGoQ",
-	"5ioU6hKmoFJr4ILhekSDdnYXpAZ5h1FDt6sQHBfEPFKKOcFSKDGotKHrkAe4dXKSxmfpinVYdFj6pHhq",
-	"kI4qJaEgWo2WMbVqdD/mY/VlhBNBdFAgligkWMgOy+L67qWQMzMkMYOShuEkMxdYclRDdCyiIMDE1YgO",
-	"OyrEvkMoneKcevL37t5KHZYDKSOBVtT/IO45DPnYLNZhaocDLoyVPxdfFowo02ONnxamY1wivSmsDS30",
-	"GEsIA0Qh51EX+0PrMq4wBriu/eKNAs60jCUbB+bkOpdimz8wYZiGz6SLeVmqj/Y06QSKSv7OI7GOQxJL",
-	"sR7ycbter7rFxwsR2RtlgqWLTbcSngL5LT7OGWnVVViAuGXyN0CKKCZMfHBfyQkZQvZTYxxc5S4JdbVX",
-	"GiPTB8Hcr5Vn//w3Z9//5PTR354+/i+nj39z+vjbBVdylEdNl5+006SgSpy8wU/umSyny8eJWawJSt7g",
-	"Jwh27yExwmG4XIzcwLHkTDs/leTY7vITMHUWS/qo1ygRpBIFxjLUJicRV9fkgfkgr9UWj32Tx5BTIqzB",
-	"VaEdGk+mBU2ybrt8rB68nlQcGq28sXX66L8qunj0s9PH3/E6jPz+pz/68jd/9dtP/9ZDp4++efrJN08f",
-	"/9np43+6u6rfgx4N4bHK4lzgubpx99ZND3WxIK9utwnzeUACRNXj4ovjozV0l4+zajDai4vGMZWSMLRS",
-	"FT6jxg04ZDJAsoJAknMUctaH9zB3Lm3Zhg5/uhJ6AAkPsAd0ZFIwxJHrJXkLwHxDz3Pj4I8vU3w0q+gl",
-	"q9g4QFidII0EtOdaDl+BzqUFe5kOEC8ZzTz1zBRJi47UuZAGYpG451WRzKQ3oD/O/fLV0AuVrsZFFqgK",
-	"ugDVpXRIIRIStCGZ6MbBH6OVjGR5jN67d7P92qoFjZJ01zrsdi7tQleVAjOwBbFJrxthhvsEMsc0hLVc",
-	"Oo65JNdtYpcp7G9/isMQDfAxSTM7dCAFOjJtZ50Uvzeaovg5YSfiHqTY1cQ6SHIi131xXLwgqRbepQxr",
-	"s1TJprJU4crAQQPFdSfft9cQS4kV7rKwuzjlamOlpDG+nCu6CxuBHZQt2SViTRm9ptrqNwc0FLhFlYGc",
-	"MEZRJXSEyKXllUqS6sArUFWlboWIQ3G9w6KcwFIYXwCgWSbQ/1cXaWMNcm86LKC9HomJ0ttsvBBUhf9G",
-	"IiRcm1SXjAkWnK2h93Umjp4qJPiYiA7rEaWTJbY+GbNlPWAHtjyZhyRcNPOdTpgyucwdpjQ2HZwJzUhj",
-	"xTB1Z1lXaJFa/VbWmfFy7toFLoDa35XoNbCyKdJX8Rhq1MHt090klnLB7kKN2JRyjG09JdiVZz/9y7PP",
-	"n1RL0Q3N4XciMcsUfql26wq7uD/AjEHt5+kFdFV1z2p0FbP+n+TwyhDQwLjOuKQ9s45YChnezq+YecOy",
-	"JGnAiFY4rJq9WrT8NyDRou19ZtBwBq7WcrDypm5/WsEc8hhJQ11tIZmFOSWb4+sOK+0pV2LabEvJfQbc",
-	"iMoLi8kWc3tv5qTkc7lV5lmo1jFyJxIXfugun7iakJWHDFu9sDukORmZXIAidUPmOuNjtJIVrxbVL1Cj",
-	"vNs7kahOvX0B814bmYuyQzWxGO2lWbC6AaZuWhRgSZaCaru8Ygsm388Dpc7yeFGL4SyBsp57LyGHMg/+",
-	"y0qjnI8jp8mwwIwtinV9FFPID4IlKCMX5sdmrQI7diJqvUcZFYP5GXF+hSo+fBPmThtevcCsuBmpeMD4",
-	"LLaWQjgahLn+obls3ZUIxxLKQaJeEoaTdGfV7NiqDm1tlV2Lgl7lVd2PaaYv3oLxzbjzR5wVgwJLfSou",
-	"FrpitjynHWe65tQ2EgNCQKkyJmp1+7a2U/VqObL1wYCE6Q6ANaTqnW3krYuCYGTgOhuzYv2B/SdUr69j",
-	"xTmDwGVesHSZihuW9ZFZht0qp0Ir0IJ2TVk/qwBcaMpoYOCQcpokvxewMTMsaK6+tylbH2FGe0TURB+/",
-	"m466qHrPI+gx4odckEuJRGskXdnzHBikNhCxUhDoazbgY91gPbVhx4oMcWAe5REVAirvL8djB0HYEfWH",
-	"SSTQyu9/9M3fff7rVQ8paCPOiKhQo6ue3jsRYfbAL6Ctz27tSsx9KVyqEgsVzO21yhXDoCJPH/YjXQhr",
-	"mdSicAvZpda6rskGXgm1QeBkPE4rVnFG0kwZc3vdb0jKStYf2H/WCfM5GrsyfNm9LuntKFIG5HlPcQ2U",
-	"day7mCBvFytI8hV4WgeePL8oX1ijygP5vjqsZZXmlB7CKLMCqHeyR+OR4a/Qpwpgsr93G63oMpOC9hkJ",
-	"2pTlf6d9NObXh2buVV3trgRPxaQ7zLZOW0O3NOTtt2nlkULqNYLW0brImmLyEg8J6zDe61l/p8ZnzluP",
-	"BYoS9XOnI0WB+QVmroX9XQmHfdv0VqvxqYAIUYS/5qoSBXQ5+hXASic7AhP1ID3KlCwxRHVM4rS4qYls",
-	"mi5B04SRrtuec/V619tZd7ol60a2WSEcW1fMXwIepla1MtCzP/+T5//6y1VIF5+mGIH237x5Pc3OMbGl",
-	"Ie/3HU7mS+W9wsfskliv9j8GpsbslK/dBnnoluqWnd5+v/0Vrc8gHndYXrGBohrrQvIoVzBoDe0aiteZ",
-	"+Trj1sgYHnyWL3dhuaqtFRAbz6R+CI2wkaXkmlYNahcd3UV7zJCpCgsFNnzMEA1MHseY+mSqcb+DESvu",
-	"v5/rEftCcWF7g6GB6VUyYbWB2YzY4D2Vb5dj+IBo+KzPcUrVNuubM5OiKuPEH0Il5mdPfnL6yZ9Vm7cy",
-	"a3WNu+HdnFl7Ka4Au2ATRfWtgncVPAIKIEvBSgqYUvS8IPExEfWAX3+Q9k5UXBEcw21JRlGIJZmlSLyl",
-	"Rt6zAy/xWhQXqrgRdseeqWoGQPcyCcV+L2wU7dIeyVwdcZsijADK6Z7QyvO/ePr7jz85+8VnXz795unj",
-	"n0Cs9c9XL/4emqXtY+VM7oEODSKBVgAQD84DRcuYiTwor8F7k+64WM88JswUkrIFHVa2t7ZWUVrMATiW",
-	"TKPfRlQokX7NlZxRJqsX7ZUo7O9Knona+3CAl+XsUCtpjDYgcsjnEasXZEnrUUyOKRmfQ3Qr3QanGW5f",
-	"z/7/qLDRDgy0KvOKgAKwUIpAIiQfkRiNeRJCeXpo77OUkDxgTjijRF2GHwk8isK0eJaVtwUGrx2tDoBS",
-	"eqdYt90gnc/jbXICvfwvtaIR9Yf3sKgsGCCxGELQEEeMj5f23Onu6deELrsPm1jR7W/Sjm628zQDnYFH",
-	"hK3WAPuBmucCWpv6ea3GZhIclXxg8xalgeM1kTqgruvSg7qRnSQj/QPYZgeOlDCqc9twVq3oWqlKEXx/",
-	"ZP860jHFa2i3w8YxZ/10MQ9hpD9RS3lQf+2YxG0AJTQr0bWYTFvMERVKj+swHBOHIoea6nEdVqfIKeJT",
-	"+sALyBrt1q6mGhP1h7NVNwD4ssOSQXXLh86bAprqIyDildPHPzh9/Pj00b+cPv5vp49+OceFhBZci7iR",
-	"RQo7UPMaHvqikVi6txeUxnSKQk8HLxFT+5UE102Kg7Bl4tsxT0zPvUI5WJ2RsJzHGRK/8pkVjiQPhrAY",
-	"Kq1CJ6Se/c2vzr733RkkagsPhpwPdTdnt2kBvs5KwzVws88TErC59Vptc7Yppw3khlCNIG0fDLKOhdCp",
-	"MIvwu5bV1cuKIUDLIm2QqSoGFmYRJJWxDEutAKbP2bCMnHr20lAATTLQQE+xOJ2NtBTKheQubHGU2sBo",
-	"tcklSiQe40k+V2pK+90d48mL+q7q3V0Jy6u3iEJxaM3sRnxZ6u+7/Niu3Iv5yLBXG/iXcTAOBdpJ2NMJ",
-	"QJ/+/emjz6rZlwkKrM6p27cVsS3x2VtQsQEl52WFM1dMSc8OM9VFpmpoXkcYffVgs7259ZqOc0sLqBTr",
-	"guk0Od0Wyt5OXZYTw0gem4E6pdXckIAGOl0Px/HE043W8l2ttqzZ6Cjk8ggEZT3L0Y56BkyXszRXMAVE",
-	"h+lQdyPpnt9JocNfyQt6DXO7e0Gv4pVIuAYs2VPAe+ZmmvZCz/7ux2ff/6T61ol8f9GQaNt3SSSlfXYn",
-	"kYuNit525I5DzMXS8vbVcmoxh7m5uhRibsJLrYiYW8eZYc1BXtUAoyxLsL5xcPcmktDN1TQj1ozBVPRf",
-	"mjkkFz8DfWpHBNohVUcFlssIGFZ/lG86e4R0S1q08raU0R0WTjx0gEfkgEryRwcypr700IHaKOkwcNBD",
-	"AabVNQRNAlFP3RRtV9jfuy10O8VYV4ExYUDgWoR6Dj0edxj8YkRZIolAK9tbL6+6OKeipD12SfWU9ORX",
-	"w/NqyPDA0t9CyGr6ctpXDRdjtKp5mS4YkzY6mB1WfqBHX3pjl8I6s3vkFPqxeIgykUZ264JoOgeHj0YE",
-	"SiN3+cmS7rQO5bSNY4yuGuG0tYrRq2r8dlUHN/EhKyKk0OdZ6e1tMJka6WlVGxYll8SIZrZS3hgfE10D",
-	"r21K53FJbLG8VBMsRrrPo82+ut04wL1MfrrPBg0ergemKVw5j8WRXqDzK3RrYV1hXhfeKxgqTLGSNdPV",
-	"tBRP5PAvqgG2M524mlCtDAbLKsoDpKkoKt/w20I419UDCmorAWr/zZsX9j3DjIVArGqygK2cs/XRTLO+",
-	"IQsdLdO3byl4JsxV4z1gNFlodqzkAy/XBDrX7CATLwqtjbKiOcY5AHTYYUcFcj9CK1EZGVmpLQV2O9z5",
-	"tkI+1/naDC0pKw922CRuKTNX0bSztOk7r9st2fbW4ZL8VntCJI6KODqJK9JlrQDj4MfRR1j5/cefnD76",
-	"7vPv/vfnf/H0dz+Zoc9X072a+lLIHvuDLE5L+DgkaExofwDM0XY7BHUZvHFYhxl2+YnCQofZ/CkkBuCt",
-	"hd9eV1o9jvtKg0/L6Yik39ftq3N+Kj1JIRpk4/VVlLCQQItuEzeud5RVDXW5mbA/XAzNX4I9DF+R/b+x",
-	"HKWzXzX9Ljs2O4vvh/xXK7+Z7oTP/vZXZ599ep4rExNB5GLuTNnqI4jc0xtdRLmlF0OINo3rMgwsx6Ig",
-	"dbSXXZZy7bculKC4bqS081DB+aIA6onA4P8FNf3ldneVjKeh9c+UY1uef9sGX+jUJbB4ryJqY5JzpLhS",
-	"awusJryQRvW5IAchja5GuYD9LS3UJy/Orjz/18/Pvv/Jsx89Wb3kLI/0Gld16KAfFasZpLBo4e2Wl+ZF",
-	"wx/4FWdGtKUEKxO2tWQ6M0r9nhl7Vw9dRpx6Yckmkeq7vqTHxMrZ3UnWTQrcKdArejn0YwFr9DCzIwqx",
-	"2V4ph5f0mudR67ZgRcC8eKy8sL8raVVdIh03OwGsLMl/06dCkriQJs3IGOXpA62kTQ0VS8eamDkj1ax8",
-	"jI+JqHa539V9jd/Hxy8ilahtXQlxADwqaEJBNGsPTT9aFn0AopSeqdZXeoWtqmoziHvGYKqepJXTRz87",
-	"ffQPkEjxn2qoY/2B+h/0Aa6yTzreeEMyV/DGq91eE0u2I2pLWtFwpVM8AR+Z4RCMiBCfanQ9sFV3J2Cz",
-	"Pl9BFoOeRZZiKR8eR/QdMkmPTeJju58kDls7rXW442brZXPL2Q+/efb9T04f/+fTR//j9NH/yjaedp+c",
-	"DvQ6+/E/nj39eb5+i24eMTUOnNdfPv322S/+Eq3sHtxezX6Tlupz/CzX/j/7gUmCrhp+9ou/fv7kf54+",
-	"/iIzbf3wn87+9NfFNpLadO4IXUt7Wlm02f4d02PBoYbSWyXQygCzYEDCwLNOFA/5nAkektU1lPrXptxg",
-	"HQa1Cow71LhHV63kqZ29ugdQVlf66+0bB3dvtoF1m8ZF2vZkoRSJ1sP7D/93AAAA//8=",
+	"7L1rkxzHdSD6VzL6OgIzVPW8CFLkIPxhCJDikCAwgQFN3cvGncmpyu5OdXVmsTJrepq4iCCBoF6XtEMh",
+	"af2QvLYsW/ZatlaKday4oLz7XzQcgPoXG3kys16d2V0909PAbiy/ENNVlY9zTp4873O/FfJhwhlhUrS2",
+	"77cSnOIhkSSFv0KcppSk13lE1J+UtbZbCZb9VtBieEha2/aNVtBKyQcZTUnU2pZpRoKWCPtkiNVnhGXD",
+	"1vb7rTEeYslbQUvgHh7hVtD6Fk4wS7iQrXtBS44TNaKQKWW91oMHQSsUafcuHxCmRomICFOaSMrVKu72",
+	"CVKPD6R6jngXyT5BQuJuFwkiBOVsrRXoFfcJjmCJZs3fbF/fv/NGW488beFDfHKTsJ7st7Y3t14JWkPK",
+	"8r+d681SwVP3Yg8ZOZEH+o1Du94kJceUZwIluEfy9X6QkXRcArEe1bOwrY0N11IiEtNjko53b3gQZ184",
+	"oNFUGHR5OsSytd2iTL58tQVAoEOF0AIElEnSIylMTCMyTLgkLBy/TcaTsNhBGaMfZAQNyBh1eYpknwqk",
+	"5idCXkMYpUSmYzSisq9Riof6XcwidMSjMUpJEuOxgKddmgqJMBMjknrxvVssqa3W5IPkSy/NRjFlRzxj",
+	"kRes5vmioRrTIZWTwNzDPYIE/dBLO/q78swR6eIslq3tlzYCtXs9K1DRjDUMMaNdIqR37/aFRW9+SNKw",
+	"j9mUic0Li56YpxFJvbPC00uZ8hafOiXjU6f8o5R0W9ut/2u94Ozr+qlYv8HDbEiYvJUNj8yMYpB5ZlNP",
+	"zjvR/tvvwugSi4EXgurhogGYJRGWJNqnLCSTB+Y2i8do1McSKYLpkQhhiXiKcFcSw4okHXqPkxn8QMDo",
+	"zmWqF9pqjJaLfYx4OriBx+4rQj2krIciPEaUobfU5XgNSa7+HvUJQzHpSsQz6Vuemtu/KseCHijIi4Qz",
+	"QeC+30v5UUyGcPVzJgkDnoOTJKYhVitdT/QbX/uW4HArN6MGO+4DfTVV7gOGSJryNEBYoPLoa5o69Qhq",
+	"gp0oSonQUkrKE5JKqleN9YNN9e/aDgP7cMv5MKRy7H7Ahwlm7mdkiGnsfKLR4HiQ9DnzPOFC4vggNBJW",
+	"FTZfRxHtUSkCxDjqj5M+AaFmcpCUdEkos9Q1x4Py6Xpfr7HYYHUFlaEMeIICviVo2j1ZcBTyGz/6Fgml",
+	"WtZrOLX7wlFE1aZwvFdCXRfHggQ1bLpB8dbOrfXXd261N18MkPr/KwF6d+96e0cd3t27b7Q3rwYo7JNw",
+	"oEGGKAvjLCKRgldZjLtaueJfcQETh4ODDzLMpCGO/MbcrNPuu4xKgTgjSITYCKFUILUDFPKMSYFWMAqx",
+	"IPDbFYHsuKtmXYaTbWw0uH/LWAQgOWHOT+7Cb/c9YJ3YL2WMpAd9Qnt9eTAclt7JJ7cvxQC2GS+NaDTl",
+	"nSE+ORjpuXopHgr3W96DJEh6TEPPM/ohOQhjLDyDSpySaZPKPmWlJ0ecxwQzN+gDe47qgJmAwiSAHUCo",
+	"LK6yE7MsF6qvYxaSeJclmZzziKUEG/ZdOhovuRUJx7Sg8b1+kvBUOuhMHLtvty6NSYD2+7QrD97a3Q/Q",
+	"ERbk5avqIOTX1NHYdU0FLfWtn7nqSwNmp9L8Y9ptdIeP8gspnwynKR6rv1M+Ei5JOw1JLNAopVJW2LDv",
+	"iOZrNkMGAJrScu/5gbs7dAMXS4nDvhrfRcAxPiIxiQ5ASqyCYwJo9V0vFIg1SOSrnlhiM2jspbznvvmt",
+	"9cF5hetnB166CTPJu103sSY0HGQJyIJWVzfjXRGIJ4TlbyjprELDUwTAfP9u/BV4m3wm+jRJ3B/W+VNu",
+	"kalAIB++WEQxqhP4MRfkHavznYPLhJx1aTo8GFIh1PYdpgBBe4xEbcqQyBLF2gVPkflOoDDm6kNtC0jM",
+	"ATSjlQ5gzqiDVjHKwRGOeqTG4l7ccqCk9E1C60xx8+VmPFFd9ueBUUwZqZ65C0tKO+hIy12FkYlHWSgD",
+	"JSopeWX/7XfrUtFM41bQirmcsDw5XisLTlX5piLhbDSTcErjuUh0iE92NdzKl1fO02KulRYHFczYrPOC",
+	"dFnalIKCmdJhZ+nDIWa7NyZ2ab8uLTYwRHHPR2d3iABx9P5MWpq2IBiKRDcpI677oAw7F3hieOGcl43o",
+	"81Se48sa8CZAVhvZuVAvWA0sJsB6RLq8oliVuHKoP3Q/jGi3S1LCQs/H5kQ11yKNpWa6fqeNNoblqykC",
+	"u4NiuZW1uQByA4v+Ecdp5L1y5yC02iXuoAewTsw2VwQtchIS4HPNp8+38rr91in+EJ7EpPGge5ql0mPF",
+	"mVwyJOlmgkQHiRL8eZa6iLysedTPR4iZOPfH+k6vfO6WZfuYRSRC/JikiDJEcNhH6gu08tb+3dUAbfz+",
+	"ox9uvQjGpjmml7hHhFuqivD4igAzFzoaI3gzUDOrX7oxHyE4o5UJG6F2X43kWswIH8/BEt/Dx8RPprVz",
+	"Zm1tertBcS4cGJjAqINCKsRtV54T5tRDWlC2Q+vPmHQjbkBZ5GQzIB66n1A2mMTse32SEkQlogJ16Ym2",
+	"uUxnUjC3ncnwpZYZf+pWNabn2aZ/N0JimYkGHFW/V1+uc53GqbYjJRkmTgWuqbE4UGqTHcRxuWQp3H0H",
+	"vnMJRtUp+/aYHNUxTUlI1DauCPTm3bt7SH8A8uOGNkQzzpRCNCToCIeDBsqw3Ut19uo21I7dUK06LapS",
+	"2dWNujSXqMlStZn/9/2d9v+D2x9utF+9V/xz7aDTad974Y9cMH99iGm8F+OQ9Hkc6cmqGKyAa57bW2kx",
+	"lDU20JbncQFFrzQlx5SMHEILj9zGa5HpEWZTvXkx0GN5l3CXDJPY3N/uNVQJ7PVhIsfboJgYw+oV4TRq",
+	"m6cH3q3YF/xbClpJgcrm98AEEbiuuWLSc+1vOrQnN1eDR21nM7FzHt3UAr502F7Watw0qqoqTBvBxcns",
+	"G7Q779L7NCIHSUpDlyRyiyP9CHGmFWQcgt9NxDRx2xWGRAhz8VTHekc/QCFOI7Ry+uhnp48enT784vTR",
+	"704ffn768JfqH4++t1rTt92a5CjFyeQMavdIPUrUEldOH/7q9NGPTx999+zTT776+SerrvU+8ADxdiE6",
+	"TwXX1P17lz3DbA6vFSMFlUldaH8Ts0iJpj5110YbzDrN1oQ1ax9JFhvLnFtalhxJPCCId7VZRaZZOICD",
+	"TlMtuAo0UpJQCHb5WEnWKeqTOGos0Nql6imnCPcOx7ZeAOMjZN5xye1+lXyEqXQa6czAFRuckDSOleCu",
+	"4DDCKenzTJB5JqwRR0EVOVaLvRaLy5E0jV7A0nIuc2VUtxe+fHWmpWhR5h+vQ6+8raUdBU1/c1KrF6dm",
+	"uBJyXRvd1ZFTDuE+JWDAmUd2JicJCdVHjU0LNnCLcZ/qM4cmafbiM64VmkeDQfb1y0VoyxyAqKGktMc6",
+	"iIKSmmNsaSW4V+aegrzznLuLomqecKcL4FFvbdLoPKTM/Lk5g8lNhb7f5lumpYmzQU4Smo5dUGNZHOOj",
+	"mNiIKp9Bf6oFf1KtNLqhx+Q5h4Uyn6Y0pl7UDCCck8Y8YLpkP4cjkiOHUpPwuSlwmwom4bglIizxvJTv",
+	"4l6lQOZZo9wiJ/K6ftNhP8Ot6mBTdrSfc0wbTG4PUE4/WkDIaemeA2m7TKiPFighNPGc+UllJqFctnBx",
+	"Ex+R2CtVTJEQQN6duS4Jth2QIAuxojn3van91H5peIRTRlnPoePdwaxHBEozpl5AMR9dQ1gMyo58CD7H",
+	"iJER4ow0ltHvplpbhBnmEGw1xAoglFbvxUy+9wncFBKawyJvVnjAcnvZpDRu38nSeDbHzgW4+tC1gZwb",
+	"4aN9ycOBwxZ6jKm5opyRYjao2xu55jW1pUQHSiec+szCjW6q6hKCqm+tWH59QhcY3imJ6DiOb3db2+83",
+	"E6/3s+EQp4re77sDLEh0cOSJKC5FVYz6HMVEIiohroLMiqqYHSdjFWMwiyt1txREfURiznqgM/cJUkze",
+	"BMzMESrDcUSig3mZxmwd2ux14SPXAxg02CY2MrmASXq5V6KYc91URVxUk+SroNUjjKQ0dN6aGnHNxXPz",
+	"PuDVSZW4lxISVWKsbLg7WgEOnck273ZXr2lHg84Ssu7Dgo5Khv6V9zc2772/0X713v+39f5G+8V7q9vv",
+	"b7Rf0j/90UzFqIiZKm922jn2MeaQRwd4aN1RE8kLrigAoI55lFvLlvw3s0+LLa6NOlaoMLzgikCauQdo",
+	"c23N8oeVs4/+/7M/+/nqmnMPpZPkeDgtOH16RO/sm6yGx8n7qZQxk4OtFuWe327+81jg3XLjBYciKo48",
+	"HxFosbAxgfnZtxITGYkQZ4Zbg2HTjWhvKN9NewdYgqkGTSKIlESls40Yl0gvDa2kJFR4gmQcG/THWUj0",
+	"TRX5qO5ifGmKP9jyTJ5AgqhehTtFtaLgR0UcwGT4ZXm5ZWuLRk8BWxf1lfQoBx6FQFigQ5tbatmlvnVx",
+	"j1xDLItj6+2IsZB5vulMK8HtRFintjMcmQwT6Tn46rAxzW1ypQ1yRYLWiBz1OR84r5tzmfuOCZMH0iQ+",
+	"XOCsYCEP/J7zcp5hswFBvTVgmmtHU9n4JKUmhEVaATZ5vTrKi+DGZGuQVYFlUMuszIk2R3wFXS7KLdHP",
+	"DSJN4lQzAbhMepPCrwVqzHvNY8Fq4RmuQDA8VifSFeWCIcJFECa1e9cQ8RWB3tq/fQtykyFGQj0DQlen",
+	"Uj2a7f61swaVbbnlwhJYFmDnqQL52dp6bifC6wSYaSWeyckan9mFegKKPfmcAbP13HO5C1yHvK7PVizS",
+	"Nfv/dAS5rdFe+WbxNmUjHB4Ult1Jr7V+o2rn9rmnK6q92zZdDFeb3AOqm6UQ6oa5eN6YvA/d+aPumPkP",
+	"dWImDOZZ2zslFaJpnmDjO89NBc5bp5RL51xp6ozBmiprz6uAnUfeyItnnJsb9UxQy7QTXY7ZmJ/xKND5",
+	"eA7jksyvPcLDOSGVpJSn3pM/NZ2zT5MDOdPFZ7PCG/NJAEzhVFULPxA+Z9iFXa4l/TNnsCU4Ftss+V1z",
+	"DcKCp7zKCoUbOjIILUF7Pu8tgOT1Y8IuGLEa5RLeZAZnyoce/f+DSWFrM0BbAXrx9x/9AiUkLcLCHcZu",
+	"PiXaxCnD9XGSEEaibaRBFCCbIxKglMQEC3IwwsckAEtTgKh2GgUQJhZoa2cAQTaBCfUJbPmaA/t3n8fR",
+	"7z/6xeywP/KBfceACHbkjYQtELUI0a/AeoNgd+xf0AUtlN74yTyyCIV9zgWBOEqr8bSCC5g0q5dEdQFf",
+	"fvHzP3znB2e/+/GTP/vJNhoThiRHIY9jIIINUK+Z8RhNFieZK+XNcZFU13L68ffPfvP9049/cPb5p09+",
+	"+pMnf/4PE/bz1gUulwvcKo5wiK0Z4RDFtTMj67x6Dc0X31G9oyYSFZixQQnJh5axkOiaDdVFjI+aeyjK",
+	"d1t1pjdpr09SYBJC16iq1Ht4dRZZlO5FR9mzPBHZvBYgstZbQxIPBuPsiLKgIFdGBjzhIkB9OhjjQRag",
+	"cZaYkP2ZibHNLuD9Pk3u8omrdKoPlQ7Jvnpv2m1Zuxe93MetikzXOLw6BT45SLH0eCQzRqWOWG0kWs4K",
+	"eykNV5p56j7Pw2mnRKosKlClCrgqxd4wJ6uUiXxFIPVuiZu/Emxu3Atmgrw68v9NWIAkPslrvRTHuDoZ",
+	"fN+IXc+Zo9wgIsegbjGX9bO30JRk55L1saQkH+FwYLiqEmNs9q2xf2sTJSTpml/gkRGx9GvY/DhZpSBo",
+	"cXagRCsQkpWkdWAEL1L8FHtif/ZwOLhIFQNdr8VtaHB5kudKtDiZP0W9XkRnrqNdw75aQG3EWen28wQ+",
+	"TvOraS/UftbrEeE2lhjoTADgiJ/4HWp16Dj0gCN+AjUlTaEzgUSfZ3GE4NMGKW0NgbZHw8G5I6wOzBFx",
+	"ygHwhg63gPJTXcqo6BvHui+YQw+rT+CUUTGCV2AoXXYO/nYOmZKUZ9K3SuPWQhnUysIpUeL0ka6woj1+",
+	"mHGppCWbzr9torIkFgPU5XHMR8KdlqPemJmqTcPBXfWeef8gqprSfAbBInILZil/7EPzM4wrdNUlKyDM",
+	"mRISleIyxGycF8vFQ4IUv5q3FtkSAhNzrE2cmea+PNJ1kPjtROkAWAyK7C8FJiVNx1TIQJ8nzkilgpzL",
+	"qz6lPoZ9eJBHaLnvjbkrQEwP7sh5xeRyZxngh5gy49hvLi17HeaRNkBrLuO6jCWXHuVGPTE4UHu9Igzj",
+	"6HFEmeROBjTCx8QNFJfN2b5diQ0plRJxFNAoCe25zFLAzGzHiXZDhj4Sn1bbqsanynWiEsI8sTY0HBzE",
+	"Rtp0E0iDKJpilByVMKVzF0XF0HqetNcWCA72qrRU/bZLSRx5PPC+G3Oi+hqJo1K+oWvtk1U7tBWPRs3q",
+	"BZTNkFTGZKolckbgkjYB6mFKpmIDRQ/klX7jEJh0+ScxbzUTW67TAZkZ1SFn1IWcUrmvqS49T0zvnOqq",
+	"J4D6/J7F83gNJiXWyWVNK6w5zZs5YWKoTVbGX2mWMtanOD/rmAkK+pvpd6gRXnNf5ESN1mbFxKqfTVnR",
+	"udLl5z12pfNWNqLOOH25oPZiA/Ny5WDO9aU9s/Ws9RkyqcdUowRSbYZBlKFx3XCzENuMg0XUCuPFJJW6",
+	"fkkeu4+E5OEAdXFsMryV5AFCshY7Vja2ESPHJHUU7J29IL9V7DpnIhvCXwAJ9ZYCTULSEAKMNjcglugV",
+	"tPLVF//+5POfPP2nP336p99ZBSG+y3nUxHhW52PVJUBWBqICDUgi0dEY6ReROrGgGBuzi7Zft/XTtv7D",
+	"1CCfwRhrjp1jkmqwImj4oE1GlZkgJUGBPebSRCG7p2lu/HDipcxJ5zgV7kItjSy4hq8swBBor/1nbQqs",
+	"lECbDNdSIp6H9u/o0ldgtBC6+hiOY/1nCd0s9+n0eZY6rDhvqp+tMgs18hX5qLOrhlrzxHaBpdGWwZj6",
+	"QqWC2sSiirDqeQQe7FfRlNQtpjyavhxTT8yj33GPcAowb3B/5nWMYxvJLFpVYJYNtzaiWY9erM1icmJD",
+	"HrAHZTJy0mAmd0Z4vESbiw1jqLFSnqUhyQ1YVT9Enp2aP2/ifDtHGrLLBrRiVrKdV6nXBfhk33WhLdjs",
+	"Y6Mz6g4hISkDQOQQgfL4DrDM6sYzxaoEk7uI5o6+eS5qrHNYlMGoBtkUKYQJn6PK7hyJ6qVOQ/O2SWlM",
+	"XhOxqXVObklbsV6eSYQZMuvaRqM+FwT1OI9EE4r3k/K+vijK3RWMUTOnb7S5BHqe34xZKpK+ECPHDAtg",
+	"ykcNmLl6K2hkIFHa8qyKOBeptmcAO1lVC0dESaTqQPUxi/okjkDyhRKlCu7XENZOD3XOEO5hymotw2ik",
+	"xExoXQPJTWGdv7w80QrEuZWD9r2veRfvc+zkxQn8R2bbaBj2VW2OpgLFVMcWOUo6XqTYx1RztZye7uLV",
+	"w7110TQ/5Ej0+Uhb2UkqOIMsZJNw5jTl+i3fxyQ9gKs0kVOhOuQpQbKPWQHZPhYIp6lSN9zqxKxbtPCx",
+	"4SjSdb2G/NjnGiiHs89Afq4FlZGPBEdd7Il3bJi3bn1X7rB251nXWPFaFS+h0swFMvwvKSlAB5wIHx3k",
+	"nX7czX2UBFzt8DODE0+tL6BXMmfagQnGmk+kKffPqm776Y8en/3N35w++uLpj//57Ke/NoFmX37++enH",
+	"vzr79ieb7Vfbm3Upp4GVqNyTqzrhaxmNIyVQYBahlPOha3RvG6/qWGefPzz79PHTHz1+8tc/MCs/++zR",
+	"l1/8/OmPfn326eNzrLvUFWzmmvIuYZUOk1en8LwJXkETSpgMUJIqAjLmkSf/+BfnWHnegGyWxNewH5lu",
+	"RoZ4oklsG21ubLQ3NjZemljbzHZl9QZ9ed+Kq183WHvy17/58vG//OHRv88e3GOiad7izHeohs7g+GmJ",
+	"KM9dIv6sZItkTo/F4uvMlByyE0n5nryI6QVpKhubhtoFGOZyKnnWlrn9Pk/lHj1fuFvXpl+67j9opzFG",
+	"RtWtmTPc4SMbl6l36cU6YUB7bJedz43j7hs0g8FGxB+wbVUYdaLxENJMTL0D4OgEDOPWZlnTUBxOfFeP",
+	"onkMJXqHeiQn7CTudvd1D22XdznyqKZFO26PtMcy4bWcUIFSHhM0xGMUcRub0405T0EWMMVmQ84Ej6vV",
+	"umpRqFAlVuIRHpc6CyQ0HBgbZSto9U1NVXgBBoQrYFgBiL9Wrr/ulLGz5ln5OuDC2EbTnB3Bv/LSTFPm",
+	"9mCuao4twd1C2YNWBXJ3uHwRgTufQfs8YfYNM2+LJU3ZzTkSRG1yTK2Khq4IjlOC+jSKlGyjKc5fFLx5",
+	"JNpcKTZlPJ0rXXy6iYiEfDgkLPLFax7xEyJsM32wzeafiAA0oISkRkS5hsgwkWPbE0L2leTepVI0rqY3",
+	"Ef7rqpY7TW6ZP+XTFRPmqBKU62T1srhlCBpqmkKgPgtR5cC5HKVgCRhiGfaJ0OlwOjKXCpR/O7NY/SLq",
+	"Ns6saDjroLqL/+WZAb7o1ZQPqSARktxUV3eLvJUqgm7jDZYITIVQtfyI5EP7IjvlPIeVh4ObXM51TXB2",
+	"oG4g34LNVXdkVOEL2IEqrNXOWs3KKFcxhJ17cbgIERlo4ZnLxxZn04lyBqkt2DwrZ1HKDFOStg/NwrEL",
+	"HHkynsNTp5NTdYk+EXO5jfAQrZx99t2z73325ef/uhqgzS1ovb15tb35coA2X25vvhKgzVfaWxsB2ny1",
+	"vbVp74hy2mwphxcPW0ELBlH/V6Oo/6th1P/VOOr/aiCnaFatxjqXHACRLHPUhWpc8Qmn8fgAmntlidvI",
+	"qCi0cdhjKTS7wfv+y9Jb8rDQpjVIzHbNMquRzrXdOempjJIlFK+8F0zBrasNdSok2txs6z7x1sRiHZil",
+	"HvLTo9JeLf6bGYXno57zDOZNDTaJ8xD/ot+pFeGb7YT1kkiFMFxIfw8fO47fcKqI6m3TLnxxMI0D/YsY",
+	"/6GW4vKOoHp03xYWRK4Xq02QyQNnvd3bLB7bRjO540j39tQKtGLTzbPXh/ik1IK1YsCZ5TdXn+aOkjl9",
+	"7sPcsgyOe8UYlZBb63hmft02xhEj+jLQP0Y4HgTaFUyZ5BAwKLkk15CgrBcTHeuiPwFdBXLYqM7BtyjS",
+	"r0K0spr93oz0/qap+w88hHWeNA//6fHmf0w7V9oYMUdWQDU/xdNd84LHsZxeUizReTx1tb1zF6N8fqtK",
+	"Nq0ROVOKXHbNyEqlyHPUhqyhdAEKRp1InrWqYdbzOovymPSaV50pjHrSAwv4zttfm4Qp8cg/gvagJYJ+",
+	"R/HKeGxVTszECFKKlcascYd4ilIu4Z/Unf+rRzpIUtKlJ55JJU5lnndaWUEAYfckjs3fAuEEezKNz5NX",
+	"08jxpH1FFhlVyNc3ODOrpYb0c/WrKcgivycrh95PJRO2JAbXIxKERWVdDMex04qua22VKjroH8r6pP6l",
+	"WulB/2YrO9i/8roN8HdRoKH6S6WKgwkfLK8AcjTWYj5qZJ3X1HrgOwPv4AExCeZVQrymjWxxpMM8JE+E",
+	"DTN029kMZU00vJzHF+PumqEPVaaEj33Fi8wFl9C3iSPOYYehnb1dNCB5Zrc6GehQ8AE/+P1HvzgM8sNs",
+	"YuqKwlqKEtR2rdVzDcK21ZRqrwSn2qeql9eXMjFXScVBVM8rwd0uFJgWV5DQbwVIEMgx2bu9fxet80Ss",
+	"mydr6Hpf92rBseCIERLBEr/Zvr5/5432XT4gDPUJtn3B1Qwh5wOa+0G2W7BRM16xWgOuBw8gVrbriERW",
+	"36GVs4++d/b4l6sQLViGTBZ3aRwPCZNWn1pD4J5XwI6BUSHR54nikLjDYt6jQtJQIJ5JAQHhEAUc2UI0",
+	"IrChsYhxCd6GlbNP/uGrz3775ePvnv3qr1aLVBjKeh2mZaRAR8IQHOlUpcAItvq6hYfW4210WbHWYR32",
+	"wgs7mewTJqlx0r7wAtpXqzlUv/OUfmhqLbwGSEadbGPjxXBAxvAPclhEUxra6rAq5fTwMUFjnq2hHSA9",
+	"3fEDWE2ZoNCK2uDnX6waUV77CMY86zBBdJ5RCASg4A8Xj/3yitm7LQ9R/I7U7aveh8ysDjumgh7FBP3+",
+	"ox8hKs0tJtDVjasBIic4lPEYxXRAkOBDohcAM0WcCKhDT06UdqDB9jokJ7/wAriCDiF+VENwPdGRvF/7",
+	"luDsEK3ceeM6evXqS19f1aA6VGR3GKBDyOE9DDrsUONI/abTeNW/ihzjQ7U7XZWBsmMc0whRdVUE6FAn",
+	"SG+j9+9DlG7QYcbq/uDeIWgyagtaMzrCEYKX1pDpRaudWLahBhEEEskoQ6+zXkxFv8PAXTPmmSbPw50w",
+	"JIls38Ssl+Ee2UaEHRpg3CEypUQo4tFeCTi/Eg/ULAwd7kZkmHBJWDhuv03Gh+akohWTQfdBRjpMsz7T",
+	"AmDrpZcUwlMcSqBuCPDB6N13d2+srgGFavSYKF5FWZYSOwx+OuLR2ET8piSJ8Vh7q7Rdx0gwlAmpjgzv",
+	"IhwCtOSIhuRaPnCH5SNb+oJxITNNpyfBw6tbW9fQqE9jUprE4BBRoTZH4zjvM4VRSmQ6RiOslFJArdRU",
+	"3FMM4+rGq4h2Tav8ypcdppvnbG4gsYbeJmONRUjNU8NsXUWQO7OGwCtjjzq8BIxTA1vpu4pY9EkJkOAK",
+	"TbnjCM5LfhkASAyileytiD4lMksZOryPOiDjdlrb6P21tbV7AeqUpV31e6e1trbWaaEHh4q6sGJJRzEx",
+	"jOsaSrAoNSWQXIGg2pcgQBmTNEaHpYEPYZ1ZHK912KEVtARlITk0ixNaZB2BkAqsI0Lwghqc6QOV8Dim",
+	"rGepGEuCYjqkUlMyDvtAWEM81kcAo6NMIZZ3LW4NZ4VcUQS0NO6wFEtyDR2RMWdKGC6LzFSgq1uvGk6g",
+	"Ts24vaMQCqARJOQsEvmZMtQTlc6VGUbbkgQ6/GbbvNbejQ6voQ8yLomaMj+6WAzqHBkfQQaG3cJah+UV",
+	"Bcxdt7O32wpaxyQVpszq2sbahrUo4IS2tlsvrm2svah76/RB6ljHCV0/3lw3dxf81tOClZJYgTXuRq3t",
+	"liKhXfsSxG3hIZFgcfAU+i9eWQfsQJX/GS8aZavBm4Z49hVpwPsgO3yQEUhat6KD1Vq1zjdvjfV7SpoT",
+	"CWdCi2hbGxumZpg08YLlC0RdHOq3ueYCrRiEmJrUB0dIkazFTKCEV0VZpuBk0SLfN1W+9nWbpQKip21x",
+	"AyitCy1gQ+2JUkNT0bpnAkcnieI68Bpb1X9eqqDF9QKi3L28Rsdrpjf9IiFtSppWRXSldT2YwPLmoud2",
+	"YVgpzhb4Iyws314EYncY45limUW+FrKlaGtSqRvfD4IJxrB+v2gn8MDLJb5BZEENl312ZkB1EZD8Bikn",
+	"vZlDou8BuKEU4so9BJxHp3oogE8p/luwqUqjhipxNmVd9VK50EvE4rCwG3tZ+21rsv3fkrFXI4Quk60X",
+	"BUGnMnWr/V0KSy95wzQ5mh/KfNxhxOvTpC05MrHyIKjxdIhjCNNZ6WZx3IbKCiZLAESomEiFNCR5h/Vx",
+	"3NVvBEiH5OtkTsmRzSxYNRohgdJ1xrlFtaiNQU8hkfHv2CQBVMTzK42xMjK8hGXplaDDdFEUUXaNCp1j",
+	"EZRUE7Tfp1158NbuPgQP9blSsaBCGVXqg4i5RMNMSHREYD3lbme82wXkXb99wwqrJNWvGFNCh5kSzQKF",
+	"WPQDK24WXBjKcCjl1NhmE2xFOtcNe7voLvv83a+lIvFLvl1tCJvzFtBqkWLQlrIWccD2tUJh7ThmlpWz",
+	"7zz+6rPfPvn0O0///vGq6+RNcOP1+9afM/U2tZi/XIY1FYYLvEcNTvI6MJQRzUdyfu5iWXMRPXx4i7cc",
+	"F2AJ5OvaNG16LZ9reB8vfU1zNVOlVftGRDXCM7eU54nuEAMvhTYCdphpVBGhlcP83cPVNXRbvWtH7mOh",
+	"Rzc2VT38EQn5kIgOO6xb3w+30YinA8SZYrnGAm74UqFmJplZLWT2d9gRtMUAVZlKOzoqLWsN7eQVfvQS",
+	"QswUZztSbDDf6crVjVdX19B1/YO2phRPzYfGVmxijZ38ED55rvmhXmLOEB8808OLsFB4Y3ykaIVFYhGn",
+	"We8wP9Dz8rt18Gk1kEe1e+vSuV/RccUBSW3AgRVboQQ2snjZTcunqE+F5Ck4e6YBeCF80foupqJiz770",
+	"3CkHlynIl0t6TRXlC//PpQjzSQF9SwP5T5VjZn9dvy8G2VSZwhYBuHzo+ViTWevCJAs7oBtI89KtGGT6",
+	"fs8c17sWyEW5BwV4YMBZERKRm3HVC/tvv6u9T2INmXqQosNW3tq5tf76zq325osBUv9/JUDv7l1v7wRo",
+	"9+4b7c2rq2D4N2pSUA5aLZphdBhGpiZl7uPgXTTmWZrTDMJxSnA0BlFhwvex8WqHMTzM/WUWKWiHmXUU",
+	"5Q/AcytARKmUQXBd0XtZhcIWf8FWqng2UjmWTdigdhheBUS+SK1njiUs0Kao6V5Rut7XrENX4kzCpE5P",
+	"v2b287eWcc84Ym9tDn4fs0gnJpWVfiWpp0i78SrhuE7zlElLB8dVxUrVqMfgZd5rlZT4qRebFeoNXAJr",
+	"qrCNKcjYvrIQ6ac6m3EL12IfSqRWEFWV1mw+mp/O4I1Lp7FLxWGesDUdgTqi5GhcuqgWLrPycKDm0uEK",
+	"kxxB42MSRbOlFIuny4XiDC56xajkC4UVZNlajCTQGkWCJp7X3K5D73wSTAnmppl529gfTRyi94xUA20p",
+	"WQ5PbmjoP1+A82WeR1ek89STWaAhQIyMFnokTUwoVM7jqWnHA39JrsVDYuOVC0Iz9FFjppNUs34/b2lJ",
+	"owfrKTF/OgxpDj9X6dupjq65ql2WLXFVSr5jV2fwsxiDUYWGti6Lhnx8KXcgUIE+yEhGIh0stTjbNjPG",
+	"Dhi2MYmQUgy8j6PXw+Uv/0TmU3mgaVe9COi9B04gCMQRhEXCnDVrwnKA0aNhmgOsVMC92/t3FYYFemv/",
+	"9q0iaFPH4XXY4T4f8PY+7TEss5RsI/nHOtIzY/TEBibpkM/geNM865MT9OY7O9fb+2/ubL30suJHnZZ+",
+	"JPW7a/qvIx6ZeNFOq1R+E8KpTRzpWodBvJWNmYNgtTzMCVYH22nv6oDIym93xwk5VOpmh2mSgxKMUMmx",
+	"VOdRF4IFlVoDFwzXQxq1i7MgNcg7jBq6XYXguCjliVLMCZZCiUG1BV2DbMqtk5M8PkvX/cOiw/IrJVAv",
+	"6ahSEgui1WiZUqtG91I+Ug8TnAmigwKxRDHBQnZYEdd3N4ecGSFLGRSGjMeFucCSo3pFxyIKAkxcvdFh",
+	"h5XYdwilU5xTD/7unZu5w7IvZSLQivofxD3HMR+ZyTpMrbDPhbHyl+LLoiFl+l3jp4XhGJdILwprQws9",
+	"xhLCAFHMeXKEw4F1GXuMAa5jv3ijgDMtY8nGgTm5zqXY5vdNGKbhM/lkQZHqoz1NOoHCy995ItZxTFIp",
+	"1mM+as/Wq27y0UJE9kaZYPlkk63NJ0B+k49KRlp1FBYgbpn8DZAiqgkT799TckKBkL3cGAdH+YjEumYu",
+	"TZHpaGLO18qTf/nbsx9+fPrw704f/afTR787ffTdiis5KaPmiJ+086QgL05e4yd3TZbT5ePETNYEJa/x",
+	"EwSrD5AY4jheLkau41Rypp2fSnJsH/ETMHVWCyOp2ygTxIsCYxlqk5OEq2Ny3/xQ1mqr236Dp5BTIqzB",
+	"VaEdGuHmZWGK7t98pC68rlQcGq28tnX68D8runj4i9NH3ws6jPzh5z/58nd//ftP/i5Apw+/ffrxt08f",
+	"/fnpo3++s6rvgy6N4bIq4lzgurp+5+YbATrCgrx8tU1YyCMSIaoul1AcH66hO3xU1NTRXlw0SqmUhKEV",
+	"X/iMeq/PIZMBkhUEkpyjmLMe3IelfWnLNnQc1fXkI0h4gDWgQ5OCIQ5dN8nrAObrepzr+39ymeKjmUVP",
+	"6WPjAGG1gzwS0O5rOXwFGnJU7GU6QLxmNAvUNVMlLTpU+0IaiFXinldFMoNeh05X9+pHQ09UOxoXmcAX",
+	"dAGqS22TQmQkakMy0fX9P0ErBcnyFL179432K6sWNErSXeuwW6W0C12bC8zAFsQmvW6IGe4RyBzTENZy",
+	"6SjlklyziV2mPYL9FMcx6uNjkmd26EAKdGjaYDspfnc4QfFzwk6kXUixmxHrIMmJXA/FcfWA5Fr4EWVY",
+	"m6VqNpWlClcGDhoorjP5nj2GWEqscFeE3aU5VxspJY3x5RzRHVgIrKBuya4Ra87oNdX67xzQUOAUeQM5",
+	"4R1FldBXo5SWVyvsqgOvQFWVujUrjsW1DktKAkvl/QoAzTSR/r86SBtrkHvTYRHtdklKlN5m44Wgtv63",
+	"MiHh2OS6ZEqw4GwNvaczcfRQMcHHRHRYlyidLLNV3pgtjgIrsEXeAiThoJlnOmHK5DJ3mNLYdHAmNEdO",
+	"FcPUna5doUVq9ptFp9jLOWsXOABqfc9Er4GZTalDz2WoUQenT/fkWMoBuwOVdnPKMbb1nGBXnvz8r84+",
+	"+9wvRUdY9I84TqNpZqsb+Uvz0sSIp4MbeHy5zqBieS6eyNOBureEhIS8PB4ajCRCGj0koeEgS0SAyElI",
+	"4FMRoJE6hVpGJjyJyVIQetdWBYY04LG2OfRiDDagoqauaIDS9fsCTNYP1sRxrxF+r/cxlDe4NCTTIe6R",
+	"dXHc+9rJMD7HZes4dn0oprEUcVNLMkWop7lgEpKCkavUqg9ETszQ/p98Ax3hVK9ytqjp8BgI633yOwvy",
+	"kk95OQrdmM7lA8qJpJkb7HYiprnALtVf5fGHhX3MGFTOn5xA96QIrCXHM+r/So7uAgENnGqMS9o184il",
+	"nIlb5RkLL3hRHAEwopmoNa+tVj1+fj7m8blNTRYowNVaDlZu6AbmHu5Uxkge4m4LSC0sGKE5vm6z2ppK",
+	"BfrNspS+Z8CNqLywemwxt3uj5eI+c7hT55lopkP0diIuLOBePnE1IasAGbZ6YTdoczIyOUBV6oaKFYyP",
+	"GoopjfLtbyfCn3L/HOa7NzITF5tqYinezbPfdQtr3fItwnI58qidXrEFk+cbgDHH8ngxE8NF4vRs7r2E",
+	"3Oky+C8rfXo+jpwnwQMztijWdZFMGVQIkqKMXJgfm7kq7NiJqPUuZVT052fE5Rl8fPgNGDtvF/gcs+Jm",
+	"pBIA47PYWgrhaBCWui+XsvRXEpxKKKaLulkcj/OV+dmxNRm0tTdmLYm63qO6l9LCTnQT3m/GnT/U1VAL",
+	"4Ne6/FwsZM0s+UIq5Q5DO1eR6BMCxhTjmlKnb+tqblZZjmy93ydxvgJgDblZx6Q9CF0MCCMD1+mYFev3",
+	"7T+h98csVlwyBF7mAcun8ZywogvXMuzVJdOZAi1Y1SjrFfXTKy1tDQwcUk4T1b6Cjaka/lxdw3O2PsSM",
+	"domYkXXwTv7WRdV7U+Q4jLkglxKB2ki6svvZN0htIGLlINDHrM9HaIhZkQ8BHlto+q+jgqgQ0LdkOZ56",
+	"SL4wBkq08oeffPurz367GiAFbcQZER412nf13k4Isxt+Dm38dmnPxMyfw8WXUKxgbo9VqQgOFWX6sD/p",
+	"AnjLpBaFW8gqt141TTZwS6gFAifjaV6pjjOSZ8iZ0+u+Q3JWsn7f/nOWMF+isWeGL7vWJd0dVcqA+g4T",
+	"XAMV/T4vJsjbySqSvAdP68CT5xflK3P4Ig/eU5u1rNLsMkAYFVYAdU92aTo0/BW6/AFM9nZvoRVdXlbQ",
+	"HiNRm7Lyd9o3a74+MGOv6iqXNXgqJt1htvHkGrqpIW+f5hWHKiUXEDTe18UVFZOXeEBYh/Fu18Y5aHyW",
+	"onSwQEmmPnc6UBWYn2PmWlnfM+Gwb5rOlDN8qSBCVOGvuapEEV2OfgWw0knOwEQDSIs0pYoMUR2TNC9q",
+	"bDyJk6WnmjDSdduxc7be9WbR23PJupFt9Qrb1v1GluQQrcxqZaAnf/GnT//t16tQJmKSYgTau/HGtTwr",
+	"z8SUx7zXcwSXXCrvFSFml8R6ddxBZGpLT8TY2OAutQJGLDu99V7761qfQTztsLJiA8V01oXkSalQ2Bra",
+	"MRSvK3LoTHsjYwTwW7nMjeWqtkZIaiIS9EVohI0iFd80ulGr6ECgCx8xZKpBQ2GdEDNEI5O/NaIhbNaE",
+	"WOji9Q5GrLj/XqnD9nPFhe0JhvbPz5IJqwVMZ8QG77l8uxzDB2TBFF3ic6q21R44M6npMs3CAVRgf/L5",
+	"z04//nO/eauwVs9wN7xTMmsvxRVgJ2yiqL5e8a6CR0ABZClYyQFTy5oRJD0mYjbg1+/nnWcVVwTHcFuS",
+	"YRJjSaYpEq+rN+/aFy/xWFQn8pwIu+LAVDMEoAeFhGKfCxs9v7RLstQ/wJYGQADlfE1o5elfPv7DRx+f",
+	"/erTLx9/+/TRzyDH4perF78PzdT2snIm9UFnFpFBCxDIA+GRomXMRBmUV+C+yVdc7WOQEmYKyNlCLitX",
+	"t7ZWUV7EBTiWzKNeh1QokX7NlZRVJ6vn7ZaorO+ZXBMzz8M+XpazQ82kMdqAyCGPT6xekCWtJyk5pmR0",
+	"DtGtdhqcZrg9Pfr/ocJGKzDQ8uYTAgVgoRSBTEg+JCka8SyGthTQ1mspobjAnHBBibr9BhJ4mMR50Twr",
+	"bwsMXjvqD4BSemdbaTxi/b7694H694N1UxqzWcGB/Lum/oWXr870L/iDa2Bhe9SUZnmGTt1am9YpDeNt",
+	"odEGLajzV4sW9I7WVhME+qZ1J4D1GPqz6gh+O95yJATdFizvFYq6KR/qcmbQlBIJXmpeon+Cni5UNgzo",
+	"UR+Jddv62SnN3SInUpHHpRbeo+HgLhbeujYKARDjxhHjo6VJZxqkV4QGMCxiRXdpK1ACafBMqctUALXM",
+	"AvZ9Nc4FjAzq85kGBpOHr8RZm14vDRyviNxfek1XyNVdayUZ6g9gmR3YUsaoTsHGRVG9K7VievD80P51",
+	"qFNf1tBOh41Sznr5ZAHCSP+ipgqgTOgxSdsASuippUsGmh7YQypSgqMOw3Dq6nYH1NTs0GGz7A6K+JT6",
+	"+hze5HZpz6ZoIA0H0y0NAPBlZ8+ApaGc4WXqPKufgIhXTh/96PTRo9OH/3r66L+cPvz1HAcSOkUu4kRW",
+	"KWxfjWt46PNGYvnanlMa05l0XR1rR0yJchJdM5l4wnYzaac8M61hK1XLdeLccmRJyE8uJwA6chEZwmKg",
+	"lGBdN+Hsb39z9oPvTyFRWx835nyQJX5LGDwuKpg2iAqZJ4Jlc+uVmT1EJ3yMkMJINYK0OTsqGutCQ90i",
+	"IPVKUf61qNkDnfW0/dBXszIuAp68oTdLLVSp99mw2qm69vLIFU0y0OdVsTidNLsUyoUcZGxxlJtsqd9C",
+	"mGQSj/C4nNI7YazZGeHx83qv6tU9E5Y324APPQw0sxvyZVlr3uHHdmbQMjR7tXGqBQfj0EeExF2dp/rJ",
+	"P5w+/NTPvkwMqz/1e882brDEZ0+BZwFKzivqO6+YytMdZopgTZR6voYw+sb+Zntz6xUdlpnX+aqWr9TZ",
+	"3Lp7oT2duno0hjd5al7UlRfMCYlopLPKcZqOA90PtNx8cctaOQ9jLg9BUNajHG6ra8A048xT2nNAdJjO",
+	"zDCS7vl9ajpamzynx7C0uuf0KD4TCdeApbgKeNecTNMF78nf//Tshx/7T50ot8GOiXbV1ERS2mO3swXb",
+	"e646SpxAiNDSysuo6dRkDu+Iv2JvacBLLdxbmsdZCISDvKoBRllRB+T6/p03kISm46ZnvmYMpvHM0swh",
+	"pXAvaKc+JNC1zx/EWq92Y1j9Ybk3+iHSndPRyptSJrdZPA7QPh6SfSrJH+/LlIYyQPtqoaTDIJ4E6gSu",
+	"riHoZYu66qRou8Le7i2hu/6muliZiVoDTziUHerytMPgiyFlmSQCrVzdenHVxTkVJe2ySyr7pwd/Njxv",
+	"BhnuW/pbCFlNHk57q+FqSKGfl+m6Znk/nulZEPv67UvvP1aZZ3ort0rbsABRJvJEBF23U6eM8eGQQAX/",
+	"I36ypDOtI49tfzOjqyY47wBm9KoZbmbfxk0404qIaaIkn9wzYqWnVW1YlFwSI5rZgq4jfEx0qda2qfDK",
+	"JbE1XXNNsOo0mUebbeAv8ZGfbgdFowfrkeldWk+7cmTD6HQg3QFfN0LR9WErhgpTU2vNNN+uhb853OHq",
+	"BdtAVTybyMICBsuqHQekqSjKhnBCP0MD4VLzKej7oASovRtvXDhUAkasxA36yQKWcs4OfVPN+oYsdHBX",
+	"z96l4JkwR413gdEUmQSpkg+C3KDSYaWePIV4UenAV9R2M84BoMMOO6yQ+yFaSerIKCpCKrDb1513K6Qf",
+	"nq8b3pKSSGGFTcLsCnMVtSxPaNCmuitgmjGmFdjl+K12hcgchdt0zmGiqy8CxsGPo7ew8oePPj59+P2n",
+	"3/+vT//y8Vc/m6LP++leDX0pZI/DfhFWKEIcEzQitNcH5mib8trKUCbgXKhbVGGhw2y6HxJ9CC6Ab68p",
+	"rR6nPaXB51XfRNbrQUJZ2U+lB6kEL228uooyFhMh0KFNc9ArKopbu9xMOBwshuYvwR6Gn5H9v7EcpZO1",
+	"Nf0uO5WgSEeBdG0rv5kmuk/+7jdnn35yniOTEkHkYs5M3eojiNzVC11EVcDnQ4g2/VULDCzHoiB1cKKd",
+	"lnLtt64EWFwzUtp5qOB8UQCzicDg/zk1/ZVW9ywZT0Prn6kaujz/tg2+0Jl2YPFeRdSG0JdIcWWmLdBP",
+	"eDFNZqcu7cc0eTbKBaxvaaE+ZXF25em/fXb2w4+f/OTz1UtOSsqPsa+RFP2wWnwjh0ULX20FeRo//IFf",
+	"mlo+0MqEbS2ZTk2quGvevaNfXUZaRWXKJokVO6Gkx8TK2UfjoukhuFPSYxouKZDfAtboYWZFFFIJglrK",
+	"Oek2T/vX3SurgHn+WHllfXMw883LWYGPnQBWluS/6VEhSVrJ6mdkhMr0gVby3ruKpWNNzJwRPyuH2rZ+",
+	"l7sJ5X0PHz+PVKKW9UyIA+DhoQkF0bzEo+K1S6IPQJTSM9X8Sq+wxb9twnvXGEzVlbRy+vAXpw//EfJ+",
+	"/sMM6li/r/4H7ep99knHHW9I5hnc8Wq1V8SS7YjaklY1XOmMZMBHYTgEIyLEpxpdD2zVR2OwWZ+vfpBB",
+	"zyIrB9U3jxP6Nhnn2ybpsV1Plsat7dY6nHGz9Lq55ezH3z774cenj/7j6cP/dvrwf5SSEmyT5MlAr7Of",
+	"/tPZ41+Wyw3pHkcT74Hz+svH3z371V+hlZ39W6vFN3llScdn33n81We/ffLpd57+/ePiA5Oz73v97Fd/",
+	"8/Tz/3766IvCtPXjfz77s99Wux1r07kjdC1vvWjRZttMTb4LDjWUnyqBVvqYRX0SR4F1ogQo5EzwmKyu",
+	"ody/NuEG6zAorWHcocY9umolT+3s1a3qivYH32xf37/zRhtYt+mvp21PFkqJaD249+B/BgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
