@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -122,7 +121,7 @@ func (h apiHandlers) SignIn(ctx context.Context, req api.SignInRequestObject) (a
 	}
 	return signedIn{session: sessionOut(sess), cookie: &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: h.secureCookies, Expires: sess.ExpiresAt, MaxAge: int(time.Until(sess.ExpiresAt).Seconds()),
+		Secure: h.secureCookies, Expires: sess.ExpiresAt, MaxAge: int(sess.ExpiresAt.Sub(h.now()).Seconds()),
 	}}, nil
 }
 

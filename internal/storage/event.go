@@ -3,6 +3,7 @@ package storage
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -218,10 +219,12 @@ func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotic
 	return n, nil
 }
 
-// queueMerchantEvent queues a webhook that is not about one order, such as stock.low.
+// queueMerchantEvent queues a webhook that is not about one order, such as
+// stock.low. Its id is random: several products can go low in one
+// transaction, at one moment, and receivers drop repeats by id.
 func queueMerchantEvent(tx *gorm.DB, merchantID int64, eventType string, data any, now time.Time) error {
 	return queueWebhook(tx, merchantID, nil, webhookPayload{
-		ID: fmt.Sprintf("evt_%s_%d", strings.ReplaceAll(eventType, ".", "_"), now.UnixNano()), Type: eventType, OccurredAt: now, Data: data,
+		ID: "evt_" + strings.ReplaceAll(eventType, ".", "_") + "_" + rand.Text(), Type: eventType, OccurredAt: now, Data: data,
 	})
 }
 

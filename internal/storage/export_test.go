@@ -22,3 +22,8 @@ func StockOnHand(db *DB, ctx context.Context, id int64) int {
 	db.conn(ctx).Where("id = ?", id).Take(&s)
 	return s.OnHand
 }
+
+// QueueMerchantEvent queues a merchant-wide webhook in its own transaction.
+func QueueMerchantEvent(db *DB, ctx context.Context, merchantID int64, eventType string, data any) error {
+	return db.transact(ctx, func(tx *gorm.DB) error { return queueMerchantEvent(tx, merchantID, eventType, data, db.now()) })
+}

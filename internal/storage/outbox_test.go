@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -217,6 +218,35 @@ func TestRecordDelivery_LateWorkerChangesNothing(t *testing.T) {
 		}
 		if log, _ := db.ListDeliveryAttempts(ctx, id); len(log) != 1 || log[0].StatusCode != 204 {
 			t.Fatalf("delivery log %+v", log)
+		}
+	})
+}
+
+// Two products going low at one moment are two events a receiver keeps:
+// their ids differ.
+func TestQueueMerchantEvent_IDsDifferAtOneMoment(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		merchantID := MustQueueCancellations(t, db, 0)
+		for _, sku := range []string{"TOWEL", "MUG"} {
+			if err := storage.QueueMerchantEvent(db, ctx, merchantID, "stock.low", map[string]any{"sku": sku}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ms, _, err := db.ClaimDue(ctx, "webhook", 10, time.Minute)
+		if err != nil || len(ms) != 2 {
+			t.Fatalf("claimed %d stock.low events: %v", len(ms), err)
+		}
+		var ids []string
+		for _, m := range ms {
+			var e struct{ ID string }
+			if err := json.Unmarshal(m.Payload, &e); err != nil || e.ID == "" {
+				t.Fatalf("payload %s: %v", m.Payload, err)
+			}
+			ids = append(ids, e.ID)
+		}
+		if ids[0] == ids[1] {
+			t.Fatalf("two stock.low events share the id %s", ids[0])
 		}
 	})
 }

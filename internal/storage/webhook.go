@@ -197,7 +197,9 @@ func (db *DB) Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*
 	if f.Channel != "" {
 		q = q.Where("channel = ?", f.Channel)
 	}
-	res := q.Updates(map[string]any{"status": string(soko.OutboxPending), "next_attempt_at": now})
+	// A redelivered message gets a fresh day of retries: created_at starts
+	// the worker's 24 hours (the event's own time is in its payload).
+	res := q.Updates(map[string]any{"status": string(soko.OutboxPending), "next_attempt_at": now, "created_at": now})
 	if res.Error != nil {
 		return nil, translate(res.Error)
 	}
