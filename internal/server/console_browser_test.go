@@ -100,6 +100,11 @@ func TestConsole_RangesExportImportInBrowser(t *testing.T) {
 	c.click("#signout")
 	c.signIn("V001", "5555")
 	c.expect("ok", "伊藤")
+	c.waitFor("the dashboard, the console's home", `!document.getElementById('dashboard').hidden && document.querySelectorAll('#dash-pipeline .stage').length == 10`)
+	if got := c.text("#dash-pipeline .stage.packed b"); got != "1" {
+		t.Errorf("the dashboard counts %q packed orders, want SO-1", got)
+	}
+	c.click(`nav a[href="#ranges"]`)
 	c.waitFor("the ranges section", `!document.getElementById('ranges').hidden && !document.getElementById('no-ranges').hidden`)
 
 	c.fill("#range-carrier", "yamato", "#range-first", "12345678901", "#range-last", "12345678950")

@@ -15,42 +15,52 @@ import (
 
 // dashboardWords are the console dashboard's words.
 var dashboardWords = map[string][2]string{
-	"dash":             {"ダッシュボード", "Dashboard"},
-	"dash_help":        {"本日の作業の進み具合。30秒ごとに自動更新します", "Today's work; refreshes every 30 seconds"},
-	"dash_pipeline":    {"工程別の注文数", "Orders by stage"},
-	"dash_carriers":    {"配送会社別の進捗（集荷締め時刻まで）", "Carriers against their pickup cut-off"},
-	"dash_cutoff":      {"締め {time}", "cut-off {time}"},
-	"dash_no_cutoff":   {"集荷時刻未設定", "no pickup time set"},
-	"dash_carrier_row": {"{shipped} 出荷済み ・ {labeled} 出荷待ち ・ 全{orders}件", "{shipped} shipped · {labeled} at the dock · {orders} in all"},
-	"dash_shipped":     {"時間別の出荷個数", "Parcels shipped per hour"},
-	"dash_scans":       {"時間別のスキャン数（赤はエラー）", "Scans per hour (red: refused)"},
-	"dash_exceptions":  {"要対応", "Needs attention"},
-	"dash_no_problems": {"対応が必要なものはありません", "Nothing needs attention"},
-	"dash_waves":       {"ウェーブの進捗", "Waves"},
-	"dash_no_waves":    {"進行中のウェーブはありません", "No waves in progress"},
-	"dash_wave":        {"ウェーブ", "Wave"},
-	"dash_picker":      {"担当", "Picker"},
-	"dash_progress":    {"進捗", "Progress"},
-	"dash_unclaimed":   {"未割当", "not claimed"},
-	"dash_release":     {"担当を外す", "Take back"},
-	"dash_released":    {"{list} を担当から外しました。次にピッキングを始めた人が引き継ぎます", "{list} taken back: the next picker to ask gets it"},
-	"dash_people":      {"スタッフ別の生産性", "People"},
-	"dash_no_people":   {"本日のスキャンはまだありません", "No scans yet today"},
-	"dash_person":      {"氏名", "Name"},
-	"dash_picks":       {"ピック", "Picks"},
-	"dash_inspections": {"検品", "Inspected"},
-	"dash_packed":      {"梱包", "Packed"},
-	"dash_loaded":      {"積込", "Loaded"},
-	"dash_per_hour":    {"/時", "/h"},
-	"dash_hours":       {"稼働時間", "Hours"},
-	"dash_errors":      {"エラー率", "Error rate"},
-	"dash_updated":     {"{time} 更新", "updated {time}"},
+	"dash":              {"ダッシュボード", "Dashboard"},
+	"dash_help":         {"本日の作業の進み具合。30秒ごとに自動更新します", "Today's work; refreshes every 30 seconds"},
+	"dash_pipeline":     {"工程別の注文数", "Orders by stage"},
+	"dash_carriers":     {"配送会社別の進捗（集荷締め時刻まで）", "Carriers against their pickup cut-off"},
+	"dash_cutoff":       {"締め {time}", "cut-off {time}"},
+	"dash_no_cutoff":    {"集荷時刻未設定", "no pickup time set"},
+	"dash_carrier_row":  {"{shipped} 出荷済み ・ {labeled} 出荷待ち ・ 全{orders}件", "{shipped} shipped · {labeled} at the dock · {orders} in all"},
+	"dash_shipped":      {"時間別の出荷個数", "Parcels shipped per hour"},
+	"dash_scans":        {"時間別のスキャン数（赤はエラー）", "Scans per hour (red: refused)"},
+	"dash_exceptions":   {"要対応", "Needs attention"},
+	"dash_no_problems":  {"対応が必要なものはありません", "Nothing needs attention"},
+	"dash_waves":        {"ウェーブの進捗", "Waves"},
+	"dash_no_waves":     {"進行中のウェーブはありません", "No waves in progress"},
+	"dash_wave":         {"ウェーブ", "Wave"},
+	"dash_picker":       {"担当", "Picker"},
+	"dash_progress":     {"進捗", "Progress"},
+	"dash_unclaimed":    {"未割当", "not claimed"},
+	"dash_release":      {"担当を外す", "Take back"},
+	"dash_released":     {"{list} を担当から外しました。次にピッキングを始めた人が引き継ぎます", "{list} taken back: the next picker to ask gets it"},
+	"dash_people":       {"スタッフ別の生産性", "People"},
+	"dash_no_people":    {"本日のスキャンはまだありません", "No scans yet today"},
+	"dash_person":       {"氏名", "Name"},
+	"dash_picks":        {"ピック", "Picks"},
+	"dash_inspections":  {"検品", "Inspected"},
+	"dash_packed":       {"梱包", "Packed"},
+	"dash_loaded":       {"積込", "Loaded"},
+	"dash_per_hour":     {"/時", "/h"},
+	"dash_hours":        {"稼働時間", "Hours"},
+	"dash_errors":       {"エラー率", "Error rate"},
+	"dash_updated":      {"{time} 更新", "updated {time}"},
+	"stock":             {"在庫", "Stock"},
+	"stock_help":        {"発注点を下回った商品と、欠品のあとで棚卸が必要なロケーション", "Products below their reorder point, and locations to count after a short pick"},
+	"stock_low":         {"在庫僅少（発注点以下）", "Low stock (at or below the reorder point)"},
+	"stock_available":   {"引当可能", "Available"},
+	"stock_reorder":     {"発注点", "Reorder point"},
+	"stock_none_low":    {"発注点を下回った商品はありません", "No product is below its reorder point"},
+	"stock_counts":      {"棚卸待ちのロケーション", "Locations to count"},
+	"stock_none_counts": {"棚卸待ちはありません", "Nothing to count"},
+	"name":              {"名称", "Name"},
 }
 
 // dashboardStore is what the dashboard needs of the store.
 type dashboardStore interface {
 	Dashboard(ctx context.Context, day time.Time) (*soko.Dashboard, error)
 	ReleasePickList(ctx context.Context, pickList string) (int, error)
+	OpenCountTasks(ctx context.Context) ([]string, error)
 }
 
 // pipeline is the workflow's order of stages on the dashboard.
@@ -62,7 +72,7 @@ var pipeline = []soko.OrderStatus{
 // exceptionKinds are the dashboard's exceptions: their words and where each is fixed.
 var exceptionKinds = []struct {
 	kind, ja, en, link string
-	count            func(e soko.Exceptions) int
+	count              func(e soko.Exceptions) int
 }{
 	{"short", "欠品", "Short picks", "#orders?status=short", func(e soko.Exceptions) int { return e.Short }},
 	{"backordered", "入荷待ち", "Backorders", "#orders?status=backordered", func(e soko.Exceptions) int { return e.Backordered }},
@@ -230,4 +240,17 @@ func (c hourChart) write(buf *bytes.Buffer) error {
 		data.Bars = append(data.Bars, b)
 	}
 	return chartSVG.Execute(buf, data)
+}
+
+// ListCountTasks answers GET /ops/count-tasks: the locations to count
+// because a picker found less there than the books said.
+func (h apiHandlers) ListCountTasks(ctx context.Context, _ api.ListCountTasksRequestObject) (api.ListCountTasksResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuConsole); err != nil {
+		return nil, err
+	}
+	codes, err := h.store.OpenCountTasks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return api.ListCountTasks200JSONResponse(orEmpty(codes)), nil
 }

@@ -212,8 +212,14 @@
   }
 
   // ---- 通知 ----
-  function loadDeliveries(e) {
-    if (e) e.preventDefault();
+  // loadDeliveries lists notifications; arg (status=dead) or the form's
+  // submit event chooses which.
+  function loadDeliveries(arg) {
+    if (arg && arg.preventDefault) arg.preventDefault();
+    else if (typeof arg === 'string') {
+      var st = /(?:^|&)status=(\w+)/.exec(arg);
+      if (st) $('delivery-status').value = st[1];
+    }
     var q = [];
     if ($('delivery-status').value) q.push('status=' + $('delivery-status').value);
     if ($('delivery-channel').value) q.push('channel=' + $('delivery-channel').value);

@@ -1,4 +1,116 @@
-/* soko console: the dashboard section (see console_dashboard.html). */
+/* soko console: the dashboard (ダッシュボード), the console's home — the
+ * day's work by stage, each carrier against its pickup, hourly charts drawn
+ * by the server, exceptions linking to where each is fixed, waves with
+ * their pickers, and each person's output — refreshed every 30 s while it
+ * is shown; and the stock alerts (在庫). */
 (function () {
   'use strict';
+  var C = SokoConsole, t = C.t, el = C.el, row = C.row, count = C.count;
+  var timer = null;
+
+  function $(id) { return document.getElementById(id); }
+  function clock(d) { return new Date(d).toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'ja-JP', {hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo'}); }
+  function percent(x) { return (Math.round(x * 1000) / 10) + '%'; }
+  function fill(id, items, build, empty) {
+    var box = $(id);
+    box.textContent = '';
+    items.forEach(function (x) { box.appendChild(build(x)); });
+    if (empty) $(empty).hidden = items.length > 0;
+  }
+
+  function load(arg) {
+    clearInterval(timer);
+    timer = setInterval(function () {
+      if ($('dashboard').hidden) { clearInterval(timer); return; }
+      refresh();
+    }, 30000);
+    refresh(arg);
+  }
+  function refresh(arg) {
+    C.api('GET', '/ops/dashboard').then(function (a) {
+      if (C.failed('dash-msg', a)) return;
+      show(a.data);
+      if (arg === 'people') $('dash-people-title').scrollIntoView();
+    });
+    var stamp = Date.now();
+    $('dash-chart-shipped').src = '/ops/dashboard/shipped.svg?t=' + stamp;
+    $('dash-chart-scans').src = '/ops/dashboard/scans.svg?t=' + stamp;
+  }
+  function show(d) {
+    $('dash-updated').textContent = t('dash_updated', {time: clock(Date.now())});
+    fill('dash-pipeline', d.stages, function (s) {
+      var li = el('li', 'stage ' + s.status);
+      li.appendChild(el('b', '', count(s.count)));
+      li.appendChild(el('span', '', s.label));
+      return li;
+    });
+    fill('dash-exceptions', d.exceptions, function (x) {
+      var li = el('li'), a = el('a', 'exception ' + x.kind);
+      a.href = x.link;
+      a.appendChild(el('b', '', count(x.count)));
+      a.appendChild(el('span', '', x.label));
+      li.appendChild(a);
+      return li;
+    }, 'dash-no-problems');
+    fill('dash-carriers', d.carriers, function (c) {
+      var li = el('li', 'carrier');
+      var head = el('div', 'carrier-head');
+      head.appendChild(el('b', '', c.carrier_name));
+      head.appendChild(el('span', 'muted', c.cutoff ? t('dash_cutoff', {time: clock(c.cutoff)}) : t('dash_no_cutoff')));
+      li.appendChild(head);
+      var bar = el('div', 'progress');
+      var shipped = el('span', 'shipped'), labeled = el('span', 'labeled');
+      shipped.style.width = (c.orders ? 100 * c.shipped / c.orders : 0) + '%';
+      labeled.style.width = (c.orders ? 100 * c.labeled / c.orders : 0) + '%';
+      bar.appendChild(shipped);
+      bar.appendChild(labeled);
+      li.appendChild(bar);
+      li.appendChild(el('small', '', t('dash_carrier_row', {shipped: count(c.shipped), labeled: count(c.labeled), orders: count(c.orders)})));
+      return li;
+    });
+    var waves = [];
+    d.waves.forEach(function (w) {
+      w.pickers.forEach(function (p, i) { waves.push({wave: w, picker: p, first: i === 0}); });
+    });
+    fill('dash-wave-rows', waves, function (x) {
+      var act = el('span');
+      if (x.picker.picker && x.picker.open) {
+        var b = el('button', '', t('dash_release'));
+        b.type = 'button';
+        b.onclick = function () { release(x.picker.pick_list); };
+        act.appendChild(b);
+      }
+      return row([{text: x.first ? x.wave.wave_no + ' (' + x.wave.mode + ')' : ''}, {text: (x.picker.picker || t('dash_unclaimed')) + ' · ' + x.picker.pick_list},
+        {text: count(x.picker.done) + ' / ' + count(x.picker.done + x.picker.open), cls: 'n'}, {node: act}]);
+    }, 'dash-no-waves');
+    fill('dash-people-rows', d.people, function (p) {
+      var per = t('dash_per_hour');
+      return row([{text: p.name}, {text: count(p.picks) + ' (' + p.picks_per_hour.toFixed(1) + per + ')', cls: 'n'},
+        {text: count(p.inspections) + ' (' + p.inspections_per_hour.toFixed(1) + per + ')', cls: 'n'}, {text: count(p.packed), cls: 'n'},
+        {text: count(p.loaded), cls: 'n'}, {text: count(p.hours), cls: 'n'}, {text: percent(p.error_rate), cls: p.error_rate > 0.05 ? 'n alert' : 'n'}]);
+    }, 'dash-no-people');
+  }
+  function release(list) {
+    C.api('POST', '/ops/pick-lists/' + encodeURIComponent(list) + '/release').then(function (a) {
+      if (C.failed('dash-msg', a)) return;
+      C.show('dash-msg', 'ok', a.data.message);
+      refresh();
+    });
+  }
+
+  function loadStock() {
+    C.api('GET', '/ops/alerts/low-stock').then(function (a) {
+      if (C.failed('stock-msg', a)) return;
+      fill('stock-low-rows', a.data, function (s) {
+        return row([{text: s.merchant_code}, {text: s.sku}, {text: s.name}, {text: count(s.available), cls: 'n alert'}, {text: count(s.reorder_point), cls: 'n'}]);
+      }, 'stock-no-low');
+    });
+    C.api('GET', '/ops/count-tasks').then(function (a) {
+      if (C.failed('stock-msg', a)) return;
+      fill('stock-counts', a.data, function (code) { return el('li', '', code); }, 'stock-no-counts');
+    });
+  }
+
+  C.register('dashboard', load, true);
+  C.register('stock', loadStock);
 })();

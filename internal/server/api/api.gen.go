@@ -24,6 +24,57 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for AdminLocationKind.
+const (
+	AdminLocationKindDock      AdminLocationKind = "dock"
+	AdminLocationKindPick      AdminLocationKind = "pick"
+	AdminLocationKindReceiving AdminLocationKind = "receiving"
+	AdminLocationKindReserve   AdminLocationKind = "reserve"
+)
+
+// Valid indicates whether the value is a known member of the AdminLocationKind enum.
+func (e AdminLocationKind) Valid() bool {
+	switch e {
+	case AdminLocationKindDock:
+		return true
+	case AdminLocationKindPick:
+		return true
+	case AdminLocationKindReceiving:
+		return true
+	case AdminLocationKindReserve:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminStaffRole.
+const (
+	AdminStaffRoleAdmin      AdminStaffRole = "admin"
+	AdminStaffRolePacker     AdminStaffRole = "packer"
+	AdminStaffRolePicker     AdminStaffRole = "picker"
+	AdminStaffRoleShipper    AdminStaffRole = "shipper"
+	AdminStaffRoleSupervisor AdminStaffRole = "supervisor"
+)
+
+// Valid indicates whether the value is a known member of the AdminStaffRole enum.
+func (e AdminStaffRole) Valid() bool {
+	switch e {
+	case AdminStaffRoleAdmin:
+		return true
+	case AdminStaffRolePacker:
+		return true
+	case AdminStaffRolePicker:
+		return true
+	case AdminStaffRoleShipper:
+		return true
+	case AdminStaffRoleSupervisor:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InboundStatus.
 const (
 	InboundStatusExpected  InboundStatus = "expected"
@@ -652,6 +703,215 @@ type Address struct {
 	// PostalCode 7 digits, no hyphen.
 	PostalCode string `json:"postal_code"`
 	Prefecture string `json:"prefecture"`
+}
+
+// AdminAPIKey defines model for AdminAPIKey.
+type AdminAPIKey struct {
+	CreatedAt  time.Time  `json:"created_at"`
+	Id         int64      `json:"id"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	Revoked    bool       `json:"revoked"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+
+	// Secret The key itself: only in the answer that created it.
+	Secret *string `json:"secret,omitempty"`
+}
+
+// AdminAPIKeyCreate defines model for AdminAPIKeyCreate.
+type AdminAPIKeyCreate struct {
+	// Name What the key is for, e.g. the shop system's name.
+	Name *string `json:"name,omitempty"`
+}
+
+// AdminBoxType defines model for AdminBoxType.
+type AdminBoxType struct {
+	Code           string `json:"code"`
+	Id             int64  `json:"id"`
+	InnerHeightMm  int    `json:"inner_height_mm"`
+	InnerLengthMm  int    `json:"inner_length_mm"`
+	InnerWidthMm   int    `json:"inner_width_mm"`
+	MaxWeightGrams int    `json:"max_weight_grams"`
+	Name           string `json:"name"`
+	Service        string `json:"service"`
+	SizeClass      int    `json:"size_class"`
+	TareGrams      int    `json:"tare_grams"`
+	Thin           bool   `json:"thin"`
+}
+
+// AdminBoxTypeCreate defines model for AdminBoxTypeCreate.
+type AdminBoxTypeCreate struct {
+	Code           string  `json:"code"`
+	InnerHeightMm  int     `json:"inner_height_mm"`
+	InnerLengthMm  int     `json:"inner_length_mm"`
+	InnerWidthMm   int     `json:"inner_width_mm"`
+	MaxWeightGrams int     `json:"max_weight_grams"`
+	Name           string  `json:"name"`
+	Service        *string `json:"service,omitempty"`
+	SizeClass      *int    `json:"size_class,omitempty"`
+	TareGrams      *int    `json:"tare_grams,omitempty"`
+	Thin           *bool   `json:"thin,omitempty"`
+}
+
+// AdminBoxTypeList defines model for AdminBoxTypeList.
+type AdminBoxTypeList struct {
+	Data []AdminBoxType `json:"data"`
+
+	// ThinServices The post-box services (ネコポス, ゆうパケット …) a thin box may name.
+	ThinServices []AdminThinService `json:"thin_services"`
+}
+
+// AdminBoxTypeUpdate defines model for AdminBoxTypeUpdate.
+type AdminBoxTypeUpdate struct {
+	InnerHeightMm  int     `json:"inner_height_mm"`
+	InnerLengthMm  int     `json:"inner_length_mm"`
+	InnerWidthMm   int     `json:"inner_width_mm"`
+	MaxWeightGrams int     `json:"max_weight_grams"`
+	Name           string  `json:"name"`
+	Service        *string `json:"service,omitempty"`
+	SizeClass      *int    `json:"size_class,omitempty"`
+	TareGrams      *int    `json:"tare_grams,omitempty"`
+	Thin           *bool   `json:"thin,omitempty"`
+}
+
+// AdminLocation defines model for AdminLocation.
+type AdminLocation struct {
+	Code         string            `json:"code"`
+	Id           int64             `json:"id"`
+	Kind         AdminLocationKind `json:"kind"`
+	WalkSequence int               `json:"walk_sequence"`
+	Zone         string            `json:"zone"`
+}
+
+// AdminLocationCreate defines model for AdminLocationCreate.
+type AdminLocationCreate struct {
+	Code         string            `json:"code"`
+	Kind         AdminLocationKind `json:"kind"`
+	WalkSequence int               `json:"walk_sequence"`
+	Zone         string            `json:"zone"`
+}
+
+// AdminLocationKind defines model for AdminLocationKind.
+type AdminLocationKind string
+
+// AdminLocationUpdate defines model for AdminLocationUpdate.
+type AdminLocationUpdate struct {
+	WalkSequence int `json:"walk_sequence"`
+}
+
+// AdminMerchant defines model for AdminMerchant.
+type AdminMerchant struct {
+	// AllowPartial Whether a short order may ship what is there (分割出荷).
+	AllowPartial bool      `json:"allow_partial"`
+	Code         string    `json:"code"`
+	CreatedAt    time.Time `json:"created_at"`
+	Id           int64     `json:"id"`
+	Name         string    `json:"name"`
+
+	// Sender The ご依頼主 block printed on labels, named like an order's ship_to.
+	Sender      AdminSender `json:"sender"`
+	SlipMessage string      `json:"slip_message"`
+}
+
+// AdminMerchantCreate defines model for AdminMerchantCreate.
+type AdminMerchantCreate struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// AdminMerchantUpdate defines model for AdminMerchantUpdate.
+type AdminMerchantUpdate struct {
+	AllowPartial *bool  `json:"allow_partial,omitempty"`
+	Name         string `json:"name"`
+
+	// Sender The ご依頼主 block printed on labels, named like an order's ship_to.
+	Sender      AdminSender `json:"sender"`
+	SlipMessage *string     `json:"slip_message,omitempty"`
+}
+
+// AdminPINReset defines model for AdminPINReset.
+type AdminPINReset struct {
+	// Pin 4 to 8 digits; leave out to have soko make one.
+	Pin *string `json:"pin,omitempty"`
+}
+
+// AdminSender The ご依頼主 block printed on labels, named like an order's ship_to.
+type AdminSender struct {
+	Address1   string  `json:"address1"`
+	Address2   *string `json:"address2,omitempty"`
+	City       string  `json:"city"`
+	Email      *string `json:"email,omitempty"`
+	Name       string  `json:"name"`
+	Phone      *string `json:"phone,omitempty"`
+	PostalCode string  `json:"postal_code"`
+	Prefecture string  `json:"prefecture"`
+}
+
+// AdminStaff defines model for AdminStaff.
+type AdminStaff struct {
+	Active    bool      `json:"active"`
+	BadgeCode string    `json:"badge_code"`
+	CreatedAt time.Time `json:"created_at"`
+	Id        int64     `json:"id"`
+
+	// LockedUntil Set while wrong PINs keep the badge locked.
+	LockedUntil *time.Time     `json:"locked_until,omitempty"`
+	Name        string         `json:"name"`
+	Role        AdminStaffRole `json:"role"`
+}
+
+// AdminStaffCreate defines model for AdminStaffCreate.
+type AdminStaffCreate struct {
+	BadgeCode string `json:"badge_code"`
+	Name      string `json:"name"`
+
+	// Pin 4 to 8 digits; leave out to have soko make one.
+	Pin  *string        `json:"pin,omitempty"`
+	Role AdminStaffRole `json:"role"`
+}
+
+// AdminStaffPIN defines model for AdminStaffPIN.
+type AdminStaffPIN struct {
+	// Pin The PIN soko made: only in this answer, and only when none was sent.
+	Pin   *string    `json:"pin,omitempty"`
+	Staff AdminStaff `json:"staff"`
+}
+
+// AdminStaffRole defines model for AdminStaffRole.
+type AdminStaffRole string
+
+// AdminStaffUpdate defines model for AdminStaffUpdate.
+type AdminStaffUpdate struct {
+	Active bool           `json:"active"`
+	Name   string         `json:"name"`
+	Role   AdminStaffRole `json:"role"`
+}
+
+// AdminThinService defines model for AdminThinService.
+type AdminThinService struct {
+	Carrier string `json:"carrier"`
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+}
+
+// AdminWebhookEndpoint defines model for AdminWebhookEndpoint.
+type AdminWebhookEndpoint struct {
+	// Configured False when the merchant has no endpoint yet; the other fields are then absent.
+	Configured bool  `json:"configured"`
+	Enabled    *bool `json:"enabled,omitempty"`
+
+	// EventChoices The events a merchant may subscribe to.
+	EventChoices []string `json:"event_choices"`
+
+	// EventTypes Empty: every event.
+	EventTypes *[]string `json:"event_types,omitempty"`
+
+	// Secret The signing secret: only in the answer that created or rotated it.
+	Secret       *string    `json:"secret,omitempty"`
+	SecretPrefix *string    `json:"secret_prefix,omitempty"`
+	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+	Url          *string    `json:"url,omitempty"`
 }
 
 // Barcode defines model for Barcode.
@@ -1892,6 +2152,89 @@ type RedeliverWebhookParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateAdminBoxTypeParams defines parameters for CreateAdminBoxType.
+type CreateAdminBoxTypeParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// UpdateAdminBoxTypeParams defines parameters for UpdateAdminBoxType.
+type UpdateAdminBoxTypeParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ListAdminLocationsParams defines parameters for ListAdminLocations.
+type ListAdminLocationsParams struct {
+	Zone *string `form:"zone,omitempty" json:"zone,omitempty"`
+}
+
+// CreateAdminLocationParams defines parameters for CreateAdminLocation.
+type CreateAdminLocationParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// UpdateAdminLocationParams defines parameters for UpdateAdminLocation.
+type UpdateAdminLocationParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CreateAdminMerchantParams defines parameters for CreateAdminMerchant.
+type CreateAdminMerchantParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// UpdateAdminMerchantParams defines parameters for UpdateAdminMerchant.
+type UpdateAdminMerchantParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CreateAdminAPIKeyParams defines parameters for CreateAdminAPIKey.
+type CreateAdminAPIKeyParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// RevokeAdminAPIKeyParams defines parameters for RevokeAdminAPIKey.
+type RevokeAdminAPIKeyParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PutAdminWebhookEndpointParams defines parameters for PutAdminWebhookEndpoint.
+type PutAdminWebhookEndpointParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CreateAdminStaffParams defines parameters for CreateAdminStaff.
+type CreateAdminStaffParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PrintStaffBadgesParams defines parameters for PrintStaffBadges.
+type PrintStaffBadgesParams struct {
+	// StaffId The staff members to print; none means every active one.
+	StaffId *[]int64 `form:"staff_id,omitempty" json:"staff_id,omitempty"`
+}
+
+// UpdateAdminStaffParams defines parameters for UpdateAdminStaff.
+type UpdateAdminStaffParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ResetAdminStaffPINParams defines parameters for ResetAdminStaffPIN.
+type ResetAdminStaffPINParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // ImportCarrierCSVParams defines parameters for ImportCarrierCSV.
 type ImportCarrierCSVParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -2094,6 +2437,39 @@ type PutProductJSONRequestBody = ProductInput
 // PutWebhookEndpointJSONRequestBody defines body for PutWebhookEndpoint for application/json ContentType.
 type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
 
+// CreateAdminBoxTypeJSONRequestBody defines body for CreateAdminBoxType for application/json ContentType.
+type CreateAdminBoxTypeJSONRequestBody = AdminBoxTypeCreate
+
+// UpdateAdminBoxTypeJSONRequestBody defines body for UpdateAdminBoxType for application/json ContentType.
+type UpdateAdminBoxTypeJSONRequestBody = AdminBoxTypeUpdate
+
+// CreateAdminLocationJSONRequestBody defines body for CreateAdminLocation for application/json ContentType.
+type CreateAdminLocationJSONRequestBody = AdminLocationCreate
+
+// UpdateAdminLocationJSONRequestBody defines body for UpdateAdminLocation for application/json ContentType.
+type UpdateAdminLocationJSONRequestBody = AdminLocationUpdate
+
+// CreateAdminMerchantJSONRequestBody defines body for CreateAdminMerchant for application/json ContentType.
+type CreateAdminMerchantJSONRequestBody = AdminMerchantCreate
+
+// UpdateAdminMerchantJSONRequestBody defines body for UpdateAdminMerchant for application/json ContentType.
+type UpdateAdminMerchantJSONRequestBody = AdminMerchantUpdate
+
+// CreateAdminAPIKeyJSONRequestBody defines body for CreateAdminAPIKey for application/json ContentType.
+type CreateAdminAPIKeyJSONRequestBody = AdminAPIKeyCreate
+
+// PutAdminWebhookEndpointJSONRequestBody defines body for PutAdminWebhookEndpoint for application/json ContentType.
+type PutAdminWebhookEndpointJSONRequestBody = WebhookEndpointInput
+
+// CreateAdminStaffJSONRequestBody defines body for CreateAdminStaff for application/json ContentType.
+type CreateAdminStaffJSONRequestBody = AdminStaffCreate
+
+// UpdateAdminStaffJSONRequestBody defines body for UpdateAdminStaff for application/json ContentType.
+type UpdateAdminStaffJSONRequestBody = AdminStaffUpdate
+
+// ResetAdminStaffPINJSONRequestBody defines body for ResetAdminStaffPIN for application/json ContentType.
+type ResetAdminStaffPINJSONRequestBody = AdminPINReset
+
 // CountLocationJSONRequestBody defines body for CountLocation for application/json ContentType.
 type CountLocationJSONRequestBody = CountInput
 
@@ -2195,6 +2571,63 @@ type ServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx echo.Context) error
+	// ListAdminBoxTypes Box types (箱), smallest first, and the post-box services a thin box may go by (supervisors and admins)
+	// (GET /ops/admin/box-types)
+	ListAdminBoxTypes(ctx echo.Context) error
+	// CreateAdminBoxType Add a box type (admins)
+	// (POST /ops/admin/box-types)
+	CreateAdminBoxType(ctx echo.Context, params CreateAdminBoxTypeParams) error
+	// UpdateAdminBoxType Change a box type's size, weights, size class and service (admins); its code stays, as parcels keep it
+	// (PUT /ops/admin/box-types/{box_type_id})
+	UpdateAdminBoxType(ctx echo.Context, boxTypeId int64, params UpdateAdminBoxTypeParams) error
+	// ListAdminLocations Locations in walk order, of one zone or all (supervisors and admins)
+	// (GET /ops/admin/locations)
+	ListAdminLocations(ctx echo.Context, params ListAdminLocationsParams) error
+	// CreateAdminLocation Add a location (admins); its code must fit a shelf label's barcode
+	// (POST /ops/admin/locations)
+	CreateAdminLocation(ctx echo.Context, params CreateAdminLocationParams) error
+	// UpdateAdminLocation Change a location's walk sequence (admins); pick tasks released afterwards follow it
+	// (PUT /ops/admin/locations/{location_id}/walk-sequence)
+	UpdateAdminLocation(ctx echo.Context, locationId int64, params UpdateAdminLocationParams) error
+	// ListAdminMerchants Merchants (荷主) with their sender block and slip message (supervisors and admins)
+	// (GET /ops/admin/merchants)
+	ListAdminMerchants(ctx echo.Context) error
+	// CreateAdminMerchant Add a merchant (admins)
+	// (POST /ops/admin/merchants)
+	CreateAdminMerchant(ctx echo.Context, params CreateAdminMerchantParams) error
+	// UpdateAdminMerchant Change a merchant's name, sender block (ご依頼主), slip message and partial shipping (admins)
+	// (PUT /ops/admin/merchants/{merchant_id})
+	UpdateAdminMerchant(ctx echo.Context, merchantId MerchantID, params UpdateAdminMerchantParams) error
+	// ListAdminAPIKeys A merchant's API keys, newest first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/api-keys)
+	ListAdminAPIKeys(ctx echo.Context, merchantId MerchantID) error
+	// CreateAdminAPIKey Make an API key for the merchant (admins); the answer is the only place its secret appears
+	// (POST /ops/admin/merchants/{merchant_id}/api-keys)
+	CreateAdminAPIKey(ctx echo.Context, merchantId MerchantID, params CreateAdminAPIKeyParams) error
+	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
+	RevokeAdminAPIKey(ctx echo.Context, merchantId MerchantID, apiKeyId int64, params RevokeAdminAPIKeyParams) error
+	// GetAdminWebhookEndpoint The merchant's webhook endpoint, or that none is set (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/webhook-endpoint)
+	GetAdminWebhookEndpoint(ctx echo.Context, merchantId MerchantID) error
+	// PutAdminWebhookEndpoint Set or replace the merchant's webhook endpoint, turn it on or off, rotate its secret (admins)
+	// (PUT /ops/admin/merchants/{merchant_id}/webhook-endpoint)
+	PutAdminWebhookEndpoint(ctx echo.Context, merchantId MerchantID, params PutAdminWebhookEndpointParams) error
+	// ListAdminStaff Every staff member, by badge (supervisors and admins)
+	// (GET /ops/admin/staff)
+	ListAdminStaff(ctx echo.Context) error
+	// CreateAdminStaff Add a staff member (admins); without a PIN one is made and answered once
+	// (POST /ops/admin/staff)
+	CreateAdminStaff(ctx echo.Context, params CreateAdminStaffParams) error
+	// PrintStaffBadges Badge cards (business-card size, 10 to an A4 sheet) with the badge as Code 128 (supervisors and admins)
+	// (GET /ops/admin/staff-badges.pdf)
+	PrintStaffBadges(ctx echo.Context, params PrintStaffBadgesParams) error
+	// UpdateAdminStaff Rename a staff member, change their role, deactivate or reactivate them (admins)
+	// (PUT /ops/admin/staff/{staff_id})
+	UpdateAdminStaff(ctx echo.Context, staffId int64, params UpdateAdminStaffParams) error
+	// ResetAdminStaffPIN Give a staff member a new PIN (admins); unlocks the badge and signs them out elsewhere
+	// (POST /ops/admin/staff/{staff_id}/pin)
+	ResetAdminStaffPIN(ctx echo.Context, staffId int64, params ResetAdminStaffPINParams) error
 	// ListLowStock Products at or below their reorder point (欠品アラート)
 	// (GET /ops/alerts/low-stock)
 	ListLowStock(ctx echo.Context) error
@@ -2207,6 +2640,9 @@ type ServerInterface interface {
 	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued
 	// (POST /ops/carrier-imports/{carrier})
 	ImportCarrierCSV(ctx echo.Context, carrier CarrierCode, params ImportCarrierCSVParams) error
+	// ListCountTasks Locations to count after short picks, oldest first
+	// (GET /ops/count-tasks)
+	ListCountTasks(ctx echo.Context) error
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx echo.Context, params CountLocationParams) error
@@ -2783,6 +3219,537 @@ func (w *ServerInterfaceWrapper) PutWebhookEndpoint(ctx echo.Context) error {
 	return err
 }
 
+// ListAdminBoxTypes converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminBoxTypes(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminBoxTypes(ctx)
+	return err
+}
+
+// CreateAdminBoxType converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAdminBoxType(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateAdminBoxTypeParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAdminBoxType(ctx, params)
+	return err
+}
+
+// UpdateAdminBoxType converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAdminBoxType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "box_type_id" -------------
+	var boxTypeId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "box_type_id", ctx.Param("box_type_id"), &boxTypeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter box_type_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateAdminBoxTypeParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAdminBoxType(ctx, boxTypeId, params)
+	return err
+}
+
+// ListAdminLocations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminLocations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAdminLocationsParams
+	// ------------- Optional query parameter "zone" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "zone", ctx.QueryParams(), &params.Zone, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter zone: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminLocations(ctx, params)
+	return err
+}
+
+// CreateAdminLocation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAdminLocation(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateAdminLocationParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAdminLocation(ctx, params)
+	return err
+}
+
+// UpdateAdminLocation converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAdminLocation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "location_id" -------------
+	var locationId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "location_id", ctx.Param("location_id"), &locationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter location_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateAdminLocationParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAdminLocation(ctx, locationId, params)
+	return err
+}
+
+// ListAdminMerchants converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminMerchants(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminMerchants(ctx)
+	return err
+}
+
+// CreateAdminMerchant converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAdminMerchant(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateAdminMerchantParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAdminMerchant(ctx, params)
+	return err
+}
+
+// UpdateAdminMerchant converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAdminMerchant(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateAdminMerchantParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAdminMerchant(ctx, merchantId, params)
+	return err
+}
+
+// ListAdminAPIKeys converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminAPIKeys(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminAPIKeys(ctx, merchantId)
+	return err
+}
+
+// CreateAdminAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAdminAPIKey(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateAdminAPIKeyParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAdminAPIKey(ctx, merchantId, params)
+	return err
+}
+
+// RevokeAdminAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeAdminAPIKey(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "api_key_id" -------------
+	var apiKeyId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "api_key_id", ctx.Param("api_key_id"), &apiKeyId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter api_key_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RevokeAdminAPIKeyParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeAdminAPIKey(ctx, merchantId, apiKeyId, params)
+	return err
+}
+
+// GetAdminWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAdminWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAdminWebhookEndpoint(ctx, merchantId)
+	return err
+}
+
+// PutAdminWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) PutAdminWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutAdminWebhookEndpointParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutAdminWebhookEndpoint(ctx, merchantId, params)
+	return err
+}
+
+// ListAdminStaff converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminStaff(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminStaff(ctx)
+	return err
+}
+
+// CreateAdminStaff converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAdminStaff(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateAdminStaffParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAdminStaff(ctx, params)
+	return err
+}
+
+// PrintStaffBadges converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintStaffBadges(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PrintStaffBadgesParams
+	// ------------- Optional query parameter "staff_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "staff_id", ctx.QueryParams(), &params.StaffId, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter staff_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintStaffBadges(ctx, params)
+	return err
+}
+
+// UpdateAdminStaff converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAdminStaff(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "staff_id" -------------
+	var staffId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "staff_id", ctx.Param("staff_id"), &staffId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter staff_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateAdminStaffParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAdminStaff(ctx, staffId, params)
+	return err
+}
+
+// ResetAdminStaffPIN converts echo context to params.
+func (w *ServerInterfaceWrapper) ResetAdminStaffPIN(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "staff_id" -------------
+	var staffId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "staff_id", ctx.Param("staff_id"), &staffId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter staff_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ResetAdminStaffPINParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResetAdminStaffPIN(ctx, staffId, params)
+	return err
+}
+
 // ListLowStock converts echo context to params.
 func (w *ServerInterfaceWrapper) ListLowStock(ctx echo.Context) error {
 	var err error
@@ -2852,6 +3819,15 @@ func (w *ServerInterfaceWrapper) ImportCarrierCSV(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ImportCarrierCSV(ctx, carrier, params)
+	return err
+}
+
+// ListCountTasks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCountTasks(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCountTasks(ctx)
 	return err
 }
 
@@ -4048,9 +5024,29 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.GetEmailTemplate, options.OperationMiddlewares["getEmailTemplate"]...)
 	router.PUT(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.PutEmailTemplate, options.OperationMiddlewares["putEmailTemplate"]...)
 	router.POST(options.BaseURL+"/ops/merchants/:merchant_id/email-template/preview", wrapper.PreviewEmailTemplate, options.OperationMiddlewares["previewEmailTemplate"]...)
+	router.GET(options.BaseURL+"/ops/count-tasks", wrapper.ListCountTasks, options.OperationMiddlewares["listCountTasks"]...)
 	router.GET(options.BaseURL+"/ops/dashboard", wrapper.GetDashboard, options.OperationMiddlewares["getDashboard"]...)
 	router.GET(options.BaseURL+"/ops/dashboard/:series.svg", wrapper.GetDashboardChart, options.OperationMiddlewares["getDashboardChart"]...)
 	router.POST(options.BaseURL+"/ops/pick-lists/:pick_list/release", wrapper.ReleasePickList, options.OperationMiddlewares["releasePickList"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants", wrapper.ListAdminMerchants, options.OperationMiddlewares["listAdminMerchants"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants", wrapper.CreateAdminMerchant, options.OperationMiddlewares["createAdminMerchant"]...)
+	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id", wrapper.UpdateAdminMerchant, options.OperationMiddlewares["updateAdminMerchant"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/api-keys", wrapper.ListAdminAPIKeys, options.OperationMiddlewares["listAdminAPIKeys"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/api-keys", wrapper.CreateAdminAPIKey, options.OperationMiddlewares["createAdminAPIKey"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/api-keys/:api_key_id/revoke", wrapper.RevokeAdminAPIKey, options.OperationMiddlewares["revokeAdminAPIKey"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/webhook-endpoint", wrapper.GetAdminWebhookEndpoint, options.OperationMiddlewares["getAdminWebhookEndpoint"]...)
+	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id/webhook-endpoint", wrapper.PutAdminWebhookEndpoint, options.OperationMiddlewares["putAdminWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/ops/admin/staff", wrapper.ListAdminStaff, options.OperationMiddlewares["listAdminStaff"]...)
+	router.POST(options.BaseURL+"/ops/admin/staff", wrapper.CreateAdminStaff, options.OperationMiddlewares["createAdminStaff"]...)
+	router.PUT(options.BaseURL+"/ops/admin/staff/:staff_id", wrapper.UpdateAdminStaff, options.OperationMiddlewares["updateAdminStaff"]...)
+	router.POST(options.BaseURL+"/ops/admin/staff/:staff_id/pin", wrapper.ResetAdminStaffPIN, options.OperationMiddlewares["resetAdminStaffPIN"]...)
+	router.GET(options.BaseURL+"/ops/admin/staff-badges.pdf", wrapper.PrintStaffBadges, options.OperationMiddlewares["printStaffBadges"]...)
+	router.GET(options.BaseURL+"/ops/admin/box-types", wrapper.ListAdminBoxTypes, options.OperationMiddlewares["listAdminBoxTypes"]...)
+	router.POST(options.BaseURL+"/ops/admin/box-types", wrapper.CreateAdminBoxType, options.OperationMiddlewares["createAdminBoxType"]...)
+	router.PUT(options.BaseURL+"/ops/admin/box-types/:box_type_id", wrapper.UpdateAdminBoxType, options.OperationMiddlewares["updateAdminBoxType"]...)
+	router.GET(options.BaseURL+"/ops/admin/locations", wrapper.ListAdminLocations, options.OperationMiddlewares["listAdminLocations"]...)
+	router.POST(options.BaseURL+"/ops/admin/locations", wrapper.CreateAdminLocation, options.OperationMiddlewares["createAdminLocation"]...)
+	router.PUT(options.BaseURL+"/ops/admin/locations/:location_id/walk-sequence", wrapper.UpdateAdminLocation, options.OperationMiddlewares["updateAdminLocation"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
 
 }
@@ -4778,6 +5774,770 @@ func (response PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse) Visi
 	return err
 }
 
+type ListAdminBoxTypesRequestObject struct {
+}
+
+type ListAdminBoxTypesResponseObject interface {
+	VisitListAdminBoxTypesResponse(w http.ResponseWriter) error
+}
+
+type ListAdminBoxTypes200JSONResponse AdminBoxTypeList
+
+func (response ListAdminBoxTypes200JSONResponse) VisitListAdminBoxTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminBoxTypesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminBoxTypesdefaultApplicationProblemPlusJSONResponse) VisitListAdminBoxTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminBoxTypeRequestObject struct {
+	Params CreateAdminBoxTypeParams
+	Body   *CreateAdminBoxTypeJSONRequestBody
+}
+
+type CreateAdminBoxTypeResponseObject interface {
+	VisitCreateAdminBoxTypeResponse(w http.ResponseWriter) error
+}
+
+type CreateAdminBoxType201JSONResponse AdminBoxType
+
+func (response CreateAdminBoxType201JSONResponse) VisitCreateAdminBoxTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminBoxTypedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateAdminBoxTypedefaultApplicationProblemPlusJSONResponse) VisitCreateAdminBoxTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminBoxTypeRequestObject struct {
+	BoxTypeId int64 `json:"box_type_id"`
+	Params    UpdateAdminBoxTypeParams
+	Body      *UpdateAdminBoxTypeJSONRequestBody
+}
+
+type UpdateAdminBoxTypeResponseObject interface {
+	VisitUpdateAdminBoxTypeResponse(w http.ResponseWriter) error
+}
+
+type UpdateAdminBoxType200JSONResponse AdminBoxType
+
+func (response UpdateAdminBoxType200JSONResponse) VisitUpdateAdminBoxTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminBoxTypedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateAdminBoxTypedefaultApplicationProblemPlusJSONResponse) VisitUpdateAdminBoxTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminLocationsRequestObject struct {
+	Params ListAdminLocationsParams
+}
+
+type ListAdminLocationsResponseObject interface {
+	VisitListAdminLocationsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminLocations200JSONResponse []AdminLocation
+
+func (response ListAdminLocations200JSONResponse) VisitListAdminLocationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminLocationsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminLocationsdefaultApplicationProblemPlusJSONResponse) VisitListAdminLocationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminLocationRequestObject struct {
+	Params CreateAdminLocationParams
+	Body   *CreateAdminLocationJSONRequestBody
+}
+
+type CreateAdminLocationResponseObject interface {
+	VisitCreateAdminLocationResponse(w http.ResponseWriter) error
+}
+
+type CreateAdminLocation201JSONResponse AdminLocation
+
+func (response CreateAdminLocation201JSONResponse) VisitCreateAdminLocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminLocationdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateAdminLocationdefaultApplicationProblemPlusJSONResponse) VisitCreateAdminLocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminLocationRequestObject struct {
+	LocationId int64 `json:"location_id"`
+	Params     UpdateAdminLocationParams
+	Body       *UpdateAdminLocationJSONRequestBody
+}
+
+type UpdateAdminLocationResponseObject interface {
+	VisitUpdateAdminLocationResponse(w http.ResponseWriter) error
+}
+
+type UpdateAdminLocation200JSONResponse AdminLocation
+
+func (response UpdateAdminLocation200JSONResponse) VisitUpdateAdminLocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminLocationdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateAdminLocationdefaultApplicationProblemPlusJSONResponse) VisitUpdateAdminLocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminMerchantsRequestObject struct {
+}
+
+type ListAdminMerchantsResponseObject interface {
+	VisitListAdminMerchantsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminMerchants200JSONResponse []AdminMerchant
+
+func (response ListAdminMerchants200JSONResponse) VisitListAdminMerchantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminMerchantsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminMerchantsdefaultApplicationProblemPlusJSONResponse) VisitListAdminMerchantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminMerchantRequestObject struct {
+	Params CreateAdminMerchantParams
+	Body   *CreateAdminMerchantJSONRequestBody
+}
+
+type CreateAdminMerchantResponseObject interface {
+	VisitCreateAdminMerchantResponse(w http.ResponseWriter) error
+}
+
+type CreateAdminMerchant201JSONResponse AdminMerchant
+
+func (response CreateAdminMerchant201JSONResponse) VisitCreateAdminMerchantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminMerchantdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateAdminMerchantdefaultApplicationProblemPlusJSONResponse) VisitCreateAdminMerchantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminMerchantRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     UpdateAdminMerchantParams
+	Body       *UpdateAdminMerchantJSONRequestBody
+}
+
+type UpdateAdminMerchantResponseObject interface {
+	VisitUpdateAdminMerchantResponse(w http.ResponseWriter) error
+}
+
+type UpdateAdminMerchant200JSONResponse AdminMerchant
+
+func (response UpdateAdminMerchant200JSONResponse) VisitUpdateAdminMerchantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminMerchantdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateAdminMerchantdefaultApplicationProblemPlusJSONResponse) VisitUpdateAdminMerchantResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminAPIKeysRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type ListAdminAPIKeysResponseObject interface {
+	VisitListAdminAPIKeysResponse(w http.ResponseWriter) error
+}
+
+type ListAdminAPIKeys200JSONResponse []AdminAPIKey
+
+func (response ListAdminAPIKeys200JSONResponse) VisitListAdminAPIKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminAPIKeysdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminAPIKeysdefaultApplicationProblemPlusJSONResponse) VisitListAdminAPIKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminAPIKeyRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     CreateAdminAPIKeyParams
+	Body       *CreateAdminAPIKeyJSONRequestBody
+}
+
+type CreateAdminAPIKeyResponseObject interface {
+	VisitCreateAdminAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type CreateAdminAPIKey201JSONResponse AdminAPIKey
+
+func (response CreateAdminAPIKey201JSONResponse) VisitCreateAdminAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminAPIKeydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateAdminAPIKeydefaultApplicationProblemPlusJSONResponse) VisitCreateAdminAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAdminAPIKeyRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	ApiKeyId   int64      `json:"api_key_id"`
+	Params     RevokeAdminAPIKeyParams
+}
+
+type RevokeAdminAPIKeyResponseObject interface {
+	VisitRevokeAdminAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type RevokeAdminAPIKey200JSONResponse AdminAPIKey
+
+func (response RevokeAdminAPIKey200JSONResponse) VisitRevokeAdminAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse) VisitRevokeAdminAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAdminWebhookEndpointRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type GetAdminWebhookEndpointResponseObject interface {
+	VisitGetAdminWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type GetAdminWebhookEndpoint200JSONResponse AdminWebhookEndpoint
+
+func (response GetAdminWebhookEndpoint200JSONResponse) VisitGetAdminWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAdminWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetAdminWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitGetAdminWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAdminWebhookEndpointRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     PutAdminWebhookEndpointParams
+	Body       *PutAdminWebhookEndpointJSONRequestBody
+}
+
+type PutAdminWebhookEndpointResponseObject interface {
+	VisitPutAdminWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type PutAdminWebhookEndpoint200JSONResponse AdminWebhookEndpoint
+
+func (response PutAdminWebhookEndpoint200JSONResponse) VisitPutAdminWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAdminWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutAdminWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitPutAdminWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminStaffRequestObject struct {
+}
+
+type ListAdminStaffResponseObject interface {
+	VisitListAdminStaffResponse(w http.ResponseWriter) error
+}
+
+type ListAdminStaff200JSONResponse []AdminStaff
+
+func (response ListAdminStaff200JSONResponse) VisitListAdminStaffResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminStaffdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminStaffdefaultApplicationProblemPlusJSONResponse) VisitListAdminStaffResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminStaffRequestObject struct {
+	Params CreateAdminStaffParams
+	Body   *CreateAdminStaffJSONRequestBody
+}
+
+type CreateAdminStaffResponseObject interface {
+	VisitCreateAdminStaffResponse(w http.ResponseWriter) error
+}
+
+type CreateAdminStaff201JSONResponse AdminStaffPIN
+
+func (response CreateAdminStaff201JSONResponse) VisitCreateAdminStaffResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAdminStaffdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateAdminStaffdefaultApplicationProblemPlusJSONResponse) VisitCreateAdminStaffResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PrintStaffBadgesRequestObject struct {
+	Params PrintStaffBadgesParams
+}
+
+type PrintStaffBadgesResponseObject interface {
+	VisitPrintStaffBadgesResponse(w http.ResponseWriter) error
+}
+
+type PrintStaffBadges200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintStaffBadges200ApplicationpdfResponse) VisitPrintStaffBadgesResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintStaffBadgesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintStaffBadgesdefaultApplicationProblemPlusJSONResponse) VisitPrintStaffBadgesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminStaffRequestObject struct {
+	StaffId int64 `json:"staff_id"`
+	Params  UpdateAdminStaffParams
+	Body    *UpdateAdminStaffJSONRequestBody
+}
+
+type UpdateAdminStaffResponseObject interface {
+	VisitUpdateAdminStaffResponse(w http.ResponseWriter) error
+}
+
+type UpdateAdminStaff200JSONResponse AdminStaff
+
+func (response UpdateAdminStaff200JSONResponse) VisitUpdateAdminStaffResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminStaffdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateAdminStaffdefaultApplicationProblemPlusJSONResponse) VisitUpdateAdminStaffResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetAdminStaffPINRequestObject struct {
+	StaffId int64 `json:"staff_id"`
+	Params  ResetAdminStaffPINParams
+	Body    *ResetAdminStaffPINJSONRequestBody
+}
+
+type ResetAdminStaffPINResponseObject interface {
+	VisitResetAdminStaffPINResponse(w http.ResponseWriter) error
+}
+
+type ResetAdminStaffPIN200JSONResponse AdminStaffPIN
+
+func (response ResetAdminStaffPIN200JSONResponse) VisitResetAdminStaffPINResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetAdminStaffPINdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ResetAdminStaffPINdefaultApplicationProblemPlusJSONResponse) VisitResetAdminStaffPINResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLowStockRequestObject struct {
 }
 
@@ -4923,6 +6683,44 @@ type ImportCarrierCSVdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ImportCarrierCSVdefaultApplicationProblemPlusJSONResponse) VisitImportCarrierCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCountTasksRequestObject struct {
+}
+
+type ListCountTasksResponseObject interface {
+	VisitListCountTasksResponse(w http.ResponseWriter) error
+}
+
+type ListCountTasks200JSONResponse []string
+
+func (response ListCountTasks200JSONResponse) VisitListCountTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCountTasksdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListCountTasksdefaultApplicationProblemPlusJSONResponse) VisitListCountTasksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -6686,6 +8484,63 @@ type StrictServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx context.Context, request PutWebhookEndpointRequestObject) (PutWebhookEndpointResponseObject, error)
+	// ListAdminBoxTypes Box types (箱), smallest first, and the post-box services a thin box may go by (supervisors and admins)
+	// (GET /ops/admin/box-types)
+	ListAdminBoxTypes(ctx context.Context, request ListAdminBoxTypesRequestObject) (ListAdminBoxTypesResponseObject, error)
+	// CreateAdminBoxType Add a box type (admins)
+	// (POST /ops/admin/box-types)
+	CreateAdminBoxType(ctx context.Context, request CreateAdminBoxTypeRequestObject) (CreateAdminBoxTypeResponseObject, error)
+	// UpdateAdminBoxType Change a box type's size, weights, size class and service (admins); its code stays, as parcels keep it
+	// (PUT /ops/admin/box-types/{box_type_id})
+	UpdateAdminBoxType(ctx context.Context, request UpdateAdminBoxTypeRequestObject) (UpdateAdminBoxTypeResponseObject, error)
+	// ListAdminLocations Locations in walk order, of one zone or all (supervisors and admins)
+	// (GET /ops/admin/locations)
+	ListAdminLocations(ctx context.Context, request ListAdminLocationsRequestObject) (ListAdminLocationsResponseObject, error)
+	// CreateAdminLocation Add a location (admins); its code must fit a shelf label's barcode
+	// (POST /ops/admin/locations)
+	CreateAdminLocation(ctx context.Context, request CreateAdminLocationRequestObject) (CreateAdminLocationResponseObject, error)
+	// UpdateAdminLocation Change a location's walk sequence (admins); pick tasks released afterwards follow it
+	// (PUT /ops/admin/locations/{location_id}/walk-sequence)
+	UpdateAdminLocation(ctx context.Context, request UpdateAdminLocationRequestObject) (UpdateAdminLocationResponseObject, error)
+	// ListAdminMerchants Merchants (荷主) with their sender block and slip message (supervisors and admins)
+	// (GET /ops/admin/merchants)
+	ListAdminMerchants(ctx context.Context, request ListAdminMerchantsRequestObject) (ListAdminMerchantsResponseObject, error)
+	// CreateAdminMerchant Add a merchant (admins)
+	// (POST /ops/admin/merchants)
+	CreateAdminMerchant(ctx context.Context, request CreateAdminMerchantRequestObject) (CreateAdminMerchantResponseObject, error)
+	// UpdateAdminMerchant Change a merchant's name, sender block (ご依頼主), slip message and partial shipping (admins)
+	// (PUT /ops/admin/merchants/{merchant_id})
+	UpdateAdminMerchant(ctx context.Context, request UpdateAdminMerchantRequestObject) (UpdateAdminMerchantResponseObject, error)
+	// ListAdminAPIKeys A merchant's API keys, newest first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/api-keys)
+	ListAdminAPIKeys(ctx context.Context, request ListAdminAPIKeysRequestObject) (ListAdminAPIKeysResponseObject, error)
+	// CreateAdminAPIKey Make an API key for the merchant (admins); the answer is the only place its secret appears
+	// (POST /ops/admin/merchants/{merchant_id}/api-keys)
+	CreateAdminAPIKey(ctx context.Context, request CreateAdminAPIKeyRequestObject) (CreateAdminAPIKeyResponseObject, error)
+	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
+	RevokeAdminAPIKey(ctx context.Context, request RevokeAdminAPIKeyRequestObject) (RevokeAdminAPIKeyResponseObject, error)
+	// GetAdminWebhookEndpoint The merchant's webhook endpoint, or that none is set (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/webhook-endpoint)
+	GetAdminWebhookEndpoint(ctx context.Context, request GetAdminWebhookEndpointRequestObject) (GetAdminWebhookEndpointResponseObject, error)
+	// PutAdminWebhookEndpoint Set or replace the merchant's webhook endpoint, turn it on or off, rotate its secret (admins)
+	// (PUT /ops/admin/merchants/{merchant_id}/webhook-endpoint)
+	PutAdminWebhookEndpoint(ctx context.Context, request PutAdminWebhookEndpointRequestObject) (PutAdminWebhookEndpointResponseObject, error)
+	// ListAdminStaff Every staff member, by badge (supervisors and admins)
+	// (GET /ops/admin/staff)
+	ListAdminStaff(ctx context.Context, request ListAdminStaffRequestObject) (ListAdminStaffResponseObject, error)
+	// CreateAdminStaff Add a staff member (admins); without a PIN one is made and answered once
+	// (POST /ops/admin/staff)
+	CreateAdminStaff(ctx context.Context, request CreateAdminStaffRequestObject) (CreateAdminStaffResponseObject, error)
+	// PrintStaffBadges Badge cards (business-card size, 10 to an A4 sheet) with the badge as Code 128 (supervisors and admins)
+	// (GET /ops/admin/staff-badges.pdf)
+	PrintStaffBadges(ctx context.Context, request PrintStaffBadgesRequestObject) (PrintStaffBadgesResponseObject, error)
+	// UpdateAdminStaff Rename a staff member, change their role, deactivate or reactivate them (admins)
+	// (PUT /ops/admin/staff/{staff_id})
+	UpdateAdminStaff(ctx context.Context, request UpdateAdminStaffRequestObject) (UpdateAdminStaffResponseObject, error)
+	// ResetAdminStaffPIN Give a staff member a new PIN (admins); unlocks the badge and signs them out elsewhere
+	// (POST /ops/admin/staff/{staff_id}/pin)
+	ResetAdminStaffPIN(ctx context.Context, request ResetAdminStaffPINRequestObject) (ResetAdminStaffPINResponseObject, error)
 	// ListLowStock Products at or below their reorder point (欠品アラート)
 	// (GET /ops/alerts/low-stock)
 	ListLowStock(ctx context.Context, request ListLowStockRequestObject) (ListLowStockResponseObject, error)
@@ -6698,6 +8553,9 @@ type StrictServerInterface interface {
 	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued
 	// (POST /ops/carrier-imports/{carrier})
 	ImportCarrierCSV(ctx context.Context, request ImportCarrierCSVRequestObject) (ImportCarrierCSVResponseObject, error)
+	// ListCountTasks Locations to count after short picks, oldest first
+	// (GET /ops/count-tasks)
+	ListCountTasks(ctx context.Context, request ListCountTasksRequestObject) (ListCountTasksResponseObject, error)
 	// CountLocation Record a count of one location (棚卸)
 	// (POST /ops/counts)
 	CountLocation(ctx context.Context, request CountLocationRequestObject) (CountLocationResponseObject, error)
@@ -7404,6 +9262,737 @@ func (sh *strictHandler) PutWebhookEndpoint(ctx echo.Context) error {
 	return nil
 }
 
+// ListAdminBoxTypes operation middleware
+func (sh *strictHandler) ListAdminBoxTypes(ctx echo.Context) error {
+	var request ListAdminBoxTypesRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminBoxTypes(ctx.Request().Context(), request.(ListAdminBoxTypesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminBoxTypes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminBoxTypesResponseObject); ok {
+		return validResponse.VisitListAdminBoxTypesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateAdminBoxType operation middleware
+func (sh *strictHandler) CreateAdminBoxType(ctx echo.Context, params CreateAdminBoxTypeParams) error {
+	var request CreateAdminBoxTypeRequestObject
+
+	request.Params = params
+
+	var body CreateAdminBoxTypeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAdminBoxType(ctx.Request().Context(), request.(CreateAdminBoxTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAdminBoxType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateAdminBoxTypeResponseObject); ok {
+		return validResponse.VisitCreateAdminBoxTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAdminBoxType operation middleware
+func (sh *strictHandler) UpdateAdminBoxType(ctx echo.Context, boxTypeId int64, params UpdateAdminBoxTypeParams) error {
+	var request UpdateAdminBoxTypeRequestObject
+
+	request.BoxTypeId = boxTypeId
+	request.Params = params
+
+	var body UpdateAdminBoxTypeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAdminBoxType(ctx.Request().Context(), request.(UpdateAdminBoxTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAdminBoxType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAdminBoxTypeResponseObject); ok {
+		return validResponse.VisitUpdateAdminBoxTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminLocations operation middleware
+func (sh *strictHandler) ListAdminLocations(ctx echo.Context, params ListAdminLocationsParams) error {
+	var request ListAdminLocationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminLocations(ctx.Request().Context(), request.(ListAdminLocationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminLocations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminLocationsResponseObject); ok {
+		return validResponse.VisitListAdminLocationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateAdminLocation operation middleware
+func (sh *strictHandler) CreateAdminLocation(ctx echo.Context, params CreateAdminLocationParams) error {
+	var request CreateAdminLocationRequestObject
+
+	request.Params = params
+
+	var body CreateAdminLocationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAdminLocation(ctx.Request().Context(), request.(CreateAdminLocationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAdminLocation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateAdminLocationResponseObject); ok {
+		return validResponse.VisitCreateAdminLocationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAdminLocation operation middleware
+func (sh *strictHandler) UpdateAdminLocation(ctx echo.Context, locationId int64, params UpdateAdminLocationParams) error {
+	var request UpdateAdminLocationRequestObject
+
+	request.LocationId = locationId
+	request.Params = params
+
+	var body UpdateAdminLocationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAdminLocation(ctx.Request().Context(), request.(UpdateAdminLocationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAdminLocation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAdminLocationResponseObject); ok {
+		return validResponse.VisitUpdateAdminLocationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminMerchants operation middleware
+func (sh *strictHandler) ListAdminMerchants(ctx echo.Context) error {
+	var request ListAdminMerchantsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminMerchants(ctx.Request().Context(), request.(ListAdminMerchantsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminMerchants")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminMerchantsResponseObject); ok {
+		return validResponse.VisitListAdminMerchantsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateAdminMerchant operation middleware
+func (sh *strictHandler) CreateAdminMerchant(ctx echo.Context, params CreateAdminMerchantParams) error {
+	var request CreateAdminMerchantRequestObject
+
+	request.Params = params
+
+	var body CreateAdminMerchantJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAdminMerchant(ctx.Request().Context(), request.(CreateAdminMerchantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAdminMerchant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateAdminMerchantResponseObject); ok {
+		return validResponse.VisitCreateAdminMerchantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAdminMerchant operation middleware
+func (sh *strictHandler) UpdateAdminMerchant(ctx echo.Context, merchantId MerchantID, params UpdateAdminMerchantParams) error {
+	var request UpdateAdminMerchantRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body UpdateAdminMerchantJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAdminMerchant(ctx.Request().Context(), request.(UpdateAdminMerchantRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAdminMerchant")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAdminMerchantResponseObject); ok {
+		return validResponse.VisitUpdateAdminMerchantResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminAPIKeys operation middleware
+func (sh *strictHandler) ListAdminAPIKeys(ctx echo.Context, merchantId MerchantID) error {
+	var request ListAdminAPIKeysRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminAPIKeys(ctx.Request().Context(), request.(ListAdminAPIKeysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminAPIKeys")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminAPIKeysResponseObject); ok {
+		return validResponse.VisitListAdminAPIKeysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateAdminAPIKey operation middleware
+func (sh *strictHandler) CreateAdminAPIKey(ctx echo.Context, merchantId MerchantID, params CreateAdminAPIKeyParams) error {
+	var request CreateAdminAPIKeyRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body CreateAdminAPIKeyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAdminAPIKey(ctx.Request().Context(), request.(CreateAdminAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAdminAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateAdminAPIKeyResponseObject); ok {
+		return validResponse.VisitCreateAdminAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeAdminAPIKey operation middleware
+func (sh *strictHandler) RevokeAdminAPIKey(ctx echo.Context, merchantId MerchantID, apiKeyId int64, params RevokeAdminAPIKeyParams) error {
+	var request RevokeAdminAPIKeyRequestObject
+
+	request.MerchantId = merchantId
+	request.ApiKeyId = apiKeyId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeAdminAPIKey(ctx.Request().Context(), request.(RevokeAdminAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeAdminAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeAdminAPIKeyResponseObject); ok {
+		return validResponse.VisitRevokeAdminAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAdminWebhookEndpoint operation middleware
+func (sh *strictHandler) GetAdminWebhookEndpoint(ctx echo.Context, merchantId MerchantID) error {
+	var request GetAdminWebhookEndpointRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAdminWebhookEndpoint(ctx.Request().Context(), request.(GetAdminWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAdminWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAdminWebhookEndpointResponseObject); ok {
+		return validResponse.VisitGetAdminWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutAdminWebhookEndpoint operation middleware
+func (sh *strictHandler) PutAdminWebhookEndpoint(ctx echo.Context, merchantId MerchantID, params PutAdminWebhookEndpointParams) error {
+	var request PutAdminWebhookEndpointRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body PutAdminWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutAdminWebhookEndpoint(ctx.Request().Context(), request.(PutAdminWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutAdminWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutAdminWebhookEndpointResponseObject); ok {
+		return validResponse.VisitPutAdminWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminStaff operation middleware
+func (sh *strictHandler) ListAdminStaff(ctx echo.Context) error {
+	var request ListAdminStaffRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminStaff(ctx.Request().Context(), request.(ListAdminStaffRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminStaff")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminStaffResponseObject); ok {
+		return validResponse.VisitListAdminStaffResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateAdminStaff operation middleware
+func (sh *strictHandler) CreateAdminStaff(ctx echo.Context, params CreateAdminStaffParams) error {
+	var request CreateAdminStaffRequestObject
+
+	request.Params = params
+
+	var body CreateAdminStaffJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAdminStaff(ctx.Request().Context(), request.(CreateAdminStaffRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAdminStaff")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateAdminStaffResponseObject); ok {
+		return validResponse.VisitCreateAdminStaffResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PrintStaffBadges operation middleware
+func (sh *strictHandler) PrintStaffBadges(ctx echo.Context, params PrintStaffBadgesParams) error {
+	var request PrintStaffBadgesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintStaffBadges(ctx.Request().Context(), request.(PrintStaffBadgesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintStaffBadges")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintStaffBadgesResponseObject); ok {
+		return validResponse.VisitPrintStaffBadgesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAdminStaff operation middleware
+func (sh *strictHandler) UpdateAdminStaff(ctx echo.Context, staffId int64, params UpdateAdminStaffParams) error {
+	var request UpdateAdminStaffRequestObject
+
+	request.StaffId = staffId
+	request.Params = params
+
+	var body UpdateAdminStaffJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAdminStaff(ctx.Request().Context(), request.(UpdateAdminStaffRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAdminStaff")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAdminStaffResponseObject); ok {
+		return validResponse.VisitUpdateAdminStaffResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResetAdminStaffPIN operation middleware
+func (sh *strictHandler) ResetAdminStaffPIN(ctx echo.Context, staffId int64, params ResetAdminStaffPINParams) error {
+	var request ResetAdminStaffPINRequestObject
+
+	request.StaffId = staffId
+	request.Params = params
+
+	var body ResetAdminStaffPINJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetAdminStaffPIN(ctx.Request().Context(), request.(ResetAdminStaffPINRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetAdminStaffPIN")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResetAdminStaffPINResponseObject); ok {
+		return validResponse.VisitResetAdminStaffPINResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListLowStock operation middleware
 func (sh *strictHandler) ListLowStock(ctx echo.Context) error {
 	var request ListLowStockRequestObject
@@ -7497,6 +10086,29 @@ func (sh *strictHandler) ImportCarrierCSV(ctx echo.Context, carrier CarrierCode,
 		return err
 	} else if validResponse, ok := response.(ImportCarrierCSVResponseObject); ok {
 		return validResponse.VisitImportCarrierCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListCountTasks operation middleware
+func (sh *strictHandler) ListCountTasks(ctx echo.Context) error {
+	var request ListCountTasksRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCountTasks(ctx.Request().Context(), request.(ListCountTasksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCountTasks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCountTasksResponseObject); ok {
+		return validResponse.VisitListCountTasksResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8908,248 +11520,292 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1rkxzHdSD6VzL6OgIzVPW8CFLkIPxhCJDikCAwgQFN3cvGncmpyu5OdXVmsTJrepq4iCCBoF6XtEMh",
-	"af2QvLYsW/ZatlaKday4oLz7XzQcgPoXG3kys16d2V0909PAbiy/ENNVlY9zTp4873O/FfJhwhlhUrS2",
-	"77cSnOIhkSSFv0KcppSk13lE1J+UtbZbCZb9VtBieEha2/aNVtBKyQcZTUnU2pZpRoKWCPtkiNVnhGXD",
-	"1vb7rTEeYslbQUvgHh7hVtD6Fk4wS7iQrXtBS44TNaKQKWW91oMHQSsUafcuHxCmRomICFOaSMrVKu72",
-	"CVKPD6R6jngXyT5BQuJuFwkiBOVsrRXoFfcJjmCJZs3fbF/fv/NGW488beFDfHKTsJ7st7Y3t14JWkPK",
-	"8r+d681SwVP3Yg8ZOZEH+o1Du94kJceUZwIluEfy9X6QkXRcArEe1bOwrY0N11IiEtNjko53b3gQZ184",
-	"oNFUGHR5OsSytd2iTL58tQVAoEOF0AIElEnSIylMTCMyTLgkLBy/TcaTsNhBGaMfZAQNyBh1eYpknwqk",
-	"5idCXkMYpUSmYzSisq9Riof6XcwidMSjMUpJEuOxgKddmgqJMBMjknrxvVssqa3W5IPkSy/NRjFlRzxj",
-	"kRes5vmioRrTIZWTwNzDPYIE/dBLO/q78swR6eIslq3tlzYCtXs9K1DRjDUMMaNdIqR37/aFRW9+SNKw",
-	"j9mUic0Li56YpxFJvbPC00uZ8hafOiXjU6f8o5R0W9ut/2u94Ozr+qlYv8HDbEiYvJUNj8yMYpB5ZlNP",
-	"zjvR/tvvwugSi4EXgurhogGYJRGWJNqnLCSTB+Y2i8do1McSKYLpkQhhiXiKcFcSw4okHXqPkxn8QMDo",
-	"zmWqF9pqjJaLfYx4OriBx+4rQj2krIciPEaUobfU5XgNSa7+HvUJQzHpSsQz6Vuemtu/KseCHijIi4Qz",
-	"QeC+30v5UUyGcPVzJgkDnoOTJKYhVitdT/QbX/uW4HArN6MGO+4DfTVV7gOGSJryNEBYoPLoa5o69Qhq",
-	"gp0oSonQUkrKE5JKqleN9YNN9e/aDgP7cMv5MKRy7H7Ahwlm7mdkiGnsfKLR4HiQ9DnzPOFC4vggNBJW",
-	"FTZfRxHtUSkCxDjqj5M+AaFmcpCUdEkos9Q1x4Py6Xpfr7HYYHUFlaEMeIICviVo2j1ZcBTyGz/6Fgml",
-	"WtZrOLX7wlFE1aZwvFdCXRfHggQ1bLpB8dbOrfXXd261N18MkPr/KwF6d+96e0cd3t27b7Q3rwYo7JNw",
-	"oEGGKAvjLCKRgldZjLtaueJfcQETh4ODDzLMpCGO/MbcrNPuu4xKgTgjSITYCKFUILUDFPKMSYFWMAqx",
-	"IPDbFYHsuKtmXYaTbWw0uH/LWAQgOWHOT+7Cb/c9YJ3YL2WMpAd9Qnt9eTAclt7JJ7cvxQC2GS+NaDTl",
-	"nSE+ORjpuXopHgr3W96DJEh6TEPPM/ohOQhjLDyDSpySaZPKPmWlJ0ecxwQzN+gDe47qgJmAwiSAHUCo",
-	"LK6yE7MsF6qvYxaSeJclmZzziKUEG/ZdOhovuRUJx7Sg8b1+kvBUOuhMHLtvty6NSYD2+7QrD97a3Q/Q",
-	"ERbk5avqIOTX1NHYdU0FLfWtn7nqSwNmp9L8Y9ptdIeP8gspnwynKR6rv1M+Ei5JOw1JLNAopVJW2LDv",
-	"iOZrNkMGAJrScu/5gbs7dAMXS4nDvhrfRcAxPiIxiQ5ASqyCYwJo9V0vFIg1SOSrnlhiM2jspbznvvmt",
-	"9cF5hetnB166CTPJu103sSY0HGQJyIJWVzfjXRGIJ4TlbyjprELDUwTAfP9u/BV4m3wm+jRJ3B/W+VNu",
-	"kalAIB++WEQxqhP4MRfkHavznYPLhJx1aTo8GFIh1PYdpgBBe4xEbcqQyBLF2gVPkflOoDDm6kNtC0jM",
-	"ATSjlQ5gzqiDVjHKwRGOeqTG4l7ccqCk9E1C60xx8+VmPFFd9ueBUUwZqZ65C0tKO+hIy12FkYlHWSgD",
-	"JSopeWX/7XfrUtFM41bQirmcsDw5XisLTlX5piLhbDSTcErjuUh0iE92NdzKl1fO02KulRYHFczYrPOC",
-	"dFnalIKCmdJhZ+nDIWa7NyZ2ab8uLTYwRHHPR2d3iABx9P5MWpq2IBiKRDcpI677oAw7F3hieOGcl43o",
-	"81Se48sa8CZAVhvZuVAvWA0sJsB6RLq8oliVuHKoP3Q/jGi3S1LCQs/H5kQ11yKNpWa6fqeNNoblqykC",
-	"u4NiuZW1uQByA4v+Ecdp5L1y5yC02iXuoAewTsw2VwQtchIS4HPNp8+38rr91in+EJ7EpPGge5ql0mPF",
-	"mVwyJOlmgkQHiRL8eZa6iLysedTPR4iZOPfH+k6vfO6WZfuYRSRC/JikiDJEcNhH6gu08tb+3dUAbfz+",
-	"ox9uvQjGpjmml7hHhFuqivD4igAzFzoaI3gzUDOrX7oxHyE4o5UJG6F2X43kWswIH8/BEt/Dx8RPprVz",
-	"Zm1tertBcS4cGJjAqINCKsRtV54T5tRDWlC2Q+vPmHQjbkBZ5GQzIB66n1A2mMTse32SEkQlogJ16Ym2",
-	"uUxnUjC3ncnwpZYZf+pWNabn2aZ/N0JimYkGHFW/V1+uc53GqbYjJRkmTgWuqbE4UGqTHcRxuWQp3H0H",
-	"vnMJRtUp+/aYHNUxTUlI1DauCPTm3bt7SH8A8uOGNkQzzpRCNCToCIeDBsqw3Ut19uo21I7dUK06LapS",
-	"2dWNujSXqMlStZn/9/2d9v+D2x9utF+9V/xz7aDTad974Y9cMH99iGm8F+OQ9Hkc6cmqGKyAa57bW2kx",
-	"lDU20JbncQFFrzQlx5SMHEILj9zGa5HpEWZTvXkx0GN5l3CXDJPY3N/uNVQJ7PVhIsfboJgYw+oV4TRq",
-	"m6cH3q3YF/xbClpJgcrm98AEEbiuuWLSc+1vOrQnN1eDR21nM7FzHt3UAr502F7Watw0qqoqTBvBxcns",
-	"G7Q779L7NCIHSUpDlyRyiyP9CHGmFWQcgt9NxDRx2xWGRAhz8VTHekc/QCFOI7Ry+uhnp48enT784vTR",
-	"704ffn768JfqH4++t1rTt92a5CjFyeQMavdIPUrUEldOH/7q9NGPTx999+zTT776+SerrvU+8ADxdiE6",
-	"TwXX1P17lz3DbA6vFSMFlUldaH8Ts0iJpj5110YbzDrN1oQ1ax9JFhvLnFtalhxJPCCId7VZRaZZOICD",
-	"TlMtuAo0UpJQCHb5WEnWKeqTOGos0Nql6imnCPcOx7ZeAOMjZN5xye1+lXyEqXQa6czAFRuckDSOleCu",
-	"4DDCKenzTJB5JqwRR0EVOVaLvRaLy5E0jV7A0nIuc2VUtxe+fHWmpWhR5h+vQ6+8raUdBU1/c1KrF6dm",
-	"uBJyXRvd1ZFTDuE+JWDAmUd2JicJCdVHjU0LNnCLcZ/qM4cmafbiM64VmkeDQfb1y0VoyxyAqKGktMc6",
-	"iIKSmmNsaSW4V+aegrzznLuLomqecKcL4FFvbdLoPKTM/Lk5g8lNhb7f5lumpYmzQU4Smo5dUGNZHOOj",
-	"mNiIKp9Bf6oFf1KtNLqhx+Q5h4Uyn6Y0pl7UDCCck8Y8YLpkP4cjkiOHUpPwuSlwmwom4bglIizxvJTv",
-	"4l6lQOZZo9wiJ/K6ftNhP8Ot6mBTdrSfc0wbTG4PUE4/WkDIaemeA2m7TKiPFighNPGc+UllJqFctnBx",
-	"Ex+R2CtVTJEQQN6duS4Jth2QIAuxojn3van91H5peIRTRlnPoePdwaxHBEozpl5AMR9dQ1gMyo58CD7H",
-	"iJER4ow0ltHvplpbhBnmEGw1xAoglFbvxUy+9wncFBKawyJvVnjAcnvZpDRu38nSeDbHzgW4+tC1gZwb",
-	"4aN9ycOBwxZ6jKm5opyRYjao2xu55jW1pUQHSiec+szCjW6q6hKCqm+tWH59QhcY3imJ6DiOb3db2+83",
-	"E6/3s+EQp4re77sDLEh0cOSJKC5FVYz6HMVEIiohroLMiqqYHSdjFWMwiyt1txREfURiznqgM/cJUkze",
-	"BMzMESrDcUSig3mZxmwd2ux14SPXAxg02CY2MrmASXq5V6KYc91URVxUk+SroNUjjKQ0dN6aGnHNxXPz",
-	"PuDVSZW4lxISVWKsbLg7WgEOnck273ZXr2lHg84Ssu7Dgo5Khv6V9zc2772/0X713v+39f5G+8V7q9vv",
-	"b7Rf0j/90UzFqIiZKm922jn2MeaQRwd4aN1RE8kLrigAoI55lFvLlvw3s0+LLa6NOlaoMLzgikCauQdo",
-	"c23N8oeVs4/+/7M/+/nqmnMPpZPkeDgtOH16RO/sm6yGx8n7qZQxk4OtFuWe327+81jg3XLjBYciKo48",
-	"HxFosbAxgfnZtxITGYkQZ4Zbg2HTjWhvKN9NewdYgqkGTSKIlESls40Yl0gvDa2kJFR4gmQcG/THWUj0",
-	"TRX5qO5ifGmKP9jyTJ5AgqhehTtFtaLgR0UcwGT4ZXm5ZWuLRk8BWxf1lfQoBx6FQFigQ5tbatmlvnVx",
-	"j1xDLItj6+2IsZB5vulMK8HtRFintjMcmQwT6Tn46rAxzW1ypQ1yRYLWiBz1OR84r5tzmfuOCZMH0iQ+",
-	"XOCsYCEP/J7zcp5hswFBvTVgmmtHU9n4JKUmhEVaATZ5vTrKi+DGZGuQVYFlUMuszIk2R3wFXS7KLdHP",
-	"DSJN4lQzAbhMepPCrwVqzHvNY8Fq4RmuQDA8VifSFeWCIcJFECa1e9cQ8RWB3tq/fQtykyFGQj0DQlen",
-	"Uj2a7f61swaVbbnlwhJYFmDnqQL52dp6bifC6wSYaSWeyckan9mFegKKPfmcAbP13HO5C1yHvK7PVizS",
-	"Nfv/dAS5rdFe+WbxNmUjHB4Ult1Jr7V+o2rn9rmnK6q92zZdDFeb3AOqm6UQ6oa5eN6YvA/d+aPumPkP",
-	"dWImDOZZ2zslFaJpnmDjO89NBc5bp5RL51xp6ozBmiprz6uAnUfeyItnnJsb9UxQy7QTXY7ZmJ/xKND5",
-	"eA7jksyvPcLDOSGVpJSn3pM/NZ2zT5MDOdPFZ7PCG/NJAEzhVFULPxA+Z9iFXa4l/TNnsCU4Ftss+V1z",
-	"DcKCp7zKCoUbOjIILUF7Pu8tgOT1Y8IuGLEa5RLeZAZnyoce/f+DSWFrM0BbAXrx9x/9AiUkLcLCHcZu",
-	"PiXaxCnD9XGSEEaibaRBFCCbIxKglMQEC3IwwsckAEtTgKh2GgUQJhZoa2cAQTaBCfUJbPmaA/t3n8fR",
-	"7z/6xeywP/KBfceACHbkjYQtELUI0a/AeoNgd+xf0AUtlN74yTyyCIV9zgWBOEqr8bSCC5g0q5dEdQFf",
-	"fvHzP3znB2e/+/GTP/vJNhoThiRHIY9jIIINUK+Z8RhNFieZK+XNcZFU13L68ffPfvP9049/cPb5p09+",
-	"+pMnf/4PE/bz1gUulwvcKo5wiK0Z4RDFtTMj67x6Dc0X31G9oyYSFZixQQnJh5axkOiaDdVFjI+aeyjK",
-	"d1t1pjdpr09SYBJC16iq1Ht4dRZZlO5FR9mzPBHZvBYgstZbQxIPBuPsiLKgIFdGBjzhIkB9OhjjQRag",
-	"cZaYkP2ZibHNLuD9Pk3u8omrdKoPlQ7Jvnpv2m1Zuxe93MetikzXOLw6BT45SLH0eCQzRqWOWG0kWs4K",
-	"eykNV5p56j7Pw2mnRKosKlClCrgqxd4wJ6uUiXxFIPVuiZu/Emxu3Atmgrw68v9NWIAkPslrvRTHuDoZ",
-	"fN+IXc+Zo9wgIsegbjGX9bO30JRk55L1saQkH+FwYLiqEmNs9q2xf2sTJSTpml/gkRGx9GvY/DhZpSBo",
-	"cXagRCsQkpWkdWAEL1L8FHtif/ZwOLhIFQNdr8VtaHB5kudKtDiZP0W9XkRnrqNdw75aQG3EWen28wQ+",
-	"TvOraS/UftbrEeE2lhjoTADgiJ/4HWp16Dj0gCN+AjUlTaEzgUSfZ3GE4NMGKW0NgbZHw8G5I6wOzBFx",
-	"ygHwhg63gPJTXcqo6BvHui+YQw+rT+CUUTGCV2AoXXYO/nYOmZKUZ9K3SuPWQhnUysIpUeL0ka6woj1+",
-	"mHGppCWbzr9torIkFgPU5XHMR8KdlqPemJmqTcPBXfWeef8gqprSfAbBInILZil/7EPzM4wrdNUlKyDM",
-	"mRISleIyxGycF8vFQ4IUv5q3FtkSAhNzrE2cmea+PNJ1kPjtROkAWAyK7C8FJiVNx1TIQJ8nzkilgpzL",
-	"qz6lPoZ9eJBHaLnvjbkrQEwP7sh5xeRyZxngh5gy49hvLi17HeaRNkBrLuO6jCWXHuVGPTE4UHu9Igzj",
-	"6HFEmeROBjTCx8QNFJfN2b5diQ0plRJxFNAoCe25zFLAzGzHiXZDhj4Sn1bbqsanynWiEsI8sTY0HBzE",
-	"Rtp0E0iDKJpilByVMKVzF0XF0HqetNcWCA72qrRU/bZLSRx5PPC+G3Oi+hqJo1K+oWvtk1U7tBWPRs3q",
-	"BZTNkFTGZKolckbgkjYB6mFKpmIDRQ/klX7jEJh0+ScxbzUTW67TAZkZ1SFn1IWcUrmvqS49T0zvnOqq",
-	"J4D6/J7F83gNJiXWyWVNK6w5zZs5YWKoTVbGX2mWMtanOD/rmAkK+pvpd6gRXnNf5ESN1mbFxKqfTVnR",
-	"udLl5z12pfNWNqLOOH25oPZiA/Ny5WDO9aU9s/Ws9RkyqcdUowRSbYZBlKFx3XCzENuMg0XUCuPFJJW6",
-	"fkkeu4+E5OEAdXFsMryV5AFCshY7Vja2ESPHJHUU7J29IL9V7DpnIhvCXwAJ9ZYCTULSEAKMNjcglugV",
-	"tPLVF//+5POfPP2nP336p99ZBSG+y3nUxHhW52PVJUBWBqICDUgi0dEY6ReROrGgGBuzi7Zft/XTtv7D",
-	"1CCfwRhrjp1jkmqwImj4oE1GlZkgJUGBPebSRCG7p2lu/HDipcxJ5zgV7kItjSy4hq8swBBor/1nbQqs",
-	"lECbDNdSIp6H9u/o0ldgtBC6+hiOY/1nCd0s9+n0eZY6rDhvqp+tMgs18hX5qLOrhlrzxHaBpdGWwZj6",
-	"QqWC2sSiirDqeQQe7FfRlNQtpjyavhxTT8yj33GPcAowb3B/5nWMYxvJLFpVYJYNtzaiWY9erM1icmJD",
-	"HrAHZTJy0mAmd0Z4vESbiw1jqLFSnqUhyQ1YVT9Enp2aP2/ifDtHGrLLBrRiVrKdV6nXBfhk33WhLdjs",
-	"Y6Mz6g4hISkDQOQQgfL4DrDM6sYzxaoEk7uI5o6+eS5qrHNYlMGoBtkUKYQJn6PK7hyJ6qVOQ/O2SWlM",
-	"XhOxqXVObklbsV6eSYQZMuvaRqM+FwT1OI9EE4r3k/K+vijK3RWMUTOnb7S5BHqe34xZKpK+ECPHDAtg",
-	"ykcNmLl6K2hkIFHa8qyKOBeptmcAO1lVC0dESaTqQPUxi/okjkDyhRKlCu7XENZOD3XOEO5hymotw2ik",
-	"xExoXQPJTWGdv7w80QrEuZWD9r2veRfvc+zkxQn8R2bbaBj2VW2OpgLFVMcWOUo6XqTYx1RztZye7uLV",
-	"w7110TQ/5Ej0+Uhb2UkqOIMsZJNw5jTl+i3fxyQ9gKs0kVOhOuQpQbKPWQHZPhYIp6lSN9zqxKxbtPCx",
-	"4SjSdb2G/NjnGiiHs89Afq4FlZGPBEdd7Il3bJi3bn1X7rB251nXWPFaFS+h0swFMvwvKSlAB5wIHx3k",
-	"nX7czX2UBFzt8DODE0+tL6BXMmfagQnGmk+kKffPqm776Y8en/3N35w++uLpj//57Ke/NoFmX37++enH",
-	"vzr79ieb7Vfbm3Upp4GVqNyTqzrhaxmNIyVQYBahlPOha3RvG6/qWGefPzz79PHTHz1+8tc/MCs/++zR",
-	"l1/8/OmPfn326eNzrLvUFWzmmvIuYZUOk1en8LwJXkETSpgMUJIqAjLmkSf/+BfnWHnegGyWxNewH5lu",
-	"RoZ4oklsG21ubLQ3NjZemljbzHZl9QZ9ed+Kq183WHvy17/58vG//OHRv88e3GOiad7izHeohs7g+GmJ",
-	"KM9dIv6sZItkTo/F4uvMlByyE0n5nryI6QVpKhubhtoFGOZyKnnWlrn9Pk/lHj1fuFvXpl+67j9opzFG",
-	"RtWtmTPc4SMbl6l36cU6YUB7bJedz43j7hs0g8FGxB+wbVUYdaLxENJMTL0D4OgEDOPWZlnTUBxOfFeP",
-	"onkMJXqHeiQn7CTudvd1D22XdznyqKZFO26PtMcy4bWcUIFSHhM0xGMUcRub0405T0EWMMVmQ84Ej6vV",
-	"umpRqFAlVuIRHpc6CyQ0HBgbZSto9U1NVXgBBoQrYFgBiL9Wrr/ulLGz5ln5OuDC2EbTnB3Bv/LSTFPm",
-	"9mCuao4twd1C2YNWBXJ3uHwRgTufQfs8YfYNM2+LJU3ZzTkSRG1yTK2Khq4IjlOC+jSKlGyjKc5fFLx5",
-	"JNpcKTZlPJ0rXXy6iYiEfDgkLPLFax7xEyJsM32wzeafiAA0oISkRkS5hsgwkWPbE0L2leTepVI0rqY3",
-	"Ef7rqpY7TW6ZP+XTFRPmqBKU62T1srhlCBpqmkKgPgtR5cC5HKVgCRhiGfaJ0OlwOjKXCpR/O7NY/SLq",
-	"Ns6saDjroLqL/+WZAb7o1ZQPqSARktxUV3eLvJUqgm7jDZYITIVQtfyI5EP7IjvlPIeVh4ObXM51TXB2",
-	"oG4g34LNVXdkVOEL2IEqrNXOWs3KKFcxhJ17cbgIERlo4ZnLxxZn04lyBqkt2DwrZ1HKDFOStg/NwrEL",
-	"HHkynsNTp5NTdYk+EXO5jfAQrZx99t2z73325ef/uhqgzS1ovb15tb35coA2X25vvhKgzVfaWxsB2ny1",
-	"vbVp74hy2mwphxcPW0ELBlH/V6Oo/6th1P/VOOr/aiCnaFatxjqXHACRLHPUhWpc8Qmn8fgAmntlidvI",
-	"qCi0cdhjKTS7wfv+y9Jb8rDQpjVIzHbNMquRzrXdOempjJIlFK+8F0zBrasNdSok2txs6z7x1sRiHZil",
-	"HvLTo9JeLf6bGYXno57zDOZNDTaJ8xD/ot+pFeGb7YT1kkiFMFxIfw8fO47fcKqI6m3TLnxxMI0D/YsY",
-	"/6GW4vKOoHp03xYWRK4Xq02QyQNnvd3bLB7bRjO540j39tQKtGLTzbPXh/ik1IK1YsCZ5TdXn+aOkjl9",
-	"7sPcsgyOe8UYlZBb63hmft02xhEj+jLQP0Y4HgTaFUyZ5BAwKLkk15CgrBcTHeuiPwFdBXLYqM7BtyjS",
-	"r0K0spr93oz0/qap+w88hHWeNA//6fHmf0w7V9oYMUdWQDU/xdNd84LHsZxeUizReTx1tb1zF6N8fqtK",
-	"Nq0ROVOKXHbNyEqlyHPUhqyhdAEKRp1InrWqYdbzOovymPSaV50pjHrSAwv4zttfm4Qp8cg/gvagJYJ+",
-	"R/HKeGxVTszECFKKlcascYd4ilIu4Z/Unf+rRzpIUtKlJ55JJU5lnndaWUEAYfckjs3fAuEEezKNz5NX",
-	"08jxpH1FFhlVyNc3ODOrpYb0c/WrKcgivycrh95PJRO2JAbXIxKERWVdDMex04qua22VKjroH8r6pP6l",
-	"WulB/2YrO9i/8roN8HdRoKH6S6WKgwkfLK8AcjTWYj5qZJ3X1HrgOwPv4AExCeZVQrymjWxxpMM8JE+E",
-	"DTN029kMZU00vJzHF+PumqEPVaaEj33Fi8wFl9C3iSPOYYehnb1dNCB5Zrc6GehQ8AE/+P1HvzgM8sNs",
-	"YuqKwlqKEtR2rdVzDcK21ZRqrwSn2qeql9eXMjFXScVBVM8rwd0uFJgWV5DQbwVIEMgx2bu9fxet80Ss",
-	"mydr6Hpf92rBseCIERLBEr/Zvr5/5432XT4gDPUJtn3B1Qwh5wOa+0G2W7BRM16xWgOuBw8gVrbriERW",
-	"36GVs4++d/b4l6sQLViGTBZ3aRwPCZNWn1pD4J5XwI6BUSHR54nikLjDYt6jQtJQIJ5JAQHhEAUc2UI0",
-	"IrChsYhxCd6GlbNP/uGrz3775ePvnv3qr1aLVBjKeh2mZaRAR8IQHOlUpcAItvq6hYfW4210WbHWYR32",
-	"wgs7mewTJqlx0r7wAtpXqzlUv/OUfmhqLbwGSEadbGPjxXBAxvAPclhEUxra6rAq5fTwMUFjnq2hHSA9",
-	"3fEDWE2ZoNCK2uDnX6waUV77CMY86zBBdJ5RCASg4A8Xj/3yitm7LQ9R/I7U7aveh8ysDjumgh7FBP3+",
-	"ox8hKs0tJtDVjasBIic4lPEYxXRAkOBDohcAM0WcCKhDT06UdqDB9jokJ7/wAriCDiF+VENwPdGRvF/7",
-	"luDsEK3ceeM6evXqS19f1aA6VGR3GKBDyOE9DDrsUONI/abTeNW/ihzjQ7U7XZWBsmMc0whRdVUE6FAn",
-	"SG+j9+9DlG7QYcbq/uDeIWgyagtaMzrCEYKX1pDpRaudWLahBhEEEskoQ6+zXkxFv8PAXTPmmSbPw50w",
-	"JIls38Ssl+Ee2UaEHRpg3CEypUQo4tFeCTi/Eg/ULAwd7kZkmHBJWDhuv03Gh+akohWTQfdBRjpMsz7T",
-	"AmDrpZcUwlMcSqBuCPDB6N13d2+srgGFavSYKF5FWZYSOwx+OuLR2ET8piSJ8Vh7q7Rdx0gwlAmpjgzv",
-	"IhwCtOSIhuRaPnCH5SNb+oJxITNNpyfBw6tbW9fQqE9jUprE4BBRoTZH4zjvM4VRSmQ6RiOslFJArdRU",
-	"3FMM4+rGq4h2Tav8ypcdppvnbG4gsYbeJmONRUjNU8NsXUWQO7OGwCtjjzq8BIxTA1vpu4pY9EkJkOAK",
-	"TbnjCM5LfhkASAyileytiD4lMksZOryPOiDjdlrb6P21tbV7AeqUpV31e6e1trbWaaEHh4q6sGJJRzEx",
-	"jOsaSrAoNSWQXIGg2pcgQBmTNEaHpYEPYZ1ZHK912KEVtARlITk0ixNaZB2BkAqsI0Lwghqc6QOV8Dim",
-	"rGepGEuCYjqkUlMyDvtAWEM81kcAo6NMIZZ3LW4NZ4VcUQS0NO6wFEtyDR2RMWdKGC6LzFSgq1uvGk6g",
-	"Ts24vaMQCqARJOQsEvmZMtQTlc6VGUbbkgQ6/GbbvNbejQ6voQ8yLomaMj+6WAzqHBkfQQaG3cJah+UV",
-	"Bcxdt7O32wpaxyQVpszq2sbahrUo4IS2tlsvrm2svah76/RB6ljHCV0/3lw3dxf81tOClZJYgTXuRq3t",
-	"liKhXfsSxG3hIZFgcfAU+i9eWQfsQJX/GS8aZavBm4Z49hVpwPsgO3yQEUhat6KD1Vq1zjdvjfV7SpoT",
-	"CWdCi2hbGxumZpg08YLlC0RdHOq3ueYCrRiEmJrUB0dIkazFTKCEV0VZpuBk0SLfN1W+9nWbpQKip21x",
-	"AyitCy1gQ+2JUkNT0bpnAkcnieI68Bpb1X9eqqDF9QKi3L28Rsdrpjf9IiFtSppWRXSldT2YwPLmoud2",
-	"YVgpzhb4Iyws314EYncY45limUW+FrKlaGtSqRvfD4IJxrB+v2gn8MDLJb5BZEENl312ZkB1EZD8Bikn",
-	"vZlDou8BuKEU4so9BJxHp3oogE8p/luwqUqjhipxNmVd9VK50EvE4rCwG3tZ+21rsv3fkrFXI4Quk60X",
-	"BUGnMnWr/V0KSy95wzQ5mh/KfNxhxOvTpC05MrHyIKjxdIhjCNNZ6WZx3IbKCiZLAESomEiFNCR5h/Vx",
-	"3NVvBEiH5OtkTsmRzSxYNRohgdJ1xrlFtaiNQU8hkfHv2CQBVMTzK42xMjK8hGXplaDDdFEUUXaNCp1j",
-	"EZRUE7Tfp1158NbuPgQP9blSsaBCGVXqg4i5RMNMSHREYD3lbme82wXkXb99wwqrJNWvGFNCh5kSzQKF",
-	"WPQDK24WXBjKcCjl1NhmE2xFOtcNe7voLvv83a+lIvFLvl1tCJvzFtBqkWLQlrIWccD2tUJh7ThmlpWz",
-	"7zz+6rPfPvn0O0///vGq6+RNcOP1+9afM/U2tZi/XIY1FYYLvEcNTvI6MJQRzUdyfu5iWXMRPXx4i7cc",
-	"F2AJ5OvaNG16LZ9reB8vfU1zNVOlVftGRDXCM7eU54nuEAMvhTYCdphpVBGhlcP83cPVNXRbvWtH7mOh",
-	"Rzc2VT38EQn5kIgOO6xb3w+30YinA8SZYrnGAm74UqFmJplZLWT2d9gRtMUAVZlKOzoqLWsN7eQVfvQS",
-	"QswUZztSbDDf6crVjVdX19B1/YO2phRPzYfGVmxijZ38ED55rvmhXmLOEB8808OLsFB4Y3ykaIVFYhGn",
-	"We8wP9Dz8rt18Gk1kEe1e+vSuV/RccUBSW3AgRVboQQ2snjZTcunqE+F5Ck4e6YBeCF80foupqJiz770",
-	"3CkHlynIl0t6TRXlC//PpQjzSQF9SwP5T5VjZn9dvy8G2VSZwhYBuHzo+ViTWevCJAs7oBtI89KtGGT6",
-	"fs8c17sWyEW5BwV4YMBZERKRm3HVC/tvv6u9T2INmXqQosNW3tq5tf76zq325osBUv9/JUDv7l1v7wRo",
-	"9+4b7c2rq2D4N2pSUA5aLZphdBhGpiZl7uPgXTTmWZrTDMJxSnA0BlFhwvex8WqHMTzM/WUWKWiHmXUU",
-	"5Q/AcytARKmUQXBd0XtZhcIWf8FWqng2UjmWTdigdhheBUS+SK1njiUs0Kao6V5Rut7XrENX4kzCpE5P",
-	"v2b287eWcc84Ym9tDn4fs0gnJpWVfiWpp0i78SrhuE7zlElLB8dVxUrVqMfgZd5rlZT4qRebFeoNXAJr",
-	"qrCNKcjYvrIQ6ac6m3EL12IfSqRWEFWV1mw+mp/O4I1Lp7FLxWGesDUdgTqi5GhcuqgWLrPycKDm0uEK",
-	"kxxB42MSRbOlFIuny4XiDC56xajkC4UVZNlajCTQGkWCJp7X3K5D73wSTAnmppl529gfTRyi94xUA20p",
-	"WQ5PbmjoP1+A82WeR1ek89STWaAhQIyMFnokTUwoVM7jqWnHA39JrsVDYuOVC0Iz9FFjppNUs34/b2lJ",
-	"owfrKTF/OgxpDj9X6dupjq65ql2WLXFVSr5jV2fwsxiDUYWGti6Lhnx8KXcgUIE+yEhGIh0stTjbNjPG",
-	"Dhi2MYmQUgy8j6PXw+Uv/0TmU3mgaVe9COi9B04gCMQRhEXCnDVrwnKA0aNhmgOsVMC92/t3FYYFemv/",
-	"9q0iaFPH4XXY4T4f8PY+7TEss5RsI/nHOtIzY/TEBibpkM/geNM865MT9OY7O9fb+2/ubL30suJHnZZ+",
-	"JPW7a/qvIx6ZeNFOq1R+E8KpTRzpWodBvJWNmYNgtTzMCVYH22nv6oDIym93xwk5VOpmh2mSgxKMUMmx",
-	"VOdRF4IFlVoDFwzXQxq1i7MgNcg7jBq6XYXguCjliVLMCZZCiUG1BV2DbMqtk5M8PkvX/cOiw/IrJVAv",
-	"6ahSEgui1WiZUqtG91I+Ug8TnAmigwKxRDHBQnZYEdd3N4ecGSFLGRSGjMeFucCSo3pFxyIKAkxcvdFh",
-	"h5XYdwilU5xTD/7unZu5w7IvZSLQivofxD3HMR+ZyTpMrbDPhbHyl+LLoiFl+l3jp4XhGJdILwprQws9",
-	"xhLCAFHMeXKEw4F1GXuMAa5jv3ijgDMtY8nGgTm5zqXY5vdNGKbhM/lkQZHqoz1NOoHCy995ItZxTFIp",
-	"1mM+as/Wq27y0UJE9kaZYPlkk63NJ0B+k49KRlp1FBYgbpn8DZAiqgkT799TckKBkL3cGAdH+YjEumYu",
-	"TZHpaGLO18qTf/nbsx9+fPrw704f/afTR787ffTdiis5KaPmiJ+086QgL05e4yd3TZbT5ePETNYEJa/x",
-	"EwSrD5AY4jheLkau41Rypp2fSnJsH/ETMHVWCyOp2ygTxIsCYxlqk5OEq2Ny3/xQ1mqr236Dp5BTIqzB",
-	"VaEdGuHmZWGK7t98pC68rlQcGq28tnX68D8runj4i9NH3ws6jPzh5z/58nd//ftP/i5Apw+/ffrxt08f",
-	"/fnpo3++s6rvgy6N4bIq4lzgurp+5+YbATrCgrx8tU1YyCMSIaoul1AcH66hO3xU1NTRXlw0SqmUhKEV",
-	"X/iMeq/PIZMBkhUEkpyjmLMe3IelfWnLNnQc1fXkI0h4gDWgQ5OCIQ5dN8nrAObrepzr+39ymeKjmUVP",
-	"6WPjAGG1gzwS0O5rOXwFGnJU7GU6QLxmNAvUNVMlLTpU+0IaiFXinldFMoNeh05X9+pHQ09UOxoXmcAX",
-	"dAGqS22TQmQkakMy0fX9P0ErBcnyFL179432K6sWNErSXeuwW6W0C12bC8zAFsQmvW6IGe4RyBzTENZy",
-	"6SjlklyziV2mPYL9FMcx6uNjkmd26EAKdGjaYDspfnc4QfFzwk6kXUixmxHrIMmJXA/FcfWA5Fr4EWVY",
-	"m6VqNpWlClcGDhoorjP5nj2GWEqscFeE3aU5VxspJY3x5RzRHVgIrKBuya4Ra87oNdX67xzQUOAUeQM5",
-	"4R1FldBXo5SWVyvsqgOvQFWVujUrjsW1DktKAkvl/QoAzTSR/r86SBtrkHvTYRHtdklKlN5m44Wgtv63",
-	"MiHh2OS6ZEqw4GwNvaczcfRQMcHHRHRYlyidLLNV3pgtjgIrsEXeAiThoJlnOmHK5DJ3mNLYdHAmNEdO",
-	"FcPUna5doUVq9ptFp9jLOWsXOABqfc9Er4GZTalDz2WoUQenT/fkWMoBuwOVdnPKMbb1nGBXnvz8r84+",
-	"+9wvRUdY9I84TqNpZqsb+Uvz0sSIp4MbeHy5zqBieS6eyNOBureEhIS8PB4ajCRCGj0koeEgS0SAyElI",
-	"4FMRoJE6hVpGJjyJyVIQetdWBYY04LG2OfRiDDagoqauaIDS9fsCTNYP1sRxrxF+r/cxlDe4NCTTIe6R",
-	"dXHc+9rJMD7HZes4dn0oprEUcVNLMkWop7lgEpKCkavUqg9ETszQ/p98Ax3hVK9ytqjp8BgI633yOwvy",
-	"kk95OQrdmM7lA8qJpJkb7HYiprnALtVf5fGHhX3MGFTOn5xA96QIrCXHM+r/So7uAgENnGqMS9o184il",
-	"nIlb5RkLL3hRHAEwopmoNa+tVj1+fj7m8blNTRYowNVaDlZu6AbmHu5Uxkge4m4LSC0sGKE5vm6z2ppK",
-	"BfrNspS+Z8CNqLywemwxt3uj5eI+c7hT55lopkP0diIuLOBePnE1IasAGbZ6YTdoczIyOUBV6oaKFYyP",
-	"GoopjfLtbyfCn3L/HOa7NzITF5tqYinezbPfdQtr3fItwnI58qidXrEFk+cbgDHH8ngxE8NF4vRs7r2E",
-	"3Oky+C8rfXo+jpwnwQMztijWdZFMGVQIkqKMXJgfm7kq7NiJqPUuZVT052fE5Rl8fPgNGDtvF/gcs+Jm",
-	"pBIA47PYWgrhaBCWui+XsvRXEpxKKKaLulkcj/OV+dmxNRm0tTdmLYm63qO6l9LCTnQT3m/GnT/U1VAL",
-	"4Ne6/FwsZM0s+UIq5Q5DO1eR6BMCxhTjmlKnb+tqblZZjmy93ydxvgJgDblZx6Q9CF0MCCMD1+mYFev3",
-	"7T+h98csVlwyBF7mAcun8ZywogvXMuzVJdOZAi1Y1SjrFfXTKy1tDQwcUk4T1b6Cjaka/lxdw3O2PsSM",
-	"domYkXXwTv7WRdV7U+Q4jLkglxKB2ki6svvZN0htIGLlINDHrM9HaIhZkQ8BHlto+q+jgqgQ0LdkOZ56",
-	"SL4wBkq08oeffPurz367GiAFbcQZER412nf13k4Isxt+Dm38dmnPxMyfw8WXUKxgbo9VqQgOFWX6sD/p",
-	"AnjLpBaFW8gqt141TTZwS6gFAifjaV6pjjOSZ8iZ0+u+Q3JWsn7f/nOWMF+isWeGL7vWJd0dVcqA+g4T",
-	"XAMV/T4vJsjbySqSvAdP68CT5xflK3P4Ig/eU5u1rNLsMkAYFVYAdU92aTo0/BW6/AFM9nZvoRVdXlbQ",
-	"HiNRm7Lyd9o3a74+MGOv6iqXNXgqJt1htvHkGrqpIW+f5hWHKiUXEDTe18UVFZOXeEBYh/Fu18Y5aHyW",
-	"onSwQEmmPnc6UBWYn2PmWlnfM+Gwb5rOlDN8qSBCVOGvuapEEV2OfgWw0knOwEQDSIs0pYoMUR2TNC9q",
-	"bDyJk6WnmjDSdduxc7be9WbR23PJupFt9Qrb1v1GluQQrcxqZaAnf/GnT//t16tQJmKSYgTau/HGtTwr",
-	"z8SUx7zXcwSXXCrvFSFml8R6ddxBZGpLT8TY2OAutQJGLDu99V7761qfQTztsLJiA8V01oXkSalQ2Bra",
-	"MRSvK3LoTHsjYwTwW7nMjeWqtkZIaiIS9EVohI0iFd80ulGr6ECgCx8xZKpBQ2GdEDNEI5O/NaIhbNaE",
-	"WOji9Q5GrLj/XqnD9nPFhe0JhvbPz5IJqwVMZ8QG77l8uxzDB2TBFF3ic6q21R44M6npMs3CAVRgf/L5",
-	"z04//nO/eauwVs9wN7xTMmsvxRVgJ2yiqL5e8a6CR0ABZClYyQFTy5oRJD0mYjbg1+/nnWcVVwTHcFuS",
-	"YRJjSaYpEq+rN+/aFy/xWFQn8pwIu+LAVDMEoAeFhGKfCxs9v7RLstQ/wJYGQADlfE1o5elfPv7DRx+f",
-	"/erTLx9/+/TRzyDH4perF78PzdT2snIm9UFnFpFBCxDIA+GRomXMRBmUV+C+yVdc7WOQEmYKyNlCLitX",
-	"t7ZWUV7EBTiWzKNeh1QokX7NlZRVJ6vn7ZaorO+ZXBMzz8M+XpazQ82kMdqAyCGPT6xekCWtJyk5pmR0",
-	"DtGtdhqcZrg9Pfr/ocJGKzDQ8uYTAgVgoRSBTEg+JCka8SyGthTQ1mspobjAnHBBibr9BhJ4mMR50Twr",
-	"bwsMXjvqD4BSemdbaTxi/b7694H694N1UxqzWcGB/Lum/oWXr870L/iDa2Bhe9SUZnmGTt1am9YpDeNt",
-	"odEGLajzV4sW9I7WVhME+qZ1J4D1GPqz6gh+O95yJATdFizvFYq6KR/qcmbQlBIJXmpeon+Cni5UNgzo",
-	"UR+Jddv62SnN3SInUpHHpRbeo+HgLhbeujYKARDjxhHjo6VJZxqkV4QGMCxiRXdpK1ACafBMqctUALXM",
-	"AvZ9Nc4FjAzq85kGBpOHr8RZm14vDRyviNxfek1XyNVdayUZ6g9gmR3YUsaoTsHGRVG9K7VievD80P51",
-	"qFNf1tBOh41Sznr5ZAHCSP+ipgqgTOgxSdsASuippUsGmh7YQypSgqMOw3Dq6nYH1NTs0GGz7A6K+JT6",
-	"+hze5HZpz6ZoIA0H0y0NAPBlZ8+ApaGc4WXqPKufgIhXTh/96PTRo9OH/3r66L+cPvz1HAcSOkUu4kRW",
-	"KWxfjWt46PNGYvnanlMa05l0XR1rR0yJchJdM5l4wnYzaac8M61hK1XLdeLccmRJyE8uJwA6chEZwmKg",
-	"lGBdN+Hsb39z9oPvTyFRWx835nyQJX5LGDwuKpg2iAqZJ4Jlc+uVmT1EJ3yMkMJINYK0OTsqGutCQ90i",
-	"IPVKUf61qNkDnfW0/dBXszIuAp68oTdLLVSp99mw2qm69vLIFU0y0OdVsTidNLsUyoUcZGxxlJtsqd9C",
-	"mGQSj/C4nNI7YazZGeHx83qv6tU9E5Y324APPQw0sxvyZVlr3uHHdmbQMjR7tXGqBQfj0EeExF2dp/rJ",
-	"P5w+/NTPvkwMqz/1e882brDEZ0+BZwFKzivqO6+YytMdZopgTZR6voYw+sb+Zntz6xUdlpnX+aqWr9TZ",
-	"3Lp7oT2duno0hjd5al7UlRfMCYlopLPKcZqOA90PtNx8cctaOQ9jLg9BUNajHG6ra8A048xT2nNAdJjO",
-	"zDCS7vl9ajpamzynx7C0uuf0KD4TCdeApbgKeNecTNMF78nf//Tshx/7T50ot8GOiXbV1ERS2mO3swXb",
-	"e646SpxAiNDSysuo6dRkDu+Iv2JvacBLLdxbmsdZCISDvKoBRllRB+T6/p03kISm46ZnvmYMpvHM0swh",
-	"pXAvaKc+JNC1zx/EWq92Y1j9Ybk3+iHSndPRyptSJrdZPA7QPh6SfSrJH+/LlIYyQPtqoaTDIJ4E6gSu",
-	"riHoZYu66qRou8Le7i2hu/6muliZiVoDTziUHerytMPgiyFlmSQCrVzdenHVxTkVJe2ySyr7pwd/Njxv",
-	"BhnuW/pbCFlNHk57q+FqSKGfl+m6Znk/nulZEPv67UvvP1aZZ3ort0rbsABRJvJEBF23U6eM8eGQQAX/",
-	"I36ypDOtI49tfzOjqyY47wBm9KoZbmbfxk0404qIaaIkn9wzYqWnVW1YlFwSI5rZgq4jfEx0qda2qfDK",
-	"JbE1XXNNsOo0mUebbeAv8ZGfbgdFowfrkeldWk+7cmTD6HQg3QFfN0LR9WErhgpTU2vNNN+uhb853OHq",
-	"BdtAVTybyMICBsuqHQekqSjKhnBCP0MD4VLzKej7oASovRtvXDhUAkasxA36yQKWcs4OfVPN+oYsdHBX",
-	"z96l4JkwR413gdEUmQSpkg+C3KDSYaWePIV4UenAV9R2M84BoMMOO6yQ+yFaSerIKCpCKrDb1513K6Qf",
-	"nq8b3pKSSGGFTcLsCnMVtSxPaNCmuitgmjGmFdjl+K12hcgchdt0zmGiqy8CxsGPo7ew8oePPj59+P2n",
-	"3/+vT//y8Vc/m6LP++leDX0pZI/DfhFWKEIcEzQitNcH5mib8trKUCbgXKhbVGGhw2y6HxJ9CC6Ab68p",
-	"rR6nPaXB51XfRNbrQUJZ2U+lB6kEL228uooyFhMh0KFNc9ArKopbu9xMOBwshuYvwR6Gn5H9v7EcpZO1",
-	"Nf0uO5WgSEeBdG0rv5kmuk/+7jdnn35yniOTEkHkYs5M3eojiNzVC11EVcDnQ4g2/VULDCzHoiB1cKKd",
-	"lnLtt64EWFwzUtp5qOB8UQCzicDg/zk1/ZVW9ywZT0Prn6kaujz/tg2+0Jl2YPFeRdSG0JdIcWWmLdBP",
-	"eDFNZqcu7cc0eTbKBaxvaaE+ZXF25em/fXb2w4+f/OTz1UtOSsqPsa+RFP2wWnwjh0ULX20FeRo//IFf",
-	"mlo+0MqEbS2ZTk2quGvevaNfXUZaRWXKJokVO6Gkx8TK2UfjoukhuFPSYxouKZDfAtboYWZFFFIJglrK",
-	"Oek2T/vX3SurgHn+WHllfXMw883LWYGPnQBWluS/6VEhSVrJ6mdkhMr0gVby3ruKpWNNzJwRPyuH2rZ+",
-	"l7sJ5X0PHz+PVKKW9UyIA+DhoQkF0bzEo+K1S6IPQJTSM9X8Sq+wxb9twnvXGEzVlbRy+vAXpw//EfJ+",
-	"/sMM6li/r/4H7ep99knHHW9I5hnc8Wq1V8SS7YjaklY1XOmMZMBHYTgEIyLEpxpdD2zVR2OwWZ+vfpBB",
-	"zyIrB9U3jxP6Nhnn2ybpsV1Plsat7dY6nHGz9Lq55ezH3z774cenj/7j6cP/dvrwf5SSEmyT5MlAr7Of",
-	"/tPZ41+Wyw3pHkcT74Hz+svH3z371V+hlZ39W6vFN3llScdn33n81We/ffLpd57+/ePiA5Oz73v97Fd/",
-	"8/Tz/3766IvCtPXjfz77s99Wux1r07kjdC1vvWjRZttMTb4LDjWUnyqBVvqYRX0SR4F1ogQo5EzwmKyu",
-	"ody/NuEG6zAorWHcocY9umolT+3s1a3qivYH32xf37/zRhtYt+mvp21PFkqJaD249+B/BgAA//8=",
+	"7L39cyS3lSD4ryDqJqJJTxa/1JIlduwPVEtt0Wp1M7pao7lT9ZGoTFQVXFlAKoFksdTXEVJ3WP44aSYc",
+	"tm92x+ObD89492Z2fePbjbO27Zn7X0yxJf0XF3gA8quQlVlksUjfjX5RszITeHh4eHjf73HL5+OIM8Kk",
+	"aO0+bkU4xmMiSQx/+TiOKYlv84CoPylr7bYiLIctr8XwmLR27RstrxWTDxIak6C1K+OEeC3hD8kYq88I",
+	"S8at3fdbUzzGkre8lsADPMEtr/UdHGEWcSFbj7yWnEZqRCFjygatJ0+8li/i/kM+IkyNEhDhxzSSlCso",
+	"Hg4JUo8PpXqOeB/JIUFC4n4fCSIE5Wyj5WmIhwQHAKKB+U/btzsP7rT1yPMAH+OTu4QN5LC1u73zqtca",
+	"U5b+7YQ3iQWP3cAeMXIiD/UbRxbeKCbHlCcCRXhAUng/SEg8zaFYj1oB2M7WlguUgIT0mMTT/TcqNs6+",
+	"cEiDuTjo83iMZWu3RZl85WYLkEDHakMzFFAmyYDEMDENyDjikjB/+jaZzuJiDyWMfpAQNCJT1OcxkkMq",
+	"kJqfCHkLYRQTGU/RhMqh3lI81u9iFqAeD6YoJlGIpwKe9mksJMJMTEhcud/7GUhtBVMVJl9+uX6LKevx",
+	"hAWVaDXPl43VkI6pnEXmAR4QJOiHlbSjv8vPHJA+TkLZ2n15y1Or17MCFdXAMMaM9omQlWu3Lyx78WMS",
+	"+0PM5kxsXlj2xDwOSFw5Kzy9lCnv8blTMj53yj+KSb+12/ofNjPOvqmfis03uJ+MCZP3knHPzChGScVs",
+	"6sl5J+q8/S6MLrEYVWJQPVw2ApMowJIEHcp8Mntg7rNwiiZDLJEimAEJEJaIxwj3JTGsSNJx5XEygx8K",
+	"GN0JpnqhrcZoudjHhMejN/DUfUWoh5QNUICniDL0bXU53kKSq78nQ8JQSPoS8URWgafmrobKAdAThXkR",
+	"cSYI3PcHMe+FZAxXP2eSMOA5OIpC6mMF6Wak3/jj7wgOt3IzarDjPtFXU+E+YIjEMY89hAXKj76hqVOP",
+	"oCbYC4KYCC2lxDwisaQaaqwfbKt/l1bo2Yc7zoc+lVP3Az6OMHM/I2NMQ+cTvQ2OB9GQs4onXEgcHvpG",
+	"wiri5psooAMqhYcYR8NpNCQg1MwOEpM+8WUSu+Z4kj9d72sYswUWISgMZdDjZfjNYdOuyaIjk9947zvE",
+	"lwqsvWBM2d7BvpEDipvmxwSOEpZNj4+SLZwcocwFvFaIhTxMxPzhWRKGuBcSy3MW2M6Y9OmJ81FMjvmI",
+	"BLlnPc5Dglnu4YWAEsSPiXQzECUmUSlI2N9FXHE6ykBK0vIRksD3NN4RlRtODpWnFWDNZrFeSjnZxmXL",
+	"rdn+2/CNOatUQYzDgxw59HEoiFeiEIv+4jrfU4uQdrFCiZAeIhuDDS0tDnmExFRIMr4hkBpBrTIn5L1y",
+	"07VoN+yv85OH8GCGds1pPT+BUsZIfDgkdDCUh+NxbrCZl0KAvOalCQ3mvDPGJ4cTPdcgxmPhfquS3AWJ",
+	"j6lf8Yx+SA79EIuKQSWOybxJ5ZAy12FxUaJhUYYOy9iZQcUslh2YKEBYWI6BLVv+oxo6OReRW1LKkehL",
+	"OzVqiJN88qJ8jSzvpKxzfJ8nuoU+d9FjOsD21laDISyxlo52Dd5ylFxCeA1hZ8t7JQ/alldL8tXrcn/c",
+	"7DxcxlGoo++7VMhZXhhgCeIflUQveJ4cWGCrGd/FcYyndvWHZpOE+45T4kq7x0+QfQ2tnT777PTpfz19",
+	"9vPTp//dQ6dPPzn9+JPTZz86ffrr02fPTp99H/3+o1+uI6zEe4bUp2M8Te+G5nA/HFLWMQQ0A3tpfwAr",
+	"5fXUIfhd0C4WZCD/xgr+f84KVsMD7nKtAF6GMDSiLGh0Ai0Qb6sPlDaNw9GhIB8khBXEk9zYH7oVrzni",
+	"xYdarQGgylPUomeFMsDysFaiy1rCtDjNm8dfqTedOu6vC+H6bYMA616IqD8ClUQdbQL/8gk9VtN7rYD7",
+	"I4eToTTkuTjwBfFZwkxDJLxjTJ4Oa0gY8slhhGNJcejSn4gckhhhpSvFEoFJEW5EMaSRto1RMK7HBK2d",
+	"ff+Tsx/8X2ffe/7VZ79ZzymMOaW28vxfqoY/R1lhAYkbHYyOflV9FNLocEyEwIMFuYXhvmbW0kheaTMK",
+	"OKnd2hXyEscVum3odtEjDUPVru1cB22GsmeJ8VwLWRLRFOfc8poZ4szUlRg72L/3gAht8VkAVxF1OE1v",
+	"IsnRq8aoeAuFBB8TxBOpfh6qfws+4miMRwRxVracvNrccNJJ0Tkrv59+/JMv/vXnX//N7774/LeoF3J/",
+	"hKJYHewAcYZC3COh8EA6D1BIRwRhpnnUDQEc6lDyjZY3xwJc4xstWoRrX7YW4jJBVVuFCx7Fmwsctmqr",
+	"cZ2AWjIil+7lGnPx/LdLRLuQsXg+K+hI3O87ri9f0mPiPt09HAzI4dVcOIpSSXCYMEkdt2qHSDQZ0pCg",
+	"SczZAB3s3xNoREgEVkmAG+kRFPEu2Rwd85A0410K5Q/U284rLYfe9GKDsT27K80uMJjmXLdXcYMvfIc1",
+	"UANXwSeXskOVmzN/Gw72782eMeeiFXM+2L9n1xaQvA+BCuNE8CAOg2s3KmGIcUbQBAskCJNO55Sw57zZ",
+	"4mcWrr+fv8oHBr95VQDEsQibf6irI9L/SiKl+uuQGqyGqNYLYPDzySpz2Nj5KHUJNOQ805WYzdu7ZrV+",
+	"E/fldp5WMOgKDjbXtmknqgTzPdIbcj56kwURpy6FyOesTwdJrL1yRaK/o/ZOU7Ji1DaQBA2xQIwjYgZF",
+	"UyJvwRsclKc+JWEgEI6J+pEh3CuRf263CVNcvcIjSI4Jk4f+kFcbPOEVgXAGHChrSU+92CNIy0OpGXMG",
+	"6WUbq55S/eqY8M1xJKe7as54qmdebPB53klBB4yyAdLv1HsoeYxiLqudlXa2wznuWBuwsYhIkMRhEyJN",
+	"iaq8iy5KfR3H9lScQ5kr4vLbe/c239y7195+yUPq/6966N2D2+09hbD9h3fa2zc95A+JP9IXGKLMD5NA",
+	"Sx55Ya/IclzXluKehx8kmEkjBafBY9vlMI53GZVC3YZI+NjEY1KB1AqQzxNFwWsY+VgQ+O2GQHbcdQNX",
+	"zmRSG+Qzwy6cOF/cfftvXtkr90LVOmRdW30bM5+E+yxKFtWTY4JNJFPuaLzs1t4d08Ld9OZJxGPXxSOO",
+	"3ZywT0Pioc6Q9uXht/c7HuphQV65WVANelPp5E7q2zmBKRA/JRo75B7wSRqbNcvNYz4RrqDT2CehQJOY",
+	"SlmISKo6oinMZkgPUJMD91E1cvfHbuRiKbE/LNyrhQCgHglJcAiWgyI6au+wpSKxhIkU6hkQm2HjIOYD",
+	"dxDcXIFMPzuspBs/kVwL6Q6HK/VHSQRhkTZs3Yx3QyAeEZa+wQM8rVRvZ+Y063fvX7Zvs8+0KO/8sMyf",
+	"0uSEAgbS4TMgslGdyA+5IO/Y8OdzcBmQFuLx4ZgKoZbviIpX0hEJ2pShTEFB5juB/JCrD3VYfGQOoBnN",
+	"LXZmoxyC6tjI0Zl9Y1TEWuPQLK7UZX8eHIWUkeKZu7CktId6Wu7K8i14kPjSU6KSklc6b79blopq8zy8",
+	"VsjljO3Q8VpecLqQS8hcs+l4LhId45N9jbf85ZXytDDnvl3MrOK8IN22UiX5HdJap2THx2z/jVk933yd",
+	"A9YzRPGois4eEAHi6ONaWpoHEAxFgruUOYNS8rhzoSeEF8552YAT7hxflpA3g7LSyE5AK9FqcDGD1h7p",
+	"87jC0e7rD90PA9rvk7jaS29OVHOTp0lamK+j6fwFw/LVFJ5dQQZuATYXQt7AYtjjOA4qr9wFCK10iTvo",
+	"wZqaaiL3vRY58QnwuebTp0t5037rFH8Ij7SlqdGgB5ql0mPFmVwyJOlDIHakBH+exC4iz2se5fPhYybO",
+	"/bG+0wufu2XZIWYBCRA/JjGiDBHsD5H6Aq19u/Nw3UNbv//oxzsvuWwh86aXeFBl1Qnw9IaAjA/UmyJ4",
+	"01Mzq1/6IZ9on1fjALV0aztqJBcwE3y8AEt8Dx+TajKdDXYDT6ZerpedC8cOzOyog0IKxG0hTwlz7iHN",
+	"KNuh9SdMujfOhtK4ZVT3E8pGzuCKmCAKERR9eqJtLvOZlIl90TMZvtQy489dqt7pRZZZvRohsUxEA46q",
+	"3yuD64TT5JfuSUnGkVOBa26Sw9kgjsslieHuO6w6l5BfNGfdFdk36pjqECJQdd56+PAA6Q9AftzKOUB8",
+	"PCaoh/1RA2XYrqU4e3EZasVurBbz94pS2c2ZQIdITRarxfzP7++1/yfc/nCr/dqj7J8bh91u+9E3/siF",
+	"8zfHmIYHIfbJkIfGnV8K/c2ja5HbW2kxlDXOVcrP40KKhjQmx5RMHEILD9x5XCLRI9RTvXnR02NVgvCQ",
+	"jKPQ3N9uGJzGdqWYGMPqDeG0c5unh5VLsS9UL8lrRdlWNr8HZojAdc1lk55rffOxPbu4Ej5KK6vdnfPo",
+	"phbxeY/d1pZbCcqwUVSYtryLk9m3aH9R0Ic0IIdR7PYv3eNIP0Jc+2Ei7EMKqghp5LYr5AKeimO9ox8g",
+	"H8cBWjt99renz56dPv3t6bPfnT79/PTpP6l/PPvBeknfdmuSkxhHszOo1SP1KFIgrp0+/dXps5+ePvv+",
+	"2aff/eoX33WGJz6pQOL9THSei665668Eu8ZsDq9lI3mFSV3b/hZmgRJNq9Rdm3hfd5qtCatuHVEShi5v",
+	"qZWWJUcSgh/62qwi48QfwUGnsRZcBZooScgHu3yonXlDEgaNBVoLqp5yjnDvyPHWADA+QeadxXyYE0yl",
+	"00hnBi7Y4ISkYWi9mBMckyFPBFlkwhJxZFSR7mq21gy4dJPm0QtYWs5lrgzOk1GxJPNPpUMvv6yVHQVN",
+	"fwtSa+WemuFym+ta6L4uIrKcpGlyEhFffdTYtGBrmDBepfosoEmatVQZ1zLNo8EgHf3yufz65YC3bI1l",
+	"FHk5NcfY0go5z7m552zeec7dRbdqkcofF9hHvbRZo/OYMvPndg2Tm4v9aptvnpZmzgY5iWg8dWGtNrKy",
+	"yvyYt+DPqpVGN6wweS5goUynyY2pgapBwjlprAJNl+zncObuGSw1qSQzB29z0XThpFXLjR3cK1fTq26U",
+	"e+RE3tZvViSL5gebs6JOyjFttKM9QKWUp5SWXOGN+0yoj5YoITTxnFWTSi2hXLZwcRf3SFgpVcyREEDe",
+	"rYVLgm0HJMhMrGjOfe9qP3W1NDzBMaNs4NDxHmA2IALFCYPou5BPbiEsRnlHPtRhw4iRiY1nbgTUw1hr",
+	"izDDAoKtxliGhBz0lTuTrn02mDn93WGRNxAestReNiuN23caxf2lAlx56NJAzoXwSUdyf+SwhR5jaq4o",
+	"Z6SYrW+2aGStgl3XDEtjY895UxVB8Iq+tQz88oQuNLyTE9FxGN7vt3bfbyZed5LxGMeK3h+7AyxIcNir",
+	"KK6Vi6qYDDkKiURUQlwFqYuqqI+TsYoxmMWVupurJ9YjIWcD0JmHBCkmbwJmFgiV4TggweGiTKNehzZr",
+	"XfrI5QAGjbaZhcwCMEsvj3IUc66bKouLalKH1GsNCCMx9Z23pt645uK5eR/21UmVeBATEhRirGzlN7QG",
+	"HDqRbd7vr9/SjgZdMNO6DzM6yhn6197f2n70/lb7tUf/y877W+2XHq3vvr/Vfln/9Ee1ilEWM5Vf7Lxz",
+	"XMWYfR4c4rF1RzVKsQLqWES5HefSoN03c5UWm10b5V2hwvCCGwJp5u6h7Y0Nyx/Wzj76X8/+/BfrG841",
+	"5E6S4+G8Om3zI3rrb7LSPs7eT7nikSnaSjl86e1WfR6zfbfceMmhiIojX1oOnyKwavatxEQGiaiGW4Nh",
+	"073RlaF8d+0dYAmmGDSJIFIS5c42YlwiDRpai4mv9gnqUtqgP858om+qoIrqLsaX5viDLc/kEdRK1lC4",
+	"qzXPpshXhV/mwc1bW/T2ZLh1UV9Oj3LsoxAIC3RkyyxbdqlvXTwgtxBLwtB6O0IsZFp6udZKcD8S1qnt",
+	"DEcm40hWHHx12JjmNqnSBvnCXmui05ec1825zH1pes/FirJACcVqz3m+5G7Dig1KvTVoWmhFc9n4LKVG",
+	"hAWm5ofeLR3lRXBjsjWbVcClVyoynBJtuvG1ubE5+nmDSJMt3kwAzpPerPBrkRryQfNYsFJ4hisQDE/V",
+	"iawowUh1yqd27xoiviHQtzv370GZboiRUM+A0NWpVI/q3b92Vq+wLLdcmEPLEuw8RSRfra3nfiQqnQC1",
+	"VuJaTrZAmcolegKyNVU5A+r13HO5C1yHvKzPFizSJfv//A1yW6Mr5Zvl25SNcHiYWXZnvdb6jaKdu8o9",
+	"XVDt3bbpbLjS5BWoOkf1sMqYvGYVvRwFpipgq66kdPHKZs0SnmfqCTkhjZ0xWDV52IspYOeRN9I+Eufm",
+	"RgMT1DLvROdjNhZnPAp1VTyHcUkW1x7h4YKYimLK48qTPzedU9e9qc/+D2y8bjM+CYjJnKoK8ENR5Qy7",
+	"sMs1p3+mDDaHx2yZOb9rqkFY9OShLFC4oSOzoTlsL+a9BZS8eUzYBSNWg1TCm83gjPm4Qv//YFbY2vbQ",
+	"jode+v1Hv0QRibOwcIexm8+JNnHKcEMcRYSRYNfk3HvI5oh4KCYhwYIcTvAx8cDS5CGqnUYehIl52trp",
+	"QZCNZ0J9PNvJ5dD+PeRh8PuPflkf9kc+sO8YFMGKKiNhs41ahuiX7Xqjyq6VAF3QQlkZP5lGFiF/yLkg",
+	"EEdpNZ6WdwGTZvGSKALwxW9/8fX3fnT2u5+++POf7aIpYUhy5PMwBCLYAvWaGY/RbJ+OBatKzlwkRVhO",
+	"P/7h2a9/ePrxj84+//TFX/3sxV/8w4z9vHWBy+UCt4ojHGKnJhwiu3Zqss6L19Bi8R3FO2omUYEZG5SQ",
+	"fGwZCwlu2VBdxPikuYcif7cVZ3qLDoYkBiYhdLumQr2H1+rIIncvOjqApYnI5jXbCgCPRtOkR5mXkSsj",
+	"Ix5x4aEhHU3xKPHQNIlMyH5tYmyzC7gzpNFDPnOVzvWh0jHpqPfm3Zale7GS+7hVkfkaR6VOgU8OYywr",
+	"PJIJo1JHrDYSLevCXnLD5Waeu87zcNo5kSrLClQpIq5IsW+Yk5XLRL4hkHo3x81f9ba3Hnm1KC+O/D8S",
+	"5iGJT9JaL9kxLk4G3zdi1wvmKDeIyDFbt5zL+uotNDnZOWd9zCnJPeyPDFc1lWAh+9bYv7WJEpJ0zS/w",
+	"yIhY+jVsfpytUuC1ODtUohUIyUrSOjSCF8l+Citifw6wP7pIFQNdr8VtaHB5khdKtDhZPEX9QvXjy2X2",
+	"+EmrNGJduv0igY/z/GraC9VJBgMi3MYSg50ZBPT4SbVDrYwdhx7Q4ydQ1s/0/BJIDHkSBgg+bZDS1hBp",
+	"B9QfnTvC6tAcEaccoItYQ7gFlJ/qU0bF0DjWq4I59LD6BM4Z1RbKVkPpDmzwt3PImMQ8kVVQGrcWSqBW",
+	"FhSP46inK6xojx9mur6cTeffNVFZEosR6vMw5BPhTstRb9SmalN/9FC9Z94/DIqmtCqDYBa5BbPkP67a",
+	"5iuMK3TVJcswzJkSEpXiMsZsmvaNxWOCFL9atBbZCgIT012bOTPNfXmk7yDx+5HSAbAYZdlfUDbzhkAh",
+	"FdLT54kzUqgg56yMW10fwz48TCO03PfGwhUg5gd3pLxiFtw6A/wYU2Yc+82l5UqHeaAN0JrLuC5jyWWF",
+	"cqOemD0w9a814xhwRJmu+jjL7PExcSPFZXO2bxdiQ3KlRBwFNHJCeyqzZDgzy3FuuyHDKhKfV9uqxKfy",
+	"daIiwipibag/OgyNtOkmkAZRNNko6VbClM5VZM0zy3nSlbZAcLAXpaXit1BptMID37BdgR4i+8AF+2zV",
+	"Dm3Fo0GzegF5MySVIZlriawJXNImQD1MzlRssFiBeaXfOAQmXf5JLFrNxJbrdGCmpjpkTV3IOZX7murS",
+	"i8T0LqiuVgRQn9+zeL4CrPVFMecV1pznzZwxMZQmy+9fbpb8rs9xfpZ3xsvor9bvUCK85r7ImRqtzYqJ",
+	"FT+bA9G50uUXPXa585Y3otacvlRQe6mBednd4azJl45y3TsNeopUmGqUQKrNMIgyNC0bbpZim3GwiFJh",
+	"vJDEUtcvSWP3kZDcH6E+Dk2Gt5I8QEjWYsfa1i5i5JjEjoK9DZqZVVrFbnMmkjH8BZhQbynURCT2IcBo",
+	"ewtiiV5Fa1/99l9efP6zL//Tn335Z99bByG+z3nQxHhW5mOl7g2wcirQiEQS9aZIv4jUiQXF2JhdtP26",
+	"rZ+29R+mHXcNYyw5dqC8tkKrmtSajAozQUqCQnvIpYlCdk/T3Pjh3Bdn476XFrX+VbHXOXxlCYZAe+1f",
+	"tSmwUAJtNlxLiXgVtP9Al74Co4XQ1cdwGOo/c9vNUp/OkCexw4rzlvrZKrPQLl6Rjzq7aqiNitgusDTa",
+	"MhhzXyhUUJsBKgurXkTgwdUqmpK6xZxH88Ex9cQq9DteIZwCzhvcn8UeChrSIjLzhlsb0axHz2CzOzmz",
+	"oAq0e3kyctJgIvcmeLpCm4sNYyixUp7EPkkNWEU/RJqdmj5v4nw7Rxqyywa0ZiDZTavU6wJ8cui60JZs",
+	"9rHRGWWHkJCUASJSjEB5fAdaFmnFVrIqweQuonmgb56LGusqGrTrbIo47QyzIH0tkKhugzcrDGLzd7Ih",
+	"ec3EppY5uSVtxXp5IhFmyMC1iyZDLggacB6IJhRfTcodfVHkuysYo2ZK32h7BfS8uBkzVyR9KUaOGgtg",
+	"zCcNmLl6y2tkIFHacl1FnItU2zOIna2qhQOiJFJ1oIaYBUMSBiD5QolShfdbCGunhzpnCA8wZfr6zwzb",
+	"gRIzcRSFFJKb/DJ/eWWmFYhzKYftR39cCXyVYyctTlB9ZHaNhmFf1eZoKlBIdWyRo6TjRYp9zDVXy/np",
+	"LpV6eGVdNM0PORJDPtFWdhILziAL2SScOU251ZbvYxIfwlUayblYHXPoT4RZhtkhFgjHsVI33OpE3S2a",
+	"+dhwEOi6XmN+XOUayIez12x+qgXlNx8Jjvq4It6xYd669V25w9qdZ13vSqVV8RIqzVwgw/+SkgJ0wImo",
+	"ooO004+7uY+SgIsdfmo48dz6AhqSBdMOTDDWgm3bco1Ei8v+8ifPz/76r0+f/fbLn/7j2V/9swk0++Lz",
+	"z08//tXZJ9/dbr/W3i5LOQ2sRPlmpMUJX09oGCiBArMAxZyPXaNX9istjnX2+dOzT59/+ZPnL37+IwP5",
+	"2WfPvvjtL778yT+fffr8HHAr2QCzy2qNOsMraEQJk17aKhYuuBf/8d+fA3JXV1WnxFfqqlqE6ZumO6SH",
+	"htNoSBjikSaxXbS9tdXe2tp6eQa22lasJf8sS/tW3Pym2bUXP//1F8//89fP/qV+8AoTTfMGrlWHauwM",
+	"jp+XiHLtEvHrki2iBT0Wy68zk3PIziTlV+RFzC9IU1jYvK1dgmEupZKrtsx1hjyWB/R84W59m37puv+g",
+	"ncYUGVW3ZM5wh49sXabepYF14oAO2D47nxvH3TeohsEGpDpg26ow6kTjMaSZmHoHwNF130lrsyxpKFW9",
+	"e0s9ihYxlOgV6pGcuJO43+8QIdzheBY/s7ejiPuHko8Iq5D2WCIqLSdUoJiHBNp8BtzG5vRDzmOQBUyx",
+	"WZ8zwcNita5SFCpUiZV4gqe5zgIR9UfGRtnyWkNTUxVegAHndsWdOc11PamX1pG3YueK5tgc3i2WK7ZV",
+	"odwdLp9F4C5m0D5PmH3DzNsMpDmrOUeCqE2OKVXR0BXBcUzQkAaBkm00xVUXBW8eibZQik1+n86VLj7f",
+	"RER8Ph4TFlTFa/b4CRF65RoQlH4iPNCAIhIbEeUWIuNIpk2x5VBJ7n0qReNqejPhv872unPklsVTPl0x",
+	"YY4qQalOVi6Lm8egoaY5BFplISocOJejFCwBYyz9IRE6HU5H5lKB0m9ri9Uvo25jbUXDuoPqLv6XZgZU",
+	"Ra/GfEwFCZDkprq6W+QtVBF0G2+wRGAqhKrlPZIOXRXZKRc5rNwf3eVyoWuCs0N1A1UBbK66nlGFL2AH",
+	"KrBWO2sxKyNfxRBWXrmHyxCRgRauXD62ezafKGtIbcnmWVlHKTWmJG0fqttjFzrSZDyHp04np+oSfSLk",
+	"chfhMVo7++z7Zz/47IvP/8u6h7Z3oPX29s329ise2n6lvf2qh7Zfbe9seWj7tfbOtr0j8mmzuRxePG55",
+	"LRhE/V+Nov6vhlH/V+Oo/6uBnKJZsRrrQnIARLIsUBeqccUnHIfTQ2julURuI6Oi0MZhj7nQ7AbvV1+W",
+	"lSUPM21ao8Qs14BZjHQurc5JT/ktWUHxykfenL11taGOhUTb223dJ96aWKwDM9dDfn5U2mvZf7VReFXU",
+	"c57BKlODTeI8xL/od0pF+OqdsJUkUiAM16a/h48dx288V0StbNMuquJgGgf6ZzH+Yy3FpR1B9ehVS1gS",
+	"uV6sNkEiD531du+zcGobzaSOI93bUyvQik03z14f45NcC9aCAafOb64+TR0lC/rcx6llGRz3ijEqIbfU",
+	"8cz8umuMI0b0ZaB/THA48rQrmDLJIWBQckluIUHZICQ61kV/AroK5LBRnYNvt0i/CtHKavZHNen9TVP3",
+	"n1QQ1nnSPKpPT2X+x7xzpY0RC2QFFPNTKrprXvA45tNLMhCdx1NX2zt3McrrW1WyaY3IWily1TUjC5Ui",
+	"z1EbsrSlS1AwykRy1aqGgedNFqQx6SWvOlM7WpEemOF30f7axI9Jhfwj6ABaIuh3FK8Mp1blxExMIKVY",
+	"acx67xCPUcwl/JO683/1SIdRTPr0pGJSiWOZ5p0WIPAg7J6EoflbIBzhikzj8+TVNHI8aV+R3Ywi5ssL",
+	"rM1qKW36ufrVZGSR3pOFQ19NJTO2JAbXIxKEBXldDIeh04qua23lKjroH/L6pP6lWOlB/2YrO9i/0roN",
+	"8HdWoKH4S6GKgwkfzEMAORobIZ80ss5raj2sOgPv4BExCeZFQryljWxhoMM8JI+EDTN029kMZc00vFzE",
+	"F+PumqEPVaKEj47iReaCi+jbxBHnsMfQ3sE+GpE0s1udDHQk+Igf/v6jXx556WE2MXVZYS1FCWq51uq5",
+	"AWHbakq1VoJj7VPV4A2ljMxVUnAQlfNKcL8PBabFDST0Wx4SBHJMDu53HqJNHolN82QD3R7qXi04FBwx",
+	"QgIA8U/btzsP7rQf8hFhaEiw7QuuZvA5H9HUD7LbgoWa8TJoDbqePIFY2b4jEll9h9bOPvrB2fN/Wodo",
+	"wTxmkrBPw3BMmLT61AYC97xCdgiMCokhjxSHxF0W8gEVkvoC8UQKCAiHKODAFqIRng2NRYxL8DasnX33",
+	"H7767DdfPP/+2a/+cj1LhaFs0GVaRvJ0JAzBgU5V8oxgq69beGg93kaXFRtd1mXf+MZeIoeESWqctN/4",
+	"BuooaI7U7zymH5paC6/DJqNusrX1kj8iU/gHOcqiKQ1tdVmRcgb4mKApTzbQHpCe7vgBrCZPUGhNLfDz",
+	"364bUV77CKY86TJBdJ6RDwSg8A8Xj/3yhlm7LQ+R/Y7U7aveh8ysLjumgvZCgn7/0U8QleYWE+jm1k0P",
+	"kRPsy3CKQjoiSPAx0QDATAEnAurQkxOlHWi0vQnJyd/4BriCjiB+VGNwM9KRvH/8HcHZEVp7cOc2eu3m",
+	"y99c16g6UmR35KEjyOE98rrsSO+R+k2n8ap/ZTnGR2p1uioDZcc4pAGi6qrw0JFOkN5F7z+GKF2vy4zV",
+	"/cmjI9Bk1BK0ZtTDAYKXNpDpRaudWLahBhEEEskoQ2+yQUjFsMvAXTPliSbPoz3fJ5Fs38VskOAB2UWE",
+	"HRlkPCAypkQo4tFeCTi/Eo/ULAwd7QdkHHFJmD9tv02mR+akojWTQfdBQrpMsz7TAmDn5ZfVhsfYl0Dd",
+	"EOCD0bvv7r+xvgEUqrfHRPEqyrKU2GXwU48HUxPxG5MoxFPtrdJ2HSPBUCakOjK8j7AP2JIT6pNb6cBd",
+	"lo5s6QvGhcw0nZ4ED2/u7NxCkyENSW4Ss4eICrU4GoZpnymMYiLjKZpgpZTC1kpNxQPFMG5uvYZo37TK",
+	"L3zZZbp5zvYWEhvobTLVuwipeWqYnZsIcmc2EHhl7FGHl4BxamQrfVcRiz4pHhJcbVPqOILzkl4GgBKz",
+	"0Ur2VkQfE5nEDB09Rl2QcbutXfT+xsbGIw9189Ku+r3b2tjY6LbQkyNFXVixpF5IDOO6hSIsck0JJFco",
+	"KPYl8FDCJA3RUW7gI4AzCcONLjuygpagzCdHBjihRdYJCKnAOgIEL6jBmT5QEQ9DygaWirEkKKRjKjUl",
+	"Y38IhDXGU30EMOolamN53+6t4ayQK4qAlqZdFmNJbqEemXKmhOG8yEwFurnzmuEE6tRM23tqQwE1gvic",
+	"BSI9U4Z6gty5MsNoW5JAR3/aNq+194OjW+iDhEuipkyPLhajMkfGPcjAsEvY6LK0ooC56/YO9lte65jE",
+	"wpRZ3dja2LIWBRzR1m7rpY2tjZd0b50hSB2bOKKbx9ub5u6C3wZasFISK7DG/aC121IktG9fgrgtPCYS",
+	"LA4Vhf6zVzZhd6DKf82LRtlq8KYhno4iDXgfZIcPEgJJ61Z0sFqr1vkWrbH+SElzIuJMaBFtZ2vL1AyT",
+	"Jl4wf4Goi0P9ttBcoBWDEFOS+uAIKZK1O+Mp4VVRlik4mbXIr5oqhX3TZqmA6Glb3MCWloUWsKEORK6h",
+	"qWg9MoGjs0RxG3iNreq/KFXQ7HoBUe5RWqPjddObfpmYNiVNiyK60rqezOzy9rLndu2wUpwt8idYWL69",
+	"jI3dY4wnimVm+VrIlqItSaXu/X7izTCGzcdZO4EnlVziW0Rm1HDZZ6cGq8vA5LdIPunNHBJ9D8ANpTYu",
+	"30PAeXSKhwL4lOK/GZsqNGooEmdT1lUulQu9ROweZnbjStZ+35ps/z/J2IsRQpfJ1rOCoHOZutX+LoWl",
+	"57xhmhzND3k+7jDiDWnUlhyZWHkQ1Hg8xiGE6az1kzBsQ2UFkyUAIlRIpNo0JHmXDXHY1294SIfk62RO",
+	"yZHNLFg3GiGB0nXGuUW1qI1BTyGB8e/YJAGUxfMrjbEwMryEZe4Vr8t0URSRd40KnWPh5VQT1BnSvjz8",
+	"9n4HgoeGXKlYUKGMKvVBhFyicSIk6hGAJ9/tjPf7sHm3779hhVUS61eMKaHLTIlmgXwshp4VNzMuDGU4",
+	"lHJqbLMRtiKd64a9n3WXvX73a65I/IpvVxvC5rwFtFqkGLSlrGUcsI5WKKwdx8yydva951999psXn37v",
+	"y79/vu46eTPcePOx9efMvU3tzl8uw5qLwyXeo2ZP0jowlBHNR1J+7mJZCxE9fHiPtxwXYA7lm9o0bXot",
+	"n2v4Kl76uuZqpkqr9o2IYoRnailPE90hBl4KbQTsMtOoIkBrR+m7R+sb6L561448xEKPbmyqevge8fmY",
+	"iC47Klvfj3bRhMcjxJliucYCbvhSpmZGiYEWMvu7rAdtMUBVptKOjnJgbaC9tMKPBsHHTHG2nmKD6UrX",
+	"bm69tr6BbusftDUle2o+NLZiE2vs5IfwybXmhxrElCE+udLDi7BQ+8b4RNEKC8QyTrNeYXqgF+V3m+DT",
+	"aiCPavfWpXO/rOOKA5PagAMQW6EEFrJ82U3Lp2hIheQxOHvmIXgpfNH6LuZuxYF96dopB5cpyOdLes0V",
+	"5TP/z6UI81GGfUsD6U+FY2Z/3XwsRslcmcIWAbh87FWxJgPr0iQLO6AbSYvSrRgl+n5PHNe7FshFvgcF",
+	"eGDAWeETkZpx1Qudt9/V3iexgUw9SNFla9/eu7f55t699vZLHlL/f9VD7x7cbu95aP/hnfb2zXUw/Bs1",
+	"ycsHrWbNMLoMI1OTMvVx8D6a8iROaQbhMCY4mIKoMOP72Hqtyxgep/4yuylojxk4svIH4LkVIKIUyiC4",
+	"ruiDpEBhy79gC1U8G6kcqyZsUDsMrwIiX6bWswAIS7QparpXlK7XVXfocpxJmNTp+ddMJ31rFfeMI/bW",
+	"5uAPMQt0YlJe6VeSeoy0G68Qjus0T5m0dHBcFaxUjXoMXua9VkiJn3uxWaHe4MWzpgrbmIJM7StLkX6K",
+	"sxm3cCn2IUdqGVEVac3mo1XTGbxx6TR2qXuYJmzN30AdUdKb5i6qpcus3B+puXS4wixH0Psxu0X1Uord",
+	"p8vFYg0XvWFU8qXiCrJs7Y5E0BpFgiae1twuY+98EkwO56aZedvYH00cYuUZKQbaUrIantzQ0H++AOfL",
+	"PI+uSOe5JzPbBg8xMlnqkTQxoVA5j8emHQ/8JbkWD4mNV84IzdBHiZnOUs3m47SlJQ2ebMbE/OkwpDn8",
+	"XLlv5zq6Fqp2mbfEFSn5gYXO7M9yDEYFGtq5LBqq4kupA4EK9EFCEhLoYKnl2baZMXbAsI1JhORi4Ks4",
+	"ejlc/vJPZDpVBTYt1MvA3nvgBIJAHEFYIMxZsyYsBxorNExzgJUKeHC/81DtsEDf7ty/lwVt6ji8Ljvq",
+	"8BFvd+iAYZnEZBfJf6cjPRNGT2xgkg759I63zbMhOUFvvbN3u915a2/n5VcUP+q29COp393Qf/V4YOJF",
+	"u61c+U0IpzZxpBtdBvFWNmYOgtXSMCeADpbT3tcBkYXfHk4jcqTUzS7TJAclGKGSY67Ooy4ECyq1Ri4Y",
+	"rsc0aGdnQWqUdxk1dLsOwXFBzCOlmBMshRKDSgDdgmzKnZOTND5L1/3DosvSK8VTL+moUhIKotVoGVOr",
+	"Rg9iPlEPI5wIooMCsUQhwUJ2WRbX9zDFnBkhiRkUhgynmbnAkqN6RcciCgJMXL3RZUeF2HcIpVOcUw/+",
+	"7oO7qcNyKGUk0Jr6H8Q9hyGfmMm6TEE45MJY+XPxZcGYMv2u8dPCcIxLpIHC2tBCj7GEMEAUch71sD+y",
+	"LuMKY4Dr2C/fKOBMy1ixcWBBrnMptvmOCcM0fCadzMtSfbSnSSdQVPJ3HolNIInNHj9pp/knlSLjnnr3",
+	"dX7y0GTVXBqS8xNVSVqm0g0CsC+AVZOlAbJCMS3i/UdKGsjQ/rqdDa19+atfK/YzxmGYCnZZBIASVdoK",
+	"NhMqIBBGir0AvGM8RQOuWNVaVkBKe+lgL0TBtxzVh+blkbWw+OOLuA8ZGpfmKsuDpwFedQhBAUEVlMTI",
+	"JKWmlRDTXgBBy2ZKtFa19xXndPNxj59AypgS0puJ5rkvliyaJw7ifBdMiH9AxKkBXvV90oQ4UyrBAgl8",
+	"fCFjXHMK1VldOSK9IZCgHxJP99eVwoM/kR9iYSI8TNEKS8y34BYC34KQeCo8tQBr/BsREiEqawjeVqhs",
+	"cDHdTV91x2OWrA4fmg6X6S6V6jEu27jQKPu5sJDZ1Eg3eaQ4WglZpGhGlEEhh9RXrq1eH+rSDdAQaJk3",
+	"3N2sv+e15CIWviu84zLCqb7kspKvK7vk0hYxDr4A+kdfqXRIDEnYR9Az/oawfs+m7GHzcdq6lQZPNhVd",
+	"toXaaqYL7dTfjrnvV3s7/qEQ9hXej3WEnVLY1VyQdvobQjNES3g5gocKNrppdRr4B47GCY4DYXqk11+H",
+	"Ni+wwXX4Tvrqyi4uO2WTi0vHXGV5jr2p6SC1go1LUZOmNqemL6ozvkmMeiH3R1qsCWmETPruea60WXoF",
+	"1kcFSqKIxG1fUcMthM3PDCXWBqVDOXRYZUXYeBHx15SFWPiu8G7MaLP6bsxKKKzsbsyS7JspgCkD2Hyc",
+	"lrl1K4A1O2+/3n+jOg5KGzRzp6GYL5LP84DkfBvLeENYc2GXrRXTOSAKKaQkrZGay+tAkpxICBmGcIwb",
+	"osuyDA7IkBdpIsf6rXL2PACHx7mA67WbOzvrLoNl7vL9Qzk5V3j51p2clISv5vLNFZXQpfkLFLt2+vFP",
+	"vvjXn3/9N79TbN4r8nJFwBGOJcVhlu1xsYO4iSPaHpFpgwt672D/bfXiyq5nPWFTrVIt4pZ2Xuh7URdP",
+	"0u5s6Phq7Mur4Zb5fTb1TEqO9eqd8y7IG+tUU4PYa8pCNHRXePVauquksyxbaIUUpatIZYWX+hwC3mZv",
+	"5FulKhEQHwfBhCH2844WhKOI4GJW5jk4x+ZjHNHDEbHhF8d8RC52v3tOhTeb5XICNcrNsI75yBZYUUsK",
+	"AOuldCBTLkhX/5GaOmYlXxhrqUfvMu/P+eSfQ8ZKyL4jeZTPvnWw1ULGmjoWA86Di96LiwSRANpWGEni",
+	"nK/Osbvmc9angyQmAYIKgLaHBgPlTRC5njoEdYSIrqqFp0gkPTVsjyDJV7LpD4sb7fQbg2Seg/7yrtMq",
+	"VePdB3chc9KoFBDkISTqdB7cUbJliVr5hKGDdx92WVWYkh5IICo30B7odw4/uQm08LpsrEtizdS2FEM1",
+	"EzXdPc01oPh/RShEBfFeN9HgOsRSnOvcrVTL6OjYHJP4UybB2XMEpbeoYp/qM97ve7PxGE05KUBWr0ZA",
+	"scbVKRF6uoY6BCxhJRulzYnwDhoT3RCgB9aB89nsKmV9i+5rKeoDcFco6cP8B/v35hnZintkb8iD/Xs6",
+	"9G+Mg1UGYOShyUn8aTN8AMxcigq0nIBqepI3OcVtoEOxEQXVB/ogpkwCAl+Hl2dprOJ8GeihbifUQLml",
+	"r/ExwUwYKxn2JT2GKidQQf8kCqEyvZb1K2Ly+32tGji4xEI6ATQb2Nef7uQa7Wa1ruUUCtypUReVxw1G",
+	"HepKjzKsEy1KjnwnZfo4DlYURQYsCeZDa71EUEaEaKu/TXTF9pbaSaWZ3kRiSJQcmQbman6GBbrNA4K2",
+	"d15tztscZLn52G5zwwiiHFUs30E6UxJZR6uaShMBARpWV6kckrEg4TER6pIdKMJOImOkUrKa/g56UZqK",
+	"FHu5zwN72pWYSwcQoZtIfU6gyM/GPHvx9Wf/V2gpNrLBHFnA4n6lQtwDosi3xOw9W7RY042iFi9PZCD1",
+	"FUhuIbktd7Q2Tb/XKzteFYkzgsjipX1Nqfpg/x4Ae3UkPUeiuS7SzLcUFyyJM7pEvoIlE2wSFnKlFOcu",
+	"ExYAHxSayIEXhoIAK6ym9JDEUmyGfNKuz8a9yydLSfRspKSkkzVQUe7ySa60R8iXkqTXfM8O0hIOoGT2",
+	"SMgnlh0R0/xIm5pe/Oe/Ofvxx6dP/+702f9x+ux3p8++X82EmoXyLyuKv9GepOGt9VuSxtiXo+tX41TE",
+	"seRMy1FpEL+PRamdro8hRqNyC4wDu01OIq6OyWPzQz4XurjsOzyGTgTClulQ2w6hcKmjPPWKg4wjeF9O",
+	"cEzQ2us7p0//T0UXT395+uwHXpeRr3/xsy9+9/Pff/fvPHT69JPTjz85ffYXp8/+8cG6ziLq0xDUmcy3",
+	"DuLl7Qd373iohwV55WabMJ8HJECUddmRL46PNtADPsk6seraX2gSUykJQ2tVRRfVe0MO9e+NA19yjkLO",
+	"Bqm/xaxL10MJSV8CC4LCk1RAzxqGjkzhfnHkMrq9CWi+rce53fmTyzQVm1n0lFWXAmBYrSCtH2vXtRq+",
+	"gsF+mq+yoHXZUqkFz1pVM9KiY7UupJF4MauvGVQpKiZPPX809ESlo3GRCar8TpDwWlqkEAkJ2tCC4nbn",
+	"T9BaRrI8Ru8+vNN+dd2ipseD6UaX3csV69cdnaF4iEWxacoyxgwPCPQb0RjWQsAk5pLcsu1A0GTIBUk/",
+	"xWGIhviYpP0AdPk9dASnnwROit8fz1D85YhukpzITV8cn0PHXp2gZvCgkeI6k+/ZY4ilxGrvMkktTrna",
+	"hMRQrXU1xicABCAo1z8pEWvK6DXVVt85PGGynXberLz4b6v3HsJry7r6a/o5ueQuE64LxbJWnLUguc4B",
+	"NnV+oN8VhOeWqrvNx7RuAzknwDNhMLqf2uCMf1tnbmYBy5A2wwK97ZJLHIpbXRblRMPC+wVSNdMEdkEC",
+	"bW1Ab4wuC2i/T2IIQrb1PDFDOPhOIiQwqNSkFBMsONtA7+lOGXqokOBjIrqsTyYkRontws5s81KAwDZh",
+	"95AElmae6YYmptdYl6XKhGKuYxyrqwmQ7iz9qWa/xgHxAN+V+Mpg5gdEqENSZcOErQM+p6ZZmXXF53GQ",
+	"Uo7JAspyPl784i/PPvu8Wl8JsBj2OI6DeREBb6QvLUoTEx6P3sDTy43zyMBz3T48HikJQUhomJPWK7f+",
+	"bRNdR/1REgkPkROfwKfCQxN1CrU2QngUkpUFC/RDzmNo0zXVNQEGIYaQ2py1ucGWbj4WUFLmyYY4HjTa",
+	"39tDHMvL3GQ6xgOyKY4Hf3wyDpfjOhhCs8uVCPZaZsxKMZsLJiIxFKGwQT0BnoJwjxnq/Mm3UA/HGsp6",
+	"od5llbTVoaptkmlL5rRdJMDlrNGUEkmzMlX3IzGvRNWl1pOqqFflDzFjJHROQMaYqicmNKBi1D+kQnTZ",
+	"BjQoesW4pH26ynTUe/kZsyp1WRQn7Ihmorb8xXoxcLiaj1XUxJpbzD9DV2s1u/IGdCasdLnn8JOWoLcN",
+	"npdWLLD5ft1nJZhAEDVeag2WEtENul0ZcYteDnbnIPysbmvnljtbZKLagmX3I3Fdw1bzNNyArDxk2OqF",
+	"y5QtEpgFPTqK1A0dJRmfNBRTGvXDux+J6pZ417AfXSODfLaoJur6ftqdrjdF5CQivtI5AyxXI4/a6RVb",
+	"MH24PDCbjXMZrvN3OGtsVs+9V9DbLI/+y2pvthhHTpvUATO2W6z7FuvOZ7qIKWXkwvzYzFVgx86N2uxT",
+	"RsVwcUacn6GKD9+BsR/A6rREeF1ZcTNS8YDx2d1aCeFoFJo5dfJGSkhrEY5lOFUqSj8Jw2kKWTU7tiaD",
+	"tvZ71QfLWTvRXXj/OlR9WUY02l4W+KXEWeMEVKdv5+aKS710soocplh3atYx5TmEbtaLkcHr/J3NV+lQ",
+	"X9ex4pwh8DIPWNPqEitKdMxMZwq1YFWjbOClfjwlwKcs2uCgSZbGvJonptRKtYafOyYv7UDMUXpq5uj4",
+	"Y8xon4iachXvpG9dVL3nEVHE4odckEupEN1IurLr6ZhNbSBipSjQx2zIJ2iMWdavAHzjHAfmUh5TISgb",
+	"rComApojGAMlWvv6Z5989dlv1j2ksI04I6JCja66eu9HhNkFX0MbvwXtSsz8KV6qGn4pnNtjlWtSS0We",
+	"PuxPukH9KqlF7W2+hIMhG7glFIDAyXicdpLnjKQdbMzpdd8hKSvZfGz/WSfM52jsyvbLwrqqJPkCZUD/",
+	"xRmuYZnKxfP67EHJS/IV+7QJPPkcacz5OapiPN5Ti7Ws0qzSQxhlVgAEyZrx2PDXLPIRoiOVBNNlOhi8",
+	"TVn+O+2bNV8fmrFNSngJn4pJd1kM7jASbKC7GvP2adoRuNASEQ1JGCDoIQNMXuIRYV3G+30bUaL3MxcP",
+	"hQWKEvW504Gq0HyNmWsBvivhsG9hFvBjEtf4UkGEKOJfc1WJArqiEicKBl0kB5ioB22LTCthQ1RQiIMF",
+	"4BKyKRAzraGbMNLNocFLvd5lMdi6kkwdCycch5U5RAuzWhnoxb//sy//2z+vQxvHWYoR6OCNO7fSrjmm",
+	"5nvIBwNHGM+l8l7hY3ZJrDdfzcwRzWTD6BQEjFh2eu+99je1PoN43GV5xQaa3W4KyaNcI+8NtGcoXnfM",
+	"1J3wjIwBhUdxvg2t5aq2LmlsIhL0RWiEjay+mocI9ocAThcCXfiE2RJB0PjWxwzRwPRXmVAfFmtCLCAF",
+	"0MWIFffX/tpryIXtCe74mF0pE1YAzGfEZt9T+XY1hg/oUmHmviEyqrbdGDkzreNknPgjKCP44vO/Pf34",
+	"L6rNW81KN96PxGoLN+Ym/MMp21jsaiFIfExEPeJLFUnAMdyWZByFWJJ5isSb6s2H9sVLPBbFiSpOhIXY",
+	"06EeGuleJqHY58LmKVxFiRHbug8BllOY0NqX/+H51x99fParT794/snps7+FbJZ/Wk2NkTfHkYTiK98h",
+	"vs644cHUpEnnUHkD7psUYoi4DLiuUYRiXVyuUJ1zZ2cdpU1WgWPJNL54TIUS6TdclULKZHXdbokCfFdy",
+	"TdSeh87qKoHg45n6H5VEXpco2owlbUYxOaZkcvHink4z3IEe/d+osBEEBluV5WmAArBQikAiJB+TGE14",
+	"EgZg6aJyVYnOAeR9ppQIMjZGAo+jMG1qb+VtgcFrN6fotNI720rjEZuP1b8P1b+fbJoK1s2SmtPvmvoX",
+	"XrlZ61+oDq4BwA6oaZ16hU7dKFagSRPeaNQJZ7aErQeee5jlb+dx9n72qpeOmDk5ONxrLgJ9y7oTwHqs",
+	"q5BDBL8dbzUSAhRc1JXQQYvux3ys241TfwTJUsBgGTmR9qcBkdA/q1lAD2RxbKrvK6W5e+REKvK41Mb4",
+	"1B89xKKy76zaAIhx44jxycqkM43SG0IjGIBY0yni2ZYUStgpaqlD9mM1zgWMDOrzWgOD6ZOnxFnb/k4a",
+	"PN4Qqb8UjLJMK/NK9dEfAJhdWFLCqC79hrOm9zdKze7h+ZH960invmygvS6bxJwN0sk8hJH+RU3lQenr",
+	"YxK3AZVQhkWXn2vrlv5jKmKCgy7DcOrKdgfU1OzQZXV2B0V8Sn29hje5Be1qmvpTfzTf0gAIX3X2DFga",
+	"8hlenqZi9RMQ8drps5+cPnt2+vS/nD77r6dP/3mBAznksVzKiSxSWEeNa3jodSOxFLZrSmM6k66vY+0g",
+	"h04x5eCWycQTOn0rJu2YJ1KbMrN2/FSYxLnVyJKQCZ5PAHTkIjKExUgpwbpCxdnf/PrsRz+cQ6ImrXEz",
+	"5HyURNWWMHh8kHaabxAVskgEy/bOq3UipjfjY4QURqo3SJuzA0/d4pKEIcKg9Kdq3Y20rEiupy4eE2s/",
+	"3Gi5q66FWcBTZejNKpued/Q67UbM76MP114auaJJRl27wFd10uxKKBeyvbHdo9RkS6sthFEi8QRP8ym9",
+	"s2VdJ3h6Xe9VDd2VsLx6A/6A88CoG2O+KmvNO/zYzgxahmavNk4142A87TsGearf/YfTp59Wsy8Tw1qd",
+	"+n2QyLy/K0hPQQUASs5LRVG0tv/wTnv75nqXmSbVoBvlpdNbCKNvdbbb2zuv6rDMtA93yPX5IycRjac6",
+	"m7vLZO50MkICAc2qwPapXzR1oPQJCWigs8pxHE9BDumyrOz9zZ0da+U8Crk8AkFZj3K0q64BiPGhMk1p",
+	"TxHRZTozw0i65/ep6Whtck2PYQ66a3oUr0TCNWjJrgLeNydz7ey7//DVZ7958fd/dfbjj6tPnbAjq9MW",
+	"Eu2qKYmkdMDuJ0u299x0FJNJ60WuRjmgA6Ymc3hHqlxVnfyAl0ls+XmcJVd4rsAmZVnFldudB3eQVEhX",
+	"7BcYBTAG0wliZeaQXLhXrmhe4zZuHWJY/ZHgI35oiPQI+ZyPKEFrb0kZ3Wfh1EMdPCYdKsm/68iY+tJD",
+	"HQUo6TKIJ4E+/usbaA+qkfTVSdF2hYP9e1D7C6NYl4UzUWvgCYcCT30edxl8MaYskUSgtZs7Lzk7XilK",
+	"2meX1JZfD341PK+GDDuW/pZCVrOH095quBhSWM3LdAW5TR2jtfl4fhZER799X718yYc5m6cq8BhU0Cys",
+	"lDIiPESZSBMRQGQxKWN8PCYsUNI3P1nRmdaRx6ZCjdVVIxO3YfBe72auWrgJZ1qD/mFcR8ODZ8RKT+va",
+	"sCi5JEY067a6ydbWS/4EHxP4F2nrH9Q7+oduK9UEi06TRbTZBv6SKvKD/4OxKOB+MlYbUQr/c2TD6HQg",
+	"KEnF/DAJjMBWNFSY6mUb6E1X+JvDHa5eeMMCcTWRhRkOVlWlD0hTUZQN4YQOdAbDEOpmfXYUMi3QwRt3",
+	"LhwqASMW4garyQJAWdyGmE1RdX0astDBXQN7l4Jnwhw13tddotNMgljJB15qUOkyMLAjMLBn4oWmQFvz",
+	"Kq2iZ5wDQIdddlQg9yO0FpU3I6u9qdBuX3ferZB+aHn0tUwiBQibhNmJfB9cU49OozbWbbrihDGtwK7G",
+	"b7UvROIokadzDiNd59K2HLVLWPv6o49Pn/7wyx/+31/+h+df/e0cfb6a7tXQl0L22B9mYYXCxyFBE0IH",
+	"Q+nqfGQCzoW6RdUudJlN90NiCMEF8O0tpdXjeKA0+LTqm0gGA0goy/up9CDl1sIoYSERAh3ZNAcN0RHE",
+	"9MaJ282E/dFyaP4S7GH4iuz/jeUonayt6XfVqQRZOgqka1v5TfPNtRd/9+uzT797niMTQ432pZwZR6X6",
+	"fQ3oMqoCXg8h2jY8THdgRd3/dHCinZZy7bcuBFjcMlLaeajgfFEA9URg9v+amv5y0F0l42lo/TNVQ1fn",
+	"37bBFzrTDize64jaEPocKa7V2gKrCS+kUYP+SiGNrka5APhWFuqTF2fXvvxvn539+OMXP/t8/ZKTktJj",
+	"XFE4T9APi8U3Uly08M2Wl6bxwx/45bnlA61M2NaS6dykiofm3Qf61VWkVRSmbJJYsac7dBk5uze1io9x",
+	"p8TH1F9RIL9FrNHDDEQUUgm8Uso56csFm+gVEXP9WHkBvgWY+fblQFDZNlg9XJH/ZkCFJHEhq5+RCcrT",
+	"B1ozLTK1Hp+1m6tm5VDbttrlbkJ538PH15FKFFhXQhyAjwqaUBhNSzwqXrsi+oCNUnqmml/pFbb4t014",
+	"7xuDqbqS1k6f/vL06X+EvJ//rYY6Nh+r/x0yXm2fdNzxhmSu4I5X0N4QK7Yjms6nBcOVzkiG/cgMh2BE",
+	"hPhUo+uBrbo3BZv1+eoHme1ZZuWg8uJxRN8m03TZJD628CRx2NptbcIZN6CXzS1nP/3k7Mcfnz7730+f",
+	"/vfTp/9PLinBhGe1ZgO9zv7qP509/6d8uSHdTWrmPXBef/H8+2e/+ku0tte5t559k1aWdHz2vedfffab",
+	"F59+78u/f559YHL2q14/+9Vff/n5v54++21m2vrpP579+W9yUJpUJNcYpsNybttMHVzHu+BQQ+mpEmht",
+	"iFkwJGHgWSeKh3zOBA/J+gZK/WszbrAug9Iaxh1q3KPrVvI0vfdwKHiu/cGftm93HtxpA+tGQ4IDEmvb",
+	"k8VSJFpPHj35fwMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
