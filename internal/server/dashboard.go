@@ -155,7 +155,7 @@ func statusLabel(lang string, st soko.OrderStatus) string {
 	return st.Label()
 }
 
-// GetDashboardChart answers GET /ops/dashboard/{series}.svg: a bar chart of
+// GetDashboardChart answers GET /ops/dashboard/charts/{series}: a bar chart of
 // the day's hours drawn on the server, so the console needs no chart library.
 func (h apiHandlers) GetDashboardChart(ctx context.Context, req api.GetDashboardChartRequestObject) (api.GetDashboardChartResponseObject, error) {
 	if _, err := allow(ctx, soko.MenuConsole); err != nil {

@@ -33,8 +33,8 @@
       if (arg === 'people') $('dash-people-title').scrollIntoView();
     });
     var stamp = Date.now();
-    $('dash-chart-shipped').src = '/ops/dashboard/shipped.svg?t=' + stamp;
-    $('dash-chart-scans').src = '/ops/dashboard/scans.svg?t=' + stamp;
+    $('dash-chart-shipped').src = '/ops/dashboard/charts/shipped?t=' + stamp;
+    $('dash-chart-scans').src = '/ops/dashboard/charts/scans?t=' + stamp;
   }
   function show(d) {
     $('dash-updated').textContent = t('dash_updated', {time: clock(Date.now())});
