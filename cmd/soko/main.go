@@ -31,6 +31,8 @@ usage:
   soko apikey list --merchant CODE
   soko apikey revoke PREFIX
   soko staff add --badge CODE --name NAME --role ROLE [--pin PIN]
+  soko check [--orders FILE]              verify every invariant (ledger, no oversell, notifications,
+                                          unique tracking numbers, scans once, acknowledged orders in FILE)
   soko check stock                        verify the stock ledger against stock on hand
   soko version
 
@@ -67,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "merchant" || cmd == "apikey" || cmd == "staff" || cmd == "check") {
+	if len(rest) > 0 && (cmd == "merchant" || cmd == "apikey" || cmd == "staff" || (cmd == "check" && !strings.HasPrefix(rest[0], "-"))) {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "check stock":
 		return checkStock(ctx, cfg, stdout)
+	case "check":
+		return check(ctx, cfg, rest, stdout)
 	case "merchant add", "merchant list", "apikey create", "apikey list", "apikey revoke", "staff add":
 		return admin(ctx, cfg, cmd, rest, stdout)
 	}
@@ -145,5 +149,55 @@ func checkStock(ctx context.Context, cfg config, out io.Writer) error {
 		return fmt.Errorf("the stock ledger does not balance for %d stock rows", len(bad))
 	}
 	fmt.Fprintln(out, "stock ledger balances: every stock row equals the sum of its movements")
+	return nil
+}
+
+// check verifies every invariant soko keeps from the database alone, after
+// a load run, a crash or a restore; --orders names a file of orders clients
+// were told exist ("MERCHANT<TAB>NUMBER" per line), which must each exist once.
+func check(ctx context.Context, cfg config, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(out)
+	ordersFile := fs.String("orders", "", "file of acknowledged orders, one MERCHANT<TAB>NUMBER per line")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var acked []storage.OrderKey
+	if *ordersFile != "" {
+		data, err := os.ReadFile(*ordersFile)
+		if err != nil {
+			return fmt.Errorf("cannot read --orders: %v", err)
+		}
+		for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			merchant, number, ok := strings.Cut(strings.TrimSpace(line), "\t")
+			if !ok {
+				return fmt.Errorf("--orders line %d: want MERCHANT<TAB>NUMBER, not %q", i+1, line)
+			}
+			acked = append(acked, storage.OrderKey{Merchant: merchant, Number: number})
+		}
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	checks, err := db.CheckInvariants(ctx, acked)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, c := range checks {
+		verdict := "ok  "
+		if len(c.Problems) > 0 {
+			verdict, failed = "FAIL", failed+1
+		}
+		fmt.Fprintf(out, "%s %-32s %s\n", verdict, c.Name, c.Detail)
+		for _, p := range c.Problems {
+			fmt.Fprintf(out, "       %s\n", p)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d checks failed", failed, len(checks))
+	}
 	return nil
 }

@@ -285,6 +285,16 @@ func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
 	if out, err := runSoko(t, dbURL, "check", "stock"); err != nil || !strings.Contains(out, "balances") {
 		t.Fatalf("check stock: %q %v", out, err)
 	}
+	orders := filepath.Join(t.TempDir(), "orders.tsv")
+	if err := os.WriteFile(orders, []byte("SAKURA\tNEVER-SENT\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runSoko(t, dbURL, "check"); err != nil || strings.Count(out, "ok  ") != 6 {
+		t.Fatalf("check: %q %v", out, err)
+	}
+	if out, err := runSoko(t, dbURL, "check", "--orders", orders); err == nil || !strings.Contains(out, "FAIL acknowledged orders exist once") || !strings.Contains(out, "NEVER-SENT") {
+		t.Fatalf("check with an order that does not exist: %q %v", out, err)
+	}
 	if out, err := runSoko(t, dbURL, "version"); err != nil || !strings.HasPrefix(out, "soko ") {
 		t.Fatalf("version: %q %v", out, err)
 	}

@@ -199,3 +199,48 @@ func TestHandover_LoadAndClose(t *testing.T) {
 		}
 	})
 }
+
+// The invariants hold after a day at the dock, and a broken ledger, an
+// oversold shelf and a lost order are each found.
+func TestCheckInvariants_AfterHandover(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, numbers := labelledDock(t, db)
+		m := openYamato(t, db)
+		if _, _, err := db.LoadParcel(ctx, &soko.HandoverScan{ManifestID: m.ID, Code: numbers["L-000"][0], ScanID: "c1"}); err != nil {
+			t.Fatal(err)
+		}
+		boss := &soko.Staff{BadgeCode: "S100", Name: "佐藤 主任", Role: soko.RoleSupervisor, PINHash: "x", Active: true}
+		if err := db.CreateStaff(ctx, boss); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CloseManifest(ctx, &soko.CloseManifest{ManifestID: m.ID, ConfirmedBy: boss.ID}); err != nil {
+			t.Fatal(err)
+		}
+		acked := []storage.OrderKey{{Merchant: "SAKURA", Number: "L-000"}, {Merchant: "SAKURA", Number: "L-004"}}
+		checks, err := db.CheckInvariants(ctx, acked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(checks) != 6 {
+			t.Fatalf("%d checks", len(checks))
+		}
+		for _, c := range checks {
+			if len(c.Problems) > 0 {
+				t.Errorf("%s: %v", c.Name, c.Problems)
+			}
+		}
+		// Break the books three ways; each is found by its own check.
+		if err := db.Exec(ctx, `UPDATE stock SET on_hand = on_hand + 1 WHERE id = (SELECT MIN(id) FROM stock)`); err != nil {
+			t.Fatal(err)
+		}
+		checks, _ = db.CheckInvariants(ctx, append(acked, storage.OrderKey{Merchant: "SAKURA", Number: "LOST-1"}))
+		found := map[string]int{}
+		for _, c := range checks {
+			found[c.Name] = len(c.Problems)
+		}
+		if found["stock ledger"] != 1 || found["acknowledged orders exist once"] != 1 {
+			t.Errorf("problems found per check: %v", found)
+		}
+	})
+}
