@@ -56,11 +56,18 @@ func language(c echo.Context) string {
 	if l := c.QueryParam("lang"); l == "en" || l == "ja" {
 		return l
 	}
+	if ck, err := c.Cookie(langCookie); err == nil && (ck.Value == "en" || ck.Value == "ja") {
+		return ck.Value
+	}
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(c.Request().Header.Get("Accept-Language"))), "en") {
 		return "en"
 	}
 	return "ja"
 }
+
+// langCookie keeps the language a person chose on a page (?lang=), so the
+// pages and the API's messages stay in it on that device.
+const langCookie = "soko_lang"
 
 func title(status int, lang string) string {
 	t, ok := titles[status]

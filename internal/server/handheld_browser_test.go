@@ -786,3 +786,28 @@ func ean13Video(t *testing.T, code string) []byte {
 	}
 	return out.Bytes()
 }
+
+// TestFloorPages_LanguageStays checks that a language chosen on a page stays
+// chosen on that device: the next page, and the API's messages, are in it
+// whatever the browser's Accept-Language says.
+func TestFloorPages_LanguageStays(t *testing.T) {
+	srv, _ := MustServer(t)
+	rec := do(t, srv, "GET", "/console?lang=en", nil)
+	var cookie *http.Cookie
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == langCookie {
+			cookie = c
+		}
+	}
+	if cookie == nil || cookie.Value != "en" || !cookie.HttpOnly {
+		t.Fatalf("choosing English set %+v", cookie)
+	}
+	next := do(t, srv, "GET", "/hh", nil, "Cookie", cookie.Name+"="+cookie.Value, "Accept-Language", "ja")
+	if !strings.Contains(next.Body.String(), `<html lang="en">`) {
+		t.Errorf("the handheld forgot the chosen English")
+	}
+	refused := do(t, srv, "GET", "/ops/session", nil, "Cookie", cookie.Name+"="+cookie.Value)
+	if p := decodeProblem(t, refused); refused.Code != 401 || !strings.Contains(p.Detail, "badge") {
+		t.Errorf("the API answered %d %q, not in English", refused.Code, p.Detail)
+	}
+}
