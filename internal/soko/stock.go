@@ -77,3 +77,29 @@ type StockLot struct {
 	OnHand    int
 	Allocated int
 }
+
+// StockPlace is one stock row as a supervisor looks it up: what lies where,
+// of which merchant.
+type StockPlace struct {
+	Stock
+	Location string
+	Merchant string // the merchant's code
+	SKU      string
+	Name     string
+}
+
+// StockFilter narrows a stock lookup; every set field must match.
+type StockFilter struct {
+	Location   string
+	MerchantID int64
+	SKU        string
+}
+
+// LedgerLine is a line of a product's stock ledger with where it happened
+// and who did it.
+type LedgerLine struct {
+	StockMovement
+	Location string
+	Lot      string
+	Staff    string
+}

@@ -217,3 +217,41 @@ func TestCount_ShortfallReallocatesOrBackorders(t *testing.T) {
 		mustBalanced(t, db)
 	})
 }
+
+// TestStockPlaces_LocationProductAndLedger looks stock up the ways a
+// supervisor does: a shelf's contents, a product everywhere, and its ledger.
+func TestStockPlaces_LocationProductAndLedger(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := stockSeed(2)
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		merchant := seed.Merchants[0].ID
+		if _, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []soko.StockFilter{{Location: "A-01"}, {SKU: "TOWEL", MerchantID: merchant}} {
+			places, err := db.StockPlaces(ctx, f)
+			if err != nil || len(places) != 1 {
+				t.Fatalf("%+v: %+v %v", f, places, err)
+			}
+			if p := places[0]; p.Location != "A-01" || p.Merchant != "SAKURA" || p.SKU != "TOWEL" || p.OnHand != 10 || p.Allocated != 2 || p.Available() != 8 {
+				t.Errorf("%+v: %+v", f, p)
+			}
+		}
+		if places, err := db.StockPlaces(ctx, soko.StockFilter{Location: "A-02"}); err != nil || len(places) != 0 {
+			t.Errorf("an empty shelf: %+v %v", places, err)
+		}
+		if _, err := db.StockPlaces(ctx, soko.StockFilter{}); soko.ErrorCode(err) != soko.EINVALID {
+			t.Errorf("a lookup of nothing: %v", err)
+		}
+		lines, err := db.Ledger(ctx, merchant, "TOWEL", 10)
+		if err != nil || len(lines) != 3 {
+			t.Fatalf("ledger: %+v %v", lines, err)
+		}
+		if lines[0].Kind != soko.MoveAllocate || lines[0].AllocatedDelta != 1 || lines[2].OnHandDelta != 10 || lines[2].Location != "A-01" {
+			t.Errorf("ledger, newest first: %+v", lines)
+		}
+	})
+}
