@@ -1,7 +1,798 @@
 package server
 
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/soko-wms/soko/internal/address"
+	"github.com/soko-wms/soko/internal/carrier"
+	"github.com/soko-wms/soko/internal/pdf"
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// The administration sections (merchants, staff, API keys, webhooks, box
+// types, locations) change things only for admins: every change starts
+// with allow(ctx, soko.MenuAdmin). Supervisors may read the lists a shift
+// needs — merchants, staff (who is locked out), box types, locations — and
+// print badge cards and shelf labels; a merchant's API keys and webhook
+// endpoint are its integration with soko, seen by admins only.
+
 // adminWords are the words of the console's administration sections.
-var adminWords = map[string][2]string{}
+var adminWords = map[string][2]string{
+	"adm_group":         {"管理", "Administration"},
+	"adm_admin_only":    {"この操作は管理者のみ行えます。監督者は一覧を見られます", "Only admins change these; supervisors can look"},
+	"adm_admin_only_ro": {"APIキーとWebhookは管理者のみ扱えます", "API keys and webhooks are for admins only"},
+	"adm_edit":          {"編集", "Edit"},
+	"adm_cancel":        {"やめる", "Cancel"},
+	"adm_save":          {"保存", "Save"},
+	"adm_yes":           {"はい", "yes"},
+	"adm_no":            {"いいえ", "no"},
+	"adm_code":          {"コード", "Code"},
+	"adm_name":          {"名称", "Name"},
+	"adm_created":       {"登録日時", "Created"},
+	"adm_merchant":      {"荷主", "Merchant"},
+	"adm_once":          {"この値はこの画面で一度だけ表示されます。今すぐ控えてください", "This is shown only this once: write it down now"},
+
+	"adm_merchants":         {"荷主", "Merchants"},
+	"adm_merchants_help":    {"荷主（ショップ）の登録と、送り状のご依頼主・納品書のメッセージ。発送完了メールは「発送完了メール」で編集します", "Merchants (shops), the sender printed on their labels and the message on their packing slips. Their shipment email is edited under Shipment email"},
+	"adm_merchant_code":     {"荷主コード", "Merchant code"},
+	"adm_merchant_name":     {"荷主名", "Merchant name"},
+	"adm_sender":            {"ご依頼主", "Sender"},
+	"adm_add_merchant":      {"荷主を登録", "Add the merchant"},
+	"adm_merchant_added":    {"荷主 {code} を登録しました。ご依頼主を設定してください", "Merchant {code} added: now set its sender"},
+	"adm_merchant_saved":    {"荷主 {code} を保存しました", "Merchant {code} saved"},
+	"adm_edit_merchant":     {"荷主 {code} の編集", "Edit merchant {code}"},
+	"adm_postal_code":       {"郵便番号", "Postal code"},
+	"adm_prefecture":        {"都道府県", "Prefecture"},
+	"adm_city":              {"市区町村", "City"},
+	"adm_street":            {"町域・番地", "Street"},
+	"adm_building":          {"建物名・部屋番号", "Building"},
+	"adm_sender_name":       {"ご依頼主名", "Sender name"},
+	"adm_phone":             {"電話番号", "Phone"},
+	"adm_email":             {"メールアドレス", "Email"},
+	"adm_slip_message":      {"納品書メッセージ", "Packing-slip message"},
+	"adm_allow_partial":     {"分割出荷を許可", "Allow partial shipments"},
+	"adm_email_link":        {"発送完了メールを編集", "Edit the shipment email"},
+	"adm_no_merchants":      {"荷主はまだ登録されていません", "No merchants yet"},
+	"adm_sender_incomplete": {"ご依頼主が未設定です", "Sender not set"},
+
+	"adm_staff":           {"スタッフ", "Staff"},
+	"adm_staff_help":      {"バッジとPINでログインする人。PINを空欄にすると6桁のPINを作って一度だけ表示します。無効にした人はすぐにすべての端末からログアウトされます", "People who sign in with a badge and PIN. Leave the PIN empty to have a 6-digit one made and shown once. Deactivated staff are signed out on every device at once"},
+	"adm_badge":           {"バッジ", "Badge"},
+	"adm_staff_name":      {"氏名", "Name"},
+	"adm_role":            {"役割", "Role"},
+	"adm_active":          {"有効", "Active"},
+	"adm_locked_until":    {"ロック解除", "Locked until"},
+	"adm_pin":             {"PIN（4〜8桁）", "PIN (4–8 digits)"},
+	"adm_pin_auto":        {"空欄で自動作成", "empty: made for you"},
+	"adm_add_staff":       {"スタッフを登録", "Add the staff member"},
+	"adm_staff_added":     {"{name}（{badge}）を登録しました", "{name} ({badge}) added"},
+	"adm_new_pin":         {"{name}（{badge}）のPIN：", "PIN of {name} ({badge}): "},
+	"adm_change_role":     {"役割を変更", "Change role"},
+	"adm_role_of":         {"{name} の役割", "Role of {name}"},
+	"adm_role_changed":    {"{name} の役割を「{role}」にしました", "{name} is now {role}"},
+	"adm_deactivate":      {"無効にする", "Deactivate"},
+	"adm_reactivate":      {"有効にする", "Reactivate"},
+	"adm_deactivated":     {"{name} を無効にしました", "{name} deactivated"},
+	"adm_reactivated":     {"{name} を有効にしました", "{name} reactivated"},
+	"adm_reset_pin":       {"PINを再発行", "Reset PIN"},
+	"adm_pin_reset":       {"{name} のPINを再発行しました（ロックも解除しました）", "New PIN for {name} (badge unlocked)"},
+	"adm_inactive":        {"無効", "inactive"},
+	"adm_locked":          {"ロック中", "locked"},
+	"adm_badge_card":      {"バッジカード", "Badge card"},
+	"adm_badge_cards":     {"有効なスタッフ全員のバッジカード（PDF）", "Badge cards of all active staff (PDF)"},
+	"adm_you":             {"（あなた）", " (you)"},
+	"adm_confirm_deact":   {"もう一度押すと {name} を無効にします", "Press again to deactivate {name}"},
+	"adm_confirm_reset":   {"もう一度押すと {name} のPINを再発行します", "Press again to reset the PIN of {name}"},
+	"adm_role_picker":     {"ピッキング担当", "Picker"},
+	"adm_role_packer":     {"梱包・検品担当", "Packer"},
+	"adm_role_shipper":    {"出荷担当", "Shipper"},
+	"adm_role_supervisor": {"監督者", "Supervisor"},
+	"adm_role_admin":      {"管理者", "Admin"},
+
+	"adm_apikeys":        {"APIキー", "API keys"},
+	"adm_apikeys_help":   {"荷主のシステムが /api/v1 を呼ぶためのキー。作成時に一度だけ表示され、soko はハッシュしか保存しません。失効したキーはすぐに使えなくなります", "Keys a merchant's systems call /api/v1 with. Shown once when made; soko keeps only a hash. A revoked key stops at once"},
+	"adm_prefix":         {"プレフィックス", "Prefix"},
+	"adm_key_name":       {"用途", "Used for"},
+	"adm_last_used":      {"最終利用", "Last used"},
+	"adm_revoked":        {"失効", "Revoked"},
+	"adm_create_key":     {"APIキーを作成", "Make an API key"},
+	"adm_key_created":    {"{merchant} のAPIキー {prefix}… を作成しました", "API key {prefix}… made for {merchant}"},
+	"adm_new_key":        {"APIキー：", "API key: "},
+	"adm_revoke":         {"失効させる", "Revoke"},
+	"adm_confirm_revoke": {"もう一度押すと {prefix}… を失効させます", "Press again to revoke {prefix}…"},
+	"adm_key_revoked":    {"{prefix}… を失効させました", "{prefix}… revoked"},
+	"adm_no_keys":        {"APIキーはありません", "No API keys"},
+	"adm_never":          {"未使用", "never"},
+
+	"adm_webhooks":       {"Webhook", "Webhooks"},
+	"adm_webhooks_help":  {"荷主のシステムへ出荷などのイベントを署名付きで送る先。URLは https のみで、社内ネットワークのアドレスは指定できません。署名用シークレットは作成時と再発行時に一度だけ表示されます", "Where a merchant's systems get signed events such as shipments. https only; internal network addresses are refused. The signing secret is shown once, when made or rotated"},
+	"adm_url":            {"送信先URL", "URL"},
+	"adm_enabled":        {"送信する", "Send"},
+	"adm_events":         {"イベント（未選択はすべて）", "Events (none chosen: all)"},
+	"adm_all_events":     {"すべて", "all"},
+	"adm_secret_prefix":  {"シークレット", "Secret"},
+	"adm_updated":        {"更新日時", "Updated"},
+	"adm_no_webhook":     {"Webhookの送信先は設定されていません", "No webhook endpoint set"},
+	"adm_save_webhook":   {"送信先を保存", "Save the endpoint"},
+	"adm_rotate":         {"シークレットを再発行", "Rotate the secret"},
+	"adm_confirm_rotate": {"もう一度押すとシークレットを再発行します。今のシークレットはすぐに使えなくなります", "Press again to rotate: the current secret stops at once"},
+	"adm_turn_on":        {"送信を再開", "Turn on"},
+	"adm_turn_off":       {"送信を停止", "Turn off"},
+	"adm_webhook_saved":  {"{merchant} のWebhookを保存しました", "Webhook of {merchant} saved"},
+	"adm_webhook_on":     {"送信中", "on"},
+	"adm_webhook_off":    {"停止中", "off"},
+	"adm_new_secret":     {"署名用シークレット：", "Signing secret: "},
+	"adm_webhook_state":  {"状態", "State"},
+
+	"adm_boxes":       {"箱", "Boxes"},
+	"adm_boxes_help":  {"梱包に使う箱。内寸・最大重量から梱包時に最小の箱を推奨します。薄型の箱はネコポスなど投函サービス専用です。コードは出荷記録に残るため変更できません", "The boxes packers use; the station recommends the smallest that fits by inner size and weight. Thin boxes go by a post-box service (ネコポス …). Codes stay, as parcels keep them"},
+	"adm_inner":       {"内寸 長×幅×高（mm）", "Inner L×W×H (mm)"},
+	"adm_length":      {"長さ（mm）", "Length (mm)"},
+	"adm_width":       {"幅（mm）", "Width (mm)"},
+	"adm_height":      {"高さ（mm）", "Height (mm)"},
+	"adm_max_weight":  {"最大重量（g）", "Max weight (g)"},
+	"adm_tare":        {"箱の重さ（g）", "Tare (g)"},
+	"adm_size_class":  {"サイズ区分", "Size class"},
+	"adm_size_none":   {"なし", "none"},
+	"adm_no_service":  {"なし（宅配便）", "none (parcel)"},
+	"adm_thin":        {"薄型（投函）", "Thin (post box)"},
+	"adm_box_service": {"投函サービス", "Post-box service"},
+	"adm_add_box":     {"箱を登録", "Add the box"},
+	"adm_save_box":    {"箱を保存", "Save the box"},
+	"adm_box_added":   {"箱 {code} を登録しました", "Box {code} added"},
+	"adm_box_saved":   {"箱 {code} を保存しました", "Box {code} saved"},
+	"adm_edit_box":    {"箱 {code} の編集", "Edit box {code}"},
+	"adm_new_box":     {"新しい箱", "New box"},
+	"adm_no_boxes":    {"箱はまだ登録されていません", "No boxes yet"},
+
+	"adm_locations":      {"ロケーション", "Locations"},
+	"adm_locations_help": {"棚などの場所。ピッキングは順路（小さい順）に回ります。順路の変更はこれから発行するウェーブから使われます", "Shelves and other places. Pickers walk them in walk-sequence order; a change applies to waves released from now on"},
+	"adm_zone":           {"ゾーン", "Zone"},
+	"adm_all_zones":      {"すべてのゾーン", "All zones"},
+	"adm_kind":           {"種類", "Kind"},
+	"adm_walk":           {"順路", "Walk sequence"},
+	"adm_walk_of":        {"{code} の順路", "Walk sequence of {code}"},
+	"adm_kind_pick":      {"ピッキング棚", "pick shelf"},
+	"adm_kind_reserve":   {"保管棚", "reserve"},
+	"adm_kind_receiving": {"入荷場", "receiving"},
+	"adm_kind_dock":      {"出荷場", "dock"},
+	"adm_add_location":   {"ロケーションを登録", "Add the location"},
+	"adm_location_added": {"ロケーション {code} を登録しました", "Location {code} added"},
+	"adm_walk_saved":     {"{code} の順路を {n} にしました", "{code} now walks at {n}"},
+	"adm_labels":         {"ゾーン {zone} のロケーションラベル（PDF）", "Location labels of zone {zone} (PDF)"},
+	"adm_no_locations":   {"ロケーションはありません", "No locations"},
+	"adm_whole_number":   {"0以上の整数を入力してください", "Enter a whole number, 0 or more"},
+}
 
 // adminStore is what this section needs of the store.
-type adminStore interface{}
+type adminStore interface {
+	CreateMerchant(ctx context.Context, m *soko.Merchant) error
+	UpdateMerchant(ctx context.Context, m *soko.Merchant) error
+	ListStaff(ctx context.Context) ([]*soko.Staff, error)
+	StaffByID(ctx context.Context, id int64) (*soko.Staff, error)
+	CreateStaff(ctx context.Context, s *soko.Staff) error
+	UpdateStaff(ctx context.Context, s *soko.Staff) error
+	ResetStaffPIN(ctx context.Context, id int64, pinHash string, keepSession int64) (*soko.Staff, error)
+	ListAPIKeys(ctx context.Context, merchantID int64) ([]*soko.APIKey, error)
+	CreateAPIKey(ctx context.Context, k *soko.APIKey) error
+	RevokeMerchantAPIKey(ctx context.Context, merchantID, keyID int64) (*soko.APIKey, error)
+	CreateBoxType(ctx context.Context, b *soko.BoxType) error
+	UpdateBoxType(ctx context.Context, b *soko.BoxType) error
+	CreateLocation(ctx context.Context, l *soko.Location) error
+	SetWalkSequence(ctx context.Context, locationID int64, seq int) (*soko.Location, error)
+}
+
+// ruleName is a field message that names the rule broken ("pattern",
+// "required") rather than saying what is wrong.
+var ruleName = regexp.MustCompile(`^[a-z_]+$`)
+
+// spelled gives a domain error's fields the error's own message in lang
+// where the domain named only the rule broken, so the console can print
+// beside the field what the admin should change.
+func spelled(err error, lang string) error {
+	var e *soko.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	for i, f := range out.Fields {
+		if ruleName.MatchString(f.Message) {
+			out.Fields[i].Message = soko.ErrorMessage(e, lang)
+		}
+	}
+	return &out
+}
+
+// ---- merchants ----
+
+func adminMerchantOut(m *soko.Merchant) api.AdminMerchant {
+	s := m.Sender
+	return api.AdminMerchant{
+		Id: m.ID, Code: m.Code, Name: m.Name, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, CreatedAt: apiTime(m.CreatedAt),
+		Sender: api.AdminSender{
+			PostalCode: s.PostalCode, Prefecture: s.Prefecture, City: s.City, Address1: s.Street,
+			Address2: &s.Building, Name: s.Name, Phone: &s.Phone, Email: &s.Email,
+		},
+	}
+}
+
+// merchant returns the merchant with id, or ENOTFOUND that says so.
+func (h apiHandlers) merchant(ctx context.Context, id int64) (*soko.Merchant, error) {
+	m, err := h.store.MerchantByID(ctx, id)
+	if soko.ErrorCode(err) == soko.ENOTFOUND {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no merchant %d", id).JA("荷主が見つかりません")
+	}
+	return m, err
+}
+
+// ListAdminMerchants answers GET /ops/admin/merchants.
+func (h apiHandlers) ListAdminMerchants(ctx context.Context, _ api.ListAdminMerchantsRequestObject) (api.ListAdminMerchantsResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuConsole); err != nil {
+		return nil, err
+	}
+	ms, err := h.store.ListMerchants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(api.ListAdminMerchants200JSONResponse, len(ms))
+	for i, m := range ms {
+		out[i] = adminMerchantOut(m)
+	}
+	return out, nil
+}
+
+// CreateAdminMerchant answers POST /ops/admin/merchants.
+func (h apiHandlers) CreateAdminMerchant(ctx context.Context, req api.CreateAdminMerchantRequestObject) (api.CreateAdminMerchantResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	m := &soko.Merchant{Code: strings.ToUpper(strings.TrimSpace(req.Body.Code)), Name: strings.TrimSpace(req.Body.Name)}
+	if err := h.store.CreateMerchant(ctx, m); err != nil {
+		return nil, spelled(err, langOf(ctx))
+	}
+	return api.CreateAdminMerchant201JSONResponse(adminMerchantOut(m)), nil
+}
+
+// UpdateAdminMerchant answers PUT /ops/admin/merchants/{merchant_id}. The
+// sender block is checked as an order's address is, because it prints on
+// every label: a carrier must be able to take it.
+func (h apiHandlers) UpdateAdminMerchant(ctx context.Context, req api.UpdateAdminMerchantRequestObject) (api.UpdateAdminMerchantResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	m, err := h.merchant(ctx, req.MerchantId)
+	if err != nil {
+		return nil, err
+	}
+	in, lang := req.Body, langOf(ctx)
+	m.Name = strings.TrimSpace(in.Name)
+	m.Sender = address.Normalize(soko.Address{
+		PostalCode: in.Sender.PostalCode, Prefecture: in.Sender.Prefecture, City: in.Sender.City, Street: in.Sender.Address1,
+		Building: deref(in.Sender.Address2), Name: in.Sender.Name, Phone: deref(in.Sender.Phone), Email: deref(in.Sender.Email),
+	})
+	if in.SlipMessage != nil {
+		m.SlipMessage = strings.TrimSpace(strings.ReplaceAll(*in.SlipMessage, "\r\n", "\n"))
+	}
+	if in.AllowPartial != nil {
+		m.AllowPartial = *in.AllowPartial
+	}
+	bad := soko.Errorf(soko.EINVALID, "the merchant's sender cannot be printed on labels").JA("ご依頼主の住所に誤りがあります")
+	for _, p := range address.Check(m.Sender, "sender") {
+		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	}
+	if len(bad.Fields) > 0 {
+		return nil, bad
+	}
+	if err := h.store.UpdateMerchant(ctx, m); err != nil {
+		return nil, spelled(err, lang)
+	}
+	return api.UpdateAdminMerchant200JSONResponse(adminMerchantOut(m)), nil
+}
+
+// ---- staff ----
+
+func (h apiHandlers) adminStaffOut(s *soko.Staff) api.AdminStaff {
+	out := api.AdminStaff{
+		Id: s.ID, BadgeCode: s.BadgeCode, Name: s.Name, Role: api.AdminStaffRole(s.Role), Active: s.Active,
+		CreatedAt: apiTime(s.CreatedAt),
+	}
+	if h.now().Before(s.LockedUntil) {
+		t := apiTime(s.LockedUntil)
+		out.LockedUntil = &t
+	}
+	return out
+}
+
+// newPIN makes a 6-digit PIN from crypto/rand, for a new or reset badge.
+func newPIN() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// pinFor returns the PIN to set, the given one or a new one, and its hash;
+// made tells whether soko made it and must show it.
+func pinFor(given *string) (pin, hash string, made bool, err error) {
+	pin = strings.TrimSpace(deref(given))
+	if pin == "" {
+		pin, made = newPIN(), true
+	}
+	hash, err = soko.HashPIN(pin)
+	return pin, hash, made, err
+}
+
+// ListAdminStaff answers GET /ops/admin/staff.
+func (h apiHandlers) ListAdminStaff(ctx context.Context, _ api.ListAdminStaffRequestObject) (api.ListAdminStaffResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuConsole); err != nil {
+		return nil, err
+	}
+	staff, err := h.store.ListStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(api.ListAdminStaff200JSONResponse, len(staff))
+	for i, s := range staff {
+		out[i] = h.adminStaffOut(s)
+	}
+	return out, nil
+}
+
+// CreateAdminStaff answers POST /ops/admin/staff. A PIN soko makes is in
+// this answer only: soko keeps its hash.
+func (h apiHandlers) CreateAdminStaff(ctx context.Context, req api.CreateAdminStaffRequestObject) (api.CreateAdminStaffResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	in := req.Body
+	s := &soko.Staff{BadgeCode: strings.ToUpper(strings.TrimSpace(in.BadgeCode)), Name: strings.TrimSpace(in.Name), Role: soko.Role(in.Role), Active: true}
+	if err := s.Validate(); err != nil {
+		return nil, spelled(err, langOf(ctx))
+	}
+	pin, hash, made, err := pinFor(in.Pin)
+	if err != nil {
+		return nil, spelled(err, langOf(ctx))
+	}
+	s.PINHash = hash
+	if err := h.store.CreateStaff(ctx, s); err != nil {
+		return nil, spelled(err, langOf(ctx))
+	}
+	out := api.AdminStaffPIN{Staff: h.adminStaffOut(s)}
+	if made {
+		out.Pin = &pin
+	}
+	return api.CreateAdminStaff201JSONResponse(out), nil
+}
+
+// UpdateAdminStaff answers PUT /ops/admin/staff/{staff_id}. An admin may
+// not deactivate or demote themselves: the warehouse must never be left
+// without someone who can undo it, and a slip of the mouse would lock the
+// admin out at once.
+func (h apiHandlers) UpdateAdminStaff(ctx context.Context, req api.UpdateAdminStaffRequestObject) (api.UpdateAdminStaffResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuAdmin)
+	if err != nil {
+		return nil, err
+	}
+	s, err := h.store.StaffByID(ctx, req.StaffId)
+	if err != nil {
+		return nil, err
+	}
+	in := req.Body
+	s.Name, s.Role, s.Active = strings.TrimSpace(in.Name), soko.Role(in.Role), in.Active
+	if s.ID == sess.Staff.ID && !s.Active {
+		return nil, soko.Errorf(soko.ECONFLICT, "admins cannot deactivate themselves").
+			JA("自分自身を無効にすることはできません。別の管理者に依頼してください")
+	}
+	if s.ID == sess.Staff.ID && s.Role != soko.RoleAdmin {
+		return nil, soko.Errorf(soko.ECONFLICT, "admins cannot give up their own admin role").
+			JA("自分の管理者権限を外すことはできません。別の管理者に依頼してください")
+	}
+	if err := h.store.UpdateStaff(ctx, s); err != nil {
+		return nil, spelled(err, langOf(ctx))
+	}
+	return api.UpdateAdminStaff200JSONResponse(h.adminStaffOut(s)), nil
+}
+
+// ResetAdminStaffPIN answers POST /ops/admin/staff/{staff_id}/pin: a new
+// PIN, the badge unlocked, and whoever signed in with the old PIN signed
+// out — except the admin's own session when it is their own PIN.
+func (h apiHandlers) ResetAdminStaffPIN(ctx context.Context, req api.ResetAdminStaffPINRequestObject) (api.ResetAdminStaffPINResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuAdmin)
+	if err != nil {
+		return nil, err
+	}
+	pin, hash, made, err := pinFor(req.Body.Pin)
+	if err != nil {
+		return nil, spelled(err, langOf(ctx))
+	}
+	s, err := h.store.ResetStaffPIN(ctx, req.StaffId, hash, sess.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := api.AdminStaffPIN{Staff: h.adminStaffOut(s)}
+	if made {
+		out.Pin = &pin
+	}
+	return api.ResetAdminStaffPIN200JSONResponse(out), nil
+}
+
+// PrintStaffBadges answers GET /ops/admin/staff-badges.pdf: the cards of
+// the staff asked for, in that order, or of every active member.
+func (h apiHandlers) PrintStaffBadges(ctx context.Context, req api.PrintStaffBadgesRequestObject) (api.PrintStaffBadgesResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuConsole); err != nil {
+		return nil, err
+	}
+	all, err := h.store.ListStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var cards []soko.Staff
+	if ids := deref(req.Params.StaffId); len(ids) > 0 {
+		for _, id := range ids {
+			i := slices.IndexFunc(all, func(s *soko.Staff) bool { return s.ID == id })
+			if i < 0 {
+				return nil, soko.Errorf(soko.ENOTFOUND, "no staff member %d", id).JA("スタッフが見つかりません（ID %d）", id)
+			}
+			cards = append(cards, *all[i])
+		}
+	} else {
+		for _, s := range all {
+			if s.Active {
+				cards = append(cards, *s)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := pdf.BadgeCards(&buf, cards, pdf.BadgeOptions{Now: h.now, Warehouse: h.warehouseName}); err != nil {
+		return nil, err
+	}
+	return api.PrintStaffBadges200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil
+}
+
+// ---- API keys ----
+
+func adminAPIKeyOut(k *soko.APIKey) api.AdminAPIKey {
+	out := api.AdminAPIKey{Id: k.ID, Prefix: k.Prefix, Name: k.Name, CreatedAt: apiTime(k.CreatedAt), Revoked: k.Revoked()}
+	if !k.LastUsedAt.IsZero() {
+		t := apiTime(k.LastUsedAt)
+		out.LastUsedAt = &t
+	}
+	if k.Revoked() {
+		t := apiTime(k.RevokedAt)
+		out.RevokedAt = &t
+	}
+	return out
+}
+
+// ListAdminAPIKeys answers GET /ops/admin/merchants/{merchant_id}/api-keys.
+func (h apiHandlers) ListAdminAPIKeys(ctx context.Context, req api.ListAdminAPIKeysRequestObject) (api.ListAdminAPIKeysResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	if _, err := h.merchant(ctx, req.MerchantId); err != nil {
+		return nil, err
+	}
+	keys, err := h.store.ListAPIKeys(ctx, req.MerchantId)
+	if err != nil {
+		return nil, err
+	}
+	out := make(api.ListAdminAPIKeys200JSONResponse, len(keys))
+	for i, k := range keys {
+		out[i] = adminAPIKeyOut(k)
+	}
+	return out, nil
+}
+
+// CreateAdminAPIKey answers POST /ops/admin/merchants/{merchant_id}/api-keys:
+// the one answer that carries the key's secret.
+func (h apiHandlers) CreateAdminAPIKey(ctx context.Context, req api.CreateAdminAPIKeyRequestObject) (api.CreateAdminAPIKeyResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	if _, err := h.merchant(ctx, req.MerchantId); err != nil {
+		return nil, err
+	}
+	secret, prefix, hash := soko.NewAPIKeySecret()
+	k := &soko.APIKey{MerchantID: req.MerchantId, Name: strings.TrimSpace(deref(req.Body.Name)), Prefix: prefix, Hash: hash}
+	if err := h.store.CreateAPIKey(ctx, k); err != nil {
+		return nil, err
+	}
+	out := adminAPIKeyOut(k)
+	out.Secret = &secret
+	return api.CreateAdminAPIKey201JSONResponse(out), nil
+}
+
+// RevokeAdminAPIKey answers POST
+// /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke.
+func (h apiHandlers) RevokeAdminAPIKey(ctx context.Context, req api.RevokeAdminAPIKeyRequestObject) (api.RevokeAdminAPIKeyResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	k, err := h.store.RevokeMerchantAPIKey(ctx, req.MerchantId, req.ApiKeyId)
+	if err != nil {
+		return nil, err
+	}
+	return api.RevokeAdminAPIKey200JSONResponse(adminAPIKeyOut(k)), nil
+}
+
+// ---- webhook endpoint ----
+
+func adminEndpointOut(ep *soko.WebhookEndpoint, showSecret bool) api.AdminWebhookEndpoint {
+	out := api.AdminWebhookEndpoint{Configured: ep != nil, EventChoices: soko.WebhookEventTypes}
+	if ep == nil {
+		return out
+	}
+	e := endpointOut(ep, showSecret)
+	out.Url, out.Enabled, out.EventTypes, out.SecretPrefix, out.UpdatedAt, out.Secret = &e.Url, &e.Enabled, &e.EventTypes, &e.SecretPrefix, &e.UpdatedAt, e.Secret
+	return out
+}
+
+// GetAdminWebhookEndpoint answers GET
+// /ops/admin/merchants/{merchant_id}/webhook-endpoint; a merchant with no
+// endpoint is an answer (configured false), not an error.
+func (h apiHandlers) GetAdminWebhookEndpoint(ctx context.Context, req api.GetAdminWebhookEndpointRequestObject) (api.GetAdminWebhookEndpointResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	if _, err := h.merchant(ctx, req.MerchantId); err != nil {
+		return nil, err
+	}
+	ep, err := h.store.FindWebhookEndpoint(ctx, req.MerchantId)
+	if soko.ErrorCode(err) == soko.ENOTFOUND {
+		ep, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return api.GetAdminWebhookEndpoint200JSONResponse(adminEndpointOut(ep, false)), nil
+}
+
+// PutAdminWebhookEndpoint answers PUT
+// /ops/admin/merchants/{merchant_id}/webhook-endpoint, with the same SSRF
+// check as the merchant's own call.
+func (h apiHandlers) PutAdminWebhookEndpoint(ctx context.Context, req api.PutAdminWebhookEndpointRequestObject) (api.PutAdminWebhookEndpointResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	if _, err := h.merchant(ctx, req.MerchantId); err != nil {
+		return nil, err
+	}
+	in := req.Body
+	url := strings.TrimSpace(in.Url)
+	if err := h.checkWebhookURL(ctx, url); err != nil {
+		return nil, err
+	}
+	ep := &soko.WebhookEndpoint{MerchantID: req.MerchantId, URL: url, Active: in.Enabled == nil || *in.Enabled}
+	for _, t := range deref(in.EventTypes) {
+		if !slices.Contains(ep.EventTypes, string(t)) {
+			ep.EventTypes = append(ep.EventTypes, string(t))
+		}
+	}
+	newSecret, err := h.store.PutWebhookEndpoint(ctx, ep, deref(in.RotateSecret))
+	if err != nil {
+		return nil, err
+	}
+	return api.PutAdminWebhookEndpoint200JSONResponse(adminEndpointOut(ep, newSecret)), nil
+}
+
+// ---- box types ----
+
+func adminBoxOut(b *soko.BoxType) api.AdminBoxType {
+	return api.AdminBoxType{
+		Id: b.ID, Code: b.Code, Name: b.Name, InnerLengthMm: b.InnerLengthMM, InnerWidthMm: b.InnerWidthMM, InnerHeightMm: b.InnerHeightMM,
+		MaxWeightGrams: b.MaxWeightGrams, TareGrams: b.TareGrams, SizeClass: b.SizeClass, Thin: b.Thin, Service: b.Service,
+	}
+}
+
+// serviceNamed finds a service by its code among every carrier's.
+func serviceNamed(code string) (*carrier.Service, bool) {
+	for _, c := range carrier.All() {
+		if s, ok := c.Service(code); ok {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// sizeClasses are the carriers' size classes (sum of three sides, cm).
+func sizeClasses() []int {
+	var out []int
+	for _, c := range carrier.All() {
+		for _, s := range c.Services {
+			for _, n := range s.SizeClasses {
+				if !slices.Contains(out, n) {
+					out = append(out, n)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+var boxCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,31}$`)
+
+// checkBoxType names every rule a box type breaks: a thin box goes by a
+// post-box service and has no size class; a carton names no post-box
+// service.
+func checkBoxType(b *soko.BoxType, lang string) error {
+	bad := soko.Errorf(soko.EINVALID, "the box type cannot be saved").JA("箱の内容に誤りがあります")
+	field := func(name, ja, en string) { bad.WithField(name, localized(lang, ja, en)) }
+	if !boxCode.MatchString(b.Code) {
+		field("code", "箱コードは英大文字・数字・-・_ の32文字以内にしてください", "use up to 32 upper-case letters, digits, - or _")
+	}
+	if b.Name == "" {
+		field("name", "名称を入力してください", "a name is required")
+	}
+	if b.SizeClass != 0 && !slices.Contains(sizeClasses(), b.SizeClass) {
+		field("size_class", fmt.Sprintf("サイズ区分 %d はどの配送会社にもありません", b.SizeClass), fmt.Sprintf("no carrier has size class %d", b.SizeClass))
+	}
+	svc, known := serviceNamed(b.Service)
+	switch {
+	case b.Service != "" && !known:
+		field("service", fmt.Sprintf("サービス「%s」はありません", b.Service), fmt.Sprintf("no service %q", b.Service))
+	case b.Thin && b.Service == "":
+		field("service", "薄型の箱には投函サービス（ネコポスなど）を指定してください", "a thin box needs its post-box service")
+	case b.Thin && !svc.Thin:
+		field("service", fmt.Sprintf("「%s」は投函サービスではありません", svc.Name), fmt.Sprintf("%s is not a post-box service", svc.NameEN))
+	case !b.Thin && known && svc.Thin:
+		field("thin", fmt.Sprintf("「%s」用の箱は薄型にしてください", svc.Name), fmt.Sprintf("a box for %s must be thin", svc.NameEN))
+	}
+	if b.Thin && b.SizeClass != 0 {
+		field("size_class", "薄型の箱にはサイズ区分を付けません", "thin boxes have no size class")
+	}
+	if len(bad.Fields) > 0 {
+		return bad
+	}
+	return nil
+}
+
+// ListAdminBoxTypes answers GET /ops/admin/box-types.
+func (h apiHandlers) ListAdminBoxTypes(ctx context.Context, _ api.ListAdminBoxTypesRequestObject) (api.ListAdminBoxTypesResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuConsole); err != nil {
+		return nil, err
+	}
+	boxes, err := h.store.BoxTypes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := api.AdminBoxTypeList{Data: make([]api.AdminBoxType, len(boxes)), ThinServices: []api.AdminThinService{}}
+	for i := range boxes {
+		out.Data[i] = adminBoxOut(&boxes[i])
+	}
+	for _, c := range carrier.All() {
+		for _, s := range c.Services {
+			if s.Thin {
+				out.ThinServices = append(out.ThinServices, api.AdminThinService{Code: s.Code, Name: localized(langOf(ctx), s.Name, s.NameEN), Carrier: c.Code})
+			}
+		}
+	}
+	return api.ListAdminBoxTypes200JSONResponse(out), nil
+}
+
+// CreateAdminBoxType answers POST /ops/admin/box-types.
+func (h apiHandlers) CreateAdminBoxType(ctx context.Context, req api.CreateAdminBoxTypeRequestObject) (api.CreateAdminBoxTypeResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	in := req.Body
+	b := &soko.BoxType{
+		Code: strings.ToUpper(strings.TrimSpace(in.Code)), Name: strings.TrimSpace(in.Name),
+		InnerLengthMM: in.InnerLengthMm, InnerWidthMM: in.InnerWidthMm, InnerHeightMM: in.InnerHeightMm,
+		MaxWeightGrams: in.MaxWeightGrams, TareGrams: deref(in.TareGrams), SizeClass: deref(in.SizeClass),
+		Thin: deref(in.Thin), Service: strings.TrimSpace(deref(in.Service)),
+	}
+	if err := checkBoxType(b, langOf(ctx)); err != nil {
+		return nil, err
+	}
+	if err := h.store.CreateBoxType(ctx, b); err != nil {
+		return nil, spelled(err, langOf(ctx))
+	}
+	return api.CreateAdminBoxType201JSONResponse(adminBoxOut(b)), nil
+}
+
+// UpdateAdminBoxType answers PUT /ops/admin/box-types/{box_type_id}.
+func (h apiHandlers) UpdateAdminBoxType(ctx context.Context, req api.UpdateAdminBoxTypeRequestObject) (api.UpdateAdminBoxTypeResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	boxes, err := h.store.BoxTypes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(boxes, func(b soko.BoxType) bool { return b.ID == req.BoxTypeId })
+	if i < 0 {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no box type %d", req.BoxTypeId).JA("箱が見つかりません")
+	}
+	in, b := req.Body, &boxes[i]
+	b.Name, b.InnerLengthMM, b.InnerWidthMM, b.InnerHeightMM = strings.TrimSpace(in.Name), in.InnerLengthMm, in.InnerWidthMm, in.InnerHeightMm
+	b.MaxWeightGrams, b.TareGrams, b.SizeClass = in.MaxWeightGrams, deref(in.TareGrams), deref(in.SizeClass)
+	b.Thin, b.Service = deref(in.Thin), strings.TrimSpace(deref(in.Service))
+	if err := checkBoxType(b, langOf(ctx)); err != nil {
+		return nil, err
+	}
+	if err := h.store.UpdateBoxType(ctx, b); err != nil {
+		return nil, err
+	}
+	return api.UpdateAdminBoxType200JSONResponse(adminBoxOut(b)), nil
+}
+
+// ---- locations ----
+
+// A location code is what its shelf label prints as Code 128 and what the
+// handheld scans: short enough for the label's barcode; a zone groups them.
+var (
+	locationCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,15}$`)
+	zoneCode     = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,15}$`)
+)
+
+func adminLocationOut(l *soko.Location) api.AdminLocation {
+	return api.AdminLocation{Id: l.ID, Code: l.Code, Zone: l.Zone, Kind: api.AdminLocationKind(l.Kind), WalkSequence: l.WalkSequence}
+}
+
+// ListAdminLocations answers GET /ops/admin/locations.
+func (h apiHandlers) ListAdminLocations(ctx context.Context, req api.ListAdminLocationsRequestObject) (api.ListAdminLocationsResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuConsole); err != nil {
+		return nil, err
+	}
+	locs, err := h.store.Locations(ctx, strings.ToUpper(strings.TrimSpace(deref(req.Params.Zone))))
+	if err != nil {
+		return nil, err
+	}
+	out := make(api.ListAdminLocations200JSONResponse, len(locs))
+	for i := range locs {
+		out[i] = adminLocationOut(&locs[i])
+	}
+	return out, nil
+}
+
+// CreateAdminLocation answers POST /ops/admin/locations.
+func (h apiHandlers) CreateAdminLocation(ctx context.Context, req api.CreateAdminLocationRequestObject) (api.CreateAdminLocationResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	in, lang := req.Body, langOf(ctx)
+	l := &soko.Location{
+		Code: strings.ToUpper(strings.TrimSpace(in.Code)), Zone: strings.ToUpper(strings.TrimSpace(in.Zone)),
+		Kind: soko.LocationKind(in.Kind), WalkSequence: in.WalkSequence,
+	}
+	bad := soko.Errorf(soko.EINVALID, "the location cannot be saved").JA("ロケーションの内容に誤りがあります")
+	if !locationCode.MatchString(l.Code) {
+		bad.WithField("code", localized(lang, "ロケーションコードは英大文字・数字・- の16文字以内にしてください（例 A-01-02-3）",
+			"use up to 16 upper-case letters, digits or - (e.g. A-01-02-3)"))
+	}
+	if !zoneCode.MatchString(l.Zone) {
+		bad.WithField("zone", localized(lang, "ゾーンは英大文字・数字・-・_ の16文字以内にしてください", "use up to 16 upper-case letters, digits, - or _"))
+	}
+	if len(bad.Fields) > 0 {
+		return nil, bad
+	}
+	if err := h.store.CreateLocation(ctx, l); err != nil {
+		return nil, spelled(err, lang)
+	}
+	return api.CreateAdminLocation201JSONResponse(adminLocationOut(l)), nil
+}
+
+// UpdateAdminLocation answers PUT
+// /ops/admin/locations/{location_id}/walk-sequence.
+func (h apiHandlers) UpdateAdminLocation(ctx context.Context, req api.UpdateAdminLocationRequestObject) (api.UpdateAdminLocationResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
+		return nil, err
+	}
+	l, err := h.store.SetWalkSequence(ctx, req.LocationId, req.Body.WalkSequence)
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdateAdminLocation200JSONResponse(adminLocationOut(l)), nil
+}

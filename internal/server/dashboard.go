@@ -54,6 +54,18 @@ var dashboardWords = map[string][2]string{
 	"stock_counts":      {"棚卸待ちのロケーション", "Locations to count"},
 	"stock_none_counts": {"棚卸待ちはありません", "Nothing to count"},
 	"name":              {"名称", "Name"},
+	"stock_location":    {"ロケーション", "Location"},
+	"stock_find":        {"検索", "Find"},
+	"stock_lot":         {"ロット", "Lot"},
+	"stock_expiry":      {"賞味期限", "Expiry"},
+	"stock_on_hand":     {"在庫", "On hand"},
+	"stock_allocated":   {"引当", "Allocated"},
+	"stock_ledger":      {"入出庫履歴（新しい順）", "Stock ledger (newest first)"},
+	"stock_at":          {"日時", "When"},
+	"stock_kind":        {"種別", "Kind"},
+	"stock_why":         {"理由", "Why"},
+	"stock_staff":       {"担当", "Staff"},
+	"stock_nothing":     {"該当する在庫はありません", "No stock found"},
 }
 
 // dashboardStore is what the dashboard needs of the store.
@@ -61,6 +73,8 @@ type dashboardStore interface {
 	Dashboard(ctx context.Context, day time.Time) (*soko.Dashboard, error)
 	ReleasePickList(ctx context.Context, pickList string) (int, error)
 	OpenCountTasks(ctx context.Context) ([]string, error)
+	StockPlaces(ctx context.Context, f soko.StockFilter) ([]soko.StockPlace, error)
+	Ledger(ctx context.Context, merchantID int64, sku string, limit int) ([]soko.LedgerLine, error)
 }
 
 // pipeline is the workflow's order of stages on the dashboard.

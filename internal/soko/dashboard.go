@@ -15,9 +15,9 @@ type Dashboard struct {
 	// ShippedPerHour counts parcels handed over in each hour of the day
 	// (JST); ScansPerHour every scan and RefusedPerHour the refused ones.
 	ShippedPerHour, ScansPerHour, RefusedPerHour [24]int
-	Exceptions Exceptions
-	Waves      []WaveProgress
-	People     []Productivity
+	Exceptions                                   Exceptions
+	Waves                                        []WaveProgress
+	People                                       []Productivity
 }
 
 // CarrierProgress is how much of a carrier's work is ready for its pickup.
@@ -57,11 +57,11 @@ type WaveProgress struct {
 
 // PickerProgress is one pick list of a wave and who holds it.
 type PickerProgress struct {
-	PickList  string
-	StaffID   int64 // 0 while nobody has claimed it
-	Name      string
-	Done      int
-	Open      int
+	PickList string
+	StaffID  int64 // 0 while nobody has claimed it
+	Name     string
+	Done     int
+	Open     int
 }
 
 // Productivity is what one person did in the day.

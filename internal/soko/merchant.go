@@ -16,7 +16,10 @@ type Merchant struct {
 	// EmailTemplate is the shipment email its customers get; empty parts
 	// are DefaultEmailTemplate's.
 	EmailTemplate EmailTemplate
-	CreatedAt     time.Time
+	// AllowPartial lets a short order ship what was picked while the
+	// missing units follow as a new, backordered order (分割出荷).
+	AllowPartial bool
+	CreatedAt    time.Time
 }
 
 var merchantCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{1,31}$`)

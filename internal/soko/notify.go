@@ -71,7 +71,7 @@ func (w *WebhookEndpoint) Wants(t string) bool {
 // WebhookEventTypes are the events a merchant can subscribe to.
 var WebhookEventTypes = []string{
 	"order.received", "order.allocated", "order.backordered", "order.short", "order.shipped",
-	"order.cancelled", "order.cancel_requested", "inbound.received",
+	"order.cancelled", "order.cancel_requested", "inbound.received", "stock.low",
 }
 
 // WebhookDelivery is one attempt to deliver an outbox message.

@@ -24,6 +24,7 @@ type merchantRow struct {
 	SlipMessage      string
 	EmailSubject     string
 	EmailBody        string
+	AllowPartial     bool
 	CreatedAt        time.Time
 }
 
@@ -35,13 +36,14 @@ func merchantToRow(m *soko.Merchant) merchantRow {
 		SenderPostalCode: m.Sender.PostalCode, SenderPrefecture: m.Sender.Prefecture,
 		SenderCity: m.Sender.City, SenderStreet: m.Sender.Street, SenderBuilding: m.Sender.Building,
 		SenderName: m.Sender.Name, SenderPhone: m.Sender.Phone, SenderEmail: m.Sender.Email,
-		SlipMessage: m.SlipMessage, EmailSubject: m.EmailTemplate.Subject, EmailBody: m.EmailTemplate.Body, CreatedAt: m.CreatedAt,
+		SlipMessage: m.SlipMessage, EmailSubject: m.EmailTemplate.Subject, EmailBody: m.EmailTemplate.Body,
+		AllowPartial: m.AllowPartial, CreatedAt: m.CreatedAt,
 	}
 }
 
 func (r merchantRow) merchant() *soko.Merchant {
 	return &soko.Merchant{
-		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, CreatedAt: r.CreatedAt.UTC(),
+		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, AllowPartial: r.AllowPartial, CreatedAt: r.CreatedAt.UTC(),
 		EmailTemplate: soko.EmailTemplate{Subject: r.EmailSubject, Body: r.EmailBody},
 		Sender: soko.Address{
 			PostalCode: r.SenderPostalCode, Prefecture: r.SenderPrefecture, City: r.SenderCity,

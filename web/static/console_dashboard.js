@@ -98,7 +98,52 @@
     });
   }
 
+  function findStock(e) {
+    e.preventDefault();
+    var loc = $('stock-location').value.trim(), sku = $('stock-sku').value.trim(), merchant = $('stock-merchant').value;
+    var q = [];
+    if (loc) q.push('location=' + encodeURIComponent(loc));
+    if (sku) q.push('sku=' + encodeURIComponent(sku));
+    if (merchant) q.push('merchant_id=' + merchant);
+    C.api('GET', '/ops/stock?' + q.join('&')).then(function (a) {
+      if (C.failed('stock-msg', a)) return;
+      C.show('stock-msg', a.data.length ? '' : 'warn', a.data.length ? '' : t('stock_nothing'));
+      $('stock-places').hidden = !a.data.length;
+      fill('stock-place-rows', a.data, function (s) {
+        return row([{text: s.location}, {text: s.merchant}, {text: s.sku}, {text: s.name}, {text: s.lot}, {text: s.expiry || ''},
+          {text: count(s.on_hand), cls: 'n'}, {text: count(s.allocated), cls: 'n'}, {text: count(s.available), cls: 'n'}]);
+      });
+    });
+    $('stock-ledger').hidden = true;
+    if (sku && merchant) {
+      C.api('GET', '/ops/stock/ledger?merchant_id=' + merchant + '&sku=' + encodeURIComponent(sku)).then(function (a) {
+        if (C.failed('stock-msg', a)) return;
+        $('stock-ledger').hidden = false;
+        fill('stock-ledger-rows', a.data, function (l) {
+          var sign = function (n) { return (n > 0 ? '+' : '') + n; };
+          return row([{text: new Date(l.at).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'ja-JP', {timeZone: 'Asia/Tokyo'})},
+            {text: l.location + (l.lot ? ' / ' + l.lot : '')}, {text: l.kind}, {text: sign(l.on_hand_delta), cls: 'n'},
+            {text: sign(l.allocated_delta), cls: 'n'}, {text: l.reason + (l.document ? ' (' + l.document + ')' : '')}, {text: l.staff || ''}]);
+        });
+      });
+    }
+  }
+  function loadMerchants() {
+    if ($('stock-merchant').options.length) return;
+    C.api('GET', '/ops/merchants').then(function (a) {
+      if (!a.ok) return;
+      var sel = $('stock-merchant');
+      sel.appendChild(el('option', '', ''));
+      a.data.forEach(function (m) {
+        var o = el('option', '', m.code + ' ' + m.name);
+        o.value = m.id;
+        sel.appendChild(o);
+      });
+    });
+  }
+
   function loadStock() {
+    loadMerchants();
     C.api('GET', '/ops/alerts/low-stock').then(function (a) {
       if (C.failed('stock-msg', a)) return;
       fill('stock-low-rows', a.data, function (s) {
@@ -111,6 +156,7 @@
     });
   }
 
+  $('stock-form').addEventListener('submit', findStock);
   C.register('dashboard', load, true);
   C.register('stock', loadStock);
 })();

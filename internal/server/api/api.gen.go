@@ -75,6 +75,63 @@ func (e AdminStaffRole) Valid() bool {
 	}
 }
 
+// Defines values for ConsoleOrderAction.
+const (
+	Cancel       ConsoleOrderAction = "cancel"
+	Hold         ConsoleOrderAction = "hold"
+	PutBack      ConsoleOrderAction = "put_back"
+	Reallocate   ConsoleOrderAction = "reallocate"
+	ReleaseHold  ConsoleOrderAction = "release_hold"
+	ResolveShort ConsoleOrderAction = "resolve_short"
+	Split        ConsoleOrderAction = "split"
+)
+
+// Valid indicates whether the value is a known member of the ConsoleOrderAction enum.
+func (e ConsoleOrderAction) Valid() bool {
+	switch e {
+	case Cancel:
+		return true
+	case Hold:
+		return true
+	case PutBack:
+		return true
+	case Reallocate:
+		return true
+	case ReleaseHold:
+		return true
+	case ResolveShort:
+		return true
+	case Split:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConsoleOrderPrintDocument.
+const (
+	ConsoleOrderPrintDocumentHandover ConsoleOrderPrintDocument = "handover"
+	ConsoleOrderPrintDocumentLabel    ConsoleOrderPrintDocument = "label"
+	ConsoleOrderPrintDocumentPickList ConsoleOrderPrintDocument = "pick_list"
+	ConsoleOrderPrintDocumentSlip     ConsoleOrderPrintDocument = "slip"
+)
+
+// Valid indicates whether the value is a known member of the ConsoleOrderPrintDocument enum.
+func (e ConsoleOrderPrintDocument) Valid() bool {
+	switch e {
+	case ConsoleOrderPrintDocumentHandover:
+		return true
+	case ConsoleOrderPrintDocumentLabel:
+		return true
+	case ConsoleOrderPrintDocumentPickList:
+		return true
+	case ConsoleOrderPrintDocumentSlip:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InboundStatus.
 const (
 	InboundStatusExpected  InboundStatus = "expected"
@@ -228,6 +285,45 @@ func (e OpsDeliveryDetailStatus) Valid() bool {
 	case OpsDeliveryDetailStatusDelivered:
 		return true
 	case OpsDeliveryDetailStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderImportOrderState.
+const (
+	OrderImportOrderStateNew       OrderImportOrderState = "new"
+	OrderImportOrderStateProblem   OrderImportOrderState = "problem"
+	OrderImportOrderStateUnchanged OrderImportOrderState = "unchanged"
+)
+
+// Valid indicates whether the value is a known member of the OrderImportOrderState enum.
+func (e OrderImportOrderState) Valid() bool {
+	switch e {
+	case OrderImportOrderStateNew:
+		return true
+	case OrderImportOrderStateProblem:
+		return true
+	case OrderImportOrderStateUnchanged:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderImportPreviewFormat.
+const (
+	OrderImportPreviewFormatShopify OrderImportPreviewFormat = "shopify"
+	OrderImportPreviewFormatSoko    OrderImportPreviewFormat = "soko"
+)
+
+// Valid indicates whether the value is a known member of the OrderImportPreviewFormat enum.
+func (e OrderImportPreviewFormat) Valid() bool {
+	switch e {
+	case OrderImportPreviewFormatShopify:
+		return true
+	case OrderImportPreviewFormatSoko:
 		return true
 	default:
 		return false
@@ -690,6 +786,48 @@ func (e ListManifestsParamsStatus) Valid() bool {
 	}
 }
 
+// Defines values for ImportOrderFileParamsFormat.
+const (
+	ImportOrderFileParamsFormatAuto    ImportOrderFileParamsFormat = "auto"
+	ImportOrderFileParamsFormatShopify ImportOrderFileParamsFormat = "shopify"
+	ImportOrderFileParamsFormatSoko    ImportOrderFileParamsFormat = "soko"
+)
+
+// Valid indicates whether the value is a known member of the ImportOrderFileParamsFormat enum.
+func (e ImportOrderFileParamsFormat) Valid() bool {
+	switch e {
+	case ImportOrderFileParamsFormatAuto:
+		return true
+	case ImportOrderFileParamsFormatShopify:
+		return true
+	case ImportOrderFileParamsFormatSoko:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PreviewOrderImportParamsFormat.
+const (
+	PreviewOrderImportParamsFormatAuto    PreviewOrderImportParamsFormat = "auto"
+	PreviewOrderImportParamsFormatShopify PreviewOrderImportParamsFormat = "shopify"
+	PreviewOrderImportParamsFormatSoko    PreviewOrderImportParamsFormat = "soko"
+)
+
+// Valid indicates whether the value is a known member of the PreviewOrderImportParamsFormat enum.
+func (e PreviewOrderImportParamsFormat) Valid() bool {
+	switch e {
+	case PreviewOrderImportParamsFormatAuto:
+		return true
+	case PreviewOrderImportParamsFormatShopify:
+		return true
+	case PreviewOrderImportParamsFormatSoko:
+		return true
+	default:
+		return false
+	}
+}
+
 // Address defines model for Address.
 type Address struct {
 	Address1 string `json:"address1"`
@@ -980,6 +1118,167 @@ type CloseManifestInput struct {
 	SupervisorPin   *string `json:"supervisor_pin,omitempty"`
 }
 
+// ConsoleOrder defines model for ConsoleOrder.
+type ConsoleOrder struct {
+	Actions      []ConsoleOrderAction     `json:"actions"`
+	Allocations  []ConsoleOrderAllocation `json:"allocations"`
+	Carrier      string                   `json:"carrier"`
+	CarrierName  string                   `json:"carrier_name"`
+	CodAmount    int64                    `json:"cod_amount"`
+	CreatedAt    time.Time                `json:"created_at"`
+	DeliveryDate *openapi_types.Date      `json:"delivery_date,omitempty"`
+
+	// DocumentsUrl Packing slip and, once labeled, the labels in one PDF; every print is logged.
+	DocumentsUrl string                      `json:"documents_url"`
+	Gift         GiftOptions                 `json:"gift"`
+	HeldFrom     *OrderStatus                `json:"held_from,omitempty"`
+	Id           int64                       `json:"id"`
+	Lines        []ConsoleOrderLine          `json:"lines"`
+	Merchant     ConsoleOrderMerchant        `json:"merchant"`
+	Note         string                      `json:"note"`
+	OrderNo      string                      `json:"order_no"`
+	OrderedAt    time.Time                   `json:"ordered_at"`
+	Parcels      []ConsoleOrderParcel        `json:"parcels"`
+	Prints       []ConsoleOrderPrint         `json:"prints"`
+	Priority     int                         `json:"priority"`
+	Recipient    Address                     `json:"recipient"`
+	Service      string                      `json:"service"`
+	ServiceName  string                      `json:"service_name"`
+	SlipA5Url    string                      `json:"slip_a5_url"`
+	Status       OrderStatus                 `json:"status"`
+	TimeSlot     string                      `json:"time_slot"`
+	Timeline     []ConsoleOrderTimelineEntry `json:"timeline"`
+	UpdatedAt    time.Time                   `json:"updated_at"`
+}
+
+// ConsoleOrderAction defines model for ConsoleOrderAction.
+type ConsoleOrderAction string
+
+// ConsoleOrderActionInput defines model for ConsoleOrderActionInput.
+type ConsoleOrderActionInput struct {
+	Action ConsoleOrderAction `json:"action"`
+
+	// Note Why; kept in the order's history.
+	Note *string `json:"note,omitempty"`
+}
+
+// ConsoleOrderActionResult defines model for ConsoleOrderActionResult.
+type ConsoleOrderActionResult struct {
+	// NewOrderId After a split: the order that carries the missing units.
+	NewOrderId *int64       `json:"new_order_id,omitempty"`
+	NewOrderNo *string      `json:"new_order_no,omitempty"`
+	Order      ConsoleOrder `json:"order"`
+}
+
+// ConsoleOrderAllocation defines model for ConsoleOrderAllocation.
+type ConsoleOrderAllocation struct {
+	Expiry   *openapi_types.Date `json:"expiry,omitempty"`
+	Location string              `json:"location"`
+	Lot      string              `json:"lot"`
+	Name     string              `json:"name"`
+	Picked   int                 `json:"picked"`
+	Quantity int                 `json:"quantity"`
+	Sku      string              `json:"sku"`
+}
+
+// ConsoleOrderLine defines model for ConsoleOrderLine.
+type ConsoleOrderLine struct {
+	Allocated int    `json:"allocated"`
+	Inspected int    `json:"inspected"`
+	Name      string `json:"name"`
+	Picked    int    `json:"picked"`
+	Quantity  int    `json:"quantity"`
+	Sku       string `json:"sku"`
+}
+
+// ConsoleOrderList defines model for ConsoleOrderList.
+type ConsoleOrderList struct {
+	Data []ConsoleOrderSummary `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// ConsoleOrderMerchant defines model for ConsoleOrderMerchant.
+type ConsoleOrderMerchant struct {
+	// AllowPartial Short orders may ship in parts (分割出荷).
+	AllowPartial bool   `json:"allow_partial"`
+	Code         string `json:"code"`
+	Id           int64  `json:"id"`
+	Name         string `json:"name"`
+}
+
+// ConsoleOrderParcel defines model for ConsoleOrderParcel.
+type ConsoleOrderParcel struct {
+	Box            string     `json:"box"`
+	Carrier        string     `json:"carrier"`
+	HandedOverAt   *time.Time `json:"handed_over_at,omitempty"`
+	LabelPrinted   bool       `json:"label_printed"`
+	ManifestId     *int64     `json:"manifest_id,omitempty"`
+	Seq            int        `json:"seq"`
+	TrackingNumber *string    `json:"tracking_number,omitempty"`
+
+	// TrackingUrl The carrier's public tracking page.
+	TrackingUrl *string `json:"tracking_url,omitempty"`
+	WeightGrams int     `json:"weight_grams"`
+}
+
+// ConsoleOrderPrint defines model for ConsoleOrderPrint.
+type ConsoleOrderPrint struct {
+	At       time.Time                 `json:"at"`
+	Document ConsoleOrderPrintDocument `json:"document"`
+	Reprint  bool                      `json:"reprint"`
+	Staff    string                    `json:"staff"`
+}
+
+// ConsoleOrderPrintDocument defines model for ConsoleOrderPrint.Document.
+type ConsoleOrderPrintDocument string
+
+// ConsoleOrderSummary defines model for ConsoleOrderSummary.
+type ConsoleOrderSummary struct {
+	Carrier       string       `json:"carrier"`
+	CarrierName   string       `json:"carrier_name"`
+	CreatedAt     time.Time    `json:"created_at"`
+	HeldFrom      *OrderStatus `json:"held_from,omitempty"`
+	Id            int64        `json:"id"`
+	MerchantCode  string       `json:"merchant_code"`
+	MerchantId    int64        `json:"merchant_id"`
+	MerchantName  string       `json:"merchant_name"`
+	OrderNo       string       `json:"order_no"`
+	Prefecture    string       `json:"prefecture"`
+	RecipientName string       `json:"recipient_name"`
+	Status        OrderStatus  `json:"status"`
+	Units         int          `json:"units"`
+}
+
+// ConsoleOrderTimelineEntry defines model for ConsoleOrderTimelineEntry.
+type ConsoleOrderTimelineEntry struct {
+	// Action The event's action, or the scan's step.
+	Action string    `json:"action"`
+	At     time.Time `json:"at"`
+
+	// Code Scans: what was scanned.
+	Code string `json:"code"`
+
+	// Detail Events: why, or what else happened.
+	Detail string       `json:"detail"`
+	Device string       `json:"device"`
+	From   *OrderStatus `json:"from,omitempty"`
+
+	// Message Scans: what the device answered.
+	Message string `json:"message"`
+
+	// Result Scans: ok, or the refusal's problem type.
+	Result string `json:"result"`
+
+	// Scan A scan rather than an order event.
+	Scan bool `json:"scan"`
+
+	// Staff Empty when the merchant's API or the system acted.
+	Staff string       `json:"staff"`
+	To    *OrderStatus `json:"to,omitempty"`
+}
+
 // CountInput defines model for CountInput.
 type CountInput struct {
 	Lines []struct {
@@ -1212,6 +1511,21 @@ type LabeledParcel struct {
 	TrackingUrl    string `json:"tracking_url"`
 }
 
+// LedgerLine defines model for LedgerLine.
+type LedgerLine struct {
+	AllocatedDelta int       `json:"allocated_delta"`
+	At             time.Time `json:"at"`
+
+	// Document What caused it, e.g. order 42.
+	Document    *string `json:"document,omitempty"`
+	Kind        string  `json:"kind"`
+	Location    string  `json:"location"`
+	Lot         string  `json:"lot"`
+	OnHandDelta int     `json:"on_hand_delta"`
+	Reason      string  `json:"reason"`
+	Staff       *string `json:"staff,omitempty"`
+}
+
 // LowStock defines model for LowStock.
 type LowStock struct {
 	Available    int    `json:"available"`
@@ -1421,6 +1735,74 @@ type OrderEvent struct {
 // OrderEventList defines model for OrderEventList.
 type OrderEventList struct {
 	Data []OrderEvent `json:"data"`
+}
+
+// OrderImportOrder defines model for OrderImportOrder.
+type OrderImportOrder struct {
+	// Carrier Empty: the warehouse chooses.
+	Carrier    string `json:"carrier"`
+	City       string `json:"city"`
+	CodAmount  int64  `json:"cod_amount"`
+	Lines      int    `json:"lines"`
+	Name       string `json:"name"`
+	OrderNo    string `json:"order_no"`
+	Prefecture string `json:"prefecture"`
+	Row        int    `json:"row"`
+
+	// State What an import does with it, or that it has a problem.
+	State OrderImportOrderState `json:"state"`
+	Units int                   `json:"units"`
+}
+
+// OrderImportOrderState What an import does with it, or that it has a problem.
+type OrderImportOrderState string
+
+// OrderImportPreview defines model for OrderImportPreview.
+type OrderImportPreview struct {
+	// Encoding UTF-8 or Shift_JIS.
+	Encoding string                   `json:"encoding"`
+	Format   OrderImportPreviewFormat `json:"format"`
+
+	// IgnoredColumns Header columns soko's layout does not read.
+	IgnoredColumns []string    `json:"ignored_columns"`
+	Lines          int         `json:"lines"`
+	Merchant       OpsMerchant `json:"merchant"`
+
+	// NewOrders Orders an import would create.
+	NewOrders    int `json:"new_orders"`
+	Orders       int `json:"orders"`
+	ProblemCount int `json:"problem_count"`
+
+	// Problems What stops the import, in row order (rows count as a spreadsheet shows them, the header being row 1; field is the column as the header names it). At most 1,000: problem_count counts all.
+	Problems []RowProblem `json:"problems"`
+
+	// Rows Data rows read, blank ones not counted.
+	Rows int `json:"rows"`
+
+	// Sample The first 100 orders.
+	Sample []OrderImportOrder `json:"sample"`
+
+	// Skipped Rows left out on purpose (Shopify: cancelled or fulfilled orders, items that need no shipping).
+	Skipped []RowProblem `json:"skipped"`
+
+	// Unchanged Orders the merchant has already, the same: an import skips them.
+	Unchanged int `json:"unchanged"`
+}
+
+// OrderImportPreviewFormat defines model for OrderImportPreview.Format.
+type OrderImportPreviewFormat string
+
+// OrderImportResult defines model for OrderImportResult.
+type OrderImportResult struct {
+	// Allocated Created orders whose stock was reserved at once.
+	Allocated int `json:"allocated"`
+
+	// Backordered Created orders waiting for stock.
+	Backordered int `json:"backordered"`
+	Created     int `json:"created"`
+
+	// Unchanged Orders the merchant had already, skipped.
+	Unchanged int `json:"unchanged"`
 }
 
 // OrderInput defines model for OrderInput.
@@ -1892,6 +2274,19 @@ type StockLot struct {
 	OnHand    int                 `json:"on_hand"`
 }
 
+// StockPlace defines model for StockPlace.
+type StockPlace struct {
+	Allocated int                 `json:"allocated"`
+	Available int                 `json:"available"`
+	Expiry    *openapi_types.Date `json:"expiry,omitempty"`
+	Location  string              `json:"location"`
+	Lot       string              `json:"lot"`
+	Merchant  string              `json:"merchant"`
+	Name      string              `json:"name"`
+	OnHand    int                 `json:"on_hand"`
+	Sku       string              `json:"sku"`
+}
+
 // TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
 type TimeSlot string
 
@@ -2337,6 +2732,68 @@ type PreviewEmailTemplateParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// ImportOrderFileParams defines parameters for ImportOrderFile.
+type ImportOrderFileParams struct {
+	// MerchantId The merchant (荷主) whose orders the file holds.
+	MerchantId int64 `form:"merchant_id" json:"merchant_id"`
+
+	// Format The file's layout; auto tells it by the header row.
+	Format *ImportOrderFileParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ImportOrderFileParamsFormat defines parameters for ImportOrderFile.
+type ImportOrderFileParamsFormat string
+
+// PreviewOrderImportParams defines parameters for PreviewOrderImport.
+type PreviewOrderImportParams struct {
+	// MerchantId The merchant (荷主) whose orders the file holds.
+	MerchantId int64 `form:"merchant_id" json:"merchant_id"`
+
+	// Format The file's layout; auto tells it by the header row.
+	Format *PreviewOrderImportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PreviewOrderImportParamsFormat defines parameters for PreviewOrderImport.
+type PreviewOrderImportParamsFormat string
+
+// SearchConsoleOrdersParams defines parameters for SearchConsoleOrders.
+type SearchConsoleOrdersParams struct {
+	// Number The order number begins with it.
+	Number     *string `form:"number,omitempty" json:"number,omitempty"`
+	MerchantId *int64  `form:"merchant_id,omitempty" json:"merchant_id,omitempty"`
+
+	// Customer Part of the recipient's name or company.
+	Customer *string `form:"customer,omitempty" json:"customer,omitempty"`
+
+	// Tracking A parcel's tracking number.
+	Tracking *string      `form:"tracking,omitempty" json:"tracking,omitempty"`
+	Status   *OrderStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// CreatedFrom Created on or after this day.
+	CreatedFrom *openapi_types.Date `form:"created_from,omitempty" json:"created_from,omitempty"`
+
+	// CreatedTo Created on or before this day.
+	CreatedTo *openapi_types.Date `form:"created_to,omitempty" json:"created_to,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// SuperviseOrderParams defines parameters for SuperviseOrder.
+type SuperviseOrderParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // ReleasePickListParams defines parameters for ReleasePickList.
 type ReleasePickListParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -2408,6 +2865,19 @@ type InspectScanParams struct {
 // PrintSlipParams defines parameters for PrintSlip.
 type PrintSlipParams struct {
 	Size *string `form:"size,omitempty" json:"size,omitempty"`
+}
+
+// ListStockPlacesParams defines parameters for ListStockPlaces.
+type ListStockPlacesParams struct {
+	Location   *string `form:"location,omitempty" json:"location,omitempty"`
+	Sku        *string `form:"sku,omitempty" json:"sku,omitempty"`
+	MerchantId *int64  `form:"merchant_id,omitempty" json:"merchant_id,omitempty"`
+}
+
+// ListLedgerParams defines parameters for ListLedger.
+type ListLedgerParams struct {
+	MerchantId int64  `form:"merchant_id" json:"merchant_id"`
+	Sku        string `form:"sku" json:"sku"`
 }
 
 // CreateTrackingRangeParams defines parameters for CreateTrackingRange.
@@ -2487,6 +2957,9 @@ type PutEmailTemplateJSONRequestBody = EmailTemplateInput
 
 // PreviewEmailTemplateJSONRequestBody defines body for PreviewEmailTemplate for application/json ContentType.
 type PreviewEmailTemplateJSONRequestBody = EmailTemplateInput
+
+// SuperviseOrderJSONRequestBody defines body for SuperviseOrder for application/json ContentType.
+type SuperviseOrderJSONRequestBody = ConsoleOrderActionInput
 
 // PickScanJSONRequestBody defines body for PickScan for application/json ContentType.
 type PickScanJSONRequestBody = PickScanInput
@@ -2706,6 +3179,21 @@ type ServerInterface interface {
 	// PreviewEmailTemplate Render a template with a sample order, without saving it
 	// (POST /ops/merchants/{merchant_id}/email-template/preview)
 	PreviewEmailTemplate(ctx echo.Context, merchantId MerchantID, params PreviewEmailTemplateParams) error
+	// ImportOrderFile Import a shop's order file (受注取込), all or nothing (supervisors)
+	// (POST /ops/order-imports)
+	ImportOrderFile(ctx echo.Context, params ImportOrderFileParams) error
+	// PreviewOrderImport Check a shop's order file (受注取込) without importing it (supervisors)
+	// (POST /ops/order-imports/preview)
+	PreviewOrderImport(ctx echo.Context, params PreviewOrderImportParams) error
+	// SearchConsoleOrders Find any merchant's orders, newest first (supervisors)
+	// (GET /ops/orders)
+	SearchConsoleOrders(ctx echo.Context, params SearchConsoleOrdersParams) error
+	// GetConsoleOrder One order with its stock, parcels, documents and history (supervisors)
+	// (GET /ops/orders/{order_id})
+	GetConsoleOrder(ctx echo.Context, orderId OrderID) error
+	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel or put back an order (supervisors)
+	// (POST /ops/orders/{order_id}/actions)
+	SuperviseOrder(ctx echo.Context, orderId OrderID, params SuperviseOrderParams) error
 	// ReleasePickList Take a pick list from its picker so the next picker gets it (supervisors)
 	// (POST /ops/pick-lists/{pick_list}/release)
 	ReleasePickList(ctx echo.Context, pickList string, params ReleasePickListParams) error
@@ -2757,6 +3245,12 @@ type ServerInterface interface {
 	// PrintSlip The packing slip (納品書) as PDF; every print is logged
 	// (GET /ops/station/orders/{order_id}/slip.pdf)
 	PrintSlip(ctx echo.Context, orderId OrderID, params PrintSlipParams) error
+	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
+	// (GET /ops/stock)
+	ListStockPlaces(ctx echo.Context, params ListStockPlacesParams) error
+	// ListLedger A product's stock ledger, newest first (supervisors)
+	// (GET /ops/stock/ledger)
+	ListLedger(ctx echo.Context, params ListLedgerParams) error
 	// ListTrackingRanges Tracking-number ranges in use, with what is left
 	// (GET /ops/tracking-ranges)
 	ListTrackingRanges(ctx echo.Context) error
@@ -4362,6 +4856,222 @@ func (w *ServerInterfaceWrapper) PreviewEmailTemplate(ctx echo.Context) error {
 	return err
 }
 
+// ImportOrderFile converts echo context to params.
+func (w *ServerInterfaceWrapper) ImportOrderFile(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportOrderFileParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ImportOrderFile(ctx, params)
+	return err
+}
+
+// PreviewOrderImport converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewOrderImport(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PreviewOrderImportParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewOrderImport(ctx, params)
+	return err
+}
+
+// SearchConsoleOrders converts echo context to params.
+func (w *ServerInterfaceWrapper) SearchConsoleOrders(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchConsoleOrdersParams
+	// ------------- Optional query parameter "number" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "number", ctx.QueryParams(), &params.Number, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter number: %s", err))
+	}
+
+	// ------------- Optional query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "customer" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "customer", ctx.QueryParams(), &params.Customer, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter customer: %s", err))
+	}
+
+	// ------------- Optional query parameter "tracking" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tracking", ctx.QueryParams(), &params.Tracking, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tracking: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "created_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "created_from", ctx.QueryParams(), &params.CreatedFrom, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter created_from: %s", err))
+	}
+
+	// ------------- Optional query parameter "created_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "created_to", ctx.QueryParams(), &params.CreatedTo, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter created_to: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SearchConsoleOrders(ctx, params)
+	return err
+}
+
+// GetConsoleOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) GetConsoleOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_id" -------------
+	var orderId OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", ctx.Param("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetConsoleOrder(ctx, orderId)
+	return err
+}
+
+// SuperviseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) SuperviseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_id" -------------
+	var orderId OrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_id", ctx.Param("order_id"), &orderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SuperviseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SuperviseOrder(ctx, orderId, params)
+	return err
+}
+
 // ReleasePickList converts echo context to params.
 func (w *ServerInterfaceWrapper) ReleasePickList(ctx echo.Context) error {
 	var err error
@@ -4830,6 +5540,63 @@ func (w *ServerInterfaceWrapper) PrintSlip(ctx echo.Context) error {
 	return err
 }
 
+// ListStockPlaces converts echo context to params.
+func (w *ServerInterfaceWrapper) ListStockPlaces(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListStockPlacesParams
+	// ------------- Optional query parameter "location" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "location", ctx.QueryParams(), &params.Location, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter location: %s", err))
+	}
+
+	// ------------- Optional query parameter "sku" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sku", ctx.QueryParams(), &params.Sku, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// ------------- Optional query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListStockPlaces(ctx, params)
+	return err
+}
+
+// ListLedger converts echo context to params.
+func (w *ServerInterfaceWrapper) ListLedger(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListLedgerParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Required query parameter "sku" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "sku", ctx.QueryParams(), &params.Sku, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListLedger(ctx, params)
+	return err
+}
+
 // ListTrackingRanges converts echo context to params.
 func (w *ServerInterfaceWrapper) ListTrackingRanges(ctx echo.Context) error {
 	var err error
@@ -5024,10 +5791,17 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.GetEmailTemplate, options.OperationMiddlewares["getEmailTemplate"]...)
 	router.PUT(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.PutEmailTemplate, options.OperationMiddlewares["putEmailTemplate"]...)
 	router.POST(options.BaseURL+"/ops/merchants/:merchant_id/email-template/preview", wrapper.PreviewEmailTemplate, options.OperationMiddlewares["previewEmailTemplate"]...)
+	router.GET(options.BaseURL+"/ops/stock", wrapper.ListStockPlaces, options.OperationMiddlewares["listStockPlaces"]...)
+	router.GET(options.BaseURL+"/ops/stock/ledger", wrapper.ListLedger, options.OperationMiddlewares["listLedger"]...)
 	router.GET(options.BaseURL+"/ops/count-tasks", wrapper.ListCountTasks, options.OperationMiddlewares["listCountTasks"]...)
 	router.GET(options.BaseURL+"/ops/dashboard", wrapper.GetDashboard, options.OperationMiddlewares["getDashboard"]...)
 	router.GET(options.BaseURL+"/ops/dashboard/charts/:series", wrapper.GetDashboardChart, options.OperationMiddlewares["getDashboardChart"]...)
 	router.POST(options.BaseURL+"/ops/pick-lists/:pick_list/release", wrapper.ReleasePickList, options.OperationMiddlewares["releasePickList"]...)
+	router.GET(options.BaseURL+"/ops/orders", wrapper.SearchConsoleOrders, options.OperationMiddlewares["searchConsoleOrders"]...)
+	router.GET(options.BaseURL+"/ops/orders/:order_id", wrapper.GetConsoleOrder, options.OperationMiddlewares["getConsoleOrder"]...)
+	router.POST(options.BaseURL+"/ops/orders/:order_id/actions", wrapper.SuperviseOrder, options.OperationMiddlewares["superviseOrder"]...)
+	router.POST(options.BaseURL+"/ops/order-imports/preview", wrapper.PreviewOrderImport, options.OperationMiddlewares["previewOrderImport"]...)
+	router.POST(options.BaseURL+"/ops/order-imports", wrapper.ImportOrderFile, options.OperationMiddlewares["importOrderFile"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants", wrapper.ListAdminMerchants, options.OperationMiddlewares["listAdminMerchants"]...)
 	router.POST(options.BaseURL+"/ops/admin/merchants", wrapper.CreateAdminMerchant, options.OperationMiddlewares["createAdminMerchant"]...)
 	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id", wrapper.UpdateAdminMerchant, options.OperationMiddlewares["updateAdminMerchant"]...)
@@ -7581,6 +8355,219 @@ func (response PreviewEmailTemplatedefaultApplicationProblemPlusJSONResponse) Vi
 	return err
 }
 
+type ImportOrderFileRequestObject struct {
+	Params ImportOrderFileParams
+	Body   io.Reader
+}
+
+type ImportOrderFileResponseObject interface {
+	VisitImportOrderFileResponse(w http.ResponseWriter) error
+}
+
+type ImportOrderFile200JSONResponse OrderImportResult
+
+func (response ImportOrderFile200JSONResponse) VisitImportOrderFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportOrderFile422JSONResponse OrderImportPreview
+
+func (response ImportOrderFile422JSONResponse) VisitImportOrderFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportOrderFiledefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ImportOrderFiledefaultApplicationProblemPlusJSONResponse) VisitImportOrderFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewOrderImportRequestObject struct {
+	Params PreviewOrderImportParams
+	Body   io.Reader
+}
+
+type PreviewOrderImportResponseObject interface {
+	VisitPreviewOrderImportResponse(w http.ResponseWriter) error
+}
+
+type PreviewOrderImport200JSONResponse OrderImportPreview
+
+func (response PreviewOrderImport200JSONResponse) VisitPreviewOrderImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewOrderImportdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PreviewOrderImportdefaultApplicationProblemPlusJSONResponse) VisitPreviewOrderImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchConsoleOrdersRequestObject struct {
+	Params SearchConsoleOrdersParams
+}
+
+type SearchConsoleOrdersResponseObject interface {
+	VisitSearchConsoleOrdersResponse(w http.ResponseWriter) error
+}
+
+type SearchConsoleOrders200JSONResponse ConsoleOrderList
+
+func (response SearchConsoleOrders200JSONResponse) VisitSearchConsoleOrdersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchConsoleOrdersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response SearchConsoleOrdersdefaultApplicationProblemPlusJSONResponse) VisitSearchConsoleOrdersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsoleOrderRequestObject struct {
+	OrderId OrderID `json:"order_id"`
+}
+
+type GetConsoleOrderResponseObject interface {
+	VisitGetConsoleOrderResponse(w http.ResponseWriter) error
+}
+
+type GetConsoleOrder200JSONResponse ConsoleOrder
+
+func (response GetConsoleOrder200JSONResponse) VisitGetConsoleOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConsoleOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetConsoleOrderdefaultApplicationProblemPlusJSONResponse) VisitGetConsoleOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuperviseOrderRequestObject struct {
+	OrderId OrderID `json:"order_id"`
+	Params  SuperviseOrderParams
+	Body    *SuperviseOrderJSONRequestBody
+}
+
+type SuperviseOrderResponseObject interface {
+	VisitSuperviseOrderResponse(w http.ResponseWriter) error
+}
+
+type SuperviseOrder200JSONResponse ConsoleOrderActionResult
+
+func (response SuperviseOrder200JSONResponse) VisitSuperviseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuperviseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response SuperviseOrderdefaultApplicationProblemPlusJSONResponse) VisitSuperviseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReleasePickListRequestObject struct {
 	PickList string `json:"pick_list"`
 	Params   ReleasePickListParams
@@ -8265,6 +9252,84 @@ func (response PrintSlipdefaultApplicationProblemPlusJSONResponse) VisitPrintSli
 	return err
 }
 
+type ListStockPlacesRequestObject struct {
+	Params ListStockPlacesParams
+}
+
+type ListStockPlacesResponseObject interface {
+	VisitListStockPlacesResponse(w http.ResponseWriter) error
+}
+
+type ListStockPlaces200JSONResponse []StockPlace
+
+func (response ListStockPlaces200JSONResponse) VisitListStockPlacesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStockPlacesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListStockPlacesdefaultApplicationProblemPlusJSONResponse) VisitListStockPlacesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLedgerRequestObject struct {
+	Params ListLedgerParams
+}
+
+type ListLedgerResponseObject interface {
+	VisitListLedgerResponse(w http.ResponseWriter) error
+}
+
+type ListLedger200JSONResponse []LedgerLine
+
+func (response ListLedger200JSONResponse) VisitListLedgerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLedgerdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListLedgerdefaultApplicationProblemPlusJSONResponse) VisitListLedgerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListTrackingRangesRequestObject struct {
 }
 
@@ -8619,6 +9684,21 @@ type StrictServerInterface interface {
 	// PreviewEmailTemplate Render a template with a sample order, without saving it
 	// (POST /ops/merchants/{merchant_id}/email-template/preview)
 	PreviewEmailTemplate(ctx context.Context, request PreviewEmailTemplateRequestObject) (PreviewEmailTemplateResponseObject, error)
+	// ImportOrderFile Import a shop's order file (受注取込), all or nothing (supervisors)
+	// (POST /ops/order-imports)
+	ImportOrderFile(ctx context.Context, request ImportOrderFileRequestObject) (ImportOrderFileResponseObject, error)
+	// PreviewOrderImport Check a shop's order file (受注取込) without importing it (supervisors)
+	// (POST /ops/order-imports/preview)
+	PreviewOrderImport(ctx context.Context, request PreviewOrderImportRequestObject) (PreviewOrderImportResponseObject, error)
+	// SearchConsoleOrders Find any merchant's orders, newest first (supervisors)
+	// (GET /ops/orders)
+	SearchConsoleOrders(ctx context.Context, request SearchConsoleOrdersRequestObject) (SearchConsoleOrdersResponseObject, error)
+	// GetConsoleOrder One order with its stock, parcels, documents and history (supervisors)
+	// (GET /ops/orders/{order_id})
+	GetConsoleOrder(ctx context.Context, request GetConsoleOrderRequestObject) (GetConsoleOrderResponseObject, error)
+	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel or put back an order (supervisors)
+	// (POST /ops/orders/{order_id}/actions)
+	SuperviseOrder(ctx context.Context, request SuperviseOrderRequestObject) (SuperviseOrderResponseObject, error)
 	// ReleasePickList Take a pick list from its picker so the next picker gets it (supervisors)
 	// (POST /ops/pick-lists/{pick_list}/release)
 	ReleasePickList(ctx context.Context, request ReleasePickListRequestObject) (ReleasePickListResponseObject, error)
@@ -8670,6 +9750,12 @@ type StrictServerInterface interface {
 	// PrintSlip The packing slip (納品書) as PDF; every print is logged
 	// (GET /ops/station/orders/{order_id}/slip.pdf)
 	PrintSlip(ctx context.Context, request PrintSlipRequestObject) (PrintSlipResponseObject, error)
+	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
+	// (GET /ops/stock)
+	ListStockPlaces(ctx context.Context, request ListStockPlacesRequestObject) (ListStockPlacesResponseObject, error)
+	// ListLedger A product's stock ledger, newest first (supervisors)
+	// (GET /ops/stock/ledger)
+	ListLedger(ctx context.Context, request ListLedgerRequestObject) (ListLedgerResponseObject, error)
 	// ListTrackingRanges Tracking-number ranges in use, with what is left
 	// (GET /ops/tracking-ranges)
 	ListTrackingRanges(ctx context.Context, request ListTrackingRangesRequestObject) (ListTrackingRangesResponseObject, error)
@@ -10783,6 +11869,159 @@ func (sh *strictHandler) PreviewEmailTemplate(ctx echo.Context, merchantId Merch
 	return nil
 }
 
+// ImportOrderFile operation middleware
+func (sh *strictHandler) ImportOrderFile(ctx echo.Context, params ImportOrderFileParams) error {
+	var request ImportOrderFileRequestObject
+
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportOrderFile(ctx.Request().Context(), request.(ImportOrderFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportOrderFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ImportOrderFileResponseObject); ok {
+		return validResponse.VisitImportOrderFileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewOrderImport operation middleware
+func (sh *strictHandler) PreviewOrderImport(ctx echo.Context, params PreviewOrderImportParams) error {
+	var request PreviewOrderImportRequestObject
+
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewOrderImport(ctx.Request().Context(), request.(PreviewOrderImportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewOrderImport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewOrderImportResponseObject); ok {
+		return validResponse.VisitPreviewOrderImportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SearchConsoleOrders operation middleware
+func (sh *strictHandler) SearchConsoleOrders(ctx echo.Context, params SearchConsoleOrdersParams) error {
+	var request SearchConsoleOrdersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchConsoleOrders(ctx.Request().Context(), request.(SearchConsoleOrdersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchConsoleOrders")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SearchConsoleOrdersResponseObject); ok {
+		return validResponse.VisitSearchConsoleOrdersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetConsoleOrder operation middleware
+func (sh *strictHandler) GetConsoleOrder(ctx echo.Context, orderId OrderID) error {
+	var request GetConsoleOrderRequestObject
+
+	request.OrderId = orderId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConsoleOrder(ctx.Request().Context(), request.(GetConsoleOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConsoleOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetConsoleOrderResponseObject); ok {
+		return validResponse.VisitGetConsoleOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SuperviseOrder operation middleware
+func (sh *strictHandler) SuperviseOrder(ctx echo.Context, orderId OrderID, params SuperviseOrderParams) error {
+	var request SuperviseOrderRequestObject
+
+	request.OrderId = orderId
+	request.Params = params
+
+	var body SuperviseOrderJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SuperviseOrder(ctx.Request().Context(), request.(SuperviseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SuperviseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SuperviseOrderResponseObject); ok {
+		return validResponse.VisitSuperviseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ReleasePickList operation middleware
 func (sh *strictHandler) ReleasePickList(ctx echo.Context, pickList string, params ReleasePickListParams) error {
 	var request ReleasePickListRequestObject
@@ -11371,6 +12610,56 @@ func (sh *strictHandler) PrintSlip(ctx echo.Context, orderId OrderID, params Pri
 	return nil
 }
 
+// ListStockPlaces operation middleware
+func (sh *strictHandler) ListStockPlaces(ctx echo.Context, params ListStockPlacesParams) error {
+	var request ListStockPlacesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListStockPlaces(ctx.Request().Context(), request.(ListStockPlacesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListStockPlaces")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListStockPlacesResponseObject); ok {
+		return validResponse.VisitListStockPlacesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListLedger operation middleware
+func (sh *strictHandler) ListLedger(ctx echo.Context, params ListLedgerParams) error {
+	var request ListLedgerRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListLedger(ctx.Request().Context(), request.(ListLedgerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListLedger")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListLedgerResponseObject); ok {
+		return validResponse.VisitListLedgerResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListTrackingRanges operation middleware
 func (sh *strictHandler) ListTrackingRanges(ctx echo.Context) error {
 	var request ListTrackingRangesRequestObject
@@ -11520,292 +12809,343 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39cyS3lSD4ryDqJqJJTxa/1JIlduwPVEtt0Wp1M7pao7lT9ZGoTFQVXFlAKoFksdTXEVJ3WP44aSYc",
-	"tm92x+ObD89492Z2fePbjbO27Zn7X0yxJf0XF3gA8quQlVlksUjfjX5RszITeHh4eHjf73HL5+OIM8Kk",
-	"aO0+bkU4xmMiSQx/+TiOKYlv84CoPylr7bYiLIctr8XwmLR27RstrxWTDxIak6C1K+OEeC3hD8kYq88I",
-	"S8at3fdbUzzGkre8lsADPMEtr/UdHGEWcSFbj7yWnEZqRCFjygatJ0+8li/i/kM+IkyNEhDhxzSSlCso",
-	"Hg4JUo8PpXqOeB/JIUFC4n4fCSIE5Wyj5WmIhwQHAKKB+U/btzsP7rT1yPMAH+OTu4QN5LC1u73zqtca",
-	"U5b+7YQ3iQWP3cAeMXIiD/UbRxbeKCbHlCcCRXhAUng/SEg8zaFYj1oB2M7WlguUgIT0mMTT/TcqNs6+",
-	"cEiDuTjo83iMZWu3RZl85WYLkEDHakMzFFAmyYDEMDENyDjikjB/+jaZzuJiDyWMfpAQNCJT1OcxkkMq",
-	"kJqfCHkLYRQTGU/RhMqh3lI81u9iFqAeD6YoJlGIpwKe9mksJMJMTEhcud/7GUhtBVMVJl9+uX6LKevx",
-	"hAWVaDXPl43VkI6pnEXmAR4QJOiHlbSjv8vPHJA+TkLZ2n15y1Or17MCFdXAMMaM9omQlWu3Lyx78WMS",
-	"+0PM5kxsXlj2xDwOSFw5Kzy9lCnv8blTMj53yj+KSb+12/ofNjPOvqmfis03uJ+MCZP3knHPzChGScVs",
-	"6sl5J+q8/S6MLrEYVWJQPVw2ApMowJIEHcp8Mntg7rNwiiZDLJEimAEJEJaIxwj3JTGsSNJx5XEygx8K",
-	"GN0JpnqhrcZoudjHhMejN/DUfUWoh5QNUICniDL0bXU53kKSq78nQ8JQSPoS8URWgafmrobKAdAThXkR",
-	"cSYI3PcHMe+FZAxXP2eSMOA5OIpC6mMF6Wak3/jj7wgOt3IzarDjPtFXU+E+YIjEMY89hAXKj76hqVOP",
-	"oCbYC4KYCC2lxDwisaQaaqwfbKt/l1bo2Yc7zoc+lVP3Az6OMHM/I2NMQ+cTvQ2OB9GQs4onXEgcHvpG",
-	"wiri5psooAMqhYcYR8NpNCQg1MwOEpM+8WUSu+Z4kj9d72sYswUWISgMZdDjZfjNYdOuyaIjk9947zvE",
-	"lwqsvWBM2d7BvpEDipvmxwSOEpZNj4+SLZwcocwFvFaIhTxMxPzhWRKGuBcSy3MW2M6Y9OmJ81FMjvmI",
-	"BLlnPc5Dglnu4YWAEsSPiXQzECUmUSlI2N9FXHE6ykBK0vIRksD3NN4RlRtODpWnFWDNZrFeSjnZxmXL",
-	"rdn+2/CNOatUQYzDgxw59HEoiFeiEIv+4jrfU4uQdrFCiZAeIhuDDS0tDnmExFRIMr4hkBpBrTIn5L1y",
-	"07VoN+yv85OH8GCGds1pPT+BUsZIfDgkdDCUh+NxbrCZl0KAvOalCQ3mvDPGJ4cTPdcgxmPhfquS3AWJ",
-	"j6lf8Yx+SA79EIuKQSWOybxJ5ZAy12FxUaJhUYYOy9iZQcUslh2YKEBYWI6BLVv+oxo6OReRW1LKkehL",
-	"OzVqiJN88qJ8jSzvpKxzfJ8nuoU+d9FjOsD21laDISyxlo52Dd5ylFxCeA1hZ8t7JQ/alldL8tXrcn/c",
-	"7DxcxlGoo++7VMhZXhhgCeIflUQveJ4cWGCrGd/FcYyndvWHZpOE+45T4kq7x0+QfQ2tnT777PTpfz19",
-	"9vPTp//dQ6dPPzn9+JPTZz86ffrr02fPTp99H/3+o1+uI6zEe4bUp2M8Te+G5nA/HFLWMQQ0A3tpfwAr",
-	"5fXUIfhd0C4WZCD/xgr+f84KVsMD7nKtAF6GMDSiLGh0Ai0Qb6sPlDaNw9GhIB8khBXEk9zYH7oVrzni",
-	"xYdarQGgylPUomeFMsDysFaiy1rCtDjNm8dfqTedOu6vC+H6bYMA616IqD8ClUQdbQL/8gk9VtN7rYD7",
-	"I4eToTTkuTjwBfFZwkxDJLxjTJ4Oa0gY8slhhGNJcejSn4gckhhhpSvFEoFJEW5EMaSRto1RMK7HBK2d",
-	"ff+Tsx/8X2ffe/7VZ79ZzymMOaW28vxfqoY/R1lhAYkbHYyOflV9FNLocEyEwIMFuYXhvmbW0kheaTMK",
-	"OKnd2hXyEscVum3odtEjDUPVru1cB22GsmeJ8VwLWRLRFOfc8poZ4szUlRg72L/3gAht8VkAVxF1OE1v",
-	"IsnRq8aoeAuFBB8TxBOpfh6qfws+4miMRwRxVracvNrccNJJ0Tkrv59+/JMv/vXnX//N7774/LeoF3J/",
-	"hKJYHewAcYZC3COh8EA6D1BIRwRhpnnUDQEc6lDyjZY3xwJc4xstWoRrX7YW4jJBVVuFCx7Fmwsctmqr",
-	"cZ2AWjIil+7lGnPx/LdLRLuQsXg+K+hI3O87ri9f0mPiPt09HAzI4dVcOIpSSXCYMEkdt2qHSDQZ0pCg",
-	"SczZAB3s3xNoREgEVkmAG+kRFPEu2Rwd85A0410K5Q/U284rLYfe9GKDsT27K80uMJjmXLdXcYMvfIc1",
-	"UANXwSeXskOVmzN/Gw72782eMeeiFXM+2L9n1xaQvA+BCuNE8CAOg2s3KmGIcUbQBAskCJNO55Sw57zZ",
-	"4mcWrr+fv8oHBr95VQDEsQibf6irI9L/SiKl+uuQGqyGqNYLYPDzySpz2Nj5KHUJNOQ805WYzdu7ZrV+",
-	"E/fldp5WMOgKDjbXtmknqgTzPdIbcj56kwURpy6FyOesTwdJrL1yRaK/o/ZOU7Ji1DaQBA2xQIwjYgZF",
-	"UyJvwRsclKc+JWEgEI6J+pEh3CuRf263CVNcvcIjSI4Jk4f+kFcbPOEVgXAGHChrSU+92CNIy0OpGXMG",
-	"6WUbq55S/eqY8M1xJKe7as54qmdebPB53klBB4yyAdLv1HsoeYxiLqudlXa2wznuWBuwsYhIkMRhEyJN",
-	"iaq8iy5KfR3H9lScQ5kr4vLbe/c239y7195+yUPq/6966N2D2+09hbD9h3fa2zc95A+JP9IXGKLMD5NA",
-	"Sx55Ya/IclzXluKehx8kmEkjBafBY9vlMI53GZVC3YZI+NjEY1KB1AqQzxNFwWsY+VgQ+O2GQHbcdQNX",
-	"zmRSG+Qzwy6cOF/cfftvXtkr90LVOmRdW30bM5+E+yxKFtWTY4JNJFPuaLzs1t4d08Ld9OZJxGPXxSOO",
-	"3ZywT0Pioc6Q9uXht/c7HuphQV65WVANelPp5E7q2zmBKRA/JRo75B7wSRqbNcvNYz4RrqDT2CehQJOY",
-	"SlmISKo6oinMZkgPUJMD91E1cvfHbuRiKbE/LNyrhQCgHglJcAiWgyI6au+wpSKxhIkU6hkQm2HjIOYD",
-	"dxDcXIFMPzuspBs/kVwL6Q6HK/VHSQRhkTZs3Yx3QyAeEZa+wQM8rVRvZ+Y063fvX7Zvs8+0KO/8sMyf",
-	"0uSEAgbS4TMgslGdyA+5IO/Y8OdzcBmQFuLx4ZgKoZbviIpX0hEJ2pShTEFB5juB/JCrD3VYfGQOoBnN",
-	"LXZmoxyC6tjI0Zl9Y1TEWuPQLK7UZX8eHIWUkeKZu7CktId6Wu7K8i14kPjSU6KSklc6b79blopq8zy8",
-	"VsjljO3Q8VpecLqQS8hcs+l4LhId45N9jbf85ZXytDDnvl3MrOK8IN22UiX5HdJap2THx2z/jVk933yd",
-	"A9YzRPGois4eEAHi6ONaWpoHEAxFgruUOYNS8rhzoSeEF8552YAT7hxflpA3g7LSyE5AK9FqcDGD1h7p",
-	"87jC0e7rD90PA9rvk7jaS29OVHOTp0lamK+j6fwFw/LVFJ5dQQZuATYXQt7AYtjjOA4qr9wFCK10iTvo",
-	"wZqaaiL3vRY58QnwuebTp0t5037rFH8Ij7SlqdGgB5ql0mPFmVwyJOlDIHakBH+exC4iz2se5fPhYybO",
-	"/bG+0wufu2XZIWYBCRA/JjGiDBHsD5H6Aq19u/Nw3UNbv//oxzsvuWwh86aXeFBl1Qnw9IaAjA/UmyJ4",
-	"01Mzq1/6IZ9on1fjALV0aztqJBcwE3y8AEt8Dx+TajKdDXYDT6ZerpedC8cOzOyog0IKxG0hTwlz7iHN",
-	"KNuh9SdMujfOhtK4ZVT3E8pGzuCKmCAKERR9eqJtLvOZlIl90TMZvtQy489dqt7pRZZZvRohsUxEA46q",
-	"3yuD64TT5JfuSUnGkVOBa26Sw9kgjsslieHuO6w6l5BfNGfdFdk36pjqECJQdd56+PAA6Q9AftzKOUB8",
-	"PCaoh/1RA2XYrqU4e3EZasVurBbz94pS2c2ZQIdITRarxfzP7++1/yfc/nCr/dqj7J8bh91u+9E3/siF",
-	"8zfHmIYHIfbJkIfGnV8K/c2ja5HbW2kxlDXOVcrP40KKhjQmx5RMHEILD9x5XCLRI9RTvXnR02NVgvCQ",
-	"jKPQ3N9uGJzGdqWYGMPqDeG0c5unh5VLsS9UL8lrRdlWNr8HZojAdc1lk55rffOxPbu4Ej5KK6vdnfPo",
-	"phbxeY/d1pZbCcqwUVSYtryLk9m3aH9R0Ic0IIdR7PYv3eNIP0Jc+2Ei7EMKqghp5LYr5AKeimO9ox8g",
-	"H8cBWjt99renz56dPv3t6bPfnT79/PTpP6l/PPvBeknfdmuSkxhHszOo1SP1KFIgrp0+/dXps5+ePvv+",
-	"2aff/eoX33WGJz6pQOL9THSei665668Eu8ZsDq9lI3mFSV3b/hZmgRJNq9Rdm3hfd5qtCatuHVEShi5v",
-	"qZWWJUcSgh/62qwi48QfwUGnsRZcBZooScgHu3yonXlDEgaNBVoLqp5yjnDvyPHWADA+QeadxXyYE0yl",
-	"00hnBi7Y4ISkYWi9mBMckyFPBFlkwhJxZFSR7mq21gy4dJPm0QtYWs5lrgzOk1GxJPNPpUMvv6yVHQVN",
-	"fwtSa+WemuFym+ta6L4uIrKcpGlyEhFffdTYtGBrmDBepfosoEmatVQZ1zLNo8EgHf3yufz65YC3bI1l",
-	"FHk5NcfY0go5z7m552zeec7dRbdqkcofF9hHvbRZo/OYMvPndg2Tm4v9aptvnpZmzgY5iWg8dWGtNrKy",
-	"yvyYt+DPqpVGN6wweS5goUynyY2pgapBwjlprAJNl+zncObuGSw1qSQzB29z0XThpFXLjR3cK1fTq26U",
-	"e+RE3tZvViSL5gebs6JOyjFttKM9QKWUp5SWXOGN+0yoj5YoITTxnFWTSi2hXLZwcRf3SFgpVcyREEDe",
-	"rYVLgm0HJMhMrGjOfe9qP3W1NDzBMaNs4NDxHmA2IALFCYPou5BPbiEsRnlHPtRhw4iRiY1nbgTUw1hr",
-	"izDDAoKtxliGhBz0lTuTrn02mDn93WGRNxAestReNiuN23caxf2lAlx56NJAzoXwSUdyf+SwhR5jaq4o",
-	"Z6SYrW+2aGStgl3XDEtjY895UxVB8Iq+tQz88oQuNLyTE9FxGN7vt3bfbyZed5LxGMeK3h+7AyxIcNir",
-	"KK6Vi6qYDDkKiURUQlwFqYuqqI+TsYoxmMWVupurJ9YjIWcD0JmHBCkmbwJmFgiV4TggweGiTKNehzZr",
-	"XfrI5QAGjbaZhcwCMEsvj3IUc66bKouLalKH1GsNCCMx9Z23pt645uK5eR/21UmVeBATEhRirGzlN7QG",
-	"HDqRbd7vr9/SjgZdMNO6DzM6yhn6197f2n70/lb7tUf/y877W+2XHq3vvr/Vfln/9Ee1ilEWM5Vf7Lxz",
-	"XMWYfR4c4rF1RzVKsQLqWES5HefSoN03c5UWm10b5V2hwvCCGwJp5u6h7Y0Nyx/Wzj76X8/+/BfrG841",
-	"5E6S4+G8Om3zI3rrb7LSPs7eT7nikSnaSjl86e1WfR6zfbfceMmhiIojX1oOnyKwavatxEQGiaiGW4Nh",
-	"073RlaF8d+0dYAmmGDSJIFIS5c42YlwiDRpai4mv9gnqUtqgP858om+qoIrqLsaX5viDLc/kEdRK1lC4",
-	"qzXPpshXhV/mwc1bW/T2ZLh1UV9Oj3LsoxAIC3RkyyxbdqlvXTwgtxBLwtB6O0IsZFp6udZKcD8S1qnt",
-	"DEcm40hWHHx12JjmNqnSBvnCXmui05ec1825zH1pes/FirJACcVqz3m+5G7Dig1KvTVoWmhFc9n4LKVG",
-	"hAWm5ofeLR3lRXBjsjWbVcClVyoynBJtuvG1ubE5+nmDSJMt3kwAzpPerPBrkRryQfNYsFJ4hisQDE/V",
-	"iawowUh1yqd27xoiviHQtzv370GZboiRUM+A0NWpVI/q3b92Vq+wLLdcmEPLEuw8RSRfra3nfiQqnQC1",
-	"VuJaTrZAmcolegKyNVU5A+r13HO5C1yHvKzPFizSJfv//A1yW6Mr5Zvl25SNcHiYWXZnvdb6jaKdu8o9",
-	"XVDt3bbpbLjS5BWoOkf1sMqYvGYVvRwFpipgq66kdPHKZs0SnmfqCTkhjZ0xWDV52IspYOeRN9I+Eufm",
-	"RgMT1DLvROdjNhZnPAp1VTyHcUkW1x7h4YKYimLK48qTPzedU9e9qc/+D2y8bjM+CYjJnKoK8ENR5Qy7",
-	"sMs1p3+mDDaHx2yZOb9rqkFY9OShLFC4oSOzoTlsL+a9BZS8eUzYBSNWg1TCm83gjPm4Qv//YFbY2vbQ",
-	"jode+v1Hv0QRibOwcIexm8+JNnHKcEMcRYSRYNfk3HvI5oh4KCYhwYIcTvAx8cDS5CGqnUYehIl52trp",
-	"QZCNZ0J9PNvJ5dD+PeRh8PuPflkf9kc+sO8YFMGKKiNhs41ahuiX7Xqjyq6VAF3QQlkZP5lGFiF/yLkg",
-	"EEdpNZ6WdwGTZvGSKALwxW9/8fX3fnT2u5+++POf7aIpYUhy5PMwBCLYAvWaGY/RbJ+OBatKzlwkRVhO",
-	"P/7h2a9/ePrxj84+//TFX/3sxV/8w4z9vHWBy+UCt4ojHGKnJhwiu3Zqss6L19Bi8R3FO2omUYEZG5SQ",
-	"fGwZCwlu2VBdxPikuYcif7cVZ3qLDoYkBiYhdLumQr2H1+rIIncvOjqApYnI5jXbCgCPRtOkR5mXkSsj",
-	"Ix5x4aEhHU3xKPHQNIlMyH5tYmyzC7gzpNFDPnOVzvWh0jHpqPfm3Zale7GS+7hVkfkaR6VOgU8OYywr",
-	"PJIJo1JHrDYSLevCXnLD5Waeu87zcNo5kSrLClQpIq5IsW+Yk5XLRL4hkHo3x81f9ba3Hnm1KC+O/D8S",
-	"5iGJT9JaL9kxLk4G3zdi1wvmKDeIyDFbt5zL+uotNDnZOWd9zCnJPeyPDFc1lWAh+9bYv7WJEpJ0zS/w",
-	"yIhY+jVsfpytUuC1ODtUohUIyUrSOjSCF8l+Citifw6wP7pIFQNdr8VtaHB5khdKtDhZPEX9QvXjy2X2",
-	"+EmrNGJduv0igY/z/GraC9VJBgMi3MYSg50ZBPT4SbVDrYwdhx7Q4ydQ1s/0/BJIDHkSBgg+bZDS1hBp",
-	"B9QfnTvC6tAcEaccoItYQ7gFlJ/qU0bF0DjWq4I59LD6BM4Z1RbKVkPpDmzwt3PImMQ8kVVQGrcWSqBW",
-	"FhSP46inK6xojx9mur6cTeffNVFZEosR6vMw5BPhTstRb9SmalN/9FC9Z94/DIqmtCqDYBa5BbPkP67a",
-	"5iuMK3TVJcswzJkSEpXiMsZsmvaNxWOCFL9atBbZCgIT012bOTPNfXmk7yDx+5HSAbAYZdlfUDbzhkAh",
-	"FdLT54kzUqgg56yMW10fwz48TCO03PfGwhUg5gd3pLxiFtw6A/wYU2Yc+82l5UqHeaAN0JrLuC5jyWWF",
-	"cqOemD0w9a814xhwRJmu+jjL7PExcSPFZXO2bxdiQ3KlRBwFNHJCeyqzZDgzy3FuuyHDKhKfV9uqxKfy",
-	"daIiwipibag/OgyNtOkmkAZRNNko6VbClM5VZM0zy3nSlbZAcLAXpaXit1BptMID37BdgR4i+8AF+2zV",
-	"Dm3Fo0GzegF5MySVIZlriawJXNImQD1MzlRssFiBeaXfOAQmXf5JLFrNxJbrdGCmpjpkTV3IOZX7murS",
-	"i8T0LqiuVgRQn9+zeL4CrPVFMecV1pznzZwxMZQmy+9fbpb8rs9xfpZ3xsvor9bvUCK85r7ImRqtzYqJ",
-	"FT+bA9G50uUXPXa585Y3otacvlRQe6mBednd4azJl45y3TsNeopUmGqUQKrNMIgyNC0bbpZim3GwiFJh",
-	"vJDEUtcvSWP3kZDcH6E+Dk2Gt5I8QEjWYsfa1i5i5JjEjoK9DZqZVVrFbnMmkjH8BZhQbynURCT2IcBo",
-	"ewtiiV5Fa1/99l9efP6zL//Tn335Z99bByG+z3nQxHhW5mOl7g2wcirQiEQS9aZIv4jUiQXF2JhdtP26",
-	"rZ+29R+mHXcNYyw5dqC8tkKrmtSajAozQUqCQnvIpYlCdk/T3Pjh3Bdn476XFrX+VbHXOXxlCYZAe+1f",
-	"tSmwUAJtNlxLiXgVtP9Al74Co4XQ1cdwGOo/c9vNUp/OkCexw4rzlvrZKrPQLl6Rjzq7aqiNitgusDTa",
-	"MhhzXyhUUJsBKgurXkTgwdUqmpK6xZxH88Ex9cQq9DteIZwCzhvcn8UeChrSIjLzhlsb0axHz2CzOzmz",
-	"oAq0e3kyctJgIvcmeLpCm4sNYyixUp7EPkkNWEU/RJqdmj5v4nw7Rxqyywa0ZiDZTavU6wJ8cui60JZs",
-	"9rHRGWWHkJCUASJSjEB5fAdaFmnFVrIqweQuonmgb56LGusqGrTrbIo47QyzIH0tkKhugzcrDGLzd7Ih",
-	"ec3EppY5uSVtxXp5IhFmyMC1iyZDLggacB6IJhRfTcodfVHkuysYo2ZK32h7BfS8uBkzVyR9KUaOGgtg",
-	"zCcNmLl6y2tkIFHacl1FnItU2zOIna2qhQOiJFJ1oIaYBUMSBiD5QolShfdbCGunhzpnCA8wZfr6zwzb",
-	"gRIzcRSFFJKb/DJ/eWWmFYhzKYftR39cCXyVYyctTlB9ZHaNhmFf1eZoKlBIdWyRo6TjRYp9zDVXy/np",
-	"LpV6eGVdNM0PORJDPtFWdhILziAL2SScOU251ZbvYxIfwlUayblYHXPoT4RZhtkhFgjHsVI33OpE3S2a",
-	"+dhwEOi6XmN+XOUayIez12x+qgXlNx8Jjvq4It6xYd669V25w9qdZ13vSqVV8RIqzVwgw/+SkgJ0wImo",
-	"ooO004+7uY+SgIsdfmo48dz6AhqSBdMOTDDWgm3bco1Ei8v+8ifPz/76r0+f/fbLn/7j2V/9swk0++Lz",
-	"z08//tXZJ9/dbr/W3i5LOQ2sRPlmpMUJX09oGCiBArMAxZyPXaNX9istjnX2+dOzT59/+ZPnL37+IwP5",
-	"2WfPvvjtL778yT+fffr8HHAr2QCzy2qNOsMraEQJk17aKhYuuBf/8d+fA3JXV1WnxFfqqlqE6ZumO6SH",
-	"htNoSBjikSaxXbS9tdXe2tp6eQa22lasJf8sS/tW3Pym2bUXP//1F8//89fP/qV+8AoTTfMGrlWHauwM",
-	"jp+XiHLtEvHrki2iBT0Wy68zk3PIziTlV+RFzC9IU1jYvK1dgmEupZKrtsx1hjyWB/R84W59m37puv+g",
-	"ncYUGVW3ZM5wh49sXabepYF14oAO2D47nxvH3TeohsEGpDpg26ow6kTjMaSZmHoHwNF130lrsyxpKFW9",
-	"e0s9ihYxlOgV6pGcuJO43+8QIdzheBY/s7ejiPuHko8Iq5D2WCIqLSdUoJiHBNp8BtzG5vRDzmOQBUyx",
-	"WZ8zwcNita5SFCpUiZV4gqe5zgIR9UfGRtnyWkNTUxVegAHndsWdOc11PamX1pG3YueK5tgc3i2WK7ZV",
-	"odwdLp9F4C5m0D5PmH3DzNsMpDmrOUeCqE2OKVXR0BXBcUzQkAaBkm00xVUXBW8eibZQik1+n86VLj7f",
-	"RER8Ph4TFlTFa/b4CRF65RoQlH4iPNCAIhIbEeUWIuNIpk2x5VBJ7n0qReNqejPhv872unPklsVTPl0x",
-	"YY4qQalOVi6Lm8egoaY5BFplISocOJejFCwBYyz9IRE6HU5H5lKB0m9ri9Uvo25jbUXDuoPqLv6XZgZU",
-	"Ra/GfEwFCZDkprq6W+QtVBF0G2+wRGAqhKrlPZIOXRXZKRc5rNwf3eVyoWuCs0N1A1UBbK66nlGFL2AH",
-	"KrBWO2sxKyNfxRBWXrmHyxCRgRauXD62ezafKGtIbcnmWVlHKTWmJG0fqttjFzrSZDyHp04np+oSfSLk",
-	"chfhMVo7++z7Zz/47IvP/8u6h7Z3oPX29s329ise2n6lvf2qh7Zfbe9seWj7tfbOtr0j8mmzuRxePG55",
-	"LRhE/V+Nov6vhlH/V+Oo/6uBnKJZsRrrQnIARLIsUBeqccUnHIfTQ2julURuI6Oi0MZhj7nQ7AbvV1+W",
-	"lSUPM21ao8Qs14BZjHQurc5JT/ktWUHxykfenL11taGOhUTb223dJ96aWKwDM9dDfn5U2mvZf7VReFXU",
-	"c57BKlODTeI8xL/od0pF+OqdsJUkUiAM16a/h48dx288V0StbNMuquJgGgf6ZzH+Yy3FpR1B9ehVS1gS",
-	"uV6sNkEiD531du+zcGobzaSOI93bUyvQik03z14f45NcC9aCAafOb64+TR0lC/rcx6llGRz3ijEqIbfU",
-	"8cz8umuMI0b0ZaB/THA48rQrmDLJIWBQckluIUHZICQ61kV/AroK5LBRnYNvt0i/CtHKavZHNen9TVP3",
-	"n1QQ1nnSPKpPT2X+x7xzpY0RC2QFFPNTKrprXvA45tNLMhCdx1NX2zt3McrrW1WyaY3IWily1TUjC5Ui",
-	"z1EbsrSlS1AwykRy1aqGgedNFqQx6SWvOlM7WpEemOF30f7axI9Jhfwj6ABaIuh3FK8Mp1blxExMIKVY",
-	"acx67xCPUcwl/JO683/1SIdRTPr0pGJSiWOZ5p0WIPAg7J6EoflbIBzhikzj8+TVNHI8aV+R3Ywi5ssL",
-	"rM1qKW36ufrVZGSR3pOFQ19NJTO2JAbXIxKEBXldDIeh04qua23lKjroH/L6pP6lWOlB/2YrO9i/0roN",
-	"8HdWoKH4S6GKgwkfzEMAORobIZ80ss5raj2sOgPv4BExCeZFQryljWxhoMM8JI+EDTN029kMZc00vFzE",
-	"F+PumqEPVaKEj47iReaCi+jbxBHnsMfQ3sE+GpE0s1udDHQk+Igf/v6jXx556WE2MXVZYS1FCWq51uq5",
-	"AWHbakq1VoJj7VPV4A2ljMxVUnAQlfNKcL8PBabFDST0Wx4SBHJMDu53HqJNHolN82QD3R7qXi04FBwx",
-	"QgIA8U/btzsP7rQf8hFhaEiw7QuuZvA5H9HUD7LbgoWa8TJoDbqePIFY2b4jEll9h9bOPvrB2fN/Wodo",
-	"wTxmkrBPw3BMmLT61AYC97xCdgiMCokhjxSHxF0W8gEVkvoC8UQKCAiHKODAFqIRng2NRYxL8DasnX33",
-	"H7767DdfPP/+2a/+cj1LhaFs0GVaRvJ0JAzBgU5V8oxgq69beGg93kaXFRtd1mXf+MZeIoeESWqctN/4",
-	"BuooaI7U7zymH5paC6/DJqNusrX1kj8iU/gHOcqiKQ1tdVmRcgb4mKApTzbQHpCe7vgBrCZPUGhNLfDz",
-	"364bUV77CKY86TJBdJ6RDwSg8A8Xj/3yhlm7LQ+R/Y7U7aveh8ysLjumgvZCgn7/0U8QleYWE+jm1k0P",
-	"kRPsy3CKQjoiSPAx0QDATAEnAurQkxOlHWi0vQnJyd/4BriCjiB+VGNwM9KRvH/8HcHZEVp7cOc2eu3m",
-	"y99c16g6UmR35KEjyOE98rrsSO+R+k2n8ap/ZTnGR2p1uioDZcc4pAGi6qrw0JFOkN5F7z+GKF2vy4zV",
-	"/cmjI9Bk1BK0ZtTDAYKXNpDpRaudWLahBhEEEskoQ2+yQUjFsMvAXTPliSbPoz3fJ5Fs38VskOAB2UWE",
-	"HRlkPCAypkQo4tFeCTi/Eo/ULAwd7QdkHHFJmD9tv02mR+akojWTQfdBQrpMsz7TAmDn5ZfVhsfYl0Dd",
-	"EOCD0bvv7r+xvgEUqrfHRPEqyrKU2GXwU48HUxPxG5MoxFPtrdJ2HSPBUCakOjK8j7AP2JIT6pNb6cBd",
-	"lo5s6QvGhcw0nZ4ED2/u7NxCkyENSW4Ss4eICrU4GoZpnymMYiLjKZpgpZTC1kpNxQPFMG5uvYZo37TK",
-	"L3zZZbp5zvYWEhvobTLVuwipeWqYnZsIcmc2EHhl7FGHl4BxamQrfVcRiz4pHhJcbVPqOILzkl4GgBKz",
-	"0Ur2VkQfE5nEDB09Rl2QcbutXfT+xsbGIw9189Ku+r3b2tjY6LbQkyNFXVixpF5IDOO6hSIsck0JJFco",
-	"KPYl8FDCJA3RUW7gI4AzCcONLjuygpagzCdHBjihRdYJCKnAOgIEL6jBmT5QEQ9DygaWirEkKKRjKjUl",
-	"Y38IhDXGU30EMOolamN53+6t4ayQK4qAlqZdFmNJbqEemXKmhOG8yEwFurnzmuEE6tRM23tqQwE1gvic",
-	"BSI9U4Z6gty5MsNoW5JAR3/aNq+194OjW+iDhEuipkyPLhajMkfGPcjAsEvY6LK0ooC56/YO9lte65jE",
-	"wpRZ3dja2LIWBRzR1m7rpY2tjZd0b50hSB2bOKKbx9ub5u6C3wZasFISK7DG/aC121IktG9fgrgtPCYS",
-	"LA4Vhf6zVzZhd6DKf82LRtlq8KYhno4iDXgfZIcPEgJJ61Z0sFqr1vkWrbH+SElzIuJMaBFtZ2vL1AyT",
-	"Jl4wf4Goi0P9ttBcoBWDEFOS+uAIKZK1O+Mp4VVRlik4mbXIr5oqhX3TZqmA6Glb3MCWloUWsKEORK6h",
-	"qWg9MoGjs0RxG3iNreq/KFXQ7HoBUe5RWqPjddObfpmYNiVNiyK60rqezOzy9rLndu2wUpwt8idYWL69",
-	"jI3dY4wnimVm+VrIlqItSaXu/X7izTCGzcdZO4EnlVziW0Rm1HDZZ6cGq8vA5LdIPunNHBJ9D8ANpTYu",
-	"30PAeXSKhwL4lOK/GZsqNGooEmdT1lUulQu9ROweZnbjStZ+35ps/z/J2IsRQpfJ1rOCoHOZutX+LoWl",
-	"57xhmhzND3k+7jDiDWnUlhyZWHkQ1Hg8xiGE6az1kzBsQ2UFkyUAIlRIpNo0JHmXDXHY1294SIfk62RO",
-	"yZHNLFg3GiGB0nXGuUW1qI1BTyGB8e/YJAGUxfMrjbEwMryEZe4Vr8t0URSRd40KnWPh5VQT1BnSvjz8",
-	"9n4HgoeGXKlYUKGMKvVBhFyicSIk6hGAJ9/tjPf7sHm3779hhVUS61eMKaHLTIlmgXwshp4VNzMuDGU4",
-	"lHJqbLMRtiKd64a9n3WXvX73a65I/IpvVxvC5rwFtFqkGLSlrGUcsI5WKKwdx8yydva951999psXn37v",
-	"y79/vu46eTPcePOx9efMvU3tzl8uw5qLwyXeo2ZP0jowlBHNR1J+7mJZCxE9fHiPtxwXYA7lm9o0bXot",
-	"n2v4Kl76uuZqpkqr9o2IYoRnailPE90hBl4KbQTsMtOoIkBrR+m7R+sb6L561448xEKPbmyqevge8fmY",
-	"iC47Klvfj3bRhMcjxJliucYCbvhSpmZGiYEWMvu7rAdtMUBVptKOjnJgbaC9tMKPBsHHTHG2nmKD6UrX",
-	"bm69tr6BbusftDUle2o+NLZiE2vs5IfwybXmhxrElCE+udLDi7BQ+8b4RNEKC8QyTrNeYXqgF+V3m+DT",
-	"aiCPavfWpXO/rOOKA5PagAMQW6EEFrJ82U3Lp2hIheQxOHvmIXgpfNH6LuZuxYF96dopB5cpyOdLes0V",
-	"5TP/z6UI81GGfUsD6U+FY2Z/3XwsRslcmcIWAbh87FWxJgPr0iQLO6AbSYvSrRgl+n5PHNe7FshFvgcF",
-	"eGDAWeETkZpx1Qudt9/V3iexgUw9SNFla9/eu7f55t699vZLHlL/f9VD7x7cbu95aP/hnfb2zXUw/Bs1",
-	"ycsHrWbNMLoMI1OTMvVx8D6a8iROaQbhMCY4mIKoMOP72Hqtyxgep/4yuylojxk4svIH4LkVIKIUyiC4",
-	"ruiDpEBhy79gC1U8G6kcqyZsUDsMrwIiX6bWswAIS7QparpXlK7XVXfocpxJmNTp+ddMJ31rFfeMI/bW",
-	"5uAPMQt0YlJe6VeSeoy0G68Qjus0T5m0dHBcFaxUjXoMXua9VkiJn3uxWaHe4MWzpgrbmIJM7StLkX6K",
-	"sxm3cCn2IUdqGVEVac3mo1XTGbxx6TR2qXuYJmzN30AdUdKb5i6qpcus3B+puXS4wixH0Psxu0X1Uord",
-	"p8vFYg0XvWFU8qXiCrJs7Y5E0BpFgiae1twuY+98EkwO56aZedvYH00cYuUZKQbaUrIantzQ0H++AOfL",
-	"PI+uSOe5JzPbBg8xMlnqkTQxoVA5j8emHQ/8JbkWD4mNV84IzdBHiZnOUs3m47SlJQ2ebMbE/OkwpDn8",
-	"XLlv5zq6Fqp2mbfEFSn5gYXO7M9yDEYFGtq5LBqq4kupA4EK9EFCEhLoYKnl2baZMXbAsI1JhORi4Ks4",
-	"ejlc/vJPZDpVBTYt1MvA3nvgBIJAHEFYIMxZsyYsBxorNExzgJUKeHC/81DtsEDf7ty/lwVt6ji8Ljvq",
-	"8BFvd+iAYZnEZBfJf6cjPRNGT2xgkg759I63zbMhOUFvvbN3u915a2/n5VcUP+q29COp393Qf/V4YOJF",
-	"u61c+U0IpzZxpBtdBvFWNmYOgtXSMCeADpbT3tcBkYXfHk4jcqTUzS7TJAclGKGSY67Ooy4ECyq1Ri4Y",
-	"rsc0aGdnQWqUdxk1dLsOwXFBzCOlmBMshRKDSgDdgmzKnZOTND5L1/3DosvSK8VTL+moUhIKotVoGVOr",
-	"Rg9iPlEPI5wIooMCsUQhwUJ2WRbX9zDFnBkhiRkUhgynmbnAkqN6RcciCgJMXL3RZUeF2HcIpVOcUw/+",
-	"7oO7qcNyKGUk0Jr6H8Q9hyGfmMm6TEE45MJY+XPxZcGYMv2u8dPCcIxLpIHC2tBCj7GEMEAUch71sD+y",
-	"LuMKY4Dr2C/fKOBMy1ixcWBBrnMptvmOCcM0fCadzMtSfbSnSSdQVPJ3HolNIInNHj9pp/knlSLjnnr3",
-	"dX7y0GTVXBqS8xNVSVqm0g0CsC+AVZOlAbJCMS3i/UdKGsjQ/rqdDa19+atfK/YzxmGYCnZZBIASVdoK",
-	"NhMqIBBGir0AvGM8RQOuWNVaVkBKe+lgL0TBtxzVh+blkbWw+OOLuA8ZGpfmKsuDpwFedQhBAUEVlMTI",
-	"JKWmlRDTXgBBy2ZKtFa19xXndPNxj59AypgS0puJ5rkvliyaJw7ifBdMiH9AxKkBXvV90oQ4UyrBAgl8",
-	"fCFjXHMK1VldOSK9IZCgHxJP99eVwoM/kR9iYSI8TNEKS8y34BYC34KQeCo8tQBr/BsREiEqawjeVqhs",
-	"cDHdTV91x2OWrA4fmg6X6S6V6jEu27jQKPu5sJDZ1Eg3eaQ4WglZpGhGlEEhh9RXrq1eH+rSDdAQaJk3",
-	"3N2sv+e15CIWviu84zLCqb7kspKvK7vk0hYxDr4A+kdfqXRIDEnYR9Az/oawfs+m7GHzcdq6lQZPNhVd",
-	"toXaaqYL7dTfjrnvV3s7/qEQ9hXej3WEnVLY1VyQdvobQjNES3g5gocKNrppdRr4B47GCY4DYXqk11+H",
-	"Ni+wwXX4Tvrqyi4uO2WTi0vHXGV5jr2p6SC1go1LUZOmNqemL6ozvkmMeiH3R1qsCWmETPruea60WXoF",
-	"1kcFSqKIxG1fUcMthM3PDCXWBqVDOXRYZUXYeBHx15SFWPiu8G7MaLP6bsxKKKzsbsyS7JspgCkD2Hyc",
-	"lrl1K4A1O2+/3n+jOg5KGzRzp6GYL5LP84DkfBvLeENYc2GXrRXTOSAKKaQkrZGay+tAkpxICBmGcIwb",
-	"osuyDA7IkBdpIsf6rXL2PACHx7mA67WbOzvrLoNl7vL9Qzk5V3j51p2clISv5vLNFZXQpfkLFLt2+vFP",
-	"vvjXn3/9N79TbN4r8nJFwBGOJcVhlu1xsYO4iSPaHpFpgwt672D/bfXiyq5nPWFTrVIt4pZ2Xuh7URdP",
-	"0u5s6Phq7Mur4Zb5fTb1TEqO9eqd8y7IG+tUU4PYa8pCNHRXePVauquksyxbaIUUpatIZYWX+hwC3mZv",
-	"5FulKhEQHwfBhCH2844WhKOI4GJW5jk4x+ZjHNHDEbHhF8d8RC52v3tOhTeb5XICNcrNsI75yBZYUUsK",
-	"AOuldCBTLkhX/5GaOmYlXxhrqUfvMu/P+eSfQ8ZKyL4jeZTPvnWw1ULGmjoWA86Di96LiwSRANpWGEni",
-	"nK/Osbvmc9angyQmAYIKgLaHBgPlTRC5njoEdYSIrqqFp0gkPTVsjyDJV7LpD4sb7fQbg2Seg/7yrtMq",
-	"VePdB3chc9KoFBDkISTqdB7cUbJliVr5hKGDdx92WVWYkh5IICo30B7odw4/uQm08LpsrEtizdS2FEM1",
-	"EzXdPc01oPh/RShEBfFeN9HgOsRSnOvcrVTL6OjYHJP4UybB2XMEpbeoYp/qM97ve7PxGE05KUBWr0ZA",
-	"scbVKRF6uoY6BCxhJRulzYnwDhoT3RCgB9aB89nsKmV9i+5rKeoDcFco6cP8B/v35hnZintkb8iD/Xs6",
-	"9G+Mg1UGYOShyUn8aTN8AMxcigq0nIBqepI3OcVtoEOxEQXVB/ogpkwCAl+Hl2dprOJ8GeihbifUQLml",
-	"r/ExwUwYKxn2JT2GKidQQf8kCqEyvZb1K2Ly+32tGji4xEI6ATQb2Nef7uQa7Wa1ruUUCtypUReVxw1G",
-	"HepKjzKsEy1KjnwnZfo4DlYURQYsCeZDa71EUEaEaKu/TXTF9pbaSaWZ3kRiSJQcmQbman6GBbrNA4K2",
-	"d15tztscZLn52G5zwwiiHFUs30E6UxJZR6uaShMBARpWV6kckrEg4TER6pIdKMJOImOkUrKa/g56UZqK",
-	"FHu5zwN72pWYSwcQoZtIfU6gyM/GPHvx9Wf/V2gpNrLBHFnA4n6lQtwDosi3xOw9W7RY042iFi9PZCD1",
-	"FUhuIbktd7Q2Tb/XKzteFYkzgsjipX1Nqfpg/x4Ae3UkPUeiuS7SzLcUFyyJM7pEvoIlE2wSFnKlFOcu",
-	"ExYAHxSayIEXhoIAK6ym9JDEUmyGfNKuz8a9yydLSfRspKSkkzVQUe7ySa60R8iXkqTXfM8O0hIOoGT2",
-	"SMgnlh0R0/xIm5pe/Oe/Ofvxx6dP/+702f9x+ux3p8++X82EmoXyLyuKv9GepOGt9VuSxtiXo+tX41TE",
-	"seRMy1FpEL+PRamdro8hRqNyC4wDu01OIq6OyWPzQz4XurjsOzyGTgTClulQ2w6hcKmjPPWKg4wjeF9O",
-	"cEzQ2us7p0//T0UXT395+uwHXpeRr3/xsy9+9/Pff/fvPHT69JPTjz85ffYXp8/+8cG6ziLq0xDUmcy3",
-	"DuLl7Qd373iohwV55WabMJ8HJECUddmRL46PNtADPsk6seraX2gSUykJQ2tVRRfVe0MO9e+NA19yjkLO",
-	"Bqm/xaxL10MJSV8CC4LCk1RAzxqGjkzhfnHkMrq9CWi+rce53fmTyzQVm1n0lFWXAmBYrSCtH2vXtRq+",
-	"gsF+mq+yoHXZUqkFz1pVM9KiY7UupJF4MauvGVQpKiZPPX809ESlo3GRCar8TpDwWlqkEAkJ2tCC4nbn",
-	"T9BaRrI8Ru8+vNN+dd2ipseD6UaX3csV69cdnaF4iEWxacoyxgwPCPQb0RjWQsAk5pLcsu1A0GTIBUk/",
-	"xWGIhviYpP0AdPk9dASnnwROit8fz1D85YhukpzITV8cn0PHXp2gZvCgkeI6k+/ZY4ilxGrvMkktTrna",
-	"hMRQrXU1xicABCAo1z8pEWvK6DXVVt85PGGynXberLz4b6v3HsJry7r6a/o5ueQuE64LxbJWnLUguc4B",
-	"NnV+oN8VhOeWqrvNx7RuAzknwDNhMLqf2uCMf1tnbmYBy5A2wwK97ZJLHIpbXRblRMPC+wVSNdMEdkEC",
-	"bW1Ab4wuC2i/T2IIQrb1PDFDOPhOIiQwqNSkFBMsONtA7+lOGXqokOBjIrqsTyYkRontws5s81KAwDZh",
-	"95AElmae6YYmptdYl6XKhGKuYxyrqwmQ7iz9qWa/xgHxAN+V+Mpg5gdEqENSZcOErQM+p6ZZmXXF53GQ",
-	"Uo7JAspyPl784i/PPvu8Wl8JsBj2OI6DeREBb6QvLUoTEx6P3sDTy43zyMBz3T48HikJQUhomJPWK7f+",
-	"bRNdR/1REgkPkROfwKfCQxN1CrU2QngUkpUFC/RDzmNo0zXVNQEGIYaQ2py1ucGWbiq9AMpVQmWZJ422",
-	"+Lb65jL3mY7xgGyK48Efn4zD5XgPhtDvciWyvRYbs2rM5o6JSAx1KGxcT4CnIN9jhjp/8i3Uw7GGsl6u",
-	"dxkmbYGoarNk2pU57RgJcDnLNKV00qxS1f1IzKtSdaklpSpKVvlDzBgJnROQMabqiYkOqBj1D6kWXbYB",
-	"DepeMS5pn64yI/VefsasUF0WyAk7ovmorYCxXowdrmZlFWWx5tbzz9DVWs2uvAHNCSu97jn8pFXobY/n",
-	"pdULbL5f91kJJpBFjaNag6WkdINuV1LcopeD3TmIQKvb2rkVzxaZqLZm2f1IXNfI1TwNNyArDxm2euFK",
-	"ZYvEZkGbjiJ1Q1NJxicNJZVGLfHuR6K6K941bEnXyCafLaqJxr6fNqjrTRE5iYiv1M4Ay9WIpHZ6xRZM",
-	"Ky4PLGfjXJLr/B3OepvVc+8VtDfLo/+yOpwtxpHTPnXAjO0W69bFuvmZrmNKGbkwPzZzFdixc6M2+5RR",
-	"MVycEednqOLDd2DsB7A6LRFeV1bcjFQ8YHx2t1ZCOBqFZk6dv5ES0lqEYxlOlYrST8JwmkJWzY6t1aCt",
-	"XV/18XLWVHQX3r8OhV+WEZC2l8V+KXHW+AHV6du5ueJqL52sKIep151adkyFDqH79WJk8Dp/Z/OFOtTX",
-	"daw4Zwu8zAPWtMDEinIdM+uZQi0Y1igbeKkrTwnwKYs2OGiSqDGv7ImptlKt4eeOyUs7EHaUnpo5Ov4Y",
-	"M9onoqZixTvpWxdV73lEFLH4IRfkUopEN5Ku7Ho6ZlMbiFgpCvQxG/IJGmOWtSwA9zjHgbmUx1QIygar",
-	"CouA/gjGRonWvv7ZJ1999pt1DylsI86IqFCjq67e+xFhdsHX0MxvQbsSS3+Kl6qeXwrn9ljl+tRSkacP",
-	"+5PuUb9KalF7m6/iYMgGbgkFIHAyHqfN5DkjaRMbc3rdd0jKSjYf23/WCfM5Gruy/bKwripPvkAZ0IJx",
-	"hmtYpnLx1D57UPKSfMU+bQJPPkcmc36OqjCP99RiLas0q/QQRpkVAEG+Zjw2/DULfoQASSXBdJmOB29T",
-	"lv9Ou2fN14dmbJMVXsKnYtJdFoNHjAQb6K7GvH2aNgUudEVEQxIGCNrIAJOXeERYl/F+3waV6P3MhURh",
-	"gaJEfe70oSo0X2PmWoDvSjjsW5gF/JjENe5UECGK+NdcVaKArqjKiYJB18kBJupB5yLTTdgQFdTiYAG4",
-	"hGwWxEx36CaMdHNo8FKvd1kMtq4kWcfCCcdhZT7RwqxWBnrx7//sy//2z+vQyXGWYgQ6eOPOrbRxjin7",
-	"HvLBwBHJc6m8V/iYXRLrzRc0cwQ02Ug6BQEjlp3ee6/9Ta3PIB53WV6xgX63m0LyKNfLewPtGYrXTTN1",
-	"MzwjY0DtUZzvRGu5qi1NGpugBH0RGmEjK7HmIYL9IYDThVgXPmG2ShD0vvUxQzQwLVYm1IfFmigLyAJ0",
-	"MWLF/bW/9hpyYXuCOz5mV8qEFQDzGbHZ91S+XY3hAxpVmLlviIyqbUNGzkz3OBkn/ggqCb74/G9PP/6L",
-	"avNWs+qN9yOx2tqNuQn/cCo3FhtbCBIfE1GP+FJREnAMtyUZRyGWZJ4i8aZ686F98RKPRXGiihNhIfZ0",
-	"qIdGupdJKPa5sKkKV1FlxHbvQ4DlFCa09uV/eP71Rx+f/erTL55/cvrsbyGh5Z9WU2bkzXEkof7Kd4iv",
-	"k254MDWZ0jlU3oD7JoUYgi4DrssUoVjXlysU6NzZWUdpn1XgWDINMR5ToUT6DVexkDJZXbdbogDflVwT",
-	"teehs7piIPh4pgRIJZHX5Yo2Y0mbUUyOKZlcvL6n0wx3oEf/NypsBIHBVmWFGqAALJQikAjJxyRGE56E",
-	"AVi6qFxVrnMAqZ8pJYKMjZHA4yhM+9pbeVtg8NrNqTut9M620njE5mP170P17yebpoh1s7zm9Lum/oVX",
-	"btb6F6qDawCwA2q6p16hUzeKFWjShDcadcKZMGFLguceZinceZy9n73qpSNmTg4O95qLQN+y7gSwHutC",
-	"5BDEb8dbjYQANRd1MXTQovsxH+uO49QfQb4UMFhGTqT9aUAktNBqFtADiRyb6vtKae4eOZGKPC61Nz71",
-	"Rw+xqGw9qzYAYtw4YnyyMulMo/SG0AgGINZ0lni2JYUqdopa6pD9WI1zASOD+rzWwGBa5Slx1nbAkwaP",
-	"N0TqLwWjLNPKvFJ99AcAZheWlDCqq7/hrO/9jVK/e3h+ZP860tkvG2ivyyYxZ4N0Mg9hpH9RU3lQ/fqY",
-	"xG1AJVRi0RXo2rqr/5iKmOCgyzCcurLdATU1O3RZnd1BEZ9SX6/hTW5Bu5q+/tQfzbc0AMJXnUADloZ8",
-	"kpenqVj9BES8dvrsJ6fPnp0+/S+nz/7r6dN/XuBADnksl3IiixTWUeMaHnrdSCyF7ZrSmE6m6+tYO0ij",
-	"U0w5uGWS8YTO4IpJO+aJ1KbMrCM/FSZ3bjWyJCSD53MAHemIDGExUkqwLlJx9je/PvvRD+eQqMls3Aw5",
-	"HyVRtSUMHh+kzeYbRIUsEsGyvfNqnYjpzfgYIYuR6g3S5uzAU7e4JGGIMCj9qVp3I60skmuri8fE2g83",
-	"Wu7Ca2EW8FQZerPKvucdvU67EfNb6cO1l0auaJJR1y7wVZ03uxLKhYRvbPcoNdnSagthlEg8wdN8Vu9s",
-	"ZdcJnl7Xe1VDdyUsr96AP+A8MOrGmK/KWvMOP7Yzg5ah2auNU804GE9bj0Gq6nf/4fTpp9Xsy8SwVmd/",
-	"HyQy7+8K0lNQAYCS81JRFK3tP7zT3r653mWmTzXoRnnp9BbC6Fud7fb2zqs6LDNtxR1yff7ISUTjqU7o",
-	"7jKZO52MkEBAvyqwfeoXTSkofUICGujEchzHU5BDuiyrfH9zZ8daOY9CLo9AUNajHO2qawBifKhMs9pT",
-	"RHSZzswwku75fWo6Wptc02OYg+6aHsUrkXANWrKrgPfNyVw7++4/fPXZb178/V+d/fjj6lMn7MjqtIVE",
-	"u2pKIikdsPvJku09Nx31ZNKSkatRDuiAqckc3pEqV1UnP+BlElt+HmfVFZ6rsUlZVnTldufBHSQV0hX7",
-	"BUYBjME0g1iZOSQX7pWrm9e4k1uHGFZ/JPiIHxoiPUI+5yNK0NpbUkb3WTj1UAePSYdK8u86Mqa+9FBH",
-	"AUq6DOJJoJX/+gbag4IkfXVStF3hYP8elP/CKNaV4UzUGnjCocZTn8ddBl+MKUskEWjt5s5LzqZXipL2",
-	"2SV15teDXw3PqyHDjqW/pZDV7OG0txouhhRW8zJdRG5Tx2htPp6fBdHRb99XL1/yYc7mqQo8BhU0Cyul",
-	"jAgPUSbSRAQQWUzKGB+PCQuU9M1PVnSmdeSxKVJjddXIxG0YvNe7masWbsKZ1qCFGNfR8OAZsdLTujYs",
-	"Si6JEc26rW6ytfWSP8HHBP5F2voH9Y7+odtKNcGi02QRbbaBv6SK/OD/YCwKuJ+M1UaUwv8c2TA6HQiq",
-	"UjE/TAIjsBUNFaaA2QZ60xX+5nCHqxfesEBcTWRhhoNVFeoD0lQUZUM4oQmdwTCEulmfHYVMC3Twxp0L",
-	"h0rAiIW4wWqyAFAWtyFmU1Rdn4YsdHDXwN6l4JkwR433daPoNJMgVvKBlxpUugwM7AgM7Jl4oSnQlr1K",
-	"C+kZ5wDQYZcdFcj9CK1F5c3Iym8qtNvXnXcrpB9aHn0tk0gBwiZhdiLfCteUpNOojXWnrjhhTCuwq/Fb",
-	"7QuROKrk6ZzDSJe6tF1H7RLWvv7o49OnP/zyh//3l//h+Vd/O0efr6Z7NfSlkD32h1lYofBxSNCE0MFQ",
-	"upofmYBzoW5RtQtdZtP9kBhCcAF8e0tp9TgeKA0+LfwmksEAEsryfio9SLm7MEpYSIRARzbNQUN0BDG9",
-	"ceJ2M2F/tByavwR7GL4i+39jOUona2v6XXUqQZaOAunaVn7TfHPtxd/9+uzT757nyMRQpn0pZ8ZRrH5f",
-	"A7qMwoDXQ4i2PQ/THVhRA0AdnGinpVz7rQsBFreMlHYeKjhfFEA9EZj9v6amvxx0V8l4Glr/TOHQ1fm3",
-	"bfCFzrQDi/c6ojaEPkeKa7W2wGrCC2nUoMVSSKOrUS4AvpWF+uTF2bUv/9tnZz/++MXPPl+/5KSk9BhX",
-	"FM4T9MNi8Y0UFy18s+WlafzwB355bvlAKxO2tWQ6N6nioXn3gX51FWkVhSmbJFbs6SZdRs7uTa3iY9wp",
-	"8TH1VxTIbxFr9DADEYVUAq+Uck76csE+ekXEXD9WXoBvAWa+fTkQVHYOVg9X5L8ZUCFJXMjqZ2SC8vSB",
-	"1kyXTK3HZx3nqlk5lLetdrmbUN738PF1pBIF1pUQB+CjgiYURtMSj4rXrog+YKOUnqnmV3qFrf9tE977",
-	"xmCqrqS106e/PH36HyHv53+roY7Nx+p/h4xX2ycdd7whmSu44xW0N8SK7Yim+WnBcKUzkmE/MsMhGBEh",
-	"PtXoemCr7k3BZn2++kFme5ZZOai8eBzRt8k0XTaJjy08SRy2dlubcMYN6GVzy9lPPzn78cenz/7306f/",
-	"/fTp/5NLSjDhWa3ZQK+zv/pPZ8//KV9uSDeUmnkPnNdfPP/+2a/+Eq3tde6tZ9+klSUdn33v+Vef/ebF",
-	"p9/78u+fZx+YnP2q189+9ddffv6vp89+m5m2fvqPZ3/+mxyUJhXJNYZpspzbNlMH1/EuONRQeqoEWhti",
-	"FgxJGHjWieIhnzPBQ7K+gVL/2owbrMugtIZxhxr36LqVPE37PRwKnuuA8Kft250Hd9rAutGQ4IDE2vZk",
-	"sRSJ1pNHT/7fAAAA//8=",
+	"7L17dyS3lSf4VXC4c06R7uBTJbVEnvmDKkkWrVIVT7HU6l1lLYmMQGbCGQmEAkgmU7V1jlR1/FypvT62",
+	"u2fa9vbD3Z7e7hmvvT271pTdnu9iiiXpW+zBBRCvBDIik8lkedf6R8WMCDwuLi4u7uN3H66EfJBwRpgU",
+	"K7sPVxKc4gGRJIW/QpymlKS3eETUn5St7K4kWPZWghWGB2Rl176xEqyk5P0hTUm0sivTIQlWRNgjA6w+",
+	"I2w4WNl9b2WMB1jylWBF4C4e4ZVg5es4wSzhQq48CFbkOFEtCplS1l159ChYCUXauc/7hKlWIiLClCaS",
+	"cjWK+z2C1ONjqZ4j3kGyR5CQuNNBgghBOdtYCfSIewRHMEQz5j9fv3V074113fK0gQ/w2W3CurK3sru9",
+	"83KwMqAs+9s53mEqeOoe7AkjZ/JYv3Fix5uk5JTyoUAJ7pJsvO8PSToukFi36hnYztaWaygRiekpSccH",
+	"r3kWzr5wTKOpNOjwdIDlyu4KZfKlmytABDpQC5qTgDJJuiSFjmlEBgmXhIXjt8h4khb7aMjo+0OC+mSM",
+	"OjxFskcFUv0TIfcQRimR6RiNqOzpJcUD/S5mEWrzaIxSksR4LOBph6ZCIszEiKTe9T7Ih7SuxuSj5Isv",
+	"1i8xZW0+ZJGXrOb5oqka0wGVk8Q8xF2CBP3Ayzv6u2LPEengYSxXdl/cCtTsda/ARTVjGGBGO0RI79zt",
+	"C4ue/ICkYQ+zKR2bFxbdMU8jknp7hadX0uUdPrVLxqd2+e9S0lnZXfkfNnPJvqmfis3XeDgcECbvDAdt",
+	"06PoDz29qSfzdnT01jvQusSi76WgerhoAg6TCEsSHVEWkskNc5fFYzTqYYkUw3RJhLBEPEW4I4kRRZIO",
+	"vNvJNH4soHXnMNUL66qNFZf4GPG0/xoeu48I9ZCyLorwGFGGvqYOxz0kufp71CMMxaQjER9K3/BU3/5R",
+	"OQb0SFFeJJwJAuf9YcrbMRnA0c+ZJAxkDk6SmIZYjXQz0W/8ydcFh1O5GTfYdh/po6l0HjBE0pSnAcIC",
+	"FVvf0NypW1Ad7EdRSoTWUlKekFRSPWqsH2yrf1dmGNiHO86HIZVj9wM+SDBzPyMDTGPnE70MjgdJjzPP",
+	"Ey4kjo9Do2GVafOnKKJdKkWAGEe9cdIjoNRMNpKSDgnlMHX18ai4u97TY8wnWB5BqSlDniCnb4Gadk6W",
+	"HLn+xttfJ6FUw9qPBpTtHx4YPaC8aGFKYCth2XT7KN3CKRGqUiBYibGQx0MxvXk2jGPcjomVOTMsZ0o6",
+	"9Mz5KCWnvE+iwrM25zHBrPDwUoMSJEyJdAsQpSZRKUjc2UVcSTrKQEvS+hGSIPc03RGVG04JVeQVEM1m",
+	"skHGOfnC5dOtWf5b8I3Zq1SNGMeHBXbo4FiQoMIhlvzleb6rJiHtZIVSIQNENrobWlvs8QSJsZBkcEMg",
+	"1YKaZUHJe+mma9Lusb/Kz+7DgwneNbt1fgaljJH0uEdotyePB4NCYxMvxTDympdGNJryzgCfHY90X90U",
+	"D4T7LS+7C5Ke0tDzjH5AjsMYC0+jEqdkWqeyR5lrs7g40Ygow4dV6kyQYpLKDkqURliajhlbPv0HNXwy",
+	"F5NbViqw6As7NdcQJ/sUVfkaXd7JWXN8X2S6mT538WPWwPbWVoMmLLNWtnYN3QqcXCF4DWPn03upOLSt",
+	"oJbl/fNyf9xsP1zFVqjj79tUyElZGGEJ6h+VRE94mh5YEqu53MVpisd29sdmkYT7jFPqynqbnyH7Glo9",
+	"f/LJ+eN/PX/y0/PH/y1A54+/ef7RN8+ffP/88a/Onzw5f/Jt9PsPf76GsFLvGVKfDvA4Oxuaj/t+j7Ij",
+	"w0ATY6+sD1ClOp86Ar8Dt4sZBcgfRcH/z0XBcmTAba4vgFehDPUpixrtQDuIt9QH6jaN4/6xIO8PCSup",
+	"J4W2P3BfvKaoFx/oaw0MqtpFLXmWqAMsjmoVvqxlTEvTonn8pXrTqeP8uhSt3zIEsO6FhIZ9uJKorU3g",
+	"XyGhp6r7YCXiYd/hZKg0OZcEviQ9K5RpSIS3jcnTYQ2JYz46TnAqKY5d9ycieyRFWN2VUonApAgnoujR",
+	"RNvGKBjXU4JWL779zYvv/F8X33r6xSe/XitcGAuXWu/+v9Ib/pTLCotI2mhjHOlX1UcxTY4HRAjcnVFa",
+	"GOlreq20FFQWo0ST2qVdoixxHKHbhm9n3dLQVO3c5tpoE5w9yYxzTWRBTFPucytoZogzXXspdnhw5x4R",
+	"2uIzA60S6nCa3kSSo5eNUXEPxQSfEsSHUv3cU/8WvM/RAPcJ4qxqOXm5ueHkKCPnpP5+/tEPP/vdT7/8",
+	"299+9ulvUDvmYR8lqdrYEeIMxbhNYhGAdh6hmPYJwkzLqBsCJNSx5BsrwRQLcI1vtGwRrn3ZWoirDOW3",
+	"Cpc8ijdn2Gx+q3GdgloxIlfO5Rpz8fS3K0w7k7F4uig4krjTcRxfoaSnxL272zjqkuPrOXAUp5LoeMgk",
+	"dZyqR0SiUY/GBI1Szrro8OCOQH1CErBKwriRbkEx74LN0SmPSTPZpUh+T73tPNIK5M0ONmg7sKvS7ACD",
+	"buY6vcoLfOkzrME1cBlyciEr5F2c6ctweHBnco85J62E8+HBHTu3iBR9CFQYJ0IAcRhcu1EJQ4wzgkZY",
+	"IEGYdDqnhN3nzSY/MXH9/fRZ3jP0LV4FQB1LsPmHOjoS/a9hoq7+OqQGqyb89wJofD5dZYoYm49TF8BD",
+	"zj3tpWzR3jV56zdxX27nqUdAeyTYVNum7cg7zHdJu8d5/3UWJZy6LkQhZx3aHabaK1dm+jfU2mlOVoLa",
+	"BpKgHhaIcURMo2hM5B68weHy1KEkjgTCKVE/MoTbFfYvrDZhSqp7PILklDB5HPa43+AJrwiE88HBZW3Y",
+	"Vi+2CdL6UGbGnCB61caqu1S/Ojp8fZDI8a7qMx3rnmdrfJp3UtAuo6yL9Dv1HkqeopRLv7PS9nY8xR1r",
+	"AzZmUQmGadyESTOmqq6ii1NfxandFXNc5sq0/Nr+nc3X9++sb78QIPX/lwP0zuGt9X1FsIP7b6xv3wxQ",
+	"2CNhXx9giLIwHkZa8ygqe2WR4zq2lPQ8fn+ImTRacBY8tl0N43iHUSnUaYhEiE08JhVIzQCFfKg4eBWj",
+	"EAsCv90QyLa7ZsZVMJnUBvlMiAsnzWd33/7RK3vtXqhah6xrqW9hFpL4gCXDWe/JKcEmkqmwNV50394d",
+	"3cLZ9PpZwlPXwSNO3ZKwQ2MSoKMe7cjjrx0cBaiNBXnpZulq0B5Lp3RS304JTIH4KdHYIXePj7LYrElp",
+	"nvKRcAWdpiGJBRqlVMpSRJJvi2ZjNk0GQJrCcB/4iXswcBMXS4nDXulcLQUAtUlMomOwHJTJUXuGLZSI",
+	"FUpko54YYjNqHKa86w6Cm6qQ6WfHXr4Jh5JrJd3hcKVhf5hAWKQNWzft3RCIJ4Rlb/AIj73X24k+zfzd",
+	"65ev2+Qzrco7P6zKpyw5oUSBrPl8EHmrTuLHXJC3bfjzHFIGtIV0cDygQqjpO6LilXZEonXKUH5BQeY7",
+	"gcKYqw91WHxiNqBpza125q0cw9WxkaMz/8ZcEWuNQ5O04kzwmNxNjQVw8lrEWfOtVWxtH7517Vgcx8aB",
+	"M2fL2feu1i+3s3h0jAdKAWpoZ5rHiJXlctiLak3cL7jDIA5cHBtttyriQ4hEFjFN1IU/QJyFBJndEoAQ",
+	"0KZapcArre/wtTf2zLUBzLmIChTzblernRP9d2lH1q3QV2lH3k30qj4KVnokjo47KR/UfQdLeiSxHIrZ",
+	"LHyUkfn45zZlznCWQcFJ17StzLGndD8u3VyV5QF4H87IQUakzDV7rQ+4T1Jq0spmb1R96mmTp+Ww7cIa",
+	"piSkCSX1JLfB5HWKtH7m39/gBMIvHrsvjWD9Unw4G8uqVToWMZdufYUOiOLVueh633z8OpPp2EXf2W/M",
+	"LlNyIVEl2wQZMQL/wWzXokL5IklKMtVIkgJbmF1T2gaVoOXCFIscYyVA+TzJ90ZVapYXP+P2wgIF2Xn3",
+	"oOakNGdbwYTZ47FOjIkJFuQ4+9OMTcc3CB6fkmNw5KvhJDEke4VwG1IjGsrjNvYEPkx2P49mg7OBz36M",
+	"W/FWDVAY76E+SaS1DVnvX48KydNxxYyxU+9pNWNstgb3iAALR1VzYWR0nGV8TepvkD+EESzBbj5sY9EC",
+	"JtcZi0ZpQ0NGpShpy1OCHbK+p4n8WRZhgka6hVoS5YrSBIHIWULTcSPto9iI46GcMbmGhn3fPaJovHLc",
+	"JHTq23Tu0VlwRgxlI9fjLHSQjaOOhreN6J6MbVDbOvLZk0RCQu/j54I2BVLks8mGUJxDPYkuHWlcbO5o",
+	"OBhg92lXSMqua/EOOZO39JueaN9iY3VTnDt+6yiP2hJ52BZl6lYoxeUiti4bfVUfJ1WeXB2RjGY5QaI2",
+	"P5t2G3M+62EWkeiYn5J0Js0YrjnHJkTF7cQp5j03o58g73sMr6m+eR0znaDr1P/sO86r2/2SfSYZtmMa",
+	"IvtJhjMw0WidIbq68cn7KwGsQ+XTom5XJl3tYqdO791M92CjnxX1KKWj2bEYaXQcK/miWULxg1M9Skli",
+	"B+Qwrlif9vQNkI3HfpE3G6x4IihcgmvBxr45LAxXfvnOUvi9wqmY5D9jm15STFWqpmbVFi4OUy6H81z+",
+	"QDFssAV99yydUF+mZ5UWhatYZRrVoC7fRU2PsjYeyH/19JgGp/jAbwik3wkQwIZoV+MNgYQkiVOozcLh",
+	"bl/rUYiZ2NVR0RDlEmLGPDatiEjsig17HRz4qpExjBwaI7EgqIeThPib81ol5tiIhThV/wwVTXW3xiHv",
+	"GVqa3ZGcbfF+tkIp6QwFjm9kqf1INeZ25oeYOQ3jIWYoxRB3IXuYZQGheXzCFAHtCG+YDPe4IdD+4UHG",
+	"VZA+rHjNM33JZyL+hAtoxUzWmgcKx4NZ9ExtMpTO1y9jM/duG7K5/BOTps9LRynso7aOecixjng0DCWw",
+	"BpUCHb31TjUioRZjKbsdlgwAjteKd5tLpWOYdcjac5F9gM8ONN2KjuPsjlG87c4W0uh0TrvjlBVDmZNx",
+	"KixLiNnBa5PqnPm6fMEFpvDymc9QMqsZfai0Q58FfaqlIDeGzefoBbvZHF9WiDdBskrLzoF6yWpoMXnn",
+	"IR2eepLcQv2h+2FEOx2S+jPkZra3zGM1USLMzCAfbmlsLoK8hkWvzXEaeTXgGRit4kB38ENj7xk5C0ky",
+	"m7sxm8rr9lunc4PwJG5u2D/UIpWeKsnkit9Qpy+JjhOSHvf4MHUxefHyWd0f6jif+2PtTy997o4j0Tdz",
+	"pG5iiDJEcNhD6gu0+rWj+2sB2vr9hz/YecEVhzite4m7vojKCI9vCEBbQu0xgjcD1bP6pRPzkVYvGieH",
+	"Z0t7pFpyDWaET2cQie/iU+Jn00nTk1Hnu6Rw+xYrjhWYWFEHh5SY2448Y8ypmzTnbEfE3bB0lXYk/7oN",
+	"L+4nlPWdiY0pQRQ8zx165tTdKsQzeafWNhAalxK0P3WqeqVnmaZ/NvklsUai2htbebjOcZp4gH0pySC5",
+	"pFEF5404DpdhCmffsW9fArbXlHl7kK/uw90hJGoaNwR68/79Q6Q/AP1xq5B8EOIBQW0c9hsEotm5lHsv",
+	"T8Nrmalg55W1spsTSYaJ6ixVk/mf39tf/5/w+gdb6688yP+5cdxqrT/4yr9z0fz1AabxYYxD0uOxM5Cm",
+	"RK5ZTu8RrQR3Tk9PLPbjIooeaUpOKRm5DLWRG0NNDHUL9VxvXgx0W94h3CeDJDbnt3sMzkB3feOFoOYb",
+	"wnMNh6fH3qnYF/xTClaSfCmbnwMTTOA65vJO55rfdGpPTq5Cj8rMaldnnrupJXwxW2Zry30JyqlRvjBt",
+	"BZdns6+akKUZht6jETlOUnduxx2O9CPEtTUiKQRdua0aXiPO2/oBCnEaodXzJ393/uTJ+ePfnD/57fnj",
+	"T88f/4v6x5PvrDVwnQcroxQnkz2o2SP1KFFDXD1//IvzJz86f/Lti4+/8cXPvuF0ND3yEPFurjpPJdfU",
+	"+XuHXROyDq8VzSnFTl3L/qZxEviuu9b5U7ebbfho3TySYRy7MpWstiw5kpB42NFmFZkOwz5sdJpat+BI",
+	"aUI6CiTWiTQ9EkeNFVo7VH9gVyEEt4KvqgfA+AiZd2bLHxphKp0BsqbhUvyrkDSObZTICKekx4eCzNJh",
+	"hTlyrshWNZ9rPrhskabxC1ha5goVjuZBM1qQ+cebTFOc1tK2Qub+nYVbvWtqmissrmuiBxrAezGApeRM",
+	"Rzw0D8y1+OEen9RsxjUzF59xrZl7yjRScFBdOkIwn2OVRAXHlLWl+UL3pizePPvusks1C+r2JdZRT23S",
+	"6DygzPy5XSPkplLfb/Mt8tIMsV+1qAY+8+P06CRzN4wuHbtUCFrK2tSDqiHCnDzWPERukX4OJ26eoVIT",
+	"FPcpdJtKpkuHcVlpfN2hW2UhWAgvsRuoAjeW8ZIrtORAB8ItUENo4jnzs0oto1y1cnEbt0ns1SqmaAiN",
+	"4l7VolHOTNzr7LkOt3XWi18bHuGUUdZ13PHuYdYlAqVDBpnvMR/tISz6xSQ6qIGCESMjiyXSaFD3TUQX",
+	"9DCDYqspVgxqz0bvXZls7pNAItnviwllqwEfsgpctelKQ86JkKhbG3t7HJFYC6fJ6cwbh+ZALw/xUACo",
+	"gQEu19EMN3ec9ie/fXyeIGrOjnuYTZ1o7nT2Q7nUxNtLV6S0MbaXRxBMED8bgHMV+ehI8rDvWMNTTI2i",
+	"8XCu8DI/uhLRQVYZusic+kY1IqvkIc2HX+3QRYa3CxctHMd3Oyu77zW7JOWh0A/dKaokOm57ypMU8lJH",
+	"PY5iIhGVkJlK6vJS6zONrXkDnBsxiYoVWdok5qwLlo8eQeqoNinHMyQbcxyR6HhW0V9vCTFzXXjL1TAU",
+	"TbaJiUwOYJJfHhQ4Zi59Iw82bVLJLVjpEkZSGjp1H71wzS9Z5n1YVydX4m5KSFTKUre1c9AqnLNDuc47",
+	"nbU97S7qmCgv7QTO+ajgrll9b2v7wXtb6688+F923ttaf+HB2u57W+sv6p/+Xe31No+ZLE522j72Ha8z",
+	"Jw8b7pjlrCrmqM4YH5uNuroqVBhZcEMgfUQHaHtjw8qH1YsP/9eL7/1sbcM5h8JOcjycHpM7LZWzXh+p",
+	"rOOkluHOaiwFzGY6in8/5ut+RfHdSiJfGQqiYjC/+DbxsYgzI63BPO1eaC8Ywm17BliGKcNOIMCaQIW9",
+	"jRiXSA8NraYkVOsElb0sbAJkr2u6+LjucnJpilffykyeQLVJPQp3vcvJ5Blf+HVxuEWbmV6enLYu7ivc",
+	"hh3rKATCAp3YQpVWXOpTF3fJHmLDOLY+qxgLmSWV1Np67ibChiY4AV3IIJGeja82G9PSJrt6A+JqsDLS",
+	"AHDO42Yuo20GkHa5JCkoQuWPf5g9nwGMFIZMM81oqhif5NSEsMigpuvV0rF6BDdmW7NYJVpWMxQyps0W",
+	"vjaboMA/r2XB9s0U4CLrTSq/lqgx7zaP6KsE2bjC+fBY7UjPNZBq0EztpDdMfEOgrx3dvQOFTrMgemB0",
+	"tSvVo3onvu01KE3LrRcWyLIAa12ZyNdrsbubCK8rp9bWXyvJZij0tUB/Tj6nOsQR/z13LqePa5NX77Ml",
+	"v0LFizN9gdxWGa9+s3jPgFEOj3P7/GTsgX6jbFfxBRn40qILHoa8uUrnHlLNUX/FazlqVhPFUaLDMzZ/",
+	"LvO1ZRo7R+qGpKpBsn0O0JtqpdEcaEozCp5pKEdLRCmaiv0zFcdHVw6YBRVo8cA9l3acF+6fmYAtwdzY",
+	"aRa859kNIofWqcPSMQA6BUidWXzwQBLIebxkMnem4XnzHx33//cnla3tAO0E6IXff/hzlJA0D+53uCz4",
+	"lJghpw5nMzh3DWpxgKw9O0AWumeET0kAlqYAGQyMAIL9Am3tDCBUKjABW4GthX9s/+7xOPr9hz+vD96E",
+	"nHyjawOJYEbeeOZ8oRah+uWr3qg2nndAGu+zXlZ7w12zQDAU9jgXxB3WO6Xy86w2NytJZ4BluVTeOR95",
+	"5J/E0senmCEKhEURJyaMjkpzw8BgyO9hgbBN01U0s9dBRkaQ8G0qpudIpc4bd9P09WIpez7K1SVXTREr",
+	"zLKk89wsUhRfmgA1nOWNVScs5JHTHvXO/TfWX1akyhB7nSxleaWAPdHjCe2oGQje505y0S7jSnyHPB4O",
+	"mMOF/CbBEUmReQ7VGW4IFOMxH5rFZFyilOAZIy2nsG1T2MKi6ldEqRLe8M2cDUd8GEdGaLqF8TQIWMOA",
+	"x1MSbooovo4NISRPNCCXHhAkgKU29wutpnwkNHA5gn0hEkVi0SNEItFTD2WPDDQSZk8vUZtQ1oU2tvd0",
+	"hQBTSM0snmqo8Lrid4GoXNtA+xINuJBoO9ja2tpFpdlZ9HQcx42DA+ZBdX4NS4xg1mqiAWrHmPURZ4bB",
+	"TM6me6kEHpi0RRfWdapmtrVlgpMbT2LiNHBFMPY9ccj31ERi0pFQtoUzlAzThAuCVo/0ntwtx0d3hnGH",
+	"mj/UKAMEY9TCkRESIcZ1RDNl3bUFLUQuUn37ZaImBY7V6ow13wk8ILuFPaWoofmyQSpUwYFhBFeQi8AM",
+	"pzsHSjYiuLDJnWdCAcj62ObT2VWalHYZ69QIbV9sUAk1rUzBW1kVCR043lOrLyQP+wDkYapEgpeAs9Aj",
+	"g9o47BsFu74HHR0OFnPoZ2PaDdEttGbmiCjnCEPlBktvh1BewCJmW3He/qW5nC95NgXOHqkrwSWcz2Xd",
+	"rjyAz37zsy+/9f2L3/7o2fd+vIvGhCHJleCOQV3fgmVlJkJrQiuctYLqxJW/PJbzj7578avvnn/0/YtP",
+	"P372kx8/+6t/nIh0uAyo8iXu/47w452a8OPcQFBTYaGsFs8WT122JkwkBjPjLRSSD+wVkER7NjUOMT5q",
+	"HktStEJUdDXa7ZEUzgmhD75SbZNX6tiiYMGYBupmXjPRYxL3++Nhm7IgZ1dG+jzhIkA92h/j/jBA42Fi",
+	"UmRrQeCbmUqOejS5zyeMHlNjFumAHKn3ptk1KhYMr/RxG43nwbQMViQ+O06xJD6hTKXOEGt0I6wLMy80",
+	"V+h56jznkbRTIsMXFRheJlxFnTQ7q4D8c0Og1Gj7Rpq/HGxvPQhqSV5u+X8kLEASn2V1jfJtXO4Mvm8k",
+	"rmfEBGoQAb8oGFOv5rtcX1rBylm43hbcGUWFYRL+VauUFqbaAQhrCvVFzoocOmZU419rpf3YmMhI/lPs",
+	"ibU/xGH/MhU7NLil2yXkivmbKbH5bHZIqCpO50xbu1pSchK+sw7eapZEo2kRUDpe6GjY7RLhdmv5MF7b",
+	"/Mwf+lSljuPi3+ZnUMIy5ExCYT3RA1MEfNpAeW5ItEMa9ufOaDjOYZsn9QCLK051tBXqUEZFz4RA+sJu",
+	"dbN6B05p1RaFV03p6zP87QEBTPlQ+kZZgjnXhRI5autqQvrWhZmupWgDxXdNFoTEoo86PI75SLjT4NUb",
+	"tdBINOzfV++Z94+jstPT57rNMyWgl+LHvmW+xjweVw2+nMLqXhvAxWWA2dhG0Qk8IGDdmLXu3hISgbJV",
+	"m9gzzaOuSMfB4ncTdQfAop+jLUCJ2BsCxVTIQO8nzkipWqKzCvS0pAv98DiLpXefGzMjrk13F8wN8Z6S",
+	"AabMmLyba8ve0MZIhwpoKfPACZwpPZcb9cSsgan2oAVHlyPKdIXTSWGPT4mbKK7oAPt2KYq3kKTiAKyb",
+	"xPYv0sxMx7nshg19LD6tjltFThUN4orKblt3BmrtZZAG8c5FaGyzlNClcxbGqunAJfJ6bSEUsqwtlb8F",
+	"m7knVtJ3Yk5UGiRxVMD3cI19EiVP+1tp1Ayfq+gwpjImU33GNSHm2lmrmyk49adgvBrMP4fCpOFWxazo",
+	"gbY0rYMyNZVQa2qgTqlS2fQuPUv21YzXVU/C4vwxYPMVG64vADutiOy0uLMJE8MEUn+xVGuhSGuxPKs3",
+	"TK26MkHOf7URIhXGax41NlGPuBl4b/mzKSOaC55q1m1X2G9FI2rN7ssUtRcamJdLG3OmLx2l6a19d5pO",
+	"6jHVKIVUm2EQZWhcNdwsxDbjEBEVIOqYpFLjBWZZlsYR1MGxQVRSmgcoyVrtWN3aRYycktRRnLp+QH6r",
+	"2C3OxHAAfwEl1FtQu4WkIYSCb29BTMbLaPWL3/zbs09//Pk//cXnf/GtNVDiO5xHTYxnVTlWwWiHmVOh",
+	"S2y1x0i/iNSOhYuxMbto+/W6frqu/+BDD9x6STBOoN+nmqyqU2syKvVkolEEirk0+WLubpobP5zrUpSk",
+	"M+wKNzBiIwuukSsLMATaY/+6TYElyOHJGBql4nl4/56GmgWjhdBovziO9Z+F5WaZT6fHh65QkjfVz/Yy",
+	"G+GxZh+1d1VTG54ofLA0Wti5qS+UEIsnBpUnwM2i8GD/FU1p3WLKo+nDMfi9nvsd9yinQPMG52dWszu2",
+	"OWdipUzMouHW5p7p1vOx2ZWcmJCH7EGRjZw8OJT7Izxeos3FBpxWRCkfpiHJDFhlP0SGBpM9b+J8mwP2",
+	"x2UDWjUj2QWThimTMuKp7LkOtAWbfWwcbdUhJCRlQIiMIkgth4MsU1djulUJOncxzT198lzWWOewKNtK",
+	"NIykkNA1R1WLGYChbJqNxyA2fSUbstdEFlFVklvWVqKXD3V4qR7Xrom06XIeiSYc72flI31QdLR2BqVE",
+	"jFEz42+0vQR+nt2MWQj7WoiRo8YC6IkIroxbR9k2MZCo23IdAuVl0K0NYSdRbHFElEYKQZKYRT0SR6D5",
+	"QkkARfc9hLXTQ+0zhLuYMn3854ZtCLrESRJTSEMPq/KlMpWXPVM5Xn/wJ97B+xw7GRiYf8vsmhuGfVWb",
+	"o6lAMWWeILRLgevNgRHUpBSbB4dYy0MOEbLayk5SwRngxUwrneW3fJ+S9BiO0kROpeqAp0SXh8ooC/GS",
+	"aaquG+7rRN0pmvvYcBTpONEBP/W5BoqJhzWLn92CiouPBEcd7MlMaYgwZH1X7gRE517Xq+K1Kl4BsuMl",
+	"sJiuKH2zkLXg4gOrQ9lQ7FWMQiwIHEk3BKTyIEvktRlCb51IUDbHYaYEUROMNWPpbp3stj057c9/+PTi",
+	"b/7m/MlvPv/RP1/85Jcm0OyzTz89/+gXF9/8xvb6K+vbVS2ngZXIdLgz2eGrQxpHSqHALEIp5wNX694c",
+	"nnJbF58+vvj46ec/fPrsp983I7/45Mlnv/nZ5z/85cXHT+cYt9INMKuC0LvHpEEpKjrWizenyLwJWaHL",
+	"MQbIFE7VB9yz//Qf5hh50jPepDqNL+FC4tij7/0pimiXShGg3jjpEYZ4ollsF21vba1vbW29ODG2oC6v",
+	"qeKfZVmduJt/albt2U9/9dnT//zlk3+rb9xjoilMyp1YlG0B36YaONMYp6UMP3eQSXVpscmMHovF4zoW",
+	"HLIT8EmeDNbpAJCliU1b2gUY5jIuuW7LHBQGP6Tzhbt1LFCG6/yD8nVjZK66FXOGO3xk6yrvXXqwThrQ",
+	"Ljtg87lxoi6ZPRwvL9I6GdNgrzBqR+MBJAQbZCqQ6AQM49ZmWbmhOJz41TqQ2y/NZijRM9QtOWkncadz",
+	"RIRwh+NZ+kyejiLtHEveJ8yj7bGh8FpOqEApjwkUso+4jc3pxJynoAuY4g6hLiNcyruqRKFCVQaJR3hc",
+	"qOSV0LBvbJTFet/qBWgQjoBBiSD+jEk/Qqixs2b4STrgwthG00wcwb8yEM0pfXtWrmyOLdDdUtmzrIrk",
+	"7nD5PAJ3NoP2PGH2DTFS8iFNmc0cUB42OaaCd6Yr8OCUoB6NIqXbaI7zF+FpHok2U4pNcZ3mAvaZbiIi",
+	"IR8MCIt88ZptfkZ0dpnQA0HZJyKAG1BCUqOi7CGS11FmXPYg7Y3K5rmdE+G/rtzOaXrL7OAcTaun2ztZ",
+	"tQxFkYKGm6YwqM9CVNpwLkcpWAIGWIY9InQ6nI7MpQJl39YWh1oETnotgnjdRnXDNPsTNk30asoHVJAI",
+	"SV5IGHbAcRfxnt3GG0DaZqZKUJtkTfsiO+Usm5WH/dtcznRMGORr34DNUdc2V+FL2IFKotX2Ws7KKOJN",
+	"w8y9a7gIFRl44dr1Y7tm05myhtUWbJ6VdZxSY0rS9qG6NfaSA6oLLo8gi7VPzxhD7adpw21VCBYuJM87",
+	"4obnWY4sN9LhONW5whrbWsRc7iI8QKsXn3z74juffPbpf1kL0PbO+vbNAG3fXN9+KUDbL61vvxyg7ZfX",
+	"d7YCtP3K+s62PbKLWcyFlGo8WAlWoBH1f9WK+r9qRv1ftaP+rxpyasrlYhQzqWUQWDQDoGpjqFScxuNj",
+	"qG08TNw2XyUwGkehFiLlG7zv1128WOG5cUOTxEzXDLMceF6ZnZOfikuyBNR3F1tka+tFBdleB8tiZvGy",
+	"/uSwR8K+tjpODxJ8Jf+vNijSxz3zNObN1DY4BhCOpN+poFfX+8S9LFJiDNeiv4tPHdtvMPXG4Itsx8IX",
+	"ltQ47yJPuRhopToDDtGt+6awIHa9HFTEUB47C1XcZfHYQn5kfrw26Wj/IxUgppuDCQzwWQE0qWRPqwtj",
+	"UJ9mfqsZQyAGmaEf4iiUYFR3jkrBZ/PrrrFVmZsIg+vgCMf9QHvmKZMc4jcll2QPCcq6MdGhR/oTuDpC",
+	"SiHVkAgZQBa8CsHjqvcHNWgLTZEUHnkYa56sG//u8abjTEWuAtvQDEka5XQhZ/WpS2/HYrZPPkTn9tQw",
+	"1XOjuD+/cOxNwdVrlfplg62XINbnAFWvLOkC7ntVJrnum58Zz+ssylIEqtB/akU92Zo5fcu7ttZeLEiY",
+	"Eo/+I2gXKsLpd5SsjMfWAoCZGBGDyxhmGFMo5RL+Sd3p2Lql4yQlHXrm6VTiVGZpwKURBJAFQeLY/C0Q",
+	"TrAn8XueNKdGfkDturOLUaZ8dYK1SUaVRZ+rXGfOFtk5Wdr0fi6ZMO0xOB6RICwq3sWqqH5ZRi2A1BYA",
+	"NvQPxfuk/qUMvKF/s0Ab9q8MRgP+zvEyyr+UQDVMNGdxBBrTLOajRs4Sza3Hvj3wNu4Tk+9fZsQ9bfOM",
+	"Ix11AyiNkxBtxcidNHbW+5/FNeYuGqg31VApH0dKFpkDLqFvEUfYyT5D+4cHqE+yRHu1M9CJ4H1+/PsP",
+	"f34SZJvZhDjmOGeKE9R0rVlhA6LoVZdqrgSn2sWth9eTMsmK8RX8ddU0H9zpQGUWcQMJ/VaABIGUn8O7",
+	"R/fRJk/EpnmygW71dKlKHAuuAQ/VEP98/dbRvTfW7/M+YQa3EthV9RBy3qeZW2oXIE6PTXv5aA25Hj2C",
+	"0OWOIzBcfYdWLz78zsXTf1mD4M0iZTQu44Awae9TGwiiJRSxYxBUSPR4oiQkbrGYd6mQNBSID6WA+HwI",
+	"yo4sLpAIbKQyYlyC82f14hv/+MUnv/7s6bcvfvHXa3lmEmXdFrNwkBCYRHCkM8cCo9jq4xYe2gAEc5cV",
+	"Gy3WYl/5yv5Q9giT1PjMv/IVdKRGc6J+5yn9wEBfvAqLjFrDra0Xwj4Zwz/ISR7canirxcqc08WnBI35",
+	"cAPtA+vpUnkgaooMhVbVBD/9zZpR5bXLZsyHLSaITvvSQIAasRTL7MsbZu4WrSP/HanTV70PiXItdkoF",
+	"bccE/f7DHyIqzSkm0M2tmwEiZziU8RjFtE+Q4AOiBwA9ZRi25EzdDjTZXodc8a98BTxzJxDOqym4acAl",
+	"/+TrgrMTtHrvjVvolZsv/umaJtWJYruTAJ1ASvVJ0GIneo3UbzqrWv0rT/k+UbPTIBmUneKYRoiqoyJA",
+	"JzpffRe99xCCpoMWM06QRw9O4CajpqBvRm0cacTXDfS2fkf7FG0lOiII5PVRhl5n3ZiKXouB92zMh5o9",
+	"T/bDkCRy/TZm3SHukl1E2Ikhxj0iU0qEYh7tJIL9K3GfAKLuyUFEBgmXhIXj9bfI+MQizK6ahMb3h6TF",
+	"tOgztbN2XnxRLXiKQwncDfFWGL3zzsFraxvAoXp5TFC14izLiS0GP7V5NDYB2ClJYjzWzkNt1zEaDGVC",
+	"qi3DOwiHQC05oiHZyxpusaxly1/QLiQK6mwxeHhzZ2cPjXo0JoVOzBoiKtTkaBxnZXYxSolMx4DIKfTS",
+	"Ss3FXSUwbm69gmgH6YTE0pctpqtObm8hsYHeImO9ipApqZrZuYkglWkDgZPMbnV4CQSnJra67ypm0Tsl",
+	"QIKrZcr8eLBfssMASGIWWuneiulTIocpQycPUQt03NbKLnpvY2PjQYBaRW1X/d5a2djYaK2gRyeKu7AS",
+	"Se2YGMG1hxIsCtW8JFckKBf0CtCQSRqjk0LDJzDOYRxvtNiJVbQEZSE5MYMTWmUdgZKqMUQRvKAaZ3pD",
+	"JTyOKetaLsaSoJgOqNScjMMeMNYAj/UWwKg9VAvLO3ZtjWSF1F0EvDRusRRLsofaZMyZUoaLKjMV6ObO",
+	"K0YSqF0zXt9XCwqkESTkLBLZnjLcExX2lWlG25IEOvnzdfPa+kF0sofeH3JJVJfZ1sWiX5XIuA0JMXYK",
+	"Gy2WATyYs27/8GAlWDklqTD1CTa2NrasRQEndGV35YWNrY0XdFHKHmgdmzihm6fbm+bsgt+6WrFSGiuI",
+	"xoNoZXdFsdCBfQnC6PCASLA4eCpk5a9swupAeayaF81lq8GbhnmOFGvA+6A7vD8kgCFgVQd7a9V3vlmL",
+	"Ez1Q2pxIOBNaRdvZ2jIQbtKEbxYPkK+b6sYz9QW3YlBiKlofbCHFsnZlAqW8Ks4y+J/wibk8uLvKxr6Z",
+	"YUUr9c7WhoQlrSotYEPtCjAC2NV+YOJ4J5lCIxXbclizcgXNjxdQ5R5kkCmv8mi8aEobhNmyiq5uXY8m",
+	"Vnl70X27VlhdnC3xR1hYub2Ihd1njA+VyMzT55BFBq5ope71fhRMCIbNh3kdrkdeKfFVInNuuOq9U0PV",
+	"RVDyq6SYg2g2iT4H4ITSiN958S3n1ilvCpBTSv7mYqpU4azMnE1FVxW5GIrw2TXM7cZe0X7Xmmz/PynY",
+	"ywFbVynWc3zWqULd3v6uRKQXvGGaHc0PRTnuMOL1aLIuOTKpC6Co8XSAY4iaWu0M43gdgC5M0gaoUDGR",
+	"EtDjeYv1cNzRbwRIZ0jo3FrJkU30WDM3QgJIgsa5RbWqjeGeQiLj37E5GyhPr1A3xlLL8BKWhVeCFtMY",
+	"NaLoGhU65SUoXE3ykisQy9Xj6ooFgHFUXR9EzCUaDIVEbQLjKZYJ5p0OLN6tu69ZZZWk+hVjSmgxg5gt",
+	"UIhFL7DqZi6FARVFXU6NbTbBVqVznbB3TWjcc3m+FjD7l3y62ohC5ymgr0VKQFvOWsQGO9IXCmvHsVVd",
+	"Lr719ItPfv3s4299/g9P11w7b0Iabz60/pypp6ld+asVWFNpuMBz1KxJBstDGdFyJJPnLpE1E9PDh3f4",
+	"iuMALJB8U5umwWMzZ/M+WfqqlmoGNFf7RkQ54DavEGNxByAlQQptBGwxU+EtQqsn2bsnaxvornrXttzD",
+	"QrdubKq6+TYJ+YCIFjupWt9PdtGIp33EmRK5xgJu5FJ+zUyGZrQAtNBibagnB1dlKm3rqDCsDbSfAS7p",
+	"IYSYKcnWVmIwm+nqza1X1jbQLf2DtqYUK+XAh8ZWbEK/nfIQPnmu5aEeYiYQH13r5kVYqHVjfKR4hUVi",
+	"EbtZzzDb0LPKu03waTXQR7V768qlX16q0EFJbcCBEVulBCayeN1N66eoR4XkKTh7phF4IXLR+i6mLsWh",
+	"fem5uxxcpSJfRFibqsrn/p8rUeaTnPqWB7KfStvM/rr5UPSHU3UKi8lw9dTziSYz1oVpFrZBN5Fm5VvR",
+	"H+rzfSh9xblEsSQIeGDAWRFC4T1txlUvHL31jvY+iQ1k4DlFi61+bf/O5uv7d9a3XwiQ+v/LAXrn8Nb6",
+	"foAO7r+xvn1zDQz/5poUFINW89okLYaRgQjNfBy8g8Z8mGY8Y2t4gaow4fvYeqXFGB5k/jK7KGifmXHk",
+	"aBTguRWgopRQKVxH9OGwxGGLP2BLoKqNrhzLZmy4dhhZBUy+yFvPDENYoE1R873idD2vuk1XkEzCZLJP",
+	"P2aOsreWcc44Ym8tJEIPs0jniRUv/UpTT5F245XCcZ3mKYMSAI6rkpWqUXHuqzzXSggFUw82q9QbugTW",
+	"VGHrhJCxfWUh2k+5N+MWrsQ+FFgtZ6oyr9n0QD+fwRtXzmNXuoZZ/tz0BdQRJe1x4aBauM7Kw77qS4cr",
+	"TEoEvR6TS1Svpdh1uloq1kjRG8KW3FwgrSDp2a5IApVqJNzEMwj0KvXm02AKNB/poMV1Y380cYjePVIO",
+	"tKVkOTK5oaF/vgDnq9yPrkjnqTszX4YAMTJa6JY0MaEAZMhTUx0J/pJcq4fExivnjGb4oyJMJ7lm82FW",
+	"YZRGjzZTYv50GNIcfq7Ct1MdXTOBjxYtcWVOvmdHZ9ZnMQajEg/tXBUP+eRS5kCgAr0/JEMS6WCpxdm2",
+	"mTF2QLONWYQUYuB9Er0aLn/1OzLrykNNO+pFUO9dcAJBII4gLBJmr1kTloOMnhum2cDqCnh49+i+WmGB",
+	"vnZ0904etKnj8Frs5Ij3+foR7TIshynZRfLf60jPIaNnNjBJh3wGp9vmWY+coTff3r+1fvTm/s6LLyl5",
+	"1FrRj6R+d0P/1eaRiRdtrRTQUCGc2sSRbrQYxFvZmDkIVsvCnGB0MJ31Ax0QWfrt/jghJ+q62WKa5QAR",
+	"E4A1C7CbGpcXrtSauGC4HtBoPd8LUpO8xajh2zUIjotSnqiLOcFSKDWoMqA9yKbcOTvL4rNMRXzRYtmR",
+	"EqiXdFQpiQXR12iZUnuN7qZ8pB4meCiIDgrEEsUEC9lieVzf/YxypoVhygCnMx7n5gLLjuoVHYsoCAhx",
+	"9UaLnZRi3yGUTklO3fg7925nDsuelIlAq+p/EPccx3xkOmsxNcIeF8bKX4gviwaU6XeNnxaaY1wiPSis",
+	"DS30FEsIA0Qx50kbh33rMvYYA1zbfvFGAWdaxpKNAzNKnSuxzR+ZMEwjZ7LOgjzVR3uadAKFV77zRGwC",
+	"S2y2+dl6ln/iVRn31buv8rP7Jqvmyohc7MinaRngIQTDvgRVTZYG6ArltIj3HihtICf7q7Y3tPr5L36l",
+	"xM8Ax3Gm2OURAEpVWVdjM6ECAmGkxAuMd4DHqMuVqFrN8by0lw7WQpR8y0l9aF6RWDOrP6FIO5ChcWWu",
+	"suLw9ICXHUJQIpCHkxgZZdy0FGbajyBo2XSJVn1r79mnmw/b/AxSxpSS3kw1L3yxYNV86GDOd8CE+AfE",
+	"nHrAyz5PmjBnxiVYIIFPL2WMa86hOqurwKQ3BBL0AxLocsdSBPAnCmMsTISHAa2wzLwHpxD4FoTEYxGo",
+	"CVjjX5+QBFFZw/AWN6fBwXQ7e9Udj1mxOnxgCo5mq1SBx1y0caFR9nNpIpOpkW72yGi0FLbIyIwoAyCH",
+	"zFeurV4faOgGqM+0yBPudo6g9FxKETu+azzjcsbxH3I5Au/SDrmsYo9DLsD9o6OudEj0SNxBUML/hrB+",
+	"z6biYfNhVkmXRo82FV+uC7XUzGCU1Z6Ohe+Xezr+oTD2NZ6PdYydcdj1HJC2+xtCC0TLeAWGBwQbXUM8",
+	"C/wDR+MIp5EwJevrj0ObF9jgOHw7e3VpB5ftssnBpWOu8jzH9tgU9FrCwmWkyVKbM9MX1RnfJEXtmId9",
+	"rdbENEEmfXeeI22SX0H0UYGGSULS9VBxwx7C5meGhtYGpUM5dFilJ2y8TPjnVITY8V3j2Zjzpv9szCEU",
+	"lnY25kn2zS6AmQDYfJihDrsvgDUrb78+eM0fB6UNmoXdUM4XKeZ5QHK+jWW8Iay5sMVWy+kcEIUUU5JB",
+	"1hbyOpAkZxJChiEc44ZosTyDAzLkRZbIsbZXzZ6HweFBIeB69ebOzprLYFk4fP9Qds41Hr51Oydj4es5",
+	"fAugErpSQoljV88/+uFnv/vpl3/7WyXmg7IsVwyc4FRSHOfZHpfbiJs4oet9Mm5wQO8fHrylXlza8aw7",
+	"bHqrVJPY084LfS5q8CTtzoYCvMa+vBxpWVxng2dScaz7Vy64pGysu5oawj6nIkSP7hqPXst3Xj7Ls4WW",
+	"yFEaRSoHXupwCHibPJH3KigREB8HwYQxDouOFoSThOByVuYckmPzIU7ocZ/Y8ItT3ieXO98D54U37+Vq",
+	"AjWqtclOed8CrKgpRUD1SjqQgQvS6D9Sc8ek5gttLXTrXeX5OZ39C8RYCtsfSZ4Us28dYrWUsaa2RZfz",
+	"6LLn4ixBJEC2JUaSOPurc+yuhpx1aHeYkggBAqAtacLg8iaIXMscgjpCRKNq4TESw7Zqtk2Q5EtZ9Pvl",
+	"hXb6jUEzL4z+6o5T31XjnXu3IXPSXCkgyENIdHR07w2lW1a4lY8YOnznfov5wpR0QwJRuYH24X7n8JOb",
+	"QIugxQYaEmsC21L0VE/UFFs1x4CS/55QCA/zPm+qwfMQSzHXvlvqLeNIx+aYxJ8qC07uI4Deokp8qs94",
+	"pxNMxmM0laQwsvprBIA1Lu8SobtreIeAKSxlobQ5Ed5BA6ILArTBOjCfzc6r61tyP5eqPgzuGjV96P/w",
+	"4M40I1t5jewJeXhwR4f+DXC0zACM4mgKGr+tJYFhYOZQVEMrKKimRHyTXbwOfCg2ksi/oQ9TyiQQ8FV4",
+	"eZLHPPvLjB5wOwEDZU8f4wOCmTBWMhxKegooJ4Cgf5bEgEyvdX1PTH6no68GDikx050Aig0c6E93CnWP",
+	"c6xrOQaAO9XqrPq4oajjutKmDOtEi4oj38mZIU6jJUWRgUiC/tBqeygoI0Ksq79NdMX2llpJdTO9iUSP",
+	"KD0yC8zV8gwLdItHBG3vvNxctjnYcvOhXeaGEUQFrli8g3QCEllHqxqkiYgAD6ujVPbIQJD4lAh1yHYV",
+	"Yw8TY6RSupr+DkqDGkSK/cLnkd3tSs2lXYjQHUq9TwDkZ2Oavfj5F//XaCk2usEUXcDSfqlK3D2i2Lci",
+	"7AMLWqz5RnFLUGQy0PpKLDeT3lbYWpum/O61bS9P4owgsnxoP6dcfXhwBwZ7fSw9RaN5XrSZryopWFFn",
+	"NES+Gkuu2AxZzNWluHCYsAjkoNBMDrIwFgREoZ/TY5JKsRnz0Xp9Nu5tPlpIomejS0rWWYMrym0+KkB7",
+	"xHwhSXrN1+wwg3CAS2abxHxkxRExxY+0qenZf/7bix98dP7478+f/B/nT357/uTbfiHULJR/UVH8jdYk",
+	"C2+tX5Isxr4aXb8cpyJOJWdaj8qC+EMsKtWNQwwxGt4lMA7sdXKWcLVNHpofirnQ5Wm/wVOoRCAsTIda",
+	"dgiFyxzlmVccdBzBO3KEU4JWX905f/x/Kr54/PPzJ98JWox8+bMff/bbn/7+G38foPPH3zz/6JvnT/7q",
+	"/Mk/31vTWUQdGsN1Jvetg3p5697tNwLUxoK8dHOdsJBHJEKUtdhJKE5PNtA9PsoL42rsLzRKqZSEoVUf",
+	"6KJ6r8cB/9448CXnKOasm/lbzLw0HkpMOhJEEABPUgE1axg6McD94sRldHsdyHxLt3Pr6M+u0lRsetFd",
+	"+g4FoLCaQYYfa+e1HLmCwX5aRFnQd9kK1EJgrao5a9GBmhfSRLyc1dc0qi4qJk+9uDV0R5WtcZkOfH4n",
+	"SHitTFKIIYnWoQTFraM/Q6s5y/IUvXP/jfWX1yxp2jwab7TYnQJYvy6wDeAhlsSmKMsAM9wlUG9EU1gr",
+	"AaOUS7Jny4GgUY8Lkn2K4xj18CnJ6gFo+D10ArufRE6OPxhMcPzVqG6SnMnNUJzOccdenqJm6KCJ4tqT",
+	"79ptiKXEau1yTS3NpNqIpIDWuhzjEwwERlDFP6kwayboNdf6zxw+ZHI9q7zpPfhvqffuw2uLOvpr6jm5",
+	"9C4TrgtgWUvOWpBc5wAbnB+odwXhuRV0t+mU1mUgpwR4Dhm0HmY2OOPf1pmbecAypM2wSC+75BLHYq/F",
+	"koJqWHq/xKqmm8hOSKCtDaiN0WIR7XRICkHIFs8TM4Sjrw+FBAGVmZRSggVnG+hdXSlDNxUTfEpEi3XI",
+	"iKRoaIviM1u8FEZga+IHSIJIM890QRNTa6zFssuEEq4DnKqjCYjuhP5UvT/HAfEwvmvxlUHP94hQm8Rn",
+	"w4SlAzmnulmadSXkaZRxjskCynM+nv3sry8++dR/X4mw6LU5TqNpEQGvZS/NyhMjnvZfw+OrjfPIh+c6",
+	"fXjaVxqCkFAwJ8Mrt/5tE11Hw/4wEQEiZyGBT0WARmoX6tsI4UlMlhYs0Ik5T6FM11hjAnRjDCG1BWtz",
+	"gyXdVPcCgKsEZJlHjZb4lvrmKteZDnCXbIrT7p+cDeLFeA96UO9yKbq9VhtzNGZzxiQkBRwKG9cT4THo",
+	"95ihoz/7KmrjVI+yXq93GSYtQJTfLJlVZc4qRsK4nDBNGZ80Q6q6m4hpKFVXCinlgawKe5gxEjs7IANM",
+	"1RMTHeBp9Q8Jiy5fgAa4V4xL2qHLzEi9U+wxB6rLAzlhRbQctQgYa+XYYb8o88BiTcXzz8m1spxVeQ2K",
+	"E3q97gX6ZCj0tsbzwvACm6/XXVYZE+iixlGth6W0dENuV1LcrIeDXTmIQKtb2qmIZ7N0VItZdjcRz2vk",
+	"apGHG7BVgIxYvTRS2SyxWVCmo8zdUFSS8VFDTaVRSby7ifBXxXsOS9I1ssnnk2pyYz/ICtS1x4icJSRU",
+	"184Iy+WopLZ7JRZMKa4ALGeDQpLr9BXOa5vVS+8llDcrkv+qKpzNJpGzOnUgjO0S69LFuviZxjGljFxa",
+	"Hpu+SuLYuVCbHcqo6M0uiIs9+OTwG9D2PZid1gifV1HcjFUCEHx2tZbCOJqEpk+dv5Ex0mqCUxmP1RWl",
+	"M4zjcTYyvzi2VoN17fqqj5ezpqLb8P7zAPyyiIC0/Tz2S6mzxg+odt/OzSWjvRzloBwGrzuz7BiEDqHr",
+	"9WJk6Dp9ZYtAHerrOlFcsAVe5QZrCjCxpFzH3HqmSAuGNcq6QebKUwp8JqINDZokakyDPTFoK/4bfmGb",
+	"vLADYUfZrplyxx9gRjtE1CBWvJ29ddnrPU+IYpYw5oJcCUh0I+3KzufILGoDFSsjgd5mPT5CA8zykgXg",
+	"Huc4MofygApBWXdZYRFQH8HYKNHqlz/+5hef/HotQIraiDMiPNdo39F7NyHMTvg5NPPboV2LpT+ji6/m",
+	"l6K53VaFOrVUFPnD/qRr1C+TW9TaFlEcDNvAKaEGCJKMp1kxec5IVsTG7F73GZKJks2H9p91ynyBx65t",
+	"vexYl5UnX+IMKME4ITWsULl8ap/dKEVN3rNOmyCT58hkLvbhC/N4V03WikozywBhlFsBEORrpgMjX/Pg",
+	"RwiQVBpMi+l48HXKit9p96z5+ti0bbLCK/RUQrrFUvCIkWgD3daUt0+zosClqoioR+IIQRkZEPIS9wlr",
+	"Md7p2KASvZ6FkCgsUDJUnzt9qIrMz7FwLY3vWiTsm5hF/JSkNe5UUCHK9NdSVaKILgnlRI1B4+SAEA2g",
+	"cpGpJmyYCrA4WAQuIZsFMVEduokg3ewZutTfuywFV64lWceOE7bD0nyipV6tDvTsP/zF5//1l2tQyXGS",
+	"YwQ6fO2NvaxwjoF9j3m364jkuVLZK0LMrkj0FgHNHAFNNpJOjYARK07vvLv+p/o+g3jaYsWLDdS73RSS",
+	"J4Va3hto33C8Lpqpi+EZHQOwR3GxEq2VqhaaNDVBCfogNMpGDrEWIILDHgynBbEufMQsShDUvg0xQzQy",
+	"JVZGNITJmigLyAJ0CWIl/bW/9jmUwnYHH4WYXasQVgOYLojNumf67XIMH1CowvR9Q+RcbQsycmaqx8l0",
+	"GPYBSfDZp393/tFf+c1bzdAb7yZiudiNhQ7/cJAby4UtBElPiagnfAWUBBzD65IMkhhLMu0i8bp68759",
+	"8Qq3Rbkjz46wIw50qIcmepBrKPa5sKkK14EyYqv3IaByNia0+vl/fPrlhx9d/OLjz55+8/zJ30FCy78s",
+	"B2bk9UEiAX/l6yTUSTc8GptM6QIpb8B5k40Ygi4jrmGKUKrx5UoAnTs7ayirswoSS2YhxgMqlEq/4QIL",
+	"qbLV83ZKlMZ3LcdE7X44Wh4YCD6dgADxMnldrmgzkbSZpOSUktHl8T2dZrhD3fofubDRCAy1vAg1wAFY",
+	"qIvAUEg+ICka8WEcgaWLymXlOkeQ+plxIujYGAk8SOKsrr3VtwUGr90U3Gn4wKbrTA96F3igE2ZyZFhh",
+	"tX/Dx0qsQnaUHhWDcqJqnoiKFstqV/d07v7OTpDHqZsW4PZl5OxgbQPdVReBERWAsJPl2EBtbV0YGVGw",
+	"UCsFjgkcZkFQWYi6xq41HyoNv2U1u/3DA6iUrXMxzXWmhBHYw6J4nRB9HZWpa3lRaa9EQBlDesFNlpUG",
+	"w9O5YhC2UsHC21NXGhvHL80ghnZ5cZ8wOyRNN90VtKdJx1NdABxwyaiODNffjXqQA2iHsebPMbqren2D",
+	"xpcSC8HDabCxOQZ3MYsgm0uPx5HwFWEuiM4FJs07x6sGc0OgGI/5UO4hPFRMQuIY6nuZBDBdsw+lfOQb",
+	"sBlIcWyZSFhRba4EmSvL/Cl6PKEd1Ybgfe51af1Bp3ABm2mOm34X1MID20xFc/Lf3Nm5iqHUCHzNnlhY",
+	"GSb2MhjLiRFeeYSUTtzEkEV8QxhpoYXBxff+6tm//tPF9/7yi9/9dk3HTfE0G2qzQLnSMVDSSqZnXd46",
+	"+rNiKuUuOtLcnA1R50iDsFLsbdKb9S5rsdVn//pPz/7yW5//6J8vvvfrAH355P/+7Hf/Pf/r37786AcX",
+	"T3/y+U8+DtDFp48vPn76+Q+fPvvp9wOk3vnJLwP07Jffu/jfPgnQ0VvvBOjZj3755be+ZxXzFuMwXIAm",
+	"j4cDcwUIORMctnqRbnDsiDUokA4ZomrAWd5o0GJYogEXEm1vobdfhS52toKtrS3IMNxA+tKsp9wl5v5q",
+	"jkjeabGTw7tH95GFMtQy8KSEPAsDMKbElI9u5GwHF78WswtKhc3LdiIU6qUrcPkfJfsfJftSJPsUcQoZ",
+	"umXGKHmxRylXUlV7NJeEL0/CfgN5msfkZEodlbMIVeEFhdAyo0Njqc0NmbgyAmyMQj5oU2aqw5a0VJ2k",
+	"Llqsk/IBmNXbpEsZIJtSBpp3iAXREia7rpivkIk7kSaZCFyaNKEkQ9lH4E8dJJiNAyQSHBKBaJfxlER7",
+	"LidAi9mmQbcPUG+c9AgrfBThsVbb4R+Uoa/hBDsl2BHBadi7pcX0XevpqsXKK5EHiCFyhnJvaf2yL1bw",
+	"pZuN04XKwmxhwuswXyI0ZYV807PL7g2GLID1FWc4mflTtZFrwvn6ta/5+r251ZiwM0baA7dkcfYTU7ll",
+	"bowavVXnhwPqb4T9RNTfHKt95l7bSBtVaglZ7r1NOro8drPu9XkyS+d/SAloxc1en4GmxWo5wWtZ0dAR",
+	"yM4iTLVjMDMdD5sP4f+VSCeHT4AOSEwB9zPtGmOArcZj8MfVuaEVSHBo4rZ2ubbYqs4hLViwjbEC4gpC",
+	"bR0HDfeURMZJy8P+mk0eazGY1x460QYWcQKifGRPdTsOvV1NAXLE+Mgl379KZHG9V5bEV95wO/VwaVkY",
+	"+pTK62EoMgc21iNAEQ+Hg2wte1RIno5r2GlW9R6GUAoqmGDETbPMs5ul88Z94QR3K7Y6gsNegGxMlUlp",
+	"NnfH0xKSRU6FFrPOl4ic0pBsoBMdG3BiIq/yGgdGziZUn1yrGudLF7tSeo+u1aeh/KF8n8Wt6nKuE5La",
+	"BCVDiXSVfHVm7KGTZCiP1Q8nqgk5TBlYhaHrdaPQkyjbFqpzElmYDW7r0PUA43SvxU5SYq2VJ5ndUujt",
+	"hQ2CiToycNiHJm3TAFqsI9SMImjaBD/WCFNQV3X0PgSZ76GTlAgen5JjaPVEe72sCbPFgGTwp2ko290o",
+	"VErHMDHDwVKjGrUJYRamRM1EJDGVJ+A2mZhAgRgpkpzr6ntK5gij4giJJG8xDWw4Od2T1nBr64VQsynj",
+	"8BdZ3zkJdGmGkuVWy6AWK9Z/gp21gd71iK3MA4h1sUaBbm694tRQDSNmAuz5gzHJ5d4+bLNrwjSpDmO6",
+	"8U+vMoZ7OeMAJc6WhNr8Jo+jwJbuVP9Yt/tQ/QFbxnKyuhDFVAZmv6udmcsHK7qaaQBqL6yD4Wfzofr3",
+	"sfr3o00zjGagstl3TZM71L2mJrnDn9kMAzukYf82XUDw6SX4LknV0KTBljCxXE60KivjCw8Ld64Czd7L",
+	"Xw2yFnOjDYegAhfvvmlzOSB0X1eBBQQl295ywjOg4JWuRAshjJlpwIhcob1ejJxJ+xOYKhvbMwBFa1N9",
+	"7w2luUPOpGKPq9TqVPv3seh7o2ew6APAAAcVdFmhMZqk6nquCAyDWNUnWb4kpRJCilvqiP1QtXOJCE/1",
+	"eW10p760wJ0B6nW3tQ6gvr0hsmQ1MPxofQ1RSQb6AxhmC6ak9Bsw9GOwPUHUmDrwlWB8f4iZpHIMz0/s",
+	"XydaJ9pA+y2mTYC2swBhYxRUXQUgWE9Jug6kBF1NW9fXI9qlUmlBKcFRi2HYddWgT9Q05rPF6oI+FfMd",
+	"qaV4/k59O7RrOetV59NPdyD4stHLIMyziLAXaC5WPwETr54/+eH5kyfnj//L+ZN/PX/8yxk2pFIGFrIj",
+	"K9qlatfI0OeNxbKxPac8pq9YHQ10QMy9z9qs4X6hGDAl6ykf6hta4YZDhQEuXE4gDzh0iwCMDixIpu6k",
+	"JLII4Rd/+6uL7393CosaWMnNmPP+MPGHIcNjg0/eLCV3lvTh7Z2X61TMCevouwAhaaJYdC5BFCDjqUMY",
+	"vBVZTN2NDNa9YB2A6CQdvO2zpsZ5trk373nR+cRTt5Oep10IX3y8fqxNQlbV1Cyjjl2Qqxq0dCmc+665",
+	"1euxZ/Hy1B+enQwlHuFxMZxgsqzeCI+f13NVj+5aRF599oS2U4GwA/PtcuL0+antGW4ZxkNlQEJyCcbh",
+	"0kzijsYJ/cY/nj/+2C++DICIP+zkcCiLyUZRtgs8A1B6XqaKotWD+2+sb99cazG9W/TdqKid7iGMvnq0",
+	"vb6987LGxDAZSEoJ1vuPnCU0HWs03RaThd3JCIkEwvAmT82Lpg6H3iERjTSqL07TcaAdr3nZ4Zs7O9ZA",
+	"fxJzeQKKsm7lZFcdA2DIozKDFM4I0WI6vtB6O+dOaNJQOeQ53YaF0T2nW/FaNFxDlvwo4B2zM1cvvvGP",
+	"X3zy62f/8JOLH3zk33XCtqx2W0x0nkxFJaVddne4YHvPTUdYWVavazmXA9plqjOHS8WXJ3RUbPAqma3Y",
+	"jzOghhcKnFGWI97fOrr3BpKK6Er8gqAAwWCij5dmDink2heKFk1BEKlGGBpRfyJ4nx8bJj1BIed9StDq",
+	"m1Imd1k8DtARHpAjKsm/P5IpDWWAjtRASYtBMm9PykSsbaB98PZ31E7RdoXDgzsQh4JRqsvyGMgASEME",
+	"f02Hpy0GXwwoG0oi0OrNnRecwdSKkw7YyhVduqDx65F5NWx4ZPlvIWw1uTntqYbLeA5+WaYr+GQezekQ",
+	"VEf67St3Q5f6mer7yDE9KCMiQJSJDAVqaN3CKQn5YEBYpLRvfrakPa1hX6x/w9xVExMQZOhe75uuidta",
+	"FTFNwKNiPSNWe1rThkXJJTGqWWtFuwNH+JQYV6D+Qb2jf2itZDfBstNklttsA3+Jj/1yh3rm2K9gLzig",
+	"yDQWG5QEYWE8jIzCVjZUmOoxNvC4gj3gyEVUL7xmB3E9sA45DZZVJQlYU3GUxc9I4HagKQw4AzYQxiQR",
+	"Hb72xhXEV/jZAoZyFVEWhi10Zn0WkA6eCbPVeAcETQ7jlCr9IE/IajEwsCMwsOfqheZAW3Mkq2JknAPA",
+	"hy12UmL3E7SaVBcjr32myG5fd56tgP24GE/7Fcl3GGETjIPcXEWtyNPR/Zr4AqVDHcIbL8lvdSDE0FGi",
+	"SIeMJLrOWBa4Yaaw+uWHH50//u7n3/1/Pv+PT7/4uyn3eT/fq6avhO1x2MvjVUWIY4JGhHZ7IByBoUmU",
+	"VeYwaD9CnaI6x8JiLSLRg8xO+HZP3epx2lU3+Kzqjhh2u4DmV/RT6UZKmeNbr6yhIYuJEOjEYkzpEZ1A",
+	"9mA6dLuZcNh/XqNL1NiuSxttpkdppFzNv8vGccqxwAAr1+pvJizk2d//6uLjb8yzZVKokbuQPeOoFHyg",
+	"B7qIqkzPhxKdZUvZFViORUFqZAjbLeXab10KsNgzWto8XDBfFEA9E5j1f05Nf4XRXafgaWj9M+GQy/Nv",
+	"2+ALDXMIFu81RG2We4EVV2ttgX7Gi2lSjxt3FNPkei4XML6lhfoU1dnVz//rJxc/+OjZjz9du2JEuGwb",
+	"+7Jl6AfEl6B4s5ieqP7AL06t3VRf9hvKcB/GOGxatGke76tvpv3hc5O2tRTA6ZzYTSC84G1d+xQOw8xN",
+	"1sMsgsvuCMf9JaY+gM84phDUTlKCfv/hD8FVpolyQ2Qg59rKY3xqN4QN1WdmR+XA6Y0CFuHrzZhEXV3s",
+	"x1/CXr/SiI2vLHPZz+iLi+tdQoF+IOVtyhpxKhQa0qlTO1tb4MFenolof4LRNKvMlc1lL9Hr+io/ld3u",
+	"m3fv6VeXsSylLpuszH4o6Smxhon22FqKjP85hbybpRy4lrAWDUePiALwXVABSCed5iD1OiGzTJjnT/ct",
+	"jW8G7Xf7akbg28SwKktyeHepkCQtYdAzMkJF/kCrKUlAN9EYG5qZOSP+DQzFWP0xSib34V18+jxyiRrW",
+	"tTAH0MPDE4qiWUFCpZwuiT9goRDW/fNOAQrMQJR0jIcJMgLPH//8/PF/ApTKv6zhjs2H6n/HjPsdOo5L",
+	"kWGZa7gUqdHeEEt2vGjXQ9nSr/GzYT1yTwsoohDQb4xj4Nxrj8HJN1+1G7M8i6xzU508TuhbZJxNm6Sn",
+	"djzDNF7ZXdmEPW6GXrVPX/zomxc/+Oj8yf9+/vi/nT/+74UsLhPP6oDcufjJP108/ZciJoK6mTneg2if",
+	"z55+++IXf41W94/urOXfZHUQHZ996+kXn/z62cff+vwfnuYfGOgS3+sXv/ibzz/93fmT3+S+AABtKozS",
+	"5ls62njXVM7Nl81UbXW8CxEIKNtVAq2qO0yPxFFgvc6BxXRa20BZQMJE3ECLQSEIEz9i4knW7FVdR8cg",
+	"HAteqNf/5+u3ju69sQ6i20AEaWO9pVIiVh49ePT/BgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,381 @@
+package orderimport
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// today is the day the tests run on, in Japan.
+var today = time.Date(2026, 11, 23, 0, 0, 0, 0, japan)
+
+func mustParseFile(t *testing.T, name string, format Format) *Result {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := Parse(f, Options{Format: format, Today: today})
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return res
+}
+
+func mustParse(t *testing.T, text string) *Result {
+	t.Helper()
+	res, err := Parse(strings.NewReader(text), Options{Today: today})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return res
+}
+
+// numbers lists the orders' numbers.
+func numbers(res *Result) []string {
+	var out []string
+	for _, o := range res.Orders {
+		out = append(out, o.Number)
+	}
+	return out
+}
+
+func noProblems(t *testing.T, res *Result) {
+	t.Helper()
+	for _, p := range res.Problems {
+		t.Errorf("problem in row %d (%s %s): %s", p.Row, p.OrderNumber, p.Field, p.Message)
+	}
+}
+
+func TestParse_Shopify(t *testing.T) {
+	res := mustParseFile(t, "shopify.csv", FormatAuto)
+	noProblems(t, res)
+	if res.Format != FormatShopify || res.Encoding != "UTF-8" || res.Rows != 7 {
+		t.Errorf("format %s, encoding %s, %d rows; want shopify, UTF-8, 7", res.Format, res.Encoding, res.Rows)
+	}
+	if got := numbers(res); !reflect.DeepEqual(got, []string{"1001", "1002", "1004"}) {
+		t.Fatalf("orders %v, want 1001 1002 1004 (1003 cancelled, 1005 fulfilled)", got)
+	}
+	var skipped []string
+	for _, s := range res.Skipped {
+		skipped = append(skipped, s.OrderNumber+":"+s.Field)
+	}
+	if want := []string{"1003:Cancelled at", "1004:Lineitem requires shipping", "1005:Fulfillment Status"}; !reflect.DeepEqual(skipped, want) {
+		t.Errorf("skipped %v, want %v", skipped, want)
+	}
+
+	o := res.Orders[0]
+	want := soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-9-1", Building: "丸の内ビル 8F",
+		Name: "山田 花子", Phone: "090-1234-5678", Email: "hanako.yamada@example.jp"}
+	if o.Recipient != want {
+		t.Errorf("1001 ships to %+v, want %+v", o.Recipient, want)
+	}
+	if o.Carrier != "" || o.Service != "" {
+		t.Errorf("1001 has carrier %q %q: Shopify's shipping method is the shop's wording, the warehouse chooses", o.Carrier, o.Service)
+	}
+	if o.DeliveryDate.Format("2006-01-02") != "2026-11-28" || o.TimeSlot != soko.Slot14To16 {
+		t.Errorf("1001 delivery %v %q, want 2026-11-28 14-16 from its note attributes", o.DeliveryDate, o.TimeSlot)
+	}
+	if !o.OrderedAt.Equal(time.Date(2026, 11, 20, 1, 15, 0, 0, time.UTC)) {
+		t.Errorf("1001 ordered at %v", o.OrderedAt)
+	}
+	lines := []soko.OrderLine{{SKU: "TOWEL-WHT", Quantity: 2, UnitPrice: 1650}, {SKU: "MUG-BLU", Quantity: 1, UnitPrice: 1100}}
+	if !reflect.DeepEqual(o.Lines, lines) || !reflect.DeepEqual(o.Rows, []int{2, 3}) || !reflect.DeepEqual(o.Priced, []bool{true, true}) {
+		t.Errorf("1001 lines %+v rows %v priced %v", o.Lines, o.Rows, o.Priced)
+	}
+
+	cod := res.Orders[1]
+	if cod.CODAmount != 3300 || cod.Recipient.Prefecture != "大阪府" || cod.Recipient.Street != "梅田1-12-17" || cod.Note != "不在時は宅配ボックスへ" {
+		t.Errorf("1002: COD %d, %s %s, note %q", cod.CODAmount, cod.Recipient.Prefecture, cod.Recipient.Street, cod.Note)
+	}
+	if res.Orders[0].CODAmount != 0 {
+		t.Errorf("1001 paid by card has COD %d", res.Orders[0].CODAmount)
+	}
+	hk := res.Orders[2]
+	if hk.Recipient.Prefecture != "北海道" || hk.Recipient.Company != "株式会社ほっかい" || len(hk.Lines) != 1 || hk.Rows[0] != 7 {
+		t.Errorf("1004: %+v, lines %+v rows %v", hk.Recipient, hk.Lines, hk.Rows)
+	}
+}
+
+// TestParse_ShopifyShiftJIS reads the same export saved by Excel in
+// Shift_JIS with CRLF line ends, and expects the same orders.
+func TestParse_ShopifyShiftJIS(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "shopify_sjis.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if utf8.Valid(raw) {
+		t.Fatal("the Shift_JIS fixture is valid UTF-8: it tests nothing")
+	}
+	sjis := mustParseFile(t, "shopify_sjis.csv", FormatShopify)
+	utf := mustParseFile(t, "shopify.csv", FormatShopify)
+	noProblems(t, sjis)
+	if sjis.Encoding != "Shift_JIS" || utf.Encoding != "UTF-8" {
+		t.Errorf("encodings %s and %s", sjis.Encoding, utf.Encoding)
+	}
+	if !reflect.DeepEqual(sjis.Orders, utf.Orders) {
+		for i := range min(len(sjis.Orders), len(utf.Orders)) {
+			t.Logf("Shift_JIS %+v\nUTF-8     %+v", *sjis.Orders[i].Order, *utf.Orders[i].Order)
+		}
+		t.Fatalf("the Shift_JIS file reads differently: %d orders against %d", len(sjis.Orders), len(utf.Orders))
+	}
+}
+
+func TestParse_Soko(t *testing.T) {
+	res := mustParseFile(t, "soko.csv", FormatAuto)
+	noProblems(t, res)
+	if res.Format != FormatSoko || res.Encoding != "UTF-8" || res.Rows != 6 || len(res.Ignored) != 0 || len(res.Skipped) != 0 {
+		t.Errorf("format %s, encoding %s, %d rows, ignored %v, skipped %v", res.Format, res.Encoding, res.Rows, res.Ignored, res.Skipped)
+	}
+	if got := numbers(res); !reflect.DeepEqual(got, []string{"SO-1001", "SO-1002", "SO-1003", "SO-1004"}) {
+		t.Fatalf("orders %v", got)
+	}
+	if got := res.Lines(); got != 6 {
+		t.Errorf("%d lines, want 6", got)
+	}
+	a, b, c, d := res.Orders[0], res.Orders[1], res.Orders[2], res.Orders[3]
+	if a.Carrier != "yamato" || a.Service != "takkyubin" || a.TimeSlot != soko.SlotMorning || a.DeliveryDate.Format("2006-01-02") != "2026-11-28" {
+		t.Errorf("SO-1001 ships %s %s %s %v", a.Carrier, a.Service, a.TimeSlot, a.DeliveryDate)
+	}
+	if !reflect.DeepEqual(a.Priced, []bool{true, false}) || a.Lines[0].TaxRate != 10 || a.Lines[1].TaxRate != 0 {
+		t.Errorf("SO-1001 priced %v lines %+v: the second row leaves price and rate to the product", a.Priced, a.Lines)
+	}
+	if !a.OrderedAt.Equal(time.Date(2026, 11, 20, 1, 15, 0, 0, time.UTC)) {
+		t.Errorf("SO-1001 ordered at %v, want 10:15 in Japan", a.OrderedAt)
+	}
+	if b.Carrier != "yamato" || b.Service != "collect" || b.TimeSlot != soko.Slot14To16 || b.CODAmount != 5500 {
+		t.Errorf("SO-1002 (names in Japanese) ships %s %s %s COD %d", b.Carrier, b.Service, b.TimeSlot, b.CODAmount)
+	}
+	if b.Recipient.PostalCode != "5300001" || b.Recipient.Prefecture != "大阪府" || b.Recipient.Street != "梅田1-12-17" || b.Lines[0].TaxRate != 8 {
+		t.Errorf("SO-1002 %+v, lines %+v", b.Recipient, b.Lines)
+	}
+	if c.Service != "yupacket" || c.Recipient.Prefecture != "北海道" || c.Recipient.City != "札幌市中央区" || !reflect.DeepEqual(c.Rows, []int{5, 6}) {
+		t.Errorf("SO-1003 %s %+v rows %v", c.Service, c.Recipient, c.Rows)
+	}
+	if d.Gift != (soko.GiftOptions{Wrap: true, Message: "お誕生日おめでとう", HidePrices: true}) || d.Priority != 5 || d.Carrier != "" {
+		t.Errorf("SO-1004 gift %+v priority %d carrier %q", d.Gift, d.Priority, d.Carrier)
+	}
+}
+
+// TestParse_SokoBadRows reads a Shift_JIS file whose every order but the
+// first has something wrong, and expects each named by row and column.
+func TestParse_SokoBadRows(t *testing.T) {
+	res := mustParseFile(t, "soko_bad.csv", FormatSoko)
+	if res.Encoding != "Shift_JIS" {
+		t.Errorf("encoding %s", res.Encoding)
+	}
+	want := []struct {
+		row          int
+		order, field string
+		message      string
+	}{
+		{3, "B-1", "郵便番号", "郵便番号は7桁の数字で入力してください"},
+		{4, "B-2", "郵便番号", "郵便番号 530-0001 は東京都の郵便番号ではありません（大阪府の郵便番号です）"},
+		{5, "B-3", "氏名", "お名前を入力してください"},
+		{6, "B-4", "数量", "数量 two は使えません"},
+		{7, "B-4", "数量", "数量 0 は使えません"},
+		{8, "B-5", "配送業者", `配送業者 "kuroneko" は登録されていません`},
+		{9, "B-6", "代引金額", "ネコポスでは代引できません"},
+		{11, "B-7", "氏名", "同じ注文番号の10行目と氏名が異なります"},
+		{13, "B-9", "都道府県", "都道府県「東京都府」がわかりません"},
+		{14, "注文#1", "注文番号", "注文番号 注文#1 は使えません"},
+		{14, "注文#1", "税率", "税率 5 は使えません"},
+	}
+	if len(res.Problems) != len(want) {
+		for _, p := range res.Problems {
+			t.Logf("row %d %s %s: %s", p.Row, p.OrderNumber, p.Field, p.Message)
+		}
+		t.Fatalf("%d problems, want %d", len(res.Problems), len(want))
+	}
+	for i, w := range want {
+		p := res.Problems[i]
+		if p.Row != w.row || p.OrderNumber != w.order || p.Field != w.field || !strings.Contains(p.Message, w.message) || p.MessageEN == "" {
+			t.Errorf("problem %d = row %d %s %s %q (%q), want row %d %s %s %q", i, p.Row, p.OrderNumber, p.Field, p.Message, p.MessageEN, w.row, w.order, w.field, w.message)
+		}
+	}
+	if len(res.Orders) != 11 {
+		t.Errorf("%d orders, want 11: orders with problems are still shown", len(res.Orders))
+	}
+
+	// Whether a SKU is the merchant's is for the caller to ask the store.
+	products := map[string]*soko.Product{
+		"TOWEL-WHT": {SKU: "TOWEL-WHT", Name: "今治タオル", Price: 1650, TaxRate: 10},
+		"MUG-BLU":   {SKU: "MUG-BLU", Name: "波佐見焼マグ", Price: 1100, TaxRate: 10},
+	}
+	unknown := Complete(res.Orders, products)
+	if len(unknown) != 1 || unknown[0].Row != 12 || unknown[0].OrderNumber != "B-8" || unknown[0].Field != "SKU" || !strings.Contains(unknown[0].Message, "NOPE-1") {
+		t.Errorf("Complete = %+v, want one problem naming NOPE-1 in row 12", unknown)
+	}
+	g := res.Orders[0]
+	if g.Number != "G-1" || g.Lines[0].UnitPrice != 1650 || g.Lines[0].TaxRate != 10 || g.Lines[0].Name != "今治タオル" {
+		t.Errorf("G-1 after Complete: %+v", g.Lines)
+	}
+	if bad := res.Orders[10]; bad.Lines[0].UnitPrice != 500 {
+		t.Errorf("a price the file gives is kept: %+v", bad.Lines[0])
+	}
+}
+
+func TestParse_EnglishHeadersAndLimits(t *testing.T) {
+	res := mustParse(t, "order_no,postal_code,prefecture,city,address1,name,sku,quantity,carrier,time_slot,delivery_date,gift_message,Memo\n"+
+		"E-1,1000005,Tokyo,千代田区,丸の内1-9-1,Hanako Yamada,TOWEL-WHT,１,Yamato,12:00～14:00,2026-11-22,"+strings.Repeat("あ", 201)+",x\n")
+	if res.Format != FormatSoko || !reflect.DeepEqual(res.Ignored, []string{"Memo"}) {
+		t.Errorf("format %s, ignored %v", res.Format, res.Ignored)
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.Field)
+	}
+	// Tokyo is not one of the 47 by its Japanese name in soko's own CSV;
+	// Yamato has no 12-14; the 22nd is before today; the message is long.
+	if want := []string{"prefecture", "time_slot", "delivery_date", "gift_message"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("problems in %v, want %v", got, want)
+	}
+	if o := res.Orders[0]; o.Carrier != "yamato" || o.TimeSlot != soko.Slot12To14 || o.Lines[0].Quantity != 1 {
+		t.Errorf("E-1 %s %s %+v", o.Carrier, o.TimeSlot, o.Lines)
+	}
+}
+
+func TestParse_FileErrors(t *testing.T) {
+	header := "注文番号,郵便番号,都道府県,市区町村,番地,氏名,SKU,数量\n"
+	tests := []struct {
+		name, text string
+		format     Format
+		want       string
+	}{
+		{"empty", "", FormatAuto, "ファイルが空です"},
+		{"blank lines", "\n,,\n", FormatAuto, "ファイルが空です"},
+		{"unknown header", "a,b,c\n1,2,3\n", FormatAuto, "見出し行からファイルの形式がわかりません"},
+		{"soko asked, Shopify given", "Name,Lineitem quantity\n#1,1\n", FormatSoko, "見出し行がsoko形式ではありません"},
+		{"Shopify asked, soko given", header, FormatShopify, "見出し行がShopify形式ではありません"},
+		{"required columns", "注文番号,SKU\nA-1,X\n", FormatAuto, "見出し行に必要な列がありません: 郵便番号、市区町村、番地、氏名、数量"},
+		{"too many rows", header + strings.Repeat("A-1,1000005,東京都,千代田区,丸の内1-9-1,山田,X,1\n", MaxRows+1), FormatAuto, "行数が20000行を超えています"},
+		{"too large", header + strings.Repeat(" ", MaxBytes), FormatAuto, "ファイルが10MBを超えています"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tt.text), Options{Format: tt.format})
+			var e *soko.Error
+			if !errors.As(err, &e) || e.Code != soko.EINVALID || !strings.Contains(e.Japanese, tt.want) || e.Message == "" {
+				t.Fatalf("Parse = %v, want EINVALID saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestParse_BrokenCSVRow reads a row with a stray quote: the problems stay
+// in that row.
+func TestParse_BrokenCSVRow(t *testing.T) {
+	res := mustParse(t, "注文番号,郵便番号,都道府県,市区町村,番地,氏名,SKU,数量\n"+
+		"A-1,1000005,東京都,千代田区,丸の内1-9-1,山田 花子,X,1\n"+
+		"A-2,1000005,東京都,千代田区,\"丸の内\"1\"-9,山田 花子,X,1\n")
+	// The stray quote runs the rest of row 3 into one cell, which leaves
+	// that row without a name, SKU and quantity; row 2 is untouched.
+	if len(res.Orders) != 2 || len(res.Problems) == 0 {
+		t.Fatalf("%d orders, problems %+v", len(res.Orders), res.Problems)
+	}
+	for _, p := range res.Problems {
+		if p.Row != 3 || p.OrderNumber != "A-2" {
+			t.Errorf("problem %+v outside the broken row", p)
+		}
+	}
+}
+
+func TestPrefectureOf(t *testing.T) {
+	tests := map[string]string{
+		"JP-13": "東京都", "jp-01": "北海道", "47": "沖縄県", "Tokyo": "東京都", "Tōkyō-to": "東京都", "Osaka-fu": "大阪府",
+		"Kyoto": "京都府", "Kyoto Prefecture": "京都府", "Hyōgo": "兵庫県", "Oita-ken": "大分県", "Hokkaidō": "北海道",
+		"東京都": "東京都", "東京": "東京", "JP-48": "JP-48", "Atlantis": "Atlantis", "": "",
+	}
+	for in, want := range tests {
+		if got := prefectureOf(in); got != want {
+			t.Errorf("prefectureOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSlotOf(t *testing.T) {
+	tests := map[string]soko.TimeSlot{
+		"": soko.SlotNone, "指定なし": soko.SlotNone, "午前中": soko.SlotMorning, "AM": soko.SlotMorning,
+		"14-16": soko.Slot14To16, "14時～16時": soko.Slot14To16, "１４時〜１６時": soko.Slot14To16, "14:00-16:00": soko.Slot14To16,
+		"1921": soko.Slot19To21, "夜": "夜", "9-10": "9-10",
+	}
+	for in, want := range tests {
+		if got := slotOf(in); got != want {
+			t.Errorf("slotOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseYen(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1200", 1200, true}, {"1,200", 1200, true}, {"¥1,200", 1200, true}, {"1200円", 1200, true}, {"１２００", 1200, true},
+		{"1200.00", 1200, true}, {"0", 0, true},
+		{"1200.50", 0, false}, {"-5", 0, false}, {"", 0, false}, {"12a", 0, false}, {"99999999999999", 0, false},
+	}
+	for _, tt := range tests {
+		if got, ok := parseYen(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("parseYen(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestConflict(t *testing.T) {
+	o := &Order{Order: &soko.Order{Number: "SO-1"}, Row: 7}
+	p := Conflict(o, []string{"ship_to", "lines"})
+	if p.Row != 7 || p.OrderNumber != "SO-1" || !strings.Contains(p.Message, "お届け先、明細") || !strings.Contains(p.MessageEN, "ship-to address, lines") {
+		t.Errorf("Conflict = %+v", p)
+	}
+}
+
+// FuzzParse feeds Parse any bytes: it must never panic, and what it
+// returns must hang together.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"shopify.csv", "shopify_sjis.csv", "soko.csv", "soko_bad.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		// The header and two rows: whole files make the fuzzer spend its
+		// time minimising long inputs instead of trying new ones.
+		lines := bytes.SplitAfterN(b, []byte("\n"), 4)
+		f.Add(bytes.Join(lines[:min(3, len(lines))], nil))
+	}
+	sjis, _ := japanese.ShiftJIS.NewEncoder().String("注文番号,郵便番号,市区町村,番地,氏名,SKU,数量\nA,〒１００,東京,丸の内,山田,X,１\n")
+	f.Add([]byte(sjis))
+	f.Add([]byte("Name,Lineitem quantity,Shipping Province\n#1,x,JP-99\n#1,2,\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := Parse(bytes.NewReader(data), Options{Today: today})
+		if err != nil {
+			if soko.ErrorCode(err) != soko.EINVALID {
+				t.Fatalf("Parse error %v is not EINVALID", err)
+			}
+			return
+		}
+		for _, o := range res.Orders {
+			if len(o.Rows) != len(o.Lines) || len(o.Priced) != len(o.Lines) || len(o.Lines) == 0 || o.Row < 2 {
+				t.Fatalf("order %q: %d lines, rows %v, priced %v, row %d", o.Number, len(o.Lines), o.Rows, o.Priced, o.Row)
+			}
+		}
+		for _, p := range append(res.Problems, res.Skipped...) {
+			if p.Row < 1 || p.Message == "" || p.MessageEN == "" {
+				t.Fatalf("problem %+v", p)
+			}
+		}
+		Complete(res.Orders, map[string]*soko.Product{})
+	})
+}

@@ -1,0 +1,599 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// SearchOrders returns a page of the orders f selects, every merchant's,
+// newest first, with one row more than the page holds when another follows.
+func (db *DB) SearchOrders(ctx context.Context, f soko.OrderSearch) ([]soko.OrderSummary, error) {
+	q := db.conn(ctx).Table("orders o").
+		Select(`o.id, o.number, o.merchant_id, m.code AS merchant_code, m.name AS merchant_name, o.status, o.held_from,
+			o.recipient_name, o.recipient_prefecture, o.carrier, o.service, o.created_at,
+			(SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS units`).
+		Joins("JOIN merchants m ON m.id = o.merchant_id")
+	if f.Number != "" {
+		q = q.Where(`LOWER(o.number) LIKE ? ESCAPE '\'`, likePattern(strings.ToLower(f.Number))+"%")
+	}
+	if f.MerchantID != 0 {
+		q = q.Where("o.merchant_id = ?", f.MerchantID)
+	}
+	if c := withoutSpaces.Replace(strings.ToLower(f.Customer)); c != "" {
+		// People type 山田花子 for 山田 花子: spaces, half or full width, do not count.
+		p := "%" + likePattern(c) + "%"
+		q = q.Where(`REPLACE(REPLACE(LOWER(o.recipient_name), ' ', ''), '　', '') LIKE ? ESCAPE '\'
+			OR REPLACE(REPLACE(LOWER(o.recipient_company), ' ', ''), '　', '') LIKE ? ESCAPE '\'`, p, p)
+	}
+	if n := trackingDigits.Replace(f.Tracking); n != "" {
+		// Labels print tracking numbers grouped (1234-5678-9012); they are stored without.
+		q = q.Where("EXISTS (SELECT 1 FROM parcels p WHERE p.order_id = o.id AND p.tracking_number = ?)", n)
+	}
+	if f.Status != "" {
+		q = q.Where("o.status = ?", string(f.Status))
+	}
+	if !f.CreatedFrom.IsZero() {
+		q = q.Where("o.created_at >= ?", f.CreatedFrom.UTC())
+	}
+	if !f.CreatedTo.IsZero() {
+		q = q.Where("o.created_at < ?", f.CreatedTo.UTC())
+	}
+	if f.Before > 0 {
+		q = q.Where("o.id < ?", f.Before)
+	}
+	var rows []struct {
+		ID                  int64
+		Number              string
+		MerchantID          int64
+		MerchantCode        string
+		MerchantName        string
+		Status, HeldFrom    string
+		RecipientName       string
+		RecipientPrefecture string
+		Carrier, Service    string
+		CreatedAt           time.Time
+		Units               int
+	}
+	if err := q.Order("o.id DESC").Limit(soko.Page{Limit: f.Limit}.Size() + 1).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]soko.OrderSummary, len(rows))
+	for i, r := range rows {
+		out[i] = soko.OrderSummary{
+			ID: r.ID, Number: r.Number, MerchantID: r.MerchantID, MerchantCode: r.MerchantCode, MerchantName: r.MerchantName,
+			Status: soko.OrderStatus(r.Status), HeldFrom: soko.OrderStatus(r.HeldFrom), RecipientName: r.RecipientName,
+			Prefecture: r.RecipientPrefecture, Carrier: r.Carrier, Service: r.Service, Units: r.Units, CreatedAt: r.CreatedAt.UTC(),
+		}
+	}
+	return out, nil
+}
+
+var (
+	withoutSpaces  = strings.NewReplacer(" ", "", "　", "")
+	trackingDigits = strings.NewReplacer("-", "", " ", "", "　", "")
+	likeSpecials   = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+)
+
+// likePattern escapes what LIKE would read as wildcards, for ESCAPE '\'.
+func likePattern(s string) string { return likeSpecials.Replace(s) }
+
+// OrderView returns one order as the console's order page shows it: its
+// lines, where its stock is reserved, its parcels, every print of its
+// documents, and its history with every scan about it, oldest first.
+func (db *DB) OrderView(ctx context.Context, id int64) (*soko.OrderView, error) {
+	o, err := db.OrderByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := db.MerchantByID(ctx, o.MerchantID)
+	if err != nil {
+		return nil, err
+	}
+	v := &soko.OrderView{Order: o, Merchant: m, Actions: o.AllowedSupervisorActions(m)}
+	conn := db.conn(ctx)
+	var allocs []struct {
+		OrderLineID      int64
+		SKU, Name        string
+		Location, Lot    string
+		Expiry           *time.Time
+		Quantity, Picked int
+	}
+	err = conn.Raw(`SELECT a.order_line_id, p.sku, p.name, loc.code AS location, s.lot, s.expiry, a.quantity, a.picked
+		FROM allocations a JOIN order_lines l ON l.id = a.order_line_id JOIN stock s ON s.id = a.stock_id
+		JOIN locations loc ON loc.id = s.location_id JOIN products p ON p.id = s.product_id
+		WHERE l.order_id = ? AND (a.quantity > 0 OR a.picked > 0) ORDER BY a.id`, id).Scan(&allocs).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, a := range allocs {
+		v.Allocations = append(v.Allocations, soko.AllocatedStock{LineID: a.OrderLineID, SKU: a.SKU, Name: a.Name,
+			Location: a.Location, Lot: a.Lot, Expiry: fromNull(a.Expiry), Quantity: a.Quantity, Picked: a.Picked})
+	}
+	if v.Parcels, err = db.Parcels(ctx, id); err != nil {
+		return nil, err
+	}
+	var prints []struct {
+		Document  string
+		Reprint   bool
+		StaffName *string
+		CreatedAt time.Time
+	}
+	err = conn.Raw(`SELECT d.document, d.reprint, st.name AS staff_name, d.created_at FROM document_prints d
+		LEFT JOIN staff st ON st.id = d.staff_id WHERE d.order_id = ? ORDER BY d.id`, id).Scan(&prints).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, p := range prints {
+		v.Prints = append(v.Prints, soko.DocumentPrint{Document: p.Document, Reprint: p.Reprint, StaffName: deref(p.StaffName), At: p.CreatedAt.UTC()})
+	}
+	if v.Timeline, err = db.timeline(ctx, id); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// timeline merges an order's events with the scans about it, oldest first.
+// A scan is about an order when it names the order (inspection, handover)
+// or moved the order's stock (picks and short picks, through the ledger);
+// at the same instant a scan comes before the event it caused.
+func (db *DB) timeline(ctx context.Context, orderID int64) ([]soko.TimelineEntry, error) {
+	var events []struct {
+		Action, FromStatus, ToStatus string
+		Device, Detail               string
+		StaffName                    *string
+		CreatedAt                    time.Time
+	}
+	err := db.conn(ctx).Raw(`SELECT e.action, e.from_status, e.to_status, e.device, e.detail, st.name AS staff_name, e.created_at
+		FROM order_events e LEFT JOIN staff st ON st.id = e.staff_id WHERE e.order_id = ? ORDER BY e.seq`, orderID).Scan(&events).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	var scans []struct {
+		Step, Code, Result, Message string
+		Device                      string
+		StaffName                   *string
+		CreatedAt                   time.Time
+	}
+	err = db.conn(ctx).Raw(`SELECT sc.step, sc.code, sc.result, sc.message, sc.device, st.name AS staff_name, sc.created_at
+		FROM scan_events sc LEFT JOIN staff st ON st.id = sc.staff_id
+		WHERE sc.order_id = ? OR sc.scan_id IN (SELECT m.scan_id FROM stock_movements m
+			WHERE m.document_type = 'order' AND m.document_id = ? AND m.scan_id IS NOT NULL)
+		ORDER BY sc.id`, orderID, orderID).Scan(&scans).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]soko.TimelineEntry, 0, len(events)+len(scans))
+	for _, s := range scans {
+		out = append(out, soko.TimelineEntry{At: s.CreatedAt.UTC(), Scan: true, Action: s.Step, Code: s.Code, Result: s.Result,
+			Message: s.Message, StaffName: deref(s.StaffName), Device: s.Device})
+	}
+	for _, e := range events {
+		out = append(out, soko.TimelineEntry{At: e.CreatedAt.UTC(), Action: e.Action, From: soko.OrderStatus(e.FromStatus),
+			To: soko.OrderStatus(e.ToStatus), Detail: e.Detail, StaffName: deref(e.StaffName), Device: e.Device})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// SuperviseOrder takes a supervisor's action on an order in one
+// transaction, as the state machine allows it (soko.Order.SupervisorEdge),
+// with the stock it moves, its ledger lines, and the order event naming
+// the supervisor and the device; the merchant's webhook follows from the
+// event. What the order's status does not allow is refused with ECONFLICT.
+func (db *DB) SuperviseOrder(ctx context.Context, c *soko.OrderCommand, rules soko.AllocationRules) (*soko.OrderCommandResult, error) {
+	now := db.now()
+	res := &soko.OrderCommandResult{}
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var row orderRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", c.OrderID).Take(&row).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return soko.Errorf(soko.ENOTFOUND, "no order %d", c.OrderID).JA("注文が見つかりません")
+			}
+			return err
+		}
+		o := row.order()
+		var m merchantRow
+		if err := tx.Where("id = ?", o.MerchantID).Take(&m).Error; err != nil {
+			return err
+		}
+		edge, err := o.SupervisorEdge(c.Action, m.merchant())
+		if err != nil {
+			return err
+		}
+		if err := loadLinesTx(tx, []*soko.Order{o}); err != nil {
+			return err
+		}
+		switch c.Action {
+		case soko.ActionHold:
+			err = moveOrder(tx, o, edge, c, c.Note, now)
+		case soko.ActionReleaseHold:
+			err = releaseHold(tx, o, c, now)
+		case soko.ActionCancel:
+			err = cancelOrder(tx, o, edge, c, now)
+		case soko.ActionPutBack:
+			err = putBack(tx, o, c, now)
+		case soko.ActionReallocate, soko.ActionResolveShort:
+			err = db.reallocate(tx, o, edge, c, rules, now)
+		case soko.ActionSplit:
+			err = splitOrder(tx, o, c, res, now)
+		}
+		res.Status = o.Status
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// moveOrder takes the state machine's edge and records the supervisor's
+// action with who, where and why.
+func moveOrder(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *soko.OrderCommand, detail string, now time.Time) error {
+	from := o.Status
+	if err := o.Apply(edge); err != nil {
+		return err
+	}
+	o.UpdatedAt = now
+	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).
+		Updates(map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom), "updated_at": now}).Error; err != nil {
+		return err
+	}
+	action := c.Action
+	if edge == soko.ActionRequestCancel {
+		action = edge // the history says the goods still have to come back
+	}
+	return recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, StaffID: c.StaffID, Device: c.Device, Detail: detail}, now)
+}
+
+// releaseHold returns a held order to where it was. An order held while
+// being picked whose tasks were all finished meanwhile moves on at once:
+// to picked, or to short when the picker came up short.
+func releaseHold(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, now time.Time) error {
+	if err := moveOrder(tx, o, soko.ActionReleaseHold, c, c.Note, now); err != nil || o.Status != soko.OrderPicking {
+		return err
+	}
+	var open int64
+	if err := tx.Table("pick_tasks").Where("order_id = ? AND status = 'open'", o.ID).Count(&open).Error; err != nil || open > 0 {
+		return err
+	}
+	have, err := lineUnits(tx, o)
+	if err != nil {
+		return err
+	}
+	for _, l := range o.Lines {
+		if have[l.ID].picked < l.Quantity {
+			short := *c
+			short.Action = soko.ActionShortPick
+			return moveOrder(tx, o, soko.ActionShortPick, &short, "short while on hold", now)
+		}
+	}
+	_, err = finishOrderIfPicked(tx, o.ID, c.StaffID, c.Device, now)
+	o.Status = soko.OrderPicked
+	return err
+}
+
+// cancelOrder cancels at once, giving back the reserved stock, before
+// picking; from then on it asks the floor to put the goods back.
+func cancelOrder(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *soko.OrderCommand, now time.Time) error {
+	if edge == soko.ActionCancel {
+		products, err := releaseOrderStock(tx, o.ID, "cancel", now)
+		if err != nil {
+			return err
+		}
+		if err := checkLowStock(tx, products, now); err != nil {
+			return err
+		}
+	}
+	return moveOrder(tx, o, edge, c, c.Note, now)
+}
+
+// putBack finishes a cancellation: units picked for the order go back to
+// the stock rows (location and lot) they were taken from, reservations
+// not yet picked are released, each with a ledger line, its open pick
+// tasks are closed and the order is cancelled. Its allocations stay, at
+// zero, so the page still shows where its goods were.
+func putBack(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, now time.Time) error {
+	if err := closeOpenTasks(tx, o.ID, now); err != nil {
+		return err
+	}
+	allocs, err := orderAllocations(tx, o.ID)
+	if err != nil {
+		return err
+	}
+	products := map[int64]bool{}
+	for _, a := range allocs {
+		if open := a.Quantity - a.Picked; open > 0 {
+			if err := releaseUnits(tx, a, open, o.ID, c.StaffID, "put back", now); err != nil {
+				return err
+			}
+		}
+		if a.Picked > 0 {
+			if err := tx.Exec(`UPDATE stock SET on_hand = on_hand + ? WHERE id = ?`, a.Picked, a.StockID).Error; err != nil {
+				return err
+			}
+			if err := tx.Create(&stockMovementRow{StockID: a.StockID, Kind: string(soko.MoveReturn), OnHandDelta: a.Picked,
+				StaffID: nullID(c.StaffID), Reason: "put back", DocumentType: "order", DocumentID: &o.ID, CreatedAt: now}).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec(`UPDATE allocations SET quantity = 0, picked = 0 WHERE id = ?`, a.ID).Error; err != nil {
+			return err
+		}
+		products[a.ProductID] = true
+	}
+	if err := checkLowStock(tx, keys(products), now); err != nil {
+		return err
+	}
+	return moveOrder(tx, o, soko.ActionPutBack, c, c.Note, now)
+}
+
+// orderAllocation is one allocation of an order with its stock row's product.
+type orderAllocation struct {
+	ID, OrderLineID, StockID, ProductID int64
+	Quantity, Picked                    int
+}
+
+func orderAllocations(tx *gorm.DB, orderID int64) ([]orderAllocation, error) {
+	var out []orderAllocation
+	err := tx.Raw(`SELECT a.id, a.order_line_id, a.stock_id, s.product_id, a.quantity, a.picked
+		FROM allocations a JOIN order_lines l ON l.id = a.order_line_id JOIN stock s ON s.id = a.stock_id
+		WHERE l.order_id = ? ORDER BY a.id`, orderID).Scan(&out).Error
+	return out, err
+}
+
+// releaseUnits gives n reserved, unpicked units of an allocation back to
+// its stock row, with a ledger line, and takes them off the allocation.
+func releaseUnits(tx *gorm.DB, a orderAllocation, n int, orderID, staffID int64, reason string, now time.Time) error {
+	if err := tx.Exec(`UPDATE stock SET allocated = allocated - ? WHERE id = ?`, n, a.StockID).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec(`UPDATE allocations SET quantity = quantity - ? WHERE id = ?`, n, a.ID).Error; err != nil {
+		return err
+	}
+	return tx.Create(&stockMovementRow{StockID: a.StockID, Kind: string(soko.MoveRelease), AllocatedDelta: -n,
+		StaffID: nullID(staffID), Reason: reason, DocumentType: "order", DocumentID: &orderID, CreatedAt: now}).Error
+}
+
+// closeOpenTasks ends an order's pick tasks that are still open, at what
+// was picked, and finishes the waves that have nothing open any more.
+func closeOpenTasks(tx *gorm.DB, orderID int64, now time.Time) error {
+	if err := tx.Exec(`UPDATE pick_tasks SET quantity = picked, status = 'done', done_at = ? WHERE order_id = ? AND status = 'open'`, now, orderID).Error; err != nil {
+		return err
+	}
+	return tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
+		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id = ?)
+		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`, now, orderID).Error
+}
+
+// units are an order line's reserved and picked units.
+type units struct{ allocated, picked int }
+
+// lineUnits sums each of the order's lines' allocations.
+func lineUnits(tx *gorm.DB, o *soko.Order) (map[int64]units, error) {
+	var rows []struct {
+		OrderLineID       int64
+		Allocated, Picked int
+	}
+	err := tx.Raw(`SELECT a.order_line_id, SUM(a.quantity) AS allocated, SUM(a.picked) AS picked
+		FROM allocations a JOIN order_lines l ON l.id = a.order_line_id WHERE l.order_id = ? GROUP BY a.order_line_id`, o.ID).Scan(&rows).Error
+	out := make(map[int64]units, len(rows))
+	for _, r := range rows {
+		out[r.OrderLineID] = units{r.Allocated, r.Picked}
+	}
+	return out, err
+}
+
+// reallocate reserves what a short or backordered order is missing now,
+// all of it or nothing, keeping what it holds and what was picked. Shelves
+// that wait for a count after a short pick are not trusted and not used.
+// Its pick tasks still open are closed: the next wave picks everything
+// that is left. Resolving a short is the same once the shelves the order
+// came up short at have been counted, and refused before.
+func (db *DB) reallocate(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *soko.OrderCommand, rules soko.AllocationRules, now time.Time) error {
+	if c.Action == soko.ActionResolveShort {
+		var uncounted []string
+		err := tx.Raw(`SELECT DISTINCT loc.code FROM pick_tasks t JOIN locations loc ON loc.id = t.location_id
+			WHERE t.order_id = ? AND t.status = 'short'
+			AND EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = t.location_id AND ct.done_at IS NULL)
+			ORDER BY loc.code`, o.ID).Scan(&uncounted).Error
+		if err != nil {
+			return err
+		}
+		if len(uncounted) > 0 {
+			at := strings.Join(uncounted, ", ")
+			return soko.Errorf(soko.ECONFLICT, "%s has not been counted since the short pick: count it first, or re-allocate from other shelves", at).
+				JA("%s の棚卸がまだです。棚卸のあとで欠品解決するか、再引当で別の棚から引き当ててください", at)
+		}
+	}
+	have, err := lineUnits(tx, o)
+	if err != nil {
+		return err
+	}
+	want := &soko.Order{ID: o.ID, Number: o.Number, DeliveryDate: o.DeliveryDate}
+	open := 0
+	for _, l := range o.Lines {
+		h := have[l.ID]
+		open += h.allocated - h.picked
+		if missing := l.Quantity - h.allocated; missing > 0 {
+			l.Quantity = missing
+			want.Lines = append(want.Lines, l)
+		}
+	}
+	if len(want.Lines) == 0 && open == 0 {
+		return soko.Errorf(soko.ECONFLICT, "order %s is missing nothing and has nothing left to pick", o.Number).
+			JA("注文 %s に不足はなく、ピッキングする商品もありません", o.Number)
+	}
+	var picks []soko.Pick
+	byStock := map[int64]*soko.Candidate{}
+	if len(want.Lines) > 0 {
+		cands, tracked, err := db.candidates(tx, []*soko.Order{want})
+		if err != nil {
+			return err
+		}
+		var uncounted []int64
+		if err := tx.Raw(`SELECT DISTINCT location_id FROM count_tasks WHERE done_at IS NULL`).Scan(&uncounted).Error; err != nil {
+			return err
+		}
+		var trusted []soko.Candidate
+		for _, cd := range cands {
+			if !slices.Contains(uncounted, cd.LocationID) {
+				trusted = append(trusted, cd)
+			}
+		}
+		var short []soko.OrderLine
+		picks, short = soko.PlanAllocation(want, tracked, trusted, now, soko.AllocationRules{ExpiryMargin: rules.ExpiryMargin})
+		if len(short) > 0 {
+			return notEnoughStock(tx, o, short)
+		}
+		for i := range trusted {
+			byStock[trusted[i].StockID] = &trusted[i]
+		}
+		if err := applyPicks(tx, picks, byStock, now); err != nil {
+			return err
+		}
+	}
+	if err := closeOpenTasks(tx, o.ID, now); err != nil {
+		return err
+	}
+	products := map[int64]bool{}
+	for _, p := range picks {
+		products[byStock[p.StockID].ProductID] = true
+	}
+	if err := checkLowStock(tx, keys(products), now); err != nil {
+		return err
+	}
+	return moveOrder(tx, o, edge, c, c.Note, now)
+}
+
+// notEnoughStock names what a re-allocation could not find.
+func notEnoughStock(tx *gorm.DB, o *soko.Order, short []soko.OrderLine) error {
+	ids := make([]int64, len(short))
+	for i, l := range short {
+		ids[i] = l.ProductID
+	}
+	var ps []productRow
+	if err := tx.Where("id IN ?", ids).Find(&ps).Error; err != nil {
+		return err
+	}
+	sku := map[int64]string{}
+	for _, p := range ps {
+		sku[p.ID] = p.SKU
+	}
+	var parts []string
+	for _, l := range short {
+		parts = append(parts, fmt.Sprintf("%s × %d", sku[l.ProductID], l.Quantity))
+	}
+	what := strings.Join(parts, ", ")
+	return soko.Errorf(soko.ECONFLICT, "not enough stock to allocate order %s now (missing %s)", o.Number, what).
+		JA("在庫が足りないため注文 %s を引き当てられません（不足：%s）。入荷を待つか、分割出荷・キャンセルを検討してください", o.Number, what)
+}
+
+// splitOrder ships what was picked of a short order as the order itself,
+// which goes on to picked, and moves what is missing to a new order of
+// the same merchant numbered <number>-2 (-3, … when taken), which waits
+// for stock as backordered. Reservations not yet picked are released and
+// the order's open pick tasks closed; a line picked in part is cut to what
+// was picked, a line not picked at all moves to the new order whole.
+func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.OrderCommandResult, now time.Time) error {
+	if err := closeOpenTasks(tx, o.ID, now); err != nil {
+		return err
+	}
+	allocs, err := orderAllocations(tx, o.ID)
+	if err != nil {
+		return err
+	}
+	picked := map[int64]int{}
+	products := map[int64]bool{}
+	total := 0
+	for _, a := range allocs {
+		picked[a.OrderLineID] += a.Picked
+		total += a.Picked
+		if open := a.Quantity - a.Picked; open > 0 {
+			if err := releaseUnits(tx, a, open, o.ID, c.StaffID, "split", now); err != nil {
+				return err
+			}
+			products[a.ProductID] = true
+		}
+	}
+	if total == 0 {
+		return soko.Errorf(soko.ECONFLICT, "nothing of order %s has been picked: re-allocate it or wait for stock", o.Number).
+			JA("注文 %s はまだ何もピッキングされていないため分割できません。再引当するか入荷を待ってください", o.Number)
+	}
+	number, err := freeSplitNumber(tx, o)
+	if err != nil {
+		return err
+	}
+	rest := *o
+	rest.ID, rest.Number, rest.Status, rest.HeldFrom = 0, number, soko.OrderBackordered, ""
+	rest.CreatedAt, rest.UpdatedAt, rest.Lines = now, now, nil
+	row := orderToRow(&rest)
+	if err := tx.Create(&row).Error; err != nil {
+		return err
+	}
+	rest.ID = row.ID
+	for _, l := range o.Lines {
+		switch p := picked[l.ID]; {
+		case p == l.Quantity:
+		case p == 0:
+			if err := tx.Exec(`UPDATE order_lines SET order_id = ? WHERE id = ?`, rest.ID, l.ID).Error; err != nil {
+				return err
+			}
+		default:
+			if err := tx.Exec(`UPDATE order_lines SET quantity = ? WHERE id = ?`, p, l.ID).Error; err != nil {
+				return err
+			}
+			if err := tx.Create(&orderLineRow{OrderID: rest.ID, ProductID: l.ProductID, Quantity: l.Quantity - p,
+				UnitPrice: l.UnitPrice, TaxRate: l.TaxRate}).Error; err != nil {
+				return err
+			}
+		}
+	}
+	if err := recordEvent(tx, &rest, soko.OrderEvent{Action: soko.ActionSplit, To: rest.Status, StaffID: c.StaffID, Device: c.Device,
+		Detail: joinDetail(fmt.Sprintf("%s から分割 / split from %s", o.Number, o.Number), c.Note)}, now); err != nil {
+		return err
+	}
+	if err := checkLowStock(tx, keys(products), now); err != nil {
+		return err
+	}
+	res.NewOrderID, res.NewOrderNumber = rest.ID, rest.Number
+	return moveOrder(tx, o, soko.ActionSplit, c, joinDetail(fmt.Sprintf("欠品分は %s へ / missing units follow as %s", number, number), c.Note), now)
+}
+
+// freeSplitNumber is the first of <number>-2, <number>-3, … the merchant
+// has no order with.
+func freeSplitNumber(tx *gorm.DB, o *soko.Order) (string, error) {
+	var taken []string
+	if err := tx.Table("orders").Where("merchant_id = ? AND number LIKE ? ESCAPE '\\'", o.MerchantID, likePattern(o.Number)+"-%").
+		Pluck("number", &taken).Error; err != nil {
+		return "", err
+	}
+	for k := 2; ; k++ {
+		if n := fmt.Sprintf("%s-%d", o.Number, k); !slices.Contains(taken, n) {
+			return n, nil
+		}
+	}
+}
+
+func joinDetail(system, note string) string {
+	if note == "" {
+		return system
+	}
+	return system + " — " + note
+}
