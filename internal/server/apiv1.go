@@ -178,6 +178,8 @@ func validationProblem(err error, lang string) error {
 			field = re.Parameter.Name
 		}
 		switch {
+		case errors.As(e, &pe) && re != nil && re.Parameter != nil:
+			out.WithField(field, localized(lang, "値の形式が正しくありません", "wrong type: "+pe.Error()))
 		case errors.As(e, &pe):
 			return soko.Errorf(soko.EMALFORMED, "the body is not valid JSON: %v", pe.Cause).
 				JA("本文をJSONとして読み取れません").WithField(field, localized(lang, "JSONとして読み取れません", "not valid JSON"))

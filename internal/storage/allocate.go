@@ -233,7 +233,9 @@ func ordersOfLines(tx *gorm.DB, picks []soko.Pick) (map[int64]int64, error) {
 }
 
 // candidates reads, and on PostgreSQL locks in id order (so two allocators
-// never deadlock), the stock rows that could serve the order's lines.
+// never deadlock), the stock rows that could serve the order's lines: not
+// on a shelf waiting to be counted after a short pick, whose books are not
+// to be trusted until then.
 func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order) ([]soko.Candidate, map[int64]bool, error) {
 	seen := map[int64]bool{}
 	for _, o := range orders {
@@ -245,7 +247,9 @@ func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order) ([]soko.Candidate, m
 	q := `SELECT stock.id AS stock_id, stock.product_id, stock.location_id, locations.kind AS location_kind,
 		locations.walk_sequence, stock.lot, stock.expiry, stock.on_hand - stock.allocated AS available
 		FROM stock JOIN locations ON locations.id = stock.location_id
-		WHERE stock.product_id IN ? AND locations.kind IN ('pick', 'reserve') ORDER BY stock.id`
+		WHERE stock.product_id IN ? AND locations.kind IN ('pick', 'reserve')
+		AND NOT EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = stock.location_id AND ct.done_at IS NULL)
+		ORDER BY stock.id`
 	if db.dialect == Postgres {
 		q += ` FOR UPDATE OF stock`
 	}

@@ -558,3 +558,38 @@ func TestSearchOrders_Filters(t *testing.T) {
 		}
 	})
 }
+
+// TestAllocate_ShelfWaitingForACountPromisesNothing is the regression test
+// for a short pick's shelf: its books say 3 towels are there, the picker
+// found none, so nothing is promised from it until it is counted — a new
+// towel order waits, and the count that finds 2 towels allocates it.
+func TestAllocate_ShelfWaitingForACountPromisesNothing(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		f := mustShortFloor(t, db)
+		o := &soko.Order{MerchantID: f.seed.Merchants[0].ID, Number: "SO-9", Carrier: "yamato",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}}}
+		if err := db.CreateOrder(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		f.orders["SO-9"] = o.ID
+		if _, err := db.AllocateWaiting(ctx, rules); err != nil {
+			t.Fatal(err)
+		}
+		if st := f.status(t, "SO-9"); st != soko.OrderBackordered && st != soko.OrderReceived {
+			t.Fatalf("SO-9 is %s: promised from a shelf waiting for its count", st)
+		}
+		if _, err := db.Count(ctx, &soko.Count{ScanID: "count-a01", StaffID: f.picker, Location: "A-01", Reason: "欠品後の棚卸",
+			Lines: []soko.CountLine{{ProductID: f.product("TOWEL"), Quantity: 2}, {ProductID: f.product("TEA"), Quantity: 1}}}, rules); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AllocateWaiting(ctx, rules); err != nil {
+			t.Fatal(err)
+		}
+		if st := f.status(t, "SO-9"); st != soko.OrderAllocated {
+			t.Fatalf("after the count SO-9 is %s, want allocated", st)
+		}
+		mustBalanced(t, db)
+	})
+}

@@ -219,7 +219,7 @@ func (db *DB) ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.All
 				if err := o.Apply(soko.ActionShortPick); err != nil {
 					return err
 				}
-				if err := setStatus(tx, o, soko.ActionShortPick, soko.OrderPicking, "short at location", now); err != nil {
+				if err := setStatusBy(tx, o, soko.ActionShortPick, soko.OrderPicking, s.StaffID, s.Device, "short at location", now); err != nil {
 					return err
 				}
 			}
