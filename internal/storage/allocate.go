@@ -337,7 +337,13 @@ func releaseOrderStock(tx *gorm.DB, orderID int64, reason string, now time.Time)
 				return nil, err
 			}
 		}
-		if err := tx.Exec(`DELETE FROM allocations WHERE id = ?`, a.ID).Error; err != nil {
+		// The allocation keeps what was picked (a pick task may point at
+		// it); its open tasks close, so nobody picks what is no longer promised.
+		if err := tx.Exec(`UPDATE allocations SET quantity = picked WHERE id = ?`, a.ID).Error; err != nil {
+			return nil, err
+		}
+		if err := tx.Exec(`UPDATE pick_tasks SET quantity = picked, status = CASE WHEN picked > 0 THEN 'done' ELSE 'short' END, done_at = ?
+			WHERE allocation_id = ? AND status = 'open'`, now, a.ID).Error; err != nil {
 			return nil, err
 		}
 		products[a.ProductID] = true

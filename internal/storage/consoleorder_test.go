@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -591,5 +592,43 @@ func TestAllocate_ShelfWaitingForACountPromisesNothing(t *testing.T) {
 			t.Fatalf("after the count SO-9 is %s, want allocated", st)
 		}
 		mustBalanced(t, db)
+	})
+}
+
+// TestCount_FewerUnitsWhileAnOrderIsPicked is the regression test for a
+// count that frees the allocation of an order being picked: its open task
+// closes (nobody picks what is no longer promised), the order is short, and
+// nothing breaks the pick task's reference to its allocation.
+func TestCount_FewerUnitsWhileAnOrderIsPicked(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		f := mustShortFloor(t, db)
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, StaffID: f.supervisor}); err != nil {
+			t.Fatal(err)
+		}
+		if st := f.status(t, "SO-3"); st != soko.OrderPicking {
+			t.Fatalf("SO-3 is %s after the wave", st)
+		}
+		// The counter finds no mug at all at A-02.
+		res, err := db.Count(ctx, &soko.Count{ScanID: "count-a02", StaffID: f.picker, Location: "A-02", Reason: "棚卸"}, rules)
+		if err != nil {
+			t.Fatalf("counting a shelf an order is being picked from: %v", err)
+		}
+		if f.status(t, "SO-3") != soko.OrderShort || !slices.Contains(res.Short, "SO-3") {
+			t.Fatalf("SO-3 is %s, short list %v", f.status(t, "SO-3"), res.Short)
+		}
+		if task, err := db.NextPickTask(ctx, f.picker); err == nil && task.OrderID == f.orders["SO-3"] {
+			t.Fatalf("the picker is still sent for SO-3's mug: %+v", task)
+		}
+		mustBalanced(t, db)
+		checks, err := db.CheckInvariants(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range checks {
+			if len(c.Problems) > 0 {
+				t.Errorf("%s: %v", c.Name, c.Problems)
+			}
+		}
 	})
 }
