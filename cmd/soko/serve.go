@@ -101,8 +101,9 @@ func localURL(addr net.Addr) string {
 	return "http://" + addr.String()
 }
 
-// seedDemo fills an empty database with the demo warehouse and prints how to
-// sign in. A database that already holds data is left as it is.
+// seedDemo fills an empty database with the demo warehouse, plays its
+// working day up to now, and prints how to sign in. A database that
+// already holds data is left as it is.
 func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) error {
 	empty, err := db.Empty(ctx)
 	if err != nil {
@@ -112,16 +113,25 @@ func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) er
 		fmt.Fprintln(out, "demo: the database already holds data; not seeding again")
 		return nil
 	}
-	seed := demo.Warehouse(time.Now())
+	now := time.Now()
+	seed := demo.Warehouse(now)
 	// Demo keys are made fresh: a key printed in the source code would work
 	// on every demo that was ever left running.
 	for i := range seed.APIKeys {
 		seed.APIKeys[i].Secret, _, _ = soko.NewAPIKeySecret()
 	}
-	if err := db.Load(ctx, seed); err != nil {
+	// The store's clock follows the day while it is played, so the
+	// console opens on a day's work; nothing else runs yet.
+	day := demo.NewDay(seed, now)
+	db.Now = day.Now
+	defer func() { db.Now = time.Now }()
+	if err := db.Load(ctx, day.Opening); err != nil {
 		return fmt.Errorf("cannot seed the demo: %s", errorLine(err))
 	}
-	fmt.Fprintf(out, "demo warehouse seeded: %d merchants, %d products, %d locations, %d orders\n",
+	if err := day.Play(ctx, db); err != nil {
+		return fmt.Errorf("cannot play the demo's day: %s", errorLine(err))
+	}
+	fmt.Fprintf(out, "demo warehouse seeded: %d merchants, %d products, %d locations, %d orders, a day's work up to now\n",
 		len(seed.Merchants), len(seed.Products), len(seed.Locations), len(seed.Orders))
 	fmt.Fprintf(out, "open %s\n\nstaff logins (badge + PIN):\n", url)
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
