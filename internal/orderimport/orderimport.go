@@ -302,7 +302,7 @@ func layoutOf(rec []string, want Format, res *Result) (layout, error) {
 	}
 	switch {
 	case found == "" && want == FormatAuto:
-		return nil, fileError("file", "the header row is neither Shopify's order export nor soko's CSV (it needs 注文番号 and SKU)",
+		return nil, fileError("file", "the header row is neither Shopify's order export nor soko's CSV, which needs the columns order_no and sku",
 			"見出し行からファイルの形式がわかりません。Shopifyの注文エクスポートか、注文番号とSKUの列があるsoko形式のCSVを使ってください")
 	case want != FormatAuto && found != want:
 		name := map[Format]string{FormatShopify: "Shopify", FormatSoko: "soko"}[want]
@@ -349,10 +349,18 @@ func field(rec []string, i int) string {
 type grouper struct {
 	byNumber map[string]*rawOrder
 	list     []*rawOrder
+	last     *rawOrder
 }
 
+// get returns the order numbered number, and whether row is its first. A
+// row without a number continues the order above it, as files that write
+// the order's fields on its first row only often leave the number out too.
 func (g *grouper) get(number string, row int, columns map[string]string) (*rawOrder, bool) {
+	if number == "" && g.last != nil {
+		return g.last, false
+	}
 	if o, ok := g.byNumber[number]; ok {
+		g.last = o
 		return o, false
 	}
 	if g.byNumber == nil {
@@ -361,6 +369,7 @@ func (g *grouper) get(number string, row int, columns map[string]string) (*rawOr
 	o := &rawOrder{number: number, row: row, fields: map[string]cell{}, columns: columns}
 	g.byNumber[number] = o
 	g.list = append(g.list, o)
+	g.last = o
 	return o, true
 }
 
@@ -437,13 +446,13 @@ type sokoCSV struct {
 func newSokoCSV(header, keys []string, res *Result) (*sokoCSV, error) {
 	s := &sokoCSV{header: header, index: map[string]int{}, columns: map[string]string{}}
 	used := make([]bool, len(keys))
-	var missing []string
+	var missing, missingEN []string
 	for _, c := range SokoColumns {
 		i := indexOf(keys, c.Names...)
 		s.columns[c.Field] = c.Names[0]
 		if i < 0 {
 			if c.Required {
-				missing = append(missing, c.Names[0])
+				missing, missingEN = append(missing, c.Names[0]), append(missingEN, c.Names[1])
 			}
 			continue
 		}
@@ -452,8 +461,8 @@ func newSokoCSV(header, keys []string, res *Result) (*sokoCSV, error) {
 		used[i] = true
 	}
 	if len(missing) > 0 {
-		list := strings.Join(missing, "、")
-		return nil, fileError("file", "the header row lacks the columns %s", "見出し行に必要な列がありません: %s", list)
+		en := "the header row lacks the columns " + strings.Join(missingEN, ", ")
+		return nil, soko.Errorf(soko.EINVALID, "%s", en).JA("見出し行に必要な列がありません: %s", strings.Join(missing, "、")).WithField("file", en)
 	}
 	for i, h := range header {
 		if !used[i] && strings.TrimSpace(h) != "" {
@@ -544,10 +553,10 @@ func newShopify(header, keys []string) *shopify {
 	return s
 }
 
-// get returns the value of the column named h, trimmed; Shopify writes
+// value returns the value of the column named h, trimmed; Shopify writes
 // postal codes and phone numbers with a leading ' so that spreadsheets keep
 // their zeros, which goes too.
-func (s *shopify) get(rec []string, h string) string {
+func (s *shopify) value(rec []string, h string) string {
 	i, ok := s.col[headerKey(h)]
 	if !ok {
 		return ""
@@ -556,23 +565,23 @@ func (s *shopify) get(rec []string, h string) string {
 }
 
 func (s *shopify) cell(rec []string, row int, h string) cell {
-	return cell{value: s.get(rec, h), column: h, row: row}
+	return cell{value: s.value(rec, h), column: h, row: row}
 }
 
 func (s *shopify) add(row int, rec []string) {
-	name := address.Clean(s.get(rec, "Name"))
+	name := address.Clean(s.value(rec, "Name"))
 	number := strings.TrimPrefix(name, "#")
-	o, first := s.grouper.get(number, row, shopifyColumns)
+	o, first := s.get(number, row, shopifyColumns)
 	if first {
 		s.order(o, rec, row)
 	}
 	switch {
 	case o.skip:
 		return
-	case strings.EqualFold(s.get(rec, "Lineitem requires shipping"), "false"):
+	case strings.EqualFold(s.value(rec, "Lineitem requires shipping"), "false"):
 		s.skip(row, number, "Lineitem requires shipping", "配送不要の商品のため取り込みません", "the item needs no shipping: left out")
 		return
-	case strings.EqualFold(s.get(rec, "Lineitem fulfillment status"), "fulfilled"):
+	case strings.EqualFold(s.value(rec, "Lineitem fulfillment status"), "fulfilled"):
 		s.skip(row, number, "Lineitem fulfillment status", "発送済みの商品のため取り込みません", "the item is fulfilled already: left out")
 		return
 	}
@@ -601,23 +610,23 @@ func (s *shopify) order(o *rawOrder, rec []string, row int) {
 		f["ship_to.phone"] = s.cell(rec, row, "Phone")
 	}
 	pref := s.cell(rec, row, "Shipping Province")
-	if name := s.get(rec, "Shipping Province Name"); pref.value == "" && name != "" {
+	if name := s.value(rec, "Shipping Province Name"); pref.value == "" && name != "" {
 		pref = s.cell(rec, row, "Shipping Province Name")
 	}
 	pref.value = prefectureOf(pref.value)
 	f["ship_to.prefecture"] = pref
-	if c := s.get(rec, "Shipping Country"); c != "" && !isJapan(c) {
+	if c := s.value(rec, "Shipping Country"); c != "" && !isJapan(c) {
 		o.refused = append(o.refused, Problem{Row: row, OrderNumber: o.number, Field: "Shipping Country",
 			Message: fmt.Sprintf("国外（%s）への配送には対応していません", excerpt(c)), MessageEN: fmt.Sprintf("soko ships within Japan only, not to %s", excerpt(c))})
 	}
-	if codPayment.MatchString(strings.ToLower(s.get(rec, "Payment Method"))) {
+	if codPayment.MatchString(strings.ToLower(s.value(rec, "Payment Method"))) {
 		f["cod_amount"] = s.cell(rec, row, "Total")
-		if cur := s.get(rec, "Currency"); cur != "" && !strings.EqualFold(cur, "JPY") {
+		if cur := s.value(rec, "Currency"); cur != "" && !strings.EqualFold(cur, "JPY") {
 			o.refused = append(o.refused, Problem{Row: row, OrderNumber: o.number, Field: "Currency",
 				Message: fmt.Sprintf("代引金額は円で指定してください（通貨 %s）", excerpt(cur)), MessageEN: fmt.Sprintf("a COD amount must be in yen, not %s", excerpt(cur))})
 		}
 	}
-	date, slot := noteAttributes(s.get(rec, "Note Attributes"))
+	date, slot := noteAttributes(s.value(rec, "Note Attributes"))
 	if date != "" {
 		f["delivery_date"] = cell{value: date, column: "Note Attributes", row: row}
 	}
@@ -625,10 +634,10 @@ func (s *shopify) order(o *rawOrder, rec []string, row int) {
 		f["time_slot"] = cell{value: slot, column: "Note Attributes", row: row}
 	}
 	switch {
-	case s.get(rec, "Cancelled at") != "":
+	case s.value(rec, "Cancelled at") != "":
 		s.skip(row, o.number, "Cancelled at", "キャンセルされた注文のため取り込みません", "the order was cancelled: left out")
 		o.skip = true
-	case strings.EqualFold(s.get(rec, "Fulfillment Status"), "fulfilled"):
+	case strings.EqualFold(s.value(rec, "Fulfillment Status"), "fulfilled"):
 		s.skip(row, o.number, "Fulfillment Status", "発送済みの注文のため取り込みません", "the order is fulfilled already: left out")
 		o.skip = true
 	}
@@ -743,6 +752,8 @@ func (b *builder) problem(row int, number, column, ja, en string) {
 	b.res.Problems = append(b.res.Problems, Problem{Row: row, OrderNumber: number, Field: column, Message: ja, MessageEN: en})
 }
 
+// build reads one order's values, checks them as the API would, and adds
+// the order to the result, problems or not, so the preview shows it.
 func (b *builder) build(ro *rawOrder) {
 	number := ro.number
 	col := func(f string) string {

@@ -379,3 +379,22 @@ func FuzzParse(f *testing.F) {
 		Complete(res.Orders, map[string]*soko.Product{})
 	})
 }
+
+// TestParse_NumberOnFirstRowOnly reads files that write the order number
+// on an order's first row only: the rows below it continue that order.
+func TestParse_NumberOnFirstRowOnly(t *testing.T) {
+	res := mustParse(t, "Name,Email,Lineitem quantity,Lineitem sku,Lineitem price,Shipping Name,Shipping Address1,Shipping City,Shipping Zip,Shipping Province,Shipping Country\n"+
+		"#1001,a@example.jp,1,TOWEL-WHT,1650,山田 花子,丸の内1-9-1,千代田区,'100-0005,JP-13,JP\n"+
+		",,2,MUG-BLU,1100,,,,,,\n")
+	noProblems(t, res)
+	if len(res.Orders) != 1 || len(res.Orders[0].Lines) != 2 || res.Orders[0].Lines[1].Quantity != 2 {
+		t.Fatalf("orders %+v", res.Orders)
+	}
+	res = mustParse(t, "注文番号,郵便番号,都道府県,市区町村,番地,氏名,SKU,数量\n"+
+		",1000005,東京都,千代田区,丸の内1-9-1,山田 花子,X,1\n"+
+		"A-1,1000005,東京都,千代田区,丸の内1-9-1,山田 花子,X,1\n"+
+		",,,,,,Y,2\n")
+	if len(res.Orders) != 2 || len(res.Orders[1].Lines) != 2 || len(res.Problems) != 1 || res.Problems[0].Row != 2 || res.Problems[0].Message != "注文番号がありません" {
+		t.Errorf("orders %d, problems %+v", len(res.Orders), res.Problems)
+	}
+}

@@ -2,10 +2,15 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/soko-wms/soko/internal/orderimport"
 	"github.com/soko-wms/soko/internal/server/api"
@@ -27,11 +32,12 @@ var orderImportWords = withImportLayout(map[string][2]string{
 	"oi_import":         {"取り込む", "Import"},
 	"oi_choose_file":    {"CSVファイルを選んでください", "Choose a CSV file"},
 	"oi_choose_merch":   {"荷主を選んでください", "Choose a merchant"},
+	"oi_pick_merchant":  {"― 荷主を選択 ―", "— choose —"},
 	"oi_too_large":      {"ファイルが大きすぎます（{max}MBまで）。ファイルを分けてください", "The file is too large (at most {max} MB): split it"},
 	"oi_uploading":      {"送信中… {pct}%", "Uploading… {pct}%"},
 	"oi_processing":     {"サーバーで確認中…", "Checking on the server…"},
 	"oi_importing":      {"取り込み中…", "Importing…"},
-	"oi_summary":        {"{orders}件の注文（{lines}明細、{rows}行）／新規 {fresh}件・登録済み {unchanged}件　{format}・{encoding}", "{orders} orders ({lines} lines, {rows} rows); {fresh} new, {unchanged} already on file. {format}, {encoding}"},
+	"oi_summary":        {"{merchant}：{orders}件の注文（{lines}明細、{rows}行）／新規 {fresh}件・登録済み {unchanged}件　{format}・{encoding}", "{merchant}: {orders} orders ({lines} lines, {rows} rows); {fresh} new, {unchanged} already on file. {format}, {encoding}"},
 	"oi_ok":             {"問題はありません。「取り込む」で{fresh}件を登録します", "No problems: Import creates {fresh} orders"},
 	"oi_nothing_new":    {"すべて登録済みです。取り込んでも変わりません", "Every order is on file already: importing changes nothing"},
 	"oi_has_problems":   {"{n}件の問題があります。ファイルを直してからもう一度プレビューしてください", "{n} problems: fix the file and preview it again"},
@@ -226,7 +232,7 @@ func (h apiHandlers) ImportOrderFile(ctx context.Context, req api.ImportOrderFil
 		return nil, err
 	}
 	if len(f.problems) > 0 {
-		return api.ImportOrderFile422JSONResponse(f.preview(langOf(ctx))), nil
+		return importRefusal{preview: f.preview(langOf(ctx)), lang: langOf(ctx)}, nil
 	}
 	orders := f.orders()
 	created, unchanged, err := h.store.ImportOrders(ctx, f.merchant.ID, sess.Staff.ID, orders)
@@ -246,4 +252,34 @@ func (h apiHandlers) ImportOrderFile(ctx context.Context, req api.ImportOrderFil
 		h.log.Warn("allocate imported orders", "merchant", f.merchant.Code, "orders", len(ids), "err", err)
 	}
 	return api.ImportOrderFile200JSONResponse{Created: created, Unchanged: unchanged, Allocated: allocated, Backordered: created - allocated}, nil
+}
+
+// importRefusal answers an import whose file has problems: a problem
+// document, as every refusal is, whose extension members are the preview
+// listing them, with the request id the error handler would give it.
+type importRefusal struct {
+	preview api.OrderImportPreview
+	lang    string
+}
+
+func (r importRefusal) VisitImportOrderFileResponse(w http.ResponseWriter) error {
+	// The refusal is the preview with the problem's members: the same
+	// fields, in a type of their own.
+	b, err := json.Marshal(r.preview)
+	if err != nil {
+		return err
+	}
+	var out api.OrderImportRefusal
+	if err := json.Unmarshal(b, &out); err != nil {
+		return err
+	}
+	out.Status = http.StatusUnprocessableEntity
+	out.Type = "urn:soko:problem:" + soko.EINVALID
+	out.Title = title(out.Status, r.lang)
+	out.Detail = localized(r.lang, fmt.Sprintf("取り込めませんでした。%d件の問題があります（何も登録していません）", out.ProblemCount),
+		fmt.Sprintf("not imported: the file has %d problems (nothing was stored)", out.ProblemCount))
+	if id := w.Header().Get(echo.HeaderXRequestID); id != "" {
+		out.RequestId = &id
+	}
+	return api.ImportOrderFile422ApplicationProblemPlusJSONResponse(out).VisitImportOrderFileResponse(w)
 }

@@ -42,9 +42,16 @@ func TestOrderImport_InBrowser(t *testing.T) {
 	c.signIn("V001", "5555")
 	c.expect("ok", "伊藤")
 	c.click(`nav a[href="#orderimport"]`)
-	c.waitFor("the order import section with the merchants", `!document.getElementById('orderimport').hidden && document.querySelectorAll('#oi-merchant option').length === 2`)
+	c.waitFor("the order import section with the merchants", `!document.getElementById('orderimport').hidden && document.querySelectorAll('#oi-merchant option').length === 3`)
 	if got := c.text("#oi-columns tbody tr:first-child"); !strings.Contains(got, "注文番号") || !strings.Contains(got, "order_no") {
 		t.Errorf("the layout's help starts with %q", got)
+	}
+	// No merchant is chosen until the supervisor chooses one.
+	c.do(chromedp.SetUploadFiles(chromedp.CSS("#oi-file"), []string{badFile}))
+	c.click("#oi-preview")
+	c.wantMsg("oi-msg", "error", "荷主を選んでください")
+	if c.visible("#oi-result") {
+		t.Error("a preview without a merchant")
 	}
 	c.fill("#oi-merchant", itoa64(sakura))
 
@@ -61,7 +68,7 @@ func TestOrderImport_InBrowser(t *testing.T) {
 	if c.visible("#oi-progress") {
 		t.Error("the progress bar stays after the answer")
 	}
-	if got := c.text("#oi-summary"); !strings.Contains(got, "4件の注文（5明細、5行）") || !strings.Contains(got, "Shift_JIS") {
+	if got := c.text("#oi-summary"); !strings.Contains(got, "SAKURA さくら雑貨店：4件の注文（5明細、5行）") || !strings.Contains(got, "Shift_JIS") {
 		t.Errorf("summary %q", got)
 	}
 	rows := c.eval(`Array.prototype.map.call(document.querySelectorAll('#oi-problems tbody tr'),function(r){return Array.prototype.map.call(r.cells,function(td){return td.textContent}).join(' ')}).join('\n')`)

@@ -162,8 +162,14 @@ func TestOrderImport_PreviewRefuseImportAgain(t *testing.T) {
 	}
 
 	r = sup.upload("/ops/order-imports"+q, bad)
-	if r.Status != 422 || decodePreview(t, r).ProblemCount != 3 {
+	if r.Status != 422 || decodePreview(t, r).ProblemCount != 3 || len(decodePreview(t, r).Problems) != 3 {
 		t.Fatalf("import of a file with problems: %d %s", r.Status, r.Raw)
+	}
+	// A refusal like any other, with the preview's members besides.
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" || r.JSON["type"] != "urn:soko:problem:invalid" ||
+		r.JSON["title"] != "入力内容に誤りがあります" || r.JSON["status"] != 422.0 || r.JSON["request_id"] == nil ||
+		r.JSON["detail"] != "取り込めませんでした。3件の問題があります（何も登録していません）" {
+		t.Errorf("refusal %s %s", ct, r.Raw)
 	}
 	for _, n := range []string{"W-1", "W-2"} {
 		if _, err := db.FindOrder(ctx, sakura, n); soko.ErrorCode(err) != soko.ENOTFOUND {
@@ -302,4 +308,3 @@ func TestOrderImport_Refusals(t *testing.T) {
 		t.Errorf("%d orders after refusals (%v)", len(os), err)
 	}
 }
-

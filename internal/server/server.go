@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo-contrib/echoprometheus"
@@ -205,7 +206,8 @@ func New(cfg Config) *Server {
 		s.accessLog,
 		s.recoverPanic,
 		securityHeaders,
-		middleware.BodyLimit(cfg.BodyLimit),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isFileUpload}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fileUploadLimit, Skipper: func(c echo.Context) bool { return !isFileUpload(c) }}),
 		metrics,
 	)
 
@@ -223,6 +225,17 @@ func New(cfg Config) *Server {
 	}
 	e.GET("/static/*", echo.WrapHandler(staticFiles()))
 	return s
+}
+
+// fileUploadLimit caps the CSV files the console uploads (a shop's order
+// export, the carrier's issued numbers): their parsers refuse more than 10 MB
+// with a clear message, so the transport lets that much through.
+const fileUploadLimit = "11M"
+
+// isFileUpload reports whether the request uploads a CSV file.
+func isFileUpload(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, opsBase+"/order-imports") || strings.HasPrefix(p, opsBase+"/carrier-imports/")
 }
 
 // ServeHTTP lets the server be used as an http.Handler, as tests do.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
 // MustServer returns a server on a fresh, migrated SQLite database.
@@ -229,5 +230,28 @@ func TestServe_ShutdownFinishesRequestsInFlight(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		t.Fatal("server still answers after shutdown")
+	}
+}
+
+// TestBodyLimit_FileUploadsMayBeLarger: a shop's order export of a few
+// megabytes reaches the import's own checks; beyond 11 MB it is refused at
+// the door.
+func TestBodyLimit_FileUploadsMayBeLarger(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h := mustOpsServer(t, db)
+	boss := signIn(t, h, "V001", "5555")
+	post := func(size int) reply {
+		body := "注文番号,SKU\n" + strings.Repeat("#", size)
+		return boss.do("POST", "/ops/order-imports/preview?merchant_id=1", body,
+			"Cookie", boss.cookie.Name+"="+boss.cookie.Value, "X-CSRF-Token", boss.csrf, "Content-Type", "text/csv")
+	}
+	if r := post(3 << 20); r.Status == http.StatusRequestEntityTooLarge || r.Status >= 500 {
+		t.Errorf("a 3 MB file: %d %s", r.Status, r.Raw)
+	}
+	if r := post(12 << 20); r.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 12 MB file: %d", r.Status)
+	}
+	if r := boss.op("POST", "/ops/waves", map[string]any{"note": strings.Repeat("x", 3<<20)}, boss.csrf); r.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 3 MB JSON body elsewhere: %d", r.Status)
 	}
 }

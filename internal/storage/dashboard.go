@@ -205,7 +205,6 @@ func (db *DB) dashPeople(tx *gorm.DB, d *soko.Dashboard, from, to time.Time) err
 		Scans, Refused, Hours      int
 	}
 	err := tx.Raw(`SELECT e.staff_id, s.name, s.role,
-		SUM(CASE WHEN e.step = 'pick' AND e.result = 'ok' THEN 1 ELSE 0 END) AS picks,
 		SUM(CASE WHEN e.step = 'inspect' AND e.result = 'ok' THEN 1 ELSE 0 END) AS inspections,
 		SUM(CASE WHEN e.step = 'handover' AND e.result = 'ok' THEN 1 ELSE 0 END) AS loaded,
 		COUNT(*) AS scans, SUM(CASE WHEN e.result = 'ok' THEN 0 ELSE 1 END) AS refused,
@@ -227,9 +226,23 @@ func (db *DB) dashPeople(tx *gorm.DB, d *soko.Dashboard, from, to time.Time) err
 	for _, p := range packed {
 		packs[p.StaffID] = p.N
 	}
+	// Picks are units taken off shelves (a case scan is its pack quantity),
+	// not scans: the shelf scan before them picks nothing.
+	var picked []struct {
+		StaffID int64
+		N       int
+	}
+	if err := tx.Raw(`SELECT staff_id, SUM(-on_hand_delta) AS n FROM stock_movements WHERE kind = 'pick' AND staff_id IS NOT NULL
+		AND created_at >= ? AND created_at < ? GROUP BY staff_id`, from, to).Scan(&picked).Error; err != nil {
+		return err
+	}
+	picks := map[int64]int{}
+	for _, p := range picked {
+		picks[p.StaffID] = p.N
+	}
 	for _, r := range rows {
 		d.People = append(d.People, soko.Productivity{
-			StaffID: r.StaffID, Name: r.Name, Role: soko.Role(r.Role), Picks: r.Picks, Inspections: r.Inspections,
+			StaffID: r.StaffID, Name: r.Name, Role: soko.Role(r.Role), Picks: picks[r.StaffID], Inspections: r.Inspections,
 			Packed: packs[r.StaffID], Loaded: r.Loaded, Scans: r.Scans, Refused: r.Refused, Hours: r.Hours,
 		})
 	}

@@ -89,7 +89,7 @@
   // shown puts a preview on the page: the counts, every problem, the orders.
   function shown(d) {
     $('oi-result').hidden = false;
-    $('oi-summary').textContent = t('oi_summary', {orders: count(d.orders), lines: count(d.lines), rows: count(d.rows),
+    $('oi-summary').textContent = t('oi_summary', {merchant: d.merchant.code + ' ' + d.merchant.name, orders: count(d.orders), lines: count(d.lines), rows: count(d.rows),
       fresh: count(d.new_orders), unchanged: count(d.unchanged), format: t('oi_' + d.format), encoding: d.encoding});
     $('oi-ignored').hidden = !d.ignored_columns.length;
     $('oi-ignored').textContent = t('oi_ignored', {cols: d.ignored_columns.join(', ')});
@@ -173,8 +173,11 @@
     columns();
     C.api('GET', '/ops/merchants').then(function (a) {
       if (C.failed('oi-msg', a)) return;
+      // No merchant is chosen for the supervisor: orders imported for the
+      // wrong one would ship another shop's parcels.
       var sel = $('oi-merchant'), was = sel.value;
       sel.textContent = '';
+      sel.appendChild(el('option', '', t('oi_pick_merchant'))).value = '';
       a.data.forEach(function (m) {
         var o = el('option', '', m.code + ' ' + m.name);
         o.value = m.id;
