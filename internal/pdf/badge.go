@@ -1,10 +1,8 @@
 package pdf
 
 import (
-	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -22,30 +20,18 @@ type BadgeOptions struct {
 	Warehouse string
 }
 
-// badgeSheet is the geometry of the card stock badges print on, in
-// millimetres and points.
-type badgeSheet struct {
-	page          gofpdf.SizeType
-	cols, rows    int
-	cellW, cellH  float64
-	left, top     float64
-	padX, padY    float64
-	module, barH  float64
-	namePt, minPt float64
-}
-
 // badgeSheetA4 is A4 with 2 × 5 business cards of 91 × 55 mm (the Japanese
 // 名刺 size), 14 mm blank left and right and 11 mm top and bottom: the
 // common micro-perforated 10-card sheet.
-func badgeSheetA4() *badgeSheet {
-	return &badgeSheet{
+func badgeSheetA4() *cutSheet {
+	return &cutSheet{
 		page: gofpdf.SizeType{Wd: 210, Ht: 297}, cols: 2, rows: 5,
 		cellW: 91, cellH: 55, left: 14, top: 11,
 		// The padding keeps the print inside a card even when the sheet
 		// feeds a millimetre or two askew.
 		padX: 4, padY: 3.5,
 		module: 0.33, barH: 14,
-		namePt: 20, minPt: 10,
+		textPt: 20, minPt: 10,
 	}
 }
 
@@ -69,55 +55,24 @@ func BadgeCards(w io.Writer, staff []soko.Staff, opt BadgeOptions) error {
 		return soko.Errorf(soko.EINVALID, "no staff to print badge cards for").JA("印刷するスタッフがいません")
 	}
 	sh := badgeSheetA4()
-	room := sh.cellW - 2*sh.padX
-	codes := make([]bars, len(staff))
-	for i, s := range staff {
-		if strings.TrimSpace(s.BadgeCode) == "" {
-			return soko.Errorf(soko.EINVALID, "staff member %d of %d has no badge code", i+1, len(staff)).
-				JA("%d人目のスタッフにバッジコードがありません", i+1)
-		}
-		code, err := code128Bars(s.BadgeCode)
-		if err != nil || code.width(minNarrow) > room {
-			return soko.Errorf(soko.EINVALID, "badge code %q cannot be printed as a Code 128 barcode on a %g mm card", s.BadgeCode, sh.cellW).
-				JA("バッジコード「%s」はカードのバーコード（Code128）にできません", s.BadgeCode)
-		}
-		codes[i] = code
+	codes := make([]string, len(staff))
+	for i, st := range staff {
+		codes[i] = st.BadgeCode
 	}
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-	f, release, err := newDocument(sh.page, now())
+	bars, err := sh.barcodes(codes, cellCode{item: "staff member", code: "badge code", medium: "card",
+		itemJA: "スタッフ", codeJA: "バッジコード", mediumJA: "カード", nthJA: "人目"})
 	if err != nil {
-		return fmt.Errorf("pdf: badge cards: %w", err)
+		return err
 	}
-	defer release()
-	f.SetTitle("バッジカード "+strconv.Itoa(len(staff))+"枚", true)
-	perPage := sh.cols * sh.rows
 	warehouse := oneLine(opt.Warehouse)
-	for i := range staff {
-		if i%perPage == 0 {
-			f.AddPage()
-		}
-		sh.draw(f, sh.cell(i), &staff[i], codes[i], warehouse)
-	}
-	if f.Err() {
-		return fmt.Errorf("pdf: badge cards: %w", f.Error())
-	}
-	if err := f.Output(w); err != nil {
-		return fmt.Errorf("pdf: badge cards: %w", err)
-	}
-	return nil
+	return sh.print(w, len(staff), "バッジカード "+strconv.Itoa(len(staff))+"枚", opt.Now, func(f *gofpdf.Fpdf, cell rect, i int) {
+		drawBadge(f, sh, cell, &staff[i], bars[i], warehouse)
+	})
 }
 
-// cell is where the i-th card goes on its sheet, filled row by row as
-// people read.
-func (sh *badgeSheet) cell(i int) rect {
-	n := i % (sh.cols * sh.rows)
-	return rect{sh.left + float64(n%sh.cols)*sh.cellW, sh.top + float64(n/sh.cols)*sh.cellH, sh.cellW, sh.cellH}
-}
-
-func (sh *badgeSheet) draw(f *gofpdf.Fpdf, cell rect, s *soko.Staff, code bars, warehouse string) {
+// drawBadge prints one badge card: the role, the warehouse, the name large
+// and the badge code as Code 128 with its text.
+func drawBadge(f *gofpdf.Fpdf, sh *cutSheet, cell rect, s *soko.Staff, code bars, warehouse string) {
 	// A hairline outline to cut along when the sheet is plain paper.
 	f.SetDrawColor(190, 190, 190)
 	f.SetLineWidth(0.1)
@@ -147,7 +102,7 @@ func (sh *badgeSheet) draw(f *gofpdf.Fpdf, cell rect, s *soko.Staff, code bars, 
 	}
 
 	const nameTop, nameH = headH + 1.5, 13.0
-	t := fit(f, []string{oneLine(s.Name)}, in.w, nameH, sh.namePt, sh.minPt)
+	t := fit(f, []string{oneLine(s.Name)}, in.w, nameH, sh.textPt, sh.minPt)
 	y := in.y + nameTop + (nameH-t.height())/2
 	for _, line := range t.lines {
 		f.SetXY(in.x, y)

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -20,30 +19,18 @@ type LocationLabelOptions struct {
 	Now func() time.Time
 }
 
-// locationSheet is the geometry of the label stock location labels print on,
-// in millimetres and points.
-type locationSheet struct {
-	page          gofpdf.SizeType
-	cols, rows    int
-	cellW, cellH  float64
-	left, top     float64
-	padX, padY    float64
-	module, barH  float64
-	codePt, minPt float64
-}
-
 // locationSheetA4 is A4 with 3 × 8 labels of 70 × 33.9 mm and 12.9 mm blank
 // at top and bottom, a common pre-cut sheet whose margins suit printers that
 // cannot print to the edge.
-func locationSheetA4() *locationSheet {
-	return &locationSheet{
+func locationSheetA4() *cutSheet {
+	return &cutSheet{
 		page: gofpdf.SizeType{Wd: 210, Ht: 297}, cols: 3, rows: 8,
 		cellW: 70, cellH: 33.9, left: 0, top: 12.9,
 		// The padding keeps the print inside a label even when the sheet
 		// feeds a millimetre or two askew.
 		padX: 3, padY: 2,
 		module: 0.33, barH: 13,
-		codePt: 22, minPt: 10,
+		textPt: 22, minPt: 10,
 	}
 }
 
@@ -56,57 +43,26 @@ func LocationLabels(w io.Writer, locs []soko.Location, opt LocationLabelOptions)
 		return soko.Errorf(soko.EINVALID, "no locations to print labels for").JA("印刷するロケーションがありません")
 	}
 	sh := locationSheetA4()
-	room := sh.cellW - 2*sh.padX
-	codes := make([]bars, len(locs))
+	codes := make([]string, len(locs))
 	for i, l := range locs {
-		if strings.TrimSpace(l.Code) == "" {
-			return soko.Errorf(soko.EINVALID, "location %d of %d has no code", i+1, len(locs)).
-				JA("%d件目のロケーションにコードがありません", i+1)
-		}
-		code, err := code128Bars(l.Code)
-		if err != nil || code.width(minNarrow) > room {
-			return soko.Errorf(soko.EINVALID, "location code %q cannot be printed as a Code 128 barcode on a %g mm label", l.Code, sh.cellW).
-				JA("ロケーションコード「%s」はラベルのバーコード（Code128）にできません", l.Code)
-		}
-		codes[i] = code
+		codes[i] = l.Code
 	}
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-	f, release, err := newDocument(sh.page, now())
+	bars, err := sh.barcodes(codes, cellCode{item: "location", code: "location code", medium: "label",
+		itemJA: "ロケーション", codeJA: "ロケーションコード", mediumJA: "ラベル", nthJA: "件目"})
 	if err != nil {
-		return fmt.Errorf("pdf: location labels: %w", err)
+		return err
 	}
-	defer release()
-	f.SetTitle("ロケーションラベル "+strconv.Itoa(len(locs))+"件", true)
-	perPage := sh.cols * sh.rows
-	for i := range locs {
-		if i%perPage == 0 {
-			f.AddPage()
-		}
-		sh.draw(f, sh.cell(i), &locs[i], codes[i])
-	}
-	if f.Err() {
-		return fmt.Errorf("pdf: location labels: %w", f.Error())
-	}
-	if err := f.Output(w); err != nil {
-		return fmt.Errorf("pdf: location labels: %w", err)
-	}
-	return nil
+	return sh.print(w, len(locs), "ロケーションラベル "+strconv.Itoa(len(locs))+"件", opt.Now, func(f *gofpdf.Fpdf, cell rect, i int) {
+		drawLocation(f, sh, cell, &locs[i], bars[i])
+	})
 }
 
-// cell is where the i-th location label goes on its sheet, filled row by
-// row as people read.
-func (sh *locationSheet) cell(i int) rect {
-	n := i % (sh.cols * sh.rows)
-	return rect{sh.left + float64(n%sh.cols)*sh.cellW, sh.top + float64(n/sh.cols)*sh.cellH, sh.cellW, sh.cellH}
-}
-
-func (sh *locationSheet) draw(f *gofpdf.Fpdf, cell rect, l *soko.Location, code bars) {
+// drawLocation prints one shelf label: the code large, its barcode, the
+// zone and walk sequence small.
+func drawLocation(f *gofpdf.Fpdf, sh *cutSheet, cell rect, l *soko.Location, code bars) {
 	in := cell.inset(sh.padX, sh.padY)
 	const codeH = 8.5
-	t := fit(f, []string{oneLine(l.Code)}, in.w, codeH, sh.codePt, sh.minPt)
+	t := fit(f, []string{oneLine(l.Code)}, in.w, codeH, sh.textPt, sh.minPt)
 	y := in.y + (codeH-t.height())/2
 	for _, line := range t.lines {
 		f.SetXY(in.x, y)
