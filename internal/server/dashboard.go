@@ -109,12 +109,17 @@ func (h apiHandlers) workDay(date *openapi_types.Date) time.Time {
 	return soko.WorkDay(time.Date(y, m, d, 12, 0, 0, 0, time.UTC))
 }
 
-// GetDashboard answers GET /ops/dashboard.
-func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardRequestObject) (api.GetDashboardResponseObject, error) {
+// dashboard is the asked day's dashboard, for supervisors.
+func (h apiHandlers) dashboard(ctx context.Context, date *openapi_types.Date) (*soko.Dashboard, error) {
 	if _, err := allow(ctx, soko.MenuConsole); err != nil {
 		return nil, err
 	}
-	d, err := h.store.Dashboard(ctx, h.workDay(req.Params.Date))
+	return h.store.Dashboard(ctx, h.workDay(date))
+}
+
+// GetDashboard answers GET /ops/dashboard.
+func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardRequestObject) (api.GetDashboardResponseObject, error) {
+	d, err := h.dashboard(ctx, req.Params.Date)
 	if err != nil {
 		return nil, err
 	}
@@ -172,10 +177,7 @@ func statusLabel(lang string, st soko.OrderStatus) string {
 // GetDashboardChart answers GET /ops/dashboard/charts/{series}: a bar chart of
 // the day's hours drawn on the server, so the console needs no chart library.
 func (h apiHandlers) GetDashboardChart(ctx context.Context, req api.GetDashboardChartRequestObject) (api.GetDashboardChartResponseObject, error) {
-	if _, err := allow(ctx, soko.MenuConsole); err != nil {
-		return nil, err
-	}
-	d, err := h.store.Dashboard(ctx, h.workDay(req.Params.Date))
+	d, err := h.dashboard(ctx, req.Params.Date)
 	if err != nil {
 		return nil, err
 	}
