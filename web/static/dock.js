@@ -5,16 +5,10 @@
  * scans go through SokoScan, so none is lost when the network drops. */
 (function () {
   'use strict';
-  var O = SokoOps, t = O.t, el = O.el;
+  var O = SokoOps, say = O.say, t = O.t, el = O.el;
   var view = '', manifest = null, scanner;
 
   function $(id) { return document.getElementById(id); }
-  function say(kind, msg) {
-    var r = $('result');
-    r.className = kind;
-    r.textContent = msg;
-    SokoScan.signal(kind);
-  }
   function prompt(key) { $('prompt').textContent = t(key); }
   // refused handles answers every step treats alike; it reports whether a was one.
   function refused(a, late) {
@@ -173,12 +167,7 @@
     $('confirm').onsubmit = confirmed;
     $('cf-cancel').onclick = function () { $('confirm').hidden = true; prompt('scan_parcel'); scanner.focus(true); };
     $('cl-done').onclick = function () { go('choose'); };
-    $('kbd').onclick = function () {
-      var s = $('scan');
-      s.inputMode = s.inputMode === 'none' ? 'text' : 'none';
-      s.blur();
-      s.focus();
-    };
+    O.keyboard($('kbd'), $('scan'));
     O.api('GET', '/ops/session').then(function (a) {
       if (!a.ok) { go('signin'); return; }
       if (a.data.menus.indexOf('handover') < 0) {

@@ -4,7 +4,7 @@
  * #words. */
 (function () {
   'use strict';
-  var O = SokoOps, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
+  var O = SokoOps, say = O.say, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
   var session = null, view = 'login', scanner;
   var rc = {}, pa = {}, ct = {}, pk = {chain: Promise.resolve()};
 
@@ -14,13 +14,6 @@
     return n >= min ? n : null;
   }
 
-  // say shows what a scan did in the result area, with sound, vibration and colour.
-  function say(kind, msg) {
-    var r = $('result');
-    r.className = kind;
-    r.textContent = msg;
-    SokoScan.signal(kind === 'ok warn' ? 'warn' : kind);
-  }
   function prompt(key) { $('prompt').textContent = t(key); }
   // failed handles answers every view treats alike; it reports whether a was one.
   function failed(a, late) {
@@ -598,12 +591,7 @@
     $('pa-cancel').onclick = startPutAway;
     $('ct-submit').onclick = submitCount;
     $('ct-cancel').onclick = startCount;
-    $('kbd').onclick = function () {
-      var s = $('scan');
-      s.inputMode = s.inputMode === 'none' ? 'text' : 'none';
-      s.blur();
-      s.focus();
-    };
+    O.keyboard($('kbd'), $('scan'));
     // Enter in a quantity field hands the keyboard back to the scanner;
     // in a form's number field it submits the form.
     document.addEventListener('keydown', function (e) {

@@ -68,8 +68,27 @@
     setTimeout(function () { delete btn.dataset.armed; btn.classList.remove('armed'); }, 4000);
   }
 
+  // say shows an answer in #result in its colour, with the scanner's sound
+  // and vibration ("ok warn" sounds as a warning).
+  function say(kind, msg) {
+    var r = document.getElementById('result');
+    r.className = kind;
+    r.textContent = msg;
+    if (window.SokoScan) SokoScan.signal(kind.split(' ').pop());
+  }
+  // keyboard makes btn switch input between the scanner (no on-screen
+  // keyboard) and typing.
+  function keyboard(btn, input) {
+    btn.onclick = function () {
+      input.inputMode = input.inputMode === 'none' ? 'text' : 'none';
+      input.blur();
+      input.focus();
+    };
+  }
+
   window.SokoOps = {
     lang: lang, t: t, el: el, api: api, scanHeaders: scanHeaders, problem: problem, fields: fields, twice: twice,
+    say: say, keyboard: keyboard,
     // use takes the signed-in session (or null) whose CSRF token calls carry.
     use: function (session) { csrf = session ? session.csrf_token : ''; }
   };

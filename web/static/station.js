@@ -7,7 +7,7 @@
 (function () {
   'use strict';
   function $(id) { return document.getElementById(id); }
-  var O = SokoOps, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
+  var O = SokoOps, say = O.say, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
   var PRINTABLE = ['packed', 'labeled', 'shipped'];
   var MAX_GRAMS = 100000;
   var session = null, order = null, active = null, scanner, slipURL = null;
@@ -15,13 +15,6 @@
 
   function firstError(a) { return ((a.data && a.data.errors) || [])[0] || {}; }
 
-  // say shows what a scan did in the result area, with sound and colour.
-  function say(kind, msg) {
-    var r = $('result');
-    r.className = kind;
-    r.textContent = msg;
-    SokoScan.signal(kind);
-  }
   function prompt(key) { $('prompt').textContent = t(key); }
   // failed handles answers every step treats alike; it reports whether a was one.
   function failed(a, late) {
