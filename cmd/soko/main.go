@@ -34,6 +34,10 @@ usage:
   soko check [--orders FILE]              verify every invariant (ledger, no oversell, notifications,
                                           unique tracking numbers, scans once, acknowledged orders in FILE)
   soko check stock                        verify the stock ledger against stock on hand
+  soko load --setup [--orders N --handhelds H --stations S] [--world FILE]
+                                          write a load-test warehouse into an empty database
+  soko load --targets http://127.0.0.1:PORT,… [--orders N --handhelds H --stations S --duration D --acked FILE]
+                                          drive soko servers on this machine as a warehouse day, then report
   soko version
 
 environment: SOKO_DATABASE_URL (default soko.db), SOKO_ADDR (default :8080),
@@ -94,6 +98,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checkStock(ctx, cfg, stdout)
 	case "check":
 		return check(ctx, cfg, rest, stdout)
+	case "load":
+		return load(ctx, cfg, rest, stdout, stderr)
 	case "merchant add", "merchant list", "apikey create", "apikey list", "apikey revoke", "staff add":
 		return admin(ctx, cfg, cmd, rest, stdout)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -14,12 +15,15 @@ import (
 )
 
 // How idempotent requests wait: a retry that arrives while the first
-// request runs waits up to idempotencyWait for its answer; a claim older
-// than idempotencyStale belongs to a request that died and is taken over.
+// request runs waits up to idempotencyWait for its answer. The first
+// request's work is cut off after idempotencyWork, so a claim older than
+// idempotencyStale belongs to a request whose process died (or lost its
+// database) and is taken over, and a key is never blocked for long.
 const (
 	idempotencyWait  = 10 * time.Second
 	idempotencyPoll  = 25 * time.Millisecond
-	idempotencyStale = 2 * time.Minute
+	idempotencyWork  = 20 * time.Second
+	idempotencyStale = 30 * time.Second
 )
 
 // idempotent gives POSTs with an Idempotency-Key Stripe's semantics: the
@@ -51,6 +55,9 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 
 		rec := &recorder{ResponseWriter: c.Response().Writer, status: http.StatusOK}
 		c.Response().Writer = rec
+		work, cancel := context.WithTimeout(ctx, idempotencyWork)
+		defer cancel()
+		c.SetRequest(req.WithContext(work))
 		if err := next(c); err != nil {
 			c.Error(err)
 		}

@@ -90,7 +90,11 @@ func (s *Server) replayScan(c echo.Context, scanID string) error {
 			return c.JSONBlob(rec.StatusCode, rec.Response)
 		}
 		if time.Now().After(deadline) {
-			return soko.Errorf(soko.ECONFLICT, "this scan is still being applied").JA("このスキャンは処理中です")
+			// The scan was applied (its id is claimed in the same commit) but
+			// its answer was never stored: the server died, or lost its
+			// database, between the two. Say so: the screen must reload.
+			return soko.Errorf(soko.ECONFLICT, "this scan was applied, but its answer was lost: reload to see where things stand").
+				JA("このスキャンは登録済みです（応答が失われました）。画面を読み込み直して状態を確認してください").WithField("scan_id", "applied")
 		}
 		select {
 		case <-c.Request().Context().Done():

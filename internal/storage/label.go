@@ -142,7 +142,8 @@ func (db *DB) Parcels(ctx context.Context, orderID int64) ([]soko.Parcel, error)
 
 // Label gives every parcel of a packed order a tracking number from its
 // carrier's range and marks the order labelled, in one transaction; the
-// caller prints the labels. Ranges running low come back as warnings.
+// caller prints the labels. Ranges running low come back as warnings. An
+// order labelled already gets its labels again, with the same numbers.
 func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error) {
 	now := db.now()
 	res := &soko.LabelResult{}
@@ -152,6 +153,18 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 			return err
 		}
 		o := row.order()
+		if o.Status == soko.OrderLabeled {
+			// Labelled already — a retry whose first answer was lost, or a
+			// second press: the same labels again, no new numbers.
+			var parcels []parcelRow
+			if err := tx.Where("order_id = ?", o.ID).Order("seq").Find(&parcels).Error; err != nil {
+				return err
+			}
+			for _, p := range parcels {
+				res.Parcels = append(res.Parcels, p.parcel())
+			}
+			return nil
+		}
 		if err := o.Apply(soko.ActionLabel); err != nil {
 			return soko.Errorf(soko.ECONFLICT, "order %s is %s: pack it first", o.Number, row.Status).
 				JA("注文 %s は「%s」です。先に梱包してください", o.Number, soko.OrderStatus(row.Status).Label())

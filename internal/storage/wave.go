@@ -255,8 +255,13 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 		var mine pickTaskRow
 		err := tx.Where("staff_id = ? AND status = ?", staffID, string(soko.PickOpen)).Order("sequence, id").Take(&mine).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
+			// Only the head task of each unclaimed list is a candidate: two
+			// pickers locking different rows of one list would each then
+			// wait for the other's row when claiming the whole list.
 			q := `SELECT t.pick_list FROM pick_tasks t JOIN waves w ON w.id = t.wave_id
-				WHERE t.staff_id IS NULL AND t.status = 'open' ORDER BY w.priority DESC, w.id, t.sequence, t.id LIMIT 1`
+				WHERE t.staff_id IS NULL AND t.status = 'open'
+				AND t.id = (SELECT u.id FROM pick_tasks u WHERE u.pick_list = t.pick_list AND u.status = 'open' ORDER BY u.sequence, u.id LIMIT 1)
+				ORDER BY w.priority DESC, w.id, t.sequence, t.id LIMIT 1`
 			if db.dialect == Postgres {
 				q += ` FOR UPDATE OF t SKIP LOCKED`
 			}
