@@ -41,7 +41,7 @@ func translate(err error) error {
 		case "23514":
 			return soko.Errorf(soko.ECONFLICT, "breaks a rule the database keeps (%s)", pg.ConstraintName).
 				JA("データの整合性ルールに反するため実行できません")
-		case "57P01", "57P02", "57P03", "08000", "08003", "08006":
+		case "57P01", "57P02", "57P03", "08000", "08003", "08006", "53300":
 			return unavailable(err)
 		}
 		return fmt.Errorf("db: %w", err)
