@@ -45,6 +45,7 @@ fuzz:
 	$(GO) test ./internal/server -run '^$$' -fuzz '^FuzzCreateOrder$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/pdf -run '^$$' -fuzz '^FuzzWrap$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/orderimport -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/server -run '^$$' -fuzz '^FuzzHTTP$$' -fuzztime $(FUZZTIME)
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

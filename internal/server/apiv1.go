@@ -1,13 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -156,6 +160,9 @@ func validateRequest(router routers.Router) echo.MiddlewareFunc {
 				}
 				return echo.ErrNotFound
 			}
+			if err := storableText(c, params); err != nil {
+				return err
+			}
 			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
 			if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
 				return validationProblem(err, language(c))
@@ -163,6 +170,55 @@ func validateRequest(router routers.Router) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// storableText refuses what no handler can use and a database cannot store:
+// a JSON body that is not exactly one JSON value (the validator reads only
+// the first, other readers would read another), and NUL or invalid UTF-8 in
+// the path, the query, the Idempotency-Key or the body's strings.
+func storableText(c echo.Context, params map[string]string) error {
+	lang := language(c)
+	bad := func(field string) error {
+		return soko.Errorf(soko.EINVALID, "%s holds a NUL character or invalid UTF-8", field).
+			JA("%s に使えない文字（NUL文字や不正な文字コード）が含まれています", field).
+			WithField(field, localized(lang, "使えない文字が含まれています", "NUL or invalid UTF-8"))
+	}
+	unstorable := func(v string) bool { return strings.ContainsRune(v, 0) || !utf8.ValidString(v) }
+	for name, v := range params {
+		if unstorable(v) {
+			return bad(name)
+		}
+	}
+	for name, vs := range c.Request().URL.Query() {
+		for _, v := range vs {
+			if unstorable(v) || unstorable(name) {
+				return bad(name)
+			}
+		}
+	}
+	if unstorable(c.Request().Header.Get("Idempotency-Key")) {
+		return bad("Idempotency-Key")
+	}
+	req := c.Request()
+	if req.Body == nil || !strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
+		return nil
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if !json.Valid(body) {
+		return soko.Errorf(soko.EMALFORMED, "the body is not one JSON value").
+			JA("本文をJSONとして読み取れません").WithField("body", localized(lang, "JSONとして読み取れません", "not one valid JSON value"))
+	}
+	if bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		return bad("body")
+	}
+	return nil
 }
 
 // validationProblem turns kin-openapi's errors into one soko error listing

@@ -43,6 +43,9 @@ func translate(err error) error {
 				JA("データの整合性ルールに反するため実行できません")
 		case "57P01", "57P02", "57P03", "08000", "08003", "08006", "53300":
 			return unavailable(err)
+		case "22021", "22P05":
+			return soko.Errorf(soko.EINVALID, "text holds a character that cannot be stored (NUL or invalid UTF-8)").
+				JA("保存できない文字（NUL文字や不正な文字コード）が含まれています")
 		}
 		return fmt.Errorf("db: %w", err)
 	}
