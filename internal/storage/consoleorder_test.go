@@ -632,3 +632,30 @@ func TestCount_FewerUnitsWhileAnOrderIsPicked(t *testing.T) {
 		}
 	})
 }
+
+// TestCount_FewerUnitsUnderHeldAndCancelledOrders is the regression test
+// for a count refused because an order it had to free was being cancelled
+// (found by the HTTP fuzz run): the count is what is on the shelf, so it is
+// written and frees the stock; the cancellation goes on, the held order
+// stays held.
+func TestCount_FewerUnitsUnderHeldAndCancelledOrders(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		f := mustShortFloor(t, db)
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, StaffID: f.supervisor}); err != nil {
+			t.Fatal(err)
+		}
+		f.mustAct(t, "SO-3", soko.ActionCancel, soko.OrderCancelRequested)
+		if _, err := db.Count(ctx, &soko.Count{ScanID: "count-a02", StaffID: f.picker, Location: "A-02", Reason: "棚卸"}, rules); err != nil {
+			t.Fatalf("a count under a held and a cancelled order: %v", err)
+		}
+		if st := f.status(t, "SO-3"); st != soko.OrderCancelRequested {
+			t.Errorf("SO-3 is %s, want still cancel_requested", st)
+		}
+		if st := f.status(t, "SO-4"); st != soko.OrderOnHold {
+			t.Errorf("SO-4 is %s, want still on hold", st)
+		}
+		f.wantStock(t, "MUG", "A-02", 0, 0)
+		mustBalanced(t, db)
+	})
+}

@@ -179,8 +179,24 @@ func freeAllocated(tx *gorm.DB, r stockRow, counted int, now time.Time, result *
 		order := row.order()
 		from := order.Status
 		action := soko.ActionBackorder
-		if order.Status == soko.OrderPicking {
+		switch order.Status {
+		case soko.OrderPicking:
 			action = soko.ActionShortPick
+		case soko.OrderCancelRequested, soko.OrderOnHold:
+			// Its stock is freed all the same — the count is what is on the
+			// shelf — but it keeps its status: a cancellation goes on, and a
+			// held order comes back from its hold waiting for stock (or short,
+			// if it was being picked).
+			if back := map[soko.OrderStatus]soko.OrderStatus{soko.OrderAllocated: soko.OrderBackordered, soko.OrderPicking: soko.OrderShort}[order.HeldFrom]; order.Status == soko.OrderOnHold && back != "" {
+				if err := tx.Model(&orderRow{}).Where("id = ?", order.ID).Update("held_from", string(back)).Error; err != nil {
+					return nil, err
+				}
+			}
+			if err := recordEvent(tx, order, soko.OrderEvent{Action: soko.ActionBackorder, From: from, To: from,
+				Detail: "count found fewer units: its stock was freed"}, now); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if err := order.Apply(action); err != nil {
 			return nil, err
