@@ -215,11 +215,15 @@ func storableText(c echo.Context, params map[string]string) error {
 		return soko.Errorf(soko.EMALFORMED, "the body is not one JSON value").
 			JA("本文をJSONとして読み取れません").WithField("body", localized(lang, "JSONとして読み取れません", "not one valid JSON value"))
 	}
-	if bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+	if jsonNUL.Match(body) {
 		return bad("body")
 	}
 	return nil
 }
+
+// jsonNUL finds a NUL escaped in a JSON string (\u0000), and not a
+// backslash written before the text u0000 (\\u0000).
+var jsonNUL = regexp.MustCompile(`(?:^|[^\\])(?:\\\\)*\\[uU]0000`)
 
 // validationProblem turns kin-openapi's errors into one soko error listing
 // every bad field in the caller's language.

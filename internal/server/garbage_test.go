@@ -52,3 +52,16 @@ func TestAPI_UnstorableTextIsRefused(t *testing.T) {
 		refused(t, "NUL in an inbound's lot", shop.do("POST", "/api/v1/inbounds", map[string]any{"inbound_no": "ASN-NUL", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "MUG-1", "quantity": 1, "lot": "L\u0000"}}}))
 	})
 }
+
+// TestJSONNUL_TellsAnEscapedNULFromText: "\u0000" in a JSON string is a NUL,
+// "\\u0000" is a backslash and the text u0000.
+func TestJSONNUL_TellsAnEscapedNULFromText(t *testing.T) {
+	for body, nul := range map[string]bool{
+		`{"a":"\u0000"}`: true, `{"a":"x\U0000"}`: true, `{"a":"\\\u0000"}`: true,
+		`{"a":"\\u0000"}`: false, `{"a":"u0000"}`: false, `{"a":"\u00001"}`: true,
+	} {
+		if got := jsonNUL.MatchString(body); got != nul {
+			t.Errorf("%s: NUL %v, want %v", body, got, nul)
+		}
+	}
+}

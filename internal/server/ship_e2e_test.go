@@ -679,6 +679,10 @@ func TestShip_DeadDeliveriesRedelivered(t *testing.T) {
 		if r := sup.op("POST", fmt.Sprintf("/ops/deliveries/%d/redeliver", id), nil, sup.csrf); r.Status != 200 || r.JSON["status"] != "pending" {
 			t.Fatalf("redeliver: %d %s", r.Status, r.Raw)
 		}
+		// A second press while it waits to be sent does not send it twice.
+		if r := sup.op("POST", fmt.Sprintf("/ops/deliveries/%d/redeliver", id), nil, sup.csrf); r.Status != 409 {
+			t.Fatalf("redelivering a pending email: %d %s", r.Status, r.Raw)
+		}
 		if d, f := s.deliver(); d != 1 || f != 0 {
 			t.Fatalf("redelivered %d, failed %d", d, f)
 		}

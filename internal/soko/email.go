@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"text/template"
+	"text/template/parse"
 	"time"
 	"unicode/utf8"
 )
@@ -253,11 +254,67 @@ func render(part, text string, d ShipmentEmail, max int) (string, error) {
 	if err != nil {
 		return "", templateError(part, err)
 	}
+	if err := onlyListRanges(tmpl.Tree.Root); err != nil {
+		return "", templateError(part, err)
+	}
 	out := &capped{max: max}
 	if err := tmpl.Execute(out, d); err != nil {
 		return "", templateError(part, err)
 	}
 	return out.String(), nil
+}
+
+// errRange refuses a range over anything but the shipment's lists: text/
+// template also ranges over numbers, and {{range 100000000000}}{{end}}
+// would keep a CPU busy for an hour while writing nothing.
+var errRange = errors.New("range only over .Lines or .Parcels")
+
+// onlyListRanges walks a template and refuses every range that is not over
+// .Lines or .Parcels (or $.Lines, $.Parcels).
+func onlyListRanges(n parse.Node) error {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return nil
+		}
+		for _, c := range n.Nodes {
+			if err := onlyListRanges(c); err != nil {
+				return err
+			}
+		}
+	case *parse.RangeNode:
+		cmds := n.Pipe.Cmds
+		if len(n.Pipe.Decl) > 0 || len(cmds) != 1 || len(cmds[0].Args) != 1 {
+			return errRange
+		}
+		var ident []string
+		switch a := cmds[0].Args[0].(type) {
+		case *parse.FieldNode: // .Lines
+			ident = a.Ident
+		case *parse.VariableNode: // $.Lines, inside another range
+			if len(a.Ident) == 2 && a.Ident[0] == "$" {
+				ident = a.Ident[1:]
+			}
+		}
+		if len(ident) != 1 || (ident[0] != "Lines" && ident[0] != "Parcels") {
+			return errRange
+		}
+		if err := onlyListRanges(n.List); err != nil {
+			return err
+		}
+		return onlyListRanges(n.ElseList)
+	case *parse.IfNode:
+		if err := onlyListRanges(n.List); err != nil {
+			return err
+		}
+		return onlyListRanges(n.ElseList)
+	case *parse.WithNode:
+		if err := onlyListRanges(n.List); err != nil {
+			return err
+		}
+		return onlyListRanges(n.ElseList)
+	}
+	return nil
 }
 
 var (
@@ -279,6 +336,8 @@ func templateError(part string, err error) *Error {
 	switch m := unknownField.FindStringSubmatch(msg); {
 	case errors.Is(err, errTooLong):
 		return e.JA("%sが長くなりすぎます。繰り返し（range）の入れ子を見直してください", name)
+	case errors.Is(err, errRange):
+		return e.JA("%sの繰り返し（range）は .Lines（商品）か .Parcels（お荷物）にだけ使えます", name)
 	case m != nil:
 		return e.JA("%sの%sにある「{{.%s}}」という差し込み項目はありません", name, line, m[1])
 	case line != "":

@@ -79,6 +79,11 @@ func TestEmailTemplate_Validate(t *testing.T) {
 			field: "body", wantJA: "本文は20000文字以内にしてください"},
 		{name: "nested loops rendering without end", tmpl: soko.EmailTemplate{Body: nested},
 			field: "body", wantJA: "本文が長くなりすぎます"},
+		// A range over a number writes nothing and would run for an hour.
+		{name: "range over a number", tmpl: soko.EmailTemplate{Body: "{{range 100000000000}}{{end}}"},
+			field: "body", wantJA: ".Lines（商品）か .Parcels（お荷物）にだけ"},
+		{name: "range over a variable", tmpl: soko.EmailTemplate{Subject: "{{$n := 9}}{{range $n}}x{{end}}"},
+			field: "subject", wantJA: "繰り返し（range）は"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.tmpl.Validate()

@@ -302,9 +302,7 @@ func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
 
 // setStatus writes an order's new status with its event and notification.
 func setStatus(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.OrderStatus, detail string, now time.Time) error {
-	o.UpdatedAt = now
-	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).
-		Updates(map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom), "updated_at": now}).Error; err != nil {
+	if err := moveStatus(tx, o, from, now); err != nil {
 		return err
 	}
 	return recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: detail}, now)

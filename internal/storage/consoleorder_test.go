@@ -659,3 +659,36 @@ func TestCount_FewerUnitsUnderHeldAndCancelledOrders(t *testing.T) {
 		mustBalanced(t, db)
 	})
 }
+
+// TestCount_CancelledOrderLeavesNothingToFree is the regression test for a
+// count refused because of a cancelled order's spent allocation: what an
+// order no longer waits for is not freed again.
+func TestCount_CancelledOrderLeavesNothingToFree(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		f := mustShortFloor(t, db)
+		// The newest order at A-02 is allocated a mug, then cancelled; SO-3's
+		// mug there is still promised.
+		o := &soko.Order{MerchantID: f.seed.Merchants[0].ID, Number: "SO-9", Carrier: "yamato",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Lines:     []soko.OrderLine{{SKU: "MUG", Quantity: 1, UnitPrice: 1000, TaxRate: 10}}}
+		if err := db.CreateOrder(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		f.orders["SO-9"] = o.ID
+		if _, err := db.AllocateWaiting(ctx, rules); err != nil {
+			t.Fatal(err)
+		}
+		f.mustAct(t, "SO-9", soko.ActionCancel, soko.OrderCancelled)
+		if _, err := db.Count(ctx, &soko.Count{ScanID: "count-a02", StaffID: f.picker, Location: "A-02", Reason: "棚卸"}, rules); err != nil {
+			t.Fatalf("a count at a shelf with a cancelled order's allocation: %v", err)
+		}
+		if st := f.status(t, "SO-9"); st != soko.OrderCancelled {
+			t.Errorf("SO-9 is %s after the count", st)
+		}
+		if st := f.status(t, "SO-3"); st != soko.OrderBackordered {
+			t.Errorf("SO-3, whose mug was not found, is %s", st)
+		}
+		mustBalanced(t, db)
+	})
+}

@@ -158,7 +158,7 @@ func freeAllocated(tx *gorm.DB, r stockRow, counted int, now time.Time, result *
 	}
 	err := tx.Raw(`SELECT o.id, o.number, SUM(a.quantity - a.picked) AS open
 		FROM allocations a JOIN order_lines l ON l.id = a.order_line_id JOIN orders o ON o.id = l.order_id
-		WHERE a.stock_id = ? GROUP BY o.id, o.number ORDER BY o.id DESC`, r.ID).Scan(&orders).Error
+		WHERE a.stock_id = ? GROUP BY o.id, o.number HAVING SUM(a.quantity - a.picked) > 0 ORDER BY o.id DESC`, r.ID).Scan(&orders).Error
 	if err != nil {
 		return nil, err
 	}

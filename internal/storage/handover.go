@@ -259,8 +259,15 @@ func (db *DB) LoadParcel(ctx context.Context, s *soko.HandoverScan) (*soko.Manif
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(&parcelRow{}).Where("id = ?", p.ParcelID).Updates(map[string]any{"manifest_id": row.ID, "loaded_at": now}).Error; err != nil {
-			return err
+		// Only a parcel on no manifest is loaded: another shipper may have
+		// loaded it onto another truck since it was read.
+		res := tx.Model(&parcelRow{}).Where("id = ? AND manifest_id IS NULL AND handed_over_at IS NULL", p.ParcelID).
+			Updates(map[string]any{"manifest_id": row.ID, "loaded_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return soko.Errorf(soko.ECONFLICT, "parcel %s was just loaded elsewhere", number).JA("%s は別の集荷でスキャンされました", number)
 		}
 		loaded = p.parcel()
 		loaded.LoadedAt = now
@@ -376,7 +383,9 @@ func (db *DB) handOver(tx *gorm.DB, m *soko.Manifest, c *soko.CloseManifest, now
 	for _, p := range m.Loaded {
 		ids = append(ids, p.OrderID)
 	}
-	if err := tx.Table("orders").Select("id, status").Where("id IN ?", append(ids, 0)).Scan(&statuses).Error; err != nil {
+	// The orders are locked before their statuses decide what goes: a hold
+	// or cancel in the meantime waits for the close, or is seen by it.
+	if err := lockForUpdate(tx, db.dialect).Table("orders").Select("id, status").Where("id IN ?", append(ids, 0)).Order("id").Scan(&statuses).Error; err != nil {
 		return err
 	}
 	status := map[int64]string{}

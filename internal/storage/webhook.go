@@ -186,11 +186,11 @@ func (db *DB) RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko
 }
 
 // Redeliver queues outbox message id, if f lets it be seen, to be sent
-// again now, whatever became of it before (a supervisor's or merchant's
-// retry of a dead delivery).
+// again now (a supervisor's or merchant's retry of a dead or delivered
+// message); a pending one is left to the worker (ECONFLICT).
 func (db *DB) Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*soko.OutboxMessage, error) {
 	now := db.now()
-	q := db.conn(ctx).Model(&outboxRow{}).Where("id = ?", id)
+	q := db.conn(ctx).Model(&outboxRow{}).Where("id = ? AND status <> ?", id, string(soko.OutboxPending))
 	if f.MerchantID != 0 {
 		q = q.Where("merchant_id = ?", f.MerchantID)
 	}
@@ -204,6 +204,13 @@ func (db *DB) Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*
 		return nil, translate(res.Error)
 	}
 	if res.RowsAffected == 0 {
+		// Pending messages are left alone: one may be being sent right now,
+		// and sending it again now would send it twice.
+		ms, err := db.ListDeliveries(ctx, f, soko.Page{After: id + 1, Limit: 1})
+		if err == nil && len(ms) > 0 && ms[0].ID == id {
+			return nil, soko.Errorf(soko.ECONFLICT, "delivery %d is pending already: it will be sent", id).
+				JA("配信 %d は送信待ちです。まもなく送信されます", id)
+		}
 		return nil, soko.Errorf(soko.ENOTFOUND, "no delivery %d", id).JA("配信 %d は見つかりません", id)
 	}
 	ms, err := db.ListDeliveries(ctx, f, soko.Page{After: id + 1, Limit: 1})
