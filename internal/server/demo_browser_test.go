@@ -116,6 +116,19 @@ func TestConsole_DemoDashboardInBrowser(t *testing.T) {
 	c.click("#ord-table tbody tr a")
 	c.waitFor("the short order's page", `!document.getElementById('order-body').hidden && document.getElementById('order-title').textContent.indexOf('SKR-100002') >= 0`)
 	c.shot("short-order")
+
+	// 在庫: the day's low stock and the shelf left to count after the short
+	// pick, as the store has them, and the inbounds still to receive.
+	c.click(`nav a[href="#stock"]`)
+	c.waitFor("the stock alerts", `!document.getElementById('stock').hidden && document.querySelectorAll('#stock-low-rows tr').length > 0 && document.querySelectorAll('#stock-counts li').length > 0`)
+	if got := c.text("#stock-counts"); !strings.Contains(got, "A-02-04-1") {
+		t.Errorf("the shelves to count are %q, want the short pick's A-02-04-1", got)
+	}
+	if low, _ := db.ListLowStock(ctx); c.eval(`String(document.querySelectorAll('#stock-low-rows tr').length)`) != fmt.Sprint(len(low)) {
+		t.Errorf("the page lists %s low products, the store %d", c.eval(`String(document.querySelectorAll('#stock-low-rows tr').length)`), len(low))
+	}
+	c.waitFor("the inbounds, or that there are none", `document.querySelectorAll('#stock-inbound-rows tr').length > 0 || !document.getElementById('stock-no-inbounds').hidden`)
+	c.shot("stock")
 	c.checkClean()
 }
 

@@ -2,7 +2,8 @@
  * day's work by stage, each carrier against its pickup, hourly charts drawn
  * by the server, exceptions linking to where each is fixed, waves with
  * their pickers, and each person's output — refreshed every 30 s while it
- * is shown; and the stock alerts (在庫). */
+ * is shown; and stock (在庫): lookups by shelf or product with the ledger,
+ * low stock, inbounds still to receive and shelves to count. */
 (function () {
   'use strict';
   var C = SokoConsole, t = C.t, el = C.el, row = C.row, count = C.count;
@@ -149,6 +150,15 @@
       fill('stock-low-rows', a.data, function (s) {
         return row([{text: s.merchant_code}, {text: s.sku}, {text: s.name}, {text: count(s.available), cls: 'n alert'}, {text: count(s.reorder_point), cls: 'n'}]);
       }, 'stock-no-low');
+    });
+    C.api('GET', '/ops/inbounds').then(function (a) {
+      if (C.failed('stock-msg', a)) return;
+      fill('stock-inbound-rows', a.data, function (in_) {
+        var got = 0, want = 0;
+        in_.lines.forEach(function (l) { got += l.received; want += l.quantity; });
+        return row([{text: in_.merchant_code}, {text: in_.inbound_no}, {text: in_.expected_date || ''}, {text: count(got) + ' / ' + count(want), cls: 'n'}]);
+      }, 'stock-no-inbounds');
+      $('stock-inbounds').hidden = !a.data.length;
     });
     C.api('GET', '/ops/count-tasks').then(function (a) {
       if (C.failed('stock-msg', a)) return;
