@@ -46,7 +46,7 @@ var dashboardWords = map[string][2]string{
 	"dash_errors":         {"エラー率", "Error rate"},
 	"dash_updated":        {"{time} 更新", "updated {time}"},
 	"stock":               {"在庫", "Stock"},
-	"stock_help":          {"発注点を下回った商品と、欠品のあとで棚卸が必要なロケーション", "Products below their reorder point, and locations to count after a short pick"},
+	"stock_help":          {"ロケーションや商品ごとの在庫と入出庫履歴、発注点を下回った商品、受け入れ待ちの入荷予定、欠品のあとで棚卸が必要なロケーション", "Stock by location or product with its ledger, products below their reorder point, inbounds still to receive, and locations to count after a short pick"},
 	"stock_low":           {"在庫僅少（発注点以下）", "Low stock (at or below the reorder point)"},
 	"stock_available":     {"引当可能", "Available"},
 	"stock_reorder":       {"発注点", "Reorder point"},
