@@ -11,7 +11,7 @@
 (function () {
   'use strict';
   function $(id) { return document.getElementById(id); }
-  var O = SokoOps, t = O.t, el = O.el, api = O.api, lang = O.lang;
+  var O = SokoOps, say = O.say, t = O.t, el = O.el, api = O.api, lang = O.lang;
   var session = null, exportURL = null;
 
   function row(cells) {
@@ -335,23 +335,6 @@
   };
 
   // ---- sign-in ----
-  function say(kind, msg) {
-    var r = $('result');
-    r.className = kind;
-    r.textContent = msg;
-  }
-  function signIn(e) {
-    e.preventDefault();
-    var badge = $('badge').value.trim(), pin = $('pin').value;
-    if (!badge) { $('badge').focus(); return; }
-    if (!pin) { $('pin').focus(); return; }
-    api('POST', '/ops/session', {badge: badge, pin: pin}).then(function (a) {
-      $('pin').value = '';
-      if (!a.ok) { say('error', problem(a)); $(a.status === 423 ? 'badge' : 'pin').focus(); return; }
-      signedIn(a.data);
-      say('ok', t('welcome', {name: a.data.name}));
-    });
-  }
   function signedIn(s) {
     session = s;
     O.use(s);
@@ -377,7 +360,8 @@
     if (msg) say('error', msg);
   }
 
-  $('login').addEventListener('submit', signIn);
+  // The console names no device: its actions are recorded as the console's.
+  O.signInForm({device: '', prompt: function () {}, signedIn: signedIn, focusScan: function () { $('badge').focus(); }});
   $('signout').addEventListener('click', function () {
     api('DELETE', '/ops/session').then(function () { signedOut(); say('ok', t('signed_out')); });
   });

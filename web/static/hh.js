@@ -5,7 +5,7 @@
 (function () {
   'use strict';
   var O = SokoOps, say = O.say, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
-  var session = null, view = 'login', scanner;
+  var session = null, view = 'login', scanner, badgeScanned;
   var rc = {}, pa = {}, ct = {}, pk = {chain: Promise.resolve()};
 
   function $(id) { return document.getElementById(id); }
@@ -50,40 +50,6 @@
   }
 
   // ---- sign-in ----
-  // device names this handheld in every scan it records, the same name across visits.
-  function device() {
-    var d = 'HH-' + SokoScan.scanId().slice(0, 6).toUpperCase();
-    try {
-      d = localStorage.getItem('soko.device') || d;
-      localStorage.setItem('soko.device', d);
-    } catch (e) { /* storage off: a name for this visit only */ }
-    return d;
-  }
-  function badgeScanned(code) {
-    $('badge').value = code;
-    $('pin').value = '';
-    $('pin').focus();
-    prompt('enter_pin');
-    SokoScan.beep('ok');
-  }
-  function signIn(e) {
-    e.preventDefault();
-    var badge = $('badge').value.trim(), pin = $('pin').value;
-    if (!badge) { $('badge').focus(); return; }
-    if (!pin) { $('pin').focus(); return; }
-    api('POST', '/ops/session', {badge: badge, pin: pin, device: device()}).then(function (a) {
-      $('pin').value = '';
-      if (!a.ok) {
-        say('error', problem(a));
-        if (a.status === 423) $('badge').value = '';
-        prompt(a.status === 423 ? 'scan_badge' : 'enter_pin');
-        if (a.status === 423) scanner.focus(true); else $('pin').focus();
-        return;
-      }
-      signedIn(a.data);
-      say('ok', t('welcome', {name: a.data.name}));
-    });
-  }
   function signedIn(s) {
     session = s;
     O.use(s);
@@ -551,6 +517,8 @@
 
   // ---- wiring ----
   function start() {
+    badgeScanned = O.signInForm({device: O.device('HH-', 'soko.device'), prompt: prompt, signedIn: signedIn,
+      focusScan: function () { scanner.focus(true); }});
     scanner = SokoScan.attach({
       input: $('scan'),
       onScan: onScan,
@@ -560,10 +528,6 @@
       onLateAnswer: lateAnswer,
       onCameraError: function (msg) { say('error', msg); }
     });
-    $('login').onsubmit = signIn;
-    $('badge').onkeydown = function (e) {
-      if (e.key === 'Enter') { e.preventDefault(); prompt('enter_pin'); $('pin').focus(); }
-    };
     $('signout').onclick = signOut;
     $('back').onclick = function () {
       if (view === 'count' && ct.lines.length) twice($('back'), t('ct_unsaved'), function () { go('menu'); });

@@ -86,7 +86,53 @@
     };
   }
 
+  // device names this device in every scan it records, the same name across
+  // visits: prefix and a random part, kept in localStorage under key.
+  function device(prefix, key) {
+    var d = prefix + Math.random().toString(36).slice(2, 8).toUpperCase();
+    try {
+      d = localStorage.getItem(key) || d;
+      localStorage.setItem(key, d);
+    } catch (e) { /* storage off: a name for this visit only */ }
+    return d;
+  }
+  // signInForm wires the page's #login form (#badge, #pin) to sign in by
+  // badge and PIN as o.device, telling o.prompt what to ask for next and
+  // o.signedIn the session; after a lockout the badge is scanned afresh
+  // (o.focusScan). It returns what a scanned badge does on the sign-in view.
+  function signInForm(o) {
+    var badge = document.getElementById('badge'), pin = document.getElementById('pin');
+    badge.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter') { e.preventDefault(); o.prompt('enter_pin'); pin.focus(); }
+    });
+    document.getElementById('login').addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (!badge.value.trim()) { badge.focus(); return; }
+      if (!pin.value) { pin.focus(); return; }
+      var body = {badge: badge.value.trim(), pin: pin.value};
+      if (o.device) body.device = o.device;
+      api('POST', '/ops/session', body).then(function (a) {
+        pin.value = '';
+        if (!a.ok) {
+          say('error', problem(a));
+          if (a.status === 423) { badge.value = ''; o.prompt('scan_badge'); o.focusScan(); } else { o.prompt('enter_pin'); pin.focus(); }
+          return;
+        }
+        o.signedIn(a.data);
+        say('ok', t('welcome', {name: a.data.name}));
+      });
+    });
+    return function (code) {
+      badge.value = code;
+      pin.value = '';
+      pin.focus();
+      o.prompt('enter_pin');
+      if (window.SokoScan) SokoScan.beep('ok');
+    };
+  }
+
   window.SokoOps = {
+    device: device, signInForm: signInForm,
     lang: lang, t: t, el: el, api: api, scanHeaders: scanHeaders, problem: problem, fields: fields, twice: twice,
     say: say, keyboard: keyboard,
     // use takes the signed-in session (or null) whose CSRF token calls carry.

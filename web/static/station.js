@@ -10,7 +10,7 @@
   var O = SokoOps, say = O.say, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
   var PRINTABLE = ['packed', 'labeled', 'shipped'];
   var MAX_GRAMS = 100000;
-  var session = null, order = null, active = null, scanner, slipURL = null;
+  var session = null, order = null, active = null, scanner, badgeScanned, slipURL = null;
   var boxes = null, boxList = [], rows = [], chain = Promise.resolve();
 
   function firstError(a) { return ((a.data && a.data.errors) || [])[0] || {}; }
@@ -26,38 +26,6 @@
   function twice(btn, warning, act) { O.twice(btn, function () { say('warn', warning); }, act); }
 
   // ---- sign-in ----
-  // device names this station in every scan it records, the same name across visits.
-  function device() {
-    var d = 'ST-' + SokoScan.scanId().slice(0, 6).toUpperCase();
-    try {
-      d = localStorage.getItem('soko.station') || d;
-      localStorage.setItem('soko.station', d);
-    } catch (e) { /* storage off: a name for this visit only */ }
-    return d;
-  }
-  function badgeScanned(code) {
-    $('badge').value = code;
-    $('pin').value = '';
-    $('pin').focus();
-    prompt('enter_pin');
-    SokoScan.beep('ok');
-  }
-  function signIn(e) {
-    e.preventDefault();
-    var badge = $('badge').value.trim(), pin = $('pin').value;
-    if (!badge) { $('badge').focus(); return; }
-    if (!pin) { $('pin').focus(); return; }
-    api('POST', '/ops/session', {badge: badge, pin: pin, device: device()}).then(function (a) {
-      $('pin').value = '';
-      if (!a.ok) {
-        say('error', problem(a));
-        if (a.status === 423) { $('badge').value = ''; prompt('scan_badge'); scanner.focus(true); } else { prompt('enter_pin'); $('pin').focus(); }
-        return;
-      }
-      signedIn(a.data);
-      say('ok', t('welcome', {name: a.data.name}));
-    });
-  }
   function signedIn(s) {
     session = s;
     O.use(s);
@@ -446,6 +414,8 @@
 
   // ---- wiring ----
   function start() {
+    badgeScanned = O.signInForm({device: O.device('ST-', 'soko.station'), prompt: prompt, signedIn: signedIn,
+      focusScan: function () { scanner.focus(true); }});
     scanner = SokoScan.attach({
       input: $('scan'),
       onScan: onScan,
@@ -453,10 +423,6 @@
       headers: O.scanHeaders,
       onLateAnswer: function (a, body, meta) { inspectAnswer(a, meta || {}, true); }
     });
-    $('login').onsubmit = signIn;
-    $('badge').onkeydown = function (e) {
-      if (e.key === 'Enter') { e.preventDefault(); prompt('enter_pin'); $('pin').focus(); }
-    };
     $('signout').onclick = signOut;
     $('pack').onsubmit = function (e) { e.preventDefault(); pack(false); };
     $('confirm-weight').onclick = function () { pack(true); };
