@@ -69,33 +69,34 @@ func (h apiHandlers) PrintSlip(ctx context.Context, req api.PrintSlipRequestObje
 // PrintDocuments answers GET /ops/station/orders/{order_id}/documents.pdf:
 // slip and labels in one document, as the station prints them in one action.
 func (h apiHandlers) PrintDocuments(ctx context.Context, req api.PrintDocumentsRequestObject) (api.PrintDocumentsResponseObject, error) {
-	sess, err := allow(ctx, soko.MenuPack)
+	buf, err := h.printOrders(ctx, func() ([]*soko.Order, error) {
+		o, err := h.store.OrderByID(ctx, req.OrderId)
+		return []*soko.Order{o}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	o, err := h.store.OrderByID(ctx, req.OrderId)
-	if err != nil {
-		return nil, err
-	}
-	var d pdf.DocumentData
-	if err := h.documents(ctx, o, sess.Staff.ID, &d); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := pdf.Document(&buf, d, pdf.DocumentOptions{Now: h.now}); err != nil {
-		return nil, err
-	}
-	return api.PrintDocuments200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil
+	return api.PrintDocuments200ApplicationpdfResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
 }
 
 // PrintWave answers GET /ops/waves/{wave_no}/documents.pdf: every slip and
 // label of a wave in one document, tote by tote.
 func (h apiHandlers) PrintWave(ctx context.Context, req api.PrintWaveRequestObject) (api.PrintWaveResponseObject, error) {
+	buf, err := h.printOrders(ctx, func() ([]*soko.Order, error) { return h.store.WaveOrders(ctx, req.WaveNo) })
+	if err != nil {
+		return nil, err
+	}
+	return api.PrintWave200ApplicationpdfResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
+}
+
+// printOrders renders the slips and labels of the orders load finds in one
+// PDF for the packing station, logging every print.
+func (h apiHandlers) printOrders(ctx context.Context, load func() ([]*soko.Order, error)) (*bytes.Buffer, error) {
 	sess, err := allow(ctx, soko.MenuPack)
 	if err != nil {
 		return nil, err
 	}
-	orders, err := h.store.WaveOrders(ctx, req.WaveNo)
+	orders, err := load()
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func (h apiHandlers) PrintWave(ctx context.Context, req api.PrintWaveRequestObje
 	if err := pdf.Document(&buf, d, pdf.DocumentOptions{Now: h.now}); err != nil {
 		return nil, err
 	}
-	return api.PrintWave200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil
+	return &buf, nil
 }
 
 // PrintLocationLabels answers GET /ops/location-labels.pdf.
