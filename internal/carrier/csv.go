@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/soko-wms/soko/internal/address"
+	"github.com/soko-wms/soko/internal/csvcell"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
@@ -214,7 +215,9 @@ func layoutFor(carrierCode string) (*layout, *Carrier, error) {
 }
 
 // lineWriter writes CSV lines the way the carriers' software reads them:
-// every field quoted, Shift_JIS, CRLF. It keeps the first error.
+// every field quoted, Shift_JIS, CRLF. Each field goes through csvcell.Safe,
+// so that a clerk who opens the file in a spreadsheet cannot run a name
+// such as =1+2 as a formula. It keeps the first error.
 type lineWriter struct {
 	w   *bufio.Writer
 	enc *encoding.Encoder
@@ -232,7 +235,7 @@ func (lw *lineWriter) write(fields []string) {
 			lw.buf.WriteByte(',')
 		}
 		lw.buf.WriteByte('"')
-		lw.buf.WriteString(strings.ReplaceAll(f, `"`, `""`))
+		lw.buf.WriteString(strings.ReplaceAll(csvcell.Safe(f), `"`, `""`))
 		lw.buf.WriteByte('"')
 	}
 	lw.buf.WriteString("\r\n")
@@ -638,7 +641,8 @@ func (r *record) check(col *column, v string, failed bool) string {
 		r.fail(fmt.Sprintf("%sに送り状に印字できない文字 %s があります（Shift_JISで表せません）", col.name, listRunes(bad, "「%s」(%U)", "(%U)", "、")),
 			fmt.Sprintf("%s (%s) has characters Shift_JIS cannot hold: %s", col.name, col.en, listRunes(bad, "%q (%U)", "%U", ", ")))
 	}
-	if n := sjisWidth(v); col.max > 0 && n > col.max {
+	// Measured as written: csvcell.Safe may add an apostrophe.
+	if n := sjisWidth(csvcell.Safe(v)); col.max > 0 && n > col.max {
 		r.fail(fmt.Sprintf("%sは全角%d文字（半角%d文字）までです（現在 半角換算%d文字）", col.name, col.max/2, col.max, n),
 			fmt.Sprintf("%s (%s) takes at most %d Shift_JIS bytes (%d full-width characters); this takes %d", col.name, col.en, col.max, col.max/2, n))
 	}
