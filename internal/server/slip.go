@@ -10,31 +10,24 @@ import (
 )
 
 // documents gathers an order's packing slip and, once it is labeled, its
-// labels, and logs each print with who printed it.
-func (s *Server) documents(ctx context.Context, o *soko.Order, staffID int64, d *pdf.DocumentData) error {
+// labels, and reports whether it added labels.
+func (s *Server) documents(ctx context.Context, o *soko.Order, d *pdf.DocumentData) (labeled bool, err error) {
 	m, err := s.store.MerchantByID(ctx, o.MerchantID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	d.Slips = append(d.Slips, pdf.SlipData{Merchant: *m, Order: *o})
-	if _, err := s.store.RecordPrint(ctx, o.ID, "slip", staffID); err != nil {
-		return err
-	}
 	parcels, err := s.store.Parcels(ctx, o.ID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	labeled := false
 	for _, p := range parcels {
 		if p.TrackingNumber != "" {
 			d.Labels = append(d.Labels, pdf.LabelData{Merchant: *m, Order: *o, Parcel: p, Parcels: len(parcels)})
 			labeled = true
 		}
 	}
-	if labeled {
-		_, err = s.store.RecordPrint(ctx, o.ID, "label", staffID)
-	}
-	return err
+	return labeled, nil
 }
 
 // PrintSlip answers GET /ops/station/orders/{order_id}/slip.pdf: the
@@ -90,7 +83,8 @@ func (h apiHandlers) PrintWave(ctx context.Context, req api.PrintWaveRequestObje
 }
 
 // printOrders renders the slips and labels of the orders load finds in one
-// PDF for the packing station, logging every print.
+// PDF for the packing station, and logs every print once the PDF is made:
+// a document that could not be rendered was not printed.
 func (h apiHandlers) printOrders(ctx context.Context, load func() ([]*soko.Order, error)) (*bytes.Buffer, error) {
 	sess, err := allow(ctx, soko.MenuPack)
 	if err != nil {
@@ -101,14 +95,25 @@ func (h apiHandlers) printOrders(ctx context.Context, load func() ([]*soko.Order
 		return nil, err
 	}
 	var d pdf.DocumentData
-	for _, o := range orders {
-		if err := h.documents(ctx, o, sess.Staff.ID, &d); err != nil {
+	labeled := make([]bool, len(orders))
+	for i, o := range orders {
+		if labeled[i], err = h.documents(ctx, o, &d); err != nil {
 			return nil, err
 		}
 	}
 	var buf bytes.Buffer
 	if err := pdf.Document(&buf, d, pdf.DocumentOptions{Now: h.now}); err != nil {
 		return nil, err
+	}
+	for i, o := range orders {
+		if _, err := h.store.RecordPrint(ctx, o.ID, "slip", sess.Staff.ID); err != nil {
+			return nil, err
+		}
+		if labeled[i] {
+			if _, err := h.store.RecordPrint(ctx, o.ID, "label", sess.Staff.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return &buf, nil
 }

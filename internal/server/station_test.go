@@ -265,3 +265,28 @@ func TestStation_CarrierCSVRoundTrip(t *testing.T) {
 		t.Fatalf("order %s after import, want labeled", got.Status)
 	}
 }
+
+// TestStation_FailedPrintIsNotLogged: documents that cannot be rendered (a
+// label the carrier's rules refuse) answer 422 and leave no print in the
+// log, so the next good print is a first print, not a reprint.
+func TestStation_FailedPrintIsNotLogged(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	_, packer := mustPickedOrders(t, db)
+	ctx := context.Background()
+	o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
+	id := int64(o.JSON["id"].(float64))
+	// A parcel whose tracking number fails Yamato's check digit.
+	if err := db.Exec(ctx, fmt.Sprintf(`INSERT INTO parcels (order_id, seq, box_type, weight_grams, carrier, service, tracking_number) VALUES (%d, 1, 'BOX60', 500, 'yamato', 'takkyubin', '123456789012')`, id)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{fmt.Sprintf("/ops/station/orders/%d/documents.pdf", id), "/ops/waves/W261123-0001/documents.pdf"} {
+		if r := packer.op("GET", path, nil, ""); r.Status != 422 {
+			t.Fatalf("%s: %d %s, want 422", path, r.Status, r.Raw)
+		}
+	}
+	for _, doc := range []string{"slip", "label"} {
+		if reprint, err := db.RecordPrint(ctx, id, doc, 0); err != nil || reprint {
+			t.Errorf("a failed print of the %s was logged (reprint %v, %v)", doc, reprint, err)
+		}
+	}
+}
