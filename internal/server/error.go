@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -59,10 +60,37 @@ func language(c echo.Context) string {
 	if ck, err := c.Cookie(langCookie); err == nil && (ck.Value == "en" || ck.Value == "ja") {
 		return ck.Value
 	}
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(c.Request().Header.Get("Accept-Language"))), "en") {
-		return "en"
+	return acceptedLanguage(c.Request().Header.Get("Accept-Language"))
+}
+
+// acceptedLanguage picks ja or en from an Accept-Language header by its
+// q-values (RFC 9110 §12.5.4): the one the client weighs highest, the
+// earlier one on a tie, Japanese when it names neither.
+func acceptedLanguage(header string) string {
+	best, bestQ := "ja", 0.0
+	for _, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(part, ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		base, _, _ := strings.Cut(tag, "-")
+		if base != "ja" && base != "en" {
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil || f < 0 || f > 1 {
+					f = 0
+				}
+				q = f
+			}
+		}
+		if q > bestQ {
+			best, bestQ = base, q
+		}
 	}
-	return "ja"
+	return best
 }
 
 // langCookie keeps the language a person chose on a page (?lang=), so the
