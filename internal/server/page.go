@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/templates"
 	"github.com/soko-wms/soko/web"
 )
@@ -75,13 +77,32 @@ func (s *Server) render(c echo.Context, name string, data any) error {
 	return c.HTMLBlob(http.StatusOK, buf.Bytes())
 }
 
-// staticFiles serves web/static under /static.
-func staticFiles() http.Handler {
+// staticFiles serves web/static under /static. Only a clean name inside
+// the folder reaches the file server: a malformed path (invalid UTF-8 such
+// as overlong dots, NUL, backslash, escaped slash) is refused 400 and a dot
+// segment or a folder 404, so no path answers 500 or leaves the folder.
+func staticFiles() echo.HandlerFunc {
 	sub, err := fs.Sub(web.FS, "static")
 	if err != nil {
 		panic(err)
 	}
-	return http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return func(c echo.Context) error {
+		u := c.Request().URL
+		name := strings.TrimPrefix(u.Path, "/static/")
+		if !utf8.ValidString(name) || strings.ContainsAny(name, "\\\x00") ||
+			strings.Contains(strings.ToLower(u.RawPath), "%2f") {
+			return soko.Errorf(soko.EMALFORMED, "malformed file path").JA("ファイルのパスが正しくありません")
+		}
+		if !fs.ValidPath(name) || name == "." {
+			return soko.Errorf(soko.ENOTFOUND, "no such file").JA("ファイルが見つかりません")
+		}
+		if st, err := fs.Stat(sub, name); err != nil || st.IsDir() {
+			return soko.Errorf(soko.ENOTFOUND, "no such file").JA("ファイルが見つかりません")
+		}
+		files.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
 }
 
 // floorPage is what a floor page (handheld, station, console) is executed

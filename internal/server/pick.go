@@ -55,8 +55,8 @@ func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject
 	}
 	lang := langOf(ctx)
 	s := &soko.PickScan{ScanID: req.Body.ScanId, TaskID: req.TaskId, StaffID: sess.Staff.ID, Device: sess.Device, Code: req.Body.Code}
-	if _, err := h.store.FindLocation(ctx, req.Body.Code); err == nil {
-		s.Location = true
+	if loc, err := h.store.FindLocation(ctx, req.Body.Code); err == nil {
+		s.Location, s.Code = true, loc.Code
 	} else if soko.ErrorCode(err) != soko.ENOTFOUND {
 		return nil, err
 	} else {

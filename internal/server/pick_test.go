@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,7 +90,10 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 		}
 		mustField(scan(p1, "4901234567894", 0), "location_first")
 		mustField(scan(p1, "A-01-02-1", 0), "wrong_location")
-		if r := scan(p1, loc, 0); r.Status != 200 || r.JSON["task"].(map[string]any)["location_confirmed"] != true {
+		// A location typed full-width or lower case (an IME in 全角 mode, a
+		// phone keyboard) or with a scanner's AIM prefix names the same shelf.
+		mustField(scan(p1, "ａ－０１－０２－１", 0), "wrong_location")
+		if r := scan(p1, "]C0"+strings.ToLower(loc), 0); r.Status != 200 || r.JSON["task"].(map[string]any)["location_confirmed"] != true {
 			t.Fatalf("location: %d %s", r.Status, r.Raw)
 		}
 		mustField(scan(p1, "4512345678906", 0), "wrong_item")

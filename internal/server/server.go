@@ -200,7 +200,12 @@ func New(cfg Config) *Server {
 		Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
 	})
 
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		RedirectCode: http.StatusMovedPermanently,
+		// Static paths are answered as they are (staticFiles): never
+		// redirected to a Location built from undecodable bytes.
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/static/") },
+	}))
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}),
 		s.accessLog,
@@ -223,7 +228,7 @@ func New(cfg Config) *Server {
 	if err := s.mountAPI(spec); err != nil {
 		panic(err) // the embedded document is checked by tests; a bad one is a build mistake
 	}
-	e.GET("/static/*", echo.WrapHandler(staticFiles()))
+	e.GET("/static/*", staticFiles())
 	return s
 }
 

@@ -11,9 +11,15 @@ import (
 )
 
 // findLocation returns the location with code, or ENOTFOUND naming it.
+// Every lookup of a scanned or typed location comes here: the code as it
+// is, else its normal form (soko.LocationCode: full-width, lower case, AIM
+// prefix), so a shelf is found however the handheld's keyboard sent it.
 func findLocation(tx *gorm.DB, code string) (locationRow, error) {
 	var loc locationRow
 	err := tx.Where("code = ?", code).Take(&loc).Error
+	if norm := soko.LocationCode(code); errors.Is(err, gorm.ErrRecordNotFound) && norm != code {
+		err = tx.Where("code = ?", norm).Take(&loc).Error
+	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return loc, soko.Errorf(soko.ENOTFOUND, "no location %s", code).JA("ロケーション %s は登録されていません", code).WithField("location", code)
 	}
