@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/soko-wms/soko/internal/csvcell"
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -988,6 +989,15 @@ func FuzzImportIssued(f *testing.F) {
 	})
 }
 
+// unneutralised undoes csvcell.Safe on one cell: the apostrophe it puts
+// before a cell a spreadsheet would run is not a lost or added character.
+func unneutralised(cell string) string {
+	if rest, ok := strings.CutPrefix(cell, "'"); ok && csvcell.Safe(rest) == cell {
+		return rest
+	}
+	return cell
+}
+
 // FuzzExport checks the promise that Export never loses a character: a
 // name either comes out exactly as normalised or its row is reported.
 func FuzzExport(f *testing.F) {
@@ -1006,9 +1016,9 @@ func FuzzExport(f *testing.F) {
 				continue
 			}
 			col := layoutColumns[c].name
-			got := at(e.records[1], col)
+			got := unneutralised(at(e.records[1], col))
 			if c != "yamato" {
-				got += at(e.records[1], col+1) // e飛伝 and ゆうプリR may run a long name on
+				got += unneutralised(at(e.records[1], col+1)) // e飛伝 and ゆうプリR may run a long name on
 			}
 			if want := normalizeText(name); got != want && !(c != "yamato" && strings.ReplaceAll(got, " ", "") == strings.ReplaceAll(want, " ", "")) {
 				t.Fatalf("%s: name %q came out as %q, want %q", c, name, got, want)
