@@ -16,6 +16,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -404,6 +405,43 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// A client generated from the served document must meet the API as it is
+// written: the YAML is served byte for byte, and the JSON says the same
+// (the generated code's copy capitalised every operationId).
+func TestAPI_ServedDocumentIsTheOneWritten(t *testing.T) {
+	h := mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{})
+	y := client{t, h, ""}.must(200, "GET", "/api/v1/openapi.yaml", nil)
+	if !bytes.Equal(y.Raw, api.Document) {
+		t.Fatal("served openapi.yaml differs from internal/server/api/openapi.yaml")
+	}
+	written, err := openapi3.NewLoader().LoadFromData(api.Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := client{t, h, ""}.must(200, "GET", "/api/v1/openapi.json", nil)
+	served, err := openapi3.NewLoader().LoadFromData(j.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := 0
+	for _, path := range written.Paths.InMatchingOrder() {
+		for method, op := range written.Paths.Value(path).Operations() {
+			got := served.Paths.Value(path)
+			if got == nil || got.GetOperation(method) == nil {
+				t.Errorf("served JSON lacks %s %s", method, path)
+				continue
+			}
+			if id := got.GetOperation(method).OperationID; id != op.OperationID {
+				t.Errorf("%s %s: served operationId %q, written %q", method, path, id, op.OperationID)
+			}
+			ids++
+		}
+	}
+	if ids < 20 {
+		t.Fatalf("compared %d operations: fewer than the document has", ids)
+	}
 }
 
 func TestAPI_OpenAPIDocumentIsValid(t *testing.T) {

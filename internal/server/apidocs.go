@@ -7,17 +7,20 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+	"github.com/oasdiff/yaml"
 
 	"github.com/soko-wms/soko/internal/server/api"
 )
 
-// mustLoadSpec reads the embedded OpenAPI document and its JSON form.
+// mustLoadSpec reads the OpenAPI document as written and its JSON form,
+// converted from the YAML without passing through a Go model, so the JSON
+// says what the YAML says: same operationIds, no added or dropped fields.
 func mustLoadSpec() (*openapi3.T, []byte) {
-	spec, err := api.GetSwagger()
+	spec, err := openapi3.NewLoader().LoadFromData(api.Document)
 	if err != nil {
 		panic(err)
 	}
-	b, err := json.Marshal(spec)
+	b, err := yaml.YAMLToJSON(api.Document)
 	if err != nil {
 		panic(err)
 	}

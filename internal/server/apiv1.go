@@ -67,6 +67,7 @@ func (s *Server) mountAPI(spec *openapi3.T) error {
 	// package table, so registering the same one again is harmless.
 	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
 	s.echo.GET(apiBase+"/openapi.json", s.openAPIDocument)
+	s.echo.GET(apiBase+"/openapi.yaml", openAPIYAML)
 	routes := splitRouter{
 		api: s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router), s.idempotent),
 		ops: s.echo.Group(opsBase, s.staffSession, s.checkCSRF, validateRequest(router), s.scanOnce),
@@ -358,6 +359,13 @@ func localized(lang, ja, en string) string {
 func (s *Server) openAPIDocument(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return c.JSONBlob(http.StatusOK, s.specJSON)
+}
+
+// openAPIYAML answers GET /api/v1/openapi.yaml: the document byte for byte
+// as it is kept in the repository.
+func openAPIYAML(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, "application/yaml", api.Document)
 }
 
 // apiTime is how the API writes times: UTC, to the second.

@@ -86,7 +86,7 @@ func TestRoles_EveryOpsRouteAsEveryRole(t *testing.T) {
 // operationMenus fails the walk, so none is added unclassified.
 func menuOf(t *testing.T, path, method string, op *openapi3.Operation) soko.Menu {
 	t.Helper()
-	m, ok := operationMenus[op.OperationID]
+	m, ok := operationMenus[strings.ToUpper(op.OperationID[:1])+op.OperationID[1:]]
 	if !ok {
 		t.Errorf("%s %s (%s) is in no menu: add it to operationMenus", method, path, op.OperationID)
 	}
