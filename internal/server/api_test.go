@@ -276,6 +276,17 @@ func TestAPI_IdempotencyKey(t *testing.T) {
 		if !bytes.Equal(first.Raw, again.Raw) || again.Header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("replay differs:\n%s\n%s", first.Raw, again.Raw)
 		}
+		// A client that re-serialises the same request on retry, with other
+		// spacing and member order, is retrying, not reusing the key.
+		respelled, err := json.MarshalIndent(order("SO-1", line("MUG-1", 1)), "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		respelled = bytes.Replace(respelled, []byte(`"order_no": "SO-1",`), nil, 1)
+		respelled = bytes.Replace(respelled, []byte("{"), []byte(`{"order_no": "SO-1",`), 1)
+		if r := shop.must(201, "POST", "/api/v1/orders", string(respelled), "Idempotency-Key", "k-1"); !bytes.Equal(first.Raw, r.Raw) {
+			t.Fatalf("respelled retry: %s", r.Raw)
+		}
 		other := shop.must(422, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 2)), "Idempotency-Key", "k-1")
 		if f := other.fields(); len(f) != 1 || f[0] != "Idempotency-Key" {
 			t.Fatalf("reused key: %s", other.Raw)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -157,11 +158,12 @@ func validateRequest(router routers.Router) echo.MiddlewareFunc {
 			route, params, err := router.FindRoute(req)
 			if err != nil {
 				if errors.Is(err, routers.ErrMethodNotAllowed) {
+					c.Response().Header().Set(echo.HeaderAllow, allowedMethods(router, req))
 					return echo.ErrMethodNotAllowed
 				}
 				return echo.ErrNotFound
 			}
-			if err := storableText(c, params); err != nil {
+			if err := storableText(c, route, params); err != nil {
 				return err
 			}
 			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
@@ -173,11 +175,25 @@ func validateRequest(router routers.Router) echo.MiddlewareFunc {
 	}
 }
 
+// allowedMethods lists the methods the API document has for a request's
+// path, for the Allow header a 405 must carry (RFC 9110 §15.5.6).
+func allowedMethods(router routers.Router, req *http.Request) string {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := req.Clone(req.Context())
+		probe.Method = m
+		if _, _, err := router.FindRoute(probe); err == nil {
+			allowed = append(allowed, m)
+		}
+	}
+	return strings.Join(allowed, ", ")
+}
+
 // storableText refuses what no handler can use and a database cannot store:
 // a JSON body that is not exactly one JSON value (the validator reads only
 // the first, other readers would read another), and NUL or invalid UTF-8 in
 // the path, the query, the Idempotency-Key or the body's strings.
-func storableText(c echo.Context, params map[string]string) error {
+func storableText(c echo.Context, route *routers.Route, params map[string]string) error {
 	lang := language(c)
 	bad := func(field string) error {
 		return soko.Errorf(soko.EINVALID, "%s holds a NUL character or invalid UTF-8", field).
@@ -216,15 +232,106 @@ func storableText(c echo.Context, params map[string]string) error {
 		return soko.Errorf(soko.EMALFORMED, "the body is not one JSON value").
 			JA("本文をJSONとして読み取れません").WithField("body", localized(lang, "JSONとして読み取れません", "not one valid JSON value"))
 	}
-	if jsonNUL.Match(body) {
+	if !utf8.Valid(body) {
 		return bad("body")
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil // the validator names what is wrong
+	}
+	var schema *openapi3.Schema
+	if route != nil && route.Operation.RequestBody != nil && route.Operation.RequestBody.Value != nil {
+		if mt := route.Operation.RequestBody.Value.Content.Get(echo.MIMEApplicationJSON); mt != nil && mt.Schema != nil {
+			schema = mt.Schema.Value
+		}
+	}
+	out := soko.Errorf(soko.EINVALID, "the request does not match the API").JA("リクエストの内容に誤りがあります")
+	walkBody(v, schema, "", func(field string, v any, s *openapi3.Schema) {
+		switch v := v.(type) {
+		case string:
+			if strings.ContainsRune(v, 0) {
+				out.WithField(field, localized(lang, "使えない文字（NUL文字）が含まれています", "NUL character"))
+			}
+		case json.Number:
+			// JSON Schema counts 1.0 as an integer; Go's decoder, and most
+			// clients' databases, do not. Refuse it here, naming the field,
+			// rather than as a bare 400 from the binder.
+			if s != nil && s.Type.Is(openapi3.TypeInteger) && strings.ContainsAny(string(v), ".eE") {
+				out.WithField(field, localized(lang, "整数で指定してください（小数点や指数は使えません）", "write a whole number, without a decimal point or exponent"))
+			}
+		}
+	})
+	if len(out.Fields) > 0 {
+		return out
 	}
 	return nil
 }
 
-// jsonNUL finds a NUL escaped in a JSON string (\u0000), and not a
-// backslash written before the text u0000 (\\u0000).
-var jsonNUL = regexp.MustCompile(`(?:^|[^\\])(?:\\\\)*\\[uU]0000`)
+// walkBody calls visit with every value of a decoded JSON body, the field
+// path it is at (ship_to.name, lines[2].quantity) and its schema, nil where
+// the schema says nothing. A member name holding NUL is visited as a string
+// at its object's path.
+func walkBody(v any, s *openapi3.Schema, field string, visit func(field string, v any, s *openapi3.Schema)) {
+	join := func(name string) string {
+		if field == "" {
+			return name
+		}
+		return field + "." + name
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		for name, child := range v {
+			if strings.ContainsRune(name, 0) {
+				visit(field, name, nil)
+				continue
+			}
+			walkBody(child, property(s, name), join(name), visit)
+		}
+	case []any:
+		for i, child := range v {
+			walkBody(child, items(s), field+"["+strconv.Itoa(i)+"]", visit)
+		}
+	default:
+		if field == "" {
+			field = "body"
+		}
+		visit(field, v, s)
+	}
+}
+
+// property is the schema of an object's member, looking through allOf.
+func property(s *openapi3.Schema, name string) *openapi3.Schema {
+	if s == nil {
+		return nil
+	}
+	if ref := s.Properties[name]; ref != nil {
+		return ref.Value
+	}
+	for _, part := range s.AllOf {
+		if p := property(part.Value, name); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// items is the schema of an array's items, looking through allOf.
+func items(s *openapi3.Schema) *openapi3.Schema {
+	if s == nil {
+		return nil
+	}
+	if s.Items != nil {
+		return s.Items.Value
+	}
+	for _, part := range s.AllOf {
+		if i := items(part.Value); i != nil {
+			return i
+		}
+	}
+	return nil
+}
 
 // validationProblem turns kin-openapi's errors into one soko error listing
 // every bad field in the caller's language.

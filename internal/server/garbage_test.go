@@ -1,6 +1,9 @@
 package server
 
 import (
+	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,15 +57,66 @@ func TestAPI_UnstorableTextIsRefused(t *testing.T) {
 	})
 }
 
-// TestJSONNUL_TellsAnEscapedNULFromText: "\u0000" in a JSON string is a NUL,
-// "\\u0000" is a backslash and the text u0000.
-func TestJSONNUL_TellsAnEscapedNULFromText(t *testing.T) {
-	for body, nul := range map[string]bool{
-		`{"a":"\u0000"}`: true, `{"a":"x\U0000"}`: true, `{"a":"\\\u0000"}`: true,
-		`{"a":"\\u0000"}`: false, `{"a":"u0000"}`: false, `{"a":"\u00001"}`: true,
+// TestAPI_BodyProblemsNameTheirField: a refusal of what the binder or the
+// database could not take names the field a client must fix, not "body"
+// or nothing (a bare 400).
+func TestAPI_BodyProblemsNameTheirField(t *testing.T) {
+	shop := client{t, mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{}), keySakura}
+	shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+	nul := order("SO-NUL", line("MUG-1", 1))
+	nul["ship_to"].(map[string]any)["name"] = "山\u0000田"
+	decimal := order("SO-DEC", line("MUG-1", 1), line("MUG-1", 1))
+	decimal["lines"].([]map[string]any)[1]["quantity"] = 1.5
+	for name, c := range map[string]struct {
+		body  any
+		field string
+	}{
+		"NUL in a name":          {nul, "ship_to.name"},
+		"an impossible date":     {withField(order("SO-DATE", line("MUG-1", 1)), "delivery_date", "2026-02-30"), "delivery_date"},
+		"a decimal quantity":     {decimal, "lines[1].quantity"},
+		"an integer written 1.0": {strings.Replace(mustJSON(t, order("SO-ONE", line("MUG-1", 7))), `"quantity":7`, `"quantity":1.0`, 1), "lines[0].quantity"},
+		"an exponent":            {strings.Replace(mustJSON(t, order("SO-EXP", line("MUG-1", 7))), `"quantity":7`, `"quantity":1e1`, 1), "lines[0].quantity"},
 	} {
-		if got := jsonNUL.MatchString(body); got != nul {
-			t.Errorf("%s: NUL %v, want %v", body, got, nul)
+		r := shop.do("POST", "/api/v1/orders", c.body)
+		if r.Status != 422 || !slices.Contains(r.fields(), c.field) {
+			t.Errorf("%s: %d %s, want 422 naming %s", name, r.Status, r.Raw, c.field)
+		}
+	}
+	// A backslash before the text u0000 is text, not a NUL.
+	text := order("SO-TEXT", line("MUG-1", 1))
+	text["note"] = `C:\u0000`
+	shop.must(201, "POST", "/api/v1/orders", text)
+}
+
+func withField(m map[string]any, k string, v any) map[string]any {
+	m[k] = v
+	return m
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestAPI_ConventionsAClientChecks: a 405 says which methods the path has
+// (RFC 9110), and an API path is never answered with a bare redirect.
+func TestAPI_ConventionsAClientChecks(t *testing.T) {
+	shop := client{t, mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{}), keySakura}
+	r := shop.do("DELETE", "/api/v1/orders", nil)
+	if r.Status != 405 || r.Header.Get("Allow") != "GET, POST" {
+		t.Errorf("DELETE /api/v1/orders: %d Allow %q, want 405 Allow \"GET, POST\"", r.Status, r.Header.Get("Allow"))
+	}
+	if r := shop.do("GET", "/api/v1/orders/", nil); r.Status != 200 {
+		t.Errorf("GET /api/v1/orders/: %d %s, want the list", r.Status, r.Raw)
+	}
+	for _, path := range []string{"/api/v1/inbounds/..%2F..%2F", "/api/v1/inbounds/x/", "/api/v1/nothing/"} {
+		r := shop.do("GET", path, nil)
+		if r.Status < 400 || r.Status >= 500 || r.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET %s: %d %q %s, want a 4xx problem", path, r.Status, r.Header.Get("Content-Type"), r.Raw)
 		}
 	}
 }

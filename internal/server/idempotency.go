@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"time"
@@ -41,7 +42,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
-		sum := sha256.Sum256(append([]byte(req.Method+" "+req.URL.Path+"\n"), body...))
+		sum := sha256.Sum256(append([]byte(req.Method+" "+req.URL.Path+"\n"), canonicalJSON(body)...))
 		mine := &soko.IdempotentRequest{MerchantID: merchantOf(req.Context()), Key: key, RequestHash: hex.EncodeToString(sum[:])}
 
 		ctx := req.Context()
@@ -114,4 +115,22 @@ type recorder struct {
 func (r *recorder) Write(b []byte) (int, error) {
 	r.body.Write(b)
 	return r.ResponseWriter.Write(b)
+}
+
+// canonicalJSON is a JSON body in one spelling: members sorted, no spaces,
+// numbers as written. A retry whose client re-serialised the same request
+// with other spacing or member order is the same request (Stripe compares
+// parameters, not bytes). A body that is not JSON is compared as it is.
+func canonicalJSON(body []byte) []byte {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil || d.More() {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
 }

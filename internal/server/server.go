@@ -203,8 +203,16 @@ func New(cfg Config) *Server {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		RedirectCode: http.StatusMovedPermanently,
 		// Static paths are answered as they are (staticFiles): never
-		// redirected to a Location built from undecodable bytes.
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/static/") },
+		// redirected to a Location built from undecodable bytes. API
+		// paths are never redirected either (a client cannot follow a 301
+		// with its POST): their trailing slash is dropped in place.
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, apiBase+"/")
+		},
+	}))
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return !strings.HasPrefix(c.Request().URL.Path, apiBase+"/") },
 	}))
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}),
