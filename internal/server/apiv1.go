@@ -70,7 +70,7 @@ func (s *Server) mountAPI(spec *openapi3.T) error {
 	s.echo.GET(apiBase+"/openapi.json", s.openAPIDocument)
 	s.echo.GET(apiBase+"/openapi.yaml", openAPIYAML)
 	routes := splitRouter{
-		api: s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router), s.idempotent),
+		api: s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router), s.idempotent, conditionalGET),
 		ops: s.echo.Group(opsBase, s.staffSession, s.checkCSRF, validateRequest(router), s.scanOnce),
 	}
 	api.RegisterHandlers(routes, api.NewStrictHandler(apiHandlers{s}, nil))

@@ -5888,6 +5888,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 
 }
 
+type NotModifiedResponseHeaders struct {
+	ETag *string
+}
+type NotModifiedResponse struct {
+	Headers NotModifiedResponseHeaders
+}
+
 type ProblemApplicationProblemPlusJSONResponse Problem
 
 type ListInboundsRequestObject struct {
@@ -5910,6 +5917,16 @@ func (response ListInbounds200JSONResponse) VisitListInboundsResponse(w http.Res
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type ListInbounds304Response = NotModifiedResponse
+
+func (response ListInbounds304Response) VisitListInboundsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type ListInboundsdefaultApplicationProblemPlusJSONResponse struct {
@@ -5991,6 +6008,16 @@ func (response GetInbound200JSONResponse) VisitGetInboundResponse(w http.Respons
 	return err
 }
 
+type GetInbound304Response = NotModifiedResponse
+
+func (response GetInbound304Response) VisitGetInboundResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
 type GetInbounddefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -6028,6 +6055,16 @@ func (response ListOrders200JSONResponse) VisitListOrdersResponse(w http.Respons
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type ListOrders304Response = NotModifiedResponse
+
+func (response ListOrders304Response) VisitListOrdersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type ListOrdersdefaultApplicationProblemPlusJSONResponse struct {
@@ -6107,6 +6144,16 @@ func (response GetOrder200JSONResponse) VisitGetOrderResponse(w http.ResponseWri
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type GetOrder304Response = NotModifiedResponse
+
+func (response GetOrder304Response) VisitGetOrderResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type GetOrderdefaultApplicationProblemPlusJSONResponse struct {
@@ -6189,6 +6236,16 @@ func (response ListOrderEvents200JSONResponse) VisitListOrderEventsResponse(w ht
 	return err
 }
 
+type ListOrderEvents304Response = NotModifiedResponse
+
+func (response ListOrderEvents304Response) VisitListOrderEventsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
 type ListOrderEventsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -6228,6 +6285,16 @@ func (response ListProducts200JSONResponse) VisitListProductsResponse(w http.Res
 	return err
 }
 
+type ListProducts304Response = NotModifiedResponse
+
+func (response ListProducts304Response) VisitListProductsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
 type ListProductsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -6265,6 +6332,16 @@ func (response GetProduct200JSONResponse) VisitGetProductResponse(w http.Respons
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type GetProduct304Response = NotModifiedResponse
+
+func (response GetProduct304Response) VisitGetProductResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type GetProductdefaultApplicationProblemPlusJSONResponse struct {
@@ -6360,6 +6437,16 @@ func (response ListShipments200JSONResponse) VisitListShipmentsResponse(w http.R
 	return err
 }
 
+type ListShipments304Response = NotModifiedResponse
+
+func (response ListShipments304Response) VisitListShipmentsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
 type ListShipmentsdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -6397,6 +6484,16 @@ func (response ListStock200JSONResponse) VisitListStockResponse(w http.ResponseW
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type ListStock304Response = NotModifiedResponse
+
+func (response ListStock304Response) VisitListStockResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type ListStockdefaultApplicationProblemPlusJSONResponse struct {
@@ -6438,6 +6535,16 @@ func (response GetStock200JSONResponse) VisitGetStockResponse(w http.ResponseWri
 	return err
 }
 
+type GetStock304Response = NotModifiedResponse
+
+func (response GetStock304Response) VisitGetStockResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
 type GetStockdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
@@ -6475,6 +6582,16 @@ func (response ListWebhookDeliveries200JSONResponse) VisitListWebhookDeliveriesR
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type ListWebhookDeliveries304Response = NotModifiedResponse
+
+func (response ListWebhookDeliveries304Response) VisitListWebhookDeliveriesResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type ListWebhookDeliveriesdefaultApplicationProblemPlusJSONResponse struct {
@@ -6553,6 +6670,16 @@ func (response GetWebhookEndpoint200JSONResponse) VisitGetWebhookEndpointRespons
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type GetWebhookEndpoint304Response = NotModifiedResponse
+
+func (response GetWebhookEndpoint304Response) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type GetWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
@@ -12872,344 +12999,348 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17dyS3lSf4VXC4c06R7uBTJbVEnvmDKkkWrVIVT7HU6l1lLYmMQGbCGQmEAkgmU7V1jlR1/FypvT62",
-	"u2fa9vbD3Z7e7hmvvT271pTdnu9iiiXpW+zBBRCvBDIik8lkedf6R8WMCDwuLi4u7uN3H66EfJBwRpgU",
-	"K7sPVxKc4gGRJIW/QpymlKS3eETUn5St7K4kWPZWghWGB2Rl176xEqyk5P0hTUm0sivTIQlWRNgjA6w+",
-	"I2w4WNl9b2WMB1jylWBF4C4e4ZVg5es4wSzhQq48CFbkOFEtCplS1l159ChYCUXauc/7hKlWIiLClCaS",
-	"cjWK+z2C1ONjqZ4j3kGyR5CQuNNBgghBOdtYCfSIewRHMEQz5j9fv3V074113fK0gQ/w2W3CurK3sru9",
-	"83KwMqAs+9s53mEqeOoe7AkjZ/JYv3Fix5uk5JTyoUAJ7pJsvO8PSToukFi36hnYztaWaygRiekpSccH",
-	"r3kWzr5wTKOpNOjwdIDlyu4KZfKlmytABDpQC5qTgDJJuiSFjmlEBgmXhIXjt8h4khb7aMjo+0OC+mSM",
-	"OjxFskcFUv0TIfcQRimR6RiNqOzpJcUD/S5mEWrzaIxSksR4LOBph6ZCIszEiKTe9T7Ih7SuxuSj5Isv",
-	"1i8xZW0+ZJGXrOb5oqka0wGVk8Q8xF2CBP3Ayzv6u2LPEengYSxXdl/cCtTsda/ARTVjGGBGO0RI79zt",
-	"C4ue/ICkYQ+zKR2bFxbdMU8jknp7hadX0uUdPrVLxqd2+e9S0lnZXfkfNnPJvqmfis3XeDgcECbvDAdt",
-	"06PoDz29qSfzdnT01jvQusSi76WgerhoAg6TCEsSHVEWkskNc5fFYzTqYYkUw3RJhLBEPEW4I4kRRZIO",
-	"vNvJNH4soHXnMNUL66qNFZf4GPG0/xoeu48I9ZCyLorwGFGGvqYOxz0kufp71CMMxaQjER9K3/BU3/5R",
-	"OQb0SFFeJJwJAuf9YcrbMRnA0c+ZJAxkDk6SmIZYjXQz0W/8ydcFh1O5GTfYdh/po6l0HjBE0pSnAcIC",
-	"FVvf0NypW1Ad7EdRSoTWUlKekFRSPWqsH2yrf1dmGNiHO86HIZVj9wM+SDBzPyMDTGPnE70MjgdJjzPP",
-	"Ey4kjo9Do2GVafOnKKJdKkWAGEe9cdIjoNRMNpKSDgnlMHX18ai4u97TY8wnWB5BqSlDniCnb4Gadk6W",
-	"HLn+xttfJ6FUw9qPBpTtHx4YPaC8aGFKYCth2XT7KN3CKRGqUiBYibGQx0MxvXk2jGPcjomVOTMsZ0o6",
-	"9Mz5KCWnvE+iwrM25zHBrPDwUoMSJEyJdAsQpSZRKUjc2UVcSTrKQEvS+hGSIPc03RGVG04JVeQVEM1m",
-	"skHGOfnC5dOtWf5b8I3Zq1SNGMeHBXbo4FiQoMIhlvzleb6rJiHtZIVSIQNENrobWlvs8QSJsZBkcEMg",
-	"1YKaZUHJe+mma9Lusb/Kz+7DgwneNbt1fgaljJH0uEdotyePB4NCYxMvxTDympdGNJryzgCfHY90X90U",
-	"D4T7LS+7C5Ke0tDzjH5AjsMYC0+jEqdkWqeyR5lrs7g40Ygow4dV6kyQYpLKDkqURliajhlbPv0HNXwy",
-	"F5NbViqw6As7NdcQJ/sUVfkaXd7JWXN8X2S6mT538WPWwPbWVoMmLLNWtnYN3QqcXCF4DWPn03upOLSt",
-	"oJbl/fNyf9xsP1zFVqjj79tUyElZGGEJ6h+VRE94mh5YEqu53MVpisd29sdmkYT7jFPqynqbnyH7Glo9",
-	"f/LJ+eN/PX/y0/PH/y1A54+/ef7RN8+ffP/88a/Onzw5f/Jt9PsPf76GsFLvGVKfDvA4Oxuaj/t+j7Ij",
-	"w0ATY6+sD1ClOp86Ar8Dt4sZBcgfRcH/z0XBcmTAba4vgFehDPUpixrtQDuIt9QH6jaN4/6xIO8PCSup",
-	"J4W2P3BfvKaoFx/oaw0MqtpFLXmWqAMsjmoVvqxlTEvTonn8pXrTqeP8uhSt3zIEsO6FhIZ9uJKorU3g",
-	"XyGhp6r7YCXiYd/hZKg0OZcEviQ9K5RpSIS3jcnTYQ2JYz46TnAqKY5d9ycieyRFWN2VUonApAgnoujR",
-	"RNvGKBjXU4JWL779zYvv/F8X33r6xSe/XitcGAuXWu/+v9Ib/pTLCotI2mhjHOlX1UcxTY4HRAjcnVFa",
-	"GOlreq20FFQWo0ST2qVdoixxHKHbhm9n3dLQVO3c5tpoE5w9yYxzTWRBTFPucytoZogzXXspdnhw5x4R",
-	"2uIzA60S6nCa3kSSo5eNUXEPxQSfEsSHUv3cU/8WvM/RAPcJ4qxqOXm5ueHkKCPnpP5+/tEPP/vdT7/8",
-	"299+9ulvUDvmYR8lqdrYEeIMxbhNYhGAdh6hmPYJwkzLqBsCJNSx5BsrwRQLcI1vtGwRrn3ZWoirDOW3",
-	"Cpc8ijdn2Gx+q3GdgloxIlfO5Rpz8fS3K0w7k7F4uig4krjTcRxfoaSnxL272zjqkuPrOXAUp5LoeMgk",
-	"dZyqR0SiUY/GBI1Szrro8OCOQH1CErBKwriRbkEx74LN0SmPSTPZpUh+T73tPNIK5M0ONmg7sKvS7ACD",
-	"buY6vcoLfOkzrME1cBlyciEr5F2c6ctweHBnco85J62E8+HBHTu3iBR9CFQYJ0IAcRhcu1EJQ4wzgkZY",
-	"IEGYdDqnhN3nzSY/MXH9/fRZ3jP0LV4FQB1LsPmHOjoS/a9hoq7+OqQGqyb89wJofD5dZYoYm49TF8BD",
-	"zj3tpWzR3jV56zdxX27nqUdAeyTYVNum7cg7zHdJu8d5/3UWJZy6LkQhZx3aHabaK1dm+jfU2mlOVoLa",
-	"BpKgHhaIcURMo2hM5B68weHy1KEkjgTCKVE/MoTbFfYvrDZhSqp7PILklDB5HPa43+AJrwiE88HBZW3Y",
-	"Vi+2CdL6UGbGnCB61caqu1S/Ojp8fZDI8a7qMx3rnmdrfJp3UtAuo6yL9Dv1HkqeopRLv7PS9nY8xR1r",
-	"AzZmUQmGadyESTOmqq6ii1NfxandFXNc5sq0/Nr+nc3X9++sb78QIPX/lwP0zuGt9X1FsIP7b6xv3wxQ",
-	"2CNhXx9giLIwHkZa8ygqe2WR4zq2lPQ8fn+ImTRacBY8tl0N43iHUSnUaYhEiE08JhVIzQCFfKg4eBWj",
-	"EAsCv90QyLa7ZsZVMJnUBvlMiAsnzWd33/7RK3vtXqhah6xrqW9hFpL4gCXDWe/JKcEmkqmwNV50394d",
-	"3cLZ9PpZwlPXwSNO3ZKwQ2MSoKMe7cjjrx0cBaiNBXnpZulq0B5Lp3RS304JTIH4KdHYIXePj7LYrElp",
-	"nvKRcAWdpiGJBRqlVMpSRJJvi2ZjNk0GQJrCcB/4iXswcBMXS4nDXulcLQUAtUlMomOwHJTJUXuGLZSI",
-	"FUpko54YYjNqHKa86w6Cm6qQ6WfHXr4Jh5JrJd3hcKVhf5hAWKQNWzft3RCIJ4Rlb/AIj73X24k+zfzd",
-	"65ev2+Qzrco7P6zKpyw5oUSBrPl8EHmrTuLHXJC3bfjzHFIGtIV0cDygQqjpO6LilXZEonXKUH5BQeY7",
-	"gcKYqw91WHxiNqBpza125q0cw9WxkaMz/8ZcEWuNQ5O04kzwmNxNjQVw8lrEWfOtVWxtH7517Vgcx8aB",
-	"M2fL2feu1i+3s3h0jAdKAWpoZ5rHiJXlctiLak3cL7jDIA5cHBtttyriQ4hEFjFN1IU/QJyFBJndEoAQ",
-	"0KZapcArre/wtTf2zLUBzLmIChTzblernRP9d2lH1q3QV2lH3k30qj4KVnokjo47KR/UfQdLeiSxHIrZ",
-	"LHyUkfn45zZlznCWQcFJ17StzLGndD8u3VyV5QF4H87IQUakzDV7rQ+4T1Jq0spmb1R96mmTp+Ww7cIa",
-	"piSkCSX1JLfB5HWKtH7m39/gBMIvHrsvjWD9Unw4G8uqVToWMZdufYUOiOLVueh633z8OpPp2EXf2W/M",
-	"LlNyIVEl2wQZMQL/wWzXokL5IklKMtVIkgJbmF1T2gaVoOXCFIscYyVA+TzJ90ZVapYXP+P2wgIF2Xn3",
-	"oOakNGdbwYTZ47FOjIkJFuQ4+9OMTcc3CB6fkmNw5KvhJDEke4VwG1IjGsrjNvYEPkx2P49mg7OBz36M",
-	"W/FWDVAY76E+SaS1DVnvX48KydNxxYyxU+9pNWNstgb3iAALR1VzYWR0nGV8TepvkD+EESzBbj5sY9EC",
-	"JtcZi0ZpQ0NGpShpy1OCHbK+p4n8WRZhgka6hVoS5YrSBIHIWULTcSPto9iI46GcMbmGhn3fPaJovHLc",
-	"JHTq23Tu0VlwRgxlI9fjLHSQjaOOhreN6J6MbVDbOvLZk0RCQu/j54I2BVLks8mGUJxDPYkuHWlcbO5o",
-	"OBhg92lXSMqua/EOOZO39JueaN9iY3VTnDt+6yiP2hJ52BZl6lYoxeUiti4bfVUfJ1WeXB2RjGY5QaI2",
-	"P5t2G3M+62EWkeiYn5J0Js0YrjnHJkTF7cQp5j03o58g73sMr6m+eR0znaDr1P/sO86r2/2SfSYZtmMa",
-	"IvtJhjMw0WidIbq68cn7KwGsQ+XTom5XJl3tYqdO791M92CjnxX1KKWj2bEYaXQcK/miWULxg1M9Skli",
-	"B+Qwrlif9vQNkI3HfpE3G6x4IihcgmvBxr45LAxXfvnOUvi9wqmY5D9jm15STFWqpmbVFi4OUy6H81z+",
-	"QDFssAV99yydUF+mZ5UWhatYZRrVoC7fRU2PsjYeyH/19JgGp/jAbwik3wkQwIZoV+MNgYQkiVOozcLh",
-	"bl/rUYiZ2NVR0RDlEmLGPDatiEjsig17HRz4qpExjBwaI7EgqIeThPib81ol5tiIhThV/wwVTXW3xiHv",
-	"GVqa3ZGcbfF+tkIp6QwFjm9kqf1INeZ25oeYOQ3jIWYoxRB3IXuYZQGheXzCFAHtCG+YDPe4IdD+4UHG",
-	"VZA+rHjNM33JZyL+hAtoxUzWmgcKx4NZ9ExtMpTO1y9jM/duG7K5/BOTps9LRynso7aOecixjng0DCWw",
-	"BpUCHb31TjUioRZjKbsdlgwAjteKd5tLpWOYdcjac5F9gM8ONN2KjuPsjlG87c4W0uh0TrvjlBVDmZNx",
-	"KixLiNnBa5PqnPm6fMEFpvDymc9QMqsZfai0Q58FfaqlIDeGzefoBbvZHF9WiDdBskrLzoF6yWpoMXnn",
-	"IR2eepLcQv2h+2FEOx2S+jPkZra3zGM1USLMzCAfbmlsLoK8hkWvzXEaeTXgGRit4kB38ENj7xk5C0ky",
-	"m7sxm8rr9lunc4PwJG5u2D/UIpWeKsnkit9Qpy+JjhOSHvf4MHUxefHyWd0f6jif+2PtTy997o4j0Tdz",
-	"pG5iiDJEcNhD6gu0+rWj+2sB2vr9hz/YecEVhzite4m7vojKCI9vCEBbQu0xgjcD1bP6pRPzkVYvGieH",
-	"Z0t7pFpyDWaET2cQie/iU+Jn00nTk1Hnu6Rw+xYrjhWYWFEHh5SY2448Y8ypmzTnbEfE3bB0lXYk/7oN",
-	"L+4nlPWdiY0pQRQ8zx165tTdKsQzeafWNhAalxK0P3WqeqVnmaZ/NvklsUai2htbebjOcZp4gH0pySC5",
-	"pFEF5404DpdhCmffsW9fArbXlHl7kK/uw90hJGoaNwR68/79Q6Q/AP1xq5B8EOIBQW0c9hsEotm5lHsv",
-	"T8Nrmalg55W1spsTSYaJ6ixVk/mf39tf/5/w+gdb6688yP+5cdxqrT/4yr9z0fz1AabxYYxD0uOxM5Cm",
-	"RK5ZTu8RrQR3Tk9PLPbjIooeaUpOKRm5DLWRG0NNDHUL9VxvXgx0W94h3CeDJDbnt3sMzkB3feOFoOYb",
-	"wnMNh6fH3qnYF/xTClaSfCmbnwMTTOA65vJO55rfdGpPTq5Cj8rMaldnnrupJXwxW2Zry30JyqlRvjBt",
-	"BZdns6+akKUZht6jETlOUnduxx2O9CPEtTUiKQRdua0aXiPO2/oBCnEaodXzJ393/uTJ+ePfnD/57fnj",
-	"T88f/4v6x5PvrDVwnQcroxQnkz2o2SP1KFFDXD1//IvzJz86f/Lti4+/8cXPvuF0ND3yEPFurjpPJdfU",
-	"+XuHXROyDq8VzSnFTl3L/qZxEviuu9b5U7ebbfho3TySYRy7MpWstiw5kpB42NFmFZkOwz5sdJpat+BI",
-	"aUI6CiTWiTQ9EkeNFVo7VH9gVyEEt4KvqgfA+AiZd2bLHxphKp0BsqbhUvyrkDSObZTICKekx4eCzNJh",
-	"hTlyrshWNZ9rPrhskabxC1ha5goVjuZBM1qQ+cebTFOc1tK2Qub+nYVbvWtqmissrmuiBxrAezGApeRM",
-	"Rzw0D8y1+OEen9RsxjUzF59xrZl7yjRScFBdOkIwn2OVRAXHlLWl+UL3pizePPvusks1C+r2JdZRT23S",
-	"6DygzPy5XSPkplLfb/Mt8tIMsV+1qAY+8+P06CRzN4wuHbtUCFrK2tSDqiHCnDzWPERukX4OJ26eoVIT",
-	"FPcpdJtKpkuHcVlpfN2hW2UhWAgvsRuoAjeW8ZIrtORAB8ItUENo4jnzs0oto1y1cnEbt0ns1SqmaAiN",
-	"4l7VolHOTNzr7LkOt3XWi18bHuGUUdZ13PHuYdYlAqVDBpnvMR/tISz6xSQ6qIGCESMjiyXSaFD3TUQX",
-	"9DCDYqspVgxqz0bvXZls7pNAItnviwllqwEfsgpctelKQ86JkKhbG3t7HJFYC6fJ6cwbh+ZALw/xUACo",
-	"gQEu19EMN3ec9ie/fXyeIGrOjnuYTZ1o7nT2Q7nUxNtLV6S0MbaXRxBMED8bgHMV+ehI8rDvWMNTTI2i",
-	"8XCu8DI/uhLRQVYZusic+kY1IqvkIc2HX+3QRYa3CxctHMd3Oyu77zW7JOWh0A/dKaokOm57ypMU8lJH",
-	"PY5iIhGVkJlK6vJS6zONrXkDnBsxiYoVWdok5qwLlo8eQeqoNinHMyQbcxyR6HhW0V9vCTFzXXjL1TAU",
-	"TbaJiUwOYJJfHhQ4Zi59Iw82bVLJLVjpEkZSGjp1H71wzS9Z5n1YVydX4m5KSFTKUre1c9AqnLNDuc47",
-	"nbU97S7qmCgv7QTO+ajgrll9b2v7wXtb6688+F923ttaf+HB2u57W+sv6p/+Xe31No+ZLE522j72Ha8z",
-	"Jw8b7pjlrCrmqM4YH5uNuroqVBhZcEMgfUQHaHtjw8qH1YsP/9eL7/1sbcM5h8JOcjycHpM7LZWzXh+p",
-	"rOOkluHOaiwFzGY6in8/5ut+RfHdSiJfGQqiYjC/+DbxsYgzI63BPO1eaC8Ywm17BliGKcNOIMCaQIW9",
-	"jRiXSA8NraYkVOsElb0sbAJkr2u6+LjucnJpilffykyeQLVJPQp3vcvJ5Blf+HVxuEWbmV6enLYu7ivc",
-	"hh3rKATCAp3YQpVWXOpTF3fJHmLDOLY+qxgLmSWV1Np67ibChiY4AV3IIJGeja82G9PSJrt6A+JqsDLS",
-	"AHDO42Yuo20GkHa5JCkoQuWPf5g9nwGMFIZMM81oqhif5NSEsMigpuvV0rF6BDdmW7NYJVpWMxQyps0W",
-	"vjaboMA/r2XB9s0U4CLrTSq/lqgx7zaP6KsE2bjC+fBY7UjPNZBq0EztpDdMfEOgrx3dvQOFTrMgemB0",
-	"tSvVo3onvu01KE3LrRcWyLIAa12ZyNdrsbubCK8rp9bWXyvJZij0tUB/Tj6nOsQR/z13LqePa5NX77Ml",
-	"v0LFizN9gdxWGa9+s3jPgFEOj3P7/GTsgX6jbFfxBRn40qILHoa8uUrnHlLNUX/FazlqVhPFUaLDMzZ/",
-	"LvO1ZRo7R+qGpKpBsn0O0JtqpdEcaEozCp5pKEdLRCmaiv0zFcdHVw6YBRVo8cA9l3acF+6fmYAtwdzY",
-	"aRa859kNIofWqcPSMQA6BUidWXzwQBLIebxkMnem4XnzHx33//cnla3tAO0E6IXff/hzlJA0D+53uCz4",
-	"lJghpw5nMzh3DWpxgKw9O0AWumeET0kAlqYAGQyMAIL9Am3tDCBUKjABW4GthX9s/+7xOPr9hz+vD96E",
-	"nHyjawOJYEbeeOZ8oRah+uWr3qg2nndAGu+zXlZ7w12zQDAU9jgXxB3WO6Xy86w2NytJZ4BluVTeOR95",
-	"5J/E0senmCEKhEURJyaMjkpzw8BgyO9hgbBN01U0s9dBRkaQ8G0qpudIpc4bd9P09WIpez7K1SVXTREr",
-	"zLKk89wsUhRfmgA1nOWNVScs5JHTHvXO/TfWX1akyhB7nSxleaWAPdHjCe2oGQje505y0S7jSnyHPB4O",
-	"mMOF/CbBEUmReQ7VGW4IFOMxH5rFZFyilOAZIy2nsG1T2MKi6ldEqRLe8M2cDUd8GEdGaLqF8TQIWMOA",
-	"x1MSbooovo4NISRPNCCXHhAkgKU29wutpnwkNHA5gn0hEkVi0SNEItFTD2WPDDQSZk8vUZtQ1oU2tvd0",
-	"hQBTSM0snmqo8Lrid4GoXNtA+xINuJBoO9ja2tpFpdlZ9HQcx42DA+ZBdX4NS4xg1mqiAWrHmPURZ4bB",
-	"TM6me6kEHpi0RRfWdapmtrVlgpMbT2LiNHBFMPY9ccj31ERi0pFQtoUzlAzThAuCVo/0ntwtx0d3hnGH",
-	"mj/UKAMEY9TCkRESIcZ1RDNl3bUFLUQuUn37ZaImBY7V6ow13wk8ILuFPaWoofmyQSpUwYFhBFeQi8AM",
-	"pzsHSjYiuLDJnWdCAcj62ObT2VWalHYZ69QI7XsaRqK5uS+nemMmsweDtosV+3bHJZUQ28qrdyurYKGD",
-	"1nuK84TkYR9AREyFSvBQcBZ65F8bh32j3Nf3oCPTwVoP/WxMu526BebM3Bjl3GhWuAHb2SGUmaeIF1ec",
-	"t58tLufHnk15tMf5SnAJx3dZrywP4LPf/OzLb33/4rc/eva9H++iMWFIcnVoxHBV2IJlZSY6bEIjnbV6",
-	"64S5oTyW84++e/Gr755/9P2LTz9+9pMfP/urf5yIsrgMoPMlbA+O0OedmtDn3DhRU92hrJLPFstdtmRM",
-	"JCUz46kUkg/s9ZNEezYtDzE+ah7HUrSAVPRE2u2RFM4ooQ/dUl2VV+rYomA9mQYoZ14zkWsS9/vjYZuy",
-	"IGdXRvo84SJAPdof4/4wQONhYtJzawHom5lpjno0uc8nDC5T4yXpgByp96bZVCrWE6/0cRus58HTDFYk",
-	"PjtOsSQ+oUylzk5rdButC3EvNFfoeeo855G0U6LSFxWUXiZcRZU1O6uAOnRDoNTcNIw0fznY3noQ1JK8",
-	"3PL/SFiAJD7Lairl27jcGXzfSFzPiEfUIPp+URCqXq17uX68goW1cLUuuFKKCsMk9KxWZy1EtgOM1hQJ",
-	"jJzVQHS8qsbe1heGY2OeI/lPsSfO/xCH/ctUC9HAmm53lCvecKak6rPZ4aiqGKEzbe1qOctJ6NA6aK1Z",
-	"kpymRV/pWKWjYbdLhNul5sOXbfMzf9hVlToOo0Obn0H5zJAzCUX9RA/MIPBpA+W5IdEOadifO5viOIeM",
-	"ntQDLKY51ZFeqEMZFT0TfukL+dXN6h04pVVbkF41pa/u8LcHgDDlQ+kbZQliXRdp5KitKxnpWxdmuo6j",
-	"DVLfNRkYEos+6vA45iPhTsFXb9TCMtGwf1+9Z94/jsoOV5/bOM/SgF6KH/uW+RpziFz1/3IKq3ttABeX",
-	"AWZjG8En8ICAZWXWmn9LSELKVm1izzSP+CIdB4vfTdQdAIt+jvQA5WlvCBRTIQO9nzgjpUqNzgrU0xI+",
-	"9MPjLI7ffW7MjPY23VUxN7x8SgaYMmNub64te8MqIx2moKXMAydop/RcbtQTswam0oQWHF2OKNPVVSeF",
-	"PT4lbqK4IhPs26UI4kKCjAMsb7KuQJFmZjrOZTds6GPxaTXkKnKqaIxXVHbb2TNAbS+DNIi1LsJym6WE",
-	"Lp2zMLY9ByaS12MMYZhlban8LdjrPXGavhNzosohiaMCtohr7JMIfdrXS6Nm2GBFZzWVMZnqr64Jb9eO",
-	"Yt1MIaBgCr6swRt0KEwa6lXMilxoy+I6KFNThbWm/uqUCplN79KzZH7NeF31JEvOH382X6Hj+uKz0wrY",
-	"Tot5mzAxTFQJKJaJLRSILZaG9YbIVVcmyPmvNjqlwnjNI9YmaiE3Aw4ufzZlRHNBY8267Qr7rWhErdl9",
-	"maL2QgPzcmljzvSloyy+te9O00k9phqlkGozDKIMjauGm4XYZhwiogKCHZNUaqzCLMPTOII6ODZoTkrz",
-	"ACVZqx2rW7uIkVOSOgpj1w/IbxW7xZkYDuAvoIR6C+rGkDSEMPTtLYgHeRmtfvGbf3v26Y8//6e/+Pwv",
-	"vrUGSnyH86iJ8awqxyr48DBzKnR5r/YY6ReR2rFwMTZmF22/XtdP1/UffOiBei8Jxgnk/VSTVXVqTUal",
-	"nkwkjEAxlyZXzd1Nc+OHc12KknSGXeEGZWxkwTVyZQGGQHvsX7cpsAR3PBm/o1Q8D+/f0zC3YLQQGmkY",
-	"x7H+s7DcLPPp9PjQFcbypvrZXmYjPNbso/auamrDkwEAlkYLeTf1hRJa8sSg8uS7WRQe7L+iKa1bTHk0",
-	"fTgGO9hzv+Me5RRo3uD8zOqFxzbfTayUiVk03Nq8N916Pja7khMT8pA9KLKRkweHcn+Ex0u0udhg14oo",
-	"5cM0JJkBq+yHyJBosudNnG9zQA65bECrZiS7YNIwJVpGPJU914G2YLOPjeGtOoSEpAwIkVEEqeVwkGXq",
-	"aky3KkHnLqa5p0+eyxrrHBZlWwWHkRSSyeaoqDEDKJVN8fEYxKavZEP2mshgqkpyy9pK9PKhDm3V49o1",
-	"kTZdziPRhOP9rHykD4qO1s6gjIkxamb8jbaXwM+zmzELIWcLMXLUWAA90ciVcesI3yYGEnVbrkO/vAyy",
-	"tiHsJIIujojSSCFAE7OoR+IINF8oR6DovoewdnqofYZwF1Omj//csA0BnzhJYgop8GFVvlSm8rJnKsfr",
-	"D/7EO3ifYycDIvNvmV1zw7CvanM0FSimzBOEdilgvznwiZqUgfNgIGt5yCE6V1vZSSo4A6yaaWW7/Jbv",
-	"U5Iew1GayKlUHfCU6NJUGWUhVjNN1XXDfZ2oO0VzHxuOIh2jOuCnPtdAMemxZvGzW1Bx8ZHgqIM9WTEN",
-	"0Y2s78qd/Ojc63pVvFbFK0CVvAQO1BWljhYyJlx8YHUoGwa+ilGIBYEj6YaANCJkibw2Q9ivE4XK5lfM",
-	"lJxqgrFmLBuuE+22J6f9+Q+fXvzN35w/+c3nP/rni5/80gSaffbpp+cf/eLim9/YXn9lfbuq5TSwEpkO",
-	"dyY7fHVI40gpFJhFKOV84Grdmz9Ubuvi08cXHz/9/IdPn/30+2bkF588+ew3P/v8h7+8+PjpHONWugFm",
-	"VQB895g0IEZFx3rx5hSZNyErdCnIAJmirfqAe/af/sMcI096xptUp/ElXEgce/S9P0UR7VIpAtQbJz3C",
-	"EE80i+2i7a2t9a2trRcnxhbU5VRV/LMsq1F380/Nqj376a8+e/qfv3zyb/WNe0w0hUm5k5qyLeDbVANn",
-	"CuW0dOXnDq6pLiU3mdFjsXhMyYJDdgK6yZM9Ox18sjSxaUu7AMNcxiXXbZmDouSHdL5wt44F6XCdf1A6",
-	"b4zMVbdiznCHj2xd5b1LD9ZJA9plB2w+N07UJbOH4+UFYidjGuwVRu1oPIBkZIOKBRKdgGHc2iwrNxSH",
-	"E79ag3L7pdkMJXqGuiUn7STudI6IEO5wPEufydNRpJ1jyfuEebQ9NhReywkVKOUxgSL6EbexOZ2Y8xR0",
-	"AVNYItQljEs5X5UoVKgIIfEIjwtVxBIa9o2NslhrXL0ADcIRMCgRxJ+t6UcnNXbWDLtJB1wY22iaiSP4",
-	"VwbgOaVvz8qVzbEFulsqe5ZVkdwdLp9H4M5m0J4nzL4hPks+pCmzmQNGxCbHVLDWdPUfnBLUo1GkdBvN",
-	"cf4CQM0j0WZKsSmu01ygQtNNRCTkgwFhkS9es83PiM4uE3ogKPtEBHADSkhqVJQ9RPIazozLHqS9Udk8",
-	"r3Qi/NeVVzpNb5kdGKRp5XZ7J6uWwChS0HDTFAb1WYhKG87lKAVLwADLsEeETofTkblUoOzb2sJUi8Bo",
-	"r0Uvr9uobohof8KmiV5N+YAKEiHJC8nKDijwIta023gDKN/MVChqk6xpX2SnnGWz8rB/m8uZjgmDuu0b",
-	"sDnq2uYqfAk7UEm02l7LWRlFrGuYuXcNF6EiAy9cu35s12w6U9aw2oLNs7KOU2pMSdo+VLfGXnJAZcPl",
-	"EWSx9ukZY6j9NG24rQrBwoXEfUfc8DzLkeVGOhynOldY42qLmMtdhAdo9eKTb19855PPPv0vawHa3lnf",
-	"vhmg7Zvr2y8FaPul9e2XA7T98vrOVoC2X1nf2bZHdjGLuZBSjQcrwQo0ov6vWlH/V82o/6t21P9VQ05N",
-	"uVwIYya1DAKLZgBzbQzTitN4fAx1lYeJ2+arBEbjKNRCpHyD9/26ixenPDduaJKY6ZphlgPPK7Nz8lNx",
-	"SZaAOO9ii2xtvYgk2+tgWcwsXtafHPZI2NdWx+lBgq/k/9UGRfq4Z57GvJnaBscAwpH0OxXk7HqfuJdF",
-	"SozhWvR38alj+w2m3hh8ke1Y+MKSGudd5CkXA61UZ6AlunXfFBbErpeDihjKY2eRjLssHlvIj8yP1yYd",
-	"7X+kAsR0czCBAT4rADaV7Gl1YQzq08xvNWMIxCAz9EMchRKM6s5RKTZtft01tipzE2FwHRzhuB9ozzxl",
-	"kkP8puSS7CFBWTcmOvRIfwJXR0gppBoSIQPnglcheFz1/qAGbaEpksIjD2PNk3Xj3z3edJypqFlgG5oh",
-	"SaOcLuSsfHXp7VjM9smH6NyeGiJ7bgT55xcKvimwe61Sv2yg9xK8+xyA7pUlXcB9r8ok133zM+N5nUVZ",
-	"ikAVdlCtqCdbM6dvedfW2osFCVPi0X8E7UI1Ov2OkpXx2FoAMBMjYjAhwwxjCqVcwj+pOx1bt3ScpKRD",
-	"zzydSpzKLA24NIIAsiBIHJu/BcIJ9iR+z5Pm1MgPqF13djHKlK9OsDbJqLLoc5UKzdkiOydLm97PJROm",
-	"PQbHIxKERcW7WBVRMMuoBYDcAsCG/qF4n9S/lIE39G8WaMP+lcFowN85Xkb5lxKohonmLI5AY5rFfNTI",
-	"WaK59di3B97GfWLy/cuMuKdtnnGko24AIXISoq0YuZPGkwlLW7O5xtwFC/WmGirl40jJInPAJfQt4gg7",
-	"2Wdo//AA9UmWaK92BjoRvM+Pf//hz0+CbDObEMcc50xxgpquNStsQBS96lLNleBUu7j18HpSJlkhwIK/",
-	"rprmgzsdqAojbiCh3wqQIJDyc3j36D7a5InYNE820K2eLpOJY8E12KIa4p+v3zq698b6fd4nzGBmAruq",
-	"HkLO+zRzS+0CvOqxaS8frSHXo0cQutxxBIar79DqxYffuXj6L2sQvFmkjMaEHBAm7X1qA0G0hCJ2DIIK",
-	"iR5PlITELRbzLhWShgLxoRQQnw9B2ZHFBRKBjVRGjEtw/qxefOMfv/jk1589/fbFL/56Lc9MoqzbYhaK",
-	"EgKTCI505lhgFFt93MJDG4Bg7rJio8Va7Ctf2R/KHmGSGp/5V76CjtRoTtTvPKUfGOiLV2GRUWu4tfVC",
-	"2Cdj+Ac5yYNbDW+1WJlzuviUoDEfbqB9YD1dpg9ETZGh0Kqa4Ke/WTOqvHbZjPmwxQTRaV8aCFCjpWKZ",
-	"fXnDzN2ideS/I3X6qvchUa7FTqmg7Zig33/4Q0SlOcUEurl1M0DkDIcyHqOY9gkSfED0AKCnDD+XnKnb",
-	"gSbb65Ar/pWvgGfuBMJ5NQU3DbDln3xdcHaCVu+9cQu9cvPFP13TpDpRbHcSoBNIqT4JWuxEr5H6TWdV",
-	"q3/lKd8nanYaJIOyUxzTCFF1VAToROer76L3HkLQdNBixgny6MEJ3GTUFPTNqI0jjTa7gd7W72ifoq2C",
-	"RwSBvD7K0OusG1PRazHwno35ULPnyX4YkkSu38asO8RdsosIOzHEuEdkSolQzKOdRLB/Je4TQPM9OYjI",
-	"IOGSsHC8/hYZn1h021WT0Pj+kLSYFn2mbtfOiy+qBU9xKIG7Id4Ko3feOXhtbQM4VC+PCapWnGU5scXg",
-	"pzaPxiYAOyVJjMfaeajtOkaDoUxItWV4B+EQqCVHNCR7WcMtlrVs+QvahURBnS0GD2/u7OyhUY/GpNCJ",
-	"WUNEhZocjeOsxC9GKZHpGBA5hV5aqbm4qwTGza1XEO0gnZBY+rLFdMXL7S0kNtBbZKxXETIlVTM7NxGk",
-	"Mm0gcJLZrQ4vgeDUxFb3XcUseqcESHC1TJkfD/ZLdhgAScxCK91bMX1K5DBl6OQhaoGO21rZRe9tbGw8",
-	"CFCrqO2q31srGxsbrRX06ERxF1YiqR0TI7j2UIJFoZKY5IoE5WJiARoySWN0Umj4BMY5jOONFjuxipag",
-	"LCQnZnBCq6wjUFI1hiiCF1TjTG+ohMcxZV3LxVgSFNMBlZqTcdgDxhrgsd4CGLWHamF5x66tkayQuouA",
-	"l8YtlmJJ9lCbjDlTynBRZaYC3dx5xUgCtWvG6/tqQYE0goScRSLbU4Z7osK+Ms1oW5JAJ3++bl5bP4hO",
-	"9tD7Qy6J6jLbulj0qxIZtyEhxk5ho8UygAdz1u0fHqwEK6ckFaY2wsbWxpa1KOCEruyuvLCxtfGCLojZ",
-	"A61jEyd083R705xd8FtXK1ZKYwXReBCt7K4oFjqwL0EYHR4QCRYHD1xv/somrI4Xr7fworlsNXjTMM+R",
-	"Yg14H3SH94cEMASs6mBvrfrON2thpAdKmxMJZ0KraDtbWwbCTZrwzeIB8nVTWXmmvuBWDEpMReuDLaRY",
-	"1q5MoJRXxVkG/xM+MZcHd1fZ2HPEZKXe2bqUsKRVpQVsqF0BRgC72g9MHO8kU2ikYluKa1auoPnxAqrc",
-	"gwwy5VUejRdNaYMwW1bR1a3r0cQqby+6b9cKq4uzJf4ICyu3F7Gw+4zxoRKZefocssjAFa3Uvd6PggnB",
-	"sPkwrwH2yCslvkpkzg1XvXdqqLoISn6VFHMQzSbR5wCcUBrxOy/85dw65U0BckrJ31xMlaqrlZmzqeiq",
-	"IhcD0Lldw9xu7BXtd63J9v+Tgr0csHWVYj3HZ50q1O3t70pEesEbptnR/FCU4w4jXo8m65Ijk7oAihpP",
-	"BziGqKnVzjCO1wHowiRtgAoVEykBPZ63WA/HHf1GgHSGhM6tlRzZRI81cyMkgCRonFtUq9oY7ikkMv4d",
-	"m7OB8vQKdWMstQwvYVl4JWgxjVEjiq5RoVNegsLVJC/3ArFcPa6uWAAYR9X1QcRcosFQSNQmMJ5iiWLe",
-	"6cDi3br7mlVWSapfMaaEFjOI2QKFWPQCq27mUhhQUdTl1NhmE2xVOtcJe9eExj2X52sBs3/Jp6uNKHSe",
-	"AvpapAS05axFbLAjfaGwdhxbUebiW0+/+OTXzz7+1uf/8HTNtfMmpPHmQ+vPmXqa2pW/WoE1lYYLPEfN",
-	"mmSwPJQRLUcyee4SWTMxPXx4h684DsACyTe1aRo8NnM275Olr2qpZkBztW9ElANu8+o0FncAUhKk0EbA",
-	"FjPV5SK0epK9e7K2ge6qd23LPSx068amqptvk5APiGixk6r1/WQXjXjaR5wpkWss4EYu5dfMZGhGC0AL",
-	"LdaGWnZwVabSto4Kw9pA+xngkh5CiJmSbG0lBrOZrt7cemVtA93SP2hrSrFKD3xobMUm9NspD+GT51oe",
-	"6iFmAvHRtW5ehIVaN8ZHildYJBaxm/UMsw09q7zbBJ9WA31Uu7euXPrlZRIdlNQGHBixVUpgIovX3bR+",
-	"inpUSJ6Cs2cagRciF63vYupSHNqXnrvLwVUq8kWEtamqfO7/uRJlPsmpb3kg+6m0zeyvmw9FfzhVp7CY",
-	"DFdPPZ9oMmNdmGZhG3QTaVa+Ff2hPt+H0lecSxRLgoAHBpwVIRT902Zc9cLRW+9o75PYQAaeU7TY6tf2",
-	"72y+vn9nffuFAKn/vxygdw5vre8H6OD+G+vbN9fA8G+uSUExaDWvTdJiGBmI0MzHwTtozIdpxjO2hheo",
-	"ChO+j61XWozhQeYvs4uC9pkZR45GAZ5bASpKCZXCdUQfDksctvgDtgSq2ujKsWzGhmuHkVXA5Iu89cww",
-	"hAXaFDXfK07X86rbdAXJJEwm+/Rj5ih7axnnjCP21kIi9DCLdJ5Y8dKvNPUUaTdeKRzXaZ4yKAHguCpZ",
-	"qRoVBr/Kc62EUDD1YLNKvaFLYE0Vtk4IGdtXFqL9lHszbuFK7EOB1XKmKvOaTQ/08xm8ceU8dqVrmOXP",
-	"TV9AHVHSHhcOqoXrrDzsq750uMKkRNDrMblE9VqKXaerpWKNFL0hbMnNBdIKkp7tiiRQqUbCTTyDQK9S",
-	"bz4NpkDzkQ5aXDf2RxOH6N0j5UBbSpYjkxsa+ucLcL7K/eiKdJ66M/NlCBAjo4VuSRMTCkCGPDXVkeAv",
-	"ybV6SGy8cs5ohj8qwnSSazYfZhVGafRoMyXmT4chzeHnKnw71dE1E/ho0RJX5uR7dnRmfRZjMCrx0M5V",
-	"8ZBPLmUOBCrQ+0MyJJEOllqcbZsZYwc025hFSCEG3ifRq+HyV78js6481LSjXgT13gUnEATiCMIiYfaa",
-	"NWE5yOi5YZoNrK6Ah3eP7qsVFuhrR3fv5EGbOg6vxU6OeJ+vH9Euw3KYkl0k/72O9BwyemYDk3TIZ3C6",
-	"bZ71yBl68+39W+tHb+7vvPiSkketFf1I6nc39F9tHpl40dZKAQ0VwqlNHOlGi0G8lY2Zg2C1LMwJRgfT",
-	"WT/QAZGl3+6PE3KirpstplkOEDEBWLMAu6lxeeFKrYkLhusBjdbzvSA1yVuMGr5dg+C4KOWJupgTLIVS",
-	"gyoD2oNsyp2zsyw+y1TjFy2WHSmBeklHlZJYEH2Nlim11+huykfqYYKHguigQCxRTLCQLZbH9d3PKGda",
-	"GKYMcDrjcW4usOyoXtGxiIKAEFdvtNhJKfYdQumU5NSNv3Pvduaw7EmZCLSq/gdxz3HMR6azFlMj7HFh",
-	"rPyF+LJoQJl+1/hpoTnGJdKDwtrQQk+xhDBAFHOetHHYty5jjzHAte0XbxRwpmUs2Tgwo9S5Etv8kQnD",
-	"NHIm6yzIU320p0knUHjlO0/EJrDEZpufrWf5J16VcV+9+yo/u2+yaq6MyMWOfJqWAR5CMOxLUNVkaYCu",
-	"UE6LeO+B0gZysr9qe0Orn//iV0r8DHAcZ4pdHgGgVJV1NTYTKiAQRkq8wHgHeIy6XImq1RzPS3vpYC1E",
-	"ybec1IfmFYk1s/oTirQDGRpX5iorDk8PeNkhBCUCeTiJkVHGTUthpv0IgpZNl2jVt/aefbr5sM3PIGVM",
-	"KenNVPPCFwtWzYcO5nwHTIh/QMypB7zs86QJc2ZcggUS+PRSxrjmHKqzugpMekMgQT8ggS53LEUAf6Iw",
-	"xsJEeBjQCsvMe3AKgW9BSDwWgZqANf71CUkQlTUMb3FzGhxMt7NX3fGYFavDB6bgaLZKFXjMRRsXGmU/",
-	"lyYymRrpZo+MRkthi4zMiDIAcsh85drq9YGGboD6TIs84W7nCErPpRSx47vGMy5nHP8hlyPwLu2Qyyr2",
-	"OOQC3D866kqHRI/EHQQl/G8I6/dsKh42H2aVdGn0aFPx5bpQS80MRlnt6Vj4frmn4x8KY1/j+VjH2BmH",
-	"Xc8Babu/IbRAtIxXYHhAsNE1xLPAP3A0jnAaCVOyvv44tHmBDY7Dt7NXl3Zw2S6bHFw65irPc2yPTUGv",
-	"JSxcRpostTkzfVGd8U1S1I552NdqTUwTZNJ35znSJvkVRB8VaJgkJF0PFTfsIWx+ZmhobVA6lEOHVXrC",
-	"xsuEf05FiB3fNZ6NOW/6z8YcQmFpZ2OeZN/sApgJgM2HGeqw+wJYs/L264PX/HFQ2qBZ2A3lfJFingck",
-	"59tYxhvCmgtbbLWczgFRSDElGWRtIa8DSXImIWQYwjFuiBbLMzggQ15kiRxre9XseRgcHhQCrldv7uys",
-	"uQyWhcP3D2XnXOPhW7dzMha+nsO3ACqhKyWUOHb1/KMffva7n375t79VYj4oy3LFwAlOJcVxnu1xuY24",
-	"iRO63ifjBgf0/uHBW+rFpR3PusOmt0o1iT3tvNDnogZP0u5sKMBr7MvLkZbFdTZ4JhXHun/lgkvKxrqr",
-	"qSHscypC9Oiu8ei1fOflszxbaIkcpVGkcuClDoeAt8kTea+CEgHxcRBMGOOw6GhBOEkILmdlziE5Nh/i",
-	"hB73iQ2/OOV9crnzPXBeePNeriZQo1qb7JT3LcCKmlIEVK+kAxm4II3+IzV3TGq+0NZCt95Vnp/T2b9A",
-	"jKWw/ZHkSTH71iFWSxlralt0OY8uey7OEkQCZFtiJImzvzrH7mrIWYd2hymJECAA2pImDC5vgsi1zCGo",
-	"I0Q0qhYeIzFsq2bbBEm+lEW/X15op98YNPPC6K/uOPVdNd65dxsyJ82VAoI8hERHR/feULplhVv5iKHD",
-	"d+63mC9MSTckEJUbaB/udw4/uQm0CFpsoCGxJrAtRU/1RE2xVXMMKPnvCYXwMO/zpho8D7EUc+27pd4y",
-	"jnRsjkn8qbLg5D4C6C2qxKf6jHc6wWQ8RlNJCiOrv0YAWOPyLhG6u4Z3CJjCUhZKmxPhHTQguiBAG6wD",
-	"89nsvLq+JfdzqerD4K5R04f+Dw/uTDOyldfInpCHB3d06N8AR8sMwCiOpqDx21oSGAZmDkU1tIKCakrE",
-	"N9nF68CHYiOJ/Bv6MKVMAgFfhZcnecyzv8zoAbcTMFD29DE+IJgJYyXDoaSngHICCPpnSQzI9FrX98Tk",
-	"dzr6auCQEjPdCaDYwIH+dKdQ9zjHupZjALhTrc6qjxuKOq4rbcqwTrSoOPKdnBniNFpSFBmIJOgPrbaH",
-	"gjIixLr620RXbG+plVQ305tI9IjSI7PAXC3PsEC3eETQ9s7LzWWbgy03H9plbhhBVOCKxTtIJyCRdbSq",
-	"QZqICPCwOkpljwwEiU+JUIdsVzH2MDFGKqWr6e+gNKhBpNgvfB7Z3a7UXNqFCN2h1PsEQH42ptmLn3/x",
-	"f42WYqMbTNEFLO2XqsTdI4p9K8I+sKDFmm8UtwRFJgOtr8RyM+ltha21acrvXtv28iTOCCLLh/ZzytWH",
-	"B3dgsNfH0lM0mudFm/mqkoIVdUZD5Kux5IrNkMVcXYoLhwmLQA4KzeQgC2NBQBT6OT0mqRSbMR+t12fj",
-	"3uajhSR6NrqkZJ01uKLc5qMCtEfMF5Kk13zNDjMIB7hktknMR1YcEVP8SJuanv3nv734wUfnj//+/Mn/",
-	"cf7kt+dPvu0XQs1C+RcVxd9oTbLw1volyWLsq9H1y3Eq4lRypvWoLIg/xKJS3TjEEKPhXQLjwF4nZwlX",
-	"2+Sh+aGYC12e9hs8hUoEwsJ0qGWHULjMUZ55xUHHEbwjRzglaPXVnfPH/6fii8c/P3/ynaDFyJc/+/Fn",
-	"v/3p77/x9wE6f/zN84++ef7kr86f/PO9NZ1F1KExXGdy3zqol7fu3X4jQG0syEs31wkLeUQiRFmLnYTi",
-	"9GQD3eOjvDCuxv5Co5RKSRha9YEuqvd6HPDvjQNfco5izrqZv8XMS+OhxKQjQQQB8CQVULOGoRMD3C9O",
-	"XEa314HMt3Q7t47+7CpNxaYX3aXvUAAKqxlk+LF2XsuRKxjsp0WUBX2XrUAtBNaqmrMWHah5IU3Ey1l9",
-	"TaPqomLy1ItbQ3dU2RqX6cDnd4KE18okhRiSaB1KUNw6+jO0mrMsT9E7999Yf3nNkqbNo/FGi90pgPXr",
-	"AtsAHmJJbIqyDDDDXQL1RjSFtRIwSrkke7YcCBr1uCDZpziOUQ+fkqwegIbfQyew+0nk5PiDwQTHX43q",
-	"JsmZ3AzF6Rx37OUpaoYOmiiuPfmu3YZYSqzWLtfU0kyqjUgKaK3LMT7BQGAEVfyTCrNmgl5zrf/M4UMm",
-	"17PKm96D/5Z67z68tqijv6aek0vvMuG6AJa15KwFyXUOsMH5gXpXEJ5bQXebTmldBnJKgOeQQethZoMz",
-	"/m2duZkHLEPaDIv0sksucSz2WiwpqIal90usarqJ7IQE2tqA2hgtFtFOh6QQhGzxPDFDOPr6UEgQUJlJ",
-	"KSVYcLaB3tWVMnRTMcGnRLRYh4xIioa2KD6zxUthBLYmfoAkiDTzTBc0MbXGWiy7TCjhOsCpOpqA6E7o",
-	"T9X7cxwQD+O7Fl8Z9HyPCLVJfDZMWDqQc6qbpVlXQp5GGeeYLKA85+PZz/764pNP/feVCItem+M0mhYR",
-	"8Fr20qw8MeJp/zU8vto4j3x4rtOHp32lIQgJBXMyvHLr3zbRdTTsDxMRIHIWEvhUBGikdqG+jRCexGRp",
-	"wQKdmPMUynSNNSZAN8YQUluwNjdY0k11LwC4SkCWedRoiW+pb65ynekAd8mmOO3+ydkgXoz3oAf1Lpei",
-	"22u1MUdjNmdMQlLAobBxPREeg36PGTr6s6+iNk71KOv1epdh0gJE+c2SWVXmrGIkjMsJ05TxSTOkqruJ",
-	"mIZSdaWQUh7IqrCHGSOxswMywFQ9MdEBnlb/kLDo8gVogHvFuKQdusyM1DvFHnOgujyQE1ZEy1GLgLFW",
-	"jh32izIPLNZUPP+cXCvLWZXXoDih1+teoE+GQm9rPC8ML7D5et1llTGBLmoc1XpYSks35HYlxc16ONiV",
-	"gwi0uqWding2S0e1mGV3E/G8Rq4WebgBWwXIiNVLI5XNEpsFZTrK3A1FJRkfNdRUGpXEu5sIf1W857Ak",
-	"XSObfD6pJjf2g6xAXXuMyFlCQnXtjLBcjkpqu1diwZTiCsByNigkuU5f4by2Wb30XkJ5syL5r6rC2WwS",
-	"OatTB8LYLrEuXayLn2kcU8rIpeWx6askjp0LtdmhjIre7IK42INPDr8Bbd+D2WmN8HkVxc1YJQDBZ1dr",
-	"KYyjSWj61PkbGSOtJjiV8VhdUTrDOB5nI/OLY2s1WNeur/p4OWsqug3vPw/AL4sISNvPY7+UOmv8gGr3",
-	"7dxcMtrLUQ7KYfC6M8uOQegQul4vRoau01e2CNShvq4TxQVb4FVusKYAE0vKdcytZ4q0YFijrBtkrjyl",
-	"wGci2tCgSaLGNNgTg7biv+EXtskLOxB2lO2aKXf8AWa0Q0QNYsXb2VuXvd7zhChmCWMuyJWARDfSrux8",
-	"jsyiNlCxMhLobdbjIzTALC9ZAO5xjiNzKA+oEJR1lxUWAfURjI0SrX75429+8cmv1wKkqI04I8JzjfYd",
-	"vXcTwuyEn0Mzvx3atVj6M7r4an4pmtttVahTS0WRP+xPukb9MrlFrW0RxcGwDZwSaoAgyXiaFZPnjGRF",
-	"bMzudZ8hmSjZfGj/WafMF3js2tbLjnVZefIlzoASjBNSwwqVy6f22Y1S1OQ967QJMnmOTOZiH74wj3fV",
-	"ZK2oNLMMEEa5FQBBvmY6MPI1D36EAEmlwbSYjgdfp6z4nXbPmq+PTdsmK7xCTyWkWywFjxiJNtBtTXn7",
-	"NCsKXKqKiHokjhCUkQEhL3GfsBbjnY4NKtHrWQiJwgIlQ/W504eqyPwcC9fS+K5Fwr6JWcRPSVrjTgUV",
-	"okx/LVUliuiSUE7UGDRODgjRACoXmWrChqkAi4NF4BKyWRAT1aGbCNLNnqFL/b3LUnDlWpJ17DhhOyzN",
-	"J1rq1epAz/7DX3z+X3+5BpUcJzlGoMPX3tjLCucY2PeYd7uOSJ4rlb0ixOyKRG8R0MwR0GQj6dQIGLHi",
-	"9M6763+q7zOIpy1WvNhAvdtNIXlSqOW9gfYNx+uimboYntExAHsUFyvRWqlqoUlTE5SgD0KjbOQQawEi",
-	"OOzBcFoQ68JHzKIEQe3bEDNEI1NiZURDmKyJsoAsQJcgVtJf+2ufQylsd/BRiNm1CmE1gOmC2Kx7pt8u",
-	"x/ABhSpM3zdEztW2ICNnpnqcTIdhH5AEn336d+cf/ZXfvNUMvfFuIpaL3Vjo8A8HubFc2EKQ9JSIesJX",
-	"QEnAMbwuySCJsSTTLhKvqzfv2xevcFuUO/LsCDviQId6aKIHuYZinwubqnAdKCO2eh8CKmdjQquf/8en",
-	"X3740cUvPv7s6TfPn/wdJLT8y3JgRl4fJBLwV75OQp10w6OxyZQukPIGnDfZiCHoMuIapgilGl+uBNC5",
-	"s7OGsjqrILFkFmI8oEKp9BsusJAqWz1vp0RpfNdyTNTuh6PlgYHg0wkIEC+T1+WKNhNJm0lKTikZXR7f",
-	"02mGO9St/5ELG43AUMuLUAMcgIW6CAyF5AOSohEfxhFYuqhcVq5zBKmfGSeCjo2RwIMkzuraW31bYPDa",
-	"TcGdhg9sus70oHeBBzphJkeGFVb7N3ysxCpkR+lRMSgnquaJqGixrHZ1T+fu7+wEeZy6aQFuX0bODtY2",
-	"0F11ERhRAQg7WY4N1NbWhZERBQu1UuCYwGEWBJWFqGvsWvOh0vBbVrPbPzyAStk6F9NcZ0oYgT0sitcJ",
-	"0ddRmbqWF5X2SgSUMaQX3GRZaTA8nSsGYSsVLLw9daWxcfzSDGJolxf3CbND0nTTXUF7mnQ81QXAAZeM",
-	"6shw/d2oBzmAdhhr/hyju6rXN2h8KbEQPJwGG5tjcBezCLK59HgcCV8R5oLoXGDSvHO8ajA3BIrxmA/l",
-	"HsJDxSQkjqG+l0kA0zX7UMpHvgGbgRTHlomEFdXmSpC5ssyfoscT2lFtCN7nXpfWH3QKF7CZ5rjpd0Et",
-	"PLDNVDQn/82daUU6jYj5k0sMqTMUOJ46JiUJbJbqXgZnWRop2s+kXcTDoU7DAZ4nZ5IwJdAzLB8wBOdS",
-	"LyiJveXEXOlUUAx5yTeEkT9avFx876+e/es/XXzvL7/43W/XdCQWT7NJNwu9Kx0sJT1neh7nraM/KyZn",
-	"7qIjvT+yIeqsaxB/asOYhGm9b1ts9dm//tOzv/zW5z/654vv/TpAXz75vz/73X/P//q3Lz/6wcXTn3z+",
-	"k48DdPHp44uPn37+w6fPfvr9AKl3fvLLAD375fcu/rdPAnT01jsBevajX375re9ZVb/FOAwXwM7j4cBc",
-	"KkLOBAfhUaQbrKhYg5LrkHOqBpxlogYthiUacCHR9hZ6+1XoYmcr2NragpzFDaSv4XrKXWJuxObQ5Z0W",
-	"Ozm8e3QfWXBELVVPSli2MABjnEz56EbOwHCVbDG7oFTYTG8n5qFeusJ++eNZ8cezYilnxRSNHHJ+y4xR",
-	"8ouPUq7ks/aRLgmxnoT9BvI0j/LJ1EQqZxGqwgszoWVGh8ZSGzAycWUE2BiFfNCmzNSbLem9Ou1dtFgn",
-	"5QMw1LdJlzLASqUMdPkQC6IlTHYBMl8hE8kiTXoSOElpQkmG24/AQztIMBsHSCQ4JALRLuMpifZcboUW",
-	"s03DbSFAvXHSI6zwUYTH+hyFf1CGvoYT7JRgRwSnYe+WFtN3re+sFn2vRB4ghsgZyr2l9cu+6MOXbjZO",
-	"QCoLs4UJr8N8idCUFfJNzy67N7yyAP9XnOFkLlHV6q4J5+vXvubr9+ZWY8LOGLsP3JJF7k9M5Za5g2o8",
-	"WJ1xDjjCEfYTUX9zrPaZe20jbaapJWS59zbp6ILbzbrX58ksnf8hpbQVN3t9TpsWq+WUsWXFV0cgO4vA",
-	"147BzHQ8bD6E/1dipxxeBjogMQUk0bRrzAu2vo9BNFfnhlYgwUWK29qJ22KrOiu1YBM35g+IVAi1vR00",
-	"3FMSGbcvD/trNh2txWBee+hEm2zECYjykT3V7Tj0djUlzRHjI5d8/yqRxfVeWRJfeQP41MOl5XXoUyqv",
-	"sKHIHNjokSC7ieq17FEheTquYadZ1XsYQilMYYIRN80yz27ozhv3BSjcrVj/CA57AbJRWiZJ2twdT0vY",
-	"GDkVWsy6cyJySkOygU50tMGJieXKqyYYOZtQfXKtauQwXT5L6T26+p8uDgAFAS0SVpdzneLUJigZSqTr",
-	"7qszYw+dJEN5rH44UU3IYcrAzgxdrxuFnkTZtlCdk8gCd3Bb2a4HqKl7LXaSEmv/PMksoUJvL2wwUdSR",
-	"gcM+NGmbBhhkHfNmFEHTJnjGRpiCuqrzASBsfQ+dpETw+JQcQ6sn2o9mjaItBiSDP01D2e5GoVI6hokZ",
-	"DpYaJ6lNCLPAJ2omIompPAFHzMQECsRIkeRc1/NTMkcYFUdIJHmLaajEyemetIZbWy+Emk0Zh7/I+s5J",
-	"oIs9lGzBWga1WLGiFOysDfSuR2xlPkWsyz8KdHPrFaeGahgxE2DPHzBKLvf2YZtdE0pKdRjTzYl6lTHc",
-	"yxkHcHK2JBzoN3kcBbYYqPrHut2H6g/YMpaT1YUopjIw+13tzFw+WNHVTANQe2EdDD+bD9W/j9W/H22a",
-	"YTSDqc2+a5ouou41Neki/lxpGNghDfu36QLCWS/Bd0mqhiYNWoWJDnPiX1kZX3hYuHMVaPZe/mqQtZgb",
-	"bTiEKbh4902bHQLJALquLGAy2faWE/ABJbR0bVsIisxMA0bkCu1HY+RM2p/AVNnYngG4XJvqe29wzh1y",
-	"JhV7XKVWp9q/j0XfG4+DRR8gCziooMsKttEkVddzRWAYxKo+yfIlKRUlUtxSR+yHqp1LxIyqz2vjRfWl",
-	"Be4MUAG8rXUA9e0NkaW/geFH62uISjLQH8AwWzAlpd+AoR+D7Qni0NSBrwTj+0PMJJVjeH5i/zrROtEG",
-	"2m8xbQK0nQUIG6Og6ioAwXpK0nUgJehq2rq+HtEulUoLSgmOWgzDrquGkaKmUaQtVhdGqpjvSC3F83fq",
-	"26Fdy1mvOp9+ugPBl42HBoGjRcy+QHOx+gmYePX8yQ/Pnzw5f/xfzp/86/njX86wIZUysJAdWdEuVbtG",
-	"hj5vLJaN7TnlMX3F6mjoBGLufdZmDfcLxYApWU/5UN/QCjccKgwU4nJCg8ChW4R0dKBLMnUnJZHFHL/4",
-	"219dfP+7U1jUAFVuxpz3h4k/sBkeG8TzZkm+syQkb++8XKdiTlhH3wVQShMXo7MTogAZTx3C4K3IovRu",
-	"ZEDxBesAxDvpcHCfNTXO89e9mdSLzlCeup30PO1C+CLu9WNtErKqpmYZdeyCXNUwqEvh3HfNrV6PPYvA",
-	"p/6A72Qo8QiPi+EEk4X6Rnj8vJ6renTXIvLq8zG0nQqEHZhvlxP5z09tz3DLMB4qAzuSSzAOl2YSdzTy",
-	"6Df+8fzxx37xZSBJ/GEnh0NZTF+Ksl3gGYDS8zJVFK0e3H9jffvmWovp3aLvRkXtdA9h9NWj7fXtnZc1",
-	"yobJaVJKsN5/5Cyh6Vjj87aYLOxORkgkEIY3eWpeNJU99A6JaKRxgnGajgPteM0LGd/c2bEG+pOYyxNQ",
-	"lHUrJ7vqGABDHpUZSHFGiBbTEYvW2zl3ipQG3yHP6TYsjO453YrXouEasuRHAe+Ynbl68Y1//OKTXz/7",
-	"h59c/OAj/64TtmW122KiM28qKintsrvDBdt7bjrCyrIKYMu5HNAuU505XCq+zKOjYoNXyWzFfpwBNbxQ",
-	"Mo2yHEP/1tG9N5BURFfiFwQFCAYTz7w0c0ghe79QBmkKJkk1wtCI+hPB+/zYMOkJCjnvU4JW35Qyucvi",
-	"cYCO8IAcUUn+/ZFMaSgDdKQGSloM0oN7UiZibQPtg7e/o3aKtiscHtyBOBSMUl3ox4AQQGIj+Gs6PG0x",
-	"+GJA2VASgVZv7rzgDM9WnHTAVq7o0gWNX4/Mq2HDI8t/C2Gryc1pTzVcRojwyzJdEyjzaE4HtTrSb1+5",
-	"G7rUz1TfR44SQhkRAaJMZLhSQ+sWTknIBwPCIqV987Ml7WkNJGP9G+aumpiAIEP3et90TdzWqohpAh4V",
-	"6xmx2tOaNixKLolRzVor2h04wqfEuAL1D+od/UNrJbsJlp0ms9xmG/hLfOyXO9Qzx34FzcEBbqbR3aDI",
-	"CAvjYWQUtrKhwtSjsYHHFTQDR3ajeuE1O4jrAYrIabCsukvAmoqjLCJHArcDTWFALrCBMCYt6fC1N64g",
-	"vsLPFjCUq4iyMGyhc/WzgHTwTJitxjsgaHJgqFTpB3mKV4uBgR2BgT1XLzQH2iomWV0k4xwAPmyxkxK7",
-	"n6DVpLoYeTU1RXb7uvNsBTTJxXjar0i+wwiboCbk5ipqRZ6O7tfEFygd6hDeeEl+qwMhho6iRzpkJNGV",
-	"y7LADTOF1S8//Oj88Xc//+7/8/l/fPrF3025z/v5XjV9JWyPw14erypCHBM0IrTbA+EIDE2irNaHwQ8S",
-	"6hTVORYWvRGJHuSKwrd76laP0666wWd1fMSw2wV8wKKfSjdSykXfemUNDVlMhEAnFrVKj+gE8hHTodvN",
-	"hMP+8xpdosZ2XdpoMz1KY+9q/l02MlSOLgbou1Z/M2Ehz/7+Vxcff2OeLZNC1d2F7BlH7eEDPdBF1Hl6",
-	"PpToLFvKrsByLApSY03YbinXfutSgMWe0dLm4YL5ogDqmcCs/3Nq+iuM7joFT0PrnwmHXJ5/2wZfaOBE",
-	"sHivIWrz5gusuFprC/QzXkyTeiS6o5gm13O5gPEtLdSnqM6ufv5fP7n4wUfPfvzp2hVjzGXb2JctQz8g",
-	"vgTFm8X0RPUHfnFqNaj6QuJQ2PswxmHTMlDzeF99M+0Pn5u0raVAWOfEbgIKBm/raqpwGGZush5mEVx2",
-	"RzjuLzH1AXzGMYWgdpIS9PsPfwiuMk2UGyKDTddWHuNTuyFsqD4zOyqHYm8UsAhfb8Yk6uryQf6i+PqV",
-	"Rmx8ZZnLfkZfXFzvEkr+AylvU9aIU6F0kU6d2tnaAg/28kxE+xOMplllrmwue4le11f5qex237x7T7+6",
-	"jGUpddlkZfZDSU+JNUy0x9ZSZPzPKeTdLOXAtYS1+Dp6RBSg9IIK5DrpNIe91wmZZcI8f7pvaXwzaL/b",
-	"VzMC3yaGVVmSw7tLhSRpCdWekREq8gdaTUkCuonG2NDMzBnxb2Ao7+qPUTK5D+/i0+eRS9SwroU5gB4e",
-	"nlAUzUocKuV0SfwBC4Ww7p93CuBiBqKkYzxMkBF4/vjn54//E+Be/mUNd2w+VP87Ztzv0HFcigzLXMOl",
-	"SI32hliy40W7HsqWfo3IDeuRe1pAEYWAfmMcA+deewxOvvnq55jlWWTlnOrkcULfIuNs2iQ9teMZpvHK",
-	"7som7HEz9Kp9+uJH37z4wUfnT/7388f/7fzxfy9kcZl4VgfkzsVP/uni6b8UMRHUzczxHkT7fPb02xe/",
-	"+Gu0un90Zy3/Jqus6PjsW0+/+OTXzz7+1uf/8DT/wECX+F6/+MXffP7p786f/Cb3BQBoU2GUNt/S0ca7",
-	"phZvvmymDqzjXYhAQNmuEmhV3WF6JI4C63UOLKbT2gbKAhIm4gZaDEpLmPgRE0+yZq/qOjoG4Vhwg4mu",
-	"jo0/X791dO+NdRDdBiJIG+stlRKx8ujBo/83AAD//w==",
+	"7L17dyS3lSf4VXC4c06RdiRfKskSeeYPqqSyaJWqeIqlVu8qa0kwApkJZyQQCiCZTNXWOVLV8XOl9vpY",
+	"7p5p29sPd3t6u2e89vbsWlN2e76LKZakb7EHF0C8EsiITJJJetf6R8WMCDwuLi4u7uN3Hy2FfJBwRpgU",
+	"S1uPlhKc4gGRJIW/QpymlKS3eETUn5QtbS0lWPaWgiWGB2Rpy76xFCyl5L0hTUm0tCXTIQmWRNgjA6w+",
+	"I2w4WNp6d2mMB1jypWBJ4C4e4aVg6Zs4wSzhQi49DJbkOFEtCplS1l16/DhYCkXaecD7hKlWIiLClCaS",
+	"cjWKBz2C1OMDqZ4j3kGyR5CQuNNBgghBOVtdCvSIewRHMEQz5j9v3dq/f7ulW5428AE+uUNYV/aWtjY2",
+	"Xw6WBpRlfzvHO0wFT92DPWTkRB7oNw7teJOUHFM+FCjBXZKN970hSccFEutWPQPbXF93DSUiMT0m6Xj3",
+	"Nc/C2RcOaDSVBh2eDrBc2lqiTL50cwmIQAdqQXMSUCZJl6TQMY3IIOGSsHD8JhlP0mIHDRl9b0hQn4xR",
+	"h6dI9qhAqn8i5DbCKCUyHaMRlT29pHig38UsQkc8GqOUJDEeC3jaoamQCDMxIql3vXfzIbXUmHyUfPHF",
+	"+iWm7IgPWeQlq3l+0VSN6YDKSWLu4S5Bgr7v5R39XbHniHTwMJZLWy+uB2r2ulfgopoxDDCjHSKkd+72",
+	"hYue/ICkYQ+zKR2bFy66Y55GJPX2Ck8vpcu7fGqXjE/t8t+lpLO0tfQ/rOWSfU0/FWuv8XA4IEzeHQ6O",
+	"TI+iP/T0pp7M29H+m29D6xKLvpeC6uFFE3CYRFiSaJ+ykExumHssHqNRD0ukGKZLIoQl4inCHUmMKJJ0",
+	"4N1OpvEDAa07h6leaKk2llziY8TT/mt47D4i1EPKuijCY0QZ+oY6HLeR5OrvUY8wFJOORHwofcNTfftH",
+	"5RjQY0V5kXAmCJz3d7l8i0e0Q9VKVId4l0s0ME+3QPrudlp3OSOtt7AMe0iLXaTGEmlSarl8Q6DXH+Bu",
+	"gARvM6C9+jaMKWES9XgcCUQFEpLGMQqHaUqYXEV3OQj71bY6oXXLMELVkpt6EnftsWpaKZwLOUkmSPA4",
+	"WNpL+VFMBqDxcCYJA1GLkySmIVZdrCX6ja9+U3BQRpptAtvuY30il45Bhkia8jRAWKBi66t6U+oWVAc7",
+	"UZQSoZWzlCcklVQvFtYPNhyzCuzDTefDkMqx+wEfJJi5n5EBprHzieY+x4Okx5nnCRcSxwehUSzLtPka",
+	"imiXShEgxlFvnPQI6HKTjaSkQ0I5TF19PC4KlXf1GPMJlkdQasqQJ8jpW6CmnZMlR6628qNvklCqYe1E",
+	"A8p29naN+lNetDAlIEGwbCo1lErlFIRV4RcsxVjIg6GY3jwbxjE+iokVtTMsZ0o69MT5KCXHvK+Fhnl2",
+	"xHlMMCs8PNegBAlTIt07X2mHVAoSd7YQVwKeMhADevsjCeJe0x1RueoUzEVegRPJTDbIOCdfuHy6Nct/",
+	"C74xe5WqEeN4r8AOHRwLElQ4xJK/PM93rNyEyQqlOQeIrHZXtZLc4wkSYyHJ4IYACaxmWdBtX7rpmrR7",
+	"7K/ykwfwYIJ3zW6dn0EpYyQ96BHa7cmDwaDQ2MRLMYy85qURjaa8M8AnByPdVzfFA+F+y8vugqTHNPQ8",
+	"o++TgzDGwtOoxCmZ1qnsUebaLC5ONCLK8GGVOhOkmKSygxKlEZamY8aWT/9hDZ/MxeSWlQos+sJmze3L",
+	"yT7FG0zNFcbJWXN8X2S6mT538WPWwMb6eoMmLLNWtnYN3QqcXCF4DWPn03upOLT1oJbl/fNyf9xsP1zG",
+	"Vqjj7ztUyElZGGEJ6h+VRE94mh5YEqu53MVpisd29gdmkYT7jFPqSuuInyD7Glo+ffrx6ZN/PX36s9Mn",
+	"/y1Ap0++ffrht0+f/vD0ya9Pnz49ffpd9IcPfrGCsFLFGVKfDvA4Oxuaj/tBj7J9w0ATY6+sD1ClOp86",
+	"Ar8Nl6oZBcifRMH/z0XBYmTAHa4vgJehDPUpixrtQDuIN9UHj4OlEY77B4K8NySspJ4U2n7fffGaol68",
+	"r681MKhqF7XkWaAOcHFUq/BlLWNamha9Ai/VW4wd59e5aP2mIYD1qiQ07MOVRG1tAv8KCT1W3QdLEQ/7",
+	"Dt9Kpcm5JPA56VmhTEMivGUsvQ5rSBzz0UGCU0lx7Lo/EdkjKcLqrpRKBJZUOBFFjybaJEjBp5AStHz2",
+	"3W+ffe//OvvOsy8+/s1K4cJYuNR69/+l3vCnXFZYRNJGG2Nfv6o+imlyMCBC4O6M0sJIX9NrpaWgshgl",
+	"mtQu7QJlieMI3TB8O+uWhqZq5zbXRpvg7ElmnGsiF8Q05T7Xg2aGONO1l2J7u3fvE6EtPjPQKqEOX/FN",
+	"JDl62RgVt1FM8DFBfCjVzz31b8H7HA1wnyDOqpaTl5sbTvYzck7q76cffvLZ73/25d/+7rNPf4uOYh72",
+	"UZKqjR0hzlCMj0gsAmM7j2mfIMy0jLohQEIdSL66FEyxANe4hMsW4dqXrYW4ylB+q3DJkXpzhs3mtxrX",
+	"KagVI3LlXK4xF09/u8K0MxmLp4uCfYk7HcfxFUp6TNy7+whHXXJwNQeO4lQSHQyZpI5TdZ9INOrRmKBR",
+	"ylkX7e3eFahPSAJWSRg30i0o5r1gc3TKY9JMdimS31dvO4+0Anmzgw3aDuyqNDvAoJu5Tq/yAp/7DGtw",
+	"DVyEnLyQFfIuzvRl2Nu9O7nHnJNWwnlv966dW0SKPoTMhxlA+AnX3mPCEOOMoBEWSBAmnc4pYfd5s8lP",
+	"TFx/P32W9w19i1cBUMcSbP6hjo5E/2uYqKu/jiTCqgn/vQAan09XmSLG5uPUC+Ah5572UrZo75q89Ztw",
+	"N7fz1COgPRJsqm3TduQd5jvkqMd5/3UWJZy6LkQhZx3aHaYuV/5ttXaak5WgtvEzqIcFYhwR0ygaE7kN",
+	"b3C4PHUoiSOBcErUjwzhowr7F1abMCXVPR5BckyYPAh73G/whFcEwvng4LI2PFIvHhGk9aHMjDlB9KqN",
+	"VXepfnV0+PogkeMt1Wc61j3P1vg076SgXUZZF+l36j2UPEUpl35npe3tYIo71sapzKISDNO4CZNmTFVd",
+	"RRenvopTuyvmuMyVafmNnbtrr+/cbW28ECD1/5cD9PberdaOItjug9utjZsBCnsk7OsDDFEWxsNIax5F",
+	"Za8sclzHlpKeB+8NMZNGC85i5jaqYRxvMyqFOg2RCLEJQ6UCqRmgkA8VBy9jFGJB4LcbAtl2V8y4CiaT",
+	"2timCXHhpPns7ts/eWWv3AtV65B1LfUtzEIS77JkOOs9OSXYRDIVtsaL7tu7o1s4m14/SXjqOnjEsVsS",
+	"dmhMArTfox158I3d/QAdYUFeulm6GhyNpVM6qW+nBKZA/JRo7JC7z0dZbNakNE/5SLhibdOQxAKNUipl",
+	"KSLJt0WzMZsmAyBNYbgP/cTdHbiJi6XEYa90rpYCgI5ITKIDsByUyVF7hl0oESuUyEY9McRm1NhLedcd",
+	"BDdVIdPPDrx8Ew4l10q6w+FKw/4wgWjQLKxQt3dDIJ4Qlr3BIzz2Xm8n+jTzd69fvm6Tz7Qq7/ywKp+y",
+	"nIwSBbLm80HkrTqJH3NB3rJR33NIGdAW0sHBgAqhpu9IBlDaEYlalKH8goLMdwKFMVcf6myAxGxA05pb",
+	"7cxbOYCrYyNHZ/6NuSLWGocmacWZ4DG5lxoL4OS1iLPmW6vY2g5869qxOI6NA2fOlrPvXa2fb2fx6AAP",
+	"lALU0M40jxErS2GxF9WacGdwh0H4uzgw2m5VxIcQgC1imqgLf4A4CwkyuyUAIaBNtUqBV1rf3mu3t821",
+	"Acy5iAoU825Xq50T/XdpR9at0NdpR95L9Ko+DpZ6JI4OOikf1H0HS7ovsRyK2Sx8lJH5+OcOZc5wlkHB",
+	"Sde0rcyxp3Q/Lt1claU/eB/OyEFGpMw1e60PuE9SarLpZm9Ufeppk6flsO3CGqYkpAkl9SS3weR1irR+",
+	"5t/f4ATCLx64L41g/VJ8OBvLqlU6EDGXbn2FDoji1bno+sB8/DqT6dhF39lvzC5TciE/J9sEGTEC/8Fs",
+	"16JC+SJJSjLVSJICW5hdU9oGlaDlwhSLHGMlQPk8yfdGVWqWFz/j9sICBdl597DmpDRnW8GE2eOxzgeK",
+	"CRbkIPvTjE3HNwgeH5MDcOSr4SQx5LiFcBtSIxrKgyPsCXyY7H4ezQZnA5/9GLfirRqgMN5GfZJIaxuy",
+	"3r8eFZKn44oZY7Pe02rG2GwN7hMBFo6q5sLI6CBLdJvU3yBtCiNYgq182MaiBUyuEzWN0oaGjEpR0pan",
+	"BDtkfU8T+bMswgSNdAu1JMoVpQkCkZOEpuNG2kexEcdDOWNyDQ37vntE0XjluEnojL/p3KOT/4wYykau",
+	"x1noIBtHHQ3vGNE9GdugtnXksyeJhITex9eCNgVS5LPJhlCcQz2Jzh1pXGxufzgYYPdpV8hFr2vxLjmR",
+	"t/SbnmjfYmN1U5w7fms/j9oSedgWZepWKMX5IrbOG31VHydVnlwdkYxmOUGiI34y7TbmfNbDLCLRAT8m",
+	"6UyaMVxzDkyIituJU0z3bkY/Qd7zGF5TffM6YDov2an/2XecV7cHJftMMjyKaYjsJxm8wkSjdYbo6sYn",
+	"7y0FsA6VT4u6XZl0tYudOr13M92DjX5W1KOUjmbHYqTRQazki2YJxQ9O9SgliR2Qw7hifdrTN0A2HvtF",
+	"3myw5ImgcAmuCzb2zWFhuPTLd4Zc4BVORWyDGdv0kmKqUjU1q7ZwcZhyOZzn8geKYYMt6LtnaRyBMj2r",
+	"tChcxSrTqAZ1+S5qepS18UD+q6fHNDjFB35DIP1OgAAtRbsabwgkJEmcQm0WDnf7WvdDzMSWjoqGKJcQ",
+	"M+axaUVEYlds2OvgwFeNjGHk0BiJBUE9nCTE35zXKjHHRizEqfpnqGiquzUOec/Q0uyO5GyL97MVSkln",
+	"KHB8I0vtR6oxtzM/xMxpGA8xQymGuAvZwywLCM3jE6YIaEd4w2S4xw2BdvZ2M66C9GHFa57pSz4T8Sdc",
+	"QEtmstY8UDgezKJnapOhdL5+GZu5d9uQzeWfmDR9njtKYQcd6ZiHHOKJR8NQAmtQKdD+m29XIxJqoaWy",
+	"22HJAOB4rXi3OVc6hlmHrD0X2Qf4ZFfTreg4zu4YxdvubCGNTue0O05ZMZQ5Gaei0YSY7b42qc6Zr8sX",
+	"XGAKL5/5DCWzmtGHSjv0WdCnWgpyY9h8jl6wm83xZYV4EySrtOwcqJeshhaTdx7S4aknyS3UH7ofRrTT",
+	"Iak/Q25me8s8VhMlwswM8uGWxuYiyGtY9I44TiOvBjwDo1Uc6A5+aOw9IychSWZzN2ZTed1+63RuEJ7E",
+	"zQ37e1qk0mMlmVzxG+r0JdFBQtKDHh+mLiYvXj6r+0Md53N/rP3ppc/dcST6Zo7UTQxRhggOe0h9gZa/",
+	"sf9gJUDrf/jgR5svuOIQp3UvcdcXURnh8Q0BIFPoaIzgzUD1rH7pxHyk1YvGyeHZ0u6rllyDGeHjGUTi",
+	"O/iY+Nl00vRk1PkuKdy+xZJjBSZW1MEhJea2I88Yc+omzTnbEXE3LF2lHcm/bsOL+wllfWdiY0oQBc9z",
+	"h544dbcK8UzeqbUNhMalBO1Pnape6Vmm6Z9Nfkmskaj2xlYernOcJh5gR0oySM5pVMF5I47DZZjC2Xfg",
+	"25eA7TVl3h7kqwdwdwiJmsYNgd548GAP6Q9Af1wvJB+EeEDQEQ77DQLR7FzKvZen4bXMVCADy1rZzYkk",
+	"w0R1lqrJ/M/v7rT+J9x6f731ysP8n6sH7Xbr4Vf+nYvmrw8wjfdiHJIej52BNCVyzXJ6j2gluHN6emKx",
+	"HxdR9EhTckzJyGWojdwYamKoW6jnevNioNvyDuEBGSSxOb/dY3AGuusbLwQ13xCeazg8PfBOxb7gn1Kw",
+	"lORL2fwcmGAC1zGXdzrX/KZTe3JyFXpUZla7OvPcTS3hi9ky6+vuS1BOjfKFaT04P5t93YQszTD0Ho3I",
+	"QZK6czvucqQfIa6tEUkh6Mpt1fAacd7SD1CI0wgtnz79u9OnT0+f/Pb06e9On3x6+uRf1D+efm+lges8",
+	"WBqlOJnsQc0eqUeJGuLy6ZNfnj798enT75599K0vfv4tp6PpsYeI93LVeSq5ps7fO+yakHV4rWhOKXbq",
+	"WvY3jJPAd921zp+63WzDR+vmkQzj2JWpZLVlyZGExMOONqvIdBj2YaPT1LoFR0oT0lEgsU6k6ZE4aqzQ",
+	"2qH6A7sKIbgVWFk9AMZHyLwzW/7QCFPpDJA1DZfiXzVSqokSGeGU9PhQkFk6rDBHzhXZquZzzQeXLdI0",
+	"fgFLy1yhwtE8aEYXZP7xJtMUp7WwrZC5f2fhVu+amuYKi+ua6K7GLb8YwFJyoiMemgfmWth0j09qNuOa",
+	"mYvPuNbMPWUaKTiozh0hmM+xSqKCY8ra0nyhe1MWb559d96lmgVs/BzrqKc2aXQeUGb+3KgRclOp77f5",
+	"FnlphtivWlQDn/lxenSSuRtG545dKgQtZW3qQdUQYU4eax4id5F+DidunqFSE/D6KXSbSqZzh3FZaXzV",
+	"oVtlIVgIL7EbqAI3lvGSK7RkVwfCXaCG0MRz5meVWka5bOXiDj4isVermKIhNIp7VYtGOTNxr7PnOtzR",
+	"WS9+bXiEU0ZZ13HHu49ZlwiUDhlkvsd8tI2w6BeT6KD0C0aMjCyWSKNBPTARXdDDDIqtplgxqD0bvXdl",
+	"srlPAolkv19MKFsN+JBV4KpNVxpyToRE3drY24OIxBK7pzNvHJoDvTzEQwGgBga4XEcz3Nx02p/89vF5",
+	"gqg5O+hhNnWiudPZD+VSE28vXZHSxtheHkEwQfxsAM5V5KN9ycO+Yw2PMTWKxqO5wsv86EpEB1ll6CJz",
+	"6hvViKyShzQffrVDFxneKly0cBzf6yxtvdvskpSHQj9yp6iS6ODIU5WlkJc66nEUE4mohMxUUpeXWp9p",
+	"bM0b4NyISVQsRHNEYs66YPnoEaSOapNyPEOyMccRiQ5mFf31lhAz1wtvuRqGosk2MZHJAUzyy8MCx8yl",
+	"b+TBpk0K2AVLXcJISkOn7qMXrvkly7wP6+rkStxNCYlKWeq2ZBBa1jVwZIt3Oivb2l3UMVFe2gmc81HB",
+	"XbP87vrGw3fXW688/F82311vvfBwZevd9daL+qd/V3u9zWMmi5Odto99x+vMycOGO2Y5q4o5qjPGx2aj",
+	"rq4KFUYW3BBIH9EB2lhdtfJh+eyD//XsBz9fWXXOobCTHA+nx+ROS+Ws10cq6zipZbizGksBs5mO4t+P",
+	"+bpfUny3ksiXhoKoGMwvvk18LOLMSGswT7sX2guGcMeeAZZhyrATCLAmUGFvI8Yl0kNDyykJ1TpBQTML",
+	"mwDZ65ouPq47n1ya4tW3MpMnUGRTj8Jd5nMyecYXfl0cbtFmppcnp62L+wq3Ycc6CoGwQIe2PqcVl/rU",
+	"xV2yjdgwjq3PKsZCZkkltbaee4mwoQlOQBcySKRn46vNxrS0ya7egLgaLI00AJzzuJnLaJsBpJ0vSQqK",
+	"UPnjH2bPZwAjhSHTTDOaKsYnOTUhLDKo6Xq1dKwewY3Z1ixWiZbVDIWMabOFr80mKPDPa1mwfTMFuMh6",
+	"k8qvJWrMu80j+ipBNq5wPjxWO9JzDaQaNFM76Q0T3xDoG/v37kLJvyyIHhhd7Ur1qN6Jb3sNStNy64UF",
+	"slyAta5M5Ku12N1LhNeVU2vrr5VkMxT6ukB/Tj6nOsQR/z13LqePa5NX77Mlv0LFizN9gdxWGa9+c/Ge",
+	"AaMcHuT2+cnYA/1G2a7iCzLwpUUXPAx5c5XOPaSao/6K13LUrCaKo0SHZ2z+XOYryzR2jtQNSVWDZHsN",
+	"0JtqpdEcaEozCp5pKEcLRCmaiv0zFcdHVw6YBRXo4oF7zu04L9w/MwFbgrmx0yx4z7MbRA6tU4elYwB0",
+	"CpA6s/jggSSQ83jOZO5Mw/PmPzru/+9NKlsbAdoM0At/+OAXKCFpHtzvcFnwKTFDTh3OZnBuGdTiAFl7",
+	"doAsdM8IH5MALE0BMhgYAQT7BdraGUCoVGACttR37w2JkAf27x6Poz988Iv64E3IyTe6NpAIZuSNZ84X",
+	"6iJUv3zVG9XG8w5I433Wy2pvuGsWCIbCHueCuMN6p1R+ntXmZiXpDLAs58o75yOP/JNY+vgUM0SBsCji",
+	"xITRUWluGBgM+T0sELZpuopm9jrIyAgSvk2h+Byp1Hnjbpq+Xqzgz0e5uuSqKWKFWZZ0nptFiuJLE6CG",
+	"s7yx6oSFPHLao95+cLv1siJVhtjrZCnLKwXsiR5PaEfNQPA+d5KLdhlX4jvk8XDAHC7kN3QxefMcqjPc",
+	"ECjGYz40i8m4RCnBM0ZaTmHbprCFRdWviFIlvOGbORuO+DCOjNB0C+NpELCGAQ+mJNwUUXwdG0JInmhA",
+	"Lj0gSABLbe4XWk75SGjgcgT7QiSKxKJHiESipx7KHhloJExT7/+IUNaFNja2dYUAU0jNLJ5qqPC64neB",
+	"qFxZRTsSDbiQaCNYX1/fQqXZWfR0HMeNgwPmQXV+DUuMYNZqogE6ijHrI84Mg5mcTfdSCTwwaYsurOtU",
+	"zWx93QQnN57ExGngimDse+KQ76uJxKQjoWwLZygZpgkXBC3v6z25VY6P7gzjDjV/qFEGCMaohSMjJEKM",
+	"64hmyrorF7QQuUj17ZeJmhQ4Vqsz1nwn8IBsFfaUoobmywapUAUHhhFcQS4CM5zuHCjZiODCJneeCQUg",
+	"6wObT2dXaVLaZaxTI7TvaxiJ5ua+nOqNmcweDNouVuzbHZdUQmwrr96trIKFDlrvKc4Tkod9ABExFSrB",
+	"Q8FZ6JF/RzjsG+W+vgcdmQ7Weuhnddrt1C0wZ+bGKOdGs8IN2M4Oocw8Rby44rz9bHE+P/ZsyqM9zpeC",
+	"czi+y3pleQCf/fbnX37nh2e/+/HzH/xkC40JQ5KrQyOGq8I6LCsz0WETGums1VsnzA3lsZx++P2zX3//",
+	"9MMfnn360fOf/uT5X/3jRJTFeQCdz2F7cIQ+b9aEPufGiZrqDmWVfLZY7rIlYyIpmRlPpZB8YK+fJNq2",
+	"aXmI8VHzOJaiBaSiJ9Juj6RwRgl96JbqqrxSxxYF68k0QDnzmolck7jfHw+PKAtydmWkzxMuAtSj/THu",
+	"DwM0HiYmPbcWgL6ZmWa/R5MHfMLgMjVekg7Ivnpvmk2lYj3xSh+3wXoePM1gSeKTgxRL4hPKVOrstEa3",
+	"0boQ90JzhZ6nznMeSTslKv2igtLLhKuosmZnFVCHbgiUmpuGkeYvBxvrD4Nakpdb/h8JC5DEJ1lNpXwb",
+	"lzuD7xuJ6xnxiBpE318UhKpX616sH69gYS1crQuulKLCMAk9q9VZC5HtAKM1RQIjZzUQHa+qsbf1heHA",
+	"mOdI/lPsifPfw2H/PNVCNLCm2x3lijecKan6ZHY4qipG6Exbu1rOchI6tA5aa5Ykp2nRVzpWaX/Y7RLh",
+	"dqn58GWP+Ik/7KpKHYfR4YifQPnMkDMJRf1ED8wg8GkD5bkh0fZo2J87m+Igh4ye1AMspjnVkV6oQxkV",
+	"PRN+6Qv51c3qHTilVVuQXjWlr+7wtweAMOVD6RtlCWJdF2nk6EhXMtK3Lsx0HUcbpL5lMjAkFn3U4XHM",
+	"R8Kdgq/eqIVlomH/gXrPvH8QlR2uPrdxnqUBvRQ/9i3zFeYQuer/5RRW99oALi4DzMY2gk/gAQHLyqw1",
+	"/xaQhJSt2sSeaR7xRToOFr+XqDsAFv0c6QHK094QKKZCBno/cUZKlRqdFainJXzohwdZHL/73JgZ7W26",
+	"q2JuePmUDDBlxtzeXFv2hlVGOkxBS5mHTtBO6bncqCdmDUylCS04uhxRpqurTgp7fEzcRHFFJti3SxHE",
+	"hQQZB1jeZF2BIs3MdJzLbtjQx+LTashV5FTRGK+o7LazZ4DaXgZpEGtdhOU2SwldOmdhbHsOTCSvxxjC",
+	"MMvaUvlbsNd74jR9J+ZElUMSRwVsEdfYJxH6tK+XRs2wwYrOaipjMtVfXRPerh3FuplCQMEUfFmDN+hQ",
+	"mDTUq5gVudCWxXVQpqYKa0391SkVMpvepWfJ/JrxuupJlpw//my+Qsf1xWenFbCdFvM2YWKYqBJQLBNb",
+	"KBBbLA3rDZGrrkyQ819tdEqF8ZpHrE3UQm4GHFz+bMqI5oLGmnXbFfZb0Yhas/syRe2FBubl0sac6UtH",
+	"WXxr352mk3pMNUoh1WYYRBkaVw03F2KbcYiICgh2TFKpsQqzDE/jCOrg2KA5Kc0DlGStdiyvbyFGjknq",
+	"KIxdPyC/VewWZ2I4gL+AEuotqBtD0hDC0DfWIR7kZbT8xW//7fmnP/n8n/7i87/4zgoo8R3OoybGs6oc",
+	"q+DDw8yp0OW9jsZIv4jUjoWLsTG7aPt1Sz9t6T/40AP1XhKME8j7qSar6tSajEo9mUgYgWIuTa6au5vm",
+	"xg/nuhQl6Qy7wg3K2MiCa+TKBRgC7bF/1abAEtzxZPyOUvE8vH9fw9yC0UJopGEcx/rPwnKzzKfT40NX",
+	"GMsb6md7mY3wWLOP2ruqqVVPBgBYGi3k3dQXSmjJE4PKk+9mUXiw/4qmtG4x5dH04RjsYM/9jnuUU6B5",
+	"g/Mzqxce23w3sVQmZtFwa/PedOv52OxKTkzIQ/agyEZOHhzKnREeL9DmYoNdK6KUD9OQZAassh8iQ6LJ",
+	"njdxvs0BOeSyAS2bkWyBScOUaBnxVPZcB9oFm31sDG/VISQkZUCIjCJILYeDLFNXY7pVCTp3Mc19ffKc",
+	"11jnsCjbKjiMpJBMNkdFjRlAqWyKj8cgNn0lG7LXRAZTVZJb1lailw91aKse15aJtOlyHokmHO9n5X19",
+	"UHS0dgZlTIxRM+NvtLEAfp7djFkIObsQI0eNBdATjVwZt47wbWIgUbflOvTL8yBrG8JOIujiiCiNFAI0",
+	"MYt6JI5A84VyBIru2whrp4faZwh3MWX6+M8N2xDwiZMkppACH1blS2UqL3umctB6+FXv4H2OnQyIzL9l",
+	"tswNw76qzdFUoJgyTxDauYD95sAnalIGzoOBrOUhh+hcbWUnqeAMsGqmle3yW76PSXoAR2kip1J1wFOi",
+	"S1NllIVYzTRV1w33daLuFM19bDiKdIzqgB/7XAPFpMeaxc9uQcXFR4KjDvZkxTREN7K+K3fyo3Ov61Xx",
+	"WhUvAVXyHDhQl5Q6WsiYcPGB1aFsGPgyRiEWBI6kGwLSiJAl8soMYb9OFCqbXzFTcqoJxpqxbLhOtNuY",
+	"nPbnnzw7+5u/OX36289//M9nP/2VCTT77NNPTz/85dm3v7XReqW1UdVyGliJTIebkx2+OqRxpBQKzCKU",
+	"cj5wte7NHyq3dfbpk7OPnn3+ybPnP/uhGfnZx08/++3PP//kV2cfPZtj3Eo3wKwKgO8ekwbEqOhYL96c",
+	"IvMmZIUuBRkgU7RVH3DP/9N/mGPkSc94k+o0voQLiWOPvvc1FNEulSJAvXHSIwzxRLPYFtpYX2+tr6+/",
+	"ODG2oC6nquKfZVmNuptfM6v2/Ge//uzZf/7y6b/VN+4x0RQm5U5qyraAb1MNnCmU09KVrx1cU11KbjKj",
+	"x+LiMSULDtkJ6CZP9ux08MnSxKYt7QUY5jIuuWrLHBQl36Pzhbt1LEiH6/yD0nljZK66FXOGO3xk/TLv",
+	"XXqwThrQLttl87lxoi6ZPRwvLxA7GdNgrzBqR+MBJCMbVCyQ6AQM49ZmWbmhOJz41RqUGy/NZijRM9Qt",
+	"OWkncaezT4Rwh+NZ+kyejiLtHEjeJ8yj7bGh8FpOqEApjwkU0Y+4jc3pxJynoAuYwhKhLmFcyvmqRKFC",
+	"RQiJR3hcqCKW0LBvbJTFWuPqBWgQjoBBiSD+bE0/Oqmxs2bYTTrgwthG00wcwb8yAM8pfXtWrmyOLdDd",
+	"UtmzrIrk7nD5PAJ3NoP2PGH2DfFZ8iFNmc0cMCI2OaaCtaar/+CUoB6NIqXbaI7zFwBqHok2U4pNcZ3m",
+	"AhWabiIiIR8MCIt88ZpH/ITo7DKhB4KyT0QAN6CEpEZF2UYkr+HMuOxB2huVzfNKJ8J/XXml0/SW2YFB",
+	"mlZut3eyagmMIgUNN01hUJ+FqLThXI5SsAQMsAx7ROh0OB2ZSwXKvq0tTHURGO216OV1G9UNEe1P2DTR",
+	"qykfUEEiJHkhWdkBBV7EmnYbbwDlm5kKRUcka9oX2Sln2aw87N/hcqZjwqBu+wZsjrojcxU+hx2oJFpt",
+	"r+WsjCLWNczcu4YXoSIDL1y5fmzXbDpT1rDaBZtnZR2n1JiStH2obo295IDKhosjyMXap2eMofbTtOG2",
+	"KgQLFxL3HXHD8yxHlhvpcJzqXGGNqy1iLrcQHqDls4+/e/a9jz/79L+sBGhjs7VxM0AbN1sbLwVo46XW",
+	"xssB2ni5tbkeoI1XWpsb9sguZjEXUqrxYClYgkbU/1Ur6v+qGfV/1Y76v2rIqSmXC2HMpJZBYNEMYK6N",
+	"YVpxGo8PoK7yMHHbfJXAaByFWoiUb/C+X3fx4pTnxg1NEjNdM8xy4Hlldk5+Ki7JAhDnXWyRra0XkWSj",
+	"BZbFzOJl/clhj4R9bXWcHiT4Sv5fbVCkj3vmacybqW1wDCAcSb9TQc6u94l7WaTEGK5FfwcfO7bfYOqN",
+	"wRfZjoUvLKlx3kWecjHQSnUGWqJb903hgtj1fFARQ3ngLJJxj8VjC/mR+fGOSEf7H6kAMd0cTGCATwqA",
+	"TSV7Wl0Yg/o081vNGAIxyAz9EEehBKO6c1SKTZtft4ytytxEGFwHRzjuB9ozT5nkEL8puSTbSFDWjYkO",
+	"PdKfwNURUgqphkTIwLngVQgeV70/rEFbaIqk8NjDWPNk3fh3jzcdZypqFtiGZkjSKKcLOStfnXs7FrN9",
+	"8iE6t6eGyJ4bQf76QsE3BXavVeoXDfRegnefA9C9sqQXcN+rMslV3/zMeF5nUZYiUIUdVCvqydbM6Vve",
+	"tbX2YkHClHj0H0G7UI1Ov6NkZTy2FgDMxIgYTMgww5hCKZfwT+pOx9YtHSQp6dATT6cSpzJLAy6NIIAs",
+	"CBLH5m+BcII9id/zpDk18gNq151djDLlqxOsTTKqLPpcpUJztsjOydKm93PJhGmPwfGIBGFR8S5WRRTM",
+	"MmoBILcAsKF/KN4n9S9l4A39mwXasH9lMBrwd46XUf6lBKphojmLI9CYZjEfNXKWaG498O2Bt3CfmHz/",
+	"MiNua5tnHOmoG0CInIRoK0bupPFkwtL6bK4xd8FCvamGSvnYV7LIHHAJfZM4wk52GNrZ20V9kiXaq52B",
+	"DgXv84M/fPCLwyDbzCbEMcc5U5ygpmvNCqsQRa+6VHMlONUubj28npRJVgiw4K+rpvngTgeqwogbSOi3",
+	"AiQIpPzs3dt/gNZ4ItbMk1V0q6fLZOJYcA22qIb4561b+/dvtx7wPmEGMxPYVfUQct6nmVtqC+BVD0x7",
+	"+WgNuR4/htDljiMwXH2Hls8++N7Zs39ZgeDNImU0JuSAMGnvU6sIoiUUsWMQVEj0eKIkJG6zmHepkDQU",
+	"iA+lgPh8CMqOLC6QCGykMmJcgvNn+exb//jFx7/57Nl3z3751yt5ZhJl3TazUJQQmERwpDPHAqPY6uMW",
+	"HtoABHOXFatt1mZf+crOUPYIk9T4zL/yFbSvRnOofucpfd9AX7wKi4zaw/X1F8I+GcM/yGEe3Gp4q83K",
+	"nNPFxwSN+XAV7QDr6TJ9IGqKDIWW1QQ//e2KUeW1y2bMh20miE770kCAGi0Vy+zLG2buFq0j/x2p01e9",
+	"D4lybXZMBT2KCfrDB58gKs0pJtDN9ZsBIic4lPEYxbRPkOADogcAPWX4ueRE3Q402V6HXPGvfAU8c4cQ",
+	"zqspuGaALb/6TcHZIVq+f/sWeuXmi19b0aQ6VGx3GKBDSKk+DNrsUK+R+k1nVat/5Snfh2p2GiSDsmMc",
+	"0whRdVQE6FDnq2+hdx9B0HTQZsYJ8vjhIdxk1BT0zegIRxptdhW9pd/RPkVbBY8IAnl9lKHXWTemotdm",
+	"4D0b86Fmz8OdMCSJbN3BrDvEXbKFCDs0xLhPZEqJUMyjnUSwfyXuE0DzPdyNyCDhkrBw3HqTjA8tuu2y",
+	"SWh8b0jaTIs+U7dr88UX1YKnOJTA3RBvhdHbb+++trIKHKqXxwRVK86ynNhm8NMRj8YmADslSYzH2nmo",
+	"7TpGg6FMSLVleAfhEKglRzQk21nDbZa1bPkL2oVEQZ0tBg9vbm5uo1GPxqTQiVlDRIWaHI3jrMQvRimR",
+	"6RgQOYVeWqm5uKsExs31VxDtIJ2QWPqyzXTFy411JFbRm2SsVxEyJVUzmzcRpDKtInCS2a0OL4Hg1MRW",
+	"913FLHqnBEhwtUyZHw/2S3YYAEnMQivdWzF9SuQwZejwEWqDjtte2kLvrq6uPgxQu6jtqt/bS6urq+0l",
+	"9PhQcRdWIukoJkZwbaMEi0IlMckVCcrFxAI0ZJLG6LDQ8CGMcxjHq212aBUtQVlIDs3ghFZZR6CkagxR",
+	"BC+oxpneUAmPY8q6ZnK3OLOaF0jSAj+LYRgSITrDGH399QeWfbRJR7P46w9w9zBQEj6iXbXq5ozVr2qW",
+	"VSuq1CGonbbbad3ljLTewjLsmU2uOcg4rNusrG6bSQSwJRWRDl9Yv4nucone4hHtUBId5ukuwKZ2d2JJ",
+	"UEwHVOoZ4bAHG2aAx3prY3Q0TPWQDc+aEwNSkhHskXGbpViSbXRExlxPpTA2KtDNzVeMhFPSYNzaUYwK",
+	"Sy5IyFkkMllhdkWRvhWCHv55y7zW2o0Ot9F7Qy6J6jITSVj0qycNPtIzN1NYbbMMuMKc4Tt7u0vB0jFJ",
+	"han5sLq+um4tJTihS1tLL6yur76gC332QJtawwldO95YM2cy/NbVCqPSxEHk70ZLW0tqa+zalyA8EA+I",
+	"BEuKB4Y4f2UNVseLQ1x40VwiG7xpNsW+Ynl4H3Si94YEsBGsSmRv4/ouO2vBp4dKSxUJZ0Krnpvr6waa",
+	"Tpqw1OLB+E1TMXqmvuC2D8pZRZsF0aBY1q5MoJRyxVkG1/RxsPTC+k1fN9m41+5yaTeQDpgzF6m67zL0",
+	"aKXq2hqdwAZVBQ7syV0BBhHLIQ9NTPMkI2nUZluWbFZOovlRC2rtwww+5lUejS96dQzabvm6om6gjyc4",
+	"Y+Oi+3ZxxYMeyYg/wsKeYasXsLA7jPGhOj7yVEJkUZIrGrp7vR8HE8Jk7VFeD+2xV7J8ncicGy57v9VQ",
+	"9aq21ddJMYfTbCx93sAJrxHT88Jpzu1W3kggD5Wcz8VhqTpdmaGbisgq8jMAxdt1z+3u3iPknjV5/3/y",
+	"ACkHvF3m8ZHj2049POzt+docHQUPpGZh80PxvHAYTns0aUmOTLoIKMc8HeAYItWWO8M4bgG4iEmUAfUu",
+	"JlICYj9vsx6OO/qNAOmsFJ3PLDmyyTUr5hZOAL3ROBSpvt5guBuSyPjUbJ4MylNa1C291DK8hGXhlaDN",
+	"NC6QKLqjhU4zCgrXwbzEDsTP9bi61gJIH1VXNhFziQZDIdERgfEUy0LzTgcW/Na91+wFgaT6FWO+aTOD",
+	"Ui5QiEUvsKpwLu0BiYZxae3hCbbqpuskv2fCEa/lOV6ok7DgU9xGcTpPG30VVULdctZFHOH7+rJjbWe2",
+	"is/Zd5598fFvnn/0nc//4dmKa+dNSPC1R9aHNvXUtit/uUJuKg2v+Lw265jBJ1FGtOzJzg2XmJtpo8CH",
+	"d/mS46AtLNOadiGAZ23O5n3y91UtCQ24sfZhiXJgdF5FyOJDQOqIFNpY22amCmCElg+zdw9XVtE99a5t",
+	"uYeFbt3YvnXzRyTkAyLa7LDqJTncQiOe9hFnSkwbT4WRZfm1ORma0QIgRpsdQc1BuPpTaVtHhWGtop0M",
+	"GEsPIcRMScMjJTqzmS7fXH9lZRXd0j9oq1exmlKUmTSEtXg4ZSh8cq1lqB5iJkQfX+mGR1iodWN8pHiF",
+	"ReIiBKeeYbahZ5WRa+B7bKD3ajfkpUvMvJylg5LaIAUjtooMTOR66Ihad0Y9KiRPwZE3bVEuRJZav9TU",
+	"5duzL127i8tlXjKK6HlTrxm5b+/aXDSSfMUs32Q/lbaz/XXtkegPp+o7FqPj8inuE4FmrFeq9dhBuAk7",
+	"6/4Q/aHWPYbSV+BNFMvKgBcPHF4hFI7UJnP1wv6bb2sPplhFBuJVtNnyN3burr2+c7e18UKA1P9fDtDb",
+	"e7daOwHafXC7tXFzBZxH5toXFAOf8/o2bYaRgZnN/GS8g8Z8mGZ8ZuvAgRoz4T9bf6XNGB5kPle7kGiH",
+	"mXHkiCbg/RegPpWQTVzqw96wxJUXf/iXgHkbXaEWvRngGmVkImyMi7zFzTCEC7TFar5XnK7nVbfpCtJM",
+	"GDSE6cfZfvbWIs4zR/y2hdXoYRbpXMOiEUPdIlKkXcGlkG6nic4gTYDzs2Spa1Rc/jLPzxLKxdQD1F44",
+	"DF0Ca3qxtWbI2L5yZZpZeYQmHKESc1Ngz5wRy/xp01L9vAlvXDpfXuq6Z3mb0xddRzIdjQuH27XQwXnY",
+	"V+PToTWTkkev4eSy1mtQdm0vl/I10vqGsOVhr5i+kNRvVz6BSkwSLBgZxH+V4vNpV4V1Gumg3Jax9Zo4",
+	"W+9eLAeSU7KY86KhI2a+AP7L3PeuSP6pEiBfhgAxMrryrW/ipAHck6emYhj8JblWd4mN4c+Z0/BURdBP",
+	"ctrao6zqLo0er6XE/OkwWjp8l4VvpzovZwLkLVo9y9x/347OrOnFGOdKfLd5WXznk3+Zg4cK9N6QDEmk",
+	"AwgvzvfAjGEJmm3MIqSQF+I7OaopJJe/i7OuPNS0o76qvfoOOPYg8EsQFgmzP62J0UF6zy3bbHp1Dd67",
+	"t/9AcYVA39i/dzcPftbxrG12uM/7vLVPuwzLYUq2kPz3OmJ6yOiJDYTTodPB8YZ51iMn6I23dm619t/Y",
+	"2XzxJSX32kv6kdTvruq/jnhk4q7bSwVUYUhLMPHYq20G8X029hSCPrOwOhgdTKe1qwOLS789GCfkUF25",
+	"20yzKSDLAkBtAb5W41uDWUETFxwLAxq18v0jNcnbjBpeX4Eg0yjlCUpJQrAUSq2rDGgbspI3T06yeEAN",
+	"Z4pFm2VHV6Be0tHZJBZEmxJkSq0poZvykXqY4KEgOrgWSxQTLGSb5fGxDzLKmRaGKQO823icm0wsC6tX",
+	"dEyvICD41RttdljKIYGQVCVtdeNv37+TOaF7UiYCLav/Qf5AHPOR6azN1Ah7XBgvTCGeMRpQpt81vndo",
+	"jnGJ9KCwNjbRYywhnBbFnCc6vlSHAXgMIi5RcfGGEWd604INJDNKqkvxneybcGYjZ7LOgjxlTnsCdSKS",
+	"90zgiVgDllg74ietLI/Lq5ruqHdf5ScPTHbapRG52JFPozMAXgiGfQ6qmmwn0C/K6UXvPlQaRE72V21v",
+	"aPnzX/5aiZ8BjuNMgcyjOpR601JjM+EfAmGkxAuMd4DHqMuVqFrOcfG0FxXWQpTiBZL6sM4isWZWmUKR",
+	"diDT6dJcmcXh6QEvOiykRCAPJzEyyrhpIcy0E0GQvOkSLfvW3rNP1x4d8RNIvVSKfTN1vvDFBavzQwdz",
+	"vg1m1D8i5tQDXvR50oQ5My7BAgl8fC6Dd3MO1dmRBSa9IZCg75NAlw2XIoA/URhjYSJwDPiLZeZtOIXA",
+	"vyIkHotATcAaM/uEJIjKGoa3+FMNDqY72avuuNyKdeN9U7g3W6UKzOxFGzEaoQiUJjKZYuxmj4xGC2GL",
+	"jMyIMgBEyWIZtHXtfQ2BAnXOLvKEu5MjkV1LKWLHd4VnXM44/kMuR7Je2CGXVb5yyAW4f3TUlQ6JHok7",
+	"KMZHgAdvfL9NxcPao6wiNY0erym+bAm11Mxg/dWejoXvF3s6/rEw9hWej3WMnXHY1RyQtvsbQgtEy3gF",
+	"hgckKF2LPwvMBGfrCKeRQB2u7uT1x6HNr21wHL6Vvbqwg8t22eTg0jFxeb7w0dgUxlvAwmWkySACMtMX",
+	"1cgJJEVHMQ/7Wq2JaYJMGvw8R9okv4LoowINk4SkrVBxwzbC5meGhtYGpcNZdNirJxWgTPhrKkLs+K7w",
+	"bMx503825lAkCzsbc7CKZhfATACsPcrQu90XwJqVt1/vvuaPBdMGzcJuKOcAFXN3AOTCxo3eENZc2GbL",
+	"5RQdiMSKKcmgnwu5OkiSEwkh3RCSckO0WZ6VA0gTIkvOWdmuolDA4PCgEBC/fHNzc8VlsCwcvn8sO+cK",
+	"D9+6nZOx8NUcvgVwFl1xpMSxy6cffvLZ73/25d/+Ton5oCzLFQMnOJUUx3kGz/k24hpOaKtPxg0O6J29",
+	"3TfViws7nnWHTW+VahLb2nmhz0UNQqbd5lDI2tiXFyMti+tscIEqDnz/ygXnlI11V1ND2GsqQvTorvDo",
+	"tXzn5bM8m2uBHKXR2HIAsw6HoL/JE3m7gkoCMYIQUBnjsOhoQThJCC5n2s4hOdYe4YQe9IkN2TjmfXK+",
+	"8z1wXnjzXi4nuKNa4++Y9y1QkZpSBFSvpGsZ2C2NoiU1d0xqvtDWhW69yzw/p7N/gRgLYft9yZNiRrVD",
+	"rJYyCtW26HIenfdcnCXwBMi2wOgTZ391jt3lkLMO7Q5TEiFA0rSlgRhc3gSRK5lDUEeIaHQ6PEZieKSa",
+	"PSJI8oUs+oPyQjv9xqCZF0Z/ecep76rx9v07kNlqrhQQ5CEk2t+/f1vplhVu5SOG9t5+0Ga+0CbdkEBU",
+	"rqIduN85/OQm0CJos4GGlpvAiBU91RM1RYvNMaDkvycUwsO81001uA6xFHPtu4XeMvZ1bI5Jfqqy4OQ+",
+	"Agg7qsSn+ox3OsFkPEZTSQojq79GAOjp4i4RuruGdwiYwkIWymDqAQDsgOjCGkdgHZjPZufV9S25r6Wq",
+	"D4O7Qk0f+t/bvTvNyFZeI3tC7u3e1aF/AxwtMgCjOJqCxp+DHqqBmUNRDa2goEK0XUia7OIW8KFYTSL/",
+	"ht5LKZNAwFfh5Uke8+wvM3rAvwVcm219jA8IZsJYyXAo6TEg10AlipMkhgoPWtf3xP53Ovpq4JASM90J",
+	"oGjHrv50s1A/PMeMl2MAVFStzqqPG4o6ritHlGGd0FFx5Ds5M8RptKAoMhBJ0B9aPhoKyogQLfW3ia7Y",
+	"WFcrqW6mN5HoEaVHZoG5Wp5hgW7xiKCNzZebyzYHW649ssvcMIKowBUX7yCdgBbX0aoGCSQiwMPqKJU9",
+	"MhAkPiZCHbJdxdjDxBiplK6mv4MSuwYxZKfweWR3u1JzaRcidIdS7xMAblqdZi++/uL/Ci3FRjeYogtY",
+	"2i9UibtPFPtWhH1gwb813yhuCYpMBlpfieVm0tsKW2vNlLG+su3lSbYRRJYP7WvK1Xu7d2GwV8fSUzSa",
+	"66LNfF1JwYo6o0tNqLHkis2QxVxdiguHCYtADgrN5CALY0FAFPo5PSapFGsxH7Xqs4vv8NGFJKE2uqRk",
+	"nTW4otzhowKMSswryYCXvWZ7GYwFXDKPSMxHVhwRU0RMm5qe/+e/PfvRh6dP/v706f9x+vR3p0+/6xdC",
+	"zUL5LyqKv9GaZOGt9UuSxdhXo+sX41TEqeRM61FZEH+IRaVKeIghRsO7BMaB3SInCVfb5JH5oZinXZ72",
+	"bZ5CRQ9hoUrUskMoXOYoz7zioOMI3pEjnBK0/Orm6ZP/U/HFk1+cPv1e0Gbky5//5LPf/ewP3/r7AJ0+",
+	"+fbph98+ffpXp0//+f6KziLq0BiuM7lvHdTLW/fv3A7QERbkpZstwkIekQhR1maHoTg+XEX3+SgvMK2x",
+	"2dAopVIShpZ9QJrqvR6HOhLGgS85RzFn3czfYualMWFi0pEgggBMlAqo/cTQoSmAIQ5dRrfXgcy3dDu3",
+	"9v/sMk3Fphfdpe9QAAqrGWQ4wnZei5ErGOynRdQIfZetQEcE1qqasxYdqHkhTcTzWX1No+qiYvLhi1tD",
+	"d1TZGufpwOd3giTZyiSFGJKoBaVcbu3/GVrOWZan6O0Ht1svr1jSmJoHdwtFL3ShegBQsSQ2xY0GmOEu",
+	"gbo9msJaCRilXJJtW1YHjXpckOxTHMeoh49JVldDwyOiQ9j9JHJy/O5gguMvR3WT5ESuheJ4jjv24hQ1",
+	"QwdNFNeefMduQywlVmuXa2ppJtVGJAUE3sUYn2AgMIIqnkuFWTNBr7nWf+bwIZOtrIKt9+C/pd57AK9d",
+	"1NFfUxfNpXeZcF0ADFtw1oLkOgfYYB1B3TgIz60g6U2ntC6nOiXAc8ig9TCzwRn/ts7czAOWIW2GRXrZ",
+	"JZc4FtttlhRUw9L7JVY13UR2QgKtr0ItljaLaKdDUghCtnirmCEcfXMoJAiozKSUEiw4W0Xv6MosuqmY",
+	"4GMi2qxDRiRFUHDXZGobGaZGkKR8QIXaTRJEmnmmCwOZmn1tll0mlHAd4FQdTUB0JzSr6v0aB8TD+K7E",
+	"VwY93ydCbRKfDROWDuSc6mZh1pWQp1HGOSYLKM/5eP7zvz77+FP/fSXConfEcRpNiwh4LXtpVp4Y8bT/",
+	"Gh5fbpxHPjzX6cPTvtIQhITCUxkGvfVvm+g6GvaHiQgQOQkJfCoCNFK7UN9GCE9isrBggU7MeQrl7sYa",
+	"E6AbYwipLVibGyzpmroXAMwnoNE8brTEt9Q3l7nOdIC7ZE0cd796MogvxnvQg7qxC9HttdqYo2WbMyYh",
+	"KeBQ2LieCI9Bv8cM7f/Z19ERTvUo6/V6l2HSAlH5zZJZdfOs8iqMywkHlfFJM0Sse4mYhoZ1qdBVHmis",
+	"sIcZI7GzAzLAVD0x0QGeVv+YsPXyBWiAr8W4pB26yIzUu8UecxC9PJATVkTLUYuAsVKOHfaLMg+U1tQa",
+	"DTm5lhazKq9BkU+v171An6xKgK2V7sA/vOz1uscqYwJd1Diq9bCUlm7I7UqKm/VwsCsHEWh1SzsVJW2W",
+	"jmpxzu4l4rpGrhZ5uAFbBciI1XOjm80SmwWlV8rcDcVZGR811FQalWC8lwh/FcZrWAKxkU0+n1STG/tu",
+	"VhDxaIzISUJCde2MsFyMSmq7V2LBlGQLwHI2KCS5Tl/hvC5evfReQGm8Ivnrq+MtQiJnNQ5BGNsl1iXA",
+	"dRE8jZdKGTm3PDZ9lcSxc6HWOpRR0ZtdEBd78Mnh29D2fZid1givqyhuxioBCD67WgthHE1C06fO38gY",
+	"aTnBqYzH6orSGcbxOBuZXxxbq0FLu77q4+WsqegOvH8dgF8uIiBtJ4/9Uuqs8QOq3bd5c8FoL/s5KIfB",
+	"H88sOwahQ+i61xgZuk5f2SJQh/q6ThQXbIGXucGaAkwsKNcxt54p0oJhjbJukLnylAKfiWhDgyaJGtNg",
+	"Twzaiv+GX9gmL2xC2FG2a6bc8QeY0Q4RNYgVb2Vvnfd6zxOimCWMuSCXAkbdSLuy89k3i9pAxcpIoLdZ",
+	"j4/QALO8bAO4xzmOzKE8oEJQ1l1UWATUiDA2SrT85U++/cXHv1kJkKI24owIzzXad/TeSwizE76GZn47",
+	"tCux9Gd08dVkUzS326pQr5iKIn/Yn4SkSk9eILeotS2iOBi2gVNCDRAkGU9R16CYckayQj5m97rPkEyU",
+	"rD2y/6xT5gs8dmXrZce6qDz5EmdAicwJqWGFyvlT++xGKWrynnVaA5k8RyZzsQ9fmMc7arJWVJpZBgij",
+	"3AqAIF8zHRj5mgc/QoCk0mDaTMeDtygrfqfds+brA9O2yQqv0FMJ6TZLwSNGolV0R1PePs2KQ5eqVqIe",
+	"iSMEpXRAyEvcJ6zNeKdjg0r0ehZCorBAyVB97vShKjJfY+FaGt+VSNg3MIv4MUlr3KmgQpTpr6WqRBFd",
+	"EMqJGoPGyQEhGkD1JlMh2jAVYHGwCFxCNgtiouJ3E0G61jN0qb93WQouXUmyjh0nbIeF+URLvVod6Pl/",
+	"+IvP/+uvVqBq5iTHCLT32u3trKiPgX2PebfriOS5VNkrQswuSfQWAc0cAU02kk6NgBErTu++0/qavs8g",
+	"nrZZ8WID9YjXhORJoT77KtoxHK8LlOqCgEbHAOxRXKwUbKWqhSZNTVCCPgiNspFDrAWI4LAHw2lDrAsf",
+	"MYsSBLWJQ8wQjUxZlhENYbImygKyAF2CWEl/7a+9hlLY7uD9ELMrFcJqANMFsVn3TL9djOEDClWYvm+I",
+	"nKttUUrOTAU9mQ7DPiAJPv/0704//Cu/easZeuO9RCwWu7HQ4R8PcmO5sIUg6TER9YSvgJKAY7glySCJ",
+	"sSTTLhKvqzcf2BcvcVuUO/LsCDviQId6aKIHuYZinwubqnAVKCO2GiECKmdjQsuf/8dnX37w4dkvP/rs",
+	"2bdPn/4dJLT8y2JgRl4fJBLwV75JQp10w6OxyZQukPIGnDfZiCHoMuIapgilGl+uBNC5ubmCslqzILFk",
+	"FmI8oEKp9KsusJAqW123U6I0vis5Jmr3w/7iwEDw8QQEiJfJ63JFm4mktSQlx5SMzo/v6TTD7enW/8SF",
+	"jUZgqOVFqAEOwEJdBIZC8gFJ0YgP4wgsXVQuKtc5gtTPjBNBx8ZI4EESE6sQW31bYPDaTcGdhg9sus70",
+	"oHeBBzphJkeGFVb7N3ysxCpkR+lRMSh1quaJqGizrH53T+fub24GeZy6aQFuX0bODlZW0T11ERhRAQg7",
+	"WY4N1BfXxaERBQu1UuCYwGEWBJWFqGvsWvOh0vDbVrPb2duFauE6F9NcZ0oYgT0sitcJ0ddRmbqWF5X2",
+	"SgSUMaQX3GRZaTA8nSsGYSsVLLxtdaWxcfzSDGJolxf3CbND0nTTXUF7mnQ81UXQAZeM6shw/d2oBzmA",
+	"dhgr/hyje6rX2zQ+l1gIHk2Djc0xuItZBNlcejyOhK8QdUF0XmDSvHO8ajA3BIrxmA/lNsJDxSQkjqG+",
+	"l0kA0zX7UMpHvgGbgRTHlomEJdXmUpC5ssyfoscT2lFtCN7nXpfWH3UKF7CZ5rjpd0EtPLDNVDQn/83N",
+	"aYU9jYj56jmG1BkKHE8dk5IENkt1O4OzLI0U7WTSLuLhUKfhAM+TE0mYEugZlg8YgnOpF5TE3mJirnQq",
+	"KIa85BvCyB8tXs5+8FfP//Wfzn7wl1/8/ncrOhKLp9mkm4XelQ6Wkp4zPY/z1v6fFZMzt9C+3h/ZEHXW",
+	"NYg/tWFMwrTet222/Pxf/+n5X37n8x//89kPfhOgL5/+35/9/r/nf/3blx/+6OzZTz//6UcBOvv0ydlH",
+	"zz7/5Nnzn/0wQOqdn/4qQM9/9YOz/+3jAO2/+XaAnv/4V19+5wdW1W8zDsMFsPN4ODCXipAzwUF4FOkG",
+	"KypWoOw85JyqAWeZqEGbYYkGXEi0sY7eehW62FwP1tfXIWdxFelruJ5yl5gbsTl0eafNDvfu7T9AFhxR",
+	"S9XDEpYtDMAYJ1M+upEzMFwl28wuKBU209uJeaiXrrBf/nRW/OmsWMhZMUUjh5zfMmOU/OKjlCv5rH2k",
+	"C0KsJ2G/gTzNo3wyNZHKWYSq8MJMaJnRobHUBoxMXBkBNkYhHxxRZurNlvRenfYu2qyT8gEY6o9IlzLA",
+	"SqUMdPkQC6IlTHYBMl8hE8kiTXoSOElpQkmG24/AQztIMBsHSCQ4JALRLuMpibZdboU2s03DbSFAvXHS",
+	"I6zwUYTH+hyFf1CGvoET7JRg+wSnYe+WFtP3rO+sFn2vRB4ghsgZyr2l9cu+6MOXbjZOQCoLswsTXnv5",
+	"EqEpK+Sbnl12b3hlAf6vOMPJXKKq1V0Tztevfc3X7831xoSdMXYfuCWL3J+Yyi1zB9V4sDrjHHCEI+wn",
+	"ov7mQO0z99pG2kxTS8hy70ekowtuN+tenyezdP7HlNJW3Oz1OW1arJZTxhYVXx2B7CwCXzsGM9PxsPYI",
+	"/l+JnXJ4GeiAxBSQRNOuMS/Y+j4G0VydG1qBBBcpPtJO3DZb1lmpBZu4MX9ApEKo7e2g4R6TyLh9edhf",
+	"selobQbz2kaH2mQjDkGUj+ypbseht6spaY4YH7nk+9eJLK730oL4yhvApx4uLK9Dn1J5hQ1F5sBGjwTZ",
+	"TVSvZY8KydNxDTvNqt7DEEphChOMuGaWeXZDd964L0DhXsX6R3DYC5CN0jJJ0ubueFzCxsip0GbWnROR",
+	"YxqSVXSoow0OTSxXXjXByNmE6pNrWSOH6fJZSu/R1f90cQAoCGiRsLqc6xSnI4KSoUS67r46M7bRYTKU",
+	"B+qHQ9WEHKYM7MzQdcso9CTKtoXqnEQWuIPbynY9QE3dbrPDlFj752FmCRV6e2GDiaKODBz2oUnbNMAg",
+	"65g3owiaNsEzNsIU1FWdDwBh69voMCWCx8fkAFo91H40axRtMyAZ/GkaynY3CpXSMUzMcLDUOElHhDAL",
+	"fKJmIpKYykNwxExMoECMFEnOdT0/JXOEUXGERJK3mYZKnJzuYXu4vv5CqNmUcfiLtDYPA13soWQL1jKo",
+	"zYoVpWBnraJ3PGIr8yliXf5RoJvrrzg1VMOImQC7fsAoudzbgW12RSgp1WFMNyfqVcZwL2ccwMnZgnCg",
+	"3+BxFNhioOofLbsP1R+wZSwnqwtRTGVg9rvambl8sKKrmQag9kILDD9rj9S/D9S/H6+ZYTSDqc2+a5ou",
+	"ou41Neki/lxpGNgeDft36AWEs56D75JUDU0atAoTHebEv7IyvvCwcOcq0Ozd/NUgazE32nAIU3Dx7hs2",
+	"OwSSAXRdWcBksu0tJuADSmjp2rYQFJmZBozIFdqPxsiJtD+BqbKxPQNwudbU997gnLvkRCr2uEytTrX/",
+	"AIu+Nx4Hiz5AFnBQQRcVbKNJqq7nisAwiGV9kuVLUipKpLiljtiPVDvniBlVn9fGi+pLC9wZoAL4kdYB",
+	"1Lc3RJb+BoYfra8hKslAfwDDbMOUlH4Dhn4MtieIQ1MHvhKM7w0xk1SO4fmh/etQ60SraKfNtAnQdhYg",
+	"bIyCqqsABOsxSVtAStDVtHW9FdEulUoLSgmO2gzDrquGkaKmUaRtVhdGqphvXy3F9Tv17dCu5KxXnU8/",
+	"3YHgi8ZDg8DRImZfoLlY/QRMvHz69JPTp09Pn/yX06f/evrkVzNsSKUMXMiOrGiXql0jQ68bi2Vju6Y8",
+	"pq9YHQ2dQMy9z9qs4X6hGDAlrZQP9Q2tcMOhwkAhLiY0CBy6RUhHB7okU3dSElnM8bO//fXZD78/hUUN",
+	"UOVazHl/mPgDm+GxQTxvluQ7S0LyxubLdSrmhHX0HQClNHExOjshCpDx1CEM3oosSu9GBhRfsA5AvJMO",
+	"B/dZU+M8f92bSX3RGcpTt5Oep10IX8S9fqxNQlbV1Cyjjl2QqxoGdSGc+4651euxZxH41B/wnQwlHuFx",
+	"MZxgslDfCI+v67mqR3clIq8+H0PbqUDYgfl2MZH//Nj2DLcM46EysCO5BONwaSZxRyOPfusfT5985Bdf",
+	"BpLEH3ayN5TF9KUo2wWeASg9L1NF0fLug9utjZsrbaZ3i74bFbXTbYTR1/c3WhubL2uUDZPTpJRgvf/I",
+	"SULTscbnbTNZ2J2MkEggDG/y1LxoKnvoHRLRSOME4zQdB9rxmhcyvrm5aQ30hzGXh6Ao61YOt9QxAIY8",
+	"KjOQ4owQbaYjFq23c+4UKQ2+Q67pNiyM7ppuxSvRcA1Z8qOAd8zOXD771j9+8fFvnv/DT89+9KF/1wnb",
+	"stptMdGZNxWVlHbZveEF23tuOsLKsgpgi7kc0C5TnTlcKr7Mo/1ig5fJbMV+nAE1vFAyjbIcQ//W/v3b",
+	"SCqiK/ELggIEg4lnXpg5pJC9XyiDNAWTpBphaET9oeB9fmCY9BCFnPcpQctvSJncY/E4QPt4QPapJP9+",
+	"X6Y0lAHaVwMlbQbpwT0pE7GyinbA299RO0XbFfZ270IcCkapLvRjQAggsRH8NR2ethl8MaBsKIlAyzc3",
+	"X3CGZytO2mVLl3TpgsavRubVsOG+5b8LYavJzWlPNVxGiPDLMl0TKPNoTge12tdvX7obutTPVN9HjhJC",
+	"GREBokxkuFJD6xZOScgHA8IipX3zkwXtaQ0kY/0b5q6amIAgQ/d633RN3NayiGkCHhXrGbHa04o2LEou",
+	"iVHN2kvaHTjCx8S4AvUP6h39Q3spuwmWnSaz3GYb+Et87Jc71DPHfgXNwQFuptHdoMgIC+NhZBS2sqHC",
+	"1KOxgccVNANHdqN64TU7iKsBishpsKi6S8CaiqMsIkcCtwNNYUAusIEwJi1p77XblxBf4WcLGMplRFkY",
+	"ttC5+llAOngmzFbjHRA0OTBUqvSDPMWrzcDAjsDAnqsXmgNtFZOsLpJxDgAfttlhid0P0XJSXYy8mpoi",
+	"u33debYCmuTFeNovSb7DCJugJuTmKmpFno7u18QXKB3qEN54QX6rXSGGjqJHOmQk0ZXLssANM4XlLz/4",
+	"8PTJ9z///v/z+X989sXfTbnP+/leNX0pbI/DXh6vKkIcEzQitNsD4QgMTaKs1ofBDxLqFNU5Fha9EYke",
+	"5IrCt9vqVo/TrrrBZ3V8xLDbBXzAop9KN1LKRV9/ZQUNWUyEQIcWtUqP6BDyEdOh282Ew/51jS5RY7sq",
+	"bbSZHqWxdzX/LhoZKkcXA/Rdq7+ZsJDnf//rs4++Nc+WSaHq7oXsGUft4V090Iuo83Q9lOgsW8quwGIs",
+	"ClJjTdhuKdd+61KAxbbR0ubhgvmiAOqZwKz/NTX9FUZ3lYKnofXPhEMuzr9tgy80cCJYvFcQtXnzBVZc",
+	"rrUF+hkvpkk9Et1+TJOruVzA+BYW6lNUZ5c//68fn/3ow+c/+XTlkjHmsm3sy5ah7xNfguLNYnqi+gO/",
+	"OLUaVH0hcSjsvRfjsGkZqHm8r76Z9ofXJm1rIRDWObGbgILB27qaKhyGmZush1kEl90RjvsLTH0An3FM",
+	"IaidpAT94YNPwFWmiXJDZLDp2spjfGo3hA3VZ2ZH5VDsjQIW4eu1mERdXT7IXxRfv9KIjS8tc9nP6BcX",
+	"17uAkv9AyjuUNeJUKF2kU6c219fBg704E9HOBKNpVpkrm8teolv6Kj+V3R6Yd+/rVxexLKUum6zMTijp",
+	"MbGGiaOxtRQZ/3MKeTcLOXAtYS2+jh4RBSi9oAK5TjrNYe91QmaZMNdP9y2Nbwbtd+NyRuDbxLAqC3J4",
+	"d6mQJC2h2jMyQkX+QMspSUA30Rgbmpk5I/4NDOVd/TFKJvfhHXx8HblEDetKmAPo4eEJRdGsxKFSThfE",
+	"H7BQCOv+eacALmYgSjrGwwQZgadPfnH65D8B7uVf1nDH2iP1vwPG/Q4dx6XIsMwVXIrUaG+IBTtetOuh",
+	"bOnXiNywHrmnBRRRCOg3xjFw7h2Nwck3X/0cszwXWTmnOnmc0DfJOJs2SY/teIZpvLS1tAZ73Ay9ap8+",
+	"+/G3z3704enT//30yX87ffLfC1lcJp7VAblz9tN/Onv2L0VMBHUzc7wH0T6fPfvu2S//Gi3v7N9dyb/J",
+	"Kis6PvvOsy8+/s3zj77z+T88yz8w0CW+189++Teff/r706e/zX0BANpUGKXNt3S08Y6pxZsvm6kD63gX",
+	"IhBQtqsEWlZ3mB6Jo8B6nQOL6bSyirKAhIm4gTaD0hImfsTEk6zYq7qOjkE4Ftxgoqtj489bt/bv326B",
+	"6DYQQdpYb6mUiKXHDx//vwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
