@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -476,4 +478,59 @@ func TestAPI_OpenAPIDocumentIsValid(t *testing.T) {
 	if strings.Contains(string(page.Raw), "http://") || strings.Contains(string(page.Raw), "https://") {
 		t.Error("docs page loads something from elsewhere")
 	}
+}
+
+// A sync job narrows its reads: several statuses at once, a window of
+// creation times, the parcels of one order.
+func TestAPI_ListFilters(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+		for _, n := range []string{"SO-1", "SO-2", "SO-3", "SO-4"} {
+			shop.must(201, "POST", "/api/v1/orders", order(n, line("MUG-1", 1)))
+		}
+		shop.must(200, "POST", "/api/v1/orders/SO-2/cancel", nil)
+		if err := markShipped(db, "SO-4"); err != nil { // handed over 2026-11-23 10:00 UTC
+			t.Fatal(err)
+		}
+		if err := db.Exec(context.Background(), `UPDATE orders SET status = 'shipped' WHERE number = 'SO-4'`); err != nil {
+			t.Fatal(err)
+		}
+		numbers := func(path string) string {
+			var out []string
+			for _, o := range shop.must(200, "GET", path, nil).JSON["data"].([]any) {
+				out = append(out, o.(map[string]any)["order_no"].(string))
+			}
+			return strings.Join(out, ",")
+		}
+		if got := numbers("/api/v1/orders?status=cancelled,shipped"); got != "SO-2,SO-4" {
+			t.Errorf("status=cancelled,shipped: %s", got)
+		}
+		if got := numbers("/api/v1/orders?status=shipped"); got != "SO-4" {
+			t.Errorf("status=shipped: %s", got)
+		}
+		if r := shop.do("GET", "/api/v1/orders?status=shipped,lost", nil); r.Status != 422 || !slices.Contains(r.fields(), "status") {
+			t.Errorf("an unknown status: %d %s, want 422 naming status", r.Status, r.Raw)
+		}
+		past := url.QueryEscape(storagetest.Fixed.Add(-time.Hour).UTC().Format(time.RFC3339))
+		if got := numbers("/api/v1/orders?created_before=" + past); got != "" {
+			t.Errorf("created an hour ago or earlier: %s", got)
+		}
+		if got := numbers("/api/v1/orders?status=received,allocated,backordered&created_since=" + past); got != "SO-1,SO-3" {
+			t.Errorf("open orders of the last hour: %s", got)
+		}
+		if got := numbers("/api/v1/shipments?order_no=SO-4"); got != "SO-4" {
+			t.Errorf("shipments of SO-4: %s", got)
+		}
+		if got := numbers("/api/v1/shipments?shipped_before=2026-11-23T10:00:00Z"); got != "" {
+			t.Errorf("shipped before 10:00: %s", got)
+		}
+		if got := numbers("/api/v1/shipments?shipped_before=2026-11-23T10:00:01Z"); got != "SO-4" {
+			t.Errorf("shipped before 10:00:01: %s", got)
+		}
+		midori := client{t, shop.h, keyMidori}
+		if n := len(midori.must(200, "GET", "/api/v1/shipments?order_no=SO-4", nil).JSON["data"].([]any)); n != 0 {
+			t.Errorf("another merchant sees %d shipments of SO-4", n)
+		}
+	})
 }

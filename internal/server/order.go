@@ -133,7 +133,11 @@ func (h apiHandlers) ListOrders(ctx context.Context, req api.ListOrdersRequestOb
 	if err != nil {
 		return nil, err
 	}
-	os, err := h.store.ListOrders(ctx, soko.OrderFilter{MerchantID: merchantOf(ctx), Status: soko.OrderStatus(deref(req.Params.Status)), Page: page})
+	f := soko.OrderFilter{MerchantID: merchantOf(ctx), CreatedSince: deref(req.Params.CreatedSince), CreatedBefore: deref(req.Params.CreatedBefore), Page: page}
+	for _, st := range deref(req.Params.Status) {
+		f.Statuses = append(f.Statuses, soko.OrderStatus(st))
+	}
+	os, err := h.store.ListOrders(ctx, f)
 	if err != nil {
 		return nil, err
 	}

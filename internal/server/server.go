@@ -45,7 +45,7 @@ type Store interface {
 	FindInbound(ctx context.Context, merchantID int64, number string) (*soko.Inbound, error)
 	ListInbounds(ctx context.Context, merchantID int64, status soko.InboundStatus, page soko.Page) ([]*soko.Inbound, error)
 	soko.OrderService
-	ListShipments(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Shipment, error)
+	ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko.Shipment, error)
 	FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.WebhookEndpoint, error)
 	PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) (newSecret bool, err error)
 	ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, page soko.Page) ([]*soko.OutboxMessage, error)

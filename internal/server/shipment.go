@@ -14,7 +14,9 @@ func (h apiHandlers) ListShipments(ctx context.Context, req api.ListShipmentsReq
 	if err != nil {
 		return nil, err
 	}
-	ss, err := h.store.ListShipments(ctx, merchantOf(ctx), page)
+	ss, err := h.store.ListShipments(ctx, soko.ShipmentFilter{
+		MerchantID: merchantOf(ctx), OrderNumber: deref(req.Params.OrderNo), ShippedBefore: deref(req.Params.ShippedBefore), Page: page,
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -255,7 +255,10 @@ type OrderEvent struct {
 // OrderFilter selects orders for lists; zero fields match everything.
 type OrderFilter struct {
 	MerchantID int64
-	Status     OrderStatus
+	// Statuses, when given, keeps the orders in any one of them.
+	Statuses []OrderStatus
+	// CreatedSince and CreatedBefore bound when soko received the order.
+	CreatedSince, CreatedBefore time.Time
 	Page
 }
 

@@ -39,6 +39,15 @@ func (b *BoxType) Volume() int64 {
 	return int64(b.InnerLengthMM) * int64(b.InnerWidthMM) * int64(b.InnerHeightMM)
 }
 
+// ShipmentFilter selects a merchant's shipments; zero fields match everything.
+// Page.UpdatedSince is when the parcel was handed over.
+type ShipmentFilter struct {
+	MerchantID    int64
+	OrderNumber   string
+	ShippedBefore time.Time
+	Page
+}
+
 // Shipment is a parcel that left with its carrier, as a merchant sees it.
 type Shipment struct {
 	ParcelID       int64

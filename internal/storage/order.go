@@ -206,8 +206,14 @@ func (db *DB) ListOrders(ctx context.Context, f soko.OrderFilter) ([]*soko.Order
 	if f.MerchantID != 0 {
 		q = q.Where("merchant_id = ?", f.MerchantID)
 	}
-	if f.Status != "" {
-		q = q.Where("status = ?", string(f.Status))
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if !f.CreatedSince.IsZero() {
+		q = q.Where("created_at >= ?", f.CreatedSince.UTC())
+	}
+	if !f.CreatedBefore.IsZero() {
+		q = q.Where("created_at < ?", f.CreatedBefore.UTC())
 	}
 	var rows []orderRow
 	if err := paged(q, f.Page, "id", "updated_at").Find(&rows).Error; err != nil {

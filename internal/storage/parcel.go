@@ -9,12 +9,19 @@ import (
 
 // ListShipments returns a page of a merchant's parcels handed to a carrier,
 // in the order they were handed over (by parcel id), since a time if set.
-func (db *DB) ListShipments(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Shipment, error) {
+func (db *DB) ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko.Shipment, error) {
+	page := f.Page
 	q := db.conn(ctx).Table("parcels").
 		Select(`parcels.id, orders.number, parcels.seq, parcels.carrier, parcels.service, parcels.tracking_number,
 			parcels.handed_over_at, (SELECT COUNT(*) FROM parcels p2 WHERE p2.order_id = parcels.order_id) AS parcels`).
 		Joins("JOIN orders ON orders.id = parcels.order_id").
-		Where("orders.merchant_id = ? AND parcels.handed_over_at IS NOT NULL", merchantID)
+		Where("orders.merchant_id = ? AND parcels.handed_over_at IS NOT NULL", f.MerchantID)
+	if f.OrderNumber != "" {
+		q = q.Where("orders.number = ?", f.OrderNumber)
+	}
+	if !f.ShippedBefore.IsZero() {
+		q = q.Where("parcels.handed_over_at < ?", f.ShippedBefore.UTC())
+	}
 	if page.After > 0 {
 		q = q.Where("parcels.id > ?", page.After)
 	}
