@@ -75,6 +75,20 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("order with another merchant's SKU: %d %s", r.Status, r.Raw)
 				}
 			},
+			"createOrderBatch": func(t *testing.T) {
+				// The first merchant's order number is free for the second, and
+				// the first merchant's SKU is not the second's product.
+				r := midori.must(200, "POST", "/api/v1/orders/batch", map[string]any{"orders": []map[string]any{
+					order("SO-SECRET", line("SECRET-1", 1)),
+				}})
+				item := r.JSON["results"].([]any)[0].(map[string]any)
+				if item["result"] != "refused" || strings.Contains(string(r.Raw), "限定品") || !strings.Contains(string(r.Raw), `"lines[0].sku"`) {
+					t.Fatalf("batch with another merchant's order number and SKU: %s", r.Raw)
+				}
+				if r := sakura.must(200, "GET", "/api/v1/orders/SO-SECRET", nil); r.JSON["status"] == nil {
+					t.Fatalf("the first merchant's order: %s", r.Raw)
+				}
+			},
 			"createInbound": func(t *testing.T) {
 				r := midori.do("POST", "/api/v1/inbounds", map[string]any{
 					"inbound_no": "ASN-M1", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 5}},

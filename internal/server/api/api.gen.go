@@ -291,6 +291,27 @@ func (e OpsDeliveryDetailStatus) Valid() bool {
 	}
 }
 
+// Defines values for OrderBatchItemResult.
+const (
+	Created  OrderBatchItemResult = "created"
+	Refused  OrderBatchItemResult = "refused"
+	Replayed OrderBatchItemResult = "replayed"
+)
+
+// Valid indicates whether the value is a known member of the OrderBatchItemResult enum.
+func (e OrderBatchItemResult) Valid() bool {
+	switch e {
+	case Created:
+		return true
+	case Refused:
+		return true
+	case Replayed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrderImportOrderState.
 const (
 	OrderImportOrderStateNew       OrderImportOrderState = "new"
@@ -1736,6 +1757,40 @@ type Order struct {
 	UpdatedAt    time.Time           `json:"updated_at"`
 }
 
+// OrderBatchInput defines model for OrderBatchInput.
+type OrderBatchInput struct {
+	// Orders Each item is an OrderInput; each is checked on its own, so one that does not match is refused alone.
+	Orders []map[string]interface{} `json:"orders"`
+}
+
+// OrderBatchItem defines model for OrderBatchItem.
+type OrderBatchItem struct {
+	// Index The position of the order in the request, from 0.
+	Index int    `json:"index"`
+	Order *Order `json:"order,omitempty"`
+
+	// OrderNo The order's number as sent; empty when it had none.
+	OrderNo string               `json:"order_no"`
+	Problem *Problem             `json:"problem,omitempty"`
+	Result  OrderBatchItemResult `json:"result"`
+}
+
+// OrderBatchItemResult defines model for OrderBatchItem.Result.
+type OrderBatchItemResult string
+
+// OrderBatchResult defines model for OrderBatchResult.
+type OrderBatchResult struct {
+	// Created Orders created by this request.
+	Created int `json:"created"`
+
+	// Refused Orders refused; see their problems.
+	Refused int `json:"refused"`
+
+	// Replayed Orders that already existed as sent.
+	Replayed int              `json:"replayed"`
+	Results  []OrderBatchItem `json:"results"`
+}
+
 // OrderEvent defines model for OrderEvent.
 type OrderEvent struct {
 	At     time.Time `json:"at"`
@@ -2561,6 +2616,12 @@ type CreateOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateOrderBatchParams defines parameters for CreateOrderBatch.
+type CreateOrderBatchParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // CancelOrderParams defines parameters for CancelOrder.
 type CancelOrderParams struct {
 	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
@@ -2976,6 +3037,9 @@ type CreateInboundJSONRequestBody = InboundInput
 // CreateOrderJSONRequestBody defines body for CreateOrder for application/json ContentType.
 type CreateOrderJSONRequestBody = OrderInput
 
+// CreateOrderBatchJSONRequestBody defines body for CreateOrderBatch for application/json ContentType.
+type CreateOrderBatchJSONRequestBody = OrderBatchInput
+
 // CancelOrderJSONRequestBody defines body for CancelOrder for application/json ContentType.
 type CancelOrderJSONRequestBody = CancelInput
 
@@ -3083,6 +3147,9 @@ type ServerInterface interface {
 	// CreateOrder Send a shipping order (出荷指示)
 	// (POST /api/v1/orders)
 	CreateOrder(ctx echo.Context, params CreateOrderParams) error
+	// CreateOrderBatch Send up to 500 shipping orders in one request
+	// (POST /api/v1/orders/batch)
+	CreateOrderBatch(ctx echo.Context, params CreateOrderBatchParams) error
 	// GetOrder Get an order with its lines and status
 	// (GET /api/v1/orders/{order_no})
 	GetOrder(ctx echo.Context, orderNo OrderNo) error
@@ -3511,6 +3578,35 @@ func (w *ServerInterfaceWrapper) CreateOrder(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateOrder(ctx, params)
+	return err
+}
+
+// CreateOrderBatch converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateOrderBatch(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateOrderBatchParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateOrderBatch(ctx, params)
 	return err
 }
 
@@ -5847,6 +5943,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/inbounds/:inbound_no", wrapper.GetInbound, options.OperationMiddlewares["getInbound"]...)
 	router.GET(options.BaseURL+"/api/v1/orders", wrapper.ListOrders, options.OperationMiddlewares["listOrders"]...)
 	router.POST(options.BaseURL+"/api/v1/orders", wrapper.CreateOrder, options.OperationMiddlewares["createOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/orders/batch", wrapper.CreateOrderBatch, options.OperationMiddlewares["createOrderBatch"]...)
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no/events", wrapper.ListOrderEvents, options.OperationMiddlewares["listOrderEvents"]...)
@@ -6156,6 +6253,46 @@ type CreateOrderdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CreateOrderdefaultApplicationProblemPlusJSONResponse) VisitCreateOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrderBatchRequestObject struct {
+	Params CreateOrderBatchParams
+	Body   *CreateOrderBatchJSONRequestBody
+}
+
+type CreateOrderBatchResponseObject interface {
+	VisitCreateOrderBatchResponse(w http.ResponseWriter) error
+}
+
+type CreateOrderBatch200JSONResponse OrderBatchResult
+
+func (response CreateOrderBatch200JSONResponse) VisitCreateOrderBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrderBatchdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateOrderBatchdefaultApplicationProblemPlusJSONResponse) VisitCreateOrderBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9743,6 +9880,9 @@ type StrictServerInterface interface {
 	// CreateOrder Send a shipping order (出荷指示)
 	// (POST /api/v1/orders)
 	CreateOrder(ctx context.Context, request CreateOrderRequestObject) (CreateOrderResponseObject, error)
+	// CreateOrderBatch Send up to 500 shipping orders in one request
+	// (POST /api/v1/orders/batch)
+	CreateOrderBatch(ctx context.Context, request CreateOrderBatchRequestObject) (CreateOrderBatchResponseObject, error)
 	// GetOrder Get an order with its lines and status
 	// (GET /api/v1/orders/{order_no})
 	GetOrder(ctx context.Context, request GetOrderRequestObject) (GetOrderResponseObject, error)
@@ -10180,6 +10320,54 @@ func (sh *strictHandler) CreateOrder(ctx echo.Context, params CreateOrderParams)
 		return err
 	} else if validResponse, ok := response.(CreateOrderResponseObject); ok {
 		return validResponse.VisitCreateOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateOrderBatch operation middleware
+func (sh *strictHandler) CreateOrderBatch(ctx echo.Context, params CreateOrderBatchParams) error {
+	var request CreateOrderBatchRequestObject
+
+	request.Params = params
+
+	var body CreateOrderBatchJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateOrderBatch(ctx.Request().Context(), request.(CreateOrderBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateOrderBatch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateOrderBatchResponseObject); ok {
+		return validResponse.VisitCreateOrderBatchResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13042,350 +13230,359 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17cyS3lS/4VRDciWjSk8WXWrJExvxBtdQWrVY3o9kaza6qlwQzUVVwZQGpBIrFUm9HSN3h50rjdVie",
-	"uXds7zw84zs7c6/X3rm71m17fL+LKbakb7GBAyAfVUBmVpEs0nGtf9SszMTj4ODg4Dx+59FSyAcJZ4RJ",
-	"sbT1aCnBKR4QSVL4K8RpSkl6i0dE/UnZ0tZSgmVvKVhieECWtuwbS8FSSt4b0pRES1syHZJgSYQ9MsDq",
-	"M8KGg6Wtd5fGeIAlXwqWBO7iEV4Klr6BE8wSLuTSw2BJjhPVopApZd2lx4+DpVCknQe8T5hqJSIiTGki",
-	"KVejeNAjSD0+kOo54h0kewQJiTsdJIgQlLPVpUCPuEdwBEM0Y/6L1q39+7dbuuWqgQ/wyR3CurK3tLWx",
-	"+XKwNKAs+9s53mEqeOoe7CEjJ/JAv3Fox5uk5JjyoUAJ7pJsvO8NSToukFi36hnY5vq6aygRiekxSce7",
-	"r3kWzr5wQKNKGnR4OsByaWuJMvnSzSUgAh2oBc1JQJkkXZJCxzQig4RLwsLxm2Q8TYsdNGT0vSFBfTJG",
-	"HZ4i2aMCqf6JkNsIo5TIdIxGVPb0kuKBfhezCB3xaIxSksR4LOBph6ZCIszEiKTe9d7Nh9RSY/JR8sUX",
-	"65eYsiM+ZJGXrOb5RVM1pgMqp4m5h7sECfq+l3f0d8WeI9LBw1gubb24HqjZ616Bi2rGMMCMdoiQ3rnb",
-	"Fy568gOShj3MKjo2L1x0xzyNSOrtFZ5eSpd3eWWXjFd2+Scp6SxtLf1Pa7lkX9NPxdprPBwOCJN3h4Mj",
-	"06PoDz29qSfzdrT/5tvQusSi76WgenjRBBwmEZYk2qcsJNMb5h6Lx2jUwxIphumSCGGJeIpwRxIjiiQd",
-	"eLeTafxAQOvOYaoXWqqNJZf4GPG0/xoeu48I9ZCyLorwGFGGvq4Ox20kufp71CMMxaQjER9K3/BU3/5R",
-	"OQb0WFFeJJwJAuf9XS7f4hHtULUSk0O8yyUamKdbIH13O627nJHWW1iGPaTFLlJjiTQptVy+IdDrD3A3",
-	"QIK3GdBefRvGlDCJejyOBKICCUnjGIXDNCVMrqK7HIT9alud0LplGKFqyU09ibv2WDWtFM6FnCRTJHgc",
-	"LO2l/CgmA9B4OJOEgajFSRLTEKsu1hL9xp9+Q3BQRpptAtvuY30il45Bhkia8jRAWKBi66t6U+oWVAc7",
-	"UZQSoZWzlCcklVQvFtYPNhyzCuzDTefDkMqx+wEfJJi5n5EBprHzieY+x4Okx5nnCRcSxwehUSzLtPkq",
-	"imiXShEgxlFvnPQI6HLTjaSkQ0I5TF19PC4KlXf1GPMJlkdQasqQJ8jpW6CmnZMlR6628qNvkFCqYe1E",
-	"A8p29naN+lNetDAlIEGwbCo1lErlFISTwi9YirGQB0NR3TwbxjE+iokVtTMsZ0o69MT5KCXHvK+Fhnl2",
-	"xHlMMCs8PNegBAlTIt07X2mHVAoSd7YQVwKeMhADevsjCeJe0x1RueoUzEVegRPJTDbIOCdfuHy6Nct/",
-	"C74xe5WqEeN4r8AOHRwLEkxwiCV/eZ7vWLkJkxVKcw4QWe2uaiW5xxMkxkKSwQ0BEljNsqDbvnTTNWn3",
-	"2F/lJw/gwRTvmt06P4NSxkh60CO025MHg0GhsamXYhh5zUsjGlW8M8AnByPdVzfFA+F+y8vugqTHNPQ8",
-	"o++TgzDGwtOoxCmp6lT2KHNtFhcnGhFl+HCSOlOkmKaygxKlEZamY8aWT/9hDZ/MxeSWlQos+sJmze3L",
-	"yT7FG0zNFcbJWXN8X2S6mT538WPWwMb6eoMmLLNObO0auhU4eYLgNYydT++l4tDWg1qW98/L/XGz/XAZ",
-	"W6GOv+9QIadlYYQlqH9UEj3hKj2wJFZzuYvTFI/t7A/MIgn3GafUldYRP0H2NbR8+vTj0yf/dvr0p6dP",
-	"/luATp986/TDb50+/cHpk1+dPn16+vQ76Pcf/HwFYaWKM6Q+HeBxdjY0H/eDHmX7hoGmxj6xPkCVyfnU",
-	"EfhtuFTNKED+KAr+BxcFi5EBd7i+AF6GMtSnLGq0A+0g3lQfPA6WRjjuHwjy3pCwknpSaPt998WrQr14",
-	"X19rYFCTXdSSZ4E6wMVRbYIvaxnT0rToFXip3mLsOL/ORes3DQGsVyWhYR+uJGprE/hXSOix6j5YinjY",
-	"d/hWJpqcSwKfk54TlGlIhLeMpddhDYljPjpIcCopjl33JyJ7JEVY3ZVSicCSCiei6NFEmwQp+BRSgpbP",
-	"vvOts+/+P2fffvbFx79eKVwYC5da7/6/1Bt+xWWFRSRttDH29avqo5gmBwMiBO7OKC2M9DW9TrQUTCxG",
-	"iSa1S7tAWeI4QjcM3866paGp2rnNtdGmOHuaGeeayAUxTbnP9aCZIc507aXY3u7d+0Roi88MtEqow1d8",
-	"E0mOXjZGxW0UE3xMEB9K9XNP/VvwPkcD3CeIs0nLycvNDSf7GTmn9ffTDz/57Hc//fLvfvvZp79BRzEP",
-	"+yhJ1caOEGcoxkckFoGxnce0TxBmWkbdECChDiRfXQoqLMA1LuGyRbj2ZWshnmQov1W45Ei9OcNm81uN",
-	"6xTUCSPyxLlcYy6ufnuCaWcyFleLgn2JOx3H8RVKekzcu/sIR11ycDUHjuJUEh0MmaSOU3WfSDTq0Zig",
-	"UcpZF+3t3hWoT0gCVkkYN9ItKOa9YHN0ymPSTHYpkt9XbzuPtAJ5s4MN2g7sqjQ7wKCbuU6v8gKf+wxr",
-	"cA1chJy8kBXyLk71Muzt3p3eY85JK+G8t3vXzi0iRR9C5sMMIPyEa+8xYYhxRtAICyQIk07nlLD7vNnk",
-	"pyauv6+e5X1D3+JVANSxBJt/qKMj0f8aJurqryOJsGrCfy+AxufTVSrE2HycegE85NzTXsoW7V3Tt34T",
-	"7uZ2nnoEtEeCVdo2bUfeYb5Djnqc919nUcKp60IUctah3WHqcuXfVmunOVkJahs/g3pYIMYRMY2iMZHb",
-	"8AaHy1OHkjgSCKdE/cgQPppg/8JqE6akuscjSI4Jkwdhj/sNnvCKQDgfHFzWhkfqxSOCtD6UmTGniD5p",
-	"Y9Vdql8dHb4+SOR4S/WZjnXPszVe5Z0UtMso6yL9Tr2Hkqco5dLvrLS9HVS4Y22cyiwqwTCNmzBpxlST",
-	"q+ji1FdxanfFHJe5Mi2/vnN37fWdu62NFwKk/v9ygN7eu9XaUQTbfXC7tXEzQGGPhH19gCHKwngYac2j",
-	"qOyVRY7r2FLS8+C9IWbSaMFZzNzGZBjH24xKoU5DJEJswlCpQGoGKORDxcHLGIVYEPjthkC23RUzroLJ",
-	"pDa2aUpcOGk+u/v2j17ZK/dC1TpkXUt9C7OQxLssGc56T04JNpFMha3xovv27ugWzqbXTxKeug4eceyW",
-	"hB0akwDt92hHHnx9dz9AR1iQl26WrgZHY+mUTurbisAUiJ8SjR1y9/koi82aluYpHwlXrG0akligUUql",
-	"LEUk+bZoNmbTZACkKQz3oZ+4uwM3cbGUOOyVztVSANARiUl0AJaDMjlqz7ALJeIEJbJRTw2xGTX2Ut51",
-	"B8FVKmT62YGXb8Kh5FpJdzhcadgfJhANmoUV6vZuCMQTwrI3eITH3uvtVJ9m/u71y9dt+plW5Z0fTsqn",
-	"LCejRIGs+XwQeatO4sdckLds1PccUga0hXRwMKBCqOk7kgGUdkSiFmUov6Ag851AYczVhzobIDEb0LTm",
-	"VjvzVg7g6tjI0Zl/Y66ItcahaVpxJnhM7qXGAjh9LeKs+dYqtrYD37p2LI5j48CZs+Xse1fr59tZPDrA",
-	"A6UANbQzzWPEylJY7EW1JtwZ3GEQ/i4OjLY7KeJDCMAWMU3UhT9AnIUEmd0SgBDQplqlwCutb++129vm",
-	"2gDmXEQFinm3q9XOqf67tCPrVuhrtCPvJXpVHwdLPRJHB52UD+q+gyXdl1gOxWwWPsrIfPxzhzJnOMug",
-	"4KRr2lbm2FO6H5dursrSH7wPZ+QgI1Lmmr3WB9wnKTXZdLM3qj71tMnTcth2YQ1TEtKEknqS22DyOkVa",
-	"P/Pvb3AC4RcP3JdGsH4pPpyNZdUqHYiYS7e+QgdE8epcdH1gPn6dyXTsou/sN2aXKbmQn5NtgowYgf9g",
-	"tmsxQfkiSUoy1UiSAluYXVPaBhNBy4UpFjnGSoDyeZLvjUmpWV78jNsLCxRk593DmpPSnG0FE2aPxzof",
-	"KCZYkIPsTzM2Hd8geHxMDsCRr4aTxJDjFsJtSI1oKA+OsCfwYbr7eTQbnA189mPcirfJAIXxNuqTRFrb",
-	"kPX+9aiQPB1PmDE26z2tZozN1uA+EWDhmNRcGBkdZIlu0/obpE1hBEuwlQ/bWLSAyXWiplHa0JBRKUra",
-	"ckWwQ9Z3lcifZRGmaKRbqCVRrihNEYicJDQdN9I+io04HsoZk2to2PfdI4rGK8dNQmf8VXOPTv4zYigb",
-	"uR5noYNsHHU0vGNE93Rsg9rWkc+eJBISeh9fC9oUSJHPJhtCcQ71JDp3pHGxuf3hYIDdp10hF72uxbvk",
-	"RN7Sb3qifYuN1U1x7vit/TxqS+RhW5SpW6EU54vYOm/0VX2cVHlydUQymuUUiY74SdVtzPmsh1lEogN+",
-	"TNKZNGO45hyYEBW3E6eY7t2MfoK85zG8pvrmdcB0XrJT/7PvOK9uD0r2mWR4FNMQ2U8yeIWpRusM0ZMb",
-	"n7y3FMA6THxa1O3KpKtd7NTpvZvpHmz0s6IepXQ0OxYjjQ5iJV80Syh+cKpHKUnsgBzGFevTrt4A2Xjs",
-	"F3mzwZIngsIluC7Y2DeHheHSL98ZcoFXOBWxDWZs00uKSqWqMqu2cHGouBzOc/kDxbDBFvTdszSOQJme",
-	"k7QoXMUmpjEZ1OW7qOlR1sYD+a+eHtNghQ/8hkD6nQABWop2Nd4QSEiSOIXaLBzu9rXuh5iJLR0VDVEu",
-	"IWbMY9OKiMSu2LDXwYGvGhnDyKExEguCejhJiL85r1Vijo1YiFP1z1DRVHdrHPKeoaXZHcnZFu9nK5SS",
-	"zlDg+EaW2o9UY25nfoiZ0zAeYoZSDHEXsodZFhCaxydUCGhHeMN0uMcNgXb2djOugvRhxWue6Us+E/Gn",
-	"XEBLZrLWPFA4HsyiZ2qToXS+fhmbuXfbkM3ln5g2fZ47SmEHHemYhxziiUfDUAJrUCnQ/ptvT0Yk1EJL",
-	"ZbfDkgHA8VrxbnOudAyzDll7LrIP8MmuplvRcZzdMYq33dlCGp3OaXecsmIoczJWotGEmO2+Nq3Oma/L",
-	"F1xgCi+f+Qwls5rRh0o79FnQKy0FuTFsPkcv2M3m+HKCeFMkm2jZOVAvWQ0tpu88pMNTT5JbqD90P4xo",
-	"p0NSf4bczPaWeawmSoSZGeTDLY3NRZDXsOgdcZxGXg14BkabcKA7+KGx94ychCSZzd2YTeV1+63TuUF4",
-	"Ejc37O9pkUqPlWRyxW+o05dEBwlJD3p8mLqYvHj5nNwf6jif+2PtTy997o4j0TdzpG5iiDJEcNhD6gu0",
-	"/PX9BysBWv/9Bz/cfMEVh1jVvcRdX0RlhMc3BIBMoaMxgjcD1bP6pRPzkVYvGieHZ0u7r1pyDWaEj2cQ",
-	"ie/gY+Jn02nTk1Hnu6Rw+xZLjhWYWlEHh5SY2448Y8zKTZpztiPibli6SjuSf92GF/cTyvrOxMaUIAqe",
-	"5w49cepuE8QzeafWNhAalxK0XzlVvdKzTNM/m/ySWCNR7Y2tPFznOE08wI6UZJCc06iC80Ych8swhbPv",
-	"wLcvAdurYt4e5KsHcHcIiZrGDYHeePBgD+kPQH9cLyQfhHhA0BEO+w0C0excyr2Xp+G1zExABpa1sptT",
-	"SYaJ6ixVk/lf391p/S+49f5665WH+T9XD9rt1sOv/ImL5q8PMI33YhySHo+dgTQlcs1yeo/oRHBndXpi",
-	"sR8XUfRIU3JMychlqI3cGGpiqFuo53rzYqDb8g7hARkksTm/3WNwBrrrGy8ENd8Qnms4PD3wTsW+4J9S",
-	"sJTkS9n8HJhiAtcxl3c61/yqqT09uQl6TMysdnXmuZtawhezZdbX3ZegnBrlC9N6cH42+5oJWZph6D0a",
-	"kYMkded23OVIP0JcWyOSQtCV26rhNeK8pR+gEKcRWj59+venT5+ePvnN6dPfnj759PTJv6p/PP3uSgPX",
-	"ebA0SnEy3YOaPVKPEjXE5dMnvzh9+qPTp985++ibX/zsm05H02MPEe/lqnMluSrn7x12Tcg6vFY0pxQ7",
-	"dS37G8ZJ4LvuWudP3W624aN180iGcezKVLLasuRIQuJhR5tVZDoM+7DRaWrdgiOlCekokFgn0vRIHDVW",
-	"aO1Q/YFdhRDcCVhZPQDGR8i8M1v+0AhT6QyQNQ2X4l81UqqJEhnhlPT4UJBZOpxgjpwrslXN55oPLluk",
-	"Kn4BS8tcocLRPGhGF2T+8SbTFKe1sK2QuX9n4VbvmprmCovrmuiuxi2/GMBScqIjHpoH5lrYdI9Pajbj",
-	"mpmLz7jWzD1lGik4qM4dIZjPcZJEBceUtaX5QvcqFm+efXfepZoFbPwc66inNm10HlBm/tyoEXKV1Pfb",
-	"fIu8NEPsVy2qgc/8WB2dZO6G0bljlwpBS1mbelA1RJiTx5qHyF2kn8OJm2eo1AS8voJulWQ6dxiXlcZX",
-	"HbpVFoKF8BK7gSbgxjJecoWW7OpAuAvUEJp4zvysUssol61c3MFHJPZqFRUaQqO4V7VolDMT9zp7rsMd",
-	"nfXi14ZHOGWUdR13vPuYdYlA6ZBB5nvMR9sIi34xiQ5Kv2DEyMhiiTQa1AMT0QU9zKDYaooVg9qz0XtX",
-	"Jpv7NJBI9vvFhLLVgA9ZBW6y6YmGnBMhUbc29vYgIrHE7unMG4fmQC8P8VAAqIEBLtfRDDc3nfYnv318",
-	"niBqzg56mFVONHc6+6FcauLtpStS2hjbyyMIpoifDcC5iny0L3nYd6zhMaZG0Xg0V3iZH12J6CCrDF1k",
-	"Tn1jMiKr5CHNhz/ZoYsMbxUuWjiO73WWtt5tdknKQ6EfuVNUSXRw5KnKUshLHfU4iolEVEJmKqnLS63P",
-	"NLbmDXBuxCQqFqI5IjFnXbB89AhSR7VJOZ4h2ZjjiEQHs4r+ekuImeuFtzwZhqLJNjWR6QFM88vDAsfM",
-	"pW/kwaZNCtgFS13CSEpDp+6jF675Jcu8D+vq5ErcTQmJSlnqtmQQWtY1cGSLdzor29pd1DFRXtoJnPNR",
-	"wV2z/O76xsN311uvPPzfNt9db73wcGXr3fXWi/qnP6m93uYxk8XJVu1j3/E6c/Kw4Y5ZzqpijuqM8bHZ",
-	"qCdXhQojC24IpI/oAG2srlr5sHz2wf9+9v2fraw651DYSY6H1TG5Vamc9frIxDpOaxnurMZSwGymo/j3",
-	"Y77ulxTfrSTypaEgKgbzi28TH4s4M9IazNPuhfaCIdyxZ4BlmDLsBAKsCVTY24hxifTQ0HJKQrVOUNDM",
-	"wiZA9rqmi4/rzieXKrz6VmbyBIps6lG4y3xOJ8/4wq+Lwy3azPTy5LR1cV/hNuxYRyEQFujQ1ue04lKf",
-	"urhLthEbxrH1WcVYyCyppNbWcy8RNjTBCehCBon0bHy12ZiWNtnVGxBXg6WRBoBzHjdzGW0zgLTzJUlB",
-	"ESp//MPs+QxgpDBkmmlGlWJ8mlMTwiKDmq5XS8fqEdyYbc1ilWg5maGQMW228LXZBAX+eS0Ltm+mABdZ",
-	"b1r5tUSNebd5RN9EkI0rnA+P1Y70XAOpBs3UTnrDxDcE+vr+vbtQ8i8LogdGV7tSPap34tteg9K03Hph",
-	"gSwXYK0rE/lqLXb3EuF15dTa+msl2QyFvi7Qn5PPqQ5xxH/Pncvp49rkk/fZkl9hwotTvUBuq4xXv7l4",
-	"z4BRDg9y+/x07IF+o2xX8QUZ+NKiCx6GvLmJzj2kmqP+itdy1KwmiqNEh2ds/lzmK8s0do7UDUlVg2R7",
-	"DdCbaqXRHGhKMwqeKpSjBaIUVWL/VOL46MoBs6ACXTxwz7kd54X7ZyZgSzA3dpoF73l2g8ihdeqwdAyA",
-	"TgFSZxYfPJAEch7PmcydaXje/EfH/f+9aWVrI0CbAXrh9x/8HCUkzYP7HS4LXhEz5NThbAbnlkEtDpC1",
-	"ZwfIQveM8DEJwNIUIIOBEUCwX6CtnQGESgUmYEt9996QCHlg/+7xOPr9Bz+vD96EnHyjawOJYEbeeOZ8",
-	"oS5C9ctXvVFtPO+ANN5nvaz2hrtmgWAo7HEuiDust6Ly86w2NytJZ4BlOVfeOR955J/E0senmCEKhEUR",
-	"JyaMjkpzw8BgyO9hgbBN01U0s9dBRkaQ8G0KxedIpc4bd9P09WIFfz7K1SVXTRErzLKk89wsUhRfmgA1",
-	"nOWNVScs5JHTHvX2g9utlxWpMsReJ0tZXilgT/R4QjtqBoL3uZNctMu4Et8hj4cD5nAhv6GLyZvnUJ3h",
-	"hkAxHvOhWUzGJUoJnjHSsoJtm8IWFlW/IkqV8IZv5mw44sM4MkLTLYyrIGANAx5UJNwUUXwdG0JInmhA",
-	"Lj0gSABLbe4XWk75SGjgcgT7QiSKxKJHiESipx7KHhloJExT7/+IUNaFNja2dYUAU0jNLJ5qqPC64neB",
-	"qFxZRTsSDbiQaCNYX1/fQqXZWfR0HMeNgwPmQXV+DUuMYNZqogE6ijHrI84Mg5mcTfdSCTwwaYsurOtU",
-	"zWx93QQnN57E1GngimDse+KQ76uJxKQjoWwLZygZpgkXBC3v6z25VY6P7gzjDjV/qFEGCMaohSMjJEKM",
-	"64hmyrorF7QQuUj17ZepmhQ4Vqsz1nwn8IBsFfaUoobmywapUAUHhhFcQS4CM5zuHCjZiODCJneeCQUg",
-	"6wObT2dXaVraZaxTI7TvaxiJ5ua+nOqNmcweDNouVuzbHZdUQmwrr96trIKFDlrvKc4Tkod9ABExFSrB",
-	"Q8FZ6JF/RzjsG+W+vgcdmQ7Weuhntep26haYM3NjlHOjWeEGbGeHUGaeIl5ccd5+tjifH3s25dEe50vB",
-	"ORzfZb2yPIDPfvOzL7/9g7Pf/uj593+8hcaEIcnVoRHDVWEdlpWZ6LApjXTW6q1T5obyWE4//N7Zr753",
-	"+uEPzj796PlPfvz8r/9pKsriPIDO57A9OEKfN2tCn3PjRE11h7JKPlssd9mSMZWUzIynUkg+sNdPEm3b",
-	"tDzE+Kh5HEvRAjKhJ9Juj6RwRgl96JbqqrxSxxYF60kVoJx5zUSuSdzvj4dHlAU5uzLS5wkXAerR/hj3",
-	"hwEaDxOTnlsLQN/MTLPfo8kDPmVwqYyXpAOyr96rsqlMWE+80sdtsJ4HTzNYkvjkIMWS+IQylTo7rdFt",
-	"tC7EvdBcoefKec4jaSui0i8qKL1MuAlV1uysAurQDYFSc9Mw0vzlYGP9YVBL8nLL/zNhAZL4JKuplG/j",
-	"cmfwfSNxPSMeUYPo+4uCUPVq3Yv14xUsrIWrdcGVUlQYpqFntTprIbIdYLSmSGDkrAai41U19ra+MBwY",
-	"8xzJf4o9cf57OOyfp1qIBtZ0u6Nc8YYzJVWfzA5HNYkROtPWnixnOQ0dWgetNUuSU1X0lY5V2h92u0S4",
-	"XWo+fNkjfuIPu5qkjsPocMRPoHxmyJmEon6iB2YQ+LSB8tyQaHs07M+dTXGQQ0ZP6wEW05zqSC/UoYyK",
-	"ngm/9IX86mb1Dqxo1RakV03pqzv87QEgTPlQ+kZZgljXRRo5OtKVjPStCzNdx9EGqW+ZDAyJRR91eBzz",
-	"kXCn4Ks3amGZaNh/oN4z7x9EZYerz22cZ2lAL8WPfct8hTlErvp/OYXVvTaAi8sAs7GN4BN4QMCyMmvN",
-	"vwUkIWWrNrVnmkd8kY6Dxe8l6g6ART9HeoDytDcEiqmQgd5PnJFSpUZnBeqqhA/98CCL43efGzOjvVW7",
-	"KuaGl0/JAFNmzO3NtWVvWGWkwxS0lHnoBO2UnsuNemLWwFSa0IKjyxFlurrqtLDHx8RNFFdkgn27FEFc",
-	"SJBxgOVN1xUo0sxMx7nshg19LF5VQ25CThWN8YrKbjt7BqjtZZAGsdZFWG6zlNClcxbGtufARPJ6jCEM",
-	"s6wtlb8Fe70nTtN3Yk5VOSRxVMAWcY19GqFP+3pp1AwbrOispjImlf7qmvB27SjWzRQCCirwZQ3eoENh",
-	"0lCvYlbkQlsW10GZmiqsNfVXKypkNr1Lz5L5NeN11ZMsOX/82XyFjuuLz1YVsK2KeZsyMUxVCSiWiS0U",
-	"iC2WhvWGyE2uTJDzX210ygTjNY9Ym6qF3Aw4uPxZxYjmgsaaddsV9lvRiFqz+zJF7YUG5uXSxpzpS0dZ",
-	"fGvfrdJJPaYapZBqMwyiDI0nDTcXYptxiIgJEOyYpFJjFWYZnsYR1MGxQXNSmgcoyVrtWF7fQowck9RR",
-	"GLt+QH6r2C3OxHAAfwEl1FtQN4akIYShb6xDPMjLaPmL3/z7809//Pk//+Xnf/ntFVDiO5xHTYxnk3Js",
-	"Ah8eZk6FLu91NEb6RaR2LFyMjdlF269b+mlL/8GHHqj3kmCcQt5PNVlVp9ZkVOrJRMIIFHNpctXc3TQ3",
-	"fjjXpShJZ9gVblDGRhZcI1cuwBBoj/2rNgWW4I6n43eUiufh/fsa5haMFkIjDeM41n8WlptlPp0eH7rC",
-	"WN5QP9vLbITHmn3U3lVNrXoyAMDSaCHvKl8ooSVPDSpPvptF4cH+K5rSukXFo+rhGOxgz/2Oe5RToHmD",
-	"8zOrFx7bfDexVCZm0XBr89506/nY7EpOTchD9qDIRk4eHMqdER4v0OZig10nRCkfpiHJDFhlP0SGRJM9",
-	"b+J8mwNyyGUDWjYj2QKThinRMuKp7LkOtAs2+9gY3kmHkJCUASEyiiC1HA6yVK5GtVUJOncxzX198pzX",
-	"WOewKNsqOIykkEw2R0WNGUCpbIqPxyBWvZIN2Wsqg2lSklvWVqKXD3Voqx7Xlom06XIeiSYc72flfX1Q",
-	"dLR2BmVMjFEz42+0sQB+nt2MWQg5uxAjR40F0BONPDFuHeHbxECibst16JfnQdY2hJ1G0MURURopBGhi",
-	"FvVIHIHmC+UIFN23EdZOD7XPEO5iyvTxnxu2IeATJ0lMIQU+nJQvE1N52TOVg9bDP/UO3ufYyYDI/Ftm",
-	"y9ww7KvaHE0FiinzBKGdC9hvDnyiJmXgPBjIWh5yiM7VVnaSCs4Aq6aqbJff8n1M0gM4ShNZSdUBT4ku",
-	"TZVRFmI101RdN9zXibpTNPex4SjSMaoDfuxzDRSTHmsWP7sFFRcfCY462JMV0xDdyPqu3MmPzr2uV8Vr",
-	"VbwEVMlz4EBdUupoIWPCxQdWh7Jh4MsYhVgQOJJuCEgjQpbIKzOE/TpRqGx+xUzJqSYYa8ay4TrRbmN6",
-	"2p9/8uzsb//29OlvPv/Rv5z95Jcm0OyzTz89/fAXZ9/65kbrldbGpJbTwEpkOtyc7vDVIY0jpVBgFqGU",
-	"84GrdW/+ULmts0+fnH307PNPnj3/6Q/MyM8+fvrZb372+Se/PPvo2RzjVroBZpMA+O4xaUCMCR3rxZsV",
-	"Mm9KVuhSkAEyRVv1Aff8P/2HOUae9Iw3qU7jS7iQOPboe19FEe1SKQLUGyc9whBPNIttoY319db6+vqL",
-	"U2ML6nKqJvyzLKtRd/OrZtWe//RXnz37z18+/ff6xj0mmsKk3ElN2RbwbaqBM4WyKl352sE11aXkJjN6",
-	"LC4eU7LgkJ2CbvJkz1aDT5YmVrW0F2CYy7jkqi1zUJR8j84X7taxIB2u8w9K542RuepOmDPc4SPrl3nv",
-	"0oN10oB22S6bz40Tdcns4Xh5gdjpmAZ7hVE7Gg8gGdmgYoFEJ2AYtzbLiRuKw4k/WYNy46XZDCV6hrol",
-	"J+0k7nT2iRDucDxLn+nTUaSdA8n7hHm0PTYUXssJFSjlMYEi+hG3sTmdmPMUdAFTWCLUJYxLOV8TUahQ",
-	"EULiER4XqoglNOwbG2Wx1rh6ARqEI2BQIog/W9OPTmrsrBl2kw64MLbRNBNH8K8MwLOib8/Klc2xBbpb",
-	"KnuWVZHcHS6fR+DOZtCeJ8y+IT5LPqSK2cwBI2KTYyaw1nT1H5wS1KNRpHQbzXH+AkDNI9FmSrEprtNc",
-	"oELVJiIS8sGAsMgXr3nET4jOLhN6ICj7RARwA0pIalSUbUTyGs6Myx6kvVHZPK90KvzXlVdapbfMDgzS",
-	"tHK7vZNNlsAoUtBwUwWD+ixEpQ3ncpSCJWCAZdgjQqfD6chcKlD2bW1hqovAaK9FL6/bqG6IaH/Cpole",
-	"TfmAChIhyQvJyg4o8CLWtNt4AyjfzFQoOiJZ077ITjnLZuVh/w6XMx0TBnXbN2Bz1B2Zq/A57EAl0Wp7",
-	"LWdlFLGuYebeNbwIFRl44cr1Y7tm1UxZw2oXbJ6VdZxSY0rS9qG6NfaSAyobLo4gF2ufnjGG2k/Thtuq",
-	"ECxcSNx3xA3PsxxZbqTDcapzhTWutoi53EJ4gJbPPv7O2Xc//uzT/7ISoI3N1sbNAG3cbG28FKCNl1ob",
-	"Lwdo4+XW5nqANl5pbW7YI7uYxVxIqcaDpWAJGlH/V62o/6tm1P9VO+r/qiGnplwuhDGTWgaBRTOAuTaG",
-	"acVpPD6AusrDxG3zVQKjcRRqIVK+wft+3cWLU54bNzRJzHTNMMuB5xOzc/JTcUkWgDjvYotsbb2IJBst",
-	"sCxmFi/rTw57JOxrq2N1kOAr+X+1QZE+7pmnMW+mtsExgHAk/c4Ecna9T9zLIiXGcC36O/jYsf0GlTcG",
-	"X2Q7Fr6wpMZ5F3nKxUAr1RloiW7dN4ULYtfzQUUM5YGzSMY9Fo8t5EfmxzsiHe1/pALEdHMwgQE+KQA2",
-	"lexpdWEM6tPMbzVjCMQgM/RDHIUSjOrOMVFs2vy6ZWxV5ibC4Do4wnE/0J55yiSH+E3JJdlGgrJuTHTo",
-	"kf4Ero6QUkg1JEIGzgWvQvC46v1hDdpCUySFxx7Gmifrxr97vOk4lahZYBuaIUmjnC7krHx17u1YzPbJ",
-	"h+jcnhoie24E+esLBd8U2L1WqV800HsJ3n0OQPeJJb2A+94kk1z1zc+M53UWZSkCk7CDakU92Zo5fcu7",
-	"ttZeLEiYEo/+I2gXqtHpd5SsjMfWAoCZGBGDCRlmGFMo5RL+Sd3p2LqlgyQlHXri6VTiVGZpwKURBJAF",
-	"QeLY/C0QTrAn8XueNKdGfkDturOLUab85ARrk4wmFn2uUqE5W2TnZGnT+7lkyrTH4HhEgrCoeBebRBTM",
-	"MmoBILcAsKF/KN4n9S9l4A39mwXasH9lMBrwd46XUf6lBKphojmLI9CYZjEfNXKWaG498O2Bt3CfmHz/",
-	"MiNua5tnHOmoG0CInIZoK0bupPF0wtL6bK4xd8FCvamGSvnYV7LIHHAJfZM4wk52GNrZ20V9kiXaq52B",
-	"DgXv84Pff/DzwyDbzCbEMcc5U5ygpmvNCqsQRa+6VHMlONUubj28npRJVgiw4K+bTPPBnQ5UhRE3kNBv",
-	"BUgQSPnZu7f/AK3xRKyZJ6voVk+XycSx4BpsUQ3xL1q39u/fbj3gfcIMZiawq+oh5LxPM7fUFsCrHpj2",
-	"8tEacj1+DKHLHUdguPoOLZ998N2zZ/+6AsGbRcpoTMgBYdLep1YRREsoYscgqJDo8URJSNxmMe9SIWko",
-	"EB9KAfH5EJQdWVwgEdhIZcS4BOfP8tk3/+mLj3/92bPvnP3ib1byzCTKum1moSghMIngSGeOBUax1cct",
-	"PLQBCOYuK1bbrM2+8pWdoewRJqnxmX/lK2hfjeZQ/c5T+r6BvngVFhm1h+vrL4R9MoZ/kMM8uNXwVpuV",
-	"OaeLjwka8+Eq2gHW02X6QNQUGQotqwl++psVo8prl82YD9tMEJ32pYEANVoqltmXN8zcLVpH/jtSp696",
-	"HxLl2uyYCnoUE/T7Dz5BVJpTTKCb6zcDRE5wKOMximmfIMEHRA8Aesrwc8mJuh1osr0OueJf+Qp45g4h",
-	"nFdTcM0AW/7pNwRnh2j5/u1b6JWbL351RZPqULHdYYAOIaX6MGizQ71G6jedVa3+lad8H6rZaZAMyo5x",
-	"TCNE1VERoEOdr76F3n0EQdNBmxknyOOHh3CTUVPQN6MjHGm02VX0ln5H+xRtFTwiCOT1UYZeZ92Yil6b",
-	"gfdszIeaPQ93wpAksnUHs+4Qd8kWIuzQEOM+kSklQjGPdhLB/pW4TwDN93A3IoOES8LCcetNMj606LbL",
-	"JqHxvSFpMy36TN2uzRdfVAue4lACd0O8FUZvv7372soqcKheHhNUrTjLcmKbwU9HPBqbAOyUJDEea+eh",
-	"tusYDYYyIdWW4R2EQ6CWHNGQbGcNt1nWsuUvaBcSBXW2GDy8ubm5jUY9GpNCJ2YNERVqcjSOsxK/GKVE",
-	"pmNA5BR6aaXm4q4SGDfXX0G0g3RCYunLNtMVLzfWkVhFb5KxXkXIlFTNbN5EkMq0isBJZrc6vASCUxNb",
-	"3XcVs+idEiDB1TJlfjzYL9lhACQxC610b8X0KZHDlKHDR6gNOm57aQu9u7q6+jBA7aK2q35vL62urraX",
-	"0ONDxV1YiaSjmBjBtY0SLAqVxCRXJCgXEwvQkEkao8NCw4cwzmEcr7bZoVW0BGUhOTSDE1plHYGSqjFE",
-	"EbygGmd6QyU8jinrmsnd4sxqXiBJC/wshmFIhOgMY/S11x9Y9tEmHc3irz/A3cNASfiIdtWqmzNWv6pZ",
-	"Vq2oUoegdtpup3WXM9J6C8uwZza55iDjsG6zsrptJhHAllREOnxh/Sa6yyV6i0e0Q0l0mKe7AJva3Ykl",
-	"QTEdUKlnhMMebJgBHuutjdHRMNVDNjxrTgxISUawR8ZtlmJJttERGXM9lcLYqEA3N18xEk5Jg3FrRzEq",
-	"LLkgIWeRyGSF2RVF+k4Q9PAvWua11m50uI3eG3JJVJeZSMKiP3nS4CM9czOF1TbLgCvMGb6zt7sULB2T",
-	"VJiaD6vrq+vWUoITurS19MLq+uoLutBnD7SpNZzQteONNXMmw29drTAqTRxE/m60tLWktsaufQnCA/GA",
-	"SLCkeGCI81fWYHW8OMSFF80lssGbZlPsK5aH90Enem9IABvBqkT2Nq7vsrMWfHqotFSRcCa06rm5vm6g",
-	"6aQJSy0ejN8wFaNn6gtu+6CcTWizIBoUy9qVCZRSrjjL4Jo+DpZeWL/p6yYb99pdLu0G0gFz5iJV912G",
-	"Hq1UXVujE9hgUoEDe3JXgEHEcshDE9M8zUgatdmWJZuVk2h+1IJa+zCDj3mVR+OLXh2Dtlu+rqgb6OMp",
-	"zti46L5dXPGgRzLij7CwZ9jqBSzsDmN8qI6PPJUQWZTkCQ3dvd6PgylhsvYor4f22CtZvkZkzg2Xvd9q",
-	"qHpV2+prpJjDaTaWPm/ghNeI6XnhNOd2K28kkIdKzufisFSdrszQTUXkJPIzAMXbdc/t7t4j5J41eV+/",
-	"A8TvZjIeF63yCGJunUQEKOSDAW4JotqVJNrKrjt/ZlcryExGQcFUdKiPb3KSxODeMOavhmdYc+TavCpX",
-	"GeqmEi5cyDEoFR2eDmooA3pHjikiwQqQF623rjjXvKxVHJTW0vSaFQVrPiyXc7BqRPr92Yd0mepCjmdc",
-	"qSxYa8m1URUKHmctsswPRf3AYSjv0aQlOTLpQXAZUisQQ2TicmcYxy0AkzGJUaDOx0RKqNDA26yH445+",
-	"I0A6C0nnr0uObDLVirG6EEDrNDxC9XUWgy2ARFuFfY9ufhXlKUwiQLjUMryEZeGVoM00DpQohh8InVYW",
-	"FK7/eUkliJfs8ThaRQDKSNUVXcRcosFQSHREYDzFMuC804EFv3XvNXshJKl+xZjr2syg0gsUYtEL7NUn",
-	"P90BeYhxaf0fCbbXC5fmds+En15Lva1QF2PBWpuN2nVqF9r0oA5xy1kXobLt68uttZXaqk1n3372xce/",
-	"fv7Rtz//x2crrp03dWKvPbI+00otza785Qq5ShpesX5m1jGDy6KMaNmTHdIuMTfTRoEP7/Ilh2JVWKY1",
-	"7TICT+qczfvk76taEhowa+2zFOVA+LxqlMUDgVQhKbRxvs1M1ccILR9m7x6urKJ76l3bcg8L3brxdejm",
-	"j0jIB0S02eGkV+xwC4142kecKTFtPFNGluVmkmRoRgsAKG12BDUmwdRDpW0dFYa1inYyIDQ9hBAzJQ2P",
-	"lOjMZrp8c/2VlVV0S/+grZzF6llRZsIS1sLllKHwybWWoXqImRB9fKUbHmGh1o3xkeIVFomLEJx6htmG",
-	"nlVGroGvucE9R7udL11i5uVLHZTUBkgYsVVkYCLXQ0fU9xPUo0LyFBy3VYtyIbLU+iErl2/PvnTtLqqX",
-	"eckooiVWXjNyX+61uWgk+YpZvsl+Km1n++vaI9EfVuo7FpPl8inuE4FmrFeq9dhBuAk76/4Q/aHWPYbS",
-	"V9BPFMsIgdcWHJwhFArVLhL1wv6bb2uPtVhFBtJXtNny13furr2+c7e18UKA1P9fDtDbe7daOwHafXC7",
-	"tXFzBZyF5toXFAPd83pGbYaRgRXO/KK8g8Z8mGZ8Zuv+gRoz5S9df6XNGB5kPna7kGiHmXHkCDYQ7SFA",
-	"fSoh2bjUh71hiSsv/vAvATE3ukItejPANcrIRNgYF3mLm2EIF2h713yvOF3Pq27TFaSZMOgX1cfZfvbW",
-	"Is4zh13Owqj0MIt0bmnRiDGT3dAii1yo3bB6fE0NiHZo8xoQ3WPTJhk9PgvGmNXvdw2jWM0vG0AlmOAi",
-	"LZkl6JdKLcPeyszkA2ufsgWYyNi+cmXqa3mEJkZnIhCtsIfz3VrexDZX27+B4Y1L37yXuu5ZMnP1ouvw",
-	"vqNxQQO4FhcVHvbV+HS82bR41ms4vaz1aqZd28ulfM2RdkPYmslXTF9AurArn0B5MglmnqzuxSTF51NB",
-	"C+s00pHqLWMQN8Hn3r1Yzq6gZDGHakPX4HxZLZe5713pLZUSIF+GADEyuvKtb5IHAPGWp6aMHvwlub4T",
-	"EJvYkjOn4akJQT/NaWuPslLUNHq8lhLzp8Oy63DoF76t9OjPhFJdNA2Xuf++HZ1Z04uxYJb4bvOy+M4n",
-	"/zIvGBXovSEZkkhH1V6cg4YZ6xs025hFSCFZyndyTOZVXf4uzrryUNOO+qr26jvg/QT3vyAsEmZ/Wjus",
-	"g/QeU4TZ9DglEOytuEKgr+/fu5tnBOgg7zY73Od93tqnXYblMCVbSP6ZTiMYMnpio0N1PkFwvGGe9cgJ",
-	"euOtnVut/Td2Nl98Scm99pJ+JPW7q/qvIx6ZZIT2UgFqG3J1TJLCaptB0KsNyIZI6CzWFEYH02nt6mj7",
-	"0m8Pxgk5XEU7rM00mwLcMqA2FzCdNeg72F40ccH7MqBRK98/UpO8zajh9RWIvI5SnqCUJARLodS6iQFt",
-	"Q6r+5slJFiSrMX6xaLPs6ArUSzplgcSCaHuLTKm1t3RTPlIPEzwUREecY4ligoVsszxo/EFGOdPCMGUA",
-	"Ah2Pc7uSZWH1ig50FwQEv3qjzQ5LiVUQp62krW787ft3Mk99T8pEoGX1P0iqiWM+Mp21mRphjwvjqioE",
-	"+UYDyvS7JkABmmNcIj0orC1y9BhLiDFHMeeJDrrWsRIeq5FLVFy89ciZ87dgK9KMkupSHEz7JsbfyJms",
-	"syDPI9XuUp2d5z0TeCLWgCXWjvhJK0tu9KqmO+rdV/nJA5OyeWlELnbk0+gMqh2CYZ+DqiYFEPSLcs7d",
-	"uw+VBpGT/VXbG1r+/Be/UuJngOM4UyDz0Bel3rTU2EyMjEAYKfEC4x3gMepyJaqWc7BI7WqGtRCloIqk",
-	"Pta5SKyZVaZQpB1I/7s0f29xeHrAi46dKRHIw0mMjDJuWggz7USQOWK6RMu+tffs07VHR/wE8pGVYt9M",
-	"nS98ccHq/NDBnG+DrfkPiDn1gBd9njRhzoxLsEACH5/LK9CcQ3XKcIFJbwgk6Psk0LX0pQjgTxTGWJgw",
-	"JYOIZJl5G04hcEIJicciUBOwxsw+IQmisobhLShbg4PpTvaqO1h9wrrxvqlm7TJhb7x08UaMRlHVpYlM",
-	"59272SOj0ULYIiMzogxQgrKAD21de1/jAkHxv4s84e7k8HzXUorY8V3hGZczjv+Qy+HdF3bIZeXgHHIB",
-	"7h8ddaVDokfiDorxERRJMA7ypuJh7VFWpp1Gj9cUX7aEWmpmADBrT8fC94s9Hf9QGPsKz8c6xs447GoO",
-	"SNv9DaEFomW8AsMDPBrA4qEsehU80iOcRgJ1uLqT1x+HNum8wXH4Vvbqwg4u22WTg0sHDuZJ9EdjUy1y",
-	"AQuXkSbDzchMX1TDiZAUHcU87Gu1JqYJMtgQ8xxp0/wKoo8KNEwSkrZCxQ3bCJufGRpaG5SO+dGxwZ58",
-	"iTLhr6kIseO7wrMx503/2Zjj8yzsbMwRXJpdADMBsPYog7R3XwBrVt5+vfuaP2BOGzQLu6GcKFVMcALk",
-	"Fxtce0NYc2GbLZfzmCBcLaYkw0MvJDQhSU4kxL1DXMwN0WZ56hLAr4gsg2llexKaBQaHB4WsgeWbm5sr",
-	"LoNl4fD9Q9k5V3j41u2cjIWv5vAtIBbpMjwljl0+/fCTz3730y//7rdKzAdlWa4YOMGppDjO05zOtxHX",
-	"cEJbfTJucEDv7O2+qV5c2PGsO2x6q1ST2NbOC30uamQ+7TaH6u7GvrwYaVlcZwOWNeHA969ccE7ZWHc1",
-	"NYS9piJEj+4Kj17Ld14+y1PeFshRGqIwR/XrcAj6mz6RtyegeiBGEKI6YxwWHS0IJwnB5XTkOSTH2iOc",
-	"0IM+sSEbx7xPzne+B84Lb97L5QR3TBa+POZ9i96lphQB1Sdy2gwWnYaWk5o7pjVfaOtCt95lnp/V7F8g",
-	"xkLYfl/ypJh27hCrpbRLtS26nEfnPRdnCTwBsi0w+sTZX51jdznkrEO7w5RECPA1bL0sBpc3QeRK5hDU",
-	"ESIashGPkRgeqWaPCJJ8IYv+oLzQTr8xaOaF0V/eceq7arx9/w6k/5orBQR5CIn29+/fVrrlBLfyEUN7",
-	"bz9oM19ok25IICpX0Q7c7xx+chNoEbTZQOMtTgEni57qiZpK3uYYUPLfEwrhYd7rphpch1iKufbdQm8Z",
-	"+zo2x2SITbLg9D4CXEeqxKf6jHc6wXQ8RlNJCiOrv0YAEvDiLhG6u4Z3CJjCQhbKAE0CKvKA6GozR2Ad",
-	"mM9m59X1LbmvpaoPg7tCTR/639u9W2VkK6+RPSH3du/q0L8BjhYZgFEcTUHjz5FA1cDMoaiGVlBQIdou",
-	"JE12cQv4UKwmkX9D76WUSSDgq/DyNI959pcZPYBCA/jPtj7GBwQzYaxkOJT0GOB9Vou4YFrX98T+dzr6",
-	"auCQEjPdCcrgYOt1gGCz6eOGoo7ryhFlWCd0TDjynZwZ4jRaUBQZiCToDy0fDQVlRIiW+ttEV2ysq5VU",
-	"N9ObSPSI0iOzwFwtz7BAt3hE0Mbmy81lm4Mt1x7ZZW4YQVTgiot3kE7h7etoVQOXEhHgYXWUyh4ZCBIf",
-	"E6EO2a5i7GFijFRKV9PfQd1pA6uyU/g8srtdqbm0CxG6Q6n3CaBbrVbZi6+/+L9CS7HRDSp0AUv7hSpx",
-	"94li3wlhH1hEfM03iluCIpOB1ldiuZn0tsLWWjO13a9se3mSbQSR5UP7mnL13u5dGOzVsXSFRnNdtJmv",
-	"KSk4oc7o+itqLLliM2QxV5fiwmHCIpCDQjM5yMJYEBCFfk6PSSrFWsxHrfrs4jt8dCFJqI0uKVlnDa4o",
-	"d/iogDUT84lkwMtes70M6wMumUck5iMrjoiprKdNTc//89+d/fDD0yf/cPr0/zp9+tvTp9/xC6FmofwX",
-	"FcXfaE2y8Nb6Jcli7Cej6xfjVMSp5EzrUVkQf4jFROn8EEOMhncJjAO7RU4SrrbJI/NDMU+7PO3bPIUy",
-	"N8Liuahlh1C4zFGeecVBxxG8I0c4JWj51c3TJ/+34osnPz99+t2gzciXP/vxZ7/96e+/+Q8BOn3yrdMP",
-	"v3X69K9Pn/7L/RWdRdShMVxnct86qJe37t+5HaAjLMhLN1uEhTwiEaKszQ5DcXy4iu7zUV51XQPYoVFK",
-	"pSQMLfvQRtV7PQ7FVYwDX3KOYs66mb/FzEsD58SkI0EEAeIqFVAQjaFDUxVGHLqMbq8DmW/pdm7t//ll",
-	"mopNL7pL36EAFFYzyMC17bwWI1cw2E+LqBH6LjsBHRFYq2rOWnSg5oU0Ec9n9TWNqouKyYcvbg3d0cTW",
-	"OE8HPr8TJMlOTFKIIYlaUN/o1v6fo+WcZXmK3n5wu/XyiiWNKQRyt1AJZoBl2NMoLpbEpuLXADPcJVDM",
-	"SlNYKwGjlEuybWtNoVGPixxyBccx6uFjkhWb0RiS6BB2fwblXeb43cEUx1+O6ibJiVwLxfEcd+zFKWqG",
-	"Dpoorj35jt2GWEqs1i7X1NJMqo1ICjDFizE+wUBgBJN4LhPMmgl6zbX+M4cPmWxlZZ29B/8t9d4DeO2i",
-	"jv6aYoEuvcuE6wKq2oKzFiTXOcAGEAqKKUJ47gTcYDWldY3higDPIYPWw8wGZ/zbOnMzD1iGtBkW6WWX",
-	"XOJYbLdZUlANS++XWNV0E9kJCbS+CgWK2iyinQ5JIQjZgtJihnD0jaGQIKAyk1JKsOBsFb2jyxXppmKC",
-	"j4losw4ZkRRBFWqTqW1kmBpBkvIBFWo3SRBp5pmulmWqErRZdplQwnWAU3U0AdGd+LWq92scEA/juxJf",
-	"GfR8nwi1SXw2TFg6kHOqm4VZV0KeRhnnmCygPOfj+c/+5uzjT/33lQiL3hHHaVQVEfBa9tKsPDHiaf81",
-	"PL7cOI98eK7Th6d9pSEICdXYMqB+69820XU07A8TESByEhL4VARopHahvo0QnsRkYcECnZjzFGpAjjUm",
-	"QDfGEFJbsDY3WNI1dS8ALFRAo3ncaIlvqW8uc53pAHfJmjju/unJIL4Y70EPiikvRLfXamMOKW7OmISk",
-	"gENh43oiPAb9HjO0/+dfQ0c41aOs1+tdhkkLROU3S2Yl/7NyxDAuJxxUxifNELHuJaIKDetSoas80Fhh",
-	"DzNGYmcHZICpemKiAzyt/iFh6+UL0ABfi3FJO3SRGal3iz3mIHp5ICesiJajFgFjpRw77BdlHiitykIW",
-	"ObmWFrMqr0HlW6/XvUCfrJQClpIMEifG9mWv1z02MSbQRY2jWg9LaemG3K6kuFkPB7tyEIFWt7SVKGmz",
-	"dFSLc3YvEdc1crXIww3YKkBGrJ4b3WyW2CyoT1PmbqhYzPiooabSqC7pvUT4S5New7qgzeq3ZZNqcmPf",
-	"zaqEHo0ROUlIqK6dEZaLUUlt90osmLprAVjOBoUk1+oVzotF1kvvBdSLLJK/vmTkIiRyVvgThLFdYl0X",
-	"31S6A7xUysi55bHpqySOnQu11qGMit7sgrjYg08O34a278PstEZ4XUVxM1YJQPDZ1VoI42gSmj51/kbG",
-	"SMsJTiUUTUSdYRyPs5H5xbG1GrS066s+Xs6aiu7A+9cB+OUiAtJ28tgvpc4aP6DafZs3F4z2sp+Dchj8",
-	"8cyyYxA6hC4Gj5Gha/XKFoE61Nd1orhgC7zMDdYUYGJBuY659UyRFgxrlHWDzJWnFPhMRBsaNEnUqII9",
-	"MWgr/ht+YZu8sFkL8W8XfoAZ7RBRg1jxVvbWea/3PCGKWcKYC3IpYNSNtCs7n32zqA1UrIwEepv1+AgN",
-	"MMtrR4B7nOPIHMoDKgRl3UWFRUChCmOjRMtf/vhbX3z865UAKWojzojwXKN9R++9hDA74Wto5rdDuxJL",
-	"f0YXX+E6RXO7rQpFvKko8of9SUiq9OQFcota2yKKg2EbOCXUAEGS8RR1DYopZySrdmR2r/sMyUTJ2iP7",
-	"zzplvsBjV7ZedqyLypMvcQbUEZ2SGlaonD+1z26UoibvWac1kMlzZDIX+/CFebyjJmtFpZllgDDKrQAI",
-	"8jXTgZGvefAjBEgqDabNdDx4i7Lid9o9a74+MG2brPAJeioh3WYpeMRItIruaMoXyusYH2mxtCfqkThC",
-	"UG8IhLzEfcLajHc6NqhEr2chJAoLlAzV504fqiLzNRaupfFdiYR9A7OIH5O0xp0KKkSZ/lqqShTRBaGc",
-	"qDFonBwQogGUkCrXbAIsDhaBS8hmQUyVRW8iSNd6hi719y5LwaUrSdax44TtsDCfaKlXqwM9/w9/+fl/",
-	"/eUKlBad5hiB9l67vZ0V9TGw7zHvdh2RPJcqe0WI2SWJ3iKgmSOgyUbSqREwYsXp3XdaX9X3GcTTNite",
-	"bKBo85qQPCkUsV9FO4bjdRVXXTXR6BiAPYqL5ZStVLXQpKkJStAHoVE2coi1ABEc9mA4bYh14SNmUYKg",
-	"gHOIGaKRKcsyoiFM1kRZQBagSxAr6a/9tddQCtsdvB9idqVCWA2gWhCbdc/028UYPqBQhen7hsi52lbu",
-	"5MyU8ZPpMOwDkuDzT//+9MO/9pu3mqE33kvEYrEbCx3+4SA3lgtbCJIeE1FP+AlQEnAMtyQZJDGWpOoi",
-	"8bp684F98RK3Rbkjz46wIw50qIcmepBrKPa5sKkKV4EyYqsRIqByNia0/Pl/fPblBx+e/eKjz5596/Tp",
-	"30NCy78uBmbk9UEiAX/lGyTUSTc8GptM6QIpb8B5k40Ygi4jrmGKUKrx5UoAnZubKygryAsSS2YhxgMq",
-	"lEq/6gILmWSr63ZKlMZ3JcdE7X7YXxwYCD6eggDxMnldrmgzkbSWpOSYktH58T2dZrg93fofubDRCAy1",
-	"vAg1wAFYqIvAUEg+ICka8WEcgaWLykXlOkeQ+plxIujYGAk8SGJiFWKrbwsMXrsK3Gn4wKbrVAe9CzzQ",
-	"CTM5Mqyw2r/hYyVWITtKj4pBqVM1T0RFm2VFzns6d39zM8jj1E0LcPsycnawsoruqYvAiApA2MlybKAI",
-	"u66gjShYqJUCxwQOsyCoLERdY9eaD5WG37aa3c7eLpRU17mY5jpTwgjsYVG8Toi+jsrUtbyotFcioIwh",
-	"veAmy0qD4elcMQhbmcDC21ZXGhvHL80ghnZ5cZ8wOyRNN90VtKdJx1NdKR5wyaiODNffjXqQA2iHseLP",
-	"Mbqner1N43OJheBRFWxsjsFdzCLI5tLjcSR8tagLovMCk+ad41WDuSFQjMd8KLcRHiomIXEM9b1MApiu",
-	"2YdSPvIN2AykOLZMJCypNpeCzJVl/hQ9ntCOakPwPve6tP6gU7iAzTTHVd8FtfDANlPRnPw3N6sKexoR",
-	"86fnGFJnKHBcOSYlCWyW6nYGZ1kaKdrJpF3Ew6FOwwGeJyeSMCXQMywfMATnUi8oib3FxFzpVFAMeck3",
-	"TE14I17Ovv/Xz//tn8++/1df/O63KzoSi6fZpJuF3pUOlpKeU53HeWv/z4vJmVtoX++PbIg66xrEn9ow",
-	"JmFa79s2W37+b//8/K++/fmP/uXs+78O0JdP/9/Pfvff87/+/csPf3j27Cef/+SjAJ19+uTso2eff/Ls",
-	"+U9/ECD1zk9+GaDnv/z+2f/xcYD233w7QM9/9Msvv/19q+q3GYfhAth5PByYS0XImeAgPIp0gxUVK1B2",
-	"HnJO1YCzTNSgzbBEAy4k2lhHb70KXWyuB+vr65CzuIr0NVxPuUvMjdgcurzTZod79/YfIAuOqKXqYQnL",
-	"FgZgjJMpH93IGRiukm1mF5QKm+ntxDzUS1fYL388K/54VizkrKjQyCHnt8wYJb/4KOVKPmsf6YIQ60nY",
-	"byBP8yifTE2kchahKrwwE1pmdGgstQEjE1dGgI1RyAdHlJl6syW9V6e9izbrpHwAhvoj0qUMsFIpA10+",
-	"xIJoCZNdgMxXyESySJOeBE5SmlCS4fYj8NAOEszGARIJDolAtMt4SqJtl1uhzWzTcFsIUG+c9AgrfBTh",
-	"sT5H4R+Uoa/jBDsl2D7Badi7pcX0Pes7q0XfK5EHiCFyhnJvaf2yL/rwpZuNE5DKwuzChNdevkSoYoV8",
-	"07PL7g2vLMD/FWc4nUs0aXXXhPP1a1/z9XtzvTFhZ4zdB27JIvenpnLL3EE1HqzOOAcc4Qj7iai/OVD7",
-	"zL22kTbT1BKy3PsR6eiC28261+fJLJ3/IaW0FTd7fU6bFqvllLFFxVdHIDuLwNeOwcx0PKw9gv9PxE45",
-	"vAx0QGIKSKJp15gXbH0fg2iuzg2tQIKLFB9pJ26bLeus1IJN3Jg/IFIh1PZ20HCPSWTcvjzsr9h0tDaD",
-	"eW2jQ22yEYcgykf2VLfj0NvVlDRHjI9c8v1rRBbXe2lBfOUN4FMPF5bXoU+pvMKGInNgo0eC7Caq17JH",
-	"heTpuIadZlXvYQilMIUpRlwzyzy7oTtv3BegcG/C+kdw2AuQjdIySdLm7nhcwsbIqdBm1p0TkWMaklV0",
-	"qKMNDk0sV141wcjZhOqTa1kjh+nyWUrv0dX/dHEAKAhokbC6nOsUpyOCkqFEuu6+OjO20WEylAfqh0PV",
-	"hBymDOzM0HXLKPQkyraF6pxEFriD28p2PUBN3W6zw5RY++dhZgkVenthg4mijgwc9qFJ2zTAIOuYN6MI",
-	"mjbBMzbCFNRVnQ8AYevb6DAlgsfH5ABaPdR+NGsUbTMgGfxpGsp2NwqV0jFMzHCw1DhJR4QwC3yiZiKS",
-	"mMpDcMRMTaBAjBRJznU9PyVzhFFxhESSt5mGSpye7mF7uL7+QqjZlHH4i7Q2DwNd7KFkC9YyqM2KFaVg",
-	"Z62idzxiK/MpYl3+UaCb6684NVTDiJkAu37AKLnc24FtdkUoKZPDqDYn6lXGcC9nHMDJ2YJwoN/gcRTY",
-	"YqDqHy27D9UfsGUsJ6sLUUxlYPa72pm5fLCiq5kGoPZCCww/a4/Uvw/Uvx+vmWE0g6nNvmuaLqLuNTXp",
-	"Iv5caRjYHg37d+gFhLOeg++SVA1NGrQKEx3mxL+yMr7wsHDnKtDs3fzVIGsxN9pwCFNw8e4bNjsEkgF0",
-	"XVnAZLLtLSbgA0po6dq2EBSZmQaMyBXaj8bIibQ/gamysT0DcLnW1Pfe4Jy75EQq9rhMrU61/wCLvjce",
-	"B4s+QBZwUEEXFWyjSaqu54rAMIhlfZLlS1IqSqS4pY7Yj1Q754gZVZ/XxovqSwvcGaAC+JHWAdS3N0SW",
-	"/gaGH62vISrJQH8Aw2zDlJR+A4Z+DLYniENTB74SjO8NMZNUjuH5of3rUOtEq2inzbQJ0HYWIGyMgqqr",
-	"AATrMUlbQErQ1bR1vRXRLpVKC0oJjtoMw66bDCNFTaNI26wujFQx375aiut36tuhXclZrzqvPt2B4IvG",
-	"Q4PA0SJmX6C5WP0ETLx8+vST06dPT5/8l9On/3b65JczbEilDFzIjpzQLlW7RoZeNxbLxnZNeUxfsToa",
-	"OoGYe5+1WcP9QjFgSlopH+obWuGGQ4WBQlxMaBA4dIuQjg50SabupCSymONnf/ersx98r4JFDVDlWsx5",
-	"f5j4A5vhsUE8b5bkO0tC8sbmy3Uq5pR19B0ApTRxMTo7IQqQ8dQhDN6KLErvRgYUX7AOQLyTDgf3WVPj",
-	"PH/dm0l90RnKldtJz9MuhC/iXj/WJiGramqWUccuyFUNg7oQzn3H3Or12LMIfOoP+E6GEo/wuBhOMF2o",
-	"b4TH1/Vc1aO7EpFXn4+h7VQg7MB8u5jIf35se4ZbhvFQGdiRXIJxuDSTuKORR7/5T6dPPvKLLwNJ4g87",
-	"2RvKYvpSlO0CzwCUnpepomh598Ht1sbNlTbTu0XfjYra6TbC6Gv7G62NzZc1yobJaVJKsN5/5CSh6Vjj",
-	"87aZLOxORkgkEIY3eWpeNJU99A6JaKRxgnGajgPteM0LGd/c3LQG+sOYy0NQlHUrh1vqGABDHpUZSHFG",
-	"iDbTEYvW2zl3ipQG3yHXdBsWRndNt+KVaLiGLPlRwDtmZy6fffOfvvj418//8SdnP/zQv+uEbVnttpjo",
-	"zJsJlZR22b3hBdt7bjrCyrIKYIu5HNAuU505XCq+zKP9YoOXyWzFfpwBNbxQMo2yHEP/1v7920gqoivx",
-	"C4ICBIOJZ16YOaSQvV8og1SBSTIZYWhE/aHgfX5gmPQQhZz3KUHLb0iZ3GPxOED7eED2qSR/ti9TGsoA",
-	"7auBkjaD9OCelIlYWUU74O3vqJ2i7Qp7u3chDgWjVBf6MSAEkNgI/poOT9sMvhhQNpREoOWbmy84w7MV",
-	"J+2ypUu6dEHjVyPzathw3/LfhbDV9Oa0pxouI0T4ZZmuCZR5NKtBrfb125fuhi71U+n7yFFCKCMiQJSJ",
-	"DFdqaN3CKQn5YEBYpLRvfrKgPa2BZKx/w9xVExMQZOhe75uuidtaFjFNwKNiPSNWe1rRhkXJJTGqWXtJ",
-	"uwNH+JgYV6D+Qb2jf2gvZTfBstNklttsA3+Jj/1yh3rm2J9Ac3CAm2l0NygywsJ4GBmFrWyoMPVobODx",
-	"BJqBI7tRvfCaHcTVAEXkNFhU3SVgTcVRFpEjgduBpjAgF9hAGJOWtPfa7UuIr/CzBQzlMqIsDFvoXP0s",
-	"IB08E2ar8Q4ImhwYKlX6QZ7i1WZgYEdgYM/VC82BtopJVhfJOAeAD9vssMTuh2g5mVyMvJqaIrt93Xm2",
-	"AprkxXjaL0m+wwiboCbk5ipqRZ6O7tfEFygd6hDeeEF+q10hho6iRzpkJNGVy7LADTOF5S8/+PD0yfc+",
-	"/97/9/l/fPbF31fc5/18r5q+FLbHYS+PVxUhjgkaEdrtgXAEhiZRVuvD4AcJdYrqHAuL3ohED3JF4dtt",
-	"davHaVfd4LM6PmLY7QI+YNFPpRsp5aKvv7KChiwmQqBDi1qlR3QI+Yjp0O1mwmH/ukaXqLFdlTbaTI/S",
-	"2LuafxeNDJWjiwH6rtXfTFjI83/41dlH35xny6RQdfdC9oyj9vCuHuhF1Hm6Hkp0li1lV2AxFgWpsSZs",
-	"t5Rrv3UpwGLbaGnzcMF8UQD1TGDW/5qa/gqju0rB09D6Z8IhF+fftsEXGjgRLN4riNq8+QIrLtfaAv2M",
-	"F9OkHoluP6bJ1VwuYHwLC/UpqrPLn//Xj89++OHzH3+6cskYc9k29mXL0PeJL0HxZjE9Uf2BX6ysBlVf",
-	"SBwKe+/FOGxaBmoe76tvpv3htUnbWgiEdU7sJqBg8LaupgqHYeYm62EWwWV3hOP+AlMfwGccUwhqJylB",
-	"v//gE3CVaaLcEBlsurbyGJ/aDWFD9ZnZUTkUe6OARfh6LSZRV5cP8hfF1680YuNLy1z2M/rFxfUuoOQ/",
-	"kPIOZY04FUoX6dSpzfV18GAvzkS0M8VomlXmyuayl+iWvspXstsD8+59/eoilqXUZZOV2QklPSbWMHE0",
-	"tpYi439OIe9mIQeuJazF19EjogClF0xArpNOc9h7nZBZJsz1031L45tB+924nBH4NjGsyoIc3l0qJElL",
-	"qPaMjFCRP9ByShLQTTTGhmZmzoh/A0N5V3+Mksl9eAcfX0cuUcO6EuYAenh4QlE0K3GolNMF8QcsFMK6",
-	"f94pgIsZiJKO8TBBRuDpk5+fPvlPgHv5VzXcsfZI/e+Acb9Dx3EpMixzBZciNdobYsGOF+16KFv6NSI3",
-	"rEfuaQFFFAL6jXEMnHtHY3DyzVc/xyzPRVbOmZw8TuibZJxNm6THdjzDNF7aWlqDPW6GPmmfPvvRt85+",
-	"+OHp0//z9Ml/O33y3wtZXCae1QG5c/aTfz579q9FTAR1M3O8B9E+nz37ztkv/gYt7+zfXcm/ySorOj77",
-	"9rMvPv7184++/fk/Pss/MNAlvtfPfvG3n3/6u9Onv8l9AQDaVBilzbd0tPGOqcWbL5upA+t4FyIQULar",
-	"BFpWd5geiaPAep0Di+m0soqygISpuIE2g9ISJn7ExJOs2Ku6jo5BOBbcYKKrY+MvWrf2799ugeg2EEHa",
-	"WG+plIilxw8f//8BAAD//w==",
+	"7L17cyTHdS/4VTKwjhhALjw5pEgg/Ac4JKURyRnEYGh6lz2LTlRld6e6OrNYmY1Ga3YiyJnQw17SWoUk",
+	"+15LWj9k63rte7XS+u6Kl5J9v4tADMVvsZHnZNajO6urugE0oLjmPxx0VeXj5MmTJ8/jdx6vhHKQSMGE",
+	"Viu7j1cSmtIB0yyFv0Kappyld2TEzJ9crOyuJFT3VoIVQQdsZde9sRKspOz9IU9ZtLKr0yELVlTYYwNq",
+	"PmNiOFjZfW9lTAdUy5VgRdEuHdGVYOXrNKEikUqvPApW9DgxLSqdctFdefIkWAlV2nko+0yYViKmwpQn",
+	"mkszioc9RszjI22eE9khuseI0rTTIYopxaXYWAlwxD1GIxiiHfOfrN85fPDGOrY8a+ADevoWE13dW9nd",
+	"3nk5WBlwkf3tHe8wVTL1D7Yt2Kk+wjfabrxJyk64HCqS0C7Lxvv+kKXjAomx1YqB7Wxt+YYSsZifsHR8",
+	"97WKhXMvHPFoJg06Mh1QvbK7woV+6fYKEIEPzILmJOBCsy5LoWMesUEiNRPh+E02nqbFPhkK/v6QkT4b",
+	"k45Mie5xRUz/TOk9QknKdDomI657uKR0gO9SEZFjGY1JypKYjhU87fBUaUKFGrG0cr3v5kNaN2OqouSL",
+	"L9YvMRfHciiiSrLa55dN1ZgPuJ4m5gHtMqL4Nyp5B78r9hyxDh3GemX3xa3AzB57BS6qGcOACt5hSlfO",
+	"3b1w2ZMfsDTsUTGjY/vCZXcs04illb3C0yvp8p6c2aWQM7v8g5R1VnZX/qfNXLJv4lO1+ZoMhwMm9L3h",
+	"4Nj2qPrDit7Mk0U7OnzzHWhdU9WvpKB5eNkEHCYR1Sw65CJk0xvmvojHZNSjmhiG6bKIUE1kSmhHMyuK",
+	"NB9Ubifb+JGC1r3DNC+smzZWfOJjJNP+a3TsPyLMQy66JKJjwgX5mjkc94iW5u9RjwkSs44mcqirhmf6",
+	"rh6VZ0BPDOVVIoVicN7fk/ptGfEONysxOcR7UpOBfboL0vduZ/2eFGz9barDHkGxS8xYIiQlyuVbirz+",
+	"kHYDomRLAO3Nt2HMmdCkJ+NIEa6I0jyOSThMUyb0BrknQdhvtMwJjS3DCE1Lfupp2nXHqm2lcC7kJJki",
+	"wZNg5SCVxzEbgMYjhWYCRC1NkpiH1HSxmeAbf/h1JUEZabYJXLtP8EQuHYOCsDSVaUCoIsXWN3BTYgum",
+	"g/0oSplC5SyVCUs1x8Wi+GDbM6vAPdzxPgy5HvsfyEFChf8ZG1Aee58g93keJD0pKp5IpWl8FFrFskyb",
+	"L5OId7lWARGS9MZJj4EuN91Iyjos1MPU18eTolB5D8eYT7A8glJTljxBTt8CNd2cHDlytVUef52F2gxr",
+	"PxpwsX9w16o/5UULUwYShOqmUsOoVF5BOCn8gpWYKn00VLObF8M4pscxc6J2juVMWYefeh+l7ET2UWjY",
+	"Z8dSxoyKwsMLDUqxMGXav/ONdsi1YnFnl0gj4LkAMYDbn2gQ90h3wvWGVzAXeQVOJDvZIOOcfOHy6dYs",
+	"/x34xu5VbkZM44MCO3RorFgwwSGO/OV5vuvkJkxWGc05IGyju4FKck8mRI2VZoNbCiSwmWVBt33ptm/S",
+	"/rG/Kk8fwoMp3rW7dXEG5UKw9KjHeLenjwaDQmNTL8Uw8pqXRjya8c6Anh6NsK9uSgfK/1YluyuWnvCw",
+	"4hn/BjsKY6oqGtU0ZbM61T0ufJvFx4lWRFk+nKTOFCmmqeyhRGmEpenYseXTf1TDJwsxuWOlAou+sFNz",
+	"+/KyT/EGU3OF8XLWAt8XmW6uz338mDWwvbXVoAnHrBNbu4ZuBU6eIHgNY+fTe6k4tK2gluWr5+X/uNl+",
+	"uIqtUMffb3Glp2VhRDWof1wznPAsPbAkVnO5S9OUjt3sj+wiKf8ZZ9SV9WN5StxrZPXs2cdnT//l7NlP",
+	"zp7+t4CcPf3W2YffOnv2vbOnvzx79uzs2XfIbz/42RqhRhUXxHw6oOPsbGg+7oc9Lg4tA02NfWJ9gCqT",
+	"86kj8DtwqZpTgPy7KPgfXBQsRwa8JfECeBXKUJ+LqNEOdIN403zwJFgZ0bh/pNj7QyZK6kmh7W/4L14z",
+	"1Itv4LUGBjXZRS15lqgDXB7VJviyljEdTYtegZfqLcae8+tCtH7TEsB5VRIe9uFKYrY2g3+FjJ+Y7oOV",
+	"SIZ9j29losmFJPAF6TlBmYZEeNtaej3WkDiWo6OEpprT2Hd/YrrHUkLNXSnVBCypcCKqHk/QJMjBp5Ay",
+	"snr+nW+d/+n/c/7tT3/38a/WChfGwqW2cv9f6Q1/xmVFRCxttDEO8VXzUcyTowFTinbnlBZW+tpeJ1oK",
+	"JhajRJPapV2iLPEcoduWb+fd0tBU7dwW2mhTnD3NjAtN5JKYptznVtDMEGe7rqTYwd17D5hCi88ctEq4",
+	"x1d8m2hJXrZGxT0SM3rCiBxq83PP/FvJviQD2mdEiknLycvNDSeHGTmn9fezD3/w2b/95Iu/+c1nn/ya",
+	"HMcy7JMkNRs7IlKQmB6zWAXWdh7zPiNUoIy6pUBCHWm5sRLMsADXuITLFuHal52FeJKhqq3CJUfq7Tk2",
+	"W7XVuE5BnTAiT5zLNebi2W9PMO1cxuLZouBQ007Hc3yFmp8w/+4+plGXHV3PgWM4lUVHQ6G551Q9ZJqM",
+	"ejxmZJRK0SUHd+8p0mcsAaskjJtgC4Z5L9kcncqYNZNdhuQPzNveI61A3uxgg7YDtyrNDjDoZqHTq7zA",
+	"Fz7DGlwDlyEnL2WFKhdn9jIc3L03vce8kzbC+eDuPTe3iBV9CJkPM4DwE4neYyaIkIKREVVEMaG9zinl",
+	"9nmzyU9NHL+fPcsHlr7FqwCoYwm1/zBHR4L/Gibm6o+RRNQ0UX0vgMYX01VmiLHFOPUSeMi7pyspW7R3",
+	"Td/6bbib33laIaArJNhM26brqHKY77LjnpT910WUSO67EIVSdHh3mPpc+W+YtUNONoLaxc+QHlVESMJs",
+	"o2TM9B68IeHy1OEsjhShKTM/CkKPJ9i/sNpMGKle4RFkJ0zoo7Anqw2e8IoiNB8cXNaGx+bFY0ZQH8rM",
+	"mFNEn7SxYpfmV0+Hrw8SPd41faZj7Hm+xmd5JxXvCi66BN+p91DKlKRSVzsrXW9HM9yxLk5lHpVgmMZN",
+	"mDRjqslV9HHqqzR1u2KBy1yZll/bv7f5+v699e0XAmL+/3JA3jm4s75vCHb34Rvr27cDEvZY2McDjHAR",
+	"xsMINY+islcWOb5jy0jPo/eHVGirBWcxc9uTYRzvCK6VOQ2JCqkNQ+WKmBmQUA4NB69SElLF4Ldbirh2",
+	"1+y4CiaT2timKXHhpfn87tt/98peuxeq1iHrW+o7VIQsviuS4bz35JRRG8lU2Bov+m/vnm7hbHr9NJGp",
+	"7+BRJ35J2OExC8hhj3f00dfuHgbkmCr20u3S1eB4rL3SyXw7IzAF4qdUY4fcAznKYrOmpXkqR8oXa5uG",
+	"LFZklHKtSxFJVVs0G7NtMgDSFIb7qJq4dwd+4lKtadgrnaulAKBjFrPoCCwHZXLUnmGXSsQJSmSjnhpi",
+	"M2ocpLLrD4KbqZDhs6NKvgmHWqKS7nG48rA/TCAaNAsrxPZuKSITJrI3ZETHldfbqT7t/P3rl6/b9DNU",
+	"5b0fTsqnLCejRIGs+XwQeate4sdSsbdd1PcCUga0hXRwNOBKmel7kgGMdsSidS5IfkEh9jtFwliaDzEb",
+	"ILEb0LbmVzvzVo7g6tjI0Zl/Y6+ItcahaVpJoWTM7qfWAjh9LZKi+dYqtrYP3/p2LI1j68BZsOXse1/r",
+	"F9tZMjqiA6MANbQzLWLEylJY3EW1JtwZ3GEQ/q6OrLY7KeJDCMBWMU/MhT8gUoSM2N0SgBBAU61R4I3W",
+	"d/DaG3v22gDmXMIViWW3i2rnVP9d3tF1K/QV3tH3E1zVJ8FKj8XRUSeVg7rvYEkPNdVDNZ+Fjwu2GP+8",
+	"xYU3nGVQcNI1bStz7BndT2o/V2XpD5UP5+QgK1IWmj3qA/6TlNtsuvkbNZ9WtCnTcth2YQ1TFvKEs3qS",
+	"u2DyOkUan1Xvb3AC0ReP/JdGsH4ZPpyPZc0qHalYar++wgfM8OpCdH1oP35d6HTso+/8N2afKbmQn5Nt",
+	"gowYQfXB7NZigvJFkpRkqpUkBbawu6a0DSaClgtTLHKMkwDl8yTfG5NSs7z4GbcXFijIzrtHNSelPdsK",
+	"JsyejDEfKGZUsaPsTzs2jG9QMj5hR+DIN8NJYshxC+E2ZEY01EfHtCLwYbr7RTQbmg18/mPcibfJAIXx",
+	"HumzRDvbkPP+9bjSMh1PmDF26j2tdozN1uABU2DhmNRcBBsdZYlu0/obpE1RAkuwmw/bWrSAyTFR0ypt",
+	"ZCi4ViVteUawQ9b3LJE/zyJM0QhbqCVRrihNEYidJjwdN9I+io14Huo5k2t42K+6RxSNV56bBGb8zeYe",
+	"TP6zYigbOY6z0EE2jjoavmVF93Rsg9nWUZU9SSUsrHx8I2hTIEU+m2wIxTnUk+jCkcbF5g6HgwH1n3aF",
+	"XPS6Fu+xU30H36yI9i02VjfFheO3DvOoLZWHbXFhboVaXSxi66LRV/VxUuXJ1RHJapZTJDqWp7NuY95n",
+	"PSoiFh3JE5bOpRnDNefIhqj4nTjFdO9m9FPs/QrDa4o3ryOBecle/c+94726PSzZZ5LhccxD4j7J4BWm",
+	"Gq0zRE9ufPb+SgDrMPFpUbcrk652sVOv926ue7DVz4p6lNHR3FisNDqKjXxBljD84FWPUpa4AXmMK86n",
+	"PXsDZONxX+TNBisVERQ+wXXJxr4FLAxXfvnOkAsqhVMR22DONitJMVOpmplVW7g4zLgcLnL5A8WwwRas",
+	"umchjkCZnpO0KFzFJqYxGdRVdVHDUdbGA1VfPStMgzN84LcUwXcCAmgp6Gq8pYjSLPEKtXk43O9rPQyp",
+	"ULsYFQ1RLiEVosKmFTFNfbFhr4MD3zQyhpFDYyxWjPRokrDq5iqtEgtsxEKcavUMDU2xW+uQrxhamt2R",
+	"vG3JfrZCKesMFY1vZan9xDTmd+aHVHgN4yEVJKUQd6F7VGQBoXl8wgwB7QlvmA73uKXI/sHdjKsgfdjw",
+	"WsX0tZyL+FMuoBU7WWceKBwPdtEztclSOl+/jM38u20oFvJPTJs+LxylsE+OMeYhh3iS0TDUwBpcK3L4",
+	"5juTEQm10FLZ7bBkAPC8VrzbXCgdw65D1p6P7AN6ehfpVnQcZ3eM4m13vpBGr3PaH6dsGMqejDPRaEIq",
+	"7r42rc7Zr8sXXGCKSj6rMpTMa0YfGu2wyoI+01KQG8MWc/SC3WyBLyeIN0WyiZa9A60kq6XF9J2HdWRa",
+	"keQW4of+hxHvdFhanSE3t71lEauJEWF2BvlwS2PzEeQ1qnrHkqZRpQY8B6NNONA9/NDYe8ZOQ5bM527M",
+	"pvK6+9br3GAyiZsb9g9QpPITI5l88Rvm9GXRUcLSo54cpj4mL14+J/eHOc4X/hj96aXP/XEkeDMn5iZG",
+	"uCCMhj1iviCrXzt8uBaQrd9+8P2dF3xxiLO617RbFVEZ0fEtBSBT5HhM4M3A9Gx+6cRyhOpF4+TwbGkP",
+	"TUu+wYzoyRwi8V16wqrZdNr0ZNX5LivcvtWKZwWmVtTDISXmdiPPGHPmJs052xNxNyxdpT3Jv37Di/8J",
+	"F31vYmPKCAfPc4efenW3CeLZvFNnGwitSwnanzlVXOl5plk9m/ySWCNR3Y2tPFzvOG08wL7WbJBc0KhC",
+	"80Y8h8swhbPvqGpfArbXjHlXIF89hLtDyMw0biny1YcPDwh+APrjViH5IKQDRo5p2G8QiObmUu69PI1K",
+	"y8wEZGBZK7s9lWSYmM5SM5n/9b399f+Frn9ja/2VR/k/N45arfVHX/oDH81fH1AeH8Q0ZD0ZewNpSuSa",
+	"5/Qe8YngztnpicV+fETBkabshLORz1Ab+THU1BBbqOd6+2KAbVUO4SEbJLE9v/1j8Aa6440XgppvqYpr",
+	"ODw9qpyKe6F6SsFKki9l83Ngigl8x1ze6ULzm03t6clN0GNiZrWrs8jd1BG+mC2zteW/BOXUKF+YtoKL",
+	"s9lXbMjSHEPv8YgdJak/t+OeJPiISLRGJIWgK79Vo9KI8zY+ICFNI7J69uxvz549O3v667Nnvzl7+snZ",
+	"0382/3j2p2sNXOfByiilyXQPZvbEPErMEFfPnv787NkPz5595/yjb/7up9/0OpqeVBDxfq46zyTXzPlX",
+	"DrsmZB1eK5pTip36lv2r1klQdd11zp+63ezCR+vmkQzj2Jep5LRlLYmGxMMOmlV0Ogz7sNF56tyCI6MJ",
+	"YRRIjIk0PRZHjRVaN9TqwK5CCO4ErCwOQMgRse/Mlz80olx7A2Rtw6X4V0RKtVEiI5qynhwqNk+HE8yR",
+	"c0W2qvlc88FlizSLX8DSslCocLQImtElmX8qk2mK01raVsjcv/Nwa+Wa2uYKi+ub6F3ELb8cwFJ2ihEP",
+	"zQNzHWx6hU9qPuOanUuVca2Ze8o2UnBQXThCMJ/jJIkKjilnS6sK3ZuxeIvsu4su1Txg4xdYR5zatNF5",
+	"wIX9c7tGyM2kfrXNt8hLc8R+1aIaVJkfZ0cn2bthdOHYpULQUtYmDqqGCAvyWPMQucv0c3hx8yyVmoDX",
+	"z6DbTDJdOIzLSePrDt0qC8FCeInbQBNwYxkv+UJL7mIg3CVqCE08Z9WsUssoV61cvEWPWVypVczQEBrF",
+	"vZpF41LYuNf5cx3ewqyXam14RFPBRddzx3tARZcpkg4FZL7HcrRHqOoXk+ig9Aslgo0clkijQT20EV3Q",
+	"wxyKLVKsGNSejb5yZbK5TwOJZL9fTihbDfiQU+Amm55oyDsRFnVrY2+PIhZr6p/OonFoHvTykA4VgBpY",
+	"4HKMZri947U/VdvHFwmiluKoR8XMieZO52ool5p4e+2LlLbG9vIIginiZwPwrqIcHWoZ9j1reEK5VTQe",
+	"LxReVo2uxDDIKkMXWVDfmIzIKnlI8+FPdugjw9uFixaN4/udld33ml2S8lDox/4UVRYdHVdUZSnkpY56",
+	"ksRME64hM5XV5aXWZxo78wY4N2IWFQvRHLNYii5YPnqMmKPaphzPkWwsacSio3lFf70lxM710lueDENB",
+	"sk1NZHoA0/zyqMAxC+kbebBpkwJ2wUqXCZby0Kv74MI1v2TZ92FdvVxJuyljUSlL3ZUMIqtYA0evy05n",
+	"bQ/dRR0b5YVO4JyPCu6a1fe2th+9t7X+yqP/bee9rfUXHq3tvre1/iL+9Ae119s8ZrI42Vn7uOp4nTt5",
+	"2HLHPGdVMUd1zvjYbNSTq8KVlQW3FMEjOiDbGxtOPqyef/C/n3/3p2sb3jkUdpLn4eyY3FmpnPX6yMQ6",
+	"TmsZ/qzGUsBspqNU78d83a8ovttI5CtDQTQMVi2+bXwskcJKazBP+xe6EgzhLXcGOIYpw04QwJoghb1N",
+	"hNQEh0ZWUxaadYKCZg42AbLXkS5VXHcxuTTDq+9kpkygyCaOwl/mczp5pir8ujjcos0MlyenrY/7Crdh",
+	"zzoqRagibVef04lLPHVpl+0RMYxj57OKqdJZUkmtred+olxoghfQhQ0SXbHxzWYTKG2yqzcgrgYrIwSA",
+	"8x43CxltM4C0iyVJQRGq6viH+fMZwEhhyTTXjGaK8WlOTZiILGo6rhbG6jHamG3tYpVoOZmhkDFttvC1",
+	"2QQF/nktC7ZvpgAXWW9a+XVEjWW3eUTfRJCNL5yPjs2OrLgGcgTNRCe9ZeJbinzt8P49KPmXBdEDo5td",
+	"aR7VO/Fdr0FpWn69sECWS7DWlYl8vRa7+4mqdOXU2vprJdkchb4u0Z+Tz6kOcaT6nruQ08e3ySfvsyW/",
+	"woQXZ/YC+a0ylfrN5XsGrHJ4lNvnp2MP8I2yXaUqyKAqLbrgYcibm+i8glQL1F+ptBw1q4niKdFRMbbq",
+	"XOZryzT2jtQPSVWDZHsD0JtqpdECaEpzCp5ZKEdLRCmaif0zE8cHKwfMgwp0+cA9F3acF+6fmYAtwdy4",
+	"aRa859kNIofWqcPSsQA6BUideXzwQJJXqQ57ixib8myciXhGGvaI4VUCUOQEeoEO9jBjgCsEvcU6EgBG",
+	"OxIBURLgyQCGJZJMwVVxAGWaodo+hL8TGk/6XuqSvJr722ck/BRIpbHq8mRtt4idVpbBA5K6uzH6EGws",
+	"lOmeKR2QTioHZMt/423kO8ucZsW9PD0aB9GDlhJi4eD3CMvzLbkmPRqBDa6ihnFWerpRJeliFqq7uFg2",
+	"xTT7mI7tP2GNG1xdgNpBubY8dDF77aocl240VbFsDuf6eIxmbrtq/tVys6hqzD7fI4oxGwzo8ESrGrQU",
+	"qmoRtgyNU0ajMWGnXJmxTgP9l5o0hJjzVMnZv9YGPmt1894rFwvysC8IMJHdOitzsj02yfenabwdkJ2A",
+	"vPDbD35GEpbmCUceN6qcEcfovVe6rPJdy2EBcT62gDg4sRE9YQFYvwNicXkCCEAO0AMTQPhmYINIA8eb",
+	"R+7vnoyj337ws/qAcsAJsfd/IBHMqDLHIl+oy7iO5qveqF5n5YAQg7hef6wMwc+CU0nYk1Ixf6rBjGr0",
+	"8/oBnHY3B1TUhbAw5KhCJ9NUV/EpFYQDYfFgBhci19bqQTWeGIpQJ8gMzZykF2wEIBTm3tFFmCl7MPis",
+	"gE0hNYqSX47yK5yvzpFTsDIgjNxUW1SpkAA1nFWZP8NEKCOvjfydh2+sv2xIlaGIe1nK8UoBD6cnE94x",
+	"M1CyL73k4l0hjUoZyng4EB5l7KuMGm3DPoeKMbcUielYDgtaljk55ov+nsG2TaFUi9fRInKeqjzncjYc",
+	"yWEcWaE5Q2eqdE0BAx7NSAIsIot7NoTSMkGQQBwQJKWmLh+VrKZypLCYAoF9oRJDYtVjTBPVMw91jw0Q",
+	"nbeHS3TMuOhCG9t7WLXEFne0i2caKrxu+F0Rrtc2yL4mA6k02Q62trZ2SWl2rqIDjePGAUuLIM2/RjUl",
+	"MGsz0YAcx1T0jT6PDGbzyP1LpejAplL78PdTM7OtLZsw0XgSU6eBL6q6X5Eb8cBMJGYdDaWkpCDJME2k",
+	"YmT1EPfkbjlnozOMO9z+YUYZwP3HKmaCMaNMY5YFF921S1qIXKRW64UTdXKsjoh8p+iA7Rb2lKEG8mWD",
+	"9MyCU9UKriAXgVntgBy83Yrgwib3ngkFcP0jl+PrVmla2mWsUyO0HyC0TXMXRE71xkzmDga01Rf79l85",
+	"SiiS5dW7k1XVwUSanuE8pWXYB2AjWzUXvKZShBXy75iGfWtwqO8Bs2XAgwj9bMyymPkF5tzcGOXcaFe4",
+	"AdvlF4si8xQxLIvzrmaLi8XWzKc8uuN8JbhAME5ZrywP4LNf//SLb3/v/Dc/fP7dH+2SMRNES3NoxHBV",
+	"2IJldZf5KY103orSUybQ8ljOPvyz81/+2dmH3zv/5KPnP/7R87/8h6nIr4uAzF/AHupJx9ipMQ/lBtOa",
+	"ijNllXy+/JKydXUKKEHY6Aml5cBdP1m051KFiZCj5rF1RavshJ7Iuz2Wwhml8NAt1Xp6pY4tChbdWSCX",
+	"9jUbTatpvz8eHnMR5OwqWF8mUgWkx/tj2h8GZDxMLGRAbVGMZqbjwx5PHsopI/DMGG4+YIfmvVl23gmL",
+	"bqX08TvRFsH4DVY0PT1KqWZVQplrzJhtdButS7spNFfoeeY8F5G0MzJlLitRpky4CVXW7qwCEtotRVJ7",
+	"07DS/OVge+tRUEvycsv/MxMB0fQ0q/OWb+NyZ/B9I3E9J0Zag4ygy4J1rtS6lxtbUPD6FK7WBfduUWGY",
+	"hsNGddbB9nsAsm3h0shboQhj6LEeAF4Yjqx5juU/xRW5Rwc07F+kghGC/fpd5L4Y6LmAHk7nh8ibxC2e",
+	"a2tPltidhjOug/ubxxE0KyIU4ycPh90uU343fxXm9bE8rQ4FnaSOx+hwLE+hpG8ohYZCo6oHZhD4tIHy",
+	"3JBoBzzsL5zhdZTD2Ff4ntCDAlChHS646tmQ8Ko0BGwWd+CMVimBV6ApvLrD3xWgqKkc6qpRlso+YOFY",
+	"SY6xuhreuqjA2rIucWbXZoVpqvqkI+NYjpQfFsS8Ues342H/oXnPvn8UlYNAqkJZ8swx6KX4cdUyX2Ne",
+	"o68maU5hc68N4OIyoGLsPKeKDhhYVuatQ7qExMhs1aZdw42jUFnHw+L3E3MHoKqfo89AyexbisRc6QD3",
+	"kxSsVD3WWxV/VhIaPjzKcov858bcCJSzXRULl7xI2YByYc3tzbXlylDvCEOnUMo88gIJ64rLjXli18C6",
+	"1lFwdCXhAis+Twt7esL8RPFFS7m3S/7uQtKeB8BzutZJkWZ2Ot5lt2xYxeKz6lpOyKmiMd5Q2W9nz0D+",
+	"KxmkQf5HsVSAXUro0juLPHphEqet0mMMoeFlban8LdjrK2LHq07MqcqrLI4KeEe+sU+jhqKvl0fN8AqL",
+	"zmquYzbTX12TcoOOYmymEOQ0A/PaYqB6FCaEn1bzoqm6Ut0eytRUhq6pCT2jam/Tu/Q82ahzXlcrErgX",
+	"j4ldrPh6fUHsWUW1Z8XhTpkYpiqXFEtXF4pWF8tVV4btTq5MkPNfbcTcBOM1j6Kdqs/eDMy8/NmMES0E",
+	"1zfvtivst6IRtWb3ZYraCw3My6WNOdeXbs9OoubV6KQVphqjkKIZhnBBxpOGm0uxzXhExAQwf8xSjTF5",
+	"Wda5dQR1aGwR5ozmAUoyqh2rW7tEsBOWeor11w+o2ip2Rwo1HMBfQAnzFtSyYmkIqTHbWxAP8jJZ/d2v",
+	"//X5Jz/6/B///PM///YaKPEdKaMmxrNJOTZRswJmzhWWHDweE3yRmB0LF2NrdkH79To+Xcc/5LCi/ERJ",
+	"ME5VA0mRrBiAiiajUk82EkaRWGobUunvprnxw7suRUk6x67wA8U2suBauXIJhkB37F+3KbAEwT4dv2NU",
+	"vAref2BjjwGTG9HPaRzjn4XlFplPpyeHvjCWr5qf3WU2omNkH7N3TVMbFVlJYGl0MJwzXyghuE8NKk8I",
+	"nkfhodVXNKN1qxmPZg+nECbrEYyyQjkFmjc4Py2rQztupGViFg23LhcXWy+GquJKTk2oguxBkY28PDjU",
+	"+yM6XqLNxQW7TohSOUxDlhmwyn6IDB0re97E+bYADJrPBrRqR7ILJg1bNmokU93zHWiXbPZxMbyTDiGl",
+	"uQBCZBQhZjk8ZJm5GrOtStC5j2ke4MlzUWOdx6LsKnMJlmbB4nPy1xxAeS7tsMIgNnslG7LXVFblpCR3",
+	"rG1ErxxiaCuOa9dG2nSljFQTjq9m5UM8KDqonUFpJWvUzPibbC+Bn+c3YxZCzi7FyFFjAayIRp4YN0b4",
+	"NjGQmNtyHSLvRdD+LWGnUb1pxDA7hEGRlB6LI9B8IeHJ0H2PUHR6mH1GaJdygcd/btiGgE+aJDGHzKhw",
+	"Ur5MTOXliqkcrT/6w8rBVzl2MnDE6i2za28Y7lU0R3NFYi4qgtAuBDa6AGZak9KUFbjsKA8lROeilZ2l",
+	"SgrAz5pVSrDa8n3C0iM4ShM9k6oDmTIsl5dRFmI109RcN/zXibpTNPex0SjCGNWBPKlyDRQTsWsWP7sF",
+	"FRefKEk6tCIrpiHimvNd+ROyvXsdV6XSqngFSLcXwKa7onT2QsaEjw+cDuXCwFcpCalicCTdUpBGRByR",
+	"1+YI+/Ui47n8irkS5m0w1nwqDcXk3+3paX/+g0/P//qvz579+vMf/tP5j39hA80+++STsw9/fv6tb26v",
+	"v7K+PanlNLAS2Q53pjt8dcjjyCgUVEQklXLga70yf6jc1vknT88/+vTzH3z6/CffsyM///jZZ7/+6ec/",
+	"+MX5R58uMG6jG1AxWZTDPyYE6ZnQsV68PUPmTckKLE8bEFtIGg+45//pPyww8qRnvUl1Gl8ilaZxhb73",
+	"ZRLxLtcqIL1x0mOCyARZbJdsb22tb21tvTg1tqAup2rCPyuyupm3v2xX7flPfvnZp//5i2f/Wt94hYmm",
+	"MCl/UlO2Bao21cCbQjkLQuHGQcjVwQQkc3osLh/ntuCQnYKTq8jonw2IW5rYrKW9BMNcxiXXbZk77MlU",
+	"H/DFwt06DjjId/5BOc8xsVfdCXOGP3xk6yrvXThYLw14V9wVi7lxoi6bPxwvL1o9HdPgrjBmR9MBJCNb",
+	"pD6Q6AwM485mOXFD8TjxJ+vibr80n6EEZ4gteWmnaadzyJTyh+M5+kyfjirtHGnZZ6JC2xNDVWk54Yqk",
+	"MmZkQMckki42pxNLmYIuYAEeQiyrXsr5mohChSo1mo7ouFDZMOFh39ooV4KVnq3pAi9Ag3AEDEoEqc7W",
+	"rEZMtnbWDE8OAy6sbTTNxBH8KwMVntF3xcqVzbEFujsqVyyrIbk/XD6PwJ3PoL1ImH1DzKh8SDNmswC0",
+	"kUuOmcB/xIpkNGWkx6PI6DbIcdVFyZpHos2VYlNcp4WAzmabiFgoBwMmoqp4zWN5yjC7TOFASPaJCuAG",
+	"lLDUqiglnBMhdQ/S3rhunlc6Ff7ryyudpbfMD1bkiwnz4Ntmd7LJsjxFClpumsGgVRai0obzOUrBEgB4",
+	"PUztFpFuFMm+rS2Wdxl1I2orKtRtVD9sfXXCpo1eTeWAKxYRLQvJyp7yBEX8e7/xBioPCFs17ZhlTVdF",
+	"dup5NqsM+29JPdcxYSsBVA3YHnXH9ip8ATtQSbS6XstZGUX8fZh55RpehooMvHDt+rFbs9lMWcNql2ye",
+	"1XWcUmNKQvtQ3RpXkgOqrS6PIJdrn54zhrqapg23VSFYuJC474kbXmQ5stxIj+MUc4UR61/FUu8SOiCr",
+	"5x9/5/xPP/7sk/+yFpDtnfXt2wHZvr2+/VJAtl9a3345INsvr+9sBWT7lfWdbXdkF7OYCynVdLASrEAj",
+	"5v+mFfN/04z5v2nH/N805NWUy8V55lLLILBoDoDpxtDRNI3HR1DrfZj4bb5GYDSOQi1Eyjd4v1p3qayd",
+	"kBs3kCR2unaY5cDzidl5+am4JEuoguFji2xtKxFJttfBsphZvJw/GZAN0eo4O0jwlfy/2qDIKu5ZpLHK",
+	"TG2LYwDhSPjOBJp/vU+8kkVKjOFb9HfpiWf7DWbeGKoi26mqCktqnHeRp1wMUKnOQEuw9aopXBK7Xgwq",
+	"YqiPvIV77ot47CA/Mj/eMeug/5ErENPNwQQG9LQA2FSyp9WFMZhPM7/VnCEQg8zQD3EURjCaO8dEAXz7",
+	"6661VWWYm+Y6OKJxP7BQpEJLiN/UUrM9orjoxgxDj/ATuDpCSiFHSIQMnAteheBx0/ujGrSFpkgKTyoY",
+	"a5Gsm+rdU5mOMxM1C2xDcyRplNOFvNX4Lrwdi9k++RC92xNh+xeuanFzy1M0LTZRq9Qvu/hEqeTEAkUm",
+	"Jpb0Eu57k0xy3Tc/O57XRZSlCEzCDpoVrcjWzOlb3rW19mLFwpRV6D+Kd6FCJr5jZGU8dhYAKtSIWUzI",
+	"MMOYIqnU8E/uT8fGlo6SlHV4BYay0jTVWRpwaQQBZEGwOLZ/K0ITWpH4vUiaUyM/ILru3GKUKT85wdok",
+	"o4lFX6h8cc4W2TlZ2vTVXDJl2hNwPBLFRFS8i00iCmYZtQCQWwDYwB+K90n8pQy8gb85oA33VwajAX/n",
+	"eBnlX0qgGjaaszgCxDSL5aiRswS59ahqD7xN+8zm+5cZcQ9tnnGEUTeAEDkN0VaM3Enj6YSlrflcY/4i",
+	"qriphkb5ODSyyB5wCX+TecJO9gXZP7hL+ixLtDc7g7SV7Muj337ws3ZQBsAu4pwZTjDTdWaFDYiiN12a",
+	"uTKaoosbh9fTOsmKkxb8dZNpPrTTgUpV6hZR+FZAFIOUn4P7hw/JpkzUpn2yQe70sHQvjZVEsEUzxD9Z",
+	"v3P44I31h7LPhMXMBHY1PYRS9nnmltoFeNUj214+WkuuJ08gdLnjCQw335HV8w/+9PzTf16D4M0iZRAT",
+	"csCEdvepDQLREobYMQgqonoyMRKStkQsu1xpHioih1pBfD4EZUcOF0gFLlKZCKnB+bN6/s1/+N3Hv/rs",
+	"0++c//yv1vLMJC66LeGgKCEwidEIM8cCq9jicQsPXQCCvcuqjZZoiS99aX+oe0xobn3mX/oSOTSjaZvf",
+	"Zcq/YaEvXoVFJq3h1tYLYZ+N4R+snQe3Wt5qiTLndOkJI2M53CD7wHpYOhRETZGhyKqZ4Ce/XrOqPLps",
+	"xnLYEoph2hcCASJaKtXZl7fs3B1aR/47MaeveR8S5VrihCt+HDPy2w9+QLi2p5git7duB4Sd0lDHYxLz",
+	"PiNKDhgOoFylADDXLdleh1zxL30JPHNtCOdFCm5aYMs//LqSok1WH7xxh7xy+8UvryGp2obt2gFpQ0p1",
+	"O2iJNq6R+Q2zqs2/8pTvtpkdgmRwcUJjHhFujoqAtDFffZe89xiCpoOWsE6QJ4/acJMxU8Cb0TGNEG12",
+	"g7yN76BP0VXmZIpBXh8X5HXRjbnqtQR4z8ZyiOzZ3g9Dluj1t6joDmmX7RIm2pYYD5hOOVOGedBJBPtX",
+	"0z4DNN/23YgNEqmZCMfrb7Jx26HbrtqExveHrCVQ9NlagjsvvmgWPKWhBu6GeCtK3nnn7mtrG8ChuDw2",
+	"qNpwluPEloCfjmU0tgHYiE6PzkO061gNhgulzZaRHUJDoJYe8ZDtZQ23RNay4y9ot1CpAh7e3tnZI6Me",
+	"j1mhE7uGhCszOR7HWdlxSlKm0zEgcipcWo1c3DUC4/bWK4R3CCYklr5sCazCu71F1AZ5k41xFSFT0jSz",
+	"c5tAKtMGluNwWx1eAsGJxDb3XcMsuFOgJgcVuR8P9kt2GABJ7EIb3dswfcr0MBWk/Zi0QMdtreyS9zY2",
+	"Nh4FpFXUds3vrZWNjY3WCnnSNtxFjUg6jpkVXHskoapQ3VBLQ4JygcOADIXmMWkXGm7DOIdxvNESbado",
+	"KS5C1raDU6iyjkBJRQxRAi+YxgVuqETGMRddO7k7UjjNCyRpgZ/VMAyZUp1hTL7y+kPHPmjSQRZ//SHt",
+	"tgMj4SPeNatuz1h8FVnWrKhRh6Ce493O+j0p2PrbVIc9u8mRg6zDuiXK6radRABb0hCp/cLWbXJPavK2",
+	"jHiHs6idp7sAm7rdSTUjMR9wjTOiYQ82zICOcWtTcjxMcciWZ+2JASnJBPbIuCVSqtkeOWZjiVMpjI0r",
+	"cnvnFSvhjDQYr+8bRoUlVyyUIlKZrLC7okjfCYK2/2TdvrZ+N2rvkfeHUjPTZSaSqOpPnjT0GGfuqna0",
+	"RAZcYc/w/YO7K8HKCUuVrfmwsbWx5SwlNOEruysvbGxtvIDFh3ugTW3ShG+ebG/aMxl+66LCaDRxEPl3",
+	"o5XdFbM17rqXIDyQDpgGS0oFDHH+yiasTiUOceFFe4ls8KbdFIeG5eF90IneHzLARnAqkbuN41123iJ0",
+	"j6DIRyKFQtVzZ2vLQtNpG5ZaPBi/bqvYz9UX3PZBOZvQZkE0GJZ1KxMYpdxwlsU1fRKsvLB1u6qbbNyb",
+	"96R2GwgD5uxFqu67DD3aqLqubjCwwaQCB/bkrsKSNpZDHtmY5mlGQtRmVypxXk7i+VELau2jDD7mVRmN",
+	"L3t1LNpu+bpibqBPpjhj+7L79nHFwx7LiD+iWUWfjUtY2H0h5NAcH3kqIXEoyRMaun+9nwRTwmTzcV6j",
+	"8UmlZPkK0zk3XPV+q6HqdW2rr7BiDqfdWHjewAmPiOl5MUfvditvJJCHRs7n4rBUMbPM0E1F5CTyMwDF",
+	"u3XP7e6VR8h9Z/K+eQdItZvJelxQ5VHM3jqZCkgoBwO6rphpV7NoN7vu/JFbrSAzGQUFU1Ebj292msTg",
+	"3rDmr4ZnWHPk2rxSYBnqZiZcuNJjUCo6Mh3UUAb0jhxTRIMVAFT4kivONy9nFQeltTS9ZoUKmw/L5xyc",
+	"NSJ8f/4hXaW6kOMZz1QWnLXkxqgKBY8ziixXnbCgH3gM5T2erGtJbHoQXIbMCsQQmbjaGcbxOoDJ2MQo",
+	"UOdjpjVUaJAt0aNxB98ICGYhYf66lsQlU61ZqwuWcLQ8wvE6S8EWwKLdwr4nt79M8hQmFRBaahleorrw",
+	"StASiAOliuEHCtPKgsL1Py+pBPGSPRlHGwRAGbm5oqtYajIYKk2Oma0tmbVGZKcDC37n/mvuQshSfMWa",
+	"61rCotIrElLVC9zVJz/dAXlISO38Hwl11wuf5nbfhp/eSL2tUBdjyVqbi9r1ahdoejCHuOOsy1DZDvFy",
+	"62ylrmrT+bc//d3Hv3r+0bc///tP13w7b+rE3kTv/+7jii0JV+rMfKJpH8P0s5qnzrpo7v1o2i4130ZT",
+	"WUtwrDBlvyM6pULREA2whrGdzQm7QjMNeiBk6vZ0yjWYJMBahdvE3q5jDhd7gnUZ8zKHgeNr+KslsAZ+",
+	"20r79h5pu/KObYtS5mxF1uRGNWk7p3LbbR9rhssklRFAXDBVrmAJucpoDJMdQsmxKwSraIftYjuyYMoy",
+	"j1hG7VuKFPYN6bPx2p45YduWUNY8TVvCGmUt9oe1nLYh7cla7FgcqUxIWUqstm21h41CpmY7IG2YyXtb",
+	"jzZcXkj7tx/8bG2D7IOhNeMEO4yWcHYZs1iJs1zCCqmAsBMmspKsEyVxEbrF7KAagfOqjY65uVKnUIG4",
+	"kejZuoLubdaDRwrdh+1V3hgWLOeSBBEatl/c2poQSJn6bCnfTCI9dhtu5r3RnUVXS9qZUv2ab4wFQQUA",
+	"fiiCRESya4NP8ZprE8GH9+SK56pXWKZNdGLDIbJg81Ua4auom1l4fYyiUOXUnLyOnUMoguRFrdBd2BK2",
+	"Dm1EVtvZu+21DXLfvOta7lGFrVvvKzZ/zEI5MMdXe9JP394lI5n28Sx0vnKrXeWG22RoRwuQTC1xDFVv",
+	"tRWItnVSGJaRsw6aEYcQUmFk5rFR5rKZrt7eemVtg9zBH9DvUqznF2VGdeVs7l4hC5/caK0Oh5jJ1ifX",
+	"uuGNlsOhYpXhFRGpy5CgOMNsQ88rIzch+qWB5QUDYa5cYuYFlT2URJcIjLhUTP5m3FrRYkJ6XGlptbYZ",
+	"i3IpstRFRsxcvgP30o0znV2l2aOI3zrT8JFHl9wY00eSr5jjm+yn0nZ2v24+Vv3hTH3HoURdPcWrRKAd",
+	"67VqPW4QfsLOuz9Uf4i6x1BXlRhVxcJmEEcCN8YQShfj1ca8cPjmO/bWt0EsyLhqidWv7d/bfH3/3vr2",
+	"CwEx/385IO8c3FnfD8jdh2+sb99eg/AFa4gKiqk3eYW1ljB3xxQxGG2khuyQsRymGZ9lN0+jxkxFcGy9",
+	"0hKCDrKoH7eQZF/YceSYWhB/pkB9KmFr+dSHg2GJKy//8C9Bwy/5ZtVsM4Bhx8pE2BiXaVeaYwiX6A1E",
+	"vjecjvOq23QFaaYsHs/s4+wwe2sZ55nHU+CAnXpURJjtXjSrzuXJcFhHl+rJmD2+pi4NN7RFXRr+saGR",
+	"GMfn4GHtZdg/jGJ90WwAM+FNl+lbKYFRzdQy3K3MTr5sWTT/GrtXrk19LY/QmjAnQmMLezjfreVN7NAj",
+	"qjcwvHHlm/dK1z2DV5i96BhwfDwuaAA34qIiw74ZH0bATotnXMPpZa1XM93aXi3la460W8pVcb9m+gL2",
+	"jlv5BAomajDzZJV4Jim+mApaWKcR5s6sWxedTYep3IvlfC/OlnOoNgxWWCzP7ir3vS/hbqYEyJchIIKN",
+	"rn3r23QmwOCWqS3sCX9piXcC5lLtcua0PDUh6Kc5bfNxVhyfR082U2b/9Fh2PSFGhW9nxhjNhZtfNA2X",
+	"uf+BG51d08uxYJb4bueq+K5K/mV+ea7I+0M2ZBHG+V+ey1hY6xs025hFWCF9s+rkmMz0vPpdnHVVQU03",
+	"6uvaq+9CPAYEJCkmImX3p7PDekhfYYqwm56mDNJPDFco8rXD+/fyHCVMO2mJ9qHsy/VD3hVUD1O2S/Qf",
+	"YWLTUPBTF6+OGU7BybZ91mOn5Ktv799ZP/zq/s6LLxm511rBRxrf3cC/jmVk06NaKwXwf8getGlTGy0B",
+	"MQMuRQRyM7LodxgdTGf9Lub/lH57OE5Ye4Psi5ZANgUAeMCRL6DMYxkKsL0gccH7MuDRer5/NJK8Jbjl",
+	"9TXIBYlSmZCUJYxqZdS6iQHtAXjIzulpFraPqONUtUR2dAXmJUyiYrFiaG/RKXf2lm4qR+ZhQoeKYQ4M",
+	"1SRmVOmWyNNYHmaUsy0MUwGw9PE4tys5FjavYOqNYiD4zRst0S6lekLmiJG22Pg7D97KYod6WieKrJr/",
+	"QZpfHMuR7awlzAh7UllXVSHtIBpwge/akCloTkhNcFAULXL8hGoIZiCxlAmmgWD0VoXVyCcqLt965M1C",
+	"XrIVaU5JdSUOpkObdWTlTNZZkGe2o7sU84UrzwSZqE1gic1jebqepVtXqqb75t1X5elDm0R+ZUQudlSl",
+	"0VmcTQLDvgBVbVIy6BflLOD3HhkNIif7q643svr5z39pxM+AxnGmQObBeEa9WTdjs1F7ilBixAuMd0DH",
+	"pCuNqFrN4WvR1QxroUphXkl99kWRWHOrTKFKO5CQfGX+3uLwcMDLjuYrEaiCkwQbZdy0FGbajyCXzXZJ",
+	"VqvWvmKfbj4+lqeAkGAU+2bqfOGLS1bnhx7mfAdszb9HzIkDXvZ50oQ5My6hiih6ciGvQHMORRCDApPe",
+	"UkTxb7CAYOVQFcCfJIypsmFKFqPNMfMenELghFKajlVgJuCMmX3GEsJ1DcM7mMgGB9Nb2av+9JkJ68Y3",
+	"bH19nwl7+6XLN2I0yvMoTWQaCcTPHhmNlsIWGZkJF4BblgV8oHXtG4hUBuVIL/OEeysHDL2RUsSN7xrP",
+	"uJxxqg+5vODE0g65rEClRy7A/aNjrnRE9VjcITE9hrIt1kHeVDxsPnb/BEOX4ct1ZZZaWEje2tOx8P1y",
+	"T8ffF8a+xvOxjrEzDrueA9J1f0uhQHSMV2B4AGwEoE6SRa+CR3pE00iRjjR38vrj0MFgNDgO385eXdrB",
+	"5bpscnBh4GAO63E8tvVrl7BwGWkyJJ/M9MUR4Iil5DiWYR/VmpgnxKLVLHKkTfMriD6uyDBJWLoeGm7Y",
+	"I9T+LMjQ2aAw5gdjgysSKsqEv6EixI3vGs/GnDerz8YcMWxpZ2OOKdXsApgJgM3HWZEN/wWwZuXd13df",
+	"qw6YQ4NmYTeUUzeLKZeAReWCa28pZy5sidVyZiWEq8WcZRUaCimWRLNTDXHvEBdzS7VEnkxpk55cTuXa",
+	"3iRYFAyODgpZA6u3d3bWfAbLwuH7+7JzrvHwrds5GQtfz+FbwFDDwmAljl09+/AHn/3bT774m98YMR+U",
+	"Zblh4ISmmtM4z3O62EbcpAlf77NxgwN6/+Dum+bFpR3P2GHTW6WZxB46L/BcRKxQdJufsNRo7GBfXo60",
+	"LK6zhe+bcOBXr1xwQdlYdzW1hL2hIgRHd41Hr+O7Sj7LU96WyFEImprjjHYkBP1Nn8h7E+BhECMIUZ0x",
+	"DYuOFkKThNEyQMICkmPzMU34UZ+5kI0T2WcXO98D74U37+VqgjsmS/GeyL7DEzRTioDqEzltFh0TwS41",
+	"cse05gttXerWu8rzczb7F4ixFLY/1DIpAmF4xGop7dJsi66U0UXPxXkCT4BsS4w+8fZX59hdDaXo8O4w",
+	"ZREBxB9XwU/A5U0xvZY5BDFCBEFk6Zio4bFp9pgRLZey6A/LC+31G4NmXhj91R2nVVeNdx68Bem/9koB",
+	"QR5Kk8PDB28Y3XKCW+VIkIN3HrZEVWgTNqQI1xtkH+53Hj+5DbQIWmKACLBTUO6qZ3qC2wpX7hgw8r8i",
+	"FKKCeW+aanATYikW2ndLvWUcYmyOzRCbZMHpfQRIs9yIT/OZ7HSC6XiMppIURlZ/jQBs8uVdIrC7hncI",
+	"mMJSFspC3wJO+4Bh/atjsA4sZrOr1PUduW+kqg+Du0ZNH/o/uHtvlpGtvEbuhDy4ew9D/wY0WmYARnE0",
+	"BY0/xyY2A7OHohlaQUGFaLuQNdnF68CHaiOJqjf0QcqFBgK+Ci9P81jF/rKjB5h6gCPbw2N8wKhQ1kpG",
+	"Q81PAHBso4hUiLp+Rex/p4NXA4+UmOtOUIYr3KqDKJxPH7cU9VxXjrmgmNAx4cj3cmZI02hJUWQgkqA/",
+	"sno8VFwwpdbN3za6YnuLAAYV2b9NVI8ZPTILzEV5RhW5IyNGtndebi7bPGy5+dgtc8MIogJXXL6DdKoC",
+	"CEarWriUiAEPm6NU99hAsfiEKXPIdg1jDxNrpDK6Gn4HlfAtrMp+4fPI7Xaj5vIuROgONe4TwNvbmGUv",
+	"vvni/xotxVY3mKELONovVYl7wAA6jU4cPbZGB/KN4ZagyGSg9ZVYbi69rbC1NhMurnV7VSTbKKbLh/YN",
+	"5eqDu/dgsNfH0jM0mpuizXzFSMEJdQYrQpmx5IrNUMTSXIoLh4mIQA4qZHKQhbFiIAqrOT1mqVabsRyt",
+	"12cXvyVHl5KE2uiSknXW4IrylhwVsGZiOZEMeNVrdpBhfcAl85jFcuTEEbO1PtHU9Pw//8359z88e/p3",
+	"Z8/+r7Nnvzl79p1qIdQslP+yovgbrUkW3lq/JFmM/WR0/XKcijTVUqAelQXxh1RZ0BilMcoopBCjUbkE",
+	"1oG9zk4TabbJY/tDMU+7PO03ZAqFt5TDczHLDqFwmaM884qDjqNkR49oysjqqztnT/9vwxdPf3b27E+D",
+	"lmBf/PRHn/3mJ7/95t8F5Ozpt84+/NbZs788e/ZPD9Ywi6jDY7jO5L51UC/vPHjrjYAcU8Veur3ORCgj",
+	"FhEuWqIdqpP2BnkgR3Z0GYAdGaVcaybIahX+sXmvJ6Hck3XgaylJLEU387fYeSFwTsw6GkQQQrAqKNEo",
+	"SNtCoqq2z+j2OpD5DrZz5/CPr9JUbHvBLqsOBaCwmUEG9+/mtRy5QsF+WkSNwLvsBHRE4KyqOWvxgZkX",
+	"QSJezOprGzUXFZsPX9wa2NHE1rhIB1V+J0iSnZikUkMWrUPFtTuHf0xWc5aVKXnn4RvrL6850tjSRPcK",
+	"takA7BZRXByJbQ3CARW0y6C8nkUABiVglErN9lz1Owvr6z6lcUx69IRl5a8QQ5K0YfdnxQXKHH93MMXx",
+	"V6O6aXaqN0N1ssAde3mKmqUDEsW3J99125BqTc3a5Zpamkm1EUsBOH05xicYCIxgEs9lglkzQY9cW33m",
+	"yKHQ61mh+cqD/4557yG8dllHf035Up/eZcN1AVVtyVkLWmIOsAWEgvKuEJ47ATc4m9KqGmAdAzyHAloP",
+	"Mxuc9W9j5mYesAxpMyLCZddS01jtAQR4phqW3i+xqu0mchNSZGsDSqa1RMQ7HZZCELIDpaWC0OjrQ6VB",
+	"QGUmpZRRJcUGeRcLqGFTMaMnTLVEh41YSqAuvs3UtjLMjCBJ5YArs5s0iDT7DOv32TopLZFdJoxwHdDU",
+	"HE1AdC9+ren9BgfEw/iuxVcGPVdDgmdMh3LOdLM060oo0yjjHJsFlOd8PP/pX51//En1fSWiqncsaRrN",
+	"igh4LXtpXp4YybT/Gh1fbZxHPjzf6SPTvtEQlIb6kFnpEOffttF1POwPExUQdhoy+FQFZGR2Id5GmExi",
+	"trRggU4sZQpVaceICdCNKYTUFqzNDZZ009wLAAsV0GieNFriO+abq1xnPqBdtqlOun94Oogvx3vQg/Lu",
+	"S9HtUW3MIcXtGZOwFHAoXFxPRMeg31NBDv/4K+SYpjjKer3eZ5h0QFTVZkmHDJUXSIdxeeGgMj5phoh1",
+	"P1Gz0LCuFLqqAhor7FEhWOztgA0oN09sdEBFq79P2Hr5AjTA1xJS8w5fZkbqvWKPOYheHsgJK4Jy1CFg",
+	"rJVjh6tFWQWU1sxCFjm5VpazKq9BLe5Kr3uBPlkpBao1GyRejO2rXq/7YmJMoItaRzUOy2jplty+pLh5",
+	"Dwe3chCBVre0M1HS5umoFufsfqJuauRqkYcbsFVArFi9MLrZPLFZUDGrzN1QQ13IUUNNpVGl5PuJqi6W",
+	"fAMrFTerKJlNqsmN/W5Wt/h4TNhpwkJz7YyoXo5K6ro3YsFWggzAcjYoJLnOXuG8fG299F5CBdsi+euL",
+	"2C5DImeliEEYuyU2x0VWexPwUrlgF5bHtq+SOPYu1GaHC6568wviYg9VcvgNaPsBzA41wpsqipuxSgCC",
+	"z63WUhgHSWj7xPyNjJFWE5pqKONKOsM4HmcjqxbHzmqwjq6v+ng5Zyp6C96/CcAvlxGQtp/Hfhl11voB",
+	"ze7bub1ktJfDHJTD4o9nlh2L0KECBEQklq6zV7YI1GG+rhPFBVvgVW6wpgATS8p1zK1nhrRgWOOiG2Su",
+	"PKPAZyLa0qBJosYs2BOLtlJ9wy9skxd2aiH+3cIPqOAdpmoQK97O3rro9V4mzDBLGEvFrgSMupF25eZz",
+	"aBe1gYqVkQC3WU+OyICKvHYEuMcljeyhPOBKcdFdVlgEFKqwNkqy+sWPvvW7j3+1FhBDbSIFUxXX6Kqj",
+	"937ChJvwDTTzu6Fdi6U/o0tV4TpDc7etkFkgzoCrIn+4n5TmRk9eIreYtS2iOFi2gVPCDBAkmUxJ16KY",
+	"SsGyakd29/rPkEyUbD52/6xT5gs8dm3r5ca6rDz5EmdAHdEpqeGEysVT+9xGKWryFeu0CTJ5gUzmYh9V",
+	"YR7vmsk6UWlnGRBKcisAgXzNdGDlax78CAGSRoNpCYwHX+ei+B26Z+3XR7ZtmxU+QU8jpFsiBY8YizbI",
+	"W0j5Qnkd6yMtlvYkPRZHBOoNgZCHktwtITsdF1SC61kIiaKKJEPzudeHash8g4VraXzXImG/SkUkT1ha",
+	"404FFaJMf5SqmkR8SSgnZgyIkwNCNIASUuWaTYDFISJwCbksCCxpOacg3exZutTfuxwFV64lWceNE7bD",
+	"0nyipV6dDvT8P/z55//1F2tYEH6KYxQ5eO2Nvayoj4V9j2W364nkuVLZq0Iqrkj0FgHNPAFNLpLOjEAw",
+	"J07vvbv+ZbzPEJnmNeexyDNN9abSMiF5WOkG2bccj1VcsWqi1TEAe5QWyyk7qeqgSVMblIAHoVU2coi1",
+	"AOv0m1G0INZFjoRDCYICziEVhEe2LMuIhzBZG2UBWYA+QWykP/prb6AUdjv4MKTiWoWwGcBsQWzXPdNv",
+	"l2P4gEIVtu9bKudqV7lTClvGT6fDsA9Igs8/+duzD/+y2rzVDL3xfqKWi91Y6PD3B7mxXNhCsfSEqXrC",
+	"T4CSgGN4XbNBElPNZl0kXjdvPnQvXuG2KHdUsSPciAMM9UCiB7mG4p4rl6pwHSgjrhohASpnYyKrn//H",
+	"T7/44MPzn3/02affOnv2t5DQ8s/LgRl5fZBowF/5Ogsx6UZGY5spXSDlLThvshFD0GUkEaaIpIgvVwLo",
+	"3NlZI1lBXpBYOgsxHnBlVPoNH1jIJFvdtFOiNL5rOSZq98Ph8sBA6MkUBEglk9flijYTSZtJyk44G10c",
+	"39NrhjvA1v+dCxuNwFKrEqEGOIAqcxEYKi0HLCUjOYwjsHRxvaxc5whSPzNOBB2bEkUHScycQuz0bUXB",
+	"azcDdxo+cOk6s4PeFR1gwkyODKuc9m/52IhVyI7CUQkodWrmSbhqiazIeQ9z93d2gjxO3bYAty8rZwdr",
+	"G+S+uQiMuAKEnSzHBoqwYwVtwsFCbRQ4oWiYBUFlIeqIXWs/NBp+y2l2+wd3oaQ65mLa60wJI7BHVfE6",
+	"ofoYlYm1vLh2VyKgjCW9kjbLCsHwMFcMwlYmsPD2zJXGxfFrO4ihW17aZ8INCemGXUF7SDqZYqV4wCXj",
+	"GBmO3416kAPohrFWnWN03/T6Bo8vJBaCx7NgY3MM7mIWQTaXnowjVVWLuiA6LzFp3jteM5hbisR0LId6",
+	"j9ChYRIWx1DfyyaAYc0+kspR1YDtQIpjy0TCimlzJchcWfZP1ZMJ75g2lOzLSpfW73UKF7AZctzsuyAK",
+	"D+oyFe3Jf3tnVmFPK2L+8AJD6gwVjWeOyUgCl6W6l8FZlkZK9jNpF8lwiGk4wPPsVDNhBHqG5QOG4Fzq",
+	"BSWxt5yYK0wFpZCXfMvWhLfi5fy7f/n8X/7x/Lt/8bt/+80aRmLJNJt0s9C70sFS0nNm53HeOfzjYnLm",
+	"LjnE/ZENEbOuQfyZDWMTpnHftsTq83/5x+d/8e3Pf/hP59/9VUC+ePb/fvZv/z3/61+/+PD755/++PMf",
+	"fxSQ80+enn/06ec/+PT5T74XEPPOj38RkOe/+O75//FxQA7ffCcgz3/4iy++/V2n6reEhOEC2Hk8HNhL",
+	"RSiFkiA8inSDFVVrUHYeck7NgLNM1KAlqCYDqTTZ3iJvvwpd7GwFW1tbkLO4QfAajlPuMnsjtoeu7LRE",
+	"++D+4UPiwBFRqrZLWLYwAGucTOXoVs7AcJVsCbegXLlMby/mIS5dYb/8+1nx72fFUs6KGRo55PyWGaPk",
+	"Fx+l0shn9JEuCbGehf0G8jSP8snURK7nEaqqEmYCZUaHxxoNGJm4sgJsTEI5OObC1pst6b2Y9q5aopPK",
+	"ARjqj1mXC8BK5QJ0+ZAqhhImuwDZr4iNZNE2PQmcpDzhLMPtJ+ChHSRUjAOiEhoyRXhXyJRFez63Qku4",
+	"puG2EJDeOOkxUfgoomM8R+EfXJCv0YR6Jdgho2nYu4Ni+r7zndWi75XIA8RQOUP5tzS+XBV9+NLtxglI",
+	"ZWF2acLrIF8iMmOFqqbnlr0yvLIA/1ec4XQu0aTVHQlX1a97rarf21uNCTtn7D5wSxa5PzWVO/YOiniw",
+	"mHEOOMIRrSYifnNk9pl/bSM009QSstz7Metgwe1m3eN5Mk/nv08pbcXNXp/ThmK1nDK2rPjqCGRnEfja",
+	"M5i5jofNx/D/idgpj5eBD1jMAUk07VrzgqvvYxHNzbmBCiS4SOkxOnFbYhWzUgs2cWv+gEiFEO3toOGe",
+	"sMi6fWXYX3PpaC0B89ojbTTZqDaI8pE71d04cLvakuZEyJFPvn+F6eJ6ryyJryoD+MzDpeV14CmVV9gw",
+	"ZA5c9EiQ3URxLXtcaZmOa9hpXvUehlAKU5hixE27zPMbuvPGqwIU7k9Y/xgNewFxUVo2SdreHU9K2Bg5",
+	"FVrCuXMidsJDtkHaGG3QtrFcedUEK2cTjifXKiKHYfkso/dg9T8sDgAFAR0SVldKTHE6ZiQZaoJ1982Z",
+	"sUfayVAfmR/apgk9TAXYmaHrdavQsyjbFqZzFjngDukq2/UANXWvJdopc/bPdmYJVbi9qMVEMUcGDfvQ",
+	"pGsaYJAx5s0qgrZN8IyNKAd1FfMBIGx9j7RTpmR8wo6g1Tb60ZxRtCWAZPCnbSjb3SQ0SscwscOhGnGS",
+	"jhkTDvjEzEQlMddtcMRMTaBAjJRoKbGen5E5yqo4ShMtWwKhEqen224Nt7ZeCJFNhYS/2PpOO8BiDyVb",
+	"MMqglihWlIKdtUHerRBbmU+RYvlHRW5vveLVUC0jZgLs5gGj5HJvH7bZNaGkTA5jtjkRV5nCvVxIACcX",
+	"S8KB/qqMo8AVAzX/WHf70PwBW8ZxsrkQxVwHdr+bnZnLBye6mmkAZi+sg+Fn87H595H595NNO4xmMLXZ",
+	"d03TRcy9piZdpDpXGgZ2wMP+W/wSwlkvwHdJaoamLVqFjQ7z4l85GV94WLhzFWj2Xv5qkLWYG20khCn4",
+	"ePerLjsEkgGwrixgMrn2lhPwASW0sLYtBEVmpgErchX60QQ71e4nMFU2tmcALtem+b4yOOceO9WGPa5S",
+	"qzPtP6SqXxmPQ1UfIAskqKDLCrZBkprruSEwDGIVT7J8SUpFiQy31BH7sWnnAjGj5vPaeFG8tMCdASqA",
+	"H6MOYL69pbL0NzD8oL5GuGYD/ACG2YIpGf0GDP0UbE8Qh2YOfCMY3x9Sobkew/O2+6uNOtEG2W8JNAG6",
+	"zgJCrVHQdBWAYD1h6TqQEnQ1tK6vR7zLtdGCUkajlqCw6ybDSEnTKNKWqAsjNcx3aJbi5p36bmjXctab",
+	"zmef7kDwZeOhQeBoEbMvQC42PwETr549+8HZs2dnT//L2bN/OXv6izk2pFEGLmVHTmiXpl0rQ28ai2Vj",
+	"u6E8hlesDkInMHvvczZruF8YBkzZeiqHeEMr3HC4slCIywkNAoduEdLRgy4pzJ2URQ5z/Pxvfnn+vT+b",
+	"waIWqHIzlrI/TKoDm+GxRTxvluQ7T0Ly9s7LdSrmlHX0XQCltHExmJ0QBcR66ggFb0UWpXcrA4ovWAcg",
+	"3gnDwausqXGev16ZSX3ZGcoztxPO0y1EVcQ9PkaTkFM1kWXMsQtyFWFQl8K579pbPY49i8Dn1QHfyVDT",
+	"ER0XwwmmC/WN6Pimnqs4umsRefX5GGinAmEH5tvlRP7LE9cz3DKsh8rCjuQSTMKlmcUdRB795j+cPf2o",
+	"WnxZSJLqsJODoS6mL0XZLqgYgNHzMlWUrN59+Mb69u21lsDdgnejona6Ryj5yuH2+vbOy4iyYXOajBKM",
+	"+4+dJjwdIz5vS+jC7hSMRYpQeFOm9kVb2QN3SMQjxAmmaToO0PGaFzK+vbPjDPTtWOo2KMrYSnvXHANg",
+	"yOM6AynOCNESGLHovJ0Lp0gh+A67oduwMLobuhWvRcO1ZMmPAtmxO3P1/Jv/8LuPf/X87398/v0Pq3ed",
+	"ci2b3RYzzLyZUEl5V9wfXrK957YnrCyrALacywHvCtOZx6VSlXl0WGzwKpmt2I83oEYWSqZxkWPo3zl8",
+	"8AbRhuhG/IKgAMFg45mXZg4pZO8XyiDNwCSZjDC0or6tZF8eWSZtk1DKPmdk9ataJ/dFPA7IIR2wQ67Z",
+	"Hx3qlIc6IIdmoKwlID24p3Wi1jbIPnj7O2anoF3h4O49iEOhJMVCPxaEABIbwV/TkWlLwBcDLoaaKbJ6",
+	"e+cFb3i24aS7YuWKLl3Q+PXIvBo2PHT8dylsNb053alGywgR1bIMawJlHs3ZoFaH+PaVu6FL/cz0feQo",
+	"IVwwFRAuVIYrNXRu4ZSFcjBgIjLatzxd0p5GIBnn37B31cQGBFm61/uma+K2VlXME/CoOM+I057W0LCo",
+	"pWZWNWutoDtwRE+YdQXiD+Yd/KG1kt0Ey06TeW6zDfwlVeyXO9Qzx/4EmoMH3AzR3aDIiAjjYWQVtrKh",
+	"wtajcYHHE2gGnuxG88JrbhDXAxSR02BZdZeANQ1HOUSOBG4HSGFALnCBMDYt6eC1N64gvqKaLWAoVxFl",
+	"YdkCc/WzgHTwTNitJjsgaHJgqNToB3mKV0uAgZ2AgT1XL5ADXRWTrC6SdQ4AH7ZEu8TubbKaTC5GXk3N",
+	"kN297j1bAU3ycjztVyTfYYRNUBNycxV3Ig+j+5H4iqRDDOGNl+S3uqvU0FP0CENGEqxclgVu2CmsfvHB",
+	"h2dP/+zzP/v/Pv+Pn/7ub2fc56v53jR9JWxPw14er6pCGjMyYrzbA+EIDM2irNaHxQ9S5hTFHAuH3khU",
+	"D3JF4ds9c6unadfc4LM6PmrY7QI+YNFPhY2UctG3XlkjQxEzpUjboVbhiNqQj5gO/W4mGvZvanSJGdt1",
+	"aaPN9CjE3kX+XTYyVI4uBui7Tn+zYSHP/+6X5x99c5Etk0LV3UvZM57aw3dxoJdR5+lmKNFZtpRbgeVY",
+	"FDRiTbhuuUS/dSnAYs9qaYtwwWJRAPVMYNf/hpr+CqO7TsHT0PpnwyGX5992wRcInAgW7zXCXd58gRVX",
+	"a22B1YwX86Qeie4w5sn1XC5gfEsL9Smqs6uf/9ePz7//4fMffbJ2xRhz2Tauypbh32BVCYq3i+mJ5g/6",
+	"4sxqUPWFxKGw90FMw6ZloBbxvlbNtD+8MWlbS4GwzondBBQM3sZqqnAYZm6yHhURXHZHNO4vMfUBfMYx",
+	"h6B2ljLy2w9+AK4yJMotlcGmo5XH+tRuKReqL+yOyqHYGwUswtebMYu6WD6ouig+vtKIja8sc7ma0S8v",
+	"rncJJf+BlG9x0YhToXQRpk7tbG2BB3t5JqL9KUZDVlkom8tdotfxKj+T3R7adx/gq8tYllKXTVZmP9T8",
+	"hDnDxPHYWYqs/zmFvJulHLiOsA5fB0fEAUovmIBcZ53msPeYkFkmzM3TfUvjm0P73b6aEVRtYliVJTm8",
+	"u1xplpZQ7QUbkSJ/kNWUJaCbIMYGMrMUrHoDQ3nX6hglm/vwLj25iVxihnUtzAH0qOAJQ9GsxKFRTpfE",
+	"H7BQhGL/slMAF7MQJR3rYYKMwLOnPzt7+p8A9/Ivarhj87H535GQ1Q4dz6XIssw1XIrMaG+pJTte0PVQ",
+	"tvQjIjesR+5pAUUUAvqtcQyce8djcPItVj/HLs9lVs6ZnDxN+JtsnE2bpSduPMM0Xtld2YQ9boc+aZ8+",
+	"/+G3zr//4dmz//Ps6X87e/rfC1lcNp7VA7lz/uN/PP/0n4uYCOZm5nkPon0++/Q75z//K7K6f3hvLf8m",
+	"q6zo+ezbn/7u4189/+jbn//9p/kHFrqk6vXzn//155/829mzX+e+AABtKozS5Vt62njX1uLNl83WgfW8",
+	"CxEIJNtViqyaO0yPxVHgvM6Bw3Ra2yBZQMJU3EBLQGkJGz9i40nW3FUdo2MIjZW0mOjm2PiT9TuHD95Y",
+	"B9FtIYLQWO+olKiVJ4+e/P8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,95 @@
+package server
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// A shop platform's bulk push: each order gets its own result, a bad one
+// never stops or half-writes the others, and the same batch sent again
+// creates nothing twice.
+func TestAPI_OrderBatch(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+		shop.must(201, "POST", "/api/v1/orders", order("SO-OLD", line("MUG-1", 1)))
+
+		schemaBad := order("SO-SCHEMA", line("MUG-1", 0))
+		delete(schemaBad["ship_to"].(map[string]any), "city")
+		ruleBad := order("SO-RULE", line("MUG-1", 1))
+		ruleBad["ship_to"].(map[string]any)["postal_code"] = "060-0001" // 札幌: not 東京都
+		batch := map[string]any{"orders": []map[string]any{
+			order("SO-NEW", line("MUG-1", 2)),
+			order("SO-OLD", line("MUG-1", 1)), // a retry of what exists
+			schemaBad,
+			ruleBad,
+			order("SO-OLD", line("MUG-1", 5)), // the number of another order
+		}}
+		r := shop.must(200, "POST", "/api/v1/orders/batch", batch)
+		if r.JSON["created"] != 1.0 || r.JSON["replayed"] != 1.0 || r.JSON["refused"] != 3.0 {
+			t.Fatalf("counts: %s", r.Raw)
+		}
+		results := r.JSON["results"].([]any)
+		want := []struct {
+			result string
+			fields []string
+		}{
+			{"created", nil}, {"replayed", nil},
+			{"refused", []string{"lines[0].quantity", "ship_to.city"}},
+			{"refused", []string{"ship_to.postal_code"}},
+			{"refused", []string{"order_no"}},
+		}
+		for i, w := range want {
+			got := results[i].(map[string]any)
+			if got["index"] != float64(i) || got["result"] != w.result {
+				t.Errorf("order %d: %v, want %s", i, got, w.result)
+				continue
+			}
+			if w.result != "refused" {
+				if o, _ := got["order"].(map[string]any); o == nil || o["order_no"] != got["order_no"] {
+					t.Errorf("order %d carries no order: %v", i, got)
+				}
+				continue
+			}
+			var fields []string
+			for _, e := range got["problem"].(map[string]any)["errors"].([]any) {
+				fields = append(fields, e.(map[string]any)["field"].(string))
+			}
+			slices.Sort(fields)
+			if !slices.Equal(fields, w.fields) {
+				t.Errorf("order %d refused naming %v, want %v: %v", i, fields, w.fields, got["problem"])
+			}
+		}
+
+		list := func() string {
+			var out []string
+			for _, o := range shop.must(200, "GET", "/api/v1/orders", nil).JSON["data"].([]any) {
+				m := o.(map[string]any)
+				out = append(out, m["order_no"].(string))
+			}
+			return strings.Join(out, ",")
+		}
+		if got := list(); got != "SO-OLD,SO-NEW" {
+			t.Fatalf("orders after the batch: %s, want SO-OLD,SO-NEW", got)
+		}
+		if o := shop.must(200, "GET", "/api/v1/orders/SO-OLD", nil); o.JSON["lines"].([]any)[0].(map[string]any)["quantity"] != 1.0 {
+			t.Fatalf("the conflicting order changed SO-OLD: %s", o.Raw)
+		}
+
+		again := shop.must(200, "POST", "/api/v1/orders/batch", map[string]any{"orders": batch["orders"].([]map[string]any)[:2]})
+		if again.JSON["created"] != 0.0 || again.JSON["replayed"] != 2.0 {
+			t.Fatalf("the batch sent again: %s", again.Raw)
+		}
+		if got := list(); got != "SO-OLD,SO-NEW" {
+			t.Fatalf("orders after the retry: %s", got)
+		}
+
+		if r := shop.do("POST", "/api/v1/orders/batch", map[string]any{"orders": make([]map[string]any, 501)}); r.Status != 422 {
+			t.Fatalf("501 orders: %d %s, want 422", r.Status, r.Raw)
+		}
+	})
+}
