@@ -742,6 +742,10 @@ type builder struct {
 	today time.Time
 }
 
+// reservedNumber is the order number the API's OrderInput refuses: it
+// names the route POST /api/v1/orders/batch.
+const reservedNumber = "batch"
+
 // numberPattern is the API's DocumentNumber; skuPattern its SKU.
 var (
 	numberPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._\-]*$`)
@@ -779,6 +783,8 @@ func (b *builder) build(ro *rawOrder) {
 	case len(number) > 40 || !numberPattern.MatchString(number):
 		b.problem(ro.row, number, col("order_no"), fmt.Sprintf("注文番号 %s は使えません（英数字と . _ - で40文字まで）", excerpt(number)),
 			fmt.Sprintf("order number %s is not allowed: letters, digits, . _ - and at most 40", excerpt(number)))
+	case number == reservedNumber:
+		b.problem(ro.row, number, col("order_no"), "注文番号 batch は予約されているため使えません", "order number batch is reserved")
 	}
 	for _, c := range ro.differs {
 		b.problem(c.row, number, c.column, fmt.Sprintf("同じ注文番号の%d行目と%sが異なります（注文の項目は最初の行のとおりにするか空欄にしてください）", ro.row, c.column),

@@ -398,3 +398,16 @@ func TestParse_NumberOnFirstRowOnly(t *testing.T) {
 		t.Errorf("orders %d, problems %+v", len(res.Orders), res.Problems)
 	}
 }
+
+// The order number batch is reserved by the API (POST /api/v1/orders/batch):
+// an import refuses it as the API does.
+func TestParse_ReservedOrderNumber(t *testing.T) {
+	csv := "注文番号,郵便番号,都道府県,市区町村,番地,氏名,SKU,数量\nbatch,1000005,東京都,千代田区,丸の内1-9-1,山田 花子,TOWEL-WHT,1\n"
+	res, err := Parse(strings.NewReader(csv), Options{Format: FormatSoko})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Field != "注文番号" || !strings.Contains(res.Problems[0].Message, "予約") {
+		t.Fatalf("problems %+v, want the order number refused as reserved", res.Problems)
+	}
+}

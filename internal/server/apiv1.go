@@ -443,6 +443,7 @@ var schemaMessages = map[string]string{
 	"maxItems":   "件数が多すぎます",
 	"format":     "形式が正しくありません",
 	"nullable":   "空にはできません",
+	"not":        "この値は使えません（予約されています）",
 }
 
 func schemaMessage(se *openapi3.SchemaError, lang string) string {

@@ -93,3 +93,13 @@ func TestAPI_OrderBatch(t *testing.T) {
 		}
 	})
 }
+
+// "batch" names the batch route, so it cannot be an order number: an order
+// called so could never be read back.
+func TestAPI_BatchIsNoOrderNumber(t *testing.T) {
+	shop := client{t, mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{}), keySakura}
+	shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+	if r := shop.do("POST", "/api/v1/orders", order("batch", line("MUG-1", 1))); r.Status != 422 || !slices.Contains(r.fields(), "order_no") {
+		t.Fatalf("order number batch: %d %s, want 422 naming order_no", r.Status, r.Raw)
+	}
+}
