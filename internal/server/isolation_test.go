@@ -104,6 +104,18 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the first merchant's product changed: %s", r.Raw)
 				}
 			},
+			"putProductBatch": func(t *testing.T) {
+				// The same SKU is created as the second merchant's own product.
+				sakura.must(201, "PUT", "/api/v1/products/SECRET-B", product("限定品B", 9999))
+				p := product("別商品", 1)
+				p["sku"] = "SECRET-B"
+				if r := midori.must(200, "PUT", "/api/v1/products/batch", map[string]any{"products": []map[string]any{p}}); r.JSON["created"] != 1.0 {
+					t.Fatalf("the second merchant's own SECRET-B: %s", r.Raw)
+				}
+				if r := sakura.must(200, "GET", "/api/v1/products/SECRET-B", nil); r.JSON["name"] != "限定品B" {
+					t.Fatalf("the first merchant's product changed: %s", r.Raw)
+				}
+			},
 			"putWebhookEndpoint": func(t *testing.T) {
 				midori.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/other"})
 				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoint", nil); r.JSON["url"] != "http://127.0.0.1:9/hook" {

@@ -29,15 +29,15 @@ func (h apiHandlers) CreateOrderBatch(ctx context.Context, req api.CreateOrderBa
 		o, err := h.createBatchOrder(ctx, schema, raw, lang)
 		switch code := soko.ErrorCode(err); {
 		case err == nil:
-			item.Result, item.Order = api.Created, o
+			item.Result, item.Order = api.OrderBatchItemResultCreated, o
 			out.Created++
 		case code == soko.EINTERNAL || code == soko.EUNAVAILABLE:
 			return nil, err
 		case code == soko.ECONFLICT && o != nil:
-			item.Result, item.Order = api.Replayed, o
+			item.Result, item.Order = api.OrderBatchItemResultReplayed, o
 			out.Replayed++
 		default:
-			item.Result, item.Problem = api.Refused, itemProblem(err, lang)
+			item.Result, item.Problem = api.OrderBatchItemResultRefused, itemProblem(err, lang)
 			out.Refused++
 		}
 		out.Results[i] = item
@@ -50,24 +50,9 @@ func (h apiHandlers) CreateOrderBatch(ctx context.Context, req api.CreateOrderBa
 // the order number exists already it returns that order with a conflict if
 // it is the same order (a retry), or the conflict alone if it is not.
 func (h apiHandlers) createBatchOrder(ctx context.Context, schema *openapi3.Schema, raw map[string]any, lang string) (*api.Order, error) {
-	if err := schema.VisitJSON(raw, openapi3.MultiErrors()); err != nil {
-		bad := soko.Errorf(soko.EINVALID, "the order does not match OrderInput").JA("出荷指示の内容に誤りがあります")
-		for _, e := range flatten(err) {
-			if se, ok := e.(*openapi3.SchemaError); ok {
-				bad.WithField(schemaField("body", se), schemaMessage(se, lang))
-			} else {
-				bad.WithField("body", e.Error())
-			}
-		}
-		return nil, bad
-	}
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return nil, err
-	}
 	var in api.OrderInput
-	if err := json.Unmarshal(b, &in); err != nil {
-		return nil, soko.Errorf(soko.EINVALID, "the order cannot be read: %v", err).JA("出荷指示を読み取れません")
+	if err := decodeItem(schema, raw, &in, lang); err != nil {
+		return nil, err
 	}
 	created, err := h.CreateOrder(ctx, api.CreateOrderRequestObject{Body: &in})
 	if err == nil {
@@ -85,6 +70,31 @@ func (h apiHandlers) createBatchOrder(ctx context.Context, schema *openapi3.Sche
 	}
 	o := orderOut(existing)
 	return &o, err
+}
+
+// decodeItem checks one item of a batch against its schema, as the
+// validator checks a single request's body, naming the item's own fields,
+// and decodes it into v.
+func decodeItem(schema *openapi3.Schema, raw map[string]any, v any, lang string) error {
+	if err := schema.VisitJSON(raw, openapi3.MultiErrors()); err != nil {
+		bad := soko.Errorf(soko.EINVALID, "the item does not match the API").JA("内容に誤りがあります")
+		for _, e := range flatten(err) {
+			if se, ok := e.(*openapi3.SchemaError); ok {
+				bad.WithField(schemaField("body", se), schemaMessage(se, lang))
+			} else {
+				bad.WithField("body", e.Error())
+			}
+		}
+		return bad
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return soko.Errorf(soko.EINVALID, "the item cannot be read: %v", err).JA("内容を読み取れません")
+	}
+	return nil
 }
 
 // sameOrder reports whether an order sent again is the one soko holds: the

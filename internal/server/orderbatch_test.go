@@ -103,3 +103,51 @@ func TestAPI_BatchIsNoOrderNumber(t *testing.T) {
 		t.Fatalf("order number batch: %d %s, want 422 naming order_no", r.Status, r.Raw)
 	}
 }
+
+// A catalogue sync in one request: each product its own result, a bad one
+// refused alone with its fields named.
+func TestAPI_ProductBatch(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+		with := func(sku string, p map[string]any) map[string]any {
+			p["sku"] = sku
+			return p
+		}
+		badCode := with("MUG-3", product("湯のみ", 900, "4901234567890")) // wrong check digit
+		noName := with("MUG-4", product("", 900))
+		delete(noName, "name")
+		r := shop.must(200, "PUT", "/api/v1/products/batch", map[string]any{"products": []map[string]any{
+			with("MUG-2", product("マグカップ（大）", 1500)),
+			with("MUG-1", product("マグカップ（改）", 1300)),
+			badCode,
+			noName,
+			with("batch", product("予約語", 1)),
+		}})
+		if r.JSON["created"] != 1.0 || r.JSON["updated"] != 1.0 || r.JSON["refused"] != 3.0 {
+			t.Fatalf("counts: %s", r.Raw)
+		}
+		want := []struct{ result, field string }{
+			{"created", ""}, {"updated", ""}, {"refused", "barcodes[0].code"}, {"refused", "name"}, {"refused", "sku"},
+		}
+		for i, w := range want {
+			got := r.JSON["results"].([]any)[i].(map[string]any)
+			if got["result"] != w.result {
+				t.Errorf("item %d: %v, want %s", i, got, w.result)
+				continue
+			}
+			if w.field != "" && !strings.Contains(mustJSON(t, got["problem"]), `"field":"`+w.field+`"`) {
+				t.Errorf("item %d refused without naming %s: %v", i, w.field, got["problem"])
+			}
+		}
+		if p := shop.must(200, "GET", "/api/v1/products/MUG-1", nil); p.JSON["name"] != "マグカップ（改）" || p.JSON["price"] != 1300.0 {
+			t.Errorf("MUG-1 after the batch: %s", p.Raw)
+		}
+		shop.must(200, "GET", "/api/v1/products/MUG-2", nil)
+		for _, sku := range []string{"MUG-3", "MUG-4"} {
+			if r := shop.do("GET", "/api/v1/products/"+sku, nil); r.Status != 404 {
+				t.Errorf("refused %s was written: %d", sku, r.Status)
+			}
+		}
+	})
+}

@@ -293,19 +293,19 @@ func (e OpsDeliveryDetailStatus) Valid() bool {
 
 // Defines values for OrderBatchItemResult.
 const (
-	Created  OrderBatchItemResult = "created"
-	Refused  OrderBatchItemResult = "refused"
-	Replayed OrderBatchItemResult = "replayed"
+	OrderBatchItemResultCreated  OrderBatchItemResult = "created"
+	OrderBatchItemResultRefused  OrderBatchItemResult = "refused"
+	OrderBatchItemResultReplayed OrderBatchItemResult = "replayed"
 )
 
 // Valid indicates whether the value is a known member of the OrderBatchItemResult enum.
 func (e OrderBatchItemResult) Valid() bool {
 	switch e {
-	case Created:
+	case OrderBatchItemResultCreated:
 		return true
-	case Refused:
+	case OrderBatchItemResultRefused:
 		return true
-	case Replayed:
+	case OrderBatchItemResultReplayed:
 		return true
 	default:
 		return false
@@ -480,6 +480,27 @@ func (e PickTaskStatus) Valid() bool {
 	case PickTaskStatusOpen:
 		return true
 	case PickTaskStatusShort:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProductBatchItemResult.
+const (
+	ProductBatchItemResultCreated ProductBatchItemResult = "created"
+	ProductBatchItemResultRefused ProductBatchItemResult = "refused"
+	ProductBatchItemResultUpdated ProductBatchItemResult = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ProductBatchItemResult enum.
+func (e ProductBatchItemResult) Valid() bool {
+	switch e {
+	case ProductBatchItemResultCreated:
+		return true
+	case ProductBatchItemResultRefused:
+		return true
+	case ProductBatchItemResultUpdated:
 		return true
 	default:
 		return false
@@ -2105,6 +2126,35 @@ type ProductBarcode struct {
 	PackQuantity int    `json:"pack_quantity"`
 }
 
+// ProductBatchInput defines model for ProductBatchInput.
+type ProductBatchInput struct {
+	// Products Each item is a ProductInput with its sku; each is checked on its own.
+	Products []map[string]interface{} `json:"products"`
+}
+
+// ProductBatchItem defines model for ProductBatchItem.
+type ProductBatchItem struct {
+	// Index The position of the item in the request, from 0.
+	Index   int                    `json:"index"`
+	Problem *Problem               `json:"problem,omitempty"`
+	Product *Product               `json:"product,omitempty"`
+	Result  ProductBatchItemResult `json:"result"`
+
+	// Sku The SKU as sent; empty when it had none.
+	Sku string `json:"sku"`
+}
+
+// ProductBatchItemResult defines model for ProductBatchItem.Result.
+type ProductBatchItemResult string
+
+// ProductBatchResult defines model for ProductBatchResult.
+type ProductBatchResult struct {
+	Created int                `json:"created"`
+	Refused int                `json:"refused"`
+	Results []ProductBatchItem `json:"results"`
+	Updated int                `json:"updated"`
+}
+
 // ProductInput defines model for ProductInput.
 type ProductInput struct {
 	Barcodes *[]Barcode `json:"barcodes,omitempty"`
@@ -3045,6 +3095,9 @@ type CreateOrderBatchJSONRequestBody = OrderBatchInput
 // CancelOrderJSONRequestBody defines body for CancelOrder for application/json ContentType.
 type CancelOrderJSONRequestBody = CancelInput
 
+// PutProductBatchJSONRequestBody defines body for PutProductBatch for application/json ContentType.
+type PutProductBatchJSONRequestBody = ProductBatchInput
+
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
 
@@ -3164,6 +3217,9 @@ type ServerInterface interface {
 	// ListProducts List products
 	// (GET /api/v1/products)
 	ListProducts(ctx echo.Context, params ListProductsParams) error
+	// PutProductBatch Create or update up to 500 products in one request
+	// (PUT /api/v1/products/batch)
+	PutProductBatch(ctx echo.Context) error
 	// GetProduct Get a product
 	// (GET /api/v1/products/{sku})
 	GetProduct(ctx echo.Context, sku Sku) error
@@ -3709,6 +3765,15 @@ func (w *ServerInterfaceWrapper) ListProducts(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListProducts(ctx, params)
+	return err
+}
+
+// PutProductBatch converts echo context to params.
+func (w *ServerInterfaceWrapper) PutProductBatch(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutProductBatch(ctx)
 	return err
 }
 
@@ -5938,6 +6003,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/products", wrapper.ListProducts, options.OperationMiddlewares["listProducts"]...)
 	router.GET(options.BaseURL+"/api/v1/products/:sku", wrapper.GetProduct, options.OperationMiddlewares["getProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
+	router.PUT(options.BaseURL+"/api/v1/products/batch", wrapper.PutProductBatch, options.OperationMiddlewares["putProductBatch"]...)
 	router.GET(options.BaseURL+"/api/v1/stock", wrapper.ListStock, options.OperationMiddlewares["listStock"]...)
 	router.GET(options.BaseURL+"/api/v1/stock/:sku", wrapper.GetStock, options.OperationMiddlewares["getStock"]...)
 	router.GET(options.BaseURL+"/api/v1/inbounds", wrapper.ListInbounds, options.OperationMiddlewares["listInbounds"]...)
@@ -6483,6 +6549,45 @@ type ListProductsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListProductsdefaultApplicationProblemPlusJSONResponse) VisitListProductsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutProductBatchRequestObject struct {
+	Body *PutProductBatchJSONRequestBody
+}
+
+type PutProductBatchResponseObject interface {
+	VisitPutProductBatchResponse(w http.ResponseWriter) error
+}
+
+type PutProductBatch200JSONResponse ProductBatchResult
+
+func (response PutProductBatch200JSONResponse) VisitPutProductBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutProductBatchdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutProductBatchdefaultApplicationProblemPlusJSONResponse) VisitPutProductBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9897,6 +10002,9 @@ type StrictServerInterface interface {
 	// ListProducts List products
 	// (GET /api/v1/products)
 	ListProducts(ctx context.Context, request ListProductsRequestObject) (ListProductsResponseObject, error)
+	// PutProductBatch Create or update up to 500 products in one request
+	// (PUT /api/v1/products/batch)
+	PutProductBatch(ctx context.Context, request PutProductBatchRequestObject) (PutProductBatchResponseObject, error)
 	// GetProduct Get a product
 	// (GET /api/v1/products/{sku})
 	GetProduct(ctx context.Context, request GetProductRequestObject) (GetProductResponseObject, error)
@@ -10497,6 +10605,52 @@ func (sh *strictHandler) ListProducts(ctx echo.Context, params ListProductsParam
 		return err
 	} else if validResponse, ok := response.(ListProductsResponseObject); ok {
 		return validResponse.VisitListProductsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutProductBatch operation middleware
+func (sh *strictHandler) PutProductBatch(ctx echo.Context) error {
+	var request PutProductBatchRequestObject
+
+	var body PutProductBatchJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutProductBatch(ctx.Request().Context(), request.(PutProductBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutProductBatch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutProductBatchResponseObject); ok {
+		return validResponse.VisitPutProductBatchResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13232,360 +13386,364 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17cyTHdS/4VTKwjhhALjw5pEgg/Ac4JKURyRnEYGh6lz2LTlRld6e6OrNYmY1Ga3YiyJnQw17SWoUk",
-	"+15LWj9k63rte7XS+u6Kl5J9v4tADMVvsZHnZNajO6urugE0oLjmPxx0VeXj5MmTJ8/jdx6vhHKQSMGE",
-	"Viu7j1cSmtIB0yyFv0Kappyld2TEzJ9crOyuJFT3VoIVQQdsZde9sRKspOz9IU9ZtLKr0yELVlTYYwNq",
-	"PmNiOFjZfW9lTAdUy5VgRdEuHdGVYOXrNKEikUqvPApW9DgxLSqdctFdefIkWAlV2nko+0yYViKmwpQn",
-	"mkszioc9RszjI22eE9khuseI0rTTIYopxaXYWAlwxD1GIxiiHfOfrN85fPDGOrY8a+ADevoWE13dW9nd",
-	"3nk5WBlwkf3tHe8wVTL1D7Yt2Kk+wjfabrxJyk64HCqS0C7Lxvv+kKXjAomx1YqB7Wxt+YYSsZifsHR8",
-	"97WKhXMvHPFoJg06Mh1QvbK7woV+6fYKEIEPzILmJOBCsy5LoWMesUEiNRPh+E02nqbFPhkK/v6QkT4b",
-	"k45Mie5xRUz/TOk9QknKdDomI657uKR0gO9SEZFjGY1JypKYjhU87fBUaUKFGrG0cr3v5kNaN2OqouSL",
-	"L9YvMRfHciiiSrLa55dN1ZgPuJ4m5gHtMqL4Nyp5B78r9hyxDh3GemX3xa3AzB57BS6qGcOACt5hSlfO",
-	"3b1w2ZMfsDTsUTGjY/vCZXcs04illb3C0yvp8p6c2aWQM7v8g5R1VnZX/qfNXLJv4lO1+ZoMhwMm9L3h",
-	"4Nj2qPrDit7Mk0U7OnzzHWhdU9WvpKB5eNkEHCYR1Sw65CJk0xvmvojHZNSjmhiG6bKIUE1kSmhHMyuK",
-	"NB9Ubifb+JGC1r3DNC+smzZWfOJjJNP+a3TsPyLMQy66JKJjwgX5mjkc94iW5u9RjwkSs44mcqirhmf6",
-	"rh6VZ0BPDOVVIoVicN7fk/ptGfEONysxOcR7UpOBfboL0vduZ/2eFGz9barDHkGxS8xYIiQlyuVbirz+",
-	"kHYDomRLAO3Nt2HMmdCkJ+NIEa6I0jyOSThMUyb0BrknQdhvtMwJjS3DCE1Lfupp2nXHqm2lcC7kJJki",
-	"wZNg5SCVxzEbgMYjhWYCRC1NkpiH1HSxmeAbf/h1JUEZabYJXLtP8EQuHYOCsDSVaUCoIsXWN3BTYgum",
-	"g/0oSplC5SyVCUs1x8Wi+GDbM6vAPdzxPgy5HvsfyEFChf8ZG1Aee58g93keJD0pKp5IpWl8FFrFskyb",
-	"L5OId7lWARGS9MZJj4EuN91Iyjos1MPU18eTolB5D8eYT7A8glJTljxBTt8CNd2cHDlytVUef52F2gxr",
-	"PxpwsX9w16o/5UULUwYShOqmUsOoVF5BOCn8gpWYKn00VLObF8M4pscxc6J2juVMWYefeh+l7ET2UWjY",
-	"Z8dSxoyKwsMLDUqxMGXav/ONdsi1YnFnl0gj4LkAMYDbn2gQ90h3wvWGVzAXeQVOJDvZIOOcfOHy6dYs",
-	"/x34xu5VbkZM44MCO3RorFgwwSGO/OV5vuvkJkxWGc05IGyju4FKck8mRI2VZoNbCiSwmWVBt33ptm/S",
-	"/rG/Kk8fwoMp3rW7dXEG5UKw9KjHeLenjwaDQmNTL8Uw8pqXRjya8c6Anh6NsK9uSgfK/1YluyuWnvCw",
-	"4hn/BjsKY6oqGtU0ZbM61T0ufJvFx4lWRFk+nKTOFCmmqeyhRGmEpenYseXTf1TDJwsxuWOlAou+sFNz",
-	"+/KyT/EGU3OF8XLWAt8XmW6uz338mDWwvbXVoAnHrBNbu4ZuBU6eIHgNY+fTe6k4tK2gluWr5+X/uNl+",
-	"uIqtUMffb3Glp2VhRDWof1wznPAsPbAkVnO5S9OUjt3sj+wiKf8ZZ9SV9WN5StxrZPXs2cdnT//l7NlP",
-	"zp7+t4CcPf3W2YffOnv2vbOnvzx79uzs2XfIbz/42RqhRhUXxHw6oOPsbGg+7oc9Lg4tA02NfWJ9gCqT",
-	"86kj8DtwqZpTgPy7KPgfXBQsRwa8JfECeBXKUJ+LqNEOdIN403zwJFgZ0bh/pNj7QyZK6kmh7W/4L14z",
-	"1Itv4LUGBjXZRS15lqgDXB7VJviyljEdTYtegZfqLcae8+tCtH7TEsB5VRIe9uFKYrY2g3+FjJ+Y7oOV",
-	"SIZ9j29losmFJPAF6TlBmYZEeNtaej3WkDiWo6OEpprT2Hd/YrrHUkLNXSnVBCypcCKqHk/QJMjBp5Ay",
-	"snr+nW+d/+n/c/7tT3/38a/WChfGwqW2cv9f6Q1/xmVFRCxttDEO8VXzUcyTowFTinbnlBZW+tpeJ1oK",
-	"JhajRJPapV2iLPEcoduWb+fd0tBU7dwW2mhTnD3NjAtN5JKYptznVtDMEGe7rqTYwd17D5hCi88ctEq4",
-	"x1d8m2hJXrZGxT0SM3rCiBxq83PP/FvJviQD2mdEiknLycvNDSeHGTmn9fezD3/w2b/95Iu/+c1nn/ya",
-	"HMcy7JMkNRs7IlKQmB6zWAXWdh7zPiNUoIy6pUBCHWm5sRLMsADXuITLFuHal52FeJKhqq3CJUfq7Tk2",
-	"W7XVuE5BnTAiT5zLNebi2W9PMO1cxuLZouBQ007Hc3yFmp8w/+4+plGXHV3PgWM4lUVHQ6G551Q9ZJqM",
-	"ejxmZJRK0SUHd+8p0mcsAaskjJtgC4Z5L9kcncqYNZNdhuQPzNveI61A3uxgg7YDtyrNDjDoZqHTq7zA",
-	"Fz7DGlwDlyEnL2WFKhdn9jIc3L03vce8kzbC+eDuPTe3iBV9CJkPM4DwE4neYyaIkIKREVVEMaG9zinl",
-	"9nmzyU9NHL+fPcsHlr7FqwCoYwm1/zBHR4L/Gibm6o+RRNQ0UX0vgMYX01VmiLHFOPUSeMi7pyspW7R3",
-	"Td/6bbib33laIaArJNhM26brqHKY77LjnpT910WUSO67EIVSdHh3mPpc+W+YtUNONoLaxc+QHlVESMJs",
-	"o2TM9B68IeHy1OEsjhShKTM/CkKPJ9i/sNpMGKle4RFkJ0zoo7Anqw2e8IoiNB8cXNaGx+bFY0ZQH8rM",
-	"mFNEn7SxYpfmV0+Hrw8SPd41faZj7Hm+xmd5JxXvCi66BN+p91DKlKRSVzsrXW9HM9yxLk5lHpVgmMZN",
-	"mDRjqslV9HHqqzR1u2KBy1yZll/bv7f5+v699e0XAmL+/3JA3jm4s75vCHb34Rvr27cDEvZY2McDjHAR",
-	"xsMINY+islcWOb5jy0jPo/eHVGirBWcxc9uTYRzvCK6VOQ2JCqkNQ+WKmBmQUA4NB69SElLF4Ldbirh2",
-	"1+y4CiaT2timKXHhpfn87tt/98peuxeq1iHrW+o7VIQsviuS4bz35JRRG8lU2Bov+m/vnm7hbHr9NJGp",
-	"7+BRJ35J2OExC8hhj3f00dfuHgbkmCr20u3S1eB4rL3SyXw7IzAF4qdUY4fcAznKYrOmpXkqR8oXa5uG",
-	"LFZklHKtSxFJVVs0G7NtMgDSFIb7qJq4dwd+4lKtadgrnaulAKBjFrPoCCwHZXLUnmGXSsQJSmSjnhpi",
-	"M2ocpLLrD4KbqZDhs6NKvgmHWqKS7nG48rA/TCAaNAsrxPZuKSITJrI3ZETHldfbqT7t/P3rl6/b9DNU",
-	"5b0fTsqnLCejRIGs+XwQeate4sdSsbdd1PcCUga0hXRwNOBKmel7kgGMdsSidS5IfkEh9jtFwliaDzEb",
-	"ILEb0LbmVzvzVo7g6tjI0Zl/Y6+ItcahaVpJoWTM7qfWAjh9LZKi+dYqtrYP3/p2LI1j68BZsOXse1/r",
-	"F9tZMjqiA6MANbQzLWLEylJY3EW1JtwZ3GEQ/q6OrLY7KeJDCMBWMU/MhT8gUoSM2N0SgBBAU61R4I3W",
-	"d/DaG3v22gDmXMIViWW3i2rnVP9d3tF1K/QV3tH3E1zVJ8FKj8XRUSeVg7rvYEkPNdVDNZ+Fjwu2GP+8",
-	"xYU3nGVQcNI1bStz7BndT2o/V2XpD5UP5+QgK1IWmj3qA/6TlNtsuvkbNZ9WtCnTcth2YQ1TFvKEs3qS",
-	"u2DyOkUan1Xvb3AC0ReP/JdGsH4ZPpyPZc0qHalYar++wgfM8OpCdH1oP35d6HTso+/8N2afKbmQn5Nt",
-	"gowYQfXB7NZigvJFkpRkqpUkBbawu6a0DSaClgtTLHKMkwDl8yTfG5NSs7z4GbcXFijIzrtHNSelPdsK",
-	"JsyejDEfKGZUsaPsTzs2jG9QMj5hR+DIN8NJYshxC+E2ZEY01EfHtCLwYbr7RTQbmg18/mPcibfJAIXx",
-	"HumzRDvbkPP+9bjSMh1PmDF26j2tdozN1uABU2DhmNRcBBsdZYlu0/obpE1RAkuwmw/bWrSAyTFR0ypt",
-	"ZCi4ViVteUawQ9b3LJE/zyJM0QhbqCVRrihNEYidJjwdN9I+io14Huo5k2t42K+6RxSNV56bBGb8zeYe",
-	"TP6zYigbOY6z0EE2jjoavmVF93Rsg9nWUZU9SSUsrHx8I2hTIEU+m2wIxTnUk+jCkcbF5g6HgwH1n3aF",
-	"XPS6Fu+xU30H36yI9i02VjfFheO3DvOoLZWHbXFhboVaXSxi66LRV/VxUuXJ1RHJapZTJDqWp7NuY95n",
-	"PSoiFh3JE5bOpRnDNefIhqj4nTjFdO9m9FPs/QrDa4o3ryOBecle/c+94726PSzZZ5LhccxD4j7J4BWm",
-	"Gq0zRE9ufPb+SgDrMPFpUbcrk652sVOv926ue7DVz4p6lNHR3FisNDqKjXxBljD84FWPUpa4AXmMK86n",
-	"PXsDZONxX+TNBisVERQ+wXXJxr4FLAxXfvnOkAsqhVMR22DONitJMVOpmplVW7g4zLgcLnL5A8WwwRas",
-	"umchjkCZnpO0KFzFJqYxGdRVdVHDUdbGA1VfPStMgzN84LcUwXcCAmgp6Gq8pYjSLPEKtXk43O9rPQyp",
-	"ULsYFQ1RLiEVosKmFTFNfbFhr4MD3zQyhpFDYyxWjPRokrDq5iqtEgtsxEKcavUMDU2xW+uQrxhamt2R",
-	"vG3JfrZCKesMFY1vZan9xDTmd+aHVHgN4yEVJKUQd6F7VGQBoXl8wgwB7QlvmA73uKXI/sHdjKsgfdjw",
-	"WsX0tZyL+FMuoBU7WWceKBwPdtEztclSOl+/jM38u20oFvJPTJs+LxylsE+OMeYhh3iS0TDUwBpcK3L4",
-	"5juTEQm10FLZ7bBkAPC8VrzbXCgdw65D1p6P7AN6ehfpVnQcZ3eM4m13vpBGr3PaH6dsGMqejDPRaEIq",
-	"7r42rc7Zr8sXXGCKSj6rMpTMa0YfGu2wyoI+01KQG8MWc/SC3WyBLyeIN0WyiZa9A60kq6XF9J2HdWRa",
-	"keQW4of+hxHvdFhanSE3t71lEauJEWF2BvlwS2PzEeQ1qnrHkqZRpQY8B6NNONA9/NDYe8ZOQ5bM527M",
-	"pvK6+9br3GAyiZsb9g9QpPITI5l88Rvm9GXRUcLSo54cpj4mL14+J/eHOc4X/hj96aXP/XEkeDMn5iZG",
-	"uCCMhj1iviCrXzt8uBaQrd9+8P2dF3xxiLO617RbFVEZ0fEtBSBT5HhM4M3A9Gx+6cRyhOpF4+TwbGkP",
-	"TUu+wYzoyRwi8V16wqrZdNr0ZNX5LivcvtWKZwWmVtTDISXmdiPPGHPmJs052xNxNyxdpT3Jv37Di/8J",
-	"F31vYmPKCAfPc4efenW3CeLZvFNnGwitSwnanzlVXOl5plk9m/ySWCNR3Y2tPFzvOG08wL7WbJBc0KhC",
-	"80Y8h8swhbPvqGpfArbXjHlXIF89hLtDyMw0biny1YcPDwh+APrjViH5IKQDRo5p2G8QiObmUu69PI1K",
-	"y8wEZGBZK7s9lWSYmM5SM5n/9b399f+Frn9ja/2VR/k/N45arfVHX/oDH81fH1AeH8Q0ZD0ZewNpSuSa",
-	"5/Qe8YngztnpicV+fETBkabshLORz1Ab+THU1BBbqOd6+2KAbVUO4SEbJLE9v/1j8Aa6440XgppvqYpr",
-	"ODw9qpyKe6F6SsFKki9l83Ngigl8x1ze6ULzm03t6clN0GNiZrWrs8jd1BG+mC2zteW/BOXUKF+YtoKL",
-	"s9lXbMjSHEPv8YgdJak/t+OeJPiISLRGJIWgK79Vo9KI8zY+ICFNI7J69uxvz549O3v667Nnvzl7+snZ",
-	"0382/3j2p2sNXOfByiilyXQPZvbEPErMEFfPnv787NkPz5595/yjb/7up9/0OpqeVBDxfq46zyTXzPlX",
-	"DrsmZB1eK5pTip36lv2r1klQdd11zp+63ezCR+vmkQzj2Jep5LRlLYmGxMMOmlV0Ogz7sNF56tyCI6MJ",
-	"YRRIjIk0PRZHjRVaN9TqwK5CCO4ErCwOQMgRse/Mlz80olx7A2Rtw6X4V0RKtVEiI5qynhwqNk+HE8yR",
-	"c0W2qvlc88FlizSLX8DSslCocLQImtElmX8qk2mK01raVsjcv/Nwa+Wa2uYKi+ub6F3ELb8cwFJ2ihEP",
-	"zQNzHWx6hU9qPuOanUuVca2Ze8o2UnBQXThCMJ/jJIkKjilnS6sK3ZuxeIvsu4su1Txg4xdYR5zatNF5",
-	"wIX9c7tGyM2kfrXNt8hLc8R+1aIaVJkfZ0cn2bthdOHYpULQUtYmDqqGCAvyWPMQucv0c3hx8yyVmoDX",
-	"z6DbTDJdOIzLSePrDt0qC8FCeInbQBNwYxkv+UJL7mIg3CVqCE08Z9WsUssoV61cvEWPWVypVczQEBrF",
-	"vZpF41LYuNf5cx3ewqyXam14RFPBRddzx3tARZcpkg4FZL7HcrRHqOoXk+ig9Aslgo0clkijQT20EV3Q",
-	"wxyKLVKsGNSejb5yZbK5TwOJZL9fTihbDfiQU+Amm55oyDsRFnVrY2+PIhZr6p/OonFoHvTykA4VgBpY",
-	"4HKMZri947U/VdvHFwmiluKoR8XMieZO52ool5p4e+2LlLbG9vIIginiZwPwrqIcHWoZ9j1reEK5VTQe",
-	"LxReVo2uxDDIKkMXWVDfmIzIKnlI8+FPdugjw9uFixaN4/udld33ml2S8lDox/4UVRYdHVdUZSnkpY56",
-	"ksRME64hM5XV5aXWZxo78wY4N2IWFQvRHLNYii5YPnqMmKPaphzPkWwsacSio3lFf70lxM710lueDENB",
-	"sk1NZHoA0/zyqMAxC+kbebBpkwJ2wUqXCZby0Kv74MI1v2TZ92FdvVxJuyljUSlL3ZUMIqtYA0evy05n",
-	"bQ/dRR0b5YVO4JyPCu6a1fe2th+9t7X+yqP/bee9rfUXHq3tvre1/iL+9Ae119s8ZrI42Vn7uOp4nTt5",
-	"2HLHPGdVMUd1zvjYbNSTq8KVlQW3FMEjOiDbGxtOPqyef/C/n3/3p2sb3jkUdpLn4eyY3FmpnPX6yMQ6",
-	"TmsZ/qzGUsBspqNU78d83a8ovttI5CtDQTQMVi2+bXwskcJKazBP+xe6EgzhLXcGOIYpw04QwJoghb1N",
-	"hNQEh0ZWUxaadYKCZg42AbLXkS5VXHcxuTTDq+9kpkygyCaOwl/mczp5pir8ujjcos0MlyenrY/7Crdh",
-	"zzoqRagibVef04lLPHVpl+0RMYxj57OKqdJZUkmtred+olxoghfQhQ0SXbHxzWYTKG2yqzcgrgYrIwSA",
-	"8x43CxltM4C0iyVJQRGq6viH+fMZwEhhyTTXjGaK8WlOTZiILGo6rhbG6jHamG3tYpVoOZmhkDFttvC1",
-	"2QQF/nktC7ZvpgAXWW9a+XVEjWW3eUTfRJCNL5yPjs2OrLgGcgTNRCe9ZeJbinzt8P49KPmXBdEDo5td",
-	"aR7VO/Fdr0FpWn69sECWS7DWlYl8vRa7+4mqdOXU2vprJdkchb4u0Z+Tz6kOcaT6nruQ08e3ySfvsyW/",
-	"woQXZ/YC+a0ylfrN5XsGrHJ4lNvnp2MP8I2yXaUqyKAqLbrgYcibm+i8glQL1F+ptBw1q4niKdFRMbbq",
-	"XOZryzT2jtQPSVWDZHsD0JtqpdECaEpzCp5ZKEdLRCmaif0zE8cHKwfMgwp0+cA9F3acF+6fmYAtwdy4",
-	"aRa859kNIofWqcPSsQA6BUideXzwQJJXqQ57ixib8myciXhGGvaI4VUCUOQEeoEO9jBjgCsEvcU6EgBG",
-	"OxIBURLgyQCGJZJMwVVxAGWaodo+hL8TGk/6XuqSvJr722ck/BRIpbHq8mRtt4idVpbBA5K6uzH6EGws",
-	"lOmeKR2QTioHZMt/423kO8ucZsW9PD0aB9GDlhJi4eD3CMvzLbkmPRqBDa6ihnFWerpRJeliFqq7uFg2",
-	"xTT7mI7tP2GNG1xdgNpBubY8dDF77aocl240VbFsDuf6eIxmbrtq/tVys6hqzD7fI4oxGwzo8ESrGrQU",
-	"qmoRtgyNU0ajMWGnXJmxTgP9l5o0hJjzVMnZv9YGPmt1894rFwvysC8IMJHdOitzsj02yfenabwdkJ2A",
-	"vPDbD35GEpbmCUceN6qcEcfovVe6rPJdy2EBcT62gDg4sRE9YQFYvwNicXkCCEAO0AMTQPhmYINIA8eb",
-	"R+7vnoyj337ws/qAcsAJsfd/IBHMqDLHIl+oy7iO5qveqF5n5YAQg7hef6wMwc+CU0nYk1Ixf6rBjGr0",
-	"8/oBnHY3B1TUhbAw5KhCJ9NUV/EpFYQDYfFgBhci19bqQTWeGIpQJ8gMzZykF2wEIBTm3tFFmCl7MPis",
-	"gE0hNYqSX47yK5yvzpFTsDIgjNxUW1SpkAA1nFWZP8NEKCOvjfydh2+sv2xIlaGIe1nK8UoBD6cnE94x",
-	"M1CyL73k4l0hjUoZyng4EB5l7KuMGm3DPoeKMbcUielYDgtaljk55ov+nsG2TaFUi9fRInKeqjzncjYc",
-	"yWEcWaE5Q2eqdE0BAx7NSAIsIot7NoTSMkGQQBwQJKWmLh+VrKZypLCYAoF9oRJDYtVjTBPVMw91jw0Q",
-	"nbeHS3TMuOhCG9t7WLXEFne0i2caKrxu+F0Rrtc2yL4mA6k02Q62trZ2SWl2rqIDjePGAUuLIM2/RjUl",
-	"MGsz0YAcx1T0jT6PDGbzyP1LpejAplL78PdTM7OtLZsw0XgSU6eBL6q6X5Eb8cBMJGYdDaWkpCDJME2k",
-	"YmT1EPfkbjlnozOMO9z+YUYZwP3HKmaCMaNMY5YFF921S1qIXKRW64UTdXKsjoh8p+iA7Rb2lKEG8mWD",
-	"9MyCU9UKriAXgVntgBy83Yrgwib3ngkFcP0jl+PrVmla2mWsUyO0HyC0TXMXRE71xkzmDga01Rf79l85",
-	"SiiS5dW7k1XVwUSanuE8pWXYB2AjWzUXvKZShBXy75iGfWtwqO8Bs2XAgwj9bMyymPkF5tzcGOXcaFe4",
-	"AdvlF4si8xQxLIvzrmaLi8XWzKc8uuN8JbhAME5ZrywP4LNf//SLb3/v/Dc/fP7dH+2SMRNES3NoxHBV",
-	"2IJldZf5KY103orSUybQ8ljOPvyz81/+2dmH3zv/5KPnP/7R87/8h6nIr4uAzF/AHupJx9ipMQ/lBtOa",
-	"ijNllbyZjJnKNHlseivqf8fmvr3y6MmTR5MlnP5nObQ30SxoZyj4+0NG6ECKLhlnz9UGaUM7bTSiWdGx",
-	"yrXVIA7uHz4kmzThmyfbm/jJJnywtjFt+52CcRA2tkNpOXCXYxbtuURmIuSoeeRf0WY8ocXybo+lcIIq",
-	"VAlKlaheqWPagr15FgSnfc3G+mra74+Hx1wE+WYSrC8TqQLS4/0x7Q8DMh4mFtCgtmRHM8P2YY8nD+WU",
-	"iXpmhDkfsEPz3iwr9IS9uVI2+l18iyAQByuanh6lVLOqI4NrzOdtdFeuSwoqNFfoeeY8FzkHZuTxXFYa",
-	"T5lwE4q23VkFnLZbiqT2HmRFx8vB9tajoJbkE0KFiYBoeppVocu3cbkz+L7RYTIngluDfKXLAp2uvBMs",
-	"N/Kh4JMqCP6C87mozkyDdaOy7YoKeOC7bVnVyFs/CSP8sVoBXmeOrPGQ5T/FFZlRBzTsX6S+EkIR+x34",
-	"vgjtuWAoTucH8JtEVZ5ra08WAJ4GW64DI5zHTTUrXhWjOw+H3S5T/iCEKkTuY3laHag6SR2PSeRYnkLB",
-	"4VAKDWVQVQ+MNPBpA9W+IdEOeNhfOP/sKAfZr/CMoX8HgEw7XHDVswHrVUkS2CzuwBmtUgKvQFNoWIC/",
-	"KyBbUznUVaMsFaXAsraSHGPtN7wTUoGVb11az67NWdNU9UlHxrEcKT9oiXmj1qvHw/5D8559/ygqh6hU",
-	"BdrkeW3QS/HjqmW+xqxLX8XUnMLm1h3AtWpAxdj5dRUdMLD7zFsldQlpm9mqTTuuG8fIso6Hxe8n5g5A",
-	"VT/HxoGC3rcUibnSAe4nKViptq23Zv+sFDl8eJRlPvnPjbnxMWc7UhYuyJGyAeXCOgOaa8uVgegRBnah",
-	"lHnkhTnWFZcb88SugXX8o+DoSsIF1qOeFvb0hPmJ4ovlcm+XvPGFlEIPvOh0JZYizex0vMtu2bCKxWdV",
-	"3ZyQU0VXgaGy3wuQlSCoZJAG2SnFQgZ2KaFL7yzy2IpJFLlKfzYErpe1pfK34E2oiGyvOjGn6sKyOCqg",
-	"MfnGPo1pip5oHjVDUyy60rmO2Uxvek1CELqxsZlCCNYMRG6L0OpRmBAcW82L9eoKiXsoU1O3uqZi9Yya",
-	"wk3v0vPkys55Xa1IL188Ynex0vD15bpnlfyeFSU8ZWKYqqtSLKxdKKldLKZdGVQ8uTJBzn+18XwTjNc8",
-	"xneqenwzqPXyZzNGtBCY4LzbrrDfiibemt2XKWovNDB+lzbmXF+6PTuJ6Vejk1aYaoxCimYYwgUZTxpu",
-	"LsU24xERE2UDYpZqjBjMcuKtm6pDY4t/ZzQPUJJR7Vjd2iWCnbB0bWMB30O1VeyOFGo4gL+AEuYtqLTF",
-	"0hASd7a3IFrlZbL6u1//6/NPfvT5P/7553/+7TVQ4jtSRk2MZ5NybKKiBsycKyyIeDwm+CIxOxYuxtbs",
-	"gvbrdXy6jn/IYUVxjJJgnKpVkiJZ0bKPJqNSTzZOR5FYauso8HfT3PjhXZeiJJ1jV/hhbBtZcK1cuQRD",
-	"oDv2r9sUWAKIn44uMipeBe8/sJHRgBiO2Ow0jvHPwnKLDNGsJ4e+IJuvmp/dZTaiY2Qfs3dNUxsVOVNg",
-	"aXQgoTNfKOHLTw0qT1eeR+Gh1Vc0o3WrGY9mD6cQxOsRjLJCOQWaNzg/LatDO26kZWIWDbcuUxhbLwbS",
-	"4kpOTaiC7EGRjbw8ONT7Izpeos3FheJOiFI5TEOWGbDKfogMuyt73sT5tgBIm88GtGpHsgsmDVvUaiRT",
-	"3fMdaJds9nERxpMOIaW5AEJkFCFmOTxkmbkas61K0LmPaR7gyXNRY53HouzqhgmWZqHsc/LXHDB+Limy",
-	"wiA2eyUbstdUzuekJHesbUSvHGLgLY5r18YBdaWMVBOOr2blQzwoOqidQeEna9TM+JtsL4Gf5zdjFgLi",
-	"LsXIUWMBrIiVnhg3xh83MZCY23IdXvBFahFYwk5jjtOIYe4KgxIuPRZHoPlCOpah+x6h6PQw+4zQLuUC",
-	"j//csA3hqDRJYg55W+GkfJmYyssVUzlaf/SHlYOvcuxk0I3VW2bX3jDcq2iO5orEXFSEyF0ICnUBRLcm",
-	"hTMrUONRHkqIHUYrO0uVFIDuNavQYbXl+4SlR3CUJnomVQcyZVjML6MsRJKmqblu+K8Tdado7mOjUYQR",
-	"tAN5UuUaKKaJ1yx+dgsqLj5RknRoRc5OQzw457vyp4t79zquSqVV8QpweC+AnHdFyfaFfA4fHzgdygWp",
-	"r1ISUsXgSLqlIMmJOCKvzRGU7MXtc9kfc6Xz22Cs+VQaiqnJ29PT/vwHn57/9V+fPfv15z/8p/Mf/8IG",
-	"mn32ySdnH/78/Fvf3F5/ZX17UstpYCWyHe5Md/jqkMeRUSioiEgq5cDXemV2U7mt80+enn/06ec/+PT5",
-	"T75nR37+8bPPfv3Tz3/wi/OPPl1g3EY3oGKyZIh/TAghNKFjvXh7hsybkhVYPDcgtsw1HnDP/9N/WGDk",
-	"Sc96k+o0vkQqTeMKfe/LJOJdrlVAeuOkxwSRCbLYLtne2lrf2tp6cWpsQV3G14R/VmRVPW9/2a7a85/8",
-	"8rNP//MXz/61vvEKE01hUv6Uq2wLVG2qgTfBcxbAw40DuKsDMUjm9FhcPgpvwSE7BXZXgTcwG663NLFZ",
-	"S3sJhrmMS67bMnfYk6k+4IuFu3UcrJHv/INio2Nir7oT5gx/+MjWVd67cLBeGvCuuCsWc+NEXTZ/OF5e",
-	"Uns6psFdYcyOpgNIlbY4giDRGRjGnc1y4obiceJPVu3dfmk+QwnOEFvy0k7TTueQKeUPx3P0mT4dVdo5",
-	"0rLPRIW2J4aq0nLCFUllzMiAjkkkXWxOJ5YyBV3Awk+EWPS9lJE2EYUKNXQ0HdFxoe5iwsO+tVGuBCs9",
-	"W3EGXoAG4QgYlAhSnUtajeds7awZ2h0GXFjbaJqJI/hXBnk8o++KlSubYwt0d1SuWFZDcn+4fB6BO59B",
-	"e5Ew+4aIVvmQZsxmAeAll7ozgU6J9dJoykiPR5HRbZDjqkumNY9EmysBqLhOC8GwzTYRsVAOBkxEVfGa",
-	"x/KUYe6bwoGQ7BMVwA0oYalVUUooLELqHiTlcd0863Uq/NeX9TpLb5kfSskXE+ZB383uZJNFg4oUtNw0",
-	"g0GrLESlDedzlIIlANCEmNot4vAokn1bW8rvMqpa1NZ7qNuoflD96nRSG72aygFXLCJaFlKpPcUTiuj8",
-	"fuMN1EUQtqbbMcuarors1PNsVhn235J6rmPC1imoGrA96o7tVfgCdqCSaHW9lrMyitUBYOaVa3gZKjLw",
-	"wrXrx27NZjNlDatdsnlW13FKjSkJ7UN1a1xJDqgFuzyCXK59es4Y6mqaNtxWhWDhAqyAJ254keXIciM9",
-	"jlPMZMZKBCqWepfQAVk9//g753/68Wef/Je1gGzvrG/fDsj27fXtlwKy/dL69ssB2X55fWcrINuvrO9s",
-	"uyO7mGNdSPimg5VgBRox/zetmP+bZsz/TTvm/6Yhr6ZcLh00l1oGgUVzwF83BramaTw+gkr0w8Rv8zUC",
-	"o3EUaiFSvsH71bpLZWWH3LiBJLHTtcMsB55PzM7LT8UlWUKNDh9bZGtbiZeyvQ6Wxczi5fzJgLuIVsfZ",
-	"QYKv5P/VBkVWcc8ijVVmaluUBQhHwncmag3U+8QrWaTEGL5Ff5eeeLbfYOaNoSqynaqqsKTGeRd5ysUA",
-	"leoMUgVbr5rCJbHrxYAshvrIW1bovojHDpAk8+Mdsw76H7kCMd0cTGBATwtwUiV7Wl0Yg/k081vNGQIx",
-	"yAz9EEdhBCOgOEwiOMCvu9ZWlSGCmuvgiMb9wAKlCi0hflNLzfaI4qIbMww9wk/g6ggphRwhETLoMHgV",
-	"gscBQ6IGbaEpksKTCsZaJOumevdUpuPMxPQC29AcSRrldCFvrcALb8ditk8+RO/2xKICC9fcuLnFM5qW",
-	"wqhV6pddGqNUEGOBEhgTS3oJ971JJrnum58dz+siylIEJkERzYpWZGvm9C3v2lp7sWJhyir0H8W7UL8T",
-	"3zGyMh47CwAVasQsYmWYIWCRVGr4J/enY2NLR0nKOrwC4VlpmuosDbg0ggCyIFgc278VoQmtSPxeJM2p",
-	"kR8QXXduMcqUn5xgbZLRxKIvVFw5Z4vsnCxt+moumTLtCTgeiWIiKt7FJvEOs4xagO8tAGzgD8X7JP5S",
-	"Bt7A3xzQhvsrg9GAv3O8jPIvJVANG81ZHAEirsVy1MhZgtx6VLUH3qZ9ZvP9y4y4hzbPOMKoG8CvnAaQ",
-	"K0bupPF0wtLWfK4xf4lX3FRDo3wcGllkD7iEv8k8YSf7guwf3CV9liXam51B2kr25dFvP/hZOyjDcxdR",
-	"2AwnmOk6s8IGRNGbLs1cGU3RxY3D62mdZKVTC/66yTQf2ulAHS11iyh8KyCKQcoPgmnJRG3aJxvkTg8L",
-	"C9NYSYSCNEP8k/U7hw/eWH8o+0xYRE9gV9NDKGWfZ26pXQB/PbLt5aO15HryBEKXO57AcPMdWT3/4E/P",
-	"P/3nNQjeLFIGESsHTGh3n9ogEC1hiB2DoCKqJxMjIWlLxLLLleahInKoFcTnQ1B25HCBVOAilYmQGpw/",
-	"q+ff/Iffffyrzz79zvnP/2otz0ziotsSDigTApMYjTBzLLCKLR638NAFINi7rNpoiZb40pf2h7rHhObW",
-	"Z/6lL5FDM5q2+V2m/BsW+uJVWGTSGm5tvRD22Rj+wdp5cKvlrZYoc06XnjAylsMNsg+sh4VNQdQUGYqs",
-	"mgl+8us1q8qjy2Yshy2hGKZ9IUwhYrlSnX15y87doXXkvxNz+pr3IVGuJU644scxI7/94AeEa3uKKXJ7",
-	"63ZA2CkNdTwmMe8zouSA4QDKNRQAEd6S7XXIFf/Sl8Az14ZwXqTgpoXd/MOvKynaZPXBG3fIK7df/PIa",
-	"kqpt2K4dkDakVLeDlmjjGpnfMKva/CtP+W6b2SFIBhcnNOYR4eaoCEgb89V3yXuPIWg6aAnrBHnyqA03",
-	"GTMFvBkd0wixcDfI2/gO+hRd3VCmGOT1cUFeF92Yq15LgPdsLIfInu39MGSJXn+Liu6QdtkuYaJtifGA",
-	"6ZQzZZgHnUSwfzXtM8Aabt+N2CCRmolwvP4mG7cd9u6qTWh8f8haAkWfrXS48+KLZsFTGmrgboi3ouSd",
-	"d+6+trYBHIrLY4OqDWc5TmwJ+OlYRmMbgI3Y+eg8RLuO1WC4UNpsGdkhNARq6REP2V7WcEtkLTv+gnYL",
-	"dTTg4e2dnT0y6vGYFTqxa0i4MpPjcZwVRackZTodA16owqXVyMVdIzBub71CeIdgQmLpy5bAGsHbW0Rt",
-	"kDfZGFcRMiVNMzu3CaQybWCxELfV4SUQnBbdMDH7we0UqBhCRe7Hg/2SHQZAErvQRvc2TJ8yPUwFaT8m",
-	"LdBxWyu75L2NjY1HAWkVtV3ze2tlY2OjtUKetA13USOSjmNmBdceSagq1F7U0pCgXH4xIEOheUzahYYB",
-	"hdHcdDZaou0ULcVFyNp2cApV1hEoqYhwSuAF07jADZXIOOaiayd3RwqneYEkLfCzGoYhU6ozjMlXXn/o",
-	"2AdNOsjirz+k3XZgJHzEu2bV7RmLryLLmhU16hBUm7zbWb8nBVt/G0ElYZMjB1mHdUuU1W07iQC2pCFS",
-	"+4Wt2+Se1ORtGfEOZ1E7T3cBNnW7k2pGYj7gGmdEwx5smAEd49am5HiY4pAtz9oTA1KSCeyRcUukVLM9",
-	"cszGEqdSGBtX5PbOK1bCGWkwXt83jApLrlgoRaQyWWF3RZG+EwRt/8m6fW39btTeI+8PpWamy0wkUdWf",
-	"PGnoMc7c1RRpiQy4wp7h+wd3V4KVE5YqW5FiY2tjy1lKaMJXdlde2NjaeAFLI/dAm3KInvZMht+6qDAa",
-	"TRxE/t1oZXfFbI277iUID6QDpsGSUgFgmr+yCatTiZJceNFeIhu8aTfFoWF5eB90oveHDLARnErkbuN4",
-	"l523RN4jKEGSSKFQ9dzZ2rLQdNqGpRYPxq/bGvtz9QW3fVDOJrRZEA2GZd3KBEYpN5xlcU2fBCsvbN2u",
-	"6iYb9+Y9qd0GwoA5e5Gq+y7DtjaqrqtqDGwwqcCBPbmrsOCO5ZBHNqZ5mpEQU9oVcpyXk3h+1IJa+yiD",
-	"j3lVRuPLXh2LBVy+rpgb6JMpzti+7L59XPGwxzLij2hWb2jjEhZ2Xwg5NMdHnkpIHIbzhIbuX+8nwZQw",
-	"2XycV5B8UilZvsJ0zg1Xvd9qqHpd2+orrJjDaTcWnjdwwiOee15q0rvdyhsJ5KGR87k4LNXzLDN0UxE5",
-	"iUYNMPZlWOiZR8h9Z/K+eQdItZvJelxQ5VHM3jqZCkgoBwO6rphpV7NoN7vu/JFbrSAzGQUFU1Ebj292",
-	"msTg3rDmr4ZnWHPk2ryOYRnqZiaYudJjUCo6Mh3UUAb0jhxTRIMVAFT4kivONy9nFQeltTS9ZmUUmw/L",
-	"5xycNSJ8f/4hXaW6kOMZz1QWnLXkxqgKBY8ziixXO7GgH3gM5T2erGtJbHoQXIbMCsQQmbjaGcbxOoDJ",
-	"2MQoUOdjpjXUj5At0aNxB98ICGYhYf66lsQlU61ZqwsWmLQ8wvE6S8EWwKLdwr4nt79M8hQmFRBaahle",
-	"orrwStASiAOliuEHCtPKgsL1Py/4BPGSPRlHGwRAGbm5oqtYajIYKk2Oma18mbVGZKcDC37n/mvuQshS",
-	"fMWa61rCotIrElLVC9zVJz/dAXlISO38Hwl11wuf5nbfhp/eSL2tULVjyVqbi9r1ahdoejCHuOOsy1DZ",
-	"DvFy62ylrqbU+bc//d3Hv3r+0bc///tP13w7b+rExkIO4Jbzbkm4UmfmE037GKafVWR11kVz7/fUiWij",
-	"qawlONa/st8RnVKhaIgGWMPYzuZkK1aAmQY9EDJ1ezrlGkwSYK3CbWJv1zGHiz3BqpF5EcbA8TX81RJY",
-	"ob9tpX17j7Rd8cm2RSlztiJrcqOatJ1Tue22jzXDZZLKCCAumCrX14RcZTSGyQ6h5NiVqVW0w3axnWJ9",
-	"DvOIZdS+pUhh35A+G6/tmRO2bQllzdO0JaxR1mJ/WMtpG9KerMWOxZHKhJSlxGrbVnvYKGRqtgPShpm8",
-	"t/Vow+WFtH/7wc/WNsg+GFozTrDDaAlnlzGLlTjLJayQCgg7YSIrGDtRsBehW8wOqhE4r9romJsrdQr1",
-	"kRuJnq0r6N5mPXik0H3YXuWNYcFyLkkQoWH7xa2tCYGUqc+W8s0k0mO34WbeG91ZdLWknSnVr/nGWBBU",
-	"AOCHIkhEJLs2+BSvuTYRfHhPrniueoVl2kQnNhwiCzZfpRG+irqZhdfHKApVTs3Jq+w5hCJIXtQK3YUt",
-	"YavkRmS1nb3bXtsg9827ruUeVdi69b5i88cslANzfLUn/fTtXTKSaR/PQucrt9pVbrhNhna0AMnUEsdQ",
-	"k1dbgWhbJ4VhGTnroBlxCCEVRmYeG2Uum+nq7a1X1jbIHfwB/S7FaoNRZlRXzubuFbLwyY3W6nCImWx9",
-	"cq0b3mg5HCpWGV4RkboMCYozzDb0vDJyE6JfGlheMBDmyiVmXu7ZQ0l0icCIS6Xub8atFS0mpMeVllZr",
-	"m7EolyJLXWTEzOU7cC/dONPZVZo9ivitMw0feXTJjTF9JPmKOb7JfiptZ/fr5mPVH87UdxxK1NVTvEoE",
-	"2rFeq9bjBuEn7Lz7Q/WHqHsMdVUBVFUsbAZxJHBjDKGwMl5tzAuHb75jb30bxIKMq5ZY/dr+vc3X9++t",
-	"b78QEPP/lwPyzsGd9f2A3H34xvr27TUIX7CGqKCYepNXWGsJc3dMEYPRRmrIDtZvdHPPbp5GjZmK4Nh6",
-	"pSUEHWRRP24hyb6w48gxtSD+TIH6VMLW8qkPB8MSV17+4V+Chl/yzarZZgDDjpWJsDEu0640xxAu0RuI",
-	"fG84HedVt+kK0kxZPJ7Zx9lh9tYyzjOPp8ABO/WoiDDbvWhWncuT4bCOLtWTMXt8TV0abmiLujT8Y0Mj",
-	"MY7PwcPay7B/GMX6otkAZsKbLtO3UgKjmqlluFuZnXzZsmj+NXavXJv6Wh6hNWFOhMYW9nC+W8ub2KFH",
-	"VG9geOPKN++VrnsGrzB70THg+Hhc0ABuxEVFhn0zPoyAnRbPuIbTy1qvZrq1vVrK1xxpt5SrMX/N9AXs",
-	"HbfyCRRM1GDmySrxTFJ8MRW0sE4jzJ1Zty46mw5TuRfL+V6cLedQbRissFie3VXue1/C3UwJkC9DQAQb",
-	"XfvWt+lMgMEtU1vYE/7SEu8EzKXa5cxpeWpC0E9z2ubjrHQ/j55spsz+6bHsekKMCt/OjDGaCze/aBou",
-	"c/8DNzq7ppdjwSzx3c5V8V2V/Mv88lyR94dsyCKM8788l7Gw1jdotjGLsEL6ZtXJMZnpefW7OOuqgppu",
-	"1Ne1V9+FeAwISFJMRMruT2eH9ZC+whRhNz1NGaSfGK5Q5GuH9+/lOUqYdtIS7UPZl+uHvCuoHqZsl+g/",
-	"wsSmoeCnLl4dM5yCk237rMdOyVff3r+zfvjV/Z0XXzJyr7WCjzS+u4F/HcvIpke1Vgrg/5A9aNOmNloC",
-	"YgZcigjkZmTR7zA6mM76Xcz/Kf32cJyw9gbZFy2BbAoA8IAjX0CZxzIUYHtB4oL3ZcCj9Xz/aCR5S3DL",
-	"62uQCxKlMiEpSxjVyqh1EwPaA/CQndPTLGwfUcepaons6ArMS5hExWLF0N6iU+7sLd1UjszDhA4VwxwY",
-	"qknMqNItkaexPMwoZ1sYpgJg6eNxbldyLGxewdQbxUDwmzdaol1K9YTMESNtsfF3HryVxQ71tE4UWTX/",
-	"gzS/OJYj21lLmBH2pLKuqkLaQTTgAt+1IVPQnJCa4KAoWuT4CdUQzEBiKRNMA8HorQqrkU9UXL71yJuF",
-	"vGQr0pyS6kocTIc268jKmayzIM9sR3cp5gtXngkyUZvAEpvH8nQ9S7euVE33zbuvytOHNon8yohc7KhK",
-	"o7M4mwSGfQGq2qRk0C/KWcDvPTIaRE72V11vZPXzn//SiJ8BjeNMgcyD8Yx6s27GZqP2FKHEiBcY74CO",
-	"SVcaUbWaw9eiqxnWQpXCvJL67IsiseZWmUKVdiAh+cr8vcXh4YCXHc1XIlAFJwk2yrhpKcy0H0Eum+2S",
-	"rFatfcU+3Xx8LE8BIcEo9s3U+cIXl6zODz3M+Q7Ymn+PmBMHvOzzpAlzZlxCFVH05EJegeYciiAGBSa9",
-	"pYji32ABwcqhKoA/SRhTZcOULEabY+Y9OIXACaU0HavATMAZM/uMJYTrGoZ3MJENDqa3slf96TMT1o1v",
-	"2Pr6PhP29kuXb8RolOdRmsg0EoifPTIaLYUtMjITLgC3LAv4QOvaNxCpDMqRXuYJ91YOGHojpYgb3zWe",
-	"cTnjVB9yecGJpR1yWYFKj1yA+0fHXOmI6rG4Q2J6DGVbrIO8qXjYfOz+CYYuw5fryiy1sJC8tadj4fvl",
-	"no6/L4x9jedjHWNnHHY9B6Tr/pZCgegYr8DwANgIQJ0ki14Fj/SIppEiHWnu5PXHoYPBaHAcvp29urSD",
-	"y3XZ5ODCwMEc1uN4bOvXLmHhMtJkSD6Z6YsjwBFLyXEswz6qNTFPiEWrWeRIm+ZXEH1ckWGSsHQ9NNyw",
-	"R6j9WZChs0FhzA/GBlckVJQJf0NFiBvfNZ6NOW9Wn405YtjSzsYcU6rZBTATAJuPsyIb/gtgzcq7r+++",
-	"Vh0whwbNwm4op24WUy4Bi8oF195SzlzYEqvlzEoIV4s5yyo0FFIsiWanGuLeIS7mlmqJPJnSJj25nMq1",
-	"vUmwKBgcHRSyBlZv7+ys+QyWhcP392XnXOPhW7dzMha+nsO3gKGGhcFKHLt69uEPPvu3n3zxN78xYj4o",
-	"y3LDwAlNNadxnud0sY24SRO+3mfjBgf0/sHdN82LSzuescOmt0oziT10XuC5iFih6DY/YanR2MG+vBxp",
-	"WVxnC9834cCvXrnggrKx7mpqCXtDRQiO7hqPXsd3lXyWp7wtkaMQNDXHGe1ICPqbPpH3JsDDIEYQojpj",
-	"GhYdLYQmCaNlgIQFJMfmY5rwoz5zIRsnss8udr4H3gtv3svVBHdMluI9kX2HJ2imFAHVJ3LaLDomgl1q",
-	"5I5pzRfautStd5Xn52z2LxBjKWx/qGVSBMLwiNVS2qXZFl0po4uei/MEngDZlhh94u2vzrG7GkrR4d1h",
-	"yiICiD+ugp+Ay5tiei1zCGKECILI0jFRw2PT7DEjWi5l0R+WF9rrNwbNvDD6qztOq64a7zx4C9J/7ZUC",
-	"gjyUJoeHD94wuuUEt8qRIAfvPGyJqtAmbEgRrjfIPtzvPH5yG2gRtMQAEWCnoNxVz/QEtxWu3DFg5H9F",
-	"KEQF89401eAmxFIstO+Wess4xNgcmyE2yYLT+wiQZrkRn+Yz2ekE0/EYTSUpjKz+GgHY5Mu7RGB3De8Q",
-	"MIWlLJSFvgWc9gHD+lfHYB1YzGZXqes7ct9IVR8Gd42aPvR/cPfeLCNbeY3cCXlw9x6G/g1otMwAjOJo",
-	"Chp/jk1sBmYPRTO0goIK0XYha7KL14EP1UYSVW/og5QLDQR8FV6e5rGK/WVHDzD1AEe2h8f4gFGhrJWM",
-	"hpqfAODYRhGpEHX9itj/TgevBh4pMdedoAxXuFUHUTifPm4p6rmuHHNBMaFjwpHv5cyQptGSoshAJEF/",
-	"ZPV4qLhgSq2bv210xfYWAQwqsn+bqB4zemQWmIvyjCpyR0aMbO+83Fy2edhy87Fb5oYRRAWuuHwH6VQF",
-	"EIxWtXApEQMeNkep7rGBYvEJU+aQ7RrGHibWSGV0NfwOKuFbWJX9wueR2+1GzeVdiNAdatwngLe3Mcte",
-	"fPPF/zVaiq1uMEMXcLRfqhL3gAF0Gp04emyNDuQbwy1BkclA6yux3Fx6W2FrbSZcXOv2qki2UUyXD+0b",
-	"ytUHd+/BYK+PpWdoNDdFm/mKkYIT6gxWhDJjyRWboYiluRQXDhMRgRxUyOQgC2PFQBRWc3rMUq02Yzla",
-	"r88ufkuOLiUJtdElJeuswRXlLTkqYM3EciIZ8KrX7CDD+oBL5jGL5ciJI2ZrfaKp6fl//pvz73949vTv",
-	"zp79X2fPfnP27DvVQqhZKP9lRfE3WpMsvLV+SbIY+8no+uU4FWmqpUA9KgviD6myoDFKY5RRSCFGo3IJ",
-	"rAN7nZ0m0myTx/aHYp52edpvyBQKbymH52KWHULhMkd55hUHHUfJjh7RlJHVV3fOnv7fhi+e/uzs2Z8G",
-	"LcG++OmPPvvNT377zb8LyNnTb519+K2zZ3959uyfHqxhFlGHx3CdyX3roF7eefDWGwE5poq9dHudiVBG",
-	"LCJctEQ7VCftDfJAjuzoMgA7Mkq51kyQ1Sr8Y/NeT0K5J+vA11KSWIpu5m+x80LgnJh1NIgghGBVUKJR",
-	"kLaFRFVtn9HtdSDzHWznzuEfX6Wp2PaCXVYdCkBhM4MM7t/NazlyhYL9tIgagXfZCeiIwFlVc9biAzMv",
-	"gkS8mNXXNmouKjYfvrg1sKOJrXGRDqr8TpAkOzFJpYYsWoeKa3cO/5is5iwrU/LOwzfWX15zpLGlie4V",
-	"alMB2C2iuDgS2xqEAypol0F5PYsADErAKJWa7bnqdxbW131K45j06AnLyl8hhiRpw+7PiguUOf7uYIrj",
-	"r0Z10+xUb4bqZIE79vIUNUsHJIpvT77rtiHVmpq1yzW1NJNqI5YCcPpyjE8wEBjBJJ7LBLNmgh65tvrM",
-	"kUOh17NC85UH/x3z3kN47bKO/prypT69y4brAqrakrMWtMQcYAsIBeVdITx3Am5wNqVVNcA6BngOBbQe",
-	"ZjY469/GzM08YBnSZkSEy66lprHaAwjwTDUsvV9iVdtN5CakyNYGlExriYh3OiyFIGQHSksFodHXh0qD",
-	"gMpMSimjSooN8i4WUMOmYkZPmGqJDhuxlEBdfJupbWWYGUGSygFXZjdpEGn2Gdbvs3VSWiK7TBjhOqCp",
-	"OZqA6F78WtP7DQ6Ih/Fdi68Meq6GBM+YDuWc6WZp1pVQplHGOTYLKM/5eP7Tvzr/+JPq+0pEVe9Y0jSa",
-	"FRHwWvbSvDwxkmn/NTq+2jiPfHi+00emfaMhKA31IbPSIc6/baPreNgfJiog7DRk8KkKyMjsQryNMJnE",
-	"bGnBAp1YyhSq0o4RE6AbUwipLVibGyzpprkXABYqoNE8abTEd8w3V7nOfEC7bFOddP/wdBBfjvegB+Xd",
-	"l6Lbo9qYQ4rbMyZhKeBQuLieiI5Bv6eCHP7xV8gxTXGU9Xq9zzDpgKiqzZIOGSovkA7j8sJBZXzSDBHr",
-	"fqJmoWFdKXRVBTRW2KNCsNjbARtQbp7Y6ICKVn+fsPXyBWiAryWk5h2+zIzUe8UecxC9PJATVgTlqEPA",
-	"WCvHDleLsgoorZmFLHJyrSxnVV6DWtyVXvcCfbJSClRrNki8GNtXvV73xcSYQBe1jmocltHSLbl9SXHz",
-	"Hg5u5SACrW5pZ6KkzdNRLc7Z/UTd1MjVIg83YKuAWLF6YXSzeWKzoGJWmbuhhrqQo4aaSqNKyfcTVV0s",
-	"+QZWKm5WUTKbVJMb+92sbvHxmLDThIXm2hlRvRyV1HVvxIKtBBmA5WxQSHKdvcJ5+dp66b2ECrZF8tcX",
-	"sV2GRM5KEYMwdktsjous9ibgpXLBLiyPbV8lcexdqM0OF1z15hfExR6q5PAb0PYDmB1qhDdVFDdjlQAE",
-	"n1utpTAOktD2ifkbGSOtJjTVUMaVdIZxPM5GVi2OndVgHV1f9fFyzlT0Frx/E4BfLiMgbT+P/TLqrPUD",
-	"mt23c3vJaC+HOSiHxR/PLDsWoUMFCIhILF1nr2wRqMN8XSeKC7bAq9xgTQEmlpTrmFvPDGnBsMZFN8hc",
-	"eUaBz0S0pUGTRI1ZsCcWbaX6hl/YJi/s1EL8u4UfUME7TNUgVrydvXXR671MmGGWMJaKXQkYdSPtys3n",
-	"0C5qAxUrIwFus54ckQEVee0IcI9LGtlDecCV4qK7rLAIKFRhbZRk9Ysffet3H/9qLSCG2kQKpiqu0VVH",
-	"7/2ECTfhG2jmd0O7Fkt/RpeqwnWG5m5bIbNAnAFXRf5wPynNjZ68RG4xa1tEcbBsA6eEGSBIMpmSrkUx",
-	"lYJl1Y7s7vWfIZko2Xzs/lmnzBd47NrWy411WXnyJc6AOqJTUsMJlYun9rmNUtTkK9ZpE2TyApnMxT6q",
-	"wjzeNZN1otLOMiCU5FYAAvma6cDK1zz4EQIkjQbTEhgPvs5F8Tt0z9qvj2zbNit8gp5GSLdECh4xFm2Q",
-	"t5DyhfI61kdaLO1JeiyOCNQbAiEPJblbQnY6LqgE17MQEkUVSYbmc68P1ZD5BgvX0viuRcJ+lYpInrC0",
-	"xp0KKkSZ/ihVNYn4klBOzBgQJweEaAAlpMo1mwCLQ0TgEnJZEFjSck5ButmzdKm/dzkKrlxLso4bJ2yH",
-	"pflES706Hej5f/jzz//rL9awIPwUxyhy8Nobe1lRHwv7Hstu1xPJc6WyV4VUXJHoLQKaeQKaXCSdGYFg",
-	"Tpzee3f9y3ifITLNa85jkWea6k2lZULysNINsm85Hqu4YtVEq2MA9igtllN2UtVBk6Y2KAEPQqts5BBr",
-	"AdbpN6NoQayLHAmHEgQFnEMqCI9sWZYRD2GyNsoCsgB9gthIf/TX3kAp7HbwYUjFtQphM4DZgtiue6bf",
-	"LsfwAYUqbN+3VM7VrnKnFLaMn06HYR+QBJ9/8rdnH/5ltXmrGXrj/UQtF7ux0OHvD3JjubCFYukJU/WE",
-	"nwAlAcfwumaDJKaazbpIvG7efOhevMJtUe6oYke4EQcY6oFED3INxT1XLlXhOlBGXDVCAlTOxkRWP/+P",
-	"n37xwYfnP//os0+/dfbsbyGh5Z+XAzPy+iDRgL/ydRZi0o2MxjZTukDKW3DeZCOGoMtIIkwRSRFfrgTQ",
-	"ubOzRrKCvCCxdBZiPODKqPQbPrCQSba6aadEaXzXckzU7ofD5YGB0JMpCJBKJq/LFW0mkjaTlJ1wNro4",
-	"vqfXDHeArf87FzYagaVWJUINcABV5iIwVFoOWEpGchhHYOnielm5zhGkfmacCDo2JYoOkpg5hdjp24qC",
-	"124G7jR84NJ1Zge9KzrAhJkcGVY57d/ysRGrkB2FoxJQ6tTMk3DVElmR8x7m7u/sBHmcum0Bbl9Wzg7W",
-	"Nsh9cxEYcQUIO1mODRRhxwrahIOF2ihwQtEwC4LKQtQRu9Z+aDT8ltPs9g/uQkl1zMW015kSRmCPquJ1",
-	"QvUxKhNreXHtrkRAGUt6JW2WFYLhYa4YhK1MYOHtmSuNi+PXdhBDt7y0z4QbEtINu4L2kHQyxUrxgEvG",
-	"MTIcvxv1IAfQDWOtOsfovun1DR5fSCwEj2fBxuYY3MUsgmwuPRlHqqoWdUF0XmLSvHe8ZjC3FInpWA71",
-	"HqFDwyQsjqG+l00Aw5p9JJWjqgHbgRTHlomEFdPmSpC5suyfqicT3jFtKNmXlS6t3+sULmAz5LjZd0EU",
-	"HtRlKtqT//bOrMKeVsT84QWG1BkqGs8ck5EELkt1L4OzLI2U7GfSLpLhENNwgOfZqWbCCPQMywcMwbnU",
-	"C0pibzkxV5gKSiEv+ZatCW/Fy/l3//L5v/zj+Xf/4nf/9ps1jMSSaTbpZqF3pYOlpOfMzuO8c/jHxeTM",
-	"XXKI+yMbImZdg/gzG8YmTOO+bYnV5//yj8//4tuf//Cfzr/7q4B88ez//ezf/nv+179+8eH3zz/98ec/",
-	"/igg5588Pf/o089/8Onzn3wvIOadH/8iIM9/8d3z/+PjgBy++U5Anv/wF198+7tO1W8JCcMFsPN4OLCX",
-	"ilAKJUF4FOkGK6rWoOw85JyaAWeZqEFLUE0GUmmyvUXefhW62NkKtra2IGdxg+A1HKfcZfZGbA9d2WmJ",
-	"9sH9w4fEgSOiVG2XsGxhANY4mcrRrZyB4SrZEm5BuXKZ3l7MQ1y6wn7597Pi38+KpZwVMzRyyPktM0bJ",
-	"Lz5KpZHP6CNdEmI9C/sN5Gke5ZOpiVzPI1RVJcwEyowOjzUaMDJxZQXYmIRycMyFrTdb0nsx7V21RCeV",
-	"AzDUH7MuF4CVygXo8iFVDCVMdgGyXxEbyaJtehI4SXnCWYbbT8BDO0ioGAdEJTRkivCukCmL9nxuhZZw",
-	"TcNtISC9cdJjovBRRMd4jsI/uCBfown1SrBDRtOwdwfF9H3nO6tF3yuRB4ihcobyb2l8uSr68KXbjROQ",
-	"ysLs0oTXQb5EZMYKVU3PLXtleGUB/q84w+lcokmrOxKuql/3WlW/t7caE3bO2H3glixyf2oqd+wdFPFg",
-	"MeMccIQjWk1E/ObI7DP/2kZopqklZLn3Y9bBgtvNusfzZJ7Of59S2oqbvT6nDcVqOWVsWfHVEcjOIvC1",
-	"ZzBzHQ+bj+H/E7FTHi8DH7CYA5Jo2rXmBVffxyKam3MDFUhwkdJjdOK2xCpmpRZs4tb8AZEKIdrbQcM9",
-	"YZF1+8qwv+bS0VoC5rVH2miyUW0Q5SN3qrtx4Ha1Jc2JkCOffP8K08X1XlkSX1UG8JmHS8vrwFMqr7Bh",
-	"yBy46JEgu4niWva40jId17DTvOo9DKEUpjDFiJt2mec3dOeNVwUo3J+w/jEa9gLiorRskrS9O56UsDFy",
-	"KrSEc+dE7ISHbIO0MdqgbWO58qoJVs4mHE+uVUQOw/JZRu/B6n9YHAAKAjokrK6UmOJ0zEgy1ATr7psz",
-	"Y4+0k6E+Mj+0TRN6mAqwM0PX61ahZ1G2LUznLHLAHdJVtusBaupeS7RT5uyf7cwSqnB7UYuJYo4MGvah",
-	"Sdc0wCBjzJtVBG2b4BkbUQ7qKuYDQNj6HmmnTMn4hB1Bq230ozmjaEsAyeBP21C2u0lolI5hYodDNeIk",
-	"HTMmHPCJmYlKYq7b4IiZmkCBGCnRUmI9PyNzlFVxlCZatgRCJU5Pt90abm29ECKbCgl/sfWddoDFHkq2",
-	"YJRBLVGsKAU7a4O8WyG2Mp8ixfKPitzeesWroVpGzATYzQNGyeXePmyza0JJmRzGbHMirjKFe7mQAE4u",
-	"loQD/VUZR4ErBmr+se72ofkDtozjZHMhirkO7H43OzOXD050NdMAzF5YB8PP5mPz7yPz7yebdhjNYGqz",
-	"75qmi5h7TU26SHWuNAzsgIf9t/glhLNegO+S1AxNW7QKGx3mxb9yMr7wsHDnKtDsvfzVIGsxN9pICFPw",
-	"8e5XXXYIJANgXVnAZHLtLSfgA0poYW1bCIrMTANW5Cr0owl2qt1PYKpsbM8AXK5N831lcM49dqoNe1yl",
-	"Vmfaf0hVvzIeh6o+QBZIUEGXFWyDJDXXc0NgGMQqnmT5kpSKEhluqSP2Y9POBWJGzee18aJ4aYE7A1QA",
-	"P0YdwHx7S2Xpb2D4QX2NcM0G+AEMswVTMvoNGPop2J4gDs0c+EYwvj+kQnM9hudt91cbdaINst8SaAJ0",
-	"nQWEWqOg6SoAwXrC0nUgJehqaF1fj3iXa6MFpYxGLUFh102GkZKmUaQtURdGapjv0CzFzTv13dCu5aw3",
-	"nc8+3YHgy8ZDg8DRImZfgFxsfgImXj179oOzZ8/Onv6Xs2f/cvb0F3NsSKMMXMqOnNAuTbtWht40FsvG",
-	"dkN5DK9YHYROYPbe52zWcL8wDJiy9VQO8YZWuOFwZaEQlxMaBA7dIqSjB11SmDspixzm+Pnf/PL8e382",
-	"g0UtUOVmLGV/mFQHNsNji3jeLMl3noTk7Z2X61TMKevouwBKaeNiMDshCoj11BEK3oosSu9WBhRfsA5A",
-	"vBOGg1dZU+M8f70yk/qyM5Rnbiecp1uIqoh7fIwmIadqIsuYYxfkKsKgLoVz37W3ehx7FoHPqwO+k6Gm",
-	"IzouhhNMF+ob0fFNPVdxdNci8urzMdBOBcIOzLfLifyXJ65nuGVYD5WFHcklmIRLM4s7iDz6zX84e/pR",
-	"tfiykCTVYScHQ11MX4qyXVAxAKPnZaooWb378I317dtrLYG7Be9GRe10j1DylcPt9e2dlxFlw+Y0GSUY",
-	"9x87TXg6RnzeltCF3SkYixSh8KZM7Yu2sgfukIhHiBNM03QcoOM1L2R8e2fHGejbsdRtUJSxlfauOQbA",
-	"kMd1BlKcEaIlMGLReTsXTpFC8B12Q7dhYXQ3dCtei4ZryZIfBbJjd+bq+Tf/4Xcf/+r53//4/PsfVu86",
-	"5Vo2uy1mmHkzoZLyrrg/vGR7z21PWFlWAWw5lwPeFaYzj0ulKvPosNjgVTJbsR9vQI0slEzjIsfQv3P4",
-	"4A2iDdGN+AVBAYLBxjMvzRxSyN4vlEGagUkyGWFoRX1byb48skzaJqGUfc7I6le1Tu6LeByQQzpgh1yz",
-	"PzrUKQ91QA7NQFlLQHpwT+tErW2QffD2d8xOQbvCwd17EIdCSYqFfiwIASQ2gr+mI9OWgC8GXAw1U2T1",
-	"9s4L3vBsw0l3xcoVXbqg8euReTVseOj471LYanpzulONlhEiqmUZ1gTKPJqzQa0O8e0rd0OX+pnp+8hR",
-	"QrhgKiBcqAxXaujcwikL5WDARGS0b3m6pD2NQDLOv2HvqokNCLJ0r/dN18RtraqYJ+BRcZ4Rpz2toWFR",
-	"S82satZaQXfgiJ4w6wrEH8w7+ENrJbsJlp0m89xmG/hLqtgvd6hnjv0JNAcPuBmiu0GRERHGw8gqbGVD",
-	"ha1H4wKPJ9AMPNmN5oXX3CCuBygip8Gy6i4BaxqOcogcCdwOkMKAXOACYWxa0sFrb1xBfEU1W8BQriLK",
-	"wrIF5upnAengmbBbTXZA0OTAUKnRD/IUr5YAAzsBA3uuXiAHuiomWV0k6xwAPmyJdond22Q1mVyMvJqa",
-	"Ibt73Xu2Aprk5Xjar0i+wwiboCbk5iruRB5G9yPxFUmHGMIbL8lvdVepoafoEYaMJFi5LAvcsFNY/eKD",
-	"D8+e/tnnf/b/ff4fP/3d3864z1fzvWn6Stiehr08XlWFNGZkxHi3B8IRGJpFWa0Pix+kzCmKORYOvZGo",
-	"HuSKwrd75lZP0665wWd1fNSw2wV8wKKfChsp5aJvvbJGhiJmSpG2Q63CEbUhHzEd+t1MNOzf1OgSM7br",
-	"0kab6VGIvYv8u2xkqBxdDNB3nf5mw0Ke/90vzz/65iJbJoWqu5eyZzy1h+/iQC+jztPNUKKzbCm3Asux",
-	"KGjEmnDdcol+61KAxZ7V0hbhgsWiAOqZwK7/DTX9FUZ3nYKnofXPhkMuz7/tgi8QOBEs3muEu7z5Aiuu",
-	"1toCqxkv5kk9Et1hzJPruVzA+JYW6lNUZ1c//68fn3//w+c/+mTtijHmsm1clS3Dv8GqEhRvF9MTzR/0",
-	"xZnVoOoLiUNh74OYhk3LQC3ifa2aaX94Y9K2lgJhnRO7CSgYvI3VVOEwzNxkPSoiuOyOaNxfYuoD+Ixj",
-	"DkHtLGXktx/8AFxlSJRbKoNNRyuP9andUi5UX9gdlUOxNwpYhK83YxZ1sXxQdVF8fKURG19Z5nI1o19e",
-	"XO8SSv4DKd/iohGnQukiTJ3a2doCD/byTET7U4yGrLJQNpe7RK/jVX4muz207z7AV5exLKUum6zMfqj5",
-	"CXOGieOxsxRZ/3MKeTdLOXAdYR2+Do6IA5ReMAG5zjrNYe8xIbNMmJun+5bGN4f2u301I6jaxLAqS3J4",
-	"d7nSLC2h2gs2IkX+IKspS0A3QYwNZGYpWPUGhvKu1TFKNvfhXXpyE7nEDOtamAPoUcEThqJZiUOjnC6J",
-	"P2ChCMX+ZacALmYhSjrWwwQZgWdPf3b29D8B7uVf1HDH5mPzvyMhqx06nkuRZZlruBSZ0d5SS3a8oOuh",
-	"bOlHRG5Yj9zTAoooBPRb4xg4947H4ORbrH6OXZ7LrJwzOXma8DfZOJs2S0/ceIZpvLK7sgl73A590j59",
-	"/sNvnX//w7Nn/+fZ0/929vS/F7K4bDyrB3Ln/Mf/eP7pPxcxEczNzPMeRPt89ul3zn/+V2R1//DeWv5N",
-	"VlnR89m3P/3dx796/tG3P//7T/MPLHRJ1evnP//rzz/5t7Nnv859AQDaVBily7f0tPGurcWbL5utA+t5",
-	"FyIQSLarFFk1d5gei6PAeZ0Dh+m0tkGygISpuIGWgNISNn7ExpOsuas6RscQGitpMdHNsfEn63cOH7yx",
-	"DqLbQgShsd5RKVErTx49+f8DAAD//w==",
+	"7L17cyTHdS/4VTKwjhhALjw5pEgg/Ac4JKURyRnEYGh6lz2LTlRld5e6OrNYmY1Ga3YiyJnQw17SWoUk",
+	"+15LWj9k63rte7XS+u6Kl5J9v4tADMVvsZHnZNarsx7dABpQXPMfDrqrszJPnjx5nr/zeMUXo1hwxpVc",
+	"2X28EtOEjphiCfzl0yQJWXJHBEz/GfKV3ZWYqsGKt8LpiK3s2idWvJWEvT8OExas7KpkzLwV6Q/YiOqf",
+	"MT4erey+tzKlI6rEirciaZ9O6Iq38nUaUx4LqVYeeStqGusRpUpC3l958sRb8WXSeyiGjOtRAib9JIxV",
+	"KPQsHg4Y0V8fKf09ET2iBoxIRXs9IpmUoeAbKx7OeMBoAFM0c/6T9TuHD95Yx5HrJj6ip28x3leDld3t",
+	"nZe9lVHI07+d8x0nUiTuyXY5O1VH+ETXzjdO2EkoxpLEtM/S+b4/Zsk0R2IctWJiO1tbrqkELApPWDK9",
+	"+1rFxtkHjsKglgY9kYyoWtldCbl66fYKECEc6Q3NSBByxfosgReHARvFQjHuT99k01la7JMxD98fMzJk",
+	"U9ITCVGDUBL9fibVHqEkYSqZkkmoBrildITPUh6QYxFMScLiiE4lfNsLE6kI5XLCksr9vptNaV3PqYqS",
+	"L77YvMUhPxZjHlSS1Xx/2VSNwlGoZol5QPuMyPAblbyDv8u/OWA9Oo7Uyu6LW55ePb4VuKhhDiPKwx6T",
+	"qnLt9oHLXvyIJf6A8poXmwcu+8UiCVhS+Vb49kpeeU/UvpKL2lf+QcJ6K7sr/9NmJtk38Vu5+ZrwxyPG",
+	"1b3x6Ni8UQ7HFW/T3yz6osM334HRFZXDSgrqLy+bgOM4oIoFhyH32eyBuc+jKZkMqCKaYfosIFQRkRDa",
+	"U8yIIhWOKo+TGfxIwujOaeoH1vUYKy7xMRHJ8DU6dV8R+suQ90lApyTk5Gv6ctwjSui/JwPGScR6ioix",
+	"qpqefnf1rBwTeqIpL2PBJYP7/p5Qb4sg7IV6J8pTvCcUGZlvd0H63u2t3xOcrb9NlT8gKHaJnkuApES5",
+	"fEuS1x/Svkek6HCgvf6tH4WMKzIQUSBJKIlUYRQRf5wkjKsNck+AsN/o6BsaR4YZ6pHc1FO0b69VM0ru",
+	"XshIMkOCJ97KQSKOIzYCjUdwxTiIWhrHUehT/YrNGJ/4w69LAcpIu0Ngx32CN3LhGuSEJYlIPEIlyY++",
+	"gYcSR9Av2A+ChElUzhIRs0SFuFkUv9h2rMqzX+44v/RDNXV/IUYx5e7v2IiGkfMb5D7HF/FA8IpvhFQ0",
+	"OvKNYlmkzZdJEPZDJT3CBRlM4wEDXW52kIT1mK/GiesdT/JC5T2cY7bA4gwKQxnyeBl9c9S0a7LkyNRW",
+	"cfx15is9rf1gFPL9g7tG/Slump8wkCBUtZUaWqVyCsKy8PNWIirV0VjWD8/HUUSPI2ZF7RzbmbBeeOr8",
+	"KmEnYohCw3x3LETEKM99eaFJSeYnTLlPvtYOQyVZ1NslQgv4kIMYwONPFIh7pDsJ1YZTMOd5BW4ks1gv",
+	"5Zxs47LlNmz/HfiNOauhnjGNDnLs0KORZF6JQyz5i+t818pNWKzUmrNH2EZ/A5XkgYiJnErFRrckSGC9",
+	"ypxu+9Jt16Ldc39VnD6EL2Z415zWxRk05JwlRwMW9gfqaDTKDTbzUAQzb3hoEgY1z4zo6dEE39VP6Ei6",
+	"n6pkd8mSk9Cv+C78BjvyIyorBlU0YXUvVYOQuw6LixONiDJ8WKbODClmqeygRGGGheWYuWXLf9TAJwsx",
+	"uWWlHIu+sNNgfTnZJ2/BNJgwTs5a4Pd5ppvr5y5+TAfY3tpqMYRl1tLRbqBbjpNLBG9g7Gx5L+WntuU1",
+	"snz1utw/bnceruIoNPH3W6FUs7IwoArUv1AxXHCdHlgQq5ncpUlCp3b1R2aTpPuO0+rK+rE4JfYxsnr2",
+	"7OOzp/9y9uwnZ0//m0fOnn7r7MNvnT373tnTX549e3b27Dvktx/8bI1QrYpzon86otP0bmg/74eDkB8a",
+	"BpqZe2l/gCrl9TQR+B0wquYUIP8uCv4HFwXLkQFvCTQAr0IZGoY8aHUC7STe1D944q1MaDQ8kuz9MeMF",
+	"9SQ39jfchleNevENNGtgUuVXNJJniTrA5VGtxJeNjGlpmo8KvNTsMXbcXxei9ZuGADaqEof+EEwSfbQZ",
+	"/Mtn4Yl+vbcSCH/oiK2UhlxIAl+QniXKtCTC28bT6/CGRJGYHMU0USGNXPYTUwOWEKptpUQR8KTCjSgH",
+	"YYwuwRBiCgkjq+ff+db5n/4/59/+9Hcf/2otZzDmjNrK83+lFn6NscIDlrQ6GIf4qP5RFMZHIyYl7c8p",
+	"LYz0NW8tjeSVNqNAk8atXaIscVyh24Zv5z3SMFTj2hY6aDOcPcuMCy3kkpim+M4tr50jzry6kmIHd+89",
+	"YBI9PnPQKg4dseLbRAnysnEq7pGI0RNGxFjpjwf631IMBRnRISOClz0nL7d3nBym5JzV388+/MFn//aT",
+	"L/7mN5998mtyHAl/SOJEH+yACE4ieswi6RnfeRQOGaEcZdQtCRLqSImNFa/GA9wQEi56hBsfth7iMkNV",
+	"e4ULgdTbcxy2aq9xk4JaciKX7uUGd3H90yWmnctZXC8KDhXt9RzXl6/CE+Y+3cc06LOj67lwNKey4GjM",
+	"Vei4VQ+ZIpNBGDEySQTvk4O79yQZMhaDVxLmTXAEzbyX7I5ORMTayS5N8gf6aeeVliNverHB2J7dlXYX",
+	"GLxmoduruMEXvsNamIHLkJOXskOVm1O/DQd3782eMeeitXA+uHvPri1g+RhCGsP0IP1EYPSYccIFZ2RC",
+	"JZGMK2dwStpz3m7xMwvH39ev8oGhb94UAHUspuYf+uqI8V/jWJv+mElE9RDVdgEMvpiuUiPGFuPUS+Ah",
+	"55mupGze3zVr9Zt0N3fwtEJAV0iwWt+mfVHlNN9lxwMhhq/zIBahyyDyBe+F/XHiCuW/ofcOOVkLaps/",
+	"QwZUEi4IM4OSKVN78IQA46kXsiiQhCZMf8gJPS6xf263GddSvSIiyE4YV0f+QFQ7POERSWg2OTDWxsf6",
+	"wWNGUB9K3ZgzRC/7WPGV+lPHC18fxWq6q9+ZTPHN8w1eF52UYZ+HvE/wmeYIpUhIIlR1sNK+7agmHGvz",
+	"VOZRCcZJ1IZJU6Yq76KLU1+liT0VCxhzRVp+bf/e5uv799a3X/CI/v/LHnnn4M76vibY3YdvrG/f9og/",
+	"YP4QLzAScj8aB6h55JW9oshxXVtaeh69P6ZcGS04zZnbLqdxvMNDJfVtSKRPTRpqKIleAfHFWHPwKiU+",
+	"lQw+uyWJHXfNzCvnMmnMbZoRF06azx++/feo7LVHoRoDsq6tvkO5z6K7PB7PaycnjJpMptzReNFtvTte",
+	"C3fT66exSFwXjzxxS8JeGDGPHA7Cnjr62t1DjxxTyV66XTANjqfKKZ30b2sSUyB/SrYOyD0QkzQ3a1aa",
+	"J2IiXbm2ic8iSSZJqFQhI6nqiKZzNkN6QJrcdB9VE/fuyE1cqhT1B4V7tZAAdMwiFhyB56BIjsY77FKJ",
+	"WKJEOuuZKbajxkEi+u4kuFqFDL87quQbf6wEKumOgGvoD8cxZIOmaYU43i1JRMx4+oQI6LTSvJ15p1m/",
+	"e/+yfZv9DlV55w/L8imtyShQIB0+m0Q2qpP4kZDsbZv1vYCUAW0hGR2NQin18h3FAFo7YsF6yElmoBDz",
+	"O0n8SOgfYjVAbA6gGc2tdmajHIHp2CrQmf3GmIiNzqFZWgkuRcTuJ8YDOGsWCd7+aOVH24ffuk4sjSIT",
+	"wFlw5PT3rtEvdrJEcERHWgFq6WdaxImVlrBYQ7Uh3RnCYZD+Lo+MtlsW8T4kYMsojLXB7xHBfUbMafFA",
+	"CKCrVivwWus7eO2NPWM2gDuXhJJEot9HtXPm/f2wp5p26CthT92PcVefeCsDFgVHvUSMmn4HW3qoqBrL",
+	"+Tx8IWeL8c9bIXems4xyQbq2Y6WBPa37CeXmqrT8ofLLOTnIiJSFVo/6gPsmDU013fyD6p9WjCmSYtp2",
+	"bg8T5odxyJpJbpPJmxRp/K76fEMQiL545DYawful+XA+ltW7dCQjodz6SjhimlcXoutD8+PXuUqmLvrO",
+	"bzG7XMm5+pz0EKTE8KovZrsXJcrnSVKQqUaS5NjCnJrCMSglLeeWmOcYKwGK90l2NspSs7j5KbfnNshL",
+	"77tHDTeludtyLsyBiLAeKGJUsqP0TzM3zG+QIjphRxDI19OJI6hx88Ea0jMaq6NjWpH4MPv6RTQbmk58",
+	"/mvcirdygsJ0jwxZrKxvyEb/BqFUIpmW3Bg7zZFWM8d2e/CASfBwlDUXziZHaaHbrP4GZVOUwBbsZtM2",
+	"Hi1gcizUNEobGfNQyYK2XJPskL67TuTPswkzNMIRGkmUKUozBGKncZhMW2kf+UEcX6o5i2tCf1hlR+Sd",
+	"Vw5LAiv+6rkHi/+MGEpnjvPMvSCdRxMN3zKieza3QR/roMqfJGPmV359I2iTI0W2mnQK+TU0k+jCmcb5",
+	"4Q7HoxF133a5WvSmEe+xU3UHn6zI9s0P1rTEhfO3DrOsLZmlbYVcW4VKXixj66LZV815UsXFNRHJaJYz",
+	"JDoWp3XWmPO7AeUBC47ECUvm0ozBzDkyKSruIE6+3Lsd/SR7v8LxmqDldcSxLtmp/9lnnKbbw4J/Jh4f",
+	"R6FP7E9SeIWZQZsc0eWDz95f8WAfSj/N63ZF0jVuduKM3s1lBxv9LK9HaR3NzsVIo6NIyxdkCc0PTvUo",
+	"YbGdkMO5YmPa9QcgnY/9RTast1KRQeESXJfs7FvAw3DlxneKXFApnPLYBnOOWUmKWqWqtqo2ZzjUGIeL",
+	"GH+gGLY4glV2FuIIFOlZpkXOFCsto5zUVWWo4Swb84GqTc8K12BNDPyWJPiMRwAtBUONtySRisVOoTYP",
+	"h7tjrYc+5XIXs6Ihy8WnnFf4tAKmqCs37HUI4OtBpjBzGIxFkpEBjWNWPVylV2KBg5jLU61eoaYpvtYE",
+	"5CumlqQ2knMsMUx3KGG9saTRrbS0n+jB3MF8n3KnY9ynnCQU8i7UgPI0ITTLT6gR0I70htl0j1uS7B/c",
+	"TbkKyoc1r1UsX4m5iD8TAloxi7Xugdz1YDY9VZsMpbP9S9nMfdrGfKH4xKzr88JZCvvkGHMeMognEYx9",
+	"BawRKkkO33ynnJHQCC2VWocFB4Djsbxtc6FyDLMP6Xguso/o6V2kWz5wnNoYeWt3vpRGZ3DanaesGcrc",
+	"jLVoND7ld1+bVefMr4sGLjBFJZ9VOUrmdaOPtXZY5UGv9RRkzrDFAr3gN1vglyXizZCsNLJzopVkNbSY",
+	"tXlYTyQVRW4+/tD9ZRD2eiyprpCb29+yiNdEizCzgmy6hbm5CPIalYNjQZOgUgOeg9FKAXQHP7SOnrFT",
+	"n8XzhRvTpbxuf+sMbjARR+0d+wcoUsMTLZlc+Rv69mXBUcySo4EYJy4mzxuf5fOhr/OFf4zx9MLP3Xkk",
+	"aJkTbYmRkBNG/QHRvyCrXzt8uOaRrd9+8P2dF1x5iHWvV7RflVEZ0OktCSBT5HhK4ElPv1l/0ovEBNWL",
+	"1sXh6dYe6pFck5nQkzlE4rv0hFWz6azryajzfZazvuWKYwdmdtTBIQXmtjNPGbP2kGac7ci4GxdMaUfx",
+	"r9vx4v4m5ENnYWPCSAiR51546tTdSsQzdafWN+CbkBKMX7tU3Ol5llm9msxIbJCo1mIrTtc5T5MPsK8U",
+	"G8UXdKrQbBDH5TJO4O47qjqXgO1Vs+4K5KuHYDv4TC/jliRfffjwgOAPQH/cyhUf+HTEyDH1hy0S0exa",
+	"im8vLqPSM1OCDCxqZbdnigxj/bJEL+Z/fW9//X+h69/YWn/lUfbPjaNOZ/3Rl/7ARfPXRzSMDiLqs4GI",
+	"nIk0BXLNc3tPwlJyZ315Yv49LqLgTBN2ErKJy1EbuDHU5BhHaOZ686CHY1VO4SEbxZG5v91zcCa6o8UL",
+	"Sc23ZIUZDt8eVS7FPlC9JG8lzray/T0wwwSuay576ULrq6f27OJK9CitrHF3FrFNLeHz1TJbW24jKKNG",
+	"0WDa8i7OZl8xKUtzTH0QBuwoTty1HfcEwa+IQG9EnEu6cns1Kp04b+MXxKdJQFbPnv3t2bNnZ09/ffbs",
+	"N2dPPzl7+s/6H8/+dK1F6NxbmSQ0nn2DXj3RX8V6iqtnT39+9uyHZ8++c/7RN3/30286A01PKoh4P1Od",
+	"a8lVu/7KaTekrMNjeXdK/qWubf+qCRJUmbs2+NN0mm36aNM64nEUuSqVrLasBFFQeNhDt4pKxv4QDnqY",
+	"2LDgRGtCmAUSYSHNgEVBa4XWTrU6sSuXgluClcUJcDEh5pn56ocmNFTOBFkzcCH/FZFSTZbIhCZsIMaS",
+	"zfPCEnNkXJHuarbWbHLpJtXxC3haFkoVDhZBM7ok909lMU1+WUs7Cmn4dx5urdxTM1xuc10LvYu45ZcD",
+	"WMpOMeOhfWKuhU2viEnN51wza6lyrrULT5lBcgGqC2cIZmsskygXmLK+tKrUvZrNW+TcXXSr5gEbv8A+",
+	"4tJmnc6jkJs/txuEXC31q32+eV6aI/erEdWgyv1Yn51kbMPgwrlLuaSldEycVAMRFuSx9ilylxnncOLm",
+	"GSq1Aa+voVstmS6cxmWl8XWnbhWFYC69xB6gEtxYykuu1JK7mAh3iRpCm8hZNas0MspVKxdv0WMWVWoV",
+	"NRpCq7xXvWmh4Cbvdf5ah7ew6qVaG57QhIe877DxHlDeZ5IkYw6V75GY7BEqh/kiOmj9QglnE4sl0mpS",
+	"D01GF7xhDsUWKZZPak9nX7kz6dpngUTSzy8nla0BfMgqcOWhSwM5F8KCfmPu7VHAIkXdy1k0D82BXu7T",
+	"sQRQAwNcjtkMt3ec/qdq//giSdSCHw0or11oFnSuhnJpyLdXrkxp42wvzsCbIX46AecuismhEv7QsYcn",
+	"NDSKxuOF0suq0ZUYJlml6CIL6hvljKxChDSbfvmFLjK8nTO0aBTd763svtfOSMpSoR+7S1RZcHRc0ZUl",
+	"V5c6GQgSMUVCBZWprKkutbnS2Lo3ILgRsSDfiOaYRYL3wfMxYERf1abkeI5iY0EDFhzNK/qbPSFmrZc+",
+	"cjkNBck2s5DZCczyy6Mcxyykb2TJpm0a2HkrfcZZEvpO3Qc3rr2RZZ6HfXVyJe0njAWFKnXbMoisYg8c",
+	"tS56vbU9DBf1TJYXBoEzPsqFa1bf29p+9N7W+iuP/red97bWX3i0tvve1vqL+NEfNJq3Wc5kfrF157jq",
+	"ep27eNhwxzx3Vb5Gdc782HTW5V0JpZEFtyTBK9oj2xsbVj6snn/wv59/96drG8415E6S48v6nNy6Us5m",
+	"faS0j7NahruqsZAwm+oo1ecx2/cryu/WEvnKUBA1g1WLb5MfSwQ30hrc0+6NrgRDeMveAZZhirATBLAm",
+	"SO5sEy4UwamR1YT5ep+goZmFTYDqdaRLFdddTC7VRPWtzBQxNNnEWbjbfM4Wz1SlX+enm/eZ4fZktHVx",
+	"X84aduyjlIRK0rX9Oa24xFuX9tke4eMosjGriEqVFpU0+nrux9KmJjgBXdgoVhUHXx82jtImNb0BcdVb",
+	"mSAAnPO6WchpmwKkXaxICppQVec/zF/PAE4KQ6a5VlQrxmc5NWY8MKjpuFuYq8doa7Y1m1WgZblCIWXa",
+	"dOMbqwly/PNammzfTgHOs96s8muJGol++4y+UpKNK52PTvWJrDADQwTNxCC9YeJbknzt8P49aPmXJtED",
+	"o+tTqb9qDuLbt3qFZbn1whxZLsFbVyTy9Xrs7seyMpTT6OtvlGRzNPq6xHhOtqYmxJFqO3ehoI/rkJft",
+	"2UJcoRTFqd8gt1emUr+5/MiAUQ6PMv/8bO4BPlH0q1QlGVSVReciDNlwpZdXkGqB/iuVnqN2PVEcLToq",
+	"5lZdy3xtlcbOmbohqRqQbG8AelOjNFoATWlOwVOHcrRElKJa7J9aHB/sHDAPKtDlA/dcOHCesz9TAVuA",
+	"ubHLzEXPUwsig9ZpwtIxADo5SJ15YvBAklep8geLOJuyapxSPiP1B0TzKgEocgJvgRfsYcVAKBH0FvtI",
+	"ABjthHtECoAnAxiWQDAJpuII2jRDt31Ifyc0Ksdemoq82sfbawp+cqRS2HW53NstYKeVbfCApNY2xhiC",
+	"yYXSr2dSeaSXiBHZclu8rWJnadAsf5ZnZ2MhetBTQgwc/B5hWb1lqMiABuCDq+hhnLaebtVJOl+Fag0X",
+	"w6ZYZh/Rqfkn7HEL0wWo7RV7y8Mr6veuKnBpZ1OVy2Zxro+n6OY2u+beLbuKqsHM93tEMmaSAS2eaNWA",
+	"hkJVI8KRoVHCaDAl7DSUeq6zQP+FITUh5rxVMvZv9IHX7W729srNgjrsCwJMpFZnZU22wyf5/iyNtz2y",
+	"45EXfvvBz0jMkqzgyBFGFTV5jE670laV7xoO84iNsXnEwolN6AnzwPvtEYPL40ECsocRGA/SNz2TROpZ",
+	"3jyyfw9EFPz2g581J5QDToix/4FEsKLKGotsoy7DHM12vVW/zsoJIQZxs/5YmYKfJqcSfyCEZO5Sg5pu",
+	"9PPGAax2NwdU1IWwMMSkQidTVFXxKeUkBMLixQwhxFAZrwdVeGNIQq0g0zSzkp6zCYBQaLujjzBT5mJw",
+	"eQHbQmrkJb+YZCacq8+RVbBSIIzMVZtXqZAADZxVWT/DuC8Cp4/8nYdvrL+sSZWiiDtZyvJKDg9nIOKw",
+	"p1cgxVA4yRX2udAqpS+i8Yg7lLGvMqq1DfM9dIy5JUlEp2Kc07L0zTFf9ncN27aFUs2bo3nkPFl5z2Vs",
+	"OBHjKDBCs0ZnqgxNAQMe1RQB5pHFHQdCKhEjSCBOCIpSE1uPSlYTMZHYTIHAuZCxJrEcMKaIHOgv1YCN",
+	"EJ13gFt0zELehzG297BriWnuaDZPD5R7XPO7JKFa2yD7ioyEVGTb29ra2iWF1dmODjSKWicsLYI0/xpV",
+	"lMCq9UI9chxRPtT6PDKYqSN3b5WkI1NK7cLfT/TKtrZMwUTrRczcBq6s6mFFbcQDvZCI9RS0khKcxOMk",
+	"FpKR1UM8k7vFmo3eOOqF5g89Sw/sH6OYcca0Mo1VFiHvr13SRmQitVovLPXJMToi8p2kI7abO1OaGsiX",
+	"Lcozc0FVI7i8TASmvQMy8HYjgnOH3Hkn5MD1j2yNr92lWWmXsk6D0H6A0DbtQxAZ1Vszmb0Y0Feff7fb",
+	"5CigSBZ3707aVQcLaQaa86QS/hCAjUzXXIiaCu5XyL9j6g+Nw6H5DVgtAxFEeM9GncfMLTDn5sYg40az",
+	"wy3YLjMs8syTx7DMr7uaLS6WWzOf8miv8xXvAsk4Rb2yOIHPfv3TL779vfPf/PD5d3+0S6aMEyX0pRGB",
+	"qbAF22qN+RmNdN6O0jMu0OJczj78s/Nf/tnZh987/+Sj5z/+0fO//IeZzK+LgMxfwB/qKMfYaXAPZQ7T",
+	"ho4zRZW8nYyZqTR5rN+W1/+Otb298ujJk0flFk7/sxgbSzRN2hnz8P0xI3QkeJ9M0+/lBunCOF10ohnR",
+	"sRoqo0Ec3D98SDZpHG6ebG/iTzbhB2sbs77fGRgHbnI7pBIjaxyzYM8WMhMuJu0z//I+45IWG/YHLIEb",
+	"VKJKUOhE9UoT0+b8zXUQnOYxk+ur6HA4HR+H3MsOE2dDEQvpkUE4nNLh2CPTcWwADRpbdrRzbB8Owvih",
+	"mHFR12aYhyN2qJ+r80KX/M2VstEd4lsEgdhbUfT0KKGKVV0ZocJ63la2clNRUG643Jtr17nIPVBTx3NZ",
+	"ZTxFwpUUbXOycjhttyRJjB1kRMfL3vbWI6+R5CWhwrhHFD1Nu9Blx7j4Mvh9q8tkTgS3FvVKlwU6XWkT",
+	"LDfzIReTygn+XPA5r87MgnWjsm2bCjjgu01b1cDZPwkz/LFbAZozR8Z5yLKPoorKqAPqDy/SXwmhiN0B",
+	"fFeG9lwwFKfzA/iVUZXnOtrlBsCzYMtNYITzhKnq8lUxu/Nw3O8z6U5CqELkPhan1YmqZeo4XCLH4hQa",
+	"DvuCK2iDKgfgpIGftlDtWxLtIPSHC9efHWUg+xWRMYzvAJBpL+ShHJiE9aoiCRwWT2DNqJTAIzAUOhbg",
+	"7wrI1kSMVdUsC00psK2tIMfY+w1tQsqx860t69k1NWuKyiHpiSgSE+kGLdFPNEb1Qn/4UD9nnj8Kiikq",
+	"VYk2WV0bvCX/46ptvsaqS1fH1IzC2ur2wKwaUT61cV1JRwz8PvN2SV1C2Wa6a7OB69Y5sqznYPH7sbYB",
+	"qBxm2DjQ0PuWJFEolYfnSXBW6G3r7NlfVyKHXx6llU/ue2NufMz6QMrCDTkSNqIhN8GA9tpyZSJ6gIld",
+	"KGUeOWGOVYVxo78xe2AC/yg4+oKEHPtRzwp7esLcRHHlctmnC9H4XEmhA150thNLnmZmOc5tN2xYxeJ1",
+	"XTdLciofKtBUdkcB0hYElQzSojol38jAbCW80rmKLLeijCJXGc+GxPWitlT8LUQTKjLbq27Mmb6wLApy",
+	"aEyuuc9immIkOgzaoSnmQ+mhilhtNL2hIAjD2DhMLgWrBpHbILQ6FCYEx5bzYr3aRuIOyjT0rW7oWF3T",
+	"U7itLT1Preyc5mpFefniGbuLtYZvbtdd1/K7Lkt4xsUw01cl31g711I730y7Mqm4vDNexn+N+Xwlxmuf",
+	"4zvTPb4d1HrxZ7UzWjDH0DgdGrMMiXkRvMPmJ0gih+O6nMMrSiNMJ91IkYumEuL658gknD91L87EYguZ",
+	"15TsZxi4NtcvFTyz6z98850FMhYrkgfxUNfkDea3qkXmYG0m4MVT8GYYp7ojaJsTXLMl9Ql6+ZM2r2Nm",
+	"3ps0d4XmozYNF2pqe73QIp5VuGvn+qW9hsswnQ1mZoX3VduY6FnVB3pa9sVeirvVceuXOoFELFF4pFKY",
+	"CxN57tHIQFpqYwLsXrQkVrd2CWcnLFnbWCCcWO3oviO4HI/gL6CEfgqa57HEh1q87S1IQHuZrP7u1//6",
+	"/JMfff6Pf/75n397DezynhBBG394WTUpNcmBlYcSe5weTwk+SPSBAV+X8aRiSGodv13HP8S4ot9NQdeZ",
+	"aT+UIFkxWIde4MKb0qstEsrE/tyvae/PdO5LXjma41S4kalbBWWMXLkE337uLrpW736h58NswqC22ip4",
+	"/4EpdoAmANhugUYR/pnbbp6CFA7E2JU391X9sVUWAjpF9tFnVw+1UVEGCcEDi/tb+0ChZcTMpDIEgnls",
+	"GFrtddGGtKz5qn469bexqLA3geYtLlTD6jCOnWmRmPlYjC3+x9HzVy/u5MyCKsju5dnIyYNjtT+h0yW6",
+	"UW12fUmUinHis9QnXQwtpnB86fdt4ukL4C663LqrZia74KU0feomIlED14V2yZ5cWzRQjvFKFXIgREoR",
+	"orfDQZba3ah3FMPLXUzzAG+ei/rfHUEi2wqQsyStTpmTv+ZA5rR1zhU+7vqdbMleM2XcZUluWVuLXjHG",
+	"XHqc165J7esLEcg2HF/Nyod4UfRQO4NebiZOkfI32V4CP88fmcjluF6K37LBqV9R/lCaN5YUtPF5Hr75",
+	"TiME+EXaixjCzrYRoAHDcjQGXZkGLApA8wVvh6b7HqEYx9TnjNA+DTle/1msCjLMaRxHIbhF/LJ8KS3l",
+	"5YqlHK0/+sPKyVcZzikaa/WR2TUWhn0UI0yhJFHIK7JeL4RuvABIY5teuBWNIFAeCigHwMAZS6TgANhX",
+	"17u0Oph1wpIjuEpjVUvVkUgY9udMKQvJ4UmizQ23OdF0i2ZhcxoEmBQ/EidV0b488kPD5qdWUH7ziRSk",
+	"RyvK8FpCPNpwtBsBwnnWcVcqAwVXAK19ATDMK8LPyJVoufjA6lC27mSVEp9KBlfSLQl1i8QSeW2OOgMn",
+	"FKct6JoLocPkV86n0lBEG9ieXfbnP/j0/K//+uzZrz//4T+d//gXJnf0s08+Ofvw5+ff+ub2+ivr22Ut",
+	"p4WXyLxwZ/aFr47DKNAKBeUBSYQYuUavLFgsjnX+ydPzjz79/AefPv/J98zMzz9+9tmvf/r5D35x/tGn",
+	"C8xb6waUl7sAueeEqGAlHevF2zUyb0ZWYD9sj5jO9XjBPf9P/2GBmccDEyBu0vhiIRWNKvS9L5Mg7IdK",
+	"emQwjQeMExEji+2S7a2t9a2trRdn5uY1FXGWUi542qj39pfNrj3/yS8/+/Q/f/HsX5sHr3DR5BblrqJM",
+	"j0DVoRo5a7brMFtuHGZlEy5JPGcQ8vKBtXM5FjP4lRUQIvUI3IWF1W3tJTjmUi65bs/c4UAk6iBcLIO1",
+	"Z5HKXPcf9A+eEmPqltwZ7oywrau0u3CyThqEfX6XLxbGCfps/gzbrEv+bGDPmjD6RNMRoB8YaFCQ6Awc",
+	"49ZnWbJQHHk55Ubc2y/N5yjBFeJITtop2usdMindGbaWPrO3o0x6R0oMGa/Q9vhYVnpOQkkSETEyolMS",
+	"CJtu14uESEAXMHFgX3ApoiJETimxHNpiKTqh01wr1Tj0h8ZHueKtDEwTKXgABoQrYFQgSHV5eDVEu/Gz",
+	"pgCWmENlfKNJKo7gXymKec27K3au6I7N0d1SuWJbNcndFTBZUv18Du1FKmdagtRlU6pZzQJYarYarwQ4",
+	"iy0QacLIIAwCrdsgx1V3QWyfXDpXTV9+nxZCVqx3ETFfjEaMB1Up2MfilGE5q8SJkPQn0gMLKGaJUVEK",
+	"aQpcqAHU2YaqfSH7TEa/q5C9Tm+ZHx3NlebpANRObbJyH7A8BQ031TBolYeocOBcgVLwBABAGJO7eWgt",
+	"SdLfNnbnvIxGNY0tXJoOqrtPRnWFuElIT8QolCwgSuTQERz9UPINN9zOG2h1wk2bxmOWDl2VrK3mOazC",
+	"H74l1FzXhGk9UjVhc9UdG1P4An6ggmi1by0WWuUbfsDKK/fwMlRk4IVr14/tntUzZQOrXbJ7VjVxSoMr",
+	"Cf1DTXtcSQ5o77w8glyuf3rOsohqmrY8Vrn8/xxSiKMUYJHtSMudHYFTBCfA5iIyEmqX0BFZPf/4O+d/",
+	"+vFnn/yXNY9s76xv3/bI9u317Zc8sv3S+vbLHtl+eX1nyyPbr6zvbNsrOw+bkMNwoKMVbwUG0f/Xo+j/",
+	"62H0//U4+v96IKemXOwGNpdaBolFcyDat8aqp0k0PRpLFhyNY7fPVwuM1onlueKXFs9X6y6VzVoy5waS",
+	"xCzXTLNYS1JanZOf8luyhLY7LrZI97YSAml7HTyLqcfLxpMhrRm9jvVJgq9k/zUmRVZxzyKDVYIvGOAU",
+	"SEfCZ0rtQ5pj4pUsUmAM16a/S08cx29UazFUFatQWZWW1LqUKquiGqFSnaIk4ehVS7gkdr0YNs1YHTk7",
+	"hd3n0dRiDKVxvGPWw/hjKEFMt8cHGdHTHEJcwZ/WlMagf5rGreZMgRiljn7Io9CCEYBZyqAs8Omu8VWl",
+	"IL/aHJzQaOiZOgSuBORvKqHYHpEh70cMU4/wJ2A6QpVwiCgnKRogPAr1IAAL0wCg0hYc5UkFYy1SSFd9",
+	"eior7Gph+sA3NEeGfLEC0Nn+88LHMV/Al03ReTyxT8jCbXRubj+ctt1tGpX6ZXe7KfS4WaCrTWlLL8He",
+	"KzPJdVt+Zj6v8yAtESjjnOodrSjAzuhbPLWN/mLJ/IRV6D8y7ENLXnxGy8poaj0AlMsJMyC0fgpqRxKh",
+	"4J+hG2EBRzqKE9YLKyqtpKKJSiv7CzPwoAqCRZH5WxIa0wosh0UqF1vFATF0ZzejSPnyAhvrBkubvlC/",
+	"9Iwt0nuycOiruWTGtcfheiSS8SBvi5UhTNMieUDkzmHm4Ad5exI/KWLp4GcWO8f+lSLjwN8ZBE7xkwJO",
+	"jsnmzM8AQRQjMWkVLEFuPao6A2/TITMQHkVG3EOfZxRg1g1A0s5iQuYzd5JotmBpa77QmLtrMx6qsVY+",
+	"DrUsMhdcHL7JHGkn+5zsH9wlQ5ZiZ+iTQbpSDMXRbz/4WdcrIu7ngRU1J+jlWrfCBmTR61fqtTKaYIgb",
+	"pzdQKk67IefideUyH9rrQWs8eYtIfMojkkHJD+LjiVhumm82yJ0B9gqnkRSI7qqn+Cfrdw4fvLH+UAwZ",
+	"NyC9wK76Db4QwzANS+0CnvORGS+brSHXkyeQutxzJIbr35HV8w/+9PzTf17DwtccZRCEdsS4svbUBoFs",
+	"CU3sCAQVkQMRawlJOzwS/VCq0JdEjJWE/HxIyg4s1Jf0bKYy4UJB8Gf1/Jv/8LuPf/XZp985//lfrWWV",
+	"SSHvd7jFvoXEJEYDrBzzjGKL1y18aRMQjC0rNzq8w7/0pf2xGjCuQhMz/9KXyKGeTVd/LpLwGwbN5lXY",
+	"ZNIZb2294A/ZFP7Bullyq+GtDi9yTp+eMDIV4w2yD6yHvYpB1OQZiqzqBX7y6zWjymPIZirGHS4Zln0h",
+	"8ijCM1OV/vKWWbsF4Mk+J/r21c9DoVyHn4QyPI4Y+e0HPyChMreYJLe3bnuEnVJfRVMShUNGpBgxnECx",
+	"LQo0eTBkex3gH770JYjMdSGdFym4aap9//DrUvAuWX3wxh3yyu0Xv7yGpOpqtut6pAsoCV2vw7u4R/oz",
+	"BErQ/8pQHLp6dYh7E/ITGoUBCfVV4ZEuQlDskvceQ9K01+EmCPLkURcsGb0EtIyOaYDw1hvkbXwGY4q2",
+	"FTCTDOr6Qk5e5/0olIMOh+jZVIyRPbv7vs9itf4W5f0x7bNdwnjXEOMBU0nIpGYeDBLB+VV0yAA+vHs3",
+	"YKNYKMb96fqbbNq1cNqrpqDx/THrcBR9pnnpzosv6g1PqK+AuyHfipJ33rn72toGcChuj0mq1pxlObHD",
+	"4aNjEUxNAja2w8DgIfp1jAYTcqn0kRE9Qn2glpqEPttLB+7wdGTLXzBurjUOfHl7Z2ePTAZhxHIvMXtI",
+	"QqkXF0YRScYcbhJKEqaSKUAAS9xahVzc1wLj9tYrJOwRLEgs/LLDse339haRG+RNNsVdhEpJPczObQKl",
+	"TBvY/8cedXgIBKcBLI31ebAnBZoAUZ7F8eC8pJcBkMRstNa9NdMnTI0TTrqPSQd03M7KLnlvY2PjkUc6",
+	"eW1Xf95Z2djY6KyQJ13NXVSLpOOIGcG1R2Iqc+1UldAkKHZU9ciYqzAi3dzAAKyqLZ2NDu9aRUuG3Gdd",
+	"MzmJKusElFQELSbwgB6c44GKRRSFvG8Wd0dwq3mBJM3xsxz7PpOyN47IV15/aNkHXTrI4q8/pP2upyV8",
+	"EPb1rps7Fh9FltU7qtUhaCB7t7d+T3C2/jbixMIhRw4yAesOL6rbZhEeHElNpO4LW7fJPaHI2yIIeyEL",
+	"ulm5C7CpPZ1UMRKFo1Dhiqg/gAMzolM82pQcjxOcsuFZc2NASTKBMzLt8IQqtkeO2VTgUnJzCyW5vfOK",
+	"kXBaGkzX9zWjwpZL5gseyFRWmFORp2+JoN0/WTePrd8Nunvk/bFQTL8yFUlUDss3DT3Glds2QR2eYtGY",
+	"O3z/4O6Kt3LCEmmazGxsbWxZTwmNw5XdlRc2tjZewG7nA9CmLEivuZPhsz4qjFoTB5F/N1jZXdFH4659",
+	"CNID6Ygp8KRUYBJnj2zC7lQCn+ceNEZkiyfNoTjULA/Pg070/pgB3IlViaw1jrbsvF0vHwFoQSy4RNVz",
+	"Z2vLoE0qk5aavxj1hag/m+tdYO2DclbSZkE0aJa1O+NppVxzloEqfuKtvLB1u+o16bw37wllDxAmzBlD",
+	"qul3KVyHVnVto3Jgg7ICB/7kvkQYDMMhj0xO8ywjIUy87c06LyeF2VULau2jFBHqVRFML3t3DLx30VzR",
+	"FuiTGc7Yvux3u7ji4YClxJ/QtIXYxiVs7D7nYqyvj6yUkFhY9pKG7t7vJ96MMNl8nDWFfVIpWb7CVMYN",
+	"V33eGqh6XcfqKyxfw2kOFt43cMNji4ase6zzuBUPEshDLeczcVho0Vtk6LYisgwwD50pikjvtVfIfevy",
+	"vnkXSHWYyURcUOWRzFidTHrEF6MRXZdMj6tYsJuaO39kd8tLXUZezlXUxeubncYRhDeM+6vlHdYejDpr",
+	"TVqEuqntTyDVFJSKnkhGDZQBvSPDFFHgBQAVvhCKc63LesVBaS0sr11n1PbTcgUH62aEz88/patUFzKI",
+	"8lplwXpLboyqkIs4o8iy7VBz+oHDUT4I43UliCkPAmNI70AEmYmrvXEUrQOYjCmMAnU+YkpBSxjR4QMa",
+	"9fAJj2AVEtavK0FsMdWa8bogfpvhkRDNWQq+ABbs5s49uf1lkpUwSY/QwsjwEFW5R7wORxwomU8/kFhW",
+	"5uXM/6yHG+RLDkQUbBDAWQ21iS4jochoLBU5ZqaZbToaEb0ebPid+69Zg5Al+Ihx13W4aTQhiU/lwLOm",
+	"T3a7A/IQF8rGP2JqzQuX5nbfpJ/eSL0t14hnyVqbzdp1ahfoetCXuOWsy1DZDtG4tb5S2ybu/Nuf/u7j",
+	"Xz3/6Nuf//2na66TN3NjY28WCMs5jySY1Kn7RNEhpumnTZatd1Hb/Y7WL110lXV4iC3tzO+ISiiX1EcH",
+	"rGZs63MyTWjATYMRCJHYM52EClwS4K3CY2Ks6ygEw54gzlzWV9WzfA1/dbgEoK+ukfbdPdK1/WS7BqXM",
+	"+oqMy40q0rVB5a49PsYNl0oqLYBCzmSxZS7UKqMzTPQIJce287SkPbaL4+Rb7uivWErtW5Lkzg0Zsuna",
+	"nr5hu4ZQxj1NO9w4ZQ32h/GcdqHsyXjsWBTIVEgZSqx2TQOXjVylZtcjXVjJe1uPNmxdSPe3H/xsbYPs",
+	"g6M15QQzjQ63fhm9WbH1XMIOSY+wE8ZTRMVSD26EbtEnqEHgvGqyY26u1MnBkbYSPVtX8HpT9eCQQvfh",
+	"eBUPhgHLuSRBhI7tF7e2SgIpVZ8N5dtJpMf2wNXajfYuulrS1kr1a7YYc4IKAPxQBPGApGaDS/Ga6xDB",
+	"D++JFYepl9umTQxiwyWy4PBVGuGrqJuZjhmYRSGLpTlZ40yLUATFi0piuLDDTePrgKx202e7axvkvn7W",
+	"jjygEkc30Vcc/pj5YqSvr245Tt/dJRORDPEutLFyo11ljtt4bGYLkEwdfgxttpURiGZ0kpuWlrMWmhGn",
+	"4FOuZeaxVubSla7e3nplbYPcwQ8w7pJvIBqkTnVpfe5OIQs/udFaHU4xla1PrvXAay0nhCZ0mld4IC9D",
+	"guIK0wM9r4zchOyXFp4XTIS5comZdXB3UBJDIjBja1oZPe0mWK3oMSGDUCphtLaaTbkUWZrHI6/cvgP7",
+	"0I1znV2l2yOP31rr+MiyS26M6yPOdszyTQbi/sSx/zkzbKwWBKfvyuG4683YaDkTrcO7B+9kJlr68sdy",
+	"OH5iTDVSZ6lRfZuioWZ+XDLVSCtLrcMLploedT7TTiGZJTXVPGJj4V2wCMt2kO1Sru2eNL1FD3xLGgsI",
+	"p3H45ju2gWmH5zuY9kRiMRHGirluy4OxymOmr1zNhTfb4WDJJoUDpb7ZqLDccFlmBZp/mqFw13MmhuXa",
+	"atui4agBt9eZFhaQ7eqJXKVtmLleq4FhJ+Em7LxXkRyOUc13iTfcbZlvCwopW+Cc8UEmoRdBmROMDpYN",
+	"YvD8ZYevfm3/3ubr+/fWt1/wiP7/yx555+DO+r5H7j58Y3379hpkChmfr5evcsv6k2q5ZHoKpElRoofd",
+	"j1O2s04ebTHMJEttvdLheQlkN5LsczOPDL4OUj0lCNoCjF297LlasXOdEqfhMIAP1dwBcDAu04U7xxQu",
+	"MfA+I+UaDl1OmkkDfVWvOR6mTy1DdXQE5SyG2oDyAIEl8hGMuYKGFlbsUoOG9fNrGz20U1s0euieG8Zj",
+	"cH4Widn4ndzTyHfnTidQiyS8zDBmAfetVqG3DhCz+KITX/9rah+5NkuxOEMTLShloefOcHZai4fYArVU",
+	"H2B44soP75Xue4pkUr/pmNt/PM1pADfCJyD8oZ4fJpvPimfcw9ltbVYz7d5eLeUbrrRbxk167fQFmCu7",
+	"8zG0G1bgUU372JUpvpgKmtunCZaprZtouKk8qzyLxdLKkC3nUm2ZF7RYSetVnntXbWutBMi2wSOcTa79",
+	"6JvKQfBFiMS0xYa/lECbgNmq1ow5DU+VBP0sp20+tjkYR2HwZDNh5k9HEMWRzZf7bW0631wtKvJRmCL3",
+	"P7CzM3t6OcGCAt/tXBXfVcm/NAUmlOT9MRuzAEtqLi87gxtHNwzbmkVYrlK66uYoF1Vf/SlOX1VBTTvr",
+	"6zqr70LqE+T+ScYDac6nDXk4SF/hijCHniYMKr00V0jytcP797JyQKzw6vDuoRiK9cOwz6kaJ2yXqD/C",
+	"GsIxD09taQgWE3on2+a7ATslX317/8764Vf3d158Scu9zgp+pfDZDfzrWASmErGzkuuzAYW6pkJxo8PB",
+	"MWyrsaAMKi00gdnBctbvYqld4bOH05h1N8g+73BkU+i1AC0bcg0dsOML+F6QuODnHYXBenZ+FJK8w0PD",
+	"62tQdhUkIiYJixlVUqt1pQntAU7PzulpWiGDAP9Udnh6dXn6IaxXZJFk6G9RSWj9Lf1ETPSXMR1LhuVm",
+	"VJGIUak6PKsYe5hSzowwTjh0gIimmV/JsrB+BKvcJAPBr5/o8G6hqhqKtLS0xcHfefBWmqY3UCqWZFX/",
+	"D7z1USQm5mUdrmc4ENJEhXMVPsEo5PisyU6E4bhQBCdF0SMXnlAFeUMkEiLGiitMlKzwGrlExeV7j5wF",
+	"/0v2Is0pqa4klntoCvyMnElf5mUgEpiZgKX5lXeCiOUmsMTmsThdT5ENKlXTff3sq+L0ocFruDIi519U",
+	"pdEZSFsC074AVU39P+gXxYL79x5pDSIj+6v2bWT185//UoufEY2iVIHM8l61erOu52YSZCWhRIsXmO+I",
+	"TklfaFG1miFFY1YH7IUsZFTGzYVOeWLNrTL5MulB7f+VpVbkp4cTXnbibIFAFZzE2STlpqUw034AZaPm",
+	"lWS1au8rzunm42NxCmAkWrFvp87nfnHJ6vzYwZzvgK/594g5ccLLvk/aMGfKJVQSSU8uFBVoz6GIF5Jj",
+	"0luSyPAbzCPYpFd68CfxIypNRqCBQ7TMvAe3EAShpKJT6ekFWGfmkLGYhKqB4S0ia4uL6a30UXelWsm7",
+	"8Q1ERHO6sLdfunwnRquSqsJCZkF33OyR0mgpbJGSmYQcIALT3Cr0rn0DQQGh8+9l3nBvZdi8N1KK2Pld",
+	"4x2XMU71JZf1dlnaJZf2gnXIBbA/etqkI3LAoh6J6DF0SDIB8rbiYfOx/Sc4ujRfrku91dygXzfejrnf",
+	"L/d2/H1h7Gu8H5sYO+Ww67kg7etvSRSIlvFyDA/YqICJS9JEcYhIT2gSSNIT2iZvvg4t4kyL6/Dt9NGl",
+	"XVz2lW0uLszRzRB0jqemVfQSNi4lTQqalbq+QsQSYwk5joQ/RLUmCmNigKEWudJm+RVEXyjJOI5Zsu5r",
+	"btgj1HzMydj6oDDnB9PwK2qXioS/oSLEzu8a78aMN6vvxgycb2l3Ywbf1s4ATAXA5uO0n43bAGzYefvr",
+	"u69VJ8yhQzN3GopV0vnqZoB9s3nst6R1F3b4arGIGdLVopClzVBy1cxEsVMFJSaQF3NLdnhWt2zqC235",
+	"8tpeGZcNJkdHuQKd1ds7O2suh2Xu8v19OTnXePk2nZyUha/n8s3BFWIPvgLHrp59+IPP/u0nX/zNb7SY",
+	"94qyXDNwTBMV0igrKbzYQdykcbg+ZNMWF/T+wd039YNLu57xhW2tSr2IPQxe4L2IsLwYNj9hidbYwb+8",
+	"HGmZ32eDlFkK4FfvnHdB2dhkmhrC3lARgrO7xqvX8l0ln2XFJUvkKMQnziB9sTKDzd7IeyWcPsgRhKzO",
+	"iPr5QAuhccxoEYtkAcmx+ZjG4dGQ2ZSNEzFkF7vfPafBm73lapI7yl2vT8TQQnfqJQVA9VL5qAGiRVxZ",
+	"hdwxq/nCWJd69K7y/qxn/xwxlsL2h0rEecwZh1gtVDjrY9EXIrjovThP4gmQbYnZJ873NQV2V33Be2F/",
+	"nLCAALiWbZbJwXiTTK2lAUHMEEG8Zjolcnyshz1mRImlbPrD4kY748agmedmf3XXaZWp8c6Dt6DS3pgU",
+	"kOQhFTk8fPCG1i1L3ComnBy887DDq1KbcCBJQrVB9sG+c8TJTaKF1+EjBFue6ZogB/pNYK2E0l4DWv5X",
+	"pEJUMO9NUw1uQi7FQuduqVbGIebmmAqxMgvOniMAdQ61+NQ/E72eN5uP0VaSwsyazQhoA7A8IwJf19KG",
+	"gCUsZaMMyjS0RBgxbDV3DN6BxXx2lbq+JfeNVPVhcteo6cP7D+7eq3OyFffI3pAHd+9h6t+IBstMwMjP",
+	"JqfxZzDgemLmUtRTyymokG3nszaneB34UG7EQfWBPkhCroCAr8LDszxWcb7M7KEjBCD/7eE1PmKUS+Ml",
+	"o74KTwDbbyMPCoq6fkXuf6+HpoFDSsxlExSRQbea0EDn08cNRR3mynHIKRZ0lAL5Ts70aRIsKYsMRBK8",
+	"j6wej2XImZTr+m+TXbG9RQDujezfJnLAtB6ZJuaiPKOS3BEBI9s7L7eXbQ623Hxst7llBlGOKy4/QDrT",
+	"bAezVQ0yUcCAh/VVqgZsJFl0wgAKoq8ZexwbJ5XW1fB3iYiYRTDaz/08sKddq7lhHzJ0xwrPCUBbbtT5",
+	"i2+++L9GT7HRDWp0AUv7pSpxDxigFNLS1WPa4SDfaG7x8kwGWl+B5ebS23JHazMO+bUer4piG8lU8dK+",
+	"oVx9cPceTPb6WLpGo7kp2sxXtBQsqTPYfE3PJVNsxjwS2ijOXSY8ADkokclBFkaSgSis5vSIJUpuRmKy",
+	"3lxd/JaYXEoRaisjJX1ZCxPlLTHJwTpFolQMeNV7dpBifYCRecwiMbHiiJm2uuhqev6f/+b8+x+ePf27",
+	"s2f/19mz35w9+061EGqXyn9ZWfyt9iRNb23ekjTHvpxdv5ygIk2U4KhHpUn8PpUGNEYqzDLyKeRoVG6B",
+	"CWCvs9NY6GPy2HyQr9MuLvsNkUCPO2nxXPS2QypcGihPo+Kg40jRUxOaMLL66s7Z0/9b88XTn509+1Ov",
+	"w9kXP/3RZ7/5yW+/+XceOXv6rbMPv3X27C/Pnv3TgzWsIuqFEZgzWWwd1Ms7D956wyPHVLKXbq8z7ouA",
+	"BSTkHd715Ul3gzwQEzO7FCuSTJJQKcbJahXUuH5uIKCzmgngKyFIJHg/jbeYdSFwTsR6CkQQoh1L6IbK",
+	"SdfAbsmuy+n2OpD5Do5z5/CPr9JVbN6Cr6y6FIDCegVpZw27ruXIFQr+0zxqBNqyJegIz3pVM9YKR3pd",
+	"BIl4Ma+vGVQbKqYePn808EWlo3GRF1TFnaBItrRIKccsWIfmhncO/5isZiwrEvLOwzfWX16zpDFdwO7l",
+	"2sABrjSiuFgSm3afI8ppn0EnSwO2DUrAJBGK7dlGkwZB2/6URhEZ0BOWdppDuFbShdOf9vEocvzd0QzH",
+	"X43qptip2vTlyQI29vIUNUMHJIrrTL5rjyFViuq9yzS1JJVqE5ZAj4LlOJ9gIjCDMp5LiVlTQY9cW33n",
+	"iDFX65BhWnvx39HPPYTHLuvqb+gU7NK7TLouoKotuWpBCawBNoBQ0EkZ0nNLyJ71lJbVvQwwwXPMYXQ/",
+	"9cGZ+DZWbmYJy1A2wwPcdiUUjeQeoO2nqmHh+QKrmtcEdkGSbG1Ad8IOD8JejyWQhGzxnyknNPj6WCoQ",
+	"UKlLKWFUCr5B3sVehThUxOgJkx3eYxOWkDEPoZTY5vdJnEGciFEo9WlSINLMd9gq07Qk6vDUmNDCdUQT",
+	"fTUB0Z1Q0frtNzghHuZ3LbEyeHM1UGbKdCjn9GuW5l3xRRKknGOqgLKaj+c//avzjz+ptlcCKgfHgiZB",
+	"XUbAa+lD8/LERCTD1+j0avM8sum5bh+RDLWGIBW0Yk279Nj4tsmuC/3hOJYeYac+g59Kj0z0KURrhIk4",
+	"YktLFuhFQiTQAHqKmAD9iEJKbc7b3GJLN7VdAFiogEbzpNUW39G/ucp9Dke0zzblSf8PT0fR5UQP9JSX",
+	"pNuj2pih95s7JmYJ4FDYvJ6ATkG/p5wc/vFXyDFNcJbNer3LMWmBqKrdkhYZykwM4kaUSyccVMon7RCx",
+	"7seyDg3rSqGrKqCx/AHlnEXOF7ARDfU3JjugYtTfJ2y9bANa4GtxocJeuMyK1Hv5N2YgelkiJ+wIylGL",
+	"gLFWzB2uFmUVUFq1PWMycq0sZ1deg7b3lVH3HH3SriVUKTaKnXD2V71f93lpTqCLmkA1Tktr6YbcrqK4",
+	"eS8Hu3OQgda0tbUoafO8qBHn7H4sb2rmap6HW7CVR4xYvTC62Ty5WdCcrsjd+u2AttNOU2nVlPx+LKv7",
+	"kt/ApuDtmremi2pjsd9NW4QfTwk7jZmvzc6AquWopPb1WiyYpqseeM5GuSLX+h3OOkU3S+8lNIvOk7+5",
+	"X/QyJHLa9RuEsd1ifV2kbW4BLzXk7MLy2LyrII6dG7XZC3koB/ML4vwbquTwGzD2A1gdaoQ3VRS3YxUP",
+	"BJ/draUwDpLQvBPrN1JGWo1poqBjMumNo2iazqxaHFuvwTqGvprz5ayr6C14/iYAv1xGQtp+lvul1VkT",
+	"B9Snb+f2ktFeDjNQDoM/nnp2DEKH9BAQkRi61u9sHqhD/7pJFOd8gVd5wNoCTCyp1jHznmnSgmMt5H0v",
+	"DeVpBT4V0YYGbQo16mBPDNpKtYWfOyYv7DRC/NuNH1Ee9phsQKx4O33qoua9iJlmFj8Skl0JGHUr7cqu",
+	"59BsagsVKyUBHrOBmJAR5VnvCAiPCxqYS3kUShny/rLSIqBRhfFRktUvfvSt3338qzWPaGoTwZmsMKOr",
+	"rt77MeN2wTfQzW+ndi2e/pQuVT0iNc3tsUJmgTyDUOb5w34kVaj15CVyi97bPIqDYRu4JfQEQZKJhPQN",
+	"iqngLO12ZE6v+w5JRcnmY/vPJmU+x2PXtl92rsuqky9wBrTsnZEaVqhcvLTPHpS8Jl+xT5sgkxeoZM6/",
+	"oyrN4129WCsqzSo9QknmBSBQr5mMjHzNkh8hQVJrMB2O+eDrIc//DsOz5tdHZmxTFV6ipxbSHZ5ARIwF",
+	"G+QtpHyuvY6Jkea76JIBiwIC/YZAyENnxQ4XvZ5NKsH9zKVEUUnisf65M4aqyXyDhWthftciYb9KeSBO",
+	"WNIQTgUVokh/lKqKBOGSUE70HBAnB4SoBy2kij2bAIuDBxASslUQ2D12TkG6OTB0aba7LAVXrqVYx84T",
+	"jsPSYqKFt1od6Pl/+PPP/+sv1qCL7yzHSHLw2ht7aVMfA/seiX7fkclzpbJX+pRfkejNA5o5EppsJp2e",
+	"AWdWnN57d/3LaM9An9W8YQP90TelEjHJ0ko3yL7heGyYjF0TjY4B2KM037ncSlULTZqYpAS8CI2ykUGs",
+	"eYRRfwDT6XDbktagBEGvdJ9yEgamLcsk9GGxJssCqgBdglhLf4zX3kApbE/woU/5tQphPYF6QWz2PdVv",
+	"l+P4gEYV5t23ZMbVtnOn4KaNn0rG/hCQBJ9/8rdnH/5ltXurHXrj/VguF7sx98LfH+TGYmML6K4smwlf",
+	"AiWBwPC6YqM4oorVGRKv6ycf2gev8FgUX1RxIuyMPUz1QKJ7mYZiv5e2VOE6UEZsN0ICVE7nRFY//4+f",
+	"fvHBh+c//+izT7919uxvoaDln5cDM/L6KFaAv/J15mPRjQimplI6R8pbcN+kM4aky0AgTBFJEF+uANC5",
+	"s7OWtQQHiaXSFONRKLVKv+ECCymz1U27JQrzu5ZrovE8HC4PDISezECAVDJ5U61oO5G0GSfsJGSTi+N7",
+	"Ot1wBzj6v3NhqxkYalUi1AAHUKkNgbFUYsQSMhHjKABPV6iWVescQOlnyomgY1Mi6SiOmFWIrb4tKUTt",
+	"anCn4Qe2XKc+6V3SERbMZMiw0mr/ho+1WIXqKJwVh1anep0klB2eNjkfYO3+zo6X5ambEcD6MnJ2tLZB",
+	"7mtDYBJKQNhJa2ygCTt20LYN/FVCuaR+mgSVpqgjdq35odbwO1az2z+4Cy3VsRbTmDMFjMABlXlzQg4x",
+	"KxN7eYXKmkRAGUN6KUyVFYLhYa0YpK2UsPD2tElj8/iVmcTYbi8dMm6nhHTDV8F4SDqRYKd4wCULMTMc",
+	"fzcZQA2gncZadY3Rff3WN8LoQmLBe1wHG5thcOerCNK1DEQUyKpe1DnReYlF88756snckiSiUzFWe4SO",
+	"NZOwKIL+XqYADHv2kURMqiZsJpKfWyoSVvSYK14ayjJ/yoGIw54eQ4qhqAxp/V6XcAGbIcfV24IoPKit",
+	"VDQ3/+2dusaeRsT84QWm1BtLGtXOSUsCW6W6l8JZFmZK9lNpFwh/jGU4wPPsVDGuBXqK5QOO4EzqeQWx",
+	"t5ycKywFpVCXfMv0hDfi5fy7f/n8X/7x/Lt/8bt/+80aZmKJJF10u9S7wsVS0HPq6zjvHP5xvjhzlxzi",
+	"+UiniFXXIP70gTEF03huO3z1+b/84/O/+PbnP/yn8+/+yiNfPPt/P/u3/5799a9ffPj9809//PmPP/LI",
+	"+SdPzz/69PMffPr8J9/ziH7mx7/wyPNffPf8//jYI4dvvuOR5z/8xRff/q5V9TtcwHQB7Dwaj4xR4Qsu",
+	"BQiPPN1gR+UatJ2HmlM94bQS1etwqshISEW2t8jbr8Irdra8ra0tqFncIGiG45L7zFjE5tIVvQ7vHtw/",
+	"fEgsOCJK1W4ByxYmYJyTiZjcyhgYTMkOtxsaSlvp7cQ8xK3LnZd/vyv+/a5Yyl1Ro5FDzW+RMQpx8Uki",
+	"tHzGGOmSEOuZP2whT7Msn1RNDNU8QlVWwkygzOiFkUIHRiqujACbEl+MjkNu+s0W9F4se5cd3kvECBz1",
+	"x6wfcsBKDTno8j6VDCVMagCZXxGTyaJMeRIEScM4ZCluP4EI7SimfOoRGVOfSRL2uUhYsOcKK3S4HRqs",
+	"BY8MpvGA8dyPAjrFexT+EXLyNRpTpwQ7ZDTxB3dQTN+3sbNG9L0CeYAYMmMo95HGh6uyD1+63boAqSjM",
+	"Lk14HWRbRGp2qGp5dtsr0ytz8H/5Fc7WEpW97ki4qvfax6ree3urNWHnzN0Hbkkz92eWcsfYoIgHixXn",
+	"gCMc0Goi4m+O9Dlz722AbppGQhbffsx62HC73evxPpnn5b9PJW35w95c04ZitVgytqz86gBkZx742jGZ",
+	"ua6Hzcfw/1LulCPKEI5YFAKSaNI37gXb38cgmut7AxVICJHSYwzidvgqVqXmfOLG/QGZCj7620HDPWGB",
+	"CfsKf7hmy9E6HNa1R7rospFdEOUTe6vbeeBxNS3NCRcTl3z/ClP5/V5ZEl9VJvDpL5dW14G3VNZhQ5PZ",
+	"s9kjXmqJ4l4OQqlEMm1gp3nVe5hCIU1hhhE3zTbP7+jOBq9KULhf8v4x6g88YrO0TJG0sR1PCtgYGRU6",
+	"3IZzAnYS+myDdDHboGtyubKuCUbOxiHeXKuIHIbts7Teg93/sDkANAS0SFh9IbDE6ZiReKwI9t3Xd8Ye",
+	"6cZjdaQ/6Ooh1Djh4GeGV68bhZ4F6bHQL2eBBe4QtrPdAFBT9zq8mzDr/+ymnlCJx4saTBR9ZVB/CEPa",
+	"oQEGGXPejCJoxoTI2ISGoK5iPQCkre+RbsKkiE7YEYzaxTiadYp2OJAM/jQDpaeb+FrpGMdmOlQhTtIx",
+	"Y9wCn+iVyDgKVRcCMTMLyBEjIUoI7OenZY40Ko5URIkOR6jE2eV2O+OtrRd8ZFMu4C+2vtP1sNlDwReM",
+	"MqjD8x2l4GRtkHcrxFYaU6TY/lGS21uvODVUw4ipALt5wCiZ3NuHY3ZNKCnladS7E3GXKdjlXAA4OV8S",
+	"DvRXRRR4thmo/se6PYf6DzgylpO1QRSFyjPnXZ/MTD5Y0dVOA9BnYR0cP5uP9b+P9L+fbJpptIOpTX/X",
+	"tlxE2zUN5SLVtdIwsYPQH74VXkI66wX4Lk701JRBqzDZYU78Kyvjc1/mbK4czd7LHvXSETOnjYA0BRfv",
+	"ftVWh0AxAPaVBUwmO95yEj6ghRb2toWkyNQ1YESuxDgaZ6fKfgSuytb+DMDl2tS/r0zOucdOlWaPq9Tq",
+	"9PgPqRxW5uNQOQTIAgEq6LKSbZCk2jzXBIZJrOJNlm1JoSmR5pYmYj/W41wgZ1T/vDFfFI0WsBmgA/gx",
+	"6gD6t7dkWv4Gjh/U10io2Ah/ANPswJK0fgOOfgq+J8hD0xe+FozvjylXoZrC9137Vxd1og2y3+HoArQv",
+	"8wg1TkH9Kg8E6wlL1oGUoKuhd309CPuh0lpQwmjQ4RROXTmNlLTNIu3wpjRSzXyHeitu3q1vp3Ytd71+",
+	"ef3tDgRfNh4aJI7mMfs85GL9ETDx6tmzH5w9e3b29L+cPfuXs6e/mONAamXgUk5kSbvU4xoZetNYLJ3b",
+	"DeUxNLF6CJ3AjN1nfdZgX2gGTNh6IsZooeUsnFAaKMTlpAZBQDcP6ehAl+TaJmWBxRw//5tfnn/vz2pY",
+	"1ABVbkZCDMdxdWIzfG0Qz9sV+c5TkLy983KTijnjHX0XQClNXgxWJwQeMZE6QiFakWbp3UqB4nPeAch3",
+	"wnTwKm9qlNWvV1ZSX3aFcu1xwnXajajKuMev0SVkVU1kGX3tglxFGNSlcO67xqrHuacZ+GF1wnc8VnRC",
+	"p/l0gtlGfRM6van3Ks7uWkRecz0G+qlA2IH7djmZ/+LEvhmsDBOhMrAjmQQTYDSzqIfIo9/8h7OnH1WL",
+	"LwNJUp12cjBW+fKlID0FFRPQel6qipLVuw/fWN++vdbheFrQNsprp3uEkq8cbq9v77yMKBumpkkrwXj+",
+	"2GkcJlPE5+1wlTudnLFAEgpPisQ8aDp74AkJwgBxgmmSTD0MvGaNjG/v7FgHfTcSqguKMo7S3dXXADjy",
+	"QpWCFKeE6HDMWLTRzoVLpBB8h93QY5ib3Q09itei4RqyZFeB6JmTuXr+zX/43ce/ev73Pz7//ofVp07a",
+	"kfVpixhW3pRU0rDP748v2d9z25FWlnYAW45xEPa5fpkjpFJVeXSYH/AqmS3/HmdCjci1TAt5hqF/5/DB",
+	"G0RpomvxC4ICBIPJZ16aOyRXvZ9rg1SDSVLOMDSivivFUBwZJu0SX4hhyMjqV5WK7/No6pFDOmKHoWJ/",
+	"dKiS0FceOdQTZR0O5cEDpWK5tkH2Idrf0ycF/QoHd+9BHgolCTb6MSAEUNgI8ZqeSDocfjEK+VgxSVZv",
+	"77zgTM/WnHSXr1yR0QWDX4/Ma2DDQ8t/l8JWs4fT3mq0iBBRLcuwJ1Aa0awHtTrEp688DF14T23sI0MJ",
+	"CTmTHgm5THGlxjYsnDBfjEaMB1r7FqdLOtMIJGPjG8ZWjU1CkKF7c2y6IW9rVUZhDBEVGxmx2tMaOhaV",
+	"UMyoZp0VDAdO6AkzoUD8QD+DH3RWUkuwGDSZx5ptES+pYr8soJ4G9ktoDg5wM0R3gyYj3I/GgVHYio4K",
+	"04/GJh6X0Awc1Y36gdfsJK4HKCKjwbL6LgFrao6yiBwxWAdIYUAusIkwpizp4LU3riC/opotYCpXkWVh",
+	"2AJr9dOEdIhMmKMmeiBoMmCoROsHWYlXh4ODnYCDPVMvkANtF5O0L5IJDgAfdni3wO5dshqXNyPrpqbJ",
+	"bh933q2AJnk5kfYrku8wwzaoCZm7KrQiD7P7kfiSJGNM4Y2WFLe6K+XY0fQIU0Zi7FyWJm6YJax+8cGH",
+	"Z0//7PM/+/8+/4+f/u5va+z5ar7XQ18J21N/kOWrSp9GjExY2B+AcASGZkHa68PgB0l9i2KNhUVvJHIA",
+	"taLw2z1t1dOkry34tI+PHPf7gA+Yj1PhIIVa9K1X1siYR0xK0rWoVTijLtQjJmN3mIn6w5uaXaLndl3a",
+	"aDs9CrF3kX+XjQyVoYsB+q7V30xayPO/++X5R99c5Mgk0HX3Us6Mo/fwXZzoZfR5uhlKdFotZXdgOR4F",
+	"hVgT9rWhwLh1IcFiz2hpi3DBYlkAzUxg9v+Guv5ys7tOwdPS+2fSIZcX37bJFwicCB7vNRLauvkcK642",
+	"+gKrGS8K42YkusMojK/HuID5LS3VJ6/Orn7+Xz8+//6Hz3/0ydoVY8ylx7iqWib8BqsqULydL0/Uf9AX",
+	"a7tBNTcSh8beBxH127aBWiT6WrXS4fjGlG0tBcI6I3YbUDB4GrupwmWYhskGlAdg7E5oNFxi6QPEjKMQ",
+	"ktpZwshvP/gBhMqQKLdkCpuOXh4TU7slbao+Nycqg2JvlbAIv96MWNDH9kHVTfHxkVZsfGWVy9WMfnl5",
+	"vUto+Q+kfCvkrTgVWhdh6dTO1hZEsJfnItqfYTRklYWquawRvY6mfC27PTTPPsBHl7EthVe22Zl9X4Un",
+	"zDomjqfWU2TizwnU3SzlwrWEtfg6OKMQoPS8EuQ667WHvceCzCJhbp7uW5jfHNrv9tXMoOoQw64sKeDd",
+	"D6ViSQHVnrMJyfMHWU1YDLoJYmwgMwvOqg8wtHetzlEytQ/v0pObyCV6WtfCHECPCp7QFE1bHGrldEn8",
+	"ARtFKL5f9HLgYgaipGciTFARePb0Z2dP/xPgXv5FA3dsPtb/O+KiOqDjMIoMy1yDUaRne0suOfCCoYei",
+	"px8RuWE/skgLKKKQ0G+cYxDcO55CkG+x/jlmey6zc0558TQO32TTdNksObHzGSfRyu7KJpxxM/Wyf/r8",
+	"h986//6HZ8/+z7On/+3s6X/PVXGZfFYH5M75j//x/NN/zmMiaMvM8Rxk+3z26XfOf/5XZHX/8N5a9pu0",
+	"s6LjZ9/+9Hcf/+r5R9/+/O8/zX5goEuqHj//+V9//sm/nT37dRYLANCm3CxtvaVjjHdNL95s20wfWMez",
+	"kIFA0lMlyaq2YQYsCjwbdfYsptPaBkkTEmbyBjocWkuY/BGTT7JmTXXMjiE0ksJgoutr40/W7xw+eGMd",
+	"RLeBCEJnvaVSLFeePHry/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
