@@ -539,8 +539,8 @@ func TestShip_OrderToShippedWithEmailAndWebhook(t *testing.T) {
 		if _, _, letters := s.mailbox.received(); len(letters) != 0 {
 			t.Fatal("an email went out before the worker ran")
 		}
-		if d, f := s.deliver(); d != 4 || f != 0 {
-			t.Fatalf("worker delivered %d and failed %d, want 3 webhooks and 1 email", d, f)
+		if d, f := s.deliver(); d != 7 || f != 0 {
+			t.Fatalf("worker delivered %d and failed %d, want 6 webhooks and 1 email", d, f)
 		}
 
 		from, to, letters := s.mailbox.received()
@@ -564,7 +564,7 @@ func TestShip_OrderToShippedWithEmailAndWebhook(t *testing.T) {
 		}
 
 		events := s.merchant.events(t, "SO-1")
-		if got := strings.Join(eventTypes(events), ","); got != "order.received,order.allocated,order.shipped" {
+		if got := strings.Join(eventTypes(events), ","); got != "order.received,order.allocated,order.picked,order.packed,order.labeled,order.shipped" {
 			t.Fatalf("events %s", got)
 		}
 		for i, e := range events {
@@ -575,10 +575,10 @@ func TestShip_OrderToShippedWithEmailAndWebhook(t *testing.T) {
 				t.Errorf("%s says the order is %s", e.Type, e.Order.Status)
 			}
 		}
-		if ps := events[2].Data.Parcels; len(ps) != 1 || ps[0].TrackingNumber != number || ps[0].TrackingURL != yamatoTracking+number {
+		if ps := events[5].Data.Parcels; len(ps) != 1 || ps[0].TrackingNumber != number || ps[0].TrackingURL != yamatoTracking+number {
 			t.Errorf("order.shipped parcels %+v", ps)
 		}
-		if ds := s.shop.must(200, "GET", "/api/v1/webhook-deliveries?status=delivered", nil).JSON["data"].([]any); len(ds) != 3 {
+		if ds := s.shop.must(200, "GET", "/api/v1/webhook-deliveries?status=delivered", nil).JSON["data"].([]any); len(ds) != 6 {
 			t.Errorf("delivered webhooks listed: %v", ds)
 		}
 
@@ -589,7 +589,7 @@ func TestShip_OrderToShippedWithEmailAndWebhook(t *testing.T) {
 		if _, _, again := s.mailbox.received(); len(again) != 1 {
 			t.Fatalf("%d emails after a second run", len(again))
 		}
-		if accepted, refused := s.merchant.counts(); accepted != 3 || refused != 0 {
+		if accepted, refused := s.merchant.counts(); accepted != 6 || refused != 0 {
 			t.Fatalf("receiver accepted %d, refused %d after a second run", accepted, refused)
 		}
 	})
@@ -651,10 +651,10 @@ func TestShip_DeadDeliveriesRedelivered(t *testing.T) {
 		// email is dead at once, while the webhook goes.
 		numbers := s.ship("SO-1")
 		s.mailbox.setRefuse(true)
-		if d, f := s.deliver(); d != 1 || f != 1 {
-			t.Fatalf("delivered %d, failed %d; want the webhook delivered and the email failed", d, f)
+		if d, f := s.deliver(); d != 4 || f != 1 {
+			t.Fatalf("delivered %d, failed %d; want the picked, packed, labeled and shipped webhooks delivered and the email failed", d, f)
 		}
-		if es := s.merchant.events(t, "SO-1"); len(es) != 3 || es[2].Type != "order.shipped" || es[2].Data.Parcels[0].TrackingNumber != numbers[0] {
+		if es := s.merchant.events(t, "SO-1"); len(es) != 6 || es[5].Type != "order.shipped" || es[5].Data.Parcels[0].TrackingNumber != numbers[0] {
 			t.Fatalf("events %v", es)
 		}
 		sup := s.signIn("V001", "5555")

@@ -70,7 +70,8 @@ func (w *WebhookEndpoint) Wants(t string) bool {
 
 // WebhookEventTypes are the events a merchant can subscribe to.
 var WebhookEventTypes = []string{
-	"order.received", "order.allocated", "order.backordered", "order.short", "order.shipped",
+	"order.received", "order.allocated", "order.backordered", "order.short",
+	"order.picked", "order.packed", "order.labeled", "order.shipped",
 	"order.cancelled", "order.cancel_requested", "inbound.received", "stock.low",
 }
 
