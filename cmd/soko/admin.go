@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -22,6 +24,8 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 	badge := fs.String("badge", "", "badge code")
 	role := fs.String("role", "", "role: picker, packer, shipper, supervisor or admin")
 	pin := fs.String("pin", "", "PIN, 4-8 digits (default: a random one, printed once)")
+	scope := fs.String("scope", "", "API key scopes, comma-separated: read, orders, products, inbounds, webhooks (default: all)")
+	expires := fs.String("expires", "", "API key expiry, YYYY-MM-DD (the key stops at the start of that day in Japan) or RFC 3339 (default: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,11 +57,25 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 		if err != nil {
 			return fmt.Errorf("%s", errorLine(err))
 		}
+		scopes, err := soko.ParseScopes(*scope)
+		if err != nil {
+			return fmt.Errorf("%s", errorLine(err))
+		}
+		expiry, err := parseExpiry(*expires)
+		if err != nil {
+			return err
+		}
 		secret, prefix, hash := soko.NewAPIKeySecret()
-		if err := db.CreateAPIKey(ctx, &soko.APIKey{MerchantID: m.ID, Name: *name, Prefix: prefix, Hash: hash}); err != nil {
+		if err := db.CreateAPIKey(ctx, &soko.APIKey{MerchantID: m.ID, Name: *name, Prefix: prefix, Hash: hash, Scopes: scopes, ExpiresAt: expiry}); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "API key for %s (shown only now; soko keeps just its hash):\n%s\n", m.Code, secret)
+		if len(scopes) > 0 {
+			fmt.Fprintf(out, "scopes: %s\n", strings.Join(scopes, ", "))
+		}
+		if !expiry.IsZero() {
+			fmt.Fprintf(out, "expires: %s\n", expiry.Format(time.RFC3339))
+		}
 	case "apikey list":
 		m, err := db.FindMerchantByCode(ctx, *merchantCode)
 		if err != nil {
@@ -68,10 +86,15 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 			return err
 		}
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "PREFIX\tNAME\tCREATED\tLAST USED\tREVOKED")
+		fmt.Fprintln(tw, "PREFIX\tNAME\tSCOPES\tCREATED\tLAST USED\tEXPIRES\tREVOKED")
 		for _, k := range keys {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Prefix, k.Name, k.CreatedAt.Format("2006-01-02 15:04"),
+			scopes := strings.Join(k.Scopes, ",")
+			if scopes == "" {
+				scopes = "all"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.Prefix, k.Name, scopes, k.CreatedAt.Format("2006-01-02 15:04"),
 				dateOrDash(k.LastUsedAt.IsZero(), k.LastUsedAt.Format("2006-01-02 15:04")),
+				dateOrDash(k.ExpiresAt.IsZero(), k.ExpiresAt.Format("2006-01-02 15:04")),
 				dateOrDash(k.RevokedAt.IsZero(), k.RevokedAt.Format("2006-01-02 15:04")))
 		}
 		return tw.Flush()
@@ -118,4 +141,22 @@ func randomPIN() string {
 		panic(err)
 	}
 	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// parseExpiry reads --expires: a day (the key stops at its start in Japan)
+// or an RFC 3339 time; empty is never.
+func parseExpiry(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, time.FixedZone("JST", 9*60*60))
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339, v); err != nil {
+			return time.Time{}, fmt.Errorf("--expires %q: give a day as 2027-03-31 or a time as 2027-03-31T18:00:00+09:00", v)
+		}
+	}
+	if !t.After(time.Now()) {
+		return time.Time{}, fmt.Errorf("--expires %q is in the past", v)
+	}
+	return t.UTC(), nil
 }

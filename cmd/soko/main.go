@@ -27,7 +27,8 @@ usage:
   soko migrate                            apply database migrations
   soko merchant add --code CODE --name NAME
   soko merchant list
-  soko apikey create --merchant CODE [--name NAME]   prints the key once
+  soko apikey create --merchant CODE [--name NAME] [--scope read,orders,...] [--expires YYYY-MM-DD]
+                                                     prints the key once
   soko apikey list --merchant CODE
   soko apikey revoke PREFIX
   soko staff add --badge CODE --name NAME --role ROLE [--pin PIN]

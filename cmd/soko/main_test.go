@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -258,6 +259,23 @@ func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
 	list, _ := runSoko(t, dbURL, "apikey", "list", "--merchant", "SAKURA")
 	if strings.Contains(list, secret) || !strings.Contains(list, secret[:13]) {
 		t.Fatalf("apikey list must show the prefix and never the key:\n%s", list)
+	}
+	// A key limited to reading, for a reporting tool, until a given day.
+	out, err = runSoko(t, dbURL, "apikey", "create", "--merchant", "SAKURA", "--name", "report", "--scope", "read", "--expires", "2099-03-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := db.Authenticate(ctx, regexp.MustCompile(`soko_[a-z2-7]{32}`).FindString(out))
+	if err != nil || !slices.Equal(reader.Scopes, []string{"read"}) || !reader.ExpiresAt.Equal(time.Date(2099, 3, 30, 15, 0, 0, 0, time.UTC)) {
+		t.Fatalf("scoped key: %+v %v\n%s", reader, err, out)
+	}
+	if list, _ := runSoko(t, dbURL, "apikey", "list", "--merchant", "SAKURA"); !strings.Contains(list, "read") || !strings.Contains(list, "2099-03-30 15:00") {
+		t.Fatalf("apikey list lacks the scope or the expiry:\n%s", list)
+	}
+	for _, bad := range [][]string{{"--scope", "admin"}, {"--expires", "2020-01-01"}, {"--expires", "next week"}} {
+		if _, err := runSoko(t, dbURL, append([]string{"apikey", "create", "--merchant", "SAKURA"}, bad...)...); err == nil {
+			t.Errorf("apikey create %v was accepted", bad)
+		}
 	}
 	if _, err := runSoko(t, dbURL, "apikey", "revoke", secret[:13]); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/soko-wms/soko/internal/address"
 	"github.com/soko-wms/soko/internal/carrier"
@@ -112,6 +113,17 @@ var adminWords = map[string][2]string{
 	"adm_key_revoked":    {"{prefix}… を失効させました", "{prefix}… revoked"},
 	"adm_no_keys":        {"APIキーはありません", "No API keys"},
 	"adm_never":          {"未使用", "never"},
+	"adm_scopes":         {"スコープ", "Scopes"},
+	"adm_scopes_none":    {"選ばなければすべて", "none chosen: all"},
+	"adm_scopes_all":     {"すべて", "all"},
+	"adm_scope_read":     {"参照 (read)", "Read (read)"},
+	"adm_scope_orders":   {"出荷指示 (orders)", "Orders (orders)"},
+	"adm_scope_products": {"商品・在庫 (products)", "Products and stock (products)"},
+	"adm_scope_inbounds": {"入荷予定 (inbounds)", "Inbounds (inbounds)"},
+	"adm_scope_webhooks": {"Webhook (webhooks)", "Webhooks (webhooks)"},
+	"adm_expires":        {"有効期限", "Expires"},
+	"adm_no_expiry":      {"なし", "never"},
+	"adm_expired":        {"期限切れ", "expired"},
 
 	"adm_webhooks":       {"Webhook", "Webhooks"},
 	"adm_webhooks_help":  {"荷主のシステムへ出荷などのイベントを署名付きで送る先。URLは https のみで、社内ネットワークのアドレスは指定できません。署名用シークレットは作成時と再発行時に一度だけ表示されます", "Where a merchant's systems get signed events such as shipments. https only; internal network addresses are refused. The signing secret is shown once, when made or rotated"},
@@ -462,8 +474,18 @@ func (h apiHandlers) PrintStaffBadges(ctx context.Context, req api.PrintStaffBad
 
 // ---- API keys ----
 
-func adminAPIKeyOut(k *soko.APIKey) api.AdminAPIKey {
-	out := api.AdminAPIKey{Id: k.ID, Prefix: k.Prefix, Name: k.Name, CreatedAt: apiTime(k.CreatedAt), Revoked: k.Revoked()}
+func adminAPIKeyOut(k *soko.APIKey, now time.Time) api.AdminAPIKey {
+	scopes := make([]api.APIScope, len(k.Scopes))
+	for i, s := range k.Scopes {
+		scopes[i] = api.APIScope(s)
+	}
+	out := api.AdminAPIKey{
+		Id: k.ID, Prefix: k.Prefix, Name: k.Name, CreatedAt: apiTime(k.CreatedAt), Revoked: k.Revoked(),
+		Scopes: &scopes, Expired: ptr(k.Expired(now)),
+	}
+	if !k.ExpiresAt.IsZero() {
+		out.ExpiresAt = ptr(apiTime(k.ExpiresAt))
+	}
 	if !k.LastUsedAt.IsZero() {
 		t := apiTime(k.LastUsedAt)
 		out.LastUsedAt = &t
@@ -489,7 +511,7 @@ func (h apiHandlers) ListAdminAPIKeys(ctx context.Context, req api.ListAdminAPIK
 	}
 	out := make(api.ListAdminAPIKeys200JSONResponse, len(keys))
 	for i, k := range keys {
-		out[i] = adminAPIKeyOut(k)
+		out[i] = adminAPIKeyOut(k, h.now())
 	}
 	return out, nil
 }
@@ -504,11 +526,18 @@ func (h apiHandlers) CreateAdminAPIKey(ctx context.Context, req api.CreateAdminA
 		return nil, err
 	}
 	secret, prefix, hash := soko.NewAPIKeySecret()
-	k := &soko.APIKey{MerchantID: req.MerchantId, Name: strings.TrimSpace(deref(req.Body.Name)), Prefix: prefix, Hash: hash}
+	k := &soko.APIKey{MerchantID: req.MerchantId, Name: strings.TrimSpace(deref(req.Body.Name)), Prefix: prefix, Hash: hash, ExpiresAt: deref(req.Body.ExpiresAt)}
+	for _, s := range deref(req.Body.Scopes) {
+		k.Scopes = append(k.Scopes, string(s))
+	}
+	if !k.ExpiresAt.IsZero() && !k.ExpiresAt.After(h.now()) {
+		return nil, soko.Errorf(soko.EINVALID, "expires_at is in the past").JA("有効期限が過去の日時です").
+			WithField("expires_at", localized(langOf(ctx), "未来の日時を指定してください", "must be in the future"))
+	}
 	if err := h.store.CreateAPIKey(ctx, k); err != nil {
 		return nil, err
 	}
-	out := adminAPIKeyOut(k)
+	out := adminAPIKeyOut(k, h.now())
 	out.Secret = &secret
 	return api.CreateAdminAPIKey201JSONResponse(out), nil
 }
@@ -523,7 +552,7 @@ func (h apiHandlers) RevokeAdminAPIKey(ctx context.Context, req api.RevokeAdminA
 	if err != nil {
 		return nil, err
 	}
-	return api.RevokeAdminAPIKey200JSONResponse(adminAPIKeyOut(k)), nil
+	return api.RevokeAdminAPIKey200JSONResponse(adminAPIKeyOut(k, h.now())), nil
 }
 
 // ---- webhook endpoint ----

@@ -99,6 +99,24 @@ func TestAdmin_MerchantStaffAndKeyInBrowser(t *testing.T) {
 	if row := c.text(`#adm-key-table tr[data-prefix="` + prefix + `"]`); !strings.Contains(row, "Shopify") || !strings.Contains(row, "未使用") && !strings.Contains(row, "2026") {
 		t.Errorf("the key's row: %q", row)
 	}
+
+	// A second key for the shop system: orders only, until a day.
+	c.click(`#adm-key-scopes input[value="orders"]`)
+	c.do(chromedp.SetValue("#adm-key-expires", "2099-03-31"))
+	c.fill("#adm-key-name", "受注連携")
+	c.click("#adm-key-form button[type=submit]")
+	c.wantMsg("adm-key-msg", "ok", "かえで書房 のAPIキー soko_")
+	scoped := c.text("#adm-key-secret strong")
+	c.waitFor("the scoped key listed", `document.querySelector('#adm-key-table tr[data-prefix="`+soko.APIKeyPrefix(scoped)+`"]')`)
+	if row := c.text(`#adm-key-table tr[data-prefix="` + soko.APIKeyPrefix(scoped) + `"]`); !strings.Contains(row, "orders") || !strings.Contains(row, "2099") {
+		t.Errorf("the scoped key's row: %q", row)
+	}
+	if r := (client{t, site.h, scoped}).do("GET", "/api/v1/products", nil); r.Status != 403 {
+		t.Errorf("an orders-only key read the products: %d %s", r.Status, r.Raw)
+	}
+	if r := (client{t, site.h, scoped}).do("GET", "/api/v1/orders", nil); r.Status != 200 {
+		t.Errorf("an orders-only key cannot read orders: %d %s", r.Status, r.Raw)
+	}
 	c.checkClean()
 
 	// The new picker signs in on the handheld with the PIN the console showed.

@@ -163,6 +163,10 @@ func validateRequest(router routers.Router) echo.MiddlewareFunc {
 				}
 				return echo.ErrNotFound
 			}
+			if k, ok := req.Context().Value(callerKey{}).(*soko.APIKey); ok && !k.Allows(operationScopes(route.Operation)) {
+				return soko.Errorf(soko.EFORBIDDEN, "this API key's scopes (%s) do not include %s", strings.Join(k.Scopes, ", "), strings.Join(operationScopes(route.Operation), " or ")).
+					JA("このAPIキーのスコープ（%s）では使えません。%s のスコープが必要です", strings.Join(k.Scopes, ", "), strings.Join(operationScopes(route.Operation), " または "))
+			}
 			if err := storableText(c, route, params); err != nil {
 				return err
 			}
@@ -173,6 +177,19 @@ func validateRequest(router routers.Router) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// operationScopes are the API key scopes any one of which lets a key call
+// the operation, as the document lists them under x-soko-scopes.
+func operationScopes(op *openapi3.Operation) []string {
+	list, _ := op.Extensions["x-soko-scopes"].([]any)
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if s, ok := s.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // allowedMethods lists the methods the API document has for a request's

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -15,6 +16,8 @@ type apiKeyRow struct {
 	Name       string
 	Prefix     string
 	Hash       string
+	Scopes     string
+	ExpiresAt  *time.Time
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
@@ -23,10 +26,14 @@ type apiKeyRow struct {
 func (apiKeyRow) TableName() string { return "api_keys" }
 
 func (r apiKeyRow) apiKey() *soko.APIKey {
-	return &soko.APIKey{
-		ID: r.ID, MerchantID: r.MerchantID, Name: r.Name, Prefix: r.Prefix, Hash: r.Hash,
+	k := &soko.APIKey{
+		ID: r.ID, MerchantID: r.MerchantID, Name: r.Name, Prefix: r.Prefix, Hash: r.Hash, ExpiresAt: fromNull(r.ExpiresAt),
 		CreatedAt: r.CreatedAt.UTC(), LastUsedAt: fromNull(r.LastUsedAt), RevokedAt: fromNull(r.RevokedAt),
 	}
+	if r.Scopes != "" {
+		k.Scopes = strings.Split(r.Scopes, ",")
+	}
+	return k
 }
 
 // CreateAPIKey stores a key's prefix and hash (never its secret) and sets its ID.
@@ -36,7 +43,7 @@ func (db *DB) CreateAPIKey(ctx context.Context, k *soko.APIKey) error {
 
 func createAPIKey(tx *gorm.DB, k *soko.APIKey, now time.Time) error {
 	k.CreatedAt = now
-	row := apiKeyRow{MerchantID: k.MerchantID, Name: k.Name, Prefix: k.Prefix, Hash: k.Hash, CreatedAt: now}
+	row := apiKeyRow{MerchantID: k.MerchantID, Name: k.Name, Prefix: k.Prefix, Hash: k.Hash, Scopes: strings.Join(k.Scopes, ","), ExpiresAt: nullTime(k.ExpiresAt), CreatedAt: now}
 	if err := tx.Create(&row).Error; err != nil {
 		return err
 	}
@@ -70,7 +77,8 @@ func (db *DB) ListAPIKeys(ctx context.Context, merchantID int64) ([]*soko.APIKey
 }
 
 // Authenticate returns the working key whose secret this is and records its
-// use. Unknown and revoked keys are the same EUNAUTHORIZED to the caller.
+// use. Unknown, revoked and expired keys are the same EUNAUTHORIZED to the
+// caller.
 func (db *DB) Authenticate(ctx context.Context, secret string) (*soko.APIKey, error) {
 	var row apiKeyRow
 	err := db.conn(ctx).Where("hash = ? AND revoked_at IS NULL", soko.HashAPIKey(secret)).Take(&row).Error
@@ -81,6 +89,9 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*soko.APIKey, er
 		return nil, translate(err)
 	}
 	now := db.now()
+	if row.apiKey().Expired(now) {
+		return nil, soko.Errorf(soko.EUNAUTHORIZED, "unknown or revoked API key").JA("APIキーが無効です")
+	}
 	// Last use is kept to the minute: writing it on every request would make
 	// each read a write.
 	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) > time.Minute {

@@ -323,8 +323,10 @@
               function () { revokeKey(k); });
           }, t('adm_revoke') + ' ' + k.prefix));
         }
-        var tr = row([{text: k.prefix + '…', cls: 'code'}, {text: k.name}, {text: when(k.created_at)},
-          {text: k.last_used_at ? when(k.last_used_at) : t('adm_never')}, {text: k.revoked ? when(k.revoked_at) : '', cls: k.revoked ? 'alert' : ''}, {node: act}]);
+        var expires = k.expires_at ? when(k.expires_at) + (k.expired ? '（' + t('adm_expired') + '）' : '') : t('adm_no_expiry');
+        var tr = row([{text: k.prefix + '…', cls: 'code'}, {text: k.name}, {text: k.scopes && k.scopes.length ? k.scopes.join(', ') : t('adm_scopes_all')},
+          {text: when(k.created_at)}, {text: k.last_used_at ? when(k.last_used_at) : t('adm_never')},
+          {text: expires, cls: k.expired ? 'alert' : ''}, {text: k.revoked ? when(k.revoked_at) : '', cls: k.revoked ? 'alert' : ''}, {node: act}]);
         tr.dataset.prefix = k.prefix;
         if (k.revoked) tr.classList.add('adm-inactive');
         tb.appendChild(tr);
@@ -339,7 +341,12 @@
     if (!m) return;
     conceal('adm-key-secret');
     show('adm-key-msg', '', t('working'));
-    api('POST', keysPath(), {name: value('adm-key-name')}).then(function (a) {
+    var body = {name: value('adm-key-name')}, scopes = [];
+    $('adm-key-scopes').querySelectorAll('input:checked').forEach(function (c) { scopes.push(c.value); });
+    if (scopes.length) body.scopes = scopes;
+    // A day: the key stops at the start of that day in Japan.
+    if (value('adm-key-expires')) body.expires_at = value('adm-key-expires') + 'T00:00:00+09:00';
+    api('POST', keysPath(), body).then(function (a) {
       if (refused('adm-key-msg', form, a)) return;
       form.reset();
       reveal('adm-key-secret', t('adm_new_key'), a.data.secret);
