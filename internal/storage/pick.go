@@ -12,9 +12,22 @@ import (
 // lockTask locks the picker's open task for a scan, refusing tasks that
 // are another picker's or finished.
 func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, error) {
+	// The order's status comes with the task, in the same statement: a
+	// held order or one being cancelled is not picked.
 	var t pickTaskRow
-	if err := lockForUpdate(tx, dialect).Where("id = ?", taskID).Take(&t).Error; err != nil {
+	err := lockForUpdate(tx, dialect).
+		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status").
+		Where("pick_tasks.id = ?", taskID).Take(&t).Error
+	if err != nil {
 		return t, err
+	}
+	switch soko.OrderStatus(t.OrderStatus) {
+	case soko.OrderOnHold:
+		return t, soko.Errorf(soko.ECONFLICT, "the order of this task is on hold: leave it and take the next task").
+			JA("この注文は保留中です。ピッキングせずに次の作業へ進んでください").WithField("code", "order_on_hold")
+	case soko.OrderCancelRequested, soko.OrderCancelled:
+		return t, soko.Errorf(soko.ECONFLICT, "the order of this task is being cancelled: do not pick it; give what you picked to the supervisor").
+			JA("この注文はキャンセルされます。ピッキングせず、取った商品は監督者に渡してください").WithField("code", "order_cancelled")
 	}
 	if t.StaffID == nil || *t.StaffID != staffID {
 		return t, soko.Errorf(soko.EFORBIDDEN, "task %d is another picker's", taskID).JA("この作業は別の担当者の作業です")

@@ -45,6 +45,9 @@ type pickTaskRow struct {
 	LocationConfirmed bool
 	ClaimedAt         *time.Time
 	DoneAt            *time.Time
+	// OrderStatus is read along with the task where a query asks for it
+	// (lockTask); it is no column of pick_tasks.
+	OrderStatus string `gorm:"->;-:migration"`
 }
 
 func (pickTaskRow) TableName() string { return "pick_tasks" }
@@ -244,6 +247,10 @@ func (r pickTaskFields) task() *soko.PickTask {
 	return t
 }
 
+// waitingOrderStatuses are the statuses in which an order's open pick tasks
+// are not picked (the claim query below spells them out too).
+var waitingOrderStatuses = []string{string(soko.OrderOnHold), string(soko.OrderCancelRequested), string(soko.OrderCancelled)}
+
 // NextPickTask returns the picker's next open task. A picker with nothing
 // open is handed the next unclaimed pick list — a whole batch wave, or one
 // order — of the highest-priority, oldest wave; two pickers are never handed
@@ -253,14 +260,23 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 	var task *soko.PickTask
 	err := db.transact(ctx, func(tx *gorm.DB) error {
 		var mine pickTaskRow
-		err := tx.Where("staff_id = ? AND status = ?", staffID, string(soko.PickOpen)).Order("sequence, id").Take(&mine).Error
+		// A held order's tasks, and those of an order being cancelled,
+		// wait (or go) without holding the picker up.
+		mineQ := func() error {
+			return tx.Where("staff_id = ? AND status = ?", staffID, string(soko.PickOpen)).
+				Where("NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = pick_tasks.order_id AND o.status IN ?)", waitingOrderStatuses).
+				Order("sequence, id").Take(&mine).Error
+		}
+		err := mineQ()
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			// Only the head task of each unclaimed list is a candidate: two
 			// pickers locking different rows of one list would each then
 			// wait for the other's row when claiming the whole list.
 			q := `SELECT t.pick_list FROM pick_tasks t JOIN waves w ON w.id = t.wave_id
 				WHERE t.staff_id IS NULL AND t.status = 'open'
-				AND t.id = (SELECT u.id FROM pick_tasks u WHERE u.pick_list = t.pick_list AND u.status = 'open' ORDER BY u.sequence, u.id LIMIT 1)
+				AND t.id = (SELECT u.id FROM pick_tasks u WHERE u.pick_list = t.pick_list AND u.status = 'open'
+					AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = u.order_id AND o.status IN ('on_hold', 'cancel_requested', 'cancelled'))
+					ORDER BY u.sequence, u.id LIMIT 1)
 				ORDER BY w.priority DESC, w.id, t.sequence, t.id LIMIT 1`
 			if db.dialect == Postgres {
 				q += ` FOR UPDATE OF t SKIP LOCKED`
@@ -276,7 +292,10 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 			if res.Error != nil {
 				return res.Error
 			}
-			err = tx.Where("staff_id = ? AND status = ?", staffID, string(soko.PickOpen)).Order("sequence, id").Take(&mine).Error
+			err = mineQ()
+		}
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキングする作業はありません")
 		}
 		if err != nil {
 			return err
