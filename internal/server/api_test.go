@@ -534,3 +534,26 @@ func TestAPI_ListFilters(t *testing.T) {
 		}
 	})
 }
+
+// A merchant sets the reorder point that drives its low-stock alert; a
+// later PUT that leaves it out (a catalogue sync) keeps it.
+func TestAPI_ProductReorderPoint(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		p := product("マグカップ", 1200)
+		p["reorder_point"] = 7
+		if r := shop.must(201, "PUT", "/api/v1/products/MUG-1", p); r.JSON["reorder_point"] != 7.0 {
+			t.Fatalf("created with reorder point 7: %s", r.Raw)
+		}
+		if r := shop.must(200, "PUT", "/api/v1/products/MUG-1", product("マグカップ（改）", 1300)); r.JSON["reorder_point"] != 7.0 {
+			t.Fatalf("a PUT without reorder_point: %s, want it kept at 7", r.Raw)
+		}
+		p["reorder_point"] = 0
+		if r := shop.must(200, "PUT", "/api/v1/products/MUG-1", p); r.JSON["reorder_point"] != 0.0 {
+			t.Fatalf("reorder point set to 0: %s", r.Raw)
+		}
+		if r := shop.must(201, "PUT", "/api/v1/products/MUG-2", product("湯のみ", 900)); r.JSON["reorder_point"] != 0.0 {
+			t.Fatalf("a new product without one: %s", r.Raw)
+		}
+	})
+}

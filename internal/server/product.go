@@ -14,7 +14,7 @@ func productOut(p *soko.Product) api.Product {
 	out := api.Product{
 		Sku: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate, WeightGrams: p.WeightGrams,
 		LengthMm: p.LengthMM, WidthMm: p.WidthMM, HeightMm: p.HeightMM, TrackLot: p.TrackLot,
-		TrackExpiry: p.TrackExpiry, UpdatedAt: apiTime(p.UpdatedAt),
+		TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, UpdatedAt: apiTime(p.UpdatedAt),
 	}
 	out.Barcodes = make([]api.ProductBarcode, len(p.Barcodes))
 	for i, b := range p.Barcodes {
@@ -29,7 +29,10 @@ func (h apiHandlers) PutProduct(ctx context.Context, req api.PutProductRequestOb
 	p := &soko.Product{
 		MerchantID: merchantOf(ctx), SKU: req.Sku, Name: in.Name, Price: in.Price, TaxRate: int(in.TaxRate),
 		WeightGrams: deref(in.WeightGrams), LengthMM: deref(in.LengthMm), WidthMM: deref(in.WidthMm), HeightMM: deref(in.HeightMm),
-		TrackLot: deref(in.TrackLot), TrackExpiry: deref(in.TrackExpiry),
+		TrackLot: deref(in.TrackLot), TrackExpiry: deref(in.TrackExpiry), ReorderPoint: soko.KeepReorderPoint,
+	}
+	if in.ReorderPoint != nil {
+		p.ReorderPoint = *in.ReorderPoint
 	}
 	bad := soko.Errorf(soko.EINVALID, "invalid barcodes").JA("バーコードに誤りがあります")
 	seen := map[string]bool{}

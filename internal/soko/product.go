@@ -2,6 +2,11 @@ package soko
 
 import "time"
 
+// KeepReorderPoint, as a Product's ReorderPoint given to PutProduct, keeps
+// the reorder point the product has (0 for a new product): a catalogue sync
+// that does not send one must not switch the warehouse's alert off.
+const KeepReorderPoint = -1
+
 // Product is one SKU a merchant keeps in the warehouse.
 type Product struct {
 	ID          int64
@@ -17,6 +22,7 @@ type Product struct {
 	TrackLot    bool
 	TrackExpiry bool
 	// ReorderPoint raises a low-stock alert when available units fall to it; 0 never.
+	// KeepReorderPoint asks PutProduct to keep the one stored.
 	ReorderPoint int
 	Barcodes     []ProductBarcode
 	UpdatedAt    time.Time

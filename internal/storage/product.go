@@ -91,6 +91,7 @@ func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, er
 				return err
 			}
 			created = true
+			p.ReorderPoint = max(p.ReorderPoint, 0)
 			return createProduct(tx, p, now)
 		case err != nil:
 			return err
@@ -98,6 +99,9 @@ func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, er
 		p.ID = row.ID
 		if err := checkBarcodesFree(tx, p, row.ID); err != nil {
 			return err
+		}
+		if p.ReorderPoint == soko.KeepReorderPoint {
+			p.ReorderPoint = row.ReorderPoint
 		}
 		p.UpdatedAt = now
 		err = tx.Model(&productRow{}).Where("id = ?", row.ID).Updates(map[string]any{
