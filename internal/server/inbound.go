@@ -26,14 +26,7 @@ func inboundOut(in *soko.Inbound) api.Inbound {
 
 // CreateInbound answers POST /api/v1/inbounds.
 func (h apiHandlers) CreateInbound(ctx context.Context, req api.CreateInboundRequestObject) (api.CreateInboundResponseObject, error) {
-	in := &soko.Inbound{MerchantID: merchantOf(ctx), Number: req.Body.InboundNo, ExpectedDate: req.Body.ExpectedDate.Time}
-	for _, l := range req.Body.Lines {
-		line := soko.InboundLine{SKU: l.Sku, Quantity: l.Quantity, Lot: deref(l.Lot)}
-		if l.Expiry != nil {
-			line.Expiry = l.Expiry.Time
-		}
-		in.Lines = append(in.Lines, line)
-	}
+	in := &soko.Inbound{MerchantID: merchantOf(ctx), Number: req.Body.InboundNo, ExpectedDate: req.Body.ExpectedDate.Time, Lines: inboundLines(req.Body.Lines)}
 	if err := h.store.CreateInbound(ctx, in); err != nil {
 		return nil, err
 	}
@@ -42,6 +35,43 @@ func (h apiHandlers) CreateInbound(ctx context.Context, req api.CreateInboundReq
 		return nil, err
 	}
 	return api.CreateInbound201JSONResponse(inboundOut(saved)), nil
+}
+
+// inboundLines are an inbound's lines as the API sends them.
+func inboundLines(lines []api.InboundLineInput) []soko.InboundLine {
+	out := make([]soko.InboundLine, len(lines))
+	for i, l := range lines {
+		out[i] = soko.InboundLine{SKU: l.Sku, Quantity: l.Quantity, Lot: deref(l.Lot)}
+		if l.Expiry != nil {
+			out[i].Expiry = l.Expiry.Time
+		}
+	}
+	return out
+}
+
+// UpdateInbound answers PUT /api/v1/inbounds/{inbound_no}.
+func (h apiHandlers) UpdateInbound(ctx context.Context, req api.UpdateInboundRequestObject) (api.UpdateInboundResponseObject, error) {
+	in := &soko.Inbound{MerchantID: merchantOf(ctx), Number: req.InboundNo, ExpectedDate: req.Body.ExpectedDate.Time, Lines: inboundLines(req.Body.Lines)}
+	if err := h.store.UpdateInbound(ctx, in); err != nil {
+		return nil, err
+	}
+	saved, err := h.store.FindInbound(ctx, in.MerchantID, in.Number)
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdateInbound200JSONResponse(inboundOut(saved)), nil
+}
+
+// CancelInbound answers POST /api/v1/inbounds/{inbound_no}/cancel.
+func (h apiHandlers) CancelInbound(ctx context.Context, req api.CancelInboundRequestObject) (api.CancelInboundResponseObject, error) {
+	if err := h.store.CancelInbound(ctx, merchantOf(ctx), req.InboundNo); err != nil {
+		return nil, err
+	}
+	saved, err := h.store.FindInbound(ctx, merchantOf(ctx), req.InboundNo)
+	if err != nil {
+		return nil, err
+	}
+	return api.CancelInbound200JSONResponse(inboundOut(saved)), nil
 }
 
 // GetInbound answers GET /api/v1/inbounds/{inbound_no}.

@@ -104,6 +104,8 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the first merchant's product changed: %s", r.Raw)
 				}
 			},
+			"updateInbound": notFound("PUT", "/api/v1/inbounds/ASN-SECRET", map[string]any{"expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 1}}}),
+			"cancelInbound": notFound("POST", "/api/v1/inbounds/ASN-SECRET/cancel", nil),
 			"putProductBatch": func(t *testing.T) {
 				// The same SKU is created as the second merchant's own product.
 				sakura.must(201, "PUT", "/api/v1/products/SECRET-B", product("限定品B", 9999))

@@ -42,6 +42,8 @@ type Store interface {
 	StockOf(ctx context.Context, merchantID int64, sku string) (*soko.StockSummary, error)
 	ListStock(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.StockSummary, error)
 	CreateInbound(ctx context.Context, in *soko.Inbound) error
+	UpdateInbound(ctx context.Context, in *soko.Inbound) error
+	CancelInbound(ctx context.Context, merchantID int64, number string) error
 	FindInbound(ctx context.Context, merchantID int64, number string) (*soko.Inbound, error)
 	ListInbounds(ctx context.Context, merchantID int64, status soko.InboundStatus, page soko.Page) ([]*soko.Inbound, error)
 	soko.OrderService

@@ -10,6 +10,9 @@ const (
 	InboundExpected  InboundStatus = "expected"
 	InboundReceiving InboundStatus = "receiving"
 	InboundReceived  InboundStatus = "received"
+	// InboundCancelled is an inbound the merchant cancelled before
+	// receiving started; the floor does not receive against it.
+	InboundCancelled InboundStatus = "cancelled"
 )
 
 // Inbound is goods a merchant announced are coming (ASN).

@@ -16,11 +16,24 @@ type inboundRow struct {
 	Number       string
 	ExpectedDate *time.Time
 	Status       string
+	CancelledAt  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
 
 func (inboundRow) TableName() string { return "inbounds" }
+
+// whereInboundStatus keeps the inbounds in status; a cancelled inbound
+// keeps the status column it had, and is cancelled by its cancelled_at.
+func whereInboundStatus(q *gorm.DB, status soko.InboundStatus) *gorm.DB {
+	switch status {
+	case "":
+		return q
+	case soko.InboundCancelled:
+		return q.Where("cancelled_at IS NOT NULL")
+	}
+	return q.Where("status = ? AND cancelled_at IS NULL", string(status))
+}
 
 type inboundLineRow struct {
 	ID        int64
@@ -35,10 +48,14 @@ type inboundLineRow struct {
 func (inboundLineRow) TableName() string { return "inbound_lines" }
 
 func (r inboundRow) inbound() *soko.Inbound {
-	return &soko.Inbound{
+	in := &soko.Inbound{
 		ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, ExpectedDate: fromNull(r.ExpectedDate),
 		Status: soko.InboundStatus(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
+	if r.CancelledAt != nil {
+		in.Status = soko.InboundCancelled
+	}
+	return in
 }
 
 // CreateInbound stores a merchant's advance shipping notice; its lines name
@@ -46,14 +63,6 @@ func (r inboundRow) inbound() *soko.Inbound {
 func (db *DB) CreateInbound(ctx context.Context, in *soko.Inbound) error {
 	now := db.now()
 	return db.transact(ctx, func(tx *gorm.DB) error {
-		skus := make([]string, len(in.Lines))
-		for i, l := range in.Lines {
-			skus[i] = l.SKU
-		}
-		products, err := productIDs(tx, in.MerchantID, skus)
-		if err != nil {
-			return err
-		}
 		in.Status, in.CreatedAt, in.UpdatedAt = soko.InboundExpected, now, now
 		row := inboundRow{MerchantID: in.MerchantID, Number: in.Number, ExpectedDate: nullTime(in.ExpectedDate), Status: string(in.Status), CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
@@ -63,17 +72,88 @@ func (db *DB) CreateInbound(ctx context.Context, in *soko.Inbound) error {
 			return err
 		}
 		in.ID = row.ID
-		for i := range in.Lines {
-			l := &in.Lines[i]
-			l.ProductID = products[l.SKU].ID
-			lr := inboundLineRow{InboundID: row.ID, ProductID: l.ProductID, Quantity: l.Quantity, Lot: l.Lot, Expiry: nullTime(l.Expiry)}
-			if err := tx.Create(&lr).Error; err != nil {
-				return err
-			}
-			l.ID = lr.ID
-		}
-		return nil
+		return createInboundLines(tx, in)
 	})
+}
+
+// createInboundLines stores an inbound's lines, naming products by SKU.
+func createInboundLines(tx *gorm.DB, in *soko.Inbound) error {
+	skus := make([]string, len(in.Lines))
+	for i, l := range in.Lines {
+		skus[i] = l.SKU
+	}
+	products, err := productIDs(tx, in.MerchantID, skus)
+	if err != nil {
+		return err
+	}
+	for i := range in.Lines {
+		l := &in.Lines[i]
+		l.ProductID = products[l.SKU].ID
+		lr := inboundLineRow{InboundID: in.ID, ProductID: l.ProductID, Quantity: l.Quantity, Lot: l.Lot, Expiry: nullTime(l.Expiry)}
+		if err := tx.Create(&lr).Error; err != nil {
+			return err
+		}
+		l.ID = lr.ID
+	}
+	return nil
+}
+
+// UpdateInbound replaces the expected date and the lines of a merchant's
+// inbound that the warehouse has not started receiving.
+func (db *DB) UpdateInbound(ctx context.Context, in *soko.Inbound) error {
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		row, err := lockOpenInbound(tx, db.dialect, in.MerchantID, in.Number, "変更")
+		if err != nil {
+			return err
+		}
+		in.ID = row.ID
+		if err := tx.Where("inbound_id = ?", row.ID).Delete(&inboundLineRow{}).Error; err != nil {
+			return err
+		}
+		if err := createInboundLines(tx, in); err != nil {
+			return err
+		}
+		return tx.Model(&inboundRow{}).Where("id = ?", row.ID).
+			Updates(map[string]any{"expected_date": nullTime(in.ExpectedDate), "updated_at": now}).Error
+	})
+}
+
+// CancelInbound cancels a merchant's inbound that the warehouse has not
+// started receiving; a cancelled one stays as it is.
+func (db *DB) CancelInbound(ctx context.Context, merchantID int64, number string) error {
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		row, err := lockOpenInbound(tx, db.dialect, merchantID, number, "キャンセル")
+		if soko.ErrorCode(err) == soko.ECONFLICT && row.CancelledAt != nil {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Model(&inboundRow{}).Where("id = ?", row.ID).Updates(map[string]any{"cancelled_at": now, "updated_at": now}).Error
+	})
+}
+
+// lockOpenInbound locks a merchant's inbound for a change (what, in
+// Japanese, for the message), refusing one that receiving has started on or
+// that was cancelled.
+func lockOpenInbound(tx *gorm.DB, dialect string, merchantID int64, number, what string) (inboundRow, error) {
+	var row inboundRow
+	err := lockForUpdate(tx, dialect).Where("merchant_id = ? AND number = ?", merchantID, number).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return row, soko.Errorf(soko.ENOTFOUND, "no inbound %s", number).JA("入荷予定 %s は見つかりません", number)
+	} else if err != nil {
+		return row, err
+	}
+	switch {
+	case row.CancelledAt != nil:
+		return row, soko.Errorf(soko.ECONFLICT, "inbound %s is cancelled", number).JA("入荷予定 %s はキャンセル済みのため%sできません", number, what)
+	case row.Status != string(soko.InboundExpected):
+		return row, soko.Errorf(soko.ECONFLICT, "the warehouse has started receiving inbound %s: ask the warehouse", number).
+			JA("入荷予定 %s は倉庫で入荷作業が始まっているため%sできません。倉庫にご連絡ください", number, what)
+	}
+	return row, nil
 }
 
 // FindInbound returns a merchant's inbound with its lines, or ENOTFOUND.
@@ -91,10 +171,7 @@ func (db *DB) FindInbound(ctx context.Context, merchantID int64, number string) 
 
 // ListInbounds returns a page of a merchant's inbounds, oldest first.
 func (db *DB) ListInbounds(ctx context.Context, merchantID int64, status soko.InboundStatus, page soko.Page) ([]*soko.Inbound, error) {
-	q := db.conn(ctx).Where("merchant_id = ?", merchantID)
-	if status != "" {
-		q = q.Where("status = ?", string(status))
-	}
+	q := whereInboundStatus(db.conn(ctx).Where("merchant_id = ?", merchantID), status)
 	var rows []inboundRow
 	if err := paged(q, page, "id", "updated_at").Find(&rows).Error; err != nil {
 		return nil, translate(err)

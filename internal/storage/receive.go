@@ -67,6 +67,10 @@ func receiveOnInbound(tx *gorm.DB, dialect string, r *soko.Receipt, now time.Tim
 	if in.Status == string(soko.InboundReceived) {
 		return res, soko.Errorf(soko.ECONFLICT, "inbound %s is already received", in.Number).JA("入荷予定 %s は入荷完了済みです", in.Number)
 	}
+	if in.CancelledAt != nil {
+		return res, soko.Errorf(soko.ECONFLICT, "inbound %s was cancelled by the merchant: receive without it and tell the supervisor", in.Number).
+			JA("入荷予定 %s は荷主がキャンセルしました。予定なしで入荷し、監督者に伝えてください", in.Number)
+	}
 	var lines []inboundLineRow
 	if err := tx.Where("inbound_id = ? AND product_id = ?", in.ID, r.ProductID).Order("id").Find(&lines).Error; err != nil {
 		return res, err
@@ -126,6 +130,9 @@ func (db *DB) FinishReceiving(ctx context.Context, inboundID int64) error {
 		if in.Status == string(soko.InboundReceived) {
 			return nil
 		}
+		if in.CancelledAt != nil {
+			return soko.Errorf(soko.ECONFLICT, "inbound %s was cancelled by the merchant", in.Number).JA("入荷予定 %s は荷主がキャンセルしました", in.Number)
+		}
 		if err := tx.Model(&inboundRow{}).Where("id = ?", in.ID).
 			Updates(map[string]any{"status": string(soko.InboundReceived), "updated_at": now}).Error; err != nil {
 			return err
@@ -137,12 +144,12 @@ func (db *DB) FinishReceiving(ctx context.Context, inboundID int64) error {
 // OpsInbounds returns inbounds of every merchant for the floor, by expected
 // date, with their merchant's code; status filters when set.
 func (db *DB) OpsInbounds(ctx context.Context, status soko.InboundStatus, id int64) ([]*soko.Inbound, map[int64]string, error) {
-	q := db.conn(ctx).Order("expected_date, id")
-	if status != "" {
-		q = q.Where("status = ?", string(status))
-	}
-	if id != 0 {
+	q := whereInboundStatus(db.conn(ctx).Order("expected_date, id"), status)
+	switch {
+	case id != 0:
 		q = q.Where("id = ?", id)
+	case status == "":
+		q = q.Where("cancelled_at IS NULL") // the floor's list: what may still come
 	}
 	var rows []inboundRow
 	if err := q.Limit(500).Find(&rows).Error; err != nil {

@@ -1560,6 +1560,12 @@ type Inbound struct {
 	UpdatedAt    time.Time          `json:"updated_at"`
 }
 
+// InboundChange defines model for InboundChange.
+type InboundChange struct {
+	ExpectedDate openapi_types.Date `json:"expected_date"`
+	Lines        []InboundLineInput `json:"lines"`
+}
+
 // InboundInput defines model for InboundInput.
 type InboundInput struct {
 	ExpectedDate openapi_types.Date `json:"expected_date"`
@@ -2690,6 +2696,12 @@ type CreateInboundParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CancelInboundParams defines parameters for CancelInbound.
+type CancelInboundParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListOrdersParams defines parameters for ListOrders.
 type ListOrdersParams struct {
 	// Limit Page size.
@@ -3136,6 +3148,9 @@ type ReleaseWaveParams struct {
 // CreateInboundJSONRequestBody defines body for CreateInbound for application/json ContentType.
 type CreateInboundJSONRequestBody = InboundInput
 
+// UpdateInboundJSONRequestBody defines body for UpdateInbound for application/json ContentType.
+type UpdateInboundJSONRequestBody = InboundChange
+
 // CreateOrderJSONRequestBody defines body for CreateOrder for application/json ContentType.
 type CreateOrderJSONRequestBody = OrderInput
 
@@ -3246,6 +3261,12 @@ type ServerInterface interface {
 	// GetInbound Get an inbound notice with what was received
 	// (GET /api/v1/inbounds/{inbound_no})
 	GetInbound(ctx echo.Context, inboundNo DocumentNumber) error
+	// UpdateInbound Change an inbound notice before receiving starts
+	// (PUT /api/v1/inbounds/{inbound_no})
+	UpdateInbound(ctx echo.Context, inboundNo DocumentNumber) error
+	// CancelInbound Cancel an inbound notice before receiving starts
+	// (POST /api/v1/inbounds/{inbound_no}/cancel)
+	CancelInbound(ctx echo.Context, inboundNo DocumentNumber, params CancelInboundParams) error
 	// ListOrders List orders
 	// (GET /api/v1/orders)
 	ListOrders(ctx echo.Context, params ListOrdersParams) error
@@ -3604,6 +3625,58 @@ func (w *ServerInterfaceWrapper) GetInbound(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetInbound(ctx, inboundNo)
+	return err
+}
+
+// UpdateInbound converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateInbound(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "inbound_no" -------------
+	var inboundNo DocumentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "inbound_no", ctx.Param("inbound_no"), &inboundNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter inbound_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateInbound(ctx, inboundNo)
+	return err
+}
+
+// CancelInbound converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelInbound(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "inbound_no" -------------
+	var inboundNo DocumentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "inbound_no", ctx.Param("inbound_no"), &inboundNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter inbound_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CancelInboundParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelInbound(ctx, inboundNo, params)
 	return err
 }
 
@@ -6059,6 +6132,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/inbounds", wrapper.ListInbounds, options.OperationMiddlewares["listInbounds"]...)
 	router.POST(options.BaseURL+"/api/v1/inbounds", wrapper.CreateInbound, options.OperationMiddlewares["createInbound"]...)
 	router.GET(options.BaseURL+"/api/v1/inbounds/:inbound_no", wrapper.GetInbound, options.OperationMiddlewares["getInbound"]...)
+	router.PUT(options.BaseURL+"/api/v1/inbounds/:inbound_no", wrapper.UpdateInbound, options.OperationMiddlewares["updateInbound"]...)
+	router.POST(options.BaseURL+"/api/v1/inbounds/:inbound_no/cancel", wrapper.CancelInbound, options.OperationMiddlewares["cancelInbound"]...)
 	router.GET(options.BaseURL+"/api/v1/orders", wrapper.ListOrders, options.OperationMiddlewares["listOrders"]...)
 	router.POST(options.BaseURL+"/api/v1/orders", wrapper.CreateOrder, options.OperationMiddlewares["createOrder"]...)
 	router.POST(options.BaseURL+"/api/v1/orders/batch", wrapper.CreateOrderBatch, options.OperationMiddlewares["createOrderBatch"]...)
@@ -6282,6 +6357,86 @@ type GetInbounddefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetInbounddefaultApplicationProblemPlusJSONResponse) VisitGetInboundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInboundRequestObject struct {
+	InboundNo DocumentNumber `json:"inbound_no"`
+	Body      *UpdateInboundJSONRequestBody
+}
+
+type UpdateInboundResponseObject interface {
+	VisitUpdateInboundResponse(w http.ResponseWriter) error
+}
+
+type UpdateInbound200JSONResponse Inbound
+
+func (response UpdateInbound200JSONResponse) VisitUpdateInboundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInbounddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateInbounddefaultApplicationProblemPlusJSONResponse) VisitUpdateInboundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelInboundRequestObject struct {
+	InboundNo DocumentNumber `json:"inbound_no"`
+	Params    CancelInboundParams
+}
+
+type CancelInboundResponseObject interface {
+	VisitCancelInboundResponse(w http.ResponseWriter) error
+}
+
+type CancelInbound200JSONResponse Inbound
+
+func (response CancelInbound200JSONResponse) VisitCancelInboundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelInbounddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CancelInbounddefaultApplicationProblemPlusJSONResponse) VisitCancelInboundResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10031,6 +10186,12 @@ type StrictServerInterface interface {
 	// GetInbound Get an inbound notice with what was received
 	// (GET /api/v1/inbounds/{inbound_no})
 	GetInbound(ctx context.Context, request GetInboundRequestObject) (GetInboundResponseObject, error)
+	// UpdateInbound Change an inbound notice before receiving starts
+	// (PUT /api/v1/inbounds/{inbound_no})
+	UpdateInbound(ctx context.Context, request UpdateInboundRequestObject) (UpdateInboundResponseObject, error)
+	// CancelInbound Cancel an inbound notice before receiving starts
+	// (POST /api/v1/inbounds/{inbound_no}/cancel)
+	CancelInbound(ctx context.Context, request CancelInboundRequestObject) (CancelInboundResponseObject, error)
 	// ListOrders List orders
 	// (GET /api/v1/orders)
 	ListOrders(ctx context.Context, request ListOrdersRequestObject) (ListOrdersResponseObject, error)
@@ -10407,6 +10568,80 @@ func (sh *strictHandler) GetInbound(ctx echo.Context, inboundNo DocumentNumber) 
 		return err
 	} else if validResponse, ok := response.(GetInboundResponseObject); ok {
 		return validResponse.VisitGetInboundResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateInbound operation middleware
+func (sh *strictHandler) UpdateInbound(ctx echo.Context, inboundNo DocumentNumber) error {
+	var request UpdateInboundRequestObject
+
+	request.InboundNo = inboundNo
+
+	var body UpdateInboundJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateInbound(ctx.Request().Context(), request.(UpdateInboundRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateInbound")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateInboundResponseObject); ok {
+		return validResponse.VisitUpdateInboundResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CancelInbound operation middleware
+func (sh *strictHandler) CancelInbound(ctx echo.Context, inboundNo DocumentNumber, params CancelInboundParams) error {
+	var request CancelInboundRequestObject
+
+	request.InboundNo = inboundNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelInbound(ctx.Request().Context(), request.(CancelInboundRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelInbound")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CancelInboundResponseObject); ok {
+		return validResponse.VisitCancelInboundResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13436,370 +13671,373 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17cyTHdS/4VTJ6HTGAXHhySJFA+A9wSEoQhzOIwdD0LnsWnejK7i51dWaxMhuN1uxEkDOhh72ktQpJ",
-	"9r2WtH7I1vXa92ql9d0V70j2/S4CMRS/xUaek1mV1Z3VVd0AGlBc8x8OuqryefLkef7O40ZbDBLBGVey",
-	"sfO4kdCUDphiKfzVpmkasfSOCJn+M+KNnUZCVa8RNDgdsMaOfaMRNFL2wTBKWdjYUemQBQ3Z7rEB1Z8x",
-	"Phw0dt5vjOmAKtEIGpJ26Yg2gsbXaUJ5IqRqPAoaapzoFqVKI95tPHkSNNoy7TwUfcZ1KyGT7TRKVCT0",
-	"KB72GNGPj5R+TkSHqB4jUtFOh0gmZST4eiPAEfcYDWGIZsx/snbn8MFba9jyrIEP6Oldxruq19jZ2n41",
-	"aAwinv3tHe8wlSL1D7bF2ak6wjdadrxJyk4iMZQkoV2WjfeDIUvHzhJjqyUD297c9A0lZHF0wtLx/hsl",
-	"G2dfOIrCmWvQEemAqsZOI+LqldsNWIRooDc0X4KIK9ZlKXQchWyQCMV4e/w2G0+vxR4Z8uiDISN9NiYd",
-	"kRLViyTR/TOpdgklKVPpmIwi1cMtpQN8l/KQHItwTFKWxHQs4WknSqUilMsRS0v3ez8f0poeU9lKvvxy",
-	"9RZH/FgMeVi6rOb5Za9qHA0iNb2YB7TLiIy+UUo7+J3bc8g6dBirxs7Lm4GePfYKVFQxhgHlUYdJVTp3",
-	"+8JlT37A0naP8hkdmxcuu2ORhiwt7RWeXkmX98TMLrmY2eUfpKzT2Gn8Txs5Z9/Ap3LjDdEeDhhX94aD",
-	"Y9Oj7A9LetNPFu3o8O13oXVFZb90BfXDy17AYRJSxcLDiLfZ9IG5z+MxGfWoIppguiwkVBGREtpRzLAi",
-	"FQ1Kj5Np/EhC695h6hfWdBsNH/sYibT/Bh37rwj9MOJdEtIxiTj5mr4cd4kS+u9Rj3ESs44iYqjKhqf7",
-	"Lh+VZ0BP9MrLRHDJ4L6/J9Q7Iow6kd6JySHeE4oMzNMd4L77nbV7grO1d6hq9wiyXaLHEuJSIl++Jcmb",
-	"D2k3IFI0Oay9/rYdR4wr0hNxKEkkiVRRHJP2ME0ZV+vkngBmv97UNzS2DCPULflXT9GuvVZNK869kC/J",
-	"1BI8CRoHqTiO2QAkHsEV48BqaZLEUZvqLjYSfOMPvy4FCCP1DoFt9wneyIVrkBOWpiINCJXEbX0dDyW2",
-	"oDvYO9g/bIuEuZJUyqg+NcAOZCNoJKkIh20lG9kFpf85Ysc9IfrSI1wFjb0wTJlEmS8VCUtVhDRA8cGW",
-	"Z7EC+3Db+7AdqbH/gRgklPufsQGNYu8TJGrPg6QneMkTIRWNj9pGXi0u+ZdJGHUjJQPCBemNkx4DEXG6",
-	"kZR1WFsNU18fT1xe9T6OMZ9gcQSFpszyBPn6Oqtp52SXI98wcfx11la4YYOI7x3sG6mquGntlAFjoqou",
-	"Mwoa7DTBaWSTPBYiZpTnD+WsBvkwjulxzCzPnuogCr0MfJJpB42YSnU0lLPHX9ldOb2krBOdeh+l7ET0",
-	"y9bAPLzQoKQ+unKaGN8cJGq8Q5gWwQm8BExdsYGs4ioZQ3iS9UfTlI6hO9ZOmfIzSC1ER0qyuLNDhL4H",
-	"Iw7cErkkUXArIh2RSK177y+X9uHiNmsbZCchJ8R8dSvI+Q58Y3hPpEdM4wOHvDs0liyYoPgigRZn+56+",
-	"LJWZslQikfZu3SVcL/n0dVrvyFgSm+zO3GmwwlJrNQFh6911VGB6IiFyLBUb3JJwO+r+HL3jldtz0E2h",
-	"rwEdk1DsEi44A10KyEn1It5diJoG9HQfv3l5grSCBmpt5rEm9idPynb1dXH6cIwX1gSXMnx5cU4Rcc7S",
-	"ox6Luj11NBg4jU29FMPyVrw0isIZ7wzo6dEI++qmFNdy+q1SviNZehK1S55F32BH7ZjKkkYVTdmsTvUm",
-	"+7iW74yay8ic0MnVmVqK6VX2rERhhIXpmLHl039UQScLHX9LSs45emm7Qn33ko+rAlfowF7KWuB7l+jm",
-	"+txHj1kDW5ubNZqwxDrBfyrWzaHkiQWvIOx8eq+4Q9sMKkm+fF7+j+udh6s4ClX0fTeSapoXhlSB/lCP",
-	"Sbts1XPt69kfmU2S/ttfC6Zrx+KU2NfIytmzT86e/svZs5+cPf1vATl7+q2zj7519ux7Z09/efbs2dmz",
-	"75DffvizVUK1LseJ/lTfN/YCqz/uh72IHxoCmhr7xP7AqkzOp2qB3wWtfE4G8u+s4H9wVrAcHnBXoAXh",
-	"KoShfsTDWifQDuJt/cGToDGicf9Isg+GjBfEE6ftb/hV7BnixTdQgYVBTXZRuTxLlAEub9Um6LKSMO2a",
-	"um6lV6pdDp7760Jr/bZZAGtMSqJ2H5Q1fbQZ/KvNohPdfdAIRbtfYj9ymlyIA19wPSdWpuYivGNcBR67",
-	"VxyL0VFCUxXR2KtTqh5LCdUKXaoI2N7gRpS9KEGbcgROqZSRlfPvfOv8T/+f828//90nv1p1VGnHulB6",
-	"/hex5dTmGTOUFR6ytNbBOMRX9UdxlBwNmJS0Oye3MNzX9DrRUjCxGYU1qdzaJfISzxW6Zeh23iMNTVXO",
-	"baGDNkXZ08S40EQuiWiKfW4G9UyupuvSFTvYv/eASbSFzbFWSeQJNrhNlCCvGvPxLokZPWFEDJX+uaf/",
-	"LUVfkAHtMyL4pHnnVd+E/GM+zJZzWn4/++gHn/3bT774m9989umvyXEs2n2SpPpgh0RwEtNjFsvAOF/i",
-	"qM8I5cijbkngUEdKrDeCGbb+ipiCou2/8mXrC5gkqHL7f8ETf3uOw1buH6gSUCfcBRP3coVjYPbbE0Q7",
-	"l1tgNis4VLTT8VxfbRWdMP/pPqZhlx1dz4WjKZWFR0OuIs+tesgUGfWimJFRKniXHOzfk6TPWAI2Thg3",
-	"wRZKjbSL+wVSEbN6vEsv+QP9tvdKc5Y3u9ig7cDuSr0LDLpZ6PYqbvCF77AaauAy+OSl7FDp5szehoP9",
-	"e9NnzDtpzZwP9u/ZuYXM9a5kTvAA4pcEhh8wjib7EZVEMq68bkhpz3m9yU9NHL+fPcsHZn1dVQDEsYSa",
-	"f+irI8F/DROt+mMoGtVNlOsF0PhissoMNrYYpV4CDXnPdOnKuvauaa3fxEv63eQlDLqEg820bdqOSof5",
-	"HkYHvMnDREQ+hagteCfqDlNfLMhbeu+QkjWjtgFYpEcl4YIw0ygZM7ULbwhQnjoRi0NJaMr0j5zQ4wny",
-	"dz3QXHP1Mvf0CePqqN0T5QZPeEUSmg8OlLXhsX7xmBGUhzIz5tSiT9pYsUv9a5U7F96cr/FZflsZdXnE",
-	"uwTfqfbdipSkQpW7cW1vRzP84jbQaR6RYJjGdYg0I6rJXfRR6us0tadiAWWuuJZf27u38ebevbWtlwKi",
-	"//9qQN49uLO2pxds/+Fba1u3A9LusXYfLzAS8XY8DFHycIW9IsvxXVuaex59MKRcGSk4C7rcmowDepdH",
-	"SurbkMg2NXHMkSR6BqQthpqCVyhpU8ngt1uS2HZXzbgck0llcNwUu/Cu+fzu23/3yl67F6rSIevb6juU",
-	"t1m8z5PhvHpyyqgJhXOOxst+7d3TLdxNb54mIvVdPPLEzwk7UcwCctiLOuroa/uHATmmkr1yu6AaHI+V",
-	"lzvpb2dECEEAnqztkHsgRllw3zQ3T8VI+oK10zaLJRmlkVKF2LOyI5qN2TQZwNI4w31Uvrj7A//iUqVo",
-	"u1e4VwuRWMcsZuGRiSx0l6PyDrvURZxYiWzUU0OstxoHqej6wx1nCmT47KiUbtpDJVBI9zhco3Z/mEA4",
-	"cRaXiu3dkkQkjGdviJCO68cgmfn79y/ft+lnKMp7P5zkT1lST2EFnIBTO4i8Ve/ix0Kyd2zawAJcBqSF",
-	"dHA0iKTU0/dkk2jpiIVrESe5gkLMd5K0Y6E/xHSSxBxA05pf7MxbOQLVsZajM//GqIiVxqHptRJcipjd",
-	"T40FcFotErz+0XJb24NvfSeWxrFx4CzYcva9r/WLnSwRHtGBFoBq2pkWMWJlOVBWUa2Ilwd3GORPyCMj",
-	"7U6y+DZE8Ms4SrTCHxDB24yY0xIAE0BTrRbgtdR38MZbu0ZtAHMuiSSJRbeLYudU/92oo6p26CtRR91P",
-	"cFefBI0ei8OjTioGVd/Blh4qqoZyPgtfxNli9HM34t5wloHjpKvbVubY07KfUH6qyvJnSh/OSUGGpSw0",
-	"e5QH/DdpZNIx529Uf1rSpkiLAfrOHqasHSURq15ymzZQJUjjs/LzDU4g+vKRX2kE65emw/lIVu/SkYyF",
-	"8ssr0YBpWl1oXR+aj9/kKh371nd+jdlnSnYSvLJDkC1GUH4x272YWHl3SQo81XAShyzMqSkcg4lwbmeK",
-	"LsVYDlC8T/KzMck1i5ufUbuzQUF23z2quCnN3eaYMHsixoSymFHJjrI/zdgwvkGK+IQdgSNfDyeJIUmy",
-	"DdqQHtFQHR3TksCH6e4XkWxoNvD5r3HL3iYDFMa7pM8SZW1D1vvXi6QS6XjCjLFd7Wk1Y6y3Bw+YBAvH",
-	"pOTC2egoy5Sclt8g744S2IKdfNjGogVEjpm+RmgjQx4pWZCWZwQ7ZH3PYvnzbMLUGmELlUuUC0pTCwSJ",
-	"DONa0ofbiOehmjONKmr3y/QI13jl0SQwZXQ29WD2qGFD2chxnE4H2Tiq1vCuYd3TsQ36WIdl9iSZsHbp",
-	"4xuxNs5S5LPJhuDOoXqJLhxp7DZ3OBwMqP+2c8AMqlq8x07VHXyzJNrXbaxqigvHbx3mUVsyD9uKuNYK",
-	"lbxYxNZFo6+q46SKk6taJCNZTi3RsTidpY15n/UoD1l4JE5YOpdkDGrOkQlR8TtxXLyAeusn2QclhtcU",
-	"Na8jjontXvnPvuNV3R4W7DPJ8DiO2sR+kuFzTDVaZYiePPjsg0YA+zDxqSvbFZeucrNTr/duLj3YyGeu",
-	"HKVlNDsWw42OYs1fkCQ0PXjFo5QldkAe44r1ac8+ANl47Bd5s0GjJILCx7gu2di3gIXhypXvDPqilDm5",
-	"4Bhztlm6FDOFqpn5047iMEM5XET5A8GwxhEs07MQiKK4npNr4ahiE9OYDOoqU9RwlJXxQOWqZ4lpcIYP",
-	"/JYk+E5AAG4HXY23JJGKJV6mNg+F+32th23K5Q5GRUOUS5tyXmLTCpmivtiwN8GBrxsZw8ihMRZLRno0",
-	"SVh5c6VWiQUOohOnWj5DvabYrXHIlwwtzXQkb1uin+1QyjpDSeNbGTYE0Y35nfltyr2G8TblJKUQd6F6",
-	"lGcBoXl8wgwG7QlvmA73uCXJ3sF+RlWQ46xprWT6Ssy1+FMuoIaZrDUPONeD2fRMbDIrne9fRmb+0zbk",
-	"C/knpk2fF45S2CPHGPOQY4QBtgeQRqQkOXz73cmIhEpsskw7LBgAPK+5us2F0jHMPmTt+ZbdSTd3jBGZ",
-	"juFqu/OFNHqd0/44ZU1Q5macCWfUpnz/jWlxznxdVHCBKErprMxQMq8ZfailwzIL+kxLQW4MW8zRC3az",
-	"Bb6cWLypJZto2TvQ0mU1azGt87COSEuS3Nr4of9hGHU6LC3PkJvb3rKI1USzMDODfLiFsfkW5A0qe8eC",
-	"pmGpBDwHoU040D30UNt7xk7bLJnP3ZhN5U37rde5wUQS1zfsHyBLjU40Z/LFb+jbl4VHCUuPemKY+ojc",
-	"VT4nz4e+zhf+GP3phc/9cSSomROtiZGIE0bbPaK/ICtfO3y4GpDN3374/e2XfHGIs7pXtFsWURnS8S1E",
-	"UiHHYwJvBrpn/UsnFiMUL2onh2dbe6hb8g1mRE/mYInv0RNWTqbTpicjzneZo33LhmcHpnbUQyEF4rYj",
-	"zwhz5iHNKdsTcTcsqNKe5F+/4cX/JOJ9b2JjykgEnudOdOqV3SYWz+SdWttA27iUoP2ZU8Wdnmea5bPJ",
-	"lcQKjmo1tuJwveM08QB7SrFBckGjCs0b8VwuwxTuvqOycwngcDPmXYJx9hB0hzbT07glyVcfPjwg+AHI",
-	"j5tO8kGbDhg5pu1+jUA0O5di78VplFpmJjAni1LZ7akkw0R3lurJ/K/v7639L3TtG5trrz3K/7l+1Gyu",
-	"PfrSH/jW/M0BjeKDmLZZT8TeQJrCcs1ze4+iieDO2emJbj++RcGRpuwkYiOfoTb0o+XJIbZQTfXmxQDb",
-	"Kh3CQzZIYnN/+8fgDXRHjReCmm/JEjUcnh6VTsW+UD6loJHkW1n/HpgiAt81l3e60Pxmr/b05CbWY2Jm",
-	"lbuziG5qF97Nltnc9CtB+WoUFabN4OJk9hUTsjTH0HtRyI6S1J/bcU8QfEQEWiMSJ+jKb9UoNeK8gw9I",
-	"m6YhWTl79rdnz56dPf312bPfnD399OzpP+t/PPvT1Rqu86AxSmky3YOePdGPEj3ElbOnPz979sOzZ985",
-	"//ibv/vpN72Opicli3g/F51nLtfM+ZcOuyJkHV5zzSlup75t/6pxEpSpu9b5U3Wabfho1TySYRz7MpWs",
-	"tKwEUZB42EGzikqH7T4c9Ci1bsGRloQwCiTGRJoei8PaAq0danlglxOCO4FLjAPgYkTMO/PlD41opLwB",
-	"sqbhQvwrQu2aKJERTVlPDCWbp8MJ4sipItvVfK754LJNmkUvYGlZKFQ4XATN6JLMP6XJNO60lnYUMvfv",
-	"PNRauqemOWdzfRPdR9zhS4OmhYiH+oG5Fne/xCc1n3HNzKXMuFbPPWUacRxUF44QzOc4uUSOY8ra0spC",
-	"92Zs3iLn7qJbNQ9a/QX2Eac2bXQeRNz8uVXB5GaufrnN16WlOWK/KlENysyPs6OTjG4YXjh2yQlaytrE",
-	"QVUswoI0Vj9E7jL9HF7cPLNKdaofzFi3mct04TAuy42vO3SryASd8BJ7gCbgxjJa8oWW7GMg3CVKCHU8",
-	"Z+WkUkkoVy1c3KXHLC6VKmZICLXiXvWmRYKbuNf5cx3uYtZLuTQ8oimPeNej4z2gvMskSYccMt9jMdol",
-	"VPbdJDrAu6aEs5HFEqk1qIcmogt6mEOwxRVzg9qz0ZfuTDb3aSCR7PfLCWWrAB+yAtxk0xMNeSfCwm5l",
-	"7O1RyGJF/dNZNA7NA3vepkMJoAYGXR2jGW5ve+1P5fbxRYKoBT/qUT5zornTuRzKpSLeXvkipY2xvTiC",
-	"YGrxswF4d1GMDpVo9z17eEIjI2g8Xii8rBxdiWGQVYYusqC8MRmRVfCQ5sOf7NC3DO84ihaN4/udxs77",
-	"9ZSkPBT6sT9FlYVHxyVlfZy81FFPkJgpEinITGVVeanVmcbWvAHOjZiFbiWjYxYL3gXLR48RfVWblOM5",
-	"ko0FDVl4NC/rr7aEmLleesuTYSi4bFMTmR7ANL08cihmIXkjDzatUwExaHQZZ2nU9so+uHH1lSzzPuyr",
-	"lyppN2UsLGSp25pTZAWLKKk10emsOuUlVOYEzunIcdesvL+59ej9zbXXHv1v2+9vrr30aHXn/c21l/Gn",
-	"P6hUb/OYSXeys85x2fU6d/KwoY557io3R3XO+Nhs1JO7EknDC25Jgld0QLbW1y1/WDn/8H8//+5PV9e9",
-	"c3BOkufh7JjcWamc1fLIxD5OSxn+rMZCwGwmo5Sfx3zfryi+W3PkK0NB1ARWzr5NfCwR3HBrME/7N7oU",
-	"DOGuvQMswRRhJwhgTRDnbBMuFMGhkZWUtfU+QUU8C5sA2eu4LmVUdzG+NMOrb3mmSKBKK47CXyd2Onmm",
-	"LPzaHa5rM8PtydfWR32ONuzZRykJlaRlC7xadom3Lu2yXcKHcWx9VjGVKksqqbT13E+kDU3wArqwQaJK",
-	"Dr4+bBy5TaZ6A+JqVh7Oe90sZLTNANIuliQF1cDK4x/mz2cAI4VZprlmNJONT1NqwnhoUNNxtzBWj9Ha",
-	"ZGs2q7CWkxkKGdFmG1+ZTeDQzxtZsH09AdglvWnh1y5qLLr1I/omgmx84Xx0rE9kiRoYIWgmOukNEd+S",
-	"5GuH9+9BzcgsiB4IXZ9K/ajaiW97DQrT8suFzrJcgrWuuMjXa7G7n8hSV06lrf/ySgJeqj8nn1MV4ki5",
-	"nruQ08d3yCf12YJfYcKLM3uD/FaZUvnm8j0DRjg8yu3z07EH+EbRrlIWZFCWFu14GPLmJjovWaoF6q+U",
-	"Wo7q1UTxlOgoGVt5LvO1ZRp7R+qHpKpAsr0B6E2V3GgBNKU5Gc8slKMlohTNxP6ZieODlQPmQQW6fOCe",
-	"CzvOHf0zY7AFmBs7Tcd7nmkQObROFZaOAdBxIHXm8cHDkrxOVbu3iLEpz8aZiGek7R7RtEoAipxAL9DB",
-	"LmYMRBJBb7GOBIDRjnhApAB4MoBhCQWToCoOoM53JIkJfyc0nvS9VCV51fe3z0j4cZZKYdnuydpuITst",
-	"LYMHS2p1Y/QhmFgo3T2TKiCdVAzIpl/jreU7y5xm7lmeHo2F6EFLCTFw8LuE5fmWkSI9GoINrqRadVa7",
-	"vFYpcjcL1SouhkwxzT6mY/NP2OMaqgusdsHKY7qYvXdljks7mrJYNotzfTxGM7fZNf9u2VmUNWae7xLJ",
-	"mAkGtHiiZQ2aFSprEY4MjVNGwzFhp5HUY50G+i80qRdizlslJ/9KG/is3c17L90syMO+IMBEpnWW5mR7",
-	"bJIfTK/xVkC2A/LSbz/8GUlYmiccedyoYkYco1evtFnlO4bCAmJ9bAGxcGIjesICsH4HxODyBBCAHKAH",
-	"JoDwzcAEkQaWNo/s3z0Rh7/98GfVAeWAE2L0f1gimFFpjkW+UZehjua7XqteZ+mAEIO4Wn4sDcHPglNJ",
-	"uyeEZP5Ug3ZRtLmAGJpJd3NARV0IC0OMSmQyRVUZnVJOIlhYvJjBhRgpY/WgCm8MSahlZHrNLKfnbAQg",
-	"FFrv6CLMlLkYfFbAupAaLucXo1yF89U5sgJWBoSRm2pdkQoXoIKySvNnGG+L0Gsjf/fhW2uv6qXKUMS9",
-	"JGVpxcHD6Ykk6ugZSNEX3uWKulxokbIt4uGAe4SxrzKqpQ3zHCrG3JIkpmMxdKQsfXPMF/09g2zrQqm6",
-	"6qiLnCdL77mcDEdiGIeGac6QmUpdU0CARzOSAF1kcc+BwAr/ml/ggCApNbX5qGQlFSOJxRQInAuZ6CWW",
-	"PcYUkT39UPXYANF5e7hFxyziXWhjaxerlpjijmbzdEPO65reJYnU6jrZU2QgpCJbwebm5g4pzM5WdKBx",
-	"XDtgaRGk+TeoogRmrScakOOY8r6W55HATB65f6skHZhUah/+fqpntrlpEiZqT2LqNvBFVfdLciMe6InE",
-	"rKOglJTgJBmmiZCMrBzimdwp5mx0hnEnMn/oUQag/xjBjDOmhWnMsoh4d/WSNiJnqeVy4USdHCMjIt1J",
-	"OmA7zpnSq4F0WSM903GqGsYV5Cwwqx2Qg7cbFuwccu+d4IDrH9kcX7tL09wuI50Kpv0AoW3quyDyVa9N",
-	"ZPZiQFu927df5SigSBZ3705WVQcTaXqa8qQS7T4AG5mqueA1Fbxdwv+OabtvDA7VPWC2DHgQoZ/1WRYz",
-	"P8OcmxrDnBrNDtcgu1yxcInHxbB0511OFheLrZlPeLTXeSO4QDBOUa4sDuCzX//0i29/7/w3P3zx3R/t",
-	"kDHjRAl9acSgKmzCtlplfkoinbei9JQJtDiWs4/+7PyXf3b20ffOP/34xY9/9OIv/2Eq8usiIPMXsId6",
-	"0jG2K8xDucG0ouJMUSSvx2OmMk0e695c+e9Y69uNR0+ePJos4fQ/i6HRRLOgnSGPPhgyQgeCd8k4ey7X",
-	"SQvaaaERzbCOlUgZCeLg/uFDskGTaONkawM/2YAPVtenbb9TMA7cxHZIJQZWOWbhrk1kJlyM6kf+uTbj",
-	"CSk26vZYCjeoRJGgUInqtSqidezNsyA4zWsm1lfRfn88PI54kB8mzvoiETIgvag/pv1hQMbDxAAaVJbs",
-	"qGfYPuxFyUMxZaKeGWEeDdihfm+WFXrC3lzKG/0uvkUQiIOGoqdHKVWs7MqIFObz1tKVq5KCnOacnmfO",
-	"c5F7YEYez2Wl8RQXbkLQNifLwWm7JUlq9CDDOl4NtjYfBZVLPsFUGA+IoqdZFbr8GBc7g+9rXSZzIrjV",
-	"yFe6LNDpUp1guZEPjk/KYfyO89kVZ6bBulHYtkUFPPDdpqxq6K2fhBH+WK0A1ZkjYzxk+U9xSWbUAW33",
-	"L1JfCaGI/Q58X4T2XDAUp/MD+E2iKs91tCcLAE+DLVeBEc7jppoVr4rRnYfDbpdJfxBCGSL3sTgtD1Sd",
-	"XB2PSeRYnELB4bbgCsqgyh4YaeDTGqJ9zUU7iNr9hfPPjnKQ/RLPGPp3AMi0E/FI9kzAelmSBDaLJ3BG",
-	"q5TAK9AUGhbg7xLI1lQMVdkoC0UpsKytIMdY+w11Qsqx8q1N69kxOWuKyj7piDgWI+kHLdFvVHr1onb/",
-	"oX7PvH8UFkNUygJt8rw26MX9uGybrzHr0lcxNV9hrXUHoFYNKB9bv66kAwZ2n3mrpC4hbTPbtWnHde0Y",
-	"WdbxkPj9ROsAVPZzbBwo6H1LkjiSKsDzJDgr1Lb11uyflSKHD4+yzCf/vTE3PuZsR8rCBTlSNqARN86A",
-	"+tJyaSB6iIFdyGUeeWGOVYlyo5+YPTCOf2QcXUEijvWop5k9PWH+RfHFctm3C954J6XQAy86XYnFXTMz",
-	"He+2GzIsI/FZVTcn+JTrKtCr7PcCZCUISgmkRnaKW8jAbCV06Z1FHlsxiSJX6s+GwPWitFT8FrwJJZHt",
-	"ZTfmVF1YFocOGpNv7NOYpuiJjsJ6aIquKz1SMZvpTa9ICEI3NjbjhGDNQOQ2CK0egQnBseW8WK+2kLhn",
-	"ZSrqVldUrJ5RU7iuLj1Pruyc6mpJevniEbuLlYavLtc9q+T3rCjhKRPDVF0Vt7C2U1LbLaZdGlQ8uTNB",
-	"Tn+V8XwThFc/xneqenw9qPXiZzNHtGCMoTE6VEYZEtMR9GHjEySR/eGsmMMrCiPMBl25IhcNJcT5zxFJ",
-	"OH/oXpKzxRo8ryrYzxDwzFi/jPFMz//w7XcXiFgsCR7EQz0jbtDdqhqRgzMjAS8egjdFOOUVQeuc4Blb",
-	"MjtAzz1p8xpm5r1JnSvU9dpUXKiZ7vVSDX9W4a6d60t7DU/CdFaomSXWV61jomVVH+jxpC32Usytnlt/",
-	"ohJIzFKFRyqDuTCe5w6NDaSlViZA70VNYmVzh3B2wtLV9QXcieWG7juCy+EA/oKV0G9B8TyWtiEXb2sT",
-	"AtBeJSu/+/W/vvj0R5//459//uffXgW9vCNEWMcePimaTBTJgZlHEmucHo8Jvkj0gQFbl7GkoktqDZ+u",
-	"4R9iWFLvpiDrTJUfSnFZ0VmHVuBCT9nVFgtlfH/+burbM7374gpHc5wKPzJ1LaeM4SuXYNt37qJrte4X",
-	"aj5MBwxqra2E9h+YZAcoAoDlFmgc45/OdvMMpLAnhr64ua/qn62wENIxko8+u7qp9ZI0SHAeWNzfmS8U",
-	"SkZMDSpHIJhHh6HlVhetSMsZj2YPZ/ZtLEr0TVjzGheqIXVox460uJiuL8Ym/2Pr7tWLOzk1oZJlD1wy",
-	"8tLgUO2N6HiJZlQbXT/BSsUwbbPMJl10LWZwfNnzOv70BXAXfWbdFTOSHbBSmjp1I5Gqnu9Cu2RLrk0a",
-	"mPTxShVxWIhsRYjeDs+yzNyN2YZi6NxHNA/w5rmo/d3jJLKlADlLs+yUOelrDmROm+dcYuOevZM1yWsq",
-	"jXuSk1vS1qxXDDGWHse1Y0L7ukKEsg7Fl5PyIV4UHZTOoJab8VNk9E22lkDP83smnBjXS7FbVhj1S9If",
-	"JsaNKQV1bJ6Hb79bCQF+kfIiZmGnywjQkGE6GoOqTD0WhyD5grVDr/suoejH1OeM0C6NOF7/ua8KIsxp",
-	"ksQRmEXak/xlYiqvlkzlaO3RH5YOvkxxztBYy4/MjtEw7KvoYYokiSNeEvV6IXTjBUAa69TCLSkEgfxQ",
-	"QDoAOs5YKgUHwL5ZtUvLnVknLD2CqzRRM1d1IFKG9TmzlYXg8DTV6oZfnai6RXO3OQ1DDIofiJMyb5+L",
-	"/FCx+ZkW5G4+kYJ0aEkaXk2IR+uO9iNAeM867kqpo+AKoLUvAIZ5RfgZToqWjw6sDGXzTlYoaVPJ4Eq6",
-	"JSFvkdhFXp0jz8ALxWkTuuZC6DDxlfOJNBTRBramp/35D56f//Vfnz379ec//KfzH//CxI5+9umnZx/9",
-	"/Pxb39xae21ta1LKqWElMh1uT3f4+jCKQy1QUB6SVIiBr/XShMViW+efPj3/+PnnP3j+4iffMyM//+TZ",
-	"Z7/+6ec/+MX5x88XGLeWDSifrALkHxOigk3IWC/fnsHzpngF1sMOiKlcjxfci//0HxYYedIzDuIqiS8R",
-	"UtG4RN77MgmjbqRkQHrjpMc4EQmS2A7Z2txc29zcfHlqbEFVEudEyAXPCvXe/rLZtRc/+eVnz//zF8/+",
-	"tbrxEhONMyl/FmV2BMoO1cCbsz0Ls+XGYVZW4ZIkczohLx9Y24mxmMKvLIEQmY3AXZjYrK29BMNcRiXX",
-	"bZk77IlUHUSLRbB2LFKZ7/6D+sFjYlTdCXOGPyJs8yr1Lhysdw2iLt/ni7lxwi6bP8I2r5I/7dizKow+",
-	"0XQA6AcGGhQ4OgPDuLVZTmgonricyULcW6/MZyjBGWJL3rVTtNM5ZFL6I2zt+kzfjjLtHCnRZ7xE2uND",
-	"WWo5iSRJRczIgI5JKGy4XScWIgVZwPiB24JLERchciYCy6EslqIjOnZKqSZRu29slI2g0TNFpOAFaBCu",
-	"gEFhQcrTw8sh2o2dNQOwxBgqYxtNM3YE/8pQzGf0XbJzRXOss+52lUu2VS+5PwMmD6qfz6C9SOZMTZC6",
-	"fEgzZrMAlprNxpsAnMUSiDRlpBeFoZZtkOLKqyDWDy6dK6fP3aeFkBVnm4hYWwwGjIdlIdjH4pRhOqvE",
-	"gZDsExmABpSw1IgohTAFLlQP8mwjVT+RfSqi35fIPktumR8dzRfm6QHUznSyyTpg7goaappBoGUWosKB",
-	"8zlKwRIAAGFM7rjQWpJk31ZW57yMQjWVJVyqDqq/TkZ5hrgJSE/FIJIsJEo46AieeihuwQ2/8QZKnXBT",
-	"pvGYZU2XBWureQ6raPfvCjXXNWFKj5QN2Fx1x0YVvoAdqMBaba/FRCu34AfMvHQPL0NEBlq4dvnY7tls",
-	"oqwgtUs2z6oqSqkwJaF9qGqPS5cDyjsvb0Eu1z49Z1pE+ZrWPFZO/L+DFOJJBVhkO7J0Z4/jFMEJsLiI",
-	"jIXaIXRAVs4/+c75n37y2af/ZTUgW9trW7cDsnV7beuVgGy9srb1akC2Xl3b3gzI1mtr21v2ynZhExwM",
-	"BzpoBA1oRP9ft6L/r5vR/9ft6P/rhryScrEa2FxiGQQWzYFoXxurnqbx+GgoWXg0TPw2X80wageWO8kv",
-	"Nd4vl11Ki7Xkxg1cEjNdM8xiLsnE7Lz05G7JEsru+Mgi29tSCKStNbAsZhYv60+GsGa0Os4OEnwt/68y",
-	"KLKMehZprBR8wQCnQDgSvjNRPqTaJ15KIgXC8G36e/TEc/wGMzWGsmQVKsvCkmqnUuVZVAMUqjOUJGy9",
-	"bAqXRK4Xw6YZqiNvpbD7PB5bjKHMj3fMOuh/jCSw6fr4IAN66iDEFexpVWEM+tPMbzVnCMQgM/RDHIVm",
-	"jADMMgnKAr/uGFtVBvKr1cERjfuByUPgSkD8phKK7RIZ8W7MMPQIPwHVEbKEI0Q5ydAA4VXIBwFYmAoA",
-	"lbrgKE9KCGuRRLry01OaYTcTpg9sQ3NEyBczAL3lPy98HN0EvnyI3uOJdUIWLqNzc+vh1K1uUynUL7va",
-	"TaHGzQJVbSa29BL0vUkiuW7Nz4znTR5mKQKTOKd6R0sSsPP1LZ7aSnuxZO2Ulcg/MupCSV58R/PKeGwt",
-	"AJTLETMgtO0M1I6kQsE/Iz/CArZ0lKSsE5VkWklFU5Vl9hdGEEAWBItj87ckNKElWA6LZC7W8gOi685u",
-	"RnHlJydYmTc4sekL1UvPySK7JwuHvpxKpkx7HK5HIhkPXV1sEsI0S5IHRG4HMwd/cPVJ/KWIpYO/Wewc",
-	"/CvLRjd/0sKfOYKO/TbD0YG/c8Cc4i8FVB0T++mOFyEXYzGq5VpB2j4qOzHv0D4zgB9Fst1FC2kcYowO",
-	"ANhOI0i6cT5pPJ3etDmfI81f4xmP4FCLKoeac5nrMIneZp4glT1O9g72SZ9lSBv6HJGWFH1x9NsPf9YK",
-	"ivj8Lgyjphs9XWuEWIeYe92lniujKTrEcXg9pZKsdrLj3ZtMCqKdDhTSk7eIxLcCIhkkCCGankjkhnmy",
-	"Tu70sLI4jaVALFg9xD9Zu3P44K21h6LPuIH0BeLWPbSF6EeZE2sH0J+PTHv5aM1yPXkCgc4dTxi5/o6s",
-	"nH/4p+fP/3kV02SdlUHI2gHjympf6wRiK/Rix8DWiOyJRPNT2uSx6EZSRW1JxFBJiOaHEO7QAoPJwMY1",
-	"Ey4UuIpWzr/5D7/75FefPf/O+c//ajXPY4p4t8ktUi6EMTEaYp5ZYMRgvJzhoQ1XMJqvXG/yJv/Sl/aG",
-	"qse4ioyH/UtfIod6NC39u0ijbxjsm9dhk0lzuLn5UrvPxvAP1spDYQ1tNXmRcrr0hJGxGK6TPSA9rGwM",
-	"jMklKLKiJ/jpr1eN4I8OnrEYNrlkmCSGOKUI5kxV9uUtM3cL15P/TvRdrd+HtLomP4lkdBwz8tsPf0Ai",
-	"Ze48SW5v3g4IO6VtFY9JHPUZkWLAcADFIipQEsIs25sAFvGlL4EfrwXBv7iCGyY3+A+/LgVvkZUHb90h",
-	"r91++curuFQtTXatgLQAU6EVNHkL90j/hrAK+l855kNLzw5RciJ+QuMoJJG+WALSQsCKHfL+YwixDprc",
-	"uEyePGqB3qOngHrUMQ0RDHudvIPvoAfSFg5mkkEWYMTJm7wbR7LX5OBrG4shkmdrr91miVq7S3l3SLts",
-	"hzDeMovxgKk0YlITD7qU4Pwq2mcANt7aD9kgEYrx9njtbTZuWfDtFZP++MGQNTmyPlPqdPvll/WGp7St",
-	"gLohOouSd9/df2N1HSgUt8eEYGvKspTY5PDTsQjHJlwbi2egqxGtQEbeibhU+siIDqFtWC01itpsN2u4",
-	"ybOWLX1Bu04hHXh4e3t7l4x6UcycTswekkjqyUVxTNIhh5uEkpSpdAyAwRK3ViEVdzXDuL35Gok6BNMX",
-	"C182ORYJ39okcp28zca4i5BXqZvZvk0g8WkdqwXZow4vAeM08KaJPg/2pEDJIMpzrx+cl+wygCUxG60l",
-	"dU30KVPDlJPWY9IEibjZ2CHvr6+vPwpI05WN9e/Nxvr6erNBnrQ0dVHNko5jZhjXLkmodIqvKqGXoFh/",
-	"NSBDrqKYtJyGAYZV60XrTd6yYpmMeJu1zOAkCrgjEGkR4pjAC7pxjgcqEXEc8a6Z3B3BrZwGnNShZzls",
-	"t5mUnWFMvvLmQ0s+aABCEn/zIe22As3hw6ird93csfgqkqzeUS08QbnZ/c7aPcHZ2juIKguHHCnIuLeb",
-	"vCicm0kEcCT1IrVe2rxN7glF3hFh1IlY2MqTY4BMzbwO2yLBw4kseEA1GyZxNIgUej01w9MDbulpa/aD",
-	"lwpwJ3st6Z/NxQT/NuU7ZYus0Oz86b4ldGfCa5o8Z+er6wTQJrS8a5KyNDmRIdd01zpd0xftGn7eMilO",
-	"0BTl4yZUMhcdvUTtnr1XdbdtGsckUrvZAdU/mmP00rozZU3/TQ6eIrabFdvHqhv5XbCFVwDlZMj7XIy4",
-	"/t6yOarMsiFp6MnY1oFHUnI8THHvzeE3Vy9kghNgNuMmT6liu+SYjQXShLPJkSS3t18zV4Vmq+O1PT1S",
-	"ODuStQUPZcZ0DXtxCXWCMlt/smZeW9sPW7vkg6FQTHeZ8XYq+5NXNj1GErLVmZo8gwAywtDewX4jaJyw",
-	"VJraPuub65vWQEWTqLHTeGl9c/0lLDLfA7HUYiNbGtK/dVHyzghiP2zsNDSP2bcvQVQmHTAFBqwSKOj8",
-	"lQ3YnVK8eedFo7vXeNNwl0PNO+B9EC4/GDJAmbGypTWCoAlh3mKjjwArIhFcogy/vblpQD6ViQZ2JQwt",
-	"Wejf5uoLjCwg5U6oBcBjNcnanQm0dqMpyyBEPwkaL23eLusmG/fGPaEsJ8I4RaO/Vn2XoaRoncHWhwcy",
-	"mJSEwYzflYg+YijkUdAocA6Mz6OOjigbj0y4+TSxIYK/LZs7L7VFuVwDOsSjDKzrdRGOL3sHDfJ6UTdU",
-	"6ZA9maKercvu20c5D3ss26ARzaq7rV/C5u9xLob6rs6zPIlFzJ9Qh+rShEMMT4IpbrTxOC/m+6SUNX2F",
-	"qZxUrvrAViz5dZ3LrzA399acTLywQNbC0hp51d+Fz2vxJALT1ZdJznML5ZeLJ6IuH54sHgBVR4oo/jPv",
-	"qfvWnXHzbqlyF6LxpqGAKpmxETAZkLYYDOiaZLpdxcKdTDn9I7ujQWYODBwzYAtlBHaaxOC6MqbNmhdl",
-	"faDxvOxsEcZoZu0JqcYguXREOqhYGRBucrwYBTYbIyg6blbfvKzHA1SMwvTqVb2tPyyf43fWiPD9+Yd0",
-	"lTJJDj8/UyKxtq0bI4840QTI1vJSt2VMzb7hiCAeN0kvStaUICY5DJRbvUcxxKWudIZxvAZQQiYtDrSK",
-	"mCkFBYFEk/do3ME3AoI5aIheoASxqXSrxoqG6H2GiiI0T1Cw7bBwx+EM5PaXSZ7AJgNCCy3DS1Q5rwRN",
-	"jihg0g0+kZhUGDjmnLyCH0TL9kQcrhNA2Y0GrMllLBQZDKXSWiqWMs5aI6LTAZK4c/8Nq+CzFF8x5tcm",
-	"N2VGJGlT2QusBpYLEIA7xYWy3q+EWi3HJxzeN8HHN1I0dMowLVkwtDHbXhkFTUlaFLCUdRlS4SHq2Nb2",
-	"bYsEnn/7+e8++dWLj7/9+d8/X613NrNDOXXdY9Ee8Nd6TytaMKylTNE+5m9k1betIZlK0vLUBGqhVbTJ",
-	"I6x1aL4jKqVc0jba2jXNW/OiqU4EFjl0NonUHvc0UmAdAbsHniCj/6NhRavwchirvOBuYEke/mpyCQhw",
-	"LXNVtHZJyxYabhn4OmsWNNZVqoxx6IiLlj1ZxuKaMTHNmyLOZLGWMiSxo91TdAglx7YkuaQdtoPtuLWY",
-	"9COWrfYtSZwjRfpsvLqrr+eWWSjjiaBNbuzvBhTGGMlbkA9njLMsDmXGv8xKrLRMZZ91J4W3FZAWzOT9",
-	"zUfrNmGo9dsPf7a6TvbApp5RghlGk2dmMCWQSmG59Q7JgLATxjOozYni7Gjw0oerghe9bsKmbi5DcnBq",
-	"a3GlzSvo3qTDeBjUfThexYNhUJQuiUehD+Plzc0JXpXJ3mblL8ysHtuzOFNntTfY1a76zLvgmrVVh4cB",
-	"6CNyJx6STB1ZTKCb6wTCh/dEw6NkOhu5gcEOcAMt2HyZpPk6ynymDgvG5shiwldejtXiXkFKrJLoVm5y",
-	"U049JCut7N3W6jq5r9+1LfeoxNaNlx6bP2ZtMdB3X2synqO1Q0Yi7eNFamMqjNSW26WToRktAH01+TEU",
-	"b1eGm5rWiTMszaQt4CcOoU25ZrjHWkjMZrpye/O11XVyB39A/5xbljbMnC/S+ma8HBo+udHSIg4xY8xP",
-	"rpUlaBEpgtKGmlZ4KC+D/eIMsyN/iQx2A8KtapiDMPLqytktdFOmQqMzCEZstTkj/90EVRrNOKQXSSWM",
-	"NDjXfl0JI3Yh8ks3+MC+dOMsfldprXEhhWfaa/IQphtjsUnyHbOU5dYVKKOt/J0nHhpxlMShWrCmQkv2",
-	"h61gSoN0FMgmbx28myuQWeePZX/4xCiSZJYeSfV1jWqk+XhCkSS19MgmLyiSbrGEXHaGqKpMkQyIDcpo",
-	"gb46qaXZ4vpaK8virHTDt6TRz3AYh2+/a+vuNrlbeLcjUgvlMVTMdx0fDJUL9d+4mht1ujDHkhUeT3GF",
-	"apXHUsNlKT2onGqCwl13FCBLteWaz8zjWHEO4SjMUn0syODV70CZrGPGeq0KkB3E4kxw3vtO9oeoiPj4",
-	"I5KLdMvhQvAh2J7awNTQSKIMC0D7UZOvtAqFF1pYAlIMFekzlhhVxhiMLY33qFxdJ6YChm7ja3v3Nt7c",
-	"u7e29VJA9P9fDci7B3fW9gKy//Ctta3bqxAtZ+zkgZsXmlf01SzRVOHI4o5EB+uFZxRvrV9aG5oKGNx8",
-	"rcld5mfJhOxxM44c8BHCnSXw+ALw42y2d7Uc7zqZXcVRA7uzuX7g2F2m2XuOIVxiPMQUg537SPsZqTRI",
-	"crOl3sPsrWWIvR4/qIUk7FEeYsSi6xKay09rUfou1U87e3x1HbZ2aIs6bP1jQwcXjs8CmxuTnH8YbrH7",
-	"bAAzgbmX6TkuwCjOVEas5cdMvuj60P8a21euTQ8ujtD4WCbSNJwDnp/WOlqxe8wtMlL5EYc3rvx4Xyll",
-	"ZNBBs8kC02OOx47ocSNsIqLd1+PDfI1p7o57OLfKCp9Vy8l2/692dypuzVvGynztewDYc5Y6EqgBrsAg",
-	"nRWXXGRXFpOhnb00IfdrJpDBpIyWnuliTnTElnN91wz6WiwX/Sr5hy8pfSYnybchIJyNrp2FmJRfsMaI",
-	"1NSzh7+UQNWE2XT0nIBtGscsGs7feTKTGjce2xCboyh8spEy86fHl+UJ53S+nRnPOVf9GdcZVjwhD+zo",
-	"zL5fjs+mQJvbV0WbZXw0i3CKJPlgyIYsxAy4ywu+4capAM3WJaPZ9MMcjISy62kSTuHq2UDWVclS21Ff",
-	"12F/D8LeIDJUMh5Kc8Ct72nB411isDGchaYMMjs1WUnytcP79/L0X8zobPLWoe7jMOpyqoYp2yHqjzBn",
-	"eMijU5vBhMnDwcmWedZjp+Sr7+zdWTv86t72y69o5tps4COF767jX8ciNJnHzYZThQcS801G8nqTg/3d",
-	"Zl9C2mOWDwWjg+ms7WNqbeG3h+OEtdbJHoe8NY5onljQxSn3gvWgwEKFGwDm9EEUruUHUOG2NHlkDssq",
-	"pFmGqUhIyhJGldQy6MSAdgHFa/v0NEvkwvIfVDZ5dj8G+iXMT2axZGhbUmlkbUvdVIz0w4QOJcP0UqpI",
-	"zKhUTZ5niD7MVs60MEw51IeJx7n1zZK5fgWzWiWD20W/0eStAooCJGVqdo2Nv/vgbhbG2VMqkWRF/w+c",
-	"InEsRqazJtcj7AlpvPtOIlo4iDi+a6JXoTkuFMFBUbRtRidUQfAYiYVIMMMSA2lLLGQ+dnL5ljIvHMiS",
-	"LWZzcrMr8ckfmoRew2eyzoIcYgYjTBCKY7FLRSRyA+hl41icrmWgKKXC8Z5+93Vx+tBAvVzZDrgdlcmU",
-	"Bg2bwLAvsOQGDASklyL6xvuPtHyS78nrtjey8vnPf6l504DGcSbC5kHTWnha02Mz0dWSUKJ5D4x3QMek",
-	"KzQfW8lB5jF0B/ZCFsJxk+pEPHex5hbI2jLtABDIlcXPuMPDAS876rqwQCWUxNkoo6alENNeCKnPpkuy",
-	"Urb3Jed04/GxOAUcI6021FMWnC8uWVkYeojzXTC6/x4RJw542ZdNHeLMqIRKIunJhdwj9SkUwYMcIr0l",
-	"iYy+wQKC9b1lAH+SdkylCQw1SKqWmHfhigJvnFR0LAM9AWu47TOWkEhVELwFc65xMd3NXvUnQk7YV76B",
-	"YIpec/3WK5dvRqmVsVeYyDQCl588sjVaCllky0wiDuiiWZQc2gC/gXiiUDT8Mm+4uzms943kInZ813jH",
-	"5YRTfsnlZaGWdsllZaQ9fAGUk47W94jssbhDAOjulrSRAnXZw8Zj+08wo2m6XJN6q7kBzq+8HZ3vl3s7",
-	"/r4Q9jXej1WEnVHY9VyQtvtbEhmiJTyH4AFWGeC0SZYNAN73EU1DSTpCK+zV16GFn6pxHb6Tvbq0i8t2",
-	"WefiwmjrHE7reGyqzC9h47KlyRD0MrtYhMCCLCXHsWj3UayJo4QYlLhFrrRpegXWF0kyTBKWrrU1NewS",
-	"an7mZGgNVBj8hLkWJdltxYW/oSzEju8a78acNsvvxhypc2l3Y47lWE8BzBjAxuOsFJZfAazYefv1/hvl",
-	"MYdo7XROQzHF3k2NtwBgNu/U2BKbfKWYAQ9xe3HEsjpKTio8UexUQR4RxADdkk2eJ72bDFSb+766OwnS",
-	"CIOjAycLa+X29vaqz5rpXL6/LyfnGi/fqpOTkfD1XL4OdimW7yxQ7MrZRz/47N9+8sXf/Eaz+aDIyzUB",
-	"JzRVEY3zpNOLHcQNmkRrfTaucUHvHey/rV9c2vWMHdbVKvUkdtGzgfciInqj4/6EpVpiB+Pzcrilu88G",
-	"NncihKB854IL8sYq1dQs7A1lITi6a7x6Ld2V0lme4LNEikKw8hzfG7Nj2PSNvDuBNYkB8/GYQOC9M2xC",
-	"k4TRItTNApxj4zFNoqM+swEhJ6LPLna/B16FN+/lakJHJgvmn4i+xfHVUwoRibSYI2xQqRFYVCF1TEu+",
-	"0NalHr2rvD9nk7+zGEsh+0MlEhewyMNWC2ns+lh0hQgvei/OE7kCy7bE8BVvf1Ve35W24J2oO0xZSAC7",
-	"zdbZ5aC8SaZWM4cghpggeDsdEzk81s0eM6LEUjb9YXGjvU5lkMyd0V/ddVqmarz74C7AKRiVAiJApCKH",
-	"hw/e0rLlBLWKEScH7z5s8rLYKGxIkkitkz3Q7zxOdBOFETT5AJHXpwquyJ7uCbSVSNprQPP/kjiJEuK9",
-	"aaLBTQi0WOjcLVXLOMTAHZNkN0mC0+cIEN4jzT71Z6LTCaaDNepyUhhZtRoBNUGWp0RgdzV1CJjCUjbK",
-	"QM5DfZQBwyqVx2AdWMxmVyrr2+W+kaI+DO4aJX3o/2D/3iwjW3GP7A15sH8P4wIHNFxmAIY7Gkfiz2sC",
-	"6IGZS1EPzRFQIRSvzeqc4jWgQ7mehOUH+iCNuIIFfB1enqaxkvNlRg/lYQA2chev8QGjXBorGW2r6ATy",
-	"fNddzFmU9UuyDzodVA08XGIunaAIPLtZBTY7nzxuVtSjrhxHnGLayYQj30uZbZqGS4oiA5YE/ZGV46GM",
-	"OJNyTf9toiu2NgkAApK920T2mJYjs6hd5GdUkjsiZGRr+9X6vM1DlhuP7TbXjCByqOLyHaRTlbcwlNXA",
-	"T4UMaFhfparHBpLFJwzgOLqasIeJMVJpWQ2/S0XMLEzVnvN5aE+7FnOjLoTvDhWeE8BFXZ9lL7757P8a",
-	"LcVGNpghC9i1X6oQ94ABjiWduHpMbSykG00tgUtkIPUVSG4uuc05WhtJxK/1eJWk8kimipf2DaXqg/17",
-	"MNjrI+kZEs1NkWa+ornghDiDlRj1WHLBZshjoZVi5zLhIfBBiUQOvDCWDFhhOaXHLFVyIxajteo86bti",
-	"dCmpsrWUlKyzGirKXTFy4LdiMZGOeNV7dpCBnoCSecxiMbLsiJmK3GhqevGf/+b8+x+dPf27s2f/19mz",
-	"35w9+045E6oXyn9ZUfy19iQLb63ekizGfjK6fjlORZoqwVGOyoL421Qa3B2pMMqoTSFGo3QLjAN7jZ0m",
-	"Qh+Tx+YHN5u8OO23RAoFL6UFttHbDqFwmaM884qDjCNFR41oysjK69tnT/9vTRdPf3b27E+DJmdf/PRH",
-	"n/3mJ7/95t8F5Ozpt84++tbZs788e/ZPD1YxxagTxaDO5L51EC/vPLj7VkCOqWSv3F5jvC1CFpKIN3mr",
-	"LU9a6+SBGJnRZYCgZJRGSjFOVspw6vV7PQFlFo0DXwlBYsG7mb/FzAsRhDJsIsTDllBImZOWgT6TLZ/R",
-	"7U1Y5jvYzp3DP75KU7HpBbssuxRghfUMsuIudl7L4StQOriAkIG67ARMRmCtqjlpRQM9L4KLeDGrr2lU",
-	"KyomI989GtjRxNG4SAdlfidIwZ2YpJRDFq5BpdM7h39MVnKSFSl59+Fba6+u2qUxJQHvOTUhAXkcEWvs",
-	"EpvavwPKaZdBWVsDxw5CwCgViu3aqrMGY91+SuOY9OgJy8pOIiYvaZmKz16K3x9MUfzViG6KnaqNtjxZ",
-	"QMdenqBm1gEXxXcm37PHkCpF9d7lklqacbURS6HAxXKMTzAQGMEkds0EsWaMHqm2/M4RQ67WIMJ05sV/",
-	"R7/3EF67rKu/omy4T+4y4boAL7fkrAUlMEHYgF9BEXYIz51AYJ290rK82gUGeA45tN7ObHDGv41pnXnA",
-	"MqTN8BC3XQlFY7kL9Rgy0bDwfoFUTTehnZAkm1gutMnDqNNhKQQhW5BvygkNvz6UChhUZlJKGZWCr5P3",
-	"sN4mNhUzesJkk3fYiKVkyCPIM7bxfRJHkKRiEEl9mhSwNPMM6+aaildNnikTmrkOaKqvJlh0Lx647v0G",
-	"B8TD+K7FVwY9l4OVZkSHfE53szTrSlukYUY5Jgsoz/l48dO/Ov/k03J9JaSydyxoGs6KCHgje2lemhiJ",
-	"tP8GHV9tnEc+PN/tI9K+lhCkgrrMWYkn69820XVRuz9MZEDYaZvBpzIgI30KURthIonZ0oIFOrEQKVSD",
-	"HyNgQDemEFLrWJtrbOmG1gsAchawbp7U2uI7+pur3OdoQLtsQ550//B0EF+O90APeUmyPYqNeYkGc8ck",
-	"LAWQChvXE9IxyPeUk8M//go5pimOslqu9xkmLRRWuVnSYlOZgYHfiHLpBaTK6KQeJtf9RM7C47pS8KwS",
-	"cK52j3LOYm8HbECjOIeIKWn19wklMN+AGghfXKioEy0zI/We22MOB5gHcsKOIB+1CBirxdjhclZWAtQ1",
-	"s3RQvlyN5ezKG0xpmivzujvrk5WmoUqxQeItO3DV+3WfT4wJZFHjqMZhaSndLLcvKW7ey8HuHESgVW3t",
-	"TAy2eTqqRFG7n8ibGrnq0nANsgqIYasXxk6bJzYLKhsWqVv3DlA89SSVWoX17yeyvLb+DSxsX682cDap",
-	"Ohr7flbm/nhM2GnC2lrtDKlajkhqu9dswdT0DcByNnCSXGfvcF6svJp7L6Feubv81SXLl8GRs6r0wIzt",
-	"FuvrIquiDKiuEWcX5semrwI79m7URifikezNz4jdHsr48FvQ9gOYHUqEN5UV1yOVABif3a2lEA4uoekT",
-	"8zcyQlpJaKqgIDfpDON4nI2snB1bq8Eaur6q4+WsqeguvH8TgF8uIyBtL4/90uKs8QPq07d9e8loL4c5",
-	"KIfBWs8sOwahQwaIlkjMus7eWReoQ39dxYodW+BVHrC6ABNLynXMrWd6acGwFvFukLnytACfsWizBnUS",
-	"NWbBnhi0lXIN3zkmL21XljOwGz+gPOowWYFY8U721kXVe5EwTSztWEh2JXDYtaQrO59Ds6k1RKxsCfCY",
-	"9cSIDCjP62SAe1zQ0FzKg0jKiHeXFRYBRTmMjZKsfPGjb/3uk1+tBkSvNhGcyRI1uuzqvZ8wbid8A838",
-	"dmjXYunP1qWsEKhec3uskFggziCSLn3Yn6SKtJy8RGrRe+uiOBiygVtCDxA4mUhJ10CcCs6ysk/m9Prv",
-	"kIyVbDy2/6wS5h0au7b9smNdVp58gTKgcvMU17BM5eKpffaguJJ8yT5tAE9eIJPZ7aMszOM9PVnLKs0s",
-	"A0JJbgUgkK+ZDgx/zYMfIUBSSzBNjvHgaxF3v0P3rPn6yLRtssIn1lMz6SZPwSPGwnVyF1feKSVkfKRu",
-	"qWTSY3FIoLYSMHmobtnkotOxQSW4n05IFJUkGerPvT5Uvcw3mLkWxnctHParlIfihKUV7lQQIYrrj1xV",
-	"kTBaEsqJHgPi5AATDaBcVrE+FWBx8BBcQjYLAusZzclIN3pmXar1LruCjWtJ1rHjhOOwNJ9ooVcrA734",
-	"D3/++X/9xSrUY56mGEkO3nhrNytPZDDhY9HteiJ5rpT3yjblV8R6XUAzT0CTjaTTI+DMstN77619GfUZ",
-	"qHXrKjZQBH9DKpGQPKx0newZisfS11g+0sgYgD1K3fL0lqtaaNLUBCXgRWiEjRxiLSCMtnswnCa3ZYEN",
-	"ShAUxG9TTqLQFIYZRW2YrImygCxAHyPW3B/9tTeQC9sTfNim/FqZsB7AbEZs9j2Tb5dj+IAqFqbvWzKn",
-	"alvCVHBTslClw3YfkARffPq3Zx/9Zbl5qx564/1ELhe70enw9we5sVj1Aipcy+qFnwAlAcfwmmKDJKaK",
-	"zVIk3tRvPrQvXuGxKHZUciLsiAMM9cBFD3IJxT6XNlXhOlBGbOVFAqucjYmsfP4fn3/x4UfnP//4s+ff",
-	"Onv2t5DQ8s/LgRl5c5AowF/5Omtj0o0IxyZT2lnKW3DfZCOGoMtQIEwRSRFfrgDQub29mpdlB46lshDj",
-	"QSS1SL/uAwuZJKubdksUxnct10TleThcHhgIPZmCACkl8qpc0XosaSNJ2UnERhfH9/Sa4Q6w9X+nwloj",
-	"MKtVilADFEClVgSGUokBS8lIDOMQLF2RWlaucwipnxklgoxNiaSDJGZWILbytqTgtZuBOw0f2HSd2UHv",
-	"kg4wYSZHhpVW+jd0rNkqZEfhqDgUbdXzJJFs8qzaew9z97e3gzxO3bQA2pfhs4PVdXJfKwKjSALCTpZj",
-	"A9XosZQ4iTjWt08pl7SdBUFlIeqIXWs+1BJ+00p2ewf7UFseczGNOlPACOxR6aoTso9RmVjoK1JWJYKV",
-	"MUsvhcmyQjA8zBWDsJUJLLxdrdLYOH5lBjG020v7jNsh4bphV9AeLp1IsWQ+4JJFGBmO3416kANoh7Fa",
-	"nmN0X/f6VhRfiC0Ej2fBxuYY3G4WQTaXnohDWVZ322Gdl5g07x2vHswtSWI6FkO1S+hQEwmLYyj+ZRLA",
-	"sKAfScWobMBmIO7YMpbQ0G02gsyVZf6UPZFEHd2GFH1R6tL6vU7hAjJDiputCyLzoDZT0dz8t7dnlQ01",
-	"LOYPLzCkzlDSeOaYNCewWaq7GZxlYaRkL+N2oWgPMQ0HaJ6dKsY1Q8+wfMAQnHO9oMD2lhNzhamgFPKS",
-	"b5n694a9nH/3L1/8yz+ef/cvfvdvv1nFSCyRZpOuF3pXuFgKcs7sPM47h3/sJmfukEM8H9kQMesa2J8+",
-	"MCZhGs9tk6+8+Jd/fPEX3/78h/90/t1fBeSLZ//vZ//23/O//vWLj75//vzHn//444Ccf/r0/OPnn//g",
-	"+YuffC8g+p0f/yIgL37x3fP/45OAHL79bkBe/PAXX3z7u1bUb3IBwwWw83g4MEpFW3ApgHm46wY7Kleh",
-	"xD7knOoBZ5moQZNTRQZCKrK1Sd55HbrY3gw2NzchZ3GdoBqOU+4yoxGbS1d0mrx1cP/wIbHgiMhVWwUs",
-	"WxiAMU6mYnQrJ2BQJZvcbmgkbaa3F/MQt845L/9+V/z7XbGUu2KGRA45v0XCKPjFR6nQ/Bl9pEtCrGft",
-	"fg1+mkf5ZGJipOZhqrIUZgJ5RieKFRowMnZlGNiYtMXgOOKmGG1B7sW0d9nknVQMwFB/zLoRB6zUiIMs",
-	"36aSIYfJFCDzFTGRLMqkJ4GTNEoiluH2E/DQDhLKxwGRCW0zSaIuFykLd31uhSa3TYO2EJDeOOkx7nwU",
-	"0jHeo/CPiJOv0YR6Odgho2m7dwfZ9H3rO6tE3yssDyyGzAnKf6Tx5bLow1du105AKjKzS2NeB/kWkRk7",
-	"VDY9u+2l4ZUO/J87w+lcokmrOy5cWb/2tbJ+b2/WXtg5Y/eBWrLI/amp3DE6KOLBYsY54AiHtHwR8Zsj",
-	"fc78exuimaZyIYu9H7MOVuOu1z3eJ/N0/vuU0uYe9uqcNmSrxZSxZcVXh8A7XeBrz2Dmuh42HsP/J2Kn",
-	"PF6GaMDiCJBE064xL9j6PgbRXN8bKECCi5QeoxO3yVcwK9WxiRvzB0QqtNHeDhLuCQuN21e0+6s2Ha3J",
-	"YV67pIUmG9kCVj6yt7odBx5XU++ccDHy8fevMOXud2NJdFUawKcfLi2vA2+pvMKGXubARo8EmSaKe9mL",
-	"pBLpuIKc5hXvYQiFMIUpQtww2zy/oTtvvCxA4f6E9Y/Rdi8gNkrLJEkb3fGkgI2Rr0KTW3dOyE6iNlsn",
-	"LYw2aJlYrrxqguGzSYQ31woih2H5LC33YPU/LA4ABQEtElZXCExxOmYkGSqCRfn1nbFLWslQHekfWroJ",
-	"NUw52Jmh6zUj0LMwOxa6cxZa4A5hK9v1ADV1t8lbKbP2z1ZmCZV4vKjBRNFXBm33oUnbNMAgY8ybEQRN",
-	"m+AZG9EIxFXMB4Cw9V3SSpkU8Qk7glZb6EezRtEmhyWDP01D2ekmbS10DBMzHKoQJ+mYMW6BT/RMZBJH",
-	"qgWOmKkJOIuREiUE1vPTPEcaEUcqokSTI1Ti9HRbzeHm5kttJFMu4C+2tt0KsNhDwRaMPKjJ3YpScLLW",
-	"yXslbCvzKVIs/yjJ7c3XvBKqIcSMgd08YJSc7+3BMbsmlJTJYcw2J+IuU9DLuQBwcr4kHOivijgMbDFQ",
-	"/Y81ew71H3BkLCVrhSiOVGDOuz6ZOX+wrKueBKDPwhoYfjYe638f6X8/2TDDqAdTm31XN11E6zUV6SLl",
-	"udIwsIOo3b8bXUI46wXoLkn10JRBqzDRYV78K8vjnYeOzuWs2fv5q0HWYm60ERCm4KPdr9rsEEgGwLqy",
-	"gMlk21tOwAeU0MLathAUmZkGDMuV6Efj7FTZn8BUWdueAbhcG/r70uCce+xUafK4SqlOt/+Qyn5pPA6V",
-	"fYAsECCCLivYBpdUq+d6gWEQK3iT5VtSKEqkqaVqsR/rdi4QM6o/r4wXRaUFdAaoAH6MMoD+9pbM0t/A",
-	"8IPyGokUG+AHMMwmTEnLN2Dop2B7gjg0feFrxvjBkHIVqTE8b9m/WigTrZO9JkcToO0sINQYBXVXATDW",
-	"E5auwVKCrIbW9bUw6kZKS0Epo2GTUzh1k2GkpG4UaZNXhZFq4jvUW3Hzbn07tGu563Xns293WPBl46FB",
-	"4KiL2RcgFeufgIhXzp794OzZs7On/+Xs2b+cPf3FHAdSCwOXciInpEvdruGhN43EsrHdUBpDFauD0AnM",
-	"6H3WZg36hSbAlK2lYogamqPhRNJAIS4nNAgcui6kowddkmudlIUWc/z8b355/r0/m0GiBqhyIxaiP0zK",
-	"A5vhsUE8r5fkO09C8tb2q1Ui5pR19D0ApTRxMZidEAbEeOoIBW9FFqV3KwOKd6wDEO+E4eBl1tQ4z18v",
-	"zaS+7AzlmccJ52k3oiziHh+jSciKmkgy+toFvoowqEuh3PeMVo9jzyLwo/KA72So6IiO3XCC6UJ9Izq+",
-	"qfcqju5aWF51PgbaqYDZgfl2OZH/4sT2DFqG8VAZ2JGcgwlQmlncQeTRb/7D2dOPy9mXgSQpDzs5GCo3",
-	"fSnMTkHJALScl4miZGX/4VtrW7dXmxxPC+pGrnS6Syj5yuHW2tb2q4iyYXKatBCM54+dJlE6RnzeJlfO",
-	"6eSMhZJQeFOk5kVT2QNPSBiFiBNM03QcoOM1L2R8e3vbGuhbsVAtEJSxldaOvgbAkBepDKQ4W4gmx4hF",
-	"6+1cOEUKwXfYDT2Gzuhu6FG8FgnXLEt+FYiOOZkr59/8h9998qsXf//j8+9/VH7qpG1Zn7aYYebNhEga",
-	"dfn94SXbe257wsqyCmDLUQ6iLtedeVwqZZlHh26DV0lsbj/egBrhlEyLeI6hf+fwwVtE6UXX7BcYBTAG",
-	"E8+8NHOIk73vlEGagUkyGWFoWH1Lir44MkTaIm0h+hEjK19VKrnP43FADumAHUaK/dGhSqO2CsihHihr",
-	"ckgP7imVyNV1sgfe/o4+KWhXONi/B3EolKRY6MeAEEBiI/hrOiJtcvhiEPGhYpKs3N5+yRuerSlpnzeu",
-	"SOmCxq+H51WQ4aGlv0shq+nDaW81WkSIKOdlWBMo82jOBrU6xLev3A1d6Gem7yNHCYk4kwGJuMxwpYbW",
-	"LZyythgMGA+19C1Ol3SmEUjG+jeMrpqYgCCz7tW+6Yq4rRUZRwl4VKxnxEpPq2hYVEIxI5o1G+gOHNET",
-	"ZlyB+IN+B39oNjJNsOg0mUebreEvKSO/3KGeOfYn0Bw84GaI7gZFRng7HoZGYCsaKkw9Ght4PIFm4Mlu",
-	"1C+8YQdxPUAR+Rosq+4SkKamKIvIkYB2gCsMyAU2EMakJR288dYVxFeUkwUM5SqiLAxZYK5+FpAOnglz",
-	"1EQHGE0ODJVq+SBP8WpyMLATMLDn4gVSoK1iktVFMs4BoMMmbxXIvUVWksnNyKup6WW3r3vvVkCTvBxP",
-	"+xXxdxhhHdSE3FwVWZaH0f24+JKkQwzhjZfkt9qXcugpeoQhIwlWLssCN8wUVr748KOzp3/2+Z/9f5//",
-	"x+e/+9sZ+nw53eumr4TsabuXx6vKNo0ZGbGo2wPmCATNwqzWh8EPkvoWxRwLi95IZA9yReHbXa3V07Sr",
-	"Nfisjo8cdruAD+j6qbCRQi765murZMhjJiVpWdQqHFEL8hHTod/NRNv9mxpdosd2XdJoPTkKsXeRfpeN",
-	"DJWjiwH6rpXfTFjIi7/75fnH31zkyKRQdfdSzoyn9vA+DvQy6jzdDCE6y5ayO7Aci4JCrAnbbSTQb10I",
-	"sNg1UtoiVLBYFEA1EZj9v6GmP2d018l4alr/TDjk8vzbNvgCgRPB4r1KIps375DiSqUtsJzw4iipRqI7",
-	"jKPkepQLGN/SQn1ccXbl8//6yfn3P3rxo09XrxhjLjvGZdky0TdYWYLibTc9Uf9BX55ZDaq6kDgU9j6I",
-	"abtuGahFvK9lM+0Pb0za1lIgrPPFrgMKBm9jNVW4DDM3WY/yEJTdEY37S0x9AJ9xHEFQO0sZ+e2HPwBX",
-	"GS7KLZnBpqOVx/jUbkkbqs/Nicqh2GsFLMLXGzELu1g+qLwoPr5Si4yvLHO5nNAvL653CSX/YSnvRrwW",
-	"pULpIkyd2t7cBA/28kxEe1OEhqSyUDaXVaLXUJWfSW4PzbsP8NVlbEuhyzo7s9dW0QmzhonjsbUUGf9z",
-	"Cnk3S7lw7cJafB0cUQRQesEE5Drr1Ie9x4TM4sLcPNm3ML45pN+tqxlB2SGGXVmSw7sbScXSAqo9ZyPi",
-	"0gdZSVkCsglibCAxC87KDzCUdy2PUTK5D+/Rk5tIJXpY10IcsB4lNKFXNCtxqIXTJdEHbBSh2L/oOOBi",
-	"BqKkYzxMkBF49vRnZ0//E+Be/kUFdWw81v874qLcoeNRigzJXINSpEd7Sy7Z8YKuh6KlHxG5YT9yTwsI",
-	"ohDQb4xj4Nw7HoOTb7H6OWZ7LrNyzuTkaRK9zcbZtFl6YsczTOPGTmMDzrgZ+qR9+vyH3zr//kdnz/7P",
-	"s6f/7ezpf3eyuEw8qwdy5/zH/3j+/J9dTAStmXneg2ifz55/5/znf0VW9g7vrebfZJUVPZ99+/nvPvnV",
-	"i4+//fnfP88/MNAlZa+f//yvP//0386e/Tr3BQBokzNKm2/paeM9U4s33zZTB9bzLkQgkOxUSbKidZge",
-	"i8PAep0Di+m0uk6ygISpuIEmh9ISJn7ExJOsWlUdo2MIjaUwmOj62viTtTuHD95aA9ZtIILQWG9XKZGN",
-	"J4+e/P8BAAD//w==",
+	"7L17cyTHdS/4VTJ6HTGAXHhySJFA+A9wSEoQhzOIwdD0LnsWnajK7i51dWaxMhuN1uxEkDOhh72ktQpJ",
+	"9r2WtH7I1vXa92ql9d0V70j2/S4CMRS/xUaezKzK6s6sqm4ADWjX/IeDrqp8njx5nr/zuBWyYcoooYK3",
+	"dh63UpzhIREkg79CnGUxye6wiMg/Y9raaaVY9FtBi+Ihae2YN1pBKyMfjOKMRK0dkY1I0OJhnwyx/IzQ",
+	"0bC1835rgodYsFbQ4riHx7gVtL6OU0xTxkXrUdASk1S2yEUW017ryZOgFfKs+5ANCJWtRISHWZyKmMlR",
+	"POwTJB8fCfkcsS4SfYK4wN0u4oTzmNH1VqBG3Cc4giHqMf/J2p3DB2+tqZarBj7Ep3cJ7Yl+a2dr+9Wg",
+	"NYxp/rdzvKOMs8w92A4lp+JIvdEx400zchKzEUcp7pF8vB+MSDaxlli16hnY9uamaygRSeITkk323/Bs",
+	"nHnhKI4q16DLsiEWrZ1WTMUrt1uwCPFQbmixBDEVpEcy6DiOyDBlgtBw8jaZzK7FHhrR+IMRQQMyQV2W",
+	"IdGPOZL9Ey52EUYZEdkEjWPRV1uKh+pdTCN0zKIJykia4AmHp9044wJhysck8+73fjGkNTkm30q+/HL9",
+	"Fsf0mI1o5F1W/fyyVzWJh7GYXcwD3COIx9/w0o76zu45Il08SkRr5+XNQM5e9QpUVDOGIaZxl3Dhnbt5",
+	"4bInPyRZ2Me0omP9wmV3zLKIZN5e4emVdHmPVXZJWWWXf5CRbmun9T9sFJx9Qz3lG2+wcDQkVNwbDY91",
+	"j3ww8vQmnyza0eHb70LrAvOBdwXlw8tewFEaYUGiw5iGZPbA3KfJBI37WCBJMD0SISwQyxDuCqJZkYiH",
+	"3uOkGz/i0LpzmPKFNdlGy8U+xiwbvIEn7itCPoxpD0V4gmKKviYvx10kmPx73CcUJaQrEBsJ3/Bk3/5R",
+	"OQb0RK48TxnlBO77e0y8w6K4G8udmB7iPSbQUD/dAe673127xyhZeweLsI8U20VyLJFaSsWXb3H05kPc",
+	"CxBnbQprL78Nk5hQgfosiTiKOeIiThIUjrKMULGO7jFg9utteUOrlmGEsiX36gncM9eqbsW6F4olmVmC",
+	"J0HrIGPHCRmCxMOoIBRYLU7TJA6x7GIjVW/84dc5A2Gk2SEw7T5RN3LpGqSIZBnLAoQ5sltfV4dStSA7",
+	"2DvYPwxZSmxJKiNYnhpgB7wVtNKMRaNQ8FZ+Qcl/jslxn7EBdwhXQWsvijLClcyXsZRkIlY0gNWDLcdi",
+	"BebhtvNhGIuJ+wEbppi6n5EhjhPnE0XUjgdpn1HPE8YFTo5CLa+Wl/zLKIp7seABogz1J2mfgIg420hG",
+	"uiQUo8zVxxObV72vxlhMsDyCUlN6eYJifa3VNHMyy1FsGDv+OgmF2rBhTPcO9rVUVd60MCPAmLBoyoyC",
+	"FjlN1TTySR4zlhBMi4e8qkE6ShJ8nBDDs2c6iCMnA59m2kErwVwcjXj1+Gu789NLRrrxqfNRRk7YwLcG",
+	"+uGFBsXl0eWzxPjmMBWTHUSkCI7gJWDqggx5HVfJGcKTvD+cZXgC3ZEwI8LNIKUQHQtOku4OYvIejClw",
+	"S8UlkYBbUdERisW68/6yaR8ubr22QX4SCkIsVreGnO/AN5r3xHLEODmwyLuLE06CKYovE2h5tu/Jy1Lo",
+	"KXPBUm7u1l1E5ZLPXqfNjowhsenu9J0GK8ylVhMgst5bVwpMn6WIT7ggw1scbkfZn6V3vHJ7Drop9TXE",
+	"ExSxXUQZJaBLATmJfkx7C1HTEJ/uq29eniKtoKW0Nv1YEvuTJ75dfZ2dPpyoC2uKS2m+vDiniCkl2VGf",
+	"xL2+OBoOrcZmXkpgeWteGsdRxTtDfHo0Vn31MqzWcvYtL9/hJDuJQ8+z+BvkKEww9zQqcEaqOpWb7OJa",
+	"rjOqLyN9QqdXZ2YpZlfZsRKlEZamo8dWTP9RDZ0sdPwNKVnn6KXtGvXdST62ClyjAzspa4HvbaKb63MX",
+	"PeYNbG1uNmjCEOsU/6lZN4uSpxa8hrCL6b1iD20zqCV5/7zcHzc7D1dxFOro+27MxSwvjLAA/aEZk7bZ",
+	"quPal7M/0pvE3be/FEzXjtkpMq+hlbNnn5w9/ZezZz85e/rfAnT29FtnH33r7Nn3zp7+8uzZs7Nn30G/",
+	"/fBnqwhLXY4i+am8b8wF1nzcD/sxPdQENDP2qf2BVZmeT90Cvwta+ZwM5N9Zwf/PWcFyeMBdpiwIVyEM",
+	"DWIaNTqBZhBvyw+eBK0xTgZHnHwwIrQknlhtf8OtYleIF99QCiwMarqL2uVZogxweas2RZe1hGnW1HYr",
+	"vVLvcnDcXxda67f1AhhjUhqHA1DW5NEm8K+QxCey+6AVsXDgsR9ZTS7EgS+4nlMr03AR3tGuAofdK0nY",
+	"+CjFmYhx4tQpRZ9kCEuFLhMIbG9wI/J+nCqbcgxOqYyglfPvfOv8T/+v828//90nv1q1VGnLuuA9/4vY",
+	"chrzjAplhUYka3QwDtWr8qMkTo+GhHPcm5NbaO6re51qKZjajNKa1G7tEnmJ4wrd0nQ775GGpmrnttBB",
+	"m6HsWWJcaCKXRDTlPjeDZiZX3bV3xQ727z0gXNnC5lirNHYEG9xGgqFXtfl4FyUEnxDERkL+3Jf/5mzA",
+	"0BAPCGJ02rzzqmtC7jEf5ss5K7+fffSDz/7tJ1/8zW8++/TX6Dhh4QClmTzYEWIUJfiYJDzQzpckHhCE",
+	"qeJRtzhwqCPB1ltBha2/JqagbPuvfdn4AqYJym//L3nib89x2Pz+gToBdcpdMHUv1zgGqt+eItq53ALV",
+	"rOBQ4G7XcX2FIj4h7tN9jKMeObqeC0dSKomORlTEjlv1kAg07scJQeOM0R462L/H0YCQFGycMG6kWvAa",
+	"aRf3C2QsIc14l1zyB/Jt55VmLW9+sUHbgdmVZhcYdLPQ7VXe4AvfYQ3UwGXwyUvZIe/mVG/Dwf692TPm",
+	"nLRkzgf798zcImJ7V3IneADxS0yFHxCqTPZjzBEnVDjdkNyc82aTn5m4+r56lg/0+tqqAIhjKdb/kFdH",
+	"qv41SqXqr0LRsGzCrxdA44vJKhVsbDFKvQQacp5p78ra9q5ZrV/HS7rd5B4G7eFglbZN05F3mO+p6IA3",
+	"aZSy2KUQhYx2494oc8WCvCX3TlGyZNQmAAv1MUeUIaIbRRMiduENBspTNyZJxBHOiPyRInw8Rf62B5pK",
+	"ru5zT58QKo7CPvMbPOEVjnAxOFDWRsfyxWOClDyUmzFnFn3axqq6lL/WuXPhzfkar/Lb8rhHY9pD6p16",
+	"3y3LUMaE341rejuq8IubQKd5RIJRljQh0pyopnfRRamv48ycigWUufJafm3v3sabe/fWtl4KkPz/qwF6",
+	"9+DO2p5csP2Hb61t3Q5Q2CfhQF1gKKZhMoqU5GELe2WW47q2JPc8+mCEqdBScB50uTUdB/QujQWXtyHi",
+	"IdZxzDFHcgYoZCNJwSsYhZgT+O0WR6bdVT0uy2RSGxw3wy6caz6/+/bfvbLX7oWqdci6tvoOpiFJ9mk6",
+	"mldPzgjWoXDW0XjZrb07uoW76c3TlGWui4efuDlhN05IgA77cVccfW3/MEDHmJNXbpdUg+OJcHIn+W1F",
+	"hBAE4PHGDrkHbJwH981y84yNuStYOwtJwtE4i4UoxZ75jmg+Zt1kAEtjDfeRf3H3h+7FxULgsF+6V0uR",
+	"WMckIdGRjiy0l6P2DrvURZxaiXzUM0NsthoHGeu5wx0rBTL17MhLN+FIMCWkOxyucTgYpRBOnMelqvZu",
+	"ccRSQvM3WIQnzWOQ9Pzd+1fs2+wzJco7P5zmT3lST2kFrIBTM4iiVefiJ4yTd0zawAJcBqSFbHg0jDmX",
+	"03dkk0jpiERrMUWFgoL0dxyFCZMfqnSSVB9A3Zpb7CxaOQLVsZGjs/hGq4i1xqHZtWKUs4Tcz7QFcFYt",
+	"YrT50bJb24NvXScWJ4l24CzYcv69q/WLnSwWHeGhFIAa2pkWMWLlOVBGUa2Jlwd3GORP8CMt7U6z+BAi",
+	"+HkSp1LhDxCjIUH6tATABJSpVgrwUuo7eOOtXa02gDkXxRwlrNdTYudM/724K+p26CtxV9xP1a4+CVp9",
+	"kkRH3YwN676DLT0UWIz4fBa+mJLF6OduTJ3hLEPLSde0rdyxJ2U/JtxUlefPeB/OSUGapSw0eyUPuG/S",
+	"WKdjzt+o/NTTJsvKAfrWHmYkjNOY1C+5SRuoE6TVM//5BicQfvnIrTSC9UvS4XwkK3fpiCdMuOWVeEgk",
+	"rS60rg/1x29SkU1c6zu/xuwyJVsJXvkhyBcj8F/MZi+mVt5ekhJP1ZzEIgt9akrHYCqc25qiTTGGA5Tv",
+	"k+JsTHPN8ubn1G5tUJDfd49qbkp9t1kmzD5LVEJZQjAnR/mfemwqvoGz5IQcgSNfDidNIEkyBG1Ijmgk",
+	"jo6xJ/BhtvtFJBucD3z+a9ywt+kAhckuGpBUGNuQ8f71Yy5YNpkyY2zXe1r1GJvtwQPCwcIxLblQMj7K",
+	"MyVn5TfIu8MItmCnGLa2aAGRq0xfLbShEY0FL0nLFcEOed9VLH+eTZhZI9VC7RIVgtLMAkEiw6SR9GE3",
+	"4ngo5kyjisOBT4+wjVcOTUKljFZTj8oe1WwoH7kap9VBPo66NbyrWfdsbIM81pHPnsRTEnof34i1sZai",
+	"mE0+BHsO9Ut04Uhju7nD0XCI3bedBWZQ1+I9ciruqDc90b52Y3VTXDh+67CI2uJF2FZMpVYo+MUiti4a",
+	"fVUfJ1WeXN0iaclyZomO2WmVNuZ81sc0ItEROyHZXJIxqDlHOkTF7cSx8QKarR8nH3gMr5nSvI6oSmx3",
+	"yn/mHafq9rBkn0lHx0kcIvNJjs8x02idIXr64JMPWgHsw9SntmxXXrrazc6c3ru59GAtn9lylJTRzFg0",
+	"NzpKJH9RJCHpwSkeZSQ1A3IYV4xPu/oA5OMxXxTNBi1PBIWLcV2ysW8BC8OVK9859IWXOdngGHO26V2K",
+	"SqGqMn/aUhwqlMNFlD8QDBscQZ+epYAoyus5vRaWKjY1jemgLp+ipkZZGw/kVz09psEKH/gtjtQ7AQK4",
+	"HeVqvMURFyR1MrV5KNztaz0MMeU7KioaolxCTKnHphURgV2xYW+CA182MoGRQ2Mk4QT1cZoSf3Neq8QC",
+	"B9GKU/XPUK6p6lY75D1Dy3IdydkWG+Q7lJHuiOPkVo4NgWRjbmd+iKnTMB5iijIMcReij2keEFrEJ1Qw",
+	"aEd4w2y4xy2O9g72c6qCHGdJa57pCzbX4s+4gFp6ssY8YF0PetNzsUmvdLF/OZm5T9uILuSfmDV9XjhK",
+	"YQ8dq5iHAiMMsD2ANGLB0eHb705HJNRik+XaYckA4HjN1m0ulI6h9yFvz7XsVrq5ZYzIdQxb250vpNHp",
+	"nHbHKUuC0jdjJZxRiOn+G7PinP66rOACUXjpzGcomdeMPpLSoc+CXmkpKIxhizl6wW62wJdTizezZFMt",
+	"OwfqXVa9FrM6D+myzJPkFqoP3Q+juNslmT9Dbm57yyJWE8nC9AyK4ZbG5lqQNzDvHzOcRV4JeA5Cm3Kg",
+	"O+ihsfeMnIYknc/dmE/lTfOt07lBWJo0N+wfKJYan0jO5IrfkLcviY5Skh312ShzEbmtfE6fD3mdL/yx",
+	"8qeXPnfHkSjNHElNDMUUERz2kfwCrXzt8OFqgDZ/++H3t19yxSFWdS9wzxdRGeHJLYWkgo4nCN4MZM/y",
+	"l27Cxkq8aJwcnm/toWzJNZgxPpmDJb6HT4ifTGdNT1qc7xFL++Ytxw7M7KiDQkrEbUaeE2blIS0o2xFx",
+	"Nyqp0o7kX7fhxf0kpgNnYmNGUAye52586pTdphZP550a20CoXUrQfuVU1U7PM03/bAolsYajGo2tPFzn",
+	"OHU8wJ4QZJhe0KiCi0Ycl8sog7vvyHcuARyuYt4ejLOHoDuERE7jFkdfffjwAKkPQH7ctJIPQjwk6BiH",
+	"gwaBaGYu5d7L0/BaZqYwJ8tS2e2ZJMNUdpbJyfzP7++t/U947Ruba689Kv65ftRurz360h+41vzNIY6T",
+	"gwSHpM8SZyBNabnmub3H8VRwZ3V6ot2Pa1HUSDNyEpOxy1AbudHy+Ei1UE/1+sVAteUdwkMyTBN9f7vH",
+	"4Ax0VxovBDXf4h41HJ4eeadiXvBPKWilxVY2vwdmiMB1zRWdLjS/6tWendzUekzNrHZ3FtFNzcLb2TKb",
+	"m24lqFiNssK0GVyczL6iQ5bmGHo/jshRmrlzO+4xpB4hpqwRqRV05bZqeI0476gHKMRZhFbOnv3t2bNn",
+	"Z09/ffbsN2dPPz17+s/yH8/+dLWB6zxojTOczvYgZ4/ko1QOceXs6c/Pnv3w7Nl3zj/+5u9++k2no+mJ",
+	"ZxHvF6Jz5XJVzt877JqQdXjNNqfYnbq2/avaSeBTd43zp+40m/DRunmkoyRxZSoZaVkwJCDxsKvMKiIb",
+	"hQM46HFm3IJjKQmpKJBEJdL0SRI1FmjNUP2BXVYI7hQusRoAZWOk35kvf2iMY+EMkNUNl+JfFdSujhIZ",
+	"44z02YiTeTqcIo6CKvJdLeZaDC7fpCp6AUvLQqHC0SJoRpdk/vEm09jTWtpRyN2/81Crd091c9bmuia6",
+	"r3CHLw2aFiIemgfmGtx9j09qPuOanovPuNbMPaUbsRxUF44QLOY4vUSWY8rY0nyhexWbdwcw0ecHYp1z",
+	"rxbeDMUXZi3Hw5jqP7dqONX0qvlttbrbRVjRRal3HgD/a13NSoKsXVq3vdYfDlcL9OCzyFYHbGl1Obpw",
+	"OJcVx5W3qQZVswgL0ljzqMHLdP04oQT1KjUpCFGxbpXLdOHINnNBXXc0W/lesCJuzAGaQmDLackVbbOv",
+	"YgMvUWhq4kz0k0otoVy1vHUXH5PEK2hVCE2NQoHlpsWM6lDg+dM/7qpEIL+CMMYZjWnPofY+kFczR9mI",
+	"AhhAwsa7CPOBnVcIEOAYUTI28CqNBvVQB7lBD3PI+mrF7Dj/fPTencnnPoutkv9+OdF9NXhMRqadbnqq",
+	"IedESNSrDUc+ikgisHs6i4bmOZDgQzzigPOgAedVgMftbadJzu8yWCSunNGjPqaVEy388H50m5oUBOEK",
+	"Htf+h/IIgpnFzwfg3EU2PhQsHDj28ATHWtB4vFDEnR9wiqi4sxxwZUF5YzpIreQ0LoY/3aFrGd6xdE+c",
+	"JPe7rZ33m+mNRXT4Y3fWLomOjj2VjqxU3XGfoYQIFAtI1iV1qbr1ydfG4gP+noREdnGnY5Iw2gNjUJ8g",
+	"eVXrLOw58q8Zjkh0NC/rrzcO6bleesvTkTlq2WYmMjuAWXp5ZFHMQvJGEX/bpChk0OoRSrI4dMo+auOa",
+	"K1n6fdhXJ1XiXkZIVErcN2W40IqqKyXWWLe7alXcELlfvKAjy4O18v7m1qP3N9dee/S/bL+/ufbSo9Wd",
+	"9zfXXlY//UGtxl+EkdqTrTrHvut17nxqTR3z3FV22u6cIcP5qKd3JeaaF9ziSF3RAdpaXzf8YeX8w//1",
+	"/Ls/XV13zsE6SY6H1WHKVdmt9fLI1D7OShnuRM9SDHEuo/jPY7HvVxTyLjnylQFDSgLzs28dMowY1dwa",
+	"LPbujfbiQ9w1d4AhmDISBwL4DWSdbUSZQGpoaCUjodwnKBJokCQgoV+ti4/qLsaXKgIdDM9kKRSuVaNw",
+	"l86dzSfyRaTbw7XNiGp7irV1UZ+lDTv2kXOEOeqYmreGXapbF/fILqKjJDFuvARzkefZ1Np67qfcRGs4",
+	"MW7IMBWegy8PG1XcJle9AYQ2r5jnvG4WsmPnmHEXyxuDAmn+kJD5UzzASKGXaa4ZVbLxWUpNCY00kLza",
+	"LRW+SHBjstWbVVrL6aSNnGjzja9NsLDo5408/6CZAGyT3qzwaxY1Yb3mQY5TcUeuCEc8kSfSowbGCkdU",
+	"xS1oIr7F0dcO79+DMpp5XgEQujyV8lF9XIPpNShNyy0XWstyCda68iJfr8Xufsq93q1aW//lVUm8VBdX",
+	"Mac6EBa/nruQH8x1yKf12ZJfYcqxVb1BbquMV765fM+AFg6PCvv8bDiGeqNsV/HFXfgyxS0PQ9HcVOee",
+	"pVqgJI3XctSsTIyjaolnbP707mtLvnaO1I3SVQPuewMArWq50QIAU3MynirgpyUCN1XCIVVCG6liCvMA",
+	"JV0+ltGFYwks/TNnsCXkHzNNK6Ag1yAKtKE6eCGNKWShDM0TlgBL8joWYX8RY1ORoDQV4onDPpK0igCd",
+	"HUEv0MGuSqKIucIBVqU1AJ93TAPEGSC2ATJNxAgHVXEIpc9jjnRGAMLJtO+lLu+tub+9IgfKWiqhKplP",
+	"l7uLyKm3MiAsqdGNlQ9Bh4fJ7gkXAepmbIg23RpvI99Z7jSzz/LsaAxqkbKUII2Qv4tIkYIaC9THEdjg",
+	"PAW883Lujaqz24m5RnHRZKqQBxI80f+EPW6gusBql6w8uovqvfM5Ls1ofOF9Bvr7eKLM3HrX3LtlZuFr",
+	"TD/fRZwQHR9pIFZ9DeoV8rUIRwYnGcHRBJHTmMuxztY+KDUpF2LOW6Ug/1obeNXuFr17NwtS0y+IuZFr",
+	"nd40dYdN8oPZNd4K0HaAXvrthz9DKcmKHCyHG5VVhHY69UqTaL+jKSxAxscWIIOwNsYnJADrd4A0VFEA",
+	"MdmB8sAEENEa6LjawNDmkfm7z5Lotx/+rD7GHqBTtP4PSwQz8qadFBt1GeposeuNSph6B6RgmevlR29W",
+	"Qh6vi8I+Y5y4sy/CsmhzATE0l+7mQM+6EDwIG3tkMoGFj04xRTEsrLqYwYUYC231wELdGBxhw8jkmhlO",
+	"T8kYcDlCCH6MCkBppxWwKcqIzfnZuFDhXKWfjICVY4MUplpbpFILUENZ3pQiQkMWOW3k7z58a+1VuVQ5",
+	"sLqTpAytWBBBfZbGXTkDzgbMuVxxjzIpUoYsGQ2pQxj7KsFS2tDPoYjOLY4SPGEjS8qSN8d8AfEVZNsU",
+	"XdZWR20wQe695woyHLNREmmmWSEzeV1TQIBHFXmRNti640BwwVKFm6gGBHm6mUnRRSsZG3NVXwLBueCp",
+	"XGLeJ0Qg3pcPRZ8MFWBxX23RMYlpD9rY2lWFXHS9S715siHrdUnvHMVidR3tCTRkXKCtYHNzcweVZmeK",
+	"XOAkaRywtAj4/htYYASzlhMN0HGC6UDK84rAdGq9e6s4HurscldJgkzObHNT55A0nsTMbeAKNB940kUe",
+	"yIkkpCuguhajKB1lKeMErRyqM7lTTmPpjpJurP+QowxA/9GCGSVECtMq8SSmvdVL2oiCpfrlwqnSQVpG",
+	"VHTH8ZDsWGdKroaiywYZq5ZTVTOuoGCBeTmFAs9es2DrkDvvBKvewJFJeza7NMvtctKpYdoPFNpPcxdE",
+	"seqNicxcDMpWb/ftVjlKwJrl3buTFxpSuUV9SXlcsHAAWE+6kDB4TRkNPfzvGIcDbXCo70ElEIEHEfpZ",
+	"r7KYuRnm3NQYFdSod7gB2RWKhU08NqynPW8/WVwstmY+4dFc563gAsE4ZbmyPIDPfv3TL779vfPf/PDF",
+	"d3+0gyaEIsHkpZGAqrAJ22qU+RmJdN4i2zMm0PJYzj76s/Nf/tnZR987//TjFz/+0Yu//IeZyK+L4O5f",
+	"wB7qSMfYrjEPFQbTmiI8ZZG8GY+ZyTR5LHuz5b9jqW+3Hj158mi6qtX/yEZaE82DdkY0/mBEEB4y2kOT",
+	"/DlfRx1op6OMaJp1rMRCSxAH9w8fog2cxhsnWxvqkw34YHV91vY7g2xBdWwHF2xolGMS7ZrcbkTZuHnk",
+	"n20znpJi416fZHCDciUSlIpzvVZHtJa9uQqVVL+mY30FHgwmo+OYBsVhomTAUsYD1I8HEzwYBWgySjXG",
+	"Q20Vk2aG7cN+nD5kMybqygjzeEgO5XtVVugpe7OXN7pdfIuAMgctgU+PMiyI78qIhUpxbqQr1yUFWc1Z",
+	"PVfOc5F7oCKP57LSeMoLNyVo65NlQdfd4ijTepBmHa8GW5uPgtoln2IqhAZI4NO8MF9xjMudwfeNLpM5",
+	"Qe0a5CtdFg63VydYbuSD5ZOyGL/lfLbFmVn8ciVsmzoLDkRzXWk2cpaUUhH+qoCDUmeOtPGQFD8lnsyo",
+	"AxwOLlJySqEzux34rgjtuZA5TufHNJwGmp7raE/XRJ7Fn67DZ5zHTVUVr6qiOw9HvR7h7iAEH0j5MTv1",
+	"B6pOr47DJHLMTqEGc8iogMqwvA9GGvi0gWjfcNEO4nCwcP7ZUVF3wOMZU/4dwHbtxjTmfR2w7kuSUM2q",
+	"E1jRKkbwCjSlDAvwtwfFNmMj4RtlqU6HqvTL0LEqh6d0QkxVMWCT1rOjc9YE5gPUZUnCxtyN4yLfqPXq",
+	"xeHgoXxPv38UlUNUfIE2RV4b9GJ/7Nvma8y6dBWRLVZYat0BqFVDTCfGr8vxkIDdZ97CsUtI28x3bdZx",
+	"3ThGlnQdJH4/lToA5oMCLghqnN/iKIm5CNR5YpSUyv26otUrU+TUw6M888l9b8wNGVrtSFm4RklGhjim",
+	"2hnQXFr2BqJHKrBLcZlHTuRn4VFu5BO9B9rxrxhHj6GYqhLds8wenxD3orhiuczbJW+8lVLoQFydLU5j",
+	"r5mejnPbNRn6SLyqEOkUn7JdBXKV3V6AvCqDl0AaZKfYtR30VkKXzlkUsRXTwHpefzYErpelpfK34E3w",
+	"RLb7bsyZUrkkiSyAKtfYZ2FelSc6jpoBTNqu9FgkpNKbXpMQpNzYqhkrBKsCpFyD1joEJoUXzueFvzW1",
+	"1R0rU1PKu6aId0WZ5aa69Dy5snOqq5708sUjdherll9fwbyqCnpVlPCMiWGm1Ixda9yqMm7XF/cGFU/v",
+	"TFDQX2083xThNY/xnSmo3wx9vvxZ5YgWjDHURofaKEOkO4I+THwCR3wwqoo5vKIwwnzQtSty0VBCNf85",
+	"IgnnD91LC7bYgOfVBftpAq6M9csZz+z8D99+d4GIRU/woDrUFXGD9lY1iBysjAS8eAjeDOH4i6Q2OcEV",
+	"W1IdoGeftHkNM/PepNYVanttai7UXPd6qYE/q3TXzvWluYankUtr1EyP9VXqmMqyKg/0ZNoWeynmVset",
+	"P1UcJSGZUEcqh7nQnucuTjTKp1QmQO9VmsTK5g6i5IRkq+sLuBP9hu47jPLREP6ClZBvQT1BkoWQi7e1",
+	"CQFor6KV3/36X198+qPP//HPP//zb6+CXt5lLGpiD58WTabqBsHMY67Kvh5PkHoRyQMDti5tSVUuqTX1",
+	"dE39wUaeEkAlWWemIlOmllU565QVuNRTfrUlTGjfn7ub5vZM577YwtEcp8IN1t3IKaP5yiXY9q276Fqt",
+	"+6UyGLMBg1Jr89D+A53sAHURVAUKnCTqT2u7aQ5S2GcjV9zcV+XPRliI8ESRjzy7sql1TxokOA8MFHLl",
+	"C6UqGjODKhAI5tFhsN/qIhVpXvGoejjVtzHz6Juw5g0uVE3q0I4ZaXkxbV+MSf5XrdtXr9rJmQl5lj2w",
+	"ychJgyOxN8aTJZpRTXT9FCtloywkuU267FrM4fjy50386QvgLrrMuit6JDtgpdSl+8YsE33XhXbJllyT",
+	"NDDt4+UiprAQ+YoguR2OZancjWpDMXTuIpoH6ua5qP3d4SQy1REpyfLslDnpaw5kTpPn7LFxV+9kQ/Ka",
+	"SeOe5uSGtCXrZSMVS6/GtaND+3qMRbwJxftJ+VBdFF0lnUF5O+2nyOkbbS2Bnuf3TFgxrpdit6wx6nvS",
+	"H6bGrVIKmtg8D99+txYV/SIVV/TCzlZWwBFR6WgEClX1SRKB5AvWDrnuuwgrP6Y8Zwj3cEzV9V/4qiDC",
+	"HKdpEoNZJJzmL1NTedUzlaO1R3/oHbxPcc7RWP1HZkdrGOZV5WGKOUpi6ol6vRC68QIgjU3KA3tqYyh+",
+	"yCAdQDnOSMYZBcC+qnKufmfWCcmO4CpNReWqDllGVMnSfGUhODzLpLrhVifqbtHCbY6jSAXFD9mJz9tn",
+	"Iz/UbH6uBdmbjzhDXexJw2sI8Wjc0W4ECOdZV7vidRRcAbT2BcAwrwg/w0rRctGBkaFM3skKRiHmBK6k",
+	"WxzyFpFZ5NU58gycUJwmoWsuhA4dXzmfSIMV2sDW7LQ//8Hz87/+67Nnv/78h/90/uNf6NjRzz799Oyj",
+	"n59/65tba6+tbU1LOQ2sRLrD7dkOXx/FSSQFCkwjlDE2dLXuTVgst3X+6dPzj59//oPnL37yPT3y80+e",
+	"ffbrn37+g1+cf/x8gXFL2QDT6cJI7jEpVLApGevl2xU8b4ZXqBLhAdLF/NUF9+I//YcFRp72tYO4TuJL",
+	"GRc48ch7X0ZR3IsFD1B/kvYJRSxVJLaDtjY31zY3N1+eGVtQl8Q5FXJB89rFt7+sd+3FT3752fP//MWz",
+	"f61v3GOisSblzqLMj4DvUA2dOdtVmC03DrOyDpckndMJefnA2laMxQx+pQdCpBqBuzSxqq29BMNcTiXX",
+	"bZk77LNMHMSLRbB2DVKZ6/6DksoTpFXdKXOGOyJs8yr1LjVY5xrEPbpPF3PjRD0yf4StriHvdOwZFUae",
+	"aDwE9AMNDQocnYBh3NgspzQUR1zOdG3yrVfmM5SoGaqWnGsncLd7SDh3R9ia9Zm9HXnWPRJsQKhH2qMj",
+	"7rWcxBxlLCFoiCcoYibcrpswloEsoP3AIaOcJWWInKnAcqgUJvAYT6zqsmkcDrSNshW0+rquFrwADcIV",
+	"MCwtiD893A/Rru2sOYCliqHSttEsZ0fwrxzFvKJvz86VzbHWuptV9myrXHJ3BkwRVD+fQXuRzJmGIHXF",
+	"kCpmswCWmsnGmwKcVVUhcUZQP44iKdsoivMXhmweXDpXTp+9TwshK1abiEjIhkNCI18I9jE7JSqdlauB",
+	"oPwTHoAGlJJMiyilMAXKRB/ybGPRPJF9JqLflcheJbfMj47mCvN0AGrnOtl0aTR7BTU1VRCoz0JUOnAu",
+	"RylYAgAgjPAdG1qLo/zb2oKll1GopraES91BddfJ8GeI64D0jA1jTiIkmIWO4KiHYhfccBtvoNQJ1ZUr",
+	"j0netC9YW8xzWFk4uMvEXNeELj3iG7C+6o61KnwBO1CJtZpey4lWdsEPmLl3Dy9DRAZauHb52OxZNVHW",
+	"kNolm2dFHaXUmJKUfahuj73LARWvl7cgl2ufnjMtwr+mDY+VFf9vIYU4UgEW2Y483dnhOFXgBKq4CE+Y",
+	"2EF4iFbOP/nO+Z9+8tmn/2U1QFvba1u3A7R1e23rlQBtvbK29WqAtl5d294M0NZra9tb5sq2YRMsDAc8",
+	"bAUtaET+X7Yi/y+bkf+X7cj/y4acknK5GthcYhkEFs2BaN8Yqx5nyeRoxEl0NErdNl/JMBoHllvJLw3e",
+	"98su3mIthXFDLYmerh5mOZdkanZOerK3ZAlld1xkke+tFwJpaw0si7nFy/iTIaxZWR2rgwRfK/6rDYr0",
+	"Uc8ijXnBFzRwCoQjqXemyofU+8S9JFIiDNemv4dPHMdvWKkx+JJVMPeFJTVOpSqyqIZKqM5RklTrvilc",
+	"ErleDJtmJI6clcLu02RiMIZyP94x6Sr/Y8yBTTfHBxniUwshrmRPqwtjkJ/mfqs5QyCGuaEf4igkYwRg",
+	"lmlQFvh1R9uqcpBfqQ6OcTIIdB4CFQziNwUTZBfxmPYSokKP1CegOkKWcKxQTnI0QHgV8kEAFqYGQKUp",
+	"OMoTD2EtkkjnPz3eDLtKmD6wDc0RIV/OAHSW/7zwcbQT+IohOo+nqhOycBmdm1sPp2l1m1qhftnVbko1",
+	"bhaoajO1pZeg700TyXVrfno8b9IoTxGYxjmVO+pJwC7Wt3xqa+3FnIQZ8cg/PO5BSV71juSVycRYADDl",
+	"Y6JBaMMc1A5lTMA/YzfCgmrpKM1IN/ZkWnGBM5Fn9pdGEEAWBEkS/TdHOMUeLIdFMhcb+QGV685sRnnl",
+	"pydYmzc4tekL1UsvyCK/J0uH3k8lM6Y9Ctcj4oRGti42DWGaJ8kDIreFmaN+sPVJ9UsZS0f9ZrBz1F95",
+	"Nrr+E5f+LBB0zLc5jg78XQDmlH8poero2E97vApyMWHjRq4VRdtHvhPzDh4QDfhRJttdZSFNIhWjAwC2",
+	"swiSdpxPlsymN23O50hz13hWR3AkRZVDybn0dZjGbxNHkMoeRXsH+2hAcqQNeY5Qh7MBO/rthz/rBGV8",
+	"fhuGUdKNnK4xQqxDzL3sUs6V4Ew5xNXw+kKkee1ky7s3nRSEu10opMdvIa7eChAnkCCk0PRYyjf0k3V0",
+	"p68qi+OEM4UFK4f4J2t3Dh+8tfaQDQjVkL5A3LKHkLFBnDuxdgD9+Ui3V4xWL9eTJxDo3HWEkcvv0Mr5",
+	"h396/vyfV1WarLUyCrJ2SKgw2tc6gtgKudgJsDXE+yyV/BS3acJ6MRdxyBEbCQ7R/BDCHRlgMB6YuGZE",
+	"mQBX0cr5N//hd5/86rPn3zn/+V+tFnlMMe21qUHKhTAmgiOVZxZoMVhdzvDQhCtozZevt2mbfulLeyPR",
+	"J1TE2sP+pS+hQzmajvydZfE3NPbN67DJqD3a3HwpHJAJ/IN0ilBYTVttWqacHj4haMJG62gPSE9VNgbG",
+	"ZBMUWpET/PTXq1rwVw6eCRu1KScqSUzhlCowZyzyL2/puRu4nuJ3JO9q+T6k1bXpSczj44Sg3374AxQL",
+	"fedxdHvzdoDIKQ5FMkFJPCCIsyFRAygXUYGSEHrZ3gSwiC99Cfx4HQj+VSu4oXOD//DrnNEOWnnw1h30",
+	"2u2Xv7yqlqojya4ToA5gKnSCNu2oPZK/KVgF+a8C86EjZ6dQcmJ6gpM4QrG8WALUUYAVO+j9xxBiHbSp",
+	"dpk8edQBvUdOQelRxzhSYNjr6B31jvJAmsLBhBPIAowpepP2kpj32xR8bRM2UuTZ2QtDkoq1u5j2RrhH",
+	"dhChHb0YD4jIYsIl8SiXEpxfgQcEwMY7+xEZpkwQGk7W3iaTjgHfXtHpjx+MSJsq1qdLnW6//LLc8AyH",
+	"AqgborMwevfd/TdW14FC1fboEGxJWYYS2xR+OmbRRIdrq+IZytWorEBa3okpF/LIsC7CIayWGMch2c0b",
+	"btO8ZUNf0K5VSAce3t7e3kXjfpwQqxO9hyjmcnJxkqBsROEmwSgjIpsAYDBXWysUFfckw7i9+RqKu0il",
+	"L5a+bFNVJHxrE/F19DaZqF2EvErZzPZtBIlP66pakDnq8BIwTg1vmsrzYE4KlAzCtPD6wXnJLwNYEr3R",
+	"UlKXRJ8RMcoo6jxGbZCI260d9P76+vqjALVt2Vj+3m6tr6+3W+hJR1IXlizpOCGace2iFHOr+KpgcgnK",
+	"9VcDNKIiTlDHahhgWKVetN6mHSOW8ZiGpKMHx5WAOwaRVkEcI3hBNk7VgUpZksS0pyd3h1EjpwEnteiZ",
+	"j8KQcN4dJegrbz405KMMQIrE33yIe51Acvgo7sld13eselWRrNxRKTxBudn97to9RsnaOwpVFg65oiDt",
+	"3m7TsnCuJxHAkZSL1Hlp8za6xwR6h0VxNyZRp0iOATLV8zoMWaoOp2LBQyzZMEriYSyU11MyPDngjpy2",
+	"ZD/qUgHuZK4l+bO+mODfunwn76AVnJ8/2TeH7nR4TZsW7Hx1HQHahJR3dVKWJCc0opLuOqdr8qJdU593",
+	"dIoTNIXppA2VzFlXLlHYN/eq7DbESYJisZsfUPmjPkYvrVtTlvTfpuApIrt5sX1VdaO4C7bUFYApGtEB",
+	"ZWMqvzdsDgu9bIo05GRM68AjMToeZWrv9eHXVy9kgiNgNpM2zbAgu+iYTJiiCWuTY45ub7+mrwrJVidr",
+	"e3KkcHY4CRmNeM50NXuxCXWKMjt/sqZfW9uPOrvogxETRHaZ83bMB9NXNj5WJGSqM7VpDgGkhaG9g/1W",
+	"0DohGde1fdY31zeNgQqncWun9dL65vpLqsh8H8RSg41saEj+1lOSd04Q+1FrpyV5zL55CaIy8ZAIMGB5",
+	"oKCLVzZgd7x489aLWndv8KbmLoeSd8D7IFx+MCKAMmNkS2MEUSaEeYuNPgKsiJRRrmT47c1NDfIpdDSw",
+	"LWFIyUL+NldfYGQBKXdKLQAeK0nW7EwgtRtJWRoh+knQemnztq+bfNwb95gwnEjFKWr9te67HCVF6gym",
+	"PjyQwbQkDGb8HlfoI5pCHgWtEudQ8XnY0hF565EON58lNoXgb8rmzkttcSHXgA7xKAfrep1Fk8veQY28",
+	"XtYNRTYiT2aoZ+uy+3ZRzsM+yTdojPPqbuuXsPl7lLKRvKuLLE9kEPOn1KGmNGERw5NghhttPC6K+T7x",
+	"sqavEFGQylUf2Jolv65z+RVi597qk6kuLJC1VGmNourvwue1fBKB6crLpOC5pfLL5RPRlA9PFw+QJ1gb",
+	"7aZzZNIEhzpcMU/3ywFMIEg9pgRyh63VEabquRTi27Rjvuyso/taFLUu3j7mymBKIiuXPxZopZP/CTKZ",
+	"Wd/OKuhsatFzs5kqS1Ooy2VNZfM1xPEE5Mtxf7KjLLDlcWi1SF385RPwLlyG9iG4MnanDD7N+N2yD5+U",
+	"4GMoyyA3TMpkl3Cy1IQdh0u7eguSACLhV8D5NhQRgbvi2s4fc0Vw7FFUnJ58gY5JyIZSzs2Jv7NjhfNT",
+	"hhJGe1LZ1UeGK5OAFC3EOrqjvlIqeVGJyrQeapOjVsjW2xQObbEP9oE1YEPls+Y6Q6rXS5U5/j94GGCR",
+	"lnUYCve5VyW5bzzXN08h8UeL6MAJZYvgRJuDCQ9QyIZDvMaJbFeQaCe3Q/6RuVyC3PMTWB6fjqJocpom",
+	"EKWgvVgNdaLmNSWKCuNlxLrKMkNcTEBJ7bJsWLMyoMcW0GACzPPaJmBF1LjmZZzbYE0qTa9ZgfPmw3LF",
+	"+FSNSL0//5CukocUlUYqlU/jxrgxqqcVOKbYSlHV3Ce/mjee+C4x8Ij343RNMKTzgMGOKfcogRSEle4o",
+	"SdYANU5nQIN8mRAhoPYba9M+TrrqjQCpdGMFVCMYMlnTq9phooBaNRXFyhKNwYxPoh2LM6DbX0ZFrjIP",
+	"EC61DC9hYb0StKkCfOR2nCFX+eOBZbkvirVCYkSfJdE6AkD1eEjalCdMoOGIC3RMdNX6vDXEul0giTv3",
+	"3zC2XJKpV7SnrU11RSkp/fJ+kMviua4IEjplwgQ6pNgYtFx2gPs6z+RGWgGsintLtgGY9BynEKC8BlIB",
+	"MZR1Gdf/oTKnGjenqQd7/u3nv/vkVy8+/vbnf/98tdnZzA/lzHWv6rOBrOs8rcpYbZwiAg9Uqp4GPS58",
+	"hpijjqP8W0c5wNo0VmVt9XdIZJhyHCq3qqR5IzPqQnTgfFFxBSwzxz2LBRjCwcStTpA29SobOkYKa7ao",
+	"rR4Ykoe/2pQD2GdHXxWdXdQxNeU7GqnUeIC0Iw0L7Qc4oqxjTpZ2ruVMTPIm0HtLZfMBr0S5uKQ+jGCh",
+	"QQ/GXbKj2rHL7slHJF/tWxxZRwoNyGR1V17PHb1Q2umM21S7WjX+l/aHdiD1WfvhSBLxnH/plVjp6CJu",
+	"6xZaQydAHZjJ+5uP1k1uaOe3H/5sdR3tgfs0pwQ9jDbNPR6CKSqF5ZY7xANETgjNUZVzFzKk2Wnfhjxc",
+	"NbzodR0he3MZkgVJvmRNveheZz46GNR9OF7lg6EB8y6JRyl39cubm1O8Kpe99cpfmFk9Nmex0jxpbrCr",
+	"XfXKu+CaDZMWDwN8X8WdaIRydWQxgW6uEwgf3mOqirF3I/3WlsbN+yTN15XMp0tuaR25nNtb2DsMxCGg",
+	"HwiuIojaNCMJwSCUWuaVVW25NC3bJpCieW2XadPOdOheZweNWTZQF6kJn9NSW2GBTEd6tIDp2KZSAQ2U",
+	"GzUWLquPZNIG21kNIcRUMtxjKSTmM125vfnaqtfuoz+csfp4LDg3Wlo0RibNmJ9cK0u4YguRSQ+/LAa7",
+	"AZG1DcxBKsj2ytktdONToZXfH0ZstDkt/90EVVqZcVA/5oJpaXCu/boSRmxXQ/Fu8IF56cZZ/K7SWmOj",
+	"x1faa4po1RtjsUmLHTOUZZeQ8dFW8c4TB41YSuJILFg+p8MHo04wo0FaCmSbdg7eLRTIvPPHfDB6ohVJ",
+	"VKVHYnldKzVSfzylSKJGemSblhRJuy5OITtDAG2uSAbIxN91QF+d1tKQUdIoHuYhtbLhW1zrZ2oYh2+/",
+	"a0qst6ldY73LMoPaNBLEdR0fjIRd1eWK3JKzNZiWrPA46ujUqzyGGi5L6VHKqSQoteuWAmSo1q/5VB7H",
+	"mnMIR6FK9TF4sle/Az5ZR4/1WhUgM4jFmeC89x0fjFreuAlFLtyufA5x5pmJpzCxiEKzAGU/atOVTqnG",
+	"TkdV+2UjgQaEpFqV0QZjQ+N9zFfXkS52JNv42t69jTf37q1tvRQg+f9XA/TuwZ21vQDtP3xrbev2KgRG",
+	"azt5YEMAFMXbJUvUBZfyEFPWRRM2ygqKN9YvqQ05vMBtajM/QyZoj+pxFNi+kNnCgceXMH6r2d7Vcrzr",
+	"ZHY1Rw3szvr6gWN3mWbvOYZwiaFvMwx27iPtZqRcg4ZWS72H+VvLEHsdflCDPtvHNFLB6bZLaC4/rQFk",
+	"vVQ/bfX4mjpszdAWddi6x6YcXGp8poaFNsm5h2GB0RUDqKzBsEzPcQkxt1IZMZYfPfmy60P+a2JeuTY9",
+	"uDxC7WOZysizDnhxWptoxfYxNyB4/iMOb1z58b5SyshR4qrJQmVCHk8s0eNG2ERYOJDjU6l5s9xd7eHc",
+	"Kit8Vi8nm/2/2t2puTVvaSvzte8BwIwa6pAKU8IEGKTzOsKL7MpiMrS1lzq7ak0HMmh0AO+ZLsNfxGQ5",
+	"13fDoK/FYEeukn+48EcqOUmxDQGiZHztLESjO4A1hmVSCjkm6i/BlGpCDPJIQcAmY6+Khot3nlRS48Zj",
+	"E2JzFEdPNjKi/2wWOWx9Wxk6PFepMdsZVj4hD8zo9L5fQczt9lXRpo+P5hFOMUcfjMiIRCqy+fKCb6h2",
+	"KkCzTcmomn6IBYfju56mkXOung3kXXmW2oz6ug77exD2BpGhnNCI6wNufE8LHm+PwUZzFpwRSOInEN39",
+	"tcP79wqkB5W836adQ9nHYdyjWIwysoPEHyl4iBGNT02yqsKJCE629LM+OUVffWfvztrhV/e2X35FMtd2",
+	"Sz0S6t119dcxizTIRLtlFVwDDBYNPrHepmB/N4n2kOGep77C6GA6a/sKRaH028NJSjrraI9CijJVwM2q",
+	"dpdV2UuV/gMLldoAMKcP42itOIBCbUubxvqwrEJGfZSxFGUkJVhwKYNODWgXABu3T0/znF1V6QnzNs3v",
+	"x0C+pKAoSMJ1No/IYmNb6mVsLB+meMSJQhLAAiUEc9GmBRjAw3zldAujjEIpsGRSWN8MmctXFIABJ3C7",
+	"yDfatFMCzIH8e8muVePvPribh3H2hUg5WpH/A6dIkrCx7qxN5Qj7jGvvvpVzHA1jqt7V0avQHGUCqUFh",
+	"ZduMT7CA4DGUMJaqZHoVSOuxkLnYyeVbypzIT0u2mM3Jza7EJ3+osRs0n8k7Cwo0MRVholCXFrtUWMo3",
+	"gF42jtnpWo5/5RWO9+S7r7PThxrV68p2wO7IJ1PqwgcIhn2BJde4TyC9lIGW3n8k5ZNiT143vaGVz3/+",
+	"S8mbhjhJchG2CJqWwtOaHJuOruYII8l7YLxDPEE9JvnYSlFPRIXuwF7wUjhuWp9zbS/W3AJZyLMuYD5d",
+	"WfyMPTw14GVHXZcWyENJlIxzaloKMe1FgHKhu0Qrvr33nNONx8fsFCDrpNrQTFmwvrhkZWHkIE6V4Pp7",
+	"RJxqwMu+bJoQZ04lmCOOTy7kHmlOoSaLNu/+Fkc8/gYJ0JjEvb7gAfyJwgRzHRiqQbMNMe/CFQXeOC7w",
+	"hAdyAsZwOyAkRbGoIXiD29/gYrqbv+rOeZ+yr3xD4eY6zfVbr1y+GaVRxl5pIrNgi27yyNdoKWSRLzOK",
+	"KQBJ51Fyygb4DQUdLUXQS73h7hYVHG4kFzHju8Y7riAc/yVXVABc2iVnunTxBVBOulLfQ7xPki4CTNNb",
+	"3EQKNGUPG4/NP8GMJulyjcutprpGSu3taH2/3Nvx94Wwr/F+rCPsnMKu54I03d/iiiEawrMIHhD0oXIC",
+	"yrMBwPs+xlnEUZdJhb3+OjRIgw2uw3fyV5d2cZkum1xcKtq6QE48ngBDWMrG5UuTg6XmdrFYYciSDB0n",
+	"LBwosSaJU6QBQRe50mbpFVhfzNEoTUm2Fkpq2EVY/0zRiJfgZlSuhSe7rbzwN5SFmPFd491Y0Kb/bixA",
+	"mZd2Nxawvc0UwJwBbDzOqx66FcCanTdf77/hjzlU1k7rNJRT7O3UeIP1aPJOtS2xTVfKGfAQt5fEJC+Z",
+	"Z6XCI0FOBeQRQQzQLd6mRdK7zkA1ue+ru9N4vDA4PLSysFZub2+v+rGXfq9OzjVevnUnJyfh67l8LZhq",
+	"Vam5RLErZx/94LN/+8kXf/MbyeaDMi+XBJziTMQ4KZJOL3YQN3Aarw3IpMEFvXew/7Z8cWnXs+qwqVYp",
+	"J7GrPBvqXlTFG5Tj/oRkUmIH4/NyuKW9zxohfSqEwL9zwQV5Y51qqhf2hrIQNbprvHoN3XnprEjwWSJF",
+	"qboURSkHlR1DZm/k3SlYYRUwn0wQBN5bw0Y4TQkuQ90swDk2HuM0PhoQExBywgbkYvd74FR4i16uJnRk",
+	"GvfxhA0MZLucUqRAp8s5wroAgcKQFoo6ZiVfaOtSj95V3p/V5G8txlLI/lCw1AYscrDVUhq7PBY9xqKL",
+	"3ovzRK7Asi0xfMXZX53XdyVktBv3RhmJEGC3mZLqFJQ3TsRq7hBUISaqTgeeID46ls0eEyTYUjb9YXmj",
+	"nU5lkMyt0V/ddepTNd59cBfgFLRKYfAlDw8fvCVlyylqZWOKDt592Ka+2CjVEAd8yj3Q7xxOdB2FEbTp",
+	"UBXZmKmtxfuyJ9BWYm6uAcn/PXESHuK9aaLBTQi0WOjcLVXLOFSBOzrJbpoEZ88RFPOIJfuUn7FuN5gN",
+	"1mjKSWFk9WoElH9anhKhumuoQ8AUlrJRuroIlMIaElWQ+BisA4vZ7LyyvlnuGynqw+CuUdKH/g/271UZ",
+	"2cp7ZG7Ig/17Ki5wiKNlBmDYo7Ek/qL8ixyYvhTl0CwBFULxQtLkFK8BHfL1NPIf6IMspgIW8HV4eZbG",
+	"POdLjx4qgQFs5K66xocEU66tZDgU8Qnk+a7bmLNK1vdkH3S7SjVwcIm5dIIy8OxmHdjsfPK4XlGHunIc",
+	"U6zSTqYc+U7KDHEWLSmKDFgS9IdWjkc8poTzNfm3jq7Y2kQACIj2biPeJ1KOzKN2FT/DHN1hEUFb2682",
+	"520Ostx4bLa5YQSRRRWX7yCdgSlXoawafioiQMPyKhV9MuQkOSEAx9GThD1KtZFKymrqu4wlxMBU7Vmf",
+	"R+a0SzE37kH47kiocwK4qOtV9uKbz/6v0VKsZYMKWcCs/VKFuAcEcCzx1NWj6zooupHUEthEBlJfieTm",
+	"ktuso7WRxvRaj5cnlYcTUb60byhVH+zfg8FeH0lXSDQ3RZr5iuSCU+KMKrorx1IINiOaMKkUW5cJjYAP",
+	"ckXkwAsTToAV+ik9IZngGwkbr9XnSd9l40tJlW2kpOSdNVBR7rKxBb+VsKl0xKves4Mc9ASUzGOSsLFh",
+	"RwqyRadsrLz4z39z/v2Pzp7+3dmz/+Ps2W/Onn3Hz4SahfJfVhR/oz3Jw1vrtySPsZ+Orl+OUxFnglEl",
+	"R+VB/CHmGneHCxVlFGKI0fBugXZgr5HTlMlj8lj/YGeTl6f9FsugtjE3wDZy2yEULneU515xkHE464ox",
+	"zghaeX377On/Keni6c/Onv1p0Kbki5/+6LPf/OS33/y7AJ09/dbZR986e/aXZ8/+6cGqSjHqxgmoM4Vv",
+	"HcTLOw/uvhWgY8zJK7fXCA1ZBAVc2rQT8pPOOnrAxnp0OSAoGmexEISiFR9OvXyvz6CirnbgC6ZKyeT+",
+	"Fj0vhSCUYxMpPGwO9WAo6mjoM95xGd3ehGW+o9q5c/jHV2kq1r2oLn2XAqywnEFex8vMazl8BarElxAy",
+	"lC47BZMRGKtqQVrxUM4LqUW8mNVXNyoVFZ2Rbx8N1dHU0bhIBz6/E6TgTk2S8xGJ1qCo9Z3DP0YrBcmy",
+	"DL378K21V1fN0ujqr/es8r+APK4Qa8wS6zLvQ0xxj0AFcw3HDkLAOGOC7JoC4xpj3XyKkwT18QnJKwwr",
+	"TF7U0cX9nRS/P5yh+KsR3QQ5FRshP1lAx16eoKbXQS2K60y+Z44hFgLLvSsktSznamOSQYGL5RifYCAw",
+	"gmnsmilizRm9olr/ncNGVKxBhGnlxX9HvvcQXrusq39q85vIXTpcF+Dllpy1IJhKENbgV7wvGV4ah4Mp",
+	"BNbqleb+ahcqwHNEofUwt8Fp/7ZK6ywCliFthkZq2wUTOOG7UI8hFw1L75dIVXcTmQlxtKkqQ7dpFHe7",
+	"JIMgZAPyjSnC0ddHXACDyk1KGcGc0XX0niqtrJpKCD4hvE27ZEwyNKIx5Bmb+D6uRpBmbBhzVSZRsjT9",
+	"TJVI1xWv2jRXJiRzHeJMXk2w6E48cNn7DQ6Ih/Fdi68MevaDleZEp/ic7GZp1pWQZVFOOToLqMj5ePHT",
+	"vzr/5FO/vhJh3j9mOIuqIgLeyF+alybGLBu8ga+4vF8xPNftw7KBlBC4gBL8eYkn49/W0XVxOBilPEDk",
+	"NCTwKQ/QGJ/omgspYWlClhYsAFUfb3EU4YkCDOglGEJqLWtzgy3dkHoBQM4C1s2TRlt8R35zlfscD3GP",
+	"bPCT3h+eDpPL8R7IIS9JtldiY1GiQd8xKckApMLE9UR4AvI9pujwj7+CjnGmRlkv17sMkwYKy2+WNNhU",
+	"emDgN8KUOwGpcjpphsl1P+VVeFxXCp7lAecK+5hSkjg7IEMcJwVEjKfV3yeUwGIDGiB8USbibrzMjNR7",
+	"do8FHGARyAk7ovioQcBYLccO+1mZB6irsnRQsVyt5ezKG0RImvN53a31yUvTYCHIMHWWHbjq/bpPp8YE",
+	"sqh2VKthSSldL7crKW7ey8HsHESg1W1tJQbbPB3VoqjdT/lNjVy1abgBWQVIs9ULY6fNE5sFlQ3L1C17",
+	"ByieZpJKXsS45v7ZN+8tevs0KA5tCvUuB2mgmFQTjd3MH4KqSlX7l7LVpnvJFnRN3wAsZ0MrybV6h4vq",
+	"7PXc267Kf3Xnq1lN8KVxZFMdXDFjs8XyusirKAOqa0zJhfmx7qvEjp0btdGNacz78zNiuwcfH34L2n5g",
+	"6p/fYFbcjFQCYHxmt5ZCOGoJrRryVpn5lRRnAgpyo+4oSSb5yPzs2FgN1pTrqz5ezpiK7sL7NwH45TIC",
+	"0vaK2C8pzmo/oDx927eXjPZyWIByaKz13LKjETp4oNASkV7X6p21gTrk13Ws2LIFXuUBawowsaRcx8J6",
+	"JpcWDGsx7QW5K08K8DmL1mvQJFGjCvZEo634NXzrmLy0XVvOwGz8ENO4S3gNYsU7+VsXVe9ZSiSxhAnj",
+	"5ErgsBtJV2Y+h3pTG4hY+RKoY9ZnYzTEtKiTAe5xhiN9KQ9jzmPaW1ZYBBTl0DZKtPLFj771u09+tRog",
+	"udqIUcI9arTv6r2fEmomfAPN/GZo12Lpz9fFVwhUrrk5VopYIM4g5jZ9mJ+4iKWcvERqkXtrozhosoFb",
+	"Qg4QOBnLUE9DnDJK8rJP+vS675CclWw8Nv+sE+YtGru2/TJjXVaefIkyoHLzDNcwTOXiqX3moNiSvGef",
+	"NoAnL5DJbPfhC/N4T07WsEo9ywBhVFgBEORrZkPNX4vgRwiQlBJMm6p48LWY2t8p96z++ki3rbPCp9ZT",
+	"Muk2zcAjRqJ1dFetvFVKSPtI7VLJqE+SCEFtJWDyUN2yTVm3a4JK1H5aIVGYo3QkP3f6UOUy32DmWhrf",
+	"tXDYr2IasROS1bhTQYQor7/iqgJF8ZJQTuQYFE4OMNEAymWV61MBFgeNwCVksiBUPaM5GelGX69Lvd5l",
+	"VrB1Lck6ZpxwHJbmEy31amSgF//hzz//r79YhXrMsxTD0cEbb+3m5Yk0JnzCej1HJM+V8l4eYnpFrNcG",
+	"NHMENJlIOjkCSgw7vffe2peVPgO1bm3FBorgb3DBUlSEla6jPU3xqvS1Kh+pZQzAHsV2eXrDVQ00aaaD",
+	"EtRFqIWNAmItQASHfRhOm5qywBolCArih5iiONKFYcZxCJPVURaQBehixJL7K3/tDeTC5gQfhpheKxOW",
+	"A6hmxHrfc/l2OYYPqGKh+77FC6o2JUwZ1SULRTYKB4Ak+OLTvz376C/95q1m6I33U75c7Earw98f5MZy",
+	"1QuocM3rF34KlAQcw2uCDNMEC1KlSLwp33xoXrzCY1HuyHMizIgDFeqhFj0oJBTznJtUhetAGTGVFxGs",
+	"cj4mtPL5f3z+xYcfnf/848+ef+vs2d9CQss/Lwdm5M1hKgB/5eskVEk3LJroTGlrKW/BfZOPGIIuI6Zg",
+	"ilCm8OVKAJ3b26tFWXbgWCIPMR7GXIr06y6wkGmyumm3RGl813JN1J6Hw+WBgeCTGQgQL5HX5Yo2Y0kb",
+	"aUZOYjK+OL6n0wx3oFr/dypsNAK9Wl6EGqAAzKUiMOKCDUmGxmyURGDpisWycp0jSP3MKRFkbIw4HqYJ",
+	"MQKxkbc5Bq9dBe40fGDSdaqD3jkeqoSZAhmWG+lf07Fkq5AdpUZFoWirnCeKeZvm1d77Knd/ezso4tR1",
+	"C6B9aT47XF1H96UiMI45IOzkOTZQjV6VEkcxVfXtM0w5DvMgqDxEXWHX6g+lhN82kt3ewT7Ulle5mFqd",
+	"KWEE9jG31Qk+UFGZqtBXLIxKBCujl54znWWlwPBUrhiErUxh4e1KlcbE8Qs9iJHZXjwg1AxJrZvqCtpT",
+	"S8cyVTIfcMliFRmuvhv3IQfQDGPVn2N0X/b6VpxciC0Ej6tgYwsMbjuLIJ9LnyUR99XdtljnJSbNO8cr",
+	"B3OLowRP2EjsIjySREKSBIp/6QQwVdAPZWzsG7AeiD22nCW0ZJutIHdl6T95n6VxV7bB2YB5XVq/1ylc",
+	"QGaK4qp1QcU8sMlU1Df/7e2qsqGaxfzhBYbUHXGcVI5JcgKTpbqbw1mWRor2cm4XsXCk0nCA5smpIFQy",
+	"9BzLBwzBBdcLSmxvOTFXKhUUQ17yLV3/XrOX8+/+5Yt/+cfz7/7F7/7tN6sqEotl+aSbhd6VLpaSnFOd",
+	"x3nn8I/t5MwddKjORz5ElXUN7E8eGJ0wrc5tm668+Jd/fPEX3/78h/90/t1fBeiLZ//3Z//234u//vWL",
+	"j75//vzHn//44wCdf/r0/OPnn//g+YuffC9A8p0f/yJAL37x3fP/7ZMAHb79boBe/PAXX3z7u0bUb1MG",
+	"wwWw82Q01EpFyChnwDzsdYMd5atQYh9yTuWA80zUoE2xQEPGBdraRO+8Dl1sbwabm5uQs7iOlBquptwj",
+	"WiPWly7rtmnn4P7hQ2TAERVX7ZSwbGEA2jiZsfGtgoBBlWxTs6ExN5neTsxDtXXWefn3u+Lf74ql3BUV",
+	"Ejnk/JYJo+QXH2dM8mflI10SYj0JBw34aRHlk4uJsZiHqXIvzITiGd04EcqAkbMrzcAmKGTD45jqYrQl",
+	"uVelvfM27WZsCIb6Y9KLKWClxhRk+RBzojhMrgDpr5COZBE6PQmcpHEakxy3H4GHdphiOgkQT3FIOIp7",
+	"lGUk2nW5FdrUNA3aQoD6k7RPqPVRhCfqHoV/xBR9DafYycEOCc7C/h3Fpu8b31kt+l5peWAxeEFQ7iOt",
+	"XvZFH75yu3ECUpmZXRrzOii2CFXskG96Ztu94ZUW/J89w9lcommru1o4X7/mNV+/tzcbL+ycsftALXnk",
+	"/sxU7mgdVOHBqoxzwBGOsH8R1TdH8py59zZSZprahSz3fky6qhp3s+7VfTJP579PKW32Ya/PaVNstZwy",
+	"tqz46gh4pw187RjMXNfDxmP4/1TslMPLEA9JEgOSaNbT5gVT30cjmst7QwmQ4CLFx8qJ26YrKivVsolr",
+	"8wdEKoTK3g4S7gmJtNuXhYNVk47WpjCvXdRRJhveAVY+Nre6GYc6rrreOaJs7OLvXyHC3u/WkujKG8An",
+	"Hy4tr0PdUkWFDbnMgYkeCXJNVO1lP+aCZZMacppXvIchlMIUZghxQ2/z/IbuonFfgML9KesfwWE/QCZK",
+	"SydJa93xpISNUaxCmxp3TkRO4pCso46KNujoWK6iaoLms2msbq4VhRymymdJuUdV/1PFAaAgoEHC6jGm",
+	"UpyOCUpHAqmi/PLO2EWddCSO5A8d2YQYZRTszND1mhboSZQfC9k5iQxwBzOV7fqAmrrbpp2MGPtnJ7eE",
+	"cnW8sMZEkVcGDgfQpGkaYJBVzJsWBHWb4Bkb4xjEVZUPAGHru6iTEc6SE3IErXaUH80YRdsUlgz+1A3l",
+	"pxuFUugYpXo4WCicpGNCqAE+kTPhaRKLDjhiZiZgLUaGBGOqnp/kOVyLOFwgwdpUQSXOTrfTHm1uvhQq",
+	"MqUM/iJr251AFXso2YIVD2pTu6IUnKx19J6HbeU+RazKP3J0e/M1p4SqCTFnYDcPGKXge3twzK4JJWV6",
+	"GNXmRLXLGPRyygCcnC4JB/qrLIkCUwxU/mPNnEP5BxwZQ8lSIUpiEejzLk9mwR8M62omAcizsAaGn43H",
+	"8t9H8t9PNvQwmsHU5t81TReRek1Nuog/VxoGdhCHg7vxJYSzXoDu0kwOTWi0Ch0d5sS/MjzeemjpXNaa",
+	"vV+8GuQtFkYbBmEKLtr9qskOgWQAVVcWMJlMe8sJ+IASWqq2LQRF5qYBzXK58qNRcirMT2CqbGzPAFyu",
+	"Dfm9NzjnHjkVkjyuUqqT7T/EfOCNx8F8AJAFDETQZQXbqCWV6rlcYBjEirrJii0pFSWS1FK32I9lOxeI",
+	"GZWf18aLKqUFdAaoAH6sZAD57S2ep7+B4UfJaygWZKg+gGG2YUpSvgFDPwbbE8ShyQtfMsYPRpiKWEzg",
+	"ecf81VEy0Traa1NlAjSdBQhro6DsKgDGekKyNVhKkNWUdX0tinuxkFJQRnDUphhO3XQYKWoaRdqmdWGk",
+	"kvgO5VbcvFvfDO1a7nrZefXtDgu+bDw0CBy1MfsCRcXyJyDilbNnPzh79uzs6X85e/YvZ09/MceBlMLA",
+	"pZzIKelStqt56E0jsXxsN5TGlIrVVdAJROt9xmYN+oUkwIysZWykNDRLw4m5hkJcTmgQOHRtSEcHuiSV",
+	"OimJDOb4+d/88vx7f1ZBohqociNhbDBK/YHN8FgjnjdL8p0nIXlr+9U6EXPGOvoegFLquBiVnRAFSHvq",
+	"EAZvRR6ldysHiresAxDvpMLBfdbUpMhf92ZSX3aGcuVxUvM0G+GLuFePlUnIiJqKZOS1C3xVwaAuhXLf",
+	"01q9GnsegR/7A77TkcBjPLHDCWYL9Y3x5Kbeq2p018Ly6vMxlJ0KmB2Yb5cT+c9OTM+gZWgPlYYdKTgY",
+	"A6WZJF2FPPrNfzh7+rGffWlIEn/YycFI2OlLUX4KPAOQcl4uiqKV/YdvrW3dXm1TdVqUbmRLp7sIo68c",
+	"bq1tbb+qUDZ0TpMUgtX5I6dpnE0UPm+bCut0UkIijjC8yTL9oq7soU5IFEcKJxhn2SRQjteikPHt7W1j",
+	"oO8kTHRAUFatdHbkNQCGvFjkIMX5QrSpilg03s6FU6QU+A65ocfQGt0NPYrXIuHqZSmuAtbVJ3Pl/Jv/",
+	"8LtPfvXi7398/v2P/KeOm5blaUuIyryZEknjHr0/umR7z21HWFleAWw5ykHco7Izh0vFl3l0aDd4lcRm",
+	"9+MMqGFWybSYFhj6dw4fvIWEXHTJfoFRAGPQ8cxLM4dY2ftWGaQKTJLpCEPN6jucDdiRJtIOChkbxASt",
+	"fFWI9D5NJgE6xENyGAvyR4cii0MRoEM5UNKmkB7cFyLlq+toD7z9XXlSlF3hYP8exKFglKlCPxqEABIb",
+	"wV/TZVmbwhfDmI4E4Wjl9vZLzvBsSUn7tHVFShc0fj08r4YMDw39XQpZzR5Oc6vhMkKEn5epmkC5R7Ma",
+	"1OpQvX3lbuhSP5W+jwIlJKaEByimPMeVGhm3cEZCNhwSGknpm50u6UwrIBnj39C6aqoDgvS61/uma+K2",
+	"VngSp+BRMZ4RIz2tKsOiYIJo0azdUu7AMT4h2hWofpDvqB/arVwTLDtN5tFmG/hLfORXONRzx/4UmoMD",
+	"3Eyhu0GRERomo0gLbGVDha5HYwKPp9AMHNmN8oU3zCCuByiiWINl1V0C0pQUZRA5UtAO1AoDcoEJhNFp",
+	"SQdvvHUF8RV+soChXEWUhSYLlaufB6SDZ0IfNdYFRlMAQ2VSPihSvNoUDOwIDOyFeKEo0FQxyesiaecA",
+	"0GGbdkrk3kEr6fRmFNXU5LKb1513K6BJXo6n/Yr4O4ywCWpCYa6KDctT0f1q8TnKRiqEN1mS32qf85Gj",
+	"6JEKGUlV5bI8cENPYeWLDz86e/pnn//Z//P5f3z+u7+t0Of9dC+bvhKyx2G/iFflIU4IGpO41wfmCARN",
+	"orzWh8YP4vIWVTkWBr0R8T7kisK3u1Krx1lPavB5HR8+6vUAH9D2U6lGSrnom6+tohFNCOeoY1Cr1Ig6",
+	"kI+YjdxuJhwObmp0iRzbdUmjzeQohb2r6HfZyFAFuhig7xr5TYeFvPi7X55//M1FjkwGVXcv5cw4ag/v",
+	"q4FeRp2nmyFE59lSZgeWY1EQCmvCdBsz5bcuBVjsailtESpYLAqgngj0/t9Q0581uutkPA2tfzoccnn+",
+	"bRN8oYATweK9imKTN2+R4kqtLdBPeEmc1iPRHSZxej3KBYxvaaE+tji78vl//eT8+x+9+NGnq1eMMZcf",
+	"Y1+2TPwN4ktQvG2nJ8o/8MuV1aDqC4lDYe+DBIdNy0At4n31zXQwujFpW0uBsC4WuwkoGLytqqnCZZi7",
+	"yfqYRqDsjnEyWGLqA/iMkxiC2klG0G8//AG4ytSi3OI5bLqy8mif2i1uQvWpPlEFFHujgEX4eiMhUU+V",
+	"D/IXxVevNCLjK8tc9hP65cX1LqHkPyzl3Zg2olQoXaRSp7Y3N8GDvTwT0d4MoSlSWSibyyjRa0qVryS3",
+	"h/rdB+rVZWxLqcsmO7MXiviEGMPE8cRYirT/OYO8m6VcuGZhDb6OGlEMUHrBFOQ66TaHvVcJmeWFuXmy",
+	"b2l8c0i/W1czAt8hhl1ZksO7F3NBshKqPSVjZNMHWslICrKJwthQxMwo8R9gKO/qj1HSuQ/v4ZObSCVy",
+	"WNdCHLAeHpqQK5qXOJTC6ZLoAzYKYdU/61rgYhqipKs9TJARePb0Z2dP/xPgXv5FDXVsPJb/O6LM79Bx",
+	"KEWaZK5BKZKjvcWX7HhRroeypV8hcsN+FJ4WEEQhoF8bx8C5dzwBJ99i9XP09lxm5ZzpyeM0fptM8mmT",
+	"7MSMZ5QlrZ3WBpxxPfRp+/T5D791/v2Pzp7972dP/9vZ0/9uZXHpeFYH5M75j//x/Pk/25gIUjNzvAfR",
+	"Pp89/875z/8Krewd3lstvskrKzo++/bz333yqxcff/vzv39efKChS3yvn//8rz//9N/Onv268AUAaJM1",
+	"SpNv6WjjPV2Lt9g2XQfW8S5EIKD8VHG0InWYPkmiwHidA4PptLqO8oCEmbiBNoXSEjp+RMeTrBpVXUXH",
+	"IJxwpjHR5bXxJ2t3Dh+8tQasW0MEKWO9WaWUt548evL/BgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
