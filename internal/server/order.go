@@ -33,8 +33,12 @@ func orderOut(o *soko.Order) api.Order {
 		out.DeliveryDate = &openapi_types.Date{Time: o.DeliveryDate}
 	}
 	for i, l := range o.Lines {
-		out.Lines[i] = api.OrderLine{Sku: l.SKU, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate}
+		out.Lines[i] = api.OrderLine{
+			Sku: l.SKU, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
+			Allocated: l.Allocated, Picked: l.Picked, State: api.OrderLineState(o.LineState(l)),
+		}
 	}
+	out.TrackingNumbers = append([]string{}, o.TrackingNumbers...)
 	return out
 }
 

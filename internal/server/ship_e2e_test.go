@@ -395,6 +395,11 @@ func (s *shippingSite) createOrder(number string) {
 	if first.JSON["status"] != "allocated" || again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(first.Raw, again.Raw) {
 		s.t.Fatalf("create %s: %s\nretried: %s", number, first.Raw, again.Raw)
 	}
+	for _, l := range first.JSON["lines"].([]any) {
+		if l := l.(map[string]any); l["state"] != "allocated" || l["allocated"] != l["quantity"] || l["picked"] != 0.0 {
+			s.t.Errorf("line of a new order: %v, want allocated and not picked", l)
+		}
+	}
 }
 
 // ship takes an allocated order across the floor, every step through the
@@ -515,8 +520,14 @@ func TestShip_OrderToShippedWithEmailAndWebhook(t *testing.T) {
 		number := numbers[0]
 
 		// The merchant's system sees the order shipped, with its tracking.
-		if o := s.shop.must(200, "GET", "/api/v1/orders/SO-1", nil); o.JSON["status"] != "shipped" {
-			t.Fatalf("order after handover: %s", o.Raw)
+		o := s.shop.must(200, "GET", "/api/v1/orders/SO-1", nil)
+		if o.JSON["status"] != "shipped" || fmt.Sprint(o.JSON["tracking_numbers"]) != "["+number+"]" {
+			t.Fatalf("order after handover: %s, want shipped with tracking number %s", o.Raw, number)
+		}
+		for _, l := range o.JSON["lines"].([]any) {
+			if l := l.(map[string]any); l["state"] != "shipped" || l["picked"] != l["quantity"] || l["allocated"] != l["quantity"] {
+				t.Errorf("line after handover: %v", l)
+			}
 		}
 		var path []string
 		for _, e := range s.shop.must(200, "GET", "/api/v1/orders/SO-1/events", nil).JSON["data"].([]any) {

@@ -220,9 +220,12 @@ type Order struct {
 	Priority     int
 	Note         string
 	Lines        []OrderLine
-	OrderedAt    time.Time // when the customer ordered
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// TrackingNumbers are the carrier's numbers of the order's parcels, in
+	// parcel order, where a list asks for them (FindOrder, ListOrders).
+	TrackingNumbers []string
+	OrderedAt       time.Time // when the customer ordered
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // OrderLine is one product and quantity of an order.
@@ -234,8 +237,47 @@ type OrderLine struct {
 	Name      string // the product's name, as the packing slip prints it
 	Quantity  int
 	Inspected int   // units the packing station has scanned
+	Allocated int   // units reserved on shelves for the line, picked ones included
+	Picked    int   // units picked into the tote
 	UnitPrice int64 // yen, tax included
 	TaxRate   int   // 10 or 8 percent
+}
+
+// LineState is how far one line of an order has got, as a merchant follows
+// it: ordered, allocated, picked, packed, shipped, short or cancelled.
+type LineState string
+
+// The line states.
+const (
+	LineOrdered   LineState = "ordered"
+	LineAllocated LineState = "allocated"
+	LinePicked    LineState = "picked"
+	LinePacked    LineState = "packed"
+	LineShipped   LineState = "shipped"
+	LineShort     LineState = "short"
+	LineCancelled LineState = "cancelled"
+)
+
+// LineState says where line l of order o stands: the order's status once
+// the parcel is packed, otherwise what the line's units show.
+func (o *Order) LineState(l OrderLine) LineState {
+	switch o.Status {
+	case OrderCancelled:
+		return LineCancelled
+	case OrderShipped:
+		return LineShipped
+	case OrderPacked, OrderLabeled:
+		return LinePacked
+	}
+	switch {
+	case l.Picked >= l.Quantity:
+		return LinePicked
+	case o.Status == OrderShort:
+		return LineShort
+	case l.Allocated >= l.Quantity:
+		return LineAllocated
+	}
+	return LineOrdered
 }
 
 // OrderEvent records one transition or note on an order: who, when, from where.

@@ -107,3 +107,31 @@ func TestTransitions_EveryStatusIsKnownAndReachable(t *testing.T) {
 		}
 	}
 }
+
+func TestOrder_LineState(t *testing.T) {
+	line := OrderLine{Quantity: 3}
+	for _, c := range []struct {
+		status            OrderStatus
+		allocated, picked int
+		want              LineState
+	}{
+		{OrderBackordered, 0, 0, LineOrdered},
+		{OrderBackordered, 2, 0, LineOrdered},
+		{OrderAllocated, 3, 0, LineAllocated},
+		{OrderPicking, 3, 1, LineAllocated},
+		{OrderPicking, 3, 3, LinePicked},
+		{OrderShort, 3, 1, LineShort},
+		{OrderShort, 3, 3, LinePicked},
+		{OrderPacked, 3, 3, LinePacked},
+		{OrderLabeled, 3, 3, LinePacked},
+		{OrderShipped, 3, 3, LineShipped},
+		{OrderCancelled, 0, 0, LineCancelled},
+	} {
+		l := line
+		l.Allocated, l.Picked = c.allocated, c.picked
+		o := &Order{Status: c.status}
+		if got := o.LineState(l); got != c.want {
+			t.Errorf("%s with %d allocated, %d picked of 3: %s, want %s", c.status, c.allocated, c.picked, got, c.want)
+		}
+	}
+}

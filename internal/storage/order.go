@@ -168,7 +168,33 @@ func (db *DB) FindOrder(ctx context.Context, merchantID int64, number string) (*
 		return nil, err
 	}
 	os := []*soko.Order{row.order()}
-	return os[0], db.loadOrderLines(ctx, os)
+	if err := db.loadOrderLines(ctx, os); err != nil {
+		return nil, err
+	}
+	return os[0], db.loadTrackingNumbers(ctx, os)
+}
+
+// loadTrackingNumbers fills the orders' tracking numbers, parcel by parcel,
+// in one query.
+func (db *DB) loadTrackingNumbers(ctx context.Context, os []*soko.Order) error {
+	if len(os) == 0 {
+		return nil
+	}
+	byID, ids := index(os, func(o *soko.Order) int64 { return o.ID })
+	var rows []struct {
+		OrderID        int64
+		TrackingNumber string
+	}
+	err := db.conn(ctx).Table("parcels").Select("order_id, tracking_number").
+		Where("order_id IN ? AND tracking_number IS NOT NULL AND tracking_number <> ''", ids).Order("order_id, seq").Scan(&rows).Error
+	if err != nil {
+		return translate(err)
+	}
+	for _, r := range rows {
+		o := byID[r.OrderID]
+		o.TrackingNumbers = append(o.TrackingNumbers, r.TrackingNumber)
+	}
+	return nil
 }
 
 func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
@@ -180,11 +206,15 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 		ID, OrderID, ProductID int64
 		SKU, Name              string
 		Quantity, Inspected    int
+		Allocated, Picked      int
 		UnitPrice              int64
 		TaxRate                int
 	}
 	err := db.conn(ctx).Table("order_lines").
-		Select("order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, products.name, order_lines.quantity, order_lines.inspected, order_lines.unit_price, order_lines.tax_rate").
+		Select(`order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, products.name, order_lines.quantity,
+			order_lines.inspected, order_lines.unit_price, order_lines.tax_rate,
+			(SELECT COALESCE(SUM(a.quantity), 0) FROM allocations a WHERE a.order_line_id = order_lines.id) AS allocated,
+			(SELECT COALESCE(SUM(a.picked), 0) FROM allocations a WHERE a.order_line_id = order_lines.id) AS picked`).
 		Joins("JOIN products ON products.id = order_lines.product_id").
 		Where("order_lines.order_id IN ?", ids).Order("order_lines.id").Scan(&lines).Error
 	if err != nil {
@@ -194,7 +224,7 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 		o := byID[l.OrderID]
 		o.Lines = append(o.Lines, soko.OrderLine{
 			ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
-			Quantity: l.Quantity, Inspected: l.Inspected, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
+			Quantity: l.Quantity, Inspected: l.Inspected, Allocated: l.Allocated, Picked: l.Picked, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
 		})
 	}
 	return nil
@@ -223,7 +253,10 @@ func (db *DB) ListOrders(ctx context.Context, f soko.OrderFilter) ([]*soko.Order
 	for i, r := range rows {
 		os[i] = r.order()
 	}
-	return os, db.loadOrderLines(ctx, os)
+	if err := db.loadOrderLines(ctx, os); err != nil {
+		return nil, err
+	}
+	return os, db.loadTrackingNumbers(ctx, os)
 }
 
 // CancelOrder cancels a merchant's order as the state machine allows: at
