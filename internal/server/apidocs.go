@@ -83,7 +83,7 @@ func (s *Server) apiDocs(c echo.Context) error {
 	sort.Strings(paths)
 	for _, path := range paths {
 		item := s.spec.Paths.Value(path)
-		for _, method := range []string{"GET", "PUT", "POST", "DELETE"} {
+		for _, method := range []string{"GET", "PUT", "PATCH", "POST", "DELETE"} {
 			op := item.GetOperation(method)
 			if op == nil {
 				continue

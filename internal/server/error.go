@@ -22,6 +22,7 @@ var statusOf = map[string]int{
 	soko.ELOCKED:       http.StatusLocked,
 	soko.ETOOMANY:      http.StatusTooManyRequests,
 	soko.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	soko.EPRECONDITION: http.StatusPreconditionFailed,
 	soko.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -47,6 +48,7 @@ var titles = map[int][2]string{
 	http.StatusUnsupportedMediaType:  {"このContent-Typeは使えません", "Unsupported media type"},
 	http.StatusUnprocessableEntity:   {"入力内容に誤りがあります", "Invalid input"},
 	http.StatusLocked:                {"ロックされています", "Locked"},
+	http.StatusPreconditionFailed:    {"内容が変わっています", "Precondition failed"},
 	http.StatusTooManyRequests:       {"リクエストが多すぎます", "Too many requests"},
 	http.StatusInternalServerError:   {"内部エラー", "Internal error"},
 	http.StatusServiceUnavailable:    {"一時的に利用できません", "Service unavailable"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -29,8 +30,7 @@ func conditionalGET(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil || buf.status != http.StatusOK {
 			return buf.flush(err)
 		}
-		sum := sha256.Sum256(buf.body.Bytes())
-		tag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+		tag := etagOf(buf.body.Bytes())
 		res.Header().Set("ETag", tag)
 		if matchesETag(c.Request().Header.Get("If-None-Match"), tag) {
 			res.Header().Del(echo.HeaderContentType)
@@ -41,6 +41,22 @@ func conditionalGET(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return buf.flush(nil)
 	}
+}
+
+// etagOf is the strong ETag of an answer's body.
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+}
+
+// jsonETag is the ETag a GET answering v carries: v encoded as the
+// generated handlers encode it.
+func jsonETag(v any) string {
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(v); err != nil {
+		return ""
+	}
+	return etagOf(b.Bytes())
 }
 
 // matchesETag reports whether an If-None-Match header names tag: "*", or

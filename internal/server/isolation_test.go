@@ -63,6 +63,7 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"listOrders":            emptyList("/api/v1/orders"),
 			"getOrder":              notFound("GET", "/api/v1/orders/SO-SECRET", nil),
 			"cancelOrder":           notFound("POST", "/api/v1/orders/SO-SECRET/cancel", nil),
+			"changeOrder":           notFound("PATCH", "/api/v1/orders/SO-SECRET", map[string]any{"note": "x"}),
 			"listOrderEvents":       notFound("GET", "/api/v1/orders/SO-SECRET/events", nil),
 			"listShipments":         emptyList("/api/v1/shipments"),
 			"getWebhookEndpoint":    notFound("GET", "/api/v1/webhook-endpoint", nil),

@@ -49,12 +49,7 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	in, lang := req.Body, langOf(ctx)
 	merchantID := merchantOf(ctx)
 	o := &soko.Order{
-		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived,
-		Recipient: address.Normalize(soko.Address{
-			Name: in.ShipTo.Name, Company: deref(in.ShipTo.Company), PostalCode: in.ShipTo.PostalCode,
-			Prefecture: in.ShipTo.Prefecture, City: in.ShipTo.City, Street: in.ShipTo.Address1,
-			Building: deref(in.ShipTo.Address2), Phone: deref(in.ShipTo.Phone), Email: deref(in.ShipTo.Email),
-		}),
+		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived, Recipient: recipientOf(in.ShipTo),
 		Carrier: string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
 		CODAmount: deref(in.CodAmount), Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
 	}
@@ -64,20 +59,46 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	if in.DeliveryDate != nil {
 		o.DeliveryDate = in.DeliveryDate.Time
 	}
-
 	bad := soko.Errorf(soko.EINVALID, "the order cannot be accepted").JA("この出荷指示は受け付けられません")
-	for _, p := range address.Check(o.Recipient, "ship_to") {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	lines, err := h.orderLines(ctx, merchantID, in.Lines, bad, lang)
+	if err != nil {
+		return nil, err
 	}
-	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	o.Lines = lines
+	h.checkOrder(o, bad, lang)
+	if len(bad.Fields) > 0 {
+		return nil, bad
 	}
-	today := h.now().In(japan).Format("2006-01-02")
-	if !o.DeliveryDate.IsZero() && o.DeliveryDate.Format("2006-01-02") < today {
-		bad.WithField("delivery_date", localized(lang, "お届け希望日が過去の日付です", "delivery date is in the past"))
+	if err := h.store.CreateOrder(ctx, o); err != nil {
+		return nil, err
 	}
+	// Allocated on arrival when the stock is there; otherwise it waits as
+	// backordered for the worker. The order stands either way.
+	if _, err := h.store.AllocateOrder(ctx, o.ID, h.rules); err != nil {
+		h.log.Warn("allocate on arrival", "order", o.Number, "err", err)
+	}
+	saved, err := h.store.FindOrder(ctx, merchantID, o.Number)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateOrder201JSONResponse(orderOut(saved)), nil
+}
+
+// recipientOf is a ship-to address as sent, normalised.
+func recipientOf(t api.ShipTo) soko.Address {
+	return address.Normalize(soko.Address{
+		Name: t.Name, Company: deref(t.Company), PostalCode: t.PostalCode,
+		Prefecture: t.Prefecture, City: t.City, Street: t.Address1,
+		Building: deref(t.Address2), Phone: deref(t.Phone), Email: deref(t.Email),
+	})
+}
+
+// orderLines are an order's lines as sent, a price or a tax rate left out
+// taken from the product; an unknown SKU is added to bad.
+func (h apiHandlers) orderLines(ctx context.Context, merchantID int64, in []api.OrderLineInput, bad *soko.Error, lang string) ([]soko.OrderLine, error) {
 	products := map[string]*soko.Product{}
-	for i, l := range in.Lines {
+	lines := make([]soko.OrderLine, len(in))
+	for i, l := range in {
 		line := soko.OrderLine{SKU: l.Sku, Quantity: l.Quantity, UnitPrice: deref(l.UnitPrice), TaxRate: int(deref(l.TaxRate))}
 		if l.UnitPrice == nil || l.TaxRate == nil {
 			p, ok := products[l.Sku]
@@ -100,24 +121,94 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 				bad.WithField(linesField(i), localized(lang, "未登録の商品です", "unknown SKU"))
 			}
 		}
-		o.Lines = append(o.Lines, line)
+		lines[i] = line
 	}
+	return lines, nil
+}
+
+// checkOrder adds to bad what is wrong with an order's address and
+// shipping choices: the rules a new order and a changed one both meet.
+func (h apiHandlers) checkOrder(o *soko.Order, bad *soko.Error, lang string) {
+	for _, p := range address.Check(o.Recipient, "ship_to") {
+		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	}
+	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
+		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	}
+	today := h.now().In(japan).Format("2006-01-02")
+	if !o.DeliveryDate.IsZero() && o.DeliveryDate.Format("2006-01-02") < today {
+		bad.WithField("delivery_date", localized(lang, "お届け希望日が過去の日付です", "delivery date is in the past"))
+	}
+}
+
+// ChangeOrder answers PATCH /api/v1/orders/{order_no}: the fields sent
+// change, the result is checked as a new order is, and the storage refuses
+// it once picking has started or, with If-Match, when the order changed
+// since the client read it.
+func (h apiHandlers) ChangeOrder(ctx context.Context, req api.ChangeOrderRequestObject) (api.ChangeOrderResponseObject, error) {
+	in, lang, merchantID := req.Body, langOf(ctx), merchantOf(ctx)
+	o, err := h.store.FindOrder(ctx, merchantID, req.OrderNo)
+	if err != nil {
+		return nil, err
+	}
+	if tag := deref(req.Params.IfMatch); tag != "" && !matchesETag(tag, jsonETag(orderOut(o))) {
+		return nil, soko.Errorf(soko.EPRECONDITION, "order %s changed since you read it: read it again", o.Number).
+			JA("注文 %s は読み取り後に変更されています。もう一度読み取ってください", o.Number).
+			WithField("If-Match", localized(lang, "最新のETagではありません", "not the current ETag"))
+	}
+	change := soko.OrderChange{OrderID: o.ID, ReadAt: o.UpdatedAt}
+	bad := soko.Errorf(soko.EINVALID, "the change cannot be accepted").JA("この変更は受け付けられません")
+	if in.ShipTo != nil {
+		o.Recipient = recipientOf(*in.ShipTo)
+	}
+	if in.Lines != nil {
+		if o.Lines, err = h.orderLines(ctx, merchantID, *in.Lines, bad, lang); err != nil {
+			return nil, err
+		}
+		change.Lines = true
+	}
+	if in.Carrier != nil {
+		o.Carrier = string(*in.Carrier)
+	}
+	if in.Service != nil {
+		o.Service = *in.Service
+	}
+	if in.TimeSlot != nil {
+		o.TimeSlot = soko.TimeSlot(*in.TimeSlot)
+	}
+	if in.DeliveryDate != nil {
+		o.DeliveryDate = in.DeliveryDate.Time
+	}
+	if deref(in.ClearDeliveryDate) {
+		if in.DeliveryDate != nil {
+			bad.WithField("clear_delivery_date", localized(lang, "delivery_date と同時には指定できません", "cannot be sent with delivery_date"))
+		}
+		o.DeliveryDate = time.Time{}
+	}
+	if in.Note != nil {
+		o.Note = *in.Note
+	}
+	if in.Priority != nil {
+		o.Priority = *in.Priority
+	}
+	h.checkOrder(o, bad, lang)
 	if len(bad.Fields) > 0 {
 		return nil, bad
 	}
-	if err := h.store.CreateOrder(ctx, o); err != nil {
+	change.Order = o
+	if err := h.store.ChangeOrder(ctx, &change); err != nil {
 		return nil, err
 	}
-	// Allocated on arrival when the stock is there; otherwise it waits as
-	// backordered for the worker. The order stands either way.
-	if _, err := h.store.AllocateOrder(ctx, o.ID, h.rules); err != nil {
-		h.log.Warn("allocate on arrival", "order", o.Number, "err", err)
+	if change.Reallocate {
+		if _, err := h.store.AllocateOrder(ctx, o.ID, h.rules); err != nil {
+			h.log.Warn("allocate after a change", "order", o.Number, "err", err)
+		}
 	}
 	saved, err := h.store.FindOrder(ctx, merchantID, o.Number)
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateOrder201JSONResponse(orderOut(saved)), nil
+	return api.ChangeOrder200JSONResponse(orderOut(saved)), nil
 }
 
 func linesField(i int) string { return "lines[" + strconv.Itoa(i) + "].sku" }

@@ -16,6 +16,7 @@ const (
 	ELOCKED       = "locked"       // a badge is locked after wrong PINs
 	ETOOMANY      = "too_many"     // the caller sends faster than allowed
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) is down for now
+	EPRECONDITION = "precondition" // the caller's copy is out of date (If-Match)
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 

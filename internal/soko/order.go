@@ -304,6 +304,19 @@ type OrderFilter struct {
 	Page
 }
 
+// OrderChange is a merchant's change to an order before picking: Order
+// holds the order as it is to be (its ID, status and history untouched),
+// Lines says whether its lines are new. ReadAt is the order's UpdatedAt when
+// the change was made from it: a change meanwhile refuses this one.
+// Reallocate is set by ChangeOrder when the order waits for stock again.
+type OrderChange struct {
+	OrderID    int64
+	Order      *Order
+	Lines      bool
+	ReadAt     time.Time
+	Reallocate bool
+}
+
 // OrderService reads and changes orders.
 type OrderService interface {
 	CreateOrder(ctx context.Context, o *Order) error
@@ -312,6 +325,8 @@ type OrderService interface {
 	// CancelOrder cancels at once before picking, or asks the floor to put
 	// the goods back once picking has started.
 	CancelOrder(ctx context.Context, merchantID int64, number, reason string) (*Order, error)
+	// ChangeOrder applies a merchant's change before picking starts.
+	ChangeOrder(ctx context.Context, c *OrderChange) error
 	ListOrderEvents(ctx context.Context, merchantID int64, number string) ([]OrderEvent, error)
 }
 

@@ -328,3 +328,92 @@ func (db *DB) CountOrdersByStatus(ctx context.Context) (map[soko.OrderStatus]int
 	}
 	return counts, nil
 }
+
+// changeable are the statuses a merchant may still change an order in:
+// nothing has left a shelf yet.
+var changeable = map[soko.OrderStatus]bool{soko.OrderReceived: true, soko.OrderBackordered: true, soko.OrderAllocated: true}
+
+// ChangeOrder applies a merchant's change to an order that picking has not
+// started on, in one transaction: the order's fields, and when its lines
+// are new, its reserved stock released and the old lines replaced, the
+// order waiting for stock again (c.Reallocate). Refused when the order
+// changed since c.ReadAt, or once picking has started.
+func (db *DB) ChangeOrder(ctx context.Context, c *soko.OrderChange) error {
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		var row orderRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", c.OrderID).Take(&row).Error; err != nil {
+			return err
+		}
+		cur := row.order()
+		if !c.ReadAt.IsZero() && !row.UpdatedAt.Equal(c.ReadAt) {
+			return soko.Errorf(soko.EPRECONDITION, "order %s changed meanwhile: read it again", cur.Number).
+				JA("注文 %s は変更の途中で更新されました。もう一度読み取ってください", cur.Number)
+		}
+		before := cur.Status
+		if before == soko.OrderOnHold {
+			before = cur.HeldFrom
+		}
+		if !changeable[before] {
+			return soko.Errorf(soko.ECONFLICT, "order %s is %s: picking has started, so it can no longer be changed; cancel it instead", cur.Number, cur.Status).
+				JA("注文 %s は「%s」のため変更できません（ピッキングが始まっています）。キャンセルしてください", cur.Number, cur.Status.Label())
+		}
+		o := c.Order
+		o.ID, o.MerchantID, o.Number, o.Status, o.HeldFrom = cur.ID, cur.MerchantID, cur.Number, cur.Status, cur.HeldFrom
+		o.OrderedAt, o.CreatedAt, o.UpdatedAt = cur.OrderedAt, cur.CreatedAt, now
+		if c.Lines {
+			if err := replaceOrderLines(tx, o, now); err != nil {
+				return err
+			}
+			if before == soko.OrderAllocated || before == soko.OrderReceived {
+				if o.Status == soko.OrderOnHold {
+					o.HeldFrom = soko.OrderBackordered
+				} else {
+					o.Status = soko.OrderBackordered
+				}
+			}
+			c.Reallocate = o.Status == soko.OrderBackordered
+		}
+		r := orderToRow(o)
+		if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Select("*").Omit("id", "merchant_id", "number", "created_at").Updates(&r).Error; err != nil {
+			return err
+		}
+		return recordEvent(tx, o, soko.OrderEvent{Action: "change", From: cur.Status, To: o.Status, Detail: "changed by the merchant"}, now)
+	})
+}
+
+// replaceOrderLines gives an order new lines: the stock reserved for the
+// old ones goes back to the shelves (with ledger lines) and the old lines
+// and their allocations go.
+func replaceOrderLines(tx *gorm.DB, o *soko.Order, now time.Time) error {
+	products, err := releaseOrderStock(tx, o.ID, "change", now)
+	if err != nil {
+		return err
+	}
+	if err := checkLowStock(tx, products, now); err != nil {
+		return err
+	}
+	if err := tx.Exec(`DELETE FROM allocations WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = ?)`, o.ID).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("order_id = ?", o.ID).Delete(&orderLineRow{}).Error; err != nil {
+		return err
+	}
+	skus := make([]string, len(o.Lines))
+	for i, l := range o.Lines {
+		skus[i] = l.SKU
+	}
+	ids, err := productIDs(tx, o.MerchantID, skus)
+	if err != nil {
+		return err
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		lr := orderLineRow{OrderID: o.ID, ProductID: ids[l.SKU].ID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate}
+		if err := tx.Create(&lr).Error; err != nil {
+			return err
+		}
+		l.ID, l.OrderID, l.ProductID = lr.ID, o.ID, lr.ProductID
+	}
+	return nil
+}

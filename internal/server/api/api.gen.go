@@ -342,6 +342,33 @@ func (e OrderBatchItemResult) Valid() bool {
 	}
 }
 
+// Defines values for OrderChangeCarrier.
+const (
+	OrderChangeCarrierEmpty     OrderChangeCarrier = ""
+	OrderChangeCarrierGeneric   OrderChangeCarrier = "generic"
+	OrderChangeCarrierJapanpost OrderChangeCarrier = "japanpost"
+	OrderChangeCarrierSagawa    OrderChangeCarrier = "sagawa"
+	OrderChangeCarrierYamato    OrderChangeCarrier = "yamato"
+)
+
+// Valid indicates whether the value is a known member of the OrderChangeCarrier enum.
+func (e OrderChangeCarrier) Valid() bool {
+	switch e {
+	case OrderChangeCarrierEmpty:
+		return true
+	case OrderChangeCarrierGeneric:
+		return true
+	case OrderChangeCarrierJapanpost:
+		return true
+	case OrderChangeCarrierSagawa:
+		return true
+	case OrderChangeCarrierYamato:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrderImportOrderState.
 const (
 	OrderImportOrderStateNew       OrderImportOrderState = "new"
@@ -1907,6 +1934,28 @@ type OrderBatchResult struct {
 	Results  []OrderBatchItem `json:"results"`
 }
 
+// OrderChange defines model for OrderChange.
+type OrderChange struct {
+	Carrier *OrderChangeCarrier `json:"carrier,omitempty"`
+
+	// ClearDeliveryDate True removes the delivery date.
+	ClearDeliveryDate *bool `json:"clear_delivery_date,omitempty"`
+
+	// DeliveryDate お届け希望日.
+	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
+	Lines        *[]OrderLineInput   `json:"lines,omitempty"`
+	Note         *string             `json:"note,omitempty"`
+	Priority     *int                `json:"priority,omitempty"`
+	Service      *string             `json:"service,omitempty"`
+	ShipTo       *ShipTo             `json:"ship_to,omitempty"`
+
+	// TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
+	TimeSlot *TimeSlot `json:"time_slot,omitempty"`
+}
+
+// OrderChangeCarrier defines model for OrderChange.Carrier.
+type OrderChangeCarrier string
+
 // OrderEvent defines model for OrderEvent.
 type OrderEvent struct {
 	At     time.Time `json:"at"`
@@ -2792,6 +2841,12 @@ type CreateOrderBatchParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ChangeOrderParams defines parameters for ChangeOrder.
+type ChangeOrderParams struct {
+	// IfMatch The ETag of the order as you last read it.
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
 // CancelOrderParams defines parameters for CancelOrder.
 type CancelOrderParams struct {
 	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
@@ -3213,6 +3268,9 @@ type CreateOrderJSONRequestBody = OrderInput
 // CreateOrderBatchJSONRequestBody defines body for CreateOrderBatch for application/json ContentType.
 type CreateOrderBatchJSONRequestBody = OrderBatchInput
 
+// ChangeOrderJSONRequestBody defines body for ChangeOrder for application/json ContentType.
+type ChangeOrderJSONRequestBody = OrderChange
+
 // CancelOrderJSONRequestBody defines body for CancelOrder for application/json ContentType.
 type CancelOrderJSONRequestBody = CancelInput
 
@@ -3335,6 +3393,9 @@ type ServerInterface interface {
 	// GetOrder Get an order with its lines and status
 	// (GET /api/v1/orders/{order_no})
 	GetOrder(ctx echo.Context, orderNo OrderNo) error
+	// ChangeOrder Change an order before picking starts
+	// (PATCH /api/v1/orders/{order_no})
+	ChangeOrder(ctx echo.Context, orderNo OrderNo, params ChangeOrderParams) error
 	// CancelOrder Cancel an order
 	// (POST /api/v1/orders/{order_no}/cancel)
 	CancelOrder(ctx echo.Context, orderNo OrderNo, params CancelOrderParams) error
@@ -3860,6 +3921,42 @@ func (w *ServerInterfaceWrapper) GetOrder(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetOrder(ctx, orderNo)
+	return err
+}
+
+// ChangeOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) ChangeOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_no" -------------
+	var orderNo OrderNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_no", ctx.Param("order_no"), &orderNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ChangeOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ChangeOrder(ctx, orderNo, params)
 	return err
 }
 
@@ -6194,6 +6291,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/orders", wrapper.CreateOrder, options.OperationMiddlewares["createOrder"]...)
 	router.POST(options.BaseURL+"/api/v1/orders/batch", wrapper.CreateOrderBatch, options.OperationMiddlewares["createOrderBatch"]...)
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
+	router.PATCH(options.BaseURL+"/api/v1/orders/:order_no", wrapper.ChangeOrder, options.OperationMiddlewares["changeOrder"]...)
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no/events", wrapper.ListOrderEvents, options.OperationMiddlewares["listOrderEvents"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
@@ -6671,6 +6769,47 @@ type GetOrderdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetOrderdefaultApplicationProblemPlusJSONResponse) VisitGetOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeOrderRequestObject struct {
+	OrderNo OrderNo `json:"order_no"`
+	Params  ChangeOrderParams
+	Body    *ChangeOrderJSONRequestBody
+}
+
+type ChangeOrderResponseObject interface {
+	VisitChangeOrderResponse(w http.ResponseWriter) error
+}
+
+type ChangeOrder200JSONResponse Order
+
+func (response ChangeOrder200JSONResponse) VisitChangeOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ChangeOrderdefaultApplicationProblemPlusJSONResponse) VisitChangeOrderResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10260,6 +10399,9 @@ type StrictServerInterface interface {
 	// GetOrder Get an order with its lines and status
 	// (GET /api/v1/orders/{order_no})
 	GetOrder(ctx context.Context, request GetOrderRequestObject) (GetOrderResponseObject, error)
+	// ChangeOrder Change an order before picking starts
+	// (PATCH /api/v1/orders/{order_no})
+	ChangeOrder(ctx context.Context, request ChangeOrderRequestObject) (ChangeOrderResponseObject, error)
 	// CancelOrder Cancel an order
 	// (POST /api/v1/orders/{order_no}/cancel)
 	CancelOrder(ctx context.Context, request CancelOrderRequestObject) (CancelOrderResponseObject, error)
@@ -10844,6 +10986,55 @@ func (sh *strictHandler) GetOrder(ctx echo.Context, orderNo OrderNo) error {
 		return err
 	} else if validResponse, ok := response.(GetOrderResponseObject); ok {
 		return validResponse.VisitGetOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ChangeOrder operation middleware
+func (sh *strictHandler) ChangeOrder(ctx echo.Context, orderNo OrderNo, params ChangeOrderParams) error {
+	var request ChangeOrderRequestObject
+
+	request.OrderNo = orderNo
+	request.Params = params
+
+	var body ChangeOrderJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ChangeOrder(ctx.Request().Context(), request.(ChangeOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChangeOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ChangeOrderResponseObject); ok {
+		return validResponse.VisitChangeOrderResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13727,376 +13918,383 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17cyTHdS/4VTJ6HTGAXHgNhxQJhP8Ah6Q0IjmDGAxN77Jn0Ymq7O5SV2cWK7PR05qdCHIm9LCXtFYh",
-	"yb7XktYP2bpe+16ttL674qVk3+8iEEPxW2zkOZlVWd1ZXdUNoAHtev4ZAFWVz5Mnz/N3HrdCMUwFZ1zJ",
-	"1u7jVkozOmSKZfBbSLMsZtltETH9a8xbu62Uqn4raHE6ZK1d+0YraGXs/VGcsai1q7IRC1oy7LMh1Z8x",
-	"Phq2dt9rTeiQKtEKWpL26Ji2gtbXaUp5KqRqPQxaapLqFqXKYt5rPXkStEKZdR+IAeO6lYjJMItTFQs9",
-	"igd9RvTjI6WfE9Elqs+IVLTbJZJJGQu+2QpwxH1GIxiiGfOfbNw+vP/GBrY8b+BD+ugtxnuq39rdufly",
-	"0BrGPP/dO95RJkXmH2yHs0fqCN/o2PGmGTuJxUiSlPZYPt73RyybOEuMrVYM7Ob2tm8oEUviE5ZN7rxW",
-	"sXH2haM4mrsGXZENqWrttmKuXrrVgkWIh3pDiyWIuWI9lkHHccSGqVCMh5M32WR2LfbJiMfvjxgZsAnp",
-	"ioyofiyJ7p9JtUcoyZjKJmQcqz5uKR3iu5RH5FhEE5KxNKETCU+7cSYVoVyOWVa533eKIW3oMVWt5Isv",
-	"1m9xzI/FiEeVy2qeX/SqJvEwVrOLeUB7jMj4G5W0g9+5PUesS0eJau2+uB3o2WOvQEU1YxhSHneZVJVz",
-	"ty9c9OSHLAv7lM/p2Lxw0R2LLGJZZa/w9FK6vCvmdsnF3C7/IGPd1m7rf9gqOPsWPpVbr4lwNGRc3R0N",
-	"j02PcjCq6E0/WbajwzffgdYVlYPKFdQPL3oBR2lEFYsOYx6y2QNzjycTMu5TRTTB9FhEqCIiI7SrmGFF",
-	"Kh5WHifT+JGE1r3D1C9s6DZaPvYxFtngNTrxXxH6Ycx7JKITEnPyNX057hEl9O/jPuMkYV1FxEhVDU/3",
-	"XT0qz4Ce6JWXqeCSwX1/V6i3RRR3Y70T00O8KxQZmqe7wH3vdDfuCs423qYq7BNku0SPJcKlRL58Q5LX",
-	"H9BeQKRoc1h7/W2YxIwr0hdJJEksiVRxkpBwlGWMq01yVwCz32zrGxpbhhHqlvyrp2jPXqumFedeKJZk",
-	"ZgmeBK2DTBwnbAgSj+CKcWC1NE2TOKS6i60U3/jDr0sBwkizQ2DbfYI3cuka5IRlmcgCQiVxW9/EQ4kt",
-	"6A72D+4chiJlriSVMapPDbAD2QpaaSaiUahkK7+g9I9jdtwXYiA9wlXQ2o+ijEmU+TKRskzFSAMUH+x4",
-	"FiuwD296H4axmvgfiGFKuf8ZG9I48T5BovY8SPuCVzwRUtHkKDTyannJv0yiuBcrGRAuSH+S9hmIiLON",
-	"ZKzLQjXKfH08cXnVezjGYoLlEZSaMssTFOvrrKadk12OYsPE8ddZqHDDhjHfP7hjpKrypoUZA8ZEVVNm",
-	"FLTYoxSnkU/yWIiEUV48lPMa5KMkoccJszx7poM48jLwaaYdtBIq1dFIzh9/bXfV9JKxbvzI+yhjJ2JQ",
-	"tQbm4bkGJfXRlbPE+PowVZNdwrQITuAlYOqKDWUdV8kZwpO8P5pldALdsTBjys8gtRAdK8mS7i4R+h6M",
-	"OXBL5JJEwa2IdERitem9v1zah4vbrG2Qn4SCEIvVrSHn2/CN4T2xHjFNDhzy7tJEsmCK4ssEWp7tu/qy",
-	"VGbKUolU2rt1j3C95LPXabMjY0lsujtzp8EKS63VBIRt9jZRgemLlMiJVGx4Q8LtqPtz9I6Xbi1AN6W+",
-	"hnRCIrFHuOAMdCkgJ9WPeW8pahrSR3fwmxenSCtoodZmHmtif/KkaldfFY8eTPDCmuJShi8vzylizll2",
-	"1Gdxr6+OhkOnsZmXEljempfGcTTnnSF9dDTGvnoZxbWcfauS70iWncRhxbP4G+woTKisaFTRjM3rVG+y",
-	"j2v5zqi5jMwJnV6dmaWYXWXPSpRGWJqOGVsx/Yc1dLLU8bek5JyjF27WqO9e8nFV4Bod2EtZS3zvEt1C",
-	"n/voMW9gZ3u7QROWWKf4T826OZQ8teA1hF1M7yV3aNtBLclXz8v/cbPzcBlHoY6+34qlmuWFEVWgPzRj",
-	"0i5b9Vz7evZHZpOk//bXgunGsXhE7Gtk7fTZx6dP/+X02U9On/63gJw+/dbph986ffa906e/PH327PTZ",
-	"d8hvP/jZOqFal+NEf6rvG3uBNR/3g37MDw0BzYx9an9gVabnU7fA74BWviAD+XdW8P9zVrAaHvCWQAvC",
-	"ZQhDg5hHjU6gHcSb+oMnQWtMk8GRZO+PGC+JJ07b3/Cr2HPEi2+gAguDmu6idnlWKANc3KpN0WUtYdo1",
-	"dd1KL9W7HDz317nW+k2zANaYlMbhAJQ1fbQZ/BSy+ER3H7QiEQ4q7EdOk0tx4HOu59TKNFyEt42rwGP3",
-	"ShIxPkpppmKaeHVK1WcZoVqhyxQB2xvciLIfp2hTjsEplTGydvadb5396f919u1Pf/fxr9YdVdqxLlSe",
-	"/2VsOY15xhxlhUcsa3QwDvFV/VESp0dDJiXtLcgtDPc1vU61FExtRmlNard2hbzEc4XuGLpd9EhDU7Vz",
-	"W+qgzVD2LDEuNZELIppyn9tBM5Or6bpyxQ7u3L3PJNrCFlirNPYEG9wiSpCXjfl4jySMnjAiRkr/ua9/",
-	"lmIgyJAOGBF82rzzsm9C/jEf5ss5K7+ffviDz/7tJ1/8zW8+++TX5DgR4YCkmT7YERGcJPSYJTIwzpck",
-	"HjBCOfKoGxI41JESm61gjq2/JqagbPuvfdn6AqYJqtr+X/LE31rgsFX7B+oE1Cl3wdS9XOMYmP/2FNEu",
-	"5BaYzwoOFe12PddXqOIT5j/dxzTqsaOruXA0pbLoaMRV7LlVD5ki436cMDLOBO+Rgzt3JRkwloKNE8ZN",
-	"sIVKI+3yfoFMJKwZ79JLfl+/7b3SnOXNLzZoO7C70uwCg26Wur3KG3zuO6yBGrgKPnkhO1S5OfO34eDO",
-	"3dkz5p20Zs4Hd+7auUXM9a7kTvAA4pcEhh8wjib7MZVEMq68bkhpz3mzyc9MHL+fP8v7Zn1dVQDEsZSa",
-	"H/TVkeJPo1Sr/hiKRnUT1XoBNL6crDKHjS1HqRdAQ94zXbmyrr1rVus38ZJ+N3kFg67gYHNtm7ajymG+",
-	"i9EBr/MoFbFPIQoF78a9UeaLBXlD7x1SsmbUNgCL9KkkXBBmGiUTpvbgDQHKUzdmSSQJzZj+Iyf0eIr8",
-	"XQ8011y9yj19wrg6Cvui2uAJr0hCi8GBsjY61i8eM4LyUG7GnFn0aRsrdqn/WufOhTcXa3ye31bGPR7z",
-	"HsF36n23IiOZUNVuXNvb0Ry/uA10WkQkGGVJEyLNiWp6F32U+irN7KlYQpkrr+XX9u9uvb5/d2PnhYDo",
-	"/18OyDsHtzf29YLdefDGxs6tgIR9Fg7wAiMxD5NRhJKHK+yVWY7v2tLc8+j9EeXKSMF50OXOdBzQOzxW",
-	"Ut+GRIbUxDHHkugZkFCMNAWvURJSyeBvNySx7a6bcTkmk9rguBl24V3zxd23/+6VvXIvVK1D1rfVtykP",
-	"WXKHp6NF9eSMURMK5xyNF/3au6dbuJtef5SKzHfxyBM/J+zGCQvIYT/uqqOv3TkMyDGV7KVbJdXgeKK8",
-	"3El/OydCCALwZGOH3H0xzoP7Zrl5JsbSF6ydhSyRZJzFSpViz6qOaD5m02QAS+MM92H14t4Z+heXKkXD",
-	"fuleLUViHbOERUcmstBdjto77EIXcWol8lHPDLHZahxkoucPd5wrkOGzo0q6CUdKoJDucbjG4WCUQjhx",
-	"HpeK7d2QRKSM52+IiE6axyCZ+fv3r9i32Wcoyns/nOZPeVJPaQWcgFM7iKJV7+InQrK3bdrAElwGpIVs",
-	"eDSMpdTT92STaOmIRRsxJ4WCQsx3koSJ0B9iOklqDqBpzS92Fq0cgerYyNFZfGNUxFrj0OxaCS5Fwu5l",
-	"xgI4qxYJ3vxoua3tw7e+E0uTxDhwlmw5/97X+vlOloiO6FALQA3tTMsYsfIcKKuo1sTLgzsM8ifkkZF2",
-	"p1l8CBH8MolTrfAHRPCQEXNaAmACaKrVAryW+g5ee2PPqA1gziWxJIno9VDsnOm/F3dV3Q59Je6qeynu",
-	"6pOg1WdJdNTNxLDuO9jSQ0XVSC5m4Ys5W45+3oq5N5xl6DjpmraVO/a07CeUn6ry/JnKhwtSkGEpS80e",
-	"5QH/TRqbdMzFG9WfVrQpsnKAvrOHGQvjNGb1S27TBuoEaXxWfb7BCURfPPIrjWD90nS4GMnqXTqSiVB+",
-	"eSUeMk2rS63rA/Px61xlE9/6Lq4x+0zJToJXfgjyxQiqL2a7F1Mr7y5JiacaTuKQhTk1pWMwFc7tTNGl",
-	"GMsByvdJcTamuWZ583NqdzYoyO+7hzU3pbnbHBNmXySYUJYwKtlR/qsZG8Y3SJGcsCNw5OvhpAkkSYag",
-	"DekRjdTRMa0IfJjtfhnJhuYDX/wat+xtOkBhskcGLFXWNmS9f/1YKpFNpswYN+s9rWaMzfbgPpNg4ZiW",
-	"XDgbH+WZkrPyG+TdUQJbsFsM21i0gMgx09cIbWTEYyVL0vKcYIe873ksf5FNmFkjbKF2iQpBaWaBIJFh",
-	"0kj6cBvxPFQLplHF4aBKj3CNVx5NAlNG51MPZo8aNpSPHMfpdJCPo24N3zKseza2QR/rqMqeJFMWVj6+",
-	"FmvjLEUxm3wI7hzql+jckcZuc4ej4ZD6bzsHzKCuxbvskbqNb1ZE+7qN1U1x6fitwyJqSxZhWzHXWqGS",
-	"54vYOm/0VX2cVHlydYtkJMuZJToWj+ZpY95nfcojFh2JE5YtJBmDmnNkQlT8ThwXL6DZ+kn2foXhNUPN",
-	"64hjYrtX/rPveFW3ByX7TDo6TuKQ2E9yfI6ZRusM0dMHn73fCmAfpj51Zbvy0tVudub13i2kBxv5zJWj",
-	"tIxmx2K40VGi+QuShKYHr3iUsdQOyGNcsT7t+QcgH4/9omg2aFVEUPgY1wUb+5awMFy68p1DX1QyJxcc",
-	"Y8E2K5dirlA1N3/aURzmKIfLKH8gGDY4glV6FgJRlNdzei0cVWxqGtNBXVWKGo6yNh6oWvWsMA3O8YHf",
-	"kATfCQjA7aCr8YYkUrHUy9QWoXC/r/UwpFzuYlQ0RLmElPMKm1bEFPXFhr0ODnzdyARGDo2xRDLSp2nK",
-	"qpurtEoscRCdONXqGeo1xW6NQ75iaFmuI3nbEoN8hzLWHUma3MixIYhuzO/MDyn3GsZDyklGIe5C9SnP",
-	"A0KL+IQ5DNoT3jAb7nFDkv2DOzlVQY6zprWK6Sux0OLPuIBaZrLWPOBcD2bTc7HJrHSxfzmZ+U/biC/l",
-	"n5g1fZ47SmGfHGPMQ4ERBtgeQBqxkuTwzXemIxJqscly7bBkAPC85uo250rHMPuQt+dbdifd3DFG5DqG",
-	"q+0uFtLodU7745Q1QZmbcS6cUUj5nddmxTnzdVnBBaKopLMqQ8miZvSRlg6rLOhzLQWFMWw5Ry/YzZb4",
-	"cmrxZpZsqmXvQCuX1azFrM7DuiKrSHIL8UP/wyjudllWnSG3sL1lGauJZmFmBsVwS2PzLchrVPaPBc2i",
-	"Sgl4AUKbcqB76KGx94w9Clm6mLsxn8rr9luvc4OJNGlu2D9AlhqfaM7ki9/Qty+LjlKWHfXFKPMRuat8",
-	"Tp8PfZ0v/TH600uf++NIUDMnWhMjMSeMhn2ivyBrXzt8sB6Q7d9+8P2bL/jiEOd1r2ivKqIyopMbiKRC",
-	"jicE3gx0z/ov3USMUbxonByeb+2hbsk3mDE9WYAlvktPWDWZzpqejDjfY472LVueHZjZUQ+FlIjbjjwn",
-	"zLmHtKBsT8TdqKRKe5J//YYX/5OYD7yJjRkjMXieu/Ejr+w2tXgm79TaBkLjUoL2504Vd3qRaVbPplAS",
-	"aziq1djKw/WO08QD7CvFhuk5jSq0aMRzuYwyuPuOqs4lgMPNmXcFxtkD0B1CpqdxQ5KvPnhwQPADkB+3",
-	"neSDkA4ZOabhoEEgmp1LuffyNCotM1OYk2Wp7NZMkmGqO8v0ZP7n9/Y3/ie68Y3tjVceFj9uHrXbGw+/",
-	"9Ae+NX99SOPkIKEh64vEG0hTWq5Fbu9xPBXcOT890e3Htyg40oydxGzsM9RGfrQ8OcIW6qnevBhgW5VD",
-	"eMCGaWLub/8YvIHuqPFCUPMNWaGGw9OjyqnYF6qnFLTSYiub3wMzROC75opOl5rf/NWendzUekzNrHZ3",
-	"ltFN7cK72TLb234lqFiNssK0HZyfzL5iQpYWGHo/jthRmvlzO+4Kgo+IQGtE6gRd+a0alUact/EBCWkW",
-	"kbXTZ397+uzZ6dNfnz77zenTT06f/rP+4dmfrjdwnQetcUbT2R707Il+lOohrp0+/fnpsx+ePvvO2Uff",
-	"/N1Pv+l1ND2pWMR7heg8d7nmzr9y2DUh6/Caa05xO/Vt+1eNk6BK3bXOn7rTbMNH6+aRjpLEl6lkpWUl",
-	"iILEwy6aVVQ2Cgdw0OPMugXHWhLCKJAEE2n6LIkaC7R2qNWBXU4I7hQuMQ6AizEx7yyWPzSmsfIGyJqG",
-	"S/GvCLVrokTGNGN9MZJskQ6niKOginxXi7kWg8s3aR69gKVlqVDhaBk0owsy/1Qm07jTWtlRyN2/i1Br",
-	"5Z6a5pzN9U30DuIOXxg0LUQ8NA/Mtbj7FT6pxYxrZi5VxrVm7inTiOOgOneEYDHH6SVyHFPWllYVujdn",
-	"824DJvriQKwL7tXSm4F8YdZyPIy5+XWnhlNNr1q1rdZ0uwwrOi/1LgLgf6WrOZcga5fWb6+tDoerBXqo",
-	"ssjOD9gy6nJ07nAuJ44rbxMHVbMIS9JY86jBi3T9eKEEzSo1KQgxZ93mLtO5I9vsBXXV0Wzle8GJuLEH",
-	"aAqBzaGlXDT1Rt7cwTjBCxSgmjgWq8mmlmguW/Z6ix6zpFLomiNANQoL1hsYC27CghdPBXkLk4KqlYUx",
-	"zXjMex4V+L6+piXJRhyAARIx3iNUDtwcQ4ADp4SzsYVaaTSoBybgDXpYQO7HFXNj/vPRV+5MPvdZnJX8",
-	"7xcT6VeDzWTl2+mmpxryToRFvdrQ5KOIJYr6p7NsmJ4HFT6kIwmYDwZ8HoM9bt30mueq3QfLxJgLftSn",
-	"fO5EC598NdJNTTqC8gWSG19EeQTBzOLnA/DuohgfKhEOPHt4QmMjdDxeKvquGnyKYQxaDr6ypOwxHbBW",
-	"ciAXw5/u0LcMbzt6KE2Se93W7nvNdMgiUvyxP4OXRUfHFVWPnLTdcV+QhCkSK0jcZXVpu/WJ2Nb6A76f",
-	"hEVuoadjlgjeA8NQnxF9bZuM7AVysQWNWHS0KOuvNxSZuV54y9NROrhsMxOZHcAsvTx0KGYpeaOIxW1S",
-	"IDJo9RhnWRx6ZR/cuOYKl3kf9tVLlbSXMRaVkvhtSS6yhjWm1Ibodted6hsq95EXdOR4s9be2955+N72",
-	"xisP/5eb721vvPBwffe97Y0X8U9/UKv9FyGl7mTnneOq63Xh3GpDHYvcVW4K74Lhw/mop3clloYX3JAE",
-	"r+iA7GxuWv6wdvbB/3r23Z+ub3rn4Jwkz8P5IcvzMl3r5ZGpfZyVMvxJn6V44lxGqT6Pxb5fUvi75siX",
-	"BhKpCayafZvwYSK44dZgvfdvdCVWxFv2DrAEU0blIADFQZyzTbhQBIdG1jIW6n2CgoEWVQKS+3Fdqqju",
-	"fHxpTtCD5ZkihSK2OAp/Gd3Z3KKq6HR3uK5JEbenWFsf9TmasWcfpSRUko6tf2vZJd66tMf2CB8liXXp",
-	"JVSqPOem1u5zL5U2csOLd8OGqao4+PqwceQ2uRoOgLR59TzvdbOUTTvHjztfDhkUS6sOD1k83QMMFmaZ",
-	"FprRXDY+S6kp45EBlcfdwlBGRhuTrdms0lpOJ3DkRJtvfG2yhUM/r+W5CM0EYJf0ZoVfu6iJ6DUPeJyK",
-	"QfJFO9KJPpEVamCMmKIYw2CI+IYkXzu8dxdKauY5BkDo+lTqR/UxDrbXoDQtv1zoLMsFWO7Ki3y11rt7",
-	"qaz0dNXa/S+uYuKFuruKOdUBslTruUv5xHyHfFqfLfkYppxc8zfIb5WplG8u3ktghMOjwlY/G5qBb5Tt",
-	"KlUxGFVZ446FuGhuqvOKpVqiPE2l5ahZyRhPBZOKsVWnel9ZIrZ3pH7Erhqg32sAblXLjZYAm1qQ8cwD",
-	"gVohiNNcaKS5MEdYWGER0KRLwDUqK5SyLrc9T2o371s9yOLFGPXIxS4D8DLESghZ4onzrw1QOnfwg6Mk",
-	"57dACarI7oUTAZGrOQU8Uh0ekgFBcmCRZpZ3sdAK2MpXqQr7yxjJiiSrqTBVGvaJXn0CCPMEeoEO9jAR",
-	"JJaIZYzlQQBjeMwDIgWgzgG6TiSYBBV3COXbY0lMVgOhybTPqC53r3nMwJw8LmepFFZjny7ZF7FHldUN",
-	"YUlLtGxD3HT3TKqAdDMxJNt+Tb2Rzy939rk8aHY09iQhxRCD8r9HWJFGGyvSpxHYDiuKkOcl6RtVmHeT",
-	"i63CZcgU0RMSOjE/wh43ULlgtUvWKdPF/L2rcrja0VSFKFr48uMJmufNrvl3y86iqjHzfI9IxkyMp4WJ",
-	"rWrQrFBVi3BkaJIxGk0IexRLPdbZ+g2lJvVCLHgbFuRfa7uft7tF75WbBen158QNybXlylR7jy31/dk1",
-	"3gnIzYC88NsPfkZSlhX3i8f9K+ZcN1592IIF7BoKC4j1DQbEosSN6QkLwGqvrzkIowggrjzA+y+AqNzA",
-	"xAYHljaP7O99kUS//eBn9XkCAP9i7BawRDCjytSZYqMuQo0udr1RGdbKASG0dL3cW5lZkccck7AvhGT+",
-	"DJKwLJKdQ3zOpdIFEMDOBXEixhWypKKqik4pJzEsLF7M4PqMlbHWUIU3hiTUMjK9ZpbTczYGbJEQAjij",
-	"AhTba71sipTicn4xLlRPX/kqK3Pl+CaFidmVsnABaiirMi2K8VBEXtv+Ow/e2HhZL1UODu8lKUsrDsxR",
-	"X6RxV89AioHwLlfc40JLmaFIRkPuEca+yqiWNsxzKAR0Q5KETsTIkbL0zbGYzDyHbJsi5LpqtAuIKCvv",
-	"uYIMx2KURIZpzpGZKl1qQIBHc3I7XcB4z4GQSqSI/YgDAg0ks2nGZC0TY4k1MgicC5nqJZZ9xhSRff1Q",
-	"9dkQQZf7uEXHTOs9uo2dPSxGY2p2ms3TDTmva3qXJFbrm2RfkaGQiuwE29vbu6Q0O1uogyZJ40CrZQoI",
-	"vEYVJTBrPdGAHCeUD7Q8jwRm4AH8WyXp0GTI+8oqZHpm29smD6bxJGZuA1+w/KAi5eW+nkjCugoqhAlO",
-	"0lGWCsnI2iGeyd1yKk53lHRj84seZQD6jxHMOGNamMbkmZj31i9oIwqWWi0XTpU/MjIi0p2kQ7brnCm9",
-	"GkiXDbJuHWewYVxBwQLzkhAFJr9hwc4h994JTs2EI5u6bXdpltvlpFPDtO8jYlFz10mx6o2JzF4M6GNw",
-	"+/arHCVw0PLu3c6LJWF+VF9TnlQiHABelSmGDN5ewcMK/ndMw4GxQdT3gElQ4PmEfjbnWfr8DHNhaowK",
-	"ajQ73IDsCsXCJR4XmtSddzVZnC8maDHh0V7nreAcQURlubI8gM9+/dMvvv29s9/88Pl3f7RLJowTJfSl",
-	"kYCqsA3bapX5GYl00ULhM6bb8lhOP/yzs1/+2emH3zv75KPnP/7R87/8h5mItfPUDjiHHdeTUnKzxjxU",
-	"GHprCgmVRfJmPGYmW+ax7s2V/461vt16+OTJw+nKXP+jGBlNNA82GvH4/REjdCh4j0zy53KTdKCdDhrR",
-	"DOtYi5WRIA7uHT4gWzSNt052tvCTLfhgfXPWZj2DzsFNTIpUYmiVYxbt2fx0wsW4ecSia+uekmLjXp9l",
-	"cINKFAlKBcZeqSNax04+z/psXjMxyooOBpPRccyD4jBxNhCpkAHpx4MJHYwCMhmlBqeithJLM4P8YT9O",
-	"H4gZ0/rcyPh4yA71e/MM01Mm6Ere2ADL2lcmLictMZW7CzWeWXLCpImsiSXRQ0CbBnygBVmnoJ0/VKm6",
-	"a3zq/3IZQOxKXfirYky6FCMU9BRApuoJtUs6hvI7ZG3mMl0P2ryTr18nIB0cMPxE4SeyFnOtPVNckKyI",
-	"CUavBjRhkpb1Z4BF1sFgT6yLSrpixCPSZWOWIQ49AivGKH/KdSKyNu/kUmtns82du8nemBUw3ziwUuK0",
-	"LVAwP+9H0UdHGVWsSmaIFebpNzKW1GW2Oc05PVdMqUbbXzb3bU6m2kUlqpVXdUoNM3zXAWe8IUlmtGSz",
-	"2y8HO9sPg9r9mLpyGA+Ioo/yk1ow+XJn8H0jUWNB2MYGGXkXhTRfqTGuNp7H8bQ6YoETUuEKu7N0jqqY",
-	"PagezH7nYM8WTcO8FSxRgof8yJiWG+T7HdBwcJ6iaog/7g9L8eUdLIQ982hx1M5pKPWFjvZ01e9ZhPU6",
-	"BNJFnJjzorAxZvlw1Osx6Q+tqYLhPxaPqsOvp1fHYzA7Fo+gyngouILax7IPJjz4tIHi13DRDuJwsHRW",
-	"5VGVmPHAKf0SY8Q36cY8ln2ThlGV+oPN4gmc0yol8Ao0hWYn+L0CpzkTI1U1ylIlGqxlLcgxs6IWmPKx",
-	"3LVNVts1mZiKygHpiiQRY+lHKtJv1Pp843DwQL9n3j+KyoFXVeFjRbYm9OJ+XLXNV5hLXC2EWptMAOLf",
-	"kPKJ9fpLOmRgFVy0NPIKkpHzXZsNa2gc+c26HhK/l2oNkcpBAYgF0uoNrQJIFeB5EpzVyP81iZ/48CjP",
-	"5/PfGwuD4s53sy1dhSdjQxpz4ypaTCfxpldEGK6IXMYrhHtrcml2oZ+YPTBhIcg4eoLEHIvQzzJ7esL8",
-	"i+KLULRvl2I1nERZD6bwbPkld83MdLzbbsiwisTnldqd4lOuI0mvst9HlNcdqSSQBjlXbvUSs5XQpXcW",
-	"ReTNNHRkZbQDpGOUpaXyt+BrqsjXqLoxZ4pBsyRyINh8Y58FMsY4hThqBqHqBlrEKmFzYy1q0twwyAGb",
-	"cWL25sDwG1hmj8CEiPhyUYDnV/E738rUFKuvKVM/p5B4U0V7kQzwBdXVCtCE5ePQlwnfrC+NFLTm1fmf",
-	"F/vusT9MFVNyq+k7dfTdCvqVofLTOxMU9Fcb7TlFeM0j17WSeDTvTvOH0Zc/mzuiJSNQjdGhNgaVmI6g",
-	"Dxu9IokcjOZFpF5SkGk+6NoVOW+gKc5/gTjTxQM704ItNuB5daGghoDnRoLmjGd2/odvvrNEPGtFaCke",
-	"6jlRpe5WNYgrnRsnev4AzRnCqY5zb3KC52zJ/PBN96QtaphZ9CZ1rlDXp1dzoea61wsNvJ2lu3ahL+01",
-	"PI3NW6NmVlhftY6JllV9oCfTttgLMbd6bv2p8j8JyxQeqRy8xcQldGlicGy1MgF6L2oSa9u7hLMTlq1v",
-	"LuFsrjZ03xZcjobwG6yEfguyQFgWQobpzjaEJ75M1n736399/smPPv/HP//8z7+9Dnp5V4ioiT18WjSZ",
-	"qowFM48lFjY+nhB8kegDA7YuY0lFh+UGPt3AX8SooshVSdaZqTmW4bKiKxetwKWe8qstEcp4hv3dNLdn",
-	"evfFFY4WOBV+OPoZiWkOX7kA275zF12pdb9U6GU2nFRrbRW0f9+kwkDlD6yxQpMEf3W2m+cwnH0x8kVV",
-	"flX/2QoLEZ0g+eizq5varEjuBeeBBfue+0KpTszMoApcjUV0GFptddGKtJzzaP5w5t/GokLfhDVvcKEa",
-	"Uod27EjLi+n6YiykBbbuXr24kzMTqlj2wCUjLw2O1P6YTlZoRrW5F1OsVIyykOU26bJrMQeczJ83ibZY",
-	"AlnUZ9ZdMyPZBSulKU45Fpnq+y60C7bk2pSSaR+vVDGHhchXhOjt8CzL3N2YbyiGzn1Ecx9vnvPa3z1O",
-	"Ilv/k7Msz11akL4WwJ612fsVNu75O9mQvGbACaY5uSVtzXrFCDMtcFy7JvCzJ0Qkm1B8NSkf4kXRRekM",
-	"CjgaP0VO32RnBfS8uGfCiYC+ELtljVG/IjlmatyYcNLE5nn45ju1uP/nqSlkFna2dgiNGCYrMijF1mdJ",
-	"BJIvWDv0uu8Rin5Mfc4I7dGY4/Vf+Kog/4CmaRKDWSSc5i9TU3m5YipHGw//sHLwVYpzjjdcfWR2jYZh",
-	"X0UPkwku8wsv58LvXgJ6tEkB7IrqL8gPBSSLoOOMZVJwgKGcV7C42pl1wrIjuEpTNXdVhyJjGDuWryyk",
-	"DmSZVjf86kTdLVq4zWkUYYTbUJxUeftcPJOazc+1IHfziRSkSyuSNBsCl1p3tB/XxHvWcVcqHQWXAB5/",
-	"DojXS0KFcRL4fHRgZSiblbRGSUglgysJ0B3CAbGLvL5AFooXYNam+y2EO2OibxcTaShiaOzMTvvzH3x6",
-	"9td/ffrs15//8J/OfvwLE1n82SefnH7487NvfXNn45WNnWkpp4GVyHR4c7bDV0dxEmmBgvKIZEIMfa1X",
-	"prOW2zr75OnZR59+/oNPn//ke2bkZx8/++zXP/38B784++jTJcatZQPKp0t/+ceEWHdTMtaLt+bwvBle",
-	"gUXwA5JmmoCMeeT5f/oPS4w87RsHcZ3ElwqpaFIh732ZRHEvVjIg/UnaZ5yIFElsl+xsb29sb2+/ODO2",
-	"oC7FdyrkgufVuW992eza85/88rNP//MXz/61vvEKE40zKX+ObX4Eqg7V0JvRPw+J6Nohsdah7aQLOiEv",
-	"Hi7eibGYQWWtwJyZjytfmti8rb0Aw1xOJVdtmTvsi0wdxMtFsHYt/p4/SYImyYQYVXfKnOGPCNu+TL0L",
-	"B+tdg7jH7/Dl3DhRjy0eYRux6gwdq8LoE02HgI1hAG+BozMwjFub5ZSG4onLma6+v/PSYoYSnCG25F07",
-	"RbvdQyalP8LWrs/s7Siz7pESA8YrpD0+kpWWk1iSTCSMDOmERMKG23UTITKQBYwfOBRciqQMoDQVWA61",
-	"8BQd04lTPzmNw4GxUbaCVt9UjoMXoEG4AoalBakGD6guPGDsrDksK8ZQGdtolrMj+CnH5p/Td8XOlc2x",
-	"zrrbVa7YVr3k/vyoIqh+MYP2MvlJDaEXiyHNmc0SCIE2V3MKRhnrntKMkX4cRVq2QYqrLn3aPLh0oYxP",
-	"d5+WwgudbyJioRgOGY+qQrCPxSOGyc4SB0LyTwC3DlR5I6KUwhS4UH1IHItVc5iDmYh+H8zBPLllccw/",
-	"X5inByY+18mmi/+5K2ioaQ6BVlmISgfO5ygFSwDAxzG56wKvSZJ/W1uS9yLKL9UWJqo7qP7qL3UJmWkm",
-	"hrFkEVHCwc7wVPlxy8j4jTdQwIeb2qzHLG+6KlhbLXJYRTh4S6iFrglTUKdqwOaqOzaq8DnsQCXWanst",
-	"J1q5ZWxg5pV7eBEiMtDClcvHds/mE2UNqV2weVbVUUqNKQntQ3V7XLkcUNN9dQtysfbpBdMiqte04bFy",
-	"4v8dHBlPKsAy25Enw3scpwhdgSVzZCLULqFDsnb28XfO/vTjzz75L+sB2bm5sXMrIDu3NnZeCsjOSxs7",
-	"Lwdk5+WNm9sB2Xll4+aOvbJdUA0H4YMOW0ELGtH/61b0/7oZ/b9uR/+vG/JKyuUadwuJZRBYtECdhsYV",
-	"GGiWTI5GkkVHo9Rv89UMo3FguZP80uD9atmlsgRRYdzAJTHTNcMs55JMzc5LT+6WrKCYlI8s8r2tBMja",
-	"2QDLYm7xsv5kCGtGq+P8IMFXin+1QZFV1LNMY5XQHAZWB8KR8J2pojj1PvFKEikRhm/T36UnnuM3nKsx",
-	"VCWrUFkVltQ4larIohqiUJ1jaGHrVVO4IHI9H3LRSB1569/d48nEIlDlfrxj1kX/YyyBTTdHjxnSRw5+",
-	"YMmeVhfGoD/N/VYLhkAMc0M/xFFoxgiwPdOQPfDXXWOryiGgtTo4pskgMHkIXAmI31RCsT0iY95LGIYe",
-	"4SegOkKWcIwYODlWJLwK+SAAGlQDr9MUOudJBWEtk0hXfXoqM+zmgjiCbWiBCPlyBqC3qO25j6ObwFcM",
-	"0Xs8sfrN0sWhrm+Vp6Y1m2qF+lXXcCpVblqiVtPUll6AvjdNJFet+ZnxvM6jPEVgGgVX72hFAnaxvuVT",
-	"W2svlizMWIX8I+MeFJrGdzSvTCbWAkC5HDMDURzmkIckEwp+jP0IC9jSUZqxblyRaSUVzVSe2V8aQQBZ",
-	"ECxJzO+S0JRWYDksk7nYyA+Irju7GeWVn55gbd7g1KYvI1M4ZJHfk6VDX00lM6Y9DtcjkYxHri42DXBb",
-	"QrbadDBz8A+uPol/KWPp4N8sdg7+lmejm19p6dcCQcd+m+PowO8FYE75LyVUHRP76Y4XATkTMW7kWkHa",
-	"Pqo6MW/TATOAH2Wy3UMLaRJhjA7AG8/ii7pxPlkym960vZgjzV+5HI/gSIsqh5pzmeswjd9kniCVfU72",
-	"D+6QAcuRNvQ5Ih0pBuLotx/8rBOUqze4IJ2abvR0rRFiE2LudZd6roxm6BDH4fWVSvOK4I53bzopiHa7",
-	"UB5S3iAS3wqIZJAghFiLIpVb5skmud3Hevk0kQKRgvUQ/2Tj9uH9NzYeiAHjBvAZiFv3EAoxiHMn1i5g",
-	"gx+Z9orRmuV68gQCnbueMHL9HVk7++BPzz7953VMk3VWBgGNh4wrq31tEoit0IudAFsjsi9SzU9pmyei",
-	"F0sVh5KIkZIQzQ8h3JEFBpOBjWsmXChwFa2dffMffvfxrz779DtnP/+r9SKPKea9Nrc4yhDGxGiEeWaB",
-	"EYPxcoaH0xWDNtu8zb/0pf2R6jOuYuNh/9KXyKEeTUf/XWTxNwz2zauwyaQ92t5+IRywCfzAOkUorKGt",
-	"Ni9TTo+eMDIRo02yD6SH9bqBMbkERdb0BD/59boR/NHBMxGjNpcMk8QQxRahvqnKv7xh5m7heoq/E31X",
-	"6/chra7NT2IZHyeM/PaDH5BYmTtPklvbtwLCHtFQJROSxANGpBgyHEC5xA4UDDHL9jqARXzpS+DH60Dw",
-	"L67glskN/sOvS8E7ZO3+G7fJK7de/PI6LlVHk10nIB3AVOgAXCHskf4bwironwrMh46eHaLkxPyEJnFE",
-	"Yn2xBKSDgBW75L3HEGIdtLlxmTx52AG9R08B9ahjGiFU+iZ5G99BD6Qth80kgyzAmJPXeS+JZb/Nwdc2",
-	"ESMkz85+GLJUbbxFeW9Ee2yXMN4xi3GfqSxmUhMPupTg/Co6YABF37kTsWEqFOPhZONNNulYaPY1k/74",
-	"/oi1ObI+U8D35osv6g3PaKiAuiE6i5J33rnz2vomUChujwnB1pRlKbHN4U/HIpqYcG0srYKuRrQCGXkn",
-	"5lLpIyO6hIawWmoch2wvb7jN85YtfUG7TpkleHjr5s09Mu7HCXM6MXtIYqknFycJyUYcbhJKMqayCcBJ",
-	"I9hnrJCKe5ph3Np+hcRdgumLpS/bHEvf72wTuUneZBPcRcir1M3cvEUg8WkTa0nlxcH0S8A4Dfhtqs+D",
-	"PSlQUIrywusH5yW/DGBJzEZrSV0TfcbUKOOk85i0QSJut3bJe5ubmw8D0nZlY/33dmtzc7PdIk86BLA7",
-	"pdIijmFceySl0ikprIRegnJV4YCMuIoT0nEaBpBerRdttnnHimUy5iHrmMFJFHDHINIiADaBF3TjHA9U",
-	"KpIk5j0zuduCWzkNOKlDz3IUhkzK7ighX3n9gSUfNAAhib/+gPY6gebwUdzTu27uWHwVSVbvqBaeoIjy",
-	"ne7GXcHZxtuIOQyHHCnIuLfbvCycm0kEcCT1InVe2L5F7gpF3hZR3I1Z1CmSY4BMzbwOQ5Hi4UQWPKSa",
-	"DZMkHsYKvZ6a4ekBd/S0NfvBSwW4k72W9J/NxQQ/m6K0skPWaH7+dN8SujPhNW1esPP1TQJoE1reNUlZ",
-	"mpzIiGu66zza0BftBn7eMSlO0BTlkzbU5xddvURh396rutuQJgmJ1V5+QPUfzTF6YdOZsqb/NgdPEdsj",
-	"eI5sTZbiLtjBK4ByMuIDLsZcf2/ZHFVm2ZA09GRs68AjKTkeZbj35vCbqxcywQkwm0mbZ1SxPXLMJgJp",
-	"wtnkWJJbN18xV4Vmq5ONfT1SODuShYJHMme6hr24hDpFmZ0/2TCvbdyJOnvk/ZFQTHeZ83YqB9NXNj1G",
-	"ErK1uwD/1iAJoTC0f3CnFbROWCZN5afN7c1ta6Ciadzabb2wub35AsQjqT6IpRY529KQ/lsPJe+cIO5E",
-	"rd2W5jF37EsQlUmHTIEBqwIovHhlC3anshqB86LR3Ru8abjLoeYd8D4Il++PGKDMWNnSGkHQhLBoCd2H",
-	"gBWRCi5Rhr+5vW1APpWJBnYlDC1Z6L8t1BcYWUDKnVILgMdqkrU7E2jtRlOWwQ9/ErRe2L5V1U0+7q27",
-	"QllOhHGKRn+t+y5HSdE6w2g4pNnEkMG0JAxm/J5E9BFDIQ+DVolzYHwedXRE2Xpows1niQ3rO9hi0ItS",
-	"W1zINaBDPMzBul4V0eSid9Dg8pd1Q5WN2JMZ6tm56L59lPOgz/INGtO89t/mBWz+PudipO/qIsuT2HoK",
-	"U+pQU5pwiOFJMMONth4XJaqfVLKmrzBVkMplH9iaJb+qc/kV5ubempOJFxbIWlh4pahlvfR5LZ9EYLr6",
-	"Mil4bqmoePlENOXD06Ul9Ak2RrvpHJk0oaEJV8zT/XIAE4tzD7nDzuooW8tfC/Ft3rFfdjbJPSOKOhdv",
-	"n0o0mLLIyeWPFVnr5L+CTGbXt7MOOhsuem42w6JFhbpc1lS2XyGSTkC+HPcnu2iBLY/DqEV48ZdPwDtw",
-	"GbqH4NLYHRp8mvG7VR8+LcHHULRDb5iWyS7gZOGEPYfLuHoLkgAikZfA+baQiMBdcWXnT/giOPY5KU5P",
-	"vkDHLBRDLecW5Rp2nXB+LkgieE8ru+bISDQJaNFCbZLb+BWq5EWdMtt6aEyORiHbbHM4tMU+uAfWgg2V",
-	"z5rvDGGvFypz/H/wMMAireowFO7zSpXknvVcXz+FpDpaxAROoC1CMmMOZjIgoRgO6YZkul3Fot3cDvlH",
-	"9nIJcs9P4Hh8bDmUR2kCUQrGi9VQJ2peU6Kom19GrJtbhEqqCSipXZENa1YG9NgCGkyBed7YBJyIGt+8",
-	"rHMbrEml6TWriN98WL4Yn3kjwvcXH9Jl8pCi0shc5dO6Ma6N6ukEjiFbKWreV8mv9o0nVZcYeMT7cbqh",
-	"BDF5wGDH1HuUQArCWneUJBuAGmcyoEG+TJhSUBlQtHmfJl18IyCYboxANUoQmzW9bhwmCNRqqChGSzQF",
-	"Mz6Ldh3OQG59mRS5yjIgtNQyvESV80rQ5gj4KN04Q4n544FjuS9K+UJiRF8k0SYBQPV4yNpcJkKR4Ugq",
-	"csxgPE5rRHS7QBK3771mbbksw1eMp63NTb0xLf3KfpDL4rmuCBI6F8oGOqTUGrR8doB7Js/kWloBnHqM",
-	"K7YB2PQcrxCAXgOtgFjKuojr/xDNqdbNaasFn3370999/KvnH33787//dL3Z2cwP5cx1j9X7QNb1nlY0",
-	"VluniKIDTNUzoMeFz5BK0vEUB+ygA6zNYyx6bL4jKqNc0hDdqprmrcxoyhSC8wXjCkRmj3sWKzCEg4kb",
-	"T5Ax9aINnRLEmi0q7weW5OG3NpcA9tkxV0Vnj3TQLQZuA7BPWw+QcaRRZfwAR1x07MkyzrWciWneBHqv",
-	"KVGKPlLAK0EXl9aHCSw06MG0y3axHbcoo37E8tW+IYlzpMiATdb39PXcMQtlnM60zY2r1eB/GX9oB1Kf",
-	"jR+OJZHM+ZdZibWOKfG36aA1dALSgZm8t/1w0+aGdn77wc/WN8k+uE9zSjDDaPPc46EEUikst94hGRB2",
-	"wniOqpy7kCHNzvg29OGq4UWvmgjZ68uQHEjyFWvqRfcm89HDoO7B8SofDAOYd0E8Ct3VL25vT/GqXPY2",
-	"K39uZvXYnsW55kl7g13uqs+9C67YMOnwMMD3Re7EI5KrI8sJdAudQPjwrsAa15UbWW1tadx8laT5Ksp8",
-	"puSW0ZHLub2FvcNCHAL6gZIYQdTmGUsYBaHUMa+sG8ulbdk1gRTNG7tMXkezCN3r7JKxyAZ4kdrwOSO1",
-	"FRbIdGRGC5iOba4V0ADdqLHyWX00k7bYzjiEkHLNcI+1kJjPdO3W9ivrlXYf8+GM1afCgnOtpUVrZDKM",
-	"+cmVsoRLthDZ9PCLYrBbEFnbwByEQbaXzm6hmyoVGv3+MGKrzRn57zqo0mjGIf1YKmGkwYX261IYsVsN",
-	"pXKDD+xL187id5nWGhc9fq69pohWvTYWm7TYMUtZbgmZKtoq3nnioRFHSRypJcvndORg1AlmNEhHgWzz",
-	"zsE7hQKZd/5YDkZPjCJJ5umRVF/XqEaaj6cUSdJIj2zzkiLp1sUpZGcIoM0VyYDY+LsOVs6e0tKIVdI4",
-	"HeYhtbrhG9LoZziMwzffsQX429ytwJ/XQodynr7r+GCk3Koul+SWnK3BtGKFx1NHp17lsdRwUUoPKqea",
-	"oHDXHQXIUm215jP3ONacQzgK81Qfiyd7+TtQJeuYsV6pAmQHsTwTXPS+k4NRqzJuAslFupXPIc48s/EU",
-	"NhZRGRaA9qM2X+uUaux0sNqvGCkyYCw1qowxGFsa71O5vklMsSPdxtf27269vn93Y+eFgOj/Xw7IOwe3",
-	"N/YDcufBGxs7t9YhMNrYyQMXAqAo3q5Zoim4lIeYii6ZiFFWULy1fmltyOMFbnOX+VkyIfvcjKPA9oXM",
-	"Fgk8voTxO5/tXS7Hu0pmV3PUwO5srh84dhdp9l5gCBcY+jbDYBc+0n5GKg1o6Hyp9zB/axVir8cPatFn",
-	"+5RHGJzuuoQW8tNaQNYL9dPOH19Th60d2rIOW//Y0MGF47M1LIxJzj8MB4yuGMDcGgyr9ByXEHPnKiPW",
-	"8mMmX3Z96J8m9pUr04PLIzQ+lqmMPOeAF6e1iVbsHnMLgld9xOGNSz/el0oZOUrcfLLATMjjiSN6XAub",
-	"iAgHenyYmjfL3XEPF1ZZ4bN6Odnu/+XuTs2tecNYma98DwBm1FKHVpgSocAgndcRXmZXlpOhnb002VUb",
-	"JpDBoANUnuky/EXMVnN9Nwz6Wg525DL5hw9/ZC4nKbYhIJyNr5yFGHQHsMaITEshxwx/UwJVE2aRRwoC",
-	"thl782i4eOfJXGrcemxDbI7i6MlWxsyvzSKHnW/nhg4vVGrMdYaVT8h9Ozqz75cQc3vzsmizio/mEU6x",
-	"JO+P2IhFGNl8ccE33DgVoNmmZDSffpgDh1N1PU0j51w+G8i7qlhqO+qrOuzvQtgbRIZKxiNpDrj1PS15",
-	"vCsMNoaz0IxBEj+D6O6vHd67WyA9YPJ+m3cOdR+HcY9TNcrYLlF/hPAQIx4/ssmqiBMRnOyYZ332iHz1",
-	"7f3bG4df3b/54kuaubZb+Ejhu5v427GIDMhEu+UUXAMMFgM+sdnmYH+3ifaQ4Z6nvsLoYDobdxBFofS3",
-	"B5OUdTbJPocUZY7AzVi7y6nshaX/wEKFGwDm9GEcbRQHUOG2tHlsDss6ZNRHmUhJxlJGldQy6NSA9gCw",
-	"8eajR3nOLlZ6orLN8/sx0C8hFAVLpMnmUVlsbUu9TIz1w5SOJEMkAapIwqhUbV6AATzIV860MMo4lAJL",
-	"JoX1zZK5fgUBDCSD20W/0eadEmAO5N9rdo2Nv3P/rTyMs69UKsma/g+cIkkixqazNtcj7AtpvPtOznE0",
-	"jDm+a6JXoTkuFMFBUbRtxidUQfAYSYRIMZkeA2krLGQ+dnLxljIv8tOKLWYLcrNL8ckfGuwGw2fyzoIC",
-	"TQwjTBB1ablLRaRyC+hl61g82sjxryqF43397qvi0QOD6nVpO+B2VCVTmsIHBIZ9jiU3uE8gvZSBlt57",
-	"qOWTYk9etb2Rtc9//kvNm4Y0SXIRtgia1sLThh6bia6WhBLNe2C8QzohPaH52FpRTwRDd2AvZCkcN63P",
-	"uXYXa2GBLJRZFzCfLi1+xh0eDnjVUdelBaqgJM7GOTWthJj2I0C5MF2Staq9rzinW4+PxSOArNNqQzNl",
-	"wfnigpWFkYc4McH194g4ccCrvmyaEGdOJVQSSU/O5R5pTqE2izbv/oYkMv4GC8iYxb2+kgH8SsKEShMY",
-	"akCzLTHvwRUF3jip6EQGegLWcDtgLCWxqiF4i9vf4GJ6K3/Vn/M+ZV/5BuLmes31Oy9dvBmlUcZeaSKz",
-	"YIt+8sjXaCVkkS8ziTkASedRcmgD/AZCR2sR9EJvuLeKCg7XkovY8V3hHVcQTvUlV1QAXNklZ7v08QVQ",
-	"Trpa3yOyz5IuAUzTG9JGCjRlD1uP7Y9gRtN0uSH1VnNTI6X2dnS+X+3t+PtC2Fd4P9YRdk5hV3NB2u5v",
-	"SGSIlvAcggcEfaicQPJsAPC+j2kWSdIVWmGvvw4t0mCD6/Dt/NWVXVy2yyYXF0ZbF8iJxxNgCCvZuHxp",
-	"crDU3C4WI4Ysy8hxIsIBijVJnBIDCLrMlTZLr8D6YklGacqyjVBTwx6h5s+cjGQJbgZzLSqy28oLf01Z",
-	"iB3fFd6NBW1W340FKPPK7sYCtreZApgzgK3HedVDvwJYs/P26zuvVcccorXTOQ3lFHs3Nd5iPdq8U2NL",
-	"bPO1cgY8xO0lMctL5jmp8ESxRwryiCAG6IZs8yLp3WSg2tz39b1pPF4YHB06WVhrt27eXK/GXvq9OjlX",
-	"ePnWnZychK/m8nVgqrFSc4li104//MFn//aTL/7mN5rNB2Vergk4pZmKaVIknZ7vIG7RNN4YsEmDC3r/",
-	"4M6b+sWVXc/YYVOtUk9iDz0beC9i8QZ03J+wTEvsYHxeDbd099kgpE+FEFTvXHBO3linmpqFvaYsBEd3",
-	"hVevpbtKOisSfFZIUViXoijlgNkxbPZG3puCFcaA+WRCIPDeGTahacpoGepmCc6x9Zim8dGA2YCQEzFg",
-	"57vfA6/CW/RyOaEj07iPJ2JgIdv1lCIEnS7nCJsCBIghrZA6ZiVfaOtCj95l3p/zyd9ZjJWQ/aESqQtY",
-	"5GGrpTR2fSx6QkTnvRcXiVyBZVth+Iq3vzqv71ooeDfujTIWEcBusyXVOShvkqn13CGIISZYp4NOiBwd",
-	"62aPGVFiJZv+oLzRXqcySObO6C/vOq1SNd65/xbAKRiVwuJLHh7ef0PLllPUKsacHLzzoM2rYqOwIQn4",
-	"lPug33mc6CYKI2jzIRbZmKmtJfu6J9BWYmmvAc3/K+IkKoj3uokG1yHQYqlzt1It4xADd0yS3TQJzp4j",
-	"KOYRa/apPxPdbjAbrNGUk8LI6tUIKP+0OiUCu2uoQ8AUVrJRproIlMIaMixIfAzWgeVsdpWyvl3uaynq",
-	"w+CuUNKH/g/u3J1nZCvvkb0hD+7cxbjAIY1WGYDhjsaR+IvyL3pg5lLUQ3MEVAjFC1mTU7wBdCg306j6",
-	"QB9kMVewgK/Cy7M0VnG+zOihEhjARu7hNT5klEtjJaOhik8gz3fTxZxFWb8i+6DbRdXAwyUW0gnKwLPb",
-	"dWCzi8njZkU96spxzCmmnUw58r2UGdIsWlEUGbAk6I+sHY9kzJmUG/p3E12xs00AEJDs3yKyz7QcmUft",
-	"Ij+jktwWESM7N19uzts8ZLn12G5zwwgihyou3kE6A1OOoawGfipiQMP6KlV9NpQsOWEAx9HThD1KjZFK",
-	"y2r4XSYSZmGq9p3PI3vatZgb9yB8d6TwnAAu6uY8e/H1Z/9XaCk2ssEcWcCu/UqFuPsMcCzp1NVj6jog",
-	"3WhqCVwiA6mvRHILyW3O0dpKY36lx6silUcyVb60rylVH9y5C4O9OpKeI9FcF2nmK5oLTokzWHRXj6UQ",
-	"bEY8EVopdi4THgEflEjkwAsTyYAVVlN6wjIltxIx3qjPk35LjC8kVbaRkpJ31kBFeUuMHfitREylI172",
-	"nh3koCegZB6zRIwtO0LIFpOysfb8P//N2fc/PH36d6fP/o/TZ785ffadaibULJT/oqL4G+1JHt5avyV5",
-	"jP10dP1qnIo0U4KjHJUH8YdUGtwdqTDKKKQQo1G5BcaBvcEepUIfk8fmD242eXnab4gMahtLC2yjtx1C",
-	"4XJHee4VBxlHiq4a04yRtVdvnj79PzVdPP3Z6bM/DdqcffHTH332m5/89pt/F5DTp986/fBbp8/+8vTZ",
-	"P91fxxSjbpyAOlP41kG8vH3/rTcCckwle+nWBuOhiKCAS5t3QnnS2ST3xdiMLgcEJeMsVopxslaFU6/f",
-	"6wuoqGsc+EpgKZnc32LmhQhCOTYR4mFLqAfDScdAn8mOz+j2OizzbWzn9uEfX6ap2PSCXVZdCrDCegZ5",
-	"HS87r9XwFagSX0LIQF12CiYjsFbVgrTioZ4XwUU8n9XXNKoVFZOR7x4N7GjqaJyngyq/E6TgTk1SyhGL",
-	"NqCo9e3DPyZrBcmKjLzz4I2Nl9ft0pjqr3ed8r+API6INXaJTZn3IeW0x6CCuYFjByFgnAnF9myBcYOx",
-	"bj+lSUL69ITlFYYRk5d0THF/L8XfGc5Q/OWIboo9UluhPFlCx16doGbWARfFdybftceQKkX13hWSWpZz",
-	"tTHLoMDFaoxPMBAYwTR2zRSx5oweqbb6zhEjrjYgwnTuxX9bv/cAXruoq39q85vIXSZcF+DlVpy1oAQm",
-	"CBvwK9nXDC+Nw8EUAuv8lZbV1S4wwHPEofUwt8EZ/zamdRYBy5A2wyPcdiUUTeQe1GPIRcPS+yVSNd1E",
-	"dkKSbGNl6DaP4m6XZRCEbEG+KSc0+vpIKmBQuUkpY1QKvknexdLK2FTC6AmTbd5lY5aREY8hz9jG90kc",
-	"QZqJYSyxTKJmaeYZlkg3Fa/aPFcmNHMd0kxfTbDoXjxw3fs1DoiH8V2Jrwx6rgYrzYkO+ZzuZmXWlVBk",
-	"UU45JguoyPl4/tO/Ovv4k2p9JaKyfyxoFs2LCHgtf2lRmhiLbPAaveTyfsXwfLePyAZaQpAKSvDnJZ6s",
-	"f9tE18XhYJTKgLBHIYNPZUDG9MTUXEiZSBO2smABqPp4Q5KIThAwoJdQCKl1rM0NtnRL6wUAOQtYN08a",
-	"bfFt/c1l7nM8pD22JU96f/homFyM90APeUWyPYqNRYkGc8ekLAOQChvXE9EJyPeUk8M//go5phmOsl6u",
-	"9xkmLRRWtVnSYlOZgYHfiHLpBaTK6aQZJte9VM7D47pU8KwKcK6wTzlnibcDNqRxUkDEVLT6+4QSWGxA",
-	"A4QvLlTcjVeZkXrX7bGAAywCOWFHkI9aBIz1cuxwNSurAOqaWzqoWK7WanblNaY0zVV53Z31yUvTUKXY",
-	"MPWWHbjs/brHp8YEsqhxVOOwtJRultuXFLfo5WB3DiLQ6rZ2LgbbIh3VoqjdS+V1jVx1abgBWQXEsNVz",
-	"Y6ctEpsFlQ3L1K17ByieZpJKXsS45v65Y99b9vZpUBzaFupdDdJAMakmGrudPwRVlar2r2SrbfeaLZia",
-	"vgFYzoZOkuv8HS6qs9dzb7cq/+Wdr2Y1wVfGkW11cGTGdov1dZFXUQZU15izc/Nj01eJHXs3aqsb81j2",
-	"F2fEbg9VfPgNaPu+rX9+jVlxM1IJgPHZ3VoJ4eASOjXknTLzaynNFBTkJt1RkkzykVWzY2s12EDXV328",
-	"nDUVvQXvXwfgl4sISNsvYr+0OGv8gPr03by1YrSXwwKUw2Ct55Ydg9AhA0RLJGZd5++sC9Shv65jxY4t",
-	"8DIPWFOAiRXlOhbWM720YFiLeS/IXXlagM9ZtFmDJoka82BPDNpKtYbvHJMXbtaWM7AbP6Q87jJZg1jx",
-	"dv7WedV7kTJNLGEiJLsUOOxG0pWdz6HZ1AYiVr4EeMz6YkyGlBd1MsA9LmhkLuVhLGXMe6sKi4CiHMZG",
-	"Sda++NG3fvfxr9YDolebCM5khRpddfXeSxm3E76GZn47tCux9OfrUlUIVK+5PVZILBBnEEuXPuyfpIq1",
-	"nLxCatF766I4GLKBW0IPEDiZyEjPQJwKzvKyT+b0+u+QnJVsPbY/1gnzDo1d2X7Zsa4qT75EGVC5eYZr",
-	"WKZy/tQ+e1BcSb5in7aAJy+Ryez2URXm8a6erGWVZpYBoaSwAhDI18yGhr8WwY8QIKklmDbHePCNmLvf",
-	"oXvWfH1k2jZZ4VPrqZl0m2fgEWPRJnkLV94pJWR8pG6pZNJnSUSgthIweahu2eai27VBJbifTkgUlSQd",
-	"6c+9PlS9zNeYuZbGdyUc9quUR+KEZTXuVBAhyuuPXFWRKF4RyokeA+LkABMNoFxWuT4VYHHwCFxCNgsC",
-	"6xktyEi3+mZd6vUuu4KtK0nWseOE47Ayn2ipVysDPf8Pf/75f/3FOtRjnqUYSQ5ee2MvL09kMOET0et5",
-	"InkulffKkPJLYr0uoJknoMlG0ukRcGbZ6d13N76M+gzUunUVGyiCvyWVSEkRVrpJ9g3FY+lrLB9pZAzA",
-	"HqVueXrLVS00aWaCEvAiNMJGAbEWEEbDPgynzW1ZYIMSBAXxQ8pJHJnCMOM4hMmaKAvIAvQxYs390V97",
-	"DbmwPcGHIeVXyoT1AOYzYrPvuXy7GsMHVLEwfd+QBVXbEqaCm5KFKhuFA0ASfP7J355++JfV5q1m6I33",
-	"Urla7Eanw98f5MZy1QuocC3rF34KlAQcwxuKDdOEKjZPkXhdv/nAvniJx6LcUcWJsCMOMNQDFz0oJBT7",
-	"XNpUhatAGbGVFwmscj4msvb5f/z0iw8+PPv5R599+q3TZ38LCS3/vBqYkdeHqQL8la+zEJNuRDQxmdLO",
-	"Ut6A+yYfMQRdRgJhikiG+HIlgM6bN9eLsuzAsVQeYjyMpRbpN31gIdNkdd1uidL4ruSaqD0Ph6sDA6En",
-	"MxAglURelyvajCVtpRk7idn4/PieXjPcAbb+71TYaARmtSoRaoACqNSKwEgqMWQZGYtREoGlK1arynWO",
-	"IPUzp0SQsSmRdJgmzArEVt6WFLx2c3Cn4QObrjM/6F3SISbMFMiw0kr/ho41W4XsKBwVh6Ktep4klm2e",
-	"V3vvY+7+zZtBEaduWgDty/DZ4fomuacVgXEsAWEnz7GBavRYSpzEHOvbZ5RLGuZBUHmIOmLXmg+1hN+2",
-	"kt3+wR2oLY+5mEadKWEE9ql01Qk5wKhMLPQVK6sSwcqYpZfCZFkhGB7mikHYyhQW3p5WaWwcvzKDGNnt",
-	"pQPG7ZBw3bAraA+XTmRYMh9wyWKMDMfvxn3IAbTDWK/OMbqne30jTs7FFoLH82BjCwxuN4sgn0tfJJGs",
-	"qrvtsM4LTJr3jlcP5oYkCZ2IkdojdKSJhCUJFP8yCWBY0I9kYlw1YDMQd2w5S2jpNltB7soyv8q+SOOu",
-	"bkOKgah0af1ep3ABmSHFzdcFkXlQm6lobv5bN+eVDTUs5g/PMaTuSNJk7pg0J7BZqns5nGVppGQ/53aR",
-	"CEeYhgM0zx4pxjVDz7F8wBBccL2gxPZWE3OFqaAU8pJvmPr3hr2cffcvn//LP5599y9+92+/WcdILJHl",
-	"k24Wele6WEpyzvw8ztuHf+wmZ+6SQzwf+RAx6xrYnz4wJmEaz22brz3/l398/hff/vyH/3T23V8F5Itn",
-	"//dn//bfi9/+9YsPv3/26Y8///FHATn75OnZR59+/oNPn//kewHR7/z4FwF5/ovvnv1vHwfk8M13AvL8",
-	"h7/44tvftaJ+mwsYLoCdJ6OhUSpCwaUA5uGuG+yoXIcS+5BzqgecZ6IGbU4VGQqpyM42eftV6OLmdrC9",
-	"vQ05i5sE1XCcco8ZjdhcuqLb5p2De4cPiAVHRK7aKWHZwgCMcTIT4xsFAYMq2eZ2Q2NpM729mIe4dc55",
-	"+fe74t/vipXcFXMkcsj5LRNGyS8+zoTmz+gjXRFiPQsHDfhpEeWTi4mxWoSpykqYCeQZ3ThRaMDI2ZVh",
-	"YBMSiuFxzE0x2pLci2nvss27mRiCof6Y9WIOWKkxB1k+pJIhh8kVIPMVMZEsyqQngZM0TmOW4/YT8NAO",
-	"U8onAZEpDZkkcY+LjEV7PrdCm9umQVsISH+S9hl3PoroBO9R+CHm5Gs0pV4OdshoFvZvI5u+Z31nteh7",
-	"peWBxZAFQfmPNL5cFX340q3GCUhlZnZhzOug2CIyZ4eqpme3vTK80oH/c2c4m0s0bXXHhavq175W1e+t",
-	"7cYLu2DsPlBLHrk/M5XbRgdFPFjMOAcc4YhWLyJ+c6TPmX9vIzTT1C5kufdj1sVq3M26x/tkkc5/n1La",
-	"3MNen9OGbLWcMraq+OoIeKcLfO0ZzELXw9Zj+H8qdsrjZYiHLIkBSTTrGfOCre9jEM31vYECJLhI6TE6",
-	"cdt8DbNSHZu4MX9ApEKI9naQcE9YZNy+Ihys23S0Nod57ZEOmmxkB1j52N7qdhx4XE29c8LF2Mffv8KU",
-	"u9+tFdFVZQCffriyvA68pYoKG3qZAxs9EuSaKO5lP5ZKZJMaclpUvIchlMIUZghxy2zz4obuovGqAIV7",
-	"U9Y/RsN+QGyUlkmSNrrjSQkbo1iFNrfunIidxCHbJB2MNuiYWK6iaoLhs2mMN9caIodh+Swt92D1PywO",
-	"AAUBLRJWTwhMcTpmJB0pgkX59Z2xRzrpSB3pP3R0E2qUcbAzQ9cbRqBnUX4sdOcsssAdwla26wNq6l6b",
-	"dzJm7Z+d3BIq8XhRg4mirwwaDqBJ2zTAIGPMmxEETZvgGRvTGMRVzAeAsPU90smYFMkJO4JWO+hHs0bR",
-	"Noclg19NQ/npJqEWOkapGQ5ViJN0zBi3wCd6JjJNYtUBR8zMBJzFyIgSAuv5aZ4jjYgjFVGizREqcXa6",
-	"nfZoe/uFEMmUC/iNbdzsBFjsoWQLRh7U5m5FKThZm+TdCraV+xQpln+U5Nb2K14J1RBizsCuHzBKwff2",
-	"4ZhdEUrK9DDmmxNxlyno5VwAODlfEQ70V0USBbYYqP5hw55D/QscGUvJWiFKYhWY865PZsEfLOtqJgHo",
-	"s7ABhp+tx/rnI/3zky0zjGYwtfl3TdNFtF5Tky5SnSsNAzuIw8Fb8QWEs56D7tJMD00ZtAoTHebFv7I8",
-	"3nno6FzOmr1XvBrkLRZGGwFhCj7a/arNDoFkAKwrC5hMtr3VBHxACS2sbQtBkblpwLBciX40zh4p+ycw",
-	"VTa2ZwAu15b+vjI45y57pDR5XKZUp9t/QOWgMh6HygFAFggQQVcVbINLqtVzvcAwiDW8yYotKRUl0tRS",
-	"t9iPdTvniBnVn9fGi6LSAjoDVAA/RhlAf3tD5ulvYPhBeY3Eig3xAxhmG6ak5Rsw9FOwPUEcmr7wNWN8",
-	"f0S5itUEnnfsbx2UiTbJfpujCdB2FhBqjIK6qwAY6wnLNmApQVZD6/pGFPdipaWgjNGozSmcuukwUtI0",
-	"irTN68JINfEd6q24fre+HdqV3PW68/m3Oyz4qvHQIHDUxewLkIr1n4CI106f/eD02bPTp//l9Nm/nD79",
-	"xQIHUgsDF3Iip6RL3a7hodeNxPKxXVMaQxWri9AJzOh91mYN+oUmwIxtZGKEGpqj4cTSQCGuJjQIHLou",
-	"pKMHXZJrnZRFFnP87G9+efa9P5tDogaocisRYjBKqwOb4bFBPG+W5LtIQvLOzZfrRMwZ6+i7AEpp4mIw",
-	"OyEKiPHUEQreijxK70YOFO9YByDeCcPBq6ypSZG/XplJfdEZynOPE87TbkRVxD0+RpOQFTWRZPS1C3wV",
-	"YVBXQrnvGq0ex55H4MfVAd/pSNExnbjhBLOF+sZ0cl3vVRzdlbC8+nwMtFMBswPz7Woi/8WJ7Rm0DOOh",
-	"MrAjBQcToDSzpIvIo9/8h9OnH1WzLwNJUh12cjBSbvpSlJ+CigFoOS8XRcnanQdvbOzcWm9zPC2oG7nS",
-	"6R6h5CuHOxs7N19GlA2T06SFYDx/7FEaZxPE521z5ZxOzlgkCYU3RWZeNJU98IREcYQ4wTTLJgE6XotC",
-	"xrdu3rQG+k4iVAcEZWyls6uvATDkxSoHKc4Xos0xYtF6O5dOkULwHXZNj6Ezumt6FK9EwjXLUlwFomtO",
-	"5trZN//hdx//6vnf//js+x9WnzppW9anLWGYeTMlksY9fm90wfaeW56wsrwC2GqUg7jHdWcel0pV5tGh",
-	"2+BlEpvbjzegRjgl02JeYOjfPrz/BlF60TX7BUYBjMHEM6/MHOJk7ztlkOZgkkxHGBpW35FiII4MkXZI",
-	"KMQgZmTtq0ql93gyCcghHbLDWLE/OlRZHKqAHOqBsjaH9OC+Uqlc3yT74O3v6pOCdoWDO3chDoWSDAv9",
-	"GBACSGwEf01XZG0OXwxjPlJMkrVbN1/whmdrSrrDW5ekdEHjV8Pzasjw0NLfhZDV7OG0txotI0RU8zKs",
-	"CZR7NOeDWh3i25fuhi71M9f3UaCExJzJgMRc5rhSI+sWzlgohkPGIy19i0crOtMIJGP9G0ZXTU1AkFn3",
-	"et90TdzWmkziFDwq1jNipad1NCwqoZgRzdotdAeO6QkzrkD8g34H/9Bu5Zpg2WmyiDbbwF9SRX6FQz13",
-	"7E+hOXjAzRDdDYqM8DAZRUZgKxsqTD0aG3g8hWbgyW7UL7xmB3E1QBHFGqyq7hKQpqYoi8iRgnaAKwzI",
-	"BTYQxqQlHbz2xiXEV1STBQzlMqIsDFlgrn4ekA6eCXPURBcYTQEMlWn5oEjxanMwsBMwsBfiBVKgrWKS",
-	"10UyzgGgwzbvlMi9Q9bS6c0oqqnpZbeve+9WQJO8GE/7JfF3GGET1ITCXBVblofR/bj4kmQjDOFNVuS3",
-	"uiPlyFP0CENGUqxclgdumCmsffHBh6dP/+zzP/t/Pv+Pn/7ub+fo89V0r5u+FLKnYb+IV5UhTRgZs7jX",
-	"B+YIBM2ivNaHwQ+S+hbFHAuL3khkH3JF4ds9rdXTrKc1+LyOjxz1eoAP6PqpsJFSLvr2K+tkxBMmJelY",
-	"1CocUQfyEbOR381Ew8F1jS7RY7sqabSZHIXYu0i/q0aGKtDFAH3Xym8mLOT53/3y7KNvLnNkMqi6eyFn",
-	"xlN7+A4O9CLqPF0PITrPlrI7sBqLgkKsCdttLNBvXQqw2DNS2jJUsFwUQD0RmP2/pqY/Z3RXyXgaWv9M",
-	"OOTq/Ns2+AKBE8HivU5imzfvkOJarS2wmvCSOK1HojtM4vRqlAsY38pCfVxxdu3z//rx2fc/fP6jT9Yv",
-	"GWMuP8ZV2TLxN1hVguItNz1R/0JfnFsNqr6QOBT2Pkho2LQM1DLe16qZDkbXJm1rJRDWxWI3AQWDt7Ga",
-	"KlyGuZusT3kEyu6YJoMVpj6AzziJIaidZYz89oMfgKsMF+WGzGHT0cpjfGo3pA3V5+ZEFVDsjQIW4eut",
-	"hEU9LB9UXRQfX2lExpeWuVxN6BcX17uCkv+wlG/FvBGlQukiTJ26ub0NHuzVmYj2ZwgNSWWpbC6rRG+g",
-	"Kj+X3B6Yd+/jq6vYllKXTXZmP1TxCbOGieOJtRQZ/3MGeTcruXDtwlp8HRxRDFB6wRTkOus2h73HhMzy",
-	"wlw/2bc0vgWk353LGUHVIYZdWZHDuxdLxbISqj1nY+LSB1nLWAqyCWJsIDELzqoPMJR3rY5RMrkP79KT",
-	"60glelhXQhywHhU0oVc0L3GohdMV0QdsFKHYv+g64GIGoqRrPEyQEXj69GenT/8T4F7+RQ11bD3W/x1x",
-	"Ue3Q8ShFhmSuQCnSo70hV+x4QddD2dKPiNywH4WnBQRRCOg3xjFw7h1PwMm3XP0csz0XWTlnevI0jd9k",
-	"k3zaLDux4xllSWu3tQVn3Ax92j599sNvnX3/w9Nn//vp0/92+vS/O1lcJp7VA7lz9uN/PPv0n11MBK2Z",
-	"ed6DaJ/PPv3O2c//iqztH95dL77JKyt6Pvv2p7/7+FfPP/r253//afGBgS6pev3s53/9+Sf/dvrs14Uv",
-	"AECbnFHafEtPG++aWrzFtpk6sJ53IQKB5KdKkjWtw/RZEgXW6xxYTKf1TZIHJMzEDbQ5lJYw8SMmnmTd",
-	"quoYHUNoIoXBRNfXxp9s3D68/8YGsG4DEYTGertKqWw9efjk/w0AAP//",
+	"7P37cyTHdS+I/ysZ+DpiALnw5JAigfAP4JCURiRnEIOh6e+yZ9GJquzuUldnFiuz0WjNTgQ5E3rYS1qr",
+	"kGTfa0nrh2xdr32vVlrfXfFSsu//IhBD8b/YyHMyq7K6s7qqG0ADuuv5ZQBUVT5PnjzPz3m8EopBKjjj",
+	"Sq7sPl5JaUYHTLEMfgtplsUsuyMipn+N+cruSkpVbyVY4XTAVnbtGyvBSsbeH8YZi1Z2VTZkwYoMe2xA",
+	"9WeMDwcru++tjOmAKrESrEjapSO6Eqx8naaUp0KqlUfBihqnukWpsph3V548CVZCmXUeij7jupWIyTCL",
+	"UxULPYqHPUb04yOlnxPRIarHiFS00yGSSRkLvrES4Ih7jEYwRDPmP1m/c/jgjXVsedbAB/T0Lca7qrey",
+	"u73zcrAyiHn+u3e8w0yKzD/YNmen6gjfaNvxphk7icVQkpR2WT7e94csGztLjK1WDGxna8s3lIgl8QnL",
+	"xndfq9g4+8JRHM1cg47IBlSt7K7EXL10ewUWIR7oDS2WIOaKdVkGHccRG6RCMR6O32Tj6bXYJ0Mevz9k",
+	"pM/GpCMyonqxJLp/JtUeoSRjKhuTUax6uKV0gO9SHpFjEY1JxtKEjiU87cSZVIRyOWJZ5X7fLYa0rsdU",
+	"tZIvvli/xTE/FkMeVS6reX7Zq5rEg1hNL+YB7TIi429U0g5+5/YcsQ4dJmpl98WtQM8eewUqqhnDgPK4",
+	"w6SqnLt94bInP2BZ2KN8RsfmhcvuWGQRyyp7hadX0uU9MbNLLmZ2+QcZ66zsrvz/NgvOvolP5eZrIhwO",
+	"GFf3hoNj06PsDyt6008W7ejwzXegdUVlv3IF9cPLXsBhGlHFosOYh2z6wNznyZiMelQRTTBdFhGqiMgI",
+	"7ShmWJGKB5XHyTR+JKF17zD1C+u6jRUf+xiJrP8aHfuvCP0w5l0S0TGJOfmavhz3iBL691GPcZKwjiJi",
+	"qKqGp/uuHpVnQE/0ystUcMngvr8n1Nsiijux3onJId4TigzM013gvnc76/cEZ+tvUxX2CLJdoscS4VIi",
+	"X74lyesPaTcgUrQ4rL3+NkxixhXpiSSSJJZEqjhJSDjMMsbVBrkngNlvtPQNjS3DCHVL/tVTtGuvVdOK",
+	"cy8USzK1BE+ClYNMHCdsABKP4IpxYLU0TZM4pLqLzRTf+MOvSwHCSLNDYNt9gjdy6RrkhGWZyAJCJXFb",
+	"38BDiS3oDvYP7h6GImWuJJUxqk8NsAO5EqykmYiGoZIr+QWlfxyx454QfekRroKV/SjKmESZLxMpy1SM",
+	"NEDxwbZnsQL7cMf7MIzV2P9ADFLK/c/YgMaJ9wkStedB2hO84omQiiZHoZFXy0v+ZRLF3VjJgHBBeuO0",
+	"x0BEnG4kYx0WqmHm6+OJy6vewzEWEyyPoNSUWZ6gWF9nNe2c7HIUGyaOv85ChRs2iPn+wV0jVZU3LcwY",
+	"MCaqmjKjYIWdpjiNfJLHQiSM8uKhnNUgHyYJPU6Y5dlTHcSRl4FPMu1gJaFSHQ3l7PHXdldNLxnrxKfe",
+	"Rxk7Ef2qNTAPLzQoqY+unCbG1wepGu8SpkVwAi8BU1dsIOu4Ss4QnuT90SyjY+iOhRlTfgaphehYSZZ0",
+	"donQ92DMgVsilyQKbkWkIxKrDe/95dI+XNxmbYP8JBSEWKxuDTnfgW8M74n1iGly4JB3hyaSBRMUXybQ",
+	"8mzf1ZelMlOWSqTS3q17hOsln75Omx0ZS2KT3Zk7DVZYaq0mIGyju4EKTE+kRI6lYoNbEm5H3Z+jd7x0",
+	"ew66KfU1oGMSiT3CBWegSwE5qV7MuwtR04Ce3sVvXpwgrWAFtTbzWBP7kydVu/qqOH04xgtrgksZvrw4",
+	"p4g5Z9lRj8XdnjoaDJzGpl5KYHlrXhrF0Yx3BvT0aIR9dTOKazn9ViXfkSw7icOKZ/E32FGYUFnRqKIZ",
+	"m9Wp3mQf1/KdUXMZmRM6uTpTSzG9yp6VKI2wNB0ztmL6j2roZKHjb0nJOUcv7NSo717ycVXgGh3YS1kL",
+	"fO8S3Vyf++gxb2B7a6tBE5ZYJ/hPzbo5lDyx4DWEXUzvJXdoW0EtyVfPy/9xs/NwFUehjr7fiqWa5oUR",
+	"VaA/NGPSLlv1XPt69kdmk6T/9teC6fqxOCX2NbJ69uzjs6f/cvbsJ2dP/1tAzp5+6+zDb509+97Z01+e",
+	"PXt29uw75Lcf/GyNUK3LcaI/1feNvcCaj/thL+aHhoCmxj6xP7Aqk/OpW+B3QCufk4H8Oyv4/zgrWA4P",
+	"eEugBeEqhKF+zKNGJ9AO4k39wZNgZUST/pFk7w8ZL4knTtvf8KvYM8SLb6ACC4Oa7KJ2eZYoA1zeqk3Q",
+	"ZS1h2jV13Uov1bscPPfXhdb6TbMA1piUxmEflDV9tBn8FLL4RHcfrEQi7FfYj5wmF+LAF1zPiZVpuAhv",
+	"G1eBx+6VJGJ0lNJMxTTx6pSqxzJCtUKXKQK2N7gRZS9O0aYcg1MqY2T1/DvfOv/T/+v825/+7uNfrTmq",
+	"tGNdqDz/i9hyGvOMGcoKj1jW6GAc4qv6oyROjwZMStqdk1sY7mt6nWgpmNiM0prUbu0SeYnnCt02dDvv",
+	"kYamaue20EGbouxpYlxoIpdENOU+t4JmJlfTdeWKHdy994BJtIXNsVZp7Ak2uE2UIC8b8/EeSRg9YUQM",
+	"lf5zT/8sRV+QAe0zIvikeedl34T8Yz7Ml3Nafj/78Aef/dtPvvib33z2ya/JcSLCPkkzfbAjIjhJ6DFL",
+	"ZGCcL0ncZ4Ry5FG3JHCoIyU2VoIZtv6amIKy7b/2ZesLmCSoavt/yRN/e47DVu0fqBNQJ9wFE/dyjWNg",
+	"9tsTRDuXW2A2KzhUtNPxXF+hik+Y/3Qf06jLjq7nwtGUyqKjIVex51Y9ZIqMenHCyCgTvEsO7t6TpM9Y",
+	"CjZOGDfBFiqNtIv7BTKRsGa8Sy/5A/2290pzlje/2KDtwO5KswsMulno9ipv8IXvsAZq4DL45KXsUOXm",
+	"zN6Gg7v3ps+Yd9KaOR/cvWfnFjHXu5I7wQOIXxIYfsA4muxHVBLJuPK6IaU9580mPzVx/H72LB+Y9XVV",
+	"ARDHUmp+0FdHij8NU636Yyga1U1U6wXQ+GKyygw2thilXgINec905cq69q5prd/ES/rd5BUMuoKDzbRt",
+	"2o4qh/kuRge8zqNUxD6FKBS8E3eHmS8W5A29d0jJmlHbACzSo5JwQZhplIyZ2oM3BChPnZglkSQ0Y/qP",
+	"nNDjCfJ3PdBcc/Uq9/QJ4+oo7Ilqgye8IgktBgfK2vBYv3jMCMpDuRlzatEnbazYpf5rnTsX3pyv8Vl+",
+	"Wxl3ecy7BN+p992KjGRCVbtxbW9HM/ziNtBpHpFgmCVNiDQnqsld9FHqqzSzp2IBZa68ll/bv7f5+v69",
+	"9e0XAqL/fzkg7xzcWd/XC3b34Rvr27cDEvZY2McLjMQ8TIYRSh6usFdmOb5rS3PPo/eHlCsjBedBl9uT",
+	"cUDv8FhJfRsSGVITxxxLomdAQjHUFLxKSUglg7/dksS2u2bG5ZhMaoPjptiFd83nd9/+u1f22r1QtQ5Z",
+	"31bfoTxkyV2eDufVkzNGTSicczRe9Gvvnm7hbnr9NBWZ7+KRJ35O2IkTFpDDXtxRR1+7exiQYyrZS7dL",
+	"qsHxWHm5k/52RoQQBODJxg65B2KUB/dNc/NMjKQvWDsLWSLJKIuVKsWeVR3RfMymyQCWxhnuo+rFvTvw",
+	"Ly5Vioa90r1aisQ6ZgmLjkxkobsctXfYpS7ixErko54aYrPVOMhE1x/uOFMgw2dHlXQTDpVAId3jcI3D",
+	"/jCFcOI8LhXbuyWJSBnP3xARHTePQTLz9+9fsW/Tz1CU9344yZ/ypJ7SCjgBp3YQRavexU+EZG/btIEF",
+	"uAxIC9ngaBBLqafvySbR0hGL1mNOCgWFmO8kCROhP8R0ktQcQNOaX+wsWjkC1bGRo7P4xqiItcah6bUS",
+	"XIqE3c+MBXBaLRK8+dFyW9uHb30nliaJceAs2HL+va/1i50sER3RgRaAGtqZFjFi5TlQVlGtiZcHdxjk",
+	"T8gjI+1OsvgQIvhlEqda4Q+I4CEj5rQEwATQVKsFeC31Hbz2xp5RG8CcS2JJEtHtotg51X837qi6HfpK",
+	"3FH3U9zVJ8FKjyXRUScTg7rvYEsPFVVDOZ+FL+ZsMfp5K+becJaB46Rr2lbu2NOyn1B+qsrzZyofzklB",
+	"hqUsNHuUB/w3aWzSMedvVH9a0abIygH6zh5mLIzTmNUvuU0bqBOk8Vn1+QYnEH3xyK80gvVL0+F8JKt3",
+	"6UgmQvnllXjANK0utK4Pzcevc5WNfes7v8bsMyU7CV75IcgXI6i+mO1eTKy8uyQlnmo4iUMW5tSUjsFE",
+	"OLczRZdiLAco3yfF2ZjkmuXNz6nd2aAgv+8e1dyU5m5zTJg9kWBCWcKoZEf5r2ZsGN8gRXLCjsCRr4eT",
+	"JpAkGYI2pEc0VEfHtCLwYbr7RSQbmg98/mvcsrfJAIXxHumzVFnbkPX+9WKpRDaeMGPs1HtazRib7cED",
+	"JsHCMSm5cDY6yjMlp+U3yLujBLZgtxi2sWgBkWOmrxHayJDHSpak5RnBDnnfs1j+PJswtUbYQu0SFYLS",
+	"1AJBIsO4kfThNuJ5qOZMo4rDfpUe4RqvPJoEpozOph7MHjVsKB85jtPpIB9H3Rq+ZVj3dGyDPtZRlT1J",
+	"piysfHwj1sZZimI2+RDcOdQv0YUjjd3mDoeDAfXfdg6YQV2L99ipuoNvVkT7uo3VTXHh+K3DImpLFmFb",
+	"MddaoZIXi9i6aPRVfZxUeXJ1i2Qky6klOhans7Qx77Me5RGLjsQJy+aSjEHNOTIhKn4njosX0Gz9JHu/",
+	"wvCaoeZ1xDGx3Sv/2Xe8qtvDkn0mHR4ncUjsJzk+x1SjdYboyYPP3l8JYB8mPnVlu/LS1W525vXezaUH",
+	"G/nMlaO0jGbHYrjRUaL5C5KEpgeveJSx1A7IY1yxPu3ZByAfj/2iaDZYqYig8DGuSzb2LWBhuHLlO4e+",
+	"qGROLjjGnG1WLsVMoWpm/rSjOMxQDhdR/kAwbHAEq/QsBKIor+fkWjiq2MQ0JoO6qhQ1HGVtPFC16llh",
+	"GpzhA78lCb4TEIDbQVfjLUmkYqmXqc1D4X5f62FIudzFqGiIcgkp5xU2rYgp6osNex0c+LqRMYwcGmOJ",
+	"ZKRH05RVN1dplVjgIDpxqtUz1GuK3RqHfMXQslxH8rYl+vkOZawzlDS5lWNDEN2Y35kfUu41jIeUk4xC",
+	"3IXqUZ4HhBbxCTMYtCe8YTrc45Yk+wd3c6qCHGdNaxXTV2KuxZ9yAa2YyVrzgHM9mE3PxSaz0sX+5WTm",
+	"P21DvpB/Ytr0eeEohX1yjDEPBUYYYHsAacRKksM335mMSKjFJsu1w5IBwPOaq9tcKB3D7EPenm/ZnXRz",
+	"xxiR6xiutjtfSKPXOe2PU9YEZW7GmXBGIeV3X5sW58zXZQUXiKKSzqoMJfOa0YdaOqyyoM+0FBTGsMUc",
+	"vWA3W+DLicWbWrKJlr0DrVxWsxbTOg/riKwiyS3ED/0Po7jTYVl1htzc9pZFrCaahZkZFMMtjc23IK9R",
+	"2TsWNIsqJeA5CG3Cge6hh8beM3YasnQ+d2M+ldftt17nBhNp0tywf4AsNT7RnMkXv6FvXxYdpSw76olh",
+	"5iNyV/mcPB/6Ol/4Y/Snlz73x5GgZk60JkZiThgNe0R/QVa/dvhwLSBbv/3g+zsv+OIQZ3WvaLcqojKi",
+	"41uIpEKOxwTeDHTP+i+dRIxQvGicHJ5v7aFuyTeYET2ZgyW+S09YNZlOm56MON9ljvYtVzw7MLWjHgop",
+	"EbcdeU6YMw9pQdmeiLthSZX2JP/6DS/+JzHvexMbM0Zi8Dx34lOv7DaxeCbv1NoGQuNSgvZnThV3ep5p",
+	"Vs+mUBJrOKrV2MrD9Y7TxAPsK8UG6QWNKrRoxHO5DDO4+46qziWAw82YdwXG2UPQHUKmp3FLkq8+fHhA",
+	"8AOQH7ec5IOQDhg5pmG/QSCanUu59/I0Ki0zE5iTZans9lSSYao7y/Rk/uf39tf/J7r+ja31Vx4VP24c",
+	"tVrrj770B741f31A4+QgoSHricQbSFNarnlu71E8Edw5Oz3R7ce3KDjSjJ3EbOQz1EZ+tDw5xBbqqd68",
+	"GGBblUN4yAZpYu5v/xi8ge6o8UJQ8y1ZoYbD06PKqdgXqqcUrKTFVja/B6aIwHfNFZ0uNL/Zqz09uYn1",
+	"mJhZ7e4sopvahXezZba2/EpQsRplhWkruDiZfcWELM0x9F4csaM08+d23BMEHxGB1ojUCbryWzUqjThv",
+	"4wMS0iwiq2fP/vbs2bOzp78+e/abs6efnD39Z/3Dsz9da+A6D1ZGGU2ne9CzJ/pRqoe4evb052fPfnj2",
+	"7DvnH33zdz/9ptfR9KRiEe8XovPM5Zo5/8ph14Ssw2uuOcXt1LftXzVOgip11zp/6k6zDR+tm0c6TBJf",
+	"ppKVlpUgChIPO2hWUdkw7MNBjzPrFhxpSQijQBJMpOmxJGos0NqhVgd2OSG4E7jEOAAuRsS8M1/+0IjG",
+	"yhsgaxouxb8i1K6JEhnRjPXEULJ5OpwgjoIq8l0t5loMLt+kWfQClpaFQoWjRdCMLsn8U5lM405raUch",
+	"d//OQ62Ve2qaczbXN9G7iDt8adC0EPHQPDDX4u5X+KTmM66ZuVQZ15q5p0wjjoPqwhGCxRwnl8hxTFlb",
+	"WlXo3ozNuwOY6PMDsc65VwtvBvKFacvxIObm1+0aTjW5atW2WtPtIqzootQ7D4D/ta7mTIKsXVq/vbY6",
+	"HK4W6KHKIjs7YMuoy9GFw7mcOK68TRxUzSIsSGPNowYv0/XjhRI0q9SkIMSMdZu5TBeObLMX1HVHs5Xv",
+	"BSfixh6gCQQ2h5Zy0dQbeXMX4wQvUYBq4lisJptaorlq2estesySSqFrhgDVKCxYb2AsuAkLnj8V5C1M",
+	"CqpWFkY04zHvelTgB/qaliQbcgAGSMRoj1DZd3MMAQ6cEs5GFmql0aAemoA36GEOuR9XzI35z0dfuTP5",
+	"3KdxVvK/X06kXw02k5VvJ5ueaMg7ERZ1a0OTjyKWKOqfzqJheh5U+JAOJWA+GPB5DPa4veM1z1W7DxaJ",
+	"MRf8qEf5zIkWPvlqpJuadATlCyQ3vojyCIKpxc8H4N1FMTpUIux79vCExkboeLxQ9F01+BTDGLQcfGVB",
+	"2WMyYK3kQC6GP9mhbxnedvRQmiT3Oyu77zXTIYtI8cf+DF4WHR1XVD1y0nZHPUESpkisIHGX1aXt1idi",
+	"W+sP+H4SFrmFno5ZIngXDEM9RvS1bTKy58jFFjRi0dG8rL/eUGTmeuktT0bp4LJNTWR6ANP08sihmIXk",
+	"jSIWt0mByGClyzjL4tAr++DGNVe4zPuwr16qpN2MsaiUxG9LcpFVrDGl1kWns+ZU31C5j7ygI8ebtfre",
+	"1vaj97bWX3n0v+y8t7X+wqO13fe21l/EP/1BrfZfhJS6k511jquu17lzqw11zHNXuSm8c4YP56Oe3JVY",
+	"Gl5wSxK8ogOyvbFh+cPq+Qf/6/l3f7q24Z2Dc5I8D2eHLM/KdK2XRyb2cVrK8Cd9luKJcxml+jwW+35F",
+	"4e+aI18ZSKQmsGr2bcKHieCGW4P13r/RlVgRb9k7wBJMGZWDABQHcc424UIRHBpZzVio9wkKBlpUCUju",
+	"x3WporqL8aUZQQ+WZ4oUitjiKPxldKdzi6qi093huiZF3J5ibX3U52jGnn2UklBJ2rb+rWWXeOvSLtsj",
+	"fJgk1qWXUKnynJtau8/9VNrIDS/eDRukquLg68PGkdvkajgA0ubV87zXzUI27Rw/7mI5ZFAsrTo8ZP50",
+	"DzBYmGWaa0Yz2fg0paaMRwZUHncLQxkZbUy2ZrNKazmZwJETbb7xtckWDv28luciNBOAXdKbFn7toiai",
+	"2zzgcSIGyRftSMf6RFaogTFiimIMgyHiW5J87fD+PSipmecYAKHrU6kf1cc42F6D0rT8cqGzLJdguSsv",
+	"8vVa7+6nstLTVWv3v7yKiZfq7irmVAfIUq3nLuQT8x3ySX225GOYcHLN3iC/VaZSvrl8L4ERDo8KW/10",
+	"aAa+UbarVMVgVGWNOxbiormJziuWaoHyNJWWo2YlYzwVTCrGVp3qfW2J2N6R+hG7aoB+bwC4VS03WgBs",
+	"ak7GMwsEaokgTjOhkWbCHGFhhXlAk64A16isUMq63PY8qd28b/Ugixdj1CMXuwzAyxArIWSJJ86/NkDp",
+	"wsEPjpKc3wIlqCK7F04ERK7mFPBIdXhIBgTJgUWaWt75QitgK1+lKuwtYiQrkqwmwlRp2CN69QkgzBPo",
+	"BTrYw0SQWCKWMZYHAYzhEQ+IFIA6B+g6kWASVNwBlG+PJTFZDYQmkz6juty95jEDM/K4nKVSWI19smRf",
+	"xE4rqxvCkpZo2Ya46e6ZVAHpZGJAtvyaeiOfX+7sc3nQ9GjsSUKKIQblf4+wIo02VqRHI7AdVhQhz0vS",
+	"N6ow7yYXW4XLkCmiJyR0bH6EPW6gcsFql6xTpovZe1flcLWjqQpRtPDlx2M0z5td8++WnUVVY+b5HpGM",
+	"mRhPCxNb1aBZoaoW4cjQJGM0GhN2Gks91un6DaUm9ULMeRsW5F9ru5+1u0XvlZvVMNhrEHP3r9sNzPgr",
+	"wQUs+WHCaHY0JbxMHLJsqI/1QJwYdDD7PtHv+4PAa5o8+/DPzn/5Z2cffu/8k4+e//hHz//yH6bcQBeP",
+	"ZcsFHk/s1U4NHy0kohrE7bJAk8dkvFJXnnCeyp7N5J7DXpw+FFMSzMwAhHjADvV73jB4WD/Ahbgg4E1u",
+	"5qnEiPA4Ad6fpprtgOwE5IXffvAzkrKsEIw8cQtihpzkNeRYlItdwxoDYp3aAbHwhiN6wgJwN2n5DOJ/",
+	"AkiICFBwCyCcPDBB7YFlqkf2955Iot9+8LP6BBfALTIGN1gimFFlzlexUZdh/yl2vVH94MoBISZ6vcJW",
+	"mRKUB8uTsCeEZP7Up7CsS1xA78u5yxzQdRfC5hGjCiVIUVVFp5STGBYWJUrw2cfKmBmpQlFHEmpvYL1m",
+	"9qrgbASgOCFcRlGB5u69G5pC/LgiixgVNhNf3TWrLOTAPIVvxFUPcAFqKKsyn4/xUERep9Q7D99Yf1kv",
+	"VV7VwEtSllYcfK6eSOOOnoEUfeFdrrjLhVaPQpEMB9yjRXyVUS0mm+dQweqWJAkdi6GjHmiRZz5lbwbZ",
+	"NoV2du0/LpKnrBTQCjIciWESGaY5Q9iv9AUDAR7NSEp2Kx14DoRUIkWxBAcEqnNm8+PJaiZGEou7EDgX",
+	"MtVLLHuMKSJ7+qHqsQGihfdwi46ZVth1G9t7WEXJFJs1m6cbcl7X9C5JrNY2yL4iAyEV2Q62trZ2SWl2",
+	"tsIMTZLGEYKLVL54jSpKYNZ6ogE5Tijva0UUCczgWvi3StKBgXbw1QPJ9My2tkwCV+NJTN0GviyPfkWu",
+	"1gM9kYR1FJS2E5ykwywVkpHVQzyTu+Ucss4w6cTmFz3KABR3o1FwxrQWiFlfMe+uXdJGFCy1WqGZqNtl",
+	"lBukO0kHbNc5U3o1kC4bpIs7UQyGcQUFC8xrmRTFJAwLdg65905win0cWcwBu0vT3C4nnRqm/QChtpr7",
+	"/IpVb0xk9mJA55jbt19XLqHalnfvTl7lCxP7eprypBJhH4DWTBVvCFMQPKzgf8c07BvjWX0PmL0HLnvo",
+	"Z2OWidrPMOemxqigRrPDDciu0Ihd4nExdd15V5PFxYLZ5hMeL0dnLsmV5QF89uuffvHt753/5ofPv/uj",
+	"XTJmnCihL40EVIUt2FZrhZqSSOetcH81OnZTP8SN1cddkbwZj5lK83qse3Plv2Oqwt7KoydPHk2WlPv/",
+	"i6HRRPMouSGP3x8yQgeCd8k4fy43SBvaaaP117CO1VgZCeLg/uFDsknTePNkexM/2YQP1jamnS1TsDLc",
+	"BFNJJQZWOWbRngVWIFyMmofaujaNCSk27vZYBjeoRJGgVBlvHrvHLLeJec0E1yva74+HxzEPisPEWV+k",
+	"QgakF/fHtD8MyHiYGoCVG2JRqfKoTPhOKnljAxB2X33DnLTERNI5FCdnyQmTJiQslkQPAW0a8IEWZJ1K",
+	"jP4Yu+qu8an/y0WQ3Ct14a+KEelQDK3RUwCZqivULmkbym+T1anLdC1o8Xa+fu2AtHHA8BOFn8hqzLX2",
+	"THFBsiKYHd1x0ITJttefAYheG6OUsaAv6Yghj0iHjViGBRQQETRG+VOuEZG1eDuXWtsbLe7cTfbGrMCn",
+	"x4GVMv5tZY3ZCWuKnh5lVLEqmSFWCDDRyFhSl5LpNOf0XDGlGm1/0aTNGSmWl5VhWV7VCTXM8F0HVfSW",
+	"JJnRks1uvxxsbz0Kavdj4sphPCCKnuYntWDy5c7g+0aixpx4ow1SSS+rREKlxrjcQDQnRMARC5xYIFfY",
+	"naZzVMXsQfUUm3AO9nS1P0y4wto6eMiPjGm5QaLqAQ37F6kGiMD5/ngqX8LMXKBJp/PDzU7WAJjraE+W",
+	"q58uDVAHnTuP931W+gAG2x8Ou10m/TFhVfUjjsVpdd7A5Op4DGbH4hTK44eCKyjaLXtgwoNPGyh+DRft",
+	"IA77C6cDH1WJGQ+dmkUxpiqQTsxj2TP5Q1U5a9gsnsAZrVICr0BTaHaC3ysAxjMxVFWjLJVQwiLsghwz",
+	"K2qBKR/rtNssy12TQqyo7JOOSBIxkn7vqn6jNlghDvsP9Xvm/aOoHDFYFfdYpBlDL+7HVdt8jUnw1UKo",
+	"tckEIP4NKB/bcBVJBwysgvPW9F5CFn2+a9PxOI1TFljHQ+L3U60hUtkvkNxAWr2lVQCpAjxPgrMa+b8m",
+	"YxkfHuWJqP57Y24059lutoXLR2VsQGNuXEXz6STevKAI42yRy3iFcG8xOc0u9BOzByaeCRlHV5CYK+Ev",
+	"h0NPmH9RfKG19u1SkJGT4e0Bw56uG+aumZmOd9sNGVaR+Kwa0RN8ynUk6VX2+4jygjmVBNIgWdAtu2O2",
+	"Err0zqIIGZvEPK2MdoA8orK0VP4WfE0ViUZVN+ZUFXOWRA52oG/s0wjcGKcQR82wf91Ai1glbGasRU1+",
+	"JgY5YDNOsOmM+hEGT9wjMGEpBzkvMvmr+J1vZXoo5QwGFXjJcEtVPp5RAb+poj0PdMGc6moF2sfiCRSL",
+	"xB3X1/QKVkZxVLnIs5I2PPaHiSpgxf45vbi7PiPHY3JngoL+asOUJwivecqFVhKPZt1p/vyP8mczR7Rg",
+	"6LQxOtQGTxPTEfRho1ckkf3hrFDqK4qOzgdduyIXjZDG+c8RID1/RHJasMUGPK8uhtkQ8MwQ5pzxTM//",
+	"8M13FgjEroiJxkM9Ixza3aoGAdEzA5wvHlk8RTjVCRpNTvCMLZkdd+yetHkNM/PepM4V6vr0ai7UXPd6",
+	"oYG3s3TXzvWlvYYnQaVr1MwK66vWMdGyqg/0eNIWeynmVs+tP1G3KmGZwiOVow6ZuIQOTQwAs1YmQO9F",
+	"TWJ1a5dwdsKytY0FnM3Vhu47gsvhAH6DldBvQfoSy0JIjd7egvDEl8nq7379r88/+dHn//jnn//5t9dA",
+	"L+8IETWxh0+KJhMl3WDmscSK3Mdjgi9CfDrYuowlFR2W6/h0HX8Rw4rqbCVZZ6pYXobLiq5ctAKXesqv",
+	"tkQo4xn2d9PcnundF1c4muNU+OsoTElMM/jKJdj2nbvoWq37pQpF0+GkWmuroP0HJocLStZgcSCaJPir",
+	"s908x4/tiaEvqvKr+s9WWIjoGMlHn13d1EZFVjo4DyxK/cwXSgWOpgZVAMLMo8PQaquLVqTljEezhzP7",
+	"NhYV+iaseYML1ZA6tGNHWl5M1xdjsViwdffqxZ2cmlDFsgcuGXlpcKj2R3S8RDOqzb2YYKVimIUst0mX",
+	"XYs5Umr+vEm0xQKQuD6z7qoZyS5YKU1V1ZHIVM93oV2yJdemlEz6eKWKOSxEviJEb4dnWWbuxmxDMXTu",
+	"I5oHePNc1P7ucRLZwrWcZXnS3Zz0NQdosoWdqLBxz97JhuQ1haoxycktaWvWK4aYaYHj2jWBn10hItmE",
+	"4qtJ+RAvig5KZ1B51Pgpcvom20ug5/k9E04E9KXYLWuM+hXJMRPjxoSTJjbPwzffqS1YcZFiWGZhp4ve",
+	"0Ihhli2DGoI9lkQg+YK1Q6/7HqHox9TnjNAujTle/4WvCvIPaJomMZhFwkn+MjGVlyumcrT+6A8rB1+l",
+	"OOdA2dVHZtdoGPZV9DCZ4DK/8HIh4PkFMHObVG6vKFuE/FBAsgg6zlgmBQf81FmVtqudWScsO4KrNFUz",
+	"V3UgMoaxY/nKQupAlml1w69O1N2ihducRhFGuA3ESZW3zwXiqdn8XAtyN59IQTq0IkmzIeKudUf7AXm8",
+	"Zx13pdJRcAVVDy6ATXxFcEZOAp+PDqwMZbOSVikJqWRwJQEsSdgndpHX5shC8SIj23S/uQCTTPTtfCIN",
+	"RfCX7elpf/6DT8//+q/Pnv368x/+0/mPf2Eiiz/75JOzD39+/q1vbq+/sr49KeU0sBKZDnemO3x1GCeR",
+	"Figoj0gmxMDXemU6a7mt80+enn/06ec/+PT5T75nRn7+8bPPfv3Tz3/wi/OPPl1g3Fo2oHyyZp1/TAjS",
+	"OCFjvXh7Bs+b4hVxGjOuApJmmoCMeeT5f/oPC4w87RkHcZ3ElwqpaFIh732ZRHE3VjIgvXHaY5yIFEls",
+	"l2xvba1vbW29ODW2oC7FdyLkgudl5W9/2eza85/88rNP//MXz/61vvEKE40zKX+ObX4Eqg7VwJvRPwtC",
+	"68ZBCNfBRKVzOiEvv86BE2MxBSdcAZY0uyBCaWKztvYSDHM5lVy3Ze6wJzJ1EC8WwdqxwJH+JAmaJGNi",
+	"VN0Jc4Y/ImzrKvUuHKx3DeIuv8sXc+NEXTZ/hG3EqjN0rAqjTzQdADaGQWoGjs7AMG5tlhMaiicuh0/e",
+	"Py/NZyjBGWJL3rVTtNM5ZFL6I2zt+kzfjjLrHCnRZ7xC2uNDWWk5iSXJRMLIgI5JJGy4XScRIgNZwPiB",
+	"Q8GlSMrIXxOB5VDEUdERHTuFv9M47Bsb5Uqw0jMlD+EFaBCugEFpQarBA6orZhg7a44njDFUxjaa5ewI",
+	"fsqLSszou2LnyuZYZ93tKldsq15yf35UEVQ/n0F7kfykhpihxZBmzGYBaEubqzmB/40Fe2nGSC+OIi3b",
+	"IMVV1+xtHlw6V8anu08LAd3ONhGxUAwGjEdVIdjH4tQgVkkcCMk/AcBFUOWNiFIKU+BC9SBxLFbNYQ6m",
+	"Ivp9MAez5Jb5wSp9YZ6e+ga5TjZZtdJdQUNNMwi0ykJUOnA+RylYAgD3kMldFzFQkvzb2lrSl1E3rLai",
+	"Vt1B9ZctqkvITDMxiCWLiBIOdoanPJVb/8hvvIHKU9wUFT5medNVwdpqnsMqwv5bQs11TZhKUFUDNlfd",
+	"sVGFL2AHKrFW22s50cqtvwQzr9zDyxCRgRauXT62ezabKGtI7ZLNs6qOUmpMSWgfqtvjyuU4SGjIlrcg",
+	"l2ufnjMtonpNGx4rJ/7fwZHxpAIssh15MrzHcWoQJKHWk0yE2iV0QFbPP/7O+Z9+/Nkn/2UtINs769u3",
+	"A7J9e337pYBsv7S+/XJAtl9e39kKyPYr6zvb9sp2QTUchA86WAlWoBH9v25F/6+b0f/rdvT/uiGvpFwu",
+	"zjiXWAaBRXMUGGlcOoRmyfhoKFl0NEz9Nl/NMBoHljvJLw3er5ZdKmtnFcYNXBIzXTPMci7JxOy89ORu",
+	"yRKqoPnIIt/bSoCs7XWwLOYWL+tPhrBmtDrODhJ8pfhXGxRZRT2LNFYJzWFgdSAcCd+ZqOZU7xOvJJES",
+	"Yfg2/V164jl+g5kaQ1WyCpVVYUmNU6mKLKoBCtU5hha2XjWFSyLXiyEXDdWRt3DjfZ6MLQJV7sc7Zh30",
+	"P8YS2HRz9JgBPXXwA0v2tLowBv1p7reaMwRikBv6IY5CM0aA7ZmE7IG/7hpbVY5drtXBEU36gclD4EpA",
+	"/KYSiu0RGfNuwjD0CD8B1RGyhGPEwMmxIuFVyAcB0KBLggx+UkFYiyTSVZ+eygy7mSCOYBuaI0K+nAHo",
+	"rcZ84ePoJvAVQ/QeTyzbtHBVs5tbnqxpsbFaoX7ZxcdKJccWKDI2saWXoO9NEsl1a35mPK/zKE8RmETB",
+	"1TtakYBdrG/51NbaiyULM1Yh/8i4CxXS8R3NK5OxtQBQLkfMQBSHOeQhyYSCH2M/wgK2dJRmrBNXZFpJ",
+	"RTOVZ/aXRhBAFgRLEvO7JDSlFVgOi2QuNvIDouvObkZ55ScnWJs3OLHpi8gUDlnk92Tp0FdTyZRpj8P1",
+	"SCTjkauLTQLclpCtNhzMHPyDq0/iX8pYOvg3i52Dv+XZ6OZXWvq1QNCx3+Y4OvB7AZhT/ksJVcfEfrrj",
+	"RUDORIwauVaQto+qTszbtM8M4EeZbPfQQppEGKMD8MbT+KJunE+WTKc3bc3nSPOX3McjONSiyqHmXOY6",
+	"TOM3mSdIZZ+T/YO7pM9ypA19jkhbir44+u0HP2sH5bIjLkinphs9XWuE2ICYe92lniujGTrEcXg9pdK8",
+	"lL3j3ZtMCqKdDtQ1lbeIxLcCIhkkCCHWokjlpnmyQbBEhyQ0kQKRgvUQ/2T9zuGDN9Yfij7jBvAZiFv3",
+	"EArRj3Mn1i5ggx+Z9orRmuV68gQCnTueMHL9HVk9/+BPzz/95zVMk3VWBgGNB4wrq31tEIit0IudAFsj",
+	"sidSzU9piyeiG0sVh5KIoZIQzQ8h3JEFBpOBjWsmXChwFa2ef/Mffvfxrz779DvnP/+rtSKPKebdFrc4",
+	"yhDGxGiEeWaBEYPxcoaHk6WuNlq8xb/0pf2h6jGuYuNh/9KXyKEeTVv/XWTxNwz2zauwyaQ13Np6Ieyz",
+	"MfzA2kUorKGtFi9TTpeeMDIWww2yD6SHheaBMbkERVb1BD/59ZoR/NHBMxbDFpcMk8QQxRahvqnKv7xl",
+	"5m7heoq/E31X6/chra7FT2IZHyeM/PaDH5BYmTtPkttbtwPCTmmokjFJ4j4jUgwYDqBcGwoq3Zhlex3A",
+	"Ir70JfDjtSH4F1dw0+QG/+HXpeBtsvrgjTvkldsvfnkNl6qtya4dkDZgKrQBrhD2SP8NYRX0TwXmQ1vP",
+	"DlFyYn5Ckzgisb5YAtJGwIpd8t5jCLEOWty4TJ48aoPeo6eAetQxjRAqfYO8je+gB9LWcWeSQRZgzMnr",
+	"vJvEstfi4GsbiyGSZ3s/DFmq1t+ivDukXbZLGG+bxXjAVBYzqYkHXUpwfhXtM4Cib9+N2CAVivFwvP4m",
+	"G7ctNPuqSX98f8haHFmfqTy98+KLesMzGiqgbojOouSdd+6+trYBFIrbY0KwNWVZSmxx+NOxiMYmXBtr",
+	"AqGrEa1ARt6JuVT6yIgOoSGslhrFIdvLG27xvGVLX9CuUx8MHt7e2dkjo16cMKcTs4cklnpycZKQbMjh",
+	"JqEkYyobA5w0gn3GCqm4qxnG7a1XSNwhmL5Y+rLFaUexjGxvEblB3mRj3EXIq9TN7NwmkPi0gUXQ8qp2",
+	"+iVgnAb8NtXnwZ4UqIRGeeH1g/OSXwawJGajtaSuiT5japhx0n5MWiARt1Z2yXsbGxuPAtJyZWP999bK",
+	"xsZGa4U8aRPA7pRKiziGce2RlEqnFrYSegnK5bADMuQqTkjbaRhAerVetNHibSuWyZiHrG0GJ1HAHYFI",
+	"iwDYBF7QjXM8UKlIkph3zeTuCG7lNOCkDj3LYRgyKTvDhHzl9YeWfNAAhCT++kPabQeaw0dxV++6uWPx",
+	"VSRZvaNaeILq33c76/cEZ+tvI+YwHHKkIOPebvGycG4mEcCR1IvUfmHrNrknFHlbRHEnZlG7SI4BMjXz",
+	"OgxFiocTWfCAajZMkngQK/R6aoanB9zW09bsBy8V4E72WtJ/NhcT/GyqKcs2WaX5+dN9S+jOhNe0eMHO",
+	"1zYIoE1oedckZWlyIkOu6a59uq4v2nX8vG1SnKApysctLjBcc9SLw569V3W3IU0SEqu9/IDqP5pj9MKG",
+	"M2VN/y0OniK2R/Ac2ZosxV2wjVcA5WTI+1yMuP7esjmqzLIhaejJ2NaBR1JyPMxw783hN1cvZIITYDbj",
+	"Fs+oYnvkmI0F0oSzybEkt3deMVeFZqvj9X09Ujg7koWCRzJnuoa9uIQ6QZntP1k3r63fjdp75P2hUEx3",
+	"mfN2KvuTVzY9RhKyRecA/9YgCaEwtH9wdyVYOWGZNJWfNrY2tqyBiqbxyu7KCxtbGy9APJLqgVhqkbMt",
+	"Dem/dVHyzgnibrSyu6J5zF37EkRl0gFTYMCqAAovXtmE3amsRuC8aHT3Bm8a7nKoeQe8D8Ll+0MGKDNW",
+	"trRGEDQhzFv7+RFgRaSCS5Thd7a2DMinMtHAroShJQv9t7n6AiMLSLkTagHwWE2ydmcCrd1oyjL44U+C",
+	"lRe2bld1k497855QlhNhnKLRX+u+y1FStM4wHAxoNjZkMCkJgxm/KxF9xFDIo2ClxDkwPo86OqJceWTC",
+	"zaeJDes72Crm81JbXMg1oEM8ysG6XhXR+LJ30ODyl3VDlQ3Zkynq2b7svn2U87DH8g0a0bxo5cYlbP4+",
+	"52Ko7+oiy7Moa1hWh5rShEMMT4IpbrT5uKit/qSSNX2FqYJUrvrA1iz5dZ3LrzA399acTLywQNbCwitF",
+	"EfaFz2v5JALT1ZdJwXNL1fDLJ6IpH54sLaFPsDHaTebIpAkNTbhinu6XA5hYnHvIHXZWB+ULI8S3eNt+",
+	"2d4g940o6ly8PSrRYMoiJ5c/VmS1nf8KMpld3/Ya6Gy46LnZDIsWFepyWVPZeoVIOgb5ctQb76IFtjwO",
+	"oxbhxV8+Ae/AZegegitjd6YmayN+t+zDpyX4GIp26A3TMtklnCycsOdwGVdvQRJAJPIKON8mEhG4K67t",
+	"/AlfBMc+J8XpyRfomIVioOXcolzDrhPOzwVJBO9qZdccGYkmAS1aqA1yB79ClbyoU2ZbD43J0ShkGy0O",
+	"h7bYB/fAWrCh8lnznSHs9VJljv8BDwMs0rIOQ+E+r1RJ7lvP9c1TSKqjRUzgBNoiJDPmYCYDEorBgK5L",
+	"pttVLNrN7ZB/ZC+XIPf8BI7Hx5ZDOU0TiFIwXqyGOlHzmhJWNZpErJtZhEqqMSipHZENalYG9NgCGkyB",
+	"ed7YBJyIGt+8rHMbrEml6TVxTM4zLF+Mz6wR4fvzD+kqeUhRaWSm8mndGDdG9XQCx5CtmD/MkF/tG0+q",
+	"LjHwiPfidF0JYvKAwY6p9yiBFITVzjBJ1gE1zmRAg3yZMKWgMqBo8R5NOvhGQDDdGIFqlCA2a3rNOEwQ",
+	"qNVQUYyWaApmfBbtOpyB3P4yKXKVZUBoqWV4iSrnlaDFEfBRunGGEvPHA8dyX5TyhcSInkiiDQKA6vGA",
+	"tbhMhCKDoVTkmMF4nNaI6HSAJO7cf83aclmGrxhPW4ubemNa+pW9IJfFSyXwwXdjbKkptQYtnx3gvskz",
+	"uZFWAKce45JtADY9xysEoNdAKyCWsi7j+j9Ec6p1c9pqweff/vR3H//q+Uff/vzvP11rdjbzQzl13WP1",
+	"PpB1vacVjdXWKaJoH1P1DOhx4TOkkrQ9xQHb6ABr8RiLHpvviMoolzREt6qmeSszmjKF4HzBuAKR2eOe",
+	"xQoM4WDixhNkTL1oQ6cEsWaLyvuBJXn4rcUlgH22zVXR3iNtdIuB2wDs09YDZBxpVBk/wBEXbXuyjHMt",
+	"Z2KaN4Hea0qUoo8U8ErQxaX1YQILDXow7bBdbMctyqgfsXy1b0niHCnSZ+O1PX09t81CGaczbXHjajX4",
+	"X8Yf2obUZ+OHY0kkc/5lVmK1bUr8bThoDe2AtGEm72092rC5oe3ffvCztQ2yD+7TnBLMMFo893gogVQK",
+	"y613SAaEnTCeoyrnLmRIszO+DX24anjRqyZC9uYyJAeSfMmaetG9yXz0MKj7cLzKB8MA5l0Sj0J39Ytb",
+	"WxO8Kpe9zcpfmFk9tmdxpnnS3mBXu+oz74JrNkw6PAzwfZE78Yjk6shiAt1cJxA+vCfg6KX2lpnAZTbG",
+	"BTUtEwYeGQb4r83GCpCFWkEJZmcrsuamSPyRC6X3xZQexLh2Y6Q07FBZQMmyIVJzK2vbMJW7cjski8AM",
+	"6aqFASlV7hQZQSi9TAwcQXOwtkFA3YHxG/YMwHpoa9kjljfjjYMsuQ3xCxmaYCPN7RMIsmItbg63U5bA",
+	"uZUxfM/y7Q1yj40sPUA8hBlui2OYiI3iQ9OsnbNr46m2q7Z4YVglo94YgozQouRmVOeG1RYH7pE/uiVN",
+	"CAFZhSX7yusP12yYQBEhUB5Aiw+ols4hjrdDuIDQFBvrUPSKUQ9jMcT4sFjt4SU1iiVr8dvbO+QgA88y",
+	"1kR4g8ZgRKZoc4E4KGMJ895W8KhCcp5mEXqSVuswNd0kjC2hEDJDbbQx6LkYJ1QounY1SiruJHC8V7u9",
+	"ouvveozUDQTyqzVQYx9GsbQnZcoQd9GLrtoaPQ/79cr2r/qGXsY+KOzBFgIW0GGUxAhLzXsSRkFpd8zP",
+	"azXsw64c2K3zOsNFaHN7l4xE1kdFw4YXm5NfMOh0aEYLmLctrjlxgGEmsfJZxbUQa7HvcQgh5ZrFH8M9",
+	"Yme6envrlbVKu7j5cMoqXmHhvtHatDXCG8H1f8TTmlvQLXzGpZ1LyDxoYC7HJIQrF0ehmyoTI8ZFwYhL",
+	"987NMDWimZv0YqlEVhLMli2oOhvuVouq3OAD+9KN84hcpTXbra4x055dRPPfGIt2WuyYpSy3xFYVbRXv",
+	"PPHQiGNEG6oFy4u1ZX/YDqYsbI4o3+Ltg3cKA1ve+WPZHz4xhjYyy85G9XWN4rr5eMLQRhrZ2Vq8ZGhz",
+	"64YVtgWQ/XNDW0BsfHIb7HmTVixijVicDvKUA93wLWnsVziMwzffIW1Y7HaLg/ahVT6GaOUG1W6omO86",
+	"Phgqt+rVFYVtTNeoW7JU7KkzVm8SstRwWUYhNN5pgsJddwxElmqrLUMzj2PNOYSjMMs0ZPG2r34HqmQd",
+	"M9ZrNRDZQSzOBOe972R/uFIZV4bkIo15BvoA40lm481srLYyLADt6y2+2i7VIGtjNXQxVKTPWGpUGeNQ",
+	"szTeo3Jtg5hicLqNr+3f23x9/9769gsB0f+/HJB3Du6s7wfk7sM31rdvr4GhxFhWAhciJS+otqdZoilI",
+	"l4fgi45W6bOC4q13QGtDniiZFneZnyUTss/NOArsc8j8k8DjSxjos9ne1XK862R2NUcN/HLm+oFjd5lu",
+	"wTmGcImhwVMMdu4j7Wek0oAqz5Z6D/O3liH2euJELDp3j/IIk3dcl/lccSwWsPpS41hmj69pQIsd2qIB",
+	"Lf6xYQAAjs/W+DEuC/8wHLBOr7lxukbNMiNrSojiM5URa/kxky+7hvVPY/vKtenB5REaH/RExrJzwIvT",
+	"2kQrdo+5BQmtPuLwxpUf7yuljBxFczZZYKb48dgRPW6ETUSEfT0+TF2e5u64h3OrrPBZvZxs9/9qd6fm",
+	"1rxlrMzXvgcAw2ypQytMiVBgkM7rrC+yK4vJ0M5emuzTdeMkNegplWe6DA8Us+Vc3w2DYheDZbpK/uHD",
+	"Z5rJSYptCAhno2tnIQb9BqwxItNSyDHD35RA1YRZZKaCgG1G8ywaLt55MpMaNx9b9/1RHD3ZzJj5tVlm",
+	"hfPtzNSKuUoxus6w8gl5YEdn9v0KchJ2roo2q/hoHj0RS/L+kA1ZhJkflxecyI1TAZptSkaz6Yc5cGFV",
+	"19MkstjVs4G8q4qltqO+rsP+LoQFQ+S8ZDyS5oBb39OCx7vCYGM4C80YgJwwyH752uH9ewUSDgYttHj7",
+	"UPdxGHc5VcOM7RL1RwifM+TxqU3mRxyd4GTbPOuxU/LVt/fvrB9+dX/nxZc0c22t4COF727gb8ciMiA8",
+	"rRWnICVgVBlwno0WB/u7BSIBBJAcGgBGB9NZvxuZcBvnbw/HKWtvkH0OEA4cge2xtqFT+RBLo4KFCjcA",
+	"zOmDOFovDqDCbWnx2ByWNUAciTKRkoyljCqpZdCJAe0BoO3O6WmOaYCV8Khs8fx+DPRLGKLCEmmiclQW",
+	"W9tSNxMj/TClQ8kQaYUqkjAqVYsXYCkP85UzLQwzDqUSk3FhfbNkrl9BgBfJ4HbRb7R4uwQoBvgkml1j",
+	"4+88eCsPc+8plUqyqv8Dp0iSiJHprMX1CHtCGu++g8kQDWKO75rofmiOC0VwUBRtm/EJVRBcSxIhUgQb",
+	"waCyCguZj51cvqXMi4y3ZIvZnNzsSnzyhwbbxvCZvLOgQFvECBNEpVvsUhGp3AR62TwWp+s5PmClcLyv",
+	"331VnD40qIdXtgNuR1UypSkMQ2DYF1hyg4sH0ksZiO69R1o+KfbkVdsbWf3857/UvGlAkyQXYYukEi08",
+	"reuxmVhLSSjRvAfGO6Bj0hWaj60W9ZYwdAf2QpbSFdJ6TAp3seYWyEKZdQAT78riZ9zh4YCXnZVSWqAK",
+	"SuJslFPTUohpPwIUINMlWa3a+4pzuvn4WJwCpKdWG5opC84Xl6wsDD3EiQAAv0fEiQNe9mXThDhzKqGS",
+	"SHpyIfdIcwq1QZx597ckkfE3WEBGLO72lAzgVxImVEo3tDwn5j24osAbJxUdy0BPwBpu+4ylJFY1BG/r",
+	"mjS4mN7KX/VjgkzYV76BuOJec/32S5dvRmmU0VyayDQYrZ888jVaClnky0xiDkD7eZQc2gC/gdD6WgS9",
+	"1BvuraLCzY3kInZ813jHFYRTfckVFVKXdsnZLn18AZSTjtb3iOyxpEMA8/mWtJECTdnD5mP7I5jRNF2u",
+	"S73V3NSQqr0dne+Xezv+vhD2Nd6PdYSdU9j1XJC2+1sSGaIlPIfgocIIVJYheTYAeN9HNIsk6QitsNdf",
+	"hxaJtcF1+Hb+6tIuLttlk4sLo60LZNnjMTCEpWxcvjQ5mHRuF4sRY5tl5DgRYR/FmiROiQFMXuRKm6ZX",
+	"YH2xJMM0Zdl6qKlhj1DzZ06GspQ2hrkWFdm/5YW/oSzEju8a78aCNqvvxgK0fml3YwFr3kwBzBnA5uO8",
+	"KqxfAazZefv13deqYw7R2umchjIEiQsdYrFwbY6isSW2+GoZIQTi9pKY5SVFHagQotipgjwiiAG6JVu8",
+	"AAUxKaAWG2RtbxKvHAZHB04W1urtnZ21amy636uTc42Xb93JyUn4ei5fB8YfK9mXKHb17MMffPZvP/ni",
+	"b36j2XxQ5uWagFOaqZgmRVL+xQ7iJk3j9T4bN7ig9w/uvqlfXNr1jB021Sr1JPbQs4H3Iha3Qcf9Ccu0",
+	"xA7G5+VwS3efTQWJiRCC6p0LLsgb61RTs7A3lIXg6K7x6rV0V0lnRYLPEikK6/YUpW46Bvtg6kbem4Bd",
+	"x4D5ZEwg8N4ZNqFpymgZCmwBzrH5mKbxUZ/ZgJAT0WcXu98Dr8Jb9HI1oSOTuLgnom9LWugpRQjKX84R",
+	"NgVaEGNfIXVMS77Q1qUevau8P2eTv7MYSyH7QyVSF9DNw1ZLaez6WHSFiC56L84TuQLLtsTwFW9/dV7f",
+	"1VDwTtwdZiwigG2JAQBQfiLWLEGt5Q5BDDHBOkZ0TOTwWDd7zIgSS9n0h+WN9jqVQTJ3Rn9112mVqvHO",
+	"g7dcfBaLv3t4+OANLVtOUKsYcXLwzsMWr4qNwoYk4Pfug37ncaKbKIygxQdYhGiq9qDs6Z5AW4mlvQY0",
+	"/6+Ik6gg3psmGtyEQIuFzt1StYxDDNwxSXaTJDh9jqDYUazZp/5MdDrBdLBGU04KI6tXI6A83vKUCOyu",
+	"oQ4BU1jKRpnqS1AqcMCwYPsxWAcWs9lVyvp2uW+kqA+Du0ZJH/o/uHtvlpGtvEf2hjy4ew/jAgc0WmYA",
+	"hjsaR+IvymPpgZlLEUC0CgEVQvFC1uQUrwMdyo00qj7QB1nMFSzgq/ByE4wsd/RQKRFgdffwGh8wyqWx",
+	"ktFQxSeQ57vhYnKjrF+RfdDpoGrg4RJz6QRlYO6tOjDu+eRxs6IedeU45hTTTiYc+V7KDGkWLSmKDFgS",
+	"9EdWj4cy5kzKdf27ia7Y3iIAmEr2bxPZY1qOzKN2kZ9RSe6IiJHtnZeb8zYPWW4+ttvcMILIoYrLd5BO",
+	"lXHAUFYDPxUxoGF9laoeG0iWnDCA4+hqwh6mxkilZTX8LhMJszBV+87nkT3tWsyNuxC+O1R4TgA3emOW",
+	"vfjms/9rtBQb2WCGLGDXfqlC3AMGOL904uox8IhIN5paApfIQOorkdxccptztDbTmF/r8apI5ZFMlS/t",
+	"G0rVB3fvwWCvj6RnSDQ3RZr5iuaCE+IMoprqsRSCzZAnQivFzmXCI+CDEokceGEiGbDCakpPWKbkZiJG",
+	"6/V50m+J0aWkyjZSUvLOGqgob4mRA7+ViIl0xKves4Mc9ASUzGOWiJFlRwjZYlI2Vp//5785//6HZ0//",
+	"7uzZ/3H27Ddnz75TzYSahfJfVhR/oz3Jw1vrtySPsZ+Mrl+OU5FmSnCUo/Ig/pBKi76sMMoopBCjUbkF",
+	"xoG9zk5ToY/JY/MHN5u8PO03RAa136UFttHbDqFwuaM894qDjCNFR41oxsjqqztnT/9PTRdPf3b27E+D",
+	"Fmdf/PRHn/3mJ7/95t8F5Ozpt84+/NbZs788e/ZPD9YwxagTJ6DOFL51EC/vPHjrjYAcU8leur3OeCgi",
+	"KHDV4u1QnrQ3yAMxMqPLAUHJKIuVYpysVtXx0O/1BFQcNw58JbDUVu5vMfNCBKEcmwjrBUiol8VJ20Cf",
+	"ybbP6PY6LPMdbOfO4R9fpanY9IJdVl0KsMJ6BnmdQzuv5fAVCvZTFyEDddkJmIzAWlUL0ooHel4EF/Fi",
+	"Vl/TqFZUTEa+ezSwo4mjcZEOqvxOOXq2M0kphyxah6L/dw7/mKwWJCsy8s7DN9ZfXrNLY6pj33PKo0Nl",
+	"BkSssUt8jJAxA8pplw0YV7ZcBQgBo0wotmcKWUhTg8J+SpOE9OgJyyuwIyYvacPpz8tolSn+7mCK4q9G",
+	"dFPsVG2G8mQBHXt5gppZB1wU35l81x5DqhTVe1dIalnO1UYsAxD85RifYCAwgknsmglizRk9Um31nSOG",
+	"XK1DhOnMi/+Ofu8hvHZZV//E5jeRu0y4LsDLLTlrQQlMEDbgV7KnGV4ah/0JBNbZKy2rqwFhgOeQQ+th",
+	"boMz/m1M6ywCliFthke47Uoomsg9qFeTi4al90ukarqJ7IQk2cLK+S0exZ0OyyAI2YJ8U05o9PWhVMCg",
+	"cpNSxqgUfIO8i6XnsamE0RMmW7zDRiwjQx5DnrGN75M4gjQTg1hiGVnN0syziZIJuTKhmeuAZvpqgkX3",
+	"4oHr3m9wQDyM71p8ZdBzNVhpTnTI53Q3S7OuhCKLcsoxWUBFzsfzn/7V+cefVOsrEZW9Y0GzaFZEwGv5",
+	"S/PSxEhk/dfoFZc/LYbnu31E1tcSglS0y4KiBJ71b5voujjsD1MZEHYaMvhUBmRET0xNmpSJNGFLCxaA",
+	"qri3JInoGAEDugmFkFrH2txgSze1XgCQs4B186TRFt/R31zlPscD2mWb8qT7h6eD5HK8B3rIS5LtUWws",
+	"SjSYOyZlGYBU2LieiI5BvqecHP7xV8gxzXCU9XK9zzBpobCqzZIWm8oMDPxGlEsvIFVOJ80wue6nchYe",
+	"15WCZ1WAc4U9yjlLvB2wAY2TAiKmotXfJ5TAYgMaIHxxoeJOvMyM1HtujwUcYBHICTuCfNQiYKyVY4er",
+	"WVkFUNfM0mrFcq0sZ1deY0rTXJXX3VmfvDQNVYoNUm/Zgaver/t8YkwgixpHNQ5LS+lmuX1JcfNeDnbn",
+	"IAKtbmtnYrDN01Etitr9VN7UyFWXhhuQVUAMW70wdto8sVlQ+bVM3VCfjYtRQ0klL/Jec//cte8tevs0",
+	"KJ5vC5kvB2mgmFQTjd3OH4Kq2GnKQq12RlQtRyS13Wu2YAoLBmA5GzhJrrN3ePOx+akB97YLc7XnK19+",
+	"//Eyw10aRzb9GWZst1hfF3mVeUB1jTm7MD82fZXYsXejNjsxj2Vvfkbs9lDFh9+Ath/A7FAivKmsuBmp",
+	"BMD47G4thXBwCU2fmL+RE9JqSjOVjLWK0hkmyTgfWTU7tlaDdXR91cfLWVPRW/D+TQB+uYyAtP0i9kuL",
+	"s8YPqE/fzu0lo70cFqAcBms9t+wYhA4ZIFoiMes6e2ddoA79dR0rdmyBV3nAmgJMLCnXsbCe6aUFw1rM",
+	"u0HuytMCfM6izRo0SdSYBXti0FaqNXznmLywU1vOwG78gPK4w2QNYsXb+VsXVe9FyjSxhImQ7ErgsBtJ",
+	"V3Y+h2ZTG4hY+RLgMeuJERlQXtTJAPe4oJG5lAexlDHvLissAopyGBslWf3iR9/63ce/WguIXm0iOJMV",
+	"anTV1Xs/ZdxO+Aaa+e3QrsXSn69LVSFQveb2WCGxQJxBLF36sH+SKtZy8hKpRe+ti+JgyAZuCT1A4GQi",
+	"I10DcSo4y8s+mdPrv0NyVrL52P5YJ8w7NHZt+2XHuqw8+RJlQGX7Ka5hmcrFU/vsQXEl+Yp92gSevEAm",
+	"s9tHVZjHu3qyllWaWQaEksIKQCBfMxsY/loEP0KApJZgWhzjwddj7n6H7lnz9ZFp22SFT6ynZtItnoFH",
+	"jEUb5C1ceaeUkPGRuqWSsf491l7XTB6qW7a46HRsUAnupxMSRSVJh/pzrw9VL/MNZq6l8V0Lh/0q5ZE4",
+	"YVmNOxVEiPL6I1dVJIqXhHKix4A4OcBEAyiXVa5PBVgcPAKXkM2CwHpGczLSzZ5Zl3q9y67gyrUk69hx",
+	"wnFYmk+01KuVgZ7/hz///L/+Yg3qMU9TjCQHr72xl5cnMpjwieh2PZE8V8p7ZUj5FbFeF9DME9BkI+n0",
+	"CDiz7PTeu+tfRn0Gat26ig0Uwd+USqSkCCvdIPuG4rH0NZaPNDIGYI9Stzy95aoWmjQzQQl4ERpho4BY",
+	"CwijYQ+G0+K2LLBBCYKC+CHlJI5MYZhRHMJkTZQFZAH6GLHm/uivvYFc2J7gw5Dya2XCegCzGbHZ91y+",
+	"XY7hA6pYmL5vyYKqbQlTwU3JQpUNwz4gCT7/5G/PPvzLavNWM/TG+6lcLnaj0+HvD3JjueoFVLiW9Qs/",
+	"AUoCjuF1xQZpQhWbpUi8rt98aF+8wmNR7qjiRNgRBxjqgYseFBKKfS5tqsJ1oIzYyosEVjkfE1n9/D9+",
+	"+sUHH57//KPPPv3W2bO/hYSWf14OzMjrg1QB/srXWYhJNyIam0xpZylvwX2TjxiCLiOBMEUkQ3y5EkDn",
+	"zs5aUZYdOJbKQ4wHsdQi/YYPLGSSrG7aLVEa37VcE7Xn4XB5YCD0ZAoCpJLI63JFm7GkzTRjJzEbXRzf",
+	"02uGO8DW/50KG43ArFYlQg1QAJVaERhKJQYsIyMxTCKwdMVqWbnOEaR+5pQIMjYlkg7ShFmB2MrbkoLX",
+	"bgbuNHxg03VmB71LOsCEmQIZVlrp39CxZquQHYWj4lC0Vc+TxLLF82rvPczd39kJijh10wJoX4bPDtY2",
+	"yH2tCIxiCQg7eY4NVKPHUuIk5ljfPqNc0jAPgspD1BG71nyoJfyWlez2D+5CbXnMxTTqTAkjsEelq07I",
+	"PkZlYqGvWFmVCFbGLL0UJssKwfAwVwzCViaw8Pa0SmPj+JUZxNBuL+0zboeE64ZdQXu4dCLDkvmASxZj",
+	"ZDh+N+pBDqAdxlp1jtF93esbcXIhthA8ngUbW2Bwu1kE+Vx6IolkVd1th3VeYtK8d7x6MLckSehYDNUe",
+	"oUNNJCxJoPiXSQDDgn4kE6OqAZuBuGPLWcKKbnMlyF1Z5lfZE2nc0W1I0ReVLq3f6xQuIDOkuNm6IDIP",
+	"ajMVzc1/e2dW2VDDYv7wAkPqDCVNZo5JcwKbpbqXw1mWRkr2c24XiXCIaThA8+xUMa4Zeo7lA4bggusF",
+	"Jba3nJgrTAWlkJd8y9S/N+zl/Lt/+fxf/vH8u3/xu3/7zRpGYoksn3Sz0LvSxVKSc2bncd45/GM3OXOX",
+	"HOL5yIeIWdfA/vSBMQnTeG5bfPX5v/zj87/49uc//Kfz7/4qIF88+78/+7f/Xvz2r198+P3zT3/8+Y8/",
+	"Csj5J0/PP/r08x98+vwn3wuIfufHvwjI81989/x/+zggh2++E5DnP/zFF9/+rhX1W1zAcAHsPBkOjFIR",
+	"Ci4FMA933WBH5RqU2IecUz3gPBM1aHGqyEBIRba3yNuvQhc7W8HW1hbkLG4QVMNxyl1mNGJz6YpOi7cP",
+	"7h8+JBYcEblqu4RlCwMwxslMjG4VBAyqZIvbDY2lzfT2Yh7i1jnn5d/vin+/K5ZyV8yQyCHnt0wYJb/4",
+	"KBOaP6OPdEmI9SzsN+CnRZRPLibGah6mKithJpBndOJEoQEjZ1eGgY1JKAbHMTfFaEtyL6a9yxbvZGIA",
+	"hvpj1o05YKXGHGT5kEqGHCZXgMxXxESyKJOeBE7SOI1ZjttPwEM7SCkfB0SmNGSSxF0uMhbt+dwKLW6b",
+	"Bm0hIL1x2mPc+SiiY7xH4YeYk6/RlHo52CGjWdi7g2z6vvWd1aLvlZYHFkMWBOU/0vhyVfThS7cbJyCV",
+	"mdmlMa+DYovIjB2qmp7d9srwSgf+z53hdC7RpNUdF66qX/taVb+3txov7Jyx+0AteeT+1FTuGB0U8WAx",
+	"4xxwhCNavYj4zZE+Z/69jdBMU7uQ5d6PWQercTfrHu+TeTr/fUppcw97fU4bstVyytiy4qsj4J0u8LVn",
+	"MHNdD5uP4f+J2CmPlyEesCQGJNGsa8wLtr6PQTTX9wYKkOAipcfoxG3xVcxKdWzixvwBkQoh2ttBwj1h",
+	"kXH7irC/ZtPRWhzmtUfaaLKRbWDlI3ur23HgcTX1zgkXIx9//wpT7n6vLImuKgP49MOl5XXgLVVU2NDL",
+	"HNjokSDXRHEve7FUIhvXkNO84j0MoRSmMEWIm2ab5zd0F41XBSjcn7D+MRr2AmKjtEyStNEdT0rYGMUq",
+	"tLh150TsJA7ZBmljtEHbxHIVVRMMn01jvLlWETkMy2dpuQer/2FxACgIaJGwukJgitMxI+lQESzKr++M",
+	"PdJOh+pI/6Gtm1DDjIOdGbpeNwI9i/JjoTtnkQXuELayXQ9QU/davJ0xa/9s55ZQiceLGkwUfWXQsA9N",
+	"2qYBBhlj3owgaNoEz9iIxiCuYj4AhK3vkXbGpEhO2BG02kY/mjWKtjgsGfxqGspPNwm10DFMzXCoQpyk",
+	"Y8a4BT7RM5FpEqs2OGKmJuAsRkaUEFjPT/McaUQcqYgSLY5QidPTbbeGW1svhEimXMBvbH2nHWCxh5It",
+	"GHlQi7sVpeBkbZB3K9hW7lOkWP5Rkttbr3glVEOIOQO7ecAoBd/bh2N2TSgpk8OYbU7EXaagl3MB4OR8",
+	"STjQXxVJFNhioPqHdXsO9S9wZCwla4UoiVVgzrs+mQV/sKyrmQSgz8I6GH42H+ufj/TPTzbNMJrB1Obf",
+	"NU0X0XpNTbpIda40DOwgDvtvxZcQznoBukszPTRl0CpMdJgX/8ryeOeho3M5a/Ze8WqQt1gYbQSEKfho",
+	"96s2OwSSAbCuLGAy2faWE/ABJbSwti0EReamAcNyJfrRODtV9k9gqmxszwBcrk39fWVwzj12qjR5XKVU",
+	"p9t/SGW/Mh6Hyj5AFggQQZcVbINLqtVzvcAwiFW8yYotKRUl0tRSt9iPdTsXiBnVn9fGi6LSAjoDVAA/",
+	"RhlAf3tL5ulvYPhBeY3Eig3wAxhmC6ak5Rsw9FOwPUEcmr7wNWN8f0i5itUYnrftb22UiTbIfoujCdB2",
+	"FhBqjIK6qwAY6wnL1mEpQVZD6/p6FHdjpaWgjNGoxSmcuskwUtI0irTF68JINfEd6q24ebe+Hdq13PW6",
+	"89m3Oyz4svHQIHDUxewLkIr1n4CIV8+e/eDs2bOzp//l7Nm/nD39xRwHUgsDl3IiJ6RL3a7hoTeNxPKx",
+	"3VAaQxWrg9AJzOh91mYN+oUmwIytZ2KIGpqj4cTSQCEuJzQIHLoupKMHXZJrnZRFFnP8/G9+ef69P5tB",
+	"ogaocjMRoj9MqwOb4bFBPG+W5DtPQvL2zst1IuaUdfRdAKU0cTGYnRAFxHjqCAVvRR6ldysHinesAxDv",
+	"hOHgVdbUpMhfr8ykvuwM5ZnHCedpN6Iq4h4fo0nIippIMvraBb6KMKhLodx3jVaPY88j8OPqgO90qOiI",
+	"jt1wgulCfSM6vqn3Ko7uWlhefT4G2qmA2YH5djmR/+LE9gxahvFQGdiRgoMJUJpZ0kHk0W/+w9nTj6rZ",
+	"l4EkqQ47ORgqN30pyk9BxQC0nJeLomT17sM31rdvr7U4nhbUjVzpdI9Q8pXD7fXtnZcRZcPkNGkhGM8f",
+	"O03jbIz4vC2unNPJGYskofCmyMyLprIHnpAojhAnmGbZOEDHa1HI+PbOjjXQtxOh2iAoYyvtXX0NgCEv",
+	"VjlIcb4QLY4Ri9bbuXCKFILvsBt6DJ3R3dCjeC0SrlmW4ioQHXMyV8+/+Q+/+/hXz//+x+ff/7D61Enb",
+	"sj5tCcPMmwmRNO7y+8NLtvfc9oSV5RXAlqMcxF2uO/O4VKoyjw7dBq+S2Nx+vAE1wimZFvMCQ//O4YM3",
+	"iNKLrtkvMApgDCaeeWnmECd73ymDNAOTZDLC0LD6thR9cWSItE1CIfoxI6tfVSq9z5NxQA7pgB3Giv3R",
+	"ocriUAXkUA+UtTikB/eUSuXaBtkHb39HnxS0KxzcvQdxKJRkWOjHgBBAYiP4azoia3H4YhDzoWKSrN7e",
+	"ecEbnq0p6S5fuSKlCxq/Hp5XQ4aHlv4uhaymD6e91WgZIaKal2FNoNyjORvU6hDfvnI3dKmfmb6PAiUk",
+	"5kwGJOYyx5UaWrdwxkIxGDAeaelbnC7pTCOQjPVvGF01NQFBZt3rfdM1cVurMolT8KhYz4iVntbQsKiE",
+	"YkY0a62gO3BET5hxBeIf9Dv4h9ZKrgmWnSbzaLMN/CVV5Fc41HPH/gSagwfcDNHdoMgID5NhZAS2sqHC",
+	"1KOxgccTaAae7Eb9wmt2ENcDFFGswbLqLgFpaoqyiBwpaAe4woBcYANhTFrSwWtvXEF8RTVZwFCuIsrC",
+	"kAXm6ucB6eCZMEdNdIDRFMBQmZYPihSvFgcDOwEDeyFeIAXaKiZ5XSTjHAA6bPF2idzbZDWd3Iyimppe",
+	"dvu6924FNMnL8bRfEX+HETZBTSjMVbFleRjdj4svSTbEEN5kSX6ru1IOPUWPMGQkxcpleeCGmcLqFx98",
+	"ePb0zz7/s//n8//46e/+doY+X033uukrIXsa9op4VRnShJERi7s9YI5A0CzKa30Y/CCpb1HMsbDojUT2",
+	"IFcUvt3TWj3NulqDz+v4yGG3C/iArp8KGynlom+9skaGPGFSkrZFrcIRtSEfMRv63Uw07N/U6BI9tuuS",
+	"RpvJUYi9i/S7bGSoAl0M0Het/GbCQp7/3S/PP/rmIkcmg6q7l3JmPLWH7+JAL6PO080QovNsKbsDy7Eo",
+	"KMSasN3GAv3WpQCLPSOlLUIFi0UB1BOB2f8bavpzRnedjKeh9c+EQy7Pv22DLxA4ESzeayS2efMOKa7W",
+	"2gKrCS+J03okusMkTq9HuYDxLS3UxxVnVz//rx+ff//D5z/6ZO2KMebyY1yVLRN/g1UlKN520xP1L/TF",
+	"mdWg6guJQ2Hvg4SGTctALeJ9rZppf3hj0raWAmFdLHYTUDB4G6upwmWYu8l6lEeg7I5o0l9i6gP4jJMY",
+	"gtpZxshvP/gBuMpwUW7JHDYdrTzGp3ZL2lB9bk5UAcXeKGARvt5MWNTF8kHVRfHxlUZkfGWZy9WEfnlx",
+	"vUso+Q9L+VbMG1EqlC7C1KmdrS3wYC/PRLQ/RWhIKgtlc1kleh1V+Znk9tC8+wBfXca2lLpssjP7oYpP",
+	"mDVMHI+tpcj4nzPIu1nKhWsX1uLr4IhigNILJiDXWac57D0mZJYX5ubJvqXxzSH9bl/NCKoOMezKkhze",
+	"3VgqlpVQ7TkbEZc+yGrGUpBNEGMDiVlwVn2AobxrdYySyX14l57cRCrRw7oW4oD1qKAJvaJ5iUMtnC6J",
+	"PmCjCMX+RccBFzMQJR3jYYKMwLOnPzt7+p8A9/Ivaqhj87H+74iLaoeORykyJHMNSpEe7S25ZMcLuh7K",
+	"ln5E5Ib9KDwtIIhCQL8xjoFz73gMTr7F6ueY7bnMyjmTk6dp/CYb59Nm2YkdzzBLVnZXNuGMm6FP2qfP",
+	"f/it8+9/ePbsfz97+t/Onv53J4vLxLN6IHfOf/yP55/+s4uJoDUzz3sQ7fPZp985//lfkdX9w3trxTd5",
+	"ZUXPZ9/+9Hcf/+r5R9/+/O8/LT4w0CVVr5///K8//+Tfzp79uvAFAGiTM0qbb+lp411Ti7fYNlMH1vMu",
+	"RCCQ/FRJsqp1mB5LosB6nQOL6bS2QfKAhKm4gRaH0hImfsTEk6xZVR2jYwhNpDCY6Pra+JP1O4cP3lgH",
+	"1m0ggtBYb1cplStPHj35fwMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
