@@ -248,6 +248,11 @@ func (db *DB) ParcelsByID(ctx context.Context, ids []int64) ([]soko.Parcel, map[
 	if err := db.conn(ctx).Where("id IN ?", append(ids, 0)).Find(&rows).Error; err != nil {
 		return nil, nil, translate(err)
 	}
+	return db.withOrderNumbers(ctx, rows)
+}
+
+// withOrderNumbers returns rows as parcels with their orders' numbers by order ID.
+func (db *DB) withOrderNumbers(ctx context.Context, rows []parcelRow) ([]soko.Parcel, map[int64]string, error) {
 	out := make([]soko.Parcel, len(rows))
 	orderIDs := map[int64]bool{}
 	for i, r := range rows {
@@ -266,8 +271,11 @@ func (db *DB) ParcelsByID(ctx context.Context, ids []int64) ([]soko.Parcel, map[
 }
 
 // AttachTrackingNumbers gives parcels the numbers the carrier's software
-// issued, in one transaction, and marks labeled every packed order whose
-// parcels all have numbers now; it returns those orders' numbers.
+// issued, all or none, in one transaction, and marks labeled every packed
+// order whose parcels all have numbers now; it returns those orders'
+// numbers. A parcel that got a number meanwhile, or a number another
+// parcel took meanwhile, refuses them all (ECONFLICT): the caller checked
+// the file before, and must check it again.
 func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, staffID int64) ([]string, error) {
 	now := db.now()
 	var labeled []string
@@ -275,8 +283,16 @@ func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, 
 		orderIDs := map[int64]bool{}
 		for _, p := range parcels {
 			res := tx.Exec(`UPDATE parcels SET tracking_number = ?, label_printed = TRUE, labeled_at = ? WHERE id = ? AND tracking_number IS NULL`, p.TrackingNumber, now, p.ID)
+			if soko.ErrorCode(translate(res.Error)) == soko.ECONFLICT {
+				return soko.Errorf(soko.ECONFLICT, "tracking number %s was given to another parcel meanwhile: nothing was attached", p.TrackingNumber).
+					JA("伝票番号 %s は取込中に別の荷物に付けられました。何も取り込んでいません。もう一度プレビューしてください", p.TrackingNumber)
+			}
 			if res.Error != nil {
 				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return soko.Errorf(soko.ECONFLICT, "parcel %d got a tracking number meanwhile: nothing was attached", p.ID).
+					JA("荷物 %d には取込中に伝票番号が付きました。何も取り込んでいません。もう一度プレビューしてください", p.ID)
 			}
 			orderIDs[p.OrderID] = true
 		}

@@ -75,6 +75,27 @@ func (e AdminStaffRole) Valid() bool {
 	}
 }
 
+// Defines values for CarrierImportRowState.
+const (
+	CarrierImportRowStateNew       CarrierImportRowState = "new"
+	CarrierImportRowStateProblem   CarrierImportRowState = "problem"
+	CarrierImportRowStateUnchanged CarrierImportRowState = "unchanged"
+)
+
+// Valid indicates whether the value is a known member of the CarrierImportRowState enum.
+func (e CarrierImportRowState) Valid() bool {
+	switch e {
+	case CarrierImportRowStateNew:
+		return true
+	case CarrierImportRowStateProblem:
+		return true
+	case CarrierImportRowStateUnchanged:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConsoleOrderAction.
 const (
 	Cancel       ConsoleOrderAction = "cancel"
@@ -1111,10 +1132,79 @@ type CarrierExport struct {
 
 // CarrierImport defines model for CarrierImport.
 type CarrierImport struct {
-	Attached      int          `json:"attached"`
-	LabeledOrders []string     `json:"labeled_orders"`
-	Problems      []RowProblem `json:"problems"`
+	// Attached Parcels that got their number.
+	Attached      int      `json:"attached"`
+	LabeledOrders []string `json:"labeled_orders"`
+
+	// Unchanged Rows whose parcel had the number already.
+	Unchanged int `json:"unchanged"`
 }
+
+// CarrierImportPreview defines model for CarrierImportPreview.
+type CarrierImportPreview struct {
+	// Attach Parcels an import would give their number.
+	Attach  int    `json:"attach"`
+	Carrier string `json:"carrier"`
+
+	// Numbers Tracking numbers the file holds, each once.
+	Numbers      int `json:"numbers"`
+	ProblemCount int `json:"problem_count"`
+
+	// Problems What stops the import, in row order (rows count as a spreadsheet shows them, the header being row 1; field is the column as the header names it, blank for the row as a whole). At most 1,000: problem_count counts all.
+	Problems []RowProblem `json:"problems"`
+
+	// Sample The first 100 numbers.
+	Sample []CarrierImportRow `json:"sample"`
+
+	// Unchanged Parcels that have the number already: an import leaves them.
+	Unchanged int `json:"unchanged"`
+}
+
+// CarrierImportRefusal defines model for CarrierImportRefusal.
+type CarrierImportRefusal struct {
+	// Attach Parcels an import would give their number.
+	Attach  int    `json:"attach"`
+	Carrier string `json:"carrier"`
+	Detail  string `json:"detail"`
+	Errors  *[]struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors,omitempty"`
+
+	// Numbers Tracking numbers the file holds, each once.
+	Numbers      int `json:"numbers"`
+	ProblemCount int `json:"problem_count"`
+
+	// Problems What stops the import, in row order (rows count as a spreadsheet shows them, the header being row 1; field is the column as the header names it, blank for the row as a whole). At most 1,000: problem_count counts all.
+	Problems  []RowProblem `json:"problems"`
+	RequestId *string      `json:"request_id,omitempty"`
+
+	// Sample The first 100 numbers.
+	Sample []CarrierImportRow `json:"sample"`
+	Status int                `json:"status"`
+	Title  string             `json:"title"`
+	Type   string             `json:"type"`
+
+	// Unchanged Parcels that have the number already: an import leaves them.
+	Unchanged int `json:"unchanged"`
+}
+
+// CarrierImportRow defines model for CarrierImportRow.
+type CarrierImportRow struct {
+	// ManagementNo お客様管理番号 as the file has it.
+	ManagementNo string `json:"management_no"`
+
+	// OrderNo The order of the parcel it names; empty when none.
+	OrderNo string `json:"order_no"`
+	Row     int    `json:"row"`
+
+	// State What an import does with it, or that it has a problem.
+	State          CarrierImportRowState `json:"state"`
+	TrackingNumber string                `json:"tracking_number"`
+}
+
+// CarrierImportRowState What an import does with it, or that it has a problem.
+type CarrierImportRowState string
 
 // CarrierProgress defines model for CarrierProgress.
 type CarrierProgress struct {
@@ -2699,6 +2789,12 @@ type ImportCarrierCSVParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PreviewCarrierImportParams defines parameters for PreviewCarrierImport.
+type PreviewCarrierImportParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // CountLocationParams defines parameters for CountLocation.
 type CountLocationParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -3173,9 +3269,12 @@ type ServerInterface interface {
 	// ExportCarrierCSV Packed parcels without a tracking number, as the carrier's import CSV
 	// (GET /ops/carrier-exports/{carrier})
 	ExportCarrierCSV(ctx echo.Context, carrier CarrierCode) error
-	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued
+	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued, all or nothing
 	// (POST /ops/carrier-imports/{carrier})
 	ImportCarrierCSV(ctx echo.Context, carrier CarrierCode, params ImportCarrierCSVParams) error
+	// PreviewCarrierImport Check the tracking numbers the carrier's software issued, without attaching them
+	// (POST /ops/carrier-imports/{carrier}/preview)
+	PreviewCarrierImport(ctx echo.Context, carrier CarrierCode, params PreviewCarrierImportParams) error
 	// ListCountTasks Locations to count after short picks, oldest first
 	// (GET /ops/count-tasks)
 	ListCountTasks(ctx echo.Context) error
@@ -4376,6 +4475,44 @@ func (w *ServerInterfaceWrapper) ImportCarrierCSV(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ImportCarrierCSV(ctx, carrier, params)
+	return err
+}
+
+// PreviewCarrierImport converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewCarrierImport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier CarrierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PreviewCarrierImportParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewCarrierImport(ctx, carrier, params)
 	return err
 }
 
@@ -5841,6 +5978,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/waves/:wave_no/documents.pdf", wrapper.PrintWave, options.OperationMiddlewares["printWave"]...)
 	router.GET(options.BaseURL+"/ops/location-labels.pdf", wrapper.PrintLocationLabels, options.OperationMiddlewares["printLocationLabels"]...)
 	router.GET(options.BaseURL+"/ops/carrier-exports/:carrier", wrapper.ExportCarrierCSV, options.OperationMiddlewares["exportCarrierCSV"]...)
+	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier/preview", wrapper.PreviewCarrierImport, options.OperationMiddlewares["previewCarrierImport"]...)
 	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier", wrapper.ImportCarrierCSV, options.OperationMiddlewares["importCarrierCSV"]...)
 	router.GET(options.BaseURL+"/ops/manifests", wrapper.ListManifests, options.OperationMiddlewares["listManifests"]...)
 	router.POST(options.BaseURL+"/ops/manifests", wrapper.OpenManifest, options.OperationMiddlewares["openManifest"]...)
@@ -7514,12 +7652,67 @@ func (response ImportCarrierCSV200JSONResponse) VisitImportCarrierCSVResponse(w 
 	return err
 }
 
+type ImportCarrierCSV422ApplicationProblemPlusJSONResponse CarrierImportRefusal
+
+func (response ImportCarrierCSV422ApplicationProblemPlusJSONResponse) VisitImportCarrierCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ImportCarrierCSVdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
 }
 
 func (response ImportCarrierCSVdefaultApplicationProblemPlusJSONResponse) VisitImportCarrierCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewCarrierImportRequestObject struct {
+	Carrier CarrierCode `json:"carrier"`
+	Params  PreviewCarrierImportParams
+	Body    io.Reader
+}
+
+type PreviewCarrierImportResponseObject interface {
+	VisitPreviewCarrierImportResponse(w http.ResponseWriter) error
+}
+
+type PreviewCarrierImport200JSONResponse CarrierImportPreview
+
+func (response PreviewCarrierImport200JSONResponse) VisitPreviewCarrierImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewCarrierImportdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PreviewCarrierImportdefaultApplicationProblemPlusJSONResponse) VisitPreviewCarrierImportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9678,9 +9871,12 @@ type StrictServerInterface interface {
 	// ExportCarrierCSV Packed parcels without a tracking number, as the carrier's import CSV
 	// (GET /ops/carrier-exports/{carrier})
 	ExportCarrierCSV(ctx context.Context, request ExportCarrierCSVRequestObject) (ExportCarrierCSVResponseObject, error)
-	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued
+	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued, all or nothing
 	// (POST /ops/carrier-imports/{carrier})
 	ImportCarrierCSV(ctx context.Context, request ImportCarrierCSVRequestObject) (ImportCarrierCSVResponseObject, error)
+	// PreviewCarrierImport Check the tracking numbers the carrier's software issued, without attaching them
+	// (POST /ops/carrier-imports/{carrier}/preview)
+	PreviewCarrierImport(ctx context.Context, request PreviewCarrierImportRequestObject) (PreviewCarrierImportResponseObject, error)
 	// ListCountTasks Locations to count after short picks, oldest first
 	// (GET /ops/count-tasks)
 	ListCountTasks(ctx context.Context, request ListCountTasksRequestObject) (ListCountTasksResponseObject, error)
@@ -11235,6 +11431,34 @@ func (sh *strictHandler) ImportCarrierCSV(ctx echo.Context, carrier CarrierCode,
 		return err
 	} else if validResponse, ok := response.(ImportCarrierCSVResponseObject); ok {
 		return validResponse.VisitImportCarrierCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewCarrierImport operation middleware
+func (sh *strictHandler) PreviewCarrierImport(ctx echo.Context, carrier CarrierCode, params PreviewCarrierImportParams) error {
+	var request PreviewCarrierImportRequestObject
+
+	request.Carrier = carrier
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewCarrierImport(ctx.Request().Context(), request.(PreviewCarrierImportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewCarrierImport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewCarrierImportResponseObject); ok {
+		return validResponse.VisitPreviewCarrierImportResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -12872,344 +13096,353 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17dyS3lSf4VXC4c06R7uBTJbVEnvmDKkkWrVIVT7HU6l1lLYmMQGbCGQmEAkgmU7V1jlR1/FypvT62",
-	"u2fa9vbD3Z7e7hmvvT271pTdnu9iiiXpW+zBBRCvBDIik8lkedf6R8WMCDwuLi4u7uN3H66EfJBwRpgU",
-	"K7sPVxKc4gGRJIW/QpymlKS3eETUn5St7K4kWPZWghWGB2Rl176xEqyk5P0hTUm0sivTIQlWRNgjA6w+",
-	"I2w4WNl9b2WMB1jylWBF4C4e4ZVg5es4wSzhQq48CFbkOFEtCplS1l159ChYCUXauc/7hKlWIiLClCaS",
-	"cjWK+z2C1ONjqZ4j3kGyR5CQuNNBgghBOdtYCfSIewRHMEQz5j9fv3V074113fK0gQ/w2W3CurK3sru9",
-	"83KwMqAs+9s53mEqeOoe7AkjZ/JYv3Fix5uk5JTyoUAJ7pJsvO8PSToukFi36hnYztaWaygRiekpSccH",
-	"r3kWzr5wTKOpNOjwdIDlyu4KZfKlmytABDpQC5qTgDJJuiSFjmlEBgmXhIXjt8h4khb7aMjo+0OC+mSM",
-	"OjxFskcFUv0TIfcQRimR6RiNqOzpJcUD/S5mEWrzaIxSksR4LOBph6ZCIszEiKTe9T7Ih7SuxuSj5Isv",
-	"1i8xZW0+ZJGXrOb5oqka0wGVk8Q8xF2CBP3Ayzv6u2LPEengYSxXdl/cCtTsda/ARTVjGGBGO0RI79zt",
-	"C4ue/ICkYQ+zKR2bFxbdMU8jknp7hadX0uUdPrVLxqd2+e9S0lnZXfkfNnPJvqmfis3XeDgcECbvDAdt",
-	"06PoDz29qSfzdnT01jvQusSi76WgerhoAg6TCEsSHVEWkskNc5fFYzTqYYkUw3RJhLBEPEW4I4kRRZIO",
-	"vNvJNH4soHXnMNUL66qNFZf4GPG0/xoeu48I9ZCyLorwGFGGvqYOxz0kufp71CMMxaQjER9K3/BU3/5R",
-	"OQb0SFFeJJwJAuf9YcrbMRnA0c+ZJAxkDk6SmIZYjXQz0W/8ydcFh1O5GTfYdh/po6l0HjBE0pSnAcIC",
-	"FVvf0NypW1Ad7EdRSoTWUlKekFRSPWqsH2yrf1dmGNiHO86HIZVj9wM+SDBzPyMDTGPnE70MjgdJjzPP",
-	"Ey4kjo9Do2GVafOnKKJdKkWAGEe9cdIjoNRMNpKSDgnlMHX18ai4u97TY8wnWB5BqSlDniCnb4Gadk6W",
-	"HLn+xttfJ6FUw9qPBpTtHx4YPaC8aGFKYCth2XT7KN3CKRGqUiBYibGQx0MxvXk2jGPcjomVOTMsZ0o6",
-	"9Mz5KCWnvE+iwrM25zHBrPDwUoMSJEyJdAsQpSZRKUjc2UVcSTrKQEvS+hGSIPc03RGVG04JVeQVEM1m",
-	"skHGOfnC5dOtWf5b8I3Zq1SNGMeHBXbo4FiQoMIhlvzleb6rJiHtZIVSIQNENrobWlvs8QSJsZBkcEMg",
-	"1YKaZUHJe+mma9Lusb/Kz+7DgwneNbt1fgaljJH0uEdotyePB4NCYxMvxTDympdGNJryzgCfHY90X90U",
-	"D4T7LS+7C5Ke0tDzjH5AjsMYC0+jEqdkWqeyR5lrs7g40Ygow4dV6kyQYpLKDkqURliajhlbPv0HNXwy",
-	"F5NbViqw6As7NdcQJ/sUVfkaXd7JWXN8X2S6mT538WPWwPbWVoMmLLNWtnYN3QqcXCF4DWPn03upOLSt",
-	"oJbl/fNyf9xsP1zFVqjj79tUyElZGGEJ6h+VRE94mh5YEqu53MVpisd29sdmkYT7jFPqynqbnyH7Glo9",
-	"f/LJ+eN/PX/y0/PH/y1A54+/ef7RN8+ffP/88a/Onzw5f/Jt9PsPf76GsFLvGVKfDvA4Oxuaj/t+j7Ij",
-	"w0ATY6+sD1ClOp86Ar8Dt4sZBcgfRcH/z0XBcmTAba4vgFehDPUpixrtQDuIt9QH6jaN4/6xIO8PCSup",
-	"J4W2P3BfvKaoFx/oaw0MqtpFLXmWqAMsjmoVvqxlTEvTonn8pXrTqeP8uhSt3zIEsO6FhIZ9uJKorU3g",
-	"XyGhp6r7YCXiYd/hZKg0OZcEviQ9K5RpSIS3jcnTYQ2JYz46TnAqKY5d9ycieyRFWN2VUonApAgnoujR",
-	"RNvGKBjXU4JWL779zYvv/F8X33r6xSe/XitcGAuXWu/+v9Ib/pTLCotI2mhjHOlX1UcxTY4HRAjcnVFa",
-	"GOlreq20FFQWo0ST2qVdoixxHKHbhm9n3dLQVO3c5tpoE5w9yYxzTWRBTFPucytoZogzXXspdnhw5x4R",
-	"2uIzA60S6nCa3kSSo5eNUXEPxQSfEsSHUv3cU/8WvM/RAPcJ4qxqOXm5ueHkKCPnpP5+/tEPP/vdT7/8",
-	"299+9ulvUDvmYR8lqdrYEeIMxbhNYhGAdh6hmPYJwkzLqBsCJNSx5BsrwRQLcI1vtGwRrn3ZWoirDOW3",
-	"Cpc8ijdn2Gx+q3GdgloxIlfO5Rpz8fS3K0w7k7F4uig4krjTcRxfoaSnxL272zjqkuPrOXAUp5LoeMgk",
-	"dZyqR0SiUY/GBI1Szrro8OCOQH1CErBKwriRbkEx74LN0SmPSTPZpUh+T73tPNIK5M0ONmg7sKvS7ACD",
-	"buY6vcoLfOkzrME1cBlyciEr5F2c6ctweHBnco85J62E8+HBHTu3iBR9CFQYJ0IAcRhcu1EJQ4wzgkZY",
-	"IEGYdDqnhN3nzSY/MXH9/fRZ3jP0LV4FQB1LsPmHOjoS/a9hoq7+OqQGqyb89wJofD5dZYoYm49TF8BD",
-	"zj3tpWzR3jV56zdxX27nqUdAeyTYVNum7cg7zHdJu8d5/3UWJZy6LkQhZx3aHabaK1dm+jfU2mlOVoLa",
-	"BpKgHhaIcURMo2hM5B68weHy1KEkjgTCKVE/MoTbFfYvrDZhSqp7PILklDB5HPa43+AJrwiE88HBZW3Y",
-	"Vi+2CdL6UGbGnCB61caqu1S/Ojp8fZDI8a7qMx3rnmdrfJp3UtAuo6yL9Dv1HkqeopRLv7PS9nY8xR1r",
-	"AzZmUQmGadyESTOmqq6ii1NfxandFXNc5sq0/Nr+nc3X9++sb78QIPX/lwP0zuGt9X1FsIP7b6xv3wxQ",
-	"2CNhXx9giLIwHkZa8ygqe2WR4zq2lPQ8fn+ImTRacBY8tl0N43iHUSnUaYhEiE08JhVIzQCFfKg4eBWj",
-	"EAsCv90QyLa7ZsZVMJnUBvlMiAsnzWd33/7RK3vtXqhah6xrqW9hFpL4gCXDWe/JKcEmkqmwNV50394d",
-	"3cLZ9PpZwlPXwSNO3ZKwQ2MSoKMe7cjjrx0cBaiNBXnpZulq0B5Lp3RS304JTIH4KdHYIXePj7LYrElp",
-	"nvKRcAWdpiGJBRqlVMpSRJJvi2ZjNk0GQJrCcB/4iXswcBMXS4nDXulcLQUAtUlMomOwHJTJUXuGLZSI",
-	"FUpko54YYjNqHKa86w6Cm6qQ6WfHXr4Jh5JrJd3hcKVhf5hAWKQNWzft3RCIJ4Rlb/AIj73X24k+zfzd",
-	"65ev2+Qzrco7P6zKpyw5oUSBrPl8EHmrTuLHXJC3bfjzHFIGtIV0cDygQqjpO6LilXZEonXKUH5BQeY7",
-	"gcKYqw91WHxiNqBpza125q0cw9WxkaMz/8ZcEWuNQ5O04kzwmNxNjQVw8lrEWfOtVWxtH7517Vgcx8aB",
-	"M2fL2feu1i+3s3h0jAdKAWpoZ5rHiJXlctiLak3cL7jDIA5cHBtttyriQ4hEFjFN1IU/QJyFBJndEoAQ",
-	"0KZapcArre/wtTf2zLUBzLmIChTzblernRP9d2lH1q3QV2lH3k30qj4KVnokjo47KR/UfQdLeiSxHIrZ",
-	"LHyUkfn45zZlznCWQcFJ17StzLGndD8u3VyV5QF4H87IQUakzDV7rQ+4T1Jq0spmb1R96mmTp+Ww7cIa",
-	"piSkCSX1JLfB5HWKtH7m39/gBMIvHrsvjWD9Unw4G8uqVToWMZdufYUOiOLVueh633z8OpPp2EXf2W/M",
-	"LlNyIVEl2wQZMQL/wWzXokL5IklKMtVIkgJbmF1T2gaVoOXCFIscYyVA+TzJ90ZVapYXP+P2wgIF2Xn3",
-	"oOakNGdbwYTZ47FOjIkJFuQ4+9OMTcc3CB6fkmNw5KvhJDEke4VwG1IjGsrjNvYEPkx2P49mg7OBz36M",
-	"W/FWDVAY76E+SaS1DVnvX48KydNxxYyxU+9pNWNstgb3iAALR1VzYWR0nGV8TepvkD+EESzBbj5sY9EC",
-	"JtcZi0ZpQ0NGpShpy1OCHbK+p4n8WRZhgka6hVoS5YrSBIHIWULTcSPto9iI46GcMbmGhn3fPaJovHLc",
-	"JHTq23Tu0VlwRgxlI9fjLHSQjaOOhreN6J6MbVDbOvLZk0RCQu/j54I2BVLks8mGUJxDPYkuHWlcbO5o",
-	"OBhg92lXSMqua/EOOZO39JueaN9iY3VTnDt+6yiP2hJ52BZl6lYoxeUiti4bfVUfJ1WeXB2RjGY5QaI2",
-	"P5t2G3M+62EWkeiYn5J0Js0YrjnHJkTF7cQp5j03o58g73sMr6m+eR0znaDr1P/sO86r2/2SfSYZtmMa",
-	"IvtJhjMw0WidIbq68cn7KwGsQ+XTom5XJl3tYqdO791M92CjnxX1KKWj2bEYaXQcK/miWULxg1M9Skli",
-	"B+Qwrlif9vQNkI3HfpE3G6x4IihcgmvBxr45LAxXfvnOUvi9wqmY5D9jm15STFWqpmbVFi4OUy6H81z+",
-	"QDFssAV99yydUF+mZ5UWhatYZRrVoC7fRU2PsjYeyH/19JgGp/jAbwik3wkQwIZoV+MNgYQkiVOozcLh",
-	"bl/rUYiZ2NVR0RDlEmLGPDatiEjsig17HRz4qpExjBwaI7EgqIeThPib81ol5tiIhThV/wwVTXW3xiHv",
-	"GVqa3ZGcbfF+tkIp6QwFjm9kqf1INeZ25oeYOQ3jIWYoxRB3IXuYZQGheXzCFAHtCG+YDPe4IdD+4UHG",
-	"VZA+rHjNM33JZyL+hAtoxUzWmgcKx4NZ9ExtMpTO1y9jM/duG7K5/BOTps9LRynso7aOecixjng0DCWw",
-	"BpUCHb31TjUioRZjKbsdlgwAjteKd5tLpWOYdcjac5F9gM8ONN2KjuPsjlG87c4W0uh0TrvjlBVDmZNx",
-	"KixLiNnBa5PqnPm6fMEFpvDymc9QMqsZfai0Q58FfaqlIDeGzefoBbvZHF9WiDdBskrLzoF6yWpoMXnn",
-	"IR2eepLcQv2h+2FEOx2S+jPkZra3zGM1USLMzCAfbmlsLoK8hkWvzXEaeTXgGRit4kB38ENj7xk5C0ky",
-	"m7sxm8rr9lunc4PwJG5u2D/UIpWeKsnkit9Qpy+JjhOSHvf4MHUxefHyWd0f6jif+2PtTy997o4j0Tdz",
-	"pG5iiDJEcNhD6gu0+rWj+2sB2vr9hz/YecEVhzite4m7vojKCI9vCEBbQu0xgjcD1bP6pRPzkVYvGieH",
-	"Z0t7pFpyDWaET2cQie/iU+Jn00nTk1Hnu6Rw+xYrjhWYWFEHh5SY2448Y8ypmzTnbEfE3bB0lXYk/7oN",
-	"L+4nlPWdiY0pQRQ8zx165tTdKsQzeafWNhAalxK0P3WqeqVnmaZ/NvklsUai2htbebjOcZp4gH0pySC5",
-	"pFEF5404DpdhCmffsW9fArbXlHl7kK/uw90hJGoaNwR68/79Q6Q/AP1xq5B8EOIBQW0c9hsEotm5lHsv",
-	"T8Nrmalg55W1spsTSYaJ6ixVk/mf39tf/5/w+gdb6688yP+5cdxqrT/4yr9z0fz1AabxYYxD0uOxM5Cm",
-	"RK5ZTu8RrQR3Tk9PLPbjIooeaUpOKRm5DLWRG0NNDHUL9VxvXgx0W94h3CeDJDbnt3sMzkB3feOFoOYb",
-	"wnMNh6fH3qnYF/xTClaSfCmbnwMTTOA65vJO55rfdGpPTq5Cj8rMaldnnrupJXwxW2Zry30JyqlRvjBt",
-	"BZdns6+akKUZht6jETlOUnduxx2O9CPEtTUiKQRdua0aXiPO2/oBCnEaodXzJ393/uTJ+ePfnD/57fnj",
-	"T88f/4v6x5PvrDVwnQcroxQnkz2o2SP1KFFDXD1//IvzJz86f/Lti4+/8cXPvuF0ND3yEPFurjpPJdfU",
-	"+XuHXROyDq8VzSnFTl3L/qZxEviuu9b5U7ebbfho3TySYRy7MpWstiw5kpB42NFmFZkOwz5sdJpat+BI",
-	"aUI6CiTWiTQ9EkeNFVo7VH9gVyEEt4KvqgfA+AiZd2bLHxphKp0BsqbhUvyrkDSObZTICKekx4eCzNJh",
-	"hTlyrshWNZ9rPrhskabxC1ha5goVjuZBM1qQ+cebTFOc1tK2Qub+nYVbvWtqmissrmuiBxrAezGApeRM",
-	"Rzw0D8y1+OEen9RsxjUzF59xrZl7yjRScFBdOkIwn2OVRAXHlLWl+UL3pizePPvusks1C+r2JdZRT23S",
-	"6DygzPy5XSPkplLfb/Mt8tIMsV+1qAY+8+P06CRzN4wuHbtUCFrK2tSDqiHCnDzWPERukX4OJ26eoVIT",
-	"FPcpdJtKpkuHcVlpfN2hW2UhWAgvsRuoAjeW8ZIrtORAB8ItUENo4jnzs0oto1y1cnEbt0ns1SqmaAiN",
-	"4l7VolHOTNzr7LkOt3XWi18bHuGUUdZ13PHuYdYlAqVDBpnvMR/tISz6xSQ6qIGCESMjiyXSaFD3TUQX",
-	"9DCDYqspVgxqz0bvXZls7pNAItnviwllqwEfsgpctelKQ86JkKhbG3t7HJFYC6fJ6cwbh+ZALw/xUACo",
-	"gQEu19EMN3ec9ie/fXyeIGrOjnuYTZ1o7nT2Q7nUxNtLV6S0MbaXRxBMED8bgHMV+ehI8rDvWMNTTI2i",
-	"8XCu8DI/uhLRQVYZusic+kY1IqvkIc2HX+3QRYa3CxctHMd3Oyu77zW7JOWh0A/dKaokOm57ypMU8lJH",
-	"PY5iIhGVkJlK6vJS6zONrXkDnBsxiYoVWdok5qwLlo8eQeqoNinHMyQbcxyR6HhW0V9vCTFzXXjL1TAU",
-	"TbaJiUwOYJJfHhQ4Zi59Iw82bVLJLVjpEkZSGjp1H71wzS9Z5n1YVydX4m5KSFTKUre1c9AqnLNDuc47",
-	"nbU97S7qmCgv7QTO+ajgrll9b2v7wXtb6688+F923ttaf+HB2u57W+sv6p/+Xe31No+ZLE522j72Ha8z",
-	"Jw8b7pjlrCrmqM4YH5uNuroqVBhZcEMgfUQHaHtjw8qH1YsP/9eL7/1sbcM5h8JOcjycHpM7LZWzXh+p",
-	"rOOkluHOaiwFzGY6in8/5ut+RfHdSiJfGQqiYjC/+DbxsYgzI63BPO1eaC8Ywm17BliGKcNOIMCaQIW9",
-	"jRiXSA8NraYkVOsElb0sbAJkr2u6+LjucnJpilffykyeQLVJPQp3vcvJ5Blf+HVxuEWbmV6enLYu7ivc",
-	"hh3rKATCAp3YQpVWXOpTF3fJHmLDOLY+qxgLmSWV1Np67ibChiY4AV3IIJGeja82G9PSJrt6A+JqsDLS",
-	"AHDO42Yuo20GkHa5JCkoQuWPf5g9nwGMFIZMM81oqhif5NSEsMigpuvV0rF6BDdmW7NYJVpWMxQyps0W",
-	"vjaboMA/r2XB9s0U4CLrTSq/lqgx7zaP6KsE2bjC+fBY7UjPNZBq0EztpDdMfEOgrx3dvQOFTrMgemB0",
-	"tSvVo3onvu01KE3LrRcWyLIAa12ZyNdrsbubCK8rp9bWXyvJZij0tUB/Tj6nOsQR/z13LqePa5NX77Ml",
-	"v0LFizN9gdxWGa9+s3jPgFEOj3P7/GTsgX6jbFfxBRn40qILHoa8uUrnHlLNUX/FazlqVhPFUaLDMzZ/",
-	"LvO1ZRo7R+qGpKpBsn0O0JtqpdEcaEozCp5pKEdLRCmaiv0zFcdHVw6YBRVo8cA9l3acF+6fmYAtwdzY",
-	"aRa859kNIofWqcPSMQA6BUidWXzwQBLIebxkMnem4XnzHx33//cnla3tAO0E6IXff/hzlJA0D+53uCz4",
-	"lJghpw5nMzh3DWpxgKw9O0AWumeET0kAlqYAGQyMAIL9Am3tDCBUKjABW4GthX9s/+7xOPr9hz+vD96E",
-	"nHyjawOJYEbeeOZ8oRah+uWr3qg2nndAGu+zXlZ7w12zQDAU9jgXxB3WO6Xy86w2NytJZ4BluVTeOR95",
-	"5J/E0senmCEKhEURJyaMjkpzw8BgyO9hgbBN01U0s9dBRkaQ8G0qpudIpc4bd9P09WIpez7K1SVXTREr",
-	"zLKk89wsUhRfmgA1nOWNVScs5JHTHvXO/TfWX1akyhB7nSxleaWAPdHjCe2oGQje505y0S7jSnyHPB4O",
-	"mMOF/CbBEUmReQ7VGW4IFOMxH5rFZFyilOAZIy2nsG1T2MKi6ldEqRLe8M2cDUd8GEdGaLqF8TQIWMOA",
-	"x1MSbooovo4NISRPNCCXHhAkgKU29wutpnwkNHA5gn0hEkVi0SNEItFTD2WPDDQSZk8vUZtQ1oU2tvd0",
-	"hQBTSM0snmqo8Lrid4GoXNtA+xINuJBoO9ja2tpFpdlZ9HQcx42DA+ZBdX4NS4xg1mqiAWrHmPURZ4bB",
-	"TM6me6kEHpi0RRfWdapmtrVlgpMbT2LiNHBFMPY9ccj31ERi0pFQtoUzlAzThAuCVo/0ntwtx0d3hnGH",
-	"mj/UKAMEY9TCkRESIcZ1RDNl3bUFLUQuUn37ZaImBY7V6ow13wk8ILuFPaWoofmyQSpUwYFhBFeQi8AM",
-	"pzsHSjYiuLDJnWdCAcj62ObT2VWalHYZ69QI7XsaRqK5uS+nemMmsweDtosV+3bHJZUQ28qrdyurYKGD",
-	"1nuK84TkYR9AREyFSvBQcBZ65F8bh32j3Nf3oCPTwVoP/WxMu526BebM3Bjl3GhWuAHb2SGUmaeIF1ec",
-	"t58tLufHnk15tMf5SnAJx3dZrywP4LPf/OzLb33/4rc/eva9H++iMWFIcnVoxHBV2IJlZSY6bEIjnbV6",
-	"64S5oTyW84++e/Gr755/9P2LTz9+9pMfP/urf5yIsrgMoPMlbA+O0OedmtDn3DhRU92hrJLPFstdtmRM",
-	"JCUz46kUkg/s9ZNEezYtDzE+ah7HUrSAVPRE2u2RFM4ooQ/dUl2VV+rYomA9mQYoZ14zkWsS9/vjYZuy",
-	"IGdXRvo84SJAPdof4/4wQONhYtJzawHom5lpjno0uc8nDC5T4yXpgByp96bZVCrWE6/0cRus58HTDFYk",
-	"PjtOsSQ+oUylzk5rdButC3EvNFfoeeo855G0U6LSFxWUXiZcRZU1O6uAOnRDoNTcNIw0fznY3noQ1JK8",
-	"3PL/SFiAJD7Lairl27jcGXzfSFzPiEfUIPp+URCqXq17uX68goW1cLUuuFKKCsMk9KxWZy1EtgOM1hQJ",
-	"jJzVQHS8qsbe1heGY2OeI/lPsSfO/xCH/ctUC9HAmm53lCvecKak6rPZ4aiqGKEzbe1qOctJ6NA6aK1Z",
-	"kpymRV/pWKWjYbdLhNul5sOXbfMzf9hVlToOo0Obn0H5zJAzCUX9RA/MIPBpA+W5IdEOadifO5viOIeM",
-	"ntQDLKY51ZFeqEMZFT0TfukL+dXN6h04pVVbkF41pa/u8LcHgDDlQ+kbZQliXRdp5KitKxnpWxdmuo6j",
-	"DVLfNRkYEos+6vA45iPhTsFXb9TCMtGwf1+9Z94/jsoOV5/bOM/SgF6KH/uW+RpziFz1/3IKq3ttABeX",
-	"AWZjG8En8ICAZWXWmn9LSELKVm1izzSP+CIdB4vfTdQdAIt+jvQA5WlvCBRTIQO9nzgjpUqNzgrU0xI+",
-	"9MPjLI7ffW7MjPY23VUxN7x8SgaYMmNub64te8MqIx2moKXMAydop/RcbtQTswam0oQWHF2OKNPVVSeF",
-	"PT4lbqK4IhPs26UI4kKCjAMsb7KuQJFmZjrOZTds6GPxaTXkKnKqaIxXVHbb2TNAbS+DNIi1LsJym6WE",
-	"Lp2zMLY9ByaS12MMYZhlban8LdjrPXGavhNzosohiaMCtohr7JMIfdrXS6Nm2GBFZzWVMZnqr64Jb9eO",
-	"Yt1MIaBgCr6swRt0KEwa6lXMilxoy+I6KFNThbWm/uqUCplN79KzZH7NeF31JEvOH382X6Hj+uKz0wrY",
-	"Tot5mzAxTFQJKJaJLRSILZaG9YbIVVcmyPmvNjqlwnjNI9YmaiE3Aw4ufzZlRHNBY8267Qr7rWhErdl9",
-	"maL2QgPzcmljzvSloyy+te9O00k9phqlkGozDKIMjauGm4XYZhwiogKCHZNUaqzCLMPTOII6ODZoTkrz",
-	"ACVZqx2rW7uIkVOSOgpj1w/IbxW7xZkYDuAvoIR6C+rGkDSEMPTtLYgHeRmtfvGbf3v26Y8//6e/+Pwv",
-	"vrUGSnyH86iJ8awqxyr48DBzKnR5r/YY6ReR2rFwMTZmF22/XtdP1/UffOiBei8Jxgnk/VSTVXVqTUal",
-	"nkwkjEAxlyZXzd1Nc+OHc12KknSGXeEGZWxkwTVyZQGGQHvsX7cpsAR3PBm/o1Q8D+/f0zC3YLQQGmkY",
-	"x7H+s7DcLPPp9PjQFcbypvrZXmYjPNbso/auamrDkwEAlkYLeTf1hRJa8sSg8uS7WRQe7L+iKa1bTHk0",
-	"fTgGO9hzv+Me5RRo3uD8zOqFxzbfTayUiVk03Nq8N916Pja7khMT8pA9KLKRkweHcn+Ex0u0udhg14oo",
-	"5cM0JJkBq+yHyJBosudNnG9zQA65bECrZiS7YNIwJVpGPJU914G2YLOPjeGtOoSEpAwIkVEEqeVwkGXq",
-	"aky3KkHnLqa5p0+eyxrrHBZlWwWHkRSSyeaoqDEDKJVN8fEYxKavZEP2mshgqkpyy9pK9PKhDm3V49o1",
-	"kTZdziPRhOP9rHykD4qO1s6gjIkxamb8jbaXwM+zmzELIWcLMXLUWAA90ciVcesI3yYGEnVbrkO/vAyy",
-	"tiHsJIIujojSSCFAE7OoR+IINF8oR6DovoewdnqofYZwF1Omj//csA0BnzhJYgop8GFVvlSm8rJnKsfr",
-	"D/7EO3ifYycDIvNvmV1zw7CvanM0FSimzBOEdilgvznwiZqUgfNgIGt5yCE6V1vZSSo4A6yaaWW7/Jbv",
-	"U5Iew1GayKlUHfCU6NJUGWUhVjNN1XXDfZ2oO0VzHxuOIh2jOuCnPtdAMemxZvGzW1Bx8ZHgqIM9WTEN",
-	"0Y2s78qd/Ojc63pVvFbFK0CVvAQO1BWljhYyJlx8YHUoGwa+ilGIBYEj6YaANCJkibw2Q9ivE4XK5lfM",
-	"lJxqgrFmLBuuE+22J6f9+Q+fXvzN35w/+c3nP/rni5/80gSaffbpp+cf/eLim9/YXn9lfbuq5TSwEpkO",
-	"dyY7fHVI40gpFJhFKOV84Grdmz9Ubuvi08cXHz/9/IdPn/30+2bkF588+ew3P/v8h7+8+PjpHONWugFm",
-	"VQB895g0IEZFx3rx5hSZNyErdCnIAJmirfqAe/af/sMcI096xptUp/ElXEgce/S9P0UR7VIpAtQbJz3C",
-	"EE80i+2i7a2t9a2trRcnxhbU5VRV/LMsq1F380/Nqj376a8+e/qfv3zyb/WNe0w0hUm5k5qyLeDbVANn",
-	"CuW0dOXnDq6pLiU3mdFjsXhMyYJDdgK6yZM9Ox18sjSxaUu7AMNcxiXXbZmDouSHdL5wt44F6XCdf1A6",
-	"b4zMVbdiznCHj2xd5b1LD9ZJA9plB2w+N07UJbOH4+UFYidjGuwVRu1oPIBkZIOKBRKdgGHc2iwrNxSH",
-	"E79ag3L7pdkMJXqGuiUn7STudI6IEO5wPEufydNRpJ1jyfuEebQ9NhReywkVKOUxgSL6EbexOZ2Y8xR0",
-	"AVNYItQljEs5X5UoVKgIIfEIjwtVxBIa9o2NslhrXL0ADcIRMCgRxJ+t6UcnNXbWDLtJB1wY22iaiSP4",
-	"VwbgOaVvz8qVzbEFulsqe5ZVkdwdLp9H4M5m0J4nzL4hPks+pCmzmQNGxCbHVLDWdPUfnBLUo1GkdBvN",
-	"cf4CQM0j0WZKsSmu01ygQtNNRCTkgwFhkS9es83PiM4uE3ogKPtEBHADSkhqVJQ9RPIazozLHqS9Udk8",
-	"r3Qi/NeVVzpNb5kdGKRp5XZ7J6uWwChS0HDTFAb1WYhKG87lKAVLwADLsEeETofTkblUoOzb2sJUi8Bo",
-	"r0Uvr9uobohof8KmiV5N+YAKEiHJC8nKDijwIta023gDKN/MVChqk6xpX2SnnGWz8rB/m8uZjgmDuu0b",
-	"sDnq2uYqfAk7UEm02l7LWRlFrGuYuXcNF6EiAy9cu35s12w6U9aw2oLNs7KOU2pMSdo+VLfGXnJAZcPl",
-	"EWSx9ukZY6j9NG24rQrBwoXEfUfc8DzLkeVGOhynOldY42qLmMtdhAdo9eKTb19855PPPv0vawHa3lnf",
-	"vhmg7Zvr2y8FaPul9e2XA7T98vrOVoC2X1nf2bZHdjGLuZBSjQcrwQo0ov6vWlH/V82o/6t21P9VQ05N",
-	"uVwIYya1DAKLZgBzbQzTitN4fAx1lYeJ2+arBEbjKNRCpHyD9/26ixenPDduaJKY6ZphlgPPK7Nz8lNx",
-	"SZaAOO9ii2xtvYgk2+tgWcwsXtafHPZI2NdWx+lBgq/k/9UGRfq4Z57GvJnaBscAwpH0OxXk7HqfuJdF",
-	"SozhWvR38alj+w2m3hh8ke1Y+MKSGudd5CkXA61UZ6AlunXfFBbErpeDihjKY2eRjLssHlvIj8yP1yYd",
-	"7X+kAsR0czCBAT4rADaV7Gl1YQzq08xvNWMIxCAz9EMchRKM6s5RKTZtft01tipzE2FwHRzhuB9ozzxl",
-	"kkP8puSS7CFBWTcmOvRIfwJXR0gppBoSIQPnglcheFz1/qAGbaEpksIjD2PNk3Xj3z3edJypqFlgG5oh",
-	"SaOcLuSsfHXp7VjM9smH6NyeGiJ7bgT55xcKvimwe61Sv2yg9xK8+xyA7pUlXcB9r8ok133zM+N5nUVZ",
-	"ikAVdlCtqCdbM6dvedfW2osFCVPi0X8E7UI1Ov2OkpXx2FoAMBMjYjAhwwxjCqVcwj+pOx1bt3ScpKRD",
-	"zzydSpzKLA24NIIAsiBIHJu/BcIJ9iR+z5Pm1MgPqF13djHKlK9OsDbJqLLoc5UKzdkiOydLm97PJROm",
-	"PQbHIxKERcW7WBVRMMuoBYDcAsCG/qF4n9S/lIE39G8WaMP+lcFowN85Xkb5lxKohonmLI5AY5rFfNTI",
-	"WaK59di3B97GfWLy/cuMuKdtnnGko24AIXISoq0YuZPGkwlLW7O5xtwFC/WmGirl40jJInPAJfQt4gg7",
-	"2Wdo//AA9UmWaK92BjoRvM+Pf//hz0+CbDObEMcc50xxgpquNStsQBS96lLNleBUu7j18HpSJlkhwIK/",
-	"rprmgzsdqAojbiCh3wqQIJDyc3j36D7a5InYNE820K2eLpOJY8E12KIa4p+v3zq698b6fd4nzGBmAruq",
-	"HkLO+zRzS+0CvOqxaS8frSHXo0cQutxxBIar79DqxYffuXj6L2sQvFmkjMaEHBAm7X1qA0G0hCJ2DIIK",
-	"iR5PlITELRbzLhWShgLxoRQQnw9B2ZHFBRKBjVRGjEtw/qxefOMfv/jk1589/fbFL/56Lc9MoqzbYhaK",
-	"EgKTCI505lhgFFt93MJDG4Bg7rJio8Va7Ctf2R/KHmGSGp/5V76CjtRoTtTvPKUfGOiLV2GRUWu4tfVC",
-	"2Cdj+Ac5yYNbDW+1WJlzuviUoDEfbqB9YD1dpg9ETZGh0Kqa4Ke/WTOqvHbZjPmwxQTRaV8aCFCjpWKZ",
-	"fXnDzN2ideS/I3X6qvchUa7FTqmg7Zig33/4Q0SlOcUEurl1M0DkDIcyHqOY9gkSfED0AKCnDD+XnKnb",
-	"gSbb65Ar/pWvgGfuBMJ5NQU3DbDln3xdcHaCVu+9cQu9cvPFP13TpDpRbHcSoBNIqT4JWuxEr5H6TWdV",
-	"q3/lKd8nanYaJIOyUxzTCFF1VAToROer76L3HkLQdNBixgny6MEJ3GTUFPTNqI0jjTa7gd7W72ifoq2C",
-	"RwSBvD7K0OusG1PRazHwno35ULPnyX4YkkSu38asO8RdsosIOzHEuEdkSolQzKOdRLB/Je4TQPM9OYjI",
-	"IOGSsHC8/hYZn1h021WT0Pj+kLSYFn2mbtfOiy+qBU9xKIG7Id4Ko3feOXhtbQM4VC+PCapWnGU5scXg",
-	"pzaPxiYAOyVJjMfaeajtOkaDoUxItWV4B+EQqCVHNCR7WcMtlrVs+QvahURBnS0GD2/u7OyhUY/GpNCJ",
-	"WUNEhZocjeOsxC9GKZHpGBA5hV5aqbm4qwTGza1XEO0gnZBY+rLFdMXL7S0kNtBbZKxXETIlVTM7NxGk",
-	"Mm0gcJLZrQ4vgeDUxFb3XcUseqcESHC1TJkfD/ZLdhgAScxCK91bMX1K5DBl6OQhaoGO21rZRe9tbGw8",
-	"CFCrqO2q31srGxsbrRX06ERxF1YiqR0TI7j2UIJFoZKY5IoE5WJiARoySWN0Umj4BMY5jOONFjuxipag",
-	"LCQnZnBCq6wjUFI1hiiCF1TjTG+ohMcxZV3LxVgSFNMBlZqTcdgDxhrgsd4CGLWHamF5x66tkayQuouA",
-	"l8YtlmJJ9lCbjDlTynBRZaYC3dx5xUgCtWvG6/tqQYE0goScRSLbU4Z7osK+Ms1oW5JAJ3++bl5bP4hO",
-	"9tD7Qy6J6jLbulj0qxIZtyEhxk5ho8UygAdz1u0fHqwEK6ckFaY2wsbWxpa1KOCEruyuvLCxtfGCLojZ",
-	"A61jEyd083R705xd8FtXK1ZKYwXReBCt7K4oFjqwL0EYHR4QCRYHD1xv/somrI4Xr7fworlsNXjTMM+R",
-	"Yg14H3SH94cEMASs6mBvrfrON2thpAdKmxMJZ0KraDtbWwbCTZrwzeIB8nVTWXmmvuBWDEpMReuDLaRY",
-	"1q5MoJRXxVkG/xM+MZcHd1fZ2HPEZKXe2bqUsKRVpQVsqF0BRgC72g9MHO8kU2ikYluKa1auoPnxAqrc",
-	"gwwy5VUejRdNaYMwW1bR1a3r0cQqby+6b9cKq4uzJf4ICyu3F7Gw+4zxoRKZefocssjAFa3Uvd6PggnB",
-	"sPkwrwH2yCslvkpkzg1XvXdqqLoISn6VFHMQzSbR5wCcUBrxOy/85dw65U0BckrJ31xMlaqrlZmzqeiq",
-	"IhcD0Lldw9xu7BXtd63J9v+Tgr0csHWVYj3HZ50q1O3t70pEesEbptnR/FCU4w4jXo8m65Ijk7oAihpP",
-	"BziGqKnVzjCO1wHowiRtgAoVEykBPZ63WA/HHf1GgHSGhM6tlRzZRI81cyMkgCRonFtUq9oY7ikkMv4d",
-	"m7OB8vQKdWMstQwvYVl4JWgxjVEjiq5RoVNegsLVJC/3ArFcPa6uWAAYR9X1QcRcosFQSNQmMJ5iiWLe",
-	"6cDi3br7mlVWSapfMaaEFjOI2QKFWPQCq27mUhhQUdTl1NhmE2xVOtcJe9eExj2X52sBs3/Jp6uNKHSe",
-	"AvpapAS05axFbLAjfaGwdhxbUebiW0+/+OTXzz7+1uf/8HTNtfMmpPHmQ+vPmXqa2pW/WoE1lYYLPEfN",
-	"mmSwPJQRLUcyee4SWTMxPXx4h684DsACyTe1aRo8NnM275Olr2qpZkBztW9ElANu8+o0FncAUhKk0EbA",
-	"FjPV5SK0epK9e7K2ge6qd23LPSx068amqptvk5APiGixk6r1/WQXjXjaR5wpkWss4EYu5dfMZGhGC0AL",
-	"LdaGWnZwVabSto4Kw9pA+xngkh5CiJmSbG0lBrOZrt7cemVtA93SP2hrSrFKD3xobMUm9NspD+GT51oe",
-	"6iFmAvHRtW5ehIVaN8ZHildYJBaxm/UMsw09q7zbBJ9WA31Uu7euXPrlZRIdlNQGHBixVUpgIovX3bR+",
-	"inpUSJ6Cs2cagRciF63vYupSHNqXnrvLwVUq8kWEtamqfO7/uRJlPsmpb3kg+6m0zeyvmw9FfzhVp7CY",
-	"DFdPPZ9oMmNdmGZhG3QTaVa+Ff2hPt+H0lecSxRLgoAHBpwVIRT902Zc9cLRW+9o75PYQAaeU7TY6tf2",
-	"72y+vn9nffuFAKn/vxygdw5vre8H6OD+G+vbN9fA8G+uSUExaDWvTdJiGBmI0MzHwTtozIdpxjO2hheo",
-	"ChO+j61XWozhQeYvs4uC9pkZR45GAZ5bASpKCZXCdUQfDksctvgDtgSq2ujKsWzGhmuHkVXA5Iu89cww",
-	"hAXaFDXfK07X86rbdAXJJEwm+/Rj5ih7axnnjCP21kIi9DCLdJ5Y8dKvNPUUaTdeKRzXaZ4yKAHguCpZ",
-	"qRoVBr/Kc62EUDD1YLNKvaFLYE0Vtk4IGdtXFqL9lHszbuFK7EOB1XKmKvOaTQ/08xm8ceU8dqVrmOXP",
-	"TV9AHVHSHhcOqoXrrDzsq750uMKkRNDrMblE9VqKXaerpWKNFL0hbMnNBdIKkp7tiiRQqUbCTTyDQK9S",
-	"bz4NpkDzkQ5aXDf2RxOH6N0j5UBbSpYjkxsa+ucLcL7K/eiKdJ66M/NlCBAjo4VuSRMTCkCGPDXVkeAv",
-	"ybV6SGy8cs5ohj8qwnSSazYfZhVGafRoMyXmT4chzeHnKnw71dE1E/ho0RJX5uR7dnRmfRZjMCrx0M5V",
-	"8ZBPLmUOBCrQ+0MyJJEOllqcbZsZYwc025hFSCEG3ifRq+HyV78js6481LSjXgT13gUnEATiCMIiYfaa",
-	"NWE5yOi5YZoNrK6Ah3eP7qsVFuhrR3fv5EGbOg6vxU6OeJ+vH9Euw3KYkl0k/72O9BwyemYDk3TIZ3C6",
-	"bZ71yBl68+39W+tHb+7vvPiSkketFf1I6nc39F9tHpl40dZKAQ0VwqlNHOlGi0G8lY2Zg2C1LMwJRgfT",
-	"WT/QAZGl3+6PE3KirpstplkOEDEBWLMAu6lxeeFKrYkLhusBjdbzvSA1yVuMGr5dg+C4KOWJupgTLIVS",
-	"gyoD2oNsyp2zsyw+y1TjFy2WHSmBeklHlZJYEH2Nlim11+huykfqYYKHguigQCxRTLCQLZbH9d3PKGda",
-	"GKYMcDrjcW4usOyoXtGxiIKAEFdvtNhJKfYdQumU5NSNv3Pvduaw7EmZCLSq/gdxz3HMR6azFlMj7HFh",
-	"rPyF+LJoQJl+1/hpoTnGJdKDwtrQQk+xhDBAFHOetHHYty5jjzHAte0XbxRwpmUs2Tgwo9S5Etv8kQnD",
-	"NHIm6yzIU320p0knUHjlO0/EJrDEZpufrWf5J16VcV+9+yo/u2+yaq6MyMWOfJqWAR5CMOxLUNVkaYCu",
-	"UE6LeO+B0gZysr9qe0Orn//iV0r8DHAcZ4pdHgGgVJV1NTYTKiAQRkq8wHgHeIy6XImq1RzPS3vpYC1E",
-	"ybec1IfmFYk1s/oTirQDGRpX5iorDk8PeNkhBCUCeTiJkVHGTUthpv0IgpZNl2jVt/aefbr5sM3PIGVM",
-	"KenNVPPCFwtWzYcO5nwHTIh/QMypB7zs86QJc2ZcggUS+PRSxrjmHKqzugpMekMgQT8ggS53LEUAf6Iw",
-	"xsJEeBjQCsvMe3AKgW9BSDwWgZqANf71CUkQlTUMb3FzGhxMt7NX3fGYFavDB6bgaLZKFXjMRRsXGmU/",
-	"lyYymRrpZo+MRkthi4zMiDIAcsh85drq9YGGboD6TIs84W7nCErPpRSx47vGMy5nHP8hlyPwLu2Qyyr2",
-	"OOQC3D866kqHRI/EHQQl/G8I6/dsKh42H2aVdGn0aFPx5bpQS80MRlnt6Vj4frmn4x8KY1/j+VjH2BmH",
-	"Xc8Babu/IbRAtIxXYHhAsNE1xLPAP3A0jnAaCVOyvv44tHmBDY7Dt7NXl3Zw2S6bHFw65irPc2yPTUGv",
-	"JSxcRpostTkzfVGd8U1S1I552NdqTUwTZNJ35znSJvkVRB8VaJgkJF0PFTfsIWx+ZmhobVA6lEOHVXrC",
-	"xsuEf05FiB3fNZ6NOW/6z8YcQmFpZ2OeZN/sApgJgM2HGeqw+wJYs/L264PX/HFQ2qBZ2A3lfJFingck",
-	"59tYxhvCmgtbbLWczgFRSDElGWRtIa8DSXImIWQYwjFuiBbLMzggQ15kiRxre9XseRgcHhQCrldv7uys",
-	"uQyWhcP3D2XnXOPhW7dzMha+nsO3ACqhKyWUOHb1/KMffva7n375t79VYj4oy3LFwAlOJcVxnu1xuY24",
-	"iRO63ifjBgf0/uHBW+rFpR3PusOmt0o1iT3tvNDnogZP0u5sKMBr7MvLkZbFdTZ4JhXHun/lgkvKxrqr",
-	"qSHscypC9Oiu8ei1fOflszxbaIkcpVGkcuClDoeAt8kTea+CEgHxcRBMGOOw6GhBOEkILmdlziE5Nh/i",
-	"hB73iQ2/OOV9crnzPXBeePNeriZQo1qb7JT3LcCKmlIEVK+kAxm4II3+IzV3TGq+0NZCt95Vnp/T2b9A",
-	"jKWw/ZHkSTH71iFWSxlralt0OY8uey7OEkQCZFtiJImzvzrH7mrIWYd2hymJECAA2pImDC5vgsi1zCGo",
-	"I0Q0qhYeIzFsq2bbBEm+lEW/X15op98YNPPC6K/uOPVdNd65dxsyJ82VAoI8hERHR/feULplhVv5iKHD",
-	"d+63mC9MSTckEJUbaB/udw4/uQm0CFpsoCGxJrAtRU/1RE2xVXMMKPnvCYXwMO/zpho8D7EUc+27pd4y",
-	"jnRsjkn8qbLg5D4C6C2qxKf6jHc6wWQ8RlNJCiOrv0YAWOPyLhG6u4Z3CJjCUhZKmxPhHTQguiBAG6wD",
-	"89nsvLq+JfdzqerD4K5R04f+Dw/uTDOyldfInpCHB3d06N8AR8sMwCiOpqDx21oSGAZmDkU1tIKCakrE",
-	"N9nF68CHYiOJ/Bv6MKVMAgFfhZcnecyzv8zoAbcTMFD29DE+IJgJYyXDoaSngHICCPpnSQzI9FrX98Tk",
-	"dzr6auCQEjPdCaDYwIH+dKdQ9zjHupZjALhTrc6qjxuKOq4rbcqwTrSoOPKdnBniNFpSFBmIJOgPrbaH",
-	"gjIixLr620RXbG+plVQ305tI9IjSI7PAXC3PsEC3eETQ9s7LzWWbgy03H9plbhhBVOCKxTtIJyCRdbSq",
-	"QZqICPCwOkpljwwEiU+JUIdsVzH2MDFGKqWr6e+gNKhBpNgvfB7Z3a7UXNqFCN2h1PsEQH42ptmLn3/x",
-	"f42WYqMbTNEFLO2XqsTdI4p9K8I+sKDFmm8UtwRFJgOtr8RyM+ltha21acrvXtv28iTOCCLLh/ZzytWH",
-	"B3dgsNfH0lM0mudFm/mqkoIVdUZD5Kux5IrNkMVcXYoLhwmLQA4KzeQgC2NBQBT6OT0mqRSbMR+t12fj",
-	"3uajhSR6NrqkZJ01uKLc5qMCtEfMF5Kk13zNDjMIB7hktknMR1YcEVP8SJuanv3nv734wUfnj//+/Mn/",
-	"cf7kt+dPvu0XQs1C+RcVxd9oTbLw1volyWLsq9H1y3Eq4lRypvWoLIg/xKJS3TjEEKPhXQLjwF4nZwlX",
-	"2+Sh+aGYC12e9hs8hUoEwsJ0qGWHULjMUZ55xUHHEbwjRzglaPXVnfPH/6fii8c/P3/ynaDFyJc/+/Fn",
-	"v/3p77/x9wE6f/zN84++ef7kr86f/PO9NZ1F1KExXGdy3zqol7fu3X4jQG0syEs31wkLeUQiRFmLnYTi",
-	"9GQD3eOjvDCuxv5Co5RKSRha9YEuqvd6HPDvjQNfco5izrqZv8XMS+OhxKQjQQQB8CQVULOGoRMD3C9O",
-	"XEa314HMt3Q7t47+7CpNxaYX3aXvUAAKqxlk+LF2XsuRKxjsp0WUBX2XrUAtBNaqmrMWHah5IU3Ey1l9",
-	"TaPqomLy1ItbQ3dU2RqX6cDnd4KE18okhRiSaB1KUNw6+jO0mrMsT9E7999Yf3nNkqbNo/FGi90pgPXr",
-	"AtsAHmJJbIqyDDDDXQL1RjSFtRIwSrkke7YcCBr1uCDZpziOUQ+fkqwegIbfQyew+0nk5PiDwQTHX43q",
-	"JsmZ3AzF6Rx37OUpaoYOmiiuPfmu3YZYSqzWLtfU0kyqjUgKaK3LMT7BQGAEVfyTCrNmgl5zrf/M4UMm",
-	"17PKm96D/5Z67z68tqijv6aek0vvMuG6AJa15KwFyXUOsMH5gXpXEJ5bQXebTmldBnJKgOeQQethZoMz",
-	"/m2duZkHLEPaDIv0sksucSz2WiwpqIal90usarqJ7IQE2tqA2hgtFtFOh6QQhGzxPDFDOPr6UEgQUJlJ",
-	"KSVYcLaB3tWVMnRTMcGnRLRYh4xIioa2KD6zxUthBLYmfoAkiDTzTBc0MbXGWiy7TCjhOsCpOpqA6E7o",
-	"T9X7cxwQD+O7Fl8Z9HyPCLVJfDZMWDqQc6qbpVlXQp5GGeeYLKA85+PZz/764pNP/feVCItem+M0mhYR",
-	"8Fr20qw8MeJp/zU8vto4j3x4rtOHp32lIQgJBXMyvHLr3zbRdTTsDxMRIHIWEvhUBGikdqG+jRCexGRp",
-	"wQKdmPMUynSNNSZAN8YQUluwNjdY0k11LwC4SkCWedRoiW+pb65ynekAd8mmOO3+ydkgXoz3oAf1Lpei",
-	"22u1MUdjNmdMQlLAobBxPREeg36PGTr6s6+iNk71KOv1epdh0gJE+c2SWVXmrGIkjMsJ05TxSTOkqruJ",
-	"mIZSdaWQUh7IqrCHGSOxswMywFQ9MdEBnlb/kLDo8gVogHvFuKQdusyM1DvFHnOgujyQE1ZEy1GLgLFW",
-	"jh32izIPLNZUPP+cXCvLWZXXoDih1+teoE+GQm9rPC8ML7D5et1llTGBLmoc1XpYSks35HYlxc16ONiV",
-	"gwi0uqWding2S0e1mGV3E/G8Rq4WebgBWwXIiNVLI5XNEpsFZTrK3A1FJRkfNdRUGpXEu5sIf1W857Ak",
-	"XSObfD6pJjf2g6xAXXuMyFlCQnXtjLBcjkpqu1diwZTiCsByNigkuU5f4by2Wb30XkJ5syL5r6rC2WwS",
-	"OatTB8LYLrEuXayLn2kcU8rIpeWx6askjp0LtdmhjIre7IK42INPDr8Bbd+D2WmN8HkVxc1YJQDBZ1dr",
-	"KYyjSWj61PkbGSOtJjiV8VhdUTrDOB5nI/OLY2s1WNeur/p4OWsqug3vPw/AL4sISNvPY7+UOmv8gGr3",
-	"7dxcMtrLUQ7KYfC6M8uOQegQul4vRoau01e2CNShvq4TxQVb4FVusKYAE0vKdcytZ4q0YFijrBtkrjyl",
-	"wGci2tCgSaLGNNgTg7biv+EXtskLOxB2lO2aKXf8AWa0Q0QNYsXb2VuXvd7zhChmCWMuyJWARDfSrux8",
-	"jsyiNlCxMhLobdbjIzTALC9ZAO5xjiNzKA+oEJR1lxUWAfURjI0SrX75429+8cmv1wKkqI04I8JzjfYd",
-	"vXcTwuyEn0Mzvx3atVj6M7r4an4pmtttVahTS0WRP+xPukb9MrlFrW0RxcGwDZwSaoAgyXiaFZPnjGRF",
-	"bMzudZ8hmSjZfGj/WafMF3js2tbLjnVZefIlzoASjBNSwwqVy6f22Y1S1OQ967QJMnmOTOZiH74wj3fV",
-	"ZK2oNLMMEEa5FQBBvmY6MPI1D36EAEmlwbSYjgdfp6z4nXbPmq+PTdsmK7xCTyWkWywFjxiJNtBtTXn7",
-	"NCsKXKqKiHokjhCUkQEhL3GfsBbjnY4NKtHrWQiJwgIlQ/W504eqyPwcC9fS+K5Fwr6JWcRPSVrjTgUV",
-	"okx/LVUliuiSUE7UGDRODgjRACoXmWrChqkAi4NF4BKyWRAT1aGbCNLNnqFL/b3LUnDlWpJ17DhhOyzN",
-	"J1rq1epAz/7DX3z+X3+5BpUcJzlGoMPX3tjLCucY2PeYd7uOSJ4rlb0ixOyKRG8R0MwR0GQj6dQIGLHi",
-	"9M6763+q7zOIpy1WvNhAvdtNIXlSqOW9gfYNx+uimboYntExAHsUFyvRWqlqoUlTE5SgD0KjbOQQawEi",
-	"OOzBcFoQ68JHzKIEQe3bEDNEI1NiZURDmKyJsoAsQJcgVtJf+2ufQylsd/BRiNm1CmE1gOmC2Kx7pt8u",
-	"x/ABhSpM3zdEztW2ICNnpnqcTIdhH5AEn336d+cf/ZXfvNUMvfFuIpaL3Vjo8A8HubFc2EKQ9JSIesJX",
-	"QEnAMbwuySCJsSTTLhKvqzfv2xevcFuUO/LsCDviQId6aKIHuYZinwubqnAdKCO2eh8CKmdjQquf/8en",
-	"X3740cUvPv7s6TfPn/wdJLT8y3JgRl4fJBLwV75OQp10w6OxyZQukPIGnDfZiCHoMuIapgilGl+uBNC5",
-	"s7OGsjqrILFkFmI8oEKp9BsusJAqWz1vp0RpfNdyTNTuh6PlgYHg0wkIEC+T1+WKNhNJm0lKTikZXR7f",
-	"02mGO9St/5ELG43AUMuLUAMcgIW6CAyF5AOSohEfxhFYuqhcVq5zBKmfGSeCjo2RwIMkzuraW31bYPDa",
-	"TcGdhg9sus70oHeBBzphJkeGFVb7N3ysxCpkR+lRMSgnquaJqGixrHZ1T+fu7+wEeZy6aQFuX0bODtY2",
-	"0F11ERhRAQg7WY4N1NbWhZERBQu1UuCYwGEWBJWFqGvsWvOh0vBbVrPbPzyAStk6F9NcZ0oYgT0sitcJ",
-	"0ddRmbqWF5X2SgSUMaQX3GRZaTA8nSsGYSsVLLw9daWxcfzSDGJolxf3CbND0nTTXUF7mnQ81QXAAZeM",
-	"6shw/d2oBzmAdhhr/hyju6rXN2h8KbEQPJwGG5tjcBezCLK59HgcCV8R5oLoXGDSvHO8ajA3BIrxmA/l",
-	"HsJDxSQkjqG+l0kA0zX7UMpHvgGbgRTHlomEFdXmSpC5ssyfoscT2lFtCN7nXpfWH3QKF7CZ5rjpd0Et",
-	"PLDNVDQn/82daUU6jYj5k0sMqTMUOJ46JiUJbJbqXgZnWRop2s+kXcTDoU7DAZ4nZ5IwJdAzLB8wBOdS",
-	"LyiJveXEXOlUUAx5yTeEkT9avFx876+e/es/XXzvL7/43W/XdCQWT7NJNwu9Kx0sJT1neh7nraM/KyZn",
-	"7qIjvT+yIeqsaxB/asOYhGm9b1ts9dm//tOzv/zW5z/654vv/TpAXz75vz/73X/P//q3Lz/6wcXTn3z+",
-	"k48DdPHp44uPn37+w6fPfvr9AKl3fvLLAD375fcu/rdPAnT01jsBevajX375re9ZVb/FOAwXwM7j4cBc",
-	"KkLOBAfhUaQbrKhYg5LrkHOqBpxlogYthiUacCHR9hZ6+1XoYmcr2NragpzFDaSv4XrKXWJuxObQ5Z0W",
-	"Ozm8e3QfWXBELVVPSli2MABjnEz56EbOwHCVbDG7oFTYTG8n5qFeusJ++eNZ8cezYilnxRSNHHJ+y4xR",
-	"8ouPUq7ks/aRLgmxnoT9BvI0j/LJ1EQqZxGqwgszoWVGh8ZSGzAycWUE2BiFfNCmzNSbLem9Ou1dtFgn",
-	"5QMw1LdJlzLASqUMdPkQC6IlTHYBMl8hE8kiTXoSOElpQkmG24/AQztIMBsHSCQ4JALRLuMpifZcboUW",
-	"s03DbSFAvXHSI6zwUYTH+hyFf1CGvoYT7JRgRwSnYe+WFtN3re+sFn2vRB4ghsgZyr2l9cu+6MOXbjZO",
-	"QCoLs4UJr8N8idCUFfJNzy67N7yyAP9XnOFkLlHV6q4J5+vXvubr9+ZWY8LOGLsP3JJF7k9M5Za5g2o8",
-	"WJ1xDjjCEfYTUX9zrPaZe20jbaapJWS59zbp6ILbzbrX58ksnf8hpbQVN3t9TpsWq+WUsWXFV0cgO4vA",
-	"147BzHQ8bD6E/1dipxxeBjogMQUk0bRrzAu2vo9BNFfnhlYgwUWK29qJ22KrOiu1YBM35g+IVAi1vR00",
-	"3FMSGbcvD/trNh2txWBee+hEm2zECYjykT3V7Tj0djUlzRHjI5d8/yqRxfVeWRJfeQP41MOl5XXoUyqv",
-	"sKHIHNjokSC7ieq17FEheTquYadZ1XsYQilMYYIRN80yz27ozhv3BSjcrVj/CA57AbJRWiZJ2twdT0vY",
-	"GDkVWsy6cyJySkOygU50tMGJieXKqyYYOZtQfXKtauQwXT5L6T26+p8uDgAFAS0SVpdzneLUJigZSqTr",
-	"7qszYw+dJEN5rH44UU3IYcrAzgxdrxuFnkTZtlCdk8gCd3Bb2a4HqKl7LXaSEmv/PMksoUJvL2wwUdSR",
-	"gcM+NGmbBhhkHfNmFEHTJnjGRpiCuqrzASBsfQ+dpETw+JQcQ6sn2o9mjaItBiSDP01D2e5GoVI6hokZ",
-	"DpYaJ6lNCLPAJ2omIompPAFHzMQECsRIkeRc1/NTMkcYFUdIJHmLaajEyemetIZbWy+Emk0Zh7/I+s5J",
-	"oIs9lGzBWga1WLGiFOysDfSuR2xlPkWsyz8KdHPrFaeGahgxE2DPHzBKLvf2YZtdE0pKdRjTzYl6lTHc",
-	"yxkHcHK2JBzoN3kcBbYYqPrHut2H6g/YMpaT1YUopjIw+13tzFw+WNHVTANQe2EdDD+bD9W/j9W/H22a",
-	"YTSDqc2+a5ouou41Neki/lxpGNghDfu36QLCWS/Bd0mqhiYNWoWJDnPiX1kZX3hYuHMVaPZe/mqQtZgb",
-	"bTiEKbh4902bHQLJALquLGAy2faWE/ABJbR0bVsIisxMA0bkCu1HY+RM2p/AVNnYngG4XJvqe29wzh1y",
-	"JhV7XKVWp9q/j0XfG4+DRR8gCziooMsKttEkVddzRWAYxKo+yfIlKRUlUtxSR+yHqp1LxIyqz2vjRfWl",
-	"Be4MUAG8rXUA9e0NkaW/geFH62uISjLQH8AwWzAlpd+AoR+D7Qni0NSBrwTj+0PMJJVjeH5i/zrROtEG",
-	"2m8xbQK0nQUIG6Og6ioAwXpK0nUgJehq2rq+HtEulUoLSgmOWgzDrquGkaKmUaQtVhdGqpjvSC3F83fq",
-	"26Fdy1mvOp9+ugPBl42HBoGjRcy+QHOx+gmYePX8yQ/Pnzw5f/xfzp/86/njX86wIZUysJAdWdEuVbtG",
-	"hj5vLJaN7TnlMX3F6mjoBGLufdZmDfcLxYApWU/5UN/QCjccKgwU4nJCg8ChW4R0dKBLMnUnJZHFHL/4",
-	"219dfP+7U1jUAFVuxpz3h4k/sBkeG8TzZkm+syQkb++8XKdiTlhH3wVQShMXo7MTogAZTx3C4K3IovRu",
-	"ZEDxBesAxDvpcHCfNTXO89e9mdSLzlCeup30PO1C+CLu9WNtErKqpmYZdeyCXNUwqEvh3HfNrV6PPYvA",
-	"p/6A72Qo8QiPi+EEk4X6Rnj8vJ6renTXIvLq8zG0nQqEHZhvlxP5z09tz3DLMB4qAzuSSzAOl2YSdzTy",
-	"6Df+8fzxx37xZSBJ/GEnh0NZTF+Ksl3gGYDS8zJVFK0e3H9jffvmWovp3aLvRkXtdA9h9NWj7fXtnZc1",
-	"yobJaVJKsN5/5Cyh6Vjj87aYLOxORkgkEIY3eWpeNJU99A6JaKRxgnGajgPteM0LGd/c2bEG+pOYyxNQ",
-	"lHUrJ7vqGABDHpUZSHFGiBbTEYvW2zl3ipQG3yHP6TYsjO453YrXouEasuRHAe+Ynbl68Y1//OKTXz/7",
-	"h59c/OAj/64TtmW122KiM28qKintsrvDBdt7bjrCyrIKYMu5HNAuU505XCq+zKOjYoNXyWzFfpwBNbxQ",
-	"Mo2yHEP/1tG9N5BURFfiFwQFCAYTz7w0c0ghe79QBmkKJkk1wtCI+hPB+/zYMOkJCjnvU4JW35Qyucvi",
-	"cYCO8IAcUUn+/ZFMaSgDdKQGSloM0oN7UiZibQPtg7e/o3aKtiscHtyBOBSMUl3ox4AQQGIj+Gs6PG0x",
-	"+GJA2VASgVZv7rzgDM9WnHTAVq7o0gWNX4/Mq2HDI8t/C2Gryc1pTzVcRojwyzJdEyjzaE4HtTrSb1+5",
-	"G7rUz1TfR44SQhkRAaJMZLhSQ+sWTknIBwPCIqV987Ml7WkNJGP9G+aumpiAIEP3et90TdzWqohpAh4V",
-	"6xmx2tOaNixKLolRzVor2h04wqfEuAL1D+od/UNrJbsJlp0ms9xmG/hLfOyXO9Qzx34FzcEBbqbR3aDI",
-	"CAvjYWQUtrKhwtSjsYHHFTQDR3ajeuE1O4jrAYrIabCsukvAmoqjLCJHArcDTWFALrCBMCYt6fC1N64g",
-	"vsLPFjCUq4iyMGyhc/WzgHTwTJitxjsgaHJgqFTpB3mKV4uBgR2BgT1XLzQH2iomWV0k4xwAPmyxkxK7",
-	"n6DVpLoYeTU1RXb7uvNsBTTJxXjar0i+wwiboCbk5ipqRZ6O7tfEFygd6hDeeEl+qwMhho6iRzpkJNGV",
-	"y7LADTOF1S8//Oj88Xc//+7/8/l/fPrF3025z/v5XjV9JWyPw14erypCHBM0IrTbA+EIDE2irNaHwQ8S",
-	"6hTVORYWvRGJHuSKwrd76laP0666wWd1fMSw2wV8wKKfSjdSykXfemUNDVlMhEAnFrVKj+gE8hHTodvN",
-	"hMP+8xpdosZ2XdpoMz1KY+9q/l02MlSOLgbou1Z/M2Ehz/7+Vxcff2OeLZNC1d2F7BlH7eEDPdBF1Hl6",
-	"PpToLFvKrsByLApSY03YbinXfutSgMWe0dLm4YL5ogDqmcCs/3Nq+iuM7joFT0PrnwmHXJ5/2wZfaOBE",
-	"sHivIWrz5gusuFprC/QzXkyTeiS6o5gm13O5gPEtLdSnqM6ufv5fP7n4wUfPfvzp2hVjzGXb2JctQz8g",
-	"vgTFm8X0RPUHfnFqNaj6QuJQ2PswxmHTMlDzeF99M+0Pn5u0raVAWOfEbgIKBm/raqpwGGZush5mEVx2",
-	"RzjuLzH1AXzGMYWgdpIS9PsPfwiuMk2UGyKDTddWHuNTuyFsqD4zOyqHYm8UsAhfb8Yk6uryQf6i+PqV",
-	"Rmx8ZZnLfkZfXFzvEkr+AylvU9aIU6F0kU6d2tnaAg/28kxE+xOMplllrmwue4le11f5qex237x7T7+6",
-	"jGUpddlkZfZDSU+JNUy0x9ZSZPzPKeTdLOXAtYS1+Dp6RBSg9IIK5DrpNIe91wmZZcI8f7pvaXwzaL/b",
-	"VzMC3yaGVVmSw7tLhSRpCdWekREq8gdaTUkCuonG2NDMzBnxb2Ao7+qPUTK5D+/i0+eRS9SwroU5gB4e",
-	"nlAUzUocKuV0SfwBC4Ww7p93CuBiBqKkYzxMkBF4/vjn54//E+Be/mUNd2w+VP87Ztzv0HFcigzLXMOl",
-	"SI32hliy40W7HsqWfo3IDeuRe1pAEYWAfmMcA+deewxOvvnq55jlWWTlnOrkcULfIuNs2iQ9teMZpvHK",
-	"7som7HEz9Kp9+uJH37z4wUfnT/7388f/7fzxfy9kcZl4VgfkzsVP/uni6b8UMRHUzczxHkT7fPb02xe/",
-	"+Gu0un90Zy3/Jqus6PjsW0+/+OTXzz7+1uf/8DT/wECX+F6/+MXffP7p786f/Cb3BQBoU2GUNt/S0ca7",
-	"phZvvmymDqzjXYhAQNmuEmhV3WF6JI4C63UOLKbT2gbKAhIm4gZaDEpLmPgRE0+yZq/qOjoG4Vhwg4mu",
-	"jo0/X791dO+NdRDdBiJIG+stlRKx8ujBo/83AAD//w==",
+	"7L17cyTHdS/4VTKwjhhALjw5pEkg7h/gkBQhDmcQg6HpXfYskOjK7k51dWaxMhuN5uxEkDMhStaS1lVI",
+	"sn0taW1Ztuy179VK67sr3pGs+10EYob8Fht5MrNenVlV3Wg0oLviPxx0VeXj5MmTJ8/jdx4utfkg5oww",
+	"KZa2Hy7FOMEDIkkCf7VxklCS3OIhUX9StrS9FGPZWwqWGB6QpW37xlKwlJD3hzQh4dK2TIYkWBLtHhlg",
+	"9Rlhw8HS9ntLYzzAki8FSwJ38QgvBUtfxzFmMRdy6UGwJMexalHIhLLu0qNHwVJbJJ37vE+YaiUkop3Q",
+	"WFKuRnG/R5B6fCjVc8Q7SPYIEhJ3OkgQIShna0uBHnGP4BCGaMb8Z6u3Du69sapbrhr4AJ/eJqwre0vb",
+	"m1svB0sDytK/neMdJoIn7sEeMXIqD/UbR3a8cUJOKB8KFOMuScf7/pAk4xyJdauegW1tbLiGEpKInpBk",
+	"vPeaZ+HsC4c0rKRBhycDLJe2lyiTL91cAiLQgVrQjASUSdIlCXRMQzKIuSSsPX6LjCdpsYuGjL4/JKhP",
+	"xqjDEyR7VCDVPxFyB2GUEJmM0YjKnl5SPNDvYhaiYx6OUULiCI8FPO3QREiEmRiRxLvee9mQVtWYfJR8",
+	"8cX6JabsmA9Z6CWreT5vqkZ0QOUkMfdxlyBBP/Dyjv4u33NIOngYyaXtFzcCNXvdK3BRzRgGmNEOEdI7",
+	"d/vCvCc/IEm7h1lFx+aFeXfMk5Ak3l7h6aV0eYdXdsl4ZZd/lJDO0vbS/7SeSfZ1/VSsv8bbwwFh8s5w",
+	"cGx6FP2hpzf1ZNaODt56B1qXWPS9FFQP503AYRxiScIDytpkcsPcZdEYjXpYIsUwXRIiLBFPEO5IYkSR",
+	"pAPvdjKNHwpo3TlM9cKqamPJJT5GPOm/hsfuI0I9pKyLQjxGlKGvqcNxB0mu/h71CEMR6UjEh9I3PNW3",
+	"f1SOAT1SlBcxZ4LAeb+f8OOIDODo50wSBjIHx3FE21iNdD3Wb/zx1wWHU7kZN9h2H+mjqXAeMESShCcB",
+	"wgLlW1/T3KlbUB3shmFChNZSEh6TRFI9aqwfbKp/l2YY2IdbzodtKsfuB3wQY+Z+RgaYRs4nehkcD+Ie",
+	"Z54nXEgcHbaNhlWkzZ+gkHapFAFiHPXGcY+AUjPZSEI6pC2HiauPR/nd9Z4eYzbB4ggKTRnyBBl9c9S0",
+	"c7LkyPQ3fvx10pZqWLvhgLLd/T2jBxQXrZ0Q2EpYNt0+SrdwSoSyFAiWIizk4VBUN8+GUYSPI2JlzhTL",
+	"mZAOPXU+SsgJ75Mw9+yY84hglnt4oUEJ0k6IdAsQpSZRKUjU2UZcSTrKQEvS+hGSIPc03RGVa04JlecV",
+	"EM1mskHKOdnCZdOtWf5b8I3Zq1SNGEf7OXbo4EiQoMQhlvzFeb6rJiHtZIVSIQNE1rprWlvs8RiJsZBk",
+	"cEMg1YKaZU7Je+mma9Lusb/KT+/DgwneNbt1dgaljJHksEdotycPB4NcYxMvRTDympdGNKx4Z4BPD0e6",
+	"r26CB8L9lpfdBUlOaNvzjH5ADtsRFp5GJU5IVaeyR5lrs7g40Ygow4dl6kyQYpLKDkoURliYjhlbNv0H",
+	"NXwyE5NbVsqx6AtbNdcQJ/vkVfkaXd7JWTN8n2e6qT538WPawObGRoMmLLOWtnYN3XKcXCJ4DWNn03sp",
+	"P7SNoJbl/fNyf9xsP1zGVqjj79tUyElZGGIJ6h+VRE+4Sg8siNVM7uIkwWM7+0OzSMJ9xil1ZfWYnyL7",
+	"Glo+e/Lp2eN/O3vy47PH/y1AZ48/Pvvo47Mn3z17/MuzJ0/OnnwL/e7Dn60grNR7htSnAzxOz4bm477f",
+	"o+zAMNDE2EvrA1Qpz6eOwO/A7WJKAfIHUfD/c1GwGBlwm+sL4GUoQ33KwkY70A7iLfWBuk3jqH8oyPtD",
+	"wgrqSa7tD9wXrwr14gN9rYFBlbuoJc8CdYD5Ua3El7WMaWmaN4+/VG86dZxfF6L1W4YA1r0Q03YfriRq",
+	"axP4V5vQE9V9sBTydt/hZCg1OZMEviA9S5RpSIS3jcnTYQ2JIj46jHEiKY5c9ycieyRBWN2VEonApAgn",
+	"oujRWNvGKBjXE4KWz7/18fmf/9/n33z6xae/WsldGHOXWu/+v9QbfsVlhYUkabQxDvSr6qOIxocDIgTu",
+	"TiktjPQ1vZZaCkqLUaBJ7dIuUJY4jtBNw7fTbmloqnZuM220Cc6eZMaZJjInpin2uRE0M8SZrr0U29+7",
+	"c48IbfGZglYxdThNbyLJ0cvGqLiDIoJPCOJDqX7uqX8L3udogPsEcVa2nLzc3HBykJJzUn8/++j7n//2",
+	"x1/+3W8+/+zX6Dji7T6KE7WxQ8QZivAxiUQA2nmIItonCDMto24IkFCHkq8tBRUW4BrfaNEiXPuytRCX",
+	"GcpvFS54FG9Osdn8VuM6BbVkRC6dyzXm4uq3S0w7lbG4WhQcSNzpOI6vtqQnxL27j3HYJYdXc+AoTiXh",
+	"4ZBJ6jhVD4hEox6NCBolnHXR/t4dgfqExGCVhHEj3YJi3jmboxMekWayS5H8nnrbeaTlyJsebNB2YFel",
+	"2QEG3cx0ehUX+MJnWINr4CLk5FxWyLs41cuwv3dnco85J62E8/7eHTu3kOR9CFQYJ0IAcRhcu1EJQ4wz",
+	"gkZYIEGYdDqnhN3nzSY/MXH9ffUs7xn65q8CoI7F2PxDHR2x/tcwVld/HVKDVRP+ewE0PpuuUiHGZuPU",
+	"OfCQc097KZu3d03e+k3cl9t56hHQHglWadu0HXmH+S457nHef52FMaeuC1Gbsw7tDhPtlSsy/Rtq7TQn",
+	"K0FtA0lQDwvEOCKmUTQmcgfe4HB56lAShQLhhKgfGcLHJfbPrTZhSqp7PILkhDB52O5xv8ETXhEIZ4OD",
+	"y9rwWL14TJDWh1Iz5gTRyzZW3aX61dHh64NYjrdVn8lY9zxd41XeSUG7jLIu0u/Ueyh5ghIu/c5K29th",
+	"hTvWBmxMoxIMk6gJk6ZMVV5FF6e+ihO7K2a4zBVp+bXdO+uv795Z3XwhQOr/Lwfonf1bq7uKYHv331jd",
+	"vBmgdo+0+/oAQ5S1o2GoNY+8slcUOa5jS0nPw/eHmEmjBafBY5vlMI53GJVCnYZItLGJx6QCqRmgNh8q",
+	"Dl7GqI0Fgd9uCGTbXTHjyplMaoN8JsSFk+bTu2//4JW9ci9UrUPWtdS3MGuTaI/Fw2nvyQnBJpIptzVe",
+	"dN/eHd3C2fT6acwT18EjTtySsEMjEqCDHu3Iw6/tHQToGAvy0s3C1eB4LJ3SSX1bEZgC8VOisUPuHh+l",
+	"sVmT0jzhI+EKOk3aJBJolFApCxFJvi2ajtk0GQBpcsN94Cfu3sBNXCwlbvdcZ7odHxwmXQ7RIjRBDEIe",
+	"1zzxQsckIuEhGBqK1Ks98obMhBJOjuQeHwk06nFBUAyDQj0cwnmnB4NwlBAcjhuQMJ1uvsOJgdfScT8h",
+	"J5SMfOT0ExMzRKEFNOLDKERdekIaELZKTdTfubSeBLchENK8YSK9I4J6PApFgAhu9xBnbeLu1LDVIZw7",
+	"bgGX3yiO+CIheay71ZMOlJ6S8JGxli8rLtbHGsJKNROxWkfRI0Qi0VMPZY8MAmhBR6OjY6JmpNrY3NH6",
+	"ozGzozaPhgOmGsq9rraLQFQG6DjCrG8i5Qk0AF2OejwiK2toV6IBFxJtBhsbG9uoMHd78uIoauzqrpYI",
+	"Ag/iiPikWqLGsbFh161xnwUWvcdHU26zwoaH+/nkFtvOcTDc5/USNdh5WYaLZdjA7pbiXkx5qsyBKdlq",
+	"t+c90hkKbdvGUXS3s7T9XsPA2mAKClsh8OjBRP/cIRoGmOEuGSgVl/FJ6p999O3zn//9s3/66+c//8nz",
+	"//jx8x/8y/l3fmW5We9aLHwafBrQ7uQovdtsroyWoFTqvbGDiLqrZFYIZ/uJntCkABDS3Okduz/jlJAT",
+	"oVNR1E7k5oJC9f0Q282meraWB0ZGbrZwGhmkkXSHmrXqrx1qPkFpRYJ8WkC5RTvTCtbbT3jXHVhdecnX",
+	"zw69ukh7KLk2/DiCeGi7P4wh1N4ur2nvhkA8Jix9g4d47DWZTvRpjkP3kmeHu4MdwDzk/NArDgoUSJvP",
+	"BpG16iR+xAV526bUzKC5wg00GRwOqBBq+o5MK3XjJuEqZSgzeiHznUDtiKsPNX/HRoaa1tymjKyVQzBH",
+	"Ngqeyb4xZsdah8MkrTgTPCJ3E+NVmjS1cdZc5823tgvfus4bHEUmKGDGltPvXa1fbGfx8BAPrHLTwHcx",
+	"i2MkzQ+0xs+aXBIIsYDcInFoLCjlU1ordSKiMcIsDECDQ2a3aF1Ju/+UssUZQfuvvbFjTFHgIlQKU8S7",
+	"XW3KmOi/SzuyboW+SjvybqxX9VGw1CNReNhJ+KDuO1jSA4nlUEznNaKMzMY/tylzhkgOcoEfTdtKg0WU",
+	"1s2lm6vyR7H74ZQcZETKTLPXKp1r/sAJMzaqPvW0yZNiKlBuDRPSpjEl9SS3CUp1xhn9zL+/IbAAv3jo",
+	"NkTqE30opmRZtUqHIuLSfamlA6J4dSa63jcfv85kMnbq7lNbYV3uyZyWk26ClBiB/2C2a1GifJ4kBZlq",
+	"JEmOLcyuKWyDUiJMbop5jrESoHieZHujLDWLi59ye26BgvS8e1BzUpqzLecWU9dnGF5EsCCH6Z9mbDpm",
+	"TvDohBxCcJgaThxBAnEbLGxqREN5eIw9wXST3c+i2eB04NMf41a8ldX68Q7qk1haf4ONKOlRIXkyLpnG",
+	"t+qjd8wYm63BPSLAal7WXBgZHaZZxJP6G+SkYgRLsJ0N23hJgMn1LcsobWjIqBQFbbkigC7tu0rkT7MI",
+	"EzTSLdSSKFOUJghETmOajBtpH/lGHA/llAmbtN333SPyDhHHTUKnU1dzj86sNmIoHbkeZ66DdBx1NLxt",
+	"RPdkvJza1qHPRyFi0vY+vha0yZEim006hPwc6kl04eyVfHMHw8EAu0+7HNBHXYt3yKm8pd/0ZJDkG6ub",
+	"4swxwQdZJLDIQoEpU7dCKS4WBXzRiN762Nvi5OqIZDTLCRId89Oq25jzWQ+zkISH/IQkU2nGcM05NGGP",
+	"7sCAPJZGM/oJ8r7HmVdrZMq947y63S/YZ+LhcUTbyH6SYtdMNFrn3CxvfPL+UgDrUPo0r9sVSVe72Ikz",
+	"ImSqe7DRz/J6lNLR7FiMNDqMlHzRLKH4wakeJSS2A3IYV2ycVPUGSMdjv8iaDZY8UXkuwTVnY98MFoZL",
+	"v3ynsDBe4ZQHjpmyTS8pKpWqSqSG3MWh4nI4y+UPFMMGW9B3z9IgLUV6lmmRu4qVplEOFPZd1PQoa2NM",
+	"/VdPj2mwIq7qhkD6HWPd1+ErNwQSksROoTYNh7vjdw7amIltnWkDkZNtzJjHphUSiV3xxq9DUJhqZAwj",
+	"h8ZIJAjq4Tgm/ua8VokZNmIu98E/Q0VT3a0J8vIMLUnvSM62eD9doUQ7yW6kcDFINeYOEGtj5jSMtzFD",
+	"CYZYPtnDLE0yyGLeKgS0I2RuMoTwhkC7+3spVwEkheI1z/Qln4r4E9EBS2ay1jyQOx7Moqdqk6F0tn4p",
+	"m7l325DN5J+YNH1eOPJtFx3rOLoMP4+Hw7Z2zVEp0MFb75Sj3Gpx+9LbYcEA4Hgtf7e5UIqfWYe0PRfZ",
+	"B/h0T9MtH4yU3jHyt93pwuSdAU/u3BfFUOZkrIT6amO299qkOme+Ll5wgSm8fOYzlExrRh8q7dBnQa+0",
+	"FGTGsNmigcBuNsOXJeJNkKzUsnOgXrIaWkzeeUiHJ57E6bb+0P0wpJ0OSfxZ11PbW2axmigRZmaQDbcw",
+	"NhdBXsOid8xxEno14CkYreRAd/BDY+8ZOW2TeDp3YzqV1+23TucG4SZkp1Gj+1qk0hMlmVwxger0JeFh",
+	"TJLDHh8mLibPXz7L+0Md5zN/rP3phc/doUD6Zo7UTQxRpgPG1Bdo+WsH91cCtPG7D7+39YIrtr2qe4m7",
+	"vij9EI9vCEDwQ8djBG9C0Jj6pRPZyLHGEVHp0h6ollyDGeGTKUTiu/iE+Nl00vRk1Pkuyd2+xZJjBSZW",
+	"1MEhBea2I08Zs3KTZpztiOL2RvdZaAS34cX9hLK+M1k+IYiC57lDT526W4l4BsvA2gZsBBi0XzlVvdLT",
+	"TNM/m+ySWCNR7Y2tOFznOE08wK6UZBBf0KiCs0Ych8swgbPv0LcvAS+yYt4eNMX7cHdoEzWNGwK9ef/+",
+	"PtIfgP64kUtoa+MBQce43W8WmQtzKfZenIbXMlPCYy1qZTcnEtdj1VmiJvO/vre7+r/g1Q82Vl95kP1z",
+	"7bDVWn3wlT9y0fz1AabRfoTbpMcjZyBNgVzTnN4jWkoYqE55z/fjIooeqS9S+ZiHblxOMdQt1HO9eTHQ",
+	"bXmHcJ8M4sic3+4xOJOn9I0XEmVuCM81HJ4eeqdiX/BPKViKs6Vsfg5MMIHrmMs6nWl+1dSenFyJHqWZ",
+	"1a7OLHdTS/h8BubGhvsSlFGjeGHaCC7OZl81IUtTDL1HQ3IYJ+58wTsc6UeIMxM0mwVdua0aXiPO2/oB",
+	"auMkRMtnT35y9uTJ2eNfnz35zdnjz84e/6v6x5M/X2ngOg+WRgmOJ3tQs0fqUayGuHz2+OdnT35w9uRb",
+	"559844uffsPpaHrkIeLdTHWuJFfl/L3DrkmDgtfy5pR8p65lf9M4CXzXXev8qdvNNny0bh7xMIoqA+c5",
+	"kpDM3tFmFZkM2/1tk95h3IIjpQnpKJBIJ2f2SBQ2VmjtUP2BXbkQ3BJmtx4A4yNk3pkuJ3WEqXQGyJqG",
+	"C/GvQtIoslEiI5yQHh8KMk2HJebIuCJd1Wyu2eDSRariF7C0zBQqHM6CkDcn8483QTM/rYVthdT9Ow23",
+	"etfUNJdbXNdE93RRiPmAYJNTHfHQPDDX1qTw+KSmM66ZufiMa83cU6aRnIPqwhGC2RzLJMo5pqwtzRe6",
+	"V7F4s+y7iy7VNJUcLrCOemqTRucBZebPzRohV0l9v803z0tTxH7VIuX4zI/V0UnmbhheOHYpF7SUtqkH",
+	"VUOEGXmseYjcPP0cTixWQ6UmlUEq6FZJpguHcVlpfNWhW0UhmAsvsRuoBGGZ8pIrtGRPB8LNUUNo4jnz",
+	"s0oto1y2cnEbH5PIq1VUaAiN4l7VolHOTNzr9LkOt3XWi18bHuGEUdZ13PHuYdYlAiVDBmgqER/tICz6",
+	"+SQ6yBbGiJGRxadqNCibdw09TKHYaorlg9rT0XtXJp37JDhV+vt8QtlqAO2sAjeZOFloyDkREnZrY28P",
+	"QxJp4TQ5nVnj0Bw5q208FACUY4ph6GiGm1tO+5PfPj5LEDVnhz3MKieaOZ398GA18fbSFSltjO3FEQQT",
+	"xE8H4FxFPjqQvN13rOEJpkbReDhTeJkfsY/oIKsUsWpGfaMckVXwkGbDL3foIsPbuYtWs9xz+0UWCv3Q",
+	"naJKwsNjT8mrXF7qqMdRRCC7uh1xQeryUuszja15A5wbEQnzVb6OScRZFywfPYLUUW1SjqdINuY4JOHh",
+	"tKK/3hJi5jr3lsthKJpsExOZHMAkvzzIccxM+kYWbNqkOmiw1CWMJLTt1H30wjW/ZJn3YV2dXIm7CSFh",
+	"IUvd1mNDy3DODuUq73RWdrS7yIJzaCdwxkc5d83yexubD97bWH3lwf+29d7G6gsPVrbf21h9Uf/0R7XX",
+	"2yxmMj/Zqn3sO16nTh423DHNWZXPUZ0yPjYddXlVqDCy4IYw0B4B2lxbs/Jh+fzD//38Oz9d8SDCZDvJ",
+	"hQVTGZNblco5NX7DpJbhzmosBMymOop/P2brfknx3UoiXxqyrmIwv/g28bGIMyOtwTztXmgvGMJtewZY",
+	"hinCTiDAmkC5vY0Yl0gPDS0npK3WCapFWtgEyF7XdPFx3cXkUoVX38pMHkMFYz0Kdw3lyeQZX/h1frh5",
+	"m5lenoy2Lu7L3YYd6ygEwgId2eLHVlzqUxd3yQ5iwyiyPqsIC5kmldTaeu7GwoYmOFGtyCCWno2vNhvT",
+	"0ia9egOKd7A00qCizuNmJqNtCrp5sSQpKGzoj3+YPp8BjBSGTFPNqFKMT3JqTFhoKnHo1dKxegQ3Zluz",
+	"WAValjMUUqZNF742myDHP6+lwfbNFOA8600qv5aoEe82j+grBdm4wvnwWO1IzzWQaiBm7aQ3THxDoK8d",
+	"3L0DxbPTIHpgdLUr1aN6J77tNShMy60X5sgyB2tdkchXa7G7GwuvK6fW1l8ryaYoHjlHf042pzrEEf89",
+	"dyanj2uTl++zBb9CyYtTvUBuq4xXv5m/Z8Aoh4eZfX4y9kC/UbSr+IIMfGnROQ9D1lypcw+pZqjp5bUc",
+	"Nauz5Sj75BmbP5f5yjKNnSN1Q1LVoKNfA/SmWmk0A5rSlIKnCuVogShFldg/lTg+uhrNNKhA8wfuubDj",
+	"PHf/TAVsAebGTjPnPU9vEBm0Th2WjgHQyUHqTOODB5JAzuMFk7lTDc+b/+i4/78/qWxtBmgrQC/87sOf",
+	"oZgkWXC/w2XBK2KGnDqczeDcNkj4AbL27ABZ6J4RPiEBWJoCZDAwAgj2C7S1M4BQqcAEbKnv3h8SIQ/t",
+	"3z0ehb/78Gf1wZuQk290bSARzMgbz5wt1DxUv2zVG9Vb9Q5Ig5vWy2pvuGsaCIbaPc4FcYf1toti5AIi",
+	"P5WkU8CyXCjv/HrDpDZNX8/JMg2U6kw/1+LHCrM06Twzi+TFlx89NcdZ3lh1wto8dNqj3rn/xurLilQp",
+	"CryTpSyv5LAnejymHTUDwfvcSS7aZVyJbw0s7XAhv6kxps1zqPhzQ6AIj/nQLCbjEiUETxlpWcG2TWEL",
+	"86pfHqVKeMM3y8jkWmi6hXEVBOz/SKjhC8cFd1cKeA1LjGDWaqIWypwzw2AmZ9O9VM2QxvWCNp7ExGng",
+	"imDse+KQAc0/Ih0JpcA4Q/EwibkgaPlA78ntYnx0Zxh1qPlDjTJAMEYtHBkhIWJcRzRT1l2Z00JUwKSb",
+	"/TJR58ggpGu+E3hA8ljpihqNodJzDgwjuIJMBKa1HzKgZCOCc5u8OaJ630ZQl6VdJdp6jgEuDWvdcTBo",
+	"u1i+b3dcUgGxrbh6t9KqSDpoHapKCMnbfQARMVWPwUPhr4xwjNt9o9zX96Aj08FaD/2sVd1O3QJzam4M",
+	"M240K9wEod8Mocg8eby4/Lz9bHExP/Z0yqM9zpeCCzi+i3plcQCf//qnX37zu+e/+cGz7/xwG40JQ5Kr",
+	"QyOCq8IGLKuFzZ/QSKetCD5hbpgsEfDLb5999N3zzz559qMfPvurf5yIsrgIoPMFbA+O0OetmtDnzDhR",
+	"UzGoqJJPF8tdtGRMJCUz46kUkg/s9ZOEOzYtDzE+ah7HkreAlPRE2u2RBM4ooQ/dQq2uV+rYImc9qQKU",
+	"M6+ZyDWJ+/3x8JiyIGNXRvo85iJAPdof4/4wQONhbNJzawHom5lpDno0vs8nDC6V8ZJ0QA7Ue1U2lZL1",
+	"xCt93AbrWfA0gyWJTw8TLIlPKFOps9Ma3UbrQtxzzeV6rpznLJK2Iip9XkHpRcKVVFmzs3KoQzcESsxN",
+	"w0jzl4PNjQdBLcmLLf/PhAVI4tO0Tl+2jYudwfeNxPWUeEQNou/nBaHq1boX68fLWVhzV+ucKyWvMExC",
+	"z2p11kJkO8BoTeHZ0FkNRMerauxtfWE4NOY5kv0UeeL893G7f5FqIRpY0+2OcsUbTpVUfTo9HFUZI3Sq",
+	"rV0ukTwJHVoHrTVNklNV9JWOVToYdrtEuF1qPnzZY37qD7sqU8dhdDjmp1CSuc2ZhEKxogdmEPi0gfLc",
+	"kGj7tN2fOZviMIOM9hV5gqBcgOXrUEZFz4Rf+kJ+dbN6B1a0ihG8Ak3pqzv87QEgTPhQ+kZZgFjXhX85",
+	"OtaVjPStCzNdG9gGqW+bDAyJRR91eBTxkXCn4Ks3amGZaLt/X71n3j8Miw5Xn9s4y9KAXvIf+5b5CnOI",
+	"XDVlMwqre20AF5cBZmMbwSfwgIBlZdo6sgtIQkpXbWLPNI/4Ih0Hi9+N1R0Ai36G9AAlz28IFFEhA72f",
+	"OCOF6r+u2MvKhA/98DCN43efG1OjvVW7KmaGl0/IAFNmzO3NtWVvWGWowxS0lHGWb3MWm1DiQj0xa2Aq",
+	"TWjB0eWIMl2xe1LY4xPiJoorMsG+XYggziXIOMDyJusK5GlmpuNcdsOGPhavqiFXklN5Y7yistvOngJq",
+	"exmkQax1HpbbLCV06ZyFse05MJG8HmMIwyxqS8VvwV7vidP0nZgTlXNJFOawRVxjn0To075eGjbDBss7",
+	"q6mMSKW/uia8XTuKdTO5gIIKfFmDN+hQmDTUq5gWudCWWndQpqayd01N74qqy03v0tNkfk15XfUkS84e",
+	"fzZb8fz6guZVRdGrYt4mTAwTVQLypcdzRcfz5ca9IXLllQky/quNTikxXvOItYn6+s2Ag4ufVYxoJmis",
+	"abddbr/ljag1uy9V1F5oYF4ubMypvrR7toxQVaOTekw1SiHVZhhEGRqXDTdzsc04REQJBDsiidRYhWmG",
+	"p3EEdXBk0JyU5gFKslY7lje2ESMnJFlZm8G677eK3eJMDAfwF1BCvQV1Y0jShjD0zQ2IB3kZLX/x639/",
+	"9tkPn//zXzz/i2+ugBLf4TxsYjwry7ESPjzMnApd3ut4jPSLSO1YuBgbs4u2X6/qp6v6Dz70QL0XBOME",
+	"8n6iyao6tSajQk8mEkagiMvJ6ui5bpobP5zrkpekU+wKNyhjIwuukStzMATaY/+qTYEFuOPJ+B2l4nl4",
+	"/56GuQWjhdBIwziK9J+55WapT6fHh64wljfVz/YyG+KxZh+1d1VTa54MALA0Wsi7yhcKaMkTg8qS76ZR",
+	"eLD/iqa0blHxqHo4BjvYc7/jHuUUaN7g/DSsDu3YkRaJmTfc2rw33Xo2NruSExPykD3Is5GTB4dyd4TH",
+	"C7S52GDXkijlw6RNUgNW0Q+RItGkz5s432aAHHLZgJbNSLbBpGFKtIx4InuuA23OZh8bw1t2CAlJGRAi",
+	"pQhSy+EgS+VqVFuVoHMX09zTJ89FjXUOi7KtgsNIAslkM1TUmAKUyqb4eAxi1SvZkL0mMpjKktyythK9",
+	"fKhDW/W4tk2kTZfzUDTheD8rH+iDoqO1MyhjYoyaKX+jzQXw8/RmzFzI2VyMHDUWQE80cmncOsK3iYFE",
+	"3Zbr0C8vgqxtCDuJoItDojRSCNDELOyRKATNF8oRKLrvIKydHmqfIdzFlOnjPzNsQ8AnjuOIQgp8uyxf",
+	"SlN52TOVw9UHf+wdvM+xkwKR+bfMtrlh2Fe1OZoKFFHmCUK7ELDfDPhETcrAeTCQtTzkEJ2rrewkEZwB",
+	"Vk1V2S6/5fuEJIdwlMaykqoDnhBdmiqlLMRqJom6brivE3WnaOZjw2GoY1QH/MTnGsgnPdYsfnoLyi8+",
+	"Ehx1sCcrpiG6kfVduZMfnXtdr4rXqngJqJIXwIG6pNTRXMaEiw+sDmXDwJcxamNB4Ei6ISCNCFkir0wR",
+	"9utEobL5FVMlp5pgrCnLhutEu83JaT///tPzv/3bsye/fv6Dfzn/0S9MoNnnn3129tHPzz/+xubqK6ub",
+	"ZS2ngZXIdLg12eGrQxqFSqHALEQJ5wNX6978oWJb5589Pv/k6fPvP3324++akZ9/+uTzX//0+fd/cf7J",
+	"0xnGrXQDzMoA+O4xaUCMko714s0KmTchK3QpyACZoq36gHv2T389w8jjnvEm1Wl8MRcSRx59709QSLtU",
+	"igD1xnGPMMRjzWLbaHNjY3VjY+PFibEFdTlVJf8sS2vU3fwTs2rPfvzLz5/+5y+f/Ht94x4TTW5S7qSm",
+	"dAv4NtXAmUJZla587eCa6lJy4yk9FvPHlMw5ZCegmzzZs9Xgk4WJVS3tHAxzKZdctWUOipLv09nC3ToW",
+	"pMN1/kHpvDEyV92SOcMdPrJxmfcuPVgnDWiX7bHZ3Dhhl0wfjpcViJ2MabBXGLWj8QCSkQ0qFkh0AoZx",
+	"a7Ms3VAcTvxyDcrNl6YzlOgZ6pactJO40zkgQrjD8Sx9Jk9HkXQOJe8T5tH22FB4LSdUoIRHBIroh9zG",
+	"5nQizhPQBUxhibYuYVzI+SpFoUJFCIlHeJyrIhbTdt/YKPO1xtUL0CAcAYMCQfzZmn50UmNnTbGbdMCF",
+	"sY0mqTiCf6UAnhV9e1auaI7N0d1S2bOsiuTucPksAnc6g/YsYfYN8VmyIVXMZgYYEZscU8Ja09V/cEJQ",
+	"j4ah0m00x/kLADWPRJsqxSa/TjOBClWbiEibDwaEhb54zWN+SnR2mdADQeknIoAbUEwSo6LsIJLVcGZc",
+	"9iDtjcrmeaUT4b+uvNIqvWV6YJCmldvtnaxcAiNPQcNNFQzqsxAVNpzLUQqWgAGW7R4ROh1OR+ZSgdJv",
+	"awtTzQOjvRa9vG6juiGi/QmbJno14QMqSIgkzyUrO6DA81jTbuMNoHwzU6HomKRN+yI75TSblbf7t7mc",
+	"6pgwqNu+AZuj7thchS9gByqIVttrMSsjj3UNM/eu4TxUZOCFK9eP7ZpVM2UNq83ZPCvrOKXGlKTtQ3Vr",
+	"7CUHVDZcHEHma5+eMobaT9OG2yoXLJxL3HfEDc+yHGlupMNxqnOFNa62iLjcRniAls8//db5n3/6+Wf/",
+	"ZSVAm1urmzcDtHlzdfOlAG2+tLr5coA2X17d2gjQ5iurW5v2yM5nMedSqvFgKViCRtT/VSvq/6oZ9X/V",
+	"jvq/asipKRcLYUyllkFg0RRgro1hWnESjQ+hrvIwdtt8lcBoHIWai5Rv8L5fd/HilGfGDU0SM10zzGLg",
+	"eWl2Tn7KL8kCEOddbJGurReRZHMVLIupxcv6k9s90u5rq2N1kOAr2X+1QZE+7pmlMW+mtsExgHAk/U4J",
+	"ObveJ+5lkQJjuBb9XXzi2H6DyhuDL7IdC19YUuO8iyzlYqCV6hS0RLfum8Kc2PViUBFDeegsknGXRWML",
+	"+ZH68Y5JR/sfqQAx3RxMYIBPc4BNBXtaXRiD+jT1W00ZAjFIDf0QR6EEo7pzlIpNm1+3ja3K3EQYXAdH",
+	"OOoH2jNPmeQQvym5JDtIUNaNiA490p/A1RFSCqmGREjBueBVCB5XvT+oQVtoiqTwyMNYs2Td+HePNx2n",
+	"EjULbENTJGkU04Wcla8uvB3z2T7ZEJ3bU0Nkz4wgf32h4JsCu9cq9YsGei/Au88A6F5a0jnc98pMctU3",
+	"PzOe11mYpgiUYQfVinqyNTP6Fndtrb1YkHZCPPqPoF2oRqffUbIyGlsLAGZiRAwmZDvFmEIJl/BP6k7H",
+	"1i0dxgnp0FNPpxInMk0DLowggCwIEkXmb4FwjD2J37OkOTXyA2rXnV2MIuXLE6xNMiot+kylQjO2SM/J",
+	"wqb3c8mEaY/B8YgEYWH+LlZGFEwzagEgNwewoX/I3yf1L0XgDf2bBdqwf6UwGvB3hpdR/KUAqmGiOfMj",
+	"0JhmER81cpZobj307YG3cZ+YfP8iI+5om2cU6qgbQIichGjLR+4k0WTC0sZ0rjF3wUK9qYZK+ThQssgc",
+	"cDF9izjCTnYZ2t3fQ32SJtqrnYGOBO/zw999+LOjIN3MJsQxwzlTnKCma80KaxBFr7pUcyU40S5uPbye",
+	"lHFaCDDnryun+eBOB6rCiBtI6LcCJAik/OzfPbiP1nks1s2TNXSrp8tk4khwDbaohvhnq7cO7r2xep/3",
+	"CTOYmcCuqoc2532auqW2AV710LSXjdaQ69EjCF3uOALD1Xdo+fzDPz9/+q8rELyZp4zGhBwQJu19ag1B",
+	"tIQidgSCCokej5WExC0W8S4VkrYF4kMpID4fgrJDiwskAhupjBiX4PxZPv/GP37x6a8+f/qt85//zUqW",
+	"mURZt8UsFCUEJhEc6syxwCi2+riFhzYAwdxlxVqLtdhXvrI7lD3CJDU+8698BR2o0Ryp33lCPzDQF6/C",
+	"IqPWcGPjhXafjOEf5CgLbjW81WJFzuniE4LGfLiGdoH1dJk+EDV5hkLLaoKf/XrFqPLaZTPmwxYTRKd9",
+	"aSBAjZaKZfrlDTN3i9aR/Y7U6aveh0S5Fjuhgh5HBP3uw+8jKs0pJtDNjZsBIqe4LaMximifIMEHRA8A",
+	"ekrxc8mpuh1osr0OueJf+Qp45o4gnFdTcN0AW/7x1wVnR2j53hu30Cs3X/yTFU2qI8V2RwE6gpTqo6DF",
+	"jvQaqd90VrX6V5byfaRmp0EyKDvBEQ0RVUdFgI50vvo2eu8hBE0HLWacII8eHMFNRk1B34yOcajRZtfQ",
+	"2/od7VO0VfCIIJDXRxl6nXUjKnotBt6zMR9q9jzabbdJLFdvY9Yd4i7ZRoQdGWLcIzKhRCjm0U4i2L8S",
+	"9wmg+R7thWQQc0lYe7z6FhkfWXTbZZPQ+P6QtJgWfaZu19aLL6oFT3BbAndDvBVG77yz99rKGnCoXh4T",
+	"VK04y3Jii8FPxzwcmwDshMQRHmvnobbrGA2GMiHVluEdhNtALTmibbKTNtxiacuWv6BdSBTU2WLw8ObW",
+	"1g4a9WhEcp2YNURUqMnRKEpL/GKUEJmMAZFT6KWVmou7SmDc3HgF0Q7SCYmFL1tMV7zc3EBiDb1FxnoV",
+	"IVNSNbN1E0Eq0xoCJ5nd6vASCE5NbHXfVcyid0qABFfLlPrxYL+khwGQxCy00r0V0ydEDhOGjh6iFui4",
+	"raVt9N7a2tqDALXy2q76vbW0trbWWkKPjhR3YSWSjiNiBNcOirHIVRKTXJGgWEwsQEMmaYSOcg0fwTiH",
+	"UbTWYkdW0RKUtcmRGZzQKusIlFSNIYrgBdU40xsq5lFEWddyMZYERXRApeZk3O4BYw3wWG8BjI6HamF5",
+	"x66tkayQuouAl8YtlmBJdtAxGXOmlOG8ykwFurn1ipEEateMV3fVggJpBGlzFop0TxnuCXP7yjSjbUkC",
+	"Hf3ZqnltdS882kHvD7kkqst062LRL0tkfAwJMXYKay2WAjyYs253f28pWDohiTC1EdY21jasRQHHdGl7",
+	"6YW1jbUXdEHMHmgd6zim6yeb6+bsgt+6WrFSGiuIxr1waXtJsdCefQnC6PCASLA4eOB6s1fWYXW8eL25",
+	"F81lq8GbhnkOFGvA+6A7vD8kgCFgVQd7a9V3vmkLIz1Q2pyIORNaRdva2DAQbtKEb+YPkK+byspT9QW3",
+	"YlBiSlofbCHFsnZlAqW8Ks4y+J/wibk8uLtKx54hJiv1ztalhCUtKy1gQ+0KMALY1X5g4ngnmUIjFdtS",
+	"XNNyBc2OF1DlHqSQKa/ycDxvShuE2aKKrm5djyZWeXPefbtWWF2cLfFHWFi5PY+F3WWMD5XIzNLnkEUG",
+	"Lmml7vV+FEwIhvWHWQ2wR14p8VUiM2647L1TQ9V5UPKrJJ+DaDaJPgfghNKI31nhL+fWKW4KkFNK/mZi",
+	"qlBdrcicTUVXGbkYgM7tGmZ2Y69ov2tNtv9DCvZiwNZlivUMn7VSqNvb36WI9Jw3TLOj+SEvxx1GvB6N",
+	"VyVHJnUBFDWeDHAEUVPLnWEUrQLQhUnaABUqIlICejxvsR6OOvqNAOkMCZ1bKzmyiR4r5kZIAEnQOLeo",
+	"VrUx3FNIaPw7NmcDZekV6sZYaBlewjL3StBiGqNG5F2jQqe8BLmrSVbuBWK5elxdsQAwjqrrg4i4RIOh",
+	"kOiYwHjyJYp5pwOLd+vua1ZZJYl+xZgSWswgZgvUxqIXWHUzk8KAiqIup8Y2G2Or0rlO2LsmNO5anq85",
+	"zP4Fn642otB5CuhrkRLQlrPmscEO9IXC2nFsRZnzbz794tNfPfvkm8//4emKa+dNSOP1h9afU3ma2pW/",
+	"XIFVScM5nqNmTVJYHsqIliOpPHeJrKmYHj68w5ccB2CO5OvaNA0emxmb98nSV7VUM6C52jciigG3WXUa",
+	"izsAKQlSaCNgi5nqciFaPkrfPVpZQ3fVu7blHha6dWNT1c0fkzYfENFiR2Xr+9E2GvGkjzhTItdYwI1c",
+	"yq6Z8dCMFoAWWuwYatnBVZlK2zrKDWsN7aaAS3oIbcyUZDtWYjCd6fLNjVdW1tAt/YO2puSr9MCHxlZs",
+	"Qr+d8hA+udbyUA8xFYiPrnTzIizUujE+UrzCQjGP3axnmG7oaeXdOvi0Guij2r116dIvK5PooKQ24MCI",
+	"rVICE5m/7qb1U9SjQvIEnD1VBJ6LXLS+i8ql2LcvXbvLwWUq8nmEtUpVPvP/XIoyH2fUtzyQ/lTYZvbX",
+	"9YeiP6zUKSwmw+VTzyeazFjnplnYBt1EmpZvRX+oz/eh9BXnEvmSIOCBAWdFG4r+aTOueuHgrXe090ms",
+	"IQPPKVps+Wu7d9Zf372zuvlCgNT/Xw7QO/u3VncDtHf/jdXNmytg+DfXpCAftJrVJmkxjAxEaOrj4B00",
+	"5sMk5RlbwwtUhQnfx8YrLcbwIPWX2UVBu8yMI0OjAM+tABWlgErhOqL3hwUOm/8BWwBVbXTlWDRjw7XD",
+	"yCpg8nneeqYYwhxtiprvFafredVtupxkEiaTvfqYOUjfWsQ544i9tZAIPcxCnSeWv/QrTT1B2o1XCMd1",
+	"mqcMSgA4rgpWqkaFwS/zXCsgFFQebFapN3QJrKnC1gkhY/vKXLSfYm/GLVyKfcixWsZURV6z6YF+PoM3",
+	"Lp3HLnUN0/y56gXUESXH49xBNXedlbf7qi8drjApEfR6TC5RvZZi1+lyqVgjRW8IW3JzjrSCpGe7IjFU",
+	"qpFwE08h0MvUm02DydF8pIMWV4390cQhevdIMdCWksXI5IaG/tkCnC9zP7oinSt3ZrYMAWJkNNctaWJC",
+	"AciQJ6Y6EvwluVYPiY1XzhjN8EdJmE5yzfrDtMIoDR+tJ8T86TCkOfxcuW8rHV1TgY/mLXFFTr5nR2fW",
+	"Zz4GowIPbV0WD/nkUupAoAK9PyRDEupgqfnZtpkxdkCzjVmE5GLgfRK9HC5/+Tsy7cpDTTvqeVDvXXAC",
+	"QSCOICwUZq9ZE5aDjJ4bptnA6gq4f/fgvlphgb52cPdOFrSp4/Ba7OiA9/nqAe0yLIcJ2UbyP+hIzyGj",
+	"pzYwSYd8Bieb5lmPnKI33969tXrw5u7Wiy8pedRa0o+kfndN/3XMQxMv2lrKoaFCOLWJI11rMYi3sjFz",
+	"EKyWhjnB6GA6q3s6ILLw2/1xTI7UdbPFNMsBIiYAa+ZgNzUuL1ypNXHBcD2g4Wq2F6QmeYtRw7crEBwX",
+	"JjxWF3OCpVBqUGlAO5BNuXV6msZnmWr8osXSIyVQL+moUhIJoq/RMqH2Gt1N+Eg9jPFQEB0UiCWKCBay",
+	"xbK4vvsp5UwLw4QBTmc0zswFlh3VKzoWURAQ4uqNFjsqxL5DKJ2SnLrxd+7dTh2WPSljgZbV/yDuOYr4",
+	"yHTWYmqEPS6MlT8XXxYOKNPvGj8tNMe4RHpQWBta6AmWEAaIIs7jY9zuW5exxxjg2vbzNwo40zIWbByY",
+	"Uupcim3+wIRhGjmTdhZkqT7a06QTKLzyncdiHVhi/Zifrqb5J16VcVe9+yo/vW+yai6NyPmOfJqWAR5C",
+	"MOwLUNVkaYCuUEyLeO+B0gYysr9qe0PLz3/+SyV+BjiKUsUuiwBQqsqqGpsJFRAIIyVeYLwDPEZdrkTV",
+	"cobnpb10sBai4FuO60Pz8sSaWv1pi6QDGRqX5irLD08PeNEhBAUCeTiJkVHKTQthpt0QgpZNl2jZt/ae",
+	"fbr+8JifQsqYUtKbqea5L+asmg8dzPkOmBB/j5hTD3jR50kT5ky5BAsk8MmFjHHNOVRndeWY9IZAgn5A",
+	"Al3uWIoA/kTtCAsT4WFAKywz78ApBL4FIfFYBGoC1vjXJyRGVNYwvMXNaXAw3U5fdcdjlqwOH5iCo+kq",
+	"leAx521caJT9XJjIZGqkmz1SGi2ELVIyI8oAyCH1lWur1wcaugHqM83zhLudIShdSylix3eFZ1zGOP5D",
+	"LkPgXdghl1bsccgFuH901JUOiR6JOghK+N8Q1u/ZVDysP0wr6dLw0briy1WhlpoZjLLa0zH3/WJPx98X",
+	"xr7C87GOsVMOu5oD0nZ/Q2iBaBkvx/CAYKNriKeBf+BoHOEkFKZkff1xaPMCGxyHb6evLuzgsl02Obh0",
+	"zFWW53g8NgW9FrBwKWnS1ObU9EV1xjdJ0HHE232t1kQ0RiZ9d5YjbZJfQfRRgYZxTJLVtuKGHYTNzwwN",
+	"rQ1Kh3LosEpP2HiR8NdUhNjxXeHZmPGm/2zMIBQWdjZmSfbNLoCpAFh/mKIOuy+ANStvv957zR8HpQ2a",
+	"ud1QzBfJ53lAcr6NZbwhrLmwxZaL6RwQhRRRkkLW5vI6kCSnEkKGIRzjhmixLIMDMuRFmsixslPOnofB",
+	"4UEu4Hr55tbWistgmTt8f192zhUevnU7J2Xhqzl8c6ASulJCgWOXzz76/ue//fGXf/cbJeaDoixXDBzj",
+	"RFIcZdkeF9uI6zimq30ybnBA7+7vvaVeXNjxrDtseqtUk9jRzgt9LmrwJO3OhgK8xr68GGmZX2eDZ1Jy",
+	"rPtXLrigbKy7mhrCXlMRokd3hUev5Tsvn2XZQgvkKI0ilQEvdTgEvE2eyDsllAiIj4Ngwgi3844WhOOY",
+	"4GJW5gySY/0hjulhn9jwixPeJxc73wPnhTfr5XICNcq1yU543wKsqCmFQPVSOpCBC9LoP1Jzx6TmC23N",
+	"detd5vlZzf45YiyE7Q8kj/PZtw6xWshYU9uiy3l40XNxmiASINsCI0mc/dU5dpfbnHVod5iQEAECoC1p",
+	"wuDyJohcSR2COkJEo2rhMRLDY9XsMUGSL2TR7xcX2uk3Bs08N/rLO059V4137t2GzElzpYAgDyHRwcG9",
+	"N5RuWeJWPmJo/537LeYLU9INCUTlGtqF+53DT24CLYIWG2hIrAlsS9FTPVFTbNUcA0r+e0IhPMx73VSD",
+	"6xBLMdO+W+gt40DH5pjEnzILTu4jgN6iSnyqz3inE0zGYzSVpDCy+msEgDUu7hKhu2t4h4ApLGShtDkR",
+	"3kEDogsCHIN1YDabnVfXt+S+lqo+DO4KNX3of3/vTpWRrbhG9oTc37ujQ/8GOFxkAEZ+NDmN39aSwDAw",
+	"cyiqoeUUVFMivskuXgU+FGtx6N/Q+wllEgj4Krw8yWOe/WVGD7idgIGyo4/xAcFMGCsZbkt6AigngKB/",
+	"GkeATK91fU9MfqejrwYOKTHVnQCKDezpT7dydY8zrGs5BoA71eq0+rihqOO6ckwZ1okWJUe+kzPbOAkX",
+	"FEUGIgn6Q8vHQ0EZEWJV/W2iKzY31Eqqm+lNJHpE6ZFpYK6WZ1igWzwkaHPr5eayzcGW6w/tMjeMIMpx",
+	"xfwdpBOQyDpa1SBNhAR4WB2lskcGgkQnRKhDtqsYexgbI5XS1fR3UBrUIFLs5j4P7W5Xai7tQoTuUOp9",
+	"AiA/a1X24usv/q/QUmx0gwpdwNJ+oUrcPaLYtyTsAwtarPlGcUuQZzLQ+gosN5Xeltta66b87pVtL0/i",
+	"jCCyeGhfU67e37sDg706lq7QaK6LNvNVJQVL6oyGyFdjyRSbIYu4uhTnDhMWghwUmslBFkaCgCj0c3pE",
+	"EinWIz5arc/Gvc1Hc0n0bHRJSTtrcEW5zUc5aI+IzyVJr/ma7acQDnDJPCYRH1lxREzxI21qevaf/+78",
+	"ex+dPf77syf/59mT35w9+ZZfCDUL5Z9XFH+jNUnDW+uXJI2xL0fXL8apiBPJmdaj0iD+Nhal6sZtDDEa",
+	"3iUwDuxVchpztU0emh/yudDFab/BE6hEICxMh1p2CIVLHeWpVxx0HME7coQTgpZf3Tp7/H8pvnj8s7Mn",
+	"fx60GPnypz/8/Dc//t03/j5AZ48/Pvvo47Mnf3X25F/uregsog6N4DqT+dZBvbx17/YbATrGgrx0c5Ww",
+	"Ng9JiChrsaO2ODlaQ/f4KCuMq7G/0CihUhKGln2gi+q9Hgf8e+PAl5yjiLNu6m8x89J4KBHpSBBBADxJ",
+	"BdSsYejIAPeLI5fR7XUg8y3dzq2DP71MU7HpRXfpOxSAwmoGKX6snddi5AoG+2keZUHfZUtQC4G1qmas",
+	"RQdqXkgT8WJWX9OouqiYPPX81tAdlbbGRTqohD3Nig7YkBVh5x4n5ISSkbojwLKZggKAc6CID7ilKahO",
+	"T18qtraC7E5mWkirOqhjdGUbMW7IrJFPpcTtngmaYaY8NRrwEyLW0F3ZI8mICmJu6+l3KP1MbUTAKE0w",
+	"E0ot5Swwpb4BxkSj9qgFtxViBpjhLoHiJ6Y9pZG02CjhkmhVxVQiHPW4ICm74ChCPXxC0gIFGg8QHYE4",
+	"IqHagrvpELNuezjDIqKG43XyGxWQqamXHJx8ShqoLQIlIEouwB2EbZPcVkmAehXMVHFI22mxrE6IAe5P",
+	"3YiGbi5xsTeYEBeXo/dKcirX2+JkBgPF4rRcQwdNFK/dzrDCiCQko62SZTe3qtLj8/VWZhzSPbX1cFQp",
+	"ahXr2RNiJ+UBgIW1Y0W76YYODYy24XtyKglTgjS1o2ED9Gs2dlDY2YuxTcKwYRBleJySwE71ACrEEDKZ",
+	"I71vNBFqVZQJObxuZn1Z8hgACEqHDgx9FUoC3Tr4U7ScqRA8Qe/cf2P15RUrrpUUX2sxbe5P+KjgMNSv",
+	"mDMs9f4FRuZqrqDCai3buvqG8eipK7i1liagh6ujmw+j0MThmuox6ck+RssYpCnr5tHbAoQ9oheFFIYB",
+	"/RO9SC2WSU/1pXmdMyRHXI1DBPAvu/hpsa+0hxZLD3MYN4hByKznCeoQNTWrefUwyyELZN21GOBQany5",
+	"bFkSMI+YDu1jO1yuWjTiPkC8o2TxONXlnK5RzVdFefMH0WtJYcjjknPvKlZMuU/zpBZsmZIJbK1Y0YRS",
+	"LSgGU7H9LFIq1UlhGla2+qUVHzK5mpaV9t5qb6n37sNr87rX1hQrdBkVTC4KIEEuOCVPcg1wYUDsoJgj",
+	"5J6UoEurKa1rHFdkLwwZtN5OHUxW64J1z7JxICeUhZodJJc4EjstFufsHoX3tcxVOoYSk7qb0E5IoI01",
+	"KPzUYiHtdEgCGTYWrBozhMOvD4XUJ7vVzROCBWdr6F1dBko3FRF8QkSLaekIVbANDInRh9UI4oQPqFC8",
+	"KkFNMM90tS5TSLPFUkuZkpMDnKhjCIjuxLVWvV/jbC8Y35UEgkDP94hQm8TnoIOlA51OdbMw10GbJ2HK",
+	"OSbFNUtofPbTvzn/9DO/MS7EonfMcRJWhbu9lr40LU+MeNJ/DY8vN4gxG57rbOJJX904hYRqcGkxDhu8",
+	"ZULHabs/jEWAyGmbwKciQCO1C7WpjfA4IguLhOtEnCdQg3KsAW+6EYZ8kZwrtcGSrrd7GFRnAbBpjxot",
+	"8S31zWWuMx3gLlkXJ90/Ph1E83GN96CY80IMV9oEkZUaMGdMTBIAWbJBqyEeg/EKM3Twp19FxzjRo6w3",
+	"Wrm8bhb90O9zs3CEWTlkGJcTgzDlk2YwjHdjUQXBeKl4iR48xnYPM0YiZwdkgKl6YkLfPK3+PgGtZgvQ",
+	"ANSRcUk7dJFwC3fyPWYorFmWAqyIlqMW3mmlmBjjF2UezMfKYjUZuZYWsyqvQeVdr2kqR5+0xAqWkgzi",
+	"OeL1N1+vu6w0JtBFTRSWHpbS0g25XRnf0x4OduUgvLpuaSvhPKfpqBaQ824srmtaRp6HG7BVgIxYvTAM",
+	"5zSBx1CDqsjdYC5nfNRQU2lU7/VuLPwlX69hvdVGDudsUk1u7Htp9dXjMSKnMWmra2eI5WJUUtu9Egum",
+	"zqQ24w5yCA7VK5wV7qyX3guo3Zkn/2WV75xOIqdFWEEY2yXWdfl1ZU8N0k0ZubA8Nn0VxLFzodY7lFHR",
+	"m14Q53vwyeE3oO17MDutEV5XUdyMVQIQfHa1FsI4moSmT52cmDLScowTGY3ByD6MonE6Mr84tlaDVR3X",
+	"UR8Mbk1Ft+H964BqNo9o690ssFmpsybIRe2+rZsLhjI7yBCnTDGK1LJj4KeELkaPkaFr9crmUajU13Wi",
+	"OGcLvMwN1hQ9aUGJ/Jn1TJEWDGuUdTOfgFLgUxFtaNAkC7EK08tAiflv+Llt8sIWxNSmu6bijj/AjHaI",
+	"qIFjejt966LXex4TxSztiAtyKRUQGmlXdj4HZlEbqFgpCfQ26/ERGkCQjQ06SRQb4tAcygMqBGXdRcX8",
+	"QfEfY6NEy1/+8OMvPv3VSoAUtRFnRHiu0b6j925MmJ3wNTTz26FdiaU/pYuvoKWiud1WuSLsVOT5w/4k",
+	"JFV68gK5Ra1tHqLIsA2cEmqAIMl4groGoht85yYqyuxe9xmSipL1h/afdcp8jseubL3sWBcFAlPgDKgv",
+	"PCE1rFC5eN663Sh5Td6zTusgk2eA6cj34YuZeVdN1opKM8sAYZRZARCAESQDI1+zyH6I/lcaTIvpZKdV",
+	"yvLfafes+frQtG0gT0r0VEK6xRLwiJFwDd3WlLdP04r3hZK/qEeiEEGNNB1XhfuEtRjvdGyQol7PXLwv",
+	"Figeqs+dPlRF5mssXAvjuxIJ+yZmIT8hSY07FVSIIv21VJUopAuC8FJj0JF2IEQDKMtnSuUbpgKgKRaC",
+	"S8im+OnyuFMK0vWeoUv9vctScOlKMlHtOGE7LMwnWujV6kDP/vovnv/XX6xAmeJJjhFo/7U3dtKqcKam",
+	"ScS7XXA6LVD2ijZmlyR682idjkAnG3OoRsCIFad33l39ExMgzpMWy19soJj7upA8RlnOBESnmpDniUg8",
+	"ANbG+TLrVqpa3O3EBCXogzALwTZR6wEiuN2D4bQg1oWPmIXAg8LubcwQDU39sBFtw2RNlAWkuLsEsZL+",
+	"2l97DaWw3cEHbcyuVAirAVQLYrPuqX67GMMHVGEyfd8QGVfbasOcmdKoMhm2+wCT++yzn5x99Fd+81Yz",
+	"aOK7sVgsMHGuw98fWOJi1SZBkhMi6glfQtwCx/CqJIM4wpJUXSReV2/ety9e4rYoduTZEXbEgQ710EQP",
+	"Mg3FPhc2D+8qILRsaVoEVE7HhJaf/6enX3740fnPP/n86cdnT34C2Zr/uhgMrdcHsQRwsa+Tts4o5eHY",
+	"wIDkSHkDzpt0xBB0GXKdgIMSDZ5aQJ/e2lpBaRFxkFgyzXQeUKFU+jUXElaZra7bKVEY35UcE7X74WBx",
+	"SFf4ZALfysvkdUAIzUTS7KkmjQBaTUT9H7iw0Qgq8g8Afg04AAt1ERgKyQckMZkIXSIXlW9wTwsnnHGi",
+	"ztZEAg/iiFiF2OrbAoPXrqKoAnxgc6Cqg96vIIc0nxhKpWixXAy6qfqPKFio82mhGgTIhqhrYHbzoYB8",
+	"IaPZ7e7vraFdE/Se5lnmAXBLGZ2ir6MydaFKyOvUdx9FGUP6YponqszyzOL4pRnE0C4vZHuaIWm6iSwB",
+	"RpOOJ+jmxistBqCbVEeGO7NEV/w5oHdVr2/Q6EJiIXhYhYmeFZjIZxGkc4E8KnV4uhxBOdE5R0QY53jV",
+	"YG4IFOExH8odhIeKSUgUQf6uSSjWaWMo4SPfgM1A8mNLRcKSanMpSF1Z5k/R4zHtqDYE73OvS+v3Os8L",
+	"2Mxms1bdBbXwwDYN/xJTbAtDukiCbTrS368EWz11KDrF4xvCyB8tXs6/81fP/u2fz7/zl1/89jcr5YTa",
+	"hqF3hYOloOdUJ8XeOvjTfKbrNjrQ+yMdooYUAfGnNoxBA9H7tsWWn/3bPz/7y28+/8G/nH/nVwH68sn/",
+	"8/lv/3v2179/+dH3zp/+6PmPPgnQ+WePzz95+vz7T5/9+LsBUu/86BcBevaL75z/x08DdPDWOwF69oNf",
+	"fPnN71hVv8U4DBcqeUTDgblUtDkTHIRHnm6womIlUOcTJPCqAadpvUGLYYkGXEi0uYHefhW62NoINjY2",
+	"IOd1DelruJ5yl5gbsTl0eafFjvbvHtxHFvlXS9WjAlA7DCDL572RMTBcJVtsMiG4Ims1t1/+cFb84axY",
+	"yFnROCPYJGNfg1TgenmaRfmkaiKV0whV4cVQ0jKjQyOpDRipuDICbIzafHBMmSmmXtB7NZKKaLFOwgdg",
+	"qD8mXcoACJwypHPbBdESJr0Ama+QiWSRJj0JnKQ0piQtSoPAQzuIMRsHSMS4TQSiXcYTEu643AotZpuG",
+	"20KAeuO4R1juoxCP9TkK/6AMfQ3H2CnBDghO2r1bWkzftb6zWmjZAnmAGCJjKPeW1i/7og9futk4Aako",
+	"zOYmvPazJUIVK+Sbnl12b3hlDts2P8PJXKKy1V0Tztevfc3X782NxoSdMnYfuCWN3J+Yyi1zB9Vg5zrj",
+	"HEDyQ+wnov7mUO0z99qG2kxTS8hi78ekw0GrbNa9Pk+m6fz3KaUtv9nrc9q0WC2mjC0qvjoE2Zmv6uAY",
+	"zFTHw/pD+H8pdsrhZaADElGAyU66xrxgi9eZch3q3NAKJLhI8bF24rbYss5KzdnEjfkDIhXa2t4OGu4J",
+	"CY3bl7f7KzYdrcVgXjvoSJtsxBGI8pE91e049HYFY85IIMZHLvn+VSLz6720IL7yBvCphwvL69CnVFY+",
+	"SpE5sNEjQXoT1WvZo0LyZFzDTtOq9zCEQpjCBCOum2We3tCdNe4LULhbsv4R3O4FyEZpmSRpc3c8KWBj",
+	"ZFRoMevOCckJbZM1dKSjDY5MLFdWEsjI2Zjqk2tZw2Lq2pBK79GlbXXlG6h2a2Eeu5zrFKdjguKhRMdY",
+	"6YvqzNhBR/FQHqofjlQTcpgwsDND16tGoSdhui1U5yS0wB3clm3tAST4TosdJcTaP49SS6jQ2wsbTBR1",
+	"ZOB2H5q0TQPGv455M4qgaVOjNmEK6qrOB4Cw9R10lBDBoxNyCK0eaT+aNYq2GJAM/jQNpbsbtZXSMYzN",
+	"cLDUmHvHhDALfKJmIuKIyiNwxExMIEeMBEnOdbFagBQ0Ko6QSPIW0zjAk9M9ag03Nl5oazZlHP4iq1tH",
+	"ga5kVLAFaxkEcFVpuUTYWWvoXY/YSn2KWNc2Bpg+p4ZqGDEVYNcPGCWTe7uwza4IJaU8jGpzol5ljcHI",
+	"OFTeYAsqcvAmj8LAVrpW/1i1+1D9AVvGcrK6EEVUBma/q52ZyQcrupppAGovrILhZ/2h+veh+vejdTOM",
+	"Zhjs6XdN00XUvaYmXcSfKw0D26ft/m06h3DWC/BdnKihSYNWYaLDnPhXVsbnHubuXDmavZe9GqQtZkYb",
+	"DmEKLt5902aHQDKALpoOmEy2vcUEfEB9SF24HYIiU9OAEblC+9EYOZX2JzBVNrZnAC7XuvreG5xzh5xK",
+	"xR6XqdWp9u9j0ffG42DRB8gCDiroooJtNEnV9VwRGAaxrE+ybEkKFfcUt9QR+6Fq5wIxo+rz2nhRfWmB",
+	"O8NgKAAoWxo63hBp+hsYfrS+hqgkA/0BDFND/Sr9Bgz9GGxPEIemDnwlGN8fYiapHMPzI/vXkdaJ1tCu",
+	"Baa0nQUIG6Og6ioAwXpCklUgJehq2rq+ChiWSgtKCA5bDMOuK4eRoqZRpC1WF0aqmO9ALcX1O/Xt0K7k",
+	"rFedV5/uQPBF46FB4Ggesy/QXAy4q4qJl8+efP/syZOzx//l7Mm/nT3+xRQbUikDc9mRJe1StWtk6HVj",
+	"sXRs15TH9BWro6ETiLn3WZs13C8UAyZkNeFDfUPL3XCoMFCIiwkNAoduHtLRgS7J1J2UhLagxvnf/fL8",
+	"u9+uYFEDVLkecd4fxv7AZnhsynk0S/KdJiF5c+vlOhVzwjr6LoBSmrgYnZ0QBsh46hAGb0UapXcjrYKS",
+	"sw5AvJMOB/dZU6Msf92bST3vDOXK7aTnaRfCF3GvH2uTkFU1NcuoYxfkqoZBXQjnvmtu9XrsaQQ+9Qd8",
+	"x0OJR3icDyeYrEI7wuPreq7q0V2JyKvPx9B2KhB2YL5dTOQ/P7E9wy3DeKgM7EgmwThcmknU0cij3/jH",
+	"s8ef+MWXgSTxh53sD2U+fSlMd4FnAErPS1VRtLx3/43VzZsrLaZ3iykGkdNOdxBGXz3YXN3celmjbJic",
+	"JqUE6/1HTmOajDU+r4Zjt7uTERIKhOFNnpgXTdkqvUMsnLpqcxxox2tWpf/m1pY10B9FXB6BoqxbOdpW",
+	"xwAY8qhMQYpTQrSYjli03s6ZU6Q0+A65ptswN7pruhWvRMM1ZMmOAt4xO3P5/Bv/+MWnv3r2Dz86/95H",
+	"/l0nbMtqt0VEZ96UVFLaZXeHc7b33HSElaXlLRdzOaBdpjpzuFR8mUcH+QYvk9ny/TgDaniuHihlWSm/",
+	"Wwf33kBSEV2JXxAUIBhMPPPCzCG57P1cjb8KTJJyhKER9UeC9/mhYdIj1Oa8TwlaflPK+C6LxgE6wANy",
+	"QCX5DwcyoW0ZoAM1UNJikB7ckzIWK2toF7z9HbVTtF1hf+8OxKFgUz3DlheExEbw13R40mLwxYCyoSQC",
+	"Ld/cesEZnq04aY8tXdKlCxq/GplXw4YHlv/mwlaTm9OeariIEOGXZbrgXerRrAa1OtBvX7obutBPpe8j",
+	"QwmhjIgAUSZSXKmhdQsnpM0HA8JCpX3z0wXtaQ0kY/0b5q4am4AgQ/d633RN3NayiGgMHhXrGbHa04o2",
+	"LEouiVHNWkvaHTjCJ8S4AvUP6h39Q2spvQkWnSbT3GYb+Et87Jc51FPHfgnNwQFuptHdoPgIa0fD0Chs",
+	"RUOFqW1mA49LaAaO7Eb1wmt2EFcDFJHRYFFFBYE1FUdZRI4YbgeawoBcYANhTFrS/mtvXEJ8hZ8tYCiX",
+	"EWVh2ELn6qcB6eCZsCWbOiBoSuWTshSvFisWiTLqheZAW8UkrbFnnAPAhy12VGD3I7QclxcjKxWqyG5f",
+	"d56tgCY5H0/7Jcl3GGET1ITMXEWtyNPR/Zr4AiVDHcIbLchvtSfE0FEMSYeMxLosZxq4Yaaw/OWHH509",
+	"/vbzb/+/z//T0y9+UnGf9/O9avpS2B63e1m8qmjjiKARod2eLNRdM7U+DH6QUKeozrGw6I1I9CBXFL7d",
+	"Ubd6nHTVDT6t4yOG3S7gA+b9VLqRQi76xisraMgiIgQ6sqhVekRHkI+YDN1uJtzuX9foEjW2q9JGm+lR",
+	"GntX8++ikaEydDFA37X6mwkLefb3vzz/5BuzbJkESsrPZc84Cuvv6YHOo87T9VCi02wpuwKLsShIjTVh",
+	"u6Vc+60LARY7RkubhQtmiwKoZwKz/tfU9Jcb3VUKnobWPxMOuTj/tg2+0MCJYPFeQdTmzedYcbnWFuhn",
+	"vIjG9Uh0BxGNr+ZyAeNbWKhPXp1dfv5fPz3/3kfPfvjZyiVjzKXb2JctQz8gvgTFm/n0RPUHfrGyGhTE",
+	"SFciYx2oN/Yj3G5aBmoW76tvpv3htUnbWgiEdUbsJqBg8DZkJuvDMHWT9TAL4bI7wlF/gakP4DOOKAS1",
+	"k4Sg3334fXCVaaLcEClsurbyGJ/aDWFD9ZnZURkUe6OARfh6PSJhV5cP8vLybf1KIza+tMxlP6PPL673",
+	"8jlVk/I2ZY04FUoX6dSprY0N8GAvzkS0O8FomlVmyuayl+hVfZWvZLf75t17+tVFLEuhyyYrs9uW9IRY",
+	"w8RxWivb+J8TyLtZyIFrCWvxdfSIKEDpBSXIddJpDnuvEzKLhLl+um9hfFNov5uXMwLfJoZVWZDDu0uF",
+	"JEkB1Z6REcrzB1pOSAy6icbY0MzMGfFvYCjv6o9RMrkP7+KT68glalhXwhxADw9PKIqmJQ6Vcrog/oCF",
+	"Qlj3zzs5cDEDUdIxHibICDx7/LOzx/8EuJd/WcMd6w/V/w4Z9zt0HJciwzJXcClSo70hFux40a6HoqVf",
+	"I3LDemSeFlBEIaDfGMfAuXc8BiffbPVzzPLMs3JOefI4pm+RcTptkpzY8QyTaGl7aR32uBl62T59/oOP",
+	"z7/30dmT/+Ps8X87e/zfc1lcJp7VAblz/qN/Pn/6r3lMBHUzc7wH0T6fP/3W+c//Bi3vHtxZyb5JKys6",
+	"Pvvm0y8+/dWzT775/B+eZh8Y6BLf6+c//9vnn/327MmvM18AgDblRmnzLR1tvGtq8WbLZurAOt6FCASU",
+	"7iqBltUdpkeiMLBe58BiOq2soTQgYSJuoMWgtISJHzHxJCv2qq6jYxCOBDeY6OrY+LPVWwf33lgF0W0g",
+	"grSx3lIpFkuPHjz6/wIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
