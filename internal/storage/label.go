@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -38,6 +39,17 @@ func (db *DB) CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) er
 	}
 	now := db.now()
 	return db.transact(ctx, func(tx *gorm.DB) error {
+		// A number names one parcel whatever its carrier, so two carriers'
+		// ranges may not share one: labels would stop at the shared part.
+		var other trackingRangeRow
+		err := tx.Where("carrier <> ? AND first_number <= ? AND last_number >= ?", r.Carrier, r.Last, r.First).Order("id").Take(&other).Error
+		if err == nil {
+			return soko.Errorf(soko.ECONFLICT, "the range overlaps %s's range %s–%s", other.Carrier, soko.TrackingBody(other.FirstNumber), soko.TrackingBody(other.LastNumber)).
+				JA("番号帯が %s の番号帯 %s〜%s と重なっています。伝票番号は配送会社をまたいで重複できません", other.Carrier, soko.TrackingBody(other.FirstNumber), soko.TrackingBody(other.LastNumber)).
+				WithField("first", "overlaps another carrier's range")
+		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
 		if err := tx.Exec(`UPDATE tracking_ranges SET active = FALSE WHERE carrier = ? AND service = ? AND active`, r.Carrier, r.Service).Error; err != nil {
 			return err
 		}

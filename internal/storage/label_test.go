@@ -127,3 +127,25 @@ func TestLabel_RangeRunsOut(t *testing.T) {
 		}
 	})
 }
+
+// TestCreateTrackingRange_OverlapsAnotherCarrier: two carriers' ranges may
+// not share a number, as a tracking number names one parcel whatever its
+// carrier; the same carrier's new range replaces its old one as before.
+func TestCreateTrackingRange_OverlapsAnotherCarrier(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if err := db.CreateTrackingRange(ctx, &soko.TrackingRange{Carrier: "japanpost", First: 11_863_302_000, Last: 11_863_311_999}); err != nil {
+			t.Fatal(err)
+		}
+		err := db.CreateTrackingRange(ctx, &soko.TrackingRange{Carrier: "yamato", First: 11_863_311_999, Last: 11_863_400_000})
+		if soko.ErrorCode(err) != soko.ECONFLICT || soko.ErrorMessage(err, "ja") != "番号帯が japanpost の番号帯 11863302000〜11863311999 と重なっています。伝票番号は配送会社をまたいで重複できません" {
+			t.Errorf("an overlapping Yamato range: %v", err)
+		}
+		if err := db.CreateTrackingRange(ctx, &soko.TrackingRange{Carrier: "yamato", First: 11_863_312_000, Last: 11_863_400_000}); err != nil {
+			t.Errorf("the next numbers for Yamato: %v", err)
+		}
+		if err := db.CreateTrackingRange(ctx, &soko.TrackingRange{Carrier: "japanpost", First: 11_863_302_000, Last: 11_863_302_999}); err != nil {
+			t.Errorf("Japan Post's own numbers again: %v", err)
+		}
+	})
+}
