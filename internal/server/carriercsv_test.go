@@ -190,3 +190,24 @@ func TestCarrierImport_AllRows(t *testing.T) {
 		}
 	})
 }
+
+// TestCarrierImport_ManyRows: a file of more numbers than one SQL statement
+// takes (PostgreSQL binds at most 65,535 values) is checked whole, and its
+// preview lists the first 1,000 of its problems.
+func TestCarrierImport_ManyRows(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		s := mustIssuedSetup(t, db)
+		const rows = 70_000
+		var b strings.Builder
+		b.WriteString("お客様管理番号,伝票番号\r\n")
+		for i := 0; i < rows; i++ {
+			body := 50_000_000_000 + int64(i)
+			fmt.Fprintf(&b, "X%dP%d,%011d%d\r\n", i, 1_000_000+i, body, body%7)
+		}
+		pre := s.post("/ops/carrier-imports/yamato/preview", b.String())
+		if pre.Status != 200 || pre.JSON["problem_count"] != float64(rows) || len(pre.JSON["problems"].([]any)) != 1000 || len(pre.JSON["sample"].([]any)) != 100 {
+			t.Fatalf("preview: %d %.300s", pre.Status, pre.Raw)
+		}
+		s.nothingWritten(t)
+	})
+}

@@ -11,7 +11,13 @@ import (
 // an import can refuse a number another parcel has.
 func (db *DB) ParcelsByTrackingNumber(ctx context.Context, numbers []string) ([]soko.Parcel, map[int64]string, error) {
 	var rows []parcelRow
-	if err := db.conn(ctx).Where("tracking_number IN ?", append(numbers, "")).Find(&rows).Error; err != nil {
+	err := byChunk(numbers, func(part []string) error {
+		var found []parcelRow
+		err := db.conn(ctx).Where("tracking_number IN ?", part).Find(&found).Error
+		rows = append(rows, found...)
+		return err
+	})
+	if err != nil {
 		return nil, nil, translate(err)
 	}
 	return db.withOrderNumbers(ctx, rows)

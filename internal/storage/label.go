@@ -257,7 +257,13 @@ func (db *DB) ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.P
 // numbers a carrier issued back to them.
 func (db *DB) ParcelsByID(ctx context.Context, ids []int64) ([]soko.Parcel, map[int64]string, error) {
 	var rows []parcelRow
-	if err := db.conn(ctx).Where("id IN ?", append(ids, 0)).Find(&rows).Error; err != nil {
+	err := byChunk(ids, func(part []int64) error {
+		var found []parcelRow
+		err := db.conn(ctx).Where("id IN ?", part).Find(&found).Error
+		rows = append(rows, found...)
+		return err
+	})
+	if err != nil {
 		return nil, nil, translate(err)
 	}
 	return db.withOrderNumbers(ctx, rows)
@@ -271,13 +277,17 @@ func (db *DB) withOrderNumbers(ctx context.Context, rows []parcelRow) ([]soko.Pa
 		out[i] = r.parcel()
 		orderIDs[r.OrderID] = true
 	}
-	var orders []orderRow
-	if err := db.conn(ctx).Select("id, number").Where("id IN ?", append(keys(orderIDs), 0)).Find(&orders).Error; err != nil {
-		return nil, nil, translate(err)
-	}
 	numbers := map[int64]string{}
-	for _, o := range orders {
-		numbers[o.ID] = o.Number
+	err := byChunk(keys(orderIDs), func(part []int64) error {
+		var orders []orderRow
+		err := db.conn(ctx).Select("id, number").Where("id IN ?", part).Find(&orders).Error
+		for _, o := range orders {
+			numbers[o.ID] = o.Number
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, translate(err)
 	}
 	return out, numbers, nil
 }
