@@ -33,7 +33,8 @@ usage:
   soko apikey revoke PREFIX
   soko staff add --badge CODE --name NAME --role ROLE [--pin PIN]
   soko check [--orders FILE]              verify every invariant (ledger, no oversell, notifications,
-                                          unique tracking numbers, scans once, acknowledged orders in FILE)
+                                          tracking numbers unique across carriers, scans once,
+                                          acknowledged orders in FILE)
   soko check stock                        verify the stock ledger against stock on hand
   soko load --setup [--orders N --handhelds H --stations S] [--world FILE]
                                           write a load-test warehouse into an empty database

@@ -70,7 +70,7 @@ type RowProblem struct {
 	// Row counts from 1: the position in the rows given to Export, or the
 	// line of the file ImportIssued read (the header being a line too).
 	Row         int
-	OrderNumber string // Export only
+	OrderNumber string // the order the row is for, when known
 	// Field is the carrier's column the problem is in, such as お届け先住所;
 	// for the parcel itself "carrier", "service" or "seq"; blank for a line
 	// of an issued file that is not CSV at all.
@@ -1045,8 +1045,8 @@ const headerSearch = 10
 // or without, is read as UTF-8). Its columns are found by their header
 // names, so their order and any other columns do not matter. A line is not
 // taken when its management number is not one soko writes, its tracking
-// number is missing or fails the carrier's check digit, or it contradicts
-// an earlier line. The error is for the file as a whole: an unknown
+// number is missing or fails the carrier's check digit, it has more or
+// fewer fields than the header, or it contradicts an earlier line. The error is for the file as a whole: an unknown
 // carrier, an unreadable file, or no header naming both columns.
 func ImportIssued(r io.Reader, carrierCode string) ([]Issued, []RowProblem, error) {
 	l, c, err := layoutFor(carrierCode)
@@ -1069,7 +1069,7 @@ func ImportIssued(r io.Reader, carrierCode string) ([]Issued, []RowProblem, erro
 	cr.LazyQuotes = true
 
 	im := importer{carrier: c}
-	mgmtCol, trackCol := -1, -1
+	mgmtCol, trackCol, width := -1, -1, 0
 	for records := 0; ; records++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -1095,7 +1095,14 @@ func ImportIssued(r io.Reader, carrierCode string) ([]Issued, []RowProblem, erro
 			}
 			// Lines before the header are a title, not parcels: no
 			// problems are reported for them.
-			im.problems = nil
+			im.problems, width = nil, len(rec)
+			continue
+		}
+		if len(rec) != width && !blankRecord(rec) {
+			// A field more or less than the header shifts the columns:
+			// the number read could belong to the next column.
+			im.fail(line, "", fmt.Sprintf("この行は%d列ですが、見出し行は%d列です（列がずれています）", len(rec), width),
+				fmt.Sprintf("the line has %d fields but the header has %d (the columns are shifted)", len(rec), width))
 			continue
 		}
 		im.add(line, field(rec, mgmtCol), field(rec, trackCol), l)
@@ -1155,6 +1162,17 @@ func headerKey(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// blankRecord reports whether every field of rec is blank, as the lines
+// some exports end with are.
+func blankRecord(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // field returns rec[i], or "" when the line is shorter.

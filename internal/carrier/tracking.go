@@ -52,6 +52,10 @@ func NormalizeTrackingNumber(number string) string {
 // number of the carrier with carrierCode: the carrier's number of digits with
 // a correct mod-7 check digit, or anything not blank for a carrier with
 // free-form numbers. An unknown carrier has no valid numbers.
+//
+// It cannot tell Yamato, Sagawa and Japan Post apart: all three issue 12
+// digits with the same check digit, and none publishes its number ranges
+// (carriers.md). Whose a number is comes from soko's data instead: see Taken.
 func ValidTrackingNumber(carrierCode, number string) bool {
 	c := find(carrierCode)
 	switch {

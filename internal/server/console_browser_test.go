@@ -153,22 +153,75 @@ func TestConsole_RangesExportImportInBrowser(t *testing.T) {
 	}
 	management := records[1][0]
 
-	issued, err := japanese.ShiftJIS.NewEncoder().String("お客様管理番号,伝票番号\r\n" + management + ",123456789013\r\n")
-	if err != nil {
-		t.Fatal(err)
+	// A file with the good row and a row naming no parcel is previewed:
+	// the bad row is named, Import stays off, nothing is attached.
+	dir := t.TempDir()
+	mustIssued := func(name, text string) string {
+		t.Helper()
+		b, err := japanese.ShiftJIS.NewEncoder().String(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
 	}
-	file := filepath.Join(t.TempDir(), "issued.csv")
-	if err := os.WriteFile(file, []byte(issued), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bad := mustIssued("bad.csv", "お客様管理番号,伝票番号\r\n"+management+",123456789013\r\nSO9P99999,123456789024\r\n")
+	file := mustIssued("issued.csv", "お客様管理番号,伝票番号\r\n"+management+",123456789013\r\n")
 	c.click(`nav a[href="#import"]`)
 	c.waitFor("the import section", `!document.getElementById('import').hidden`)
 	c.fill("#import-carrier", "yamato")
+	c.do(chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{bad}))
+	c.click("#import-form button[type=submit]")
+	c.wantMsg("import-msg", "error", "1件の問題があります。このファイルは取り込めません")
+	if got := c.text("#import-problems tbody tr"); !strings.Contains(got, "3") || !strings.Contains(got, "お客様管理番号") || !strings.Contains(got, "SO9P99999 の荷物が見つかりません") {
+		t.Errorf("the problem row reads %q", got)
+	}
+	if got := c.eval(`[...document.querySelectorAll('#import-rows tbody tr')].map(tr => tr.dataset.state).join(',')`); got != "new,problem" {
+		t.Errorf("row states %q, want the good row new and the bad one a problem", got)
+	}
+	if c.eval(`String(document.getElementById('import-apply').disabled)`) != "true" {
+		t.Error("Import is offered for a file with a problem")
+	}
+	c.shot("import-preview-refused")
+	if got, _ := db.OrderByID(context.Background(), id); got.Status != soko.OrderPacked {
+		t.Fatalf("SO-1 is %s after a preview, want packed", got.Status)
+	}
+
+	// The good file previews clean; its number is taken before Import is
+	// pressed, so the server refuses the file and says why.
 	c.do(chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{file}))
 	c.click("#import-form button[type=submit]")
+	c.wantMsg("import-msg", "ok", "「取り込む」で1件の伝票番号を付けます")
+	o2 := packer.op("GET", "/ops/station/orders/SO-2", nil, "")
+	taken := fmt.Sprintf(`INSERT INTO parcels (order_id, seq, carrier, tracking_number) VALUES (%d, 1, 'japanpost', '123456789013')`, int64(o2.JSON["id"].(float64)))
+	if err := db.Exec(context.Background(), taken); err != nil {
+		t.Fatal(err)
+	}
+	c.click("#import-apply")
+	c.wantMsg("import-msg", "error", "取り込めませんでした。1件の問題があります（伝票番号を1件も付けていません）")
+	if got := c.text("#import-problems tbody tr"); !strings.Contains(got, "日本郵便の注文 SO-2 の荷物にすでに使われています") {
+		t.Errorf("the refusal's problem reads %q", got)
+	}
+	c.shot("import-refused")
+	if err := db.Exec(context.Background(), `DELETE FROM parcels WHERE carrier = 'japanpost'`); err != nil {
+		t.Fatal(err)
+	}
+
+	c.click("#import-form button[type=submit]")
+	c.wantMsg("import-msg", "ok", "「取り込む」で1件の伝票番号を付けます")
+	if c.visible("#import-problems") {
+		t.Errorf("problems listed for a clean file: %q", c.text("#import-problems"))
+	}
+	c.click("#import-apply")
 	c.wantMsg("import-msg", "ok", "1件の伝票番号を取り込みました")
 	if got := c.text("#import-labeled span"); got != "SO-1" {
 		t.Errorf("labeled orders show %q, want SO-1", got)
+	}
+	if got := c.text("#import-rows tbody tr"); !strings.Contains(got, "123456789013") || !strings.Contains(got, "付与済み") {
+		t.Errorf("the imported row reads %q", got)
 	}
 	c.shot("imported")
 	c.checkClean()

@@ -29,6 +29,7 @@ type Store interface {
 	dashboardStore
 	consoleOrderStore
 	orderImportStore
+	carrierImportStore
 	adminStore
 
 	Ping(ctx context.Context) error
@@ -98,8 +99,6 @@ type Store interface {
 	Parcels(ctx context.Context, orderID int64) ([]soko.Parcel, error)
 	WaveOrders(ctx context.Context, waveNumber string) ([]*soko.Order, error)
 	ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.Parcel, map[int64]*soko.Order, map[int64]*soko.Merchant, error)
-	ParcelsByID(ctx context.Context, ids []int64) ([]soko.Parcel, map[int64]string, error)
-	AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, staffID int64) ([]string, error)
 	Locations(ctx context.Context, zone string) ([]soko.Location, error)
 	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
 	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)

@@ -11,7 +11,7 @@ type Parcel struct {
 	WeightGrams    int
 	Carrier        string
 	Service        string
-	TrackingNumber string // unique per carrier
+	TrackingNumber string // unique across carriers
 	LabelPrinted   bool
 	ManifestID     int64
 	HandedOverAt   time.Time

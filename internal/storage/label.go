@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -38,6 +39,17 @@ func (db *DB) CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) er
 	}
 	now := db.now()
 	return db.transact(ctx, func(tx *gorm.DB) error {
+		// A number names one parcel whatever its carrier, so two carriers'
+		// ranges may not share one: labels would stop at the shared part.
+		var other trackingRangeRow
+		err := tx.Where("carrier <> ? AND first_number <= ? AND last_number >= ?", r.Carrier, r.Last, r.First).Order("id").Take(&other).Error
+		if err == nil {
+			return soko.Errorf(soko.ECONFLICT, "the range overlaps %s's range %s–%s", other.Carrier, soko.TrackingBody(other.FirstNumber), soko.TrackingBody(other.LastNumber)).
+				JA("番号帯が %s の番号帯 %s〜%s と重なっています。伝票番号は配送会社をまたいで重複できません", other.Carrier, soko.TrackingBody(other.FirstNumber), soko.TrackingBody(other.LastNumber)).
+				WithField("first", "overlaps another carrier's range")
+		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
 		if err := tx.Exec(`UPDATE tracking_ranges SET active = FALSE WHERE carrier = ? AND service = ? AND active`, r.Carrier, r.Service).Error; err != nil {
 			return err
 		}
@@ -245,29 +257,47 @@ func (db *DB) ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.P
 // numbers a carrier issued back to them.
 func (db *DB) ParcelsByID(ctx context.Context, ids []int64) ([]soko.Parcel, map[int64]string, error) {
 	var rows []parcelRow
-	if err := db.conn(ctx).Where("id IN ?", append(ids, 0)).Find(&rows).Error; err != nil {
+	err := byChunk(ids, func(part []int64) error {
+		var found []parcelRow
+		err := db.conn(ctx).Where("id IN ?", part).Find(&found).Error
+		rows = append(rows, found...)
+		return err
+	})
+	if err != nil {
 		return nil, nil, translate(err)
 	}
+	return db.withOrderNumbers(ctx, rows)
+}
+
+// withOrderNumbers returns rows as parcels with their orders' numbers by order ID.
+func (db *DB) withOrderNumbers(ctx context.Context, rows []parcelRow) ([]soko.Parcel, map[int64]string, error) {
 	out := make([]soko.Parcel, len(rows))
 	orderIDs := map[int64]bool{}
 	for i, r := range rows {
 		out[i] = r.parcel()
 		orderIDs[r.OrderID] = true
 	}
-	var orders []orderRow
-	if err := db.conn(ctx).Select("id, number").Where("id IN ?", append(keys(orderIDs), 0)).Find(&orders).Error; err != nil {
-		return nil, nil, translate(err)
-	}
 	numbers := map[int64]string{}
-	for _, o := range orders {
-		numbers[o.ID] = o.Number
+	err := byChunk(keys(orderIDs), func(part []int64) error {
+		var orders []orderRow
+		err := db.conn(ctx).Select("id, number").Where("id IN ?", part).Find(&orders).Error
+		for _, o := range orders {
+			numbers[o.ID] = o.Number
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, translate(err)
 	}
 	return out, numbers, nil
 }
 
 // AttachTrackingNumbers gives parcels the numbers the carrier's software
-// issued, in one transaction, and marks labeled every packed order whose
-// parcels all have numbers now; it returns those orders' numbers.
+// issued, all or none, in one transaction, and marks labeled every packed
+// order whose parcels all have numbers now; it returns those orders'
+// numbers. A parcel that got a number meanwhile, or a number another
+// parcel took meanwhile, refuses them all (ECONFLICT): the caller checked
+// the file before, and must check it again.
 func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, staffID int64) ([]string, error) {
 	now := db.now()
 	var labeled []string
@@ -275,8 +305,16 @@ func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, 
 		orderIDs := map[int64]bool{}
 		for _, p := range parcels {
 			res := tx.Exec(`UPDATE parcels SET tracking_number = ?, label_printed = TRUE, labeled_at = ? WHERE id = ? AND tracking_number IS NULL`, p.TrackingNumber, now, p.ID)
+			if soko.ErrorCode(translate(res.Error)) == soko.ECONFLICT {
+				return soko.Errorf(soko.ECONFLICT, "tracking number %s was given to another parcel meanwhile: nothing was attached", p.TrackingNumber).
+					JA("伝票番号 %s は取込中に別の荷物に付けられました。何も取り込んでいません。もう一度プレビューしてください", p.TrackingNumber)
+			}
 			if res.Error != nil {
 				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return soko.Errorf(soko.ECONFLICT, "parcel %d got a tracking number meanwhile: nothing was attached", p.ID).
+					JA("荷物 %d には取込中に伝票番号が付きました。何も取り込んでいません。もう一度プレビューしてください", p.ID)
 			}
 			orderIDs[p.OrderID] = true
 		}

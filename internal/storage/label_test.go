@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -124,6 +125,68 @@ func TestLabel_RangeRunsOut(t *testing.T) {
 		ps, _ := db.Parcels(ctx, ids[3])
 		if ps[0].TrackingNumber != "" || ps[0].LabelPrinted {
 			t.Fatalf("a failed label left %+v behind", ps[0])
+		}
+	})
+}
+
+// TestCreateTrackingRange_OverlapsAnotherCarrier: two carriers' ranges may
+// not share a number, as a tracking number names one parcel whatever its
+// carrier; the same carrier's new range replaces its old one as before.
+func TestCreateTrackingRange_OverlapsAnotherCarrier(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if err := db.CreateTrackingRange(ctx, &soko.TrackingRange{Carrier: "japanpost", First: 11_863_302_000, Last: 11_863_311_999}); err != nil {
+			t.Fatal(err)
+		}
+		err := db.CreateTrackingRange(ctx, &soko.TrackingRange{Carrier: "yamato", First: 11_863_311_999, Last: 11_863_400_000})
+		if soko.ErrorCode(err) != soko.ECONFLICT || soko.ErrorMessage(err, "ja") != "番号帯が japanpost の番号帯 11863302000〜11863311999 と重なっています。伝票番号は配送会社をまたいで重複できません" {
+			t.Errorf("an overlapping Yamato range: %v", err)
+		}
+		if err := db.CreateTrackingRange(ctx, &soko.TrackingRange{Carrier: "yamato", First: 11_863_312_000, Last: 11_863_400_000}); err != nil {
+			t.Errorf("the next numbers for Yamato: %v", err)
+		}
+		if err := db.CreateTrackingRange(ctx, &soko.TrackingRange{Carrier: "japanpost", First: 11_863_302_000, Last: 11_863_302_999}); err != nil {
+			t.Errorf("Japan Post's own numbers again: %v", err)
+		}
+	})
+}
+
+// TestAttachTrackingNumbers_AllOrNothing: numbers from a carrier's file are
+// attached all or none: a number another carrier's parcel holds, or a
+// parcel numbered since the file was checked, leaves every parcel as it
+// was and every order packed.
+func TestAttachTrackingNumbers_AllOrNothing(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ids := packedOrders(t, db, 3)
+		parcel := func(orderID int64) soko.Parcel {
+			t.Helper()
+			ps, err := db.Parcels(ctx, orderID)
+			if err != nil || len(ps) != 1 {
+				t.Fatalf("parcels of %d: %+v %v", orderID, ps, err)
+			}
+			return ps[0]
+		}
+		if err := db.Exec(ctx, fmt.Sprintf(`UPDATE parcels SET carrier = 'japanpost', tracking_number = '118633020004' WHERE order_id = %d`, ids[2])); err != nil {
+			t.Fatal(err)
+		}
+		a, b := parcel(ids[0]), parcel(ids[1])
+		a.TrackingNumber, b.TrackingNumber = "438012540000", "118633020004"
+		if _, err := db.AttachTrackingNumbers(ctx, []soko.Parcel{a, b}, 0); soko.ErrorCode(err) != soko.ECONFLICT || !strings.Contains(soko.ErrorMessage(err, "ja"), "118633020004") {
+			t.Errorf("a Japan Post parcel's number: %v, want conflict naming it", err)
+		}
+		if err := db.Exec(ctx, fmt.Sprintf(`UPDATE parcels SET tracking_number = '438012540011' WHERE order_id = %d`, ids[1])); err != nil {
+			t.Fatal(err)
+		}
+		b.TrackingNumber = "438012540022"
+		if _, err := db.AttachTrackingNumbers(ctx, []soko.Parcel{a, b}, 0); soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Errorf("a parcel numbered meanwhile: %v, want conflict", err)
+		}
+		if p := parcel(ids[0]); p.TrackingNumber != "" {
+			t.Errorf("the first parcel kept %s from a refused attach", p.TrackingNumber)
+		}
+		if o, _ := db.OrderByID(ctx, ids[0]); o.Status != soko.OrderPacked {
+			t.Errorf("order %s is %s, want packed", o.Number, o.Status)
 		}
 	})
 }

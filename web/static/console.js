@@ -125,24 +125,79 @@
   }
 
   // ---- 発行済み番号の取込 ----
-  function importCSV(e) {
+  // As the order import: a file is previewed first, and the server writes
+  // nothing; Import is offered only for the file and carrier just
+  // previewed, and only when the preview found no problem. The server
+  // checks the file again and attaches every number or none.
+  var importable = null; // {file, carrier} of a preview without problems
+  function importPath() { return '/ops/carrier-imports/' + encodeURIComponent($('import-carrier').value); }
+  function importShown(d) {
+    $('import-result').hidden = false;
+    $('import-summary').textContent = t('import_summary', {numbers: count(d.numbers), attach: count(d.attach), unchanged: count(d.unchanged)});
+    problems('import-problems', d.problems);
+    $('import-problem-count').textContent = count(d.problem_count);
+    var body = $('import-rows').querySelector('tbody');
+    body.textContent = '';
+    d.sample.forEach(function (r) {
+      var tr = row([{text: r.row, cls: 'n'}, {text: r.management_no}, {text: r.order_no}, {text: r.tracking_number},
+        {node: el('span', 'tag imp-' + r.state, t('imp_' + r.state))}]);
+      tr.dataset.state = r.state;
+      body.appendChild(tr);
+    });
+  }
+  function previewImport(e) {
     e.preventDefault();
     var file = $('import-file').files[0];
+    importable = null;
+    $('import-apply').disabled = true;
     $('import-labeled').hidden = true;
-    problems('import-problems', []);
+    $('import-result').hidden = true;
     if (!file) { show('import-msg', 'error', t('choose_file')); $('import-file').focus(); return; }
+    var asked = {file: file, carrier: $('import-carrier').value};
     show('import-msg', '', t('working'));
-    api('POST', '/ops/carrier-imports/' + encodeURIComponent($('import-carrier').value), file, 'text/csv').then(function (a) {
+    api('POST', importPath() + '/preview', file, 'text/csv').then(function (a) {
       if (failed('import-msg', a)) return;
       var d = a.data;
-      problems('import-problems', d.problems);
-      show('import-msg', d.problems.length ? 'warn' : 'ok', t('imported', {n: count(d.attached)}));
+      importShown(d);
+      if (d.problem_count) { show('import-msg', 'error', t('import_bad', {n: count(d.problem_count)})); return; }
+      importable = asked;
+      $('import-apply').disabled = false;
+      show('import-msg', 'ok', d.attach ? t('import_ok', {n: count(d.attach)}) : t('import_same'));
+      $('import-apply').focus();
+    });
+  }
+  function applyImport() {
+    if (!importable) return;
+    var file = importable.file;
+    importable = null;
+    $('import-apply').disabled = true;
+    show('import-msg', '', t('working'));
+    api('POST', importPath(), file, 'text/csv').then(function (a) {
+      if (a.status === 422 && a.data.problems) {
+        importShown(a.data);
+        show('import-msg', 'error', t('import_refused', {n: count(a.data.problem_count)}));
+        return;
+      }
+      if (failed('import-msg', a)) return;
+      var d = a.data;
+      show('import-msg', 'ok', t('imported', {n: count(d.attached)}));
       if (d.labeled_orders.length) {
         $('import-labeled').querySelector('span').textContent = d.labeled_orders.join('、');
         $('import-labeled').hidden = false;
       }
+      document.querySelectorAll('#import-rows tr[data-state="new"]').forEach(function (tr) {
+        tr.dataset.state = 'unchanged';
+        var tag = tr.querySelector('.tag');
+        tag.className = 'tag imp-unchanged';
+        tag.textContent = t('imp_unchanged');
+      });
       $('import-file').value = '';
     });
+  }
+  // Another file or carrier than the one previewed must be previewed first.
+  function importChanged() {
+    importable = null;
+    $('import-apply').disabled = true;
   }
 
   // ---- ウェーブ ----
@@ -367,7 +422,9 @@
   });
   $('range-form').addEventListener('submit', addRange);
   $('export-form').addEventListener('submit', exportCSV);
-  $('import-form').addEventListener('submit', importCSV);
+  $('import-form').addEventListener('submit', previewImport);
+  $('import-apply').addEventListener('click', applyImport);
+  ['import-carrier', 'import-file'].forEach(function (id) { $(id).addEventListener('change', importChanged); });
   $('wave-form').addEventListener('submit', releaseWave);
   $('delivery-form').addEventListener('submit', loadDeliveries);
   $('email-form').addEventListener('submit', saveEmail);

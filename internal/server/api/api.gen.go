@@ -102,6 +102,27 @@ func (e AdminStaffRole) Valid() bool {
 	}
 }
 
+// Defines values for CarrierImportRowState.
+const (
+	CarrierImportRowStateNew       CarrierImportRowState = "new"
+	CarrierImportRowStateProblem   CarrierImportRowState = "problem"
+	CarrierImportRowStateUnchanged CarrierImportRowState = "unchanged"
+)
+
+// Valid indicates whether the value is a known member of the CarrierImportRowState enum.
+func (e CarrierImportRowState) Valid() bool {
+	switch e {
+	case CarrierImportRowStateNew:
+		return true
+	case CarrierImportRowStateProblem:
+		return true
+	case CarrierImportRowStateUnchanged:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConsoleOrderAction.
 const (
 	Cancel       ConsoleOrderAction = "cancel"
@@ -1266,10 +1287,79 @@ type CarrierExport struct {
 
 // CarrierImport defines model for CarrierImport.
 type CarrierImport struct {
-	Attached      int          `json:"attached"`
-	LabeledOrders []string     `json:"labeled_orders"`
-	Problems      []RowProblem `json:"problems"`
+	// Attached Parcels that got their number.
+	Attached      int      `json:"attached"`
+	LabeledOrders []string `json:"labeled_orders"`
+
+	// Unchanged Rows whose parcel had the number already.
+	Unchanged int `json:"unchanged"`
 }
+
+// CarrierImportPreview defines model for CarrierImportPreview.
+type CarrierImportPreview struct {
+	// Attach Parcels an import would give their number.
+	Attach  int    `json:"attach"`
+	Carrier string `json:"carrier"`
+
+	// Numbers Tracking numbers the file holds, each once.
+	Numbers      int `json:"numbers"`
+	ProblemCount int `json:"problem_count"`
+
+	// Problems What stops the import, in row order (rows count as a spreadsheet shows them, the header being row 1; field is the column as the header names it, blank for the row as a whole). At most 1,000: problem_count counts all.
+	Problems []RowProblem `json:"problems"`
+
+	// Sample The first 100 numbers.
+	Sample []CarrierImportRow `json:"sample"`
+
+	// Unchanged Parcels that have the number already: an import leaves them.
+	Unchanged int `json:"unchanged"`
+}
+
+// CarrierImportRefusal defines model for CarrierImportRefusal.
+type CarrierImportRefusal struct {
+	// Attach Parcels an import would give their number.
+	Attach  int    `json:"attach"`
+	Carrier string `json:"carrier"`
+	Detail  string `json:"detail"`
+	Errors  *[]struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors,omitempty"`
+
+	// Numbers Tracking numbers the file holds, each once.
+	Numbers      int `json:"numbers"`
+	ProblemCount int `json:"problem_count"`
+
+	// Problems What stops the import, in row order (rows count as a spreadsheet shows them, the header being row 1; field is the column as the header names it, blank for the row as a whole). At most 1,000: problem_count counts all.
+	Problems  []RowProblem `json:"problems"`
+	RequestId *string      `json:"request_id,omitempty"`
+
+	// Sample The first 100 numbers.
+	Sample []CarrierImportRow `json:"sample"`
+	Status int                `json:"status"`
+	Title  string             `json:"title"`
+	Type   string             `json:"type"`
+
+	// Unchanged Parcels that have the number already: an import leaves them.
+	Unchanged int `json:"unchanged"`
+}
+
+// CarrierImportRow defines model for CarrierImportRow.
+type CarrierImportRow struct {
+	// ManagementNo お客様管理番号 as the file has it.
+	ManagementNo string `json:"management_no"`
+
+	// OrderNo The order of the parcel it names; empty when none.
+	OrderNo string `json:"order_no"`
+	Row     int    `json:"row"`
+
+	// State What an import does with it, or that it has a problem.
+	State          CarrierImportRowState `json:"state"`
+	TrackingNumber string                `json:"tracking_number"`
+}
+
+// CarrierImportRowState What an import does with it, or that it has a problem.
+type CarrierImportRowState string
 
 // CarrierProgress defines model for CarrierProgress.
 type CarrierProgress struct {
@@ -3000,6 +3090,12 @@ type ImportCarrierCSVParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PreviewCarrierImportParams defines parameters for PreviewCarrierImport.
+type PreviewCarrierImportParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // CountLocationParams defines parameters for CountLocation.
 type CountLocationParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -3501,9 +3597,12 @@ type ServerInterface interface {
 	// ExportCarrierCSV Packed parcels without a tracking number, as the carrier's import CSV
 	// (GET /ops/carrier-exports/{carrier})
 	ExportCarrierCSV(ctx echo.Context, carrier CarrierCode) error
-	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued
+	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued, all or nothing
 	// (POST /ops/carrier-imports/{carrier})
 	ImportCarrierCSV(ctx echo.Context, carrier CarrierCode, params ImportCarrierCSVParams) error
+	// PreviewCarrierImport Check the tracking numbers the carrier's software issued, without attaching them
+	// (POST /ops/carrier-imports/{carrier}/preview)
+	PreviewCarrierImport(ctx echo.Context, carrier CarrierCode, params PreviewCarrierImportParams) error
 	// ListCountTasks Locations to count after short picks, oldest first
 	// (GET /ops/count-tasks)
 	ListCountTasks(ctx echo.Context) error
@@ -4858,6 +4957,44 @@ func (w *ServerInterfaceWrapper) ImportCarrierCSV(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ImportCarrierCSV(ctx, carrier, params)
+	return err
+}
+
+// PreviewCarrierImport converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewCarrierImport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier CarrierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PreviewCarrierImportParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewCarrierImport(ctx, carrier, params)
 	return err
 }
 
@@ -6328,6 +6465,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/waves/:wave_no/documents.pdf", wrapper.PrintWave, options.OperationMiddlewares["printWave"]...)
 	router.GET(options.BaseURL+"/ops/location-labels.pdf", wrapper.PrintLocationLabels, options.OperationMiddlewares["printLocationLabels"]...)
 	router.GET(options.BaseURL+"/ops/carrier-exports/:carrier", wrapper.ExportCarrierCSV, options.OperationMiddlewares["exportCarrierCSV"]...)
+	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier/preview", wrapper.PreviewCarrierImport, options.OperationMiddlewares["previewCarrierImport"]...)
 	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier", wrapper.ImportCarrierCSV, options.OperationMiddlewares["importCarrierCSV"]...)
 	router.GET(options.BaseURL+"/ops/manifests", wrapper.ListManifests, options.OperationMiddlewares["listManifests"]...)
 	router.POST(options.BaseURL+"/ops/manifests", wrapper.OpenManifest, options.OperationMiddlewares["openManifest"]...)
@@ -8328,12 +8466,67 @@ func (response ImportCarrierCSV200JSONResponse) VisitImportCarrierCSVResponse(w 
 	return err
 }
 
+type ImportCarrierCSV422ApplicationProblemPlusJSONResponse CarrierImportRefusal
+
+func (response ImportCarrierCSV422ApplicationProblemPlusJSONResponse) VisitImportCarrierCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ImportCarrierCSVdefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
 }
 
 func (response ImportCarrierCSVdefaultApplicationProblemPlusJSONResponse) VisitImportCarrierCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewCarrierImportRequestObject struct {
+	Carrier CarrierCode `json:"carrier"`
+	Params  PreviewCarrierImportParams
+	Body    io.Reader
+}
+
+type PreviewCarrierImportResponseObject interface {
+	VisitPreviewCarrierImportResponse(w http.ResponseWriter) error
+}
+
+type PreviewCarrierImport200JSONResponse CarrierImportPreview
+
+func (response PreviewCarrierImport200JSONResponse) VisitPreviewCarrierImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewCarrierImportdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PreviewCarrierImportdefaultApplicationProblemPlusJSONResponse) VisitPreviewCarrierImportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10507,9 +10700,12 @@ type StrictServerInterface interface {
 	// ExportCarrierCSV Packed parcels without a tracking number, as the carrier's import CSV
 	// (GET /ops/carrier-exports/{carrier})
 	ExportCarrierCSV(ctx context.Context, request ExportCarrierCSVRequestObject) (ExportCarrierCSVResponseObject, error)
-	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued
+	// ImportCarrierCSV Attach the tracking numbers the carrier's software issued, all or nothing
 	// (POST /ops/carrier-imports/{carrier})
 	ImportCarrierCSV(ctx context.Context, request ImportCarrierCSVRequestObject) (ImportCarrierCSVResponseObject, error)
+	// PreviewCarrierImport Check the tracking numbers the carrier's software issued, without attaching them
+	// (POST /ops/carrier-imports/{carrier}/preview)
+	PreviewCarrierImport(ctx context.Context, request PreviewCarrierImportRequestObject) (PreviewCarrierImportResponseObject, error)
 	// ListCountTasks Locations to count after short picks, oldest first
 	// (GET /ops/count-tasks)
 	ListCountTasks(ctx context.Context, request ListCountTasksRequestObject) (ListCountTasksResponseObject, error)
@@ -12287,6 +12483,34 @@ func (sh *strictHandler) ImportCarrierCSV(ctx echo.Context, carrier CarrierCode,
 	return nil
 }
 
+// PreviewCarrierImport operation middleware
+func (sh *strictHandler) PreviewCarrierImport(ctx echo.Context, carrier CarrierCode, params PreviewCarrierImportParams) error {
+	var request PreviewCarrierImportRequestObject
+
+	request.Carrier = carrier
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewCarrierImport(ctx.Request().Context(), request.(PreviewCarrierImportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewCarrierImport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewCarrierImportResponseObject); ok {
+		return validResponse.VisitPreviewCarrierImportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListCountTasks operation middleware
 func (sh *strictHandler) ListCountTasks(ctx echo.Context) error {
 	var request ListCountTasksRequestObject
@@ -13918,383 +14142,391 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37cyTHdS+I/ysZ+DpiALnw5JAigfAP4JCURiRnEIOh6e+yZ9GJquzuUldnFiuz0WjNTgQ5E3rYS1qr",
-	"kGTfa0nrh2xdr32vVlrfXfFSsu//IhBD8b/YyHMyq7K6s7qqG0ADuuv5ZQBUVT5PnjzPz3m8EopBKjjj",
-	"Sq7sPl5JaUYHTLEMfgtplsUsuyMipn+N+cruSkpVbyVY4XTAVnbtGyvBSsbeH8YZi1Z2VTZkwYoMe2xA",
-	"9WeMDwcru++tjOmAKrESrEjapSO6Eqx8naaUp0KqlUfBihqnukWpsph3V548CVZCmXUeij7jupWIyTCL",
-	"UxULPYqHPUb04yOlnxPRIarHiFS00yGSSRkLvrES4Ih7jEYwRDPmP1m/c/jgjXVsedbAB/T0Lca7qrey",
-	"u73zcrAyiHn+u3e8w0yKzD/YNmen6gjfaNvxphk7icVQkpR2WT7e94csGztLjK1WDGxna8s3lIgl8QnL",
-	"xndfq9g4+8JRHM1cg47IBlSt7K7EXL10ewUWIR7oDS2WIOaKdVkGHccRG6RCMR6O32Tj6bXYJ0Mevz9k",
-	"pM/GpCMyonqxJLp/JtUeoSRjKhuTUax6uKV0gO9SHpFjEY1JxtKEjiU87cSZVIRyOWJZ5X7fLYa0rsdU",
-	"tZIvvli/xTE/FkMeVS6reX7Zq5rEg1hNL+YB7TIi429U0g5+5/YcsQ4dJmpl98WtQM8eewUqqhnDgPK4",
-	"w6SqnLt94bInP2BZ2KN8RsfmhcvuWGQRyyp7hadX0uU9MbNLLmZ2+QcZ66zsrvz/NgvOvolP5eZrIhwO",
-	"GFf3hoNj06PsDyt6008W7ejwzXegdUVlv3IF9cPLXsBhGlHFosOYh2z6wNznyZiMelQRTTBdFhGqiMgI",
-	"7ShmWJGKB5XHyTR+JKF17zD1C+u6jRUf+xiJrP8aHfuvCP0w5l0S0TGJOfmavhz3iBL691GPcZKwjiJi",
-	"qKqGp/uuHpVnQE/0ystUcMngvr8n1Nsiijux3onJId4TigzM013gvnc76/cEZ+tvUxX2CLJdoscS4VIi",
-	"X74lyesPaTcgUrQ4rL3+NkxixhXpiSSSJJZEqjhJSDjMMsbVBrkngNlvtPQNjS3DCHVL/tVTtGuvVdOK",
-	"cy8USzK1BE+ClYNMHCdsABKP4IpxYLU0TZM4pLqLzRTf+MOvSwHCSLNDYNt9gjdy6RrkhGWZyAJCJXFb",
-	"38BDiS3oDvYP7h6GImWuJJUxqk8NsAO5EqykmYiGoZIr+QWlfxyx454QfekRroKV/SjKmESZLxMpy1SM",
-	"NEDxwbZnsQL7cMf7MIzV2P9ADFLK/c/YgMaJ9wkStedB2hO84omQiiZHoZFXy0v+ZRLF3VjJgHBBeuO0",
-	"x0BEnG4kYx0WqmHm6+OJy6vewzEWEyyPoNSUWZ6gWF9nNe2c7HIUGyaOv85ChRs2iPn+wV0jVZU3LcwY",
-	"MCaqmjKjYIWdpjiNfJLHQiSM8uKhnNUgHyYJPU6Y5dlTHcSRl4FPMu1gJaFSHQ3l7PHXdldNLxnrxKfe",
-	"Rxk7Ef2qNTAPLzQoqY+unCbG1wepGu8SpkVwAi8BU1dsIOu4Ss4QnuT90SyjY+iOhRlTfgaphehYSZZ0",
-	"donQ92DMgVsilyQKbkWkIxKrDe/95dI+XNxmbYP8JBSEWKxuDTnfgW8M74n1iGly4JB3hyaSBRMUXybQ",
-	"8mzf1ZelMlOWSqTS3q17hOsln75Omx0ZS2KT3Zk7DVZYaq0mIGyju4EKTE+kRI6lYoNbEm5H3Z+jd7x0",
-	"ew66KfU1oGMSiT3CBWegSwE5qV7MuwtR04Ce3sVvXpwgrWAFtTbzWBP7kydVu/qqOH04xgtrgksZvrw4",
-	"p4g5Z9lRj8XdnjoaDJzGpl5KYHlrXhrF0Yx3BvT0aIR9dTOKazn9ViXfkSw7icOKZ/E32FGYUFnRqKIZ",
-	"m9Wp3mQf1/KdUXMZmRM6uTpTSzG9yp6VKI2wNB0ztmL6j2roZKHjb0nJOUcv7NSo717ycVXgGh3YS1kL",
-	"fO8S3Vyf++gxb2B7a6tBE5ZYJ/hPzbo5lDyx4DWEXUzvJXdoW0EtyVfPy/9xs/NwFUehjr7fiqWa5oUR",
-	"VaA/NGPSLlv1XPt69kdmk6T/9teC6fqxOCX2NbJ69uzjs6f/cvbsJ2dP/1tAzp5+6+zDb509+97Z01+e",
-	"PXt29uw75Lcf/GyNUK3LcaI/1feNvcCaj/thL+aHhoCmxj6xP7Aqk/OpW+B3QCufk4H8Oyv4/zgrWA4P",
-	"eEugBeEqhKF+zKNGJ9AO4k39wZNgZUST/pFk7w8ZL4knTtvf8KvYM8SLb6ACC4Oa7KJ2eZYoA1zeqk3Q",
-	"ZS1h2jV13Uov1bscPPfXhdb6TbMA1piUxmEflDV9tBn8FLL4RHcfrEQi7FfYj5wmF+LAF1zPiZVpuAhv",
-	"G1eBx+6VJGJ0lNJMxTTx6pSqxzJCtUKXKQK2N7gRZS9O0aYcg1MqY2T1/DvfOv/T/+v825/+7uNfrTmq",
-	"tGNdqDz/i9hyGvOMGcoKj1jW6GAc4qv6oyROjwZMStqdk1sY7mt6nWgpmNiM0prUbu0SeYnnCt02dDvv",
-	"kYamaue20EGbouxpYlxoIpdENOU+t4JmJlfTdeWKHdy994BJtIXNsVZp7Ak2uE2UIC8b8/EeSRg9YUQM",
-	"lf5zT/8sRV+QAe0zIvikeedl34T8Yz7Ml3Nafj/78Aef/dtPvvib33z2ya/JcSLCPkkzfbAjIjhJ6DFL",
-	"ZGCcL0ncZ4Ry5FG3JHCoIyU2VoIZtv6amIKy7b/2ZesLmCSoavt/yRN/e47DVu0fqBNQJ9wFE/dyjWNg",
-	"9tsTRDuXW2A2KzhUtNPxXF+hik+Y/3Qf06jLjq7nwtGUyqKjIVex51Y9ZIqMenHCyCgTvEsO7t6TpM9Y",
-	"CjZOGDfBFiqNtIv7BTKRsGa8Sy/5A/2290pzlje/2KDtwO5KswsMulno9ipv8IXvsAZq4DL45KXsUOXm",
-	"zN6Gg7v3ps+Yd9KaOR/cvWfnFjHXu5I7wQOIXxIYfsA4muxHVBLJuPK6IaU9580mPzVx/H72LB+Y9XVV",
-	"ARDHUmp+0FdHij8NU636Yyga1U1U6wXQ+GKyygw2thilXgINec905cq69q5prd/ES/rd5BUMuoKDzbRt",
-	"2o4qh/kuRge8zqNUxD6FKBS8E3eHmS8W5A29d0jJmlHbACzSo5JwQZhplIyZ2oM3BChPnZglkSQ0Y/qP",
-	"nNDjCfJ3PdBcc/Uq9/QJ4+oo7Ilqgye8IgktBgfK2vBYv3jMCMpDuRlzatEnbazYpf5rnTsX3pyv8Vl+",
-	"Wxl3ecy7BN+p992KjGRCVbtxbW9HM/ziNtBpHpFgmCVNiDQnqsld9FHqqzSzp2IBZa68ll/bv7f5+v69",
-	"9e0XAqL/fzkg7xzcWd/XC3b34Rvr27cDEvZY2McLjMQ8TIYRSh6usFdmOb5rS3PPo/eHlCsjBedBl9uT",
-	"cUDv8FhJfRsSGVITxxxLomdAQjHUFLxKSUglg7/dksS2u2bG5ZhMaoPjptiFd83nd9/+u1f22r1QtQ5Z",
-	"31bfoTxkyV2eDufVkzNGTSicczRe9Gvvnm7hbnr9NBWZ7+KRJ35O2IkTFpDDXtxRR1+7exiQYyrZS7dL",
-	"qsHxWHm5k/52RoQQBODJxg65B2KUB/dNc/NMjKQvWDsLWSLJKIuVKsWeVR3RfMymyQCWxhnuo+rFvTvw",
-	"Ly5Vioa90r1aisQ6ZgmLjkxkobsctXfYpS7ixErko54aYrPVOMhE1x/uOFMgw2dHlXQTDpVAId3jcI3D",
-	"/jCFcOI8LhXbuyWJSBnP3xARHTePQTLz9+9fsW/Tz1CU9344yZ/ypJ7SCjgBp3YQRavexU+EZG/btIEF",
-	"uAxIC9ngaBBLqafvySbR0hGL1mNOCgWFmO8kCROhP8R0ktQcQNOaX+wsWjkC1bGRo7P4xqiItcah6bUS",
-	"XIqE3c+MBXBaLRK8+dFyW9uHb30nliaJceAs2HL+va/1i50sER3RgRaAGtqZFjFi5TlQVlGtiZcHdxjk",
-	"T8gjI+1OsvgQIvhlEqda4Q+I4CEj5rQEwATQVKsFeC31Hbz2xp5RG8CcS2JJEtHtotg51X837qi6HfpK",
-	"3FH3U9zVJ8FKjyXRUScTg7rvYEsPFVVDOZ+FL+ZsMfp5K+becJaB46Rr2lbu2NOyn1B+qsrzZyofzklB",
-	"hqUsNHuUB/w3aWzSMedvVH9a0abIygH6zh5mLIzTmNUvuU0bqBOk8Vn1+QYnEH3xyK80gvVL0+F8JKt3",
-	"6UgmQvnllXjANK0utK4Pzcevc5WNfes7v8bsMyU7CV75IcgXI6i+mO1eTKy8uyQlnmo4iUMW5tSUjsFE",
-	"OLczRZdiLAco3yfF2ZjkmuXNz6nd2aAgv+8e1dyU5m5zTJg9kWBCWcKoZEf5r2ZsGN8gRXLCjsCRr4eT",
-	"JpAkGYI2pEc0VEfHtCLwYbr7RSQbmg98/mvcsrfJAIXxHumzVFnbkPX+9WKpRDaeMGPs1HtazRib7cED",
-	"JsHCMSm5cDY6yjMlp+U3yLujBLZgtxi2sWgBkWOmrxHayJDHSpak5RnBDnnfs1j+PJswtUbYQu0SFYLS",
-	"1AJBIsO4kfThNuJ5qOZMo4rDfpUe4RqvPJoEpozOph7MHjVsKB85jtPpIB9H3Rq+ZVj3dGyDPtZRlT1J",
-	"piysfHwj1sZZimI2+RDcOdQv0YUjjd3mDoeDAfXfdg6YQV2L99ipuoNvVkT7uo3VTXHh+K3DImpLFmFb",
-	"MddaoZIXi9i6aPRVfZxUeXJ1i2Qky6klOhans7Qx77Me5RGLjsQJy+aSjEHNOTIhKn4njosX0Gz9JHu/",
-	"wvCaoeZ1xDGx3Sv/2Xe8qtvDkn0mHR4ncUjsJzk+x1SjdYboyYPP3l8JYB8mPnVlu/LS1W525vXezaUH",
-	"G/nMlaO0jGbHYrjRUaL5C5KEpgeveJSx1A7IY1yxPu3ZByAfj/2iaDZYqYig8DGuSzb2LWBhuHLlO4e+",
-	"qGROLjjGnG1WLsVMoWpm/rSjOMxQDhdR/kAwbHAEq/QsBKIor+fkWjiq2MQ0JoO6qhQ1HGVtPFC16llh",
-	"GpzhA78lCb4TEIDbQVfjLUmkYqmXqc1D4X5f62FIudzFqGiIcgkp5xU2rYgp6osNex0c+LqRMYwcGmOJ",
-	"ZKRH05RVN1dplVjgIDpxqtUz1GuK3RqHfMXQslxH8rYl+vkOZawzlDS5lWNDEN2Y35kfUu41jIeUk4xC",
-	"3IXqUZ4HhBbxCTMYtCe8YTrc45Yk+wd3c6qCHGdNaxXTV2KuxZ9yAa2YyVrzgHM9mE3PxSaz0sX+5WTm",
-	"P21DvpB/Ytr0eeEohX1yjDEPBUYYYHsAacRKksM335mMSKjFJsu1w5IBwPOaq9tcKB3D7EPenm/ZnXRz",
-	"xxiR6xiutjtfSKPXOe2PU9YEZW7GmXBGIeV3X5sW58zXZQUXiKKSzqoMJfOa0YdaOqyyoM+0FBTGsMUc",
-	"vWA3W+DLicWbWrKJlr0DrVxWsxbTOg/riKwiyS3ED/0Po7jTYVl1htzc9pZFrCaahZkZFMMtjc23IK9R",
-	"2TsWNIsqJeA5CG3Cge6hh8beM3YasnQ+d2M+ldftt17nBhNp0tywf4AsNT7RnMkXv6FvXxYdpSw76olh",
-	"5iNyV/mcPB/6Ol/4Y/Snlz73x5GgZk60JkZiThgNe0R/QVa/dvhwLSBbv/3g+zsv+OIQZ3WvaLcqojKi",
-	"41uIpEKOxwTeDHTP+i+dRIxQvGicHJ5v7aFuyTeYET2ZgyW+S09YNZlOm56MON9ljvYtVzw7MLWjHgop",
-	"EbcdeU6YMw9pQdmeiLthSZX2JP/6DS/+JzHvexMbM0Zi8Dx34lOv7DaxeCbv1NoGQuNSgvZnThV3ep5p",
-	"Vs+mUBJrOKrV2MrD9Y7TxAPsK8UG6QWNKrRoxHO5DDO4+46qziWAw82YdwXG2UPQHUKmp3FLkq8+fHhA",
-	"8AOQH7ec5IOQDhg5pmG/QSCanUu59/I0Ki0zE5iTZans9lSSYao7y/Rk/uf39tf/J7r+ja31Vx4VP24c",
-	"tVrrj770B741f31A4+QgoSHricQbSFNarnlu71E8Edw5Oz3R7ce3KDjSjJ3EbOQz1EZ+tDw5xBbqqd68",
-	"GGBblUN4yAZpYu5v/xi8ge6o8UJQ8y1ZoYbD06PKqdgXqqcUrKTFVja/B6aIwHfNFZ0uNL/Zqz09uYn1",
-	"mJhZ7e4sopvahXezZba2/EpQsRplhWkruDiZfcWELM0x9F4csaM08+d23BMEHxGB1ojUCbryWzUqjThv",
-	"4wMS0iwiq2fP/vbs2bOzp78+e/abs6efnD39Z/3Dsz9da+A6D1ZGGU2ne9CzJ/pRqoe4evb052fPfnj2",
-	"7DvnH33zdz/9ptfR9KRiEe8XovPM5Zo5/8ph14Ssw2uuOcXt1LftXzVOgip11zp/6k6zDR+tm0c6TBJf",
-	"ppKVlpUgChIPO2hWUdkw7MNBjzPrFhxpSQijQBJMpOmxJGos0NqhVgd2OSG4E7jEOAAuRsS8M1/+0IjG",
-	"yhsgaxouxb8i1K6JEhnRjPXEULJ5OpwgjoIq8l0t5loMLt+kWfQClpaFQoWjRdCMLsn8U5lM405raUch",
-	"d//OQ62Ve2qaczbXN9G7iDt8adC0EPHQPDDX4u5X+KTmM66ZuVQZ15q5p0wjjoPqwhGCxRwnl8hxTFlb",
-	"WlXo3ozNuwOY6PMDsc65VwtvBvKFacvxIObm1+0aTjW5atW2WtPtIqzootQ7D4D/ta7mTIKsXVq/vbY6",
-	"HK4W6KHKIjs7YMuoy9GFw7mcOK68TRxUzSIsSGPNowYv0/XjhRI0q9SkIMSMdZu5TBeObLMX1HVHs5Xv",
-	"BSfixh6gCQQ2h5Zy0dQbeXMX4wQvUYBq4lisJptaorlq2estesySSqFrhgDVKCxYb2AsuAkLnj8V5C1M",
-	"CqpWFkY04zHvelTgB/qaliQbcgAGSMRoj1DZd3MMAQ6cEs5GFmql0aAemoA36GEOuR9XzI35z0dfuTP5",
-	"3KdxVvK/X06kXw02k5VvJ5ueaMg7ERZ1a0OTjyKWKOqfzqJheh5U+JAOJWA+GPB5DPa4veM1z1W7DxaJ",
-	"MRf8qEf5zIkWPvlqpJuadATlCyQ3vojyCIKpxc8H4N1FMTpUIux79vCExkboeLxQ9F01+BTDGLQcfGVB",
-	"2WMyYK3kQC6GP9mhbxnedvRQmiT3Oyu77zXTIYtI8cf+DF4WHR1XVD1y0nZHPUESpkisIHGX1aXt1idi",
-	"W+sP+H4SFrmFno5ZIngXDEM9RvS1bTKy58jFFjRi0dG8rL/eUGTmeuktT0bp4LJNTWR6ANP08sihmIXk",
-	"jSIWt0mByGClyzjL4tAr++DGNVe4zPuwr16qpN2MsaiUxG9LcpFVrDGl1kWns+ZU31C5j7ygI8ebtfre",
-	"1vaj97bWX3n0v+y8t7X+wqO13fe21l/EP/1BrfZfhJS6k511jquu17lzqw11zHNXuSm8c4YP56Oe3JVY",
-	"Gl5wSxK8ogOyvbFh+cPq+Qf/6/l3f7q24Z2Dc5I8D2eHLM/KdK2XRyb2cVrK8Cd9luKJcxml+jwW+35F",
-	"4e+aI18ZSKQmsGr2bcKHieCGW4P13r/RlVgRb9k7wBJMGZWDABQHcc424UIRHBpZzVio9wkKBlpUCUju",
-	"x3WporqL8aUZQQ+WZ4oUitjiKPxldKdzi6qi093huiZF3J5ibX3U52jGnn2UklBJ2rb+rWWXeOvSLtsj",
-	"fJgk1qWXUKnynJtau8/9VNrIDS/eDRukquLg68PGkdvkajgA0ubV87zXzUI27Rw/7mI5ZFAsrTo8ZP50",
-	"DzBYmGWaa0Yz2fg0paaMRwZUHncLQxkZbUy2ZrNKazmZwJETbb7xtckWDv28luciNBOAXdKbFn7toiai",
-	"2zzgcSIGyRftSMf6RFaogTFiimIMgyHiW5J87fD+PSipmecYAKHrU6kf1cc42F6D0rT8cqGzLJdguSsv",
-	"8vVa7+6nstLTVWv3v7yKiZfq7irmVAfIUq3nLuQT8x3ySX225GOYcHLN3iC/VaZSvrl8L4ERDo8KW/10",
-	"aAa+UbarVMVgVGWNOxbiormJziuWaoHyNJWWo2YlYzwVTCrGVp3qfW2J2N6R+hG7aoB+bwC4VS03WgBs",
-	"ak7GMwsEaokgTjOhkWbCHGFhhXlAk64A16isUMq63PY8qd28b/Ugixdj1CMXuwzAyxArIWSJJ86/NkDp",
-	"wsEPjpKc3wIlqCK7F04ERK7mFPBIdXhIBgTJgUWaWt75QitgK1+lKuwtYiQrkqwmwlRp2CN69QkgzBPo",
-	"BTrYw0SQWCKWMZYHAYzhEQ+IFIA6B+g6kWASVNwBlG+PJTFZDYQmkz6juty95jEDM/K4nKVSWI19smRf",
-	"xE4rqxvCkpZo2Ya46e6ZVAHpZGJAtvyaeiOfX+7sc3nQ9GjsSUKKIQblf4+wIo02VqRHI7AdVhQhz0vS",
-	"N6ow7yYXW4XLkCmiJyR0bH6EPW6gcsFql6xTpovZe1flcLWjqQpRtPDlx2M0z5td8++WnUVVY+b5HpGM",
-	"mRhPCxNb1aBZoaoW4cjQJGM0GhN2Gks91un6DaUm9ULMeRsW5F9ru5+1u0XvlZvVMNhrEHP3r9sNzPgr",
-	"wQUs+WHCaHY0JbxMHLJsqI/1QJwYdDD7PtHv+4PAa5o8+/DPzn/5Z2cffu/8k4+e//hHz//yH6bcQBeP",
-	"ZcsFHk/s1U4NHy0kohrE7bJAk8dkvFJXnnCeyp7N5J7DXpw+FFMSzMwAhHjADvV73jB4WD/Ahbgg4E1u",
-	"5qnEiPA4Ad6fpprtgOwE5IXffvAzkrKsEIw8cQtihpzkNeRYlItdwxoDYp3aAbHwhiN6wgJwN2n5DOJ/",
-	"AkiICFBwCyCcPDBB7YFlqkf2955Iot9+8LP6BBfALTIGN1gimFFlzlexUZdh/yl2vVH94MoBISZ6vcJW",
-	"mRKUB8uTsCeEZP7Up7CsS1xA78u5yxzQdRfC5hGjCiVIUVVFp5STGBYWJUrw2cfKmBmpQlFHEmpvYL1m",
-	"9qrgbASgOCFcRlGB5u69G5pC/LgiixgVNhNf3TWrLOTAPIVvxFUPcAFqKKsyn4/xUERep9Q7D99Yf1kv",
-	"VV7VwEtSllYcfK6eSOOOnoEUfeFdrrjLhVaPQpEMB9yjRXyVUS0mm+dQweqWJAkdi6GjHmiRZz5lbwbZ",
-	"NoV2du0/LpKnrBTQCjIciWESGaY5Q9iv9AUDAR7NSEp2Kx14DoRUIkWxBAcEqnNm8+PJaiZGEou7EDgX",
-	"MtVLLHuMKSJ7+qHqsQGihfdwi46ZVth1G9t7WEXJFJs1m6cbcl7X9C5JrNY2yL4iAyEV2Q62trZ2SWl2",
-	"tsIMTZLGEYKLVL54jSpKYNZ6ogE5Tijva0UUCczgWvi3StKBgXbw1QPJ9My2tkwCV+NJTN0GviyPfkWu",
-	"1gM9kYR1FJS2E5ykwywVkpHVQzyTu+Ucss4w6cTmFz3KABR3o1FwxrQWiFlfMe+uXdJGFCy1WqGZqNtl",
-	"lBukO0kHbNc5U3o1kC4bpIs7UQyGcQUFC8xrmRTFJAwLdg65905win0cWcwBu0vT3C4nnRqm/QChtpr7",
-	"/IpVb0xk9mJA55jbt19XLqHalnfvTl7lCxP7eprypBJhH4DWTBVvCFMQPKzgf8c07BvjWX0PmL0HLnvo",
-	"Z2OWidrPMOemxqigRrPDDciu0Ihd4nExdd15V5PFxYLZ5hMeL0dnLsmV5QF89uuffvHt753/5ofPv/uj",
-	"XTJmnCihL40EVIUt2FZrhZqSSOetcH81OnZTP8SN1cddkbwZj5lK83qse3Plv2Oqwt7KoydPHk2WlPv/",
-	"i6HRRPMouSGP3x8yQgeCd8k4fy43SBvaaaP117CO1VgZCeLg/uFDsknTePNkexM/2YQP1jamnS1TsDLc",
-	"BFNJJQZWOWbRngVWIFyMmofaujaNCSk27vZYBjeoRJGgVBlvHrvHLLeJec0E1yva74+HxzEPisPEWV+k",
-	"QgakF/fHtD8MyHiYGoCVG2JRqfKoTPhOKnljAxB2X33DnLTERNI5FCdnyQmTJiQslkQPAW0a8IEWZJ1K",
-	"jP4Yu+qu8an/y0WQ3Ct14a+KEelQDK3RUwCZqivULmkbym+T1anLdC1o8Xa+fu2AtHHA8BOFn8hqzLX2",
-	"THFBsiKYHd1x0ITJttefAYheG6OUsaAv6Yghj0iHjViGBRQQETRG+VOuEZG1eDuXWtsbLe7cTfbGrMCn",
-	"x4GVMv5tZY3ZCWuKnh5lVLEqmSFWCDDRyFhSl5LpNOf0XDGlGm1/0aTNGSmWl5VhWV7VCTXM8F0HVfSW",
-	"JJnRks1uvxxsbz0Kavdj4sphPCCKnuYntWDy5c7g+0aixpx4ow1SSS+rREKlxrjcQDQnRMARC5xYIFfY",
-	"naZzVMXsQfUUm3AO9nS1P0y4wto6eMiPjGm5QaLqAQ37F6kGiMD5/ngqX8LMXKBJp/PDzU7WAJjraE+W",
-	"q58uDVAHnTuP931W+gAG2x8Ou10m/TFhVfUjjsVpdd7A5Op4DGbH4hTK44eCKyjaLXtgwoNPGyh+DRft",
-	"IA77C6cDH1WJGQ+dmkUxpiqQTsxj2TP5Q1U5a9gsnsAZrVICr0BTaHaC3ysAxjMxVFWjLJVQwiLsghwz",
-	"K2qBKR/rtNssy12TQqyo7JOOSBIxkn7vqn6jNlghDvsP9Xvm/aOoHDFYFfdYpBlDL+7HVdt8jUnw1UKo",
-	"tckEIP4NKB/bcBVJBwysgvPW9F5CFn2+a9PxOI1TFljHQ+L3U60hUtkvkNxAWr2lVQCpAjxPgrMa+b8m",
-	"YxkfHuWJqP57Y24059lutoXLR2VsQGNuXEXz6STevKAI42yRy3iFcG8xOc0u9BOzByaeCRlHV5CYK+Ev",
-	"h0NPmH9RfKG19u1SkJGT4e0Bw56uG+aumZmOd9sNGVaR+Kwa0RN8ynUk6VX2+4jygjmVBNIgWdAtu2O2",
-	"Err0zqIIGZvEPK2MdoA8orK0VP4WfE0ViUZVN+ZUFXOWRA52oG/s0wjcGKcQR82wf91Ai1glbGasRU1+",
-	"JgY5YDNOsOmM+hEGT9wjMGEpBzkvMvmr+J1vZXoo5QwGFXjJcEtVPp5RAb+poj0PdMGc6moF2sfiCRSL",
-	"xB3X1/QKVkZxVLnIs5I2PPaHiSpgxf45vbi7PiPHY3JngoL+asOUJwivecqFVhKPZt1p/vyP8mczR7Rg",
-	"6LQxOtQGTxPTEfRho1ckkf3hrFDqK4qOzgdduyIXjZDG+c8RID1/RHJasMUGPK8uhtkQ8MwQ5pzxTM//",
-	"8M13FgjEroiJxkM9Ixza3aoGAdEzA5wvHlk8RTjVCRpNTvCMLZkdd+yetHkNM/PepM4V6vr0ai7UXPd6",
-	"oYG3s3TXzvWlvYYnQaVr1MwK66vWMdGyqg/0eNIWeynmVs+tP1G3KmGZwiOVow6ZuIQOTQwAs1YmQO9F",
-	"TWJ1a5dwdsKytY0FnM3Vhu47gsvhAH6DldBvQfoSy0JIjd7egvDEl8nq7379r88/+dHn//jnn//5t9dA",
-	"L+8IETWxh0+KJhMl3WDmscSK3Mdjgi9CfDrYuowlFR2W6/h0HX8Rw4rqbCVZZ6pYXobLiq5ctAKXesqv",
-	"tkQo4xn2d9PcnundF1c4muNU+OsoTElMM/jKJdj2nbvoWq37pQpF0+GkWmuroP0HJocLStZgcSCaJPir",
-	"s908x4/tiaEvqvKr+s9WWIjoGMlHn13d1EZFVjo4DyxK/cwXSgWOpgZVAMLMo8PQaquLVqTljEezhzP7",
-	"NhYV+iaseYML1ZA6tGNHWl5M1xdjsViwdffqxZ2cmlDFsgcuGXlpcKj2R3S8RDOqzb2YYKVimIUst0mX",
-	"XYs5Umr+vEm0xQKQuD6z7qoZyS5YKU1V1ZHIVM93oV2yJdemlEz6eKWKOSxEviJEb4dnWWbuxmxDMXTu",
-	"I5oHePNc1P7ucRLZwrWcZXnS3Zz0NQdosoWdqLBxz97JhuQ1haoxycktaWvWK4aYaYHj2jWBn10hItmE",
-	"4qtJ+RAvig5KZ1B51Pgpcvom20ug5/k9E04E9KXYLWuM+hXJMRPjxoSTJjbPwzffqS1YcZFiWGZhp4ve",
-	"0Ihhli2DGoI9lkQg+YK1Q6/7HqHox9TnjNAujTle/4WvCvIPaJomMZhFwkn+MjGVlyumcrT+6A8rB1+l",
-	"OOdA2dVHZtdoGPZV9DCZ4DK/8HIh4PkFMHObVG6vKFuE/FBAsgg6zlgmBQf81FmVtqudWScsO4KrNFUz",
-	"V3UgMoaxY/nKQupAlml1w69O1N2ihducRhFGuA3ESZW3zwXiqdn8XAtyN59IQTq0IkmzIeKudUf7AXm8",
-	"Zx13pdJRcAVVDy6ATXxFcEZOAp+PDqwMZbOSVikJqWRwJQEsSdgndpHX5shC8SIj23S/uQCTTPTtfCIN",
-	"RfCX7elpf/6DT8//+q/Pnv368x/+0/mPf2Eiiz/75JOzD39+/q1vbq+/sr49KeU0sBKZDnemO3x1GCeR",
-	"Figoj0gmxMDXemU6a7mt80+enn/06ec/+PT5T75nRn7+8bPPfv3Tz3/wi/OPPl1g3Fo2oHyyZp1/TAjS",
-	"OCFjvXh7Bs+b4hVxGjOuApJmmoCMeeT5f/oPC4w87RkHcZ3ElwqpaFIh732ZRHE3VjIgvXHaY5yIFEls",
-	"l2xvba1vbW29ODW2oC7FdyLkgudl5W9/2eza85/88rNP//MXz/61vvEKE40zKX+ObX4Eqg7VwJvRPwtC",
-	"68ZBCNfBRKVzOiEvv86BE2MxBSdcAZY0uyBCaWKztvYSDHM5lVy3Ze6wJzJ1EC8WwdqxwJH+JAmaJGNi",
-	"VN0Jc4Y/ImzrKvUuHKx3DeIuv8sXc+NEXTZ/hG3EqjN0rAqjTzQdADaGQWoGjs7AMG5tlhMaiicuh0/e",
-	"Py/NZyjBGWJL3rVTtNM5ZFL6I2zt+kzfjjLrHCnRZ7xC2uNDWWk5iSXJRMLIgI5JJGy4XScRIgNZwPiB",
-	"Q8GlSMrIXxOB5VDEUdERHTuFv9M47Bsb5Uqw0jMlD+EFaBCugEFpQarBA6orZhg7a44njDFUxjaa5ewI",
-	"fsqLSszou2LnyuZYZ93tKldsq15yf35UEVQ/n0F7kfykhpihxZBmzGYBaEubqzmB/40Fe2nGSC+OIi3b",
-	"IMVV1+xtHlw6V8anu08LAd3ONhGxUAwGjEdVIdjH4tQgVkkcCMk/AcBFUOWNiFIKU+BC9SBxLFbNYQ6m",
-	"Ivp9MAez5Jb5wSp9YZ6e+ga5TjZZtdJdQUNNMwi0ykJUOnA+RylYAgD3kMldFzFQkvzb2lrSl1E3rLai",
-	"Vt1B9ZctqkvITDMxiCWLiBIOdoanPJVb/8hvvIHKU9wUFT5medNVwdpqnsMqwv5bQs11TZhKUFUDNlfd",
-	"sVGFL2AHKrFW22s50cqtvwQzr9zDyxCRgRauXT62ezabKGtI7ZLNs6qOUmpMSWgfqtvjyuU4SGjIlrcg",
-	"l2ufnjMtonpNGx4rJ/7fwZHxpAIssh15MrzHcWoQJKHWk0yE2iV0QFbPP/7O+Z9+/Nkn/2UtINs769u3",
-	"A7J9e337pYBsv7S+/XJAtl9e39kKyPYr6zvb9sp2QTUchA86WAlWoBH9v25F/6+b0f/rdvT/uiGvpFwu",
-	"zjiXWAaBRXMUGGlcOoRmyfhoKFl0NEz9Nl/NMBoHljvJLw3er5ZdKmtnFcYNXBIzXTPMci7JxOy89ORu",
-	"yRKqoPnIIt/bSoCs7XWwLOYWL+tPhrBmtDrODhJ8pfhXGxRZRT2LNFYJzWFgdSAcCd+ZqOZU7xOvJJES",
-	"Yfg2/V164jl+g5kaQ1WyCpVVYUmNU6mKLKoBCtU5hha2XjWFSyLXiyEXDdWRt3DjfZ6MLQJV7sc7Zh30",
-	"P8YS2HRz9JgBPXXwA0v2tLowBv1p7reaMwRikBv6IY5CM0aA7ZmE7IG/7hpbVY5drtXBEU36gclD4EpA",
-	"/KYSiu0RGfNuwjD0CD8B1RGyhGPEwMmxIuFVyAcB0KBLggx+UkFYiyTSVZ+eygy7mSCOYBuaI0K+nAHo",
-	"rcZ84ePoJvAVQ/QeTyzbtHBVs5tbnqxpsbFaoX7ZxcdKJccWKDI2saWXoO9NEsl1a35mPK/zKE8RmETB",
-	"1TtakYBdrG/51NbaiyULM1Yh/8i4CxXS8R3NK5OxtQBQLkfMQBSHOeQhyYSCH2M/wgK2dJRmrBNXZFpJ",
-	"RTOVZ/aXRhBAFgRLEvO7JDSlFVgOi2QuNvIDouvObkZ55ScnWJs3OLHpi8gUDlnk92Tp0FdTyZRpj8P1",
-	"SCTjkauLTQLclpCtNhzMHPyDq0/iX8pYOvg3i52Dv+XZ6OZXWvq1QNCx3+Y4OvB7AZhT/ksJVcfEfrrj",
-	"RUDORIwauVaQto+qTszbtM8M4EeZbPfQQppEGKMD8MbT+KJunE+WTKc3bc3nSPOX3McjONSiyqHmXOY6",
-	"TOM3mSdIZZ+T/YO7pM9ypA19jkhbir44+u0HP2sH5bIjLkinphs9XWuE2ICYe92lniujGTrEcXg9pdK8",
-	"lL3j3ZtMCqKdDtQ1lbeIxLcCIhkkCCHWokjlpnmyQbBEhyQ0kQKRgvUQ/2T9zuGDN9Yfij7jBvAZiFv3",
-	"EArRj3Mn1i5ggx+Z9orRmuV68gQCnTueMHL9HVk9/+BPzz/95zVMk3VWBgGNB4wrq31tEIit0IudAFsj",
-	"sidSzU9piyeiG0sVh5KIoZIQzQ8h3JEFBpOBjWsmXChwFa2ef/Mffvfxrz779DvnP/+rtSKPKebdFrc4",
-	"yhDGxGiEeWaBEYPxcoaHk6WuNlq8xb/0pf2h6jGuYuNh/9KXyKEeTVv/XWTxNwz2zauwyaQ13Np6Ieyz",
-	"MfzA2kUorKGtFi9TTpeeMDIWww2yD6SHheaBMbkERVb1BD/59ZoR/NHBMxbDFpcMk8QQxRahvqnKv7xl",
-	"5m7heoq/E31X6/chra7FT2IZHyeM/PaDH5BYmTtPkttbtwPCTmmokjFJ4j4jUgwYDqBcGwoq3Zhlex3A",
-	"Ir70JfDjtSH4F1dw0+QG/+HXpeBtsvrgjTvkldsvfnkNl6qtya4dkDZgKrQBrhD2SP8NYRX0TwXmQ1vP",
-	"DlFyYn5Ckzgisb5YAtJGwIpd8t5jCLEOWty4TJ48aoPeo6eAetQxjRAqfYO8je+gB9LWcWeSQRZgzMnr",
-	"vJvEstfi4GsbiyGSZ3s/DFmq1t+ivDukXbZLGG+bxXjAVBYzqYkHXUpwfhXtM4Cib9+N2CAVivFwvP4m",
-	"G7ctNPuqSX98f8haHFmfqTy98+KLesMzGiqgbojOouSdd+6+trYBFIrbY0KwNWVZSmxx+NOxiMYmXBtr",
-	"AqGrEa1ARt6JuVT6yIgOoSGslhrFIdvLG27xvGVLX9CuUx8MHt7e2dkjo16cMKcTs4cklnpycZKQbMjh",
-	"JqEkYyobA5w0gn3GCqm4qxnG7a1XSNwhmL5Y+rLFaUexjGxvEblB3mRj3EXIq9TN7NwmkPi0gUXQ8qp2",
-	"+iVgnAb8NtXnwZ4UqIRGeeH1g/OSXwawJGajtaSuiT5japhx0n5MWiARt1Z2yXsbGxuPAtJyZWP999bK",
-	"xsZGa4U8aRPA7pRKiziGce2RlEqnFrYSegnK5bADMuQqTkjbaRhAerVetNHibSuWyZiHrG0GJ1HAHYFI",
-	"iwDYBF7QjXM8UKlIkph3zeTuCG7lNOCkDj3LYRgyKTvDhHzl9YeWfNAAhCT++kPabQeaw0dxV++6uWPx",
-	"VSRZvaNaeILq33c76/cEZ+tvI+YwHHKkIOPebvGycG4mEcCR1IvUfmHrNrknFHlbRHEnZlG7SI4BMjXz",
-	"OgxFiocTWfCAajZMkngQK/R6aoanB9zW09bsBy8V4E72WtJ/NhcT/GyqKcs2WaX5+dN9S+jOhNe0eMHO",
-	"1zYIoE1oedckZWlyIkOu6a59uq4v2nX8vG1SnKApysctLjBcc9SLw569V3W3IU0SEqu9/IDqP5pj9MKG",
-	"M2VN/y0OniK2R/Ac2ZosxV2wjVcA5WTI+1yMuP7esjmqzLIhaejJ2NaBR1JyPMxw783hN1cvZIITYDbj",
-	"Fs+oYnvkmI0F0oSzybEkt3deMVeFZqvj9X09Ujg7koWCRzJnuoa9uIQ6QZntP1k3r63fjdp75P2hUEx3",
-	"mfN2KvuTVzY9RhKyRecA/9YgCaEwtH9wdyVYOWGZNJWfNrY2tqyBiqbxyu7KCxtbGy9APJLqgVhqkbMt",
-	"Dem/dVHyzgnibrSyu6J5zF37EkRl0gFTYMCqAAovXtmE3amsRuC8aHT3Bm8a7nKoeQe8D8Ll+0MGKDNW",
-	"trRGEDQhzFv7+RFgRaSCS5Thd7a2DMinMtHAroShJQv9t7n6AiMLSLkTagHwWE2ydmcCrd1oyjL44U+C",
-	"lRe2bld1k497855QlhNhnKLRX+u+y1FStM4wHAxoNjZkMCkJgxm/KxF9xFDIo2ClxDkwPo86OqJceWTC",
-	"zaeJDes72Crm81JbXMg1oEM8ysG6XhXR+LJ30ODyl3VDlQ3Zkynq2b7svn2U87DH8g0a0bxo5cYlbP4+",
-	"52Ko7+oiy7Moa1hWh5rShEMMT4IpbrT5uKit/qSSNX2FqYJUrvrA1iz5dZ3LrzA399acTLywQNbCwitF",
-	"EfaFz2v5JALT1ZdJwXNL1fDLJ6IpH54sLaFPsDHaTebIpAkNTbhinu6XA5hYnHvIHXZWB+ULI8S3eNt+",
-	"2d4g940o6ly8PSrRYMoiJ5c/VmS1nf8KMpld3/Ya6Gy46LnZDIsWFepyWVPZeoVIOgb5ctQb76IFtjwO",
-	"oxbhxV8+Ae/AZegegitjd6YmayN+t+zDpyX4GIp26A3TMtklnCycsOdwGVdvQRJAJPIKON8mEhG4K67t",
-	"/AlfBMc+J8XpyRfomIVioOXcolzDrhPOzwVJBO9qZdccGYkmAS1aqA1yB79ClbyoU2ZbD43J0ShkGy0O",
-	"h7bYB/fAWrCh8lnznSHs9VJljv8BDwMs0rIOQ+E+r1RJ7lvP9c1TSKqjRUzgBNoiJDPmYCYDEorBgK5L",
-	"pttVLNrN7ZB/ZC+XIPf8BI7Hx5ZDOU0TiFIwXqyGOlHzmhJWNZpErJtZhEqqMSipHZENalYG9NgCGkyB",
-	"ed7YBJyIGt+8rHMbrEml6TVxTM4zLF+Mz6wR4fvzD+kqeUhRaWSm8mndGDdG9XQCx5CtmD/MkF/tG0+q",
-	"LjHwiPfidF0JYvKAwY6p9yiBFITVzjBJ1gE1zmRAg3yZMKWgMqBo8R5NOvhGQDDdGIFqlCA2a3rNOEwQ",
-	"qNVQUYyWaApmfBbtOpyB3P4yKXKVZUBoqWV4iSrnlaDFEfBRunGGEvPHA8dyX5TyhcSInkiiDQKA6vGA",
-	"tbhMhCKDoVTkmMF4nNaI6HSAJO7cf83aclmGrxhPW4ubemNa+pW9IJfFSyXwwXdjbKkptQYtnx3gvskz",
-	"uZFWAKce45JtADY9xysEoNdAKyCWsi7j+j9Ec6p1c9pqweff/vR3H//q+Uff/vzvP11rdjbzQzl13WP1",
-	"PpB1vacVjdXWKaJoH1P1DOhx4TOkkrQ9xQHb6ABr8RiLHpvviMoolzREt6qmeSszmjKF4HzBuAKR2eOe",
-	"xQoM4WDixhNkTL1oQ6cEsWaLyvuBJXn4rcUlgH22zVXR3iNtdIuB2wDs09YDZBxpVBk/wBEXbXuyjHMt",
-	"Z2KaN4Hea0qUoo8U8ErQxaX1YQILDXow7bBdbMctyqgfsXy1b0niHCnSZ+O1PX09t81CGaczbXHjajX4",
-	"X8Yf2obUZ+OHY0kkc/5lVmK1bUr8bThoDe2AtGEm72092rC5oe3ffvCztQ2yD+7TnBLMMFo893gogVQK",
-	"y613SAaEnTCeoyrnLmRIszO+DX24anjRqyZC9uYyJAeSfMmaetG9yXz0MKj7cLzKB8MA5l0Sj0J39Ytb",
-	"WxO8Kpe9zcpfmFk9tmdxpnnS3mBXu+oz74JrNkw6PAzwfZE78Yjk6shiAt1cJxA+vCfg6KX2lpnAZTbG",
-	"BTUtEwYeGQb4r83GCpCFWkEJZmcrsuamSPyRC6X3xZQexLh2Y6Q07FBZQMmyIVJzK2vbMJW7cjski8AM",
-	"6aqFASlV7hQZQSi9TAwcQXOwtkFA3YHxG/YMwHpoa9kjljfjjYMsuQ3xCxmaYCPN7RMIsmItbg63U5bA",
-	"uZUxfM/y7Q1yj40sPUA8hBlui2OYiI3iQ9OsnbNr46m2q7Z4YVglo94YgozQouRmVOeG1RYH7pE/uiVN",
-	"CAFZhSX7yusP12yYQBEhUB5Aiw+ols4hjrdDuIDQFBvrUPSKUQ9jMcT4sFjt4SU1iiVr8dvbO+QgA88y",
-	"1kR4g8ZgRKZoc4E4KGMJ895W8KhCcp5mEXqSVuswNd0kjC2hEDJDbbQx6LkYJ1QounY1SiruJHC8V7u9",
-	"ouvveozUDQTyqzVQYx9GsbQnZcoQd9GLrtoaPQ/79cr2r/qGXsY+KOzBFgIW0GGUxAhLzXsSRkFpd8zP",
-	"azXsw64c2K3zOsNFaHN7l4xE1kdFw4YXm5NfMOh0aEYLmLctrjlxgGEmsfJZxbUQa7HvcQgh5ZrFH8M9",
-	"Yme6envrlbVKu7j5cMoqXmHhvtHatDXCG8H1f8TTmlvQLXzGpZ1LyDxoYC7HJIQrF0ehmyoTI8ZFwYhL",
-	"987NMDWimZv0YqlEVhLMli2oOhvuVouq3OAD+9KN84hcpTXbra4x055dRPPfGIt2WuyYpSy3xFYVbRXv",
-	"PPHQiGNEG6oFy4u1ZX/YDqYsbI4o3+Ltg3cKA1ve+WPZHz4xhjYyy85G9XWN4rr5eMLQRhrZ2Vq8ZGhz",
-	"64YVtgWQ/XNDW0BsfHIb7HmTVixijVicDvKUA93wLWnsVziMwzffIW1Y7HaLg/ahVT6GaOUG1W6omO86",
-	"Phgqt+rVFYVtTNeoW7JU7KkzVm8SstRwWUYhNN5pgsJddwxElmqrLUMzj2PNOYSjMMs0ZPG2r34HqmQd",
-	"M9ZrNRDZQSzOBOe972R/uFIZV4bkIo15BvoA40lm481srLYyLADt6y2+2i7VIGtjNXQxVKTPWGpUGeNQ",
-	"szTeo3Jtg5hicLqNr+3f23x9/9769gsB0f+/HJB3Du6s7wfk7sM31rdvr4GhxFhWAhciJS+otqdZoilI",
-	"l4fgi45W6bOC4q13QGtDniiZFneZnyUTss/NOArsc8j8k8DjSxjos9ne1XK862R2NUcN/HLm+oFjd5lu",
-	"wTmGcImhwVMMdu4j7Wek0oAqz5Z6D/O3liH2euJELDp3j/IIk3dcl/lccSwWsPpS41hmj69pQIsd2qIB",
-	"Lf6xYQAAjs/W+DEuC/8wHLBOr7lxukbNMiNrSojiM5URa/kxky+7hvVPY/vKtenB5REaH/RExrJzwIvT",
-	"2kQrdo+5BQmtPuLwxpUf7yuljBxFczZZYKb48dgRPW6ETUSEfT0+TF2e5u64h3OrrPBZvZxs9/9qd6fm",
-	"1rxlrMzXvgcAw2ypQytMiVBgkM7rrC+yK4vJ0M5emuzTdeMkNegplWe6DA8Us+Vc3w2DYheDZbpK/uHD",
-	"Z5rJSYptCAhno2tnIQb9BqwxItNSyDHD35RA1YRZZKaCgG1G8ywaLt55MpMaNx9b9/1RHD3ZzJj5tVlm",
-	"hfPtzNSKuUoxus6w8gl5YEdn9v0KchJ2roo2q/hoHj0RS/L+kA1ZhJkflxecyI1TAZptSkaz6Yc5cGFV",
-	"19MkstjVs4G8q4qltqO+rsP+LoQFQ+S8ZDyS5oBb39OCx7vCYGM4C80YgJwwyH752uH9ewUSDgYttHj7",
-	"UPdxGHc5VcOM7RL1RwifM+TxqU3mRxyd4GTbPOuxU/LVt/fvrB9+dX/nxZc0c22t4COF727gb8ciMiA8",
-	"rRWnICVgVBlwno0WB/u7BSIBBJAcGgBGB9NZvxuZcBvnbw/HKWtvkH0OEA4cge2xtqFT+RBLo4KFCjcA",
-	"zOmDOFovDqDCbWnx2ByWNUAciTKRkoyljCqpZdCJAe0BoO3O6WmOaYCV8Khs8fx+DPRLGKLCEmmiclQW",
-	"W9tSNxMj/TClQ8kQaYUqkjAqVYsXYCkP85UzLQwzDqUSk3FhfbNkrl9BgBfJ4HbRb7R4uwQoBvgkml1j",
-	"4+88eCsPc+8plUqyqv8Dp0iSiJHprMX1CHtCGu++g8kQDWKO75rofmiOC0VwUBRtm/EJVRBcSxIhUgQb",
-	"waCyCguZj51cvqXMi4y3ZIvZnNzsSnzyhwbbxvCZvLOgQFvECBNEpVvsUhGp3AR62TwWp+s5PmClcLyv",
-	"331VnD40qIdXtgNuR1UypSkMQ2DYF1hyg4sH0ksZiO69R1o+KfbkVdsbWf3857/UvGlAkyQXYYukEi08",
-	"reuxmVhLSSjRvAfGO6Bj0hWaj60W9ZYwdAf2QpbSFdJ6TAp3seYWyEKZdQAT78riZ9zh4YCXnZVSWqAK",
-	"SuJslFPTUohpPwIUINMlWa3a+4pzuvn4WJwCpKdWG5opC84Xl6wsDD3EiQAAv0fEiQNe9mXThDhzKqGS",
-	"SHpyIfdIcwq1QZx597ckkfE3WEBGLO72lAzgVxImVEo3tDwn5j24osAbJxUdy0BPwBpu+4ylJFY1BG/r",
-	"mjS4mN7KX/VjgkzYV76BuOJec/32S5dvRmmU0VyayDQYrZ888jVaClnky0xiDkD7eZQc2gC/gdD6WgS9",
-	"1BvuraLCzY3kInZ813jHFYRTfckVFVKXdsnZLn18AZSTjtb3iOyxpEMA8/mWtJECTdnD5mP7I5jRNF2u",
-	"S73V3NSQqr0dne+Xezv+vhD2Nd6PdYSdU9j1XJC2+1sSGaIlPIfgocIIVJYheTYAeN9HNIsk6QitsNdf",
-	"hxaJtcF1+Hb+6tIuLttlk4sLo60LZNnjMTCEpWxcvjQ5mHRuF4sRY5tl5DgRYR/FmiROiQFMXuRKm6ZX",
-	"YH2xJMM0Zdl6qKlhj1DzZ06GspQ2hrkWFdm/5YW/oSzEju8a78aCNqvvxgK0fml3YwFr3kwBzBnA5uO8",
-	"KqxfAazZefv13deqYw7R2umchjIEiQsdYrFwbY6isSW2+GoZIQTi9pKY5SVFHagQotipgjwiiAG6JVu8",
-	"AAUxKaAWG2RtbxKvHAZHB04W1urtnZ21amy636uTc42Xb93JyUn4ei5fB8YfK9mXKHb17MMffPZvP/ni",
-	"b36j2XxQ5uWagFOaqZgmRVL+xQ7iJk3j9T4bN7ig9w/uvqlfXNr1jB021Sr1JPbQs4H3Iha3Qcf9Ccu0",
-	"xA7G5+VwS3efTQWJiRCC6p0LLsgb61RTs7A3lIXg6K7x6rV0V0lnRYLPEikK6/YUpW46Bvtg6kbem4Bd",
-	"x4D5ZEwg8N4ZNqFpymgZCmwBzrH5mKbxUZ/ZgJAT0WcXu98Dr8Jb9HI1oSOTuLgnom9LWugpRQjKX84R",
-	"NgVaEGNfIXVMS77Q1qUevau8P2eTv7MYSyH7QyVSF9DNw1ZLaez6WHSFiC56L84TuQLLtsTwFW9/dV7f",
-	"1VDwTtwdZiwigG2JAQBQfiLWLEGt5Q5BDDHBOkZ0TOTwWDd7zIgSS9n0h+WN9jqVQTJ3Rn9112mVqvHO",
-	"g7dcfBaLv3t4+OANLVtOUKsYcXLwzsMWr4qNwoYk4Pfug37ncaKbKIygxQdYhGiq9qDs6Z5AW4mlvQY0",
-	"/6+Ik6gg3psmGtyEQIuFzt1StYxDDNwxSXaTJDh9jqDYUazZp/5MdDrBdLBGU04KI6tXI6A83vKUCOyu",
-	"oQ4BU1jKRpnqS1AqcMCwYPsxWAcWs9lVyvp2uW+kqA+Du0ZJH/o/uHtvlpGtvEf2hjy4ew/jAgc0WmYA",
-	"hjsaR+IvymPpgZlLEUC0CgEVQvFC1uQUrwMdyo00qj7QB1nMFSzgq/ByE4wsd/RQKRFgdffwGh8wyqWx",
-	"ktFQxSeQ57vhYnKjrF+RfdDpoGrg4RJz6QRlYO6tOjDu+eRxs6IedeU45hTTTiYc+V7KDGkWLSmKDFgS",
-	"9EdWj4cy5kzKdf27ia7Y3iIAmEr2bxPZY1qOzKN2kZ9RSe6IiJHtnZeb8zYPWW4+ttvcMILIoYrLd5BO",
-	"lXHAUFYDPxUxoGF9laoeG0iWnDCA4+hqwh6mxkilZTX8LhMJszBV+87nkT3tWsyNuxC+O1R4TgA3emOW",
-	"vfjms/9rtBQb2WCGLGDXfqlC3AMGOL904uox8IhIN5paApfIQOorkdxccptztDbTmF/r8apI5ZFMlS/t",
-	"G0rVB3fvwWCvj6RnSDQ3RZr5iuaCE+IMoprqsRSCzZAnQivFzmXCI+CDEokceGEiGbDCakpPWKbkZiJG",
-	"6/V50m+J0aWkyjZSUvLOGqgob4mRA7+ViIl0xKves4Mc9ASUzGOWiJFlRwjZYlI2Vp//5785//6HZ0//",
-	"7uzZ/3H27Ddnz75TzYSahfJfVhR/oz3Jw1vrtySPsZ+Mrl+OU5FmSnCUo/Ig/pBKi76sMMoopBCjUbkF",
-	"xoG9zk5ToY/JY/MHN5u8PO03RAa136UFttHbDqFwuaM894qDjCNFR41oxsjqqztnT/9PTRdPf3b27E+D",
-	"Fmdf/PRHn/3mJ7/95t8F5Ozpt84+/NbZs788e/ZPD9YwxagTJ6DOFL51EC/vPHjrjYAcU8leur3OeCgi",
-	"KHDV4u1QnrQ3yAMxMqPLAUHJKIuVYpysVtXx0O/1BFQcNw58JbDUVu5vMfNCBKEcmwjrBUiol8VJ20Cf",
-	"ybbP6PY6LPMdbOfO4R9fpanY9IJdVl0KsMJ6BnmdQzuv5fAVCvZTFyEDddkJmIzAWlUL0ooHel4EF/Fi",
-	"Vl/TqFZUTEa+ezSwo4mjcZEOqvxOOXq2M0kphyxah6L/dw7/mKwWJCsy8s7DN9ZfXrNLY6pj33PKo0Nl",
-	"BkSssUt8jJAxA8pplw0YV7ZcBQgBo0wotmcKWUhTg8J+SpOE9OgJyyuwIyYvacPpz8tolSn+7mCK4q9G",
-	"dFPsVG2G8mQBHXt5gppZB1wU35l81x5DqhTVe1dIalnO1UYsAxD85RifYCAwgknsmglizRk9Um31nSOG",
-	"XK1DhOnMi/+Ofu8hvHZZV//E5jeRu0y4LsDLLTlrQQlMEDbgV7KnGV4ah/0JBNbZKy2rqwFhgOeQQ+th",
-	"boMz/m1M6ywCliFthke47Uoomsg9qFeTi4al90ukarqJ7IQk2cLK+S0exZ0OyyAI2YJ8U05o9PWhVMCg",
-	"cpNSxqgUfIO8i6XnsamE0RMmW7zDRiwjQx5DnrGN75M4gjQTg1hiGVnN0syziZIJuTKhmeuAZvpqgkX3",
-	"4oHr3m9wQDyM71p8ZdBzNVhpTnTI53Q3S7OuhCKLcsoxWUBFzsfzn/7V+cefVOsrEZW9Y0GzaFZEwGv5",
-	"S/PSxEhk/dfoFZc/LYbnu31E1tcSglS0y4KiBJ71b5voujjsD1MZEHYaMvhUBmRET0xNmpSJNGFLCxaA",
-	"qri3JInoGAEDugmFkFrH2txgSze1XgCQs4B186TRFt/R31zlPscD2mWb8qT7h6eD5HK8B3rIS5LtUWws",
-	"SjSYOyZlGYBU2LieiI5BvqecHP7xV8gxzXCU9XK9zzBpobCqzZIWm8oMDPxGlEsvIFVOJ80wue6nchYe",
-	"15WCZ1WAc4U9yjlLvB2wAY2TAiKmotXfJ5TAYgMaIHxxoeJOvMyM1HtujwUcYBHICTuCfNQiYKyVY4er",
-	"WVkFUNfM0mrFcq0sZ1deY0rTXJXX3VmfvDQNVYoNUm/Zgaver/t8YkwgixpHNQ5LS+lmuX1JcfNeDnbn",
-	"IAKtbmtnYrDN01Etitr9VN7UyFWXhhuQVUAMW70wdto8sVlQ+bVM3VCfjYtRQ0klL/Jec//cte8tevs0",
-	"KJ5vC5kvB2mgmFQTjd3OH4Kq2GnKQq12RlQtRyS13Wu2YAoLBmA5GzhJrrN3ePOx+akB97YLc7XnK19+",
-	"//Eyw10aRzb9GWZst1hfF3mVeUB1jTm7MD82fZXYsXejNjsxj2Vvfkbs9lDFh9+Ath/A7FAivKmsuBmp",
-	"BMD47G4thXBwCU2fmL+RE9JqSjOVjLWK0hkmyTgfWTU7tlaDdXR91cfLWVPRW/D+TQB+uYyAtP0i9kuL",
-	"s8YPqE/fzu0lo70cFqAcBms9t+wYhA4ZIFoiMes6e2ddoA79dR0rdmyBV3nAmgJMLCnXsbCe6aUFw1rM",
-	"u0HuytMCfM6izRo0SdSYBXti0FaqNXznmLywU1vOwG78gPK4w2QNYsXb+VsXVe9FyjSxhImQ7ErgsBtJ",
-	"V3Y+h2ZTG4hY+RLgMeuJERlQXtTJAPe4oJG5lAexlDHvLissAopyGBslWf3iR9/63ce/WguIXm0iOJMV",
-	"anTV1Xs/ZdxO+Aaa+e3QrsXSn69LVSFQveb2WCGxQJxBLF36sH+SKtZy8hKpRe+ti+JgyAZuCT1A4GQi",
-	"I10DcSo4y8s+mdPrv0NyVrL52P5YJ8w7NHZt+2XHuqw8+RJlQGX7Ka5hmcrFU/vsQXEl+Yp92gSevEAm",
-	"s9tHVZjHu3qyllWaWQaEksIKQCBfMxsY/loEP0KApJZgWhzjwddj7n6H7lnz9ZFp22SFT6ynZtItnoFH",
-	"jEUb5C1ceaeUkPGRuqWSsf491l7XTB6qW7a46HRsUAnupxMSRSVJh/pzrw9VL/MNZq6l8V0Lh/0q5ZE4",
-	"YVmNOxVEiPL6I1dVJIqXhHKix4A4OcBEAyiXVa5PBVgcPAKXkM2CwHpGczLSzZ5Zl3q9y67gyrUk69hx",
-	"wnFYmk+01KuVgZ7/hz///L/+Yg3qMU9TjCQHr72xl5cnMpjwieh2PZE8V8p7ZUj5FbFeF9DME9BkI+n0",
-	"CDiz7PTeu+tfRn0Gat26ig0Uwd+USqSkCCvdIPuG4rH0NZaPNDIGYI9Stzy95aoWmjQzQQl4ERpho4BY",
-	"CwijYQ+G0+K2LLBBCYKC+CHlJI5MYZhRHMJkTZQFZAH6GLHm/uivvYFc2J7gw5Dya2XCegCzGbHZ91y+",
-	"XY7hA6pYmL5vyYKqbQlTwU3JQpUNwz4gCT7/5G/PPvzLavNWM/TG+6lcLnaj0+HvD3JjueoFVLiW9Qs/",
-	"AUoCjuF1xQZpQhWbpUi8rt98aF+8wmNR7qjiRNgRBxjqgYseFBKKfS5tqsJ1oIzYyosEVjkfE1n9/D9+",
-	"+sUHH57//KPPPv3W2bO/hYSWf14OzMjrg1QB/srXWYhJNyIam0xpZylvwX2TjxiCLiOBMEUkQ3y5EkDn",
-	"zs5aUZYdOJbKQ4wHsdQi/YYPLGSSrG7aLVEa37VcE7Xn4XB5YCD0ZAoCpJLI63JFm7GkzTRjJzEbXRzf",
-	"02uGO8DW/50KG43ArFYlQg1QAJVaERhKJQYsIyMxTCKwdMVqWbnOEaR+5pQIMjYlkg7ShFmB2MrbkoLX",
-	"bgbuNHxg03VmB71LOsCEmQIZVlrp39CxZquQHYWj4lC0Vc+TxLLF82rvPczd39kJijh10wJoX4bPDtY2",
-	"yH2tCIxiCQg7eY4NVKPHUuIk5ljfPqNc0jAPgspD1BG71nyoJfyWlez2D+5CbXnMxTTqTAkjsEelq07I",
-	"PkZlYqGvWFmVCFbGLL0UJssKwfAwVwzCViaw8Pa0SmPj+JUZxNBuL+0zboeE64ZdQXu4dCLDkvmASxZj",
-	"ZDh+N+pBDqAdxlp1jtF93esbcXIhthA8ngUbW2Bwu1kE+Vx6IolkVd1th3VeYtK8d7x6MLckSehYDNUe",
-	"oUNNJCxJoPiXSQDDgn4kE6OqAZuBuGPLWcKKbnMlyF1Z5lfZE2nc0W1I0ReVLq3f6xQuIDOkuNm6IDIP",
-	"ajMVzc1/e2dW2VDDYv7wAkPqDCVNZo5JcwKbpbqXw1mWRkr2c24XiXCIaThA8+xUMa4Zeo7lA4bggusF",
-	"Jba3nJgrTAWlkJd8y9S/N+zl/Lt/+fxf/vH8u3/xu3/7zRpGYoksn3Sz0LvSxVKSc2bncd45/GM3OXOX",
-	"HOL5yIeIWdfA/vSBMQnTeG5bfPX5v/zj87/49uc//Kfz7/4qIF88+78/+7f/Xvz2r198+P3zT3/8+Y8/",
-	"Csj5J0/PP/r08x98+vwn3wuIfufHvwjI81989/x/+zggh2++E5DnP/zFF9/+rhX1W1zAcAHsPBkOjFIR",
-	"Ci4FMA933WBH5RqU2IecUz3gPBM1aHGqyEBIRba3yNuvQhc7W8HW1hbkLG4QVMNxyl1mNGJz6YpOi7cP",
-	"7h8+JBYcEblqu4RlCwMwxslMjG4VBAyqZIvbDY2lzfT2Yh7i1jnn5d/vin+/K5ZyV8yQyCHnt0wYJb/4",
-	"KBOaP6OPdEmI9SzsN+CnRZRPLibGah6mKithJpBndOJEoQEjZ1eGgY1JKAbHMTfFaEtyL6a9yxbvZGIA",
-	"hvpj1o05YKXGHGT5kEqGHCZXgMxXxESyKJOeBE7SOI1ZjttPwEM7SCkfB0SmNGSSxF0uMhbt+dwKLW6b",
-	"Bm0hIL1x2mPc+SiiY7xH4YeYk6/RlHo52CGjWdi7g2z6vvWd1aLvlZYHFkMWBOU/0vhyVfThS7cbJyCV",
-	"mdmlMa+DYovIjB2qmp7d9srwSgf+z53hdC7RpNUdF66qX/taVb+3txov7Jyx+0AteeT+1FTuGB0U8WAx",
-	"4xxwhCNavYj4zZE+Z/69jdBMU7uQ5d6PWQercTfrHu+TeTr/fUppcw97fU4bstVyytiy4qsj4J0u8LVn",
-	"MHNdD5uP4f+J2CmPlyEesCQGJNGsa8wLtr6PQTTX9wYKkOAipcfoxG3xVcxKdWzixvwBkQoh2ttBwj1h",
-	"kXH7irC/ZtPRWhzmtUfaaLKRbWDlI3ur23HgcTX1zgkXIx9//wpT7n6vLImuKgP49MOl5XXgLVVU2NDL",
-	"HNjokSDXRHEve7FUIhvXkNO84j0MoRSmMEWIm2ab5zd0F41XBSjcn7D+MRr2AmKjtEyStNEdT0rYGMUq",
-	"tLh150TsJA7ZBmljtEHbxHIVVRMMn01jvLlWETkMy2dpuQer/2FxACgIaJGwukJgitMxI+lQESzKr++M",
-	"PdJOh+pI/6Gtm1DDjIOdGbpeNwI9i/JjoTtnkQXuELayXQ9QU/davJ0xa/9s55ZQiceLGkwUfWXQsA9N",
-	"2qYBBhlj3owgaNoEz9iIxiCuYj4AhK3vkXbGpEhO2BG02kY/mjWKtjgsGfxqGspPNwm10DFMzXCoQpyk",
-	"Y8a4BT7RM5FpEqs2OGKmJuAsRkaUEFjPT/McaUQcqYgSLY5QidPTbbeGW1svhEimXMBvbH2nHWCxh5It",
-	"GHlQi7sVpeBkbZB3K9hW7lOkWP5Rkttbr3glVEOIOQO7ecAoBd/bh2N2TSgpk8OYbU7EXaagl3MB4OR8",
-	"STjQXxVJFNhioPqHdXsO9S9wZCwla4UoiVVgzrs+mQV/sKyrmQSgz8I6GH42H+ufj/TPTzbNMJrB1Obf",
-	"NU0X0XpNTbpIda40DOwgDvtvxZcQznoBukszPTRl0CpMdJgX/8ryeOeho3M5a/Ze8WqQt1gYbQSEKfho",
-	"96s2OwSSAbCuLGAy2faWE/ABJbSwti0EReamAcNyJfrRODtV9k9gqmxszwBcrk39fWVwzj12qjR5XKVU",
-	"p9t/SGW/Mh6Hyj5AFggQQZcVbINLqtVzvcAwiFW8yYotKRUl0tRSt9iPdTsXiBnVn9fGi6LSAjoDVAA/",
-	"RhlAf3tL5ulvYPhBeY3Eig3wAxhmC6ak5Rsw9FOwPUEcmr7wNWN8f0i5itUYnrftb22UiTbIfoujCdB2",
-	"FhBqjIK6qwAY6wnL1mEpQVZD6/p6FHdjpaWgjNGoxSmcuskwUtI0irTF68JINfEd6q24ebe+Hdq13PW6",
-	"89m3Oyz4svHQIHDUxewLkIr1n4CIV8+e/eDs2bOzp//l7Nm/nD39xRwHUgsDl3IiJ6RL3a7hoTeNxPKx",
-	"3VAaQxWrg9AJzOh91mYN+oUmwIytZ2KIGpqj4cTSQCEuJzQIHLoupKMHXZJrnZRFFnP8/G9+ef69P5tB",
-	"ogaocjMRoj9MqwOb4bFBPG+W5DtPQvL2zst1IuaUdfRdAKU0cTGYnRAFxHjqCAVvRR6ldysHinesAxDv",
-	"hOHgVdbUpMhfr8ykvuwM5ZnHCedpN6Iq4h4fo0nIippIMvraBb6KMKhLodx3jVaPY88j8OPqgO90qOiI",
-	"jt1wgulCfSM6vqn3Ko7uWlhefT4G2qmA2YH5djmR/+LE9gxahvFQGdiRgoMJUJpZ0kHk0W/+w9nTj6rZ",
-	"l4EkqQ47ORgqN30pyk9BxQC0nJeLomT17sM31rdvr7U4nhbUjVzpdI9Q8pXD7fXtnZcRZcPkNGkhGM8f",
-	"O03jbIz4vC2unNPJGYskofCmyMyLprIHnpAojhAnmGbZOEDHa1HI+PbOjjXQtxOh2iAoYyvtXX0NgCEv",
-	"VjlIcb4QLY4Ri9bbuXCKFILvsBt6DJ3R3dCjeC0SrlmW4ioQHXMyV8+/+Q+/+/hXz//+x+ff/7D61Enb",
-	"sj5tCcPMmwmRNO7y+8NLtvfc9oSV5RXAlqMcxF2uO/O4VKoyjw7dBq+S2Nx+vAE1wimZFvMCQ//O4YM3",
-	"iNKLrtkvMApgDCaeeWnmECd73ymDNAOTZDLC0LD6thR9cWSItE1CIfoxI6tfVSq9z5NxQA7pgB3Giv3R",
-	"ocriUAXkUA+UtTikB/eUSuXaBtkHb39HnxS0KxzcvQdxKJRkWOjHgBBAYiP4azoia3H4YhDzoWKSrN7e",
-	"ecEbnq0p6S5fuSKlCxq/Hp5XQ4aHlv4uhaymD6e91WgZIaKal2FNoNyjORvU6hDfvnI3dKmfmb6PAiUk",
-	"5kwGJOYyx5UaWrdwxkIxGDAeaelbnC7pTCOQjPVvGF01NQFBZt3rfdM1cVurMolT8KhYz4iVntbQsKiE",
-	"YkY0a62gO3BET5hxBeIf9Dv4h9ZKrgmWnSbzaLMN/CVV5Fc41HPH/gSagwfcDNHdoMgID5NhZAS2sqHC",
-	"1KOxgccTaAae7Eb9wmt2ENcDFFGswbLqLgFpaoqyiBwpaAe4woBcYANhTFrSwWtvXEF8RTVZwFCuIsrC",
-	"kAXm6ucB6eCZMEdNdIDRFMBQmZYPihSvFgcDOwEDeyFeIAXaKiZ5XSTjHAA6bPF2idzbZDWd3Iyimppe",
-	"dvu6924FNMnL8bRfEX+HETZBTSjMVbFleRjdj4svSTbEEN5kSX6ru1IOPUWPMGQkxcpleeCGmcLqFx98",
-	"ePb0zz7/s//n8//46e/+doY+X033uukrIXsa9op4VRnShJERi7s9YI5A0CzKa30Y/CCpb1HMsbDojUT2",
-	"IFcUvt3TWj3NulqDz+v4yGG3C/iArp8KGynlom+9skaGPGFSkrZFrcIRtSEfMRv63Uw07N/U6BI9tuuS",
-	"RpvJUYi9i/S7bGSoAl0M0Het/GbCQp7/3S/PP/rmIkcmg6q7l3JmPLWH7+JAL6PO080QovNsKbsDy7Eo",
-	"KMSasN3GAv3WpQCLPSOlLUIFi0UB1BOB2f8bavpzRnedjKeh9c+EQy7Pv22DLxA4ESzeayS2efMOKa7W",
-	"2gKrCS+J03okusMkTq9HuYDxLS3UxxVnVz//rx+ff//D5z/6ZO2KMebyY1yVLRN/g1UlKN520xP1L/TF",
-	"mdWg6guJQ2Hvg4SGTctALeJ9rZppf3hj0raWAmFdLHYTUDB4G6upwmWYu8l6lEeg7I5o0l9i6gP4jJMY",
-	"gtpZxshvP/gBuMpwUW7JHDYdrTzGp3ZL2lB9bk5UAcXeKGARvt5MWNTF8kHVRfHxlUZkfGWZy9WEfnlx",
-	"vUso+Q9L+VbMG1EqlC7C1KmdrS3wYC/PRLQ/RWhIKgtlc1kleh1V+Znk9tC8+wBfXca2lLpssjP7oYpP",
-	"mDVMHI+tpcj4nzPIu1nKhWsX1uLr4IhigNILJiDXWac57D0mZJYX5ubJvqXxzSH9bl/NCKoOMezKkhze",
-	"3VgqlpVQ7TkbEZc+yGrGUpBNEGMDiVlwVn2AobxrdYySyX14l57cRCrRw7oW4oD1qKAJvaJ5iUMtnC6J",
-	"PmCjCMX+RccBFzMQJR3jYYKMwLOnPzt7+p8A9/Ivaqhj87H+74iLaoeORykyJHMNSpEe7S25ZMcLuh7K",
-	"ln5E5Ib9KDwtIIhCQL8xjoFz73gMTr7F6ueY7bnMyjmTk6dp/CYb59Nm2YkdzzBLVnZXNuGMm6FP2qfP",
-	"f/it8+9/ePbsfz97+t/Onv53J4vLxLN6IHfOf/yP55/+s4uJoDUzz3sQ7fPZp985//lfkdX9w3trxTd5",
-	"ZUXPZ9/+9Hcf/+r5R9/+/O8/LT4w0CVVr5///K8//+Tfzp79uvAFAGiTM0qbb+lp411Ti7fYNlMH1vMu",
-	"RCCQ/FRJsqp1mB5LosB6nQOL6bS2QfKAhKm4gRaH0hImfsTEk6xZVR2jYwhNpDCY6Pra+JP1O4cP3lgH",
-	"1m0ggtBYb1cplStPHj35fwMAAP//",
+	"7L17cyTHdS/4VTKwjhhALryGQ4oEwn+AQ1IacTiDGAxN77Jn0Ymu7O5SV2cWK7PRaM1OBDkTelhLWlch",
+	"yfa1pPVDtuy179VK67srXkr2/S4CMRS/xUaek1mV1Z316AbQgLyafwZAVeXz5Mnz/J3HKx0xTARnXMmV",
+	"nccrCU3pkCmWwm8dmqYRS2+LkOlfI76ys5JQ1V8JVjgdspUd+8ZKsJKy90ZRysKVHZWOWLAiO302pPoz",
+	"xkfDlZ13VyZ0SJVYCVYk7dExXQlWvkoTyhMh1cqjYEVNEt2iVGnEeytPngQrHZl2H4oB47qVkMlOGiUq",
+	"EnoUD/uM6MeHSj8noktUnxGpaLdLJJMyEnxjJcAR9xkNYYhmzH+yfvvgwRvr2HLVwIf05C7jPdVf2dm+",
+	"+XKwMox49rt3vKNUitQ/2DZnJ+oQ32jb8SYpO47ESJKE9lg23vdGLJ04S4ytlgzs5taWbyghi6Njlk7u",
+	"vFaycfaFwyisXIOuSIdUreysRFy9dGsFFiEa6g3NlyDiivVYCh1HIRsmQjHembzJJrNrsUdGPHpvxMiA",
+	"TUhXpET1I0l0/0yqXUJJylQ6IeNI9XFL6RDfpTwkRyKckJQlMZ1IeNqNUqkI5XLM0tL9vpMPaV2PqWwl",
+	"X3yxfosjfiRGPCxdVvP8olc1joaRml3MfdpjREZfK6Ud/M7tOWRdOorVys6LW4GePfYKVFQzhiHlUZdJ",
+	"VTp3+8JFT37I0k6f8oqOzQsX3bFIQ5aW9gpPL6XLe6KySy4qu/yDlHVXdlb+p82cs2/iU7n5muiMhoyr",
+	"e6PhkelRDkYlvekni3Z08Obb0LqiclC6gvrhRS/gKAmpYuFBxDts9sDc5/GEjPtUEU0wPRYSqohICe0q",
+	"ZliRioalx8k0fiihde8w9Qvruo0VH/sYi3TwGp34rwj9MOI9EtIJiTj5ir4cd4kS+vdxn3ESs64iYqTK",
+	"hqf7Lh+VZ0BP9MrLRHDJ4L6/J9RbIoy6kd6J6SHeE4oMzdMd4L53uuv3BGfrb1HV6RNku0SPJcSlRL58",
+	"Q5LXH9JeQKRocVh7/W0njhhXpC/iUJJIEqmiOCadUZoyrjbIPQHMfqOlb2hsGUaoW/KvnqI9e62aVpx7",
+	"IV+SmSV4Eqzsp+IoZkOQeARXjAOrpUkSRx2qu9hM8I0//KoUIIw0OwS23Sd4IxeuQU5Ymoo0IFQSt/UN",
+	"PJTYgu5gb//OQUckzJWkUkb1qQF2IFeClSQV4aij5Ep2Qekfx+yoL8RAeoSrYGUvDFMmUeZLRcJSFSEN",
+	"UHyw7VmswD686X3YidTE/0AME8r9z9iQRrH3CRK150HSF7zkiZCKxocdI68Wl/yLJIx6kZIB4YL0J0mf",
+	"gYg420jKuqyjRqmvjycur3oXx5hPsDiCQlNmeYJ8fZ3VtHOyy5FvmDj6Kuso3LBhxPf27xipqrhpnZQB",
+	"Y6KqKTMKVthJgtPIJnkkRMwozx/Kqgb5KI7pUcwsz57pIAq9DHyaaQcrMZXqcCSrx1/bXTm9pKwbnXgf",
+	"pexYDMrWwDw816CkPrpylhhfHyZqskOYFsEJvARMXbGhrOMqGUN4kvVH05ROoDvWSZnyM0gtREdKsri7",
+	"Q4S+ByMO3BK5JFFwKyIdkUhteO8vl/bh4jZrG2QnISfEfHVryPk2fGN4T6RHTON9h7y7NJYsmKL4IoEW",
+	"Z/uOviyVmbJUIpH2bt0lXC/57HXa7MhYEpvuztxpsMJSazUBYRu9DVRg+iIhciIVG96QcDvq/hy946Vb",
+	"c9BNoa8hnZBQ7BIuOANdCshJ9SPeW4iahvTkDn7z4hRpBSuotZnHmtifPCnb1VfFycMJXlhTXMrw5cU5",
+	"RcQ5Sw/7LOr11eFw6DQ281IMy1vz0jgKK94Z0pPDMfbVSymu5exbpXxHsvQ46pQ8i77GDjsxlSWNKpqy",
+	"qk71Jvu4lu+MmsvInNDp1ZlZitlV9qxEYYSF6Zix5dN/VEMnCx1/S0rOOXrhZo367iUfVwWu0YG9lLXA",
+	"9y7RzfW5jx6zBra3tho0YYl1iv/UrJtDyVMLXkPY+fRecoe2FdSSfPm8/B83Ow+XcRTq6PtuJNUsLwyp",
+	"Av2hGZN22arn2tezPzSbJP23vxZM14/ECbGvkdXTZx+dPv3X02c/Pn363wNy+vQbpx984/TZd0+f/uL0",
+	"2bPTZ98iv3n/p2uEal2OE/2pvm/sBdZ83A/7ET8wBDQz9qn9gVWZnk/dAr8NWvmcDOT3rOD/56xgOTzg",
+	"rkALwmUIQ4OIh41OoB3Em/qDJ8HKmMaDQ8neGzFeEE+ctr/mV7ErxIuvoQILg5ruonZ5ligDXNyqTdFl",
+	"LWHaNXXdSi/Vuxw899e51vpNswDWmJREnQEoa/poM/ipw6Jj3X2wEorOoMR+5DS5EAc+53pOrUzDRXjL",
+	"uAo8dq84FuPDhKYqorFXp1R9lhKqFbpUEbC9wY0o+1GCNuUInFIpI6tn3/rG2Z/+32ff/OS3H/1yzVGl",
+	"HetC6flfxJbTmGdUKCs8ZGmjg3GAr+qP4ig5HDIpaW9ObmG4r+l1qqVgajMKa1K7tUvkJZ4rdNvQ7bxH",
+	"GpqqndtCB22GsmeJcaGJXBDRFPvcCpqZXE3XpSu2f+feAybRFjbHWiWRJ9jgFlGCvGzMx7skZvSYETFS",
+	"+s99/bMUA0GGdMCI4NPmnZd9E/KP+SBbzln5/fSD73/67z/+/G9+/enHvyJHsegMSJLqgx0SwUlMj1gs",
+	"A+N8iaMBI5Qjj7ohgUMdKrGxElTY+mtiCoq2/9qXrS9gmqDK7f8FT/ytOQ5buX+gTkCdchdM3cs1joHq",
+	"t6eIdi63QDUrOFC02/VcXx0VHTP/6T6iYY8dXs2FoymVhYcjriLPrXrAFBn3o5iRcSp4j+zfuSfJgLEE",
+	"bJwwboItlBppF/cLpCJmzXiXXvIH+m3vleYsb3axQduB3ZVmFxh0s9DtVdzgc99hDdTAZfDJC9mh0s2p",
+	"3ob9O/dmz5h30po579+5Z+cWMte7kjnBA4hfEhh+wDia7MdUEsm48rohpT3nzSY/M3H8vnqWD8z6uqoA",
+	"iGMJNT/oqyPBn0aJVv0xFI3qJsr1Amh8MVmlgo0tRqkXQEPeM126sq69a1brN/GSfjd5CYMu4WCVtk3b",
+	"Uekw38HogNd5mIjIpxB1BO9GvVHqiwV5Q+8dUrJm1DYAi/SpJFwQZholE6Z24Q0BylM3YnEoCU2Z/iMn",
+	"9GiK/F0PNNdcvcw9fcy4Ouz0RbnBE16RhOaDA2VtdKRfPGIE5aHMjDmz6NM2VuxS/7XOnQtvztd4ld9W",
+	"Rj0e8R7Bd+p9tyIlqVDlblzb22GFX9wGOs0jEozSuAmRZkQ1vYs+Sn2VpvZULKDMFdfyK3v3Nl/fu7e+",
+	"/UJA9P8vB+Tt/dvre3rB7jx8Y337VkA6fdYZ4AVGIt6JRyFKHq6wV2Q5vmtLc8/D90aUKyMFZ0GX29Nx",
+	"QG/zSEl9GxLZoSaOOZJEz4B0xEhT8ColHSoZ/O2GJLbdNTMux2RSGxw3wy68az6/+/b3Xtkr90LVOmR9",
+	"W32b8g6L7/BkNK+enDJqQuGco/GiX3v3dAt30+sniUh9F4889nPCbhSzgBz0o646/Mqdg4AcUcleulVQ",
+	"DY4mysud9LcVEUIQgCcbO+QeiHEW3DfLzVMxlr5g7bTDYknGaaRUIfas7IhmYzZNBrA0znAflS/unaF/",
+	"calStNP33el2fHCZ9ASEmUQp4RAqvFESuHXEYhYemkBEd/Vqr7wRNyG4syN5IMaSjPtCMpLAoEifhnDf",
+	"4WAIjVNGw0mDJcym63Y4M/DaddxP2XHExmXLWb6YlJMIWiBjMYpD0ouOWYOFrRIT8Tuf1JPSDgQQmzdM",
+	"hkTMMMo2IIx2+kTwDvN3asjqEO4dP4NzD4onMAljrXS3OOlAyympGBtr+aqmYrzWCNWimUz0Pso+Y4rI",
+	"vn6o+mwYQAsmnPiI6RnpNrZ3UX40ZnbSEfFoyHVDzuv6uEgSqYAcxZQPTIYJgwagy3FfxGxtg+wpMhRS",
+	"ke1ga2trhxTmbm9eGseNXd3VHEHSYRKzMq6W6nFsbdl9a9xngUQfiPGcx6xw4EE/nz1iOw4Fgz6PW9Tg",
+	"5OWZYZZgA3taimcxo6lpCsyWrfZ4PmDdkUTbNo3j+92VnXcbRmYHc6ywZQJPHs30LzysYUg57bGhFnG5",
+	"mF390w++ffazv3v+j3/52c/+9rP/9I3PfvDPZ9/5paVmPLVUlknwWSKIl6LwtNkcM+SgkcKzsUuY1lVy",
+	"K4S3/RQnNMsApDI6vef055QSCiYxhUufRGEUlAj1Q2oPm+7ZWh44G/vJwmtkUIbTHSJp1asdej7B1I4E",
+	"bjrNdIt2phWkt5+Knj+EvlLJx2eHpbJIZ6QEGn48QTxRZzBKIEUly3XA9m5IIhLGszdESCfN41rNdejf",
+	"8vxy95ADmIe8H5ayg8IKOEkMdhB5q97Fj4Vkb9lUtAUkV9BA0+HhMJJST9+Toag1bhauR5zkRi9ivpOk",
+	"Ewv9IdJ3Ynioac1vyshbOQRzZKPgmfwbY3asdTjMrpXgUsTsfmq8SrOmNsGby7xua3vwre++oXFsggIW",
+	"bDn73tf6+U6WCA/p0Ao3DXwXizhGsrxaa/ysycGCEAvIyZOHxoIyfUujUCfjKCGUhwFIcMScFpSV0P2n",
+	"hS3BGdl/7Y1dY4oCF6EWmGLR66EpY6b/XtRVdTv0pair7ie4q0+ClT6Lw8NuKoZ138GWHiiqRnI+r1HE",
+	"2WL0czfi3hDJoRP40bStLFhES91C+anKvYr9D+ekIMNSFpo9inS++QMlLNio/rSkTZEWk76cPUxZJ0oi",
+	"Vr/kNhWtzjiDz8rPNwQW0BcP/YZIvNFHck6S1bt0KGOh/EptNGSaVhda14fm49e5Side2X1uK6zPPelI",
+	"OdkhyBYjKL+Y7V5Mrby7JAWeajiJQxbm1BSOwVSKkDNFl2IsByjeJ/nZmOaaxc3PqN3ZoCC77x7V3JTm",
+	"bnPcYlp9huHFjEp2mP1qxoYxc1LEx+wQgsP0cJIYEu87YGHTIxqpwyNaEkw32/0ikg3NBj7/NW7Z27RY",
+	"P9klA5Yo62+wESX9SCqRTqZM4zfro3fMGJvtwQMmwWo+LblwNj7Msu9n5TfI5aYEtmAnH7bxkgCRo5Zl",
+	"hDYy4pGSBWm5IoAu67uK5c+zCTNrhC3ULlEuKM0sECTHTRpJH24jnodqztTcqDMo0yNch4hHk0AYgmrq",
+	"QUQCw4aykeM4nQ6ycdSt4V3Dumfj5fSxDst8FDJhndLH12JtnKXIZ5MNwZ1D/RKdO3vFbe5gNBxS/23n",
+	"AOTUtXiPnajb+GZJBonbWN0UF44JPsgjgWUeChxxrRUqeb4o4PNG9NbH3hYnV7dIRrKcWaIjcVKljXmf",
+	"9SkPWXgojlk6l2QMas6hCXv0Bwa4GDTN1k+y90qcebVGJucdr+r2sGCfSUZHcdQh9pMM82mm0Trn5vTB",
+	"Z++tBLAPU5+6sl1x6Wo3O/VGhMylBxv5zJWjtIxmx2K40WGs+QuShKYHr3iUssQOyGNcsXFS1QcgG4/9",
+	"Im82WCmJyvMxrgs29i1gYbh05TuDUyplTi7g0pxtli5FpVBVicnhKA4VyuEiyh8Ihg2OYJmeheBGxfWc",
+	"XgtHFZuaxnSgcJmihqOsjTEtVz1LTIMVcVU3JMF3jHUfw1duSCIVS7xMbR4K98fvHHQolzuYaQORkx3K",
+	"eYlNK2SK+uKNX4egMN3IBEYOjbFYMtKnScLKmyu1SixwEJ3ch/IZ6jXFbk2QV8nQ0kxH8rYlBtkOpegk",
+	"u5HhDRHdmD9ArEO51zDeoZykFGL5VJ/yLMkgj3mrYNCekLnZEMIbkuzt38moCnAzNK2VTF+JuRZ/Jjpg",
+	"xUzWmgec68FseiY2mZXO9y8jM/9pG/GF/BOzps9zR77tkSOMo8txJwEvCkgjUpIcvPn2dJRbLd5lph0W",
+	"DACe11zd5lwpfmYfsvZ8y+5AmDjGiEzHcLXd+cLkvQFP/twXTVDmZqyEyOtQfue1WXHOfF1UcIEoSums",
+	"zFAyrxl9pKXDMgt6paUgN4YtFg0EdrMFvpxavJklm2rZO9DSZTVrMavzsK5ISxKnO/ih/2EYdbssLc+6",
+	"ntvesojVRLMwM4N8uIWx+RbkNSr7R4KmYakEPAehTTnQPfTQ2HvGTjosmc/dmE3ldfut17nBhAnZadTo",
+	"PrLU6FhzJl9MoL59WXiYsPSwL0apj8hd5XP6fOjrfOGP0Z9e+NwfCoSaOdGaGIk4BozpL8jqVw4ergVk",
+	"6zfvf+/mC77Y9qruFe2VRemHdHID0bnI0YTAmxA0pv/SjW3kWOOIqGxrD3RLvsGM6fEcLPEdeszKyXTW",
+	"9GTE+R5ztG+54tmBmR31UEiBuO3IM8KsPKQ5ZXuiuEuj+yw0gt/w4n8S8YE3WT5lJALPczc68cpuU4tn",
+	"sAysbcBGgEH7lVPFnZ5nmuWzyZXEGo5qNbbicL3jNPEAe0qxYXJOowrNG/FcLqMU7r7DsnMJgKMV8y7B",
+	"zXwIukOH6WnckOTLDx/uE/wA5MctJ6GtQ4eMHNHOoFlkLsyl2HtxGqWWmSkc46JUdmsmcT3RnaV6Mv/r",
+	"u3vr/wtd/9rW+iuP8h83Dlut9Udf+APfmr8+pFG8H9MO64vYG0hTWK55bu9xNJUwUJ3y7vbjWxQcaVmk",
+	"8pEI/QiscoQt1FO9eTHAtkqH8JANk9jc3/4xeJOnUOOFRJkbskQNh6eHpVOxL5RPKVhJ8q1sfg/MEIHv",
+	"mss7XWh+1as9O7mp9ZiaWe3uLKKb2oV3MzC3tvxKUL4aRYVpKzg/mX3JhCzNMfR+FLLDJPXnC94TBB8R",
+	"wU3QbB505bdqlBpx3sIHpEPTkKyePvvb02fPTp/+6vTZr0+ffnz69F/0D8/+dK2B6zxYGac0me1Bz57o",
+	"R4ke4urp05+dPvvB6bNvnX349d/+5OteR9OTkkW8n4vOlctVOf/SYdekQcFrrjnF7dS37V82ToIyddc6",
+	"f+pOsw0frZtHMorjysB5QRQks3fRrKLSUWewY9I7jFtwrCUhjAKJMTmzz+KwsUBrh1oe2OWE4E5h3eMA",
+	"uBgT8858OaljGilvgKxpuBD/ivDtJkpkTFPWFyPJ5ulwijhyqsh2NZ9rPrhsk6roBSwtC4UKh4sg5F2Q",
+	"+ac0QdOd1tKOQub+nYdaS/fUNOdsrm+idxDL/sLgziHioXlgrq3lUuKTms+4ZuZSZlxr5p4yjTgOqnNH",
+	"COZznF4ixzFlbWlloXsVm3cbEjrmB/eec68W3gzkC7OW42HEza/bNZxqetXKbbWm20VY0Xmpd56iMFe6",
+	"mpUEWbu0fntteThcLXhQmUW2OmDLqMvhucO5nDiurE0cVM0iLEhjzaMGL9L144WnNavUpMhQxbpVLtO5",
+	"I9vsBXXV0WzFe8GJuLEHaArV06GlTDT1Rt7cwTjBCxSgmjgWy8mmlmguW/a6S49YXCp0VQhQjcKC9QZG",
+	"gpuw4PlTQe5iUlC5sjCmKY94z6MCP9DXtCTpiAPYTCzGu4TKgZtjCMnUlHA2tvBdjQZl09Khhznkflwx",
+	"N+Y/G33pzmRzn8Xuyv5+MZF+NXh/Vr6dzSstNOSdCAt7taHJhyGLFfVPZ9EwPU9Kb4eOJOAImYImGOxx",
+	"66bXPFfuPlgkxlzwwz7llRPNffLl6Gk16QjKF0hufBHFEQQzi58NwLuLYnygRGfg2cNjGhmh4/FC0Xfl",
+	"gIYMY9AyQK8FZY/pgLWCAzkf/nSHvmV4y9FDm6Xm2y/ySPHH/gxeFh4elVTSc9J2x31BYgbJ551YSFaX",
+	"tlufiG2tP+D7iVnoFg88YrHgPTAM9RnR17bJyJ4jF1vQkIWH87L+ekORmeuFtzwdpYPLNjOR2QHM0ssj",
+	"h2IWkjfyWNwmRYeDlR7jLI06XtkHN665wmXeh331UiXtpYyFhSR+W+aRrGLdQrUuut01p6KTynzkOR05",
+	"3qzVd7e2H727tf7Ko//t5rtb6y88Wtt5d2v9RfzTH9Rq/3lIqTvZqnNcdr3OnVttqGOeu8pN4Z0zfDgb",
+	"9fSuRNLwghvSIJ8EZHtjw/KH1bP3//ez7/xkrQQwJz9JPqicypDlqkzXueEtZqUMf9JnIZ44k1HKz2O+",
+	"75cU/q458qUBD2sCK2ffJnyYCG64NVjv/RtdihVx194BlmCKqBwEoDiIc7YJF4rg0Mhqyjp6n6AIrUWV",
+	"gOR+XJcyqjsfX6oIerA8UyRQGB1H4S/NPptbVBad7g7XNSni9uRr66M+RzP27KOUhErStjXVLbvEW5f2",
+	"2C7hozi2Lr2YSpXl3NTafe4n0kZueEG/2DBRJQdfHzaO3CZTwwHkPKvI6r1uFrJpZ5ik58shgwKc5eEh",
+	"86d7gMHCLNNcM6pk47OUmjAemkIluFsYyshoY7I1m1VYy+kEjoxos42vTbZw6Oe1LBehmQDskt6s8GsX",
+	"NRa95gGPUzFIvmhHOtEnskQNjBCnGmMYDBHfkOQrB/fvQZnmLMcACF2fSv2oPsbB9hoUpuWXC51luQDL",
+	"XXGRr9Z6dz+RpZ6uWrv/xVXhvVB3Vz6nOkCWcj13IZ+Y75BP67MFH8OUk6t6g/xWmVL55uK9BEY4PMxt",
+	"9bOhGfhG0a5SFoNRljXuWIjz5qY6L1mqBUqelVqOmpUh81TFKhlbear3lSVie0fqR+yqAY+/BuBWtdxo",
+	"AbCpORlPFQjUEkGcKqGRKmGOsFjPPKBJl4BrVFQoZV1uu5qGnjV6kMWLMeqRi10G4GWIldBhsSfOvx5B",
+	"+LzBD46SnN0CBagiuxdOBESm5uTwSHV4SAYEyYFFmlne+UIrYCtfparTX8RIlidZTYWp0k6f6NUnULWE",
+	"QC/QwS4mgkQS8fGx5BTg1o95QKQA1DlA1wHgT63iDvXo9Bcmq4HQeNpnVJe71zxmoCKPy1kqxYazLDXi",
+	"ITsprZgLS1qgZRviprtnUgWkm4oh2fJr6o18fpmzrwGma2akIqZyTAHNFfBVw3JQV4uoutMUG9dJLrYK",
+	"lyFTRE+I6cT8CHvcQOWC1S5Yp0wX1XtX5nC1oykLUbQlMY4maJ43u+bfLTuLssbM810imYXwttDFZQ2a",
+	"FSprEY6MAVom7CSSeqyzNYEKTeqFmPM2zMm/1nZftbt576Wb1TDYaxhx96/bDcz4K8E5LPmdmNH0cEZ4",
+	"mUZPH+ljPRQG45rY94l+3x8EXtPk6QffPvvFt08/+O7Zxx8+/9EPn//FP8y4gc4fy5YJPJ7Yq5s1fDSX",
+	"iGqqOBQFmiwm45W6krfzVItuJvcc9KPkoZiRYCoDEKIhO9DvecPgYf0AF+KcgDeZmacUI8LjBHhvlmq2",
+	"A3IzIC/85v2fkoSluWDkiVsQFXKS15BjUS52DGsMiHVqB8TCG47pMQvA3aTlM4j/CSAhIkDBLYBw8sAE",
+	"tQeWqR7a3/siDn/z/k/rE1wAt8gY3GCJYEalOV/5Rl2E/Sff9UY16UsHhADw9QpbaUpQFixPOn0hJPOn",
+	"PnWKusQ59L6Mu8wBXXcubJ7rDSXfFOLHFVkATN4L0YPivVUWMmCe3DfiqgflCPMOZZXm8zHeEaHXKfX2",
+	"wzfWX9ZLlVXK8ZKUpRUHn6svkqirZyDFQHiXK+pxodUjLL7h0SK+jHU4zHOoinhDkphOxMhRD7TIM5+y",
+	"V0G2TaGdXfuPi+QpSwW06eotyDQrhH1ZWTblP0RllaXXTvFXU3qNKkpg1nqittyL4IbADK6Ff6uaVWPB",
+	"DW08iZnbwJflMSjJ1YKKRzHrKiiXKjhJRmkiJCOrB3gmd4o5ZN1R3I3ML3qUASjuRqPgjGktELO+It5b",
+	"u6CNqCglkyk0U7UgjXKDdCfpkLn1ZPRqNC4n40QxGMYV5Cwwq4+VF5MwLNg55M2rzgxsltk0t6usSOMQ",
+	"wKXVo/FcDOgcc/v268oFVNvi7t3OKkdiYh9U3pJKdAYAtJYyLcZjmEJ59agj2hkY41l9D5i9By576Gej",
+	"ykTtZ5hzU2OYU6PZ4SZVjDKN2CUeF1PXnXc5WZwvmG0+4fFidOaCXFkcwKe/+snn3/zu2a9/8Pw7P9wh",
+	"E8aJEvrSiEFV2IJttVaoGYl0Pgiwy9Kxm/ohrq0+7orkzXjMTJrXY92bK/8dUdXprzx68uTRdJnS/1mM",
+	"jCaaRcmNePTeiBE6FLxHJtlzuUHa0E4brb+Gdaza+lNk//7BQ7JJk2jzeHsTP9mED9Y2Zp0tM7Ay3ART",
+	"SSWGVjlm4a4FViBcjJuH2ro2jSkpNur1WQo3qESRoFBtdR67R5XbxLxmgusVHQwmo6OIB/lh4mwgEiED",
+	"0o8GEzoYBWQySgzAyjWxqJR5VKZ8J6W8sQEIu69mbkZaYirpXK9rn8XHTJqQsEgSPQS0acAHWpB1qvv6",
+	"Y+zKu8an/i8XQXIv1YW/LMakSzG0Rk8BZKqeUDukbSi/TVZnLtO1oMXb2fq1A9LGAcNPFH4iqxHX2jPF",
+	"BUnzYHZ0x0ETJttefwYgem2MUsYi8aQrRjwkXTZmKRZQQETQCOVPuUZE2uLtTGptb7S4czfZG7MEnx4H",
+	"Vsj4t5U1qhPWFD05TKliZTJDpBBgopGxpC4l02nO6blkSjXa/qJJmxUplheVYVlc1Sk1zPBdB1X0hiSp",
+	"0ZLNbr8cbG89Cmr3Y+rKYTwgip5kJzVn8sXO4PtGosaceKMNUkkvqkRCqca43EA0J0TAEQucWCBX2J2l",
+	"c1TF7EH1FJtwDvZstT9MuMLaOnjID41puUGi6j7tDM5TDRCB8/3xVL6EmblAk07mh5udrgEw19Ge2n1P",
+	"aYA66Nx5vO9V6QMYbH8w6vWY9MeEldWPOBIn5XkD06vjMZgdiRNCeUg6git9TIjsgwkPPm2g+DVctP2o",
+	"M1g4HfiwTMx46NQsijBVgXQjHsm+yR8qy1nDZvEEVrRKCbwCTaHZCX4vARhPxUiVjbJQQonQlGlV8IhZ",
+	"UQtM+QLwwm2W5Y5JIVZUDkhXxLEYS793Vb9RG6wQdQYP9Xvm/cOwGDFYFveYpxlDL+7HZdt8hUnw5UKo",
+	"tckEIP4NKZ/YcBVJhwysghszN+GVZ9FnuzYbj9M4ZYF1PSR+P9EaIpWDHMkNpNUbWgWQKsDzJDirkf9r",
+	"Mpbx4WGWiOq/N+ZGc652sy1cPiplQxpx4yqaTyfx5gWFGGeLXMYrhHuLyWl2oZ+YPTDxTMg4eoJEXAl/",
+	"ORx6zPyL4guttW8XgoycDG8PGPZs3TB3zcx0vNtuyLCMxKtqRE/xKdeRpFfZ7yPKCuaUEkiDZEG37I7Z",
+	"SujSO4s8ZGwa87Q02gHyiIrSUvFb8DWVJBqV3ZhTc8Am8g98Y59F4MY4hShshv3rBlpEKmaVsRY1+ZkY",
+	"5IDNOMGmFfUjDJ64R2DCUg5yXmTyV/E738r0UcoZDkvwkuGWKn1cXvCusaI9D3TBnOpqCdrH4gkUi8Qd",
+	"19f0ClbGUVi6yFVJGx77w1QVsHz/nF7cXa/I8ZjemSCnv9ow5SnCa55yoZXEw6o7zZ//UfysckQLhk4b",
+	"o0Nt8DQxHUEfNnpFEjkYVYVSX1J0dDbo2hU5b4Q0zn+OAOn5I5KTnC024Hl1McyGgCtDmDPGMzv/gzff",
+	"XiAQuyQmGg91RTi0u1UNAqIrA5zPH1k8QzjlCRpNTnDFllTHHbsnbV7DzLw3qXOFuj69mgs1071eaODt",
+	"LNy1c31pr+FpUOkaNbPE+qp1TLSs6gM9mbbFXoi51XPrT9Wtilmq8EhlqEMmLqFLYwPArJUJ0HtRk1jd",
+	"2iGcHbN0bWMBZ3O5ofu24HI0hN9gJfRbkL7E0g6kRm9vQXjiy2T1t7/6t+cf//Czf/qzz/7sm2ugl3eF",
+	"CJvYw6dFk6mSbjDzSGJF7qMJwRchPh1sXcaSig7LdXy6jr+IUUl1toKsM1MsL8VlRVcuWoELPWVXWyyU",
+	"8Qz7u2luz/TuiysczXEq/HUUZiSmCr5yAbZ95y66Uut+oULRbDip1tpKaP+ByeGCkjVYHIjGMf7qbDfP",
+	"8GP7YuSLqvyy/rMVFkI6QfLRZ1c3tVGSlQ7OA4tSX/lCocDRzKByQJh5dBhabnXRirSseFQ9nOrbWJTo",
+	"m7DmDS5UQ+rQjh1pcTFdX4zFYsHW3asXd3JmQiXLHrhk5KXBkdob08kSzag292KKlYpR2mGZTbroWsyQ",
+	"UrPnTaItFoDE9Zl1V81IdsBKaaqqjkWq+r4L7YItuTalZNrHK1XEYSGyFSF6OzzLUrkb1YZi6NxHNA/w",
+	"5jmv/d3jJLKFazlLs6S7OelrDtBkCztRYuOu3smG5DWDqjHNyS1pa9YrRphpgePaMYGfPSFC2YTiy0n5",
+	"AC+KLkpnUHnU+Cky+ibbS6Dn+T0TTgT0hdgta4z6JckxU+PGhJMmNs+DN9+uLVhxnmJYZmFni97QkGGW",
+	"LYMagn0WhyD5grVDr/suoejH1OeM0B6NOF7/ua8K8g9oksQRmEU60/xlaiovl0zlcP3RH5YOvkxxzoCy",
+	"y4/MjtEw7KvoYTLBZX7h5VzA8wtg5jap3F5Stgj5oYBkEXScsVQKDvipVZW2y51Zxyw9hKs0UZWrOhQp",
+	"w9ixbGUhdSBNtbrhVyfqbtHcbU7DECPchuK4zNvnAvHUbH6mBbmbT6QgXVqSpNkQcde6o/2APN6zjrtS",
+	"6ii4hKoH58AmviQ4IyeBz0cHVoayWUmrlHSoZHAlASxJZ0DsIq/NkYXiRUa26X5zASaZ6Nv5RBqK4C/b",
+	"s9P+7PufnP31X58++9VnP/jnsx/93EQWf/rxx6cf/OzsG1/fXn9lfXtaymlgJTId3pzt8NVRFIdaoKA8",
+	"JKkQQ1/rpemsxbbOPn569uEnn33/k+c//q4Z+dlHzz791U8++/7Pzz78ZIFxa9mA8umadf4xIUjjlIz1",
+	"4q0KnjfDK6IkYlwFJEk1ARnzyPN//MsFRp70jYO4TuJLhFQ0LpH3vkjCqBcpGZD+JOkzTkSCJLZDtre2",
+	"1re2tl6cGVtQl+I7FXLBs7Lyt75odu35j3/x6Sf/5fNn/1bfeImJxpmUP8c2OwJlh2rozeivgtC6dhDC",
+	"dTBRyZxOyIuvc+DEWMzACZeAJVUXRChMrGprL8Awl1HJVVvmDvoiVfvRYhGsXQsc6U+SoHE8IUbVnTJn",
+	"+CPCti5T78LBetcg6vE7fDE3Tthj80fYhqw8Q8eqMPpE0yFgYxikZuDoDAzj1mY5paF44nL49P3z0nyG",
+	"EpwhtuRdO0W73QMmpT/C1q7P7O0o0+6hEgPGS6Q9PpKllpNIklTEjAzphITChtt1YyFSkAWMH7gjuBRx",
+	"EflrKrAcijgqOqYTp/B3EnUGxka5Eqz0TclDeAEahCtgWFiQcvCA8ooZxs6a4QljDJWxjaYZO4KfsqIS",
+	"FX2X7FzRHOusu13lkm3VS+7Pj8qD6uczaC+Sn9QQMzQfUsVsFoC2tLmaU/jfWLCXpoz0ozDUsg1SXHnN",
+	"3ubBpXNlfLr7tBDQbbWJiHXEcMh4WBaCfSRODGKVxIGQ7BMAXARV3ogohTAFLlQfEsci1RzmYCai3wdz",
+	"UCW3zA9W6Qvz9NQ3yHSy6aqV7goaaqog0DILUeHA+RylYAkA3EMmd1zEQEmyb2trSV9E3bDailp1B9Vf",
+	"tqguITNJxTCSLCRKONgZnvJUbv0jv/EGKk9xU1T4iGVNlwVrq3kOq+gM7go11zVhKkGVDdhcdUdGFT6H",
+	"HajAWm2vxUQrt/4SzLx0Dy9CRAZauHL52O5ZNVHWkNoFm2dVHaXUmJLQPlS3x6XLsR/TDlveglysfXrO",
+	"tIjyNW14rJz4fwdHxpMKsMh2ZMnwHsepQZCEWk8yFmqH0CFZPfvoW2d/+tGnH//XtYBs31zfvhWQ7Vvr",
+	"2y8FZPul9e2XA7L98vrNrYBsv7J+c9te2S6ohoPwQYcrwQo0ov/Xrej/dTP6f92O/l835JWUi8UZ5xLL",
+	"ILBojgIjjUuH0DSeHI4kCw9Hid/mqxlG48ByJ/mlwfvlsktp7azcuIFLYqZrhlnMJZmanZee3C1ZQhU0",
+	"H1lke1sKkLW9DpbFzOJl/ckQ1oxWx+ogwVfyf7VBkWXUs0hjpdAcBlYHwpHwnalqTvU+8VISKRCGb9Pf",
+	"ocee4zes1BjKklWoLAtLapxKlWdRDVGozjC0sPWyKVwQuZ4PuWikDr2FG+/zeGIRqDI/3hHrov8xksCm",
+	"m6PHDOmJgx9YsKfVhTHoTzO/1ZwhEMPM0A9xFJoxAmzPNGQP/HXH2Koy7HKtDo5pPAhMHgJXAuI3lVBs",
+	"l8iI92KGoUf4CaiOkCUcIQZOhhUJr0I+CIAGXRBk8JMSwlokka789JRm2FWCOIJtaI4I+WIGoLca87mP",
+	"o5vAlw/RezyxbNPCVc2ub3mypsXGaoX6ZRcfK5QcW6DI2NSWXoC+N00kV635mfG8zsMsRWAaBVfvaEkC",
+	"dr6+xVNbay+WrJOyEvlHRj2okI7vaF4ZT6wFgHI5ZgaiuJNBHpJUKPgx8iMsYEuHScq6UUmmlVQ0VVlm",
+	"f2EEAWRBsDg2v0tCE1qC5bBI5mIjPyC67uxmFFd+eoK1eYNTm76ITOGQRXZPFg59OZXMmPY4XI9EMh66",
+	"utg0wG0B2WrDwczBP7j6JP6liKWDf7PYOfhblo1ufqWFX3MEHftthqMDv+eAOcW/FFB1TOynO14E5IzF",
+	"uJFrBWn7sOzEvEUHzAB+FMl2Fy2kcYgxOgBvPIsv6sb5pPFsetPWfI40f8l9PIIjLaocaM5lrsMkepN5",
+	"glT2ONnbv0MGLEPa0OeItKUYiMPfvP/TdlAsO+KCdGq60dO1RogNiLnXXeq5MpqiQxyH11cqyUrZO969",
+	"6aQg2u1CXVN5g0h8KyCSQYIQYi2KRG6aJxsES3RIQmMpEClYD/FP1m8fPHhj/aEYMG4An4G4dQ8dIQZR",
+	"5sTaAWzwQ9NePlqzXE+eQKBz1xNGrr8jq2fv/+nZJ/+yhmmyzsogoPGQcWW1rw0CsRV6sWNga0T2RaL5",
+	"KW3xWPQiqaKOJGKkJETzQwh3aIHBZGDjmgkXClxFq2df/4fffvTLTz/51tnP/motz2OKeK/FLY4yhDEx",
+	"GmKeWWDEYLyc4eF0qauNFm/xL3xhb6T6jKvIeNi/8AVyoEfT1n8XafQ1g33zKmwyaY22tl7oDNgEfmDt",
+	"PBTW0FaLFymnR48ZmYjRBtkD0sNC88CYXIIiq3qCH/9qzQj+6OCZiFGLS4ZJYohii1DfVGVf3jBzt3A9",
+	"+d+Jvqv1+5BW1+LHkYyOYkZ+8/73SaTMnSfJra1bAWEntKPiCYmjASNSDBkOoFgbCirdmGV7HcAivvAF",
+	"8OO1IfgXV3DT5Ab/4Vel4G2y+uCN2+SVWy9+cQ2Xqq3Jrh2QNmAqtAGuEPZI/w1hFfRPOeZDW88OUXIi",
+	"fkzjKCSRvlgC0kbAih3y7mMIsQ5a3LhMnjxqg96jp4B61BENESp9g7yF76AH0tZxZ5JBFmDEyeu8F0ey",
+	"3+Lga5uIEZJne6/TYYlav0t5b0R7bIcw3jaL8YCpNGJSEw+6lOD8KjpgAEXfvhOyYSIU453J+pts0rbQ",
+	"7Ksm/fG9EWtxZH2m8vTNF1/UG57SjgLqhugsSt5++85raxtAobg9JgRbU5alxBaHPx2JcGLCtbEmELoa",
+	"0Qpk5J2IS6WPjOgS2oHVUuOow3azhls8a9nSF7Tr1AeDh7du3twl434UM6cTs4ckknpyURyTdMThJqEk",
+	"ZSqdAJw0gn1GCqm4pxnGra1XSNQlmL5Y+LLFaVexlGxvEblB3mQT3EXIq9TN3LxFIPFpA4ugZVXt9EvA",
+	"OA34baLPgz0pUAmN8tzrB+cluwxgScxGa0ldE33K1CjlpP2YtEAibq3skHc3NjYeBaTlysb6762VjY2N",
+	"1gp50iaA3SmVFnEM49olCZVOLWwl9BIUy2EHZMRVFJO20zCA9Gq9aKPF21YskxHvsLYZnEQBdwwiLQJg",
+	"E3hBN87xQCUijiPeM5O7LbiV04CTOvQsR50Ok7I7ismXXn9oyQcNQEjirz+kvXagOXwY9fSumzsWX0WS",
+	"1TuqhSeo/n2nu35PcLb+FmIOwyFHCjLu7RYvCudmEgEcSb1I7Re2bpF7QpG3RBh1Ixa28+QYIFMzr4OO",
+	"SPBwIgseUs2GSRwNI4VeT83w9IDbetqa/eClAtzJXkv6z+Zigp9NNWXZJqs0O3+6bwndmfCaFs/Z+doG",
+	"AbQJLe+apCxNTmTENd21T9b1RbuOn7dNihM0RfmkxQWGa477Uadv71XdbYfGMYnUbnZA9R/NMXphw5my",
+	"pv8WB08R2yV4jmxNlvwu2MYrgHIy4gMuxlx/b9kcVWbZkDT0ZGzrwCMpORqluPfm8JurFzLBCTCbSYun",
+	"VLFdcsQmAmnC2eRIkls3XzFXhWark/U9PVI4O5J1BA9lxnQNe3EJdYoy23+ybl5bvxO2d8l7I6GY7jLj",
+	"7VQOpq9seoQkZIvOAf6tQRJCYWhv/85KsHLMUmkqP21sbWxZAxVNopWdlRc2tjZegHgk1Qex1CJnWxrS",
+	"f+uh5J0RxJ1wZWdF85g79iWIyqRDpsCAVQIUnr+yCbtTWo3AedHo7g3eNNzlQPMOeB+Ey/dGDFBmrGxp",
+	"jSBoQpi39vMjwIpIBJcow9/c2jIgn8pEA7sShpYs9N/m6guMLCDlTqkFwGM1ydqdCbR2oynL4Ic/CVZe",
+	"2LpV1k027s17QllOhHGKRn+t+y5DSdE6w2g4pOnEkMG0JAxm/J5E9BFDIY+ClQLnwPg86uiIcuWRCTef",
+	"JTas72CrmM9LbVEu14AO8SgD63pVhJOL3kGDy1/UDVU6Yk9mqGf7ovv2Uc7DPss2aEyzopUbF7D5e5yL",
+	"kb6r8yzPvKxhUR1qShMOMTwJZrjR5uO8tvqTUtb0JaZyUrnsA1uz5Fd1Lr/E3NxbczLxwgJZCwuv5EXY",
+	"Fz6vxZMITFdfJjnPLVTDL56Ipnx4urSEPsHGaDedI5PEtGPCFbN0vwzAxOLcQ+6wszooXxghvsXb9sv2",
+	"BrlvRFHn4u1TiQZTFjq5/JEiq+3sV5DJ7Pq210Bnw0XPzGZYtChXl4uaytYrRNIJyJfj/mQHLbDFcRi1",
+	"CC/+4gl4Gy5D9xBcGrszNVkb8btlHz4twUdQtENvmJbJLuBk4YQ9h8u4enOSACKRl8D5NpGIwF1xZedP",
+	"+CI49jjJT0+2QEesI4Zazs3LNew44fxckFjwnlZ2zZGRaBLQooXaILfxK1TJ8zpltvWOMTkahWyjxeHQ",
+	"5vvgHlgLNlQ8a74zhL1eqMzxH/AwwCIt6zDk7vNSleS+9VxfP4WkPFrEBE6gLUIyYw5mMiAdMRzSdcl0",
+	"u4qFO5kd8o/s5RJknp/A8fjYcignSQxRCsaL1VAnal5TwqpG04h1lUWopJqAktoV6bBmZUCPzaHBFJjn",
+	"jU3Aiajxzcs6t8GaVJheE8fkPMPyxfhUjQjfn39Il8lD8kojlcqndWNcG9XTCRxDtmL+UCG/2jeelF1i",
+	"4BHvR8m6EsTkAYMdU+9RDCkIq91RHK8DapzJgAb5MmZKQWVA0eJ9GnfxjYBgujEC1ShBbNb0mnGYIFCr",
+	"oaIILdEUzPgs3HE4A7n1RZLnKsuA0ELL8BJVzitBiyPgo3TjDCXmjweO5T4v5QuJEX0RhxsEANWjIWtx",
+	"GQtFhiOpyBGD8TitEdHtAkncvv+ateWyFF8xnrYWN/XGtPQr+0EmixdK4IPvxthSE2oNWj47wH2TZ3It",
+	"rQBOPcYl2wBseo5XCECvgVZALGVdxPV/gOZU6+a01YLPvvnJbz/65fMPv/nZ33+y1uxsZody5rrH6n0g",
+	"63pPKxqrrVNE0QGm6hnQ49xnSCVpe4oDttEB1uIRFj023xGVUi5pB92qmuatzGjKFILzBeMKRGqPexop",
+	"MISDiRtPkDH1og2dEsSazSvvB5bk4bcWlwD22TZXRXuXtNEtBm4DsE9bD5BxpFFl/ACHXLTtyTLOtYyJ",
+	"ad4Eeq8pUYo+UsArQReX1ocJLDTowbTLdrAdtyijfsSy1b4hiXOkyIBN1nb19dw2C2WczrTFjavV4H8Z",
+	"f2gbUp+NH47Focz4l1mJ1bYp8bfhoDW0A9KGmby79WjD5oa2f/P+T9c2yB64TzNKMMNo8czjoQRSKSy3",
+	"3iEZEHbMeIaqnLmQIc3O+Db04arhRa+aCNnry5AcSPIla+p59ybz0cOg7sPxKh4MA5h3QTwK3dUvbm1N",
+	"8apM9jYrf25m9diexUrzpL3BLnfVK++CKzZMOjwM8H2RO/GQZOrIYgLdXCcQPrwn4Ogl9paZwmU2xgU1",
+	"KxMGHhkG+K/NxgqQhVpBCWZnK7Jmpkj8kQul98WUHsS4dmOkNOxQWUDJoiFScytr2zCVuzI7JAvBDOmq",
+	"hQEpVO4UKUEovVQMHUFzuLZBQN2B8Rv2DMB6aGvZJZY3442DLLkN8QspmmBDze1jCLJiLW4Ot1OWwLmV",
+	"MXzP8u0Nco+NLT1APIQZbotjmIiN4kPTrJ2za+Mpt6u2eG5YJeP+BIKM0KLkZlRnhtUWB+6RPbohTQgB",
+	"WYUl+9LrD9dsmEAeIVAcQIsPqZbOIY63S7iA0BQb65D3ilEPEzHC+LBI7eIlNY4ka/Fb2zfJfgqeZayJ",
+	"8AaNwIhM0eYCcVDGEua9reBRieQ8yyL0JK3WYWq6SRhbTCFkhtpoY9BzMU4oV3TtahRU3GngeK92e0nX",
+	"39UYqRsI5JdroMY+jGJpT8qMIe68F125NXoe9uuV7V/1Db2IfZDbgy0ELKDDKIkRlpr3xIyC0u6Yn9dq",
+	"2IddObBbZ3WG89Dm9g4Zi3SAioYNLzYnP2fQyciMFjBvW1xz4gDDTCLls4prIdZi3+MQOpRrFn8E94id",
+	"6eqtrVfWSu3i5sMZq3iJhftaa9PWCG8E1/+IpzWzoFv4jAs7l5B50MBcjkkIly6OQjdlJkaMi4IRF+6d",
+	"62FqRDM36UdSibQgmC1bUHU23K0WVbrB+/ala+cRuUxrtltdo9KenUfzXxuLdpLvmKUst8RWGW3l7zzx",
+	"0IhjRBupBcuLteVg1A5mLGyOKN/i7f23cwNb1vljORg9MYY2UmVno/q6RnHdfDxlaCON7GwtXjC0uXXD",
+	"ctsCyP6ZoS0gNj65Dfa8aSsWsUYsTodZyoFu+IY09iscxsGbb5M2LHa7xUH70CofQ7Ryg2o3Usx3He+P",
+	"lFv16pLCNmZr1C1ZKvbUGas3CVlquCijEBrvNEHhrjsGIku15ZahyuNYcw7hKFSZhize9uXvQJmsY8Z6",
+	"pQYiO4jFmeC8950cjFZK48qQXKQxz0AfYDxJbbyZjdVWhgWgfb3FV9uFGmRtrIYuRooMGEuMKmMcapbG",
+	"+1SubRBTDE638ZW9e5uv791b334hIPr/lwPy9v7t9b2A3Hn4xvr2rTUwlBjLSuBCpGQF1XY1SzQF6bIQ",
+	"fNHVKn2aU7z1DmhtyBMl0+Iu87NkQva4GUeOfQ6ZfxJ4fAEDvZrtXS7Hu0pmV3PUwC9nrh84dhfpFpxj",
+	"CBcYGjzDYOc+0n5GKg2ocrXUe5C9tQyx1xMnYtG5+5SHmLzjusznimOxgNUXGsdSPb6mAS12aIsGtPjH",
+	"hgEAOD5b48e4LPzDcMA6vebG2Ro1y4ysKSCKVyoj1vJjJl90DeufJvaVK9ODiyM0PuipjGXngOentYlW",
+	"7B5zCxJafsThjUs/3pdKGRmKZjVZYKb40cQRPa6FTUR0Bnp8mLo8y91xD+dWWeGzejnZ7v/l7k7NrXnD",
+	"WJmvfA8AhtlSh1aYYqHAIJ3VWV9kVxaToZ29NNmn68ZJatBTSs90ER4oYsu5vhsGxS4Gy3SZ/MOHz1TJ",
+	"SfJtCAhn4ytnIQb9BqwxItVSyBHD35RA1YRZZKacgG1GcxUN5+88qaTGzcfWfX8YhU82U2Z+bZZZ4Xxb",
+	"mVoxVylG1xlWPCEP7OjMvl9CTsLNy6LNMj6aRU9Ekrw3YiMWYubHxQUncuNUgGabklE1/TAHLqzseppG",
+	"Frt8NpB1VbLUdtRXddjfgbBgiJyXjIfSHHDre1rweJcYbAxnoSkDkBMG2S9fObh/L0fCwaCFFm8f6D4O",
+	"oh6napSyHaL+COFzRjw6scn8iKMTHG+bZ312Qr781t7t9YMv79188SXNXFsr+Ejhuxv425EIDQhPa8Up",
+	"SAkYVQacZ6PFwf5ugUgAASSDBoDRwXTW74Qm3Mb528NJwtobZI8DhANHYHusbehUPsTSqGChwg0Ac/ow",
+	"CtfzA6hwW1o8ModlDRBHwlQkJGUJo0pqGXRqQLsAaHvz5CTDNMBKeFS2eHY/BvolDFFhsTRROSqNrG2p",
+	"l4qxfpjQkWSItEIViRmVqsVzsJSH2cqZFkYph1KJ8SS3vlky168gwItkcLvoN1q8XQAUA3wSza6x8bcf",
+	"3M3C3PtKJZKs6v/AKRLHYmw6a3E9wr6QxrvvYDKEw4jjuya6H5rjQhEcFEXbZnRMFQTXkliIBMFGMKis",
+	"xELmYycXbynzIuMt2WI2Jze7FJ/8gcG2MXwm6yzI0RYxwgRR6Ra7VEQiN4FeNo/EyXqGD1gqHO/pd18V",
+	"Jw8N6uGl7YDbUZlMaQrDEBj2OZbc4OKB9FIEonv3kZZP8j151fZGVj/72S80bxrSOM5E2DypRAtP63ps",
+	"JtZSEko074HxDumE9ITmY6t5vSUM3YG9kIV0haQek8JdrLkFso5Mu4CJd2nxM+7wcMDLzkopLFAJJXE2",
+	"zqhpKcS0FwIKkOmSrJbtfck53Xx8JE4A0lOrDc2UBeeLC1YWRh7iRACA3yHixAEv+7JpQpwZlVBJJD0+",
+	"l3ukOYXaIM6s+xuSyOhrLCBjFvX6SgbwK+nEVEo3tDwj5l24osAbJxWdyEBPwBpuB4wlJFI1BG/rmjS4",
+	"mO5mr/oxQabsK19DXHGvuX77pYs3ozTKaC5MZBaM1k8e2RothSyyZSYRB6D9LEoObYBfQ2h9LYJe6A13",
+	"N69wcy25iB3fFd5xOeGUX3J5hdSlXXK2Sx9fAOWkq/U9Ivss7hLAfL4hbaRAU/aw+dj+CGY0TZfrUm81",
+	"NzWkam9H5/vl3o6/K4R9hfdjHWFnFHY1F6Tt/oZEhmgJzyF4qDAClWVIlg0A3vcxTUNJukIr7PXXoUVi",
+	"bXAdvpW9urSLy3bZ5OLCaOscWfZoAgxhKRuXLU0GJp3ZxSLE2GYpOYpFZ4BiTRwlxAAmL3KlzdIrsL5I",
+	"klGSsHS9o6lhl1DzZ05GspA2hrkWJdm/xYW/pizEju8K78acNsvvxhy0fml3Yw5r3kwBzBjA5uOsKqxf",
+	"AazZefv1ndfKYw7R2umchiIEiQsdYrFwbY6isSW2+GoRIQTi9uKIZSVFHagQotiJgjwiiAG6IVs8BwUx",
+	"KaAWG2RtdxqvHAZHh04W1uqtmzfXyrHpfqdOzhVevnUnJyPhq7l8HRh/rGRfoNjV0w++/+m///jzv/m1",
+	"ZvNBkZdrAk5oqiIa50n55zuImzSJ1gds0uCC3tu/86Z+cWnXM3bYVKvUk9hFzwbei1jcBh33xyzVEjsY",
+	"n5fDLd19NhUkpkIIyncuOCdvrFNNzcJeUxaCo7vCq9fSXSmd5Qk+S6QorNuTl7rpGuyDmRt5dwp2HQPm",
+	"4wmBwHtn2IQmCaNFKLAFOMfmY5pEhwNmA0KOxYCd734PvApv3svlhI5M4+Iei4EtaaGnFCIofzFH2BRo",
+	"QYx9hdQxK/lCWxd69C7z/qwmf2cxlkL2B0okLqCbh60W0tj1segJEZ73XpwncgWWbYnhK97+6ry+qx3B",
+	"u1FvlLKQALYlBgBA+YlIswS1ljkEMcQE6xjRCZGjI93sESNKLGXTHxY32utUBsncGf3lXadlqsbbD+66",
+	"+CwWf/fg4MEbWracolYx5mT/7YctXhYbhQ1JwO/dA/3O40Q3URhBiw+xCNFM7UHZ1z2BthJJew1o/l8S",
+	"J1FCvNdNNLgOgRYLnbulahkHGLhjkuymSXD2HEGxo0izT/2Z6HaD2WCNppwURlavRkB5vOUpEdhdQx0C",
+	"prCUjTLVl6BU4JBhwfYjsA4sZrMrlfXtcl9LUR8Gd4WSPvS/f+delZGtuEf2hty/cw/jAoc0XGYAhjsa",
+	"R+LPy2PpgZlLEUC0cgEVQvE6rMkpXgc6lBtJWH6g99OIK1jAV+HlJhhZ7uihUiLA6u7iNT5klEtjJaMd",
+	"FR1Dnu+Gi8mNsn5J9kG3i6qBh0vMpRMUgbm36sC455PHzYp61JWjiFNMO5ly5Hsps0PTcElRZMCSoD+y",
+	"ejSSEWdSruvfTXTF9hYBwFSyd4vIPtNyZBa1i/yMSnJbhIxs33y5OW/zkOXmY7vNDSOIHKq4eAfpTBkH",
+	"DGU18FMhAxrWV6nqs6Fk8TEDOI6eJuxRYoxUWlbD71IRMwtTted8HtrTrsXcqAfhuyOF5wRwozeq7MXX",
+	"n/1foaXYyAYVsoBd+6UKcQ8Y4PzSqavHwCMi3WhqCVwiA6mvQHJzyW3O0dpMIn6lx6sklUcyVby0rylV",
+	"79+5B4O9OpKukGiuizTzJc0Fp8QZRDXVY8kFmxGPhVaKncuEh8AHJRI58MJYMmCF5ZQes1TJzViM1+vz",
+	"pO+K8YWkyjZSUrLOGqgod8XYgd+KxVQ64mXv2X4GegJK5hGLxdiyI4RsMSkbq8//y9+cfe+D06d/d/rs",
+	"/zx99uvTZ98qZ0LNQvkvKoq/0Z5k4a31W5LF2E9H1y/HqUhTJTjKUVkQf4dKi76sMMqoQyFGo3QLjAN7",
+	"nZ0kQh+Tx+YPbjZ5cdpviBRqv0sLbKO3HULhMkd55hUHGUeKrhrTlJHVV2+ePv2/NF08/enpsz8NWpx9",
+	"/pMffvrrH//m638XkNOn3zj94Bunz/7i9Nk/P1jDFKNuFIM6k/vWQby8/eDuGwE5opK9dGud8Y4IocBV",
+	"i7c78ri9QR6IsRldBghKxmmkFONktayOh36vL6DiuHHgK4GltjJ/i5kXIghl2ERYL0BCvSxO2gb6TLZ9",
+	"RrfXYZlvYzu3D/74Mk3FphfssuxSgBXWM8jqHNp5LYevULCfuggZqMtOwWQE1qqak1Y01PMiuIjns/qa",
+	"RrWiYjLy3aOBHU0djfN0UFlJJy/zbkNWpJ17krLjiI21jgDbZkq4TzK0vUjmiIAAKA5xJUGuk5kWsjr6",
+	"gF6+Q7jIa1a0OFWKdvomaIYLA6gyFMdMbpD7FmTbaOt5rYvsM30QAaUrxyoMsEYEYucgzpXecHKE+DVD",
+	"ymmPDRlXtj0tkbT4OBWKoahi6g9gUQxLLjSOSZ8es6wkPIIEkzawI6zrtZcNMe+2T3P0rshQPGbGRRLS",
+	"OHHLwcmnuYE+IoCmPuUC3CXUNimysh+I+IhVz7N2Wjyvxm0qYWduRLNuPnZxZzjDLi5H7lXsRG125PEC",
+	"BorlSblmHXBRSu12hhTGLGX52mpedutmVcK+OUN/eI4hPdBHj8aVrFaTnr0hdjMagEpDdqxkLzvQoSkl",
+	"aeienSjGNSPN7Gg0Ze7BDgonezm2SRg2DGIa2miKYWdyQCTlCNKcYzw3uAi1IsoMH940s74sfpxVM3Au",
+	"HRj6ekgV1TcPWc1FCJGStx++sf7ymmXXmotvtDia+1MxLjgM8RVzh2Xev2KBgkhaqWUHy9kbj55Wwa21",
+	"NAU5XF/dYhSHJg7X1AnKbvYJWaXATaHqQYZ3GBBawnpJGMEwoH+Gm9TiOffUX5rXBSdqLPQ4ZAA/2c3X",
+	"QhN6kW0PLZ5d5jBuYIOQdi9S0mV6alby6lPuwA7k3bU4oEkjImO+LSmYR0yH9rEdrtAtGnYfENHVvHiS",
+	"yXJe1yjSVZHf/J712qUwy+Pjc+/YuisooABNImPLhUwga02KJpRqSTGYmuwX4VKZTArTsLy1nFuJEVfr",
+	"kD5RqdXe1u89hNcuSq+dopAmRgWTiwLYqUtOyVMC0S8MsqPsa06YRJ3BFLx49UrL8lJ3mL0w4tB6J3Mw",
+	"WakLiwpl2TiQE8pDJAclFI3lLhRjy+wehfeR52oZQ7NJ7Ca0E5Jka4O8Tjv9Fg+jbpelkGFjK1hQTmj4",
+	"1ZFUeLNb2TxlVAq+Qd6BunWmqZjRYyZbHLnjiEfKMEcrD+sRJKkYRhJrpGsxwTybqgeUWco0nxzSVF9D",
+	"sOjeYhe692uc7QXju5JAEOi5HIk7IzqU6XQ3S3MddEQaZpRjUlzzhMbnP/mrs48+LjfGhVT2jwRNw6pw",
+	"t9eyl+alibFIB6/RS67tnQ/PdzeJdKA1TqlojwV5fVcbvGVCx6POYJTIgLCTDoNPZUDG9NgUXEuYSGK2",
+	"tEg4KPl+Q5KQThANpxdTyBdxXKkNtnSz06cgOksAcnvSaItv628uc5+jIe2xTXnc+8OTYXwxrnE95CUZ",
+	"rtAEkdcfMndMwlJAYLJBqyGdgPGKcnLwx18iRzTFUdYbrXxeN4vzWO5zs8CLZmAQFEG59KItZnTSDHDy",
+	"fiKrwCYvFRmyBHmy06ecs9jbARvSKM7xz0pa/V2CwM03oAF8JRcq6kbLhFu45/aYY93mWQqwI8hHLbzT",
+	"WjExppyVlaBQVtYNzZdrZTm78hpTmubKTFPO+mR116hSbJh4a+pc9n7d51NjAlnURGHhsLSUbpbbl/E9",
+	"7+Vgdw7Cq+u2thJgdJ6OaiFC7yfyuqZluDTcgKwCYtjquYFB5wk8hrLmReoGczkX44aSSsSPxIiHtffP",
+	"HfveordP1VqbxrF82bJgdPJJNdHY7fwhYpidJKyj1c6QquWIpLZ7zRZM1Vw04w4dBIfqHd58bH5qwL3t",
+	"wlzu+cqW33+8zHCXxpFNf4YZ2y3W14WtU4yQ5RFn5+bHpq8CO/Zu1GY34pHsz8+I3R7K+PAb0PYDmB1K",
+	"hNeVFTcjlQAYn92tpRAOLqHpE5MTM0JaTWiq4gkY2UdxPMlGVs6OrdVgHeM66oPBranoLrx/HVDNLiLa",
+	"ei8PbNbirAly0afv5q0lQ5kd5IhTppBIZtkx8FMyQChgYta1emddFCr9dR0rdmyBl3nAmqInLSmRP7ee",
+	"6aUFw1rEe7lPQAvwGYs2a9AkC7EK08tAiZVr+M4xeeFmba0eu/FDyqMukzVwTG9lb51XvRcJ08TSiYVk",
+	"l1LroZF0ZedzYDa1gYiVLQEes74YkyEE2digk1STIQ3NpTyMpIx4b1kxf1BxytgoyernP/zGbz/65VpA",
+	"9GoTwZksUaPLrt77CeN2wtfQzG+HdiWW/mxdyqpc6zW3xwqJxfo3Hfqwf5Iq0nLyEqlF760LUWTIBm4J",
+	"PUDgZCIlPYPfDb5zExVlTq//DslYyeZj+2OdMO/Q2JXtlx3rskBgCpShb4pZrmGZyvnz1u1BcSX5kn3a",
+	"BJ68AEyH20dZzMw7erKWVZpZBoSS3ApAAIwgHRr+mkf2Q/S/lmBaHJOd1iPufofuWfP1oWnbQJ5Mradm",
+	"0i2egkeMhRvkLq68UyfP+Eg7UE8+RgN+n8UhgcKBGFdFB4y3uOh2bZAi7qcT70slSUb6c68PVS/zNWau",
+	"hfFdCYf9MuWhOGZpjTsVRIji+iNXVSSMlgThpceAkXbARAOoBVksvghAUzwEl5BN8cNifXMy0s2+WZd6",
+	"vcuu4MqVZKLaccJxWJpPtNCrlYGe/+Wfffbffr6mjzadpRhJ9l97YzervWcKnsSi1wOn0xJ5r+xQfkms",
+	"10Xr9AQ62ZhDPQLOLDu99876F02AuEhb3FVspKKp2pRKJCTPmYDoVBPyPBOJB8DatMVnuarF3U5NUAJe",
+	"hHkItolaDwijnT4Mp8VtzXsDgad71mMnUWiqno2jDkzWRFlAiruPEWvuj/7aa8iF7Qk+6FB+pUxYD6Ca",
+	"EZt9z+Tb5Rg+oEST6fuGzKna1ucW3NTjVemoMwCY3Ocf/+3pB39Rbt5qBk18P5HLBSZ2OvzdgSUulnSS",
+	"LD1msn7hpxC3wDG8rtgwialiVYrE6/rNh/bFSzwWxY5KToQdcYChHrjoQS6h2OfS5uFdBYSWLStMYJWz",
+	"MZHVz/7zJ5+//8HZzz789JNvnD77W8jW/JflYGi9PkwUgIt9lXUwo1SEEwMD4izlDbhvshFD0GUoMAGH",
+	"pAieWkCfvnlzjWRl94FjqSzTeRhJLdJv+JCwpsnqut0ShfFdyTVRex4Olod0RY9n8K1KibwOCKEZS1o8",
+	"1aQRQKuJqP89FTYaQUX+AcCvAQVQqRWBkVRiyFKTidBjaln5Bg+QOdGcEjFbk0g6TGJmBWIrb0sKXruK",
+	"ogrwgc2Bqg56v4IcUjcxNFKyxZ0Y9A6AfEFy9FRaKIIA2RB1BGY3H0rIFzKS3d7+nQ2yZ4LeszxLFwB3",
+	"KqNTDjAqE6tYQl4n6j56ZczSF9M8SWWWZx7Hr8wgRnZ7IdvTDAnXTeYJMLh0IiW3tl5pcQDdjDAy3Jsl",
+	"ulaeA3pf9/pGFJ+LLQSPqzDR8wITbhZBNhfIo9KXp88R5LDOC0SE8Y5XD+aGJDGdiJHaJXSkiYTFMeTv",
+	"moRiTBsjqRiXDdgMxB1bxhJWdJsrQebKMr/Kvkiirm5DioEodWn9Tud5AZnZbNYqXRCZB7Vp+JeYYlsY",
+	"0nkSbLOR/m4l2OLUoeiUSG5Iw3+QvZx95y+e/+s/nX3nz3/7779em06obRh6V7hYCnJOdVLs7YM/djNd",
+	"d8gBno9siAgpAuxPHxiDBoLntsVXn//rPz3/829+9oN/PvvOLwPy+bP/59N//x/5b//2+QffO/vkR5/9",
+	"6MOAnH389OzDTz77/ifPf/zdgOh3fvTzgDz/+XfO/tNHATl48+2APP/Bzz//5nesqN/iAoYLlTzi0dAo",
+	"FR3BpQDm4a4b7KhcC/T9BAm8esBZWm/Q4lSRoZCKbG+Rt16FLm5uBVtbW5DzukFQDccp95jRiM2lK7ot",
+	"3t6/f/CQWORf5KrtAlA7DCDP572REzCoki0+mxBckbXqnJff3xW/vyuWclc0zgg2ydjXIBW4np/mUT6Z",
+	"mBipeZiqLMVQQp7RjWKFBoyMXRkGNiEdMTyKuKm0XpB7EUlFtng3FUMw1B+xXsQBCDziBHPbJUMOkylA",
+	"5itiIlmUSU8CJ2mURCwrSkPAQztMKJ8ERCa0wySJelykLNz1uRVa3DYN2kJA+pOkz7jzUUgneI/CDxEn",
+	"X6EJ9XKwA0bTTv82sun71ndWCy1bWB5YDJkTlP9I48tl0Ycv3WqcgFRkZhfGvPbzLSIVO1Q2PbvtpeGV",
+	"DratO8PZXKJpqzsuXFm/9rWyfm9tNV7YOWP3gVqyyP2Zqdw2OiiCnWPGOYDkh7R8EfGbQ33O/Hsbopmm",
+	"diGLvR+xrgCpsln3eJ/M0/nvUkqbe9jrc9qQrRZTxpYVXx0C73SrOngGM9f1sPkY/p+KnfJ4GaIhiyOA",
+	"yU57xrxgi9eZch363kABElyk9AiduC2+ilmpjk3cmD8gUqGD9naQcI9ZaNy+ojNYs+loLQ7z2iVtNNnI",
+	"NrDysb3V7TjwuIIxZywJF2Mff/8SU+5+ryyJrkoD+PTDpeV14C2Vl4/SyxzY6JEg00RxL/uRVCKd1JDT",
+	"vOI9DKEQpjBDiJtmm+c3dOeNlwUo3J+y/jHa6QfERmmZJGmjOx4XsDHyVWhx684J2XHUYRukjdEGbRPL",
+	"lZcEMnw2ifDmWkVYTKwNqeUeLG2LlW+g2q2FeewJgSlOR4wkI0WOqJYX9Z2xS9rJSB3qP7R1E2qUcrAz",
+	"Q9frRqBnYXYsdOcstMAdwpZt7QMk+G6Lt1Nm7Z/tzBIq8XhRg4mirwzaGUCTtmnA+MeYNyMImjYRtYlG",
+	"IK5iPgCEre+SdsqkiI/ZIbTaRj+aNYq2OCwZ/Goayk436WihY5SY4VCFmHtHjHELfKJnIpM4Um1wxMxM",
+	"wFmMlCghsFgtQAoaEUcqokSLIw7w7HTbrdHW1gsdJFMu4De2frMdYCWjgi0YeRDAVWXlEuFkbZB3SthW",
+	"5lOkWNsYYPq8EqohxIyBXT9glJzv7cExuyKUlOlhVJsTcZcRg5ELqLzBl1Tk4MsiDgNb6Vr/sG7Pof4F",
+	"joylZK0QxZEKzHnXJzPnD5Z1NZMA9FlYB8PP5mP986H++cmmGUYzDPbsu6bpIlqvqUkXKc+VhoHtR53B",
+	"3egCwlnPQXdJqoemDFqFiQ7z4l9ZHu88dHQuZ83ezV8NshZzo42AMAUf7X7ZZodAMgAWTQdMJtvecgI+",
+	"oD4kFm6HoMjMNGBYrkQ/Gmcnyv4JTJWN7RmAy7Wpvy8NzrnHTpQmj8uU6nT7D6kclMbjUDkAyAIBIuiy",
+	"gm1wSbV6rhcYBrGKN1m+JYWKe5pa6hb7sW7nHDGj+vPaeFFUWkBnGI4kAGUrs443ZJb+BoYflNdIpNgQ",
+	"P4BhItSvlm/A0E/B9gRxaPrC14zxvRHlKlITeN62v7VRJtogexaY0nYWEGqMgrqrABjrMUvXYSlBVkPr",
+	"+jpgWGopKGU0bHEKp246jJQ0jSJt8bowUk18B3orrt+tb4d2JXe97rz6docFXzYeGgSOuph9AVIx4K5q",
+	"Il49ffb902fPTp/+19Nn/3r69OdzHEgtDFzIiZySLnW7hodeNxLLxnZNaQxVrC5CJzCj91mbNegXmgBT",
+	"tp6KEWpojoYTSQOFuJzQIHDoupCOHnRJrnVSFtqCGmd/84uz7367gkQNUOVmLMRglJQHNsNjU86jWZLv",
+	"PAnJ2zdfrhMxZ6yj7wAopYmLweyEMCDGU0coeCuyKL0bWRUUxzoA8U4YDl5mTY3z/PXSTOqLzlCuPE44",
+	"T7sRZRH3+BhNQlbURJLR1y7wVYRBXQrlvmO0ehx7FoEflQd8JyNFx3TihhPMVqEd08l1vVdxdFfC8urz",
+	"MdBOBcwOzLfLifwXx7Zn0DKMh8rAjuQcTIDSzOIuIo9+/R9On35Yzr4MJEl52Mn+SLnpS2F2CkoGoOW8",
+	"TBQlq3cevrG+fWutxfG0mGIQjnS6Syj50sH2+vbNlxFlw+Q0aSEYzx87SaJ0gvi8CMduTydnLJSEwpsi",
+	"NS+aslV4Qiycum5zEqDjNa/Sf+vmTWugb8dCtUFQxlbaO/oaAENepDKQ4mwhWhwjFq23c+EUKQTfYdf0",
+	"GDqju6ZH8UokXLMs+VUguuZkrp59/R9++9Evn//9j86+90H5qZO2ZX3aYoaZN1MiadTj90cXbO+55Qkr",
+	"y8pbLkc5iHpcd+ZxqZRlHh24DV4msbn9eANqhFMPNOJ5Kb/bBw/eIEovuma/wCiAMZh45qWZQ5zsfafG",
+	"XwUmyXSEoWH1bSkG4tAQaZt0hBhEjKx+WankPo8nATmgQ3YQKfZHByqNOiogB3qgrMUhPbivVCLXNsge",
+	"ePu7+qSgXWH/zj2IQ6GmeoYtLwiJjeCv6Yq0xeGLYcRHikmyeuvmC97wbE1Jd/jKJSld0PjV8LwaMjyw",
+	"9HchZDV7OO2tRosIEeW8DAveZR7NalCrA3z70t3QhX4qfR85SkjEmQxIxGWGKzWybuGUdcRwyHiopW9x",
+	"sqQzjUAy1r9hdNXEBASZda/3TdfEba3KOErAo2I9I1Z6WkPDohKKGdGstYLuwDE9ZsYViH/Q7+AfWiuZ",
+	"Jlh0msyjzTbwl5SRX+5Qzxz7U2gOHnAzRHeD4iO8E49CI7AVDRWmtpkNPJ5CM/BkN+oXXrODuBqgiHwN",
+	"llVUEEhTU5RF5EhAO8AVBuQCGwhj0pL2X3vjEuIryskChnIZURaGLDBXPwtIB8+ELdnUBUYzVT4pT/Fq",
+	"8WKRKCNeIAXaKiZZjT3jHAA6bPF2gdzbZDWZ3oy8VKhedvu6924FNMmL8bRfEn+HETZBTcjNVZFleRjd",
+	"j4svSTrCEN54SX6rO1KOPMWQMGQkwbKcWeCGmcLq5+9/cPr02599+//97D9/8tu/rdDny+leN30pZE87",
+	"/TxeVXZozMiYRb2+KtRdM7U+DH6Q1Lco5lhY9EYi+5ArCt/uaq2epj2twWd1fOSo1wN8QNdPhY0UctG3",
+	"XlkjIx4zKUnbolbhiNqQj5iO/G4m2hlc1+gSPbarkkabyVGIvYv0u2xkqBxdDNB3rfxmwkKe/90vzj78",
+	"+iJHJoWS8hdyZjyF9e/gQC+iztP1EKKzbCm7A8uxKCjEmrDdRgL91oUAi10jpS1CBYtFAdQTgdn/a2r6",
+	"c0Z3lYynofXPhEMuz79tgy8QOBEs3msksnnzDimu1toCywkvjpJ6JLqDOEquRrmA8S0t1McVZ1c/+28f",
+	"nX3vg+c//HjtkjHmsmNcli0TfY2VJSjectMT9S/0xcpqUBAjXYmMdaDf2I9pp2kZqEW8r2UzHYyuTdrW",
+	"UiCs88VuAgoGb0NmMl6GmZusT3kIyu6YxoMlpj6AzziOIKidpYz85v3vg6sMF+WGzGDT0cpjfGo3pA3V",
+	"5+ZE5VDsjQIW4evNmIU9LB9USst38ZVGZHxpmcvlhH5xcb2XT6m4lHcj3ohSoXQRpk7d3NoCD/byTER7",
+	"M4SGpLJQNpdVotdRla8kt4fm3Qf46jK2pdBlk53Z66jomFnDxFFWK9v4n1PIu1nKhWsX1uLr4IgigNIL",
+	"piDXWbc57D0mZBYX5vrJvoXxzSH9bl/OCMoOMezKkhzevUgqlhZQ7TkbE5c+yGrKEpBNEGMDiVlwVn6A",
+	"obxreYySyX14hx5fRyrRw7oS4oD1KKEJvaJZiUMtnC6JPmCjCMX+RdcBFzMQJV3jYYKMwNOnPz19+o+A",
+	"e/nnNdSx+Vj/d8hFuUPHoxQZkrkCpUiP9oZcsuMFXQ9FSz8icsN+5J4WEEQhoN8Yx8C5dzQBJ99i9XPM",
+	"9lxk5ZzpydMkepNNsmmz9NiOZ5TGKzsrm3DGzdCn7dNnP/jG2fc+OH32f5w+/e+nT/+Hk8Vl4lk9kDtn",
+	"P/qns0/+xcVE0JqZ5z2I9vn0k2+d/eyvyOrewb21/JussqLns29+8tuPfvn8w29+9vef5B8Y6JKy189+",
+	"9tefffzvp89+lfsCALTJGaXNt/S08Y6pxZtvm6kD63kXIhBIdqokWdU6TJ/FYWC9zoHFdFrbIFlAwkzc",
+	"QItDaQkTP2LiSdasqo7RMYTGUhhMdH1t/Mn67YMHb6wD6zYQQWist6uUyJUnj578fwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
