@@ -38,6 +38,8 @@ type orderRow struct {
 	Note                string
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
+	// PersonalDataErasedAt is when the customer's data was erased; nil while kept.
+	PersonalDataErasedAt *time.Time
 }
 
 func (orderRow) TableName() string { return "orders" }
