@@ -30,6 +30,7 @@ type Store interface {
 	consoleOrderStore
 	orderImportStore
 	adminStore
+	retentionStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)

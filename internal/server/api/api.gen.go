@@ -2139,6 +2139,12 @@ type ReceiveScanInput struct {
 	ScanId ScanID `json:"scan_id"`
 }
 
+// Retention defines model for Retention.
+type Retention struct {
+	// RetentionDays Days after shipping or cancelling before personal data is erased; 0 keeps it.
+	RetentionDays int `json:"retention_days"`
+}
+
 // RowProblem defines model for RowProblem.
 type RowProblem struct {
 	Field   string  `json:"field"`
@@ -2558,6 +2564,12 @@ type CancelOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ErasePersonalDataParams defines parameters for ErasePersonalData.
+type ErasePersonalDataParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListProductsParams defines parameters for ListProducts.
 type ListProductsParams struct {
 	// Limit Page size.
@@ -2964,6 +2976,9 @@ type CreateOrderJSONRequestBody = OrderInput
 // CancelOrderJSONRequestBody defines body for CancelOrder for application/json ContentType.
 type CancelOrderJSONRequestBody = CancelInput
 
+// PutRetentionJSONRequestBody defines body for PutRetention for application/json ContentType.
+type PutRetentionJSONRequestBody = Retention
+
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
 
@@ -3074,9 +3089,18 @@ type ServerInterface interface {
 	// CancelOrder Cancel an order
 	// (POST /api/v1/orders/{order_no}/cancel)
 	CancelOrder(ctx echo.Context, orderNo OrderNo, params CancelOrderParams) error
+	// ErasePersonalData Erase the customer's personal data from a shipped or cancelled order
+	// (POST /api/v1/orders/{order_no}/erase-personal-data)
+	ErasePersonalData(ctx echo.Context, orderNo OrderNo, params ErasePersonalDataParams) error
 	// ListOrderEvents Status history of an order
 	// (GET /api/v1/orders/{order_no}/events)
 	ListOrderEvents(ctx echo.Context, orderNo OrderNo) error
+	// GetRetention How long your customers' personal data is kept
+	// (GET /api/v1/personal-data-retention)
+	GetRetention(ctx echo.Context) error
+	// PutRetention Set how long your customers' personal data is kept
+	// (PUT /api/v1/personal-data-retention)
+	PutRetention(ctx echo.Context) error
 	// ListProducts List products
 	// (GET /api/v1/products)
 	ListProducts(ctx echo.Context, params ListProductsParams) error
@@ -3537,6 +3561,42 @@ func (w *ServerInterfaceWrapper) CancelOrder(ctx echo.Context) error {
 	return err
 }
 
+// ErasePersonalData converts echo context to params.
+func (w *ServerInterfaceWrapper) ErasePersonalData(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_no" -------------
+	var orderNo OrderNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_no", ctx.Param("order_no"), &orderNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ErasePersonalDataParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ErasePersonalData(ctx, orderNo, params)
+	return err
+}
+
 // ListOrderEvents converts echo context to params.
 func (w *ServerInterfaceWrapper) ListOrderEvents(ctx echo.Context) error {
 	var err error
@@ -3550,6 +3610,24 @@ func (w *ServerInterfaceWrapper) ListOrderEvents(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListOrderEvents(ctx, orderNo)
+	return err
+}
+
+// GetRetention converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRetention(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRetention(ctx)
+	return err
+}
+
+// PutRetention converts echo context to params.
+func (w *ServerInterfaceWrapper) PutRetention(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutRetention(ctx)
 	return err
 }
 
@@ -5807,6 +5885,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no/events", wrapper.ListOrderEvents, options.OperationMiddlewares["listOrderEvents"]...)
+	router.POST(options.BaseURL+"/api/v1/orders/:order_no/erase-personal-data", wrapper.ErasePersonalData, options.OperationMiddlewares["erasePersonalData"]...)
+	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
+	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
@@ -6167,6 +6248,46 @@ func (response CancelOrderdefaultApplicationProblemPlusJSONResponse) VisitCancel
 	return err
 }
 
+type ErasePersonalDataRequestObject struct {
+	OrderNo OrderNo `json:"order_no"`
+	Params  ErasePersonalDataParams
+}
+
+type ErasePersonalDataResponseObject interface {
+	VisitErasePersonalDataResponse(w http.ResponseWriter) error
+}
+
+type ErasePersonalData200JSONResponse Order
+
+func (response ErasePersonalData200JSONResponse) VisitErasePersonalDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ErasePersonalDatadefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ErasePersonalDatadefaultApplicationProblemPlusJSONResponse) VisitErasePersonalDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListOrderEventsRequestObject struct {
 	OrderNo OrderNo `json:"order_no"`
 }
@@ -6195,6 +6316,83 @@ type ListOrderEventsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListOrderEventsdefaultApplicationProblemPlusJSONResponse) VisitListOrderEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRetentionRequestObject struct {
+}
+
+type GetRetentionResponseObject interface {
+	VisitGetRetentionResponse(w http.ResponseWriter) error
+}
+
+type GetRetention200JSONResponse Retention
+
+func (response GetRetention200JSONResponse) VisitGetRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRetentiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetRetentiondefaultApplicationProblemPlusJSONResponse) VisitGetRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutRetentionRequestObject struct {
+	Body *PutRetentionJSONRequestBody
+}
+
+type PutRetentionResponseObject interface {
+	VisitPutRetentionResponse(w http.ResponseWriter) error
+}
+
+type PutRetention200JSONResponse Retention
+
+func (response PutRetention200JSONResponse) VisitPutRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutRetentiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutRetentiondefaultApplicationProblemPlusJSONResponse) VisitPutRetentionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9579,9 +9777,18 @@ type StrictServerInterface interface {
 	// CancelOrder Cancel an order
 	// (POST /api/v1/orders/{order_no}/cancel)
 	CancelOrder(ctx context.Context, request CancelOrderRequestObject) (CancelOrderResponseObject, error)
+	// ErasePersonalData Erase the customer's personal data from a shipped or cancelled order
+	// (POST /api/v1/orders/{order_no}/erase-personal-data)
+	ErasePersonalData(ctx context.Context, request ErasePersonalDataRequestObject) (ErasePersonalDataResponseObject, error)
 	// ListOrderEvents Status history of an order
 	// (GET /api/v1/orders/{order_no}/events)
 	ListOrderEvents(ctx context.Context, request ListOrderEventsRequestObject) (ListOrderEventsResponseObject, error)
+	// GetRetention How long your customers' personal data is kept
+	// (GET /api/v1/personal-data-retention)
+	GetRetention(ctx context.Context, request GetRetentionRequestObject) (GetRetentionResponseObject, error)
+	// PutRetention Set how long your customers' personal data is kept
+	// (PUT /api/v1/personal-data-retention)
+	PutRetention(ctx context.Context, request PutRetentionRequestObject) (PutRetentionResponseObject, error)
 	// ListProducts List products
 	// (GET /api/v1/products)
 	ListProducts(ctx context.Context, request ListProductsRequestObject) (ListProductsResponseObject, error)
@@ -10093,6 +10300,32 @@ func (sh *strictHandler) CancelOrder(ctx echo.Context, orderNo OrderNo, params C
 	return nil
 }
 
+// ErasePersonalData operation middleware
+func (sh *strictHandler) ErasePersonalData(ctx echo.Context, orderNo OrderNo, params ErasePersonalDataParams) error {
+	var request ErasePersonalDataRequestObject
+
+	request.OrderNo = orderNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ErasePersonalData(ctx.Request().Context(), request.(ErasePersonalDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ErasePersonalData")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ErasePersonalDataResponseObject); ok {
+		return validResponse.VisitErasePersonalDataResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListOrderEvents operation middleware
 func (sh *strictHandler) ListOrderEvents(ctx echo.Context, orderNo OrderNo) error {
 	var request ListOrderEventsRequestObject
@@ -10112,6 +10345,75 @@ func (sh *strictHandler) ListOrderEvents(ctx echo.Context, orderNo OrderNo) erro
 		return err
 	} else if validResponse, ok := response.(ListOrderEventsResponseObject); ok {
 		return validResponse.VisitListOrderEventsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRetention operation middleware
+func (sh *strictHandler) GetRetention(ctx echo.Context) error {
+	var request GetRetentionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRetention(ctx.Request().Context(), request.(GetRetentionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRetention")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRetentionResponseObject); ok {
+		return validResponse.VisitGetRetentionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutRetention operation middleware
+func (sh *strictHandler) PutRetention(ctx echo.Context) error {
+	var request PutRetentionRequestObject
+
+	var body PutRetentionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutRetention(ctx.Request().Context(), request.(PutRetentionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutRetention")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutRetentionResponseObject); ok {
+		return validResponse.VisitPutRetentionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -12872,344 +13174,355 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17dyS3lSf4VXC4c06R7uBTJbVEnvmDKkkWrVIVT7HU6l1lLYmMQGbCGQmEAkgmU7V1jlR1/FypvT62",
-	"u2fa9vbD3Z7e7hmvvT271pTdnu9iiiXpW+zBBRCvBDIik8lkedf6R8WMCDwuLi4u7uN3H66EfJBwRpgU",
-	"K7sPVxKc4gGRJIW/QpymlKS3eETUn5St7K4kWPZWghWGB2Rl176xEqyk5P0hTUm0sivTIQlWRNgjA6w+",
-	"I2w4WNl9b2WMB1jylWBF4C4e4ZVg5es4wSzhQq48CFbkOFEtCplS1l159ChYCUXauc/7hKlWIiLClCaS",
-	"cjWK+z2C1ONjqZ4j3kGyR5CQuNNBgghBOdtYCfSIewRHMEQz5j9fv3V074113fK0gQ/w2W3CurK3sru9",
-	"83KwMqAs+9s53mEqeOoe7AkjZ/JYv3Fix5uk5JTyoUAJ7pJsvO8PSToukFi36hnYztaWaygRiekpSccH",
-	"r3kWzr5wTKOpNOjwdIDlyu4KZfKlmytABDpQC5qTgDJJuiSFjmlEBgmXhIXjt8h4khb7aMjo+0OC+mSM",
-	"OjxFskcFUv0TIfcQRimR6RiNqOzpJcUD/S5mEWrzaIxSksR4LOBph6ZCIszEiKTe9T7Ih7SuxuSj5Isv",
-	"1i8xZW0+ZJGXrOb5oqka0wGVk8Q8xF2CBP3Ayzv6u2LPEengYSxXdl/cCtTsda/ARTVjGGBGO0RI79zt",
-	"C4ue/ICkYQ+zKR2bFxbdMU8jknp7hadX0uUdPrVLxqd2+e9S0lnZXfkfNnPJvqmfis3XeDgcECbvDAdt",
-	"06PoDz29qSfzdnT01jvQusSi76WgerhoAg6TCEsSHVEWkskNc5fFYzTqYYkUw3RJhLBEPEW4I4kRRZIO",
-	"vNvJNH4soHXnMNUL66qNFZf4GPG0/xoeu48I9ZCyLorwGFGGvqYOxz0kufp71CMMxaQjER9K3/BU3/5R",
-	"OQb0SFFeJJwJAuf9YcrbMRnA0c+ZJAxkDk6SmIZYjXQz0W/8ydcFh1O5GTfYdh/po6l0HjBE0pSnAcIC",
-	"FVvf0NypW1Ad7EdRSoTWUlKekFRSPWqsH2yrf1dmGNiHO86HIZVj9wM+SDBzPyMDTGPnE70MjgdJjzPP",
-	"Ey4kjo9Do2GVafOnKKJdKkWAGEe9cdIjoNRMNpKSDgnlMHX18ai4u97TY8wnWB5BqSlDniCnb4Gadk6W",
-	"HLn+xttfJ6FUw9qPBpTtHx4YPaC8aGFKYCth2XT7KN3CKRGqUiBYibGQx0MxvXk2jGPcjomVOTMsZ0o6",
-	"9Mz5KCWnvE+iwrM25zHBrPDwUoMSJEyJdAsQpSZRKUjc2UVcSTrKQEvS+hGSIPc03RGVG04JVeQVEM1m",
-	"skHGOfnC5dOtWf5b8I3Zq1SNGMeHBXbo4FiQoMIhlvzleb6rJiHtZIVSIQNENrobWlvs8QSJsZBkcEMg",
-	"1YKaZUHJe+mma9Lusb/Kz+7DgwneNbt1fgaljJH0uEdotyePB4NCYxMvxTDympdGNJryzgCfHY90X90U",
-	"D4T7LS+7C5Ke0tDzjH5AjsMYC0+jEqdkWqeyR5lrs7g40Ygow4dV6kyQYpLKDkqURliajhlbPv0HNXwy",
-	"F5NbViqw6As7NdcQJ/sUVfkaXd7JWXN8X2S6mT538WPWwPbWVoMmLLNWtnYN3QqcXCF4DWPn03upOLSt",
-	"oJbl/fNyf9xsP1zFVqjj79tUyElZGGEJ6h+VRE94mh5YEqu53MVpisd29sdmkYT7jFPqynqbnyH7Glo9",
-	"f/LJ+eN/PX/y0/PH/y1A54+/ef7RN8+ffP/88a/Onzw5f/Jt9PsPf76GsFLvGVKfDvA4Oxuaj/t+j7Ij",
-	"w0ATY6+sD1ClOp86Ar8Dt4sZBcgfRcH/z0XBcmTAba4vgFehDPUpixrtQDuIt9QH6jaN4/6xIO8PCSup",
-	"J4W2P3BfvKaoFx/oaw0MqtpFLXmWqAMsjmoVvqxlTEvTonn8pXrTqeP8uhSt3zIEsO6FhIZ9uJKorU3g",
-	"XyGhp6r7YCXiYd/hZKg0OZcEviQ9K5RpSIS3jcnTYQ2JYz46TnAqKY5d9ycieyRFWN2VUonApAgnoujR",
-	"RNvGKBjXU4JWL779zYvv/F8X33r6xSe/XitcGAuXWu/+v9Ib/pTLCotI2mhjHOlX1UcxTY4HRAjcnVFa",
-	"GOlreq20FFQWo0ST2qVdoixxHKHbhm9n3dLQVO3c5tpoE5w9yYxzTWRBTFPucytoZogzXXspdnhw5x4R",
-	"2uIzA60S6nCa3kSSo5eNUXEPxQSfEsSHUv3cU/8WvM/RAPcJ4qxqOXm5ueHkKCPnpP5+/tEPP/vdT7/8",
-	"299+9ulvUDvmYR8lqdrYEeIMxbhNYhGAdh6hmPYJwkzLqBsCJNSx5BsrwRQLcI1vtGwRrn3ZWoirDOW3",
-	"Cpc8ijdn2Gx+q3GdgloxIlfO5Rpz8fS3K0w7k7F4uig4krjTcRxfoaSnxL272zjqkuPrOXAUp5LoeMgk",
-	"dZyqR0SiUY/GBI1Szrro8OCOQH1CErBKwriRbkEx74LN0SmPSTPZpUh+T73tPNIK5M0ONmg7sKvS7ACD",
-	"buY6vcoLfOkzrME1cBlyciEr5F2c6ctweHBnco85J62E8+HBHTu3iBR9CFQYJ0IAcRhcu1EJQ4wzgkZY",
-	"IEGYdDqnhN3nzSY/MXH9/fRZ3jP0LV4FQB1LsPmHOjoS/a9hoq7+OqQGqyb89wJofD5dZYoYm49TF8BD",
-	"zj3tpWzR3jV56zdxX27nqUdAeyTYVNum7cg7zHdJu8d5/3UWJZy6LkQhZx3aHabaK1dm+jfU2mlOVoLa",
-	"BpKgHhaIcURMo2hM5B68weHy1KEkjgTCKVE/MoTbFfYvrDZhSqp7PILklDB5HPa43+AJrwiE88HBZW3Y",
-	"Vi+2CdL6UGbGnCB61caqu1S/Ojp8fZDI8a7qMx3rnmdrfJp3UtAuo6yL9Dv1HkqeopRLv7PS9nY8xR1r",
-	"AzZmUQmGadyESTOmqq6ii1NfxandFXNc5sq0/Nr+nc3X9++sb78QIPX/lwP0zuGt9X1FsIP7b6xv3wxQ",
-	"2CNhXx9giLIwHkZa8ygqe2WR4zq2lPQ8fn+ImTRacBY8tl0N43iHUSnUaYhEiE08JhVIzQCFfKg4eBWj",
-	"EAsCv90QyLa7ZsZVMJnUBvlMiAsnzWd33/7RK3vtXqhah6xrqW9hFpL4gCXDWe/JKcEmkqmwNV50394d",
-	"3cLZ9PpZwlPXwSNO3ZKwQ2MSoKMe7cjjrx0cBaiNBXnpZulq0B5Lp3RS304JTIH4KdHYIXePj7LYrElp",
-	"nvKRcAWdpiGJBRqlVMpSRJJvi2ZjNk0GQJrCcB/4iXswcBMXS4nDXulcLQUAtUlMomOwHJTJUXuGLZSI",
-	"FUpko54YYjNqHKa86w6Cm6qQ6WfHXr4Jh5JrJd3hcKVhf5hAWKQNWzft3RCIJ4Rlb/AIj73X24k+zfzd",
-	"65ev2+Qzrco7P6zKpyw5oUSBrPl8EHmrTuLHXJC3bfjzHFIGtIV0cDygQqjpO6LilXZEonXKUH5BQeY7",
-	"gcKYqw91WHxiNqBpza125q0cw9WxkaMz/8ZcEWuNQ5O04kzwmNxNjQVw8lrEWfOtVWxtH7517Vgcx8aB",
-	"M2fL2feu1i+3s3h0jAdKAWpoZ5rHiJXlctiLak3cL7jDIA5cHBtttyriQ4hEFjFN1IU/QJyFBJndEoAQ",
-	"0KZapcArre/wtTf2zLUBzLmIChTzblernRP9d2lH1q3QV2lH3k30qj4KVnokjo47KR/UfQdLeiSxHIrZ",
-	"LHyUkfn45zZlznCWQcFJ17StzLGndD8u3VyV5QF4H87IQUakzDV7rQ+4T1Jq0spmb1R96mmTp+Ww7cIa",
-	"piSkCSX1JLfB5HWKtH7m39/gBMIvHrsvjWD9Unw4G8uqVToWMZdufYUOiOLVueh633z8OpPp2EXf2W/M",
-	"LlNyIVEl2wQZMQL/wWzXokL5IklKMtVIkgJbmF1T2gaVoOXCFIscYyVA+TzJ90ZVapYXP+P2wgIF2Xn3",
-	"oOakNGdbwYTZ47FOjIkJFuQ4+9OMTcc3CB6fkmNw5KvhJDEke4VwG1IjGsrjNvYEPkx2P49mg7OBz36M",
-	"W/FWDVAY76E+SaS1DVnvX48KydNxxYyxU+9pNWNstgb3iAALR1VzYWR0nGV8TepvkD+EESzBbj5sY9EC",
-	"JtcZi0ZpQ0NGpShpy1OCHbK+p4n8WRZhgka6hVoS5YrSBIHIWULTcSPto9iI46GcMbmGhn3fPaJovHLc",
-	"JHTq23Tu0VlwRgxlI9fjLHSQjaOOhreN6J6MbVDbOvLZk0RCQu/j54I2BVLks8mGUJxDPYkuHWlcbO5o",
-	"OBhg92lXSMqua/EOOZO39JueaN9iY3VTnDt+6yiP2hJ52BZl6lYoxeUiti4bfVUfJ1WeXB2RjGY5QaI2",
-	"P5t2G3M+62EWkeiYn5J0Js0YrjnHJkTF7cQp5j03o58g73sMr6m+eR0znaDr1P/sO86r2/2SfSYZtmMa",
-	"IvtJhjMw0WidIbq68cn7KwGsQ+XTom5XJl3tYqdO791M92CjnxX1KKWj2bEYaXQcK/miWULxg1M9Skli",
-	"B+Qwrlif9vQNkI3HfpE3G6x4IihcgmvBxr45LAxXfvnOUvi9wqmY5D9jm15STFWqpmbVFi4OUy6H81z+",
-	"QDFssAV99yydUF+mZ5UWhatYZRrVoC7fRU2PsjYeyH/19JgGp/jAbwik3wkQwIZoV+MNgYQkiVOozcLh",
-	"bl/rUYiZ2NVR0RDlEmLGPDatiEjsig17HRz4qpExjBwaI7EgqIeThPib81ol5tiIhThV/wwVTXW3xiHv",
-	"GVqa3ZGcbfF+tkIp6QwFjm9kqf1INeZ25oeYOQ3jIWYoxRB3IXuYZQGheXzCFAHtCG+YDPe4IdD+4UHG",
-	"VZA+rHjNM33JZyL+hAtoxUzWmgcKx4NZ9ExtMpTO1y9jM/duG7K5/BOTps9LRynso7aOecixjng0DCWw",
-	"BpUCHb31TjUioRZjKbsdlgwAjteKd5tLpWOYdcjac5F9gM8ONN2KjuPsjlG87c4W0uh0TrvjlBVDmZNx",
-	"KixLiNnBa5PqnPm6fMEFpvDymc9QMqsZfai0Q58FfaqlIDeGzefoBbvZHF9WiDdBskrLzoF6yWpoMXnn",
-	"IR2eepLcQv2h+2FEOx2S+jPkZra3zGM1USLMzCAfbmlsLoK8hkWvzXEaeTXgGRit4kB38ENj7xk5C0ky",
-	"m7sxm8rr9lunc4PwJG5u2D/UIpWeKsnkit9Qpy+JjhOSHvf4MHUxefHyWd0f6jif+2PtTy997o4j0Tdz",
-	"pG5iiDJEcNhD6gu0+rWj+2sB2vr9hz/YecEVhzite4m7vojKCI9vCEBbQu0xgjcD1bP6pRPzkVYvGieH",
-	"Z0t7pFpyDWaET2cQie/iU+Jn00nTk1Hnu6Rw+xYrjhWYWFEHh5SY2448Y8ypmzTnbEfE3bB0lXYk/7oN",
-	"L+4nlPWdiY0pQRQ8zx165tTdKsQzeafWNhAalxK0P3WqeqVnmaZ/NvklsUai2htbebjOcZp4gH0pySC5",
-	"pFEF5404DpdhCmffsW9fArbXlHl7kK/uw90hJGoaNwR68/79Q6Q/AP1xq5B8EOIBQW0c9hsEotm5lHsv",
-	"T8Nrmalg55W1spsTSYaJ6ixVk/mf39tf/5/w+gdb6688yP+5cdxqrT/4yr9z0fz1AabxYYxD0uOxM5Cm",
-	"RK5ZTu8RrQR3Tk9PLPbjIooeaUpOKRm5DLWRG0NNDHUL9VxvXgx0W94h3CeDJDbnt3sMzkB3feOFoOYb",
-	"wnMNh6fH3qnYF/xTClaSfCmbnwMTTOA65vJO55rfdGpPTq5Cj8rMaldnnrupJXwxW2Zry30JyqlRvjBt",
-	"BZdns6+akKUZht6jETlOUnduxx2O9CPEtTUiKQRdua0aXiPO2/oBCnEaodXzJ393/uTJ+ePfnD/57fnj",
-	"T88f/4v6x5PvrDVwnQcroxQnkz2o2SP1KFFDXD1//IvzJz86f/Lti4+/8cXPvuF0ND3yEPFurjpPJdfU",
-	"+XuHXROyDq8VzSnFTl3L/qZxEviuu9b5U7ebbfho3TySYRy7MpWstiw5kpB42NFmFZkOwz5sdJpat+BI",
-	"aUI6CiTWiTQ9EkeNFVo7VH9gVyEEt4KvqgfA+AiZd2bLHxphKp0BsqbhUvyrkDSObZTICKekx4eCzNJh",
-	"hTlyrshWNZ9rPrhskabxC1ha5goVjuZBM1qQ+cebTFOc1tK2Qub+nYVbvWtqmissrmuiBxrAezGApeRM",
-	"Rzw0D8y1+OEen9RsxjUzF59xrZl7yjRScFBdOkIwn2OVRAXHlLWl+UL3pizePPvusks1C+r2JdZRT23S",
-	"6DygzPy5XSPkplLfb/Mt8tIMsV+1qAY+8+P06CRzN4wuHbtUCFrK2tSDqiHCnDzWPERukX4OJ26eoVIT",
-	"FPcpdJtKpkuHcVlpfN2hW2UhWAgvsRuoAjeW8ZIrtORAB8ItUENo4jnzs0oto1y1cnEbt0ns1SqmaAiN",
-	"4l7VolHOTNzr7LkOt3XWi18bHuGUUdZ13PHuYdYlAqVDBpnvMR/tISz6xSQ6qIGCESMjiyXSaFD3TUQX",
-	"9DCDYqspVgxqz0bvXZls7pNAItnviwllqwEfsgpctelKQ86JkKhbG3t7HJFYC6fJ6cwbh+ZALw/xUACo",
-	"gQEu19EMN3ec9ie/fXyeIGrOjnuYTZ1o7nT2Q7nUxNtLV6S0MbaXRxBMED8bgHMV+ehI8rDvWMNTTI2i",
-	"8XCu8DI/uhLRQVYZusic+kY1IqvkIc2HX+3QRYa3CxctHMd3Oyu77zW7JOWh0A/dKaokOm57ypMU8lJH",
-	"PY5iIhGVkJlK6vJS6zONrXkDnBsxiYoVWdok5qwLlo8eQeqoNinHMyQbcxyR6HhW0V9vCTFzXXjL1TAU",
-	"TbaJiUwOYJJfHhQ4Zi59Iw82bVLJLVjpEkZSGjp1H71wzS9Z5n1YVydX4m5KSFTKUre1c9AqnLNDuc47",
-	"nbU97S7qmCgv7QTO+ajgrll9b2v7wXtb6688+F923ttaf+HB2u57W+sv6p/+Xe31No+ZLE522j72Ha8z",
-	"Jw8b7pjlrCrmqM4YH5uNuroqVBhZcEMgfUQHaHtjw8qH1YsP/9eL7/1sbcM5h8JOcjycHpM7LZWzXh+p",
-	"rOOkluHOaiwFzGY6in8/5ut+RfHdSiJfGQqiYjC/+DbxsYgzI63BPO1eaC8Ywm17BliGKcNOIMCaQIW9",
-	"jRiXSA8NraYkVOsElb0sbAJkr2u6+LjucnJpilffykyeQLVJPQp3vcvJ5Blf+HVxuEWbmV6enLYu7ivc",
-	"hh3rKATCAp3YQpVWXOpTF3fJHmLDOLY+qxgLmSWV1Np67ibChiY4AV3IIJGeja82G9PSJrt6A+JqsDLS",
-	"AHDO42Yuo20GkHa5JCkoQuWPf5g9nwGMFIZMM81oqhif5NSEsMigpuvV0rF6BDdmW7NYJVpWMxQyps0W",
-	"vjaboMA/r2XB9s0U4CLrTSq/lqgx7zaP6KsE2bjC+fBY7UjPNZBq0EztpDdMfEOgrx3dvQOFTrMgemB0",
-	"tSvVo3onvu01KE3LrRcWyLIAa12ZyNdrsbubCK8rp9bWXyvJZij0tUB/Tj6nOsQR/z13LqePa5NX77Ml",
-	"v0LFizN9gdxWGa9+s3jPgFEOj3P7/GTsgX6jbFfxBRn40qILHoa8uUrnHlLNUX/FazlqVhPFUaLDMzZ/",
-	"LvO1ZRo7R+qGpKpBsn0O0JtqpdEcaEozCp5pKEdLRCmaiv0zFcdHVw6YBRVo8cA9l3acF+6fmYAtwdzY",
-	"aRa859kNIofWqcPSMQA6BUidWXzwQBLIebxkMnem4XnzHx33//cnla3tAO0E6IXff/hzlJA0D+53uCz4",
-	"lJghpw5nMzh3DWpxgKw9O0AWumeET0kAlqYAGQyMAIL9Am3tDCBUKjABW4GthX9s/+7xOPr9hz+vD96E",
-	"nHyjawOJYEbeeOZ8oRah+uWr3qg2nndAGu+zXlZ7w12zQDAU9jgXxB3WO6Xy86w2NytJZ4BluVTeOR95",
-	"5J/E0senmCEKhEURJyaMjkpzw8BgyO9hgbBN01U0s9dBRkaQ8G0qpudIpc4bd9P09WIpez7K1SVXTREr",
-	"zLKk89wsUhRfmgA1nOWNVScs5JHTHvXO/TfWX1akyhB7nSxleaWAPdHjCe2oGQje505y0S7jSnyHPB4O",
-	"mMOF/CbBEUmReQ7VGW4IFOMxH5rFZFyilOAZIy2nsG1T2MKi6ldEqRLe8M2cDUd8GEdGaLqF8TQIWMOA",
-	"x1MSbooovo4NISRPNCCXHhAkgKU29wutpnwkNHA5gn0hEkVi0SNEItFTD2WPDDQSZk8vUZtQ1oU2tvd0",
-	"hQBTSM0snmqo8Lrid4GoXNtA+xINuJBoO9ja2tpFpdlZ9HQcx42DA+ZBdX4NS4xg1mqiAWrHmPURZ4bB",
-	"TM6me6kEHpi0RRfWdapmtrVlgpMbT2LiNHBFMPY9ccj31ERi0pFQtoUzlAzThAuCVo/0ntwtx0d3hnGH",
-	"mj/UKAMEY9TCkRESIcZ1RDNl3bUFLUQuUn37ZaImBY7V6ow13wk8ILuFPaWoofmyQSpUwYFhBFeQi8AM",
-	"pzsHSjYiuLDJnWdCAcj62ObT2VWalHYZ69QI7XsaRqK5uS+nemMmsweDtosV+3bHJZUQ28qrdyurYKGD",
-	"1nuK84TkYR9AREyFSvBQcBZ65F8bh32j3Nf3oCPTwVoP/WxMu526BebM3Bjl3GhWuAHb2SGUmaeIF1ec",
-	"t58tLufHnk15tMf5SnAJx3dZrywP4LPf/OzLb33/4rc/eva9H++iMWFIcnVoxHBV2IJlZSY6bEIjnbV6",
-	"64S5oTyW84++e/Gr755/9P2LTz9+9pMfP/urf5yIsrgMoPMlbA+O0OedmtDn3DhRU92hrJLPFstdtmRM",
-	"JCUz46kUkg/s9ZNEezYtDzE+ah7HUrSAVPRE2u2RFM4ooQ/dUl2VV+rYomA9mQYoZ14zkWsS9/vjYZuy",
-	"IGdXRvo84SJAPdof4/4wQONhYtJzawHom5lpjno0uc8nDC5T4yXpgByp96bZVCrWE6/0cRus58HTDFYk",
-	"PjtOsSQ+oUylzk5rdButC3EvNFfoeeo855G0U6LSFxWUXiZcRZU1O6uAOnRDoNTcNIw0fznY3noQ1JK8",
-	"3PL/SFiAJD7Lairl27jcGXzfSFzPiEfUIPp+URCqXq17uX68goW1cLUuuFKKCsMk9KxWZy1EtgOM1hQJ",
-	"jJzVQHS8qsbe1heGY2OeI/lPsSfO/xCH/ctUC9HAmm53lCvecKak6rPZ4aiqGKEzbe1qOctJ6NA6aK1Z",
-	"kpymRV/pWKWjYbdLhNul5sOXbfMzf9hVlToOo0Obn0H5zJAzCUX9RA/MIPBpA+W5IdEOadifO5viOIeM",
-	"ntQDLKY51ZFeqEMZFT0TfukL+dXN6h04pVVbkF41pa/u8LcHgDDlQ+kbZQliXRdp5KitKxnpWxdmuo6j",
-	"DVLfNRkYEos+6vA45iPhTsFXb9TCMtGwf1+9Z94/jsoOV5/bOM/SgF6KH/uW+RpziFz1/3IKq3ttABeX",
-	"AWZjG8En8ICAZWXWmn9LSELKVm1izzSP+CIdB4vfTdQdAIt+jvQA5WlvCBRTIQO9nzgjpUqNzgrU0xI+",
-	"9MPjLI7ffW7MjPY23VUxN7x8SgaYMmNub64te8MqIx2moKXMAydop/RcbtQTswam0oQWHF2OKNPVVSeF",
-	"PT4lbqK4IhPs26UI4kKCjAMsb7KuQJFmZjrOZTds6GPxaTXkKnKqaIxXVHbb2TNAbS+DNIi1LsJym6WE",
-	"Lp2zMLY9ByaS12MMYZhlban8LdjrPXGavhNzosohiaMCtohr7JMIfdrXS6Nm2GBFZzWVMZnqr64Jb9eO",
-	"Yt1MIaBgCr6swRt0KEwa6lXMilxoy+I6KFNThbWm/uqUCplN79KzZH7NeF31JEvOH382X6Hj+uKz0wrY",
-	"Tot5mzAxTFQJKJaJLRSILZaG9YbIVVcmyPmvNjqlwnjNI9YmaiE3Aw4ufzZlRHNBY8267Qr7rWhErdl9",
-	"maL2QgPzcmljzvSloyy+te9O00k9phqlkGozDKIMjauGm4XYZhwiogKCHZNUaqzCLMPTOII6ODZoTkrz",
-	"ACVZqx2rW7uIkVOSOgpj1w/IbxW7xZkYDuAvoIR6C+rGkDSEMPTtLYgHeRmtfvGbf3v26Y8//6e/+Pwv",
-	"vrUGSnyH86iJ8awqxyr48DBzKnR5r/YY6ReR2rFwMTZmF22/XtdP1/UffOiBei8Jxgnk/VSTVXVqTUal",
-	"nkwkjEAxlyZXzd1Nc+OHc12KknSGXeEGZWxkwTVyZQGGQHvsX7cpsAR3PBm/o1Q8D+/f0zC3YLQQGmkY",
-	"x7H+s7DcLPPp9PjQFcbypvrZXmYjPNbso/auamrDkwEAlkYLeTf1hRJa8sSg8uS7WRQe7L+iKa1bTHk0",
-	"fTgGO9hzv+Me5RRo3uD8zOqFxzbfTayUiVk03Nq8N916Pja7khMT8pA9KLKRkweHcn+Ex0u0udhg14oo",
-	"5cM0JJkBq+yHyJBosudNnG9zQA65bECrZiS7YNIwJVpGPJU914G2YLOPjeGtOoSEpAwIkVEEqeVwkGXq",
-	"aky3KkHnLqa5p0+eyxrrHBZlWwWHkRSSyeaoqDEDKJVN8fEYxKavZEP2mshgqkpyy9pK9PKhDm3V49o1",
-	"kTZdziPRhOP9rHykD4qO1s6gjIkxamb8jbaXwM+zmzELIWcLMXLUWAA90ciVcesI3yYGEnVbrkO/vAyy",
-	"tiHsJIIujojSSCFAE7OoR+IINF8oR6DovoewdnqofYZwF1Omj//csA0BnzhJYgop8GFVvlSm8rJnKsfr",
-	"D/7EO3ifYycDIvNvmV1zw7CvanM0FSimzBOEdilgvznwiZqUgfNgIGt5yCE6V1vZSSo4A6yaaWW7/Jbv",
-	"U5Iew1GayKlUHfCU6NJUGWUhVjNN1XXDfZ2oO0VzHxuOIh2jOuCnPtdAMemxZvGzW1Bx8ZHgqIM9WTEN",
-	"0Y2s78qd/Ojc63pVvFbFK0CVvAQO1BWljhYyJlx8YHUoGwa+ilGIBYEj6YaANCJkibw2Q9ivE4XK5lfM",
-	"lJxqgrFmLBuuE+22J6f9+Q+fXvzN35w/+c3nP/rni5/80gSaffbpp+cf/eLim9/YXn9lfbuq5TSwEpkO",
-	"dyY7fHVI40gpFJhFKOV84Grdmz9Ubuvi08cXHz/9/IdPn/30+2bkF588+ew3P/v8h7+8+PjpHONWugFm",
-	"VQB895g0IEZFx3rx5hSZNyErdCnIAJmirfqAe/af/sMcI096xptUp/ElXEgce/S9P0UR7VIpAtQbJz3C",
-	"EE80i+2i7a2t9a2trRcnxhbU5VRV/LMsq1F380/Nqj376a8+e/qfv3zyb/WNe0w0hUm5k5qyLeDbVANn",
-	"CuW0dOXnDq6pLiU3mdFjsXhMyYJDdgK6yZM9Ox18sjSxaUu7AMNcxiXXbZmDouSHdL5wt44F6XCdf1A6",
-	"b4zMVbdiznCHj2xd5b1LD9ZJA9plB2w+N07UJbOH4+UFYidjGuwVRu1oPIBkZIOKBRKdgGHc2iwrNxSH",
-	"E79ag3L7pdkMJXqGuiUn7STudI6IEO5wPEufydNRpJ1jyfuEebQ9NhReywkVKOUxgSL6EbexOZ2Y8xR0",
-	"AVNYItQljEs5X5UoVKgIIfEIjwtVxBIa9o2NslhrXL0ADcIRMCgRxJ+t6UcnNXbWDLtJB1wY22iaiSP4",
-	"VwbgOaVvz8qVzbEFulsqe5ZVkdwdLp9H4M5m0J4nzL4hPks+pCmzmQNGxCbHVLDWdPUfnBLUo1GkdBvN",
-	"cf4CQM0j0WZKsSmu01ygQtNNRCTkgwFhkS9es83PiM4uE3ogKPtEBHADSkhqVJQ9RPIazozLHqS9Udk8",
-	"r3Qi/NeVVzpNb5kdGKRp5XZ7J6uWwChS0HDTFAb1WYhKG87lKAVLwADLsEeETofTkblUoOzb2sJUi8Bo",
-	"r0Uvr9uobohof8KmiV5N+YAKEiHJC8nKDijwIta023gDKN/MVChqk6xpX2SnnGWz8rB/m8uZjgmDuu0b",
-	"sDnq2uYqfAk7UEm02l7LWRlFrGuYuXcNF6EiAy9cu35s12w6U9aw2oLNs7KOU2pMSdo+VLfGXnJAZcPl",
-	"EWSx9ukZY6j9NG24rQrBwoXEfUfc8DzLkeVGOhynOldY42qLmMtdhAdo9eKTb19855PPPv0vawHa3lnf",
-	"vhmg7Zvr2y8FaPul9e2XA7T98vrOVoC2X1nf2bZHdjGLuZBSjQcrwQo0ov6vWlH/V82o/6t21P9VQ05N",
-	"uVwIYya1DAKLZgBzbQzTitN4fAx1lYeJ2+arBEbjKNRCpHyD9/26ixenPDduaJKY6ZphlgPPK7Nz8lNx",
-	"SZaAOO9ii2xtvYgk2+tgWcwsXtafHPZI2NdWx+lBgq/k/9UGRfq4Z57GvJnaBscAwpH0OxXk7HqfuJdF",
-	"SozhWvR38alj+w2m3hh8ke1Y+MKSGudd5CkXA61UZ6AlunXfFBbErpeDihjKY2eRjLssHlvIj8yP1yYd",
-	"7X+kAsR0czCBAT4rADaV7Gl1YQzq08xvNWMIxCAz9EMchRKM6s5RKTZtft01tipzE2FwHRzhuB9ozzxl",
-	"kkP8puSS7CFBWTcmOvRIfwJXR0gppBoSIQPnglcheFz1/qAGbaEpksIjD2PNk3Xj3z3edJypqFlgG5oh",
-	"SaOcLuSsfHXp7VjM9smH6NyeGiJ7bgT55xcKvimwe61Sv2yg9xK8+xyA7pUlXcB9r8ok133zM+N5nUVZ",
-	"ikAVdlCtqCdbM6dvedfW2osFCVPi0X8E7UI1Ov2OkpXx2FoAMBMjYjAhwwxjCqVcwj+pOx1bt3ScpKRD",
-	"zzydSpzKLA24NIIAsiBIHJu/BcIJ9iR+z5Pm1MgPqF13djHKlK9OsDbJqLLoc5UKzdkiOydLm97PJROm",
-	"PQbHIxKERcW7WBVRMMuoBYDcAsCG/qF4n9S/lIE39G8WaMP+lcFowN85Xkb5lxKohonmLI5AY5rFfNTI",
-	"WaK59di3B97GfWLy/cuMuKdtnnGko24AIXISoq0YuZPGkwlLW7O5xtwFC/WmGirl40jJInPAJfQt4gg7",
-	"2Wdo//AA9UmWaK92BjoRvM+Pf//hz0+CbDObEMcc50xxgpquNStsQBS96lLNleBUu7j18HpSJlkhwIK/",
-	"rprmgzsdqAojbiCh3wqQIJDyc3j36D7a5InYNE820K2eLpOJY8E12KIa4p+v3zq698b6fd4nzGBmAruq",
-	"HkLO+zRzS+0CvOqxaS8frSHXo0cQutxxBIar79DqxYffuXj6L2sQvFmkjMaEHBAm7X1qA0G0hCJ2DIIK",
-	"iR5PlITELRbzLhWShgLxoRQQnw9B2ZHFBRKBjVRGjEtw/qxefOMfv/jk1589/fbFL/56Lc9MoqzbYhaK",
-	"EgKTCI505lhgFFt93MJDG4Bg7rJio8Va7Ctf2R/KHmGSGp/5V76CjtRoTtTvPKUfGOiLV2GRUWu4tfVC",
-	"2Cdj+Ac5yYNbDW+1WJlzuviUoDEfbqB9YD1dpg9ETZGh0Kqa4Ke/WTOqvHbZjPmwxQTRaV8aCFCjpWKZ",
-	"fXnDzN2ideS/I3X6qvchUa7FTqmg7Zig33/4Q0SlOcUEurl1M0DkDIcyHqOY9gkSfED0AKCnDD+XnKnb",
-	"gSbb65Ar/pWvgGfuBMJ5NQU3DbDln3xdcHaCVu+9cQu9cvPFP13TpDpRbHcSoBNIqT4JWuxEr5H6TWdV",
-	"q3/lKd8nanYaJIOyUxzTCFF1VAToROer76L3HkLQdNBixgny6MEJ3GTUFPTNqI0jjTa7gd7W72ifoq2C",
-	"RwSBvD7K0OusG1PRazHwno35ULPnyX4YkkSu38asO8RdsosIOzHEuEdkSolQzKOdRLB/Je4TQPM9OYjI",
-	"IOGSsHC8/hYZn1h021WT0Pj+kLSYFn2mbtfOiy+qBU9xKIG7Id4Ko3feOXhtbQM4VC+PCapWnGU5scXg",
-	"pzaPxiYAOyVJjMfaeajtOkaDoUxItWV4B+EQqCVHNCR7WcMtlrVs+QvahURBnS0GD2/u7OyhUY/GpNCJ",
-	"WUNEhZocjeOsxC9GKZHpGBA5hV5aqbm4qwTGza1XEO0gnZBY+rLFdMXL7S0kNtBbZKxXETIlVTM7NxGk",
-	"Mm0gcJLZrQ4vgeDUxFb3XcUseqcESHC1TJkfD/ZLdhgAScxCK91bMX1K5DBl6OQhaoGO21rZRe9tbGw8",
-	"CFCrqO2q31srGxsbrRX06ERxF1YiqR0TI7j2UIJFoZKY5IoE5WJiARoySWN0Umj4BMY5jOONFjuxipag",
-	"LCQnZnBCq6wjUFI1hiiCF1TjTG+ohMcxZV3LxVgSFNMBlZqTcdgDxhrgsd4CGLWHamF5x66tkayQuouA",
-	"l8YtlmJJ9lCbjDlTynBRZaYC3dx5xUgCtWvG6/tqQYE0goScRSLbU4Z7osK+Ms1oW5JAJ3++bl5bP4hO",
-	"9tD7Qy6J6jLbulj0qxIZtyEhxk5ho8UygAdz1u0fHqwEK6ckFaY2wsbWxpa1KOCEruyuvLCxtfGCLojZ",
-	"A61jEyd083R705xd8FtXK1ZKYwXReBCt7K4oFjqwL0EYHR4QCRYHD1xv/somrI4Xr7fworlsNXjTMM+R",
-	"Yg14H3SH94cEMASs6mBvrfrON2thpAdKmxMJZ0KraDtbWwbCTZrwzeIB8nVTWXmmvuBWDEpMReuDLaRY",
-	"1q5MoJRXxVkG/xM+MZcHd1fZ2HPEZKXe2bqUsKRVpQVsqF0BRgC72g9MHO8kU2ikYluKa1auoPnxAqrc",
-	"gwwy5VUejRdNaYMwW1bR1a3r0cQqby+6b9cKq4uzJf4ICyu3F7Gw+4zxoRKZefocssjAFa3Uvd6PggnB",
-	"sPkwrwH2yCslvkpkzg1XvXdqqLoISn6VFHMQzSbR5wCcUBrxOy/85dw65U0BckrJ31xMlaqrlZmzqeiq",
-	"IhcD0Lldw9xu7BXtd63J9v+Tgr0csHWVYj3HZ50q1O3t70pEesEbptnR/FCU4w4jXo8m65Ijk7oAihpP",
-	"BziGqKnVzjCO1wHowiRtgAoVEykBPZ63WA/HHf1GgHSGhM6tlRzZRI81cyMkgCRonFtUq9oY7ikkMv4d",
-	"m7OB8vQKdWMstQwvYVl4JWgxjVEjiq5RoVNegsLVJC/3ArFcPa6uWAAYR9X1QcRcosFQSNQmMJ5iiWLe",
-	"6cDi3br7mlVWSapfMaaEFjOI2QKFWPQCq27mUhhQUdTl1NhmE2xVOtcJe9eExj2X52sBs3/Jp6uNKHSe",
-	"AvpapAS05axFbLAjfaGwdhxbUebiW0+/+OTXzz7+1uf/8HTNtfMmpPHmQ+vPmXqa2pW/WoE1lYYLPEfN",
-	"mmSwPJQRLUcyee4SWTMxPXx4h684DsACyTe1aRo8NnM275Olr2qpZkBztW9ElANu8+o0FncAUhKk0EbA",
-	"FjPV5SK0epK9e7K2ge6qd23LPSx068amqptvk5APiGixk6r1/WQXjXjaR5wpkWss4EYu5dfMZGhGC0AL",
-	"LdaGWnZwVabSto4Kw9pA+xngkh5CiJmSbG0lBrOZrt7cemVtA93SP2hrSrFKD3xobMUm9NspD+GT51oe",
-	"6iFmAvHRtW5ehIVaN8ZHildYJBaxm/UMsw09q7zbBJ9WA31Uu7euXPrlZRIdlNQGHBixVUpgIovX3bR+",
-	"inpUSJ6Cs2cagRciF63vYupSHNqXnrvLwVUq8kWEtamqfO7/uRJlPsmpb3kg+6m0zeyvmw9FfzhVp7CY",
-	"DFdPPZ9oMmNdmGZhG3QTaVa+Ff2hPt+H0lecSxRLgoAHBpwVIRT902Zc9cLRW+9o75PYQAaeU7TY6tf2",
-	"72y+vn9nffuFAKn/vxygdw5vre8H6OD+G+vbN9fA8G+uSUExaDWvTdJiGBmI0MzHwTtozIdpxjO2hheo",
-	"ChO+j61XWozhQeYvs4uC9pkZR45GAZ5bASpKCZXCdUQfDksctvgDtgSq2ujKsWzGhmuHkVXA5Iu89cww",
-	"hAXaFDXfK07X86rbdAXJJEwm+/Rj5ih7axnnjCP21kIi9DCLdJ5Y8dKvNPUUaTdeKRzXaZ4yKAHguCpZ",
-	"qRoVBr/Kc62EUDD1YLNKvaFLYE0Vtk4IGdtXFqL9lHszbuFK7EOB1XKmKvOaTQ/08xm8ceU8dqVrmOXP",
-	"TV9AHVHSHhcOqoXrrDzsq750uMKkRNDrMblE9VqKXaerpWKNFL0hbMnNBdIKkp7tiiRQqUbCTTyDQK9S",
-	"bz4NpkDzkQ5aXDf2RxOH6N0j5UBbSpYjkxsa+ucLcL7K/eiKdJ66M/NlCBAjo4VuSRMTCkCGPDXVkeAv",
-	"ybV6SGy8cs5ohj8qwnSSazYfZhVGafRoMyXmT4chzeHnKnw71dE1E/ho0RJX5uR7dnRmfRZjMCrx0M5V",
-	"8ZBPLmUOBCrQ+0MyJJEOllqcbZsZYwc025hFSCEG3ifRq+HyV78js6481LSjXgT13gUnEATiCMIiYfaa",
-	"NWE5yOi5YZoNrK6Ah3eP7qsVFuhrR3fv5EGbOg6vxU6OeJ+vH9Euw3KYkl0k/72O9BwyemYDk3TIZ3C6",
-	"bZ71yBl68+39W+tHb+7vvPiSkketFf1I6nc39F9tHpl40dZKAQ0VwqlNHOlGi0G8lY2Zg2C1LMwJRgfT",
-	"WT/QAZGl3+6PE3KirpstplkOEDEBWLMAu6lxeeFKrYkLhusBjdbzvSA1yVuMGr5dg+C4KOWJupgTLIVS",
-	"gyoD2oNsyp2zsyw+y1TjFy2WHSmBeklHlZJYEH2Nlim11+huykfqYYKHguigQCxRTLCQLZbH9d3PKGda",
-	"GKYMcDrjcW4usOyoXtGxiIKAEFdvtNhJKfYdQumU5NSNv3Pvduaw7EmZCLSq/gdxz3HMR6azFlMj7HFh",
-	"rPyF+LJoQJl+1/hpoTnGJdKDwtrQQk+xhDBAFHOetHHYty5jjzHAte0XbxRwpmUs2Tgwo9S5Etv8kQnD",
-	"NHIm6yzIU320p0knUHjlO0/EJrDEZpufrWf5J16VcV+9+yo/u2+yaq6MyMWOfJqWAR5CMOxLUNVkaYCu",
-	"UE6LeO+B0gZysr9qe0Orn//iV0r8DHAcZ4pdHgGgVJV1NTYTKiAQRkq8wHgHeIy6XImq1RzPS3vpYC1E",
-	"ybec1IfmFYk1s/oTirQDGRpX5iorDk8PeNkhBCUCeTiJkVHGTUthpv0IgpZNl2jVt/aefbr5sM3PIGVM",
-	"KenNVPPCFwtWzYcO5nwHTIh/QMypB7zs86QJc2ZcggUS+PRSxrjmHKqzugpMekMgQT8ggS53LEUAf6Iw",
-	"xsJEeBjQCsvMe3AKgW9BSDwWgZqANf71CUkQlTUMb3FzGhxMt7NX3fGYFavDB6bgaLZKFXjMRRsXGmU/",
-	"lyYymRrpZo+MRkthi4zMiDIAcsh85drq9YGGboD6TIs84W7nCErPpRSx47vGMy5nHP8hlyPwLu2Qyyr2",
-	"OOQC3D866kqHRI/EHQQl/G8I6/dsKh42H2aVdGn0aFPx5bpQS80MRlnt6Vj4frmn4x8KY1/j+VjH2BmH",
-	"Xc8Babu/IbRAtIxXYHhAsNE1xLPAP3A0jnAaCVOyvv44tHmBDY7Dt7NXl3Zw2S6bHFw65irPc2yPTUGv",
-	"JSxcRpostTkzfVGd8U1S1I552NdqTUwTZNJ35znSJvkVRB8VaJgkJF0PFTfsIWx+ZmhobVA6lEOHVXrC",
-	"xsuEf05FiB3fNZ6NOW/6z8YcQmFpZ2OeZN/sApgJgM2HGeqw+wJYs/L264PX/HFQ2qBZ2A3lfJFingck",
-	"59tYxhvCmgtbbLWczgFRSDElGWRtIa8DSXImIWQYwjFuiBbLMzggQ15kiRxre9XseRgcHhQCrldv7uys",
-	"uQyWhcP3D2XnXOPhW7dzMha+nsO3ACqhKyWUOHb1/KMffva7n375t79VYj4oy3LFwAlOJcVxnu1xuY24",
-	"iRO63ifjBgf0/uHBW+rFpR3PusOmt0o1iT3tvNDnogZP0u5sKMBr7MvLkZbFdTZ4JhXHun/lgkvKxrqr",
-	"qSHscypC9Oiu8ei1fOflszxbaIkcpVGkcuClDoeAt8kTea+CEgHxcRBMGOOw6GhBOEkILmdlziE5Nh/i",
-	"hB73iQ2/OOV9crnzPXBeePNeriZQo1qb7JT3LcCKmlIEVK+kAxm4II3+IzV3TGq+0NZCt95Vnp/T2b9A",
-	"jKWw/ZHkSTH71iFWSxlralt0OY8uey7OEkQCZFtiJImzvzrH7mrIWYd2hymJECAA2pImDC5vgsi1zCGo",
-	"I0Q0qhYeIzFsq2bbBEm+lEW/X15op98YNPPC6K/uOPVdNd65dxsyJ82VAoI8hERHR/feULplhVv5iKHD",
-	"d+63mC9MSTckEJUbaB/udw4/uQm0CFpsoCGxJrAtRU/1RE2xVXMMKPnvCYXwMO/zpho8D7EUc+27pd4y",
-	"jnRsjkn8qbLg5D4C6C2qxKf6jHc6wWQ8RlNJCiOrv0YAWOPyLhG6u4Z3CJjCUhZKmxPhHTQguiBAG6wD",
-	"89nsvLq+JfdzqerD4K5R04f+Dw/uTDOyldfInpCHB3d06N8AR8sMwCiOpqDx21oSGAZmDkU1tIKCakrE",
-	"N9nF68CHYiOJ/Bv6MKVMAgFfhZcnecyzv8zoAbcTMFD29DE+IJgJYyXDoaSngHICCPpnSQzI9FrX98Tk",
-	"dzr6auCQEjPdCaDYwIH+dKdQ9zjHupZjALhTrc6qjxuKOq4rbcqwTrSoOPKdnBniNFpSFBmIJOgPrbaH",
-	"gjIixLr620RXbG+plVQ305tI9IjSI7PAXC3PsEC3eETQ9s7LzWWbgy03H9plbhhBVOCKxTtIJyCRdbSq",
-	"QZqICPCwOkpljwwEiU+JUIdsVzH2MDFGKqWr6e+gNKhBpNgvfB7Z3a7UXNqFCN2h1PsEQH42ptmLn3/x",
-	"f42WYqMbTNEFLO2XqsTdI4p9K8I+sKDFmm8UtwRFJgOtr8RyM+ltha21acrvXtv28iTOCCLLh/ZzytWH",
-	"B3dgsNfH0lM0mudFm/mqkoIVdUZD5Kux5IrNkMVcXYoLhwmLQA4KzeQgC2NBQBT6OT0mqRSbMR+t12fj",
-	"3uajhSR6NrqkZJ01uKLc5qMCtEfMF5Kk13zNDjMIB7hktknMR1YcEVP8SJuanv3nv734wUfnj//+/Mn/",
-	"cf7kt+dPvu0XQs1C+RcVxd9oTbLw1volyWLsq9H1y3Eq4lRypvWoLIg/xKJS3TjEEKPhXQLjwF4nZwlX",
-	"2+Sh+aGYC12e9hs8hUoEwsJ0qGWHULjMUZ55xUHHEbwjRzglaPXVnfPH/6fii8c/P3/ynaDFyJc/+/Fn",
-	"v/3p77/x9wE6f/zN84++ef7kr86f/PO9NZ1F1KExXGdy3zqol7fu3X4jQG0syEs31wkLeUQiRFmLnYTi",
-	"9GQD3eOjvDCuxv5Co5RKSRha9YEuqvd6HPDvjQNfco5izrqZv8XMS+OhxKQjQQQB8CQVULOGoRMD3C9O",
-	"XEa314HMt3Q7t47+7CpNxaYX3aXvUAAKqxlk+LF2XsuRKxjsp0WUBX2XrUAtBNaqmrMWHah5IU3Ey1l9",
-	"TaPqomLy1ItbQ3dU2RqX6cDnd4KE18okhRiSaB1KUNw6+jO0mrMsT9E7999Yf3nNkqbNo/FGi90pgPXr",
-	"AtsAHmJJbIqyDDDDXQL1RjSFtRIwSrkke7YcCBr1uCDZpziOUQ+fkqwegIbfQyew+0nk5PiDwQTHX43q",
-	"JsmZ3AzF6Rx37OUpaoYOmiiuPfmu3YZYSqzWLtfU0kyqjUgKaK3LMT7BQGAEVfyTCrNmgl5zrf/M4UMm",
-	"17PKm96D/5Z67z68tqijv6aek0vvMuG6AJa15KwFyXUOsMH5gXpXEJ5bQXebTmldBnJKgOeQQethZoMz",
-	"/m2duZkHLEPaDIv0sksucSz2WiwpqIal90usarqJ7IQE2tqA2hgtFtFOh6QQhGzxPDFDOPr6UEgQUJlJ",
-	"KSVYcLaB3tWVMnRTMcGnRLRYh4xIioa2KD6zxUthBLYmfoAkiDTzTBc0MbXGWiy7TCjhOsCpOpqA6E7o",
-	"T9X7cxwQD+O7Fl8Z9HyPCLVJfDZMWDqQc6qbpVlXQp5GGeeYLKA85+PZz/764pNP/feVCItem+M0mhYR",
-	"8Fr20qw8MeJp/zU8vto4j3x4rtOHp32lIQgJBXMyvHLr3zbRdTTsDxMRIHIWEvhUBGikdqG+jRCexGRp",
-	"wQKdmPMUynSNNSZAN8YQUluwNjdY0k11LwC4SkCWedRoiW+pb65ynekAd8mmOO3+ydkgXoz3oAf1Lpei",
-	"22u1MUdjNmdMQlLAobBxPREeg36PGTr6s6+iNk71KOv1epdh0gJE+c2SWVXmrGIkjMsJ05TxSTOkqruJ",
-	"mIZSdaWQUh7IqrCHGSOxswMywFQ9MdEBnlb/kLDo8gVogHvFuKQdusyM1DvFHnOgujyQE1ZEy1GLgLFW",
-	"jh32izIPLNZUPP+cXCvLWZXXoDih1+teoE+GQm9rPC8ML7D5et1llTGBLmoc1XpYSks35HYlxc16ONiV",
-	"gwi0uqWding2S0e1mGV3E/G8Rq4WebgBWwXIiNVLI5XNEpsFZTrK3A1FJRkfNdRUGpXEu5sIf1W857Ak",
-	"XSObfD6pJjf2g6xAXXuMyFlCQnXtjLBcjkpqu1diwZTiCsByNigkuU5f4by2Wb30XkJ5syL5r6rC2WwS",
-	"OatTB8LYLrEuXayLn2kcU8rIpeWx6askjp0LtdmhjIre7IK42INPDr8Bbd+D2WmN8HkVxc1YJQDBZ1dr",
-	"KYyjSWj61PkbGSOtJjiV8VhdUTrDOB5nI/OLY2s1WNeur/p4OWsqug3vPw/AL4sISNvPY7+UOmv8gGr3",
-	"7dxcMtrLUQ7KYfC6M8uOQegQul4vRoau01e2CNShvq4TxQVb4FVusKYAE0vKdcytZ4q0YFijrBtkrjyl",
-	"wGci2tCgSaLGNNgTg7biv+EXtskLOxB2lO2aKXf8AWa0Q0QNYsXb2VuXvd7zhChmCWMuyJWARDfSrux8",
-	"jsyiNlCxMhLobdbjIzTALC9ZAO5xjiNzKA+oEJR1lxUWAfURjI0SrX75429+8cmv1wKkqI04I8JzjfYd",
-	"vXcTwuyEn0Mzvx3atVj6M7r4an4pmtttVahTS0WRP+xPukb9MrlFrW0RxcGwDZwSaoAgyXiaFZPnjGRF",
-	"bMzudZ8hmSjZfGj/WafMF3js2tbLjnVZefIlzoASjBNSwwqVy6f22Y1S1OQ967QJMnmOTOZiH74wj3fV",
-	"ZK2oNLMMEEa5FQBBvmY6MPI1D36EAEmlwbSYjgdfp6z4nXbPmq+PTdsmK7xCTyWkWywFjxiJNtBtTXn7",
-	"NCsKXKqKiHokjhCUkQEhL3GfsBbjnY4NKtHrWQiJwgIlQ/W504eqyPwcC9fS+K5Fwr6JWcRPSVrjTgUV",
-	"okx/LVUliuiSUE7UGDRODgjRACoXmWrChqkAi4NF4BKyWRAT1aGbCNLNnqFL/b3LUnDlWpJ17DhhOyzN",
-	"J1rq1epAz/7DX3z+X3+5BpUcJzlGoMPX3tjLCucY2PeYd7uOSJ4rlb0ixOyKRG8R0MwR0GQj6dQIGLHi",
-	"9M6763+q7zOIpy1WvNhAvdtNIXlSqOW9gfYNx+uimboYntExAHsUFyvRWqlqoUlTE5SgD0KjbOQQawEi",
-	"OOzBcFoQ68JHzKIEQe3bEDNEI1NiZURDmKyJsoAsQJcgVtJf+2ufQylsd/BRiNm1CmE1gOmC2Kx7pt8u",
-	"x/ABhSpM3zdEztW2ICNnpnqcTIdhH5AEn336d+cf/ZXfvNUMvfFuIpaL3Vjo8A8HubFc2EKQ9JSIesJX",
-	"QEnAMbwuySCJsSTTLhKvqzfv2xevcFuUO/LsCDviQId6aKIHuYZinwubqnAdKCO2eh8CKmdjQquf/8en",
-	"X3740cUvPv7s6TfPn/wdJLT8y3JgRl4fJBLwV75OQp10w6OxyZQukPIGnDfZiCHoMuIapgilGl+uBNC5",
-	"s7OGsjqrILFkFmI8oEKp9BsusJAqWz1vp0RpfNdyTNTuh6PlgYHg0wkIEC+T1+WKNhNJm0lKTikZXR7f",
-	"02mGO9St/5ELG43AUMuLUAMcgIW6CAyF5AOSohEfxhFYuqhcVq5zBKmfGSeCjo2RwIMkzuraW31bYPDa",
-	"TcGdhg9sus70oHeBBzphJkeGFVb7N3ysxCpkR+lRMSgnquaJqGixrHZ1T+fu7+wEeZy6aQFuX0bODtY2",
-	"0F11ERhRAQg7WY4N1NbWhZERBQu1UuCYwGEWBJWFqGvsWvOh0vBbVrPbPzyAStk6F9NcZ0oYgT0sitcJ",
-	"0ddRmbqWF5X2SgSUMaQX3GRZaTA8nSsGYSsVLLw9daWxcfzSDGJolxf3CbND0nTTXUF7mnQ81QXAAZeM",
-	"6shw/d2oBzmAdhhr/hyju6rXN2h8KbEQPJwGG5tjcBezCLK59HgcCV8R5oLoXGDSvHO8ajA3BIrxmA/l",
-	"HsJDxSQkjqG+l0kA0zX7UMpHvgGbgRTHlomEFdXmSpC5ssyfoscT2lFtCN7nXpfWH3QKF7CZ5rjpd0Et",
-	"PLDNVDQn/82daUU6jYj5k0sMqTMUOJ46JiUJbJbqXgZnWRop2s+kXcTDoU7DAZ4nZ5IwJdAzLB8wBOdS",
-	"LyiJveXEXOlUUAx5yTeEkT9avFx876+e/es/XXzvL7/43W/XdCQWT7NJNwu9Kx0sJT1neh7nraM/KyZn",
-	"7qIjvT+yIeqsaxB/asOYhGm9b1ts9dm//tOzv/zW5z/654vv/TpAXz75vz/73X/P//q3Lz/6wcXTn3z+",
-	"k48DdPHp44uPn37+w6fPfvr9AKl3fvLLAD375fcu/rdPAnT01jsBevajX375re9ZVb/FOAwXwM7j4cBc",
-	"KkLOBAfhUaQbrKhYg5LrkHOqBpxlogYthiUacCHR9hZ6+1XoYmcr2NragpzFDaSv4XrKXWJuxObQ5Z0W",
-	"Ozm8e3QfWXBELVVPSli2MABjnEz56EbOwHCVbDG7oFTYTG8n5qFeusJ++eNZ8cezYilnxRSNHHJ+y4xR",
-	"8ouPUq7ks/aRLgmxnoT9BvI0j/LJ1EQqZxGqwgszoWVGh8ZSGzAycWUE2BiFfNCmzNSbLem9Ou1dtFgn",
-	"5QMw1LdJlzLASqUMdPkQC6IlTHYBMl8hE8kiTXoSOElpQkmG24/AQztIMBsHSCQ4JALRLuMpifZcboUW",
-	"s03DbSFAvXHSI6zwUYTH+hyFf1CGvoYT7JRgRwSnYe+WFtN3re+sFn2vRB4ghsgZyr2l9cu+6MOXbjZO",
-	"QCoLs4UJr8N8idCUFfJNzy67N7yyAP9XnOFkLlHV6q4J5+vXvubr9+ZWY8LOGLsP3JJF7k9M5Za5g2o8",
-	"WJ1xDjjCEfYTUX9zrPaZe20jbaapJWS59zbp6ILbzbrX58ksnf8hpbQVN3t9TpsWq+WUsWXFV0cgO4vA",
-	"147BzHQ8bD6E/1dipxxeBjogMQUk0bRrzAu2vo9BNFfnhlYgwUWK29qJ22KrOiu1YBM35g+IVAi1vR00",
-	"3FMSGbcvD/trNh2txWBee+hEm2zECYjykT3V7Tj0djUlzRHjI5d8/yqRxfVeWRJfeQP41MOl5XXoUyqv",
-	"sKHIHNjokSC7ieq17FEheTquYadZ1XsYQilMYYIRN80yz27ozhv3BSjcrVj/CA57AbJRWiZJ2twdT0vY",
-	"GDkVWsy6cyJySkOygU50tMGJieXKqyYYOZtQfXKtauQwXT5L6T26+p8uDgAFAS0SVpdzneLUJigZSqTr",
-	"7qszYw+dJEN5rH44UU3IYcrAzgxdrxuFnkTZtlCdk8gCd3Bb2a4HqKl7LXaSEmv/PMksoUJvL2wwUdSR",
-	"gcM+NGmbBhhkHfNmFEHTJnjGRpiCuqrzASBsfQ+dpETw+JQcQ6sn2o9mjaItBiSDP01D2e5GoVI6hokZ",
-	"DpYaJ6lNCLPAJ2omIompPAFHzMQECsRIkeRc1/NTMkcYFUdIJHmLaajEyemetIZbWy+Emk0Zh7/I+s5J",
-	"oIs9lGzBWga1WLGiFOysDfSuR2xlPkWsyz8KdHPrFaeGahgxE2DPHzBKLvf2YZtdE0pKdRjTzYl6lTHc",
-	"yxkHcHK2JBzoN3kcBbYYqPrHut2H6g/YMpaT1YUopjIw+13tzFw+WNHVTANQe2EdDD+bD9W/j9W/H22a",
-	"YTSDqc2+a5ouou41Neki/lxpGNghDfu36QLCWS/Bd0mqhiYNWoWJDnPiX1kZX3hYuHMVaPZe/mqQtZgb",
-	"bTiEKbh4902bHQLJALquLGAy2faWE/ABJbR0bVsIisxMA0bkCu1HY+RM2p/AVNnYngG4XJvqe29wzh1y",
-	"JhV7XKVWp9q/j0XfG4+DRR8gCziooMsKttEkVddzRWAYxKo+yfIlKRUlUtxSR+yHqp1LxIyqz2vjRfWl",
-	"Be4MUAG8rXUA9e0NkaW/geFH62uISjLQH8AwWzAlpd+AoR+D7Qni0NSBrwTj+0PMJJVjeH5i/zrROtEG",
-	"2m8xbQK0nQUIG6Og6ioAwXpK0nUgJehq2rq+HtEulUoLSgmOWgzDrquGkaKmUaQtVhdGqpjvSC3F83fq",
-	"26Fdy1mvOp9+ugPBl42HBoGjRcy+QHOx+gmYePX8yQ/Pnzw5f/xfzp/86/njX86wIZUysJAdWdEuVbtG",
-	"hj5vLJaN7TnlMX3F6mjoBGLufdZmDfcLxYApWU/5UN/QCjccKgwU4nJCg8ChW4R0dKBLMnUnJZHFHL/4",
-	"219dfP+7U1jUAFVuxpz3h4k/sBkeG8TzZkm+syQkb++8XKdiTlhH3wVQShMXo7MTogAZTx3C4K3IovRu",
-	"ZEDxBesAxDvpcHCfNTXO89e9mdSLzlCeup30PO1C+CLu9WNtErKqpmYZdeyCXNUwqEvh3HfNrV6PPYvA",
-	"p/6A72Qo8QiPi+EEk4X6Rnj8vJ6renTXIvLq8zG0nQqEHZhvlxP5z09tz3DLMB4qAzuSSzAOl2YSdzTy",
-	"6Df+8fzxx37xZSBJ/GEnh0NZTF+Ksl3gGYDS8zJVFK0e3H9jffvmWovp3aLvRkXtdA9h9NWj7fXtnZc1",
-	"yobJaVJKsN5/5Cyh6Vjj87aYLOxORkgkEIY3eWpeNJU99A6JaKRxgnGajgPteM0LGd/c2bEG+pOYyxNQ",
-	"lHUrJ7vqGABDHpUZSHFGiBbTEYvW2zl3ipQG3yHP6TYsjO453YrXouEasuRHAe+Ynbl68Y1//OKTXz/7",
-	"h59c/OAj/64TtmW122KiM28qKintsrvDBdt7bjrCyrIKYMu5HNAuU505XCq+zKOjYoNXyWzFfpwBNbxQ",
-	"Mo2yHEP/1tG9N5BURFfiFwQFCAYTz7w0c0ghe79QBmkKJkk1wtCI+hPB+/zYMOkJCjnvU4JW35Qyucvi",
-	"cYCO8IAcUUn+/ZFMaSgDdKQGSloM0oN7UiZibQPtg7e/o3aKtiscHtyBOBSMUl3ox4AQQGIj+Gs6PG0x",
-	"+GJA2VASgVZv7rzgDM9WnHTAVq7o0gWNX4/Mq2HDI8t/C2Gryc1pTzVcRojwyzJdEyjzaE4HtTrSb1+5",
-	"G7rUz1TfR44SQhkRAaJMZLhSQ+sWTknIBwPCIqV987Ml7WkNJGP9G+aumpiAIEP3et90TdzWqohpAh4V",
-	"6xmx2tOaNixKLolRzVor2h04wqfEuAL1D+od/UNrJbsJlp0ms9xmG/hLfOyXO9Qzx34FzcEBbqbR3aDI",
-	"CAvjYWQUtrKhwtSjsYHHFTQDR3ajeuE1O4jrAYrIabCsukvAmoqjLCJHArcDTWFALrCBMCYt6fC1N64g",
-	"vsLPFjCUq4iyMGyhc/WzgHTwTJitxjsgaHJgqFTpB3mKV4uBgR2BgT1XLzQH2iomWV0k4xwAPmyxkxK7",
-	"n6DVpLoYeTU1RXb7uvNsBTTJxXjar0i+wwiboCbk5ipqRZ6O7tfEFygd6hDeeEl+qwMhho6iRzpkJNGV",
-	"y7LADTOF1S8//Oj88Xc//+7/8/l/fPrF3025z/v5XjV9JWyPw14erypCHBM0IrTbA+EIDE2irNaHwQ8S",
-	"6hTVORYWvRGJHuSKwrd76laP0666wWd1fMSw2wV8wKKfSjdSykXfemUNDVlMhEAnFrVKj+gE8hHTodvN",
-	"hMP+8xpdosZ2XdpoMz1KY+9q/l02MlSOLgbou1Z/M2Ehz/7+Vxcff2OeLZNC1d2F7BlH7eEDPdBF1Hl6",
-	"PpToLFvKrsByLApSY03YbinXfutSgMWe0dLm4YL5ogDqmcCs/3Nq+iuM7joFT0PrnwmHXJ5/2wZfaOBE",
-	"sHivIWrz5gusuFprC/QzXkyTeiS6o5gm13O5gPEtLdSnqM6ufv5fP7n4wUfPfvzp2hVjzGXb2JctQz8g",
-	"vgTFm8X0RPUHfnFqNaj6QuJQ2PswxmHTMlDzeF99M+0Pn5u0raVAWOfEbgIKBm/raqpwGGZush5mEVx2",
-	"RzjuLzH1AXzGMYWgdpIS9PsPfwiuMk2UGyKDTddWHuNTuyFsqD4zOyqHYm8UsAhfb8Yk6uryQf6i+PqV",
-	"Rmx8ZZnLfkZfXFzvEkr+AylvU9aIU6F0kU6d2tnaAg/28kxE+xOMplllrmwue4le11f5qex237x7T7+6",
-	"jGUpddlkZfZDSU+JNUy0x9ZSZPzPKeTdLOXAtYS1+Dp6RBSg9IIK5DrpNIe91wmZZcI8f7pvaXwzaL/b",
-	"VzMC3yaGVVmSw7tLhSRpCdWekREq8gdaTUkCuonG2NDMzBnxb2Ao7+qPUTK5D+/i0+eRS9SwroU5gB4e",
-	"nlAUzUocKuV0SfwBC4Ww7p93CuBiBqKkYzxMkBF4/vjn54//E+Be/mUNd2w+VP87Ztzv0HFcigzLXMOl",
-	"SI32hliy40W7HsqWfo3IDeuRe1pAEYWAfmMcA+deewxOvvnq55jlWWTlnOrkcULfIuNs2iQ9teMZpvHK",
-	"7som7HEz9Kp9+uJH37z4wUfnT/7388f/7fzxfy9kcZl4VgfkzsVP/uni6b8UMRHUzczxHkT7fPb02xe/",
-	"+Gu0un90Zy3/Jqus6PjsW0+/+OTXzz7+1uf/8DT/wECX+F6/+MXffP7p786f/Cb3BQBoU2GUNt/S0ca7",
-	"phZvvmymDqzjXYhAQNmuEmhV3WF6JI4C63UOLKbT2gbKAhIm4gZaDEpLmPgRE0+yZq/qOjoG4Vhwg4mu",
-	"jo0/X791dO+NdRDdBiJIG+stlRKx8ujBo/83AAD//w==",
+	"7L17cyTHdS/4VTKwN2IAuRovDmkSiPsHOOSIEIcziMHQ9C57Fsiuyu5OdXVmsTIbjebsRJAzoadJaxWS",
+	"7GtLWsuWreu17tVK67sr3pEsfxeBGJLfYiNPZtajO7OrutFoQHfFfzjoqsrHyZMnT57H7zxaCXk/4Yww",
+	"KVZ2Hq0kOMV9IkkKf4U4TSlJb/GIqD8pW9lZSbDsrgQrDPfJyo59YyVYScl7A5qSaGVHpgMSrIiwS/pY",
+	"fUbYoL+y8+7KCPex5CvBisAdPMQrwcpXcYJZwoVceRisyFGiWhQypayz8vhxsBKKtP2A9whTrUREhClN",
+	"JOVqFA+6BKnHR1I9R7yNZJcgIXG7jQQRgnK2vhLoEXcJjmCIZsx/3rh1eP92Q7c8beB9fHqHsI7sruxs",
+	"bb8crPQpy/52jneQCp66B3vMyKk80m8c2/EmKTmhfCBQgjskG+97A5KOCiTWrXoGtr256RpKRGJ6QtLR",
+	"/muehbMvHNFoKg3aPO1jubKzQpl86eYKEIH21YLmJKBMkg5JoWMakX7CJWHh6E0ymqTFHhow+t6AoB4Z",
+	"oTZPkexSgVT/RMhdhFFKZDpCQyq7eklxX7+LWYRaPBqhlCQxHgl42qapkAgzMSSpd7338yE11Jh8lHzx",
+	"xeolpqzFByzyktU8XzRVY9qncpKYB7hDkKDve3lHf1fsOSJtPIjlys6Lm4Gave4VuKhiDH3MaJsI6Z27",
+	"fWHRk++TNOxiNqVj88KiO+ZpRFJvr/D0Urq8y6d2yfjULv9DStorOyv/00Yu2Tf0U7HxGg8HfcLk3UG/",
+	"ZXoUvYGnN/Vk3o4O33wbWpdY9LwUVA8XTcBBEmFJokPKQjK5Ye6xeISGXSyRYpgOiRCWiKcItyUxokjS",
+	"vnc7mcaPBLTuHKZ6oaHaWHGJjyFPe6/hkfuIUA8p66AIjxBl6CvqcNxFkqu/h13CUEzaEvGB9A1P9e0f",
+	"lWNAjxXlRcKZIHDeH6S8FZM+HP2cScJA5uAkiWmI1Ug3Ev3Gn3xVcDiV63GDbfexPppK5wFDJE15GiAs",
+	"ULH1dc2dugXVwV4UpURoLSXlCUkl1aPG+sGW+vfYDAP7cNv5MKRy5H7A+wlm7mekj2nsfKKXwfEg6XLm",
+	"ecKFxPFRaDSsMm3+FEW0Q6UIEOOoO0q6BJSayUZS0iahHKSuPh4Xd9e7eoz5BMsjKDVlyBPk9C1Q087J",
+	"kiPX33jrqySUalh7UZ+yvYN9oweUFy1MCWwlLOtuH6VbOCXCuBQIVmIs5NFATG+eDeIYt2JiZc4My5mS",
+	"Nj11PkrJCe+RqPCsxXlMMCs8vNCgBAlTIt0CRKlJVAoSt3cQV5KOMtCStH6EJMg9TXdE5bpTQhV5BUSz",
+	"mWyQcU6+cPl0K5b/Fnxj9ipVI8bxQYEd2jgWJBjjEEv+8jzfUZOQdrJCqZABIuudda0tdnmCxEhI0r8h",
+	"kGpBzbKg5L100zVp99hf5acP4MEE75rdOj+DUsZIetQltNOVR/1+obGJl2IYecVLQxpNeaePT4+Guq9O",
+	"ivvC/ZaX3QVJT2joeUbfJ0dhjIWnUYlTMq1T2aXMtVlcnGhElOHDcepMkGKSyg5KlEZYmo4ZWz79hxV8",
+	"MheTW1YqsOgL2xXXECf7FFX5Cl3eyVlzfF9kupk+d/Fj1sDW5maNJiyzjm3tCroVOHmM4BWMnU/vpeLQ",
+	"NoNKlvfPy/1xvf1wGVuhir/vUCEnZWGEJah/VBI94Wl6YEms5nIXpyke2dkfmUUS7jNOqSuNFj9F9jW0",
+	"evb047Mn/3r29MdnT/57gM6efP3sw6+fPf3u2ZNfnT19evb0m+j3H/xsDWGl3jOkPu3jUXY21B/3gy5l",
+	"h4aBJsY+tj5AlfH5VBH4bbhdzChA/igK/n8uCpYjA+5wfQG8DGWoR1lUawfaQbypPlC3aRz3jgR5b0BY",
+	"ST0ptP2+++I1Rb14X19rYFDjXVSSZ4k6wOKoNsaXlYxpaVo0j79UbTp1nF8XovWbhgDWvZDQsAdXErW1",
+	"CfwrJPREdR+sRDzsOZwMY03OJYEvSM8xytQkwlvG5OmwhsQxHx4lOJUUx677E5FdkiKs7kqpRGBShBNR",
+	"dGmibWMUjOspQavn3/z6+bf+7/NvPPv841+vFS6MhUutd/9f6g1/ymWFRSSttTEO9avqo5gmR30iBO7M",
+	"KC2M9DW9jrUUjC1GiSaVS7tEWeI4QrcM3866paGpyrnNtdEmOHuSGeeayIKYptznZlDPEGe69lLsYP/u",
+	"fSK0xWcGWiXU4TS9iSRHLxuj4i6KCT4hiA+k+rmr/i14j6M+7hHE2bjl5OX6hpPDjJyT+vvZh9//9Hc/",
+	"/uInv/30k9+gVszDHkpStbEjxBmKcYvEIgDtPEIx7RGEmZZRNwRIqCPJ11eCKRbgCt9o2SJc+bK1EI8z",
+	"lN8qXPIo3pxhs/mtxlUK6pgReexcrjAXT397jGlnMhZPFwWHErfbjuMrlPSEuHd3C0cdcnQ1B47iVBId",
+	"DZikjlP1kEg07NKYoGHKWQcd7N8VqEdIAlZJGDfSLSjmXbA5OuUxqSe7FMnvq7edR1qBvNnBBm0HdlXq",
+	"HWDQzVynV3mBL3yG1bgGLkNOLmSFvIszfRkO9u9O7jHnpJVwPti/a+cWkaIPgQrjRAggDoNrNyphiHFG",
+	"0BALJAiTTueUsPu83uQnJq6/nz7L+4a+xasAqGMJNv9QR0ei/zVI1NVfh9Rg1YT/XgCNz6erTBFj83Hq",
+	"AnjIuae9lC3auyZv/Sbuy+089QhojwSbatu0HXmH+Q5pdTnvvc6ihFPXhSjkrE07g1R75cpMf1utneZk",
+	"JahtIAnqYoEYR8Q0ikZE7sIbHC5PbUriSCCcEvUjQ7g1xv6F1SZMSXWPR5CcECaPwi73GzzhFYFwPji4",
+	"rA1a6sUWQVofysyYE0Qft7HqLtWvjg5f7ydytKP6TEe659kan+adFLTDKOsg/U61h5KnKOXS76y0vR1N",
+	"ccfagI1ZVIJBGtdh0oypxlfRxamv4tTuijkuc2VafmXv7sbre3cbWy8ESP3/5QC9fXCrsacItv/gdmPr",
+	"ZoDCLgl7+gBDlIXxINKaR1HZK4sc17GlpOfRewPMpNGCs+CxrfEwjrcZlUKdhkiE2MRjUoHUDFDIB4qD",
+	"VzEKsSDw2w2BbLtrZlwFk0llkM+EuHDSfHb37R+9slfuhap0yLqW+hZmIYn3WTKY9Z6cEmwimQpb40X3",
+	"7d3RLZxNr58mPHUdPOLELQnbNCYBOuzStjz6yv5hgFpYkJdulq4GrZF0Sif17ZTAFIifErUdcvf5MIvN",
+	"mpTmKR8KV9BpGpJYoGFKpSxFJPm2aDZm02QApCkM96GfuPt9N3GxlDjsls7VUgBQi8QkOgLLQZkclWfY",
+	"Qok4Rols1BNDrEeNg5R33EFwUxUy/ezIyzfhQHKtpDscrjTsDRIIi7Rh66a9GwLxhLDsDR7hkfd6O9Gn",
+	"mb97/fJ1m3ymVXnnh+PyKUtOKFEgaz4fRN6qk/gxF+QtG/48h5QBbSHtH/WpEGr6jqh4pR2RqEEZyi8o",
+	"yHwnUBhz9aEOi0/MBjStudXOvJUjuDrWcnTm35grYqVxaJJWnAkek3upsQBOXos4q7+1iq3twbeuHYvj",
+	"2Dhw5mw5+97V+sV2Fo+OcF8pQDXtTPMYsbJcDntRrYj7BXcYxIGLI6Ptjov4ECKRRUwTdeEPEGchQWa3",
+	"BCAEtKlWKfBK6zt47fauuTaAORdRgWLe6Wi1c6L/Dm3LqhX6Mm3Le4le1cfBSpfE0VE75f2q72BJDyWW",
+	"AzGbhY8yMh//3KHMGc7SLzjp6raVOfaU7selm6uyPADvwxk5yIiUuWav9QH3SUpNWtnsjapPPW3ytBy2",
+	"XVjDlIQ0oaSa5DaYvEqR1s/8+xucQPjFI/elEaxfig9nY1m1Skci5tKtr9A+Ubw6F10fmI9fZzIdueg7",
+	"+43ZZUouJKpkmyAjRuA/mO1ajFG+SJKSTDWSpMAWZteUtsFY0HJhikWOsRKgfJ7ke2NcapYXP+P2wgIF",
+	"2Xn3sOKkNGdbwYTZ5bFOjIkJFuQo+9OMTcc3CB6fkCNw5KvhJDEke4VwG1IjGsijFvYEPkx2P49mg7OB",
+	"z36MW/E2HqAw2kU9kkhrG7Levy4VkqejMTPGdrWn1Yyx3hrcJwIsHOOaCyPDoyzja1J/g/whjGAJdvJh",
+	"G4sWMLnOWDRKGxowKkVJW54S7JD1PU3kz7IIEzTSLVSSKFeUJghEThOajmppH8VGHA/ljMk1NOz57hFF",
+	"45XjJqFT36Zzj86CM2IoG7keZ6GDbBxVNLxjRPdkbIPa1pHPniQSEnofXwvaFEiRzyYbQnEO1SS6cKRx",
+	"sbnDQb+P3addISm7qsW75FTe0m96on2LjVVNce74rcM8akvkYVuUqVuhFBeL2Lpo9FV1nFR5clVEMprl",
+	"BIla/HTabcz5rItZRKIjfkLSmTRjuOYcmRAVtxOnmPdcj36CvOcxvKb65nXEdIKuU/+z7zivbg9K9plk",
+	"0IppiOwnGc7ARKNVhujxjU/eWwlgHcY+Lep2ZdJVLnbq9N7NdA82+llRj1I6mh2LkUZHsZIvmiUUPzjV",
+	"o5QkdkAO44r1aU/fANl47Bd5s8GKJ4LCJbgWbOybw8Jw6ZfvLIXfK5yKSf4ztuklxVSlampWbeHiMOVy",
+	"OM/lDxTDGlvQd8/SCfVleo7TonAVG5vGeFCX76KmR1kZD+S/enpMg1N84DcE0u8ECGBDtKvxhkBCksQp",
+	"1GbhcLev9TDETOzoqGiIcgkxYx6bVkQkdsWGvQ4OfNXICEYOjZFYENTFSUL8zXmtEnNsxEKcqn+Giqa6",
+	"W+OQ9wwtze5IzrZ4L1uhlLQHAsc3stR+pBpzO/NDzJyG8RAzlGKIu5BdzLKA0Dw+YYqAdoQ3TIZ73BBo",
+	"72A/4ypIH1a85pm+5DMRf8IFtGIma80DhePBLHqmNhlK5+uXsZl7tw3YXP6JSdPnhaMU9lBLxzzkWEc8",
+	"GoQSWINKgQ7ffHs8IqESYym7HZYMAI7XinebC6VjmHXI2nORvY9P9zXdio7j7I5RvO3OFtLodE6745QV",
+	"Q5mTcSosS4jZ/muT6pz5unzBBabw8pnPUDKrGX2gtEOfBX2qpSA3hs3n6AW72RxfjhFvgmRjLTsH6iWr",
+	"ocXknYe0eepJcgv1h+6HEW23SerPkJvZ3jKP1USJMDODfLilsbkI8hoW3RbHaeTVgGdgtDEHuoMfanvP",
+	"yGlIktncjdlUXrffOp0bhCdxfcP+gRap9ERJJlf8hjp9SXSUkPSoywepi8mLl8/x/aGO87k/1v700ufu",
+	"OBJ9M0fqJoYoQwSHXaS+QKtfOXywFqDN33/wve0XXHGI07qXuOOLqIzw6IYAtCXUGiF4M1A9q1/aMR9q",
+	"9aJ2cni2tIeqJddghvhkBpH4Dj4hfjadND0Zdb5DCrdvseJYgYkVdXBIibntyDPGnLpJc852RNwNSldp",
+	"R/Kv2/DifkJZz5nYmBJEwfPcpqdO3W2MeCbv1NoGQuNSgvanTlWv9CzT9M8mvyRWSFR7YysP1zlOEw+w",
+	"JyXpJxc0quC8EcfhMkjh7Dvy7UvA9poybw/y1QO4O4RETeOGQG88eHCA9AegP24Wkg9C3CeohcNejUA0",
+	"O5dy7+VpeC0zY9h5Za3s5kSSYaI6S9Vk/td39xr/C268v9l45WH+z/WjZrPx8Ev/wUXz1/uYxgcxDkmX",
+	"x85AmhK5Zjm9h3QsuHN6emKxHxdR9EhTckLJ0GWojdwYamKgW6jmevNioNvyDuEB6SexOb/dY3AGuusb",
+	"LwQ13xCeazg8PfJOxb7gn1KwkuRLWf8cmGAC1zGXdzrX/KZTe3JyY/QYm1nl6sxzN7WEL2bLbG66L0E5",
+	"NcoXps3g4mz2ZROyNMPQuzQiR0nqzu24y5F+hLi2RiSFoCu3VcNrxHlLP0AhTiO0evb078+ePj178puz",
+	"p789e/LJ2ZOfq388/dZaDdd5sDJMcTLZg5o9Uo8SNcTVsye/OHv6g7On3zz/6Guf//RrTkfTYw8R7+Wq",
+	"81RyTZ2/d9gVIevwWtGcUuzUtexvGCeB77prnT9Vu9mGj1bNIxnEsStTyWrLkiMJiYdtbVaR6SDswUan",
+	"qXULDpUmpKNAYp1I0yVxVFuhtUP1B3YVQnDH8FX1ABgfIvPObPlDQ0ylM0DWNFyKfxWSxrGNEhnilHT5",
+	"QJBZOhxjjpwrslXN55oPLlukafwClpa5QoWjedCMFmT+8SbTFKe1tK2QuX9n4VbvmprmCovrmui+BvBe",
+	"DGApOdURD/UDcy1+uMcnNZtxzczFZ1yr554yjRQcVBeOEMznOE6igmPK2tJ8oXtTFm+efXfRpZoFdfsC",
+	"66inNml07lNm/tyqEHJTqe+3+RZ5aYbYr0pUA5/5cXp0krkbRheOXSoELWVt6kFVEGFOHqsfIrdIP4cT",
+	"N89QqQ6K+xS6TSXThcO4rDS+6tCtshAshJfYDTQGN5bxkiu0ZF8Hwi1QQ6jjOfOzSiWjXLZycQe3SOzV",
+	"KqZoCLXiXtWiUc5M3OvsuQ53dNaLXxse4pRR1nHc8e5j1iECpQMGme8xH+4iLHrFJDqogYIRI0OLJVJr",
+	"UA9MRBf0MINiqylWDGrPRu9dmWzuk0Ai2e+LCWWrAB+yCtx402MNOSdCok5l7O1RRGItnCanM28cmgO9",
+	"PMQDAaAGBrhcRzPc3Hban/z28XmCqDk76mI2daK509kP5VIRby9dkdLG2F4eQTBB/GwAzlXkw0PJw55j",
+	"DU8wNYrGo7nCy/zoSkQHWWXoInPqG+MRWSUPaT788Q5dZHircNHCcXyvvbLzbr1LUh4K/cidokqio5an",
+	"PEkhL3XY5SgmElEJmamkKi+1OtPYmjfAuRGTqFiRpUVizjpg+egSpI5qk3I8Q7IxxxGJjmYV/dWWEDPX",
+	"hbc8HoaiyTYxkckBTPLLwwLHzKVv5MGmdSq5BSsdwkhKQ6fuoxeu/iXLvA/r6uRK3EkJiUpZ6rZ2DlqF",
+	"c3YgG7zdXtvV7qK2ifLSTuCcjwrumtV3N7cevrvZeOXh/7b97mbjhYdrO+9uNl7UP/2HyuttHjNZnOy0",
+	"few7XmdOHjbcMctZVcxRnTE+Nhv1+KpQYWTBDYH0ER2grfV1Kx9Wzz/4i/Pv/HRt3TmHwk5yPJwekzst",
+	"lbNaHxlbx0ktw53VWAqYzXQU/37M1/2S4ruVRL40FETFYH7xbeJjEWdGWoN52r3QXjCEO/YMsAxThp1A",
+	"gDWBCnsbMS6RHhpaTUmo1gkqe1nYBMhe13Txcd3F5NIUr76VmTyBapN6FO56l5PJM77w6+JwizYzvTw5",
+	"bV3cV7gNO9ZRCIQFOraFKq241Kcu7pBdxAZxbH1WMRYySyqptPXcS4QNTXACupB+Ij0bX202pqVNdvUG",
+	"xNVgZagB4JzHzVxG2wwg7WJJUlCEyh//MHs+AxgpDJlmmtFUMT7JqQlhkUFN16ulY/UIrs22ZrFKtBzP",
+	"UMiYNlv4ymyCAv+8lgXb11OAi6w3qfxaosa8Uz+ibyzIxhXOh0dqR3qugVSDZmonvWHiGwJ95fDeXSh0",
+	"mgXRA6OrXakeVTvxba9BaVpuvbBAlgVY68pEvlqL3b1EeF05lbb+Skk2Q6GvBfpz8jlVIY7477lzOX1c",
+	"m3z8PlvyK4x5caYvkNsq49VvFu8ZMMrhUW6fn4w90G+U7Sq+IANfWnTBw5A3N9a5h1Rz1F/xWo7q1URx",
+	"lOjwjM2fy3xlmcbOkbohqSqQbK8BelOlNJoDTWlGwTMN5WiJKEVTsX+m4vjoygGzoAItHrjnwo7zwv0z",
+	"E7AlmBs7zYL3PLtB5NA6VVg6BkCnAKkziw8eSAI5jxdM5s40PG/+o+P+/96ksrUVoO0AvfD7D36GEpLm",
+	"wf0OlwWfEjPk1OFsBueOQS0OkLVnB8hC9wzxCQnA0hQgg4ERQLBfoK2dAYRKBSZgK7C18I/s310eR7//",
+	"4GfVwZuQk290bSARzMgbz5wv1CJUv3zVa9XG8w5I431Wy2pvuGsWCIbCLueCuMN6p1R+ntXmZiXpDLAs",
+	"F8o750OP/JNY+vgUM0SBsCjixITRUWluGBgM+V0sELZpuopm9jrIyBASvk3F9Byp1Hnjrpu+Xixlz4e5",
+	"uuSqKWKFWZZ0nptFiuJLE6CCs7yx6oSFPHLao95+cLvxsiJVhtjrZCnLKwXsiS5PaFvNQPAed5KLdhhX",
+	"4jvk8aDPHC7kNwiOSIrMc6jOcEOgGI/4wCwm4xKlBM8YaTmFbevCFhZVvyJKlfCGb+ZsOOSDODJC0y2M",
+	"p0HAGgY8mpJwU0TxdWwIIXmiAbn0gCABLLW5X2g15UOhgcsR7AuRKBKLLiESia56KLukr5Ewu3qJWoSy",
+	"DrSxtasrBJhCambxVEOF1xW/C0Tl2jrak6jPhURbwebm5g4qzc6ip+M4rh0cMA+q82tYYgSzVhMNUCvG",
+	"rIc4MwxmcjbdSyVw36QturCuUzWzzU0TnFx7EhOngSuCseeJQ76vJhKTtoSyLZyhZJAmXBC0eqj35E45",
+	"Pro9iNvU/KFGGSAYoxaOjJAIMa4jminrrC1oIXKR6tsvEzUpcKxWZ6T5TuA+2SnsKUUNzZc1UqEKDgwj",
+	"uIJcBGY43TlQshHBhU3uPBMKQNZHNp/OrtKktMtYp0Jo39cwEvXNfTnVazOZPRi0XazYtzsuqYTYVl69",
+	"W1kFCx203lWcJyQPewAiYipUgoeCs9Aj/1o47BnlvroHHZkO1nroZ33a7dQtMGfmxijnRrPCNdjODqHM",
+	"PEW8uOK8/WxxMT/2bMqjPc5Xggs4vst6ZXkAn/7mp19847vnv/3B8+/8cAeNCEOSq0MjhqvCJiwrM9Fh",
+	"ExrprNVbJ8wN5bGcffjt8199++zD755/8tHzH/3w+V//00SUxUUAnS9ge3CEPm9XhD7nxomK6g5llXy2",
+	"WO6yJWMiKZkZT6WQvG+vnyTatWl5iPFh/TiWogVkTE+knS5J4YwS+tAt1VV5pYotCtaTaYBy5jUTuSZx",
+	"rzcatCgLcnZlpMcTLgLUpb0R7g0CNBokJj23EoC+npnmsEuTB3zC4DI1XpL2yaF6b5pNZcx64pU+boP1",
+	"PHiawYrEp0cplsQnlKnU2Wm1bqNVIe6F5go9T53nPJJ2SlT6ooLSy4QbU2XNziqgDt0QKDU3DSPNXw62",
+	"Nh8GlSQvt/w/ExYgiU+zmkr5Ni53Bt/XEtcz4hHViL5fFISqV+terh+vYGEtXK0LrpSiwjAJPavVWQuR",
+	"7QCjNUUCI2c1EB2vqrG39YXhyJjnSP5T7InzP8Bh7yLVQjSwptsd5Yo3nCmp+nR2OKpxjNCZtvZ4OctJ",
+	"6NAqaK1ZkpymRV/pWKXDQadDhNul5sOXbfFTf9jVOHUcRocWP4XymSFnEor6iS6YQeDTGspzTaId0LA3",
+	"dzbFUQ4ZPakHWExzqiO9UJsyKrom/NIX8qub1TtwSqu2IL1qSl/d4W8PAGHKB9I3yhLEui7SyFFLVzLS",
+	"ty7MdB1HG6S+YzIwJBY91OZxzIfCnYKv3qiEZaJh74F6z7x/FJUdrj63cZ6lAb0UP/Yt8xXmELnq/+UU",
+	"VvfaAC4ufcxGNoJP4D4By8qsNf+WkISUrdrEnqkf8UXaDha/l6g7ABa9HOkBytPeECimQgZ6P3FGSpUa",
+	"nRWopyV86IdHWRy/+9yYGe1tuqtibnj5lPQxZcbcXl9b9oZVRjpMQUuZh07QTum53KgnZg1MpQktODoc",
+	"Uaarq04Ke3xC3ERxRSbYt0sRxIUEGQdY3mRdgSLNzHScy27Y0Mfi02rIjcmpojFeUdltZ88Atb0MUiPW",
+	"ugjLbZYSunTOwtj2HJhIXo8xhGGWtaXyt2Cv98Rp+k7MiSqHJI4K2CKusU8i9GlfL43qYYMVndVUxmSq",
+	"v7oivF07inUzhYCCKfiyBm/QoTBpqFcxK3KhLYvroExFFdaK+qtTKmTWvUvPkvk143XVkyw5f/zZfIWO",
+	"q4vPTitgOy3mbcLEMFEloFgmtlAgtlga1hsiN74yQc5/ldEpY4xXP2JtohZyPeDg8mdTRjQXNNas266w",
+	"34pG1IrdlylqL9QwL5c25kxfOsriW/vuNJ3UY6pRCqk2wyDK0GjccLMQ24xDRIyBYMcklRqrMMvwNI6g",
+	"No4NmpPSPEBJ1mrH6uYOYuSEpI7C2NUD8lvFbnEmBn34Cyih3oK6MSQNIQx9axPiQV5Gq5//5t+ef/LD",
+	"z/75Lz/7y2+sgRLf5jyqYzwbl2Nj+PAwcyp0ea/WCOkXkdqxcDE2Zhdtv27opw39Bx94oN5LgnECeT/V",
+	"ZFWdWpNRqScTCSNQzKXJVXN3U9/44VyXoiSdYVe4QRlrWXCNXFmAIdAe+1dtCizBHU/G7ygVz8P79zXM",
+	"LRgthEYaxnGs/ywsN8t8Ol0+cIWxvKF+tpfZCI80+6i9q5pa92QAgKXRQt5NfaGEljwxqDz5bhaFB/uv",
+	"aErrFlMeTR+OwQ723O+4RzkFmtc4P7N64bHNdxMrZWIWDbc27023no/NruTEhDxkD4ps5OTBgdwb4tES",
+	"bS422HVMlPJBGpLMgFX2Q2RINNnzOs63OSCHXDagVTOSHTBpmBItQ57KrutAW7DZx8bwjjuEhKQMCJFR",
+	"BKnlcJBl6mpMtypB5y6mua9Pnosa6xwWZVsFh5EUksnmqKgxAyiVTfHxGMSmr2RN9prIYBqX5Ja1lejl",
+	"Ax3aqse1YyJtOpxHog7H+1n5UB8Uba2dQRkTY9TM+BttLYGfZzdj3ieSMGsmnIHJUvvdUYRHzvjAkTCg",
+	"HDYOTmmLxgOm/tL1HZQ+KVSPSqvDSu8iKRYk2kWbqEdIIhAtRya88NKLM2pBY0N1UiEPvFuIqafCDuqJ",
+	"yR4fN8Q51zETHb75diUG6EXwxQ17TeII44govRzCVDGLuiSOQP+HogyK+3YR1q4fJW0Q7mDKtBKUm/ch",
+	"7BUnSUwBCCAcl7JjU3nZM5WjxsM/8Q7e597K4Nj8gmPH3LPsq9ooTwWKKfOE4l0I3nAOlKY6xfA8SND6",
+	"VOAQo6x9DbAdAbFnWvEyv/3/hKRHoFAkcipV+2rzQ4GujLIQsZqm6tLlvlRV6RK5pxFHkY7U7fMTn4Ok",
+	"mPpZsfjZXbC4+Ehw1Mae3KCaGE/Wg+dOAXXudb0qXtvqJWBrXgAN65ISaAt5Iy4+sJqkDYZfxSjEgsDB",
+	"fENAMhWyRF6bIfjZicVls0xmStE1IWkzFk/X6YZbk9P+7PvPzv/u786e/uazH/zL+Y9+acLtPv3kk7MP",
+	"f3H+9a9tNV5pbI3rejVsZabD7ckOXx3QOFKnOGYRSjnvu1r3ZlGV2zr/5Mn5R88++/6z5z/+rhn5+cdP",
+	"P/3NTz/7/i/PP3o2x7iVhoTZeBkA95g0LMiYpvnizSkyb0JW6IKYATKla/UB9/w//6c5Rp50jU+tSu9N",
+	"uJA49mi9f4oi2qFSBKg7SrqEIZ5oFttBW5ubjc3NzRcnxhZUZZaNealZVqnv5p+aVXv+4199+uy/fPH0",
+	"36ob9xiqCpNyp3ZlW8C3qfrORNJpSdvXDrSqKjE5mdFvs3hkzYJbegLAypNDPB2CszSxaUu7APNkxiVX",
+	"bZ+E0uwHdL6gv7aFKnGdf1BAcITMhX/MqOMOotm8zNunHqyTBrTD9tl8zqyoQ2YPSszL5E5GdtgrjNrR",
+	"uA8p2QYbDCQ6AfeAtdyO3VAcoQzjlTi3XprNXKRnqFty0k7idvuQCOEOSrT0mTwdRdo+krxHmEfbYwPh",
+	"tR9RgVIeE9THIxRxG6HUjjlPQRcw5TVCXci5lPk2FosLdTEkHuJRoZZaQsOesdQWK66rF6BBOAL6JYL4",
+	"c1b9GK3G2pwhWOmwE2MhTjNxBP/KYEyn9O1ZubJRukB3S2XPsiqSu5MG8jjk2cz68yQb1ESpyYc0ZTZz",
+	"gKnYFKExxDldAwmnBHVpFCndRnOcvwxS/Xi8mRKNius0F7TSdBMRCXm/T1jki1pt8VOic+yEHgjKPhEB",
+	"3IASkhoVZReRvJI147ILyX9U1s+unQiCdmXXTtNbZodHqVu/3t7JxguBFClouGkKg/osRKUN53IXgyWg",
+	"j2XYJUInBer4ZCpQ9m1lea5FINVXYrhXbVQ3ULY/bdXE8Ka8TwWJkOSFlG0HIHoRcdttvAGsc2bqNLVI",
+	"1rQvvlXOsll52LvD5UzHhMEe9w3YHHUtcxW+gB2oJFptr+XclCLiN8zcu4aLUJGBF65cP7ZrNp0pK1ht",
+	"weZZWcUpFaYkbR+qWmMvOaC+4/IIslj79IyR5H6a1txWhZDpAnyBI3p6nuXIMkQd7mOdMa3RxUXM5Q7C",
+	"fbR6/vE3z7/18aef/Ne1AG1tN7ZuBmjrZmPrpQBtvdTYejlAWy83tjcDtPVKY3vLHtnFXO5CYjnurwQr",
+	"0Ij6v2pF/V81o/6v2lH/Vw05NeVyOZCZ1DIIr5oB0rY2WC1O49ERVJceJG6brxIYtWNxC/kCNd736y5e",
+	"tPbcuKFJYqZrhlkOvx+bnZOfikuyBNx9F1tka+vFZdlqgGUxs3hZr3rYJWFPWx2nh0q+kv9XGRrq4555",
+	"GvPmqxs0BwjK0u+M4YdXRwZ4WaTEGK5FfwefOLZff+qNwRffj4UvOKt29kmeeNLXSnUG3aJb901hQex6",
+	"McCMgTxylgq5x+KRBT7J/Hgm+ADsGUpM14dU6OPTAmxVyZ5WFcyhPs38VjMGgvQzQz9EkyjBqO4cYyW3",
+	"za87xlZlbiIMroNDHPcC7ZmnTHKIYpVckl0kKOvERAdg6U/g6giJlVQDQ2QQZfAqhNCr3h9WYE7UxZN4",
+	"7GGseXKP/LvHm5Q0FTsMbEMzpKqUk6ac9b8uvB2LOU/5EJ3bUwOFz42jf30B8evC21cq9cuGuy+B3M8B",
+	"az+2pAu4740zyVXf/Mx4XmdRligxDr6oVtSTs5rTt7xrK+3FgoQp8eg/gnagJp9+R8nKeGQtAJiJITHI",
+	"mGGGtIVSLuGf1J2Urls6SlLSpqeeTiVOZZYMXRpBALkgJI7N3wLhBHvS3+dJ9qrlB9SuO7sYZcqPT7Ay",
+	"1Wps0ecqmJqzRXZOlja9n0smTHsMjkckCIuKd7FxXMUsrxhgggswI/qH4n1S/1KGH9G/WbgR+1cGJgJ/",
+	"56gh5V9K0CImprU4Ao3sFvNhLWeJ5tYj3x54C/eIQT0oM+KutnnGkY66AZzMSaC6YuROGk+mbW3O5hpz",
+	"l23Um2qglI9DJYvMAZfQN4kj7GSPob2DfdQjGdyA2hnoWPAeP/r9Bz87DrLNbEIcc7Q3xQlqutassA65",
+	"BKpLNVeCU+3i1sPrSplk5RAL/rrxZCfcbkNtHHEDCf1WgASBxKeDe4cP0AZPxIZ5so5udXWxUBwLriEn",
+	"1RD/vHHr8P7txgPeI8wghwK7qh5Czns0c0vtAMjskWkvH60h1+PHEMDddoTHq+/Q6vkH3zp/9vM1CN4s",
+	"UkYjY/YJk/Y+tY4gWkIROwZBhUSXJ0pC4iaLeYcKSUOB+EAKyFKA0PTIoiOJwMZrI8YlOH9Wz7/2T59/",
+	"/OtPn33z/Bd/u5bnZ1HWaTILyAmBSQRHOn8uMIqtPm7hoQ1AMHdZsd5kTfalL+0NZJcwSY3P/EtfQodq",
+	"NMfqd57S9w0AyKuwyKg52Nx8IeyREfyDHOfBrYa3mqzMOR18QtCID9bRHrCeLlYIoqbIUGhVTfCT36wZ",
+	"VV67bEZ80GSC6OQ3DYeoMWOxzL68YeZuMUvy37MIa0gXbLITKmgrJuj3H3wfUWlOMYFubt4MEDnFoYxH",
+	"KKY9ggTvEz0A6ClDESan6nagyfY6ZMx/6UvgmTuGcF5NwQ0D7/knXxWcHaPV+7dvoVduvvina5pUx4rt",
+	"jgN0DInlx0GTHes1Ur/p3HL1rzzx/VjNTkOFUHaCYxohqo6KAB3rrP0d9O4jCJoOmsw4QR4/PIabjJqC",
+	"vhm1cKQxd9fRW/od7VO0tQCJIJDdSBl6nXViKrpNBt6zER9o9jzeC0OSyMYdzDoD3CE7iLBjQ4z7RKaU",
+	"CMU82kkE+1fiHgFM4+P9iPQTLgkLR403yejYYvyumrTO9wakybToM9XLtl98US14ikMJ3A3xVhi9/fb+",
+	"a2vrwKF6eUxQteIsy4lNBj+1eDQyAdgpSWI80s5DbdcxGgxlQqotw9sIh0AtOaQh2c0abrKsZctf0C6k",
+	"S+qcOXh4c3t7Fw27NCaFTswaIirU5GgcZ4WOMUqJTEeASyr00krNxR0lMG5uvoJoG+m0zNKXTaZTDLY2",
+	"kVhHb5KRXkXIF1XNbN9EkNC1jsBJZrc6vASCUxNb3XcVs+idEiDB1TJlfjzYL9lhACQxC610b8X0KZGD",
+	"lKHjR6gJOm5zZQe9u76+/jBAzaK2q35vrqyvrzdX0ONjxV1YiaRWTIzg2kUJFoV6apIrEpRLqgVowCSN",
+	"0XGh4WMY5yCO15vs2CpagrKQHJvBCa2yDkFJ1UiqCF5QjTO9oRIOqRmWi7EkKKZ9KjUn47ALjNXHI70F",
+	"MGoN1MLytl1bI1khgRkBL42aLMWS7KIWGXGmlOGiykwFurn9ipEEateMGntqQYE0goScRSLbU4Z7osK+",
+	"Ms1oW5JAx3/eMK819qPjXfTegEuiusy2Lha9cYmMW5AWZKew3mQZzIU56/YO9leClROSClMhYn1zfdNa",
+	"FHBCV3ZWXljfXH9BlwXtgtaxgRO6cbK1Yc4u+K2jFSulsYJo3I9WdlYUC+3blyCMDveJBIuDB7Q4f2UD",
+	"VseLWlx40Vy2arxpmOdQsQa8D7rDewMCSApWdbC3Vn3nm7U81EOlzYmEM6FVtO3NTQNkJ034ZvEA+aqp",
+	"Lz1TX3ArBiVmTOuDLaRY1q5MoJRXxVkGBRU+MZcHd1fZ2HPcaKXe2eqcsKTjSgvYUDsCjAB2tR+aON5J",
+	"ptB4zbYg2axcQfPjBVS5hxlwzKs8Gi2a0gZnt6yiq1vX44lV3lp0364VVhdnS/whFlZuL2Jh9xjjAyUy",
+	"8yRCZPGRx7RS93o/DiYEw8ajvBLaY6+U+DKROTdc9t6poOoiKPllUszENJtEnwNwQmnc87z8mXPrlDcF",
+	"yCklf3MxVaoxV2bOuqJrHL8Z4N7tGuZ2Y69ov2dNtv9DCvZywNZlivUcpXaqULe3v0sR6QVvmGZH80NR",
+	"jjuMeF2aNCRHJnUBFDWe9nEMUVOr7UEcNwDuwyRtgAoVEykBQ583WRfHbf1GgHSGhM4wlhzZRI81cyMk",
+	"gKdonFtUq9oY7ikkMv4dm7OB8vQKdWMstQwvYVl4JWgyjdQjiq5RoVNegsLVJC96A7FcXa6uWACbR9X1",
+	"QcRcov5ASNQiMJ5ioWbebsPi3br3mlVWSapfMaaEJjO44QKFWHQDq27mUhiwYdTl1NhmE2xVOtcJe8+E",
+	"xl3L87VQuWDJp6uNKHSeAvpapAS05axFbLBDfaEo5IrDhfj8G88+//jXzz/6xmf/+GzNtfMmpPHGI+vP",
+	"mXqa2pW/XIE1lYYLPEfNmmTgRJQRLUcyee4SWTMxPXx4l684DsACyTe0aRo8NnM275Olrxq8AA0drH0j",
+	"ohxwm9fosegLkJIghTYCNpmpsReh1ePs3eO1dXRPvWtb7mKhWzc2Vd18i4S8T0STHY9b34930JCnPcSZ",
+	"ErnGAm7kUn7NTAZmtAA30WQtqOgHV2UqbeuoMKx1tJfBTukhhJgpydZSYjCb6erNzVfW1tGtHFgBl2oV",
+	"wYfGVmxCv53yED651vJQDzETiI+vdPMiLNS6MT5UvMIisYjdrGeYbehZ5d0GQGc0LKJGw/qAF70Tb/NU",
+	"MZktUTLscgRwxSM+UEpJRGICELmEptrmvHr+wV98+uzZ86dfO//Jr84+/MX5t779xd/84+c//4vnv3qy",
+	"tqMNMhZMN7X5tCYHy+TyBkjIlIC0i7KQ6wBBvqz6rck6tC2RMfia/YSOdU/PP/nm2Yf/fpxJA10hXTv1",
+	"wPrN8o0eIMqaEN8tTKKgLaiu7pPaR2mtkD2SGDslZZn93BoflbSRKSVRZhxbR4cxTYSp46mFhNV92jQm",
+	"IssgBqvmEKdKUOTQDDEOiVKoSLqODnJ1LSjoabpNKkdoFTOEU4IDteubDBtkh7XAZr5TpfcpdUkE2Shc",
+	"fhHF36N1tMeMiRK0qxHUtdPCacL4u/lKYEyLkCAAqSOaYk3GCIm0HDT6sK2spnaTVtfR6ykGQPZM3qEB",
+	"izgju01GzCPMDE5MfQmnWiUHZm+8pgMRFiDn/seSQECkUgWiG2IMoqed8r7V1HSgw9hxM7vYAm979TVa",
+	"e+UvXWnLa9w6yK/tzjBie5cyYmPRV059rUZdKiRPwUc97VxYiDpXOjkaaREayqdH5/hRl7gseSeeDZEN",
+	"dRGEf4MPUcy1uzXN9oG4MQlVpUS9ZzEGjnPzuIxEdWzwsTL9XRfj4mVVNoAarlraCX0webcmFujYoQMc",
+	"g8sWSpbiJoswjUcoHbB1tIlW9eUZ6LWWAW6Z8CZ1nveUfOlaihhXUtBkQ5ym6hgx9wwgFR8yxFsx7cAa",
+	"Cx2VQOUueuGlF1HIT8DzlhcHazLOSGNEcIpiils0pibGJuZgbEER7uMOicwJIlxC/WAwxoGLVzvHmK/q",
+	"Fn4VXH8pR8EhkfnCz70VitLFBHRMFfQH9qVrZzG9zNO+CL471b6ZB8VcioUzyalvVzL7ybmWG49EbzDV",
+	"0GKBqi6fer5tYsa6MHOLbdBNpFn5VvQG+qrlOjG0lVIUq8VBWApEcIRQD1r7ttULh2++rUNyxDoyyO2i",
+	"yVa/snd34/W9u42tFwKk/v9ygN4+uNXYC9D+g9uNrZtrEA1hbMdBMZMnL1un7g8GPT4L/OBtLRXs3G15",
+	"V7CfOO4ETcZwPwsisouC9pgZRw7RhfQlQV8eClBdngOgyGGLF/8lvP0lnwD1GBtssUZWAZMv0hQ8wxAW",
+	"6GjVfK84Xc+ratMVJJO9tU8/Zg6zt5ZxzjgSkixOVBezSCfPFz0hGPQfrR6WcpScPjsDnQRX7pLrrk6o",
+	"96WeayXYpqkHm71OGroEJZuM+tfIvrIQ3abcm4mVGzN8FFgtZ6oyr1nMBD+fwRuXzmOXuoYZqMD0BdRh",
+	"tq1R4aBa+I2Yhz3Vl47hnJQIej0ml6haS7HrdLlUrJCiN4Stxr5AWgESjF2RBIoYaiNqVh1nnHrzaTAF",
+	"mhsracM4ZU1yhnePlLOPKFmOTK4Z/TBf1tdl7kdX+tfUnZkvQ4AYGS50S5pEGUB35qkpnAl/Sa7VQ2KT",
+	"uHJGs1b08k6d5JqNR1nxeRo93kiJ+dPh03AE/xS+nRr9MxMufdEpUubk+3Z0Zn0uwbq8fVk85JNLWVQF",
+	"Fei9ARmQSEeQL87hz4wpFZqtzSKkkBjok+jjOYSXvyOzrjzUtKNeBPXegcgYsAwKwiJh9po1kDvI6Llh",
+	"mg2sroAH9w4fqBUW6CuH9+7mmSw6OaHJjg95jzcOaYdhOUjJDpL/Uae/DBg9tdHaOg8mONkyz7rkFL3x",
+	"1t6txuEbe9svvqTkUXNFP5L63XX9V4tHJommuVKAiIccM5Ncs95kEIRuEwkggj+L/YbRwXQa+zpLpPTb",
+	"g1FCjrUbS7McwIQD2ngBi1yXbIArtSYuePP7NGrke0FqkjcZNXy7BhkDUcoTdTEnWAqlBo0NaBcgJrZP",
+	"T7OgdY1NjUWTZUdKoF7SqTYkFkRfo7UTEUjSSflQPUzwQBCdKYEligkWssnyZIcHGeVMC4OUAXh5PMrN",
+	"BZYd1Ss6QUMQEOLqjSY7LiUEQn6Bkpy68bfv38miuLpSJgKtqv9BMlgc86HprMnUCLtcmNCHQtB91KdM",
+	"v2uC16A5xiXSg8La0EJPsITcCBRznrRw2LN+Q48xwLXtF28UcOaqLtk4MKPUuTQbMSysHkvWWZDnP+vw",
+	"G51V6pXvPBEbwBIbLX7ayJJyvSrjnnr3VX76wKQaXxqRix35NC2Dxohg2BegqkldBV2hnCv67kOlDeRk",
+	"f9X2hlY/+8WvlPjp4zjOFLs8LFKpKg01NhM/KRBGSrzAePt4hDpciarVHORUu3NgLUQp4C6pzlcoEmtm",
+	"9ScUaRvSVi8tfqg4PD3gZcdVlgjk4SRGhhk3LYWZ9iLI5DJdolXf2nv26cajFj+FPHqlpNdTzQtfLFg1",
+	"HziY820wIf4BMace8LLPkzrMmXEJFkjgkwsZ4+pzqE51LzDpDYEEfZ8ESFfZFAH8icIYCxP2apC8LDPv",
+	"wikEvgUh8UgEagLW+NcjJEFUVjC8BROscTDdyV51J6mMWR3eN7Xos1UawwxftHGhFiRMaSKTeBFu9sho",
+	"tBS2yMiMKAN0qywSR1u93td4VlC6c5En3J0cVvJaShE7vis843LG8R9yeVmCpR1yWTFHh1yA+0dbXemQ",
+	"6JK4rYM0bwjr96wrHjYe2X+C0UrxZUOopWYGuLXydCx8v9zT8Q+Fsa/wfKxi7IzDruaAtN3fEFogWsYr",
+	"MDzA+gGcI8qyIfJwY9Tm6k5efRxasIQax+Fb2atLO7hsl3UOLh3RmYM/tEam1usSFi4jTYb3kpm+qIbB",
+	"ISlqxTzsabUmpkkW4j7HkTbJryD6qECDJCFpI9SVN7H5maGBtUHpUA6da+LJpSsT/pqKEDu+Kzwbc970",
+	"n405rtTSzsYceajeBTATABuPslIM7gtgxcrbr/df88dBaYNmYTeUk2iLya+AWGRDam8Iay5sstVyjitE",
+	"IcWUZDj+hWRXJMmpLIeq5mmtABsksuzWtd1xSCEYHO4XstBWb25vr7kMloXD9w9l51zh4Vu1czIWvprD",
+	"t4C0pVOXShy7evbh9z/93Y+/+MlvlZgPyrJcMXCCU0lxnKfAXmwjbuCENnpkVOOA3jvYf1O9uLTjWXdY",
+	"91apJrGrnRf6XNSIktqdfUJSpbGDfXk50rK4zgbkbcyx7l+54IKysepqagh7TUWIHt0VHr2W77x8lqdQ",
+	"L5GjNLRmjkbZ5hDwNnki745BZ0F8HAQTxjgsOloQThKCy1AVc0iOjUc4oUc9YsMvTniPXOx8D5wX3ryX",
+	"ywnUGC/YesJ7FnVOTSkCqo9lEBoMRZ3SKTV3TGq+0NZCt95lnp/T2b9AjKWw/aHkSRGSxCFWS2n8alt0",
+	"OI8uei7OEkQCZFtiJImzvyrH7mrIWZt2BimJEMAi2zpvDC5vgsi1zCGoI0Q01CgeITFoqWZbBEm+lEV/",
+	"UF5op98YNPPC6C/vOPVdNd6+fwdy8MyVAoI8hESHh/dvK91yjFv5kKGDtx80mS9MSTckEJXraA/udw4/",
+	"uQm0CJqsr3FCJwC/RVf1RE0FenMMKPnvCYXwMO91Uw2uQyzFXPtuqbeMQx2bYxJ/xllwch8BHilV4lN9",
+	"xtvtYDIeo64khZFVXyMAwXp5lwjdXc07BExhKQulzYnwDuoTXSWpBdaB+Wx2Xl3fkvtaqvowuCvU9KH/",
+	"g/2704xs5TWyJ+TB/l0d+tfH0TIDMIqjKWj8tsAWhoGZQ1ENraCgQrRdSOrs4gbwoVhPIv+GPkgpk0DA",
+	"V+HlSR7z7C8zegAzBySTXX2M9wlmwljJcCjpCUC/QVmh0ySGcj1a1/fE5Lfb+mrgkBIz3QmgAtO+/nR7",
+	"c9NRAESOAPVXtTqrPm4o6riutCjDOtFizJHv5MwQp9GSoshAJEF/aLU1EJQRIRrqbxNdsbWpVlLdTG8i",
+	"0SVKj8wCc7U8wwLd4hFBW9sv15dtDrbceGSXuWYEUYErFu8gnagToaNVDRxNRICHsYY46gsSnxBAbego",
+	"xh4kxkildDX9HdRLNzBde4XPI7vblZpLOxChO5B6nwDy4fo0e/H1F/9XaCk2usEUXcDSfqlK3H2i2HdM",
+	"2Ae2koPmG8UtQZHJQOsrsdxMeltha20klF3p9vIkzggiy4f2NeXqg/27MNirY+kpGs110Wa+rKTgmDqj",
+	"6wapseSKzYDFXF2KC4cJi0AOCs3kIAtjQUAU+jk9JqkUGzEfNqqzce/w4UISPWtdUrLOalxR7vBhAdoj",
+	"5gtJ0qu/ZgcZhANcMlsk1pBzShwRUxFSm5qe/5efnH/vw7Mn/3D29P88e/rbs6ff9AuheqH8i4rir7Um",
+	"WXhr9ZJkMfbj0fXLcSriVHKm9agsiD/EwmCBCF35H5zQA+HfHcaB3SCnCVfb5JH5oZgLPYntKLo8ERam",
+	"Qy27wSs0jvLMKw46juBtOcQpQauvbp89+b8UXzz52dnTbwVNRr746Q8//e2Pf/+1fwjQ2ZOvn3349bOn",
+	"f3329F/ur+ksojaN4TqT+9ZBvbx1/87tALWwIC/dbBAW8ohEAMp4HIqT43V0nw/N6HKAwGFKpSQMrfqQ",
+	"qNV7XQ5FgYwDX3KusY2sv8XMS+OhxKQtQQQBGjcVUMiPoWNTzUgcOyEGgcy3dDu3Dv/sMk3Fphfdpe9Q",
+	"AAoDcKUF1bfzWo5cwWA/LaIs6LvsGNRCYK2qOWvRvpoX0kS8mNXXNKouKiZPvbg1dEdjW+MiHfj8TpDw",
+	"OjZJIQYkAow2NVO0mrMsT9HbD243Xl6zpGnxaLTeZHcLFYz6WIZdDR5iSWwq1fUxwx0C4KWawloJGKZc",
+	"kl1bIw0Nu1yQ7FMcx6iLT0iG+2kxVGH3k8jJ8fv9CY6/HNVNklO5EYqTOe7Yy1PUDB00UVx78h27DbGU",
+	"WK1drqmlmVQbkhQg7JdjfIKBwAgmgF/LzJoJes21/jOHD5hsZOXIvQf/LfXeA3htUUd/RZFLl95lwnUB",
+	"LGvJWQuS6xxgg/MDRUAhPHcM3W06pXVt7CkBngMGrYeZDc74t3XmZh6wDGkzzIDzSi5xLHabLCmohqX3",
+	"S6xquonshATaXIeCYU0W0XabpBCEbEHOMUM4+upASBBQmUkpJVhwto7e0eXDdFMxwSdENFmbDEmKoHq6",
+	"ydQ2MkyNIEl5nwq1mySINPNMV3kzBVibLLtMKOHax6k6moDoTjx01fs1DoiH8V2Jrwx6vk+E2iQ+GyYs",
+	"Hcg51c3SrCshT6OMc0wWUJ7z8fynf3v+8Sf++0qERbfFcRpNiwh4LXtpVp4Y8rT3Gr5k2Oh8eK7Th6c9",
+	"pSEICVUEsyIu1r9touto2BskIkDkNCTwqQjQUO1CfRshPInJ0oIF2jHnKdQuHWlMgE6MIaS2YG2usaQb",
+	"6l4AcJWALPO41hLfUt9c5jrTPu6QDXHS+ZPTfrwY70EXioAvRbfXamMBB1yfMQlJAYfCxvVEeAT6PWbo",
+	"8M++jFo41aOs1utdhkkLEOU3S1rEpryMNozLCdOU8Uk9pKp7iZiGUnWpkFIeyKqwixkjsbMDqFuwEliw",
+	"BU+rf0hYdPkC1MC9YlzSNl1mRurdYo85UF0eyAkrIkqlJNbKscN+UeaBxZpa5Cgn18pyVuU1qNjs9boX",
+	"6JMV48BSkn6yQEjj+ut1j42NCXRR46jWwzIFTdTkXElxsx4OduUgAq1qaacins3SUSVm2b1EXNfI1SIP",
+	"12CrABmxemGksllis6B2WZm7odI248OamkqtOsH3EuEvFXwN6/TWssnnk6pzY9/Pqva2RoicJiRU184I",
+	"y+WopLZ7JRZMfdIALGf9QpLr9BXOC75WS+8l1Hwtkv+yyr7OJpGz4r0gjO0Sq+PCVoTVOKaUkQvLY9NX",
+	"SRw7F2qjTRkV3dkFcbEHnxy+DW3fh9lpjfC6iuJ6rBKA4LOrtRTG0SQ0fZoKUZaRVhOcynikrijtQRyP",
+	"spH5xbG1GjS066s6Xs6aiu7A+9cB+GURAWl7eeyXUmeNH1Dtvu2bS0Z7OcxBOQxed2bZMQgdItCAiMjQ",
+	"dfrKFoE61NdVorhgC7zMDVYXYGJJuY659UyRFgxrUHfPuvKgmp4V0YYGdRI1psGeGLQV/w2/sE1e2Iaw",
+	"o2zXTLnj9zGjbSIqECveyt666PWeJ0QxSxhzQS4FJLqWdmXnc2gWtYaKlZFAb7MuH6I+ZnnJAnCPcxyZ",
+	"Q7lPhaCss6ywCKiPYGyUaPWLH379849/vRYgRW3EGRGea7Tv6L2XEGYnfA3N/HZoV2Lpz+jiK0OoaG63",
+	"VaF4PxVF/rA/6ZKZy+QWtbZFFAfDNqbGGNYVRHmKOgbFFEqJmiI2Zve6z5BMlGw8sv+sUuYLPHZl62XH",
+	"uqw8+RJnQF3qCalhhcrFU/vsRilq8p512gCZPEcmc7EPX5jHO2qyVlSaWQYIo9wKgCBfM+0b+ZoHP0KA",
+	"pNJgmkzHgzcoK36n3bPm6yPTtskKH6OnEtJNloJHjETr6I6mvH3K29ZHWqzdibokjkzlViXkJe4R1mS8",
+	"3bZBJXo9CyFRWKBkoD53+lAVma+xcC2N70ok7BuYRfyEpBXuVFAhyvTXUlWiiC4J5USNQePkgBANoHKR",
+	"/sEy1YmpICy6NMuC0HUAZxSkG11Dl+p7l6XgypUk69hxwnZYmk+01KvVgZ7/p7/87L/9cg3qxE5yjEAH",
+	"r93ezQrnGNj3mHc6jkieS5W9IsTskkRvEdDMEdBkI+nUCBix4vTuO40/1fcZxNMmK15shMSp3BCSJygP",
+	"K11He7akNZTk1cXwjI4B2KO4WJ7fSlULTZqaoAR9EBplI4dYCxDBYReGo2u98iGzKEGqZzV2RCNTYmVI",
+	"Q5isibKALECXIFbSX/trr6EUtjv4MMTsSoWwGsB0QWzWPdNvl2P4gEIVpu8bIudqW5CRM1M9TqaDsAdI",
+	"gs8/+fuzD//ab96qh954LxHLxW4sdPiHg9xYLmwhSHpCRDXhx0BJwDHckKSfxFiSaReJ19WbD+yLl7gt",
+	"yh15doQdcYAKhaSDXEOxz4VNVbgKlBFbvQ8BlbMxodXP/ubZFx98eP6Ljz599vWzp38PCS0/Xw7MyOv9",
+	"RAL+yldJqJNueDQymdIFUt6A8yYbMQRdRlzDFKFU48uVADq3t9dQVmcVJJbMQoz7VCiVft0FFjLOVtft",
+	"lCiN70qOicr9cLg8MBB8MgEB4mXyqlzReiJpI0nJCSXDi+N7Os1wB7r1P3JhrREYankRaoADMBTbNyXb",
+	"0ZAP4ggsXVQuK9c5gtTPjBNBx8ZI4H4SE6sQW31bYPDaTcGdhg9sus70oHeB+zphJkeGFVb7N3ysxCpk",
+	"R+lRMSgnquaJqGiyrHZ1V+fub28HeZy6aQFuX0bO9tfW0T11ERhSAQg7WY4N1NbWhZERBQu1UuCYwGEW",
+	"BJWFqGvsWvOh0vCbVrPbO9iHStk6F9NcZ0oYgV0sitcJ0dNRmbqWF5X2SgSUMaQX3GRZaTA8nSsGYStj",
+	"WHi76kpj4/ilGcTALi/uEWaHpOmmu4L2NOl4qguAAy4Z1ZHh+rthF3IA7TDW/DlG91Svt2l8IbEQPJoG",
+	"G5tjcBezCLK5dHkcCV8R5oLoXGDSvHO8ajA3BIrxiA/kLsIDxSQkjqG+l0kA0zX7UMqHvgGbgRTHlomE",
+	"FdXmSpC5ssyfossT2lZtCN7jXpfWH3QKF7CZ5rjpd0EtPLDNVDQn/83taUU6jYj5kwsMqT0QOJ46JiUJ",
+	"bJbqbgZnWRop2sukXcTDgU7DAZ4np5IwJdAzLB8wBOdSLyiJveXEXOlUUAx5yTeEkT9avJx/56+f/+s/",
+	"n3/nrz7/3W/XdCQWT7NJ1wu9Kx0sJT1neh7nrcM/KyZn7qBDvT+yIeqsaxB/asOYhGm9b5ts9fm//vPz",
+	"v/rGZz/4l/Pv/DpAXzz9fz793b/nf/3bFx9+7/zZjz770UcBOv/kyflHzz77/rPnP/5ugNQ7P/plgJ7/",
+	"8jvn//vHATp88+0APf/BL7/4xnesqt9kHIYLYOfxoG8uFSFngoPwKNINVlSsQcl1yDlVA84yUYMmwxL1",
+	"uZBoaxO99Sp0sb0ZbG5uQs7iOtLXcD3lDjE3YnPo8naTHR/cO3yALDiilqrHJSxbGIAxTqZ8eCNnYLhK",
+	"NpldUCpsprcT81AvXWG//PGs+ONZsZSzYopGDjm/ZcYo+cWHKVfyWftIl4RYT8JeDXmaR/lkaiKVswhV",
+	"4YWZ0DKjTWOpDRiZuDICbIRC3m9RZurNlvRenfYumqyd8j4Y6lukQxlgpVIGunyIBdESJrsAma+QiWSR",
+	"Jj0JnKQ0oSTD7Ufgoe0nmI0CJBIcEoFoh/GURLsut0KT2abhthCg7ijpElb4KMIjfY7CPyhDX8EJdkqw",
+	"Q4LTsHtLi+l71ndWib5XIg8QQ+QM5d7S+mVf9OFLN2snIJWF2cKE10G+RGjKCvmmZ5fdG15ZgP8rznAy",
+	"l2jc6q4J5+vXvubr9+ZmbcLOGLsP3JJF7k9M5Za5g2o8WJ1xDjjCEfYTUX9zpPaZe20jbaapJGS59xZp",
+	"64Lb9brX58ksnf8hpbQVN3t1TpsWq+WUsWXFV0cgO4vA147BzHQ8bDyC/4/FTjm8DLRPYgpIomnHmBds",
+	"fR+DaK7ODa1AgosUt7QTt8lWdVZqwSZuzB8QqRBqeztouCckMm5fHvbWbDpak8G8dtGxNtmIYxDlQ3uq",
+	"23Ho7WpKmiPGhy75/mUii+u9siS+8gbwqYdLy+vQp1ReYUORObDRI0F2E9Vr2aVC8nRUwU6zqvcwhFKY",
+	"wgQjbphlnt3QnTfuC1C4N2b9IzjsBshGaZkkaXN3PClhY+RUaDLrzonICQ3JOjrW0QbHJpYrr5pg5GxC",
+	"9cm1qpHDdPkspffo6n+6OAAUBLRIWB3OdYpTi6BkIJGuu6/OjF10nAzkkfrhWDUhBykDOzN03TAKPYmy",
+	"baE6J5EF7uC2sl0XUFN3m+w4Jdb+eZxZQoXeXthgoqgjA4c9aNI2DTDIOubNKIKmTfCMDTEFdVXnA0DY",
+	"+i46Tong8Qk5glaPtR/NGkWbDEgGf5qGst2NQqV0DBIzHCw1TlKLEGaBT9RMRBJTeQyOmIkJFIiRIsm5",
+	"ruenZI4wKo6QSPIm01CJk9M9bg42N18INZsyDn+RxvZxoIs9lGzBWgY1WbGiFOysdfSOR2xlPkWsyz8K",
+	"dHPzFaeGahgxE2DXDxgll3t7sM2uCCVlfBjTzYl6lTHcyxkHcHK2JBzoN3gcBbYYqPpHw+5D9QdsGcvJ",
+	"6kIUUxmY/a52Zi4frOiqpwGovdAAw8/GI/XvI/XvxxtmGPVgarPv6qaLqHtNRbqIP1caBnZAw94duoBw",
+	"1gvwXZKqoUmDVmGiw5z4V1bGFx4W7lwFmr2bvxpkLeZGGw5hCi7efcNmh0AygK4rC5hMtr3lBHxACS1d",
+	"2xaCIjPTgBG5QvvRGDmV9icwVda2ZwAu14b63hucc5ecSsUel6nVqfYfYNHzxuNg0QPIAg4q6LKCbTRJ",
+	"1fVcERgGsapPsnxJSkWJFLdUEfuRaucCMaPq88p4UX1pgTsDVABvaR1AfXtDZOlvYPjR+hqikvT1BzDM",
+	"JkxJ6Tdg6Mdge4I4NHXgK8H43gAzSeUInh/bv461TrSO9ppMmwBtZwHCxiiougpAsJ6QtAGkBF1NW9cb",
+	"Ee1QqbSglOCoyTDsuvEwUlQ3irTJqsJIFfMdqqW4fqe+HdqVnPWq8+mnOxB82XhoEDhaxOwLNBern4CJ",
+	"V8+efv/s6dOzJ//17Om/nj355QwbUikDC9mRY9qlatfI0OvGYtnYrimP6StWW0MnEHPvszZruF8oBkxJ",
+	"I+UDfUMr3HCoMFCIywkNAoduEdLRgS7J1J2URBZz/Pwnvzr/7rensKgBqtyIOe8NEn9gMzw2iOf1knxn",
+	"SUje2n65SsWcsI6+A6CUJi5GZydEATKeOoTBW5FF6d3IgOIL1gGId9Lh4D5rapznr3szqRedoTx1O+l5",
+	"2oXwRdzrx9okZFVNzTLq2AW5qmFQl8K575hbvR57FoFP/QHfyUDiIR4VwwkmC/UN8ei6nqt6dFci8qrz",
+	"MbSdCoQdmG+XE/nPT2zPcMswHioDO5JLMA6XZhK3NfLo1/7p7MlHfvFlIEn8YScHA1lMX4qyXeAZgNLz",
+	"MlUUre4/uN3YurnWZHq36LtRUTvdRRh9+XCrsbX9skbZMDlNSgnW+4+cJjQdaXzeJpOF3ckIiQTC8CZP",
+	"zYumsofeIRGNNE4wTtNRoB2veSHjm9vb1kB/HHN5DIqybuV4Rx0DYMijMgMpzgjRZDpi0Xo7506R0uA7",
+	"5Jpuw8LorulWvBIN15AlPwp42+zM1fOv/dPnH//6+T/+6Px7H/p3nbAtq90WE515M6aS0g67N1iwveem",
+	"I6wsqwC2nMsB7TDVmcOl4ss8Oiw2eJnMVuzHGVDDCyXTKMsx9G8d3r+NpCK6Er8gKEAwmHjmpZlDCtn7",
+	"hTJIUzBJxiMMjag/FrzHjwyTHqOQ8x4laPUNKZN7LB4F6BD3ySGV5D8eypSGMkCHaqCkySA9uCtlItbW",
+	"0R54+9tqp2i7wsH+XYhDwSjVhX4MCAEkNoK/ps3TJoMv+pQNJBFo9eb2C87wbMVJ+2zlki5d0PjVyLwK",
+	"Njy0/LcQtprcnPZUw2WECL8s0zWBMo/mdFCrQ/32pbuhS/1M9X3kKCGUEREgykSGKzWwbuGUhLzfJyxS",
+	"2jc/XdKe1kAy1r9h7qqJCQgydK/2TVfEba2KmCbgUbGeEas9rWnDouSSGNWsuaLdgUN8QowrUP+g3tE/",
+	"NFeym2DZaTLLbbaGv8THfrlDPXPsj6E5OMDNNLobFBlhYTyIjMJWNlSYejQ28HgMzcCR3aheeM0O4mqA",
+	"InIaLKvuErCm4iiLyJHA7UBTGJALbCCMSUs6eO32JcRX+NkChnIZURaGLXSufhaQDp4Js9V4GwRNDgyV",
+	"Kv0gT/FqMjCwIzCw5+qF5kBbxSSri2ScA8CHTXZcYvdjtJqML0ZeTU2R3b7uPFsBTXIxnvZLku8wwjqo",
+	"Cbm5ilqRp6P7NfEFSgc6hDdekt9qX4iBo+iRDhlJdOWyLHDDTGH1iw8+PHvy7c++/f9+9jfPPv/7Kfd5",
+	"P9+rpi+F7XHYzeNVRYhjgoaEdrogHIGhSZTV+jD4QUKdojrHwqI3ItGFXFH4dlfd6nHaUTf4rI6PGHQ6",
+	"gA9Y9FPpRkq56JuvrKEBi4kQ6NiiVukRHUM+Yjpwu5lw2Luu0SVqbFeljdbTozT2rubfZSND5ehigL5r",
+	"9TcTFvL8H351/tHX5tkyKVTdXciecdQe3tcDXUSdp+uhRGfZUnYFlmNRkBprwnZLufZblwIsdo2WNg8X",
+	"zBcFUM0EZv2vqemvMLqrFDw1rX8mHHJ5/m0bfKGBE8HivYaozZsvsOJqpS3Qz3gxTaqR6A5jmlzN5QLG",
+	"t7RQn6I6u/rZf/v4/HsfPv/hJ2uXjDGXbWNftgx9n/gSFG8W0xPVH/jFqdWgqguJQ2HvgxiHdctAzeN9",
+	"9c20N7g2aVtLgbDOiV0HFAze1tVU4TDM3GRdzCK47A5x3Fti6gP4jGMKQe0kJej3H3wfXGWaKDdEBpuu",
+	"rTzGp3ZD2FB9ZnZUDsVeK2ARvt6ISdTR5YP8RfH1K7XY+NIyl/2Mvri43iWU/AdS3qGsFqdC6SKdOrW9",
+	"uQke7OWZiPYmGE2zylzZXPYS3dBX+ans9sC8e1+/uoxlKXVZZ2X2QklPiDVMtEbWUmT8zynk3SzlwLWE",
+	"tfg6ekQUoPSCMch10q4Pe68TMsuEuX66b2l8M2i/W5czAt8mhlVZksO7Q4UkaQnVnpEhKvIHWk1JArqJ",
+	"xtjQzMwZ8W9gKO/qj1EyuQ/v4JPryCVqWFfCHEAPD08oimYlDpVyuiT+gIVCWPfP2wVwMQNR0jYeJsgI",
+	"PHvys7Mn/xlwL/+qgjs2Hqn/HTHud+g4LkWGZa7gUqRGe0Ms2fGiXQ9lS79G5Ib1yD0toIhCQL8xjoFz",
+	"rzUCJ9989XPM8iyycs745HFC3ySjbNokPbHjGaTxys7KBuxxM/Rx+/T5D75+/r0Pz57+H2dP/vvZk38v",
+	"ZHGZeFYH5M75j/75/NnPi5gI6mbmeA+ifT599s3zX/wtWt07vLuWf5NVVnR89o1nn3/86+cffeOzf3yW",
+	"f2CgS3yvn//i7z775HdnT3+T+wIAtKkwSptv6WjjHVOLN182UwfW8S5EIKBsVwm0qu4wXRJHgfU6BxbT",
+	"aW0dZQEJE3EDTQalJUz8iIknWbNXdR0dg3AsuMFEV8fGnzduHd6/3QDRbSCCtLHeUikRK48fPv7/AgAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
