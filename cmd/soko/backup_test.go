@@ -214,3 +214,32 @@ func TestBackup_PostgresPointsToPgDump(t *testing.T) {
 		t.Fatal("a file was written")
 	}
 }
+
+// TestRetention_SetFromTheCommandLine: an operator sets a merchant's
+// retention, sees it in the list, is refused a negative one, and erases
+// what is past it at once, again and again without harm.
+func TestRetention_SetFromTheCommandLine(t *testing.T) {
+	dbURL := filepath.Join(t.TempDir(), "soko.db")
+	if _, err := runSoko(t, dbURL, "merchant", "add", "--code", "SAKURA", "--name", "さくら雑貨店"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := runSoko(t, dbURL, "merchant", "list"); !strings.Contains(out, "kept (no retention set)") {
+		t.Fatalf("a new merchant's retention:\n%s", out)
+	}
+	if out, err := runSoko(t, dbURL, "merchant", "set-retention", "--code", "SAKURA", "--days", "365"); err != nil || !strings.Contains(out, "erased 365 days after") {
+		t.Fatalf("set-retention: %q %v", out, err)
+	}
+	for _, args := range [][]string{{"--code", "SAKURA", "--days", "99999"}, {"--code", "SAKURA"}, {"--code", "NOPE", "--days", "30"}} {
+		if _, err := runSoko(t, dbURL, append([]string{"merchant", "set-retention"}, args...)...); err == nil {
+			t.Errorf("set-retention %v was accepted", args)
+		}
+	}
+	if out, _ := runSoko(t, dbURL, "merchant", "list"); !strings.Contains(out, "erased 365 days after") {
+		t.Fatalf("the list after set-retention:\n%s", out)
+	}
+	for range 2 {
+		if out, err := runSoko(t, dbURL, "erase-expired"); err != nil || !strings.Contains(out, "erased from 0 orders") {
+			t.Fatalf("erase-expired: %q %v", out, err)
+		}
+	}
+}
