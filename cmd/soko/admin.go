@@ -26,6 +26,7 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 	pin := fs.String("pin", "", "PIN, 4-8 digits (default: a random one, printed once)")
 	scope := fs.String("scope", "", "API key scopes, comma-separated: read, orders, products, inbounds, webhooks (default: all)")
 	expires := fs.String("expires", "", "API key expiry, YYYY-MM-DD (the key stops at the start of that day in Japan) or RFC 3339 (default: never)")
+	days := fs.Int("days", -1, "days after shipping or cancelling to keep customers' personal data (0: keep)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,10 +49,23 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 			return err
 		}
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "CODE\tNAME\tPERSONAL DATA KEPT")
 		for _, m := range ms {
-			fmt.Fprintf(tw, "%s\t%s\n", m.Code, m.Name)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", m.Code, m.Name, retention(m.RetentionDays))
 		}
 		return tw.Flush()
+	case "merchant set-retention":
+		m, err := db.FindMerchantByCode(ctx, *code)
+		if err != nil {
+			return fmt.Errorf("%s", errorLine(err))
+		}
+		if *days < 0 {
+			return fmt.Errorf("merchant set-retention needs --days N (0 keeps personal data)")
+		}
+		if m, err = db.SetRetention(ctx, m.ID, *days); err != nil {
+			return fmt.Errorf("%s", errorLine(err))
+		}
+		fmt.Fprintf(out, "merchant %s: customers' personal data %s\n", m.Code, retention(m.RetentionDays))
 	case "apikey create":
 		m, err := db.FindMerchantByCode(ctx, *merchantCode)
 		if err != nil {
@@ -125,6 +139,27 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 		}
 	}
 	return nil
+}
+
+// retention says how long a merchant keeps its customers' personal data.
+func retention(days int) string {
+	if days == 0 {
+		return "kept (no retention set)"
+	}
+	return fmt.Sprintf("erased %d days after shipping or cancelling", days)
+}
+
+// eraseExpired erases personal data past every merchant's retention now,
+// as soko serve does daily; running it again erases nothing more.
+func eraseExpired(ctx context.Context, cfg config, out io.Writer) error {
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.EraseExpired(ctx)
+	fmt.Fprintf(out, "personal data erased from %d orders past their merchant's retention\n", n)
+	return err
 }
 
 func dateOrDash(zero bool, s string) string {

@@ -27,8 +27,15 @@ usage:
   soko migrate                            apply database migrations
   soko merchant add --code CODE --name NAME
   soko merchant list
+  soko merchant set-retention --code CODE --days N
+                                          erase customers' personal data N days after shipping or
+                                          cancelling (0: keep; also daily in soko serve)
+  soko erase-expired                      erase personal data past every merchant's retention now
+  soko backup FILE                        consistent copy of the SQLite database, also while soko runs
+  soko restore FILE                       check a backup and put it in place of the SQLite database
+                                          (stop soko first; the old file stays as DATABASE.before-restore)
   soko apikey create --merchant CODE [--name NAME] [--scope read,orders,...] [--expires YYYY-MM-DD]
-                                                     prints the key once
+                                          prints the key once
   soko apikey list --merchant CODE
   soko apikey revoke PREFIX
   soko staff add --badge CODE --name NAME --role ROLE [--pin PIN]
@@ -102,7 +109,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return check(ctx, cfg, rest, stdout)
 	case "load":
 		return load(ctx, cfg, rest, stdout, stderr)
-	case "merchant add", "merchant list", "apikey create", "apikey list", "apikey revoke", "staff add":
+	case "backup":
+		return backup(ctx, cfg, rest, stdout)
+	case "restore":
+		return restore(ctx, cfg, rest, stdout)
+	case "erase-expired":
+		return eraseExpired(ctx, cfg, stdout)
+	case "merchant add", "merchant list", "merchant set-retention", "apikey create", "apikey list", "apikey revoke", "staff add":
 		return admin(ctx, cfg, cmd, rest, stdout)
 	}
 	return errUsage

@@ -66,6 +66,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 		},
 	})
 	go purgeIdempotencyKeys(ctx, db, log)
+	go eraseExpiredDaily(ctx, db, log)
 	worker := &notify.Worker{Store: db, Sender: &notify.Sender{AllowHosts: cfg.WebhookAllowHosts}, Log: log, Batch: cfg.NotifyBatch, Lease: cfg.NotifyLease}
 	if cfg.SMTPURL != "" {
 		mailer, err := notify.NewMailer(cfg.SMTPURL)
@@ -156,6 +157,26 @@ func purgeIdempotencyKeys(ctx context.Context, db *storage.DB, log *slog.Logger)
 			log.Warn("purge idempotency keys", "err", err)
 		} else if n > 0 {
 			log.Info("purged idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// eraseExpiredDaily erases customers' personal data past their merchants'
+// retention, at start and then daily; every soko process may run it, as a
+// second run finds nothing left to erase.
+func eraseExpiredDaily(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	tick := time.NewTicker(24 * time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := db.EraseExpired(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("erase expired personal data", "err", err, "erased", n)
+		} else if n > 0 {
+			log.Info("erased personal data past retention", "orders", n)
 		}
 		select {
 		case <-ctx.Done():

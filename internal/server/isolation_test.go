@@ -107,6 +107,20 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			},
 			"updateInbound": notFound("PUT", "/api/v1/inbounds/ASN-SECRET", map[string]any{"expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 1}}}),
 			"cancelInbound": notFound("POST", "/api/v1/inbounds/ASN-SECRET/cancel", nil),
+			"erasePersonalData": notFound("POST", "/api/v1/orders/SO-SECRET/erase-personal-data", nil),
+			"getRetention": func(t *testing.T) {
+				sakura.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 77})
+				if r := midori.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] == 77.0 {
+					t.Fatalf("the second merchant reads the first's retention: %s", r.Raw)
+				}
+			},
+			"putRetention": func(t *testing.T) {
+				before := sakura.must(200, "GET", "/api/v1/personal-data-retention", nil).JSON["retention_days"]
+				midori.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 5})
+				if r := sakura.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] != before {
+					t.Fatalf("the first merchant's retention changed: %s", r.Raw)
+				}
+			},
 			"putProductBatch": func(t *testing.T) {
 				// The same SKU is created as the second merchant's own product.
 				sakura.must(201, "PUT", "/api/v1/products/SECRET-B", product("限定品B", 9999))

@@ -31,6 +31,7 @@ type Store interface {
 	orderImportStore
 	carrierImportStore
 	adminStore
+	retentionStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)

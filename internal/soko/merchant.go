@@ -19,7 +19,10 @@ type Merchant struct {
 	// AllowPartial lets a short order ship what was picked while the
 	// missing units follow as a new, backordered order (分割出荷).
 	AllowPartial bool
-	CreatedAt    time.Time
+	// RetentionDays is how long after an order ships or is cancelled its
+	// customer's personal data is kept before it is erased; 0 keeps it.
+	RetentionDays int
+	CreatedAt     time.Time
 }
 
 var merchantCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{1,31}$`)

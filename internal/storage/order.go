@@ -38,6 +38,8 @@ type orderRow struct {
 	Note                string
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
+	// PersonalDataErasedAt is when the customer's data was erased; nil while kept.
+	PersonalDataErasedAt *time.Time
 }
 
 func (orderRow) TableName() string { return "orders" }
@@ -375,7 +377,10 @@ func (db *DB) ChangeOrder(ctx context.Context, c *soko.OrderChange) error {
 			c.Reallocate = o.Status == soko.OrderBackordered
 		}
 		r := orderToRow(o)
-		if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Select("*").Omit("id", "merchant_id", "number", "created_at").Updates(&r).Error; err != nil {
+		changed := []string{"status", "held_from", "recipient_postal_code", "recipient_prefecture", "recipient_city", "recipient_street",
+			"recipient_building", "recipient_company", "recipient_name", "recipient_phone", "recipient_email",
+			"carrier", "service", "delivery_date", "time_slot", "priority", "note", "updated_at"}
+		if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Select(changed).Updates(&r).Error; err != nil {
 			return err
 		}
 		return recordEvent(tx, o, soko.OrderEvent{Action: "change", From: cur.Status, To: o.Status, Detail: "changed by the merchant"}, now)

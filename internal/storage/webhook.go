@@ -190,6 +190,16 @@ func (db *DB) RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko
 // message); a pending one is left to the worker (ECONFLICT).
 func (db *DB) Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*soko.OutboxMessage, error) {
 	now := db.now()
+	var erased int64
+	if err := db.conn(ctx).Table("outbox").Joins("JOIN orders ON orders.id = outbox.order_id").
+		Where("outbox.id = ? AND outbox.channel = 'email' AND orders.personal_data_erased_at IS NOT NULL", id).Count(&erased).Error; err != nil {
+		return nil, translate(err)
+	}
+	if erased > 0 {
+		// Its customer's address is gone on their request or by retention.
+		return nil, soko.Errorf(soko.ECONFLICT, "delivery %d cannot be sent again: its customer's personal data was erased", id).
+			JA("配信 %d は再送できません。お客様の個人情報は削除済みです", id)
+	}
 	q := db.conn(ctx).Model(&outboxRow{}).Where("id = ? AND status <> ?", id, string(soko.OutboxPending))
 	if f.MerchantID != 0 {
 		q = q.Where("merchant_id = ?", f.MerchantID)

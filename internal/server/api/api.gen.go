@@ -2497,6 +2497,12 @@ type ReceiveScanInput struct {
 	ScanId ScanID `json:"scan_id"`
 }
 
+// Retention defines model for Retention.
+type Retention struct {
+	// RetentionDays Days after shipping or cancelling before personal data is erased; 0 keeps it.
+	RetentionDays int `json:"retention_days"`
+}
+
 // RowProblem defines model for RowProblem.
 type RowProblem struct {
 	Field   string  `json:"field"`
@@ -2943,6 +2949,12 @@ type CancelOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ErasePersonalDataParams defines parameters for ErasePersonalData.
+type ErasePersonalDataParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListProductsParams defines parameters for ListProducts.
 type ListProductsParams struct {
 	// Limit Page size.
@@ -3370,6 +3382,9 @@ type ChangeOrderJSONRequestBody = OrderChange
 // CancelOrderJSONRequestBody defines body for CancelOrder for application/json ContentType.
 type CancelOrderJSONRequestBody = CancelInput
 
+// PutRetentionJSONRequestBody defines body for PutRetention for application/json ContentType.
+type PutRetentionJSONRequestBody = Retention
+
 // PutProductBatchJSONRequestBody defines body for PutProductBatch for application/json ContentType.
 type PutProductBatchJSONRequestBody = ProductBatchInput
 
@@ -3495,9 +3510,18 @@ type ServerInterface interface {
 	// CancelOrder Cancel an order
 	// (POST /api/v1/orders/{order_no}/cancel)
 	CancelOrder(ctx echo.Context, orderNo OrderNo, params CancelOrderParams) error
+	// ErasePersonalData Erase the customer's personal data from a shipped or cancelled order
+	// (POST /api/v1/orders/{order_no}/erase-personal-data)
+	ErasePersonalData(ctx echo.Context, orderNo OrderNo, params ErasePersonalDataParams) error
 	// ListOrderEvents Status history of an order
 	// (GET /api/v1/orders/{order_no}/events)
 	ListOrderEvents(ctx echo.Context, orderNo OrderNo) error
+	// GetRetention How long your customers' personal data is kept
+	// (GET /api/v1/personal-data-retention)
+	GetRetention(ctx echo.Context) error
+	// PutRetention Set how long your customers' personal data is kept
+	// (PUT /api/v1/personal-data-retention)
+	PutRetention(ctx echo.Context) error
 	// ListProducts List products
 	// (GET /api/v1/products)
 	ListProducts(ctx echo.Context, params ListProductsParams) error
@@ -4095,6 +4119,42 @@ func (w *ServerInterfaceWrapper) CancelOrder(ctx echo.Context) error {
 	return err
 }
 
+// ErasePersonalData converts echo context to params.
+func (w *ServerInterfaceWrapper) ErasePersonalData(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_no" -------------
+	var orderNo OrderNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_no", ctx.Param("order_no"), &orderNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ErasePersonalDataParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ErasePersonalData(ctx, orderNo, params)
+	return err
+}
+
 // ListOrderEvents converts echo context to params.
 func (w *ServerInterfaceWrapper) ListOrderEvents(ctx echo.Context) error {
 	var err error
@@ -4108,6 +4168,24 @@ func (w *ServerInterfaceWrapper) ListOrderEvents(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListOrderEvents(ctx, orderNo)
+	return err
+}
+
+// GetRetention converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRetention(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRetention(ctx)
+	return err
+}
+
+// PutRetention converts echo context to params.
+func (w *ServerInterfaceWrapper) PutRetention(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutRetention(ctx)
 	return err
 }
 
@@ -6431,6 +6509,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/v1/orders/:order_no", wrapper.ChangeOrder, options.OperationMiddlewares["changeOrder"]...)
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no/events", wrapper.ListOrderEvents, options.OperationMiddlewares["listOrderEvents"]...)
+	router.POST(options.BaseURL+"/api/v1/orders/:order_no/erase-personal-data", wrapper.ErasePersonalData, options.OperationMiddlewares["erasePersonalData"]...)
+	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
+	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
@@ -7000,6 +7081,46 @@ func (response CancelOrderdefaultApplicationProblemPlusJSONResponse) VisitCancel
 	return err
 }
 
+type ErasePersonalDataRequestObject struct {
+	OrderNo OrderNo `json:"order_no"`
+	Params  ErasePersonalDataParams
+}
+
+type ErasePersonalDataResponseObject interface {
+	VisitErasePersonalDataResponse(w http.ResponseWriter) error
+}
+
+type ErasePersonalData200JSONResponse Order
+
+func (response ErasePersonalData200JSONResponse) VisitErasePersonalDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ErasePersonalDatadefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ErasePersonalDatadefaultApplicationProblemPlusJSONResponse) VisitErasePersonalDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListOrderEventsRequestObject struct {
 	OrderNo OrderNo `json:"order_no"`
 }
@@ -7038,6 +7159,83 @@ type ListOrderEventsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListOrderEventsdefaultApplicationProblemPlusJSONResponse) VisitListOrderEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRetentionRequestObject struct {
+}
+
+type GetRetentionResponseObject interface {
+	VisitGetRetentionResponse(w http.ResponseWriter) error
+}
+
+type GetRetention200JSONResponse Retention
+
+func (response GetRetention200JSONResponse) VisitGetRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRetentiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetRetentiondefaultApplicationProblemPlusJSONResponse) VisitGetRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutRetentionRequestObject struct {
+	Body *PutRetentionJSONRequestBody
+}
+
+type PutRetentionResponseObject interface {
+	VisitPutRetentionResponse(w http.ResponseWriter) error
+}
+
+type PutRetention200JSONResponse Retention
+
+func (response PutRetention200JSONResponse) VisitPutRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutRetentiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutRetentiondefaultApplicationProblemPlusJSONResponse) VisitPutRetentionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10598,9 +10796,18 @@ type StrictServerInterface interface {
 	// CancelOrder Cancel an order
 	// (POST /api/v1/orders/{order_no}/cancel)
 	CancelOrder(ctx context.Context, request CancelOrderRequestObject) (CancelOrderResponseObject, error)
+	// ErasePersonalData Erase the customer's personal data from a shipped or cancelled order
+	// (POST /api/v1/orders/{order_no}/erase-personal-data)
+	ErasePersonalData(ctx context.Context, request ErasePersonalDataRequestObject) (ErasePersonalDataResponseObject, error)
 	// ListOrderEvents Status history of an order
 	// (GET /api/v1/orders/{order_no}/events)
 	ListOrderEvents(ctx context.Context, request ListOrderEventsRequestObject) (ListOrderEventsResponseObject, error)
+	// GetRetention How long your customers' personal data is kept
+	// (GET /api/v1/personal-data-retention)
+	GetRetention(ctx context.Context, request GetRetentionRequestObject) (GetRetentionResponseObject, error)
+	// PutRetention Set how long your customers' personal data is kept
+	// (PUT /api/v1/personal-data-retention)
+	PutRetention(ctx context.Context, request PutRetentionRequestObject) (PutRetentionResponseObject, error)
 	// ListProducts List products
 	// (GET /api/v1/products)
 	ListProducts(ctx context.Context, request ListProductsRequestObject) (ListProductsResponseObject, error)
@@ -11289,6 +11496,32 @@ func (sh *strictHandler) CancelOrder(ctx echo.Context, orderNo OrderNo, params C
 	return nil
 }
 
+// ErasePersonalData operation middleware
+func (sh *strictHandler) ErasePersonalData(ctx echo.Context, orderNo OrderNo, params ErasePersonalDataParams) error {
+	var request ErasePersonalDataRequestObject
+
+	request.OrderNo = orderNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ErasePersonalData(ctx.Request().Context(), request.(ErasePersonalDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ErasePersonalData")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ErasePersonalDataResponseObject); ok {
+		return validResponse.VisitErasePersonalDataResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListOrderEvents operation middleware
 func (sh *strictHandler) ListOrderEvents(ctx echo.Context, orderNo OrderNo) error {
 	var request ListOrderEventsRequestObject
@@ -11308,6 +11541,75 @@ func (sh *strictHandler) ListOrderEvents(ctx echo.Context, orderNo OrderNo) erro
 		return err
 	} else if validResponse, ok := response.(ListOrderEventsResponseObject); ok {
 		return validResponse.VisitListOrderEventsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRetention operation middleware
+func (sh *strictHandler) GetRetention(ctx echo.Context) error {
+	var request GetRetentionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRetention(ctx.Request().Context(), request.(GetRetentionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRetention")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRetentionResponseObject); ok {
+		return validResponse.VisitGetRetentionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutRetention operation middleware
+func (sh *strictHandler) PutRetention(ctx echo.Context) error {
+	var request PutRetentionRequestObject
+
+	var body PutRetentionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutRetention(ctx.Request().Context(), request.(PutRetentionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutRetention")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutRetentionResponseObject); ok {
+		return validResponse.VisitPutRetentionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14142,391 +14444,402 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17cyTHdS/4VTKwjhhALryGQ4oEwn+AQ1IacTiDGAxN77Jn0Ymu7O5SV2cWK7PRaM1OBDkTelhLWlch",
-	"yfa1pPVDtuy179VK67srXkr2/S4CMRS/xUaek1mV1Z316AbQgLyafwZAVeXz5Mnz/J3HKx0xTARnXMmV",
-	"nccrCU3pkCmWwm8dmqYRS2+LkOlfI76ys5JQ1V8JVjgdspUd+8ZKsJKy90ZRysKVHZWOWLAiO302pPoz",
-	"xkfDlZ13VyZ0SJVYCVYk7dExXQlWvkoTyhMh1cqjYEVNEt2iVGnEeytPngQrHZl2H4oB47qVkMlOGiUq",
-	"EnoUD/uM6MeHSj8noktUnxGpaLdLJJMyEnxjJcAR9xkNYYhmzH+yfvvgwRvr2HLVwIf05C7jPdVf2dm+",
-	"+XKwMox49rt3vKNUitQ/2DZnJ+oQ32jb8SYpO47ESJKE9lg23vdGLJ04S4ytlgzs5taWbyghi6Njlk7u",
-	"vFaycfaFwyisXIOuSIdUreysRFy9dGsFFiEa6g3NlyDiivVYCh1HIRsmQjHembzJJrNrsUdGPHpvxMiA",
-	"TUhXpET1I0l0/0yqXUJJylQ6IeNI9XFL6RDfpTwkRyKckJQlMZ1IeNqNUqkI5XLM0tL9vpMPaV2PqWwl",
-	"X3yxfosjfiRGPCxdVvP8olc1joaRml3MfdpjREZfK6Ud/M7tOWRdOorVys6LW4GePfYKVFQzhiHlUZdJ",
-	"VTp3+8JFT37I0k6f8oqOzQsX3bFIQ5aW9gpPL6XLe6KySy4qu/yDlHVXdlb+p82cs2/iU7n5muiMhoyr",
-	"e6PhkelRDkYlvekni3Z08Obb0LqiclC6gvrhRS/gKAmpYuFBxDts9sDc5/GEjPtUEU0wPRYSqohICe0q",
-	"ZliRioalx8k0fiihde8w9Qvruo0VH/sYi3TwGp34rwj9MOI9EtIJiTj5ir4cd4kS+vdxn3ESs64iYqTK",
-	"hqf7Lh+VZ0BP9MrLRHDJ4L6/J9RbIoy6kd6J6SHeE4oMzdMd4L53uuv3BGfrb1HV6RNku0SPJcSlRL58",
-	"Q5LXH9JeQKRocVh7/W0njhhXpC/iUJJIEqmiOCadUZoyrjbIPQHMfqOlb2hsGUaoW/KvnqI9e62aVpx7",
-	"IV+SmSV4Eqzsp+IoZkOQeARXjAOrpUkSRx2qu9hM8I0//KoUIIw0OwS23Sd4IxeuQU5Ymoo0IFQSt/UN",
-	"PJTYgu5gb//OQUckzJWkUkb1qQF2IFeClSQV4aij5Ep2Qekfx+yoL8RAeoSrYGUvDFMmUeZLRcJSFSEN",
-	"UHyw7VmswD686X3YidTE/0AME8r9z9iQRrH3CRK150HSF7zkiZCKxocdI68Wl/yLJIx6kZIB4YL0J0mf",
-	"gYg420jKuqyjRqmvjycur3oXx5hPsDiCQlNmeYJ8fZ3VtHOyy5FvmDj6Kuso3LBhxPf27xipqrhpnZQB",
-	"Y6KqKTMKVthJgtPIJnkkRMwozx/Kqgb5KI7pUcwsz57pIAq9DHyaaQcrMZXqcCSrx1/bXTm9pKwbnXgf",
-	"pexYDMrWwDw816CkPrpylhhfHyZqskOYFsEJvARMXbGhrOMqGUN4kvVH05ROoDvWSZnyM0gtREdKsri7",
-	"Q4S+ByMO3BK5JFFwKyIdkUhteO8vl/bh4jZrG2QnISfEfHVryPk2fGN4T6RHTON9h7y7NJYsmKL4IoEW",
-	"Z/uOviyVmbJUIpH2bt0lXC/57HXa7MhYEpvuztxpsMJSazUBYRu9DVRg+iIhciIVG96QcDvq/hy946Vb",
-	"c9BNoa8hnZBQ7BIuOANdCshJ9SPeW4iahvTkDn7z4hRpBSuotZnHmtifPCnb1VfFycMJXlhTXMrw5cU5",
-	"RcQ5Sw/7LOr11eFw6DQ281IMy1vz0jgKK94Z0pPDMfbVSymu5exbpXxHsvQ46pQ8i77GDjsxlSWNKpqy",
-	"qk71Jvu4lu+MmsvInNDp1ZlZitlV9qxEYYSF6Zix5dN/VEMnCx1/S0rOOXrhZo367iUfVwWu0YG9lLXA",
-	"9y7RzfW5jx6zBra3tho0YYl1iv/UrJtDyVMLXkPY+fRecoe2FdSSfPm8/B83Ow+XcRTq6PtuJNUsLwyp",
-	"Av2hGZN22arn2tezPzSbJP23vxZM14/ECbGvkdXTZx+dPv3X02c/Pn363wNy+vQbpx984/TZd0+f/uL0",
-	"2bPTZ98iv3n/p2uEal2OE/2pvm/sBdZ83A/7ET8wBDQz9qn9gVWZnk/dAr8NWvmcDOT3rOD/56xgOTzg",
-	"rkALwmUIQ4OIh41OoB3Em/qDJ8HKmMaDQ8neGzFeEE+ctr/mV7ErxIuvoQILg5ruonZ5ligDXNyqTdFl",
-	"LWHaNXXdSi/Vuxw899e51vpNswDWmJREnQEoa/poM/ipw6Jj3X2wEorOoMR+5DS5EAc+53pOrUzDRXjL",
-	"uAo8dq84FuPDhKYqorFXp1R9lhKqFbpUEbC9wY0o+1GCNuUInFIpI6tn3/rG2Z/+32ff/OS3H/1yzVGl",
-	"HetC6flfxJbTmGdUKCs8ZGmjg3GAr+qP4ig5HDIpaW9ObmG4r+l1qqVgajMKa1K7tUvkJZ4rdNvQ7bxH",
-	"GpqqndtCB22GsmeJcaGJXBDRFPvcCpqZXE3XpSu2f+feAybRFjbHWiWRJ9jgFlGCvGzMx7skZvSYETFS",
-	"+s99/bMUA0GGdMCI4NPmnZd9E/KP+SBbzln5/fSD73/67z/+/G9+/enHvyJHsegMSJLqgx0SwUlMj1gs",
-	"A+N8iaMBI5Qjj7ohgUMdKrGxElTY+mtiCoq2/9qXrS9gmqDK7f8FT/ytOQ5buX+gTkCdchdM3cs1joHq",
-	"t6eIdi63QDUrOFC02/VcXx0VHTP/6T6iYY8dXs2FoymVhYcjriLPrXrAFBn3o5iRcSp4j+zfuSfJgLEE",
-	"bJwwboItlBppF/cLpCJmzXiXXvIH+m3vleYsb3axQduB3ZVmFxh0s9DtVdzgc99hDdTAZfDJC9mh0s2p",
-	"3ob9O/dmz5h30po579+5Z+cWMte7kjnBA4hfEhh+wDia7MdUEsm48rohpT3nzSY/M3H8vnqWD8z6uqoA",
-	"iGMJNT/oqyPBn0aJVv0xFI3qJsr1Amh8MVmlgo0tRqkXQEPeM126sq69a1brN/GSfjd5CYMu4WCVtk3b",
-	"Uekw38HogNd5mIjIpxB1BO9GvVHqiwV5Q+8dUrJm1DYAi/SpJFwQZholE6Z24Q0BylM3YnEoCU2Z/iMn",
-	"9GiK/F0PNNdcvcw9fcy4Ouz0RbnBE16RhOaDA2VtdKRfPGIE5aHMjDmz6NM2VuxS/7XOnQtvztd4ld9W",
-	"Rj0e8R7Bd+p9tyIlqVDlblzb22GFX9wGOs0jEozSuAmRZkQ1vYs+Sn2VpvZULKDMFdfyK3v3Nl/fu7e+",
-	"/UJA9P8vB+Tt/dvre3rB7jx8Y337VkA6fdYZ4AVGIt6JRyFKHq6wV2Q5vmtLc8/D90aUKyMFZ0GX29Nx",
-	"QG/zSEl9GxLZoSaOOZJEz4B0xEhT8ColHSoZ/O2GJLbdNTMux2RSGxw3wy68az6/+/b3Xtkr90LVOmR9",
-	"W32b8g6L7/BkNK+enDJqQuGco/GiX3v3dAt30+sniUh9F4889nPCbhSzgBz0o646/Mqdg4AcUcleulVQ",
-	"DY4mysud9LcVEUIQgCcbO+QeiHEW3DfLzVMxlr5g7bTDYknGaaRUIfas7IhmYzZNBrA0znAflS/unaF/",
-	"calStNP33el2fHCZ9ASEmUQp4RAqvFESuHXEYhYemkBEd/Vqr7wRNyG4syN5IMaSjPtCMpLAoEifhnDf",
-	"4WAIjVNGw0mDJcym63Y4M/DaddxP2XHExmXLWb6YlJMIWiBjMYpD0ouOWYOFrRIT8Tuf1JPSDgQQmzdM",
-	"hkTMMMo2IIx2+kTwDvN3asjqEO4dP4NzD4onMAljrXS3OOlAyympGBtr+aqmYrzWCNWimUz0Pso+Y4rI",
-	"vn6o+mwYQAsmnPiI6RnpNrZ3UX40ZnbSEfFoyHVDzuv6uEgSqYAcxZQPTIYJgwagy3FfxGxtg+wpMhRS",
-	"ke1ga2trhxTmbm9eGseNXd3VHEHSYRKzMq6W6nFsbdl9a9xngUQfiPGcx6xw4EE/nz1iOw4Fgz6PW9Tg",
-	"5OWZYZZgA3taimcxo6lpCsyWrfZ4PmDdkUTbNo3j+92VnXcbRmYHc6ywZQJPHs30LzysYUg57bGhFnG5",
-	"mF390w++ffazv3v+j3/52c/+9rP/9I3PfvDPZ9/5paVmPLVUlknwWSKIl6LwtNkcM+SgkcKzsUuY1lVy",
-	"K4S3/RQnNMsApDI6vef055QSCiYxhUufRGEUlAj1Q2oPm+7ZWh44G/vJwmtkUIbTHSJp1asdej7B1I4E",
-	"bjrNdIt2phWkt5+Knj+EvlLJx2eHpbJIZ6QEGn48QTxRZzBKIEUly3XA9m5IIhLGszdESCfN41rNdejf",
-	"8vxy95ADmIe8H5ayg8IKOEkMdhB5q97Fj4Vkb9lUtAUkV9BA0+HhMJJST9+Toag1bhauR5zkRi9ivpOk",
-	"Ewv9IdJ3Ynioac1vyshbOQRzZKPgmfwbY3asdTjMrpXgUsTsfmq8SrOmNsGby7xua3vwre++oXFsggIW",
-	"bDn73tf6+U6WCA/p0Ao3DXwXizhGsrxaa/ysycGCEAvIyZOHxoIyfUujUCfjKCGUhwFIcMScFpSV0P2n",
-	"hS3BGdl/7Y1dY4oCF6EWmGLR66EpY6b/XtRVdTv0pair7ie4q0+ClT6Lw8NuKoZ138GWHiiqRnI+r1HE",
-	"2WL0czfi3hDJoRP40bStLFhES91C+anKvYr9D+ekIMNSFpo9inS++QMlLNio/rSkTZEWk76cPUxZJ0oi",
-	"Vr/kNhWtzjiDz8rPNwQW0BcP/YZIvNFHck6S1bt0KGOh/EptNGSaVhda14fm49e5Side2X1uK6zPPelI",
-	"OdkhyBYjKL+Y7V5Mrby7JAWeajiJQxbm1BSOwVSKkDNFl2IsByjeJ/nZmOaaxc3PqN3ZoCC77x7V3JTm",
-	"bnPcYlp9huHFjEp2mP1qxoYxc1LEx+wQgsP0cJIYEu87YGHTIxqpwyNaEkw32/0ikg3NBj7/NW7Z27RY",
-	"P9klA5Yo62+wESX9SCqRTqZM4zfro3fMGJvtwQMmwWo+LblwNj7Msu9n5TfI5aYEtmAnH7bxkgCRo5Zl",
-	"hDYy4pGSBWm5IoAu67uK5c+zCTNrhC3ULlEuKM0sECTHTRpJH24jnodqztTcqDMo0yNch4hHk0AYgmrq",
-	"QUQCw4aykeM4nQ6ycdSt4V3Dumfj5fSxDst8FDJhndLH12JtnKXIZ5MNwZ1D/RKdO3vFbe5gNBxS/23n",
-	"AOTUtXiPnajb+GZJBonbWN0UF44JPsgjgWUeChxxrRUqeb4o4PNG9NbH3hYnV7dIRrKcWaIjcVKljXmf",
-	"9SkPWXgojlk6l2QMas6hCXv0Bwa4GDTN1k+y90qcebVGJucdr+r2sGCfSUZHcdQh9pMM82mm0Trn5vTB",
-	"Z++tBLAPU5+6sl1x6Wo3O/VGhMylBxv5zJWjtIxmx2K40WGs+QuShKYHr3iUssQOyGNcsXFS1QcgG4/9",
-	"Im82WCmJyvMxrgs29i1gYbh05TuDUyplTi7g0pxtli5FpVBVicnhKA4VyuEiyh8Ihg2OYJmeheBGxfWc",
-	"XgtHFZuaxnSgcJmihqOsjTEtVz1LTIMVcVU3JMF3jHUfw1duSCIVS7xMbR4K98fvHHQolzuYaQORkx3K",
-	"eYlNK2SK+uKNX4egMN3IBEYOjbFYMtKnScLKmyu1SixwEJ3ch/IZ6jXFbk2QV8nQ0kxH8rYlBtkOpegk",
-	"u5HhDRHdmD9ArEO51zDeoZykFGL5VJ/yLMkgj3mrYNCekLnZEMIbkuzt38moCnAzNK2VTF+JuRZ/Jjpg",
-	"xUzWmgec68FseiY2mZXO9y8jM/9pG/GF/BOzps9zR77tkSOMo8txJwEvCkgjUpIcvPn2dJRbLd5lph0W",
-	"DACe11zd5lwpfmYfsvZ8y+5AmDjGiEzHcLXd+cLkvQFP/twXTVDmZqyEyOtQfue1WXHOfF1UcIEoSums",
-	"zFAyrxl9pKXDMgt6paUgN4YtFg0EdrMFvpxavJklm2rZO9DSZTVrMavzsK5ISxKnO/ih/2EYdbssLc+6",
-	"ntvesojVRLMwM4N8uIWx+RbkNSr7R4KmYakEPAehTTnQPfTQ2HvGTjosmc/dmE3ldfut17nBhAnZadTo",
-	"PrLU6FhzJl9MoL59WXiYsPSwL0apj8hd5XP6fOjrfOGP0Z9e+NwfCoSaOdGaGIk4BozpL8jqVw4ergVk",
-	"6zfvf+/mC77Y9qruFe2VRemHdHID0bnI0YTAmxA0pv/SjW3kWOOIqGxrD3RLvsGM6fEcLPEdeszKyXTW",
-	"9GTE+R5ztG+54tmBmR31UEiBuO3IM8KsPKQ5ZXuiuEuj+yw0gt/w4n8S8YE3WT5lJALPczc68cpuU4tn",
-	"sAysbcBGgEH7lVPFnZ5nmuWzyZXEGo5qNbbicL3jNPEAe0qxYXJOowrNG/FcLqMU7r7DsnMJgKMV8y7B",
-	"zXwIukOH6WnckOTLDx/uE/wA5MctJ6GtQ4eMHNHOoFlkLsyl2HtxGqWWmSkc46JUdmsmcT3RnaV6Mv/r",
-	"u3vr/wtd/9rW+iuP8h83Dlut9Udf+APfmr8+pFG8H9MO64vYG0hTWK55bu9xNJUwUJ3y7vbjWxQcaVmk",
-	"8pEI/QiscoQt1FO9eTHAtkqH8JANk9jc3/4xeJOnUOOFRJkbskQNh6eHpVOxL5RPKVhJ8q1sfg/MEIHv",
-	"mss7XWh+1as9O7mp9ZiaWe3uLKKb2oV3MzC3tvxKUL4aRYVpKzg/mX3JhCzNMfR+FLLDJPXnC94TBB8R",
-	"wU3QbB505bdqlBpx3sIHpEPTkKyePvvb02fPTp/+6vTZr0+ffnz69F/0D8/+dK2B6zxYGac0me1Bz57o",
-	"R4ke4urp05+dPvvB6bNvnX349d/+5OteR9OTkkW8n4vOlctVOf/SYdekQcFrrjnF7dS37V82ToIyddc6",
-	"f+pOsw0frZtHMorjysB5QRQks3fRrKLSUWewY9I7jFtwrCUhjAKJMTmzz+KwsUBrh1oe2OWE4E5h3eMA",
-	"uBgT8858OaljGilvgKxpuBD/ivDtJkpkTFPWFyPJ5ulwijhyqsh2NZ9rPrhsk6roBSwtC4UKh4sg5F2Q",
-	"+ac0QdOd1tKOQub+nYdaS/fUNOdsrm+idxDL/sLgziHioXlgrq3lUuKTms+4ZuZSZlxr5p4yjTgOqnNH",
-	"COZznF4ixzFlbWlloXsVm3cbEjrmB/eec68W3gzkC7OW42HEza/bNZxqetXKbbWm20VY0Xmpd56iMFe6",
-	"mpUEWbu0fntteThcLXhQmUW2OmDLqMvhucO5nDiurE0cVM0iLEhjzaMGL9L144WnNavUpMhQxbpVLtO5",
-	"I9vsBXXV0WzFe8GJuLEHaArV06GlTDT1Rt7cwTjBCxSgmjgWy8mmlmguW/a6S49YXCp0VQhQjcKC9QZG",
-	"gpuw4PlTQe5iUlC5sjCmKY94z6MCP9DXtCTpiAPYTCzGu4TKgZtjCMnUlHA2tvBdjQZl09Khhznkflwx",
-	"N+Y/G33pzmRzn8Xuyv5+MZF+NXh/Vr6dzSstNOSdCAt7taHJhyGLFfVPZ9EwPU9Kb4eOJOAImYImGOxx",
-	"66bXPFfuPlgkxlzwwz7llRPNffLl6Gk16QjKF0hufBHFEQQzi58NwLuLYnygRGfg2cNjGhmh4/FC0Xfl",
-	"gIYMY9AyQK8FZY/pgLWCAzkf/nSHvmV4y9FDm6Xm2y/ySPHH/gxeFh4elVTSc9J2x31BYgbJ551YSFaX",
-	"tlufiG2tP+D7iVnoFg88YrHgPTAM9RnR17bJyJ4jF1vQkIWH87L+ekORmeuFtzwdpYPLNjOR2QHM0ssj",
-	"h2IWkjfyWNwmRYeDlR7jLI06XtkHN665wmXeh331UiXtpYyFhSR+W+aRrGLdQrUuut01p6KTynzkOR05",
-	"3qzVd7e2H727tf7Ko//t5rtb6y88Wtt5d2v9RfzTH9Rq/3lIqTvZqnNcdr3OnVttqGOeu8pN4Z0zfDgb",
-	"9fSuRNLwghvSIJ8EZHtjw/KH1bP3//ez7/xkrQQwJz9JPqicypDlqkzXueEtZqUMf9JnIZ44k1HKz2O+",
-	"75cU/q458qUBD2sCK2ffJnyYCG64NVjv/RtdihVx194BlmCKqBwEoDiIc7YJF4rg0Mhqyjp6n6AIrUWV",
-	"gOR+XJcyqjsfX6oIerA8UyRQGB1H4S/NPptbVBad7g7XNSni9uRr66M+RzP27KOUhErStjXVLbvEW5f2",
-	"2C7hozi2Lr2YSpXl3NTafe4n0kZueEG/2DBRJQdfHzaO3CZTwwHkPKvI6r1uFrJpZ5ik58shgwKc5eEh",
-	"86d7gMHCLNNcM6pk47OUmjAemkIluFsYyshoY7I1m1VYy+kEjoxos42vTbZw6Oe1LBehmQDskt6s8GsX",
-	"NRa95gGPUzFIvmhHOtEnskQNjBCnGmMYDBHfkOQrB/fvQZnmLMcACF2fSv2oPsbB9hoUpuWXC51luQDL",
-	"XXGRr9Z6dz+RpZ6uWrv/xVXhvVB3Vz6nOkCWcj13IZ+Y75BP67MFH8OUk6t6g/xWmVL55uK9BEY4PMxt",
-	"9bOhGfhG0a5SFoNRljXuWIjz5qY6L1mqBUqelVqOmpUh81TFKhlbear3lSVie0fqR+yqAY+/BuBWtdxo",
-	"AbCpORlPFQjUEkGcKqGRKmGOsFjPPKBJl4BrVFQoZV1uu5qGnjV6kMWLMeqRi10G4GWIldBhsSfOvx5B",
-	"+LzBD46SnN0CBagiuxdOBESm5uTwSHV4SAYEyYFFmlne+UIrYCtfparTX8RIlidZTYWp0k6f6NUnULWE",
-	"QC/QwS4mgkQS8fGx5BTg1o95QKQA1DlA1wHgT63iDvXo9Bcmq4HQeNpnVJe71zxmoCKPy1kqxYazLDXi",
-	"ITsprZgLS1qgZRviprtnUgWkm4oh2fJr6o18fpmzrwGma2akIqZyTAHNFfBVw3JQV4uoutMUG9dJLrYK",
-	"lyFTRE+I6cT8CHvcQOWC1S5Yp0wX1XtX5nC1oykLUbQlMY4maJ43u+bfLTuLssbM810imYXwttDFZQ2a",
-	"FSprEY6MAVom7CSSeqyzNYEKTeqFmPM2zMm/1nZftbt576Wb1TDYaxhx96/bDcz4K8E5LPmdmNH0cEZ4",
-	"mUZPH+ljPRQG45rY94l+3x8EXtPk6QffPvvFt08/+O7Zxx8+/9EPn//FP8y4gc4fy5YJPJ7Yq5s1fDSX",
-	"iGqqOBQFmiwm45W6krfzVItuJvcc9KPkoZiRYCoDEKIhO9DvecPgYf0AF+KcgDeZmacUI8LjBHhvlmq2",
-	"A3IzIC/85v2fkoSluWDkiVsQFXKS15BjUS52DGsMiHVqB8TCG47pMQvA3aTlM4j/CSAhIkDBLYBw8sAE",
-	"tQeWqR7a3/siDn/z/k/rE1wAt8gY3GCJYEalOV/5Rl2E/Sff9UY16UsHhADw9QpbaUpQFixPOn0hJPOn",
-	"PnWKusQ59L6Mu8wBXXcubJ7rDSXfFOLHFVkATN4L0YPivVUWMmCe3DfiqgflCPMOZZXm8zHeEaHXKfX2",
-	"wzfWX9ZLlVXK8ZKUpRUHn6svkqirZyDFQHiXK+pxodUjLL7h0SK+jHU4zHOoinhDkphOxMhRD7TIM5+y",
-	"V0G2TaGdXfuPi+QpSwW06eotyDQrhH1ZWTblP0RllaXXTvFXU3qNKkpg1nqittyL4IbADK6Ff6uaVWPB",
-	"DW08iZnbwJflMSjJ1YKKRzHrKiiXKjhJRmkiJCOrB3gmd4o5ZN1R3I3ML3qUASjuRqPgjGktELO+It5b",
-	"u6CNqCglkyk0U7UgjXKDdCfpkLn1ZPRqNC4n40QxGMYV5Cwwq4+VF5MwLNg55M2rzgxsltk0t6usSOMQ",
-	"wKXVo/FcDOgcc/v268oFVNvi7t3OKkdiYh9U3pJKdAYAtJYyLcZjmEJ59agj2hkY41l9D5i9By576Gej",
-	"ykTtZ5hzU2OYU6PZ4SZVjDKN2CUeF1PXnXc5WZwvmG0+4fFidOaCXFkcwKe/+snn3/zu2a9/8Pw7P9wh",
-	"E8aJEvrSiEFV2IJttVaoGYl0Pgiwy9Kxm/ohrq0+7orkzXjMTJrXY92bK/8dUdXprzx68uTRdJnS/1mM",
-	"jCaaRcmNePTeiBE6FLxHJtlzuUHa0E4brb+Gdaza+lNk//7BQ7JJk2jzeHsTP9mED9Y2Zp0tM7Ay3ART",
-	"SSWGVjlm4a4FViBcjJuH2ro2jSkpNur1WQo3qESRoFBtdR67R5XbxLxmgusVHQwmo6OIB/lh4mwgEiED",
-	"0o8GEzoYBWQySgzAyjWxqJR5VKZ8J6W8sQEIu69mbkZaYirpXK9rn8XHTJqQsEgSPQS0acAHWpB1qvv6",
-	"Y+zKu8an/i8XQXIv1YW/LMakSzG0Rk8BZKqeUDukbSi/TVZnLtO1oMXb2fq1A9LGAcNPFH4iqxHX2jPF",
-	"BUnzYHZ0x0ETJttefwYgem2MUsYi8aQrRjwkXTZmKRZQQETQCOVPuUZE2uLtTGptb7S4czfZG7MEnx4H",
-	"Vsj4t5U1qhPWFD05TKliZTJDpBBgopGxpC4l02nO6blkSjXa/qJJmxUplheVYVlc1Sk1zPBdB1X0hiSp",
-	"0ZLNbr8cbG89Cmr3Y+rKYTwgip5kJzVn8sXO4PtGosaceKMNUkkvqkRCqca43EA0J0TAEQucWCBX2J2l",
-	"c1TF7EH1FJtwDvZstT9MuMLaOnjID41puUGi6j7tDM5TDRCB8/3xVL6EmblAk07mh5udrgEw19Ge2n1P",
-	"aYA66Nx5vO9V6QMYbH8w6vWY9MeEldWPOBIn5XkD06vjMZgdiRNCeUg6git9TIjsgwkPPm2g+DVctP2o",
-	"M1g4HfiwTMx46NQsijBVgXQjHsm+yR8qy1nDZvEEVrRKCbwCTaHZCX4vARhPxUiVjbJQQonQlGlV8IhZ",
-	"UQtM+QLwwm2W5Y5JIVZUDkhXxLEYS793Vb9RG6wQdQYP9Xvm/cOwGDFYFveYpxlDL+7HZdt8hUnw5UKo",
-	"tckEIP4NKZ/YcBVJhwysghszN+GVZ9FnuzYbj9M4ZYF1PSR+P9EaIpWDHMkNpNUbWgWQKsDzJDirkf9r",
-	"Mpbx4WGWiOq/N+ZGc652sy1cPiplQxpx4yqaTyfx5gWFGGeLXMYrhHuLyWl2oZ+YPTDxTMg4eoJEXAl/",
-	"ORx6zPyL4guttW8XgoycDG8PGPZs3TB3zcx0vNtuyLCMxKtqRE/xKdeRpFfZ7yPKCuaUEkiDZEG37I7Z",
-	"SujSO4s8ZGwa87Q02gHyiIrSUvFb8DWVJBqV3ZhTc8Am8g98Y59F4MY4hShshv3rBlpEKmaVsRY1+ZkY",
-	"5IDNOMGmFfUjDJ64R2DCUg5yXmTyV/E738r0UcoZDkvwkuGWKn1cXvCusaI9D3TBnOpqCdrH4gkUi8Qd",
-	"19f0ClbGUVi6yFVJGx77w1QVsHz/nF7cXa/I8ZjemSCnv9ow5SnCa55yoZXEw6o7zZ//UfysckQLhk4b",
-	"o0Nt8DQxHUEfNnpFEjkYVYVSX1J0dDbo2hU5b4Q0zn+OAOn5I5KTnC024Hl1McyGgCtDmDPGMzv/gzff",
-	"XiAQuyQmGg91RTi0u1UNAqIrA5zPH1k8QzjlCRpNTnDFllTHHbsnbV7DzLw3qXOFuj69mgs1071eaODt",
-	"LNy1c31pr+FpUOkaNbPE+qp1TLSs6gM9mbbFXoi51XPrT9Wtilmq8EhlqEMmLqFLYwPArJUJ0HtRk1jd",
-	"2iGcHbN0bWMBZ3O5ofu24HI0hN9gJfRbkL7E0g6kRm9vQXjiy2T1t7/6t+cf//Czf/qzz/7sm2ugl3eF",
-	"CJvYw6dFk6mSbjDzSGJF7qMJwRchPh1sXcaSig7LdXy6jr+IUUl1toKsM1MsL8VlRVcuWoELPWVXWyyU",
-	"8Qz7u2luz/TuiysczXEq/HUUZiSmCr5yAbZ95y66Uut+oULRbDip1tpKaP+ByeGCkjVYHIjGMf7qbDfP",
-	"8GP7YuSLqvyy/rMVFkI6QfLRZ1c3tVGSlQ7OA4tSX/lCocDRzKByQJh5dBhabnXRirSseFQ9nOrbWJTo",
-	"m7DmDS5UQ+rQjh1pcTFdX4zFYsHW3asXd3JmQiXLHrhk5KXBkdob08kSzag292KKlYpR2mGZTbroWsyQ",
-	"UrPnTaItFoDE9Zl1V81IdsBKaaqqjkWq+r4L7YItuTalZNrHK1XEYSGyFSF6OzzLUrkb1YZi6NxHNA/w",
-	"5jmv/d3jJLKFazlLs6S7OelrDtBkCztRYuOu3smG5DWDqjHNyS1pa9YrRphpgePaMYGfPSFC2YTiy0n5",
-	"AC+KLkpnUHnU+Cky+ibbS6Dn+T0TTgT0hdgta4z6JckxU+PGhJMmNs+DN9+uLVhxnmJYZmFni97QkGGW",
-	"LYMagn0WhyD5grVDr/suoejH1OeM0B6NOF7/ua8K8g9oksQRmEU60/xlaiovl0zlcP3RH5YOvkxxzoCy",
-	"y4/MjtEw7KvoYTLBZX7h5VzA8wtg5jap3F5Stgj5oYBkEXScsVQKDvipVZW2y51Zxyw9hKs0UZWrOhQp",
-	"w9ixbGUhdSBNtbrhVyfqbtHcbU7DECPchuK4zNvnAvHUbH6mBbmbT6QgXVqSpNkQcde6o/2APN6zjrtS",
-	"6ii4hKoH58AmviQ4IyeBz0cHVoayWUmrlHSoZHAlASxJZ0DsIq/NkYXiRUa26X5zASaZ6Nv5RBqK4C/b",
-	"s9P+7PufnP31X58++9VnP/jnsx/93EQWf/rxx6cf/OzsG1/fXn9lfXtaymlgJTId3pzt8NVRFIdaoKA8",
-	"JKkQQ1/rpemsxbbOPn569uEnn33/k+c//q4Z+dlHzz791U8++/7Pzz78ZIFxa9mA8umadf4xIUjjlIz1",
-	"4q0KnjfDK6IkYlwFJEk1ARnzyPN//MsFRp70jYO4TuJLhFQ0LpH3vkjCqBcpGZD+JOkzTkSCJLZDtre2",
-	"1re2tl6cGVtQl+I7FXLBs7Lyt75odu35j3/x6Sf/5fNn/1bfeImJxpmUP8c2OwJlh2rozeivgtC6dhDC",
-	"dTBRyZxOyIuvc+DEWMzACZeAJVUXRChMrGprL8Awl1HJVVvmDvoiVfvRYhGsXQsc6U+SoHE8IUbVnTJn",
-	"+CPCti5T78LBetcg6vE7fDE3Tthj80fYhqw8Q8eqMPpE0yFgYxikZuDoDAzj1mY5paF44nL49P3z0nyG",
-	"EpwhtuRdO0W73QMmpT/C1q7P7O0o0+6hEgPGS6Q9PpKllpNIklTEjAzphITChtt1YyFSkAWMH7gjuBRx",
-	"EflrKrAcijgqOqYTp/B3EnUGxka5Eqz0TclDeAEahCtgWFiQcvCA8ooZxs6a4QljDJWxjaYZO4KfsqIS",
-	"FX2X7FzRHOusu13lkm3VS+7Pj8qD6uczaC+Sn9QQMzQfUsVsFoC2tLmaU/jfWLCXpoz0ozDUsg1SXHnN",
-	"3ubBpXNlfLr7tBDQbbWJiHXEcMh4WBaCfSRODGKVxIGQ7BMAXARV3ogohTAFLlQfEsci1RzmYCai3wdz",
-	"UCW3zA9W6Qvz9NQ3yHSy6aqV7goaaqog0DILUeHA+RylYAkA3EMmd1zEQEmyb2trSV9E3bDailp1B9Vf",
-	"tqguITNJxTCSLCRKONgZnvJUbv0jv/EGKk9xU1T4iGVNlwVrq3kOq+gM7go11zVhKkGVDdhcdUdGFT6H",
-	"HajAWm2vxUQrt/4SzLx0Dy9CRAZauHL52O5ZNVHWkNoFm2dVHaXUmJLQPlS3x6XLsR/TDlveglysfXrO",
-	"tIjyNW14rJz4fwdHxpMKsMh2ZMnwHsepQZCEWk8yFmqH0CFZPfvoW2d/+tGnH//XtYBs31zfvhWQ7Vvr",
-	"2y8FZPul9e2XA7L98vrNrYBsv7J+c9te2S6ohoPwQYcrwQo0ov/Xrej/dTP6f92O/l835JWUi8UZ5xLL",
-	"ILBojgIjjUuH0DSeHI4kCw9Hid/mqxlG48ByJ/mlwfvlsktp7azcuIFLYqZrhlnMJZmanZee3C1ZQhU0",
-	"H1lke1sKkLW9DpbFzOJl/ckQ1oxWx+ogwVfyf7VBkWXUs0hjpdAcBlYHwpHwnalqTvU+8VISKRCGb9Pf",
-	"ocee4zes1BjKklWoLAtLapxKlWdRDVGozjC0sPWyKVwQuZ4PuWikDr2FG+/zeGIRqDI/3hHrov8xksCm",
-	"m6PHDOmJgx9YsKfVhTHoTzO/1ZwhEMPM0A9xFJoxAmzPNGQP/HXH2Koy7HKtDo5pPAhMHgJXAuI3lVBs",
-	"l8iI92KGoUf4CaiOkCUcIQZOhhUJr0I+CIAGXRBk8JMSwlokka789JRm2FWCOIJtaI4I+WIGoLca87mP",
-	"o5vAlw/RezyxbNPCVc2ub3mypsXGaoX6ZRcfK5QcW6DI2NSWXoC+N00kV635mfG8zsMsRWAaBVfvaEkC",
-	"dr6+xVNbay+WrJOyEvlHRj2okI7vaF4ZT6wFgHI5ZgaiuJNBHpJUKPgx8iMsYEuHScq6UUmmlVQ0VVlm",
-	"f2EEAWRBsDg2v0tCE1qC5bBI5mIjPyC67uxmFFd+eoK1eYNTm76ITOGQRXZPFg59OZXMmPY4XI9EMh66",
-	"utg0wG0B2WrDwczBP7j6JP6liKWDf7PYOfhblo1ufqWFX3MEHftthqMDv+eAOcW/FFB1TOynO14E5IzF",
-	"uJFrBWn7sOzEvEUHzAB+FMl2Fy2kcYgxOgBvPIsv6sb5pPFsetPWfI40f8l9PIIjLaocaM5lrsMkepN5",
-	"glT2ONnbv0MGLEPa0OeItKUYiMPfvP/TdlAsO+KCdGq60dO1RogNiLnXXeq5MpqiQxyH11cqyUrZO969",
-	"6aQg2u1CXVN5g0h8KyCSQYIQYi2KRG6aJxsES3RIQmMpEClYD/FP1m8fPHhj/aEYMG4An4G4dQ8dIQZR",
-	"5sTaAWzwQ9NePlqzXE+eQKBz1xNGrr8jq2fv/+nZJ/+yhmmyzsogoPGQcWW1rw0CsRV6sWNga0T2RaL5",
-	"KW3xWPQiqaKOJGKkJETzQwh3aIHBZGDjmgkXClxFq2df/4fffvTLTz/51tnP/motz2OKeK/FLY4yhDEx",
-	"GmKeWWDEYLyc4eF0qauNFm/xL3xhb6T6jKvIeNi/8AVyoEfT1n8XafQ1g33zKmwyaY22tl7oDNgEfmDt",
-	"PBTW0FaLFymnR48ZmYjRBtkD0sNC88CYXIIiq3qCH/9qzQj+6OCZiFGLS4ZJYohii1DfVGVf3jBzt3A9",
-	"+d+Jvqv1+5BW1+LHkYyOYkZ+8/73SaTMnSfJra1bAWEntKPiCYmjASNSDBkOoFgbCirdmGV7HcAivvAF",
-	"8OO1IfgXV3DT5Ab/4Vel4G2y+uCN2+SVWy9+cQ2Xqq3Jrh2QNmAqtAGuEPZI/w1hFfRPOeZDW88OUXIi",
-	"fkzjKCSRvlgC0kbAih3y7mMIsQ5a3LhMnjxqg96jp4B61BENESp9g7yF76AH0tZxZ5JBFmDEyeu8F0ey",
-	"3+Lga5uIEZJne6/TYYlav0t5b0R7bIcw3jaL8YCpNGJSEw+6lOD8KjpgAEXfvhOyYSIU453J+pts0rbQ",
-	"7Ksm/fG9EWtxZH2m8vTNF1/UG57SjgLqhugsSt5++85raxtAobg9JgRbU5alxBaHPx2JcGLCtbEmELoa",
-	"0Qpk5J2IS6WPjOgS2oHVUuOow3azhls8a9nSF7Tr1AeDh7du3twl434UM6cTs4ckknpyURyTdMThJqEk",
-	"ZSqdAJw0gn1GCqm4pxnGra1XSNQlmL5Y+LLFaVexlGxvEblB3mQT3EXIq9TN3LxFIPFpA4ugZVXt9EvA",
-	"OA34baLPgz0pUAmN8tzrB+cluwxgScxGa0ldE33K1CjlpP2YtEAibq3skHc3NjYeBaTlysb6762VjY2N",
-	"1gp50iaA3SmVFnEM49olCZVOLWwl9BIUy2EHZMRVFJO20zCA9Gq9aKPF21YskxHvsLYZnEQBdwwiLQJg",
-	"E3hBN87xQCUijiPeM5O7LbiV04CTOvQsR50Ok7I7ismXXn9oyQcNQEjirz+kvXagOXwY9fSumzsWX0WS",
-	"1TuqhSeo/n2nu35PcLb+FmIOwyFHCjLu7RYvCudmEgEcSb1I7Re2bpF7QpG3RBh1Ixa28+QYIFMzr4OO",
-	"SPBwIgseUs2GSRwNI4VeT83w9IDbetqa/eClAtzJXkv6z+Zigp9NNWXZJqs0O3+6bwndmfCaFs/Z+doG",
-	"AbQJLe+apCxNTmTENd21T9b1RbuOn7dNihM0RfmkxQWGa477Uadv71XdbYfGMYnUbnZA9R/NMXphw5my",
-	"pv8WB08R2yV4jmxNlvwu2MYrgHIy4gMuxlx/b9kcVWbZkDT0ZGzrwCMpORqluPfm8JurFzLBCTCbSYun",
-	"VLFdcsQmAmnC2eRIkls3XzFXhWark/U9PVI4O5J1BA9lxnQNe3EJdYoy23+ybl5bvxO2d8l7I6GY7jLj",
-	"7VQOpq9seoQkZIvOAf6tQRJCYWhv/85KsHLMUmkqP21sbWxZAxVNopWdlRc2tjZegHgk1Qex1CJnWxrS",
-	"f+uh5J0RxJ1wZWdF85g79iWIyqRDpsCAVQIUnr+yCbtTWo3AedHo7g3eNNzlQPMOeB+Ey/dGDFBmrGxp",
-	"jSBoQpi39vMjwIpIBJcow9/c2jIgn8pEA7sShpYs9N/m6guMLCDlTqkFwGM1ydqdCbR2oynL4Ic/CVZe",
-	"2LpV1k027s17QllOhHGKRn+t+y5DSdE6w2g4pOnEkMG0JAxm/J5E9BFDIY+ClQLnwPg86uiIcuWRCTef",
-	"JTas72CrmM9LbVEu14AO8SgD63pVhJOL3kGDy1/UDVU6Yk9mqGf7ovv2Uc7DPss2aEyzopUbF7D5e5yL",
-	"kb6r8yzPvKxhUR1qShMOMTwJZrjR5uO8tvqTUtb0JaZyUrnsA1uz5Fd1Lr/E3NxbczLxwgJZCwuv5EXY",
-	"Fz6vxZMITFdfJjnPLVTDL56Ipnx4urSEPsHGaDedI5PEtGPCFbN0vwzAxOLcQ+6wszooXxghvsXb9sv2",
-	"BrlvRFHn4u1TiQZTFjq5/JEiq+3sV5DJ7Pq210Bnw0XPzGZYtChXl4uaytYrRNIJyJfj/mQHLbDFcRi1",
-	"CC/+4gl4Gy5D9xBcGrszNVkb8btlHz4twUdQtENvmJbJLuBk4YQ9h8u4enOSACKRl8D5NpGIwF1xZedP",
-	"+CI49jjJT0+2QEesI4Zazs3LNew44fxckFjwnlZ2zZGRaBLQooXaILfxK1TJ8zpltvWOMTkahWyjxeHQ",
-	"5vvgHlgLNlQ8a74zhL1eqMzxH/AwwCIt6zDk7vNSleS+9VxfP4WkPFrEBE6gLUIyYw5mMiAdMRzSdcl0",
-	"u4qFO5kd8o/s5RJknp/A8fjYcignSQxRCsaL1VAnal5TwqpG04h1lUWopJqAktoV6bBmZUCPzaHBFJjn",
-	"jU3Aiajxzcs6t8GaVJheE8fkPMPyxfhUjQjfn39Il8lD8kojlcqndWNcG9XTCRxDtmL+UCG/2jeelF1i",
-	"4BHvR8m6EsTkAYMdU+9RDCkIq91RHK8DapzJgAb5MmZKQWVA0eJ9GnfxjYBgujEC1ShBbNb0mnGYIFCr",
-	"oaIILdEUzPgs3HE4A7n1RZLnKsuA0ELL8BJVzitBiyPgo3TjDCXmjweO5T4v5QuJEX0RhxsEANWjIWtx",
-	"GQtFhiOpyBGD8TitEdHtAkncvv+ateWyFF8xnrYWN/XGtPQr+0EmixdK4IPvxthSE2oNWj47wH2TZ3It",
-	"rQBOPcYl2wBseo5XCECvgVZALGVdxPV/gOZU6+a01YLPvvnJbz/65fMPv/nZ33+y1uxsZody5rrH6n0g",
-	"63pPKxqrrVNE0QGm6hnQ49xnSCVpe4oDttEB1uIRFj023xGVUi5pB92qmuatzGjKFILzBeMKRGqPexop",
-	"MISDiRtPkDH1og2dEsSazSvvB5bk4bcWlwD22TZXRXuXtNEtBm4DsE9bD5BxpFFl/ACHXLTtyTLOtYyJ",
-	"ad4Eeq8pUYo+UsArQReX1ocJLDTowbTLdrAdtyijfsSy1b4hiXOkyIBN1nb19dw2C2WczrTFjavV4H8Z",
-	"f2gbUp+NH47Focz4l1mJ1bYp8bfhoDW0A9KGmby79WjD5oa2f/P+T9c2yB64TzNKMMNo8czjoQRSKSy3",
-	"3iEZEHbMeIaqnLmQIc3O+Db04arhRa+aCNnry5AcSPIla+p59ybz0cOg7sPxKh4MA5h3QTwK3dUvbm1N",
-	"8apM9jYrf25m9diexUrzpL3BLnfVK++CKzZMOjwM8H2RO/GQZOrIYgLdXCcQPrwn4Ogl9paZwmU2xgU1",
-	"KxMGHhkG+K/NxgqQhVpBCWZnK7Jmpkj8kQul98WUHsS4dmOkNOxQWUDJoiFScytr2zCVuzI7JAvBDOmq",
-	"hQEpVO4UKUEovVQMHUFzuLZBQN2B8Rv2DMB6aGvZJZY3442DLLkN8QspmmBDze1jCLJiLW4Ot1OWwLmV",
-	"MXzP8u0Nco+NLT1APIQZbotjmIiN4kPTrJ2za+Mpt6u2eG5YJeP+BIKM0KLkZlRnhtUWB+6RPbohTQgB",
-	"WYUl+9LrD9dsmEAeIVAcQIsPqZbOIY63S7iA0BQb65D3ilEPEzHC+LBI7eIlNY4ka/Fb2zfJfgqeZayJ",
-	"8AaNwIhM0eYCcVDGEua9reBRieQ8yyL0JK3WYWq6SRhbTCFkhtpoY9BzMU4oV3TtahRU3GngeK92e0nX",
-	"39UYqRsI5JdroMY+jGJpT8qMIe68F125NXoe9uuV7V/1Db2IfZDbgy0ELKDDKIkRlpr3xIyC0u6Yn9dq",
-	"2IddObBbZ3WG89Dm9g4Zi3SAioYNLzYnP2fQyciMFjBvW1xz4gDDTCLls4prIdZi3+MQOpRrFn8E94id",
-	"6eqtrVfWSu3i5sMZq3iJhftaa9PWCG8E1/+IpzWzoFv4jAs7l5B50MBcjkkIly6OQjdlJkaMi4IRF+6d",
-	"62FqRDM36UdSibQgmC1bUHU23K0WVbrB+/ala+cRuUxrtltdo9KenUfzXxuLdpLvmKUst8RWGW3l7zzx",
-	"0IhjRBupBcuLteVg1A5mLGyOKN/i7f23cwNb1vljORg9MYY2UmVno/q6RnHdfDxlaCON7GwtXjC0uXXD",
-	"ctsCyP6ZoS0gNj65Dfa8aSsWsUYsTodZyoFu+IY09iscxsGbb5M2LHa7xUH70CofQ7Ryg2o3Usx3He+P",
-	"lFv16pLCNmZr1C1ZKvbUGas3CVlquCijEBrvNEHhrjsGIku15ZahyuNYcw7hKFSZhize9uXvQJmsY8Z6",
-	"pQYiO4jFmeC8950cjFZK48qQXKQxz0AfYDxJbbyZjdVWhgWgfb3FV9uFGmRtrIYuRooMGEuMKmMcapbG",
-	"+1SubRBTDE638ZW9e5uv791b334hIPr/lwPy9v7t9b2A3Hn4xvr2rTUwlBjLSuBCpGQF1XY1SzQF6bIQ",
-	"fNHVKn2aU7z1DmhtyBMl0+Iu87NkQva4GUeOfQ6ZfxJ4fAEDvZrtXS7Hu0pmV3PUwC9nrh84dhfpFpxj",
-	"CBcYGjzDYOc+0n5GKg2ocrXUe5C9tQyx1xMnYtG5+5SHmLzjusznimOxgNUXGsdSPb6mAS12aIsGtPjH",
-	"hgEAOD5b48e4LPzDcMA6vebG2Ro1y4ysKSCKVyoj1vJjJl90DeufJvaVK9ODiyM0PuipjGXngOentYlW",
-	"7B5zCxJafsThjUs/3pdKGRmKZjVZYKb40cQRPa6FTUR0Bnp8mLo8y91xD+dWWeGzejnZ7v/l7k7NrXnD",
-	"WJmvfA8AhtlSh1aYYqHAIJ3VWV9kVxaToZ29NNmn68ZJatBTSs90ER4oYsu5vhsGxS4Gy3SZ/MOHz1TJ",
-	"SfJtCAhn4ytnIQb9BqwxItVSyBHD35RA1YRZZKacgG1GcxUN5+88qaTGzcfWfX8YhU82U2Z+bZZZ4Xxb",
-	"mVoxVylG1xlWPCEP7OjMvl9CTsLNy6LNMj6aRU9Ekrw3YiMWYubHxQUncuNUgGabklE1/TAHLqzseppG",
-	"Frt8NpB1VbLUdtRXddjfgbBgiJyXjIfSHHDre1rweJcYbAxnoSkDkBMG2S9fObh/L0fCwaCFFm8f6D4O",
-	"oh6napSyHaL+COFzRjw6scn8iKMTHG+bZ312Qr781t7t9YMv79188SXNXFsr+Ejhuxv425EIDQhPa8Up",
-	"SAkYVQacZ6PFwf5ugUgAASSDBoDRwXTW74Qm3Mb528NJwtobZI8DhANHYHusbehUPsTSqGChwg0Ac/ow",
-	"CtfzA6hwW1o8ModlDRBHwlQkJGUJo0pqGXRqQLsAaHvz5CTDNMBKeFS2eHY/BvolDFFhsTRROSqNrG2p",
-	"l4qxfpjQkWSItEIViRmVqsVzsJSH2cqZFkYph1KJ8SS3vlky168gwItkcLvoN1q8XQAUA3wSza6x8bcf",
-	"3M3C3PtKJZKs6v/AKRLHYmw6a3E9wr6QxrvvYDKEw4jjuya6H5rjQhEcFEXbZnRMFQTXkliIBMFGMKis",
-	"xELmYycXbynzIuMt2WI2Jze7FJ/8gcG2MXwm6yzI0RYxwgRR6Ra7VEQiN4FeNo/EyXqGD1gqHO/pd18V",
-	"Jw8N6uGl7YDbUZlMaQrDEBj2OZbc4OKB9FIEonv3kZZP8j151fZGVj/72S80bxrSOM5E2DypRAtP63ps",
-	"JtZSEko074HxDumE9ITmY6t5vSUM3YG9kIV0haQek8JdrLkFso5Mu4CJd2nxM+7wcMDLzkopLFAJJXE2",
-	"zqhpKcS0FwIKkOmSrJbtfck53Xx8JE4A0lOrDc2UBeeLC1YWRh7iRACA3yHixAEv+7JpQpwZlVBJJD0+",
-	"l3ukOYXaIM6s+xuSyOhrLCBjFvX6SgbwK+nEVEo3tDwj5l24osAbJxWdyEBPwBpuB4wlJFI1BG/rmjS4",
-	"mO5mr/oxQabsK19DXHGvuX77pYs3ozTKaC5MZBaM1k8e2RothSyyZSYRB6D9LEoObYBfQ2h9LYJe6A13",
-	"N69wcy25iB3fFd5xOeGUX3J5hdSlXXK2Sx9fAOWkq/U9Ivss7hLAfL4hbaRAU/aw+dj+CGY0TZfrUm81",
-	"NzWkam9H5/vl3o6/K4R9hfdjHWFnFHY1F6Tt/oZEhmgJzyF4qDAClWVIlg0A3vcxTUNJukIr7PXXoUVi",
-	"bXAdvpW9urSLy3bZ5OLCaOscWfZoAgxhKRuXLU0GJp3ZxSLE2GYpOYpFZ4BiTRwlxAAmL3KlzdIrsL5I",
-	"klGSsHS9o6lhl1DzZ05GspA2hrkWJdm/xYW/pizEju8K78acNsvvxhy0fml3Yw5r3kwBzBjA5uOsKqxf",
-	"AazZefv1ndfKYw7R2umchiIEiQsdYrFwbY6isSW2+GoRIQTi9uKIZSVFHagQotiJgjwiiAG6IVs8BwUx",
-	"KaAWG2RtdxqvHAZHh04W1uqtmzfXyrHpfqdOzhVevnUnJyPhq7l8HRh/rGRfoNjV0w++/+m///jzv/m1",
-	"ZvNBkZdrAk5oqiIa50n55zuImzSJ1gds0uCC3tu/86Z+cWnXM3bYVKvUk9hFzwbei1jcBh33xyzVEjsY",
-	"n5fDLd19NhUkpkIIyncuOCdvrFNNzcJeUxaCo7vCq9fSXSmd5Qk+S6QorNuTl7rpGuyDmRt5dwp2HQPm",
-	"4wmBwHtn2IQmCaNFKLAFOMfmY5pEhwNmA0KOxYCd734PvApv3svlhI5M4+Iei4EtaaGnFCIofzFH2BRo",
-	"QYx9hdQxK/lCWxd69C7z/qwmf2cxlkL2B0okLqCbh60W0tj1segJEZ73XpwncgWWbYnhK97+6ry+qx3B",
-	"u1FvlLKQALYlBgBA+YlIswS1ljkEMcQE6xjRCZGjI93sESNKLGXTHxY32utUBsncGf3lXadlqsbbD+66",
-	"+CwWf/fg4MEbWracolYx5mT/7YctXhYbhQ1JwO/dA/3O40Q3URhBiw+xCNFM7UHZ1z2BthJJew1o/l8S",
-	"J1FCvNdNNLgOgRYLnbulahkHGLhjkuymSXD2HEGxo0izT/2Z6HaD2WCNppwURlavRkB5vOUpEdhdQx0C",
-	"prCUjTLVl6BU4JBhwfYjsA4sZrMrlfXtcl9LUR8Gd4WSPvS/f+delZGtuEf2hty/cw/jAoc0XGYAhjsa",
-	"R+LPy2PpgZlLEUC0cgEVQvE6rMkpXgc6lBtJWH6g99OIK1jAV+HlJhhZ7uihUiLA6u7iNT5klEtjJaMd",
-	"FR1Dnu+Gi8mNsn5J9kG3i6qBh0vMpRMUgbm36sC455PHzYp61JWjiFNMO5ly5Hsps0PTcElRZMCSoD+y",
-	"ejSSEWdSruvfTXTF9hYBwFSyd4vIPtNyZBa1i/yMSnJbhIxs33y5OW/zkOXmY7vNDSOIHKq4eAfpTBkH",
-	"DGU18FMhAxrWV6nqs6Fk8TEDOI6eJuxRYoxUWlbD71IRMwtTted8HtrTrsXcqAfhuyOF5wRwozeq7MXX",
-	"n/1foaXYyAYVsoBd+6UKcQ8Y4PzSqavHwCMi3WhqCVwiA6mvQHJzyW3O0dpMIn6lx6sklUcyVby0rylV",
-	"79+5B4O9OpKukGiuizTzJc0Fp8QZRDXVY8kFmxGPhVaKncuEh8AHJRI58MJYMmCF5ZQes1TJzViM1+vz",
-	"pO+K8YWkyjZSUrLOGqgod8XYgd+KxVQ64mXv2X4GegJK5hGLxdiyI4RsMSkbq8//y9+cfe+D06d/d/rs",
-	"/zx99uvTZ98qZ0LNQvkvKoq/0Z5k4a31W5LF2E9H1y/HqUhTJTjKUVkQf4dKi76sMMqoQyFGo3QLjAN7",
-	"nZ0kQh+Tx+YPbjZ5cdpviBRqv0sLbKO3HULhMkd55hUHGUeKrhrTlJHVV2+ePv2/NF08/enpsz8NWpx9",
-	"/pMffvrrH//m638XkNOn3zj94Bunz/7i9Nk/P1jDFKNuFIM6k/vWQby8/eDuGwE5opK9dGud8Y4IocBV",
-	"i7c78ri9QR6IsRldBghKxmmkFONktayOh36vL6DiuHHgK4GltjJ/i5kXIghl2ERYL0BCvSxO2gb6TLZ9",
-	"RrfXYZlvYzu3D/74Mk3FphfssuxSgBXWM8jqHNp5LYevULCfuggZqMtOwWQE1qqak1Y01PMiuIjns/qa",
-	"RrWiYjLy3aOBHU0djfN0UFlJJy/zbkNWpJ17krLjiI21jgDbZkq4TzK0vUjmiIAAKA5xJUGuk5kWsjr6",
-	"gF6+Q7jIa1a0OFWKdvomaIYLA6gyFMdMbpD7FmTbaOt5rYvsM30QAaUrxyoMsEYEYucgzpXecHKE+DVD",
-	"ymmPDRlXtj0tkbT4OBWKoahi6g9gUQxLLjSOSZ8es6wkPIIEkzawI6zrtZcNMe+2T3P0rshQPGbGRRLS",
-	"OHHLwcmnuYE+IoCmPuUC3CXUNimysh+I+IhVz7N2Wjyvxm0qYWduRLNuPnZxZzjDLi5H7lXsRG125PEC",
-	"BorlSblmHXBRSu12hhTGLGX52mpedutmVcK+OUN/eI4hPdBHj8aVrFaTnr0hdjMagEpDdqxkLzvQoSkl",
-	"aeienSjGNSPN7Gg0Ze7BDgonezm2SRg2DGIa2miKYWdyQCTlCNKcYzw3uAi1IsoMH940s74sfpxVM3Au",
-	"HRj6ekgV1TcPWc1FCJGStx++sf7ymmXXmotvtDia+1MxLjgM8RVzh2Xev2KBgkhaqWUHy9kbj55Wwa21",
-	"NAU5XF/dYhSHJg7X1AnKbvYJWaXATaHqQYZ3GBBawnpJGMEwoH+Gm9TiOffUX5rXBSdqLPQ4ZAA/2c3X",
-	"QhN6kW0PLZ5d5jBuYIOQdi9S0mV6alby6lPuwA7k3bU4oEkjImO+LSmYR0yH9rEdrtAtGnYfENHVvHiS",
-	"yXJe1yjSVZHf/J712qUwy+Pjc+/YuisooABNImPLhUwga02KJpRqSTGYmuwX4VKZTArTsLy1nFuJEVfr",
-	"kD5RqdXe1u89hNcuSq+dopAmRgWTiwLYqUtOyVMC0S8MsqPsa06YRJ3BFLx49UrL8lJ3mL0w4tB6J3Mw",
-	"WakLiwpl2TiQE8pDJAclFI3lLhRjy+wehfeR52oZQ7NJ7Ca0E5Jka4O8Tjv9Fg+jbpelkGFjK1hQTmj4",
-	"1ZFUeLNb2TxlVAq+Qd6BunWmqZjRYyZbHLnjiEfKMEcrD+sRJKkYRhJrpGsxwTybqgeUWco0nxzSVF9D",
-	"sOjeYhe692uc7QXju5JAEOi5HIk7IzqU6XQ3S3MddEQaZpRjUlzzhMbnP/mrs48+LjfGhVT2jwRNw6pw",
-	"t9eyl+alibFIB6/RS67tnQ/PdzeJdKA1TqlojwV5fVcbvGVCx6POYJTIgLCTDoNPZUDG9NgUXEuYSGK2",
-	"tEg4KPl+Q5KQThANpxdTyBdxXKkNtnSz06cgOksAcnvSaItv628uc5+jIe2xTXnc+8OTYXwxrnE95CUZ",
-	"rtAEkdcfMndMwlJAYLJBqyGdgPGKcnLwx18iRzTFUdYbrXxeN4vzWO5zs8CLZmAQFEG59KItZnTSDHDy",
-	"fiKrwCYvFRmyBHmy06ecs9jbARvSKM7xz0pa/V2CwM03oAF8JRcq6kbLhFu45/aYY93mWQqwI8hHLbzT",
-	"WjExppyVlaBQVtYNzZdrZTm78hpTmubKTFPO+mR116hSbJh4a+pc9n7d51NjAlnURGHhsLSUbpbbl/E9",
-	"7+Vgdw7Cq+u2thJgdJ6OaiFC7yfyuqZluDTcgKwCYtjquYFB5wk8hrLmReoGczkX44aSSsSPxIiHtffP",
-	"HfveordP1VqbxrF82bJgdPJJNdHY7fwhYpidJKyj1c6QquWIpLZ7zRZM1Vw04w4dBIfqHd58bH5qwL3t",
-	"wlzu+cqW33+8zHCXxpFNf4YZ2y3W14WtU4yQ5RFn5+bHpq8CO/Zu1GY34pHsz8+I3R7K+PAb0PYDmB1K",
-	"hNeVFTcjlQAYn92tpRAOLqHpE5MTM0JaTWiq4gkY2UdxPMlGVs6OrdVgHeM66oPBranoLrx/HVDNLiLa",
-	"ei8PbNbirAly0afv5q0lQ5kd5IhTppBIZtkx8FMyQChgYta1emddFCr9dR0rdmyBl3nAmqInLSmRP7ee",
-	"6aUFw1rEe7lPQAvwGYs2a9AkC7EK08tAiZVr+M4xeeFmba0eu/FDyqMukzVwTG9lb51XvRcJ08TSiYVk",
-	"l1LroZF0ZedzYDa1gYiVLQEes74YkyEE2digk1STIQ3NpTyMpIx4b1kxf1BxytgoyernP/zGbz/65VpA",
-	"9GoTwZksUaPLrt77CeN2wtfQzG+HdiWW/mxdyqpc6zW3xwqJxfo3Hfqwf5Iq0nLyEqlF760LUWTIBm4J",
-	"PUDgZCIlPYPfDb5zExVlTq//DslYyeZj+2OdMO/Q2JXtlx3rskBgCpShb4pZrmGZyvnz1u1BcSX5kn3a",
-	"BJ68AEyH20dZzMw7erKWVZpZBoSS3ApAAIwgHRr+mkf2Q/S/lmBaHJOd1iPufofuWfP1oWnbQJ5Mradm",
-	"0i2egkeMhRvkLq68UyfP+Eg7UE8+RgN+n8UhgcKBGFdFB4y3uOh2bZAi7qcT70slSUb6c68PVS/zNWau",
-	"hfFdCYf9MuWhOGZpjTsVRIji+iNXVSSMlgThpceAkXbARAOoBVksvghAUzwEl5BN8cNifXMy0s2+WZd6",
-	"vcuu4MqVZKLaccJxWJpPtNCrlYGe/+Wfffbffr6mjzadpRhJ9l97YzervWcKnsSi1wOn0xJ5r+xQfkms",
-	"10Xr9AQ62ZhDPQLOLDu99876F02AuEhb3FVspKKp2pRKJCTPmYDoVBPyPBOJB8DatMVnuarF3U5NUAJe",
-	"hHkItolaDwijnT4Mp8VtzXsDgad71mMnUWiqno2jDkzWRFlAiruPEWvuj/7aa8iF7Qk+6FB+pUxYD6Ca",
-	"EZt9z+Tb5Rg+oEST6fuGzKna1ucW3NTjVemoMwCY3Ocf/+3pB39Rbt5qBk18P5HLBSZ2OvzdgSUulnSS",
-	"LD1msn7hpxC3wDG8rtgwialiVYrE6/rNh/bFSzwWxY5KToQdcYChHrjoQS6h2OfS5uFdBYSWLStMYJWz",
-	"MZHVz/7zJ5+//8HZzz789JNvnD77W8jW/JflYGi9PkwUgIt9lXUwo1SEEwMD4izlDbhvshFD0GUoMAGH",
-	"pAieWkCfvnlzjWRl94FjqSzTeRhJLdJv+JCwpsnqut0ShfFdyTVRex4Olod0RY9n8K1KibwOCKEZS1o8",
-	"1aQRQKuJqP89FTYaQUX+AcCvAQVQqRWBkVRiyFKTidBjaln5Bg+QOdGcEjFbk0g6TGJmBWIrb0sKXruK",
-	"ogrwgc2Bqg56v4IcUjcxNFKyxZ0Y9A6AfEFy9FRaKIIA2RB1BGY3H0rIFzKS3d7+nQ2yZ4LeszxLFwB3",
-	"KqNTDjAqE6tYQl4n6j56ZczSF9M8SWWWZx7Hr8wgRnZ7IdvTDAnXTeYJMLh0IiW3tl5pcQDdjDAy3Jsl",
-	"ulaeA3pf9/pGFJ+LLQSPqzDR8wITbhZBNhfIo9KXp88R5LDOC0SE8Y5XD+aGJDGdiJHaJXSkiYTFMeTv",
-	"moRiTBsjqRiXDdgMxB1bxhJWdJsrQebKMr/Kvkiirm5DioEodWn9Tud5AZnZbNYqXRCZB7Vp+JeYYlsY",
-	"0nkSbLOR/m4l2OLUoeiUSG5Iw3+QvZx95y+e/+s/nX3nz3/7779em06obRh6V7hYCnJOdVLs7YM/djNd",
-	"d8gBno9siAgpAuxPHxiDBoLntsVXn//rPz3/829+9oN/PvvOLwPy+bP/59N//x/5b//2+QffO/vkR5/9",
-	"6MOAnH389OzDTz77/ifPf/zdgOh3fvTzgDz/+XfO/tNHATl48+2APP/Bzz//5nesqN/iAoYLlTzi0dAo",
-	"FR3BpQDm4a4b7KhcC/T9BAm8esBZWm/Q4lSRoZCKbG+Rt16FLm5uBVtbW5DzukFQDccp95jRiM2lK7ot",
-	"3t6/f/CQWORf5KrtAlA7DCDP572REzCoki0+mxBckbXqnJff3xW/vyuWclc0zgg2ydjXIBW4np/mUT6Z",
-	"mBipeZiqLMVQQp7RjWKFBoyMXRkGNiEdMTyKuKm0XpB7EUlFtng3FUMw1B+xXsQBCDziBHPbJUMOkylA",
-	"5itiIlmUSU8CJ2mURCwrSkPAQztMKJ8ERCa0wySJelykLNz1uRVa3DYN2kJA+pOkz7jzUUgneI/CDxEn",
-	"X6EJ9XKwA0bTTv82sun71ndWCy1bWB5YDJkTlP9I48tl0Ycv3WqcgFRkZhfGvPbzLSIVO1Q2PbvtpeGV",
-	"DratO8PZXKJpqzsuXFm/9rWyfm9tNV7YOWP3gVqyyP2Zqdw2OiiCnWPGOYDkh7R8EfGbQ33O/Hsbopmm",
-	"diGLvR+xrgCpsln3eJ/M0/nvUkqbe9jrc9qQrRZTxpYVXx0C73SrOngGM9f1sPkY/p+KnfJ4GaIhiyOA",
-	"yU57xrxgi9eZch363kABElyk9AiduC2+ilmpjk3cmD8gUqGD9naQcI9ZaNy+ojNYs+loLQ7z2iVtNNnI",
-	"NrDysb3V7TjwuIIxZywJF2Mff/8SU+5+ryyJrkoD+PTDpeV14C2Vl4/SyxzY6JEg00RxL/uRVCKd1JDT",
-	"vOI9DKEQpjBDiJtmm+c3dOeNlwUo3J+y/jHa6QfERmmZJGmjOx4XsDHyVWhx684J2XHUYRukjdEGbRPL",
-	"lZcEMnw2ifDmWkVYTKwNqeUeLG2LlW+g2q2FeewJgSlOR4wkI0WOqJYX9Z2xS9rJSB3qP7R1E2qUcrAz",
-	"Q9frRqBnYXYsdOcstMAdwpZt7QMk+G6Lt1Nm7Z/tzBIq8XhRg4mirwzaGUCTtmnA+MeYNyMImjYRtYlG",
-	"IK5iPgCEre+SdsqkiI/ZIbTaRj+aNYq2OCwZ/Goayk436WihY5SY4VCFmHtHjHELfKJnIpM4Um1wxMxM",
-	"wFmMlCghsFgtQAoaEUcqokSLIw7w7HTbrdHW1gsdJFMu4De2frMdYCWjgi0YeRDAVWXlEuFkbZB3SthW",
-	"5lOkWNsYYPq8EqohxIyBXT9glJzv7cExuyKUlOlhVJsTcZcRg5ELqLzBl1Tk4MsiDgNb6Vr/sG7Pof4F",
-	"joylZK0QxZEKzHnXJzPnD5Z1NZMA9FlYB8PP5mP986H++cmmGUYzDPbsu6bpIlqvqUkXKc+VhoHtR53B",
-	"3egCwlnPQXdJqoemDFqFiQ7z4l9ZHu88dHQuZ83ezV8NshZzo42AMAUf7X7ZZodAMgAWTQdMJtvecgI+",
-	"oD4kFm6HoMjMNGBYrkQ/Gmcnyv4JTJWN7RmAy7Wpvy8NzrnHTpQmj8uU6nT7D6kclMbjUDkAyAIBIuiy",
-	"gm1wSbV6rhcYBrGKN1m+JYWKe5pa6hb7sW7nHDGj+vPaeFFUWkBnGI4kAGUrs443ZJb+BoYflNdIpNgQ",
-	"P4BhItSvlm/A0E/B9gRxaPrC14zxvRHlKlITeN62v7VRJtogexaY0nYWEGqMgrqrABjrMUvXYSlBVkPr",
-	"+jpgWGopKGU0bHEKp246jJQ0jSJt8bowUk18B3orrt+tb4d2JXe97rz6docFXzYeGgSOuph9AVIx4K5q",
-	"Il49ffb902fPTp/+19Nn/3r69OdzHEgtDFzIiZySLnW7hodeNxLLxnZNaQxVrC5CJzCj91mbNegXmgBT",
-	"tp6KEWpojoYTSQOFuJzQIHDoupCOHnRJrnVSFtqCGmd/84uz7367gkQNUOVmLMRglJQHNsNjU86jWZLv",
-	"PAnJ2zdfrhMxZ6yj7wAopYmLweyEMCDGU0coeCuyKL0bWRUUxzoA8U4YDl5mTY3z/PXSTOqLzlCuPE44",
-	"T7sRZRH3+BhNQlbURJLR1y7wVYRBXQrlvmO0ehx7FoEflQd8JyNFx3TihhPMVqEd08l1vVdxdFfC8urz",
-	"MdBOBcwOzLfLifwXx7Zn0DKMh8rAjuQcTIDSzOIuIo9+/R9On35Yzr4MJEl52Mn+SLnpS2F2CkoGoOW8",
-	"TBQlq3cevrG+fWutxfG0mGIQjnS6Syj50sH2+vbNlxFlw+Q0aSEYzx87SaJ0gvi8CMduTydnLJSEwpsi",
-	"NS+aslV4Qiycum5zEqDjNa/Sf+vmTWugb8dCtUFQxlbaO/oaAENepDKQ4mwhWhwjFq23c+EUKQTfYdf0",
-	"GDqju6ZH8UokXLMs+VUguuZkrp59/R9++9Evn//9j86+90H5qZO2ZX3aYoaZN1MiadTj90cXbO+55Qkr",
-	"y8pbLkc5iHpcd+ZxqZRlHh24DV4msbn9eANqhFMPNOJ5Kb/bBw/eIEovuma/wCiAMZh45qWZQ5zsfafG",
-	"XwUmyXSEoWH1bSkG4tAQaZt0hBhEjKx+WankPo8nATmgQ3YQKfZHByqNOiogB3qgrMUhPbivVCLXNsge",
-	"ePu7+qSgXWH/zj2IQ6GmeoYtLwiJjeCv6Yq0xeGLYcRHikmyeuvmC97wbE1Jd/jKJSld0PjV8LwaMjyw",
-	"9HchZDV7OO2tRosIEeW8DAveZR7NalCrA3z70t3QhX4qfR85SkjEmQxIxGWGKzWybuGUdcRwyHiopW9x",
-	"sqQzjUAy1r9hdNXEBASZda/3TdfEba3KOErAo2I9I1Z6WkPDohKKGdGstYLuwDE9ZsYViH/Q7+AfWiuZ",
-	"Jlh0msyjzTbwl5SRX+5Qzxz7U2gOHnAzRHeD4iO8E49CI7AVDRWmtpkNPJ5CM/BkN+oXXrODuBqgiHwN",
-	"llVUEEhTU5RF5EhAO8AVBuQCGwhj0pL2X3vjEuIryskChnIZURaGLDBXPwtIB8+ELdnUBUYzVT4pT/Fq",
-	"8WKRKCNeIAXaKiZZjT3jHAA6bPF2gdzbZDWZ3oy8VKhedvu6924FNMmL8bRfEn+HETZBTcjNVZFleRjd",
-	"j4svSTrCEN54SX6rO1KOPMWQMGQkwbKcWeCGmcLq5+9/cPr02599+//97D9/8tu/rdDny+leN30pZE87",
-	"/TxeVXZozMiYRb2+KtRdM7U+DH6Q1Lco5lhY9EYi+5ArCt/uaq2epj2twWd1fOSo1wN8QNdPhY0UctG3",
-	"XlkjIx4zKUnbolbhiNqQj5iO/G4m2hlc1+gSPbarkkabyVGIvYv0u2xkqBxdDNB3rfxmwkKe/90vzj78",
-	"+iJHJoWS8hdyZjyF9e/gQC+iztP1EKKzbCm7A8uxKCjEmrDdRgL91oUAi10jpS1CBYtFAdQTgdn/a2r6",
-	"c0Z3lYynofXPhEMuz79tgy8QOBEs3msksnnzDimu1toCywkvjpJ6JLqDOEquRrmA8S0t1McVZ1c/+28f",
-	"nX3vg+c//HjtkjHmsmNcli0TfY2VJSjectMT9S/0xcpqUBAjXYmMdaDf2I9pp2kZqEW8r2UzHYyuTdrW",
-	"UiCs88VuAgoGb0NmMl6GmZusT3kIyu6YxoMlpj6AzziOIKidpYz85v3vg6sMF+WGzGDT0cpjfGo3pA3V",
-	"5+ZE5VDsjQIW4evNmIU9LB9USst38ZVGZHxpmcvlhH5xcb2XT6m4lHcj3ohSoXQRpk7d3NoCD/byTER7",
-	"M4SGpLJQNpdVotdRla8kt4fm3Qf46jK2pdBlk53Z66jomFnDxFFWK9v4n1PIu1nKhWsX1uLr4IgigNIL",
-	"piDXWbc57D0mZBYX5vrJvoXxzSH9bl/OCMoOMezKkhzevUgqlhZQ7TkbE5c+yGrKEpBNEGMDiVlwVn6A",
-	"obxreYySyX14hx5fRyrRw7oS4oD1KKEJvaJZiUMtnC6JPmCjCMX+RdcBFzMQJV3jYYKMwNOnPz19+o+A",
-	"e/nnNdSx+Vj/d8hFuUPHoxQZkrkCpUiP9oZcsuMFXQ9FSz8icsN+5J4WEEQhoN8Yx8C5dzQBJ99i9XPM",
-	"9lxk5ZzpydMkepNNsmmz9NiOZ5TGKzsrm3DGzdCn7dNnP/jG2fc+OH32f5w+/e+nT/+Hk8Vl4lk9kDtn",
-	"P/qns0/+xcVE0JqZ5z2I9vn0k2+d/eyvyOrewb21/JussqLns29+8tuPfvn8w29+9vef5B8Y6JKy189+",
-	"9tefffzvp89+lfsCALTJGaXNt/S08Y6pxZtvm6kD63kXIhBIdqokWdU6TJ/FYWC9zoHFdFrbIFlAwkzc",
-	"QItDaQkTP2LiSdasqo7RMYTGUhhMdH1t/Mn67YMHb6wD6zYQQWist6uUyJUnj578fwEAAP//",
+	"7P37cxzHlS+I/ysZ+N4IAp7Ci6JkCYj5AaIkixZFIghqNN9Vc9GJruzucldnliqz0WxzGSGR4edY4+uw",
+	"PS/bOw/PeGZn7vXaO3fXurRn5n8xBEr6LzbynMyqrOqsruoG0IBnzV+I7q7K58mT5/k5j1Y6YpgIzriS",
+	"KzuPVhKa0iFTLIVPHZqmEUtvipDpjxFf2VlJqOqvBCucDtnKjn1iJVhJ2fujKGXhyo5KRyxYkZ0+G1L9",
+	"GuOj4crOeysTOqRKrAQrkvbomK4EK1+hCeWJkGrlQbCiJoluUao04r2Vx4+DlY5Mu/fFgHHdSshkJ40S",
+	"FQk9ivt9RvTPh0r/TkSXqD4jUtFul0gmZST4xkqAI+4zGsIQzZj/eP3mwb031rHlWQMf0oe3Ge+p/srO",
+	"9vWXg5VhxLPP3vGOUilS/2DbnD1Uh/hE2443SdlxJEaSJLTHsvG+P2LpxFlibLViYNe3tnxDCVkcHbN0",
+	"cuu1io2zDxxG4cw16Ip0SNXKzkrE1Us3VmARoqHe0HwJIq5Yj6XQcRSyYSIU453JW2wyvRZ7ZMSj90eM",
+	"DNiEdEVKVD+SRPfPpNollKRMpRMyjlQft5QO8VnKQ3IkwglJWRLTiYRfu1EqFaFcjllaud+38iGt6zFV",
+	"reSLL9ZvccSPxIiHlctqfj/vVY2jYaSmF3Of9hiR0VcraQffc3sOWZeOYrWy8+JWoGePvQIV1YxhSHnU",
+	"ZVJVzt0+cN6TH7K006d8RsfmgfPuWKQhSyt7hV8vpMs7YmaXXMzs8r+krLuys/L/28w5+yb+KjdfE53R",
+	"kHF1ZzQ8Mj3KwaiiN/3Loh0dvPUOtK6oHFSuoP7xvBdwlIRUsfAg4h02fWDu8nhCxn2qiCaYHgsJVUSk",
+	"hHYVM6xIRcPK42QaP5TQuneY+oF13caKj32MRTp4jU78V4T+MeI9EtIJiTj5sr4cd4kS+vO4zziJWVcR",
+	"MVJVw9N9V4/KM6DHeuVlIrhkcN/fEeptEUbdSO9EeYh3hCJD8+sOcN9b3fU7grP1t6nq9AmyXaLHEuJS",
+	"Il++Jsnr92kvIFK0OKy9frcTR4wr0hdxKEkkiVRRHJPOKE0ZVxvkjgBmv9HSNzS2DCPULflXT9GevVZN",
+	"K869kC/J1BI8Dlb2U3EUsyFIPIIrxoHV0iSJow7VXWwm+MQffEUKEEaaHQLb7mO8kQvXICcsTUUaECqJ",
+	"2/oGHkpsQXewt3/roCMS5kpSKaP61AA7kCvBSpKKcNRRciW7oPSfY3bUF2IgPcJVsLIXhimTKPOlImGp",
+	"ipAGKP6w7VmswP543ftjJ1IT/w9imFDu/40NaRR7f0Gi9vyQ9AWv+EVIRePDjpFXi0v+RRJGvUjJgHBB",
+	"+pOkz0BEnG4kZV3WUaPU18djl1e9h2PMJ1gcQaEpszxBvr7Oato52eXIN0wcfYV1FG7YMOJ7+7eMVFXc",
+	"tE7KgDFR1ZQZBSvsYYLTyCZ5JETMKM9/lLMa5KM4pkcxszx7qoMo9DLwMtMOVmIq1eFIzh5/bXfV9JKy",
+	"bvTQ+1PKjsWgag3Mj2calNRHV04T4+vDRE12CNMiOIGHgKkrNpR1XCVjCI+z/mia0gl0xzopU34GqYXo",
+	"SEkWd3eI0PdgxIFbIpckCm5FpCMSqQ3v/eXSPlzcZm2D7CTkhJivbg0534R3DO+J9IhpvO+Qd5fGkgUl",
+	"ii8SaHG27+rLUpkpSyUSae/WXcL1kk9fp82OjCWxcnfmToMVllqrCQjb6G2gAtMXCZETqdjwmoTbUffn",
+	"6B0v3ZiDbgp9DemEhGKXcMEZ6FJATqof8d5C1DSkD2/hOy+WSCtYQa3N/KyJ/fHjql19VTy8P8ELq8Sl",
+	"DF9enFNEnLP0sM+iXl8dDodOY1MPxbC8NQ+No3DGM0P68HCMffVSims5/VQl35EsPY46Fb9FX2WHnZjK",
+	"ikYVTdmsTvUm+7iW74yay8ic0PLqTC3F9Cp7VqIwwsJ0zNjy6T+ooZOFjr8lJeccvXC9Rn33ko+rAtfo",
+	"wF7KWuB9l+jmet1Hj1kD21tbDZqwxFriPzXr5lByacFrCDuf3kvu0LaCWpKvnpf/5Wbn4SKOQh19346k",
+	"muaFIVWgPzRj0i5b9Vz7evaHZpOk//bXgun6kXhI7GNk9eTpRydP/vXk6U9OnvzPgJw8+frJh18/efq9",
+	"kye/PHn69OTpN8lvP/jZGqFal+NEv6rvG3uBNR/3/X7EDwwBTY29tD+wKuX51C3wO6CVz8lAfs8K/j/O",
+	"CpbDA24LtCBchDA0iHjY6ATaQbylX3gcrIxpPDiU7P0R4wXxxGn7q34Ve4Z48VVUYGFQ5S5ql2eJMsD5",
+	"rVqJLmsJ066p61Z6qd7l4Lm/zrTWb5kFsMakJOoMQFnTR5vBXx0WHevug5VQdAYV9iOnyYU48BnXs7Qy",
+	"DRfhbeMq8Ni94liMDxOaqojGXp1S9VlKqFboUkXA9gY3ouxHCdqUI3BKpYysnn7z66ff+r9Ov/Hss49+",
+	"teao0o51ofL8L2LLacwzZigrPGRpo4NxgI/ql+IoORwyKWlvTm5huK/ptdRSUNqMwprUbu0SeYnnCt02",
+	"dDvvkYamaue20EGbouxpYlxoIudENMU+t4JmJlfTdeWK7d+6c49JtIXNsVZJ5Ak2uEGUIC8b8/EuiRk9",
+	"ZkSMlP66r/+WYiDIkA4YEbxs3nnZNyH/mA+y5ZyW308+/MEn//6Tz//mN598/GtyFIvOgCSpPtghEZzE",
+	"9IjFMjDOlzgaMEI58qhrEjjUoRIbK8EMW39NTEHR9l/7sPUFlAmq2v5f8MTfmOOwVfsH6gTUkrugdC/X",
+	"OAZmP10i2rncArNZwYGi3a7n+uqo6Jj5T/cRDXvs8HIuHE2pLDwccRV5btUDpsi4H8WMjFPBe2T/1h1J",
+	"BowlYOOEcRNsodJIu7hfIBUxa8a79JLf0097rzRnebOLDdoO7K40u8Cgm4Vur+IGn/kOa6AGLoNPnssO",
+	"VW7O7G3Yv3Vn+ox5J62Z8/6tO3ZuIXO9K5kTPID4JYHhB4yjyX5MJZGMK68bUtpz3mzyUxPH92fP8p5Z",
+	"X1cVAHEsoeYPfXUk+Nco0ao/hqJR3US1XgCNLyarzGBji1HqOdCQ90xXrqxr75rW+k28pN9NXsGgKzjY",
+	"TNum7ahymO9idMDrPExE5FOIOoJ3o94o9cWCvKH3DilZM2obgEX6VBIuCDONkglTu/CEAOWpG7E4lISm",
+	"TH/JCT0qkb/rgeaaq1e5p48ZV4edvqg2eMIjktB8cKCsjY70g0eMoDyUmTGnFr1sY8Uu9bd17lx4cr7G",
+	"Z/ltZdTjEe8RfKbedytSkgpV7ca1vR3O8IvbQKd5RIJRGjch0oyoyrvoo9RXaWpPxQLKXHEtv7x3Z/P1",
+	"vTvr2y8ERP//ckDe2b+5vqcX7Nb9N9a3bwSk02edAV5gJOKdeBSi5OEKe0WW47u2NPc8fH9EuTJScBZ0",
+	"uV2OA3qHR0rq25DIDjVxzJEkegakI0aaglcp6VDJ4Ltrkth218y4HJNJbXDcFLvwrvn87tvfe2Uv3QtV",
+	"65D1bfVNyjssvsWT0bx6csqoCYVzjsaLfu3d0y3cTa8/TETqu3jksZ8TdqOYBeSgH3XV4ZdvHQTkiEr2",
+	"0o2CanA0UV7upN+dESEEAXiysUPunhhnwX3T3DwVY+kL1k47LJZknEZKFWLPqo5oNmbTZABL4wz3QfXi",
+	"3hr6F5cqRTt9351uxweXSU9AmEmUEg6hwhsVgVtHLGbhoQlEdFev9sobcROCOz2Se2IsybgvJCMJDIr0",
+	"aQj3HQ6G0DhlNJw0WMJsum6HUwOvXcf9lB1HbFy1nNWLSTmJoAUyFqM4JL3omDVY2FliIr7nk3pS2oEA",
+	"YvOEyZCIGUbZBoTRTp8I3mH+Tg1ZHcK942dw7kHxBCZhrJXuFicdaDklFWNjLV/VVIzXGqFaNJOJ3kfZ",
+	"Z0wR2dc/qj4bBtCCCSc+YnpGuo3tXZQfjZmddEQ8GnLdkPO4Pi6SRCogRzHlA5NhwqAB6HLcFzFb2yB7",
+	"igyFVGQ72Nra2iGFudubl8ZxY1f3bI4g6TCJWRVXS/U4trbsvjXus0Ci98R4zmNWOPCgn08fsR2HgkGf",
+	"xy1qcPLyzDBLsIE9LcWzmNFUmQKzZas9nvdYdyTRtk3j+G53Zee9hpHZwRwrbJnA4wdT/QsPaxhSTnts",
+	"qEVcLqZX/+TDb5/+/O+e/+NffPrzv/30v3790x/+8+l3f2WpGU8tlVUSfJYI4qUoPG02xww5aKTwbOwS",
+	"pnWV3ArhbT/FCU0zAKmMTu85/TmlhIJJTOHSJ1EYBSVC/ZDaw6Z7tpYHzsZ+svAaGZThdIdIWvVqh55P",
+	"UNqRwE2nKbdoZzqD9PZT0fOH0M9U8vG3w0pZpDNSAg0/niCeqDMYJZCikuU6YHvXJBEJ49kTIqST5nGt",
+	"5jr0b3l+uXvIAcxD3hcr2UFhBZwkBjuIvFXv4sdCsrdtKtoCkitooOnwcBhJqafvyVDUGjcL1yNOcqMX",
+	"Me9J0omFfhHpOzE81LTmN2XkrRyCObJR8Ez+jjE71jocptdKcClidjc1XqVpU5vgzWVet7U9eNd339A4",
+	"NkEBC7acve9r/WwnS4SHdGiFmwa+i0UcI1lerTV+1uRgQYgF5OTJQ2NBKd/SKNTJOEoI5WEAEhwxpwVl",
+	"JXT/aWFLcEb2X3tj15iiwEWoBaZY9Hpoypjqvxd1Vd0OfSnqqrsJ7urjYKXP4vCwm4ph3XuwpQeKqpGc",
+	"z2sUcbYY/dyOuDdEcugEfjRtKwsW0VK3UH6qcq9i/49zUpBhKQvNHkU63/yBEhZsVL9a0aZIi0lfzh6m",
+	"rBMlEatfcpuKVmecwd+qzzcEFtAXD/2GSLzRR3JOktW7dChjofxKbTRkmlYXWtf75uXXuUonXtl9bius",
+	"zz3pSDnZIcgWI6i+mO1elFbeXZICTzWcxCELc2oKx6CUIuRM0aUYywGK90l+Nspcs7j5GbU7GxRk992D",
+	"mpvS3G2OW0yrzzC8mFHJDrOPZmwYMydFfMwOIThMDyeJIfG+AxY2PaKROjyiFcF0090vItnQbODzX+OW",
+	"vZXF+skuGbBEWX+DjSjpR1KJdFIyjV+vj94xY2y2B/eYBKt5WXLhbHyYZd9Py2+Qy00JbMFOPmzjJQEi",
+	"Ry3LCG1kxCMlC9LyjAC6rO9ZLH+eTZhaI2yhdolyQWlqgSA5btJI+nAb8fyo5kzNjTqDKj3CdYh4NAmE",
+	"IZhNPYhIYNhQNnIcp9NBNo66NbxtWPd0vJw+1mGVj0ImrFP585VYG2cp8tlkQ3DnUL9EZ85ecZs7GA2H",
+	"1H/bOQA5dS3eYQ/VTXyyIoPEbaxuigvHBB/kkcAyDwWOuNYKlTxbFPBZI3rrY2+Lk6tbJCNZTi3RkXg4",
+	"Sxvz/tanPGThoThm6VySMag5hybs0R8Y4GLQNFs/yd6vcObVGpmcZ7yq2/2CfSYZHcVRh9hXMsynqUbr",
+	"nJvlg8/eXwlgH0qvurJdcelqNzv1RoTMpQcb+cyVo7SMZsdiuNFhrPkLkoSmB694lLLEDshjXLFxUrMP",
+	"QDYe+0bebLBSEZXnY1znbOxbwMJw4cp3BqdUyZxcwKU526xciplC1UxMDkdxmKEcLqL8gWDY4AhW6VkI",
+	"blRcz/JaOKpYaRrlQOEqRQ1HWRtjWq16VpgGZ8RVXZMEnzHWfQxfuSaJVCzxMrV5KNwfv3PQoVzuYKYN",
+	"RE52KOcVNq2QKeqLN34dgsJ0IxMYOTTGYslInyYJq26u0iqxwEF0ch+qZ6jXFLs1QV4VQ0szHcnblhhk",
+	"O5Sik+xahjdEdGP+ALEO5V7DeIdyklKI5VN9yrMkgzzmbQaD9oTMTYcQXpNkb/9WRlWAm6FprWL6Ssy1",
+	"+FPRAStmstY84FwPZtMzscmsdL5/GZn5T9uIL+SfmDZ9njnybY8cYRxdjjsJeFFAGpGS5OCtd8pRbrV4",
+	"l5l2WDAAeB5zdZszpfiZfcja8y27A2HiGCMyHcPVducLk/cGPPlzXzRBmZtxJkReh/Jbr02Lc+btooIL",
+	"RFFJZ1WGknnN6CMtHVZZ0GdaCnJj2GLRQGA3W+DN0uJNLVmpZe9AK5fVrMW0zsO6Iq1InO7gi/4fw6jb",
+	"ZWl11vXc9pZFrCaahZkZ5MMtjM23IK9R2T8SNA0rJeA5CK3kQPfQQ2PvGXvYYcl87sZsKq/bd73ODSZM",
+	"yE6jRveRpUbHmjP5YgL17cvCw4Slh30xSn1E7iqf5fOhr/OFX0Z/euF1fygQauZEa2Ik4hgwpt8gq18+",
+	"uL8WkK3ffvD96y/4Yttnda9orypKP6STa4jORY4mBJ6EoDH9TTe2kWONI6KyrT3QLfkGM6bHc7DEd+kx",
+	"qybTadOTEed7zNG+5YpnB6Z21EMhBeK2I88Ic+YhzSnbE8VdGd1noRH8hhf/LxEfeJPlU0Yi8Dx3o4de",
+	"2a20eAbLwNoGbAQYtD9zqrjT80yzeja5kljDUa3GVhyud5wmHmBPKTZMzmhUoXkjnstllMLdd1h1LgFw",
+	"dMa8K3Az74Pu0GF6GtckefP+/X2CL4D8uOUktHXokJEj2hk0i8yFuRR7L06j0jJTwjEuSmU3phLXE91Z",
+	"qifzv763t/6/0PWvbq2/8iD/c+Ow1Vp/8IX/4lvz14c0ivdj2mF9EXsDaQrLNc/tPY5KCQOzU97dfnyL",
+	"giOtilQ+EqEfgVWOsIV6qjcPBthW5RDus2ESm/vbPwZv8hRqvJAoc01WqOHw62HlVOwD1VMKVpJ8K5vf",
+	"A1NE4Lvm8k4Xmt/s1Z6eXGk9SjOr3Z1FdFO78G4G5taWXwnKV6OoMG0FZyezL5mQpTmG3o9Cdpik/nzB",
+	"O4LgT0RwEzSbB135rRqVRpy38QfSoWlIVk+e/u3J06cnT3598vQ3J08+PnnyL/qPp99aa+A6D1bGKU2m",
+	"e9CzJ/qnRA9x9eTJz0+e/vDk6TdPv/O1z376Na+j6XHFIt7NReeZyzVz/pXDrkmDgsdcc4rbqW/b3zRO",
+	"gip11zp/6k6zDR+tm0cyiuOZgfOCKEhm76JZRaWjzmDHpHcYt+BYS0IYBRJjcmafxWFjgdYOtTqwywnB",
+	"LWHd4wC4GBPzzHw5qWMaKW+ArGm4EP+K8O0mSmRMU9YXI8nm6bBEHDlVZLuazzUfXLZJs+gFLC0LhQqH",
+	"iyDknZP5pzJB053W0o5C5v6dh1or99Q052yub6K3EMv+3ODOIeKheWCureVS4ZOaz7hm5lJlXGvmnjKN",
+	"OA6qM0cI5nMsL5HjmLK2tKrQvRmbdxMSOuYH955zrxbeDOQL05bjYcTNx+0aTlVetWpbrel2EVZ0Vuqd",
+	"pyjMpa7mTIKsXVq/vbY6HK4WPKjKIjs7YMuoy+GZw7mcOK6sTRxUzSIsSGPNowbP0/Xjhac1q9SkyNCM",
+	"dZu5TGeObLMX1GVHsxXvBSfixh6gEqqnQ0uZaOqNvLmFcYLnKEA1cSxWk00t0Vy07HWbHrG4UuiaIUA1",
+	"CgvWGxgJbsKC508FuY1JQdXKwpimPOI9jwp8T1/TkqQjDmAzsRjvEioHbo4hJFNTwtnYwnc1GpRNS4ce",
+	"5pD7ccXcmP9s9JU7k819Grsr+/58Iv1q8P6sfDudV1poyDsRFvZqQ5MPQxYr6p/OomF6npTeDh1JwBEy",
+	"BU0w2OPGda95rtp9sEiMueCHfcpnTjT3yVejp9WkIyhfILnxRRRHEEwtfjYA7y6K8YESnYFnD49pZISO",
+	"RwtF31UDGjKMQcsAvRaUPcoBawUHcj78coe+ZXjb0UObpebbN/JI8Uf+DF4WHh5VVNJz0nbHfUFiBsnn",
+	"nVhIVpe2W5+Iba0/4PuJWegWDzxiseA9MAz1GdHXtsnIniMXW9CQhYfzsv56Q5GZ67m3XI7SwWWbmsj0",
+	"AKbp5YFDMQvJG3ksbpOiw8FKj3GWRh2v7IMb11zhMs/DvnqpkvZSxsJCEr8t80hWsW6hWhfd7ppT0Ull",
+	"PvKcjhxv1up7W9sP3ttaf+XB/3b9va31Fx6s7by3tf4ifvVfarX/PKTUneysc1x1vc6dW22oY567yk3h",
+	"nTN8OBt1eVciaXjBNWmQTwKyvbFh+cPq6Qd/cvrdn65VAObkJ8kHlTMzZHlWpuvc8BbTUoY/6bMQT5zJ",
+	"KNXnMd/3Cwp/1xz5woCHNYFVs28TPkwEN9warPf+ja7Eirht7wBLMEVUDgJQHMQ524QLRXBoZDVlHb1P",
+	"UITWokpAcj+uSxXVnY0vzQh6sDxTJFAYHUfhL80+nVtUFZ3uDtc1KeL25Gvroz5HM/bso5SEStK2NdUt",
+	"u8Rbl/bYLuGjOLYuvZhKleXc1Np97ibSRm54Qb/YMFEVB18fNo7cJlPDAeQ8q8jqvW4WsmlnmKRnyyGD",
+	"ApzV4SHzp3uAwcIs01wzmsnGpyk1YTw0hUpwtzCUkdHGZGs2q7CW5QSOjGizja9NtnDo57UsF6GZAOyS",
+	"3rTwaxc1Fr3mAY+lGCRftCOd6BNZoQZGiFONMQyGiK9J8uWDu3egTHOWYwCErk+l/qk+xsH2GhSm5ZcL",
+	"nWU5B8tdcZEv13p3N5GVnq5au//5VeE9V3dXPqc6QJZqPXchn5jvkJf12YKPoeTkmr1BfqtMpXxz/l4C",
+	"Ixwe5rb66dAMfKJoV6mKwajKGncsxHlzpc4rlmqBkmeVlqNmZcg8VbEqxlad6n1pidjekfoRu2rA468A",
+	"uFUtN1oAbGpOxjMLBGqJIE4zoZFmwhxhsZ55QJMuANeoqFDKutx2VYaeNXqQxYsx6pGLXQbgZYiV0GGx",
+	"J86/HkH4rMEPjpKc3QIFqCK7F04ERKbm5PBIdXhIBgTJgUWaWt75QitgK1+lqtNfxEiWJ1mVwlRpp0/0",
+	"6hOoWkKgF+hgFxNBIon4+FhyCnDrxzwgUgDqHKDrAPCnVnGHenT6DZPVQGhc9hnV5e41jxmYkcflLJVi",
+	"w2mWGvGQPaysmAtLWqBlG+Kmu2dSBaSbiiHZ8mvqjXx+mbOvAaZrZqQipnJMAc0V8FXDalBXi6i60xQb",
+	"10kutgqXIVNET4jpxPwJe9xA5YLVLlinTBez967K4WpHUxWiaEtiHE3QPG92zb9bdhZVjZnfd4lkFsLb",
+	"QhdXNWhWqKpFODIGaJmwh5HUY52uCVRoUi/EnLdhTv61tvtZu5v3XrlZDYO9hhF3v91uYMZfCc5gye/E",
+	"jKaHU8JLGT19pI/1UBiMa2KfJ/p5fxB4TZMnH3779JffPvnwe6cff+f5j3/0/M//YcoNdPZYtkzg8cRe",
+	"Xa/ho7lEVFPFoSjQZDEZr9SVvJ2nWnQzueegHyX3xZQEMzMAIRqyA/2cNwwe1g9wIc4IeJOZeSoxIjxO",
+	"gPenqWY7INcD8sJvP/gZSViaC0aeuAUxQ07yGnIsysWOYY0BsU7tgFh4wzE9ZgG4m7R8BvE/ASREBCi4",
+	"BRBOHpig9sAy1UP7uS/i8Lcf/Kw+wQVwi4zBDZYIZlSZ85Vv1HnYf/Jdb1STvnJACABfr7BVpgRlwfKk",
+	"0xdCMn/qU6eoS5xB78u4yxzQdWfC5rnaUPJNIX5ckQXA5L0QPSjeW2UhA+bJfSOuelCNMO9QVmU+H+Md",
+	"EXqdUu/cf2P9Zb1UWaUcL0lZWnHwufoiibp6BlIMhHe5oh4XWj3C4hseLeJNrMNhfoeqiNckielEjBz1",
+	"QIs88yl7M8i2KbSza/9xkTxlpYBWrt6CTHOGsC9nlk35T1FZZem1U/zVlF6jihKYtZ6oLfciuCEwg2vh",
+	"36pm1VhwQxtPYuo28GV5DCpytaDiUcy6CsqlCk6SUZoIycjqAZ7JnWIOWXcUdyPzQY8yAMXdaBScMa0F",
+	"YtZXxHtr57QRM0rJZApNqRakUW6Q7iQdMreejF6NxuVknCgGw7iCnAVm9bHyYhKGBTuHvHnVmYHNMitz",
+	"u5kVaRwCuLB6NJ6LAZ1jbt9+XbmAalvcvZtZ5UhM7IPKW1KJzgCA1lKmxXgMU6iuHnVEOwNjPKvvAbP3",
+	"wGUP/WzMMlH7Gebc1Bjm1Gh2uEkVo0wjdonHxdR1511NFmcLZptPeDwfnbkgVxYH8Mmvf/r5N753+psf",
+	"Pv/uj3bIhHGihL40YlAVtmBbrRVqSiKdDwLsonTspn6IK6uPuyJ5Mx4zleb1SPfmyn9HVHX6Kw8eP35Q",
+	"LlP6/xcjo4lmUXIjHr0/YoQOBe+RSfa73CBtaKeN1l/DOlZt/Smyf/fgPtmkSbR5vL2Jr2zCC2sb086W",
+	"KVgZboKppBJDqxyzcNcCKxAuxs1DbV2bRkmKjXp9lsINKlEkKFRbncfuMcttYh4zwfWKDgaT0VHEg/ww",
+	"cTYQiZAB6UeDCR2MAjIZJQZg5YpYVKo8KiXfSSVvbADC7quZm5GWKCWd63Xts/iYSRMSFkmih4A2DXhB",
+	"C7JOdV9/jF111/ir/81FkNwrdeE3xZh0KYbW6CmATNUTaoe0DeW3yerUZboWtHg7W792QNo4YPiLwl9k",
+	"NeJae6a4IGkezI7uOGjCZNvr1wBEr41RylgknnTFiIeky8YsxQIKiAgaofwp14hIW7ydSa3tjRZ37iZ7",
+	"Y1bg0+PAChn/trLG7IQ1RR8eplSxKpkhUggw0chYUpeS6TTn9FwxpRptf9GkzRkplueVYVlc1ZIaZviu",
+	"gyp6TZLUaMlmt18OtrceBLX7UbpyGA+Iog+zk5oz+WJn8H4jUWNOvNEGqaTnVSKhUmNcbiCaEyLgiAVO",
+	"LJAr7E7TOapi9qB6ik04B3u62h8mXGFtHTzkh8a03CBRdZ92BmepBojA+f54Kl/CzFygSQ/nh5st1wCY",
+	"62iXdt9TGqAOOnce7/us9AEMtj8Y9XpM+mPCqupHHImH1XkD5dXxGMyOxENCeUg6git9TIjsgwkPXm2g",
+	"+DVctP2oM1g4HfiwSsy479QsijBVgXQjHsm+yR+qylnDZvEEzmiVEngEmkKzE3yuABhPxUhVjbJQQonQ",
+	"lGlV8IhZUQtM+QLwwm2W5Y5JIVZUDkhXxLEYS793VT9RG6wQdQb39XPm+cOwGDFYFfeYpxlDL+7LVdt8",
+	"iUnw1UKotckEIP4NKZ/YcBVJhwysghtTN+GlZ9FnuzYdj9M4ZYF1PSR+N9EaIpWDHMkNpNVrWgWQKsDz",
+	"JDirkf9rMpbxx8MsEdV/b8yN5jzbzbZw+aiUDWnEjatoPp3EmxcUYpwtchmvEO4tJqfZhf7F7IGJZ0LG",
+	"0RMk4kr4y+HQY+ZfFF9orX26EGTkZHh7wLCn64a5a2am4912Q4ZVJD6rRnSJT7mOJL3Kfh9RVjCnkkAa",
+	"JAu6ZXfMVkKX3lnkIWNlzNPKaAfIIypKS8V3wddUkWhUdWOW5oBN5C/4xj6NwI1xClHYDPvXDbSIVMxm",
+	"xlrU5GdikAM24wSbzqgfYfDEPQITlnKQ8yKTv4rv+Vamj1LOcFiBlwy3VOXP1QXvGiva80AXzKmuVqB9",
+	"LJ5AsUjccX1Nr2BlHIWVizwracNjfyhVAcv3z+nF3fUZOR7lnQly+qsNUy4RXvOUC60kHs660/z5H8XX",
+	"Zo5owdBpY3SoDZ4mpiPow0avSCIHo1mh1BcUHZ0NunZFzhohjfOfI0B6/ojkJGeLDXheXQyzIeCZIcwZ",
+	"45me/8Fb7ywQiF0RE42HekY4tLtVDQKiZwY4nz2yeIpwqhM0mpzgGVsyO+7YPWnzGmbmvUmdK9T16dVc",
+	"qJnu9UIDb2fhrp3rTXsNl0Gla9TMCuur1jHRsqoP9KRsiz0Xc6vn1i/VrYpZqvBIZahDJi6hS2MDwKyV",
+	"CdB7UZNY3dohnB2zdG1jAWdztaH7puByNIRPsBL6KUhfYmkHUqO3tyA88WWy+tmv/+35xz/69J/+9NM/",
+	"/cYa6OVdIcIm9vCyaFIq6QYzjyRW5D6aEHwQ4tPB1mUsqeiwXMdf1/GDGFVUZyvIOlPF8lJcVnTlohW4",
+	"0FN2tcVCGc+wv5vm9kzvvrjC0Rynwl9HYUpimsFXzsG279xFl2rdL1Qomg4n1VpbBe3fMzlcULIGiwPR",
+	"OMaPznbzDD+2L0a+qMo39ddWWAjpBMlHn13d1EZFVjo4DyxK/cwHCgWOpgaVA8LMo8PQaquLVqTljJ9m",
+	"D2f2bSwq9E1Y8wYXqiF1aMeOtLiYri/GYrFg6+7Vizs5NaGKZQ9cMvLS4EjtjelkiWZUm3tRYqVilHZY",
+	"ZpMuuhYzpNTs9ybRFgtA4vrMuqtmJDtgpTRVVcciVX3fhXbOllybUlL28UoVcViIbEWI3g7PsszcjdmG",
+	"YujcRzT38OY5q/3d4ySyhWs5S7Okuznpaw7QZAs7UWHjnr2TDclrClWjzMktaWvWK0aYaYHj2jGBnz0h",
+	"QtmE4qtJ+QAvii5KZ1B51PgpMvom20ug5/k9E/eYYtxa/ucgstS+dxjSiTdcfSINUKQNy9bSonFq609Y",
+	"klHLk1L3qKU6quUullLIOt0iA8YSSaJiKNoLL704pxRUGqp3FfI48HOx3ta4NipShMrjhrSbJpbfg7fe",
+	"qS3bcZaSYIa8pkv/0JBhrjGDSop9Focg/4PNR1PfLqHozdXchtAejTgKQbnHDrIwaJLEERiHOmUuW5rK",
+	"yxVTOVx/8AeVg68yH2Rw4dWMY8foWfZR9LOZEDu/CHcm+P0FkIOb1K+vKN6Et4KAlBl0H8JxBBTZWfXG",
+	"q116xyw9BIEiUTNXdagPP0TQZSsLCRRpqpUuv1JVJ0vkwQM0DDHObyiOq3yeLhxRzeZnuqC7+UQK0qUV",
+	"qaoNcYetU94PS+Q967grle6SC6j9cAaE5gsCdXLSGH10YCVJm5u1SkmHSgYXM4CzdAbELvLaHLk4Xnxo",
+	"m/Q4F2yUiUGe786lCIGzPT3tT3/w7PSv//rk6a8//eE/n/74Fya++pOPPz758OenX//a9vor69tlWa+B",
+	"rcx0eH26w1dHURzqW5zykKRCDH2tVyb1Fts6/fjJ6XeeffqDZ89/8j0z8tOPnn7y659++oNfnH7n2QLj",
+	"1hIS5eXKff4xIVRlSdJ88cYMnjfFK6IkYlwFJEk1ARkj0fN//IsFRp70jZu8Tu5NhFQ0rpB6v0jCqBcp",
+	"GZD+JOkzTkSCJLZDtre21re2tl6cGltQl+hcCjzhWXH9G180u/b8J7/85Nl/+/zpv9U3XmGociblzzTO",
+	"jkDVoRp6cQ1mAYldOSDlOrCsZE5X7PlXe3AiTaZAlSsgo2aXhShMbNbWnoN5MqOSy7ZPHvRFqvajxeJ4",
+	"uxY+058qQuN4QozCXzLq+OPiti5S+8TBetcg6vFbfDFnVthj88cZh6w6T8mqMPpE0yEghBi8auDoDNwD",
+	"1nJb0lA80Um8fP+8NJ+5CGeILXnXTtFu94BJ6Y8ztuszfTvKtHuoxIDxCmmPj2Sl/SiSJBUxI0M6IaGw",
+	"QYfdWIgUZAHjDe8ILkVcxD8rhddDKUtFx3TilD9Pos7AWGpXgpW+KfwID0CDcAUMCwtSDaFQXTfEWJsz",
+	"VGWMJDMW4jRjR/BXVlpjRt8VO1c0Sjvrble5Ylv1kvuzxPLUgvnM+otkaTVETs2HNGM2CwB82ozVEgo6",
+	"li2mKSP9KAy1bIMUV125uHmI7Vx5r+4+LQT3O9tExDpiOGQ8rApEPxIPDW6XxIGQ7BWAnQRV3ogohWAN",
+	"LlQf0uci1RzsYSqvwQf2MEtumR+y0xfs6qnykOlk5dqd7goaappBoFUWosKB87mLwRIA6I9M7ri4iZJk",
+	"79ZW1D6P6mm1dcXqDqq/eFNdWmqSimEkWUiUcBBEPEW63CpQfuMN1N/iprTyEcuargpZV/McVtEZ3BZq",
+	"rmvC1MOqGrC56o6MKnwGO1CBtdpei+lmbhUqmHnlHp6HiAy0cOnysd2z2URZQ2rnbJ5VdZRSY0pC+1Dd",
+	"Hlcux35MO2x5C3K+9uk5k0Oq17ThsXKyIBw0HU9CxCLbkUECeNzHBkcTKl7JWKgdQodk9fSjb55+66NP",
+	"Pv7vawHZvr6+fSMg2zfWt18KyPZL69svB2T75fXrWwHZfmX9+ra9sl1oEQfnhA5XghVoRP+vW9H/62b0",
+	"/7od/b9uyCspF0tUziWWQXjVHGVWGhdQoWk8ORxJFh6OEr/NVzOMxuH1TgpQg+erZZfKCmK5cQOXxEzX",
+	"DLOYUVOanZee3C1ZQi04H1lke1sJE7a9DpbFzOJlveoQ3I1Wx9mhkq/k/2pDQ6uoZ5HGKgFKDLgQBGXh",
+	"M6WaVvWRAZUkUiAM36a/S489x284U2OoStmhsio4q3FCWZ5LNkShOkMSw9arpnBO5Ho2/KaROvSWr7zL",
+	"44nF4cr8eCb4AOwZmk03x9AZ0ocOimLBnlYXzKFfzfxWcwaCDDNDP0STaMYI4EVl4CL4dsfYqjIEd60O",
+	"jmk8CEw2BlcColiVUGyXyIj3YoYBWPgKqI6QKx0hElCGmAmPQlYMQCedE3Dy4wrCWiSdsPr0VOYZzoSy",
+	"BNvQHHkCxTxIb03qMx9HN40xH6L3eGLxqoVru13dIm1NS67VCvXLLsFWKLy2QKm10paeg75XJpLL1vzM",
+	"eF7nYZYoUcYC1jtakYaer2/x1NbaiyXrpKxC/pFRD+rE4zOaV8YTawGgXI6ZAWruZMCPJBUK/oz8OBPY",
+	"0mGSsm5UkW8mFU1Vhm9QGEEAuSAsjs1nSWhCKxAtFsnfbOQHRNed3YziypcnWJs9Wdr0RWQKhyyye7Jw",
+	"6KupZMq0x+F6JJLx0NXFyjC/BXyvDQc5CL9w9Un8pogohN9ZBCH8lOXkm4+08DHHEbLvZmhC8DmHDSp+",
+	"U8AWMhGw7ngRljQW40auFaTtw6oT8zYdMAN7UiTbXbSQxiHG6ADI8zTKqhvnk8bTSV5b8znSdBvTFIdH",
+	"cKRFlQPNucx1mERvMU+Qyh4ne/u3yIBleCP6HJG2FANx+NsPftYOisVXXKhSTTd6utYIsQGZB7pLPVdG",
+	"U3SI4/D6SiVZQX/Hu1dOjaLdLlR3ldeIxKcCIhmkSSHipEjkpvllg2ChEkloLAXiJesh/vH6zYN7b6zf",
+	"FwPGDew1ELfuoSPEIMqcWDuAkH5o2stHa5br8WMI9+56gun1e2T19INvnT77lzVMFnZWBmGdh4wrq31t",
+	"EIit0IsdA1sjsi8SzU9pi8eiF0kVdSQRIyUhpwEC2UMLjyYDG91NuFDgKlo9/do/fPbRrz559s3Tn//V",
+	"Wp7NFfFei1s0aQhjYjTEbLvAiMF4OcOP5YJfGy3e4l/4wt5I9RlXkfGwf+EL5ECPpq2/F2n0VYMA9Cps",
+	"MmmNtrZe6AzYBP5g7TwU1tBWixcpp0ePGZmI0QbZA9LDcvvAmFyCIqt6gh//es0I/ujgmYhRi0uGqXKI",
+	"5YuA51Rlb14zc7egRfn3WTw2JBe2+HEko6OYkd9+8AMSKXPnSXJj60ZA2EPaUfGExNGAESmGDAdQrJAF",
+	"9X7Msr0OkBlf+AL48doQ/IsruGkypP/gK1LwNlm998ZN8sqNF7+4hkvV1mTXDkgbkCXaANoIe6S/Q3AJ",
+	"/VeOfNHWs0OsoIgf0zgKSaQvloC0EbZjh7z3CEKsgxY3LpPHD9qg9+gpoB51REMEjN8gb+Mz6IG01eyZ",
+	"ZJALGXHyOu/Fkey3OPjaJmKE5Nne63RYotZvU94b0R7bIYy3zWLcYyqNmNTEgy4lOL+KDhgA8rdvhWyY",
+	"CMV4Z7L+Fpu0LUD9qkkCfX/EWhxZn6m/ff3FF/WGp7SjgLohOouSd9659draBlAobo8JwdaUZSmxxeGr",
+	"IxFOTLg2VkZCVyNagYy8E3Gp9JERXUI7sFpqHHXYbtZwi2ctW/qCdp0qafDjjevXd8m4H8XM6cTsIYmk",
+	"nlwUxyQdcbhJKEmZSicAqo2Qp5FCKu5phnFj6xUSdQkmcRbebHFMSNjeInKDvMUmuIuQXaqbuX6DQPrX",
+	"BpaCy2r76YeAcRoI4ESfB3tSoB4c5bnXD85LdhnAkpiN1pK6JvqUqVHKSfsRaYFE3FrZIe9tbGw8CEjL",
+	"lY31962VjY2N1gp53CaAYCqVFnEM49olCZVORXAl9BIUi4IHZMRVFJO20zBAFWu9aKPF21YskxHvsLYZ",
+	"nEQBdwwiLcKAE3hAN87xQCUCEjnM5G4KbuU04KQOPctRp8Ok7I5i8qXX71vyQQMQkvjr92mvHWgOH0Y9",
+	"vevmjsVHkWT1jmrhCWqg3+qu3xGcrb+NyMtwyJGCjHu7xYvCuZlEAEdSL1L7ha0b5I5Q5G0RRt2Ihe08",
+	"RQjI1MzroCMSPJzIgodUs2ESR8NIoddTMzw94LaetmY/eKkAd7LXkv7aXEzwt6kpLdtklWbnT/ctoTsT",
+	"XtPiOTtf2yCAuaHlXZOapsmJjLimu/bDdX3RruPrbZPoBU1RPmlxgeGa437U6dt7VXfboXFMIrWbHVD9",
+	"pTlGL2w4U9b03+LgKWK7JrHHVqbJ74JtvAIoJyM+4GLM9fuWzVFllg1JQ0/Gtg48kpKjUYp7bw6/uXoh",
+	"H54As5m0eEoV2yVHbCKQJpxNjiS5cf0Vc1VotjpZ39MjhbMjWUfwUGZM17AXl1BLlNn+43Xz2PqtsL1L",
+	"3h8JxXSXGW+nclC+sukRkpAtvQcowAZPCYWhvf1bK8HKMUulqX+1sbWxZQ1UNIlWdlZe2NjaeAHikVQf",
+	"xFKLH25pSH/XQ8k7I4hb4crOiuYxt+xDEJVJh0yBAasCLj1/ZBN2p7Img/Og0d0bPGm4y4HmHfA8CJfv",
+	"jxhg7VjZ0hpB0IQwbwXsB4CYkQguUYa/vrVloE6ViQZ2JQwtWejv5uoLjCwg5ZbUAuCxmmTtzgRau9GU",
+	"ZVDUHwcrL2zdqOomG/fmHaEsJ8I4RaO/1r2XYcVonWE0HNJ0YsigLAmDGb8nEYPFUMiDYKXAOTA+jzo6",
+	"olx5YMLNp4kNq1zYWu7zUluUyzWgQzzIIMteFeHkvHfQVCco6oYqHbHHU9Szfd59+yjnfp9lGzSmWenO",
+	"jXPY/D3OxUjf1Xmua17csagONaUJhxgeB1PcaPNRXmH+cSVr+hJTOalc9IGtWfLLOpdfYm4GsjmZeGGB",
+	"rIXlZ/JS9Auf1+JJBKarL5Oc5+Y7tlI+EU35cLnAhj7BxmhXzpFJYtox4YpZul8G42LR/iGD2lkdlC+M",
+	"EN/ibftme4PcNaKoc/H2qUSDKQsdRINIkdV29hFkMru+7TXQ2XDRM7MZlm7K1eWiprL1CpF0AvLluD/Z",
+	"QQtscRxGLcKLv3gC3oHL0D0EF8buTGXaRvxu2YdPS/ARlC7RG6ZlsnM4WThhz+Eyrt6cJIBI5AVwvk0k",
+	"InBXXNr5E74Ijj1O8tOTLdAR64ihlnPzohU7Tjg/FyQWvKeVXXNkJJoEtGihNsjNPJefOtXabOsdY3I0",
+	"CtlGi8OhzffBPbAWcql41nxnCHs9V5njP+FhgEVa1mHI3eeVKsld67m+egpJdbSICZxAW4RkxhzMZEA6",
+	"Yjik65LpdhULdzI75B/ayyXIPD+B4/GxRWEeJjFEKRgvVkOdqHllDasalXH7ZpbikmoCSmpXpMOalQE9",
+	"NgdIU2CeNzYBJ6LGNy/r3AZrUmF6TRyT8wzLF+Mza0T4/PxDukgektdbmal8WjfGlVE9ncAxZCvmixny",
+	"q33icdUlBh7xfpSsK0FMHjDYMfUexZCCsNodxfE6YOeZDGiQL2OmFNRHFC3ep3EXnwgIphsjXI8SxGZN",
+	"rxmHCcLVGiqK0BJNwYzPwh2HM5AbXyR5rrIMCC20DA9R5TwStDjCXko3zlBi/njgWO7zgsaQGNEXcbhB",
+	"AFY+GrIWl7FQZDiSihwxGI/TGhHdLpDEzbuvWVsuS/ER42lrcVN1TUu/sh9ksnimK4KEzoWygQ4JtQYt",
+	"nx3grskzuZJWAKcq5ZJtADY9xysEoNdAKyCWss7j+j9Ac6oDvAT+otNvPPvso189/843Pv37Z2vNzmZ2",
+	"KKeue6xhCLKu97Sisdo6RRQdYKqegX7OfYZUkranRGIbHWAtHmHpZ/MeUSnlknbQrapp3sqMplgjOF8w",
+	"rkCk9rinkQJDOJi48QQZUy/a0ClBxF2Ie4SGAkvy8KnFJUCets1V0d4lbXSLgdsA7NPWA2QcaVQZP8Ah",
+	"F217soxzLWNimjeB3msKtaKPFPBK0MWl9WECCw16MO2yHWzHLU0JoFnZal+TxDlSZMAma7v6em6bhTJO",
+	"Z9rixtVqUNCMP7QNqc/GD8fiUGb8y6zEatsUOtxw0BraAWnDTN7berBhc0Pbv/3gZ2sbZA/cpxklmGG0",
+	"eObxUAKpFJZb75AMCDtmPMOWzlzIkGZnfBv6cNXwoldNhOzVZUgOMPuSNfW8e5P56GFQd+F4FQ+GgQ08",
+	"Jx6F7uoXt7ZKvCqTvc3Kn5lZPbJncaZ50t5gF7vqM++CSzZMOjwMUI6RO/GQZOrIYgLdXCcQXrwj4Ogl",
+	"9pYpoVMb44KalgkDjwwD/NdmYwXIQq2gBLOzdWkzUyT+yYXS+2IKMGJcuzFSGnaoLKxm0RCpuZW1bZj6",
+	"ZZkdkoVghnTVwoAU6peKlCCUXiqGjqA5XNsgoO7A+A17BmA9tLXsEsub8cZBltyG+IUUTbCh5vYxBFmx",
+	"FjeH2ynO4NzKGL5n+fYGucPGlh4gHsIMt8UxTMRG8aFp1s7ZtfFU21VbPDesknF/AkFGaFFyM6ozw2qL",
+	"A/fIfromTQgBWYUl+9Lr99dsmEAeIVAcQIsPqZbOIY63S7iA0BQb65D3ilEPEzHC+LBI7eIlNY4ka/Eb",
+	"29fJfgqeZawM8QaNwIhM0eYCcVDGEua9reCnCsl5mkXoSVqtw1S2kzC2mELIDLXRxqDnYpxQruja1Sio",
+	"uGX4fK92e0HX3+UYqRsI5BdroMY+LP6pOSlThrizXnTV1uh52K9Xtn/VN/Qi9kFuD7ZAuIAOoyRGWGre",
+	"EzMKSrtjfl6rYR925cBunVVbzkOb2ztkLNIBKho2vNic/JxBJyMzWkD+bXHNiQMMM4mUzyquhVhbAQCH",
+	"0KFcs/gjuEfsTFdvbL2yVmkXNy9OWcUrLNxXWpu2RngjuP5nPK2ZBd3CZ5zbuQSA43WLe7xuM3XO+5C+",
+	"IVJNfyOpxFDLdH1BoE6kvi6U0AISg9qELEox1nf19IM/+eTZs+dPv3b6N788+fDnp9/69ud/+fef/cuf",
+	"PP/lk7UdjHOy121qUQ8NUpZBXAyIVCkDUTLMgDECAqiG+rsW70VdRUygrTlqpI09Pf/4mycf/kc7YxSA",
+	"zGhSLyDq2NHItX7eAhQOaeDczOP6ZRtcZ6I/Bywx8aFaTDGxajboUzMilUbgM8aYsw1yEEeJDLBEPPIP",
+	"Kyt2o5jJDOcRLN5jmmoekgPoajGrL2Ity5P93A4YOAZAbFPLkquUa3GKBpohtDg1+LtrgcUnjbQoqmVY",
+	"GRBXYi3Ho2vSn2yQPZ7ZBoQiE6YyvuVxrwVGuAEYFwD4sa52qGiPkXUoVO9YcSyy1mXyekqhEm7GCsmI",
+	"h4Kz3RZn5ifKDZp3c+anW2X75my8huliV9fFd0nMCRYJxVlzvK/JEpA6yMHUubXKN9G5cjRIl6p3AGJa",
+	"1YUr2NBNldMEIz1hxAVJ+mo4T9BxR/qRVCItqJrLVr2dDS9cVeupWzGgypKSlxW4wM3OO6k4gdlQz+PQ",
+	"vSnGEA+hL9A0O3jy2nQFA323LLxdvvipdrGEQdv4WjNVQp9yCcFMhUAmcIcCA5Z4V1ZyC60re8SSNphe",
+	"wRZOWzykUTwh6YhvkC2yikYWWNG1rFKDyYvVIsZAs7y+XTOTVRC0+Jimqb7ZjF0JFlOMORFHcdQDKpCY",
+	"oKY17RdeepF0xDEkYdjr75qEcPb1CaMpiSN6FMWRSc6MBbgeSUiHVGvxBpPWd8/sj0o0ev5Ccok8l6fg",
+	"Nj8XF3I7HTCVb/w5HhbfXeQWKK28e/btQ1cu/OQiZRO3oNvM4IE8dfLKhA8k+Y5ZwnCrulbx0fwZH404",
+	"HsuRWrCibVsORu1gyp3p2E1bvL3/Tu7NzDp/JAejx8arSWY5NalWSVBQNy+XvJqkkVNTKxOO88YtVZs7",
+	"ckCvyryaAbHJYG1wnpZdhsR6DDkdZvmduuFr0jgLcRgHb71D2rDY7RYHvUOy9JhhaRgDITxSrIItu4VW",
+	"L4gzT5dFXjKH9pS2rfe/WWo4Lw8ceko1QeGuO944S7XVbriZx7HmHMJRmCU92uImF78DVTekGeuleuPs",
+	"IBZngvPed3IwWqkM4kdykcYXBn2Apyq1wf02MU4ZFoDBDC2+2i6UvW2TmHUVESNlxEZgSSZ6ydJ4n8q1",
+	"DWLqD+s2vrx3Z/P1vTvr2y8ERP//ckDe2b+5vheQW/ffWN++sQZeKePGClw8uqyG765miaYGcpbvKLoo",
+	"omQUb0Mx+lT6bCYt7jI/SyZkj5tx5IVmCBpR0LjiFJyZzfYuluNdJrOrOWoQBGWuHzh25xmDNccQzjEP",
+	"a4rBzn2k/YzUmjxnS70H2VPLEHs9Qbm2FEqf8hAzpd34xLmChm11kHMNGp49vqbRw3Zoi0YP+8eG0ZY4",
+	"PltW0sSH+IfhIKN7fbvTBQGXGcZcKN8yUxmxBksz+WIcnv5rYh+5NBNdcYQm4K9kjncOeH5am1iA3GNu",
+	"Edmrjzg8ceHH+0IpI4Msn00WCMtzNHFEjythrhWdgR4f4sRMc3fcw7lVVnitXk62+3+xu1Nza14zLv1L",
+	"3wOoeWGpQytMsUBHpME3X2xXFpOhnb003sh1E5FmoOoqz3QRizFiy7m+G2YgLYaBeZH8wweGOZOT5NsQ",
+	"EM7Gl85CDNQgWGNEqqWQI4aflEDVhFkYzJyArYd7Fg3nzzyeSY2bj2ys5GEUPt5MmfnYLI3VeXdmHutc",
+	"1b/doIbiCblnR2f2/QK8w9cvijar+GgWqhpJ8v6IjViIabbnlwnCjb8Tmm1KRrPphznYrFXXUxnG9eLZ",
+	"QNZVxVLbUV/WYX8XcrDALycZD6U54NYtvuDxrjDYGM5CUwaIcgxSjb98cPdODjuIEaIt3j7QfRxEPU7V",
+	"KGU7RP0hYhWOePTQIichaGFwvG1+67OH5M23926uH7y5d/3FlzRzba3gTwqf3cBPRyI0iIetFaf6NwCC",
+	"GiTEjRYH+7tFfQO4tQyHCUYH01m/FZrYZue7+5OEtTH2BekcKkBDIWmnzDRW4wcLFW4AmNOHUbieH0CF",
+	"29LikTksawDvFqYiISlLGFVSy6ClAe1C9YDrDx9mAFJYdpjKFs/ux0A/hPHALJYmBBojj2BJeqkY6x8T",
+	"OpIMYe2oIjGjUrV4jkx3P1s508Io5VCXOp7k1jdL5voRRNOTDG4X/USLtwvorQAGp9k1Nv7OvdtZTmFf",
+	"qUSSVf0fOEXiWIxNZy2uR9gX0oRSOgBY4TDi+KxJpYTmuFAEB0XRthkdUwWZTCQWIkFkNww2qrCQ+djJ",
+	"+VvKvDDES7aYzcnNLsyLCxuLY8k6C3JoawznRQjgxS4VkchNoJfNI/FwPQNjrhSO9/Szr4qH9w3E9IXt",
+	"gNtRlUxpqvARGPYZltyAEIP0UkT9fe+Blk/yPXnV9kZWP/35LzVvGtI4zkTYPINXC0/remwmsUUSSjTv",
+	"gfEO6YT0hOZjq3lxS4zGgL2QhdzQpB4AzF2suQWyjky7AEB8YcHK7vBwwMtOAS4sUAUlcTbOqGkpxLQX",
+	"AuSi6ZKsVu19xTndfHQkHgJ+ulYbmikLzhvnrCyMPMSJaEu/Q8SJA172ZdOEODMqoZJIenwm90hzCrUZ",
+	"M1n31ySR0VdZQMYs6vWVDOAj6cRUSjePLyPmXbiiwBsnFZ3IQE/AGm4HjCUkUjUEb4vINbiYbmeP+gHY",
+	"SvaVr2IRF6+5fvul8zejNIKPKUxkGvnfTx7ZGi2FLLJlJhGHqkZZAC/aAL+KdYy0CHquN9ztvJzgleQi",
+	"dnyXeMflhFN9yeXl6Jd2ydkufXwBlJOu1veI7LO4i2kf16SNFGjKHjYf2T/BjKbpcl3qreamYGft7ei8",
+	"v9zb8XeFsC/xfqwj7IzCLueCtN1fk8gQLeE5BA/l3KCMH8lSL/MEJtIVWmGvvw4t7H2D6/Dt7NGlXVy2",
+	"yyYXFyaC5DD+RxNgCEvZuGxpssodmV0swoImLCVHsegMUKyJoyRLmlvgSpumV2B9kSSjJGHpekdTwy6h",
+	"5mtORrKQo4+JrRVQK8WFv6IsxI7vEu/GnDar78a8QtDS7sa8hkwzBTBjAJuPshL8fgWwZuft27deq445",
+	"RGuncxqKeG8uTpstPGAzVI0tscVXi3BsELcXRyyr3+7gshHFHqpipkmOwGbwNiwQ29puuTgMDI4OnZT3",
+	"1RvXr69VAwH/Tp2cS7x8605ORsKXc/k6NZMwGbpAsasnH/7gk3//yed/8xvN5oMiL9cEnNBURTTOEZDO",
+	"dhA3aRKtD9ikwQW9t3/rLf3g0q5n7LCpVqknsYueDbwXsZIgOu6PWaoldjA+L4dbuvtsynWVQgiqdy44",
+	"I2+sU03Nwl5RFoKju8Sr19JdJZ3lCT5LpCgskpjXFewaoKmpG3m3VOMGA+bjCWINOMMmNEkYLeKuLsA5",
+	"Nh/RJDocMBsQciwG7Gz3e+BVePNeLiZ0pFyE4FgMbP0wPaUQKyAVMQlMNTwEiVBIHdOSL7R1rkfvIu/P",
+	"2eTvLMZSyP5AicRFz/Ww1QJmkD4WPSHCs96L80SuwLItMXzF21+d13e1I3g36o1SFhIAEscAAKj1FWmW",
+	"oNYyhyCGmGDRSDohcnSkmz1iRImlbPr94kZ7ncogmTujv7jrtErVeOfebRcMzxY7ODi494aWLUvUKsac",
+	"7L9zv8WrYqOwIQnFEvZAv/M40U0URtDiQ6z4OFXoWfZ1T6CtRNJeA5r/V8RJVBDvVRMNrkKgxULnbqla",
+	"xgEG7pgkuzIJTp8jqCwZafapXxPdbjAdrNGUk8LI6tUIqEW8PCUCu2uoQ8AUlrJRptQl1GUesuERS8Gk",
+	"eETDxWx2lbK+Xe4rKerD4C5R0of+92/dmWVkK+6RvSH3b93BuMAhDZcZgOGOxpH481qkemDmUgTE0lxA",
+	"hVC8DmtyiteBDuVGElYf6P004goW8FV4uAkgqTt6KEsN2Gi7eI0PGeXSWMloR0XHkOe74RZAQVm/Ivug",
+	"20XVwMMl5tIJilVQtuoqn8wnj5sV9agrRxGnmHZScuR7KbND03BJUWTAkqA/sno0khFnUq7rzya6YnuL",
+	"ADo92btBZJ9pOTKL2kV+RiW5KUJGtq+/3Jy3echy85Hd5oYRRA5VnL+DdKpmFoayGoC7kAENUwRNHEoW",
+	"HzOA4+hpwh4lxkilZTV8LxUxs5ige87roT3tWsyNehC+O1J4TqBIx8Yse/HVZ/+XaCk2ssEMWcCu/VKF",
+	"uHsMiirQ0tVjsKiRbjS1BC6RgdRXILm55DbnaG0mEb/U41WRyiOZKl7aV5Sq92/dgcFeHknPkGiuijTz",
+	"Jc0FS+IMQsjrseSCzYjHQivFzmXCQ+CDEokceGEsGbDCakqPWarkZizG6/V50rfF+FxSZRspKVlnDVSU",
+	"22LswG/FopSOeNF7tp+BnoCSecRiBLHV7AghW0zKxurz//Y3p9//8OTJ3508/T9Onv7m5Ok3q5lQs1D+",
+	"84rib7QnWXhr/ZZkMfbl6PrlOBVpqgRHOSoL4u9QaUtdKIwy6lCI0ajcAuPAXmcPE6GPySPzhZtNPo0W",
+	"LfsC4HgA2EZvu0FANo7yzCsOMo4UXTWmKSOrr14/efJ/arp48rOTp98KWpx9/tMfffKbn/z2a38XkJMn",
+	"Xz/58OsnT//85Ok/31vDFKNuFIM6k/vWQby8ee/2GwE5opK9dGOd8Y4IoZpoi7c78ri9Qe6JsRldDjk8",
+	"TiOlGCerVUXT9HN9EYdBVjBDCaxrmvlbzLwQQSjDJsLiTBKKk3LSNtBnsu0FLYZlvont3Dz4o4s0FZte",
+	"sMuqSwFWGKCwbVFpO6/l8BUK9lMXIQN12RJMRmCtqjlpRUM9L4KLeDarr2lUKyomI989GthR6WicpYOZ",
+	"ZQu1+AcFRrKQFWnnnqTsOGJjrSPAtiHWHp9kaHuRzBEBoXoLxJUEuU5mWgByNYW0hms7hIu8QFiLU6Vo",
+	"p2+CZrgwgCpDcczkBrlrK5oYbT0vLJa9pg8ioHTlWIUBFuRC7BwHRPwI8WuGlNMeA2x2056WSFp8nArF",
+	"UFQxxZ6wApklFxrHpE+PWQZtbmHigR1hEdW9bIh5t32ao3dFhuIxMy6SkMaJWw5OPs0N9BGB0jUlF+Au",
+	"obZJkdVYQ8THcR9Yl22nxa2n8MbWK7gfmRvRrJuPXdwaTrGLi5F7FXuoNjvyeAEDxfKkXLMOuCiVdjtD",
+	"CmOWsnxtNS+7cX1Wwr45Q39whiHd00ePxjNZrSY9e0PsZjQAZR3tWMledqBDU7fb0D17qBjXjDSzo9GU",
+	"uQc7KJzs5dgmYdgwiKlKA0WGnckBkZQjSHOO8dzgItSKKFN8eNPM+qL4cVY6yrl0YOgAea1vHrKaixAi",
+	"Je/cf2P95TXLrjUX32hxNPenYlxwGOIj5g7LvH/FalCRtFKLqalhPHpaBbfW0hTkcH11i1EcmjhcU5Qx",
+	"u9knZJUCN4USUxneYUBoBeslYQTDgP4ZblKL59xTv2keF5yosdDjkAH8ZTdfC03oRbY9tHh2mcO4gQ1C",
+	"2r1ISZeNoWwGSl59yh3Ygby7Fgege0RkzLclBfOI6dD+bIcrdIuG3QdEdDUvnmSynNc1inRV5De/Z712",
+	"Kczy+Pjcu7bIHQooQJPI2HIhE8hak6IJpVpSDKYm+0W4VCaTwjQsb63mVmLE1TqkT8zUam/q5+7DY+el",
+	"15YopIlRweSiAHbqklPylED0C4PsKPuaEyZRZ1CCF5+90rK6rjBmL4w4tN7JHExW6sIKjlk2DuSEclPL",
+	"RglFY7kLlW8zu0fheeS5WsbQbBK7Ce2EJNnaIK/TTr/Fw6jbZSlk2NhyYZQTGn5lJBXe7FY2TxmVgm+Q",
+	"d6FIsGkqZvSYyRZH7jiC2gyIUWLkYT2CJBXDSGpaVSAmmN9KxRczS5nmk0Oa6msIFt1bWUz3foWzvWB8",
+	"lxIIAj1XI3FnRIcyne5maa6DjkjDjHJMimue0Pj8p391+tHH1ca4kMr+kaBpOCvc7bXsoXlpYizSwWv0",
+	"gqss5cPz3U0iHWiNUyraY0FeTN8Gb5nQ8agzGCUyIOxhh8GrMiBjfQrR1MZEErOlRcJ1YyH0rRTSCaLh",
+	"9GIK+SKOK7XBlm52+hREZwlAbo8bbfFN/c5F7nM0pD22KY97f/BwGJ+Pa1wPeUmGKzRBOGWz8I5JWAoI",
+	"TDZoNaQTMF5RTg7+6EvkiKY4ynqjlc/rZnEeq31uFnjRDAyCIiiXXrTFjE6aAU7eTeQssMkLRYasQJ7s",
+	"9CnnLPZ2AGX+cvyzilZ/lyBw8w1oAF/JhYq60TLhFu64PeZYt3mWAuyILFReXCsmxlSzsgoUyplF2vPl",
+	"WlnOrrzGlKa5KtOUsz5Z7UqqFBsm3po6F71fd3lpTCCLmigsHJap/6kn58v4nvdysDsH4dV1WzsTYHSe",
+	"jmohQu8m8qqmZbg03ICsAmLY6pmBQecJPOZa7CxSN5jLuRg3lFQifiRGPKy9f27Z5xa9fWattWkcKysu",
+	"C0Ynn1QTjd3OHyKG2cOEdbTaGVK1HJHUdq/ZQso6LDpmaMYdOggOs3d485H5qwH3tgtzsecrW37/8TLD",
+	"XRpHNv0ZZmy3WF8XZsVDhCyPODszPzZ9Fdixd6M2uxGPZH9+Ruz2UMWH34C278HsUCK8qqy4GakEwPjs",
+	"bi2FcHAJTZ+moLIlpNWEpiqegJF9FMeTbGTV7NhaDdYxrqM+GNyaim7D81cB1ew8oq338sBmLc6aIBd9",
+	"+q7fWDKU2UGOOGUKiWSWHQM/JQOEAiZmXWfvrItCpd+uY8WOLfAiD1hT9KQlJfLn1jO9tGBYgzL11icA",
+	"xectizZr0CQLcRaml4ESq9bwnWPywvXaWj1244eUR10ma+CY3s6eOqt6LxKmiaUTC8kupNZDI+nKzufA",
+	"bGoDEStbAjxmfTEmQwiysUEnqSZDGppLeRhJGfHesmL+oOKUsVGS1c9/9PXPPvrVWkD0ahPBmaxQo6uu",
+	"3rsJ43bCV9DMb4d2KZb+bF2qqvbrNbfHConF+jcd+rBfSRVpOXmJ1KL31oUoMmRj6l/TEDiZSEnP4HeD",
+	"79xERZnT679DMlay+cj+WSfMOzR2aftlx7osEJgCZeibYpprWKZy9rx1e1BcSb5inzaBJy8A0+H2URUz",
+	"866erGWVZpYBoSS3AhAAI0iHhr/mkf0Q/a8lmBbHZKf1iLvvoXvWvH1o2jaQJ6X11Ey6xVPwiLFwg9zG",
+	"lXfq5BkfaVYDH6olszgkUDgQ46rogPEWF92uDVLE/XTifakkyUi/7vWh6mW+wsy1ML5L4bBvUh6KY5bW",
+	"uFNBhCiuP3JVRcJoSRBeegwYaQdMNIBakMXiiwA0xUNwCdkUPyzWNycj3eybdanXu+wKrlxKJqodJxyH",
+	"pflEC71aGej5X/zpp//jF2v6aNNpipFk/7U3drPae6bgSSx6PXA6LZH3yg7lF8R6XbROT6CTjTnUI+DM",
+	"stM7765/0QSIi7TFXcVGKpqqTalEQvKcCYhONSHPU5F4AKxNW3yaq1rc7dQEJeBFmIdgm6j1gDDa6cNw",
+	"WtzWvDcQeLpnPXYShabq2TjqwGRNlAWkuPsYseb+6K+9glzYnuCDDuWXyoT1AGYzYrPvmXy7HMMHlGgy",
+	"fV+TOVXb+tyCm3q8Kh11BgCT+/zjvz358M+rzVvNoInvJnK5wMROh787sMTFkk6SpcdM1i98CXELHMPr",
+	"ig2TmCo2S5F4XT953z54gcei2FHFibAjDjDUAxc9yCUU+7u0eXiXAaFlywoTWOVsTGT107989vkHH57+",
+	"/DufPPv6ydO/hWzNf1kOhtbrw0QBuNhXWAczSkU4MTAgzlJeg/smGzEEXYYCE3BIiuCpBfTp69fXSFZ2",
+	"HziWyjKdh5HUIv2GDwmrTFZX7ZYojO9Srona83CwPKQrejyFb1VJ5HVACM1Y0uKpJo0AWk1E/e+psNEI",
+	"ZuQfAPwaUACVWhEYSSWGLDWZCD2mlpVvcA+ZE80pEbM1iaTDJGZWILbytqTgtZtRVAFesDlQs4PeLyGH",
+	"1E0MjZRscScGvQMgX5AcXUoLRRAgG6KOwOzmRQn5Qkay29u/tUH2TNB7lmfpAuCWMjrlAKMysYol5HWi",
+	"7qNXxix9Mc2TzMzyzOP4lRnEyG4vZHuaIeG6yTwBBpdOpOTG1istDqCbEUaGe7NE16pzQO/qXt+I4jOx",
+	"heDRLEz0vMCEm0WQzQXyqPTl6XMEOazzHBFhvOPVg7kmSUwnYqR2CR1pImFxDPm7JqEY08ZIKsZVAzYD",
+	"cceWsYQV3eZKkLmyzEfZF0nU1W1IMRCVLq3f6TwvIDObzTpLF0TmQW0a/gWm2BaGdJYE22ykv1sJtjh1",
+	"KDolkmvS8B9kL6ff/fPn//pPp9/9s8/+/Tdr5YTahqF3hYulIOfMToq9efBHbqbrDjnA85ENESFFgP3p",
+	"A2PQQPDctvjq83/9p+d/9o1Pf/jPp9/9VUA+f/p/f/Lv/5F/+rfPP/z+6bMff/rj7wTk9OMnp9959ukP",
+	"nj3/yfcCop/58S8C8vwX3z39rx8F5OCtdwLy/Ie/+Pwb37WifosLGC5U8ohHQ6NUdASXApiHu26wo3It",
+	"0PcTJPDqAWdpvUGLU0WGQiqyvUXefhW6uL4VbG1tQc7rBkE1HKfcY0YjNpeu6LZ4e//uwX1ikX+Rq7YL",
+	"QO0wgDyf91pOwKBKtvh0QvCMrFXnvPz+rvj9XbGUu6JxRrBJxr4CqcD1/DSP8snExEjNw1RlJYYS8oxu",
+	"FCs0YGTsyjCwCemI4VHETaX1gtyLSCqyxbupGIKh/oj1Ig5A4BEnmNsuGXKYTAEybxETyaJMehI4SaMk",
+	"YllRGgIe2mFC+SQgMqEdJknU4yJl4a7PrdDitmnQFgLSnyR9xp2XQjrBexT+iDj5Mk2ol4MdMJp2+jeR",
+	"Td+1vrNaaNnC8sBiyJyg/EcaH66KPnzpRuMEpCIzOzfmtZ9vEZmxQ1XTs9teGV7pYNu6M5zOJSpb3XHh",
+	"qvq1j1X1e2Or8cLOGbsP1JJF7k9N5abRQRHsHDPOASQ/pNWLiO8c6nPm39sQzTS1C1ns/Yh1BUiVzbrH",
+	"+2Sezn+XUtrcw16f04ZstZgytqz46hB4p1vVwTOYua6HzUfwfyl2yuNliIYsjgAmO+0Z84ItXmfKdeh7",
+	"AwVIcJHSI3TitvgqZqU6NnFj/oBIhQ7a20HCPWahcfuKzmDNpqO1OMxrl7TRZCPbwMrH9la348DjCsac",
+	"sSRcjH38/UtMufu9siS6qgzg0z8uLa8Db6m8fJRe5sBGjwSZJop72Y+kEumkhpzmFe9hCIUwhSlC3DTb",
+	"PL+hO2+8KkDhbsn6x2inHxAbpWWSpI3ueFzAxshXocWtOydkx1GHbZA2Rhu0TSxXXhLI8NkkwptrFWEx",
+	"sTaklnuwtC1WvoFqtxbmsScEpjgdMZKMFDmiWl7Ud8YuaScjdai/aOsm1CjlYGeGrteNQM/C7Fjozllo",
+	"gTuELdvaB0jw3RZvp8zaP9uZJVTi8aIGE0VfGbQzgCZt04DxjzFvRhA0bSJqE41AXMV8AAhb3yXtlEkR",
+	"H7NDaLWNfjRrFG1xWDL4aBrKTjfpaKFjlJjhUIWYe0eMcQt8omcikzhSbXDETE3AWYyUKCGwWC1AChoR",
+	"RyqiRIsjDvD0dNut0dbWCx0kUy7gE1u/3g6wklHBFow8COCqsnKJcLI2yLsVbCvzKVKsbQwwfV4J1RBi",
+	"xsCuHjBKzvf24JhdEkpKeRizzYm4y4jByAVU3uBLKnLwpojDwFa61n+s23OoP8CRsZSsFaI4UoE57/pk",
+	"5vzBsq5mEoA+C+tg+Nl8pP8+1H8/3jTDaIbBnr3XNF1E6zU16SLVudIwsP2oM7gdnUM46xnoLkn10JRB",
+	"qzDRYV78K8vjnR8dnctZs/fyR4OsxdxoIyBMwUe7b9rsEEgGwKLpgMlk21tOwAfUh8TC7RAUmZkGDMuV",
+	"6Efj7KGyX4GpsrE9A3C5NvX7lcE5d9hDpcnjIqU63f59KgeV8ThUDgCyQIAIuqxgG1xSrZ7rBYZBrOJN",
+	"lm9JoeKeppa6xX6k2zlDzKh+vTZeFJUW0BmGIwlA2cqs4zWZpb+B4QflNRIpNsQXYJgI9avlGzD0U7A9",
+	"QRyavvA1Y3x/RLmK1AR+b9tPbZSJNsieBaa0nQWEGqOg7ioAxnrM0nVYSpDV0Lq+DhiWWgpKGQ1bnMKp",
+	"K4eRkqZRpC1eF0aqie9Ab8XVu/Xt0C7lrtedz77dYcGXjYcGgaMuZl+AVAy4q5qIV0+e/uDk6dOTJ//9",
+	"5Om/njz5xRwHUgsD53IiS9Klbtfw0KtGYtnYriiNoYrVRegEZvQ+a7MG/UITYMrWUzFCDc3RcCJpoBCX",
+	"ExoEDl0X0tGDLsm1TspCW1Dj9G9+efq9b88gUQNUuRkLMRgl1YHN8LMp59EsyXeehOTt6y/XiZhT1tF3",
+	"AZTSxMVgdkIYEOOpIxS8FVmU3rWsCopjHYB4JwwHr7Kmxnn+emUm9XlnKM88TjhPuxFVEff4M5qErKiJ",
+	"JKOvXeCrCIO6FMp912j1OPYsAj+qDvhORoqO6cQNJ5iuQjumk6t6r+LoLoXl1edjoJ0KmB2Yb5cT+S+O",
+	"bc+gZRgPlYEdyTmYAKWZxV1EHv3aP5w8+U41+zKQJNVhJ/sj5aYvhdkpqBiAlvMyUZSs3rr/xvr2jbUW",
+	"x9NiikE40ukuoeRLB9vr29dfRpQNk9OkhWA8f+xhEqUTxOdFOHZ7OjljoSQUnhSpedCUrcITYuHUdZuT",
+	"AB2veZX+G9evWwN9OxaqDYIyttLe0dcAGPIilYEUZwvR4hixaL2dC6dIIfgOu6LH0BndFT2KlyLhmmXJ",
+	"rwLRNSdz9fRr//DZR796/vc/Pv3+h9WnTtqW9WmLGWbelETSqMfvjs7Z3nPDE1aWlbdcjnIQ9bjuzONS",
+	"qco8OnAbvEhic/vxBtQIpx5oxPNSfjcP7r1BlF50zX6BUQBjMPHMSzOHONn7To2/GZgk5QhDw+rbUgzE",
+	"oSHSNukIMYgYWX1TqeQujycBOaBDdhAp9ocHKo06KiAHeqCsxSE9uK9UItc2yB54+7v6pKBdYf/WHYhD",
+	"oaZ6hi0vCImN4K/pirTF4Y1hxEeKSbJ64/oL3vBsTUm3+MoFKV3Q+OXwvBoyPLD0dy5kNX047a1GiwgR",
+	"1bwMC95lHs3ZoFYH+PSFu6EL/cz0feQoIRFnMiARlxmu1Mi6hVPWEcMh46GWvsXDJZ1pBJKx/g2jqyYm",
+	"IMise71vuiZua1XGUQIeFesZsdLTGhoWlVDMiGatFXQHjukxM65A/EI/g1+0VjJNsOg0mUebbeAvqSK/",
+	"3KGeOfZLaA4ecDNEd4PiI7wTj0IjsBUNFaa2mQ08LqEZeLIb9QOv2UFcDlBEvgbLKioIpKkpyiJyJKAd",
+	"4AoDcoENhDFpSfuvvXEB8RXVZAFDuYgoC0MWmKufBaSDZ8KWbOoCoymVT8pTvFq8WCTKiBdIgbaKSVZj",
+	"zzgHgA5bvF0g9zZZTcqbkZcK1ctuH/ferYAmeT6e9gvi7zDCJqgJubkqsiwPo/tx8SVJRxjCGy/Jb3VL",
+	"ypGnGBKGjCRYljML3DBTWP38gw9Pnnz702//P5/+5bPP/naGPl9N97rpCyF72unn8aqyQ2NGxizq9VWh",
+	"7pqp9WHwg6S+RTHHwqI3EtmHXFF4d1dr9TTtaQ0+q+MjR70e4AO6fipspJCLvvXKGhnxmElJ2ha1CkfU",
+	"hnzEdOR3M9HO4KpGl+ixXZY02kyOQuxdpN9lI0Pl6GKAvmvlNxMW8vzvfnn6na8tcmRSKCl/LmfGU1j/",
+	"Fg70POo8XQ0hOsuWsjuwHIuCQqwJ220k0G9dCLDYNVLaIlSwWBRAPRGY/b+ipj9ndJfJeBpa/0w45PL8",
+	"2zb4AoETweK9RiKbN++Q4mqtLbCa8OIoqUeiO4ij5HKUCxjf0kJ9XHF29dP/8dHp9z98/qOP1y4YYy47",
+	"xlXZMtFXWVWC4g03PVF/oC/OrAYFMdIzkbEO9BP7Me00LQO1iPe1aqaD0ZVJ21oKhHW+2E1AweBpyEzG",
+	"yzBzk/UpD0HZHdN4sMTUB/AZxxEEtbOUkd9+8ANwleGiXJMZbDpaeYxP7Zq0ofrcnKgcir1RwCK8vRmz",
+	"sIflgypp+TY+0oiMLyxzuZrQzy+u9+IpFZfydsQbUSqULsLUqetbW+DBXp6JaG+K0JBUFsrmskr0Oqry",
+	"M8ntvnn2Hj66jG0pdNlkZ/Y6Kjpm1jBxlNXKNv7nFPJulnLh2oW1+Do4ogig9IIS5DrrNoe9x4TM4sJc",
+	"Pdm3ML45pN/tixlB1SGGXVmSw7sXScXSAqo9Z2Pi0gdZTVkCsglibCAxC86qDzCUd62OUTK5D+/S46tI",
+	"JXpYl0IcsB4VNKFXNCtxqIXTJdEHbBSh2L/oOuBiBqKkazxMkBF48uRnJ0/+EXAv/6yGOjYf6f8Ouah2",
+	"6HiUIkMyl6AU6dFek0t2vKDroWjpR0Ru2I/c0wKCKAT0G+MYOPeOJuDkW6x+jtme86ycU548TaK32CSb",
+	"NkuP7XhGabyys7IJZ9wMvWyfPv3h10+//+HJ0//95Mn/PHnyH04Wl4ln9UDunP74n06f/YuLiaA1M89z",
+	"EO3zybNvnv78r8jq3sGdtfydrLKi57VvPPvso189/843Pv37Z/kLBrqk6vHTn//1px//+8nTX+e+AABt",
+	"ckZp8y09bbxravHm22bqwHqehQgEkp0qSVa1DtNncRhYr3NgMZ3WNkgWkDAVN9DiUFrCxI+YeJI1q6pj",
+	"dAyhsRQGE11fG3+8fvPg3hvrwLoNRBAa6+0qJXLl8YPH/28AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
