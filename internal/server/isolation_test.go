@@ -105,8 +105,8 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the first merchant's product changed: %s", r.Raw)
 				}
 			},
-			"updateInbound": notFound("PUT", "/api/v1/inbounds/ASN-SECRET", map[string]any{"expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 1}}}),
-			"cancelInbound": notFound("POST", "/api/v1/inbounds/ASN-SECRET/cancel", nil),
+			"updateInbound":     notFound("PUT", "/api/v1/inbounds/ASN-SECRET", map[string]any{"expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 1}}}),
+			"cancelInbound":     notFound("POST", "/api/v1/inbounds/ASN-SECRET/cancel", nil),
 			"erasePersonalData": notFound("POST", "/api/v1/orders/SO-SECRET/erase-personal-data", nil),
 			"getRetention": func(t *testing.T) {
 				sakura.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 77})
