@@ -266,7 +266,12 @@ func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason 
 			Updates(map[string]any{"status": string(o.Status), "held_from": "", "updated_at": now}).Error; err != nil {
 			return err
 		}
-		return recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: reason}, now)
+		if err := recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: reason}, now); err != nil {
+			return err
+		}
+		return audit(tx, now, soko.OrderAuditAction(action), "order", o.ID,
+			orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: row.Status, HeldFrom: row.HeldFrom},
+			orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status)})
 	})
 	if err != nil {
 		return nil, err
