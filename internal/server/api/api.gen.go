@@ -75,6 +75,30 @@ func (e AdminStaffRole) Valid() bool {
 	}
 }
 
+// Defines values for AuditEntryActorKind.
+const (
+	ApiKey AuditEntryActorKind = "api_key"
+	Cli    AuditEntryActorKind = "cli"
+	Staff  AuditEntryActorKind = "staff"
+	System AuditEntryActorKind = "system"
+)
+
+// Valid indicates whether the value is a known member of the AuditEntryActorKind enum.
+func (e AuditEntryActorKind) Valid() bool {
+	switch e {
+	case ApiKey:
+		return true
+	case Cli:
+		return true
+	case Staff:
+		return true
+	case System:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConsoleOrderAction.
 const (
 	Cancel       ConsoleOrderAction = "cancel"
@@ -1068,6 +1092,38 @@ type AdminWebhookEndpoint struct {
 	SecretPrefix *string    `json:"secret_prefix,omitempty"`
 	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
 	Url          *string    `json:"url,omitempty"`
+}
+
+// AuditEntry defines model for AuditEntry.
+type AuditEntry struct {
+	Action string `json:"action"`
+
+	// Actor The badge, `key:<id>`, `cli` or `system`.
+	Actor           string                  `json:"actor"`
+	ActorKind       AuditEntryActorKind     `json:"actor_kind"`
+	ActorMerchantId *int64                  `json:"actor_merchant_id,omitempty"`
+	ActorStaffId    *int64                  `json:"actor_staff_id,omitempty"`
+	Address         string                  `json:"address"`
+	After           *map[string]interface{} `json:"after,omitempty"`
+	At              time.Time               `json:"at"`
+
+	// Before The target's values before; absent when it did not exist.
+	Before     *map[string]interface{} `json:"before,omitempty"`
+	Device     string                  `json:"device"`
+	Id         int64                   `json:"id"`
+	TargetId   int64                   `json:"target_id"`
+	TargetType string                  `json:"target_type"`
+}
+
+// AuditEntryActorKind defines model for AuditEntry.ActorKind.
+type AuditEntryActorKind string
+
+// AuditEntryList defines model for AuditEntryList.
+type AuditEntryList struct {
+	Data []AuditEntry `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
 }
 
 // Barcode defines model for Barcode.
@@ -2610,6 +2666,29 @@ type RedeliverWebhookParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListAuditLogParams defines parameters for ListAuditLog.
+type ListAuditLogParams struct {
+	// Actor A badge, `cli`, `system` or `key:<id>` for an API key.
+	Actor *string `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Action An action (`staff.update`) or every action of a kind (`staff.`).
+	Action     *string `form:"action,omitempty" json:"action,omitempty"`
+	TargetType *string `form:"target_type,omitempty" json:"target_type,omitempty"`
+	TargetId   *int64  `form:"target_id,omitempty" json:"target_id,omitempty"`
+
+	// From On or after this day (Japan time).
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To On or before this day (Japan time).
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // CreateAdminBoxTypeParams defines parameters for CreateAdminBoxType.
 type CreateAdminBoxTypeParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -3107,6 +3186,9 @@ type ServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx echo.Context) error
+	// ListAuditLog The audit log of privileged changes, newest first (admins)
+	// (GET /ops/admin/audit-log)
+	ListAuditLog(ctx echo.Context, params ListAuditLogParams) error
 	// ListAdminBoxTypes Box types (箱), smallest first, and the post-box services a thin box may go by (supervisors and admins)
 	// (GET /ops/admin/box-types)
 	ListAdminBoxTypes(ctx echo.Context) error
@@ -3773,6 +3855,73 @@ func (w *ServerInterfaceWrapper) PutWebhookEndpoint(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutWebhookEndpoint(ctx)
+	return err
+}
+
+// ListAuditLog converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAuditLog(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditLogParams
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", ctx.QueryParams(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter actor: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
+	// ------------- Optional query parameter "target_type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "target_type", ctx.QueryParams(), &params.TargetType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter target_type: %s", err))
+	}
+
+	// ------------- Optional query parameter "target_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "target_id", ctx.QueryParams(), &params.TargetId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter target_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAuditLog(ctx, params)
 	return err
 }
 
@@ -5873,6 +6022,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/api-keys/:api_key_id/revoke", wrapper.RevokeAdminAPIKey, options.OperationMiddlewares["revokeAdminAPIKey"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/webhook-endpoint", wrapper.GetAdminWebhookEndpoint, options.OperationMiddlewares["getAdminWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id/webhook-endpoint", wrapper.PutAdminWebhookEndpoint, options.OperationMiddlewares["putAdminWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/ops/admin/audit-log", wrapper.ListAuditLog, options.OperationMiddlewares["listAuditLog"]...)
 	router.GET(options.BaseURL+"/ops/admin/staff", wrapper.ListAdminStaff, options.OperationMiddlewares["listAdminStaff"]...)
 	router.POST(options.BaseURL+"/ops/admin/staff", wrapper.CreateAdminStaff, options.OperationMiddlewares["createAdminStaff"]...)
 	router.PUT(options.BaseURL+"/ops/admin/staff/:staff_id", wrapper.UpdateAdminStaff, options.OperationMiddlewares["updateAdminStaff"]...)
@@ -6600,6 +6750,45 @@ type PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitPutWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditLogRequestObject struct {
+	Params ListAuditLogParams
+}
+
+type ListAuditLogResponseObject interface {
+	VisitListAuditLogResponse(w http.ResponseWriter) error
+}
+
+type ListAuditLog200JSONResponse AuditEntryList
+
+func (response ListAuditLog200JSONResponse) VisitListAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditLogdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAuditLogdefaultApplicationProblemPlusJSONResponse) VisitListAuditLogResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9612,6 +9801,9 @@ type StrictServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx context.Context, request PutWebhookEndpointRequestObject) (PutWebhookEndpointResponseObject, error)
+	// ListAuditLog The audit log of privileged changes, newest first (admins)
+	// (GET /ops/admin/audit-log)
+	ListAuditLog(ctx context.Context, request ListAuditLogRequestObject) (ListAuditLogResponseObject, error)
 	// ListAdminBoxTypes Box types (箱), smallest first, and the post-box services a thin box may go by (supervisors and admins)
 	// (GET /ops/admin/box-types)
 	ListAdminBoxTypes(ctx context.Context, request ListAdminBoxTypesRequestObject) (ListAdminBoxTypesResponseObject, error)
@@ -10405,6 +10597,31 @@ func (sh *strictHandler) PutWebhookEndpoint(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PutWebhookEndpointResponseObject); ok {
 		return validResponse.VisitPutWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAuditLog operation middleware
+func (sh *strictHandler) ListAuditLog(ctx echo.Context, params ListAuditLogParams) error {
+	var request ListAuditLogRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAuditLog(ctx.Request().Context(), request.(ListAuditLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAuditLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAuditLogResponseObject); ok {
+		return validResponse.VisitListAuditLogResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -12872,344 +13089,354 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17dyS3lSf4VXC4c06R7uBTJbVEnvmDKkkWrVIVT7HU6l1lLYmMQGbCGQmEAkgmU7V1jlR1/FypvT62",
-	"u2fa9vbD3Z7e7hmvvT271pTdnu9iiiXpW+zBBRCvBDIik8lkedf6R8WMCDwuLi4u7uN3H66EfJBwRpgU",
-	"K7sPVxKc4gGRJIW/QpymlKS3eETUn5St7K4kWPZWghWGB2Rl176xEqyk5P0hTUm0sivTIQlWRNgjA6w+",
-	"I2w4WNl9b2WMB1jylWBF4C4e4ZVg5es4wSzhQq48CFbkOFEtCplS1l159ChYCUXauc/7hKlWIiLClCaS",
-	"cjWK+z2C1ONjqZ4j3kGyR5CQuNNBgghBOdtYCfSIewRHMEQz5j9fv3V074113fK0gQ/w2W3CurK3sru9",
-	"83KwMqAs+9s53mEqeOoe7AkjZ/JYv3Fix5uk5JTyoUAJ7pJsvO8PSToukFi36hnYztaWaygRiekpSccH",
-	"r3kWzr5wTKOpNOjwdIDlyu4KZfKlmytABDpQC5qTgDJJuiSFjmlEBgmXhIXjt8h4khb7aMjo+0OC+mSM",
-	"OjxFskcFUv0TIfcQRimR6RiNqOzpJcUD/S5mEWrzaIxSksR4LOBph6ZCIszEiKTe9T7Ih7SuxuSj5Isv",
-	"1i8xZW0+ZJGXrOb5oqka0wGVk8Q8xF2CBP3Ayzv6u2LPEengYSxXdl/cCtTsda/ARTVjGGBGO0RI79zt",
-	"C4ue/ICkYQ+zKR2bFxbdMU8jknp7hadX0uUdPrVLxqd2+e9S0lnZXfkfNnPJvqmfis3XeDgcECbvDAdt",
-	"06PoDz29qSfzdnT01jvQusSi76WgerhoAg6TCEsSHVEWkskNc5fFYzTqYYkUw3RJhLBEPEW4I4kRRZIO",
-	"vNvJNH4soHXnMNUL66qNFZf4GPG0/xoeu48I9ZCyLorwGFGGvqYOxz0kufp71CMMxaQjER9K3/BU3/5R",
-	"OQb0SFFeJJwJAuf9YcrbMRnA0c+ZJAxkDk6SmIZYjXQz0W/8ydcFh1O5GTfYdh/po6l0HjBE0pSnAcIC",
-	"FVvf0NypW1Ad7EdRSoTWUlKekFRSPWqsH2yrf1dmGNiHO86HIZVj9wM+SDBzPyMDTGPnE70MjgdJjzPP",
-	"Ey4kjo9Do2GVafOnKKJdKkWAGEe9cdIjoNRMNpKSDgnlMHX18ai4u97TY8wnWB5BqSlDniCnb4Gadk6W",
-	"HLn+xttfJ6FUw9qPBpTtHx4YPaC8aGFKYCth2XT7KN3CKRGqUiBYibGQx0MxvXk2jGPcjomVOTMsZ0o6",
-	"9Mz5KCWnvE+iwrM25zHBrPDwUoMSJEyJdAsQpSZRKUjc2UVcSTrKQEvS+hGSIPc03RGVG04JVeQVEM1m",
-	"skHGOfnC5dOtWf5b8I3Zq1SNGMeHBXbo4FiQoMIhlvzleb6rJiHtZIVSIQNENrobWlvs8QSJsZBkcEMg",
-	"1YKaZUHJe+mma9Lusb/Kz+7DgwneNbt1fgaljJH0uEdotyePB4NCYxMvxTDympdGNJryzgCfHY90X90U",
-	"D4T7LS+7C5Ke0tDzjH5AjsMYC0+jEqdkWqeyR5lrs7g40Ygow4dV6kyQYpLKDkqURliajhlbPv0HNXwy",
-	"F5NbViqw6As7NdcQJ/sUVfkaXd7JWXN8X2S6mT538WPWwPbWVoMmLLNWtnYN3QqcXCF4DWPn03upOLSt",
-	"oJbl/fNyf9xsP1zFVqjj79tUyElZGGEJ6h+VRE94mh5YEqu53MVpisd29sdmkYT7jFPqynqbnyH7Glo9",
-	"f/LJ+eN/PX/y0/PH/y1A54+/ef7RN8+ffP/88a/Onzw5f/Jt9PsPf76GsFLvGVKfDvA4Oxuaj/t+j7Ij",
-	"w0ATY6+sD1ClOp86Ar8Dt4sZBcgfRcH/z0XBcmTAba4vgFehDPUpixrtQDuIt9QH6jaN4/6xIO8PCSup",
-	"J4W2P3BfvKaoFx/oaw0MqtpFLXmWqAMsjmoVvqxlTEvTonn8pXrTqeP8uhSt3zIEsO6FhIZ9uJKorU3g",
-	"XyGhp6r7YCXiYd/hZKg0OZcEviQ9K5RpSIS3jcnTYQ2JYz46TnAqKY5d9ycieyRFWN2VUonApAgnoujR",
-	"RNvGKBjXU4JWL779zYvv/F8X33r6xSe/XitcGAuXWu/+v9Ib/pTLCotI2mhjHOlX1UcxTY4HRAjcnVFa",
-	"GOlreq20FFQWo0ST2qVdoixxHKHbhm9n3dLQVO3c5tpoE5w9yYxzTWRBTFPucytoZogzXXspdnhw5x4R",
-	"2uIzA60S6nCa3kSSo5eNUXEPxQSfEsSHUv3cU/8WvM/RAPcJ4qxqOXm5ueHkKCPnpP5+/tEPP/vdT7/8",
-	"299+9ulvUDvmYR8lqdrYEeIMxbhNYhGAdh6hmPYJwkzLqBsCJNSx5BsrwRQLcI1vtGwRrn3ZWoirDOW3",
-	"Cpc8ijdn2Gx+q3GdgloxIlfO5Rpz8fS3K0w7k7F4uig4krjTcRxfoaSnxL272zjqkuPrOXAUp5LoeMgk",
-	"dZyqR0SiUY/GBI1Szrro8OCOQH1CErBKwriRbkEx74LN0SmPSTPZpUh+T73tPNIK5M0ONmg7sKvS7ACD",
-	"buY6vcoLfOkzrME1cBlyciEr5F2c6ctweHBnco85J62E8+HBHTu3iBR9CFQYJ0IAcRhcu1EJQ4wzgkZY",
-	"IEGYdDqnhN3nzSY/MXH9/fRZ3jP0LV4FQB1LsPmHOjoS/a9hoq7+OqQGqyb89wJofD5dZYoYm49TF8BD",
-	"zj3tpWzR3jV56zdxX27nqUdAeyTYVNum7cg7zHdJu8d5/3UWJZy6LkQhZx3aHabaK1dm+jfU2mlOVoLa",
-	"BpKgHhaIcURMo2hM5B68weHy1KEkjgTCKVE/MoTbFfYvrDZhSqp7PILklDB5HPa43+AJrwiE88HBZW3Y",
-	"Vi+2CdL6UGbGnCB61caqu1S/Ojp8fZDI8a7qMx3rnmdrfJp3UtAuo6yL9Dv1HkqeopRLv7PS9nY8xR1r",
-	"AzZmUQmGadyESTOmqq6ii1NfxandFXNc5sq0/Nr+nc3X9++sb78QIPX/lwP0zuGt9X1FsIP7b6xv3wxQ",
-	"2CNhXx9giLIwHkZa8ygqe2WR4zq2lPQ8fn+ImTRacBY8tl0N43iHUSnUaYhEiE08JhVIzQCFfKg4eBWj",
-	"EAsCv90QyLa7ZsZVMJnUBvlMiAsnzWd33/7RK3vtXqhah6xrqW9hFpL4gCXDWe/JKcEmkqmwNV50394d",
-	"3cLZ9PpZwlPXwSNO3ZKwQ2MSoKMe7cjjrx0cBaiNBXnpZulq0B5Lp3RS304JTIH4KdHYIXePj7LYrElp",
-	"nvKRcAWdpiGJBRqlVMpSRJJvi2ZjNk0GQJrCcB/4iXswcBMXS4nDXulcLQUAtUlMomOwHJTJUXuGLZSI",
-	"FUpko54YYjNqHKa86w6Cm6qQ6WfHXr4Jh5JrJd3hcKVhf5hAWKQNWzft3RCIJ4Rlb/AIj73X24k+zfzd",
-	"65ev2+Qzrco7P6zKpyw5oUSBrPl8EHmrTuLHXJC3bfjzHFIGtIV0cDygQqjpO6LilXZEonXKUH5BQeY7",
-	"gcKYqw91WHxiNqBpza125q0cw9WxkaMz/8ZcEWuNQ5O04kzwmNxNjQVw8lrEWfOtVWxtH7517Vgcx8aB",
-	"M2fL2feu1i+3s3h0jAdKAWpoZ5rHiJXlctiLak3cL7jDIA5cHBtttyriQ4hEFjFN1IU/QJyFBJndEoAQ",
-	"0KZapcArre/wtTf2zLUBzLmIChTzblernRP9d2lH1q3QV2lH3k30qj4KVnokjo47KR/UfQdLeiSxHIrZ",
-	"LHyUkfn45zZlznCWQcFJ17StzLGndD8u3VyV5QF4H87IQUakzDV7rQ+4T1Jq0spmb1R96mmTp+Ww7cIa",
-	"piSkCSX1JLfB5HWKtH7m39/gBMIvHrsvjWD9Unw4G8uqVToWMZdufYUOiOLVueh633z8OpPp2EXf2W/M",
-	"LlNyIVEl2wQZMQL/wWzXokL5IklKMtVIkgJbmF1T2gaVoOXCFIscYyVA+TzJ90ZVapYXP+P2wgIF2Xn3",
-	"oOakNGdbwYTZ47FOjIkJFuQ4+9OMTcc3CB6fkmNw5KvhJDEke4VwG1IjGsrjNvYEPkx2P49mg7OBz36M",
-	"W/FWDVAY76E+SaS1DVnvX48KydNxxYyxU+9pNWNstgb3iAALR1VzYWR0nGV8TepvkD+EESzBbj5sY9EC",
-	"JtcZi0ZpQ0NGpShpy1OCHbK+p4n8WRZhgka6hVoS5YrSBIHIWULTcSPto9iI46GcMbmGhn3fPaJovHLc",
-	"JHTq23Tu0VlwRgxlI9fjLHSQjaOOhreN6J6MbVDbOvLZk0RCQu/j54I2BVLks8mGUJxDPYkuHWlcbO5o",
-	"OBhg92lXSMqua/EOOZO39JueaN9iY3VTnDt+6yiP2hJ52BZl6lYoxeUiti4bfVUfJ1WeXB2RjGY5QaI2",
-	"P5t2G3M+62EWkeiYn5J0Js0YrjnHJkTF7cQp5j03o58g73sMr6m+eR0znaDr1P/sO86r2/2SfSYZtmMa",
-	"IvtJhjMw0WidIbq68cn7KwGsQ+XTom5XJl3tYqdO791M92CjnxX1KKWj2bEYaXQcK/miWULxg1M9Skli",
-	"B+Qwrlif9vQNkI3HfpE3G6x4IihcgmvBxr45LAxXfvnOUvi9wqmY5D9jm15STFWqpmbVFi4OUy6H81z+",
-	"QDFssAV99yydUF+mZ5UWhatYZRrVoC7fRU2PsjYeyH/19JgGp/jAbwik3wkQwIZoV+MNgYQkiVOozcLh",
-	"bl/rUYiZ2NVR0RDlEmLGPDatiEjsig17HRz4qpExjBwaI7EgqIeThPib81ol5tiIhThV/wwVTXW3xiHv",
-	"GVqa3ZGcbfF+tkIp6QwFjm9kqf1INeZ25oeYOQ3jIWYoxRB3IXuYZQGheXzCFAHtCG+YDPe4IdD+4UHG",
-	"VZA+rHjNM33JZyL+hAtoxUzWmgcKx4NZ9ExtMpTO1y9jM/duG7K5/BOTps9LRynso7aOecixjng0DCWw",
-	"BpUCHb31TjUioRZjKbsdlgwAjteKd5tLpWOYdcjac5F9gM8ONN2KjuPsjlG87c4W0uh0TrvjlBVDmZNx",
-	"KixLiNnBa5PqnPm6fMEFpvDymc9QMqsZfai0Q58FfaqlIDeGzefoBbvZHF9WiDdBskrLzoF6yWpoMXnn",
-	"IR2eepLcQv2h+2FEOx2S+jPkZra3zGM1USLMzCAfbmlsLoK8hkWvzXEaeTXgGRit4kB38ENj7xk5C0ky",
-	"m7sxm8rr9lunc4PwJG5u2D/UIpWeKsnkit9Qpy+JjhOSHvf4MHUxefHyWd0f6jif+2PtTy997o4j0Tdz",
-	"pG5iiDJEcNhD6gu0+rWj+2sB2vr9hz/YecEVhzite4m7vojKCI9vCEBbQu0xgjcD1bP6pRPzkVYvGieH",
-	"Z0t7pFpyDWaET2cQie/iU+Jn00nTk1Hnu6Rw+xYrjhWYWFEHh5SY2448Y8ypmzTnbEfE3bB0lXYk/7oN",
-	"L+4nlPWdiY0pQRQ8zx165tTdKsQzeafWNhAalxK0P3WqeqVnmaZ/NvklsUai2htbebjOcZp4gH0pySC5",
-	"pFEF5404DpdhCmffsW9fArbXlHl7kK/uw90hJGoaNwR68/79Q6Q/AP1xq5B8EOIBQW0c9hsEotm5lHsv",
-	"T8Nrmalg55W1spsTSYaJ6ixVk/mf39tf/5/w+gdb6688yP+5cdxqrT/4yr9z0fz1AabxYYxD0uOxM5Cm",
-	"RK5ZTu8RrQR3Tk9PLPbjIooeaUpOKRm5DLWRG0NNDHUL9VxvXgx0W94h3CeDJDbnt3sMzkB3feOFoOYb",
-	"wnMNh6fH3qnYF/xTClaSfCmbnwMTTOA65vJO55rfdGpPTq5Cj8rMaldnnrupJXwxW2Zry30JyqlRvjBt",
-	"BZdns6+akKUZht6jETlOUnduxx2O9CPEtTUiKQRdua0aXiPO2/oBCnEaodXzJ393/uTJ+ePfnD/57fnj",
-	"T88f/4v6x5PvrDVwnQcroxQnkz2o2SP1KFFDXD1//IvzJz86f/Lti4+/8cXPvuF0ND3yEPFurjpPJdfU",
-	"+XuHXROyDq8VzSnFTl3L/qZxEviuu9b5U7ebbfho3TySYRy7MpWstiw5kpB42NFmFZkOwz5sdJpat+BI",
-	"aUI6CiTWiTQ9EkeNFVo7VH9gVyEEt4KvqgfA+AiZd2bLHxphKp0BsqbhUvyrkDSObZTICKekx4eCzNJh",
-	"hTlyrshWNZ9rPrhskabxC1ha5goVjuZBM1qQ+cebTFOc1tK2Qub+nYVbvWtqmissrmuiBxrAezGApeRM",
-	"Rzw0D8y1+OEen9RsxjUzF59xrZl7yjRScFBdOkIwn2OVRAXHlLWl+UL3pizePPvusks1C+r2JdZRT23S",
-	"6DygzPy5XSPkplLfb/Mt8tIMsV+1qAY+8+P06CRzN4wuHbtUCFrK2tSDqiHCnDzWPERukX4OJ26eoVIT",
-	"FPcpdJtKpkuHcVlpfN2hW2UhWAgvsRuoAjeW8ZIrtORAB8ItUENo4jnzs0oto1y1cnEbt0ns1SqmaAiN",
-	"4l7VolHOTNzr7LkOt3XWi18bHuGUUdZ13PHuYdYlAqVDBpnvMR/tISz6xSQ6qIGCESMjiyXSaFD3TUQX",
-	"9DCDYqspVgxqz0bvXZls7pNAItnviwllqwEfsgpctelKQ86JkKhbG3t7HJFYC6fJ6cwbh+ZALw/xUACo",
-	"gQEu19EMN3ec9ie/fXyeIGrOjnuYTZ1o7nT2Q7nUxNtLV6S0MbaXRxBMED8bgHMV+ehI8rDvWMNTTI2i",
-	"8XCu8DI/uhLRQVYZusic+kY1IqvkIc2HX+3QRYa3CxctHMd3Oyu77zW7JOWh0A/dKaokOm57ypMU8lJH",
-	"PY5iIhGVkJlK6vJS6zONrXkDnBsxiYoVWdok5qwLlo8eQeqoNinHMyQbcxyR6HhW0V9vCTFzXXjL1TAU",
-	"TbaJiUwOYJJfHhQ4Zi59Iw82bVLJLVjpEkZSGjp1H71wzS9Z5n1YVydX4m5KSFTKUre1c9AqnLNDuc47",
-	"nbU97S7qmCgv7QTO+ajgrll9b2v7wXtb6688+F923ttaf+HB2u57W+sv6p/+Xe31No+ZLE522j72Ha8z",
-	"Jw8b7pjlrCrmqM4YH5uNuroqVBhZcEMgfUQHaHtjw8qH1YsP/9eL7/1sbcM5h8JOcjycHpM7LZWzXh+p",
-	"rOOkluHOaiwFzGY6in8/5ut+RfHdSiJfGQqiYjC/+DbxsYgzI63BPO1eaC8Ywm17BliGKcNOIMCaQIW9",
-	"jRiXSA8NraYkVOsElb0sbAJkr2u6+LjucnJpilffykyeQLVJPQp3vcvJ5Blf+HVxuEWbmV6enLYu7ivc",
-	"hh3rKATCAp3YQpVWXOpTF3fJHmLDOLY+qxgLmSWV1Np67ibChiY4AV3IIJGeja82G9PSJrt6A+JqsDLS",
-	"AHDO42Yuo20GkHa5JCkoQuWPf5g9nwGMFIZMM81oqhif5NSEsMigpuvV0rF6BDdmW7NYJVpWMxQyps0W",
-	"vjaboMA/r2XB9s0U4CLrTSq/lqgx7zaP6KsE2bjC+fBY7UjPNZBq0EztpDdMfEOgrx3dvQOFTrMgemB0",
-	"tSvVo3onvu01KE3LrRcWyLIAa12ZyNdrsbubCK8rp9bWXyvJZij0tUB/Tj6nOsQR/z13LqePa5NX77Ml",
-	"v0LFizN9gdxWGa9+s3jPgFEOj3P7/GTsgX6jbFfxBRn40qILHoa8uUrnHlLNUX/FazlqVhPFUaLDMzZ/",
-	"LvO1ZRo7R+qGpKpBsn0O0JtqpdEcaEozCp5pKEdLRCmaiv0zFcdHVw6YBRVo8cA9l3acF+6fmYAtwdzY",
-	"aRa859kNIofWqcPSMQA6BUidWXzwQBLIebxkMnem4XnzHx33//cnla3tAO0E6IXff/hzlJA0D+53uCz4",
-	"lJghpw5nMzh3DWpxgKw9O0AWumeET0kAlqYAGQyMAIL9Am3tDCBUKjABW4GthX9s/+7xOPr9hz+vD96E",
-	"nHyjawOJYEbeeOZ8oRah+uWr3qg2nndAGu+zXlZ7w12zQDAU9jgXxB3WO6Xy86w2NytJZ4BluVTeOR95",
-	"5J/E0senmCEKhEURJyaMjkpzw8BgyO9hgbBN01U0s9dBRkaQ8G0qpudIpc4bd9P09WIpez7K1SVXTREr",
-	"zLKk89wsUhRfmgA1nOWNVScs5JHTHvXO/TfWX1akyhB7nSxleaWAPdHjCe2oGQje505y0S7jSnyHPB4O",
-	"mMOF/CbBEUmReQ7VGW4IFOMxH5rFZFyilOAZIy2nsG1T2MKi6ldEqRLe8M2cDUd8GEdGaLqF8TQIWMOA",
-	"x1MSbooovo4NISRPNCCXHhAkgKU29wutpnwkNHA5gn0hEkVi0SNEItFTD2WPDDQSZk8vUZtQ1oU2tvd0",
-	"hQBTSM0snmqo8Lrid4GoXNtA+xINuJBoO9ja2tpFpdlZ9HQcx42DA+ZBdX4NS4xg1mqiAWrHmPURZ4bB",
-	"TM6me6kEHpi0RRfWdapmtrVlgpMbT2LiNHBFMPY9ccj31ERi0pFQtoUzlAzThAuCVo/0ntwtx0d3hnGH",
-	"mj/UKAMEY9TCkRESIcZ1RDNl3bUFLUQuUn37ZaImBY7V6ow13wk8ILuFPaWoofmyQSpUwYFhBFeQi8AM",
-	"pzsHSjYiuLDJnWdCAcj62ObT2VWalHYZ69QI7XsaRqK5uS+nemMmsweDtosV+3bHJZUQ28qrdyurYKGD",
-	"1nuK84TkYR9AREyFSvBQcBZ65F8bh32j3Nf3oCPTwVoP/WxMu526BebM3Bjl3GhWuAHb2SGUmaeIF1ec",
-	"t58tLufHnk15tMf5SnAJx3dZrywP4LPf/OzLb33/4rc/eva9H++iMWFIcnVoxHBV2IJlZSY6bEIjnbV6",
-	"64S5oTyW84++e/Gr755/9P2LTz9+9pMfP/urf5yIsrgMoPMlbA+O0OedmtDn3DhRU92hrJLPFstdtmRM",
-	"JCUz46kUkg/s9ZNEezYtDzE+ah7HUrSAVPRE2u2RFM4ooQ/dUl2VV+rYomA9mQYoZ14zkWsS9/vjYZuy",
-	"IGdXRvo84SJAPdof4/4wQONhYtJzawHom5lpjno0uc8nDC5T4yXpgByp96bZVCrWE6/0cRus58HTDFYk",
-	"PjtOsSQ+oUylzk5rdButC3EvNFfoeeo855G0U6LSFxWUXiZcRZU1O6uAOnRDoNTcNIw0fznY3noQ1JK8",
-	"3PL/SFiAJD7Lairl27jcGXzfSFzPiEfUIPp+URCqXq17uX68goW1cLUuuFKKCsMk9KxWZy1EtgOM1hQJ",
-	"jJzVQHS8qsbe1heGY2OeI/lPsSfO/xCH/ctUC9HAmm53lCvecKak6rPZ4aiqGKEzbe1qOctJ6NA6aK1Z",
-	"kpymRV/pWKWjYbdLhNul5sOXbfMzf9hVlToOo0Obn0H5zJAzCUX9RA/MIPBpA+W5IdEOadifO5viOIeM",
-	"ntQDLKY51ZFeqEMZFT0TfukL+dXN6h04pVVbkF41pa/u8LcHgDDlQ+kbZQliXRdp5KitKxnpWxdmuo6j",
-	"DVLfNRkYEos+6vA45iPhTsFXb9TCMtGwf1+9Z94/jsoOV5/bOM/SgF6KH/uW+RpziFz1/3IKq3ttABeX",
-	"AWZjG8En8ICAZWXWmn9LSELKVm1izzSP+CIdB4vfTdQdAIt+jvQA5WlvCBRTIQO9nzgjpUqNzgrU0xI+",
-	"9MPjLI7ffW7MjPY23VUxN7x8SgaYMmNub64te8MqIx2moKXMAydop/RcbtQTswam0oQWHF2OKNPVVSeF",
-	"PT4lbqK4IhPs26UI4kKCjAMsb7KuQJFmZjrOZTds6GPxaTXkKnKqaIxXVHbb2TNAbS+DNIi1LsJym6WE",
-	"Lp2zMLY9ByaS12MMYZhlban8LdjrPXGavhNzosohiaMCtohr7JMIfdrXS6Nm2GBFZzWVMZnqr64Jb9eO",
-	"Yt1MIaBgCr6swRt0KEwa6lXMilxoy+I6KFNThbWm/uqUCplN79KzZH7NeF31JEvOH382X6Hj+uKz0wrY",
-	"Tot5mzAxTFQJKJaJLRSILZaG9YbIVVcmyPmvNjqlwnjNI9YmaiE3Aw4ufzZlRHNBY8267Qr7rWhErdl9",
-	"maL2QgPzcmljzvSloyy+te9O00k9phqlkGozDKIMjauGm4XYZhwiogKCHZNUaqzCLMPTOII6ODZoTkrz",
-	"ACVZqx2rW7uIkVOSOgpj1w/IbxW7xZkYDuAvoIR6C+rGkDSEMPTtLYgHeRmtfvGbf3v26Y8//6e/+Pwv",
-	"vrUGSnyH86iJ8awqxyr48DBzKnR5r/YY6ReR2rFwMTZmF22/XtdP1/UffOiBei8Jxgnk/VSTVXVqTUal",
-	"nkwkjEAxlyZXzd1Nc+OHc12KknSGXeEGZWxkwTVyZQGGQHvsX7cpsAR3PBm/o1Q8D+/f0zC3YLQQGmkY",
-	"x7H+s7DcLPPp9PjQFcbypvrZXmYjPNbso/auamrDkwEAlkYLeTf1hRJa8sSg8uS7WRQe7L+iKa1bTHk0",
-	"fTgGO9hzv+Me5RRo3uD8zOqFxzbfTayUiVk03Nq8N916Pja7khMT8pA9KLKRkweHcn+Ex0u0udhg14oo",
-	"5cM0JJkBq+yHyJBosudNnG9zQA65bECrZiS7YNIwJVpGPJU914G2YLOPjeGtOoSEpAwIkVEEqeVwkGXq",
-	"aky3KkHnLqa5p0+eyxrrHBZlWwWHkRSSyeaoqDEDKJVN8fEYxKavZEP2mshgqkpyy9pK9PKhDm3V49o1",
-	"kTZdziPRhOP9rHykD4qO1s6gjIkxamb8jbaXwM+zmzELIWcLMXLUWAA90ciVcesI3yYGEnVbrkO/vAyy",
-	"tiHsJIIujojSSCFAE7OoR+IINF8oR6DovoewdnqofYZwF1Omj//csA0BnzhJYgop8GFVvlSm8rJnKsfr",
-	"D/7EO3ifYycDIvNvmV1zw7CvanM0FSimzBOEdilgvznwiZqUgfNgIGt5yCE6V1vZSSo4A6yaaWW7/Jbv",
-	"U5Iew1GayKlUHfCU6NJUGWUhVjNN1XXDfZ2oO0VzHxuOIh2jOuCnPtdAMemxZvGzW1Bx8ZHgqIM9WTEN",
-	"0Y2s78qd/Ojc63pVvFbFK0CVvAQO1BWljhYyJlx8YHUoGwa+ilGIBYEj6YaANCJkibw2Q9ivE4XK5lfM",
-	"lJxqgrFmLBuuE+22J6f9+Q+fXvzN35w/+c3nP/rni5/80gSaffbpp+cf/eLim9/YXn9lfbuq5TSwEpkO",
-	"dyY7fHVI40gpFJhFKOV84Grdmz9Ubuvi08cXHz/9/IdPn/30+2bkF588+ew3P/v8h7+8+PjpHONWugFm",
-	"VQB895g0IEZFx3rx5hSZNyErdCnIAJmirfqAe/af/sMcI096xptUp/ElXEgce/S9P0UR7VIpAtQbJz3C",
-	"EE80i+2i7a2t9a2trRcnxhbU5VRV/LMsq1F380/Nqj376a8+e/qfv3zyb/WNe0w0hUm5k5qyLeDbVANn",
-	"CuW0dOXnDq6pLiU3mdFjsXhMyYJDdgK6yZM9Ox18sjSxaUu7AMNcxiXXbZmDouSHdL5wt44F6XCdf1A6",
-	"b4zMVbdiznCHj2xd5b1LD9ZJA9plB2w+N07UJbOH4+UFYidjGuwVRu1oPIBkZIOKBRKdgGHc2iwrNxSH",
-	"E79ag3L7pdkMJXqGuiUn7STudI6IEO5wPEufydNRpJ1jyfuEebQ9NhReywkVKOUxgSL6EbexOZ2Y8xR0",
-	"AVNYItQljEs5X5UoVKgIIfEIjwtVxBIa9o2NslhrXL0ADcIRMCgRxJ+t6UcnNXbWDLtJB1wY22iaiSP4",
-	"VwbgOaVvz8qVzbEFulsqe5ZVkdwdLp9H4M5m0J4nzL4hPks+pCmzmQNGxCbHVLDWdPUfnBLUo1GkdBvN",
-	"cf4CQM0j0WZKsSmu01ygQtNNRCTkgwFhkS9es83PiM4uE3ogKPtEBHADSkhqVJQ9RPIazozLHqS9Udk8",
-	"r3Qi/NeVVzpNb5kdGKRp5XZ7J6uWwChS0HDTFAb1WYhKG87lKAVLwADLsEeETofTkblUoOzb2sJUi8Bo",
-	"r0Uvr9uobohof8KmiV5N+YAKEiHJC8nKDijwIta023gDKN/MVChqk6xpX2SnnGWz8rB/m8uZjgmDuu0b",
-	"sDnq2uYqfAk7UEm02l7LWRlFrGuYuXcNF6EiAy9cu35s12w6U9aw2oLNs7KOU2pMSdo+VLfGXnJAZcPl",
-	"EWSx9ukZY6j9NG24rQrBwoXEfUfc8DzLkeVGOhynOldY42qLmMtdhAdo9eKTb19855PPPv0vawHa3lnf",
-	"vhmg7Zvr2y8FaPul9e2XA7T98vrOVoC2X1nf2bZHdjGLuZBSjQcrwQo0ov6vWlH/V82o/6t21P9VQ05N",
-	"uVwIYya1DAKLZgBzbQzTitN4fAx1lYeJ2+arBEbjKNRCpHyD9/26ixenPDduaJKY6ZphlgPPK7Nz8lNx",
-	"SZaAOO9ii2xtvYgk2+tgWcwsXtafHPZI2NdWx+lBgq/k/9UGRfq4Z57GvJnaBscAwpH0OxXk7HqfuJdF",
-	"SozhWvR38alj+w2m3hh8ke1Y+MKSGudd5CkXA61UZ6AlunXfFBbErpeDihjKY2eRjLssHlvIj8yP1yYd",
-	"7X+kAsR0czCBAT4rADaV7Gl1YQzq08xvNWMIxCAz9EMchRKM6s5RKTZtft01tipzE2FwHRzhuB9ozzxl",
-	"kkP8puSS7CFBWTcmOvRIfwJXR0gppBoSIQPnglcheFz1/qAGbaEpksIjD2PNk3Xj3z3edJypqFlgG5oh",
-	"SaOcLuSsfHXp7VjM9smH6NyeGiJ7bgT55xcKvimwe61Sv2yg9xK8+xyA7pUlXcB9r8ok133zM+N5nUVZ",
-	"ikAVdlCtqCdbM6dvedfW2osFCVPi0X8E7UI1Ov2OkpXx2FoAMBMjYjAhwwxjCqVcwj+pOx1bt3ScpKRD",
-	"zzydSpzKLA24NIIAsiBIHJu/BcIJ9iR+z5Pm1MgPqF13djHKlK9OsDbJqLLoc5UKzdkiOydLm97PJROm",
-	"PQbHIxKERcW7WBVRMMuoBYDcAsCG/qF4n9S/lIE39G8WaMP+lcFowN85Xkb5lxKohonmLI5AY5rFfNTI",
-	"WaK59di3B97GfWLy/cuMuKdtnnGko24AIXISoq0YuZPGkwlLW7O5xtwFC/WmGirl40jJInPAJfQt4gg7",
-	"2Wdo//AA9UmWaK92BjoRvM+Pf//hz0+CbDObEMcc50xxgpquNStsQBS96lLNleBUu7j18HpSJlkhwIK/",
-	"rprmgzsdqAojbiCh3wqQIJDyc3j36D7a5InYNE820K2eLpOJY8E12KIa4p+v3zq698b6fd4nzGBmAruq",
-	"HkLO+zRzS+0CvOqxaS8frSHXo0cQutxxBIar79DqxYffuXj6L2sQvFmkjMaEHBAm7X1qA0G0hCJ2DIIK",
-	"iR5PlITELRbzLhWShgLxoRQQnw9B2ZHFBRKBjVRGjEtw/qxefOMfv/jk1589/fbFL/56Lc9MoqzbYhaK",
-	"EgKTCI505lhgFFt93MJDG4Bg7rJio8Va7Ctf2R/KHmGSGp/5V76CjtRoTtTvPKUfGOiLV2GRUWu4tfVC",
-	"2Cdj+Ac5yYNbDW+1WJlzuviUoDEfbqB9YD1dpg9ETZGh0Kqa4Ke/WTOqvHbZjPmwxQTRaV8aCFCjpWKZ",
-	"fXnDzN2ideS/I3X6qvchUa7FTqmg7Zig33/4Q0SlOcUEurl1M0DkDIcyHqOY9gkSfED0AKCnDD+XnKnb",
-	"gSbb65Ar/pWvgGfuBMJ5NQU3DbDln3xdcHaCVu+9cQu9cvPFP13TpDpRbHcSoBNIqT4JWuxEr5H6TWdV",
-	"q3/lKd8nanYaJIOyUxzTCFF1VAToROer76L3HkLQdNBixgny6MEJ3GTUFPTNqI0jjTa7gd7W72ifoq2C",
-	"RwSBvD7K0OusG1PRazHwno35ULPnyX4YkkSu38asO8RdsosIOzHEuEdkSolQzKOdRLB/Je4TQPM9OYjI",
-	"IOGSsHC8/hYZn1h021WT0Pj+kLSYFn2mbtfOiy+qBU9xKIG7Id4Ko3feOXhtbQM4VC+PCapWnGU5scXg",
-	"pzaPxiYAOyVJjMfaeajtOkaDoUxItWV4B+EQqCVHNCR7WcMtlrVs+QvahURBnS0GD2/u7OyhUY/GpNCJ",
-	"WUNEhZocjeOsxC9GKZHpGBA5hV5aqbm4qwTGza1XEO0gnZBY+rLFdMXL7S0kNtBbZKxXETIlVTM7NxGk",
-	"Mm0gcJLZrQ4vgeDUxFb3XcUseqcESHC1TJkfD/ZLdhgAScxCK91bMX1K5DBl6OQhaoGO21rZRe9tbGw8",
-	"CFCrqO2q31srGxsbrRX06ERxF1YiqR0TI7j2UIJFoZKY5IoE5WJiARoySWN0Umj4BMY5jOONFjuxipag",
-	"LCQnZnBCq6wjUFI1hiiCF1TjTG+ohMcxZV3LxVgSFNMBlZqTcdgDxhrgsd4CGLWHamF5x66tkayQuouA",
-	"l8YtlmJJ9lCbjDlTynBRZaYC3dx5xUgCtWvG6/tqQYE0goScRSLbU4Z7osK+Ms1oW5JAJ3++bl5bP4hO",
-	"9tD7Qy6J6jLbulj0qxIZtyEhxk5ho8UygAdz1u0fHqwEK6ckFaY2wsbWxpa1KOCEruyuvLCxtfGCLojZ",
-	"A61jEyd083R705xd8FtXK1ZKYwXReBCt7K4oFjqwL0EYHR4QCRYHD1xv/somrI4Xr7fworlsNXjTMM+R",
-	"Yg14H3SH94cEMASs6mBvrfrON2thpAdKmxMJZ0KraDtbWwbCTZrwzeIB8nVTWXmmvuBWDEpMReuDLaRY",
-	"1q5MoJRXxVkG/xM+MZcHd1fZ2HPEZKXe2bqUsKRVpQVsqF0BRgC72g9MHO8kU2ikYluKa1auoPnxAqrc",
-	"gwwy5VUejRdNaYMwW1bR1a3r0cQqby+6b9cKq4uzJf4ICyu3F7Gw+4zxoRKZefocssjAFa3Uvd6PggnB",
-	"sPkwrwH2yCslvkpkzg1XvXdqqLoISn6VFHMQzSbR5wCcUBrxOy/85dw65U0BckrJ31xMlaqrlZmzqeiq",
-	"IhcD0Lldw9xu7BXtd63J9v+Tgr0csHWVYj3HZ50q1O3t70pEesEbptnR/FCU4w4jXo8m65Ijk7oAihpP",
-	"BziGqKnVzjCO1wHowiRtgAoVEykBPZ63WA/HHf1GgHSGhM6tlRzZRI81cyMkgCRonFtUq9oY7ikkMv4d",
-	"m7OB8vQKdWMstQwvYVl4JWgxjVEjiq5RoVNegsLVJC/3ArFcPa6uWAAYR9X1QcRcosFQSNQmMJ5iiWLe",
-	"6cDi3br7mlVWSapfMaaEFjOI2QKFWPQCq27mUhhQUdTl1NhmE2xVOtcJe9eExj2X52sBs3/Jp6uNKHSe",
-	"AvpapAS05axFbLAjfaGwdhxbUebiW0+/+OTXzz7+1uf/8HTNtfMmpPHmQ+vPmXqa2pW/WoE1lYYLPEfN",
-	"mmSwPJQRLUcyee4SWTMxPXx4h684DsACyTe1aRo8NnM275Olr2qpZkBztW9ElANu8+o0FncAUhKk0EbA",
-	"FjPV5SK0epK9e7K2ge6qd23LPSx068amqptvk5APiGixk6r1/WQXjXjaR5wpkWss4EYu5dfMZGhGC0AL",
-	"LdaGWnZwVabSto4Kw9pA+xngkh5CiJmSbG0lBrOZrt7cemVtA93SP2hrSrFKD3xobMUm9NspD+GT51oe",
-	"6iFmAvHRtW5ehIVaN8ZHildYJBaxm/UMsw09q7zbBJ9WA31Uu7euXPrlZRIdlNQGHBixVUpgIovX3bR+",
-	"inpUSJ6Cs2cagRciF63vYupSHNqXnrvLwVUq8kWEtamqfO7/uRJlPsmpb3kg+6m0zeyvmw9FfzhVp7CY",
-	"DFdPPZ9oMmNdmGZhG3QTaVa+Ff2hPt+H0lecSxRLgoAHBpwVIRT902Zc9cLRW+9o75PYQAaeU7TY6tf2",
-	"72y+vn9nffuFAKn/vxygdw5vre8H6OD+G+vbN9fA8G+uSUExaDWvTdJiGBmI0MzHwTtozIdpxjO2hheo",
-	"ChO+j61XWozhQeYvs4uC9pkZR45GAZ5bASpKCZXCdUQfDksctvgDtgSq2ujKsWzGhmuHkVXA5Iu89cww",
-	"hAXaFDXfK07X86rbdAXJJEwm+/Rj5ih7axnnjCP21kIi9DCLdJ5Y8dKvNPUUaTdeKRzXaZ4yKAHguCpZ",
-	"qRoVBr/Kc62EUDD1YLNKvaFLYE0Vtk4IGdtXFqL9lHszbuFK7EOB1XKmKvOaTQ/08xm8ceU8dqVrmOXP",
-	"TV9AHVHSHhcOqoXrrDzsq750uMKkRNDrMblE9VqKXaerpWKNFL0hbMnNBdIKkp7tiiRQqUbCTTyDQK9S",
-	"bz4NpkDzkQ5aXDf2RxOH6N0j5UBbSpYjkxsa+ucLcL7K/eiKdJ66M/NlCBAjo4VuSRMTCkCGPDXVkeAv",
-	"ybV6SGy8cs5ohj8qwnSSazYfZhVGafRoMyXmT4chzeHnKnw71dE1E/ho0RJX5uR7dnRmfRZjMCrx0M5V",
-	"8ZBPLmUOBCrQ+0MyJJEOllqcbZsZYwc025hFSCEG3ifRq+HyV78js6481LSjXgT13gUnEATiCMIiYfaa",
-	"NWE5yOi5YZoNrK6Ah3eP7qsVFuhrR3fv5EGbOg6vxU6OeJ+vH9Euw3KYkl0k/72O9BwyemYDk3TIZ3C6",
-	"bZ71yBl68+39W+tHb+7vvPiSkketFf1I6nc39F9tHpl40dZKAQ0VwqlNHOlGi0G8lY2Zg2C1LMwJRgfT",
-	"WT/QAZGl3+6PE3KirpstplkOEDEBWLMAu6lxeeFKrYkLhusBjdbzvSA1yVuMGr5dg+C4KOWJupgTLIVS",
-	"gyoD2oNsyp2zsyw+y1TjFy2WHSmBeklHlZJYEH2Nlim11+huykfqYYKHguigQCxRTLCQLZbH9d3PKGda",
-	"GKYMcDrjcW4usOyoXtGxiIKAEFdvtNhJKfYdQumU5NSNv3Pvduaw7EmZCLSq/gdxz3HMR6azFlMj7HFh",
-	"rPyF+LJoQJl+1/hpoTnGJdKDwtrQQk+xhDBAFHOetHHYty5jjzHAte0XbxRwpmUs2Tgwo9S5Etv8kQnD",
-	"NHIm6yzIU320p0knUHjlO0/EJrDEZpufrWf5J16VcV+9+yo/u2+yaq6MyMWOfJqWAR5CMOxLUNVkaYCu",
-	"UE6LeO+B0gZysr9qe0Orn//iV0r8DHAcZ4pdHgGgVJV1NTYTKiAQRkq8wHgHeIy6XImq1RzPS3vpYC1E",
-	"ybec1IfmFYk1s/oTirQDGRpX5iorDk8PeNkhBCUCeTiJkVHGTUthpv0IgpZNl2jVt/aefbr5sM3PIGVM",
-	"KenNVPPCFwtWzYcO5nwHTIh/QMypB7zs86QJc2ZcggUS+PRSxrjmHKqzugpMekMgQT8ggS53LEUAf6Iw",
-	"xsJEeBjQCsvMe3AKgW9BSDwWgZqANf71CUkQlTUMb3FzGhxMt7NX3fGYFavDB6bgaLZKFXjMRRsXGmU/",
-	"lyYymRrpZo+MRkthi4zMiDIAcsh85drq9YGGboD6TIs84W7nCErPpRSx47vGMy5nHP8hlyPwLu2Qyyr2",
-	"OOQC3D866kqHRI/EHQQl/G8I6/dsKh42H2aVdGn0aFPx5bpQS80MRlnt6Vj4frmn4x8KY1/j+VjH2BmH",
-	"Xc8Babu/IbRAtIxXYHhAsNE1xLPAP3A0jnAaCVOyvv44tHmBDY7Dt7NXl3Zw2S6bHFw65irPc2yPTUGv",
-	"JSxcRpostTkzfVGd8U1S1I552NdqTUwTZNJ35znSJvkVRB8VaJgkJF0PFTfsIWx+ZmhobVA6lEOHVXrC",
-	"xsuEf05FiB3fNZ6NOW/6z8YcQmFpZ2OeZN/sApgJgM2HGeqw+wJYs/L264PX/HFQ2qBZ2A3lfJFingck",
-	"59tYxhvCmgtbbLWczgFRSDElGWRtIa8DSXImIWQYwjFuiBbLMzggQ15kiRxre9XseRgcHhQCrldv7uys",
-	"uQyWhcP3D2XnXOPhW7dzMha+nsO3ACqhKyWUOHb1/KMffva7n375t79VYj4oy3LFwAlOJcVxnu1xuY24",
-	"iRO63ifjBgf0/uHBW+rFpR3PusOmt0o1iT3tvNDnogZP0u5sKMBr7MvLkZbFdTZ4JhXHun/lgkvKxrqr",
-	"qSHscypC9Oiu8ei1fOflszxbaIkcpVGkcuClDoeAt8kTea+CEgHxcRBMGOOw6GhBOEkILmdlziE5Nh/i",
-	"hB73iQ2/OOV9crnzPXBeePNeriZQo1qb7JT3LcCKmlIEVK+kAxm4II3+IzV3TGq+0NZCt95Vnp/T2b9A",
-	"jKWw/ZHkSTH71iFWSxlralt0OY8uey7OEkQCZFtiJImzvzrH7mrIWYd2hymJECAA2pImDC5vgsi1zCGo",
-	"I0Q0qhYeIzFsq2bbBEm+lEW/X15op98YNPPC6K/uOPVdNd65dxsyJ82VAoI8hERHR/feULplhVv5iKHD",
-	"d+63mC9MSTckEJUbaB/udw4/uQm0CFpsoCGxJrAtRU/1RE2xVXMMKPnvCYXwMO/zpho8D7EUc+27pd4y",
-	"jnRsjkn8qbLg5D4C6C2qxKf6jHc6wWQ8RlNJCiOrv0YAWOPyLhG6u4Z3CJjCUhZKmxPhHTQguiBAG6wD",
-	"89nsvLq+JfdzqerD4K5R04f+Dw/uTDOyldfInpCHB3d06N8AR8sMwCiOpqDx21oSGAZmDkU1tIKCakrE",
-	"N9nF68CHYiOJ/Bv6MKVMAgFfhZcnecyzv8zoAbcTMFD29DE+IJgJYyXDoaSngHICCPpnSQzI9FrX98Tk",
-	"dzr6auCQEjPdCaDYwIH+dKdQ9zjHupZjALhTrc6qjxuKOq4rbcqwTrSoOPKdnBniNFpSFBmIJOgPrbaH",
-	"gjIixLr620RXbG+plVQ305tI9IjSI7PAXC3PsEC3eETQ9s7LzWWbgy03H9plbhhBVOCKxTtIJyCRdbSq",
-	"QZqICPCwOkpljwwEiU+JUIdsVzH2MDFGKqWr6e+gNKhBpNgvfB7Z3a7UXNqFCN2h1PsEQH42ptmLn3/x",
-	"f42WYqMbTNEFLO2XqsTdI4p9K8I+sKDFmm8UtwRFJgOtr8RyM+ltha21acrvXtv28iTOCCLLh/ZzytWH",
-	"B3dgsNfH0lM0mudFm/mqkoIVdUZD5Kux5IrNkMVcXYoLhwmLQA4KzeQgC2NBQBT6OT0mqRSbMR+t12fj",
-	"3uajhSR6NrqkZJ01uKLc5qMCtEfMF5Kk13zNDjMIB7hktknMR1YcEVP8SJuanv3nv734wUfnj//+/Mn/",
-	"cf7kt+dPvu0XQs1C+RcVxd9oTbLw1volyWLsq9H1y3Eq4lRypvWoLIg/xKJS3TjEEKPhXQLjwF4nZwlX",
-	"2+Sh+aGYC12e9hs8hUoEwsJ0qGWHULjMUZ55xUHHEbwjRzglaPXVnfPH/6fii8c/P3/ynaDFyJc/+/Fn",
-	"v/3p77/x9wE6f/zN84++ef7kr86f/PO9NZ1F1KExXGdy3zqol7fu3X4jQG0syEs31wkLeUQiRFmLnYTi",
-	"9GQD3eOjvDCuxv5Co5RKSRha9YEuqvd6HPDvjQNfco5izrqZv8XMS+OhxKQjQQQB8CQVULOGoRMD3C9O",
-	"XEa314HMt3Q7t47+7CpNxaYX3aXvUAAKqxlk+LF2XsuRKxjsp0WUBX2XrUAtBNaqmrMWHah5IU3Ey1l9",
-	"TaPqomLy1ItbQ3dU2RqX6cDnd4KE18okhRiSaB1KUNw6+jO0mrMsT9E7999Yf3nNkqbNo/FGi90pgPXr",
-	"AtsAHmJJbIqyDDDDXQL1RjSFtRIwSrkke7YcCBr1uCDZpziOUQ+fkqwegIbfQyew+0nk5PiDwQTHX43q",
-	"JsmZ3AzF6Rx37OUpaoYOmiiuPfmu3YZYSqzWLtfU0kyqjUgKaK3LMT7BQGAEVfyTCrNmgl5zrf/M4UMm",
-	"17PKm96D/5Z67z68tqijv6aek0vvMuG6AJa15KwFyXUOsMH5gXpXEJ5bQXebTmldBnJKgOeQQethZoMz",
-	"/m2duZkHLEPaDIv0sksucSz2WiwpqIal90usarqJ7IQE2tqA2hgtFtFOh6QQhGzxPDFDOPr6UEgQUJlJ",
-	"KSVYcLaB3tWVMnRTMcGnRLRYh4xIioa2KD6zxUthBLYmfoAkiDTzTBc0MbXGWiy7TCjhOsCpOpqA6E7o",
-	"T9X7cxwQD+O7Fl8Z9HyPCLVJfDZMWDqQc6qbpVlXQp5GGeeYLKA85+PZz/764pNP/feVCItem+M0mhYR",
-	"8Fr20qw8MeJp/zU8vto4j3x4rtOHp32lIQgJBXMyvHLr3zbRdTTsDxMRIHIWEvhUBGikdqG+jRCexGRp",
-	"wQKdmPMUynSNNSZAN8YQUluwNjdY0k11LwC4SkCWedRoiW+pb65ynekAd8mmOO3+ydkgXoz3oAf1Lpei",
-	"22u1MUdjNmdMQlLAobBxPREeg36PGTr6s6+iNk71KOv1epdh0gJE+c2SWVXmrGIkjMsJ05TxSTOkqruJ",
-	"mIZSdaWQUh7IqrCHGSOxswMywFQ9MdEBnlb/kLDo8gVogHvFuKQdusyM1DvFHnOgujyQE1ZEy1GLgLFW",
-	"jh32izIPLNZUPP+cXCvLWZXXoDih1+teoE+GQm9rPC8ML7D5et1llTGBLmoc1XpYSks35HYlxc16ONiV",
-	"gwi0uqWding2S0e1mGV3E/G8Rq4WebgBWwXIiNVLI5XNEpsFZTrK3A1FJRkfNdRUGpXEu5sIf1W857Ak",
-	"XSObfD6pJjf2g6xAXXuMyFlCQnXtjLBcjkpqu1diwZTiCsByNigkuU5f4by2Wb30XkJ5syL5r6rC2WwS",
-	"OatTB8LYLrEuXayLn2kcU8rIpeWx6askjp0LtdmhjIre7IK42INPDr8Bbd+D2WmN8HkVxc1YJQDBZ1dr",
-	"KYyjSWj61PkbGSOtJjiV8VhdUTrDOB5nI/OLY2s1WNeur/p4OWsqug3vPw/AL4sISNvPY7+UOmv8gGr3",
-	"7dxcMtrLUQ7KYfC6M8uOQegQul4vRoau01e2CNShvq4TxQVb4FVusKYAE0vKdcytZ4q0YFijrBtkrjyl",
-	"wGci2tCgSaLGNNgTg7biv+EXtskLOxB2lO2aKXf8AWa0Q0QNYsXb2VuXvd7zhChmCWMuyJWARDfSrux8",
-	"jsyiNlCxMhLobdbjIzTALC9ZAO5xjiNzKA+oEJR1lxUWAfURjI0SrX75429+8cmv1wKkqI04I8JzjfYd",
-	"vXcTwuyEn0Mzvx3atVj6M7r4an4pmtttVahTS0WRP+xPukb9MrlFrW0RxcGwDZwSaoAgyXiaFZPnjGRF",
-	"bMzudZ8hmSjZfGj/WafMF3js2tbLjnVZefIlzoASjBNSwwqVy6f22Y1S1OQ967QJMnmOTOZiH74wj3fV",
-	"ZK2oNLMMEEa5FQBBvmY6MPI1D36EAEmlwbSYjgdfp6z4nXbPmq+PTdsmK7xCTyWkWywFjxiJNtBtTXn7",
-	"NCsKXKqKiHokjhCUkQEhL3GfsBbjnY4NKtHrWQiJwgIlQ/W504eqyPwcC9fS+K5Fwr6JWcRPSVrjTgUV",
-	"okx/LVUliuiSUE7UGDRODgjRACoXmWrChqkAi4NF4BKyWRAT1aGbCNLNnqFL/b3LUnDlWpJ17DhhOyzN",
-	"J1rq1epAz/7DX3z+X3+5BpUcJzlGoMPX3tjLCucY2PeYd7uOSJ4rlb0ixOyKRG8R0MwR0GQj6dQIGLHi",
-	"9M6763+q7zOIpy1WvNhAvdtNIXlSqOW9gfYNx+uimboYntExAHsUFyvRWqlqoUlTE5SgD0KjbOQQawEi",
-	"OOzBcFoQ68JHzKIEQe3bEDNEI1NiZURDmKyJsoAsQJcgVtJf+2ufQylsd/BRiNm1CmE1gOmC2Kx7pt8u",
-	"x/ABhSpM3zdEztW2ICNnpnqcTIdhH5AEn336d+cf/ZXfvNUMvfFuIpaL3Vjo8A8HubFc2EKQ9JSIesJX",
-	"QEnAMbwuySCJsSTTLhKvqzfv2xevcFuUO/LsCDviQId6aKIHuYZinwubqnAdKCO2eh8CKmdjQquf/8en",
-	"X3740cUvPv7s6TfPn/wdJLT8y3JgRl4fJBLwV75OQp10w6OxyZQukPIGnDfZiCHoMuIapgilGl+uBNC5",
-	"s7OGsjqrILFkFmI8oEKp9BsusJAqWz1vp0RpfNdyTNTuh6PlgYHg0wkIEC+T1+WKNhNJm0lKTikZXR7f",
-	"02mGO9St/5ELG43AUMuLUAMcgIW6CAyF5AOSohEfxhFYuqhcVq5zBKmfGSeCjo2RwIMkzuraW31bYPDa",
-	"TcGdhg9sus70oHeBBzphJkeGFVb7N3ysxCpkR+lRMSgnquaJqGixrHZ1T+fu7+wEeZy6aQFuX0bODtY2",
-	"0F11ERhRAQg7WY4N1NbWhZERBQu1UuCYwGEWBJWFqGvsWvOh0vBbVrPbPzyAStk6F9NcZ0oYgT0sitcJ",
-	"0ddRmbqWF5X2SgSUMaQX3GRZaTA8nSsGYSsVLLw9daWxcfzSDGJolxf3CbND0nTTXUF7mnQ81QXAAZeM",
-	"6shw/d2oBzmAdhhr/hyju6rXN2h8KbEQPJwGG5tjcBezCLK59HgcCV8R5oLoXGDSvHO8ajA3BIrxmA/l",
-	"HsJDxSQkjqG+l0kA0zX7UMpHvgGbgRTHlomEFdXmSpC5ssyfoscT2lFtCN7nXpfWH3QKF7CZ5rjpd0Et",
-	"PLDNVDQn/82daUU6jYj5k0sMqTMUOJ46JiUJbJbqXgZnWRop2s+kXcTDoU7DAZ4nZ5IwJdAzLB8wBOdS",
-	"LyiJveXEXOlUUAx5yTeEkT9avFx876+e/es/XXzvL7/43W/XdCQWT7NJNwu9Kx0sJT1neh7nraM/KyZn",
-	"7qIjvT+yIeqsaxB/asOYhGm9b1ts9dm//tOzv/zW5z/654vv/TpAXz75vz/73X/P//q3Lz/6wcXTn3z+",
-	"k48DdPHp44uPn37+w6fPfvr9AKl3fvLLAD375fcu/rdPAnT01jsBevajX375re9ZVb/FOAwXwM7j4cBc",
-	"KkLOBAfhUaQbrKhYg5LrkHOqBpxlogYthiUacCHR9hZ6+1XoYmcr2NragpzFDaSv4XrKXWJuxObQ5Z0W",
-	"Ozm8e3QfWXBELVVPSli2MABjnEz56EbOwHCVbDG7oFTYTG8n5qFeusJ++eNZ8cezYilnxRSNHHJ+y4xR",
-	"8ouPUq7ks/aRLgmxnoT9BvI0j/LJ1EQqZxGqwgszoWVGh8ZSGzAycWUE2BiFfNCmzNSbLem9Ou1dtFgn",
-	"5QMw1LdJlzLASqUMdPkQC6IlTHYBMl8hE8kiTXoSOElpQkmG24/AQztIMBsHSCQ4JALRLuMpifZcboUW",
-	"s03DbSFAvXHSI6zwUYTH+hyFf1CGvoYT7JRgRwSnYe+WFtN3re+sFn2vRB4ghsgZyr2l9cu+6MOXbjZO",
-	"QCoLs4UJr8N8idCUFfJNzy67N7yyAP9XnOFkLlHV6q4J5+vXvubr9+ZWY8LOGLsP3JJF7k9M5Za5g2o8",
-	"WJ1xDjjCEfYTUX9zrPaZe20jbaapJWS59zbp6ILbzbrX58ksnf8hpbQVN3t9TpsWq+WUsWXFV0cgO4vA",
-	"147BzHQ8bD6E/1dipxxeBjogMQUk0bRrzAu2vo9BNFfnhlYgwUWK29qJ22KrOiu1YBM35g+IVAi1vR00",
-	"3FMSGbcvD/trNh2txWBee+hEm2zECYjykT3V7Tj0djUlzRHjI5d8/yqRxfVeWRJfeQP41MOl5XXoUyqv",
-	"sKHIHNjokSC7ieq17FEheTquYadZ1XsYQilMYYIRN80yz27ozhv3BSjcrVj/CA57AbJRWiZJ2twdT0vY",
-	"GDkVWsy6cyJySkOygU50tMGJieXKqyYYOZtQfXKtauQwXT5L6T26+p8uDgAFAS0SVpdzneLUJigZSqTr",
-	"7qszYw+dJEN5rH44UU3IYcrAzgxdrxuFnkTZtlCdk8gCd3Bb2a4HqKl7LXaSEmv/PMksoUJvL2wwUdSR",
-	"gcM+NGmbBhhkHfNmFEHTJnjGRpiCuqrzASBsfQ+dpETw+JQcQ6sn2o9mjaItBiSDP01D2e5GoVI6hokZ",
-	"DpYaJ6lNCLPAJ2omIompPAFHzMQECsRIkeRc1/NTMkcYFUdIJHmLaajEyemetIZbWy+Emk0Zh7/I+s5J",
-	"oIs9lGzBWga1WLGiFOysDfSuR2xlPkWsyz8KdHPrFaeGahgxE2DPHzBKLvf2YZtdE0pKdRjTzYl6lTHc",
-	"yxkHcHK2JBzoN3kcBbYYqPrHut2H6g/YMpaT1YUopjIw+13tzFw+WNHVTANQe2EdDD+bD9W/j9W/H22a",
-	"YTSDqc2+a5ouou41Neki/lxpGNghDfu36QLCWS/Bd0mqhiYNWoWJDnPiX1kZX3hYuHMVaPZe/mqQtZgb",
-	"bTiEKbh4902bHQLJALquLGAy2faWE/ABJbR0bVsIisxMA0bkCu1HY+RM2p/AVNnYngG4XJvqe29wzh1y",
-	"JhV7XKVWp9q/j0XfG4+DRR8gCziooMsKttEkVddzRWAYxKo+yfIlKRUlUtxSR+yHqp1LxIyqz2vjRfWl",
-	"Be4MUAG8rXUA9e0NkaW/geFH62uISjLQH8AwWzAlpd+AoR+D7Qni0NSBrwTj+0PMJJVjeH5i/zrROtEG",
-	"2m8xbQK0nQUIG6Og6ioAwXpK0nUgJehq2rq+HtEulUoLSgmOWgzDrquGkaKmUaQtVhdGqpjvSC3F83fq",
-	"26Fdy1mvOp9+ugPBl42HBoGjRcy+QHOx+gmYePX8yQ/Pnzw5f/xfzp/86/njX86wIZUysJAdWdEuVbtG",
-	"hj5vLJaN7TnlMX3F6mjoBGLufdZmDfcLxYApWU/5UN/QCjccKgwU4nJCg8ChW4R0dKBLMnUnJZHFHL/4",
-	"219dfP+7U1jUAFVuxpz3h4k/sBkeG8TzZkm+syQkb++8XKdiTlhH3wVQShMXo7MTogAZTx3C4K3IovRu",
-	"ZEDxBesAxDvpcHCfNTXO89e9mdSLzlCeup30PO1C+CLu9WNtErKqpmYZdeyCXNUwqEvh3HfNrV6PPYvA",
-	"p/6A72Qo8QiPi+EEk4X6Rnj8vJ6renTXIvLq8zG0nQqEHZhvlxP5z09tz3DLMB4qAzuSSzAOl2YSdzTy",
-	"6Df+8fzxx37xZSBJ/GEnh0NZTF+Ksl3gGYDS8zJVFK0e3H9jffvmWovp3aLvRkXtdA9h9NWj7fXtnZc1",
-	"yobJaVJKsN5/5Cyh6Vjj87aYLOxORkgkEIY3eWpeNJU99A6JaKRxgnGajgPteM0LGd/c2bEG+pOYyxNQ",
-	"lHUrJ7vqGABDHpUZSHFGiBbTEYvW2zl3ipQG3yHP6TYsjO453YrXouEasuRHAe+Ynbl68Y1//OKTXz/7",
-	"h59c/OAj/64TtmW122KiM28qKintsrvDBdt7bjrCyrIKYMu5HNAuU505XCq+zKOjYoNXyWzFfpwBNbxQ",
-	"Mo2yHEP/1tG9N5BURFfiFwQFCAYTz7w0c0ghe79QBmkKJkk1wtCI+hPB+/zYMOkJCjnvU4JW35Qyucvi",
-	"cYCO8IAcUUn+/ZFMaSgDdKQGSloM0oN7UiZibQPtg7e/o3aKtiscHtyBOBSMUl3ox4AQQGIj+Gs6PG0x",
-	"+GJA2VASgVZv7rzgDM9WnHTAVq7o0gWNX4/Mq2HDI8t/C2Gryc1pTzVcRojwyzJdEyjzaE4HtTrSb1+5",
-	"G7rUz1TfR44SQhkRAaJMZLhSQ+sWTknIBwPCIqV987Ml7WkNJGP9G+aumpiAIEP3et90TdzWqohpAh4V",
-	"6xmx2tOaNixKLolRzVor2h04wqfEuAL1D+od/UNrJbsJlp0ms9xmG/hLfOyXO9Qzx34FzcEBbqbR3aDI",
-	"CAvjYWQUtrKhwtSjsYHHFTQDR3ajeuE1O4jrAYrIabCsukvAmoqjLCJHArcDTWFALrCBMCYt6fC1N64g",
-	"vsLPFjCUq4iyMGyhc/WzgHTwTJitxjsgaHJgqFTpB3mKV4uBgR2BgT1XLzQH2iomWV0k4xwAPmyxkxK7",
-	"n6DVpLoYeTU1RXb7uvNsBTTJxXjar0i+wwiboCbk5ipqRZ6O7tfEFygd6hDeeEl+qwMhho6iRzpkJNGV",
-	"y7LADTOF1S8//Oj88Xc//+7/8/l/fPrF3025z/v5XjV9JWyPw14erypCHBM0IrTbA+EIDE2irNaHwQ8S",
-	"6hTVORYWvRGJHuSKwrd76laP0666wWd1fMSw2wV8wKKfSjdSykXfemUNDVlMhEAnFrVKj+gE8hHTodvN",
-	"hMP+8xpdosZ2XdpoMz1KY+9q/l02MlSOLgbou1Z/M2Ehz/7+Vxcff2OeLZNC1d2F7BlH7eEDPdBF1Hl6",
-	"PpToLFvKrsByLApSY03YbinXfutSgMWe0dLm4YL5ogDqmcCs/3Nq+iuM7joFT0PrnwmHXJ5/2wZfaOBE",
-	"sHivIWrz5gusuFprC/QzXkyTeiS6o5gm13O5gPEtLdSnqM6ufv5fP7n4wUfPfvzp2hVjzGXb2JctQz8g",
-	"vgTFm8X0RPUHfnFqNaj6QuJQ2PswxmHTMlDzeF99M+0Pn5u0raVAWOfEbgIKBm/raqpwGGZush5mEVx2",
-	"RzjuLzH1AXzGMYWgdpIS9PsPfwiuMk2UGyKDTddWHuNTuyFsqD4zOyqHYm8UsAhfb8Yk6uryQf6i+PqV",
-	"Rmx8ZZnLfkZfXFzvEkr+AylvU9aIU6F0kU6d2tnaAg/28kxE+xOMplllrmwue4le11f5qex237x7T7+6",
-	"jGUpddlkZfZDSU+JNUy0x9ZSZPzPKeTdLOXAtYS1+Dp6RBSg9IIK5DrpNIe91wmZZcI8f7pvaXwzaL/b",
-	"VzMC3yaGVVmSw7tLhSRpCdWekREq8gdaTUkCuonG2NDMzBnxb2Ao7+qPUTK5D+/i0+eRS9SwroU5gB4e",
-	"nlAUzUocKuV0SfwBC4Ww7p93CuBiBqKkYzxMkBF4/vjn54//E+Be/mUNd2w+VP87Ztzv0HFcigzLXMOl",
-	"SI32hliy40W7HsqWfo3IDeuRe1pAEYWAfmMcA+deewxOvvnq55jlWWTlnOrkcULfIuNs2iQ9teMZpvHK",
-	"7som7HEz9Kp9+uJH37z4wUfnT/7388f/7fzxfy9kcZl4VgfkzsVP/uni6b8UMRHUzczxHkT7fPb02xe/",
-	"+Gu0un90Zy3/Jqus6PjsW0+/+OTXzz7+1uf/8DT/wECX+F6/+MXffP7p786f/Cb3BQBoU2GUNt/S0ca7",
-	"phZvvmymDqzjXYhAQNmuEmhV3WF6JI4C63UOLKbT2gbKAhIm4gZaDEpLmPgRE0+yZq/qOjoG4Vhwg4mu",
-	"jo0/X791dO+NdRDdBiJIG+stlRKx8ujBo/83AAD//w==",
+	"7L17dyPHlSf4VeJw+5wi7QRfKqkl8swfVEll0SpV8RRLrd4VaoFAZgAIIxGRyggQhGrrHKnq+LlSe31s",
+	"d8+07e2Huz293TNee3t2rSm7Pd9FFEvSt9gTNyLyhUhkAgRBesb6R0VkZjxu3Lhx4z5+99Gaz4cRZ4RJ",
+	"sbb3aC3CMR4SSWL4y8dxTEl8iwdE/UnZ2t5ahGV/zVtjeEjW9uwba95aTN4b0ZgEa3syHhFvTfh9MsTq",
+	"M8JGw7W9d9cmeIglX/PWBO7hMV7z1r6BI8wiLuTaQ29NTiLVopAxZb21x4+9NV/E3Qd8QJhqJSDCj2kk",
+	"KVejeNAnSD1uSfUc8S6SfYKExN0uEkQIytnmmqdH3Cc4gCGaMf9549bx/dsN3fKsgQ/x6R3CerK/trez",
+	"+7K3NqQs+ds53lEseOwebJuRU9nSb7TteKOYnFA+EijCPZKM970RiScZEutWSwa2u73tGkpAQnpC4snh",
+	"ayULZ19o0WAmDbo8HmK5trdGmXzp5hoQgQ7VgqYkoEySHomhYxqQYcQlYf7kTTKZpsUBGjH63oigAZmg",
+	"Lo+R7FOBVP9EyH2EUUxkPEFjKvt6SfFQv4tZgDo8mKCYRCGeCHjapbGQCDMxJnHpeh+mQ2qoMZVR8sUX",
+	"q5eYsg4fsaCUrOb5sqka0iGV08Q8wj2CBH2/lHf0d9meA9LFo1Cu7b247anZ616BiyrGMMSMdomQpXO3",
+	"Lyx78kMS+33MZnRsXlh2xzwOSFzaKzy9lC7v8pldMj6zyz+JSXdtb+1/2kol+5Z+KrZe4/5oSJi8Oxp2",
+	"TI9iMCrpTT1ZtKPjN9+G1iUWg1IKqofLJuAoCrAkwTFlPpneMPdYOEHjPpZIMUyPBAhLxGOEu5IYUSTp",
+	"sHQ7mcZbAlp3DlO90FBtrLnEx5jHg9fwxH1EqIeU9VCAJ4gy9HV1OO4jydXf4z5hKCRdifhIlg1P9V0+",
+	"KseAHivKi4gzQeC8P4p5JyRDOPo5k4SBzMFRFFIfq5FuRfqNr35DcDiV63GDbfexPppy5wFDJI557CEs",
+	"ULb1Tc2dugXVwUEQxERoLSXmEYkl1aPG+sGO+ndhhp59uOt86FM5cT/gwwgz9zMyxDR0PtHL4HgQ9Tkr",
+	"ecKFxGHLNxpWnjZ/igLao1J4iHHUn0R9AkrNdCMx6RJfjmJXH4+zu+tdPcZ0gvkR5Joy5PFS+maoaedk",
+	"yZHqb7zzDeJLNayDYEjZwdGh0QPyi+bHBLYSlnW3j9ItnBKhKAW8tRAL2RqJ2c2zURjiTkiszJljOWPS",
+	"pafORzE54QMSZJ51OA8JZpmHFxqUIH5MpFuAKDWJSkHC7h7iStJRBlqS1o+QBLmn6Y6o3HRKqCyvgGg2",
+	"k/USzkkXLp1uxfLfgm/MXqVqxDg8yrBDF4eCeAUOseTPz/MdNQlpJyuUCukhstnb1Npin0dITIQkwxsC",
+	"qRbULDNK3ks3XZN2j/1VfvoAHkzxrtmtizMoZYzErT6hvb5sDYeZxqZeCmHkFS+NaTDjnSE+bY11X70Y",
+	"D4X7rVJ2FyQ+oX7JM/o+afkhFiWNShyTWZ3KPmWuzeLiRCOiDB8WqTNFimkqOyiRG2FuOmZs6fQfVvDJ",
+	"QkxuWSnDoi/sVlxDnOyTVeUrdHknZy3wfZbp5vrcxY9JAzvb2zWasMxa2NoVdMtwcoHgFYydTu+l7NC2",
+	"vUqWL5+X++N6++EytkIVf9+hQk7LwgBLUP+oJHrCs/TAnFhN5S6OYzyxs2+ZRRLuM06pK40OP0X2NbR+",
+	"9vTjsyf/evb0Z2dP/quHzp586+zDb509/cHZk1+fPX169vQ76NMPfrGBsFLvGVKfDvEkORvqj/tBn7Jj",
+	"w0BTYy+sD1ClOJ8qAr8Nt4s5BcgfRcH/4KJgNTLgDtcXwMtQhgaUBbV2oB3Em+oDdZvG4aAlyHsjwnLq",
+	"Sabt990Xrxnqxfv6WgODKnZRSZ4V6gDLo1qBLysZ09I0ax5/qdp06ji/LkTrNw0BrHshov4AriRqaxP4",
+	"l0/oiereWwu4P3A4GQpNLiSBL0jPAmVqEuEtY/J0WEPCkI9bEY4lxaHr/kRkn8QIq7tSLBGYFOFEFH0a",
+	"adsYBeN6TND6+Xe+df7d/+f828+++Pg3G5kLY+ZSW7r/L/WGP+OywgIS19oYx/pV9VFIo9aQCIF7c0oL",
+	"I31Nr4WWvMJi5GhSubQrlCWOI3TH8O28WxqaqpzbQhttirOnmXGhiSyJafJ9bnv1DHGm61KKHR3evU+E",
+	"tvjMQauIOpymN5Hk6GVjVNxHIcEnBPGRVD/31b8FH3A0xAOCOCtaTl6ubzg5Tsg5rb+fffijz37/sy//",
+	"9nefffJb1Am5P0BRrDZ2gDhDIe6QUHignQcopAOCMNMy6oYACdWSfHPNm2EBrvCN5i3ClS9bC3GRocqt",
+	"wjmP4s05Nlu51bhKQS0YkQvncoW5ePbbBaady1g8WxQcS9ztOo4vX9IT4t7dHRz0SOtqDhzFqSRojZik",
+	"jlP1mEg07tOQoHHMWQ8dHd4VaEBIBFZJGDfSLSjmXbI5OuYhqSe7FMnvq7edR1qGvMnBBm17dlXqHWDQ",
+	"zUKnV36BL3yG1bgGrkJOLmWFShdn9jIcHd6d3mPOSSvhfHR4184tIFkfAhXGieBBHAbXblTCEOOMoDEW",
+	"SBAmnc4pYfd5vclPTVx/P3uW9w19s1cBUMcibP6hjo5I/2sUqau/DqnBqonyewE0vpiuMkOMLcapS+Ah",
+	"554upWzW3jV96zdxX27naYmALpFgM22btqPSYb5DOn3OB6+zIOLUdSHyOevS3ijWXrk8099Wa6c5WQlq",
+	"G0iC+lggxhExjaIJkfvwBofLU5eSMBAIx0T9yBDuFNg/s9qEKale4hEkJ4TJlt/n5QZPeEUgnA4OLmuj",
+	"jnqxQ5DWhxIz5hTRizZW3aX61dHh68NITvZUn/FE9zxf47O8k4L2GGU9pN+p9lDyGMVcljsrbW+tGe5Y",
+	"G7Axj0owisM6TJowVXEVnZw6Cqh8ncl44tZ4OHMHL/iyLJ4QzgMPtQdkstccbW+/4NMA/k/aHmr7IW0r",
+	"Ara1L7TtJB+03hoUzCha3nprOKKtAUTL+SFVchNacspK3VA2CqueTqW/gw7n+CgNA5keSFdqmeSW1DnF",
+	"Kl2ceZijQ7o8JlVdTC+XxHGPyBsCneBwRATS7ewbyaElEJUooAFiXCJySkWW59PBBqTUF1ubhHowrXnf",
+	"l8YZXsM6AsEBGf6yrJyMP11Hz26AfD/ZUc7eUcvwS6Xb0yHUMpG7VQ3dJafyln6zxCWUbcw1r1dxbM/P",
+	"Bcw+ecb7+sHdrdcP7jZ2XvCQ+v/LHnr76FbjQEmGwwe3Gzs3PeT3iT/Qqi6izA9Hgb6jZK+FeeXEpeAq",
+	"Pav13ggzae7LSZjpTnE3vM2oFEpvRsLHJnKbCqRmgHw+UmfdOkY+FgR+uyGQbXfDjCtjXK0MB5xSLJw0",
+	"nz/Q44/xG1fur64M3XAt9S3MfBIesmg0r0UtJtjEPGa2xotuO5+jW9BiXz+NeOxSUcWJ+5Tv0pB46LhP",
+	"u7L19cNjD3WwIC/dzBkROhPpPKrUtzNC2CDSUtQWkff5OIninBaRMR8LV3h67JNQoHFMpczFLpZt0WTM",
+	"pkkPSJMZ7sNy4h4O3cTFUmK/n9PAc6GCHRKSoAU2xjw5KrXdpRKxQIlk1FNDrEeNo5j33OGyM69u+lmr",
+	"lG/8keT6Ou8IzaD+YBRBALVNcDHt3RCIR4Qlb/AAT0oNYVN9mvm71y9dt+ln+tLv/LAon5I0phwFkubT",
+	"QaStOokfckHesokSC0gZuFfEw9aQCqGm78ifUfcoEjQoQ6kpA5nvBPJDrj7UCTSR2YCmNfcFNW2lBZeK",
+	"WiER6TfGmFRpRp6mFWeCh+RebHwFrltR/a2Vbe1AK5SOHYvD0Lh6F2w5+d7V+sV2Fg9aeKgUoJpa+SLm",
+	"7iTry5q0KjIEwHEOGSOiZe7FRRHvQ86CCGmEMAs8xJlPkNktHggB7dRRV32l9R29dnvfGBjA8YOoQCHv",
+	"9bTaOdV/j3Zl1Qp9jXblvUiv6mNvrU/CoNWN+bDqO1jSY4nlSMznC6CMLMY/dyhzBr4NM+78um0lIQBK",
+	"9+PSzVVJxlDpwzk5yIiUhWav9QH3SUpNAur8japPS9rkcT7BI7OGMfFpREk1yW3aSZUirZ+V729wF+MX",
+	"W27zEtjJFR/Ox7JqlVoi5NKtr9AhUby6EF0fmI9Lr8Xz29ZcloJMSluyCRJieOUHs12LAuWzJMnJVCNJ",
+	"Mmxhdk1uGxTSGzJTzHKMlQD58yTdG0WpmV/8hNszC+Ql593DipPyILEWWoNdn4c6hS4kWJBW8qcZm46E",
+	"Ejw8IS0I+VHDiUJIC/XhNqRGNJKtDi4JkZrufhHNJjVzzn+MW/FWDGWa7KMBiaS1Its4gT4VkseTghlj",
+	"tzomw4yx3hrcJwIsHEXNhZFxK8kNndbfINMQI1iCvXTYxvYNTK5zm43ShkaMSpHTlmeERSV9zxL58yzC",
+	"FI10C5UkShWlKQKR04hqQ3il9pFtxPFQzpmGR/1B2T0ia7xy3CR0kuxs7tH5skYMJSPX48x0kIyjioZ3",
+	"jOiejoJS2zoosyeJiPilj68FbTKkSGeTDCE7h2oSXdj2m23ueDQc4mtgBHaqefNGeh6n8Z0iDfCkTN0K",
+	"pbhYbOdF4zSrIyrzk6siktEsp0jU4aezbmPOZ33MAhK0+AmJ59KM4ZrTMsFsbndvFiGhHv0Eea/E8Brr",
+	"m1eL6VR+p/5n33Fe3R7k7DPRqBNSH9lPEkSSqUarDNHFjU/eW/NgHQqfZnW7POkqFzt2+vnnugcb/Szn",
+	"+AxpZMdipFErVPJFs4TiB6d6FJPIDshhXLHRL7M3QDIeL/G/2mbBmVZFEiu4lmzsW8DCcOmX78TNXCqc",
+	"5ndEJ1+UkmKmUjUz/z5zcZhxOVzk8geKYY0tWHbP0tAbeXoWaZG5ihWmUQz/LLuo6VFWRg6WXz1nBEyU",
+	"RMvcEEi/4yEAGNKuxhsCCUkidyjEHBzu9rUe+5iJPZ0/AfFwPmasxKYVEIldUaSvQ6iPamQCI4fGSCgI",
+	"6uMoIuXNlVolFtiImYj28hkqmupuTehOydDi5I7kbIsPkhWKSXckcHgjAQFBqjF32I+PmdMw7mOGYgwR",
+	"WrKPWRI6nkYyzRDQjkCo6cCwGwIdHB0mXAUhMYrXSqYv+VzEn3IBrZnJZmIk7PGQxFGYbWsona5fwmbu",
+	"3TZiC/knpk2fF45SOEAdHfOQoqLxYORLYA0qBTp+8+1iREIlGltyO8wZAByvZe82F0rcMuuQtOci+xCf",
+	"Hmq6ZR3HyR0je9udL/jZ6Zx2ZzQohjIn40wAJx+zw9em1Tnzdf6CC0xRymdlhpJ5zegjpR2WWdBnWgpS",
+	"Y9hijl6wmy3wZYF4UyQrtOwcaClZDS2m7zxJiJrDZ6Q/dD8MaLdL4vJc2rntLYtYTZQIMzNIh5sbm4sg",
+	"r2HR73AcB6Ua8ByMVnCgO/ihtveMnPokms/dmEzldfut07lBeBTWN+wfaZFKT5RkcsVvqNOXBK2IxK0+",
+	"H8UuJs9ePov7Qx3nC3+s/em5z91xJPpmjtRNDFGGCPb7SH2B1r9+/GDDQ9uffvDD3RdcEcuzupe4VxZ7",
+	"HeDJDQG4bKgzQfCmp3pWv3RDPtbqRW0YiWRpj1VLrsGM8ckcIvEdfELK2XTa9GTU+R7J3L7FmmMFplbU",
+	"wSE55rYjTxhz5iZNOdsRcTfKXaUdMAFuw4v7CWUDZwp0TBAFz3OXnjp1twLxTBCrtQ34xqUE7c+cql7p",
+	"eaZZPpv0klghUe2NLT9c5zhNPMCBlGQYXdCogtNGHIfLKIazr1W2LwEFcMa8SzDyHsDdwSdqGjcEeuPB",
+	"gyOkPwD9cTuTpuTjIUEd7A9qBKLZueR7z0+j1DJTQNnMa2U3p9KRI9VZrCbzv7570PhfcOP97cYrD9N/",
+	"braazcbDr/yJi+avDzENj0Lskz4PnYE0OXLNc3qPaSG4c3Yic7YfF1H0SGNyQsnYZagN3GiLYqRbqOZ6",
+	"86Kn2yodwgMyjEJzfrvH4EyJ0TdeCGq+IUqu4fC0VToV+0L5lLy1KF3K+ufAFBO4jrm004XmN5va05Mr",
+	"0KMws8rVWeRuagmfzavb3nZfglJq5C9M297F2exrJmRpjqH3aUBaUezOArvLkX6EuLZGRJmgK7dVo9SI",
+	"85Z+gHwcB2j97OnfnT19evbkt2dPf3f25JOzJ/+i/vH0uxs1XOfe2jjG0XQPavZIPYrUENfPnvzy7OmP",
+	"z55+5/yjb37x8286HU2PS4h4L1WdZ5Jr5vxLh10Rsg6vZc0p2U5dy/6GcRKUXXet86dqN9vw0ap5RKMw",
+	"dOU0Wm1ZciQhRbmrzSoyHvkD2Og0tm7BsdKEdBRIqFPu+iQMaiu0dqjlgV2ZENwCErMeAONjZN6ZL9Nw",
+	"jKl0BsiahnPxr0LSMLRRImMckz4fCTJPhwXmSLkiWdV0rungkkWaxS9gaVkoVDhYBPdsSeaf0mSa7LRW",
+	"thUS9+883Fq6pqa5zOK6Jnqoof6XA21MTnXEQ/3AXFtpoMQnNZ9xzcylzLhWzz1lGsk4qC4cIZjOsUii",
+	"jGPK2tLKQvdmLN4i++6iSzUPPv8F1lFPbdroPKTM/LlTIeRmUr/c5pvlpTlivyrxT8rMj7Ojk8zdMLhw",
+	"7FImaClpUw+qgggL8lj9ELll+jmcCJuGSnXqPcyg20wyXTiMy0rjqw7dygvBTHiJ3UAFYMKEl1yhJYc6",
+	"EG6JGkIdz1k5q1QyymUrF3dwh4SlWsUMDaFW3KtaNMqZiXudP9fhjs56KdeGxzhmlPUcd7z7mPWIQPGI",
+	"AUZGyMf7CItBNokOqiVhxMjYog7VGtQDE9EFPcyh2GqKZYPak9GXrkwy92nIoeT35YSyVcCUWQWu2HSh",
+	"IedESNCrjL1tBSTUwskBULFgHJqjzoGPRwLgT0yJAx3NcHPXaX8qt48vEkTNWauP2cyJpk7nctCninh7",
+	"6YqUNsb2/Ai8KeInA3CuIh8fS+4PHGt4gqlRNB4tFF5WjsNGdJBVgkO0oL5RjMjKeUjT4Rc7dJHhrcxF",
+	"C4fhve7a3rv1LklpKPQjd4oqCVqdkkJGmbzUcZ+jkEhEJWSmkqq81OpMY2veAOdGSIJs7aYOCTnrgeWj",
+	"T5A6qk3K8RzJxhwHJGjNK/qrLSFmrktvuRiGosk2NZHpAUzzy8MMxyykb6TBpnVqPnprPcJITH2n7qMX",
+	"rv4ly7wP6+rkStyLCQlyWeq2yhZah3N2JBu8293Y1+6irony0k7glI8y7pr1d7d3Hr673Xjl4f+2++52",
+	"44WHG3vvbjde1D/9SeX1No2ZzE521j4uO17nTh423DHPWZXNUZ0zPjYZdXFVqDCy4IZA+oj20M7mppUP",
+	"6+cf/O/n3//5xqZzDpmd5Hg4OyZ3VipntT5SWMdpLcOd1ZgLmE10lPL9mK77JcV3K4l8aXipisHKxbeJ",
+	"j0WcGWkN5mn3QpeCIdyxZ4BlmDzsBAKsCZTZ2wCupYeG1mPiq3WCGoAWNgGy1zVdyrjuYnJphlffykwe",
+	"QV1aPQp3Zdzp5Jmy8OvscLM2M708KW1d3Je5DTvWUQiEBWrbkrZWXOpTF/fIPmKjMLQ+qxALmSSVVNp6",
+	"7kXChiY4AV3IMJIlG19tNqalTXL1Bmxmb22soSKdx81CRtsESvFiSVJQrq48/mH+fAYwUhgyzTWjmWJ8",
+	"mlMjwgJTX0Gvlo7VI7g225rFytGymKGQMG2y8JXZBBn+eS0Jtq+nAGdZb1r5tUQNea9+RF8hyMYVzocn",
+	"akeWXAOphtfVTnrDxDcE+vrxvbtQEjkJogdGV7tSPap24ttevdy03HphhixLsNbliXy1Frt7kSh15VTa",
+	"+isl2RwlAZfoz0nnVIU4Un7PXcjp49rkxftszq9Q8OLMXiC3VaZUv1m+Z8Aoh63UPj8de6DfyNtVyoIM",
+	"ytKiMx6GtLlC5yWkWqBSU6nlqF71JEcxn5KxlecyX1mmsXOkbkiqCszra4DeVCmNFkBTmlPwzEI5WiFK",
+	"0Uzsn5k4PrrGyDyoQMsH7rmw4zxz/0wEbA7mxk4z4z1PbhAptE4Vlo4B0MlA6szjgweSQM7jBZO5Ew2v",
+	"NP/Rcf9/b1rZ2vHQrode+PSDX6CIxGlwv8NlwWfEDDl1OJvBuWfwzT1k7dkestA9Y3xCPLA0echgYHgQ",
+	"7Odpa6cHoVKeCdhS3703IkK27N99HgaffvCL6uBNyMk3ujaQCGZUGs+cLtQyVL901WtV0SwdkMb7rJbV",
+	"peGuSSAY8vucC+IO651RI35em5uVpHPAslwo75yPS+SfxLKMTzFDFAiLAk5MGB2V5oaBwZDfxwJhm6ar",
+	"aGavg4yMIeFbnfE9Deli0E5dN+666esZWaZmlKhLrupDVpglSeepWSQrvjQBKjirNFadMJ8HTnvU2w9u",
+	"N15WpEoQe50sZXklgz3R5xHtqhkIPuBOctEe40p8+zwcDZnDhfwGwQGJkXkOdVxuCBTiCR+ZxWRcopjg",
+	"OSMtZ7BtXdjCrOqXRakSpeGbKRuO+SgMjNB0C+NZELCGAVszEm6yKL6ODSEkjzQglx4QJIDFNvcLrcd8",
+	"LDRwOYJ9ISJFYtEnRCLRVw9lnww1EmZfL1GHUNaDNnb2dS0RU3LRLJ5qKPO64neBqNzYRAcSDbmQaMfb",
+	"3t7eQ7nZWfR0HIa1gwMWQXV+DUuMYNZqoh7qhJgNEGeGwUzOpnupBB6atEUX1nWsZra9bYKTa09i6jRw",
+	"RTAOSuKQ76uJhKQrocATZygaxREXBK0f6z25l4+P7o7CLjV/qFF6CMaohSMjJECM64hmynobS1qIVKSW",
+	"7Zep6jU4VKsz0Xwn8JDsZfaUoobmyxqpUBkHhhFcXioCE5zuFCjZiODMJneeCRkg65bNp7OrNC3tEtap",
+	"ENr3NYxEfXNfSvXaTGYPBm0Xy/btjkvKIbblV+9WUutGB633FecJyf0BgIiYWrbgoeDML5F/HewPjHJf",
+	"3YOOTAdrPfSzOet26haYc3NjkHKjWeEabGeHkGeeLF5cdt7lbHExP/Z8yqM9zte8Czi+83plfgCf/fbn",
+	"X377B+e/+/Hz7/9kD00IQ5KrQyOEq8I2LCsz0WFTGum8dZ6nzA35sZx9+L3zX3/v7MMfnH/y0fOf/uT5",
+	"X/3jVJTFRQCdL2B7cIQ+71aEPqfGiYrqDnmVfL5Y7rwlYyopmRlPpZB8aK+fJNi3aXmI8XH9OJasBaSg",
+	"J9Jen8RwRgl96ObqqrxSxRYZ68ksQDnzmolck3gwmIw6lHkpuzIy4BEXHurTwQQPRh6ajCKTnlsJQF/P",
+	"THPcp9EDPmVwmRkvSYfkWL03y6ZSsJ6USh+3wXoRPE1vTeLTVowlKRPKVOrstFq30aoQ90xzmZ5nznMR",
+	"STsjKn1ZQel5whVUWbOzMqhDNwSKzU3DSPOXvZ3th14lyfMt/8+EeUji06SmUrqN853B97XE9Zx4RDWi",
+	"75cFoVqqda/Wj5exsGau1hlXSlZhmIae1eqshch2gNGacqKBsxqIjlfV2Nv6wtAy5jmS/hSWxPkfYX9w",
+	"kWohGljT7Y5yxRvOlVR9Oj8cVREjdK6tXSx8Ow0dWgWtNU+S06zoKx2rdDzq9Yhwu9TK8GU7/LQ87KpI",
+	"HYfRocNPodCuz5mE8p+iD2YQ+LSG8lyTaEfUHyycTdFKIaOn9QCLaU51pBfqUkZF34RfloX86mb1DpzR",
+	"KkbwCjSlr+7wdwkAYcxHsmyUOYh1Xc6Vo46uZKRvXZjpiq82SH3PZGBILAaoy8OQj4U7BV+9UQnLRP3B",
+	"A/Weeb8V5B2uZW7jNEsDesl+XLbMV5hD5Kr/l1JY3Ws9uLgMMZvYCD6BhwQsK/PW/FtBElKyalN7pn7E",
+	"F+k6WPxepO4AWAxSpAcoZH1DoJAK6en9xBnJVWp01qqflfChH7aSOH73uTE32ttsV8XC8PIxGWLKjLm9",
+	"vrZcGlYZ6DAFLWUeOkE7ZcnlRj0xa2AqTWjB0eOIMl2HeVrY4xPiJoorMsG+nYsgziTIOMDypusKZGlm",
+	"puNcdsOGZSw+q4ZcQU5ljfGKym47ewKoXcogNWKts7DcZimhS+csjG3PgYlU6jGGMMy8tpT/Fuz1JXGa",
+	"ZSfmVJVDEgYZbBHX2KcR+rSvlwb1sMGyzmoqQzLTX10R3m7q8UIzmYCCGfiyBm/QoTBpqFcxL3KhLYvr",
+	"oExFFdaK+qszKmTWvUvPk/k153W1JFly8fizxUqiVxefnVXAdlbM25SJYapKQLZMbKZAbLY0bGmIXHFl",
+	"vJT/KqNTCoxXP2JtqhZyPeDg/GczRrQQNNa82y6z37JG1IrdlyhqL9QwL+c25lxf2j1bRKiq0ElLTDVK",
+	"IdVmGEQZmhQNN0uxzThERAEEOySxKQOfZHgaR1AXhwbNSWkeoCRrtWN9ew8xckJiR2Hs6gGVW8VucSZG",
+	"Q/gLKKHegroxJPYhDH1nG+JBXkbrX/z2355/8pPP/+kvPv+Lb2+AEt/lPKhjPCvKsQI+PMycCl3eqzNB",
+	"+kWkdixcjI3ZRduvG/ppQ//BRyVQ7znBOIW8H2uyqk6tySjXk4mEESjk0uSqubupb/xwrktWks6xK9yg",
+	"jLUsuEauLMEQaI/9qzYF5uCOp+N3lIpXwvv3NcwtGC2ERhrGYaj/zCw3S3w6fT5yhbG8oX62l9kATzT7",
+	"qL2rmtosyQAAS6OFvJv5Qg4teWpQafLdPAoPLr+iKa1bzHg0ezgGO7jkfsdLlFOgeY3zM6kXHtp8N7GW",
+	"J2bWcGvz3nTr6djsSk5NqITsXpaNnDw4kgdjPFmhzcUGuxZEKR/FPkkMWHk/RIJEkzyv43xbAHLIZQNa",
+	"NyPZA5OGKdEy5rHsuw60JZt9bAxv0SEkJGVAiIQiSC2HgywzV2O2VQk6dzHNfX3yXNRY57Ao2yo4jMSQ",
+	"TLZARY05QKlsik+JQWz2StZkr6kMpqIkt6ytRC8f6dBWPa49E2nT4zwQdTi+nJWP9UHR1doZlDExRs2E",
+	"v9HOCvh5fjNmJuRsKUaOCgtgSTRyYdw6wreOgUTdlqvQLy+CrG0IO42giwOiNFII0MQs6JMwAM0XyhEo",
+	"uu8jrJ0eap8h3MOU6eM/NWxDwCeOopBCCrxflC+FqbxcMpVW4+FXSwdf5thJgMjKt8yeuWHYV7U5mgoU",
+	"UlYShHYhYL8F8InqlIErwUDW8pBDdK62spNYcAZYNbPKdpVbvk9I3IKjNJIzqTrkMdGlqRLKQqxmHKvr",
+	"hvs6UXWKpj42HAQ6RnXIT8pcA9mkx4rFT25B2cVHgqMuLsmKqYluZH1X7uRH517Xq1JqVbwEVMkL4EBd",
+	"UupoJmPCxQdWh7Jh4OsY+VgQOJJuCEgjQpbIG3OE/TpRqGx+xVzJqSYYa86y4TrRbmd62p//6Nn53/zN",
+	"2dPffv7jfz7/6a9MoNlnn3xy9uEvz7/1zZ3GK42dopZTw0pkOtyd7vDVEQ0DpVBgFqCY86Gr9dL8oXxb",
+	"5588Of/o2ec/evb8Zz8wIz//+Olnv/355z/61flHzxYYt9INMCsC4LvHpAExCjrWizdnyLwpWaFLQXrI",
+	"FG3VB9zz//jvFxh51DfepCqNL+JC4rBE3/tTFNAelcJD/UnUJwzxSLPYHtrZ3m5sb2+/ODU2ryqnquCf",
+	"ZUmNupt/albt+c9+/dmz//Tl03+rbrzERJOZlDupKdkCZZtq6EyhnJWufO3gmqpScqM5PRbLx5TMOGSn",
+	"oJtKsmdng0/mJjZraZdgmEu45Kotc1CU/IguFu7WtSAdrvMPSudNkLnqFswZ7vCR7cu8d+nBOmlAe+yQ",
+	"LebGCXpk/nC8tEDsdEyDvcKoHY2HkIxsULFAohMwjFubZeGG4nDiF2tQ7rw0n6FEz1C35KSdxN3uMRHC",
+	"HY5n6TN9Ooq425J8QFiJtsdGotRyQgWKeUigiH7AbWxON+Q8Bl3AFJbwdQnjXM5XIQoVKkJIPMaTTBWx",
+	"iPoDY6PM1hpXL0CDcAQMcwQpz9YsRyc1dtYEu0kHXBjbaJyII/hXAuA5o++SlcubYzN0t1QuWVZFcne4",
+	"fBqBO59Be5Ew+5r4LOmQZsxmARgRmxxTwFrT1X9wTFCfBoHSbTTHlRcAqh+JNleKTXadFgIVmm0iIj4f",
+	"DgkLyuI1O/yU6OwyoQeCkk+EBzegiMRGRdlHJK3hzLjsQ9oblfXzSqfCf115pbP0lvmBQepWbrd3smIJ",
+	"jCwFDTfNYNAyC1Fuw7kcpWAJGGLp94nQ6XA6MpcKlHxbWZhqGRjtlejlVRvVDRFdnrBpoldjPqSCBEjy",
+	"TLKyAwo8izXtNt4AyjczFYo6JGm6LLJTzrNZuT+4w+Vcx4RB3S4bsDnqOuYqfAE7UE602l7zWRlZrGuY",
+	"eekaLkNFBl64cv3YrtlspqxgtSWbZ2UVp1SYkrR9qGqNS8kBlQ1XR5Dl2qfnjKEup2nNbZUJFs4k7jvi",
+	"hhdZjiQ30uE41bnCGldbhFzuITxE6+cff+f8ux9/9sl/3vDQzm5j56aHdm42dl7y0M5LjZ2XPbTzcmN3",
+	"20M7rzR2d+yRnc1izqRU4+GatwaNqP+rVtT/VTPq/6od9X/VkFNTzhfCmEstg8CiOcBca8O04jictKCu",
+	"8ihy23yVwKgdhZqJlK/xfrnuUopTnho3NEnMdM0w84Hnhdk5+Sm7JCtAnHexRbK2pYgkOw2wLCYWL+tP",
+	"9vvEH2ir4+wgwVfS/yqDIsu4Z5HGSjO1DY4BhCPpdwrI2dU+8VIWyTGGa9HfwSeO7TeceWMoi2zHoiws",
+	"qXbeRZpyMdRKdQJaolsvm8KS2PViUBEj2XIWybjHwomF/Ej8eB3S1f5HKkBM1wcTGOLTDGBTzp5WFcag",
+	"Pk38VnOGQAwTQz/EUSjBqO4chWLT5tc9Y6syNxEG18ExDgee9sxTJjnEb0ouyT4SlPVCokOP9CdwdYSU",
+	"QqohERJwLngVgsdV7w8r0BbqIik8LmGsRbJuyndPaTrOTNQssA3NkaSRTxdyVr668HbMZvukQ3RuTw2R",
+	"vTCC/PWFgq8L7F6p1K8a6D0H774AoHthSZdw3ysyyVXf/Mx4XmdBkiJQhB1UK1qSrZnSN79rK+3Fgvgx",
+	"KdF/BO1BNTr9jpKV4cRaADATY2IwIf0EYwrFXMI/qTsdW7fUimLSpaclnUocyyQNODcCD7IgSBiavwXC",
+	"ES5J/F4kzamWH1C77uxi5ClfnGBlklFh0RcqFZqyRXJO5jZ9OZdMmfYYHI9IEBZk72JFRMEkoxYAcjMA",
+	"G/qH7H1S/5IH3tC/WaAN+1cCowF/p3gZ+V9yoBommjM7Ao1pFvJxLWeJ5tZW2R54Cw+IyffPM+K+tnmG",
+	"gY66AYTIaYi2bOROHE4nLG3P5xpzFyzUm2qklI9jJYvMARfRN4kj7OSAoYOjQzQgSaK92hmoLfiAtz79",
+	"4BdtL9nMJsQxxTlTnKCma80KmxBFr7pUcyU41i5uPby+lFFSCDDjryum+eBuF6rCiBtI6Lc8JAik/Bzd",
+	"O36AtngktsyTTXSrr8tk4lBwDbaohvjnjVvH9283HvABYQYzE9hV9eBzPqCJW2oP4FVbpr10tIZcjx9D",
+	"6HLXERiuvkPr5x989/zZv2xA8GaWMhoTckiYtPepTQTREorYIQgqJPo8UhISN1nIe1RI6gvER1JAfD4E",
+	"ZQcWF0h4NlIZMS7B+bN+/s1//OLj33z27Dvnv/zrjTQzibJek1koSghMIjjQmWOeUWz1cQsPbQCCucuK",
+	"zSZrsq985WAk+4RJanzmX/kKOlajaavfeUzfN9AXr8Iio+Zoe/sFf0Am8A/SToNbDW81WZ5zeviEoAkf",
+	"baIDYD1dpg9ETZah0Lqa4Ce/3TCqvHbZTPioyQTRaV8aCFCjpWKZfHnDzN2idaS/I3X6qvchUa7JTqig",
+	"nZCgTz/4EaLSnGIC3dy+6SFyin0ZTlBIBwQJPiR6ANBTgp9LTtXtQJPtdcgV/8pXwDPXhnBeTcEtA2z5",
+	"1W8Iztpo/f7tW+iVmy/+6YYmVVuxXdtDbUipbntN1tZrpH7TWdXqX2nKd1vNToNkUHaCQxogqo4KD7V1",
+	"vvoeevcRBE17TWacII8ftuEmo6agb0YdHGi02U30ln5H+xRtFTwiCOT1UYZeZ72Qin6TgfdswkeaPdsH",
+	"vk8i2biDWW+Ee2QPEdY2xLhPZEyJUMyjnUSwfyUeEEDzbR8GZBhxSZg/abxJJm2LbrtuEhrfG5Em06LP",
+	"1O3affFFteAx9iVwN8RbYfT224evbWwCh+rlMUHVirMsJzYZ/NThwcQEYMckCvFEOw+1XcdoMJQJqbYM",
+	"7yLsA7XkmPpkP2m4yZKWLX9Bu5AoqLPF4OHN3d19NO7TkGQ6MWuIqFCTo2GYlPjFKCYyngAip9BLKzUX",
+	"95TAuLn9CqJdpBMSc182ma54ubONxCZ6k0z0KkKmpGpm9yaCVKZNBE4yu9XhJRCcmtjqvquYRe8UDwmu",
+	"linx48F+SQ4DIIlZaKV7K6aPiRzFDLUfoSbouM21PfTu5ubmQw81s9qu+r25trm52VxDj9uKu7ASSZ2Q",
+	"GMG1jyIsMpXEJFckyBcT89CISRqidqbhNoxzFIabTda2ipagzCdtMzihVdYxKKkaQxTBC6pxpjdUxMOQ",
+	"sp7lYiwJCumQSs3J2O8DYw3xRG8BjDojtbC8a9fWSFZI3UXAS5Mmi7Ek+6hDJpwpZTirMlOBbu6+YiSB",
+	"2jWTxoFaUCCNID5ngUj2lOGeILOvTDPaliRQ+88b5rXGYdDeR++NuCSqy2TrYjEoSmTcgYQYO4XNJksA",
+	"HsxZd3B0uOatnZBYmNoIm9ub29aigCO6trf2wub25gu6IGYftI4tHNGtk50tc3bBbz2tWCmNFUTjYbC2",
+	"t6ZY6NC+BGF0eEgkWBxK4HrTV7ZgdUrxejMvmstWjTcN8xwr1oD3QXd4b0QAQ8CqDvbWqu988xZGeqi0",
+	"ORFxJrSKtru9bSDcpAnfzB4g3zCVlefqC27FoMQUtD7YQopl7cp4SnlVnGXwP+ETc3lwd5WMPUVMVuqd",
+	"rUsJS1pUWsCG2hNgBLCr/dDE8U4zhUYqtqW45uUKmh4voMo9TCBTXuXBZNmUNgizeRVd3boeT63yzrL7",
+	"dq2wujhb4o+xsHJ7GQt7wBgfKZGZps8hiwxc0Erd6/3YmxIMW4/SGmCPS6XE14hMueGy904FVZdBya+R",
+	"bA6i2ST6HIATSiN+p4W/nFsnvylATin5m4qpXHW1PHPWFV1F5GIAOrdrmNqNS0X7PWuy/e9SsOcDti5T",
+	"rKf4rDOFur39XYpIz3jDNDuaH7Jy3GHE69OoITkyqQugqPF4iEOImlrvjsKwAUAXJmkDVKiQSAno8bzJ",
+	"+jjs6jc8pDMkdG6t5MgmemyYGyEBJEHj3KJa1cZwTyGB8e/YnA2UpleoG2OuZXgJy8wrXpNpjBqRdY0K",
+	"nfLiZa4mabkXiOXqc3XFAsA4qq4PIuQSDUdCog6B8WRLFPNuFxbv1r3XrLJKYv2KMSU0mUHMFsjHou9Z",
+	"dTOVwoCKoi6nxjYbYavSuU7YeyY07lqerxnM/hWfrjai0HkK6GuREtCWs5axwY71hcLacWxFmfNvP/vi",
+	"4988/+jbn//Dsw3XzpuSxluPrD9n5mlqV/5yBdZMGi7xHDVrksDyUEa0HEnkuUtkzcX08OFdvuY4ADMk",
+	"39KmafDYLNh8mSx9VUs1A5qrfSMiH3CbVqexuAOQkiCFNgI2makuF6D1dvJue2MT3VPv2pb7WOjWjU1V",
+	"N98hPh8S0WTtovW9vYfGPB4gzpTINRZwI5fSa2Y0MqMFoIUm60AtO7gqU2lbR5lhbaKDBHBJD8HHTEm2",
+	"jhKDyUzXb26/srGJbukftDUlW6UHPjS2YhP67ZSH8Mm1lod6iIlAfHylmxdhodaN8bHiFRaIZexmPcNk",
+	"Q88r77bAp1VDH9XurUuXfmmZRAcltQEHRmyVEpjI8nU3rZ+iPhWSx+DsmUXgpchF67uYuRRH9qVrdzm4",
+	"TEU+i7A2U5VP/T+XosxHKfUtDyQ/5baZ/XXrkRiMZuoUFpPh8qlXJprMWJemWdgG3USal2/FYKTP95Es",
+	"K84lsiVBwAMDzgofiv5pM6564fjNt7X3SWwiA88pmmz96wd3t14/uNvYecFD6v8ve+jto1uNAw8dPrjd",
+	"2Lm5AYZ/c03yskGraW2SJsPIQIQmPg7eRRM+ihOesTW8QFWY8n1sv9JkDA8Tf5ldFHTAzDhSNArw3ApQ",
+	"UXKoFK4j+miU47DlH7A5UNVaV45VMzZcO4ysAiZf5q1njiEs0aao+V5xup5X1abLSCZhMtlnHzPHyVur",
+	"OGccsbcWEqGPWaDzxLKXfqWpx0i78XLhuE7zlEEJAMdVzkpVqzD4ZZ5rOYSCmQebVeoNXTxrqrB1QsjE",
+	"vrIU7Sffm3ELF2IfMqyWMlWe12x6YDmfwRuXzmOXuoZJ/tzsBdQRJZ1J5qBaus7K/YHqS4crTEsEvR7T",
+	"S1Stpdh1ulwqVkjRG8KW3FwirSDp2a5IBJVqJNzEEwj0IvUW02AyNB/roMWGsT+aOMTSPZIPtKVkNTK5",
+	"pqF/sQDny9yPrkjnmTszXQYPMTJe6pY0MaEAZMhjUx0J/pJcq4fExiunjGb4oyBMp7lm61FSYZQGj7di",
+	"Yv50GNIcfq7MtzMdXXOBj2YtcXlOvm9HZ9ZnOQajHA/tXhYPlcmlxIFABXpvREYk0MFSy7NtM2PsgGZr",
+	"swjJxMCXSfRiuPzl78ikqxJq2lEvg3rvgBMIAnEEYYEwe82asBxkLLlhmg2sroBH944fqBUW6OvH9+6m",
+	"QZs6Dq/J2sd8wBvHtMewHMVkD8l/pyM9R4ye2sAkHfLpneyYZ31yit546+BW4/iNg90XX1LyqLmmH0n9",
+	"7qb+q8MDEy/aXMugoUI4tYkj3WwyiLeyMXMQrJaEOcHoYDqNQx0QmfvtwSQibXXdbDLNcoCICcCaGdhN",
+	"jcsLV2pNXDBcD2nQSPeC1CRvMmr4dgOC44KYR+piTrAUSg0qDGgfsil3T0+T+CxTjV80WXKkeOolHVVK",
+	"QkH0NVrG1F6jezEfq4cRHgmigwKxRCHBQjZZGtf3IKGcaWEUM8DpDCepucCyo3pFxyIKAkJcvdFk7Vzs",
+	"O4TSKcmpG3/7/p3EYdmXMhJoXf0P4p7DkI9NZ02mRtjnwlj5M/FlwZAy/a7x00JzjEukB4W1oYWeYAlh",
+	"gCjkPOpgf2BdxiXGANe2X75RwJmWsWLjwJxS51Js88cmDNPImaQzL0310Z4mnUBRKt95JLaAJbbwKKCy",
+	"EfJeRra7bOQm0FuqLYq7XQ8dHd4Vng0wF54dkvCSYG/hQdlMyG7xmswCIeQD3xv68odicA55Ft8swbu6",
+	"Iaz7iA+HmAVNtt7nYeAh40XzjJ/JQ59+8IsN+73xPWlIIigaYaLhzQtNBtJAm8Zw8I2RkMQE6WtdHVoZ",
+	"Yka7SvD5IRcEMMrREAcQ1LCOmwwQtpQISXM4YgM8BmMFF+iGBxvcQ92YD9G4T/0+0vhvCKZjtlcaRSBx",
+	"3CPqbnKCwxERNpACwum7ksSb6NgmW8XEhtGHvNdT4kztXFuwXNwABDkBpg3dC3FuY6XSHig+uMN702pU",
+	"Uc01s277IW17qC0mQpJhW3XSHpDJnj5daGBzEUBmJhQqs6lgXwK2WboVZ0PbTVt5DhiEi3OG1tvAopva",
+	"lNXeUEPTC2pe4F2E0YCyIHm1vTFjYKbSX9nIskDguPF+6+FXm81N/S8XkHnZXUgve5KR6erthV1Xb/P3",
+	"QYO1xRVyh3mtYDsL8AStQwIDmNFKSQvlMUrNZ2s11lx3nU2jr9u3Tu+fp+c/JBMSbObXmaxzW4UDABEm",
+	"l3phNRlwIEDyKWfvPlRTT480dWbqMYS8p11u9ISGpEdsdlFhVGgdTi6Ri8SJpk+2Dj9tJJmVpcaQA/Xu",
+	"q/z0gckXvbw1yXRUtioGUk8fmSuh/qu2N7T++S9/rRTrIQ7DhNbpqaQu4Q01NhMEJxBWO47BeId4gnpc",
+	"KeHr6cmtz/mytZoddJ4l1twXe1/EXcg9vLQgkOzw9IBXHRyXI1AJJzEyTrhpJcx0EEA6july7n269ajD",
+	"T+EAbNHgcT2jU+aLJRudRg7mfBs0ij8g5tQDXvVNqQ5zJlyCBRL45EJupvocqvOVM0x6QyBB3yeeLuSv",
+	"rizqT+SHWJjYRQPHZJl5H+5X4DUXEquLDxaJW2tASISorGD45CJUfTDdSV51ZxoUtJr3TSltl/K489Ly",
+	"zea1cD1yE5lO+nezR0KjlbBFQmZEGUAUJVFg2p/zvgYlgsqDyzzh7qTYgNdSitjxXeEZlzJO+SGXYsuv",
+	"7JBLatE55AJY1rpUQiQ5CbsoxB2o0GAieuqKh61HSY14GjzeUnzZEGqpmUHfrDwdM9+v9nT8Q2HsKzwf",
+	"qxg74bCrOSBt9zeEFoiW8TIMD9hsgMmHkpB2MAOMcRwI1OVhyMfVx2FiLqw+Dt9KXl3ZwWW7rHNwaUtp",
+	"msHfmZhSlStYuIQ0CWhH4tShGsuExKgTWgOnCGmEDDDFIkfaNL+C6KMCjaKIxA1fccM+wuZnhkbWu6KD",
+	"FHXCQElCVJ7w11SE2PFd4dmY8mb52ZiCA63sbEzhY+pdABMBsPUowdN3XwArVt5+ffhaeYSvdtVldkM+",
+	"EzKbwQiwMzZK/4awNvQmW88nKoITIaQkAWPPZCwiSU4lJMNAoOEN0WRpbiJgv4gkRXFjv4gLA4PDw0wq",
+	"0frN3d0Nlw0/c/j+oeycKzx8q3ZOwsJXc/hm4JJ0DaAcx66fffijz37/sy//9ndKzHt5Wa4YOMKxpDhM",
+	"8xgvthG3cEQbAzKpcUAfHB2+qV5c2fGsO6x7q1ST2NdueX0ualhAbWGG0vLGc7oaaZld59SRWs/W7V1Q",
+	"NlZdTQ1hr6kI0aO7wqPX8l0pn6V5sCvkKI2PmLqju8YfPXUi7xfwjyDyG8LkQ+xnQwgQjiKC83gDC0iO",
+	"rUc4oq0BsYGFJ3xALna+e84Lb9rL5YQgFqtunvCBhQ5TUwqA6oVEVwOEp3HtpOaOac0X2lrq1rvM83M2",
+	"+2eIsRK2P5Y8yuJKOMRqLhdbbYse58FFz8V5wiOBbCuMkXT2VxWytO5z1qW9UUwCBNi2tlgXg8ubIHIj",
+	"cQjq2EeNF4knSIw6qtkOQZKvzG+cWWhnRBRo5pnRX95xWnbVePv+HcAEMFcKCF8UEh0f37+tdMsCt/Ix",
+	"Q0dvP2iysgBc3ZBAVG6iA7jfOSLATAih12RDDfY4hdos+qonasqIm2NAyf+SIL8S5r1uqsF1iBJcaN+t",
+	"9JZxrKNOTUprkQWn9xGASlIlPtVnvNv1piMN60pSGFn1NQJgiFd3idDd1bxD6ICxVSyUNifCO2hIdKmb",
+	"zkTH3y3VDWXJfS1VfRjcFWr60P/R4d1ZRrb8GtkT8ujwrg5qH+JglQEY2dFkNH5bJQnDwMyhCOGsqYIK",
+	"ceQ+qbOLG8CHYjMKyjf0UUyZBAK+Ci9XBZcm+8uMHhCpAd1rXx/jQ4KZyARzngB+F9SGOY1CqLmidf2S",
+	"bLNutxj8mEiJue4EUEbnUH+6m6non1ZxkBOAblWtzquPG4o6risdyrBOISw48p2c6eM4WFEUGYgk6A+t",
+	"d0aCMiJEQ/1toit2ttVKqpvpTST6ROmRScqJlmdYoFs8IGhn9+X6ss3BlluP7DLXjCDKcMXyHaTTIcqQ",
+	"h2EwlAICPKyOUtknQ0HCEx2t3VOMPYqMkUrpavo7KHptsJYOMp8HdrcrNZf2IPdkJPU+Afi6zVn24usv",
+	"/q/QUmx0gxm6gKX9SpW4+0Sxb0HYe0mWBvCN4hYvy2Sg9eVYbi69LbO1tkxh+SvbXiUpoYLI/KF9Tbn6",
+	"6PAuDPbqWHqGRnNdtJmvKSlYUGd08Rc1llSxGbGQq0tx5jBhAchBoZkcZGEoCIjCck4PSSzFVsjHjWqc",
+	"iTt8vBQIg1qXlKSzGleUO3ycAa0K+Yqj+Y8ScCKpUzNCPrbiiJiyftrU9Pw//e35Dz88e/L3Z0//r7On",
+	"vzt7+p1yIVQvlH9ZUfy11iQJb61ekiTGvhhdvxqnIo6lTbpLgvh9LAp1+30MMRqlS2Ac2A1yGnG1TR6Z",
+	"Hx6X5g3e5jHU2BEWgEotO4TCJY7yxCsOOo7gXTnGMUHrr+6ePfm/FV88+cXZ0+96TUa+/PlPPvvdzz79",
+	"5t976OzJt84+/NbZ0786e/rP9zd0fmyXhnCdSX3roF7eun/ntoc6WJCXbjYI83lAAkRZk7V9cdLeRPf5",
+	"OC35rlEt0TimUhKG1svghNV7kILYZMaBLzlHIWe9xN9i5qWRvkLSlSCCdEYgZBpShtqmJI1ou4xurwOZ",
+	"b+l2bh3/2WWaik0vusuyQwEorGaQIKPbea1GrmCwn2bxg/RdtgAi5FmraspadKjmhTQRL2b1NY2qi4pB",
+	"YMluDd1RYWtcpIMyvxNAORQmKcSIBA0ornTr+M/QesqyPEZvP7jdeHnDkqbDg8lmk93NlKEZYun3NSyW",
+	"JbEpNzbEDPcIVNIymbqgBIxjLsm+LXSFxn0uSPIpDkPUxyckqXSjgWVRG3Y/CZwcfzic4vjLUd0kOZVb",
+	"vjhZ4I69OkXN0EETxbUn37HbEEuJ1dqlmlqcSLUxiQGHfDXGJxiITmEuIHsVmDUR9Jpry88cPmKykdSU",
+	"Lj34b6n3HsBryzr6KyoVuvQuE64LMJArzlqQXKNbmCxcqOQI4bkF3NLZlNYFjmcEeI4YtO4nNjjj39aY",
+	"BGnAMqTNsEAvu+QSh2K/yaKMaph7P8eqppvATkig7U2o+tRkAe12SQxByBapGjOTvQ8CKjEpxQQLzjbR",
+	"O7oGlG4qJPiEiCbrkjGJEZTANhgkRoapEUQxH1KhdpMEkWae6VJdpopmkyWXCSVchzhWRxMQ3QlqrXq/",
+	"xgHxML4r8ZVBz/eJUJukzIYJSwdyTnWzMuuKz+Mg4RyTBZTmfDz/+V+ff/xJ+X0lwKLf4TgOZkUEvJa8",
+	"NC9PjHk8eA1PLjfOIx2e6/Th8UBpCEJCKbikEof1b5voOuoPRpHwEDn1CXwqPDRWu1DfRgiPQrKyYIFu",
+	"yAFOJMATjXbTCzGE1GaszTWWdEvdCwCIGTDTHtda4lvqm8tcZzrEPbIlTnpfPR2Gy/Ee9KGS80p0e602",
+	"pnUGzBkTkRgQlmxcT4AnoN9jho7/7Guog2M9ymq93mWYtNCH5WZJi0WY1kKGcTkBCBM+qYfBeC8Ss/AX",
+	"LxUssQQcxO9jxkjo7IAMMVVPTHRASat/SBAZ6QLUwMhgXNIuXWVG6t1sjykEaxrICSui5ahFXtrIxw6X",
+	"i7ISwMeZlWpScq2tZlVeg7K7pV73DH2S+ipYSjKMlgjWX3+97rHCmEAXNY5qPSylpRtyu5Li5j0c7MpB",
+	"BFrV0s7E8pyno0o0znuRuK6Rq1kersFWHjJi9cIYnPPEZkEBqjx3Q7lkxsc1NZVaxV7vRaK83us1LLZa",
+	"yyafTqrOjf0wKb3amSByGhFfXTsDLFejktrulVgwRSY9sJwNM0mus1c4rdpZLb1XULgzS/7Lqt05n0RO",
+	"KrCCMLZLrIvy67KeGqGbMnJheWz6yolj50JtdSmjoj+/IM72UCaHb0Pb92F2WiO8rqK4Hqt4IPjsaq2E",
+	"cTQJTZ86fyNhpPUIxzIEnMfuKAwnycjKxbG1GjS066s6Xs6aiu7A+9cB+GUZAWkHaeyXUmeNH1Dtvt2b",
+	"K0Z7OU5BOUwlisSyYxA6hK5Ej5Gh6+yVzQJ1qK+rRHHGFniZG6wuwMSKch1T65kiLRjWKOt5iStPKfCJ",
+	"iDY0qJOoMQv2xKCtlN/wC+CaQ8qSXTPjjm9xYWerWG8lb130es8jopgFUGgvpfxBLe3KzufYLGoNFSsh",
+	"gd5mfT5GQ8zSYjzgHuc4MIfykApBWW9VYRFQ+cfYKNH6lz/51hcf/2bDQ4raiDMiSq7RZUfvvYgwO+Fr",
+	"aOa3Q7sSS39Cl7JqlormCdxyWoGdiix/2J+EpEpPXiG3qLXNojgYtoFTQg0QJBmPUc/gc3NGkvJsZve6",
+	"z5BElGw9sv+sUuYzPHZl62XHuqo8+RxnQHHhKalhhcrFU/vsRslq8iXrtAUyeYFM5mwfZWEe76jJWlFp",
+	"ZukhnAFHR5CvGQ+NfE2DHyFAUmkwTabjwRuUZb/T7lnzdcu0bbLCC/RUQrrJYvCIkWAT3dGUt0+Tcve5",
+	"er+oT8IAQYE0EPISDwhrMt7t2qASvZ6ZkCgsUDRSnzt9qIrM11i45sZ3JRL2DcwCfkLiCncqqBB5+mup",
+	"KlFAV4RyosagcXJAiHpQk8/UyTdMBVgcLACXkM2C0LVx5xSkW31Dl+p7l6Xg2pUk69hxwnZYmU8016vV",
+	"gZ7/+7/4/L/8akPD5E9xjEBHr93eT0rCmYImuv7AamWv8DG7JNGbBTRzBDTZSDo1AkasOL37TuNP9X0G",
+	"8bjJshcbqOS+JSSPUBpWuokODMfrctC6zKvRMQB7FGdrrFupaqFJYxOUoA9Co2ykEGseItjvw3CaEOvC",
+	"x8yiBEFVdx8zRANTPGxMfZisibKALEBnqQiOA+2vvYZS2O7gYx+zKxXCagCzBbFZ90S/XY3hA0owmb5v",
+	"iJSrbalhzkxdVBmP/AEgCT7/5O/OPvyrcvNWPfTGe5FYLXZjpsM/HOTGfMkmQeITIqoJXwAlAcdwQ5Jh",
+	"FGJJZl0kXldvPrAvXuK2yHdUsiPsiD0d6qGJ7qUain0ubKrCVaCM2Lq0CKicjAmtf/4fnn35wYfnv/zo",
+	"s2ffOnv6d5DQ8i+rgRl5fRhJwF/5BvF10g0PJiZTOkPKG3DeJCOGoMuAa5giFGt8uRxA5+7uBkoqiIPE",
+	"kkmI8ZAKpdJvusBCimx13U6J3Piu5Jio3A/HqwMDwSdTECClTF6VK1pPJG1FMTmhZHxxfE+nGe5It/5H",
+	"Lqw1AkOtUoQa4AAs1EXAVBVDYz4KA7B0UbmqXOcAUj8TTgQdGyOBh1FIrEJs9W2BwWs3A3caPrDpOrOD",
+	"3gUe6oSZFBlWWO3f8LESq5AdpUfFoFC2mieiosmsPB33de7+7q6XxqmbFuD2ZeTscGMT3VMXgTEVgLCT",
+	"5NjgmNiS/4iChVopcEyYomaAk2BD1DV2rflQafhNq9kdHB1uogMT9G6vMzmMwL5a7vQ6IQY6KlNXqaTS",
+	"XomAMob0gpssKw2Gp3PFIGylgIW3r640No5fmkGM7PLiAWF2SJpuuitoT5OOx+jm9itNBrhkVEeG6+/G",
+	"fcgBtMPYKM8xuqd6vU3DC4kF79Es2NgUgzubRZDMpc/DQJSVJsuIziUmzTvHqwZzQ6AQT/hI7iM8UkxC",
+	"whAqV5oEMF2NFsV8XFrHTQ8kO7ZEJKypNte8xJVl/hR9HtGuakPwAS91af1Bp3ABm2mOm30X1MID20xF",
+	"c/Lf3J1VftqImK9eYEjdkcDhzDEpSWCzVPcTOMvcSNFBIu0C7o90Gg7wPDmVhCmBnmD5gCE4lXpeTuyt",
+	"JuZKp4JiyEtOKotq8XL+/b96/q//dP79v/zi97/b0JFYPE4mXS/0Lnew5PSc2Xmct47/LJucuYeO9f5I",
+	"hqizrkH8qQ1jEqb1vm2y9ef/+k/P//Lbn//4n8+//xsPffn0//3s9/8t/evfvvzwh+fPfvr5Tz/y0Pkn",
+	"T84/evb5j549/9kPPKTe+emvPPT8V98//z8+9tDxm2976PmPf/Xlt79vVf0m4zBcADsPR0NzqfA5ExyE",
+	"R5ZusKJiw1PnE+ScqgEnmahek2GJhlxItLON3noVutjd9ra3tyFncRPpa7ieco+YG7E5dHm3ydpH944f",
+	"IAuOqKVqO4dlCwMwxsmYj2+kDOzpcqt2Qamwmd5OzEO9dJn98sez4o9nxUrOihkaOeT85hkj5xcfx1zJ",
+	"Z+0jXRFiPfEHNeRpGuWTqIlUziNURUV56i4NpTZgJOLKCLAJ8vmwQ5mppJ7Te3Xau2gyqM1MpUAd0qMM",
+	"sFIpA13ex4JoCZNcgMxXyESySJOeBE5SGlGS4PYj8NAOI8wmHhIR9olAtMd4TIJ9l1uhyWzTcFvwUH8S",
+	"9QnLfBTgiT5H4R+UISh165JgxwTHfv+WFtP3rO+sEn0vRx4ghkgZyr2l9ctz1m6uFmZLE15H6RKhGStU",
+	"Nj277KXhlRn4vxnVqR1Wd0240grF5rWyfm9u1ybsnLH7wC1J5P7UVG6ZOyh31H0uJaL+pnXxks/53gul",
+	"n6u6/++76nN2s1fntGmxegUFn29TgBud5ICvHYOZ63jYegT/L8ROObwMdEhCCkiicc+YF2x9H4Nontb/",
+	"Bxcp7mgnbpOt66zUjE3cmD8gUsHX9nbQcE9IYNy+3B9s2HS0JoN57aO2NtmINojysT3V7Tj0dgVjzlgg",
+	"xscu+f41IrPrvbYivioN4FMPV5bXoU+ptMKGIrNno0e85Caq17JPheTxpIKd5lXvYQi5MIUpRtwyyzy/",
+	"oTttvCxA4V7B+kew3/eQjdIySdLm7niSw8ZIqdBk1p0TkBPqk03U1tEGbRPLlVZNMHI2ovrkWtfIYbp8",
+	"ltJ7dPU/XRwACgJaJKwe5zrFqUNQNJKog5W+qM6MfdSORrKlfmirJuQoZmBnhq4bRqEnQbItVOcksMAd",
+	"3Fa26wNq6n6TtWNi7Z/txBIq9PbCBhNFHRnYH0CTtmmAQdYxb0YRNG2CZ2yMKairOh8Awtb3UTsmgocn",
+	"pAWttrUfzRpFmwxIBn+ahpLdjXyldIwiMxwsNU5ShxBmgU/UTEQUUtkGR8zUBDLEiJHkXNfzUzJHGBVH",
+	"SCR5k2moxOnptpuj7e0XfM2mjMNfpLHb9nSxh5wtWMugJstWlIKdtYneKRFbiU8R6/KPAt3cfsWpoRpG",
+	"TATY9QNGSeXeAWyzK0JJKQ5jtjlRrzKGeznjAE7OVoQD/QYPA88WA1X/aNh9qP6ALWM5WV2IQio9s9/V",
+	"zkzlgxVd9TQAtRcaYPjZeqT+3VL/frxlhlEPpjb5rm66iLrXVKSLlOdKw8COqD+4Q5cQznoBvotiNTRp",
+	"0CpMdJgT/8rK+MzDzJ0rQ7N301e9pMXUaMMhTMHFu2/Y7BBIBtB1ZQGTyba3moAPKKGla9tCUGRiGjAi",
+	"V2g/GiOn0v4Epsra9gzA5dpS35cG59wlp1Kxx2Vqdar9B1gMSuNxsBgAZAEHFXRVwTaapOp6rggMg1jX",
+	"J1m6JLmiRIpbqoj9SLVzgZhR9XllvKi+tMCdASqAd7QOoL69IZL0NzD8aH0NUUmG+gMYZhOmpPQbMPRj",
+	"sD1BHJo68JVgfG+EmaRyAs/b9q+21ok20UGTaROg7cxD2BgFVVceCNYTEjeAlKCraet6I6A9KpUWFBMc",
+	"NBmGXVcMI0V1o0ibrCqMVDHfsVqK63fq26FdyVmvOp99ugPBV42HBoGjWcw+T3Ox+gmYeP3s6Y/Onj49",
+	"e/Kfz57+69mTX82xIZUysJQdWdAuVbtGhl43FkvGdk15TF+xuho6gZh7n7VZw/1CMWBMGjEf6Rta5oZD",
+	"hYFCXE1oEDh0s5CODnRJpu6kJLCY4+d/++vzH3xvBosaoMqtkPPBKCoPbIbHBvG8XpLvPAnJO7svV6mY",
+	"U9bRdwCU0sTF6OyEwEPGU4cweCuSKL0bCVB8xjoA8U46HLzMmhqm+eulmdTLzlCeuZ30PO1ClEXc68fa",
+	"JGRVTc0y6tgFuaphUFfCue+YW70eexKBT8sDvqORxGM8yYYTTBfqG+PJdT1X9eiuRORV52NoOxUIOzDf",
+	"ribyn5/YnuGWYTxUBnYklWAcLs0k7Grk0W/+49mTj8rFl4EkKQ87ORrJbPpSkOyCkgEoPS9RRdH64YPb",
+	"jZ2bG02md4u+G2W1032E0deOdxo7uy9rlA2T06SUYL3/yGlE44nG520ymdmdjJBAIAxv8ti8aCp76B0S",
+	"0EDjBOM4nnja8ZoWMr65u2sN9O2QyzYoyrqV9p46BsCQR2UCUpwQosl0xKL1di6cIqXBd8g13YaZ0V3T",
+	"rXglGq4hS3oU8K7Zmevn3/zHLz7+zfN/+On5Dz8s33XCtqx2W0h05k1BJaU9dm+0ZHvPTUdYWVIBbDWX",
+	"A9pjqjOHS6Us8+g42+BlMlu2H2dADc+UTKMsxdC/dXz/NpKK6Er8gqAAwWDimVdmDslk72fKIM3AJClG",
+	"GBpR3xZ8wFuGSdvI53xACVp/Q8roHgsnHjrGQ3JMJfl3xzKmvvTQsRooaTJID+5LGYmNTXQA3v6u2ina",
+	"rnB0eBfiUDCKdaEfA0IAiY3gr+nyuMngiyFlI0kEWr+5+4IzPFtx0iFbu6RLFzR+NTKvgg2PLf8tha2m",
+	"N6c91XAeIaJclumaQIlHczao1bF++9Ld0Ll+Zvo+UpQQyojwEGUiwZUaWbdwTHw+HBIWKO2bn65oT2sg",
+	"GevfMHfVyAQEGbpX+6Yr4rbWRUgj8KhYz4jVnja0YVFySYxq1lzT7sAxPiHGFah/UO/oH5pryU0w7zSZ",
+	"5zZbw19Sxn6pQz1x7BfQHBzgZhrdDYqMMD8cBUZhyxsqTD0aG3hcQDNwZDeqF16zg7gaoIiUBququwSs",
+	"qTjKInJEcDvQFAbkAhsIY9KSjl67fQnxFeVsAUO5jCgLwxY6Vz8JSAfPhNlqvAuCJgWGipV+kKZ4NRkY",
+	"2BEY2FP1QnOgrWKS1EUyzgHgwyZr59i9jdaj4mKk1dQU2e3rzrMV0CSX42m/JPkOI6yDmpCaq6gVeTq6",
+	"XxNfoHikQ3jDFfmtDoUYOYoe6ZCRSFcuSwI3zBTWv/zgw7Mn3/v8e//f5//h2Rd/N+M+X873qulLYXvs",
+	"99N4VeHjkKAxob0+CEdgaBIktT4MfpBQp6jOsbDojUj0IVcUvt1Xt3oc99QNPqnjI0a9HuADZv1UupFc",
+	"Lvr2KxtoxEIiBGpb1Co9ojbkI8Yjt5sJ+4PrGl2ixnZV2mg9PUpj72r+XTUyVIouBui7Vn8zYSHP//7X",
+	"5x99c5EtE0PV3aXsGUft4UM90GXUeboeSnSSLWVXYDUWBamxJmy3lGu/dS7AYt9oaYtwwWJRANVMYNb/",
+	"mpr+MqO7SsFT0/pnwiFX59+2wRcaOBEs3huI2rz5DCuuV9oCyxkvpFE1Et1xSKOruVzA+FYW6pNVZ9c/",
+	"/y8fn//ww+c/+WTjkjHmkm1cli1D3ydlCYo3s+mJ6g/84sxqUNWFxKGw91GI/bploBbxvpbNdDC6Nmlb",
+	"K4GwToldBxQM3tbVVOEwTNxkfcwCuOyOcThYYeoD+IxDCkHtJCbo0w9+BK4yTZQbIoFN11Ye41O7IWyo",
+	"PjM7KoVirxWwCF9vhSTo6fJB5UXx9Su12PjSMpfLGX15cb0rKPkPpLxDWS1OhdJFOnVqd3sbPNirMxEd",
+	"TDGaZpWFsrnsJbqhr/Iz2e2Befe+fnUVy5Lrss7KHPiSnhBrmOhMrKXI+J9jyLtZyYFrCWvxdfSIKEDp",
+	"eQXIddKtD3uvEzLzhLl+um9ufHNovzuXM4KyTQyrsiKHd48KSeIcqj0jY5TlD7Qekwh0E42xoZmZM1K+",
+	"gaG8a3mMksl9eAefXEcuUcO6EuYAepTwhKJoUuJQKacr4g9YKIR1/7ybARczECVd42GCjMCzJ784e/If",
+	"AffyLyu4Y+uR+l+L8XKHjuNSZFjmCi5FarQ3xIodL9r1kLf0a0RuWI/U0wKKKAT0G+MYOPc6E3DyLVY/",
+	"xyzPMivnFCePI/ommSTTJvGJHc8oDtf21rZgj5uhF+3T5z/+1vkPPzx7+n+ePfmvZ0/+WyaLy8SzOiB3",
+	"zn/6T+fP/iWLiaBuZo73INrns2ffOf/lX6P1g+O7G+k3SWVFx2fffvbFx795/tG3P/+HZ+kHBrqk7PXz",
+	"X/7N55/8/uzpb1NfAIA2ZUZp8y0dbbxjavGmy2bqwDrehQgElOwqgdbVHaZPwsCzXmfPYjptbKIkIGEq",
+	"bqDJoLSEiR8x8SQb9qquo2MQDgU3mOjq2Pjzxq3j+7cbILoNRJA21lsqRWLt8cPH/38AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
