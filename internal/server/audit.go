@@ -155,7 +155,7 @@ func (h apiHandlers) ListAuditLog(ctx context.Context, req api.ListAuditLogReque
 		f.To = japaneseMidnight(p.To.Time).AddDate(0, 0, 1)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return nil, soko.Errorf(soko.EINVALID, "to is before from").JA("終了日は開始日以降にしてください").WithField("to", "order")
+		return nil, spelled(soko.Errorf(soko.EINVALID, "to is before from").JA("終了日は開始日以降にしてください").WithField("to", "order"), langOf(ctx))
 	}
 	entries, more, err := h.store.AuditLog(ctx, f)
 	if err != nil {
