@@ -21,9 +21,10 @@
     $('aud-action').appendChild(o);
   });
 
+  // Times are Japan's, as the filter's days are.
   function when(iso) {
     return new Date(iso).toLocaleString(O.lang === 'en' ? 'en-GB' : 'ja-JP',
-      {year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit'});
+      {timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit'});
   }
   function who(e) {
     if (e.actor_kind === 'cli') return t('aud_cli');
