@@ -217,7 +217,10 @@ func TestAudit_OrdersCountAndManifest(t *testing.T) {
 		// picked, so the cancellation waits for its goods to come back.
 		merchant := soko.Actor{Kind: soko.ActorAPIKey, APIKeyID: 7, MerchantID: f.seed.Merchants[0].ID, Address: "198.51.100.7"}
 		api := soko.WithActor(context.Background(), merchant)
-		e = audited(t, db, "cancel SO-4 by API", func() error { _, err := db.CancelOrder(api, f.seed.Merchants[0].ID, "SO-4", "お客様都合"); return err })
+		e = audited(t, db, "cancel SO-4 by API", func() error {
+			_, err := db.CancelOrder(api, f.seed.Merchants[0].ID, "SO-4", "お客様都合")
+			return err
+		})
 		wantEntry(t, e, "order.request_cancel", "order", f.orders["SO-4"], merchant)
 		if values(t, e.Before)["status"] != "on_hold" || values(t, e.After)["status"] != "cancel_requested" {
 			t.Errorf("API cancel logged %s → %s", e.Before, e.After)
