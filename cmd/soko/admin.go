@@ -35,6 +35,8 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 		return err
 	}
 	defer db.Close()
+	// What these commands change is audited as the command line's doing.
+	ctx = soko.WithActor(ctx, soko.Actor{Kind: soko.ActorCLI})
 
 	switch cmd {
 	case "merchant add":

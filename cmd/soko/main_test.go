@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -293,6 +294,22 @@ func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
 	}
 	if _, err := runSoko(t, dbURL, "staff", "add", "--badge", "X001", "--name", "x", "--role", "boss", "--pin", "1234"); err == nil {
 		t.Fatal("unknown role accepted")
+	}
+	// Each change these commands made is audited as the command line's;
+	// the refused ones left nothing.
+	logged, _, err := db.AuditLog(ctx, soko.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range logged {
+		if e.Actor.Kind != soko.ActorCLI {
+			t.Errorf("%s audited as %+v, want the command line", e.Action, e.Actor)
+		}
+		actions = append(actions, string(e.Action))
+	}
+	if got := strings.Join(actions, " "); got != "staff.create api_key.revoke api_key.create merchant.create" {
+		t.Errorf("audited %q", got)
 	}
 	if out, err := runSoko(t, dbURL, "check", "stock"); err != nil || !strings.Contains(out, "balances") {
 		t.Fatalf("check stock: %q %v", out, err)

@@ -187,6 +187,7 @@ var adminWords = map[string][2]string{
 
 // adminStore is what this section needs of the store.
 type adminStore interface {
+	auditStore
 	CreateMerchant(ctx context.Context, m *soko.Merchant) error
 	UpdateMerchant(ctx context.Context, m *soko.Merchant) error
 	ListStaff(ctx context.Context) ([]*soko.Staff, error)

@@ -139,7 +139,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := context.WithValue(c.Request().Context(), callerKey{}, key)
+		ctx := soko.WithActor(context.WithValue(c.Request().Context(), callerKey{}, key), keyActor(c, key))
 		ctx = context.WithValue(ctx, langKey{}, language(c))
 		c.SetRequest(c.Request().WithContext(ctx))
 		c.Set("api_key", key.Prefix)

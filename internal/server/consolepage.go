@@ -144,7 +144,7 @@ func (s *Server) consolePage(c echo.Context) error {
 // allConsoleWords are the words of every console section, each section's
 // kept in its own file beside its handlers (consoleOrderWords in
 // consoleorders.go, …).
-var allConsoleWords = mergeWords(consoleWords, dashboardWords, consoleOrderWords, orderImportWords, adminWords)
+var allConsoleWords = mergeWords(consoleWords, dashboardWords, consoleOrderWords, orderImportWords, adminWords, auditWords)
 
 // mergeWords joins word tables; a key two tables define is a programming
 // mistake, caught when the server starts (and by every test).

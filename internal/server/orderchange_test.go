@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -55,6 +56,13 @@ func TestAPI_ChangeOrderBeforePicking(t *testing.T) {
 		}
 		if h, a := stock("MUG-2"); h != 5 || a != 2 {
 			t.Errorf("MUG-2 after the new line: %v on hand, %v available, want 5 and 2", h, a)
+		}
+
+		// The audit log says which key changed what, without the address.
+		entries, _, err := db.AuditLog(ctx, soko.AuditFilter{Action: "order.change"})
+		if err != nil || len(entries) != 1 || entries[0].Actor.APIKeyID == 0 || !strings.Contains(entries[0].After, "MUG-2×3") ||
+			strings.Contains(entries[0].After, "佐藤") || strings.Contains(entries[0].After, "梅田") {
+			t.Fatalf("audit of the change: %+v %v", entries, err)
 		}
 
 		// The tag read before the change is stale now.

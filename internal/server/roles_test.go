@@ -118,6 +118,7 @@ var operationMenus = map[string]soko.Menu{
 	"GetOpsInbound":           soko.MenuReceive,
 	"GetOpsLocation":          "",
 	"GetStaffSession":         "",
+	"ListAuditLog":            soko.MenuAdmin,
 	"ImportCarrierCSV":        soko.MenuPack,
 	"PreviewCarrierImport":    soko.MenuPack,
 	"ImportOrderFile":         soko.MenuConsole,

@@ -58,7 +58,8 @@ func (s *Server) staffSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		c.SetRequest(c.Request().WithContext(context.WithValue(ctx, sessionKey{}, sess)))
+		ctx = soko.WithActor(context.WithValue(ctx, sessionKey{}, sess), staffActor(c, sess))
+		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
 	}
 }

@@ -17,6 +17,13 @@ func (db *DB) UpdateMerchant(ctx context.Context, m *soko.Merchant) error {
 		return err
 	}
 	return db.transact(ctx, func(tx *gorm.DB) error {
+		var before merchantRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", m.ID).Take(&before).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return merchantNotFound(m.ID)
+			}
+			return err
+		}
 		row := merchantToRow(m)
 		res := tx.Model(&merchantRow{}).Where("id = ?", m.ID).Updates(map[string]any{
 			"name":               row.Name,
@@ -42,7 +49,7 @@ func (db *DB) UpdateMerchant(ctx context.Context, m *soko.Merchant) error {
 			return err
 		}
 		*m = *saved.merchant()
-		return nil
+		return audit(tx, db.now(), soko.AuditMerchantUpdate, "merchant", m.ID, merchantAuditOf(before), merchantAuditOf(saved))
 	})
 }
 
@@ -87,13 +94,13 @@ func (db *DB) UpdateStaff(ctx context.Context, s *soko.Staff) error {
 		return err
 	}
 	return db.transact(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&staffRow{}).Where("id = ?", s.ID).
-			Updates(map[string]any{"name": s.Name, "role": string(s.Role), "active": s.Active})
-		if res.Error != nil {
-			return res.Error
+		var before staffRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", s.ID).Take(&before).Error; err != nil {
+			return staffNotFound(err, s.ID)
 		}
-		if res.RowsAffected == 0 {
-			return staffNotFound(gorm.ErrRecordNotFound, s.ID)
+		if err := tx.Model(&staffRow{}).Where("id = ?", s.ID).
+			Updates(map[string]any{"name": s.Name, "role": string(s.Role), "active": s.Active}).Error; err != nil {
+			return err
 		}
 		if !s.Active {
 			if err := tx.Where("staff_id = ?", s.ID).Delete(&sessionRow{}).Error; err != nil {
@@ -105,7 +112,7 @@ func (db *DB) UpdateStaff(ctx context.Context, s *soko.Staff) error {
 			return err
 		}
 		*s = *saved.staff()
-		return nil
+		return audit(tx, db.now(), soko.AuditStaffUpdate, "staff", s.ID, staffAuditOf(before), staffAuditOf(saved))
 	})
 }
 
@@ -116,13 +123,13 @@ func (db *DB) UpdateStaff(ctx context.Context, s *soko.Staff) error {
 func (db *DB) ResetStaffPIN(ctx context.Context, id int64, pinHash string, keepSession int64) (*soko.Staff, error) {
 	var out *soko.Staff
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&staffRow{}).Where("id = ?", id).
-			Updates(map[string]any{"pin_hash": pinHash, "failed_pins": 0, "locked_until": nil})
-		if res.Error != nil {
-			return res.Error
+		var before staffRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", id).Take(&before).Error; err != nil {
+			return staffNotFound(err, id)
 		}
-		if res.RowsAffected == 0 {
-			return staffNotFound(gorm.ErrRecordNotFound, id)
+		if err := tx.Model(&staffRow{}).Where("id = ?", id).
+			Updates(map[string]any{"pin_hash": pinHash, "failed_pins": 0, "locked_until": nil}).Error; err != nil {
+			return err
 		}
 		if err := tx.Where("staff_id = ? AND id <> ?", id, keepSession).Delete(&sessionRow{}).Error; err != nil {
 			return err
@@ -132,7 +139,11 @@ func (db *DB) ResetStaffPIN(ctx context.Context, id int64, pinHash string, keepS
 			return err
 		}
 		out = saved.staff()
-		return nil
+		// The PIN itself and its hash stay out of the log: that it changed,
+		// and the lock it lifted, are what an auditor needs.
+		return audit(tx, db.now(), soko.AuditStaffPIN, "staff", id,
+			pinAudit{Badge: before.BadgeCode, FailedPINs: before.FailedPINs, LockedUntil: before.LockedUntil},
+			pinAudit{Badge: saved.BadgeCode, PINChanged: true})
 	})
 	return out, err
 }
@@ -142,17 +153,20 @@ func (db *DB) ResetStaffPIN(ctx context.Context, id int64, pinHash string, keepS
 // revoked key changes nothing.
 func (db *DB) RevokeMerchantAPIKey(ctx context.Context, merchantID, keyID int64) (*soko.APIKey, error) {
 	var out *soko.APIKey
+	now := db.now()
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&apiKeyRow{}).Where("id = ? AND merchant_id = ? AND revoked_at IS NULL", keyID, merchantID).
-			Update("revoked_at", db.now()).Error; err != nil {
-			return err
-		}
 		var row apiKeyRow
-		if err := tx.Where("id = ? AND merchant_id = ?", keyID, merchantID).Take(&row).Error; err != nil {
+		if err := lockForUpdate(tx, db.dialect).Where("id = ? AND merchant_id = ?", keyID, merchantID).Take(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return soko.Errorf(soko.ENOTFOUND, "the merchant has no API key %d", keyID).JA("この荷主のAPIキーではありません")
 			}
 			return err
+		}
+		if row.RevokedAt == nil {
+			if err := revokeAPIKey(tx, row, now); err != nil {
+				return err
+			}
+			row.RevokedAt = &now
 		}
 		out = row.apiKey()
 		return nil
@@ -162,7 +176,12 @@ func (db *DB) RevokeMerchantAPIKey(ctx context.Context, merchantID, keyID int64)
 
 // CreateBoxType stores a new box type and sets its ID; a code in use is ECONFLICT.
 func (db *DB) CreateBoxType(ctx context.Context, b *soko.BoxType) error {
-	err := db.transact(ctx, func(tx *gorm.DB) error { return createBoxType(tx, b) })
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		if err := createBoxType(tx, b); err != nil {
+			return err
+		}
+		return audit(tx, db.now(), soko.AuditBoxTypeCreate, "box_type", b.ID, nil, b)
+	})
 	if soko.ErrorCode(err) == soko.ECONFLICT {
 		return soko.Errorf(soko.ECONFLICT, "box type %s already exists", b.Code).JA("箱コード %s はすでに登録されています", b.Code).WithField("code", "duplicate")
 	}
@@ -173,6 +192,13 @@ func (db *DB) CreateBoxType(ctx context.Context, b *soko.BoxType) error {
 // service; its code stays, because parcels packed in it keep the code.
 func (db *DB) UpdateBoxType(ctx context.Context, b *soko.BoxType) error {
 	return db.transact(ctx, func(tx *gorm.DB) error {
+		var before boxTypeRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", b.ID).Take(&before).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return soko.Errorf(soko.ENOTFOUND, "no box type %d", b.ID).JA("箱が見つかりません")
+			}
+			return err
+		}
 		res := tx.Model(&boxTypeRow{}).Where("id = ?", b.ID).Updates(map[string]any{
 			"name": b.Name, "inner_length_mm": b.InnerLengthMM, "inner_width_mm": b.InnerWidthMM, "inner_height_mm": b.InnerHeightMM,
 			"max_weight_grams": b.MaxWeightGrams, "tare_grams": b.TareGrams, "size_class": b.SizeClass, "thin": b.Thin, "service": b.Service,
@@ -188,13 +214,18 @@ func (db *DB) UpdateBoxType(ctx context.Context, b *soko.BoxType) error {
 			return err
 		}
 		*b = saved.boxType()
-		return nil
+		return audit(tx, db.now(), soko.AuditBoxTypeUpdate, "box_type", b.ID, before.boxType(), b)
 	})
 }
 
 // CreateLocation stores a new location and sets its ID; a code in use is ECONFLICT.
 func (db *DB) CreateLocation(ctx context.Context, l *soko.Location) error {
-	err := db.transact(ctx, func(tx *gorm.DB) error { return createLocation(tx, l) })
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		if err := createLocation(tx, l); err != nil {
+			return err
+		}
+		return audit(tx, db.now(), soko.AuditLocationCreate, "location", l.ID, nil, l)
+	})
 	if soko.ErrorCode(err) == soko.ECONFLICT {
 		return soko.Errorf(soko.ECONFLICT, "location %s already exists", l.Code).JA("ロケーション %s はすでに登録されています", l.Code).WithField("code", "duplicate")
 	}
@@ -207,6 +238,13 @@ func (db *DB) CreateLocation(ctx context.Context, l *soko.Location) error {
 func (db *DB) SetWalkSequence(ctx context.Context, locationID int64, seq int) (*soko.Location, error) {
 	var out *soko.Location
 	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var before locationRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", locationID).Take(&before).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return soko.Errorf(soko.ENOTFOUND, "no location %d", locationID).JA("ロケーションが見つかりません")
+			}
+			return err
+		}
 		res := tx.Model(&locationRow{}).Where("id = ?", locationID).Update("walk_sequence", seq)
 		if res.Error != nil {
 			return res.Error
@@ -219,7 +257,8 @@ func (db *DB) SetWalkSequence(ctx context.Context, locationID int64, seq int) (*
 			return err
 		}
 		out = &soko.Location{ID: r.ID, Code: r.Code, Zone: r.Zone, WalkSequence: r.WalkSequence, Kind: soko.LocationKind(r.Kind)}
-		return nil
+		return audit(tx, db.now(), soko.AuditLocationWalk, "location", r.ID,
+			map[string]any{"code": before.Code, "walk_sequence": before.WalkSequence}, map[string]any{"code": r.Code, "walk_sequence": r.WalkSequence})
 	})
 	return out, err
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -38,7 +39,13 @@ func (r apiKeyRow) apiKey() *soko.APIKey {
 
 // CreateAPIKey stores a key's prefix and hash (never its secret) and sets its ID.
 func (db *DB) CreateAPIKey(ctx context.Context, k *soko.APIKey) error {
-	return db.transact(ctx, func(tx *gorm.DB) error { return createAPIKey(tx, k, db.now()) })
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		if err := createAPIKey(tx, k, now); err != nil {
+			return err
+		}
+		return audit(tx, now, soko.AuditAPIKeyCreate, "api_key", k.ID, nil, apiKeyAudit{MerchantID: k.MerchantID, Name: k.Name, Prefix: k.Prefix, Scopes: k.Scopes, ExpiresAt: auditTime(k.ExpiresAt)})
+	})
 }
 
 func createAPIKey(tx *gorm.DB, k *soko.APIKey, now time.Time) error {
@@ -53,14 +60,27 @@ func createAPIKey(tx *gorm.DB, k *soko.APIKey, now time.Time) error {
 
 // RevokeAPIKey stops the key with prefix from working, at once and for good.
 func (db *DB) RevokeAPIKey(ctx context.Context, prefix string) error {
-	res := db.conn(ctx).Model(&apiKeyRow{}).Where("prefix = ? AND revoked_at IS NULL", prefix).Update("revoked_at", db.now())
-	if res.Error != nil {
-		return translate(res.Error)
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		var row apiKeyRow
+		if err := lockForUpdate(tx, db.dialect).Where("prefix = ? AND revoked_at IS NULL", prefix).Take(&row).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return soko.Errorf(soko.ENOTFOUND, "no working API key %s", prefix).JA("有効なAPIキー %s はありません", prefix)
+			}
+			return err
+		}
+		return revokeAPIKey(tx, row, now)
+	})
+}
+
+// revokeAPIKey stops a working key and writes the audit row saying so.
+func revokeAPIKey(tx *gorm.DB, row apiKeyRow, now time.Time) error {
+	before := apiKeyAuditOf(row)
+	if err := tx.Model(&apiKeyRow{}).Where("id = ?", row.ID).Update("revoked_at", now).Error; err != nil {
+		return err
 	}
-	if res.RowsAffected == 0 {
-		return soko.Errorf(soko.ENOTFOUND, "no working API key %s", prefix).JA("有効なAPIキー %s はありません", prefix)
-	}
-	return nil
+	row.RevokedAt = &now
+	return audit(tx, now, soko.AuditAPIKeyRevoke, "api_key", row.ID, before, apiKeyAuditOf(row))
 }
 
 // ListAPIKeys returns a merchant's keys, newest first.

@@ -209,6 +209,7 @@ func (db *DB) SuperviseOrder(ctx context.Context, c *soko.OrderCommand, rules so
 			return err
 		}
 		o := row.order()
+		before := orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status), HeldFrom: string(o.HeldFrom)}
 		var m merchantRow
 		if err := tx.Where("id = ?", o.MerchantID).Take(&m).Error; err != nil {
 			return err
@@ -235,7 +236,13 @@ func (db *DB) SuperviseOrder(ctx context.Context, c *soko.OrderCommand, rules so
 			err = splitOrder(tx, o, c, res, now)
 		}
 		res.Status = o.Status
-		return err
+		if err != nil {
+			return err
+		}
+		// The supervisor's note stays in the order's history only: it is
+		// free text that may name the customer, and the log outlives that.
+		after := orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status), HeldFrom: string(o.HeldFrom), SplitInto: res.NewOrderID}
+		return audit(tx, now, soko.OrderAuditAction(c.Action), "order", o.ID, before, after)
 	})
 	if err != nil {
 		return nil, err

@@ -101,6 +101,9 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 		if err := nameCountLines(tx, rows, result); err != nil {
 			return err
 		}
+		if err := auditCount(tx, now, loc.ID, reason, rows, result); err != nil {
+			return err
+		}
 		statuses, err := db.allocate(tx, retry, rules, now)
 		if err != nil {
 			return err

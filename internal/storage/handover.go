@@ -358,9 +358,12 @@ func (db *DB) CloseManifest(ctx context.Context, c *soko.CloseManifest) (*soko.H
 		if err := db.handOver(tx, m, c, now, res); err != nil {
 			return err
 		}
-		return tx.Model(&manifestRow{}).Where("id = ?", m.ID).Updates(map[string]any{
+		if err := tx.Model(&manifestRow{}).Where("id = ?", m.ID).Updates(map[string]any{
 			"status": string(soko.ManifestClosed), "closed_at": now, "closed_by": nullID(c.StaffID), "confirmed_by": nullID(c.ConfirmedBy),
-		}).Error
+		}).Error; err != nil {
+			return err
+		}
+		return auditManifestClose(tx, now, m, c, res)
 	})
 	if err != nil {
 		return nil, err

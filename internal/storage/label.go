@@ -58,7 +58,8 @@ func (db *DB) CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) er
 			return err
 		}
 		*r = row.trackingRange()
-		return nil
+		return audit(tx, now, soko.AuditTrackingRange, "tracking_range", row.ID, nil,
+			map[string]any{"carrier": r.Carrier, "service": r.Service, "first": r.First, "last": r.Last})
 	})
 }
 

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -59,7 +60,13 @@ func (db *DB) CreateMerchant(ctx context.Context, m *soko.Merchant) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return db.transact(ctx, func(tx *gorm.DB) error { return createMerchant(tx, m, db.now()) })
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		if err := createMerchant(tx, m, now); err != nil {
+			return err
+		}
+		return audit(tx, now, soko.AuditMerchantCreate, "merchant", m.ID, nil, merchantAuditOf(merchantToRow(m)))
+	})
 }
 
 func createMerchant(tx *gorm.DB, m *soko.Merchant, now time.Time) error {
@@ -106,13 +113,20 @@ func (db *DB) SaveEmailTemplate(ctx context.Context, merchantID int64, t soko.Em
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	res := db.conn(ctx).Model(&merchantRow{}).Where("id = ?", merchantID).
-		Updates(map[string]any{"email_subject": t.Subject, "email_body": t.Body})
-	if res.Error != nil {
-		return translate(res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return soko.Errorf(soko.ENOTFOUND, "no merchant %d", merchantID).JA("荷主が見つかりません")
-	}
-	return nil
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		var before merchantRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", merchantID).Take(&before).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return soko.Errorf(soko.ENOTFOUND, "no merchant %d", merchantID).JA("荷主が見つかりません")
+			}
+			return err
+		}
+		if err := tx.Model(&merchantRow{}).Where("id = ?", merchantID).
+			Updates(map[string]any{"email_subject": t.Subject, "email_body": t.Body}).Error; err != nil {
+			return err
+		}
+		return audit(tx, now, soko.AuditEmailTemplate, "merchant", merchantID,
+			map[string]string{"subject": before.EmailSubject, "body": before.EmailBody}, map[string]string{"subject": t.Subject, "body": t.Body})
+	})
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -307,7 +308,12 @@ func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason 
 			Updates(map[string]any{"status": string(o.Status), "held_from": "", "updated_at": now}).Error; err != nil {
 			return err
 		}
-		return recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: reason}, now)
+		if err := recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: reason}, now); err != nil {
+			return err
+		}
+		return audit(tx, now, soko.OrderAuditAction(action), "order", o.ID,
+			orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: row.Status, HeldFrom: row.HeldFrom},
+			orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status)})
 	})
 	if err != nil {
 		return nil, err
@@ -383,6 +389,9 @@ func (db *DB) ChangeOrder(ctx context.Context, c *soko.OrderChange) error {
 		if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Select(changed).Updates(&r).Error; err != nil {
 			return err
 		}
+		if err := audit(tx, now, soko.OrderAuditAction("change"), "order", o.ID, orderChangeAudit(cur), orderChangeAudit(o)); err != nil {
+			return err
+		}
 		return recordEvent(tx, o, soko.OrderEvent{Action: "change", From: cur.Status, To: o.Status, Detail: "changed by the merchant"}, now)
 	})
 }
@@ -421,4 +430,17 @@ func replaceOrderLines(tx *gorm.DB, o *soko.Order, now time.Time) error {
 		l.ID, l.OrderID, l.ProductID = lr.ID, o.ID, lr.ProductID
 	}
 	return nil
+}
+
+// orderChangeAudit is what the audit log keeps of an order a merchant
+// changed: its shipping choices and lines, never the customer's address.
+func orderChangeAudit(o *soko.Order) map[string]any {
+	lines := make([]string, len(o.Lines))
+	for i, l := range o.Lines {
+		lines[i] = fmt.Sprintf("%s×%d", l.SKU, l.Quantity)
+	}
+	return map[string]any{
+		"merchant_id": o.MerchantID, "number": o.Number, "status": o.Status, "carrier": o.Carrier, "service": o.Service,
+		"delivery_date": auditTime(o.DeliveryDate), "time_slot": o.TimeSlot, "priority": o.Priority, "lines": lines,
+	}
 }

@@ -35,7 +35,14 @@ func (db *DB) CreateStaff(ctx context.Context, s *soko.Staff) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	return db.transact(ctx, func(tx *gorm.DB) error { return createStaff(tx, s, db.now()) })
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		if err := createStaff(tx, s, now); err != nil {
+			return err
+		}
+		after := staffAudit{Badge: s.BadgeCode, Name: s.Name, Role: string(s.Role), Active: s.Active}
+		return audit(tx, now, soko.AuditStaffCreate, "staff", s.ID, nil, after)
+	})
 }
 
 func createStaff(tx *gorm.DB, s *soko.Staff, now time.Time) error {

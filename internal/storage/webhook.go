@@ -89,6 +89,10 @@ func (db *DB) PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, 
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
+		var before any
+		if found {
+			before = webhookAuditOf(row)
+		}
 		if !found || rotate {
 			row.Secret = newWebhookSecret()
 			newSecret = true
@@ -105,7 +109,9 @@ func (db *DB) PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, 
 			return err
 		}
 		*ep = *row.endpoint()
-		return nil
+		after := webhookAuditOf(row)
+		after.SecretRotated = found && rotate
+		return audit(tx, now, soko.AuditWebhookPut, "webhook_endpoint", row.ID, before, after)
 	})
 	return newSecret, err
 }

@@ -102,6 +102,30 @@ func (e AdminStaffRole) Valid() bool {
 	}
 }
 
+// Defines values for AuditEntryActorKind.
+const (
+	ApiKey AuditEntryActorKind = "api_key"
+	Cli    AuditEntryActorKind = "cli"
+	Staff  AuditEntryActorKind = "staff"
+	System AuditEntryActorKind = "system"
+)
+
+// Valid indicates whether the value is a known member of the AuditEntryActorKind enum.
+func (e AuditEntryActorKind) Valid() bool {
+	switch e {
+	case ApiKey:
+		return true
+	case Cli:
+		return true
+	case Staff:
+		return true
+	case System:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CarrierImportRowState.
 const (
 	CarrierImportRowStateNew       CarrierImportRowState = "new"
@@ -1244,6 +1268,38 @@ type AdminWebhookEndpoint struct {
 	SecretPrefix *string    `json:"secret_prefix,omitempty"`
 	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
 	Url          *string    `json:"url,omitempty"`
+}
+
+// AuditEntry defines model for AuditEntry.
+type AuditEntry struct {
+	Action string `json:"action"`
+
+	// Actor The badge, `key:<id>`, `cli` or `system`.
+	Actor           string                  `json:"actor"`
+	ActorKind       AuditEntryActorKind     `json:"actor_kind"`
+	ActorMerchantId *int64                  `json:"actor_merchant_id,omitempty"`
+	ActorStaffId    *int64                  `json:"actor_staff_id,omitempty"`
+	Address         string                  `json:"address"`
+	After           *map[string]interface{} `json:"after,omitempty"`
+	At              time.Time               `json:"at"`
+
+	// Before The target's values before; absent when it did not exist.
+	Before     *map[string]interface{} `json:"before,omitempty"`
+	Device     string                  `json:"device"`
+	Id         int64                   `json:"id"`
+	TargetId   int64                   `json:"target_id"`
+	TargetType string                  `json:"target_type"`
+}
+
+// AuditEntryActorKind defines model for AuditEntry.ActorKind.
+type AuditEntryActorKind string
+
+// AuditEntryList defines model for AuditEntryList.
+type AuditEntryList struct {
+	Data []AuditEntry `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
 }
 
 // Barcode defines model for Barcode.
@@ -3013,6 +3069,29 @@ type RedeliverWebhookParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListAuditLogParams defines parameters for ListAuditLog.
+type ListAuditLogParams struct {
+	// Actor A badge, `cli`, `system` or `key:<id>` for an API key.
+	Actor *string `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Action An action (`staff.update`) or every action of a kind (`staff.`).
+	Action     *string `form:"action,omitempty" json:"action,omitempty"`
+	TargetType *string `form:"target_type,omitempty" json:"target_type,omitempty"`
+	TargetId   *int64  `form:"target_id,omitempty" json:"target_id,omitempty"`
+
+	// From On or after this day (Japan time).
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To On or before this day (Japan time).
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // CreateAdminBoxTypeParams defines parameters for CreateAdminBoxType.
 type CreateAdminBoxTypeParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -3555,6 +3634,9 @@ type ServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx echo.Context) error
+	// ListAuditLog The audit log of privileged changes, newest first (admins)
+	// (GET /ops/admin/audit-log)
+	ListAuditLog(ctx echo.Context, params ListAuditLogParams) error
 	// ListAdminBoxTypes Box types (箱), smallest first, and the post-box services a thin box may go by (supervisors and admins)
 	// (GET /ops/admin/box-types)
 	ListAdminBoxTypes(ctx echo.Context) error
@@ -4432,6 +4514,73 @@ func (w *ServerInterfaceWrapper) PutWebhookEndpoint(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutWebhookEndpoint(ctx)
+	return err
+}
+
+// ListAuditLog converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAuditLog(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditLogParams
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", ctx.QueryParams(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter actor: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
+	// ------------- Optional query parameter "target_type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "target_type", ctx.QueryParams(), &params.TargetType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter target_type: %s", err))
+	}
+
+	// ------------- Optional query parameter "target_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "target_id", ctx.QueryParams(), &params.TargetId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter target_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAuditLog(ctx, params)
 	return err
 }
 
@@ -6579,6 +6728,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/api-keys/:api_key_id/revoke", wrapper.RevokeAdminAPIKey, options.OperationMiddlewares["revokeAdminAPIKey"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/webhook-endpoint", wrapper.GetAdminWebhookEndpoint, options.OperationMiddlewares["getAdminWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id/webhook-endpoint", wrapper.PutAdminWebhookEndpoint, options.OperationMiddlewares["putAdminWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/ops/admin/audit-log", wrapper.ListAuditLog, options.OperationMiddlewares["listAuditLog"]...)
 	router.GET(options.BaseURL+"/ops/admin/staff", wrapper.ListAdminStaff, options.OperationMiddlewares["listAdminStaff"]...)
 	router.POST(options.BaseURL+"/ops/admin/staff", wrapper.CreateAdminStaff, options.OperationMiddlewares["createAdminStaff"]...)
 	router.PUT(options.BaseURL+"/ops/admin/staff/:staff_id", wrapper.UpdateAdminStaff, options.OperationMiddlewares["updateAdminStaff"]...)
@@ -7750,6 +7900,45 @@ type PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitPutWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditLogRequestObject struct {
+	Params ListAuditLogParams
+}
+
+type ListAuditLogResponseObject interface {
+	VisitListAuditLogResponse(w http.ResponseWriter) error
+}
+
+type ListAuditLog200JSONResponse AuditEntryList
+
+func (response ListAuditLog200JSONResponse) VisitListAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditLogdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAuditLogdefaultApplicationProblemPlusJSONResponse) VisitListAuditLogResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10841,6 +11030,9 @@ type StrictServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx context.Context, request PutWebhookEndpointRequestObject) (PutWebhookEndpointResponseObject, error)
+	// ListAuditLog The audit log of privileged changes, newest first (admins)
+	// (GET /ops/admin/audit-log)
+	ListAuditLog(ctx context.Context, request ListAuditLogRequestObject) (ListAuditLogResponseObject, error)
 	// ListAdminBoxTypes Box types (箱), smallest first, and the post-box services a thin box may go by (supervisors and admins)
 	// (GET /ops/admin/box-types)
 	ListAdminBoxTypes(ctx context.Context, request ListAdminBoxTypesRequestObject) (ListAdminBoxTypesResponseObject, error)
@@ -11949,6 +12141,31 @@ func (sh *strictHandler) PutWebhookEndpoint(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PutWebhookEndpointResponseObject); ok {
 		return validResponse.VisitPutWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAuditLog operation middleware
+func (sh *strictHandler) ListAuditLog(ctx echo.Context, params ListAuditLogParams) error {
+	var request ListAuditLogRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAuditLog(ctx.Request().Context(), request.(ListAuditLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAuditLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAuditLogResponseObject); ok {
+		return validResponse.VisitListAuditLogResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14444,402 +14661,412 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37cxzHlS+I/ysZ+N4IAp7Ci6JkCYj5AaIkixZFIghqNN9Vc9GJruzucldnliqz0WxzGSGR4edY4+uw",
-	"PS/bOw/PeGZn7vXaO3fXurRn5n8xBEr6LzbynMyqrOqsruoG0IBnzV+I7q7K58mT5/k5j1Y6YpgIzriS",
-	"KzuPVhKa0iFTLIVPHZqmEUtvipDpjxFf2VlJqOqvBCucDtnKjn1iJVhJ2fujKGXhyo5KRyxYkZ0+G1L9",
-	"GuOj4crOeysTOqRKrAQrkvbomK4EK1+hCeWJkGrlQbCiJoluUao04r2Vx4+DlY5Mu/fFgHHdSshkJ40S",
-	"FQk9ivt9RvTPh0r/TkSXqD4jUtFul0gmZST4xkqAI+4zGsIQzZj/eP3mwb031rHlWQMf0oe3Ge+p/srO",
-	"9vWXg5VhxLPP3vGOUilS/2DbnD1Uh/hE2443SdlxJEaSJLTHsvG+P2LpxFlibLViYNe3tnxDCVkcHbN0",
-	"cuu1io2zDxxG4cw16Ip0SNXKzkrE1Us3VmARoqHe0HwJIq5Yj6XQcRSyYSIU453JW2wyvRZ7ZMSj90eM",
-	"DNiEdEVKVD+SRPfPpNollKRMpRMyjlQft5QO8VnKQ3IkwglJWRLTiYRfu1EqFaFcjllaud+38iGt6zFV",
-	"reSLL9ZvccSPxIiHlctqfj/vVY2jYaSmF3Of9hiR0VcraQffc3sOWZeOYrWy8+JWoGePvQIV1YxhSHnU",
-	"ZVJVzt0+cN6TH7K006d8RsfmgfPuWKQhSyt7hV8vpMs7YmaXXMzs8r+krLuys/L/28w5+yb+KjdfE53R",
-	"kHF1ZzQ8Mj3KwaiiN/3Loh0dvPUOtK6oHFSuoP7xvBdwlIRUsfAg4h02fWDu8nhCxn2qiCaYHgsJVUSk",
-	"hHYVM6xIRcPK42QaP5TQuneY+oF13caKj32MRTp4jU78V4T+MeI9EtIJiTj5sr4cd4kS+vO4zziJWVcR",
-	"MVJVw9N9V4/KM6DHeuVlIrhkcN/fEeptEUbdSO9EeYh3hCJD8+sOcN9b3fU7grP1t6nq9AmyXaLHEuJS",
-	"Il++Jsnr92kvIFK0OKy9frcTR4wr0hdxKEkkiVRRHJPOKE0ZVxvkjgBmv9HSNzS2DCPULflXT9GevVZN",
-	"K869kC/J1BI8Dlb2U3EUsyFIPIIrxoHV0iSJow7VXWwm+MQffEUKEEaaHQLb7mO8kQvXICcsTUUaECqJ",
-	"2/oGHkpsQXewt3/roCMS5kpSKaP61AA7kCvBSpKKcNRRciW7oPSfY3bUF2IgPcJVsLIXhimTKPOlImGp",
-	"ipAGKP6w7VmswP543ftjJ1IT/w9imFDu/40NaRR7f0Gi9vyQ9AWv+EVIRePDjpFXi0v+RRJGvUjJgHBB",
-	"+pOkz0BEnG4kZV3WUaPU18djl1e9h2PMJ1gcQaEpszxBvr7Oato52eXIN0wcfYV1FG7YMOJ7+7eMVFXc",
-	"tE7KgDFR1ZQZBSvsYYLTyCZ5JETMKM9/lLMa5KM4pkcxszx7qoMo9DLwMtMOVmIq1eFIzh5/bXfV9JKy",
-	"bvTQ+1PKjsWgag3Mj2calNRHV04T4+vDRE12CNMiOIGHgKkrNpR1XCVjCI+z/mia0gl0xzopU34GqYXo",
-	"SEkWd3eI0PdgxIFbIpckCm5FpCMSqQ3v/eXSPlzcZm2D7CTkhJivbg0534R3DO+J9IhpvO+Qd5fGkgUl",
-	"ii8SaHG27+rLUpkpSyUSae/WXcL1kk9fp82OjCWxcnfmToMVllqrCQjb6G2gAtMXCZETqdjwmoTbUffn",
-	"6B0v3ZiDbgp9DemEhGKXcMEZ6FJATqof8d5C1DSkD2/hOy+WSCtYQa3N/KyJ/fHjql19VTy8P8ELq8Sl",
-	"DF9enFNEnLP0sM+iXl8dDodOY1MPxbC8NQ+No3DGM0P68HCMffVSims5/VQl35EsPY46Fb9FX2WHnZjK",
-	"ikYVTdmsTvUm+7iW74yay8ic0PLqTC3F9Cp7VqIwwsJ0zNjy6T+ooZOFjr8lJeccvXC9Rn33ko+rAtfo",
-	"wF7KWuB9l+jmet1Hj1kD21tbDZqwxFriPzXr5lByacFrCDuf3kvu0LaCWpKvnpf/5Wbn4SKOQh19346k",
-	"muaFIVWgPzRj0i5b9Vz7evaHZpOk//bXgun6kXhI7GNk9eTpRydP/vXk6U9OnvzPgJw8+frJh18/efq9",
-	"kye/PHn69OTpN8lvP/jZGqFal+NEv6rvG3uBNR/3/X7EDwwBTY29tD+wKuX51C3wO6CVz8lAfs8K/j/O",
-	"CpbDA24LtCBchDA0iHjY6ATaQbylX3gcrIxpPDiU7P0R4wXxxGn7q34Ve4Z48VVUYGFQ5S5ql2eJMsD5",
-	"rVqJLmsJ066p61Z6qd7l4Lm/zrTWb5kFsMakJOoMQFnTR5vBXx0WHevug5VQdAYV9iOnyYU48BnXs7Qy",
-	"DRfhbeMq8Ni94liMDxOaqojGXp1S9VlKqFboUkXA9gY3ouxHCdqUI3BKpYysnn7z66ff+r9Ov/Hss49+",
-	"teao0o51ofL8L2LLacwzZigrPGRpo4NxgI/ql+IoORwyKWlvTm5huK/ptdRSUNqMwprUbu0SeYnnCt02",
-	"dDvvkYamaue20EGbouxpYlxoIudENMU+t4JmJlfTdeWK7d+6c49JtIXNsVZJ5Ak2uEGUIC8b8/EuiRk9",
-	"ZkSMlP66r/+WYiDIkA4YEbxs3nnZNyH/mA+y5ZyW308+/MEn//6Tz//mN598/GtyFIvOgCSpPtghEZzE",
-	"9IjFMjDOlzgaMEI58qhrEjjUoRIbK8EMW39NTEHR9l/7sPUFlAmq2v5f8MTfmOOwVfsH6gTUkrugdC/X",
-	"OAZmP10i2rncArNZwYGi3a7n+uqo6Jj5T/cRDXvs8HIuHE2pLDwccRV5btUDpsi4H8WMjFPBe2T/1h1J",
-	"BowlYOOEcRNsodJIu7hfIBUxa8a79JLf0097rzRnebOLDdoO7K40u8Cgm4Vur+IGn/kOa6AGLoNPnssO",
-	"VW7O7G3Yv3Vn+ox5J62Z8/6tO3ZuIXO9K5kTPID4JYHhB4yjyX5MJZGMK68bUtpz3mzyUxPH92fP8p5Z",
-	"X1cVAHEsoeYPfXUk+Nco0ao/hqJR3US1XgCNLyarzGBji1HqOdCQ90xXrqxr75rW+k28pN9NXsGgKzjY",
-	"TNum7ahymO9idMDrPExE5FOIOoJ3o94o9cWCvKH3DilZM2obgEX6VBIuCDONkglTu/CEAOWpG7E4lISm",
-	"TH/JCT0qkb/rgeaaq1e5p48ZV4edvqg2eMIjktB8cKCsjY70g0eMoDyUmTGnFr1sY8Uu9bd17lx4cr7G",
-	"Z/ltZdTjEe8RfKbedytSkgpV7ca1vR3O8IvbQKd5RIJRGjch0oyoyrvoo9RXaWpPxQLKXHEtv7x3Z/P1",
-	"vTvr2y8ERP//ckDe2b+5vqcX7Nb9N9a3bwSk02edAV5gJOKdeBSi5OEKe0WW47u2NPc8fH9EuTJScBZ0",
-	"uV2OA3qHR0rq25DIDjVxzJEkegakI0aaglcp6VDJ4Ltrkth218y4HJNJbXDcFLvwrvn87tvfe2Uv3QtV",
-	"65D1bfVNyjssvsWT0bx6csqoCYVzjsaLfu3d0y3cTa8/TETqu3jksZ8TdqOYBeSgH3XV4ZdvHQTkiEr2",
-	"0o2CanA0UV7upN+dESEEAXiysUPunhhnwX3T3DwVY+kL1k47LJZknEZKFWLPqo5oNmbTZABL4wz3QfXi",
-	"3hr6F5cqRTt9351uxweXSU9AmEmUEg6hwhsVgVtHLGbhoQlEdFev9sobcROCOz2Se2IsybgvJCMJDIr0",
-	"aQj3HQ6G0DhlNJw0WMJsum6HUwOvXcf9lB1HbFy1nNWLSTmJoAUyFqM4JL3omDVY2FliIr7nk3pS2oEA",
-	"YvOEyZCIGUbZBoTRTp8I3mH+Tg1ZHcK942dw7kHxBCZhrJXuFicdaDklFWNjLV/VVIzXGqFaNJOJ3kfZ",
-	"Z0wR2dc/qj4bBtCCCSc+YnpGuo3tXZQfjZmddEQ8GnLdkPO4Pi6SRCogRzHlA5NhwqAB6HLcFzFb2yB7",
-	"igyFVGQ72Nra2iGFudubl8ZxY1f3bI4g6TCJWRVXS/U4trbsvjXus0Ci98R4zmNWOPCgn08fsR2HgkGf",
-	"xy1qcPLyzDBLsIE9LcWzmNFUmQKzZas9nvdYdyTRtk3j+G53Zee9hpHZwRwrbJnA4wdT/QsPaxhSTnts",
-	"qEVcLqZX/+TDb5/+/O+e/+NffPrzv/30v3790x/+8+l3f2WpGU8tlVUSfJYI4qUoPG02xww5aKTwbOwS",
-	"pnWV3ArhbT/FCU0zAKmMTu85/TmlhIJJTOHSJ1EYBSVC/ZDaw6Z7tpYHzsZ+svAaGZThdIdIWvVqh55P",
-	"UNqRwE2nKbdoZzqD9PZT0fOH0M9U8vG3w0pZpDNSAg0/niCeqDMYJZCikuU6YHvXJBEJ49kTIqST5nGt",
-	"5jr0b3l+uXvIAcxD3hcr2UFhBZwkBjuIvFXv4sdCsrdtKtoCkitooOnwcBhJqafvyVDUGjcL1yNOcqMX",
-	"Me9J0omFfhHpOzE81LTmN2XkrRyCObJR8Ez+jjE71jocptdKcClidjc1XqVpU5vgzWVet7U9eNd339A4",
-	"NkEBC7acve9r/WwnS4SHdGiFmwa+i0UcI1lerTV+1uRgQYgF5OTJQ2NBKd/SKNTJOEoI5WEAEhwxpwVl",
-	"JXT/aWFLcEb2X3tj15iiwEWoBaZY9Hpoypjqvxd1Vd0OfSnqqrsJ7urjYKXP4vCwm4ph3XuwpQeKqpGc",
-	"z2sUcbYY/dyOuDdEcugEfjRtKwsW0VK3UH6qcq9i/49zUpBhKQvNHkU63/yBEhZsVL9a0aZIi0lfzh6m",
-	"rBMlEatfcpuKVmecwd+qzzcEFtAXD/2GSLzRR3JOktW7dChjofxKbTRkmlYXWtf75uXXuUonXtl9bius",
-	"zz3pSDnZIcgWI6i+mO1elFbeXZICTzWcxCELc2oKx6CUIuRM0aUYywGK90l+Nspcs7j5GbU7GxRk992D",
-	"mpvS3G2OW0yrzzC8mFHJDrOPZmwYMydFfMwOIThMDyeJIfG+AxY2PaKROjyiFcF0090vItnQbODzX+OW",
-	"vZXF+skuGbBEWX+DjSjpR1KJdFIyjV+vj94xY2y2B/eYBKt5WXLhbHyYZd9Py2+Qy00JbMFOPmzjJQEi",
-	"Ry3LCG1kxCMlC9LyjAC6rO9ZLH+eTZhaI2yhdolyQWlqgSA5btJI+nAb8fyo5kzNjTqDKj3CdYh4NAmE",
-	"IZhNPYhIYNhQNnIcp9NBNo66NbxtWPd0vJw+1mGVj0ImrFP585VYG2cp8tlkQ3DnUL9EZ85ecZs7GA2H",
-	"1H/bOQA5dS3eYQ/VTXyyIoPEbaxuigvHBB/kkcAyDwWOuNYKlTxbFPBZI3rrY2+Lk6tbJCNZTi3RkXg4",
-	"Sxvz/tanPGThoThm6VySMag5hybs0R8Y4GLQNFs/yd6vcObVGpmcZ7yq2/2CfSYZHcVRh9hXMsynqUbr",
-	"nJvlg8/eXwlgH0qvurJdcelqNzv1RoTMpQcb+cyVo7SMZsdiuNFhrPkLkoSmB694lLLEDshjXLFxUrMP",
-	"QDYe+0bebLBSEZXnY1znbOxbwMJw4cp3BqdUyZxcwKU526xciplC1UxMDkdxmKEcLqL8gWDY4AhW6VkI",
-	"blRcz/JaOKpYaRrlQOEqRQ1HWRtjWq16VpgGZ8RVXZMEnzHWfQxfuSaJVCzxMrV5KNwfv3PQoVzuYKYN",
-	"RE52KOcVNq2QKeqLN34dgsJ0IxMYOTTGYslInyYJq26u0iqxwEF0ch+qZ6jXFLs1QV4VQ0szHcnblhhk",
-	"O5Sik+xahjdEdGP+ALEO5V7DeIdyklKI5VN9yrMkgzzmbQaD9oTMTYcQXpNkb/9WRlWAm6FprWL6Ssy1",
-	"+FPRAStmstY84FwPZtMzscmsdL5/GZn5T9uIL+SfmDZ9njnybY8cYRxdjjsJeFFAGpGS5OCtd8pRbrV4",
-	"l5l2WDAAeB5zdZszpfiZfcja8y27A2HiGCMyHcPVducLk/cGPPlzXzRBmZtxJkReh/Jbr02Lc+btooIL",
-	"RFFJZ1WGknnN6CMtHVZZ0GdaCnJj2GLRQGA3W+DN0uJNLVmpZe9AK5fVrMW0zsO6Iq1InO7gi/4fw6jb",
-	"ZWl11vXc9pZFrCaahZkZ5MMtjM23IK9R2T8SNA0rJeA5CK3kQPfQQ2PvGXvYYcl87sZsKq/bd73ODSZM",
-	"yE6jRveRpUbHmjP5YgL17cvCw4Slh30xSn1E7iqf5fOhr/OFX0Z/euF1fygQauZEa2Ik4hgwpt8gq18+",
-	"uL8WkK3ffvD96y/4Yttnda9orypKP6STa4jORY4mBJ6EoDH9TTe2kWONI6KyrT3QLfkGM6bHc7DEd+kx",
-	"qybTadOTEed7zNG+5YpnB6Z21EMhBeK2I88Ic+YhzSnbE8VdGd1noRH8hhf/LxEfeJPlU0Yi8Dx3o4de",
-	"2a20eAbLwNoGbAQYtD9zqrjT80yzeja5kljDUa3GVhyud5wmHmBPKTZMzmhUoXkjnstllMLdd1h1LgFw",
-	"dMa8K3Az74Pu0GF6GtckefP+/X2CL4D8uOUktHXokJEj2hk0i8yFuRR7L06j0jJTwjEuSmU3phLXE91Z",
-	"qifzv763t/6/0PWvbq2/8iD/c+Ow1Vp/8IX/4lvz14c0ivdj2mF9EXsDaQrLNc/tPY5KCQOzU97dfnyL",
-	"giOtilQ+EqEfgVWOsIV6qjcPBthW5RDus2ESm/vbPwZv8hRqvJAoc01WqOHw62HlVOwD1VMKVpJ8K5vf",
-	"A1NE4Lvm8k4Xmt/s1Z6eXGk9SjOr3Z1FdFO78G4G5taWXwnKV6OoMG0FZyezL5mQpTmG3o9Cdpik/nzB",
-	"O4LgT0RwEzSbB135rRqVRpy38QfSoWlIVk+e/u3J06cnT3598vQ3J08+PnnyL/qPp99aa+A6D1bGKU2m",
-	"e9CzJ/qnRA9x9eTJz0+e/vDk6TdPv/O1z376Na+j6XHFIt7NReeZyzVz/pXDrkmDgsdcc4rbqW/b3zRO",
-	"gip11zp/6k6zDR+tm0cyiuOZgfOCKEhm76JZRaWjzmDHpHcYt+BYS0IYBRJjcmafxWFjgdYOtTqwywnB",
-	"LWHd4wC4GBPzzHw5qWMaKW+ArGm4EP+K8O0mSmRMU9YXI8nm6bBEHDlVZLuazzUfXLZJs+gFLC0LhQqH",
-	"iyDknZP5pzJB053W0o5C5v6dh1or99Q052yub6K3EMv+3ODOIeKheWCureVS4ZOaz7hm5lJlXGvmnjKN",
-	"OA6qM0cI5nMsL5HjmLK2tKrQvRmbdxMSOuYH955zrxbeDOQL05bjYcTNx+0aTlVetWpbrel2EVZ0Vuqd",
-	"pyjMpa7mTIKsXVq/vbY6HK4WPKjKIjs7YMuoy+GZw7mcOK6sTRxUzSIsSGPNowbP0/Xjhac1q9SkyNCM",
-	"dZu5TGeObLMX1GVHsxXvBSfixh6gEqqnQ0uZaOqNvLmFcYLnKEA1cSxWk00t0Vy07HWbHrG4UuiaIUA1",
-	"CgvWGxgJbsKC508FuY1JQdXKwpimPOI9jwp8T1/TkqQjDmAzsRjvEioHbo4hJFNTwtnYwnc1GpRNS4ce",
-	"5pD7ccXcmP9s9JU7k819Grsr+/58Iv1q8P6sfDudV1poyDsRFvZqQ5MPQxYr6p/OomF6npTeDh1JwBEy",
-	"BU0w2OPGda95rtp9sEiMueCHfcpnTjT3yVejp9WkIyhfILnxRRRHEEwtfjYA7y6K8YESnYFnD49pZISO",
-	"RwtF31UDGjKMQcsAvRaUPcoBawUHcj78coe+ZXjb0UObpebbN/JI8Uf+DF4WHh5VVNJz0nbHfUFiBsnn",
-	"nVhIVpe2W5+Iba0/4PuJWegWDzxiseA9MAz1GdHXtsnIniMXW9CQhYfzsv56Q5GZ67m3XI7SwWWbmsj0",
-	"AKbp5YFDMQvJG3ksbpOiw8FKj3GWRh2v7IMb11zhMs/DvnqpkvZSxsJCEr8t80hWsW6hWhfd7ppT0Ull",
-	"PvKcjhxv1up7W9sP3ttaf+XB/3b9va31Fx6s7by3tf4ifvVfarX/PKTUneysc1x1vc6dW22oY567yk3h",
-	"nTN8OBt1eVciaXjBNWmQTwKyvbFh+cPq6Qd/cvrdn65VAObkJ8kHlTMzZHlWpuvc8BbTUoY/6bMQT5zJ",
-	"KNXnMd/3Cwp/1xz5woCHNYFVs28TPkwEN9warPf+ja7Eirht7wBLMEVUDgJQHMQ524QLRXBoZDVlHb1P",
-	"UITWokpAcj+uSxXVnY0vzQh6sDxTJFAYHUfhL80+nVtUFZ3uDtc1KeL25Gvroz5HM/bso5SEStK2NdUt",
-	"u8Rbl/bYLuGjOLYuvZhKleXc1Np97ibSRm54Qb/YMFEVB18fNo7cJlPDAeQ8q8jqvW4WsmlnmKRnyyGD",
-	"ApzV4SHzp3uAwcIs01wzmsnGpyk1YTw0hUpwtzCUkdHGZGs2q7CW5QSOjGizja9NtnDo57UsF6GZAOyS",
-	"3rTwaxc1Fr3mAY+lGCRftCOd6BNZoQZGiFONMQyGiK9J8uWDu3egTHOWYwCErk+l/qk+xsH2GhSm5ZcL",
-	"nWU5B8tdcZEv13p3N5GVnq5au//5VeE9V3dXPqc6QJZqPXchn5jvkJf12YKPoeTkmr1BfqtMpXxz/l4C",
-	"Ixwe5rb66dAMfKJoV6mKwajKGncsxHlzpc4rlmqBkmeVlqNmZcg8VbEqxlad6n1pidjekfoRu2rA468A",
-	"uFUtN1oAbGpOxjMLBGqJIE4zoZFmwhxhsZ55QJMuANeoqFDKutx2VYaeNXqQxYsx6pGLXQbgZYiV0GGx",
-	"J86/HkH4rMEPjpKc3QIFqCK7F04ERKbm5PBIdXhIBgTJgUWaWt75QitgK1+lqtNfxEiWJ1mVwlRpp0/0",
-	"6hOoWkKgF+hgFxNBIon4+FhyCnDrxzwgUgDqHKDrAPCnVnGHenT6DZPVQGhc9hnV5e41jxmYkcflLJVi",
-	"w2mWGvGQPaysmAtLWqBlG+Kmu2dSBaSbiiHZ8mvqjXx+mbOvAaZrZqQipnJMAc0V8FXDalBXi6i60xQb",
-	"10kutgqXIVNET4jpxPwJe9xA5YLVLlinTBez967K4WpHUxWiaEtiHE3QPG92zb9bdhZVjZnfd4lkFsLb",
-	"QhdXNWhWqKpFODIGaJmwh5HUY52uCVRoUi/EnLdhTv61tvtZu5v3XrlZDYO9hhF3v91uYMZfCc5gye/E",
-	"jKaHU8JLGT19pI/1UBiMa2KfJ/p5fxB4TZMnH3779JffPvnwe6cff+f5j3/0/M//YcoNdPZYtkzg8cRe",
-	"Xa/ho7lEVFPFoSjQZDEZr9SVvJ2nWnQzueegHyX3xZQEMzMAIRqyA/2cNwwe1g9wIc4IeJOZeSoxIjxO",
-	"gPenqWY7INcD8sJvP/gZSViaC0aeuAUxQ07yGnIsysWOYY0BsU7tgFh4wzE9ZgG4m7R8BvE/ASREBCi4",
-	"BRBOHpig9sAy1UP7uS/i8Lcf/Kw+wQVwi4zBDZYIZlSZ85Vv1HnYf/Jdb1STvnJACABfr7BVpgRlwfKk",
-	"0xdCMn/qU6eoS5xB78u4yxzQdWfC5rnaUPJNIX5ckQXA5L0QPSjeW2UhA+bJfSOuelCNMO9QVmU+H+Md",
-	"EXqdUu/cf2P9Zb1UWaUcL0lZWnHwufoiibp6BlIMhHe5oh4XWj3C4hseLeJNrMNhfoeqiNckielEjBz1",
-	"QIs88yl7M8i2KbSza/9xkTxlpYBWrt6CTHOGsC9nlk35T1FZZem1U/zVlF6jihKYtZ6oLfciuCEwg2vh",
-	"36pm1VhwQxtPYuo28GV5DCpytaDiUcy6CsqlCk6SUZoIycjqAZ7JnWIOWXcUdyPzQY8yAMXdaBScMa0F",
-	"YtZXxHtr57QRM0rJZApNqRakUW6Q7iQdMreejF6NxuVknCgGw7iCnAVm9bHyYhKGBTuHvHnVmYHNMitz",
-	"u5kVaRwCuLB6NJ6LAZ1jbt9+XbmAalvcvZtZ5UhM7IPKW1KJzgCA1lKmxXgMU6iuHnVEOwNjPKvvAbP3",
-	"wGUP/WzMMlH7Gebc1Bjm1Gh2uEkVo0wjdonHxdR1511NFmcLZptPeDwfnbkgVxYH8Mmvf/r5N753+psf",
-	"Pv/uj3bIhHGihL40YlAVtmBbrRVqSiKdDwLsonTspn6IK6uPuyJ5Mx4zleb1SPfmyn9HVHX6Kw8eP35Q",
-	"LlP6/xcjo4lmUXIjHr0/YoQOBe+RSfa73CBtaKeN1l/DOlZt/Smyf/fgPtmkSbR5vL2Jr2zCC2sb086W",
-	"KVgZboKppBJDqxyzcNcCKxAuxs1DbV2bRkmKjXp9lsINKlEkKFRbncfuMcttYh4zwfWKDgaT0VHEg/ww",
-	"cTYQiZAB6UeDCR2MAjIZJQZg5YpYVKo8KiXfSSVvbADC7quZm5GWKCWd63Xts/iYSRMSFkmih4A2DXhB",
-	"C7JOdV9/jF111/ir/81FkNwrdeE3xZh0KYbW6CmATNUTaoe0DeW3yerUZboWtHg7W792QNo4YPiLwl9k",
-	"NeJae6a4IGkezI7uOGjCZNvr1wBEr41RylgknnTFiIeky8YsxQIKiAgaofwp14hIW7ydSa3tjRZ37iZ7",
-	"Y1bg0+PAChn/trLG7IQ1RR8eplSxKpkhUggw0chYUpeS6TTn9FwxpRptf9GkzRkplueVYVlc1ZIaZviu",
-	"gyp6TZLUaMlmt18OtrceBLX7UbpyGA+Iog+zk5oz+WJn8H4jUWNOvNEGqaTnVSKhUmNcbiCaEyLgiAVO",
-	"LJAr7E7TOapi9qB6ik04B3u62h8mXGFtHTzkh8a03CBRdZ92BmepBojA+f54Kl/CzFygSQ/nh5st1wCY",
-	"62iXdt9TGqAOOnce7/us9AEMtj8Y9XpM+mPCqupHHImH1XkD5dXxGMyOxENCeUg6git9TIjsgwkPXm2g",
-	"+DVctP2oM1g4HfiwSsy479QsijBVgXQjHsm+yR+qylnDZvEEzmiVEngEmkKzE3yuABhPxUhVjbJQQonQ",
-	"lGlV8IhZUQtM+QLwwm2W5Y5JIVZUDkhXxLEYS793VT9RG6wQdQb39XPm+cOwGDFYFfeYpxlDL+7LVdt8",
-	"iUnw1UKotckEIP4NKZ/YcBVJhwysghtTN+GlZ9FnuzYdj9M4ZYF1PSR+N9EaIpWDHMkNpNVrWgWQKsDz",
-	"JDirkf9rMpbxx8MsEdV/b8yN5jzbzbZw+aiUDWnEjatoPp3EmxcUYpwtchmvEO4tJqfZhf7F7IGJZ0LG",
-	"0RMk4kr4y+HQY+ZfFF9orX26EGTkZHh7wLCn64a5a2am4912Q4ZVJD6rRnSJT7mOJL3Kfh9RVjCnkkAa",
-	"JAu6ZXfMVkKX3lnkIWNlzNPKaAfIIypKS8V3wddUkWhUdWOW5oBN5C/4xj6NwI1xClHYDPvXDbSIVMxm",
-	"xlrU5GdikAM24wSbzqgfYfDEPQITlnKQ8yKTv4rv+Vamj1LOcFiBlwy3VOXP1QXvGiva80AXzKmuVqB9",
-	"LJ5AsUjccX1Nr2BlHIWVizwracNjfyhVAcv3z+nF3fUZOR7lnQly+qsNUy4RXvOUC60kHs660/z5H8XX",
-	"Zo5owdBpY3SoDZ4mpiPow0avSCIHo1mh1BcUHZ0NunZFzhohjfOfI0B6/ojkJGeLDXheXQyzIeCZIcwZ",
-	"45me/8Fb7ywQiF0RE42HekY4tLtVDQKiZwY4nz2yeIpwqhM0mpzgGVsyO+7YPWnzGmbmvUmdK9T16dVc",
-	"qJnu9UIDb2fhrp3rTXsNl0Gla9TMCuur1jHRsqoP9KRsiz0Xc6vn1i/VrYpZqvBIZahDJi6hS2MDwKyV",
-	"CdB7UZNY3dohnB2zdG1jAWdztaH7puByNIRPsBL6KUhfYmkHUqO3tyA88WWy+tmv/+35xz/69J/+9NM/",
-	"/cYa6OVdIcIm9vCyaFIq6QYzjyRW5D6aEHwQ4tPB1mUsqeiwXMdf1/GDGFVUZyvIOlPF8lJcVnTlohW4",
-	"0FN2tcVCGc+wv5vm9kzvvrjC0Rynwl9HYUpimsFXzsG279xFl2rdL1Qomg4n1VpbBe3fMzlcULIGiwPR",
-	"OMaPznbzDD+2L0a+qMo39ddWWAjpBMlHn13d1EZFVjo4DyxK/cwHCgWOpgaVA8LMo8PQaquLVqTljJ9m",
-	"D2f2bSwq9E1Y8wYXqiF1aMeOtLiYri/GYrFg6+7Vizs5NaGKZQ9cMvLS4EjtjelkiWZUm3tRYqVilHZY",
-	"ZpMuuhYzpNTs9ybRFgtA4vrMuqtmJDtgpTRVVcciVX3fhXbOllybUlL28UoVcViIbEWI3g7PsszcjdmG",
-	"YujcRzT38OY5q/3d4ySyhWs5S7Okuznpaw7QZAs7UWHjnr2TDclrClWjzMktaWvWK0aYaYHj2jGBnz0h",
-	"QtmE4qtJ+QAvii5KZ1B51PgpMvom20ug5/k9E/eYYtxa/ucgstS+dxjSiTdcfSINUKQNy9bSonFq609Y",
-	"klHLk1L3qKU6quUullLIOt0iA8YSSaJiKNoLL704pxRUGqp3FfI48HOx3ta4NipShMrjhrSbJpbfg7fe",
-	"qS3bcZaSYIa8pkv/0JBhrjGDSop9Focg/4PNR1PfLqHozdXchtAejTgKQbnHDrIwaJLEERiHOmUuW5rK",
-	"yxVTOVx/8AeVg68yH2Rw4dWMY8foWfZR9LOZEDu/CHcm+P0FkIOb1K+vKN6Et4KAlBl0H8JxBBTZWfXG",
-	"q116xyw9BIEiUTNXdagPP0TQZSsLCRRpqpUuv1JVJ0vkwQM0DDHObyiOq3yeLhxRzeZnuqC7+UQK0qUV",
-	"qaoNcYetU94PS+Q967grle6SC6j9cAaE5gsCdXLSGH10YCVJm5u1SkmHSgYXM4CzdAbELvLaHLk4Xnxo",
-	"m/Q4F2yUiUGe786lCIGzPT3tT3/w7PSv//rk6a8//eE/n/74Fya++pOPPz758OenX//a9vor69tlWa+B",
-	"rcx0eH26w1dHURzqW5zykKRCDH2tVyb1Fts6/fjJ6XeeffqDZ89/8j0z8tOPnn7y659++oNfnH7n2QLj",
-	"1hIS5eXKff4xIVRlSdJ88cYMnjfFK6IkYlwFJEk1ARkj0fN//IsFRp70jZu8Tu5NhFQ0rpB6v0jCqBcp",
-	"GZD+JOkzTkSCJLZDtre21re2tl6cGltQl+hcCjzhWXH9G180u/b8J7/85Nl/+/zpv9U3XmGociblzzTO",
-	"jkDVoRp6cQ1mAYldOSDlOrCsZE5X7PlXe3AiTaZAlSsgo2aXhShMbNbWnoN5MqOSy7ZPHvRFqvajxeJ4",
-	"uxY+058qQuN4QozCXzLq+OPiti5S+8TBetcg6vFbfDFnVthj88cZh6w6T8mqMPpE0yEghBi8auDoDNwD",
-	"1nJb0lA80Um8fP+8NJ+5CGeILXnXTtFu94BJ6Y8ztuszfTvKtHuoxIDxCmmPj2Sl/SiSJBUxI0M6IaGw",
-	"QYfdWIgUZAHjDe8ILkVcxD8rhddDKUtFx3TilD9Pos7AWGpXgpW+KfwID0CDcAUMCwtSDaFQXTfEWJsz",
-	"VGWMJDMW4jRjR/BXVlpjRt8VO1c0Sjvrble5Ylv1kvuzxPLUgvnM+otkaTVETs2HNGM2CwB82ozVEgo6",
-	"li2mKSP9KAy1bIMUV125uHmI7Vx5r+4+LQT3O9tExDpiOGQ8rApEPxIPDW6XxIGQ7BWAnQRV3ogohWAN",
-	"LlQf0uci1RzsYSqvwQf2MEtumR+y0xfs6qnykOlk5dqd7goaappBoFUWosKB87mLwRIA6I9M7ri4iZJk",
-	"79ZW1D6P6mm1dcXqDqq/eFNdWmqSimEkWUiUcBBEPEW63CpQfuMN1N/iprTyEcuargpZV/McVtEZ3BZq",
-	"rmvC1MOqGrC56o6MKnwGO1CBtdpei+lmbhUqmHnlHp6HiAy0cOnysd2z2URZQ2rnbJ5VdZRSY0pC+1Dd",
-	"Hlcux35MO2x5C3K+9uk5k0Oq17ThsXKyIBw0HU9CxCLbkUECeNzHBkcTKl7JWKgdQodk9fSjb55+66NP",
-	"Pv7vawHZvr6+fSMg2zfWt18KyPZL69svB2T75fXrWwHZfmX9+ra9sl1oEQfnhA5XghVoRP+vW9H/62b0",
-	"/7od/b9uyCspF0tUziWWQXjVHGVWGhdQoWk8ORxJFh6OEr/NVzOMxuH1TgpQg+erZZfKCmK5cQOXxEzX",
-	"DLOYUVOanZee3C1ZQi04H1lke1sJE7a9DpbFzOJlveoQ3I1Wx9mhkq/k/2pDQ6uoZ5HGKgFKDLgQBGXh",
-	"M6WaVvWRAZUkUiAM36a/S489x284U2OoStmhsio4q3FCWZ5LNkShOkMSw9arpnBO5Ho2/KaROvSWr7zL",
-	"44nF4cr8eCb4AOwZmk03x9AZ0ocOimLBnlYXzKFfzfxWcwaCDDNDP0STaMYI4EVl4CL4dsfYqjIEd60O",
-	"jmk8CEw2BlcColiVUGyXyIj3YoYBWPgKqI6QKx0hElCGmAmPQlYMQCedE3Dy4wrCWiSdsPr0VOYZzoSy",
-	"BNvQHHkCxTxIb03qMx9HN40xH6L3eGLxqoVru13dIm1NS67VCvXLLsFWKLy2QKm10paeg75XJpLL1vzM",
-	"eF7nYZYoUcYC1jtakYaer2/x1NbaiyXrpKxC/pFRD+rE4zOaV8YTawGgXI6ZAWruZMCPJBUK/oz8OBPY",
-	"0mGSsm5UkW8mFU1Vhm9QGEEAuSAsjs1nSWhCKxAtFsnfbOQHRNed3YziypcnWJs9Wdr0RWQKhyyye7Jw",
-	"6KupZMq0x+F6JJLx0NXFyjC/BXyvDQc5CL9w9Un8pogohN9ZBCH8lOXkm4+08DHHEbLvZmhC8DmHDSp+",
-	"U8AWMhGw7ngRljQW40auFaTtw6oT8zYdMAN7UiTbXbSQxiHG6ADI8zTKqhvnk8bTSV5b8znSdBvTFIdH",
-	"cKRFlQPNucx1mERvMU+Qyh4ne/u3yIBleCP6HJG2FANx+NsPftYOisVXXKhSTTd6utYIsQGZB7pLPVdG",
-	"U3SI4/D6SiVZQX/Hu1dOjaLdLlR3ldeIxKcCIhmkSSHipEjkpvllg2ChEkloLAXiJesh/vH6zYN7b6zf",
-	"FwPGDew1ELfuoSPEIMqcWDuAkH5o2stHa5br8WMI9+56gun1e2T19INvnT77lzVMFnZWBmGdh4wrq31t",
-	"EIit0IsdA1sjsi8SzU9pi8eiF0kVdSQRIyUhpwEC2UMLjyYDG91NuFDgKlo9/do/fPbRrz559s3Tn//V",
-	"Wp7NFfFei1s0aQhjYjTEbLvAiMF4OcOP5YJfGy3e4l/4wt5I9RlXkfGwf+EL5ECPpq2/F2n0VYMA9Cps",
-	"MmmNtrZe6AzYBP5g7TwU1tBWixcpp0ePGZmI0QbZA9LDcvvAmFyCIqt6gh//es0I/ujgmYhRi0uGqXKI",
-	"5YuA51Rlb14zc7egRfn3WTw2JBe2+HEko6OYkd9+8AMSKXPnSXJj60ZA2EPaUfGExNGAESmGDAdQrJAF",
-	"9X7Msr0OkBlf+AL48doQ/IsruGkypP/gK1LwNlm998ZN8sqNF7+4hkvV1mTXDkgbkCXaANoIe6S/Q3AJ",
-	"/VeOfNHWs0OsoIgf0zgKSaQvloC0EbZjh7z3CEKsgxY3LpPHD9qg9+gpoB51REMEjN8gb+Mz6IG01eyZ",
-	"ZJALGXHyOu/Fkey3OPjaJmKE5Nne63RYotZvU94b0R7bIYy3zWLcYyqNmNTEgy4lOL+KDhgA8rdvhWyY",
-	"CMV4Z7L+Fpu0LUD9qkkCfX/EWhxZn6m/ff3FF/WGp7SjgLohOouSd9659draBlAobo8JwdaUZSmxxeGr",
-	"IxFOTLg2VkZCVyNagYy8E3Gp9JERXUI7sFpqHHXYbtZwi2ctW/qCdp0qafDjjevXd8m4H8XM6cTsIYmk",
-	"nlwUxyQdcbhJKEmZSicAqo2Qp5FCKu5phnFj6xUSdQkmcRbebHFMSNjeInKDvMUmuIuQXaqbuX6DQPrX",
-	"BpaCy2r76YeAcRoI4ESfB3tSoB4c5bnXD85LdhnAkpiN1pK6JvqUqVHKSfsRaYFE3FrZIe9tbGw8CEjL",
-	"lY31962VjY2N1gp53CaAYCqVFnEM49olCZVORXAl9BIUi4IHZMRVFJO20zBAFWu9aKPF21YskxHvsLYZ",
-	"nEQBdwwiLcKAE3hAN87xQCUCEjnM5G4KbuU04KQOPctRp8Ok7I5i8qXX71vyQQMQkvjr92mvHWgOH0Y9",
-	"vevmjsVHkWT1jmrhCWqg3+qu3xGcrb+NyMtwyJGCjHu7xYvCuZlEAEdSL1L7ha0b5I5Q5G0RRt2Ihe08",
-	"RQjI1MzroCMSPJzIgodUs2ESR8NIoddTMzw94LaetmY/eKkAd7LXkv7aXEzwt6kpLdtklWbnT/ctoTsT",
-	"XtPiOTtf2yCAuaHlXZOapsmJjLimu/bDdX3RruPrbZPoBU1RPmlxgeGa437U6dt7VXfboXFMIrWbHVD9",
-	"pTlGL2w4U9b03+LgKWK7JrHHVqbJ74JtvAIoJyM+4GLM9fuWzVFllg1JQ0/Gtg48kpKjUYp7bw6/uXoh",
-	"H54As5m0eEoV2yVHbCKQJpxNjiS5cf0Vc1VotjpZ39MjhbMjWUfwUGZM17AXl1BLlNn+43Xz2PqtsL1L",
-	"3h8JxXSXGW+nclC+sukRkpAtvQcowAZPCYWhvf1bK8HKMUulqX+1sbWxZQ1UNIlWdlZe2NjaeAHikVQf",
-	"xFKLH25pSH/XQ8k7I4hb4crOiuYxt+xDEJVJh0yBAasCLj1/ZBN2p7Img/Og0d0bPGm4y4HmHfA8CJfv",
-	"jxhg7VjZ0hpB0IQwbwXsB4CYkQguUYa/vrVloE6ViQZ2JQwtWejv5uoLjCwg5ZbUAuCxmmTtzgRau9GU",
-	"ZVDUHwcrL2zdqOomG/fmHaEsJ8I4RaO/1r2XYcVonWE0HNJ0YsigLAmDGb8nEYPFUMiDYKXAOTA+jzo6",
-	"olx5YMLNp4kNq1zYWu7zUluUyzWgQzzIIMteFeHkvHfQVCco6oYqHbHHU9Szfd59+yjnfp9lGzSmWenO",
-	"jXPY/D3OxUjf1Xmua17csagONaUJhxgeB1PcaPNRXmH+cSVr+hJTOalc9IGtWfLLOpdfYm4GsjmZeGGB",
-	"rIXlZ/JS9Auf1+JJBKarL5Oc5+Y7tlI+EU35cLnAhj7BxmhXzpFJYtox4YpZul8G42LR/iGD2lkdlC+M",
-	"EN/ibftme4PcNaKoc/H2qUSDKQsdRINIkdV29hFkMru+7TXQ2XDRM7MZlm7K1eWiprL1CpF0AvLluD/Z",
-	"QQtscRxGLcKLv3gC3oHL0D0EF8buTGXaRvxu2YdPS/ARlC7RG6ZlsnM4WThhz+Eyrt6cJIBI5AVwvk0k",
-	"InBXXNr5E74Ijj1O8tOTLdAR64ihlnPzohU7Tjg/FyQWvKeVXXNkJJoEtGihNsjNPJefOtXabOsdY3I0",
-	"CtlGi8OhzffBPbAWcql41nxnCHs9V5njP+FhgEVa1mHI3eeVKsld67m+egpJdbSICZxAW4RkxhzMZEA6",
-	"Yjik65LpdhULdzI75B/ayyXIPD+B4/GxRWEeJjFEKRgvVkOdqHllDasalXH7ZpbikmoCSmpXpMOalQE9",
-	"NgdIU2CeNzYBJ6LGNy/r3AZrUmF6TRyT8wzLF+Mza0T4/PxDukgektdbmal8WjfGlVE9ncAxZCvmixny",
-	"q33icdUlBh7xfpSsK0FMHjDYMfUexZCCsNodxfE6YOeZDGiQL2OmFNRHFC3ep3EXnwgIphsjXI8SxGZN",
-	"rxmHCcLVGiqK0BJNwYzPwh2HM5AbXyR5rrIMCC20DA9R5TwStDjCXko3zlBi/njgWO7zgsaQGNEXcbhB",
-	"AFY+GrIWl7FQZDiSihwxGI/TGhHdLpDEzbuvWVsuS/ER42lrcVN1TUu/sh9ksnimK4KEzoWygQ4JtQYt",
-	"nx3grskzuZJWAKcq5ZJtADY9xysEoNdAKyCWss7j+j9Ac6oDvAT+otNvPPvso189/843Pv37Z2vNzmZ2",
-	"KKeue6xhCLKu97Sisdo6RRQdYKqegX7OfYZUkranRGIbHWAtHmHpZ/MeUSnlknbQrapp3sqMplgjOF8w",
-	"rkCk9rinkQJDOJi48QQZUy/a0ClBxF2Ie4SGAkvy8KnFJUCets1V0d4lbXSLgdsA7NPWA2QcaVQZP8Ah",
-	"F217soxzLWNimjeB3msKtaKPFPBK0MWl9WECCw16MO2yHWzHLU0JoFnZal+TxDlSZMAma7v6em6bhTJO",
-	"Z9rixtVqUNCMP7QNqc/GD8fiUGb8y6zEatsUOtxw0BraAWnDTN7berBhc0Pbv/3gZ2sbZA/cpxklmGG0",
-	"eObxUAKpFJZb75AMCDtmPMOWzlzIkGZnfBv6cNXwoldNhOzVZUgOMPuSNfW8e5P56GFQd+F4FQ+GgQ08",
-	"Jx6F7uoXt7ZKvCqTvc3Kn5lZPbJncaZ50t5gF7vqM++CSzZMOjwMUI6RO/GQZOrIYgLdXCcQXrwj4Ogl",
-	"9pYpoVMb44KalgkDjwwD/NdmYwXIQq2gBLOzdWkzUyT+yYXS+2IKMGJcuzFSGnaoLKxm0RCpuZW1bZj6",
-	"ZZkdkoVghnTVwoAU6peKlCCUXiqGjqA5XNsgoO7A+A17BmA9tLXsEsub8cZBltyG+IUUTbCh5vYxBFmx",
-	"FjeH2ynO4NzKGL5n+fYGucPGlh4gHsIMt8UxTMRG8aFp1s7ZtfFU21VbPDesknF/AkFGaFFyM6ozw2qL",
-	"A/fIfromTQgBWYUl+9Lr99dsmEAeIVAcQIsPqZbOIY63S7iA0BQb65D3ilEPEzHC+LBI7eIlNY4ka/Eb",
-	"29fJfgqeZawM8QaNwIhM0eYCcVDGEua9reCnCsl5mkXoSVqtw1S2kzC2mELIDLXRxqDnYpxQruja1Sio",
-	"uGX4fK92e0HX3+UYqRsI5BdroMY+LP6pOSlThrizXnTV1uh52K9Xtn/VN/Qi9kFuD7ZAuIAOoyRGWGre",
-	"EzMKSrtjfl6rYR925cBunVVbzkOb2ztkLNIBKho2vNic/JxBJyMzWkD+bXHNiQMMM4mUzyquhVhbAQCH",
-	"0KFcs/gjuEfsTFdvbL2yVmkXNy9OWcUrLNxXWpu2RngjuP5nPK2ZBd3CZ5zbuQSA43WLe7xuM3XO+5C+",
-	"IVJNfyOpxFDLdH1BoE6kvi6U0AISg9qELEox1nf19IM/+eTZs+dPv3b6N788+fDnp9/69ud/+fef/cuf",
-	"PP/lk7UdjHOy121qUQ8NUpZBXAyIVCkDUTLMgDECAqiG+rsW70VdRUygrTlqpI09Pf/4mycf/kc7YxSA",
-	"zGhSLyDq2NHItX7eAhQOaeDczOP6ZRtcZ6I/Bywx8aFaTDGxajboUzMilUbgM8aYsw1yEEeJDLBEPPIP",
-	"Kyt2o5jJDOcRLN5jmmoekgPoajGrL2Ity5P93A4YOAZAbFPLkquUa3GKBpohtDg1+LtrgcUnjbQoqmVY",
-	"GRBXYi3Ho2vSn2yQPZ7ZBoQiE6YyvuVxrwVGuAEYFwD4sa52qGiPkXUoVO9YcSyy1mXyekqhEm7GCsmI",
-	"h4Kz3RZn5ifKDZp3c+anW2X75my8huliV9fFd0nMCRYJxVlzvK/JEpA6yMHUubXKN9G5cjRIl6p3AGJa",
-	"1YUr2NBNldMEIz1hxAVJ+mo4T9BxR/qRVCItqJrLVr2dDS9cVeupWzGgypKSlxW4wM3OO6k4gdlQz+PQ",
-	"vSnGEA+hL9A0O3jy2nQFA323LLxdvvipdrGEQdv4WjNVQp9yCcFMhUAmcIcCA5Z4V1ZyC60re8SSNphe",
-	"wRZOWzykUTwh6YhvkC2yikYWWNG1rFKDyYvVIsZAs7y+XTOTVRC0+Jimqb7ZjF0JFlOMORFHcdQDKpCY",
-	"oKY17RdeepF0xDEkYdjr75qEcPb1CaMpiSN6FMWRSc6MBbgeSUiHVGvxBpPWd8/sj0o0ev5Ccok8l6fg",
-	"Nj8XF3I7HTCVb/w5HhbfXeQWKK28e/btQ1cu/OQiZRO3oNvM4IE8dfLKhA8k+Y5ZwnCrulbx0fwZH404",
-	"HsuRWrCibVsORu1gyp3p2E1bvL3/Tu7NzDp/JAejx8arSWY5NalWSVBQNy+XvJqkkVNTKxOO88YtVZs7",
-	"ckCvyryaAbHJYG1wnpZdhsR6DDkdZvmduuFr0jgLcRgHb71D2rDY7RYHvUOy9JhhaRgDITxSrIItu4VW",
-	"L4gzT5dFXjKH9pS2rfe/WWo4Lw8ceko1QeGuO944S7XVbriZx7HmHMJRmCU92uImF78DVTekGeuleuPs",
-	"IBZngvPed3IwWqkM4kdykcYXBn2Apyq1wf02MU4ZFoDBDC2+2i6UvW2TmHUVESNlxEZgSSZ6ydJ4n8q1",
-	"DWLqD+s2vrx3Z/P1vTvr2y8ERP//ckDe2b+5vheQW/ffWN++sQZeKePGClw8uqyG765miaYGcpbvKLoo",
-	"omQUb0Mx+lT6bCYt7jI/SyZkj5tx5IVmCBpR0LjiFJyZzfYuluNdJrOrOWoQBGWuHzh25xmDNccQzjEP",
-	"a4rBzn2k/YzUmjxnS70H2VPLEHs9Qbm2FEqf8hAzpd34xLmChm11kHMNGp49vqbRw3Zoi0YP+8eG0ZY4",
-	"PltW0sSH+IfhIKN7fbvTBQGXGcZcKN8yUxmxBksz+WIcnv5rYh+5NBNdcYQm4K9kjncOeH5am1iA3GNu",
-	"Edmrjzg8ceHH+0IpI4Msn00WCMtzNHFEjythrhWdgR4f4sRMc3fcw7lVVnitXk62+3+xu1Nza14zLv1L",
-	"3wOoeWGpQytMsUBHpME3X2xXFpOhnb003sh1E5FmoOoqz3QRizFiy7m+G2YgLYaBeZH8wweGOZOT5NsQ",
-	"EM7Gl85CDNQgWGNEqqWQI4aflEDVhFkYzJyArYd7Fg3nzzyeSY2bj2ys5GEUPt5MmfnYLI3VeXdmHutc",
-	"1b/doIbiCblnR2f2/QK8w9cvijar+GgWqhpJ8v6IjViIabbnlwnCjb8Tmm1KRrPphznYrFXXUxnG9eLZ",
-	"QNZVxVLbUV/WYX8XcrDALycZD6U54NYtvuDxrjDYGM5CUwaIcgxSjb98cPdODjuIEaIt3j7QfRxEPU7V",
-	"KGU7RP0hYhWOePTQIichaGFwvG1+67OH5M23926uH7y5d/3FlzRzba3gTwqf3cBPRyI0iIetFaf6NwCC",
-	"GiTEjRYH+7tFfQO4tQyHCUYH01m/FZrYZue7+5OEtTH2BekcKkBDIWmnzDRW4wcLFW4AmNOHUbieH0CF",
-	"29LikTksawDvFqYiISlLGFVSy6ClAe1C9YDrDx9mAFJYdpjKFs/ux0A/hPHALJYmBBojj2BJeqkY6x8T",
-	"OpIMYe2oIjGjUrV4jkx3P1s508Io5VCXOp7k1jdL5voRRNOTDG4X/USLtwvorQAGp9k1Nv7OvdtZTmFf",
-	"qUSSVf0fOEXiWIxNZy2uR9gX0oRSOgBY4TDi+KxJpYTmuFAEB0XRthkdUwWZTCQWIkFkNww2qrCQ+djJ",
-	"+VvKvDDES7aYzcnNLsyLCxuLY8k6C3JoawznRQjgxS4VkchNoJfNI/FwPQNjrhSO9/Szr4qH9w3E9IXt",
-	"gNtRlUxpqvARGPYZltyAEIP0UkT9fe+Blk/yPXnV9kZWP/35LzVvGtI4zkTYPINXC0/remwmsUUSSjTv",
-	"gfEO6YT0hOZjq3lxS4zGgL2QhdzQpB4AzF2suQWyjky7AEB8YcHK7vBwwMtOAS4sUAUlcTbOqGkpxLQX",
-	"AuSi6ZKsVu19xTndfHQkHgJ+ulYbmikLzhvnrCyMPMSJaEu/Q8SJA172ZdOEODMqoZJIenwm90hzCrUZ",
-	"M1n31ySR0VdZQMYs6vWVDOAj6cRUSjePLyPmXbiiwBsnFZ3IQE/AGm4HjCUkUjUEb4vINbiYbmeP+gHY",
-	"SvaVr2IRF6+5fvul8zejNIKPKUxkGvnfTx7ZGi2FLLJlJhGHqkZZAC/aAL+KdYy0CHquN9ztvJzgleQi",
-	"dnyXeMflhFN9yeXl6Jd2ydkufXwBlJOu1veI7LO4i2kf16SNFGjKHjYf2T/BjKbpcl3qreamYGft7ei8",
-	"v9zb8XeFsC/xfqwj7IzCLueCtN1fk8gQLeE5BA/l3KCMH8lSL/MEJtIVWmGvvw4t7H2D6/Dt7NGlXVy2",
-	"yyYXFyaC5DD+RxNgCEvZuGxpssodmV0swoImLCVHsegMUKyJoyRLmlvgSpumV2B9kSSjJGHpekdTwy6h",
-	"5mtORrKQo4+JrRVQK8WFv6IsxI7vEu/GnDar78a8QtDS7sa8hkwzBTBjAJuPshL8fgWwZuft27deq445",
-	"RGuncxqKeG8uTpstPGAzVI0tscVXi3BsELcXRyyr3+7gshHFHqpipkmOwGbwNiwQ29puuTgMDI4OnZT3",
-	"1RvXr69VAwH/Tp2cS7x8605ORsKXc/k6NZMwGbpAsasnH/7gk3//yed/8xvN5oMiL9cEnNBURTTOEZDO",
-	"dhA3aRKtD9ikwQW9t3/rLf3g0q5n7LCpVqknsYueDbwXsZIgOu6PWaoldjA+L4dbuvtsynWVQgiqdy44",
-	"I2+sU03Nwl5RFoKju8Sr19JdJZ3lCT5LpCgskpjXFewaoKmpG3m3VOMGA+bjCWINOMMmNEkYLeKuLsA5",
-	"Nh/RJDocMBsQciwG7Gz3e+BVePNeLiZ0pFyE4FgMbP0wPaUQKyAVMQlMNTwEiVBIHdOSL7R1rkfvIu/P",
-	"2eTvLMZSyP5AicRFz/Ww1QJmkD4WPSHCs96L80SuwLItMXzF21+d13e1I3g36o1SFhIAEscAAKj1FWmW",
-	"oNYyhyCGmGDRSDohcnSkmz1iRImlbPr94kZ7ncogmTujv7jrtErVeOfebRcMzxY7ODi494aWLUvUKsac",
-	"7L9zv8WrYqOwIQnFEvZAv/M40U0URtDiQ6z4OFXoWfZ1T6CtRNJeA5r/V8RJVBDvVRMNrkKgxULnbqla",
-	"xgEG7pgkuzIJTp8jqCwZafapXxPdbjAdrNGUk8LI6tUIqEW8PCUCu2uoQ8AUlrJRptQl1GUesuERS8Gk",
-	"eETDxWx2lbK+Xe4rKerD4C5R0of+92/dmWVkK+6RvSH3b93BuMAhDZcZgOGOxpH481qkemDmUgTE0lxA",
-	"hVC8DmtyiteBDuVGElYf6P004goW8FV4uAkgqTt6KEsN2Gi7eI0PGeXSWMloR0XHkOe74RZAQVm/Ivug",
-	"20XVwMMl5tIJilVQtuoqn8wnj5sV9agrRxGnmHZScuR7KbND03BJUWTAkqA/sno0khFnUq7rzya6YnuL",
-	"ADo92btBZJ9pOTKL2kV+RiW5KUJGtq+/3Jy3echy85Hd5oYRRA5VnL+DdKpmFoayGoC7kAENUwRNHEoW",
-	"HzOA4+hpwh4lxkilZTV8LxUxs5ige87roT3tWsyNehC+O1J4TqBIx8Yse/HVZ/+XaCk2ssEMWcCu/VKF",
-	"uHsMiirQ0tVjsKiRbjS1BC6RgdRXILm55DbnaG0mEb/U41WRyiOZKl7aV5Sq92/dgcFeHknPkGiuijTz",
-	"Jc0FS+IMQsjrseSCzYjHQivFzmXCQ+CDEokceGEsGbDCakqPWarkZizG6/V50rfF+FxSZRspKVlnDVSU",
-	"22LswG/FopSOeNF7tp+BnoCSecRiBLHV7AghW0zKxurz//Y3p9//8OTJ3508/T9Onv7m5Ok3q5lQs1D+",
-	"84rib7QnWXhr/ZZkMfbl6PrlOBVpqgRHOSoL4u9QaUtdKIwy6lCI0ajcAuPAXmcPE6GPySPzhZtNPo0W",
-	"LfsC4HgA2EZvu0FANo7yzCsOMo4UXTWmKSOrr14/efJ/arp48rOTp98KWpx9/tMfffKbn/z2a38XkJMn",
-	"Xz/58OsnT//85Ok/31vDFKNuFIM6k/vWQby8ee/2GwE5opK9dGOd8Y4IoZpoi7c78ri9Qe6JsRldDjk8",
-	"TiOlGCerVUXT9HN9EYdBVjBDCaxrmvlbzLwQQSjDJsLiTBKKk3LSNtBnsu0FLYZlvont3Dz4o4s0FZte",
-	"sMuqSwFWGKCwbVFpO6/l8BUK9lMXIQN12RJMRmCtqjlpRUM9L4KLeDarr2lUKyomI989GthR6WicpYOZ",
-	"ZQu1+AcFRrKQFWnnnqTsOGJjrSPAtiHWHp9kaHuRzBEBoXoLxJUEuU5mWgByNYW0hms7hIu8QFiLU6Vo",
-	"p2+CZrgwgCpDcczkBrlrK5oYbT0vLJa9pg8ioHTlWIUBFuRC7BwHRPwI8WuGlNMeA2x2056WSFp8nArF",
-	"UFQxxZ6wApklFxrHpE+PWQZtbmHigR1hEdW9bIh5t32ao3dFhuIxMy6SkMaJWw5OPs0N9BGB0jUlF+Au",
-	"obZJkdVYQ8THcR9Yl22nxa2n8MbWK7gfmRvRrJuPXdwaTrGLi5F7FXuoNjvyeAEDxfKkXLMOuCiVdjtD",
-	"CmOWsnxtNS+7cX1Wwr45Q39whiHd00ePxjNZrSY9e0PsZjQAZR3tWMledqBDU7fb0D17qBjXjDSzo9GU",
-	"uQc7KJzs5dgmYdgwiKlKA0WGnckBkZQjSHOO8dzgItSKKFN8eNPM+qL4cVY6yrl0YOgAea1vHrKaixAi",
-	"Je/cf2P95TXLrjUX32hxNPenYlxwGOIj5g7LvH/FalCRtFKLqalhPHpaBbfW0hTkcH11i1EcmjhcU5Qx",
-	"u9knZJUCN4USUxneYUBoBeslYQTDgP4ZblKL59xTv2keF5yosdDjkAH8ZTdfC03oRbY9tHh2mcO4gQ1C",
-	"2r1ISZeNoWwGSl59yh3Ygby7Fgege0RkzLclBfOI6dD+bIcrdIuG3QdEdDUvnmSynNc1inRV5De/Z712",
-	"Kczy+Pjcu7bIHQooQJPI2HIhE8hak6IJpVpSDKYm+0W4VCaTwjQsb63mVmLE1TqkT8zUam/q5+7DY+el",
-	"15YopIlRweSiAHbqklPylED0C4PsKPuaEyZRZ1CCF5+90rK6rjBmL4w4tN7JHExW6sIKjlk2DuSEclPL",
-	"RglFY7kLlW8zu0fheeS5WsbQbBK7Ce2EJNnaIK/TTr/Fw6jbZSlk2NhyYZQTGn5lJBXe7FY2TxmVgm+Q",
-	"d6FIsGkqZvSYyRZH7jiC2gyIUWLkYT2CJBXDSGpaVSAmmN9KxRczS5nmk0Oa6msIFt1bWUz3foWzvWB8",
-	"lxIIAj1XI3FnRIcyne5maa6DjkjDjHJMimue0Pj8p391+tHH1ca4kMr+kaBpOCvc7bXsoXlpYizSwWv0",
-	"gqss5cPz3U0iHWiNUyraY0FeTN8Gb5nQ8agzGCUyIOxhh8GrMiBjfQrR1MZEErOlRcJ1YyH0rRTSCaLh",
-	"9GIK+SKOK7XBlm52+hREZwlAbo8bbfFN/c5F7nM0pD22KY97f/BwGJ+Pa1wPeUmGKzRBOGWz8I5JWAoI",
-	"TDZoNaQTMF5RTg7+6EvkiKY4ynqjlc/rZnEeq31uFnjRDAyCIiiXXrTFjE6aAU7eTeQssMkLRYasQJ7s",
-	"9CnnLPZ2AGX+cvyzilZ/lyBw8w1oAF/JhYq60TLhFu64PeZYt3mWAuyILFReXCsmxlSzsgoUyplF2vPl",
-	"WlnOrrzGlKa5KtOUsz5Z7UqqFBsm3po6F71fd3lpTCCLmigsHJap/6kn58v4nvdysDsH4dV1WzsTYHSe",
-	"jmohQu8m8qqmZbg03ICsAmLY6pmBQecJPOZa7CxSN5jLuRg3lFQifiRGPKy9f27Z5xa9fWattWkcKysu",
-	"C0Ynn1QTjd3OHyKG2cOEdbTaGVK1HJHUdq/ZQso6LDpmaMYdOggOs3d485H5qwH3tgtzsecrW37/8TLD",
-	"XRpHNv0ZZmy3WF8XZsVDhCyPODszPzZ9Fdixd6M2uxGPZH9+Ruz2UMWH34C278HsUCK8qqy4GakEwPjs",
-	"bi2FcHAJTZ+moLIlpNWEpiqegJF9FMeTbGTV7NhaDdYxrqM+GNyaim7D81cB1ew8oq338sBmLc6aIBd9",
-	"+q7fWDKU2UGOOGUKiWSWHQM/JQOEAiZmXWfvrItCpd+uY8WOLfAiD1hT9KQlJfLn1jO9tGBYgzL11icA",
-	"xectizZr0CQLcRaml4ESq9bwnWPywvXaWj1244eUR10ma+CY3s6eOqt6LxKmiaUTC8kupNZDI+nKzufA",
-	"bGoDEStbAjxmfTEmQwiysUEnqSZDGppLeRhJGfHesmL+oOKUsVGS1c9/9PXPPvrVWkD0ahPBmaxQo6uu",
-	"3rsJ43bCV9DMb4d2KZb+bF2qqvbrNbfHConF+jcd+rBfSRVpOXmJ1KL31oUoMmRj6l/TEDiZSEnP4HeD",
-	"79xERZnT679DMlay+cj+WSfMOzR2aftlx7osEJgCZeibYpprWKZy9rx1e1BcSb5inzaBJy8A0+H2URUz",
-	"866erGWVZpYBoSS3AhAAI0iHhr/mkf0Q/a8lmBbHZKf1iLvvoXvWvH1o2jaQJ6X11Ey6xVPwiLFwg9zG",
-	"lXfq5BkfaVYDH6olszgkUDgQ46rogPEWF92uDVLE/XTifakkyUi/7vWh6mW+wsy1ML5L4bBvUh6KY5bW",
-	"uFNBhCiuP3JVRcJoSRBeegwYaQdMNIBakMXiiwA0xUNwCdkUPyzWNycj3eybdanXu+wKrlxKJqodJxyH",
-	"pflEC71aGej5X/zpp//jF2v6aNNpipFk/7U3drPae6bgSSx6PXA6LZH3yg7lF8R6XbROT6CTjTnUI+DM",
-	"stM7765/0QSIi7TFXcVGKpqqTalEQvKcCYhONSHPU5F4AKxNW3yaq1rc7dQEJeBFmIdgm6j1gDDa6cNw",
-	"WtzWvDcQeLpnPXYShabq2TjqwGRNlAWkuPsYseb+6K+9glzYnuCDDuWXyoT1AGYzYrPvmXy7HMMHlGgy",
-	"fV+TOVXb+tyCm3q8Kh11BgCT+/zjvz358M+rzVvNoInvJnK5wMROh787sMTFkk6SpcdM1i98CXELHMPr",
-	"ig2TmCo2S5F4XT953z54gcei2FHFibAjDjDUAxc9yCUU+7u0eXiXAaFlywoTWOVsTGT107989vkHH57+",
-	"/DufPPv6ydO/hWzNf1kOhtbrw0QBuNhXWAczSkU4MTAgzlJeg/smGzEEXYYCE3BIiuCpBfTp69fXSFZ2",
-	"HziWyjKdh5HUIv2GDwmrTFZX7ZYojO9Srona83CwPKQrejyFb1VJ5HVACM1Y0uKpJo0AWk1E/e+psNEI",
-	"ZuQfAPwaUACVWhEYSSWGLDWZCD2mlpVvcA+ZE80pEbM1iaTDJGZWILbytqTgtZtRVAFesDlQs4PeLyGH",
-	"1E0MjZRscScGvQMgX5AcXUoLRRAgG6KOwOzmRQn5Qkay29u/tUH2TNB7lmfpAuCWMjrlAKMysYol5HWi",
-	"7qNXxix9Mc2TzMzyzOP4lRnEyG4vZHuaIeG6yTwBBpdOpOTG1istDqCbEUaGe7NE16pzQO/qXt+I4jOx",
-	"heDRLEz0vMCEm0WQzQXyqPTl6XMEOazzHBFhvOPVg7kmSUwnYqR2CR1pImFxDPm7JqEY08ZIKsZVAzYD",
-	"cceWsYQV3eZKkLmyzEfZF0nU1W1IMRCVLq3f6TwvIDObzTpLF0TmQW0a/gWm2BaGdJYE22ykv1sJtjh1",
-	"KDolkmvS8B9kL6ff/fPn//pPp9/9s8/+/Tdr5YTahqF3hYulIOfMToq9efBHbqbrDjnA85ENESFFgP3p",
-	"A2PQQPDctvjq83/9p+d/9o1Pf/jPp9/9VUA+f/p/f/Lv/5F/+rfPP/z+6bMff/rj7wTk9OMnp9959ukP",
-	"nj3/yfcCop/58S8C8vwX3z39rx8F5OCtdwLy/Ie/+Pwb37WifosLGC5U8ohHQ6NUdASXApiHu26wo3It",
-	"0PcTJPDqAWdpvUGLU0WGQiqyvUXefhW6uL4VbG1tQc7rBkE1HKfcY0YjNpeu6LZ4e//uwX1ikX+Rq7YL",
-	"QO0wgDyf91pOwKBKtvh0QvCMrFXnvPz+rvj9XbGUu6JxRrBJxr4CqcD1/DSP8snExEjNw1RlJYYS8oxu",
-	"FCs0YGTsyjCwCemI4VHETaX1gtyLSCqyxbupGIKh/oj1Ig5A4BEnmNsuGXKYTAEybxETyaJMehI4SaMk",
-	"YllRGgIe2mFC+SQgMqEdJknU4yJl4a7PrdDitmnQFgLSnyR9xp2XQjrBexT+iDj5Mk2ol4MdMJp2+jeR",
-	"Td+1vrNaaNnC8sBiyJyg/EcaH66KPnzpRuMEpCIzOzfmtZ9vEZmxQ1XTs9teGV7pYNu6M5zOJSpb3XHh",
-	"qvq1j1X1e2Or8cLOGbsP1JJF7k9N5abRQRHsHDPOASQ/pNWLiO8c6nPm39sQzTS1C1ns/Yh1BUiVzbrH",
-	"+2Sezn+XUtrcw16f04ZstZgytqz46hB4p1vVwTOYua6HzUfwfyl2yuNliIYsjgAmO+0Z84ItXmfKdeh7",
-	"AwVIcJHSI3TitvgqZqU6NnFj/oBIhQ7a20HCPWahcfuKzmDNpqO1OMxrl7TRZCPbwMrH9la348DjCsac",
-	"sSRcjH38/UtMufu9siS6qgzg0z8uLa8Db6m8fJRe5sBGjwSZJop72Y+kEumkhpzmFe9hCIUwhSlC3DTb",
-	"PL+hO2+8KkDhbsn6x2inHxAbpWWSpI3ueFzAxshXocWtOydkx1GHbZA2Rhu0TSxXXhLI8NkkwptrFWEx",
-	"sTaklnuwtC1WvoFqtxbmsScEpjgdMZKMFDmiWl7Ud8YuaScjdai/aOsm1CjlYGeGrteNQM/C7Fjozllo",
-	"gTuELdvaB0jw3RZvp8zaP9uZJVTi8aIGE0VfGbQzgCZt04DxjzFvRhA0bSJqE41AXMV8AAhb3yXtlEkR",
-	"H7NDaLWNfjRrFG1xWDL4aBrKTjfpaKFjlJjhUIWYe0eMcQt8omcikzhSbXDETE3AWYyUKCGwWC1AChoR",
-	"RyqiRIsjDvD0dNut0dbWCx0kUy7gE1u/3g6wklHBFow8COCqsnKJcLI2yLsVbCvzKVKsbQwwfV4J1RBi",
-	"xsCuHjBKzvf24JhdEkpKeRizzYm4y4jByAVU3uBLKnLwpojDwFa61n+s23OoP8CRsZSsFaI4UoE57/pk",
-	"5vzBsq5mEoA+C+tg+Nl8pP8+1H8/3jTDaIbBnr3XNF1E6zU16SLVudIwsP2oM7gdnUM46xnoLkn10JRB",
-	"qzDRYV78K8vjnR8dnctZs/fyR4OsxdxoIyBMwUe7b9rsEEgGwKLpgMlk21tOwAfUh8TC7RAUmZkGDMuV",
-	"6Efj7KGyX4GpsrE9A3C5NvX7lcE5d9hDpcnjIqU63f59KgeV8ThUDgCyQIAIuqxgG1xSrZ7rBYZBrOJN",
-	"lm9JoeKeppa6xX6k2zlDzKh+vTZeFJUW0BmGIwlA2cqs4zWZpb+B4QflNRIpNsQXYJgI9avlGzD0U7A9",
-	"QRyavvA1Y3x/RLmK1AR+b9tPbZSJNsieBaa0nQWEGqOg7ioAxnrM0nVYSpDV0Lq+DhiWWgpKGQ1bnMKp",
-	"K4eRkqZRpC1eF0aqie9Ab8XVu/Xt0C7lrtedz77dYcGXjYcGgaMuZl+AVAy4q5qIV0+e/uDk6dOTJ//9",
-	"5Om/njz5xRwHUgsD53IiS9Klbtfw0KtGYtnYriiNoYrVRegEZvQ+a7MG/UITYMrWUzFCDc3RcCJpoBCX",
-	"ExoEDl0X0tGDLsm1TspCW1Dj9G9+efq9b88gUQNUuRkLMRgl1YHN8LMp59EsyXeehOTt6y/XiZhT1tF3",
-	"AZTSxMVgdkIYEOOpIxS8FVmU3rWsCopjHYB4JwwHr7Kmxnn+emUm9XlnKM88TjhPuxFVEff4M5qErKiJ",
-	"JKOvXeCrCIO6FMp912j1OPYsAj+qDvhORoqO6cQNJ5iuQjumk6t6r+LoLoXl1edjoJ0KmB2Yb5cT+S+O",
-	"bc+gZRgPlYEdyTmYAKWZxV1EHv3aP5w8+U41+zKQJNVhJ/sj5aYvhdkpqBiAlvMyUZSs3rr/xvr2jbUW",
-	"x9NiikE40ukuoeRLB9vr29dfRpQNk9OkhWA8f+xhEqUTxOdFOHZ7OjljoSQUnhSpedCUrcITYuHUdZuT",
-	"AB2veZX+G9evWwN9OxaqDYIyttLe0dcAGPIilYEUZwvR4hixaL2dC6dIIfgOu6LH0BndFT2KlyLhmmXJ",
-	"rwLRNSdz9fRr//DZR796/vc/Pv3+h9WnTtqW9WmLGWbelETSqMfvjs7Z3nPDE1aWlbdcjnIQ9bjuzONS",
-	"qco8OnAbvEhic/vxBtQIpx5oxPNSfjcP7r1BlF50zX6BUQBjMPHMSzOHONn7To2/GZgk5QhDw+rbUgzE",
-	"oSHSNukIMYgYWX1TqeQujycBOaBDdhAp9ocHKo06KiAHeqCsxSE9uK9UItc2yB54+7v6pKBdYf/WHYhD",
-	"oaZ6hi0vCImN4K/pirTF4Y1hxEeKSbJ64/oL3vBsTUm3+MoFKV3Q+OXwvBoyPLD0dy5kNX047a1GiwgR",
-	"1bwMC95lHs3ZoFYH+PSFu6EL/cz0feQoIRFnMiARlxmu1Mi6hVPWEcMh46GWvsXDJZ1pBJKx/g2jqyYm",
-	"IMise71vuiZua1XGUQIeFesZsdLTGhoWlVDMiGatFXQHjukxM65A/EI/g1+0VjJNsOg0mUebbeAvqSK/",
-	"3KGeOfZLaA4ecDNEd4PiI7wTj0IjsBUNFaa2mQ08LqEZeLIb9QOv2UFcDlBEvgbLKioIpKkpyiJyJKAd",
-	"4AoDcoENhDFpSfuvvXEB8RXVZAFDuYgoC0MWmKufBaSDZ8KWbOoCoymVT8pTvFq8WCTKiBdIgbaKSVZj",
-	"zzgHgA5bvF0g9zZZTcqbkZcK1ctuH/ferYAmeT6e9gvi7zDCJqgJubkqsiwPo/tx8SVJRxjCGy/Jb3VL",
-	"ypGnGBKGjCRYljML3DBTWP38gw9Pnnz702//P5/+5bPP/naGPl9N97rpCyF72unn8aqyQ2NGxizq9VWh",
-	"7pqp9WHwg6S+RTHHwqI3EtmHXFF4d1dr9TTtaQ0+q+MjR70e4AO6fipspJCLvvXKGhnxmElJ2ha1CkfU",
-	"hnzEdOR3M9HO4KpGl+ixXZY02kyOQuxdpN9lI0Pl6GKAvmvlNxMW8vzvfnn6na8tcmRSKCl/LmfGU1j/",
-	"Fg70POo8XQ0hOsuWsjuwHIuCQqwJ220k0G9dCLDYNVLaIlSwWBRAPRGY/b+ipj9ndJfJeBpa/0w45PL8",
-	"2zb4AoETweK9RiKbN++Q4mqtLbCa8OIoqUeiO4ij5HKUCxjf0kJ9XHF29dP/8dHp9z98/qOP1y4YYy47",
-	"xlXZMtFXWVWC4g03PVF/oC/OrAYFMdIzkbEO9BP7Me00LQO1iPe1aqaD0ZVJ21oKhHW+2E1AweBpyEzG",
-	"yzBzk/UpD0HZHdN4sMTUB/AZxxEEtbOUkd9+8ANwleGiXJMZbDpaeYxP7Zq0ofrcnKgcir1RwCK8vRmz",
-	"sIflgypp+TY+0oiMLyxzuZrQzy+u9+IpFZfydsQbUSqULsLUqetbW+DBXp6JaG+K0JBUFsrmskr0Oqry",
-	"M8ntvnn2Hj66jG0pdNlkZ/Y6Kjpm1jBxlNXKNv7nFPJulnLh2oW1+Do4ogig9IIS5DrrNoe9x4TM4sJc",
-	"Pdm3ML45pN/tixlB1SGGXVmSw7sXScXSAqo9Z2Pi0gdZTVkCsglibCAxC86qDzCUd62OUTK5D+/S46tI",
-	"JXpYl0IcsB4VNKFXNCtxqIXTJdEHbBSh2L/oOuBiBqKkazxMkBF48uRnJ0/+EXAv/6yGOjYf6f8Ouah2",
-	"6HiUIkMyl6AU6dFek0t2vKDroWjpR0Ru2I/c0wKCKAT0G+MYOPeOJuDkW6x+jtme86ycU548TaK32CSb",
-	"NkuP7XhGabyys7IJZ9wMvWyfPv3h10+//+HJ0//95Mn/PHnyH04Wl4ln9UDunP74n06f/YuLiaA1M89z",
-	"EO3zybNvnv78r8jq3sGdtfydrLKi57VvPPvso189/843Pv37Z/kLBrqk6vHTn//1px//+8nTX+e+AABt",
-	"ckZp8y09bbxravHm22bqwHqehQgEkp0qSVa1DtNncRhYr3NgMZ3WNkgWkDAVN9DiUFrCxI+YeJI1q6pj",
-	"dAyhsRQGE11fG3+8fvPg3hvrwLoNRBAa6+0qJXLl8YPH/28AAAD//w==",
+	"7L17cxzHlS/4VTKwE0HALrwoSpaAmD8gSrJoUSSCoEazq+ZFJ7qyu8tdnVmqzEazzWWERIafY42vw/a8",
+	"bO88POOZnbnXa+/cXevSnpnvYgiU9S028pzMqqzqrK7qBtCAZ81/iO6uyufJk+f5O49WOmKYCM64kis7",
+	"j1YSmtIhUyyFTx2aphFLb4qQ6Y8RX9lZSajqrwQrnA7Zyo59YiVYSdn7oyhl4cqOSkcsWJGdPhtS/Rrj",
+	"o+HKznsrEzqkSqwEK5L26JiuBCtfpgnliZBq5UGwoiaJblGqNOK9lcePg5WOTLv3xYBx3UrIZCeNEhUJ",
+	"PYr7fUb0z4dK/05El6g+I1LRbpdIJmUk+MZKgCPuMxrCEM2Y/3j95sG9N9ax5VkDH9KHtxnvqf7Kzvb1",
+	"l4OVYcSzz97xjlIpUv9g25w9VIf4RNuON0nZcSRGkiS0x7Lxvj9i6cRZYmy1YmDXt7Z8QwlZHB2zdHLr",
+	"tYqNsw8cRuHMNeiKdEjVys5KxNVLN1ZgEaKh3tB8CSKuWI+l0HEUsmEiFOOdyVtsMr0We2TEo/dHjAzY",
+	"hHRFSlQ/kkT3z6TaJZSkTKUTMo5UH7eUDvFZykNyJMIJSVkS04mEX7tRKhWhXI5ZWrnft/IhresxVa3k",
+	"iy/Wb3HEj8SIh5XLan4/71WNo2Gkphdzn/YYkdFXKmkH33N7DlmXjmK1svPiVqBnj70CFdWMYUh51GVS",
+	"Vc7dPnDekx+ytNOnfEbH5oHz7likIUsre4VfL6TLO2Jml1zM7PIPUtZd2Vn5XzZzzr6Jv8rN10RnNGRc",
+	"3RkNj0yPcjCq6E3/smhHB2+9A60rKgeVK6h/PO8FHCUhVSw8iHiHTR+YuzyekHGfKqIJpsdCQhURKaFd",
+	"xQwrUtGw8jiZxg8ltO4dpn5gXbex4mMfY5EOXqMT/xWhf4x4j4R0QiJOvqQvx12ihP487jNOYtZVRIxU",
+	"1fB039Wj8gzosV55mQguGdz3d4R6W4RRN9I7UR7iHaHI0Py6A9z3Vnf9juBs/W2qOn2CbJfosYS4lMiX",
+	"r0ny+n3aC4gULQ5rr9/txBHjivRFHEoSSSJVFMekM0pTxtUGuSOA2W+09A2NLcMIdUv+1VO0Z69V04pz",
+	"L+RLMrUEj4OV/VQcxWwIEo/ginFgtTRJ4qhDdRebCT7x+S9LAcJIs0Ng232MN3LhGuSEpalIA0IlcVvf",
+	"wEOJLegO9vZvHXREwlxJKmVUnxpgB3IlWElSEY46Sq5kF5T+c8yO+kIMpEe4Clb2wjBlEmW+VCQsVRHS",
+	"AMUftj2LFdgfr3t/7ERq4v9BDBPK/b+xIY1i7y9I1J4fkr7gFb8IqWh82DHyanHJv0DCqBcpGRAuSH+S",
+	"9BmIiNONpKzLOmqU+vp47PKq93CM+QSLIyg0ZZYnyNfXWU07J7sc+YaJoy+zjsING0Z8b/+WkaqKm9ZJ",
+	"GTAmqpoyo2CFPUxwGtkkj4SIGeX5j3JWg3wUx/QoZpZnT3UQhV4GXmbawUpMpTocydnjr+2uml5S1o0e",
+	"en9K2bEYVK2B+fFMg5L66MppYnx9mKjJDmFaBCfwEDB1xYayjqtkDOFx1h9NUzqB7lgnZcrPILUQHSnJ",
+	"4u4OEfoejDhwS+SSRMGtiHREIrXhvb9c2oeL26xtkJ2EnBDz1a0h55vwjuE9kR4xjfcd8u7SWLKgRPFF",
+	"Ai3O9l19WSozZalEIu3duku4XvLp67TZkbEkVu7O3GmwwlJrNQFhG70NVGD6IiFyIhUbXpNwO+r+HL3j",
+	"pRtz0E2hryGdkFDsEi44A10KyEn1I95biJqG9OEtfOfFEmkFK6i1mZ81sT9+XLWrr4qH9yd4YZW4lOHL",
+	"i3OKiHOWHvZZ1Ourw+HQaWzqoRiWt+ahcRTOeGZIHx6Osa9eSnEtp5+q5DuSpcdRp+K36CvssBNTWdGo",
+	"oimb1aneZB/X8p1RcxmZE1penamlmF5lz0oURliYjhlbPv0HNXSy0PG3pOScoxeu16jvXvJxVeAaHdhL",
+	"WQu87xLdXK/76DFrYHtrq0ETllhL/Kdm3RxKLi14DWHn03vJHdpWUEvy1fPyv9zsPFzEUaij79uRVNO8",
+	"MKQK9IdmTNplq55rX8/+0GyS9N/+WjBdPxIPiX2MrJ48/ejkyb+ePP3xyZP/GZCTJ187+fBrJ0+/e/Lk",
+	"FydPn548/Qb5zQc/XSNU63Kc6Ff1fWMvsObjvt+P+IEhoKmxl/YHVqU8n7oFfge08jkZyO9Zwf/PWcFy",
+	"eMBtgRaEixCGBhEPG51AO4i39AuPg5UxjQeHkr0/Yrwgnjhtf8WvYs8QL76CCiwMqtxF7fIsUQY4v1Ur",
+	"0WUtYdo1dd1KL9W7HDz315nW+i2zANaYlESdAShr+mgz+KvDomPdfbASis6gwn7kNLkQBz7jepZWpuEi",
+	"vG1cBR67VxyL8WFCUxXR2KtTqj5LCdUKXaoI2N7gRpT9KEGbcgROqZSR1dNvfO30m//36def/fajX645",
+	"qrRjXag8/4vYchrzjBnKCg9Z2uhgHOCj+qU4Sg6HTEram5NbGO5rei21FJQ2o7AmtVu7RF7iuUK3Dd3O",
+	"e6Shqdq5LXTQpih7mhgXmsg5EU2xz62gmcnVdF25Yvu37txjEm1hc6xVEnmCDW4QJcjLxny8S2JGjxkR",
+	"I6W/7uu/pRgIMqQDRgQvm3de9k3IP+aDbDmn5feTD7//yb//+LO/+fUnH/+KHMWiMyBJqg92SAQnMT1i",
+	"sQyM8yWOBoxQjjzqmgQOdajExkoww9ZfE1NQtP3XPmx9AWWCqrb/FzzxN+Y4bNX+gToBteQuKN3LNY6B",
+	"2U+XiHYut8BsVnCgaLfrub46Kjpm/tN9RMMeO7ycC0dTKgsPR1xFnlv1gCky7kcxI+NU8B7Zv3VHkgFj",
+	"Cdg4YdwEW6g00i7uF0hFzJrxLr3k9/TT3ivNWd7sYoO2A7srzS4w6Gah26u4wWe+wxqogcvgk+eyQ5Wb",
+	"M3sb9m/dmT5j3klr5rx/646dW8hc70rmBA8gfklg+AHjaLIfU0kk48rrhpT2nDeb/NTE8f3Zs7xn1tdV",
+	"BUAcS6j5Q18dCf41SrTqj6FoVDdRrRdA44vJKjPY2GKUeg405D3TlSvr2rumtX4TL+l3k1cw6AoONtO2",
+	"aTuqHOa7GB3wOg8TEfkUoo7g3ag3Sn2xIG/ovUNK1ozaBmCRPpWEC8JMo2TC1C48IUB56kYsDiWhKdNf",
+	"ckKPSuTveqC55upV7uljxtVhpy+qDZ7wiCQ0Hxwoa6Mj/eARIygPZWbMqUUv21ixS/1tnTsXnpyv8Vl+",
+	"Wxn1eMR7BJ+p992KlKRCVbtxbW+HM/ziNtBpHpFglMZNiDQjqvIueil1FEbqda7SiV/iEdwfptJRVXG4",
+	"cB8EpD1gk53WaGvrhU4Uwv+sHZB2J47aegHb6LBte5cPWj8clMwoyG+DFZpEhwOIMu3Ekeab0JKXV2JD",
+	"bvRiM5kK34MO53gpD/iZHkhXIU/yc+qCYJVvzjzEccS6ImV1XfiiutIeU9ckOabxiEmC7ewazoEcKFIk",
+	"jELChSLsYSRdms8HG7JKX2zjJcTBHM77vDLO8AbWEQibcOjLknI2/nwfA3sAiv24o5x9os7DL5UfTw9T",
+	"cyLe6xq6wx6qm/hkhUvIbcw3r1dpau/PBcw+RcL70t6dzdf37qxvvxAQ/f/LAXln/+b6nuYMt+6/sb59",
+	"IyCdPusMUNQlEe/EoxB1FFctLAonPgFXy1mH748oV0ZfzsKzt8un4R0eKanlZiI71GQ8RJLoGZCOGOm7",
+	"bpWSDpUMvrsmiW13zYzLMa7WhtFOCRbeNZ8/0OP38RuX7q+uDd3wbfVNyjssvsWT0bwWtZRREzTrHI0X",
+	"/XY+T7cgxb7+MBGpT0SVx/5bvhvFLCAH/airDr906yAgR1Syl24UjAhHE+W9qvS7M2IJIVRXNmaR98Q4",
+	"CwOeZpGpGEtfWkfaYbEk4zRSqhClWnVEszGbJgNYGme4D6oX99bQv7hUKdrp+6R/Oz4QO3sCAtKilHBI",
+	"KtioCPE8YjELD03Isrt6tcLxiJtg/emR3BNjScZ9IRlJYFCkT0OQjHEwhMYpo+GkwRJm03U7nBp47Tru",
+	"p+w4YuOq5axeTMpJBC2QsRjFIelFx6zBws5SKPE9n36U0g6kGpgnTC5VzDAePyCMdvpE8A7zd2rI6hDu",
+	"HT+Dcw+KJ4QRozJ1tzjpQGs0qRgbv9qqpmK81gjVSpxM9D7KPmOKyL7+UfXZMIAWTOLBEdMz0m1s76Km",
+	"aRxypCPi0ZDrhpzH9XGRJFIBOYopH5hcNAYNQJfjvojZ2gbZU2QopCLbwdbW1g4pzN3evDSOGwfFzOYI",
+	"kg6TmFVxtVSPY2vL7lvjPgskek+M5zxmhQMPlrzpI7bjUDBY/nCLGpy8PIfUEmxgT0vxLGY0VabAbNlq",
+	"j+c91h1J9ILROL7bXdl5r2EORzDHClsm8PjBVP/CwxqGlNMeG2plmIvp1T/58FunP/u75//4F5/+7G8/",
+	"/a9f+/QH/3z6nV9aasZTS2WVrp+ljHkpCk+bzUZFDhopPBu7hA0T5dgrve2nOKFpBiCVsf55Tn9OKaFg",
+	"EpM99UkUxpQRoSWJ2sOme7Z6NmdjP1l4VWxlON0hkla9GqbnE5R2JHAT78ot2pnOIL39VPT8yTYzzYH4",
+	"22GlLNIZKYEmYk+4X9QZjBJIZsuyorC9a5KIhPHsCRHSSfMIeHMd+rc8v9w95ACGZO+LleygsAJOupMd",
+	"RN6qd/FjIdnbNml1AckVbFXp8HAYSamn78llllGPs3A94iQ3jxPzniSdWOgXkb4Tw0NNa36jZ97KIRiq",
+	"GoXZ5e8YB0Wta3J6rQSXImZ3U+N/9lnamsu8bmt7aKTw3Dc0jk340IItZ+/7Wj/byRLhIR1a4aaBpWcR",
+	"F2qWgW/dJDXZmhCMBdm78tDYWsu3NAp1Mo4SQnkYgARHzGlBWQkDBbSwJTgj+6+9sWuM1hBMoAWmWPR6",
+	"aMqY6r8XdVXdDn0x6qq7Ce7q42Clz+LwsJuKYd17sKUHiqqRnM+/HHG2GP3cjrg3mHrohIg1bSsLK9NS",
+	"t1B+qnKvYv+Pc1KQYSkLzR5FOt/8gRIWbFS/WtGmSIvpoc4epqwTJRGrX3KbtFpnnMHfqs83hCDRFw/9",
+	"Lgu80UdyTpLVu3QoY6H8Sm00ZJpWF1rX++blSlPr/P4an/XZkXKyQ5AtRlB9Mdu9KK28uyQFnmo4iUMW",
+	"5tQUjkEpmdCZoksxlgMU75P8bJS5ZnHzM2p3NijI7rsHNTflXuaBssKpVp9heDGjkh1mH83YMLpWiviY",
+	"HUIYqR5OEgNERwcsbHpEI3V4RCvCbqe7X0SyyV1n81/jlr2VxfrJLhmwRFnPpI0960dSiXRSMo1fr4/z",
+	"M2Nstgf3mASreVly4Wx8mOF0TMtvgPpACWzBTj5s408FIkctywhtZMQjJQvS8oxQ26zvWSx/nk2YWiNs",
+	"oXaJckFpaoEgjXbSSPpwG/H8qOZM4o86gyo9wnWIeDQJBCyZTT2IXWLYUDZyHKfTQTaOujW8bVj3dGSt",
+	"PtZhlY9CJqxT+fOVWBtnKfLZZENw51C/RGf2J7rNHYyGQ3oFHIteMW/e7IGDPGdA5kkDEddaoZJnyxc4",
+	"a+x/fZR+cXJ1i2Qky6klOhIPZ2lj3t/6lIcsPBTHLJ1LMgY159AESPtDiFy0qmbrJ9n7Fc68WiOT84xX",
+	"dbtfsM8ko6M46hD7SoYON9VonXOzfPDZ+ysB7EPpVVe2Ky5d7Wan3tixufRgI58VgmniKLFjMdzoMNb8",
+	"BUlC04NXPEpZYgfkMa7YiMrZByAbT5DF9NhmIUCjbkks4zpnY98CFoYLV76z0KVK5jR/cFP2RuVSzBSq",
+	"ZqL3OIrDDOVwEeUPBMMGR7BKz0IYtOJ6ltfCUcVK0yinFFQpajjK2mj0atVzRhBeRQTmNUnwGWPdx/CV",
+	"a5JIxRJ/eN0cFO6P3znoUC53MCcPYqw7lPMKm1bIFPVlJrwO4aO6kQmMHBpjsWSkT5OEVTdXaZVY4CA6",
+	"WVLVM9Rrit2acNCKoaWZjuRtSwyyHUrRSXYtQyYjujF/KGmHcq9hvEM5SSlE/ao+5Vk6Uh4dO4NBe4Jr",
+	"p4ONr0myt38royoIs9S0VjF9JeZa/KnogBUzWSfuzl4PWWyeObZmpfP9y8jMf9pGfCH/xLTp88yRb3vk",
+	"COPocoRaQJYD0oiUJAdvvVOOcqtFxs20w4IBwPOYq9ucKRnY7EPWnm/ZHbAjxxiR6RiutjtfQo034Mmf",
+	"JacJytyMM8E0O5Tfem1anDNvFxVcIIpKOqsylMxrRh9p6bDKgj7TUpAbwxaLBgK72QJvlhZvaslKLXsH",
+	"WrmsZi2mdZ4s7NnjM8IX/T+GUbfL0mp8hrntLYtYTTQLMzPIh1sYm29BXqOyfyRoGlZKwHMQWsmB7qGH",
+	"xt4z9rDDkvncjdlUXrfvep0bTJiQnUaN7iNLjY41Z/LFBOrbl4WHCUsP+2KU+ojcVT7L50Nf5wu/jP70",
+	"wuv+UCDUzInWxEjEMWBMv0FWv3Rwfy0gW7/54HvXX/BlwczqXtFeVT5PSCfXEMePHE0IPAlBY/qbbmwj",
+	"xxpHRGVbe6Bb8g1mTI/nYInv0mNWTabTpicjzveYo33LFc8OTO2oh0IKxG1HnhHmzEOaU7Ynirsyus8m",
+	"v/gNL/5fIj7wwmqkjETgee5GD72yW2nxTGKEtQ3YCDBof+ZUcafnmWb1bHIlsYajWo2tOFzvOE08wJ5S",
+	"bJic0ahC80Y8l8sohbvvsOpcAjTxjHlXIOzeB92hw/Q0rkny5v37+wRfAPlxy0l97dAhI0e0M2gWmQtz",
+	"KfZenEalZaaEeF6Uym5MQVwkurNUT+a/vLe3/r/R9a9srb/yIP9z47DVWn/wuT/wrfnrQxrF+zHtsL6I",
+	"vYE0heWa5/YeR6WEgdngGG4/vkXBkVZFKh+J0I/VLEfYQj3VmwcDbKtyCPfZMInN/e0fgzfNEjVeSJS5",
+	"JivUcPj1sHIq9oHqKQUrSb6Vze+BKSLwXXN5pwvNb/ZqT0+utB6lmdXuziK6qV14N1d7a8uvBOWrUVSY",
+	"toKzk9kXTcjSHEPvRyE7TFJ/ZvEdQfAnIrgJms2DrvxWjUojztv4A+nQNCSrJ0//9uTp05Mnvzp5+uuT",
+	"Jx+fPPkX/cfTb641cJ0HK+OUJtM96NkT/VOih7h68uRnJ09/cPL0G6ff/upvf/JVr6PpccUi3s1F55nL",
+	"NXP+lcOuSYOCx1xzitupb9vfNE6CKnXXOn/qTrMNH62bRzKK45mB84IogL3oollFpaPOYMekdxi34FhL",
+	"QhgFEmMad5/FYWOB1g61OrDLCcEtVcXAAXAxJuaZ+bLXxzRS3gBZ03Ah/hULPZgokTFNWV+MJJunwxJx",
+	"5FSR7Wo+13xw2SbNohewtCwUKhwugqV5TuafygRNd1pLOwqZ+3ceaq3cU9Ocs7m+id7CqhfnVhgBIh6a",
+	"B+baqk8VPqn5jGtmLlXGtWbuKdOI46A6c4RgPsfyEjmOKWtLqwrdm7F5NyGhY/4yAHPu1cKbgXxh2nI8",
+	"jLj5uF3DqcqrVm2rNd0uworOSr3zlI+61NWcSZC1S+u311aHw9XCjFVZZGcHbBl1OTxzOJcTx5W1iYOq",
+	"WYQFaax51OB5un68QNZmlZqUI5uxbjOX6cyRbfaCuuxotuK94ETc2ANUwv91aCkTTb2RN7cwTvAcBagm",
+	"jsVqsqklmouWvW7TIxZXCl0zBKhGYcF6AyPBTVjw/KkgtzEpqFpZGNOUR7znUYHv6WtaknTEAZYqFuNd",
+	"QuXAzTGEZGpKOBtboL9Gg7Jp6dDDHHI/rpgb85+NvnJnsrlPo/xl359PpF8NMqiVb6fzSgsNeSfCwl5t",
+	"aPJhyGJF/dNZNEzPk9LboSMJiGOm9BEGe9y47jXPVbsPFokxF/ywT/nMieY++WqcxZp0BOULJDe+iOII",
+	"gqnFzwbg3UUxPlCiM/Ds4TGNjNDxaKHou2roU4YxaBn034KyRzlgreBAzodf7tC3DG87emiz1Hz7Rh4p",
+	"/sifwcvCw6OKmptO2u64L0jMIPm8EwvJ6tJ26xOxrfUHfD8xC90yo0csFrwHhqE+I/raNhnZc+RiCxqy",
+	"8HBe1l9vKDJzPfeWy1E6uGxTE5kewDS9PHAoZiF5I4/FbVKePFjpMc7SqOOVfXDjmitc5nnYVy9V0l7K",
+	"WFhI4rcFYckqVjhV66LbXXNqv6nMR57TkePNWn1va/vBe1vrrzz436+/t7X+woO1nfe21l/Er/6gVvvP",
+	"Q0rdyc46x1XX69y51YY65rmr3BTeOcOHs1GXdyWShhdckwb5JCDbGxuWP6yefvAnp9/5yVoFYE5+knxQ",
+	"OTNDlmdlus4NbzEtZfiTPgvxxJmMUn0e832/oPB3zZEvDKJcE1g1+zbhw0Rww63Beu/f6EqsiNv2DrAE",
+	"U0TlIADFQZyzDXiWODSymrKO3icoV21RJSC5H9eliurOxpdmBD1YnikSxlfs7nh4oze3qCo63R2ua1LE",
+	"7cnX1kd9jmbs2UcpCZWkjXpxO2OXeOvSHtslfBTH1qUXU6mynJtau8/dRNrIDS/oFxsmquLg68PGkdtk",
+	"ajiUQ8hqN3uvm4Vs2hl68dlyyKBUb3V4yPzpHmCwMMs014xmsvFpSk0YD01JI9wtDGVktDHZms0qrGU5",
+	"gSMj2mzja5MtHPp5LctFaCYAu6Q3LfzaRY1Fr3nAYykGyRftSCf6RFaogREi2mMMgyHia5J86eDuHSjo",
+	"nuUYAKHrU6l/qo9xsL0GhWn55UJnWc7Bcldc5Mu13t1NZKWnq9buf371us/V3ZXPqQ6QpVrPXcgn5jvk",
+	"ZX224GMoOblmb5DfKlMp35y/l8AIh4e5rX46NAOfKNpVqmIwqrLGHQtx3lyp84qlWqA4YqXlqFnBQk/9",
+	"vIqxVad6X1oitnekfsSumjITVwDcqpYbLQA2NSfjmQUCtUQQp5nQSDNhjrCs1zygSReAa1RUKGVdbrsq",
+	"Q88aPcjixRj1yMUuA/AyxErosNgT51+PIHzW4AdHSc5ugQJUkd0LJwIiU3NyeKQ6PCQDguTAIk0t73yh",
+	"FbCVr1LV6S9iJMuTrEphqrTTJ3r1CdQ3ItALdLCLiSCRRHx8LE4HuPVjHhApAHUO0HUA+FOruEM9Ov2G",
+	"yWogNC77jOpy95rHDMzI43KWSrHhNEuNeMgeVtbWhiUt0LINcdPdM6kC0k3FkGz5NfVGPr/M2dcA0zUz",
+	"UhFTY6qA5gr4qmE1qKtFVN1pio3rJBdbhcuQKaInxHRi/oQ9bqBywWoXrFOmi9l7V+VwtaOpClG0xXOO",
+	"JmieN7vm3y07i6rGzO+7RDIL4W2hi6saNCtU1SIcGQO0jEVO9EGZqh5WaFIvxJy3YU7+tbb7Wbub9165",
+	"WQ2DvYYRd7/dbmDGXwnOYMnvxIymh1PCSxk9faSP9VAYjGtinyf6eX8QeE2TJx9+6/QX3zr58LunH3/7",
+	"+Y9++PzP/2HKDXT2WLZM4PHEXl2v4aO5RFRTxaEo0GQxGa/UFceep658M7nnoB8l98WUBDMzACEasgP9",
+	"nDcMHtYPcCHOCHiTmXkqMSI8ToD3p6lmOyDXA/LCbz74KUlYmgtGnrgFMUNO8hpyLMrFjmGNAbFO7YBY",
+	"eMMxPWYBuJu0fAbxPwEkRAQouAUQTh6YoPbAMtVD+7kv4vA3H/y0PsEFcIuMwQ2WCGZUmfOVb9R52H/y",
+	"XW+Q1kmrB4QA8PUKW2VKUBYsTzp9ISTzpz51irrEGfS+jLvMAV13Jmyeqw0l3xTixxVZAEzeC9GD4r1V",
+	"FjJgntw34qoH1QjzDmVV5vMx3hGh1yn1zv031l/WS5VVyvGSlKUVB5+rL5Koq2cgxUB4lyvqcaHVIyy+",
+	"4dEi3sQ6HOZ3qJ96TZKYTsTIUQ+0yDOfsjeDbJtCO7v2HxfJU1YKaOXqLcg0Zwj7cmbZlP8UlVWWXjvF",
+	"X03pNaoogVnridpyL4IbAjO4Fv6talaNBTe08SSmbgNflsegIlcLKh7FrKugsLLgJBmliZCMrB7gmdwp",
+	"5pB1R3E3Mh/0KANQ3I1GwRnTWiBmfUW8t3ZOGzGjlEym0JSqxhrlBulO0iFz68no1WhcTsaJYjCMK8hZ",
+	"YFYfKy8mYViwc8ibV50Z2CyzMrebWZHGIYALq0fjuRjQOeb27deVC6i2xd27mdWYxcQ+qLwllegMAGgt",
+	"ZVqMxzCF6upRR7QzMMaz+h4wew9c9tDPxiwTtZ9hzk2NYU6NZoebVDHKNGKXeFxMXXfe1WRxtmC2+YTH",
+	"89GZC3JlcQCf/Oonn339u6e//sHz7/xwh0wYJ0roSyMGVWELttVaoaYk0vkgwC5Kx27qh7iy+rgrkjfj",
+	"MVNpXo90b678d0RVp7/y4PHjB+Uypf+rGBlNNIuSG/Ho/REjdCh4j0yy3+UGaUM7bbT+GtaxautPkf27",
+	"B/fJJk2izePtTXxlE15Y25h2tkzBynATTCWVGFrlmIW7FliBcDFuHmrr2jRKUmzU67MUblCJIkGh2uo8",
+	"do9ZbhPzmAmuV3QwmIyOIh7kh4mzgUiEDEg/GkzoYBSQySgxACtXxKJS5VEp+U4qeWMDEHZfzdyMtEQp",
+	"6Vyva5/Fx0yakLBIEj0EtGnAC1qQdar7+mPsqrvGX/1vLoLkXqkLvynGpEsxtEZPAWSqnlA7pG0ov01W",
+	"py7TtaDF29n6tQPSxgHDXxT+IqsR19ozxQVJ82B2dMdBEybbXr8GIHptjFKGxlLSFSMeki4bsxQLKCAi",
+	"aITyp1wjIm3xdia1tjda3Lmb7I1ZgU+PAytk/NvKGrMT1hR9eJhSxapkhkghwEQjY0ldSqbTnNNzxZRq",
+	"tP1FkzZnpFieV4ZlcVVLapjhuw6q6DVJUqMlm91+OdjeehDU7kfpymE8IIo+zE5qzuSLncH7jUSNOfFG",
+	"G6SSnleJhEqNcbmBaE6IgCMWOLFArrA7TeeoitmD6ik24Rzs6Wp/mHCFtXXwkB8a03KDRNV92hmcpRog",
+	"Auf746l8CTNzgSY9nB9utlwDYK6jXdp9T2mAOujcebzvs9IHMNj+YNTrMemPCauqH3EkHlbnDZRXx2Mw",
+	"OxIPCeUh6Qiu9DEhsg8mPHi1geLXcNH2o85g4XTgwyox475TsyjCVAXSjXgk+yZ/qCpnDZvFEzijVUrg",
+	"EWgKzU7wuQJgPBUjVTXKQgklQlOmVcEjZkUtMOULwAu3WZY7JoVYUTkgXRHHYiz93lX9RG2wQtQZ3NfP",
+	"mecPw2LEYFXcY55mDL24L1dt8yUmwVcLodYmE4D4N6R8YsNVJB0ysApuTN2El55Fn+3adDxO45QF1vWQ",
+	"+N1Ea4hUDnIkN5BWr2kVQKoAz5PgrEb+r8lYxh8Ps0RU/70xN5rzbDfbwuWjUjakETeuovl0Em9eUIhx",
+	"tshlvEK4t5icZhf6F7MHJp4JGUdPkIgr4S+HQ4+Zf1F8obX26UKQkZPh7QHDnq4b5q6ZmY532w0ZVpH4",
+	"rBrRJT7lOpL0Kvt9RFnBnEoCaZAs6JbdMVsJXXpnkYeMlTFPK6MdII+oKC0V3wVfU0WiUdWNWZoDNpG/",
+	"4Bv7NAI3xilEYTPsXzfQIlIxmxlrUZOfiUEO2IwTbDqjfoTBE/cITFjKQc6LTP4qvudbmT5KOcNhBV4y",
+	"3FKVP1cXvGusaM8DXTCnulqB9rF4AsUiccf1Nb2ClXEUVi7yrKQNj/2hVAUs3z+nF3fXZ+R4lHcmyOmv",
+	"Nky5RHjNUy60kng4607z538UX5s5ogVDp43RoTZ4mpiOoA8bvSKJHIxmhVJfUHR0NujaFTlrhDTOf44A",
+	"6fkjkpOcLTbgeXUxzIaAZ4YwZ4xnev4Hb72zQCB2RUw0HuoZ4dDuVjUIiJ4Z4Hz2yOIpwqlO0Ghygmds",
+	"yey4Y/ekzWuYmfcmda5Q16dXc6FmutcLDbydhbt2rjftNVwGla5RMyusr1rHRMuqPtCTsi32XMytnlu/",
+	"VLcqZqnCI5WhDpm4hC6NDQCzViZA70VNYnVrh3B2zNK1jQWczdWG7puCy9EQPsFK6KcgfYmlHUiN3t6C",
+	"8MSXyepvf/Vvzz/+4af/9Kef/unX10Av7woRNrGHl0WTUkk3mHkksSL30YTggxCfDrYuY0lFh+U6/rqO",
+	"H8SoojpbQdaZKpaX4rKiKxetwIWesqstFsp4hv3dNLdnevfFFY7mOBX+OgpTEtMMvnIOtn3nLrpU636h",
+	"QtF0OKnW2ipo/57J4YKSNVgciMYxfnS2m2f4sX0x8kVVvqm/tsJCSCdIPvrs6qY2KrLSwXlgUepnPlAo",
+	"cDQ1qBwQZh4dhlZbXbQiLWf8NHs4s29jUaFvwpo3uFANqUM7dqTFxXR9MRaLBVt3r17cyakJVSx74JKR",
+	"lwZHam9MJ0s0o9rcixIrFaO0wzKbdNG1mCGlZr83ibZYABLXZ9ZdNSPZASulqao6Fqnq+y60c7bk2pSS",
+	"so9XqojDQmQrQvR2eJZl5m7MNhRD5z6iuYc3z1nt7x4nkS1cy1maJd3NSV9zgCZb2IkKG/fsnWxIXlOo",
+	"GmVObklbs14xwkwLHNeOCfzsCRHKJhRfTcoHeFF0UTqDyqPGT5HRN9leAj3P75m4xxTj1vI/B5Gl9r3D",
+	"kE684eoTaYAibVi2lhaNU1t/wpKMWp6Uukct1VEtd7GUQtbpFhkwlkgSFUPRXnjpxTmloNJQvauQx4Gf",
+	"i/W2xrVRkSJUHjek3TSx/B689U5t2Y6zlAQz5DVd+oeGDHONGVRS7LM4BPkfbD6a+nYJRW+u5jaE9mjE",
+	"UQjKPXaQhUGTJI7AONQpc9nSVF6umMrh+oPPVw6+ynyQwYVXM44do2fZR9HPZkLs/CLcmeD3F0AOblK/",
+	"vqJ4E94KAlJm0H0IxxFQZGfVG6926R2z9BAEikTNXNWhPvwQQZetLCRQpKlWuvxKVZ0skQcP0DDEOL+h",
+	"OK7yebpwRDWbn+mC7uYTKUiXVqSqNsQdtk55PyyR96zjrlS6Sy6g9sMZEJovCNTJSWP00YGVJG1u1iol",
+	"HSoZXMwAztIZELvIa3Pk4njxoW3S41ywUSYGeb47lyIEzvb0tD/9/rPTv/7rk6e/+vQH/3z6o5+b+OpP",
+	"Pv745MOfnX7tq9vrr6xvl2W9BrYy0+H16Q5fHUVxqG9xykOSCjH0tV6Z1Fts6/TjJ6fffvbp9589//F3",
+	"zchPP3r6ya9+8un3f3767WcLjFtLSJSXK/f5x4RQlSVJ88UbM3jeFK+IkohxFZAk1QRkjETP//EvFhh5",
+	"0jdu8jq5NxFS0bhC6v0CCaNepGRA+pOkzzgRCZLYDtne2lrf2tp6cWpsQV2icynwhGfF9W98weza8x//",
+	"4pNn/+2zp/9W33iFocqZlD/TODsCVYdq6MU1mAUkduWAlOvAspI5XbHnX+3BiTSZAlWugIyaXRaiMLFZ",
+	"W3sO5smMSi7bPnnQF6najxaL4+1a+Ex/qgiN4wkxCn/JqOOPi9u6SO0TB+tdg6jHb/HFnFlhj80fZxyy",
+	"6jwlq8LoE02HgBBi8KqBozNwD1jLbUlD8UQn8fL989J85iKcIbbkXTtFu90DJqU/ztiuz/TtKNPuoRID",
+	"xiukPT6SlfajSJJUxIwM6YSEwgYddmMhUpAFjDe8I7gUcRH/rBReD6UsFR3TiVP+PIk6A2OpXQlW+qbw",
+	"IzwADcIVMCwsSDWEQnXdEGNtzlCVMZLMWIjTjB3BX1lpjRl9V+xc0SjtrLtd5Ypt1UvuzxLLUwvmM+sv",
+	"kqXVEDk1H9KM2SwA8GkzVkso6Fi2mKaM9KMw1LINUlx15eLmIbZz5b26+7QQ3O9sExHriOGQ8bAqEP1I",
+	"PDS4XRIHQrJXAHYSVHkjohSCNbhQfUifi1RzsIepvAYf2MMsuWV+yE5fsKunykOmk5Vrd7oraKhpBoFW",
+	"WYgKB87nLgZLAKA/Mrnj4iZKkr1bW1H7PKqn1dYVqzuo/uJNdWmpSSqGkWQhUcJBEPEU6XKrQPmNN1B/",
+	"i5vSykcsa7oqZF3Nc1hFZ3BbqLmuCVMPq2rA5qo7MqrwGexABdZqey2mm7lVqGDmlXt4HiIy0MKly8d2",
+	"z2YTZQ2pnbN5VtVRSo0pCe1DdXtcuRz7Me2w5S3I+dqn50wOqV7ThsfKyYJw0HQ8CRGLbEcGCeBxHxsc",
+	"Tah4JWOhdggdktXTj75x+s2PPvn4v68FZPv6+vaNgGzfWN9+KSDbL61vvxyQ7ZfXr28FZPuV9evb9sp2",
+	"oUUcnBM6XAlWoBH9v25F/6+b0f/rdvT/uiGvpFwsUTmXWAbhVXOUWWlcQIWm8eRwJFl4OEr8Nl/NMBqH",
+	"1zspQA2er5ZdKiuI5cYNXBIzXTPMYkZNaXZeenK3ZAm14Hxkke1tJUzY9jpYFjOLl/WqQ3A3Wh1nh0q+",
+	"kv+rDQ2top5FGqsEKDHgQhCUhc+UalrVRwZUkkiBMHyb/i499hy/4UyNoSplh8qq4KzGCWV5LtkQheoM",
+	"SQxbr5rCOZHr2fCbRurQW77yLo8nFocr8+OZ4AOwZ2g23RxDZ0gfOiiKBXtaXTCHfjXzW80ZCDLMDP0Q",
+	"TaIZI4AXlYGL4NsdY6vKENy1Ojim8SAw2RhcCYhiVUKxXSIj3osZBmDhK6A6Qq50hEhAGWImPApZMQCd",
+	"dE7AyY8rCGuRdMLq01OZZzgTyhJsQ3PkCRTzIL01qc98HN00xnyI3uOJxasWru12dYu0NS25VivUL7sE",
+	"W6Hw2gKl1kpbeg76XplILlvzM+N5nYdZokQZC1jvaEUaer6+xVNbay+WrJOyCvlHRj2oE4/PaF4ZT6wF",
+	"gHI5ZgaouZMBP5JUKPgz8uNMYEuHScq6UUW+mVQ0VRm+QWEEAeSCsDg2nyWhCa1AtFgkf7ORHxBdd3Yz",
+	"iitfnmBt9mRp0xeRKRyyyO7JwqGvppIp0x6H65FIxkNXFyvD/BbwvTYc5CD8wtUn8ZsiohB+ZxGE8FOW",
+	"k28+0sLHHEfIvpuhCcHnHDao+E0BW8hEwLrjRVjSWIwbuVaQtg+rTszbdMAM7EmRbHfRQhqHGKMDIM/T",
+	"KKtunE8aTyd5bc3nSNNtTFMcHsGRFlUONOcy12ESvcU8QSp7nOzt3yIDluGN6HNE2lIMxOFvPvhpOygW",
+	"X3GhSjXd6OlaI8QGZB7oLvVcGU3RIY7D6yuVZAX9He9eOTWKdrtQ3VVeIxKfCohkkCaFiJMikZvmlw2C",
+	"hUokobEUiJesh/jH6zcP7r2xfl8MGDew10DcuoeOEIMoc2LtAEL6oWkvH61ZrsePIdy76wmm1++R1dMP",
+	"vnn67F/WMFnYWRmEdR4yrqz2tUEgtkIvdgxsjci+SDQ/pS0ei14kVdSRRIyUhJwGCGQPLTyaDGx0N+FC",
+	"gato9fSr//Dbj375ybNvnP7sr9bybK6I91rcoklDGBOjIWbbBUYMxssZfiwX/Npo8Rb/3Of2RqrPuIqM",
+	"h/1znyMHejRt/b1Io68YBKBXYZNJa7S19UJnwCbwB2vnobCGtlq8SDk9eszIRIw2yB6QHpbbB8bkEhRZ",
+	"1RP8+FdrRvBHB89EjFpcMkyVQyxfBDynKnvzmpm7BS3Kv8/isSG5sMWPIxkdxYz85oPvk0iZO0+SG1s3",
+	"AsIe0o6KJySOBoxIMWQ4gGKFLKj3Y5btdYDM+NznwI/XhuBfXMFNkyH9+S9Lwdtk9d4bN8krN178whou",
+	"VVuTXTsgbUCWaANoI+yR/g7BJfRfOfJFW88OsYIifkzjKCSRvlgC0kbYjh3y3iMIsQ5a3LhMHj9og96j",
+	"p4B61BENETB+g7yNz6AH0lazZ5JBLmTEyeu8F0ey3+Lga5uIEZJne6/TYYlav015b0R7bIcw3jaLcY+p",
+	"NGJSEw+6lOD8KjpgAMjfvhWyYSIU453J+lts0rYA9asmCfT9EWtxZH2m/vb1F1/UG57SjgLqhugsSt55",
+	"59ZraxtAobg9JgRbU5alxBaHr45EODHh2lgZCV2NaAUy8k7EpdJHRnQJ7cBqqXHUYbtZwy2etWzpC9p1",
+	"qqTBjzeuX98l434UM6cTs4ckknpyURyTdMThJqEkZSqdAKg2Qp5GCqm4pxnGja1XSNQlmMRZeLPFMSFh",
+	"e4vIDfIWm+AuQnapbub6DQLpXxtYCi6r7acfAsZpIIATfR7sSYF6cJTnXj84L9llAEtiNlpL6proU6ZG",
+	"KSftR6QFEnFrZYe8t7Gx8SAgLVc21t+3VjY2Nlor5HGbAIKpVFrEMYxrlyRUOhXBldBLUCwKHpARV1FM",
+	"2k7DAFWs9aKNFm9bsUxGvMPaZnASBdwxiLQIA07gAd04xwOVCEjkMJO7KbiV04CTOvQsR50Ok7I7iskX",
+	"X79vyQcNQEjir9+nvXagOXwY9fSumzsWH0WS1TuqhSeogX6ru35HcLb+NiIvwyFHCjLu7RYvCudmEgEc",
+	"Sb1I7Re2bpA7QpG3RRh1Ixa28xQhIFMzr4OOSPBwIgseUs2GSRwNI4VeT83w9IDbetqa/eClAtzJXkv6",
+	"a3Mxwd+mprRsk1WanT/dt4TuTHhNi+fsfG2DAOaGlndNapomJzLimu7aD9f1RbuOr7dNohc0RfmkxQWG",
+	"a477Uadv71XdbYfGMYnUbnZA9ZfmGL2w4UxZ03+Lg6eI7ZrEHluZJr8LtvEKoJyM+ICLMdfvWzZHlVk2",
+	"JA09Gds68EhKjkYp7r05/ObqhXx4Asxm0uIpVWyXHLGJQJpwNjmS5Mb1V8xVodnqZH1PjxTOjmQdwUOZ",
+	"MV3DXlxCLVFm+4/XzWPrt8L2Lnl/JBTTXWa8ncpB+cqmR0hCtvQeoAAbPCUUhvb2b60EK8cslab+1cbW",
+	"xpY1UNEkWtlZeWFja+MFiEdSfRBLLX64pSH9XQ8l74wgboUrOyuax9yyD0FUJh0yBQasCrj0/JFN2J3K",
+	"mgzOg0Z3b/Ck4S4HmnfA8yBcvj9igLVjZUtrBEETwrwVsB8AYkYiuEQZ/vrWloE6VSYa2JUwtGShv5ur",
+	"LzCygJRbUguAx2qStTsTaO1GU5ZBUX8crLywdaOqm2zcm3eEspwI4xSN/lr3XoYVo3WG0XBI04khg7Ik",
+	"DGb8nkQMFkMhD4KVAufA+Dzq6Ihy5YEJN58mNqxyYWu5z0ttUS7XgA7xIIMse1WEk/PeQVOdoKgbqnTE",
+	"Hk9Rz/Z59+2jnPt9lm3QmGalOzfOYfP3OBcjfVfnua55cceiOtSUJhxieBxMcaPNR3mF+ceVrOmLTOWk",
+	"ctEHtmbJL+tcfpG5GcjmZOKFBbIWlp/JS9EvfF6LJxGYrr5Mcp6b79hK+UQ05cPlAhv6BBujXTlHJolp",
+	"x4QrZul+GYyLRfuHDGpndVC+MEJ8i7ftm+0NcteIos7F26cSDaYsdBANIkVW29lHkMns+rbXQGfDRc/M",
+	"Zli6KVeXi5rK1itE0gnIl+P+ZActsMVxGLUIL/7iCXgHLkP3EFwYuzOVaRvxu2UfPi3BR1C6RG+YlsnO",
+	"4WThhD2Hy7h6c5IAIpEXwPk2kYjAXXFp50/4Ijj2OMlPT7ZAR6wjhlrOzYtW7Djh/FyQWPCeVnbNkZFo",
+	"EtCihdogN/NcfupUa7Otd4zJ0ShkGy0OhzbfB/fAWsil4lnznSHs9Vxljv+EhwEWaVmHIXefV6okd63n",
+	"+uopJNXRIiZwAm0RkhlzMJMB6YjhkK5LpttVLNzJ7JB/aC+XIPP8BI7HxxaFeZjEEKVgvFgNdaLmlTWs",
+	"alTG7ZtZikuqCSipXZEOa1YG9NgcIE2Bed7YBJyIGt+8rHMbrEmF6TVxTM4zLF+Mz6wR4fPzD+kieUhe",
+	"b2Wm8mndGFdG9XQCx5CtmC9myK/2icdVlxh4xPtRsq4EMXnAYMfUexRDCsJqdxTH64CdZzKgQb6MmVJQ",
+	"H1G0eJ/GXXwiIJhujHA9ShCbNb1mHCYIV2uoKEJLNAUzPgt3HM5AbnyB5LnKMiC00DI8RJXzSNDiCHsp",
+	"3ThDifnjgWO5zwsaQ2JEX8ThBgFY+WjIWlzGQpHhSCpyxGA8TmtEdLtAEjfvvmZtuSzFR4ynrcVN1TUt",
+	"/cp+kMnima4IEjoXygY6JNQatHx2gLsmz+RKWgGcqpRLtgHY9ByvEIBeA62AWMo6j+v/AM2pDvAS+ItO",
+	"v/7stx/98vm3v/7p3z9ba3Y2s0M5dd1jDUOQdb2nFY3V1imi6ABT9Qz0c+4zpJK0PSUS2+gAa/EISz+b",
+	"94hKKZe0g25VTfNWZjTFGsH5gnEFIrXHPY0UGMLBxI0nyJh60YZOCSLuQtwjNBRYkodPLS4B8rRtror2",
+	"LmmjWwzcBmCfth4g40ijyvgBDrlo25NlnGsZE9O8CfReU6gVfaSAV4IuLq0PE1ho0INpl+1gO25pSgDN",
+	"ylb7miTOkSIDNlnb1ddz2yyUcTrTFjeuVoOCZvyhbUh9Nn44Focy419mJVbbptDhhoPW0A5IG2by3taD",
+	"DZsb2v7NBz9d2yB74D7NKMEMo8Uzj4cSSKWw3HqHZEDYMeMZtnTmQoY0O+Pb0Ierhhe9aiJkry5DcoDZ",
+	"l6yp592bzEcPg7oLx6t4MAxs4DnxKHRXv7i1VeJVmextVv7MzOqRPYszzZP2BrvYVZ95F1yyYdLhYYBy",
+	"jNyJhyRTRxYT6OY6gfDiHQFHL7G3TAmd2hgX1LRMGHhkGOC/NhsrQBZqBSWYna1Lm5ki8U8ulN4XU4AR",
+	"49qNkdKwQ2VhNYuGSM2trG3D1C/L7JAsBDOkqxYGpFC/VKQEofRSMXQEzeHaBgF1B8Zv2DMA66GtZZdY",
+	"3ow3DrLkNsQvpGiCDTW3jyHIirW4OdxOcQbnVsbwPcu3N8gdNrb0APEQZrgtjmEiNooPTbN2zq6Np9qu",
+	"2uK5YZWM+xMIMkKLkptRnRlWWxy4R/bTNWlCCMgqLNkXX7+/ZsME8giB4gBafEi1dA5xvF3CBYSm2FiH",
+	"vFeMepiIEcaHRWoXL6lxJFmL39i+TvZT8CxjZYg3aARGZIo2F4iDMpYw720FP1VIztMsQk/Sah2msp2E",
+	"scUUQmaojTYGPRfjhHJF165GQcUtw+d7tdsLuv4ux0jdQCC/WAM19mHxT81JmTLEnfWiq7ZGz8N+vbL9",
+	"q76hF7EPcnuwBcIFdBglMcJS856YUVDaHfPzWg37sCsHduus2nIe2tzeIWORDlDRsOHF5uTnDDoZmdEC",
+	"8m+La04cYJhJpHxWcS3E2goAOIQO5ZrFH8E9Yme6emPrlbVKu7h5ccoqXmHhvtLatDXCG8H1P+NpzSzo",
+	"Fj7j3M4lAByvW9zjdZupc96H9A2RavobSSWGWqbrCwJ1IvV1oYQWkBjUJmRRirG+q6cf/Mknz549f/rV",
+	"07/5xcmHPzv95rc++8u//+2//MnzXzxZ28E4J3vdphb10CBlGcTFgEiVMhAlwwwYIyCAaqi/a/Fe1FXE",
+	"BNqao0ba2NPzj79x8uF/tDNGAciMJvUCoo4djVzr5y1A4ZAGzs08rl+2wXUm+nPAEhMfqsUUE6tmgz41",
+	"I1JpBD5jjDnbIAdxlMgAS8Qj/7CyYjeKmcxwHsHiPaap5iE5gK4Ws/oi1rI82c/tgIFjAMQ2tSy5SrkW",
+	"p2igGUKLU4O/uxZYfNJIi6JahpUBcSXWcjy6Jv3JBtnjmW1AKDJhKuNbHvdaYIQbgHEBgB/raoeK9hhZ",
+	"h0L1jhXHImtdJq+nFCrhZqyQjHgoONttcWZ+otygeTdnfrpVtm/OxmuYLnZ1XXyXxJxgkVCcNcf7miwB",
+	"qYMcTJ1bq3wTnStHg3SpegcgplVduIIN3VQ5TTDSE0ZckKSvhvMEHXekH0kl0oKquWzV29nwwlW1nroV",
+	"A6osKXlZgQvc7LyTihOYDfU8Dt2bYgzxEPoCTbODJ69NVzDQd8vC2+WLn2oXSxi0ja81UyX0KZcQzFQI",
+	"ZAJ3KDBgiXdlJbfQurJHLGmD6RVs4bTFQxrFE5KO+AbZIqtoZIEVXcsqNZi8WC1iDDTL69s1M1kFQYuP",
+	"aZrqm83YlWAxxZgTcRRHPaACiQlqWtN+4aUXSUccQxKGvf6uSQhnX58wmpI4okdRHJnkzFiA65GEdEi1",
+	"Fm8waX33zP6oRKPnLySXyHN5Cm7zc3Eht9MBU/nGn+Nh8d1FboHSyrtn3z505cJPLlI2cQu6zQweyFMn",
+	"r0z4QJLvmCUMt6prFR/Nn/HRiOOxHKkFK9q25WDUDqbcmY7dtMXb++/k3sys80dyMHpsvJpkllOTapUE",
+	"BXXzcsmrSRo5NbUy4Thv3FK1uSMH9KrMqxkQmwzWBudp2WVIrMeQ02GW36kbviaNsxCHcfDWO6QNi91u",
+	"cdA7JEuPGZaGMRDCI8Uq2LJbaPWCOPN0WeQlc2hPadt6/5ulhvPywKGnVBMU7rrjjbNUW+2Gm3kca84h",
+	"HIVZ0qMtbnLxO1B1Q5qxXqo3zg5icSY4730nB6OVyiB+JBdpfGHQB3iqUhvcbxPjlGEBGMzQ4qvtQtnb",
+	"NolZVxExUkZsBJZkopcsjfepXNsgpv6wbuNLe3c2X9+7s779QkD0/y8H5J39m+t7Abl1/4317Rtr4JUy",
+	"bqzAxaPLavjuapZoaiBn+Y6iiyJKRvE2FKNPpc9m0uIu87NkQva4GUdeaIagEQWNK07Bmdls72I53mUy",
+	"u5qjBkFQ5vqBY3eeMVhzDOEc87CmGOzcR9rPSK3Jc7bUe5A9tQyx1xOUa0uh9CkPMVPajU+cK2jYVgc5",
+	"16Dh2eNrGj1sh7Zo9LB/bBhtieOzZSVNfIh/GA4yute3O10QcJlhzIXyLTOVEWuwNJMvxuHpvyb2kUsz",
+	"0RVHaAL+SuZ454Dnp7WJBcg95haRvfqIwxMXfrwvlDIyyPLZZIGwPEcTR/S4EuZa0Rno8SFOzDR3xz2c",
+	"W2WF1+rlZLv/F7s7NbfmNePSv/Q9gJoXljq0whQLdEQafPPFdmUxGdrZS+ONXDcRaQaqrvJMF7EYI7ac",
+	"67thBtJiGJgXyT98YJgzOUm+DQHhbHzpLMRADYI1RqRaCjli+EkJVE2YhcHMCdh6uGfRcP7M45nUuPnI",
+	"xkoeRuHjzZSZj83SWJ13Z+axzlX92w1qKJ6Qe3Z0Zt8vwDt8/aJos4qPZqGqkSTvj9iIhZhme36ZINz4",
+	"O6HZpmQ0m36Yg81adT2VYVwvng1kXVUstR31ZR32dyEHC/xykvFQmgNu3eILHu8Kg43hLDRlgCjHINX4",
+	"Swd37+Swgxgh2uLtA93HQdTjVI1StkPUHyJW4YhHDy1yEoIWBsfb5rc+e0jefHvv5vrBm3vXX3xJM9fW",
+	"Cv6k8NkN/HQkQoN42Fpxqn8DIKhBQtxocbC/W9Q3gFvLcJhgdDCd9VuhiW12vrs/SVgbY1+QzqECNBSS",
+	"dspMYzV+sFDhBoA5fRiF6/kBVLgtLR6Zw7IG8G5hKhKSsoRRJbUMWhrQLlQPuP7wYQYghWWHqWzx7H4M",
+	"9EMYD8xiaUKgMfIIlqSXirH+MaEjyRDWjioSMypVi+fIdPezlTMtjFIOdanjSW59s2SuH0E0PcngdtFP",
+	"tHi7gN4KYHCaXWPj79y7neUU9pVKJFnV/4FTJI7F2HTW4nqEfSFNKKUDgBUOI47PmlRKaI4LRXBQFG2b",
+	"0TFVkMlEYiESRHbDYKMKC5mPnZy/pcwLQ7xki9mc3OzCvLiwsTiWrLMgh7bGcF6EAF7sUhGJ3AR62aSj",
+	"MFLrseg5F4ovcMfE7yt9fmm3G5D9W3dkYPFTZZAF/wUZlqkMyJF4SADqOWhxWxWoiOu6bnLpUohQC2yx",
+	"z6z44zVpY9jEcAiRjKt9EYcBMXHMgQm8CMhvPvjpmn3fBGMgXp84RguGHqx5oMWBVaAxmYZfHknFDAYt",
+	"ai7QypDyqKu5YicWku1AKCckL0SKrNIWh3KTmr/kEMWpqcIJY4W0jbUATn+AkWEIBIjFUDEwM8uesfHS",
+	"iqY9prW7YxqPmLQGMUCL7SpEZTTI4ymzKLGx6AHKoj7WjtdfC4vgujS9+JMhtPC+p+ngtujVZUNAVqGe",
+	"dbsTR+2AtOVEKjZsQ6rjgE128OqJQgu1Cww1W6EqMxrtKCj0WWlDqzXf7XGCnlyy2gYS3UDjL6IN4Yaa",
+	"ByC7cxDxMHu0vTZjYBipUjmyhCrFUv3qf3mPrn/l8MHnW60N/Otzf+A3PPo6wm3PyhP4envhuq+3+fsA",
+	"lWFRFcFjNy0ZlEM6IauAzwsG3Mql1Qei2m7bzGSru3Ytxk37VmLenn+XjHtwmF/nqoleDhcAYVxVqOaL",
+	"XWcG4B0YSBFR/b0Heur5fQfxEzCGWPQwLCY6jmLWYxmUUXFUZBVuLlnIpE+mb7Yj8XA9KzNQafbZ08++",
+	"Kh7eN8UTLm5PnI6qdsXUl8Urcymr/6rtjax++rNfaKl7SOM4W+v8VkqEVOt6bCZlUxKqTxyH8Q7phPSE",
+	"ltBX85sb7/mqvZoNbeku1tymho5MuwCtf2FpOO7wcMDLBrcoLFAFJXE2zqhpKcS0FwKYsOly7nO6+ehI",
+	"PIQL8DAKHzczgzlvnLMZbOQhTsQR/B0iThzwstWoJsSZUQmVRNLjMzn+m1OozQXNur8miYy+wrT6EvX6",
+	"WmXRH0knplK6GeoZMe+C8gVxJlJRrfhQmbkkB4wlJFI1BJ8pQvUX0+3sUT+0aEmq+QqWJ/MKj9svnb+D",
+	"oBEwWmEi0zVt/OSRrdFSyCJbZhJxqNeXpaagd+srWKGP0Dg+1xvudl4o90pyETu+S7zjcsKpvuQssSzx",
+	"krNd+vgCmN26kYI0MBZ3MaHxmrQxcE3Zw+Yj+yc4iDRdrku91dyUoq69HZ33l3s7/q4Q9iXej3WEnVHY",
+	"5VyQtvtrEhmiJTyH4KFQKRSoJRmoQJ6aS7oijsW4/jrMzIX11+Hb2aNLu7hsl00uLrSU5gVqjibAEJay",
+	"cdnSZDWpMo9PhKW6WEqOYmvglHGUZOngC1xp0/QKrC+SZJQkLF3vaGrYJdR8zclIFtBnELKhAkSsuPBX",
+	"lIXY8V3i3ZjTZvXdmNe+W9rdmFdHa6YAZgxg85H9s0IBrNl5+/at16qj6dGP55yGIpKpi0BqS+pY7AVj",
+	"Q2/x1SLQKDgR4ojJDK4zRxwlij1UxRzKHFvUIElZiNG13XLZMxgcHTpgLqs3rl9fq4a4/506OZd4+dad",
+	"nIyEL+fydaoBIsxHgWJXTz78/if//uPP/ubXms0HRV6uCTihqYponGP7ne0gbtIkWh+wSYMLem//1lv6",
+	"waVdz9hhU61ST2IXffZ4L2KNXLQwH7NUS+zgW1sOt3T3OXekNrN1B2fkjXWqqVnYK8pCcHSXePVauquk",
+	"szx1dYkUheV/c3d01/ijp27k3VL1NkwFiyeIouMMm9AkYbSIKL4A59h8RJPocMBsqOOxGLCz3e+BV+HN",
+	"e7mYoMhyeZ1jMbCVMfWUQqztV0TbMXVeEf5IIXVMS77Q1rkevYu8P2eTv7MYSyH7AyUSFxfew1YLaHj6",
+	"WPSECM96L84TkwnLtsTATG9/dfFMqx3Bu1FvlLKQQIkMDG2DKpaRZglqLXMIYvAklkOmEyJHR7rZI0aU",
+	"WJrf2Nlob7gUSObO6C/uOq1SNd65d9uFebVlfA4O7r2hZcsStYoxJ/vv3G/xqqhfbEhCGaA90O884WEm",
+	"vjBo8SHWMi7Vgg+I7OueQFuJpL0GNP+viACsIN6rJhpchRDChc7dUrWMAwxJNenjZRKcPkdQMznS7FO/",
+	"JrrdYDoMsSknhZHVqxFQZX95SgR211CHwICxZWyUKeKsnyFDNjxiKZgUIf7uXN1QdrmvpKgPg7tESR/6",
+	"3791Z5aRrbhH9obcv3UHI96HNFxmAIY7Gkfiz6ts64GZSxHCWXMBFYLMO6zJKV4HOpQbSVh9oPfTiCtY",
+	"wFfh4SZQ2+7oJVECUT938RofMsqlE8x5DAgWG25pL5T1K/Lqut1y8GPGJebSCYr1vbbqanrNJ4+bFfWo",
+	"K0cRp5hQWXLkeymzQ9NwSVFkwJKgP7J6NJIRZ1Ku688mumJ7i0DdFbJ3g8g+03Jklo+C/IxKclOEjGxf",
+	"f7k5b/OQ5eYju80NI4gcqjh/B+l0iDIkaRjo1pABDVOEAx5KFh9jtHZPE/YoMUYqLavhe6mImUW73nNe",
+	"D+1p12Ju1IPElJHCcwLlpzZm2YuvPvu/REuxkQ1myAJ27ZcqxN1jUC6Ilq4em6UBdKOpJXCJDKS+AsnN",
+	"Jbc5R2szifilHq+KJFXJVPHSvqJUvX/rDgz28kh6hkRzVaSZL2ouWBJnsDiKHksu2Ix4LLRS7FwmPAQ+",
+	"KJHIgRfGkgErrKb0mKVKbsZivF6PAHJbjM8FBKKRkpJ11kBFuS3GDrBkLJYczb+fwXkpTM2IEZ5dsyME",
+	"IzPJiKvP/9vfnH7vw5Mnf3fy9P88efrrk6ffqGZCzUL5zyuKv9GeZOGt9VuSxdiXo+uX41SkqbJJd1kQ",
+	"f4dKW8RJYZRRh0KMRuUWGAf2OnuYCH1MHpkvHlfmDb4hUiL7AoDmALJNb7vB9jeO8swrDjKOFF01pikj",
+	"q69eP3nyf2m6ePLTk6ffDFqcffaTH37y6x//5qt/F5CTJ187+fBrJ0///OTpP99bw+TZbhSDOpP71kG8",
+	"vHnv9hsBOaKSvXRjnfGOCKFOdou3O/K4vUHuibEZXQ6mP04jpRgnq1XlQPVzkIKYlYJSAit2Z/4WMy/E",
+	"xstQ9zAjEDINI07aBtRTtr1w/LDMN7Gdmwd/dJGmYtMLdll1KcAKQ5EHvVxjKrN5LYevULCfuthPqMuW",
+	"AKACa1XNSSsa6nkRXMSzWX1No1pRMVgz7tHAjkpH4ywdzCzIq8U/KJ2VhaxIO/ckZccRG2sdAbYNUWT5",
+	"JMORjWSOdQt1ySCuJMh1MtMCkKspETlc2yFc5KUvW5wqRTt9EzTDhcnTHYpjJjfIXVury2jrecnM7DV9",
+	"EAF/MkfhDbDUJKLCOeUxjhCZbUg57TGoOmLa0xJJi49ToRiKKqaMIdbWtORC45j06THLinbYAijAjrA8",
+	"+F42xLzbPs1xKSND8ZjzHUkAKMAtByef5gb6iEBRtpILcJdQ26TIqocilvG4D6zLttPi1lN4Y+sV3I/M",
+	"jWjWzccubg2n2MXFyL2KPVSbHXm8gIFieVKuWQdclEq7nSGFMUtZvraal924PguKxpyhz59hSPf00aPx",
+	"TFarSc/eELsZDUDBYjtWspcd6FB0RnAskO7ZQ8W4ZqSZHY2mzD3YQeFkL8c2CcPGDPdyDZ0iw87kgEjK",
+	"EQB4xHhucBFqRZQpPrxpZn1R/DgriuhcOjB0KOagbx6ymosQIiXv3H9j/eU1y641F99ocTT3p2JccBji",
+	"I+YOy7x/xTqHkbRSi6kWZTx6mP3PsnZB0hmLURyaOFxTbji72ScAazBOBRRPzJB8A0IrWC8JIxgG9M9w",
+	"k1o85576TfO44ESNhR6HDOAvu/laaEIvsu2hxbPLHMYNbBAAZURKumwMBaFQ8upT7gDq5N21OJRwQazh",
+	"fFsAZYKYDu3PdrhCt2jYfUBEV/PiSSbLeV2jSFdFfvN71muXwiyPj8+9a8u3ooACNImMLRcygaw1KZpQ",
+	"qiXFYGqyX4RLZTIpTMPy1mpuJUZcrUP6xEyt9qZ+7j48dl56bYlCmhgVTC4KoIIvOSVPCcR1MhATsq85",
+	"YRJ1BqXCGbNXWlZXzMfshRGH1juZg8lKXVibOMvGgZxQbqq0KaFoLHehpntm9yg8jzxXyxiaTWI3oZ2Q",
+	"JFsb5HXa6bd4GHW7LIUMG1sIk3IDTYM3u5XNU0al4BvkXSh/b5qKGT1mssWRO46g6hCibxl5WI8gScUw",
+	"kppWFYgJ5rdSWeHMUqb55JCm+hqCRffWzNS9X+FsLxjfpQSCQM/VNSYyokOZTnezNNdBR6RhRjkmxTVP",
+	"aHz+k786/ejjamNcSGX/SNA0nBXu9lr20Lw0MRbp4DV6wfUD8+H57iaRDrTGKRXtsaz6o8yCt0zoeNQZ",
+	"jBIZEPaww+BVGZCxPoVoamMiidnSIuG6sQCsrJBOEOetF1PIF3FcqQ22dLPTpyA6S4Aofdxoi2/qdy5y",
+	"n6Mh7bFNedz7/MNhfD6ucT3kJRmu0AThFITEOyZhKWAL2qDVkE7AeEU5OfijL5IjmuIo641WPq+bRTCu",
+	"9rlZSGEzMAiKoFx6cYQzOmkGpXw3kbNglC8U87gC+arTp5yz2NsBFLDNkT0rWv1dwn/KN6ABABQXKupG",
+	"y4RbuOP2mKO451kKsCOyUFN4rZgYU83KKvCVZ3EyZ7lWlrMrrzGlaa7KNOWsT1aVmSrFhom3WtxF79dd",
+	"XhoTyKImCguHZSpb68n5Mr7nvRzszkF4dd3WzoTOnqejWvDru4m8qmkZLg03IKuAGLZ6ZsjreQKPuRY7",
+	"i9QN5nIuxg0llYgfiREPa++fW/a5RW+fWWttGseawcuC0ckn1URjt/OHiGH2MGEdrXaGVC1HJLXda7aQ",
+	"sg6LjhmacYcOgsPsHd58ZP5qwL3twlzs+cqW33+8zHCXxpFNf4YZ2y3W14VZ8RCLcUScnZkfm74K7Ni7",
+	"UZvdiEeyPz8jdnuo4sNvQNv3YHYoEV5VVtyMVAJgfHa3lkI4uISmT0xOzAhpNaGpigHEuDuK40k2smp2",
+	"bK0G6xjXUR8Mbk1Ft+H5q4Bqdh7R1nt5YLMWZ02Qiz59128sGcrsIEecMiWyMsuOgZ+SAWIyE7Ous3fW",
+	"RaHSb9exYscWeJEHrCl60pIS+XPrmV5aMKxFvJf7BLQAn7FoswZNshBnYXoZKLFqDb+EHF1Thc5uvAU9",
+	"ny1ivZ09dVb1XiRMEwtArF9IFaNG0pWdz4HZ1AYiVrYEeMz6YkyGEGRjg05STYY0NJfyMJIy4r1lxfxB",
+	"LUVjoySrn/3wa7/96JdrAdGrTQRnskKNrrp67yaM2wlfQTO/HdqlWPqzdangRbDmWS0BIBbr33Tow34l",
+	"VaTl5CVSi95bF6LIkA3cEnqAwMlESnqmMgX4zk1UlDm9/jskYyWbj+yfdcK8Q2OXtl92rMsCgSlQhr4p",
+	"prmGZSpnz1u3B8WV5Cv2aRN48gIwHW4fVTEz7+rJWlZpZhkQ6lT+IABGkA4Nf80j+yH6X0swLY7JTusR",
+	"d99D96x5+9C0bSBPSuupmXSLp+ARY+EGuY0r71SANT5SU1AEDfh9FocESuJiXBUdMN7iotu1QYq4n068",
+	"L5UkGenXvT5UvcxXmLkWxncpHPZNykNxzNIadyqIEMX1R66qSBgtCcJLjwEj7YCJBlDluFhWGICmeAgu",
+	"IZvih2Vo52Skm32zLvV6l13BlUvJRLXjhOOwNJ9ooVcrAz3/iz/99H/8fA1rwExRjCT7r72xm1WVNaW8",
+	"sLjOcnmv7FB+QazXRev0BDrZmEM9As4sO73z7voXTIC4SFvcVWykoqnalEokJM+ZgOhUE/I8FYkHwNq0",
+	"xae5qsXdTk1QAl6EeQi2iVoPCKOdPgynBbEuYswtBJ7uWY+dRKGp5zmOOjBZE2UBKe7eOkiChuivvYJc",
+	"2J7ggw7ll8qE9QBmM2Kz75l8uxzDBxQfNH1fkzlVG7MHEdxUmlfpqDMAmNznH//tyYd/Xm3eagZNfDeR",
+	"ywUmdjr83YElLhYrlCw9ZrJ+4UuIW+AYXldsmMRUsVmKxOv6yfv2wQs8FsWOKk6EHXGAoR646EEuodjf",
+	"pc3DuwwILVswn8AqZ2Miq5/+5bPPPvjw9Gff/uTZ106e/i1ka/7LcjC0Xh8mCsDFvsw6mFEqwomBAXGW",
+	"8hrcN9mIIegyFJiAQ1IETy2gT1+/vkY4HZooXUBMzTKdh5HUIv2GDwmrTFZX7ZYojO9Srona83CwPKQr",
+	"ejyFb1VJ5HVACM1Y0uKpJo0AWk1E/e+psNEIZuQfAPwaUACVWhEwJTNNJkKPqWXlG9xD5kRzSsRsTSLp",
+	"MImZFYitvC0peO1mFFWAF2wO1Oyg90vIIXUTQyMlW9yJQe8AyBckR5fSQhEEyIaoIzC7eVFCvpCR7Pb2",
+	"b22QPRP0nuVZugC4pYxOOcCoTKzPDHmdqPvolTFLX0zzJDOzPPM4fmUGMbLbC9mettgtrJvME2Bw6URK",
+	"bmy90uIAuhlhZLg3S3StOgf0ru71jSg+E1sIHs3CRM8LTLhZBNlcII+qqu6mwzrPERHGO149mGuSxHQi",
+	"RmqX0JEmEhbHkL9rEooxbYykYlxZpBQH4o4tYwkrus2VIHNlmY+yL5Koq9uQYiAqXVq/03leQGY2m3WW",
+	"LojMg9o0/AtMsS0M6SwJttlIf7cSbHHqUHRKJFnZbGQvp9/58+f/+k+n3/mz3/77r9fKCbUNQ+8KF0tB",
+	"zpmdFHvz4I/cTNcdcoDnIxsiQooA+9MHxqCB4Llt8dXn//pPz//s65/+4J9Pv/PLgHz29P/55N//I//0",
+	"b599+L3TZz/69EffDsjpx09Ov/3s0+8/e/7j7wZEP/Ojnwfk+c+/c/pfPwrIwVvvBOT5D37+2de/Y0X9",
+	"FhcwXKjkEY+GRqnoCC4FMA933WBH5Vqg7ydI4NUDztJ6gxanigyFVGR7i7z9KnRxfSvY2tqCnNcNgmo4",
+	"TrnHjEZsLl3RbfH2/t2D+8Qi/yJXbReA2mEAeT7vtZyAA6wlPp0QPCNr1Tkvv78rfn9XLOWuaJwRbJKx",
+	"r0AqcD0/zaN8MjExUvMwVVmJoYQ8oxvFCg0YGbsyDGxCOmJ4FHGGMEgFuReRVGSLd1MxBEP9EetFHIDA",
+	"I04wt10y5DCZAmTeIiaSRZn0JHCSRknEsqI0BDy0w4TySUBkQjtMkqjHRcrCXZ9bocVt06AtBKQ/SfqM",
+	"Oy+FdIL3KPwRcQJ13H0c7IDRtNO/iWz6rvWd1ULLFpYHFkPmBOU/0vjwrPL/DROQiszs3JjXfr5FZMYO",
+	"VU3PbntleKWDbVtdhn/PY3XHhassv28eq+r3xlbjhZ0zdh+oJYvcn5rKTaODItg5ZpwDSH5IqxcR3znU",
+	"58y/tyGaaWoXstj7EesKkCqbdY/3yTyd/y6ltLmHvT6nDdlqMWVsWfHVIfBOt6qDZzBzXQ+bj+D/UuyU",
+	"x8sQDVkcAUx22jPmBVu8zpTr0PcGCpDgIqVH6MRt8VXMSnVs4sb8AZEKHbS3g4R7zELj9hWdwZpNR2tx",
+	"mNcuaaPJRraBlY/trW7HgccVjDljSbgY+/j7F5ly93tlSXRVGcCnf1xaXgfeUnn5KL3MgY0eCTJNFPey",
+	"H0kl0kkNOc0r3sMQCmEKU4S4abZ5fkN33nhVgMLdkvWP0U4/IDZKyyRJG93xuICNka9Ci1t3TsiOow7b",
+	"IG2MNmibWK68JJDhs0mEN9cqwmJibUgt92BpW6x8A9VuLcxjTwhMcTpiJBkpckS1vKjvjF3STkbqUH/R",
+	"1k2oUcrBzgxdrxuBnoXZsdCds9ACdwhbtrUPkOC7Ld5OmbV/tjNLqMTjRQ0mir4yaGcATdqmAeMfY96M",
+	"IGjaRNQmGoG4ivkAELa+S9opkyI+ZofQahv9aNYo2uKwZPDRNJSdbtLRQscoMcOhCjH3jhjjFvhEz0Qm",
+	"caTa4IiZmoCzGClRQmCxWoAUNCKOVESJFkcc4Onptlujra0XOkimXMAntn69HWAlo4ItGHkQwFVl5RLh",
+	"ZG2QdyvYVuZTpFjbGGD6vBKqIcSMgV09YJSc7+3BMbsklJTyMGabE3GXEYORC6i8wZdU5OBNEYeBrXSt",
+	"/1i351B/gCNjKVkrRHGkAnPe9cnM+YNlXc0kAH0W1sHws/lI/32o/368aYbRDIM9e69puojWa2rSRapz",
+	"pWFg+1FncDs6h3DWM9BdkuqhKYNWYaLDvPhXlsc7Pzo6l7Nm7+WPBlmLudFGQJiCj3bftNkhkAyARdMB",
+	"k8m2t5yAD6gPiYXbISgyMw0YlivRj8bZQ2W/AlNlY3sG4HJt6vcrg3PusIdKk8dFSnW6/ftUDirjcagc",
+	"AGSBABF0WcE2uKRaPdcLDINYxZss35JCxT1NLXWL/Ui3c4aYUf16bbwoKi2gMwxHEoCylVnHazJLfwPD",
+	"D8prJFJsiC/AMBHqV8s3YOinYHuCODR94WvG+P6IchWpCfzetp/aKBNtkD0LTGk7Cwg1RkHdVQCM9Zil",
+	"67CUIKuhdX0dMCy1FJQyGrY4hVNXDiMlTaNIW7wujFQT34Heiqt369uhXcpdrzuffbvDgi8bDw0CR13M",
+	"vgCpGHBXNRGvnjz9/snTpydP/vvJ0389efLzOQ6kFgbO5USWpEvdruGhV43EsrFdURpDFauL0AnM6H3W",
+	"Zg36hSbAlK2nYoQamqPhRNJAIS4nNAgcui6kowddkmudlIW2oMbp3/zi9LvfmkGiBqhyMxZiMEqqA5vh",
+	"Z1POo1mS7zwJydvXX64TMaeso+8CKKWJi8HshDAgxlNHKHgrsii9a1kVFMc6APFOGA5eZU2N8/z1ykzq",
+	"885QnnmccJ52I6oi7vFnNAlZURNJRl+7wFcRBnUplPuu0epx7FkEflQd8J2MFB3TiRtOMF2FdkwnV/Ve",
+	"xdFdCsurz8dAOxUwOzDfLifyXxzbnkHLMB4qAzuSczABSjOLu4g8+tV/OHny7Wr2ZSBJqsNO9kfKTV8K",
+	"s1NQMQAt52WiKFm9df+N9e0bay2Op8UUg3Ck011CyRcPtte3r7+MKBsmp0kLwXj+2MMkSieIz4tw7PZ0",
+	"csZCSSg8KVLzoClbhSfEwqnrNicBOl7zKv03rl+3Bvp2LFQbBGVspb2jrwEw5EUqAynOFqLFMWLRejsX",
+	"TpFC8B12RY+hM7orehQvRcI1y5JfBaJrTubq6Vf/4bcf/fL53//o9HsfVp86aVvWpy1mmHlTEkmjHr87",
+	"Omd7zw1PWFlW3nI5ykHU47ozj0ulKvPowG3wIonN7ccbUCOceqARz0v53Ty49wZRetE1+wVGAYzBxDMv",
+	"zRziZO87Nf5mYJKUIwwNq29LMRCHhkjbpCPEIGJk9U2lkrs8ngTkgA7ZQaTYHx6oNOqogBzogbIWh/Tg",
+	"vlKJXNsge+Dt7+qTgnaF/Vt3IA6FmuoZtrwgJDaCv6Yr0haHN4YRHykmyeqN6y94w7M1Jd3iKxekdEHj",
+	"l8PzasjwwNLfuZDV9OG0txotIkRU8zIseJd5NGeDWh3g0xfuhi70M9P3kaOERJzJgERcZrhSI+sWTllH",
+	"DIeMh1r6Fg+XdKYRSMb6N4yumpiAILPu9b7pmritVRlHCXhUrGfESk9raFhUQjEjmrVW0B04psfMuALx",
+	"C/0MftFayTTBotNkHm22gb+kivxyh3rm2C+hOXjAzRDdDYqP8E48Co3AVjRUmNpmNvC4hGbgyW7UD7xm",
+	"B3E5QBH5GiyrqCCQpqYoi8iRgHaAKwzIBTYQxqQl7b/2xgXEV1STBQzlIqIsDFlgrn4WkA6eCVuyqQuM",
+	"plQ+KU/xavFikSgjXiAF2iomWY094xwAOmzxdoHc22Q1KW9GXipUL7t93Hu3Aprk+XjaL4i/wwiboCbk",
+	"5qrIsjyM7sfFlyQdYQhvvCS/1S0pR55iSBgykmBZzixww0xh9bMPPjx58q1Pv/X/fvqXz377tzP0+Wq6",
+	"101fCNnTTj+PV5UdGjMyZlGvrwp110ytD4MfJPUtijkWFr2RyD7kisK7u1qrp2lPa/BZHR856vUAH9D1",
+	"U2EjhVz0rVfWyIjHTErStqhVOKI25COmI7+biXYGVzW6RI/tsqTRZnIUYu8i/S4bGSpHFwP0XSu/mbCQ",
+	"53/3i9Nvf3WRI5NCSflzOTOewvq3cKDnUefpagjRWbaU3YHlWBQUYk3YbiOBfutCgMWukdIWoYLFogDq",
+	"icDs/xU1/Tmju0zG09D6Z8Ihl+fftsEXCJwIFu81Etm8eYcUV2ttgdWEF0dJPRLdQRwll6NcwPiWFurj",
+	"irOrn/6Pj06/9+HzH368dsEYc9kxrsqWib7CqhIUb7jpifoDfXFmNSiIkZ6JjHWgn9iPaadpGahFvK9V",
+	"Mx2Mrkza1lIgrPPFbgIKBk9DZjJehpmbrE95CMrumMaDJaY+gM84jiConaWM/OaD74OrDBflmsxg09HK",
+	"Y3xq16QN1efmROVQ7I0CFuHtzZiFPSwfVEnLt/GRRmR8YZnL1YR+fnG9F0+puJS3I96IUqF0EaZOXd/a",
+	"Ag/28kxEe1OEhqSyUDaXVaLXUZWfSW73zbP38NFlbEuhyyY7s9dR0TGzhomjrFa28T+nkHezlAvXLqzF",
+	"18ERRQClF5Qg11m3Oew9JmQWF+bqyb6F8c0h/W5fzAiqDjHsypIc3r1IKpYWUO05GxOXPshqyhKQTRBj",
+	"A4lZcFZ9gKG8a3WMksl9eJceX0Uq0cO6FOKA9aigCb2iWYlDLZwuiT5gowjF/kXXARczECVd42GCjMCT",
+	"Jz89efKPgHv5ZzXUsflI/3fIRbVDx6MUGZK5BKVIj/aaXLLjBV0PRUs/InLDfuSeFhBEIaDfGMfAuXc0",
+	"ASffYvVzzPacZ+Wc8uRpEr3FJtm0WXpsxzNK45WdlU0442boZfv06Q++dvq9D0+e/h8nT/7nyZP/cLK4",
+	"TDyrB3Ln9Ef/dPrsX1xMBK2ZeZ6DaJ9Pnn3j9Gd/RVb3Du6s5e9klRU9r3392W8/+uXzb3/9079/lr9g",
+	"oEuqHj/92V9/+vG/nzz9Ve4LANAmZ5Q239LTxrumFm++baYOrOdZiEAg2amSZFXrMH0Wh4H1OgcW02lt",
+	"g2QBCVNxAy0OpSVM/IiJJ1mzqjpGxxAaS2Ew0fW18cfrNw/uvbEOrNtABKGx3q5SIlceP3j8/wUAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
