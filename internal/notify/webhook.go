@@ -123,7 +123,7 @@ func (s *Sender) post(ctx context.Context, ep soko.WebhookEndpoint, m soko.Outbo
 	// name resolves to when it is dialled.
 	if !s.AllowPrivate {
 		if e := soko.CheckWebhookHost(ctx, u.Hostname(), s.AllowHosts, nil); e != nil {
-			return 0, short(fmt.Sprintf("refused: %s: %s; internal addresses are not called", u.Hostname(), soko.ErrorMessage(e, "en")))
+			return 0, short("refused: " + e.Message + "; internal addresses are not called")
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, DeliveryTimeout)

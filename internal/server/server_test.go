@@ -102,7 +102,7 @@ func TestErrors_DomainCodesMapToStatuses(t *testing.T) {
 		{soko.Errorf(soko.EUNAUTHORIZED, "who"), 401, "who"},
 		{soko.Errorf(soko.EFORBIDDEN, "no"), 403, "no"},
 		{soko.Errorf(soko.ELOCKED, "locked"), 423, "locked"},
-		{soko.Errorf(soko.EUNAVAILABLE, "down"), 503, "down"},
+		{soko.Errorf(soko.EUNAVAILABLE, "down: dial tcp 10.0.0.9:5432"), 503, "一時的に利用できません。"},
 		{io.ErrUnexpectedEOF, 500, "内部エラーが発生しました。リクエストID: "},
 	}
 	for _, tc := range cases {
@@ -113,7 +113,7 @@ func TestErrors_DomainCodesMapToStatuses(t *testing.T) {
 			if rec.Code != tc.status || p.Status != tc.status || !strings.HasPrefix(p.Detail, tc.detail) {
 				t.Fatalf("got %d %+v, want %d %q", rec.Code, p, tc.status, tc.detail)
 			}
-			if tc.status == 500 && strings.Contains(rec.Body.String(), "unexpected EOF") {
+			if (tc.status == 500 && strings.Contains(rec.Body.String(), "unexpected EOF")) || strings.Contains(rec.Body.String(), "dial tcp") {
 				t.Fatal("internal error details leaked to the client")
 			}
 			if tc.status == 401 && rec.Header().Get("WWW-Authenticate") == "" {

@@ -10,7 +10,7 @@ import (
 // LookupHost resolves a host name to its addresses.
 type LookupHost func(ctx context.Context, host string) ([]netip.Addr, error)
 
-// CheckWebhookHost refuses the host of a webhook URL (as url.URL.Hostname
+// CheckWebhookHost refuses, with the reason in both languages, the host of a webhook URL (as url.URL.Hostname
 // gives it) when it is, or may be, on an internal network: the one rule
 // registration and delivery share. Addresses are read in every form a
 // resolver or browser accepts (127.1, 2130706433, 0x7f.1, 0177.0.0.1,
@@ -20,17 +20,14 @@ type LookupHost func(ctx context.Context, host string) ([]netip.Addr, error)
 // not resolve passes: the delivery checks every address it dials. Hosts
 // the admin allowed (allowHosts) pass unchecked.
 func CheckWebhookHost(ctx context.Context, host string, allowHosts []string, lookup LookupHost) *Error {
-	refuse := func(ja, en string) *Error {
-		return Errorf(EINVALID, "webhook URL refused: %s", en).JA("このWebhook URLは使えません: %s", ja)
-	}
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	if host == "" {
-		return refuse("URLの形式が正しくありません", "not an absolute URL")
+		return Errorf(EINVALID, "the URL has no host").JA("URLにホストがありません")
 	}
 	if AllowedHost(allowHosts, host) {
 		return nil
 	}
-	internal := refuse("内部ネットワークのアドレスは指定できません", "the host is on an internal network")
+	internal := Errorf(EINVALID, "%s is on an internal network", host).JA("%s は内部ネットワークのアドレスです", host)
 	if a, err := netip.ParseAddr(host); err == nil {
 		if InternalAddr(a) {
 			return internal
@@ -39,7 +36,7 @@ func CheckWebhookHost(ctx context.Context, host string, allowHosts []string, loo
 	}
 	if a, numeric, ok := parseIPv4Number(host); numeric {
 		if !ok {
-			return refuse("ホストのアドレスが正しくありません", "the host is not a valid address")
+			return Errorf(EINVALID, "%s is not a valid address", host).JA("%s は正しいアドレスではありません", host)
 		}
 		if InternalAddr(a) {
 			return internal
@@ -49,7 +46,7 @@ func CheckWebhookHost(ctx context.Context, host string, allowHosts []string, loo
 	if !strings.Contains(host, ".") || host == "localhost" || strings.HasSuffix(host, ".localhost") ||
 		strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") ||
 		strings.HasSuffix(host, ".localdomain") || strings.HasSuffix(host, ".home.arpa") {
-		return refuse("内部ネットワークのホストは指定できません", "the host name is on an internal network")
+		return Errorf(EINVALID, "%s is a name on an internal network", host).JA("%s は内部ネットワークのホスト名です", host)
 	}
 	if lookup == nil {
 		return nil
