@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -35,6 +36,17 @@ type config struct {
 	// own (default: enough for the batch to time out).
 	NotifyBatch int
 	NotifyLease time.Duration
+	// TrustedProxies (SOKO_TRUSTED_PROXIES, comma-separated CIDRs or
+	// addresses) are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto soko believes; nobody else's.
+	TrustedProxies []netip.Prefix
+	// MetricsAddr (SOKO_METRICS_ADDR) is a listen address of its own for
+	// /metrics, e.g. 127.0.0.1:9090; MetricsToken (SOKO_METRICS_TOKEN) is a
+	// bearer token /metrics then requires, and without which the public
+	// listener does not serve /metrics at all. With neither set, no
+	// metrics are served.
+	MetricsAddr  string
+	MetricsToken string
 }
 
 // configError names the variable or flag that is wrong, so start-up stops with one clear line.
@@ -103,6 +115,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.NotifyLease = d
 	}
+	for _, v := range strings.Split(getenv("SOKO_TRUSTED_PROXIES"), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil || a.Zone() != "" {
+				return c, &configError{"SOKO_TRUSTED_PROXIES", fmt.Sprintf("must be comma-separated CIDRs such as 10.0.0.0/8 or addresses, not %q", v)}
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+	c.MetricsAddr = getenv("SOKO_METRICS_ADDR")
+	c.MetricsToken = getenv("SOKO_METRICS_TOKEN")
 	c.WaveSize = 20
 	if v := getenv("SOKO_WAVE_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -130,6 +158,17 @@ func (c config) check(prefix string) error {
 	}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		return &configError{name("ADDR"), fmt.Sprintf("must be host:port or :port, not %q", c.Addr)}
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			return &configError{name("METRICS_ADDR"), fmt.Sprintf("must be host:port, such as 127.0.0.1:9090, not %q", c.MetricsAddr)}
+		}
+		if c.MetricsAddr == c.Addr {
+			return &configError{name("METRICS_ADDR"), fmt.Sprintf("must differ from the public address %s", c.Addr)}
+		}
+	}
+	if c.MetricsToken != "" && (len(c.MetricsToken) < 16 || strings.ContainsAny(c.MetricsToken, " \t\r\n")) {
+		return &configError{name("METRICS_TOKEN"), "must be at least 16 characters without spaces"}
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)

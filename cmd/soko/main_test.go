@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -188,6 +189,9 @@ func TestStartup_BadConfigurationStopsWithOneLine(t *testing.T) {
 		{"SMTP URL", []string{dbFile, "SOKO_SMTP_URL=mail.example.jp"}, nil, 2, "SOKO_SMTP_URL"},
 		{"expiry margin", []string{dbFile, "SOKO_EXPIRY_MARGIN_DAYS=-1"}, nil, 2, "SOKO_EXPIRY_MARGIN_DAYS"},
 		{"wave schedule", []string{dbFile, "SOKO_WAVE_MINUTES=often"}, nil, 2, "SOKO_WAVE_MINUTES"},
+		{"trusted proxies", []string{dbFile, "SOKO_TRUSTED_PROXIES=10.0.0.0/8, nginx"}, nil, 2, "SOKO_TRUSTED_PROXIES"},
+		{"metrics address", []string{dbFile, "SOKO_METRICS_ADDR=9090"}, nil, 2, "SOKO_METRICS_ADDR"},
+		{"metrics token", []string{dbFile, "SOKO_METRICS_TOKEN=short"}, nil, 2, "SOKO_METRICS_TOKEN"},
 		{"database scheme", []string{"SOKO_DATABASE_URL=mysql://db/soko"}, nil, 2, "SOKO_DATABASE_URL"},
 		{"database unreachable", []string{"SOKO_DATABASE_URL=postgres://soko:secret@127.0.0.1:1/soko?connect_timeout=2"}, nil, 1, "cannot open the database"},
 		{"database file in a missing folder", []string{"SOKO_DATABASE_URL=/nonexistent/dir/soko.db"}, nil, 1, "cannot open the database"},
@@ -327,4 +331,23 @@ func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
 	if out, err := runSoko(t, dbURL, "version"); err != nil || !strings.HasPrefix(out, "soko ") {
 		t.Fatalf("version: %q %v", out, err)
 	}
+}
+
+func TestServe_MetricsOnTheirOwnAddress(t *testing.T) {
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := free.Addr().String()
+	free.Close()
+	p := mustStart(t, []string{"SOKO_DATABASE_URL=" + filepath.Join(t.TempDir(), "soko.db"), "SOKO_METRICS_ADDR=" + metricsAddr})
+	mustGet(t, p.URL+"/healthz")
+	if code, _ := mustGet(t, p.URL+"/metrics"); code != http.StatusNotFound {
+		t.Fatalf("/metrics on the public address: %d, want 404", code)
+	}
+	code, body := mustGet(t, "http://"+metricsAddr+"/metrics")
+	if code != 200 || !strings.Contains(body, `soko_http_requests_total{method="GET",route="/healthz",status="2xx"} 1`) {
+		t.Fatalf("metrics address: %d\n%.2000s", code, body)
+	}
+	p.stop(t)
 }

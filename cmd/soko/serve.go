@@ -43,13 +43,27 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v", cfg.Addr, err)
 	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("cannot listen on %s (SOKO_METRICS_ADDR): %v", cfg.MetricsAddr, err)
+		}
+	}
+	// Until the server takes them over, a failed start closes the listeners.
+	closeListeners := func() {
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+	}
 	url := cfg.BaseURL
 	if url == "" {
 		url = localURL(ln.Addr())
 	}
 	if *withDemo {
 		if err := seedDemo(ctx, db, url, stdout); err != nil {
-			ln.Close()
+			closeListeners()
 			return err
 		}
 	}
@@ -58,6 +72,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	srv := server.New(server.Config{
 		Store: db, Logger: log, Version: version, Allocation: rules,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), WarehouseName: cfg.WarehouseName, WebhookAllowHosts: cfg.WebhookAllowHosts,
+		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		OnStockArrived: func() {
 			select {
 			case stockArrived <- struct{}{}:
@@ -71,7 +86,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	if cfg.SMTPURL != "" {
 		mailer, err := notify.NewMailer(cfg.SMTPURL)
 		if err != nil {
-			ln.Close()
+			closeListeners()
 			return err
 		}
 		worker.Mailer = mailer
@@ -84,6 +99,14 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	go allocateWaiting(ctx, db, rules, stockArrived, log)
 	if cfg.WaveEvery > 0 {
 		go releaseWaves(ctx, db, cfg.WaveEvery, cfg.WaveSize, log)
+	}
+	if metricsLn != nil {
+		log.Info("metrics listening", "addr", metricsLn.Addr().String())
+		go func() {
+			if err := srv.ServeMetrics(ctx, metricsLn); err != nil {
+				log.Error("metrics listener stopped", "err", err)
+			}
+		}()
 	}
 	fmt.Fprintf(stdout, "soko %s listening on %s (database: %s, %s)\n", version, url, db.Dialect(), cfg.redacted())
 	log.Info("listening", "addr", ln.Addr().String(), "dialect", db.Dialect())

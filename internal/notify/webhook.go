@@ -119,6 +119,13 @@ func (s *Sender) post(ctx context.Context, ep soko.WebhookEndpoint, m soko.Outbo
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return 0, fmt.Sprintf("invalid endpoint URL %q", ep.URL)
 	}
+	// The rule registration applied; the dialler checks every address a
+	// name resolves to when it is dialled.
+	if !s.AllowPrivate {
+		if e := soko.CheckWebhookHost(ctx, u.Hostname(), s.AllowHosts, nil); e != nil {
+			return 0, short("refused: " + e.Message + "; internal addresses are not called")
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, DeliveryTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(m.Payload))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/soko-wms/soko/internal/notify"
 	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/soko/sokotest"
 )
 
 func TestVerify(t *testing.T) {
@@ -101,5 +102,17 @@ func TestBackoff(t *testing.T) {
 				t.Fatalf("Backoff(%d) = %s, want within [%s, %s]", tt.attempts, d, tt.max/2, tt.max)
 			}
 		}
+	}
+}
+
+func TestSender_RefusesInternalAddressesInEveryForm(t *testing.T) {
+	m := soko.OutboxMessage{ID: 8, EventType: "order.shipped", Payload: []byte(`{"id":"evt_1_2"}`)}
+	for _, url := range sokotest.InternalWebhookURLs {
+		t.Run(url, func(t *testing.T) {
+			d := (&notify.Sender{}).Deliver(context.Background(), soko.WebhookEndpoint{URL: url, Secret: "s"}, m)
+			if d.StatusCode != 0 || !strings.HasPrefix(d.Error, "refused: ") {
+				t.Fatalf("delivery %+v, want refused", d)
+			}
+		})
 	}
 }

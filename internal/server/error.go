@@ -136,6 +136,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p.Type = "urn:soko:problem:" + code
 		p.Detail = soko.ErrorMessage(err, lang)
 		p.Errors = soko.ErrorFields(err)
+		if code == soko.EUNAVAILABLE {
+			// The cause (a driver's message, a file path) helps the operator,
+			// not the client: it goes to the log only.
+			s.log.Warn("service unavailable", "request_id", reqID, "err", err)
+			if lang == "en" {
+				p.Detail = "The service is temporarily unavailable; please retry shortly. Request id: " + reqID
+			} else {
+				p.Detail = "一時的に利用できません。しばらくしてから再度お試しください。リクエストID: " + reqID
+			}
+		}
 		if code == soko.EINTERNAL {
 			s.log.Error("internal error", "request_id", reqID, "err", err)
 			if lang == "en" {

@@ -134,7 +134,7 @@ func (s *Server) renderFloorPage(c echo.Context, name string, words map[string][
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if q := c.QueryParam("lang"); q == lang {
-		c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies || viaHTTPS(c.Request().Context())})
 	}
 	return c.HTMLBlob(http.StatusOK, buf.Bytes())
 }

@@ -9,14 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
-	"github.com/labstack/echo-contrib/echoprometheus"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -141,8 +139,18 @@ type Config struct {
 	// (after put-away and counts that found more); cmd/soko wires it to the
 	// allocation worker.
 	OnStockArrived func()
-	// SecureCookies marks session cookies Secure: set when served over https.
+	// SecureCookies marks session cookies Secure whatever the request came
+	// over: set when SOKO_BASE_URL is https. Cookies of requests that came
+	// over TLS, directly or through a trusted proxy, are Secure anyway.
 	SecureCookies bool
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// soko: only requests from them have their X-Forwarded-For and
+	// X-Forwarded-Proto headers believed.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, serves /metrics on the public listener to
+	// requests carrying it as a bearer token (and requires it on the metrics
+	// listener too); without it the public listener has no /metrics.
+	MetricsToken string
 }
 
 // Server serves soko over HTTP.
@@ -163,6 +171,9 @@ type Server struct {
 	secureCookies        bool
 	warehouseName        string
 	webhookAllowHosts    []string
+	trustedProxies       []netip.Prefix
+	metrics              *requestMetrics
+	metricsToken         string
 }
 
 // New builds the server with every route and middleware.
@@ -190,17 +201,12 @@ func New(cfg Config) *Server {
 		now: cfg.Now, spec: spec, specJSON: specJSON,
 		rules: cfg.Allocation, onStockArrived: cfg.OnStockArrived, secureCookies: cfg.SecureCookies,
 		warehouseName: cfg.WarehouseName, webhookAllowHosts: cfg.WebhookAllowHosts,
+		trustedProxies: cfg.TrustedProxies, metrics: newRequestMetrics(), metricsToken: cfg.MetricsToken,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
-		Namespace: "soko", Subsystem: "http", Registerer: registry, DoNotUseRequestPathFor404: true,
-		Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
-	})
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		RedirectCode: http.StatusMovedPermanently,
@@ -218,17 +224,20 @@ func New(cfg Config) *Server {
 	}))
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}),
+		s.metrics.measure,
+		s.forwarded,
 		s.accessLog,
 		s.recoverPanic,
 		securityHeaders,
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isFileUpload}),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fileUploadLimit, Skipper: func(c echo.Context) bool { return !isFileUpload(c) }}),
-		metrics,
 	)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: registry}))
+	if cfg.MetricsToken != "" {
+		e.GET("/metrics", s.metricsPage)
+	}
 	e.GET("/", s.home)
 	e.GET("/hh", s.handheld)
 	e.GET("/hh/dock", s.dockPage)
@@ -259,8 +268,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 // Serve answers requests on ln until ctx is done, then stops taking new
 // connections and lets requests in flight finish, for at most the shutdown timeout.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	return s.serve(ctx, ln, s.echo)
+}
+
+// ServeMetrics answers only GET /metrics on ln, a listener of their own
+// (SOKO_METRICS_ADDR) that can stay off the public network, until ctx is done.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metricsHandler())
+	return s.serve(ctx, ln, mux)
+}
+
+func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
-		Handler:           s.echo,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

@@ -102,7 +102,7 @@ func TestErrors_DomainCodesMapToStatuses(t *testing.T) {
 		{soko.Errorf(soko.EUNAUTHORIZED, "who"), 401, "who"},
 		{soko.Errorf(soko.EFORBIDDEN, "no"), 403, "no"},
 		{soko.Errorf(soko.ELOCKED, "locked"), 423, "locked"},
-		{soko.Errorf(soko.EUNAVAILABLE, "down"), 503, "down"},
+		{soko.Errorf(soko.EUNAVAILABLE, "down: dial tcp 10.0.0.9:5432"), 503, "一時的に利用できません。"},
 		{io.ErrUnexpectedEOF, 500, "内部エラーが発生しました。リクエストID: "},
 	}
 	for _, tc := range cases {
@@ -113,7 +113,7 @@ func TestErrors_DomainCodesMapToStatuses(t *testing.T) {
 			if rec.Code != tc.status || p.Status != tc.status || !strings.HasPrefix(p.Detail, tc.detail) {
 				t.Fatalf("got %d %+v, want %d %q", rec.Code, p, tc.status, tc.detail)
 			}
-			if tc.status == 500 && strings.Contains(rec.Body.String(), "unexpected EOF") {
+			if (tc.status == 500 && strings.Contains(rec.Body.String(), "unexpected EOF")) || strings.Contains(rec.Body.String(), "dial tcp") {
 				t.Fatal("internal error details leaked to the client")
 			}
 			if tc.status == 401 && rec.Header().Get("WWW-Authenticate") == "" {
@@ -163,15 +163,6 @@ func TestSecurityHeaders_OnEveryAnswer(t *testing.T) {
 				t.Errorf("%s: no %s header", path, h)
 			}
 		}
-	}
-}
-
-func TestMetrics_CountRequests(t *testing.T) {
-	srv, _ := MustServer(t)
-	do(t, srv, "GET", "/healthz", nil)
-	rec := do(t, srv, "GET", "/metrics", nil)
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `soko_http_requests_total{code="200",host="example.com",method="GET",url="/healthz"} 1`) {
-		t.Fatalf("metrics %d:\n%.2000s", rec.Code, rec.Body)
 	}
 }
 
@@ -253,5 +244,33 @@ func TestBodyLimit_FileUploadsMayBeLarger(t *testing.T) {
 	}
 	if r := boss.op("POST", "/ops/waves", map[string]any{"note": strings.Repeat("x", 3<<20)}, boss.csrf); r.Status != http.StatusRequestEntityTooLarge {
 		t.Errorf("a 3 MB JSON body elsewhere: %d", r.Status)
+	}
+}
+
+func TestErrors_UnavailableBodyIsGeneric(t *testing.T) {
+	var logs syncBuffer
+	dir := t.TempDir()
+	db, err := storage.Open(context.Background(), filepath.Join(dir, "soko.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Config{Store: db, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	db.Close()
+	for _, lang := range []string{"en", "ja"} {
+		rec := do(t, srv, "GET", "/readyz", nil, "Accept-Language", lang)
+		p := decodeProblem(t, rec)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || p.RequestID == "" || !strings.Contains(p.Detail, p.RequestID) {
+			t.Fatalf("%s: %d %s", lang, rec.Code, rec.Body)
+		}
+		for _, leak := range []string{"sql", "database is closed", dir, "soko.db", "unreachable"} {
+			if strings.Contains(rec.Body.String(), leak) {
+				t.Errorf("%s: the 503 body tells the client %q: %s", lang, leak, rec.Body)
+			}
+		}
+	}
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	if !strings.Contains(logs.buf.String(), "database is closed") {
+		t.Errorf("the cause is not in the log:\n%s", logs.buf.String())
 	}
 }

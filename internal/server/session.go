@@ -122,7 +122,7 @@ func (h apiHandlers) SignIn(ctx context.Context, req api.SignInRequestObject) (a
 	}
 	return signedIn{session: sessionOut(sess), cookie: &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: h.secureCookies, Expires: sess.ExpiresAt, MaxAge: int(sess.ExpiresAt.Sub(h.now()).Seconds()),
+		Secure: h.secureCookies || viaHTTPS(ctx), Expires: sess.ExpiresAt, MaxAge: int(sess.ExpiresAt.Sub(h.now()).Seconds()),
 	}}, nil
 }
 
@@ -172,5 +172,5 @@ func (h apiHandlers) SignOut(ctx context.Context, _ api.SignOutRequestObject) (a
 	if err := h.store.DeleteSession(ctx, sessionOf(ctx).ID); err != nil {
 		return nil, err
 	}
-	return signedOut{secure: h.secureCookies}, nil
+	return signedOut{secure: h.secureCookies || viaHTTPS(ctx)}, nil
 }

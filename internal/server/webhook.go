@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/soko-wms/soko/internal/server/api"
@@ -53,47 +52,37 @@ func (h apiHandlers) PutWebhookEndpoint(ctx context.Context, req api.PutWebhookE
 }
 
 // checkWebhookURL refuses URLs soko must not call: anything but https (http
-// only where the admin allows it) and hosts on loopback, private, link-local
-// or otherwise internal addresses, unless the admin allowed the host, so a
-// merchant cannot make soko probe the warehouse's own network (SSRF).
-// Delivery checks the address again.
+// only where the admin allows it) and hosts that are or resolve to internal
+// addresses, unless the admin allowed the host, so a merchant cannot make
+// soko probe the warehouse's own network (SSRF). The host rule is the one
+// delivery applies (soko.CheckWebhookHost), so the merchant learns now
+// rather than from dead deliveries.
 func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 	lang := langOf(ctx)
-	refuse := func(ja, en string) error {
-		return soko.Errorf(soko.EINVALID, "webhook URL refused: %s", en).JA("このWebhook URLは使えません: %s", ja).WithField("url", localized(lang, ja, en))
-	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.User != nil {
-		return refuse("URLの形式が正しくありません", "not an absolute URL")
+		return soko.Errorf(soko.EINVALID, "webhook URL refused: not an absolute URL").
+			JA("このWebhook URLは使えません: URLの形式が正しくありません").WithField("url", localized(lang, "URLの形式が正しくありません", "not an absolute URL"))
 	}
 	if u.Scheme != "https" && !(u.Scheme == "http" && s.allowPrivateWebhooks) {
-		return refuse("https のURLを指定してください", "use an https URL")
+		return soko.Errorf(soko.EINVALID, "webhook URL refused: use an https URL").
+			JA("このWebhook URLは使えません: https のURLを指定してください").WithField("url", localized(lang, "https のURLを指定してください", "use an https URL"))
 	}
-	host := strings.ToLower(u.Hostname())
-	if s.allowPrivateWebhooks || soko.AllowedHost(s.webhookAllowHosts, host) {
+	if s.allowPrivateWebhooks {
 		return nil
 	}
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".local") {
-		return refuse("内部ネットワークのホストは指定できません", "internal host names are not allowed")
-	}
-	var addrs []netip.Addr
-	if a, err := netip.ParseAddr(host); err == nil {
-		addrs = []netip.Addr{a}
-	} else {
-		lookup, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		ips, err := net.DefaultResolver.LookupNetIP(lookup, "ip", host)
-		if err == nil {
-			addrs = ips
-		}
-		// A name that does not resolve now is checked again at delivery.
-	}
-	for _, a := range addrs {
-		if soko.InternalAddr(a) {
-			return refuse("内部ネットワークのアドレスは指定できません", "the host is on an internal network")
-		}
+	lookup, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if e := soko.CheckWebhookHost(lookup, u.Hostname(), s.webhookAllowHosts, resolve); e != nil {
+		return soko.Errorf(soko.EINVALID, "webhook URL refused: %s", e.Message).JA("このWebhook URLは使えません: %s", e.Japanese).
+			WithField("url", localized(lang, e.Japanese, e.Message))
 	}
 	return nil
+}
+
+// resolve looks a webhook's host name up in DNS.
+func resolve(ctx context.Context, host string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
 
 func deliveryOut(m *soko.OutboxMessage) api.WebhookDelivery {

@@ -86,16 +86,51 @@ type WebhookDelivery struct {
 	CreatedAt  time.Time
 }
 
-// cgnat is carrier-grade NAT space, which clouds use inside their networks.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// internalNets are the networks InternalAddr refuses beside what netip
+// classifies itself: special-purpose ranges (RFC 6890) that reach hosts
+// near soko, and IPv6 forms that carry or translate to IPv4. The
+// documentation ranges are left alone: nothing routes them.
+var internalNets = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),      // "this network": 0.0.0.1 reaches the local host
+	netip.MustParsePrefix("100.64.0.0/10"),  // carrier-grade NAT, used inside clouds
+	netip.MustParsePrefix("192.0.0.0/24"),   // IETF protocol assignments
+	netip.MustParsePrefix("192.88.99.0/24"), // 6to4 relays
+	netip.MustParsePrefix("198.18.0.0/15"),  // benchmarking
+	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and the broadcast address
+	netip.MustParsePrefix("::/96"),          // IPv4-compatible: [::127.0.0.1]
+	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
+	netip.MustParsePrefix("100::/64"),       // discard
+	netip.MustParsePrefix("2001::/32"),      // Teredo, which hides an IPv4 address
+	netip.MustParsePrefix("fec0::/10"),      // site-local
+}
+
+// IPv6 prefixes that embed an IPv4 address, which is checked instead.
+var (
+	nat64     = netip.MustParsePrefix("64:ff9b::/96") // [64:ff9b::7f00:1] is 127.0.0.1 through NAT64
+	sixToFour = netip.MustParsePrefix("2002::/16")    // 6to4: the IPv4 address follows the prefix
+)
 
 // InternalAddr reports whether a is not on the public internet: soko never
 // sends a merchant's webhook there, so a merchant cannot make it probe the
-// warehouse's own network (SSRF).
+// warehouse's own network (SSRF). IPv4 written as IPv6 (mapped, compatible,
+// NAT64, 6to4) counts as the IPv4 address it carries.
 func InternalAddr(a netip.Addr) bool {
-	a = a.Unmap()
+	a = a.WithZone("").Unmap()
+	if !a.IsValid() {
+		return true
+	}
+	if b := a.As16(); a.Is6() && nat64.Contains(a) {
+		return InternalAddr(netip.AddrFrom4([4]byte(b[12:16])))
+	} else if a.Is6() && sixToFour.Contains(a) {
+		return InternalAddr(netip.AddrFrom4([4]byte(b[2:6])))
+	}
+	for _, p := range internalNets {
+		if p.Contains(a) {
+			return true
+		}
+	}
 	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
-		a.IsMulticast() || a.IsUnspecified() || a.IsInterfaceLocalMulticast() || cgnat.Contains(a)
+		a.IsMulticast() || a.IsUnspecified() || a.IsInterfaceLocalMulticast()
 }
 
 // AllowedHost reports whether host is one of the host names an admin allowed
