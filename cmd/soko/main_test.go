@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -68,6 +69,7 @@ func mustStart(t *testing.T, env []string, args ...string) *process {
 	p := &process{cmd: cmd, Output: &bytes.Buffer{}}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	found := make(chan string, 1)
+	var mu sync.Mutex // p.Output is written here until "listening"
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
@@ -77,18 +79,25 @@ func mustStart(t *testing.T, env []string, args ...string) *process {
 				io.Copy(io.Discard, stdout)
 				return
 			}
+			mu.Lock()
 			p.Output.WriteString(line + "\n")
+			mu.Unlock()
 		}
 		close(found)
 	}()
+	printed := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return p.Output.String()
+	}
 	select {
 	case u, ok := <-found:
 		if !ok {
-			t.Fatalf("soko exited before listening:\n%s", p.Output)
+			t.Fatalf("soko exited before listening:\n%s", printed())
 		}
 		p.URL = u
-	case <-time.After(60 * time.Second):
-		t.Fatalf("soko did not listen within a minute:\n%s", p.Output)
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("soko did not listen within two minutes:\n%s", printed())
 	}
 	return p
 }
@@ -312,7 +321,7 @@ func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
 		}
 		actions = append(actions, string(e.Action))
 	}
-	if got := strings.Join(actions, " "); got != "staff.create api_key.revoke api_key.create merchant.create" {
+	if got := strings.Join(actions, " "); got != "staff.create api_key.revoke api_key.create api_key.create merchant.create" {
 		t.Errorf("audited %q", got)
 	}
 	if out, err := runSoko(t, dbURL, "check", "stock"); err != nil || !strings.Contains(out, "balances") {
