@@ -360,3 +360,26 @@ func TestServe_MetricsOnTheirOwnAddress(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+func TestConfig_TrustedProxiesAndMetrics(t *testing.T) {
+	env := map[string]string{
+		"SOKO_TRUSTED_PROXIES": " 10.0.1.0/24, 127.0.0.1 ,::1,192.168.1.77/16",
+		"SOKO_METRICS_ADDR":    "127.0.0.1:9090",
+		"SOKO_METRICS_TOKEN":   "0123456789abcdef",
+	}
+	c, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.1.0/24 127.0.0.1/32 ::1/128 192.168.0.0/16" || c.MetricsAddr != "127.0.0.1:9090" || c.MetricsToken != env["SOKO_METRICS_TOKEN"] {
+		t.Fatalf("config %v %q %q", got, c.MetricsAddr, c.MetricsToken)
+	}
+	env["SOKO_METRICS_ADDR"] = ":8080"
+	if _, err := loadConfig(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "SOKO_METRICS_ADDR") {
+		t.Fatalf("metrics on the public address: %v", err)
+	}
+}

@@ -295,7 +295,7 @@ func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler) err
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: finishing requests in flight", "timeout", s.drain)
+	s.log.Info("shutting down: finishing requests in flight", "addr", ln.Addr().String(), "timeout", s.drain)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.drain)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
