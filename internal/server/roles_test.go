@@ -119,6 +119,7 @@ var operationMenus = map[string]soko.Menu{
 	"GetOpsLocation":          "",
 	"GetStaffSession":         "",
 	"ImportCarrierCSV":        soko.MenuPack,
+	"PreviewCarrierImport":    soko.MenuPack,
 	"ImportOrderFile":         soko.MenuConsole,
 	"InspectScan":             soko.MenuPack,
 	"LabelOrder":              soko.MenuPack,
