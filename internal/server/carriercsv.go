@@ -199,6 +199,7 @@ func (h apiHandlers) ImportCarrierCSV(ctx context.Context, req api.ImportCarrier
 	if labeled == nil {
 		labeled = []string{}
 	}
+	sort.Strings(labeled)
 	return api.ImportCarrierCSV200JSONResponse{Attached: len(f.attach), Unchanged: f.unchanged, LabeledOrders: labeled}, nil
 }
 
