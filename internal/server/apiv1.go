@@ -133,11 +133,25 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return soko.Errorf(soko.EUNAUTHORIZED, "send your API key as Authorization: Bearer <key>").
 				JA("APIキーを Authorization: Bearer <キー> で送ってください")
 		}
-		key, err := s.store.Authenticate(c.Request().Context(), strings.TrimSpace(secret))
+		ctx := c.Request().Context()
+		ip := c.RealIP()
+		start := s.now().Truncate(limitWindow)
+		if n, err := s.store.Hits(ctx, keyFailures(ip), start); err != nil {
+			return err
+		} else if n >= s.keyFailuresPerAddress {
+			return tooMany(start.Add(limitWindow).Sub(s.now()))
+		}
+		key, err := s.store.Authenticate(ctx, strings.TrimSpace(secret))
+		if soko.ErrorCode(err) == soko.EUNAUTHORIZED {
+			s.log.Warn("API key refused", "ip", ip)
+			if _, err := s.store.Hit(ctx, keyFailures(ip), start); err != nil {
+				return err
+			}
+		}
 		if err != nil {
 			return err
 		}
-		ctx := context.WithValue(c.Request().Context(), callerKey{}, key)
+		ctx = context.WithValue(ctx, callerKey{}, key)
 		ctx = context.WithValue(ctx, langKey{}, language(c))
 		c.SetRequest(c.Request().WithContext(ctx))
 		c.Set("api_key", key.Prefix)

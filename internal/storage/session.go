@@ -90,6 +90,9 @@ func (db *DB) SettlePINAttempt(ctx context.Context, a *soko.PINAttempt, right bo
 				return err
 			}
 		}
+		if deviceToken == "" {
+			return nil
+		}
 		return tx.Exec(`INSERT INTO staff_devices (staff_id, token_hash, failed_pins, last_used_at) VALUES (?, ?, 0, ?)
 			ON CONFLICT (token_hash, staff_id) DO UPDATE SET failed_pins = 0, last_used_at = excluded.last_used_at`,
 			a.StaffID, soko.HashToken(deviceToken), now).Error
