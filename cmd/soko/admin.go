@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
-	"math/big"
 	"text/tabwriter"
 
 	"github.com/soko-wms/soko/internal/soko"
@@ -19,9 +17,9 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 	code := fs.String("code", "", "merchant code, e.g. SAKURA")
 	name := fs.String("name", "", "name")
 	merchantCode := fs.String("merchant", "", "merchant code")
-	badge := fs.String("badge", "", "badge code")
+	badge := fs.String("badge", "", "badge code, or random to have soko make one")
 	role := fs.String("role", "", "role: picker, packer, shipper, supervisor or admin")
-	pin := fs.String("pin", "", "PIN, 4-8 digits (default: a random one, printed once)")
+	pin := fs.String("pin", "", "PIN, 4-8 digits for pickers and packers, 6-8 for other roles, not trivial (default: a random one, printed once)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,9 +82,14 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 		}
 		fmt.Fprintf(out, "API key %s revoked\n", fs.Arg(0))
 	case "staff add":
+		if *badge == "random" {
+			*badge = soko.NewBadgeCode()
+		}
 		printPIN := *pin == ""
 		if printPIN {
-			*pin = randomPIN()
+			*pin = soko.NewPIN(soko.Role(*role), *badge)
+		} else if err := soko.CheckNewPIN(*pin, soko.Role(*role), *badge); err != nil {
+			return fmt.Errorf("%s", errorLine(err))
 		}
 		hash, err := soko.HashPIN(*pin)
 		if err != nil {
@@ -109,13 +112,4 @@ func dateOrDash(zero bool, s string) string {
 		return "-"
 	}
 	return s
-}
-
-// randomPIN makes a 6-digit PIN from crypto/rand.
-func randomPIN() string {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	if err != nil {
-		panic(err)
-	}
-	return fmt.Sprintf("%06d", n.Int64())
 }
