@@ -195,6 +195,7 @@ func (h apiHandlers) checkBadge(ctx context.Context, badge, pin string) (*soko.S
 	st, err := h.store.FindStaffByBadge(ctx, badge)
 	if soko.ErrorCode(err) == soko.ENOTFOUND || (err == nil && !st.Active) {
 		h.log.Warn("sign-in refused: unknown badge", "badge", badge, "ip", from.ip)
+		h.countWrongSignIn(ctx, badge, from.ip)
 		return nil, wrong
 	} else if err != nil {
 		return nil, err
@@ -213,12 +214,24 @@ func (h apiHandlers) checkBadge(ctx context.Context, badge, pin string) (*soko.S
 	if right {
 		return st, nil
 	}
+	h.countWrongSignIn(ctx, badge, from.ip)
 	if wait := soko.BadgeWait(attempt.Count); wait > 0 && attempt.DeviceID == 0 {
 		h.log.Warn("badge locked after wrong PINs", "badge", badge, "ip", from.ip, "wrong_pins", attempt.Count, "wait", wait)
 		return nil, soko.BadgeLocked(h.now().Add(wait), h.now())
 	}
 	h.log.Warn("sign-in refused: wrong PIN", "badge", badge, "ip", from.ip, "trusted_device", attempt.DeviceID != 0)
 	return nil, wrong
+}
+
+// countWrongSignIn counts a wrong sign-in against the badge and the
+// address for the dashboard's alert; failing to count does not change the answer.
+func (h apiHandlers) countWrongSignIn(ctx context.Context, badge, ip string) {
+	start := h.now().Truncate(soko.GuessWindow)
+	for _, bucket := range []string{"wrong-signin:badge:" + badge, "wrong-signin:ip:" + ip} {
+		if _, err := h.store.Hit(ctx, bucket, start); err != nil {
+			h.log.Warn("wrong sign-in not counted", "bucket", bucket, "err", err)
+		}
+	}
 }
 
 // signedOut answers a sign-out and clears the cookie.

@@ -163,3 +163,43 @@ func TestAPIKey_FailuresPerAddress(t *testing.T) {
 		t.Fatalf("the key from another address: %d %s", r.Status, r.Raw)
 	}
 }
+
+// guessAlert is the dashboard's count of badges and addresses being guessed, 0 when not shown.
+func guessAlert(t *testing.T, boss staffClient) float64 {
+	t.Helper()
+	r := boss.op("GET", "/ops/dashboard", nil, "")
+	for _, e := range r.JSON["exceptions"].([]any) {
+		if e := e.(map[string]any); e["kind"] == "guessing" {
+			return e["count"].(float64)
+		}
+	}
+	return 0
+}
+
+// The dashboard shows a badge and an address being guessed: five wrong
+// PINs for one badge, and one address trying badge after badge.
+func TestSignIn_GuessingShownOnDashboard(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		h := mustSignInServer(t, db, Config{})
+		boss := signIn(t, h, "V001", "5555")
+		if n := guessAlert(t, boss); n != 0 {
+			t.Fatalf("alert before any guessing: %v", n)
+		}
+		for range 4 {
+			signInFromAddr(t, h, "203.0.113.5", "P001", "9090")
+		}
+		if n := guessAlert(t, boss); n != 0 {
+			t.Fatalf("alert after four wrong PINs: %v", n)
+		}
+		signInFromAddr(t, h, "203.0.113.5", "P001", "9090")
+		if n := guessAlert(t, boss); n != 2 {
+			t.Fatalf("after five wrong PINs from one address: %v guessed, want the badge and the address", n)
+		}
+		for _, badge := range []string{"P002", "P003", "P004", "P005", "P006"} {
+			signInFromAddr(t, h, "203.0.113.6", badge, "9090")
+		}
+		if n := guessAlert(t, boss); n != 3 {
+			t.Fatalf("after a badge spray from another address: %v guessed, want 3", n)
+		}
+	})
+}
