@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
-	"math/big"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -21,9 +19,9 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 	code := fs.String("code", "", "merchant code, e.g. SAKURA")
 	name := fs.String("name", "", "name")
 	merchantCode := fs.String("merchant", "", "merchant code")
-	badge := fs.String("badge", "", "badge code")
+	badge := fs.String("badge", "", "badge code, or random to have soko make one")
 	role := fs.String("role", "", "role: picker, packer, shipper, supervisor or admin")
-	pin := fs.String("pin", "", "PIN, 4-8 digits (default: a random one, printed once)")
+	pin := fs.String("pin", "", "PIN, 4-8 digits for pickers and packers, 6-8 for other roles, not trivial (default: a random one, printed once)")
 	scope := fs.String("scope", "", "API key scopes, comma-separated: read, orders, products, inbounds, webhooks (default: all)")
 	expires := fs.String("expires", "", "API key expiry, YYYY-MM-DD (the key stops at the start of that day in Japan) or RFC 3339 (default: never)")
 	days := fs.Int("days", -1, "days after shipping or cancelling to keep customers' personal data (0: keep)")
@@ -123,9 +121,14 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 		}
 		fmt.Fprintf(out, "API key %s revoked\n", fs.Arg(0))
 	case "staff add":
+		if *badge == "random" {
+			*badge = soko.NewBadgeCode()
+		}
 		printPIN := *pin == ""
 		if printPIN {
-			*pin = randomPIN()
+			*pin = soko.NewPIN(soko.Role(*role), *badge)
+		} else if err := soko.CheckNewPIN(*pin, soko.Role(*role), *badge); err != nil {
+			return fmt.Errorf("%s", errorLine(err))
 		}
 		hash, err := soko.HashPIN(*pin)
 		if err != nil {
@@ -169,15 +172,6 @@ func dateOrDash(zero bool, s string) string {
 		return "-"
 	}
 	return s
-}
-
-// randomPIN makes a 6-digit PIN from crypto/rand.
-func randomPIN() string {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	if err != nil {
-		panic(err)
-	}
-	return fmt.Sprintf("%06d", n.Int64())
 }
 
 // parseExpiry reads --expires: a day (the key stops at its start in Japan)

@@ -308,6 +308,15 @@ func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
 	if _, err := runSoko(t, dbURL, "staff", "add", "--badge", "X001", "--name", "x", "--role", "boss", "--pin", "1234"); err == nil {
 		t.Fatal("unknown role accepted")
 	}
+	for _, weak := range []string{"0000", "000000", "123456", "7294"} {
+		if _, err := runSoko(t, dbURL, "staff", "add", "--badge", "A009", "--name", "x", "--role", "admin", "--pin", weak); err == nil {
+			t.Fatalf("admin PIN %s accepted", weak)
+		}
+	}
+	out, err = runSoko(t, dbURL, "staff", "add", "--badge", "random", "--name", "新人", "--role", "picker", "--pin", "7294")
+	if err != nil || !regexp.MustCompile(`staff B[0-9]{8} added`).MatchString(out) {
+		t.Fatalf("staff add with a random badge: %q %v", out, err)
+	}
 	// Each change these commands made is audited as the command line's;
 	// the refused ones left nothing.
 	logged, _, err := db.AuditLog(ctx, soko.AuditFilter{})
@@ -321,7 +330,7 @@ func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
 		}
 		actions = append(actions, string(e.Action))
 	}
-	if got := strings.Join(actions, " "); got != "staff.create api_key.revoke api_key.create api_key.create merchant.create" {
+	if got := strings.Join(actions, " "); got != "staff.create staff.create api_key.revoke api_key.create api_key.create merchant.create" {
 		t.Errorf("audited %q", got)
 	}
 	if out, err := runSoko(t, dbURL, "check", "stock"); err != nil || !strings.Contains(out, "balances") {

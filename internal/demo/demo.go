@@ -137,7 +137,8 @@ var merchants = []soko.Merchant{
 	},
 }
 
-// staffRow is a demo staff member; the PINs are printed at start-up, so they are simple on purpose.
+// staffRow is a demo staff member; the PINs are printed at start-up, and
+// keep the rules a real warehouse's PINs must (soko.CheckNewPIN).
 type staffRow struct {
 	badge string
 	name  string
@@ -147,12 +148,12 @@ type staffRow struct {
 
 // staff has someone for every role, two pickers so waves can be shared.
 var staff = []staffRow{
-	{"P001", "田中 翔太", soko.RolePicker, "1111"},
-	{"P002", "鈴木 美咲", soko.RolePicker, "2222"},
-	{"K001", "佐藤 健一", soko.RolePacker, "3333"},
-	{"S001", "高橋 陽菜", soko.RoleShipper, "4444"},
-	{"V001", "伊藤 誠", soko.RoleSupervisor, "5555"},
-	{"A001", "渡辺 直子", soko.RoleAdmin, "123456"},
+	{"P001", "田中 翔太", soko.RolePicker, "7294"},
+	{"P002", "鈴木 美咲", soko.RolePicker, "3816"},
+	{"K001", "佐藤 健一", soko.RolePacker, "5927"},
+	{"S001", "高橋 陽菜", soko.RoleShipper, "468213"},
+	{"V001", "伊藤 誠", soko.RoleSupervisor, "731946"},
+	{"A001", "渡辺 直子", soko.RoleAdmin, "852073"},
 }
 
 // productRow is a product with its JAN and, for products sold by the case

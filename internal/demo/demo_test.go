@@ -185,6 +185,9 @@ func TestWarehouse_Staff(t *testing.T) {
 		if !pinPattern.MatchString(st.PIN) {
 			t.Errorf("staff %s: PIN %q is not 4-6 digits", st.BadgeCode, st.PIN)
 		}
+		if err := soko.CheckNewPIN(st.PIN, st.Role, st.BadgeCode); err != nil {
+			t.Errorf("staff %s: PIN %q breaks the PIN rules: %v", st.BadgeCode, st.PIN, err)
+		}
 		if st.PINHash != "" {
 			t.Errorf("staff %s has a PIN hash; storage hashes PIN", st.BadgeCode)
 		}

@@ -3,10 +3,8 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"regexp"
 	"slices"
 	"strings"
@@ -326,21 +324,14 @@ func (h apiHandlers) adminStaffOut(s *soko.Staff) api.AdminStaff {
 	return out
 }
 
-// newPIN makes a 6-digit PIN from crypto/rand, for a new or reset badge.
-func newPIN() string {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	if err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	return fmt.Sprintf("%06d", n.Int64())
-}
-
-// pinFor returns the PIN to set, the given one or a new one, and its hash;
-// made tells whether soko made it and must show it.
-func pinFor(given *string) (pin, hash string, made bool, err error) {
+// pinFor returns the PIN to set for a member, the given one or a new one,
+// and its hash; made tells whether soko made it and must show it.
+func pinFor(given *string, s *soko.Staff) (pin, hash string, made bool, err error) {
 	pin = strings.TrimSpace(deref(given))
 	if pin == "" {
-		pin, made = newPIN(), true
+		pin, made = soko.NewPIN(s.Role, s.BadgeCode), true
+	} else if err := soko.CheckNewPIN(pin, s.Role, s.BadgeCode); err != nil {
+		return "", "", false, err
 	}
 	hash, err = soko.HashPIN(pin)
 	return pin, hash, made, err
@@ -369,11 +360,14 @@ func (h apiHandlers) CreateAdminStaff(ctx context.Context, req api.CreateAdminSt
 		return nil, err
 	}
 	in := req.Body
-	s := &soko.Staff{BadgeCode: strings.ToUpper(strings.TrimSpace(in.BadgeCode)), Name: strings.TrimSpace(in.Name), Role: soko.Role(in.Role), Active: true}
+	s := &soko.Staff{BadgeCode: strings.ToUpper(strings.TrimSpace(deref(in.BadgeCode))), Name: strings.TrimSpace(in.Name), Role: soko.Role(in.Role), Active: true}
+	if s.BadgeCode == "" {
+		s.BadgeCode = soko.NewBadgeCode()
+	}
 	if err := s.Validate(); err != nil {
 		return nil, spelled(err, langOf(ctx))
 	}
-	pin, hash, made, err := pinFor(in.Pin)
+	pin, hash, made, err := pinFor(in.Pin, s)
 	if err != nil {
 		return nil, spelled(err, langOf(ctx))
 	}
@@ -425,7 +419,11 @@ func (h apiHandlers) ResetAdminStaffPIN(ctx context.Context, req api.ResetAdminS
 	if err != nil {
 		return nil, err
 	}
-	pin, hash, made, err := pinFor(req.Body.Pin)
+	member, err := h.store.StaffByID(ctx, req.StaffId)
+	if err != nil {
+		return nil, err
+	}
+	pin, hash, made, err := pinFor(req.Body.Pin, member)
 	if err != nil {
 		return nil, spelled(err, langOf(ctx))
 	}

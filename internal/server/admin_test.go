@@ -212,6 +212,11 @@ func TestAdmin_BadInputIsRefusedInJapanese(t *testing.T) {
 		{"bad badge", "POST", "/ops/admin/staff", map[string]any{"badge_code": "山本", "name": "山本", "role": "picker"}, 422, "バッジコード", "badge_code"},
 		{"short PIN", "POST", "/ops/admin/staff", map[string]any{"badge_code": "P777", "name": "x", "role": "picker", "pin": "12"}, 422, "PINは4〜8桁", "pin"},
 		{"unknown role", "POST", "/ops/admin/staff", map[string]any{"badge_code": "P778", "name": "x", "role": "boss"}, 422, "", "role"},
+		{"admin PIN 0000", "POST", "/ops/admin/staff", map[string]any{"badge_code": "A777", "name": "x", "role": "admin", "pin": "0000"}, 422, "PINは6〜8桁", "pin"},
+		{"supervisor PIN of four digits", "POST", "/ops/admin/staff", map[string]any{"badge_code": "V777", "name": "x", "role": "supervisor", "pin": "7294"}, 422, "PINは6〜8桁", "pin"},
+		{"picker PIN 1234", "POST", "/ops/admin/staff", map[string]any{"badge_code": "P779", "name": "x", "role": "picker", "pin": "1234"}, 422, "推測されやすい", "pin"},
+		{"PIN of the badge's digits", "POST", "/ops/admin/staff", map[string]any{"badge_code": "P2580", "name": "x", "role": "picker", "pin": "2580"}, 422, "推測されやすい", "pin"},
+		{"reset to a trivial PIN", "POST", "/ops/admin/staff/" + self + "/pin", map[string]any{"pin": "111111"}, 422, "推測されやすい", "pin"},
 		{"deactivate yourself", "PUT", "/ops/admin/staff/" + self, map[string]any{"name": "高橋 管理", "role": "admin", "active": false}, 409, "自分自身を無効に", ""},
 		{"demote yourself", "PUT", "/ops/admin/staff/" + self, map[string]any{"name": "高橋 管理", "role": "supervisor", "active": true}, 409, "管理者権限を外す", ""},
 		{"unknown staff", "POST", "/ops/admin/staff/99999/pin", map[string]any{}, 404, "スタッフが見つかりません", ""},
@@ -286,6 +291,10 @@ func TestAdmin_StaffPINShownOnce(t *testing.T) {
 	list := admin.op("GET", "/ops/admin/staff", nil, "")
 	if strings.Contains(string(list.Raw), pin) || strings.Contains(string(list.Raw), "pbkdf2") {
 		t.Errorf("the staff list shows a PIN or its hash: %s", list.Raw)
+	}
+	if r := admin.op("POST", "/ops/admin/staff", map[string]any{"name": "新人", "role": "picker", "pin": "7294"}, admin.csrf); r.Status != 201 ||
+		!regexp.MustCompile(`^B[0-9]{8}$`).MatchString(fmt.Sprint(r.JSON["staff"].(map[string]any)["badge_code"])) {
+		t.Fatalf("staff without a badge code: %d %s, want a random B + 8 digits", r.Status, r.Raw)
 	}
 	if r := admin.op("POST", "/ops/admin/staff", map[string]any{"badge_code": "K011", "name": "x", "role": "packer", "pin": "2468"}, admin.csrf); r.Status != 201 || r.JSON["pin"] != nil {
 		t.Errorf("a PIN the admin chose is not answered back: %s", r.Raw)

@@ -135,11 +135,28 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return soko.Errorf(soko.EUNAUTHORIZED, "send your API key as Authorization: Bearer <key>").
 				JA("APIキーを Authorization: Bearer <キー> で送ってください")
 		}
-		key, err := s.store.Authenticate(c.Request().Context(), strings.TrimSpace(secret))
+		ctx := c.Request().Context()
+		key, err := s.store.Authenticate(ctx, strings.TrimSpace(secret))
+		if soko.ErrorCode(err) == soko.EUNAUTHORIZED {
+			// Wrong keys are counted per address across every soko server;
+			// past the limit the address is told to wait. A right key is
+			// never held up (a shop behind the same NAT keeps working) and
+			// costs no extra round trip; a 160-bit key is not guessed.
+			ip := c.RealIP()
+			s.log.Warn("API key refused", "ip", ip)
+			start := s.now().Truncate(limitWindow)
+			n, herr := s.store.Hit(ctx, keyFailures(ip), start)
+			if herr != nil {
+				return herr
+			}
+			if n > s.keyFailuresPerAddress {
+				return tooMany(start.Add(limitWindow).Sub(s.now()))
+			}
+		}
 		if err != nil {
 			return err
 		}
-		ctx := soko.WithActor(context.WithValue(c.Request().Context(), callerKey{}, key), keyActor(c, key))
+		ctx = soko.WithActor(context.WithValue(ctx, callerKey{}, key), keyActor(c, key))
 		ctx = context.WithValue(ctx, langKey{}, language(c))
 		c.SetRequest(c.Request().WithContext(ctx))
 		c.Set("api_key", key.Prefix)

@@ -126,7 +126,7 @@ func TestConsole_OrdersInBrowser(t *testing.T) {
 	rows := `document.querySelectorAll('#ord-table tbody tr')`
 	timelineRows := `document.querySelectorAll('#order-timeline tbody tr').length`
 
-	c.signIn("V001", "5555")
+	c.signIn("V001", "731946")
 	c.waitFor("the short orders", `!document.getElementById('orders').hidden && `+rows+`.length === 2`)
 	if got := c.eval(`Array.from(` + rows + `).map(function(r){return r.dataset.order}).join(' ')`); got != "SKR-100009 SKR-100004" {
 		t.Errorf("short orders listed: %q, want the newest first", got)

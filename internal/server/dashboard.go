@@ -102,6 +102,7 @@ var exceptionKinds = []struct {
 	{"dead", "届かなかった通知", "Notifications not delivered", "#deliveries?status=dead", func(e soko.Exceptions) int { return e.DeadNotifications }},
 	{"low_stock", "在庫僅少", "Low stock", "#stock", func(e soko.Exceptions) int { return e.LowStock }},
 	{"counts", "棚卸待ち（欠品後）", "Counts to do after short picks", "#stock", func(e soko.Exceptions) int { return e.OpenCounts }},
+	{"guessing", "PINの推測（バッジ・端末アドレス）", "Badges or addresses guessing PINs", "#admin", func(e soko.Exceptions) int { return e.Guessed }},
 	{"missing", "集荷漏れ", "Parcels left behind by today's pickups", "#manifests", func(e soko.Exceptions) int { return e.MissingParcels }},
 }
 

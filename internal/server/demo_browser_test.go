@@ -49,7 +49,7 @@ func TestConsole_DemoDashboardInBrowser(t *testing.T) {
 
 	c := console{mustBrowser(t, srv.URL+"/console", screen{1366, 768, false})}
 	c.clockAt(end)
-	c.signIn("V001", "5555")
+	c.signIn("V001", "731946")
 	c.expect("ok", "伊藤")
 	c.waitFor("the dashboard with its figures", `!document.getElementById('dashboard').hidden
 		&& document.querySelectorAll('#dash-pipeline .stage').length === 10

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -159,6 +160,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	p.Title = title(p.Status, lang)
 	if p.Status == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", "5")
+	}
+	if se := (*soko.Error)(nil); errors.As(err, &se) && se.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
 	}
 	if p.Status == http.StatusUnauthorized && c.Response().Header().Get(echo.HeaderWWWAuthenticate) == "" {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="soko"`)

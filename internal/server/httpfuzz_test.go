@@ -284,7 +284,8 @@ func newHTTPFuzz(tb testing.TB, db *storage.DB) *hfWorld {
 	}
 	w.spec, _ = mustLoadSpec()
 	w.h = New(Config{Store: db, Logger: slog.New(w.log), Now: func() time.Time { return storagetest.Fixed },
-		AllowPrivateWebhooks: true, RatePerSecond: 1e6, RateBurst: 1e6})
+		AllowPrivateWebhooks: true, RatePerSecond: 1e6, RateBurst: 1e6,
+		SignInsPerAddress: 1e6, SignInsOverall: 1e6, KeyFailuresPerAddress: 1e6})
 
 	w.callers = map[string]*hfCaller{
 		"sakura": {name: "SAKURA's key", key: keySakura},

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"sync"
@@ -58,3 +59,44 @@ func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// limitWindow is the fixed window the shared limits count in.
+const limitWindow = time.Minute
+
+// windowLimit is a shared counter and the most hits its window allows.
+type windowLimit struct {
+	bucket string
+	max    int
+}
+
+// tooMany is the answer once a limit's window is full.
+func tooMany(wait time.Duration) error {
+	secs := int(math.Ceil(wait.Seconds()))
+	return soko.Errorf(soko.ETOOMANY, "too many attempts: retry after %d s", secs).
+		JA("試行回数が多すぎます。%d秒後に再度お試しください", secs).Retry(wait)
+}
+
+// hitLimits counts one request against each limit's current window, in the
+// database every soko process shares, and refuses it when one is full.
+func (s *Server) hitLimits(ctx context.Context, limits []windowLimit) (start time.Time, err error) {
+	now := s.now()
+	start = now.Truncate(limitWindow)
+	for _, l := range limits {
+		n, err := s.store.Hit(ctx, l.bucket, start)
+		if err != nil {
+			return start, err
+		}
+		if n > l.max {
+			return start, tooMany(start.Add(limitWindow).Sub(now))
+		}
+	}
+	return start, nil
+}
+
+// signInLimits are the limits every sign-in from ip counts against.
+func (s *Server) signInLimits(ip string) []windowLimit {
+	return []windowLimit{{"signin:ip:" + ip, s.signInsPerAddress}, {"signin:all", s.signInsOverall}}
+}
+
+// keyFailures is the counter of wrong API keys from ip.
+func keyFailures(ip string) string { return "apikey-failed:ip:" + ip }

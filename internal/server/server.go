@@ -54,7 +54,11 @@ type Store interface {
 	RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko.OutboxMessage, error)
 
 	FindStaffByBadge(ctx context.Context, badge string) (*soko.Staff, error)
-	RecordWrongPIN(ctx context.Context, staffID int64, lockUntil time.Time) (locked bool, err error)
+	ClaimPINAttempt(ctx context.Context, staffID int64, deviceToken string) (*soko.PINAttempt, error)
+	SettlePINAttempt(ctx context.Context, a *soko.PINAttempt, right bool, deviceToken string) error
+	Hit(ctx context.Context, bucket string, start time.Time) (int, error)
+	Unhit(ctx context.Context, bucket string, start time.Time) error
+	Hits(ctx context.Context, bucket string, start time.Time) (int, error)
 	CreateSession(ctx context.Context, s *soko.Staff, device string) (*soko.Session, string, error)
 	FindSession(ctx context.Context, token string) (*soko.Session, error)
 	DeleteSession(ctx context.Context, id int64) error
@@ -121,8 +125,15 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may finish at shutdown.
 	ShutdownTimeout time.Duration
 	// RatePerSecond and RateBurst limit each API key; zero means 50/s with bursts of 100.
-	RatePerSecond float64
-	RateBurst     int
+	// SignInsPerAddress and SignInsOverall limit sign-ins per minute from one
+	// client address and in all (every soko process on the database counts
+	// together; right PINs are not counted); KeyFailuresPerAddress limits
+	// wrong API keys per minute from one address. Zero means 30, 600 and 30.
+	SignInsPerAddress     int
+	SignInsOverall        int
+	KeyFailuresPerAddress int
+	RatePerSecond         float64
+	RateBurst             int
 	// AllowPrivateWebhooks lets merchants register http and internal webhook
 	// URLs: for tests and closed networks only.
 	AllowPrivateWebhooks bool
@@ -155,25 +166,28 @@ type Config struct {
 
 // Server serves soko over HTTP.
 type Server struct {
-	echo                 *echo.Echo
-	store                Store
-	log                  *slog.Logger
-	version              string
-	pages                *pages
-	drain                time.Duration
-	limiter              *keyLimiter
-	allowPrivateWebhooks bool
-	now                  func() time.Time
-	spec                 *openapi3.T
-	specJSON             []byte
-	rules                soko.AllocationRules
-	onStockArrived       func()
-	secureCookies        bool
-	warehouseName        string
-	webhookAllowHosts    []string
-	trustedProxies       []netip.Prefix
-	metrics              *requestMetrics
-	metricsToken         string
+	echo                  *echo.Echo
+	store                 Store
+	log                   *slog.Logger
+	version               string
+	pages                 *pages
+	drain                 time.Duration
+	limiter               *keyLimiter
+	allowPrivateWebhooks  bool
+	now                   func() time.Time
+	spec                  *openapi3.T
+	specJSON              []byte
+	rules                 soko.AllocationRules
+	onStockArrived        func()
+	secureCookies         bool
+	warehouseName         string
+	webhookAllowHosts     []string
+	trustedProxies        []netip.Prefix
+	metrics               *requestMetrics
+	metricsToken          string
+	signInsPerAddress     int
+	signInsOverall        int
+	keyFailuresPerAddress int
 }
 
 // New builds the server with every route and middleware.
@@ -193,6 +207,15 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.SignInsPerAddress == 0 {
+		cfg.SignInsPerAddress = 30
+	}
+	if cfg.SignInsOverall == 0 {
+		cfg.SignInsOverall = 600
+	}
+	if cfg.KeyFailuresPerAddress == 0 {
+		cfg.KeyFailuresPerAddress = 30
+	}
 	spec, specJSON := mustLoadSpec()
 	s := &Server{
 		echo: echo.New(), store: cfg.Store, log: cfg.Logger, version: cfg.Version,
@@ -202,6 +225,7 @@ func New(cfg Config) *Server {
 		rules: cfg.Allocation, onStockArrived: cfg.OnStockArrived, secureCookies: cfg.SecureCookies,
 		warehouseName: cfg.WarehouseName, webhookAllowHosts: cfg.WebhookAllowHosts,
 		trustedProxies: cfg.TrustedProxies, metrics: newRequestMetrics(), metricsToken: cfg.MetricsToken,
+		signInsPerAddress: cfg.SignInsPerAddress, signInsOverall: cfg.SignInsOverall, keyFailuresPerAddress: cfg.KeyFailuresPerAddress,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true

@@ -16,6 +16,17 @@ import (
 // sessionCookie is the staff session's cookie.
 const sessionCookie = "soko_session"
 
+// deviceCookie marks a browser a staff member signed in on: from it, their
+// badge stays usable while wrong PINs from elsewhere make it wait. Only its
+// hash is stored.
+const deviceCookie = "soko_device"
+
+// signInKey carries where a sign-in comes from through its context.
+type signInKey struct{}
+
+// signInFrom is the client address and device token of a sign-in.
+type signInFrom struct{ ip, device string }
+
 // sessionKey carries the staff session through a request's context.
 type sessionKey struct{}
 
@@ -48,7 +59,7 @@ func (s *Server) staffSession(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := context.WithValue(c.Request().Context(), langKey{}, language(c))
 		c.SetRequest(c.Request().WithContext(ctx))
 		if isSignIn(c) {
-			return next(c)
+			return s.guardSignIn(c, next)
 		}
 		cookie, err := c.Cookie(sessionCookie)
 		if err != nil || cookie.Value == "" {
@@ -62,6 +73,40 @@ func (s *Server) staffSession(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
 	}
+}
+
+// guardSignIn counts a sign-in against the per-address and overall limits
+// before its PIN is checked, and takes the count back when it succeeds, so
+// only wrong PINs and unknown badges use the limits up.
+func (s *Server) guardSignIn(c echo.Context, next echo.HandlerFunc) error {
+	ctx := c.Request().Context()
+	ip := c.RealIP()
+	limits := s.signInLimits(ip)
+	start, err := s.hitLimits(ctx, limits)
+	if err != nil {
+		if soko.ErrorCode(err) == soko.ETOOMANY {
+			s.log.Warn("sign-in rate limited", "ip", ip)
+		}
+		return err
+	}
+	from := signInFrom{ip: ip}
+	if ck, err := c.Cookie(deviceCookie); err == nil && len(ck.Value) == len(soko.NewToken()) {
+		from.device = ck.Value
+	} else {
+		from.device = soko.NewToken()
+	}
+	c.SetRequest(c.Request().WithContext(context.WithValue(ctx, signInKey{}, from)))
+	if err := next(c); err != nil {
+		return err
+	}
+	if c.Response().Status == http.StatusOK {
+		for _, l := range limits {
+			if err := s.store.Unhit(ctx, l.bucket, start); err != nil {
+				s.log.Warn("sign-in limit not taken back", "bucket", l.bucket, "err", err)
+			}
+		}
+	}
+	return nil
 }
 
 // checkCSRF requires the session's token in X-CSRF-Token on every change,
@@ -101,10 +146,12 @@ func (h apiHandlers) GetStaffSession(ctx context.Context, _ api.GetStaffSessionR
 type signedIn struct {
 	session api.StaffSession
 	cookie  *http.Cookie
+	device  *http.Cookie
 }
 
 func (r signedIn) VisitSignInResponse(w http.ResponseWriter) error {
 	http.SetCookie(w, r.cookie)
+	http.SetCookie(w, r.device)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	return json.NewEncoder(w).Encode(r.session)
@@ -123,39 +170,69 @@ func (h apiHandlers) SignIn(ctx context.Context, req api.SignInRequestObject) (a
 	return signedIn{session: sessionOut(sess), cookie: &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: h.secureCookies || viaHTTPS(ctx), Expires: sess.ExpiresAt, MaxAge: int(sess.ExpiresAt.Sub(h.now()).Seconds()),
+	}, device: &http.Cookie{
+		Name: deviceCookie, Value: signInFromOf(ctx).device, Path: opsBase + "/session", HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: h.secureCookies || viaHTTPS(ctx), MaxAge: int(soko.DeviceTrust.Seconds()),
 	}}, nil
 }
 
-// checkBadge finds the staff member with a badge and PIN. A wrong badge
-// and a wrong PIN get the same answer, and five wrong PINs in a row lock the
-// badge for a while, wherever the PIN is entered (sign-in or a supervisor's
-// confirmation).
+// signInFromOf returns where a sign-in comes from; a supervisor's PIN typed
+// to confirm an action comes from no trusted device.
+func signInFromOf(ctx context.Context) signInFrom {
+	from, _ := ctx.Value(signInKey{}).(signInFrom)
+	return from
+}
+
+// checkBadge finds the staff member with a badge and PIN, wherever the PIN
+// is entered (sign-in or a supervisor's confirmation). A wrong badge and a
+// wrong PIN get the same answer; after five wrong PINs in a row the badge
+// waits, longer after each further one, except on a device the member
+// signed in on. Every refusal is logged with the badge and address, never
+// the PIN.
 func (h apiHandlers) checkBadge(ctx context.Context, badge, pin string) (*soko.Staff, error) {
+	from := signInFromOf(ctx)
+	badge = strings.ToUpper(strings.TrimSpace(badge))
 	wrong := soko.Errorf(soko.EUNAUTHORIZED, "wrong badge or PIN").JA("バッジまたはPINが違います")
-	st, err := h.store.FindStaffByBadge(ctx, strings.ToUpper(strings.TrimSpace(badge)))
+	st, err := h.store.FindStaffByBadge(ctx, badge)
 	if soko.ErrorCode(err) == soko.ENOTFOUND || (err == nil && !st.Active) {
+		h.log.Warn("sign-in refused: unknown badge", "badge", badge, "ip", from.ip)
+		h.countWrongSignIn(ctx, badge, from.ip)
 		return nil, wrong
 	} else if err != nil {
 		return nil, err
 	}
-	now := h.now()
-	if now.Before(st.LockedUntil) {
-		mins := int(st.LockedUntil.Sub(now).Minutes()) + 1
-		return nil, soko.Errorf(soko.ELOCKED, "badge locked after wrong PINs; try again in %d min", mins).
-			JA("PINを続けて間違えたため、このバッジはロック中です。%d分後に再度お試しください", mins)
+	attempt, err := h.store.ClaimPINAttempt(ctx, st.ID, from.device)
+	if soko.ErrorCode(err) == soko.ELOCKED {
+		h.log.Warn("sign-in refused: badge locked", "badge", badge, "ip", from.ip)
+		return nil, err
+	} else if err != nil {
+		return nil, err
 	}
-	if !soko.CheckPIN(st.PINHash, pin) {
-		locked, err := h.store.RecordWrongPIN(ctx, st.ID, now.Add(soko.BadgeLockout))
-		if err != nil {
-			return nil, err
-		}
-		if locked {
-			return nil, soko.Errorf(soko.ELOCKED, "badge locked after %d wrong PINs", soko.MaxWrongPINs).
-				JA("PINを%d回間違えたため、このバッジを%d分間ロックしました", soko.MaxWrongPINs, int(soko.BadgeLockout.Minutes()))
-		}
-		return nil, wrong
+	right := soko.CheckPIN(st.PINHash, pin)
+	if err := h.store.SettlePINAttempt(ctx, attempt, right, from.device); err != nil {
+		return nil, err
 	}
-	return st, nil
+	if right {
+		return st, nil
+	}
+	h.countWrongSignIn(ctx, badge, from.ip)
+	if wait := soko.BadgeWait(attempt.Count); wait > 0 && attempt.DeviceID == 0 {
+		h.log.Warn("badge locked after wrong PINs", "badge", badge, "ip", from.ip, "wrong_pins", attempt.Count, "wait", wait)
+		return nil, soko.BadgeLocked(h.now().Add(wait), h.now())
+	}
+	h.log.Warn("sign-in refused: wrong PIN", "badge", badge, "ip", from.ip, "trusted_device", attempt.DeviceID != 0)
+	return nil, wrong
+}
+
+// countWrongSignIn counts a wrong sign-in against the badge and the
+// address for the dashboard's alert; failing to count does not change the answer.
+func (h apiHandlers) countWrongSignIn(ctx context.Context, badge, ip string) {
+	start := h.now().Truncate(soko.GuessWindow)
+	for _, bucket := range []string{"wrong-signin:badge:" + badge, "wrong-signin:ip:" + ip} {
+		if _, err := h.store.Hit(ctx, bucket, start); err != nil {
+			h.log.Warn("wrong sign-in not counted", "bucket", bucket, "err", err)
+		}
+	}
 }
 
 // signedOut answers a sign-out and clears the cookie.

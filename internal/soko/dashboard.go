@@ -42,7 +42,17 @@ type Exceptions struct {
 	LowStock                               int
 	OpenCounts                             int // count tasks left by short picks
 	MissingParcels                         int // labelled parcels missing from today's closed pickups
+	// Guessed are the badges and client addresses with GuessAlert wrong
+	// sign-ins or more in the current or last GuessWindow.
+	Guessed int
 }
+
+// A badge or address is shown as being guessed after GuessAlert wrong
+// sign-ins within a GuessWindow.
+const (
+	GuessAlert  = MaxWrongPINs
+	GuessWindow = 15 * time.Minute
+)
 
 // WaveProgress is how far a wave's picking is, overall and per picker.
 type WaveProgress struct {

@@ -3,6 +3,7 @@ package soko
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. The server maps each to one HTTP status in one table.
@@ -27,6 +28,8 @@ type Error struct {
 	Message  string
 	Japanese string
 	Fields   []FieldError
+	// RetryAfter tells a refused caller when to try again (locked, too many).
+	RetryAfter time.Duration
 }
 
 // FieldError names one invalid input field and what is wrong with it.
@@ -49,6 +52,12 @@ func (e *Error) JA(format string, args ...any) *Error {
 // WithField adds an invalid field to the error.
 func (e *Error) WithField(field, message string) *Error {
 	e.Fields = append(e.Fields, FieldError{Field: field, Message: message})
+	return e
+}
+
+// Retry sets when a refused caller may try again.
+func (e *Error) Retry(after time.Duration) *Error {
+	e.RetryAfter = after
 	return e
 }
 

@@ -17,12 +17,49 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// Sign-in rules: a shift is the longest a session lives; wrong PINs lock a badge.
+// Sign-in rules: a shift is the longest a session lives; wrong PINs make a
+// badge wait, longer after each one, and are forgotten after a quiet day; a
+// device the staff member signed in on stays trusted for a month and is not
+// made to wait for another device's wrong PINs (it keeps its own count).
 const (
 	SessionLifetime = 12 * time.Hour
 	MaxWrongPINs    = 5
-	BadgeLockout    = 5 * time.Minute
+	MaxBadgeWait    = time.Hour
+	WrongPINsForget = 24 * time.Hour
+	DeviceTrust     = 30 * 24 * time.Hour
 )
+
+// BadgeWait is how long a badge waits after its nth wrong PIN in a row:
+// nothing for the first four, then 1, 2, 4 … minutes up to MaxBadgeWait.
+func BadgeWait(n int) time.Duration {
+	if n < MaxWrongPINs {
+		return 0
+	}
+	if n-MaxWrongPINs >= 6 {
+		return MaxBadgeWait
+	}
+	return min(MaxBadgeWait, time.Minute<<(n-MaxWrongPINs))
+}
+
+// PINAttempt is one PIN the badge's limits let through, counted as wrong
+// before it is checked so parallel guesses cannot all slip past the count;
+// a right PIN takes its own count back and nobody else's.
+type PINAttempt struct {
+	StaffID int64
+	// DeviceID is the trusted device the attempt came from, 0 for the badge's count.
+	DeviceID int64
+	// Count is the badge's wrong PINs in a row including this attempt;
+	// PriorLock is the badge's lock before it.
+	Count     int
+	PriorLock time.Time
+}
+
+// BadgeLocked is the answer while a badge waits after wrong PINs.
+func BadgeLocked(until, now time.Time) *Error {
+	mins := int(until.Sub(now).Minutes()) + 1
+	return Errorf(ELOCKED, "badge locked after wrong PINs; try again in %d min", mins).
+		JA("PINを続けて間違えたため、このバッジはロック中です。%d分後に再度お試しください", mins).Retry(until.Sub(now))
+}
 
 // NewToken returns 32 random bytes as URL-safe text, for session cookies and CSRF tokens.
 func NewToken() string {

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,6 +69,68 @@ func (s *Staff) Validate() error {
 		return Errorf(EINVALID, "unknown role %q", s.Role).JA("役割「%s」は存在しません", s.Role).WithField("role", "enum")
 	}
 	return nil
+}
+
+// PINLength is the fewest digits a role's PIN has: the roles that confirm,
+// ship and administer guard more than a pick list.
+func (r Role) PINLength() int {
+	if r == RolePicker || r == RolePacker {
+		return 4
+	}
+	return 6
+}
+
+// CheckNewPIN refuses a PIN a guesser would try first: shorter than the
+// role's PINLength, one digit repeated (1111), a run up or down (1234,
+// 654321) or holding the badge's own digits.
+func CheckNewPIN(pin string, role Role, badge string) error {
+	if !pinDigits.MatchString(pin) || len(pin) < role.PINLength() {
+		n := role.PINLength()
+		return Errorf(EINVALID, "a %s's PIN is %d to 8 digits", role, n).JA("この役割のPINは%d〜8桁の数字です", n).WithField("pin", "pattern")
+	}
+	same, up, down := true, true, true
+	for i := 1; i < len(pin); i++ {
+		d := int(pin[i]) - int(pin[i-1])
+		same, up, down = same && d == 0, up && d == 1, down && d == -1
+	}
+	var badgeDigits strings.Builder
+	for _, c := range badge {
+		if c >= '0' && c <= '9' {
+			badgeDigits.WriteRune(c)
+		}
+	}
+	own := badgeDigits.Len() >= 3 && strings.Contains(pin, badgeDigits.String())
+	if same || up || down || own {
+		return Errorf(EINVALID, "this PIN is too easy to guess (one digit repeated, a run like 1234, or the badge's digits)").
+			JA("このPINは推測されやすいため使えません（同じ数字の繰り返し、1234のような連番、バッジの数字）").WithField("pin", "weak")
+	}
+	return nil
+}
+
+// NewPIN makes a random six-digit PIN that CheckNewPIN accepts.
+func NewPIN(role Role, badge string) string {
+	for {
+		pin := randomDigits(6)
+		if CheckNewPIN(pin, role, badge) == nil {
+			return pin
+		}
+	}
+}
+
+// NewBadgeCode makes a random badge code, B and eight digits, so badges
+// cannot be guessed by counting up from P001.
+func NewBadgeCode() string { return "B" + randomDigits(8) }
+
+func randomDigits(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		d, err := rand.Int(rand.Reader, big.NewInt(10))
+		if err != nil {
+			panic(err) // crypto/rand never fails on supported platforms
+		}
+		b[i] = byte('0' + d.Int64())
+	}
+	return string(b)
 }
 
 // pinIterations is PBKDF2's work factor: a PIN has few digits, so every guess must cost.

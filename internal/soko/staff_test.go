@@ -72,3 +72,32 @@ func TestStaff_Validate(t *testing.T) {
 		}
 	}
 }
+
+// The PINs a guesser tries first are refused when set, and the roles that
+// confirm, ship and administer need six digits.
+func TestCheckNewPIN(t *testing.T) {
+	for _, c := range []struct {
+		pin   string
+		role  Role
+		badge string
+		ok    bool
+	}{
+		{"7294", RolePicker, "P001", true},
+		{"7294", RolePacker, "K001", true},
+		{"7294", RoleSupervisor, "V001", false},
+		{"0000", RoleAdmin, "A001", false},
+		{"731946", RoleSupervisor, "V001", true},
+		{"1111", RolePicker, "P001", false},
+		{"000000", RoleShipper, "S001", false},
+		{"1234", RolePicker, "P001", false},
+		{"654321", RoleAdmin, "A001", false},
+		{"0012", RolePicker, "P001", false},
+		{"280731", RoleSupervisor, "V0731", false},
+		{"12a4", RolePicker, "P001", false},
+	} {
+		err := CheckNewPIN(c.pin, c.role, c.badge)
+		if (err == nil) != c.ok || (err != nil && ErrorCode(err) != EINVALID) {
+			t.Errorf("PIN %s for a %s with badge %s: %v, want ok=%v", c.pin, c.role, c.badge, err, c.ok)
+		}
+	}
+}

@@ -141,6 +141,8 @@ func (db *DB) dashExceptions(tx *gorm.DB, d *soko.Dashboard, from, to time.Time)
 		{&e.DeadNotifications, `SELECT COUNT(*) FROM outbox WHERE status = 'dead'`, nil},
 		{&e.LowStock, `SELECT COUNT(*) FROM products WHERE low_since IS NOT NULL`, nil},
 		{&e.OpenCounts, `SELECT COUNT(*) FROM count_tasks WHERE done_at IS NULL`, nil},
+		{&e.Guessed, `SELECT COUNT(DISTINCT bucket) FROM rate_windows WHERE bucket LIKE 'wrong-signin:%' AND window_start >= ? AND hits >= ?`,
+			[]any{db.now().Truncate(soko.GuessWindow).Add(-soko.GuessWindow).Unix(), soko.GuessAlert}},
 		{&e.MissingParcels, `SELECT COUNT(*) FROM manifest_missing mm JOIN manifests m ON m.id = mm.manifest_id
 			JOIN parcels p ON p.id = mm.parcel_id WHERE m.closed_at >= ? AND m.closed_at < ? AND p.handed_over_at IS NULL`, []any{from, to}},
 	}

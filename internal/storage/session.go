@@ -21,18 +21,82 @@ type sessionRow struct {
 
 func (sessionRow) TableName() string { return "staff_sessions" }
 
-// RecordWrongPIN counts a wrong PIN against a staff member and locks the
-// badge for lockout when too many came in a row; it returns whether it locked.
-func (db *DB) RecordWrongPIN(ctx context.Context, staffID int64, lockUntil time.Time) (locked bool, err error) {
-	err = db.transact(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec(`UPDATE staff SET failed_pins = failed_pins + 1 WHERE id = ?`, staffID).Error; err != nil {
-			return err
+// ClaimPINAttempt lets one PIN for a staff member be checked, or refuses
+// it with ELOCKED while the badge waits. The attempt is counted as wrong
+// before the PIN is checked, by a compare-and-set on the count, so parallel
+// guesses cannot all pass a lock check that none has yet counted. A device
+// the staff member signed in on (deviceToken, the soko_device cookie) keeps
+// its own count and is not made to wait for the badge's.
+func (db *DB) ClaimPINAttempt(ctx context.Context, staffID int64, deviceToken string) (*soko.PINAttempt, error) {
+	now := db.now()
+	if deviceToken != "" {
+		var ids []int64
+		err := db.conn(ctx).Raw(`UPDATE staff_devices SET failed_pins = failed_pins + 1
+			WHERE token_hash = ? AND staff_id = ? AND failed_pins < ? AND last_used_at > ? RETURNING id`,
+			soko.HashToken(deviceToken), staffID, soko.MaxWrongPINs, now.Add(-soko.DeviceTrust)).Scan(&ids).Error
+		if err != nil {
+			return nil, translate(err)
 		}
-		res := tx.Exec(`UPDATE staff SET locked_until = ?, failed_pins = 0 WHERE id = ? AND failed_pins >= ?`, lockUntil.UTC(), staffID, soko.MaxWrongPINs)
-		locked = res.RowsAffected > 0
-		return res.Error
+		if len(ids) == 1 {
+			return &soko.PINAttempt{StaffID: staffID, DeviceID: ids[0]}, nil
+		}
+	}
+	for {
+		var row struct {
+			FailedPINs  int `gorm:"column:failed_pins"`
+			LockedUntil *time.Time
+			WrongPINAt  *time.Time `gorm:"column:wrong_pin_at"`
+		}
+		if err := db.conn(ctx).Raw(`SELECT failed_pins, locked_until, wrong_pin_at FROM staff WHERE id = ?`, staffID).Scan(&row).Error; err != nil {
+			return nil, translate(err)
+		}
+		prior := fromNull(row.LockedUntil)
+		if now.Before(prior) {
+			return nil, soko.BadgeLocked(prior, now)
+		}
+		n := row.FailedPINs + 1
+		if row.WrongPINAt == nil || row.WrongPINAt.Before(now.Add(-soko.WrongPINsForget)) {
+			n = 1
+		}
+		lock := prior
+		if wait := soko.BadgeWait(n); wait > 0 {
+			lock = now.Add(wait)
+		}
+		res := db.conn(ctx).Exec(`UPDATE staff SET failed_pins = ?, locked_until = ?, wrong_pin_at = ?
+			WHERE id = ? AND failed_pins = ? AND (locked_until IS NULL OR locked_until <= ?)`,
+			n, nullTime(lock), now, staffID, row.FailedPINs, now)
+		if res.Error != nil {
+			return nil, translate(res.Error)
+		}
+		if res.RowsAffected == 1 {
+			return &soko.PINAttempt{StaffID: staffID, Count: n, PriorLock: prior}, nil
+		}
+	}
+}
+
+// SettlePINAttempt records how a claimed attempt ended. A right PIN takes
+// back its own count only (the wrong PINs others sent stay counted), lifts
+// the lock only if its own count set it, and trusts the device it came from.
+func (db *DB) SettlePINAttempt(ctx context.Context, a *soko.PINAttempt, right bool, deviceToken string) error {
+	if !right {
+		return nil
+	}
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		if a.DeviceID == 0 {
+			err := tx.Exec(`UPDATE staff SET locked_until = CASE WHEN failed_pins = ? THEN ? ELSE locked_until END,
+				failed_pins = failed_pins - 1 WHERE id = ? AND failed_pins > 0`, a.Count, nullTime(a.PriorLock), a.StaffID).Error
+			if err != nil {
+				return err
+			}
+		}
+		if deviceToken == "" {
+			return nil
+		}
+		return tx.Exec(`INSERT INTO staff_devices (staff_id, token_hash, failed_pins, last_used_at) VALUES (?, ?, 0, ?)
+			ON CONFLICT (token_hash, staff_id) DO UPDATE SET failed_pins = 0, last_used_at = excluded.last_used_at`,
+			a.StaffID, soko.HashToken(deviceToken), now).Error
 	})
-	return locked, err
 }
 
 // CreateSession signs a staff member in on a device and returns the
@@ -41,14 +105,8 @@ func (db *DB) CreateSession(ctx context.Context, s *soko.Staff, device string) (
 	now := db.now()
 	token := soko.NewToken()
 	row := sessionRow{TokenHash: soko.HashToken(token), StaffID: s.ID, CSRFToken: soko.NewToken(), Device: device, CreatedAt: now, ExpiresAt: now.Add(soko.SessionLifetime)}
-	err := db.transact(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec(`UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?`, s.ID).Error; err != nil {
-			return err
-		}
-		return tx.Create(&row).Error
-	})
-	if err != nil {
-		return nil, "", err
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
+		return nil, "", translate(err)
 	}
 	return &soko.Session{ID: row.ID, Staff: s, CSRFToken: row.CSRFToken, Device: device, ExpiresAt: row.ExpiresAt}, token, nil
 }
