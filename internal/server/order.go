@@ -26,6 +26,7 @@ func orderOut(o *soko.Order) api.Order {
 		},
 		Lines:   make([]api.OrderLine, len(o.Lines)),
 		Carrier: o.Carrier, Service: o.Service, TimeSlot: string(o.TimeSlot), CodAmount: o.CODAmount,
+		ShippingFee: o.ShippingFee, CodFee: o.CODFee, Discount: o.Discount,
 		Gift: api.GiftOptions{Wrap: o.Gift.Wrap, Message: o.Gift.Message, HidePrices: o.Gift.HidePrices},
 		Note: o.Note, Priority: o.Priority, CreatedAt: apiTime(o.CreatedAt), UpdatedAt: apiTime(o.UpdatedAt),
 	}
@@ -52,7 +53,8 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 			Building: deref(in.ShipTo.Address2), Phone: deref(in.ShipTo.Phone), Email: deref(in.ShipTo.Email),
 		}),
 		Carrier: string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
-		CODAmount: deref(in.CodAmount), Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
+		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
+		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
 	}
 	if in.Gift != nil {
 		o.Gift = soko.GiftOptions{Wrap: deref(in.Gift.Wrap), Message: deref(in.Gift.Message), HidePrices: deref(in.Gift.HidePrices)}
@@ -63,9 +65,6 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 
 	bad := soko.Errorf(soko.EINVALID, "the order cannot be accepted").JA("この出荷指示は受け付けられません")
 	for _, p := range address.Check(o.Recipient, "ship_to") {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
-	}
-	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
 	}
 	today := h.now().In(japan).Format("2006-01-02")
@@ -97,6 +96,9 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 			}
 		}
 		o.Lines = append(o.Lines, line)
+	}
+	for _, p := range carrier.Validate(o) {
+		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
 	}
 	if len(bad.Fields) > 0 {
 		return nil, bad
