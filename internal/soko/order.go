@@ -222,13 +222,13 @@ type Order struct {
 	ShippingFee int64
 	CODFee      int64
 	Discount    int64
-	Gift         GiftOptions
-	Priority     int
-	Note         string
-	Lines        []OrderLine
-	OrderedAt    time.Time // when the customer ordered
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	Gift        GiftOptions
+	Priority    int
+	Note        string
+	Lines       []OrderLine
+	OrderedAt   time.Time // when the customer ordered
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // GoodsTotal is what the order's goods cost, tax included.

@@ -33,7 +33,7 @@ type orderRow struct {
 	ShippingFee         int64
 	CODFee              int64 `gorm:"column:cod_fee"`
 	Discount            int64
-	Gift                bool  // hide prices on the slip
+	Gift                bool // hide prices on the slip
 	GiftWrap            bool
 	GiftMessage         string
 	OrderedAt           *time.Time
@@ -83,7 +83,7 @@ func (r orderRow) order() *soko.Order {
 		},
 		Carrier: r.Carrier, Service: r.Service, DeliveryDate: fromNull(r.DeliveryDate), TimeSlot: soko.TimeSlot(r.TimeSlot),
 		CODAmount: r.CODAmount, ShippingFee: r.ShippingFee, CODFee: r.CODFee, Discount: r.Discount,
-		Gift: soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Message: r.GiftMessage},
+		Gift:     soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Message: r.GiftMessage},
 		Priority: r.Priority, Note: r.Note, OrderedAt: fromNull(r.OrderedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
