@@ -846,6 +846,48 @@ func (e PreviewOrderImportParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PrintDocumentsParamsPapers.
+const (
+	PrintDocumentsParamsPapersAll    PrintDocumentsParamsPapers = "all"
+	PrintDocumentsParamsPapersLabels PrintDocumentsParamsPapers = "labels"
+	PrintDocumentsParamsPapersSlips  PrintDocumentsParamsPapers = "slips"
+)
+
+// Valid indicates whether the value is a known member of the PrintDocumentsParamsPapers enum.
+func (e PrintDocumentsParamsPapers) Valid() bool {
+	switch e {
+	case PrintDocumentsParamsPapersAll:
+		return true
+	case PrintDocumentsParamsPapersLabels:
+		return true
+	case PrintDocumentsParamsPapersSlips:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PrintWaveParamsPapers.
+const (
+	PrintWaveParamsPapersAll    PrintWaveParamsPapers = "all"
+	PrintWaveParamsPapersLabels PrintWaveParamsPapers = "labels"
+	PrintWaveParamsPapersSlips  PrintWaveParamsPapers = "slips"
+)
+
+// Valid indicates whether the value is a known member of the PrintWaveParamsPapers enum.
+func (e PrintWaveParamsPapers) Valid() bool {
+	switch e {
+	case PrintWaveParamsPapersAll:
+		return true
+	case PrintWaveParamsPapersLabels:
+		return true
+	case PrintWaveParamsPapersSlips:
+		return true
+	default:
+		return false
+	}
+}
+
 // Address defines model for Address.
 type Address struct {
 	Address1 string `json:"address1"`
@@ -2919,6 +2961,15 @@ type SignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PrintDocumentsParams defines parameters for PrintDocuments.
+type PrintDocumentsParams struct {
+	// Papers Which papers to print: `slips` (A4/A5 packing slips) or `labels` (4×6 in shipping labels) as a document of their own, so a station with a label printer and a sheet printer sends each its own job; `all` (the default) prints both in one document, for a printer that picks its tray by page size.
+	Papers *PrintDocumentsParamsPapers `form:"papers,omitempty" json:"papers,omitempty"`
+}
+
+// PrintDocumentsParamsPapers defines parameters for PrintDocuments.
+type PrintDocumentsParamsPapers string
+
 // LabelOrderParams defines parameters for LabelOrder.
 type LabelOrderParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -2972,6 +3023,15 @@ type ReleaseWaveParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
+
+// PrintWaveParams defines parameters for PrintWave.
+type PrintWaveParams struct {
+	// Papers Which papers to print: `slips` (A4/A5 packing slips) or `labels` (4×6 in shipping labels) as a document of their own, so a station with a label printer and a sheet printer sends each its own job; `all` (the default) prints both in one document, for a printer that picks its tray by page size.
+	Papers *PrintWaveParamsPapers `form:"papers,omitempty" json:"papers,omitempty"`
+}
+
+// PrintWaveParamsPapers defines parameters for PrintWave.
+type PrintWaveParamsPapers string
 
 // CreateInboundJSONRequestBody defines body for CreateInbound for application/json ContentType.
 type CreateInboundJSONRequestBody = InboundInput
@@ -3310,7 +3370,7 @@ type ServerInterface interface {
 	StationOrder(ctx echo.Context, code string) error
 	// PrintDocuments Packing slip and shipping labels of an order, in one PDF
 	// (GET /ops/station/orders/{order_id}/documents.pdf)
-	PrintDocuments(ctx echo.Context, orderId OrderID) error
+	PrintDocuments(ctx echo.Context, orderId OrderID, params PrintDocumentsParams) error
 	// LabelOrder Issue tracking numbers for a packed order's parcels (送り状発行)
 	// (POST /ops/station/orders/{order_id}/label)
 	LabelOrder(ctx echo.Context, orderId OrderID, params LabelOrderParams) error
@@ -3343,7 +3403,7 @@ type ServerInterface interface {
 	ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
-	PrintWave(ctx echo.Context, waveNo string) error
+	PrintWave(ctx echo.Context, waveNo string, params PrintWaveParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -5439,8 +5499,17 @@ func (w *ServerInterfaceWrapper) PrintDocuments(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PrintDocumentsParams
+	// ------------- Optional query parameter "papers" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "papers", ctx.QueryParams(), &params.Papers, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter papers: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PrintDocuments(ctx, orderId)
+	err = w.Handler.PrintDocuments(ctx, orderId, params)
 	return err
 }
 
@@ -5760,8 +5829,17 @@ func (w *ServerInterfaceWrapper) PrintWave(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter wave_no: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PrintWaveParams
+	// ------------- Optional query parameter "papers" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "papers", ctx.QueryParams(), &params.Papers, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter papers: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PrintWave(ctx, waveNo)
+	err = w.Handler.PrintWave(ctx, waveNo, params)
 	return err
 }
 
@@ -9082,6 +9160,7 @@ func (response StationOrderdefaultApplicationProblemPlusJSONResponse) VisitStati
 
 type PrintDocumentsRequestObject struct {
 	OrderId OrderID `json:"order_id"`
+	Params  PrintDocumentsParams
 }
 
 type PrintDocumentsResponseObject interface {
@@ -9531,14 +9610,20 @@ func (response ReleaseWavedefaultApplicationProblemPlusJSONResponse) VisitReleas
 
 type PrintWaveRequestObject struct {
 	WaveNo string `json:"wave_no"`
+	Params PrintWaveParams
 }
 
 type PrintWaveResponseObject interface {
 	VisitPrintWaveResponse(w http.ResponseWriter) error
 }
 
+type PrintWave200ResponseHeaders struct {
+	SokoUnprinted *string
+}
+
 type PrintWave200ApplicationpdfResponse struct {
 	Body          io.Reader
+	Headers       PrintWave200ResponseHeaders
 	ContentLength int64
 }
 
@@ -9547,6 +9632,9 @@ func (response PrintWave200ApplicationpdfResponse) VisitPrintWaveResponse(w http
 	w.Header().Set("Content-Type", "application/pdf")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.SokoUnprinted != nil {
+		w.Header().Set("Soko-Unprinted", fmt.Sprint(*response.Headers.SokoUnprinted))
 	}
 	w.WriteHeader(200)
 
@@ -12491,10 +12579,11 @@ func (sh *strictHandler) StationOrder(ctx echo.Context, code string) error {
 }
 
 // PrintDocuments operation middleware
-func (sh *strictHandler) PrintDocuments(ctx echo.Context, orderId OrderID) error {
+func (sh *strictHandler) PrintDocuments(ctx echo.Context, orderId OrderID, params PrintDocumentsParams) error {
 	var request PrintDocumentsRequestObject
 
 	request.OrderId = orderId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PrintDocuments(ctx.Request().Context(), request.(PrintDocumentsRequestObject))
@@ -12861,10 +12950,11 @@ func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams)
 }
 
 // PrintWave operation middleware
-func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
+func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params PrintWaveParams) error {
 	var request PrintWaveRequestObject
 
 	request.WaveNo = waveNo
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PrintWave(ctx.Request().Context(), request.(PrintWaveRequestObject))
@@ -12890,349 +12980,354 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17dyTHdSf4VeJgvacBOfFkkyaBM3+ATVKE2OzGaTRN77J6gajMqKpQZUUkM6JQKPb2OWT30ctDWqsj",
-	"yR5b0vohW+O1Z7TSenbFacmeP/abCEST/BZ74kZEviqiMqtQKLR2xH/YqMqKjLhx48Z9/u7DlZAPEs4I",
-	"k2Jl9+FKglM8IJKk8FeI05SS9BaPiPqTspXdlQTL3kqwwvCArOzaJ1aClZS8P6QpiVZ2ZTokwYoIe2SA",
-	"1c8IGw5Wdt9bGeMBlnwlWBG4i0d4JVj5Ok4wS7iQKw+CFTlO1IhCppR1Vx49ClZCkXbu8z5hapSIiDCl",
-	"iaRczeJ+jyD19bFU3yPeQbJHkJC400GCCEE521gJ9Ix7BEcwRTPnP1m/dXTvjXU98rSJD/DZbcK6srey",
-	"u73zcrAyoCz72znfYSp46p7sCSNn8lg/cWLnm6TklPKhQAnukmy+7w9JOi6QWI/qmdjO1pZrKhGJ6SlJ",
-	"xweveTbOPnBMo6k06PB0gOXK7gpl8qWbK0AEOlAbmpOAMkm6JIUX04gMEi4JC8dvkfEkLfbRkNH3hwT1",
-	"yRh1eIpkjwqk3k+E3EMYpUSmYzSisqe3FA/0s5hFqM2jMUpJEuOxgG87NBUSYSZGJPXu90E+pXU1Jx8l",
-	"X3yxfospa/Mhi7xkNd8vmqoxHVA5ScxD3CVI0A+8vKN/V3xzRDp4GMuV3Re3ArV6/Vbgopo5DDCjHSKk",
-	"d+32gUUvfkDSsIfZlBebBxb9Yp5GJPW+Fb69klfe4VNfyfjUV/5BSjoruyv/w2Yu2Tf1t2LzNR4OB4TJ",
-	"O8NB27xR9Ieet6lv5n3R0VvvwOgSi76XgurLRRNwmERYkuiIspBMHpi7LB6jUQ9LpBimSyKEJeIpwh1J",
-	"jCiSdOA9TmbwYwGjO6epHlhXY6y4xMeIp/3X8Nh9RagvKeuiCI8RZehr6nLcQ5Krv0c9wlBMOhLxofRN",
-	"T73bPyvHhB4pyouEM0Hgvj9MeTsmA7j6OZOEgczBSRLTEKuZbib6iT/8uuBwKzfjBjvuI301le4Dhkia",
-	"8jRAWKDi6BuaO/UI6gX7UZQSobWUlCcklVTPGusvttW/KysM7Jc7zi9DKsfuL/ggwcz9HRlgGju/0dvg",
-	"+CLpceb5hguJ4+PQaFhl2vwRimiXShEgxlFvnPQIKDWTg6SkQ0I5TF3veFQ8Xe/pOeYLLM+gNJQhT5DT",
-	"t0BNuyZLjlx/4+2vk1Cqae1HA8r2Dw+MHlDetDAlcJSwbHp8lG7hlAhVKRCsxFjI46GYPjwbxjFux8TK",
-	"nBm2MyUdeub8KiWnvE+iwndtzmOCWeHLS01KkDAl0i1AlJpEpSBxZxdxJekoAy1J60dIgtzTdEdUbjgl",
-	"VJFXQDSbxQYZ5+Qbly+3ZvtvwW/MWaVqxjg+LLBDB8eCBBUOseQvr/NdtQhpFyuUChkgstHd0NpijydI",
-	"jIUkgxsCqRHUKgtK3ks3XYt2z/1VfnYfvpjgXXNa52dQyhhJj3uEdnvyeDAoDDbxUAwzr3loRKMpzwzw",
-	"2fFIv6ub4oFwP+Vld0HSUxp6vqMfkOMwxsIzqMQpmfZS2aPMdVhcnGhElOHDKnUmSDFJZQclSjMsLcfM",
-	"LV/+gxo+mYvJLSsVWPSFnRozxMk+RVW+Rpd3ctYcvy8y3Uw/d/FjNsD21laDISyzVo52Dd0KnFwheA1j",
-	"58t7qTi1raCW5f3rcv+42Xm4iqNQx9+3qZCTsjDCEtQ/Kole8DQ9sCRWc7mL0xSP7eqPzSYJ9x2n1JX1",
-	"Nj9D9jG0ev7kk/PH/3L+5Cfnj/9rgM4ff/P8o2+eP/ne+eNfnj95cv7k2+i3H/5sDWGl3jOkfjrA4+xu",
-	"aD7v+z3KjgwDTcy9sj9Alep66gj8DlgXMwqQ34uC/85FwXJkwG2uDcCrUIb6lEWNTqCdxFvqB8qaxnH/",
-	"WJD3h4SV1JPC2B+4Da8p6sUH2qyBSVVfUUueJeoAi6NahS9rGdPStOgef6nedeq4vy5F67cMAWx4IaFh",
-	"H0wSdbQJ/Csk9FS9PliJeNh3BBkqQ84lgS9JzwplGhLhbePydHhD4piPjhOcSopjl/1EZI+kCCtbKZUI",
-	"XIpwI4oeTbRvjIJzPSVo9eLb37z4zv918a2nX3zyq7WCwVgwar3n/0ot/CnGCotI2uhgHOlH1Y9imhwP",
-	"iBC4O6O0MNLXvLUyUlDZjBJNard2ibLEcYVuG76d9UjDULVrm+ugTXD2JDPOtZAFMU35nVtBM0ecebWX",
-	"YocHd+4RoT0+M9AqoY6g6U0kOXrZOBX3UEzwKUF8KNXHPfVvwfscDXCfIM6qnpOXmztOjjJyTurv5x/9",
-	"4LN/+8mXf/Obzz79NWrHPOyjJFUHO0KcoRi3SSwC0M4jFNM+QZhpGXVDgIQ6lnxjJZjiAa6JjZY9wrUP",
-	"Ww9xlaH8XuFSRPHmDIfN7zWuU1ArTuTKvVzjLp7+dIVpZ3IWTxcFRxJ3Oo7rK5T0lLhPdxtHXXJ8PReO",
-	"4lQSHQ+ZpI5b9YhINOrRmKBRylkXHR7cEahPSAJeSZg30iMo5l2wOzrlMWkmuxTJ76mnnVdagbzZxQZj",
-	"B3ZXml1g8Jq5bq/yBl/6DmtgBi5DTi5kh7ybM30bDg/uTJ4x56KVcD48uGPXFpFiDIEKE0QIIA+D6zAq",
-	"YYhxRtAICyQIk87glLDnvNniJxaufz99lfcMfYumAKhjCTb/UFdHov81TJTpr1NqsBrCbxfA4PPpKlPE",
-	"2HycugAecp5pL2WL/q5Jq9/kfbmDpx4B7ZFgU32b9kXeab5L2j3O+6+zKOHUZRCFnHVod5jqqFyZ6d9Q",
-	"e6c5WQlqm0iCelggxhExg6IxkXvwBAfjqUNJHAmEU6I+ZAi3K+xf2G3ClFT3RATJKWHyOOxxv8MTHhEI",
-	"55MDY23YVg+2CdL6UObGnCB61ceqX6k+dbzw9UEix7vqnelYv3m2wadFJwXtMsq6SD9TH6HkKUq59Acr",
-	"7duOp4RjbcLGLCrBMI2bMGnGVNVddHHqqzi1p2IOY65My6/t39l8ff/O+vYLAVL/fzlA7xzeWt9XBDu4",
-	"/8b69s0AhT0S9vUFhigL42GkNY+islcWOa5rS0nP4/eHmEmjBWfJY9vVNI53GJVC3YZIhNjkY1KB1ApQ",
-	"yIeKg1cxCrEg8NkNgey4a2ZeBZdJbZLPhLhw0nz28O3vo7LXHoWqDci6tvoWZiGJD1gynNVOTgk2mUyF",
-	"o/Gi23p3vBbuptfPEp66Lh5x6paEHRqTAB31aEcef+3gKEBtLMhLN0umQXssndJJ/XZKYgrkT4nGAbl7",
-	"fJTlZk1K85SPhCvpNA1JLNAopVKWMpJ8RzSbsxkyANIUpvvAT9yDgZu4WEoc9kr3aikBqE1iEh2D56BM",
-	"jto7bKFErFAim/XEFJtR4zDlXXcS3FSFTH937OWbcCi5VtIdAVca9ocJpEXatHUz3g2BeEJY9gSP8Nhr",
-	"3k6806zfvX/5vk1+p1V55w+r8ikrTihRIBs+n0Q+qpP4MRfkbZv+PIeUAW0hHRwPqBBq+Y6seKUdkWid",
-	"MpQbKMj8TqAw5uqHOi0+MQfQjOZWO/NRjsF0bBTozH9jTMRa59AkrTgTPCZ3U+MBnDSLOGt+tIqj7cNv",
-	"XScWx7EJ4Mw5cvZ71+iXO1k8OsYDpQA19DPN48TKajmsoVqT9wvhMMgDF8dG262K+BAykUVME2XwB4iz",
-	"kCBzWgIQAtpVqxR4pfUdvvbGnjEbwJ2LqEAx73a12jnx/i7tyLod+irtyLuJ3tVHwUqPxNFxJ+WDut/B",
-	"lh5JLIdiNg8fZWQ+/rlNmTOdZVAI0jUdKwvsKd2PSzdXZXUA3i9n5CAjUuZavdYH3DcpNWVlsw+qfuoZ",
-	"k6fltO3CHqYkpAkl9SS3yeR1irT+zn++IQiEXzx2G43g/VJ8OBvLql06FjGXbn2FDoji1bnoet/8+HUm",
-	"07GLvrNbzC5XcqFQJTsEGTEC/8Vs96JC+SJJSjLVSJICW5hTUzoGlaTlwhKLHGMlQPk+yc9GVWqWNz/j",
-	"9sIGBdl996DmpjR3W8GF2eOxLoyJCRbkOPvTzE3nNwgen5JjCOSr6SQxFHuFYA2pGQ3lcRt7Eh8mXz+P",
-	"ZoOzic9+jVvxVk1QGO+hPkmk9Q3Z6F+PCsnTccWNsVMfaTVzbLYH94gAD0dVc2FkdJxVfE3qb1A/hBFs",
-	"wW4+bePRAibXFYtGaUNDRqUoactTkh2yd08T+bNswgSN9Ai1JMoVpQkCkbOEpuNG2kdxEMeXcsbiGhr2",
-	"fXZE0XnlsCR06dt07tFVcEYMZTPX8yy8IJtHHQ1vG9E9mdugjnXk8yeJhITer58L2hRIka8mm0JxDfUk",
-	"unSmcXG4o+FggN23XaEou27EO+RM3tJPerJ9i4PVLXHu/K2jPGtL5GlblCmrUIrLZWxdNvuqPk+qvLg6",
-	"IhnNcoJEbX42zRpzftfDLCLRMT8l6UyaMZg5xyZFxR3EKdY9N6OfIO97HK+ptryOmS7Qdep/9hmn6Xa/",
-	"5J9Jhu2Yhsj+JMMZmBi0zhFdPfjk/ZUA9qHy06JuVyZd7WanzujdTHaw0c+KepTS0excjDQ6jpV80Syh",
-	"+MGpHqUksRNyOFdsTHv6AcjmY3+RDxuseDIoXIJrwc6+OTwMV258ZyX8XuFULPKfcUwvKaYqVVOraguG",
-	"wxTjcB7jDxTDBkfQZ2fpgvoyPau0KJhilWVUk7p8hpqeZW0+kN/09LgGp8TAbwiknwkQwIboUOMNgYQk",
-	"iVOozcLh7ljrUYiZ2NVZ0ZDlEmLGPD6tiEjsyg17HQL4apAxzBwGI7EgqIeThPiH83ol5jiIhTxV/woV",
-	"TfVrTUDeM7U0s5GcY/F+tkMp6QwFjm9kpf1IDeYO5oeYOR3jIWYoxZB3IXuYZQmheX7CFAHtSG+YTPe4",
-	"IdD+4UHGVVA+rHjNs3zJZyL+RAhoxSzWugcK14PZ9ExtMpTO9y9jM/dpG7K54hOTrs9LZynso7bOecix",
-	"jng0DCWwBpUCHb31TjUjoRZjKbMOSw4Ax2NF2+ZS5RhmH7LxXGQf4LMDTbdi4DizMYrW7mwpjc7gtDtP",
-	"WTGUuRmnwrKEmB28NqnOmV+XDVxgCi+f+Rwls7rRh0o79HnQp3oKcmfYfIFe8JvN8csK8SZIVhnZOVEv",
-	"WQ0tJm0e0uGpp8gt1D90fxnRToek/gq5mf0t83hNlAgzK8inW5qbiyCvYdFrc5xGXg14BkarBNAd/NA4",
-	"ekbOQpLMFm7MlvK6/a0zuEF4Ejd37B9qkUpPlWRy5W+o25dExwlJj3t8mLqYvGh8Vs+Hus7n/rGOp5d+",
-	"7s4j0ZY5UpYYogwRHPaQ+gVa/drR/bUAbf32w+/vvODKQ5z2eom7vozKCI9vCEBbQu0xgicD9Wb1SSfm",
-	"I61eNC4Oz7b2SI3kmswIn84gEt/Fp8TPppOuJ6POd0nB+hYrjh2Y2FEHh5SY2848Y8yphzTnbEfG3bBk",
-	"SjuKf92OF/c3lPWdhY0pQRQizx165tTdKsQzdafWNxCakBKMP3WpeqdnWaZ/NbmRWCNRrcVWnq5zniYf",
-	"YF9KMkgu6VTB+SCOy2WYwt137DuXgO01Zd0e5Kv7YDuERC3jhkBv3r9/iPQPQH/cKhQfhHhAUBuH/QaJ",
-	"aHYt5beXl+H1zFSw88pa2c2JIsNEvSxVi/lf3ttf/5/x+gdb6688yP+5cdxqrT/4yh+4aP76ANP4MMYh",
-	"6fHYmUhTItcst/eIVpI7p5cnFt/jIoqeaUpOKRm5HLWRG0NNDPUI9VxvHgz0WN4p3CeDJDb3t3sOzkR3",
-	"bfFCUvMN4THD4dtj71LsA/4lBStJvpXN74EJJnBdc/lL51rfdGpPLq5Cj8rKandnHtvUEr5YLbO15TaC",
-	"cmqUDaat4PJs9lWTsjTD1Hs0IsdJ6q7tuMOR/gpx7Y1ICklXbq+G14nztv4ChTiN0Or5k789f/Lk/PGv",
-	"z5/85vzxp+eP/1n948l31hqEzoOVUYqTyTeo1SP1VaKmuHr++OfnT354/uTbFx9/44uffsMZaHrkIeLd",
-	"XHWeSq6p6/dOuyZlHR4rulOKL3Vt+5smSOAzd23wp+402/TRunUkwzh2VSpZbVlyJKHwsKPdKjIdhn04",
-	"6DS1YcGR0oR0FkisC2l6JI4aK7R2qv7ErkIKbgVfVU+A8REyz8xWPzTCVDoTZM3ApfxXIWkc2yyREU5J",
-	"jw8FmeWFFebIuSLb1Xyt+eSyTZrGL+BpmStVOJoHzWhB7h9vMU1xWUs7Cln4dxZu9e6pGa6wua6FHmgA",
-	"78UAlpIznfHQPDHX4od7YlKzOdfMWnzOtWbhKTNIIUB16QzBfI1VEhUCU9aX5kvdm7J585y7y27VLKjb",
-	"l9hHvbRJp/OAMvPndo2Qm0p9v8+3yEsz5H7Vohr43I/Ts5OMbRhdOnepkLSUjaknVUOEOXmseYrcIuMc",
-	"Ttw8Q6UmKO5T6DaVTJdO47LS+LpTt8pCsJBeYg9QBW4s4yVXasmBToRboIbQJHLmZ5VaRrlq5eI2bpPY",
-	"q1VM0RAa5b2qTaOcmbzX2WsdbuuqF782PMIpo6zrsPHuYdYlAqVDBpXvMR/tISz6xSI66IGCESMjiyXS",
-	"aFL3TUYXvGEGxVZTrJjUns3euzPZ2ieBRLLPF5PKVgM+ZBW46tCVgZwLIVG3Nvf2OCKxFk6Ty5k3D82B",
-	"Xh7ioQBQAwNcrrMZbu44/U9+//g8SdScHfcwm7rQPOjsh3KpybeXrkxp42wvzyCYIH42Aecu8tGR5GHf",
-	"sYenmBpF4+Fc6WV+dCWik6wydJE59Y1qRlYpQppPv/pCFxneLhhaOI7vdlZ232tmJOWp0A/dJaokOm57",
-	"2pMU6lJHPY5iIhGVUJlK6upS6yuNrXsDghsxiYodWdok5qwLno8eQeqqNiXHMxQbcxyR6HhW0V/vCTFr",
-	"XfjI1TQUTbaJhUxOYJJfHhQ4Zi59I082bdLJLVjpEkZSGjp1H71xzY0s8zzsq5MrcTclJCpVqdveOWgV",
-	"7tmhXOedztqeDhd1TJaXDgLnfFQI16y+t7X94L2t9Vce/K87722tv/Bgbfe9rfUX9Ud/UGve5jmTxcVO",
-	"O8e+63Xm4mHDHbPcVcUa1RnzY7NZV3eFCiMLbgikr+gAbW9sWPmwevHhv7/47k/XNpxrKJwkx5fTc3Kn",
-	"lXLW6yOVfZzUMtxVjaWE2UxH8Z/HfN+vKL9bSeQrQ0FUDOYX3yY/FnFmpDW4p90b7QVDuG3vAMswZdgJ",
-	"BFgTqHC2EeMS6amh1ZSEap+gs5eFTYDqdU0XH9ddTi5NiepbmckT6DapZ+HudzlZPONLvy5Ot+gz09uT",
-	"09bFfQVr2LGPQiAs0IltVGnFpb51cZfsITaMYxuzirGQWVFJra/nbiJsaoIT0IUMEuk5+OqwMS1tMtMb",
-	"EFeDlZEGgHNeN3M5bTOAtMsVSUETKn/+w+z1DOCkMGSaaUVTxfgkpyaERQY1Xe+WztUjuDHbms0q0bJa",
-	"oZAxbbbxtdUEBf55LUu2b6YAF1lvUvm1RI15t3lGXyXJxpXOh8fqRHrMQKpBM3WQ3jDxDYG+dnT3DjQ6",
-	"zZLogdHVqVRf1Qfx7VuD0rLcemGBLAvw1pWJfL0eu7uJ8IZyan39tZJshkZfC4zn5GuqQxzx27lzBX1c",
-	"h7xqz5biCpUozvQNcntlvPrN4iMDRjk8zv3zk7kH+omyX8WXZOAriy5EGPLhKi/3kGqO/itez1GzniiO",
-	"Fh2euflrma+t0tg5UzckVQ2S7YzoTTw67hCHqfrZr3968ZsfPvvOv3/2w188+/O/DNCYsABJfFaC57wu",
-	"fKhaeRdRkSW3lhd28eHfX/zmh+cffTL/kuYAg5pRbk4DaVoiyNJU6KKpMES68cEsoEY9Cqlabm788sOP",
-	"LsWEV4BqdOmsgoJxnt0+JQwgS8RCakFmXuW4Q16goRJF85NeOBsZGJFBICpgEs2SxABkg6LRS1bDZyqy",
-	"t4DU4UB5f5JbtgO0E6AXfvvhz1BC0rw6whHz4VOSrpxKsC2B3TWwzwGyAYEAWeyjET4lAbjqAmRARALI",
-	"lgy0uziAXLPAZLyp370/JEIe2797PI5+++HP6rNfAdTAGCtAIliRNyE836hF6M75rjdqLuidkAZMrb/s",
-	"vPnCWSYdCnucC+LOi57SOntWp6WV5TPg2lyqcJ+PPBJYYunjU8wQBcKiiBOTh0ilMdEwREJ6WCBs65wV",
-	"zaw9zcgIKuZNy/kc6tXpsmha/1+Qd2pFmb7paspiBV5WtZ/7lUoiTvo81QXO8ib7ExbyyOnQe+f+G+sv",
-	"K1JlkMdOlrK8UgDv6PGEdtQKBO9zJ7lol3El4kMeDwfMEYN/k+CIpMh8D+0tbggU4zEfms1kXKKU4BlT",
-	"VaewbVPcx6LuXIT5Et7815wNR3wYR0ZouoXxNAxdw4DHUyqWijDIjgMhJE80opmeEFTQpbZ4Dq2mfCQ0",
-	"8juCcyESRWLRI0Qi0VNfyh4ZaCjRnt6iNqGsC2Ns7+kWC6YTndk8NVDhccXvAlG5toH2JRpwIdF2sLW1",
-	"tYtKq7Pw8ziOG2dXzAOL/RqWGMGq1UID1I4x6yPODIOZolf3Vgk8MHWfLrDwVK1sa8tkdzdexMRt4EoB",
-	"7XsSue+phcSkI6HvDWcoGaYJFwStHukzuVtOMO8M4w41f6hZBgjmqIUjIyRCjCOrQq0taCNykeo7LxNN",
-	"PXCsdmes+U7gAdktnClFDc2XDWrJChEgI7iCXARmQOc50rQRwYVD7rwTCkjgx1attLs0Ke0y1qkR2vc0",
-	"Dkdzf2lO9cZMZi8G7Vgsvtud2FWCvCvv3q2sBYjO+u8pzhOSh31AYTEtPiHEw1nokX9tHPaNAVD/Bp3a",
-	"D+EOeM/GNOPbLTBn5sYo50azww3Yzk6hzDxFwL3iuv1scblEgNmUR3udrwSXyBwo65UT3pUvv/W9i9/8",
-	"8Nl3f7SrrFokubo0YjAVtmBbGWdkA72r60Yl2lIq22AoJCLvD3GcA+CEQyH5QNk5IyLQbz/8gQ50qeN7",
-	"A1A7dbUQ+n//ImthgpJ4KFDRQIQuWcZERDERAlkrEUY0jn19VVKBTBk2Wr25s6PuNcWK+XrXAiT4RInY",
-	"DYEklziGV2WA3DcEunX3NaR/iHA8wmOhcyScpv2srX+b+rd2J10LaHV7C/2Pa3u67w9nCNrB9NY5W7f+",
-	"KU2QPVuxiLYWMucJ71d55ucf/enFL//0/KPvXXz68bMf/+jZX/zDRFrRynweMQcRAijeYnn1ltrBPSXH",
-	"QH9RH3U5j4TmqA4hYlZq1NOjqbvtEn42R5XCTk2VQu6Iq2nEUjb+Ziu7KHvtJvADWEUA6KfzHWB81Dzl",
-	"rOjtq1gktNsjKcgLodW7UgukV+o2sOApnIb9aB4zSaYS9/vjYZuyIBeMjPR5wkWAerQ/xv1hgMbDxFTS",
-	"1/aKaOaSPOrR5D5v6pH0i42g2CW2KgoXLTFKnsqpWdh0QI7Uc9OckRW3o/dKdofB5kHpDVYkPjtOsSQ+",
-	"TcXeYo1cNHWFM4XhCm+eus551I8ptS6LKnUpE65i3xkWK2CZ3RAoNea3UXFeDra3HgS1JC+P/D9VeT7n",
-	"5/LL4PcLuQVmr+lZFDCz1xRdbnZAITRR8DcVArRFLXoS0FrbeBZ43wFxbVqPRs4eQzoLXiP6ayv62Pis",
-	"Sf5R7KkeOsRh/zI9iDRcrzvI7cpingmq4Wx2kLsq8vBMR7vaJHcSkLgOsG+W0slpOZ06A/Jo2O0S4Q7U",
-	"+1Cr2/zMn8xZpY7DE9fmZ8bcYBJahYoe+Abhpw0syoZEO6Rhf+4areMciH5SZbGdEqjOH0UdyqjomaRu",
-	"XyGBHlafwCmjYgSPwFDanwV/e2BNUz6UvlmWGjfo1q8ctXV/NO2KwEx3h7WlL7umrkti0UcdHsd8JNzA",
-	"HuqJWrA3Gvbvq+fM88dROY3Dl4yS137BW4o/9m3zNVYmurqK5hTmTOmzypofYDa2ecECDwi4G2ftJLqE",
-	"0sZs1ybOTPM8UtJxsPjdRJkrWPRz/Bhoen1DoJgKGejzxBkpxfadfe2nlZHpL4+z6iD3vTEzhuT0+N3c",
-	"TStSMsCUmRhUc23Zm6wd6eQnLWUeOKGApccOU9+YPTD9a7Tg6HJEme7ZPCns8SlxE8WV72SfLtUlFMru",
-	"HBCck91KijQzy3Fuu2FDH4tP60xZkVPFCJWisjv4lMH0exmkQQVHEezfbCW80rkK4/B2IK150yggubus",
-	"LZV/C0EsT/a378ac6J1K4qiAWOSa+yTup06AoFEzxMGS6StjMjWJo6ZoRmdP6GEKmThTUKsNiqlDYdIA",
-	"0mJWPFTbbNtBmZrezjVdnaf03W1qS89STzqjueopwZ4/q3W+9un1La2ntcWelkk74WKY6D1SbD5daDtd",
-	"bDjtTbyt7kyQ819tylaF8ZrnwU50WG8GR17+2ZQZzQW4N+uxK5y3or+35vRlitoLDTxypYM50y/tma3i",
-	"3tXopB5XjVJItRsGUdYwfXJ2D/2EiKhA68cklRoBNasbN9HRDo4NRpzSPEBJ1mrH6tYuYuSUpI52+w0c",
-	"ol6v2C3OxHAAfwEl1FPQjYqkIRS3bG9BktTLaPWLX//rs09/9Pk//tnnf/atNVDiO5xHTZxnVTlW6ToB",
-	"K6dCNw1sj5F+EKkTC4axcbtoV/u6/nZd/8GHngYSJcE40c8j1WTVoTvtMiq9yaSHCRRzaSpg3a9p7vxw",
-	"7ktRks5wKtxQr408uEauLMARaK/963YFlkDUJ5PalIrn4f17JmoLqNoavxzHsf6zsN0sCz/1+NCV2/Wm",
-	"+tgasxEea/ZRZ1cNteGpKwJPowXSnPpACYN9YlJ5Se8sCg/2m2hK6xZTvpo+HRMK99h33KOcAs0b3J+G",
-	"1WEcO9MyMYuOW1tNq0fP52Z3cmJBHrIHRTZy8uBQ7o/weIk+F5sBXhGlfJiGJHNgleMQGb5V9n2TOOEc",
-	"QGYuH9CqmckuuDRM46cRT2XPdaEt2O1jE9urASEhKQNCZBRBajscZJm6G9O9SvByF9Pc0zfPZZ11Do+y",
-	"7a3FSAolqnP06ZkB6s4WDnocYtN3siF7TdRFViW5ZW0levlQ53vree2a9DPIy2jC8X5WPtIXRUdrZ9Ac",
-	"yTg1M/5G20vg59ndmIU8zIU4OWo8gJ4U/cq8ddp7EweJspbrMHUvg9dvCDuJy40jojRSyFrGLOqROALN",
-	"F5qcKLrvIayDHuqcIdzFlOnrP3dsQxY0TpKYQvZDWJUvlaW87FnK8fqDP/RO3hfYyeAN/Udm11gY9lHt",
-	"jqYCUubcysul4ELnQD1r0lzSg6yu5SGHlHXtZSep4AwQsKY1A/R7vk9JegxXaSKnUnXAU6Ib3mWUhQTm",
-	"NFXmhtucqLtF8xgbjiKduD3gp77QQLGUumbzMyuouPlIcNTBnlKxhphpNnblLql2nnW9K16v4hVg1V4C",
-	"Xe6KCtILZUQuPrA6lK2NWIVcTAJX0g0BuVVZcuvaDLnwTmw7W3Q0U8m7yRubTaXBuv51e3LZn//g6cVf",
-	"//X5k19//sN/uvjxL0xO3Geffnr+0c8vvvmN7fVX1rerWk4DL5F54c7kC18d0jhSCgVmEUo5H7hG9xbV",
-	"VRJKP3188fHTz3/w9NlPvmdmfvHJk89+/dPPf/CLi4+fzjFvpRtgVm2r4Z6Thtmp6Fgv3pwi8yZkhW4w",
-	"m6fwwQX37D/+hzlmnvRMNKlO40u4kDj26Ht/hCLapVIEqDdOeoQhnmgW20XbW1vrW1tbL07MLagrNKzE",
-	"Z1nW+fLmH5lde/aTX3729D99+eRf6wf3uGgKi3JX+mVHwHeoBs664mkgCM8dCFxdpXwyY8Ri8Ui1hYDs",
-	"BCCcp+x8OqRtaWHTtnYBjrmMS67bM3fU46k8pPOlu3Us9I/r/oOGnGNkTN2KO8OdPrJ1lXaXnqyTBrTL",
-	"Dth8YZyoS2ZPx8vbTk/mNFgTRp1oPIAKfYO1BxKdgGPc+iwrFoojiF/tbLv90myOEr1CPZKTdhJ3OkdE",
-	"CHc6nqXP5O0o0s6x5H3CPNoeGwqv54QKlPKYoAEeo4jb3JxOzHkKuoBpVxPqxuilQshKFir0mZF4hMeF",
-	"3oQJDfvGR7kSrPRMVxZ4AAaEK2BQIoi/hNmPeWz8rBkinE64ML7RNBNH8K8MFnjKuz07V3bHFuhuqezZ",
-	"VkVyd7p8noE7m0N7njT7hqhP+ZSmrGYOcCJbx1NBcNQ9xXBKUI9GkdJtNMf524o1z0SbqRqouE9zQZVN",
-	"dxGRkA8GhEW+fM02PyO65FLoiaDsJyIACyghqVFR9hDJO8MzLntQC0pl82LrifRfV7H1NL1ldkQdV06Y",
-	"A6E2s8mqjXWKFDTcNIVBfR6i0oFzBUrBEzDAMuwRsVsue8x+W9vubhGdH2p7ItQdVDfwvL+K2WSvpnxA",
-	"BYmQ5IUKfkeDgSKCvdt5A70DmOl71ibZ0L7MTjnLYeVh/zaXM10TBsvfN2Fz1bWNKXwJP1BJtNq3lqsy",
-	"igj6sHLvHi5CRQZeuHb92O7ZdKasYbUFu2dlHafUuJK0f6huj73kgH6pyyPIYv3TM+ZQ+2na8FgVkoUL",
-	"aBaOvOF5tiOrjXQETk25N6D1i5jLXYQHaPXik29ffOeTzz79z2sB2t5Z374ZoO2b69svBWj7pfXtlwO0",
-	"/fL6zlaAtl9Z39m2V3ZW2l/GGcCDlWAFBlH/V6Oo/6th1P/VOOr/aiCnplxurzOTWgaJRTNARDcGf8Zp",
-	"PD6Gbu3DxO3zVQKjcRZqIVO+CeKfV3fxdj/InRuaJGa5ZprlxPPK6pz8VNySJfSxcLFFtrdemJ7tdfAs",
-	"Zh4vG08OeyTsa6/j9CTBV/L/apMifdwzz2DeonID7gHpSPqZCh5/fUzcyyIlxnBt+rv41HH8BlMtBl9m",
-	"Oxa+tKTGdRd5ycVAK9UZko8e3beEBbHr5fBThvLY2XrnLuBxaISaLI7XJh0df6QCxHRz3IMBPiugmJX8",
-	"aXVpDOqnWdxqxhSIQebohzwKJRiVzVFpYW8+3TW+KmOJMDAHRzjuBzoyT5nkkL8puSR7SFDWjYlOPdI/",
-	"AdMRSgqpRm/IEOvgUUgeV29/UAMM0RT04ZGHseapuvGfHm85zlQoOfANzVCkUS4XcvbTu/RxLFb75FN0",
-	"Hk8NvD93X4rnt8FE03YRtUr9sttHlJpGzNEmorKlC7D3qkxy3Zafmc/rLMpKBKpYnGpHPdWaOX3Lp7bW",
-	"XyxImBKP/iNoF3pc6md2NcqT8QBgJkbEAKWGGfAaSrmEf1J3ObYe6ThJSYeeeV4qcSqzMuDSDAKogiBx",
-	"bP4WCCfYU/g9T5lTozigDt3ZzShTvrrA2iKjyqbP1YA4Z4vsniwdej+XTLj2GFyPSBAWFW2xKsxmVlEL",
-	"qNEFgA39QdGe1J+UgTf0ZxZow/6VwWjA3zleRvmTEqiGyeYszkAD/cV81ChYorn12HcG3sZ9Yur9y4y4",
-	"p32ecaSzbgA2dRK3sJi5k8aTBUtbs4XG3G1Q9aEaKuXjSMkic8El9C3iSDvZZ2j/8AD1SVZor04GOhG8",
-	"z49/++HPToLsMJsUxxz8T3GCWq51K2xAFr16pVorwakOcevp9aRMsvaihXhdtcwHdzrQa0rcQEI/FSBB",
-	"oOTn8O7RfbTJE7FpvtlAt3q6+S6OBdcIpGqKf7J+6+jeG+v3eZ8wAyQL7KreEHLep1lYahcwh4/NePls",
-	"DbkePYLU5Y4jMVz9Dq1efPidi6f/vAbJm0XKaKDUAWHS2lMbCLIlFLFjEFRI9HiiJCRusZh3qZA0FIgP",
-	"pYD8fEjKjiwukAhspjJiXELwZ/XiG//wxSe/+uzpty9+/ldreWUSZd0Ws/iskJhEcKQrxwKj2OrrVmMK",
-	"GoPb2LJio8Va7Ctf2R/KHmGSmpj5V76CjtRsTtTnPKUfGOiLV2GTUWu4tfVC2Cdj+Ac5yZNbDW+1WJlz",
-	"uviUoDEfbqB9YD3d/BNETZGh0Kpa4Ke/XjOqvA7ZjPmwxYSFXwQG0BDCWGa/vGHWbtE68s+Run3V81Ao",
-	"12KnVNB2TACxkUpziwl0c+tmgMgZDmU8RjHtEyT4gOgJwJsyUGlypqwDTbbXoVb8K1+ByNwJpPNqCm4a",
-	"tNc//Lrg7ASt3nvjFnrl5ot/tKZJdaLY7iRAJ1BSfRK02IneI/WZrqpW/8pLvk/U6jRIBmWnOKYRouqq",
-	"CNCJrlffRe89hKTpoMVMEOTRgxOwZNQStGXUxpGGYN5Ab+tndEzR9tYkgkBdH2XoddaNqei1GETPxnyo",
-	"2fNkPwxJItdvY9Yd4i7ZRYSdGGLcIzKlRCjm0UEiOL8S9wlAXJ8cRGSQcElYOF5/i4xPLOTzqilofH9I",
-	"WkyLPtMNcOfFF9WGpziUwN2Qb4XRO+8cvLa2ARyqt8ckVSvOspzYYvBRm0djk4CdkiTGYx081H4do8FQ",
-	"JqQ6MryDcAjUkiMakr1s4BbLRrb8BeMWMD7hy5s7O3to1KMxKbzE7CGiQi2OxnHWOByjlMh0DDC1Qm+t",
-	"1FzcVQLj5tYriHaQLkgs/bLFdB/d7S0kNtBbZKx3ESol1TA7NxGUMm0gCJLZow4PgeDUxFb2rmIWfVIA",
-	"jhSzPI4H5yW7DIAkZqOV7q2YPiVymDJ08hC1QMdtreyi9zY2Nh4EqFXUdtXnrZWNjY3WCnp0orgLK5HU",
-	"jokRXHsowaLQn1ByRYJyi8IADZmkMTopDHwC8xzG8UaLnVhFS1AWkhMzOaFVVsCBNcC6CB5QgzN9oBIe",
-	"x5R1LRdjSVBMB1RqTsZhDxhrgMf6CGDUHqqN5R27t8KiteqFERyNWyzFkuyhNhlzppThospMBbq584qR",
-	"BOrUjNf31YYCaQQJOYtEdqYM90SFc2WG0b4kgU7+ZN08tn4Qneyh94dcEvXK7Ohi0a9KZNyGghi7hI0W",
-	"ywAezF23f3iwEqycklSYhiEbWxtb1qOAE7qyu/LCxtbGC7rNbg+0jk2c0M3T7U1zd8FnXa1YKY0VRONB",
-	"tLK7oljowD4EaXR4QCR4HDwY1vkjm7A7XhDrwoPG2GrwpGGeI8Ua8DzoDu8PCWAIWNXBWq3a5pu13doD",
-	"pc2JhDOhVbSdrS0D4SZN+mbxAvm66dc+07vAKgYlpqL1wRFSLGt3JlDKq+IsA1UKPzHGg/tV2dxzGHGl",
-	"3tlut7ClVaUFfKhdAU4Au9sPTB7vJFNo+G7b4G9WrqD59QKq3IMMMuVVHo0XTWkDhltW0ZXV9Whil7cX",
-	"/W7XDivD2RJ/hIWV24vY2H3G+FCJzLx8DmXgzmWt1L3fj4IJwbD5MO8s+MgrJb5KZM4NV312aqi6CEp+",
-	"lRRrEM0h0fcA3FAaBj9vJ+g8OuVDAXJKyd9cTJV6NpaZs6noqoIsA/q/3cPcb+wV7Xety/b/l4K9nLB1",
-	"lWI9x2edKtSt9XclIr0QDdPsaD4oynGHE69Hk3XJkSldAEWNpwMcQ9bUamcYx+sAdGGKNkCFiomU0FKB",
-	"t1gPxx39RIB0hYSurZUc2UKPNWMREkASNMEtqlVtDHYKiUx8x9ZsoLy8QlmMpZHhISwLjwQtpjFqRDE0",
-	"KnTJS1AwTfIeSJDL1ePKxALAOKrMBxFz05agTWA+xcbnvNOBzbt19zWrrJJUP2JcCS1mwL0FgOsHWXOA",
-	"TAoDKooyTqnF0bYqneuGvWtS457L+7XQyGLJt6vNKHTeAtosUgLactYiDtiRNiisH8e2Wbr41tMvPvnV",
-	"s4+/9fnfP11znbwJabz50MZzpt6mduevVmBNpeEC71GzJxksD2VEy5FMnrtE1kxMDz+8w1ccF2CB5Jva",
-	"NQ0RmzmH98nSV7VUM6C5OjYiygm3ecsmizsAJQlSaCdgi5mWixFaPcmePVnbQHfVs3bkHhZ6dONT1cO3",
-	"ScgHRLTYSdX7frKLRjztI86UyDUecCOXcjMzGZrZAtBCi7WhwSOYylTa0VFhWhtoPwNc0lMIMVOSra3E",
-	"YLbS1Ztbr6xtoFv6A+1NKbaugh8aX7FJ/XbKQ/jJcy0P9RQzgfjoWg8vwkLtG+MjxSssEos4zXqF2YGe",
-	"Vd5tQkyrgT6qw1tXLv3y3qEOSmoHDszYKiWwkMXrblo/RT0qJE8h2DONwAuRizZ2MXUrDu1Dz51xcJWK",
-	"fBFhbaoqn8d/rkSZT3LqWx7IPiodM/vp5kPRH07VKSwmw9VTzyeazFwXplnYAd1EmpVvRX+o7/eh9HWs",
-	"E8WWIBCBgWBFCJ0wtRtXPXD01js6+iQ2kIHnFC22+rX9O5uv799Z334hQOr/LwfoncNb6/sBOrj/xvr2",
-	"zTVw/BszKSgmrea9SVoMIwMRmsU4eAeN+TDNeMY2tgNVYSL2sfVKi5kmZ8aK0puC9pmZR45GAZFbASpK",
-	"CZXCdUUfDksctvgLtgSq2sjkWDZjg9lhZBUw+SKtnhmmsECfouZ7xel6XXWHriCZhKlkn37NHGVPLeOe",
-	"ceTeWkiEHmaRrhMrGv1KU0+RDuOV0nGd7imDEgCBq5KXqlFH/au810oIBVMvNqvUG7oE1lVh+4SQsX1k",
-	"IdpP+W0mLFzJfSiwWs5UZV6z5YF+PoMnrpzHrnQPs/q56RuoM0ra48JFtXCdlYd99S6drjApEfR+TG5R",
-	"vZZi9+lqqVgjRW8I24d2gbSCome7Iwl0qpFgiWcQ6FXqzafBFGg+0kmLtsWnyUP0npFyoi0ly5HJDR39",
-	"8yU4X+V5dGU6Tz2Z+TYEiJHRQo+kyQkFIEOemu5I8JfkWj0kNl85ZzTDHxVhOsk1mw+zNq40erSZEvOn",
-	"w5HmiHMVfjs10DUT+GjRE1fm5Ht2dmZ/FuMwKvHQzlXxkE8uZQEEKtD7QzIkkU6WWpxvmxlnBwzbmEVI",
-	"IQfeJ9Gr6fJXfyKzV3moaWe9COq9C0EgSMQRhEXCnDXrwnKQ0WNhmgOsTMDDu0f31Q4L9LWju3fypE2d",
-	"h9diJ0e8z9ePaJdhOUzJLpL/Tmd6Dhk9s4lJOuUzON023/XIGXrz7f1b60dv7u+8+JKSR60V/ZXUz27o",
-	"v9o8MvmirZUCGiqkU5s80o0Wg3wrmzMHyWpZmhPMDpazfqATIkuf3R8n5ESZmy2mWQ4QMQFYswC7qXF5",
-	"waTWxAXH9YBGeb9qKjXJW4wavtW9uqOUJ8owJ1gKpQZVJrQH1ZQ7Z2dZfpaGYcSixbIrJVAP6axSEgui",
-	"zWiZUmtGd1M+Ul8meCiITgrEEsUEC9lieV7f/YxyZoRhygCnMx7n7gLLjuoRnYsoCAhx9USLnZRy3yGV",
-	"TklOPfg7925nAcuelIlAq+p/kPccx3xkXtZiaoY9LoyXv5BfFg0o08+aOC0Mx7hEelJYO1roKZaQBohi",
-	"zpM2Dvs2ZOxxBriO/eKdAs6yjCU7B2aUOlfimz8yaZhGzmQvC/JSHx1p0gUUXvnOE7EJLLHZ5mfrWf2J",
-	"V2XcV8++ys/um6qaKyNy8UU+TcsADyGY9iWoaqo0QFcol0W890BpAznZX7VvQ6uf//yXSvwMcBxnil2e",
-	"AaBUlXU1N5MqIBBGSrzAfAd4jLpciarVHM9LR+lgL0QptpzUp+YViTWz+hOKtAMVGlcWKitOT0942SkE",
-	"JQJ5OImRUcZNS2Gm/QiSls0r0apv7z3ndPNhm59ByZhS0pup5oVfLFg1HzqY8x1wIf4OMaee8LLvkybM",
-	"mXEJFkjg00s545pzqK7qKjDpDYEE/YAEut2xFAH8icIYC5PhYUArLDPvwS0EsQUh8VgEagHW+dcnJEFU",
-	"1jC8xc1pcDHdzh5152NWvA4fmIaj2S5V4DEX7VxoVP1cWshkaaSbPTIaLYUtMjIjygDIIYuVa6/XBxq6",
-	"AfozLfKGu50jKD2XUsTO7xrvuJxx/JdcjsC7tEsu69jjkAtgf3SUSYdEj8QdBC38bwgb92wqHjYfZp10",
-	"afRoU/HlulBbzQxGWe3tWPj9cm/H3xXGvsb7sY6xMw67ngvSvv6G0ALRMl6B4QHBRvcQzxL/INA4wmkk",
-	"TMv6+uvQ1gU2uA7fzh5d2sVlX9nk4tI5V3mdY3tsGnotYeMy0mSlzZnri+qKb5KidszDvlZrYpogU747",
-	"z5U2ya8g+qhAwyQh6XqouGEPYfMxQ0Prg9KpHDqt0pM2Xib8cypC7Pyu8W7MedN/N+YQCku7G/Mi+2YG",
-	"YCYANh9mqMNuA7Bm5+2vD17z50Fph2bhNJTrRYp1HlCcb3MZbwjrLmyx1XI5B2QhxZRkkLWFug4kyZmE",
-	"lGFIx7ghWiyv4IAKeZEVcqztVavnYXJ4UEi4Xr25s7PmclgWLt/flZNzjZdv3cnJWPh6Lt8CqITulFDi",
-	"2NXzj37w2b/95Mu/+Y0S80FZlisGTnAqKY7zao/LHcRNnND1Phk3uKD3Dw/eUg8u7XrWL2xqVapF7Ong",
-	"hb4XNXiSDmdDA17jX16OtCzus8EzqQTW/TsXXFI21pmmhrDPqQjRs7vGq9fynZfP8mqhJXKURpHKgZc6",
-	"HBLeJm/kvQpKBOTHQTJhjMNioAXhJCG4XJU5h+TYfIgTetwnNv3ilPfJ5e73wGnw5m+5mkSNam+yU963",
-	"ACtqSRFQvVIOZOCCNPqP1NwxqfnCWAs9eld5f05n/wIxlsL2R5Inxepbh1gtVaypY9HlPLrsvThLEgmQ",
-	"bYmZJM731QV2V0POOrQ7TEmEAAHQtjRhYLwJIteygKDOENGoWniMxLCthm0TJPlSNv1+eaOdcWPQzAuz",
-	"v7rr1GdqvHPvNlROGpMCkjyEREdH995QumWFW/mIocN37reYL01JDyQQlRtoH+w7R5zcJFoELTbQkFgT",
-	"2Jaip95ETbNVcw0o+e9JhfAw7/OmGjwPuRRznbulWhlHOjfHFP5UWXDyHAH0FlXiU/2MdzrBZD5GU0kK",
-	"M6s3IwCscXlGhH5dQxsClrCUjdLuRHgGDYhuCNAG78B8Pjuvrm/J/Vyq+jC5a9T04f2HB3emOdnKe2Rv",
-	"yMODOzr1b4CjZSZgFGdT0PhtLwkMEzOXoppaQUE1LeKbnOJ14EOxkUT+A32YUiaBgK/Cw5M85jlfZvaA",
-	"2wkYKHv6Gh8QzITxkuFQ0lNAOQEE/bMkBmR6ret7cvI7HW0aOKTETDYBNBs40D/dKfQ9zrGu5RgA7tSo",
-	"s+rjhqIOc6VNGdaFFpVAvpMzQ5xGS8oiA5EE70Or7aGgjAixrv422RXbW2onlWV6E4keUXpklpir5RkW",
-	"6BaPCNreebm5bHOw5eZDu80NM4gKXLH4AOkEJLLOVjVIExEBHlZXqeyRgSDxKRHqku0qxh4mxkmldDX9",
-	"O2gNahAp9gs/j+xpV2ou7UKG7lDqcwIgPxvT/MXPv/i/Rk+x0Q2m6AKW9ktV4u4Rxb4VYR9Y0GLNN4pb",
-	"giKTgdZXYrmZ9LbC0do07Xev7Xh5CmcEkeVL+znl6sODOzDZ62PpKRrN86LNfFVJwYo6oyHy1VxyxWbI",
-	"Yq6M4sJlwiKQg0IzOcjCWBAQhX5Oj0kqxWbMR+v11bi3+WghhZ6NjJTsZQ1MlNt8VID2iPlCivSa79lh",
-	"BuEARmabxHxkxRExzY+0q+nZf/qbi+9/dP74786f/B/nT35z/uTbfiHULJV/UVn8jfYkS2+t35Isx76a",
-	"Xb+coCJOJWdaj8qS+EMsKt2NQww5Gt4tMAHsdXKWcHVMHpoPirXQ5WW/wVPoRCAsTIfadkiFywLlWVQc",
-	"dBzBO3KEU4JWX905f/x/Kr54/LPzJ98JWox8+dMfffabn/z2G38XoPPH3zz/6JvnT/7i/Mk/3VvTVUQd",
-	"GoM5k8fWQb28de/2GwFqY0FeurlOWMgjEiHKWuwkFKcnG+geH+WNcTX2FxqlVErC0KoPdFE91+OAf28C",
-	"+JJzFHPWzeItZl0aDyUmHQkiCIAnqYCeNQydGOB+ceJyur0OZL6lx7l19MdX6So2b9Gv9F0KQGG1ggw/",
-	"1q5rOXIFg/+0iLKgbdkK1EJgvao5a9GBWhfSRLyc19cMqgwVU6dePBr6RZWjcZkX+OJOUPBaWaQQQxKt",
-	"QwuKW0d/jFZzluUpeuf+G+svr1nStHk03mixOwWwft1gG8BDLIlNU5YBZrhLoN+IprBWAkYpl2TPtgNB",
-	"ox4XJPspjmPUw6ck6weg4ffQCZx+Ejk5/mAwwfFXo7pJciY3Q3E6h429PEXN0EETxXUm37XHEEuJ1d7l",
-	"mlqaSbURSQGtdTnOJ5gIzKCKf1Jh1kzQa6713zl8yOR61nnTe/HfUs/dh8cWdfXX9HNy6V0mXRfAspZc",
-	"tSC5rgE2OD/Q7wrScyvobtMprdtATknwHDIYPcx8cCa+rSs384RlKJthkd52ySWOxV6LJQXVsPR8iVXN",
-	"ayK7IIG2NqA3RotFtNMhKSQhWzxPzBCOvj4UEgRU5lJKCRacbaB3dacMPVRM8CkRLdYhI5KioW2Kz2zz",
-	"UpiB7YkfIAkizXynG5qYXmMtlhkTSrgOcKquJiC6E/pTvf05ToiH+V1LrAzefI8IdUh8PkzYOpBz6jVL",
-	"866EPI0yzjFVQHnNx7Of/tXFJ5/67ZUIi16b4zSalhHwWvbQrDwx4mn/NTy+2jyPfHqu24enfaUhCAkN",
-	"czK8chvfNtl1NOwPExEgchYS+KkI0EidQm2NEJ7EZGnJAp2Y8xTadI01JkA3xpBSW/A2N9jSTWUXAFwl",
-	"IMs8arTFt9RvrnKf6QB3yaY47f7h2SBeTPSgB/0ul6Lba7UxR2M2d0xCUsChsHk9ER6Dfo8ZOvrjr6I2",
-	"TvUs6/V6l2PSAkT53ZJZV+asYyTMywnTlPFJM6Squ4mYhlJ1pZBSHsiqsIcZI7HzBWSAqfrGZAd4Rv1d",
-	"wqLLN6AB7hXjknboMitS7xTfmAPV5YmcsCNajloEjLVy7rBflHlgsabi+efkWlnOrrwGzQm9UfcCfTIU",
-	"etvjeWF4gc336y6rzAl0UROo1tNSWroht6sobtbLwe4cZKDVbe1UxLNZXlSLWXY3Ec9r5mqRhxuwVYCM",
-	"WL00UtksuVnQpqPM3dBUkvFRQ02lUUu8u4nwd8V7DlvSNfLJ54tqYrEfZA3q2mNEzhISKrMzwnI5Kql9",
-	"vRILphVXAJ6zQaHIdfoO573N6qX3EtqbFcl/VR3OZpPIWZ86EMZ2i3XrYt38TOOYUkYuLY/Nu0ri2LlR",
-	"mx3KqOjNLoiLb/DJ4Tdg7HuwOq0RPq+iuBmrBCD47G4thXE0Cc07df1GxkirCU5lPFYmSmcYx+NsZn5x",
-	"bL0G6zr0VZ8vZ11Ft+H55wH4ZREJaft57pdSZ00cUJ2+nZtLRns5ykE5DF535tkxCB1C9+vFyNB1+s4W",
-	"gTrUr+tEccEXeJUHrCnAxJJqHXPvmSItONYo6wZZKE8p8JmINjRoUqgxDfbEoK34LfzCMXlhB9KOslMz",
-	"xcYfYEY7RNQgVrydPXVZ854nRDFLGHNBrgQkupF2ZddzZDa1gYqVkUAfsx4foQFmecsCCI9zHJlLeUCF",
-	"oKy7rLQI6I9gfJRo9csfffOLT361FiBFbcQZER4z2nf13k0Iswt+Dt38dmrX4unP6OLr+aVobo9VoU8t",
-	"FUX+sB/pHvXL5Ba1t0UUB8M2cEuoCYIk42nWTJ4zkjWxMafXfYdkomTzof1nnTJf4LFr2y8712XVyZc4",
-	"A1owTkgNK1QuX9pnD0pRk/fs0ybI5DkqmYvv8KV5vKsWa0WlWWWAMMq9AAjqNdOBka958iMkSCoNpsV0",
-	"Pvg6ZcXf6fCs+fWxGdtUhVfoqYR0i6UQESPRBrqtKW+/zZoCl7oioh6JIwRtZEDIS9wnrMV4p2OTSvR+",
-	"FlKisEDJUP3cGUNVZH6OhWtpftciYd/ELOKnJK0Jp4IKUaa/lqoSRXRJKCdqDhonB4RoAJ2LTDdhw1SA",
-	"xcEiCAnZKoiJ7tBNBOlmz9Cl3u6yFFy5lmIdO084DkuLiZbeanWgZ//hzz7/L79Yg06Okxwj0OFrb+xl",
-	"jXMM7HvMu11HJs+Vyl4RYnZForcIaOZIaLKZdGoGjFhxeufd9T/S9gziaYsVDRvod7spJE8Kvbw30L7h",
-	"eN00UzfDMzoGYI/iYidaK1UtNGlqkhL0RWiUjRxiLUAEhz2YTgtyXfiIWZQg6H0bYoZoZFqsjGgIizVZ",
-	"FlAF6BLESvrreO1zKIXtCT4KMbtWIawmMF0Qm33P9NvlOD6gUYV59w2Rc7VtyMiZ6R4n02HYByTBZ5/+",
-	"7flHf+F3bzVDb7ybiOViNxZe+LuD3FhubCFIekpEPeEroCQQGF6XZJDEWJJphsTr6sn79sErPBblF3lO",
-	"hJ1xoFM9NNGDXEOx3wtbqnAdKCO2ex8CKmdzQquf/+XTLz/86OLnH3/29JvnT/4WClr+eTkwI68PEgn4",
-	"K18noS664dHYVEoXSHkD7ptsxpB0GXENU4RSjS9XAujc2VlDWZ9VkFgySzEeUKFU+g0XWEiVrZ63W6I0",
-	"v2u5JmrPw9HywEDw6QQEiJfJ62pFm4mkzSQlp5SMLo/v6XTDHerRf8+FjWZgqOVFqAEOwEIZAkMh+YCk",
-	"aMSHcQSeLiqXVescQelnxomgY2Mk8CCJs772Vt8WGKJ2U3Cn4Qe2XGd60rvAA10wkyPDCqv9Gz5WYhWq",
-	"o/SsGLQTVetEVLRY1ru6p2v3d3aCPE/djADWl5Gzg7UNdFcZAiMqAGEnq7GB3tq6MTKi4KFWChwTOMyS",
-	"oLIUdY1da36oNPyW1ez2Dw+gU7auxTTmTAkjsIdF0ZwQfZ2VqXt5UWlNIqCMIb3gpspKg+HpWjFIW6lg",
-	"4e0pk8bm8UsziaHdXtwnzE5J002/CsbTpOOpbgAOuGRUZ4br3416UANop7HmrzG6q976Bo0vJRaCh9Ng",
-	"Y3MM7mIVQbaWHo8j4WvCXBCdCyyad85XTeaGQDEe86HcQ3iomITEMfT3MgVgumcfSvnIN2EzkeLcMpGw",
-	"osZcCbJQlvlT9HhCO2oMwfvcG9L6nS7hAjbTHDfdFtTCA9tKRXPz39yZ1qTTiJg/vMSUOkOB46lzUpLA",
-	"VqnuZXCWpZmi/UzaRTwc6jIc4HlyJglTAj3D8gFHcC71gpLYW07OlS4FxVCXfEMY+aPFy8V3/+LZv/zj",
-	"xXf//It/+82azsTiabboZql3pYulpOdMr+O8dfTHxeLMXXSkz0c2RV11DeJPHRhTMK3PbYutPvuXf3z2",
-	"59/6/If/dPHdXwXoyyf/92f/9t/yv/71y4++f/H0x5//+OMAXXz6+OLjp5//4Omzn3wvQOqZH/8iQM9+",
-	"8d2L/+2TAB299U6Anv3wF19+67tW1W8xDtMFsPN4ODBGRciZ4CA8inSDHRVr0HIdak7VhLNK1KDFsEQD",
-	"LiTa3kJvvwqv2NkKtra2oGZxA2kzXC+5S4xFbC5d3mmxk8O7R/eRBUfUUvWkhGULEzDOyZSPbuQMDKZk",
-	"i9kNpcJWejsxD/XWFc7L7++K398VS7krpmjkUPNbZoxSXHyUciWfdYx0SYj1JOw3kKd5lk+mJlI5i1AV",
-	"XpgJLTM6NJbagZGJKyPAxijkgzZlpt9sSe/VZe+ixTopH4Cjvk26lAFWKmWgy4dYEC1hMgPI/AqZTBZp",
-	"ypMgSEoTSjLcfgQR2kGC2ThAIsEhEYh2GU9JtOcKK7SYHRqshQD1xkmPsMKPIjzW9yj8gzL0NZxgpwQ7",
-	"IjgNe7e0mL5rY2e16Hsl8gAxRM5Q7iOtH/ZlH750s3EBUlmYLUx4HeZbhKbskG95dtu96ZUF+L/iCidr",
-	"iaped00433vtY7733txqTNgZc/eBW7LM/Yml3DI2qMaD1RXngCMcYT8R9W+O1Tlz722k3TS1hCy/vU06",
-	"uuF2s9fr+2SWl/8ulbQVD3t9TZsWq+WSsWXlV0cgO4vA147JzHQ9bD6E/1dypxxRBjogMQUk0bRr3Au2",
-	"v49BNFf3hlYgIUSK2zqI22Kruiq14BM37g/IVAi1vx003FMSmbAvD/trthytxWBde+hEu2zECYjykb3V",
-	"7Tz0cTUtzRHjI5d8/yqRxf1eWRJfeRP41JdLq+vQt1TeYUORObDZI0Fmieq97FEheTquYadZ1XuYQilN",
-	"YYIRN802z+7ozgf3JSjcrXj/CA57AbJZWqZI2tiOpyVsjJwKLWbDORE5pSHZQCc62+DE5HLlXROMnE2o",
-	"vrlWNXKYbp+l9B7d/U83B4CGgBYJq8u5LnFqE5QMJdJ999WdsYdOkqE8Vh+cqCHkMGXgZ4ZXrxuFnkTZ",
-	"sVAvJ5EF7uC2s10PUFP3WuwkJdb/eZJ5QoU+XthgoqgrA4d9GNIODTDIOufNKIJmTIiMjTAFdVXXA0Da",
-	"+h46SYng8Sk5hlFPdBzNOkVbDEgGf5qBstONQqV0DBMzHSw1TlKbEGaBT9RKRBJTeQKBmIkFFIiRIsm5",
-	"7uenZI4wKo6QSPIW01CJk8s9aQ23tl4INZsyDn+R9Z2TQDd7KPmCtQxqsWJHKThZG+hdj9jKYopYt38U",
-	"6ObWK04N1TBiJsCeP2CUXO7twzG7JpSU6jSmuxP1LmOwyxkHcHK2JBzoN3kcBbYZqPrHuj2H6g84MpaT",
-	"lUEUUxmY865OZi4frOhqpgGos7AOjp/Nh+rfx+rfjzbNNJrB1Ga/a1ououyamnIRf600TOyQhv3bdAHp",
-	"rJfguyRVU5MGrcJkhznxr6yML3xZsLkKNHsvfzTIRsydNhzSFFy8+6atDoFiAN1XFjCZ7HjLSfiAFlq6",
-	"ty0kRWauASNyhY6jMXIm7UfgqmzszwBcrk31e29yzh1yJhV7XKVWp8a/j0Xfm4+DRR8gCziooMtKttEk",
-	"Vea5IjBMYlXfZPmWlJoSKW6pI/ZDNc4lckbVz2vzRbXRAjYDdABvax1A/faGyMrfwPGj9TVEJRnoH8A0",
-	"W7Akpd+Aox+D7wny0NSFrwTj+0PMJJVj+P7E/nWidaINtN9i2gVoXxYgbJyC6lUBCNZTkq4DKUFX0971",
-	"9Yh2qVRaUEpw1GIYTl01jRQ1zSJtsbo0UsV8R2ornr9b307tWu569fLptzsQfNl4aJA4WsTsCzQXq4+A",
-	"iVfPn/zg/MmT88f/+fzJv5w//sUMB1IpAws5kRXtUo1rZOjzxmLZ3J5THtMmVkdDJxBj91mfNdgXigFT",
-	"sp7yobbQChYOFQYKcTmpQRDQLUI6OtAlmbJJSWQxxy/+5pcX3/vTKSxqgCo3Y877w8Sf2AxfG8TzZkW+",
-	"sxQkb++8XKdiTnhH3wVQSpMXo6sTogCZSB3CEK3IsvRuZEDxBe8A5DvpdHCfNzXO69e9ldSLrlCeepz0",
-	"Ou1G+DLu9dfaJWRVTc0y6toFuaphUJfCue8aq17PPcvAp/6E72Qo8QiPi+kEk436Rnj8vN6renbXIvLq",
-	"6zG0nwqEHbhvl5P5z0/tm8HKMBEqAzuSSzAORjOJOxp59Bv/cP74Y7/4MpAk/rSTw6Esli9F2SnwTEDp",
-	"eZkqilYP7r+xvn1zrcX0adG2UVE73UMYffVoe31752WNsmFqmpQSrM8fOUtoOtb4vC0mC6eTERIJhOFJ",
-	"npoHTWcPfUIiGmmcYJym40AHXvNGxjd3dqyD/iTm8gQUZT3Kya66BsCRR2UGUpwRosV0xqKNds5dIqXB",
-	"d8hzegwLs3tOj+K1aLiGLPlVwDvmZK5efOMfvvjkV8/+/scX3//If+qEHVmdtpjoypuKSkq77O5wwf6e",
-	"m460sqwD2HKMA9pl6mWOkIqv8uioOOBVMlvxPc6EGl5omUZZjqF/6+jeG0gqoivxC4ICBIPJZ16aO6RQ",
-	"vV9ogzQFk6SaYWhE/YngfX5smPQEhZz3KUGrb0qZ3GXxOEBHeECOqCT/7kimNJQBOlITJS0G5cE9KROx",
-	"toH2IdrfUSdF+xUOD+5AHgpGqW70Y0AIoLAR4jUdnrYY/GJA2VASgVZv7rzgTM9WnHTAVq7I6ILBr0fm",
-	"1bDhkeW/hbDV5OG0txouI0T4ZZnuCZRFNKeDWh3pp688DF16z9TYR44SQhkRAaJMZLhSQxsWTknIBwPC",
-	"IqV987MlnWkNJGPjG8ZWTUxCkKF7fWy6Jm9rVcQ0gYiKjYxY7WlNOxYll8SoZq0VHQ4c4VNiQoH6A/WM",
-	"/qC1klmC5aDJLNZsg3iJj/3ygHoW2K+gOTjAzTS6GzQZYWE8jIzCVnZUmH40NvG4gmbgqG5UD7xmJ3E9",
-	"QBE5DZbVdwlYU3GUReRIwDrQFAbkApsIY8qSDl974wryK/xsAVO5iiwLwxa6Vj9LSIfIhDlqvAOCJgeG",
-	"SpV+kJd4tRg42BE42HP1QnOg7WKS9UUywQHgwxY7KbH7CVpNqpuRd1NTZLePO+9WQJNcTKT9iuQ7zLAJ",
-	"akLurqJW5Onsfk18gdKhTuGNlxS3OhBi6Gh6pFNGEt25LEvcMEtY/fLDj84f/+nnf/r/fP6XT7/42yn2",
-	"vJ/v1dBXwvY47OX5qiLEMUEjQrs9EI7A0CTKen0Y/CChblFdY2HRG5HoQa0o/HZPWfU47SoLPuvjI4bd",
-	"LuADFuNUepBSLfrWK2toyGIiBDqxqFV6RidQj5gO3WEmHPaf1+wSNbfr0kab6VEae1fz77KRoXJ0MUDf",
-	"tfqbSQt59ne/vPj4G/McmRS67i7kzDh6Dx/oiS6iz9PzoURn1VJ2B5bjUZAaa8K+lnIdty4lWOwZLW0e",
-	"LpgvC6CeCcz+P6euv8LsrlPwNPT+mXTI5cW3bfKFBk4Ej/caorZuvsCKq7W+QD/jxTSpR6I7imlyPcYF",
-	"zG9pqT5FdXb18//yycX3P3r2o0/XrhhjLjvGvmoZ+gHxFSjeLJYnqj/wi1O7QdU3EofG3ocxDpu2gZon",
-	"+upbaX/43JRtLQXCOid2E1AweFp3U4XLMAuT9TCLwNgd4bi/xNIHiBnHFJLaSUrQbz/8AYTKNFFuiAw2",
-	"XXt5TEzthrCp+sycqByKvVHCIvx6MyZRV7cP8jfF1480YuMrq1z2M/ri8nqX0PIfSHmbskacCq2LdOnU",
-	"ztYWRLCX5yLan2A0zSpzVXNZI3pdm/JT2e2+efaefnQZ21J6ZZOd2Q8lPSXWMdEeW0+RiT+nUHezlAvX",
-	"Etbi6+gZUYDSCyqQ66TTHPZeF2SWCfP86b6l+c2g/W5fzQx8hxh2ZUkB7y4VkqQlVHtGRqjIH2g1JQno",
-	"JhpjQzMzZ8R/gKG9qz9HydQ+vItPn0cuUdO6FuYAenh4QlE0a3GolNMl8QdsFML6/bxTABczECUdE2GC",
-	"isDzxz87f/wfAffyz2u4Y/Oh+t8x4/6AjsMoMixzDUaRmu0NseTAiw49lD39GpEb9iOPtIAiCgn9xjkG",
-	"wb32GIJ88/XPMduzyM451cXjhL5FxtmySXpq5zNM45XdlU0442bqVf/0xQ+/efH9j86f/O/nj//r+eP/",
-	"VqjiMvmsDsidix//48XTfy5iIijLzPEcZPt89vTbFz//K7S6f3RnLf9N1lnR8bNvPf3ik189+/hbn//9",
-	"0/wHBrrE9/jFz//680//7fzJr/NYAIA2FWZp6y0dY7xrevHm22b6wDqehQwElJ0qgVaVDdMjcRTYqHNg",
-	"MZ3WNlCWkDCRN9Bi0FrC5I+YfJI1a6rr7BiEY8ENJrq6Nv5k/dbRvTfWQXQbiCDtrLdUSsTKoweP/r8A",
-	"AAD//w==",
+	"7L17dyPHlSf4VeJge0+R7gRfKqkl8swfVEmyaZWqeIqlVu8KtWQgMwCEkYhIZQQIQrV1jlR1/OqR2utj",
+	"uz3dtrcf7vb0ds947e3Ztabs9vwx38QUS9K32BM3IvIBRCATIAiWd61/VERmxuPGjRs37uN3HzZCPkg4",
+	"I0yKxu7DRoJTPCCSpPBXiNOUkvQWj4j6k7LGbiPBstcIGgwPSGPXvtEIGil5b0hTEjV2ZTokQUOEPTLA",
+	"6jPChoPG7ruNMR5gyRtBQ+AuHuFG0PgaTjBLuJCNB0FDjhPVopApZd3Go0dBIxRp5z7vE6ZaiYgIU5pI",
+	"ytUo7vcIUo+PpXqOeAfJHkFC4k4HCSIE5WyjEegR9wiOYIhmzH/WvHV0742mbnnWwAf47DZhXdlr7G7v",
+	"vBw0BpRlfzvHO0wFT92DPWHkTB7rN07seJOUnFI+FCjBXZKN970hSccFEutWPQPb2dpyDSUiMT0l6fjg",
+	"Nc/C2ReOaTSTBh2eDrBs7DYoky/dbAAR6EAtaE4CyiTpkhQ6phEZJFwSFo7fJONpWuyjIaPvDQnqkzHq",
+	"8BTJHhVI9U+E3EMYpUSmYzSisqeXFA/0u5hFqM2jMUpJEuOxgKcdmgqJMBMjknrX+yAfUlONyUfJF1+s",
+	"XmLK2nzIIi9ZzfNlUzWmAyqniXmIuwQJ+r6Xd/R3xZ4j0sHDWDZ2X9wK1Ox1r8BFFWMYYEY7REjv3O0L",
+	"y578gKRhD7MZHZsXlt0xTyOSenuFp1fS5R0+s0vGZ3b5RynpNHYb/8NmLtk39VOx+RoPhwPC5J3hoG16",
+	"FP2hpzf1ZNGOjt58G1qXWPS9FFQPl03AYRJhSaIjykIyvWHusniMRj0skWKYLokQloinCHckMaJI0oF3",
+	"O5nGjwW07hymeqGp2mi4xMeIp/3X8Nh9RKiHlHVRhMeIMvRVdTjuIcnV36MeYSgmHYn4UPqGp/r2j8ox",
+	"oEeK8iLhTBA47w9T3o7JAI5+ziRhIHNwksQ0xGqkm4l+44+/JjicyvW4wbb7SB9NpfOAIZKmPA0QFqjY",
+	"+obmTt2C6mA/ilIitJaS8oSkkupRY/1gW/17YoaBfbjjfBhSOXY/4IMEM/czMsA0dj7Ry+B4kPQ48zzh",
+	"QuL4ODQaVpk2f4Ii2qVSBIhx1BsnPQJKzXQjKemQUA5TVx+PirvrXT3GfILlEZSaMuQJcvoWqGnnZMmR",
+	"62+8/TUSSjWs/WhA2f7hgdEDyosWpgS2EpZ1t4/SLZwSYVIKBI0YC3k8FLObZ8M4xu2YWJkzx3KmpEPP",
+	"nI9Scsr7JCo8a3MeE8wKDy81KEHClEi3AFFqEpWCxJ1dxJWkowy0JK0fIQlyT9MdUbnhlFBFXgHRbCYb",
+	"ZJyTL1w+3YrlvwXfmL1K1YhxfFhghw6OBQkmOMSSvzzPd9QkpJ2sUCpkgMhGd0Nriz2eIDEWkgxuCKRa",
+	"ULMsKHkv3XRN2j32V/nZfXgwxbtmty7OoJQxkh73CO325PFgUGhs6qUYRl7x0ohGM94Z4LPjke6rm+KB",
+	"cL/lZXdB0lMaep7R98lxGGPhaVTilMzqVPYoc20WFycaEWX4cJI6U6SYprKDEqURlqZjxpZP/0EFnyzE",
+	"5JaVCiz6wk7FNcTJPkVVvkKXd3LWAt8XmW6uz138mDWwvbVVownLrBNbu4JuBU6eIHgFY+fTe6k4tK2g",
+	"kuX983J/XG8/XMVWqOLv21TIaVkYYQnqH5VET3iWHlgSq7ncxWmKx3b2x2aRhPuMU+pKs83PkH0NrZ0/",
+	"+fj88b+eP/nJ+eP/GqDzx984//Ab50++e/74l+dPnpw/+Rb63Qc/W0dYqfcMqU8HeJydDfXHfb9H2ZFh",
+	"oKmxT6wPUGVyPlUEfhtuF3MKkD+Igv+fi4LVyIDbXF8Ar0IZ6lMW1dqBdhBvqg/UbRrH/WNB3hsSVlJP",
+	"Cm2/7754zVAv3tfXGhjUZBeV5FmhDrA8qk3wZSVjWpoWzeMvVZtOHefXpWj9piGAdS8kNOzDlURtbQL/",
+	"Cgk9Vd0HjYiHfYeTYaLJhSTwJek5QZmaRHjLmDwd1pA45qPjBKeS4th1fyKyR1KE1V0plQhMinAiih5N",
+	"tG2MgnE9JWjt4lvfuPj2/3Xxzaeff/yr9cKFsXCp9e7/K73hz7issIiktTbGkX5VfRTT5HhAhMDdOaWF",
+	"kb6m14mWgonFKNGkcmlXKEscR+i24dt5tzQ0VTm3hTbaFGdPM+NCE1kS05T73ArqGeJM116KHR7cuUeE",
+	"tvjMQauEOpymN5Hk6GVjVNxDMcGnBPGhVD/31L8F73M0wH2COJu0nLxc33BylJFzWn8///D7n/72J1/8",
+	"7W8+/eTXqB3zsI+SVG3sCHGGYtwmsQhAO49QTPsEYaZl1A0BEupY8o1GMMMCXOEbLVuEK1+2FuJJhvJb",
+	"hUsexZtzbDa/1bhKQZ0wIk+cyxXm4tlvTzDtXMbi2aLgSOJOx3F8hZKeEvfubuOoS46v58BRnEqi4yGT",
+	"1HGqHhGJRj0aEzRKOeuiw4M7AvUJScAqCeNGugXFvEs2R6c8JvVklyL5PfW280grkDc72KDtwK5KvQMM",
+	"ulno9Cov8KXPsBrXwFXIyaWskHdxZi/D4cGd6T3mnLQSzocHd+zcIlL0IVBhnAgBxGFw7UYlDDHOCBph",
+	"gQRh0umcEnaf15v81MT197Nnec/Qt3gVAHUsweYf6uhI9L+Gibr665AarJrw3wug8cV0lRlibDFOXQIP",
+	"Ofe0l7JFe9f0rd/Efbmdpx4B7ZFgM22btiPvMN8h7R7n/ddZlHDquhCFnHVod5hqr1yZ6d9Qa6c5WQlq",
+	"G0iCelggxhExjaIxkXvwBofLU4eSOBIIp0T9yBBuT7B/YbUJU1Ld4xEkp4TJ47DH/QZPeEUgnA8OLmvD",
+	"tnqxTZDWhzIz5hTRJ22sukv1q6PD1weJHO+qPtOx7nm+xmd5JwXtMsq6SL9T7aHkKUq59DsrbW/HM9yx",
+	"NmBjHpVgmMZ1mDRjqslVdHHqqzi1u2KBy1yZll/dv7P5+v6d5vYLAVL/fzlAbx/eau4rgh3cf6O5fTNA",
+	"YY+EfX2AIcrCeBhpzaOo7JVFjuvYUtLz+L0hZtJowVnw2PZkGMfbjEqhTkMkQmziMalAagYo5EPFwWsY",
+	"hVgQ+O2GQLbddTOugsmkMshnSlw4aT6/+/YPXtlr90JVOmRdS30Ls5DEBywZzntPTgk2kUyFrfGi+/bu",
+	"6BbOptfPEp66Dh5x6paEHRqTAB31aEcef/XgKEBtLMhLN0tXg/ZYOqWT+nZGYArET4naDrl7fJTFZk1L",
+	"85SPhCvoNA1JLNAopVKWIpJ8WzQbs2kyANIUhvvAT9yDgZu4WEoc9krnaikAqE1iEh2D5aBMjsozbKlE",
+	"nKBENuqpIdajxmHKu+4guJkKmX527OWbcCi5VtIdDlca9ocJhEXasHXT3g2BeEJY9gaP8Nh7vZ3q08zf",
+	"vX75uk0/06q888NJ+ZQlJ5QokDWfDyJv1Un8mAvylg1/XkDKgLaQDo4HVAg1fUdUvNKOSNSkDOUXFGS+",
+	"EyiMufpQh8UnZgOa1txqZ97KMVwdazk682/MFbHSODRNK84Ej8nd1FgAp69FnNXfWsXW9uFb147FcWwc",
+	"OAu2nH3vav1yO4tHx3igFKCadqZFjFhZLoe9qFbE/YI7DOLAxbHRdidFfAiRyCKmibrwB4izkCCzWwIQ",
+	"AtpUqxR4pfUdvvbGnrk2gDkXUYFi3u1qtXOq/y7tyKoV+jLtyLuJXtVHQaNH4ui4k/JB1XewpEcSy6GY",
+	"z8JHGVmMf25T5gxnGRScdHXbyhx7Svfj0s1VWR6A9+GcHGREykKz1/qA+ySlJq1s/kbVp542eVoO2y6s",
+	"YUpCmlBSTXIbTF6lSOtn/v0NTiD84rH70gjWL8WH87GsWqVjEXPp1lfogCheXYiu983HrzOZjl30nf/G",
+	"7DIlFxJVsk2QESPwH8x2LSYoXyRJSaYaSVJgC7NrSttgImi5MMUix1gJUD5P8r0xKTXLi59xe2GBguy8",
+	"e1BxUpqzrWDC7PFYJ8bEBAtynP1pxqbjGwSPT8kxOPLVcJIYkr1CuA2pEQ3lcRt7Ah+mu19Es8HZwOc/",
+	"xq14mwxQGO+hPkmktQ1Z71+PCsnT8YQZY6fa02rGWG8N7hEBFo5JzYWR0XGW8TWtv0H+EEawBLv5sI1F",
+	"C5hcZywapQ0NGZWipC3PCHbI+p4l8udZhCka6RYqSZQrSlMEImcJTce1tI9iI46Hcs7kGhr2ffeIovHK",
+	"cZPQqW+zuUdnwRkxlI1cj7PQQTaOKhreNqJ7OrZBbevIZ08SCQm9j58L2hRIkc8mG0JxDtUkunSkcbG5",
+	"o+FggN2nXSEpu6rFO+RM3tJveqJ9i41VTXHh+K2jPGpL5GFblKlboRSXi9i6bPRVdZxUeXJVRDKa5RSJ",
+	"2vxs1m3M+ayHWUSiY35K0rk0Y7jmHJsQFbcTp5j3XI9+grznMbym+uZ1zHSCrlP/s+84r273S/aZZNiO",
+	"aYjsJxnOwFSjVYboyY1P3msEsA4TnxZ1uzLpKhc7dXrv5roHG/2sqEcpHc2OxUij41jJF80Sih+c6lFK",
+	"Ejsgh3HF+rRnb4BsPPaLvNmg4YmgcAmuJRv7FrAwXPnlO0vh9wqnYpL/nG16STFTqZqZVVu4OMy4HC5y",
+	"+QPFsMYW9N2zdEJ9mZ6TtChcxSamMRnU5buo6VFWxgP5r54e0+AMH/gNgfQ7AQLYEO1qvCGQkCRxCrV5",
+	"ONztaz0KMRO7OioaolxCzJjHphURiV2xYa+DA181MoaRQ2MkFgT1cJIQf3Neq8QCG7EQp+qfoaKp7tY4",
+	"5D1DS7M7krMt3s9WKCWdocDxjSy1H6nG3M78EDOnYTzEDKUY4i5kD7MsIDSPT5ghoB3hDdPhHjcE2j88",
+	"yLgK0ocVr3mmL/lcxJ9yATXMZK15oHA8mEXP1CZD6Xz9MjZz77YhW8g/MW36vHSUwj5q65iHHOuIR8NQ",
+	"AmtQKdDRm29PRiRUYixlt8OSAcDxWvFuc6l0DLMOWXsusg/w2YGmW9FxnN0xirfd+UIanc5pd5yyYihz",
+	"Ms6EZQkxO3htWp0zX5cvuMAUXj7zGUrmNaMPlXbos6DPtBTkxrDFHL1gN1vgywniTZFsomXnQL1kNbSY",
+	"vvOQDk89SW6h/tD9MKKdDkn9GXJz21sWsZooEWZmkA+3NDYXQV7DotfmOI28GvAcjDbhQHfwQ23vGTkL",
+	"STKfuzGbyuv2W6dzg/Akrm/YP9QilZ4qyeSK31CnL4mOE5Ie9/gwdTF58fI5uT/Ucb7wx9qfXvrcHUei",
+	"b+ZI3cQQZYjgsIfUF2jtq0f31wO09bsPvrfzgisOcVb3End9EZURHt8QgLaE2mMEbwaqZ/VLJ+YjrV7U",
+	"Tg7PlvZIteQazAifziES38GnxM+m06Yno853SeH2LRqOFZhaUQeHlJjbjjxjzJmbNOdsR8TdsHSVdiT/",
+	"ug0v7ieU9Z2JjSlBFDzPHXrm1N0miGfyTq1tIDQuJWh/5lT1Ss8zTf9s8ktihUS1N7bycJ3jNPEA+1KS",
+	"QXJJowrOG3EcLsMUzr5j374EbK8Z8/YgX92Hu0NI1DRuCPSV+/cPkf4A9MetQvJBiAcEtXHYrxGIZudS",
+	"7r08Da9lZgI7r6yV3ZxKMkxUZ6mazP/y7n7zf8bN97earzzI/7lx3Go1H3zpj1w0f32AaXwY45D0eOwM",
+	"pCmRa57Te0QngjtnpycW+3ERRY80JaeUjFyG2siNoSaGuoVqrjcvBrot7xDuk0ESm/PbPQZnoLu+8UJQ",
+	"8w3huYbD02PvVOwL/ikFjSRfyvrnwBQTuI65vNOF5jeb2tOTm6DHxMwqV2eRu6klfDFbZmvLfQnKqVG+",
+	"MG0Fl2ezL5uQpTmG3qMROU5Sd27HHY70I8S1NSIpBF25rRpeI85b+gEKcRqhtfMnf3f+5Mn541+fP/nN",
+	"+eNPzh//i/rHk2+v13CdB41RipPpHtTskXqUqCGunT/++fmTH5w/+dbFR1///KdfdzqaHnmIeDdXnWeS",
+	"a+b8vcOuCFmH14rmlGKnrmX/inES+K671vlTtZtt+GjVPJJhHLsylay2LDmSkHjY0WYVmQ7DPmx0mlq3",
+	"4EhpQjoKJNaJND0SR7UVWjtUf2BXIQR3Al9VD4DxETLvzJc/NMJUOgNkTcOl+FchaRzbKJERTkmPDwWZ",
+	"p8MJ5si5IlvVfK754LJFmsUvYGlZKFQ4WgTNaEnmH28yTXFaK9sKmft3Hm71rqlprrC4rokeaADv5QCW",
+	"kjMd8VA/MNfih3t8UvMZ18xcfMa1eu4p00jBQXXpCMF8jpMkKjimrC3NF7o3Y/EW2XeXXap5ULcvsY56",
+	"atNG5wFl5s/tCiE3k/p+m2+Rl+aI/apENfCZH2dHJ5m7YXTp2KVC0FLWph5UBREW5LH6IXLL9HM4cfMM",
+	"leqguM+g20wyXTqMy0rj6w7dKgvBQniJ3UATcGMZL7lCSw50INwSNYQ6njM/q1QyylUrF7dxm8RerWKG",
+	"hlAr7lUtGuXMxL3On+twW2e9+LXhEU4ZZV3HHe8eZl0iUDpkkPke89EewqJfTKKDGigYMTKyWCK1BnXf",
+	"RHRBD3MotppixaD2bPTelcnmPg0kkv2+nFC2CvAhq8BNNj3RkHMiJOpWxt4eRyTWwml6OovGoTnQy0M8",
+	"FABqYIDLdTTDzR2n/clvH18kiJqz4x5mMyeaO539UC4V8fbSFSltjO3lEQRTxM8G4FxFPjqSPOw71vAU",
+	"U6NoPFwovMyPrkR0kFWGLrKgvjEZkVXykObDn+zQRYa3ChctHMd3O43dd+tdkvJQ6IfuFFUSHbc95UkK",
+	"eamjHkcxkYhKyEwlVXmp1ZnG1rwBzo2YRMWKLG0Sc9YFy0ePIHVUm5TjOZKNOY5IdDyv6K+2hJi5Lr3l",
+	"yTAUTbapiUwPYJpfHhQ4ZiF9Iw82rVPJLWh0CSMpDZ26j164+pcs8z6sq5MrcTclJCplqdvaOWgNztmh",
+	"bPJOZ31Pu4s6JspLO4FzPiq4a9be3dp+8O5W85UH/+vOu1vNFx6s77671XxR//RHldfbPGayONlZ+9h3",
+	"vM6dPGy4Y56zqpijOmd8bDbqyVWhwsiCGwLpIzpA2xsbVj6sXXzw7y++89P1DeccCjvJ8XB2TO6sVM5q",
+	"fWRiHae1DHdWYylgNtNR/PsxX/criu9WEvnKUBAVg/nFt4mPRZwZaQ3mafdCe8EQbtszwDJMGXYCAdYE",
+	"KuxtxLhEemhoLSWhWieo7GVhEyB7XdPFx3WXk0szvPpWZvIEqk3qUbjrXU4nz/jCr4vDLdrM9PLktHVx",
+	"X+E27FhHIRAW6MQWqrTiUp+6uEv2EBvGsfVZxVjILKmk0tZzNxE2NMEJ6EIGifRsfLXZmJY22dUbEFeD",
+	"xkgDwDmPm4WMthlA2uWSpKAIlT/+Yf58BjBSGDLNNaOZYnyaUxPCIoOarldLx+oRXJttzWKVaDmZoZAx",
+	"bbbwldkEBf55LQu2r6cAF1lvWvm1RI15t35E30SQjSucD4/VjvRcA6kGzdROesPENwT66tHdO1DoNAui",
+	"B0ZXu1I9qnbi216D0rTcemGBLEuw1pWJfL0Wu7uJ8LpyKm39lZJsjkJfS/Tn5HOqQhzx33MXcvq4Nvnk",
+	"fbbkV5jw4sxeILdVxqvfLN8zYJTD49w+Px17oN8o21V8QQa+tOiChyFvbqJzD6kWqL/itRzVq4niKNHh",
+	"GZs/l/naMo2dI3VDUlUg2c6J3sSj4w5xXFU//fVPL37zg2ff/vfPfvCLZ3/5VwEaExYgic9K8JzXhQ9V",
+	"Ke8iKrLg1vLELj74h4vf/OD8w48Xn9ICYFBzys1ZIE0rBFmaCV00E4ZIFz6YB9SoRyFUy82NX3zw4aWY",
+	"8ApQjS4dVVC4nGenTwkDyBKxEFqQXa9y3CEv0FCJovlOL+yNDIzIIBAVMInmCWIAskHS6CWz4TMV2ZtA",
+	"6jCgvDfNLdsB2gnQC7/74GcoIWmeHeHw+fAZQVdOJdimwO4a2OcAWYdAgCz20QifkgBMdQEyICIBREsG",
+	"2lwcQKxZYCLe1HfvDYmQx/bvHo+j333ws+roVwA1MJcVIBHMyBsQni/UMnTnfNVrFRf0DkgDplYfdt54",
+	"4SySDoU9zgVxx0XPKJ09r9HSyvI5cG0ulbjPRx4JLLH08SlmiAJhUcSJiUOk0lzRMHhCelggbPOcFc3s",
+	"fZqREWTMm5LzOdSr02RRN/+/IO/UjDJ901WUxQq8LGs/tyuVRJz0WaoLnOUN9ics5JHToPf2/TeaLytS",
+	"ZZDHTpayvFIA7+jxhHbUDATvcye5aJdxJeJDHg8HzOGD/wrBEUmReQ7lLW4IFOMxH5rFZFyilOA5Q1Vn",
+	"sG1d3Mei7lyE+RLe+NecDUd8GEdGaLqF8SwMXcOAxzMyloowyI4NISRPNKKZHhBk0KU2eQ6tpXwkNPI7",
+	"gn0hEkVi0SNEItFTD2WPDDSUaE8vUZtQ1oU2tvd0iQVTic4snmqo8Lrid4GoXN9A+xINuJBoO9ja2tpF",
+	"pdlZ+Hkcx7WjKxaBxX4NS4xg1mqiAWrHmPURZ4bBTNKre6kEHpi8TxdYeKpmtrVlortrT2LqNHCFgPY9",
+	"gdz31ERi0pFQ94YzlAzThAuC1o70ntwtB5h3hnGHmj/UKAMEY9TCkRESIcaRVaHWl7QQuUj17Zepoh44",
+	"Vqsz1nwn8IDsFvaUoobmyxq5ZAUPkBFcQS4CM6DzHGnaiODCJneeCQUk8GOrVtpVmpZ2GetUCO17Goej",
+	"vr00p3ptJrMHgzYsFvt2B3aVIO/Kq3crKwGio/57ivOE5GEfUFhMiU9w8XAWeuRfG4d9cwGo7kGH9oO7",
+	"A/rZmHX5dgvMubkxyrnRrHANtrNDKDNPEXCvOG8/W1wuEGA+5dEe543gEpEDZb1yyrryxTe/e/GbHzz7",
+	"zo921a0WSa4OjRiuCluwrIwzsoHe0XmjEm0plW0wFBKR94Y4zgFwwqGQfKDuOSMi0O8++L52dKntewNQ",
+	"O3W2EPrvP8xKmKAkHgpUvCBClSxzRUQxEQLZWyK0aAz7+qikApk0bLR2c2dHnWuKFfP5rgdI8KkUsRsC",
+	"SS5xDF1lgNw3BLp19zWkP0Q4HuGx0DESzqv9vKV/69q3dqdNC2htewv9j+t7uu4PZwjKwfSanDWtfUoT",
+	"ZM9mLKKtpYx5yvpVHvn5h39+8cs/P//wuxeffPTsxz969sN/nAoraixmEXMQIYDkLZZnb6kV3FNyDPQX",
+	"9VOX80hojuoQIualRjU96prbLmFnc2Qp7FRkKeSGuIpCLOXL33xpF2Wr3RR+AJsQAPrtfAUYH9UPOSta",
+	"+yZuJLTbIynIC6HVu1IJpFeqFrBgKZyF/WheM0GmEvf742GbsiAXjIz0ecJFgHq0P8b9YYDGw8Rk0lfW",
+	"iqhnkjzq0eQ+r2uR9IuNoFgldlIULltilCyVM6Ow6YAcqfdmGSMnzI7eI9ntBlsEpTdoSHx2nGJJfJqK",
+	"PcVqmWiqEmcKzRV6njnPRdSPGbkuy0p1KRNu4n5nWKyAZXZDoNRcv42K83KwvfUgqCR5ueX/aZLnc34u",
+	"dwbfL+UUmD+nZ1nAzN6r6GqjAwquiYK9qeCgLWrR04DW+o5ngfcdENem9GjkrDGko+A1or++RR8bmzXJ",
+	"f4o92UOHOOxfpgaRhut1O7ldUcxzQTWczQ9yN4k8PNfWniySOw1IXAXYN0/q5KyYTh0BeTTsdolwO+p9",
+	"qNVtfuYP5pykjsMS1+Zn5rrBJJQKFT2wDcKnNW6UNYl2SMP+wjlaxzkQ/bTKYislUB0/ijqUUdEzQd2+",
+	"RALdrN6BM1rFCF6BprQ9C/72wJqmfCh9oywVbtClXzlq6/po2hSBma4Oa1Nfdk1el8Sijzo8jvlIuIE9",
+	"1BuVYG807N9X75n3j6NyGIcvGCXP/YJeih/7lvkaMxNdVUVzCnOm9Fl1mx9gNrZxwQIPCJgb560kuoLU",
+	"xmzVpvZM/ThS0nGw+N1EXVew6Of4MVD0+oZAMRUy0PuJM1Ly7Tvr2s9KI9MPj7PsIPe5MTeG5Gz/3cJF",
+	"K1IywJQZH1R9bdkbrB3p4CctZR44oYCl5x6mnpg1MPVrtODockSZrtk8LezxKXETxRXvZN8u5SUU0u4c",
+	"EJzT1UqKNDPTcS67YUMfi8+qTDkhp4oeKkVlt/Mpg+n3MkiNDI4i2L9ZSujSOQtj8HYgrXnDKCC4u6wt",
+	"lb8FJ5Yn+tt3Yk7VTiVxVEAsco19GvdTB0DQqB7iYOnqK2MyM4ijImlGR0/oZgqRODNQqw2KqUNh0gDS",
+	"Yl48VFts20GZitrOFVWdZ9TdrXuXniefdM7rqicFe/Go1sXKp1eXtJ5VFntWJO2UiWGq9kix+HSh7HSx",
+	"4LQ38HZyZYKc/ypDtiYYr34c7FSF9Xpw5OXPZoxoIcC9ebddYb8V7b0Vuy9T1F6oYZErbcy5vrR7dhL3",
+	"rkIn9ZhqlEKqzTCIsprhk/Nb6KdExAS0fkxSqRFQs7xx4x3t4NhgxCnNA5RkrXasbe0iRk5J6ii3X8Mg",
+	"6rWK3eJMDAfwF1BCvQXVqEgaQnLL9hYESb2M1j7/9b89++RHn/3TX3z2F99cByW+w3lUx3g2Kccmqk7A",
+	"zKnQRQPbY6RfRGrHwsXYmF20qb2pnzb1H3zoKSBREoxT9TxSTVbtutMmo1JPJjxMoJhLkwHr7qa+8cO5",
+	"LkVJOseucEO91rLgGrmyBEOgPfav2xRYAlGfDmpTKp6H9+8Zry2gamv8chzH+s/CcrPM/dTjQ1ds11fU",
+	"z/YyG+GxZh+1d1VTG568IrA0WiDNmS+UMNinBpWn9M6j8GD/FU1p3WLGo9nDMa5wz/2Oe5RToHmN89Ow",
+	"OrRjR1omZtFwa7Npdev52OxKTk3IQ/agyEZOHhzK/REer9DmYiPAJ0QpH6YhyQxYZT9Ehm+VPa/jJ1wA",
+	"yMxlA1ozI9kFk4Yp/DTiqey5DrQlm31sYPukQ0hIyoAQGUWQWg4HWWauxmyrEnTuYpp7+uS5rLHOYVG2",
+	"tbUYSSFFdYE6PXNA3dnEQY9BbPZK1mSvqbzISUluWVuJXj7U8d56XLsm/AziMupwvJ+Vj/RB0dHaGRRH",
+	"MkbNjL/R9gr4eX4zZiEOcylGjgoLoCdEf2LcOuy9joFE3ZarMHUvg9dvCDuNy40jojRSiFrGLOqROALN",
+	"F4qcKLrvIaydHmqfIdzFlOnjPzdsQxQ0TpKYQvRDOClfJqbysmcqx80Hf+wdvM+xk8Eb+rfMrrlh2Fe1",
+	"OZoKCJlzKy+XggtdAPWsTnFJD7K6loccQta1lZ2kgjNAwJpVDNBv+T4l6TEcpYmcSdUBT4kueJdRFgKY",
+	"01RdN9zXiapTNPex4SjSgdsDfupzDRRTqSsWP7sFFRcfCY462JMqVhMzzfqu3CnVzr2uV8VrVbwCrNpL",
+	"oMtdUUJ6IY3IxQdWh7K5EWsQi0ngSLohILYqC25dnyMW3oltZ5OO5kp5N3Fj86k0WOe/bk9P+7PvP734",
+	"m785f/Lrz37wzxc//oWJifv0k0/OP/z5xTe+vt18pbk9qeXUsBKZDnemO3x1SONIKRSYRSjlfOBq3ZtU",
+	"NxFQ+snji4+efvb9p89+8l0z8ouPn3z6659+9v1fXHz0dIFxK90As8myGu4xaZidCR3rxZszZN6UrNAF",
+	"ZvMQPjjgnv3H/7DAyJOe8SZVaXwJFxLHHn3vT1BEu1SKAPXGSY8wxBPNYrtoe2urubW19eLU2IKqRMMJ",
+	"/yzLKl/e/BOzas9+8stPn/6nL578W3XjHhNNYVLuTL9sC/g21cCZVzwLBOG5A4GrypRP5vRYLB+ptuCQ",
+	"nQKE86Sdz4a0LU1s1tIuwTCXccl1W+aOejyVh3SxcLeOhf5xnX9QkHOMzFV3wpzhDh/Zusp7lx6skwa0",
+	"yw7YYm6cqEvmD8fLy05PxzTYK4za0XgAGfoGaw8kOgHDuLVZTtxQHE78ycq22y/NZyjRM9QtOWkncadz",
+	"RIRwh+NZ+kyfjiLtHEveJ8yj7bGh8FpOqEApjwka4DGKuI3N6cScp6ALmHI1oS6MXkqEnIhChTozEo/w",
+	"uFCbMKFh39goG0GjZ6qywAvQIBwBgxJB/CnMfsxjY2fNEOF0wIWxjaaZOIJ/ZbDAM/r2rFzZHFugu6Wy",
+	"Z1kVyd3h8nkE7nwG7UXC7GuiPuVDmjGbBcCJbB7PBIKjrimGU4J6NIqUbqM5zl9WrH4k2lzZQMV1Wgiq",
+	"bLaJiIR8MCAs8sVrtvkZ0SmXQg8EZZ+IAG5ACUmNirKHSF4ZnnHZg1xQKusnW0+F/7qSrWfpLfMj6rhi",
+	"whwItdmdbLKwTpGChptmMKjPQlTacC5HKVgCBliGPSJ2y2mP2beV5e6WUfmhsiZC1UZ1A8/7s5hN9GrK",
+	"B1SQCEleyOB3FBgoIti7jTdQO4CZumdtkjXti+yU82xWHvZvcznXMWGw/H0DNkdd21yFL2EHKolW22s5",
+	"K6OIoA8z967hMlRk4IVr14/tms1mygpWW7J5VlZxSoUpSduHqtbYSw6ol7o6gizXPj1nDLWfpjW3VSFY",
+	"uIBm4YgbXmQ5stxIh+PUpHsDWr+IudxFeIDWLj7+1sW3P/70k/+8HqDtneb2zQBt32xuvxSg7Zea2y8H",
+	"aPvl5s5WgLZfae5s2yM7S+0v4wzgQSNoQCPq/6oV9X/VjPq/akf9XzXk1JTL5XXmUssgsGgOiOja4M84",
+	"jcfHUK19mLhtvkpg1I5CLUTK10H88+ou3uoHuXFDk8RM1wyzHHg+MTsnPxWXZAV1LFxska2tF6ZnuwmW",
+	"xcziZf3JYY+EfW11nB0k+Er+X2VQpI97FmnMm1RuwD0gHEm/M4HHX+0T97JIiTFci/4OPnVsv8HMG4Mv",
+	"sh0LX1hS7byLPOVioJXqDMlHt+6bwpLY9XL4KUN57Cy9cxfwODRCTebHa5OO9j9SAWK6Pu7BAJ8VUMxK",
+	"9rSqMAb1aea3mjMEYpAZ+iGOQglGdeeYKGFvft01tipzE2FwHRzhuB9ozzxlkkP8puSS7CFBWTcmOvRI",
+	"fwJXR0gppBq9IUOsg1cheFz1/qACGKIu6MMjD2MtknXj3z3edJyZUHJgG5ojSaOcLuSsp3fp7VjM9smH",
+	"6NyeGnh/4boUz2+BibrlIiqV+lWXjygVjVigTMTEki7hvjfJJNd98zPjeZ1FWYrAJBanWlFPtmZO3/Ku",
+	"rbQXCxKmxKP/CNqFGpf6nV2N8mQsAJiJETFAqWEGvIZSLuGf1J2OrVs6TlLSoWeeTiVOZZYGXBpBAFkQ",
+	"JI7N3wLhBHsSvxdJc6rlB9SuO7sYZcpPTrAyyWhi0RcqQJyzRXZOlja9n0umTHsMjkckCIuKd7FJmM0s",
+	"oxZQowsAG/qH4n1S/1IG3tC/WaAN+1cGowF/53gZ5V9KoBommrM4Ag30F/NRLWeJ5tZj3x54C/eJyfcv",
+	"M+KetnnGkY66AdjUadzCYuROGk8nLG3N5xpzl0HVm2qolI8jJYvMAZfQN4kj7GSfof3DA9QnWaK92hno",
+	"RPA+P/7dBz87CbLNbEIcc/A/xQlqutassAFR9KpLNVeCU+3i1sPrSZlk5UUL/rrJNB/c6UCtKXEDCf1W",
+	"gASBlJ/Du0f30SZPxKZ5soFu9XTxXRwLrhFI1RD/rHnr6N4bzfu8T5gBkgV2VT2EnPdp5pbaBczhY9Ne",
+	"PlpDrkePIHS54wgMV9+htYsPvn3x9F/WIXizSBkNlDogTNr71AaCaAlF7BgEFRI9nigJiVss5l0qJA0F",
+	"4kMpID4fgrIjiwskAhupjBiX4PxZu/j6P37+8a8+ffqti5//9XqemURZt8UsPisEJhEc6cyxwCi2+rjV",
+	"mILmwm3usmKjxVrsS1/aH8oeYZIan/mXvoSO1GhO1O88pe8b6ItXYZFRa7i19ULYJ2P4BznJg1sNb7VY",
+	"mXO6+JSgMR9uoH1gPV38E0RNkaHQmprgJ79eN6q8dtmM+bDFhIVfBAbQEMJYZl/eMHO3aB3570idvup9",
+	"SJRrsVMqaDsmgNhIpTnFBLq5dTNA5AyHMh6jmPYJEnxA9ACgpwxUmpyp24Em2+uQK/6lL4Fn7gTCeTUF",
+	"Nw3a6x9/TXB2gtbuvXELvXLzxT9Z16Q6UWx3EqATSKk+CVrsRK+R+k1nVat/5SnfJ2p2GiSDslMc0whR",
+	"dVQE6ETnq++idx9C0HTQYsYJ8ujBCdxk1BT0zaiNIw3BvIHe0u9on6KtrUkEgbw+ytDrrBtT0Wsx8J6N",
+	"+VCz58l+GJJENm9j1h3iLtlFhJ0YYtwjMqVEKObRTiLYvxL3CUBcnxxEZJBwSVg4br5JxicW8nnNJDS+",
+	"NyQtpkWfqQa48+KLasFTHErgboi3wujttw9eW98ADtXLY4KqFWdZTmwx+KnNo7EJwE5JEuOxdh5qu47R",
+	"YCgTUm0Z3kE4BGrJEQ3JXtZwi2UtW/6CdgsYn/Dw5s7OHhr1aEwKnZg1RFSoydE4zgqHY5QSmY4Bplbo",
+	"pZWai7tKYNzcegXRDtIJiaUvW0zX0d3eQmIDvUnGehUhU1I1s3MTQSrTBgInmd3q8BIITk1sdd9VzKJ3",
+	"CsCRYpb78WC/ZIcBkMQstNK9FdOnRA5Thk4eohbouK3GLnp3Y2PjQYBaRW1X/d5qbGxstBro0YniLqxE",
+	"UjsmRnDtoQSLQn1CyRUJyiUKAzRkksbopNDwCYxzGMcbLXZiFS1BWUhOzOCEVlkBB9YA6yJ4QTXO9IZK",
+	"eBxT1rVcjCVBMR1QqTkZhz1grAEe6y2AUXuoFpZ37NoKi9aqJ0ZwNG6xFEuyh9pkzJlShosqMxXo5s4r",
+	"RhKoXTNu7qsFBdIIEnIWiWxPGe6JCvvKNKNtSQKd/FnTvNY8iE720HtDLonqMtu6WPQnJTJuQ0KMncJG",
+	"i2UAD+as2z88aASNU5IKUzBkY2tjy1oUcEIbu40XNrY2XtBldnugdWzihG6ebm+aswt+62rFSmmsIBoP",
+	"osZuQ7HQgX0JwujwgEiwOHgwrPNXNmF1vCDWhRfNZavGm4Z5jhRrwPugO7w3JIAhYFUHe2vVd755y609",
+	"UNqcSDgTWkXb2doyEG7ShG8WD5CvmXrtc/UFt2JQYia0PthCimXtygRKeVWcZaBK4RNzeXB3lY09hxFX",
+	"6p2tdgtLOqm0gA21K8AIYFf7gYnjnWYKDd9tC/zNyxU0P15AlXuQQaa8yqPxsiltwHDLKrq6dT2aWuXt",
+	"ZfftWmF1cbbEH2Fh5fYyFnafMT5UIjNPn0MZuHNZK3Wv96NgSjBsPswrCz7ySokvE5lzw1XvnQqqLoOS",
+	"XybFHESzSfQ5ACeUhsHPywk6t055U4CcUvI3F1Olmo1l5qwruiZBlgH9365hbjf2iva71mT7/0nBXg7Y",
+	"ukqxnuOzzhTq9vZ3JSK94A3T7Gh+KMpxhxGvR5Om5MikLoCixtMBjiFqaq0zjOMmAF2YpA1QoWIiJZRU",
+	"4C3Ww3FHvxEgnSGhc2slRzbRY93cCAkgCRrnFtWqNoZ7ComMf8fmbKA8vULdGEstw0tYFl4JWkxj1Iii",
+	"a1TolJegcDXJayBBLFePqysWAMZRdX0QMTdlCdoExlMsfM47HVi8W3dfs8oqSfUrxpTQYgbcWwC4fpAV",
+	"B8ikMKCiqMsptTjaVqVznbB3TWjcc3m+FgpZrPh0tRGFzlNAX4uUgLactYwNdqQvFNaOY8ssXXzz6ecf",
+	"/+rZR9/87B+errt23pQ03nxo/TkzT1O78lcrsGbScInnqFmTDJaHMqLlSCbPXSJrLqaHD+/whuMALJB8",
+	"U5umwWOzYPM+WfqqlmoGNFf7RkQ54DYv2WRxByAlQQptBGwxU3IxQmsn2bsn6xvornrXttzDQrdubKq6",
+	"+TYJ+YCIFjuZtL6f7KIRT/uIMyVyjQXcyKX8mpkMzWgBaKHF2lDgEa7KVNrWUWFYG2g/A1zSQwgxU5Kt",
+	"rcRgNtO1m1uvrG+gW/oHbU0plq6CD42t2IR+O+UhfPJcy0M9xEwgPrrWzYuwUOvG+EjxCovEMnaznmG2",
+	"oeeVd5vg06qhj2r31pVLv7x2qIOS2oADI7ZKCUxk+bqb1k9RjwrJU3D2zCLwUuSi9V3MXIpD+9Jzdzm4",
+	"SkW+iLA2U5XP/T9XoswnOfUtD2Q/lbaZ/XXzoegPZ+oUFpPh6qnnE01mrEvTLGyDbiLNy7eiP9Tn+1D6",
+	"KtaJYkkQ8MCAsyKESpjajKteOHrzbe19EhvIwHOKFlv76v6dzdf37zS3XwiQ+v/LAXr78FZzP0AH999o",
+	"bt9cB8O/uSYFxaDVvDZJi2FkIEIzHwfvoDEfphnP2MJ2oCpM+T62XmkxU+TM3KL0oqB9ZsaRo1GA51aA",
+	"ilJCpXAd0YfDEoct/4AtgarWunKsmrHh2mFkFTD5Mm89cwxhiTZFzfeK0/W8qjZdQTIJk8k++5g5yt5a",
+	"xTnjiL21kAg9zCKdJ1a89CtNPUXajVcKx3WapwxKADiuSlaqWhX1r/JcKyEUzDzYrFJv6BJYU4WtE0LG",
+	"9pWlaD/l3oxbeCL2ocBqOVOVec2mB/r5DN64ch670jXM8udmL6COKGmPCwfV0nVWHvZVXzpcYVoi6PWY",
+	"XqJqLcWu09VSsUKK3hC2Du0SaQVJz3ZFEqhUI+EmnkGgT1JvMQ2mQPORDlq0JT5NHKJ3j5QDbSlZjUyu",
+	"aehfLMD5KvejK9J55s7MlyFAjIyWuiVNTCgAGfLUVEeCvyTX6iGx8co5oxn+mBCm01yz+TAr40qjR5sp",
+	"MX86DGkOP1fh25mOrrnAR4uWuDIn37OjM+uzHINRiYd2roqHfHIpcyBQgd4bkiGJdLDU8mzbzBg7oNna",
+	"LEIKMfA+iT4ZLn/1OzLrykNNO+plUO8dcAJBII4gLBJmr1kTloOMnhum2cDqCnh49+i+WmGBvnp0904e",
+	"tKnj8Frs5Ij3efOIdhmWw5TsIvnvdKTnkNEzG5ikQz6D023zrEfO0Ffe2r/VPPrK/s6LLyl51GroR1K/",
+	"u6H/avPIxIu2GgU0VAinNnGkGy0G8VY2Zg6C1bIwJxgdTKd5oAMiS7/dHyfkRF03W0yzHCBiArBmAXZT",
+	"4/LClVoTFwzXAxrl9aqp1CRvMWr4VtfqjlKeqIs5wVIoNWhiQHuQTblzdpbFZ2kYRixaLDtSAvWSjiol",
+	"sSD6Gi1Taq/R3ZSP1MMEDwXRQYFYophgIVssj+u7n1HOtDBMGeB0xuPcXGDZUb2iYxEFASGu3mixk1Ls",
+	"O4TSKcmpG3/73u3MYdmTMhFoTf0P4p7jmI9MZy2mRtjjwlj5C/Fl0YAy/a7x00JzjEukB4W1oYWeYglh",
+	"gCjmPGnjsG9dxh5jgGvbL98o4EzLWLFxYE6pcyW2+SMThmnkTNZZkKf6aE+TTqDwyneeiE1gic02P2tm",
+	"+SdelXFfvfsqP7tvsmqujMjFjnyalgEeQjDsS1DVZGmArlBOi3j3gdIGcrK/antDa5/9/JdK/AxwHGeK",
+	"XR4BoFSVphqbCRUQCCMlXmC8AzxGXa5E1VqO56W9dLAWouRbTqpD84rEmlv9CUXagQyNK3OVFYenB7zq",
+	"EIISgTycxMgo46aVMNN+BEHLpku05lt7zz7dfNjmZ5AyppT0eqp54Yslq+ZDB3O+DSbE3yPm1ANe9XlS",
+	"hzkzLsECCXx6KWNcfQ7VWV0FJr0hkKDvk0CXO5YigD9RGGNhIjwMaIVl5j04hcC3ICQei0BNwBr/+oQk",
+	"iMoKhre4OTUOptvZq+54zAmrw/um4Gi2ShPwmMs2LtTKfi5NZDo10s0eGY1WwhYZmRFlAOSQ+cq11et9",
+	"Dd0A9ZmWecLdzhGUnkspYsd3jWdczjj+Qy5H4F3ZIZdV7HHIBbh/dNSVDokeiTsISvjfENbvWVc8bD7M",
+	"KunS6NGm4sumUEvNDEZZ5elY+H61p+PvC2Nf4/lYxdgZh13PAWm7vyG0QLSMV2B4QLDRNcSzwD9wNI5w",
+	"GglTsr76OLR5gTWOw7eyV1d2cNku6xxcOuYqz3Nsj01BrxUsXEaaLLU5M31RnfFNUtSOedjXak1ME2TS",
+	"dxc50qb5FUQfFWiYJCRthoob9hA2PzM0tDYoHcqhwyo9YeNlwj+nIsSO7xrPxpw3/WdjDqGwsrMxT7Kv",
+	"dwHMBMDmwwx12H0BrFh5+/XBa/44KG3QLOyGcr5IMc8DkvNtLOMNYc2FLbZWTueAKKSYkgyytpDXgSQ5",
+	"kxAyDOEYN0SL5RkckCEvskSO9b3J7HkYHB4UAq7Xbu7srLsMloXD9/dl51zj4Vu1czIWvp7DtwAqoSsl",
+	"lDh27fzD73/625988be/UWI+KMtyxcAJTiXFcZ7tcbmNuIkT2uyTcY0Dev/w4E314sqOZ91h3VulmsSe",
+	"dl7oc1GDJ2l3NhTgNfbl1UjL4jobPJMJx7p/5YJLysaqq6kh7HMqQvTorvHotXzn5bM8W2iFHKVRpHLg",
+	"pQ6HgLfpE3lvAiUC4uMgmDDGYdHRgnCSEFzOylxAcmw+xAk97hMbfnHK++Ry53vgvPDmvVxNoMZkbbJT",
+	"3rcAK2pKEVB9Ih3IwAVp9B+puWNa84W2lrr1rvL8nM3+BWKshO2PJE+K2bcOsVrKWFPbost5dNlzcZ4g",
+	"EiDbCiNJnP1VOXbXQs46tDtMSYQAAdCWNGFweRNErmcOQR0holG18BiJYVs12yZI8pUs+v3yQjv9xqCZ",
+	"F0Z/dcep76rx9r3bkDlprhQQ5CEkOjq694bSLSe4lY8YOnz7fov5wpR0QwJRuYH24X7n8JObQIugxQYa",
+	"EmsK21L0VE/UFFs1x4CS/55QCA/zPm+qwfMQS7HQvlvpLeNIx+aYxJ9JFpzeRwC9RZX4VJ/xTieYjseo",
+	"K0lhZNXXCABrXN0lQndX8w4BU1jJQmlzIryDBkQXBGiDdWAxm51X17fkfi5VfRjcNWr60P/hwZ1ZRrby",
+	"GtkT8vDgjg79G+BolQEYxdEUNH5bSwLDwMyhqIZWUFBNifg6u7gJfCg2ksi/oQ9TyiQQ8FV4eZrHPPvL",
+	"jB5wOwEDZU8f4wOCmTBWMhxKegooJ4Cgf5bEgEyvdX1PTH6no68GDikx150Aig0c6E93CnWPc6xrOQaA",
+	"O9XqvPq4oajjutKmDOtEiwlHvpMzQ5xGK4oiA5EE/aG19lBQRoRoqr9NdMX2llpJdTO9iUSPKD0yC8zV",
+	"8gwLdItHBG3vvFxftjnYcvOhXeaaEUQFrli+g3QKEllHqxqkiYgAD6ujVPbIQJD4lAh1yHYVYw8TY6RS",
+	"upr+DkqDGkSK/cLnkd3tSs2lXYjQHUq9TwDkZ2OWvfj5F//XaCk2usEMXcDSfqVK3D2i2HdC2AcWtFjz",
+	"jeKWoMhkoPWVWG4uva2wtTZN+d1r216exBlBZPnQfk65+vDgDgz2+lh6hkbzvGgzX1ZScEKd0RD5aiy5",
+	"YjNkMVeX4sJhwiKQg0IzOcjCWBAQhX5Oj0kqxWbMR83qbNzbfLSURM9al5SssxpXlNt8VID2iPlSkvTq",
+	"r9lhBuEAl8w2ifnIiiNiih9pU9Oz//S3F9/78Pzx358/+T/On/zm/Mm3/EKoXij/sqL4a61JFt5avSRZ",
+	"jP1kdP1qnIo4lZxpPSoL4g+xmKhuHGKI0fAugXFgN8lZwtU2eWh+KOZCl6f9Bk+hEoGwMB1q2SEULnOU",
+	"Z15x0HEE78gRTglae3Xn/PH/qfji8c/On3w7aDHyxU9/9OlvfvK7r/99gM4ff+P8w2+cP/nh+ZN/vreu",
+	"s4g6NIbrTO5bB/Xy1r3bbwSojQV56WaTsJBHJEKUtdhJKE5PNtA9PsoL42rsLzRKqZSEoTUf6KJ6r8cB",
+	"/9448CXnKOasm/lbzLw0HkpMOhJEEABPUgE1axg6McD94sRldHsdyHxLt3Pr6E+v0lRsetFd+g4FoLCa",
+	"QYYfa+e1GrmCwX5aRFnQd9kJqIXAWlVz1qIDNS+kiXg5q69pVF1UTJ56cWvojia2xmU68PmdIOF1YpJC",
+	"DEnUhBIUt47+FK3lLMtT9Pb9N5ovr1vStHk03mixOwWwfl1gG8BDLIlNUZYBZrhLoN6IprBWAkYpl2TP",
+	"lgNBox4XJPsUxzHq4VOS1QPQ8HvoBHY/iZwcfzCY4virUd0kOZOboThd4I69OkXN0EETxbUn37HbEEuJ",
+	"1drlmlqaSbURSQGtdTXGJxgIjGAS/2SCWTNBr7nWf+bwIZPNrPKm9+C/pd67D68t6+ivqOfk0rtMuC6A",
+	"Za04a0FynQNscH6g3hWE506gu82mtC4DOSPAc8ig9TCzwRn/ts7czAOWIW2GRXrZJZc4FnstlhRUw9L7",
+	"JVY13UR2QgJtbUBtjBaLaKdDUghCtniemCEcfW0oJAiozKSUEiw420Dv6EoZuqmY4FMiWqxDRiRFQ1sU",
+	"n9nipTACWxM/QBJEmnmmC5qYWmMtll0mlHAd4FQdTUB0J/Sn6v05DoiH8V2Lrwx6vkeE2iQ+GyYsHcg5",
+	"1c3KrCshT6OMc0wWUJ7z8eynf33x8Sf++0qERa/NcRrNigh4LXtpXp4Y8bT/Gh5fbZxHPjzX6cPTvtIQ",
+	"hISCORleufVvm+g6GvaHiQgQOQsJfCoCNFK7UN9GCE9isrJggU7MeQplusYaE6AbYwipLVibayzpproX",
+	"AFwlIMs8qrXEt9Q3V7nOdIC7ZFOcdv/4bBAvx3vQg3qXK9HttdqYozGbMyYhKeBQ2LieCI9Bv8cMHf3p",
+	"l1Ebp3qU1Xq9yzBpAaL8ZsmsKnNWMRLG5YRpyvikHlLV3UTMQqm6UkgpD2RV2MOMkdjZARlgqp6Y6ABP",
+	"q79PWHT5AtTAvWJc0g5dZUbqnWKPOVBdHsgJK6LlqEXAWC/HDvtFmQcWayaef06uxmpW5TUoTuj1uhfo",
+	"k6HQ2xrPS8MLrL9ed9nEmEAXNY5qPSylpRtyu5Li5j0c7MpBBFrV0s5EPJuno0rMsruJeF4jV4s8XIOt",
+	"AmTE6qWRyuaJzYIyHWXuhqKSjI9qaiq1SuLdTYS/Kt5zWJKulk0+n1SdG/tBVqCuPUbkLCGhunZGWK5G",
+	"JbXdK7FgSnEFYDkbFJJcZ69wXtusWnqvoLxZkfxXVeFsPomc1akDYWyXWJcu1sXPNI4pZeTS8tj0VRLH",
+	"zoXa7FBGRW9+QVzswSeH34C278HstEb4vIrieqwSgOCzq7USxtEkNH3q/I2MkdYSnMp4rK4onWEcj7OR",
+	"+cWxtRo0teurOl7Omopuw/vPA/DLMgLS9vPYL6XOGj+g2n07N1eM9nKUg3IYvO7MsmMQOoSu14uRoevs",
+	"lS0Cdaivq0RxwRZ4lRusLsDEinIdc+uZIi0Y1ijrBpkrTynwmYg2NKiTqDEL9sSgrfhv+IVt8sIOhB1l",
+	"u2bGHX+AGe0QUYFY8Vb21mWv9zwhilnCmAtyJSDRtbQrO58js6g1VKyMBHqb9fgIDTDLSxaAe5zjyBzK",
+	"AyoEZd1VhUVAfQRjo0RrX/zoG59//Kv1AClqI86I8FyjfUfv3YQwO+Hn0Mxvh3Ytlv6MLr6aX4rmdlsV",
+	"6tRSUeQP+5OuUb9KblFrW0RxMGwDp4QaIEgynmbF5DkjWREbs3vdZ0gmSjYf2n9WKfMFHru29bJjXVWe",
+	"fIkzoATjlNSwQuXyqX12oxQ1ec86bYJMXiCTudiHL8zjHTVZKyrNLAOEUW4FQJCvmQ6MfM2DHyFAUmkw",
+	"LabjwZuUFb/T7lnz9bFp22SFT9BTCekWS8EjRqINdFtT3j7NigKXqiKiHokjBGVkQMhL3CesxXinY4NK",
+	"9HoWQqKwQMlQfe70oSoyP8fCtTS+a5GwX8Es4qckrXCnggpRpr+WqhJFdEUoJ2oMGicHhGgAlYtMNWHD",
+	"VIDFwSJwCdksiKnq0HUE6WbP0KX63mUp2LiWZB07TtgOK/OJlnq1OtCz//AXn/2XX6xDJcdpjhHo8LU3",
+	"9rLCOQb2PebdriOS50plrwgxuyLRWwQ0cwQ02Ug6NQJGrDi9807zT/R9BvG0xYoXG6h3uykkTwq1vDfQ",
+	"vuF4XTRTF8MzOgZgj+JiJVorVS00aWqCEvRBaJSNHGItQASHPRhOC2Jd+IhZlCCofRtihmhkSqyMaAiT",
+	"NVEWkAXoEsRK+mt/7XMohe0OPgoxu1YhrAYwWxCbdc/029UYPqBQhen7hsi52hZk5MxUj5PpMOwDkuCz",
+	"T/7u/MMf+s1b9dAb7yZitdiNhQ5/f5Aby4UtBElPiagm/AQoCTiGm5IMkhhLMusi8bp687598Qq3Rbkj",
+	"z46wIw50qIcmepBrKPa5sKkK14EyYqv3IaByNia09tlfPf3igw8vfv7Rp0+/cf7k7yCh5V9WAzPy+iCR",
+	"gL/yNRLqpBsejU2mdIGUN+C8yUYMQZcR1zBFKNX4ciWAzp2ddZTVWQWJJbMQ4wEVSqXfcIGFTLLV83ZK",
+	"lMZ3LcdE5X44Wh0YCD6dggDxMnlVrmg9kbSZpOSUktHl8T2dZrhD3fofuLDWCAy1vAg1wAFYqIvAUEg+",
+	"ICka8WEcgaWLylXlOkeQ+plxIujYGAk8SOKsrr3VtwUGr90M3Gn4wKbrzA56F3igE2ZyZFhhtX/Dx0qs",
+	"QnaUHhWDcqJqnoiKFstqV/d07v7OTpDHqZsW4PZl5OxgfQPdVReBERWAsJPl2EBtbV0YGVGwUCsFjgkc",
+	"ZkFQWYi6xq41HyoNv2U1u/3DA6iUrXMxzXWmhBHYw6J4nRB9HZWpa3lRaa9EQBlDesFNlpUGw9O5YhC2",
+	"MoGFt6euNDaOX5pBDO3y4j5hdkiabroraE+Tjqe6ADjgklEdGa6/G/UgB9AOY92fY3RX9foGjS8lFoKH",
+	"s2BjcwzuYhZBNpcejyPhK8JcEJ1LTJp3jlcN5oZAMR7zodxDeKiYhMQx1PcyCWC6Zh9K+cg3YDOQ4tgy",
+	"kdBQbTaCzJVl/hQ9ntCOakPwPve6tH6vU7iAzTTHzb4LauGBbaaiOflv7swq0mlEzB9fYkidocDxzDEp",
+	"SWCzVPcyOMvSSNF+Ju0iHg51Gg7wPDmThCmBnmH5gCE4l3pBSeytJuZKp4JiyEu+IYz80eLl4js/fPav",
+	"/3Txnb/8/Le/WdeRWDzNJl0v9K50sJT0nNl5nLeO/rSYnLmLjvT+yIaos65B/KkNYxKm9b5tsbVn//pP",
+	"z/7ym5/94J8vvvOrAH3x5P/+9Lf/Lf/r37748HsXT3/82Y8/CtDFJ48vPnr62fefPvvJdwOk3vnxLwL0",
+	"7BffufjfPg7Q0ZtvB+jZD37xxTe/Y1X9FuMwXAA7j4cDc6kIORMchEeRbrCiYh1KrkPOqRpwlokatBiW",
+	"aMCFRNtb6K1XoYudrWBrawtyFjeQvobrKXeJuRGbQ5d3Wuzk8O7RfWTBEbVUPSlh2cIAjHEy5aMbOQPD",
+	"VbLF7IJSYTO9nZiHeukK++UPZ8UfzoqVnBUzNHLI+S0zRskvPkq5ks/aR7oixHoS9mvI0zzKJ1MTqZxH",
+	"qAovzISWGR0aS23AyMSVEWBjFPJBmzJTb7ak9+q0d9FinZQPwFDfJl3KACuVMtDlQyyIljDZBch8hUwk",
+	"izTpSeAkpQklGW4/Ag/tIMFsHCCR4JAIRLuMpyTac7kVWsw2DbeFAPXGSY+wwkcRHutzFP5BGfoqTrBT",
+	"gh0RnIa9W1pM37W+s0r0vRJ5gBgiZyj3ltYv+6IPX7pZOwGpLMyWJrwO8yVCM1bINz277N7wygL8X3GG",
+	"07lEk1Z3TThfv/Y1X783t2oTds7YfeCWLHJ/aiq3zB1U48HqjHPAEY6wn4j6m2O1z9xrG2kzTSUhy723",
+	"SUcX3K7XvT5P5un89ymlrbjZq3PatFgtp4ytKr46AtlZBL52DGau42HzIfx/InbK4WWgAxJTQBJNu8a8",
+	"YOv7GERzdW5oBRJcpLitnbgttqazUgs2cWP+gEiFUNvbQcM9JZFx+/Kwv27T0VoM5rWHTrTJRpyAKB/Z",
+	"U92OQ29XU9IcMT5yyfcvE1lc78aK+MobwKceriyvQ59SeYUNRebARo8E2U1Ur2WPCsnTcQU7zavewxBK",
+	"YQpTjLhplnl+Q3feuC9A4e6E9Y/gsBcgG6VlkqTN3fG0hI2RU6HFrDsnIqc0JBvoREcbnJhYrrxqgpGz",
+	"CdUn15pGDtPls5Teo6v/6eIAUBDQImF1OdcpTm2CkqFEuu6+OjP20EkylMfqhxPVhBymDOzM0HXTKPQk",
+	"yraF6pxEFriD28p2PUBN3Wuxk5RY++dJZgkVenthg4mijgwc9qFJ2zTAIOuYN6MImjbBMzbCFNRVnQ8A",
+	"Yet76CQlgsen5BhaPdF+NGsUbTEgGfxpGsp2NwqV0jFMzHCw1DhJbUKYBT5RMxFJTOUJOGKmJlAgRook",
+	"57qen5I5wqg4QiLJW0xDJU5P96Q13Np6IdRsyjj8RZo7J4Eu9lCyBWsZ1GLFilKwszbQOx6xlfkUsS7/",
+	"KNDNrVecGqphxEyAPX/AKLnc24dtdk0oKZPDmG1O1KuM4V7OOICTsxXhQH+Fx1Fgi4GqfzTtPlR/wJax",
+	"nKwuRDGVgdnvamfm8sGKrnoagNoLTTD8bD5U/z5W/360aYZRD6Y2+65uuoi611Ski/hzpWFghzTs36ZL",
+	"CGe9BN8lqRqaNGgVJjrMiX9lZXzhYeHOVaDZu/mrQdZibrThEKbg4t2v2OwQSAbQdWUBk8m2t5qADyih",
+	"pWvbQlBkZhowIldoPxojZ9L+BKbK2vYMwOXaVN97g3PukDOp2OMqtTrV/n0s+t54HCz6AFnAQQVdVbCN",
+	"Jqm6nisCwyDW9EmWL0mpKJHilipiP1TtXCJmVH1eGS+qLy1wZ4AK4G2tA6hvb4gs/Q0MP1pfQ1SSgf4A",
+	"htmCKSn9Bgz9GGxPEIemDnwlGN8bYiapHMPzE/vXidaJNtB+i2kToO0sQNgYBVVXAQjWU5I2gZSgq2nr",
+	"ejOiXSqVFpQSHLUYhl03GUaK6kaRtlhVGKliviO1FM/fqW+Hdi1nvep89ukOBF81HhoEjhYx+wLNxeon",
+	"YOK18yffP3/y5Pzxfz5/8q/nj38xx4ZUysBSduSEdqnaNTL0eWOxbGzPKY/pK1ZHQycQc++zNmu4XygG",
+	"TEkz5UN9QyvccKgwUIirCQ0Ch24R0tGBLsnUnZREFnP84m9/efHdP5/BogaocjPmvD9M/IHN8NggntdL",
+	"8p0nIXl75+UqFXPKOvoOgFKauBidnRAFyHjqEAZvRRaldyMDii9YByDeSYeD+6ypcZ6/7s2kXnaG8szt",
+	"pOdpF8IXca8fa5OQVTU1y6hjF+SqhkFdCee+Y271euxZBD71B3wnQ4lHeFwMJ5gu1DfC4+f1XNWjuxaR",
+	"V52Poe1UIOzAfLuayH9+anuGW4bxUBnYkVyCcbg0k7ijkUe//o/njz/yiy8DSeIPOzkcymL6UpTtAs8A",
+	"lJ6XqaJo7eD+G83tm+stpneLvhsVtdM9hNGXj7ab2zsva5QNk9OklGC9/8hZQtOxxudtMVnYnYyQSCAM",
+	"b/LUvGgqe+gdEtFI4wTjNB0H2vGaFzK+ubNjDfQnMZcnoCjrVk521TEAhjwqM5DijBAtpiMWrbdz4RQp",
+	"Db5DntNtWBjdc7oVr0XDNWTJjwLeMTtz7eLr//j5x7969g8/vvjeh/5dJ2zLarfFRGfeTKiktMvuDpds",
+	"77npCCvLKoCt5nJAu0x15nCp+DKPjooNXiWzFftxBtTwQsk0ynIM/VtH995AUhFdiV8QFCAYTDzzyswh",
+	"hez9QhmkGZgkkxGGRtSfCN7nx4ZJT1DIeZ8StPYVKZO7LB4H6AgPyBGV5N8dyZSGMkBHaqCkxSA9uCdl",
+	"ItY30D54+ztqp2i7wuHBHYhDwSjVhX4MCAEkNoK/psPTFoMvBpQNJRFo7ebOC87wbMVJB6xxRZcuaPx6",
+	"ZF4FGx5Z/lsKW01vTnuq4TJChF+W6ZpAmUdzNqjVkX77yt3QpX5m+j5ylBDKiAgQZSLDlRpat3BKQj4Y",
+	"EBYp7ZufrWhPayAZ698wd9XEBAQZulf7pivittZETBPwqFjPiNWe1rVhUXJJjGrWamh34AifEuMK1D+o",
+	"d/QPrUZ2Eyw7Tea5zdbwl/jYL3eoZ479CTQHB7iZRneDIiMsjIeRUdjKhgpTj8YGHk+gGTiyG9ULr9lB",
+	"VMXTvdOjYQ8lOCkWst1FJ2p1xAla27+5uf9ivvjqV1gfXSZHvXHzv//wJbV7AYAcVHJ4sq4zsrKAex3c",
+	"piuFQjIOzsp6mX2v1xoGYJA1sMHis79pCANjltZm3q/x9h46wXF8oh3+Zm+s628EanO1zXQmkh2LBc6z",
+	"zerSX1TXrIfYtzFqj3UQkqDve20Mmmq+OOE4LoYJw19AvkbQ0BS6PEjasnA9cpZdVZksy0wZgEqBczTQ",
+	"hI1bMmt3+NobVxAO49/FMJSrCIoxu1hDK2T5A+BIMpKRd4ANcxyvVKlzeUZei4E/BIE/JNcGtcCwRWey",
+	"MlbGlwO83mInJel0gtaSycXIi98Vt4xTFQLwz+UERlzRcQwjrANykVsXqT2hdDKGJr5A6VBHXMcrcjMe",
+	"CDF01KgygksXmsvibMwU1r744MPzx3/+2Z//P5/91dPP/26G+cXP96rpK2F7HPby8GIR4pigEaHdHpxl",
+	"wNAkykqzGLgnJb7PdEqMBdtEogepvfDtHpwaaZegQtklMex2Ac6x6FbUjZSgA7ZeWUdDFhMh0IkFGdMj",
+	"OoH00XTo9grisP+8BgOpsV3X5aGe2quhkjX/rhrIKweDA7Bkq26bKJ5nf//Li4++vsiWSaFI8lL2jKNU",
+	"9IEe6DLKcj0fd54suc2uwGoMQFJDg9huld4JVoNiPMyeUaoX4YLFgjaqmcCs/3NqqS2M7joFT01jrYle",
+	"XV04go2V0TiX4KBYR9TCHBRYca3SdOtnvJgm1cCBRzFNrgc0EMa3ssisojq79tl/+fjiex8++9En61cM",
+	"CZhtY19yE32f+O6JN4vXRPUHfnFm8a7quu9Qh/0wxmHdql2LOMt9M+0Pn5ssu5UgjufEroPhBm/r4rdw",
+	"GGZezR5mEVx2RzjurzBTBVz8MYUcBJIS9LsPvg+eTU2UGyJDuUfGZAIu0BvCZlYws6Ny5Pxa8aXw9WZM",
+	"oq6u9uTl5dv6lVpsfGWJ5n5GX14Y9tVzqiblbcpqcSpUmtKZbjtbWxBwsDoT0f4Uo2lWWSj5zl6im/oq",
+	"P5Pd7pt37+lXV7EspS7rrMx+KOkpsYaJ9thaiky4QAppUis5cC1hLRySHhEF5MNgAiGfdOpXKdD5s2XC",
+	"PH+6b2l8c2i/21czAt8mhlVZUXxClwqw3ReMl4yMUJE/0FpKEtBNNCSKZmbOiH8DQzVef0iZSVV5B58+",
+	"j1yihnUtzAH08PCEomhWkVK7OFbCH7BQCOv+eaeABWcQZTrGIQgJnOePf3b++D8CTOlfVnDH5kP1v2PG",
+	"6/rfMnQ5DWhjHGAhZoxDVoT2DUVojWx0NxBGt+6+hvAAKm1LI9LUm0C/mCY3hK4hv56nFgKQtjTE3tUm",
+	"etlTvUDbGkI2xkJqR5MBBcJhD2Rlkw9l0Woy6o1zU/8R7/Pm28yO0SDaKMVEaJwqdJfFY5uCkmV1suLE",
+	"DEKeiUrDFoLI4090b64/uBL/4Ep0SJYbouhRDBqaP2EQZc51u8Wtr8PAoRjJoDYF4kMZoJAPBrgpiGJG",
+	"SaI9hNtCQ7oRexvRHG962SiRdWoWKxB82udXdrHpygUgCHMXJ9wAIfHJWKUhCKI9hmCIxeqMGbm4zApj",
+	"k5PHCX2TjLNpk/TUjmeYxo3dxiYcrmbokyt+8YNvXHzvw/Mn//v54/96/vi/FbaEift3QJNd/PifLp7+",
+	"SxE7hod913sQFfnp029d/Pyv0dr+0Z31/JusAq3js28+/fzjXz376Juf/cPT/AMD8eR7/eLnf/PZJ789",
+	"f/Lr3AkH4HaFUdq8dEcb75ia5fmymXrZjnchUgtlQlqgtR5mUY/EUWDlYGCx79Y3UBa4NRVf1WJQgsfE",
+	"2Zm4u3VrI9NRhAjHghtpqXbjnzVvHd17owk6kzl4tJfMUikRjUcPHv2/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
