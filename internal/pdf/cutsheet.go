@@ -20,6 +20,7 @@ type cutSheet struct {
 	left, top    float64
 	padX, padY   float64
 	module, barH float64
+	dpi          PrinterDPI
 	textPt       float64 // the cell's large text
 	minPt        float64
 }

@@ -23,6 +23,9 @@ type DocumentOptions struct {
 	// Now is the clock for the issue dates and the PDF's creation and
 	// modification dates; nil means time.Now.
 	Now func() time.Time
+	// DPI is the resolution of the station's printers, which every barcode's
+	// module is snapped to in whole dots; 0 means 203.
+	DPI PrinterDPI
 }
 
 // DocumentData is what a combined document prints: packing slips and
@@ -96,6 +99,7 @@ func Document(w io.Writer, d DocumentData, opt DocumentOptions) error {
 	if err != nil {
 		return err
 	}
+	slipLay.dpi, labelLay.dpi = opt.DPI.orDefault(), opt.DPI.orDefault()
 	slips := make([]slipWriter, len(d.Slips))
 	for i := range d.Slips {
 		s := &d.Slips[i]

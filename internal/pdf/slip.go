@@ -32,6 +32,8 @@ type SlipOptions struct {
 	// modification dates; nil means time.Now. Golden tests fix it so the same
 	// slip always renders the same document.
 	Now func() time.Time
+	// DPI is the printer's resolution barcodes are snapped to; 0 means 203.
+	DPI PrinterDPI
 }
 
 // SlipData is everything one packing slip (納品書) prints: who sends, what was
@@ -57,7 +59,7 @@ func Slips(w io.Writer, slips []SlipData, opt SlipOptions) error {
 	if len(slips) == 0 {
 		return soko.Errorf(soko.EINVALID, "no packing slips to print").JA("印刷する納品書がありません")
 	}
-	return Document(w, DocumentData{Slips: slips}, DocumentOptions{SlipSize: opt.Size, Now: opt.Now})
+	return Document(w, DocumentData{Slips: slips}, DocumentOptions{SlipSize: opt.Size, Now: opt.Now, DPI: opt.DPI})
 }
 
 // slipLayout is the geometry of a slip on one paper size, in millimetres and
@@ -70,6 +72,7 @@ type slipLayout struct {
 	smLine                         float64
 	rightCol, colGap               float64
 	barHeight, module, minModule   float64
+	dpi                            PrinterDPI
 	pad, vpad                      float64
 	// the table's columns as shares of the content width; the name takes the rest
 	skuShare, qtyShare, priceShare float64
@@ -485,7 +488,7 @@ func (sw *slipWriter) firstHeader() (func(), float64) {
 		if sw.code.width(module) > l.rightCol {
 			module = l.rightCol / float64(sw.code.modules+2*quietModules)
 		}
-		sw.code.draw(sw.f, xr+(l.rightCol-sw.code.width(module))/2, y0+barTop, module, l.barHeight)
+		sw.code.draw(sw.f, xr+(l.rightCol-sw.code.width(module))/2, y0+barTop, module, l.barHeight, l.dpi)
 		y := y0 + infoTop
 		for _, x := range right {
 			sw.text(xr, y, l.rightCol, x.h, x.pt, x.s, "L")
