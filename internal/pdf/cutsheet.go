@@ -82,7 +82,7 @@ func (sh *cutSheet) print(w io.Writer, n int, title string, now func() time.Time
 	if f.Err() {
 		return fmt.Errorf("pdf: %s: %w", title, f.Error())
 	}
-	if err := f.Output(w); err != nil {
+	if err := output(f, w); err != nil {
 		return fmt.Errorf("pdf: %s: %w", title, err)
 	}
 	return nil

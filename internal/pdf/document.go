@@ -142,7 +142,7 @@ func Document(w io.Writer, d DocumentData, opt DocumentOptions) error {
 			return fmt.Errorf("pdf: %s: %w", s.describe(), f.Error())
 		}
 	}
-	if err := f.Output(w); err != nil {
+	if err := output(f, w); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
 	return nil

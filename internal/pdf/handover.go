@@ -94,7 +94,7 @@ func Handover(w io.Writer, d HandoverData, opt HandoverOptions) error {
 	if f.Err() {
 		return fmt.Errorf("pdf: handover list %s: %w", hw.number, f.Error())
 	}
-	if err := f.Output(w); err != nil {
+	if err := output(f, w); err != nil {
 		return fmt.Errorf("pdf: handover list %s: %w", hw.number, err)
 	}
 	return nil
