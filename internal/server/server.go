@@ -20,6 +20,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/soko-wms/soko/internal/pdf"
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -131,6 +132,9 @@ type Config struct {
 	WebhookAllowHosts []string
 	// WarehouseName is the shipping site printed on handover lists.
 	WarehouseName string
+	// PrinterDPI is the resolution of the stations' printers, 203 or 300,
+	// that every barcode is snapped to in whole dots; 0 means 203.
+	PrinterDPI int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Allocation are the warehouse's allocation rules.
@@ -161,6 +165,7 @@ type Server struct {
 	secureCookies        bool
 	warehouseName        string
 	webhookAllowHosts    []string
+	printerDPI           pdf.PrinterDPI
 }
 
 // New builds the server with every route and middleware.
@@ -188,6 +193,7 @@ func New(cfg Config) *Server {
 		now: cfg.Now, spec: spec, specJSON: specJSON,
 		rules: cfg.Allocation, onStockArrived: cfg.OnStockArrived, secureCookies: cfg.SecureCookies,
 		warehouseName: cfg.WarehouseName, webhookAllowHosts: cfg.WebhookAllowHosts,
+		printerDPI: pdf.PrinterDPI(cfg.PrinterDPI),
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true

@@ -48,7 +48,7 @@ func (h apiHandlers) PrintSlip(ctx context.Context, req api.PrintSlipRequestObje
 	if err != nil {
 		return nil, err
 	}
-	opt := pdf.SlipOptions{Size: pdf.A4, Now: h.now}
+	opt := pdf.SlipOptions{Size: pdf.A4, Now: h.now, DPI: h.printerDPI}
 	if deref(req.Params.Size) == "a5" {
 		opt.Size = pdf.A5
 	}
@@ -107,7 +107,7 @@ func (h apiHandlers) printOrders(ctx context.Context, load func() ([]*soko.Order
 	if err != nil {
 		return nil, nil, err
 	}
-	opt := pdf.DocumentOptions{Now: h.now}
+	opt := pdf.DocumentOptions{Now: h.now, DPI: h.printerDPI}
 	var d pdf.DocumentData
 	var printed []*soko.Order
 	var labeled []bool
@@ -192,7 +192,7 @@ func (h apiHandlers) PrintLocationLabels(ctx context.Context, req api.PrintLocat
 		return nil, soko.Errorf(soko.ENOTFOUND, "no locations in zone %s", deref(req.Params.Zone)).JA("ゾーン %s にロケーションがありません", deref(req.Params.Zone))
 	}
 	var buf bytes.Buffer
-	if err := pdf.LocationLabels(&buf, locs, pdf.LocationLabelOptions{Now: h.now}); err != nil {
+	if err := pdf.LocationLabels(&buf, locs, pdf.LocationLabelOptions{Now: h.now, DPI: h.printerDPI}); err != nil {
 		return nil, err
 	}
 	return api.PrintLocationLabels200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil
