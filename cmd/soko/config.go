@@ -28,6 +28,9 @@ type config struct {
 	WaveSize  int
 	// WarehouseName (SOKO_WAREHOUSE_NAME) is printed as the shipping site on handover lists.
 	WarehouseName string
+	// PrinterDPI (SOKO_PRINTER_DPI, 203 or 300; default 203) is the stations'
+	// printer resolution, which barcodes are drawn in whole dots of.
+	PrinterDPI int
 	// WebhookAllowHosts (SOKO_WEBHOOK_ALLOW_HOSTS, comma-separated) are
 	// hosts on internal networks that merchants' webhooks may reach.
 	WebhookAllowHosts []string
@@ -91,6 +94,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.WarehouseName = getenv("SOKO_WAREHOUSE_NAME")
 	if c.WarehouseName == "" {
 		c.WarehouseName = "soko 倉庫"
+	}
+	c.PrinterDPI = 203
+	if v := getenv("SOKO_PRINTER_DPI"); v != "" {
+		if v != "203" && v != "300" {
+			return c, &configError{"SOKO_PRINTER_DPI", fmt.Sprintf("must be 203 or 300, not %q", v)}
+		}
+		c.PrinterDPI, _ = strconv.Atoi(v)
 	}
 	for _, h := range strings.Split(getenv("SOKO_WEBHOOK_ALLOW_HOSTS"), ",") {
 		if h = strings.TrimSpace(h); h != "" {

@@ -260,6 +260,9 @@ func (d *Day) shops(s *shift) error {
 		o := so.Order
 		o.MerchantID = merchants[so.MerchantCode]
 		o.Lines = append([]soko.OrderLine(nil), so.Lines...)
+		if why := refusal(&o); why != "" {
+			return fmt.Errorf("demo day: order %s would be refused by the API: %s", o.Number, why)
+		}
 		if err := d.floor.CreateOrder(d.ctx, &o); err != nil {
 			return fmt.Errorf("demo day: order %s arrives: %w", o.Number, err)
 		}

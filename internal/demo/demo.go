@@ -5,8 +5,11 @@
 package demo
 
 import (
+	"strings"
 	"time"
 
+	"github.com/soko-wms/soko/internal/address"
+	"github.com/soko-wms/soko/internal/carrier"
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -97,7 +100,8 @@ func Warehouse(now time.Time) *soko.Seed {
 			total += p.price * int64(l.qty)
 		}
 		if o.cod {
-			so.CODAmount = total
+			so.ShippingFee, so.CODFee = codShippingFee, codFee
+			so.CODAmount = total + codShippingFee + codFee
 		}
 		s.Orders = append(s.Orders, so)
 	}
@@ -106,6 +110,24 @@ func Warehouse(now time.Time) *soko.Seed {
 	}
 	return s
 }
+
+// Refusals says why the merchant API would refuse the order — its address
+// (address.Check) and its shipping choices and amounts (carrier.Validate),
+// the checks the API makes besides looking up SKUs — or returns nil. The
+// demo creates no order the API would refuse: a demo that prints a COD
+// label the API could never have accepted teaches the floor the wrong thing.
+func Refusals(o *soko.Order) []string {
+	var why []string
+	for _, p := range address.Check(o.Recipient, "ship_to") {
+		why = append(why, p.Field+": "+p.Japanese)
+	}
+	for _, p := range carrier.Validate(o) {
+		why = append(why, p.Field+": "+p.Japanese)
+	}
+	return why
+}
+
+func refusal(o *soko.Order) string { return strings.Join(Refusals(o), "; ") }
 
 // japaneseDate is now's calendar date in Japan, at midnight UTC. A fixed
 // offset instead of time.LoadLocation keeps it independent of the host's
@@ -229,7 +251,7 @@ var products = []productRow{
 	{midori, "MDR-0018", "大分県産 乾しいたけ 50g", 972, 8, 70, 200, 150, 60, "4970123000187", "", 0, false},
 	{midori, "MDR-0019", "北海道産 日高昆布 100g", 864, 8, 110, 300, 130, 20, "4970123000194", "", 0, false},
 	{midori, "MDR-0020", "沖縄 黒糖 300g", 410, 8, 310, 180, 120, 40, "4970123000200", "", 0, false},
-	{midori, "MDR-0021", "本みりん 500ml", 540, 8, 650, 70, 70, 210, "4970123000217", "", 0, false},
+	{midori, "MDR-0021", "本みりん 500ml", 540, 10, 650, 70, 70, 210, "4970123000217", "", 0, false},
 	{midori, "MDR-0022", "純米酢 500ml", 324, 8, 600, 70, 70, 210, "4970123000224", "", 0, false},
 	{midori, "MDR-0023", "純正ごま油 200g", 486, 8, 300, 55, 55, 170, "4970123000231", "", 0, false},
 	{midori, "MDR-0024", "手焼き 醤油煎餅 12枚", 432, 8, 180, 200, 110, 60, "4970123000248", "", 0, false},
@@ -419,8 +441,15 @@ type line struct {
 }
 
 // orderRow is an open order of a merchant; deliverIn is the requested
-// delivery date in days from today, 0 for none; a cod order collects the
-// goods' total on delivery (代引).
+// delivery date in days from today, 0 for none; a cod order ships by a COD
+// service and collects the goods, codShippingFee and codFee on delivery (代引).
+// The shipping fee and COD fee (代引手数料) a demo shop charges a
+// cash-on-delivery customer, tax included.
+const (
+	codShippingFee = 800
+	codFee         = 330
+)
+
 type orderRow struct {
 	merchant  string
 	number    string
@@ -533,7 +562,7 @@ var orders = []orderRow{
 		merchant: sakura, number: "SKR-100014",
 		to: soko.Address{PostalCode: "2600028", Prefecture: "千葉県", City: "千葉市中央区", Street: "新町18-4",
 			Name: "松本 和也", Phone: "090-4455-6677", Email: "kazuya.matsumoto@example.jp"},
-		carrier: "yamato", service: "takkyubin", cod: true, note: "代金引換でお願いします。",
+		carrier: "yamato", service: "collect", cod: true, note: "代金引換でお願いします。",
 		lines: []line{{"SKR-0005", 2}, {"SKR-0014", 1}},
 	},
 	{

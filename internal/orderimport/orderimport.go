@@ -95,6 +95,9 @@ type Order struct {
 	Priced []bool // whether the file gave each line's unit price
 	// skuField is the header of the SKU column, for Complete's problems.
 	skuField string
+	// amountColumns are the headers the COD amount, fees and discount were
+	// read from, for Complete's problems.
+	amountColumns map[string]string
 }
 
 // Result is what Parse read from one file.
@@ -405,6 +408,9 @@ var SokoColumns = []SokoColumn{
 	{Field: "delivery_date", Names: []string{"配達希望日", "delivery_date", "お届け希望日", "配送希望日"}, About: [2]string{"2026-11-25 または 2026/11/25", "2026-11-25 or 2026/11/25"}},
 	{Field: "time_slot", Names: []string{"時間帯", "time_slot", "配達時間帯", "お届け時間帯"}, About: [2]string{"午前中 / 12-14 / 14-16 / 16-18 / 18-20 / 19-21", "午前中 (am) / 12-14 / 14-16 / 16-18 / 18-20 / 19-21"}},
 	{Field: "cod_amount", Names: []string{"代引金額", "cod_amount", "代金引換額"}, About: [2]string{"円。代引でなければ空欄か0", "yen to collect; blank or 0 for none"}},
+	{Field: "shipping_fee", Names: []string{"送料", "shipping_fee"}, About: [2]string{"円（税込）。空欄は0", "yen, tax included; blank: 0"}},
+	{Field: "cod_fee", Names: []string{"代引手数料", "cod_fee"}, About: [2]string{"円（税込）。代引の注文だけ", "yen, tax included; cash-on-delivery orders only"}},
+	{Field: "discount", Names: []string{"値引き", "discount", "値引額", "割引額"}, About: [2]string{"円（税込）。代引金額は 商品＋送料＋代引手数料−値引き と一致すること", "yen, tax included; a COD amount must equal goods + shipping + COD fee − discount"}},
 	{Field: "ship_to.postal_code", Names: []string{"郵便番号", "postal_code"}, Required: true, About: [2]string{"100-0005 または 1000005", "100-0005 or 1000005"}},
 	{Field: "ship_to.prefecture", Names: []string{"都道府県", "prefecture"}, About: [2]string{"東京都 など。空欄なら市区町村の先頭から読み取ります", "e.g. 東京都; blank: read from the start of the city"}},
 	{Field: "ship_to.city", Names: []string{"市区町村", "city"}, Required: true},
@@ -528,6 +534,8 @@ var shopifyColumns = map[string]string{
 	"ship_to.email":       "Email",
 	"note":                "Notes",
 	"cod_amount":          "Total",
+	"shipping_fee":        "Shipping",
+	"discount":            "Discount Amount",
 	"delivery_date":       "Note Attributes",
 	"time_slot":           "Note Attributes",
 	"lines.sku":           "Lineitem sku",
@@ -601,7 +609,7 @@ func (s *shopify) skipped() []Problem { return s.left }
 func (s *shopify) order(o *rawOrder, rec []string, row int) {
 	f := o.fields
 	for _, k := range []string{"ship_to.name", "ship_to.company", "ship_to.postal_code", "ship_to.city",
-		"ship_to.address1", "ship_to.address2", "ship_to.email", "note", "ordered_at"} {
+		"ship_to.address1", "ship_to.address2", "ship_to.email", "note", "ordered_at", "shipping_fee", "discount"} {
 		f[k] = s.cell(rec, row, shopifyColumns[k])
 	}
 	if phone := s.cell(rec, row, "Shipping Phone"); phone.value != "" {
@@ -841,6 +849,22 @@ func (b *builder) build(ro *rawOrder) {
 			o.CODAmount = n
 		}
 	}
+	for _, a := range []struct {
+		field string
+		set   *int64
+		ja    string
+		en    string
+	}{{"shipping_fee", &o.ShippingFee, "送料", "shipping fee"}, {"cod_fee", &o.CODFee, "代引手数料", "COD fee"}, {"discount", &o.Discount, "値引き", "discount"}} {
+		if c := get(a.field); c != "" {
+			n, ok := parseYen(c)
+			if !ok || n < 0 || n > 100000000 {
+				fail(a.field, "%s %s を読めません（税込の円の整数）", "cannot read the %s %s (whole yen, tax included)", a.ja, excerpt(c))
+				continue
+			}
+			*a.set = n
+		}
+	}
+	// The amounts are checked by Complete, once every line has its price.
 	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
 		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
 	}
@@ -876,7 +900,10 @@ func (b *builder) build(ro *rawOrder) {
 		o.Priority = int(min(max(n, 0), 9))
 	}
 
-	out := &Order{Order: o, Row: ro.row, skuField: ro.columns["lines.sku"]}
+	out := &Order{Order: o, Row: ro.row, skuField: ro.columns["lines.sku"], amountColumns: map[string]string{}}
+	for _, f := range []string{"cod_amount", "shipping_fee", "cod_fee", "discount"} {
+		out.amountColumns[f] = col(f)
+	}
 	if len(ro.lines) > maxLines {
 		b.problem(ro.row, number, "", fmt.Sprintf("1つの注文の明細は%d行までです（%d行）", maxLines, len(ro.lines)),
 			fmt.Sprintf("an order takes at most %d lines (got %d)", maxLines, len(ro.lines)))
@@ -927,17 +954,21 @@ func (b *builder) build(ro *rawOrder) {
 
 // Complete gives each line whose file left out the unit price or tax rate
 // the product's, as the API does, and returns a problem for each line
-// whose SKU is not one of the merchant's products, which are given by SKU.
+// whose SKU is not one of the merchant's products, which are given by SKU,
+// and for each order whose amounts do not add up (carrier.CheckAmounts).
 func Complete(orders []*Order, products map[string]*soko.Product) []Problem {
 	var ps []Problem
 	for _, o := range orders {
+		priced := true
 		for i := range o.Lines {
 			l := &o.Lines[i]
 			if l.SKU == "" {
+				priced = false
 				continue // reported by Parse
 			}
 			p, ok := products[l.SKU]
 			if !ok {
+				priced = false
 				ps = append(ps, Problem{Row: o.Rows[i], OrderNumber: o.Number, Field: o.skuField,
 					Message: fmt.Sprintf("SKU %s はこの荷主の商品として登録されていません", excerpt(l.SKU)), MessageEN: fmt.Sprintf("SKU %s is not one of the merchant's products", excerpt(l.SKU))})
 				continue
@@ -949,6 +980,16 @@ func Complete(orders []*Order, products map[string]*soko.Product) []Problem {
 				l.TaxRate = p.TaxRate
 			}
 			l.Name = p.Name
+		}
+		if !priced {
+			continue // an unknown product has no price to add up
+		}
+		for _, p := range carrier.CheckAmounts(o.Order) {
+			field := p.Field
+			if c := o.amountColumns[p.Field]; c != "" {
+				field = c
+			}
+			ps = append(ps, Problem{Row: o.Row, OrderNumber: o.Number, Field: field, Message: p.Japanese, MessageEN: p.English})
 		}
 	}
 	return ps
@@ -978,6 +1019,7 @@ var fieldNames = map[string][2]string{
 	"delivery_date": {"お届け希望日", "delivery date"},
 	"time_slot":     {"時間帯", "time slot"},
 	"cod_amount":    {"代引金額", "COD amount"},
+	"fees":          {"送料・代引手数料・値引き", "shipping fee, COD fee and discount"},
 	"gift":          {"ギフト", "gift options"},
 	"note":          {"備考", "note"},
 	"lines":         {"明細（SKU・数量）", "lines (SKUs and quantities)"},

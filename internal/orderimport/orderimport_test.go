@@ -411,3 +411,23 @@ func TestParse_ReservedOrderNumber(t *testing.T) {
 		t.Fatalf("problems %+v, want the order number refused as reserved", res.Problems)
 	}
 }
+
+// TestComplete_CODAddsUp is issue 22 finding 5 for files: 送料, 代引手数料
+// and 値引き columns are read, and a COD amount that is not goods + fees −
+// discount is refused naming the 代引金額 column, as the API refuses it.
+func TestComplete_CODAddsUp(t *testing.T) {
+	res := mustParse(t, "注文番号,配送業者,サービス,代引金額,送料,代引手数料,値引き,郵便番号,都道府県,市区町村,番地,氏名,SKU,数量\n"+
+		"C-1,yamato,collect,4130,800,330,300,1000005,東京都,千代田区,丸の内1-9-1,山田 花子,TOWEL-WHT,2\n"+
+		"C-2,yamato,collect,3300,800,330,0,1000005,東京都,千代田区,丸の内1-9-1,山田 花子,TOWEL-WHT,2\n")
+	if len(res.Problems) != 0 {
+		t.Fatalf("problems: %+v", res.Problems)
+	}
+	ok := res.Orders[0]
+	if ok.ShippingFee != 800 || ok.CODFee != 330 || ok.Discount != 300 {
+		t.Errorf("C-1 fees read as %d / %d / %d", ok.ShippingFee, ok.CODFee, ok.Discount)
+	}
+	ps := Complete(res.Orders, map[string]*soko.Product{"TOWEL-WHT": {SKU: "TOWEL-WHT", Name: "今治タオル", Price: 1650, TaxRate: 10}})
+	if len(ps) != 1 || ps[0].OrderNumber != "C-2" || ps[0].Field != "代引金額" || ps[0].Row != 3 || !strings.Contains(ps[0].Message, "4,430") {
+		t.Errorf("Complete = %+v, want one problem: C-2's 代引金額 is not ¥4,430", ps)
+	}
+}

@@ -18,6 +18,8 @@ type BadgeOptions struct {
 	Now func() time.Time
 	// Warehouse is printed at the top of every card, e.g. the site's name.
 	Warehouse string
+	// DPI is the printer's resolution barcodes are snapped to; 0 means 203.
+	DPI PrinterDPI
 }
 
 // badgeSheetA4 is A4 with 2 × 5 business cards of 91 × 55 mm (the Japanese
@@ -55,6 +57,7 @@ func BadgeCards(w io.Writer, staff []soko.Staff, opt BadgeOptions) error {
 		return soko.Errorf(soko.EINVALID, "no staff to print badge cards for").JA("印刷するスタッフがいません")
 	}
 	sh := badgeSheetA4()
+	sh.dpi = opt.DPI.orDefault()
 	codes := make([]string, len(staff))
 	for i, st := range staff {
 		codes[i] = st.BadgeCode
@@ -115,7 +118,7 @@ func drawBadge(f *gofpdf.Fpdf, sh *cutSheet, cell rect, s *soko.Staff, code bars
 		module = in.w / float64(code.modules+2*quietModules)
 	}
 	barTop := in.y + nameTop + nameH + 1.5
-	code.draw(f, in.x+(in.w-code.width(module))/2, barTop, module, sh.barH)
+	code.draw(f, in.x+(in.w-code.width(module))/2, barTop, module, sh.barH, sh.dpi)
 	f.SetFontSize(10)
 	f.SetXY(in.x, barTop+sh.barH+0.5)
 	f.CellFormat(in.w, 10*leading*ptMM, oneLine(s.BadgeCode), "", 0, "C", false, 0, "")

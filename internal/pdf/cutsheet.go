@@ -20,6 +20,7 @@ type cutSheet struct {
 	left, top    float64
 	padX, padY   float64
 	module, barH float64
+	dpi          PrinterDPI
 	textPt       float64 // the cell's large text
 	minPt        float64
 }
@@ -81,7 +82,7 @@ func (sh *cutSheet) print(w io.Writer, n int, title string, now func() time.Time
 	if f.Err() {
 		return fmt.Errorf("pdf: %s: %w", title, f.Error())
 	}
-	if err := f.Output(w); err != nil {
+	if err := output(f, w); err != nil {
 		return fmt.Errorf("pdf: %s: %w", title, err)
 	}
 	return nil

@@ -23,6 +23,9 @@ type DocumentOptions struct {
 	// Now is the clock for the issue dates and the PDF's creation and
 	// modification dates; nil means time.Now.
 	Now func() time.Time
+	// DPI is the resolution of the station's printers, which every barcode's
+	// module is snapped to in whole dots; 0 means 203.
+	DPI PrinterDPI
 }
 
 // DocumentData is what a combined document prints: packing slips and
@@ -30,6 +33,44 @@ type DocumentOptions struct {
 type DocumentData struct {
 	Slips  []SlipData
 	Labels []LabelData
+	// Unprinted are orders a batch leaves out, listed with why on the
+	// document's last page so that the packer knows what is missing.
+	Unprinted []Unprinted
+}
+
+// Unprinted is an order whose papers a batch could not print, and why.
+type Unprinted struct {
+	Merchant    string // the merchant's name
+	OrderNumber string
+	Reason      string // in the floor's language
+}
+
+// Printable checks an order's papers as Document would, without drawing
+// them, so that a wave can leave out the orders it cannot print instead of
+// failing as a whole. It returns Document's EINVALID error, or nil.
+func Printable(d DocumentData, opt DocumentOptions) error {
+	slipLay, err := slipLayoutFor(opt.SlipSize)
+	if err != nil {
+		return err
+	}
+	labelLay, err := labelLayoutFor(opt.LabelSize)
+	if err != nil {
+		return err
+	}
+	for i := range d.Slips {
+		if _, err := totalsOf(&d.Slips[i]); err != nil {
+			return err
+		}
+		if _, err := orderBarcode(&d.Slips[i].Order, slipLay); err != nil {
+			return err
+		}
+	}
+	for i := range d.Labels {
+		if _, err := planLabel(&d.Labels[i], labelLay); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Document writes packing slips and shipping labels as one PDF to w, each
@@ -46,7 +87,7 @@ type DocumentData struct {
 // Invalid data is refused (EINVALID, naming the order) before anything is
 // written.
 func Document(w io.Writer, d DocumentData, opt DocumentOptions) error {
-	if len(d.Slips) == 0 && len(d.Labels) == 0 {
+	if len(d.Slips) == 0 && len(d.Labels) == 0 && len(d.Unprinted) == 0 {
 		return soko.Errorf(soko.EINVALID, "nothing to print: no packing slips and no labels").
 			JA("印刷する納品書・送り状がありません")
 	}
@@ -58,6 +99,7 @@ func Document(w io.Writer, d DocumentData, opt DocumentOptions) error {
 	if err != nil {
 		return err
 	}
+	slipLay.dpi, labelLay.dpi = opt.DPI.orDefault(), opt.DPI.orDefault()
 	slips := make([]slipWriter, len(d.Slips))
 	for i := range d.Slips {
 		s := &d.Slips[i]
@@ -77,6 +119,9 @@ func Document(w io.Writer, d DocumentData, opt DocumentOptions) error {
 		}
 	}
 	sheets := collate(slips, labels)
+	if len(d.Unprinted) > 0 {
+		sheets = append(sheets, &unprintedSheet{lay: slipLay, list: d.Unprinted})
+	}
 
 	now := time.Now
 	if opt.Now != nil {
@@ -97,7 +142,7 @@ func Document(w io.Writer, d DocumentData, opt DocumentOptions) error {
 			return fmt.Errorf("pdf: %s: %w", s.describe(), f.Error())
 		}
 	}
-	if err := f.Output(w); err != nil {
+	if err := output(f, w); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
 	return nil
@@ -189,4 +234,56 @@ func (sw *slipWriter) draw(f *gofpdf.Fpdf, issued time.Time) {
 
 func (sw *slipWriter) describe() string {
 	return "packing slip for order " + sw.s.Order.Number
+}
+
+// unprintedSheet lists, on the slips' paper, the orders a batch left out.
+type unprintedSheet struct {
+	lay  *slipLayout
+	list []Unprinted
+}
+
+func (u *unprintedSheet) pageSize() gofpdf.SizeType { return u.lay.page }
+
+func (u *unprintedSheet) describe() string { return "list of orders not printed" }
+
+func (u *unprintedSheet) draw(f *gofpdf.Fpdf, issued time.Time) {
+	l := u.lay
+	w := l.contentWidth()
+	text := func(x, y, w, h, pt float64, s string) {
+		f.SetFontSize(pt)
+		f.SetXY(x, y)
+		f.CellFormat(w, h, s, "", 0, "L", false, 0, "")
+	}
+	bottom := l.page.Ht - l.marginBot
+	y := bottom // start the first page below
+	head := func() {
+		f.AddPageFormat("P", l.page)
+		y = l.marginTop
+		text(l.marginX, y, w, l.titleLine, l.titlePt, "印刷できなかった注文")
+		y += l.titleLine + 1
+		text(l.marginX, y, w, l.line, l.bodyPt, printable(fmt.Sprintf("%d件の注文は納品書・送り状を印刷していません。原因を直してから印刷し直してください。（%s）", len(u.list), date(issued))))
+		y += l.line + 3
+	}
+	orderW := w * 0.3
+	for _, it := range u.list {
+		f.SetFontSize(l.bodyPt)
+		reason := wrap(f, printable(oneLine(it.Reason)), w-orderW-2)
+		who := wrap(f, printable(oneLine(it.OrderNumber)+" "+oneLine(it.Merchant)), orderW-2)
+		n := max(len(reason), len(who))
+		if y+float64(n)*l.line+2 > bottom {
+			head()
+		}
+		for i := 0; i < n; i++ {
+			if i < len(who) {
+				text(l.marginX, y, orderW-2, l.line, l.bodyPt, who[i])
+			}
+			if i < len(reason) {
+				text(l.marginX+orderW, y, w-orderW, l.line, l.bodyPt, reason[i])
+			}
+			y += l.line
+		}
+		f.SetLineWidth(0.1)
+		f.Line(l.marginX, y+1, l.marginX+w, y+1)
+		y += 2
+	}
 }

@@ -204,4 +204,9 @@ func TestDocument_OneFont(t *testing.T) {
 	if n := pdfPages(t, path); n != 7 {
 		t.Errorf("%d pages", n)
 	}
+	// gofpdf embeds only the glyphs used: the name says so with a subset
+	// tag, as PDF 32000-1 §9.6.4 asks (issue 22 finding 8).
+	if !regexp.MustCompile(`(?m)^[A-Z]{6}\+IPAexGothic\s+CID TrueType\s+Identity-H\s+yes\s+yes`).MatchString(fonts) {
+		t.Errorf("the embedded font is not named as a subset (TAG+IPAexGothic, emb yes, sub yes):\n%s", fonts)
+	}
 }

@@ -5,8 +5,10 @@ package pdf
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
 	"encoding/binary"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -34,8 +36,39 @@ var fontCopies = sync.Pool{New: func() any {
 	return &font
 }}
 
-// fontFamily is the name documents select the embedded font by.
-const fontFamily = "ipaexg"
+// fontFamily is the name documents select the embedded font by. gofpdf
+// embeds only the glyphs a document uses and names the font "utf8" + the
+// family in lower case; output turns that into the PostScript name a
+// subset must carry, a six-letter tag + "IPAexGothic", of the same length
+// so that no byte offset in the file moves.
+const fontFamily = "subIPAexGothic"
+
+// gofpdfFontName and fontName are the embedded font's name as gofpdf writes
+// it and as output rewrites it, without the tag.
+const (
+	gofpdfFontName = "/BaseFont /utf8subipaexgothic"
+	fontName       = "IPAexGothic"
+)
+
+// output writes the finished document to w with the embedded font named as
+// the subset it is (PDF 32000-1 §9.6.4): TAG+IPAexGothic, where the tag is
+// six capital letters derived from the document, so different subsets get
+// different tags and the same document always the same one. pdffonts and
+// preflight tools flag an untagged subset as a fully embedded font.
+func output(f *gofpdf.Fpdf, w io.Writer) error {
+	var buf bytes.Buffer
+	if err := f.Output(&buf); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + sum[i]%26
+	}
+	named := bytes.ReplaceAll(buf.Bytes(), []byte(gofpdfFontName), []byte("/BaseFont /"+string(tag)+"+"+fontName))
+	_, err := w.Write(named)
+	return err
+}
 
 // missingGlyph stands in for a character the font cannot print: the geta mark
 // is what Japanese systems have always printed there, and it shows a reader

@@ -50,6 +50,8 @@ type HandoverOptions struct {
 	// Now is the clock for the issue time (発行) and the PDF's creation and
 	// modification dates; nil means time.Now.
 	Now func() time.Time
+	// DPI is the printer's resolution barcodes are snapped to; 0 means 203.
+	DPI PrinterDPI
 }
 
 // Handover writes the handover list as one A4 portrait PDF to w.
@@ -70,7 +72,9 @@ type HandoverOptions struct {
 // a parcel count outside 1 ≤ i ≤ n, a negative COD amount, or parcels
 // missing with no supervisor's name.
 func Handover(w io.Writer, d HandoverData, opt HandoverOptions) error {
-	hw, err := planHandover(&d, handoverLayoutA4())
+	lay := handoverLayoutA4()
+	lay.dpi = opt.DPI.orDefault()
+	hw, err := planHandover(&d, lay)
 	if err != nil {
 		return err
 	}
@@ -90,7 +94,7 @@ func Handover(w io.Writer, d HandoverData, opt HandoverOptions) error {
 	if f.Err() {
 		return fmt.Errorf("pdf: handover list %s: %w", hw.number, f.Error())
 	}
-	if err := f.Output(w); err != nil {
+	if err := output(f, w); err != nil {
 		return fmt.Errorf("pdf: handover list %s: %w", hw.number, err)
 	}
 	return nil
@@ -114,6 +118,7 @@ const handoverNarrow = 0.254
 // and points.
 type handoverLayout struct {
 	page                          gofpdf.SizeType
+	dpi                           PrinterDPI
 	marginX, marginTop, marginBot float64
 	titlePt, factPt, bodyPt       float64
 	smPt, minPt                   float64
@@ -344,7 +349,7 @@ func (hw *handoverWriter) header() {
 		hw.reprintMark(rect{x + titleW + 5, y + 1, 18, 7.5})
 	}
 
-	hw.manifest.draw(f, right-hw.manifest.width(l.module), y, l.module, l.barH)
+	hw.manifest.draw(f, right-hw.manifest.width(l.module), y, l.module, l.barH, l.dpi)
 	hw.pen.text(rect{right - 70, y + l.barH + 0.5, 70, 5.5}, 12, "集荷番号 "+hw.number, "R")
 
 	const boxW, codW, boxH, gap = 36, 40, 24, 3
@@ -437,7 +442,7 @@ func (hw *handoverWriter) parcelRow(i int) block {
 	return block{height: h, row: true, draw: func(y float64) {
 		hw.cells(y, i+1, &hw.d.Parcels[i])
 		c := l.cols[colTracking]
-		hw.tracking[i].draw(hw.f, c.x, y+l.trackingBarsTop(), handoverNarrow, l.trackingBarH)
+		hw.tracking[i].draw(hw.f, c.x, y+l.trackingBarsTop(), handoverNarrow, l.trackingBarH, l.dpi)
 		hw.rule(y + h)
 	}}
 }

@@ -38,6 +38,8 @@ type LabelOptions struct {
 	// Now is the clock for the issue date and the PDF's creation and
 	// modification dates; nil means time.Now.
 	Now func() time.Time
+	// DPI is the printer's resolution barcodes are snapped to; 0 means 203.
+	DPI PrinterDPI
 }
 
 // LabelData is everything one parcel's shipping label (送り状) prints: the
@@ -72,7 +74,7 @@ func Labels(w io.Writer, labels []LabelData, opt LabelOptions) error {
 	if len(labels) == 0 {
 		return soko.Errorf(soko.EINVALID, "no shipping labels to print").JA("印刷する送り状がありません")
 	}
-	return Document(w, DocumentData{Labels: labels}, DocumentOptions{LabelSize: opt.Size, Now: opt.Now})
+	return Document(w, DocumentData{Labels: labels}, DocumentOptions{LabelSize: opt.Size, Now: opt.Now, DPI: opt.DPI})
 }
 
 // labelLayout is the geometry of a label on one paper size, in millimetres.
@@ -80,6 +82,7 @@ func Labels(w io.Writer, labels []LabelData, opt LabelOptions) error {
 // recipient block, the one that grows with long addresses, takes what is left.
 type labelLayout struct {
 	page        gofpdf.SizeType
+	dpi         PrinterDPI
 	margin, gap float64
 	// section heights, top to bottom; recipient takes the rest of the page
 	head, tracking, delivery, recipient, sender, items, order float64
@@ -333,7 +336,7 @@ func (lw *labelWriter) trackingNumber(r rect) {
 		narrow = r.w / float64(lw.codabar.modules+2*quietModules)
 	}
 	barTop := r.y + captionLine + 0.5
-	lw.codabar.draw(lw.f, r.x+(r.w-lw.codabar.width(narrow))/2, barTop, narrow, trackingBarHeight)
+	lw.codabar.draw(lw.f, r.x+(r.w-lw.codabar.width(narrow))/2, barTop, narrow, trackingBarHeight, lw.lay.dpi)
 	digits := rect{r.x, barTop + trackingBarHeight + 0.5, r.w, r.y + r.h - barTop - trackingBarHeight - 0.5}
 	lw.fitted(digits, []string{groupDigits(lw.tracking)}, 14, 8, "C", true)
 }
@@ -462,7 +465,7 @@ func (lw *labelWriter) orderNumber(r rect) {
 	if lw.order.width(module) > room {
 		module = room / float64(lw.order.modules+2*quietModules)
 	}
-	lw.order.draw(lw.f, r.x-quietModules*module, r.y, module, r.h-textH-0.3)
+	lw.order.draw(lw.f, r.x-quietModules*snapModule(module, lw.lay.dpi), r.y, module, r.h-textH-0.3, lw.lay.dpi)
 	bottom := rect{r.x, r.y + r.h - textH, r.w, textH}
 	lw.text(rect{bottom.x, bottom.y, room, textH}, 7, printable("ご注文番号 "+oneLine(lw.d.Order.Number)), "L")
 	lw.text(rect{bottom.x + room, bottom.y, r.w - room, textH}, captionPt, "発行 "+date(lw.issued), "R")

@@ -66,7 +66,7 @@ func BenchmarkDocument1000(b *testing.B) {
 	labels := labelWave(b, 1000)
 	slips := make([]SlipData, 0, len(labels)/2)
 	for i := 0; i < len(labels); i += 2 {
-		slips = append(slips, SlipData{Merchant: labels[i].Merchant, Order: labels[i].Order, ShippingFee: 800})
+		slips = append(slips, SlipData{Merchant: labels[i].Merchant, Order: labels[i].Order})
 	}
 	benchWave(b, DocumentData{Slips: slips, Labels: labels})
 }

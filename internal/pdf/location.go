@@ -17,6 +17,8 @@ type LocationLabelOptions struct {
 	// Now is the clock for the PDF's creation and modification dates; nil
 	// means time.Now.
 	Now func() time.Time
+	// DPI is the printer's resolution barcodes are snapped to; 0 means 203.
+	DPI PrinterDPI
 }
 
 // locationSheetA4 is A4 with 3 × 8 labels of 70 × 33.9 mm and 12.9 mm blank
@@ -43,6 +45,7 @@ func LocationLabels(w io.Writer, locs []soko.Location, opt LocationLabelOptions)
 		return soko.Errorf(soko.EINVALID, "no locations to print labels for").JA("印刷するロケーションがありません")
 	}
 	sh := locationSheetA4()
+	sh.dpi = opt.DPI.orDefault()
 	codes := make([]string, len(locs))
 	for i, l := range locs {
 		codes[i] = l.Code
@@ -74,7 +77,7 @@ func drawLocation(f *gofpdf.Fpdf, sh *cutSheet, cell rect, l *soko.Location, cod
 		module = in.w / float64(code.modules+2*quietModules)
 	}
 	barTop := in.y + codeH + 0.5
-	code.draw(f, in.x+(in.w-code.width(module))/2, barTop, module, sh.barH)
+	code.draw(f, in.x+(in.w-code.width(module))/2, barTop, module, sh.barH, sh.dpi)
 
 	var facts []string
 	if z := oneLine(l.Zone); z != "" {

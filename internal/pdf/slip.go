@@ -32,16 +32,16 @@ type SlipOptions struct {
 	// modification dates; nil means time.Now. Golden tests fix it so the same
 	// slip always renders the same document.
 	Now func() time.Time
+	// DPI is the printer's resolution barcodes are snapped to; 0 means 203.
+	DPI PrinterDPI
 }
 
 // SlipData is everything one packing slip (納品書) prints: who sends, what was
-// ordered, for whom, and the shipping fee the customer paid (0 if none).
+// ordered, for whom, and what the customer pays besides the goods — the
+// order's 送料, 代引手数料 and 値引き.
 type SlipData struct {
 	Merchant soko.Merchant
 	Order    soko.Order
-	// ShippingFee is the 送料 in yen, tax included. Delivery is taxed at the
-	// standard rate, so it counts towards the 10 % subtotal.
-	ShippingFee int64
 }
 
 // Slip writes one order's packing slip as a PDF to w.
@@ -59,7 +59,7 @@ func Slips(w io.Writer, slips []SlipData, opt SlipOptions) error {
 	if len(slips) == 0 {
 		return soko.Errorf(soko.EINVALID, "no packing slips to print").JA("印刷する納品書がありません")
 	}
-	return Document(w, DocumentData{Slips: slips}, DocumentOptions{SlipSize: opt.Size, Now: opt.Now})
+	return Document(w, DocumentData{Slips: slips}, DocumentOptions{SlipSize: opt.Size, Now: opt.Now, DPI: opt.DPI})
 }
 
 // slipLayout is the geometry of a slip on one paper size, in millimetres and
@@ -72,6 +72,7 @@ type slipLayout struct {
 	smLine                         float64
 	rightCol, colGap               float64
 	barHeight, module, minModule   float64
+	dpi                            PrinterDPI
 	pad, vpad                      float64
 	// the table's columns as shares of the content width; the name takes the rest
 	skuShare, qtyShare, priceShare float64
@@ -130,8 +131,8 @@ const (
 
 // slipTotals are the amounts a slip prints, all in yen with tax included.
 type slipTotals struct {
-	goods, shipping, total int64
-	byRate                 []rateTotal // highest rate first
+	goods, shipping, codFee, discount, total int64
+	byRate                                   []rateTotal // highest rate first
 }
 
 // rateTotal is the part of the total taxed at one rate and the tax inside it.
@@ -144,6 +145,14 @@ type rateTotal struct {
 // included, so the tax in each rate's subtotal is amount × rate / (100 + rate),
 // rounded down once per rate as the qualified-invoice rules require — not per
 // line, which would drift by a yen per line.
+//
+// Delivery and the COD fee are services taxed at the standard rate, so they
+// count towards the 10 % subtotal. A discount lowers each rate's subtotal in
+// proportion to it (the 8 % share rounded down, the rest off 10 %), so the
+// rates' subtotals still add up to the total. A COD amount must be exactly
+// the total: the slip and the label the driver collects by must agree, and
+// an order whose figures do not (one stored before the API checked them) is
+// refused rather than printed wrong.
 func totalsOf(s *SlipData) (slipTotals, error) {
 	o := &s.Order
 	bad := func(format string, args ...any) error {
@@ -153,8 +162,13 @@ func totalsOf(s *SlipData) (slipTotals, error) {
 	if len(o.Lines) == 0 {
 		return slipTotals{}, bad("the order has no lines")
 	}
-	if s.ShippingFee < 0 || s.ShippingFee > maxUnitPrice {
-		return slipTotals{}, bad("shipping fee %d is out of range", s.ShippingFee)
+	for _, f := range []struct {
+		name string
+		yen  int64
+	}{{"shipping fee", o.ShippingFee}, {"COD fee", o.CODFee}, {"discount", o.Discount}} {
+		if f.yen < 0 || f.yen > maxUnitPrice {
+			return slipTotals{}, bad("%s %d is out of range", f.name, f.yen)
+		}
 	}
 	if o.CODAmount < 0 {
 		return slipTotals{}, bad("COD amount %d is negative", o.CODAmount)
@@ -180,17 +194,32 @@ func totalsOf(s *SlipData) (slipTotals, error) {
 			return slipTotals{}, bad("the amounts are too large")
 		}
 	}
-	t.shipping = s.ShippingFee
-	var ok bool
-	if t.total, ok = addYen(t.goods, t.shipping); !ok {
-		return slipTotals{}, bad("the amounts are too large")
+	t.shipping, t.codFee, t.discount = o.ShippingFee, o.CODFee, o.Discount
+	// Every term is at most maxUnitPrice × maxQuantity × lines or
+	// maxUnitPrice, far inside int64, once the goods have been added safely.
+	if t.shipping+t.codFee > 0 {
+		amounts[10] += t.shipping + t.codFee
 	}
-	if t.shipping > 0 {
-		if amounts[10], ok = addYen(amounts[10], t.shipping); !ok {
-			return slipTotals{}, bad("the amounts are too large")
+	t.total = t.goods + t.shipping + t.codFee - t.discount
+	if t.discount > 0 {
+		if t.total < 0 {
+			return slipTotals{}, bad("the discount %d is more than the goods and fees", t.discount)
 		}
+		before := amounts[10] + amounts[8]
+		off8 := int64(float64(t.discount) * float64(amounts[8]) / float64(before))
+		if amounts[8] > 0 {
+			amounts[8] -= off8
+		}
+		amounts[10] -= t.discount - off8
+	}
+	if o.CODAmount > 0 && o.CODAmount != t.total {
+		return slipTotals{}, soko.Errorf(soko.EINVALID, "packing slip for order %s: the COD amount ¥%d is not the total ¥%d", o.Number, o.CODAmount, t.total).
+			JA("注文 %s の納品書を作れません: 代引金額 %s が合計 %s と一致しません", o.Number, yen(o.CODAmount), yen(t.total))
 	}
 	for rate, amount := range amounts {
+		if amount == 0 && len(amounts) > 1 {
+			continue // a rate the discount or nothing left to tax
+		}
 		t.byRate = append(t.byRate, rateTotal{rate: rate, amount: amount, tax: includedTax(amount, rate)})
 	}
 	sort.Slice(t.byRate, func(i, j int) bool { return t.byRate[i].rate > t.byRate[j].rate })
@@ -459,7 +488,7 @@ func (sw *slipWriter) firstHeader() (func(), float64) {
 		if sw.code.width(module) > l.rightCol {
 			module = l.rightCol / float64(sw.code.modules+2*quietModules)
 		}
-		sw.code.draw(sw.f, xr+(l.rightCol-sw.code.width(module))/2, y0+barTop, module, l.barHeight)
+		sw.code.draw(sw.f, xr+(l.rightCol-sw.code.width(module))/2, y0+barTop, module, l.barHeight, l.dpi)
 		y := y0 + infoTop
 		for _, x := range right {
 			sw.text(xr, y, l.rightCol, x.h, x.pt, x.s, "L")
@@ -619,12 +648,20 @@ func (sw *slipWriter) totals(cols []column) []block {
 	if t.shipping > 0 {
 		rows = append(rows, row{label: "送料", value: yen(t.shipping)})
 	}
+	if t.codFee > 0 {
+		rows = append(rows, row{label: "代引手数料", value: yen(t.codFee)})
+	}
+	if t.discount > 0 {
+		rows = append(rows, row{label: "値引き", value: "−" + yen(t.discount)})
+	}
 	rows = append(rows, row{label: "合計", value: yen(t.total), big: true})
 	for _, r := range t.byRate {
 		rows = append(rows, row{label: strconv.Itoa(r.rate) + "%対象", value: yen(r.amount) + "（内消費税 " + yen(r.tax) + "）"})
 	}
+	// The COD amount is the total (totalsOf checks it): the slip says it
+	// is what the driver collects, the figure the label prints.
 	if cod := sw.s.Order.CODAmount; cod > 0 {
-		rows = append(rows, row{label: "代引金額", value: yen(cod), big: true})
+		rows = append(rows, row{label: "代引金額（お支払い額）", value: yen(cod), big: true})
 	}
 	var bs []block
 	for _, ol := range sw.s.Order.Lines {

@@ -60,8 +60,8 @@ func MustSlipData(tb testing.TB) SlipData {
 				{SKU: "SET-003", Name: longName, Quantity: 1, UnitPrice: 5400, TaxRate: 8},
 				{SKU: "TWL-004", Name: "今治タオル フェイスタオル 2枚組", Quantity: 3, UnitPrice: 1650, TaxRate: 10},
 			},
+			ShippingFee: 800,
 		},
-		ShippingFee: 800,
 	}
 }
 
@@ -170,8 +170,8 @@ func TestSlip_Text(t *testing.T) {
 		goods += l.UnitPrice * int64(l.Quantity)
 		byRate[l.TaxRate] += l.UnitPrice * int64(l.Quantity)
 	}
-	byRate[10] += s.ShippingFee
-	total := goods + s.ShippingFee
+	byRate[10] += s.Order.ShippingFee
+	total := goods + s.Order.ShippingFee
 	if goods != 15790 || total != 16590 || byRate[10] != 9050 || byRate[8] != 7540 {
 		t.Fatalf("fixture changed: goods %d total %d 10%% %d 8%% %d", goods, total, byRate[10], byRate[8])
 	}
@@ -194,7 +194,7 @@ func TestSlip_Text(t *testing.T) {
 		t.Errorf("no line with %q and %q in:\n%s", label, values, text)
 	}
 	wantLine("小計", expectYen(goods))
-	wantLine("送料", expectYen(s.ShippingFee))
+	wantLine("送料", expectYen(s.Order.ShippingFee))
 	wantLine("合計", expectYen(total))
 	wantLine("10%対象", expectYen(byRate[10]), "内消費税 "+expectYen(tax10))
 	wantLine("8%対象", expectYen(byRate[8]), "内消費税 "+expectYen(tax8))
@@ -307,7 +307,7 @@ func manyLines(tb testing.TB, n int) SlipData {
 	for _, l := range s.Order.Lines {
 		total += l.UnitPrice
 	}
-	s.Order.CODAmount = total + s.ShippingFee
+	s.Order.CODAmount = total + s.Order.ShippingFee
 	return s
 }
 
@@ -485,7 +485,7 @@ func TestSlips_Invalid(t *testing.T) {
 		"tax rate 5":           func(s *SlipData) { s.Order.Lines[0].TaxRate = 5 },
 		"zero quantity":        func(s *SlipData) { s.Order.Lines[0].Quantity = 0 },
 		"huge price":           func(s *SlipData) { s.Order.Lines[0].UnitPrice = 1 << 60 },
-		"negative shipping":    func(s *SlipData) { s.ShippingFee = -1 },
+		"negative shipping":    func(s *SlipData) { s.Order.ShippingFee = -1 },
 		"negative COD":         func(s *SlipData) { s.Order.CODAmount = -1 },
 		"empty order number":   func(s *SlipData) { s.Order.Number = "" },
 		"kanji order number":   func(s *SlipData) { s.Order.Number = "注文123" },
@@ -660,4 +660,39 @@ func FuzzSlip(f *testing.F) {
 			t.Fatalf("Slip: %v", err)
 		}
 	})
+}
+
+// TestSlip_CODAddsUp is issue 22 finding 5: a cash-on-delivery slip shows
+// 送料, 代引手数料 and 値引き as lines and its 合計 is the COD amount the
+// label prints; an order whose COD amount is not that total is refused.
+func TestSlip_CODAddsUp(t *testing.T) {
+	s := MustSlipData(t)
+	s.Order.ShippingFee, s.Order.CODFee, s.Order.Discount = 800, 330, 500
+	s.Order.CODAmount = 15790 + 800 + 330 - 500
+	text := MustText(t, MustRender(t, []SlipData{s}, SlipOptions{Now: fixedNow}))
+	lines := strings.Split(text, "\n")
+	has := func(label, value string) {
+		t.Helper()
+		for _, l := range lines {
+			if strings.Contains(l, label) && strings.Contains(l, value) {
+				return
+			}
+		}
+		t.Errorf("no line with %q and %q in:\n%s", label, value, text)
+	}
+	has("送料", expectYen(800))
+	has("代引手数料", expectYen(330))
+	has("値引き", expectYen(500))
+	has("合計", expectYen(16420))
+	has("代引金額", expectYen(16420))
+	// The rates' subtotals still add up to the total: the discount comes
+	// off both in proportion (7,540 of 16,920 is at 8 %: ¥222 of the ¥500).
+	has("10%対象", expectYen(9050+330-278))
+	has("8%対象", expectYen(7540-222))
+
+	s.Order.CODAmount = 16590 // the goods and shipping, without fee and discount
+	var buf bytes.Buffer
+	if err := Slip(&buf, s, SlipOptions{}); soko.ErrorCode(err) != soko.EINVALID || !strings.Contains(err.Error(), "COD amount") {
+		t.Errorf("a COD amount that is not the total printed: err = %v", err)
+	}
 }

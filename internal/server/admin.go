@@ -465,7 +465,7 @@ func (h apiHandlers) PrintStaffBadges(ctx context.Context, req api.PrintStaffBad
 		}
 	}
 	var buf bytes.Buffer
-	if err := pdf.BadgeCards(&buf, cards, pdf.BadgeOptions{Now: h.now, Warehouse: h.warehouseName}); err != nil {
+	if err := pdf.BadgeCards(&buf, cards, pdf.BadgeOptions{Now: h.now, Warehouse: h.warehouseName, DPI: h.printerDPI}); err != nil {
 		return nil, err
 	}
 	return api.PrintStaffBadges200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil

@@ -217,7 +217,7 @@ func (h apiHandlers) PrintHandover(ctx context.Context, req api.PrintHandoverReq
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := pdf.Handover(&buf, d, pdf.HandoverOptions{Now: h.now}); err != nil {
+	if err := pdf.Handover(&buf, d, pdf.HandoverOptions{Now: h.now, DPI: h.printerDPI}); err != nil {
 		return nil, err
 	}
 	return api.PrintHandover200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil

@@ -26,6 +26,7 @@ func orderOut(o *soko.Order) api.Order {
 		},
 		Lines:   make([]api.OrderLine, len(o.Lines)),
 		Carrier: o.Carrier, Service: o.Service, TimeSlot: string(o.TimeSlot), CodAmount: o.CODAmount,
+		ShippingFee: o.ShippingFee, CodFee: o.CODFee, Discount: o.Discount,
 		Gift: api.GiftOptions{Wrap: o.Gift.Wrap, Message: o.Gift.Message, HidePrices: o.Gift.HidePrices},
 		Note: o.Note, Priority: o.Priority, CreatedAt: apiTime(o.CreatedAt), UpdatedAt: apiTime(o.UpdatedAt),
 	}
@@ -51,7 +52,8 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	o := &soko.Order{
 		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived, Recipient: recipientOf(in.ShipTo),
 		Carrier: string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
-		CODAmount: deref(in.CodAmount), Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
+		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
+		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
 	}
 	if in.Gift != nil {
 		o.Gift = soko.GiftOptions{Wrap: deref(in.Gift.Wrap), Message: deref(in.Gift.Message), HidePrices: deref(in.Gift.HidePrices)}
@@ -132,7 +134,7 @@ func (h apiHandlers) checkOrder(o *soko.Order, bad *soko.Error, lang string) {
 	for _, p := range address.Check(o.Recipient, "ship_to") {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
 	}
-	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
+	for _, p := range carrier.Validate(o) {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
 	}
 	today := h.now().In(japan).Format("2006-01-02")
@@ -184,6 +186,14 @@ func (h apiHandlers) ChangeOrder(ctx context.Context, req api.ChangeOrderRequest
 			bad.WithField("clear_delivery_date", localized(lang, "delivery_date と同時には指定できません", "cannot be sent with delivery_date"))
 		}
 		o.DeliveryDate = time.Time{}
+	}
+	for _, f := range []struct {
+		sent *int64
+		to   *int64
+	}{{in.CodAmount, &o.CODAmount}, {in.ShippingFee, &o.ShippingFee}, {in.CodFee, &o.CODFee}, {in.Discount, &o.Discount}} {
+		if f.sent != nil {
+			*f.to = *f.sent
+		}
 	}
 	if in.Note != nil {
 		o.Note = *in.Note

@@ -18,6 +18,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/soko-wms/soko/internal/pdf"
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -142,6 +143,9 @@ type Config struct {
 	WebhookAllowHosts []string
 	// WarehouseName is the shipping site printed on handover lists.
 	WarehouseName string
+	// PrinterDPI is the resolution of the stations' printers, 203 or 300,
+	// that every barcode is snapped to in whole dots; 0 means 203.
+	PrinterDPI int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Allocation are the warehouse's allocation rules.
@@ -188,6 +192,7 @@ type Server struct {
 	signInsPerAddress     int
 	signInsOverall        int
 	keyFailuresPerAddress int
+	printerDPI            pdf.PrinterDPI
 }
 
 // New builds the server with every route and middleware.
@@ -226,6 +231,7 @@ func New(cfg Config) *Server {
 		warehouseName: cfg.WarehouseName, webhookAllowHosts: cfg.WebhookAllowHosts,
 		trustedProxies: cfg.TrustedProxies, metrics: newRequestMetrics(), metricsToken: cfg.MetricsToken,
 		signInsPerAddress: cfg.SignInsPerAddress, signInsOverall: cfg.SignInsOverall, keyFailuresPerAddress: cfg.KeyFailuresPerAddress,
+		printerDPI: pdf.PrinterDPI(cfg.PrinterDPI),
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true

@@ -2,7 +2,10 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"errors"
+	"strings"
 
 	"github.com/soko-wms/soko/internal/pdf"
 	"github.com/soko-wms/soko/internal/server/api"
@@ -45,7 +48,7 @@ func (h apiHandlers) PrintSlip(ctx context.Context, req api.PrintSlipRequestObje
 	if err != nil {
 		return nil, err
 	}
-	opt := pdf.SlipOptions{Size: pdf.A4, Now: h.now}
+	opt := pdf.SlipOptions{Size: pdf.A4, Now: h.now, DPI: h.printerDPI}
 	if deref(req.Params.Size) == "a5" {
 		opt.Size = pdf.A5
 	}
@@ -62,10 +65,10 @@ func (h apiHandlers) PrintSlip(ctx context.Context, req api.PrintSlipRequestObje
 // PrintDocuments answers GET /ops/station/orders/{order_id}/documents.pdf:
 // slip and labels in one document, as the station prints them in one action.
 func (h apiHandlers) PrintDocuments(ctx context.Context, req api.PrintDocumentsRequestObject) (api.PrintDocumentsResponseObject, error) {
-	buf, err := h.printOrders(ctx, func() ([]*soko.Order, error) {
+	buf, _, err := h.printOrders(ctx, func() ([]*soko.Order, error) {
 		o, err := h.store.OrderByID(ctx, req.OrderId)
 		return []*soko.Order{o}, err
-	})
+	}, string(deref(req.Params.Papers)), false)
 	if err != nil {
 		return nil, err
 	}
@@ -73,49 +76,107 @@ func (h apiHandlers) PrintDocuments(ctx context.Context, req api.PrintDocumentsR
 }
 
 // PrintWave answers GET /ops/waves/{wave_no}/documents.pdf: every slip and
-// label of a wave in one document, tote by tote.
+// label of a wave in one document, tote by tote. An order that cannot be
+// printed does not stop the rest: the last page lists it with why, and the
+// Soko-Unprinted header names it.
 func (h apiHandlers) PrintWave(ctx context.Context, req api.PrintWaveRequestObject) (api.PrintWaveResponseObject, error) {
-	buf, err := h.printOrders(ctx, func() ([]*soko.Order, error) { return h.store.WaveOrders(ctx, req.WaveNo) })
+	buf, unprinted, err := h.printOrders(ctx, func() ([]*soko.Order, error) { return h.store.WaveOrders(ctx, req.WaveNo) }, string(deref(req.Params.Papers)), true)
 	if err != nil {
 		return nil, err
 	}
-	return api.PrintWave200ApplicationpdfResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
+	out := api.PrintWave200ApplicationpdfResponse{Body: buf, ContentLength: int64(buf.Len())}
+	if len(unprinted) > 0 {
+		out.Headers.SokoUnprinted = ptr(strings.Join(unprinted, ", "))
+	}
+	return out, nil
 }
 
 // printOrders renders the slips and labels of the orders load finds in one
-// PDF for the packing station, and logs every print once the PDF is made:
-// a document that could not be rendered was not printed.
-func (h apiHandlers) printOrders(ctx context.Context, load func() ([]*soko.Order, error)) (*bytes.Buffer, error) {
+// PDF for the packing station — only the slips or only the labels when
+// papers says so — and logs every print once the PDF is made: a document
+// that could not be rendered was not printed. With partial, an
+// order whose papers cannot be printed is left out and listed on the last
+// page, and its number returned; without, it fails the whole document.
+// When no order at all can be printed, the first one's problem is the answer.
+func (h apiHandlers) printOrders(ctx context.Context, load func() ([]*soko.Order, error), papers string, partial bool) (*bytes.Buffer, []string, error) {
 	sess, err := allow(ctx, soko.MenuPack)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	orders, err := load()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	opt := pdf.DocumentOptions{Now: h.now, DPI: h.printerDPI}
 	var d pdf.DocumentData
-	labeled := make([]bool, len(orders))
-	for i, o := range orders {
-		if labeled[i], err = h.documents(ctx, o, &d); err != nil {
-			return nil, err
+	var printed []*soko.Order
+	var labeled []bool
+	var unprinted []string
+	var firstErr error
+	for _, o := range orders {
+		var one pdf.DocumentData
+		l, err := h.documents(ctx, o, &one)
+		if err != nil {
+			return nil, nil, err
 		}
+		switch papers {
+		case "slips":
+			one.Labels, l = nil, false
+		case "labels":
+			if !l {
+				continue // nothing of this order is a label yet
+			}
+			one.Slips = nil
+		}
+		if partial {
+			if err := pdf.Printable(one, opt); err != nil {
+				if soko.ErrorCode(err) != soko.EINVALID {
+					return nil, nil, err
+				}
+				firstErr = cmp.Or(firstErr, err)
+				merchant := ""
+				if len(one.Slips) > 0 {
+					merchant = one.Slips[0].Merchant.Name
+				}
+				d.Unprinted = append(d.Unprinted, pdf.Unprinted{Merchant: merchant, OrderNumber: o.Number, Reason: japaneseOf(err)})
+				unprinted = append(unprinted, o.Number)
+				continue
+			}
+		}
+		d.Slips = append(d.Slips, one.Slips...)
+		d.Labels = append(d.Labels, one.Labels...)
+		printed = append(printed, o)
+		labeled = append(labeled, l)
+	}
+	if len(printed) == 0 && firstErr != nil {
+		return nil, nil, firstErr
 	}
 	var buf bytes.Buffer
-	if err := pdf.Document(&buf, d, pdf.DocumentOptions{Now: h.now}); err != nil {
-		return nil, err
+	if err := pdf.Document(&buf, d, opt); err != nil {
+		return nil, nil, err
 	}
-	for i, o := range orders {
-		if _, err := h.store.RecordPrint(ctx, o.ID, "slip", sess.Staff.ID); err != nil {
-			return nil, err
+	for i, o := range printed {
+		if papers != "labels" {
+			if _, err := h.store.RecordPrint(ctx, o.ID, "slip", sess.Staff.ID); err != nil {
+				return nil, nil, err
+			}
 		}
 		if labeled[i] {
 			if _, err := h.store.RecordPrint(ctx, o.ID, "label", sess.Staff.ID); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
-	return &buf, nil
+	return &buf, unprinted, nil
+}
+
+// japaneseOf is an error's message as the floor reads it.
+func japaneseOf(err error) string {
+	var e *soko.Error
+	if errors.As(err, &e) && e.Japanese != "" {
+		return e.Japanese
+	}
+	return err.Error()
 }
 
 // PrintLocationLabels answers GET /ops/location-labels.pdf.
@@ -131,7 +192,7 @@ func (h apiHandlers) PrintLocationLabels(ctx context.Context, req api.PrintLocat
 		return nil, soko.Errorf(soko.ENOTFOUND, "no locations in zone %s", deref(req.Params.Zone)).JA("ゾーン %s にロケーションがありません", deref(req.Params.Zone))
 	}
 	var buf bytes.Buffer
-	if err := pdf.LocationLabels(&buf, locs, pdf.LocationLabelOptions{Now: h.now}); err != nil {
+	if err := pdf.LocationLabels(&buf, locs, pdf.LocationLabelOptions{Now: h.now, DPI: h.printerDPI}); err != nil {
 		return nil, err
 	}
 	return api.PrintLocationLabels200ApplicationpdfResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil

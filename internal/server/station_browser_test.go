@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -212,7 +213,7 @@ func TestStation_InspectAndPackInBrowser(t *testing.T) {
 	}
 
 	// Labels and slip: one press issues the tracking number, labels the
-	// order and fetches both documents as one PDF.
+	// order and fetches the slip and the labels as two documents.
 	if err := site.db.CreateTrackingRange(context.Background(), &soko.TrackingRange{Carrier: "yamato", First: 12345678901, Last: 12345678999}); err != nil {
 		t.Fatal(err)
 	}
@@ -221,8 +222,10 @@ func TestStation_InspectAndPackInBrowser(t *testing.T) {
 	site.mu.Lock()
 	slips := append([]string(nil), site.slips...)
 	site.mu.Unlock()
-	if want := fmt.Sprintf("/ops/station/orders/%d/documents.pdf", o.ID); len(slips) != 1 || slips[0] != want {
-		t.Errorf("document requests %v, want [%s]", slips, want)
+	// Two jobs: the slip on its sheet, the labels on the label printer
+	// (issue 22 finding 8), never one PDF of both papers.
+	if want := []string{fmt.Sprintf("/ops/station/orders/%d/slip.pdf?size=a4", o.ID), fmt.Sprintf("/ops/station/orders/%d/documents.pdf?papers=labels", o.ID)}; !slices.Equal(slips, want) {
+		t.Errorf("document requests %v, want %v", slips, want)
 	}
 	if got := site.parcels(t, o.ID); len(got) != 1 || got[0] != "BOX60 1500 123456789013" {
 		t.Errorf("parcels after labelling %v, want BOX60 with tracking number 123456789013", got)

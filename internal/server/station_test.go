@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -278,10 +280,21 @@ func TestStation_FailedPrintIsNotLogged(t *testing.T) {
 	if err := db.Exec(ctx, fmt.Sprintf(`INSERT INTO parcels (order_id, seq, box_type, weight_grams, carrier, service, tracking_number) VALUES (%d, 1, 'BOX60', 500, 'yamato', 'takkyubin', '123456789012')`, id)); err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{fmt.Sprintf("/ops/station/orders/%d/documents.pdf", id), "/ops/waves/W261123-0001/documents.pdf"} {
-		if r := packer.op("GET", path, nil, ""); r.Status != 422 {
-			t.Fatalf("%s: %d %s, want 422", path, r.Status, r.Raw)
-		}
+	if r := packer.op("GET", fmt.Sprintf("/ops/station/orders/%d/documents.pdf", id), nil, ""); r.Status != 422 {
+		t.Fatalf("documents.pdf: %d %s, want 422", r.Status, r.Raw)
+	}
+	// The wave prints its other orders and leaves SO-1 out (issue 22 finding 7).
+	r := packer.op("GET", "/ops/waves/W261123-0001/documents.pdf", nil, "")
+	if r.Status != 200 || r.Header.Get("Soko-Unprinted") != "SO-1" {
+		t.Fatalf("wave: %d, Soko-Unprinted %q, want 200 leaving out SO-1", r.Status, r.Header.Get("Soko-Unprinted"))
+	}
+	path := filepath.Join(t.TempDir(), "wave.pdf")
+	if err := os.WriteFile(path, r.Raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(mustRun(t, mustTool(t, "pdftotext"), "-layout", "-enc", "UTF-8", path, "-")), "")
+	if !strings.Contains(text, "印刷できなかった注文") || !strings.Contains(text, "123456789012") {
+		t.Errorf("the wave's last page does not list SO-1 and why:\n%s", text)
 	}
 	for _, doc := range []string{"slip", "label"} {
 		if reprint, err := db.RecordPrint(ctx, id, doc, 0); err != nil || reprint {

@@ -37,6 +37,7 @@ var stationWords = map[string][2]string{
 	"label_failed":   {"送り状を発行できません（納品書のみ印刷）：", "Cannot label (printing the slip only): "},
 	"slip_size":      {"用紙", "Paper"},
 	"open_slip":      {"納品書を開く", "Open the packing slip"},
+	"open_labels":    {"送り状を開く", "Open the shipping labels"},
 	"reset":          {"検品リセット", "Reset inspection"},
 
 	"offline":        {"通信できません。ネットワークを確認してください", "No connection: check the network"},

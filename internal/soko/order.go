@@ -216,16 +216,37 @@ type Order struct {
 	DeliveryDate time.Time // zero if none was asked for
 	TimeSlot     TimeSlot
 	CODAmount    int64 // 代金引換 in yen, 0 if none
-	Gift         GiftOptions
-	Priority     int
-	Note         string
-	Lines        []OrderLine
+	// ShippingFee (送料), CODFee (代引手数料) and Discount (値引き) are yen,
+	// tax included, that the customer pays on top of the goods or is let
+	// off; Due adds them up.
+	ShippingFee int64
+	CODFee      int64
+	Discount    int64
+	Gift        GiftOptions
+	Priority    int
+	Note        string
+	Lines       []OrderLine
 	// TrackingNumbers are the carrier's numbers of the order's parcels, in
 	// parcel order, where a list asks for them (FindOrder, ListOrders).
 	TrackingNumbers []string
 	OrderedAt       time.Time // when the customer ordered
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+}
+
+// GoodsTotal is what the order's goods cost, tax included.
+func (o *Order) GoodsTotal() int64 {
+	var t int64
+	for _, l := range o.Lines {
+		t += l.UnitPrice * int64(l.Quantity)
+	}
+	return t
+}
+
+// Due is what the customer pays for the order, tax included: the goods plus
+// 送料 and 代引手数料 less 値引き. A cash-on-delivery order collects exactly this.
+func (o *Order) Due() int64 {
+	return o.GoodsTotal() + o.ShippingFee + o.CODFee - o.Discount
 }
 
 // OrderLine is one product and quantity of an order.

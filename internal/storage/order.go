@@ -31,7 +31,10 @@ type orderRow struct {
 	DeliveryDate        *time.Time
 	TimeSlot            string
 	CODAmount           int64 `gorm:"column:cod_amount"`
-	Gift                bool  // hide prices on the slip
+	ShippingFee         int64
+	CODFee              int64 `gorm:"column:cod_fee"`
+	Discount            int64
+	Gift                bool // hide prices on the slip
 	GiftWrap            bool
 	GiftMessage         string
 	OrderedAt           *time.Time
@@ -65,7 +68,8 @@ func orderToRow(o *soko.Order) orderRow {
 		RecipientStreet: r.Street, RecipientBuilding: r.Building, RecipientCompany: r.Company,
 		RecipientName: r.Name, RecipientPhone: r.Phone, RecipientEmail: r.Email,
 		Carrier: o.Carrier, Service: o.Service, DeliveryDate: nullTime(o.DeliveryDate), TimeSlot: string(o.TimeSlot),
-		CODAmount: o.CODAmount, Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message,
+		CODAmount: o.CODAmount, ShippingFee: o.ShippingFee, CODFee: o.CODFee, Discount: o.Discount,
+		Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message,
 		Priority: o.Priority, Note: o.Note, OrderedAt: nullTime(o.OrderedAt),
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
@@ -81,7 +85,8 @@ func (r orderRow) order() *soko.Order {
 			Name: r.RecipientName, Phone: r.RecipientPhone, Email: r.RecipientEmail,
 		},
 		Carrier: r.Carrier, Service: r.Service, DeliveryDate: fromNull(r.DeliveryDate), TimeSlot: soko.TimeSlot(r.TimeSlot),
-		CODAmount: r.CODAmount, Gift: soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Message: r.GiftMessage},
+		CODAmount: r.CODAmount, ShippingFee: r.ShippingFee, CODFee: r.CODFee, Discount: r.Discount,
+		Gift:     soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Message: r.GiftMessage},
 		Priority: r.Priority, Note: r.Note, OrderedAt: fromNull(r.OrderedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
@@ -385,7 +390,7 @@ func (db *DB) ChangeOrder(ctx context.Context, c *soko.OrderChange) error {
 		r := orderToRow(o)
 		changed := []string{"status", "held_from", "recipient_postal_code", "recipient_prefecture", "recipient_city", "recipient_street",
 			"recipient_building", "recipient_company", "recipient_name", "recipient_phone", "recipient_email",
-			"carrier", "service", "delivery_date", "time_slot", "priority", "note", "updated_at"}
+			"carrier", "service", "delivery_date", "time_slot", "cod_amount", "shipping_fee", "cod_fee", "discount", "priority", "note", "updated_at"}
 		if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Select(changed).Updates(&r).Error; err != nil {
 			return err
 		}

@@ -285,6 +285,7 @@ func orderDiff(was, in *soko.Order) []string {
 		{"delivery_date", day(was.DeliveryDate) == day(in.DeliveryDate)},
 		{"time_slot", was.TimeSlot == in.TimeSlot},
 		{"cod_amount", was.CODAmount == in.CODAmount},
+		{"fees", was.ShippingFee == in.ShippingFee && was.CODFee == in.CODFee && was.Discount == in.Discount},
 		{"gift", was.Gift == in.Gift},
 		{"note", was.Note == in.Note},
 		{"lines", slices.Equal(shipped(was), shipped(in))},

@@ -10,7 +10,7 @@
   var O = SokoOps, say = O.say, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
   var PRINTABLE = ['packed', 'labeled', 'shipped'];
   var MAX_GRAMS = 100000;
-  var session = null, order = null, active = null, scanner, badgeScanned, slipURL = null;
+  var session = null, order = null, active = null, scanner, badgeScanned;
   var boxes = null, boxList = [], rows = [], chain = Promise.resolve();
 
   function firstError(a) { return ((a.data && a.data.errors) || [])[0] || {}; }
@@ -155,6 +155,7 @@
       rows = [];
       active = null;
       $('slip-link').hidden = true;
+      $('label-link').hidden = true;
     }
     $('idle').hidden = !!o;
     $('order').hidden = !o;
@@ -340,10 +341,12 @@
 
   // ---- the packing slip (納品書) and shipping labels (送り状) ----
   // printSlip labels a packed order first (tracking numbers are issued,
-  // the order becomes labeled), then fetches slip and labels as one PDF, so
-  // a failure shows here rather than in an empty tab, and opens it in the
-  // browser's PDF viewer to print. Labeling without a number range still
-  // prints the slip.
+  // the order becomes labeled), then prints the slip and the labels as two
+  // jobs — A4/A5 sheets and 4×6 in labels go to different printers or
+  // trays, and one PDF would put one of them on the wrong paper. Each PDF is
+  // fetched first, so a failure shows here rather than in an empty tab, and
+  // opened in the browser's PDF viewer to print. Labeling without a number
+  // range still prints the slip.
   function printSlip() {
     var o = order, btn = $('print');
     if (!o) return;
@@ -352,33 +355,55 @@
     labeled.then(function (l) {
       if (l && l.status === 401) { btn.disabled = false; signedOut(t('expired')); return; }
       if (l && l.ok && order && order.id === l.data.order.id) showOrder(l.data.order);
-      var both = !l || l.ok, path = both ? '/documents.pdf' : '/slip.pdf?size=' + $('slip-size').value;
+      var both = !l || l.ok;
       if (l && !l.ok) say('warn', t('label_failed') + problem(l));
-      return fetch('/ops/station/orders/' + o.id + path, {credentials: 'same-origin', headers: {Accept: 'application/pdf', 'Accept-Language': lang}})
-        .then(function (r) {
-          if (r.ok) return r.blob().then(function (b) { return {ok: true, blob: b}; });
-          return r.text().then(function (text) {
-            var data = {};
-            try { data = JSON.parse(text); } catch (e) { /* keep the status */ }
-            return {ok: false, status: r.status, data: data};
-          });
-        }, function () { return {ok: false, status: 0, data: {detail: t('offline')}}; })
-        .then(function (a) {
+      var jobs = [{path: '/slip.pdf?size=' + $('slip-size').value, link: 'slip-link'}];
+      if (both) jobs.push({path: '/documents.pdf?papers=labels', link: 'label-link'});
+      // The page reports the worst of the jobs: blocked, opened in a tab, printed.
+      var rank = {'': 0, opened: 1, printed: 2}, worst = 'printed';
+      var next = function (i) {
+        if (i === jobs.length) {
           btn.disabled = false;
-          if (a.status === 401) { signedOut(t('expired')); return; }
-          if (!a.ok) { say('error', t('print_failed') + problem(a)); return; }
-          if (slipURL) URL.revokeObjectURL(slipURL);
-          slipURL = URL.createObjectURL(new Blob([a.blob], {type: 'application/pdf'}));
-          var link = $('slip-link');
-          link.href = slipURL;
-          printInFrame(slipURL, function (printed) {
-            // Where the browser cannot print a frame, the PDF opens in a tab.
-            var w = printed || window.open(slipURL, '_blank');
-            link.hidden = !!w;
-            if (both) say(w ? 'ok' : 'warn', t(printed ? 'slip_printing' : w ? 'slip_opened' : 'slip_blocked'));
-          });
+          if (both) say(worst ? 'ok' : 'warn', t(worst === 'printed' ? 'slip_printing' : worst ? 'slip_opened' : 'slip_blocked'));
+          return;
+        }
+        printJob(o, jobs[i], function (how) {
+          if (how === 'failed') { btn.disabled = false; return; }
+          if (rank[how] < rank[worst]) worst = how;
+          next(i + 1);
         });
+      };
+      next(0);
     });
+  }
+
+  // printJob fetches one PDF of the order and prints it, then calls done with
+  // 'printed', 'opened' (in a tab), '' (blocked) or 'failed'.
+  function printJob(o, job, done) {
+    fetch('/ops/station/orders/' + o.id + job.path, {credentials: 'same-origin', headers: {Accept: 'application/pdf', 'Accept-Language': lang}})
+      .then(function (r) {
+        if (r.ok) return r.blob().then(function (b) { return {ok: true, blob: b}; });
+        return r.text().then(function (text) {
+          var data = {};
+          try { data = JSON.parse(text); } catch (e) { /* keep the status */ }
+          return {ok: false, status: r.status, data: data};
+        });
+      }, function () { return {ok: false, status: 0, data: {detail: t('offline')}}; })
+      .then(function (a) {
+        if (a.status === 401) { signedOut(t('expired')); done('failed'); return; }
+        if (!a.ok) { say('error', t('print_failed') + problem(a)); done('failed'); return; }
+        var url = URL.createObjectURL(new Blob([a.blob], {type: 'application/pdf'}));
+        var link = $(job.link);
+        if (link.dataset.url) URL.revokeObjectURL(link.dataset.url);
+        link.dataset.url = url;
+        link.href = url;
+        printInFrame(url, function (printed) {
+          // Where the browser cannot print a frame, the PDF opens in a tab.
+          var w = printed || window.open(url, '_blank');
+          link.hidden = !!w;
+          done(printed ? 'printed' : w ? 'opened' : '');
+        });
+      });
   }
 
   // printInFrame loads the PDF into a hidden frame and opens the browser's

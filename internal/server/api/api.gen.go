@@ -1032,6 +1032,48 @@ func (e PreviewOrderImportParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for PrintDocumentsParamsPapers.
+const (
+	PrintDocumentsParamsPapersAll    PrintDocumentsParamsPapers = "all"
+	PrintDocumentsParamsPapersLabels PrintDocumentsParamsPapers = "labels"
+	PrintDocumentsParamsPapersSlips  PrintDocumentsParamsPapers = "slips"
+)
+
+// Valid indicates whether the value is a known member of the PrintDocumentsParamsPapers enum.
+func (e PrintDocumentsParamsPapers) Valid() bool {
+	switch e {
+	case PrintDocumentsParamsPapersAll:
+		return true
+	case PrintDocumentsParamsPapersLabels:
+		return true
+	case PrintDocumentsParamsPapersSlips:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PrintWaveParamsPapers.
+const (
+	PrintWaveParamsPapersAll    PrintWaveParamsPapers = "all"
+	PrintWaveParamsPapersLabels PrintWaveParamsPapers = "labels"
+	PrintWaveParamsPapersSlips  PrintWaveParamsPapers = "slips"
+)
+
+// Valid indicates whether the value is a known member of the PrintWaveParamsPapers enum.
+func (e PrintWaveParamsPapers) Valid() bool {
+	switch e {
+	case PrintWaveParamsPapersAll:
+		return true
+	case PrintWaveParamsPapersLabels:
+		return true
+	case PrintWaveParamsPapersSlips:
+		return true
+	default:
+		return false
+	}
+}
+
 // APIScope defines model for APIScope.
 type APIScope string
 
@@ -2027,20 +2069,29 @@ type OpsMerchant struct {
 
 // Order defines model for Order.
 type Order struct {
-	Carrier      string              `json:"carrier"`
-	CodAmount    int64               `json:"cod_amount"`
+	Carrier   string `json:"carrier"`
+	CodAmount int64  `json:"cod_amount"`
+
+	// CodFee 代引手数料, yen, tax included.
+	CodFee       int64               `json:"cod_fee"`
 	CreatedAt    time.Time           `json:"created_at"`
 	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
-	Gift         GiftOptions         `json:"gift"`
-	Lines        []OrderLine         `json:"lines"`
-	Note         string              `json:"note"`
-	OrderNo      string              `json:"order_no"`
-	OrderedAt    time.Time           `json:"ordered_at"`
-	Priority     int                 `json:"priority"`
-	Service      string              `json:"service"`
-	ShipTo       Address             `json:"ship_to"`
-	Status       OrderStatus         `json:"status"`
-	TimeSlot     string              `json:"time_slot"`
+
+	// Discount 値引き, yen, tax included.
+	Discount  int64       `json:"discount"`
+	Gift      GiftOptions `json:"gift"`
+	Lines     []OrderLine `json:"lines"`
+	Note      string      `json:"note"`
+	OrderNo   string      `json:"order_no"`
+	OrderedAt time.Time   `json:"ordered_at"`
+	Priority  int         `json:"priority"`
+	Service   string      `json:"service"`
+	ShipTo    Address     `json:"ship_to"`
+
+	// ShippingFee 送料, yen, tax included.
+	ShippingFee int64       `json:"shipping_fee"`
+	Status      OrderStatus `json:"status"`
+	TimeSlot    string      `json:"time_slot"`
 
 	// TrackingNumbers The carrier's tracking numbers of the order's parcels, once labelled, in parcel order.
 	TrackingNumbers []string  `json:"tracking_numbers"`
@@ -2088,13 +2139,25 @@ type OrderChange struct {
 	// ClearDeliveryDate True removes the delivery date.
 	ClearDeliveryDate *bool `json:"clear_delivery_date,omitempty"`
 
+	// CodAmount 代金引換: yen to collect; it must still add up (goods + fees − discount).
+	CodAmount *int64 `json:"cod_amount,omitempty"`
+
+	// CodFee 代引手数料.
+	CodFee *int64 `json:"cod_fee,omitempty"`
+
 	// DeliveryDate お届け希望日.
 	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
-	Lines        *[]OrderLineInput   `json:"lines,omitempty"`
-	Note         *string             `json:"note,omitempty"`
-	Priority     *int                `json:"priority,omitempty"`
-	Service      *string             `json:"service,omitempty"`
-	ShipTo       *ShipTo             `json:"ship_to,omitempty"`
+
+	// Discount 値引き.
+	Discount *int64            `json:"discount,omitempty"`
+	Lines    *[]OrderLineInput `json:"lines,omitempty"`
+	Note     *string           `json:"note,omitempty"`
+	Priority *int              `json:"priority,omitempty"`
+	Service  *string           `json:"service,omitempty"`
+	ShipTo   *ShipTo           `json:"ship_to,omitempty"`
+
+	// ShippingFee 送料.
+	ShippingFee *int64 `json:"shipping_fee,omitempty"`
 
 	// TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
 	TimeSlot *TimeSlot `json:"time_slot,omitempty"`
@@ -2240,14 +2303,20 @@ type OrderInput struct {
 	// Carrier Empty: the warehouse chooses.
 	Carrier *OrderInputCarrier `json:"carrier,omitempty"`
 
-	// CodAmount 代金引換: yen to collect, 0 for none.
+	// CodAmount 代金引換: yen to collect, 0 for none. When not 0 it must equal what the customer owes — the lines' unit_price × quantity plus shipping_fee and cod_fee less discount — or the order is refused (422 naming cod_amount), so the packing slip's total and the label's COD amount always agree.
 	CodAmount *int64 `json:"cod_amount,omitempty"`
+
+	// CodFee 代引手数料: yen, tax included (10 %); only on a cash-on-delivery order; default 0.
+	CodFee *int64 `json:"cod_fee,omitempty"`
 
 	// DeliveryDate お届け希望日.
 	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
-	Gift         *Gift               `json:"gift,omitempty"`
-	Lines        []OrderLineInput    `json:"lines"`
-	Note         *string             `json:"note,omitempty"`
+
+	// Discount 値引き: yen, tax included, taken off the total; at most the goods plus fees; default 0.
+	Discount *int64           `json:"discount,omitempty"`
+	Gift     *Gift            `json:"gift,omitempty"`
+	Lines    []OrderLineInput `json:"lines"`
+	Note     *string          `json:"note,omitempty"`
 
 	// OrderNo Your order number, unique among your orders. `batch` is reserved (it names POST /api/v1/orders/batch).
 	OrderNo string `json:"order_no"`
@@ -2261,6 +2330,9 @@ type OrderInput struct {
 	// Service The carrier's service, e.g. takkyubin, collect, nekopos, hikyaku, yupack.
 	Service *string `json:"service,omitempty"`
 	ShipTo  ShipTo  `json:"ship_to"`
+
+	// ShippingFee 送料: yen, tax included (10 %), printed on the packing slip; default 0.
+	ShippingFee *int64 `json:"shipping_fee,omitempty"`
 
 	// TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
 	TimeSlot *TimeSlot `json:"time_slot,omitempty"`
@@ -3390,6 +3462,15 @@ type SignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PrintDocumentsParams defines parameters for PrintDocuments.
+type PrintDocumentsParams struct {
+	// Papers Which papers to print: `slips` (A4/A5 packing slips) or `labels` (4×6 in shipping labels) as a document of their own, so a station with a label printer and a sheet printer sends each its own job; `all` (the default) prints both in one document, for a printer that picks its tray by page size.
+	Papers *PrintDocumentsParamsPapers `form:"papers,omitempty" json:"papers,omitempty"`
+}
+
+// PrintDocumentsParamsPapers defines parameters for PrintDocuments.
+type PrintDocumentsParamsPapers string
+
 // LabelOrderParams defines parameters for LabelOrder.
 type LabelOrderParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -3443,6 +3524,15 @@ type ReleaseWaveParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
+
+// PrintWaveParams defines parameters for PrintWave.
+type PrintWaveParams struct {
+	// Papers Which papers to print: `slips` (A4/A5 packing slips) or `labels` (4×6 in shipping labels) as a document of their own, so a station with a label printer and a sheet printer sends each its own job; `all` (the default) prints both in one document, for a printer that picks its tray by page size.
+	Papers *PrintWaveParamsPapers `form:"papers,omitempty" json:"papers,omitempty"`
+}
+
+// PrintWaveParamsPapers defines parameters for PrintWave.
+type PrintWaveParamsPapers string
 
 // CreateInboundJSONRequestBody defines body for CreateInbound for application/json ContentType.
 type CreateInboundJSONRequestBody = InboundInput
@@ -3826,7 +3916,7 @@ type ServerInterface interface {
 	StationOrder(ctx echo.Context, code string) error
 	// PrintDocuments Packing slip and shipping labels of an order, in one PDF
 	// (GET /ops/station/orders/{order_id}/documents.pdf)
-	PrintDocuments(ctx echo.Context, orderId OrderID) error
+	PrintDocuments(ctx echo.Context, orderId OrderID, params PrintDocumentsParams) error
 	// LabelOrder Issue tracking numbers for a packed order's parcels (送り状発行)
 	// (POST /ops/station/orders/{order_id}/label)
 	LabelOrder(ctx echo.Context, orderId OrderID, params LabelOrderParams) error
@@ -3859,7 +3949,7 @@ type ServerInterface interface {
 	ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
-	PrintWave(ctx echo.Context, waveNo string) error
+	PrintWave(ctx echo.Context, waveNo string, params PrintWaveParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -6268,8 +6358,17 @@ func (w *ServerInterfaceWrapper) PrintDocuments(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PrintDocumentsParams
+	// ------------- Optional query parameter "papers" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "papers", ctx.QueryParams(), &params.Papers, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter papers: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PrintDocuments(ctx, orderId)
+	err = w.Handler.PrintDocuments(ctx, orderId, params)
 	return err
 }
 
@@ -6589,8 +6688,17 @@ func (w *ServerInterfaceWrapper) PrintWave(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter wave_no: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PrintWaveParams
+	// ------------- Optional query parameter "papers" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "papers", ctx.QueryParams(), &params.Papers, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter papers: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PrintWave(ctx, waveNo)
+	err = w.Handler.PrintWave(ctx, waveNo, params)
 	return err
 }
 
@@ -10459,6 +10567,7 @@ func (response StationOrderdefaultApplicationProblemPlusJSONResponse) VisitStati
 
 type PrintDocumentsRequestObject struct {
 	OrderId OrderID `json:"order_id"`
+	Params  PrintDocumentsParams
 }
 
 type PrintDocumentsResponseObject interface {
@@ -10908,14 +11017,20 @@ func (response ReleaseWavedefaultApplicationProblemPlusJSONResponse) VisitReleas
 
 type PrintWaveRequestObject struct {
 	WaveNo string `json:"wave_no"`
+	Params PrintWaveParams
 }
 
 type PrintWaveResponseObject interface {
 	VisitPrintWaveResponse(w http.ResponseWriter) error
 }
 
+type PrintWave200ResponseHeaders struct {
+	SokoUnprinted *string
+}
+
 type PrintWave200ApplicationpdfResponse struct {
 	Body          io.Reader
+	Headers       PrintWave200ResponseHeaders
 	ContentLength int64
 }
 
@@ -10924,6 +11039,9 @@ func (response PrintWave200ApplicationpdfResponse) VisitPrintWaveResponse(w http
 	w.Header().Set("Content-Type", "application/pdf")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.SokoUnprinted != nil {
+		w.Header().Set("Soko-Unprinted", fmt.Sprint(*response.Headers.SokoUnprinted))
 	}
 	w.WriteHeader(200)
 
@@ -14263,10 +14381,11 @@ func (sh *strictHandler) StationOrder(ctx echo.Context, code string) error {
 }
 
 // PrintDocuments operation middleware
-func (sh *strictHandler) PrintDocuments(ctx echo.Context, orderId OrderID) error {
+func (sh *strictHandler) PrintDocuments(ctx echo.Context, orderId OrderID, params PrintDocumentsParams) error {
 	var request PrintDocumentsRequestObject
 
 	request.OrderId = orderId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PrintDocuments(ctx.Request().Context(), request.(PrintDocumentsRequestObject))
@@ -14633,10 +14752,11 @@ func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams)
 }
 
 // PrintWave operation middleware
-func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
+func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params PrintWaveParams) error {
 	var request PrintWaveRequestObject
 
 	request.WaveNo = waveNo
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.PrintWave(ctx.Request().Context(), request.(PrintWaveRequestObject))
@@ -14662,414 +14782,425 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17cxzHlS/4VTKwE0HALrwoSpaAmD8gSrJoUSSCoEazq+ZFJ7qyu8tdnVmqzEazzWWERIafY42vw/a8",
-	"bO88POOZnbnXa+/cXevSnpnvYgiU9S028pzMqqzqrK7qBtCAZ81/iO6uysfJkydPnsfvPFrpiGEiOONK",
-	"ruw8WkloSodMsRQ+dWiaRiy9KUKmP0Z8ZWcloaq/EqxwOmQrO/aJlWAlZe+PopSFKzsqHbFgRXb6bEj1",
-	"a4yPhis7761M6JAqsRKsSNqjY7oSrHyZJpQnQqqVB8GKmiS6RanSiPdWHj8OVjoy7d4XA8Z1KyGTnTRK",
-	"VCT0KO73GdE/Hyr9OxFdovqMSEW7XSKZlJHgGysBjrjPaAhDNGP+4/WbB/feWMeWZw18SB/eZryn+is7",
-	"29dfDlaGEc8+e8c7SqVI/YNtc/ZQHeITbTveJGXHkRhJktAey8b7/oilE4fE2GrFwK5vbfmGErI4Ombp",
-	"5NZrFQtnHziMwpk06Ip0SNXKzkrE1Us3VoAI0VAvaE6CiCvWYyl0HIVsmAjFeGfyFptM02KPjHj0/oiR",
-	"AZuQrkiJ6keS6P6ZVLuEkpSpdELGkerjktIhPkt5SI5EOCEpS2I6kfBrN0qlIpTLMUsr1/tWPqR1PaYq",
-	"Sr74Yv0SR/xIjHhYSVbz+3lTNY6GkZom5j7tMSKjr1TyDr7n9hyyLh3FamXnxa1Azx57BS6qGcOQ8qjL",
-	"pKqcu33gvCc/ZGmnT/mMjs0D592xSEOWVvYKv15Il3fEzC65mNnlH6Ssu7Kz8r9s5pJ9E3+Vm6+JzmjI",
-	"uLozGh6ZHuVgVNGb/mXRjg7eegdaV1QOKimofzxvAo6SkCoWHkS8w6Y3zF0eT8i4TxXRDNNjIaGKiJTQ",
-	"rmJGFKloWLmdTOOHElr3DlM/sK7bWPGJj7FIB6/Rif+I0D9GvEdCOiERJ1/Sh+MuUUJ/HvcZJzHrKiJG",
-	"qmp4uu/qUXkG9FhTXiaCSwbn/R2h3hZh1I30SpSHeEcoMjS/7oD0vdVdvyM4W3+bqk6foNgleiwhkhLl",
-	"8jVJXr9PewGRosWB9vrdThwxrkhfxKEkkSRSRXFMOqM0ZVxtkDsChP1GS5/Q2DKMULfkp56iPXusmlac",
-	"cyEnyRQJHgcr+6k4itkQNB7BFeMgammSxFGH6i42E3zi81+WApSRZpvAtvsYT+TCMcgJS1ORBoRK4ra+",
-	"gZsSW9Ad7O3fOuiIhLmaVMqo3jUgDuRKsJKkIhx1lFzJDij955gd9YUYSI9yFazshWHKJOp8qUhYqiLk",
-	"AYo/bHuIFdgfr3t/7ERq4v9BDBPK/b+xIY1i7y/I1J4fkr7gFb8IqWh82DH6apHkXyBh1IuUDAgXpD9J",
-	"+gxUxOlGUtZlHTVKfX08dmXVezjGfILFERSaMuQJcvo61LRzsuTIF0wcfZl1FC7YMOJ7+7eMVlVctE7K",
-	"QDBR1VQYBSvsYYLTyCZ5JETMKM9/lLMa5KM4pkcxszJ7qoMo9ArwstAOVmIq1eFIzh5/bXfV/JKybvTQ",
-	"+1PKjsWgigbmxzMNSuqtK6eZ8fVhoiY7hGkVnMBDINQVG8o6qZIJhMdZfzRN6QS6Y52UKb+A1Ep0pCSL",
-	"uztE6HMw4iAtUUoSBaci8hGJ1Ib3/HJ5Hw5uQ9sg2wk5I+bUrWHnm/COkT2RHjGN9x327tJYsqDE8UUG",
-	"Lc72XX1YKjNlqUQi7dm6S7gm+fRx2mzLWBYrd2fONKCw1LeagLCN3gZeYPoiIXIiFRtek3A66v6ce8dL",
-	"N+bgm0JfQzohodglXHAGdylgJ9WPeG8hbhrSh7fwnRdLrBWs4K3N/KyZ/fHjqlV9VTy8P8EDqySljFxe",
-	"XFJEnLP0sM+iXl8dDodOY1MPxUDemofGUTjjmSF9eDjGvnopRVpOP1UpdyRLj6NOxW/RV9hhJ6ayolFF",
-	"UzarU73IPqnl26PmMDI7tEydKVJMU9lDicIIC9MxY8un/6CGTxba/paVnH30wvWa67uXfdwrcM0d2MtZ",
-	"C7zvMt1cr/v4MWtge2urQROWWUvyp4ZuDieXCF7D2Pn0XnKHthXUsnz1vPwvN9sPF7EV6vj7diTVtCwM",
-	"qYL7QzMh7YpVz7GvZ39oFkn6T3+tmK4fiYfEPkZWT55+dPLkX0+e/vjkyf8MyMmTr518+LWTp989efKL",
-	"k6dPT55+g/zmg5+uEarvcpzoV/V5Yw+w5uO+34/4gWGgqbGX1geoUp5PHYHfgVv5nALk96Lg/+eiYDky",
-	"4LZAC8JFKEODiIeNdqAdxFv6hcfBypjGg0PJ3h8xXlBPnLa/4r9iz1AvvoIXWBhUuYta8ixRBzg/qpX4",
-	"spYxLU1dt9JL9S4Hz/l1Jlq/ZQhgjUlJ1BnAZU1vbQZ/dVh0rLsPVkLRGVTYj5wmF5LAZ6RniTINifC2",
-	"cRV47F5xLMaHCU1VRGPvnVL1WUqovtClioDtDU5E2Y8StClH4JRKGVk9/cbXTr/5f59+/dlvP/rlmnOV",
-	"dqwLlft/EVtOY5kx47LCQ5Y22hgH+Kh+KY6SwyGTkvbmlBZG+ppeSy0FpcUo0KR2aZcoSzxH6Lbh23m3",
-	"NDRVO7eFNtoUZ08z40ITOSemKfa5FTQzuZquKym2f+vOPSbRFjYHrZLIE2xwgyhBXjbm410SM3rMiBgp",
-	"/XVf/y3FQJAhHTAieNm887JvQv4xH2TknNbfTz78/if//uPP/ubXn3z8K3IUi86AJKne2CERnMT0iMUy",
-	"MM6XOBowQjnKqGsSJNShEhsrwQxbf01MQdH2X/uw9QWUGara/l/wxN+YY7NV+wfqFNSSu6B0Ltc4BmY/",
-	"XWLaudwCs0XBgaLdruf46qjomPl39xENe+zwcg4czaksPBxxFXlO1QOmyLgfxYyMU8F7ZP/WHUkGjCVg",
-	"44RxE2yh0ki7uF8gFTFrJrs0ye/pp71HmkPe7GCDtgO7Ks0OMOhmodOruMBFEt/OpJVICRsmauIRW5Sk",
-	"lIdiqOUXWX0Vgm3gfmOE3lpJqHm302IXynqJC6ZtraWyVMLIEgp/B+QlfAzDiBgRoKFp0stdwgVJWYLu",
-	"DGgnIOlIy8Scta5J08MGuX1GmX4u3OTyzmwu2b91Z1oEeCmpz479W3fsdELmOn8yH30AdBUYHcE4ehTG",
-	"VBLJuPJ6SaUVQ83mOzVXfH/2LO8Zkro3FdAWkQG0FtCPkgT/GiUsPY4wUo7qJqqvLdD4YqrUDCm7GPuf",
-	"M9tkIqeSsq45btooYcI5/V78ivOjQsDONL3ajiqH+S4GL7zOw0REvvtaR/Bu1BulvlCVN/TaISfrzW7j",
-	"w0ifSi0XmGmUTJjadSRHN2JxKAlNmf6SE3pUYn/XQc71oVPlPT9mXB12+qLaHguPSELzwcFdcnSkHzxi",
-	"BNW1zMo6RfSyCRi71N/WeZvhyfkan+VWllGPR7xH8Jl617LQElpVe5ltb4cz3PY2DmsejWWUxk2YNGOq",
-	"8ip6OXUURup1rtKJXyET3B9F01FVYcJwLgWkPWCTndZoa+uFThTC/6wdkHYnjtqagG30J7e95IPWDwcl",
-	"Kw/K22CFJtHhAIJgO3Gk5Sa05JWV2JAbXNlM5cP3oMM5XsrjkaYH0lUok/ySuqD35YszD3Mcsa5IWV0X",
-	"vqCztMfUNUmOaTxikmA7u0ZyoASKtBIVEi4UYQ8j6fJ8PtiQVbqKG5MQB3M47/PK+OobGG8gqsPhL8vK",
-	"2fjzdQzsBij2445y9o46D7dZvj09Qs0JyK9r6A57qG7ikxUeK7cx37xepak9PxewShUZ70t7dzZf37uz",
-	"vv1CQPT/Lwfknf2b63taMty6/8b69o2AdPqsM0DtlkS8E49CvEK5t9aicuLTabWedfj+iHJlrvNZ9Ph2",
-	"eTe8w7WmrtVG2aEmISOSRM+AdMRIn3WrlHSoZPDdNUlsu/Zu4dh+a6N8pxQLL83nj0P5fXjJpbvTayNL",
-	"fEt9k/IOi2/xZDSvwS9l1MT0OlvjRb8Z0tMtaLGvP0xE6lNR5bH/lO9GMQvIQT/qqsMv3ToIyBGV7KUb",
-	"BRvH0UR5jyr97oxQR4gklo1F5D0xzqKUp0VkKsbSl3WSdlgsyTiNlCoE0VZt0WzMpskASOMM90E1cW8N",
-	"/cSlStFO36f92/GB2tkTEC8XpYRDzsNGRQTqEYtZeGgiql3q1SrHI25yCaZHck+MJRn3hWQkgUGRPg1B",
-	"M8bBEBqnjIaTBiTMput2ODXwWjrup+w4YuMqclYTk3ISQQtkLEZxSHrRMWtA2FkXSnzPdz9KaQcyIcwT",
-	"JtUrZpguEBBGO30ieIf5OzVsdQjnjl/AuRvFE2GJQaO6W5x0oG80qRgbt9+q5mI81gjVlziZ6HWUfcYU",
-	"kX39o+qzYQAtmLyII6ZnpNvY3sWbpvEXko6IR0OuG3Ie19tFkkgF5CimfJDZuHQD0OW4L2K2tkH2FBkK",
-	"qch2sLW1tUMKc7cnL43jxjE7syWCpMMkZlVSLdXj2Nqy69a4zwKL3hPjObdZYcOD8W56i+04HAwOHFyi",
-	"BjsvT3G1DBvY3VLcixlPlTkwI1vt9rzHuiOJTjoax3e7KzvvNUwxCeagsBUCjx9M9S88omFIOe2xob4M",
-	"czFN/ZMPv3X6s797/o9/8enP/vbT//q1T3/wz6ff+aXlZty1VFbd9bOMNi9H4W6zybIoQSOFe2PXGLMz",
-	"e6W3/RQnNC0ApDLWP8/uzzklFExiLqreicKYMiK0JFG72XTP9p7N2djPFt4rtjKS7hBZq/4apucTlFYk",
-	"cPMCyy3amc5gvf1U9Py5QDPNgfjbYaUu0hkpgSZiTzRi1BmMEsi1y5K2sL1rkoiE8ewJEdJJ8wB9cxz6",
-	"lzw/3D3sAIZk74uV4qBAAScbyw4ib9VL/FhI9rbNqV1AcwVbVTo8HEZS6ul7Uq1l1OMsXI84yc3jxLwn",
-	"SScW+kXk78TIUNOa3+iZt3IIhqpGUYD5O8ZBUes5naaV4FLE7G5q3OM+S1tznddtbQ+NFJ7zhsaxiW5a",
-	"sOXsfV/rZ9tZIjykQ6vcNLD0LOLhzQACrJukJpkUYsUguVgeGltr+ZRGpU7GUUIoDwPQ4IjZLagrYRyD",
-	"VrYEZ2T/tTd2jdEaYh20whSLXg9NGVP996KuqluhL0ZddTfBVX0crPRZHB52UzGsew+W9EBRNZLzub8j",
-	"zhbjn9sR98Z6D50ItqZtZVFvWusWys9V7lHs/3FODjIiZaHZo0rnmz9wwoKN6lcr2hRpMXvVWcOUdaIk",
-	"YvUktzm1dcYZ/K16f0OEFH3x0O+ywBN9JOdkWb1KhzIWyn+pjYZM8+pCdL1vXq40tc7vr/FZnx0tJ9sE",
-	"GTGC6oPZrkWJ8i5JCjLVSBKHLcyuKWyDUq6jM0WXY6wEKJ4n+d4oS83i4mfc7ixQkJ13D2pOyr3MA2WV",
-	"U319huHFjEp2mH00Y8PgXyniY3YIUa56OEkMCCIdsLDpEY3U4RGtiAqe7n4RzSZ3nc1/jFvxVlbrJ7tk",
-	"wBJlPZM2NK4fSSXSSck0fr0+DNGMsdka3GMSrOZlzYWz8WEGIzKtvwEoBSWwBDv5sI0/FZgcb1lGaSMj",
-	"HilZ0JZnRAJnfc8S+fMswhSNsIVaEuWK0hSBIMt30kj7cBvx/KjmxBiIOoOqe4TrEPHcJBBPZTb3ILSK",
-	"EUPZyHGcTgfZOOpoeNuI7unAX72twyofhUxYp/LnK0EbhxT5bLIhuHOoJ9GZ/Ylucwej4ZBeAceiV82b",
-	"N7nhIE9pkHlOQ8T1rVDJs6UznDU1oT6JoDi5OiIZzXKKREfi4azbmPe3PuUhCw/FMUvn0ozhmnNo4rf9",
-	"IUQumFYz+kn2foUzr9bI5DzjvbrdL9hnktFRHHWIfSUDr5tqtM65Wd747P2VANah9Kqr2xVJV7vYqTd2",
-	"bK57sNHPCsE0cZTYsRhpdBhr+YIsofnBqx6lLLED8hhXbETl7A2QjSfIYnpssxCgUUcSK7jO2di3gIXh",
-	"wi/fWehSpXCaP7gpe6OSFDOVqpngQs7FYcblcJHLHyiGDbZg1T0LUdqK9CzTwrmKlaZRzniouqjhKGuD",
-	"5auvnjOC8CoiMK9Jgs8ENjJcdii/JolULPGH183B4f74nYMO5XIHUwYhxrpDOa+waYVMUV/ixOsQPqob",
-	"mcDIoTEWS0b6NElYdXOVVokFNqKTxFU9Q01T7NaEg1YMLc3uSN62xCBboRSdZNcy4DSiG/OHknYo9xrG",
-	"O5STlELUr+pTnmVL5dGxMwS0J7h2Otj4miR7+7cyroIwS81rFdNXYi7iT0UHrJjJOnF39njIYvPMtjWU",
-	"ztcvYzP/bhvxhfwT06bPM0e+7ZEjjKPLAXQB+A5YI1KSHLz1TjnKrRa4N7sdFgwAnsfcu82ZcpXNOmTt",
-	"+cjuYDE5xojsjuHedufLWfUGPPmT+DRDmZNxJtZnh/Jbr02rc+bt4gUXmKKSz6oMJfOa0UdaO6yyoM+0",
-	"FOTGsMWigcButsCbJeJNkazUsneglWQ1tJi+82Rhzx6fEb7o/zGMul2WVsNHzG1vWcRqokWYmUE+3MLY",
-	"fAR5jcr+kaBpWKkBz8FoJQe6hx8ae8/Yww5L5nM3ZlN53b7rdW4wYUJ2GjW6jyI1OtaSyRcTqE9fFh4m",
-	"LD3si1HqY3L38lneH/o4X/hl9KcXXveHAuHNnOibGIk4BozpN8jqlw7urwVk6zcffO/6C74smFndK9qr",
-	"yucJ6eQawgySowmBJyFoTH/TjW3kWOOIqGxpD3RLvsGM6fEcIvFdesyq2XTa9GTU+R5zbt9yxbMCUyvq",
-	"4ZACc9uRZ4w5c5PmnO2J4q6M7rPJL37Di/+XiA+8qB8pIxF4nrvRQ6/uViKeSYywtgEbAQbtz5wqrvQ8",
-	"06yeTX5JrJGo9sZWHK53nCYeYE8pNkzOaFSheSOew2WUwtl3WLUvATl5xrwrMqHvw92hw/Q0rkny5v37",
-	"+wRfAP1xy0l97dAhI0e0M2gWmQtzKfZenEalZaYEyF7Uym5MIXAkurNUT+a/vLe3/r/R9a9srb/yIP9z",
-	"47DVWn/wuT/w0fz1IY3i/Zh2WF/E3kCaArnmOb3HUSlhYDZ2h9uPjyg40qpI5SMR+qGk5QhbqOd682CA",
-	"bVUO4T4bJrE5v/1j8KZZ4o0XEmWuyYprOPx6WDkV+0D1lIKVJF/K5ufAFBP4jrm804XmN5va05Mr0aM0",
-	"s9rVWeRuagnv5mpvbfkvQTk1ihemreDsbPZFE7I0x9D7UcgOk9SfWXxHEPyJCG6CZvOgK79Vo9KI8zb+",
-	"QDo0DcnqydO/PXn69OTJr06e/vrkyccnT/5F//H0m2sNXOfByjilyXQPevZE/5ToIa6ePPnZydMfnDz9",
-	"xum3v/rbn3zV62h6XEHEu7nqPJNcM+dfOeyaNCh4zDWnuJ36lv1N4ySouu5a50/dbrbho3XzSEZxPDNw",
-	"XhAFSBddNKuodNQZ7Jj0DuMWHGtNCKNAYkzj7rM4bKzQ2qFWB3Y5Ibiloh04AC7GxDwzX/b6mEbKGyBr",
-	"Gi7Ev2IdChMlMqYp64uRZPN0WGKOnCuyVc3nmg8uW6RZ/AKWloVChcNFoD7PyfxTmaDpTmtpWyFz/87D",
-	"rZVrappzFtc30VtYlOPc6jZAxEPzwFxblKrCJzWfcc3Mpcq41sw9ZRpxHFRnjhDM51gmkeOYsra0qtC9",
-	"GYt3ExI65q9SMOdaLbwYKBemLcfDiJuP2zWSqky1alut6XYRUXRW7p2nutWlUnMmQ9aS1m+vrQ6Hq0VB",
-	"q7LIzg7YMtfl8MzhXE4cV9YmDqqGCAvyWPOowfN0/Xhxtg2VmlRLm0G3mWQ6c2SbPaAuO5qteC44ETd2",
-	"A5XgiR1eylRTb+TNLYwTPEcFqoljsZptapnmonWv2/SIxZVK1wwFqlFYsF7ASHATFjx/KshtTAqqviyM",
-	"acoj3vNcge/pY1qSdMQBlioW411C5cDNMYRkako4G1tsv0aDsmnp0MMcej9SzI35z0ZfuTLZ3KdR/rLv",
-	"zyfSrwa41Oq303mlhYa8E2FhrzY0+TBksaL+6SwapudJ6e3QkQTEMVOZCYM9blz3mueq3QeLxJgLftin",
-	"fOZEc598Nc5iTTqC8gWSG19EcQTBFPGzAXhXUYwPlOgMPGt4TCOjdDxaKPquGpmVYQxaBv23oO5RDlgr",
-	"OJDz4Zc79JHhbece2iw1376RR4o/8mfwsvDwqKIkqJO2O+4LEjNIPu/EQrK6tN36RGxr/QHfT8xCtwrq",
-	"EYsF74FhqM+IPrZNRvYcudiChiw8nFf01xuKzFzPveVylA6SbWoi0wOY5pcHDscspG/ksbhNqqcHKz3G",
-	"WRp1vLoPLlzzC5d5HtbVy5W0lzIWFpL4bb1asooFWNW66HbXnNJ0KvOR53zkeLNW39vafvDe1vorD/73",
-	"6+9trb/wYG3nva31F/GrP6i9/echpe5kZ+3jquN17txqwx3znFVuCu+c4cPZqMurEkkjC65Jg3wSkO2N",
-	"DSsfVk8/+JPT7/xkrQIwJ99JPqicmSHLszJd54a3mNYy/EmfhXjiTEep3o/5ul9Q+LuWyBeGoK4ZrFp8",
-	"m/BhIriR1mC99y90JVbEbXsGWIYponIQgOIgzt4GPEscGllNWUevE1TTtqgSkNyPdKniurPJpRlBD1Zm",
-	"ioTxFbs6HtnozS2qik53h+uaFHF5ctr6uM+5GXvWUUpCJWnjvbidiUs8dWmP7RI+imPr0oupVFnOTa3d",
-	"524ibeSGF/SLDRNVsfH1ZuMobbJrOFRryEpLe4+bhWzaGXrx2XLIoJJwdXjI/OkeYLAwZJprRjPF+DSn",
-	"JoyHpuISrhaGMjLamG3NYhVoWU7gyJg2W/jaZAuHf17LchGaKcAu600rv5aoseg1D3gsxSD5oh3pRO/I",
-	"imtghIj2GMNgmPiaJF86uHsH6s1nOQbA6HpX6p/qYxxsr0FhWn690CHLOVjuikS+XOvd3URWerpq7f7n",
-	"V078XN1d+ZzqAFmq77kL+cR8m7x8ny34GEpOrtkL5LfKVOo35+8lMMrhYW6rnw7NwCeKdpWqGIyqrHHH",
-	"Qpw3V+q8glQL1G6stBw1q6foKe9XMbbqVO9LS8T2jtSP2FVTZuIKgFvVSqMFwKbmFDyzQKCWCOI0Expp",
-	"JswRVh2bBzTpAnCNihdKWZfbrsrQs+YeZPFizPXIxS4D8DLESuiw2BPnX48gfNbgB+eSnJ0CBagiuxZO",
-	"BER2zcnhkerwkAwIkgOLNEXe+UIrYClfparTX8RIlidZlcJUaadPNPUJ1Dci0At0sIuJIJFEfHysnQe4",
-	"9WMeECkAdQ7QdQD4U19xh3p0+g2T1UBoXPYZ1eXuNY8ZmJHH5ZBKseG0SI14yB5Wlv4GkhZ42Ya46e6Z",
-	"VAHppmJItvw39UY+v8zZ1wDTNTNSEVNjqoDmCviqYTWoq0VU3WmKjeskF9sLl2FTRE+I6cT8CWvc4MoF",
-	"1C5Yp0wXs9euyuFqR1MVomiL5xxN0DxvVs2/WnYWVY2Z33eJZBbC20IXVzVoKFTVImwZA7SMRU70Rpmq",
-	"HlZoUhNiztMwZ/9a2/2s1c17r1yshsFew4i73243MOOvBGew5HdiRtPDKeWljJ4+0tt6KAzGNbHPE/28",
-	"Pwi8psmTD791+otvnXz43dOPv/38Rz98/uf/MOUGOnssW6bweGKvrtfI0VwjqqniUFRospiMV+pqd89T",
-	"9r6Z3nPQj5L7YkqDmRmAEA3ZgX7OGwYP9ANciDMC3mRmnkqMCI8T4P1prtkOyPWAvPCbD35KEpbmipEn",
-	"bkHM0JO8hhyLcrFjRGNArFM7IBbecEyPWQDuJq2fQfxPAAkRASpuAYSTByaoPbBC9dB+7os4/M0HP61P",
-	"cAHcImNwAxLBjCpzvvKFOg/7T77qDdI6afWAEAC+/sJWmRKUBcuTTl8IyfypT53iXeIM975MuswBXXcm",
-	"bJ6rDSXfFOLHVVkATN4L0YPqvb0sZMA8uW/EvR5UI8w7nFWZz8d4R4Rep9Q7999Yf1mTKquU42UpyysO",
-	"PldfJFFXz0CKgfCSK+pxoa9HWHzDc4t4E+twmN+hfuo1SWI6ESPneqBVnvkuezPYtim0s2v/cZE8ZaWC",
-	"Vq7egkJzhrIvZ5ZN+U9RWWXptVP81ZReo4oSmLWeqC33IrhhMINr4V+qZtVYcEEbT2LqNPBleQwqcrWg",
-	"4lHMugorTnOSjNJESEZWD3BP7hRzyLqjuBuZDyHUdIYxonDkjOlbIGZ9Rby3dk4LMaOUTHahKVWNNZcb",
-	"5DtJh8ytJ6Op0bicjBPFYARXkIvArD5WXkzCiGBnkzevOjOwWWZlaTezIo3DABdWj8ZzMKBzzO3bf1cu",
-	"oNoWV+9mVmMWE/ug8pZUojMAoLWUaTUewxSqq0cd0c7AGM/qe8DsPXDZQz8bs0zUfoE5NzeGOTeaFW5S",
-	"xSi7EbvM42LquvOuZouzBbPNpzyez525oFcWB/DJr37y2de/e/rrHzz/zg93yIRxooQ+NGK4KmzBslor",
-	"1JRGOh8E2EXdsZv6Ia7sfdxVyZvJmKk0r0e6N1f/O6Kq01958Pjxg3KZ0v9VjMxNNIuSG/Ho/REjdCh4",
-	"j0yy3+UGaUM7bbT+GtGxautPkf27B/fJJk2izePtTXxlE15Y25h2tkzBynATTCWVGNrLMQt3LbAC4WLc",
-	"PNTWtWmUtNio12cpnKASVYJCtdV57B6z3CbmMRNcr+hgMBkdRTzINxNnA5EIGZB+NJjQwSggk1FiAFau",
-	"iEWlyqNS8p1UysYGIOy+mrkZa4lS0rmma5/Fx0yakLBIEj0EtGnAC1qRdar7+mPsqrvGX/1vLoLkXnkX",
-	"flOMSZdiaI2eAuhUPaF2SNtwfpusTh2ma0GLtzP6tQPSxgHDXxT+IqsR17dnigRJ82B2dMdBEybbXr8G",
-	"IHptjFKGxlLSFSMeki4bsxQLKCAiaIT6p1wjIm3xdqa1tjda3Dmb7IlZgU+PAytk/NvKGrMT1hR9eJhS",
-	"xap0hkghwEQjY0ldSqbTnNNzxZRqbvuLJm3OSLE8rwzLIlVL1zAjdx1U0WuSpOaWbFb75WB760FQux6l",
-	"I4fxgCj6MNupuZAvdgbvN1I15sQbbZBKel4lEipvjMsNRHNCBBy1wIkFcpXdaT7Hq5jdqJ5iE87Gnq72",
-	"hwlXWFsHN/mhMS03SFTdp53BWaoBInC+P57KlzAzF2jSw/nhZss1AOba2qXV95QGqIPOncf7Pit9AIPt",
-	"D0a9HpP+mLCq+hFH4mF13kCZOh6D2ZF4SCgPSUdwpbcJkX0w4cGrDS5+DYm2H3UGC6cDH1apGfedmkUR",
-	"piqQbsQj2Tf5Q1U5a9gs7sAZrVICj0BTaHaCzxUA46kYqapRFkooEZoyfRU8YlbVAlO+ALxwm2W5Y1KI",
-	"FZUD0hVxLMbS713VT9QGK0SdwX39nHn+MCxGDFbFPeZpxtCL+3LVMl9iEny1EmptMgGof0PKJzZcRdIh",
-	"A6vgxtRJeOlZ9NmqTcfjNE5ZYF0Pi99N9A2RykGO5Aba6jV9BZAqwP0kOKvR/2sylvHHwywR1X9uzI3m",
-	"PNvNtnD5qJQNacSNq2i+O4k3LyjEOFuUMl4l3FtMTosL/YtZAxPPhIKjJ0jElfCXw6HHzE8UX2itfboQ",
-	"ZORkeHvAsKfrhrk0M9PxLrthwyoWn1UjuiSnXEeSprLfR5QVzKlkkAbJgm7ZHbOU0KV3FnnIWBnztDLa",
-	"AfKIitpS8V3wNVUkGlWdmKU5YBP5C76xTyNwY5xCFDbD/nUDLSIVs5mxFjX5mRjkgM04waYz6kcYPHGP",
-	"woSlHOS8yOSv4ns+yvRRyxkOK/CS4ZSq/Lm64F3ji/Y80AVzXlcr0D4WT6BYJO64vqZXsDKOwkoiz0ra",
-	"8NgfSlXA8vVzenFXfUaOR3llgpz/asOUS4zXPOVCXxIPZ51p/vyP4mszR7Rg6LQxOtQGTxPTEfRho1ck",
-	"kYPRrFDqC4qOzgZdS5GzRkjj/OcIkJ4/IjnJxWIDmVcXw2wYeGYIcyZ4pud/8NY7CwRiV8RE46aeEQ7t",
-	"LlWDgOiZAc5njyyeYpzqBI0mO3jGksyOO3Z32ryGmXlPUucIdX16NQdqdvd6oYG3s3DWzvWmPYbLoNI1",
-	"18wK66u+Y6JlVW/oSdkWey7mVs+pX6pbFbNU4ZbKUIdMXEKXxgaAWV8m4N6LN4nVrR3C2TFL1zYWcDZX",
-	"G7pvCi5HQ/gElNBPQfoSSzuQGr29BeGJL5PV3/7q355//MNP/+lPP/3Tr6/BvbwrRNjEHl5WTUol3WDm",
-	"kcSK3EcTgg9CfDrYuowlFR2W6/jrOn4Qo4rqbAVdZ6pYXopkRVcuWoELPWVHWyyU8Qz7u2luz/Sui6sc",
-	"zbEr/HUUpjSmGXLlHGz7zll0qdb9QoWi6XBSfWur4P17JocLStZgcSAax/jRWW6e4cf2xcgXVfmm/toq",
-	"CyGdIPvovaub2qjISgfngUWpn/lAocDR1KByQJh57jC02uqiL9Jyxk+zhzP7NBYV902geYMD1bA6tGNH",
-	"WiSm64uxWCzYunv04kpOTaiC7IHLRl4eHKm9MZ0s0Yxqcy9KolSM0g7LbNJF12KGlJr93iTaYgFIXJ9Z",
-	"d9WMZAeslKaq6likqu870M7ZkmtTSso+XqkiDoTIKEL0cnjIMnM1ZhuKoXMf09zDk+es9nePk8gWruUs",
-	"zZLu5uSvOUCTLexEhY179ko2ZK8pVI2yJLesrUWvGGGmBY5rxwR+9oQIZROOr2blAzwouqidQeVR46fI",
-	"+JtsL4Gf5/dM3GOKcWv5n4PJUvveYUgn3nD1iTRAkTYsW2uLxqmtP2FJRq1PSt2j1uqo1rtYSiHrdIsM",
-	"GEskiYqhaC+89OKcWlBpqF4q5HHg52K9rXFtVKQIlccNaTdNLL8Hb71TW7bjLCXBDHtNl/6hIcNcYwaV",
-	"FPssDkH/B5uP5r5dQtGbq6UNoT0acVSCco8dZGHQJIkjMA51ylK2NJWXK6ZyuP7g85WDrzIfZHDh1YJj",
-	"x9yz7KPoZzMhdn4V7kzw+wsgBzepX19RvAlPBQEpM+g+hO0IKLKz6o1Xu/SOWXoICkWiZlJ1qDc/RNBl",
-	"lIUEijTVly7/papOl8iDB2gYYpzfUBxX+TxdOKKaxc/ugu7iEylIl1akqjbEHbZOeT8skXev46pUuksu",
-	"oPbDGRCaLwjUyUlj9PGB1SRtbtYqJR0qGRzMAM7SGRBL5LU5cnG8+NA26XEu2CgTgzzfmUsRAmd7etqf",
-	"fv/Z6V//9cnTX336g38+/dHPTXz1Jx9/fPLhz06/9tXt9VfWt8u6XgNbmenw+nSHr46iONSnOOUhSYUY",
-	"+lqvTOottnX68ZPTbz/79PvPnv/4u2bkpx89/eRXP/n0+z8//fazBcatNSTKy5X7/GNCqMqSpvnijRky",
-	"b0pWREnEuApIkmoGMkai5//4FwuMPOkbN3md3psIqWhcofV+gYRRL1IyIP1J0meciARZbIdsb22tb21t",
-	"vTg1tqAu0bkUeMKz4vo3vmBW7fmPf/HJs//22dN/q2+8wlDlTMqfaZxtgapNNfTiGswCErtyQMp1YFnJ",
-	"nK7Y86/24ESaTIEqV0BGzS4LUZjYrKU9B/NkxiWXbZ886ItU7UeLxfF2LXymP1WExvGEmAt/yajjj4vb",
-	"usjbJw7WS4Oox2/xxZxZYY/NH2ccsuo8JXuF0TuaDgEhxOBVg0Rn4B6wltvSDcUTncTL589L85mLcIbY",
-	"kpd2ina7B0xKf5yxpc/06SjT7qESA8YrtD0+kpX2o0iSVMSMDOmEhMIGHXZjIVLQBYw3vCO4FHER/6wU",
-	"Xg+lLBUd04lT/jyJOgNjqV0JVvqm8CM8AA3CETAsEKQaQqG6boixNmeoyhhJZizEaSaO4K+stMaMvitW",
-	"rmiUduhuqVyxrJrk/iyxPLVgPrP+IllaDZFT8yHNmM0CAJ82Y7WEgo5li2nKSD8KQ63bIMdVVy5uHmI7",
-	"V96ru04Lwf3ONhGxjhgOGQ+rAtGPxEOD2yVxICR7BWAn4SpvVJRCsAYXqg/pc5FqDvYwldfgA3uYpbfM",
-	"D9npC3b1VHnI7mTl2p0uBQ03zWDQKgtRYcP53MVgCQD0RyZ3XNxESbJ3aytqn0f1tNq6YnUb1V+8qS4t",
-	"NUnFMJIsJEo4CCKeIl1uFSi/8Qbqb3FTWvmIZU1XhayreTar6AxuCzXXMWHqYVUN2Bx1R+YqfAY7UEG0",
-	"2l6L6WZuFSqYeeUanoeKDLxw6fqxXbPZTFnDaudsnlV1nFJjSkL7UN0aV5JjP6YdtjyCnK99es7kkGqa",
-	"NtxWThaEg6bjSYhYZDkySACP+9jgaELFKxkLtUPokKyefvSN029+9MnH/30tINvX17dvBGT7xvr2SwHZ",
-	"fml9++WAbL+8fn0rINuvrF/ftke2Cy3i4JzQ4UqwAo3o/3Ur+n/djP5ft6P/1w15NeViicq51DIIr5qj",
-	"zErjAio0jSeHI8nCw1Hit/lqgdE4vN5JAWrwfLXuUllBLDduIEnMdM0wixk1pdl5+cldkiXUgvOxRba2",
-	"lTBh2+tgWcwsXtarDsHdaHWcHSr5Sv6vNjS0insWaawSoMSAC0FQFj5TqmlVHxlQySIFxvAt+rv02LP9",
-	"hjNvDFUpO1RWBWc1TijLc8mGqFRnSGLYetUUzoldz4bfNFKH3vKVd3k8sThcmR/PBB+APUOL6eYYOkP6",
-	"0EFRLNjT6oI59KuZ32rOQJBhZuiHaBItGAG8qAxcBN/uGFtVhuCur4NjGg8Ck43BlYAoViUU2yUy4r2Y",
-	"YQAWvgJXR8iVjhAJKEPMhEchKwagk84JOPlxBWMtkk5YvXsq8wxnQlmCbWiOPIFiHqS3JvWZt6ObxpgP",
-	"0bs9sXjVwrXdrm6RtqYl12qV+mWXYCsUXlug1FppSc/hvldmksu++ZnxvM7DLFGijAWsV7QiDT2nb3HX",
-	"1tqLJeukrEL/kVEP6sTjM1pWxhNrAaBcjpkBau5kwI8kFQr+jPw4E9jSYZKyblSRbyYVTVWGb1AYQQC5",
-	"ICyOzWdJaEIrEC0Wyd9s5AdE151djCLlyxOszZ4sLfoiOoXDFtk5Wdj01VwyZdrjcDwSyXjo3sXKML8F",
-	"fK8NBzkIv3Dvk/hNEVEIv7MIQvgpy8k3H2nhY44jZN/N0ITgcw4bVPymgC1kImDd8SIsaSzGjVwryNuH",
-	"VTvmbTpgBvakyLa7aCGNQ4zRAZDnaZRVN84njaeTvLbmc6TpNqY5DrfgSKsqB1pymeMwid5iniCVPU72",
-	"9m+RAcvwRvQ+Im0pBuLwNx/8tB0Ui6+4UKWab/R0rRFiAzIPdJd6roym6BDH4fWVSrKC/o53r5waRbtd",
-	"qO4qrxGJTwVEMkiTQsRJkchN88sGwUIlktBYCsRL1kP84/WbB/feWL8vBowb2Gtgbt1DR4hBlDmxdgAh",
-	"/dC0l4/WkOvxYwj37nqC6fV7ZPX0g2+ePvuXNUwWdiiDsM5DxpW9fW0QiK3QxI5BrBHZF4mWp7TFY9GL",
-	"pIo6koiRkpDTAIHsoYVHk4GN7iZcKHAVrZ5+9R9++9EvP3n2jdOf/dVans0V8V6LWzRpCGNiNMRsu8Co",
-	"wXg4w4/lgl8bLd7in/vc3kj1GVeR8bB/7nPkQI+mrb8XafQVgwD0KiwyaY22tl7oDNgE/mDtPBTW8FaL",
-	"FzmnR48ZmYjRBtkD1sNy+yCYXIYiq3qCH/9qzSj+6OCZiFGLS4apcojli4DnVGVvXjNzt6BF+fdZPDYk",
-	"F7b4cSSjo5iR33zwfRIpc+ZJcmPrRkDYQ9pR8YTE0YARKYYMB1CskAX1fgzZXgfIjM99Dvx4bQj+RQpu",
-	"mgzpz39ZCt4mq/feuEleufHiF9aQVG3Ndu2AtAFZog2gjbBG+jsEl9B/5cgXbT07xAqK+DGNo5BE+mAJ",
-	"SBthO3bIe48gxDpoceMyefygDfcePQW8Rx3REAHjN8jb+Ax6IG01eyYZ5EJGnLzOe3Ek+y0OvraJGCF7",
-	"tvc6HZao9duU90a0x3YI421DjHtMpRGTmnnQpQT7V9EBA0D+9q2QDROhGO9M1t9ik7YFqF81SaDvj1iL",
-	"o+gz9bevv/iiXvCUdhRwN0RnUfLOO7deW9sADsXlMSHYmrMsJ7Y4fHUkwokJ18bKSOhqRCuQ0XciLpXe",
-	"MqJLaAeopcZRh+1mDbd41rLlL2jXqZIGP964fn2XjPtRzJxOzBqSSOrJRXFM0hGHk4SSlKl0AqDaCHka",
-	"KeTinhYYN7ZeIVGXYBJn4c0Wx4SE7S0iN8hbbIKrCNmlupnrNwikf21gKbistp9+CASngQBO9H6wOwXq",
-	"wVGee/1gv2SHAZDELLTW1DXTp0yNUk7aj0gLNOLWyg55b2Nj40FAWq5urL9vrWxsbLRWyOM2AQRTqbSK",
-	"YwTXLkmodCqCK6FJUCwKHpARV1FM2k7DAFWs70UbLd62apmMeIe1zeAkKrhjUGkRBpzAA7pxjhsqEZDI",
-	"YSZ3U3Crp4EkdfhZjjodJmV3FJMvvn7fsg8agJDFX79Pe+1AS/gw6ulVN2csPoosq1dUK09QA/1Wd/2O",
-	"4Gz9bURehk2OHGTc2y1eVM7NJALYkppI7Re2bpA7QpG3RRh1Ixa28xQhYFMzr4OOSHBzoggeUi2GSRwN",
-	"I4VeTy3w9IDbetpa/OChAtLJHkv6a3Mwwd+mprRsk1Wa7T/dt4TuTHhNi+fifG2DAOaG1ndNappmJzLi",
-	"mu/aD9f1QbuOr7dNohc0RfmkxQWGa477Uadvz1XdbYfGMYnUbrZB9ZdmG72w4UxZ83+Lg6eI7ZrEHluZ",
-	"Jj8LtvEIoJyM+ICLMdfvWzFHlSEbsoaejG0dZCQlR6MU195sfnP0Qj48AWEzafGUKrZLjthEIE84ixxJ",
-	"cuP6K+ao0GJ1sr6nRwp7R7KO4KHMhK4RLy6jljiz/cfr5rH1W2F7l7w/EorpLjPZTuWgfGTTI2QhW3oP",
-	"UIANnhIqQ3v7t1aClWOWSlP/amNrY8saqGgSreysvLCxtfECxCOpPqilFj/c8pD+roead8YQt8KVnRUt",
-	"Y27ZhyAqkw6ZAgNWBVx6/sgmrE5lTQbnQXN3b/CkkS4HWnbA86Bcvj9igLVjdUtrBEETwrwVsB8AYkYi",
-	"uEQd/vrWloE6VSYa2NUwtGahv5urLzCygJZbuhaAjNUsa1cm0LcbzVkGRf1xsPLC1o2qbrJxb94Rykoi",
-	"jFM099e69zKsGH1nGA2HNJ0YNihrwmDG70nEYDEc8iBYKUgOjM+jzh1Rrjww4ebTzIZVLmwt93m5Lcr1",
-	"GrhDPMggy14V4eS8V9BUJyjeDVU6Yo+nuGf7vPv2cc79PssWaEyz0p0b57D4e5yLkT6r81zXvLhj8TrU",
-	"lCccZngcTEmjzUd5hfnHlaLpi0zlrHLRG7aG5Je1L7/I3AxkszPxwAJdC8vP5KXoF96vxZ0IQlcfJrnM",
-	"zVdspbwjmsrhcoENvYON0a6cI5PEtGPCFbN0vwzGxaL9Qwa1Qx3UL4wS3+Jt+2Z7g9w1qqhz8PapRIMp",
-	"Cx1Eg0iR1Xb2EXQyS9/2GtzZkOiZ2QxLN+XX5eJNZesVIukE9Mtxf7KDFtjiOMy1CA/+4g54Bw5DdxNc",
-	"mLgzlWkbybtlbz6twUdQukQvmNbJzmFn4YQ9m8u4enOWACaRFyD5NpGJwF1xaftP+CI49jjJd09GoCPW",
-	"EUOt5+ZFK3accH4uSCx4T192zZaRaBLQqoXaIDfzXH7qVGuzrXeMydFcyDZaHDZtvg7uhrWQS8W95ttD",
-	"2Ou56hz/CTcDEGlZmyF3n1deSe5az/XVu5BUR4uYwAm0RUhmzMFMBqQjhkO6LpluV7FwJ7ND/qE9XILM",
-	"8xM4Hh9bFOZhEkOUgvFiNbwTNa+sYa9GZdy+maW4pJrAJbUr0mENZeAemwOkKTDPG5uAE1Hjm5d1boM1",
-	"qTC9Jo7JeYbli/GZNSJ8fv4hXaQMyeutzLx8WjfGlbl6OoFjKFbMFzP0V/vE46pDDDzi/ShZV4KYPGCw",
-	"Y+o1iiEFYbU7iuN1wM4zGdCgX8ZMKaiPKFq8T+MuPhEQTDdGuB4liM2aXjMOE4SrNVwUoSWaghmfhTuO",
-	"ZCA3vkDyXGUZEFpoGR6iynkkaHGEvZRunKHE/PHAsdznBY0hMaIv4nCDAKx8NGQtLmOhyHAkFTliMB6n",
-	"NSK6XWCJm3dfs7ZcluIjxtPW4qbqmtZ+ZT/IdPHsrggaOhfKBjok1Bq0fHaAuybP5EpaAZyqlEu2Adj0",
-	"HK8SgF4DfQGxnHUex/8BmlMd4CXwF51+/dlvP/rl829//dO/f7bWbG9mm3LquMcahqDrencrGqutU0TR",
-	"AabqGejn3GdIJWl7SiS20QHW4hGWfjbvEZVSLmkH3aqa563OaIo1gvMF4wpEard7GikwhIOJG3eQMfWi",
-	"DZ0SRNyFuEdoKLAsD59aXALkadscFe1d0ka3GLgNwD5tPUDGkUaV8QMcctG2O8s41zIhpmUT3HtNoVb0",
-	"kQJeCbq49H2YAKHhHky7bAfbcUtTAmhWRu1rkjhbigzYZG1XH89tQyjjdKYtblytBgXN+EPbkPps/HAs",
-	"DmUmvwwlVtum0OGGg9bQDkgbZvLe1oMNmxva/s0HP13bIHvgPs04wQyjxTOPhxLIpUBuvUIyIOyY8Qxb",
-	"OnMhQ5qd8W3ozVUji141EbJXVyA5wOxLvqnn3ZvMR4+Augvbq7gxDGzgOckodFe/uLVVklWZ7m0of2Zh",
-	"9cjuxZnmSXuCXSzVZ54Fl2yYdGQYoByjdOIhya4jiyl0c+1AePGOgK2X2FOmhE5tjAtqWicMPDoMyF+b",
-	"jRWgCLWKEszO1qXNTJH4JxdKr4spwIhx7cZIacShsrCaRUOkllbWtmHql2V2SBaCGdK9FgakUL9UpASh",
-	"9FIxdBTN4doGgesOjN+IZwDWQ1vLLrGyGU8cFMltiF9I0QQbamkfQ5AVa3GzuZ3iDM6pjOF7Vm5vkDts",
-	"bPkB4iHMcFscw0RsFB+aZu2cXRtPtV21xXPDKhn3JxBkhBYlN6M6M6y2OEiP7Kdr0oQQkFUg2Rdfv79m",
-	"wwTyCIHiAFp8SLV2DnG8XcIFhKbYWIe8V4x6mIgRxodFahcPqXEkWYvf2L5O9lPwLGNliDdoBEZkijYX",
-	"iIMyljDvaQU/VWjO0yJCT9LeOkxlOwljiymEzFAbbQz3XIwTyi+6lhqFK24ZPt97u72g4+9yjNQNFPKL",
-	"NVBjHxb/1OyUKUPcWQ+6amv0POLXq9u/6ht6EfsgtwdbIFxAh1ESIyy17IkZhUu7Y35eqxEflnJgt86q",
-	"Leehze0dMhbpAC8aNrzY7PxcQCcjM1pA/m1xLYkDDDOJlM8qrpVYWwEAh9ChXIv4IzhH7ExXb2y9slZp",
-	"FzcvTlnFKyzcV/o2bY3wRnH9z7hbMwu6hc84t30JAMfrFvd43WbqnPcmfUOkmv9GUomh1un6gkCdSH1c",
-	"KKEVJAa1CVmUYqzv6ukHf/LJs2fPn3719G9+cfLhz06/+a3P/vLvf/svf/L8F0/WdjDOyR63qUU9NEhZ",
-	"BnExIFKlDFTJMAPGCAigGurvWrwXdRUxgbZmq5E29vT842+cfPgf7UxQADKjSb2AqGPnRq7v5y1A4ZAG",
-	"zs08rl+2wXUm+nPAEhMfqtUUE6tmgz61IFJpBD5jjDnbIAdxlMgAS8Sj/LC6YjeKmcxwHsHiPaapliE5",
-	"gK5Ws/oi1ro82c/tgIFjAMQ2tS65SrlWp2igBUKLU4O/uxZYfNJIq6Jah5UBcTXWcjy6Zv3JBtnjmW1A",
-	"KDJhKpNbHvdaYJQbgHEBgB/raoeK9hhZh0r1jlXHImtdJq+nFCrhZqKQjHgoONttcWZ+otygeTcXfrpV",
-	"tm/2xmuYLnZ1XXyXJJyASKjOmu19TZaA1EEPps6pVT6JzlWiQbpUvQMQ06ou/IIN3VQ5TTDSE0Zc0KSv",
-	"hvMEHXekH0kl0sJVc9lXb2fBC0fVeupWDKiypORlBS5wsfNOKnZgNtTz2HRvijHEQ+gDNM02nrw2XcFA",
-	"ny0LL5cvfqpdLGHQNr7W7Cqhd7mEYKZCIBO4Q0EASzwrK6WFvit71JI2mF7BFk5bPKRRPCHpiG+QLbKK",
-	"Rhag6FpWqcHkxWoVY6BFXt/SzGQVBC0+pmmqTzZjVwJiijEn4iiOesAFEhPU9E37hZdeJB1xDEkY9vi7",
-	"JiGcfX3CaEriiB5FcWSSM2MBrkcS0iHVt3iDSes7Z/ZHJR49fyW5xJ7Lu+A23xcXcjodMJUv/DluFt9Z",
-	"5BYorTx79u1DVy785CJ1E7eg28zggTx18sqEDyT5ilnGcKu6VsnR/Bkfjzgey5FasKJtWw5G7WDKnenY",
-	"TVu8vf9O7s3MOn8kB6PHxqtJZjk1qb6SoKJuXi55NUkjp6a+TDjOG7dUbe7IgXtV5tUMiE0Ga4PztOwy",
-	"JNZjyOkwy+/UDV+TxlmIwzh46x3SBmK3WxzuHZKlxwxLwxgI4ZFiFWLZLbR6QZJ5uizykiW0p7Rtvf/N",
-	"csN5eeDQU6oZClfd8cZZrq12w83cjjX7ELbCLO3RFje5+BWoOiHNWC/VG2cHsbgQnPe8k4PRSmUQP7KL",
-	"NL4w6AM8VakN7reJccqIAAxmaPHVdqHsbZvErKuIGCmjNoJIMtFLlsf7VK5tEFN/WLfxpb07m6/v3Vnf",
-	"fiEg+v+XA/LO/s31vYDcuv/G+vaNNfBKGTdW4OLRZTV8d7VINDWQs3xH0UUVJeN4G4rRp9JnM2lxV/hZ",
-	"NiF73IwjLzRD0IiCxhWn4MxssXexEu8yhV3NVoMgKHP8wLY7zxisOYZwjnlYUwJ27i3tF6TW5Dlb6z3I",
-	"nlqG2usJyrWlUPqUh5gp7cYnzhU0bKuDnGvQ8OzxNY0etkNbNHrYPzaMtsTx2bKSJj7EPwwHGd3r250u",
-	"CLjMMOZC+ZaZlxFrsDSTL8bh6b8m9pFLM9EVR2gC/krmeGeD57u1iQXI3eYWkb16i8MTF769L5QzMsjy",
-	"2WyBsDxHE0f1uBLmWtEZ6PEhTsy0dMc1nPvKCq/V68l2/S92dWpOzWvGpX/pawA1Lyx36AtTLNARafDN",
-	"F1uVxXRoZy2NN3LdRKQZqLrKPV3EYozYco7vhhlIi2FgXqT88IFhzpQk+TIEhLPxpYsQAzUI1hiRai3k",
-	"iOEnJfBqwiwMZs7A1sM9i4fzZx7P5MbNRzZW8jAKH2+mzHxslsbqvDszj3Wu6t9uUENxh9yzozPrfgHe",
-	"4esXxZtVcjQLVY0keX/ERizENNvzywThxt8JzTZlo9n8wxxs1qrjqQzjevFiIOuqgtR21Je12d+FHCzw",
-	"y0nGQ2k2uHWLL7i9Kww2RrLQlAGiHINU4y8d3L2Tww5ihGiLtw90HwdRj1M1StkOUX+IWIUjHj20yEkI",
-	"Whgcb5vf+uwhefPtvZvrB2/uXX/xJS1cWyv4k8JnN/DTkQgN4mFrxan+DYCgBglxo8XB/m5R3wBuLcNh",
-	"gtHBdNZvhSa22fnu/iRhbYx9QT6HCtBQSNopM43V+MFChQsA5vRhFK7nG1DhsrR4ZDbLGsC7halISMoS",
-	"RpXUOmhpQLtQPeD6w4cZgBSWHaayxbPzMdAPYTwwi6UJgcbIIyBJLxVj/WNCR5IhrB1VJGZUqhbPkenu",
-	"Z5QzLYxSDnWp40lufbNsrh9BND3J4HTRT7R4u4DeCmBwWlxj4+/cu53lFPaVSiRZ1f+BUySOxdh01uJ6",
-	"hH0hTSilA4AVDiOOz5pUSmiOC0VwUBRtm9ExVZDJRGIhEkR2w2CjCguZT5ycv6XMC0O8ZIvZnNLswry4",
-	"sLA4lqyzIIe2xnBehABe7FARidwEftmkozBS67HoOQeKL3DHxO8rvX9ptxuQ/Vt3ZGDxU2WQBf8FGZap",
-	"DMiReEgA6jlocVsVqIjrum5y6VKIUAtssc+s+OM1aWPYxHAIkYyrfRGHATFxzIEJvAjIbz746Zp93wRj",
-	"IF6fOEYLhh6seaDFQVSgMZmGXx5JxQwGLd5coJUh5VFXS8VOLCTbgVBOSF6IFFmlLQ7lJrV8ySGKU1OF",
-	"E8YKaRtrAez+ACPDEAgQi6FiYGaWPWPjpRVNe0zf7o5pPGLSGsQALbarEJXRII+nzKLExqIHKIt6Wzte",
-	"f60sguvS9OJPhtDK+57mg9uiV5cNAVmFetbtThy1A9KWE6nYsA2pjgM22cGjJwot1C4I1IxCVWY02lFQ",
-	"6LPShlZrvtvjBD25ZLUNLLqBxl9EG8IFNQ9Aducg4mH2aHttxsAwUqVyZAlViqX61f/yHl3/yuGDz7da",
-	"G/jX5/7Ab3j0dYTLnpUn8PX2wnVfb/P3AVeGRa8IHrtpyaAc0glZBXxeMOBWklZviGq7bTOTre7atRg3",
-	"7VuJeXv+XTLuwWZ+nasm93I4AAjjquJqvthxZgDeQYAUEdXfe6Cnnp93ED8BY4hFD8NiouMoZj2WQRkV",
-	"R0VW4eSShUz6ZPpkOxIP17MyA5Vmnz397Kvi4X1TPOHi1sTpqGpVTH1ZPDKXQv1XbW9k9dOf/UJr3UMa",
-	"xxmt81MpEVKt67GZlE1JqN5xHMY7pBPSE1pDX81Pbjznq9ZqNrSlS6y5TQ0dmXYBWv/C0nDc4eGAlw1u",
-	"USBQBSdxNs64aSnMtBcCmLDpcu59uvnoSDyEA/AwCh83M4M5b5yzGWzkYU7EEfwdYk4c8LKvUU2YM+MS",
-	"Komkx2dy/DfnUJsLmnV/TRIZfYXp60vU6+sri/5IOjGV0s1Qz5h5Fy5fEGciFdUXHyozl+SAsYREqobh",
-	"s4tQ/cF0O3vUDy1a0mq+guXJvMrj9kvn7yBoBIxWmMh0TRs/e2Q0WgpbZGQmEYd6fVlqCnq3voIV+giN",
-	"43M94W7nhXKvpBSx47vEMy5nnOpDzjLLEg8526VPLoDZrRspSANjcRcTGq9JGwPXVDxsPrJ/goNI8+W6",
-	"1EvNTSnq2tPReX+5p+PvCmNf4vlYx9gZh13OAWm7vyZRIFrGcxgeCpVCgVqSgQrkqbmkK+JYjOuPw8xc",
-	"WH8cvp09urSDy3bZ5OBCS2leoOZoAgJhKQuXkSarSZV5fCIs1cVSchRbA6eMoyRLB1/gSJvmVxB9kSSj",
-	"JGHpekdzwy6h5mtORrKAPoOQDRUgYkXCX1ERYsd3iWdjzpvVZ2Ne+25pZ2NeHa3ZBTATAJuP7J8VF8Ca",
-	"lbdv33qtOpoe/XjObigimboIpLakjsVeMDb0Fl8tAo2CEyGOmMzgOnPEUaLYQ1XMocyxRQ2SlIUYXdst",
-	"lz2DwdGhA+ayeuP69bVqiPvfqZ1ziYdv3c7JWPhyDl+nGiDCfBQ4dvXkw+9/8u8//uxvfq3FfFCU5ZqB",
-	"E5qqiMY5tt/ZNuImTaL1AZs0OKD39m+9pR9c2vGMHTa9VepJ7KLPHs9FrJGLFuZjlmqNHXxry5GW7jrn",
-	"jtRmtu7gjLKx7mpqCHtFRQiO7hKPXst3lXyWp64ukaOw/G/uju4af/TUibxbqt6GqWDxBFF0nGETmiSM",
-	"FhHFF5Acm49oEh0OmA11PBYDdrbzPfBeePNeLiYoslxe51gMbGVMPaUQa/sV0XZMnVeEP1LIHdOaL7R1",
-	"rlvvIs/P2ezvEGMpbH+gROLiwnvEagENT2+LnhDhWc/FeWIygWxLDMz09lcXz7TaEbwb9UYpCwmUyMDQ",
-	"NqhiGWmRoNYyhyAGT2I5ZDohcnSkmz1iRIml+Y2dhfaGS4Fm7oz+4o7TqqvGO/duuzCvtozPwcG9N7Ru",
-	"WeJWMeZk/537LV4V9YsNSSgDtAf3O094mIkvDFp8iLWMS7XgAyL7uie4rUTSHgNa/ldEAFYw71VTDa5C",
-	"COFC+26pt4wDDEk16eNlFpzeR1AzOdLiU78mut1gOgyxqSSFkdVfI6DK/vIuEdhdwzsEBowtY6FMEWf9",
-	"DBmy4RFLwaQI8Xfn6oay5L6Sqj4M7hI1feh//9adWUa24hrZE3L/1h2MeB/ScJkBGO5oHI0/r7KtB2YO",
-	"RQhnzRVUCDLvsCa7eB34UG4kYfWG3k8jroCAr8LDTaC23dFLogSifu7iMT5klEsnmPMYECw23NJeqOtX",
-	"5NV1u+Xgx0xKzHUnKNb32qqr6TWfPm4o6rmuHEWcYkJlyZHv5cwOTcMlRZGBSIL+yOrRSEacSbmuP5vo",
-	"iu0tAnVXyN4NIvtM65FZPgrKMyrJTREysn395eayzcOWm4/sMjeMIHK44vwdpNMhypCkYaBbQwY8TBEO",
-	"eChZfIzR2j3N2KPEGKm0robvpSJmFu16z3k9tLtdq7lRDxJTRgr3CZSf2phlL7764v8SLcVGN5ihC1ja",
-	"L1WJu8egXBAtHT02SwP4RnNL4DIZaH0FlptLb3O21mYS8UvdXhVJqpKp4qF9Rbl6/9YdGOzlsfQMjeaq",
-	"aDNf1FKwpM5gcRQ9llyxGfFY6Euxc5jwEOSgRCYHWRhLBqKwmtNjliq5GYvxej0CyG0xPhcQiEaXlKyz",
-	"BleU22LsAEvGYsnR/PsZnJfC1IwY4dm1OEIwMpOMuPr8v/3N6fc+PHnydydP/8+Tp78+efqNaiHULJT/",
-	"vKL4G61JFt5avyRZjH05un45TkWaKpt0lwXxd6i0RZwURhl1KMRoVC6BcWCvs4eJ0NvkkfnicWXe4Bsi",
-	"JbIvAGgOINv0shtsf+Moz7zioONI0VVjmjKy+ur1kyf/l+aLJz89efrNoMXZZz/54Se//vFvvvp3ATl5",
-	"8rWTD7928vTPT57+8701TJ7tRjFcZ3LfOqiXN+/dfiMgR1Syl26sM94RIdTJbvF2Rx63N8g9MTajy8H0",
-	"x2mkFONktaocqH4OUhCzUlBKYMXuzN9i5oXYeBnqHmYEQqZhxEnbgHrKtheOH8h8E9u5efBHF2kqNr1g",
-	"l1WHAlAYijxoco2pzOa1HLlCwX7qYj/hXbYEABVYq2rOWtFQz4sgEc9m9TWN6ouKwZpxtwZ2VNoaZ+lg",
-	"ZkFerf5B6awsZEXauScpO47YWN8RYNkQRZZPMhzZSOZYt1CXDOJKgvxOZloAdjUlIodrO4SLvPRli1Ol",
-	"aKdvgma4MHm6Q3HM5Aa5a2t1mdt6XjIze01vRMCfzFF4Ayw1iahwTnmMI0RmG1JOewyqjpj2tEbS4uNU",
-	"KIaqiiljiLU1LbvQOCZ9esyyoh22AAqIIywPvpcNMe+2T3NcyshwPOZ8RxIACnDJwcmnpYHeIlCUreQC",
-	"3CXUNimy6qGIZTzug+iy7bS49RTe2HoF1yNzIxq6+cTFreGUuLgYvVexh2qzI48XMFAsT8s1dECiVNrt",
-	"DCuMWcpy2mpZduP6LCgas4c+f4Yh3dNbj8YzRa1mPXtC7GY8AAWL7VjJXrahQ9EZwbZAvmcPFeNakGZ2",
-	"NJoyd2MHhZ29HNskDBsz3Ms1dIoCO9MDIilHAOAR475BItSqKFNyeNPM+qLkcVYU0Tl0YOhQzEGfPGQ1",
-	"VyFESt65/8b6y2tWXGspvtHiaO5PxbjgMMRHzBmWef+KdQ4jabUWUy3KePQw+59l7YKmMxajODRxuKbc",
-	"cHayTwDWYJwKKJ6YIfkGhFaIXhJGMAzon+EitXguPfWb5nHBiRoLPQ4ZwF928bXShF5k20OLZ4c5jBvE",
-	"IADKiJR02RgKQqHm1afcAdTJu2txKOGCWMP5sgDKBDEd2p/tcIVu0Yj7gIiulsWTTJfzukaRr4ry5vei",
-	"15LCkMcn59615VtRQQGeRMGWK5nA1poVTSjVkmIwNdsvIqUynRSmYWVrtbQSI67WIX1i5q32pn7uPjx2",
-	"XvfaEoc0MSqYXBRABV9ySp4SiOtkICZkX0vCJOoMSoUzZlNaVlfMx+yFEYfWO5mDyWpdWJs4y8aBnFBu",
-	"qrQpoWgsd6Gme2b3KDyPMlfrGFpMYjehnZAkWxvkddrpt3gYdbsshQwbWwiTcgNNgye71c1TRqXgG+Rd",
-	"KH9vmooZPWayxVE6jqDqEKJvGX1YjyBJxTCSmlcVqAnmt1JZ4cxSpuXkkKb6GAKie2tm6t6vcLYXjO9S",
-	"AkGg5+oaExnToU6nu1ma66Aj0jDjHJPimic0Pv/JX51+9HG1MS6ksn8kaBrOCnd7LXtoXp4Yi3TwGr3g",
-	"+oH58Hxnk0gH+sYpFe2xrPqjzIK3TOh41BmMEhkQ9rDD4FUZkLHehWhqYyKJ2dIi4bqxAKyskE4Q560X",
-	"U8gXcVypDZZ0s9OnoDpLgCh93GiJb+p3LnKdoyHtsU153Pv8w2F8Pq5xPeQlGa7QBOEUhMQzJmEpYAva",
-	"oNWQTsB4RTk5+KMvkiOa4ijrjVY+r5tFMK72uVlIYTMwCIqgXHpxhDM+aQalfDeRs2CULxTzuAL5qtOn",
-	"nLPY2wEUsM2RPSta/V3Cf8oXoAEAFBcq6kbLhFu44/aYo7jnWQqwIrJQU3itmBhTLcoq8JVnSTKHXCvL",
-	"WZXXmNI8V2WacuiTVWWmSrFh4q0Wd9HrdZeXxgS6qInCwmGZytZ6cr6M73kPB7tyEF5dt7QzobPn6agW",
-	"/PpuIq9qWobLww3YKiBGrJ4Z8nqewGOu1c4id4O5nItxQ00l4kdixMPa8+eWfW7R02cWrU3jWDN4WTA6",
-	"+aSa3Njt/CFimD1MWEdfO0OqlqOS2u61WEhZh0XHDM24QwfBYfYKbz4yfzWQ3pYwF7u/MvL7t5cZ7tIk",
-	"sunPCGO7xPq4MBQPsRhHxNmZ5bHpqyCOvQu12Y14JPvzC2K3hyo5/Aa0fQ9mhxrhVRXFzVglAMFnV2sp",
-	"jIMkNH1icmLGSKsJTVUMIMbdURxPspFVi2NrNVjHuI76YHBrKroNz18FVLPziLbeywObtTprglz07rt+",
-	"Y8lQZgc54pQpkZVZdgz8lAwQk5kYus5eWReFSr9dJ4odW+BFbrCm6ElLSuTPrWeatGBYi3gv9wloBT4T",
-	"0YYGTbIQZ2F6GSix6ht+CTm6pgqdXXgLej5bxXo7e+qs13uRMM0sALF+IVWMGmlXdj4HZlEbqFgZCXCb",
-	"9cWYDCHIxgadpJoNaWgO5WEkZcR7y4r5g1qKxkZJVj/74dd++9Ev1wKiqU0EZ7LiGl119N5NGLcTvoJm",
-	"fju0S7H0Z3SpkEVA86yWADCL9W86/GG/kirSevISuUWvrQtRZNgGTgk9QJBkIiU9U5kCfOcmKsrsXv8Z",
-	"komSzUf2zzpl3uGxS1svO9ZlgcAUOEOfFNNSwwqVs+et243iavIV67QJMnkBmA63j6qYmXf1ZK2oNLMM",
-	"CHUqfxAAI0iHRr7mkf0Q/a81mBbHZKf1iLvvoXvWvH1o2jaQJyV6aiHd4il4xFi4QW4j5Z0KsMZHagqK",
-	"oAG/z+KQQElcjKuiA8ZbXHS7NkgR19OJ96WSJCP9uteHqsl8hYVrYXyXImHfpDwUxyytcaeCClGkP0pV",
-	"RcJoSRBeegwYaQdCNIAqx8WywgA0xUNwCdkUPyxDO6cg3ewbutTfuywFVy4lE9WOE7bD0nyihV6tDvT8",
-	"L/700//x8zWsATPFMZLsv/bGblZV1pTywuI6y5W9skP5BYleF63TE+hkYw71CDiz4vTOu+tfMAHiIm1x",
-	"92IjFU3VplQiIXnOBESnmpDnqUg8ANamLT4tVS3udmqCEvAgzEOwTdR6QBjt9GE4LYh1EWNuIfB0z3rs",
-	"JApNPc9x1IHJmigLSHH31kESNER/7RWUwnYHH3Qov1QhrAcwWxCbdc/02+UYPqD4oOn7msy52pg9iOCm",
-	"0rxKR50BwOQ+//hvTz7882rzVjNo4ruJXC4wsdPh7w4scbFYoWTpMZP1hC8hboFjeF2xYRJTxWZdJF7X",
-	"T963D17gtih2VLEj7IgDDPVAoge5hmJ/lzYP7zIgtGzBfAJUzsZEVj/9y2efffDh6c++/cmzr508/VvI",
-	"1vyX5WBovT5MFICLfZl1MKNUhBMDA+KQ8hqcN9mIIegyFJiAQ1IETy2gT1+/vkY4HZooXUBMzTKdh5HU",
-	"Kv2GDwmrzFZX7ZQojO9Sjona/XCwPKQrejyFb1XJ5HVACM1E0uKpJo0AWk1E/e+5sNEIZuQfAPwacACV",
-	"+iJgSmaaTIQeU8vKN7iHwonmnIjZmkTSYRIzqxBbfVtS8NrNKKoAL9gcqNlB75eQQ+omhkZKtrgTg94B",
-	"kC9Iji6lhSIIkA1RR2B286KEfCGj2e3t39ogeyboPcuzdAFwSxmdcoBRmVifGfI68e6jKWNIX0zzJDOz",
-	"PPM4fmUGMbLLC9mettgt0E3mCTBIOpGSG1uvtDiAbkYYGe7NEl2rzgG9q3t9I4rPJBaCR7Mw0fMCE24W",
-	"QTYXyKOqqrvpiM5zRITxjlcP5pokMZ2IkdoldKSZhMUx5O+ahGJMGyOpGFcWKcWBuGPLRMKKbnMlyFxZ",
-	"5qPsiyTq6jakGIhKl9bvdJ4XsJnNZp11F0ThQW0a/gWm2BaGdJYE22ykv1sJtjh1KDolkqxsNoqX0+/8",
-	"+fN//afT7/zZb//912vlhNqGoXeFg6Wg58xOir158EdupusOOcD9kQ0RIUVA/OkNY9BAcN+2+Orzf/2n",
-	"53/29U9/8M+n3/llQD57+v988u//kX/6t88+/N7psx99+qNvB+T04yen33726fefPf/xdwOin/nRzwPy",
-	"/OffOf2vHwXk4K13AvL8Bz//7Ovfsap+iwsYLlTyiEdDc6noCC4FCA+XbrCici3Q5xMk8OoBZ2m9QYtT",
-	"RYZCKrK9Rd5+Fbq4vhVsbW1BzusGwWs4TrnHzI3YHLqi2+Lt/bsH94lF/kWp2i4AtcMA8nzeazkDB1hL",
-	"fDoheEbWqrNffn9W/P6sWMpZ0Tgj2CRjX4FU4Hp5mkf5ZGpipOYRqrISQwllRjeKFRowMnFlBNiEdMTw",
-	"KOIMYZAKei8iqcgW76ZiCIb6I9aLOACBR5xgbrtkKGGyC5B5i5hIFmXSk8BJGiURy4rSEPDQDhPKJwGR",
-	"Ce0wSaIeFykLd31uhRa3TcNtISD9SdJn3HkppBM8R+GPiBOo4+6TYAeMpp3+TRTTd63vrBZatkAeIIbM",
-	"Gcq/pfHhWeX/GyYgFYXZuQmv/XyJyIwVqpqeXfbK8EoH27a6DP+ex+qOhKssv28eq+r3xlZjws4Zuw/c",
-	"kkXuT03lprmDItg5ZpwDSH5Iq4mI7xzqfeZf2xDNNLWELPZ+xLoCtMpm3eN5Mk/nv0spbe5mr89pQ7Fa",
-	"TBlbVnx1CLLTrergGcxcx8PmI/i/FDvl8TJEQxZHAJOd9ox5wRavM+U69LmBCiS4SOkROnFbfBWzUh2b",
-	"uDF/QKRCB+3toOEes9C4fUVnsGbT0Voc5rVL2miykW0Q5WN7qttx4HYFY85YEi7GPvn+Rabc9V5ZEl9V",
-	"BvDpH5eW14GnVF4+SpM5sNEjQXYTxbXsR1KJdFLDTvOq9zCEQpjCFCNummWe39CdN14VoHC3ZP1jtNMP",
-	"iI3SMknS5u54XMDGyKnQ4tadE7LjqMM2SBujDdomlisvCWTkbBLhybWKsJhYG1LrPVjaFivfQLVbC/PY",
-	"EwJTnI4YSUaKHFGtL+ozY5e0k5E61F+0dRNqlHKwM0PX60ahZ2G2LXTnLLTAHcKWbe0DJPhui7dTZu2f",
-	"7cwSKnF7UYOJoo8M2hlAk7ZpwPjHmDejCJo2EbWJRqCuYj4AhK3vknbKpIiP2SG02kY/mjWKtjiQDD6a",
-	"hrLdTTpa6RglZjhUIebeEWPcAp/omcgkjlQbHDFTE3CIkRIlBBarBUhBo+JIRZRoccQBnp5uuzXa2nqh",
-	"g2zKBXxi69fbAVYyKtiCUQYBXFVWLhF21gZ5t0JsZT5FirWNAabPq6EaRswE2NUDRsnl3h5ss0tCSSkP",
-	"Y7Y5EVcZMRi5gMobfElFDt4UcRjYStf6j3W7D/UH2DKWk/WFKI5UYPa73pm5fLCiq5kGoPfCOhh+Nh/p",
-	"vw/13483zTCaYbBn7zVNF9H3mpp0kepcaRjYftQZ3I7OIZz1DHyXpHpoyqBVmOgwL/6VlfHOj86dy6HZ",
-	"e/mjQdZibrQREKbg4903bXYIJANg0XTAZLLtLSfgA+pDYuF2CIrMTANG5Er0o3H2UNmvwFTZ2J4BuFyb",
-	"+v3K4Jw77KHS7HGRWp1u/z6Vg8p4HCoHAFkgQAVdVrANklRfzzWBYRCreJLlS1KouKe5pY7Yj3Q7Z4gZ",
-	"1a/XxovipQXuDMORBKBsZeh4TWbpb2D4QX2NRIoN8QUYJkL9av0GDP0UbE8Qh6YPfC0Y3x9RriI1gd/b",
-	"9lMbdaINsmeBKW1nAaHGKKi7CkCwHrN0HUgJuhpa19cBw1JrQSmjYYtT2HXlMFLSNIq0xevCSDXzHeil",
-	"uHqnvh3apZz1uvPZpzsQfNl4aBA46mL2BcjFgLuqmXj15On3T54+PXny30+e/uvJk5/PsSG1MnAuO7Kk",
-	"Xep2jQy9aiyWje2K8hhesboIncDMvc/arOF+oRkwZeupGOENzbnhRNJAIS4nNAgcui6kowddkus7KQtt",
-	"QY3Tv/nF6Xe/NYNFDVDlZizEYJRUBzbDz6acR7Mk33kSkrevv1ynYk5ZR98FUEoTF4PZCWFAjKeOUPBW",
-	"ZFF617IqKI51AOKdMBy8ypoa5/nrlZnU552hPHM74TztQlRF3OPPaBKyqiayjD52Qa4iDOpSOPddc6vH",
-	"sWcR+FF1wHcyUnRMJ244wXQV2jGdXNVzFUd3KSKvPh8D7VQg7MB8u5zIf3Fse4ZbhvFQGdiRXIIJuDSz",
-	"uIvIo1/9h5Mn364WXwaSpDrsZH+k3PSlMNsFFQPQel6mipLVW/ffWN++sdbiuFtMMQhHO90llHzxYHt9",
-	"+/rLiLJhcpq0Eoz7jz1MonSC+LwIx253J2cslITCkyI1D5qyVbhDLJy6bnMSoOM1r9J/4/p1a6Bvx0K1",
-	"QVHGVto7+hgAQ16kMpDijBAtjhGL1tu5cIoUgu+wK7oNndFd0a14KRquIUt+FIiu2Zmrp1/9h99+9Mvn",
-	"f/+j0+99WL3rpG1Z77aYYeZNSSWNevzu6JztPTc8YWVZecvlXA6iHtedeVwqVZlHB26DF8lsbj/egBrh",
-	"1AONeF7K7+bBvTeI0kTX4hcEBQgGE8+8NHOIk73v1PibgUlSjjA0or4txUAcGiZtk44Qg4iR1TeVSu7y",
-	"eBKQAzpkB5Fif3ig0qijAnKgB8paHNKD+0olcm2D7IG3v6t3CtoV9m/dgTgUaqpn2PKCkNgI/pquSFsc",
-	"3hhGfKSYJKs3rr/gDc/WnHSLr1zQpQsavxyZV8OGB5b/zoWtpjenPdVoESGiWpZhwbvMozkb1OoAn75w",
-	"N3Shn5m+jxwlJOJMBiTiMsOVGlm3cMo6YjhkPNTat3i4pD2NQDLWv2HuqokJCDJ0r/dN18Rtrco4SsCj",
-	"Yj0jVntaQ8OiEooZ1ay1gu7AMT1mxhWIX+hn8IvWSnYTLDpN5rnNNvCXVLFf7lDPHPslNAcPuBmiu0Hx",
-	"Ed6JR6FR2IqGClPbzAYel9AMPNmN+oHX7CAuBygip8GyigoCa2qOsogcCdwOkMKAXGADYUxa0v5rb1xA",
-	"fEU1W8BQLiLKwrAF5upnAengmbAlm7ogaErlk/IUrxYvFoky6gVyoK1iktXYM84B4MMWbxfYvU1Wk/Ji",
-	"5KVCNdnt496zFdAkz8fTfkHyHUbYBDUhN1dFVuRhdD8SX5J0hCG88ZL8VrekHHmKIWHISIJlObPADTOF",
-	"1c8++PDkybc+/db/++lfPvvt3864z1fzvW76Qtiedvp5vKrs0JiRMYt6fVWou2ZqfRj8IKlPUcyxsOiN",
-	"RPYhVxTe3dW3epr29A0+q+MjR70e4AO6fipspJCLvvXKGhnxmElJ2ha1CkfUhnzEdOR3M9HO4KpGl+ix",
-	"XZY22kyPQuxd5N9lI0Pl6GKAvmv1NxMW8vzvfnH67a8usmVSKCl/LnvGU1j/Fg70POo8XQ0lOsuWsiuw",
-	"HIuCQqwJ220k0G9dCLDYNVraIlywWBRAPROY9b+ipj9ndJcpeBpa/0w45PL82zb4AoETweK9RiKbN++w",
-	"4mqtLbCa8eIoqUeiO4ij5HIuFzC+pYX6uOrs6qf/46PT7334/Icfr10wxly2jauyZaKvsKoExRtueqL+",
-	"QF+cWQ0KYqRnImMd6Cf2Y9ppWgZqEe9r1UwHoyuTtrUUCOuc2E1AweBpyEzGwzBzk/UpD+GyO6bxYImp",
-	"D+AzjiMIamcpI7/54PvgKkOiXJMZbDpaeYxP7Zq0ofrc7Kgcir1RwCK8vRmzsIflgyp5+TY+0oiNLyxz",
-	"uZrRzy+u9+I5FUl5O+KNOBVKF2Hq1PWtLfBgL89EtDfFaMgqC2Vz2Uv0Ol7lZ7LbffPsPXx0GctS6LLJ",
-	"yux1VHTMrGHiKKuVbfzPKeTdLOXAtYS1+Do4ogig9IIS5DrrNoe9x4TMImGunu5bGN8c2u/2xYygahPD",
-	"qizJ4d2LpGJpAdWeszFx+YOspiwB3QQxNpCZBWfVGxjKu1bHKJnch3fp8VXkEj2sS2EOoEcFT2iKZiUO",
-	"tXK6JP6AhSIU+xddB1zMQJR0jYcJMgJPnvz05Mk/Au7ln9Vwx+Yj/d8hF9UOHc+lyLDMJVyK9GivySU7",
-	"XtD1ULT0IyI3rEfuaQFFFAL6jXEMnHtHE3DyLVY/xyzPeVbOKU+eJtFbbJJNm6XHdjyjNF7ZWdmEPW6G",
-	"XrZPn/7ga6ff+/Dk6f9x8uR/njz5DyeLy8SzeiB3Tn/0T6fP/sXFRNA3M89zEO3zybNvnP7sr8jq3sGd",
-	"tfydrLKi57WvP/vtR798/u2vf/r3z/IXDHRJ1eOnP/vrTz/+95Onv8p9AQDa5IzS5lt62njX1OLNl83U",
-	"gfU8CxEIJNtVkqzqO0yfxWFgvc6BxXRa2yBZQMJU3ECLQ2kJEz9i4knW7FUdo2MIjaUwmOj62Pjj9ZsH",
-	"995YB9FtIILQWG+plMiVxw8e/38BAAD//w==",
+	"7L17dyTHcS/4VfJgvWcAqfAaDikSOP4DHJLiiMMZnMHQ9C57LjrRld1d6urMYmU2epqzcw45c/S0aF2t",
+	"JMu2pPVDtuy179VK67srXkq2/7jfRCCG4rfYkxGZVVnVWV3VDaABeTX/DLq7Kh+RkZGR8fjFo5WOGCaC",
+	"M67kys6jlYSmdMgUS+FTh6ZpxNKbImT6Y8RXdlYSqvorwQqnQ7ayY59YCVZS9u4oSlm4sqPSEQtWZKfP",
+	"hlS/xvhouLLzzsqEDqkSK8GKpD06pivBypdpQnkipFp5EKyoSaJblCqNeG/l8eNgpSPT7n0xYFy3EjLZ",
+	"SaNERUKP4n6fEf3zodK/E9Elqs+IVLTbJZJJGQm+sRLgiPuMhjBEM+Y/Xr95cO+1dWx51sCH9OFtxnuq",
+	"v7Kzff3FYGUY8eyzd7yjVIrUP9g2Zw/VIT7RtuNNUnYciZEkCe2xbLzvjlg6cUiMrVYM7PrWlm8oIYuj",
+	"Y5ZObr1SsXD2gcMonEmDrkiHVK3srERcvXBjBYgQDfWC5iSIuGI9lkLHUciGiVCMdyZvsMk0LfbIiEfv",
+	"jhgZsAnpipSofiSJ7p9JtUsoSZlKJ2QcqT4uKR3is5SH5EiEE5KyJKYTCb92o1QqQrkcs7RyvW/lQ1rX",
+	"Y6qi5PPP1y9xxI/EiIeVZDW/nzdV42gYqWli7tMeIzJ6r5J38D2355B16ShWKzvPbwV69tgrcFHNGIaU",
+	"R10mVeXc7QPnPfkhSzt9ymd0bB44745FGrK0slf49UK6vCNmdsnFzC7/IGXdlZ2V/2kzl+yb+KvcfEV0",
+	"RkPG1Z3R8Mj0KAejit70L4t2dPDGW9C6onJQSUH943kTcJSEVLHwIOIdNr1h7vJ4QsZ9qohmmB4LCVVE",
+	"pIR2FTOiSEXDyu1kGj+U0Lp3mPqBdd3Gik98jEU6eIVO/EeE/jHiPRLSCYk4+ZI+HHeJEvrzuM84iVlX",
+	"ETFSVcPTfVePyjOgx5ryMhFcMjjv7wj1pgijbqRXojzEO0KRofl1B6Tvre76HcHZ+ptUdfoExS7RYwmR",
+	"lCiXr0ny6n3aC4gULQ601+924ohxRfoiDiWJJJEqimPSGaUp42qD3BEg7Dda+oTGlmGEuiU/9RTt2WPV",
+	"tOKcCzlJpkjwOFjZT8VRzIag8QiuGAdRS5MkjjpUd7GZ4BOf/7IUoIw02wS23cd4IheOQU5Ymoo0IFQS",
+	"t/UN3JTYgu5gb//WQUckzNWkUkb1rgFxIFeClSQV4aij5Ep2QOk/x+yoL8RAepSrYGUvDFMmUedLRcJS",
+	"FSEPUPxh20OswP543ftjJ1IT/w9imFDu/40NaRR7f0Gm9vyQ9AWv+EVIRePDjtFXiyT/AgmjXqRkQLgg",
+	"/UnSZ6AiTjeSsi7rqFHq6+OxK6vewTHmEyyOoNCUIU+Q09ehpp2TJUe+YOLoy6yjcMGGEd/bv2W0quKi",
+	"dVIGgomqpsIoWGEPE5xGNskjIWJGef6jnNUgH8UxPYqZldlTHUShV4CXhXawElOpDkdy9vhru6vml5R1",
+	"o4fen1J2LAZVNDA/nmlQUm9dOc2Mrw4TNdkhTKvgBB4Coa7YUNZJlUwgPM76o2lKJ9Ad66RM+QWkVqIj",
+	"JVnc3SFCn4MRB2mJUpIoOBWRj0ikNrznl8v7cHAb2gbZTsgZMaduDTvfhHeM7In0iGm877B3l8aSBSWO",
+	"LzJocbZv68NSmSlLJRJpz9ZdwjXJp4/TZlvGsli5O3OmAYWlvtUEhG30NvAC0xcJkROp2PCahNNR9+fc",
+	"O164MQffFPoa0gkJxS7hgjO4SwE7qX7Eewtx05A+vIXvPF9irWAFb23mZ83sjx9XrerL4uH9CR5YJSll",
+	"5PLikiLinKWHfRb1+upwOHQam3ooBvLWPDSOwhnPDOnDwzH21Usp0nL6qUq5I1l6HHUqfoveY4edmMqK",
+	"RhVN2axO9SL7pJZvj5rDyOzQMnWmSDFNZQ8lCiMsTMeMLZ/+gxo+WWj7W1Zy9tFz12uu7172ca/ANXdg",
+	"L2ct8L7LdHO97uPHrIHtra0GTVhmLcmfGro5nFwieA1j59N7wR3aVlDL8tXz8r/cbD9cxFao4+/bkVTT",
+	"sjCkCu4PzYS0K1Y9x76e/aFZJOk//bViun4kHhL7GFk9efrhyZN/OXn645Mn/z0gJ0++evLBV0+efufk",
+	"yS9Onj49efp18pv3f7pGqL7LcaJf1eeNPcCaj/t+P+IHhoGmxl5aH6BKeT51BH4LbuVzCpDfi4L/n4uC",
+	"5ciA2wItCBehDA0iHjbagXYQb+gXHgcrYxoPDiV7d8R4QT1x2n7Pf8WeoV68hxdYGFS5i1ryLFEHOD+q",
+	"lfiyljEtTV230gv1LgfP+XUmWr9hCGCNSUnUGcBlTW9tBn91WHSsuw9WQtEZVNiPnCYXksBnpGeJMg2J",
+	"8KZxFXjsXnEsxocJTVVEY++dUvVZSqi+0KWKgO0NTkTZjxK0KUfglEoZWT39+ldPv/F/n37t499++Ms1",
+	"5yrtWBcq9/8itpzGMmPGZYWHLG20MQ7wUf1SHCWHQyYl7c0pLYz0Nb2WWgpKi1GgSe3SLlGWeI7QbcO3",
+	"825paKp2bgtttCnOnmbGhSZyTkxT7HMraGZyNV1XUmz/1p17TKItbA5aJZEn2OAGUYK8aMzHuyRm9JgR",
+	"MVL6677+W4qBIEM6YETwsnnnRd+E/GM+yMg5rb+ffPC9T/7tx5/99a8/+ehX5CgWnQFJUr2xQyI4iekR",
+	"i2VgnC9xNGCEcpRR1yRIqEMlNlaCGbb+mpiCou2/9mHrCygzVLX9v+CJvzHHZqv2D9QpqCV3QelcrnEM",
+	"zH66xLRzuQVmi4IDRbtdz/HVUdEx8+/uIxr22OHlHDiaU1l4OOIq8pyqB0yRcT+KGRmngvfI/q07kgwY",
+	"S8DGCeMm2EKlkXZxv0AqYtZMdmmS39NPe480h7zZwQZtB3ZVmh1g0M1Cp1dxgYskvp1JK5ESNkzUxCO2",
+	"KEkpD8VQyy+y+jIE28D9xgi9tZJQ826nxS6U9RIXTNtaS2WphJElFP4OyAv4GIYRMSJAQ9Okl7uEC5Ky",
+	"BN0Z0E5A0pGWiTlrXZOmhw1y+4wy/Vy4yeWd2Vyyf+vOtAjwUlKfHfu37tjphMx1/mQ++gDoKjA6gnH0",
+	"KIypJJJx5fWSSiuGms13aq74/uxZ3jMkdW8qoC0iA2gtoB8lCf41Slh6HGGkHNVNVF9boPHFVKkZUnYx",
+	"9j9ntslETiVlXXPctFHChHP6vfgV50eFgJ1perUdVQ7zbQxeeJWHiYh897WO4N2oN0p9oSqv6bVDTtab",
+	"3caHkT6VWi4w0yiZMLXrSI5uxOJQEpoy/SUn9KjE/q6DnOtDp8p7fsy4Ouz0RbU9Fh6RhOaDg7vk6Eg/",
+	"eMQIqmuZlXWK6GUTMHapv63zNsOT8zU+y60sox6PeI/gM/WuZaEltKr2MtveDme47W0c1jwayyiNmzBp",
+	"xlTlVfRy6iiM1KtcpRO/Qia4P4qmo6rChOFcCkh7wCY7rdHW1nOdKIT/WTsg7U4ctTUB2+hPbnvJB60f",
+	"DkpWHpS3wQpNosMBBMF24kjLTWjJKyuxITe4spnKh+9Bh3O8lMcjTQ+kq1Am+SV1Qe/LF2ce5jhiXZGy",
+	"ui58QWdpj6lrkhzTeMQkwXZ2jeRACRRpJSokXCjCHkbS5fl8sCGrdBU3JiEO5nDe55Xx1Tcw3kBUh8Nf",
+	"lpWz8efrGNgNUOzHHeXsHXUebrN8e3qEmhOQX9fQHfZQ3cQnKzxWbmO+eb1MU3t+LmCVKjLel/bubL66",
+	"d2d9+7mA6P9fDMhb+zfX97RkuHX/tfXtGwHp9FlngNotiXgnHoV4hXJvrUXlxKfTaj3r8N0R5cpc57Po",
+	"8e3ybniLa01dq42yQ01CRiSJngHpiJE+61Yp6VDJ4Ltrkth27d3Csf3WRvlOKRZems8fh/L78JJLd6fX",
+	"Rpb4lvom5R0W3+LJaF6DX8qoiel1tsbzfjOkp1vQYl99mIjUp6LKY/8p341iFpCDftRVh1+6dRCQIyrZ",
+	"CzcKNo6jifIeVfrdGaGOEEksG4vIe2KcRSlPi8hUjKUv6yTtsFiScRopVQiirdqi2ZhNkwGQxhnug2ri",
+	"3hr6iUuVop2+T/u34wO1sycgXi5KCYech42KCNQjFrPw0ERUu9SrVY5H3OQSTI/knhhLMu4LyUgCgyJ9",
+	"GoJmjIMhNE4ZDScNSJhN1+1wauC1dNxP2XHExlXkrCYm5SSCFshYjOKQ9KJj1oCwsy6U+J7vfpTSDmRC",
+	"mCdMqlfMMF0gIIx2+kTwDvN3atjqEM4dv4BzN4onwhKDRnW3OOlA32hSMTZuv1XNxXisEaovcTLR6yj7",
+	"jCki+/pH1WfDAFoweRFHTM9It7G9izdN4y8kHRGPhlw35Dyut4skkQrIUUz5ILNx6Qagy3FfxGxtg+wp",
+	"MhRSke1ga2trhxTmbk9eGseNY3ZmSwRJh0nMqqRaqsextWXXrXGfBRa9J8ZzbrPChgfj3fQW23E4GBw4",
+	"uEQNdl6e4moZNrC7pbgXM54qc2BGttrteY91RxKddDSO73ZXdt5pmGISzEFhKwQeP5jqX3hEw5By2mND",
+	"fRnmYpr6Jx988/Rnf/vsH/7805/9zaf/+auffv+fTr/9S8vNuGuprLrrZxltXo7C3WaTZVGCRgr3xq4x",
+	"Zmf2Sm/7KU5oWgBIZax/nt2fc0oomMRcVL0ThTFlRGhJonaz6Z7tPZuzsZ8tvFdsZSTdIbJW/TVMzyco",
+	"rUjg5gWWW7QzncF6+6no+XOBZpoD8bfDSl2kM1ICTcSeaMSoMxglkGuXJW1he9ckEQnj2RMipJPmAfrm",
+	"OPQveX64e9gBDMneFyvFQYECTjaWHUTeqpf4sZDsTZtTu4DmCraqdHg4jKTU0/ekWsuox1m4HnGSm8eJ",
+	"eU+STiz0i8jfiZGhpjW/0TNv5RAMVY2iAPN3jIOi1nM6TSvBpYjZ3dS4x32WtuY6r9vaHhopPOcNjWMT",
+	"3bRgy9n7vtbPtrNEeEiHVrlpYOlZxMObAQRYN0lNMinEikFysTw0ttbyKY1KnYyjhFAeBqDBEbNbUFfC",
+	"OAatbAnOyP4rr+0aozXEOmiFKRa9HpoypvrvRV1Vt0JfjLrqboKr+jhY6bM4POymYlj3HizpgaJqJOdz",
+	"f0ecLcY/tyPujfUeOhFsTdvKot601i2Un6vco9j/45wcZETKQrNHlc43f+CEBRvVr1a0KdJi9qqzhinr",
+	"REnE6kluc2rrjDP4W/X+hggp+vyh32WBJ/pIzsmyepUOZSyU/1IbDZnm1YXoet+8XGlqnd9f47M+O1pO",
+	"tgkyYgTVB7NdixLlXZIUZKqRJA5bmF1T2AalXEdnii7HWAlQPE/yvVGWmsXFz7jdWaAgO+8e1JyUe5kH",
+	"yiqn+voMw4sZleww+2jGhsG/UsTH7BCiXPVwkhgQRDpgYdMjGqnDI1oRFTzd/SKaTe46m/8Yt+KtrNZP",
+	"dsmAJcp6Jm1oXD+SSqSTkmn8en0YohljszW4xyRYzcuaC2fjwwxGZFp/A1AKSmAJdvJhG38qMDnesozS",
+	"RkY8UrKgLc+IBM76niXy51mEKRphC7UkyhWlKQJBlu+kkfbhNuL5Uc2JMRB1BlX3CNch4rlJIJ7KbO5B",
+	"aBUjhrKR4zidDrJx1NHwthHd04G/eluHVT4KmbBO5c9XgjYOKfLZZENw51BPojP7E93mDkbDIb0CjkWv",
+	"mjdvcsNBntIg85yGiOtboZJnS2c4a2pCfRJBcXJ1RDKa5RSJjsTDWbcx7299ykMWHopjls6lGcM159DE",
+	"b/tDiFwwrWb0k+zdCmderZHJecZ7dbtfsM8ko6M46hD7SgZeN9VonXOzvPHZuysBrEPpVVe3K5KudrFT",
+	"b+zYXPdgo58VgmniKLFjMdLoMNbyBVlC84NXPUpZYgfkMa7YiMrZGyAbT5DF9NhmIUCjjiRWcJ2zsW8B",
+	"C8OFX76z0KVK4TR/cFP2RiUpZipVM8GFnIvDjMvhIpc/UAwbbMGqexaitBXpWaaFcxUrTaOc8VB1UcNR",
+	"1gbLV189ZwThVURgXpMEnwlsZLjsUH5NEqlY4g+vm4PD/fE7Bx3K5Q6mDEKMdYdyXmHTCpmivsSJVyF8",
+	"VDcygZFDYyyWjPRpkrDq5iqtEgtsRCeJq3qGmqbYrQkHrRhamt2RvG2JQbZCKTrJrmXAaUQ35g8l7VDu",
+	"NYx3KCcphahf1ac8y5bKo2NnCGhPcO10sPE1Sfb2b2VcBWGWmtcqpq/EXMSfig5YMZN14u7s8ZDF5plt",
+	"ayidr1/GZv7dNuIL+SemTZ9njnzbI0cYR5cD6ALwHbBGpCQ5eOOtcpRbLXBvdjssGAA8j7l3mzPlKpt1",
+	"yNrzkd3BYnKMEdkdw73tzpez6g148ifxaYYyJ+NMrM8O5bdemVbnzNvFCy4wRSWfVRlK5jWjj7R2WGVB",
+	"n2kpyI1hi0UDgd1sgTdLxJsiWall70AryWpoMX3nycKePT4jfNH/Yxh1uyytho+Y296yiNVEizAzg3y4",
+	"hbH5CPIKlf0jQdOwUgOeg9FKDnQPPzT2nrGHHZbM527MpvKqfdfr3GDChOw0anQfRWp0rCWTLyZQn74s",
+	"PExYetgXo9TH5O7ls7w/9HG+8MvoTy+87g8Fwps50TcxEnEMGNNvkNUvHdxfC8jWb97/7vXnfFkws7pX",
+	"tFeVzxPSyTWEGSRHEwJPQtCY/qYb28ixxhFR2dIe6JZ8gxnT4zlE4tv0mFWz6bTpyajzPebcvuWKZwWm",
+	"VtTDIQXmtiPPGHPmJs052xPFXRndZ5Nf/IYX/y8RH3hRP1JGIvA8d6OHXt2tRDyTGGFtAzYCDNqfOVVc",
+	"6XmmWT2b/JJYI1Htja04XO84TTzAnlJsmJzRqELzRjyHyyiFs++wal8CcvKMeVdkQt+Hu0OH6Wlck+T1",
+	"+/f3Cb4A+uOWk/raoUNGjmhn0CwyF+ZS7L04jUrLTAmQvaiV3ZhC4Eh0Z6mezH96Z2/9f6Xr722tv/Qg",
+	"/3PjsNVaf/C5P/DR/NUhjeL9mHZYX8TeQJoCueY5vcdRKWFgNnaH24+PKDjSqkjlIxH6oaTlCFuo53rz",
+	"YIBtVQ7hPhsmsTm//WPwplnijRcSZa7Jims4/HpYORX7QPWUgpUkX8rm58AUE/iOubzTheY3m9rTkyvR",
+	"ozSz2tVZ5G5qCe/mam9t+S9BOTWKF6at4Oxs9kUTsjTH0PtRyA6T1J9ZfEcQ/IkIboJm86Arv1Wj0ojz",
+	"Jv5AOjQNyerJ0785efr05MmvTp7++uTJRydP/ln/8fQbaw1c58HKOKXJdA969kT/lOghrp48+dnJ0++f",
+	"PP366be+8tuffMXraHpcQcS7ueo8k1wz51857Jo0KHjMNae4nfqW/XXjJKi67lrnT91utuGjdfNIRnE8",
+	"M3BeEAVIF100q6h01BnsmPQO4xYca00Io0BiTOPuszhsrNDaoVYHdjkhuKWiHTgALsbEPDNf9vqYRsob",
+	"IGsaLsS/Yh0KEyUypinri5Fk83RYYo6cK7JVzeeaDy5bpFn8ApaWhUKFw0WgPs/J/FOZoOlOa2lbIXP/",
+	"zsOtlWtqmnMW1zfRW1iU49zqNkDEQ/PAXFuUqsInNZ9xzcylyrjWzD1lGnEcVGeOEMznWCaR45iytrSq",
+	"0L0Zi3cTEjrmr1Iw51otvBgoF6Ytx8OIm4/bNZKqTLVqW63pdhFRdFbunae61aVScyZD1pLWb6+tDoer",
+	"RUGrssjODtgy1+XwzOFcThxX1iYOqoYIC/JY86jB83T9eHG2DZWaVEubQbeZZDpzZJs9oC47mq14LjgR",
+	"N3YDleCJHV7KVFNv5M0tjBM8RwWqiWOxmm1qmeaida/b9IjFlUrXDAWqUViwXsBIcBMWPH8qyG1MCqq+",
+	"LIxpyiPe81yB7+ljWpJ0xAGWKhbjXULlwM0xhGRqSjgbW2y/RoOyaenQwxx6P1LMjfnPRl+5Mtncp1H+",
+	"su/PJ9KvBrjU6rfTeaWFhrwTYWGvNjT5MGSxov7pLBqm50np7dCRBMQxU5kJgz1uXPea56rdB4vEmAt+",
+	"2Kd85kRzn3w1zmJNOoLyBZIbX0RxBMEU8bMBeFdRjA+U6Aw8a3hMI6N0PFoo+q4amZVhDFoG/beg7lEO",
+	"WCs4kPPhlzv0keFN5x7aLDXfvpFHij/yZ/Cy8PCooiSok7Y77gsSM0g+78RCsrq03fpEbGv9Ad9PzEK3",
+	"CuoRiwXvgWGoz4g+tk1G9hy52IKGLDycV/TXG4rMXM+95XKUDpJtaiLTA5jmlwcOxyykb+SxuE2qpwcr",
+	"PcZZGnW8ug8uXPMLl3ke1tXLlbSXMhYWkvhtvVqyigVY1brodtec0nQq85HnfOR4s1bf2dp+8M7W+ksP",
+	"/rfr72ytP/dgbeedrfXn8as/qL395yGl7mRn7eOq43Xu3GrDHfOcVW4K75zhw9moy6sSSSMLrkmDfBKQ",
+	"7Y0NKx9WT9//k9Nv/2StAjAn30k+qJyZIcuzMl3nhreY1jL8SZ+FeOJMR6nej/m6X1D4u5bIF4agrhms",
+	"Wnyb8GEiuJHWYL33L3QlVsRtewZYhimichCA4iDO3gY8SxwaWU1ZR68TVNO2qBKQ3I90qeK6s8mlGUEP",
+	"VmaKhPEVuzoe2ejNLaqKTneH65oUcXly2vq4z7kZe9ZRSkIlaeO9uJ2JSzx1aY/tEj6KY+vSi6lUWc5N",
+	"rd3nbiJt5IYX9IsNE1Wx8fVm4yhtsms4VGvISkt7j5uFbNoZevHZcsigknB1eMj86R5gsDBkmmtGM8X4",
+	"NKcmjIem4hKuFoYyMtqYbc1iFWhZTuDImDZb+NpkC4d/XslyEZopwC7rTSu/lqix6DUPeCzFIPmiHelE",
+	"78iKa2CEiPYYw2CY+JokXzq4ewfqzWc5BsDoelfqn+pjHGyvQWFafr3QIcs5WO6KRL5c693dRFZ6umrt",
+	"/udXTvxc3V35nOoAWarvuQv5xHybvHyfLfgYSk6u2Qvkt8pU6jfn7yUwyuFhbqufDs3AJ4p2laoYjKqs",
+	"ccdCnDdX6ryCVAvUbqy0HDWrp+gp71cxtupU70tLxPaO1I/YVVNmYk5wKxEedpnnqvrJr35y+uvvP/vG",
+	"nzz7/s+f/dlfBGTCeEAUfVhAxL4s+KxaeRdGMov9LU7s9P2/O/31908++HDxKS2AlTWn3JyFYbVEDKqZ",
+	"yE4zUZqwaNo8mE/9CCLZ/Nz42fsfnIkJLwL0qXjblnWJ/6qMy2suiRZMx9wdXWA3QHZDIIkOiz1JEPXw",
+	"ymeNDHEsCNkRWcBxsivthIdkd8AcO6oSLKqw7Lk4cjZwBihlUKQcXKmpJZgvNgWW+2WqOv1FrIx5llop",
+	"zpd2+kSvEIECUQR6gQ52MZMmklhgAIsPAvD/mAdECoDtA3giQE7lQpGhHp1+w6SFEBqXnW51yY/Ngy5m",
+	"JMI5pFJsOH0mRTxkDytrpwNJC/xuYwR190yqgHRTMSRbflNHI6dp5i1tAIqbWfmIKdJVgMMFgNqwGhXX",
+	"QtLuNAUXdrKz7Y3VsCnCT8R0Yv6ENW5wZwVqF8x7povZa1flsbajqYrxtNWHjibo3zCr5l8tO4uqxszv",
+	"u0Qyi4FusZ+rGjQUqmoRtoxBqsYqMXqjTJVfKzSpCTHneZyzf63zY9bq5r1XLlbDaLlhxN1vtxv4QVaC",
+	"M7hCOjGj6eGUblaGnx/pbT0UBiSc2OeJfr4S/sjRWqf00M++9h2tin77hzv6/CdKkI6IY9ZRu3qvDkdS",
+	"mcBjGoZklJDVnhChJJ8nXcYk+c3X/3diD5M1r7owbynypjrzuXRWQ+6TD755+otvnnzwndOPvvXsRz98",
+	"9oO/n/IxriymHjcaff34F1R8PSGE12tOs1wzrilGUlRssym9VDcVR+GtxW1upv8e9KPkvmiq/p4LPxWU",
+	"2pkBO9GQHejnvGkjsFCAo3JGgKjMLFqJqeJxmr07TaLtgFwPyHO/ef+nJGFprit7KCBmqM5ew6dFhdkx",
+	"J2FAbBBIQCwc6JgeswDcs1plh3i5ABKIAtTlA0i/CEwSSGDP0EP7uS/i8Dfv/7Q+IQxwvoyBGkgEM6rM",
+	"kcwX6jzspfmqN0iDptUDwoIJ9QaOyhS6LLmEdPpCSOZPFewUL69nsJNkYmwOqMczYVld7dILTSGxXA0V",
+	"ii94Ia3wNmfvjxmQVe5LLNwYKysyOJxVmf/KeEeEXifuW/dfW39RkyqrLOVlKcsrDp5dXyRRV89AioHw",
+	"kivqcaFvzFisxnNpfB3r1pjfod7wNUliOhEj5zaoNdz57v8z2LYpFLprL3WRb2WlPl6udoRCc8bdTs4s",
+	"M/QfohLR0msN+auPvUIVJTBrPVFbHklww2AGB8a/VM2qF+GCNp7E1Gngy4oaVOQ2QoWwmHUVVmjnJBml",
+	"iZCMrB7gntwp5lx2R3E3Mh9CqIEOY0ThyBnTl35iNbG1c1qIGaWXsvtrqcqyucsi30k6ZG79JU2NxuWX",
+	"nKgfI7iCXARm9eTy4itGBDubvHmVpoHNyixLu5kVnBwGuLD6TZ6DAZ3Jbt9+00gBBbq4ejezmsyYCAuV",
+	"6qQSnQEAE6ZM3xcwrKe62toR7QyMPbW+B8x2hRAX6GdjlsPFLzDn5sYw50azwk2qfmUGEJd5XAxqd97V",
+	"bHG24M/5lMfzMZEsaMkIyBYsKxgdydsIpaLIVmbgYO+OaJxjQnZGUomhvueMmSS/ef97GNykt+81ALLH",
+	"BHryP36QVYolSTySxL1nEspDYowZJGZSZnYSaNEEcxh7bW6CXr1x/bo+1zQr5vNdAwt2GTXhmiRKKBpD",
+	"V1mNmmuS3Lz7CsEXCY3HdCIxLnap9pmdaXcSWd3eIv/z2i4WYhecQNXd/rrg65kdCwiya0E80Gj9u2vm",
+	"8RAhADwDngMa6BXc1XIM9Bf9FVrYgKO6jMl5qVFPj6Yu1itrYnIvf81Os6kE3Ee6N/emcURVp7/y4PHj",
+	"B+UC0v+LGBmbRxa/POLRuyOmNxnvkUn2u9wgbWinjXvaHFKrtjIg2b97cJ9s0iTaPN7exFc24YW1jWk/",
+	"8hTgFy+JJ3w65w8uxs2TIFwzXem+FPX6LAVpJlH5LNTBnseUN8tnax4zaU+KDgaT0VHEg1xsczYQiZAB",
+	"6UeDCR2MAjIZJQb66lKMhNVCLSAG+N0Hb3Pe8mwxM2OV57nkY65UGBpU8vAVXs92gSghl2gW6LP4mEkT",
+	"VxxJOGTR0Acv6NudE4vgD9Su7hp/9b+5SDmQSgPR62JMujTN9AS4aPSE2iFts0nbZHVKw1wLWryd0a8d",
+	"kDYOGP6i8BdZjfQxiZ+00hAXo+GhCQPZol8DJNY2prpAYynpihEPSZeNWYpVeBBWOsJLmVwjIm3xdnaV",
+	"a2+0uKOwWTWyosgJDqwAG2PLM83Oelb04WFKFatSpK2S1ciCWJfX7zTn9FwxpRoT2KKZ/zPy9M8rTb9I",
+	"1ZJtwgggB5r6miSpMR2Z1X4x2N56ENSuR+l0LEvEXNoVO4P3z0WDmR+P4Lzq7FSaUZYbzeyEUjkajBNQ",
+	"6t4Ap/kc7RN2o3oqFjkbe7pkLGbtYoE23OSHxt/SAO1gn3YGZykpi9VX/EG5vqzLuZD3Hs6PWV4uJDPX",
+	"1i6tvqe+TB3++jwRSLNy0DBj62DU6zHpDyyuKkJ0JB5WJ5+VqeOxIh+Jh+aqzJXeJkT2wa4NrzawhjQk",
+	"2n7UGSyMKXFYpWbcdwrfRZjvRroRj2TfJKFWJT5js7gDZ7RKCTwCTaEtFj5XVKlIxUhVjbJQh4/QVF88",
+	"yRGzqhb4twQUnbCp+jsGh0JROSBdEcdiLP0RJvqJ2oCtqDO4r58zzx+GxbDzquD5HKsCenFfrlrmS0RS",
+	"qVZCraEyAPVvSPnEhuxJOmRgKt+YOgkvHYolW7XpmMTGeW+s62Hxu4m+zFI5yOFAQVu9pq8AUgW4nwRn",
+	"Nfp/DewF/niYoRn4z425SwLM9j0vXIMwZUMaceM/ne9O4k0uDTFZA6WMVwn3ViS9j1YpZtbAxHSi4OgJ",
+	"EnEl/DXV6DHzE8WXn2GfLgRaOjAhnooK08UnXZqZ6XiX3bBhFYs7dRKm1cOinHK9q5rKfsdpVnWtkkEa",
+	"ZJy7tdvMUkKX3lnkYbNl4OzKECBIRi1qS8V3wQFbka1adWKW5oBN5C/4xj5dxgGDd6KwGYB8wTCiYjYz",
+	"AKkmyR8jf7AZJyh/RhEiU5TCozBhPSA5b3mLl/E9H2X6qOUMhxWg+3BKVf5cXTW18UV7HvybOa+rFZBR",
+	"i2fhLZKfUV8YMlgZR2ElkWdl/nnsD6VSkvn6Ob24qz4jUbC8MkHOf7WpGiXGa563py+Jh7PONH8SYfG1",
+	"mSNaMH3EGB1qE0iI6Qj6sCFdksjBaFY6yQVliGSDrqXIWbNEcP5zJInMn5WR5GKxgcyry+MwDDwzjSMT",
+	"PNPzP3jjrQWSUSryQnBTz0gJcZeqQVLIzCSPs2dXTDFOdSJbkx08Y0lm5164O21ew8y8J6lzhLrux5oD",
+	"Nbt7Pdck8t49a+d60x7D5coENdfMCuurvmOiZVVv6GYZnPM7jKdO/VLxw5ilCrdUBl1ngnW6NDYo/voy",
+	"AfdevEmsbu0Qzo5ZuraxiAes0tB9U3A5GsInoIR+CtI8WdoBfI3tLYjZfZGs/vZX//rsox9++o9/+umf",
+	"fm0N7uVdIcIm9vCyalKqCwozjyQZsESRownBByFHB2xdxpKKvtV1/HUdP4hRRYnPgq4zVXE1RbKi1xmt",
+	"wIWesqMtFso4sf3dNLdnetfFVY7m2BX+YjxTGtMMuXIOtn3nLLpU636hzN10jLW+tVXw/j0TRAR1z7DC",
+	"HI1j/OgsN89AyPti5As1fl1/bZWFkE6QffTe1U1tVECbgPPAljqZ+UChSt7UoHJUsXnuMLTa6qIv0nLG",
+	"T7OHM/s0FhX3TaB5gwPVsDq0Y0daJKbri7GAXti6e/TiSk5NqILsgctGXh4cqb0xnSzRjGoTkkqiVIzS",
+	"Dsts0kXXYga3nf3eJDBkAVx1n1l31YxkB6yUpjT3WKSq7zvQztmSa/Osyj5eqSIOhMgoQvRyeMgyczVm",
+	"G4qhcx/T3MOT56z2d4+TyFY/5yzNEo/n5K85kPctdlGFjXv2SjZkryloprIkt6ytRa8YYfoRjmvHREND",
+	"mGATjq9m5QM8KLqonUH5auOnyPibbC+Bn+f3TNxjinFr+Z+DyVL73mFIJ94cjok0aMM2IExri8aprT9h",
+	"XV+tT0rdo9bqqNa7WEoh836LDBhLJImKUXPPvfD8nFpQaaheKuTJEediva1xbVTkzZXHDbloTSy/B2+8",
+	"VVv76Sx1JQ17TdePoyFDvAUG5Xj7LA5B/webj+a+XULRm6ulDaE9GnFUgnKPHaQm0SSJIzAOdcpStjSV",
+	"Fyumcrj+4POVg68yH2Q1J6oFx465Z9lH0c9mQuz8KtyZargsAD9fD09XWQEQTwUBeWToPoTtCFDkBnXW",
+	"66Oqdukds/QQFIpEzaTqUG9+iKDLKAtZRWmqL13+S1WdLpEHD9AwxDi/oTiu8nm6mHY1i5/dBd3FJ1KQ",
+	"Lq3I324IXm+d8n5sO+9ex1WpdJdcQAGhM8D8XxAyoJPb6+MDq0nahMVVSJBgcDADiFVnkGWcrM2RoOYt",
+	"MmAzgefCHjTh0vOduRSByLanp/3p9z4+/au/Onn6q0+//0+nP/q5CQX/5KOPTj742elXv7K9/tL6dlnX",
+	"a2ArMx1en+7w5VEUh/oUpzwkqRBDX+uVme6lLI+Pnpx+6+NPv/fxsx9/x4z89MOnn/zqJ59+7+en3/p4",
+	"gXFrDYnycvlX/5gQ77ikaT5/Y4bMm5IVURIxrvLIdTjgnv3Dny8w8qRv3OR1em8ipKJxhdb7BRJGvUjJ",
+	"gPQnSZ9xIhJksR2yvbW1vrW19fzU2IK67P9S4Aln1rBx4wtm1Z79+BeffPxfPnv6r/WNVxiqnEn50++z",
+	"LVC1qYZesI9ZaJRXDo2/DrIwmdMVe/4lg5xIkylk/gpovdm1hQoTm7W052CezLjksu2TB32Rqv1osTje",
+	"rsVg9qeK0DieEHPhLxl1/HFxWxd5+8TBemkQ9fgtvpgzK+yx+eOMQ1adUmWvMHpH0yHA5piiByDRGbgH",
+	"rOW2dEPxRCfx8vnzwnzmIpwhtuSlnaLd7gGT0h9nbOkzfTrKtHuoxIDxCm2Pj2Sl/SiSJBUxI0M6IaGw",
+	"QYfdWIgUdAHjDe8ILkVcxIAshddDPWRFx3QC9gnMz0+izsBYaleClb6pHgwPQINwBAwLBKnGFakuPmWs",
+	"zRk0P0aSGQtxmokj+CurzzSj74qVKxqlHbpbKlcsqya5P0ssTy2Yz6y/SJZWQ/jtfEgzZrMASrRNri2V",
+	"0sDa9zRlpB+FodZtkOOqy983D7GdK0XXXaeFMONnm4hYRwyHjIdVgehH4qHBLpQ4EJK9AvC8cJU3Kkoh",
+	"WIML1Yf0uUg1R0CZymvwIaDM0lvmhzb2Bbt6SgVld7JyAWiXgoabZjBolYWosOF87mKwBAACLpM7RSyC",
+	"7F0/X55zCc7a4pR1G9VfAbAuLTVJxTCSLCRKOLA6nkqPbilBv/EGijhyA5N5xLKmq0LW1TybVXQGt4Wa",
+	"65gwRRWrBmyOuiNzFT6DHaggWm2vxXQzt5QhzLxyDc9DRQZeuHT92K7ZbKasYbVzNs+qOk6pMSWhfahu",
+	"jSvJsR/TDlseQc7XPj1nckg1TRtuKycLwoGY8iRELLIcGSSAx31sMFigbKKMhdohdEhWTz/8+uk3Pvzk",
+	"o/+6FpDt6+vbNwKyfWN9+4WAbL+wvv1iQLZfXL++FZDtl9avb9sjO8PbKYL/0OFKsAKN6P91K/p/3Yz+",
+	"X7ej/9cNeTXlYp3judQyCK+ao1ZX4ypcNI0nhyPJwsNR4rf5aoHROLzeSQFqUnqhUnepLEOZGzeQJGa6",
+	"ZpjFjJrS7Lz85C7JEgqK+tgiW9tK7LztdbAsZhYv61WH4G60Os4OlXwp/1cbGlrFPYs0VomlYhC3ICgL",
+	"nykVRqyPDKhkkQJj+Bb9bXrs2X7DmTeGqpQdKquCsxonlOW5ZENUqjN4PWy9agrnxK5nAzUbqUNvDeS7",
+	"AJJlYf2NH88EH4A9Q4vp5nA/Q/rQgRYt2NPqgjn0q5nfas5AkGFm6IdoEi0YAWepjLEE3+4YW1VWxUJf",
+	"B8c0HgQmG4MrAVGsSii2S2TEezHDACx8Ba6OkCsdIWhRBiMLj0JWDKA8nRNs+eMKxloknbB691TmGc7E",
+	"dwXb0Bx5AsU8SI8SfQ7b0U1jzIfo3Z5YAXHhAqFXt9Jn07qdtUr9sut4Fqp3LlCvs7Sk53DfKzPJZd/8",
+	"zHhe5WGWKFEGyNYrWpGGntO3uGtr7cWSdVJWof/IqMcBhgye2UHoRWMBoFyOmUEv72RoqCQVCv6M/DgT",
+	"2NJhkrJuVJFvJhVNVYZvUBhBALkgLI7NZ0loQisQLRbJ32zkB0TXnV2MIuXLE6zNniwt+iI6hcMW2TlZ",
+	"2PTVXDJl2uNwPBLJeOjexcrY1wV8rw0HOQi/cO+T+E0RUQi/swhC+CnLyTcfaeFjjiNk383QhOBzDhtU",
+	"/KaALWQiYN3xIlZvLMaNXCvI24dVO+ZNOmAG9qTItrtoIY1DjNEB5PNp6GE3zieNp5O8tuZzpOk2pjkO",
+	"t+BIqyoHWnKZ4zCJ3mCeIJU9Tvb2b5EBy/BG9D4ibSkG4vA37/+0HRQLULn4vZpv9HStEWIDMg90l3qu",
+	"jKboEMfh9ZVKzMFT8O6VU6NotwslwuU1IvGpgEgGaVIIjikSuWl+2SBYrEkSGkuBIOJ6iH+8fvPg3mvr",
+	"98WAcYMFD8yte+gIMYgyJ9YOlA04NO3lozXkevwYwr27nmB6/R5ZPX3/G6cf//MaJgs7lEGs8yHjyt6+",
+	"NgjEVmhixyDWiOyLRMtT2uKx6EVSRR1JxEhJyGmAQPbQwqPJwEZ3Ey4UuIpWT7/y97/98JeffPz105/9",
+	"5VqezRXxXotbiHUIY2I0xGy7wKjBeDgjLHCpMOJGi7f45z63N1J9xlVkPOyf+xw50KNp6+9FGr1nEIBe",
+	"hkUmrdHW1nOdAZvAH6ydh8Ia3mrxIuf06DEjEzHaIHvAekcsFrwHgsllKLKqJ/jRr9aM4o8OnokYtbi0",
+	"CMrAAFgFgKrszWtm7ha0KP8+i8eG5MIWP45kdBQzAF2OlDnzJLmxdSMg7CHtqHhC4mjAiBRDhgMoVgmE",
+	"mmeGbK8CZMbnPgd+vDYE/yIFN02G9Oe/LAVvk9V7r90kL914/gtrSKq2Zrt2QNqALNEG0EZYI/0dgkvo",
+	"v3Lki7aeHWIFRfyYxlFIIn2wBKSNsB075J1HEGIdtLhxmTx+0IZ7j54C3qOOaIhVFDbIm/gMeiAjTr6k",
+	"r6dMMsiFjDh5lffiSPZbHHxtEzFC9mzvdTosUeu3Ke+NaI/tEMbbhhj3mEojJjXzoEsJ9q+iAwZVKtq3",
+	"QjZMhGK8M1l/g03atmrDqkkCfXfEWhxFHxklmjeuP/+8XvCUdhRwN0RnUfLWW7deWdsADsXlMSHYmrMs",
+	"J7Y4fHUkwokJ18bqcOhqRCuQ0XciLpXeMqJLaAeopcZRh+1mDbd41rLlL2jXgemGH29cv75Lxv0oZk4n",
+	"Zg1JJPXkojgm6YjDSUJJylQ6AaR5hDyNFHJxTwuMG1svkahLMImz8GaLY0LC9haRG+QNNsFVhOxS3cz1",
+	"GwTSvzawHGZWA1U/BILToBUnej/YnQKI4pTnXj/YL9lhACQxC601dc30KVOjlJP2I9ICjbi1skPe2djY",
+	"eBCQlqsb6+9bKxsbG60V8rhNAMFUKq3iGMG1SxIqJWnj42299D2GQT+6GTgfAjLiKopJ22kYUJX1vWij",
+	"xdtWLZMR77C2GZxEBReg3A02PoEHdOMcN1QiIJHDTO6m4FZPA0nq8LMcdTpMyu4oJl989b5lHzQAIYu/",
+	"ep/22oGW8GHU06tuzlh8FFlWr6hWngiVpH2ru35HcLb+JoJEwyZHDjLu7RYvKudmEgFsSU2k9nNbN8gd",
+	"ocibIoy6EQvbeYoQsKmZ10FHJLg5UQQPqRbDJI6GkUKvpxZ4esBtPW0tfvBQAelkjyX9tTmY4O8xKruy",
+	"TVZptv903xK6M+E1LZ6L87UNApgbWt81qWmanciIa75rP1zXB+06vt42iV7QFOWTFhcYrjnuR52+PVd1",
+	"tx0axyRSu9kG1V+abfTchjNlzf8tDp4itmsSe2y5pvws2MYjgHIy4gMuxly/b8UcVYZsyBp6MrZ1kJGU",
+	"HI1SXHuz+aVF5EfOZzSctHhKFdslR2wikCecRY4kuXH9JXNUaLE6Wd/TI4W9I1lH8FBmQteIF5dRS5zZ",
+	"/uN189j6rbC9S94dCcV0l5lsp3JQPrLpEbKQLT8KKMAGTwmVob39WyvByjFLpSkKt7G1sWUNVDSJVnZW",
+	"ntvY2ngO4pFUH9RSC3VueUh/10PNO2OIW+HKzoqWMbfsQxCVSYdMgQGrAtk9f2QTVqeyUInzoLm7N3jS",
+	"SJcDLTvgeVAu3x0xwNqxuqU1gqAJoc7AYOaXBYo8AMSMRHCJOvz1rS0DdapMNLCrYWjNQn83V19gZAEt",
+	"t3QtABmrWdauTKBvN5qzDOD742Dlua0bVd1k4968I5SVRBinaO6vde9lWDH6zjAaDmk6MWxQ1oTBjN+T",
+	"iMFiOORBsFKQHBifR507olx5YMLNp5kNS78YEs3NbVGu18Ad4kEGWfayCCfnvYKmkELxbqjSEXs8xT3b",
+	"5923j3Pu91m2QGOalS/eOIfF3+NcjPRZnee65gVui9ehpjzhMMPjYEoabT6yqb5cPK4UTV9kKmeVi96w",
+	"NSS/rH35ReZmIJudiQcW6FpYkykzyiy+X4s7EYSuPkxymZuv2Ep5RzSVw+VaIHoHG6NdOUcmiWnHhCtm",
+	"6X4ZjEtWFQiuEjl1UL8wSnyLt+2b7Q1y16iizsHbpxINpix0EA0iRVbb2UfQySx922twZ0OiZ2YzrGeW",
+	"X5eLN5Wtl4ikE9Avx/3JDlpgi+Mw1yI8+Is74C04DN1NcGHizlTnbiTvlr35tAYfQZUVvWBaJzuHnYUT",
+	"9mwu4+rNWQKYRF6A5NtEJgJ3xaXtP+GL4NjjJN89GYGOWEcMtZ6bF63YccL5uSCx4D192TVbRqJJQKsW",
+	"aoPczHP5qVPC0LbeMSZHcyHbaHHYtPk6uBvWQi4V95pvD2Gv56pz/AfcDECkZW2G3H1eeSW5az3XV+9C",
+	"Uh0tYgIn0BYhmTEHMxmQjhgO6bpkul3Fwp3MDvmH9nAJMs9P4Hh8bFGYh0kMUQrGi9XwTtS8soa9GpVx",
+	"+2ZWDZNqApfUrkiHNZSBe2wOkKbAPG9sAk5EjW9e1rkN1qTC9Jo4JucZli/GZ9aI8Pn5h3SRMiSvtzLz",
+	"8mndGFfm6ukEjqFYMV/M0F/tE4+rDjHwiPejZF0JYvKAwY6p1yiGFITV7iiO1wE7z2RAg34ZM6WgaKho",
+	"8T6Nu/hEQDDdGOF6lCA2a3rNOEwQrtZwUYSWaApmfBbuOJKB3PgCyXOVZUBooWV4iCrnkaDFEfZSunGG",
+	"EvPHA8dyn1f5hsSIvojDDQKw8tGQtbiMhSm8ecRgPE5rRHS7wBI3775ibbksxUeMp63FTYE4CeUjg0wX",
+	"z+6KoKFzoWygQ0KtQctnB7hr8kyupBXAKdW6ZBuATc/xKgHoNdAXEMtZ53H8H6A51QFeAn/R6dc+/u2H",
+	"v3z2ra99+ncfrzXbm9mmnDrusdwi6Lre3YrGausUMbU6M+jn3GdIJWl7qjm20QHW4hHWQzfvEZVSLmkH",
+	"3aqa563OaOpKgvMF4wpEard7GikwhIOJG3eQMfWiDZ0SRNyFuEdoKLAsD59aXALkadscFe1d0ka3GLgN",
+	"wD5tPUDGkUaV8QMcctG2O8s41zIhpmUT3HtN9WL0kQJeCbq49H2YAKHhHky7bAfbcatoAmhWRu1rkjhb",
+	"igzYZG1XH89tQyjjdKYtblytBgXN+EPbkPps/HAsDmUmvwwlVtum0OGGg9bQDkgbZvLO1oMNmxva/s37",
+	"P13bIHvgPi0X6G3xzOOhBHIpkFuvkAwIO2Y8w5bOXMiQZmd8G3pz1ciil02E7NUVSA4w+5Jv6nn3JvPR",
+	"I6DuwvYqbgwDG3hOMgrd1c9vbZVkVaZ7G8qfWVg9sntxpnnSnmAXS/WZZ8ElGyYdGQYoxyideEiy68hi",
+	"Ct1cOxBevCNg6yX2lCmhUxvjgprWCQOPDgPy12ZjBShCraIEs7MldDNTJP7JhWK2xLiNazdGSiMOlYXV",
+	"LBoitbSytg1TvyyzQ7IQzJDutTAghfqlIiUIpZeKoaNoDtc2CFx3YPxGPAOwHtpadomVzXjioEhuQ/xC",
+	"iibYUEv7GIKsWIubze0UZ3BOZQzfs3J7g9xhY8sPEA9hhtviGCZio/jQNGvn7Np4qu2qLZ4bVsm4P4Eg",
+	"I7QouRnVmWG1xUF6ZD9dkyaEgKwCyb746v01GyaQRwgUB9DiQ6q1c4jj7RIuIDTFxjrkvWLUw0SMMD4s",
+	"Urt4SI0jyVr8xvZ1sp+CZxkrQ7xGIzAiU7S5QByUsYR5Tyv4qUJznhYRepL21mEq20kYW0whZIbaaGO4",
+	"52KcUH7RtdQoXHHL8Pne2+0FHX+XY6RuoJBfrIEa+7D4p2anTBniznrQVVuj5xG/Xt3+Zd/Qi9gHuT3Y",
+	"AuECOoySGGGpZU/MKFzaHfPzWo34sJQDu3VWbTkPbW7vkLFIB3jRsOHFZufnAjoZmdEC8m+La0kcYJhJ",
+	"pHxWca3E2goAOIQO5VrEH8E5Yme6emPrpbVKu7h5ccoqXmHhvtK3aWuEN4rrf8TdmlnQLXzGue1LADhe",
+	"t7jH6zZT57w36Wsi1fw3kkoMtU7XFwTqROrjQgmtIDGoTciiFGN9V0/f/5NPPv742dOvnP71L04++Nnp",
+	"N7752V/83W//+U+e/eLJ2g7GOdnjNrWohwYpyyAuBkSqlIEqGWbAGAEBVEP9XYv3oq4iJtDWbDXSxp6e",
+	"ffT1kw/+vZ0JCkBmNKkXEHXs3Mj1/bwFKBzSwLmZx/XLNrjORH8OWGLiQ7WaYmLVbNCnFkQqjcBnjDFn",
+	"G+QgjhIZYIl4lB9WV+xGMZMZziNYvMc01TIkB9DValZfxFqXJ/u5HTBwDIDYptYlVynX6hQNtEBocWrw",
+	"d9cCi08aaVVU67AyIK7GWo5H16w/2SB7PLMNCEUmTGVyy+NeC4xyAzAuAPBjXe1Q0R4j61Cp3rHqWGSt",
+	"y+TVlEIl3EwUkhEPBWe7Lc7MT5QbNO/mwk+3yvbN3ngF08WurovvkoQTEAnVWbO9r8kSkDrowdQ5tcon",
+	"0blKNEiXqncAYlrVhV+woZsqpwlGesKIC5r01XCeoOOO9COpRFq4ai776u0seOGoWk/digFVlpS8rMAF",
+	"LnbeScUOzIZ6HpvudTGGeAh9gKbZxpPXpisY6LNl4eXyxU+1iyUM2sbXml0l9C6XEMxUCGQCdygIYIln",
+	"ZaW00Hdlj1rSBtMr2MJpi4c0iickHfENskVW0cgCFF3LKjWYvFitYgy0yOtbmpmsgqDFxzRN9clm7EpA",
+	"TDHmRBzFUQ+4QGKCmr5pP/fC86QjjiEJwx5/1ySEs69PGE1JHNGjKI5McmYswPVIQjqk+hZvMGl958z+",
+	"qMSj568kl9hzeRfc5vviQk6nA6byhT/HzeI7i9wCpZVnz7596MqFn1ykbuIWdJsZPJCnTl6Z8IEkXzHL",
+	"GG5V1yo5mj/j4xHHYzlSC1a0bcvBqB1MuTMdu2mLt/ffyr2ZWeeP5GD02Hg1ySynJtVXElTUzcslryZp",
+	"5NTUlwnHeeOWqs0dOXCvyryaAbHJYG1wnpZdhsR6DDkdZvmduuFr0jgLcRgHb7xF2kDsdovDvUOy9Jhh",
+	"aRgDITxSrEIsu4VWL0gyT5dFXrKE9pS2rfe/WW44Lw8ceko1Q+GqO944y7XVbriZ27FmH8JWmKU92uIm",
+	"F78CVSekGeuleuPsIBYXgvOed3IwWqkM4kd2kcYXBn2Apyq1wf02MU4ZEYDBDC2+2i6UvW2TmHUVESNl",
+	"1EYQSSZ6yfJ4n8q1DWLqD+s2vrR3Z/PVvTvr288FRP//YkDe2r+5vheQW/dfW9++sQZeKePGClw8uqyG",
+	"764WiaYGcpbvKLqoomQcb0Mx+lT6bCYt7go/yyZkj5tx5IVmCBpR0LjiFJyZLfYuVuJdprCr2WoQBGWO",
+	"H9h25xmDNccQzjEPa0rAzr2l/YLUmjxna70H2VPLUHs9Qbm2FEqf8hAzpd34xLmChm11kHMNGp49vqbR",
+	"w3Zoi0YP+8eG0ZY4PltW0sSH+IfhIKN7fbvTBQGXGcZcKN8y8zJiDZZm8sU4PP3XxD5yaSa64ghNwF/J",
+	"HO9s8Hy3NrEAudvcIrJXb3F44sK394VyRgZZPpstEJbnaOKoHlfCXCs6Az0+xImZlu64hnNfWeG1ej3Z",
+	"rv/Frk7NqXnNuPQvfQ2g5oXlDn1higU6Ig2++WKrspgO7ayl8Uaum4g0A1VXuaeLWIwRW87x3TADaTEM",
+	"zIuUHz4wzJmSJF+GgHA2vnQRYqAGwRojUq2FHDH8pAReTZiFwcwZ2Hq4Z/Fw/szjmdy4+cjGSh5G4ePN",
+	"lJmPzdJYnXdn5rHOVf3bDWoo7pB7dnRm3S/AO3z9onizSo5moaqRJO+O2IiFmGZ7fpkg3Pg7odmmbDSb",
+	"f5iDzVp1PJVhXC9eDGRdVZDajvqyNvvbkIMFfjnJeCjNBrdu8QW3d4XBxkgWmjJAlGOQavylg7t3cthB",
+	"jBBt8faB7uMg6nGqRinbIeoPEatwxKOHFjkJQQuD423zW589JK+/uXdz/eD1vevPv6CFa2sFf1L47AZ+",
+	"OhKhQTxsrTjVvwEQ1CAhbrQ42N8t6hvArWU4TDA6mM76rdDENjvf3Z8krI2xL8jnUAEaCkk7ZaaxGj9Y",
+	"qHABwJw+jML1fAMqXJYWj8xmWQN4tzAVCUlZwqiSWgctDWgXqgdcf/gwA5DCssNUtnh2Pgb6IYwHZrE0",
+	"IdAYeQQk6aVirH9M6EgyhLWjisSMStXiOTLd/YxypoVRyqEudTzJrW+WzfUjiKYnGZwu+okWbxfQWwEM",
+	"TotrbPyte7eznMK+Uokkq/o/cIrEsRibzlpcj7AvpAmldACwwmHE8VmTSgnNcaEIDoqibTM6pgoymUgs",
+	"RILIbhhsVGEh84mT87eUeWGIl2wxm1OaXZgXFxYWx5J1FuTQ1hjOixDAix0qIpGbwC+bdBRGaj0WPedA",
+	"8QXumPh9pfcv7XYDsn/rjgwsfqoMsuC/IMMylQE5Eg8JQD0HLW6rAhVxXddNLl0KEWqBLfaZFX+8Jm0M",
+	"mxgOIZJxtS/iMCAmjjkwgRcB+c37P12z75tgDMTrE8dowdCDNQ+0OIgKNCbT8MsjqZjBoMWbC7QypDzq",
+	"aqnYiYVkOxDKCckLkSKrtMWh3KSWLzlEcWqqcMJYIW1jLYDdH2BkGAIBYjFUDMzMsmdsvLSiaY/p290x",
+	"jUdMWoMYoMV2FaIyGuTxlFmU2Fj0AGVRb2vH66+VRXBdml78yRBaed/TfHBb9OqyISCrUM+63YmjdkDa",
+	"ciIVG7Yh1XHAJjt49EShhdoFgZpRqMqMRjsKCn1W2tBqzXd7nKAnl6y2gUU30PiLaEO4oOYByO4cRDzM",
+	"Hm2vzRgYRqpUjiyhSrFUv/qf3qHr7x0++HyrtYF/fe4P/IZHX0e47Fl5Al9vz1339TZ/H3BlWPSK4LGb",
+	"lgzKIZ2QVcDnBQNuJWn1hqi22zYz2equXYtx076VmLfn3yXjHmzmV7lqci+HA4Awriqu5osdZwbgHQRI",
+	"EVH9nQd66vl5B/ETMIZY9DAsJjqOYtZjGZRRcVRkFU4uWcikT6ZPtiPxcD0rM1Bp9tnTz74sHt43xRMu",
+	"bk2cjqpWxdSXxSNzKdR/2fZGVj/92S+01j2kcZzROj+VEiHVuh6bSdmUhOodx2G8QzohPaE19NX85MZz",
+	"vmqtZkNbusSa29TQkWkXoPUvLA3HHR4OeNngFgUCVXASZ+OMm5bCTHshgAmbLufep5uPjsRDOAAPo/Bx",
+	"MzOY88Y5m8FGHuZEHMHfIebEAS/7GtWEOTMuoZJIenwmx39zDrW5oFn31ySR0XtMX1+iXl9fWfRH0omp",
+	"lG6GesbMu3D5gjgTqai++FCZuSQHjCUkUjUMn12E6g+m29mjfmjRklbzHpYn8yqP2y+cv4OgETBaYSLT",
+	"NW387JHRaClskZGZRBzq9WWpKejdeg8r9BEax+d6wt3OC+VeSSlix3eJZ1zOONWHnGWWJR5ytkufXACz",
+	"WzdSkAbG4i4mNF6TNgauqXjYfGT/BAeR5st1qZeam1LUtaej8/5yT8ffFca+xPOxjrEzDrucA9J2f02i",
+	"QLSM5zA8FCqFArUkAxXIU3NJV8SxGNcfh5m5sP44fDN7dGkHl+2yycGFltK8QM3RBATCUhYuI01Wkyrz",
+	"+ERYqoul5Ci2Bk4ZR0mWDr7AkTbNryD6IklGScLS9Y7mhl1CzdecjGQBfQYhGypAxIqEv6IixI7vEs/G",
+	"nDerz8a89t3Szsa8OlqzC2AmADYf2T8rLoA1K2/fvvVKdTQ9+vGc3VBEMnURSG1JHYu9YGzoLb5aBBoF",
+	"J0IcMZnBdeaIo0Sxh6qYQ5ljixokKQsxurZbLnsGg6NDB8xl9cb162vVEPe/UzvnEg/fup2TsfDlHL5O",
+	"NUCE+Shw7OrJB9/75N9+/Nlf/1qL+aAoyzUDJzRVEY1zbL+zbcRNmkTrAzZpcEDv7d96Qz+4tOMZO2x6",
+	"q9ST2EWfPZ6LWCMXLczHLNUaO/jWliMt3XXOHanNbN3BGWVj3dXUEPaKihAc3SUevZbvKvksT11dIkdh",
+	"+d/cHd01/uipE3m3VL0NU8HiCaLoOMMmNEkYLSKKLyA5Nh/RJDocMBvqeCwG7Gzne+C98Oa9XExQZLm8",
+	"zrEY2MqYekoh1vYrou2YOq8If6SQO6Y1X2jrXLfeRZ6fs9nfIcZS2P5AicTFhfeI1QIant4WPSHCs56L",
+	"88RkAtmWGJjp7a8unmm1I3g36o1SFhIokYGhbVDFMtIiQa1lDkEMnsRyyHRC5OhIN3vEiBJL8xs7C+0N",
+	"lwLN3Bn9xR2nVVeNt+7ddmFebRmfg4N7r2ndssStYszJ/lv3W7wq6hcbklAGaA/ud57wMBNfGLT4EGsZ",
+	"l2rBB0T2dU9wW4mkPQa0/K+IAKxg3qumGlyFEMKF9t1SbxkHGJJq0sfLLDi9j6BmcqTFp35NdLvBdBhi",
+	"U0kKI6u/RhzAY0u7RGB3De8QGDC2jIUyRZz1M2TIhkcsBZMixN+dqxvKkvtKqvowuEvU9KH//Vt3ZhnZ",
+	"imtkT8j9W3cw4n1Iw2UGYLijcTT+vMq2Hpg5FCGcNVdQIci8w5rs4nXgQ7mRhNUbej+NuAICvgwPN4Ha",
+	"dkcviRKI+rmLx/iQUS6dYM5jQLDYcEt7oa5fkVfX7ZaDHzMpMdedoFjfa6uuptd8+rihqOe6chRxigmV",
+	"JUe+lzM7NA2XFEUGIgn6I6tHIxlxJuW6/myiK7a3CNRdIXs3iOwzrUdm+Sgoz6gkN0XIyPb1F5vLNg9b",
+	"bj6yy9wwgsjhivN3kE6HKEOShoFuDRnwMEU44KFk8TFGa/c0Y48SY6TSuhq+l4qYWbTrPef10O52reZG",
+	"PUhMGSncJ1B+amOWvfjqi/9LtBQb3WCGLmBpv1Ql7h6DckG0dPTYLA3gG80tgctkoPUVWG4uvc3ZWptJ",
+	"xC91e1UkqUqmiof2FeXq/Vt3YLCXx9IzNJqros18UUvBkjqDxVH0WHLFZsRjoS/FzmHCQ5CDEpkcZGEs",
+	"GYjCak6PWarkZizG6/UIILfF+FxAIBpdUrLOGlxRbouxAywZiyVH8+9ncF4KUzNihGfX4gjByEwy4uqz",
+	"//LXp9/94OTJ3548/T9Pnv765OnXq4VQs1D+84rib7QmWXhr/ZJkMfbl6PrlOBVpqmzSXRbE36HSFnFS",
+	"GGXUoRCjUbkExoG9zh4mQm+TR+aLx5V5g6+JlMi+AKA5gGzTy26w/Y2jPPOKg44jRVeNacrI6svXT578",
+	"X5ovnvz05Ok3ghZnn/3kh5/8+se/+crfBuTkyVdPPvjqydMfnDz9p3trmDzbjWK4zuS+dVAvb967/VpA",
+	"jqhkL9xYZ7wjQqiT3eLtjjxub5B7YmxGl4Ppj9NIKcbJalU5UP0cpCBmpaCUwIrdmb/FzAux8TLUPcwI",
+	"hEzDiJO2AfWUbS8cP5D5JrZz8+CPLtJUbHrBLqsOBaAwFHnQ5BpTmc1rOXKFgv3UxX7Cu2wJACqwVtWc",
+	"taKhnhdBIp7N6msa1RcVgzXjbg3sqLQ1ztLBzIK8Wv2D0llZyIq0c09Sdhyxsb4jwLIhiiyfZDiykcyx",
+	"bqEuGcSVBPmdzLQA7GpKRA7XdggXeenLFqdK0U7fBM1wYfJ0h+KYyQ1y19bqMrf1vGRm9preiIA/maPw",
+	"BlhqElHhnPIYR4jMNqSc9hhUHTHtaY2kxcepUAxVFVPGEGtrWnahcUz69JhlRTtsARQQR1gefC8bYt5t",
+	"n+a4lJHheMz5jiQAFOCSg5NPSwO9RaAoW8kFuEuobVJk1UMRy3jcB9Fl22lx6ym8sfUSrkfmRjR084mL",
+	"W8MpcXExeq9iD9VmRx4vYKBYnpZr6IBEqbTbGVYYs5TltNWy7Mb1WVA0Zg99/gxDuqe3Ho1nilrNevaE",
+	"2M14AAoW27GSvWxDh6Izgm2BfM8eKsa1IM3saDRl7sYOCjt7ObZJGDZmuJdr6BQFdqYHRFKOAMAjxn2D",
+	"RKhVUabk8KaZ9UXJ46woonPowNChmIM+echqrkKIlLx1/7X1F9esuNZSfKPF0dyfinHBYYiPmDMs8/4V",
+	"6xxG0motplqU8ehh9j/L2gVNZyxGcWjicE254exknwCswTgVUDwxQ/INCK0QvSSMYBjQP8NFavFceuo3",
+	"zeOCEzUWehwygL/s4mulCb3ItocWzw5zGDeIQQCUESnpsjEUhELNq0+5A6iTd9fiUMIFsYbzZQGUCWI6",
+	"tD/b4QrdohH3ARFdLYsnmS7ndY0iXxXlze9FryWFIY9Pzr1ty7eiggI8iYItVzKBrTUrmlCqJcVgarZf",
+	"REplOilMw8rWamklRlytQ/rEzFvtTf3cfXjsvO61JQ5pYlQwuSiACr7klDwlENfJQEzIvpaESdQZlApn",
+	"zKa0rK6Yj9kLIw6tdzIHk9W6sDZxlo0DOaHcVGlTQtFY7kJN98zuUXgeZa7WMbSYxG5COyFJtjbIq7TT",
+	"b/Ew6nZZChk2thAm5QaaBk92q5unjErBN8jbUP7eNBUzesxki6N0HEHVIUTfMvqwHkGSimEkNa8qUBPM",
+	"b6WywpmlTMvJIU31MQRE99bM1L1f4WwvGN+lBIJAz9U1JjKmQ51Od7M010FHpGHGOSbFNU9ofPaTvzz9",
+	"8KNqY1xIZf9I0DScFe72SvbQvDwxFungFXrB9QPz4fnOJpEO9I1TKtpjWfVHmQVvmdDxqDMYJTIg7GGH",
+	"wasyIGO9C9HUxkQSs6VFwnVjAVhZIZ0gzlsvppAv4rhSGyzpZqdPQXWWAFH6uNES39TvXOQ6R0PaY5vy",
+	"uPf5h8P4fFzjeshLMlyhCcIpCIlnTMJSwBa0QashnYDxinJy8EdfJEc0xVHWG618XjeLYFztc7OQwmZg",
+	"EBRBufTiCGd80gxK+W4iZ8EoXyjmcQXyVadPOWextwMoYJsje1a0+ruE/5QvQAMAKC5U1I2WCbdwx+0x",
+	"R3HPsxRgRWShpvBaMTGmWpRV4CvPkmQOuVaWsyqvMKV5rso05dAnq8pMlWLDxFst7qLX6y4vjQl0UROF",
+	"hcMyla315HwZ3/MeDnblILy6bmlnQmfP01Et+PXdRF7VtAyXhxuwVUCMWD0z5PU8gcdcq51F7gZzORfj",
+	"hppKxI/EiIe1588t+9yip88sWpvGsWbwsmB08kk1ubHb+UPEMHuYsI6+doZULUcltd1rsZCyDouOGZpx",
+	"hw6Cw+wV3nxk/mogvS1hLnZ/ZeT3by8z3KVJZNOfEcZ2ifVxYSgeYjGOiLMzy2PTV0EcexdqsxvxSPbn",
+	"F8RuD1Vy+DVo+x7MDjXCqyqKm7FKAILPrtZSGAdJaPrE5MSMkVYTmqoYQIy7ozieZCOrFsfWarCOcR31",
+	"weDWVHQbnr8KqGbnEW29lwc2a3XWBLno3Xf9xpKhzA5yxClTIiuz7Bj4KRkgJjMxdJ29si4KlX67ThQ7",
+	"tsCL3GBN0ZOWlMifW880acGwFvFe7hPQCnwmog0NmmQhzsL0MlBi1Tf8EnJ0TRU6u/AW9Hy2ivVm9tRZ",
+	"r/ciYZpZAGL9QqoYNdKu7HwOzKI2ULEyEuA264sxGUKQjQ06STUb0tAcysNIyoj3lhXzB7UUjY2SrH72",
+	"w6/+9sNfrgVEU5sIzmTFNbrq6L2bMG4nfAXN/HZol2Lpz+hSIYuA5lktAWAW6990+MN+JVWk9eQlcote",
+	"WxeiyLANnBJ6gCDJREp6pjIF+M5NVJTZvf4zJBMlm4/sn3XKvMNjl7ZedqzLAoEpcIY+KaalhhUqZ89b",
+	"txvF1eQr1mkTZPICMB1uH1UxM2/ryVpRaWYZEOpU/iAARpAOjXzNI/sh+l9rMC2OyU7rEXffQ/esefvQ",
+	"tG0gT0r01EK6xVPwiLFwg9xGyjsVYI2P1BQUQQN+n8UhgZK4GFdFB4y3uOh2bZAirqcT70slSUb6da8P",
+	"VZP5CgvXwvguRcK+Tnkojlla404FFaJIf5SqioTRkiC89Bgw0g6EaABVjotlhQFoiofgErIpfliGdk5B",
+	"utk3dKm/d1kKrlxKJqodJ2yHpflEC71aHejZn//pp//t52tYA2aKYyTZf+W13ayqrCnlhcV1lit7ZYfy",
+	"CxK9LlqnJ9DJxhzqEXBmxemdt9e/YALERdri7sVGKpqqTalEQvKcCYhONSHPU5F4AKxNW3xaqlrc7dQE",
+	"JeBBmIdgm6j1gDDa6cNwWhDrIsbcQuDpnvXYSRSaep7jqAOTNVEWkOLurYMkaIj+2isohe0OPuhQfqlC",
+	"WA9gtiA2657pt8sxfEDxQdP3NZlztTF7EMFNpXmVjjoDgMl99tHfnHzwg2rzVjNo4ruJXC4wsdPh7w4s",
+	"cbFYoWTpMZP1hC8hboFjeF2xYRJTxWZdJF7VT963D17gtih2VLEj7IgDDPVAoge5hmJ/lzYP7zIgtGzB",
+	"fAJUzsZEVj/9i48/e/+D059965OPv3ry9G8gW/Ofl4Oh9eowUQAu9mXWwYxSEU4MDIhDymtw3mQjhqDL",
+	"UGACDkkRPLWAPn39+hrhdGiidAExNct0HkZSq/QbPiSsMltdtVOiML5LOSZq98PB8pCu6PEUvlUlk9cB",
+	"ITQTSYunmjQCaDUR9b/nwkYjmJF/APBrwAFU6ouAKZlpMhF6TC0r3+AeCieacyJmaxJJh0nMrEJs9W1J",
+	"wWs3o6gCvGBzoGYHvV9CDqmbGBop2eJODHoHQL4gObqUFoogQDZEHYHZzYsS8oWMZre3f2uD7Jmg9yzP",
+	"0gXALWV0ygFGZWJ9ZsjrxLuPpowhfTHNk8zM8szj+JUZxMguL2R72mK3QDeZJ8Ag6URKbmy91OIAuhlh",
+	"ZLg3S3StOgf0ru71tSg+k1gIHs3CRM8LTLhZBNlcII+qqu6mIzrPERHGO149mGuSxHQiRmqX0JFmEhbH",
+	"kL9rEooxbYykYlxZpBQH4o4tEwkrus2VIHNlmY+yL5Koq9uQYiAqXVq/03lewGY2m3XWXRCFB7Vp+BeY",
+	"YlsY0lkSbLOR/m4l2OLUoeiUSLKy2SheTr/9g2f/8o+n3/6z3/7br9fKCbUNQ+8KB0tBz5mdFHvz4I/c",
+	"TNcdcoD7IxsiQoqA+NMbxqCB4L5t8dVn//KPz/7sa59+/59Ov/3LgHz29P/55N/+Pf/0r5998N3Tj3/0",
+	"6Y++FZDTj56cfuvjT7/38bMffycg+pkf/Twgz37+7dP//GFADt54KyDPvv/zz772bavqt7iA4UIlj3g0",
+	"NJeKjuBSgPBw6QYrKtcCfT5BAq8ecJbWG7Q4VWQopCLbW+TNl6GL61vB1tYW5LxuELyG45R7zNyIzaEr",
+	"ui3e3r97cJ9Y5F+Uqu0CUDsMIM/nvZYzcIC1xKcTgmdkrTr75fdnxe/PiqWcFY0zgk0y9hVIBa6Xp3mU",
+	"T6YmRmoeoSorMZRQZnSjWKEBIxNXRoBNSEcMjyLOEAapoPcikops8W4qhmCoP2K9iAMQeMQJ5rZLhhIm",
+	"uwCZt4iJZFEmPQmcpFESsawoDQEP7TChfBIQmdAOkyTqcZGycNfnVmhx2zTcFgLSnyR9xp2XQjrBcxT+",
+	"iDiBOu4+CXbAaNrp30Qxfdf6zmqhZQvkAWLInKH8WxofnlX+v2ECUlGYnZvw2s+XiMxYoarp2WWvDK90",
+	"sG2ry/DveazuSLjK8vvmsap+b2w1JuycsfvALVnk/tRUbpo7KIKdY8Y5gOSHtJqI+M6h3mf+tQ3RTFNL",
+	"yGLvR6wrQKts1j2eJ/N0/ruU0uZu9vqcNhSrxZSxZcVXhyA73aoOnsHMdTxsPoL/S7FTHi9DNGRxBDDZ",
+	"ac+YF2zxOlOuQ58bqECCi5QeoRO3xVcxK9WxiRvzB0QqdNDeDhruMQuN21d0Bms2Ha3FYV67pI0mG9kG",
+	"UT62p7odB25XMOaMJeFi7JPvX2TKXe+VJfFVZQCf/nFpeR14SuXlozSZAxs9EmQ3UVzLfiSVSCc17DSv",
+	"eg9DKIQpTDHiplnm+Q3deeNVAQp3S9Y/Rjv9gNgoLZMkbe6OxwVsjJwKLW7dOSE7jjpsg7Qx2qBtYrny",
+	"kkBGziYRnlyrCIuJtSG13oOlbbHyDVS7tTCPPSEwxemIkWSkyBHV+qI+M3ZJOxmpQ/1FWzehRikHOzN0",
+	"vW4UehZm20J3zkIL3CFs2dY+QILvtng7Zdb+2c4soRK3FzWYKPrIoJ0BNGmbBox/jHkziqBpE1GbaATq",
+	"KuYDQNj6LmmnTIr4mB1Cq230o1mjaIsDyeCjaSjb3aSjlY5RYoZDFWLuHTHGLfCJnolM4ki1wREzNQGH",
+	"GClRQmCxWoAUNCqOVESJFkcc4Onptlujra3nOsimXMAntn69HWAlo4ItGGUQwFVl5RJhZ22QtyvEVuZT",
+	"pFjbGGD6vBqqYcRMgF09YJRc7u3BNrsklJTyMGabE3GVEYORC6i8wZdU5OB1EYeBrXSt/1i3+1B/gC1j",
+	"OVlfiOJIBWa/652ZywcrupppAHovrIPhZ/OR/vtQ//140wyjGQZ79l7TdBF9r6lJF6nOlYaB7Uedwe3o",
+	"HMJZz8B3SaqHpgxahYkO8+JfWRnv/OjcuRyavZM/GmQt5kYbAWEKPt593WaHQDIAFk0HTCbb3nICPqA+",
+	"JBZuh6DIzDRgRK5EPxpnD5X9CkyVje0ZgMu1qd+vDM65wx4qzR4XqdXp9u9TOaiMx6FyAJAFAlTQZQXb",
+	"IEn19VwTGAaxiidZviSFinuaW+qI/Ui3c4aYUf16bbwoXlrgzjAcSQDKVoaO12SW/gaGH9TXSKTYEF+A",
+	"YSLUr9ZvwNBPwfYEcWj6wNeC8d0R5SpSE/i9bT+1USfaIHsWmNJ2FhBqjIK6qwAE6zFL14GUoKuhdX0d",
+	"MCy1FpQyGrY4hV1XDiMlTaNIW7wujFQz34Feiqt36tuhXcpZrzuffboDwZeNhwaBoy5mX4BcDLirmolX",
+	"T55+7+Tp05Mn//Xk6b+cPPn5HBtSKwPnsiNL2qVu18jQq8Zi2diuKI/hFauL0AnM3PuszRruF5oBU7ae",
+	"ihHe0JwbTiQNFOJyQoPAoetCOnrQJbm+k7LQFtQ4/etfnH7nmzNY1ABVbsZCDEZJdWAz/GzKeTRL8p0n",
+	"IXn7+ot1KuaUdfRtAKU0cTGYnRAGxHjqCAVvRRaldy2rguJYByDeCcPBq6ypcZ6/XplJfd4ZyjO3E87T",
+	"LkRVxD3+jCYhq2oiy+hjF+QqwqAuhXPfNrd6HHsWgR9VB3wnI0XHdOKGE0xXoR3TyVU9V3F0lyLy6vMx",
+	"0E4Fwg7Mt8uJ/BfHtme4ZRgPlYEdySWYgEszi7uIPPqVvz958q1q8WUgSarDTvZHyk1fCrNdUDEAredl",
+	"qihZvXX/tfXtG2stjrvFFINwtNNdQskXD7bXt6+/iCgbJqdJK8G4/9jDJEoniM+LcOx2d3LGQkkoPClS",
+	"86ApW4U7xMKp6zYnATpe8yr9N65ftwb6dixUGxRlbKW9o48BMORFKgMpzgjR4hixaL2dC6dIIfgOu6Lb",
+	"0BndFd2Kl6LhGrLkR4Homp25evqVv//th7989nc/Ov3uB9W7TtqW9W6LGWbelFTSqMfvjs7Z3nPDE1aW",
+	"lbdczuUg6nHdmcelUpV5dOA2eJHM5vbjDagRTj3QiOel/G4e3HuNKE10LX5BUIBgMPHMSzOHONn7To2/",
+	"GZgk5QhDI+rbUgzEoWHSNukIMYgYWX1dqeQujycBOaBDdhAp9ocHKo06KiAHeqCsxSE9uK9UItc2yB54",
+	"+7t6p6BdYf/WHYhDoaZ6hi0vCImN4K/pirTF4Y1hxEeKSbJ64/pz3vBszUm3+MoFXbqg8cuReTVseGD5",
+	"71zYanpz2lONFhEiqmUZFrzLPJqzQa0O8OkLd0MX+pnp+8hRQiLOZEAiLjNcqZF1C6esI4ZDxkOtfYuH",
+	"S9rTCCRj/RvmrpqYgCBD93rfdE3c1qqMowQ8KtYzYrWnNTQsKqGYUc1aK+gOHNNjZlyB+IV+Br9orWQ3",
+	"waLTZJ7bbAN/SRX75Q71zLFfQnPwgJshuhsUH+GdeBQaha1oqDC1zWzgcQnNwJPdqB94xQ6iLp7u7X7U",
+	"6ZOEJm6V9h3S1qsj22R178bm3vP54utvYX2w5Jp+4sb/+MELevcCADmo5PDLGmZkZQH3GNyGZbAhGYdm",
+	"NSvNvse1hgEYZA1qsPjsdwhhYMzSaOb9sjjaJW0ax210+Ju9sYbvSHIk9DbDTCQ7FgucZ5vFupYRlmSC",
+	"2LcJOZpgEJKM3qu0MSDVquKE49gNE4ZPQL6VYAUpdHaQtPPC9chZdlk1IC0zZQAqDucg0ISNWzJrt//K",
+	"axcQDlO9i2EoFxEUY3YxQitk+QPgSLIVtrrAhqVqV3lGXosXa3oZbRAFhi06k5VENL4c4PUWbxekU5us",
+	"JuXFyCu7ulvGqwoB+Of5BEZc0HEMI2wCcpFbFyN7QmEyBhJfknSEEdfxktyMt6QceWpXGcGFVVSzOBsz",
+	"hdXP3v/g5Mk3P/3m//vpX3z827+ZYX6p5nvd9IWwPe308/Bi2aExI2MW9fqqUCbPlGYxcE9afD/ElBgL",
+	"tklkH1J74d1dODXSHiNO2SU56vUAztF1K2IjBeiArZfWyIjHTErStiBjOKI2pI+mI79XkHYGVzUYSI/t",
+	"si4PzdRehEpG/l02kFcOBgdgyVbdNlE8z/72F6ff+soiWyZlkqnz2TNlI51k6hYO9DzKcl2NO0+W3GZX",
+	"YDkGIIXQILZbrXeC1cCNh9k1SvUiXLBY0EY9E5j1v6KWWmd0lyl4GhprTfTq8sIRbKwM4lyCg2KNRBbm",
+	"wGHF1VrTbTXjxVFSDxx4EEfJ5YAGwviWFpnlqrOrn/63D0+/+8GzH360dsGQgNk2rkpuit5jVffEG+41",
+	"UX+gz88s3gUh7TOBzA70E/sx7TSt2rWIs7xqpoPRlcmyWwrieE7sJhhu8DQkkuNhmHk1+5SHcNkd03iw",
+	"xEwVcPHHEeQgsJSR37z/PfBsIlGuyQzlnhiTCbhAr0mbWcHNjsqR8xvFl8LbmzELe1jtqZKXb+Mjjdj4",
+	"whLNqxn9/MKwL55TkZS3I96IU6HSFGa6Xd/agoCD5ZmI9qYYDVlloeQ7e4lex6v8THa7b569h48uY1kK",
+	"XTZZmb2Oio6ZNUwcZaXNTbhACmlSSzlwLWEtHBKOKALkw6CEkM+6zasUYP5skTBXT/ctjG8O7Xf7YkZQ",
+	"tYlhVZYUn9CLJNjuHeMlZ2Pi8gdZTVkCuglCoiAzC86qNzBU460OKTOpKm/T46vIJXpYl8IcQI8KntAU",
+	"zSpSootjKfwBC0Uo9i+6DhacQZTpGocgJHCePPnpyZN/AJjSP6vhjs1H+r9DLpr63zJ0OQS0MQ6wDuVc",
+	"QFYE+oZCsso2ehuEkpt3XyF0CJW2lRFp+kmgXxwl1yTWkF/LUwsBSFsZYu+giV71dS/QNkLIxlQqdDQZ",
+	"UCDa6YOsXBcj5VpNxv1Jbuo/EAOx/ha3YzSINloxkYhTRe7yeGJTULKsTu5OzCDkmag0aiGIKvyJ/s31",
+	"e1fi712JHslyTboexWAF+RMGUeRcv1vc+joMHIqRDHpTEDFSAemI4ZCuS6aZUbFwl9AjiZBuzN5GkONN",
+	"LxsFsk7NYgmCD31+RRcbVi4AQZi7OOEGCIlPxioNQRBHEwiGWKzOmJGL51lhrDx5mkRvsEk2bZYe2/GM",
+	"0nhlZ2UTDlcz9PKKn37/q6ff/eDk6f9x8uS/nzz5d2dLmLh/DzTZ6Y/+8fTjf3axY0Rn4HsOoiI/+fjr",
+	"pz/7S7K6d3BnLX8nq0Dree1rH//2w18++9bXPv27j/MXDMRT1eOnP/urTz/6t5Onv8qdcABu54zS5qV7",
+	"2njb1CzPl83Uy/Y8C5FaJBPSkqz2KQ/7LA4DKwcDi323tkGywK2p+KoWhxI8Js7OxN2tWRsZRhESGkth",
+	"pKXejX+8fvPg3mvroDOZgwe9ZJZKiVx5/ODx/xcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
