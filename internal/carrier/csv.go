@@ -638,8 +638,8 @@ type record struct {
 	sjis    *sjisChecker
 
 	service *Service
-	cod     int64 // what this parcel collects; 0 when another parcel collects the order's amount
-	b2Kind string // 送り状種類, once its column is done (B2 only)
+	cod     int64  // what this parcel collects; 0 when another parcel collects the order's amount
+	b2Kind  string // 送り状種類, once its column is done (B2 only)
 	// management is the row's management number, once its column is done.
 	management string
 	column     string // the column being filled, which problems are in
