@@ -202,9 +202,10 @@ func Export(w io.Writer, carrierCode string, rows []ExportRow) ([]RowProblem, er
 }
 
 // CheckRecipient returns what of recipient a the label software of the
-// carrier with carrierCode cannot take: a value longer than its column (in
-// the unit the layout counts) or characters Shift_JIS cannot hold, each
-// named by the order field it came from (ship_to.address1). It lets intake
+// carrier with carrierCode cannot take: a value longer than its column, in
+// the unit the layout counts, named by the order field it came from
+// (ship_to.address1). Characters Shift_JIS cannot hold are address.Check's
+// to report, for every carrier alike. It lets intake
 // refuse an order whose parcel Export would have to leave out. A carrier
 // without a file layout, or an unknown one, has nothing to check here
 // (CheckOrder names an unknown carrier). Missing values are address.Check's
@@ -214,8 +215,9 @@ func CheckRecipient(carrierCode string, a soko.Address) []Problem {
 	if c == nil || l == nil {
 		return nil
 	}
-	r := &record{ExportRow: &ExportRow{Order: soko.Order{Recipient: a}}, row: 1, layout: l, carrier: c,
-		sjis: &sjisChecker{enc: japanese.ShiftJIS.NewEncoder(), ok: map[rune]bool{}}}
+	// No Shift_JIS checker: address.Check reports those characters for
+	// every carrier already.
+	r := &record{ExportRow: &ExportRow{Order: soko.Order{Recipient: a}}, row: 1, layout: l, carrier: c}
 	var ps []Problem
 	for i := range l.columns {
 		col := l.columns[i]
@@ -1129,6 +1131,9 @@ type sjisChecker struct {
 // Shift_JIS cannot hold, and control characters; at most one more than a
 // message names.
 func (c *sjisChecker) unprintable(s string) []rune {
+	if c == nil {
+		return nil
+	}
 	var bad []rune
 	for _, r := range s {
 		if c.printable(r) || slices.Contains(bad, r) {

@@ -838,6 +838,9 @@ func (b *builder) build(ro *rawOrder) {
 	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
 		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
 	}
+	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
+		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
+	}
 	if !o.DeliveryDate.IsZero() && !b.today.IsZero() && o.DeliveryDate.Format("2006-01-02") < b.today.Format("2006-01-02") {
 		fail("delivery_date", "お届け希望日が過去の日付です", "delivery date is in the past")
 	}

@@ -398,3 +398,21 @@ func TestParse_NumberOnFirstRowOnly(t *testing.T) {
 		t.Errorf("orders %d, problems %+v", len(res.Orders), res.Problems)
 	}
 }
+
+// A row for Sagawa whose recipient e飛伝 cannot take is a problem of the
+// preview, naming the column and the limit (issue 22, finding 3): an
+// address in half-width letters fits B2's bytes but not e飛伝's three
+// columns of 16 characters.
+func TestParse_CarrierFieldLimits(t *testing.T) {
+	header := "注文番号,配送業者,サービス,郵便番号,都道府県,市区町村,番地,建物名,氏名,電話番号,SKU,数量\n"
+	street, building := strings.Repeat("a", 34)+"1-9-1", strings.Repeat("b", 30)
+	res := mustParse(t, header+
+		"S-1,sagawa,hikyaku,100-0005,東京都,千代田区,"+street+","+building+",山田 花子,03-1234-5678,MUG-1,1\n"+
+		"Y-1,yamato,takkyubin,100-0005,東京都,千代田区,"+street+","+building+",山田 花子,03-1234-5678,MUG-1,1\n")
+	if len(res.Problems) != 1 {
+		t.Fatalf("problems %+v, want one for S-1", res.Problems)
+	}
+	if p := res.Problems[0]; p.OrderNumber != "S-1" || p.Field != "番地" || !strings.Contains(p.Message, "16文字") || !strings.Contains(p.MessageEN, "16 characters") {
+		t.Errorf("problem = %+v, want 番地 of S-1 over e飛伝's 16 characters", p)
+	}
+}

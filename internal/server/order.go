@@ -68,6 +68,9 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
 	}
+	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
+		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	}
 	today := h.now().In(japan).Format("2006-01-02")
 	if !o.DeliveryDate.IsZero() && o.DeliveryDate.Format("2006-01-02") < today {
 		bad.WithField("delivery_date", localized(lang, "お届け希望日が過去の日付です", "delivery date is in the past"))

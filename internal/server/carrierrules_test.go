@@ -1,0 +1,36 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// An order for Sagawa whose recipient e飛伝 cannot take is refused when it
+// comes in, naming the field and the limit in the client's language
+// (issue 22, finding 3), instead of being left out of the export later.
+func TestAPI_OrderRefusesWhatTheCarrierCannotTake(t *testing.T) {
+	h := mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{BodyLimit: "64K"})
+	shop := client{t, h, keySakura}
+	shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+	o := order("SO-SAGAWA", line("MUG-1", 1))
+	o["carrier"], o["service"] = "sagawa", "hikyaku"
+	// Half-width letters fit B2's bytes, but not e飛伝's three address
+	// columns of 16 characters.
+	to := o["ship_to"].(map[string]any)
+	to["address1"], to["address2"] = strings.Repeat("a", 34)+"1-9-1", strings.Repeat("b", 30)
+
+	r := shop.do("POST", "/api/v1/orders", o)
+	if r.Status != 422 || !contains(r.fields(), "ship_to.address1") || !strings.Contains(string(r.Raw), "16文字") {
+		t.Fatalf("%d %s; want 422 naming ship_to.address1 and its 16 characters", r.Status, r.Raw)
+	}
+	r = shop.do("POST", "/api/v1/orders", o, "Accept-Language", "en")
+	if r.Status != 422 || !strings.Contains(string(r.Raw), "16 characters") {
+		t.Fatalf("English: %d %s", r.Status, r.Raw)
+	}
+
+	// The same address goes by Yamato, whose B2 counts bytes.
+	o["carrier"], o["service"] = "yamato", "takkyubin"
+	shop.must(201, "POST", "/api/v1/orders", o)
+}
