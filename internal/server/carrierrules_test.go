@@ -34,3 +34,37 @@ func TestAPI_OrderRefusesWhatTheCarrierCannotTake(t *testing.T) {
 	o["carrier"], o["service"] = "yamato", "takkyubin"
 	shop.must(201, "POST", "/api/v1/orders", o)
 }
+
+// A name soko rewrites so that carriers can print it comes back as a
+// warning in the answer, in the client's language (issue 22, point 8):
+// the shop sees that 髙橋 ①郎 will be labelled 髙橋 1郎. Width alone
+// (full-width letters, half-width katakana) is no warning.
+func TestAPI_CreateOrderWarnsOfRewrittenNames(t *testing.T) {
+	h := mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{BodyLimit: "64K"})
+	shop := client{t, h, keySakura}
+	shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+	o := order("SO-W1", line("MUG-1", 1))
+	o["ship_to"].(map[string]any)["name"] = "髙橋 ①郎"
+	r := shop.must(201, "POST", "/api/v1/orders", o)
+	ws, _ := r.JSON["warnings"].([]any)
+	if len(ws) != 1 {
+		t.Fatalf("warnings %v, want one: %s", r.JSON["warnings"], r.Raw)
+	}
+	w := ws[0].(map[string]any)
+	if w["field"] != "ship_to.name" || w["sent"] != "髙橋 ①郎" || w["stored"] != "髙橋 1郎" || !strings.Contains(w["message"].(string), "置き換え") {
+		t.Errorf("warning = %v", w)
+	}
+
+	o = order("SO-W2", line("MUG-1", 1))
+	o["ship_to"].(map[string]any)["name"] = "ﾔﾏﾀﾞ ＴＡＲＯ"
+	r = shop.must(201, "POST", "/api/v1/orders", o, "Accept-Language", "en")
+	if _, ok := r.JSON["warnings"]; ok {
+		t.Errorf("width alone warned: %s", r.Raw)
+	}
+	o = order("SO-W3", line("MUG-1", 1))
+	o["ship_to"].(map[string]any)["company"] = "㈱さくら"
+	r = shop.do("POST", "/api/v1/orders", o, "Accept-Language", "en")
+	if !strings.Contains(string(r.Raw), "label software can print") {
+		t.Errorf("English warning missing: %s", r.Raw)
+	}
+}

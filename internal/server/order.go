@@ -44,14 +44,15 @@ func orderOut(o *soko.Order) api.Order {
 func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequestObject) (api.CreateOrderResponseObject, error) {
 	in, lang := req.Body, langOf(ctx)
 	merchantID := merchantOf(ctx)
+	sent := soko.Address{
+		Name: in.ShipTo.Name, Company: deref(in.ShipTo.Company), PostalCode: in.ShipTo.PostalCode,
+		Prefecture: in.ShipTo.Prefecture, City: in.ShipTo.City, Street: in.ShipTo.Address1,
+		Building: deref(in.ShipTo.Address2), Phone: deref(in.ShipTo.Phone), Email: deref(in.ShipTo.Email),
+	}
 	o := &soko.Order{
 		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived,
-		Recipient: address.Normalize(soko.Address{
-			Name: in.ShipTo.Name, Company: deref(in.ShipTo.Company), PostalCode: in.ShipTo.PostalCode,
-			Prefecture: in.ShipTo.Prefecture, City: in.ShipTo.City, Street: in.ShipTo.Address1,
-			Building: deref(in.ShipTo.Address2), Phone: deref(in.ShipTo.Phone), Email: deref(in.ShipTo.Email),
-		}),
-		Carrier: string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
+		Recipient: address.Normalize(sent),
+		Carrier:   string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
 		CODAmount: deref(in.CodAmount), Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
 	}
 	if in.Gift != nil {
@@ -116,7 +117,17 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateOrder201JSONResponse(orderOut(saved)), nil
+	out := orderOut(saved)
+	// What normalising changed in what the shop sent, so that whoever
+	// entered the order sees the label will not print it as typed.
+	if rw := address.Rewrites(sent, o.Recipient, "ship_to"); len(rw) > 0 {
+		ws := make([]api.OrderWarning, len(rw))
+		for i, w := range rw {
+			ws[i] = api.OrderWarning{Field: w.Field, Message: localized(lang, w.Japanese, w.English), Sent: w.Sent, Stored: w.Stored}
+		}
+		out.Warnings = &ws
+	}
+	return api.CreateOrder201JSONResponse(out), nil
 }
 
 func linesField(i int) string { return "lines[" + strconv.Itoa(i) + "].sku" }
