@@ -68,3 +68,23 @@ func TestAPI_CreateOrderWarnsOfRewrittenNames(t *testing.T) {
 		t.Errorf("English warning missing: %s", r.Raw)
 	}
 }
+
+// The order CSV preview shows a name it will store rewritten for labels
+// (issue 22, point 8); a file without one shows an empty list.
+func TestOrderImport_PreviewWarnsOfRewrittenNames(t *testing.T) {
+	h, seed := mustImportServer(t, storagetest.MustOpenSQLite(t))
+	sup := signIn(t, h, "V001", "5555")
+	q := "?merchant_id=" + itoa64(seed.Merchants[0].ID)
+	p := decodePreview(t, sup.upload("/ops/order-imports/preview"+q, sjis(t, importHeader+goodRows+
+		"W-5,yamato,宅急便,,100-0005,東京都,千代田区,丸の内1-9-1,髙橋 ①郎,03-3211-4821,TOWEL-WHT,1\r\n")))
+	if p.ProblemCount != 0 || len(p.Warnings) != 1 {
+		t.Fatalf("preview %+v, want no problem and one warning", p)
+	}
+	if w := p.Warnings[0]; w.Row != 5 || w.OrderNo != "W-5" || w.Field != "氏名" || !strings.Contains(w.Message, "髙橋 1郎") {
+		t.Errorf("warning = %+v", w)
+	}
+	p = decodePreview(t, sup.upload("/ops/order-imports/preview"+q, sjis(t, importHeader+goodRows)))
+	if p.Warnings == nil || len(p.Warnings) != 0 {
+		t.Errorf("warnings = %#v, want an empty list", p.Warnings)
+	}
+}
