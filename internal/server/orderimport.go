@@ -183,7 +183,7 @@ func (f *orderFile) preview(lang string) api.OrderImportPreview {
 		Rows: res.Rows, Orders: len(res.Orders), Lines: res.Lines(), Unchanged: len(f.unchanged),
 		Problems:     importProblems(f.problems[:min(len(f.problems), maxShownProblems)], lang),
 		ProblemCount: len(f.problems), Skipped: importProblems(res.Skipped, lang),
-		Warnings:     importProblems(res.Warnings, lang),
+		Warnings:       importProblems(res.Warnings, lang),
 		IgnoredColumns: append([]string{}, res.Ignored...), Sample: []api.OrderImportOrder{},
 	}
 	out.NewOrders = out.Orders - out.Unchanged
