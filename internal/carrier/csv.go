@@ -376,13 +376,19 @@ var layouts = map[string]*layout{
 }
 
 // b2Layout is B2クラウド's 外部データ取込 layout, 95 columns (carriers.md;
-// the layout B2クラウド's own template and public implementations share).
-// soko fills the parcel, the recipient, the sender and 品名; the account
-// columns 請求先顧客コード and 運賃管理番号 are left to the 取込パターン
-// registered in B2クラウド (verify), because soko does not hold the
-// warehouse's Yamato account numbers. Limits are those of the layout, in
-// Shift_JIS bytes. The 複数口くくりキー stays blank: each parcel is its own
-// row with its own 伝票番号, as soko keeps one tracking number a parcel.
+// the layout B2クラウド's own template and public implementations share:
+// Yamato's published 外部データ取込 specification, bmypage
+// .kuronekoyamato.co.jp/bmypage/pdf/new_exchange1.pdf, which the
+// yamato_b2_cloud gem cites; aiship's "CSVレイアウト（ヤマトB2形式）",
+// manual.aiship.jp, for 送り状種類 2 on 代金引換 rows and 0 otherwise).
+// Limits are the layout's, in Shift_JIS bytes. Rules checked against the
+// published layout (carriers.md, 2026-12): 内消費税額等 on コレクト rows,
+// 発行枚数 on 発払 rows only, 請求先顧客コード and 運賃管理番号 required
+// for 宅急便. The last two are contract values soko has no setting for
+// yet, so they are still left blank here, for B2クラウド's 取込パターン or
+// the clerk to fill (issue 22: a per-carrier account setting is still to
+// be built). The 複数口くくりキー stays blank: each parcel is its own row
+// with its own 伝票番号, as soko keeps one tracking number a parcel.
 var b2Layout = layout{
 	software:          "B2クラウド",
 	managementColumn:  0,
