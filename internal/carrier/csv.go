@@ -60,8 +60,12 @@ type ExportRow struct {
 	// ShipDate is the day the parcel leaves (出荷予定日), read as a day in
 	// Japan.
 	ShipDate time.Time
-	// ItemName is what the parcel holds (品名), as the label prints it.
+	// ItemName is what the parcel holds (品名): the first product's name,
+	// or a description the label prints instead.
 	ItemName string
+	// OtherItems is how many more products the order has beyond ItemName;
+	// the 品名 then reads "ItemName 他N点", as the label does.
+	OtherItems int
 }
 
 // RowProblem is one reason a row was left out of a carrier's file, or a line
@@ -197,6 +201,42 @@ func Export(w io.Writer, carrierCode string, rows []ExportRow) ([]RowProblem, er
 	return problems, nil
 }
 
+// CheckRecipient returns what of recipient a the label software of the
+// carrier with carrierCode cannot take: a value longer than its column, in
+// the unit the layout counts, named by the order field it came from
+// (ship_to.address1). Characters Shift_JIS cannot hold are address.Check's
+// to report, for every carrier alike. It lets intake
+// refuse an order whose parcel Export would have to leave out. A carrier
+// without a file layout, or an unknown one, has nothing to check here
+// (CheckOrder names an unknown carrier). Missing values are address.Check's
+// to report.
+func CheckRecipient(carrierCode string, a soko.Address) []Problem {
+	c, l := find(carrierCode), layouts[carrierCode]
+	if c == nil || l == nil {
+		return nil
+	}
+	// No Shift_JIS checker: address.Check reports those characters for
+	// every carrier already.
+	r := &record{ExportRow: &ExportRow{Order: soko.Order{Recipient: a}}, row: 1, layout: l, carrier: c}
+	var ps []Problem
+	for i := range l.columns {
+		col := l.columns[i]
+		if col.intake == "" {
+			continue
+		}
+		col.required = false
+		r.column, r.problems = col.name, nil
+		v := col.value(r)
+		r.check(&col, v, len(r.problems) > 0)
+		for _, p := range r.problems {
+			ps = append(ps, Problem{Field: col.intake,
+				Japanese: fmt.Sprintf("%sの%sに入りません: %s", c.Name, l.software, p.Problem),
+				English:  fmt.Sprintf("does not fit %s's %s: %s", c.NameEN, l.software, p.ProblemEN)})
+		}
+	}
+	return ps
+}
+
 // layoutFor returns the file layout and the carrier for carrierCode.
 func layoutFor(carrierCode string) (*layout, *Carrier, error) {
 	c := find(carrierCode)
@@ -267,6 +307,37 @@ type layout struct {
 	// noSlots are the services whose time slots the software has no codes
 	// for, beyond the post-box services, which take none.
 	noSlots map[string]bool
+	// perChar marks a layout whose limits count characters whatever their
+	// width, as e飛伝 does (it turns half-width into full-width before it
+	// stores a value); otherwise limits are Shift_JIS bytes, a full-width
+	// character taking 2.
+	perChar bool
+}
+
+// runeWidth returns how much one character takes of the layout's limits.
+func (l *layout) runeWidth(r rune) int {
+	if l.perChar {
+		return 1
+	}
+	return runeWidth(r)
+}
+
+// width returns how much s takes of the layout's limits.
+func (l *layout) width(s string) int {
+	n := 0
+	for _, r := range s {
+		n += l.runeWidth(r)
+	}
+	return n
+}
+
+// limitText says a column's limit in Japanese and English, in the unit the
+// layout counts.
+func (l *layout) limitText(max int) (ja, en string) {
+	if l.perChar {
+		return fmt.Sprintf("%d文字（全角・半角とも1文字）", max), fmt.Sprintf("%d characters (full- or half-width alike)", max)
+	}
+	return fmt.Sprintf("全角%d文字（半角%d文字）", max/2, max), fmt.Sprintf("%d Shift_JIS bytes (%d full-width characters)", max, max/2)
 }
 
 // column is one column of a carrier's import file.
@@ -275,10 +346,15 @@ type column struct {
 	en   string // for English messages; set where a value can have problems
 	// value returns the column's value for a row; nil means always blank.
 	value func(*record) string
-	// max is the most Shift_JIS bytes the column takes (a full-width
-	// character is 2); 0 means the value is one of soko's own codes.
+	// max is the most the column takes, in the layout's unit (Shift_JIS
+	// bytes, or characters for a perChar layout); 0 means the value is one
+	// of soko's own codes.
 	max      int
 	required bool
+	// intake is the order field (the API's name, ship_to.address1) whose
+	// value the column carries, for CheckRecipient to name at intake;
+	// blank for columns an order's recipient does not fill.
+	intake string
 }
 
 // blank returns columns that soko leaves empty.
@@ -300,13 +376,19 @@ var layouts = map[string]*layout{
 }
 
 // b2Layout is B2クラウド's 外部データ取込 layout, 95 columns (carriers.md;
-// the layout B2クラウド's own template and public implementations share).
-// soko fills the parcel, the recipient, the sender and 品名; the account
-// columns 請求先顧客コード and 運賃管理番号 are left to the 取込パターン
-// registered in B2クラウド (verify), because soko does not hold the
-// warehouse's Yamato account numbers. Limits are those of the layout, in
-// Shift_JIS bytes. The 複数口くくりキー stays blank: each parcel is its own
-// row with its own 伝票番号, as soko keeps one tracking number a parcel.
+// the layout B2クラウド's own template and public implementations share:
+// Yamato's published 外部データ取込 specification, bmypage
+// .kuronekoyamato.co.jp/bmypage/pdf/new_exchange1.pdf, which the
+// yamato_b2_cloud gem cites; aiship's "CSVレイアウト（ヤマトB2形式）",
+// manual.aiship.jp, for 送り状種類 2 on 代金引換 rows and 0 otherwise).
+// Limits are the layout's, in Shift_JIS bytes. Rules checked against the
+// published layout (carriers.md, 2026-12): 内消費税額等 on コレクト rows,
+// 発行枚数 on 発払 rows only, 請求先顧客コード and 運賃管理番号 required
+// for 宅急便. The last two are contract values soko has no setting for
+// yet, so they are still left blank here, for B2クラウド's 取込パターン or
+// the clerk to fill (issue 22: a per-carrier account setting is still to
+// be built). The 複数口くくりキー stays blank: each parcel is its own row
+// with its own 伝票番号, as soko keeps one tracking number a parcel.
 var b2Layout = layout{
 	software:          "B2クラウド",
 	managementColumn:  0,
@@ -328,14 +410,14 @@ var b2Layout = layout{
 			{name: "お届け予定日", en: "delivery date", value: (*record).deliveryDate},
 			{name: "配達時間帯", en: "time slot", value: (*record).slotCode},
 			{name: "お届け先コード"},
-			{name: "お届け先電話番号", en: "recipient phone", value: recipientPhone, max: 15, required: true},
+			{name: "お届け先電話番号", en: "recipient phone", value: recipientPhone, max: 15, required: true, intake: "ship_to.phone"},
 			{name: "お届け先電話番号枝番"},
 			{name: "お届け先郵便番号", en: "recipient postal code", value: recipientPostalCode, max: 8, required: true},
-			{name: "お届け先住所", en: "recipient address", value: recipientStreetAddress, max: 64, required: true},
-			{name: "お届け先アパートマンション名", en: "recipient building", value: recipientBuilding, max: 32},
-			{name: "お届け先会社・部門１", en: "recipient company", value: recipientCompany, max: 50},
+			{name: "お届け先住所", en: "recipient address", value: recipientStreetAddress, max: 64, required: true, intake: "ship_to.address1"},
+			{name: "お届け先アパートマンション名", en: "recipient building", value: recipientBuilding, max: 32, intake: "ship_to.address2"},
+			{name: "お届け先会社・部門１", en: "recipient company", value: recipientCompany, max: 50, intake: "ship_to.company"},
 			{name: "お届け先会社・部門２"},
-			{name: "お届け先名", en: "recipient name", value: recipientName, max: 32, required: true},
+			{name: "お届け先名", en: "recipient name", value: recipientName, max: 32, required: true, intake: "ship_to.name"},
 			{name: "お届け先名略称カナ"},
 			{name: "敬称", value: fixed("様")},
 			{name: "ご依頼主コード"},
@@ -347,17 +429,23 @@ var b2Layout = layout{
 			{name: "ご依頼主名", en: "sender name", value: senderName, max: 32, required: true},
 			{name: "ご依頼主略称カナ"},
 			{name: "品名コード１"},
-			{name: "品名１", en: "item name", value: itemName, max: 50, required: true},
+			{name: "品名１", en: "item name", value: itemName(50), max: 50, required: true},
 		},
 		blank("品名コード２", "品名２", "荷扱い１", "荷扱い２", "記事"),
 		[]column{
 			{name: "コレクト代金引換額（税込）", en: "COD amount", value: (*record).codAmount},
-			// Verify: B2 may want the tax part of a コレクト amount; soko
-			// cannot know it, as the amount includes shipping and fees.
-			{name: "内消費税額等"},
+			// Required on コレクト rows (carriers.md, checked against the
+			// published layout 2026-12); see codTax.
+			{name: "内消費税額等", en: "COD tax", value: (*record).codTax},
 			{name: "止置き"},
 			{name: "営業所コード"},
-			{name: "発行枚数", value: fixed("1")},
+			// 発払 rows only (carriers.md, 2026-12): B2 refuses it on others.
+			{name: "発行枚数", value: func(r *record) string {
+				if r.b2Kind == "0" {
+					return "1"
+				}
+				return ""
+			}},
 		},
 		blank("個数口表示フラグ", "請求先顧客コード", "請求先分類コード", "運賃管理番号",
 			"クロネコwebコレクトデータ登録", "クロネコwebコレクト加盟店番号",
@@ -398,29 +486,38 @@ var b2Kinds = map[string]b2Kind{
 }
 
 // ehidenLayout is e飛伝Ⅲ's 出荷データ取込 layout, 74 columns (carriers.md).
-// Address and name columns hold 16 full-width characters (32 bytes) each,
-// so the recipient's address is laid out over 住所１–３ and the company and
-// name over 名称１–２. Each parcel is its own row with 出荷個数 1: with the
+// Its limits count characters whatever their width, because e飛伝 turns
+// half-width characters into full-width ones before it stores them: the
+// published layout gives お届け先住所１–３ and 名称１–２ 16 characters each
+// ("16文字×3 … 48文字まで", e飛伝Ⅱ 出荷データCSV入力項目レイアウト,
+// paperzz.com/doc/6185757; お届け先名1 16 全角, "半角文字は全角文字に変換",
+// help.tatempo.guide/ehidenpro), 電話番号 14 and 郵便番号 8 (both sources),
+// お客様管理番号 16 (unverified; e飛伝Ⅱ's layout gives 12 half-width digits
+// for お客様コード, not this column) and 品名 16 (unverified). So the
+// recipient's address is laid out over 住所１–３ and the company and name
+// over 名称１–２. Each parcel is its own row with 出荷個数 1: with the
 // order's parcel count instead, e飛伝 would print that many 荷札 for every
 // row, all under one お問い合せ送り状No., where soko keeps one tracking
-// number a parcel. Codes (verify): スピード指定 000 飛脚宅配便, クール便指定
-// 001 none, 元着区分 1 元払, 決済種別 1 any means of payment for e-コレクト.
+// number a parcel. Codes (unverified): スピード指定 000 飛脚宅配便,
+// クール便指定 001 none, 元着区分 1 元払, 決済種別 1 any means of payment for
+// e-コレクト.
 var ehidenLayout = layout{
 	software:          "e飛伝Ⅲ",
 	managementColumn:  9,
 	dateFormat:        "20060102",
+	perChar:           true,
 	managementHeaders: []string{"お客様管理番号", "お客様管理ナンバー"},
 	trackingHeaders:   []string{"お問い合せ送り状No.", "お問合せ送り状No.", "お問い合わせ送り状No.", "送り状番号"},
 	columns: slices.Concat(
 		blank("お届け先コード取得区分", "お届け先コード"),
 		[]column{
-			{name: "お届け先電話番号", en: "recipient phone", value: recipientPhone, max: 14, required: true},
+			{name: "お届け先電話番号", en: "recipient phone", value: recipientPhone, max: 14, required: true, intake: "ship_to.phone"},
 			{name: "お届け先郵便番号", en: "recipient postal code", value: recipientPostalCode, max: 8, required: true},
-			{name: "お届け先住所１", en: "recipient address", value: recipientAddressLine(0, 3, 32), max: 32, required: true},
-			{name: "お届け先住所２", en: "recipient address line 2", value: recipientAddressLine(1, 3, 32), max: 32},
-			{name: "お届け先住所３", en: "recipient address line 3", value: recipientAddressLine(2, 3, 32), max: 32},
-			{name: "お届け先名称１", en: "recipient name", value: recipientNameLine(0, 2, 32), max: 32, required: true},
-			{name: "お届け先名称２", en: "recipient name line 2", value: recipientNameLine(1, 2, 32), max: 32},
+			{name: "お届け先住所１", en: "recipient address", value: recipientAddressLine(0, 3, 16), max: 16, required: true, intake: "ship_to.address1"},
+			{name: "お届け先住所２", en: "recipient address line 2", value: recipientAddressLine(1, 3, 16), max: 16},
+			{name: "お届け先住所３", en: "recipient address line 3", value: recipientAddressLine(2, 3, 16), max: 16},
+			{name: "お届け先名称１", en: "recipient name", value: recipientNameLine(0, 2, 16), max: 16, required: true, intake: "ship_to.name"},
+			{name: "お届け先名称２", en: "recipient name line 2", value: recipientNameLine(1, 2, 16), max: 16},
 			{name: "お客様管理番号", en: "management number", value: (*record).managementNumber, max: 16},
 		},
 		blank("お客様コード", "部署ご担当者コード取得区分", "部署ご担当者コード", "部署ご担当者名称",
@@ -430,12 +527,12 @@ var ehidenLayout = layout{
 			// so none of its columns is required.
 			{name: "ご依頼主電話番号", en: "sender phone", value: senderPhone, max: 14},
 			{name: "ご依頼主郵便番号", en: "sender postal code", value: senderPostalCode, max: 8},
-			{name: "ご依頼主住所１", en: "sender address", value: senderAddressLine(0, 2, 32), max: 32},
-			{name: "ご依頼主住所２", en: "sender address line 2", value: senderAddressLine(1, 2, 32), max: 32},
-			{name: "ご依頼主名称１", en: "sender name", value: senderNameLine(0, 2, 32), max: 32},
-			{name: "ご依頼主名称２", en: "sender name line 2", value: senderNameLine(1, 2, 32), max: 32},
+			{name: "ご依頼主住所１", en: "sender address", value: senderAddressLine(0, 2, 16), max: 16},
+			{name: "ご依頼主住所２", en: "sender address line 2", value: senderAddressLine(1, 2, 16), max: 16},
+			{name: "ご依頼主名称１", en: "sender name", value: senderNameLine(0, 2, 16), max: 16},
+			{name: "ご依頼主名称２", en: "sender name line 2", value: senderNameLine(1, 2, 16), max: 16},
 			{name: "荷姿"},
-			{name: "品名１", en: "item name", value: itemName, max: 32},
+			{name: "品名１", en: "item name", value: itemName(16), max: 16},
 		},
 		blank("品名２", "品名３", "品名４", "品名５", "荷札荷姿",
 			"荷札品名１", "荷札品名２", "荷札品名３", "荷札品名４", "荷札品名５", "荷札品名６",
@@ -510,20 +607,20 @@ var yupriLayout = layout{
 		{name: "保冷種別", value: fixed("0")},
 		{name: "元／着払／代引", value: func(r *record) string { return cmp.Or(r.ifCOD("2"), "0") }},
 		{name: "お届け先 郵便番号", en: "recipient postal code", value: recipientPostalCode, max: 8, required: true},
-		{name: "お届け先 住所１", en: "recipient address", value: recipientAddressLine(0, 3, 50), max: 50, required: true},
+		{name: "お届け先 住所１", en: "recipient address", value: recipientAddressLine(0, 3, 50), max: 50, required: true, intake: "ship_to.address1"},
 		{name: "お届け先 住所２", en: "recipient address line 2", value: recipientAddressLine(1, 3, 50), max: 50},
 		{name: "お届け先 住所３", en: "recipient address line 3", value: recipientAddressLine(2, 3, 50), max: 50},
-		{name: "お届け先 名称１", en: "recipient name", value: recipientNameLine(0, 2, 50), max: 50, required: true},
+		{name: "お届け先 名称１", en: "recipient name", value: recipientNameLine(0, 2, 50), max: 50, required: true, intake: "ship_to.name"},
 		{name: "お届け先 名称２", en: "recipient name line 2", value: recipientNameLine(1, 2, 50), max: 50},
 		{name: "お届け先 敬称", value: fixed("様")},
-		{name: "お届け先 電話番号", en: "recipient phone", value: recipientPhone, max: 15},
+		{name: "お届け先 電話番号", en: "recipient phone", value: recipientPhone, max: 15, intake: "ship_to.phone"},
 		{name: "ご依頼主 郵便番号", en: "sender postal code", value: senderPostalCode, max: 8, required: true},
 		{name: "ご依頼主 住所１", en: "sender address", value: senderAddressLine(0, 3, 50), max: 50, required: true},
 		{name: "ご依頼主 住所２", en: "sender address line 2", value: senderAddressLine(1, 3, 50), max: 50},
 		{name: "ご依頼主 住所３", en: "sender address line 3", value: senderAddressLine(2, 3, 50), max: 50},
 		{name: "ご依頼主 名称１", en: "sender name", value: senderName, max: 50, required: true},
 		{name: "ご依頼主 電話番号", en: "sender phone", value: senderPhone, max: 15, required: true},
-		{name: "品名", en: "item name", value: itemName, max: 50},
+		{name: "品名", en: "item name", value: itemName(50), max: 50},
 		{name: "配達指定日", en: "delivery date", value: (*record).deliveryDate},
 		{name: "配達時間帯区分", en: "time slot", value: (*record).slotCode},
 		{name: "代引金額", en: "COD amount", value: (*record).codAmount},
@@ -549,7 +646,8 @@ type record struct {
 	sjis    *sjisChecker
 
 	service *Service
-	cod     int64 // what this parcel collects; 0 when another parcel collects the order's amount
+	cod     int64  // what this parcel collects; 0 when another parcel collects the order's amount
+	b2Kind  string // 送り状種類, once its column is done (B2 only)
 	// management is the row's management number, once its column is done.
 	management string
 	column     string // the column being filled, which problems are in
@@ -642,9 +740,10 @@ func (r *record) check(col *column, v string, failed bool) string {
 			fmt.Sprintf("%s (%s) has characters Shift_JIS cannot hold: %s", col.name, col.en, listRunes(bad, "%q (%U)", "%U", ", ")))
 	}
 	// Measured as written: csvcell.Safe may add an apostrophe.
-	if n := sjisWidth(csvcell.Safe(v)); col.max > 0 && n > col.max {
-		r.fail(fmt.Sprintf("%sは全角%d文字（半角%d文字）までです（現在 半角換算%d文字）", col.name, col.max/2, col.max, n),
-			fmt.Sprintf("%s (%s) takes at most %d Shift_JIS bytes (%d full-width characters); this takes %d", col.name, col.en, col.max, col.max/2, n))
+	if n := r.layout.width(csvcell.Safe(v)); col.max > 0 && n > col.max {
+		ja, en := r.layout.limitText(col.max)
+		r.fail(fmt.Sprintf("%sは%sまでです（現在 %d）", col.name, ja, n),
+			fmt.Sprintf("%s (%s) takes at most %s; this takes %d", col.name, col.en, en, n))
 	}
 	return v
 }
@@ -726,6 +825,37 @@ func (r *record) codAmount() string {
 	return strconv.FormatInt(r.cod, 10)
 }
 
+// codTax returns the consumption tax included in what the parcel collects
+// (内消費税額等), or "" when it collects nothing. The goods' tax is worked
+// out per rate from the order's lines (tax-included prices, so rate/(100+
+// rate) of each rate's total, rounded down as receipts do); what the amount
+// holds beyond the goods (shipping, the COD fee) is taxed at 10%. When the
+// lines come to more than the amount (a discount, or a later parcel of a
+// split order), the whole amount is taken at 10% (unverified: B2's layout
+// asks for the figure but not how to split a discount).
+func (r *record) codTax() string {
+	if r.cod <= 0 {
+		return ""
+	}
+	totals := map[int]int64{}
+	var goods int64
+	for _, l := range r.Order.Lines {
+		t := l.UnitPrice * int64(l.Quantity)
+		totals[l.TaxRate] += t
+		goods += t
+	}
+	if goods > r.cod || goods <= 0 {
+		return strconv.FormatInt(r.cod*10/110, 10)
+	}
+	tax := (r.cod - goods) * 10 / 110
+	for rate, t := range totals {
+		if rate > 0 {
+			tax += t * int64(rate) / int64(100+rate)
+		}
+	}
+	return strconv.FormatInt(tax, 10)
+}
+
 // ifCOD returns v when the parcel collects cash on delivery.
 func (r *record) ifCOD(v string) string {
 	if r.cod > 0 {
@@ -734,8 +864,14 @@ func (r *record) ifCOD(v string) string {
 	return ""
 }
 
-// b2InvoiceType returns B2's 送り状種類 for the parcel.
+// b2InvoiceType returns B2's 送り状種類 for the parcel, remembering it for
+// the columns that depend on it.
 func (r *record) b2InvoiceType() string {
+	r.b2Kind = r.b2InvoiceKind()
+	return r.b2Kind
+}
+
+func (r *record) b2InvoiceKind() string {
 	k, ok := b2Kinds[r.service.Code]
 	switch {
 	case !ok:
@@ -767,7 +903,31 @@ func recipientName(r *record) string       { return r.Order.Recipient.Name }
 func senderPhone(r *record) string         { return r.Merchant.Sender.Phone }
 func senderPostalCode(r *record) string    { return postalCode(r.Merchant.Sender.PostalCode) }
 func senderBuilding(r *record) string      { return r.Merchant.Sender.Building }
-func itemName(r *record) string            { return r.ItemName }
+
+// itemName returns the 品名 for a column that takes max: the first
+// product and, when the order has more, " 他N点", as the label prints it.
+// A product name too long for the column is cut and ends in "..." (ASCII:
+// NFKC would turn "…" into it anyway) so that the count still shows: it is
+// the shop's wording, not the customer's.
+func itemName(max int) func(*record) string {
+	return func(r *record) string {
+		name := normalizeText(r.ItemName)
+		more := ""
+		if r.OtherItems > 0 {
+			more = " 他" + strconv.Itoa(r.OtherItems) + "点"
+		}
+		// Measured as check measures it: csvcell.Safe may add an apostrophe.
+		fits := func(s string) bool { return r.layout.width(csvcell.Safe(s)) <= max }
+		if fits(name + more) {
+			return name + more
+		}
+		cut := []rune(name)
+		for len(cut) > 0 && !fits(string(cut)+"..."+more) {
+			cut = cut[:len(cut)-1]
+		}
+		return string(cut) + "..." + more
+	}
+}
 
 // senderName is the name printed as ご依頼主: the sender's own, else the shop's.
 func senderName(r *record) string {
@@ -827,14 +987,15 @@ func (r *record) line(key string, parts []string, i, n, max int) string {
 			parts[j] = normalizeText(parts[j])
 		}
 		var fit bool
-		lines, fit = fitLines(parts, n, max)
+		lines, fit = fitLines(parts, n, max, r.layout.runeWidth)
 		if !fit {
 			total := 0
 			for _, p := range parts {
-				total += sjisWidth(p)
+				total += r.layout.width(p)
 			}
-			r.fail(fmt.Sprintf("%sは全角%d文字（半角%d文字）の欄%dつに収まりません（現在 半角換算%d文字）", r.column, max/2, max, n, total),
-				fmt.Sprintf("%s does not fit in %d columns of %d Shift_JIS bytes (%d full-width characters); it takes %d", r.column, n, max, max/2, total))
+			ja, en := r.layout.limitText(max)
+			r.fail(fmt.Sprintf("%sは%sの欄%dつに収まりません（現在 %d）", r.column, ja, n, total),
+				fmt.Sprintf("%s does not fit in %d columns of %s; it takes %d", r.column, n, en, total))
 			lines = make([]string, n)
 		}
 		if r.lines == nil {
@@ -851,19 +1012,19 @@ func (r *record) line(key string, parts []string, i, n, max int) string {
 // whole parts sharing lines, a space apart; each part starting a line but
 // broken where it is longer than one; and last, the parts run together and
 // broken between characters, which still loses nothing.
-func fitLines(parts []string, n, max int) ([]string, bool) {
+func fitLines(parts []string, n, max int, rw func(rune) int) ([]string, bool) {
 	var ps []string
 	for _, p := range parts {
 		if p != "" {
 			ps = append(ps, p)
 		}
 	}
-	lines := groupLines(ps, min(n, len(ps)), max)
+	lines := groupLines(ps, min(n, len(ps)), max, rw)
 	if lines == nil {
-		lines = flowLines(ps, max, true)
+		lines = flowLines(ps, max, true, rw)
 	}
 	if len(lines) > n {
-		lines = flowLines(ps, max, false)
+		lines = flowLines(ps, max, false, rw)
 	}
 	if len(lines) > n {
 		return nil, false
@@ -877,20 +1038,27 @@ func fitLines(parts []string, n, max int) ([]string, bool) {
 // groupLines joins parts, a space apart, into exactly k lines of at most
 // max bytes, keeping the first parts alone where it can (the prefecture and
 // city read best on a line of their own); nil when no grouping fits.
-func groupLines(parts []string, k, max int) []string {
+func groupLines(parts []string, k, max int, rw func(rune) int) []string {
+	width := func(s string) int {
+		n := 0
+		for _, r := range s {
+			n += rw(r)
+		}
+		return n
+	}
 	if k <= 1 {
 		l := strings.Join(parts, " ")
-		if l == "" || sjisWidth(l) > max {
+		if l == "" || width(l) > max {
 			return nil
 		}
 		return []string{l}
 	}
 	for i := 1; i <= len(parts)-(k-1); i++ {
 		first := strings.Join(parts[:i], " ")
-		if sjisWidth(first) > max {
+		if width(first) > max {
 			break
 		}
-		if rest := groupLines(parts[i:], k-1, max); rest != nil {
+		if rest := groupLines(parts[i:], k-1, max, rw); rest != nil {
 			return append([]string{first}, rest...)
 		}
 	}
@@ -900,7 +1068,7 @@ func groupLines(parts []string, k, max int) []string {
 // flowLines breaks parts into lines of at most max bytes between
 // characters. With fresh, each part starts a line; without, parts run on a
 // space apart, and the space is left out where a line breaks there.
-func flowLines(parts []string, max int, fresh bool) []string {
+func flowLines(parts []string, max int, fresh bool, rw func(rune) int) []string {
 	var lines []string
 	var cur strings.Builder
 	w := 0
@@ -919,7 +1087,7 @@ func flowLines(parts []string, max int, fresh bool) []string {
 			}
 		}
 		for _, c := range p {
-			cw := runeWidth(c)
+			cw := rw(c)
 			if w+cw > max {
 				next()
 			}
@@ -950,17 +1118,6 @@ func postalCode(s string) string {
 // check to report.
 func normalizeText(s string) string { return address.Clean(s) }
 
-// sjisWidth returns how many bytes s takes in Shift_JIS, the unit of the
-// carriers' limits; a character Shift_JIS cannot hold counts as 2, the 〓
-// a carrier would print instead.
-func sjisWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		n += runeWidth(r)
-	}
-	return n
-}
-
 // runeWidth is 1 for ASCII and half-width katakana, 2 for the rest.
 func runeWidth(r rune) int {
 	if r < utf8.RuneSelf || 0xFF61 <= r && r <= 0xFF9F {
@@ -980,6 +1137,9 @@ type sjisChecker struct {
 // Shift_JIS cannot hold, and control characters; at most one more than a
 // message names.
 func (c *sjisChecker) unprintable(s string) []rune {
+	if c == nil {
+		return nil
+	}
 	var bad []rune
 	for _, r := range s {
 		if c.printable(r) || slices.Contains(bad, r) {

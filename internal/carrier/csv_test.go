@@ -31,7 +31,7 @@ func sampleMerchant() soko.Merchant {
 		ID: 1, Code: "SAKURA", Name: "さくら雑貨店",
 		Sender: soko.Address{
 			PostalCode: "6048005", Prefecture: "京都府", City: "京都市中京区",
-			Street: "河原町通三条上る恵比須町427", Building: "さくらビル3階", Phone: "075-123-4567",
+			Street: "河原町通三条上る427", Building: "さくらビル3階", Phone: "075-123-4567",
 		},
 	}
 }
@@ -281,15 +281,14 @@ func TestExport_Values(t *testing.T) {
 				want[cols.shipDate], want[cols.deliveryDate] = "2026/11/24", "2026/11/26"
 				want[cols.address], want[cols.name] = "東京都千代田区丸の内1-9-1", "ヤマダ タロウ"
 				want[13], want[14], want[18] = "丸の内グランドビル 12階", "株式会社サンプル商事", "様"
-				want[22], want[23], want[24], want[25] = "604-8005", "京都府京都市中京区河原町通三条上る恵比須町427", "さくらビル3階", "さくら雑貨店"
+				want[22], want[23], want[24], want[25] = "604-8005", "京都府京都市中京区河原町通三条上る427", "さくらビル3階", "さくら雑貨店"
 			case "sagawa":
 				want[cols.shipDate], want[cols.deliveryDate] = "20261124", "20261126"
 				want[5], want[6], want[7] = "東京都千代田区", "丸の内1-9-1", "丸の内グランドビル 12階"
 				want[8], want[9] = "株式会社サンプル商事", "ヤマダ タロウ"
-				// The sender's address needs both of its columns.
-				// The sender's address needs both of its columns, and its
-				// street cannot have one of its own.
-				want[20], want[21] = "京都府京都市中京区 河原町通三条", "上る恵比須町427 さくらビル3階"
+				// The sender's address needs both of its 16-character
+				// columns, and its street cannot have one of its own.
+				want[20], want[21] = "京都府京都市中京区 河原町通三条", "上る427 さくらビル3階"
 				want[22], want[42], want[43], want[58] = "さくら雑貨店", "1", "000", "1"
 			case "japanpost":
 				want[cols.shipDate], want[cols.deliveryDate] = "20261124", "20261126"
@@ -500,7 +499,7 @@ func TestExport_TooLong(t *testing.T) {
 	if len(e.problems) != 1 || len(e.records) != 1 {
 		t.Fatalf("problems %+v, %d lines", e.problems, len(e.records))
 	}
-	if p := e.problems[0]; p.Field != "お届け先名" || !strings.Contains(p.Problem, "全角16文字（半角32文字）まで") || !strings.Contains(p.Problem, "半角換算34文字") {
+	if p := e.problems[0]; p.Field != "お届け先名" || !strings.Contains(p.Problem, "全角16文字（半角32文字）まで") || !strings.Contains(p.Problem, "現在 34") {
 		t.Errorf("problem = %+v", p)
 	}
 
@@ -530,8 +529,8 @@ func TestExport_SagawaAddress(t *testing.T) {
 	rec := e.records[1]
 	lines := []string{at(rec, 5), at(rec, 6), at(rec, 7)}
 	for i, l := range lines {
-		if n := sjisWidth(l); n > 32 {
-			t.Errorf("住所%d %q takes %d bytes", i+1, l, n)
+		if n := utf8.RuneCountInString(l); n > 16 {
+			t.Errorf("住所%d %q takes %d characters", i+1, l, n)
 		}
 	}
 	if lines[0] != city {
@@ -588,7 +587,7 @@ func TestFitLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := fitLines(tt.parts, tt.n, 32)
+			got, ok := fitLines(tt.parts, tt.n, 32, runeWidth)
 			if ok != tt.ok || !slices.Equal(got, tt.want) {
 				t.Errorf("fitLines(%q) = %q, %v; want %q, %v", tt.parts, got, ok, tt.want, tt.ok)
 			}

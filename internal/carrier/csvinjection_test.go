@@ -39,6 +39,7 @@ func TestExport_FormulaInjection(t *testing.T) {
 				}
 			}
 			rec := e.rowOf(t, carrierCode, rows[0])
+			cols := layoutColumns[carrierCode]
 			for field, v := range attacks {
 				if field == "company" && carrierCode == "japanpost" || field == "building" {
 					// ゆうプリR joins company and name, and address lines
@@ -46,11 +47,18 @@ func TestExport_FormulaInjection(t *testing.T) {
 					// the cell-by-cell check above covers them.
 					continue
 				}
+				if field == "item" && carrierCode == "sagawa" {
+					// e飛伝's 品名 takes 16 characters: the name is cut,
+					// still neutralised.
+					if got := at(rec, cols.item); !strings.HasPrefix(got, "'"+v[:6]) {
+						t.Errorf("item = %q, want it neutralised", got)
+					}
+					continue
+				}
 				if !slices.Contains(rec, "'"+v) {
 					t.Errorf("%s %q: no cell %q in %q", field, v, "'"+v, rec)
 				}
 			}
-			cols := layoutColumns[carrierCode]
 			if got := at(rec, cols.phone); got != "03-1234-5678" {
 				t.Errorf("phone = %q, want 03-1234-5678 unchanged", got)
 			}

@@ -48,8 +48,10 @@ var carriers = []Carrier{
 			{Code: "hikyaku", Name: "飛脚宅配便", NameEN: "Hikyaku Takuhaibin", COD: true, MaxCODAmount: 300000, Cool: true,
 				SizeClasses: []int{60, 80, 100, 140, 160, 170}}, // Sagawa has no 120; verify the larger sizes added since 2023
 		},
-		// e飛伝 codes. Sagawa also has 04 for 18–21, which soko has no slot
-		// for: soko's 18-20 and 19-21 map to 18 and 19.
+		// e飛伝 codes (carriers.md; unverified against a current layout).
+		// 18 and 19 are the 6-slot option contract's; a standard 5-slot
+		// account takes 04 for 18–21 instead (carriers.md, 2026-12), which
+		// needs a per-account setting soko does not have yet (issue 22).
 		Slots: map[soko.TimeSlot]string{
 			soko.SlotMorning: "01",
 			soko.Slot12To14:  "12",

@@ -110,6 +110,9 @@ type Result struct {
 	Problems []Problem
 	// Skipped are rows left out on purpose, with why: not problems.
 	Skipped []Problem
+	// Warnings name each name or company that will be stored rewritten so
+	// that carriers can print it (address.Rewrites): not problems either.
+	Warnings []Problem
 	// Ignored are header columns soko's layout does not read, so that a
 	// misspelt column does not go unnoticed.
 	Ignored []string
@@ -801,11 +804,15 @@ func (b *builder) build(ro *rawOrder) {
 	b.res.Problems = append(b.res.Problems, ro.refused...)
 
 	o := &soko.Order{Number: number, Status: soko.OrderReceived}
-	o.Recipient = address.Normalize(soko.Address{
+	sent := soko.Address{
 		Name: get("ship_to.name"), Company: get("ship_to.company"), PostalCode: get("ship_to.postal_code"),
 		Prefecture: get("ship_to.prefecture"), City: get("ship_to.city"), Street: get("ship_to.address1"),
 		Building: get("ship_to.address2"), Phone: get("ship_to.phone"), Email: get("ship_to.email"),
-	})
+	}
+	o.Recipient = address.Normalize(sent)
+	for _, w := range address.Rewrites(sent, o.Recipient, "ship_to") {
+		b.res.Warnings = append(b.res.Warnings, Problem{Row: rowOf(w.Field), OrderNumber: number, Field: col(w.Field), Message: w.Japanese, MessageEN: w.English})
+	}
 	for _, p := range address.Check(o.Recipient, "ship_to") {
 		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
 	}
@@ -866,6 +873,9 @@ func (b *builder) build(ro *rawOrder) {
 	}
 	// The amounts are checked by Complete, once every line has its price.
 	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
+		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
+	}
+	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
 		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
 	}
 	if !o.DeliveryDate.IsZero() && !b.today.IsZero() && o.DeliveryDate.Format("2006-01-02") < b.today.Format("2006-01-02") {

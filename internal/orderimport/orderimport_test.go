@@ -431,3 +431,37 @@ func TestComplete_CODAddsUp(t *testing.T) {
 		t.Errorf("Complete = %+v, want one problem: C-2's 代引金額 is not ¥4,430", ps)
 	}
 }
+
+// A row for Sagawa whose recipient e飛伝 cannot take is a problem of the
+// preview, naming the column and the limit (issue 22, finding 3): an
+// address in half-width letters fits B2's bytes but not e飛伝's three
+// columns of 16 characters.
+func TestParse_CarrierFieldLimits(t *testing.T) {
+	header := "注文番号,配送業者,サービス,郵便番号,都道府県,市区町村,番地,建物名,氏名,電話番号,SKU,数量\n"
+	street, building := strings.Repeat("a", 34)+"1-9-1", strings.Repeat("b", 30)
+	res := mustParse(t, header+
+		"S-1,sagawa,hikyaku,100-0005,東京都,千代田区,"+street+","+building+",山田 花子,03-1234-5678,MUG-1,1\n"+
+		"Y-1,yamato,takkyubin,100-0005,東京都,千代田区,"+street+","+building+",山田 花子,03-1234-5678,MUG-1,1\n")
+	if len(res.Problems) != 1 {
+		t.Fatalf("problems %+v, want one for S-1", res.Problems)
+	}
+	if p := res.Problems[0]; p.OrderNumber != "S-1" || p.Field != "番地" || !strings.Contains(p.Message, "16文字") || !strings.Contains(p.MessageEN, "16 characters") {
+		t.Errorf("problem = %+v, want 番地 of S-1 over e飛伝's 16 characters", p)
+	}
+}
+
+// A name the import will store rewritten for carriers is shown in the
+// preview, not silently changed (issue 22, point 8).
+func TestParse_WarnsOfRewrittenNames(t *testing.T) {
+	header := "注文番号,配送業者,サービス,郵便番号,都道府県,市区町村,番地,氏名,電話番号,SKU,数量\n"
+	res := mustParse(t, header+
+		"W-1,yamato,takkyubin,100-0005,東京都,千代田区,丸の内1-9-1,髙橋 ①郎,03-1234-5678,MUG-1,1\n"+
+		"W-2,yamato,takkyubin,100-0005,東京都,千代田区,丸の内1-9-1,ﾔﾏﾀﾞ ﾀﾛｳ,03-1234-5678,MUG-1,1\n")
+	noProblems(t, res)
+	if len(res.Warnings) != 1 {
+		t.Fatalf("warnings %+v, want one for W-1", res.Warnings)
+	}
+	if w := res.Warnings[0]; w.Row != 2 || w.OrderNumber != "W-1" || w.Field != "氏名" || !strings.Contains(w.Message, "髙橋 1郎") || w.MessageEN == "" {
+		t.Errorf("warning = %+v", w)
+	}
+}

@@ -44,11 +44,13 @@ func (h apiHandlers) ExportCarrierCSV(ctx context.Context, req api.ExportCarrier
 	rows := make([]carrier.ExportRow, len(parcels))
 	for i, p := range parcels {
 		o := orders[p.OrderID]
-		item := ""
+		item, others := "", 0
 		if len(o.Lines) > 0 {
-			item = o.Lines[0].Name
+			// As the label prints it: the first product, 他N点 the rest.
+			item, others = o.Lines[0].Name, len(o.Lines)-1
 		}
-		rows[i] = carrier.ExportRow{Parcel: p, Parcels: count[p.OrderID], Order: *o, Merchant: *merchants[o.MerchantID], ShipDate: h.now(), ItemName: item}
+		rows[i] = carrier.ExportRow{Parcel: p, Parcels: count[p.OrderID], Order: *o, Merchant: *merchants[o.MerchantID],
+			ShipDate: h.now(), ItemName: item, OtherItems: others}
 	}
 	var buf bytes.Buffer
 	problems, err := carrier.Export(&buf, code, rows)

@@ -49,8 +49,13 @@ func orderOut(o *soko.Order) api.Order {
 func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequestObject) (api.CreateOrderResponseObject, error) {
 	in, lang := req.Body, langOf(ctx)
 	merchantID := merchantOf(ctx)
+	sent := soko.Address{
+		Name: in.ShipTo.Name, Company: deref(in.ShipTo.Company), PostalCode: in.ShipTo.PostalCode,
+		Prefecture: in.ShipTo.Prefecture, City: in.ShipTo.City, Street: in.ShipTo.Address1,
+		Building: deref(in.ShipTo.Address2), Phone: deref(in.ShipTo.Phone), Email: deref(in.ShipTo.Email),
+	}
 	o := &soko.Order{
-		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived, Recipient: recipientOf(in.ShipTo),
+		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived, Recipient: address.Normalize(sent),
 		Carrier: string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
 		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
 		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
@@ -83,7 +88,17 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateOrder201JSONResponse(orderOut(saved)), nil
+	out := orderOut(saved)
+	// What normalising changed in what the shop sent, so that whoever
+	// entered the order sees the label will not print it as typed.
+	if rw := address.Rewrites(sent, o.Recipient, "ship_to"); len(rw) > 0 {
+		ws := make([]api.OrderWarning, len(rw))
+		for i, w := range rw {
+			ws[i] = api.OrderWarning{Field: w.Field, Message: localized(lang, w.Japanese, w.English), Sent: w.Sent, Stored: w.Stored}
+		}
+		out.Warnings = &ws
+	}
+	return api.CreateOrder201JSONResponse(out), nil
 }
 
 // recipientOf is a ship-to address as sent, normalised.
@@ -135,6 +150,9 @@ func (h apiHandlers) checkOrder(o *soko.Order, bad *soko.Error, lang string) {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
 	}
 	for _, p := range carrier.Validate(o) {
+		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	}
+	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
 	}
 	today := h.now().In(japan).Format("2006-01-02")

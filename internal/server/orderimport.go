@@ -45,6 +45,7 @@ var orderImportWords = withImportLayout(map[string][2]string{
 	"oi_done":           {"{created}件を取り込みました（引当済 {allocated}件・入荷待ち {backordered}件）。登録済みのため変更なし {unchanged}件", "Imported {created} orders ({allocated} allocated, {backordered} waiting for stock); {unchanged} already on file, unchanged"},
 	"oi_problems_more":  {"ほか{n}件（先頭1,000件を表示）", "and {n} more (the first 1,000 are shown)"},
 	"oi_skipped":        {"取り込まない行", "Rows left out"},
+	"oi_warnings":       {"送り状用に置き換える文字", "Characters replaced for labels"},
 	"oi_ignored":        {"読まない列: {cols}", "Columns not read: {cols}"},
 	"oi_orders":         {"注文（先頭100件）", "Orders (first 100)"},
 	"oi_no":             {"注文番号", "Order no."},
@@ -182,6 +183,7 @@ func (f *orderFile) preview(lang string) api.OrderImportPreview {
 		Rows: res.Rows, Orders: len(res.Orders), Lines: res.Lines(), Unchanged: len(f.unchanged),
 		Problems:     importProblems(f.problems[:min(len(f.problems), maxShownProblems)], lang),
 		ProblemCount: len(f.problems), Skipped: importProblems(res.Skipped, lang),
+		Warnings:       importProblems(res.Warnings, lang),
 		IgnoredColumns: append([]string{}, res.Ignored...), Sample: []api.OrderImportOrder{},
 	}
 	out.NewOrders = out.Orders - out.Unchanged

@@ -81,6 +81,7 @@ type importPreview struct {
 	ProblemCount int             `json:"problem_count"`
 	Problems     []importProblem `json:"problems"`
 	Skipped      []importProblem `json:"skipped"`
+	Warnings     []importProblem `json:"warnings"`
 	Sample       []struct {
 		OrderNo string `json:"order_no"`
 		State   string `json:"state"`

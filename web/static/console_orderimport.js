@@ -99,6 +99,8 @@
     var more = d.problem_count - d.problems.length;
     $('oi-problems-more').hidden = more <= 0;
     $('oi-problems-more').textContent = t('oi_problems_more', {n: count(more)});
+    fill($('oi-warnings').querySelector('tbody'), d.warnings, problemRow);
+    $('oi-warnings').hidden = !d.warnings.length;
     fill($('oi-orders').querySelector('tbody'), d.sample, orderRow);
     fill($('oi-skipped').querySelector('tbody'), d.skipped, problemRow);
     $('oi-skipped').hidden = !d.skipped.length;
