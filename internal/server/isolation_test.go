@@ -90,6 +90,24 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the first merchant's product changed: %s", r.Raw)
 				}
 			},
+			"erasePersonalData": func(t *testing.T) {
+				notFound("POST", "/api/v1/orders/SO-SECRET/erase-personal-data", nil)(t)
+				if r := sakura.must(200, "GET", "/api/v1/orders/SO-SECRET", nil); r.JSON["ship_to"].(map[string]any)["name"] != "山田 太郎" {
+					t.Fatalf("the first merchant's customer was erased: %s", r.Raw)
+				}
+			},
+			"getRetention": func(t *testing.T) {
+				sakura.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 90})
+				if r := midori.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] != float64(0) {
+					t.Fatalf("the second merchant reads the first's retention: %s", r.Raw)
+				}
+			},
+			"putRetention": func(t *testing.T) {
+				midori.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 30})
+				if r := sakura.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] != float64(90) {
+					t.Fatalf("the first merchant's retention changed: %s", r.Raw)
+				}
+			},
 			"putWebhookEndpoint": func(t *testing.T) {
 				midori.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/other"})
 				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoint", nil); r.JSON["url"] != "http://127.0.0.1:9/hook" {
