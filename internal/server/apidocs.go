@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -20,8 +21,10 @@ import (
 func mustLoadSpec() (*openapi3.T, []byte) {
 	// kin-openapi checks "format: date" with a pattern that lets 2026-02-30
 	// through; the binder would then refuse it without naming the field.
-	// The table is kin-openapi's own, global: setting it again is harmless.
-	openapi3.DefineStringFormatValidator("date", openapi3.NewCallbackValidator(calendarDate))
+	// The table is kin-openapi's own and global, so it is set once.
+	defineFormats.Do(func() {
+		openapi3.DefineStringFormatValidator("date", openapi3.NewCallbackValidator(calendarDate))
+	})
 	spec, err := openapi3.NewLoader().LoadFromData(api.Document)
 	if err != nil {
 		panic(err)
@@ -32,6 +35,8 @@ func mustLoadSpec() (*openapi3.T, []byte) {
 	}
 	return spec, b
 }
+
+var defineFormats sync.Once
 
 // calendarDate accepts a date that exists on the calendar, as YYYY-MM-DD.
 func calendarDate(s string) error {

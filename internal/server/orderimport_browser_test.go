@@ -112,7 +112,7 @@ func TestOrderImport_InBrowser(t *testing.T) {
 	if err != nil || w1.Status != soko.OrderBackordered || len(w1.Lines) != 2 {
 		t.Fatalf("W-1 after the import: %+v (%v)", w1, err)
 	}
-	if w2, _ := db.FindOrder(ctx, sakura, "W-2"); w2.Status != soko.OrderAllocated || w2.CODAmount != 3300 {
+	if w2, _ := db.FindOrder(ctx, sakura, "W-2"); w2.Status != soko.OrderAllocated || w2.CODAmount != 1650 {
 		t.Errorf("W-2 after the import: %s COD %d", w2.Status, w2.CODAmount)
 	}
 	events, _ := db.ListOrderEvents(ctx, sakura, "W-1")

@@ -117,7 +117,7 @@ const (
 	importHeader = "注文番号,配送業者,サービス,代引金額,郵便番号,都道府県,市区町村,番地,氏名,電話番号,SKU,数量\r\n"
 	goodRows     = "W-1,yamato,宅急便,,100-0005,東京都,千代田区,丸の内1-9-1,山田 花子,03-3211-4821,TOWEL-WHT,2\r\n" +
 		"W-1,,,,,,,,,,MUG-BLU,1\r\n" +
-		"W-2,ヤマト運輸,宅急便コレクト,3300,530-0001,大阪府,大阪市北区,梅田1-12-17,田中 誠,080-2345-6789,TOWEL-WHT,1\r\n"
+		"W-2,ヤマト運輸,宅急便コレクト,1650,530-0001,大阪府,大阪市北区,梅田1-12-17,田中 誠,080-2345-6789,TOWEL-WHT,1\r\n"
 	badRows = "W-3,,,,530-0001,東京都,千代田区,丸の内1-9-1,山田 花子,,TOWEL-WHT,1\r\n" +
 		"W-4,yamato,nekopos,3000,100-0005,東京都,千代田区,丸の内1-9-1,山田 花子,,NOPE-9,1\r\n"
 )
@@ -196,7 +196,7 @@ func TestOrderImport_PreviewRefuseImportAgain(t *testing.T) {
 		t.Fatalf("W-1 stored as %+v (%v)", w1, err)
 	}
 	w2, _ := db.FindOrder(ctx, sakura, "W-2")
-	if w2.Status != soko.OrderAllocated || w2.Service != "collect" || w2.CODAmount != 3300 {
+	if w2.Status != soko.OrderAllocated || w2.Service != "collect" || w2.CODAmount != 1650 {
 		t.Errorf("W-2 stored as %s %s COD %d", w2.Status, w2.Service, w2.CODAmount)
 	}
 	events, _ := db.ListOrderEvents(ctx, sakura, "W-1")

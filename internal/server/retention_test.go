@@ -24,7 +24,7 @@ func TestErasePersonalData_NeverReappears(t *testing.T) {
 		s := mustShippingSite(t, db)
 		s.createOrder("SO-1")
 		s.ship("SO-1")
-		if d, f := s.deliver(); d != 4 || f != 0 {
+		if d, f := s.deliver(); d != 7 || f != 0 { // six webhooks, one email
 			t.Fatalf("worker delivered %d, failed %d", d, f)
 		}
 		sakura, err := db.FindMerchantByCode(ctx, "SAKURA")
