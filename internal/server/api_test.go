@@ -340,11 +340,20 @@ func TestAPI_Authentication(t *testing.T) {
 func TestAPI_RateLimitPerKey(t *testing.T) {
 	h := mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{RatePerSecond: 0.5, RateBurst: 2})
 	shop := client{t, h, keySakura}
-	shop.must(200, "GET", "/api/v1/orders", nil)
-	shop.must(200, "GET", "/api/v1/orders", nil)
+	budget := func(r reply) string {
+		return r.Header.Get("RateLimit-Limit") + " " + r.Header.Get("RateLimit-Remaining") + " " + r.Header.Get("RateLimit-Reset")
+	}
+	// A client sees its budget on every answer: 2 at most, what is left,
+	// and the seconds until it is whole again at half a request a second.
+	if got := budget(shop.must(200, "GET", "/api/v1/orders", nil)); got != "2 1 2" {
+		t.Errorf("first answer's budget %q, want 2 1 2", got)
+	}
+	if got := budget(shop.must(200, "GET", "/api/v1/orders", nil)); got != "2 0 4" {
+		t.Errorf("second answer's budget %q, want 2 0 4", got)
+	}
 	r := shop.must(429, "GET", "/api/v1/orders", nil)
-	if r.Header.Get("Retry-After") == "" {
-		t.Fatal("429 without Retry-After")
+	if r.Header.Get("Retry-After") == "" || r.Header.Get("RateLimit-Remaining") != "0" {
+		t.Fatalf("429 without Retry-After or budget: %v", r.Header)
 	}
 	// Another merchant is not slowed down.
 	client{t, h, keyMidori}.must(200, "GET", "/api/v1/orders", nil)

@@ -26,8 +26,9 @@ func newKeyLimiter(perSecond float64, burst int) *keyLimiter {
 	return &keyLimiter{perKey: map[string]*rate.Limiter{}, rate: rate.Limit(perSecond), burst: burst}
 }
 
-// wait returns how long the key must wait before its next request, 0 when it may go now.
-func (l *keyLimiter) wait(key string, now time.Time) time.Duration {
+// wait returns how long the key must wait before its next request, 0 when
+// it may go now, and the requests left in its burst afterwards.
+func (l *keyLimiter) wait(key string, now time.Time) (time.Duration, int) {
 	l.mu.Lock()
 	lim, ok := l.perKey[key]
 	if !ok {
@@ -40,7 +41,7 @@ func (l *keyLimiter) wait(key string, now time.Time) time.Duration {
 	if delay > 0 {
 		r.CancelAt(now)
 	}
-	return delay
+	return delay, max(0, int(lim.TokensAt(now)))
 }
 
 // limitRate answers 429 with Retry-After when a key sends faster than allowed.
@@ -50,9 +51,16 @@ func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 		if key == "" || s.limiter == nil {
 			return next(c)
 		}
-		if d := s.limiter.wait(key, time.Now()); d > 0 {
+		d, left := s.limiter.wait(key, time.Now())
+		// The budget, as the IETF RateLimit header fields draft names it:
+		// the burst, what is left of it, and the seconds until it is whole.
+		h := c.Response().Header()
+		h.Set("RateLimit-Limit", strconv.Itoa(s.limiter.burst))
+		h.Set("RateLimit-Remaining", strconv.Itoa(left))
+		h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(float64(s.limiter.burst-left)/float64(s.limiter.rate)))))
+		if d > 0 {
 			secs := int(math.Ceil(d.Seconds()))
-			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+			h.Set("Retry-After", strconv.Itoa(secs))
 			return soko.Errorf(soko.ETOOMANY, "too many requests: retry after %d s", secs).
 				JA("リクエストが多すぎます。%d秒後に再送してください", secs)
 		}
