@@ -66,6 +66,10 @@ type ExportRow struct {
 	// OtherItems is how many more products the order has beyond ItemName;
 	// the 品名 then reads "ItemName 他N点", as the label does.
 	OtherItems int
+	// Account is the carrier contract the parcel ships on (the merchant's
+	// own or the warehouse's, soko.AccountFor); nil when none is set, which
+	// a carrier whose file needs contract values reports as a problem.
+	Account *soko.CarrierAccount
 }
 
 // RowProblem is one reason a row was left out of a carrier's file, or a line
@@ -384,10 +388,8 @@ var layouts = map[string]*layout{
 // Limits are the layout's, in Shift_JIS bytes. Rules checked against the
 // published layout (carriers.md, 2026-12): 内消費税額等 on コレクト rows,
 // 発行枚数 on 発払 rows only, 請求先顧客コード and 運賃管理番号 required
-// for 宅急便. The last two are contract values soko has no setting for
-// yet, so they are still left blank here, for B2クラウド's 取込パターン or
-// the clerk to fill (issue 22: a per-carrier account setting is still to
-// be built). The 複数口くくりキー stays blank: each parcel is its own row
+// for 宅急便: contract values, from the parcel's carrier account
+// (accountFields). The 複数口くくりキー stays blank: each parcel is its own row
 // with its own 伝票番号, as soko keeps one tracking number a parcel.
 var b2Layout = layout{
 	software:          "B2クラウド",
@@ -447,8 +449,13 @@ var b2Layout = layout{
 				return ""
 			}},
 		},
-		blank("個数口表示フラグ", "請求先顧客コード", "請求先分類コード", "運賃管理番号",
-			"クロネコwebコレクトデータ登録", "クロネコwebコレクト加盟店番号",
+		blank("個数口表示フラグ"),
+		[]column{
+			{name: "請求先顧客コード", en: "billing customer code", value: accountColumn("billing_code"), max: 12},
+			{name: "請求先分類コード", en: "billing class code", value: accountColumn("billing_class"), max: 3},
+			{name: "運賃管理番号", en: "freight number", value: accountColumn("freight_number"), max: 2},
+		},
+		blank("クロネコwebコレクトデータ登録", "クロネコwebコレクト加盟店番号",
 			"クロネコwebコレクト申込受付番号１", "クロネコwebコレクト申込受付番号２", "クロネコwebコレクト申込受付番号３",
 			"お届け予定ｅメール利用区分", "お届け予定ｅメールe-mailアドレス", "入力機種", "お届け予定ｅメールメッセージ",
 			"お届け完了ｅメール利用区分", "お届け完了ｅメールe-mailアドレス", "お届け完了ｅメールメッセージ",
@@ -748,6 +755,23 @@ func (r *record) check(col *column, v string, failed bool) string {
 	return v
 }
 
+// accountColumn fills a column from the parcel's carrier account, and
+// reports a required value the warehouse has not set, saying where to set
+// it.
+func accountColumn(key string) func(*record) string {
+	return func(r *record) string {
+		f := fieldOf(accountFields[r.carrier.Code], key)
+		if r.Account == nil || *accountValue(r.Account, key) == "" {
+			if f != nil && f.Required {
+				r.fail(fmt.Sprintf("%sの%sが設定されていません（コンソールの 管理 › 配送業者契約 で設定してください）", r.carrier.Name, f.Name),
+					fmt.Sprintf("no %s is set for %s (set it in the console: Admin › Carrier accounts)", f.NameEN, r.carrier.NameEN))
+			}
+			return ""
+		}
+		return *accountValue(r.Account, key)
+	}
+}
+
 func (r *record) managementNumber() string {
 	mn := ManagementNumber(r.Parcel, r.Order.Number)
 	if mn == "" {
@@ -796,7 +820,7 @@ func (r *record) slotCode() string {
 		r.fail(fmt.Sprintf("%sでは配達時間帯を指定できません", svc.Name), fmt.Sprintf("%s takes no time slot", svc.NameEN))
 		return ""
 	}
-	code, ok := c.SlotCode(slot)
+	code, ok := c.slotCodeFor(slot, r.Account)
 	if !ok {
 		r.fail(fmt.Sprintf("%sでは配達時間帯 %s を指定できません（指定できるのは %s）", c.Name, string(slot), joinSlots(c.slots())),
 			fmt.Sprintf("%s has no time slot %s (it has %s)", c.NameEN, string(slot), joinSlots(c.slots())))

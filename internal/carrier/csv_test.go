@@ -45,6 +45,13 @@ var services = map[string][3]string{
 	"japanpost": {"yupack", "yupack", "yupacket"},
 }
 
+// sampleAccounts are the warehouse's contracts the sample rows ship on:
+// Yamato's with its B2 billing values, Sagawa's with the six-slot option.
+var sampleAccounts = map[string]*soko.CarrierAccount{
+	"yamato": {Carrier: "yamato", BillingCode: "031234567801", FreightNumber: "01"},
+	"sagawa": {Carrier: "sagawa", SixSlots: true},
+}
+
 // MustSampleRows returns four parcels of three orders for carrierCode:
 // one to a company with a slot and a date, whose name is typed in
 // half-width katakana and whose street in full-width digits; two of a COD
@@ -56,6 +63,7 @@ func MustSampleRows(tb testing.TB, carrierCode string) []ExportRow {
 		tb.Fatalf("no sample services for %q", carrierCode)
 	}
 	m := sampleMerchant()
+	account := sampleAccounts[carrierCode]
 	o1 := soko.Order{
 		ID: 11, Number: "SO-20261120-0042", Carrier: carrierCode, Service: svc[0],
 		Recipient: soko.Address{
@@ -89,6 +97,7 @@ func MustSampleRows(tb testing.TB, carrierCode string) []ExportRow {
 			Merchant: m,
 			ShipDate: shipDay,
 			ItemName: item,
+			Account:  account,
 		}
 	}
 	return []ExportRow{

@@ -51,7 +51,8 @@ var carriers = []Carrier{
 		// e飛伝 codes (carriers.md; unverified against a current layout).
 		// 18 and 19 are the 6-slot option contract's; a standard 5-slot
 		// account takes 04 for 18–21 instead (carriers.md, 2026-12), which
-		// needs a per-account setting soko does not have yet (issue 22).
+		// Export writes unless the Sagawa account has the option
+		// (account.go).
 		Slots: map[soko.TimeSlot]string{
 			soko.SlotMorning: "01",
 			soko.Slot12To14:  "12",

@@ -39,6 +39,7 @@ func TestWarehouse_OrdersExportCleanly(t *testing.T) {
 			Parcel: soko.Parcel{ID: int64(i + 1), Seq: 1}, Parcels: 1, Order: o.Order,
 			Merchant: merchants[o.MerchantCode], ShipDate: now,
 			ItemName: o.Lines[0].Name, OtherItems: len(o.Lines) - 1,
+			Account: soko.AccountFor(s.CarrierAccounts, o.Carrier, 0),
 		})
 	}
 	for _, code := range []string{"yamato", "sagawa", "japanpost"} {

@@ -29,6 +29,12 @@ func Warehouse(now time.Time) *soko.Seed {
 	s := &soko.Seed{
 		Locations: append([]soko.Location(nil), locations...),
 		BoxTypes:  append([]soko.BoxType(nil), boxTypes...),
+		// The warehouse's own contracts, with made-up codes: B2クラウド's
+		// billing values, and Sagawa's standard five slots.
+		CarrierAccounts: []soko.CarrierAccount{
+			{Carrier: "yamato", BillingCode: "0312345678", FreightNumber: "01"},
+			{Carrier: "sagawa"},
+		},
 	}
 	for _, m := range merchants {
 		m.CreatedAt = now

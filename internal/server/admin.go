@@ -164,6 +164,22 @@ var adminWords = map[string][2]string{
 	"adm_new_box":     {"新しい箱", "New box"},
 	"adm_no_boxes":    {"箱はまだ登録されていません", "No boxes yet"},
 
+	"adm_carriers":        {"配送業者契約", "Carrier accounts"},
+	"adm_carriers_help":   {"送り状ソフト用のCSVに書く契約情報。B2クラウドには請求先顧客コードと運賃管理番号が必要です。佐川急便の夕方の時間帯は、時間帯サービス6区分の契約なら18–20時・19–21時、標準なら18–21時（04）で書き出します。荷主が自社の契約で出荷する場合は荷主ごとに設定します（倉庫全体の契約より優先）", "Contract values the carriers' label software needs in the CSV files. B2クラウド needs the billing customer code and freight number. Sagawa's evening goes as 18–20 and 19–21 on a six-slot contract, else as 18–21 (04). A merchant that ships on its own contract gets its own (it wins over the warehouse's)"},
+	"adm_carriers_denied": {"配送業者契約は管理者のみ扱えます", "Carrier accounts are for admins only"},
+	"adm_carrier":         {"配送業者", "Carrier"},
+	"adm_account_of":      {"契約", "Contract of"},
+	"adm_whole_warehouse": {"倉庫全体（自社契約のない荷主すべて）", "The warehouse (every merchant without its own)"},
+	"adm_contract":        {"契約内容", "Contract"},
+	"adm_save_account":    {"契約を保存", "Save the contract"},
+	"adm_account_saved":   {"{carrier}（{whose}）の契約を保存しました", "{carrier} contract of {whose} saved"},
+	"adm_account_removed": {"{carrier}（{whose}）の契約を削除しました", "{carrier} contract of {whose} removed"},
+	"adm_confirm_remove":  {"もう一度押すと削除します", "Press again to remove"},
+	"adm_remove":          {"削除", "Remove"},
+	"adm_no_accounts":     {"契約情報はまだありません。B2クラウド用CSVを書き出す前に、ヤマト運輸の請求先顧客コードと運賃管理番号を設定してください", "No contracts yet. Set Yamato's billing customer code and freight number before exporting B2クラウド files"},
+	"adm_option_on":       {"あり", "yes"},
+	"adm_option_off":      {"なし", "no"},
+
 	"adm_locations":      {"ロケーション", "Locations"},
 	"adm_locations_help": {"棚などの場所。ピッキングは順路（小さい順）に回ります。順路の変更はこれから発行するウェーブから使われます", "Shelves and other places. Pickers walk them in walk-sequence order; a change applies to waves released from now on"},
 	"adm_zone":           {"ゾーン", "Zone"},
@@ -200,6 +216,8 @@ type adminStore interface {
 	UpdateBoxType(ctx context.Context, b *soko.BoxType) error
 	CreateLocation(ctx context.Context, l *soko.Location) error
 	SetWalkSequence(ctx context.Context, locationID int64, seq int) (*soko.Location, error)
+	SaveCarrierAccount(ctx context.Context, a *soko.CarrierAccount) error
+	DeleteCarrierAccount(ctx context.Context, carrierCode string, merchantID int64) error
 }
 
 // ruleName is a field message that names the rule broken ("pattern",

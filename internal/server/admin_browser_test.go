@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -232,4 +233,77 @@ func TestAdmin_BoxesLocationsWebhookInBrowser(t *testing.T) {
 		t.Fatalf("the endpoint in the database: %+v (%v)", ep, err)
 	}
 	c.checkClean()
+}
+
+// TestAdmin_CarrierAccountsInBrowser: an admin sets the warehouse's
+// Yamato contract — a short code refused beside its field, then digits
+// typed with hyphens saved as digits — gives SAKURA a contract of its own,
+// turns on Sagawa's six slots, and removes SAKURA's contract with a second
+// press. A supervisor sees only that the section is for admins.
+func TestAdmin_CarrierAccountsInBrowser(t *testing.T) {
+	site := mustAdminSite(t)
+	srv := httptest.NewServer(site.h)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	c := console{mustBrowser(t, srv.URL+"/console#carriers", screen{1366, 768, false})}
+	c.signIn("A001", pinAdmin)
+	c.expect("ok", "高橋 管理")
+
+	c.waitFor("the carriers", `!document.getElementById('carriers').hidden && document.querySelector('#adm-ca-carrier option[value="yamato"]') && !document.getElementById('adm-no-accounts').hidden`)
+	c.fill("#adm-ca-carrier", "yamato")
+	c.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('adm-ca-carrier').dispatchEvent(new Event('change'))`))
+	c.waitFor("Yamato's fields", `document.getElementById('adm-ca-billing_code')`)
+	c.fill("#adm-ca-billing_code", "03-1234", "#adm-ca-freight_number", "01")
+	c.click("#adm-ca-form button[type=submit]")
+	c.wantMsg("adm-ca-msg", "error", "配送業者契約の内容に誤りがあります")
+	c.waitFor("the code marked", `document.getElementById('adm-ca-billing_code').getAttribute('aria-invalid') === 'true'`)
+	c.fill("#adm-ca-billing_code", "03-1234-5678")
+	c.click("#adm-ca-form button[type=submit]")
+	c.wantMsg("adm-ca-msg", "ok", "ヤマト運輸（倉庫全体（自社契約のない荷主すべて））の契約を保存しました")
+	c.waitFor("the warehouse's contract listed", `(document.querySelector('#adm-ca-table tr[data-carrier="yamato"][data-merchant=""]')||{}).textContent.indexOf('0312345678') >= 0`)
+
+	sakura := site.seed.Merchants[0]
+	c.fill("#adm-ca-merchant", fmt.Sprint(sakura.ID))
+	c.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('adm-ca-merchant').dispatchEvent(new Event('change'))`))
+	c.waitFor("an empty form for SAKURA", `document.getElementById('adm-ca-billing_code').value === ''`)
+	c.fill("#adm-ca-billing_code", "０６９８７６５４３２", "#adm-ca-freight_number", "02")
+	c.click("#adm-ca-form button[type=submit]")
+	c.wantMsg("adm-ca-msg", "ok", "ヤマト運輸（さくら雑貨店）の契約を保存しました")
+
+	c.fill("#adm-ca-carrier", "sagawa")
+	c.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('adm-ca-carrier').dispatchEvent(new Event('change'))`))
+	c.waitFor("Sagawa's option", `document.getElementById('adm-ca-six_slots') && document.getElementById('adm-ca-six_slots').type === 'checkbox'`)
+	c.fill("#adm-ca-merchant", "")
+	c.click("#adm-ca-six_slots")
+	c.click("#adm-ca-form button[type=submit]")
+	c.wantMsg("adm-ca-msg", "ok", "佐川急便（倉庫全体（自社契約のない荷主すべて））の契約を保存しました")
+	c.waitFor("three contracts", `document.querySelectorAll('#adm-ca-table tbody tr').length === 3`)
+	c.shot("admin-carrier-accounts")
+
+	remove := fmt.Sprintf(`#adm-ca-table tr[data-carrier="yamato"][data-merchant="%d"] button:last-child`, sakura.ID)
+	c.click(remove)
+	c.wantMsg("adm-ca-msg", "warn", "もう一度押すと削除します")
+	c.click(remove)
+	c.wantMsg("adm-ca-msg", "ok", "ヤマト運輸（さくら雑貨店）の契約を削除しました")
+	c.waitFor("two contracts", `document.querySelectorAll('#adm-ca-table tbody tr').length === 2`)
+
+	accounts, err := site.db.CarrierAccounts(ctx)
+	if err != nil || len(accounts) != 2 {
+		t.Fatalf("contracts in the database: %+v (%v)", accounts, err)
+	}
+	if y := soko.AccountFor(accounts, "yamato", sakura.ID); y == nil || y.MerchantID != 0 || y.BillingCode != "0312345678" || y.FreightNumber != "01" {
+		t.Errorf("SAKURA ships Yamato on %+v, want the warehouse's", y)
+	}
+	if s := soko.AccountFor(accounts, "sagawa", 0); s == nil || !s.SixSlots {
+		t.Errorf("Sagawa: %+v, want six slots", s)
+	}
+	c.checkClean()
+
+	sup := console{mustBrowser(t, srv.URL+"/console#carriers", screen{1366, 768, false})}
+	sup.signIn("V001", "5555")
+	sup.waitFor("the refusal", `!document.getElementById('carriers').hidden && !document.querySelector('#carriers .adm-denied').hidden`)
+	if sup.visible("#adm-ca-form") || sup.visible(`nav a[href="#carriers"]`) {
+		t.Error("a supervisor sees the carrier contracts")
+	}
+	sup.checkClean()
 }

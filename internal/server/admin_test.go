@@ -119,11 +119,13 @@ func TestAdmin_ChangesAreForAdmins(t *testing.T) {
 		{"edit a box", "PUT", func() string { return "/ops/admin/box-types/" + box }, map[string]any{"name": "60サイズ（厚手）", "inner_length_mm": 250, "inner_width_mm": 180, "inner_height_mm": 120, "max_weight_grams": 2500, "size_class": 60}, 200, nil},
 		{"add a location", "POST", func() string { return "/ops/admin/locations" }, map[string]any{"code": "b-01-01-1", "zone": "b", "kind": "reserve", "walk_sequence": 100}, 201, nil},
 		{"move a location", "PUT", func() string { return "/ops/admin/locations/" + loc + "/walk-sequence" }, map[string]any{"walk_sequence": 30}, 200, nil},
+		{"set a carrier contract", "PUT", func() string { return "/ops/admin/carrier-accounts/yamato" }, map[string]any{"billing_code": "0312345678", "freight_number": "01"}, 200, nil},
+		{"remove a carrier contract", "DELETE", func() string { return "/ops/admin/carrier-accounts/yamato" }, nil, 204, nil},
 	}
 	// state is everything the admin sections show.
 	state := func() string {
 		var b strings.Builder
-		for _, path := range []string{"/ops/admin/merchants", "/ops/admin/staff", "/ops/admin/box-types", "/ops/admin/locations",
+		for _, path := range []string{"/ops/admin/merchants", "/ops/admin/staff", "/ops/admin/box-types", "/ops/admin/locations", "/ops/admin/carrier-accounts",
 			"/ops/admin/merchants/" + sakura + "/api-keys", "/ops/admin/merchants/" + sakura + "/webhook-endpoint"} {
 			b.Write(admin.op("GET", path, nil, "").Raw)
 		}

@@ -78,6 +78,8 @@ var auditWords = map[string][2]string{
 	"aud_act_location.create":         {"ロケーション登録", "Location added"},
 	"aud_act_location.walk_sequence":  {"順路変更", "Walk sequence changed"},
 	"aud_act_tracking_range.create":   {"送り状番号帯登録", "Tracking range added"},
+	"aud_act_carrier_account.put":     {"配送業者契約の保存", "Carrier account saved"},
+	"aud_act_carrier_account.delete":  {"配送業者契約の削除", "Carrier account removed"},
 }
 
 // auditStore is what the audit-log section needs of the store.

@@ -37,6 +37,10 @@ func (h apiHandlers) ExportCarrierCSV(ctx context.Context, req api.ExportCarrier
 	if err != nil {
 		return nil, err
 	}
+	accounts, err := h.store.CarrierAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	count := map[int64]int{}
 	for _, p := range parcels {
 		count[p.OrderID]++
@@ -50,7 +54,7 @@ func (h apiHandlers) ExportCarrierCSV(ctx context.Context, req api.ExportCarrier
 			item, others = o.Lines[0].Name, len(o.Lines)-1
 		}
 		rows[i] = carrier.ExportRow{Parcel: p, Parcels: count[p.OrderID], Order: *o, Merchant: *merchants[o.MerchantID],
-			ShipDate: h.now(), ItemName: item, OtherItems: others}
+			ShipDate: h.now(), ItemName: item, OtherItems: others, Account: soko.AccountFor(accounts, code, o.MerchantID)}
 	}
 	var buf bytes.Buffer
 	problems, err := carrier.Export(&buf, code, rows)

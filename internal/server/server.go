@@ -103,6 +103,7 @@ type Store interface {
 	Parcels(ctx context.Context, orderID int64) ([]soko.Parcel, error)
 	WaveOrders(ctx context.Context, waveNumber string) ([]*soko.Order, error)
 	ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.Parcel, map[int64]*soko.Order, map[int64]*soko.Merchant, error)
+	CarrierAccounts(ctx context.Context) ([]soko.CarrierAccount, error)
 	Locations(ctx context.Context, zone string) ([]soko.Location, error)
 	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
 	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)

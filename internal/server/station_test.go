@@ -37,6 +37,7 @@ func mustPickedOrders(t *testing.T, db *storage.DB) (http.Handler, staffClient) 
 		{Code: "BOX60", Name: "60サイズ", InnerLengthMM: 330, InnerWidthMM: 240, InnerHeightMM: 130, MaxWeightGrams: 2000, TareGrams: 150, SizeClass: 60},
 	}
 	seed.Stock = []soko.SeedStock{{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01-01-1", Stock: soko.Stock{OnHand: 10}}}
+	seed.CarrierAccounts = []soko.CarrierAccount{{Carrier: "yamato", BillingCode: "0312345678", FreightNumber: "01"}}
 	for i, qty := range []int{3, 2} {
 		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
 			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato", Service: "takkyubin",

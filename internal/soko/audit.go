@@ -68,6 +68,8 @@ const (
 	AuditLocationCreate AuditAction = "location.create"
 	AuditLocationWalk   AuditAction = "location.walk_sequence"
 	AuditTrackingRange  AuditAction = "tracking_range.create"
+	AuditCarrierAccount AuditAction = "carrier_account.put"
+	AuditCarrierDelete  AuditAction = "carrier_account.delete"
 )
 
 // OrderAuditAction is the audit action of a supervisor's order command.

@@ -13,6 +13,8 @@ type Seed struct {
 	Stock     []SeedStock
 	Orders    []SeedOrder
 	APIKeys   []SeedAPIKey
+	// CarrierAccounts are the warehouse's own contracts (MerchantID 0).
+	CarrierAccounts []CarrierAccount
 }
 
 // SeedStaff is a staff member with the PIN they will type.

@@ -69,6 +69,14 @@ func (db *DB) Load(ctx context.Context, s *soko.Seed) error {
 				return err
 			}
 		}
+		for i := range s.CarrierAccounts {
+			a := &s.CarrierAccounts[i]
+			row := newCarrierAccountRow(a, 0, now)
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+			*a = row.account()
+		}
 		type sku struct{ merchant, sku string }
 		products := map[sku]*soko.Product{}
 		for i := range s.Products {

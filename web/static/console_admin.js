@@ -1,7 +1,8 @@
 /* soko console: the admin section (see console_admin.html) — merchants
  * (荷主) with their sender block and slip message, staff (スタッフ) with
  * roles, PINs and badge cards, each merchant's API keys (APIキー) and
- * webhook endpoint (Webhook), box types (箱) and locations (ロケーション).
+ * webhook endpoint (Webhook), box types (箱), locations (ロケーション) and
+ * the carrier contracts the carriers' files need (配送業者契約).
  * Supervisors see the lists; the forms are for admins, and the server
  * refuses every change from anyone else. Secrets (a new API key, PIN or
  * signing secret) are shown once, from the answer that made them, and
@@ -603,12 +604,142 @@
     });
   }
 
+  // ---- 配送業者契約 ----
+  // The carriers with contract fields, as the server describes them, and
+  // the merchants by id, for the table and the form.
+  var caCarriers = [], caMerchants = {};
+  function loadCarrierAccounts() {
+    if (!adminOnly('carriers')) return Promise.resolve();
+    return api('GET', '/ops/admin/merchants').then(function (m) {
+      if (failed('adm-ca-msg', m)) return;
+      var sel = $('adm-ca-merchant'), was = sel.value;
+      sel.textContent = '';
+      var all = el('option', '', t('adm_whole_warehouse'));
+      all.value = '';
+      sel.appendChild(all);
+      caMerchants = {};
+      m.data.forEach(function (x) {
+        caMerchants[x.id] = x.name;
+        var o = el('option', '', x.code + ' ' + x.name);
+        o.value = x.id;
+        sel.appendChild(o);
+      });
+      sel.value = was;
+      return listCarrierAccounts();
+    });
+  }
+  var caAccounts = [];
+  function listCarrierAccounts() {
+    return api('GET', '/ops/admin/carrier-accounts').then(function (a) {
+      if (failed('adm-ca-msg', a)) return;
+      caCarriers = a.data.carriers;
+      caAccounts = a.data.data;
+      var sel = $('adm-ca-carrier'), was = sel.value;
+      sel.textContent = '';
+      caCarriers.forEach(function (c) {
+        var o = el('option', '', c.name);
+        o.value = c.carrier;
+        sel.appendChild(o);
+      });
+      if (was) sel.value = was;
+      drawAccountFields();
+      var tb = $('adm-ca-table').querySelector('tbody');
+      tb.textContent = '';
+      caAccounts.forEach(function (acc) {
+        var c = carrierOf(acc.carrier), whose = acc.merchant_id ? acc.merchant_name : t('adm_whole_warehouse');
+        var act = el('span');
+        act.appendChild(button(t('adm_edit'), function () { editAccount(acc); }, t('adm_edit') + ' ' + c.name + ' ' + whose));
+        act.appendChild(button(t('adm_remove'), function (b) {
+          O.twice(b, function () { show('adm-ca-msg', 'warn', t('adm_confirm_remove')); }, function () { removeAccount(acc, c, whose); });
+        }, t('adm_remove') + ' ' + c.name + ' ' + whose));
+        var tr = row([{text: c.name}, {text: whose}, {text: contractText(c, acc)}, {text: when(acc.updated_at)}, {node: act}]);
+        tr.dataset.carrier = acc.carrier;
+        tr.dataset.merchant = acc.merchant_id || '';
+        tb.appendChild(tr);
+      });
+      $('adm-ca-table').hidden = !caAccounts.length;
+      $('adm-no-accounts').hidden = caAccounts.length > 0;
+    });
+  }
+  function carrierOf(code) {
+    return caCarriers.filter(function (c) { return c.carrier === code; })[0] || {carrier: code, name: code, fields: []};
+  }
+  function contractText(c, acc) {
+    return c.fields.map(function (f) {
+      return f.name + ' ' + (f.option ? t(acc[f.key] ? 'adm_option_on' : 'adm_option_off') : (acc[f.key] || '—'));
+    }).join(' ／ ');
+  }
+  // drawAccountFields shows the chosen carrier's fields, filled from its
+  // saved contract for the chosen merchant when there is one.
+  function drawAccountFields() {
+    var c = carrierOf($('adm-ca-carrier').value), merchant = $('adm-ca-merchant').value;
+    var saved = caAccounts.filter(function (a) { return a.carrier === c.carrier && String(a.merchant_id || '') === merchant; })[0] || {};
+    var box = $('adm-ca-fields');
+    clearFields($('adm-ca-form'));
+    box.textContent = '';
+    c.fields.forEach(function (f) {
+      var label = el('label', f.option ? 'check' : ''), input = el('input');
+      input.id = 'adm-ca-' + f.key;
+      input.dataset.field = f.key;
+      if (f.option) {
+        input.type = 'checkbox';
+        input.checked = !!saved[f.key];
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(f.name));
+      } else {
+        label.appendChild(document.createTextNode(f.name + (f.required ? '' : '（' + t('optional') + '）')));
+        input.value = saved[f.key] || '';
+        input.placeholder = f.format;
+        input.autocomplete = 'off';
+        input.spellcheck = false;
+        input.inputMode = /digit|桁/.test(f.format) ? 'numeric' : 'text';
+        label.appendChild(input);
+      }
+      box.appendChild(label);
+    });
+  }
+  function editAccount(acc) {
+    $('adm-ca-carrier').value = acc.carrier;
+    $('adm-ca-merchant').value = acc.merchant_id ? String(acc.merchant_id) : '';
+    drawAccountFields();
+    var first = $('adm-ca-fields').querySelector('input');
+    if (first) first.focus();
+  }
+  function whoseName(merchantId) { return merchantId ? caMerchants[merchantId] : t('adm_whole_warehouse'); }
+  function saveAccount(e) {
+    e.preventDefault();
+    var form = $('adm-ca-form'), c = carrierOf($('adm-ca-carrier').value), merchant = $('adm-ca-merchant').value, body = {};
+    if (merchant) body.merchant_id = Number(merchant);
+    c.fields.forEach(function (f) {
+      var input = $('adm-ca-' + f.key);
+      body[f.key] = f.option ? input.checked : input.value.trim();
+    });
+    show('adm-ca-msg', '', t('working'));
+    api('PUT', '/ops/admin/carrier-accounts/' + encodeURIComponent(c.carrier), body).then(function (a) {
+      if (refused('adm-ca-msg', form, a)) return;
+      show('adm-ca-msg', 'ok', t('adm_account_saved', {carrier: c.name, whose: whoseName(a.data.merchant_id)}));
+      listCarrierAccounts();
+    });
+  }
+  function removeAccount(acc, c, whose) {
+    var q = acc.merchant_id ? '?merchant_id=' + acc.merchant_id : '';
+    api('DELETE', '/ops/admin/carrier-accounts/' + encodeURIComponent(acc.carrier) + q).then(function (a) {
+      if (failed('adm-ca-msg', a)) return;
+      show('adm-ca-msg', 'ok', t('adm_account_removed', {carrier: c.name, whose: whose}));
+      listCarrierAccounts();
+    });
+  }
+
   C.register('merchants', loadMerchants);
   C.register('staff', loadStaff);
   C.register('apikeys', loadKeys);
   C.register('webhooks', loadHooks);
   C.register('boxes', loadBoxes);
   C.register('locations', loadLocations);
+  C.register('carriers', loadCarrierAccounts);
+  $('adm-ca-form').addEventListener('submit', saveAccount);
+  $('adm-ca-carrier').addEventListener('change', drawAccountFields);
+  $('adm-ca-merchant').addEventListener('change', drawAccountFields);
 
   $('adm-merchant-form').addEventListener('submit', addMerchant);
   $('adm-merchant-edit').addEventListener('submit', saveMerchant);

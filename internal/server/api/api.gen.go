@@ -51,6 +51,30 @@ func (e APIScope) Valid() bool {
 	}
 }
 
+// Defines values for AdminCarrierFieldKey.
+const (
+	BillingClass  AdminCarrierFieldKey = "billing_class"
+	BillingCode   AdminCarrierFieldKey = "billing_code"
+	FreightNumber AdminCarrierFieldKey = "freight_number"
+	SixSlots      AdminCarrierFieldKey = "six_slots"
+)
+
+// Valid indicates whether the value is a known member of the AdminCarrierFieldKey enum.
+func (e AdminCarrierFieldKey) Valid() bool {
+	switch e {
+	case BillingClass:
+		return true
+	case BillingCode:
+		return true
+	case FreightNumber:
+		return true
+	case SixSlots:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AdminLocationKind.
 const (
 	AdminLocationKindDock      AdminLocationKind = "dock"
@@ -1171,6 +1195,65 @@ type AdminBoxTypeUpdate struct {
 	SizeClass      *int    `json:"size_class,omitempty"`
 	TareGrams      *int    `json:"tare_grams,omitempty"`
 	Thin           *bool   `json:"thin,omitempty"`
+}
+
+// AdminCarrierAccount defines model for AdminCarrierAccount.
+type AdminCarrierAccount struct {
+	// BillingClass B2クラウド 請求先分類コード
+	BillingClass string `json:"billing_class"`
+
+	// BillingCode B2クラウド 請求先顧客コード
+	BillingCode string `json:"billing_code"`
+	Carrier     string `json:"carrier"`
+
+	// FreightNumber B2クラウド 運賃管理番号
+	FreightNumber string `json:"freight_number"`
+
+	// MerchantId The merchant whose own contract this is; absent for the warehouse's.
+	MerchantId   *int64  `json:"merchant_id,omitempty"`
+	MerchantName *string `json:"merchant_name,omitempty"`
+
+	// SixSlots Sagawa 時間帯サービス6区分: 18–20 and 19–21 as their own slots; without it both go as 18–21 (04).
+	SixSlots  bool      `json:"six_slots"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// AdminCarrierAccountList defines model for AdminCarrierAccountList.
+type AdminCarrierAccountList struct {
+	// Carriers The carriers that have contract fields, and those fields.
+	Carriers []AdminCarrierFields  `json:"carriers"`
+	Data     []AdminCarrierAccount `json:"data"`
+}
+
+// AdminCarrierAccountPut defines model for AdminCarrierAccountPut.
+type AdminCarrierAccountPut struct {
+	BillingClass  *string `json:"billing_class,omitempty"`
+	BillingCode   *string `json:"billing_code,omitempty"`
+	FreightNumber *string `json:"freight_number,omitempty"`
+	MerchantId    *int64  `json:"merchant_id,omitempty"`
+	SixSlots      *bool   `json:"six_slots,omitempty"`
+}
+
+// AdminCarrierField defines model for AdminCarrierField.
+type AdminCarrierField struct {
+	// Format What the value takes, in the caller's language.
+	Format string               `json:"format"`
+	Key    AdminCarrierFieldKey `json:"key"`
+	Name   string               `json:"name"`
+
+	// Option A yes/no option of the contract rather than a value.
+	Option   bool `json:"option"`
+	Required bool `json:"required"`
+}
+
+// AdminCarrierFieldKey defines model for AdminCarrierField.Key.
+type AdminCarrierFieldKey string
+
+// AdminCarrierFields defines model for AdminCarrierFields.
+type AdminCarrierFields struct {
+	Carrier string              `json:"carrier"`
+	Fields  []AdminCarrierField `json:"fields"`
+	Name    string              `json:"name"`
 }
 
 // AdminLocation defines model for AdminLocation.
@@ -3197,6 +3280,21 @@ type UpdateAdminBoxTypeParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// DeleteAdminCarrierAccountParams defines parameters for DeleteAdminCarrierAccount.
+type DeleteAdminCarrierAccountParams struct {
+	// MerchantId The merchant whose own contract to remove; without it, the warehouse's.
+	MerchantId *int64 `form:"merchant_id,omitempty" json:"merchant_id,omitempty"`
+
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PutAdminCarrierAccountParams defines parameters for PutAdminCarrierAccount.
+type PutAdminCarrierAccountParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // ListAdminLocationsParams defines parameters for ListAdminLocations.
 type ListAdminLocationsParams struct {
 	Zone *string `form:"zone,omitempty" json:"zone,omitempty"`
@@ -3590,6 +3688,9 @@ type CreateAdminBoxTypeJSONRequestBody = AdminBoxTypeCreate
 // UpdateAdminBoxTypeJSONRequestBody defines body for UpdateAdminBoxType for application/json ContentType.
 type UpdateAdminBoxTypeJSONRequestBody = AdminBoxTypeUpdate
 
+// PutAdminCarrierAccountJSONRequestBody defines body for PutAdminCarrierAccount for application/json ContentType.
+type PutAdminCarrierAccountJSONRequestBody = AdminCarrierAccountPut
+
 // CreateAdminLocationJSONRequestBody defines body for CreateAdminLocation for application/json ContentType.
 type CreateAdminLocationJSONRequestBody = AdminLocationCreate
 
@@ -3757,6 +3858,15 @@ type ServerInterface interface {
 	// UpdateAdminBoxType Change a box type's size, weights, size class and service (admins); its code stays, as parcels keep it
 	// (PUT /ops/admin/box-types/{box_type_id})
 	UpdateAdminBoxType(ctx echo.Context, boxTypeId int64, params UpdateAdminBoxTypeParams) error
+	// ListAdminCarrierAccounts The warehouse's carrier contracts and merchants' own, with the fields each carrier's files need (admins)
+	// (GET /ops/admin/carrier-accounts)
+	ListAdminCarrierAccounts(ctx echo.Context) error
+	// DeleteAdminCarrierAccount Remove a merchant's own contract (it ships on the warehouse's again) or the warehouse's (admins)
+	// (DELETE /ops/admin/carrier-accounts/{carrier})
+	DeleteAdminCarrierAccount(ctx echo.Context, carrier CarrierCode, params DeleteAdminCarrierAccountParams) error
+	// PutAdminCarrierAccount Set the warehouse's contract with a carrier, or a merchant's own (admins)
+	// (PUT /ops/admin/carrier-accounts/{carrier})
+	PutAdminCarrierAccount(ctx echo.Context, carrier CarrierCode, params PutAdminCarrierAccountParams) error
 	// ListAdminLocations Locations in walk order, of one zone or all (supervisors and admins)
 	// (GET /ops/admin/locations)
 	ListAdminLocations(ctx echo.Context, params ListAdminLocationsParams) error
@@ -4770,6 +4880,97 @@ func (w *ServerInterfaceWrapper) UpdateAdminBoxType(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateAdminBoxType(ctx, boxTypeId, params)
+	return err
+}
+
+// ListAdminCarrierAccounts converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminCarrierAccounts(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminCarrierAccounts(ctx)
+	return err
+}
+
+// DeleteAdminCarrierAccount converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteAdminCarrierAccount(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier CarrierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteAdminCarrierAccountParams
+	// ------------- Optional query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteAdminCarrierAccount(ctx, carrier, params)
+	return err
+}
+
+// PutAdminCarrierAccount converts echo context to params.
+func (w *ServerInterfaceWrapper) PutAdminCarrierAccount(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier CarrierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutAdminCarrierAccountParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutAdminCarrierAccount(ctx, carrier, params)
 	return err
 }
 
@@ -6866,6 +7067,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/admin/box-types", wrapper.ListAdminBoxTypes, options.OperationMiddlewares["listAdminBoxTypes"]...)
 	router.POST(options.BaseURL+"/ops/admin/box-types", wrapper.CreateAdminBoxType, options.OperationMiddlewares["createAdminBoxType"]...)
 	router.PUT(options.BaseURL+"/ops/admin/box-types/:box_type_id", wrapper.UpdateAdminBoxType, options.OperationMiddlewares["updateAdminBoxType"]...)
+	router.GET(options.BaseURL+"/ops/admin/carrier-accounts", wrapper.ListAdminCarrierAccounts, options.OperationMiddlewares["listAdminCarrierAccounts"]...)
+	router.DELETE(options.BaseURL+"/ops/admin/carrier-accounts/:carrier", wrapper.DeleteAdminCarrierAccount, options.OperationMiddlewares["deleteAdminCarrierAccount"]...)
+	router.PUT(options.BaseURL+"/ops/admin/carrier-accounts/:carrier", wrapper.PutAdminCarrierAccount, options.OperationMiddlewares["putAdminCarrierAccount"]...)
 	router.GET(options.BaseURL+"/ops/admin/locations", wrapper.ListAdminLocations, options.OperationMiddlewares["listAdminLocations"]...)
 	router.POST(options.BaseURL+"/ops/admin/locations", wrapper.CreateAdminLocation, options.OperationMiddlewares["createAdminLocation"]...)
 	router.PUT(options.BaseURL+"/ops/admin/locations/:location_id/walk-sequence", wrapper.UpdateAdminLocation, options.OperationMiddlewares["updateAdminLocation"]...)
@@ -8187,6 +8391,119 @@ type UpdateAdminBoxTypedefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateAdminBoxTypedefaultApplicationProblemPlusJSONResponse) VisitUpdateAdminBoxTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminCarrierAccountsRequestObject struct {
+}
+
+type ListAdminCarrierAccountsResponseObject interface {
+	VisitListAdminCarrierAccountsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminCarrierAccounts200JSONResponse AdminCarrierAccountList
+
+func (response ListAdminCarrierAccounts200JSONResponse) VisitListAdminCarrierAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminCarrierAccountsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminCarrierAccountsdefaultApplicationProblemPlusJSONResponse) VisitListAdminCarrierAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAdminCarrierAccountRequestObject struct {
+	Carrier CarrierCode `json:"carrier"`
+	Params  DeleteAdminCarrierAccountParams
+}
+
+type DeleteAdminCarrierAccountResponseObject interface {
+	VisitDeleteAdminCarrierAccountResponse(w http.ResponseWriter) error
+}
+
+type DeleteAdminCarrierAccount204Response struct {
+}
+
+func (response DeleteAdminCarrierAccount204Response) VisitDeleteAdminCarrierAccountResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteAdminCarrierAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteAdminCarrierAccountdefaultApplicationProblemPlusJSONResponse) VisitDeleteAdminCarrierAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAdminCarrierAccountRequestObject struct {
+	Carrier CarrierCode `json:"carrier"`
+	Params  PutAdminCarrierAccountParams
+	Body    *PutAdminCarrierAccountJSONRequestBody
+}
+
+type PutAdminCarrierAccountResponseObject interface {
+	VisitPutAdminCarrierAccountResponse(w http.ResponseWriter) error
+}
+
+type PutAdminCarrierAccount200JSONResponse AdminCarrierAccount
+
+func (response PutAdminCarrierAccount200JSONResponse) VisitPutAdminCarrierAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAdminCarrierAccountdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutAdminCarrierAccountdefaultApplicationProblemPlusJSONResponse) VisitPutAdminCarrierAccountResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11181,6 +11498,15 @@ type StrictServerInterface interface {
 	// UpdateAdminBoxType Change a box type's size, weights, size class and service (admins); its code stays, as parcels keep it
 	// (PUT /ops/admin/box-types/{box_type_id})
 	UpdateAdminBoxType(ctx context.Context, request UpdateAdminBoxTypeRequestObject) (UpdateAdminBoxTypeResponseObject, error)
+	// ListAdminCarrierAccounts The warehouse's carrier contracts and merchants' own, with the fields each carrier's files need (admins)
+	// (GET /ops/admin/carrier-accounts)
+	ListAdminCarrierAccounts(ctx context.Context, request ListAdminCarrierAccountsRequestObject) (ListAdminCarrierAccountsResponseObject, error)
+	// DeleteAdminCarrierAccount Remove a merchant's own contract (it ships on the warehouse's again) or the warehouse's (admins)
+	// (DELETE /ops/admin/carrier-accounts/{carrier})
+	DeleteAdminCarrierAccount(ctx context.Context, request DeleteAdminCarrierAccountRequestObject) (DeleteAdminCarrierAccountResponseObject, error)
+	// PutAdminCarrierAccount Set the warehouse's contract with a carrier, or a merchant's own (admins)
+	// (PUT /ops/admin/carrier-accounts/{carrier})
+	PutAdminCarrierAccount(ctx context.Context, request PutAdminCarrierAccountRequestObject) (PutAdminCarrierAccountResponseObject, error)
 	// ListAdminLocations Locations in walk order, of one zone or all (supervisors and admins)
 	// (GET /ops/admin/locations)
 	ListAdminLocations(ctx context.Context, request ListAdminLocationsRequestObject) (ListAdminLocationsResponseObject, error)
@@ -12425,6 +12751,104 @@ func (sh *strictHandler) UpdateAdminBoxType(ctx echo.Context, boxTypeId int64, p
 		return err
 	} else if validResponse, ok := response.(UpdateAdminBoxTypeResponseObject); ok {
 		return validResponse.VisitUpdateAdminBoxTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminCarrierAccounts operation middleware
+func (sh *strictHandler) ListAdminCarrierAccounts(ctx echo.Context) error {
+	var request ListAdminCarrierAccountsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminCarrierAccounts(ctx.Request().Context(), request.(ListAdminCarrierAccountsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminCarrierAccounts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminCarrierAccountsResponseObject); ok {
+		return validResponse.VisitListAdminCarrierAccountsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteAdminCarrierAccount operation middleware
+func (sh *strictHandler) DeleteAdminCarrierAccount(ctx echo.Context, carrier CarrierCode, params DeleteAdminCarrierAccountParams) error {
+	var request DeleteAdminCarrierAccountRequestObject
+
+	request.Carrier = carrier
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteAdminCarrierAccount(ctx.Request().Context(), request.(DeleteAdminCarrierAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteAdminCarrierAccount")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteAdminCarrierAccountResponseObject); ok {
+		return validResponse.VisitDeleteAdminCarrierAccountResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutAdminCarrierAccount operation middleware
+func (sh *strictHandler) PutAdminCarrierAccount(ctx echo.Context, carrier CarrierCode, params PutAdminCarrierAccountParams) error {
+	var request PutAdminCarrierAccountRequestObject
+
+	request.Carrier = carrier
+	request.Params = params
+
+	var body PutAdminCarrierAccountJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutAdminCarrierAccount(ctx.Request().Context(), request.(PutAdminCarrierAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutAdminCarrierAccount")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutAdminCarrierAccountResponseObject); ok {
+		return validResponse.VisitPutAdminCarrierAccountResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14802,431 +15226,447 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17dyPHlSf4VeJwe0+RdoKPUkktkWf+oEqSVVapiqdYGvWuUEMEkQEgjUREKiNAFFRb50iq42db4/G2",
-	"3Z4e2zvudrent3vGa2/PrjWyp+eP+SaiWLK+xZ64NyIzMhGJTIAkWJ61/lARQGY8bty4ceM+fvfRWleM",
-	"EsEZV3Jt99FaQlM6Yoql8KlL0zRi6U0RMv0x4mu7awlVg7VgjdMRW9u1T6wFayl7dxylLFzbVemYBWuy",
-	"O2Ajql9jfDxa231nbUpHVIm1YE3SPp3QtWDtazShPBFSrT0I1tQ00S1KlUa8v/b4cbDWlWnvvhgyrlsJ",
-	"meymUaIioUdxf8CI/vlI6d+J6BE1YEQq2usRyaSMBN9cC3DEA0ZDGKIZ85+1bh7ee62FLc8b+Ig+vM14",
-	"Xw3WdneuvxisjSKeffaOd5xKkfoH2+HsoTrCJzp2vEnKTiIxliShfZaN990xS6cOibHVioFd3972DSVk",
-	"cXTC0umtVyoWzj5wFIVzadAT6Yiqtd21iKsXbqwBEaKRXtCcBBFXrM9S6DgK2SgRivHu9A02naXFPhnz",
-	"6N0xI0M2JT2REjWIJNH9M6n2CCUpU+mUTCI1wCWlI3yW8pAci3BKUpbEdCrh116USkUolxOWVq73rXxI",
-	"LT2mKko+/3z9Ekf8WIx5WElW8/tFUzWORpGaJeYB7TMio/cqeQffc3sOWY+OY7W2+/x2oGePvQIX1Yxh",
-	"RHnUY1JVzt0+cNGTH7G0O6B8TsfmgYvuWKQhSyt7hV8vpcs7Ym6XXMzt8k9S1lvbXfuftnLJvoW/yq1X",
-	"RHc8YlzdGY+OTY9yOK7oTf+ybEeHb7wFrSsqh5UU1D9eNAHHSUgVCw8j3mWzG+Yuj6dkMqCKaIbps5BQ",
-	"RURKaE8xI4pUNKrcTqbxIwmte4epH2jpNtZ84mMi0uErdOo/IvSPEe+TkE5JxMlX9eG4R5TQnycDxknM",
-	"eoqIsaoanu67elSeAT3WlJeJ4JLBeX9HqDdFGPUivRLlId4RiozMr7sgfW/1WncEZ603qeoOCIpdoscS",
-	"IilRLl+T5NX7tB8QKdocaK/f7cYR44oMRBxKEkkiVRTHpDtOU8bVJrkjQNhvtvUJjS3DCHVLfuop2rfH",
-	"qmnFORdyksyQ4HGwdpCK45iNQOMRXDEOopYmSRx1qe5iK8Envvw1KUAZabYJbLuP8UQuHIOcsDQVaUCo",
-	"JG7rm7gpsQXdwf7BrcOuSJirSaWM6l0D4kCuBWtJKsJxV8m17IDSf07Y8UCIofQoV8HafhimTKLOl4qE",
-	"pSpCHqD4w46HWIH98br3x26kpv4fxCih3P8bG9Eo9v6CTO35IRkIXvGLkIrGR12jrxZJ/qckjPqRkgHh",
-	"ggymyYCBijjbSMp6rKvGqa+Px66segfHmE+wOIJCU4Y8QU5fh5p2TpYc+YKJ46+xrsIFG0V8/+CW0aqK",
-	"i9ZNGQgmqpoKo2CNPUxwGtkkj4WIGeX5j3Jeg3wcx/Q4ZlZmz3QQhV4BXhbawVpMpToay/njr+2uml9S",
-	"1oseen9K2YkYVtHA/HiuQUm9deUsM746StR0lzCtghN4CIS6YiNZJ1UygfA464+mKZ1Cd6ybMuUXkFqJ",
-	"jpRkcW+XCH0ORhykJUpJouBURD4ikdr0nl8u78PBbWgbZDshZ8ScujXsfBPeMbIn0iOm8YHD3j0aSxaU",
-	"OL7IoMXZvq0PS2WmLJVIpD1b9wjXJJ89TpttGcti5e7MmQYUlvpWExC22d/EC8xAJEROpWKjaxJOR92f",
-	"c+944cYCfFPoa0SnJBR7hAvO4C4F7KQGEe8vxU0j+vAWvvN8ibWCNby1mZ81sz9+XLWqL4uH96d4YJWk",
-	"lJHLy0uKiHOWHg1Y1B+oo9HIaWzmoRjIW/PQJArnPDOiD48m2Fc/pUjL2acq5Y5k6UnUrfgteo8ddWMq",
-	"KxpVNGXzOtWL7JNavj1qDiOzQ8vUmSHFLJU9lCiMsDAdM7Z8+g9q+GSp7W9ZydlHz12vub572ce9Atfc",
-	"gb2ctcT7LtMt9LqPH7MGdra3GzRhmbUkf2ro5nByieA1jJ1P7wV3aNtBLctXz8v/crP9cBlboY6/b0dS",
-	"zcrCkCq4PzQT0q5Y9Rz7evZHZpGk//TXimnrWDwk9jGyfvrko9MP/+n0yU9PP/wvATn98BunH3zj9Mn3",
-	"Tz/89emTJ6dPvkU+ff8XG4Tquxwn+lV93tgDrPm47w8ifmgYaGbspfUBqpTnU0fgt+BWvqAA+aMo+P+5",
-	"KFiNDLgt0IJwGcrQMOJhox1oB/GGfuFxsDah8fBIsnfHjBfUE6ft9/xX7DnqxXt4gYVBlbuoJc8KdYCL",
-	"o1qJL2sZ09LUdSu9UO9y8Jxf56L1G4YA1piURN0hXNb01mbwV5dFJ7r7YC0U3WGF/chpcikJfE56lijT",
-	"kAhvGleBx+4Vx2JylNBURTT23inVgKWE6gtdqgjY3uBElIMoQZtyBE6plJH1s2994+zb//fZNz/5/Ue/",
-	"2XCu0o51oXL/L2PLaSwz5lxWeMjSRhvjEB/VL8VRcjRiUtL+gtLCSF/Ta6mloLQYBZrULu0KZYnnCN0x",
-	"fLvoloamaue21Eab4exZZlxqIhfENMU+t4NmJlfTdSXFDm7ducck2sIWoFUSeYINbhAlyIvGfLxHYkZP",
-	"GBFjpb8e6L+lGAoyokNGBC+bd170Tcg/5sOMnLP6++kHP/jsn3/6xc9+99nHvyXHsegOSZLqjR0SwUlM",
-	"j1ksA+N8iaMhI5SjjLomQUIdKbG5Fsyx9dfEFBRt/7UPW19AmaGq7f8FT/yNBTZbtX+gTkEtuQtK53KN",
-	"Y2D+0yWmXcgtMF8UHCra63mOr66KTph/dx/TsM+OrubA0ZzKwqMxV5HnVD1kikwGUczIJBW8Tw5u3ZFk",
-	"yFgCNk4YN8EWKo20y/sFUhGzZrJLk/yeftp7pDnkzQ42aDuwq9LsAINuljq9igtcJPHtTFqJlLBRoqYe",
-	"sUVJSnkoRlp+kfWXIdgG7jdG6G2UhJp3Oy13oayXuGDa1loqSyWMLKHwd0BewMcwjIgRARqaJr3cI1yQ",
-	"lCXozoB2ApKOtUzMWeuaND1sktvnlOkXwk0u78znkoNbd2ZFgJeS+uw4uHXHTidkrvMn89EHQFeB0RGM",
-	"o0dhQiWRjCuvl1RaMdRsvjNzxffnz/KeIal7UwFtERlAawGDKEnwr3HC0pMII+WobqL62gKNL6dKzZGy",
-	"y7H/BbNNJnIqKeua42aNEiac0+/Frzg/KgTsXNOr7ahymG9j8MKrPExE5LuvdQXvRf1x6gtVeU2vHXKy",
-	"3uw2PowMqNRygZlGyZSpPUdy9CIWh5LQlOkvOaHHJfZ3HeRcHzpV3vMTxtVRdyCq7bHwiCQ0HxzcJcfH",
-	"+sFjRlBdy6ysM0Qvm4CxS/1tnbcZnlys8XluZRn1ecT7BJ+pdy0LLaFVtZfZ9nY0x21v47AW0VjGadyE",
-	"STOmKq+il1PHYaRe5Sqd+hUywf1RNF1VFSYM51JAOkM23W2Pt7ef60Yh/Ms6Ael046ijCdhBf3LHSz5o",
-	"/WhYsvKgvA3WaBIdDSEIthtHWm5CS15ZiQ25wZXNVD58Dzpc4KU8Hml2ID2FMskvqQt6X744izDHMeuJ",
-	"lNV14Qs6S/tMXZPkhMZjJgm2s2ckB0qgSCtRIeFCEfYwki7P54MNWaWruDEJcTBHiz6vjK++gfEGojoc",
-	"/rKsnI0/X8fAboBiP+4o5++oi3Cb5dvTI9ScgPy6hu6wh+omPlnhsXIb883rZZra83MJq1SR8b66f2fr",
-	"1f07rZ3nAqL/fTEgbx3cbO1ryXDr/mutnRsB6Q5Yd4jaLYl4Nx6HeIVyb61F5cSn02o96+jdMeXKXOez",
-	"6PGd8m54i2tNXauNsktNQkYkiZ4B6YqxPuvWKelSyeC7a5LYdu3dwrH91kb5zigWXpovHofyx/CSK3en",
-	"10aW+Jb6JuVdFt/iyXhRg1/KqInpdbbG834zpKdb0GJffZiI1KeiyhP/Kd+LYhaQw0HUU0dfvXUYkGMq",
-	"2Qs3CjaO46nyHlX63TmhjhBJLBuLyHtikkUpz4rIVEykL+sk7bJYkkkaKVUIoq3aotmYTZMBkMYZ7oNq",
-	"4t4a+YlLlaLdgU/7t+MDtbMvIF4uSgmHnIfNigjUYxaz8MhEVLvUq1WOx9zkEsyO5J6YSDIZCMlIAoMi",
-	"AxqCZoyDITROGQ2nDUiYTdftcGbgtXQ8SNlJxCZV5KwmJuUkghbIRIzjkPSjE9aAsPMulPie736U0i5k",
-	"QpgnTKpXzDBdICCMdgdE8C7zd2rY6gjOHb+AczeKJ8ISg0Z1tzjpQN9oUjExbr91zcV4rBGqL3Ey0eso",
-	"B4wpIgf6RzVgowBaMHkRx0zPSLexs4c3TeMvJF0Rj0dcN+Q8rreLJJEKyHFM+TCzcekGoMvJQMRsY5Ps",
-	"KzISUpGdYHt7e5cU5m5PXhrHjWN25ksESUdJzKqkWqrHsb1t161xnwUWvScmC26zwoYH493sFtt1OBgc",
-	"OLhEDXZenuJqGTawu6W4FzOeKnNgRrba7XmP9cYSnXQ0ju/21nbfaZhiEixAYSsEHj+Y6V94RMOIctpn",
-	"I30Z5mKW+qcffOfsl3/z9D/8289/+def/5tvfP7Dfzj73m8sN+OupbLqrp9ltHk5CnebTZZFCRop3Bt7",
-	"xpid2Su97ac4oVkBIJWx/nl2f84poWASc1H1ThTGlBGhJYnazaZ7tvdsziZ+tvBesZWRdEfIWvXXMD2f",
-	"oLQigZsXWG7RznQO6x2kou/PBZprDsTfjip1ke5YCTQRe6IRo+5wnECuXZa0he1dk0QkjGdPiJBOmwfo",
-	"m+PQv+T54e5hBzAke1+sFAcFCjjZWHYQeate4sdCsjdtTu0SmivYqtLR0SiSUk/fk2otoz5nYSviJDeP",
-	"E/OeJN1Y6BeRvxMjQ01rfqNn3soRGKoaRQHm7xgHRa3ndJZWgksRs7upcY/7LG3NdV63tX00UnjOGxrH",
-	"JrppyZaz932tn29nifCIjqxy08DSs4yHNwMIsG6SmmRSiBWD5GJ5ZGyt5VMalToZRwmhPAxAgyNmt6Cu",
-	"hHEMWtkSnJGDV17bM0ZriHXQClMs+n00Zcz03496qm6FvhL11N0EV/VxsDZgcXjUS8Wo7j1Y0kNF1Vgu",
-	"5v6OOFuOf25H3BvrPXIi2Jq2lUW9aa1bKD9XuUex/8cFOciIlKVmjyqdb/7ACUs2ql+taFOkxexVZw1T",
-	"1o2SiNWT3ObU1hln8Lfq/Q0RUvT5I7/LAk/0sVyQZfUqHclYKP+lNhoxzatL0fW+ebnS1Lq4v8ZnfXa0",
-	"nGwTZMQIqg9muxYlyrskKchUI0kctjC7prANSrmOzhRdjrESoHie5HujLDWLi59xu7NAQXbePag5Kfcz",
-	"D5RVTvX1GYYXMyrZUfbRjA2Df6WIT9gRRLnq4SQxIIh0wcKmRzRWR8e0Iip4tvtlNJvcdbb4MW7FW1mt",
-	"n+6RIUuU9Uza0LhBJJVIpyXT+PX6MEQzxmZrcI9JsJqXNRfOJkcZjMis/gagFJTAEuzmwzb+VGByvGUZ",
-	"pY2MeaRkQVueEwmc9T1P5C+yCDM0whZqSZQrSjMEgizfaSPtw23E86NaEGMg6g6r7hGuQ8Rzk0A8lfnc",
-	"g9AqRgxlI8dxOh1k46ij4W0jumcDf/W2Dqt8FDJh3cqfnwnaOKTIZ5MNwZ1DPYnO7U90mzscj0b0GXAs",
-	"etW8RZMbDvOUBpnnNERc3wqVPF86w3lTE+qTCIqTqyOS0SxnSHQsHs67jXl/G1AesvBInLB0Ic0YrjlH",
-	"Jn7bH0Lkgmk1o59k71Y482qNTM4z3qvb/YJ9Jhkfx1GX2Fcy8LqZRuucm+WNz95dC2AdSq+6ul2RdLWL",
-	"nXpjxxa6Bxv9rBBME0eJHYuRRkexli/IEpofvOpRyhI7II9xxUZUzt8A2XiCLKbHNgsBGnUksYLrgo19",
-	"S1gYLv3ynYUuVQqnxYObsjcqSTFXqZoLLuRcHOZcDpe5/IFi2GALVt2zEKWtSM8yLZyrWGka5YyHqosa",
-	"jrI2WL766jknCK8iAvOaJPhMYCPDZZfya5JIxRJ/eN0CHO6P3znsUi53MWUQYqy7lPMKm1bIFPUlTrwK",
-	"4aO6kSmMHBpjsWRkQJOEVTdXaZVYYiM6SVzVM9Q0xW5NOGjF0NLsjuRtSwyzFUrRSXYtA04jujF/KGmX",
-	"cq9hvEs5SSlE/aoB5Vm2VB4dO0dAe4JrZ4ONr0myf3Ar4yoIs9S8VjF9JRYi/kx0wJqZrBN3Z4+HLDbP",
-	"bFtD6Xz9Mjbz77YxX8o/MWv6PHfk2z45xji6HEAXgO+ANSIlyeEbb5Wj3GqBe7PbYcEA4HnMvducK1fZ",
-	"rEPWno/sDhaTY4zI7hjubXexnFVvwJM/iU8zlDkZ52J9dim/9cqsOmfeLl5wgSkq+azKULKoGX2stcMq",
-	"C/pcS0FuDFsuGgjsZku8WSLeDMlKLXsHWklWQ4vZO08W9uzxGeGL/h/DqNdjaTV8xML2lmWsJlqEmRnk",
-	"wy2MzUeQV6gcHAuahpUa8AKMVnKge/ihsfeMPeyyZDF3YzaVV+27XucGEyZkp1GjByhSoxMtmXwxgfr0",
-	"ZeFRwtKjgRinPiZ3L5/l/aGP86VfRn964XV/KBDezIm+iZGIY8CYfoOsf/Xw/kZAtj99/y+uP+fLgpnX",
-	"vaL9qnyekE6vIcwgOZ4SeBKCxvQ3vdhGjjWOiMqW9lC35BvMhJ4sIBLfpiesmk1nTU9Gne8z5/Yt1zwr",
-	"MLOiHg4pMLcdecaYczdpztmeKO7K6D6b/OI3vPh/ifjQi/qRMhKB57kXPfTqbiXimcQIaxuwEWDQ/typ",
-	"4kovMs3q2eSXxBqJam9sxeF6x2niAfaVYqPknEYVmjfiOVzGKZx9R1X7EpCT58y7IhP6PtwdukxP45ok",
-	"r9+/f0DwBdAft53U1y4dMXJMu8Nmkbkwl2LvxWlUWmZKgOxFrezGDAJHojtL9WT+1Tv7rf+Vtt7bbr30",
-	"IP9z86jdbj340p/4aP7qiEbxQUy7bCBibyBNgVyLnN6TqJQwMB+7w+3HRxQcaVWk8rEI/VDScowt1HO9",
-	"eTDAtiqHcJ+Nktic3/4xeNMs8cYLiTLXZMU1HH49qpyKfaB6SsFaki9l83Nghgl8x1ze6VLzm0/t2cmV",
-	"6FGaWe3qLHM3tYR3c7W3t/2XoJwaxQvTdnB+NvuKCVlaYOiDKGRHSerPLL4jCP5EBDdBs3nQld+qUWnE",
-	"eRN/IF2ahmT99Mlfnz55cvrhb0+f/O70w49PP/xH/ceTb280cJ0Ha5OUJrM96NkT/VOih7h++uEvT5/8",
-	"8PTJt86++/Xf//zrXkfT4woi3s1V57nkmjv/ymHXpEHBY645xe3Ut+yvGydB1XXXOn/qdrMNH62bRzKO",
-	"47mB84IoQLrooVlFpePucNekdxi34ERrQhgFEmMa94DFYWOF1g61OrDLCcEtFe3AAXAxIeaZxbLXJzRS",
-	"3gBZ03Ah/hXrUJgokQlN2UCMJVukwxJz5FyRrWo+13xw2SLN4xewtCwVKhwuA/V5QeafygRNd1or2wqZ",
-	"+3cRbq1cU9Ocs7i+id7CohwXVrcBIh6aB+baolQVPqnFjGtmLlXGtWbuKdOI46A6d4RgPscyiRzHlLWl",
-	"VYXuzVm8m5DQsXiVggXXaunFQLkwazkeRdx83KmRVGWqVdtqTbfLiKLzcu8i1a2ulJpzGbKWtH57bXU4",
-	"XC0KWpVFdn7Alrkuh+cO53LiuLI2cVA1RFiSx5pHDV6k68eLs22o1KRa2hy6zSXTuSPb7AF11dFsxXPB",
-	"ibixG6gET+zwUqaaeiNvbmGc4AUqUE0ci9VsU8s0l6173abHLK5UuuYoUI3CgvUCRoKbsODFU0FuY1JQ",
-	"9WVhQlMe8b7nCnxPH9OSpGMOsFSxmOwRKodujiEkU1PC2cRi+zUalE1Lhx4W0PuRYm7Mfzb6ypXJ5j6L",
-	"8pd9fzGRfjXApVa/nc0rLTTknQgL+7WhyUchixX1T2fZMD1PSm+XjiUgjpnKTBjsceO61zxX7T5YJsZc",
-	"8KMB5XMnmvvkq3EWa9IRlC+Q3PgiiiMIZoifDcC7imJyqER36FnDExoZpePRUtF31cisDGPQMui/JXWP",
-	"csBawYGcD7/coY8Mbzr30Gap+faNPFL8kT+Dl4VHxxUlQZ203clAkJhB8nk3FpLVpe3WJ2Jb6w/4fmIW",
-	"ulVQj1kseB8MQwNG9LFtMrIXyMUWNGTh0aKiv95QZOZ64S2Xo3SQbDMTmR3ALL88cDhmKX0jj8VtUj09",
-	"WOszztKo69V9cOGaX7jM87CuXq6k/ZSxsJDEb+vVknUswKpaotfbcErTqcxHnvOR481af2d758E7262X",
-	"Hvxv19/Zbj33YGP3ne3W8/jVn9Te/vOQUney8/Zx1fG6cG614Y5Fzio3hXfB8OFs1OVViaSRBdekQT4J",
-	"yM7mppUP62fv//nZ936+UQGYk+8kH1TO3JDleZmuC8NbzGoZ/qTPQjxxpqNU78d83S8p/F1L5EtDUNcM",
-	"Vi2+TfgwEdxIa7De+xe6Eivitj0DLMMUUTkIQHEQZ28DniUOjaynrKvXCappW1QJSO5HulRx3fnk0pyg",
-	"ByszRcL4ml0dj2z05hZVRae7w3VNirg8OW193OfcjD3rKCWhknTwXtzJxCWeurTP9ggfx7F16cVUqizn",
-	"ptbuczeRNnLDC/rFRomq2Ph6s3GUNtk1HKo1ZKWlvcfNUjbtDL34fDlkUEm4Ojxk8XQPMFgYMi00o7li",
-	"fJZTE8ZDU3EJVwtDGRltzLZmsQq0LCdwZEybLXxtsoXDP69kuQjNFGCX9WaVX0vUWPSbBzyWYpB80Y50",
-	"qndkxTUwQkR7jGEwTHxNkq8e3r0D9eazHANgdL0r9U/1MQ6216AwLb9e6JDlAix3RSJfrfXubiIrPV21",
-	"dv+LKyd+oe6ufE51gCzV99ylfGK+TV6+zxZ8DCUn1/wF8ltlKvWbi/cSGOXwKLfVz4Zm4BNFu0pVDEZV",
-	"1rhjIc6bK3VeQaolajdWWo6a1VP0lPerGFt1qveVJWJ7R+pH7KopM7EguJUIj3rMc1X97Lc/P/vdD59+",
-	"+8+f/vBXT//yrwIyZTwgij4sIGJfFXxWrbwLI5nF/hYndvb+35797oenH3y0/JSWwMpaUG7Ow7BaIQbV",
-	"XGSnuShNWDRtEcynQQSRbH5u/OL9D87FhJcB+lS8bcu6xH9VxuU1l0QLpmPuji6wGyC7IZBEl8WeJIh6",
-	"eOUlan1Ue4fueqqTCKxNoieWzcYkr0LVJAPlCdkcWc4u4/pXSxx5DadLpOipCcVIOQtapwD5Pkq7sS1F",
-	"RT79/s/IMeuKEZNkJyCn3/p19nH96c/+YWMjMBDBx1P8Y5PkeKhaiVUi1ddtaQe3ZxD/HRC9lNGQpFF/",
-	"gOmRkvHQwRCifarnE6kB3uoHNKVdpRd1KsZkQkslYmp57m0kea1V1bHnZApLAVXL7jsnWCe7kedIXpXQ",
-	"XYVNmB8OjjjN4L0MppeD8jWzIRaLFAJCvExVd7CMzTfPGSxFXdPugOiFIFCui0Av0MEe5jVFEhcfS0FC",
-	"GYYJDzR3Cs4QLApwbLlQZKRHp98wSTqExmUXaF0qavMQmDlpiQ6pFBvNaggRD9nDykr2QNKC9LF7WnfP",
-	"pApILxUjsu03PDVyYWe+6wYQxZnNlRjRUAAnBrjgsBqj2AIE7zaFenZy5a39wLApgoHEdGr+hDVuYEEA",
-	"aheMraaL+WtXFT9gR1MVcWtrQR1P0dtkVs2/WnYWVY2Z3/eIZBaR3iJxVzVoKFTVImwZgxuONXtQ1paq",
-	"gRWa1IRYUDvK2b/WFTVvdfPeKxerYeziKOLutzsNvFJrwTkcU92Y0fRoRlMuFwMY6209EgayndjniX6+",
-	"EozKuUPM3Aq++Ob39cXgez/e1doYKAAijllX7em9OhpLZcLAaRiScULW+0KEknyZ9BiT5NNv/e/EHiYb",
-	"XuVt0cLwTW8wF9JZDblPP/jO2a+/c/rB988+/u7Tn/z46Y/+bsbju7bcZaXR6OvHv+Q1xBPQeb3mNMvv",
-	"KTWlYYrXjGxKL9VNxbl+1KJoN7uNHA6i5L5oehm5EH4qXDHmhk9FI3aon/Mm8cBCAarNOeG6MiN1JcKN",
-	"x4X57iyJdgJyPSDPffr+L0jC0vzm4qGAmHOR8ZqhLUbPrjkJA2JDcgJiwVkn9IQF4CzXFyiIXgwgnStA",
-	"BT+AZJjApOQE9gw9sp8HIg4/ff8X9el5gLpm3AVAIphRZcZqvlAXYb3OV71BUjqtHhCWr6g3N1UmNGap",
-	"PqQ7EEIyf+Jmt2hKOIfVKhNjCwBvngtZ7NkuhNEUoMzVUKEUhhdgDG9z9v6YwYrlnt3CjbGyPobDWZXZ",
-	"yIx3Reh1qb91/7XWi5pUWZ0vL0tZXnHQBQciiXp6BlIMhZdcUZ8LfWPG0kGeS+PrWEXI/A52jGuSxHQq",
-	"xs5tUGu4i1lj5rBtU2B613rt4hDLSn28XHsKheacu52cW/Tpf4i6UCuv/OSvBfcKVZTArPVEbbEqwQ2D",
-	"GVQe/1I1qyWFC7qYMco9DXw5asOKTFOo1xaznsJ6+Zwk4zQRkpH1Q9yTu8UM2N447kXmQwgV6WGMKBw5",
-	"Y/rST6wmtnFBCzGnEFZ2fy3VvDZ3WeQ7SUfMrYalqVFdDGueMfUO8CLlIdGToDxiKGnIRF+ewEZJUmbK",
-	"BDa0lupxkPVPv/8zzfc7G7vARnZXBuR4jIiCWkbq/2lxYO79I1N918zLRMOem+AVIcW56hzkZ0BW3jCv",
-	"BWTOIEfKNS8aNsyThM0SzEr+ubXFnM1waZXFPIckhjm4ffvNRAV88iJr3cyqhWOKNtRQlEp0h2B+T5m+",
-	"O2HAWXUdwGPaHRrbcn0PmIcNwVfQz+Y8V6D/8Fh4Z4b5zjSL3aQeXWYMcvnIRUd3513NFucLS15Mkb4Y",
-	"c9GSVp2AbMOyggGWvI0gP4psZ8Ye9u6YxjlaaXcslRjpO9+ESfLp+z9Ar4reydegxAJCO5D//qOshjFJ",
-	"4rEk7p3biEUw7JCYSZnZjKBFE2aUOXSsOX79xvXr+ozXrJjPdwOs+WU8j2uSKKFoDF1ljp9rkty8+wrB",
-	"FwmNJ3QqMWJ7pbaq3VlHJ1nf2Sb/88YeETye6tMV6kEPWoK3MpseEGTPwsugAf8P1+TlIUIASBs8h9rQ",
-	"K7in5RjocvortDYCR/UYk4tSo54eTZ3/z6y5zb0INzvNZlLDH+ne3FvXMVXdwdqDx48flEub/y9ibOw/",
-	"WWT9mEfvjpneZLxPptnvcpN0oJ0O7mlzSK3bmpXk4O7hfbJFk2jrZGcLX9mCFzY2ZyMcZqDoeEk84dM5",
-	"f3AxaZ6e45osS3fHqD9gKUgziYp4oUL7ImbNedEE5jGTkKfocDgdH0c8yMU2Z0ORCBmQQTSc0uE4INNx",
-	"YkDZrsRgWi3UAmJKEviAly5ani1ncq3ywpf87ZUKQ4MaMyUDCI+UswtECVNHs8CAxSdMmoj3SMIhi0ZP",
-	"eEHfdJ0oGX8KQXXX+Kv/zWUK1VQay14XE9KjaaYnwKWrL9Qu6ZhN2iHrMxrmRtDmnYx+nYB0cMDwF4W/",
-	"yHqkj0n8pJWGuJinAU0YMCH9GmAEdzAJCxpLSU+MeUh6bMJSrA+FgOcRXlDlBhFpm3eya21ns80dhc2q",
-	"kRXld3BgBUAjWzhsfj6+og+PUqpYlSJtlaxG1tQ6xAmnOafniinVmAOXxaSYgyBxUQASRaqW7DRGADmg",
-	"6dckSY0Zzaz2i8HO9oOgdj1Kp2NZIubSrtgZvH8hGsziSBkXVQGq0qS02jh7J8jP0WCcUGf3BjjL52iq",
-	"sBvVU0vL2dizxYwxnxxLB+ImPzK+pwY4HIVYsZm1APNnlUGQxWFAKBSHzRwOu8QcX5tav9r0J1tW4Bve",
-	"KkQMgXWc98dVtYwkq8jXxFC8+nhpnJuLEihtFR9RdVE/oN3heUpDYxUlf3C9L3t6IQTNh4vXHigXhFpI",
-	"EJbo6akTVVdHYZHYtXm5pJh5eTju95n0JwhUFRM7Fg+rk0jL1PH4H47FQ2NY4EoLFWsChVcb2I4aEu0g",
-	"6g6XxoY5qlLK7jsFLCPMWyW9iEdyYJLJqwAMsFmUV3NapQQegabQig+fK6rNpGKsqkZZqKdJaKqv6eSY",
-	"WcUUPKMCisdYyI1dgyejqBySnohjMZH+2CT9RG2oX9Qd3tfPmeePwmL6SFUSTC5boBf35aplvkJEpGqV",
-	"3Zp1A1CWR5RPbbCnpCMGTpbNGb3hyiGVslWbjWZtnL/Keh4Wv5voqz+VwxzWF3R7fWZFUgW4nwRnNbel",
-	"Gvga/PEoQyXxnxsLl/aYH7WwdC3RlI1oZNWIxW5w3iTxEJOuUMp4ryzeysL30YbHzBqYaGAUHH1BIq6E",
-	"vzYiPWF+ovjyrOzThRBdB+7HUxlltoisSzMzHe+yGzasYnGn3smsMl2UU65fXlPZ73LPqidWMkgD5Ai3",
-	"BqNZSujSO4s84LoMgF8ZPAZJ5UVtqUJ3naeBLqYi+sY+W44Fw76isFkhiIIZScVsbuhaDVgHxoxhM046",
-	"x5xiYqa4jEdhwrpectEyNS/jez7KDFDLGY0qimfAKVX5c3X148ZmiUVwrBa83FdAvy2fTbtknlVNgddg",
-	"bRKFlUSel8HrsdaUSsLm6+f04q76nITf8soEOf/VJvmUGK95/q2+Uh/NO9P8ycDF1+aOaMnEI2OiqU09",
-	"IqYj6MMGA0oih+N5iUiXlFuUDbqWIufNL8L5L5BetHg+T5KLxQYyry4DyDDw3ASgTPDMzv/wjbeWSGOq",
-	"yCjCTT0nmchdqgbpRHPTg86flzPDONUJqU128JwlmZ+14+60RQ0zi56kzhHqOmtrDtTs7vVck5wN96xd",
-	"6E17DJcrjNRcMyts1fqOiXZovaGbZWIv7l6fOfVLRUxjlircUhkEpQlt6tHYVOPQlwm49+JNYn17l3B2",
-	"wtKNzWX8hZVugZuCy/EIPgEl9FOQrs3SLuDk7GxDtPeLZP33v/2vTz/+8ed//68//9ff3IB7eU+IsIn3",
-	"oKyalOr7wswjSYYsUeR4SvBByO4CW5exO6MnuoW/tvCDGFeU6i3oOjOVk1MkK/ro0WZe6Ck72mKhjMvf",
-	"301ze6Z3XVzlaIFd4S+qNaMxzZErF+AJcc6iK/WFFMpVzkbn61tbBe/fMyFXUL8QK0XSOMaPznLzrJjA",
-	"QIx9Qeqv66+tshDSKbKP3ru6qc0KiCJwtdiSRXMfKFS7nBlUjg64yB2GVltd9EVazvlp/nDmn8ai4r4J",
-	"NG9woBpWh3bsSIvEdD1XFpgPW3ePXlzJmQlVkD1w2cjLg2O1P6HTFZpRbSpbSZSKcdplmU266IjNYPOz",
-	"35uE0SxRH8Fn1l03I9kFK6UpsT8RqRr4DrQLtuTaDL2yR1yqiAMhMooQvRwessxdjfmGYujcxzT38OQ5",
-	"r/3d4yQCOzmAgqZZyvqC/LVABQ2LQVZh456/kg3ZawZirSzJLWtr0SvGmLiG49o1seMQVNmE46tZ+RAP",
-	"ih5qZ1CG3vgpMv4mOyvg58U9E/eYYtxa/hdgstS+dxTSqTf7ZyoNargNn9PaogkB0J9MSkbCUql71Fod",
-	"1XoXSylgNmyTIWOJJFExxvC5F55fUAsqDdVLhTzL40KstzWujYqMy/K4IYuxieX38I23amu4nac+rGGv",
-	"2TqQNGSI1MGgrPaAxSHo/2Dz0dy3Ryh6cwEVqYQshB47SGqjSRJHYBzqlqVsaSovVkzlqPXgy5WDrzIf",
-	"ZLVjqgXHrrln2UfRz2YCEv0q3LlqMS1RRqIeZrIy0gVPBQEZiOg+hO0IJQUMerTXR1Xt0jth6REoFIma",
-	"S9WR3vwQb5hRFvLR0lRfuvyXqjpdIg8eoGGIUZEjcVLl83SxKWsWP7sLuotPpCA9WpH537AIRRbw48Wo",
-	"9O51XJVKd8klFAI7R7mOS0L4dLLCfXxgNUmb6roO6SQMDmYAo+sOs/ycjQaxMXOLhdgc8oUwRE1w+WJn",
-	"LkVAwZ3ZaX/+g0/O/v2/P33y289/+A9nP/mVCZz/7OOPTz/45dk3vr7Teqm1U9b1GtjKTIfXZzt8eRzF",
-	"oT7FKQ9JKsTI13olRkIpJ+bjD8+++8nnP/jk6U+/b0Z+9tGTz377889/8Kuz736yxLgx57Rcxtk/JsQt",
-	"L2maz9+YI/NmZEWURIyrPM4fDrin/+HfLjHyZGDc5HV6byKkonGF1vuniCUoAzKYJgPGiUiQxXbJzvZ2",
-	"a3t7+/mZsQV1uBFltERmDRs3/tSs2tOf/vqzT/7jF0/+a33jFYYqZ1J+4IZsC1RtqpEXJmYequwzV1Wj",
-	"Dno0WdAVe/Glv5xIk5kKGxWgjPNrhBUmNm9pL8A8mXHJVdsnDwciVQfRcnG8PYul7k+soXE8JebCXzLq",
-	"+OPiti/z9omD9dIg6vNbfDlnVthni8cZh6w6Ac1eYfSOpiMAXDLFS0CiM3APWMtt6YbiiU7i5fPnhcXM",
-	"RThDbMlLO0V7vUMmpT/O2NJn9nSUae9IiSHjFdoeH8tK+1EkSSpiRkZ0SkJhgw57sRAp6ALGG94VXIq4",
-	"iB5aSkaAuuaKTugU7BMIbJBE3aGx1K4FawNTBRwegAbhCBgVCFKNSFNdRM5Ym7MSGxhJZizEaSaO4K+s",
-	"ztqcvitWrmiUduhuqVyxrJrk/py6PBFjMbP+MjltDWH08yHNmc0SaO82FblUEieNugwDrwdRGGrdBjlO",
-	"xlHivzU2D7FdKKHZXaelaj/MNxGxrhiNGA+rAtGPxUODeilxICR7BWC24SpvVJRCsAYXagDJhpFqjp0z",
-	"k9fgw86Zp7csDlHuC3b1lPzK7mTlQu4uBQ03zWHQKgtRYcP53MVgCQDsZCZ3i8gN2bt+vrzgUrq1RWbr",
-	"Nqq/kmddEm+SilEkWUiUcACZPBVb3ZKgfuMNFGPlBmD1mGVNV4Wsq0U2q+gObwu10DFhiqNWDdgcdcfm",
-	"KnwOO1BBtNpei8l5bklSmHnlGl6Eigy8cOX6sV2z+UxZw2oXbJ5VdZxSY0pC+1DdGleS4yCmXbY6glys",
-	"fXrB5JBqmjbcVk4WhIPN5UmIWGY5MgAFj/vYINZA+VMZC7VL6Iisn330rbNvf/TZx/9pIyA711s7NwKy",
-	"c6O180JAdl5o7bwYkJ0XW9e3A7LzUuv6jj2yM3SiIlQSHa0Fa9CI/le3ov/Vzeh/dTv6X92QV1Mu1itf",
-	"SC2D8KoFau41rqZH03h6NJYsPBonfpuvFhiNw+udFKAmJVQqdZfKcrK5cQNJYqZrhlnMqCnNzstP7pKs",
-	"oDCwjy2yta1EXdxpYZUSa/GyXnUsMQK/zQ+VfCn/rzY0tIp7lmmsEnnG4JNBUBY+UypwWh8ZUMkiBcbw",
-	"Lfrb9MSz/UZzbwxVKTtUVgVnNU4oy3PJRqhUZ7iE2HrVFC6IXc8HATdWR95a5lDXR9iCEMaPZ4IPwJ6h",
-	"xXRzcKQRfeiA0hbsaXXBHPrVzG+1YCDIKDP0QzSJFoyASlVGpIJvd42tKqt/oq+DExoPA5ONwZWAKFYl",
-	"FNsjMuL9mGEAFr4CV0fIlY4Q4ikDIIZHISsGMLEuCPD+cQVjLZNOWL17KvMM5yIDg21ogTyBYh6kR4m+",
-	"gO3opjHmQ/RuT6xkunSh32e3Ym/T+ru1Sv2q6/EWqvAuUXe3tKQXcN8rM8lV3/zMeF7lYZYoUYZW1yta",
-	"kYae07e4a2vtxZJ1U1ah/8iozwG0DZ7ZRaDKUrU4MGBk2LEkFQr+jFQFbIxu6ShJWS+qyDeTiqYqwzco",
-	"jCCAXBAWx+azJDShFYgWy+RvNvIDouvOLkaR8uUJ1mZPlhZ9GZ3CYYvsnCxs+moumTHtcTgeoTaeexcr",
-	"o6YX0NA2HZwl/MK9T+I3Rfwl/M7iLeGnLCfffKSFjznqkn03w16CzznIUvGbAhKTiYB1x4vIxrGYNHKt",
-	"IG8fVe2YN+mQGdiTItvuoYU0DjFGBzDzZ4Ga3TifNJ5N8tpezJGm25jlONyCY62qHGrJZY7DJHqDeYJU",
-	"9jnZP7hFhizDG9H7iHSkGIqjT9//RScoli5z0Y413+jpWiPEJmQe6C71XBlN0SGOwxsolZiDp+DdK6dG",
-	"0V4PSv3La0TiUwGRDNKkEEpUJHLL/LJJsMyXJDSWAuHn9RD/rHXz8N5rrftiyLipIgDMrXvoCjGMMifW",
-	"LhScODLt5aM15Hr8GMK9e55gekB9Xz97/9tnn/zjBiYLO5RBlPwRlMzE29cmgdgKTewYxBoCuuut1+ax",
-	"6EdSRV1JxFhJyGkw5Stt0m9go7sJFwpcRetnX/+733/0m88++dbZL//dRp7NFfF+m1twfghjYjTEbLvA",
-	"qMF4OCOIcqnA6Wabt/mXvrQ/VgPGVWQ87F/6EjnUo+no70UavWcQgF6GRSbt8fb2c90hm8IfrJOHwhre",
-	"avMi5/TpCSNTMd4k+8B6xywWvA+CyWUosq4n+PFvN4zijw6eqRi3ubR408AAWD+CquzNa2buFrQo/z6L",
-	"x4bkwjY/iWR0HDOAqI6UOfMkubF9IyDsIe2qeEriaMiIFCOGAyjWl4RqeYZsrwJkxpe+BH68DgT/IgW3",
-	"TIb0l78mBe+Q9Xuv3SQv3Xj+TzeQVB3Ndp2AdABZogMQl7BG+jsEl9B/5cgXHT07xAqK+AmNo5BE+mAJ",
-	"SAdhO3bJO48QQK7Njcvk8YMO3Hv0FPAedUxDW2v1TXwGPZARJ1/V11MmGeRCRpy8yvtxJAdtDr62qRgj",
-	"e3b2u12WqNZtAyS3SxjvGGLcYyqNmNTMgy4l2L+KDqGCAuncCtkoEYrx7rT1Bpt2bL2PdZME+u6YtTmK",
-	"PjJONG9cf/55p2yric6i5K23br2ysQkcaivaQgi25izLiW0OXx2LcGrCtbGuILoa0Qpk9J2IS6W3jOgR",
-	"2sUauZOoy/ayhts8a9nyF7TrgJrDjzeuX98jk0EUM6cTs4YkknpyURyTdMzhJKEkZSqdAi4/AsRGCrm4",
-	"rwXGje2XSNQjmMRZeLPNMSFhZ5vITfIGm+IqQnapbub6DQLpX5tYSDWrZawfAsFpsJ0TvR/sTgH8dcpz",
-	"rx/sl+wwAJKYhdaaumb6lKlxyknnEWmDRtxe2yXvbG5uPghI29WN9ffttc3NzfYaedxBdEOptIpjBNce",
-	"SaiUpIOPd/TS9xkG/ehm4HwIyJirKCYdp2HAoNb3os0271i1TEa8yzpmcBIVXAC+t0WO4QHdOMcNlQhI",
-	"5DCTuym41dNAkjr8LMfdLpOyN47JV169b9kHDUDI4q/ep/1OoCV8GPX1qpszFh9FltUrqpUnQiXp3Oq1",
-	"7gjOWm8ipDZscuQg495u86JybiYRwJbUROo8t32D3BGKvCnCqBexsJOnCAGbmnkddkWCmxNF8IhqMUzi",
-	"aBQp9HpqgacH3NHT1uIHDxWQTvZY0l+bgwn+nqCyKztknWb7T/ctoTsTXtPmuTjf2CSAuaH1XZOaptmJ",
-	"jLnmu87Dlj5oW/h6xyR6QVOUT9tcYLjmZBB1B/Zc1d12aRyTSO1lG1R/abbRc5vOlDX/tzl4itieSeyx",
-	"hb7ys2AHjwDKyZgPuZhw/b4Vc1QZsiFr6MnY1kFGUnI8TnHtzeaXtn4Bcj6j4bTNU6rYHjlmU4E84Sxy",
-	"JMmN6y+Zo0KL1WlrX48U9o5kXcFDuYlM2eYlNkRXbqhZw5RVuvXq/deIHvVtPWgrdeEckCRMaU+1ua25",
-	"tEs62ZMt+L+BWoYpbQTuz/esYwD4ts0LP0mm3zRjNVvXGVoEBU9ihrJ5A2t/429t7mbKQwKOVr0AYjvN",
-	"jhojVN3tWSJE589a5rHWrbCzR94dC8U0obMTjcphWVGhx7hxbLleQIo2KFKoAu4f3FoL1k5YKk0Rxc3t",
-	"zW1rlqNJtLa79tzm9uZzEIWlBqCMWzh8u3P0d328b2Tb4Fa4trumJest+xDEotIRU2C2q0D/zx/ZAp6s",
-	"LGbjPGgsFg2eNDL1UEtMeB5U6nfHDBCGrEZtTT9oOKkzq5j5ZeExDwAnJBFc4s3l+va2AXhVJgba1au0",
-	"PqW/W6gvMC2Bbl+6DMHJojeqXZlA3+k0Z5miAI+Dtee2b1R1k417645QVv5idKa5tde9lyHk6JvSeDSi",
-	"6dSwQVn/B+dFXyLyjOGQB8FaQV5iVCJ1bsZy7YEJsp9lNiwPZEi0MLdFuTYHN6cHGVDbyyKcXvQKmmIb",
-	"xRuxSsfs8Qz37Fx03z7O0eLKLtCEZuW+Ny9g8fc5F2OtoeQZvnlB6OIlsClPOMzwOJiRRluPbIIzF48r",
-	"RdNXmMpZ5bI3bA3Jr2pffoW5eddmZ+IxDRom1u3KTFHL79fiTgShqw+TXObmK7ZW3hFN5XC5XozewcZU",
-	"Wc4MSmLaNapFluSYgddklaPgApVTB7Uqc3Vp8459s7NJ7hoF3Dl4B1SimZiFDo5DpMh6J/sImqilb2cD",
-	"bqpI9MxYiPX/ciNB8X62/RKRdApa9WQw3UW7c3Ec5jKIB39xB7wFh6G7CS5N3Jlq9o3k3ao3HwDUQyUe",
-	"vWBaE72AnYUT9mwu4+DOWQKYRF6C5NtCJgInzZXtP+GLW9nnJN89GYGOWVdopd0pbLLrJDFwQWLB+/qK",
-	"b7aMRGVbqxZqk9zMEQyoU/LTtt41hlZzDd1sc9i0+Tq4G9YCTRX3mm8PYa8XqnP8D7gZgEir2gx50EDl",
-	"leSu9dc/exeS6hgZEy6CFhjJjBGcyYB0xWhEW5LpdhULdzPr67+wh0uQ+bsCx89lCwc9TGKIzTC+u4Z3",
-	"oubVV+zVqIxWOLeynFRTuKT2RDqqoQzcY3NYOAVOCWMJceKIfPOyLn2woRWm18Qdu8iwfJFN80aEzy8+",
-	"pMuUIXlNnrmXT+u8eWaunk64HIoV88Uc/dU+8bjqEIM4gEGUtJQgJvsZrLd6jWJIvFjvjeO4BYiBJu8b",
-	"9MuYKQWFZUWbD2jcwycCgknWCFKkBLG54hvGTYQgvbZeMtrfKTgvWLjrSAZy409JnqEtA0ILLcNDVDmP",
-	"BG2OYJ/Sja6UmDUfOP6KvCo+pIMMRByinUtzYpvLWJjirMcMxuO0RkSvByxx8+4r1oLNUnzE+Bfb3BQR",
-	"lFBiNMh08eyuCBo6F8qGdyTUGrR8doC7JrvmmbQCOOV8V2wDsElJXiUAfSX6AmI56yKO/0M0IjtwU+Al",
-	"O/vmJ7//6DdPv/vNz//2k41mezPblDPHPZbkBF3Xu1vRRG9dQaaeawZ4nXtKqSQdT8XPDrr92jxSgWY/",
-	"8x5RKeWSdtGZrHne6oym9ii4nDCaQqR2u6eRAvM/GPZxBxlTL3oOKEGcYYj2hIYCy/Lwqc0lAL12zFHR",
-	"2SMddAaCswSs8tbvZdyHVBnvxxEXHbuzjEsxE2JaNsG911S4Rs8woLSgY0/fhwkQGu7BtMd2sR230ipA",
-	"hWXUviaJs6XIkE039vTx3DGEMq522ubGwWyw34wXuAMJ38b7CPZ9K78MJdY7tpqYg1HRCUgHZvLO9oNN",
-	"mxHb+fT9X2xskn1wGpeLOLd55udRArkUyK1XSAaEnTCeIWpnjnNILjQeHb25amTRyyYu+NkVSA4c/Ypv",
-	"6nn3Jt/TI6DuwvYqbgwDlnhBMgqd9M9vb5dkVaZ7G8qfW1g9sntxrnnSnmCXS/W5Z8EVGyYdGQbYziid",
-	"eEiy68hyCt1COxBevCNg6yX2lClhchvjgprVCQOPDgPy1+agBShCraIEs7NlljNTJP7JhWK2DL2N5jdG",
-	"SiMOlQUTLRoitbSytg1TtS2zQ7IQzJDutTAghRq3IiUIIJiKkaNojjY2CVx3YPxGPAOcINpa9oiVzXji",
-	"oEjuQNRGiibYEJ2mcAa2udncTkkK51TGoEUrtzfJHTax/ABRIGa4bY7BMTZ2EU2zds6ujafartrmuWGV",
-	"TAZTCK1Ci5KbR54ZVtscpEf20zVpAifIOpDsK6/e37DBEXlcRHEAbT6iWjuH6OUe4QICcmyER94rxnpM",
-	"xRij4iK1h4fUJJKszW/sXCcHKfiosR7GazQCIzJFmwtEfxlLmPe0gp8qNOdZEaEnaW8dpp6fhLHFFAKF",
-	"qI2xhnsu+unzi66lRuGKWy4a4L3dXtLxdzVG6gYK+eUaqLEPi/pqdsqMIe68B121NXoR8evV7V/2Db2I",
-	"+JDbgy38L2DiKIlxpVr2xIzCpd0xP2/UiA9LObBbZxW584Duzi6ZiHSIFw0bVG12fi6gk7EZLeAdt7mW",
-	"xAEG10TKZxXXSqyte4BD6FKuRfwxnCN2pus3tl/aqLSLmxdnrOIVFu5n+jZtjfBGcf0fcbdmFnQLGnJh",
-	"+xJgnVsW7bll85MuepO+JlLNf2OpxEjrdANBoDqmPi6U0AoSg4qMLEoxwnn97P0//+yTT54++frZz359",
-	"+sEvz779nS/+6m9//49//vTXH27sYpyTPW5Ti/Vo8MEMzmRApEoZqJJhBgcSEMByxBCvftRTxIQXm61G",
-	"OtjT04+/dfrBf+tkggLwKE3CCcRaOzdyfT9vA/aINCB25nH9sg0pNDGvQ5aYqFitppgIPRvqqgWRSiPw",
-	"GWOk3SY5jKNEBgTyS1B+WF2xF8VMZuiWYPGe0FTLkBw2WKtZAxFrXZ4c5HbAwDEAYptal1ynXKtTNNAC",
-	"oc2pQR3eCCwqa6RVUa3DyoC4Gms5Cl+z/nST7PPMNiAUmTKVyS2Pey0wyg2A1wCskXW1c8ZCFJFGqd61",
-	"6lhkrcvk1ZRC/d9MFJIxDwVne23OzE+UGwzz5sJPt8oOzN54BZPknl0X3xUJJyASqrNme1+TJfh40IOp",
-	"c2qVT6ILlWiQJFbvAMRksku/YEM3VU4TjPSEERc06WfDeYKOOzKIpBJp4aq56qu3s+CFo6qVunUSqiwp",
-	"eTGFS1zsvJOKHZgN9SI23etiAvEQ+gBNs40nr83WbdBny9LL5Yuf6hQLN3SMrzW7SuhdLiGYqRDIBO5Q",
-	"EMASz8pKaaHvyh61pAOmV7CF0zYPaRRPSTrmm2QbQ7oNRTey+hQmG1irGEMt8gaWZiaXImjzCU1TfbIZ",
-	"uxIQU0w4Ecdx1AcukJiWp2/az73wPOmKE0g9scffNQlB/K0poymJI3ocxZFJSY0FuB5JSEdU3+INEq/v",
-	"nDkYl3j04pXkEnuu7oLbfF9cyul0yFS+8Be4WXxnkVuWtfLsObAPPXPhJ5epm7hl7OYGD+QJo89M+ECS",
-	"r5hlDLeWbZUczZ/x8YjjsRyrJev4duRw3Alm3JmO3bTNOwdv5d7MrPNHcjh+bLyaZJ5Tk+orCSrq5uWS",
-	"V5M0cmrqy4TjvHEL9OaOHLhXZV7NgNgUuA44T8suQ2I9hpyOsqxW3fA1aZyFOIzDN94iHSB2B1JxUgap",
-	"N1gQxwAnjxWrEMtuedlLksyzxaBXLKE9BX3r/W+WGy7KA4eeUs1QuOqON85ybbUbbu52rNmHsBXmaY+2",
-	"pMvlr0DVCWnGeqXeODuI5YXgouedHI7XKoP4kV2k8YVBH+CpSm1wv02MU0YEYDBDm693CsV+OyRmPUXE",
-	"WBm1EUSSiV6yPD6gcmOTmKrLuo2v7t/ZenX/TmvnuYDof18MyFsHN1v7Abl1/7XWzo0N8EoZN1bgovBl",
-	"lYv3tEg0lZ+zLE/RQxUl43gbijGg0mczgUTHTPhZNiH73IwjL69D0IiCxhWnzM58sXe5Eu8qhV3NVoMg",
-	"KHP8wLa7yBisBYZwgXlYMwJ24S3tF6TW5Dlf6z3MnlqF2usJyrUFYAaUh5gf7sYnLhQ0bGuiXGjQ8Pzx",
-	"NY0etkNbNnrYPzaMtsTx2WKaJj7EPwwHD97r250tg7jKMOZC0Zq5lxFrsDSTL8bh6b+m9pErM9EVR2gC",
-	"/krmeGeD57u1iQXI3eYWh756i8MTl769L5UzMqD2+WyBYETHU0f1eCbMtaI71ONDdJxZ6Y5ruPCVFV6r",
-	"15Pt+l/u6tScmteMS//K1wAqfVju0BemWKAj0qC6L7cqy+nQzloab2TLRKQZgL7KPV1EoIzYao7vhhlI",
-	"yyF/Xqb88EGAzpUk+TIEhLPJlYsQA7AI1hiRai3kmOEnJfBqwiz4Z87A1sM9j4fzZx7P5catRzZW8igK",
-	"H2+lzHxslsbqvDs3j3WhmuduUENxh9yzozPrfgne4euXxZtVcjQLVY0keXfMxizENNuLywThxt8JzTZl",
-	"o/n8wxxE2qrjqQxee/liIOuqgtR21Fe12d+GHCyDRsRDaTa4dYsvub0rDDZGstCUAY4eg1Tjrx7evZOD",
-	"LWKEaJt3DnUfh1GfUzVO2S5R/wIRGsc8emjxohCqMTjZMb8N2EPy+pv7N1uHr+9ff/4FLVzba/iTwmc3",
-	"8dOxCA3OY3vNqXkOMKgG/3GzzcH+brHuAGQuw2GC0cF0WrdCE9vsfHd/mrAOxr4gn0Pdayif7RTXhiDE",
-	"dbBQ4QKAOX0Uha18AypcljaPzGbZAFC7MBUJSVnCqJJaBy0NaA9qJlx/+DADkMJiy1S2eXY+BvohjAdm",
-	"sTQh0Bh5BCTpp2Kif0zoWDIE86OKxIxK1eY5Ht/9jHKmhXHKoRp3PM2tb5bN9SOIISgZnC76iTbvFDBr",
-	"AQJPi2ts/K17t7OcwoFSiSTr+h9wisSxmJjO2lyPcCCkCaV0ALDCUcTxWZNKCc1xoQgOiqJtMzqhCjKZ",
-	"SCxEgnh2GGxUYSHziZOLt5R5wZdXbDFbUJpdmhcXFhbHknUW5IDeGM6LwMfLHSoikVvAL1t0HEaqFYu+",
-	"c6D4AndM/L7S+5f2egE5uHVHBhY1VgZZ8F+QIbjKgByLhwQAroM2t7WQimi2LZNLl0KEWmBLnGYlL69J",
-	"G8MmRiOIZFwfiDgMiIljDkzgRUA+ff8XG/Z9E4yBKIXiBC0YerDmgTYHUYHGZBp+bSwVM8i7eHOBVkaU",
-	"Rz0tFbuxkGwXQjkheSFSZJ22ORTZ1PIlB2ZOTe1RGCukbWwEsPsDjAxD+EMsAYuBmVn2jI2XVjTtM327",
-	"O6HxmElrEAOM3J5CLEqDt54yi40biz5gS+pt7Xj9ERxQizTsxZ8MoZX3fc0Ht0W/LhsCsgr1rDvdOOoE",
-	"pCOnUrFRB1Idh2y6i0dPFFqAYRCoGYWqzGi0q6C8aaUNrdZ8t88JenLJegdYdBONv4g2hAtqHoDszmHE",
-	"w+zRzsacgWGkSuXIEqoUS/Wr/+od2nrv6MGX2+1N/OtLf+I3PPo6wmXPijL4envuuq+3xfuAK8OyVwSP",
-	"3bRkUA7plKwDKjEYcCtJqzdEtd22mclWd+1ajJv2rcSiPf8hGfdgM7/KVZN7ORwAhHFVcTVf7jgzsPYg",
-	"QIo48u880FPPzzuIn4AxxKKPYTHRSRSzPsugjIqjIutwcslCJn0ye7Idi4etrLhCpdlnXz/7snh435SM",
-	"uLw1cTqqWhVTVRePzJVQ/2XbG1n//Je/1lr3iMZxRuv8VEqEVC09NpOyKQnVO47DeEd0SvpCa+jr+cmN",
-	"53zVWs2HtnSJtbCpoSvTHhQUuLQ0HHd4OOBVg1sUCFTBSZxNMm5aCTPthwChbLpceJ9uPToWD+EAPIrC",
-	"x83MYM4bF2wGG3uYE3EE/4CYEwe86mtUE+bMuIRKIunJuRz/zTnU5oJm3V+TREbvMX19ifoDfWXRH0k3",
-	"plK6GeoZM+/B5QviTKSi+uJDZeaSHDKWkEjVMHx2Eao/mG5nj/qhRUtazXtYlM2rPO68cPEOgkbAaIWJ",
-	"zFby8bNHRqOVsEVGZhJxqFKYpaagd+s9rEtIaBxf6Al3Oy8P/ExKETu+KzzjcsapPuQss6zwkLNd+uQC",
-	"mN16kYI0MBb3MKHxmrQxcE3Fw9Yj+yc4iDRftqReam4KcNeejs77qz0d/1AY+wrPxzrGzjjsag5I2/01",
-	"iQLRMp7D8FCeFcrykgxUIE/NJT0Rx2JSfxxm5sL64/DN7NGVHVy2yyYHF1pK87I8x1MQCCtZuIw0WSWu",
-	"zOMTYYEylpLj2Bo4ZRwlWTr4EkfaLL+C6IskGScJS1tdzQ17hJqvORnLAvoMQjZUgIgVCf+MihA7vis8",
-	"G3PerD4b84p/Kzsb85pwzS6AmQDYemT/rLgA1qy8ffvWK9XR9OjHc3ZDEcnURSC1hYQs9oKxobf5ehFo",
-	"FJwIccRkBteZI44SxR6qYg5lji1qkKQsxOjGXrnYGwyOjhwwl/Ub169vVEPc/0HtnCs8fOt2TsbCV3P4",
-	"OjUQEeajwLHrpx/84LN//ukXP/udFvNBUZZrBk5oqiIa59h+59uIWzSJWkM2bXBA7x/cekM/uLLjGTts",
-	"eqvUk9hDnz2ei1gZGC3MJyzVGjv41lYjLd11zh2pzWzdwTllY93V1BD2GRUhOLorPHot31XyWZ66ukKO",
-	"wqLHuTu6Z/zRMyfyXqlmHaaCxVNE0XGGTWiSMFpEFF9Ccmw9okl0NGQ21PFEDNn5zvfAe+HNe7mcoMhy",
-	"eZ0TMbT1QPWUQqxoWETbMdVtEf5IIXfMar7Q1oVuvcs8P+ezv0OMlbD9oRKJiwvvEasFNDy9LfpChOc9",
-	"FxeJyQSyrTAw09tfXTzTelfwXtQfpywkUCIDQ9ugdmekRYLayByCGDyJRaDplMjxsW72mBElVuY3dhba",
-	"Gy4Fmrkz+ss7TquuGm/du+3CvNoyPoeH916zRT6dSYgJJwdv3W/zqqhfbEhCGaB9uN95wsNMfGHQ5iOs",
-	"4FyqgB8QOdA9wW0lkvYY0PK/IgKwgnmfNdXgWQghXGrfrfSWcYghqSZ9vMyCs/sIKkVHWnzq10SvF8yG",
-	"ITaVpDCy+mvEITy2sksEdtfwDoEBY6tYKFO6Wj9DRmx0zFIwKUL83YW6oSy5n0lVHwZ3hZo+9H9w6848",
-	"I1txjewJeXDrDka8j2i4ygAMdzSOxp/XFtcDM4cihLPmCioEmXdZk13cAj6Um0lYvaEP0ogrIODL8HAT",
-	"qG139JIogaife3iMjxjl0gnmPAEEi023tBfq+hV5db1eOfgxkxIL3QmK9b2262p6LaaPG4p6rivHEaeY",
-	"UFly5Hs5s0vTcEVRZCCSoD+yfjyWEWdStvRnE12xs02g7grZv0HkgGk9MstHQXlGJbkpQkZ2rr/YXLZ5",
-	"2HLrkV3mhhFEDldcvIN0NkQZkjQMdGvIgIcpwgGPJItPMFq7rxl7nBgjldbV8L1UxMyiXe87r4d2t2s1",
-	"N+pDYspY4T6B8lOb8+zFz774v0JLsdEN5ugClvYrVeLuMSgXREtHj83SAL7R3BK4TAZaX4HlFtLbnK21",
-	"lUT8SrdXRZKqZKp4aD+jXH1w6w4M9upYeo5G86xoM1/RUrCkzmBxFD2WXLEZ81joS7FzmPAQ5KBEJgdZ",
-	"GEsGorCa02OWKrkVi0mrHgHktphcCAhEo0tK1lmDK8ptMXGAJWOx4mj+gwzOS2FqRozw7FocIRiZSUZc",
-	"f/off3b2Fx+cfvg3p0/+z9Mnvzt98q1qIdQslP+iovgbrUkW3lq/JFmMfTm6fjVORZoqm3SXBfF3qbRF",
-	"nBRGGXUpxGhULoFxYLfYw0TobfLIfPG4Mm/wNZESORAANAeQbXrZDba/cZRnXnHQcaToqQlNGVl/+frp",
-	"h/+X5osPf3H65NtBm7Mvfv7jz37300+//jcBOf3wG6cffOP0yY9On/zDvQ1Mnu1FMVxnct86qJc3791+",
-	"LSDHVLIXbrQY74oQ6mS3eacrTzqb5J6YmNHlYPqTNFKKcbJeVQ5UPwcpiFkpKCWwYnfmbzHzQmy8DHUP",
-	"MwIh0zDipGNAPWXHC8cPZL6J7dw8/JeXaSo2vWCXVYcCUBiKPGhyTajM5rUauULBfupiP+FdtgQAFVir",
-	"as5a0UjPiyARz2f1NY3qi4rBmnG3BnZU2hrn6WBuQV6t/kHprCxkRdq5Jyk7idhE3xFg2RBFlk8zHNlI",
-	"5li3UJcM4kqC/E5mWgB2NSUiRxu7hIu89GWbU6Vod2CCZrgwebojccLkJrlra3WZ23peMjN7TW9EwJ/M",
-	"UXgDLDWJqHBOeYxjRGYbUU77DKqOmPa0RtLmk1QohqqKKWOItTUtu9A4JgN6wrKiHbYACogjLA++nw0x",
-	"73ZAc1zKyHA85nxHEgAKcMnByaelgd4iUJSt5ALcI9Q2KbLqoYhlPBmA6LLttLn1FN7YfgnXI3MjGrr5",
-	"xMWt0Yy4uBy9V7GHaqsrT5YwUKxOyzV0QKJU2u0MK0xYynLaall24/o8KBqzh758jiHd01uPxnNFrWY9",
-	"e0LsZTwABYvtWMl+tqFD0R3DtkC+Zw8V41qQZnY0mjJ3YweFnb0a2yQMGzPcyzV0igI70wMiKccA4BHj",
-	"vkEi1KooM3J4y8z6suRxVhTROXRg6FDMQZ88ZD1XIURK3rr/WuvFDSuutRTfbHM096diUnAY4iPmDMu8",
-	"f8U6h5G0WoupFmU8epj9z7J2QdOZiHEcmjhcU244O9mnAGswSQUUT8yQfANCK0QvCSMYBvTPcJHaPJee",
-	"+k3zuOBETYQehwzgL7v4WmlCL7Ltoc2zwxzGDWIQAGVESnpsAgWhUPMaUO4A6uTdtTmUcEGs4XxZAGWC",
-	"mA7tz3a4QrdoxH1ARE/L4mmmy3ldo8hXRXnzR9FrSWHI45Nzb9vyraigAE+iYMuVTGBrzYomlGpFMZia",
-	"7ZeRUplOCtOwsrVaWokxVy1In5h7q72pn7sPj13UvbbEIU2MCiYXBVDBV5ySpwTiOhmICTnQkjCJusNS",
-	"4Yz5lJbVFfMxe2HMofVu5mCyWhfWJs6ycSAnlJsqbUooGss9qOme2T0Kz6PM1TqGFpPYTWgnJMn2JnmV",
-	"dgdtHka9Hkshw8YWwqTcQNPgyW5185RRKfgmeRvK35umYkZPmGxzlI5jqDqE6FtGH9YjSFIxiqTmVQVq",
-	"gvmtVFY4s5RpOTmiqT6GgOjempm692c42wvGdyWBINBzdY2JjOlQp9PdrMx10BVpmHGOSXHNExqf/vzf",
-	"nX30cbUxLqRycCxoGs4Ld3sle2hRnpiIdPgKveT6gfnwfGeTSIf6xikV7bOs+qPMgrdM6HjUHY4TGRD2",
-	"sMvgVRmQid6FaGpjIonZyiLherEArKyQThHnrR9TyBdxXKkNlnSrO6CgOkuAKH3caIlv6ncuc52jEe2z",
-	"LXnS//LDUXwxrnE95BUZrtAE4RSExDMmYSlgC9qg1ZBOwXhFOTn8l18hxzTFUdYbrXxeN4tgXO1zs5DC",
-	"ZmAQFEG59OIIZ3zSDEr5biLnwShfKuZxBfJVd0A5Z7G3AyhgmyN7VrT6h4T/lC9AAwAoLlTUi1YJt3DH",
-	"7TFHcc+zFGBFZKGm8EYxMaZalFXgK8+TZA651lazKq8wpXmuyjTl0CerykyVYqPEWy3ustfrLi+NCXRR",
-	"E4WFwzKVrfXkfBnfix4OduUgvLpuaedCZy/SUS349d1EPqtpGS4PN2CrgBixem7I60UCj7lWO4vcDeZy",
-	"LiYNNZWIH4sxD2vPn1v2uWVPn3m0No1jzeBVwejkk2pyY7fzh4hh9jBhXX3tDKlajUpqu9diIWVdFp0w",
-	"NOOOHASH+Su89cj81UB6W8Jc7v7KyO/fXma4K5PIpj8jjO0S6+PCUDzEYhwRZ+eWx6avgjj2LtRWL+KR",
-	"HCwuiN0equTwa9D2PZgdaoTPqihuxioBCD67WithHCSh6ROTEzNGWk9oqmIAMe6N43iajaxaHFurQQvj",
-	"OuqDwa2p6DY8/yygml1EtPV+Htis1VkT5KJ33/UbK4YyO8wRp0yJrMyyY+CnZICYzMTQdf7KuihU+u06",
-	"UezYAi9zgzVFT1pRIn9uPdOkBcNaxPu5T0Ar8JmINjRokoU4D9PLQIlV3/BLyNE1VejswlvQ8/kq1pvZ",
-	"U+e93ouEaWYBiPVLqWLUSLuy8zk0i9pAxcpIgNtsICZkBEE2Nugk1WxIQ3MojyIpI95fVcwf1FI0Nkqy",
-	"/sWPv/H7j36zERBNbSI4kxXX6Kqj927CuJ3wM2jmt0O7Ekt/RpcKWQQ0z2oJALNY/6bDH/YrqSKtJ6+Q",
-	"W/TauhBFhm3glNADBEkmUtI3lSnAd26ioszu9Z8hmSjZemT/rFPmHR67svWyY10VCEyBM/RJMSs1rFA5",
-	"f9663SiuJl+xTlsgk5eA6XD7qIqZeVtP1opKM8uAUKfyBwEwgnRk5Gse2Q/R/1qDaXNMdmpF3H0P3bPm",
-	"7SPTtoE8KdFTC+k2T8EjxsJNchsp71SANT5SU1AEDfgDFocESuJiXBUdMt7motezQYq4nk68L5UkGevX",
-	"vT5UTeZnWLgWxnclEvZ1ykNxwtIadyqoEEX6o1RVJIxWBOGlx4CRdiBEA6hyXCwrDEBTPASXkE3xwzK0",
-	"CwrSrYGhS/29y1Jw7UoyUe04YTuszCda6NXqQE//7b/+/D//agNrwMxwjCQHr7y2l1WVNaW8sLjOamWv",
-	"7FJ+SaLXRev0BDrZmEM9As6sOL3zdutPTYC4SNvcvdhIRVO1JZVISJ4zAdGpJuR5JhIPgLVpm89KVYu7",
-	"nZqgBDwI8xBsE7UeEEa7AxhOG2JdxIRbCDzdsx47iUJTz3MSdWGyJsoCUty9dZAEDdFf+wxKYbuDD7uU",
-	"X6kQ1gOYL4jNumf67WoMH1B80PR9TeZcbcweRHBTaV6l4+4QYHKffvzXpx/8qNq81Qya+G4iVwtM7HT4",
-	"hwNLXCxWKFl6wmQ94UuIW+AYbik2SmKq2LyLxKv6yfv2wUvcFsWOKnaEHXGAoR5I9CDXUOzv0ubhXQWE",
-	"li2YT4DK2ZjI+ud/9ckX739w9svvfvbJN06f/DVka/7jajC0Xh0lCsDFvsa6mFEqwqmBAXFIeQ3Om2zE",
-	"EHQZCkzAISmCpxbQp69f3yCcjkyULiCmZpnOo0hqlX7Th4RVZqtn7ZQojO9Kjona/XC4OqQrejKDb1XJ",
-	"5HVACM1E0vKpJo0AWk1E/R+5sNEI5uQfAPwacACV+iJgSmaaTIQ+U6vKN7iHwonmnIjZmkTSURIzqxBb",
-	"fVtS8NrNKaoAL9gcqPlB71eQQ+omhkZKtrkTg94FkC9Iji6lhSIIkA1RR2B286KEfCGj2e0f3Nok+ybo",
-	"PcuzdAFwSxmdcohRmVifGfI68e6jKWNIX0zzJHOzPPM4fmUGMbbLC9mettgt0E3mCTBIOpGSG9svtTmA",
-	"bkYYGe7NEt2ozgG9q3t9LYrPJRaCR/Mw0fMCE24WQTYXyKOqqrvpiM4LRITxjlcP5pokMZ2KsdojdKyZ",
-	"hMUx5O+ahGJMGyOpmFQWKcWBuGPLRMKabnMtyFxZ5qMciCTq6TakGIpKl9YfdJ4XsJnNZp13F0ThQW0a",
-	"/iWm2BaGdJ4E22ykf1gJtjh1KDolkqxsNoqXs+/96Ok//f3Z9/7y9//8u41yQm3D0LvCwVLQc+Ynxd48",
-	"/JdupusuOcT9kQ0RIUVA/OkNY9BAcN+2+frTf/r7p3/5zc9/+A9n3/tNQL548v989s//Lf/0X7/44C/O",
-	"PvnJ5z/5bkDOPv7w7LuffP6DT57+9PsB0c/85FcBefqr7539m48CcvjGWwF5+sNfffHN71lVv80FDBcq",
-	"ecTjkblUdAWXAoSHSzdYUbkR6PMJEnj1gLO03qDNqSIjIRXZ2SZvvgxdXN8Otre3Ied1k+A1HKfcZ+ZG",
-	"bA5d0WvzzsHdw/vEIv+iVO0UgNphAHk+77WcgQOsJT6bEDwna9XZL388K/54VqzkrGicEWySsZ+BVOB6",
-	"eZpH+WRqYqQWEaqyEkMJZUYvihUaMDJxZQTYlHTF6DjiDGGQCnovIqnINu+lYgSG+mPWjzgAgUecYG67",
-	"ZChhsguQeYuYSBZl0pPASRolEcuK0hDw0I4SyqcBkQntMkmiPhcpC/d8boU2t03DbSEgg2kyYNx5KaRT",
-	"PEfhj4gTqOPuk2CHjKbdwU0U03et76wWWrZAHiCGzBnKv6Xx4Xnl/xsmIBWF2YUJr4N8icicFaqanl32",
-	"yvBKB9u2ugz/vsfqjoSrLL9vHqvq98Z2Y8IuGLsP3JJF7s9M5aa5gyLYOWacA0h+SKuJiO8c6X3mX9sQ",
-	"zTS1hCz2fsx6ArTKZt3jebJI539IKW3uZq/PaUOxWkwZW1V8dQiy063q4BnMQsfD1iP4txQ75fEyRCMW",
-	"RwCTnfaNecEWrzPlOvS5gQokuEjpMTpx23wds1Idm7gxf0CkQhft7aDhnrDQuH1Fd7hh09HaHOa1Rzpo",
-	"spEdEOUTe6rbceB2BWPORBIuJj75/hWm3PVeWxFfVQbw6R9XlteBp1RePkqTObDRI0F2E8W1HERSiXRa",
-	"w06LqvcwhEKYwgwjbpllXtzQnTdeFaBwt2T9Y7Q7CIiN0jJJ0ubueFLAxsip0ObWnROyk6jLNkkHow06",
-	"JpYrLwlk5GwS4cm1jrCYWBtS6z1Y2hYr30C1Wwvz2BcCU5yOGUnGihxTrS/qM2OPdJKxOtJfdHQTapxy",
-	"sDND1y2j0LMw2xa6cxZa4A5hy7YOABJ8r807KbP2z05mCZW4vajBRNFHBu0OoUnbNGD8Y8ybUQRNm4ja",
-	"RCNQVzEfAMLW90gnZVLEJ+wIWu2gH80aRdscSAYfTUPZ7iZdrXSMEzMcqhBz75gxboFP9ExkEkeqA46Y",
-	"mQk4xEiJEgKL1QKkoFFxpCJKtDniAM9Ot9Meb28/10U25QI+sdb1ToCVjAq2YJRBAFeVlUuEnbVJ3q4Q",
-	"W5lPkWJtY4Dp82qohhEzAfbsAaPkcm8fttkVoaSUhzHfnIirjBiMXEDlDb6iIgevizgMbKVr/UfL7kP9",
-	"AbaM5WR9IYojFZj9rndmLh+s6GqmAei90ALDz9Yj/feR/vvxlhlGMwz27L2m6SL6XlOTLlKdKw0DO4i6",
-	"w9vRBYSznoPvklQPTRm0ChMd5sW/sjLe+dG5czk0eyd/NMhazI02AsIUfLz7us0OgWQALJoOmEy2vdUE",
-	"fEB9SCzcDkGRmWnAiFyJfjTOHir7FZgqG9szAJdrS79fGZxzhz1Umj0uU6vT7d+nclgZj0PlECALBKig",
-	"qwq2QZLq67kmMAxiHU+yfEkKFfc0t9QR+5Fu5xwxo/r12nhRvLTAnWE0lgCUrQwdr8ks/Q0MP6ivkUix",
-	"Eb4Aw0SoX63fgKGfgu0J4tD0ga8F47tjylWkpvB7x37qoE60SfYtMKXtLCDUGAV1VwEI1hOWtoCUoKuh",
-	"db0FGJZaC0oZDducwq4rh5GSplGkbV4XRqqZ71AvxbN36tuhXclZrzuff7oDwVeNhwaBoy5mX4BcDLir",
-	"monXT5/84PTJk9MP/9Ppk386/fBXC2xIrQxcyI4saZe6XSNDnzUWy8b2jPIYXrF6CJ3AzL3P2qzhfqEZ",
-	"MGWtVIzxhubccCJpoBBXExoEDl0X0tGDLsn1nZSFtqDG2c9+ffb978xhUQNUuRULMRwn1YHN8LMp59Es",
-	"yXeRhOSd6y/WqZgz1tG3AZTSxMVgdkIYEOOpIxS8FVmU3rWsCopjHYB4JwwHr7Kmxnn+emUm9UVnKM/d",
-	"TjhPuxBVEff4M5qErKqJLKOPXZCrCIO6Es5929zqcexZBH5UHfCdjBWd0KkbTjBbhXZCp8/quYqjuxKR",
-	"V5+PgXYqEHZgvl1N5L84sT3DLcN4qAzsSC7BBFyaWdxD5NGv/93ph9+tFl8GkqQ67ORgrNz0pTDbBRUD",
-	"0HpepoqS9Vv3X2vt3Nhoc9wtphiEo53uEUq+crjT2rn+IqJsmJwmrQTj/mMPkyidIj4vwrHb3ckZCyWh",
-	"8KRIzYOmbBXuEAunrtucBuh4zav037h+3RroO7FQHVCUsZXOrj4GwJAXqQykOCNEm2PEovV2Lp0iheA7",
-	"7Bndhs7ontGteCUariFLfhSIntmZ62df/7vff/Sbp3/7k7O/+KB610nbst5tMcPMm5JKGvX53fEF23tu",
-	"eMLKsvKWq7kcRH2uO/O4VKoyjw7dBi+T2dx+vAE1wqkHGvG8lN/Nw3uvEaWJrsUvCAoQDCaeeWXmECd7",
-	"36nxNweTpBxhaER9R4qhODJM2iFdIYYRI+uvK5Xc5fE0IId0xA4jxf7FoUqjrgrIoR4oa3NIDx4olciN",
-	"TbIP3v6e3iloVzi4dQfiUKipnmHLC0JiI/hreiJtc3hjFPGxYpKs37j+nDc8W3PSLb52SZcuaPxqZF4N",
-	"Gx5a/rsQtprdnPZUo0WEiGpZhgXvMo/mfFCrQ3z60t3QhX7m+j5ylJCIMxmQiMsMV2ps3cIp64rRiPFQ",
-	"a9/i4Yr2NALJWP+GuasmJiDI0L3eN10Tt7Uu4ygBj4r1jFjtaQMNi0ooZlSz9hq6Ayf0hBlXIH6hn8Ev",
-	"2mvZTbDoNFnkNtvAX1LFfrlDPXPsl9AcPOBmiO4GxUd4Nx6HRmErGipMbTMbeFxCM/BkN+oHXrGDqIun",
-	"e3sQdQckoYlbpX2XdPTqyA5Z37+xtf98vvj6W1gfLLmmn7jx33/0gt69AEAOKjn8soEZWVnAPQa3YRls",
-	"SMahWc1Ks+9xrWEABlmDGiw++x1CGBizNJp5vyaO90iHxnEHHf5mb2zgO5IcC73NMBPJjsUC59lmsa5l",
-	"hCWZIPZtSo6nGIQko/cqbQxItao44Th2w4ThE5BvLVhDCp0fJO2icD1yll1VDUjLTBmAisM5CDRh45bM",
-	"2h288tolhMNU72IYymUExZhdjNAKWf4AOJJsha0esGGp2lWekdfmxZpeRhtEgWGLzmQlEY0vB3i9zTsF",
-	"6dQh60l5MfLKru6W8apCAP55MYERl3QcwwibgFzk1sXInlCYjIHElyQdY8R1vCI34y0px57aVUZwYRXV",
-	"LM7GTGH9i/c/OP3wO59/5//9/K8++f1fzzG/VPO9bvpS2J52B3l4sezSmJEJi/oDVSiTZ0qzGLgnLb4f",
-	"YkqMBdskcgCpvfDuHpwaaZ8Rp+ySHPf7AOfouhWxkQJ0wPZLG2TMYyYl6ViQMRxRB9JH07HfK0i7w2c1",
-	"GEiP7aouD83UXoRKRv5dNZBXDgYHYMlW3TZRPE//5tdn3/36MlsmZZKpi9kzZSOdZOoWDvQiynI9G3ee",
-	"LLnNrsBqDEAKoUFst1rvBKuBGw+zZ5TqZbhguaCNeiYw6/+MWmqd0V2l4GlorDXRq6sLR7CxMohzCQ6K",
-	"DRJZmAOHFddrTbfVjBdHST1w4GEcJVcDGgjjW1lklqvOrn/+nz86+4sPnv74441LhgTMtnFVclP0Hqu6",
-	"J95wr4n6A31+bvEuCGmfC2R2qJ84iGm3adWuZZzlVTMdjp+ZLLuVII7nxG6C4QZPQyI5HoaZV3NAeQiX",
-	"3QmNhyvMVAEXfxxBDgJLGfn0/R+AZxOJck1mKPfEmEzABXpN2swKbnZUjpzfKL4U3t6KWdjHak+VvHwb",
-	"H2nExpeWaF7N6BcXhn35nIqkvB3xRpwKlaYw0+369jYEHKzORLQ/w2jIKksl39lLdAuv8nPZ7b559h4+",
-	"uoplKXTZZGX2uyo6YdYwcZyVNjfhAimkSa3kwLWEtXBIOKIIkA+DEkI+6zWvUoD5s0XCPHu6b2F8C2i/",
-	"O5czgqpNDKuyoviEfiTBdu8YLzmbEJc/yHrKEtBNEBIFmVlwVr2BoRpvdUiZSVV5m548i1yih3UlzAH0",
-	"qOAJTdGsIiW6OFbCH7BQhGL/oudgwRlEmZ5xCEIC5+mHvzj98D8ATOlf1nDH1iP9zxEXTf1vGbocAtoY",
-	"B1iXci4gKwJ9QyFZZ5v9TULJzbuvEDqCStvKiDT9JNAvjpJrEmvIb+SphQCkrQyxd9FErwa6F2gbIWRj",
-	"KhU6mgwoEO0OQFa2xFi5VpPJYJqb+g/FULTe4naMBtFGKyYScarIXR5PbQpKltXJ3YkZhDwTlUYtBFGF",
-	"P9G/uf7oSvyjK9EjWa5J16MYrCF/wiCKnOt3i1tfh4FDMZJBbwoixiogXTEa0ZZkmhkVC/cIPZYI6cbs",
-	"bQQ53vSyWSDrzCxWIPjQ51d0sWHlAhCEuYsTboCQ+GSs0hAEcTyFYIjl6owZuXiRFcbKk6dJ9AabZtNm",
-	"6YkdzziN13bXtuBwNUMvr/jZD79x9hcfnD75P04//C+nH/43Z0uYuH8PNNnZT/7+7JN/dLFjRHfoew6i",
-	"Ij/75Ftnv/x3ZH3/8M5G/k5Wgdbz2jc/+f1Hv3n63W9+/ref5C8YiKeqx89++e8///ifT5/8NnfCAbid",
-	"M0qbl+5p421TszxfNlMv2/MsRGqRTEhLsj6gPBywOAysHAws9t3GJskCt2biq9ocSvCYODsTd7dhbWQY",
-	"RUhoLIWRlno3/lnr5uG911qgM5mDB71klkqJXHv84PH/FwAA//8=",
+	"7P1tdyTHlR+If5U4+M//NCAlnppNDgkcvwCbTanFZjdOo2l6l9VGBSqjqlKVFZHMiEKhyO1zyO4jinqg",
+	"Za2kGY9ntJbmQWPP2LK0slc0JY9f+JsQRJP8Fnvi3ojMyKzIyqwCUGh5xRdsAJkZjzdu3MfffXelI4aJ",
+	"4IwrubLz7kpCUzpkiqXwW4emacTSmyJk+teIr+ysJFT1V4IVTodsZce+sRKspOztUZSycGVHpSMWrMhO",
+	"nw2p/ozx0XBl562VCR1SJVaCFUl7dExXgpVv0oTyREi18jBYUZNEtyhVGvHeyqNHwUpHpt0HYsC4biVk",
+	"spNGiYqEHsWDPiP68aHSz4noEtVnRCra7RLJpIwE31gJcMR9RkMYohnzv1i/eXD/1XVsedbAh/TkDuM9",
+	"1V/Z2b7+YrAyjHj2u3e8o1SK1D/YNmcn6hDfaNvxJik7jsRIkoT2WDbet0csnThLjK1WDOz61pZvKCGL",
+	"o2OWTm6/UrFx9oXDKJy5Bl2RDqla2VmJuHrhxgosQjTUG5ovQcQV67EUOo5CNkyEYrwzeY1Nptdij4x4",
+	"9PaIkQGbkK5IiepHkuj+mVS7hJKUqXRCxpHq45bSIb5LeUiORDghKUtiOpHwtBulUhHK5Zillft9Ox/S",
+	"uh5T1Uo+/3z9Fkf8SIx4WLms5vlFr2ocDSM1vZj7tMeIjN6ppB38zu05ZF06itXKzvNbgZ499gpUVDOG",
+	"IeVRl0lVOXf7wkVPfsjSTp/yGR2bFy66Y5GGLK3sFZ5eSpd3xcwuuZjZ5Z+krLuys/L/28w5+yY+lZuv",
+	"iM5oyLi6OxoemR7lYFTRm36yaEcHr70BrSsqB5UrqB9e9AKOkpAqFh5EvMOmD8w9Hk/IuE8V0QTTYyGh",
+	"ioiU0K5ihhWpaFh5nEzjhxJa9w5Tv7Cu21jxsY+xSAev0In/itAPI94jIZ2QiJNv6Mtxlyihfx/3GScx",
+	"6yoiRqpqeLrv6lF5BvRIr7xMBJcM7vu7Qr0uwqgb6Z0oD/GuUGRonu4A973dXb8rOFt/napOnyDbJXos",
+	"IS4l8uVrktx6QHsBkaLFYe31t504YlyRvohDSSJJpIrimHRGacq42iB3BTD7jZa+obFlGKFuyb96ivbs",
+	"tWpace6FfEmmluBRsLKfiqOYDUHiEVwxDqyWJkkcdajuYjPBN776TSlAGGl2CGy7j/BGLlyDnLA0FWlA",
+	"qCRu6xt4KLEF3cHe/u2DjkiYK0mljOpTA+xArgQrSSrCUUfJleyC0j+O2VFfiIH0CFfByl4YpkyizJeK",
+	"hKUqQhqg+GDbs1iBfXjd+7ATqYn/gRgmlPufsSGNYu8TJGrPg6QveMUTIRWNDztGXi0u+Z+SMOpFSgaE",
+	"C9KfJH0GIuJ0Iynrso4apb4+Hrm86i0cYz7B4ggKTZnlCfL1dVbTzskuR75h4uibrKNww4YR39u/baSq",
+	"4qZ1UgaMiaqmzChYYScJTiOb5JEQMaM8fyhnNchHcUyPYmZ59lQHUehl4GWmHazEVKrDkZw9/truqukl",
+	"Zd3oxPsoZcdiULUG5uG5BiX10ZXTxHhrmKjJDmFaBCfwEjB1xYayjqtkDOFR1h9NUzqB7lgnZcrPILUQ",
+	"HSnJ4u4OEfoejDhwS+SSRMGtiHREIrXhvb9c2oeL26xtkJ2EnBDz1a0h55vwjeE9kR4xjfcd8u7SWLKg",
+	"RPFFAi3O9k19WSozZalEIu3duku4XvLp67TZkbEkVu7O3GmwwlJrNQFhG70NVGD6IiFyIhUbXpNwO+r+",
+	"HL3jhRtz0E2hryGdkFDsEi44A10KyEn1I95biJqG9OQ2fvN8ibSCFdTazGNN7I8eVe3qy+LkwQQvrBKX",
+	"Mnx5cU4Rcc7Swz6Len11OBw6jU29FMPy1rw0jsIZ7wzpyeEY++qlFNdy+q1KviNZehx1Kp5F77DDTkxl",
+	"RaOKpmxWp3qTfVzLd0bNZWROaHl1ppZiepU9K1EYYWE6Zmz59B/W0MlCx9+SknOOnrteo757ycdVgWt0",
+	"YC9lLfC9S3Rzfe6jx6yB7a2tBk1YYi3xn5p1cyi5tOA1hJ1P7wV3aFtBLclXz8v/cbPzcBlHoY6+70RS",
+	"TfPCkCrQH5oxaZeteq59PftDs0nSf/trwXT9SJwQ+xpZPX3y0enj35w++enp4/8WkNPHH5y+/8Hpkx+e",
+	"Pv716ZMnp08+JJ++94s1QrUux4n+VN839gJrPu4H/YgfGAKaGntpf2BVyvOpW+A3QCufk4H8kRX8f5wV",
+	"LIcH3ET/yF6nI0bcwwaOojiOeC9fpuLJffn66eP/fPrkP5w+/sXpk++QL/7xe09//fjsWx+effjBlz//",
+	"v+D0/v70yXd8smrWslcZrmr4y5///dkv/3pmw9bl4xNruimuCkf7Yl23X77/vS9+8+TzX/7883/9wec/",
+	"+YezH/zW16Fr3vXyNvsCGfeFZESMOekIrlLaUWiIiuQuoUeScWVcDoyMacr6YiTZNVmQ/6tlz2wY1QJf",
+	"dHIoY6E8G3kALi/y9C8ef/lnPzr7+D+fPv6vsMI/On383144+/4nZx9+sEO2X/z0vR9d3wJXx/ZL+udt",
+	"QsHREaUwK2h8F5wjYqRIpMiRUH3SE/o1/HqbrG7dWHO0N0ehtebL5laC8vWZefsK1BWUyHiKDtylKQyj",
+	"4bnxX6FmNBUXnn2Kim2fHrOcKLoRi0MZwEIroBn8y3wXmxnjq/Cp71qe/44vsYuG12W2EA2Xc3+k5rwt",
+	"p9iU6xp9oQH3qbsrphlHXQ8lrjCXn6B0VD03xcxlhB2fpkc7hEqd/ZjGI0YUHTAZWOtLh8Yx2Mhjynsj",
+	"4waemuwAjX7W/rv46Xs4j+FMmBlM+3AnTG5yQfCFzOxuj1dKVR8tSpxQnLWfIeW0XHtdD9gkF9yzB9kY",
+	"Mw7+sMneyUpm4r/Vsm8WYw4+3lCx6JUM18zcDKVylncEeiwuw/gyiHjYaO52EK/pDx4FK2MaDw4le3vE",
+	"eMEc4rT9jt+kP8Oc8Q4azGFQ5S5ql2eJNoeLW7WSHFwrCNs1LXHSuhAHj758rrV+zSyAZV5J1BnAGdaq",
+	"BJ7mDouOdffBSig6gwp/ldPkQhrfOdeztDINF+F1c0t5/GxxLMaHCU1VRGOvDRuYKCWyL1JFwNcHGrjs",
+	"Rwn6sCOQDVNGVs8+/ODsO//32bc/+eKj31YIf5XnfxHfUWOeMcM4ykNkt7UH4wBf1R/FUXI4ZFLS3pzc",
+	"wrBP02uppaC0GYU1qd3aJfISj8q+beh23iMNTdXObaGDNkXZ08S40EQuiGiKfW4FzVy8puvKFdu/ffc+",
+	"k2xewTqJPPLVDaIEedG4q3dJzLTyohU+JVCRkWIgyJAOGBG87E560Tch/5gPsuWcVp9O3//xZ//00y9/",
+	"9vvPPv4dOYpFZ0CSVB/skAhOYnrEYhmYYI84GjBCOfKoaxI41KESGyvBjNiCmhjGYqxB7cs29qBMUNXx",
+	"BoXIvxtzHLbqeIQ6JacUnlCn4RQDEWa/XSLaucIQZrOCA0W7Xc/11VHRMfOf7iMa9tjh1Vw4mlJZeDji",
+	"KvLcqgdMkXE/ihkZp4L3yP7tu5IMGEtAgYFxE2yh0im8eBxCKmLWjHfpJb+v3/Zeac7y5hqRfjuwu9Ls",
+	"AoNuFrq9ihtcXOI7GbcSKWHDRE08bIuSlPJQDDX/IqsvgyEGdFbD9NZKTM17nBYzYNdzXLARaimVpRJG",
+	"llD4OSAv4GvWhihAQtNLL3cJFyRlCYZPQDsBSUeaJ+akdU2aHjbInXPy9AuhJpd2ZlPJ/u270yzAu5L6",
+	"7ti/fddOJ2RusEkWE4imN4HRmIxjBMOYSiIZV14LiLRsqNl8p+aK38+e5X2zpK6mAtIiEoCWAvpRkuBP",
+	"o4SlxxFG5lPdRLXaAo0vJkrN4LKLkf8Fk03GcipX1nX/zWV1qbw/GppOCvzRdlQ5zDcxWPIWDxMR+fS1",
+	"juDdqDdKfaGxr+q9Q0pWrj+iT6XmC8w0SiZM7TqcA405hKZM/5EbF4VffWNcXzpV0XrHjKvDTl9U+3/h",
+	"FUloPjjQJUdH+sUjRlBcy+xbU4tetl9hl/qvddFt8OZ8jc8KY5NRj0e8R/Cd+lA2oTm0qo5qs70dzggT",
+	"nN9xEqyM0rgJkWZEVd5FL6WOwkjd4iqd+AUywf1Rux1VlZYE91JA2gM22WmNtrae60Qh/MvaAWl34qit",
+	"F7CN8Wtt7/JB64eDkpUH+W2wQpPoEG23nTjSfBNa8vJKbKjOrj8t8uF30OEcH+Xxz9MD6SrkSX5OXZD7",
+	"8s2ZhziOWFekrK4LX5B72mPqmkSjuiTYTubcBA4UaSEqJFwowk4i6dJ8PtiQVYamNV5CHMzhvO8rExvY",
+	"wHgDUaQOfVlSzsaf72NgD0CxH3eUs0/URYTp5MfTZ/HPEwDrGrrLTtRNfLPC5ec25pvXyzS19+cCVqki",
+	"4X1j7+7mrb2769vPBUT/+2JA3ti/ub6nOcPtB6+ub98ISKfPOgOUbknEO/EoRBXK1VqLwolPptVy1uHb",
+	"I8qVUeezbLXt8ml4g2tJXYuNskONCyqSRM+AgJNTklVKOlQy+Ns1SWy7VrdwbL+1WUVTgoV3zeePe/1j",
+	"OOuVh+/VRrL6tvom5R0W3+bJ3J70lFGTQ+Qcjef9ZkhPtyDF3jpJROoTUeWx/5bvRjELyEE/6qrDb9w+",
+	"CMgRleyFGwUbx9FEea8q/e2M1ArIXGruG70vxllW1DSLTMVY+rJc0w6LJRmnkVKFpJ2qI5qN2TQZwNI4",
+	"w31Yvbi3h/7FpUrRTt8n/dvxgdjZE8oE7KD3faMi4+WIxSw8NBlc7urVCscjbnIXp0dyX4ylCYJKYFCk",
+	"T0OQjHEwhMYpo+GkwRJm03U7nBp47Trup+w4YuOq5axeTMpJBC2QsRjFIelFx6zBws5SKPE7n36U0g5k",
+	"Xpo3TGp5zDA9MSCMdvpE8A7zd2rI6jCL8at8pSqjA5NUdLc4aQgPScXYuP1WNRXjtUaoVuJkovdR9hlT",
+	"RPb1Q9VnwwBaMHmYR0zPSLexvYuapvEXko6IR0NuIsvctE1JIhWQo5jyQWbj0g1Al+O+iNnaBtlTZCik",
+	"ItvB1tbWDinM3d68NI4bh1LN5giSDpOYVXG1VI9ja8vuW+M+CyR6X4znPGaFAw/Gu+kjtuNQMDhwcIsa",
+	"nDwn5sMQbGBPS/EsZjRVpsBs2WqP533WHUl00tE4vtdd2XmrYUprMMcKWybw6OFU/8LDGoaU0x4bamWY",
+	"i+nVP33/u2e//Ounf/9v3LhRS814aqms0vWzDHovReFps+AcyEEjhWdj1xizM3ult/0UJ+QJOFPG+uc5",
+	"/TmlhIJJxL7QJ1EYU0aEliRqD5vu2erZnI39ZOFVsZXhdE6c3Ww1TM8nKO1I4OIQlFu0M51Bevup6Plz",
+	"j2eaA/FZdfRtZ6QEmog92Q9RZzBKILc/i1bD9q5JIhLGszdESCfNEwLNdejf8vxy95ADGJK9H1ayg8IK",
+	"ONnfdhB5q97Fj4Vkr1sMjwUkV7BVpcPDYSSlnr4nLFBGPc7C9YiT3DxOzHeSdGKhP0T6TgwPNa35jZ55",
+	"K4dgqGqUdZB/YxwUtZ7T6bUSXIqY3UuNe9xnaWsu87qt7aGRwnPf0Dg20U0Ltpx972v9fCdLhId0aIWb",
+	"BpaeRTy8GSCRdZPUgFdArBiAmchDY2st39Io1Mk4SgjlYQASHDGnBWUljGPQwpbgjOy/8uquMVpDrIMW",
+	"mGLR66EpY6r/XtRVdTv0tair7iW4q4+ClT6Lw8NuKoZ138GWHiiqRnI+93fE2WL0cyfi3tyyoRPB1rSt",
+	"LOpNS91CVUQXO1ex/+GcFGRYykKzR5HON3+ghAUb1Z9WtCnSIlqGs4cp60RJxOqX3GJ41Bln8NmMvJU4",
+	"Sg7p84d+lwXe6CM5J8nqXYKgc79SGw2ZptWF1vWB+bjS1HruRJcoLEo52SHIFiOovpjtXpRW3l2SAk81",
+	"nMQhC3NqCseghK3gTNGlGMsBivdJfjbKXLO4+Rm1OxsUZPfdw5qbci/zQFnhVKvPMLyYUckOs1/N2DD4",
+	"V4r4mB1ClKseThIDYlkHLGx6RCN1eEQrooKnu19EssldZ/Nf45a9lcX6yS4ZsERZz6QNjetHUol0UjKN",
+	"X68PQzRjbLYH95kEq3lZcuFsfJjBlk3LbwCCRQlswU4+bONPBSJHLcsIbWTEI9U0fS7vexbLn2cTptYI",
+	"W6hdolxQmlogQBWZNJI+3EY8D9WcmEZRZ1ClR7gOEY8mgfhts6kHodwMG8pGjuN0OsjGUbeGdwzrng78",
+	"1cc6rPJRyIR1Kh8/E2vjLEU+m2wI7hzql+jc/kS3uYPRcEifAceiV8ybN7nhIE9pkHlOQ8S1Vqjk+dIZ",
+	"zpuaUJ9EUJxc3SIZyXI681uczNLGvM/6lIcsPBTHLJ1LMgY159DEb/tDiFzwzmbrJ9nbFc68WiOT845X",
+	"dXtQsM8ko6M46hD7SQaWO9VonXOzfPDZ2ysB7EPpU1e2Ky5d7Wan3tixufRgI58VgmniKLFjMdzoMNb8",
+	"BUlC04NXPEpZYgfkMa7YiMrZByAbT5DF9NhmIUCjbkks47pgY98CFoZLV76z0KVK5jR/cFM96sBMoWom",
+	"mKGjOMxQDhdR/kAwbHAEq/QsRIUtrmd5LRxVrDSNcsZDlaKGo6wNlq9WPWcE4VVEYF6TBN8JbGS47FB+",
+	"TRKpWOIPr5uDwv3xOwcdyuUOpgxCjHWHcl5h0wqZor7EiVsQPqobmcDIoTEWS0b6NElYdXOVVokFDqKT",
+	"xFU9Q72m2K0JB60YWprpSN62xCDboRSdZNcyoFaiG/OHknaoN18eYpQKafEmWyqPjp3BoD3BtdPBxtck",
+	"2du/nVEVhFlqWquYvhJzLf5UdMCKmawTd2evhyw2zxxbs9L5/mVk5j9tI76Qf2La9HnuyLc9coRxdDlg",
+	"PwDtAmlESpKD194oR7nVFgrItMOCAcDzmqvbnCtX2exD1p5v2R3sR8cYkekYrrY7X86qN+DJn8SnCcrc",
+	"jDOxxTuU335lWpwzXxcVXCCKSjqrMpTMa0YfaemwyoI+01KQG8MWiwYCu9kCX5YWb2rJSi17B1q5rGYt",
+	"pnWeLOzZ4zPCD/0Pw6jbZWk1fMTc9pZFrCaahZkZ5MMtjM23IK9Q2T8SNA1nAxjNE7eSOdD9mEPNvGfs",
+	"pMOS+dyN2VRu2W+9zg0mTMhOo0b3kaVGx5oz+WIC9e3LwsOEpYd9MUp9RO4qn+Xzoa/zhT9Gf3rhc38o",
+	"EGrmRGtiJOIYMKa/IKvfOHiwFpCtT9/70fXnfFkws7pXtFeVzxPSyTWENSZHEwJvQtCY/ks3tpFjjSOi",
+	"sq090C35BjOmx3OwxDfpMasm02nTkxHne0y6eFaeHZjaUQ+FFIjbjjwjzJmHNKdsTxR3ZXSfTX7xG178",
+	"TyI+8KJ+pIxE4HnuRide2a0MjISJEdY2YCPAoP2ZU8Wdnmea1bPJlcQajmo1tuJwveM08QB7SrFhck6j",
+	"Cs0b8VwuoxTuvsOqcwmVGmbMuyIT+gHoDh2mp3FNkq8/eLBP8AOQH7ec1NcOHTJyRDuDZpG5MJdi78Vp",
+	"VFpmSgVgilLZjSkEjkR3lurJ/Mu39tb/d7r+ztb6Sw/zHzcOW631h1/5E9+a3xrSKN6PaYf1RewNpCks",
+	"1zy39zgqJQzMxu5w+/EtCo60KlL5SIT+0hVyhC3UU715McC2KofwgA2T2Nzf/jF40yxR44VEGQSz9Kjh",
+	"8PSwcir2heopBStJvpXN74EpIvBdc3mnC81v9mpPT660HqWZ1e7OIrqpXXg3V3try68E5atRVJi2gvOT",
+	"2ddMyNIcQ+9HITtMUn9m8V1B8BER3ATN5kFXfqtGpRHndXxAOjQNyerpk5+fPnly+vh3p09+f/r449PH",
+	"/4iItGsNXOfByjilyXQPevZEP0r0EFdPH//y9MlPTp98ePb9b33xN9/yOpoeVSzivVx0nrlcM+dfOeya",
+	"NCh4zTWnuJ36tv3rxklQpe5a50/dabbho3XzSEZxPDNwXgAKJhFdNKuodNQZ7FigW3QLjrUkhFEgMaZx",
+	"91kcNhZo7VCrA7ucENxSkTAcABdjYt6ZL3t9TCPlDZA1DRfiX7HulYkSyUCJ5+mwRBw5VWS7ms81H1y2",
+	"SbPoBSwtC4UKh4tAi1+Q+acyQdOd1tKOQub+nYdaK/fUNOdsrm+it7EI2IXViYKIh+aBubYIZoVPaj7j",
+	"mplLlXGtmXvKNOI4qM4dIZjPsbxEjmPK2tKqQvdmbN5NSOiYvyrSnHu18GYgX5i2HA8jbn7druFU5VWr",
+	"ttWabhdhReel3nmqaV7pas4kyNql9dtrq8PhalHQqiyyswO2jLocnjucy4njytrEQdUswoI01jxq8CJd",
+	"P35oc1ylJtVZZ6zbzGU6d2SbvaCuOpqteC84ETf2AJXgiR1aykRTb+TNbYwTvEABqoljsZpsaonmsmWv",
+	"O/SIxZVC1wwBqlFYsN7ASHATFjx/KsgdTAqqVhbGNOUR73lU4Pv6mpYkHXGApYrFeJdQOXBzDCGZmhLO",
+	"xhbbr9GgbFo69DCH3I8r5sb8Z6Ov3Jls7tMof9nfLybSrwa41Mq303mlhYa8E2FhrzY0+TBksaL+6Swa",
+	"pudJ6e3QkQTEMVMJEoM9blz3V3eodB8sEmMu+GGf8pkTzX3y1TiLNekIyhdIbnwRxREEU4ufDcC7i2J8",
+	"oERn4NnDYxoZoePdhaLvqpFZGcagZdB/C8oe5YC1ggM5H365Q98yvO7ooc1S8+0XeaT4u/4MXhYeHlWU",
+	"IHfSdsd9QWIGyeedWEhWl7Zbn4htrT/g+4lZ6FZdP2Kx4D0wDPUZ0de2ycieIxdb0JCFh/Oy/npDkZnr",
+	"hbdcjtLBZZuayPQApunloUMxC8kbeSyulYAmdEiVACyJHh3rQ/tNmlCeCDAo9RhnadTxyj64cc0VLvM+",
+	"7KuXKmkvZSwsJPHb+vhkFQu+q3XR7a45pXBV5iPP6cjxZq2+tbX98K2t9Zce/h/X39paf+7h2s5bW+vP",
+	"45/+ZI5CWO5kZ53jqut17txqQx3z3FVuCu+c4cPZqMu7EknDC65Jg3wSkO2NDcsfVs/e+97ZD/5mrQIw",
+	"Jz9JPqicmSHLszJd54a3mJYy/EmfhXjiTEapPo/5vl9S+LvmyJeGoK4JrJp9m/BhIrjh1mC99290JVbE",
+	"HXsHWIIponIQgOIgztkGPEscGllNWUfvU0ioylAlILkf16WK6s7Hl2YEPVieKRLGV+zueHijN7eoKjrd",
+	"Ha5rUsTtydfWR32OZuzZRykJlaSNenE7Y5d469Ie2yV8FMfWpRdTqbKcm1q7z71E2sgNL+gXGyaq4uDr",
+	"w8aR22RqOFRrCFbGiM7svW4Wsmln6MXnyyHTa3NYHR4yf7oHGCzMMs01o5lsfJpSE8ZDU3EJdwtDGRlt",
+	"TLZmswprWU7gyIg22/jaZAuHfl7JchGaCcAu6U0Lv3ZRY9FrHvBYikHyRTvSiT6RFWpghIj2GMNgiPia",
+	"JN84uHeXHIlwkuUYAKHrU6kf1cc42F6DwrT8cqGzLBdguSsu8tVa7+4lstLTVWv3r+Vkjc/shbq78jnV",
+	"AbJU67kL+cR8h7yszxZ8DCUn1+wN8ltlKuWbi/cSGOHwMLfVT4dm4BtFu0pVDEZV1rhjIc6bK3VesVQL",
+	"1G6stBw1q6foKe9XMbbqVO8rS8T2jtSP2FVTZmJOcCsRHnaZR1X97Hd/c/b7nzz9zvee/uRXT//sLwIy",
+	"YTwgip4UELGvCj6rlt+Fkcxif4sTO3vvb89+/5PT9z9afEoLYGXNyTdnYVgtEYNqJrLTTJQmLJo2D+ZT",
+	"P4JINj81fvne++ciwssAfSpq27Iu8V+VcXmNkmjBdIzu6AK7AbIbAkl0WOxJgqiHV16g1ke1d+iepzqJ",
+	"wNokemLZbEzyKlRNMlCekM2R5ewyrp9mVc2v4XSJFF01phgpZ0HrFCDfR2kntqWoyKc//Bk5Yh0xZJJs",
+	"B+T0w19nv64+/dk/rK0FBiL4aII/bJAcD1ULsUqkWt2WdnC7BvHfAdFLGQ1JGvX6mB4pGQ8dDCHao3o+",
+	"keqjVt+nKe0ovakTMSJjWioRU0tzb+KS11pVHXtOJrAUULXsuXOCdTKNPEfyqoTuKhzC/HJw2GkG72Uw",
+	"vRyUr6kDMV+kECzEy1R1+ovYfPOcwVLUNe30id4IAuW6CPQCHexiXlMkcfOxFCSUYRjzQFOn4AzBogDH",
+	"lgtFhnp0+guTpENoXHaB1qWiNg+BmZGW6CyVYsNpCSHiITupwI4VMnLLnJtDwU1u+NsjJlVAuqkYki2/",
+	"4amRCzvzXTeAKM5srsSwhgI4McAFh9UYxRYgeKcp1LOTK2/tB4ZMEQwkphPzI+xxAwsCrHbB2Gq6mL13",
+	"VfEDdjRVEbe2FtTRBL1NZtf8u2VnUdWYeb5LJLOI9BaJu6pBs0JVLcKRMbjhWLMHeW2pGlihSb0Qc0pH",
+	"OfnXuqJm7W7ee+VmNYxdHEbc/et2A6/USnAOx1QnZjQ9nJKUy8UARvpYD4WBbCf2faLfrwSjcnSIKa3g",
+	"y2//UCsGP/jLHS2NgQAg4ph11K4+q8ORVCYMnIYhGSVktSdEKMlXSZcxST798P8k9jJZ8wpv8xaGb6rB",
+	"XEhnNct9+v53z3793dP3f3j28fef/tVfPv3zv5vy+K4spqw0Gn39+BdUQzwBnddrbrNcT6kpDVNUM7Ip",
+	"vVQ3FUf9qEXRbqaNHPSj5IFoqoxcCD0VVIyZ4VPRkB3o97xJPLBRgGpzTriuzEhdiXDjcWG+Pb1E2wG5",
+	"HpDnPn3vFyRhaa65eFZAzFBkvGZoi9GzY27CgNiQnIBYcNYxPWYBOMu1AgXRiwGkcwUo4AeQDBOYlJzA",
+	"3qGH9ve+iMNP3/tFfXoeoK4ZdwEsEcyoMmM136iLsF7nu94gKZ1WDwjLV9SbmyoTGrNUH9LpCyGZP3Gz",
+	"UzQlnMNqlbGxOYA3z4Us9mwXwmgKUOZKqFAKwwswhtqc1R8zWLHcs1vQGCvrYziUVZmNzHhHhF6X+hsP",
+	"Xl1/US9VVufLS1KWVhx0wb5Ioq6egRQD4V2uqMeF1pixdJBHafw6VhEyz8GOcU2SmE7EyNEGtYQ7nzVm",
+	"Btk2BaZ3rdcuDrGslMfLtaeQac7Q7eTMok//S9SFWnrlJ38tuFeoogRmrSdqi1UJbgjMoPL4t6pZLSnc",
+	"0PmMUe5t4MtRG1RkmkK9tph1FdbL5yQZpYmQjKwe4JncKWbAdkdxNzK/hFCRHsaIzJEzppV+YiWxtQva",
+	"iBmFsDL9tVTz2uiySHeSDplbDUuvRnUxrFnG1LtAi5SHRE+C8oghpyFjrTyBjZKkzJQJbGgt1eMgq5/+",
+	"8Gea7rfXdoCM7KkMyNEIEQU1j9T/0+zA6P1DU33XzMtEw557wStCinPROcjvgKy8YV4LyNxBDpdrXjRs",
+	"kCcJmy2Y5vwza4s5h+HSKot5LkkMc3D79puJCvjkRdK6mVULxxRtqKEolegMwPyeMq07YcBZdR3AI9oZ",
+	"GNtyfQ+Yhw3BV9DPxixXoP/ymPtkhvnJNJvdpB5dZgxy6chFR3fnXU0W5wtLnk+Qvhhz0YJWnYBswbaC",
+	"AZa8iSA/imxlxh729ojGOVppZySVGGqdb8wk+fS9H6NXRZ/ka1BiAaEdyP/886yGMUnikSSuzm3YIhh2",
+	"SMykzGxG0KIJM8ocOtYcv3rj+nV9x2tSzOe7Btb8Mp7HNUmUUDSGrjLHzzVJbt57heCHhMZjOpEYsb1U",
+	"W9XOtKOTrG5vkf//2i4RPJ7o2xXqQffXBV/PbHqwILsWXgYN+H+4Ji/PIgSAtMFzqA29g7uaj4Esp/+E",
+	"1kagqC5jct7VqF+Pps7/Z9bc5irCzW6zqdTwd3VvrtZ1RFWnv/Lw0aOH5dLm/5sYGftPFlk/4tHbI6YP",
+	"Ge+RSfZcbpA2tNPGM20uqVVbs5Ls3zt4QDZpEm0eb2/iJ5vwwdrGdITDFBQdL7EnfDunDy7GzdNzXJNl",
+	"SXeMen2WAjeTKIgXKrTPY9acFU1gXjMJeYoOBpPRUcSDnG1zNhCJkAHpR4MJHYwCMhklBpTtSgym1Uwt",
+	"IKYkgQ946aL52WIm1yovfMnfXikwNKgxUzKA8Eg5p0CUMHU0CfRZfMykiXiPJFyyaPSED7Sm60TJ+FMI",
+	"qrvGp/4vFylUU2ks+7oYky5NMzkBlK6eUDukbQ5pm6xOSZhrQYu3s/VrB6SNA4afKPxEViN9TeJvWmiI",
+	"i3ka0IQBE9KfAUZwG5OwoLGUdMWIh6TLxizF+lAIeB6hgirXiEhbvJ2pte2NFncENitGVpTfwYEVAI1s",
+	"4bDZ+fiKnhymVLEqQdoKWY2sqXWIE05zTs8VU6oxBy6KSTEDQeKiACSKq1qy0xgG5ICmX5MkNWY0s9sv",
+	"BttbD4Pa/SjdjmWOmHO7Ymfw/YVIMPMjZVxUBahKk9Jy4+ydID9HgnFCnV0NcJrO0VRhD6qnlpZzsKeL",
+	"GWM+OZYOxEN+aHxPDXA4CrFiU3sB5s8qgyCLw4BQKA6bORx2iLm+NrR8teFPtqzAN7xdiBgC6zjvjapq",
+	"GUlWka+JoXj18dI4NxclUNoqPqJKUd+nncF5SkNjFSV/cL0ve3ouBM2T+WsPlAtCzcUIS+vpqRNVV0dh",
+	"nti1WbmkmHl5MOr1mPQnCFQVEzsSJ9VJpOXV8fgfjsSJMSxwpZmKNYHCpw1sRw0XbT/qDBbGhjmsEsoe",
+	"OAUsI8xbJd2IR7JvksmrAAywWeRXM1qlBF6BptCKD79XVJtJxUhVjbJQT5PQVKvp5IhZwRQ8owKKx1jI",
+	"jR2DJ6OoHJCuiGMxlv7YJP1Gbahf1Bk80O+Z9w/DYvpIVRJMzlugF/fjqm2+QkSkapHdmnUDEJaHlE9s",
+	"sKekQwZOlo0pueHKIZWyXZuOZm2cv8q6HhK/l2jVn8pBDusLsr2+syKpAjxPgrMabakGvgYfHmaoJP57",
+	"Y+7SHrOjFhauJZqyIY2sGDGfBudNEg8x6Qq5jFdl8VYWfoA2PGb2wEQDI+PoCRJxJfy1Eekx8y+KL8/K",
+	"vl0I0XXgfjyVUaaLyLprZqbj3XZDhlUk7tQ7mRami3zK9cvrVfa73LPqiZUE0gA5wq3BaLYSuvTOIg+4",
+	"LgPgVwaPQVJ5UVqqkF1nSaDziYi+sU+XY8GwryhsVgiiYEZSMZsZulYD1oExY9iMk84xo5iYKS7jEZiw",
+	"rpect0zNy/idb2X6KOUMhxXFM+CWqnxcXf24sVliHhyrOZX7Cui3xbNpF8yzqinwGqyMo7BykWdl8Hqs",
+	"NaWSsPn+Ob24uz4j4be8M0FOf7VJPiXCa55/q1Xqw1l3mj8ZuPjZzBEtmHhkTDS1qUfEdAR92GBASeRg",
+	"NCsR6ZJyi7JB167IefOLcP5zpBfNn8+T5GyxAc+rywAyBDwzAShjPNPzP3jtjQXSmCoyivBQz0gmcreq",
+	"QTrRzPSg8+flTBFOdUJqkxM8Y0tmZ+24J21ew8y8N6lzhbrO2poLNdO9nmuSs+HetXN9aa/hcoWRGjWz",
+	"wlatdUy0Q+sD3SwTe373+tStXypiGrNU4ZHKIChNaFOXxqYah1YmQO9FTWJ1a4dwdszStY1F/IWVboGb",
+	"gsvREH6DldBvQbo2SzuAk7O9BdHeL5LVL373359+/Jef//t/9fm/+vYa6OVdIcIm3oOyaFKq7wszjyQZ",
+	"sESRownBFyG7C2xdxu6Mnuh1fLqOv4hRRanegqwzVTk5xWVFHz3azAs9ZVdbLJRx+fu7aW7P9O6LKxzN",
+	"cSr8RbWmJKYZfOUCPCHOXXSlvpBCucrp6HyttVXQ/n0TcgX1C7FSJI1j/NXZbp4VE+iLkS9I/ev6z1ZY",
+	"COkEyUefXd3URgVEEbhabMmimS8Uql1ODSpHB5xHh6HVVhetSMsZj2YPZ/ZtLCr0TVjzBheqIXVox460",
+	"uJiu58oC82Hr7tWLOzk1oYplD1wy8tLgSO2N6WSJZlSbylZipWKUdlhmky46YjPY/Ox5kzCaBeoj+My6",
+	"q2YkO2ClNCX2xyJVfd+FdsGWXJuhV/aISxVxWIhsRYjeDs+yzNyN2YZi6NxHNPfx5jmv/d3jJAI7OYCC",
+	"plnK+pz0NUcFDYtBVmHjnr2TDclrCmKtzMktaWvWK0aYuIbj2jGx4xBU2YTiq0n5AC+KLkpnUIbe+Cky",
+	"+ibbS6Dn+T0T95li3Fr+5yCy1H53GNKJN/tnIg1quA2f09KiCQHQv5mUjISlUveopTqq5S6WUsBs2CID",
+	"xhJJomKM4XMvPD+nFFQaqncV8iyPC7He1rg2KjIuy+OGLMYmlt+D196oreF2nvqwhrym60DSkCFSB4Oy",
+	"2n0WhyD/g81HU98uoejNBVSkErIQeuwgqY0mSRyBcahT5rKlqbxYMZXD9YdfrRx8lfkgqx1TzTh2jJ5l",
+	"X0U/mwlI9Itw56rFtEAZiXqYycpIF7wVBGQgovsQjiOUFDDo0V4fVbVL75ilhyBQJGrmqg714Yd4w2xl",
+	"IR8tTbXS5Veq6mSJPHiAhiFGRQ7FcZXP08WmrNn8TBd0N59IQbq0IvO/YRGKLODHi1HpPeu4K5Xukkso",
+	"BHaOch2XhPDpZIX76MBKkjbVdRXSSRhczABG1xlk+TlrDWJjZhYLsTnkc2GImuDy+e5cioCC29PT/vzH",
+	"n5z9u393+uR3n//kH87+6lcmcP6zjz8+ff+XZx98a3v9pfXtsqzXwFZmOrw+3eHLoygO9S1OeUhSIYa+",
+	"1isxEko5MR8/Pvv+J5//+JOnP/2hGfnZR08++93ffP7jX519/5MFxo05p+Uyzv4xIW55SdJ8/sYMnjfF",
+	"K6IkYlzlcf5wwT39+3+zwMiTvnGT18m9iZCKxhVS758ilqAMSH+S9BknIkES2yHbW1vrW1tbz0+NLajD",
+	"jSijJTJr2Ljxp2bXnv7015998h+/fPLf6xuvMFQ5k/IDN2RHoOpQDb0wMbNQZZ+5qhp10KPJnK7Yiy/9",
+	"5USaTFXYqABlnF0jrDCxWVt7AebJjEqu2j550Bep2o8Wi+PtWix1f2INjeMJMQp/yajjj4vbukztEwfr",
+	"XYOox2/zxZxZYY/NH2ccsuoENKvC6BNNhwC4ZIqXAEdn4B6wltuShuKJTuLl++eF+cxFOENsybt2ina7",
+	"B0xKf5yxXZ/p21Gm3UMlBoxXSHt8JCvtR5EkqYgZGdIJCYUNOuzGQqQgCxhveEdwKeIiemgpGQHqmis6",
+	"phOwTyCwQRJ1BsZSuxKs9E0VcHgBGoQrYFhYkGpEmuoicsbanJXYwEgyYyFOM3YEP2V11mb0XbFzRaO0",
+	"s+52lSu2VS+5P6cuT8SYz6y/SE5bQxj9fEgzZrMA2rtNRS6VxEmjDsPA634Uhlq2QYqTcZT4tcbmIbZz",
+	"JTS7+7RQ7YfZJiLWEcMh42FVIPqRODGolxIHQrJPAGYbVHkjohSCNbhQfUg2jFRz7JypvAYfds4suWV+",
+	"iHJfsKun5Femk5ULubsraKhpBoFWWYgKB87nLgZLAGAnM7lTRG7IvvXT5QWX0q0tMlt3UP2VPOuSeJNU",
+	"DCPJQqKEA8jkqdjqlgT1G2+gGCs3AKtHLGu6KmRdzXNYRWdwR6i5rglTHLVqwOaqOzKq8DnsQAXWanst",
+	"Jue5JUlh5pV7eBEiMtDClcvHds9mE2UNqV2weVbVUUqNKQntQ3V7XLkc+zHtsOUtyMXap+dMDqle04bH",
+	"ysmCcLC5PAkRi2xHBqDgcR8bxBoofypjoXYIHZLVs48+PPvOR599/J/WArJ9fX37RkC2b6xvvxCQ7RfW",
+	"t18MyPaL69e3ArL90vr1bXtlZ+hERagkOlwJVqAR/a9uRf+rm9H/6nb0v7ohr6RcrFc+l1gG4VVz1Nxr",
+	"XE2PpvHkcCRZeDhK/DZfzTAah9c7KUBNSqhUyi6V5WRz4wYuiZmuGWYxo6Y0Oy89uVuyhMLAPrLI9rYS",
+	"dXF7HauUWIuX9apjiRF4NjtU8qX8v9rQ0CrqWaSxSuQZg08GQVn4TqnAaX1kQCWJFAjDt+lv0mPP8RvO",
+	"1BiqUnaorArOapxQlueSDVGoznAJsfWqKVwQuZ4PAm6kDr21zKGuj7AFIYwfzwQfgD1Ds+nm4EhDeuKA",
+	"0hbsaXXBHPrTzG81ZyDIMDP0QzSJZoyASlVGpIK/7hhbVVb/RKuDYxoPApONwZWAKFYlFNslMuK9mGEA",
+	"Fn4CqiPkSkcI8ZQBEMOrkBUDmFgXBHj/qIKwFkknrD49lXmGM5GBwTY0R55AMQ/SI0RfwHF00xjzIXqP",
+	"J1YyXbjQ77Nbsbdp/d1aoX7Z9XgLVXgXqLtb2tIL0PfKRHLVmp8Zzy0eZokSZWh1vaMVaej5+hZPba29",
+	"WLJOyirkHxn1OIC2wTs7CFRZqhYHBowMO5akQsGPkaqAjdEtHSYp60YV+WZS0VRl+AaFEQSQC8Li2Pwu",
+	"CU1oBaLFIvmbjfyA6Lqzm1Fc+fIEa7MnS5u+iEzhkEV2TxYOfTWVTJn2OFyPUBvP1cXKqOkFNLQNB2cJ",
+	"/+Dqk/iXIv4S/s3iLeFvWU6++ZUWfs1Rl+y3GfYS/J6DLBX/UkBiMhGw7ngR2TgW40auFaTtw6oT8zod",
+	"MAN7UiTbXbSQxiHG6ABm/jRQsxvnk8bTSV5b8znSdBvTFIdHcKRFlQPNucx1mESvMU+Qyh4ne/u3yYBl",
+	"eCP6HJG2FANx+Ol7v2gHxdJlLtqxphs9XWuE2IDMA92lniujKTrEcXh9pRJz8RS8e+XUKNrtQql/eY1I",
+	"fCsgkkGaFEKJikRumicbBMt8SUJjKRB+Xg/xX6zfPLj/6voDMWDcVBEA4tY9dIQYRJkTawcKThya9vLR",
+	"muV69AjCvbueYHpAfV89e+87Z5/84xomCzsrgyj5QyiZidrXBoHYCr3YMbA1BHTXR6/FY9GLpIo6koiR",
+	"kpDTYMpX2qTfwEZ3Ey4UuIpWz771d1989NvPPvnw7Jf/di3P5op4r8UtOD+EMTEaYrZdYMRgvJwRRLlU",
+	"4HSjxVv8K1/ZG6k+4yoyHvavfIUc6NG09d9FGr1jEIBehk0mrdHW1nOdAZvAD6ydh8Ia2mrxIuX06DEj",
+	"EzHaIHtAekcsFrwHjMklKLKqJ/jx79aM4I8OnokYtbi0eNNAAFg/gqrsy2tm7ha0KP97Fo8NyYUtfhzJ",
+	"6ChmAFEdKXPnSXJj60ZA2AntqHhC4mjAiBRDhgMo1peEanlm2W4BZMZXvgJ+vDYE/+IKbpoM6a9+Uwre",
+	"Jqv3X71JXrrx/J+u4VK1Ndm1A9IGZIk2QFzCHum/IbiE/ilHvmjr2SFWUMSPaRyFJNIXS0DaCNuxQ956",
+	"FwHkWty4TB49bIPeo6eAetQRDW2t1dfxHfRARpx8Q6unTDLIhYw4ucV7cST7LQ6+tokYIXm29zodlqj1",
+	"OwZIbocw3jaLcZ+pNGJSEw+6lOD8KjqACgqkfTtkw0QoxjuT9dfYpG3rfayaJNC3R6zFkfWRUaJp4/rz",
+	"zztlW010FiVvvHH7lbUNoFBb0RZCsDVlWUpscfjTkQgnJlwb6wqiqxGtQEbeibhU+siILqEdrJE7jjps",
+	"N2u4xbOWLX1Buw6oOTy8cf36Lhn3o5g5nZg9JJHUk4vimKQjDjcJJSlT6QRw+REgNlJIxT3NMG5svUSi",
+	"LsEkzsKXLY4JCdtbRG6Q19gEdxGyS3Uz128QSP/awEKqWS1j/RIwToPtnOjzYE8K4K9Tnnv94LxklwEs",
+	"idloLalrok+ZGqWctN8lLZCIWys75K2NjY2HAWm5srH+e2tlY2OjtUIetRHdUCot4hjGtUsSKiVp4+tt",
+	"vfU9hkE/uhm4HwIy4iqKSdtpGDCotV600eJtK5bJiHdY2wxOooALwPe2yDG8oBvneKASAYkcZnI3Bbdy",
+	"GnBSh57lqNNhUnZHMfnarQeWfNAAhCR+6wHttQPN4cOop3fd3LH4KpKs3lEtPBEqSft2d/2u4Gz9dYTU",
+	"hkOOFGTc2y1eFM7NJAI4knqR2s9t3SB3hSKvizDqRixs5ylCQKZmXgcdkeDhRBY8pJoNkzgaRgq9nprh",
+	"6QG39bQ1+8FLBbiTvZb0n83FBD+PUdiVbbJKs/On+5bQnQmvafGcna9tEMDc0PKuSU3T5ERGXNNd+2Rd",
+	"X7Tr+HnbJHpBU5RPWlxguOa4H3X69l7V3XZoHJNI7WYHVP/RHKPnNpwpa/pvcfAUsV2T2GMLfeV3wTZe",
+	"AZSTER9wMeb6e8vmqDLLhqShJ2NbBx5JydEoxb03h1/a+gVI+YyGkxZPqWK75IhNBNKEs8mRJDeuv2Su",
+	"Cs1WJ+t7eqRwdiTrCB7KDSTKFi+RIbpyQ00apqzS7VsPXiV61Hf0oC3XhXtAkjClXdXitubSDmlnb67D",
+	"/w3UMkxpLXAf37eOAaDbFi88kkx/acZqjq4ztAgKnsQMefMa1v7GZy3uZspDAo4WvQBiO82uGsNU3eNZ",
+	"Woj2v1g3r63fDtu75O2RUEwvdHajUTkoCyr0CA+OLdcLSNEGRQpFwL392yvByjFLpSmiuLG1sWXNcjSJ",
+	"VnZWntvY2ngOorBUH4RxC4dvT47+Ww/1jewY3A5XdlY0Z71tX4JYVDpkCsx2Fej/+SubQJOVxWycF43F",
+	"osGbhqceaI4J74NI/faIAcKQlait6QcNJ3VmFTO/LDzmIeCEJIJL1Fyub20ZgFdlYqBduUrLU/pvc/UF",
+	"piWQ7UvKENws+qDanQm0TqcpyxQFeBSsPLd1o6qbbNybd4Wy/BejM43WXvddhpCjNaXRcEjTiSGDsvwP",
+	"zoueROQZQyEPg5UCv8SoROpoxnLloQmynyY2LA9klmhuaotyaQ40p4cZUNvLIpxc9A6aYhtFjVilI/Zo",
+	"inq2L7pvH+VodmU3aEyzct8bF7D5e5yLkZZQ8gzfvCB0UQlsShMOMTwKprjR5rs2wZmLR5Ws6WtM5aRy",
+	"2Qe2Zsmv6lx+jbl51+Zk4jUNEibW7cpMUYuf1+JJBKarL5Oc5+Y7tlI+EU35cLlejD7BxlRZzgxKYtox",
+	"okWW5JiB12SVo0CBylcHpSqjurR4237Z3iD3jADuXLx9KtFMzEIHxyFSZLWd/QqSqF3f9hpoqrjombEQ",
+	"6//lRoKifrb1EpF0AlL1uD/ZQbtzcRxGGcSLv3gC3oDL0D0El8buTDX7Rvxu2YcPAOqhEo/eMC2JXsDJ",
+	"wgl7DpdxcOckAUQiL4HzbSIRgZPmys6f8MWt7HGSn55sgY5YR2ih3SlssuMkMXBBYsF7WsU3R0aisK1F",
+	"C7VBbuYIBtQp+Wlb7xhDq1FDN1ocDm2+D+6BtUBTxbPmO0PY64XKHP8LHgZYpGUdhjxooFIluWf99c+e",
+	"QlIdI2PCRdACI5kxgjMZkI4YDum6ZLpdxcKdzPr6z+zlEmT+rsDxc9nCQSdJDLEZxnfXUCdqXn3FqkZl",
+	"tMKZleWkmoCS2hXpsGZlQI/NYeEUOCWMJcSJI/LNy7r0wYZWmF4Td+w8w/JFNs0aEb4//5Auk4fkNXlm",
+	"Kp/WefPMqJ5OuByyFfOHGfKrfeNR1SUGcQD9KFlXgpjsZ7De6j2KIfFitTuK43VADDR53yBfxkwpKCwr",
+	"WrxP4y6+ERBMskaQIiWIzRVfM24iBOm19ZLR/k7BecHCHYczkBt/SvIMbRkQWmgZXqLKeSVocQT7lG50",
+	"pcSs+cDxV+RV8SEdpC/iEO1cmhJbXMbCFGc9YjAepzUiul0giZv3XrEWbJbiK8a/2OKmiKCEEqNBJotn",
+	"uiJI6FwoG96RUGvQ8tkB7pnsmmfSCuCU812yDcAmJXmFAPSVaAXEUtZFXP8HaER24KbAS3b27U+++Oi3",
+	"T7//7c//9pO1ZmczO5RT1z2W5ARZ13ta0URvXUGmnmsGeJ17SqkkbU/Fzza6/Vo8UoEmP/MdUSnlknbQ",
+	"maxp3sqMpvYouJwwmkKk9rinkQLzPxj28QQZUy96DihBnGGI9oSGAkvy8FuLSwB6bZuror1L2ugMBGcJ",
+	"WOWt38u4D6ky3o9DLtr2ZBmXYsbENG8CvddUuEbPMKC0oGNP68MEFhr0YNplO9iOW2kVoMKy1b4miXOk",
+	"yIBN1nb19dw2C2Vc7bTFjYPZYL8ZL3AbEr6N9xHs+5Z/mZVYbdtqYg5GRTsgbZjJW1sPN2xGbPvT936x",
+	"tkH2wGlcLuLc4pmfRwmkUlhuvUMyIOyY8QxRO3OcQ3Kh8ejow1XDi142ccHPLkNy4OiXrKnn3Zt8Tw+D",
+	"ugfHq3gwDFjiBfEodNI/v7VV4lWZ7G1W/tzM6l17FmeaJ+0NdrmrPvMuuGLDpMPDANsZuRMPSaaOLCbQ",
+	"zXUC4cO7Ao5eYm+ZEia3MS6oaZkw8MgwwH9tDlqALNQKSjA7W2Y5M0Xij1woZsvQ22h+Y6Q07FBZMNGi",
+	"IVJzK2vbMFXbMjskC8EM6aqFASnUuBUpQQDBVAwdQXO4tkFA3YHxG/YMcIJoa9klljfjjYMsuQ1RGyma",
+	"YEN0msId2OLmcDslKZxbGYMWLd/eIHfZ2NIDRIGY4bY4BsfY2EU0zdo5uzaeartqi+eGVTLuTyC0Ci1K",
+	"bh55ZlhtceAe2aNr0gROkFVYsq/derBmgyPyuIjiAFp8SLV0DtHLXcIFBOTYCI+8V4z1mIgRRsVFahcv",
+	"qXEkWYvf2L5O9lPwUWM9jFdpBEZkijYXiP4yljDvbQWPKiTnaRahJ2m1DlPPT8LYYgqBQtTGWIOei376",
+	"XNG1q1FQcctFA7za7SVdf1djpG4gkF+ugRr7sKiv5qRMGeLOe9FVW6PnYb9e2f5l39CLiA+5PdjC/wIm",
+	"jpIYV6p5T8woKO2O+Xmthn3YlQO7dVaROw/obu+QsUgHqGjYoGpz8nMGnYzMaAHvuMU1Jw4wuCZSPqu4",
+	"FmJt3QMcQodyzeKP4B6xM129sfXSWqVd3Hw4ZRWvsHA/09q0NcIbwfV/xdOaWdAtaMiFnUuAdV63aM/r",
+	"Nj/pog/pqyLV9DeSSgy1TNcXBKpj6utCCS0gMajIyKIUI5xXz9773meffPL0ybfOfvbr0/d/efad7375",
+	"F3/7xT9+7+mvH6/tYJyTvW5Ti/Vo8MEMzmRApEoZiJJhBgcSEMByxBCvXtRVxIQXm6NG2tjT048/PH3/",
+	"f7QzRgF4lCbhBGKtHY1c6+ctwB6RBsTOvK4/tiGFJuZ1wBITFavFFBOhZ0NdNSNSaQQ+Y4y02yAHcZTI",
+	"gEB+CfIPKyt2o5jJDN0SLN5jmmoeksMGazGrL2Ity5P93A4YOAZAbFPLkquUa3GKBpohtDg1qMNrgUVl",
+	"jbQoqmVYGRBXYi1H4WvSn2yQPZ7ZBoQiE6YyvuVxrwVGuAHwGoA1sq52zliILNII1TtWHIusdZncSinU",
+	"/81YIRnxUHC22+LMPKLcYJg3Z366VbZvzsYrmCT37Lr4rog5wSKhOGuO9zVZgo8HOZg6t1b5JrpQjgZJ",
+	"YvUOQEwmu3QFG7qpcppgpCeMuCBJPxvOE3TckX4klUgLquayVW9nwwtX1Xrq1kmosqTkxRQucbPzTipO",
+	"YDbUizh0XxdjiIfQF2iaHTx5bbpug75bFt4uX/xUu1i4oW18rZkqoU+5hGCmQiATuEOBAUu8Kyu5hdaV",
+	"PWJJG0yvYAunLR7SKJ6QdMQ3yBaGdJsVXcvqU5hsYC1iDDTL69s1M7kUQYuPaZrqm83YlWAxxZgTcRRH",
+	"PaACiWl5WtN+7oXnSUccQ+qJvf6uSQjiX58wmpI4okdRHJmU1FiA65GEdEi1Fm+QeH33zP6oRKMXLySX",
+	"yHN5Cm7zc3Ept9MBU/nGX+Bh8d1FblnWyrtn3770zIWfXKZs4paxmxk8kCeMPjPhA0m+Y5Yw3Fq2VXw0",
+	"f8dHI47HcqQWrOPbloNRO5hyZzp20xZv77+RezOzzt+Vg9Ej49Uks5yaVKskKKibj0teTdLIqamVCcd5",
+	"4xbozR05oFdlXs2A2BS4NjhPyy5DYj2GnA6zrFbd8DVpnIU4jIPX3iBtWOw2pOKkDFJvsCCOAU4eKVbB",
+	"lt3yspfEmaeLQS+ZQ3sK+tb73yw1XJQHDj2lmqBw1x1vnKXaajfczONYcw7hKMySHm1Jl8vfgaob0oz1",
+	"Sr1xdhCLM8F57zs5GK1UBvEjuUjjC4M+wFOV2uB+mxinDAvAYIYWX20Xiv22Scy6ioiRMmIjsCQTvWRp",
+	"vE/l2gYxVZd1G9/Yu7t5a+/u+vZzAdH/vhiQN/Zvru8F5PaDV9e3b6yBV8q4sQIXhS+rXLyrWaKp/Jxl",
+	"eYouiigZxdtQjD6VPpsJJDpmzM+SCdnjZhx5eR2CRhQ0rjhldmazvcvleFfJ7GqOGgRBmesHjt1FxmDN",
+	"MYQLzMOaYrBzH2k/I7Umz9lS70H21jLEXk9Qri0A06c8xPxwNz5xrqBhWxPlQoOGZ4+vafSwHdqi0cP+",
+	"sWG0JY7PFtM08SH+YTh48F7f7nQZxGWGMReK1sxURqzB0ky+GIenf5rYV67MRFccoQn4K5njnQOen9Ym",
+	"FiD3mFsc+uojDm9c+vG+VMrIgNpnkwWCER1NHNHjmTDXis5Ajw/Rcaa5O+7h3CorfFYvJ9v9v9zdqbk1",
+	"rxmX/pXvAVT6sNShFaZYoCPSoLovtiuLydDOXhpv5LqJSDMAfZVnuohAGbHlXN8NM5AWQ/68TP7hgwCd",
+	"yUnybQgIZ+MrZyEGYBGsMSLVUsgRw9+UQNWEWfDPnICth3sWDefvPJpJjZvv2ljJwyh8tJky82uzNFbn",
+	"25l5rHPVPHeDGoon5L4dndn3S/AOX78s2qzio1moaiTJ2yM2YiGm2V5cJgg3/k5otikZzaYf5iDSVl1P",
+	"ZfDay2cDWVcVS21HfVWH/U3IwTJoRDyU5oBbt/iCx7vCYGM4C00Z4OgxSDX+xsG9uznYIkaItnj7QPdx",
+	"EPU4VaOU7RD1zxChccSjE4sXhVCNwfG2edZnJ+Trr+/dXD/4+t7151/QzLW1go8UvruBvx2J0OA8tlac",
+	"mucAg2rwHzdaHOzvFusOQOYyHCYYHUxn/XZoYpudvz2YJKyNsS9I51D3GspnO8W1IQhxFSxUuAFgTh9G",
+	"4Xp+ABVuS4tH5rCsAahdmIqEpCxhVEktg5YGtAs1E66fnGQAUlhsmcoWz+7HQL+E8cAsliYEGiOPYEl6",
+	"qRjrhwkdSYZgflSRmFGpWjzH43uQrZxpYZRyqMYdT3LrmyVz/QpiCEoGt4t+o8XbBcxagMDT7Bobf+P+",
+	"nSynsK9UIsmq/gecInEsxqazFtcj7AtpQikdAKxwGHF816RSQnNcKIKDomjbjI6pgkwmEguRIJ4dBhtV",
+	"WMh87OTiLWVe8OUlW8zm5GaX5sWFjcWxZJ0FOaA3hvMi8PFil4pI5CbQyyYdhZFaj0XPuVB8gTsmfl/p",
+	"80u73YDs374rA4saK4Ms+C/IEFxlQI7ECQGA66DFbS2kIprtusmlSyFCLbAlTrOSl9ekjWETwyFEMq72",
+	"RRwGxMQxBybwIiCfvveLNfu9CcZAlEJxjBYMPVjzQosDq0BjMg2/OZKKGeRd1FyglSHlUVdzxU4sJNuB",
+	"UE5IXogUWaUtDkU2NX/JgZlTU3sUxgppG2sBnP4AI8MQ/hBLwGJgZpY9Y+OlFU17TGt3xzQeMWkNYoCR",
+	"21WIRWnw1lNmsXFj0QNsSX2sHa8/ggNqloa9+JMhtPC+p+ngjujVZUNAVqGedbsTR+2AtOVEKjZsQ6rj",
+	"gE128OqJQgswDAw1W6EqMxrtKChvWmlDqzXf7XGCnlyy2gYS3UDjL6IN4YaaFyC7cxDxMHu1vTZjYBip",
+	"UjmyhCrFUv3pv3yLrr9z+PCrrdYG/vSVP/EbHn0d4bZnRRl8vT133dfb/H2AyrCoiuCxm5YMyiGdkFVA",
+	"JQYDbuXS6gNRbbdtZrLVXbsW46Z9KzFvz39Ixj04zLe4aqKXwwVAGFcVqvli15mBtQcGUsSRf+uhnnp+",
+	"30H8BIwhFj0Mi4mOo5j1WAZlVBwVWYWbSxYy6ZPpm+1InKxnxRUqzT57+t2XxckDUzLi8vbE6ahqV0xV",
+	"Xbwyl7L6L9veyOrnv/y1lrqHNI6ztc5vpURIta7HZlI2JaH6xHEY75BOSE9oCX01v7nxnq/aq9nQlu5i",
+	"zW1q6Mi0CwUFLi0Nxx0eDnjZ4BaFBaqgJM7GGTUthZj2QoBQNl3OfU433z0SJ3ABHkbho2ZmMOeLCzaD",
+	"jTzEiTiCf0DEiQNethrVhDgzKqGSSHp8Lsd/cwq1uaBZ99ckkdE7TKsvUa+vVRb9K+nEVEo3Qz0j5l1Q",
+	"viDORCqqFR8qM5fkgLGERKqG4I2ne5120F5RqXnt5aHXmBRFpOiqMYr9LNTD4FqPUlZVENwIuqkYk9WX",
+	"r58+/s+nT/7D6eNfnD75zk6LY0rZ2bc+/PLnf3/2y78+ffyb0ye/P33yHZjol+9/74vfPPn8lz///F9/",
+	"8PlP/uHsB79dM4U5sm60LpagCmfVwT7G3MgWB9uOCY5cPYDaibC4JzkAgDRo4ZnN4pozhVUuWryd1VSP",
+	"wvYaIodLq43ZUiOgtGGyP6bom3DOStVGr/pNXMk9u+aXTf7F/mZd+HYFkN4AUCbfdhPeuSxBrLAzJiCj",
+	"OL5Mub+GcEKZWdHAIkyNP2Ymr6DhdVA+HZvvmr88wgMSM8WmOfMr8HfPyp+HQQc+KICMDBG+R4x5TsNK",
+	"kJQNxTHbzaopRAh74a5slU7i0P7Kue6uEmXf8AED61Euh+diX4S6lX0Kq7YaKZtJw8trZazB1rDiPlmd",
+	"IVrOt+NIMDdFyFaaQSlnQxddUmBZmotxxIpyx7rmFLexNX3JKwiUZ6p56H0MiYOjBwm1+qv+JOkzLncx",
+	"CEczf6lECgAgkuwd3Lx92+DnmboSeBm44CIWPNYJs7oGlu4hVWiEysIoIMwcDNyJgOx/Cy/iNw1f8IG7",
+	"TImoOMr95RuXfWtVcyUsVzjKLM++69lkIhjyAWP01IluyOEzQ3C9Yn4ne9UPrV7ioO9gUVqv8Wz7hYsP",
+	"kGgEDFuYyHQlQz8FZGu0lJ3PlplEHKo0Z6m5GN3zDtZlJjSOL1TDz1blGeUZdnxXqOPnhFOt5FtiWaKS",
+	"b7v06UXgduxGCtLgWdxF3eWatDkATdnD5rv2RwiQ0XS5LvVWc6yiX28dcL5frnXgD4Wwr9A+UEfYGYVd",
+	"jYHAdn9NIkO0hOcQPJSnV4DtkoEq5dAkpCviWIzrzQGZRlV/Hb6evbq0i8t22eTiulXQ0yFqWJ/3pWxc",
+	"tjRZJdJM5o6wQCtLyVFsHbwyjpIMDmeBK80ns4UgdI+ShKXrHU0Nu2A7CaFK50gW0PcQsqoCRLW48M8o",
+	"C7Hju8K7MafN6rsxr3i8tLsxr4nbTB7OGMDmu44u+Wh+bCr79e1XqvVYjGNyTkMRyd1FYLeFFC32lIkh",
+	"aPHVItA62OPiiMkMrjxHXCeKnagihkSOrW5MRhZifW23XOwWBkeHDpjd6o3r19eqS/z8QZ2cK7x8605O",
+	"RsJXc/k6eiXCnBUodvX0/R9/9k8//fJnv9dsPijyck3ACU1VROMc2/h8B3GTJtH6gE0aXNB7+7df0y8u",
+	"7XrGDptqlXoSuxiziPeiPqnRCXrYj5lW6TGsbDnc0t3nPJCsma8/OCdvrFNNzcI+oywER3eFV6+lu0o6",
+	"y6E7lkhRr1O8sWw4XteYjadu5N1SzV5MhY8niCLoDJvQJGG0WFFlAc6x+S5NosMBs6kex2LAzne/B16F",
+	"N+/lcpJCyjbxYzGw9dD1lEKs6FxEGzTV/RH+USF1TEu+0NaFHr3LvD9nk7+zGMsx3CqRuHVxPGy1gAas",
+	"j0VPiPC89+I8OSmwbEtMTPH2VxfPvdoRvBv1RikLCZQIw9B+8DNHmiWotSwgCpNHYNmhfvjoSDd7xIgS",
+	"S3PXOhvtDRcHydwZ/eVdp1Wqxhv37/g8UQcH91+1Rc5LToT9Nx60eFXWEzYkoQziHuh3nvB4k18RtPgQ",
+	"QJ8okVGPA2A2PiCyr3sCbSWS9hrQ/H+Wm2uaeJ810eBZSKFY6Nwt3c2Vw+eUSXD6HKlRCvjkAoKNRbcb",
+	"TKdhNOWkMLJ6NeIAXluaEoHdNdQhMGB+GRuF5kR4hwzZ8IilYFKE/IMLdUPZ5X4mRX0Y3BVK+tD//u27",
+	"s4xsxT2yN+T+7buY8Tek4TIDUN3ROBK/jcihMDBzKUI6Ty6gQpJdhzU5xetAh3IjCasP9H4acQUL+DK8",
+	"3KTUiDt6SZRA1PNdvMaHjHLpJLMcA4LXhlvaFGX9ClyBbrccXJRxibl0gmJ90626mqbzyeNmRT3qylHE",
+	"KQJKlBz5/igKmi4pdA52F/sjq0cjGXEm5br+3USXbm8RqDtH9m4Q2WdajswC55CfUUluipCR7esvNudt",
+	"HrLcfNduc8MIaocqLt5BOp2iBUmqBro+ZEDDFMshDCWLjzFbracJe5QYI5WW1fC7VMTMVvvYcz4P7WnX",
+	"Ym7Ug8TckcJzAuU3N2bZi5999n+FlmIjG8yQBezaL1WIu8+gXCItXT15WHKUArUELpGB1FcgubnkNudo",
+	"bSYRv9LjVQHSIZkqXtrPKFXv374Lg706kp4h0Twr0szXouMyhZvicHosuWAz4rHQSrFzmfAQ+KBEIgde",
+	"GEsGrLCa0mOWKrkZi/F6PQLaHTG+EBCsRkpK1lkDFeWOGDvA2rFYcjbjfgZnqjA1NcbyNJodIRirAWNY",
+	"ffoff3b2o/dPH//16ZP/AGkYH1YzoWapjBeVxdhoT7L0nvotyXIMy9mFy3Eq0lRZ0IEsibFDpS1iqTDK",
+	"qEMhRqNyC2xaAjtJRFrOSvBm77wqUiL7AoB2AbJWb7upbWQc5XkwtpZxsuSeUuZO0OLsy7/5y89+/9NP",
+	"v/XXATl9/MHp+x+cPvnz0yf/cN9k1HSjGNSZ3LcO4uXN+3deDcgRleyFG+uMd0TIQijg1O7I4/YGuS/G",
+	"ZnR5MaFxGinFOFmtKoeu3wMIhqwUphICiw5Yf4uZF2IDZ6jDiIgASAsRJ20TbS7b3nJEsMwmWvrmwT+/",
+	"TFOx6QW7rLoUYIUhJl8v15jKbF7L4SsU7Kcu9iXqsiUAzMBaVXPSioZ6XgQX8SIzJcpHAzsqHY1zpmJU",
+	"hltBQW8oHZqFrEg79yRlxxEbax0Btg1j17mb4JBj/UNdVogrcZKZTAtArqZE9nBth3CRl/5ucaoU7fRN",
+	"0AwXBqdkKI6Z3CD3bK1So63nJcOzz/RBBPztvApBgKW2ERXXKQ92hMi0Q8ppj0HVNdOelkhafJwKxVBU",
+	"MWWcMTnJkguNY9KnxywrWmYLwAE7YqE+gnvZEPNu+zTH5Y4MxSPmTSQBoAm3HJx8mhvoIwJFaUsuwF1C",
+	"bZMiq56OtRzGfWBdtp0Wt57CG1sv4X5kbkSzbj52cXs4xS4uR+5V7ERtduTxAgaK5Um5Zh1wUSrtdoYU",
+	"xixl+dpqXnbj+iwoPnOGvnqOId3XR4/GM1mtJj17Q+xmNKD5bjZWspcd6FB0RnAskO7ZiWJcM9LMjkZT",
+	"5h7soHCyl2ObhGEjwk+5hmCRYWdyQCTlCADMYjw3uAi1IsoUH940s74sfpwVhXYuHRg6FLPSNw9ZzUUI",
+	"kZI3Hry6/uKaZdeai2+0+K0sc9l1GOIr5g7LvH/FOs+RtFKLqZZpPHqIfpRnRIOkMxajODRxuCZxNbvZ",
+	"JwDrNE4FFI/OKhkEhFawXhJGMAxMfMZNavGce+ovzeuCEzUWehwygJ/s5muhCb3ItocWzy5zGDewQQDU",
+	"EynpsjEUxETJq0+5AyiYd9fiUMIOay3k2wIoW8R0aB/b4QrdomH3ARFdzYsnmSzndY0iXRX5zR9Zr10K",
+	"szw+PvemLV+PAgrQJDK2XMgEstakaEKplhSDqcl+ES6VyaQwDctbq7mVGHG1DukTM7Xam/q9B/DaRem1",
+	"JQppYlQwuSiAdbDklDwlENfSQGzJvuaESdQZlAqHzV5pmPis7IURh9Y7mYPJSl2w73k2DmBicFOlVglF",
+	"Y7nb4olj9yi8jzxXyxiaTWI3oZ2QJFsb5Bbt9Fs8jLpdlkKGjS0ETrmB5sOb3crmKaNS8A3yZp9xSLDQ",
+	"TcWMHjPZ4sgdR1B1EdFHjTysR5CkYhhJTasKc/fxmSZiGsOIWdjimaVM88khTfU1BIvurRkO6A7PbrYX",
+	"jO9KAkGg5+oaWxnRoUynu1ma66Aj0jCjHJPimic0Pv2bf3v20cfVxriQyv6RoGk4K9ztleyleWliLNLB",
+	"K/SS6yfnw/PdTSIdaI1TKtpjWfVr6cIIRClwoFEiA8JOOgxRYQIy1qcQTW1MJDFbWiRcNxaAFRrSCeLc",
+	"9mIK+SKOK7XBlm52+hREZwkQ7Y8abfFN/c1l7nM0pD22KY97Xz0ZxhfjGtdDXpLhCk0QTkFsvGMSlgK2",
+	"sg1aDekEjFeUk4N//jVyRFMcZb3Ryud1sxUcqn1utqSCGRgERVAuvXUUMjppVkriXiJnlZG41JoPFcif",
+	"nT7lnMXeDqCAf45sXtHqHxL+Zb4BDQAwuVBRN1om3MJdt8e8ik2epQA7gnzUwiqvFRNjqllZRX2JWZzM",
+	"Wa6V5ezKK0xpmqsyTTnrA4sQgWCp2DDxVsu97P26x0tjAlnURGHhsLSUbpbbl/E97+Vgdw7Cq+u2dmbp",
+	"kHk6qi3+cS+Rz2pahkvDDcgqIIatnrvkxzyBx4CmV6RuMJdzMW4oqUT8SIx4WHv/3LbvLXr7zFpr0/gB",
+	"frUkGJ18Uk00djt/iBhmJwnraLUzpGo5IqntHhHhOiw6ZmjGHToIDrN3ePNd81MD7m0X5nLPV7b8/uNl",
+	"hrs0jmz6M8zYbrG+LsyKh1iMLOLs3PzY9FVgx96N2uxGPJL9+Rmx20MVH34V2r4Ps0OJ8Fllxc1IJQDG",
+	"Z3drKYSDS2j6xOTEjJBWE5qqGIo4dEdxPMlGVs2OrdVgHeM66oPBranoDrz/LKCaXUS09V4e2KzFWRPk",
+	"ok/f9RtLhjI7yBGnTInQzLJj4KdkgDUpiFnX2TvrolDpr+tYsWMLvMwD1hQ9aUmJ/Ln1TC8tGNYi3gsc",
+	"FFSZs2izBk2yEGdhehkosWoNv1Q5o6YKr914W/Rltoj1evbWedV7kTBNLFBi5lKqODaSrux8DsymNhCx",
+	"siUwMKViTIYQZGODTlJNhjQ0l/IwkjLivWXF/AF0sbFRktUv//KDLz767VpA9GoTwZmsUKOrrt57CeN2",
+	"ws+gmd8O7Uos/dm6VPAiWPOslhIQi/VvOvRh/yRVpOXkJVKL3lsXosiQDdwSeoDAyURKegYfFXznJirK",
+	"nF7/HZKxks137Y91wrxDY1e2X3asywKBKVCGvimmuYZlKufPW7cHxZXkK/ZpE3jyAjAdbh9VMTNv6sla",
+	"VmlmGRDqVD4jAEaQDg1/zSP7IfpfSzAtjslO6xF3v0P3rPn60LRtIE9K66mZdIun4BFj4Qa5gyvvVMA3",
+	"PlJTUA0N+H0Wh0RGACeRMgzka3HR7dogRdxPJ96XSpKM9OdeH6pe5meYuRbGdyUc9uuUh+KYpTXuVBAh",
+	"iuuPXFWRMFoShJceA0baARMNSD+rIGSJCoCmeAguIZvih2X452Skm32zLvV6l13BlSvJRLXjhOOwNJ9o",
+	"oVcrAz39N//q8//yqzWsgTdFMZLsv/LqblZV35QyxeKCy+W9skP5JbFeF63TE+hkYw71CDiz7PTum+t/",
+	"agLERdrirmIjFU3VplQiIXnOBESnmpDnqUg8ANamLT7NVS3udmqCEvAizEOwTdR6gHU29Cha3JQ/sRB4",
+	"umc9dhKFpp75OOrAZE2URSWgv+b+6K99BrmwPcEHHcqvlAnrAcxmxGbfM/l2OYYPKL5s+r4mc6o2Zg8i",
+	"uBKG3kedAcDkPv3456fv/3m1easZNPG9RC4XmNjp8A8HlrhYrBkrG9UvfAlxCxzD64oNk5hiGZwqReKW",
+	"fvOBffESj0Wxo4oTYUeMtXDMoge5hGKfS5uHdxUQWloegVBDWOVsTGT187/45Mv33j/75fc/++SD0yc/",
+	"h2zNf1wOhtatYaIAXOybrIMZpSKcGBgQZymvwX2TjRiCLkOBCTgkRfDUAvr09etrhNOhidIFxNQs03kY",
+	"SS3Sb/iQsMpk9azdEoXxXck1UXseDpaHdEWPp/CtKom8DgihGUtaPNWkEUCriaj/IxU2GsGM/AOAXwMK",
+	"oFIrAqZkuMlE6DG1rHyD+8icaE6JptKQpMMkZlYgtvK2pOC1m1FUAT6wOVCzg96vIIfUTQyNlGxxJwa9",
+	"AyBfkBxdSgtFECAboo7A7OZDCflCRrLb27+9QfZM0HuWZ+kC4JYyOuUAozLHfca1ImFVIlgZs/TFNE8y",
+	"M8szj+NXZhAju72Q7WmL/cO6yTwBBpdOpOTG1kstDqCbEUaGe7NE16pzQO/pXl+NYnZ5hf/yAhNuFkE2",
+	"F8ijalbj76IQYbzj1YOBwqETMVK7hI40kbA4hvxdk1CMaWMkFePKIu04EHdsGUtY0W2uBJkry/wq+yKJ",
+	"uroNKQai0qX1B53nBWRms1ln6YLIPKhNw7/EFNvCkM6TYJuN9A8rwRanDkWnRHJNGv6D7OXsB3/+9Df/",
+	"/uwHf/bFP/1+rZxQ2zD0rnCxFOSc2UmxNw/+uZvpukMO8HxkQ0RIEWB/+sAYNBA8ty2++vQ3//7pn30b",
+	"S/IG5Msn//Wzf/of+W///cv3f3T2yV99/lffD8jZx4/Pvv/J5z/+5OlPfxgQ/c5f/SogT3/1g7N//VFA",
+	"Dl57IyBPf/KrL7/9AyvqtzjW84VKHvFoyLPyllIA83DXDXZUrgX6foIEXj3gLK03aHGqyFBIRba3yOsv",
+	"QxfXt4KtrS3IebXFKXHKPWY0YnPpim6Lt/fvHTwgFvkXuWq7ANQOA8jzea/lBBxgGcvphOAZWavOefnj",
+	"XfHHu2Ipd0XjjGCTjP0MpALX89M8yicTEyM1D1OtroCOPKMbxQoNGBm7MgxsQjpieBRxhjBIBbkXkVRk",
+	"i3dTMQRD/RHrRRyAwCNOMLddMuQwmQJkviImkkWZ9CRwkkZJxLKiNAQ8tMOE8klAZAK1gaMeFykLd31u",
+	"hRa3TYO2ENi6vvlHIZ3gPQo/RJx8gybUy8EOGE07/ZvIpu9Z31kttGxheWAxZE5Q/iONL1dFH75wo3EC",
+	"0sUUt55iXvv5FpEZO1Q1PbvtleGVDratO8PpXKKy1R0Xrqpf+1pVvze2Gi/snLH7QC1Z5P7UVG4aHRTB",
+	"zjHjHEDyQ1q9iPjNoT5n/r0N0UxTu5DF3o9YV4BU2ax7vE/m6fwPKaXNPez1OW3IVospY8uKrw6Bd7pV",
+	"HTyDmet62HwX/i3FTnm8DNGQxRHAZKc9Y16wxetMuQ59b6AACS5SeoRO3BZfxaxUxyZuzB8QqdBBeztI",
+	"uMcsNG5f0Rms2XS0Fod57ZI2mmxkG1j52N7qdhx4XMGYM5aEi7GPv3+NKXe/V5ZEV5UBfPrh0vI68JbK",
+	"y0fpZQ5s9EiQaaK4l/1IKpFOashpXvEehlAIU5gixE2zzfMbuvPGqwIU7pWsf4x2+gGxUVomSdrojscF",
+	"bIx8FVrcunNCdhx12AZpY7RB28Ry5SWBDJ9NIry5VhEWE2tDarkHS9ti5RuodmthHntCYIrTESPJSJEj",
+	"quVFfWfsknYyUof6D23dhBqlHOzM0PW6EehZmB0L3TkLLXCHsGVb+wAJvtvi7ZRZ+2c7s4RKPF7UYKLo",
+	"K4N2BtCkbRow/jHmzQiCpk1EbaIRiKuYDwBh67uknTIp4mN2CK220Y9mjaItDksGv5qGstNNOlroGCVm",
+	"OFQh5t4RY9wCn+iZyCSOVBscMVMTcBYjJUoILFYLkIJGxJGKKNHiiAM8Pd12a7S19VwHyZQL+I2tX28H",
+	"WMmoYAtGHgRwVVm5RDhZG+TNCraV+RQp1jYGmD6vhGoIMWNgzx4wSs739uCYXRFKSnkYs82JuMuIwcgF",
+	"VN7gSypy8HURh4GtdK1/WLfnUP8CR8ZSslaI4kgF5rzrk5nzB8u6mkkA+iysg+Fn813986H++dGmGUYz",
+	"DPbsu6bpIlqvqUkXqc6VhoHtR53BnegCwlnPQXdJqoemDFqFiQ7z4l9ZHu88dHQuZ83eyl8NshZzo42A",
+	"MAUf7X7dZodAMgAWTQdMJtvecgI+oD4kFm6HoMjMNGBYrkQ/Gmcnyv4JTJWN7RmAy7Wpv68MzrnLTpQm",
+	"j8uU6nT7D6gcVMbjUDkAyAIBIuiygm1wSbV6rhcYBrGKN1m+JYWKe5pa6hb7Xd3OOWJG9ee18aKotIDO",
+	"MBxJAMpWZh2vySz9DQw/KK+RSLEhfgDDRKhfLd+AoZ+C7Qni0PSFrxnj2yPKVaQm8Lxtf2ujTLRB9iww",
+	"pe0sINQYBXVXATDWY5auw1KCrIbW9XXAsNRSUMpo2OIUTl05jJQ0jSJt8bowUk18B3ornr1b3w7tSu56",
+	"3fns2x0WfNl4aBA46mL2BUjFgLuqiXj19MmPT588OX38n06f/Ob08a/mOJBaGLiQE1mSLnW7hoc+aySW",
+	"je0ZpTFUsboIncCM3mdt1qBfaAJM2XoqRqihORpOJA0U4nJCg8Ch60I6etAludZJWWgLapz97NdnP/zu",
+	"DBI1QJWbsRCDUVId2AyPTTmPZkm+8yQkb19/sU7EnLKOvgmglCYuBrMTwoAYTx2h4K3IovSuZVVQHOsA",
+	"xDthOHiVNTXO89crM6kvOkN55nHCedqNqIq4x8doErKiJpKMvnaBryIM6lIo902j1ePYswj8qDrgOxkp",
+	"OqYTN5xgugrtmE6e1XsVR3clLK8+HwPtVMDswHy7nMh/cWx7Bi3DeKgM7EjOwQQozSzuIvLot/7u9PH3",
+	"q9mXgSSpDjvZHyk3fSnMTkHFALScl4miZPX2g1fXt2+stTieFlMMwpFOdwklXzvYXt++/iKibJicJi0E",
+	"4/ljJ0mUThCfF+HY7enkjIWSUHhTpOZFU7YKT4iFU9dtTgJ0vOZV+m9cv24N9O1YqDYIythKe0dfA2DI",
+	"i1QGUpwtRItjxKL1di6cIoXgO+wZPYbO6J7Ro3glEq5ZlvwqEF1zMlfPvvV3X3z026d/+1dnP3q/+tRJ",
+	"27I+bTHDzJuSSBr1+L3RBdt7bnjCyrLylstRDqIe1515XCpVmUcHboOXSWxuP96AGuHUA414Xsrv5sH9",
+	"V4nSi67ZLzAKYAwmnnlp5hAne9+p8TcDk6QcYWhYfVuKgTg0RNomHSEGESOrX1cqucfjSUAO6JAdRIr9",
+	"swOVRh0VkAM9UNbikB7cVyqRaxtkD7z9XX1S0K6wf/suxKFQUz3DlheExEbw13RF2uLwxTDiI8UkWb1x",
+	"/TlveLampNt85ZKULmj8anheDRkeWPq7ELKaPpz2VqNFhIhqXoYF7zKP5mxQqwN8+9Ld0IV+Zvo+cpSQ",
+	"iDMZkIjLDFdqZN3CKeuI4ZDxUEvf4mRJZxqBZKx/w+iqiQkIMute75uuidtalXGUgEfFekas9LSGhkUl",
+	"FDOiWWsF3YFjesyMKxD/oN/BP7RWMk2w6DSZR5tt4C+pIr/coZ459ktoDh5wM0R3g+IjvBOPQiOwFQ0V",
+	"praZDTwuoRl4shv1C6/YQdTF073Zjzp9ktDErdK+Q9p6d2SbrO7d2Nx7Pt98/VfYHyy5pt+48T///AV9",
+	"egGAHERyeLKGGVlZwD0Gt2EZbEjGoVnNSnPuca9hAAZZgxosPvs3hDAwZmk0835THO2SNo3jNjr8zdlY",
+	"w28kORL6mGEmkh2LBc6zzWJdywhLMkHs24QcTTAISUbvVNoYcNWq4oTj2A0Tht9g+VaCFVyh84OkXRSu",
+	"R06yy6oBaYkpA1BxKAeBJmzcktm7/VdevYRwmOpTDEO5jKAYc4oRWiHLHwBHkq2w1QUyLFW7yjPyWrxY",
+	"08tIg8gwbNGZrCSi8eUArbd4u8Cd2mQ1KW9GXtnVPTJeUQjAPy8mMOKSrmMYYROQi9y6GNkbCpMxcPEl",
+	"SUcYcR0vyc14W8qRp3aVYVxYRTWLszFTWP3yvfdPH3/38+/+P5//xSdf/HyG+aWa7nXTl0L2tNPPw4tl",
+	"h8aMjFnU66tCmTxTmsXAPWn2fYIpMRZsk8g+pPbCt7twa6Q9RpyyS3LU6wGco+tWxEYK0AFbL62REY+Z",
+	"lKRtQcZwRG1IH01Hfq8g7Qye1WAgPbarUh6aib0IlYz0u2wgrxwMDsCSrbhtonie/vWvz77/rUWOTMok",
+	"UxdzZspGOsnUbRzoRZTlejZ0niy5ze7AcgxACqFBbLda7gSrgRsPs2uE6kWoYLGgjXoiMPv/jFpqndFd",
+	"JeNpaKw10avLC0ewsTKIcwkOijUSWZgDhxRXa0231YQXR0k9cOBBHCVXAxoI41taZJYrzq5+/l8+OvvR",
+	"+0//8uO1S4YEzI5xVXJT9A6r0hNvuGqi/oU+P7N4F4S0zwQyO9Bv7Me007Rq1yLO8qqZDkbPTJbdUhDH",
+	"88VuguEGb0MiOV6GmVezT3kIyu6YxoMlZqqAiz+OIAeBpYx8+t6PwbOJi3JNZij3xJhMwAV6TdrMCm5O",
+	"VI6c3yi+FL7ejFnYw2pPlbR8B19pRMaXlmheTegXF4Z9+ZSKS3kn4o0oFSpNYabb9a0tCDhYnolob4rQ",
+	"kFQWSr6zSvQ6qvIzye2Befc+vrqMbSl02WRn9jr/L3tX0NpEEIX/ypBLE9hN8VpPUvEiWDBIPSgySSbd",
+	"pZuZkNmkBOnBFKwHPYkeRPQiKgi9qhH0x6xr/Rky773ZnU1nsYqmPfSUy2z2zZs3b2bf99730ngqbGCi",
+	"W7Q2p3SBMZRJreTAtYq1dEgoUQzMh8ESQ74YnL5LAdbPVhVz/u6+Ffn+4PZ76f9IULeJYVVWlJ+wE2uI",
+	"3TvBSyn2mGsfrDkWI7ibICUKGrOSon4DQzfe+pQyKlXZ5tPzaCVGrDMxDtBHjU0YjRYdKRHiWIl9wEIx",
+	"ju9XA4cLjhhlBgQIQgFnNn+bzd8BTenz31jH+n3zc0+q0+JvBbscEtoQANbjUiqoikBsqM+aor3TZpxt",
+	"bl1lfAidtlNyaWYk6C+JR2sae8i3ytJCINJOSdkbGKJPI/MW+G+kkE24ThFoIlIg3ovAV4ZqkrpRk71o",
+	"Vob6O2pXhbeklZEYbczFRCNPFduSycyWoBRVndKdGDHkUVYatxRENXiif3NdQIkXUKLHs6xpF1EMGmif",
+	"IETVcv2wuMU6iA6FPIPZFExN0oD11HDIQy2MMaaif5nxrkZKN2G/RtDi6S3tilpPzGIFjg8xvyrEhp0L",
+	"wBGWECd8AULhE0WlIQmiO4NkiL/rM0Z+8V92GFuePB/F18WsmLYYT608k3HS2Gisw+FKoi+veP7sYf70",
+	"QXbwKpt/zubfnC1Bef8earL85ft88cHljlG9Xd84yIr8vniUH71gzSudG63ymaIDreexw8XPJx9/PD48",
+	"frMoHyCKp7rh+dHr409fs4MvJQgH5HaOlLYu3fMf29SzvFw26pftGQuZWqxw0po1Iy77kUj6gfWDgeW+",
+	"a7VZkbh1Ir/qjoQWPJRnR3l3LRsjwyxCxhOtyFua3Xg73OzcvBbCnYkOHkTJrJZGurF/d/9XAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
