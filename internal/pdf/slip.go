@@ -459,6 +459,11 @@ func (sw *slipWriter) firstHeader() (func(), float64) {
 	addLines(&right, "発行日　"+date(sw.issued), l.bodyPt, l.line, l.rightCol)
 	right = append(right, line{h: 2})
 	addLines(&right, m.Name, l.bodyPt+1, l.line+0.6, l.rightCol)
+	if m.InvoiceNumber != "" {
+		// With it the slip is a qualified invoice (適格請求書): the issuer's
+		// registration number beside its name, the tax per rate below.
+		addLines(&right, "登録番号　"+oneLine(m.InvoiceNumber), l.smPt, l.smLine, l.rightCol)
+	}
 	sd := m.Sender
 	addLines(&right, postalCode(oneLine(sd.PostalCode)), l.smPt, l.smLine, l.rightCol)
 	addLines(&right, sd.Prefecture+sd.City+sd.Street, l.smPt, l.smLine, l.rightCol)

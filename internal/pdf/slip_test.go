@@ -696,3 +696,26 @@ func TestSlip_CODAddsUp(t *testing.T) {
 		t.Errorf("a COD amount that is not the total printed: err = %v", err)
 	}
 }
+
+// TestSlip_QualifiedInvoice: a merchant registered as a qualified invoice
+// issuer (適格請求書発行事業者) has its registration number printed beside
+// its name, with what makes the slip an invoice: the tax per rate and the
+// reduced-rate mark. Without one the slip names no number.
+func TestSlip_QualifiedInvoice(t *testing.T) {
+	s := MustSlipData(t)
+	s.Merchant.InvoiceNumber = "T7010705000725"
+	text := withoutSpace(MustText(t, MustRender(t, []SlipData{s}, SlipOptions{Now: fixedNow})))
+	for _, want := range []string{"登録番号T7010705000725", "10%対象", "8%対象", "※印は軽減税率（8%）対象商品です。"} {
+		if !strings.Contains(text, withoutSpace(want)) {
+			t.Errorf("slip text lacks %q", want)
+		}
+	}
+	if name, number := strings.Index(text, "さくら雑貨店"), strings.Index(text, "登録番号"); number < name {
+		t.Errorf("the registration number is not under the merchant's name")
+	}
+
+	s.Merchant.InvoiceNumber = ""
+	if text := MustText(t, MustRender(t, []SlipData{s}, SlipOptions{Now: fixedNow})); strings.Contains(text, "登録番号") {
+		t.Error("a slip of a merchant without a registration number names one")
+	}
+}

@@ -247,7 +247,8 @@ func spelled(err error, lang string) error {
 func adminMerchantOut(m *soko.Merchant) api.AdminMerchant {
 	s := m.Sender
 	return api.AdminMerchant{
-		Id: m.ID, Code: m.Code, Name: m.Name, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, CreatedAt: apiTime(m.CreatedAt),
+		Id: m.ID, Code: m.Code, Name: m.Name, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, InvoiceNumber: m.InvoiceNumber,
+		CreatedAt: apiTime(m.CreatedAt),
 		Sender: api.AdminSender{
 			PostalCode: s.PostalCode, Prefecture: s.Prefecture, City: s.City, Address1: s.Street,
 			Address2: &s.Building, Name: s.Name, Phone: &s.Phone, Email: &s.Email,
@@ -315,9 +316,15 @@ func (h apiHandlers) UpdateAdminMerchant(ctx context.Context, req api.UpdateAdmi
 	if in.AllowPartial != nil {
 		m.AllowPartial = *in.AllowPartial
 	}
+	if in.InvoiceNumber != nil {
+		m.InvoiceNumber = soko.InvoiceNumber(*in.InvoiceNumber)
+	}
 	bad := soko.Errorf(soko.EINVALID, "the merchant's sender cannot be printed on labels").JA("ご依頼主の住所に誤りがあります")
 	for _, p := range address.Check(m.Sender, "sender") {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	}
+	if m.InvoiceNumber != "" && !soko.ValidInvoiceNumber(m.InvoiceNumber) {
+		bad.WithField("invoice_number", localized(lang, "登録番号は T と13桁の数字です（先頭の検査用数字が合いません）", "a registration number is T and 13 digits (its check digit does not match)"))
 	}
 	if len(bad.Fields) > 0 {
 		return nil, bad

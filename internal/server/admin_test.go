@@ -226,6 +226,8 @@ func TestAdmin_BadInputIsRefusedInJapanese(t *testing.T) {
 		{"postal code of 5 digits", "PUT", "/ops/admin/merchants/" + sakura, withSender("postal_code", "11100"), 422, "ご依頼主", "sender.postal_code"},
 		{"no street", "PUT", "/ops/admin/merchants/" + sakura, withSender("address1", ""), 422, "ご依頼主", "sender.address1"},
 		{"bad phone", "PUT", "/ops/admin/merchants/" + sakura, withSender("phone", "12345"), 422, "ご依頼主", "sender.phone"},
+		{"registration number with a wrong check digit", "PUT", "/ops/admin/merchants/" + sakura,
+			map[string]any{"name": "さくら雑貨店", "sender": goodSender, "invoice_number": "T8010705000725"}, 422, "", "invoice_number"},
 		{"unknown merchant", "PUT", "/ops/admin/merchants/99999", withSender("city", "台東区"), 404, "荷主が見つかりません", ""},
 		{"duplicate merchant", "POST", "/ops/admin/merchants", map[string]any{"code": "sakura", "name": "別の店"}, 409, "荷主コード SAKURA はすでに登録されています", ""},
 		{"bad merchant code", "POST", "/ops/admin/merchants", map[string]any{"code": "さくら", "name": "x"}, 422, "荷主コード", "code"},
@@ -266,8 +268,13 @@ func TestAdmin_BadInputIsRefusedInJapanese(t *testing.T) {
 	if s, _ := site.db.StaffByID(context.Background(), site.seed.Staff[0].ID); !s.Active || s.Role != soko.RoleAdmin {
 		t.Errorf("the admin after refusing to change themselves: %+v", s)
 	}
-	if m, _ := site.db.FindMerchantByCode(context.Background(), "SAKURA"); m.Sender.PostalCode != "1110032" {
-		t.Errorf("a refused sender was saved: %+v", m.Sender)
+	if m, _ := site.db.FindMerchantByCode(context.Background(), "SAKURA"); m.Sender.PostalCode != "1110032" || m.InvoiceNumber != "" {
+		t.Errorf("a refused sender or registration number was saved: %+v", m)
+	}
+	// Typed full-width with hyphens, it is kept in its printed form.
+	r := admin.op("PUT", "/ops/admin/merchants/"+sakura, map[string]any{"name": "さくら雑貨店", "sender": goodSender, "invoice_number": "Ｔ７０１０-７０５０-００７２５"}, admin.csrf)
+	if r.Status != 200 || r.JSON["invoice_number"] != "T7010705000725" {
+		t.Errorf("registration number: %d %s", r.Status, r.Raw)
 	}
 }
 

@@ -196,11 +196,13 @@ type merchantAudit struct {
 	Sender       soko.Address `json:"sender"`
 	SlipMessage  string       `json:"slip_message"`
 	AllowPartial bool         `json:"allow_partial"`
+	// InvoiceNumber is the merchant's public tax registration, not personal data.
+	InvoiceNumber string `json:"invoice_number,omitempty"`
 }
 
 func merchantAuditOf(r merchantRow) merchantAudit {
 	m := r.merchant()
-	return merchantAudit{Code: m.Code, Name: m.Name, Sender: m.Sender, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial}
+	return merchantAudit{Code: m.Code, Name: m.Name, Sender: m.Sender, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, InvoiceNumber: m.InvoiceNumber}
 }
 
 type countLineAudit struct {

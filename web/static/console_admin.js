@@ -170,6 +170,7 @@
     $('adm-me-phone').value = s.phone || '';
     $('adm-me-email').value = s.email || '';
     $('adm-me-slip').value = m.slip_message;
+    $('adm-me-invoice').value = m.invoice_number;
     $('adm-me-partial').checked = m.allow_partial;
     form.hidden = false;
     $('adm-me-name').focus();
@@ -184,7 +185,7 @@
         address1: value('adm-me-street'), address2: value('adm-me-building'), name: value('adm-me-sender-name'),
         phone: value('adm-me-phone'), email: value('adm-me-email')
       },
-      slip_message: $('adm-me-slip').value, allow_partial: $('adm-me-partial').checked
+      slip_message: $('adm-me-slip').value, allow_partial: $('adm-me-partial').checked, invoice_number: value('adm-me-invoice')
     };
     show('adm-me-msg', '', t('working'));
     api('PUT', '/ops/admin/merchants/' + m.id, body).then(function (a) {
