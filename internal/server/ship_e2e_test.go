@@ -573,6 +573,9 @@ func TestShip_OrderToShippedWithEmailAndWebhook(t *testing.T) {
 				t.Errorf("body lacks %q:\n%s", want, l.body)
 			}
 		}
+		if strings.Contains(l.body, "代金引換") {
+			t.Errorf("a prepaid order's email asks for payment on delivery:\n%s", l.body)
+		}
 
 		events := s.merchant.events(t, "SO-1")
 		if got := strings.Join(eventTypes(events), ","); got != "order.received,order.allocated,order.picked,order.packed,order.labeled,order.shipped" {

@@ -24,6 +24,23 @@ type ShipmentEmail struct {
 	ShippedAt time.Time
 	Lines     []EmailLine   // {{range .Lines}}…{{end}}: the items shipped
 	Parcels   []EmailParcel // {{range .Parcels}}…{{end}}: the boxes, with tracking
+	// CODAmount is what the customer pays the driver (代金引換), tax
+	// included; 0 when nothing is collected. Templates test it with
+	// {{if .CODAmount}} and show it with {{.CODYen}}.
+	CODAmount int64
+}
+
+// CODYen is the COD amount as customers read it: 6,600円.
+func (e ShipmentEmail) CODYen() string {
+	digits := fmt.Sprint(e.CODAmount)
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 && digits[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + "円"
 }
 
 // ShippedDate is the day the order shipped, in Japan, as 2026年11月23日.
@@ -83,6 +100,9 @@ var EmailPlaceholders = []EmailPlaceholder{
 	{Name: "{{.OrderNumber}}", Japanese: "ご注文番号"},
 	{Name: "{{.CustomerName}}", Japanese: "お届け先のお名前（「様」は付きません）"},
 	{Name: "{{.ShippedDate}}", Japanese: "発送日（例: 2026年11月23日）"},
+	{Name: "{{if .CODAmount}}…{{end}}", Japanese: "代金引換のご注文のときだけ … を表示します"},
+	{Name: "{{.CODYen}}", Japanese: "代金引換でお支払いいただく金額（例: 6,600円）"},
+	{Name: "{{.CODAmount}}", Japanese: "代金引換の金額（数字のみ。代引でないご注文は 0）"},
 	{Name: "{{range .Lines}}…{{end}}", Japanese: "発送した商品ごとに … の部分を繰り返します"},
 	{Name: "{{.Name}}", Within: "{{range .Lines}}", Japanese: "商品名"},
 	{Name: "{{.SKU}}", Within: "{{range .Lines}}", Japanese: "商品コード（SKU）"},
@@ -122,6 +142,10 @@ var DefaultEmailTemplate = EmailTemplate{
 ■発送した商品
 {{range .Lines}}・{{.Name}} × {{.Quantity}}
 {{end}}
+{{if .CODAmount}}■代金引換
+お届けの際に、配達員へ {{.CODYen}}（税込）をお支払いください。
+
+{{end -}}
 ■お荷物のお問い合わせ番号
 {{range .Parcels}}{{if gt .Of 1}}【{{.Seq}}/{{.Of}}個口】{{end}}{{.Carrier}}{{if .Service}}（{{.Service}}）{{end}}
 伝票番号: {{.TrackingNumber}}
@@ -199,7 +223,8 @@ func (t EmailTemplate) Render(d ShipmentEmail) (subject, body string, err error)
 var lineBreaks = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ")
 
 // SampleShipmentEmail is a made-up shipment of two items in two boxes,
-// shipped at now, for previews and for checking templates.
+// paid on delivery, shipped at now, for previews and for checking
+// templates.
 func SampleShipmentEmail(now time.Time) ShipmentEmail {
 	const track = "https://jizen.kuronekoyamato.co.jp/jizen/servlet/crjz.b.NQ0010?id="
 	return ShipmentEmail{
@@ -207,6 +232,7 @@ func SampleShipmentEmail(now time.Time) ShipmentEmail {
 		OrderNumber:  "SO-20261123-0001",
 		CustomerName: "山田 花子",
 		ShippedAt:    now,
+		CODAmount:    6600,
 		Lines: []EmailLine{
 			{Name: "今治タオル フェイスタオル（白）", SKU: "TOWEL-WH", Quantity: 2},
 			{Name: "有田焼 マグカップ", SKU: "MUG-ARITA", Quantity: 1},

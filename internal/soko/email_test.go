@@ -243,3 +243,26 @@ func TestEmailMessage_JSON(t *testing.T) {
 		t.Fatalf("round trip: %+v, %v", back, err)
 	}
 }
+
+// TestEmailTemplate_COD: the default email of a COD order tells the
+// customer what to pay the driver; a prepaid order's says nothing of it.
+func TestEmailTemplate_COD(t *testing.T) {
+	mail := soko.SampleShipmentEmail(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC))
+	mail.CODAmount = 16590
+	_, body, err := soko.DefaultEmailTemplate.Render(mail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "■代金引換\nお届けの際に、配達員へ 16,590円（税込）をお支払いください。") {
+		t.Errorf("COD order's email:\n%s", body)
+	}
+	mail.CODAmount = 0
+	if _, body, _ = soko.DefaultEmailTemplate.Render(mail); strings.Contains(body, "代金引換") || strings.Contains(body, "\n\n\n") {
+		t.Errorf("prepaid order's email mentions COD or leaves a gap:\n%s", body)
+	}
+	for amount, want := range map[int64]string{6600: "6,600円", 300000: "300,000円", 999: "999円", 1000000: "1,000,000円"} {
+		if got := (soko.ShipmentEmail{CODAmount: amount}).CODYen(); got != want {
+			t.Errorf("CODYen(%d) = %q, want %q", amount, got, want)
+		}
+	}
+}

@@ -175,7 +175,7 @@ func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotic
 	}
 	c, _ := carrier.Find(o.Carrier)
 	n := &shipmentNotice{parcels: []shippedParcel{}}
-	mail := soko.ShipmentEmail{OrderNumber: o.Number, CustomerName: o.Recipient.Name, ShippedAt: now}
+	mail := soko.ShipmentEmail{OrderNumber: o.Number, CustomerName: o.Recipient.Name, ShippedAt: now, CODAmount: o.CODAmount}
 	for _, p := range parcels {
 		sp := shippedParcel{Parcel: p.Seq, Carrier: p.Carrier, Service: p.Service}
 		ep := soko.EmailParcel{Seq: p.Seq, Of: len(parcels), Carrier: p.Carrier, Service: p.Service}
