@@ -54,7 +54,7 @@ func (db *DB) Receive(ctx context.Context, r *soko.Receipt) (soko.ReceiptResult,
 }
 
 // receiveOnInbound counts units against the inbound line of the product
-// (the line of the same lot first) and starts the inbound receiving.
+// (receiptLine) and starts the inbound receiving.
 func receiveOnInbound(tx *gorm.DB, dialect string, r *soko.Receipt, now time.Time) (soko.ReceiptResult, error) {
 	var res soko.ReceiptResult
 	var in inboundRow
@@ -78,13 +78,7 @@ func receiveOnInbound(tx *gorm.DB, dialect string, r *soko.Receipt, now time.Tim
 	if len(lines) == 0 {
 		return res, soko.Errorf(soko.EINVALID, "this product is not on inbound %s", in.Number).JA("この商品は入荷予定 %s にありません", in.Number)
 	}
-	target := lines[0]
-	for _, l := range lines {
-		if l.Lot == r.Lot && l.Received < l.Quantity {
-			target = l
-			break
-		}
-	}
+	target := receiptLine(lines, r.Lot)
 	if err := tx.Exec(`UPDATE inbound_lines SET received = received + ? WHERE id = ?`, r.Units, target.ID).Error; err != nil {
 		return res, err
 	}
@@ -99,6 +93,31 @@ func receiveOnInbound(tx *gorm.DB, dialect string, r *soko.Receipt, now time.Tim
 	res.Received += r.Units
 	res.OverReceipt = res.Received > res.Expected
 	return res, nil
+}
+
+// receiptLine is the line of an inbound that units of a product and lot
+// count against: the line of the same lot, one with room left first, so an
+// over-receipt of a lot stays on its own line (and the report says which
+// lot came over, as the stock does); else a line with room; else the first.
+func receiptLine(lines []inboundLineRow, lot string) inboundLineRow {
+	pick := func(ok func(l inboundLineRow) bool) (inboundLineRow, bool) {
+		for _, l := range lines {
+			if ok(l) {
+				return l, true
+			}
+		}
+		return inboundLineRow{}, false
+	}
+	for _, ok := range []func(l inboundLineRow) bool{
+		func(l inboundLineRow) bool { return l.Lot == lot && l.Received < l.Quantity },
+		func(l inboundLineRow) bool { return l.Lot == lot },
+		func(l inboundLineRow) bool { return l.Received < l.Quantity },
+	} {
+		if l, found := pick(ok); found {
+			return l
+		}
+	}
+	return lines[0]
 }
 
 // addStock adds units to the stock row of a product and lot at a location,

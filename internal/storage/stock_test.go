@@ -255,3 +255,44 @@ func TestStockPlaces_LocationProductAndLedger(t *testing.T) {
 		}
 	})
 }
+
+// TestReceive_OverReceiptStaysOnItsLot: a unit more of lot L2, whose line
+// is full, counts on L2's line — where the stock is — not on L1's.
+func TestReceive_OverReceiptStaysOnItsLot(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := stockSeed(0)
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		m := seed.Merchants[0]
+		towel, _ := db.FindProduct(ctx, m.ID, "TOWEL")
+		in := &soko.Inbound{MerchantID: m.ID, Number: "ASN-LOTS", ExpectedDate: storagetest.Fixed,
+			Lines: []soko.InboundLine{{SKU: "TOWEL", Lot: "L1", Quantity: 24}, {SKU: "TOWEL", Lot: "L2", Quantity: 6}}}
+		if err := db.CreateInbound(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		for i, rc := range []struct {
+			lot   string
+			units int
+		}{{"L1", 24}, {"L2", 6}, {"L2", 1}, {"L3", 2}} {
+			r := &soko.Receipt{ScanID: fmt.Sprintf("lots-%04d", i), InboundID: in.ID, MerchantID: m.ID, ProductID: towel.ID, Lot: rc.lot, Units: rc.units}
+			if _, err := db.Receive(ctx, r); err != nil {
+				t.Fatalf("receive %d of %s: %v", rc.units, rc.lot, err)
+			}
+		}
+		got, err := db.FindInbound(ctx, m.ID, "ASN-LOTS")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// L3 is on no line and every line is full: it counts on the first.
+		received := map[string]int{}
+		for _, l := range got.Lines {
+			received[l.Lot] = l.Received
+		}
+		if received["L1"] != 26 || received["L2"] != 7 {
+			t.Errorf("inbound report L1 %d/24, L2 %d/6; want 26/24 (with the 2 of L3) and 7/6", received["L1"], received["L2"])
+		}
+		mustBalanced(t, db)
+	})
+}
