@@ -9,7 +9,8 @@
 //     order number without its #. Cancelled orders, orders Shopify shows as
 //     fulfilled, and line items that need no shipping are left out (Skipped
 //     says which). Payment Method 代金引換 / Cash on Delivery makes the
-//     order's Total its COD amount. A delivery date and time slot are read
+//     order's Total its COD amount; an order whose Financial Status is
+//     pending (and is not COD) is held waiting for payment. A delivery date and time slot are read
 //     from Note Attributes lines such as "配達希望日: 2026-11-25" and
 //     "配達時間帯: 14時～16時", as the Japanese delivery-date apps write them.
 //   - soko's own CSV (see SokoColumns): one row per line, the order's fields
@@ -428,6 +429,7 @@ var SokoColumns = []SokoColumn{
 	{Field: "gift.message", Names: []string{"メッセージ", "gift_message", "メッセージカード"}, About: [2]string{"200文字まで", "at most 200 characters"}},
 	{Field: "note", Names: []string{"備考", "note"}, About: [2]string{"500文字まで", "at most 500 characters"}},
 	{Field: "priority", Names: []string{"優先度", "priority"}, About: [2]string{"0〜9、大きいほど先に出荷", "0 to 9; higher ships first"}},
+	{Field: "hold", Names: []string{"入金待ち", "hold", "保留"}, About: [2]string{"1 / はい で入金待ちとして保留（在庫は引き当て、荷主がAPIで解除するまで出荷しません）", "1 / はい: held waiting for payment (stock reserved, not shipped until the merchant releases it over the API)"}},
 	{Field: "lines.sku", Names: []string{"SKU", "sku", "商品コード"}, Required: true, Line: true},
 	{Field: "lines.quantity", Names: []string{"数量", "quantity"}, Required: true, Line: true, About: [2]string{"1〜100000", "1 to 100000"}},
 	{Field: "lines.unit_price", Names: []string{"単価", "unit_price"}, Line: true, About: [2]string{"税込の円。空欄は商品マスタの価格", "yen, tax included; blank: the product's price"}},
@@ -630,7 +632,13 @@ func (s *shopify) order(o *rawOrder, rec []string, row int) {
 		o.refused = append(o.refused, Problem{Row: row, OrderNumber: o.number, Field: "Shipping Country",
 			Message: fmt.Sprintf("国外（%s）への配送には対応していません", excerpt(c)), MessageEN: fmt.Sprintf("soko ships within Japan only, not to %s", excerpt(c))})
 	}
-	if codPayment.MatchString(strings.ToLower(s.value(rec, "Payment Method"))) {
+	cod := codPayment.MatchString(strings.ToLower(s.value(rec, "Payment Method")))
+	if strings.EqualFold(s.value(rec, "Financial Status"), "pending") && !cod {
+		// Not paid yet (bank transfer, konbini): held until the shop
+		// releases it. A COD order is paid on delivery, so it ships.
+		f["hold"] = cell{value: "1", column: "Financial Status", row: row}
+	}
+	if cod {
 		f["cod_amount"] = s.cell(rec, row, "Total")
 		if cur := s.value(rec, "Currency"); cur != "" && !strings.EqualFold(cur, "JPY") {
 			o.refused = append(o.refused, Problem{Row: row, OrderNumber: o.number, Field: "Currency",
@@ -901,6 +909,15 @@ func (b *builder) build(ro *rawOrder) {
 	o.Note = strings.TrimSpace(get("note"))
 	if n := utf8.RuneCountInString(o.Note); n > 500 {
 		fail("note", "備考は500文字までです（%d文字）", "the note takes at most 500 characters (got %d)", n)
+	}
+	if v := get("hold"); v != "" {
+		yes, ok := flagOf(v)
+		if !ok {
+			fail("hold", "%sは 1（はい）か 0（いいえ）で指定してください", "%s takes 1 (yes) or 0 (no)", col("hold"))
+		}
+		if yes {
+			o.HoldReason = soko.HoldPayment
+		}
 	}
 	if p := get("priority"); p != "" {
 		n, ok := parseYen(p)

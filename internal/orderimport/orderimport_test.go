@@ -465,3 +465,34 @@ func TestParse_WarnsOfRewrittenNames(t *testing.T) {
 		t.Errorf("warning = %+v", w)
 	}
 }
+
+// TestParse_PaymentHolds: an order not paid yet is held waiting for its
+// payment — Shopify's Financial Status pending, unless it is paid on
+// delivery; soko's 入金待ち column — and a bad flag names its column.
+func TestParse_PaymentHolds(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "shopify.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(raw), "#1001,hanako.yamada@example.jp,paid,", "#1001,hanako.yamada@example.jp,pending,", 1)
+	res := mustParse(t, text)
+	noProblems(t, res)
+	held := map[string]soko.HoldReason{}
+	for _, o := range res.Orders {
+		held[o.Number] = o.HoldReason
+	}
+	if held["1001"] != soko.HoldPayment || held["1002"] != "" || held["1004"] != "" {
+		t.Errorf("holds %v: want 1001 (pending) held, 1002 (pending, COD) and 1004 (paid) not", held)
+	}
+
+	const header = "注文番号,郵便番号,都道府県,市区町村,番地,氏名,SKU,数量,入金待ち\n"
+	res = mustParse(t, header+"H-1,1000005,東京都,千代田区,丸の内1-1,山田,TOWEL,1,はい\nH-2,1000005,東京都,千代田区,丸の内1-1,山田,TOWEL,1,0\n")
+	noProblems(t, res)
+	if res.Orders[0].HoldReason != soko.HoldPayment || res.Orders[1].HoldReason != "" {
+		t.Errorf("H-1 %q H-2 %q, want H-1 held", res.Orders[0].HoldReason, res.Orders[1].HoldReason)
+	}
+	res = mustParse(t, header+"H-3,1000005,東京都,千代田区,丸の内1-1,山田,TOWEL,1,たぶん\n")
+	if len(res.Problems) != 1 || res.Problems[0].Field != "入金待ち" {
+		t.Errorf("a bad flag: %+v", res.Problems)
+	}
+}

@@ -192,6 +192,9 @@ func TestConsoleOrders_SearchPageAndActions(t *testing.T) {
 			t.Errorf("the hold in the history: %v", last)
 		}
 		mustConflict(act(so1, "hold"), "「保留」のため保留できません")
+		if h, _ := order["hold"].(map[string]any); h["reason"] != "warehouse" || h["note"] != "テスト" {
+			t.Errorf("the supervisor's hold: %v", order["hold"])
+		}
 		if r := act(so1, "release_hold"); r.Status != 200 || r.JSON["order"].(map[string]any)["status"] != "picked" {
 			t.Fatalf("release: %d %s", r.Status, r.Raw)
 		}

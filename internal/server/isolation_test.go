@@ -63,6 +63,8 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"listOrders":            emptyList("/api/v1/orders"),
 			"getOrder":              notFound("GET", "/api/v1/orders/SO-SECRET", nil),
 			"cancelOrder":           notFound("POST", "/api/v1/orders/SO-SECRET/cancel", nil),
+			"holdOrder":             notFound("POST", "/api/v1/orders/SO-SECRET/hold", map[string]any{"reason": "payment_pending"}),
+			"releaseOrder":          notFound("POST", "/api/v1/orders/SO-SECRET/release", nil),
 			"changeOrder":           notFound("PATCH", "/api/v1/orders/SO-SECRET", map[string]any{"note": "x"}),
 			"listOrderEvents":       notFound("GET", "/api/v1/orders/SO-SECRET/events", nil),
 			"listShipments":         emptyList("/api/v1/shipments"),

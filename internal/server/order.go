@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"time"
@@ -40,6 +41,10 @@ func orderOut(o *soko.Order) api.Order {
 		}
 	}
 	out.TrackingNumbers = append([]string{}, o.TrackingNumbers...)
+	if o.Status == soko.OrderOnHold {
+		reason := cmp.Or(o.HoldReason, soko.HoldWarehouse)
+		out.Hold = &api.OrderHold{Reason: api.OrderHoldReason(reason), Note: o.HoldNote}
+	}
 	return out
 }
 
@@ -65,6 +70,12 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	}
 	if in.DeliveryDate != nil {
 		o.DeliveryDate = in.DeliveryDate.Time
+	}
+	if in.Hold != nil {
+		// Held from the start: allocation reserves its stock, and it
+		// stays on hold until the merchant releases it.
+		o.Status, o.HeldFrom = soko.OrderOnHold, soko.OrderReceived
+		o.HoldReason, o.HoldNote = soko.HoldReason(in.Hold.Reason), deref(in.Hold.Note)
 	}
 	bad := soko.Errorf(soko.EINVALID, "the order cannot be accepted").JA("この出荷指示は受け付けられません")
 	lines, err := h.orderLines(ctx, merchantID, in.Lines, bad, lang)
@@ -283,6 +294,33 @@ func (h apiHandlers) CancelOrder(ctx context.Context, req api.CancelOrderRequest
 		return nil, err
 	}
 	return api.CancelOrder200JSONResponse(orderOut(o)), nil
+}
+
+// HoldOrder answers POST /api/v1/orders/{order_no}/hold.
+func (h apiHandlers) HoldOrder(ctx context.Context, req api.HoldOrderRequestObject) (api.HoldOrderResponseObject, error) {
+	o, err := h.store.HoldOrder(ctx, merchantOf(ctx), req.OrderNo, soko.HoldReason(req.Body.Reason), deref(req.Body.Note))
+	if err != nil {
+		return nil, err
+	}
+	return api.HoldOrder200JSONResponse(orderOut(o)), nil
+}
+
+// ReleaseOrder answers POST /api/v1/orders/{order_no}/release. An order
+// released to wait for stock is allocated at once when the stock is there.
+func (h apiHandlers) ReleaseOrder(ctx context.Context, req api.ReleaseOrderRequestObject) (api.ReleaseOrderResponseObject, error) {
+	merchantID := merchantOf(ctx)
+	o, err := h.store.ReleaseOrder(ctx, merchantID, req.OrderNo)
+	if err != nil {
+		return nil, err
+	}
+	if o.Status == soko.OrderReceived || o.Status == soko.OrderBackordered {
+		if _, err := h.store.AllocateOrder(ctx, o.ID, h.rules); err != nil {
+			h.log.Warn("allocate on release", "order", o.Number, "err", err)
+		} else if o, err = h.store.FindOrder(ctx, merchantID, req.OrderNo); err != nil {
+			return nil, err
+		}
+	}
+	return api.ReleaseOrder200JSONResponse(orderOut(o)), nil
 }
 
 // ListOrderEvents answers GET /api/v1/orders/{order_no}/events.

@@ -72,7 +72,7 @@ func (w *WebhookEndpoint) Wants(t string) bool {
 var WebhookEventTypes = []string{
 	"order.received", "order.allocated", "order.backordered", "order.short",
 	"order.picked", "order.packed", "order.labeled", "order.shipped",
-	"order.cancelled", "order.cancel_requested", "inbound.received", "stock.low",
+	"order.cancelled", "order.cancel_requested", "order.on_hold", "inbound.received", "stock.low",
 }
 
 // WebhookDelivery is one attempt to deliver an outbox message.

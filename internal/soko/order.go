@@ -151,7 +151,33 @@ func (o *Order) Next(action OrderAction) (OrderStatus, error) {
 		JA("注文 %s は「%s」のため、この操作（%s）はできません", o.Number, o.Status.Label(), action)
 }
 
-// Apply moves the order along action, remembering where a hold began.
+// HoldReason is why an order is on hold, which decides who releases it:
+// the merchant its own holds (a payment it waits for, or a reason of its
+// own), the warehouse its supervisors'.
+type HoldReason string
+
+const (
+	// HoldPayment is 入金待ち: a bank transfer, konbini or 後払い order
+	// that may not leave before the shop is paid.
+	HoldPayment HoldReason = "payment_pending"
+	// HoldMerchant is a hold the merchant asked for with a reason of its own.
+	HoldMerchant HoldReason = "merchant"
+	// HoldWarehouse is a supervisor's hold, and any hold made before holds
+	// had reasons.
+	HoldWarehouse HoldReason = "warehouse"
+)
+
+// ByMerchant reports whether the merchant holds the order, so that the
+// merchant, not the warehouse, releases it.
+func (r HoldReason) ByMerchant() bool { return r == HoldPayment || r == HoldMerchant }
+
+// Label is the reason as the floor and the console say it.
+func (r HoldReason) Label() string {
+	return map[HoldReason]string{HoldPayment: "入金待ち", HoldMerchant: "荷主による保留", HoldWarehouse: "倉庫による保留"}[r]
+}
+
+// Apply moves the order along action, remembering where a hold began; a
+// release forgets the hold's reason and note.
 func (o *Order) Apply(action OrderAction) error {
 	to, err := o.Next(action)
 	if err != nil {
@@ -161,7 +187,7 @@ func (o *Order) Apply(action OrderAction) error {
 	case ActionHold:
 		o.HeldFrom = o.Status
 	case ActionReleaseHold:
-		o.HeldFrom = ""
+		o.HeldFrom, o.HoldReason, o.HoldNote = "", "", ""
 	}
 	o.Status = to
 	return nil
@@ -205,11 +231,15 @@ type Address struct {
 
 // Order is a shipping order a merchant sent; Number is unique per merchant.
 type Order struct {
-	ID           int64
-	MerchantID   int64
-	Number       string
-	Status       OrderStatus
-	HeldFrom     OrderStatus
+	ID         int64
+	MerchantID int64
+	Number     string
+	Status     OrderStatus
+	HeldFrom   OrderStatus
+	// HoldReason says who holds an order that is on hold, and so who may
+	// release it; HoldNote is their note. Both are empty when not held.
+	HoldReason   HoldReason
+	HoldNote     string
 	Recipient    Address
 	Carrier      string
 	Service      string
@@ -348,6 +378,10 @@ type OrderService interface {
 	CancelOrder(ctx context.Context, merchantID int64, number, reason string) (*Order, error)
 	// ChangeOrder applies a merchant's change before picking starts.
 	ChangeOrder(ctx context.Context, c *OrderChange) error
+	// HoldOrder holds an order for the merchant before picking starts;
+	// ReleaseOrder releases the merchant's own hold.
+	HoldOrder(ctx context.Context, merchantID int64, number string, reason HoldReason, note string) (*Order, error)
+	ReleaseOrder(ctx context.Context, merchantID int64, number string) (*Order, error)
 	ListOrderEvents(ctx context.Context, merchantID int64, number string) ([]OrderEvent, error)
 }
 

@@ -1,6 +1,10 @@
 package soko
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestOrder_Next(t *testing.T) {
 	cases := []struct {
@@ -133,5 +137,22 @@ func TestOrder_LineState(t *testing.T) {
 		if got := o.LineState(l); got != c.want {
 			t.Errorf("%s with %d allocated, %d picked of 3: %s, want %s", c.status, c.allocated, c.picked, got, c.want)
 		}
+	}
+}
+
+// TestSupervisorActions_MerchantHolds: the console offers no release of a
+// hold the merchant made (a payment it waits for), but does of its own.
+func TestSupervisorActions_MerchantHolds(t *testing.T) {
+	m := &Merchant{Name: "さくら"}
+	for reason, wantRelease := range map[HoldReason]bool{HoldPayment: false, HoldMerchant: false, HoldWarehouse: true} {
+		o := &Order{Number: "SO-1", Status: OrderOnHold, HeldFrom: OrderAllocated, HoldReason: reason}
+		got := fmt.Sprint(o.AllowedSupervisorActions(m))
+		if strings.Contains(got, "release_hold") != wantRelease {
+			t.Errorf("held for %s: actions %s", reason, got)
+		}
+	}
+	o := &Order{Number: "SO-1", Status: OrderOnHold, HeldFrom: OrderAllocated, HoldReason: HoldPayment}
+	if _, err := o.SupervisorEdge(ActionReleaseHold, m); ErrorCode(err) != ECONFLICT || !strings.Contains(ErrorMessage(err, "ja"), "入金待ち") {
+		t.Errorf("releasing a payment hold: %v", err)
 	}
 }

@@ -29,11 +29,18 @@ var supervisorActionLabels = map[OrderAction][2]string{
 // is cancel before picking and a request to put the goods back after;
 // re-allocating is allocate for a backordered order. It refuses with
 // ECONFLICT, naming the order's status, whatever the state machine does
-// not allow, and a split the merchant does not allow.
+// not allow, a split the merchant does not allow, and the release of a
+// hold the merchant made.
 func (o *Order) SupervisorEdge(a OrderAction, m *Merchant) (OrderAction, error) {
 	label, ok := supervisorActionLabels[a]
 	if !ok {
 		return "", Errorf(EINVALID, "%q is not an action on orders", a).JA("注文への操作「%s」はありません", a).WithField("action", "enum")
+	}
+	if a == ActionReleaseHold && o.Status == OrderOnHold && o.HoldReason.ByMerchant() {
+		// The merchant holds it (a payment it waits for): shipping it is
+		// the merchant's call, made over the API.
+		return "", Errorf(ECONFLICT, "order %s is held by the merchant (%s): the merchant releases it", o.Number, o.HoldReason).
+			JA("注文 %s は荷主が保留しています（%s）。解除は荷主が行います", o.Number, o.HoldReason.Label())
 	}
 	edges := []OrderAction{a}
 	switch a {

@@ -20,8 +20,10 @@ type allocationRow struct {
 func (allocationRow) TableName() string { return "allocations" }
 
 // AllocateOrder reserves stock for one order that waits for it (received or
-// backordered) and returns the status it ends in: allocated, or backordered
-// when the stock is not there. Orders in other statuses are left alone.
+// backordered, or on hold from one of those) and returns the status it ends
+// in: allocated, or backordered when the stock is not there, or on hold
+// still, its stock reserved (a held order keeps its stock but is not
+// picked). Orders in other statuses are left alone.
 func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.AllocationRules) (soko.OrderStatus, error) {
 	var status soko.OrderStatus
 	err := db.transact(ctx, func(tx *gorm.DB) error {
@@ -31,6 +33,10 @@ func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.Alloc
 	})
 	return status, err
 }
+
+// waiting are the statuses of an order that waits for stock; an order on
+// hold from one of them waits too.
+var waiting = []string{string(soko.OrderReceived), string(soko.OrderBackordered)}
 
 // AllocateWaiting tries every order waiting for stock, highest priority and
 // oldest first, a batch of orders per transaction, and returns how many it
@@ -46,7 +52,7 @@ func (db *DB) AllocateWaiting(ctx context.Context, rules soko.AllocationRules) (
 			Priority int
 		}
 		err := db.conn(ctx).Table("orders").Select("id, priority").
-			Where("status IN ?", []string{string(soko.OrderReceived), string(soko.OrderBackordered)}).
+			Where("status IN ? OR (status = ? AND held_from IN ?)", waiting, string(soko.OrderOnHold), waiting).
 			Where("priority < ? OR (priority = ? AND id > ?)", afterPriority, afterPriority, afterID).
 			Order("priority DESC, id").Limit(batch).Scan(&page).Error
 		if err != nil {
@@ -86,9 +92,13 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 		return nil, err
 	}
 	byID := map[int64]*soko.Order{}
+	held := map[int64]bool{} // on hold: planned from where the hold began, and left held
 	for _, r := range rows {
 		o := r.order()
 		status[o.ID] = o.Status
+		if o.Status == soko.OrderOnHold && (o.HeldFrom == soko.OrderReceived || o.HeldFrom == soko.OrderBackordered) {
+			held[o.ID], o.Status = true, o.HeldFrom
+		}
 		if o.Status == soko.OrderReceived || o.Status == soko.OrderBackordered {
 			byID[o.ID] = o
 		}
@@ -155,15 +165,35 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 		events = append(events, orderEvent{o, soko.OrderEvent{Action: soko.ActionAllocate, From: from, To: o.Status}})
 		status[o.ID] = o.Status
 	}
+	// A held order keeps its hold: its stock is reserved, and it waits for
+	// its release to be picked.
+	for _, o := range orders {
+		if held[o.ID] {
+			o.HeldFrom, o.Status = o.Status, soko.OrderOnHold
+			status[o.ID] = o.Status
+		}
+	}
+	for i := range events {
+		if held[events[i].order.ID] {
+			// Its status stays on_hold: no webhook, the history says why.
+			events[i].From, events[i].To = soko.OrderOnHold, soko.OrderOnHold
+			events[i].Detail = "on hold: stock reserved, not picked until released"
+		}
+	}
 	if err := applyPicks(tx, picks, byStock, now); err != nil {
 		return nil, err
 	}
 	for st, group := range map[soko.OrderStatus][]int64{soko.OrderAllocated: allocatedIDs, soko.OrderBackordered: backorderedIDs} {
-		if len(group) == 0 {
-			continue
+		free, onHold := splitHeld(group, held)
+		if len(free) > 0 {
+			if err := tx.Model(&orderRow{}).Where("id IN ?", free).Updates(map[string]any{"status": string(st), "updated_at": now}).Error; err != nil {
+				return nil, err
+			}
 		}
-		if err := tx.Model(&orderRow{}).Where("id IN ?", group).Updates(map[string]any{"status": string(st), "updated_at": now}).Error; err != nil {
-			return nil, err
+		if len(onHold) > 0 {
+			if err := tx.Model(&orderRow{}).Where("id IN ?", onHold).Updates(map[string]any{"held_from": string(st), "updated_at": now}).Error; err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := recordEvents(tx, events, now); err != nil {
@@ -174,6 +204,18 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 		products[byStock[p.StockID].ProductID] = true
 	}
 	return status, checkLowStock(tx, keys(products), now)
+}
+
+// splitHeld parts ids into the orders not on hold and those on hold.
+func splitHeld(ids []int64, held map[int64]bool) (free, onHold []int64) {
+	for _, id := range ids {
+		if held[id] {
+			onHold = append(onHold, id)
+		} else {
+			free = append(free, id)
+		}
+	}
+	return free, onHold
 }
 
 // applyPicks reserves the planned units: one conditional update per stock

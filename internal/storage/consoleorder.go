@@ -223,6 +223,7 @@ func (db *DB) SuperviseOrder(ctx context.Context, c *soko.OrderCommand, rules so
 		}
 		switch c.Action {
 		case soko.ActionHold:
+			o.HoldReason, o.HoldNote = soko.HoldWarehouse, c.Note
 			err = moveOrder(tx, o, edge, c, c.Note, now)
 		case soko.ActionReleaseHold:
 			err = releaseHold(tx, o, c, now)
@@ -259,7 +260,8 @@ func moveOrder(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *soko.OrderC
 	}
 	o.UpdatedAt = now
 	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).
-		Updates(map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom), "updated_at": now}).Error; err != nil {
+		Updates(map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom),
+			"hold_reason": string(o.HoldReason), "hold_note": o.HoldNote, "updated_at": now}).Error; err != nil {
 		return err
 	}
 	action := c.Action
@@ -549,6 +551,7 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 	}
 	rest := *o
 	rest.ID, rest.Number, rest.Status, rest.HeldFrom = 0, number, soko.OrderBackordered, ""
+	rest.HoldReason, rest.HoldNote = "", ""
 	rest.CreatedAt, rest.UpdatedAt, rest.Lines = now, now, nil
 	row := orderToRow(&rest)
 	if err := tx.Create(&row).Error; err != nil {

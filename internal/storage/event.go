@@ -27,6 +27,7 @@ var webhookEventOf = map[soko.OrderStatus]string{
 	soko.OrderShipped:         "order.shipped",
 	soko.OrderCancelled:       "order.cancelled",
 	soko.OrderCancelRequested: "order.cancel_requested",
+	soko.OrderOnHold:          "order.on_hold",
 }
 
 // webhookPayload is the JSON body a merchant's endpoint receives.

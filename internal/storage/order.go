@@ -17,6 +17,8 @@ type orderRow struct {
 	Number              string
 	Status              string
 	HeldFrom            string
+	HoldReason          string
+	HoldNote            string
 	RecipientPostalCode string
 	RecipientPrefecture string
 	RecipientCity       string
@@ -64,6 +66,7 @@ func orderToRow(o *soko.Order) orderRow {
 	r := o.Recipient
 	return orderRow{
 		ID: o.ID, MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status), HeldFrom: string(o.HeldFrom),
+		HoldReason: string(o.HoldReason), HoldNote: o.HoldNote,
 		RecipientPostalCode: r.PostalCode, RecipientPrefecture: r.Prefecture, RecipientCity: r.City,
 		RecipientStreet: r.Street, RecipientBuilding: r.Building, RecipientCompany: r.Company,
 		RecipientName: r.Name, RecipientPhone: r.Phone, RecipientEmail: r.Email,
@@ -78,7 +81,7 @@ func orderToRow(o *soko.Order) orderRow {
 func (r orderRow) order() *soko.Order {
 	return &soko.Order{
 		ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, Status: soko.OrderStatus(r.Status),
-		HeldFrom: soko.OrderStatus(r.HeldFrom),
+		HeldFrom: soko.OrderStatus(r.HeldFrom), HoldReason: soko.HoldReason(r.HoldReason), HoldNote: r.HoldNote,
 		Recipient: soko.Address{
 			PostalCode: r.RecipientPostalCode, Prefecture: r.RecipientPrefecture, City: r.RecipientCity,
 			Street: r.RecipientStreet, Building: r.RecipientBuilding, Company: r.RecipientCompany,
@@ -310,7 +313,7 @@ func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason 
 			}
 		}
 		if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).
-			Updates(map[string]any{"status": string(o.Status), "held_from": "", "updated_at": now}).Error; err != nil {
+			Updates(map[string]any{"status": string(o.Status), "held_from": "", "hold_reason": "", "hold_note": "", "updated_at": now}).Error; err != nil {
 			return err
 		}
 		if err := recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: reason}, now); err != nil {
@@ -319,6 +322,105 @@ func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason 
 		return audit(tx, now, soko.OrderAuditAction(action), "order", o.ID,
 			orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: row.Status, HeldFrom: row.HeldFrom},
 			orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindOrder(ctx, merchantID, number)
+}
+
+// lockMerchantOrder locks a merchant's order by number for a change, or
+// says there is none.
+func (db *DB) lockMerchantOrder(tx *gorm.DB, merchantID int64, number string) (*soko.Order, error) {
+	var row orderRow
+	err := lockForUpdate(tx, db.dialect).Where("merchant_id = ? AND number = ?", merchantID, number).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no order %s", number).JA("注文 %s は見つかりません", number)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return row.order(), nil
+}
+
+// saveHold writes an order's status and hold, with its history line and
+// audit row, after a merchant held or released it.
+func saveHold(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.OrderStatus, before orderAudit, now time.Time) error {
+	o.UpdatedAt = now
+	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Updates(map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom),
+		"hold_reason": string(o.HoldReason), "hold_note": o.HoldNote, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	if err := recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: string(o.HoldReason)}, now); err != nil {
+		return err
+	}
+	return audit(tx, now, soko.OrderAuditAction(action), "order", o.ID, before,
+		orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status), HeldFrom: string(o.HeldFrom)})
+}
+
+// HoldOrder puts a merchant's order on hold for reason (the merchant's own:
+// soko.HoldReason.ByMerchant) before picking starts; it keeps its reserved
+// stock and is not picked until the merchant releases it. An order the
+// merchant holds already takes the new reason and note; one the warehouse
+// holds, or one being picked, is ECONFLICT.
+func (db *DB) HoldOrder(ctx context.Context, merchantID int64, number string, reason soko.HoldReason, note string) (*soko.Order, error) {
+	now := db.now()
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		o, err := db.lockMerchantOrder(tx, merchantID, number)
+		if err != nil {
+			return err
+		}
+		before := orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status), HeldFrom: string(o.HeldFrom)}
+		from := o.Status
+		switch {
+		case o.Status == soko.OrderOnHold && !o.HoldReason.ByMerchant():
+			return soko.Errorf(soko.ECONFLICT, "order %s is held by the warehouse: ask the warehouse", number).
+				JA("注文 %s は倉庫が保留しています。倉庫にお問い合わせください", number)
+		case o.Status == soko.OrderOnHold:
+			if o.HoldReason == reason && o.HoldNote == note {
+				return nil
+			}
+		case !changeable[o.Status]:
+			return soko.Errorf(soko.ECONFLICT, "order %s is %s: picking has started, so only the warehouse can hold it", number, o.Status).
+				JA("注文 %s は「%s」のため保留できません（ピッキングが始まっています）。倉庫にご連絡ください", number, o.Status.Label())
+		default:
+			if err := o.Apply(soko.ActionHold); err != nil {
+				return err
+			}
+		}
+		o.HoldReason, o.HoldNote = reason, note
+		return saveHold(tx, o, soko.ActionHold, from, before, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindOrder(ctx, merchantID, number)
+}
+
+// ReleaseOrder releases an order the merchant holds: it goes back to where
+// it was held, and an order that waited for stock waits again (the caller
+// allocates it). An order the warehouse holds, or one not on hold, is
+// ECONFLICT.
+func (db *DB) ReleaseOrder(ctx context.Context, merchantID int64, number string) (*soko.Order, error) {
+	now := db.now()
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		o, err := db.lockMerchantOrder(tx, merchantID, number)
+		if err != nil {
+			return err
+		}
+		if o.Status != soko.OrderOnHold {
+			return soko.Errorf(soko.ECONFLICT, "order %s is not on hold (it is %s)", number, o.Status).
+				JA("注文 %s は保留されていません（「%s」）", number, o.Status.Label())
+		}
+		if !o.HoldReason.ByMerchant() {
+			return soko.Errorf(soko.ECONFLICT, "order %s is held by the warehouse: ask the warehouse", number).
+				JA("注文 %s は倉庫が保留しています。倉庫にお問い合わせください", number)
+		}
+		before := orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status), HeldFrom: string(o.HeldFrom)}
+		if err := o.Apply(soko.ActionReleaseHold); err != nil {
+			return err
+		}
+		return saveHold(tx, o, soko.ActionReleaseHold, soko.OrderOnHold, before, now)
 	})
 	if err != nil {
 		return nil, err

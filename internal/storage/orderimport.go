@@ -164,6 +164,10 @@ func createOrders(tx *gorm.DB, merchantID, staffID int64, orders []*soko.Order, 
 	rows := make([]orderRow, len(orders))
 	for i, o := range orders {
 		o.MerchantID, o.Status, o.HeldFrom = merchantID, soko.OrderReceived, ""
+		if o.HoldReason != "" {
+			// Waiting for its payment: allocated but held (AllocateOrders).
+			o.Status, o.HeldFrom = soko.OrderOnHold, soko.OrderReceived
+		}
 		o.CreatedAt, o.UpdatedAt = now, now
 		if o.OrderedAt.IsZero() {
 			o.OrderedAt = now

@@ -131,6 +131,7 @@
     var dl = $('order-head');
     dl.textContent = '';
     fact(dl, t('ord_merchant'), o.merchant.code + ' ' + o.merchant.name);
+    if (o.hold) fact(dl, t('ord_hold'), t('ord_hold_' + o.hold.reason) + (o.hold.note ? ' — ' + o.hold.note : ''));
     fact(dl, t('ord_shipping'), [o.carrier_name, o.service_name].filter(Boolean).join(' '));
     fact(dl, t('ord_delivery'), [o.delivery_date, o.time_slot].filter(Boolean).join(' ') || t('ord_none_asked'));
     fact(dl, t('ord_cod'), o.cod_amount ? yen(o.cod_amount) : t('ord_no'));

@@ -438,6 +438,45 @@ func (e OrderChangeCarrier) Valid() bool {
 	}
 }
 
+// Defines values for OrderHoldReason.
+const (
+	OrderHoldReasonMerchant       OrderHoldReason = "merchant"
+	OrderHoldReasonPaymentPending OrderHoldReason = "payment_pending"
+	OrderHoldReasonWarehouse      OrderHoldReason = "warehouse"
+)
+
+// Valid indicates whether the value is a known member of the OrderHoldReason enum.
+func (e OrderHoldReason) Valid() bool {
+	switch e {
+	case OrderHoldReasonMerchant:
+		return true
+	case OrderHoldReasonPaymentPending:
+		return true
+	case OrderHoldReasonWarehouse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderHoldInputReason.
+const (
+	OrderHoldInputReasonMerchant       OrderHoldInputReason = "merchant"
+	OrderHoldInputReasonPaymentPending OrderHoldInputReason = "payment_pending"
+)
+
+// Valid indicates whether the value is a known member of the OrderHoldInputReason enum.
+func (e OrderHoldInputReason) Valid() bool {
+	switch e {
+	case OrderHoldInputReasonMerchant:
+		return true
+	case OrderHoldInputReasonPaymentPending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrderImportOrderState.
 const (
 	OrderImportOrderStateNew       OrderImportOrderState = "new"
@@ -875,6 +914,7 @@ const (
 	OrderCancelRequested WebhookEndpointInputEventTypes = "order.cancel_requested"
 	OrderCancelled       WebhookEndpointInputEventTypes = "order.cancelled"
 	OrderLabeled         WebhookEndpointInputEventTypes = "order.labeled"
+	OrderOnHold          WebhookEndpointInputEventTypes = "order.on_hold"
 	OrderPacked          WebhookEndpointInputEventTypes = "order.packed"
 	OrderPicked          WebhookEndpointInputEventTypes = "order.picked"
 	OrderReceived        WebhookEndpointInputEventTypes = "order.received"
@@ -897,6 +937,8 @@ func (e WebhookEndpointInputEventTypes) Valid() bool {
 	case OrderCancelled:
 		return true
 	case OrderLabeled:
+		return true
+	case OrderOnHold:
 		return true
 	case OrderPacked:
 		return true
@@ -1583,6 +1625,7 @@ type ConsoleOrder struct {
 	DocumentsUrl string                      `json:"documents_url"`
 	Gift         GiftOptions                 `json:"gift"`
 	HeldFrom     *OrderStatus                `json:"held_from,omitempty"`
+	Hold         *OrderHold                  `json:"hold,omitempty"`
 	Id           int64                       `json:"id"`
 	Lines        []ConsoleOrderLine          `json:"lines"`
 	Merchant     ConsoleOrderMerchant        `json:"merchant"`
@@ -2167,8 +2210,11 @@ type Order struct {
 	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
 
 	// Discount 値引き, yen, tax included.
-	Discount  int64       `json:"discount"`
-	Gift      GiftOptions `json:"gift"`
+	Discount int64       `json:"discount"`
+	Gift     GiftOptions `json:"gift"`
+
+	// Hold Present while the order is on hold.
+	Hold      *OrderHold  `json:"hold,omitempty"`
 	Lines     []OrderLine `json:"lines"`
 	Note      string      `json:"note"`
 	OrderNo   string      `json:"order_no"`
@@ -2276,6 +2322,28 @@ type OrderEvent struct {
 type OrderEventList struct {
 	Data []OrderEvent `json:"data"`
 }
+
+// OrderHold defines model for OrderHold.
+type OrderHold struct {
+	Note string `json:"note"`
+
+	// Reason Who holds the order and so who releases it: you (`payment_pending`, `merchant`: release it over the API) or the warehouse (`warehouse`: ask the warehouse).
+	Reason OrderHoldReason `json:"reason"`
+}
+
+// OrderHoldReason Who holds the order and so who releases it: you (`payment_pending`, `merchant`: release it over the API) or the warehouse (`warehouse`: ask the warehouse).
+type OrderHoldReason string
+
+// OrderHoldInput defines model for OrderHoldInput.
+type OrderHoldInput struct {
+	Note *string `json:"note,omitempty"`
+
+	// Reason `payment_pending` (入金待ち) or `merchant` (a reason of your own, say in note).
+	Reason OrderHoldInputReason `json:"reason"`
+}
+
+// OrderHoldInputReason `payment_pending` (入金待ち) or `merchant` (a reason of your own, say in note).
+type OrderHoldInputReason string
 
 // OrderImportOrder defines model for OrderImportOrder.
 type OrderImportOrder struct {
@@ -2411,10 +2479,13 @@ type OrderInput struct {
 	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
 
 	// Discount 値引き: yen, tax included, taken off the total; at most the goods plus fees; default 0.
-	Discount *int64           `json:"discount,omitempty"`
-	Gift     *Gift            `json:"gift,omitempty"`
-	Lines    []OrderLineInput `json:"lines"`
-	Note     *string          `json:"note,omitempty"`
+	Discount *int64 `json:"discount,omitempty"`
+	Gift     *Gift  `json:"gift,omitempty"`
+
+	// Hold Create the order on hold, e.g. a bank-transfer, konbini or 後払い order waiting for its payment (`payment_pending`). It reserves stock like any order but is never picked until you release it (POST /api/v1/orders/{order_no}/release) or cancel it. Its status is `on_hold`, and `order.on_hold` is sent instead of `order.received`.
+	Hold  *OrderHoldInput  `json:"hold,omitempty"`
+	Lines []OrderLineInput `json:"lines"`
+	Note  *string          `json:"note,omitempty"`
 
 	// OrderNo Your order number, unique among your orders. `batch` is reserved (it names POST /api/v1/orders/batch).
 	OrderNo string `json:"order_no"`
@@ -3193,6 +3264,18 @@ type ErasePersonalDataParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// HoldOrderParams defines parameters for HoldOrder.
+type HoldOrderParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReleaseOrderParams defines parameters for ReleaseOrder.
+type ReleaseOrderParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListProductsParams defines parameters for ListProducts.
 type ListProductsParams struct {
 	// Limit Page size.
@@ -3676,6 +3759,9 @@ type ChangeOrderJSONRequestBody = OrderChange
 // CancelOrderJSONRequestBody defines body for CancelOrder for application/json ContentType.
 type CancelOrderJSONRequestBody = CancelInput
 
+// HoldOrderJSONRequestBody defines body for HoldOrder for application/json ContentType.
+type HoldOrderJSONRequestBody = OrderHoldInput
+
 // PutRetentionJSONRequestBody defines body for PutRetention for application/json ContentType.
 type PutRetentionJSONRequestBody = Retention
 
@@ -3813,6 +3899,12 @@ type ServerInterface interface {
 	// ListOrderEvents Status history of an order
 	// (GET /api/v1/orders/{order_no}/events)
 	ListOrderEvents(ctx echo.Context, orderNo OrderNo) error
+	// HoldOrder Hold an order before picking (e.g. 入金待ち)
+	// (POST /api/v1/orders/{order_no}/hold)
+	HoldOrder(ctx echo.Context, orderNo OrderNo, params HoldOrderParams) error
+	// ReleaseOrder Release an order you hold (e.g. once it is paid)
+	// (POST /api/v1/orders/{order_no}/release)
+	ReleaseOrder(ctx echo.Context, orderNo OrderNo, params ReleaseOrderParams) error
 	// GetRetention How long your customers' personal data is kept
 	// (GET /api/v1/personal-data-retention)
 	GetRetention(ctx echo.Context) error
@@ -4477,6 +4569,78 @@ func (w *ServerInterfaceWrapper) ListOrderEvents(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListOrderEvents(ctx, orderNo)
+	return err
+}
+
+// HoldOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) HoldOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_no" -------------
+	var orderNo OrderNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_no", ctx.Param("order_no"), &orderNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params HoldOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.HoldOrder(ctx, orderNo, params)
+	return err
+}
+
+// ReleaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) ReleaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "order_no" -------------
+	var orderNo OrderNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "order_no", ctx.Param("order_no"), &orderNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReleaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReleaseOrder(ctx, orderNo, params)
 	return err
 }
 
@@ -6993,6 +7157,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no", wrapper.GetOrder, options.OperationMiddlewares["getOrder"]...)
 	router.PATCH(options.BaseURL+"/api/v1/orders/:order_no", wrapper.ChangeOrder, options.OperationMiddlewares["changeOrder"]...)
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/cancel", wrapper.CancelOrder, options.OperationMiddlewares["cancelOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/orders/:order_no/hold", wrapper.HoldOrder, options.OperationMiddlewares["holdOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/orders/:order_no/release", wrapper.ReleaseOrder, options.OperationMiddlewares["releaseOrder"]...)
 	router.GET(options.BaseURL+"/api/v1/orders/:order_no/events", wrapper.ListOrderEvents, options.OperationMiddlewares["listOrderEvents"]...)
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/erase-personal-data", wrapper.ErasePersonalData, options.OperationMiddlewares["erasePersonalData"]...)
 	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
@@ -7648,6 +7814,87 @@ type ListOrderEventsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListOrderEventsdefaultApplicationProblemPlusJSONResponse) VisitListOrderEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type HoldOrderRequestObject struct {
+	OrderNo OrderNo `json:"order_no"`
+	Params  HoldOrderParams
+	Body    *HoldOrderJSONRequestBody
+}
+
+type HoldOrderResponseObject interface {
+	VisitHoldOrderResponse(w http.ResponseWriter) error
+}
+
+type HoldOrder200JSONResponse Order
+
+func (response HoldOrder200JSONResponse) VisitHoldOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type HoldOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response HoldOrderdefaultApplicationProblemPlusJSONResponse) VisitHoldOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleaseOrderRequestObject struct {
+	OrderNo OrderNo `json:"order_no"`
+	Params  ReleaseOrderParams
+}
+
+type ReleaseOrderResponseObject interface {
+	VisitReleaseOrderResponse(w http.ResponseWriter) error
+}
+
+type ReleaseOrder200JSONResponse Order
+
+func (response ReleaseOrder200JSONResponse) VisitReleaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReleaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ReleaseOrderdefaultApplicationProblemPlusJSONResponse) VisitReleaseOrderResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11453,6 +11700,12 @@ type StrictServerInterface interface {
 	// ListOrderEvents Status history of an order
 	// (GET /api/v1/orders/{order_no}/events)
 	ListOrderEvents(ctx context.Context, request ListOrderEventsRequestObject) (ListOrderEventsResponseObject, error)
+	// HoldOrder Hold an order before picking (e.g. 入金待ち)
+	// (POST /api/v1/orders/{order_no}/hold)
+	HoldOrder(ctx context.Context, request HoldOrderRequestObject) (HoldOrderResponseObject, error)
+	// ReleaseOrder Release an order you hold (e.g. once it is paid)
+	// (POST /api/v1/orders/{order_no}/release)
+	ReleaseOrder(ctx context.Context, request ReleaseOrderRequestObject) (ReleaseOrderResponseObject, error)
 	// GetRetention How long your customers' personal data is kept
 	// (GET /api/v1/personal-data-retention)
 	GetRetention(ctx context.Context, request GetRetentionRequestObject) (GetRetentionResponseObject, error)
@@ -12204,6 +12457,81 @@ func (sh *strictHandler) ListOrderEvents(ctx echo.Context, orderNo OrderNo) erro
 		return err
 	} else if validResponse, ok := response.(ListOrderEventsResponseObject); ok {
 		return validResponse.VisitListOrderEventsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// HoldOrder operation middleware
+func (sh *strictHandler) HoldOrder(ctx echo.Context, orderNo OrderNo, params HoldOrderParams) error {
+	var request HoldOrderRequestObject
+
+	request.OrderNo = orderNo
+	request.Params = params
+
+	var body HoldOrderJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.HoldOrder(ctx.Request().Context(), request.(HoldOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "HoldOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(HoldOrderResponseObject); ok {
+		return validResponse.VisitHoldOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReleaseOrder operation middleware
+func (sh *strictHandler) ReleaseOrder(ctx echo.Context, orderNo OrderNo, params ReleaseOrderParams) error {
+	var request ReleaseOrderRequestObject
+
+	request.OrderNo = orderNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReleaseOrder(ctx.Request().Context(), request.(ReleaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReleaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReleaseOrderResponseObject); ok {
+		return validResponse.VisitReleaseOrderResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15232,450 +15560,460 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1tdyTHlR+If5U4+M//NCAl0ECzSZHA8Quw2RRbJLtxGk3Tu6w2KlAZVZWqrIhkRhQKRW6fQ3YfUpRE",
-	"WtZKmvFY0loPMxrPjC1LK3tFU/L4hb8JQTTJb7En7o3IjMyKrMwqAIXWrPiCDSAz4/HGjfv4u2+vdMQw",
-	"EZxxJVe2315JaEqHTLEUfuvQNI1YekOETP8a8ZXtlYSq/kqwwumQrWzbN1aClZS9OYpSFq5sq3TEghXZ",
-	"6bMh1Z8xPhqubL+xMqFDqsRKsCJpj47pSrDyTZpQngipVu4HK2qS6BalSiPeW3nwIFjpyLR7TwwY162E",
-	"THbSKFGR0KO412dEPz5Q+jkRXaL6jEhFu10imZSR4BsrAY64z2gIQzRj/lfrN/bvvriOLc8a+JAev8J4",
-	"T/VXtreuPRusDCOe/e4d7yiVIvUPts3ZsTrAN9p2vEnKjiIxkiShPZaN980RSyfOEmOrFQO7trnpG0rI",
-	"4uiIpZNbL1RsnH3hIApnrkFXpEOqVrZXIq6eub4CixAN9YbmSxBxxXoshY6jkA0ToRjvTF5mk+m12CUj",
-	"Hr05YmTAJqQrUqL6kSS6fybVDqEkZSqdkHGk+rildIjvUh6SQxFOSMqSmE4kPO1GqVSEcjlmaeV+38qH",
-	"tK7HVLWSTz9dv8URPxQjHlYuq3l+3qsaR8NITS/mHu0xIqO3KmkHv3N7DlmXjmK1sv30ZqBnj70CFdWM",
-	"YUh51GVSVc7dvnDekx+ytNOnfEbH5oXz7likIUsre4WnF9LlbTGzSy5mdvkXKeuubK/8/67mnP0qPpVX",
-	"XxCd0ZBxdXs0PDQ9ysGoojf9ZNGO9l9+DVpXVA4qV1A/PO8FHCUhVSzcj3iHTR+YOzyekHGfKqIJpsdC",
-	"QhURKaFdxQwrUtGw8jiZxg8ktO4dpn5hXbex4mMfY5EOXqAT/xWhH0a8R0I6IREn39CX4w5RQv8+7jNO",
-	"YtZVRIxU1fB039Wj8gzogV55mQguGdz3t4V6VYRRN9I7UR7ibaHI0DzdBu57q7t+W3C2/ipVnT5Btkv0",
-	"WEJcSuTLVyS5eY/2AiJFi8Pa6287ccS4In0Rh5JEkkgVxTHpjNKUcbVBbgtg9hstfUNjyzBC3ZJ/9RTt",
-	"2WvVtOLcC/mSTC3Bg2BlLxWHMRuCxCO4YhxYLU2SOOpQ3cXVBN/46jelAGGk2SGw7T7AG7lwDXLC0lSk",
-	"AaGSuK1v4KHEFnQHu3u39jsiYa4klTKqTw2wA7kSrCSpCEcdJVeyC0r/OGaHfSEG0iNcBSu7YZgyiTJf",
-	"KhKWqghpgOKDLc9iBfbhNe/DTqQm/gdimFDuf8aGNIq9T5CoPQ+SvuAVT4RUND7oGHm1uORfI2HUi5QM",
-	"CBekP0n6DETE6UZS1mUdNUp9fTxwedUbOMZ8gsURFJoyyxPk6+uspp2TXY58w8ThN1lH4YYNI767d8tI",
-	"VcVN66QMGBNVTZlRsMKOE5xGNslDIWJGef5QzmqQj+KYHsbM8uypDqLQy8DLTDtYialUByM5e/y13VXT",
-	"S8q60bH3UcqOxKBqDczDMw1K6qMrp4nx5jBRk23CtAhO4CVg6ooNZR1XyRjCg6w/mqZ0At2xTsqUn0Fq",
-	"ITpSksXdbSL0PRhx4JbIJYmCWxHpiERqw3t/ubQPF7dZ2yA7CTkh5qtbQ8434BvDeyI9YhrvOeTdpbFk",
-	"QYniiwRanO3r+rJUZspSiUTau3WHcL3k09dpsyNjSazcnbnTYIWl1moCwjZ6G6jA9EVC5EQqNrwi4XbU",
-	"/Tl6xzPX56CbQl9DOiGh2CFccAa6FJCT6ke8txA1DenxLfzm6RJpBSuotZnHmtgfPKja1efF8b0JXlgl",
-	"LmX48uKcIuKcpQd9FvX66mA4dBqbeimG5a15aRyFM94Z0uODMfbVSymu5fRblXxHsvQo6lQ8i95iB52Y",
-	"yopGFU3ZrE71Jvu4lu+MmsvInNDy6kwtxfQqe1aiMMLCdMzY8unfr6GThY6/JSXnHD11rUZ995KPqwLX",
-	"6MBeylrge5fo5vrcR49ZA1ubmw2asMRa4j816+ZQcmnBawg7n94z7tA2g1qSr56X/+Nm5+EijkIdfb8S",
-	"STXNC0OqQH9oxqRdtuq59vXsD8wmSf/trwXT9UNxTOxrZPXk0UcnD3938uinJw//e0BOHr5/8u77J4++",
-	"f/LwtyePHp08+oB8+s6v1gjVuhwn+lN939gLrPm47/Ujvm8IaGrspf2BVSnPp26BXwOtfE4G8mdW8P9x",
-	"VrAcHnAD/SO7nY4YcQ8bOIziOOK9fJmKJ/f5aycP/8vJo78/efirk0ffJl/843cf//bh6XsfnH7w/pc/",
-	"/7/g9P7x5NG3fbJq1rJXGa5q+Muf/93pr38xs2Hr8vGJNd0UV4WjfbGu2y/f/e4Xv3v0+a9//vm/ff/z",
-	"H/3D6fd+7+vQNe96eZt9gYz7QjIixpx0BFcp7Sg0REVyh9BDybgyLgdGxjRlfTGS7IosyP/Vsmc2jGqB",
-	"Lzo+kLFQno3cB5cXefzXD7/8yx+cfvxfTh7+N1jhH5w8/O/PnH74yekH72+TrWc/fecH1zbB1bH1nP55",
-	"i1BwdEQpzAoa3wHniBgpEilyKFSf9IR+Db/eIqub19cc7c1RaK35srmVoHx9Zt6+AnUFJTKeogN3aQrD",
-	"aHhu/FeoGU3FhWefomLbp0csJ4puxOJQBrDQCmgG/zLfxWbG+CJ86ruW57/jS+yi4XWZLUTD5dwbqTlv",
-	"yyk25bpGn2nAferuimnGUddDiSvM5ScoHVXPTTFzGWHHp+nRDqFSZz+i8YgRRQdMBtb60qFxDDbymPLe",
-	"yLiBpyY7QKOftf8ufvruz2M4E2YG0z7cCZNXuSD4QmZ2t8crpaqPFiVOKM7az5ByWq69rgdskgvu2YNs",
-	"jBkHv99k72QlM/Hfatk3izEHH2+oWPRKhmtmboZSOctXBHosLsL4Moh42GjudhAv6w8eBCtjGg8OJHtz",
-	"xHjBHOK0/ZbfpD/DnPEWGsxhUOUuapdniTaH81u1khxcKwjbNS1x0roQB4++fKa1ftksgGVeSdQZwBnW",
-	"qgSe5g6LjnT3wUooOoMKf5XT5EIa3xnXs7QyDRfhVXNLefxscSzGBwlNVURjrw0bmCglsi9SRcDXBxq4",
-	"7EcJ+rAjkA1TRlZPP3j/9Nv/9+m3Pvnio99XCH+V538R39EcBtsjEXVYpULw5bt///hnf0T14/GPP/78",
-	"rz/54ucffvbJdx//7X/+4p33SMp6kVQpbDrBNsjqPRSQnzL+vDWSpLrHkAi8Uq1kcEWShHbApS7jKJE7",
-	"hA0TZXzpXHD/VTvDnMtDnELtUd7HV/VHcZQcDJmUtDcnfzMM3/Raaikokc/UQhe2tZY6l8gOPVaHLXP0",
-	"5uVK0FTt3BbiFVOHc/o81VF2iUp3SHcUx+tgVjB/ghfQES0JTRmhnQ5LNCHrB1KJVP8oyb2ta09df/qZ",
-	"rz373ObWtac2CPgOScqG4ohJ46qrk68XWvZzovlin5tBM5+66bpyf/du3b7LJJtXk0kij0B7nShBns12",
-	"KmZaW9QathKoOUoxEGRIB4wYtuHM6VnfhPxj3s+Wc1pfPXn3h5/900+//NkfP/v4D+QwFp2By9dieshi",
-	"GZjomjgaMEI5XgpXJFwJB0psrAQzgjlqgkaLwR21L9tgjzJBVQd4FEItr89Bo9UBIHVUX4oHqVMpi5Ef",
-	"s98uEe1ccR+zGde+ot2uR17oqOiI+XnRIQ177OBybnhNqSw8GHEVecSYfabIuB/FjIxTwXtk79ZtSQaM",
-	"JXBTw7gJtlDphV888CMVMWvGu/SS39Vve29kZ3lzFVS/HdhdaXbdQjcL3bXFDS4u8SsZtxKpkXCm2RYl",
-	"KeWhGGr+RVafhxsGjARWiFrwEmngMajnuGCU1WoBS/FS1GIbS2VAnsHXrNFWgEisl17uEC5IyhKMV4F2",
-	"ApKONE/MSeuKND1skFfOyNPPhZpc2plNJXu3bk+zAO9K6rtj79ZtO52QudE9WRAm2joFhr8a8ZeMqSSS",
-	"ceWVg6VlQ83mOzVX/H72LO+aJXVVQxBekQC0FNCPkgR/GiUsPYowFYLqJqr1RGh8McFvBpddjPzPmWwy",
-	"llO5sq6/dS4zV+X90dBWVeCPtqPKYb6O0ak3eZiIyKcgdwTvRr1R6otFflHvHVKyq/GRPpWaLzDTKJkw",
-	"teNwDrSegayt9LfoE/Lry4zrS6cqPPKIcXXQ6Ytqhzu8IgnNBwfK++hQv3jICIprmUFxatHLBkPsUv+1",
-	"LpwQ3pyv8VlxgzLqcdCh4Z362EGhObSqDiO0vR3MiMuc31MVrIzSuAmRZkRV3kUvpY7CSN3kKp34BTLB",
-	"/WHSHVWVBwb3UkDaAzbZbo02N5/qRCH8y9oBaXfiqK0XsI0Bg23v8kHrB4OSWQ35bbBCk+gAjeWdONJ8",
-	"E1ry8kpsqM6RMi3y4XfQ4Rwf5QHn0wPpKuRJfk5dkPvyzZmHOA5ZV6SsrgtfVkHaY+qKRC+GJNhO5k0G",
-	"DhRpISokXCjCjiPp0nw+2JBVxgI2XkIczMG87ysTjNnA9gRhuw59WVLOxp/vY2APQLEfd5SzT9R5xEXl",
-	"x9PnYskzLusaus2O1Q18s8LH6jbmm9fzNLX35wI2tCLhfWP39tWbu7fXt54KiP732YC8tndjfVdzhlv3",
-	"Xlzfuh6QTp91Bijdkoh34lGIKpSrtRaFE59Mq+WsgzdHlCujzmfpgVvl0/Aa15K6FhtlhxqfXySJngEB",
-	"r7Ikq5R0qGTwtyuS2HatbuEY22vTuKYEC++azx9o/Of44UuPl6wNHfZt9Q3KOyy+xZO5QxdSRk3SlnM0",
-	"nvabIT3dghR78zgRqU9ElUf+W74bxSwg+/2oqw6+cWs/IIdUsmeuF2wchxPlvar0tzNyWSBVrLkz+q4Y",
-	"Z2lo0ywyFWPpSytOOyyWZJxGShWypKqOaDZm02QAS+MM93714t4a+heXKkU7fZ/0b8cHYmdPKBMhhZb4",
-	"jYoUo0MWs/DApMy5q1crHI+4SRadHsldMZYm6iyBQZE+DUEyNs4qGqeMhpMGS5hN1+1wauC167iXsqOI",
-	"jauWs3oxKScRtEDGYhSHpBcdsQYLO0uhxO98+lFq/HLmDZPLHzPMBw0Io50+EbzD/J0asjrIgiorX6lK",
-	"ocGsIN0tThricVIxNn7WVU3FeK0RqpU4meh9lH3GFJF9/VD12TCAFkzi6yHTM9JtbO2gpmkctKQj4tGQ",
-	"m1A+N09WkkgF5DCmfJDZuHQD0OW4L2K2tkF2FRkKqchWsLm5uU0Kc7c3L43jxrFrszmCpMMkZlVcLdXj",
-	"2Ny0+9a4zwKJ3hXjOY9Z4cCD8W76iG07FAwOHNyiBifPCbIxBBvY01I8ixlNlSkwW7ba43mXdUcSXYo0",
-	"ju90V7bfaJhDHMyxwpYJPLg/1b/wsIYh5bTHhloZ5mJ69U/e/c7pr3/x+O/+nRuoa6kZTy2VVbp+Blng",
-	"pSg8bRYNBTlopPBsNHPXpzghT4SfMtY/z+nPKSUUTCLYiD6JwpgyIrQkUXvYdM9Wz+Zs7CcLr4qtDKdz",
-	"3MSz1TA9n6C0I4EL/FBu0c50BuntpaLnT/aeaQ7EZ9Xhzp2REmgi9qSbRJ3BKAEwhSw8ENu7IolIGM/e",
-	"ECGdNM/ANNehf8vzy91DDmBI9n5YyQ4KK+Ck29tB5K16Fz8Wkr1qQVMWkFzBVpUOD4aRlHr6njhMGfU4",
-	"C9cjTnLzODHfSdKJhf4Q6TsxPNS05jd65q0cgKGqUZpH/o1xUNR6TqfXSnApYnYnNe5xn6WtuczrtraL",
-	"RgrPfUPj2ISTLdhy9r2v9bOdLBEe0KEVbhpYehbx8GYIUNZNUoMWAsF5gB4jD4yttXxL58FWhPIwAAmO",
-	"mNOCshLGMWhhS3BG9l54cccYrSHWQQtMsej10JQx1X8v6qq6Hfp61FV3EtzVB8FKn8XhQTcVw7rvYEv3",
-	"FVUjOZ/7O+JsMfp5JeLeZL6hEzLYtK0szFBL3UJVhHM7V7H/4ZwUZFjKQrNHkc43f6CEBRvVn1a0KdIi",
-	"PImzhynrREnE6pfcgqbUGWfw2YxEoThKDujTB36XBd7oIzknyepdgih/v1IbDZmm1YXW9Z75uNLUeubM",
-	"oigsSjnZIcgWI6i+mO1elFbeXZICTzWcxCELc2oKx6AEZuFM0aUYywGK90l+Nspcs7j5GbU7GxRk9939",
-	"mptyN/NAWeFUq88wvJhRyQ6yX83YMNpaiviIHUBYsR5OEgNEXAcsbHpEI3VwSCvCsKe7X0SyyV1n81/j",
-	"lr2VxfrJDhmwRFnPpA2N60dSiXRSMo1fqw9DNGNstgd3mQSreVly4Wx8kOHETctvgDpGCWzBdj5s408F",
-	"IkctywhtZMQj1TRfMe97FsufZxOm1ghbqF2iXFCaWiCAcZk0kj7cRjwP1ZwgUlFnUKVHuA4RjyaBgHmz",
-	"qQex8wwbykaO43Q6yMZRt4avGNY9Haasj3VY5aOQCetUPn4i1sZZinw22RDcOdQv0Zn9iW5z+6PhkD4B",
-	"jkWvmDdvNsl+nkMi8ySSiGutUMmz5Y80FpWbhRF5ciCKk6tbJCNZTqfai+NZ2pj3WZ/ykIUH4oilc0nG",
-	"oOYcmPhtfwiRi5babP0ke7PCmVdrZHLe8apu9wr2mWR0GEcdYj/J0ImnGq1zbpYPPntzJYB9KH3qynbF",
-	"pavd7NQbOzaXHmzks0IwTRwldiyGGx3Emr8gSWh68IpHKUvsgDzGFRtROfsAZOMJspge2ywEaNQtiWVc",
-	"52zsW8DCcOHKdxa6VMmc5g9uqod5mClUzUSPdBSHGcrhIsofCIYNjmCVnoUwvMX1LK+Fo4qVplHOeKhS",
-	"1HCUtcHy1arnjCC8igjMK5LgO4GNDJcdyq9IIhVL/OF1c1C4P35nv0O53MYcTYix7lDOK2xaIVPUlzhx",
-	"E8JHdSMTGDk0xmLJSJ8mCaturtIqscBBdJK4qmeo1xS7NeGgFUNLMx3J25YYZDuUopPsSoaMS3Rj/lDS",
-	"DvUCFECMUgGHwGRL5dGxMxi0J7h2Otj4iiS7e7cyqoIwS01rFdNXYq7Fn4oOWDGTdeLu7PWQxeaZY2tW",
-	"Ot+/jMz8p23EF/JPTJs+zxz5tksOMY4ur5AAyMZAGpGSZP/l18pRbrWVGTLtsGAA8Lzm6jZnSg43+5C1",
-	"51t2B2zTMUZkOoar7c6XYesNePIn8WmCMjfjTDD3DuW3XpgW58zXRQUXiKKSzqoMJfOa0UdaOqyyoM+0",
-	"FOTGsMWigcButsCXpcWbWrJSy96BVi6rWYtpnScLe/b4jPBD/8Mw6nZZWo3XMbe9ZRGriWZhZgb5cAtj",
-	"8y3IC1T2DwVNw9mIUfPErWQOdD/IUzPvGTvusGQ+d2M2lZv2W69zgwkTstOo0T1kqdGR5ky+mEB9+7Lw",
-	"IGHpQV+MUh+Ru8pn+Xzo63zhj9GfXvjcHwqEmjnRmhiJOAaM6S/I6jf2760FZPPTd35w7SlfFsys7hXt",
-	"VeXzhHRyBXGkyeGEwJsQNKb/0o1t5FjjiKhsa/d1S77BjOnRHCzxdXrEqsl02vRkxPkeky6AmGcHpnbU",
-	"QyEF4rYjzwhz5iHNKdsTxV0Z3WeTX/yGF/+TiA+8MCspIxF4nrvRsVd2KyNRYWKEtQ3YCDBof+ZUcafn",
-	"mWb1bHIlsYajWo2tOFzvOE08wK5SbJic0ahC80Y8l8sIEV0Oqs4llMaYMe+KTOh7oDt0mJ7GFUleundv",
-	"j+AHID9uOqmvHTpk5JB2Bs0ic2Euxd6L06i0zJQq7hSlsutTCByJ7izVk/nXb+yu/+90/a3N9efu5z9u",
-	"HLRa6/e/8he+Nb85pFG8F9MO64vYG0hTWK55bu9xVEoYmI3d4fbjWxQcaVWk8qEI/bVC5AhbqKd682KA",
-	"bVUO4R4bJrG5v/1j8KZZosYLiTKIHupRw+HpQeVU7AvVUwpWknwrm98DU0Tgu+byThea3+zVnp5caT1K",
-	"M6vdnUV0U7vwbq725qZfCcpXo6gwbQZnJ7Ovm5ClOYbej0J2kKT+zOLbguAjC3blIlz5rRqVRpxX8QHp",
-	"0DQkqyePfn7y6NHJwz+cPPrjycOPTx7+I0IArzVwnQcr45Qm0z3o2RP9KNFDXD15+OuTRz86efTB6Yfv",
-	"ffHL97yOpgcVi3gnF51nLtfM+VcOuyYNCl5zzSlup75tf8k4CarUXev8qTvNNny0bh7JKI5nBs4LgB0l",
-	"ootmFZWOOoNtiyyMbsGxloQwCiTGNO4+i8PGAq0danVglxOCW6rKhgPgYkzMO/Nlr49ppLwBsqbhQvwr",
-	"FhozUSIZCvQ8HZaII6eKbFfzueaDyzZpFr2ApWWhUOFwESz3czL/VCZoutNa2lHI3L/zUGvlnprmnM31",
-	"TfQWVl07t8JcEPHQPDDXVh2t8EnNZ1wzc6kyrjVzT5lGHAfVmSME8zmWl8hxTFlbWlXo3ozNuwEJHfOX",
-	"oZpzrxbeDOQL05bjYcTNr1s1nKq8atW2WtPtIqzorNQ7T/nSS13NmQRZu7R+e211OFwtClqVRXZ2wJZR",
-	"l8Mzh3M5cVxZmziomkVYkMaaRw2ep+vHjyWPq9SkHO6MdZu5TGeObLMX1GVHsxXvBSfixh6gEh60Q0uZ",
-	"aOqNvLmFcYLnKEA1cSxWk00t0Vy07PUKPWRxpdA1Q4BqFBasNzAS3IQFz58K8gomBVUrC2Oa8oj3PCrw",
-	"XX1NS5KOOMBSxWK8Q6gcuDmGkExNCWdji+3XaFA2LR16mEPuxxVzY/6z0VfuTDb3aZS/7O/nE+lXA1xq",
-	"5dvpvNJCQ96JsLBXG5p8ELJYUf90Fg3T86T0duhIAuKYKb2JwR7Xr/nLaVS6DxaJMRf8oE/5zInmPvlq",
-	"nMWadATlCyQ3vojiCIKpxc8G4N1FMd5XojPw7OERjYzQ8fZC0XfVyKwMY9Ay6L8FZY9ywFrBgZwPv9yh",
-	"bxledfTQZqn59os8UvxtfwYvCw8OK2q+O2m7474gMYPk804sJKtL261PxLbWH/D9xCx0y9wfsljwHhiG",
-	"+ozoa9tkZM+Riy1oyMKDeVl/vaHIzPXcWy5H6eCyTU1kegDT9HLfoZiF5I08FtdKQBM6pEoAlkSPjvWh",
-	"/SZNKE8EGJR6jLM06nhlH9y45gqXeR/21UuVtJcyFhaS+CNOvqGHQ1axwr5aF93umlN7WGU+8pyOHG/W",
-	"6hubW/ff2Fx/7v7/ce2NzfWn7q9tv7G5/jT+6S/mqDzmTnbWOa66XufOrTbUMc9d5abwzhk+nI26vCuR",
-	"NLzgijTIJwHZ2tiw/GH19J3vnn7vl2sVgDn5SfJB5cwMWZ6V6To3vMW0lOFP+izEE2cySvV5zPf9gsLf",
-	"NUe+MAR1TWDV7NuEDxPBDbcG671/oyuxIl6xd4AlmCIqBwEoDuKcbcCzxKGR1ZR19D6FhKoMVQKS+3Fd",
-	"qqjubHxpRtCD5ZkiYXzF7o6HN3pzi6qi093huiZF3J58bX3U52jGnn2UklBJ2qgXtzN2ibcu7bEdwkdx",
-	"bF16MZUqy7mptfvcSaSN3PCCfrFhoioOvj5sHLlNpoZDtYZgZYzozN7rZiGbdoZefLYcMr02B9XhIfOn",
-	"e4DBwizTXDOaycanKTVhPDQlrnC3MJSR0cZkazarsJblBI6MaLONr022cOjnhSwXoZkA7JLetPBrFzUW",
-	"veYBj6UYJF+0I53oE1mhBkaIaI8xDIaIr0jyjf07t8mhCCdZjgEQuj6V+lF9jIPtNShMyy8XOstyDpa7",
-	"4iJfrvXuTiIrPV21dv9aTjZHUbFzdHflc6oDZKnWcxfyifkOeVmfLfgYSk6u2Rvkt8pUyjfn7yUwwuFB",
-	"bqufDs3AN4p2laoYjKqsccdCnDdX6rxiqRYolllpOWpWwNJTT7FibNWp3peWiO0dqR+xq6bMxJzgViI8",
-	"6DKPqvrZH355+scfPf72dx//6DeP//KvAzJhPCCKHhcQsS8LPquW34WRzGJ/ixM7fedvTv/4o5N3P1p8",
-	"SgtgZc3JN2dhWC0Rg2omstNMlCYsmjYP5lM/gkg2PzV++c67ZyLCiwB9Kmrbsi7xX5VxeY2SaMF0jO7o",
-	"ArsBshsCSXRY7EmCqIdXXqDWR7V36I6nOonA2iR6YtlsTPIqVE0yUJ6QzZHl7DKun2Zl5K/gdIkUXTWm",
-	"GClnQesUIN9HaSe2pajIp9//GTlkHTFkkmwF5OSD32a/rj7+2T+srQUGIvhwgj9skBwPVQuxWfVHM7gd",
-	"g/jvgOiljIYkjXp9TI+UjIcOhhDtUT2fSPVRq+/TlHaU3tSJGJExLZWIqaW513HJa62qjj0nE1gKqFr2",
-	"3DnBOplGniN5VUJ3FQ5hfjk47DSD9zKYXg7K19SBmC9SCBbieao6/UVsvnnOYCnqmnb6RG8EgXJdBHqB",
-	"DnYwrymSuPlYChLKMIx5oKlTcIZgUYBjy4UiQz06/YVJ0iE0LrtA61JRm4fAzEhLdJZKseG0hBDxkB1X",
-	"YMcKGbl15c2h4CY3/M0Rkyog3VQMyabf8NTIhZ35rhtAFGc2V2JYQwGcGOCCw2qMYgsQvN0U6tnJlbf2",
-	"A0OmCAYS04n5Efa4gQUBVrtgbDVdzN67qvgBO5qqiFtbC+pwgt4ms2v+3bKzqGrMPN8hkllEeovEXdWg",
-	"WaGqFuHIGNxwrNmDvLZUDazQpF6IOaWjnPxrXVGzdjfvvXKzGsYuDiPu/nWrgVdqJTiDY6oTM5oeTEnK",
-	"5WIAI5ZVM8bUE3yf6PcrwagcHWJKK/jyW9/XisH3frytpTEQAEQcs47a0Wd1OJLKhIHTMCSjhKz2hAgl",
-	"+SrpMibJpx/8n8ReJmte4W3eSvxNNZhz6axmuU/e/c7pb79z8u73Tz/+8PFPfvz4r/52yuO7spiy0mj0",
-	"9eNfUA3xBHReq7nNcj2lpjRMUc3IpvRc3VQc9aMWRbuZNrLfj5J7oqkyci70VFAxZoZPRUO2r9/zJvHA",
-	"RgGqzRnhujIjdSXCjceF+eb0Em0F5FpAnvr0nV+RhKW55uJZATFDkfGaoS1Gz7a5CQNiQ3ICYsFZx/SI",
-	"BeAs1woURC8GkM4VoIAfQDJMYFJyAnuHHtjf+yIOP33nV/XpeYC6ZtwFsEQwo8qM1XyjzsN6ne96g6R0",
-	"Wj0gLF9Rb26qTGjMUn1Ipy+EZP7EzU7RlHAGq1XGxuYA3jwTstiTXQijKUCZK6FCKQwvwBhqc1Z/zGDF",
-	"cs9uQWOsrI/hUFZlNjLjHRF6Xeqv3Xtx/Vm9VFmdLy9JWVpx0AX7Iom6egZSDIR3uaIeF1pjxtJBHqXx",
-	"JawiZJ6DHeOKJDGdiJGjDWoJdz5rzAyybQpM71qvXRxiWSmPl2tPIdOcodvJmUWf/lnUhVp65Sd/LbgX",
-	"qKIEZq0naotVCW4IzKDy+LeqWS0p3ND5jFHubeDLURtUZJpCvbaYdRXWy+ckGaWJkIys7uOZ3C5mwHZH",
-	"cTcyv4RQkR7GiMyRM6aVfmIlsbVz2ogZhbAy/bVU89roskh3kg6ZWw1Lr0Z1MaxZxtTbQIuUh0RPgvKI",
-	"IachY608gY2SpMyUCWxoLdXjIKuffv9nmu631raBjOypDMjhCBEFNY/U/9PswOj9Q1N918zLRMOeecEr",
-	"Qopz0TnI74CsvGFeC8jcQQ6Xa140bJAnCZstmOb8M2uLOYfhwiqLeS5JDHNw+/abiQr45EXSupFVC8cU",
-	"baihKJXoDMD8njKtO2HAWXUdwEPaGRjbcn0PmIcNwVfQz8YsV6D/8pj7ZIb5yTSb3aQeXWYMcunIRUd3",
-	"511NFmcLS55PkD4fc9GCVp2AbMK2ggGWvI4gP4psZsYe9uaIxjlaaWcklRhqnW/MJPn0nR+iV0Wf5CtQ",
-	"YgGhHcj/+qushjFJ4pEkrs5t2CIYdkjMpMxsRtCiCTPKHDrWHL96/do1fcdrUsznuwbW/DKexxVJlFA0",
-	"hq4yx88VSW7ceYHgh4TGYzqRGLG9VFvV9rSjk6xubZL//9oOETye6NsV6kH31wVfz2x6sCA7Fl4GDfh/",
-	"uiYvzyIEgLTBc6gNvYM7mo+BLKf/hNZGoKguY3Le1ahfj6bO/yfW3OYqws1us6nU8Ld1b67WdUhVp79y",
-	"/8GD++XS5v+bGBn7TxZZP+LRmyOmDxnvkUn2XG6QNrTTxjNtLqlVW7OS7N3Zv0eu0iS6erR1FT+5Ch+s",
-	"bUxHOExB0fESe8K3c/rgYtw8Pcc1WZZ0x6jXZylwM4mCeKFC+zxmzVnRBOY1k5Cn6GAwGR1GPMjZNmcD",
-	"kQgZkH40mNDBKCCTUWJA2S7FYFrN1AJiShL4gJfOm58tZnKt8sKX/O2VAkODGjMlAwiPlHMKRAlTR5NA",
-	"n8VHTJqI90jCJYtGT/hAa7pOlIw/haC6a3zq/3KRQjWVxrKXxJh0aZrJCaB09YTaJm1zSNtkdUrCXAta",
-	"vJ2tXzsgbRww/EThJ7Ia6WsSf9NCQ1zM04AmDJiQ/gwwgtuYhAWNpaQrRjwkXTZmKdaHQsDzCBVUuUZE",
-	"2uLtTK1tb7S4I7BZMbKi/A4OrABoZAuHzc7HV/T4IKWKVQnSVshqZE2tQ5xwmnN6rphSjTlwUUyKGQgS",
-	"5wUgUVzVkp3GMCAHNP2KJKkxo5ndfjbY2rwf1O5H6XYsc8Sc2xU7g+/PRYKZHynjvCpAVZqUlhtn7wT5",
-	"ORKME+rsaoDTdI6mCntQPbW0nIM9XcwY88mxdCAe8gPje2qAw1GIFZvaCzB/VhkEWRwGhEJx2MzhsE3M",
-	"9bWh5asNf7JlBb7hrULEEFjHeW9UVctIsop8TQzFq4+Xxrm5KIHSVvERVYr6Hu0MzlIaGqso+YPrfdnT",
-	"cyFoHs9fe6BcEGouRlhaT0+dqLo6CvPErs3KJcXMy/1Rr8ekP0GgqpjYoTiuTiItr47H/3Aojo1hgSvN",
-	"VKwJFD5tYDtquGh7UWewMDbMQZVQds8pYBlh3irpRjySfZNMXgVggM0iv5rRKiXwCjSFVnz4vaLaTCpG",
-	"qmqUhXqahKZaTSeHzAqm4BkVUDzGQm5sGzwZReWAdEUci7H0xybpN2pD/aLO4J5+z7x/EBbTR6qSYHLe",
-	"Ar24H1dt8yUiIlWL7NasG4CwPKR8YoM9JR0ycLJsTMkNlw6plO3adDRr4/xV1vWQ+J1Eq/5UDnJYX5Dt",
-	"9Z0VSRXgeRKc1WhLNfA1+PAgQyXx3xtzl/aYHbWwcC3RlA1pZMWI+TQ4b5J4iElXyGW8Kou3svA9tOEx",
-	"swcmGhgZR0+QiCvhr41Ij5h/UXx5VvbtQoiuA/fjqYwyXUTWXTMzHe+2GzKsInGn3sm0MF3kU65fXq+y",
-	"3+WeVU+sJJAGyBFuDUazldCldxZ5wHUZAL8yeAySyovSUoXsOksCnU9E9I19uhwLhn1FYbNCEAUzkorZ",
-	"zNC1GrAOjBnDZpx0jhnFxExxGY/AhHW95Lxlap7H73wr00cpZzisKJ4Bt1Tl4+rqx43NEvPgWM2p3FdA",
-	"vy2eTbtgnlVNgddgZRyFlYs8K4PXY60plYTN98/pxd31GQm/5Z0JcvqrTfIpEV7z/FutUh/MutP8ycDF",
-	"z2aOaMHEI2OiqU09IqYj6MMGA0oiB6NZiUgXlFuUDbp2Rc6aX4TznyO9aP58niRniw14Xl0GkCHgmQlA",
-	"GeOZnv/+y68tkMZUkVGEh3pGMpG7VQ3SiWamB509L2eKcKoTUpuc4BlbMjtrxz1p8xpm5r1JnSvUddbW",
-	"XKiZ7vVUk5wN966d60t7DZcrjNSomRW2aq1joh1aH+hmmdjzu9enbv1SEdOYpQqPVAZBaUKbujQ21Ti0",
-	"MgF6L2oSq5vbhLMjlq5tLOIvrHQL3BBcjobwG6yEfgvStVnaAZycrU2I9n6WrH7xh//x+OMff/4f/83n",
-	"/+Zba6CXd4UIm3gPyqJJqb4vzDySZMASRQ4nBF+E7C6wdRm7M3qi1/HpOv4iRhWleguyzlTl5BSXFX30",
-	"aDMv9JRdbbFQxuXv76a5PdO7L65wNMep8BfVmpKYZvCVc/CEOHfRpfpCCuUqp6PztdZWQft3TcgV1C/E",
-	"SpE0jvFXZ7t5VkygL0a+IPWX9J+tsBDSCZKPPru6qY0KiCJwtdiSRTNfKFS7nBpUjg44jw5Dq60uWpGW",
-	"Mx7NHs7s21hU6Juw5g0uVEPq0I4daXExXc+VBebD1t2rF3dyakIVyx64ZOSlwZHaHdPJEs2oNpWtxErF",
-	"KO2wzCZddMRmsPnZ8yZhNAvUR/CZdVfNSLbBSmlK7I9Fqvq+C+2cLbk2Q6/sEZcq4rAQ2YoQvR2eZZm5",
-	"G7MNxdC5j2ju4s1zVvu7x0kEdnIABU2zlPU56WuOChoWg6zCxj17JxuS1xTEWpmTW9LWrFeMMHENx7Vt",
-	"YschqLIJxVeT8j5eFF2UzqAMvfFTZPRNtpZAz/N7Ju4yxbi1/M9BZKn97iCkE2/2z0Qa1HAbPqelRRMC",
-	"oH8zKRkJS6XuUUt1VMtdLKWA2bBJBowlkkTFGMOnnnl6TimoNFTvKuRZHudiva1xbVRkXJbHDVmMTSy/",
-	"+y+/VlvD7Sz1YQ15TdeBpCFDpA4GZbX7LA5B/gebj6a+HULRmwuoSCVkIfTYQVIbTZI4AuNQp8xlS1N5",
-	"tmIqB+v3v1o5+CrzQVY7pppxbBs9y76KfjYTkOgX4c5Ui2mBMhL1MJOVkS54KwjIQET3IRxHKClg0KO9",
-	"Pqpql94RSw9AoEjUzFUd6sMP8YbZykI+WppqpcuvVNXJEnnwAA1DjIociqMqn6eLTVmz+Zku6G4+kYJ0",
-	"aUXmf8MiFFnAjxej0nvWcVcq3SUXUAjsDOU6Lgjh08kK99GBlSRtqusqpJMwuJgBjK4zyPJz1hrExsws",
-	"FmJzyOfCEDXB5fPduRQBBbemp/35Dz85/Q//4eTRHz7/0T+c/uQ3JnD+s48/Pnn316fvv7e1/tz6VlnW",
-	"a2ArMx1em+7w+VEUh/oWpzwkqRBDX+uVGAmlnJiPH55++MnnP/zk8U+/b0Z++tGjz/7wy89/+JvTDz9Z",
-	"YNyYc1ou4+wfE+KWlyTNp6/P4HlTvCJKIsZVHucPF9zjv/t3C4w86Rs3eZ3cmwipaFwh9X4NsQRlQPqT",
-	"pM84EQmS2DbZ2txc39zcfHpqbEEdbkQZLZFZw8b1r5lde/zT3372yX/68tH/qG+8wlDlTMoP3JAdgapD",
-	"NfTCxMxClX3iqmrUQY8mc7piz7/0lxNpMlVhowKUcXaNsMLEZm3tOZgnMyq5bPvkfl+kai9aLI63a7HU",
-	"/Yk1NI4nxCj8JaOOPy5u8yK1Txysdw2iHr/FF3NmhT02f5xxyKoT0KwKo080HQLgkileAhydgXvAWm5L",
-	"GoonOomX759n5jMX4QyxJe/aKdrt7jMp/XHGdn2mb0eZdg+UGDBeIe3xkay0H0WSpCJmZEgnJBQ26LAb",
-	"C5GCLGC84R3BpYiL6KGlZASoa67omE7APoHABknUGRhL7Uqw0jdVwOEFaBCugGFhQaoRaaqLyBlrc1Zi",
-	"AyPJjIU4zdgR/JTVWZvRd8XOFY3SzrrbVa7YVr3k/py6PBFjPrP+IjltDWH08yHNmM0CaO82FblUEieN",
-	"OgwDr/tRGGrZBilOxlHi1xqbh9jOldDs7tNCtR9mm4hYRwyHjIdVgeiH4tigXkocCMk+AZhtUOWNiFII",
-	"1uBC9SHZMFLNsXOm8hp82Dmz5Jb5Icp9wa6ekl+ZTlYu5O6uoKGmGQRaZSEqHDifuxgsAYCdzOR2Ebkh",
-	"+9ZPl+dcSre2yGzdQfVX8qxL4k1SMYwkC4kSDiCTp2KrWxLUb7yBYqzcAKwesqzpqpB1Nc9hFZ3BK0LN",
-	"dU2Y4qhVAzZX3aFRhc9gByqwVttrMTnPLUkKM6/cw/MQkYEWLl0+tns2myhrSO2czbOqjlJqTEloH6rb",
-	"48rl2Itphy1vQc7XPj1nckj1mjY8Vk4WhIPN5UmIWGQ7MgAFj/vYINZA+VMZC7VN6JCsnn70wem3P/rs",
-	"4/+8FpCta+tb1wOydX1965mAbD2zvvVsQLaeXb+2GZCt59avbdkrO0MnKkIl0eFKsAKN6H91K/pf3Yz+",
-	"V7ej/9UNeSXlYr3yucQyCK+ao+Ze42p6NI0nByPJwoNR4rf5aobROLzeSQFqUkKlUnapLCebGzdwScx0",
-	"zTCLGTWl2Xnpyd2SJRQG9pFFtreVqItb61ilxFq8rFcdS4zAs9mhks/l/9WGhlZRzyKNVSLPGHwyCMrC",
-	"d0oFTusjAypJpEAYvk1/nR55jt9wpsZQlbJDZVVwVuOEsjyXbIhCdYZLiK1XTeGcyPVsEHAjdeCtZQ51",
-	"fYQtCGH8eCb4AOwZmk03B0ca0mMHlLZgT6sL5tCfZn6rOQNBhpmhH6JJNGMEVKoyIhX8ddvYqrL6J1od",
-	"HNN4EJhsDK4ERLEqodgOkRHvxQwDsPATUB0hVzpCiKcMgBhehawYwMQ6J8D7BxWEtUg6YfXpqcwznIkM",
-	"DLahOfIEinmQHiH6HI6jm8aYD9F7PLGS6cKFfp/cir1N6+/WCvXLrsdbqMK7QN3d0paeg75XJpLL1vzM",
-	"eG7yMEuUKEOr6x2tSEPP17d4amvtxZJ1UlYh/8ioxwG0Dd7ZRqDKUrU4MGBk2LEkFQp+jFQFbIxu6SBJ",
-	"WTeqyDeTiqYqwzcojCCAXBAWx+Z3SWhCKxAtFsnfbOQHRNed3YziypcnWJs9Wdr0RWQKhyyye7Jw6Kup",
-	"ZMq0x+F6hNp4ri5WRk0voKFtODhL+AdXn8S/FPGX8G8Wbwl/y3Lyza+08GuOumS/zbCX4PccZKn4lwIS",
-	"k4mAdceLyMaxGDdyrSBtH1SdmFfpgBnYkyLZ7qCFNA4xRgcw86eBmt04nzSeTvLanM+RptuYpjg8giMt",
-	"quxrzmWuwyR6mXmCVHY52d27RQYswxvR54i0pRiIg0/f+VU7KJYuc9GONd3o6VojxAZkHugu9VwZTdEh",
-	"jsPrK5WYi6fg3SunRtFuF0r9yytE4lsBkQzSpBBKVCTyqnmyQbDMlyQ0lgLh5/UQ/9X6jf27L67fEwPG",
-	"TRUBIG7dQ0eIQZQ5sbah4MSBaS8frVmuBw8g3LvrCaYH1PfV03e+ffrJP65hsrCzMoiSP4SSmah9bRCI",
-	"rdCLHQNbQ0B3ffRaPBa9SKqoI4kYKQk5DaZ8pU36DWx0N+FCgato9fS9v/3io99/9skHp7/+92t5NlfE",
-	"ey1uwfkhjInRELPtAiMG4+WMIMqlAqcbLd7iX/nK7kj1GVeR8bB/5StkX4+mrf8u0ugtgwD0PGwyaY02",
-	"N5/qDNgEfmDtPBTW0FaLFymnR48YmYjRBtkF0jtkseA9YEwuQZFVPcGP/7BmBH908EzEqMWlxZsGAsD6",
-	"EVRlX14xc7egRfnfs3hsSC5s8aNIRocxA4jqSJk7T5Lrm9cDwo5pR8UTEkcDRqQYMhxAsb4kVMszy3YT",
-	"IDO+8hXw47Uh+BdX8KrJkP7qN6XgbbJ698Ub5LnrT39tDZeqrcmuHZA2IEu0AeIS9kj/DcEl9E858kVb",
-	"zw6xgiJ+ROMoJJG+WALSRtiObfLG2wgg1+LGZfLgfhv0Hj0F1KMOaWhrrb6K76AHMuLkG1o9ZZJBLmTE",
-	"yU3eiyPZb3HwtU3ECMmzvdvpsEStv2KA5LYJ422zGHeZSiMmNfGgSwnOr6IDqKBA2rdCNkyEYrwzWX+Z",
-	"Tdq23seqSQJ9c8RaHFkfGSWaNq49/bRTttVEZ1Hy2mu3XljbAAq1FW0hBFtTlqXEFoc/HYpwYsK1sa4g",
-	"uhrRCmTknYhLpY+M6BLawRq546jDdrKGWzxr2dIXtOuAmsPD69eu7ZBxP4qZ04nZQxJJPbkojkk64nCT",
-	"UJIylU4Alx8BYiOFVNzTDOP65nMk6hJM4ix82eKYkLC1SeQGeZlNcBchu1Q3c+06gfSvDSykmtUy1i8B",
-	"4zTYzok+D/akAP465bnXD85LdhnAkpiN1pK6JvqUqVHKSftt0gKJuLWyTd7Y2Ni4H5CWKxvrv7dWNjY2",
-	"WivkQRvRDaXSIo5hXDskoVKSNr7e1lvfYxj0o5uB+yEgI66imLSdhgGDWutFGy3etmKZjHiHtc3gJAq4",
-	"AHxvixzDC7pxjgcqEZDIYSZ3Q3ArpwEndehZjjodJmV3FJOv37xnyQcNQEjiN+/RXjvQHD6MenrXzR2L",
-	"ryLJ6h3VwhOhkrRvdddvC87WX0VIbTjkSEHGvd3iReHcTCKAI6kXqf3U5nVyWyjyqgijbsTCdp4iBGRq",
-	"5rXfEQkeTmTBQ6rZMImjYaTQ66kZnh5wW09bsx+8VIA72WtJ/9lcTPDzGIVd2SarNDt/um8J3ZnwmhbP",
-	"2fnaBgHMDS3vmtQ0TU5kxDXdtY/X9UW7jp+3TaIXNEX5pMUFhmuO+1Gnb+9V3W2HxjGJ1E52QPUfzTF6",
-	"asOZsqb/FgdPEdsxiT220Fd+F2zhFUA5GfEBF2Ouv7dsjiqzbEgaejK2deCRlByOUtx7c/ilrV+AlM9o",
-	"OGnxlCq2Qw7ZRCBNOJscSXL92nPmqtBsdbK+q0cKZ0eyjuCh3ECibPESGaIrN9SkYcoq3bp570WiR/2K",
-	"HrTlunAPSBKmtKta3NZc2ibt7M11+L+BWoYprQXu47vWMQB02+KFR5LpL81YzdF1hhZBwZOYIW9ew9rf",
-	"+KzF3Ux5SMDRohdAbKfZVWOYqns8SwvR/lfr5rX1W2F7h7w5Eorphc5uNCoHZUGFHuLBseV6ASnaoEih",
-	"CLi7d2slWDliqTRFFDc2NzatWY4m0cr2ylMbmxtPQRSW6oMwbuHw7cnRf+uhvpEdg1vhyvaK5qy37EsQ",
-	"i0qHTIHZrgL9P3/lKtBkZTEb50VjsWjwpuGp+5pjwvsgUr85YoAwZCVqa/pBw0mdWcXMLwuPuQ84IYng",
-	"EjWXa5ubBuBVmRhoV67S8pT+21x9gWkJZPuSMgQ3iz6odmcCrdNpyjJFAR4EK09tXq/qJhv31dtCWf6L",
-	"0ZlGa6/7LkPI0ZrSaDik6cSQQVn+B+dFTyLyjKGQ+8FKgV9iVCJ1NGO5ct8E2U8TG5YHMks0N7VFuTQH",
-	"mtP9DKjteRFOznsHTbGNokas0hF7MEU9W+fdt49yNLuyGzSmWbnvjXPY/F3OxUhLKHmGb14QuqgENqUJ",
-	"hxgeBFPc6OrbNsGZiweVrOnrTOWkctEHtmbJL+tcfp25edfmZOI1DRIm1u3KTFGLn9fiSQSmqy+TnOfm",
-	"O7ZSPhFN+XC5Xow+wcZUWc4MSmLaMaJFluSYgddklaNAgcpXB6Uqo7q0eNt+2d4gd4wA7ly8fSrRTMxC",
-	"B8chUmS1nf0Kkqhd3/YaaKq46JmxEOv/5UaCon62+RyRdAJS9bg/2Ua7c3EcRhnEi794Al6Dy9A9BBfG",
-	"7kw1+0b8btmHDwDqoRKP3jAtiZ7DycIJew6XcXDnJAFEIi+A811FIgInzaWdP+GLW9nlJD892QIdso7Q",
-	"QrtT2GTbSWLggsSC97SKb46MRGFbixZqg9zIEQyoU/LTtt4xhlajhm60OBzafB/cA2uBpopnzXeGsNdz",
-	"lTn+GR4GWKRlHYY8aKBSJblj/fVPnkJSHSNjwkXQAiOZMYIzGZCOGA7pumS6XcXC7cz6+i/s5RJk/q7A",
-	"8XPZwkHHSQyxGcZ311Anal59xapGZbTCmZXlpJqAktoV6bBmZUCPzWHhFDgljCXEiSPyzcu69MGGVphe",
-	"E3fsPMPyRTbNGhG+P/+QLpKH5DV5Ziqf1nnzxKieTrgcshXzhxnyq33jQdUlBnEA/ShZV4KY7Gew3uo9",
-	"iiHxYrU7iuN1QAw0ed8gX8ZMKSgsK1q8T+MuvhEQTLJGkCIliM0VXzNuIgTptfWS0f5OwXnBwm2HM5Dr",
-	"XyN5hrYMCC20DC9R5bwStDiCfUo3ulJi1nzg+CvyqviQDtIXcYh2Lk2JLS5jYYqzHjIYj9MaEd0ukMSN",
-	"Oy9YCzZL8RXjX2xxU0RQQonRIJPFM10RJHQulA3vSKg1aPnsAHdMds0TaQVwyvku2QZgk5K8QgD6SrQC",
-	"YinrPK7/fTQiO3BT4CU7/dYnX3z0+8cffuvzv/lkrdnZzA7l1HWPJTlB1vWeVjTRW1eQqeeaAV7nnlIq",
-	"SdtT8bONbr8Wj1Sgyc98R1RKuaQddCZrmrcyo6k9Ci4njKYQqT3uaaTA/A+GfTxBxtSLngNKEGcYoj2h",
-	"ocCSPPzW4hKAXtvmqmjvkDY6A8FZAlZ56/cy7kOqjPfjgIu2PVnGpZgxMc2bQO81Fa7RMwwoLejY0/ow",
-	"gYUGPZh22Ta241ZaBaiwbLWvSOIcKTJgk7UdfT23zUIZVzttceNgNthvxgvchoRv430E+77lX2YlVtu2",
-	"mpiDUdEOSBtm8sbm/Q2bEdv+9J1frW2QXXAal4s4t3jm51ECqRSWW++QDAg7YjxD1M4c55BcaDw6+nDV",
-	"8KLnTVzwk8uQHDj6JWvqefcm39PDoO7A8SoeDAOWeE48Cp30T29ulnhVJnublT8zs3rbnsWZ5kl7g13s",
-	"qs+8Cy7ZMOnwMMB2Ru7EQ5KpI4sJdHOdQPjwtoCjl9hbpoTJbYwLalomDDwyDPBfm4MWIAu1ghLMzpZZ",
-	"zkyR+CMXitky9Daa3xgpDTtUFky0aIjU3MraNkzVtswOyUIwQ7pqYUAKNW5FShBAMBVDR9Acrm0QUHdg",
-	"/IY9A5wg2lp2iOXNeOMgS25D1EaKJtgQnaZwB7a4OdxOSQrnVsagRcu3N8htNrb0AFEgZrgtjsExNnYR",
-	"TbN2zq6Np9qu2uK5YZWM+xMIrUKLkptHnhlWWxy4R/boijSBE2QVluzrN++t2eCIPC6iOIAWH1ItnUP0",
-	"cpdwAQE5NsIj7xVjPSZihFFxkdrBS2ocSdbi17eukb0UfNRYD+NFGoERmaLNBaK/jCXMe1vBowrJeZpF",
-	"6ElarcPU85MwtphCoBC1Mdag56KfPld07WoUVNxy0QCvdntB19/lGKkbCOQXa6DGPizqqzkpU4a4s150",
-	"1dboedivV7Z/3jf0IuJDbg+28L+AiaMkxpVq3hMzCkq7Y35eq2EfduXAbp1V5M4DutvbZCzSASoaNqja",
-	"nPycQScjM1rAO25xzYkDDK6JlM8qroVYW/cAh9ChXLP4Q7hH7ExXr28+t1ZpFzcfTlnFKyzcT7Q2bY3w",
-	"RnD953haMwu6BQ05t3MJsM7rFu153eYnnfchfVGkmv5GUomhlun6gkB1TH1dKKEFJAYVGVmUYoTz6uk7",
-	"3/3sk08eP3rv9Ge/PXn316ff/s6Xf/03X/zjdx//9uHaNsY52es2tViPBh/M4EwGRKqUgSgZZnAgAQEs",
-	"Rwzx6kVdRUx4sTlqpI09Pf74g5N3/2c7YxSAR2kSTiDW2tHItX7eAuwRaUDszOv6YxtSaGJeBywxUbFa",
-	"TDERejbUVTMilUbgM8ZIuw2yH0eJDAjklyD/sLJiN4qZzNAtweI9pqnmITlssBaz+iLWsjzZy+2AgWMA",
-	"xDa1LLlKuRanaKAZQotTgzq8FlhU1kiLolqGlQFxJdZyFL4m/ckG2eWZbUAoMmEq41se91pghBsArwFY",
-	"I+tq54yFyCKNUL1txbHIWpfJzZRC/d+MFZIRDwVnOy3OzCPKDYZ5c+anW2V75my8gElyT66L75KYEywS",
-	"irPmeF+RJfh4kIOpc2uVb6Jz5WiQJFbvAMRksgtXsKGbKqcJRnrCiAuS9JPhPEHHHelHUom0oGouW/V2",
-	"NrxwVa2nbp2EKktKXkzhAjc776TiBGZDPY9D95IYQzyEvkDT7ODJK9N1G/TdsvB2+eKn2sXCDW3ja81U",
-	"CX3KJQQzFQKZwB0KDFjiXVnJLbSu7BFL2mB6BVs4bfGQRvGEpCO+QTYxpNus6FpWn8JkA2sRY6BZXt+u",
-	"mcmlCFp8TNNU32zGrgSLKcaciMM46gEVSEzL05r2U888TTriCFJP7PV3RUIQ//qE0ZTEET2M4sikpMYC",
-	"XI8kpEOqtXiDxOu7Z/ZGJRo9fyG5RJ7LU3Cbn4sLuZ32mco3/hwPi+8ucsuyVt49e/alJy785CJlE7eM",
-	"3czggTxh9IkJH0jyHbOE4dayreKj+Ts+GnE8liO1YB3fthyM2sGUO9Oxm7Z4e++13JuZdf62HIweGK8m",
-	"meXUpFolQUHdfFzyapJGTk2tTDjOG7dAb+7IAb0q82oGxKbAtcF5WnYZEusx5HSYZbXqhq9I4yzEYey/",
-	"/Bppw2K3IRUnZZB6gwVxDHDySLEKtuyWl70gzjxdDHrJHNpT0Lfe/2ap4bw8cOgp1QSFu+544yzVVrvh",
-	"Zh7HmnMIR2GW9GhLulz8DlTdkGasl+qNs4NYnAnOe9/JwWilMogfyUUaXxj0AZ6q1Ab328Q4ZVgABjO0",
-	"+Gq7UOy3TWLWVUSMlBEbgSWZ6CVL430q1zaIqbqs2/jG7u2rN3dvr289FRD977MBeW3vxvpuQG7de3F9",
-	"6/oaeKWMGytwUfiyysU7miWays9ZlqfoooiSUbwNxehT6bOZQKJjxvwsmZBdbsaRl9chaERB44pTZmc2",
-	"27tYjneZzK7mqEEQlLl+4NidZwzWHEM4xzysKQY795H2M1Jr8pwt9e5nby1D7PUE5doCMH3KQ8wPd+MT",
-	"5woatjVRzjVoePb4mkYP26EtGj3sHxtGW+L4bDFNEx/iH4aDB+/17U6XQVxmGHOhaM1MZcQaLM3ki3F4",
-	"+qeJfeXSTHTFEZqAv5I53jng+WltYgFyj7nFoa8+4vDGhR/vC6WMDKh9NlkgGNHhxBE9nghzregM9PgQ",
-	"HWeau+Mezq2ywmf1crLd/4vdnZpb84px6V/6HkClD0sdWmGKBToiDar7YruymAzt7KXxRq6biDQD0Fd5",
-	"posIlBFbzvXdMANpMeTPi+QfPgjQmZwk34aAcDa+dBZiABbBGiNSLYUcMvxNCVRNmAX/zAnYerhn0XD+",
-	"zoOZ1Hj1bRsreRCFD66mzPzaLI3V+XZmHutcNc/doIbiCblrR2f2/QK8w9cuijar+GgWqhpJ8uaIjViI",
-	"abbnlwnCjb8Tmm1KRrPphzmItFXXUxm89uLZQNZVxVLbUV/WYX8dcrAMGhEPpTng1i2+4PGuMNgYzkJT",
-	"Bjh6DFKNv7F/53YOtogRoi3e3td97Ec9TtUoZdtE/QtEaBzx6NjiRSFUY3C0ZZ712TF56dXdG+v7L+1e",
-	"e/oZzVxbK/hI4bsb+NuhCA3OY2vFqXkOMKgG/3GjxcH+brHuAGQuw2GC0cF01m+FJrbZ+du9ScLaGPuC",
-	"dA51r6F8tlNcG4IQV8FChRsA5vRhFK7nB1DhtrR4ZA7LGoDahalISMoSRpXUMmhpQDtQM+Ha8XEGIIXF",
-	"lqls8ex+DPRLGA/MYmlCoDHyCJakl4qxfpjQkWQI5kcViRmVqsVzPL572cqZFkYph2rc8SS3vlky168g",
-	"hqBkcLvoN1q8XcCsBQg8za6x8dfuvpLlFPaVSiRZ1f+AUySOxdh01uJ6hH0hTSilA4AVDiOO75pUSmiO",
-	"C0VwUBRtm9ERVZDJRGIhEsSzw2CjCguZj52cv6XMC768ZIvZnNzswry4sLE4lqyzIAf0xnBeBD5e7FIR",
-	"ibwK9HKVjsJIrcei51wovsAdE7+v9Pml3W5A9m7dloFFjZVBFvwXZAiuMiCH4pgAwHXQ4rYWUhHNdt3k",
-	"0qUQoRbYEqdZycsr0sawieEQIhlX+yIOA2LimAMTeBGQT9/51Zr93gRjIEqhOEILhh6seaHFgVWgMZmG",
-	"3xxJxQzyLmou0MqQ8qiruWInFpJtQygnJC9EiqzSFocim5q/5MDMqak9CmOFtI21AE5/gJFhCH+IJWAx",
-	"MDPLnrHx0oqmPaa1uyMaj5i0BjHAyO0qxKI0eOsps9i4segBtqQ+1o7XH8EBNUvDXvzJEFp439V08Iro",
-	"1WVDQFahnnW7E0ftgLTlRCo2bEOq44BNtvHqiUILMAwMNVuhKjMa7Sgob1ppQ6s13+1ygp5cstoGEt1A",
-	"4y+iDeGGmhcgu3MQ8TB7tb02Y2AYqVI5soQqxVL96b9+g66/dXD/q63WBv70lb/wGx59HeG2Z0UZfL09",
-	"dc3X2/x9gMqwqIrgsZuWDMohnZBVQCUGA27l0uoDUW23bWay1V27FuOmfSsxb89/SsY9OMw3uWqil8MF",
-	"QBhXFar5YteZgbUHBlLEkX/jvp56ft9B/ASMIRY9DIuJjqKY9VgGZVQcFVmFm0sWMumT6ZvtUByvZ8UV",
-	"Ks0+u/rd58XxPVMy4uL2xOmoaldMVV28Mpey+s/b3sjq57/+rZa6hzSOs7XOb6VESLWux2ZSNiWh+sRx",
-	"GO+QTkhPaAl9Nb+58Z6v2qvZ0JbuYs1taujItAsFBS4sDccdHg542eAWhQWqoCTOxhk1LYWYdkOAUDZd",
-	"zn1Or759KI7hAjyIwgfNzGDOF+dsBht5iBNxBP+EiBMHvGw1qglxZlRCJZH06EyO/+YUanNBs+6vSCKj",
-	"t5hWX6JeX6ss+lfSiamUboZ6Rsw7oHxBnIlUVCs+VGYuyQFjCYlUDcEbT/c67aC9olLz2s1DrzEpikjR",
-	"VWMU+1moh8G1HqWsqiC4EXRTMSarz187efhfTh79/cnDX508+vZ2i2NK2el7H3z58787/fUvTh7+7uTR",
-	"H08efRsm+uW73/3id48+//XPP/+373/+o384/d7v10xhjqwbrYslqMJZdbCPMTeyxcG2Y4IjV/ehdiIs",
-	"7nEOACANWnhms7jiTGGVixZvZzXVo7C9hsjh0mpjttQIKG2Y7I8p+iacs1K10at+A1dy1675RZN/sb9Z",
-	"F75dAaQ3AJTJt92Edy5LECvsjAnIKI4vU+6vIJxQZlY0sAhT44+ZyStoeB2UT8fVt81fHuABiZli05z5",
-	"Bfi7Z+XPwqADHxRARoYI3yPGPKdhJUjKhuKI7WTVFCKEvXBXtkoncWh/5Ux3V4myr/uAgfUol8NzsS9C",
-	"3co+hVVbjZTNpOHltTLWYGtYcZ+szhAt59txJJgbImQrzaCUs6GLLimwLM3FOGJFuWNdc4rb2Jq+5AUE",
-	"yjPVPPQ+hsTB0YOEWv1Vf5L0GZc7GISjmb9UIgUAEEl292/cumXw80xdCbwMXHARCx7rhFldAUv3kCo0",
-	"QmVhFBBmDgbuRED2v4UX8ZuGz/nAXaREVBzl3vKNy761qrkSliscZZZn3/VsMhEM+YAxeupEN+TwmSG4",
-	"XjF/JXvVD61e4qBvYVFar/Fs65nzD5BoBAxbmMh0JUM/BWRrtJSdz5aZRByqNGepuRjd8xbWZSY0js9V",
-	"w89W5QnlGXZ8l6jj54RTreRbYlmikm+79OlF4HbsRgrS4FncRd3lirQ5AE3Zw9W37Y8QIKPpcl3qreZY",
-	"Rb/eOuB8v1zrwJ8KYV+ifaCOsDMKuxwDge3+ikSGaAnPIXgoT68A2yUDVcqhSUhXxLEY15sDMo2q/jp8",
-	"NXt1aReX7bLJxXWzoKdD1LA+70vZuGxpskqkmcwdYYFWlpLD2Dp4ZRwlGRzOAleaT2YLQegeJQlL1zua",
-	"GnbAdhJClc6RLKDvIWRVBYhqceGfUBZix3eJd2NOm9V3Y17xeGl3Y14Tt5k8nDGAq287uuSD+bGp7Ne3",
-	"XqjWYzGOyTkNRSR3F4HdFlK02FMmhqDFV4tA62CPiyMmM7jyHHGdKHasihgSOba6MRlZiPW1nXKxWxgc",
-	"HTpgdqvXr11bqy7x8yd1ci7x8q07ORkJX87l6+iVCHNWoNjVk3d/+Nk//fTLn/1Rs/mgyMs1ASc0VRGN",
-	"c2zjsx3EqzSJ1gds0uCC3t279bJ+cWnXM3bYVKvUk9jBmEW8F/VJjY7Rw37EtEqPYWXL4ZbuPueBZM18",
-	"/cEZeWOdamoW9gllITi6S7x6Ld1V0lkO3bFEinqV4o1lw/G6xmw8dSPvlGr2Yip8PEEUQWfYhCYJo8WK",
-	"Kgtwjqtv0yQ6GDCb6nEkBuxs93vgVXjzXi4mKaRsEz8SA1sPXU8pxIrORbRBU90f4R8VUse05AttnevR",
-	"u8j7czb5O4uxHMOtEolbF8fDVgtowPpY9IQIz3ovzpOTAsu2xMQUb3918dyrHcG7UW+UspBAiTAM7Qc/",
-	"c6RZglrLAqIweQSWHeqHjw51s4eMKLE0d62z0d5wcZDMndFf3HVapWq8dvcVnydqf//ui7bIecmJsPfa",
-	"vRavynrChiSUQdwF/c4THm/yK4IWHwLoEyUy6nEAzMYHRPZ1T6CtRNJeA5r/z3JzTRPvkyYaPAkpFAud",
-	"u6W7uXL4nDIJTp8jNUoBn1xAsLHodoPpNIymnBRGVq9G7MNrS1MisLuGOgQGzC9jo9CcCO+QIRseshRM",
-	"ipB/cK5uKLvcT6SoD4O7REkf+t+7dXuWka24R/aG3Lt1GzP+hjRcZgCqOxpH4rcRORQGZi5FSOfJBVRI",
-	"suuwJqd4HehQbiRh9YHeSyOuYAGfh5eblBpxRy+JEoh6voPX+JBRLp1kliNA8NpwS5uirF+BK9DtloOL",
-	"Mi4xl05QrG+6WVfTdD553KyoR105jDhFQImSI98fRUHTJYXOwe5if2T1cCQjzqRc17+b6NKtTQJ158ju",
-	"dSL7TMuRWeAc8jMqyQ0RMrJ17dnmvM1DllffttvcMILaoYrzd5BOp2hBkqqBrg8Z0DDFcghDyeIjzFbr",
-	"acIeJcZIpWU1/C4VMbPVPnadz0N72rWYG/UgMXek8JxA+c2NWfbiJ5/9X6Kl2MgGM2QBu/ZLFeLuMiiX",
-	"SEtXTx6WHKVALYFLZCD1FUhuLrnNOVpXk4hf6vGqAOmQTBUv7SeUqvdu3YbBXh5Jz5BonhRp5uvRUZnC",
-	"TXE4PZZcsBnxWGil2LlMeAh8UCKRAy+MJQNWWE3pMUuVvBqL8Xo9AtorYnwuIFiNlJSsswYqyiti7ABr",
-	"x2LJ2Yx7GZypwtTUGMvTaHaEYKwGjGH18X/62ekP3j15+IuTR38PaRgfVDOhZqmM55XF2GhPsvSe+i3J",
-	"cgzL2YXLcSrSVFnQgSyJsUOlLWKpMMqoQyFGo3ILbFoCO05EWs5K8GbvvChSIvsCgHYBslZvu6ltZBzl",
-	"eTC2lnGy5J5S5k7Q4uzLX/74sz/+9NP3fhGQk4fvn7z7/smjvzp59A93TUZNN4pBncl96yBe3rj7yosB",
-	"OaSSPXN9nfGOCFkIBZzaHXnU3iB3xdiMLi8mNE4jpRgnq1Xl0PV7AMGQlcJUQmDRAetvMfNCbOAMdRgR",
-	"EQBpIeKkbaLNZdtbjgiW2URL39j/lxdpKja9YJdVlwKsMMTk6+UaU5nNazl8hYL91MW+RF22BIAZWKtq",
-	"TlrRUM+L4CKeZ6ZE+WhgR6WjccZUjMpwKyjoDaVDs5AVaeeepOwoYmOtI8C2Yew6dxMccqx/qMsKcSVO",
-	"MpNpAcjVlMgerm0TLvLS3y1OlaKdvgma4cLglAzFEZMb5I6tVWq09bxkePaZPoiAv51XIQiw1Dai4jrl",
-	"wQ4RmXZIOe0xqLpm2tMSSYuPU6EYiiqmjDMmJ1lyoXFM+vSIZUXLbAE4YEcs1EdwNxti3m2f5rjckaF4",
-	"xLyJJAA04ZaDk09zA31EoChtyQW4Q6htUmTV07GWw7gPrMu20+LWU3h98zncj8yNaNbNxy5uDafYxcXI",
-	"vYodq6sdebSAgWJ5Uq5ZB1yUSrudIYUxS1m+tpqXXb82C4rPnKGvnmFId/XRo/FMVqtJz94QOxkNaL6b",
-	"jZXsZgc6FJ0RHAuke3asGNeMNLOj0ZS5BzsonOzl2CZh2IjwU64hWGTYmRwQSTkCALMYzw0uQq2IMsWH",
-	"r5pZXxQ/zopCO5cODB2KWembh6zmIoRIyWv3Xlx/ds2ya83FN1r8Zpa57DoM8RVzh2Xev2Kd50haqcVU",
-	"yzQePUQ/yjOiQdIZi1Ecmjhck7ia3ewTgHUapwKKR2eVDAJCK1gvCSMYBiY+4ya1eM499ZfmdcGJGgs9",
-	"DhnAT3bztdCEXmTbQ4tnlzmMG9ggAOqJlHTZGApiouTVp9wBFMy7a3EoYYe1FvJtAZQtYjq0j+1whW7R",
-	"sPuAiK7mxZNMlvO6RpGuivzmz6zXLoVZHh+fe92Wr0cBBWgSGVsuZAJZa1I0oVRLisHUZL8Il8pkUpiG",
-	"5a3V3EqMuFqH9ImZWu0N/d49eO289NoShTQxKphcFMA6WHJKnhKIa2kgtmRfc8Ik6gxKhcNmrzRMfFb2",
-	"wohD653MwWSlLtj3PBsHMDG4qVKrhKKx3GnxxLF7FN5HnqtlDM0msZvQTkiSzQ1yk3b6LR5G3S5LIcPG",
-	"FgKn3EDz4c1uZfOUUSn4Bnm9zzgkWOimYkaPmGxx5I4jqLqI6KNGHtYjSFIxjKSmVYW5+/hMEzGNYcQs",
-	"bPHMUqb55JCm+hqCRffWDAd0hyc32wvGdymBINBzdY2tjOhQptPdLM110BFpmFGOSXHNExof//Lfn370",
-	"cbUxLqSyfyhoGs4Kd3she2lemhiLdPACveD6yfnwfHeTSAda45SK9lhW/Vq6MAJRChxolMiAsOMOQ1SY",
-	"gIz1KURTGxNJzJYWCdeNBWCFhnSCOLe9mEK+iONKbbClVzt9CqKzBIj2B422+Ib+5iL3ORrSHrsqj3pf",
-	"PR7G5+Ma10NekuEKTRBOQWy8YxKWArayDVoN6QSMV5ST/X/5dXJIUxxlvdHK53WzFRyqfW62pIIZGARF",
-	"UC69dRQyOmlWSuJOImeVkbjQmg8VyJ+dPuWcxd4OoIB/jmxe0eqfEv5lvgENADC5UFE3Wibcwm23x7yK",
-	"TZ6lADuCfNTCKq8VE2OqWVlFfYlZnMxZrpXl7MoLTGmaqzJNOesDixCBYKnYMPFWy73o/brDS2MCWdRE",
-	"YeGwtJRultuX8T3v5WB3DsKr67Z2ZumQeTqqLf5xJ5FPalqGS8MNyCoghq2eueTHPIHHgKZXpG4wl3Mx",
-	"biipRPxQjHhYe//csu8tevvMWmvT+D5+tSQYnXxSTTR2O3+IGGbHCetotTOkajkiqe0eEeE6LDpiaMYd",
-	"OggOs3f46tvmpwbc2y7MxZ6vbPn9x8sMd2kc2fRnmLHdYn1dmBUPsRhZxNmZ+bHpq8COvRt1tRvxSPbn",
-	"Z8RuD1V8+EVo+y7MDiXCJ5UVNyOVABif3a2lEA4uoekTkxMzQlpNaKpiKOLQHcXxJBtZNTu2VoN1jOuo",
-	"Dwa3pqJX4P0nAdXsPKKtd/PAZi3OmiAXffquXV8ylNl+jjhlSoRmlh0DPyUDrElBzLrO3lkXhUp/XceK",
-	"HVvgRR6wpuhJS0rkz61nemnBsBbxXuCgoMqcRZs1aJKFOAvTy0CJVWv4pcoZNVV47cbboi+zRaxXs7fO",
-	"qt6LhGligRIzF1LFsZF0Zeezbza1gYiVLYGBKRVjMoQgGxt0kmoypKG5lIeRlBHvLSvmD6CLjY2SrH75",
-	"4/e/+Oj3awHRq00EZ7JCja66eu8kjNsJP4Fmfju0S7H0Z+tSwYtgzbNaSkAs1r/p0If9k1SRlpOXSC16",
-	"b12IIkM2cEvoAQInEynpGXxU8J2bqChzev13SMZKrr5tf6wT5h0au7T9smNdFghMgTL0TTHNNSxTOXve",
-	"uj0oriRfsU9XgScvANPh9lEVM/O6nqxllWaWAaFO5TMCYATp0PDXPLIfov+1BNPimOy0HnH3O3TPmq8P",
-	"TNsG8qS0nppJt3gKHjEWbpBXcOWdCvjGR2oKqqEBv8/ikMgI4CRShoF8LS66XRukiPvpxPtSSZKR/tzr",
-	"Q9XL/AQz18L4LoXDvkR5KI5YWuNOBRGiuP7IVRUJoyVBeOkxYKQdMNGA9LMKQpaoAGiKh+ASsil+WIZ/",
-	"TkZ6tW/WpV7vsiu4cimZqHaccByW5hMt9GploMf/7t98/l9/s4Y18KYoRpK9F17cyarqm1KmWFxwubxX",
-	"dii/INbronV6Ap1szKEeAWeWnd5+ff1rJkBcpC3uKjZS0VRdlUokJM+ZgOhUE/I8FYkHwNq0xae5qsXd",
-	"Tk1QAl6EeQi2iVoPsM6GHkWLm/InFgJP96zHTqLQ1DMfRx2YrImyqAT019wf/bVPIBe2J3i/Q/mlMmE9",
-	"gNmM2Ox7Jt8ux/ABxZdN31dkTtXG7EEEV8LQ+6gzAJjcxx///OTdv6o2bzWDJr6TyOUCEzsd/unAEheL",
-	"NWNlo/qFLyFugWN4XbFhElMsg1OlSNzUb96zL17gsSh2VHEi7IixFo5Z9CCXUOxzafPwLgNCS8sjEGoI",
-	"q5yNiax+/teffPnOu6e//vCzT94/efRzyNb8x+VgaN0cJgrAxb7JOphRKsKJgQFxlvIK3DfZiCHoMhSY",
-	"gENSBE8toE9fu7ZGOB2aKF1ATM0ynYeR1CL9hg8Jq0xWT9otURjfpVwTtedhf3lIV/RoCt+qksjrgBCa",
-	"saTFU00aAbSaiPo/U2GjEczIPwD4NaAAKrUiYEqGm0yEHlPLyje4i8yJ5pRoKg1JOkxiZgViK29LCl67",
-	"GUUV4AObAzU76P0SckjdxNBIyRZ3YtA7APIFydGltFAEAbIh6gjMbj6UkC9kJLvdvVsbZNcEvWd5li4A",
-	"bimjUw4wKnPcZ1wrElYlgpUxS19M8yQzszzzOH5lBjGy2wvZnrbYP6ybzBNgcOlESq5vPtfiALoZYWS4",
-	"N0t0rToH9I7u9cUoZhdX+C8vMOFmEWRzgTyqZjX+zgsRxjtePRgoHDoRI7VD6EgTCYtjyN81CcWYNkZS",
-	"Ma4s0o4DcceWsYQV3eZKkLmyzK+yL5Koq9uQYiAqXVp/0nleQGY2m3WWLojMg9o0/AtMsS0M6SwJttlI",
-	"/7QSbHHqUHRKJFek4T/IXk6/91ePf/cfT7/3l1/80x/Xygm1DUPvChdLQc6ZnRR7Y/9fupmu22Qfz0c2",
-	"RIQUAfanD4xBA8Fz2+Krj3/3Hx//5bewJG9Avnz03z77p/+Z//Y/vnz3B6ef/OTzn3wYkNOPH55++Mnn",
-	"P/zk8U+/HxD9zk9+E5DHv/ne6b/9KCD7L78WkMc/+s2X3/qeFfVbHOv5QiWPeDTkWXlLKYB5uOsGOyrX",
-	"An0/QQKvHnCW1hu0OFVkKKQiW5vk1eehi2ubwebmJuS82uKUOOUeMxqxuXRFt8Xbe3f27xGL/ItctV0A",
-	"aocB5Pm8V3ICDrCM5XRC8IysVee8/Pmu+PNdsZS7onFGsEnGfgJSgev5aR7lk4mJkZqHqVZXQEee0Y1i",
-	"hQaMjF0ZBjYhHTE8jDhDGKSC3ItIKrLFu6kYgqH+kPUiDkDgESeY2y4ZcphMATJfERPJokx6EjhJoyRi",
-	"WVEaAh7aYUL5JCAygdrAUY+LlIU7PrdCi9umQVsIbF3f/KOQTvAehR8iTr5BE+rlYPuMpp3+DWTTd6zv",
-	"rBZatrA8sBgyJyj/kcaXq6IPn7neOAHpfIpbTzGvvXyLyIwdqpqe3fbK8EoH29ad4XQuUdnqjgtX1a99",
-	"rarf65uNF3bO2H2glixyf2oqN4wOimDnmHEOIPkhrV5E/OZAnzP/3oZopqldyGLvh6wrQKps1j3eJ/N0",
-	"/qeU0uYe9vqcNmSrxZSxZcVXh8A73aoOnsHMdT1cfRv+LcVOebwM0ZDFEcBkpz1jXrDF60y5Dn1voAAJ",
-	"LlJ6iE7cFl/FrFTHJm7MHxCp0EF7O0i4Ryw0bl/RGazZdLQWh3ntkDaabGQbWPnY3up2HHhcwZgzloSL",
-	"sY+/f50pd79XlkRXlQF8+uHS8jrwlsrLR+llDmz0SJBporiX/UgqkU5qyGle8R6GUAhTmCLEq2ab5zd0",
-	"541XBSjcKVn/GO30A2KjtEyStNEdjwrYGPkqtLh154TsKOqwDdLGaIO2ieXKSwIZPptEeHOtIiwm1obU",
-	"cg+WtsXKN1Dt1sI89oTAFKdDRpKRIodUy4v6ztgh7WSkDvQf2roJNUo52Jmh63Uj0LMwOxa6cxZa4A5h",
-	"y7b2ARJ8p8XbKbP2z3ZmCZV4vKjBRNFXBu0MoEnbNGD8Y8ybEQRNm4jaRCMQVzEfAMLWd0g7ZVLER+wA",
-	"Wm2jH80aRVsclgx+NQ1lp5t0tNAxSsxwqELMvUPGuAU+0TORSRypNjhipibgLEZKlBBYrBYgBY2IIxVR",
-	"osURB3h6uu3WaHPzqQ6SKRfwG1u/1g6wklHBFow8COCqsnKJcLI2yOsVbCvzKVKsbQwwfV4J1RBixsCe",
-	"PGCUnO/twjG7JJSU8jBmmxNxlxGDkQuovMGXVOTgJRGHga10rX9Yt+dQ/wJHxlKyVojiSAXmvOuTmfMH",
-	"y7qaSQD6LKyD4efq2/rnA/3zg6tmGM0w2LPvmqaLaL2mJl2kOlcaBrYXdQavROcQznoGuktSPTRl0CpM",
-	"dJgX/8ryeOeho3M5a/ZG/mqQtZgbbQSEKfho9yWbHQLJAFg0HTCZbHvLCfiA+pBYuB2CIjPTgGG5Ev1o",
-	"nB0r+ycwVTa2ZwAu11X9fWVwzm12rDR5XKRUp9u/R+WgMh6HygFAFggQQZcVbINLqtVzvcAwiFW8yfIt",
-	"KVTc09RSt9hv63bOEDOqP6+NF0WlBXSG4UgCULYy63hFZulvYPhBeY1Eig3xAxgmQv1q+QYM/RRsTxCH",
-	"pi98zRjfHFGuIjWB5237Wxtlog2ya4EpbWcBocYoqLsKgLEesXQdlhJkNbSurwOGpZaCUkbDFqdw6sph",
-	"pKRpFGmL14WRauLb11vx5N36dmiXctfrzmff7rDgy8ZDg8BRF7MvQCoG3FVNxKsnj3548ujRycP/fPLo",
-	"dycPfzPHgdTCwLmcyJJ0qds1PPRJI7FsbE8ojaGK1UXoBGb0PmuzBv1CE2DK1lMxQg3N0XAiaaAQlxMa",
-	"BA5dF9LRgy7JtU7KQltQ4/Rnvz39/ndmkKgBqrwaCzEYJdWBzfDYlPNoluQ7T0Ly1rVn60TMKevo6wBK",
-	"aeJiMDshDIjx1BEK3oosSu9KVgXFsQ5AvBOGg1dZU+M8f70yk/q8M5RnHiecp92Iqoh7fIwmIStqIsno",
-	"axf4KsKgLoVyXzdaPY49i8CPqgO+k5GiYzpxwwmmq9CO6eRJvVdxdJfC8urzMdBOBcwOzLfLifwXR7Zn",
-	"0DKMh8rAjuQcTIDSzOIuIo++97cnDz+sZl8GkqQ67GRvpNz0pTA7BRUD0HJeJoqS1Vv3Xlzfur7W4nha",
-	"TDEIRzrdIZR8fX9rfevas4iyYXKatBCM548dJ1E6QXxehGO3p5MzFkpC4U2RmhdN2So8IRZOXbc5CdDx",
-	"mlfpv37tmjXQt2Oh2iAoYyvtbX0NgCEvUhlIcbYQLY4Ri9bbuXCKFILvsCf0GDqje0KP4qVIuGZZ8qtA",
-	"dM3JXD1972+/+Oj3j//mJ6c/eLf61Enbsj5tMcPMm5JIGvX4ndE523uue8LKsvKWy1EOoh7XnXlcKlWZ",
-	"R/tugxdJbG4/3oAa4dQDjXheyu/G/t0XidKLrtkvMApgDCaeeWnmECd736nxNwOTpBxhaFh9W4qBODBE",
-	"2iYdIQYRI6svKZXc4fEkIPt0yPYjxf7FvkqjjgrIvh4oa3FID+4rlci1DbIL3v6uPiloV9i7dRviUKip",
-	"nmHLC0JiI/hruiJtcfhiGPGRYpKsXr/2lDc8W1PSLb5yQUoXNH45PK+GDPct/Z0LWU0fTnur0SJCRDUv",
-	"w4J3mUdzNqjVPr594W7oQj8zfR85SkjEmQxIxGWGKzWybuGUdcRwyHiopW9xvKQzjUAy1r9hdNXEBASZ",
-	"da/3TdfEba3KOErAo2I9I1Z6WkPDohKKGdGstYLuwDE9YsYViH/Q7+AfWiuZJlh0msyjzTbwl1SRX+5Q",
-	"zxz7JTQHD7gZortB8RHeiUehEdiKhgpT28wGHpfQDDzZjfqFF+wg6uLpXu9HnT5JaOJWad8mbb07sk1W",
-	"d69f3X0633z9V9gfLLmm37j+v/7qGX16AYAcRHJ4soYZWVnAPQa3YRlsSMahWc1Kc+5xr2EABlmDGiw+",
-	"+zeEMDBmaTTzflMc7pA2jeM2OvzN2VjDbyQ5FPqYYSaSHYsFzrPNYl3LCEsyQezbhBxOMAhJRm9V2hhw",
-	"1arihOPYDROG32D5VoIVXKGzg6SdF65HTrLLqgFpiSkDUHEoB4EmbNyS2bu9F168gHCY6lMMQ7mIoBhz",
-	"ihFaIcsfAEeSrbDVBTIsVbvKM/JavFjTy0iDyDBs0ZmsJKLx5QCtt3i7wJ3aZDUpb0Ze2dU9Ml5RCMA/",
-	"zycw4oKuYxhhE5CL3LoY2RsKkzFw8SVJRxhxHS/JzXhLypGndpVhXFhFNYuzMVNY/fKdd08efufz7/w/",
-	"n//1J1/8fIb5pZruddMXQva008/Di2WHxoyMWdTrq0KZPFOaxcA9afZ9jCkxFmyTyD6k9sK3O3BrpD1G",
-	"nLJLctTrAZyj61bERgrQAZvPrZERj5mUpG1BxnBEbUgfTUd+ryDtDJ7UYCA9tstSHpqJvQiVjPS7bCCv",
-	"HAwOwJKtuG2ieB7/4renH763yJFJmWTqfM5M2UgnmbqFAz2PslxPhs6TJbfZHViOAUghNIjtVsudYDVw",
-	"42F2jFC9CBUsFrRRTwRm/59QS60zustkPA2NtSZ6dXnhCDZWBnEuwUGxRiILc+CQ4mqt6baa8OIoqQcO",
-	"3I+j5HJAA2F8S4vMcsXZ1c//60enP3j38Y8/XrtgSMDsGFclN0VvsSo98bqrJupf6NP/L3tXs9s0EIRf",
-	"ZZVLEilOC8dyqoq4UFHUgMoBhLb2trbirqOs0ypClSCVKAc48XNACC4IkJB6BYIE74Ix5TGQZ2b909rB",
-	"RI3Joadc1vF69tuxd76ZbyY274KU9olCZp1oxHWXm2W7dk1Dlhc9aXcwN1V2lSiOJ8Yuo+EGo6GQHF+G",
-	"Matpc2nBYXePu90KK1WA4ncdqEEQfcF+3H8GzCYapa5ilXtGIROgQOtKV1ZI2lGJcn6p/FK4esEV1jZ2",
-	"eyrE8ioOKQXjmRWaFwP97NKwZ49UNOWqI0shFTpNYaXbxcVFSDioLkS0fApoCJWpiu/0IdrAo/xEuN2g",
-	"ses4tIplydyyzMosm76zK3RgYjNubU7pAn0ok6rkhasNq+WQcEYOKB+2Tijki63yXQqwfjZrmPn79s3M",
-	"7x++fi/MZgZFmxhWpaL8hG1HQew+FbyUYo+l8cEafdGDbxOUREEwe1IUb2DoxlucUkalKht8dx5REk3r",
-	"v4AD7FGAiciicUdKpDgqwQcsFON4f28rpQVHijJbRAhCAWcweheM3oNM6Yu/oGPhXvRzV3pl+bdYXQ4F",
-	"bYgAM7mUHlRFIDdksYZob7cZZytrlxnfgU7bPrm0aCTYz3V6dYU95JtJaSEIaftk7CUM0ft2dBf4b5SQ",
-	"dbnykWgiUSBu2uArDW/gp6Mme/YwCfV3vK5n3JR6jqRoE32YKNSpYmvSHeoSlLiqU6YfjBTyKCuNawmi",
-	"Aj4xf3OdU4nnVGKOZ6mrNKPYqiE+YRJZ5ObT4prrIDkU8gzRpmDewG8x09vZ4YYSERh9YV1ifFOhpJvQ",
-	"pxFEPN2lnTHrqaeowPEh55el2LBzATjChOKEEyAUPlFUGpIgNoeQDDFdnzHyi2fZYezkw/Oec1UM48cW",
-	"/V09n0HfrS3VFuDlSlM/ueLh84fh0wfBwetg9CUYfU9tCcr7z5EmC199CMcf09oxntnNGwdZkT/Hj8Kj",
-	"l6yx3LnWTK6JO9DmXHY4/v3k06/Hh8dvx8kFJPFUNDw8enP8+Vtw8DUh4UDcLjVLXZee8x8b1LM8WTbq",
-	"l50zFjK1WOykFWvYXFq2cK2W9oMtrX3XbLM4cetUftVtCS14KM+O8u6aOkaGWYSMu8ojbxntxlvGSmf9",
-	"igHfTPTiQZZMW6mnavt39v8EAAD//w==",
+	"7P3rciTHlSeIv4ob/v23AqTArVikSMDmA1gsihDJKlihOJxdZg3SkeGZGcpI92C4JxIpbpmRVUuKapGj",
+	"0Urqy0jakVot9W1aLa12TBxKrfmwb0IQRfIt1vwc9wiPSI+MyMSt1Ct+YAGICL8eP36uv/PWUkcME8EZ",
+	"V3Jp662lhKZ0yBRL4bcOTdOIpTdFyPSvEV/aWkqo6i8FS5wO2dKWfWMpWErZm6MoZeHSlkpHLFiSnT4b",
+	"Uv0Z46Ph0tYbSxM6pEosBUuS9uiYLgVLX6cJ5YmQaul+sKQmiW5RqjTivaUHD4Kljky798SAcd1KyGQn",
+	"jRIVCT2Ke31G9OMDpZ8T0SWqz4hUtNslkkkZCb62FOCI+4yGMEQz5v+wenP/7our2PKsgQ/p8SuM91R/",
+	"aWvz+rPB0jDi2e/e8Y5SKVL/YNucHasDfKNtx5uk7CgSI0kS2mPZeN8csXTiLDG2WjGw6xsbvqGELI6O",
+	"WDrZfaFi4+wLB1E4cw26Ih1StbS1FHH1zI0lWIRoqDc0X4KIK9ZjKXQchWyYCMV4Z/Iym0yvxQ4Z8ejN",
+	"ESMDNiFdkRLVjyTR/TOptgklKVPphIwj1cctpUN8l/KQHIpwQlKWxHQi4Wk3SqUilMsxSyv3ezcf0qoe",
+	"U9VKPv10/RZH/FCMeFi5rOb5ea9qHA0jNb2Ye7THiIy+UUk7+J3bc8i6dBSrpa2nNwI9e+wVqKhmDEPK",
+	"oy6TqnLu9oXznvyQpZ0+5TM6Ni+cd8ciDVla2Ss8vZAub4uZXXIxs8s/S1l3aWvp/7eec/Z1fCrXXxCd",
+	"0ZBxdXs0PDQ9ysGoojf9ZNGO9l9+DVpXVA4qV1A/PO8FHCUhVSzcj3iHTR+YOzyekHGfKqIJpsdCQhUR",
+	"KaFdxQwrUtGw8jiZxg8ktO4dpn5hVbex5GMfY5EOXqAT/xWhH0a8R0I6IREnX9OX4zZRQv8+7jNOYtZV",
+	"RIxU1fB039Wj8gzogV55mQguGdz3t4V6VYRRN9I7UR7ibaHI0DzdAu672129LThbfZWqTp8g2yV6LCEu",
+	"JfLla5Lcukd7AZGixWHt9bedOGJckb6IQ0kiSaSK4ph0RmnKuFojtwUw+7WWvqGxZRihbsm/eor27LVq",
+	"WnHuhXxJppbgQbC0l4rDmA1B4hFcMQ6sliZJHHWo7mI9wTe+/HUpQBhpdghsuw/wRi5cg5ywNBVpQKgk",
+	"butreCixBd3Bzt7ufkckzJWkUkb1qQF2IJeCpSQV4aij5FJ2Qekfx+ywL8RAeoSrYGknDFMmUeZLRcJS",
+	"FSENUHyw6VmswD687n3YidTE/0AME8r9z9iQRrH3CRK150HSF7ziiZCKxgcdI68Wl/wrJIx6kZIB4YL0",
+	"J0mfgYg43UjKuqyjRqmvjwcur3oDx5hPsDiCQlNmeYJ8fZ3VtHOyy5FvmDj8Ouso3LBhxHf2do1UVdy0",
+	"TsqAMVHVlBkFS+w4wWlkkzwUImaU5w/lrAb5KI7pYcwsz57qIAq9DLzMtIOlmEp1MJKzx1/bXTW9pKwb",
+	"HXsfpexIDKrWwDw806CkPrpymhhvDRM12SJMi+AEXgKmrthQ1nGVjCE8yPqjaUon0B3rpEz5GaQWoiMl",
+	"WdzdIkLfgxEHbolckii4FZGOSKTWvPeXS/twcZu1DbKTkBNivro15HwTvjG8J9IjpvGeQ95dGksWlCi+",
+	"SKDF2b6uL0tlpiyVSKS9W7cJ10s+fZ02OzKWxMrdmTsNVlhqrSYgbK23hgpMXyRETqRiw2sSbkfdn6N3",
+	"PHNjDrop9DWkExKKbcIFZ6BLATmpfsR7C1HTkB7v4jdPl0grWEKtzTzWxP7gQdWuPi+O703wwipxKcOX",
+	"F+cUEecsPeizqNdXB8Oh09jUSzEsb81L4yic8c6QHh+Msa9eSnEtp9+q5DuSpUdRp+JZ9A120ImprGhU",
+	"0ZTN6lRvso9r+c6ouYzMCS2vztRSTK+yZyUKIyxMx4wtn/79GjpZ6PhbUnLO0VPXa9R3L/m4KnCNDuyl",
+	"rAW+d4lurs999Jg1sLmx0aAJS6wl/lOzbg4llxa8hrDz6T3jDm0jqCX56nn5P252Hi7iKNTR9yuRVNO8",
+	"MKQK9IdmTNplq55rX8/+wGyS9N/+WjBdPRTHxL5Glk8efXjy8Dcnj3588vB/BOTk4Xsn77x38ui7Jw9/",
+	"ffLo0cmj98knb/9ihVCty3GiP9X3jb3Amo/7Xj/i+4aApsZe2h9YlfJ86hb4NdDK52Qgf2IF/x9nBZfD",
+	"A26if2Sn0xEj7mEDh1EcR7yXL1Px5D5//eThv5w8+oeTh784efQt8vk/ffvxrx+evvv+6fvvffHT/xNO",
+	"7+9PHn3LJ6tmLXuV4aqGv/jp353+8m9mNmxdPj6xppviqnC0L9Z1+8U73/78N48+++VPP/vP7332g388",
+	"/c5vfR265l0vb7MvkHFfSEbEmJOO4CqlHYWGqEhuE3ooGVfG5cDImKasL0aSXZMF+b9a9syGUS3wRccH",
+	"MhbKs5H74PIij//64Rd/8b3Tj/7l5OF/hxX+3snD//HM6Qcfn77/3hbZfPaTt793fQNcHZvP6Z83CQVH",
+	"R5TCrKDxbXCOiJEikSKHQvVJT+jX8OtNsrxxY8XR3hyF1povm1sJytdn5u0rUFdQIuMpOnCXpjCMhufG",
+	"f4Wa0VRcePYpKrZ9esRyouhGLA5lAAutgGbwL/NdbGaML8Knvmt5/ju+xC4aXpfZQjRczr2RmvO2nGJT",
+	"rmv0mQbcp+6umGYcdT2UuMJcfoLSUfXcFDOXEXZ8mh7tECp19iMajxhRdMBkYK0vHRrHYCOPKe+NjBt4",
+	"arIDNPpZ++/ip+/+PIYzYWYw7cOdMLnOBcEXMrO7PV4pVX20KHFCcdZ+hpTTcu11PWCTXHDPHmRjzDj4",
+	"/SZ7JyuZif9Wy75ZjDn4eEPFolcyXDNzM5TKWb4i0GNxEcaXQcTDRnO3g3hZf/AgWBrTeHAg2Zsjxgvm",
+	"EKftb/hN+jPMGd9AgzkMqtxF7fJcos3h/FatJAfXCsJ2TUuctC7EwaMvn2mtXzYLYJlXEnUGcIa1KoGn",
+	"ucOiI919sBSKzqDCX+U0uZDGd8b1LK1Mw0V41dxSHj9bHIvxQUJTFdHYa8MGJkqJ7ItUEfD1gQYu+1GC",
+	"PuwIZMOUkeXT9987/db/dfrNjz//8LcVwl/l+V/EdzSHwfZIRB1WqRB88c4/PP7J71H9ePzDjz77648/",
+	"/+kHn3787cc//+fP336XpKwXSZXCphNsgyzfQwH5KePPWyFJqnsMicAr1UoG1yRJaAdc6jKOErlN2DBR",
+	"xpfOBfdftTPMuTzEKdQe5X18VX8UR8nBkElJe3PyN8PwTa+lloIS+UwtdGFba6nzEtmhx+qwaY7evFwJ",
+	"mqqd20K8YupwTp+nOsouUek26Y7ieBXMCuZP8AI6oiWhKSO002GJJmT9QCqR6h8lubd5/akbTz/zlWef",
+	"29i8/tQaAd8hSdlQHDFpXHV18vVCy35ONF/scyNo5lM3XVfu797u7btMsnk1mSTyCLQ3iBLk2WynYqa1",
+	"Ra1hK4GaoxQDQYZ0wIhhG86cnvVNyD/m/Ww5p/XVk3e+/+kffvzFT37/6Ue/I4ex6AxcvhbTQxbLwETX",
+	"xNGAEcrxUrgm4Uo4UGJtKZgRzFETNFoM7qh92QZ7lAmqOsCjEGp5Yw4arQ4AqaP6UjxInUpZjPyY/XaJ",
+	"aOeK+5jNuPYV7XY98kJHRUfMz4sOadhjB1dzw2tKZeHBiKvII8bsM0XG/ShmZJwK3iN7u7clGTCWwE0N",
+	"4ybYQqUXfvHAj1TErBnv0kt+V7/tvZGd5c1VUP12YHel2XUL3Sx01xY3uLjEr2TcSqRGwplmW5SklIdi",
+	"qPkXWX4ebhgwElghasFLpIHHoJ7jglFWqwUsxUtRi20slQF5Bl+zRlsBIrFeerlNuCApSzBeBdoJSDrS",
+	"PDEnrWvS9LBGXjkjTz8XanJpZzaV7O3enmYB3pXUd8fe7m07nZC50T1ZECbaOgWGvxrxl4ypJJJx5ZWD",
+	"pWVDzeY7NVf8fvYs75oldVVDEF6RALQU0I+SBH8aJSw9ijAVguomqvVEaHwxwW8Gl12M/M+ZbDKWU7my",
+	"rr91LjNX5f3R0FZV4I+2o8phvo7Rqbd4mIjIpyB3BO9GvVHqi0V+Ue8dUrKr8ZE+lZovMNMomTC17XAO",
+	"tJ6BrK30t+gT8uvLjOtLpyo88ohxddDpi2qHO7wiCc0HB8r76FC/eMgIimuZQXFq0csGQ+xS/7UunBDe",
+	"nK/xWXGDMupx0KHhnfrYQaE5tKoOI7S9HcyIy5zfUxUsjdK4CZFmRFXeRS+ljsJI3eIqnfgFMsH9YdId",
+	"VZUHBvdSQNoDNtlqjTY2nupEIfzL2gFpd+KorRewjQGDbe/yQesHg5JZDfltsEST6ACN5Z040nwTWvLy",
+	"SmyozpEyLfLhd9DhHB/lAefTA+kq5El+Tl2Q+/LNmYc4DllXpKyuC19WQdpj6ppEL4Yk2E7mTQYOFGkh",
+	"KiRcKMKOI+nSfD7YkFXGAjZeQhzMwbzvKxOM2cD2BGG7Dn1ZUs7Gn+9jYA9AsR93lLNP1HnEReXH0+di",
+	"yTMu6xq6zY7VTXyzwsfqNuab1/M0tffnAja0IuF9bef2+q2d26ubTwVE//tsQF7bu7m6oznD7r0XVzdv",
+	"BKTTZ50BSrck4p14FKIK5WqtReHEJ9NqOevgzRHlyqjzWXrgZvk0vMa1pK7FRtmhxucXSaJnQMCrLMky",
+	"JR0qGfztmiS2XatbOMb22jSuKcHCu+bzBxr/KX74yuMla0OHfVt9k/IOi3d5MnfoQsqoSdpyjsbTfjOk",
+	"p1uQYm8dJyL1iajyyH/Ld6OYBWS/H3XVwdd29wNySCV75kbBxnE4Ud6rSn87I5cFUsWaO6PvinGWhjbN",
+	"IlMxlr604rTDYknGaaRUIUuq6ohmYzZNBrA0znDvVy/u7tC/uFQp2un7pH87PhA7e0KZCCm0xK9VpBgd",
+	"spiFByZlzl29WuF4xE2y6PRI7oqxNFFnCQyK9GkIkrFxVtE4ZTScNFjCbLpuh1MDr13HvZQdRWxctZzV",
+	"i0k5iaAFMhajOCS96Ig1WNhZCiV+59OPUuOXM2+YXP6YYT5oQBjt9IngHebv1JDVQRZUWflKVQoNZgXp",
+	"bnHSEI+TirHxsy5rKsZrjVCtxMlE76PsM6aI7OuHqs+GAbRgEl8PmZ6RbmNzGzVN46AlHRGPhtyE8rl5",
+	"spJEKiCHMeWDzMalG4Aux30Rs5U1sqPIUEhFNoONjY0tUpi7vXlpHDeOXZvNESQdJjGr4mqpHsfGht23",
+	"xn0WSPSuGM95zAoHHox300dsy6FgcODgFjU4eU6QjSHYwJ6W4lnMaKpMgdmy1R7Pu6w7kuhSpHF8p7u0",
+	"9UbDHOJgjhW2TODB/an+hYc1DCmnPTbUyjAX06t/8s6fn/7ybx7/3V+5gbqWmvHUUlml62eQBV6KwtNm",
+	"0VCQg0YKz0Yzd32KE/JE+Clj/fOc/pxSQsEkgo3okyiMKSNCSxK1h033bPVszsZ+svCq2MpwOsdNPFsN",
+	"0/MJSjsSuMAP5RbtTGeQ3l4qev5k75nmQHxWHe7cGSmBJmJPuknUGYwSAFPIwgOxvWuSiITx7A0R0knz",
+	"DExzHfq3PL/cPeQAhmTvh5XsoLACTrq9HUTeqnfxYyHZqxY0ZQHJFWxV6fBgGEmpp++Jw5RRj7NwNeIk",
+	"N48T850knVjoD5G+E8NDTWt+o2feygEYqhqleeTfGAdFred0eq0ElyJmd1LjHvdZ2prLvG5rO2ik8Nw3",
+	"NI5NONmCLWff+1o/28kS4QEdWuGmgaVnEQ9vhgBl3SQ1aCEQnAfoMfLA2FrLt3QebEUoDwOQ4Ig5LSgr",
+	"YRyDFrYEZ2TvhRe3jdEaYh20wBSLXg9NGVP996Kuqtuhr0ZddSfBXX0QLPVZHB50UzGs+w62dF9RNcLv",
+	"RBw2+uQlgfG9zf3lEWeLEdwrEfdm/w2dGMOmbWVxiVpMF6oi/tu5u/0P5yQ5w4MWmj3KgL75A+ks2Kj+",
+	"tKJNkRbxTJw9TFknSiJWv+QWZaXOmoPPZmQWxVFyQJ8+8Ps4UAQYyTlpXO8SpAX4teBoyDStLrSu98zH",
+	"lbbZM6ciRWFRLMoOQbYYQfVNbveitPLukhSYsGE9DlmYU1M4BiX0C2eKLsVYDlC8gPKzUWazxc3PqN3Z",
+	"oCC7IO/XXK07mcvKSrPA5/TwYkYlO8h+NWPD8Gwp4iN2AHHIejhJDJhyHTDJ6RGN1MEhrYjbnu5+EVEo",
+	"97XNf+9b9lbWAybbZMASZV2ZNpauH0kl0knJln69Pm7RjLHZHtxlEszsZVGHs/FBBiw3LfABTBklsAVb",
+	"+bCNAxaIHNUyI+WREY9U0wTHvO9ZLH+eTZhaI2yhdolyyWpqgQD3ZdJIXHEb8TxUc6JORZ1BleLhelA8",
+	"qgci7M2mHgTbM2woGzmO0+kgG0fdGr5iWPd0XLM+1mGVU0MmrFP5+IlYG2cp8tlkQ3DnUL9EZ3ZAus3t",
+	"j4ZD+gR4Ir1i3rzpJ/t50onMs04irtVIJc+WcNJYVG4Wd+RJmihOrm6RjGQ5nZsvjmepb95nfcpDFh6I",
+	"I5bOJRmDXnRgAr79MUcuvGqz9ZPszQrvX61VynnHq+vdKxh0ktFhHHWI/SSDM55qtM4bWj747M2lAPah",
+	"9Kkr2xWXrnazU2+w2VyKs5HPCtE3cZTYsRhudBBr/oIkoenBKx6lLLED8lhjbAjm7AOQjSfIgoBssxDR",
+	"UbcklnGds3VwAZPEotp64xORxTpVMqf5o6HqcSFmClUz4SYdxWGGcriI8geCYYMjWKVnIW5vcT3La+Go",
+	"YqVplFMkqhQ1HGVtdH216jkjaq8iZPOaJPhOYEPJZYfya5JIxRJ/PN4cFO4P+NnvUC63MKkTgrI7lPMK",
+	"I1jIFPVlWtyCeFPdyARGDo2xWDLSp0nCqpurtEoscBCdrK/qGeo1xW5N/GjF0NJMR/K2JQbZDqXoVbuW",
+	"QekS3Zg/9rRDvYgGENRUAC4w6VV5OO0MBu2Jxp2OTr4myc7ebkZVEJepaa1i+krMtfhT4QRLZrJOoJ69",
+	"HrJgPnNszUrn+5eRmf+0jfhCDo1p0+eZQ+V2yCEG3uUlFQAKGUgjUpLsv/xaOSyutpRDph0WDACe11zd",
+	"5kzZ5GYfsvZ8y+6gczrGiEzHcLXd+VJyvRFS/qw/TVDmZpyJ/t6hfPeFaXHOfF1UcIEoKumsylAyrxl9",
+	"pKXDKgv6TEtBbgxbLHwI7GYLfFlavKklK7XsHWjlspq1mNZ5sjhpj5MJP/Q/DKNul6XVAB9z21sWsZpo",
+	"FmZmkA+3MDbfgrxAZf9Q0DScDTE1T6BL5nH3o0I1c7ex4w5L5vNPZlO5Zb/1OjeYMDE+jRrdQ5YaHWnO",
+	"5Asi1LcvCw8Slh70xSj1EbmrfJbPh77OF/4YHfCFz/2xQ6iZE62JkYhjhJn+gix/bf/eSkA2Pnn7e9ef",
+	"8qXNzOpe0V5VAlBIJ9cQeJocTgi8CVFm+i/d2IaaNQ6hyrZ2X7fkG8yYHs3BEl+nR6yaTKdNT0ac7zHp",
+	"Io55dmBqRz0UUiBuO/KMMGce0pyyPWHfleGANlvGb3jxP4n4wIvLkjISgau6Gx17ZbcydBVmUljbgA0Z",
+	"g/ZnThV3ep5pVs8mVxJrOKrV2IrD9Y7TBBDsKMWGyRmNKjRvxHO5jBAC5qDqXEItjRnzrkidvge6Q4fp",
+	"aVyT5KV79/YIfgDy44aTK9uhQ0YOaWfQLJQX5lLsvTiNSstMqURPUSq7MQXZkejOUj2Z//jGzur/Sle/",
+	"sbH63P38x7WDVmv1/pf+zLfmt4Y0ivdi2mF9EXsjbwrLNc/tPY5KGQazwT7cfnyLgiOtCm0+FKG/uIgc",
+	"YQv1VG9eDLCtyiHcY8MkNve3fwzevEzUeCGzBuFGPWo4PD2onIp9oXpKwVKSb2Xze2CKCHzXXN7pQvOb",
+	"vdrTkyutR2lmtbuziG5qF95N7t7Y8CtB+WoUFaaN4Oxk9lUT4zTH0PtRyA6S1J+KfFsQfGTRsVxILL9V",
+	"o9KI8yo+IB2ahmT55NFPTx49Onn4u5NHvz95+NHJw39CzOCVBq7zYGmc0mS6Bz17oh8leojLJw9/efLo",
+	"ByeP3j/94N3Pf/au19H0oGIR7+Si88zlmjn/ymHX5E3Ba645xe3Ut+0vGSdBlbprnT91p9nGm9bNIxnF",
+	"8cxIewE4pUR00ayi0lFnsGWhiNEtONaSEEaBxJj33Wdx2FigtUOtDuxyYnZLZdxwAFyMiXlnvnT3MY2U",
+	"N6LWNFwImMXKZCZKJIONnqfDEnHkVJHtaj7XfHDZJs2iF7C0LBRbHC4C/n5O5p/KjE53Wpd2FDL37zzU",
+	"Wrmnpjlnc30T3cUybedWyQsiHppH8toypRU+qfmMa2YuVca1Zu4p04jjoDpzhGA+x/ISOY4pa0urCt2b",
+	"sXk3IQNk/rpVc+7VwpuBfGHacjyMuPl1s4ZTlVet2lZrul2EFZ2Veuepd3qlqzmTIGuX1m+vrQ6Hq4VN",
+	"q7LIzg7YMupyeOZwLieOK2sTB1WzCAvSWPOowfN0/fjB53GVmtTPnbFuM5fpzJFt9oK66mi24r3gRNzY",
+	"A1QCkHZoKRNNvZE3uxgneI4CVBPHYjXZ1BLNRcter9BDFlcKXTMEqEZhwXoDI8FNWPD8qSCvYBZRtbIw",
+	"pimPeM+jAt/V17Qk6YgDjlUsxtuEyoGblAjZ15RwNrZggI0GZfPYoYc55H5cMTfmPxt95c5kc5+GBcz+",
+	"fj6RfjVIp1a+nU5ELTTknQgLe7WhyQchixX1T2fRMD1PDnCHjiRAlJlanRjsceO6v/5GpftgkRhzwQ/6",
+	"lM+caO6TrwZmrElHUL5AcuOLKI4gmFr8bADeXRTjfSU6A88eHtHICB1vLRR9Vw3lyjAGLcMKXFD2KAes",
+	"FRzI+fDLHfqW4VVHD22Wy2+/yCPF3/Kn/LLw4LCiSLyT5zvuCxIzyFbvxEKyujzf+sxta/0B30/MQrcu",
+	"/iGLBe+BYajPiL62TQr3HMnbgoYsPJiX9dcbisxcz73lcpQOLtvURKYHME0v9x2KWUjeyGNxrQQ0oUOq",
+	"BIBP9OhYH9qv04TyRIBBqcc4S6OOV/bBjWuucJn3YV+9VEl7KWNhIes/4uRrejhkGUvyq1XR7a44xYpV",
+	"5iPP6cjxZi2/sbF5/42N1efu/2/X39hYfer+ytYbG6tP45/+bI5SZe5kZ53jqut17mRsQx3z3FVuCu+c",
+	"4cPZqMu7EknDC65JA5USkM21Ncsflk/f/vbpd362UoGwk58kH7bOzJDlWZmuc+NhTEsZ/qTPQjxxJqNU",
+	"n8d83y8o/F1z5AuDXNcEVs2+TfgwEdxwa7De+ze6ElziFXsHWIIpwngQwO4gztkGAEwcGllOWUfvU0io",
+	"ymAoAA0A16WK6s7Gl2YEPVieKRLGl+zueHijN7eoKjrdHa5rUsTtydfWR32OZuzZRykJlaSNenE7Y5d4",
+	"69Ie2yZ8FMfWpRdTqbKcm1q7z51E2sgNL0oYGyaq4uDrw8aR22RqOJR3CJbGCOfsvW4WsmlncMdnyyHT",
+	"a3NQHR4yf7oHGCzMMs01o5lsfJpSE8ZDUxMLdwtDGRltTLZmswprWU7gyIg22/jaZAuHfl7IchGaCcAu",
+	"6U0Lv3ZRY9FrHvBYikHyRTvSiT6RFWpghBD4GMNgiPiaJF/bv3ObHIpwkuUYAKHrU6kf1cc42F6DwrT8",
+	"cqGzLOdguSsu8tVa7+4kstLTVWv3r+Vkc1QhO0d3Vz6nOkCWaj13IZ+Y75CX9dmCj6Hk5Jq9QX6rTKV8",
+	"c/5eAiMcHuS2+unQDHyjaFepisGoyhp3LMR5c6XOK5ZqgeqalZajZhUvPQUYK8ZWnep9ZYnY3pH6Ib5q",
+	"6lLMiYYlwoMu86iqn/7uZ6e//8Hjb3378Q9+9fgv/jogE8YDouhxAUL7qvC2avldGMks9rc4sdO3//b0",
+	"9z84eefDxae0CLiWAclqePnncFn3y+DieykzePpRzBxckwjC1nQ/awsw6lmgWZcIejUTSmomLBSWdZsH",
+	"ZKofQeicn/y/ePudM1H9RaBMFdV7WYc0oMrIwUYrteg9Rll1oecAew6RKzos9mRd1ANAL1CNpNoddcdT",
+	"P0Vg9RQ9sWw2JlsW6joZsFFIH8mShPWBkSIrdH8Np0uk6KoxxdA8C6unAJs/SjuxLZZFPvnuT8gh64gh",
+	"k2QzICfv/zr7dfnxT/5xZSUwIMaHE/xhjdxzz2Ven9IMbtvUJHBg/lJGQ5JGvT7mY0rGQ+dw0x7V84lU",
+	"H80IfZrSjtKbOhEjMqalIja1NPc6LnmtGdcxIGUSUgHGy547JzooMwHk0GGVWGGFQ5jfRg7/zvDEDIiY",
+	"Ays2dSDmC02ChXieqk5/ESNznqRYCvOmnT7RG0GgoBiBXqCDbUykiiRuPharhEIRYx5o6hScIToVIO1y",
+	"ochQj05/YbKCCI3LPte63NfmMTcz8iCdpVJsOC2SRDxkxxXotkJGbuV7cyi4SUZ/c8SkCkg3FUOy4bd0",
+	"NfKZZ87yBiDKmZGXGNZQgE8GQOOwGkXZQhhvNQWjdpLzrcHCkCmij8R0Yn6EPW5gsoDVLlh3TRez964q",
+	"YMGOpirE11arOpyge8vsmn+37CyqGjPPt4lkFjPfYoVXNWhWqKpFODIG2RyrCiGvLdUrKzSpF2JO6Sgn",
+	"/1rf16zdzXuv3KyGwZLDiLt/3WzgBlsKzuAJ68SMpgdTonm5XMGIZfWWMdcF3yf6/Ur0K0dpmVJDvvjm",
+	"d7Um8p0fbmlpDAQAEceso7b1WR2OpDJx5zQMySghyz0hQkm+TLqMSfLJ+/8HsZfJild4mw+NoLnKdC6d",
+	"1Sz3yTt/fvrrPz9557unH33w+Ec/fPyXP59yMS8tph01Gn39+BdUQzwRpNdrbrNcT6kpXlNUM7IpPVc3",
+	"FUf9qMX5bqaN7Pej5J5oqoycCz0VVIyZ8VrRkO3r97xZQ7BRAKNzRnywzCpeCanj8Zm+Ob1EmwG5HpCn",
+	"Pnn7FyRhaa65eFZAzFBkvHZvCwq0ZW7CgNgYoIBYNNgxPWIBeOe1AgXhkgHkjwUo4AeQfROYHKDA3qEH",
+	"9nett3/y9i/q8wEB5s34J2CJYEaVKbL5Rp2HuTzf9QZZ8LR6QC8Za0jJgFplZ8gjvMq7I7AKjqsp8VDL",
+	"0uO+sHsjSaS2QE9abid0ApUijMeoHZC2NQu3t+wH+loB7APd6s7e7or1a2QZTWS5nf3c3soiJLO/rbhV",
+	"MEp9Fn3x2Sf1Yp9ZBcPnZq7tIgqNh3v60xGrdmNqccny6bs/17f3H949eeensIr5amstG1vSmsFEjFKj",
+	"B1HQ+PVomq5i05WrXDKs91Jvbq1M6M0Jo9MXQjJ/4nKnaNk6g9U2u1XnAJ49E7Lek105pilAn6swQe0Y",
+	"L8AeGhesOSOD1csjGwoGjMqCMg5lVWbjM94RoTek5LV7L64+q5cqK4znJSlLKw66Zl8kUVfPQIqB8C5X",
+	"1OMiZeEB1try2DBewrJb5jmY1a5JEtOJGDnGCa1wzWccnEG2TQszuN4bF4dbVqqH5WJteIfPMDXImVXS",
+	"/k0UUrv0Umn+4okvUEUJzFpP1FZ3E9wQmEGl8m9Vs+JruKHz2Ubd28CXozmoyLSGAocx6yqij4ngJBml",
+	"idDCwj6eya1iBnh3FHcj84seZQBmQ2PP4IyFhAtiFYOVc9qIGZXjMnNKqUi8Ma0g3Uk6ZG75OL0a1dXj",
+	"Ztn2bwMtanFNT4LyiCGnIWOty4PJnKTM1NVsaLzX4yDLn3z3J5ruN1e2gIzsqQzI4QgRNTWP1P/T7MCY",
+	"oYamXLWZl4kGP/OCV4TU55pckN8BWT3QvHiWuYMcLte8yt4gT5I3WzDN+WcW43MOw4WV4vNckhjm4/bt",
+	"t1oW8PmLpHUzK6+PEAVQdFQq0RmANyhlWpXHgMvqwpmHtDMwro76HhCHAIIPoZ+1Wa5w/+Ux98kM85Np",
+	"NrtJAcfMNunSkVsdwJ13NVmcLSx/PkH6fKyXCxoZA7IB2wr+API6glwpspHZHtmbIxrnaL2dkVRiyLQ2",
+	"wyT55O3vo5NPn+RrUGIEoU3I//OXWdFvksQjSVwTkGGLYGckMZMyM2FCi0YdzfyL1ju0fOP6dX3Ha1LM",
+	"57sCzqUyns01SZRQNIauMj/kNUlu3nmB4IeExmM6kZixcKmm061pvztZ3twg//+VbSJ4PNG3KxRQ768K",
+	"vpqZmGFBti28EvqT/ngtsJ5FCABphudQM3oHtzUfA1lO/wmN30BRXcbkvKtRvx5Ng1/OEPVirL9ToS/I",
+	"dR3aNwEvJi2RkkPKB6sqpVx2WRqQgeCHEY/0eTn9wwePv/WDk3f+d/Oly7EjJYkxL3hMRCtrZFfZO0Oa",
+	"aySOBvqQGpIDwSKShLMjlhIsr0JGXEUxmJ0cs9Ly3p39e2SdJtH60eY63h7rb1m99MG6eRVsJSgskkjp",
+	"AUgDtqe7aQsO1afaARzeNho77R9tmC6JuFSMhkR07Ss2nK+99sSa5l0rRTOqmcKtAFOWqxIfUtXpL91/",
+	"ME1Q/wuYnWALbdrPiEdvjpjmgLxnzFKoQ5A2tNNGhmskiGVbgZf4NhY+WFmbjoaawsnkpbsD384PLxfj",
+	"5rmDrnujpNhHvT5L4aqRqCWtuTxgHhfIrMgj85o5looOBpPRYcSD/E7lbCASIQPSjwYTOhgFZDJKDGLk",
+	"lThXqm+cgJh6KT5UuPO+bBZzz1RF7JRicyqluQYFsErWKa55ZnYKRAnwS5NAn8WaXWI6TiRBAgosbwQV",
+	"342o8+c3VXeNT/1fLlJFq9KS+ZIYky5NMyEONOKeUFuGp7KwTZanxP+VoMXb2fq1A9LGAcNPFH4iy5GW",
+	"YfA3ze7jYhIZNGGQzvRnAGDexgxRaCwlXTHiIemyMUuxeB1WY4jQeiD1JdLi7czm0F5rcUeatjJ+RW0w",
+	"HFgBbc1WNZwNFqLo8UFKFavScqwE3MjUXQeH4zTn9FwxpRpb7aKAOTPgbc4L3aa4qiUjmmFATkWHa5Kk",
+	"xsZpdvvZYHPjflC7H6XbscwRc25X7Ay+Pxfxcn4Yn/MqT1dp77vcJCAnINiRYJw8DFc9n6ZztCPZg+op",
+	"9Occ7OnS7Ah2gXVN8ZAfGD91A5CgQlzp1F6AbbrKWsu0CE+h1HXmDdoi5vpa0/LVmj8TvAJ8dbcQXQiu",
+	"C94bVRVak6wimRzDduuTOXBuLoSptCXGRJUVZY92BmcpdI8l3vyZPz5oh7ngfY/nL4xSrlY3FyMsraen",
+	"iF1dkZd54lxnJbpjWvj+qNdj0p+9VFXp8FAcV2e4l1fH4xw6FMfG6sOVZirWPg2fNjDsNVy0vagzWBi4",
+	"6qBKKLvnVNeNMKmedCMeyb5BuqhCV8FmkV/NaJUSeAWaQhcL/F5RCisVI1U1ykKxX0JTRpQgh8wKpuC2",
+	"FlDZyuIBbRmwK0XlgHRFHIux9Mcx6jdqw4KjzuCefs+8fxAWc9uqMvRy3gK9uB9XbfMVwrVVi+zW5h6A",
+	"sDwEE0o38yyBB2xtSm64cry3bNemI98bJ9ezrofE7yRa9adykGOOg2yv76xIqgDPk+CsRluqwdbChwcZ",
+	"ZJL/3pi77tDskJKFCx2nbEgjK0bMp8F5ESxCzAhFLuNVWbxlz++hgZWZPTCZA8g4eoJEXAl/4VZ6xPyL",
+	"4ksCtW8XwvkdLDJP2abpCtfumpnpeLfdkGEViTvFmKaF6SKfcoMm9Cr74yGy0q6VBNIA1sYtEGu2Err0",
+	"ziJPzihX56gMNAXEi6K0VCG7zpJA5xMRfWOfrhWFIaJR2KxKTcGMpGI2M8y1BkkI40uxGSf1a0alQ1P5",
+	"yiMwYdFBOW8NrefxO9/K9FHKGQ4rKvvALVX5uLo0e2OzxDwge3Mq9xW4lIun+i+Yk1lTfTpYGkdh5SLP",
+	"ghfwWGtK9arz/XN6cXd9BhpBeWeCnP5qEwJLhNccHECr1Aez7jQ/UkHxs5kjWjBJ0ZhoatMUiekI+rCR",
+	"mpLIwWhW0uIF5SFmg65dkbPmIuL850hFnD/3L8nZYgOeV5ctaAh4ZrJgxnim57//8msLpDxWZB/ioZ6R",
+	"eOhuVYPUw5mphGfP4ZsinOrk9SYneMaWzM7wc0/avIaZeW9S5wp1nbU1F2qmez3VJL/LvWvn+tJew+V8",
+	"gxo1s8JWrXVMtEPrA90MtWH+2IepW79UYTlmqcIjleHjmoCBLo1NqSCtTIDei5rE8sYWxg2srC3iL6x0",
+	"C9wUXI6G8BushH4LoB1Y2gEQr80NCMV/lix//rt/ffzRDz/7+//02X/65gro5V0hwibeg7JoUio+DjOP",
+	"JBmwRJHDCcEXIRMU83TQ7oye6FV8uoq/iFFFHfGCrDNV1j3FZUUfPdrMCz1lV1sslHH5+7tpbs/07osr",
+	"HM1xKvwV/6Ykphl85Rw8Ic5ddKW+kEIt3enUCa21VdD+XRMPB8VVMZWLxjH+6mw3zyqd9MXIl0Hwkv6z",
+	"FRZCOkHy0WdXN7VWgZ8GrhZbT23mC4VSvFODyqFL59FhaLXVRSvScsaj2cOZfRuLCn0T1rzBhWpIHdqx",
+	"Iy0upuu5sqih2Lp79eJOTk2oYtkDl4y8NDhSO2M6uUQzqk17LbFSMUo7LLNJFx2xWU2P7HmTMJoFirf4",
+	"zLrLZiRbYKXUG4KVnFXfd6GdsyXXZvOWPeJSRRwWIlsRorfDsywzd2O2oRg69xHNXbx5zmp/9ziJwE4O",
+	"iMVpBm8xJ33NUd7HAiRW2Lhn72RD8prCfyxzckvamvWKEWYV4ri2TGA/RLw2ofhqUt7Hi6KL0pkeivVT",
+	"ZPRNNi+Bnuf3TNxlinFr+Z+DyFL73UFIJ97UrIk0JQ1s+Fwekxrr30y+TMJSqXvUUh3VchdLKeC7bJAB",
+	"Y4kkUTHG8Klnnp5TCioN1bsKeQrOuVhva1wbFemw5XFDimkTy+/+y6/VFpg8S/FqQ17TRWppyBDVh0HN",
+	"/z6LQ5D/weajqW+bUPTmQkRxCYUMPXaQcUiTJI7AONQpc9nSVJ6tmMrB6v0vVw6+ynyQFbaqZhxbRs+y",
+	"r6KfzQQk+kW4MxWKW6DGTT0GbmWkC94KAtJD0X0IxxHgDwy0vddHVe3SO2LpAQgUiZq5qkN9+CHeMFtZ",
+	"SBZMU610+ZWqOlkiDx6gYYhRkUNxVOXzdIFzazY/0wXdzSdSkC6tQAlpWCEnC/jxAuh6zzruSqW75AKq",
+	"FJ6hltAFwQ87Kfs+OrCSpM1DXoZcHwYXMwBXdgZZ8tRKg9iYmZWMbIL/XADHJrh8vjuXIvjo5vS0P/v+",
+	"x6f/9b+ePPrdZz/4x9Mf/coEzn/60Ucn7/zy9L13N1efW90sy3oNbGWmw+vTHT4/iuJQ3+KUhyQVYuhr",
+	"vRLAopSw9NHD0w8+/uz7Hz/+8XfNyE8/fPTp73722fd/dfrBxwuMGxOCyzXm/WPCogolSfPpGzN43hSv",
+	"iJKIcZXH+cMF9/jv/mqBkSd94yavk3sTIRWNK6TeryDuqAxIf5L0GSciQRLbIpsbG6sbGxtPT40tqAP1",
+	"KCOrMmvYuPEVs2uPf/zrTz/+b188+tf6xisMVc6k/Kga2RGoOlRDL6TULMjrJ67kTx1McTKnK/b86xI6",
+	"kSZT5X8qAFxnFzAsTGzW1p6DeTKjkqu2T+73Rar2osXieLu20IM/sYbG8YQYhb9k1PHHxW1cpPaJg/Wu",
+	"QdTju3wxZ1bYY/PHGYesOgHNqjD6RNMhgLOZykrA0Rm4B6zltqSheKKTePn+eWY+cxHOEFvyrp2i3e4+",
+	"k9IfZ2zXZ/p2lGn3QIkB4xXSHh/JSvtRJEkqYkaGdEJCYYMOu7EQCJ1mvOEdwaWIi0jDpWQEPbORomM6",
+	"AfsEok4kUWdgLLVLwZLeEK1QwAvQIFwBw8KCVMMFVVe4NNbmDBsMI8mMhTjN2BH8lBWBnNF3xc4VjdLO",
+	"uttVrthWveT+nLo8EWM+s/4iOW0Na3zkQ5oxmwVKUdg88XL1gqjDMPC6H4Whlm2Q4mQcJX6tsXmI7VwJ",
+	"ze4+LVSYZraJiHXEcMh4WBWIfiiODUKuxIGQ7BOA5AdV3ogohWANLlQfkg0j1RzYaCqvwQdsNEtumb+c",
+	"gS/Y1VOPMNPJigV4iitoqGkGgVZZiAoHzucuBksA4KwzuVWE1ci+9dPlOdf5rq2AXXdQ/WWG65J4k1QM",
+	"I8lCooSDluUpJ+3WK/Ybb6BSNDdgzIcsa7oqZF3Nc1hFZ/CKUHNdE6Zyc9WAzVV3aFThM9iBCqzV9lpM",
+	"znPrJcPMK/fwPERkoIUrl4/tns0myhpSO2fzrKqjlBpTEtqH6va4cjn2Ytphl7cg52ufnjM5pHpNGx4r",
+	"JwvCAU7zJEQssh0ZgILHfWzghKA2s4yF2iJ0SJZPP3z/9FsffvrRP68EZPP66uaNgGzeWN18JiCbz6xu",
+	"PhuQzWdXr28EZPO51eub9srOoKOKOFZ0uBQsQSP6X92K/lc3o//V7eh/dUNeSfmeUb7v2kIBzcUyCK+a",
+	"oyBo41KfNI0nByPJwoNR4rf5aobROLzeSQFqUm6pUnaprHWdGzdwScx0zTCLGTWl2Xnpyd2SS6ha7iOL",
+	"bG8rITE3V7GikbV4Wa86liOCZ7NDJZ/L/6sNDa2inkUaq0SeMeBxEJSF75SqL9dHBlSSSIEwfJv+Oj3y",
+	"HL/hTI2hKmWHyqrgrMYJZXku2RCF6gw0EluvmsI5kevZ8PlG6kB0uxU1wIQtHmP8eCb4AOwZmk03B0ca",
+	"0mMHMbhgT6sL5tCfZn6rOQNBhpmhH6JJNGMEVKoyIhX8dcvYqrJaSVodHNN4EJhsDK4ERLEqodg2kRHv",
+	"xQwDsPCTxMCQQRKpe/Xgq5AVA5hY51Qc40EFYS2STlh9eirzDGfCNoNtaI48gWIepEeIPofj6KYx5kP0",
+	"Hk8ss7xwFfInt5x40+LgtUL9ZRcLL5QIX6AoeGlLz0HfKxPJVWt+Zjy3eJglSpRx7/WOVqSh5+tbPLW1",
+	"9mLJOimrkH9k1OMA2gbvbCGKaKmyJBgwMmBfkgoFP0aqAjZGt3SQpKwbVeSbSUVTleEbFEYQQC4Ii2Pz",
+	"uyQ0oRWIFovkbzbyA6Lrzm5GceXLE6zNnixt+iIyhUMW2T1ZOPTVVDJl2uNwPUIdTVcXK0PaF9DQ1hyc",
+	"JfyDq0/iX4r4S/g3i7eEv2U5+eZXWvg1R12y32bYS/B7DrJU/EsBiamA+JmXMnfHjzDUsRg3crUgrR9U",
+	"naBX6YAZGJQiGW+jxTQOMWYHChxMo2q7cT9pPJ30tTGfY023MU2BeCRHWnTZ15zMXI9J9DLzBK3scLKz",
+	"t0sGLMMf0eeKtKUYiINP3v5FOyiWPXShqTUd6elao8QaZCLoLvVcGU3RQY7D6yuVmIuo4O0rp0rRbpck",
+	"tMfkNSLxrYBIBmlTCC0qErlunqwRLBEoCY2lwFoBeoj/YfXm/t0XV++JAeOm5AMQu+6hI8QgypxaW1Ad",
+	"5MC0l4/WLNeDBxD+3fUE1wNE//Lp2986/fifVjB52FkZLGkASLpGG1sjEGuhFzsGNofo+/ootngsepFU",
+	"UUcSMVISchxM6VubBBzYaG/ChQLX0fLpuz///MPffvrx+6e//C8reXZXxHstbispQFgToyFm3wVGLDYQ",
+	"uoB4XSqOvNbiLf6lL+2MVJ9xFRmP+5e+RPb1aNr67yKNvmEQgZ6HTSat0cbGU50Bm8APrJ2HxhraavEi",
+	"5fToESMTMVojO0B6hywWvAeMyiUosqwn+NHvVowigA6fiRi1uLTg4EAAWOyDquzLa2buFsQo/3sWnw3J",
+	"hi1+FMnoMGaAJx4pcwdKcmPjRkDYMe2oeIIox1IMGQ6gWJsWKm2aZbsFEBpf+hL49doQDIwruG4ypr/8",
+	"dSl4myzfffEmee7G019ZwaVqa7JrB6QNSBNtgLyEPdJ/Q7AJ/VOOhNHWs0PsoIgf0TgKSaQvmoC0EcZj",
+	"i7zxFgLKtbhxoTy43wY9SE8B9apDGto6za/iO+iRjDj5mlZXmWSQGxlxcov34kj2Wxx8bxMxQvJs73Q6",
+	"LFGrrxhguS3CeNssxl2m0ohJTTzoYoLzq+gAyl2Q9m7IholQjHcmqy+zSdsWZ1k2SaFvjliLI+sjo0TT",
+	"xvWnn3ZKPmdo16+9tvvCyhpQqK2GDSHZmrIsJbY4/OlQhBMTvo01SdH1iFYhI/84eNG0g/W1x1GHbWcN",
+	"t3jWsqUvaNdBoIeHN65f33bK02MnZg9JJPXkojgm6YjDTUJJylQ6AUhuaQC5kYp7mmHc2HiORF2CSZ2F",
+	"L1scExQ2N4hcIy+zCe4iZJvqZq7fIJAOtoZFmLM66PolYJwG6znR58GeFADLpzz3AiKot70MYEnMRmvJ",
+	"XRN9ytQo5aT9FmmBhNxa2iJvrK2t3Q9Iy5WV9d9bS2tra60l8qCNaIdSaZHHMK5tklApSRtfb+ut7zEM",
+	"AtLNwP0QGGDxttMwYFJrPWmtxdtWTJMR77C2GZxEgReqFNgC6fCCbpzjgUoEJHaYyd0U3MptwEkdepaj",
+	"TodJ2R3F5Ku37lnyQYMQkvite7TXDjSHD6Oe3nVzx+KrSLJ6R7UwRagk7d3u6m3B2eqrCLENhxwpyLi7",
+	"W7worJtJBHAk9SK1n9q4QW4LRV4VYdSNWNjOU4aATM289jsiwcOJLHhINRsmcTSMFHpBNcMD0HQ9bc1+",
+	"8FIB7mSvJf1nczHBz2MUfiWUtbOnRPctoTsTbtPiOTtfWSOAwaHlX5OqpsmJjLimu/bxqr5oV/Hztkn8",
+	"gqYon7S4wPDNcT/q9O29qrvt0DgmkdrODqj+ozlGT605U9b03+LgOWLbJtHHVmXL74JNC3RPRnzAxZjr",
+	"7y2bo8osG5KGnoxtHXgkJYejFPfeHH5pi00g5TMaTlo8pYptk0M2EUgTziZHkty4/py5KjRbnazu6JHC",
+	"2ZGsI3go15AoW7xEhujaDTVpmBpYu7fuvUj0qF/Rg7ZcF+4BScKUdlWL2wJZW6SdvbkK/zfQyzCllcB9",
+	"fNc6CoBuW7zwSDL9pRmrObrO0CKoThMz5M0rWliyz1rczZyHhBwtegHkdppdNYapuseztBDt/7BqXlvd",
+	"Ddvb5M2RUFCLILvRqByUBRV6iAfHlvoG5GiDKoUi4M7e7lKwdMRSaQqwrm2sbVgzHU2ipa2lp9Y21p6C",
+	"qCzVB2HcwuPbk6P/1kN9IzsGu+HS1pLmrLv2JYhNpUOmwIxXUQ0gf2UdaLKy8pDzorFgNHjT8NR9zTHh",
+	"fRCp3xwxQByyErU1BaEhpc7MYuaXhcvcB9yQRHCJmsv1jQ0D+KpMTLQrV33dlOCcqy8wNYFsX1KG4GbR",
+	"B9XuTKB1Ok1ZpkjAg2DpqY0bVd1k416/LZTlvxitabT4uu8yxBytKY2GQ5pODBmU5X9wZvQkItEYCrkf",
+	"LBX4pan56WjGcum+CbqfJjasKmKWaG5qi3JpDjSn+xlw2/MinJz3DpriG0WNWKUj9mCKejbPu28f5Wh2",
+	"ZTdoTKUVk9bOYfN3OBcjLaHkGb95MfmiEtiUJhxieBBMcaP1t2zCMxcPKlnTV5nKSeWiD2zNkl/Vufwq",
+	"c/OwzcnEaxokTCyylpmiFj+vxZMITFdfJjnPzXdsqXwimvLhcv0YfYKN6bKcKZTEtGNEiyzpMQOzycp8",
+	"gQKVrw5KVUZ1afG2/bK9Ru4YAdy5ePtUotmYhQ6uQ6TIcjv7FSTRrJYP1AqKcNEz4yEWa8yNBEX9bOM5",
+	"IukEpOpxf7KFdujiOIwyiBd/8QS8BpehewgujN2hmasZv7vswweA9VCZR2+YlkTP4WThhD2Hyzi8c5IA",
+	"IpEXwPnWkYjAaXNl50/44lh2OMlPT7ZAh6wjtNDuFDrZcpIauCCx4D2t4psjI1HY1qKFWiM3c0QD6tRn",
+	"ta13jKHVqKFrLQ6HNt8H98Ba4KniWfOdIez1XGWOf4OHAQugXdJhyIMIKlWSO9Z//+QpJNUxMyZ8BC0w",
+	"khkjOJMB6YjhkK5KpttVLNzKrK//zl4uQeb/Chy/ly0kdJzEEKthfHkNdaLm1VisalRGL5xZaU6qCSip",
+	"XZEOa1YG9NgcJk6BU8JYQpy4It+8rIsfbGiF6TVxz84zLF+k06wR4fvzD+kieUheo2em8mmdN0+M6umE",
+	"zyFbMX+YIb/aNx5UXWIQF9CPklUliMmGBuut3qMYEjGWu6M4XgUEQZMHDvJlzJSCKsCixfs07uIbAcGk",
+	"awQtUoLY3PEV4yZC0F5b3Brt7xScFyzccjgDufEVkmdsy4DQQsvwElXOK0GLI/indKMtJWbRB46/guz3",
+	"o646+NruPqSH9EUcop1LU2KLy1iYSrqHDMbjtEZEtwskcfPOC9aCzVJ8xfgXW9wUFZRQDzbIZPFMVwQJ",
+	"nQtlwz0Sag1aPjvAHZNt80RaAZzay5dsA7BJSl4hwJZUlcRS1nlc//toRHbgp8BLdvrNjz//8LePP/jm",
+	"Z3/78Uqzs5kdyqnrHkt0gqzrPa1ooreuIFN8NwPAzj2lVJK2pwJoG91+LR6pQJOf+Y5AiVraQWeypnkr",
+	"M5papOBywmgKkdrjnkYKzP9g2McTZEy96DmgBHGHIfoTGgosycNvLS4B+LVtror2NmmjMxCcJWCVt34v",
+	"4z6kyng/Drho25NlXIoZE9O8CfReU44cPcOA2oKOPa0PE1ho0INpl21hO27lVYAOy1b7miTOkSIDNlnZ",
+	"1tdz2yyUcbXTFjcOZoMFZ7zAbUgAN95HsO9b/mVWYrltq4s5mBXtgLRhJm9s3F+zGbLtT97+xcoa2QGn",
+	"cbnidotnfh4lkEphufUOyYCwI8YzhO3McQ7Jhsajow9XDS963sQJP7kMyYGnv2RNPe/e5H96GNQdOF7F",
+	"g2HAE8+JR6GT/umNjRKvymRvs/JnZlZ5oehZ5kl7g13sqs+8C67YMOnwMMB6Ru7EQ5KpI4sJdHOdQPjw",
+	"toCjl9hbpoTRbYwLalomDDwyDPBfm5MWIAu1ghLMzpZdzkyR+CMXSu+LKdqJ0f3GSGnYobLgokVDpOZW",
+	"1rZhqrhldkgWghnSVQsDUqh5K1KCgIKpGDqC5nBljYC6A+M37BngBdHWsk0sb8YbB1lyG6I2UjTBhug0",
+	"hTuwxc3hdkpUOLcyBi1avr1GbrOxpQeIAjHDbXEMjrGxi2iatXN2bTzVdtUWzw2rZNyfQGiVKeLu5JVn",
+	"htUWB+6RPbomTeAEWYYl++qteys2OCKPiygOoMWHVEvnEM3cJVxAQI6N8Mh7xVgPLEZPQ4gQgEtqHEnW",
+	"4jc2r5O9FHzUWB/jRRqBEZmizQWiv4wlzHtbwaMKyXmaRehJWq3D1PeTMLaYQqAQtTHXoOeinz5XdO1q",
+	"FFTcchEBr3Z7Qdff1RipGwjkF2ugxj4sCqw5KVOGuLNedNXW6HnYr1e2f9439CICRG4PtnDAgJGjJMaV",
+	"at4TMwpKu2N+XqlhH3blwG6dVejOA7zbW2Qs0gEqGjao2pz8nEEnIzNawD9ucc2JAwyuiZTPKq6FWFsH",
+	"AYfQoVyz+EO4R+xMl29sPLdSaRc3H05ZxSss3E+0Nm2N8EZw/bd4WjMLugURObdzCTDPqxb9edXmK533",
+	"IX1RpJr+RlKJoZbp+oJAtUx9XSihBSQGFRpZlGKE8/Lp29/+9OOPHz969/Qnvz5555en3/rzL/76bz//",
+	"p28//vXDlS2Mc7LXbWqxHw1emMGdDIhUKQNRMszgQQIC2I4Y4tWLuoqY8GJz1Egbe3r80fsn7/zPdsYo",
+	"AJ/SJKBArLWjkWv9vAVYJNKA2pnX9cc2pNDEvA5YYqJitZhiIvRsqKtmRCqNwGeMkXZrZD+OEhkQyDdB",
+	"/mFlxW4UM5mhXYLFe0xTzUNyGGEtZvVFrGV5spfbAQPHAIhtallymXItTtFAM4QWpwaFeCWwKK2RFkW1",
+	"DCsD4kqs5Sh8TfqTNbLDM9uAUGTCVMa3PO61wAg3AGYDMEfW1c4ZC5FFGqF6y4pjkbUuk1sphXrAGSsk",
+	"Ix4KzrZbnJlHlBtM8+bMT7fK9szZeAGT5p5cF98VMSdYJBRnzfG+Jktw8iAHU+fWKt9E58rRIGms3gGI",
+	"yWUXrmBDN1VOE4z0hBEXJOknw3mCjjvSj6QSaUHVvGzVe+aGQ/LcBdxZ+bGxFRA014LAXZOQRA5HCr0+",
+	"ytbFxtBg1NBAptQXg9GUvUJ2QRMn1Yr4yrbJkwAeD8E/+h6iclAUKNfIS8JiQpvhQ3CwMerqxWpxy/sM",
+	"SqkU3OqIbDv/rmRJEFrDj2RVLITu9sn3uuhRXp2N8/K5s55vpZq3jCjf7/78i29+9/QP756889OV8+TE",
+	"5gRc7NnsCSYxAUUJ41Y0UXRgtVrGg2rP7ZZ7pLZbfEwjSJHqihSP9FbxCKL7NcrK3huxD9J4xvSIuUKO",
+	"77gsg5vUHLF29hSj/WxIoWYfgre4fnfGAbuLy3mOZ+zfFqmb9SnyPVhTpHOB4iXsJo3CM5B6QV1aTd3a",
+	"PVXW/LzAzwUufN5JxeJnQz0f1jKGmDy9zmkm/Mlr07WEtH6zsMjgi+FtF4sJtU28T7bzWtKUEFBbCKaF",
+	"kBxQAiTqa5USK5Wk7VGN2+D+A38sbfGQRvGEpCO+RjYwrcis6EomMRiECk2JA03tfbtmJp8v0CwoTbV2",
+	"ZXwbsJhizIk4jKMeUIHE1PBIbZOnnnmadMQRpD9aFeyahESy1QmjKYkjehjFkYFJiAWEv5CQDmmPhUax",
+	"8hp/90YlGj3/C7hEnpd39zY/FxfCmPaZyjf+HA+LlzU5pcIr9Z89+9ITFwJ5kdeSW1p1ZgBbDlrwxISw",
+	"JfmOWcJw66tX8dH8HR+NOFEzI7Vgbfm2HIzawVRIjeO7a/H23mt5RE3W+VtyMHpgImvIrMAa2uLWWGQ+",
+	"LkXWkEaBNS1eiKxxi8bnwQSgU2WRNQGxadhtCOAph60QG7XC6TBDVtANX5MmYAWHsf/ya1qsVJ1+G9JB",
+	"My2yK1IL5j9SrIItuyXPL4gzF6qqX4V25CkyXx8DYqnhvKJAMFpHExTuuhMRYqm2OhRk5nGsOYdwFGZJ",
+	"j7bM2MXvQNUNacZ6pREhdhCLM8F57zs5GC1VJpIhuUgTjwF9QLREahPMbHK2MiwAA+pafLldKEDfJjHr",
+	"KiJGyoiNwJJMBK2l8T6VK2vkeZp2RKil1+Wv7dxev7Vze3XzqYDof58NyGt7N1d3ArJ778XVzRsrEBlh",
+	"QikCFxk2q6a/rVniITaZIQ2ILoooGcVnliMqfXZ7SLbPmJ8lE7LDzTjykm8EDflo4HdKv81mexfL8a6S",
+	"2dUcNbBhmOsHjt15xgHPMYRzzAWeYrBzH2k/I7Vut9lS73721mWIvZ7EEFuUrE95iBglboz8XIkrtk7X",
+	"uSauzB5f0wwWO7RFM1j8Y8OIfxyfLfBsYhT9w3BqlHjji6ZL815mKk2hkNpMZcQ6zczki7Hg+qeJfeXK",
+	"3ETFEZqg85JL2Dng+WltYgFyj7mtjVJ9xOGNCz/eF0oZWfGQ2WSBgHiHE0f0eCJchqIz0ONDhLZp7o57",
+	"OLfKCp/Vy8l2/y92d2puzWsmrOzK9wCqT1nq0ApTLDAYxlQaWWxXFpOhnb00ETGrJiragMZWnukiKnLE",
+	"Luf6bpgFuxga9UXyDx8s9UxOkm9DQDgbXzkLMaC/YI0RqZZCDhn+pgSqJswCUucEbKOsZtFw/s6DmdS4",
+	"/paN1z+IwgfrKTO/NoNScL6diaUwXU5jRuEB1xFadgqaDs2+X4Bj8PpF0WYVH83SJSJJ3hyxEQsR6uH8",
+	"shG5ibmBZpuS0Wz6YQ5KetX1VAZUv3g2kHVVsdR21Fd12F8Hh71BxOOhNAfchmYteLwrDDaGs9CUAZYr",
+	"A7iLr+3fuZ0D/mKWQou393Uf+1GPUzVK2RZR/w5Rgkc8OraYhQgXHBxtmmd9dkxeenXn5ur+SzvXn35G",
+	"M9fWEj5S+O4a/nYoQoM13FrK+0YoboNBvNbiYH+3eKsAdJphAcLoYDqru6HJr3H+dm+SsDaGJiCddyCy",
+	"M42OGBmiEkc5+sOXwUKFGwDm9GEUruYHUOG2tHhkDssKAKuGqUhIyhJGldQyaGlA21DH5/rxcQZiKEaw",
+	"8rLFs/sx0C9hTgqLpUnDwehXWJJeKsb6YUJHkiGgLFUkZlSqFs8xYe9lK2daGKWchVmWOSpLlsz1K4hj",
+	"KxncLvqNFm8XcNMBhlWza2z8tbuvZHntfaUSSZb1P+AUiWMxNp21uB5hX0gTzu+AMIbDiOO7Jp0fmoOg",
+	"MRgURdtmdEQVZNOSWIgEMVUx4LXCQuZjJ+dvKfMWBLhki9mc3OzCvLiwsTiWrLMgLzKBKSUIvr/YpSIS",
+	"uQ70sk5HYaRWY9FzLhRf8KjJIVP6/NJuNyB7u7dlYJHLZZAFoAcZirgMyKE4JlB0IWhxW5+viKi+avK5",
+	"U4gUDGzZ7awM8zVp46jFcAjR9BDrFNi4x8AEXgTkk7d/sWK/N8EYiJQrjkzU1M7ernmhxYFVoDGZhl8f",
+	"SZUFW4LmAq0MKY+6mit2YiHZFqQTQAJdpMgybXEo/Kz5S14cIDX1sGGskDq4EsDpDzA6GSF4sSw5Jgdk",
+	"GZw2Z0fRtMe0dndE4xGT1iAGOO1dhXjIpgZIyiw+eyx6gG+sj7Xj9UeAWs3SsBd/Qp4W3nc0HbwienUZ",
+	"eZDZrmfd7sRROyBtOZGKDduQbj9gky28eqLQgtwDQ81WqMqMRjsKSm5X2tBqzXc7nKAnlyy3gUTX0PiL",
+	"MXC4oeYFQBgYRDzMXm2vzBgYRqpUjiyhSrFUf/of36Cr3zi4/+VWaw1/+tKf+Q2Pvo5w27NCQb7enrru",
+	"623+PkBlWFRF8NhNSwblkE7IMiDjgwG3cmn1gai22zYz2equXYtx076VmLfnPybjHhzmW1w10cvhAiCM",
+	"qwrVfLHrzJRWAQZSrGXyxn099fy+g/gJGEMsehgWEx1FMeuxDE6vOCqyDDeXLARWJtM326E4Xs0K/lSa",
+	"fXb0u8+L43umjNHF7YnTUdWumErveGVeyuo/b3sjy5/98tda6h7SOM7WOr+VEiHVqh6bgQ2QhOoTx2G8",
+	"QzohPaEl9OX85sZ7vmqvZsMru4s1t6mhI9MuFLW5sBB/d3g44MsGWCosUAUlcTbOqOlSiGknBBh/0+Xc",
+	"53T9rUNxDBfgQRQ+aGYGc744ZzPYyEOciGX7R0ScOODLVqOaEGdGJVQSSY/O5PhvTqEWjyDr/pokMvoG",
+	"0+pL1OtrlUX/SjoxldJFScmIeRuUL4gzkYpqxYfKzCU5YCwhkaoheOPpXqUdtFdUal47eeg1JuYSKbpq",
+	"jGI/C/UwuNajlFUVBDeCbirGZPn56ycP/+Xk0T+cPPzFyaNvbbU4pjWfvvv+Fz/9u9Nf/s3Jw9+cPPr9",
+	"yaNvwUS/eOfbn//m0We//Oln//m9z37wj6ff+e2KKQ6VdaN1sQRVOKsO9jHmRrY42HZMcOTyPtTzhcU9",
+	"zkFopKlYkdksrjlTWOaixdtWdzyIwvYKVq+QVhuz5a5AaUPAGYSJMeGclaqNXvWbuJI7ds0vmvyL/c26",
+	"8O0KIL0BqFm+7Sa887IEscLOmICM4vgy5f4aQtplZkUDzTM1/piZvIKG10H5dKy/Zf7yAA9IzBSb5swv",
+	"wN89K38WBh340sEyMkQIOTHmOQ0rQVI2FEdsO6voEyH0kruyVTqJQ/tLZ7q7SpR9wwdOr0d5OTwX+yLU",
+	"rS5XWLXlSNlMGl5eK2MNtoYV98nyDNFyvh1HgrkpQrbUDM4/G7rokgLL0lyMI16hO9YVp8CarTNPXkCw",
+	"VlNRSu9jSBwsVwB10F/1J0mfcbmNQTia+UslUgChkmRn/+bursFwNbWN8DJwAa4sgLkTZnUNLN1DqtAI",
+	"lYVRQJg5GLgTAQg0FuLKbxo+5wN3kRJRcZR7l29c9q1VzZVwucJRZnn2Xc8mE8GQDxijp050Qw6fGYLr",
+	"FfNXslf95T1KHPQbWCjdazzbfOb8AyQagZMXJjJdTddPAdkaXcrOZ8tMIk7GNB5k8BAY3fMNELSgHPK5",
+	"avjZqjyhPMOO7wp1/JxwqpV8SyyXqOTbLn16Ebgdu5ECKBYWd1F3uSZtDkBT9rD+lv0RAmQ0Xa5KvdW8",
+	"w5pZB5zvL9c68MdC2FdoH6gj7IzCrsZAYLu/JpEhWsJzCD6JOgOiAF8sA/ZzoFO6Io7FuN4ckGlU9dfh",
+	"q9mrl3Zx2S6bXFy3Cno6RA3r834pG5ctTVYNO5O5IywSzlJyGFsHr4yjJINkW+BK88lsIQjdoyRh6WpH",
+	"U8M22E5CqBQ9kgUEWIRNrADyLi78E8pC7Piu8G7MabP6bsyr7l/a3ZjXZW8mD2cMYP0tR5d8MD+ejf16",
+	"94VqPRbjmJzTUKwm4lYBscV8Lf6hiSFo8eVisQ+wx8URk1nJjLzqB1HsWBUxJPL6HsZkZMt8rGyXC67D",
+	"4OjQAVRdvnH9+kp1mbk/qpNzhZdv3cnJSPhqLl9Hr0SozQLFLp+88/1P//DjL37ye83mgyIv1wSc0FRF",
+	"NM7x9c92ENdpEq0O2KTBBb2zt/uyfvHSrmfssKlWqSexjTGLeC/qkxodo4f9iGmVHsPKLodbuvucB5I1",
+	"8/UHZ+SNdaqpWdgnlIXg6K7w6rV0V0lnOXTHJVLUqxRvLBuO1zVm46kbebtUNx5T4eMJItk6wyY0SRgt",
+	"VvVagHOsv0WT6GDAbKrHkRiws93vgVfhzXu5mKSQsk38SAwQ8hunFMKqlxBvUaI2EMQKqWPNgzqnGzjP",
+	"o3eR9+ds8ncW43IMt0okbm02D1stINLrY9ETIjzrvThPTgos2yUmpnj7q4vnXu4I3o16o5SFBMpUYmg/",
+	"+JkjzRLUShYQhckjsOxDOiFydKibPWREiUtz1zob7Q0XB8ncGf3FXadVqsZrd1/xeaL29+++qGXLErWK",
+	"MSd7r91r8aqsJ2xIQineHdDvPOHxJr8iaPEhgD5RIqMeByhcfEBkX/cE2kok7TWg+f8sN9c08T5posGT",
+	"kEKx0Lm7dDdXDp9TJsHpc6RGKdTIEBBsLLrdYDoNoyknhZHVqxH78NqlKRHYXUMdAgPmL2Oj0JwI75Ah",
+	"Gx6yFEyKkH9wrm4ou9xPpKgPg7tCSR/639u9PcvIVtwje0Pu7d7GjL8hDS8zANUdjSPx24gcCgMzlyKk",
+	"8+QCKiTZdViTU7wKdCjXkrD6QO+lEVewgM/Dy03KXbmjl0QJrLyxjdf4kFEunWSWI0DwWnPLa6OsX4Er",
+	"0O2Wg4syLjGXTlCssb1RV1d7PnncrKhHXTmMOEVAiZIj3x9FQdNLCp2D3cX+yPLhSEacSbmqfzfRpZsb",
+	"BGqfkp0bRPaZliOzwDnkZ1SSmyJkZPP6s815m4cs19+y29wwgtqhivN3kE6naEGSqimfEjKgYYoleYaS",
+	"xUeYrdbThD1KjJFKy2r4XSpiZitO7Tifh/a0azE36kFi7kjhOQGs9rVZ9uInn/1foaXYyAYzZAG79pcq",
+	"xN1lULKXlq6ePCw5SoFaApfIQOorkNxccptztNaTiF/p8aoA6ZBMFS/tJ5Sq93Zvw2CvjqRnSDRPijTz",
+	"1eioTOGmQKkeSy7YjHgstFLsXCY8BD4okciBF8aSASuspvSYpUqux2K8Wo+A9ooYnwsIViMlJeusgYry",
+	"ihg7wNqxuORsxr0MzlRhamqMJdI0O0IwVgPGsPz4v/3k9HvvnDz8m5NH/wBpGO9XM6FmqYznlcXYaE+y",
+	"9J76LclyDMvZhZfjVKSpsqADWRJjh0pbSFlhlFGHQoxG5RbYtAR2nIi0nJXgzd55UaRE9gUA7QJkrd52",
+	"U1/POMrzYGwt42TJPaXMnaDF2Rc/++Gnv//xJ+/+TUBOHr538s57J4/+8uTRP941GTXdKAZ1Jvetg3h5",
+	"8+4rLwbkkEr2zI1VxjsihNoyLd7uyKP2GrkrxmZ0eUG7cRopxThZ7vRpSjv6VnCaNe8BBENWjlkJgUUH",
+	"rL/FzAuxgTPUYUREAKSFiJO2iTaXbW9JPFhmEy19c//fX6Sp2PSCXVZdCrDCEJOvl2tMZTavy+ErFOyn",
+	"LvYl6rIlAMzAWlVz0oqGel4EF/E8MyXKRwM7Kh2NM6ZiVIZbSS3+QfnqLGRF2rknKTuK2FjrCLBtGLvO",
+	"3QSHHOsfaoNDXImTzGRaAHJF0Gk2XNkiXJhlhhaoUrTTN0EzXBickqE4YnKN3LH1so22nn1Hss/0QQT8",
+	"7bwKQUCGVMFDJdwSlYeITDuknPYYVP407WmJpMXHqVAMRRUENDXJSZZcaByTPj1iWeFMW4QU2BEL9RHc",
+	"yYaYd9unOS53ZCgeMW8iCQBNuOXg5NPcQB8RKIxecgFuE2qbFKntB2s5jPvAumw7LW49hTc2nsP9yNyI",
+	"Zt187GJ3OMUuLkbuVexYrXfk0QIGisuTcs064KJU2u0MKYxZyvK11bzsxvVZUHzmDH35DEO6q48ejWey",
+	"Wk169obYzmhA891srGQnO9Ch6IzgWCDds2PFuGakmR2Npsw92EHhZF+ObRKGjQg/5Tq2RYadyQGRlCMA",
+	"MIvx3OAi1IooU3x43cz6ovgxgB2WLh0YOhSz0jcPWc5FCJGS1+69uPrsimXXmouvtfitLHPZdRjiK+YO",
+	"y7x/ga0jCVQRSSu1mIrNxqOH6Ed5RjRIOmMxikMTh2sSV7ObfQKwTuNUyzJOJYOA0ArWS8IIhoGJz7hJ",
+	"LZ5zT/2leV1wosZCj0MG8JPdfC00oRfZ9tDi2WUO4wY2CIB6IiVdNoaizCh59Sl3AAXz7locyqhirYV8",
+	"WwBli5gO7WM7XKgkaNh9QERX8+JJJst5XaNIV0V+8yfWa5fCLI+Pz72uSTGjPqRJZGy5kAlkrUnRhFJd",
+	"UgymJvtFuFQmk8I0LG+t5lZixNUqpE/M1Gpv6vfuwWvnpdeWKKSJUcHkogDWwSWn5CmBuJYGYkv2NSdM",
+	"os6gVDhs9krDxGdlL4w4tN7JHExW6oJ9z7NxABODm0rpSigay+0WTxy7R+F95LlaxtBsErsJ7YQk2Vgj",
+	"t2in3+Jh1O2yFDJsUDjVGruB5sOb3crmWOV0jbzeZxwSLHRTMaNHTLY4cscRVF1E9FEjD+sRJKkYRlLT",
+	"qsLcfXymiTir1trimaVM88khTfU1BIvu44BAnU9wtheM70oCQaDn6hpbGdGhTKe7uTTXQUekYUY5JsU1",
+	"T2h8/LP/cvrhR9XGuJDK/qGgaTgr3O2F7KV5aWIs0sEL9IJL5+bD891NIh1ojVMq2gN8TWD50oURiFLg",
+	"QKNEBoQddxiiwgRQq9iY2phIYnZpkXDdWABWaEgniHPbiynkiziu1AZbut7pUxCdJUC0P2i0xTf1Nxe5",
+	"z9GQ9ti6POp9+XgYn49rXA/5kgxXaIKw9WWEvWMSlgK2sg1aDekEjFeUk/1//1VySFMcZb3Ryud1sxUc",
+	"qn1utqSCGRgERVAuvXUUMjppVkriTiJnlZG40JoPFcifnT7lnMXeDtiQRnGObF7R6h8T/mW+AQ0AMLlQ",
+	"UTe6TLiF226PeRWbPEsBdgT5qIVVXikmxlSzsor6ErM4mbNcS5ezKy8wpWmuyjTlrA8WxgfBUrFh4q2W",
+	"e9H7dYeXxgSyqInCwmFpKd0sty/je97Lwe4chFfXbe3M0iHzdFRb/ONOIp/UtAyXhhuQVUAMWz1zyY95",
+	"Ao8BTa9I3WAu52LcUFKJ+KEY8bD2/tm17y16+8xaa9P4Pn51STA6+aSaaOx2/hAxzI4T1tFqZ0jV5Yik",
+	"tntEhOuw6IihGXfoIDjM3uH1t8xPDbi3XZiLPV/Z8vuPlxnupXFk059hxnaL9XVhVjzEYmQRZ2fmx6av",
+	"Ajv2btR6N+KR7M/PiN0eqvjwi9D2XZgdSoRPKituRioBMD67W5dCOLiEpk9MTswIaTmhqYqhiEN3FMeT",
+	"bGTV7NhaDVYxrqM+GNyail6B958EVLPziLbeyQObtThrglz06bt+45KhzPZzxClTIjSz7Bj4KRlgTQpi",
+	"1nX2zrooVPrrOlbs2AIv8oA1RU+6pET+3HqmlxYMaxHvBQ4KqsxZtFmDJlmIszC9DJRYtYZfqpxRU4XX",
+	"brwt+jJbxHo1e+us6r1ImCYWKDFzIVUcG0lXdj77ZlMbiFjZEhiYUjEmQwiysUEnqSZDGppLeRhJGfHe",
+	"ZcX8AXSxsVGS5S9++N7nH/52JSB6tYngTFao0VVX752EcTvhJ9DMb4d2JZb+bF0qeBGseVZLCYjF+jcd",
+	"+rB/kirScvIlUoveWxeiyJAN3BJ6gMDJREp6Bh8VfOcmKsqcXv8dkrGS9bfsj3XCvENjV7ZfdqyXBQJT",
+	"oAx9U0xzDctUzp63bg+KK8lX7NM68OQFYDrcPqpiZl7Xk7Ws0swyINSpfEYAjCAdGv6aR/ZD9L+WYFoc",
+	"k51WI+5+h+5Z8/WBadtAnpTWUzPpFk/BI8bCNfIKrrxTAd/4SE1BNTTg91kcEhkBnETKMJCvxUW3a4MU",
+	"cT+deF8qSTLSn3t9qHqZn2DmWhjflXDYlygPxRFLa9ypIEIU1x+5qiJhdEkQXnoMGGkHTDQg/ayCkCUq",
+	"AJriIbiEbIofluGfk5Gu98261OtddgWXriQT1Y4TjsOl+UQLvVoZ6PFf/afP/u9frWANvCmKkWTvhRe3",
+	"s6r6ppQpFhe8XN4rO5RfEOt10To9gU425lCPgDPLTm+/vvoVEyAu0hZ3FRupaKrWpRIJyXMmIDrVhDxP",
+	"ReIBsDZt8WmuanG3UxOUgBdhHoJtotYDrLOhR9HipvyJhcDTPeuxkyg09czHUQcma6IsKgH9NfdHf+0T",
+	"yIXtCd7vUH6lTFgPYDYjNvueybeXY/iA4sum72syp2pj9iCCK2HofdQZAEzu449+evLOX1abt5pBE99J",
+	"5OUCEzsd/vHAEheLNWNlo/qFLyFugWN4VbFhElMsg1OlSNzSb96zL17gsSh2VHEi7IixFo5Z9CCXUOxz",
+	"afPwrgJCS8sjEGoIq5yNiSx/9tcff/H2O6e//ODTj987efRTyNb8p8vB0Lo1TBSAi32ddTCjVIQTAwPi",
+	"LOU1uG+yEUPQZSgwAYekCJ5aQJ++fn2FcDo0UbqAmJplOg8jqUX6NR8SVpmsnrRbojC+K7kmas/D/uUh",
+	"XdGjKXyrSiKvA0JoxpIWTzVpBNBqIur/RIWNRjAj/wDg14ACqNSKgCkZbjIRekxdVr7BXWRONKdEU2lI",
+	"0mESMysQW3lbUvDazSiqAB/YHKjZQe9XkEPqJoZGSra4E4PeAZAvSI4upYUiCJANUUdgdvOhhHwhI9nt",
+	"7O2ukR0T9J7lWboAuKWMTjnAqMxxn3GtSFiVCFbGLH0xzZPMzPLM4/iVGcTIbi9ke9pi/7BuMk+AwaUT",
+	"Kbmx8VyLA+hmhJHh3izRleoc0Du61xejmF1c4b+8wISbRZDNBfKomtX4Oy9EGO949WCgcOhEjNQ2oSNN",
+	"JCyOIX/XJBRj2hhJxbiySDsOxB1bxhKWdJtLQebKMr/Kvkiirm5DioGodGn9Ued5AZnZbNZZuiAyD2rT",
+	"8C8wxbYwpLMk2GYj/eNKsMWpQ9EpkVyThv8gezn9zl8+/s3fn37nLz7/w+9Xygm1DUPvChdLQc6ZnRR7",
+	"c//fu5muW2Qfz0c2RIQUAfanD4xBA8Fz2+LLj3/z94//4ptYkjcgXzz675/+4X/mv/3rF+987/TjH332",
+	"ow8CcvrRw9MPPv7s+x8//vF3A6Lf+dGvAvL4V985/c8fBmT/5dcC8vgHv/rim9+xon6LYz1fqOQRj4Y8",
+	"K28pBTAPd91gR+VKoO8nSODVA87SeoMWp4oMhVRkc4O8+jx0cX0j2NjYgJxXW5wSp9xjRiM2l67otnh7",
+	"787+PWKRf5GrtgtA7TCAPJ/3Wk7AAZaxnE4InpG16pyXP90Vf7orLuWuaJwRbJKxn4BU4Hp+mkf5ZGJi",
+	"pOZhqtUV0JFndKNYoQEjY1eGgU1IRwwPI84QBqkg9yKSimzxbiqGYKg/ZL2IAxB4xAnmtkuGHCZTgMxX",
+	"xESyKJOeBE7SKIlYVpSGgId2mFA+CYhMoDZw1OMiZeG2z63Q4rZp0BYCW9c3/yikE7xH4YeIk6/RhHo5",
+	"2D6jaad/E9n0Hes7q4WWLSwPLIbMCcp/pPHlqujDZ240TkA6n+LWU8xrL98iMmOHqqZnt70yvNLBtnVn",
+	"OJ1LVLa648JV9Wtfq+r3xkbjhZ0zdh+oJYvcn5rKTaODItg5ZpwDSH5IqxcRvznQ58y/tyGaaWoXstj7",
+	"IesKkCqbdY/3yTyd/zGltLmHvT6nDdlqMWXssuKrQ+CdblUHz2Dmuh7W34J/S7FTHi9DNGRxBDDZac+Y",
+	"F2zxOlOuQ98bKECCi5QeohO3xZcxK9WxiRvzB0QqdNDeDhLuEQuN21d0Bis2Ha3FYV7bpI0mG9kGVj62",
+	"t7odBx5XMOaMJeFi7OPvX2XK3e+lS6KrygA+/fDS8jrwlsrLR+llDmz0SJBporiX/UgqkU5qyGle8R6G",
+	"UAhTmCLEdbPN8xu688arAhTulKx/jHb6AbFRWiZJ2uiORwVsjHwVWty6c0J2FHXYGmljtEHbxHLlJYEM",
+	"n00ivLmWERYTa0NquQdL22LlG6h2a2Eee0JgitMhI8lIkUOq5UV9Z2yTdjJSB/oPbd2EGqUc7MzQ9aoR",
+	"6FmYHQvdOQstcIewZVv7AAm+3eLtlFn7ZzuzhEo8XtRgougrg3YG0KRtGjD+MebNCIKmTURtohGIq5gP",
+	"AGHr26SdMiniI3YArbbRj2aNoi0OSwa/moay0006WugYJWY4VCHm3iFj3AKf6JnIJI5UGxwxUxNwFiMl",
+	"SggsVguQgkbEkYoo0eKIAzw93XZrtLHxVAfJlAv4ja1ebwdYyahgC0YeBHBVWblEOFlr5PUKtpX5FCnW",
+	"NgaYPq+EaggxY2BPHjBKzvd24JhdEUpKeRizzYm4y4jByAVU3uCXVOTgJRGHga10rX9YtedQ/wJHxlKy",
+	"VojiSAXmvOuTmfMHy7qaSQD6LKyC4Wf9Lf3zgf75wboZRjMM9uy7pukiWq+pSRepzpWGge1FncEr0TmE",
+	"s56B7pJUD00ZtAoTHebFv7I83nno6FzOmr2RvxpkLeZGGwFhCj7afclmh0AyABZNB0wm297lBHxAfUgs",
+	"3A5BkZlpwLBciX40zo6V/ROYKhvbMwCXa11/Xxmcc5sdK00eFynV6fbvUTmojMehcgCQBQJE0MsKtsEl",
+	"1eq5XmAYxDLeZPmWFCruaWqpW+y3dDtniBnVn9fGi6LSAjrDcCQBKFuZdbwms/Q3MPygvEYixYb4AQwT",
+	"oX61fAOGfgq2J4hD0xe+ZoxvjihXkZrA87b9rY0y0RrZscCUtrOAUGMU1F0FwFiPWLoKSwmyGlrXVwHD",
+	"UktBKaNhi1M4deUwUtI0irTF68JINfHt66148m59O7Qruet157Nvd1jwy8ZDg8BRF7MvQCoG3FVNxMsn",
+	"j75/8ujRycN/Pnn0m5OHv5rjQGph4FxOZEm61O0aHvqkkVg2tieUxlDF6iJ0AjN6n7VZg36hCTBlq6kY",
+	"oYbmaDiRNFCIlxMaBA5dF9LRgy7JtU7KQltQ4/Qnvz797p/PIFEDVLkeCzEYJdWBzfDYlPNoluQ7T0Ly",
+	"5vVn60TMKevo6wBKaeJiMDshDIjx1BEK3oosSu9aVgXFsQ5AvBOGg1dZU+M8f70yk/q8M5RnHiecp92I",
+	"qoh7fIwmIStqIsnoaxf4KsKgXgrlvm60ehx7FoEfVQd8JyNFx3TihhNMV6Ed08mTeq/i6K6E5dXnY6Cd",
+	"CpgdmG8vJ/JfHNmeQcswHioDO5JzMAFKM4u7iDz67s9PHn5Qzb4MJEl12MneSLnpS2F2CioGoOW8TBQl",
+	"y7v3XlzdvLHS4nhaTDEIRzrdJpR8dX9zdfP6s4iyYXKatBCM548dJ1E6QXxehGO3p5MzFkpC4U2RmhdN",
+	"2So8IRZOXbc5CdDxmlfpv3H9ujXQt2Oh2iAoYyvtLX0NgCEvUhlIcbYQLY4Ri9bbuXCKFILvsCf0GDqj",
+	"e0KP4pVIuGZZ8qtAdM3JXD599+eff/jbx3/7o9PvvVN96qRtWZ+2mGHmTUkkjXr8zuic7T03PGFlWXnL",
+	"y1EOoh7XnXlcKlWZR/tugxdJbG4/3oAa4dQDjXheyu/m/t0XidKLrtkvMApgDCae+dLMIU72vlPjbwYm",
+	"STnC0LD6thQDcWCItE06QgwiRpZfUiq5w+NJQPbpkO1Hiv27fZVGHRWQfT1Q1uKQHtxXKpEra2QHvP1d",
+	"fVLQrrC3exviUKipnmHLC0JiI/hruiJtcfhiGPGRYpIs37j+lDc8W1PSLl+6IKULGr8anldDhvuW/s6F",
+	"rKYPp73VaBEhopqXYcG7zKM5G9RqH9++cDd0oZ+Zvo8cJSTiTAYk4jLDlRpZt3DKOmI4ZDzU0rc4vqQz",
+	"jUAy1r9hdNXEBASZda/3TdfEbS3LOErAo2I9I1Z6WkHDohKKGdGstYTuwDE9YsYViH/Q7+AfWkuZJlh0",
+	"msyjzTbwl/y/7F1fbxtFEP8qK7/EluwkoBSJ5ClqVKmiolUDCg9BeH3e+I5s7izvXYKLKjWpoKhqn8of",
+	"8UcgEAIkpEpICEqQ4IFvgnFSvgXamdm7PecuPlz74oc+VXH37uZ2Z/d2Z37z++W5X5JQjxP7I2wOGeRm",
+	"yO4G4iO+I6M2bdjSgQrSNjPA4xE2g4zqRt1gwxgxDk+35XqOy7q8a6u0r7KmHh3VZNX1laX1S8ng619h",
+	"fFByTbdY+euTl/TsBQJy2JLD/9SwIisG3CO4DWWwoRiHx5qVNO9xrMEAYtbgxMVnfkMKAwpLY5j37aC1",
+	"xppcyiYm/Glu1PAaxVqBnmZYiWRsMcR55raoa+mhJBNg3/qs1UcQkvJu5cYYsNfycMJS2jBh+Au6r1Kv",
+	"YA89O0natHg9EpctSwPSOFNMoGJ5DhJNGNwSjd2NjSszgMPkz2IwZRagGJrFSK0Q1w9AIskobO2AG46o",
+	"XSUVedt+WtOLdoO4YBjRmVgSkXI54OvbfjO1OjVZtTs6GImyqz1lMrdCQP45HWDEjD7HYGERkoskuuiZ",
+	"LxQWY2DnK9aLEHEtS0ozXlUqytCuooULVVRjnA29QvXfO4eDo/un9385/fT46dfnhF/y/V7feiZuzx03",
+	"gRcrh0vBDoTXccOUTB5JsxDdk16+38GSGEO2yZQLpb1w7Rp8NXodwSzZJRV1OkDnaKcV8SYp6oDll2ss",
+	"8qVQijUNyRha1ITy0V6UnRXkzu68goG0bRd1eCi27UWqZPTfsom8EjI4IEs2221C8Zx889PwwXuTTJme",
+	"UCKczpwZDdIpEV5FQ6chyzUfZ564uM2MQDkBoBCpQcxj9b4TogY2HmaNNtWTeMFkoI3xTkDjP6eRWsu6",
+	"i1x4CgZrCb1aHhzBYGWQ5xISFDXmGZoDyxWrY0O3+Y4nve544sBN6XUvhjQQ7CsNmWVvZ6unPz8cPjo8",
+	"+fxJbcaUgPE0zitu8m6JvHPiin1M1H/wS+eKdwGk/Vwis03d4obkTlHVrkmS5XlvuhvNTZVdKYzjSWcX",
+	"4XCD1lBIjh/DOKvpcr8Nh90DLndLrFSBFL/0oAZB9AT7+86HkNnETllQMcs9o5AJpEAXlKms8GlGJcz5",
+	"hfClcPWSFO0Oqj3l+vI1bFLIjWdWaJ7v6NODYc/eU7Err3l+IU8FpSmsdHtxeRkAB+WFiNbPOBq6ykTF",
+	"d+YQ3cCj/Lnu9hq1vYlNyxiW1COLjMy6E3r7wgQmWrG0OcEFelAmVcoH13SsoUNCizxgPqyPMOSLneIq",
+	"BVg/m+6Y+dv7puz7H7vfF2ZjQd4khlEpCZ/Q8RTE7q3gpS8OmO0frNoTXdibICUKOnPgi/wJDGq8+ZAy",
+	"KlXZ4vvz6CXarAtxDuiPHJ/QPRorUmKKoxT/gIFiHJ8f7FhccMQos0MJQSjgHBx9Nzj6HmhKPx7jHUvv",
+	"6n/e8oOi+beYXQ4JbSgB5nDfD6AqAnNDbVYVi51Fxtnl6xuM74HSdkhLmm4J/Se97oJCDflaUloIRNoh",
+	"dfYqhuhDVz8F7o0UspKrEBNNRArEHRfWykYQhXbU5MDtJ6H+zWA3aLzuGxuJ0UZvTBTyVLHrvuybEpS4",
+	"qtO3X4wY8giVxg0FUU4+MXtyPU8lPk8lZqwsC8rOKNYr6J9gRNpzs9PiJtdBdCi0MuhJwYIorDMn2Nvj",
+	"DSW0M4aivcZ4SyGlmzCnEfR4espiqlvPvEUJCx/m/NIpNlQugIUwSXHCCRAKnygqDSCIVh/AEJPpjNG6",
+	"OE2FsdGX513vFdGPX1v09o09UU9WVitL8HEl00dHfPjR+8NHh4O7Xw6Ofhsc/WlNCcL9Z1CTDb/4YXj8",
+	"o80dEzi7We0AFfnP8QfDx5+x6vrmq7XkmliBNuOye8dPH/568uDe6bfHyQVE8ZTXfPj4q9Mnfwzu/p4k",
+	"4YDczrLS1KVn3GOLNMuTYSO97Iy2gNRi8SKtWNXlftsVsl0362DdcN/VFlkM3DqDr9r2QYKHcHaEu6uZ",
+	"GBmiCBmXKqDVUs/GNxqXN29eacCeiT48mCUzvdRVldtv3v4vAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

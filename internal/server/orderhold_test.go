@@ -1,0 +1,56 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// TestAPI_OrderHolds: a shop sends a bank-transfer order on hold, releases
+// it once paid, holds it again for a reason of its own and cancels it;
+// what it may not do is refused with a reason in Japanese.
+func TestAPI_OrderHolds(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/TOWEL-1", product("今治タオル", 1650, "4901234567894"))
+
+		o := order("SO-PAY", line("TOWEL-1", 2))
+		o["hold"] = map[string]any{"reason": "payment_pending", "note": "銀行振込 入金待ち"}
+		created := shop.must(201, "POST", "/api/v1/orders", o)
+		hold, _ := created.JSON["hold"].(map[string]any)
+		if created.JSON["status"] != "on_hold" || hold["reason"] != "payment_pending" || hold["note"] != "銀行振込 入金待ち" {
+			t.Fatalf("created on hold: %s", created.Raw)
+		}
+		events := shop.must(200, "GET", "/api/v1/orders/SO-PAY/events", nil).JSON["data"].([]any)
+		if first := events[0].(map[string]any); first["to"] != "on_hold" {
+			t.Errorf("first event %v, want the order on hold from the start", first)
+		}
+
+		released := shop.must(200, "POST", "/api/v1/orders/SO-PAY/release", nil)
+		if released.JSON["status"] != "backordered" || released.JSON["hold"] != nil {
+			t.Fatalf("released (no stock yet): %s", released.Raw)
+		}
+		again := shop.must(409, "POST", "/api/v1/orders/SO-PAY/release", nil)
+		if detail, _ := again.JSON["detail"].(string); !strings.Contains(detail, "保留されていません") {
+			t.Errorf("releasing twice: %s", again.Raw)
+		}
+
+		held := shop.must(200, "POST", "/api/v1/orders/SO-PAY/hold", map[string]any{"reason": "merchant", "note": "住所確認中"})
+		if h, _ := held.JSON["hold"].(map[string]any); held.JSON["status"] != "on_hold" || h["reason"] != "merchant" || h["note"] != "住所確認中" {
+			t.Fatalf("held by the shop: %s", held.Raw)
+		}
+		if r := shop.must(422, "POST", "/api/v1/orders/SO-PAY/hold", map[string]any{"reason": "warehouse"}); !contains(r.fields(), "reason") {
+			t.Errorf("a shop claiming the warehouse's hold: fields %v", r.fields())
+		}
+		shop.must(404, "POST", "/api/v1/orders/SO-NONE/hold", map[string]any{"reason": "merchant"})
+
+		if c := shop.must(200, "POST", "/api/v1/orders/SO-PAY/cancel", nil); c.JSON["status"] != "cancelled" || c.JSON["hold"] != nil {
+			t.Fatalf("cancelled from hold: %s", c.Raw)
+		}
+		if r := shop.must(409, "POST", "/api/v1/orders/SO-PAY/hold", map[string]any{"reason": "merchant"}); !strings.Contains(r.JSON["detail"].(string), "保留できません") {
+			t.Errorf("holding a cancelled order: %s", r.Raw)
+		}
+	})
+}
