@@ -46,7 +46,7 @@ type Store interface {
 	UpdateInbound(ctx context.Context, in *soko.Inbound) error
 	CancelInbound(ctx context.Context, merchantID int64, number string) error
 	FindInbound(ctx context.Context, merchantID int64, number string) (*soko.Inbound, error)
-	ListInbounds(ctx context.Context, merchantID int64, status soko.InboundStatus, page soko.Page) ([]*soko.Inbound, error)
+	ListInbounds(ctx context.Context, f soko.InboundFilter) ([]*soko.Inbound, error)
 	soko.OrderService
 	ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko.Shipment, error)
 	FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.WebhookEndpoint, error)
