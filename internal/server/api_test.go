@@ -337,26 +337,35 @@ func TestAPI_Authentication(t *testing.T) {
 	client{t, h, ""}.must(200, "GET", "/api/v1/openapi.json", nil)
 }
 
+// A key's budget is one however many soko servers answer it: two servers
+// on one database take turns and the third request is refused.
 func TestAPI_RateLimitPerKey(t *testing.T) {
-	h := mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{RatePerSecond: 0.5, RateBurst: 2})
-	shop := client{t, h, keySakura}
-	budget := func(r reply) string {
-		return r.Header.Get("RateLimit-Limit") + " " + r.Header.Get("RateLimit-Remaining") + " " + r.Header.Get("RateLimit-Reset")
-	}
-	// A client sees its budget on every answer: 2 at most, what is left,
-	// and the seconds until it is whole again at half a request a second.
-	if got := budget(shop.must(200, "GET", "/api/v1/orders", nil)); got != "2 1 2" {
-		t.Errorf("first answer's budget %q, want 2 1 2", got)
-	}
-	if got := budget(shop.must(200, "GET", "/api/v1/orders", nil)); got != "2 0 4" {
-		t.Errorf("second answer's budget %q, want 2 0 4", got)
-	}
-	r := shop.must(429, "GET", "/api/v1/orders", nil)
-	if r.Header.Get("Retry-After") == "" || r.Header.Get("RateLimit-Remaining") != "0" {
-		t.Fatalf("429 without Retry-After or budget: %v", r.Header)
-	}
-	// Another merchant is not slowed down.
-	client{t, h, keyMidori}.must(200, "GET", "/api/v1/orders", nil)
+	storagetest.ForEachDialectName(t, func(t *testing.T, dialect string) {
+		db1, db2 := storagetest.MustOpenTwice(t, dialect)
+		cfg := Config{RatePerSecond: 0.5, RateBurst: 2}
+		one := client{t, mustAPIServer(t, db1, cfg), keySakura}
+		cfg.Store, cfg.Logger = db2, slog.New(slog.NewTextHandler(io.Discard, nil))
+		two := client{t, New(cfg), keySakura}
+		budget := func(r reply) string {
+			return r.Header.Get("RateLimit-Limit") + " " + r.Header.Get("RateLimit-Remaining") + " " + r.Header.Get("RateLimit-Reset")
+		}
+		// A client sees its budget on every answer: 2 at most, what is left,
+		// and the seconds until it is whole again at half a request a second.
+		if got := budget(one.must(200, "GET", "/api/v1/orders", nil)); got != "2 1 2" {
+			t.Errorf("first answer's budget %q, want 2 1 2", got)
+		}
+		if got := budget(two.must(200, "GET", "/api/v1/orders", nil)); got != "2 0 4" {
+			t.Errorf("second answer's budget, from the other server, %q, want 2 0 4", got)
+		}
+		for _, c := range []client{one, two} {
+			r := c.must(429, "GET", "/api/v1/orders", nil)
+			if r.Header.Get("Retry-After") != "2" || r.Header.Get("RateLimit-Remaining") != "0" {
+				t.Fatalf("429 without Retry-After: 2 or budget: %v", r.Header)
+			}
+		}
+		// Another merchant is not slowed down.
+		client{t, two.h, keyMidori}.must(200, "GET", "/api/v1/orders", nil)
+	})
 }
 
 func TestAPI_BadInputNamesTheField(t *testing.T) {

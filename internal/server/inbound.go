@@ -85,16 +85,21 @@ func (h apiHandlers) GetInbound(ctx context.Context, req api.GetInboundRequestOb
 
 // ListInbounds answers GET /api/v1/inbounds.
 func (h apiHandlers) ListInbounds(ctx context.Context, req api.ListInboundsRequestObject) (api.ListInboundsResponseObject, error) {
-	page, err := pageOf(req.Params.Limit, req.Params.Cursor, req.Params.UpdatedSince)
+	page, err := feedPageOf(req.Params.Limit, req.Params.Cursor, req.Params.UpdatedSince)
 	if err != nil {
 		return nil, err
 	}
-	ins, err := h.store.ListInbounds(ctx, merchantOf(ctx), soko.InboundStatus(deref(req.Params.Status)), page)
+	f := soko.InboundFilter{
+		MerchantID: merchantOf(ctx), Status: soko.InboundStatus(deref(req.Params.Status)),
+		CreatedSince: deref(req.Params.CreatedSince), CreatedBefore: deref(req.Params.CreatedBefore), Page: page,
+	}
+	ins, err := h.store.ListInbounds(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	ins, next := trimPage(ins, page, func(in *soko.Inbound) int64 { return in.ID })
-	out := api.InboundList{Data: make([]api.Inbound, len(ins)), NextCursor: next}
+	ins, next, sync := trimFeedPage(ins, page, func(in *soko.Inbound) int64 { return in.ID },
+		func(in *soko.Inbound) soko.Change { return soko.Change{Seq: in.ChangeSeq, ID: in.ID} })
+	out := api.InboundList{Data: make([]api.Inbound, len(ins)), NextCursor: next, SyncCursor: sync}
 	for i, in := range ins {
 		out.Data[i] = inboundOut(in)
 	}

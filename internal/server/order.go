@@ -263,7 +263,7 @@ func (h apiHandlers) GetOrder(ctx context.Context, req api.GetOrderRequestObject
 
 // ListOrders answers GET /api/v1/orders.
 func (h apiHandlers) ListOrders(ctx context.Context, req api.ListOrdersRequestObject) (api.ListOrdersResponseObject, error) {
-	page, err := pageOf(req.Params.Limit, req.Params.Cursor, req.Params.UpdatedSince)
+	page, err := feedPageOf(req.Params.Limit, req.Params.Cursor, req.Params.UpdatedSince)
 	if err != nil {
 		return nil, err
 	}
@@ -275,8 +275,9 @@ func (h apiHandlers) ListOrders(ctx context.Context, req api.ListOrdersRequestOb
 	if err != nil {
 		return nil, err
 	}
-	os, next := trimPage(os, page, func(o *soko.Order) int64 { return o.ID })
-	out := api.OrderList{Data: make([]api.Order, len(os)), NextCursor: next}
+	os, next, sync := trimFeedPage(os, page, func(o *soko.Order) int64 { return o.ID },
+		func(o *soko.Order) soko.Change { return soko.Change{Seq: o.ChangeSeq, ID: o.ID} })
+	out := api.OrderList{Data: make([]api.Order, len(os)), NextCursor: next, SyncCursor: sync}
 	for i, o := range os {
 		out.Data[i] = orderOut(o)
 	}

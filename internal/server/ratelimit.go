@@ -4,65 +4,56 @@ import (
 	"context"
 	"math"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
 
-// keyLimiter gives each API key its own token bucket, so one merchant's
-// runaway integration cannot slow the others.
-type keyLimiter struct {
-	mu     sync.Mutex
-	perKey map[string]*rate.Limiter
-	rate   rate.Limit
-	burst  int
+// keyBudget is each API key's request budget: burst requests at most, one
+// more every interval. It is kept in the database, so every soko server on
+// it spends from the same budget and one merchant's runaway integration
+// cannot slow the others however many servers answer.
+type keyBudget struct {
+	interval time.Duration
+	burst    int
 }
 
-func newKeyLimiter(perSecond float64, burst int) *keyLimiter {
-	return &keyLimiter{perKey: map[string]*rate.Limiter{}, rate: rate.Limit(perSecond), burst: burst}
+func newKeyBudget(perSecond float64, burst int) keyBudget {
+	return keyBudget{interval: time.Duration(float64(time.Second) / perSecond), burst: max(burst, 1)}
 }
 
-// wait returns how long the key must wait before its next request, 0 when
-// it may go now, and the requests left in its burst afterwards.
-func (l *keyLimiter) wait(key string, now time.Time) (time.Duration, int) {
-	l.mu.Lock()
-	lim, ok := l.perKey[key]
-	if !ok {
-		lim = rate.NewLimiter(l.rate, l.burst)
-		l.perKey[key] = lim
-	}
-	l.mu.Unlock()
-	r := lim.ReserveN(now, 1)
-	delay := r.DelayFrom(now)
-	if delay > 0 {
-		r.CancelAt(now)
-	}
-	return delay, max(0, int(lim.TokensAt(now)))
-}
-
-// limitRate answers 429 with Retry-After when a key sends faster than allowed.
+// limitRate spends one request of the caller's budget, tells the caller
+// what is left of it, and answers 429 with Retry-After when it is spent.
+// The budget runs on the wall clock, not the server's business clock
+// (which tests and the demo fix), because requests come in real time.
 func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		key, _ := c.Get("api_key").(string)
-		if key == "" || s.limiter == nil {
+		key, ok := c.Request().Context().Value(callerKey{}).(*soko.APIKey)
+		if !ok {
 			return next(c)
 		}
-		d, left := s.limiter.wait(key, time.Now())
+		now := time.Now()
+		full, fits, err := s.store.Spend(c.Request().Context(), "apikey:"+strconv.FormatInt(key.ID, 10), now, s.budget.interval, s.budget.burst)
+		if err != nil {
+			return err
+		}
 		// The budget, as the IETF RateLimit header fields draft names it:
 		// the burst, what is left of it, and the seconds until it is whole.
+		b := s.budget
+		used := full.Sub(now)
+		left := min(b.burst, max(0, int((time.Duration(b.burst)*b.interval-used)/b.interval)))
 		h := c.Response().Header()
-		h.Set("RateLimit-Limit", strconv.Itoa(s.limiter.burst))
+		h.Set("RateLimit-Limit", strconv.Itoa(b.burst))
 		h.Set("RateLimit-Remaining", strconv.Itoa(left))
-		h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(float64(s.limiter.burst-left)/float64(s.limiter.rate)))))
-		if d > 0 {
-			secs := int(math.Ceil(d.Seconds()))
-			h.Set("Retry-After", strconv.Itoa(secs))
+		h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(max(used, 0).Seconds()))))
+		if !fits {
+			// The next request fits once a whole token is back.
+			wait := used - time.Duration(b.burst-1)*b.interval
+			secs := max(1, int(math.Ceil(wait.Seconds())))
 			return soko.Errorf(soko.ETOOMANY, "too many requests: retry after %d s", secs).
-				JA("リクエストが多すぎます。%d秒後に再送してください", secs)
+				JA("リクエストが多すぎます。%d秒後に再送してください", secs).Retry(time.Duration(secs) * time.Second)
 		}
 		return next(c)
 	}

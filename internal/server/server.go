@@ -46,7 +46,7 @@ type Store interface {
 	UpdateInbound(ctx context.Context, in *soko.Inbound) error
 	CancelInbound(ctx context.Context, merchantID int64, number string) error
 	FindInbound(ctx context.Context, merchantID int64, number string) (*soko.Inbound, error)
-	ListInbounds(ctx context.Context, merchantID int64, status soko.InboundStatus, page soko.Page) ([]*soko.Inbound, error)
+	ListInbounds(ctx context.Context, f soko.InboundFilter) ([]*soko.Inbound, error)
 	soko.OrderService
 	ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko.Shipment, error)
 	FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.WebhookEndpoint, error)
@@ -58,6 +58,7 @@ type Store interface {
 	ClaimPINAttempt(ctx context.Context, staffID int64, deviceToken string) (*soko.PINAttempt, error)
 	SettlePINAttempt(ctx context.Context, a *soko.PINAttempt, right bool, deviceToken string) error
 	Hit(ctx context.Context, bucket string, start time.Time) (int, error)
+	Spend(ctx context.Context, bucket string, now time.Time, interval time.Duration, burst int) (fullAt time.Time, fits bool, err error)
 	Unhit(ctx context.Context, bucket string, start time.Time) error
 	Hits(ctx context.Context, bucket string, start time.Time) (int, error)
 	CreateSession(ctx context.Context, s *soko.Staff, device string) (*soko.Session, string, error)
@@ -126,7 +127,8 @@ type Config struct {
 	BodyLimit string
 	// ShutdownTimeout bounds how long in-flight requests may finish at shutdown.
 	ShutdownTimeout time.Duration
-	// RatePerSecond and RateBurst limit each API key; zero means 50/s with bursts of 100.
+	// RatePerSecond and RateBurst limit each API key, across every soko
+	// process on the database; zero means 50/s with bursts of 100.
 	// SignInsPerAddress and SignInsOverall limit sign-ins per minute from one
 	// client address and in all (every soko process on the database counts
 	// together; right PINs are not counted); KeyFailuresPerAddress limits
@@ -177,7 +179,7 @@ type Server struct {
 	version               string
 	pages                 *pages
 	drain                 time.Duration
-	limiter               *keyLimiter
+	budget                keyBudget
 	allowPrivateWebhooks  bool
 	now                   func() time.Time
 	spec                  *openapi3.T
@@ -226,7 +228,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		echo: echo.New(), store: cfg.Store, log: cfg.Logger, version: cfg.Version,
 		pages: mustParsePages(), drain: cfg.ShutdownTimeout,
-		limiter: newKeyLimiter(cfg.RatePerSecond, cfg.RateBurst), allowPrivateWebhooks: cfg.AllowPrivateWebhooks,
+		budget: newKeyBudget(cfg.RatePerSecond, cfg.RateBurst), allowPrivateWebhooks: cfg.AllowPrivateWebhooks,
 		now: cfg.Now, spec: spec, specJSON: specJSON,
 		rules: cfg.Allocation, onStockArrived: cfg.OnStockArrived, secureCookies: cfg.SecureCookies,
 		warehouseName: cfg.WarehouseName, webhookAllowHosts: cfg.WebhookAllowHosts,

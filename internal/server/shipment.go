@@ -10,9 +10,13 @@ import (
 
 // ListShipments answers GET /api/v1/shipments.
 func (h apiHandlers) ListShipments(ctx context.Context, req api.ListShipmentsRequestObject) (api.ListShipmentsResponseObject, error) {
-	page, err := pageOf(req.Params.Limit, req.Params.Cursor, req.Params.ShippedSince)
+	page, err := feedPageOf(req.Params.Limit, req.Params.Cursor, req.Params.UpdatedSince)
 	if err != nil {
 		return nil, err
+	}
+	// A shipment is written when it ships: both times bound the same column.
+	if s := deref(req.Params.ShippedSince); s.After(page.UpdatedSince) {
+		page.UpdatedSince = s
 	}
 	ss, err := h.store.ListShipments(ctx, soko.ShipmentFilter{
 		MerchantID: merchantOf(ctx), OrderNumber: deref(req.Params.OrderNo), ShippedBefore: deref(req.Params.ShippedBefore), Page: page,
@@ -20,8 +24,9 @@ func (h apiHandlers) ListShipments(ctx context.Context, req api.ListShipmentsReq
 	if err != nil {
 		return nil, err
 	}
-	ss, next := trimPage(ss, page, func(s *soko.Shipment) int64 { return s.ParcelID })
-	out := api.ShipmentList{Data: make([]api.Shipment, len(ss)), NextCursor: next}
+	ss, next, sync := trimFeedPage(ss, page, func(s *soko.Shipment) int64 { return s.ParcelID },
+		func(s *soko.Shipment) soko.Change { return soko.Change{Seq: s.ChangeSeq, ID: s.ParcelID} })
+	out := api.ShipmentList{Data: make([]api.Shipment, len(ss)), NextCursor: next, SyncCursor: sync}
 	for i, s := range ss {
 		url := ""
 		if c, ok := carrier.Find(s.Carrier); ok && s.TrackingNumber != "" {

@@ -25,6 +25,8 @@ type Inbound struct {
 	Lines        []InboundLine
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// ChangeSeq is the inbound's place in the change feed (see Change).
+	ChangeSeq int64
 }
 
 // InboundLine is one product expected on an inbound, and how many came.
@@ -39,4 +41,13 @@ type InboundLine struct {
 	Received    int
 	Lot         string
 	Expiry      time.Time
+}
+
+// InboundFilter selects a merchant's inbounds; zero fields match everything.
+type InboundFilter struct {
+	MerchantID int64
+	Status     InboundStatus
+	// CreatedSince and CreatedBefore bound when soko was told of the inbound.
+	CreatedSince, CreatedBefore time.Time
+	Page
 }

@@ -262,6 +262,8 @@ type Order struct {
 	OrderedAt       time.Time // when the customer ordered
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// ChangeSeq is the order's place in the change feed (see Change).
+	ChangeSeq int64
 }
 
 // GoodsTotal is what the order's goods cost, tax included.

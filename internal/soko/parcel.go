@@ -58,6 +58,8 @@ type Shipment struct {
 	Service        string
 	TrackingNumber string
 	ShippedAt      time.Time
+	// ChangeSeq is the parcel's place in the change feed (see Change).
+	ChangeSeq int64
 }
 
 // InspectScan is one unit scan at the packing station (検品).

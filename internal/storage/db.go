@@ -189,6 +189,28 @@ func paged(q *gorm.DB, page soko.Page, idCol, updatedCol string) *gorm.DB {
 	return q.Order(idCol).Limit(page.Size() + 1)
 }
 
+// inChangeOrder applies a page of a change feed (see soko.Change) to a
+// query of table: rows after page.AfterChange in (change_seq, id) order,
+// changed at or after page.UpdatedSince (by updatedCol), one more than the
+// page holds. On PostgreSQL change_seq is the id of the transaction that
+// wrote the row, and only rows below the snapshot's xmin are listed: every
+// transaction before it has ended, so no row can later appear behind a
+// cursor this page gives out. SQLite's writers take turns, so every row
+// already stands in commit order.
+func (db *DB) inChangeOrder(q *gorm.DB, page soko.Page, table, updatedCol string) *gorm.DB {
+	seq, id := table+".change_seq", table+".id"
+	if a := page.AfterChange; a != (soko.Change{}) {
+		q = q.Where("("+seq+" > ? OR ("+seq+" = ? AND "+id+" > ?))", a.Seq, a.Seq, a.ID)
+	}
+	if !page.UpdatedSince.IsZero() {
+		q = q.Where(updatedCol+" >= ?", page.UpdatedSince.UTC())
+	}
+	if db.dialect == Postgres {
+		q = q.Where(seq + " < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+	}
+	return q.Order(seq).Order(id).Limit(page.Size() + 1)
+}
+
 // index maps items by their id and lists the ids in the items' order, for
 // loading what belongs to a page of rows in one query.
 func index[T any](items []T, id func(T) int64) (map[int64]T, []int64) {

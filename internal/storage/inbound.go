@@ -19,6 +19,8 @@ type inboundRow struct {
 	CancelledAt  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// ChangeSeq is set by the database on every write (migration 0024).
+	ChangeSeq int64 `gorm:"->"`
 }
 
 func (inboundRow) TableName() string { return "inbounds" }
@@ -51,6 +53,7 @@ func (r inboundRow) inbound() *soko.Inbound {
 	in := &soko.Inbound{
 		ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, ExpectedDate: fromNull(r.ExpectedDate),
 		Status: soko.InboundStatus(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		ChangeSeq: r.ChangeSeq,
 	}
 	if r.CancelledAt != nil {
 		in.Status = soko.InboundCancelled
@@ -169,11 +172,24 @@ func (db *DB) FindInbound(ctx context.Context, merchantID int64, number string) 
 	return ins[0], db.loadInboundLines(ctx, ins)
 }
 
-// ListInbounds returns a page of a merchant's inbounds, oldest first.
-func (db *DB) ListInbounds(ctx context.Context, merchantID int64, status soko.InboundStatus, page soko.Page) ([]*soko.Inbound, error) {
-	q := whereInboundStatus(db.conn(ctx).Where("merchant_id = ?", merchantID), status)
+// ListInbounds returns a page of the inbounds matching f, oldest first or in
+// change order.
+func (db *DB) ListInbounds(ctx context.Context, f soko.InboundFilter) ([]*soko.Inbound, error) {
+	q := whereInboundStatus(db.conn(ctx).Table("inbounds").Where("merchant_id = ?", f.MerchantID), f.Status)
+	if !f.CreatedSince.IsZero() {
+		q = q.Where("created_at >= ?", f.CreatedSince.UTC())
+	}
+	if !f.CreatedBefore.IsZero() {
+		q = q.Where("created_at < ?", f.CreatedBefore.UTC())
+	}
+	page := f.Page
+	if page.InChangeOrder {
+		q = db.inChangeOrder(q, page, "inbounds", "updated_at")
+	} else {
+		q = paged(q, page, "id", "updated_at")
+	}
 	var rows []inboundRow
-	if err := paged(q, page, "id", "updated_at").Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	ins := make([]*soko.Inbound, len(rows))

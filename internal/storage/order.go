@@ -46,6 +46,8 @@ type orderRow struct {
 	UpdatedAt           time.Time
 	// PersonalDataErasedAt is when the customer's data was erased; nil while kept.
 	PersonalDataErasedAt *time.Time
+	// ChangeSeq is set by the database on every write (migration 0024).
+	ChangeSeq int64 `gorm:"->"`
 }
 
 func (orderRow) TableName() string { return "orders" }
@@ -91,7 +93,7 @@ func (r orderRow) order() *soko.Order {
 		CODAmount: r.CODAmount, ShippingFee: r.ShippingFee, CODFee: r.CODFee, Discount: r.Discount,
 		Gift:     soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Message: r.GiftMessage},
 		Priority: r.Priority, Note: r.Note, OrderedAt: fromNull(r.OrderedAt),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ChangeSeq: r.ChangeSeq,
 	}
 }
 
@@ -241,7 +243,8 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 	return nil
 }
 
-// ListOrders returns a page of orders matching f, oldest first, with lines.
+// ListOrders returns a page of orders matching f, oldest first or in change
+// order, with lines.
 func (db *DB) ListOrders(ctx context.Context, f soko.OrderFilter) ([]*soko.Order, error) {
 	q := db.conn(ctx)
 	if f.MerchantID != 0 {
@@ -256,8 +259,13 @@ func (db *DB) ListOrders(ctx context.Context, f soko.OrderFilter) ([]*soko.Order
 	if !f.CreatedBefore.IsZero() {
 		q = q.Where("created_at < ?", f.CreatedBefore.UTC())
 	}
+	if f.InChangeOrder {
+		q = db.inChangeOrder(q.Table("orders"), f.Page, "orders", "updated_at")
+	} else {
+		q = paged(q, f.Page, "id", "updated_at")
+	}
 	var rows []orderRow
-	if err := paged(q, f.Page, "id", "updated_at").Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	os := make([]*soko.Order, len(rows))

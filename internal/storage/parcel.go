@@ -8,12 +8,13 @@ import (
 )
 
 // ListShipments returns a page of a merchant's parcels handed to a carrier,
-// in the order they were handed over (by parcel id), since a time if set.
+// in the order they were handed over (by parcel id) or in change order,
+// handed over since a time if set.
 func (db *DB) ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko.Shipment, error) {
 	page := f.Page
 	q := db.conn(ctx).Table("parcels").
 		Select(`parcels.id, orders.number, parcels.seq, parcels.carrier, parcels.service, parcels.tracking_number,
-			parcels.handed_over_at, (SELECT COUNT(*) FROM parcels p2 WHERE p2.order_id = parcels.order_id) AS parcels`).
+			parcels.handed_over_at, parcels.change_seq, (SELECT COUNT(*) FROM parcels p2 WHERE p2.order_id = parcels.order_id) AS parcels`).
 		Joins("JOIN orders ON orders.id = parcels.order_id").
 		Where("orders.merchant_id = ? AND parcels.handed_over_at IS NOT NULL", f.MerchantID)
 	if f.OrderNumber != "" {
@@ -22,11 +23,16 @@ func (db *DB) ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko
 	if !f.ShippedBefore.IsZero() {
 		q = q.Where("parcels.handed_over_at < ?", f.ShippedBefore.UTC())
 	}
-	if page.After > 0 {
-		q = q.Where("parcels.id > ?", page.After)
-	}
-	if !page.UpdatedSince.IsZero() {
-		q = q.Where("parcels.handed_over_at >= ?", page.UpdatedSince.UTC())
+	if page.InChangeOrder {
+		q = db.inChangeOrder(q, page, "parcels", "parcels.handed_over_at")
+	} else {
+		if page.After > 0 {
+			q = q.Where("parcels.id > ?", page.After)
+		}
+		if !page.UpdatedSince.IsZero() {
+			q = q.Where("parcels.handed_over_at >= ?", page.UpdatedSince.UTC())
+		}
+		q = q.Order("parcels.id").Limit(page.Size() + 1)
 	}
 	var rows []struct {
 		ID             int64
@@ -37,8 +43,9 @@ func (db *DB) ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko
 		Service        string
 		TrackingNumber *string
 		HandedOverAt   *time.Time
+		ChangeSeq      int64
 	}
-	if err := q.Order("parcels.id").Limit(page.Size() + 1).Scan(&rows).Error; err != nil {
+	if err := q.Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*soko.Shipment, len(rows))
@@ -46,6 +53,7 @@ func (db *DB) ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko
 		out[i] = &soko.Shipment{
 			ParcelID: r.ID, OrderNumber: r.Number, Parcel: r.Seq, Parcels: r.Parcels,
 			Carrier: r.Carrier, Service: r.Service, ShippedAt: fromNull(r.HandedOverAt),
+			ChangeSeq: r.ChangeSeq,
 		}
 		if r.TrackingNumber != nil {
 			out[i].TrackingNumber = *r.TrackingNumber

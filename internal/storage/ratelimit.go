@@ -48,3 +48,36 @@ func (db *DB) Hits(ctx context.Context, bucket string, start time.Time) (int, er
 	}
 	return hits[0], nil
 }
+
+// Spend takes one request from bucket's budget, a token bucket that holds
+// burst requests and gets one back every interval, shared by every soko
+// process on the database. The bucket is kept as the time it will be full
+// again (the generic cell rate algorithm): a request fits while that time
+// is less than burst intervals ahead of now, and moves it one interval on.
+// Deciding and spending are one upsert, one round trip, so parallel
+// requests on any server never spend the same token twice. It returns when
+// the bucket will be full and whether the request fitted; a refused
+// request spends nothing.
+func (db *DB) Spend(ctx context.Context, bucket string, now time.Time, interval time.Duration, burst int) (fullAt time.Time, fits bool, err error) {
+	at, step := now.UnixMicro(), max(interval.Microseconds(), 1)
+	last := at + int64(burst-1)*step // the latest full time a request still fits before
+	var rows []struct {
+		FullAt  int64
+		Allowed bool
+	}
+	err = db.conn(ctx).Raw(`INSERT INTO rate_budgets (bucket, full_at, allowed) VALUES (?, ?, TRUE)
+		ON CONFLICT (bucket) DO UPDATE SET
+			full_at = CASE WHEN rate_budgets.full_at < ? THEN ?
+				WHEN rate_budgets.full_at <= ? THEN rate_budgets.full_at + ?
+				ELSE rate_budgets.full_at END,
+			allowed = rate_budgets.full_at <= ?
+		RETURNING full_at, allowed`,
+		bucket, at+step, at, at+step, last, step, last).Scan(&rows).Error
+	if err != nil {
+		return time.Time{}, false, translate(err)
+	}
+	if len(rows) != 1 {
+		return time.Time{}, false, fmt.Errorf("rate budget %s: no answer returned", bucket)
+	}
+	return time.UnixMicro(rows[0].FullAt), rows[0].Allowed, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -149,6 +150,55 @@ func TestRateWindow_ParallelHits(t *testing.T) {
 		}
 		if n, _ := db.Hits(context.Background(), "signin:ip:192.0.2.1", start.Add(time.Minute)); n != 0 {
 			t.Fatalf("next window: %d, want 0", n)
+		}
+	})
+}
+
+// A key's budget holds however many processes spend from it in parallel:
+// of 64 requests at one instant on two connection pools, exactly the burst
+// fits, and a token comes back each interval.
+func TestRateBudget_SharedAcrossProcesses(t *testing.T) {
+	storagetest.ForEachDialectName(t, func(t *testing.T, dialect string) {
+		one, two := storagetest.MustOpenTwice(t, dialect)
+		now := storagetest.Fixed
+		ctx := context.Background()
+		var fitted atomic.Int64
+		var wg sync.WaitGroup
+		for i := range 64 {
+			db := one
+			if i%2 == 1 {
+				db = two
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, fits, err := db.Spend(ctx, "apikey:1", now, time.Second, 10)
+				if err != nil {
+					t.Error(err)
+				}
+				if fits {
+					fitted.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if n := fitted.Load(); n != 10 {
+			t.Fatalf("%d requests fitted a burst of 10", n)
+		}
+		full, fits, err := two.Spend(ctx, "apikey:1", now.Add(time.Second), time.Second, 10)
+		if err != nil || !fits || !full.Equal(now.Add(11*time.Second)) {
+			t.Fatalf("a second later: fits %v, full at %v (%v); want one token back, full 11 s after the burst", fits, full, err)
+		}
+		if _, fits, _ := one.Spend(ctx, "apikey:1", now.Add(time.Second), time.Second, 10); fits {
+			t.Fatal("a second request in the same second fitted")
+		}
+		if _, fits, _ := one.Spend(ctx, "apikey:2", now, time.Second, 10); !fits {
+			t.Fatal("another key's budget was spent too")
+		}
+		// A bucket left alone refills whole, no more.
+		full, fits, _ = one.Spend(ctx, "apikey:1", now.Add(time.Hour), time.Second, 10)
+		if !fits || !full.Equal(now.Add(time.Hour+time.Second)) {
+			t.Fatalf("an hour later: fits %v, full at %v; want a full bucket less one", fits, full)
 		}
 	})
 }
