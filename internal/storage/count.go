@@ -38,6 +38,9 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 		if err := tx.Exec(`UPDATE count_tasks SET done_at = ? WHERE location_id = ? AND done_at IS NULL`, now, loc.ID).Error; err != nil {
 			return err
 		}
+		if err := noteLocations(tx, loc.ID); err != nil {
+			return err
+		}
 		counted, err := matchCountLines(c.Lines, rows)
 		if err != nil {
 			return err

@@ -56,6 +56,9 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 		return err
 	}
 	p.ID = row.ID
+	if err := noteProducts(tx, p.ID); err != nil {
+		return err
+	}
 	for _, b := range p.Barcodes {
 		br := productBarcodeRow{MerchantID: p.MerchantID, ProductID: p.ID, Code: b.Code, PackQuantity: b.PackQuantity}
 		if err := tx.Create(&br).Error; err != nil {

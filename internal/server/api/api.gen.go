@@ -856,6 +856,7 @@ const (
 	OrderReceived        WebhookEndpointInputEventTypes = "order.received"
 	OrderShipped         WebhookEndpointInputEventTypes = "order.shipped"
 	OrderShort           WebhookEndpointInputEventTypes = "order.short"
+	StockChanged         WebhookEndpointInputEventTypes = "stock.changed"
 	StockLow             WebhookEndpointInputEventTypes = "stock.low"
 )
 
@@ -883,6 +884,8 @@ func (e WebhookEndpointInputEventTypes) Valid() bool {
 	case OrderShipped:
 		return true
 	case OrderShort:
+		return true
+	case StockChanged:
 		return true
 	case StockLow:
 		return true
@@ -2833,6 +2836,40 @@ type Stock struct {
 	Sku    string `json:"sku"`
 }
 
+// StockChange defines model for StockChange.
+type StockChange struct {
+	// Allocated Units promised to orders.
+	Allocated int `json:"allocated"`
+
+	// Buffer Units kept back from the sales channels (安全在庫).
+	Buffer    int       `json:"buffer"`
+	ChangedAt time.Time `json:"changed_at"`
+
+	// Held Units on hand and not promised that cannot be promised yet: received and not put away, or on a shelf waiting for a count after a short pick.
+	Held int `json:"held"`
+
+	// OnHand Units in the building.
+	OnHand int `json:"on_hand"`
+
+	// Sellable on_hand − allocated − held − buffer, never below zero: what the channels may sell.
+	Sellable int `json:"sellable"`
+
+	// Seq This change's number in your sequence.
+	Seq int64  `json:"seq"`
+	Sku string `json:"sku"`
+}
+
+// StockChangeList defines model for StockChangeList.
+type StockChangeList struct {
+	Data []StockChange `json:"data"`
+
+	// HasMore More changes wait: ask again at once.
+	HasMore bool `json:"has_more"`
+
+	// NextAfter Pass as `after` next time: the last `seq` of this page, or your `after` when nothing changed.
+	NextAfter int64 `json:"next_after"`
+}
+
 // StockList defines model for StockList.
 type StockList struct {
 	Data []Stock `json:"data"`
@@ -2971,7 +3008,7 @@ type WebhookEndpoint struct {
 type WebhookEndpointInput struct {
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// EventTypes Events to send; empty for all.
+	// EventTypes Events to send; empty for all but stock.changed, which is sent only when named (see listStockChanges).
 	EventTypes *[]WebhookEndpointInputEventTypes `json:"event_types,omitempty"`
 
 	// RotateSecret Make a new signing secret; the old one stops at once.
@@ -3141,6 +3178,15 @@ type ListStockParams struct {
 
 	// Cursor The `next_cursor` of the previous page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListStockChangesParams defines parameters for ListStockChanges.
+type ListStockChangesParams struct {
+	// After The `next_after` of the previous answer; 0 to start from every product as it stands.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
@@ -3730,6 +3776,9 @@ type ServerInterface interface {
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx echo.Context, params ListStockParams) error
+	// ListStockChanges Stock change feed (在庫連動) — what changed since a sequence number
+	// (GET /api/v1/stock/changes)
+	ListStockChanges(ctx echo.Context, params ListStockChangesParams) error
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx echo.Context, sku Sku) error
@@ -4523,6 +4572,31 @@ func (w *ServerInterfaceWrapper) ListStock(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListStock(ctx, params)
+	return err
+}
+
+// ListStockChanges converts echo context to params.
+func (w *ServerInterfaceWrapper) ListStockChanges(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListStockChangesParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListStockChanges(ctx, params)
 	return err
 }
 
@@ -6774,6 +6848,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/batch", wrapper.PutProductBatch, options.OperationMiddlewares["putProductBatch"]...)
 	router.GET(options.BaseURL+"/api/v1/stock", wrapper.ListStock, options.OperationMiddlewares["listStock"]...)
+	router.GET(options.BaseURL+"/api/v1/stock/changes", wrapper.ListStockChanges, options.OperationMiddlewares["listStockChanges"]...)
 	router.GET(options.BaseURL+"/api/v1/stock/:sku", wrapper.GetStock, options.OperationMiddlewares["getStock"]...)
 	router.GET(options.BaseURL+"/api/v1/inbounds", wrapper.ListInbounds, options.OperationMiddlewares["listInbounds"]...)
 	router.POST(options.BaseURL+"/api/v1/inbounds", wrapper.CreateInbound, options.OperationMiddlewares["createInbound"]...)
@@ -7804,6 +7879,55 @@ type ListStockdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListStockdefaultApplicationProblemPlusJSONResponse) VisitListStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStockChangesRequestObject struct {
+	Params ListStockChangesParams
+}
+
+type ListStockChangesResponseObject interface {
+	VisitListStockChangesResponse(w http.ResponseWriter) error
+}
+
+type ListStockChanges200JSONResponse StockChangeList
+
+func (response ListStockChanges200JSONResponse) VisitListStockChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStockChanges304Response = NotModifiedResponse
+
+func (response ListStockChanges304Response) VisitListStockChangesResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListStockChangesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListStockChangesdefaultApplicationProblemPlusJSONResponse) VisitListStockChangesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11154,6 +11278,9 @@ type StrictServerInterface interface {
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx context.Context, request ListStockRequestObject) (ListStockResponseObject, error)
+	// ListStockChanges Stock change feed (在庫連動) — what changed since a sequence number
+	// (GET /api/v1/stock/changes)
+	ListStockChanges(ctx context.Context, request ListStockChangesRequestObject) (ListStockChangesResponseObject, error)
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx context.Context, request GetStockRequestObject) (GetStockResponseObject, error)
@@ -12135,6 +12262,31 @@ func (sh *strictHandler) ListStock(ctx echo.Context, params ListStockParams) err
 		return err
 	} else if validResponse, ok := response.(ListStockResponseObject); ok {
 		return validResponse.VisitListStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListStockChanges operation middleware
+func (sh *strictHandler) ListStockChanges(ctx echo.Context, params ListStockChangesParams) error {
+	var request ListStockChangesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListStockChanges(ctx.Request().Context(), request.(ListStockChangesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListStockChanges")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListStockChangesResponseObject); ok {
+		return validResponse.VisitListStockChangesResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14802,431 +14954,452 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17dyPHlSf4VeJwe0+RdoKPUkktkWf+oEqSVVapiqdYGvWuUEMEkQEgjUREKiNAFFRb50iq42db4/G2",
-	"3Z4e2zvudrent3vGa2/PrjWyp+eP+SaiWLK+xZ64NyIzMhGJTIAkWJ61/lARQGY8bty4ceM+fvfRWleM",
-	"EsEZV3Jt99FaQlM6Yoql8KlL0zRi6U0RMv0x4mu7awlVg7VgjdMRW9u1T6wFayl7dxylLFzbVemYBWuy",
-	"O2Ajql9jfDxa231nbUpHVIm1YE3SPp3QtWDtazShPBFSrT0I1tQ00S1KlUa8v/b4cbDWlWnvvhgyrlsJ",
-	"meymUaIioUdxf8CI/vlI6d+J6BE1YEQq2usRyaSMBN9cC3DEA0ZDGKIZ85+1bh7ee62FLc8b+Ig+vM14",
-	"Xw3WdneuvxisjSKeffaOd5xKkfoH2+HsoTrCJzp2vEnKTiIxliShfZaN990xS6cOibHVioFd3972DSVk",
-	"cXTC0umtVyoWzj5wFIVzadAT6Yiqtd21iKsXbqwBEaKRXtCcBBFXrM9S6DgK2SgRivHu9A02naXFPhnz",
-	"6N0xI0M2JT2REjWIJNH9M6n2CCUpU+mUTCI1wCWlI3yW8pAci3BKUpbEdCrh116USkUolxOWVq73rXxI",
-	"LT2mKko+/3z9Ekf8WIx5WElW8/tFUzWORpGaJeYB7TMio/cqeQffc3sOWY+OY7W2+/x2oGePvQIX1Yxh",
-	"RHnUY1JVzt0+cNGTH7G0O6B8TsfmgYvuWKQhSyt7hV8vpcs7Ym6XXMzt8k9S1lvbXfuftnLJvoW/yq1X",
-	"RHc8YlzdGY+OTY9yOK7oTf+ybEeHb7wFrSsqh5UU1D9eNAHHSUgVCw8j3mWzG+Yuj6dkMqCKaIbps5BQ",
-	"RURKaE8xI4pUNKrcTqbxIwmte4epH2jpNtZ84mMi0uErdOo/IvSPEe+TkE5JxMlX9eG4R5TQnycDxknM",
-	"eoqIsaoanu67elSeAT3WlJeJ4JLBeX9HqDdFGPUivRLlId4RiozMr7sgfW/1WncEZ603qeoOCIpdoscS",
-	"IilRLl+T5NX7tB8QKdocaK/f7cYR44oMRBxKEkkiVRTHpDtOU8bVJrkjQNhvtvUJjS3DCHVLfuop2rfH",
-	"qmnFORdyksyQ4HGwdpCK45iNQOMRXDEOopYmSRx1qe5iK8Envvw1KUAZabYJbLuP8UQuHIOcsDQVaUCo",
-	"JG7rm7gpsQXdwf7BrcOuSJirSaWM6l0D4kCuBWtJKsJxV8m17IDSf07Y8UCIofQoV8HafhimTKLOl4qE",
-	"pSpCHqD4w46HWIH98br3x26kpv4fxCih3P8bG9Eo9v6CTO35IRkIXvGLkIrGR12jrxZJ/qckjPqRkgHh",
-	"ggymyYCBijjbSMp6rKvGqa+Px66segfHmE+wOIJCU4Y8QU5fh5p2TpYc+YKJ46+xrsIFG0V8/+CW0aqK",
-	"i9ZNGQgmqpoKo2CNPUxwGtkkj4WIGeX5j3Jeg3wcx/Q4ZlZmz3QQhV4BXhbawVpMpToay/njr+2uml9S",
-	"1oseen9K2YkYVtHA/HiuQUm9deUsM746StR0lzCtghN4CIS6YiNZJ1UygfA464+mKZ1Cd6ybMuUXkFqJ",
-	"jpRkcW+XCH0ORhykJUpJouBURD4ikdr0nl8u78PBbWgbZDshZ8ScujXsfBPeMbIn0iOm8YHD3j0aSxaU",
-	"OL7IoMXZvq0PS2WmLJVIpD1b9wjXJJ89TpttGcti5e7MmQYUlvpWExC22d/EC8xAJEROpWKjaxJOR92f",
-	"c+944cYCfFPoa0SnJBR7hAvO4C4F7KQGEe8vxU0j+vAWvvN8ibWCNby1mZ81sz9+XLWqL4uH96d4YJWk",
-	"lJHLy0uKiHOWHg1Y1B+oo9HIaWzmoRjIW/PQJArnPDOiD48m2Fc/pUjL2acq5Y5k6UnUrfgteo8ddWMq",
-	"KxpVNGXzOtWL7JNavj1qDiOzQ8vUmSHFLJU9lCiMsDAdM7Z8+g9q+GSp7W9ZydlHz12vub572ce9Atfc",
-	"gb2ctcT7LtMt9LqPH7MGdra3GzRhmbUkf2ro5nByieA1jJ1P7wV3aNtBLctXz8v/crP9cBlboY6/b0dS",
-	"zcrCkCq4PzQT0q5Y9Rz7evZHZpGk//TXimnrWDwk9jGyfvrko9MP/+n0yU9PP/wvATn98BunH3zj9Mn3",
-	"Tz/89emTJ6dPvkU+ff8XG4Tquxwn+lV93tgDrPm47w8ifmgYaGbspfUBqpTnU0fgt+BWvqAA+aMo+P+5",
-	"KFiNDLgt0IJwGcrQMOJhox1oB/GGfuFxsDah8fBIsnfHjBfUE6ft9/xX7DnqxXt4gYVBlbuoJc8KdYCL",
-	"o1qJL2sZ09LUdSu9UO9y8Jxf56L1G4YA1piURN0hXNb01mbwV5dFJ7r7YC0U3WGF/chpcikJfE56lijT",
-	"kAhvGleBx+4Vx2JylNBURTT23inVgKWE6gtdqgjY3uBElIMoQZtyBE6plJH1s2994+zb//fZNz/5/Ue/",
-	"2XCu0o51oXL/L2PLaSwz5lxWeMjSRhvjEB/VL8VRcjRiUtL+gtLCSF/Ta6mloLQYBZrULu0KZYnnCN0x",
-	"fLvoloamaue21Eab4exZZlxqIhfENMU+t4NmJlfTdSXFDm7ducck2sIWoFUSeYINbhAlyIvGfLxHYkZP",
-	"GBFjpb8e6L+lGAoyokNGBC+bd170Tcg/5sOMnLP6++kHP/jsn3/6xc9+99nHvyXHsegOSZLqjR0SwUlM",
-	"j1ksA+N8iaMhI5SjjLomQUIdKbG5Fsyx9dfEFBRt/7UPW19AmaGq7f8FT/yNBTZbtX+gTkEtuQtK53KN",
-	"Y2D+0yWmXcgtMF8UHCra63mOr66KTph/dx/TsM+OrubA0ZzKwqMxV5HnVD1kikwGUczIJBW8Tw5u3ZFk",
-	"yFgCNk4YN8EWKo20y/sFUhGzZrJLk/yeftp7pDnkzQ42aDuwq9LsAINuljq9igtcJPHtTFqJlLBRoqYe",
-	"sUVJSnkoRlp+kfWXIdgG7jdG6G2UhJp3Oy13oayXuGDa1loqSyWMLKHwd0BewMcwjIgRARqaJr3cI1yQ",
-	"lCXozoB2ApKOtUzMWeuaND1sktvnlOkXwk0u78znkoNbd2ZFgJeS+uw4uHXHTidkrvMn89EHQFeB0RGM",
-	"o0dhQiWRjCuvl1RaMdRsvjNzxffnz/KeIal7UwFtERlAawGDKEnwr3HC0pMII+WobqL62gKNL6dKzZGy",
-	"y7H/BbNNJnIqKeua42aNEiac0+/Frzg/KgTsXNOr7ahymG9j8MKrPExE5LuvdQXvRf1x6gtVeU2vHXKy",
-	"3uw2PowMqNRygZlGyZSpPUdy9CIWh5LQlOkvOaHHJfZ3HeRcHzpV3vMTxtVRdyCq7bHwiCQ0HxzcJcfH",
-	"+sFjRlBdy6ysM0Qvm4CxS/1tnbcZnlys8XluZRn1ecT7BJ+pdy0LLaFVtZfZ9nY0x21v47AW0VjGadyE",
-	"STOmKq+il1PHYaRe5Sqd+hUywf1RNF1VFSYM51JAOkM23W2Pt7ef60Yh/Ms6Ael046ijCdhBf3LHSz5o",
-	"/WhYsvKgvA3WaBIdDSEIthtHWm5CS15ZiQ25wZXNVD58Dzpc4KU8Hml2ID2FMskvqQt6X744izDHMeuJ",
-	"lNV14Qs6S/tMXZPkhMZjJgm2s2ckB0qgSCtRIeFCEfYwki7P54MNWaWruDEJcTBHiz6vjK++gfEGojoc",
-	"/rKsnI0/X8fAboBiP+4o5++oi3Cb5dvTI9ScgPy6hu6wh+omPlnhsXIb883rZZra83MJq1SR8b66f2fr",
-	"1f07rZ3nAqL/fTEgbx3cbO1ryXDr/mutnRsB6Q5Yd4jaLYl4Nx6HeIVyb61F5cSn02o96+jdMeXKXOez",
-	"6PGd8m54i2tNXauNsktNQkYkiZ4B6YqxPuvWKelSyeC7a5LYdu3dwrH91kb5zigWXpovHofyx/CSK3en",
-	"10aW+Jb6JuVdFt/iyXhRg1/KqInpdbbG834zpKdb0GJffZiI1KeiyhP/Kd+LYhaQw0HUU0dfvXUYkGMq",
-	"2Qs3CjaO46nyHlX63TmhjhBJLBuLyHtikkUpz4rIVEykL+sk7bJYkkkaKVUIoq3aotmYTZMBkMYZ7oNq",
-	"4t4a+YlLlaLdgU/7t+MDtbMvIF4uSgmHnIfNigjUYxaz8MhEVLvUq1WOx9zkEsyO5J6YSDIZCMlIAoMi",
-	"AxqCZoyDITROGQ2nDUiYTdftcGbgtXQ8SNlJxCZV5KwmJuUkghbIRIzjkPSjE9aAsPMulPie736U0i5k",
-	"QpgnTKpXzDBdICCMdgdE8C7zd2rY6gjOHb+AczeKJ8ISg0Z1tzjpQN9oUjExbr91zcV4rBGqL3Ey0eso",
-	"B4wpIgf6RzVgowBaMHkRx0zPSLexs4c3TeMvJF0Rj0dcN+Q8rreLJJEKyHFM+TCzcekGoMvJQMRsY5Ps",
-	"KzISUpGdYHt7e5cU5m5PXhrHjWN25ksESUdJzKqkWqrHsb1t161xnwUWvScmC26zwoYH493sFtt1OBgc",
-	"OLhEDXZenuJqGTawu6W4FzOeKnNgRrba7XmP9cYSnXQ0ju/21nbfaZhiEixAYSsEHj+Y6V94RMOIctpn",
-	"I30Z5mKW+qcffOfsl3/z9D/8289/+def/5tvfP7Dfzj73m8sN+OupbLqrp9ltHk5CnebTZZFCRop3Bt7",
-	"xpid2Su97ac4oVkBIJWx/nl2f84poWASc1H1ThTGlBGhJYnazaZ7tvdsziZ+tvBesZWRdEfIWvXXMD2f",
-	"oLQigZsXWG7RznQO6x2kou/PBZprDsTfjip1ke5YCTQRe6IRo+5wnECuXZa0he1dk0QkjGdPiJBOmwfo",
-	"m+PQv+T54e5hBzAke1+sFAcFCjjZWHYQeate4sdCsjdtTu0SmivYqtLR0SiSUk/fk2otoz5nYSviJDeP",
-	"E/OeJN1Y6BeRvxMjQ01rfqNn3soRGKoaRQHm7xgHRa3ndJZWgksRs7upcY/7LG3NdV63tX00UnjOGxrH",
-	"JrppyZaz932tn29nifCIjqxy08DSs4yHNwMIsG6SmmRSiBWD5GJ5ZGyt5VMalToZRwmhPAxAgyNmt6Cu",
-	"hHEMWtkSnJGDV17bM0ZriHXQClMs+n00Zcz03496qm6FvhL11N0EV/VxsDZgcXjUS8Wo7j1Y0kNF1Vgu",
-	"5v6OOFuOf25H3BvrPXIi2Jq2lUW9aa1bKD9XuUex/8cFOciIlKVmjyqdb/7ACUs2ql+taFOkxexVZw1T",
-	"1o2SiNWT3ObU1hln8Lfq/Q0RUvT5I7/LAk/0sVyQZfUqHclYKP+lNhoxzatL0fW+ebnS1Lq4v8ZnfXa0",
-	"nGwTZMQIqg9muxYlyrskKchUI0kctjC7prANSrmOzhRdjrESoHie5HujLDWLi59xu7NAQXbePag5Kfcz",
-	"D5RVTvX1GYYXMyrZUfbRjA2Df6WIT9gRRLnq4SQxIIh0wcKmRzRWR8e0Iip4tvtlNJvcdbb4MW7FW1mt",
-	"n+6RIUuU9Uza0LhBJJVIpyXT+PX6MEQzxmZrcI9JsJqXNRfOJkcZjMis/gagFJTAEuzmwzb+VGByvGUZ",
-	"pY2MeaRkQVueEwmc9T1P5C+yCDM0whZqSZQrSjMEgizfaSPtw23E86NaEGMg6g6r7hGuQ8Rzk0A8lfnc",
-	"g9AqRgxlI8dxOh1k46ij4W0jumcDf/W2Dqt8FDJh3cqfnwnaOKTIZ5MNwZ1DPYnO7U90mzscj0b0GXAs",
-	"etW8RZMbDvOUBpnnNERc3wqVPF86w3lTE+qTCIqTqyOS0SxnSHQsHs67jXl/G1AesvBInLB0Ic0YrjlH",
-	"Jn7bH0Lkgmk1o59k71Y482qNTM4z3qvb/YJ9Jhkfx1GX2Fcy8LqZRuucm+WNz95dC2AdSq+6ul2RdLWL",
-	"nXpjxxa6Bxv9rBBME0eJHYuRRkexli/IEpofvOpRyhI7II9xxUZUzt8A2XiCLKbHNgsBGnUksYLrgo19",
-	"S1gYLv3ynYUuVQqnxYObsjcqSTFXqZoLLuRcHOZcDpe5/IFi2GALVt2zEKWtSM8yLZyrWGka5YyHqosa",
-	"jrI2WL766jknCK8iAvOaJPhMYCPDZZfya5JIxRJ/eN0CHO6P3znsUi53MWUQYqy7lPMKm1bIFPUlTrwK",
-	"4aO6kSmMHBpjsWRkQJOEVTdXaZVYYiM6SVzVM9Q0xW5NOGjF0NLsjuRtSwyzFUrRSXYtA04jujF/KGmX",
-	"cq9hvEs5SSlE/aoB5Vm2VB4dO0dAe4JrZ4ONr0myf3Ar4yoIs9S8VjF9JRYi/kx0wJqZrBN3Z4+HLDbP",
-	"bFtD6Xz9Mjbz77YxX8o/MWv6PHfk2z45xji6HEAXgO+ANSIlyeEbb5Wj3GqBe7PbYcEA4HnMvducK1fZ",
-	"rEPWno/sDhaTY4zI7hjubXexnFVvwJM/iU8zlDkZ52J9dim/9cqsOmfeLl5wgSkq+azKULKoGX2stcMq",
-	"C/pcS0FuDFsuGgjsZku8WSLeDMlKLXsHWklWQ4vZO08W9uzxGeGL/h/DqNdjaTV8xML2lmWsJlqEmRnk",
-	"wy2MzUeQV6gcHAuahpUa8AKMVnKge/ihsfeMPeyyZDF3YzaVV+27XucGEyZkp1GjByhSoxMtmXwxgfr0",
-	"ZeFRwtKjgRinPiZ3L5/l/aGP86VfRn964XV/KBDezIm+iZGIY8CYfoOsf/Xw/kZAtj99/y+uP+fLgpnX",
-	"vaL9qnyekE6vIcwgOZ4SeBKCxvQ3vdhGjjWOiMqW9lC35BvMhJ4sIBLfpiesmk1nTU9Gne8z5/Yt1zwr",
-	"MLOiHg4pMLcdecaYczdpztmeKO7K6D6b/OI3vPh/ifjQi/qRMhKB57kXPfTqbiXimcQIaxuwEWDQ/typ",
-	"4kovMs3q2eSXxBqJam9sxeF6x2niAfaVYqPknEYVmjfiOVzGKZx9R1X7EpCT58y7IhP6PtwdukxP45ok",
-	"r9+/f0DwBdAft53U1y4dMXJMu8Nmkbkwl2LvxWlUWmZKgOxFrezGDAJHojtL9WT+1Tv7rf+Vtt7bbr30",
-	"IP9z86jdbj340p/4aP7qiEbxQUy7bCBibyBNgVyLnN6TqJQwMB+7w+3HRxQcaVWk8rEI/VDScowt1HO9",
-	"eTDAtiqHcJ+Nktic3/4xeNMs8cYLiTLXZMU1HH49qpyKfaB6SsFaki9l83Nghgl8x1ze6VLzm0/t2cmV",
-	"6FGaWe3qLHM3tYR3c7W3t/2XoJwaxQvTdnB+NvuKCVlaYOiDKGRHSerPLL4jCP5EBDdBs3nQld+qUWnE",
-	"eRN/IF2ahmT99Mlfnz55cvrhb0+f/O70w49PP/xH/ceTb280cJ0Ha5OUJrM96NkT/VOih7h++uEvT5/8",
-	"8PTJt86++/Xf//zrXkfT4woi3s1V57nkmjv/ymHXpEHBY645xe3Ut+yvGydB1XXXOn/qdrMNH62bRzKO",
-	"47mB84IoQLrooVlFpePucNekdxi34ERrQhgFEmMa94DFYWOF1g61OrDLCcEtFe3AAXAxIeaZxbLXJzRS",
-	"3gBZ03Ah/hXrUJgokQlN2UCMJVukwxJz5FyRrWo+13xw2SLN4xewtCwVKhwuA/V5QeafygRNd1or2wqZ",
-	"+3cRbq1cU9Ocs7i+id7CohwXVrcBIh6aB+baolQVPqnFjGtmLlXGtWbuKdOI46A6d4RgPscyiRzHlLWl",
-	"VYXuzVm8m5DQsXiVggXXaunFQLkwazkeRdx83KmRVGWqVdtqTbfLiKLzcu8i1a2ulJpzGbKWtH57bXU4",
-	"XC0KWpVFdn7Alrkuh+cO53LiuLI2cVA1RFiSx5pHDV6k68eLs22o1KRa2hy6zSXTuSPb7AF11dFsxXPB",
-	"ibixG6gET+zwUqaaeiNvbmGc4AUqUE0ci9VsU8s0l6173abHLK5UuuYoUI3CgvUCRoKbsODFU0FuY1JQ",
-	"9WVhQlMe8b7nCnxPH9OSpGMOsFSxmOwRKodujiEkU1PC2cRi+zUalE1Lhx4W0PuRYm7Mfzb6ypXJ5j6L",
-	"8pd9fzGRfjXApVa/nc0rLTTknQgL+7WhyUchixX1T2fZMD1PSm+XjiUgjpnKTBjsceO61zxX7T5YJsZc",
-	"8KMB5XMnmvvkq3EWa9IRlC+Q3PgiiiMIZoifDcC7imJyqER36FnDExoZpePRUtF31cisDGPQMui/JXWP",
-	"csBawYGcD7/coY8Mbzr30Gap+faNPFL8kT+Dl4VHxxUlQZ203clAkJhB8nk3FpLVpe3WJ2Jb6w/4fmIW",
-	"ulVQj1kseB8MQwNG9LFtMrIXyMUWNGTh0aKiv95QZOZ64S2Xo3SQbDMTmR3ALL88cDhmKX0jj8VtUj09",
-	"WOszztKo69V9cOGaX7jM87CuXq6k/ZSxsJDEb+vVknUswKpaotfbcErTqcxHnvOR481af2d758E7262X",
-	"Hvxv19/Zbj33YGP3ne3W8/jVn9Te/vOQUney8/Zx1fG6cG614Y5Fzio3hXfB8OFs1OVViaSRBdekQT4J",
-	"yM7mppUP62fv//nZ936+UQGYk+8kH1TO3JDleZmuC8NbzGoZ/qTPQjxxpqNU78d83S8p/F1L5EtDUNcM",
-	"Vi2+TfgwEdxIa7De+xe6Eivitj0DLMMUUTkIQHEQZ28DniUOjaynrKvXCappW1QJSO5HulRx3fnk0pyg",
-	"ByszRcL4ml0dj2z05hZVRae7w3VNirg8OW193OfcjD3rKCWhknTwXtzJxCWeurTP9ggfx7F16cVUqizn",
-	"ptbuczeRNnLDC/rFRomq2Ph6s3GUNtk1HKo1ZKWlvcfNUjbtDL34fDlkUEm4Ojxk8XQPMFgYMi00o7li",
-	"fJZTE8ZDU3EJVwtDGRltzLZmsQq0LCdwZEybLXxtsoXDP69kuQjNFGCX9WaVX0vUWPSbBzyWYpB80Y50",
-	"qndkxTUwQkR7jGEwTHxNkq8e3r0D9eazHANgdL0r9U/1MQ6216AwLb9e6JDlAix3RSJfrfXubiIrPV21",
-	"dv+LKyd+oe6ufE51gCzV99ylfGK+TV6+zxZ8DCUn1/wF8ltlKvWbi/cSGOXwKLfVz4Zm4BNFu0pVDEZV",
-	"1rhjIc6bK3VeQaolajdWWo6a1VP0lPerGFt1qveVJWJ7R+pH7KopM7EguJUIj3rMc1X97Lc/P/vdD59+",
-	"+8+f/vBXT//yrwIyZTwgij4sIGJfFXxWrbwLI5nF/hYndvb+35797oenH3y0/JSWwMpaUG7Ow7BaIQbV",
-	"XGSnuShNWDRtEcynQQSRbH5u/OL9D87FhJcB+lS8bcu6xH9VxuU1l0QLpmPuji6wGyC7IZBEl8WeJIh6",
-	"eOUlan1Ue4fueqqTCKxNoieWzcYkr0LVJAPlCdkcWc4u4/pXSxx5DadLpOipCcVIOQtapwD5Pkq7sS1F",
-	"RT79/s/IMeuKEZNkJyCn3/p19nH96c/+YWMjMBDBx1P8Y5PkeKhaiVUi1ddtaQe3ZxD/HRC9lNGQpFF/",
-	"gOmRkvHQwRCifarnE6kB3uoHNKVdpRd1KsZkQkslYmp57m0kea1V1bHnZApLAVXL7jsnWCe7kedIXpXQ",
-	"XYVNmB8OjjjN4L0MppeD8jWzIRaLFAJCvExVd7CMzTfPGSxFXdPugOiFIFCui0Av0MEe5jVFEhcfS0FC",
-	"GYYJDzR3Cs4QLApwbLlQZKRHp98wSTqExmUXaF0qavMQmDlpiQ6pFBvNaggRD9nDykr2QNKC9LF7WnfP",
-	"pApILxUjsu03PDVyYWe+6wYQxZnNlRjRUAAnBrjgsBqj2AIE7zaFenZy5a39wLApgoHEdGr+hDVuYEEA",
-	"aheMraaL+WtXFT9gR1MVcWtrQR1P0dtkVs2/WnYWVY2Z3/eIZBaR3iJxVzVoKFTVImwZgxuONXtQ1paq",
-	"gRWa1IRYUDvK2b/WFTVvdfPeKxerYeziKOLutzsNvFJrwTkcU92Y0fRoRlMuFwMY6209EgayndjniX6+",
-	"EozKuUPM3Aq++Ob39cXgez/e1doYKAAijllX7em9OhpLZcLAaRiScULW+0KEknyZ9BiT5NNv/e/EHiYb",
-	"XuVt0cLwTW8wF9JZDblPP/jO2a+/c/rB988+/u7Tn/z46Y/+bsbju7bcZaXR6OvHv+Q1xBPQeb3mNMvv",
-	"KTWlYYrXjGxKL9VNxbl+1KJoN7uNHA6i5L5oehm5EH4qXDHmhk9FI3aon/Mm8cBCAarNOeG6MiN1JcKN",
-	"x4X57iyJdgJyPSDPffr+L0jC0vzm4qGAmHOR8ZqhLUbPrjkJA2JDcgJiwVkn9IQF4CzXFyiIXgwgnStA",
-	"BT+AZJjApOQE9gw9sp8HIg4/ff8X9el5gLpm3AVAIphRZcZqvlAXYb3OV71BUjqtHhCWr6g3N1UmNGap",
-	"PqQ7EEIyf+Jmt2hKOIfVKhNjCwBvngtZ7NkuhNEUoMzVUKEUhhdgDG9z9v6YwYrlnt3CjbGyPobDWZXZ",
-	"yIx3Reh1qb91/7XWi5pUWZ0vL0tZXnHQBQciiXp6BlIMhZdcUZ8LfWPG0kGeS+PrWEXI/A52jGuSxHQq",
-	"xs5tUGu4i1lj5rBtU2B613rt4hDLSn28XHsKheacu52cW/Tpf4i6UCuv/OSvBfcKVZTArPVEbbEqwQ2D",
-	"GVQe/1I1qyWFC7qYMco9DXw5asOKTFOo1xaznsJ6+Zwk4zQRkpH1Q9yTu8UM2N447kXmQwgV6WGMKBw5",
-	"Y/rST6wmtnFBCzGnEFZ2fy3VvDZ3WeQ7SUfMrYalqVFdDGueMfUO8CLlIdGToDxiKGnIRF+ewEZJUmbK",
-	"BDa0lupxkPVPv/8zzfc7G7vARnZXBuR4jIiCWkbq/2lxYO79I1N918zLRMOem+AVIcW56hzkZ0BW3jCv",
-	"BWTOIEfKNS8aNsyThM0SzEr+ubXFnM1waZXFPIckhjm4ffvNRAV88iJr3cyqhWOKNtRQlEp0h2B+T5m+",
-	"O2HAWXUdwGPaHRrbcn0PmIcNwVfQz+Y8V6D/8Fh4Z4b5zjSL3aQeXWYMcvnIRUd3513NFucLS15Mkb4Y",
-	"c9GSVp2AbMOyggGWvI0gP4psZ8Ye9u6YxjlaaXcslRjpO9+ESfLp+z9Ar4reydegxAJCO5D//qOshjFJ",
-	"4rEk7p3biEUw7JCYSZnZjKBFE2aUOXSsOX79xvXr+ozXrJjPdwOs+WU8j2uSKKFoDF1ljp9rkty8+wrB",
-	"FwmNJ3QqMWJ7pbaq3VlHJ1nf2Sb/88YeETye6tMV6kEPWoK3MpseEGTPwsugAf8P1+TlIUIASBs8h9rQ",
-	"K7in5RjocvortDYCR/UYk4tSo54eTZ3/z6y5zb0INzvNZlLDH+ne3FvXMVXdwdqDx48flEub/y9ibOw/",
-	"WWT9mEfvjpneZLxPptnvcpN0oJ0O7mlzSK3bmpXk4O7hfbJFk2jrZGcLX9mCFzY2ZyMcZqDoeEk84dM5",
-	"f3AxaZ6e45osS3fHqD9gKUgziYp4oUL7ImbNedEE5jGTkKfocDgdH0c8yMU2Z0ORCBmQQTSc0uE4INNx",
-	"YkDZrsRgWi3UAmJKEviAly5ani1ncq3ywpf87ZUKQ4MaMyUDCI+UswtECVNHs8CAxSdMmoj3SMIhi0ZP",
-	"eEHfdJ0oGX8KQXXX+Kv/zWUK1VQay14XE9KjaaYnwKWrL9Qu6ZhN2iHrMxrmRtDmnYx+nYB0cMDwF4W/",
-	"yHqkj0n8pJWGuJinAU0YMCH9GmAEdzAJCxpLSU+MeUh6bMJSrA+FgOcRXlDlBhFpm3eya21ns80dhc2q",
-	"kRXld3BgBUAjWzhsfj6+og+PUqpYlSJtlaxG1tQ6xAmnOafniinVmAOXxaSYgyBxUQASRaqW7DRGADmg",
-	"6dckSY0Zzaz2i8HO9oOgdj1Kp2NZIubSrtgZvH8hGsziSBkXVQGq0qS02jh7J8jP0WCcUGf3BjjL52iq",
-	"sBvVU0vL2dizxYwxnxxLB+ImPzK+pwY4HIVYsZm1APNnlUGQxWFAKBSHzRwOu8QcX5tav9r0J1tW4Bve",
-	"KkQMgXWc98dVtYwkq8jXxFC8+nhpnJuLEihtFR9RdVE/oN3heUpDYxUlf3C9L3t6IQTNh4vXHigXhFpI",
-	"EJbo6akTVVdHYZHYtXm5pJh5eTju95n0JwhUFRM7Fg+rk0jL1PH4H47FQ2NY4EoLFWsChVcb2I4aEu0g",
-	"6g6XxoY5qlLK7jsFLCPMWyW9iEdyYJLJqwAMsFmUV3NapQQegabQig+fK6rNpGKsqkZZqKdJaKqv6eSY",
-	"WcUUPKMCisdYyI1dgyejqBySnohjMZH+2CT9RG2oX9Qd3tfPmeePwmL6SFUSTC5boBf35aplvkJEpGqV",
-	"3Zp1A1CWR5RPbbCnpCMGTpbNGb3hyiGVslWbjWZtnL/Keh4Wv5voqz+VwxzWF3R7fWZFUgW4nwRnNbel",
-	"Gvga/PEoQyXxnxsLl/aYH7WwdC3RlI1oZNWIxW5w3iTxEJOuUMp4ryzeysL30YbHzBqYaGAUHH1BIq6E",
-	"vzYiPWF+ovjyrOzThRBdB+7HUxlltoisSzMzHe+yGzasYnGn3smsMl2UU65fXlPZ73LPqidWMkgD5Ai3",
-	"BqNZSujSO4s84LoMgF8ZPAZJ5UVtqUJ3naeBLqYi+sY+W44Fw76isFkhiIIZScVsbuhaDVgHxoxhM046",
-	"x5xiYqa4jEdhwrpectEyNS/jez7KDFDLGY0qimfAKVX5c3X148ZmiUVwrBa83FdAvy2fTbtknlVNgddg",
-	"bRKFlUSel8HrsdaUSsLm6+f04q76nITf8soEOf/VJvmUGK95/q2+Uh/NO9P8ycDF1+aOaMnEI2OiqU09",
-	"IqYj6MMGA0oih+N5iUiXlFuUDbqWIufNL8L5L5BetHg+T5KLxQYyry4DyDDw3ASgTPDMzv/wjbeWSGOq",
-	"yCjCTT0nmchdqgbpRHPTg86flzPDONUJqU128JwlmZ+14+60RQ0zi56kzhHqOmtrDtTs7vVck5wN96xd",
-	"6E17DJcrjNRcMyts1fqOiXZovaGbZWIv7l6fOfVLRUxjlircUhkEpQlt6tHYVOPQlwm49+JNYn17l3B2",
-	"wtKNzWX8hZVugZuCy/EIPgEl9FOQrs3SLuDk7GxDtPeLZP33v/2vTz/+8ed//68//9ff3IB7eU+IsIn3",
-	"oKyalOr7wswjSYYsUeR4SvBByO4CW5exO6MnuoW/tvCDGFeU6i3oOjOVk1MkK/ro0WZe6Ck72mKhjMvf",
-	"301ze6Z3XVzlaIFd4S+qNaMxzZErF+AJcc6iK/WFFMpVzkbn61tbBe/fMyFXUL8QK0XSOMaPznLzrJjA",
-	"QIx9Qeqv66+tshDSKbKP3ru6qc0KiCJwtdiSRXMfKFS7nBlUjg64yB2GVltd9EVazvlp/nDmn8ai4r4J",
-	"NG9woBpWh3bsSIvEdD1XFpgPW3ePXlzJmQlVkD1w2cjLg2O1P6HTFZpRbSpbSZSKcdplmU266IjNYPOz",
-	"35uE0SxRH8Fn1l03I9kFK6UpsT8RqRr4DrQLtuTaDL2yR1yqiAMhMooQvRwessxdjfmGYujcxzT38OQ5",
-	"r/3d4yQCOzmAgqZZyvqC/LVABQ2LQVZh456/kg3ZawZirSzJLWtr0SvGmLiG49o1seMQVNmE46tZ+RAP",
-	"ih5qZ1CG3vgpMv4mOyvg58U9E/eYYtxa/hdgstS+dxTSqTf7ZyoNargNn9PaogkB0J9MSkbCUql71Fod",
-	"1XoXSylgNmyTIWOJJFExxvC5F55fUAsqDdVLhTzL40KstzWujYqMy/K4IYuxieX38I23amu4nac+rGGv",
-	"2TqQNGSI1MGgrPaAxSHo/2Dz0dy3Ryh6cwEVqYQshB47SGqjSRJHYBzqlqVsaSovVkzlqPXgy5WDrzIf",
-	"ZLVjqgXHrrln2UfRz2YCEv0q3LlqMS1RRqIeZrIy0gVPBQEZiOg+hO0IJQUMerTXR1Xt0jth6REoFIma",
-	"S9WR3vwQb5hRFvLR0lRfuvyXqjpdIg8eoGGIUZEjcVLl83SxKWsWP7sLuotPpCA9WpH537AIRRbw48Wo",
-	"9O51XJVKd8klFAI7R7mOS0L4dLLCfXxgNUmb6roO6SQMDmYAo+sOs/ycjQaxMXOLhdgc8oUwRE1w+WJn",
-	"LkVAwZ3ZaX/+g0/O/v2/P33y289/+A9nP/mVCZz/7OOPTz/45dk3vr7Teqm1U9b1GtjKTIfXZzt8eRzF",
-	"oT7FKQ9JKsTI13olRkIpJ+bjD8+++8nnP/jk6U+/b0Z+9tGTz377889/8Kuz736yxLgx57Rcxtk/JsQt",
-	"L2maz9+YI/NmZEWURIyrPM4fDrin/+HfLjHyZGDc5HV6byKkonGF1vuniCUoAzKYJgPGiUiQxXbJzvZ2",
-	"a3t7+/mZsQV1uBFltERmDRs3/tSs2tOf/vqzT/7jF0/+a33jFYYqZ1J+4IZsC1RtqpEXJmYequwzV1Wj",
-	"Dno0WdAVe/Glv5xIk5kKGxWgjPNrhBUmNm9pL8A8mXHJVdsnDwciVQfRcnG8PYul7k+soXE8JebCXzLq",
-	"+OPiti/z9omD9dIg6vNbfDlnVthni8cZh6w6Ac1eYfSOpiMAXDLFS0CiM3APWMtt6YbiiU7i5fPnhcXM",
-	"RThDbMlLO0V7vUMmpT/O2NJn9nSUae9IiSHjFdoeH8tK+1EkSSpiRkZ0SkJhgw57sRAp6ALGG94VXIq4",
-	"iB5aSkaAuuaKTugU7BMIbJBE3aGx1K4FawNTBRwegAbhCBgVCFKNSFNdRM5Ym7MSGxhJZizEaSaO4K+s",
-	"ztqcvitWrmiUduhuqVyxrJrk/py6PBFjMbP+MjltDWH08yHNmc0SaO82FblUEieNugwDrwdRGGrdBjlO",
-	"xlHivzU2D7FdKKHZXaelaj/MNxGxrhiNGA+rAtGPxUODeilxICR7BWC24SpvVJRCsAYXagDJhpFqjp0z",
-	"k9fgw86Zp7csDlHuC3b1lPzK7mTlQu4uBQ03zWHQKgtRYcP53MVgCQDsZCZ3i8gN2bt+vrzgUrq1RWbr",
-	"Nqq/kmddEm+SilEkWUiUcACZPBVb3ZKgfuMNFGPlBmD1mGVNV4Wsq0U2q+gObwu10DFhiqNWDdgcdcfm",
-	"KnwOO1BBtNpei8l5bklSmHnlGl6Eigy8cOX6sV2z+UxZw2oXbJ5VdZxSY0pC+1DdGleS4yCmXbY6glys",
-	"fXrB5JBqmjbcVk4WhIPN5UmIWGY5MgAFj/vYINZA+VMZC7VL6Iisn330rbNvf/TZx/9pIyA711s7NwKy",
-	"c6O180JAdl5o7bwYkJ0XW9e3A7LzUuv6jj2yM3SiIlQSHa0Fa9CI/le3ov/Vzeh/dTv6X92QV1Mu1itf",
-	"SC2D8KoFau41rqZH03h6NJYsPBonfpuvFhiNw+udFKAmJVQqdZfKcrK5cQNJYqZrhlnMqCnNzstP7pKs",
-	"oDCwjy2yta1EXdxpYZUSa/GyXnUsMQK/zQ+VfCn/rzY0tIp7lmmsEnnG4JNBUBY+UypwWh8ZUMkiBcbw",
-	"Lfrb9MSz/UZzbwxVKTtUVgVnNU4oy3PJRqhUZ7iE2HrVFC6IXc8HATdWR95a5lDXR9iCEMaPZ4IPwJ6h",
-	"xXRzcKQRfeiA0hbsaXXBHPrVzG+1YCDIKDP0QzSJFoyASlVGpIJvd42tKqt/oq+DExoPA5ONwZWAKFYl",
-	"FNsjMuL9mGEAFr4CV0fIlY4Q4ikDIIZHISsGMLEuCPD+cQVjLZNOWL17KvMM5yIDg21ogTyBYh6kR4m+",
-	"gO3opjHmQ/RuT6xkunSh32e3Ym/T+ru1Sv2q6/EWqvAuUXe3tKQXcN8rM8lV3/zMeF7lYZYoUYZW1yta",
-	"kYae07e4a2vtxZJ1U1ah/8iozwG0DZ7ZRaDKUrU4MGBk2LEkFQr+jFQFbIxu6ShJWS+qyDeTiqYqwzco",
-	"jCCAXBAWx+azJDShFYgWy+RvNvIDouvOLkaR8uUJ1mZPlhZ9GZ3CYYvsnCxs+moumTHtcTgeoTaeexcr",
-	"o6YX0NA2HZwl/MK9T+I3Rfwl/M7iLeGnLCfffKSFjznqkn03w16CzznIUvGbAhKTiYB1x4vIxrGYNHKt",
-	"IG8fVe2YN+mQGdiTItvuoYU0DjFGBzDzZ4Ga3TifNJ5N8tpezJGm25jlONyCY62qHGrJZY7DJHqDeYJU",
-	"9jnZP7hFhizDG9H7iHSkGIqjT9//RScoli5z0Y413+jpWiPEJmQe6C71XBlN0SGOwxsolZiDp+DdK6dG",
-	"0V4PSv3La0TiUwGRDNKkEEpUJHLL/LJJsMyXJDSWAuHn9RD/rHXz8N5rrftiyLipIgDMrXvoCjGMMifW",
-	"LhScODLt5aM15Hr8GMK9e55gekB9Xz97/9tnn/zjBiYLO5RBlPwRlMzE29cmgdgKTewYxBoCuuut1+ax",
-	"6EdSRV1JxFhJyGkw5Stt0m9go7sJFwpcRetnX/+733/0m88++dbZL//dRp7NFfF+m1twfghjYjTEbLvA",
-	"qMF4OCOIcqnA6Wabt/mXvrQ/VgPGVWQ87F/6EjnUo+no70UavWcQgF6GRSbt8fb2c90hm8IfrJOHwhre",
-	"avMi5/TpCSNTMd4k+8B6xywWvA+CyWUosq4n+PFvN4zijw6eqRi3ubR408AAWD+CquzNa2buFrQo/z6L",
-	"x4bkwjY/iWR0HDOAqI6UOfMkubF9IyDsIe2qeEriaMiIFCOGAyjWl4RqeYZsrwJkxpe+BH68DgT/IgW3",
-	"TIb0l78mBe+Q9Xuv3SQv3Xj+TzeQVB3Ndp2AdABZogMQl7BG+jsEl9B/5cgXHT07xAqK+AmNo5BE+mAJ",
-	"SAdhO3bJO48QQK7Njcvk8YMO3Hv0FPAedUxDW2v1TXwGPZARJ1/V11MmGeRCRpy8yvtxJAdtDr62qRgj",
-	"e3b2u12WqNZtAyS3SxjvGGLcYyqNmNTMgy4l2L+KDqGCAuncCtkoEYrx7rT1Bpt2bL2PdZME+u6YtTmK",
-	"PjJONG9cf/55p2yric6i5K23br2ysQkcaivaQgi25izLiW0OXx2LcGrCtbGuILoa0Qpk9J2IS6W3jOgR",
-	"2sUauZOoy/ayhts8a9nyF7TrgJrDjzeuX98jk0EUM6cTs4YkknpyURyTdMzhJKEkZSqdAi4/AsRGCrm4",
-	"rwXGje2XSNQjmMRZeLPNMSFhZ5vITfIGm+IqQnapbub6DQLpX5tYSDWrZawfAsFpsJ0TvR/sTgH8dcpz",
-	"rx/sl+wwAJKYhdaaumb6lKlxyknnEWmDRtxe2yXvbG5uPghI29WN9ffttc3NzfYaedxBdEOptIpjBNce",
-	"SaiUpIOPd/TS9xkG/ehm4HwIyJirKCYdp2HAoNb3os0271i1TEa8yzpmcBIVXAC+t0WO4QHdOMcNlQhI",
-	"5DCTuym41dNAkjr8LMfdLpOyN47JV169b9kHDUDI4q/ep/1OoCV8GPX1qpszFh9FltUrqpUnQiXp3Oq1",
-	"7gjOWm8ipDZscuQg495u86JybiYRwJbUROo8t32D3BGKvCnCqBexsJOnCAGbmnkddkWCmxNF8IhqMUzi",
-	"aBQp9HpqgacH3NHT1uIHDxWQTvZY0l+bgwn+nqCyKztknWb7T/ctoTsTXtPmuTjf2CSAuaH1XZOaptmJ",
-	"jLnmu87Dlj5oW/h6xyR6QVOUT9tcYLjmZBB1B/Zc1d12aRyTSO1lG1R/abbRc5vOlDX/tzl4itieSeyx",
-	"hb7ys2AHjwDKyZgPuZhw/b4Vc1QZsiFr6MnY1kFGUnI8TnHtzeaXtn4Bcj6j4bTNU6rYHjlmU4E84Sxy",
-	"JMmN6y+Zo0KL1WlrX48U9o5kXcFDuYlM2eYlNkRXbqhZw5RVuvXq/deIHvVtPWgrdeEckCRMaU+1ua25",
-	"tEs62ZMt+L+BWoYpbQTuz/esYwD4ts0LP0mm3zRjNVvXGVoEBU9ihrJ5A2t/429t7mbKQwKOVr0AYjvN",
-	"jhojVN3tWSJE589a5rHWrbCzR94dC8U0obMTjcphWVGhx7hxbLleQIo2KFKoAu4f3FoL1k5YKk0Rxc3t",
-	"zW1rlqNJtLa79tzm9uZzEIWlBqCMWzh8u3P0d328b2Tb4Fa4trumJest+xDEotIRU2C2q0D/zx/ZAp6s",
-	"LGbjPGgsFg2eNDL1UEtMeB5U6nfHDBCGrEZtTT9oOKkzq5j5ZeExDwAnJBFc4s3l+va2AXhVJgba1au0",
-	"PqW/W6gvMC2Bbl+6DMHJojeqXZlA3+k0Z5miAI+Dtee2b1R1k417645QVv5idKa5tde9lyHk6JvSeDSi",
-	"6dSwQVn/B+dFXyLyjOGQB8FaQV5iVCJ1bsZy7YEJsp9lNiwPZEi0MLdFuTYHN6cHGVDbyyKcXvQKmmIb",
-	"xRuxSsfs8Qz37Fx03z7O0eLKLtCEZuW+Ny9g8fc5F2OtoeQZvnlB6OIlsClPOMzwOJiRRluPbIIzF48r",
-	"RdNXmMpZ5bI3bA3Jr2pffoW5eddmZ+IxDRom1u3KTFHL79fiTgShqw+TXObmK7ZW3hFN5XC5XozewcZU",
-	"Wc4MSmLaNapFluSYgddklaPgApVTB7Uqc3Vp8459s7NJ7hoF3Dl4B1SimZiFDo5DpMh6J/sImqilb2cD",
-	"bqpI9MxYiPX/ciNB8X62/RKRdApa9WQw3UW7c3Ec5jKIB39xB7wFh6G7CS5N3Jlq9o3k3ao3HwDUQyUe",
-	"vWBaE72AnYUT9mwu4+DOWQKYRF6C5NtCJgInzZXtP+GLW9nnJN89GYGOWVdopd0pbLLrJDFwQWLB+/qK",
-	"b7aMRGVbqxZqk9zMEQyoU/LTtt41hlZzDd1sc9i0+Tq4G9YCTRX3mm8PYa8XqnP8D7gZgEir2gx50EDl",
-	"leSu9dc/exeS6hgZEy6CFhjJjBGcyYB0xWhEW5LpdhULdzPr67+wh0uQ+bsCx89lCwc9TGKIzTC+u4Z3",
-	"oubVV+zVqIxWOLeynFRTuKT2RDqqoQzcY3NYOAVOCWMJceKIfPOyLn2woRWm18Qdu8iwfJFN80aEzy8+",
-	"pMuUIXlNnrmXT+u8eWaunk64HIoV88Uc/dU+8bjqEIM4gEGUtJQgJvsZrLd6jWJIvFjvjeO4BYiBJu8b",
-	"9MuYKQWFZUWbD2jcwycCgknWCFKkBLG54hvGTYQgvbZeMtrfKTgvWLjrSAZy409JnqEtA0ILLcNDVDmP",
-	"BG2OYJ/Sja6UmDUfOP6KvCo+pIMMRByinUtzYpvLWJjirMcMxuO0RkSvByxx8+4r1oLNUnzE+Bfb3BQR",
-	"lFBiNMh08eyuCBo6F8qGdyTUGrR8doC7JrvmmbQCOOV8V2wDsElJXiUAfSX6AmI56yKO/0M0IjtwU+Al",
-	"O/vmJ7//6DdPv/vNz//2k41mezPblDPHPZbkBF3Xu1vRRG9dQaaeawZ4nXtKqSQdT8XPDrr92jxSgWY/",
-	"8x5RKeWSdtGZrHne6oym9ii4nDCaQqR2u6eRAvM/GPZxBxlTL3oOKEGcYYj2hIYCy/Lwqc0lAL12zFHR",
-	"2SMddAaCswSs8tbvZdyHVBnvxxEXHbuzjEsxE2JaNsG911S4Rs8woLSgY0/fhwkQGu7BtMd2sR230ipA",
-	"hWXUviaJs6XIkE039vTx3DGEMq522ubGwWyw34wXuAMJ38b7CPZ9K78MJdY7tpqYg1HRCUgHZvLO9oNN",
-	"mxHb+fT9X2xskn1wGpeLOLd55udRArkUyK1XSAaEnTCeIWpnjnNILjQeHb25amTRyyYu+NkVSA4c/Ypv",
-	"6nn3Jt/TI6DuwvYqbgwDlnhBMgqd9M9vb5dkVaZ7G8qfW1g9sntxrnnSnmCXS/W5Z8EVGyYdGQbYziid",
-	"eEiy68hyCt1COxBevCNg6yX2lClhchvjgprVCQOPDgPy1+agBShCraIEs7NlljNTJP7JhWK2DL2N5jdG",
-	"SiMOlQUTLRoitbSytg1TtS2zQ7IQzJDutTAghRq3IiUIIJiKkaNojjY2CVx3YPxGPAOcINpa9oiVzXji",
-	"oEjuQNRGiibYEJ2mcAa2udncTkkK51TGoEUrtzfJHTax/ABRIGa4bY7BMTZ2EU2zds6ujafartrmuWGV",
-	"TAZTCK1Ci5KbR54ZVtscpEf20zVpAifIOpDsK6/e37DBEXlcRHEAbT6iWjuH6OUe4QICcmyER94rxnpM",
-	"xRij4iK1h4fUJJKszW/sXCcHKfiosR7GazQCIzJFmwtEfxlLmPe0gp8qNOdZEaEnaW8dpp6fhLHFFAKF",
-	"qI2xhnsu+unzi66lRuGKWy4a4L3dXtLxdzVG6gYK+eUaqLEPi/pqdsqMIe68B121NXoR8evV7V/2Db2I",
-	"+JDbgy38L2DiKIlxpVr2xIzCpd0xP2/UiA9LObBbZxW584Duzi6ZiHSIFw0bVG12fi6gk7EZLeAdt7mW",
-	"xAEG10TKZxXXSqyte4BD6FKuRfwxnCN2pus3tl/aqLSLmxdnrOIVFu5n+jZtjfBGcf0fcbdmFnQLGnJh",
-	"+xJgnVsW7bll85MuepO+JlLNf2OpxEjrdANBoDqmPi6U0AoSg4qMLEoxwnn97P0//+yTT54++frZz359",
-	"+sEvz779nS/+6m9//49//vTXH27sYpyTPW5Ti/Vo8MEMzmRApEoZqJJhBgcSEMByxBCvftRTxIQXm61G",
-	"OtjT04+/dfrBf+tkggLwKE3CCcRaOzdyfT9vA/aINCB25nH9sg0pNDGvQ5aYqFitppgIPRvqqgWRSiPw",
-	"GWOk3SY5jKNEBgTyS1B+WF2xF8VMZuiWYPGe0FTLkBw2WKtZAxFrXZ4c5HbAwDEAYptal1ynXKtTNNAC",
-	"oc2pQR3eCCwqa6RVUa3DyoC4Gms5Cl+z/nST7PPMNiAUmTKVyS2Pey0wyg2A1wCskXW1c8ZCFJFGqd61",
-	"6lhkrcvk1ZRC/d9MFJIxDwVne23OzE+UGwzz5sJPt8oOzN54BZPknl0X3xUJJyASqrNme1+TJfh40IOp",
-	"c2qVT6ILlWiQJFbvAMRksku/YEM3VU4TjPSEERc06WfDeYKOOzKIpBJp4aq56qu3s+CFo6qVunUSqiwp",
-	"eTGFS1zsvJOKHZgN9SI23etiAvEQ+gBNs40nr83WbdBny9LL5Yuf6hQLN3SMrzW7SuhdLiGYqRDIBO5Q",
-	"EMASz8pKaaHvyh61pAOmV7CF0zYPaRRPSTrmm2QbQ7oNRTey+hQmG1irGEMt8gaWZiaXImjzCU1TfbIZ",
-	"uxIQU0w4Ecdx1AcukJiWp2/az73wPOmKE0g9scffNQlB/K0poymJI3ocxZFJSY0FuB5JSEdU3+INEq/v",
-	"nDkYl3j04pXkEnuu7oLbfF9cyul0yFS+8Be4WXxnkVuWtfLsObAPPXPhJ5epm7hl7OYGD+QJo89M+ECS",
-	"r5hlDLeWbZUczZ/x8YjjsRyrJev4duRw3Alm3JmO3bTNOwdv5d7MrPNHcjh+bLyaZJ5Tk+orCSrq5uWS",
-	"V5M0cmrqy4TjvHEL9OaOHLhXZV7NgNgUuA44T8suQ2I9hpyOsqxW3fA1aZyFOIzDN94iHSB2B1JxUgap",
-	"N1gQxwAnjxWrEMtuedlLksyzxaBXLKE9BX3r/W+WGy7KA4eeUs1QuOqON85ybbUbbu52rNmHsBXmaY+2",
-	"pMvlr0DVCWnGeqXeODuI5YXgouedHI7XKoP4kV2k8YVBH+CpSm1wv02MU0YEYDBDm693CsV+OyRmPUXE",
-	"WBm1EUSSiV6yPD6gcmOTmKrLuo2v7t/ZenX/TmvnuYDof18MyFsHN1v7Abl1/7XWzo0N8EoZN1bgovBl",
-	"lYv3tEg0lZ+zLE/RQxUl43gbijGg0mczgUTHTPhZNiH73IwjL69D0IiCxhWnzM58sXe5Eu8qhV3NVoMg",
-	"KHP8wLa7yBisBYZwgXlYMwJ24S3tF6TW5Dlf6z3MnlqF2usJyrUFYAaUh5gf7sYnLhQ0bGuiXGjQ8Pzx",
-	"NY0etkNbNnrYPzaMtsTx2WKaJj7EPwwHD97r250tg7jKMOZC0Zq5lxFrsDSTL8bh6b+m9pErM9EVR2gC",
-	"/krmeGeD57u1iQXI3eYWh756i8MTl769L5UzMqD2+WyBYETHU0f1eCbMtaI71ONDdJxZ6Y5ruPCVFV6r",
-	"15Pt+l/u6tScmteMS//K1wAqfVju0BemWKAj0qC6L7cqy+nQzloab2TLRKQZgL7KPV1EoIzYao7vhhlI",
-	"yyF/Xqb88EGAzpUk+TIEhLPJlYsQA7AI1hiRai3kmOEnJfBqwiz4Z87A1sM9j4fzZx7P5catRzZW8igK",
-	"H2+lzHxslsbqvDs3j3WhmuduUENxh9yzozPrfgne4euXxZtVcjQLVY0keXfMxizENNuLywThxt8JzTZl",
-	"o/n8wxxE2qrjqQxee/liIOuqgtR21Fe12d+GHCyDRsRDaTa4dYsvub0rDDZGstCUAY4eg1Tjrx7evZOD",
-	"LWKEaJt3DnUfh1GfUzVO2S5R/wIRGsc8emjxohCqMTjZMb8N2EPy+pv7N1uHr+9ff/4FLVzba/iTwmc3",
-	"8dOxCA3OY3vNqXkOMKgG/3GzzcH+brHuAGQuw2GC0cF0WrdCE9vsfHd/mrAOxr4gn0Pdayif7RTXhiDE",
-	"dbBQ4QKAOX0Uha18AypcljaPzGbZAFC7MBUJSVnCqJJaBy0NaA9qJlx/+DADkMJiy1S2eXY+BvohjAdm",
-	"sTQh0Bh5BCTpp2Kif0zoWDIE86OKxIxK1eY5Ht/9jHKmhXHKoRp3PM2tb5bN9SOIISgZnC76iTbvFDBr",
-	"AQJPi2ts/K17t7OcwoFSiSTr+h9wisSxmJjO2lyPcCCkCaV0ALDCUcTxWZNKCc1xoQgOiqJtMzqhCjKZ",
-	"SCxEgnh2GGxUYSHziZOLt5R5wZdXbDFbUJpdmhcXFhbHknUW5IDeGM6LwMfLHSoikVvAL1t0HEaqFYu+",
-	"c6D4AndM/L7S+5f2egE5uHVHBhY1VgZZ8F+QIbjKgByLhwQAroM2t7WQimi2LZNLl0KEWmBLnGYlL69J",
-	"G8MmRiOIZFwfiDgMiIljDkzgRUA+ff8XG/Z9E4yBKIXiBC0YerDmgTYHUYHGZBp+bSwVM8i7eHOBVkaU",
-	"Rz0tFbuxkGwXQjkheSFSZJ22ORTZ1PIlB2ZOTe1RGCukbWwEsPsDjAxD+EMsAYuBmVn2jI2XVjTtM327",
-	"O6HxmElrEAOM3J5CLEqDt54yi40biz5gS+pt7Xj9ERxQizTsxZ8MoZX3fc0Ht0W/LhsCsgr1rDvdOOoE",
-	"pCOnUrFRB1Idh2y6i0dPFFqAYRCoGYWqzGi0q6C8aaUNrdZ8t88JenLJegdYdBONv4g2hAtqHoDszmHE",
-	"w+zRzsacgWGkSuXIEqoUS/Wr/+od2nrv6MGX2+1N/OtLf+I3PPo6wmXPijL4envuuq+3xfuAK8OyVwSP",
-	"3bRkUA7plKwDKjEYcCtJqzdEtd22mclWd+1ajJv2rcSiPf8hGfdgM7/KVZN7ORwAhHFVcTVf7jgzsPYg",
-	"QIo48u880FPPzzuIn4AxxKKPYTHRSRSzPsugjIqjIutwcslCJn0ye7Idi4etrLhCpdlnXz/7snh435SM",
-	"uLw1cTqqWhVTVRePzJVQ/2XbG1n//Je/1lr3iMZxRuv8VEqEVC09NpOyKQnVO47DeEd0SvpCa+jr+cmN",
-	"53zVWs2HtnSJtbCpoSvTHhQUuLQ0HHd4OOBVg1sUCFTBSZxNMm5aCTPthwChbLpceJ9uPToWD+EAPIrC",
-	"x83MYM4bF2wGG3uYE3EE/4CYEwe86mtUE+bMuIRKIunJuRz/zTnU5oJm3V+TREbvMX19ifoDfWXRH0k3",
-	"plK6GeoZM+/B5QviTKSi+uJDZeaSHDKWkEjVMHx2Eao/mG5nj/qhRUtazXtYlM2rPO68cPEOgkbAaIWJ",
-	"zFby8bNHRqOVsEVGZhJxqFKYpaagd+s9rEtIaBxf6Al3Oy8P/ExKETu+KzzjcsapPuQss6zwkLNd+uQC",
-	"mN16kYI0MBb3MKHxmrQxcE3Fw9Yj+yc4iDRftqReam4KcNeejs77qz0d/1AY+wrPxzrGzjjsag5I2/01",
-	"iQLRMp7D8FCeFcrykgxUIE/NJT0Rx2JSfxxm5sL64/DN7NGVHVy2yyYHF1pK87I8x1MQCCtZuIw0WSWu",
-	"zOMTYYEylpLj2Bo4ZRwlWTr4EkfaLL+C6IskGScJS1tdzQ17hJqvORnLAvoMQjZUgIgVCf+MihA7vis8",
-	"G3PerD4b84p/Kzsb85pwzS6AmQDYemT/rLgA1qy8ffvWK9XR9OjHc3ZDEcnURSC1hYQs9oKxobf5ehFo",
-	"FJwIccRkBteZI44SxR6qYg5lji1qkKQsxOjGXrnYGwyOjhwwl/Ub169vVEPc/0HtnCs8fOt2TsbCV3P4",
-	"OjUQEeajwLHrpx/84LN//ukXP/udFvNBUZZrBk5oqiIa59h+59uIWzSJWkM2bXBA7x/cekM/uLLjGTts",
-	"eqvUk9hDnz2ei1gZGC3MJyzVGjv41lYjLd11zh2pzWzdwTllY93V1BD2GRUhOLorPHot31XyWZ66ukKO",
-	"wqLHuTu6Z/zRMyfyXqlmHaaCxVNE0XGGTWiSMFpEFF9Ccmw9okl0NGQ21PFEDNn5zvfAe+HNe7mcoMhy",
-	"eZ0TMbT1QPWUQqxoWETbMdVtEf5IIXfMar7Q1oVuvcs8P+ezv0OMlbD9oRKJiwvvEasFNDy9LfpChOc9",
-	"FxeJyQSyrTAw09tfXTzTelfwXtQfpywkUCIDQ9ugdmekRYLayByCGDyJRaDplMjxsW72mBElVuY3dhba",
-	"Gy4Fmrkz+ss7TquuGm/du+3CvNoyPoeH916zRT6dSYgJJwdv3W/zqqhfbEhCGaB9uN95wsNMfGHQ5iOs",
-	"4FyqgB8QOdA9wW0lkvYY0PK/IgKwgnmfNdXgWQghXGrfrfSWcYghqSZ9vMyCs/sIKkVHWnzq10SvF8yG",
-	"ITaVpDCy+mvEITy2sksEdtfwDoEBY6tYKFO6Wj9DRmx0zFIwKUL83YW6oSy5n0lVHwZ3hZo+9H9w6848",
-	"I1txjewJeXDrDka8j2i4ygAMdzSOxp/XFtcDM4cihLPmCioEmXdZk13cAj6Um0lYvaEP0ogrIODL8HAT",
-	"qG139JIogaife3iMjxjl0gnmPAEEi023tBfq+hV5db1eOfgxkxIL3QmK9b2262p6LaaPG4p6rivHEaeY",
-	"UFly5Hs5s0vTcEVRZCCSoD+yfjyWEWdStvRnE12xs02g7grZv0HkgGk9MstHQXlGJbkpQkZ2rr/YXLZ5",
-	"2HLrkV3mhhFEDldcvIN0NkQZkjQMdGvIgIcpwgGPJItPMFq7rxl7nBgjldbV8L1UxMyiXe87r4d2t2s1",
-	"N+pDYspY4T6B8lOb8+zFz774v0JLsdEN5ugClvYrVeLuMSgXREtHj83SAL7R3BK4TAZaX4HlFtLbnK21",
-	"lUT8SrdXRZKqZKp4aD+jXH1w6w4M9upYeo5G86xoM1/RUrCkzmBxFD2WXLEZ81joS7FzmPAQ5KBEJgdZ",
-	"GEsGorCa02OWKrkVi0mrHgHktphcCAhEo0tK1lmDK8ptMXGAJWOx4mj+gwzOS2FqRozw7FocIRiZSUZc",
-	"f/off3b2Fx+cfvg3p0/+z9Mnvzt98q1qIdQslP+iovgbrUkW3lq/JFmMfTm6fjVORZoqm3SXBfF3qbRF",
-	"nBRGGXUpxGhULoFxYLfYw0TobfLIfPG4Mm/wNZESORAANAeQbXrZDba/cZRnXnHQcaToqQlNGVl/+frp",
-	"h/+X5osPf3H65NtBm7Mvfv7jz37300+//jcBOf3wG6cffOP0yY9On/zDvQ1Mnu1FMVxnct86qJc3791+",
-	"LSDHVLIXbrQY74oQ6mS3eacrTzqb5J6YmNHlYPqTNFKKcbJeVQ5UPwcpiFkpKCWwYnfmbzHzQmy8DHUP",
-	"MwIh0zDipGNAPWXHC8cPZL6J7dw8/JeXaSo2vWCXVYcCUBiKPGhyTajM5rUauULBfupiP+FdtgQAFVir",
-	"as5a0UjPiyARz2f1NY3qi4rBmnG3BnZU2hrn6WBuQV6t/kHprCxkRdq5Jyk7idhE3xFg2RBFlk8zHNlI",
-	"5li3UJcM4kqC/E5mWgB2NSUiRxu7hIu89GWbU6Vod2CCZrgwebojccLkJrlra3WZ23peMjN7TW9EwJ/M",
-	"UXgDLDWJqHBOeYxjRGYbUU77DKqOmPa0RtLmk1QohqqKKWOItTUtu9A4JgN6wrKiHbYACogjLA++nw0x",
-	"73ZAc1zKyHA85nxHEgAKcMnByaelgd4iUJSt5ALcI9Q2KbLqoYhlPBmA6LLttLn1FN7YfgnXI3MjGrr5",
-	"xMWt0Yy4uBy9V7GHaqsrT5YwUKxOyzV0QKJU2u0MK0xYynLaall24/o8KBqzh758jiHd01uPxnNFrWY9",
-	"e0LsZTwABYvtWMl+tqFD0R3DtkC+Zw8V41qQZnY0mjJ3YweFnb0a2yQMGzPcyzV0igI70wMiKccA4BHj",
-	"vkEi1KooM3J4y8z6suRxVhTROXRg6FDMQZ88ZD1XIURK3rr/WuvFDSuutRTfbHM096diUnAY4iPmDMu8",
-	"f8U6h5G0WoupFmU8epj9z7J2QdOZiHEcmjhcU244O9mnAGswSQUUT8yQfANCK0QvCSMYBvTPcJHaPJee",
-	"+k3zuOBETYQehwzgL7v4WmlCL7Ltoc2zwxzGDWIQAGVESnpsAgWhUPMaUO4A6uTdtTmUcEGs4XxZAGWC",
-	"mA7tz3a4QrdoxH1ARE/L4mmmy3ldo8hXRXnzR9FrSWHI45Nzb9vyraigAE+iYMuVTGBrzYomlGpFMZia",
-	"7ZeRUplOCtOwsrVaWokxVy1In5h7q72pn7sPj13UvbbEIU2MCiYXBVDBV5ySpwTiOhmICTnQkjCJusNS",
-	"4Yz5lJbVFfMxe2HMofVu5mCyWhfWJs6ycSAnlJsqbUooGss9qOme2T0Kz6PM1TqGFpPYTWgnJMn2JnmV",
-	"dgdtHka9Hkshw8YWwqTcQNPgyW5185RRKfgmeRvK35umYkZPmGxzlI5jqDqE6FtGH9YjSFIxiqTmVQVq",
-	"gvmtVFY4s5RpOTmiqT6GgOjempm692c42wvGdyWBINBzdY2JjOlQp9PdrMx10BVpmHGOSXHNExqf/vzf",
-	"nX30cbUxLqRycCxoGs4Ld3sle2hRnpiIdPgKveT6gfnwfGeTSIf6xikV7bOs+qPMgrdM6HjUHY4TGRD2",
-	"sMvgVRmQid6FaGpjIonZyiLherEArKyQThHnrR9TyBdxXKkNlnSrO6CgOkuAKH3caIlv6ncuc52jEe2z",
-	"LXnS//LDUXwxrnE95BUZrtAE4RSExDMmYSlgC9qg1ZBOwXhFOTn8l18hxzTFUdYbrXxeN4tgXO1zs5DC",
-	"ZmAQFEG59OIIZ3zSDEr5biLnwShfKuZxBfJVd0A5Z7G3AyhgmyN7VrT6h4T/lC9AAwAoLlTUi1YJt3DH",
-	"7TFHcc+zFGBFZKGm8EYxMaZalFXgK8+TZA651lazKq8wpXmuyjTl0CerykyVYqPEWy3ustfrLi+NCXRR",
-	"E4WFwzKVrfXkfBnfix4OduUgvLpuaedCZy/SUS349d1EPqtpGS4PN2CrgBixem7I60UCj7lWO4vcDeZy",
-	"LiYNNZWIH4sxD2vPn1v2uWVPn3m0No1jzeBVwejkk2pyY7fzh4hh9jBhXX3tDKlajUpqu9diIWVdFp0w",
-	"NOOOHASH+Su89cj81UB6W8Jc7v7KyO/fXma4K5PIpj8jjO0S6+PCUDzEYhwRZ+eWx6avgjj2LtRWL+KR",
-	"HCwuiN0equTwa9D2PZgdaoTPqihuxioBCD67WithHCSh6ROTEzNGWk9oqmIAMe6N43iajaxaHFurQQvj",
-	"OuqDwa2p6DY8/yygml1EtPV+Htis1VkT5KJ33/UbK4YyO8wRp0yJrMyyY+CnZICYzMTQdf7KuihU+u06",
-	"UezYAi9zgzVFT1pRIn9uPdOkBcNaxPu5T0Ar8JmINjRokoU4D9PLQIlV3/BLyNE1VejswlvQ8/kq1pvZ",
-	"U+e93ouEaWYBiPVLqWLUSLuy8zk0i9pAxcpIgNtsICZkBEE2Nugk1WxIQ3MojyIpI95fVcwf1FI0Nkqy",
-	"/sWPv/H7j36zERBNbSI4kxXX6Kqj927CuJ3wM2jmt0O7Ekt/RpcKWQQ0z2oJALNY/6bDH/YrqSKtJ6+Q",
-	"W/TauhBFhm3glNADBEkmUtI3lSnAd26ioszu9Z8hmSjZemT/rFPmHR67svWyY10VCEyBM/RJMSs1rFA5",
-	"f9663SiuJl+xTlsgk5eA6XD7qIqZeVtP1opKM8uAUKfyBwEwgnRk5Gse2Q/R/1qDaXNMdmpF3H0P3bPm",
-	"7SPTtoE8KdFTC+k2T8EjxsJNchsp71SANT5SU1AEDfgDFocESuJiXBUdMt7motezQYq4nk68L5UkGevX",
-	"vT5UTeZnWLgWxnclEvZ1ykNxwtIadyqoEEX6o1RVJIxWBOGlx4CRdiBEA6hyXCwrDEBTPASXkE3xwzK0",
-	"CwrSrYGhS/29y1Jw7UoyUe04YTuszCda6NXqQE//7b/+/D//agNrwMxwjCQHr7y2l1WVNaW8sLjOamWv",
-	"7FJ+SaLXRev0BDrZmEM9As6sOL3zdutPTYC4SNvcvdhIRVO1JZVISJ4zAdGpJuR5JhIPgLVpm89KVYu7",
-	"nZqgBDwI8xBsE7UeEEa7AxhOG2JdxIRbCDzdsx47iUJTz3MSdWGyJsoCUty9dZAEDdFf+wxKYbuDD7uU",
-	"X6kQ1gOYL4jNumf67WoMH1B80PR9TeZcbcweRHBTaV6l4+4QYHKffvzXpx/8qNq81Qya+G4iVwtM7HT4",
-	"hwNLXCxWKFl6wmQ94UuIW+AYbik2SmKq2LyLxKv6yfv2wUvcFsWOKnaEHXGAoR5I9CDXUOzv0ubhXQWE",
-	"li2YT4DK2ZjI+ud/9ckX739w9svvfvbJN06f/DVka/7jajC0Xh0lCsDFvsa6mFEqwqmBAXFIeQ3Om2zE",
-	"EHQZCkzAISmCpxbQp69f3yCcjkyULiCmZpnOo0hqlX7Th4RVZqtn7ZQojO9Kjona/XC4OqQrejKDb1XJ",
-	"5HVACM1E0vKpJo0AWk1E/R+5sNEI5uQfAPwacACV+iJgSmaaTIQ+U6vKN7iHwonmnIjZmkTSURIzqxBb",
-	"fVtS8NrNKaoAL9gcqPlB71eQQ+omhkZKtrkTg94FkC9Iji6lhSIIkA1RR2B286KEfCGj2e0f3Nok+ybo",
-	"PcuzdAFwSxmdcohRmVifGfI68e6jKWNIX0zzJHOzPPM4fmUGMbbLC9mettgt0E3mCTBIOpGSG9svtTmA",
-	"bkYYGe7NEt2ozgG9q3t9LYrPJRaCR/Mw0fMCE24WQTYXyKOqqrvpiM4LRITxjlcP5pokMZ2KsdojdKyZ",
-	"hMUx5O+ahGJMGyOpmFQWKcWBuGPLRMKabnMtyFxZ5qMciCTq6TakGIpKl9YfdJ4XsJnNZp13F0ThQW0a",
-	"/iWm2BaGdJ4E22ykf1gJtjh1KDolkqxsNoqXs+/96Ok//f3Z9/7y9//8u41yQm3D0LvCwVLQc+Ynxd48",
-	"/JdupusuOcT9kQ0RIUVA/OkNY9BAcN+2+frTf/r7p3/5zc9/+A9n3/tNQL548v989s//Lf/0X7/44C/O",
-	"PvnJ5z/5bkDOPv7w7LuffP6DT57+9PsB0c/85FcBefqr7539m48CcvjGWwF5+sNfffHN71lVv80FDBcq",
-	"ecTjkblUdAWXAoSHSzdYUbkR6PMJEnj1gLO03qDNqSIjIRXZ2SZvvgxdXN8Otre3Ied1k+A1HKfcZ+ZG",
-	"bA5d0WvzzsHdw/vEIv+iVO0UgNphAHk+77WcgQOsJT6bEDwna9XZL388K/54VqzkrGicEWySsZ+BVOB6",
-	"eZpH+WRqYqQWEaqyEkMJZUYvihUaMDJxZQTYlHTF6DjiDGGQCnovIqnINu+lYgSG+mPWjzgAgUecYG67",
-	"ZChhsguQeYuYSBZl0pPASRolEcuK0hDw0I4SyqcBkQntMkmiPhcpC/d8boU2t03DbSEgg2kyYNx5KaRT",
-	"PEfhj4gTqOPuk2CHjKbdwU0U03et76wWWrZAHiCGzBnKv6Xx4Xnl/xsmIBWF2YUJr4N8icicFaqanl32",
-	"yvBKB9u2ugz/vsfqjoSrLL9vHqvq98Z2Y8IuGLsP3JJF7s9M5aa5gyLYOWacA0h+SKuJiO8c6X3mX9sQ",
-	"zTS1hCz2fsx6ArTKZt3jebJI539IKW3uZq/PaUOxWkwZW1V8dQiy063q4BnMQsfD1iP4txQ75fEyRCMW",
-	"RwCTnfaNecEWrzPlOvS5gQokuEjpMTpx23wds1Idm7gxf0CkQhft7aDhnrDQuH1Fd7hh09HaHOa1Rzpo",
-	"spEdEOUTe6rbceB2BWPORBIuJj75/hWm3PVeWxFfVQbw6R9XlteBp1RePkqTObDRI0F2E8W1HERSiXRa",
-	"w06LqvcwhEKYwgwjbpllXtzQnTdeFaBwt2T9Y7Q7CIiN0jJJ0ubueFLAxsip0ObWnROyk6jLNkkHow06",
-	"JpYrLwlk5GwS4cm1jrCYWBtS6z1Y2hYr30C1Wwvz2BcCU5yOGUnGihxTrS/qM2OPdJKxOtJfdHQTapxy",
-	"sDND1y2j0LMw2xa6cxZa4A5hy7YOABJ8r807KbP2z05mCZW4vajBRNFHBu0OoUnbNGD8Y8ybUQRNm4ja",
-	"RCNQVzEfAMLW90gnZVLEJ+wIWu2gH80aRdscSAYfTUPZ7iZdrXSMEzMcqhBz75gxboFP9ExkEkeqA46Y",
-	"mQk4xEiJEgKL1QKkoFFxpCJKtDniAM9Ot9Meb28/10U25QI+sdb1ToCVjAq2YJRBAFeVlUuEnbVJ3q4Q",
-	"W5lPkWJtY4Dp82qohhEzAfbsAaPkcm8fttkVoaSUhzHfnIirjBiMXEDlDb6iIgevizgMbKVr/UfL7kP9",
-	"AbaM5WR9IYojFZj9rndmLh+s6GqmAei90ALDz9Yj/feR/vvxlhlGMwz27L2m6SL6XlOTLlKdKw0DO4i6",
-	"w9vRBYSznoPvklQPTRm0ChMd5sW/sjLe+dG5czk0eyd/NMhazI02AsIUfLz7us0OgWQALJoOmEy2vdUE",
-	"fEB9SCzcDkGRmWnAiFyJfjTOHir7FZgqG9szAJdrS79fGZxzhz1Umj0uU6vT7d+nclgZj0PlECALBKig",
-	"qwq2QZLq67kmMAxiHU+yfEkKFfc0t9QR+5Fu5xwxo/r12nhRvLTAnWE0lgCUrQwdr8ks/Q0MP6ivkUix",
-	"Eb4Aw0SoX63fgKGfgu0J4tD0ga8F47tjylWkpvB7x37qoE60SfYtMKXtLCDUGAV1VwEI1hOWtoCUoKuh",
-	"db0FGJZaC0oZDducwq4rh5GSplGkbV4XRqqZ71AvxbN36tuhXclZrzuff7oDwVeNhwaBoy5mX4BcDLir",
-	"monXT5/84PTJk9MP/9Ppk386/fBXC2xIrQxcyI4saZe6XSNDnzUWy8b2jPIYXrF6CJ3AzL3P2qzhfqEZ",
-	"MGWtVIzxhubccCJpoBBXExoEDl0X0tGDLsn1nZSFtqDG2c9+ffb978xhUQNUuRULMRwn1YHN8LMp59Es",
-	"yXeRhOSd6y/WqZgz1tG3AZTSxMVgdkIYEOOpIxS8FVmU3rWsCopjHYB4JwwHr7Kmxnn+emUm9UVnKM/d",
-	"TjhPuxBVEff4M5qErKqJLKOPXZCrCIO6Es5929zqcexZBH5UHfCdjBWd0KkbTjBbhXZCp8/quYqjuxKR",
-	"V5+PgXYqEHZgvl1N5L84sT3DLcN4qAzsSC7BBFyaWdxD5NGv/93ph9+tFl8GkqQ67ORgrNz0pTDbBRUD",
-	"0HpepoqS9Vv3X2vt3Nhoc9wtphiEo53uEUq+crjT2rn+IqJsmJwmrQTj/mMPkyidIj4vwrHb3ckZCyWh",
-	"8KRIzYOmbBXuEAunrtucBuh4zav037h+3RroO7FQHVCUsZXOrj4GwJAXqQykOCNEm2PEovV2Lp0iheA7",
-	"7Bndhs7ontGteCUariFLfhSIntmZ62df/7vff/Sbp3/7k7O/+KB610nbst5tMcPMm5JKGvX53fEF23tu",
-	"eMLKsvKWq7kcRH2uO/O4VKoyjw7dBi+T2dx+vAE1wqkHGvG8lN/Nw3uvEaWJrsUvCAoQDCaeeWXmECd7",
-	"36nxNweTpBxhaER9R4qhODJM2iFdIYYRI+uvK5Xc5fE0IId0xA4jxf7FoUqjrgrIoR4oa3NIDx4olciN",
-	"TbIP3v6e3iloVzi4dQfiUKipnmHLC0JiI/hreiJtc3hjFPGxYpKs37j+nDc8W3PSLb52SZcuaPxqZF4N",
-	"Gx5a/rsQtprdnPZUo0WEiGpZhgXvMo/mfFCrQ3z60t3QhX7m+j5ylJCIMxmQiMsMV2ps3cIp64rRiPFQ",
-	"a9/i4Yr2NALJWP+GuasmJiDI0L3eN10Tt7Uu4ygBj4r1jFjtaQMNi0ooZlSz9hq6Ayf0hBlXIH6hn8Ev",
-	"2mvZTbDoNFnkNtvAX1LFfrlDPXPsl9AcPOBmiO4GxUd4Nx6HRmErGipMbTMbeFxCM/BkN+oHXrGDqIun",
-	"e3sQdQckoYlbpX2XdPTqyA5Z37+xtf98vvj6W1gfLLmmn7jx33/0gt69AEAOKjn8soEZWVnAPQa3YRls",
-	"SMahWc1Ks+9xrWEABlmDGiw++x1CGBizNJp5vyaO90iHxnEHHf5mb2zgO5IcC73NMBPJjsUC59lmsa5l",
-	"hCWZIPZtSo6nGIQko/cqbQxItao44Th2w4ThE5BvLVhDCp0fJO2icD1yll1VDUjLTBmAisM5CDRh45bM",
-	"2h288tolhMNU72IYymUExZhdjNAKWf4AOJJsha0esGGp2lWekdfmxZpeRhtEgWGLzmQlEY0vB3i9zTsF",
-	"6dQh60l5MfLKru6W8apCAP55MYERl3QcwwibgFzk1sXInlCYjIHElyQdY8R1vCI34y0px57aVUZwYRXV",
-	"LM7GTGH9i/c/OP3wO59/5//9/K8++f1fzzG/VPO9bvpS2J52B3l4sezSmJEJi/oDVSiTZ0qzGLgnLb4f",
-	"YkqMBdskcgCpvfDuHpwaaZ8Rp+ySHPf7AOfouhWxkQJ0wPZLG2TMYyYl6ViQMRxRB9JH07HfK0i7w2c1",
-	"GEiP7aouD83UXoRKRv5dNZBXDgYHYMlW3TZRPE//5tdn3/36MlsmZZKpi9kzZSOdZOoWDvQiynI9G3ee",
-	"LLnNrsBqDEAKoUFst1rvBKuBGw+zZ5TqZbhguaCNeiYw6/+MWmqd0V2l4GlorDXRq6sLR7CxMohzCQ6K",
-	"DRJZmAOHFddrTbfVjBdHST1w4GEcJVcDGgjjW1lklqvOrn/+nz86+4sPnv74441LhgTMtnFVclP0Hqu6",
-	"J95wr4n6A31+bvEuCGmfC2R2qJ84iGm3adWuZZzlVTMdjp+ZLLuVII7nxG6C4QZPQyI5HoaZV3NAeQiX",
-	"3QmNhyvMVAEXfxxBDgJLGfn0/R+AZxOJck1mKPfEmEzABXpN2swKbnZUjpzfKL4U3t6KWdjHak+VvHwb",
-	"H2nExpeWaF7N6BcXhn35nIqkvB3xRpwKlaYw0+369jYEHKzORLQ/w2jIKksl39lLdAuv8nPZ7b559h4+",
-	"uoplKXTZZGX2uyo6YdYwcZyVNjfhAimkSa3kwLWEtXBIOKIIkA+DEkI+6zWvUoD5s0XCPHu6b2F8C2i/",
-	"O5czgqpNDKuyoviEfiTBdu8YLzmbEJc/yHrKEtBNEBIFmVlwVr2BoRpvdUiZSVV5m548i1yih3UlzAH0",
-	"qOAJTdGsIiW6OFbCH7BQhGL/oudgwRlEmZ5xCEIC5+mHvzj98D8ATOlf1nDH1iP9zxEXTf1vGbocAtoY",
-	"B1iXci4gKwJ9QyFZZ5v9TULJzbuvEDqCStvKiDT9JNAvjpJrEmvIb+SphQCkrQyxd9FErwa6F2gbIWRj",
-	"KhU6mgwoEO0OQFa2xFi5VpPJYJqb+g/FULTe4naMBtFGKyYScarIXR5PbQpKltXJ3YkZhDwTlUYtBFGF",
-	"P9G/uf7oSvyjK9EjWa5J16MYrCF/wiCKnOt3i1tfh4FDMZJBbwoixiogXTEa0ZZkmhkVC/cIPZYI6cbs",
-	"bQQ53vSyWSDrzCxWIPjQ51d0sWHlAhCEuYsTboCQ+GSs0hAEcTyFYIjl6owZuXiRFcbKk6dJ9AabZtNm",
-	"6YkdzziN13bXtuBwNUMvr/jZD79x9hcfnD75P04//C+nH/43Z0uYuH8PNNnZT/7+7JN/dLFjRHfoew6i",
-	"Ij/75Ftnv/x3ZH3/8M5G/k5Wgdbz2jc/+f1Hv3n63W9+/ref5C8YiKeqx89++e8///ifT5/8NnfCAbid",
-	"M0qbl+5p421TszxfNlMv2/MsRGqRTEhLsj6gPBywOAysHAws9t3GJskCt2biq9ocSvCYODsTd7dhbWQY",
-	"RUhoLIWRlno3/lnr5uG911qgM5mDB71klkqJXHv84PH/FwAA//8=",
+	"7L19cxzHmSf4VTKwc0HALoAARMkSEI4LiJIsWhSJIKjV3qq56ERXdne5qzNLlVlotniMkMTw61jr9Y29",
+	"s7Njx3rGM965mV2ffXN31sne2T/2mwgCZX2Li3yezKqs7qyXbrzRc9YfIoCqytcnn3xef8+jlZ4YJ4Iz",
+	"ruTKzqOVhKZ0zBRL4bceTdOIpTdFyPSvEV/ZWUmoGq4EK5yO2cqOfWMlWEnZu1mUsnBlR6UZC1Zkb8jG",
+	"VH/GeDZe2XlnZUrHVImVYEXSAZ3QlWDlGzShPBFSrTwIVtQ00S1KlUZ8sPL4cbDSk2n/vhgxrlsJmeyl",
+	"UaIioUdxf8iIfnyo9HMi+kQNGZGK9vtEMikjwTdWAhzxkNEQhmjG/K/Wbx7ce20dW64b+Jg+vM34QA1X",
+	"dra2XwxWxhHPf/eON0ulSP2D7XL2UB3iG1073iRlx5HIJEnogOXjfTdj6dRZYmy1YmDbm5u+oYQsjo5Z",
+	"Or31SsXG2RcOo7B2DfoiHVO1srMScfXCjRVYhGisN7RYgogrNmApdByFbJwIxXhv+gabzq/FHsl49G7G",
+	"yIhNSV+kRA0jSXT/TKpdQknKVDolk0gNcUvpGN+lPCRHIpySlCUxnUp42o9SqQjlcsLSyv2+VQxpXY+p",
+	"aiWff755iyN+JDIeVi6reX7eqxpH40jNL+Y+HTAio/cqaQe/c3sOWZ9msVrZeX4z0LPHXoGKGsYwpjzq",
+	"M6kq525fOO/Jj1naG1Je07F54bw7FmnI0spe4emFdHlH1HbJRW2Xf5Ky/srOyr+4XnD26/hUXn9F9LIx",
+	"4+pONj4yPcpRVtGbfrJsRwdvvAWtKypHlSuoH573AmZJSBULDyLeY/MH5i6Pp2QypIpoghmwkFBFREpo",
+	"XzHDilQ0rjxOpvFDCa17h6lfWNdtrPjYx0Sko1fo1H9F6IcRH5CQTknEydf15bhLlNC/T4aMk5j1FRGZ",
+	"qhqe7rt6VJ4BPdYrLxPBJYP7/o5Qb4ow6kd6J2aHeEcoMjZPd4D73uqv3xGcrb9JVW9IkO0SPZYQlxL5",
+	"8jVJXr1PBwGRosNh7fW3vThiXJGhiENJIkmkiuKY9LI0ZVxtkDsCmP1GR9/Q2DKMULfkXz1FB/ZaNa04",
+	"90KxJHNL8DhY2U/FUczGIPEIrhgHVkuTJI56VHdxPcE3vvwNKUAYaXcIbLuP8UYuXYOcsDQVaUCoJG7r",
+	"G3gosQXdwd7+rYOeSJgrSaWM6lMD7ECuBCtJKsKsp+RKfkHpHyfsaCjESHqEq2BlLwxTJlHmS0XCUhUh",
+	"DVB8sOVZrMA+3PY+7EVq6n8gxgnl/mdsTKPY+wSJ2vMgGQpe8URIRePDnpFXy0v+FRJGg0jJgHBBhtNk",
+	"yEBEnG8kZX3WU1nq6+Oxy6vewTEWEyyPoNSUWZ6gWF9nNe2c7HIUGyaOvsF6CjdsHPG9/VtGqipvWi9l",
+	"wJioasuMghX2MMFp5JM8EiJmlBcPZV2DPItjehQzy7PnOohCLwOfZdrBSkylOsxk/fgbu6uml5T1o4fe",
+	"Ryk7FqOqNTAPzzQoqY+unCfGV8eJmu4QpkVwAi8BU1dsLJu4Ss4QHuf90TSlU+iO9VKm/AxSC9GRkizu",
+	"7xCh78GIA7dELkkU3IpIRyRSG977y6V9uLjN2gb5SSgIsVjdBnK+Cd8Y3hPpEdN43yHvPo0lC2Yovkyg",
+	"5dm+rS9LZaYslUikvVt3CddLPn+dtjsylsRmuzN3Gqyw1FpNQNjGYAMVmKFIiJxKxcbXJNyOuj9H73jh",
+	"xgJ0U+prTKckFLuEC85AlwJyUsOID5aipjF9eAu/eX6GtIIV1NrMY03sjx9X7erL4uH9KV5YM1zK8OXl",
+	"OUXEOUsPhywaDNXheOw0NvdSDMvb8NIkCmveGdOHhxPsa5BSXMv5tyr5jmTpcdSreBa9xw57MZUVjSqa",
+	"srpO9Sb7uJbvjJrLyJzQ2dWZW4r5VfasRGmEpemYsRXTf9BAJ0sdf0tKzjl6brtBffeSj6sCN+jAXspa",
+	"4nuX6Bb63EePeQNbm5stmrDEOsN/GtbNoeSZBW8g7GJ6L7hD2wwaSb56Xv6P252HizgKTfR9O5JqnheG",
+	"VIH+0I5Ju2zVc+3r2R+aTZL+218LputH4iGxr5HVkycfnXz4jydPfnry4f8bkJMPv3XywbdOnvzw5MNf",
+	"nzx5cvLkO+TT93+xRqjW5TjRn+r7xl5g7cd9fxjxA0NAc2Of2R9Yldn5NC3wW6CVL8hA/sgK/n/OCi6H",
+	"B9wWaEG4CGFoFPGw1Qm0g3hDf/A4WJnQeHQo2bsZ4yXxxGn7Pb+KXSNevIcKLAxqtovG5blEGeD8Vm2G",
+	"LhsJ066p61Z6odnl4Lm/zrTWb5gFsMakJOqNQFnTR5vBTz0WHevug5VQ9EYV9iOnyaU48BnXc2ZlWi7C",
+	"m8ZV4LF7xbGYHCY0VRGNvTqlGrKUUK3QpYqA7Q1uRDmMErQpR+CUShlZPf3Ot06/+3+efvuT33/0mzVH",
+	"lXasC5XnfxlbTmueUaOs8JClrQ7GAb6qP4qj5HDMpKSDBbmF4b6m15mWgpnNKK1J49ZeIi/xXKFbhm4X",
+	"PdLQVOPcljpoc5Q9T4xLTeSciKbc52bQzuRquq5csf1bd+4xibawBdYqiTzBBjeIEuRFYz7eJTGjx4yI",
+	"TOk/D/XPUowEGdMRI4LPmnde9E3IP+aDfDnn5feTD3702T/99Iuf/e6zj39LjmLRG5Ek1Qc7JIKTmB6x",
+	"WAbG+RJHI0YoRx51TQKHOlRiYyWosfU3xBSUbf+NL1tfwCxBVdv/S574Gwsctmr/QJOAOuMumLmXGxwD",
+	"9W/PEO1CboF6VnCgaL/vub56Kjpm/tN9RMMBO7yaC0dTKgsPM64iz616wBSZDKOYkUkq+IDs37ojyYix",
+	"BGycMG6CLVQaaZf3C6QiZu14l17ye/pt75XmLG9+sUHbgd2VdhcYdLPU7VXe4PIS3865lUgJGydq6mFb",
+	"lKSUh2Ks+RdZfRmCbUC/MUxvbYapeY/TcgplM8cF07aWUlkqYWQJhZ8D8gK+hmFEjAiQ0PTSy13CBUlZ",
+	"gu4MaCcgaaZ5YkFa16TpYYPcPiNPPxdqcmmnnkr2b92ZZwHeldR3x/6tO3Y6IXOdP7mPPoB1FRgdwTh6",
+	"FCZUEsm48npJpWVD7eY7N1f8vn6W98ySupoKSItIAFoKGEZJgj9lCUuPI4yUo7qJarUFGl9OlKrhssuR",
+	"/zmTTc5yKlfWNcfNGyVMOKffi19xf1Qw2FrTq+2ocphvY/DCqzxMROTT13qC96NBlvpCVV7Te4eUrA+7",
+	"jQ8jQyo1X2CmUTJlatfhHP2IxaEkNGX6j5zQoxnydx3kXF86Vd7zY8bVYW8oqu2x8IoktBgc6JLZkX7x",
+	"iBEU13Ir69yiz5qAsUv91yZvM7y5WON1bmUZDXjEBwTfaXYtC82hVbWX2fZ2WOO2t3FYi0gsWRq3IdKc",
+	"qGZ30UupWRipV7lKp36BTHB/FE1PVYUJw70UkO6ITXc62ebmc70ohH9ZNyDdXhx19QJ20Z/c9S4ftH44",
+	"mrHyIL8NVmgSHY4gCLYXR5pvQkteXokNucGV7UQ+/A46XOCjIh5pfiB9hTzJz6lLcl+xOYsQxxHri5Q1",
+	"deELOksHTF2T5JjGGZME29k1nAM5UKSFqJBwoQh7GEmX5ovBhqzSVdx6CXEwh4u+r4yvvoXxBqI6HPqy",
+	"pJyPv9jHwB6Acj/uKOtP1Hm4zYrj6WFqTkB+U0N32EN1E9+s8Fi5jfnm9TJN7f25hFWqTHhf37tz/dW9",
+	"O+tbzwVE//tiQN7av7m+pznDrfuvrW/dCEhvyHojlG5JxHtxFqIK5WqtZeHEJ9NqOevw3YxyZdT5PHp8",
+	"a/Y0vMW1pK7FRtmjJiEjkkTPgPREpu+6VUp6VDL42zVJbLtWt3Bsv41RvnOChXfNF49D+WN4yZW70xsj",
+	"S3xbfZPyHotv8SRb1OCXMmpiep2j8bzfDOnpFqTYVx8mIvWJqPLYf8v3o5gF5GAY9dXh128dBOSISvbC",
+	"jZKN42iqvFeV/rYm1BEiiWVrFnlPTPIo5XkWmYqJ9GWdpD0WSzJJI6VKQbRVRzQfs2kygKVxhvugenFv",
+	"jf2LS5WivaFP+rfjA7FzICBeLkoJh5yHjYoI1CMWs/DQRFS7q9coHGfc5BLMj+SemEgyGQrJSAKDIkMa",
+	"gmSMgyE0ThkNpy2WMJ+u2+HcwBvXcT9lxxGbVC1n9WJSTiJogUxEFodkEB2zFgtbp1Didz79KKU9yIQw",
+	"b5hUr5hhukBAGO0NieA95u/UkNUh3Dt+BuceFE+EJQaN6m5x0oHWaFIxMW6/VU3FeK0RqpU4meh9lEPG",
+	"FJFD/VAN2TiAFkxexBHTM9JtbO2ipmn8haQn4mzMdUPO6/q4SBKpgBzFlI9yG5duALqcDEXM1jbIniJj",
+	"IRXZCjY3N3dIae725qVx3Dpmp54jSDpOYlbF1VI9js1Nu2+t+yyR6D0xWfCYlQ48GO/mj9iOQ8HgwMEt",
+	"anHyihRXS7CBPS3ls5jT1CwF5svWeDzvsX4m0UlH4/huf2XnnZYpJsECK2yZwOMHc/0LD2sYU04HbKyV",
+	"YS7mV//kg++d/vKvn/7n//D5L//q83/3rc9//PenP/iNpWY8tVRW6fp5RpuXovC02WRZ5KCRwrOxa4zZ",
+	"ub3S236KE5pnAFIZ65/n9BeUEgomMRdVn0RhTBkRWpKoPWy6Z6tnczbxk4VXxVaG0x0iaTWrYXo+wcyO",
+	"BG5e4GyLdqY1pLefioE/F6jWHIjPDitlkV6mBJqIPdGIUW+UJZBrlydtYXvXJBEJ4/kbIqTT9gH65jr0",
+	"b3lxuXvIAQzJ3g8r2UFpBZxsLDuIolXv4sdCsjdtTu0SkivYqtLx4TiSUk/fk2otowFn4XrESWEeJ+Y7",
+	"SXqx0B8ifSeGh5rW/EbPopVDMFS1igIsvjEOikbP6fxaCS5FzO6mxj3us7S1l3nd1vbQSOG5b2gcm+im",
+	"JVvOv/e1fraTJcJDOrbCTQtLzzIe3hwgwLpJGpJJIVYMkovlobG1zt7SKNTJOEoI5WEAEhwxpwVlJYxj",
+	"0MKW4Izsv/LarjFaQ6yDFphiMRigKWOu/0HUV0079LWor+4muKuPg5Uhi8PDfirGTd/Blh4oqjK5mPs7",
+	"4mw5+rkdcW+s99iJYGvbVh71pqVuofxU5V7F/ocLUpBhKUvNHkU63/yBEpZsVH9a0aZIy9mrzh6mrBcl",
+	"EWtecptT22ScwWfV5xsipOjzh36XBd7omVyQZPUuHcpYKL9SG42ZptWl1vW++bjS1Lq4v8ZnfXaknPwQ",
+	"5IsRVF/Mdi9mVt5dkhJPNZzEIQtzakrHYCbX0ZmiSzGWA5Tvk+JszHLN8ubn1O5sUJDfdw8absq93ANl",
+	"hVOtPsPwYkYlO8x/NWPD4F8p4mN2CFGuejhJDAgiPbCw6RFl6vCIVkQFz3e/jGRTuM4Wv8Yte5sV66e7",
+	"ZMQSZT2TNjRuGEkl0umMaXy7OQzRjLHdHtxjEqzms5ILZ5PDHEZkXn4DUApKYAt2imEbfyoQOWpZRmgj",
+	"GY+ULEnLNZHAed91LH+RTZhbI2yhcYkKQWlugSDLd9pK+nAb8TxUC2IMRL1RlR7hOkQ8mgTiqdRTD0Kr",
+	"GDaUjxzH6XSQj6NpDW8b1j0f+KuPdVjlo5AJ61U+fibWxlmKYjb5ENw5NC/Rmf2JbnMH2XhMnwHHolfM",
+	"WzS54aBIaZBFTkPEtVao5NnSGc6amtCcRFCeXNMiGclybomOxMM6bcz7bEh5yMJDcczShSRjUHMOTfy2",
+	"P4TIBdNqt36SvVvhzGs0MjnveFW3+yX7TJIdxVGP2E9y8Lq5Rpucm7MHn727EsA+zHzqynblpWvc7NQb",
+	"O7aQHmzks1IwTRwldiyGGx3Gmr8gSWh68IpHKUvsgDzGFRtRWX8A8vEEeUyPbRYCNJqWxDKuczb2LWFh",
+	"uHDlOw9dqmROiwc35V9ULkWtUFULLuQoDjXK4TLKHwiGLY5glZ6FKG3l9ZxdC0cVm5nGbMZDlaKGo2wM",
+	"lq9WPWuC8CoiMK9Jgu8ENjJc9ii/JolULPGH1y1A4f74nYMe5XIHUwYhxrpHOa+waYVMUV/ixKsQPqob",
+	"mcLIoTEWS0aGNElYdXOVVoklDqKTxFU9Q72m2K0JB60YWprrSN62xCjfoRSdZNdy4DSiG/OHkvYo9xrG",
+	"e5STlELUrxpSnmdLFdGxNQzaE1w7H2x8TZK9/Vs5VUGYpaa1iukrsdDiz0UHrJjJOnF39nrIY/PMsTUr",
+	"XexfTmb+05bxpfwT86bPM0e+7ZEjjKMrAHQB+A5II1KSHLzx1myUWyNwb64dlgwAntdc3eZMucpmH/L2",
+	"fMvuYDE5xohcx3C13cVyVr0BT/4kPk1Q5masxfrsUX7rlXlxznxdVnCBKCrprMpQsqgZPdPSYZUFvdZS",
+	"UBjDlosGArvZEl/OLN7cks207B1o5bKatZjXefKwZ4/PCD/0Pwyjfp+l1fARC9tblrGaaBZmZlAMtzQ2",
+	"34K8QuXwSNA0rJSAFyC0GQe6hx5ae8/Ywx5LFnM35lN51X7rdW4wYUJ2WjW6jyw1OtacyRcTqG9fFh4m",
+	"LD0ciiz1EbmrfM6eD32dL/0x+tNLn/tDgVAzJ1oTIxHHgDH9BVn9+sH9tYBsfvr+n20/58uCqete0UFV",
+	"Pk9Ip9cQZpAcTQm8CUFj+i/92EaOtY6Iyrf2QLfkG8yEHi/AEt+mx6yaTOdNT0acHzBH+5Yrnh2Y21EP",
+	"hZSI2448J8zaQ1pQtieKuzK6zya/+A0v/icRH3lRP1JGIvA896OHXtltZvFMYoS1DdgIMGi/dqq404tM",
+	"s3o2hZLYwFGtxlYernecJh5gTyk2Ts5oVKFFI57LJUvh7jusOpeAnFwz74pM6PugO/SYnsY1SV6/f3+f",
+	"4AcgP246qa89OmbkiPZG7SJzYS7l3svTqLTMzACyl6WyG3MIHInuLNWT+Tfv7K3/a7r+3ub6Sw+KHzcO",
+	"O531B1/6E9+avzqmUbwf0x4bitgbSFNarkVu70k0kzBQj93h9uNbFBxpVaTykQj9UNIywxaaqd68GGBb",
+	"lUO4z8ZJbO5v/xi8aZao8UKizDVZoYbD08PKqdgXqqcUrCTFVra/B+aIwHfNFZ0uNb/61Z6f3Mx6zMys",
+	"cXeW0U3twru52pubfiWoWI2ywrQZnJ3MvmZClhYY+jAK2WGS+jOL7wiCj4jgJmi2CLryWzUqjThv4gPS",
+	"o2lIVk+e/NXJkycnH/725MnvTj78+OTDf9A/PPnuWgvXebAySWky34OePdGPEj3E1ZMPf3ny5McnT75z",
+	"+v1v/v7n3/Q6mh5XLOLdQnSuXa7a+VcOuyENCl5zzSlup75tf904CarUXev8aTrNNny0aR5JFse1gfOC",
+	"KEC66KNZRaVZb7Rj0juMW3CiJSGMAokxjXvI4rC1QGuHWh3Y5YTgzhTtwAFwMSHmncWy1yc0Ut4AWdNw",
+	"Kf4V61CYKJEJTdlQZJIt0uEMcRRUke9qMddicPkm1dELWFqWChUOl4H6PCfzT2WCpjutSzsKuft3EWqt",
+	"3FPTnLO5vonewqIc51a3ASIe2gfm2qJUFT6pxYxrZi5VxrV27inTiOOgOnOEYDHH2SVyHFPWllYVulez",
+	"eTchoWPxKgUL7tXSm4F8Yd5yPI64+XWrgVPNrlq1rdZ0uwwrOiv1LlLd6kpXs5YgG5fWb6+tDodrREGr",
+	"ssjWB2wZdTk8cziXE8eVt4mDaliEJWmsfdTgebp+vDjbZpXaVEurWbfaZTpzZJu9oK46mq18LzgRN/YA",
+	"zcATO7SUi6beyJtbGCd4jgJUG8diNdk0Es1Fy1636RGLK4WuGgGqVViw3sBIcBMWvHgqyG1MCqpWFiY0",
+	"5REfeFTge/qaliTNOMBSxWKyS6gcuTmGkExNCWcTi+3XalA2LR16WEDuxxVzY/7z0VfuTD73eZS//O/n",
+	"E+nXAFxq5dv5vNJSQ96JsHDQGJp8GLJYUf90lg3T86T09mgmAXHMVGbCYI8b217zXLX7YJkYc8EPh5TX",
+	"TrTwyVfjLDakIyhfILnxRZRHEMwtfj4A7y6KyYESvZFnD49pZISOR0tF31UjszKMQcuh/5aUPWYD1koO",
+	"5GL4sx36luFNRw9tl5pvvygixR/5M3hZeHhUURLUSdudDAWJGSSf92IhWVPabnMitrX+gO8nZqFbBfWI",
+	"xYIPwDA0ZERf2yYje4FcbEFDFh4uyvqbDUVmrufe8myUDi7b3ETmBzBPLw8cillK3ihicdtUTw9WBoyz",
+	"NOp5ZR/cuPYKl3kf9tVLlXSQMhaWkvhtvVqyigVY1bro99ec0nQq95EXdOR4s1bf2dx68M7m+ksP/tft",
+	"dzbXn3uwtvPO5vrz+Kc/adT+i5BSd7J157jqel04t9pQxyJ3lZvCu2D4cD7q2V2JpOEF16RBPgnI1saG",
+	"5Q+rp+//6ekPfr5WAZhTnCQfVE5tyHJdpuvC8BbzUoY/6bMUT5zLKNXnsdj3Cwp/1xz5whDUNYFVs28T",
+	"PkwEN9warPf+ja7Eirht7wBLMGVUDgJQHMQ524BniUMjqynr6X2CatoWVQKS+3FdqqjubHypJujB8kyR",
+	"ML5id8fDG725RVXR6e5wXZMibk+xtj7qczRjzz5KSagkXdSLuzm7xFuXDtgu4VkcW5deTKXKc24a7T53",
+	"E2kjN7ygX2ycqIqDrw8bR26Tq+FQrSEvLe29bpayaefoxWfLIYNKwtXhIYune4DBwizTQjOqZePzlJow",
+	"HpqKS7hbGMrIaGuyNZtVWsvZBI6caPONb0y2cOjnlTwXoZ0A7JLevPBrFzUWg/YBjzMxSL5oRzrVJ7JC",
+	"DYwQ0R5jGAwRX5Pk6wd370C9+TzHAAhdn0r9qDnGwfYalKbllwudZTkHy115ka/Wenc3kZWerka7//mV",
+	"Ez9Xd1cxpyZAlmo9dymfmO+Qz+qzJR/DjJOrfoP8VplK+eb8vQRGODwsbPXzoRn4RtmuUhWDUZU17liI",
+	"i+ZmOq9YqiVqN1ZajtrVU/SU96sYW3Wq95UlYntH6kfsaigzsSC4lQgP+8yjqn7225+f/u7HT7/7p09/",
+	"/Kun//4vAjJlPCCKPiwhYl8VfFYjvwsjmcf+lid2+v7fnP7uxycffLT8lJbAylqQb9ZhWF0iBlUtslMt",
+	"ShMWTVsE82kYQSSbnxq/eP+DMxHhRYA+lbVt2ZT4r2ZxeY2SaMF0jO7oArsBshsCSfRY7EmCaIZXXqLW",
+	"R7V36K6nOonA2iR6YvlsTPIqVE0yUJ6QzZHn7DKun9rFkddwukSKvppQjJSzoHUKkO+jtBfbUlTk0x/+",
+	"jByxnhgzSbYCcvKdX+e/rj792d+vrQUGIvhoij9skAIPVQuxSqRa3ZZ2cLsG8d8B0UsZDUkaDYaYHikZ",
+	"Dx0MITqgej6RGqJWP6Qp7Sm9qVORkQmdKRHTSHNv45I3WlUde04usJRQtey5c4J1co28QPKqhO4qHcLi",
+	"cnDYaQ7vZTC9HJSvuQOxWKQQLMTLVPWGy9h8i5zBmahr2hsSvREEynUR6AU62MW8pkji5mMpSCjDMOGB",
+	"pk7BGYJFAY4tF4qM9ej0FyZJh9B41gXalIraPgSmJi3RWSrFxvMSQsRD9rCykj0saYn72DOtu2dSBaSf",
+	"ijHZ9BueWrmwc991C4ji3OZKDGsogRMDXHBYjVFsAYJ32kI9O7ny1n5gyBTBQGI6NT/CHrewIMBql4yt",
+	"pov6vauKH7CjqYq4tbWgjqbobTK75t8tO4uqxszzXSKZRaS3SNxVDZoVqmoRjozBDceaPchrZ6qBlZrU",
+	"C7GgdFSQf6Mrqm53i94rN6tl7OI44u5ft1p4pVaCMzimejGj6eGcpDxbDCDTx3osDGQ7se8T/X4lGJWj",
+	"Q8xpBV98+4daMfjBX+5oaQwEABHHrKd29VkdZ1KZMHAahiRLyOpAiFCSL5M+Y5J8+p3/jdjLZM0rvC1a",
+	"GL6tBnMunTUs98kH3zv99fdOPvjh6cfff/qTv3z653875/FdWU5ZaTX65vEvqYZ4Ajq3G26zQk9pKA1T",
+	"VjPyKb3UNBVH/WhE0W6njRwMo+S+aKuMnAs9lVSM2vCpaMwO9HveJB7YKEC1OSNcV26krkS48bgw351f",
+	"oq2AbAfkuU/f/wVJWFpoLp4VEDWKjNcMbTF6dsxNGBAbkhMQC846occsAGe5VqAgejGAdK4ABfwAkmEC",
+	"k5IT2Dv00P4+FHH46fu/aE7PA9Q14y6AJYIZVWasFht1HtbrYtdbJKXT6gFh+Ypmc1NlQmOe6kN6QyEk",
+	"8ydu9sqmhDNYrXI2tgDw5pmQxZ7tQhhtAcpcCRVKYXgBxlCbs/pjDitWeHZLGmNlfQyHsiqzkRnvidDr",
+	"Un/r/mvrL+qlyut8eUnK0oqDLjgUSdTXM5BiJLzLFQ240Bozlg7yKI2vYxUh8xzsGNckielUZI42qCXc",
+	"xawxNWTbFpjetV67OMSyUh6frT2FTLNGt5O1RZ/+WdSFuvTKT/5acK9QRQnMWk/UFqsS3BCYQeXxb1W7",
+	"WlK4oYsZo9zbwJejNqrINIV6bTHrK6yXz0mSpYmQjKwe4JncKWfA9rO4H5lfQqhID2NE5sgZ00o/sZLY",
+	"2jltRE0hrFx/nal5bXRZpDtJx8ythqVXo7oYVp0x9Q7QIuUh0ZOgPGLIachEK09goyQpM2UCW1pL9TjI",
+	"6qc//Jmm+621HSAjeyoDcpQhoqDmkfp/mh0YvX9squ+aeZlo2DMveEVIcSE6B8UdkJc3LGoBmTvI4XLt",
+	"i4aNiiRhswXznL+2tphzGC6sspjnksQwB7dvv5mohE9eJq2bebVwTNGGGopSid4IzO8p07oTBpxV1wE8",
+	"or2RsS0394B52BB8Bf1s1LkC/ZfHwiczLE6m2ew29ehyY5BLRy46ujvvarI4W1jyYoL0+ZiLlrTqBGQT",
+	"thUMsORtBPlRZDM39rB3MxoXaKW9TCox1jrfhEny6fs/Qq+KPsnXoMQCQjuQ//HneQ1jksSZJK7Obdgi",
+	"GHZIzKTMbUbQogkzyh061hy/emN7W9/xmhSL+a6BNX8Wz+OaJEooGkNXuePnmiQ3775C8ENC4wmdSozY",
+	"vlRb1c68o5Osbm2S/2ltlwgeT/XtCvWgh+uCr+c2PViQXQsvgwb8P1yTl2cRAkDa4AXUht7BXc3HQJbT",
+	"f0JrI1BUnzG56Go0r0db5/8za25zFeF2t9lcavgj3ZurdR1R1RuuPHj8+MFsafP/RWTG/pNH1mc8ejdj",
+	"+pDxAZnmz+UG6UI7XTzT5pJatTUryf7dg/vkOk2i68db1/GT6/DB2sZ8hMMcFB2fYU/4dkEfXEzap+e4",
+	"JssZ3TEaDFkK3EyiIF6q0L6IWbMumsC8ZhLyFB2NptlRxIOCbXM2EomQARlGoykdZQGZZokBZbsSg2k1",
+	"UwuIKUngA146b362nMm1ygs/42+vFBha1JiZMYDwSDmnQMxg6mgSGLL4mEkT8R5JuGTR6AkfaE3XiZLx",
+	"pxBUd41P/V8uU6im0lj2upiQPk1zOQGUroFQO6RrDmmXrM5JmGtBh3fz9esGpIsDhp8o/ERWI31N4m9a",
+	"aIjLeRrQhAET0p8BRnAXk7CgsZT0RcZD0mcTlmJ9KAQ8j1BBlWtEpB3ezdXa7kaHOwKbFSMryu/gwEqA",
+	"RrZwWH0+vqIPD1OqWJUgbYWsVtbUJsQJpzmn54opNZgDl8WkqEGQOC8AifKqzthpDANyQNOvSZIaM5rZ",
+	"7ReDrc0HQeN+zNyOsxyx4HblzuD7c5FgFkfKOK8KUJUmpcuNs3eC/BwJxgl1djXAeTpHU4U9qJ5aWs7B",
+	"ni9mjPnkWDoQD/mh8T21wOEoxYrN7QWYP6sMgiwOA0KhOGzucNgh5vra0PLVhj/ZsgLf8FYpYgis43yQ",
+	"VdUykqwiXxND8ZrjpXFuLkqgtFV8RJWivk97o7OUhsYqSv7gel/29EIImg8Xrz0wWxBqIUY4s56eOlFN",
+	"dRQWiV2ryyXFzMuDbDBg0p8gUFVM7Eg8rE4inV0dj//hSDw0hgWuNFOxJlD4tIXtqOWi7Ue90dLYMIdV",
+	"Qtl9p4BlhHmrpB/xSA5NMnkVgAE2i/yqplVK4BVoCq348HtFtZlUZKpqlKV6moSmWk0nR8wKpuAZFVA8",
+	"xkJu7Bg8GUXliPRFHIuJ9Mcm6TcaQ/2i3ui+fs+8fxiW00eqkmAK3gK9uB9XbfMVIiJVi+zWrBuAsDym",
+	"fGqDPSUdM3CybMzJDVcOqZTv2nw0a+v8Vdb3kPjdRKv+VI4KWF+Q7fWdFUkV4HkSnDVoSw3wNfjwMEcl",
+	"8d8bC5f2qI9aWLqWaMrGNLJixGIanDdJPMSkK+QyXpXFW1n4PtrwmNkDEw2MjGMgSMSV8NdGpMfMvyi+",
+	"PCv7dilE14H78VRGmS8i666ZmY532w0ZVpG4U+9kXpgu8ynXL69X2e9yz6snVhJIC+QItwaj2Uro0juL",
+	"IuB6FgC/MngMksrL0lKF7FongS4mIvrGPl+OBcO+orBdIYiSGUnFrDZ0rQGsA2PGsBknnaOmmJgpLuMR",
+	"mLCul1y0TM3L+J1vZYYo5YzHFcUz4JaqfFxd/bi1WWIRHKsFlfsK6Lfls2mXzLNqKPAarEyisHKR6zJ4",
+	"PdaamZKwxf45vbi7XpPwO7szQUF/jUk+M4TXPv9Wq9SHdXeaPxm4/FntiJZMPDImmsbUI2I6gj5sMKAk",
+	"cpTVJSJdUG5RPujGFTlrfhHOf4H0osXzeZKCLbbgeU0ZQIaAaxOAcsYzP/+DN95aIo2pIqMID3VNMpG7",
+	"VS3SiWrTg86elzNHONUJqW1OcM2W1GftuCdtUcPMojepc4W6ztqGCzXXvZ5rk7Ph3rULfWmv4dkKIw1q",
+	"ZoWtWuuYaIfWB7pdJvbi7vW5W3+miGnMUoVHKoegNKFNfRqbahxamQC9FzWJ1c0dwtkxS9c2lvEXVroF",
+	"bgouszH8Biuh34J0bZb2ACdnaxOivV8kq7//7X97+vFffv53//bzf/vtNdDL+0KEbbwHs6LJTH1fmHkk",
+	"yYglihxNCb4I2V1g6zJ2Z/REr+PTdfxFZBWlekuyzlzl5BSXFX30aDMv9ZRfbbFQxuXv76a9PdO7L65w",
+	"tMCp8BfVmpOYavjKOXhCnLvoSn0hpXKV89H5WmuroP17JuQK6hdipUgax/irs908LyYwFJkvSP11/Wcr",
+	"LIR0iuSjz65uaqMCoghcLbZkUe0LpWqXc4Mq0AEX0WFotdVFK9Ky5lH9cOpvY1Ghb8Kat7hQDalDO3ak",
+	"5cV0PVcWmA9bd69e3Mm5CVUse+CSkZcGM7U3odNLNKPaVLYZViqytMdym3TZEZvD5ufP24TRLFEfwWfW",
+	"XTUj2QErpSmxPxGpGvoutHO25NoMvVmPuFQRh4XIV4To7fAsS+1u1BuKoXMf0dzDm+es9nePkwjs5AAK",
+	"muYp6wvS1wIVNCwGWYWNu34nW5LXHMTaLCe3pK1Zr8gwcQ3HtWNixyGosg3FV5PyAV4UfZTOoAy98VPk",
+	"9E22LoGeF/dM3GOKcWv5X4DIUvvdYUin3uyfqTSo4TZ8TkuLJgRA/2ZSMhKWSt2jluqolrtYSgGzYZOM",
+	"GEskicoxhs+98PyCUtDMUL2rUGR5nIv1tsG1UZFxOTtuyGJsY/k9eOOtxhpuZ6kPa8hrvg4kDRkidTAo",
+	"qz1kcQjyP9h8NPXtEoreXEBFmkEWQo8dJLXRJIkjMA71ZrnszFRerJjK4fqDL1cOvsp8kNeOqWYcO0bP",
+	"sq+in80EJPpFuDPVYlqijEQzzGRlpAveCgIyENF9CMcRSgoY9Givj6rapXfM0kMQKBJVu6pjffgh3jBf",
+	"WchHS1OtdPmVqiZZoggeoGGIUZFjcVzl83SxKRs2P9cF3c0nUpA+rcj8b1mEIg/48WJUes867kqlu+QC",
+	"CoGdoVzHBSF8OlnhPjqwkqRNdV2FdBIGFzOA0fVGeX7OWovYmNpiITaHfCEMURNcvtidSxFQcGt+2p//",
+	"6JPT//SfTp789vMf//3pT35lAuc/+/jjkw9+efqtb26tv7S+NSvrtbCVmQ635zt8OYviUN/ilIckFWLs",
+	"a70SI2EmJ+bjD0+//8nnP/rk6U9/aEZ++tGTz377889/9KvT73+yxLgx53S2jLN/TIhbPiNpPn+jhufN",
+	"8YooiRhXRZw/XHBP//N/WGLkydC4yZvk3kRIReMKqfcriCUoAzKcJkPGiUiQxHbI1ubm+ubm5vNzYwua",
+	"cCNm0RKZNWzc+IrZtac//fVnn/yXL578t+bGKwxVzqT8wA35Eag6VGMvTEwdquwzV1WjCXo0WdAVe/6l",
+	"v5xIk7kKGxWgjPU1wkoTq9vaczBP5lRy1fbJg6FI1X60XBxv32Kp+xNraBxPiVH4Z4w6/ri4zYvUPnGw",
+	"3jWIBvwWX86ZFQ7Y4nHGIatOQLMqjD7RdAyAS6Z4CXB0Bu4Ba7md0VA80Ul89v55YTFzEc4QW/KunaL9",
+	"/gGT0h9nbNdn/naUaf9QiRHjFdIez2Sl/SiSJBUxI2M6JaGwQYf9WIgUZAHjDe8JLkVcRg+dSUaAuuaK",
+	"TugU7BMIbJBEvZGx1K4EK0NTBRxegAbhChiXFqQakaa6iJyxNuclNjCSzFiI05wdwU95nbWavit2rmyU",
+	"dtbdrnLFtuol9+fUFYkYi5n1l8lpawmjXwypZjZLoL3bVOSZkjhp1GMYeD2MwlDLNkhxMo4Sv9bYPsR2",
+	"oYRmd5+Wqv1QbyJiPTEeMx5WBaIfiYcG9VLiQEj+CcBsgypvRJRSsAYXagjJhpFqj50zl9fgw86pk1sW",
+	"hyj3Bbt6Sn7lOtlsIXd3BQ011RBolYWodOB87mKwBAB2MpM7ZeSG/Fs/XZ5zKd3GIrNNB9VfybMpiTdJ",
+	"xTiSLCRKOIBMnoqtbklQv/EGirFyA7B6xPKmq0LW1SKHVfRGt4Va6JowxVGrBmyuuiOjCp/BDlRirbbX",
+	"cnKeW5IUZl65hwWi7wXt5FHW7/uQXrAVjNWgvREGwqGdN2YIR89RNfrld0+/+XenP/m700/+oUJBMug1",
+	"C+k5Q2+GoLUIgXQHIoqBjTJzNVSn/+iQHJkytVMOAYHPMkW0xAKRLwBTIocs7pcggqhFeQPnh5t5VAFL",
+	"dx5UxuKKs2VaB2jinALgNzDW6x9wPwOMIoLyrhPyHkvFjoN7Y/dOi326s42VZqiHdyvUZtzbAhg94oiT",
+	"Idm7GeMVicBnOlkIZOo/WEN0rxiidpayRIQNp+081FLn7PpC1qk8HAufJeZNkTKzpohVtQNFzdHXMg+C",
+	"5VxAWMFOk2lN6UF43sWKg/rk7RSVBruSvdvNvZ4JHTA4F7CZ9ruSyGEWtNUG1+jUOGRnTSp357z25ept",
+	"Bfb+qmfrDdfuObuqVNOt2bCnaCtvuu8ql2M/pj12eQtyvr66BRPlqte0JSN0MsIcnEJPctgy25GDyXhC",
+	"aQx6F5SClrHQ3GlMVk8/+s7pdz/67OP/uhaQre31rRsB2bqxvvVCQLZeWN96MSBbL65vbwZk66X17S2r",
+	"vuRIbWXYODpeCVagEf2vbkX/q5vR/+p29L+6Ia/V4L4xRN7zi011KiqEmi5Qf7R1ZVGaxtPDTLLwMEv8",
+	"/i/NMFqnGjnpkG0u1ko9rrK0dmHoxSUx0zXDLGcXzszOS0/ullxCkXQfWeR7W4lAu7WOFZus9d9GGGG5",
+	"JXhWHzb+UvFfY5h8FfUs01glCpfBaoQAVXxnpthzc5RUJYmUCMO36W/TY8/xG9daT6rSF6msClRtnVxb",
+	"5NWO0cCQY7Ri61VTOCdyPRscZqYORb9fUeNM2OI4RrkxgVggxGk23R4obkwfOgDdJd9CU2Cb/jT34S8Y",
+	"FDfOnZ4QWacZIyD0zaLzwV93jN0+rwUlOCMTGo8Ck5nGlYCIfiUU2yUy4oOYYTAqfgJmNMCNiBDuLgdj",
+	"h1chQxDwAc+p+MfjCsJaJrW6+vRU5lzXoqSDnXyBnKlyTrhHiD6H4+imdBdD9B5PrOq8dNHzZ7d6edta",
+	"5I1C/WXXJi9VJF+iBvnMlp6DvjdLJFet+ZnxvMrDPGlstsyE3tEKSI5ifcunttF3JlkvZRXyj4wGHAAs",
+	"4Z0dBO2dqZwJZrUcR5ukQsGPkaqA0NItHSYp60cVubdS0VTlWC+lEQSQF8fi2PwuCU1oBbrPMrnsrWIi",
+	"MIzBbkZ55Wcn2JhJPrPpy8gUDlnk92Tp0FdTyZybg8P1CHVCXV2MxjGg7iMoujHuBGQyjDDjG2J+gTjQ",
+	"CkTHLCSrkjG4Sh2Dl1zzOoqxsJKDXYd/cPVS/EsZ0w7/ZjHs8Lcc58T8Sku/Fkh29tsczw5+L4Dryn8p",
+	"oduZrAJ3vLgwMcRxlxaplfsaz8xh1Ul8k46YgZYqH4dd9ELFIcZBQl2SWjugoe9yIu3mYsEKuo15Ssaj",
+	"nWkR6EBzRHPNJtEbzBMIuMfJ3v4tMmI5ppM+n6QrxUgcfvr+L7pBuTykiyjfB4N8AaG/Adlduks9V0ZT",
+	"DDrC4Q2VSsyFVoqgmE0/pf0+mDXlNSLxrYBIBqmoCNcsEnndPNkghpYJjaXAEh96iP9q/ebBvdfW74sR",
+	"46ZSCxC77qEnxCjKAwV2oKjPoWmvGK1ZrsePIaWm70lYgsoaq6fvf/f0k39YQ0AGZ2WwEskYyhKjVrdB",
+	"wBCvFzsGdolFM/SR7vBYDCKpop4kIlMS8sZMiWALrBDYDBrChQJ3/OrpN//29x/95rNPvnP6y/+4VmTM",
+	"RnzQ4bYACoSKMhoivwiMeI2XPgLVzxSR3ujwDv/Sl/YyNWRcRSaK6UtfIgd6NF39d5FG7xmUtZdhk0kn",
+	"29x8rjdiU/iBdYt0A0NbHV6mnAE9ZmQqsg2yB6R3xGLBB8DwXIIiq3qCH/92zSgUaNGeiqzDpcX0BwLA",
+	"Gj1U5V9eM3O3wHDF3/OcF3C9dPhxJKOjmEEZgEiZu1SSG5s3AsIe0p6KpySORoxIMWY4gHINX6hIapbt",
+	"VYAl+tKXIFaiCwkWuILXDQrFl78hBe+S1Xuv3SQv3Xj+K2u4VF1Ndt2AdAG9pwswwrBH+m8I4KN/KtCF",
+	"unp2iMcW8WMaRyGJ9IUVkC5CI+2Qdx4hSGeHG7f04wdduAT0FFA/O6KhrWf9Jr6DUR4RJ1/Xai+T6F2I",
+	"OHmVD+JIDjscrpWpyJA8u3u9HkvU+m0D1rlDGO+axbjHVBoxqYkH3fZwfhUdQZUa0r0VsnEiFOO96fob",
+	"bNq1NZVWTaL9uxnrcGR9JEs0bWw//7xTGttEwFLy1lu3XlnbAAq1VcMhzUVTlqXEDoc/HYlwatw0WLsV",
+	"wznQumTkqIhLpY+M6BPawzrkk6jHdvOGOzxv2dIXtOsUjoCHN7a3d/XNHDOnE7OHJJJ6clEckzTjcJNQ",
+	"kjKVTsGfhCDckUIqHmiGcWPzJRL1CSbKl77scPR7bm0SuUHeYFPcRfAK62a2bxBIsd3AYtV5vXj9EjBO",
+	"g5+f6PNgTwrUuKC8iKxAV6W9DGBJzEZrDUATfcpUlnLSfUQ6IGl3VnbIOxsbGw8C0nFlbv33zsrGxkZn",
+	"hTzuIoKsVFp0MoxrlyRUStLF17t66wcMvaLgE0O3V8ZVFJOu0zDg/Gt9a6PDu1bckxHvsa4ZnLSykRaV",
+	"TSF5eEE3zvFAJQKS5czkbgpu5T/gpA49y6zXY1L2s5h87dX7lnzQsIQk/up9OugGmsOH0UDvurlj8VUk",
+	"Wb2j4LunknRv9dfvCM7W38SyBXDIkYKMP6/Dy0J/LgHqI6kXqfvc5g1yRyjypgijfsTCbpGGCWRq5nXQ",
+	"EwkeTmTBY6rZMImjcaQwHkEzPD3grp62Zj94qQB3steS/rO5mODnCQrRsktWaX7+dN8SujMhjB1esPO1",
+	"DQK4RlqONum/mpxIxjXddR+u64t2HT/vmmRaaIryaYcLDIlH8dfcq7rbnpaTI7WbH1D9R3OMnttwpqzp",
+	"v8PBA8V2TfyALaZY3AVbeAVQTjI+4mLC9feWzVFllg1JQ0/Gtg48kpKjLMW9N4df2hoxSPmMhtMOT6li",
+	"u+SITQXShLPJkSQ3tl8yV4Vmq9P1PXT1RlwLoIKHcgOJssNnyBADGUJNGqZ03a1X779G9Khv60Fbrgv3",
+	"gCRhSvuqw21dux3Szd9ch/8bOHuY0lrgPr5nHQ5Atx1eeiSZ/tKM1RxdZ2gRFJWKGfLmNS0s2Wcd7qKR",
+	"QJKjFr2gjEGaXzWGqbrHc2Yhuv9q3by2fivs7pJ3M6GYXuj8RqNyNCuo0CM8OLYkOqDxG6Q+FAH39m+t",
+	"BCvHLJWmUO3G5samNffRJFrZWXluY3PjOYh0VUMQxm3JEXty9N8GqG/kx+BWuLKzojnrLfsSxPvTMVNg",
+	"DqyosFK8ch1osrJgmPOisYS0eNPw1APNMeF9EKnfzRiguFmJ2pqU0CDTZK4x88tDEB8AFlMiuETNZXtz",
+	"04BoK5Nn4spVWp7Sf1uoLzBZgWw/owzBzaIPqt2ZQOt0mrJM4ZXHwcpzmzequsnHff2OUJb/YgS8sQY0",
+	"fZejkGlNKRuPaTo1ZDAr/4NTZCAR3ctQyINgpcQvMfKbOpqyXHlgEpnmiQ1LsJklWpjaokKaA83pQQ6G",
+	"+bIIp+e9g6agUVkjVmnGHs9Rz9Z59+2jHM2u7AZNqLRi0sY5bP4e5yLTEkqBolAU3S8rgW1pwiGGx8Ec",
+	"N7r+yIJIcPG4kjV9jamCVC76wDYs+VWdy68xF9vCnEy8pkHCxNqIuWlq+fNaPonAdPVlUvDcYsdWZk9E",
+	"Wz48W5NLn2BjAp3Nvkxi2jOiRZ5IngOE5dX5QIEqVgelKqO6dHjXftndIHeNAO5cvEMq0fzMQgcrJ1Jk",
+	"tZv/CpKoXd/uGmiquOi58TDIQynRSFDWzzZfIpJOQaqeDKc7aM8uj8Mog3jxl0/AW3AZuofgwtidjVFs",
+	"w+8u+/BBERCodqY3TEui53CycMKew2Uc5wVJAJHIC+B815GIwPlzZedP+OJh9jgpTk++QEesJ7TQ7hSP",
+	"2nESxbggseADreKbIyNR2NaihdogNwuUGOqUVbat22BXo4ZudDgc2mIf3ANrwfzKZ813hrDXc5U5/hke",
+	"BlikyzoMRTBCpUpy18YBPHsKSXXsjQlDQQuMZMYIzmRAemI8puuS6XYVC3dy6+tX7eUS5P6vwPF72eJs",
+	"D5MYYj6MT7ClTtS+wpVVjWYRYWurd0o1BSW1L9Jxw8qAHlvkXShwShhLiBOf5JuXDRUAG1ppem3cvIsM",
+	"yxcxVTcifH/xIV0kDynqntUqn9Z588yonk4YHrIV84ca+dW+8bjqEoP4gmGUrCtBDMIEWG/1HsWQDrTa",
+	"z+J4HVBZDbYGyJcxUwqKd4sOH9K4j28EBIEsEAhOCWLxONaMmwiB0G1NerS/U3BesHDH4QzkxldIgYIh",
+	"A0JLLcNLVDmvBB2OgMrSjdqUiEwSOP4KcjCM+urw67cOIOVuKOIQ7VyaEjtcxsIUwD5iMB6nNSL6fSCJ",
+	"m3dfyb37Kb5i/Isdbgq1SijjHOSyeK4rgoTOhbJhIwm1Bi2fHeCuyWB8Jq0ATsn0S7YB2MRPrxCAvhKt",
+	"gFjKOo/r/wCNyA6kH3jJTr/9ye8/+s3T73/787/5ZK3d2cwP5dx1j2WPQdb1nlY00VtXkKmZnRcVKDyl",
+	"VJKup6pyF91+HR6pQJOf+Y6olHJJe+hM1jRvZUZT3xlcThhNIVJ73NNIgfkfDPt4goypFz0HlCCWO0SR",
+	"QkOBJXn4rcMlgGl3zVXR3SVddAaCswSs8tbvZdyHVBnvxyEXXXuyjEsxZ2KaN4HeS2PNBKfoGQYkLHTs",
+	"aX2YwEKDHkz7mNhlnF55ap5EK7ctXuQcKTJi07VdfT13zUIZVzvtcONgNviaxgvchQAg430E+77lX2Yl",
+	"Vru2YqODA9QNSBdm8s7mgw2LOtD99P1frG2QPXAazxbK7/Dcz6MEUikst94hGRB2zHhetSB3nEMCt/Ho",
+	"6MPVwIteNvHGzy5Dckp+XLKmXnRvcuo9DOouHK/ywTCAtOfEo9BJ//zm5gyvymVvs/JnZlaP7FmsNU/a",
+	"G+xiV732Lrhiw6TDwwA/H7kTD0mujiwn0C10AuHDOwKOXmJvmZm6B8a4oOZlwsAjwwD/tbltAbJQKyjB",
+	"7Gwp+9wUiT9yofS+mELImCVgjJSGHSqbfF02RGpuZW0bpjJmbodkIZghXbUwIKU64iLFvG/IzS8EzfHa",
+	"BgF1B8Zv2DOEb6KtZZdY3ow3DrLkLkRtpGiCDdFpCndgh5vD7ZT9cW5lDFq0fHuD3GETSw8QBWKG2+Hl",
+	"HGY0zdo5uzaeartqhxeGVTIZTiG0Ci1KLlZHbljtcOAe+aNr0gROkFVYsq+9en/NBkcUcRHlAXT4mGrp",
+	"HKKi+4QLCMixER5FrxjrMRUZRsVFahcvqUkkWYff2Nom+yn4qLHm0Gs0AiOywSJwEqql97aCRxWS8zyL",
+	"0JO0WoepmSphbJDpbQaY67nopy8UXbsaJRV3tjCLV7u9oOvvaozULQTyizVQYx8WWduclDlD3Fkvumpr",
+	"9CLs1yvbv+wbehlVp7AHW4h1wB1TEuNKNe+JGQWl3TE/rzWwD7tyYLfu8O5sgHd3h0xEOkJFwwZVm5Nf",
+	"MOgkM6MFTPkO15w4wOCaSPms4lqItbVlcAg5Fom+R+xMV29svrRWaRc3H85ZxSss3M+0Nm2N8EZw/ed4",
+	"WnMLugVmOrdzCdD56xZRf93mPZ33IX0NUW4yqcRYy3RDQaACsb4ulNACEoOqtyxKMcJ59fT9P/3sk0+e",
+	"Pvnm6c9+ffLBL0+/+70v/uJvfv8Pf/r01x+u7WCck71uU4unazAYDZZvQKRKGYiSYQ6GExDAy8UQr0HU",
+	"V8SEF5ujRrrY09OPv3PywX/v5owCMH9NIgvEWjsaudbPO4C8Iw1QqHldf2xDCk3M64glJipWiykmQs+G",
+	"umpGpNIIfMYYabdBDuIokQGBfBPkH1ZW7EcxkzmCMFi8JzTVPKSAZtdi1lDEWpYn+4UdMHAMgNimliVX",
+	"KdfiFA00Q+hwapDd1wKLfB1pUVTLsDIgrsQ6G4WvSX+6QfZ4bhsQikyZyvmWx70WGOEGYKUAOs662jlj",
+	"IbJII1TvWHEsstZl8mpKocZ6AcuU8VBwttvhzDyi3NSJaM/8dKts35yNVzD57tl18V0Rc4JFQnHWHO9r",
+	"cqZEB8jB1Lm1Zm+ic+VokHzW7ADEJLULV7ChmyqnCUZ6wohLkvSz4TxBxx0ZRlKJtKRqXrbq7Wx46apa",
+	"T91aNFWWlKJgzQVudtFJxQnMh3oeh+51MYF4CETOsgdPXpuvjaPvlqW3yxc/1S0Xx+la1DqrSuhTLiGY",
+	"qRTIBO5QYMAS78pKbqF1ZY9Y0gXTK9jCaYeHNIqnJM34BtnEkG6zomt5DSCTZaxFjJFmeUO7ZiaXIujw",
+	"CU1TfbMZuxIspphwIo7iaABUIDEtT2vaz73wPOmJY0g9sdffNQlB/OtTRlMSR/QoiiOT6hoLcD2SkI6p",
+	"1uIN2rnvntnPZmj0/IXkGfK8PAW3/bm4kNvpgKli48/xsPjuIrf0deXds29feubCTy5SNnFLhdYGDxQJ",
+	"o89M+EBS7JglDLdeeBUfLd7x0YjjsczUkrXSu3KUdYM5d6ZjN+3w7v5bhTcz7/yRHGWPjVeT1Dk1qVZJ",
+	"UFA3H894NUkrp6ZWJhznjVsEvXDkgF6VezUDYlPguuA8nXUZEusx5HScZ7Xqhq9J4yzEYRy88RbpwmJ3",
+	"IRUnZZB6g0XHDDh9plgFW3ZLeF8QZ54vuH/JHNpTNL3Z/2ap4bw8cOgp1QSFu+544yzVVrvhao9jwzmE",
+	"o1AnPdqyWRe/A1U3pBnrlXrj7CCWZ4KL3ndylK1UBvEjuUjjC4M+wFOV2uB+mxinDAvAYIYOX+2WCqp3",
+	"Scz6iohMGbERWJKJXrI0PqRybYOYyva6ja/v3bn+6t6d9a3nAqL/fTEgb+3fXN8LyK37r61v3VgDr5Rx",
+	"YwUuul9eHX5Xs0RTXT/P8hR9FFFyirehGEMqfTYTSHTMmZ8lE7LHzTiKEmYEjShoXHFKmdWzvYvleFfJ",
+	"7BqOGgRBmesHjt15xmAtMIRzzMOaY7ALH2k/I7Umz3qp9yB/6zLEXk9Qri2yNaQ8xPxwNz5xoaBhW3fq",
+	"XIOG68fXNnrYDm3Z6GH/2DDaEsdnobtNfIh/GE7NDa9vd77U7GWGMZcKg9UqI9ZgaSZfjsPTP03tK1dm",
+	"oiuP0AT8zZjjnQNenNY2FiD3mNtaH9VHHN648ON9oZSRA8DXkwWCER1NHdHjmTDXit5Ijw/Rcea5O+7h",
+	"wiorfHbduEscEvCZsk1EC4SKmtZAHxtkKZNk1QTqACqWsQ3ibzarCz10mVrHkhlQFiNw6mEEFqXFMEio",
+	"pRGYehRrHQ4YGTnQiglJtWKV1m5txYgASxEERKuuinFztE1QrKMDW9gJnNkGuWNcXGkkoZC1LZvUsxEV",
+	"YYcbV6LFZoq4tepjJKk+o1JvEo1dMAi5g7EJOUAUFku4E5gNNT2gYnQHMaNYapG5rC8RJpELkMpFisH7",
+	"zZRZMFi20GMRYqeFatXhZsNmGB7wfiGZE0PU4XukJzhnPSVSI0LrFbEA13lnlIeATCPNZPpsYqE/dnQz",
+	"3W7X4gB9lcSChqtrZO6/f0E2HSgiLC1RIvbA2BDRftjhsRDJTofrb+HwfhWQbryE/T9D5199BP887mSb",
+	"m9svAHP66vbmJjbRFynp6SXRbW2EVFHTtv7P1jvZkEwdQsurvQ05ygLS27AFQtbwdTtNaKYoT4EPJT1m",
+	"q/D7mmf+VkRx6qsoIUZmVWDTsBmIIkOooQ1b9MIZrYwZS1afJ3LNLH2H37KmnXEkJQMbd07S5gmWXAds",
+	"IPApmy6JgIcdztmEAabeBrkvoDZOJocsJCkF9QZKd2siCIjMjjTzOGJ4Mo2TvMOZga/UJN4t4R92yarB",
+	"jvJARK7taPLt8C46CsBm1nXQIrtOeTMjXuufc2AbQwMdvopF5wE2ZdsSqLPqQHlBARBnF6CP5y6mgCoD",
+	"0G1F1KeJaYfTHEkSi4ldDD0ogG4xtewhBsCqrJBsTmPjoKdcL2iYChA3yD6iPKEw1mem4BAMwiym/aQn",
+	"xkcRZ+EOORJqCCLltAAZg1GZg5xrHjBeM4SuWZsuKqBUd5KKbDAk3dI56gYdTqWt66KGhj/B2K55vR63",
+	"ZxA928Qcdovj0rUe0yRlx5HILAvc1UxCGPBX8DyXWESJQ1QJsLZcTCE25Hfzpg+evxabu60MtJxkwx7S",
+	"cWLKOEHwzjuleibPfaWovvVcuUjWyvbm9gvrW9vrm8/f33xpZ2t7Z/O5f23LG+0875QQ2dredAtGfeV5",
+	"U6tpa/PGlikmsnL/7dvrm5tbIMo5/b+4SPc3iu43ne5fdDvfLPp+zvb95ltfW9/c3IYlLKoemXxWt2SR",
+	"/uhxsIg06BRrqtfX6+/a+XuURSkGyhrB4kqFRsPpgY+sYpW1L97/+emf/ngNjPIevDmaS1KkqM98HnJm",
+	"oz3W6hkXqwU07PY1Ezp65bI+XGtW+NF3Wiww4M1UJVpuV5az1Tp7ae6gdXMHRqzePFRGUI/Y5ZiJWma6",
+	"L4dcf5F6qg/CvlZjLbYhIFpIu2pV1QCEoyiX6uv6iOFvSqBEaAVBh4BtJGUdDRfvPK6lxuuPrHR2GIWP",
+	"r6fM/NoOLsX5thYvpVpQ8BQpcYNnyyfknh2d2fcLiELcvijarOKjuXAcSfJuxjJ9ZQ5oxM8v45ibuDpo",
+	"ti0Z1dMPcyoqVF1Ps8UXLp4N5F1VLLUd9VUd9rch198YOrQ6hQfchl8uebwrHIOGs9CUAV4zA0ibrx/c",
+	"vVPobJiJ1OHdA93HQTTgVGUp2yHqq4gEnvHoodX9EBI8ON4yz4bsIXn9zb2b6wev720//4Jmrp0VfKTw",
+	"3Q387UiEBk+8s1L0jXD7Bmd8o8MhzsNiKgOYcY73CaOD6azfCk0OnfO3+9OEdTHGGum8B9HbaXTMyBid",
+	"BaBg9hhZBUUZNwDCNsZRuF4cQIXb0uGROSxrAJ6sVU2SsoRRJcnRdHZAu1Dza/vhwxyoVGSw8rLD8/tR",
+	"q8IG9pzF0qTaYYQ7LMkgFRP9MKGZZAgaTRWJGZWqwwvc5/v5ypkWspSz0DECKIfM9StoIJIMbhf9Rod3",
+	"S7URQJvV7Bobf+ve7Ry7YqhUIsmq/gcMCbHW17GzDtcjHAppjIwO0Go4jji+ayA7oDkwwcCgKPrQo2Oq",
+	"IGOexEIkiJuMQe0VnlgfOzl/j6y3eMgle2YX5GYXFi0IG2tMKLazoChIg2ljWGBjuUtFJPI60Mt1moWR",
+	"Wo/FoJ1VHa0a/X5A9m/dkYGtTiCDPMkkyCsFyIAciYcECrQEHW7N7uWqCevGQJ6C/cXamWWWsPQ4kiK9",
+	"Jm2uhBiPwbK9OhRxGBCTL2eN+AH59P1frOV2asewj6ZBU0rBvNDhWO0a9GUafiOTipkKD6i5QCtjyqO+",
+	"5oq9WEi2AylDkCQbKbJKO/yIhgOm+UtRAMQYRnGskB68FsDpD9AOhDDbIYMqhTCdPEvb5uUpmg6Y1u6O",
+	"aZwxaR2vYNDTqvwGObD1glJmazDEYgAY5vpYO9GlCEKtWRr2wiqtYHuaDm6LQZMFDNAr9Ky7vTjqBqQr",
+	"p1KxcRcgNUZsuoNXTxTaQhbAUPMVqrR29ZRI63y1jW7iPU6Mt2S1CyS6gUEGiGqJG2peANfQKOJh/mp3",
+	"rWZgGBFdObKEKsVS/em/eYeuv3f44Mudzgb+9KU/8Tu4fR3htudFxXy9Pbft623xPkBlWFZF8PjnZwIX",
+	"Qjolq1D9AvwjlUurD0R1fEC70ADdtRuZ0LZvJRbt+Q/JiQyH+VWu2ujlcAEQxlWFar7cdWbKJwEDKdcr",
+	"eueBnnpx30GcLowhFgMMv46Oo5gNWA6ZWR4VWYWbS5YQm5L5m+1IPFzPi4NVmn329Lsvi4f3Tcmzi9sT",
+	"p6M6W25+ZV7K6r9seyOrn//y11rqHtM4zte6uJUSIdW6HpuBBpGE6hPHYbxjOiUDoSX01eLmxnu+aq/q",
+	"IdTdxVrY1NCTaR8KV11Yurc7PBzwZYOolRaogpI4m+TUdCnEtBdCqQ7T5cLn9PqjI/EQLsDDKHzczgzm",
+	"fHHOZrDMQ5yIV/0HRJw44MtWo9oQZ04lVEK8QXgpFGoxR/Lur0kio/eYVl+iwVCrLPpX0ouplC4SUk7M",
+	"u6B8QTyzVFQrPlTmoW8jxhISqQaCzxWh5ovpdv6qH8J+Rqp5D4sKe4XHrRfO30HQCoC3NJH5ipF+8sjX",
+	"6FLIIl9mEnGosp2nQKN36z2sqw2lQ8/zhstX5RnlInZ8V3jHFYRTfclZYrnES8526eMLYHbrRwrgBljc",
+	"R+CMa9LmWrRlD9cf2R/BQaTpct16vNvdjs73l3s7/qEQ9hXej02EnVPY1VyQtvtrEhliHmpREHwS9UZE",
+	"AYZODl5VQMCQvohjMWm+DnNzYfN1+Gb+6qVdXLbLNhcXWkqL8o9HU2AIl7Jx+dLkFV9zj0+EhXBZSo5i",
+	"a+CUcZTksENLXGnz9AqsL5IkSxKWrvc0NewSav7MSSZLKIcIDVYBVlte+GeUhdjxXeHdWNBm9d1YVJa+",
+	"tLuxqD3cTgHMGcD1R/bHCgWwYeft17deqc7aRD+ecxrKiPku0r0tWGkxvowNvcNXy4D24ESAoGQLC18g",
+	"2xPFHqoyVkeBYW8QSy2U/drubFFhGBzUn7eggas3trfXqksp/UGdnCu8fJtOTk7CV3P5OrW2EU6uRLGr",
+	"Jx/86LN/+ukXP/udZvNBmZdDkgNNVUTjAkP6bAfxOk2i9RGbtrig9/ZvvaFfvLTrGTtsq1XqSeyizx7v",
+	"RX1So4doYYYEAuNWvRxu6e5z4UhtZ+sOzsgbm1RTs7DPKAvB0V3h1WvprpLOioSmS6SoNyneWNYd3Tf+",
+	"6LkbeXemNjJCDsRTRGt0hk1okjBarlyzBOe4/ogm0eGI2VDHYzFiZ7vfA6/CW/RyMUGRs2Ucj8XI1p3X",
+	"UwqxcnYZ1REl6iI1zrrBZwMsdQPnefQu8v6sJ39nMS6F7A+USNz6Qx62WkJd1sdiIER41ntxkZhMWLZL",
+	"DMz09tcUz7TaEybvMiSQumLy2/TaQtqbWssdghg8CcsOddrzbDolLs1v7Gy0N1wKJHNn9Bd3nVapGm/d",
+	"u+2WE7DlIg8O7r1ms3qdSYgJJ/tv3e/wqqhfbEhCuck90O884WEmvjDo8DGAa1EiowEHYHJ8QORQ9wTa",
+	"Sp62C/y/IgKwgnifNdHgWQghXOrcXaqWcYAhqQamaJYE588R5LpHmn3qz0S/H8yHIbblpDCyZjXiAF67",
+	"NCUCu2upQ2DA2GVsFJoT4R0yZpjMfjTF+LtzdUPZ5X4mRX0Y3BVK+tD//q07dUa28h7ZG3L/1h2MeB/T",
+	"8DIDMNzROBK/rS9GYWDmUoRw1kJAhSDzHmtziteBDuVGElYf6P004goW8GV4uU16tTt6SZRAdPldvMbH",
+	"jHLpBHMeA1LahltCFmX9iry6fn82+DHnEgvpBOU6sptNtWMXk8fNinrUlaOIU0yonHHkeymzR9PwkqLI",
+	"gCVBf2T1KJMRZ1Ku699NdMUW5MNrzfQGkUOm5cg8HwX5GZXkpggZ2dp+sT1v85Dl9Ud2m1tGEDlUcf4O",
+	"0vkQZUjSMCUCQgY0TLHsxFiy+BijtQeasLPEGKm0rIbfpSJmtqrKnvN5aE+7FnOjASSmZArPCZQ53aiz",
+	"Fz/77P8KLcVGNqiRBezaX6oQd49BWUo6c/XYLA2gG00tgUtkIPWVSG4huc05WteTiF/p8apIUpVMlS/t",
+	"Z5Sq92/dgcFeHUnXSDTPijTzNc0FZ8QZLMKnx1IINhmPhVaKncuEh8AHJRI58MJYMmCF1ZQes1TJ67GY",
+	"rDcjzd0Wk3MBgWilpOSdtVBRbouJA2Aei0uO5t/PYWMVpmbEWAZIsyMEvTXJiKtP/8vPTv/sg5MP//rk",
+	"yf9+8uR3J0++U82E2oXyn1cUf6s9ycNbm7ckj7Gfja6/HKciTZVNusuD+HtU2mKhCqOMehRiNCq3wDiw",
+	"19nDROhj8sj84XFl3uBrIiVyKBJpoYH1tpsaUsZRnnvFERdP9NWEpoysvrx98uH/oeniw1+cPPlu0OHs",
+	"i5//5We/++mn3/zrgJx8+K2TD7518uTPT578/b01TJ7tRzGoM4VvHcTLm/duvxaQIyrZCzfWGe+JkIVQ",
+	"KKvbk8fdDXJPTCxmTl60yYLxrVaVndfvQQpiXnJUCYHFHay/xcwLMZhzdGfMCIRMw4iTrgGPl11v2SdY",
+	"5pvYzs2Df3mRpmLTC3ZZdSnACkMxMb1cEyrzeV0OX6FgP3UxRlGXnQEaDXKsxJy0orGeF8FFPJvV1zSq",
+	"FRWDNeMeDexo5micpYO6cCtAToMSrXnIirRzBzQyNtE6AmwbVivg07xeQSSLmgpQ/xbiShxMOdMCkKsp",
+	"RT5e2yFcFCXWO5wqRXtDEzTDhcnTHYtjJjfIXVsT1mjrRWn2/DN9EAHnvEC6DLCkOaIPO2XYjhAubkw5",
+	"HTCobmfa0xJJh09SoRiKKqZcNuLHWXKhcUyG9JjlxeFsoT1gRyzUR3AvH2LR7ZAW+OeRoXjM+Y4kABTg",
+	"loOTT3MDfUSg+O+MC3CXUNukyKvUY82MyRBYl22nw62n8MbmS7gfuRvRrJuPXdwaz7GLi5F7FXuorvfk",
+	"8RIGisuTcs064KJU2u0MKUxYyoq11bzsxnYdFI05Q18+w5Du6aNH41pWq0nP3hC7OQ1ovpuPlezlBzoU",
+	"vQyOBdI9e6gY14w0t6PRlLkHOyid7MuxTcKwMcN9tlZjmWHnckAkZQYAHjGeG1yERhFljg9fN7O+KH6c",
+	"F992Lh0YOhQN0zcPWS1ECJGSt+6/tv7immXXmotvdDia+1MxKTkM8RVzh+Xev3I97UhaqcVUJTUePcz+",
+	"Z3m7IOlMRBaHJg7X4IfmN/sUYA0mqYAi3XnFiIDQCtZLwgiGAf0z3KQOL7in/tIiIHOiJkKPQwbwk918",
+	"LTShF9n20OH5ZQ7jBjYIgDIiJX0AeLWS15ByB1Cn6K7DoVQg1rQotiVFaGjs0D62wxW6RcPuAyL6mhdP",
+	"c1nO6xpFuirzmz+yXrsUZnl8fO5tTYo59SFNImMrhEwga02KJpTqkmIwNdkvw6VymRSmYXlrNbcSGVfr",
+	"kD5Rq9Xe1O/dh9fOS6+doZA2RgWTiwLVZy45JU8JxHUyEBMFEPtMgbb6lYaJ12UvZBxa7+UOJit1wb4X",
+	"2TiQE8pNNWAlFI3lroN2Pvs+8lwtY2g2id2EdkKSbG6QV2lv2OFh1O+zFDJsbMF1yg00Dd7sVjZPGZWC",
+	"b5C3h4xDgoVuKmb0mMkOR+6YQXVLRN8y8rAeQZKKcSQ1rSKGunmmiTiHy+3w3FKm+eSYpvoagkX31mbX",
+	"vT/D2V4wvisJBIGeq2uZ5USHMh2Cb1+S66An0jCnHJPiWiQ0Pv35fzz96ONqY1xI5fBI0DSsC3d7JX9p",
+	"UZqYiHT0Cr3gOtXF8Hx3k0hHWuOUig5YXmVc5sFbJnQ86o2yRAaEPewx+FQGZKJPIZramEhidmmRcP1Y",
+	"AFZWSKeI8zaIKeSLOK7UFlt6vTekIDpLgCh93GqLb+pvLnKfozEdsOvyePDlh+P4fFzjesiXZLhCE4RT",
+	"eBzvmISlgC1og1ZDOgXjFeXk4F9+jRzRFEfZbLTyed0sgnG1z81CCpuBQVAE5dKLI5zTSTso5buJrINR",
+	"vlDM4wrkK1OqwtsBG9MoLpA9K1r9Q8J/KjagBQAUFyrqR5cJt3DH7bGoFlRkKcCOIB+1sIJr5cSYalZW",
+	"ga9cx8mc5Vq5nF15hSlNc1WmKWd9YBEiECwVGyfeqsQXvV93+cyYQBY1UVg4LC2lm+X2ZXwvejnYnYPw",
+	"6qatrYXOXqSjRvDru4l8VtMyXBpuQVYBMWz1zJDXiwQeQ02aMnWDuZyLSUtJJeJHIuNh4/1zy7637O1T",
+	"t9am8QP86pJgdIpJtdHY7fwhYpg9TFhPq50hVZcjktruNVvAqmoMzbhjB8GhfoevPzI/teDedmEu9nzl",
+	"y+8/Xma4l8aRTX+GGdst1teFWfEQi3FEnJ2ZH5u+SuzYu1HX+xGP5HBxRuz2UMWHX4O279kqfc8wK25H",
+	"KgEwPrtbl0I4uIQkr3So1Q1LSKsJTVUMIMb9LI6n+ciq2bG1GqxjXEdzMLg1Fd2G958FVLPziLbeKwKb",
+	"tThrglz06du+cclQZgcF4pQpxZpbdgz8lAwQk5mYda3fWReFSn/dxIodW+BFHrC26EmXlMhfWM+gQKPI",
+	"uIIyotYnoAX4nEWbNWiThViH6WWgxKo1/Bnk6IZqx3bjLeh5vYj1Zv7WWdV7kTBNLACxfiFVjFpJV3Y+",
+	"B2ZTW4hY+RLgMRuKCRlDkI0NOkkZVBE1l/I4kjLig8uK+YOa3cZGSVa/+Mtv/f6j36wFRK82EZzJCjW6",
+	"6uq9mzBuJ/wMmvnt0K7E0p+vSwUvgjXPawkAsVj/pkMf9k9SRVpOvkRq0XvrQhQZsoFbQg8QOJlIycBU",
+	"pgDfuYmKMqfXf4fkrOT6I/tjkzDv0NiV7Zcd62WBwJQoA0ogz3ENy1TOnrduD4oryVfs03XgyUvAdLh9",
+	"VMXMvK0na1mlmWVAqFP5gwAYQTo2/LWI7IfofwHVfjHZaT3i7nfonjVfH5q2DeTJzHpqJg11v0UasnCD",
+	"3MaVt09F3/pITUERNOAPWZzXoEwZBvJ1uOj3bZAi7qcT70slSTL9udeHqpf5GWaupfFdCYd9nfJQHLO0",
+	"wZ0KIkR5/ZGrKhJGlwThpceAkXbARAMyzBH0LVEB0BQPwSVkU/yAyhZlpNeHZl2a9S67gitXkolqxwnH",
+	"4dJ8oqVerQz09D/828//r1+tYQ2YOYqRZP+V13bzas2mlBcW17lc3it7lF8Q63XROj2BTjbmUI+AM8tO",
+	"77y9/hUTIC7SDncVGyhzfV0qkZAiZwKiU03I81wkHgBr0w6f56oWdzs1QQl4ERYh2CZqPSCM9oYwnA7E",
+	"uogJtxB4umc9dhKFpp7nJOrBZG2Jc8F7zFsHSdAQ/bXPIBe2J/igR/mVMmE9gHpGbPY9l28vx/ABxQdN",
+	"39dkQdXG7EEEV8LQe9YbAUzu04//6uSDP682b7WDJr6byMsFJnY6/MOBJS4XK5QsPWayeeFnELfAMbyu",
+	"2DiJqWJ1isSr+s379sULPBbljipOhB1xgKEeuOhBIaHY59Lm4V0FhJaWRyDUEFY5HxNZ/fwvPvni/Q9O",
+	"f/n9zz751smTv4JszX+4HAytV8eJAnCxb7AeZpSKcGpgQJylvAb3TT5iCLoMBSbgkBTBU0vo09vba4TT",
+	"sYnSBcTUPNN5HEkt0m/4kLBmyepZuyVK47uSa6LxPBxcHtIVPZ7Dt6ok8iYghHYsaflUk1YArSai/o9U",
+	"2GoENfkHAL8GFEClVgRMyUyTiTBg6rLyDe4hc6IFJWK2JpF0nMTMCsRW3pYUvHY1RRXgA5sDVR/0fgU5",
+	"pG5iaKRkhzsx6D0A+YLk6Jm0UAQBsiHqCMxuPpSQL2Qku739WxtkzwS953mWLgDuTEanHGFUJtZnhrxO",
+	"1H30ypilL6d5ktoszyKOX5lBZHZ7IdvTFruFdZNFAgwunUjJjc2XOhxANyOMDPdmia5V54De1b2+FsVn",
+	"YgvBozpM9KLAhJtFkM8F8qiq6m46rPMcEWG849WDuSZJTKciU7uEZppIWBxD/q5JKMa0MZKKSWWRUhyI",
+	"O7acJazoNleC3JVlfpVDkUR93YYUI1Hp0vqDzvMCMrPZrHW6IDIPatPwLzDFtjSksyTY5iP9w0qwxalD",
+	"0SmR5GWzkb2c/uDPn/7j353+4N///p9+tzabUNsy9K50sZTknPqk2JsH/9LNdN0hB3g+8iEipAiwP31g",
+	"DBoIntsOX336j3/39N9/+/Mf//3pD34TkC+e/N+f/dN/L377b1988Genn/zk8598PyCnH394+v1PPv/R",
+	"J09/+sOA6Hd+8quAPP3VD07/3UcBOXjjrYA8/fGvvvj2D6yo3+EChguVPOJsbJSKnuBSAPNw1w12VK4F",
+	"+n6CBF494DytN+hwqshYSEW2NsmbL0MX25vB5uYm5LxuEFTDccoDZjRic+mKfod39+8e3CcW+Re5arcE",
+	"1A4DKPJ5rxUEHGAt8fmE4JqsVee8/PGu+ONdcSl3ReuMYJOM/QykAjfz0yLKJxcTI7UIU5WVGErIM/pR",
+	"rNCAkbMrw8CmpCfGRxFnCINUknsRSUV2eD8VYzDUH7FBxAEIPOIEc9slQw6TK0DmK2IiWZRJTwInaZRE",
+	"LC9KQ8BDO04onwZEJrTHJIkGXKQs3PW5FTrcNg3aQkCG02TIuPNRSKd4j8IPESdQx93HwQ4YTXvDm8im",
+	"71rfWSO0bGl5YDFkQVD+I40v15X/b5mAVGZm58a89ostIjU7VDU9u+2V4ZUOtm11Gf49j9UdF66y/L55",
+	"rarfG5utF3bB2H2gljxyf24qN40OimDnmHEOIPkhrV5E/OZQnzP/3oZopmlcyHLvR6wvQKps1z3eJ4t0",
+	"/oeU0uYe9uacNmSr5ZSxy4qvDoF3ulUdPINZ6Hq4/gj+nYmd8ngZojGLI4DJTgfGvGCL15lyHfreQAES",
+	"XKT0CJ24Hb6KWamOTdyYPyBSoYf2dpBwj1lo3L6iN1qz6WgdDvPaJV002cgusPKJvdXtOPC4gjFnIgkX",
+	"Ex9//xpT7n6vXBJdVQbw6YeXlteBt1RRPkovc2CjR4JcE8W9HEZSiXTaQE6LivcwhFKYwhwhXjfbvLih",
+	"u2i8KkDh7oz1j9HeMCA2SsskSRvd8biEjVGsQodbd07IjqMe2yBdjDbomliuoiSQ4bNJhDfXKsJiYm1I",
+	"LfdgaVusfAPVbi3M40AITHE6YiTJFDmiWl7Ud8Yu6SaZOtR/6OomVJZysDND1+tGoGdhfix05yy0wB3C",
+	"lm0dAiT4bod3U2btn93cEirxeFGDiaKvDNobQZO2acD4x5g3IwiaNhG1iUYgrmI+AISt75JuyqSIj9kh",
+	"tNpFP5o1inY4LBn8ahrKTzfpaaEjS8xwqELMvSPGuAU+0TORSRypLjhi5ibgLEZKlBBYrBYgBY2IIxVR",
+	"osMRB3h+ut1Otrn5XA/JlAv4ja1vdwOsZFSyBSMPAriqvFwinKwN8nYF28p9ihRrGwNMn1dCNYSYM7Bn",
+	"Dxil4Ht7cMyuCCVldhj15kTcZcRg5AIqb/BLKnLwuojDwFa61j+s23Oof4EjYylZK0RxpAJz3vXJLPiD",
+	"ZV3tJAB9FtbB8HP9kf75UP/8+LoZRjsM9vy7tukiWq9pSBepzpWGge1HvdHt6BzCWc9Ad0mqh6YMWoWJ",
+	"DvPiX1ke7zx0dC5nzd4pXg3yFgujjYAwBR/tvm6zQyAZAIumAyaTbe9yAj6gPiQWboegyNw0YFiuRD8a",
+	"Zw+V/ROYKlvbMwCX67r+vjI45w57qDR5XKRUp9u/T+WoMh6HyhFAFggQQS8r2AaXVKvneoFhEKt4kxVb",
+	"Uqq4p6mlabEf6XbOEDOqP2+MF0WlBXSGcSYBKFuZdbwm8/Q3MPygvEYixcb4AQwToX61fAOGfgq2J4hD",
+	"0xe+ZozvZpSrSE3hedf+1kWZaIPsWWBK21lAqDEK6q4CYKzHLF2HpQRZDa3r64BhqaWglNGwwymcutkw",
+	"UtI2irTDm8JINfEd6K149m59O7Qruet15/W3Oyz4ZeOhQeCoi9kXIBUD7qom4tWTJz86efLk5MP/evLk",
+	"H08+/NUCB1ILA+dyImekS92u4aHPGonlY3tGaQxVrD5CJzCj91mbNegXmgBTtp6KDDU0R8OJpIFCvJzQ",
+	"IHDoupCOHnRJrnVSFtqCGqc/+/XpD79XQ6IGqPJ6LMQoS6oDm+GxKefRLsl3kYTkre0Xm0TMOevo2wBK",
+	"aeJiMDshDIjx1BEK3oo8Su9aXgXFsQ5AvBOGg1dZU+Mif70yk/q8M5RrjxPO025EVcQ9PkaTkBU1kWT0",
+	"tQt8FWFQL4Vy3zZaPY49j8CPqgO+k0zRCZ264QTzVWgndPqs3qs4uithec35GGinAmYH5tvLifwXx7Zn",
+	"0DKMh8rAjhQcTIDSzOI+Io9+829PPvx+NfsykCTVYSf7mXLTl8L8FFQMQMt5uShKVm/df21968Zah+Np",
+	"McUgHOl0l1DytYOt9a3tFxFlw+Q0aSEYzx97mETpFPF5EY7dnk7OWCgJhTdFal40ZavwhFg4dd3mNEDH",
+	"a1Gl/8b2tjXQd2OhuiAoYyvdHX0NgCEvUjlIcb4QHY4Ri9bbuXSKFILvsGf0GDqje0aP4pVIuGZZiqtA",
+	"9M3JXD395t/+/qPfPP2bn5z+2QfVp07alvVpixlm3syIpNGA383O2d5zwxNWlpe3vBzlIBpw3ZnHpVKV",
+	"eXTgNniRxOb24w2oEU490IgXpfxuHtx7jSi96Jr9AqMAxmDimS/NHOJk7zs1/mowSWYjDA2r70oxEoeG",
+	"SLukJ8QoYmT1daWSuzyeBuSAjtlBpNhXD1Qa9VRADvRAWYdDevBQqUSubZA98Pb39UlBu8L+rTsQh0JN",
+	"9QxbXhASG8Ff0xdph8MX44hnikmyemP7OW94tqakW3zlgpQuaPxqeF4DGR5Y+jsXspo/nPZWo2WEiGpe",
+	"hgXvco9mPajVAb594W7oUj+1vo8CJSTiTAYk4jLHlcqsWzhlPTEeMx5q6Vs8vKQzjUAy1r9hdNXEBASZ",
+	"dW/2TTfEba3KOErAo2I9I1Z6WkPDohKKGdGss4LuwAk9ZsYViH/Q7+AfOiu5Jlh2miyizbbwl1SRX+FQ",
+	"zx37M2gOHnAzRHeD4iO8F2ehEdjKhgpT28wGHs+gGXiyG/ULr9hBNMXTvT2MekOS0MSt0r5Dunp3ZJes",
+	"7t24vvd8sfn6r7A/WHJNv3Hjf/z5C/r0AgA5iOTwZA0zsvKAewxuwzLYkIxD85qV5tzjXsMADLIGNVh8",
+	"9m8IYWDM0mjm/YY42iVdGsdddPibs7GG30hyJPQxw0wkOxYLnGebxbqWEZZkgti3KTmaYhCSjN6rtDHg",
+	"qlXFCcexGyYMv8HyrQQruEJnB0k7L1yPgmQvqwakJaYcQMWhHASasHFLZu/2X3ntAsJhqk8xDOUigmLM",
+	"KUZohTx/ABxJtsJWH8hwptpVkZHX4eWaXkYaRIZhi87kJRGNLwdovcO7Je7UJavJ7GYUlV3dI+MVhQD8",
+	"83wCIy7oOoYRtgG5KKyLkb2hMBkDF1+SNMOI6/iS3Iy3pMw8tasM48IqqnmcjZnC6hfvf3Dy4fc+/97/",
+	"8/lffPL7v6oxv1TTvW76Qsie9oZFeLHs0ZiRCYsGQ1Uqk2dKsxi4J82+H2JKjAXbJHIIqb3w7S7cGumA",
+	"EafskswGA4BzdN2K2EgJOmDzpTWS8ZhJSboWZAxH1IX00TTzewVpb/SsBgPpsV2V8tBO7EWoZKTfywby",
+	"KsDgACzZitsmiufpX//69PvfXObI/H/sXcFrE00U/1eGXJJAkvb7+L5LeyoVQSxWGqUeFJkm02bJdjZk",
+	"Ni1RCjYF68Geqh5U9CIqCD0J1gj6vxi39c+Qfe/N7iTdbdaQbHPoqRRms29m3szOvN/v/V5TKOGOZ80M",
+	"BumUcK+hoeMoyzUdd54guU3PQDoBIBelQfRr/XMnRA1MPsw8HapH8YLRSBvDnYDmf0ojtYZ1F7nxJAzW",
+	"Ens1PTqC5sqgziUAFHlmaZkDwxVzQ0O38Y5nW43hwoFl22pcjGgg2JcaM8s8zuZOPx94h7snr47zE5YE",
+	"DJZxXHKT9UDE3RP/M6+J/j/8/3OLdwGl/Vwhs7Lf4qbNK0mrdo0Clsf1tN6amiy7VBTHw8FOouEGrSGR",
+	"HD+GAapZ47IKl91tbtdTzFQBiN+2IAdBNAX7+egZIJs4KFkVqNwzCpkABJpVOrNC0ooKlfMT8Uvh6Rlb",
+	"VDew2lOsLy9hk0RuPLFE83hHHx8Ne/KeikO5ZMlEngqVpjDT7d/ZWSAcpBciWjjjaOgqIyXf6Ut0Ea/y",
+	"57rbLWq7gk3TmJa+VyaZmYWKa20JHZhYC0qbE12gCWlSqXxw9cBqOSS0yALlw8KAQr5YT16lAPNn+wdm",
+	"+s6+ffb9xen3n8lYELeIYVZS4idsWApi90bwUoptZvoHyzVFA84mKImCzuxIEb+AoRpvPKWMUlVW+dY0",
+	"eolv1oU4B4xHjE/4IxpUpESIIxX/gIliHN/vrBtacKQos06AICRw9jrve50PIFP6Yoh3zDz0/9yXTlL8",
+	"LVCXQ0EbAsAqXEoHsiIQG6qynChtlBhni8tXGN+EStsubWl+Sxg/22pkFdaQz4ephSCk7dJgz2GI3q35",
+	"b4HfRglZmysXgSYSBeKVGuyVRaflmlGT7Vo7DPWXnbpTvC21jaRo4x9MFOpUsWVpt3UKSpDVKc2OkUIe",
+	"sdK4liCKwROjF9cllHgJJUbsLFllIoqFDPonGNHvudGwuMY6SA6FdgZ/UTCn5RZYxdnc5EUlfGd0RXWe",
+	"8TWFkm5C30bQ4+ktpb5hPdOLFDY+xPz6ITasXAAbYQhxwg0QEp8oKg0kiLU2kCFGqzNG++I4K4wNdp43",
+	"rOuiHXRbNLe0Pa2mnZnLzMDHlUwfnHHv+WPvcLe396bX+drr/DCWBPH+I6TJvNcfve4nUzvGqdSj2gEr",
+	"8lf3iXf0kuUWyjfy4TNBBdqIx/a7vw++nDzdP33XDR8giae45t7R29Pj7729byEIB+J2hpU6Lz3iN1ap",
+	"Znk4bVQvO6ItMLVYsEkrlqtxWa0Ju1rQ+2BBa9/lSywgbp3hV92VUIKHeHbEu8vrGBmyCBm3lUO7pb8a",
+	"7xQXyytXi3Bmog8PomR6lBoqs3Nv508AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,33 @@
+package soko
+
+import "time"
+
+// StockFigures are a product's units as the sales channels are told them.
+// Held units are on hand and not promised to an order but cannot be
+// promised yet either: received and not put away, or on a shelf waiting
+// for a count after a short pick. Buffer is what the merchant keeps back
+// from the channels (安全在庫).
+type StockFigures struct {
+	OnHand    int
+	Allocated int
+	Held      int
+	Buffer    int
+}
+
+// Sellable is what the channels may sell: on hand − allocated − held −
+// buffer, never below zero.
+func (f StockFigures) Sellable() int {
+	return max(0, f.OnHand-f.Allocated-f.Held-f.Buffer)
+}
+
+// StockChange is one entry of a merchant's stock change feed: a product's
+// figures after a change, numbered by the merchant's sequence. Numbers
+// rise by one per change and become visible in order, so a reader that
+// asks for what came after the last number it saw misses nothing.
+type StockChange struct {
+	Seq       int64
+	ProductID int64
+	SKU       string
+	StockFigures
+	ChangedAt time.Time
+}
