@@ -133,6 +133,22 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the second merchant reads the first's retention: %s", r.Raw)
 				}
 			},
+			"getStockSettings": func(t *testing.T) {
+				sakura.must(200, "PUT", "/api/v1/stock-settings", map[string]any{"default_buffer": 7})
+				if r := midori.must(200, "GET", "/api/v1/stock-settings", nil); r.JSON["default_buffer"] == 7.0 {
+					t.Fatalf("the second merchant reads the first's buffer: %s", r.Raw)
+				}
+			},
+			"putStockSettings": func(t *testing.T) {
+				before := sakura.must(200, "GET", "/api/v1/stock-settings", nil).JSON["default_buffer"]
+				midori.must(200, "PUT", "/api/v1/stock-settings", map[string]any{"default_buffer": 2})
+				if r := sakura.must(200, "GET", "/api/v1/stock-settings", nil); r.JSON["default_buffer"] != before {
+					t.Fatalf("the first merchant's buffer changed: %s", r.Raw)
+				}
+				if r := sakura.must(200, "GET", "/api/v1/stock/SECRET-1", nil); r.JSON["buffer"] != before {
+					t.Fatalf("the first merchant's product keeps back %v, want its merchant's %v: %s", r.JSON["buffer"], before, r.Raw)
+				}
+			},
 			"putRetention": func(t *testing.T) {
 				before := sakura.must(200, "GET", "/api/v1/personal-data-retention", nil).JSON["retention_days"]
 				midori.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 5})

@@ -138,6 +138,7 @@ var operationMenus = map[string]soko.Menu{
 	"ListOpsInbounds":         soko.MenuReceive,
 	"ListOpsMerchants":        "",
 	"ListStockPlaces":         soko.MenuConsole,
+	"GetStockFigures":         soko.MenuConsole,
 	"ListTrackingRanges":      soko.MenuConsole,
 	"LoadParcel":              soko.MenuHandover,
 	"LookupProduct":           "",

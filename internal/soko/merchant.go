@@ -22,7 +22,10 @@ type Merchant struct {
 	// RetentionDays is how long after an order ships or is cancelled its
 	// customer's personal data is kept before it is erased; 0 keeps it.
 	RetentionDays int
-	CreatedAt     time.Time
+	// StockBuffer is the units kept back from the sales channels for
+	// every product without a buffer of its own (安全在庫).
+	StockBuffer int
+	CreatedAt   time.Time
 }
 
 var merchantCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{1,31}$`)

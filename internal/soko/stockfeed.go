@@ -31,3 +31,15 @@ type StockChange struct {
 	StockFigures
 	ChangedAt time.Time
 }
+
+// MaxStockBuffer bounds a buffer: more than any shelf holds is a typo.
+const MaxStockBuffer = 1_000_000
+
+// ValidateStockBuffer checks a buffer given in units.
+func ValidateStockBuffer(field string, units int) error {
+	if units < 0 || units > MaxStockBuffer {
+		return Errorf(EINVALID, "%s must be 0 to %d units, not %d", field, MaxStockBuffer, units).
+			JA("安全在庫は0〜%d個で指定してください(%d は指定できません)", MaxStockBuffer, units).WithField(field, "range")
+	}
+	return nil
+}

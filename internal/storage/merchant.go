@@ -27,6 +27,7 @@ type merchantRow struct {
 	EmailBody        string
 	AllowPartial     bool
 	RetentionDays    int
+	StockBuffer      int
 	CreatedAt        time.Time
 }
 
@@ -39,13 +40,13 @@ func merchantToRow(m *soko.Merchant) merchantRow {
 		SenderCity: m.Sender.City, SenderStreet: m.Sender.Street, SenderBuilding: m.Sender.Building,
 		SenderName: m.Sender.Name, SenderPhone: m.Sender.Phone, SenderEmail: m.Sender.Email,
 		SlipMessage: m.SlipMessage, EmailSubject: m.EmailTemplate.Subject, EmailBody: m.EmailTemplate.Body,
-		AllowPartial: m.AllowPartial, RetentionDays: m.RetentionDays, CreatedAt: m.CreatedAt,
+		AllowPartial: m.AllowPartial, RetentionDays: m.RetentionDays, StockBuffer: m.StockBuffer, CreatedAt: m.CreatedAt,
 	}
 }
 
 func (r merchantRow) merchant() *soko.Merchant {
 	return &soko.Merchant{
-		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, AllowPartial: r.AllowPartial, RetentionDays: r.RetentionDays, CreatedAt: r.CreatedAt.UTC(),
+		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, AllowPartial: r.AllowPartial, RetentionDays: r.RetentionDays, StockBuffer: r.StockBuffer, CreatedAt: r.CreatedAt.UTC(),
 		EmailTemplate: soko.EmailTemplate{Subject: r.EmailSubject, Body: r.EmailBody},
 		Sender: soko.Address{
 			PostalCode: r.SenderPostalCode, Prefecture: r.SenderPrefecture, City: r.SenderCity,

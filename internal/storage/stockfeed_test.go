@@ -54,8 +54,8 @@ func (r *feedReader) want(tb testing.TB, sku string, onHand, allocated, held, se
 	tb.Helper()
 	c := r.latest[sku]
 	if c.OnHand != onHand || c.Allocated != allocated || c.Held != held || c.Sellable() != sellable {
-		tb.Fatalf("%s in the feed: on hand %d, allocated %d, held %d, sellable %d; want %d, %d, %d, %d",
-			sku, c.OnHand, c.Allocated, c.Held, c.Sellable(), onHand, allocated, held, sellable)
+		tb.Fatalf("%s in the feed (%+v): on hand %d, allocated %d, held %d, sellable %d; want %d, %d, %d, %d",
+			sku, c, c.OnHand, c.Allocated, c.Held, c.Sellable(), onHand, allocated, held, sellable)
 	}
 }
 
@@ -335,5 +335,63 @@ func TestStockFeed_StockChangedWebhookCoalesced(t *testing.T) {
 		if ms, _ := db.ListWebhookDeliveries(ctx, seed.Merchants[1].ID, "", soko.Page{Limit: 50}); len(ms) != 0 {
 			t.Fatalf("the merchant subscribed to every event got %d messages", len(ms))
 		}
+	})
+}
+
+func TestStockFeed_BuffersNeverPublishANegativeFigure(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := stockSeed(0)
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		m := seed.Merchants[0].ID
+		r := newFeedReader(db, m)
+		r.read(t)
+		wantStock := func(buffer, sellable int) {
+			t.Helper()
+			r.read(t)
+			r.want(t, "TOWEL", 10, 0, 0, sellable)
+			s, err := db.StockOf(ctx, m, "TOWEL")
+			if err != nil || s.Buffer != buffer || s.Sellable() != sellable || r.latest["TOWEL"].Buffer != buffer {
+				t.Fatalf("stock %+v %v and feed %+v, want buffer %d, sellable %d in both", s, err, r.latest["TOWEL"], buffer, sellable)
+			}
+		}
+		if _, err := db.SetStockBuffer(ctx, m, 3); err != nil {
+			t.Fatal(err)
+		}
+		wantStock(3, 7)
+		towel, _ := db.FindProduct(ctx, m, "TOWEL")
+		own := 12
+		towel.StockBuffer = &own
+		if _, err := db.PutProduct(ctx, towel); err != nil {
+			t.Fatal(err)
+		}
+		wantStock(12, 0)
+		// A catalogue sync without a buffer keeps the product's own.
+		towel.StockBuffer, towel.KeepStockBuffer, towel.Name = nil, true, "バスタオル"
+		if _, err := db.PutProduct(ctx, towel); err != nil {
+			t.Fatal(err)
+		}
+		if got := r.read(t); len(got) != 0 {
+			t.Fatalf("a rename published %+v", got)
+		}
+		if p, _ := db.FindProduct(ctx, m, "TOWEL"); p.StockBuffer == nil || *p.StockBuffer != 12 {
+			t.Fatalf("the kept buffer is %v, want 12", p.StockBuffer)
+		}
+		// Back to the merchant's default, then the default changes.
+		towel.StockBuffer, towel.KeepStockBuffer = nil, false
+		if _, err := db.PutProduct(ctx, towel); err != nil {
+			t.Fatal(err)
+		}
+		wantStock(3, 7)
+		if _, err := db.SetStockBuffer(ctx, m, 0); err != nil {
+			t.Fatal(err)
+		}
+		wantStock(0, 10)
+		if _, err := db.SetStockBuffer(ctx, m, -1); soko.ErrorCode(err) != soko.EINVALID {
+			t.Fatalf("a buffer of -1: %v, want EINVALID", err)
+		}
+		mustBalanced(t, db)
 	})
 }

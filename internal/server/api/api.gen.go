@@ -2515,12 +2515,15 @@ type Product struct {
 	Price        int64            `json:"price"`
 	ReorderPoint int              `json:"reorder_point"`
 	Sku          SKU              `json:"sku"`
-	TaxRate      int              `json:"tax_rate"`
-	TrackExpiry  bool             `json:"track_expiry"`
-	TrackLot     bool             `json:"track_lot"`
-	UpdatedAt    time.Time        `json:"updated_at"`
-	WeightGrams  int              `json:"weight_grams"`
-	WidthMm      int              `json:"width_mm"`
+
+	// StockBuffer The product's own buffer; null follows your default.
+	StockBuffer *int      `json:"stock_buffer"`
+	TaxRate     int       `json:"tax_rate"`
+	TrackExpiry bool      `json:"track_expiry"`
+	TrackLot    bool      `json:"track_lot"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	WeightGrams int       `json:"weight_grams"`
+	WidthMm     int       `json:"width_mm"`
 }
 
 // ProductBarcode defines model for ProductBarcode.
@@ -2570,6 +2573,9 @@ type ProductInput struct {
 
 	// ReorderPoint Alert when available stock falls to this many units (0: never).
 	ReorderPoint *int `json:"reorder_point,omitempty"`
+
+	// StockBuffer Units kept back from your sales channels (安全在庫): `sellable` in the stock figures is on hand − allocated − held − this, never below zero. -1 follows your default (`/api/v1/stock-settings`); left out, the product keeps what it has (a new product follows the default).
+	StockBuffer *int `json:"stock_buffer,omitempty"`
 
 	// TaxRate Consumption tax rate in percent: 10, or 8 (軽減税率) for food.
 	TaxRate ProductInputTaxRate `json:"tax_rate"`
@@ -2826,14 +2832,23 @@ type Stock struct {
 	// Allocated Units promised to orders.
 	Allocated int `json:"allocated"`
 
-	// Available Units that can still be promised.
-	Available int        `json:"available"`
-	Lots      []StockLot `json:"lots"`
-	Name      string     `json:"name"`
+	// Available on_hand − allocated.
+	Available int `json:"available"`
+
+	// Buffer Units kept back from the sales channels (安全在庫).
+	Buffer int `json:"buffer"`
+
+	// Held Of those, units that cannot be promised yet: received and not put away, or on a shelf waiting for a count after a short pick.
+	Held int        `json:"held"`
+	Lots []StockLot `json:"lots"`
+	Name string     `json:"name"`
 
 	// OnHand Units in the building.
-	OnHand int    `json:"on_hand"`
-	Sku    string `json:"sku"`
+	OnHand int `json:"on_hand"`
+
+	// Sellable on_hand − allocated − held − buffer, never below zero: what the channels may sell; the same figure as the stock change feed's.
+	Sellable int    `json:"sellable"`
+	Sku      string `json:"sku"`
 }
 
 // StockChange defines model for StockChange.
@@ -2892,12 +2907,21 @@ type StockPlace struct {
 	Allocated int                 `json:"allocated"`
 	Available int                 `json:"available"`
 	Expiry    *openapi_types.Date `json:"expiry,omitempty"`
-	Location  string              `json:"location"`
-	Lot       string              `json:"lot"`
-	Merchant  string              `json:"merchant"`
-	Name      string              `json:"name"`
-	OnHand    int                 `json:"on_hand"`
-	Sku       string              `json:"sku"`
+
+	// Held Nothing more is promised from here: the shelf waits for a count, or the units are not put away yet.
+	Held     bool   `json:"held"`
+	Location string `json:"location"`
+	Lot      string `json:"lot"`
+	Merchant string `json:"merchant"`
+	Name     string `json:"name"`
+	OnHand   int    `json:"on_hand"`
+	Sku      string `json:"sku"`
+}
+
+// StockSettings defines model for StockSettings.
+type StockSettings struct {
+	// DefaultBuffer Units kept back from the channels per product without a buffer of its own.
+	DefaultBuffer int `json:"default_buffer"`
 }
 
 // TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
@@ -3573,6 +3597,12 @@ type ListStockPlacesParams struct {
 	MerchantId *int64  `form:"merchant_id,omitempty" json:"merchant_id,omitempty"`
 }
 
+// GetStockFiguresParams defines parameters for GetStockFigures.
+type GetStockFiguresParams struct {
+	MerchantId int64  `form:"merchant_id" json:"merchant_id"`
+	Sku        string `form:"sku" json:"sku"`
+}
+
 // ListLedgerParams defines parameters for ListLedger.
 type ListLedgerParams struct {
 	MerchantId int64  `form:"merchant_id" json:"merchant_id"`
@@ -3626,6 +3656,9 @@ type PutProductBatchJSONRequestBody = ProductBatchInput
 
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
+
+// PutStockSettingsJSONRequestBody defines body for PutStockSettings for application/json ContentType.
+type PutStockSettingsJSONRequestBody = StockSettings
 
 // PutWebhookEndpointJSONRequestBody defines body for PutWebhookEndpoint for application/json ContentType.
 type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
@@ -3776,6 +3809,12 @@ type ServerInterface interface {
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx echo.Context, params ListStockParams) error
+	// GetStockSettings Your default channel buffer (安全在庫)
+	// (GET /api/v1/stock-settings)
+	GetStockSettings(ctx echo.Context) error
+	// PutStockSettings Set your default channel buffer
+	// (PUT /api/v1/stock-settings)
+	PutStockSettings(ctx echo.Context) error
 	// ListStockChanges Stock change feed (在庫連動) — what changed since a sequence number
 	// (GET /api/v1/stock/changes)
 	ListStockChanges(ctx echo.Context, params ListStockChangesParams) error
@@ -4004,6 +4043,9 @@ type ServerInterface interface {
 	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
 	// (GET /ops/stock)
 	ListStockPlaces(ctx echo.Context, params ListStockPlacesParams) error
+	// GetStockFigures A product's figures as its merchant's sales channels see them (supervisors)
+	// (GET /ops/stock/figures)
+	GetStockFigures(ctx echo.Context, params GetStockFiguresParams) error
 	// ListLedger A product's stock ledger, newest first (supervisors)
 	// (GET /ops/stock/ledger)
 	ListLedger(ctx echo.Context, params ListLedgerParams) error
@@ -4572,6 +4614,24 @@ func (w *ServerInterfaceWrapper) ListStock(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListStock(ctx, params)
+	return err
+}
+
+// GetStockSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStockSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStockSettings(ctx)
+	return err
+}
+
+// PutStockSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) PutStockSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutStockSettings(ctx)
 	return err
 }
 
@@ -6675,6 +6735,31 @@ func (w *ServerInterfaceWrapper) ListStockPlaces(ctx echo.Context) error {
 	return err
 }
 
+// GetStockFigures converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStockFigures(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStockFiguresParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Required query parameter "sku" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "sku", ctx.QueryParams(), &params.Sku, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStockFigures(ctx, params)
+	return err
+}
+
 // ListLedger converts echo context to params.
 func (w *ServerInterfaceWrapper) ListLedger(ctx echo.Context) error {
 	var err error
@@ -6865,6 +6950,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/erase-personal-data", wrapper.ErasePersonalData, options.OperationMiddlewares["erasePersonalData"]...)
 	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
+	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
+	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
@@ -6914,6 +7001,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.PutEmailTemplate, options.OperationMiddlewares["putEmailTemplate"]...)
 	router.POST(options.BaseURL+"/ops/merchants/:merchant_id/email-template/preview", wrapper.PreviewEmailTemplate, options.OperationMiddlewares["previewEmailTemplate"]...)
 	router.GET(options.BaseURL+"/ops/stock", wrapper.ListStockPlaces, options.OperationMiddlewares["listStockPlaces"]...)
+	router.GET(options.BaseURL+"/ops/stock/figures", wrapper.GetStockFigures, options.OperationMiddlewares["getStockFigures"]...)
 	router.GET(options.BaseURL+"/ops/stock/ledger", wrapper.ListLedger, options.OperationMiddlewares["listLedger"]...)
 	router.GET(options.BaseURL+"/ops/count-tasks", wrapper.ListCountTasks, options.OperationMiddlewares["listCountTasks"]...)
 	router.GET(options.BaseURL+"/ops/dashboard", wrapper.GetDashboard, options.OperationMiddlewares["getDashboard"]...)
@@ -7879,6 +7967,93 @@ type ListStockdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListStockdefaultApplicationProblemPlusJSONResponse) VisitListStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockSettingsRequestObject struct {
+}
+
+type GetStockSettingsResponseObject interface {
+	VisitGetStockSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetStockSettings200JSONResponse StockSettings
+
+func (response GetStockSettings200JSONResponse) VisitGetStockSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockSettings304Response = NotModifiedResponse
+
+func (response GetStockSettings304Response) VisitGetStockSettingsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetStockSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStockSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetStockSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutStockSettingsRequestObject struct {
+	Body *PutStockSettingsJSONRequestBody
+}
+
+type PutStockSettingsResponseObject interface {
+	VisitPutStockSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutStockSettings200JSONResponse StockSettings
+
+func (response PutStockSettings200JSONResponse) VisitPutStockSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutStockSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutStockSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutStockSettingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11002,6 +11177,45 @@ func (response ListStockPlacesdefaultApplicationProblemPlusJSONResponse) VisitLi
 	return err
 }
 
+type GetStockFiguresRequestObject struct {
+	Params GetStockFiguresParams
+}
+
+type GetStockFiguresResponseObject interface {
+	VisitGetStockFiguresResponse(w http.ResponseWriter) error
+}
+
+type GetStockFigures200JSONResponse Stock
+
+func (response GetStockFigures200JSONResponse) VisitGetStockFiguresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockFiguresdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStockFiguresdefaultApplicationProblemPlusJSONResponse) VisitGetStockFiguresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLedgerRequestObject struct {
 	Params ListLedgerParams
 }
@@ -11278,6 +11492,12 @@ type StrictServerInterface interface {
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx context.Context, request ListStockRequestObject) (ListStockResponseObject, error)
+	// GetStockSettings Your default channel buffer (安全在庫)
+	// (GET /api/v1/stock-settings)
+	GetStockSettings(ctx context.Context, request GetStockSettingsRequestObject) (GetStockSettingsResponseObject, error)
+	// PutStockSettings Set your default channel buffer
+	// (PUT /api/v1/stock-settings)
+	PutStockSettings(ctx context.Context, request PutStockSettingsRequestObject) (PutStockSettingsResponseObject, error)
 	// ListStockChanges Stock change feed (在庫連動) — what changed since a sequence number
 	// (GET /api/v1/stock/changes)
 	ListStockChanges(ctx context.Context, request ListStockChangesRequestObject) (ListStockChangesResponseObject, error)
@@ -11506,6 +11726,9 @@ type StrictServerInterface interface {
 	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
 	// (GET /ops/stock)
 	ListStockPlaces(ctx context.Context, request ListStockPlacesRequestObject) (ListStockPlacesResponseObject, error)
+	// GetStockFigures A product's figures as its merchant's sales channels see them (supervisors)
+	// (GET /ops/stock/figures)
+	GetStockFigures(ctx context.Context, request GetStockFiguresRequestObject) (GetStockFiguresResponseObject, error)
 	// ListLedger A product's stock ledger, newest first (supervisors)
 	// (GET /ops/stock/ledger)
 	ListLedger(ctx context.Context, request ListLedgerRequestObject) (ListLedgerResponseObject, error)
@@ -12262,6 +12485,75 @@ func (sh *strictHandler) ListStock(ctx echo.Context, params ListStockParams) err
 		return err
 	} else if validResponse, ok := response.(ListStockResponseObject); ok {
 		return validResponse.VisitListStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStockSettings operation middleware
+func (sh *strictHandler) GetStockSettings(ctx echo.Context) error {
+	var request GetStockSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStockSettings(ctx.Request().Context(), request.(GetStockSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStockSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStockSettingsResponseObject); ok {
+		return validResponse.VisitGetStockSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutStockSettings operation middleware
+func (sh *strictHandler) PutStockSettings(ctx echo.Context) error {
+	var request PutStockSettingsRequestObject
+
+	var body PutStockSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutStockSettings(ctx.Request().Context(), request.(PutStockSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutStockSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutStockSettingsResponseObject); ok {
+		return validResponse.VisitPutStockSettingsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14779,6 +15071,31 @@ func (sh *strictHandler) ListStockPlaces(ctx echo.Context, params ListStockPlace
 	return nil
 }
 
+// GetStockFigures operation middleware
+func (sh *strictHandler) GetStockFigures(ctx echo.Context, params GetStockFiguresParams) error {
+	var request GetStockFiguresRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStockFigures(ctx.Request().Context(), request.(GetStockFiguresRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStockFigures")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStockFiguresResponseObject); ok {
+		return validResponse.VisitGetStockFiguresResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListLedger operation middleware
 func (sh *strictHandler) ListLedger(ctx echo.Context, params ListLedgerParams) error {
 	var request ListLedgerRequestObject
@@ -14954,452 +15271,462 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L19cxzHmSf4VTKwc0HALoAARMkSEI4LiJIsWhSJIKjV3qq56ERXdne5qzNLlVlotniMkMTw61jr9Y29",
-	"s7Njx3rGM965mV2ffXN31sne2T/2mwgCZX2Li3yezKqs7qyXbrzRc9YfIoCqytcnn3xef8+jlZ4YJ4Iz",
-	"ruTKzqOVhKZ0zBRL4bceTdOIpTdFyPSvEV/ZWUmoGq4EK5yO2cqOfWMlWEnZu1mUsnBlR6UZC1Zkb8jG",
-	"VH/GeDZe2XlnZUrHVImVYEXSAZ3QlWDlGzShPBFSrTwIVtQ00S1KlUZ8sPL4cbDSk2n/vhgxrlsJmeyl",
-	"UaIioUdxf8iIfnyo9HMi+kQNGZGK9vtEMikjwTdWAhzxkNEQhmjG/K/Wbx7ce20dW64b+Jg+vM34QA1X",
-	"dra2XwxWxhHPf/eON0ulSP2D7XL2UB3iG1073iRlx5HIJEnogOXjfTdj6dRZYmy1YmDbm5u+oYQsjo5Z",
-	"Or31SsXG2RcOo7B2DfoiHVO1srMScfXCjRVYhGisN7RYgogrNmApdByFbJwIxXhv+gabzq/FHsl49G7G",
-	"yIhNSV+kRA0jSXT/TKpdQknKVDolk0gNcUvpGN+lPCRHIpySlCUxnUp42o9SqQjlcsLSyv2+VQxpXY+p",
-	"aiWff755iyN+JDIeVi6reX7eqxpH40jNL+Y+HTAio/cqaQe/c3sOWZ9msVrZeX4z0LPHXoGKGsYwpjzq",
-	"M6kq525fOO/Jj1naG1Je07F54bw7FmnI0spe4emFdHlH1HbJRW2Xf5Ky/srOyr+4XnD26/hUXn9F9LIx",
-	"4+pONj4yPcpRVtGbfrJsRwdvvAWtKypHlSuoH573AmZJSBULDyLeY/MH5i6Pp2QypIpoghmwkFBFREpo",
-	"XzHDilQ0rjxOpvFDCa17h6lfWNdtrPjYx0Sko1fo1H9F6IcRH5CQTknEydf15bhLlNC/T4aMk5j1FRGZ",
-	"qhqe7rt6VJ4BPdYrLxPBJYP7/o5Qb4ow6kd6J2aHeEcoMjZPd4D73uqv3xGcrb9JVW9IkO0SPZYQlxL5",
-	"8jVJXr1PBwGRosNh7fW3vThiXJGhiENJIkmkiuKY9LI0ZVxtkDsCmP1GR9/Q2DKMULfkXz1FB/ZaNa04",
-	"90KxJHNL8DhY2U/FUczGIPEIrhgHVkuTJI56VHdxPcE3vvwNKUAYaXcIbLuP8UYuXYOcsDQVaUCoJG7r",
-	"G3gosQXdwd7+rYOeSJgrSaWM6lMD7ECuBCtJKsKsp+RKfkHpHyfsaCjESHqEq2BlLwxTJlHmS0XCUhUh",
-	"DVB8sOVZrMA+3PY+7EVq6n8gxgnl/mdsTKPY+wSJ2vMgGQpe8URIRePDnpFXy0v+FRJGg0jJgHBBhtNk",
-	"yEBEnG8kZX3WU1nq6+Oxy6vewTEWEyyPoNSUWZ6gWF9nNe2c7HIUGyaOvsF6CjdsHPG9/VtGqipvWi9l",
-	"wJioasuMghX2MMFp5JM8EiJmlBcPZV2DPItjehQzy7PnOohCLwOfZdrBSkylOsxk/fgbu6uml5T1o4fe",
-	"Ryk7FqOqNTAPzzQoqY+unCfGV8eJmu4QpkVwAi8BU1dsLJu4Ss4QHuf90TSlU+iO9VKm/AxSC9GRkizu",
-	"7xCh78GIA7dELkkU3IpIRyRSG977y6V9uLjN2gb5SSgIsVjdBnK+Cd8Y3hPpEdN43yHvPo0lC2Yovkyg",
-	"5dm+rS9LZaYslUikvVt3CddLPn+dtjsylsRmuzN3Gqyw1FpNQNjGYAMVmKFIiJxKxcbXJNyOuj9H73jh",
-	"xgJ0U+prTKckFLuEC85AlwJyUsOID5aipjF9eAu/eX6GtIIV1NrMY03sjx9X7erL4uH9KV5YM1zK8OXl",
-	"OUXEOUsPhywaDNXheOw0NvdSDMvb8NIkCmveGdOHhxPsa5BSXMv5tyr5jmTpcdSreBa9xw57MZUVjSqa",
-	"srpO9Sb7uJbvjJrLyJzQ2dWZW4r5VfasRGmEpemYsRXTf9BAJ0sdf0tKzjl6brtBffeSj6sCN+jAXspa",
-	"4nuX6Bb63EePeQNbm5stmrDEOsN/GtbNoeSZBW8g7GJ6L7hD2wwaSb56Xv6P252HizgKTfR9O5JqnheG",
-	"VIH+0I5Ju2zVc+3r2R+aTZL+218LputH4iGxr5HVkycfnXz4jydPfnry4f8bkJMPv3XywbdOnvzw5MNf",
-	"nzx5cvLkO+TT93+xRqjW5TjRn+r7xl5g7cd9fxjxA0NAc2Of2R9Yldn5NC3wW6CVL8hA/sgK/n/OCi6H",
-	"B9wWaEG4CGFoFPGw1Qm0g3hDf/A4WJnQeHQo2bsZ4yXxxGn7Pb+KXSNevIcKLAxqtovG5blEGeD8Vm2G",
-	"LhsJ066p61Z6odnl4Lm/zrTWb5gFsMakJOqNQFnTR5vBTz0WHevug5VQ9EYV9iOnyaU48BnXc2ZlWi7C",
-	"m8ZV4LF7xbGYHCY0VRGNvTqlGrKUUK3QpYqA7Q1uRDmMErQpR+CUShlZPf3Ot06/+3+efvuT33/0mzVH",
-	"lXasC5XnfxlbTmueUaOs8JClrQ7GAb6qP4qj5HDMpKSDBbmF4b6m15mWgpnNKK1J49ZeIi/xXKFbhm4X",
-	"PdLQVOPcljpoc5Q9T4xLTeSciKbc52bQzuRquq5csf1bd+4xibawBdYqiTzBBjeIEuRFYz7eJTGjx4yI",
-	"TOk/D/XPUowEGdMRI4LPmnde9E3IP+aDfDnn5feTD3702T/99Iuf/e6zj39LjmLRG5Ek1Qc7JIKTmB6x",
-	"WAbG+RJHI0YoRx51TQKHOlRiYyWosfU3xBSUbf+NL1tfwCxBVdv/S574Gwsctmr/QJOAOuMumLmXGxwD",
-	"9W/PEO1CboF6VnCgaL/vub56Kjpm/tN9RMMBO7yaC0dTKgsPM64iz616wBSZDKOYkUkq+IDs37ojyYix",
-	"BGycMG6CLVQaaZf3C6QiZu14l17ye/pt75XmLG9+sUHbgd2VdhcYdLPU7VXe4PIS3865lUgJGydq6mFb",
-	"lKSUh2Ks+RdZfRmCbUC/MUxvbYapeY/TcgplM8cF07aWUlkqYWQJhZ8D8gK+hmFEjAiQ0PTSy13CBUlZ",
-	"gu4MaCcgaaZ5YkFa16TpYYPcPiNPPxdqcmmnnkr2b92ZZwHeldR3x/6tO3Y6IXOdP7mPPoB1FRgdwTh6",
-	"FCZUEsm48npJpWVD7eY7N1f8vn6W98ySupoKSItIAFoKGEZJgj9lCUuPI4yUo7qJarUFGl9OlKrhssuR",
-	"/zmTTc5yKlfWNcfNGyVMOKffi19xf1Qw2FrTq+2ocphvY/DCqzxMROTT13qC96NBlvpCVV7Te4eUrA+7",
-	"jQ8jQyo1X2CmUTJlatfhHP2IxaEkNGX6j5zQoxnydx3kXF86Vd7zY8bVYW8oqu2x8IoktBgc6JLZkX7x",
-	"iBEU13Ir69yiz5qAsUv91yZvM7y5WON1bmUZDXjEBwTfaXYtC82hVbWX2fZ2WOO2t3FYi0gsWRq3IdKc",
-	"qGZ30UupWRipV7lKp36BTHB/FE1PVYUJw70UkO6ITXc62ebmc70ohH9ZNyDdXhx19QJ20Z/c9S4ftH44",
-	"mrHyIL8NVmgSHY4gCLYXR5pvQkteXokNucGV7UQ+/A46XOCjIh5pfiB9hTzJz6lLcl+xOYsQxxHri5Q1",
-	"deELOksHTF2T5JjGGZME29k1nAM5UKSFqJBwoQh7GEmX5ovBhqzSVdx6CXEwh4u+r4yvvoXxBqI6HPqy",
-	"pJyPv9jHwB6Acj/uKOtP1Hm4zYrj6WFqTkB+U0N32EN1E9+s8Fi5jfnm9TJN7f25hFWqTHhf37tz/dW9",
-	"O+tbzwVE//tiQN7av7m+pznDrfuvrW/dCEhvyHojlG5JxHtxFqIK5WqtZeHEJ9NqOevw3YxyZdT5PHp8",
-	"a/Y0vMW1pK7FRtmjJiEjkkTPgPREpu+6VUp6VDL42zVJbLtWt3Bsv41RvnOChXfNF49D+WN4yZW70xsj",
-	"S3xbfZPyHotv8SRb1OCXMmpiep2j8bzfDOnpFqTYVx8mIvWJqPLYf8v3o5gF5GAY9dXh128dBOSISvbC",
-	"jZKN42iqvFeV/rYm1BEiiWVrFnlPTPIo5XkWmYqJ9GWdpD0WSzJJI6VKQbRVRzQfs2kygKVxhvugenFv",
-	"jf2LS5WivaFP+rfjA7FzICBeLkoJh5yHjYoI1CMWs/DQRFS7q9coHGfc5BLMj+SemEgyGQrJSAKDIkMa",
-	"gmSMgyE0ThkNpy2WMJ+u2+HcwBvXcT9lxxGbVC1n9WJSTiJogUxEFodkEB2zFgtbp1Didz79KKU9yIQw",
-	"b5hUr5hhukBAGO0NieA95u/UkNUh3Dt+BuceFE+EJQaN6m5x0oHWaFIxMW6/VU3FeK0RqpU4meh9lEPG",
-	"FJFD/VAN2TiAFkxexBHTM9JtbO2ipmn8haQn4mzMdUPO6/q4SBKpgBzFlI9yG5duALqcDEXM1jbIniJj",
-	"IRXZCjY3N3dIae725qVx3Dpmp54jSDpOYlbF1VI9js1Nu2+t+yyR6D0xWfCYlQ48GO/mj9iOQ8HgwMEt",
-	"anHyihRXS7CBPS3ls5jT1CwF5svWeDzvsX4m0UlH4/huf2XnnZYpJsECK2yZwOMHc/0LD2sYU04HbKyV",
-	"YS7mV//kg++d/vKvn/7n//D5L//q83/3rc9//PenP/iNpWY8tVRW6fp5RpuXovC02WRZ5KCRwrOxa4zZ",
-	"ub3S236KE5pnAFIZ65/n9BeUEgomMRdVn0RhTBkRWpKoPWy6Z6tnczbxk4VXxVaG0x0iaTWrYXo+wcyO",
-	"BG5e4GyLdqY1pLefioE/F6jWHIjPDitlkV6mBJqIPdGIUW+UJZBrlydtYXvXJBEJ4/kbIqTT9gH65jr0",
-	"b3lxuXvIAQzJ3g8r2UFpBZxsLDuIolXv4sdCsjdtTu0SkivYqtLx4TiSUk/fk2otowFn4XrESWEeJ+Y7",
-	"SXqx0B8ifSeGh5rW/EbPopVDMFS1igIsvjEOikbP6fxaCS5FzO6mxj3us7S1l3nd1vbQSOG5b2gcm+im",
-	"JVvOv/e1fraTJcJDOrbCTQtLzzIe3hwgwLpJGpJJIVYMkovlobG1zt7SKNTJOEoI5WEAEhwxpwVlJYxj",
-	"0MKW4Izsv/LarjFaQ6yDFphiMRigKWOu/0HUV0079LWor+4muKuPg5Uhi8PDfirGTd/Blh4oqjK5mPs7",
-	"4mw5+rkdcW+s99iJYGvbVh71pqVuofxU5V7F/ocLUpBhKUvNHkU63/yBEpZsVH9a0aZIy9mrzh6mrBcl",
-	"EWtecptT22ScwWfV5xsipOjzh36XBd7omVyQZPUuHcpYKL9SG42ZptWl1vW++bjS1Lq4v8ZnfXaknPwQ",
-	"5IsRVF/Mdi9mVt5dkhJPNZzEIQtzakrHYCbX0ZmiSzGWA5Tvk+JszHLN8ubn1O5sUJDfdw8absq93ANl",
-	"hVOtPsPwYkYlO8x/NWPD4F8p4mN2CFGuejhJDAgiPbCw6RFl6vCIVkQFz3e/jGRTuM4Wv8Yte5sV66e7",
-	"ZMQSZT2TNjRuGEkl0umMaXy7OQzRjLHdHtxjEqzms5ILZ5PDHEZkXn4DUApKYAt2imEbfyoQOWpZRmgj",
-	"GY+ULEnLNZHAed91LH+RTZhbI2yhcYkKQWlugSDLd9pK+nAb8TxUC2IMRL1RlR7hOkQ8mgTiqdRTD0Kr",
-	"GDaUjxzH6XSQj6NpDW8b1j0f+KuPdVjlo5AJ61U+fibWxlmKYjb5ENw5NC/Rmf2JbnMH2XhMnwHHolfM",
-	"WzS54aBIaZBFTkPEtVao5NnSGc6amtCcRFCeXNMiGclybomOxMM6bcz7bEh5yMJDcczShSRjUHMOTfy2",
-	"P4TIBdNqt36SvVvhzGs0MjnveFW3+yX7TJIdxVGP2E9y8Lq5Rpucm7MHn727EsA+zHzqynblpWvc7NQb",
-	"O7aQHmzks1IwTRwldiyGGx3Gmr8gSWh68IpHKUvsgDzGFRtRWX8A8vEEeUyPbRYCNJqWxDKuczb2LWFh",
-	"uHDlOw9dqmROiwc35V9ULkWtUFULLuQoDjXK4TLKHwiGLY5glZ6FKG3l9ZxdC0cVm5nGbMZDlaKGo2wM",
-	"lq9WPWuC8CoiMK9Jgu8ENjJc9ii/JolULPGH1y1A4f74nYMe5XIHUwYhxrpHOa+waYVMUV/ixKsQPqob",
-	"mcLIoTEWS0aGNElYdXOVVoklDqKTxFU9Q72m2K0JB60YWprrSN62xCjfoRSdZNdy4DSiG/OHkvYo9xrG",
-	"e5STlELUrxpSnmdLFdGxNQzaE1w7H2x8TZK9/Vs5VUGYpaa1iukrsdDiz0UHrJjJOnF39nrIY/PMsTUr",
-	"XexfTmb+05bxpfwT86bPM0e+7ZEjjKMrAHQB+A5II1KSHLzx1myUWyNwb64dlgwAntdc3eZMucpmH/L2",
-	"fMvuYDE5xohcx3C13cVyVr0BT/4kPk1Q5masxfrsUX7rlXlxznxdVnCBKCrprMpQsqgZPdPSYZUFvdZS",
-	"UBjDlosGArvZEl/OLN7cks207B1o5bKatZjXefKwZ4/PCD/0Pwyjfp+l1fARC9tblrGaaBZmZlAMtzQ2",
-	"34K8QuXwSNA0rJSAFyC0GQe6hx5ae8/Ywx5LFnM35lN51X7rdW4wYUJ2WjW6jyw1OtacyRcTqG9fFh4m",
-	"LD0ciiz1EbmrfM6eD32dL/0x+tNLn/tDgVAzJ1oTIxHHgDH9BVn9+sH9tYBsfvr+n20/58uCqete0UFV",
-	"Pk9Ip9cQZpAcTQm8CUFj+i/92EaOtY6Iyrf2QLfkG8yEHi/AEt+mx6yaTOdNT0acHzBH+5Yrnh2Y21EP",
-	"hZSI2448J8zaQ1pQtieKuzK6zya/+A0v/icRH3lRP1JGIvA896OHXtltZvFMYoS1DdgIMGi/dqq404tM",
-	"s3o2hZLYwFGtxlYernecJh5gTyk2Ts5oVKFFI57LJUvh7jusOpeAnFwz74pM6PugO/SYnsY1SV6/f3+f",
-	"4AcgP246qa89OmbkiPZG7SJzYS7l3svTqLTMzACyl6WyG3MIHInuLNWT+Tfv7K3/a7r+3ub6Sw+KHzcO",
-	"O531B1/6E9+avzqmUbwf0x4bitgbSFNarkVu70k0kzBQj93h9uNbFBxpVaTykQj9UNIywxaaqd68GGBb",
-	"lUO4z8ZJbO5v/xi8aZao8UKizDVZoYbD08PKqdgXqqcUrCTFVra/B+aIwHfNFZ0uNb/61Z6f3Mx6zMys",
-	"cXeW0U3twru52pubfiWoWI2ywrQZnJ3MvmZClhYY+jAK2WGS+jOL7wiCj4jgJmi2CLryWzUqjThv4gPS",
-	"o2lIVk+e/NXJkycnH/725MnvTj78+OTDf9A/PPnuWgvXebAySWky34OePdGPEj3E1ZMPf3ny5McnT75z",
-	"+v1v/v7n3/Q6mh5XLOLdQnSuXa7a+VcOuyENCl5zzSlup75tf904CarUXev8aTrNNny0aR5JFse1gfOC",
-	"KEC66KNZRaVZb7Rj0juMW3CiJSGMAokxjXvI4rC1QGuHWh3Y5YTgzhTtwAFwMSHmncWy1yc0Ut4AWdNw",
-	"Kf4V61CYKJEJTdlQZJIt0uEMcRRUke9qMddicPkm1dELWFqWChUOl4H6PCfzT2WCpjutSzsKuft3EWqt",
-	"3FPTnLO5vonewqIc51a3ASIe2gfm2qJUFT6pxYxrZi5VxrV27inTiOOgOnOEYDHH2SVyHFPWllYVulez",
-	"eTchoWPxKgUL7tXSm4F8Yd5yPI64+XWrgVPNrlq1rdZ0uwwrOiv1LlLd6kpXs5YgG5fWb6+tDodrREGr",
-	"ssjWB2wZdTk8cziXE8eVt4mDaliEJWmsfdTgebp+vDjbZpXaVEurWbfaZTpzZJu9oK46mq18LzgRN/YA",
-	"zcATO7SUi6beyJtbGCd4jgJUG8diNdk0Es1Fy1636RGLK4WuGgGqVViw3sBIcBMWvHgqyG1MCqpWFiY0",
-	"5REfeFTge/qaliTNOMBSxWKyS6gcuTmGkExNCWcTi+3XalA2LR16WEDuxxVzY/7z0VfuTD73eZS//O/n",
-	"E+nXAFxq5dv5vNJSQ96JsHDQGJp8GLJYUf90lg3T86T09mgmAXHMVGbCYI8b217zXLX7YJkYc8EPh5TX",
-	"TrTwyVfjLDakIyhfILnxRZRHEMwtfj4A7y6KyYESvZFnD49pZISOR0tF31UjszKMQcuh/5aUPWYD1koO",
-	"5GL4sx36luFNRw9tl5pvvygixR/5M3hZeHhUURLUSdudDAWJGSSf92IhWVPabnMitrX+gO8nZqFbBfWI",
-	"xYIPwDA0ZERf2yYje4FcbEFDFh4uyvqbDUVmrufe8myUDi7b3ETmBzBPLw8cillK3ihicdtUTw9WBoyz",
-	"NOp5ZR/cuPYKl3kf9tVLlXSQMhaWkvhtvVqyigVY1bro99ec0nQq95EXdOR4s1bf2dx68M7m+ksP/tft",
-	"dzbXn3uwtvPO5vrz+Kc/adT+i5BSd7J157jqel04t9pQxyJ3lZvCu2D4cD7q2V2JpOEF16RBPgnI1saG",
-	"5Q+rp+//6ekPfr5WAZhTnCQfVE5tyHJdpuvC8BbzUoY/6bMUT5zLKNXnsdj3Cwp/1xz5whDUNYFVs28T",
-	"PkwEN9warPf+ja7Eirht7wBLMGVUDgJQHMQ524BniUMjqynr6X2CatoWVQKS+3FdqqjubHypJujB8kyR",
-	"ML5id8fDG725RVXR6e5wXZMibk+xtj7qczRjzz5KSagkXdSLuzm7xFuXDtgu4VkcW5deTKXKc24a7T53",
-	"E2kjN7ygX2ycqIqDrw8bR26Tq+FQrSEvLe29bpayaefoxWfLIYNKwtXhIYune4DBwizTQjOqZePzlJow",
-	"HpqKS7hbGMrIaGuyNZtVWsvZBI6caPONb0y2cOjnlTwXoZ0A7JLevPBrFzUWg/YBjzMxSL5oRzrVJ7JC",
-	"DYwQ0R5jGAwRX5Pk6wd370C9+TzHAAhdn0r9qDnGwfYalKbllwudZTkHy115ka/Wenc3kZWerka7//mV",
-	"Ez9Xd1cxpyZAlmo9dymfmO+Qz+qzJR/DjJOrfoP8VplK+eb8vQRGODwsbPXzoRn4RtmuUhWDUZU17liI",
-	"i+ZmOq9YqiVqN1ZajtrVU/SU96sYW3Wq95UlYntH6kfsaigzsSC4lQgP+8yjqn7225+f/u7HT7/7p09/",
-	"/Kun//4vAjJlPCCKPiwhYl8VfFYjvwsjmcf+lid2+v7fnP7uxycffLT8lJbAylqQb9ZhWF0iBlUtslMt",
-	"ShMWTVsE82kYQSSbnxq/eP+DMxHhRYA+lbVt2ZT4r2ZxeY2SaMF0jO7oArsBshsCSfRY7EmCaIZXXqLW",
-	"R7V36K6nOonA2iR6YvlsTPIqVE0yUJ6QzZHn7DKun9rFkddwukSKvppQjJSzoHUKkO+jtBfbUlTk0x/+",
-	"jByxnhgzSbYCcvKdX+e/rj792d+vrQUGIvhoij9skAIPVQuxSqRa3ZZ2cLsG8d8B0UsZDUkaDYaYHikZ",
-	"Dx0MITqgej6RGqJWP6Qp7Sm9qVORkQmdKRHTSHNv45I3WlUde04usJRQtey5c4J1co28QPKqhO4qHcLi",
-	"cnDYaQ7vZTC9HJSvuQOxWKQQLMTLVPWGy9h8i5zBmahr2hsSvREEynUR6AU62MW8pkji5mMpSCjDMOGB",
-	"pk7BGYJFAY4tF4qM9ej0FyZJh9B41gXalIraPgSmJi3RWSrFxvMSQsRD9rCykj0saYn72DOtu2dSBaSf",
-	"ijHZ9BueWrmwc991C4ji3OZKDGsogRMDXHBYjVFsAYJ32kI9O7ny1n5gyBTBQGI6NT/CHrewIMBql4yt",
-	"pov6vauKH7CjqYq4tbWgjqbobTK75t8tO4uqxszzXSKZRaS3SNxVDZoVqmoRjozBDceaPchrZ6qBlZrU",
-	"C7GgdFSQf6Mrqm53i94rN6tl7OI44u5ft1p4pVaCMzimejGj6eGcpDxbDCDTx3osDGQ7se8T/X4lGJWj",
-	"Q8xpBV98+4daMfjBX+5oaQwEABHHrKd29VkdZ1KZMHAahiRLyOpAiFCSL5M+Y5J8+p3/jdjLZM0rvC1a",
-	"GL6tBnMunTUs98kH3zv99fdOPvjh6cfff/qTv3z653875/FdWU5ZaTX65vEvqYZ4Ajq3G26zQk9pKA1T",
-	"VjPyKb3UNBVH/WhE0W6njRwMo+S+aKuMnAs9lVSM2vCpaMwO9HveJB7YKEC1OSNcV26krkS48bgw351f",
-	"oq2AbAfkuU/f/wVJWFpoLp4VEDWKjNcMbTF6dsxNGBAbkhMQC846occsAGe5VqAgejGAdK4ABfwAkmEC",
-	"k5IT2Dv00P4+FHH46fu/aE7PA9Q14y6AJYIZVWasFht1HtbrYtdbJKXT6gFh+Ypmc1NlQmOe6kN6QyEk",
-	"8ydu9sqmhDNYrXI2tgDw5pmQxZ7tQhhtAcpcCRVKYXgBxlCbs/pjDitWeHZLGmNlfQyHsiqzkRnvidDr",
-	"Un/r/mvrL+qlyut8eUnK0oqDLjgUSdTXM5BiJLzLFQ240Bozlg7yKI2vYxUh8xzsGNckielUZI42qCXc",
-	"xawxNWTbFpjetV67OMSyUh6frT2FTLNGt5O1RZ/+WdSFuvTKT/5acK9QRQnMWk/UFqsS3BCYQeXxb1W7",
-	"WlK4oYsZo9zbwJejNqrINIV6bTHrK6yXz0mSpYmQjKwe4JncKWfA9rO4H5lfQqhID2NE5sgZ00o/sZLY",
-	"2jltRE0hrFx/nal5bXRZpDtJx8ythqVXo7oYVp0x9Q7QIuUh0ZOgPGLIachEK09goyQpM2UCW1pL9TjI",
-	"6qc//Jmm+621HSAjeyoDcpQhoqDmkfp/mh0YvX9squ+aeZlo2DMveEVIcSE6B8UdkJc3LGoBmTvI4XLt",
-	"i4aNiiRhswXznL+2tphzGC6sspjnksQwB7dvv5mohE9eJq2bebVwTNGGGopSid4IzO8p07oTBpxV1wE8",
-	"or2RsS0394B52BB8Bf1s1LkC/ZfHwiczLE6m2ew29ehyY5BLRy46ujvvarI4W1jyYoL0+ZiLlrTqBGQT",
-	"thUMsORtBPlRZDM39rB3MxoXaKW9TCox1jrfhEny6fs/Qq+KPsnXoMQCQjuQ//HneQ1jksSZJK7Obdgi",
-	"GHZIzKTMbUbQogkzyh061hy/emN7W9/xmhSL+a6BNX8Wz+OaJEooGkNXuePnmiQ3775C8ENC4wmdSozY",
-	"vlRb1c68o5Osbm2S/2ltlwgeT/XtCvWgh+uCr+c2PViQXQsvgwb8P1yTl2cRAkDa4AXUht7BXc3HQJbT",
-	"f0JrI1BUnzG56Go0r0db5/8za25zFeF2t9lcavgj3ZurdR1R1RuuPHj8+MFsafP/RWTG/pNH1mc8ejdj",
-	"+pDxAZnmz+UG6UI7XTzT5pJatTUryf7dg/vkOk2i68db1/GT6/DB2sZ8hMMcFB2fYU/4dkEfXEzap+e4",
-	"JssZ3TEaDFkK3EyiIF6q0L6IWbMumsC8ZhLyFB2NptlRxIOCbXM2EomQARlGoykdZQGZZokBZbsSg2k1",
-	"UwuIKUngA146b362nMm1ygs/42+vFBha1JiZMYDwSDmnQMxg6mgSGLL4mEkT8R5JuGTR6AkfaE3XiZLx",
-	"pxBUd41P/V8uU6im0lj2upiQPk1zOQGUroFQO6RrDmmXrM5JmGtBh3fz9esGpIsDhp8o/ERWI31N4m9a",
-	"aIjLeRrQhAET0p8BRnAXk7CgsZT0RcZD0mcTlmJ9KAQ8j1BBlWtEpB3ezdXa7kaHOwKbFSMryu/gwEqA",
-	"RrZwWH0+vqIPD1OqWJUgbYWsVtbUJsQJpzmn54opNZgDl8WkqEGQOC8AifKqzthpDANyQNOvSZIaM5rZ",
-	"7ReDrc0HQeN+zNyOsxyx4HblzuD7c5FgFkfKOK8KUJUmpcuNs3eC/BwJxgl1djXAeTpHU4U9qJ5aWs7B",
-	"ni9mjPnkWDoQD/mh8T21wOEoxYrN7QWYP6sMgiwOA0KhOGzucNgh5vra0PLVhj/ZsgLf8FYpYgis43yQ",
-	"VdUykqwiXxND8ZrjpXFuLkqgtFV8RJWivk97o7OUhsYqSv7gel/29EIImg8Xrz0wWxBqIUY4s56eOlFN",
-	"dRQWiV2ryyXFzMuDbDBg0p8gUFVM7Eg8rE4inV0dj//hSDw0hgWuNFOxJlD4tIXtqOWi7Ue90dLYMIdV",
-	"Qtl9p4BlhHmrpB/xSA5NMnkVgAE2i/yqplVK4BVoCq348HtFtZlUZKpqlKV6moSmWk0nR8wKpuAZFVA8",
-	"xkJu7Bg8GUXliPRFHIuJ9Mcm6TcaQ/2i3ui+fs+8fxiW00eqkmAK3gK9uB9XbfMVIiJVi+zWrBuAsDym",
-	"fGqDPSUdM3CybMzJDVcOqZTv2nw0a+v8Vdb3kPjdRKv+VI4KWF+Q7fWdFUkV4HkSnDVoSw3wNfjwMEcl",
-	"8d8bC5f2qI9aWLqWaMrGNLJixGIanDdJPMSkK+QyXpXFW1n4PtrwmNkDEw2MjGMgSMSV8NdGpMfMvyi+",
-	"PCv7dilE14H78VRGmS8i666ZmY532w0ZVpG4U+9kXpgu8ynXL69X2e9yz6snVhJIC+QItwaj2Uro0juL",
-	"IuB6FgC/MngMksrL0lKF7FongS4mIvrGPl+OBcO+orBdIYiSGUnFrDZ0rQGsA2PGsBknnaOmmJgpLuMR",
-	"mLCul1y0TM3L+J1vZYYo5YzHFcUz4JaqfFxd/bi1WWIRHKsFlfsK6Lfls2mXzLNqKPAarEyisHKR6zJ4",
-	"PdaamZKwxf45vbi7XpPwO7szQUF/jUk+M4TXPv9Wq9SHdXeaPxm4/FntiJZMPDImmsbUI2I6gj5sMKAk",
-	"cpTVJSJdUG5RPujGFTlrfhHOf4H0osXzeZKCLbbgeU0ZQIaAaxOAcsYzP/+DN95aIo2pIqMID3VNMpG7",
-	"VS3SiWrTg86elzNHONUJqW1OcM2W1GftuCdtUcPMojepc4W6ztqGCzXXvZ5rk7Ph3rULfWmv4dkKIw1q",
-	"ZoWtWuuYaIfWB7pdJvbi7vW5W3+miGnMUoVHKoegNKFNfRqbahxamQC9FzWJ1c0dwtkxS9c2lvEXVroF",
-	"bgouszH8Biuh34J0bZb2ACdnaxOivV8kq7//7X97+vFffv53//bzf/vtNdDL+0KEbbwHs6LJTH1fmHkk",
-	"yYglihxNCb4I2V1g6zJ2Z/REr+PTdfxFZBWlekuyzlzl5BSXFX30aDMv9ZRfbbFQxuXv76a9PdO7L65w",
-	"tMCp8BfVmpOYavjKOXhCnLvoSn0hpXKV89H5WmuroP17JuQK6hdipUgax/irs908LyYwFJkvSP11/Wcr",
-	"LIR0iuSjz65uaqMCoghcLbZkUe0LpWqXc4Mq0AEX0WFotdVFK9Ky5lH9cOpvY1Ghb8Kat7hQDalDO3ak",
-	"5cV0PVcWmA9bd69e3Mm5CVUse+CSkZcGM7U3odNLNKPaVLYZViqytMdym3TZEZvD5ufP24TRLFEfwWfW",
-	"XTUj2QErpSmxPxGpGvoutHO25NoMvVmPuFQRh4XIV4To7fAsS+1u1BuKoXMf0dzDm+es9nePkwjs5AAK",
-	"muYp6wvS1wIVNCwGWYWNu34nW5LXHMTaLCe3pK1Zr8gwcQ3HtWNixyGosg3FV5PyAV4UfZTOoAy98VPk",
-	"9E22LoGeF/dM3GOKcWv5X4DIUvvdYUin3uyfqTSo4TZ8TkuLJgRA/2ZSMhKWSt2jluqolrtYSgGzYZOM",
-	"GEskicoxhs+98PyCUtDMUL2rUGR5nIv1tsG1UZFxOTtuyGJsY/k9eOOtxhpuZ6kPa8hrvg4kDRkidTAo",
-	"qz1kcQjyP9h8NPXtEoreXEBFmkEWQo8dJLXRJIkjMA71ZrnszFRerJjK4fqDL1cOvsp8kNeOqWYcO0bP",
-	"sq+in80EJPpFuDPVYlqijEQzzGRlpAveCgIyENF9CMcRSgoY9Givj6rapXfM0kMQKBJVu6pjffgh3jBf",
-	"WchHS1OtdPmVqiZZoggeoGGIUZFjcVzl83SxKRs2P9cF3c0nUpA+rcj8b1mEIg/48WJUes867kqlu+QC",
-	"CoGdoVzHBSF8OlnhPjqwkqRNdV2FdBIGFzOA0fVGeX7OWovYmNpiITaHfCEMURNcvtidSxFQcGt+2p//",
-	"6JPT//SfTp789vMf//3pT35lAuc/+/jjkw9+efqtb26tv7S+NSvrtbCVmQ635zt8OYviUN/ilIckFWLs",
-	"a70SI2EmJ+bjD0+//8nnP/rk6U9/aEZ++tGTz377889/9KvT73+yxLgx53S2jLN/TIhbPiNpPn+jhufN",
-	"8YooiRhXRZw/XHBP//N/WGLkydC4yZvk3kRIReMKqfcriCUoAzKcJkPGiUiQxHbI1ubm+ubm5vNzYwua",
-	"cCNm0RKZNWzc+IrZtac//fVnn/yXL578t+bGKwxVzqT8wA35Eag6VGMvTEwdquwzV1WjCXo0WdAVe/6l",
-	"v5xIk7kKGxWgjPU1wkoTq9vaczBP5lRy1fbJg6FI1X60XBxv32Kp+xNraBxPiVH4Z4w6/ri4zYvUPnGw",
-	"3jWIBvwWX86ZFQ7Y4nHGIatOQLMqjD7RdAyAS6Z4CXB0Bu4Ba7md0VA80Ul89v55YTFzEc4QW/KunaL9",
-	"/gGT0h9nbNdn/naUaf9QiRHjFdIez2Sl/SiSJBUxI2M6JaGwQYf9WIgUZAHjDe8JLkVcRg+dSUaAuuaK",
-	"TugU7BMIbJBEvZGx1K4EK0NTBRxegAbhChiXFqQakaa6iJyxNuclNjCSzFiI05wdwU95nbWavit2rmyU",
-	"dtbdrnLFtuol9+fUFYkYi5n1l8lpawmjXwypZjZLoL3bVOSZkjhp1GMYeD2MwlDLNkhxMo4Sv9bYPsR2",
-	"oYRmd5+Wqv1QbyJiPTEeMx5WBaIfiYcG9VLiQEj+CcBsgypvRJRSsAYXagjJhpFqj50zl9fgw86pk1sW",
-	"hyj3Bbt6Sn7lOtlsIXd3BQ011RBolYWodOB87mKwBAB2MpM7ZeSG/Fs/XZ5zKd3GIrNNB9VfybMpiTdJ",
-	"xTiSLCRKOIBMnoqtbklQv/EGirFyA7B6xPKmq0LW1SKHVfRGt4Va6JowxVGrBmyuuiOjCp/BDlRirbbX",
-	"cnKeW5IUZl65hwWi7wXt5FHW7/uQXrAVjNWgvREGwqGdN2YIR89RNfrld0+/+XenP/m700/+oUJBMug1",
-	"C+k5Q2+GoLUIgXQHIoqBjTJzNVSn/+iQHJkytVMOAYHPMkW0xAKRLwBTIocs7pcggqhFeQPnh5t5VAFL",
-	"dx5UxuKKs2VaB2jinALgNzDW6x9wPwOMIoLyrhPyHkvFjoN7Y/dOi326s42VZqiHdyvUZtzbAhg94oiT",
-	"Idm7GeMVicBnOlkIZOo/WEN0rxiidpayRIQNp+081FLn7PpC1qk8HAufJeZNkTKzpohVtQNFzdHXMg+C",
-	"5VxAWMFOk2lN6UF43sWKg/rk7RSVBruSvdvNvZ4JHTA4F7CZ9ruSyGEWtNUG1+jUOGRnTSp357z25ept",
-	"Bfb+qmfrDdfuObuqVNOt2bCnaCtvuu8ql2M/pj12eQtyvr66BRPlqte0JSN0MsIcnEJPctgy25GDyXhC",
-	"aQx6F5SClrHQ3GlMVk8/+s7pdz/67OP/uhaQre31rRsB2bqxvvVCQLZeWN96MSBbL65vbwZk66X17S2r",
-	"vuRIbWXYODpeCVagEf2vbkX/q5vR/+p29L+6Ia/V4L4xRN7zi011KiqEmi5Qf7R1ZVGaxtPDTLLwMEv8",
-	"/i/NMFqnGjnpkG0u1ko9rrK0dmHoxSUx0zXDLGcXzszOS0/ullxCkXQfWeR7W4lAu7WOFZus9d9GGGG5",
-	"JXhWHzb+UvFfY5h8FfUs01glCpfBaoQAVXxnpthzc5RUJYmUCMO36W/TY8/xG9daT6rSF6msClRtnVxb",
-	"5NWO0cCQY7Ri61VTOCdyPRscZqYORb9fUeNM2OI4RrkxgVggxGk23R4obkwfOgDdJd9CU2Cb/jT34S8Y",
-	"FDfOnZ4QWacZIyD0zaLzwV93jN0+rwUlOCMTGo8Ck5nGlYCIfiUU2yUy4oOYYTAqfgJmNMCNiBDuLgdj",
-	"h1chQxDwAc+p+MfjCsJaJrW6+vRU5lzXoqSDnXyBnKlyTrhHiD6H4+imdBdD9B5PrOq8dNHzZ7d6edta",
-	"5I1C/WXXJi9VJF+iBvnMlp6DvjdLJFet+ZnxvMrDPGlstsyE3tEKSI5ifcunttF3JlkvZRXyj4wGHAAs",
-	"4Z0dBO2dqZwJZrUcR5ukQsGPkaqA0NItHSYp60cVubdS0VTlWC+lEQSQF8fi2PwuCU1oBbrPMrnsrWIi",
-	"MIzBbkZ55Wcn2JhJPrPpy8gUDlnk92Tp0FdTyZybg8P1CHVCXV2MxjGg7iMoujHuBGQyjDDjG2J+gTjQ",
-	"CkTHLCSrkjG4Sh2Dl1zzOoqxsJKDXYd/cPVS/EsZ0w7/ZjHs8Lcc58T8Sku/Fkh29tsczw5+L4Dryn8p",
-	"oduZrAJ3vLgwMcRxlxaplfsaz8xh1Ul8k46YgZYqH4dd9ELFIcZBQl2SWjugoe9yIu3mYsEKuo15Ssaj",
-	"nWkR6EBzRHPNJtEbzBMIuMfJ3v4tMmI5ppM+n6QrxUgcfvr+L7pBuTykiyjfB4N8AaG/Adlduks9V0ZT",
-	"DDrC4Q2VSsyFVoqgmE0/pf0+mDXlNSLxrYBIBqmoCNcsEnndPNkghpYJjaXAEh96iP9q/ebBvdfW74sR",
-	"46ZSCxC77qEnxCjKAwV2oKjPoWmvGK1ZrsePIaWm70lYgsoaq6fvf/f0k39YQ0AGZ2WwEskYyhKjVrdB",
-	"wBCvFzsGdolFM/SR7vBYDCKpop4kIlMS8sZMiWALrBDYDBrChQJ3/OrpN//29x/95rNPvnP6y/+4VmTM",
-	"RnzQ4bYACoSKMhoivwiMeI2XPgLVzxSR3ujwDv/Sl/YyNWRcRSaK6UtfIgd6NF39d5FG7xmUtZdhk0kn",
-	"29x8rjdiU/iBdYt0A0NbHV6mnAE9ZmQqsg2yB6R3xGLBB8DwXIIiq3qCH/92zSgUaNGeiqzDpcX0BwLA",
-	"Gj1U5V9eM3O3wHDF3/OcF3C9dPhxJKOjmEEZgEiZu1SSG5s3AsIe0p6KpySORoxIMWY4gHINX6hIapbt",
-	"VYAl+tKXIFaiCwkWuILXDQrFl78hBe+S1Xuv3SQv3Xj+K2u4VF1Ndt2AdAG9pwswwrBH+m8I4KN/KtCF",
-	"unp2iMcW8WMaRyGJ9IUVkC5CI+2Qdx4hSGeHG7f04wdduAT0FFA/O6KhrWf9Jr6DUR4RJ1/Xai+T6F2I",
-	"OHmVD+JIDjscrpWpyJA8u3u9HkvU+m0D1rlDGO+axbjHVBoxqYkH3fZwfhUdQZUa0r0VsnEiFOO96fob",
-	"bNq1NZVWTaL9uxnrcGR9JEs0bWw//7xTGttEwFLy1lu3XlnbAAq1VcMhzUVTlqXEDoc/HYlwatw0WLsV",
-	"wznQumTkqIhLpY+M6BPawzrkk6jHdvOGOzxv2dIXtOsUjoCHN7a3d/XNHDOnE7OHJJJ6clEckzTjcJNQ",
-	"kjKVTsGfhCDckUIqHmiGcWPzJRL1CSbKl77scPR7bm0SuUHeYFPcRfAK62a2bxBIsd3AYtV5vXj9EjBO",
-	"g5+f6PNgTwrUuKC8iKxAV6W9DGBJzEZrDUATfcpUlnLSfUQ6IGl3VnbIOxsbGw8C0nFlbv33zsrGxkZn",
-	"hTzuIoKsVFp0MoxrlyRUStLF17t66wcMvaLgE0O3V8ZVFJOu0zDg/Gt9a6PDu1bckxHvsa4ZnLSykRaV",
-	"TSF5eEE3zvFAJQKS5czkbgpu5T/gpA49y6zXY1L2s5h87dX7lnzQsIQk/up9OugGmsOH0UDvurlj8VUk",
-	"Wb2j4LunknRv9dfvCM7W38SyBXDIkYKMP6/Dy0J/LgHqI6kXqfvc5g1yRyjypgijfsTCbpGGCWRq5nXQ",
-	"EwkeTmTBY6rZMImjcaQwHkEzPD3grp62Zj94qQB3steS/rO5mODnCQrRsktWaX7+dN8SujMhjB1esPO1",
-	"DQK4RlqONum/mpxIxjXddR+u64t2HT/vmmRaaIryaYcLDIlH8dfcq7rbnpaTI7WbH1D9R3OMnttwpqzp",
-	"v8PBA8V2TfyALaZY3AVbeAVQTjI+4mLC9feWzVFllg1JQ0/Gtg48kpKjLMW9N4df2hoxSPmMhtMOT6li",
-	"u+SITQXShLPJkSQ3tl8yV4Vmq9P1PXT1RlwLoIKHcgOJssNnyBADGUJNGqZ03a1X779G9Khv60Fbrgv3",
-	"gCRhSvuqw21dux3Szd9ch/8bOHuY0lrgPr5nHQ5Atx1eeiSZ/tKM1RxdZ2gRFJWKGfLmNS0s2Wcd7qKR",
-	"QJKjFr2gjEGaXzWGqbrHc2Yhuv9q3by2fivs7pJ3M6GYXuj8RqNyNCuo0CM8OLYkOqDxG6Q+FAH39m+t",
-	"BCvHLJWmUO3G5samNffRJFrZWXluY3PjOYh0VUMQxm3JEXty9N8GqG/kx+BWuLKzojnrLfsSxPvTMVNg",
-	"DqyosFK8ch1osrJgmPOisYS0eNPw1APNMeF9EKnfzRiguFmJ2pqU0CDTZK4x88tDEB8AFlMiuETNZXtz",
-	"04BoK5Nn4spVWp7Sf1uoLzBZgWw/owzBzaIPqt2ZQOt0mrJM4ZXHwcpzmzequsnHff2OUJb/YgS8sQY0",
-	"fZejkGlNKRuPaTo1ZDAr/4NTZCAR3ctQyINgpcQvMfKbOpqyXHlgEpnmiQ1LsJklWpjaokKaA83pQQ6G",
-	"+bIIp+e9g6agUVkjVmnGHs9Rz9Z59+2jHM2u7AZNqLRi0sY5bP4e5yLTEkqBolAU3S8rgW1pwiGGx8Ec",
-	"N7r+yIJIcPG4kjV9jamCVC76wDYs+VWdy68xF9vCnEy8pkHCxNqIuWlq+fNaPonAdPVlUvDcYsdWZk9E",
-	"Wz48W5NLn2BjAp3Nvkxi2jOiRZ5IngOE5dX5QIEqVgelKqO6dHjXftndIHeNAO5cvEMq0fzMQgcrJ1Jk",
-	"tZv/CpKoXd/uGmiquOi58TDIQynRSFDWzzZfIpJOQaqeDKc7aM8uj8Mog3jxl0/AW3AZuofgwtidjVFs",
-	"w+8u+/BBERCodqY3TEui53CycMKew2Uc5wVJAJHIC+B815GIwPlzZedP+OJh9jgpTk++QEesJ7TQ7hSP",
-	"2nESxbggseADreKbIyNR2NaihdogNwuUGOqUVbat22BXo4ZudDgc2mIf3ANrwfzKZ813hrDXc5U5/hke",
-	"BlikyzoMRTBCpUpy18YBPHsKSXXsjQlDQQuMZMYIzmRAemI8puuS6XYVC3dy6+tX7eUS5P6vwPF72eJs",
-	"D5MYYj6MT7ClTtS+wpVVjWYRYWurd0o1BSW1L9Jxw8qAHlvkXShwShhLiBOf5JuXDRUAG1ppem3cvIsM",
-	"yxcxVTcifH/xIV0kDynqntUqn9Z588yonk4YHrIV84ca+dW+8bjqEoP4gmGUrCtBDMIEWG/1HsWQDrTa",
-	"z+J4HVBZDbYGyJcxUwqKd4sOH9K4j28EBIEsEAhOCWLxONaMmwiB0G1NerS/U3BesHDH4QzkxldIgYIh",
-	"A0JLLcNLVDmvBB2OgMrSjdqUiEwSOP4KcjCM+urw67cOIOVuKOIQ7VyaEjtcxsIUwD5iMB6nNSL6fSCJ",
-	"m3dfyb37Kb5i/Isdbgq1SijjHOSyeK4rgoTOhbJhIwm1Bi2fHeCuyWB8Jq0ATsn0S7YB2MRPrxCAvhKt",
-	"gFjKOo/r/wCNyA6kH3jJTr/9ye8/+s3T73/787/5ZK3d2cwP5dx1j2WPQdb1nlY00VtXkKmZnRcVKDyl",
-	"VJKup6pyF91+HR6pQJOf+Y6olHJJe+hM1jRvZUZT3xlcThhNIVJ73NNIgfkfDPt4goypFz0HlCCWO0SR",
-	"QkOBJXn4rcMlgGl3zVXR3SVddAaCswSs8tbvZdyHVBnvxyEXXXuyjEsxZ2KaN4HeS2PNBKfoGQYkLHTs",
-	"aX2YwEKDHkz7mNhlnF55ap5EK7ctXuQcKTJi07VdfT13zUIZVzvtcONgNviaxgvchQAg430E+77lX2Yl",
-	"Vru2YqODA9QNSBdm8s7mgw2LOtD99P1frG2QPXAazxbK7/Dcz6MEUikst94hGRB2zHhetSB3nEMCt/Ho",
-	"6MPVwIteNvHGzy5Dckp+XLKmXnRvcuo9DOouHK/ywTCAtOfEo9BJ//zm5gyvymVvs/JnZlaP7FmsNU/a",
-	"G+xiV732Lrhiw6TDwwA/H7kTD0mujiwn0C10AuHDOwKOXmJvmZm6B8a4oOZlwsAjwwD/tbltAbJQKyjB",
-	"7Gwp+9wUiT9yofS+mELImCVgjJSGHSqbfF02RGpuZW0bpjJmbodkIZghXbUwIKU64iLFvG/IzS8EzfHa",
-	"BgF1B8Zv2DOEb6KtZZdY3ow3DrLkLkRtpGiCDdFpCndgh5vD7ZT9cW5lDFq0fHuD3GETSw8QBWKG2+Hl",
-	"HGY0zdo5uzaeartqhxeGVTIZTiG0Ci1KLlZHbljtcOAe+aNr0gROkFVYsq+9en/NBkcUcRHlAXT4mGrp",
-	"HKKi+4QLCMixER5FrxjrMRUZRsVFahcvqUkkWYff2Nom+yn4qLHm0Gs0AiOywSJwEqql97aCRxWS8zyL",
-	"0JO0WoepmSphbJDpbQaY67nopy8UXbsaJRV3tjCLV7u9oOvvaozULQTyizVQYx8WWduclDlD3Fkvumpr",
-	"9CLs1yvbv+wbehlVp7AHW4h1wB1TEuNKNe+JGQWl3TE/rzWwD7tyYLfu8O5sgHd3h0xEOkJFwwZVm5Nf",
-	"MOgkM6MFTPkO15w4wOCaSPms4lqItbVlcAg5Fom+R+xMV29svrRWaRc3H85ZxSss3M+0Nm2N8EZw/ed4",
-	"WnMLugVmOrdzCdD56xZRf93mPZ33IX0NUW4yqcRYy3RDQaACsb4ulNACEoOqtyxKMcJ59fT9P/3sk0+e",
-	"Pvnm6c9+ffLBL0+/+70v/uJvfv8Pf/r01x+u7WCck71uU4unazAYDZZvQKRKGYiSYQ6GExDAy8UQr0HU",
-	"V8SEF5ujRrrY09OPv3PywX/v5owCMH9NIgvEWjsaudbPO4C8Iw1QqHldf2xDCk3M64glJipWiykmQs+G",
-	"umpGpNIIfMYYabdBDuIokQGBfBPkH1ZW7EcxkzmCMFi8JzTVPKSAZtdi1lDEWpYn+4UdMHAMgNimliVX",
-	"KdfiFA00Q+hwapDd1wKLfB1pUVTLsDIgrsQ6G4WvSX+6QfZ4bhsQikyZyvmWx70WGOEGYKUAOs662jlj",
-	"IbJII1TvWHEsstZl8mpKocZ6AcuU8VBwttvhzDyi3NSJaM/8dKts35yNVzD57tl18V0Rc4JFQnHWHO9r",
-	"cqZEB8jB1Lm1Zm+ic+VokHzW7ADEJLULV7ChmyqnCUZ6wohLkvSz4TxBxx0ZRlKJtKRqXrbq7Wx46apa",
-	"T91aNFWWlKJgzQVudtFJxQnMh3oeh+51MYF4CETOsgdPXpuvjaPvlqW3yxc/1S0Xx+la1DqrSuhTLiGY",
-	"qRTIBO5QYMAS78pKbqF1ZY9Y0gXTK9jCaYeHNIqnJM34BtnEkG6zomt5DSCTZaxFjJFmeUO7ZiaXIujw",
-	"CU1TfbMZuxIspphwIo7iaABUIDEtT2vaz73wPOmJY0g9sdffNQlB/OtTRlMSR/QoiiOT6hoLcD2SkI6p",
-	"1uIN2rnvntnPZmj0/IXkGfK8PAW3/bm4kNvpgKli48/xsPjuIrf0deXds29feubCTy5SNnFLhdYGDxQJ",
-	"o89M+EBS7JglDLdeeBUfLd7x0YjjsczUkrXSu3KUdYM5d6ZjN+3w7v5bhTcz7/yRHGWPjVeT1Dk1qVZJ",
-	"UFA3H894NUkrp6ZWJhznjVsEvXDkgF6VezUDYlPguuA8nXUZEusx5HScZ7Xqhq9J4yzEYRy88RbpwmJ3",
-	"IRUnZZB6g0XHDDh9plgFW3ZLeF8QZ54vuH/JHNpTNL3Z/2ap4bw8cOgp1QSFu+544yzVVrvhao9jwzmE",
-	"o1AnPdqyWRe/A1U3pBnrlXrj7CCWZ4KL3ndylK1UBvEjuUjjC4M+wFOV2uB+mxinDAvAYIYOX+2WCqp3",
-	"Scz6iohMGbERWJKJXrI0PqRybYOYyva6ja/v3bn+6t6d9a3nAqL/fTEgb+3fXN8LyK37r61v3VgDr5Rx",
-	"YwUuul9eHX5Xs0RTXT/P8hR9FFFyirehGEMqfTYTSHTMmZ8lE7LHzTiKEmYEjShoXHFKmdWzvYvleFfJ",
-	"7BqOGgRBmesHjt15xmAtMIRzzMOaY7ALH2k/I7Umz3qp9yB/6zLEXk9Qri2yNaQ8xPxwNz5xoaBhW3fq",
-	"XIOG68fXNnrYDm3Z6GH/2DDaEsdnobtNfIh/GE7NDa9vd77U7GWGMZcKg9UqI9ZgaSZfjsPTP03tK1dm",
-	"oiuP0AT8zZjjnQNenNY2FiD3mNtaH9VHHN648ON9oZSRA8DXkwWCER1NHdHjmTDXit5Ijw/Rcea5O+7h",
-	"wiorfHbduEscEvCZsk1EC4SKmtZAHxtkKZNk1QTqACqWsQ3ibzarCz10mVrHkhlQFiNw6mEEFqXFMEio",
-	"pRGYehRrHQ4YGTnQiglJtWKV1m5txYgASxEERKuuinFztE1QrKMDW9gJnNkGuWNcXGkkoZC1LZvUsxEV",
-	"YYcbV6LFZoq4tepjJKk+o1JvEo1dMAi5g7EJOUAUFku4E5gNNT2gYnQHMaNYapG5rC8RJpELkMpFisH7",
-	"zZRZMFi20GMRYqeFatXhZsNmGB7wfiGZE0PU4XukJzhnPSVSI0LrFbEA13lnlIeATCPNZPpsYqE/dnQz",
-	"3W7X4gB9lcSChqtrZO6/f0E2HSgiLC1RIvbA2BDRftjhsRDJTofrb+HwfhWQbryE/T9D5199BP887mSb",
-	"m9svAHP66vbmJjbRFynp6SXRbW2EVFHTtv7P1jvZkEwdQsurvQ05ygLS27AFQtbwdTtNaKYoT4EPJT1m",
-	"q/D7mmf+VkRx6qsoIUZmVWDTsBmIIkOooQ1b9MIZrYwZS1afJ3LNLH2H37KmnXEkJQMbd07S5gmWXAds",
-	"IPApmy6JgIcdztmEAabeBrkvoDZOJocsJCkF9QZKd2siCIjMjjTzOGJ4Mo2TvMOZga/UJN4t4R92yarB",
-	"jvJARK7taPLt8C46CsBm1nXQIrtOeTMjXuufc2AbQwMdvopF5wE2ZdsSqLPqQHlBARBnF6CP5y6mgCoD",
-	"0G1F1KeJaYfTHEkSi4ldDD0ogG4xtewhBsCqrJBsTmPjoKdcL2iYChA3yD6iPKEw1mem4BAMwiym/aQn",
-	"xkcRZ+EOORJqCCLltAAZg1GZg5xrHjBeM4SuWZsuKqBUd5KKbDAk3dI56gYdTqWt66KGhj/B2K55vR63",
-	"ZxA928Qcdovj0rUe0yRlx5HILAvc1UxCGPBX8DyXWESJQ1QJsLZcTCE25Hfzpg+evxabu60MtJxkwx7S",
-	"cWLKOEHwzjuleibPfaWovvVcuUjWyvbm9gvrW9vrm8/f33xpZ2t7Z/O5f23LG+0875QQ2dredAtGfeV5",
-	"U6tpa/PGlikmsnL/7dvrm5tbIMo5/b+4SPc3iu43ne5fdDvfLPp+zvb95ltfW9/c3IYlLKoemXxWt2SR",
-	"/uhxsIg06BRrqtfX6+/a+XuURSkGyhrB4kqFRsPpgY+sYpW1L97/+emf/ngNjPIevDmaS1KkqM98HnJm",
-	"oz3W6hkXqwU07PY1Ezp65bI+XGtW+NF3Wiww4M1UJVpuV5az1Tp7ae6gdXMHRqzePFRGUI/Y5ZiJWma6",
-	"L4dcf5F6qg/CvlZjLbYhIFpIu2pV1QCEoyiX6uv6iOFvSqBEaAVBh4BtJGUdDRfvPK6lxuuPrHR2GIWP",
-	"r6fM/NoOLsX5thYvpVpQ8BQpcYNnyyfknh2d2fcLiELcvijarOKjuXAcSfJuxjJ9ZQ5oxM8v45ibuDpo",
-	"ti0Z1dMPcyoqVF1Ps8UXLp4N5F1VLLUd9VUd9rch198YOrQ6hQfchl8uebwrHIOGs9CUAV4zA0ibrx/c",
-	"vVPobJiJ1OHdA93HQTTgVGUp2yHqq4gEnvHoodX9EBI8ON4yz4bsIXn9zb2b6wev720//4Jmrp0VfKTw",
-	"3Q387UiEBk+8s1L0jXD7Bmd8o8MhzsNiKgOYcY73CaOD6azfCk0OnfO3+9OEdTHGGum8B9HbaXTMyBid",
-	"BaBg9hhZBUUZNwDCNsZRuF4cQIXb0uGROSxrAJ6sVU2SsoRRJcnRdHZAu1Dza/vhwxyoVGSw8rLD8/tR",
-	"q8IG9pzF0qTaYYQ7LMkgFRP9MKGZZAgaTRWJGZWqwwvc5/v5ypkWspSz0DECKIfM9StoIJIMbhf9Rod3",
-	"S7URQJvV7Bobf+ve7Ry7YqhUIsmq/gcMCbHW17GzDtcjHAppjIwO0Go4jji+ayA7oDkwwcCgKPrQo2Oq",
-	"IGOexEIkiJuMQe0VnlgfOzl/j6y3eMgle2YX5GYXFi0IG2tMKLazoChIg2ljWGBjuUtFJPI60Mt1moWR",
-	"Wo/FoJ1VHa0a/X5A9m/dkYGtTiCDPMkkyCsFyIAciYcECrQEHW7N7uWqCevGQJ6C/cXamWWWsPQ4kiK9",
-	"Jm2uhBiPwbK9OhRxGBCTL2eN+AH59P1frOV2asewj6ZBU0rBvNDhWO0a9GUafiOTipkKD6i5QCtjyqO+",
-	"5oq9WEi2AylDkCQbKbJKO/yIhgOm+UtRAMQYRnGskB68FsDpD9AOhDDbIYMqhTCdPEvb5uUpmg6Y1u6O",
-	"aZwxaR2vYNDTqvwGObD1glJmazDEYgAY5vpYO9GlCEKtWRr2wiqtYHuaDm6LQZMFDNAr9Ky7vTjqBqQr",
-	"p1KxcRcgNUZsuoNXTxTaQhbAUPMVqrR29ZRI63y1jW7iPU6Mt2S1CyS6gUEGiGqJG2peANfQKOJh/mp3",
-	"rWZgGBFdObKEKsVS/em/eYeuv3f44Mudzgb+9KU/8Tu4fR3htudFxXy9Pbft623xPkBlWFZF8PjnZwIX",
-	"Qjolq1D9AvwjlUurD0R1fEC70ADdtRuZ0LZvJRbt+Q/JiQyH+VWu2ujlcAEQxlWFar7cdWbKJwEDKdcr",
-	"eueBnnpx30GcLowhFgMMv46Oo5gNWA6ZWR4VWYWbS5YQm5L5m+1IPFzPi4NVmn329Lsvi4f3Tcmzi9sT",
-	"p6M6W25+ZV7K6r9seyOrn//y11rqHtM4zte6uJUSIdW6HpuBBpGE6hPHYbxjOiUDoSX01eLmxnu+aq/q",
-	"IdTdxVrY1NCTaR8KV11Yurc7PBzwZYOolRaogpI4m+TUdCnEtBdCqQ7T5cLn9PqjI/EQLsDDKHzczgzm",
-	"fHHOZrDMQ5yIV/0HRJw44MtWo9oQZ04lVEK8QXgpFGoxR/Lur0kio/eYVl+iwVCrLPpX0ouplC4SUk7M",
-	"u6B8QTyzVFQrPlTmoW8jxhISqQaCzxWh5ovpdv6qH8J+Rqp5D4sKe4XHrRfO30HQCoC3NJH5ipF+8sjX",
-	"6FLIIl9mEnGosp2nQKN36z2sqw2lQ8/zhstX5RnlInZ8V3jHFYRTfclZYrnES8526eMLYHbrRwrgBljc",
-	"R+CMa9LmWrRlD9cf2R/BQaTpct16vNvdjs73l3s7/qEQ9hXej02EnVPY1VyQtvtrEhliHmpREHwS9UZE",
-	"AYZODl5VQMCQvohjMWm+DnNzYfN1+Gb+6qVdXLbLNhcXWkqL8o9HU2AIl7Jx+dLkFV9zj0+EhXBZSo5i",
-	"a+CUcZTksENLXGnz9AqsL5IkSxKWrvc0NewSav7MSSZLKIcIDVYBVlte+GeUhdjxXeHdWNBm9d1YVJa+",
-	"tLuxqD3cTgHMGcD1R/bHCgWwYeft17deqc7aRD+ecxrKiPku0r0tWGkxvowNvcNXy4D24ESAoGQLC18g",
-	"2xPFHqoyVkeBYW8QSy2U/drubFFhGBzUn7eggas3trfXqksp/UGdnCu8fJtOTk7CV3P5OrW2EU6uRLGr",
-	"Jx/86LN/+ukXP/udZvNBmZdDkgNNVUTjAkP6bAfxOk2i9RGbtrig9/ZvvaFfvLTrGTtsq1XqSeyizx7v",
-	"RX1So4doYYYEAuNWvRxu6e5z4UhtZ+sOzsgbm1RTs7DPKAvB0V3h1WvprpLOioSmS6SoNyneWNYd3Tf+",
-	"6LkbeXemNjJCDsRTRGt0hk1okjBarlyzBOe4/ogm0eGI2VDHYzFiZ7vfA6/CW/RyMUGRs2Ucj8XI1p3X",
-	"UwqxcnYZ1REl6iI1zrrBZwMsdQPnefQu8v6sJ39nMS6F7A+USNz6Qx62WkJd1sdiIER41ntxkZhMWLZL",
-	"DMz09tcUz7TaEybvMiSQumLy2/TaQtqbWssdghg8CcsOddrzbDolLs1v7Gy0N1wKJHNn9Bd3nVapGm/d",
-	"u+2WE7DlIg8O7r1ms3qdSYgJJ/tv3e/wqqhfbEhCuck90O884WEmvjDo8DGAa1EiowEHYHJ8QORQ9wTa",
-	"Sp62C/y/IgKwgnifNdHgWQghXOrcXaqWcYAhqQamaJYE588R5LpHmn3qz0S/H8yHIbblpDCyZjXiAF67",
-	"NCUCu2upQ2DA2GVsFJoT4R0yZpjMfjTF+LtzdUPZ5X4mRX0Y3BVK+tD//q07dUa28h7ZG3L/1h2MeB/T",
-	"8DIDMNzROBK/rS9GYWDmUoRw1kJAhSDzHmtziteBDuVGElYf6P004goW8GV4uU16tTt6SZRAdPldvMbH",
-	"jHLpBHMeA1LahltCFmX9iry6fn82+DHnEgvpBOU6sptNtWMXk8fNinrUlaOIU0yonHHkeymzR9PwkqLI",
-	"gCVBf2T1KJMRZ1Ku699NdMUW5MNrzfQGkUOm5cg8HwX5GZXkpggZ2dp+sT1v85Dl9Ud2m1tGEDlUcf4O",
-	"0vkQZUjSMCUCQgY0TLHsxFiy+BijtQeasLPEGKm0rIbfpSJmtqrKnvN5aE+7FnOjASSmZArPCZQ53aiz",
-	"Fz/77P8KLcVGNqiRBezaX6oQd49BWUo6c/XYLA2gG00tgUtkIPWVSG4huc05WteTiF/p8apIUpVMlS/t",
-	"Z5Sq92/dgcFeHUnXSDTPijTzNc0FZ8QZLMKnx1IINhmPhVaKncuEh8AHJRI58MJYMmCF1ZQes1TJ67GY",
-	"rDcjzd0Wk3MBgWilpOSdtVBRbouJA2Aei0uO5t/PYWMVpmbEWAZIsyMEvTXJiKtP/8vPTv/sg5MP//rk",
-	"yf9+8uR3J0++U82E2oXyn1cUf6s9ycNbm7ckj7Gfja6/HKciTZVNusuD+HtU2mKhCqOMehRiNCq3wDiw",
-	"19nDROhj8sj84XFl3uBrIiVyKBJpoYH1tpsaUsZRnnvFERdP9NWEpoysvrx98uH/oeniw1+cPPlu0OHs",
-	"i5//5We/++mn3/zrgJx8+K2TD7518uTPT578/b01TJ7tRzGoM4VvHcTLm/duvxaQIyrZCzfWGe+JkIVQ",
-	"KKvbk8fdDXJPTCxmTl60yYLxrVaVndfvQQpiXnJUCYHFHay/xcwLMZhzdGfMCIRMw4iTrgGPl11v2SdY",
-	"5pvYzs2Df3mRpmLTC3ZZdSnACkMxMb1cEyrzeV0OX6FgP3UxRlGXnQEaDXKsxJy0orGeF8FFPJvV1zSq",
-	"FRWDNeMeDexo5micpYO6cCtAToMSrXnIirRzBzQyNtE6AmwbVivg07xeQSSLmgpQ/xbiShxMOdMCkKsp",
-	"RT5e2yFcFCXWO5wqRXtDEzTDhcnTHYtjJjfIXVsT1mjrRWn2/DN9EAHnvEC6DLCkOaIPO2XYjhAubkw5",
-	"HTCobmfa0xJJh09SoRiKKqZcNuLHWXKhcUyG9JjlxeFsoT1gRyzUR3AvH2LR7ZAW+OeRoXjM+Y4kABTg",
-	"loOTT3MDfUSg+O+MC3CXUNukyKvUY82MyRBYl22nw62n8MbmS7gfuRvRrJuPXdwaz7GLi5F7FXuorvfk",
-	"8RIGisuTcs064KJU2u0MKUxYyoq11bzsxnYdFI05Q18+w5Du6aNH41pWq0nP3hC7OQ1ovpuPlezlBzoU",
-	"vQyOBdI9e6gY14w0t6PRlLkHOyid7MuxTcKwMcN9tlZjmWHnckAkZQYAHjGeG1yERhFljg9fN7O+KH6c",
-	"F992Lh0YOhQN0zcPWS1ECJGSt+6/tv7immXXmotvdDia+1MxKTkM8RVzh+Xev3I97UhaqcVUJTUePcz+",
-	"Z3m7IOlMRBaHJg7X4IfmN/sUYA0mqYAi3XnFiIDQCtZLwgiGAf0z3KQOL7in/tIiIHOiJkKPQwbwk918",
-	"LTShF9n20OH5ZQ7jBjYIgDIiJX0AeLWS15ByB1Cn6K7DoVQg1rQotiVFaGjs0D62wxW6RcPuAyL6mhdP",
-	"c1nO6xpFuirzmz+yXrsUZnl8fO5tTYo59SFNImMrhEwga02KJpTqkmIwNdkvw6VymRSmYXlrNbcSGVfr",
-	"kD5Rq9Xe1O/dh9fOS6+doZA2RgWTiwLVZy45JU8JxHUyEBMFEPtMgbb6lYaJ12UvZBxa7+UOJit1wb4X",
-	"2TiQE8pNNWAlFI3lroN2Pvs+8lwtY2g2id2EdkKSbG6QV2lv2OFh1O+zFDJsbMF1yg00Dd7sVjZPGZWC",
-	"b5C3h4xDgoVuKmb0mMkOR+6YQXVLRN8y8rAeQZKKcSQ1rSKGunmmiTiHy+3w3FKm+eSYpvoagkX31mbX",
-	"vT/D2V4wvisJBIGeq2uZ5USHMh2Cb1+S66An0jCnHJPiWiQ0Pv35fzz96ONqY1xI5fBI0DSsC3d7JX9p",
-	"UZqYiHT0Cr3gOtXF8Hx3k0hHWuOUig5YXmVc5sFbJnQ86o2yRAaEPewx+FQGZKJPIZramEhidmmRcP1Y",
-	"AFZWSKeI8zaIKeSLOK7UFlt6vTekIDpLgCh93GqLb+pvLnKfozEdsOvyePDlh+P4fFzjesiXZLhCE4RT",
-	"eBzvmISlgC1og1ZDOgXjFeXk4F9+jRzRFEfZbLTyed0sgnG1z81CCpuBQVAE5dKLI5zTSTso5buJrINR",
-	"vlDM4wrkK1OqwtsBG9MoLpA9K1r9Q8J/KjagBQAUFyrqR5cJt3DH7bGoFlRkKcCOIB+1sIJr5cSYalZW",
-	"ga9cx8mc5Vq5nF15hSlNc1WmKWd9YBEiECwVGyfeqsQXvV93+cyYQBY1UVg4LC2lm+X2ZXwvejnYnYPw",
-	"6qatrYXOXqSjRvDru4l8VtMyXBpuQVYBMWz1zJDXiwQeQ02aMnWDuZyLSUtJJeJHIuNh4/1zy7637O1T",
-	"t9am8QP86pJgdIpJtdHY7fwhYpg9TFhPq50hVZcjktruNVvAqmoMzbhjB8GhfoevPzI/teDedmEu9nzl",
-	"y+8/Xma4l8aRTX+GGdst1teFWfEQi3FEnJ2ZH5u+SuzYu1HX+xGP5HBxRuz2UMWHX4O279kqfc8wK25H",
-	"KgEwPrtbl0I4uIQkr3So1Q1LSKsJTVUMIMb9LI6n+ciq2bG1GqxjXEdzMLg1Fd2G958FVLPziLbeKwKb",
-	"tThrglz06du+cclQZgcF4pQpxZpbdgz8lAwQk5mYda3fWReFSn/dxIodW+BFHrC26EmXlMhfWM+gQKPI",
-	"uIIyotYnoAX4nEWbNWiThViH6WWgxKo1/Bnk6IZqx3bjLeh5vYj1Zv7WWdV7kTBNLACxfiFVjFpJV3Y+",
-	"B2ZTW4hY+RLgMRuKCRlDkI0NOkkZVBE1l/I4kjLig8uK+YOa3cZGSVa/+Mtv/f6j36wFRK82EZzJCjW6",
-	"6uq9mzBuJ/wMmvnt0K7E0p+vSwUvgjXPawkAsVj/pkMf9k9SRVpOvkRq0XvrQhQZsoFbQg8QOJlIycBU",
-	"pgDfuYmKMqfXf4fkrOT6I/tjkzDv0NiV7Zcd62WBwJQoA0ogz3ENy1TOnrduD4oryVfs03XgyUvAdLh9",
-	"VMXMvK0na1mlmWVAqFP5gwAYQTo2/LWI7IfofwHVfjHZaT3i7nfonjVfH5q2DeTJzHpqJg11v0UasnCD",
-	"3MaVt09F3/pITUERNOAPWZzXoEwZBvJ1uOj3bZAi7qcT70slSTL9udeHqpf5GWaupfFdCYd9nfJQHLO0",
-	"wZ0KIkR5/ZGrKhJGlwThpceAkXbARAMyzBH0LVEB0BQPwSVkU/yAyhZlpNeHZl2a9S67gitXkolqxwnH",
-	"4dJ8oqVerQz09D/828//r1+tYQ2YOYqRZP+V13bzas2mlBcW17lc3it7lF8Q63XROj2BTjbmUI+AM8tO",
-	"77y9/hUTIC7SDncVGyhzfV0qkZAiZwKiU03I81wkHgBr0w6f56oWdzs1QQl4ERYh2CZqPSCM9oYwnA7E",
-	"uogJtxB4umc9dhKFpp7nJOrBZG2Jc8F7zFsHSdAQ/bXPIBe2J/igR/mVMmE9gHpGbPY9l28vx/ABxQdN",
-	"39dkQdXG7EEEV8LQe9YbAUzu04//6uSDP682b7WDJr6byMsFJnY6/MOBJS4XK5QsPWayeeFnELfAMbyu",
-	"2DiJqWJ1isSr+s379sULPBbljipOhB1xgKEeuOhBIaHY59Lm4V0FhJaWRyDUEFY5HxNZ/fwvPvni/Q9O",
-	"f/n9zz751smTv4JszX+4HAytV8eJAnCxb7AeZpSKcGpgQJylvAb3TT5iCLoMBSbgkBTBU0vo09vba4TT",
-	"sYnSBcTUPNN5HEkt0m/4kLBmyepZuyVK47uSa6LxPBxcHtIVPZ7Dt6ok8iYghHYsaflUk1YArSai/o9U",
-	"2GoENfkHAL8GFEClVgRMyUyTiTBg6rLyDe4hc6IFJWK2JpF0nMTMCsRW3pYUvHY1RRXgA5sDVR/0fgU5",
-	"pG5iaKRkhzsx6D0A+YLk6Jm0UAQBsiHqCMxuPpSQL2Qku739WxtkzwS953mWLgDuTEanHGFUJtZnhrxO",
-	"1H30ypilL6d5ktoszyKOX5lBZHZ7IdvTFruFdZNFAgwunUjJjc2XOhxANyOMDPdmia5V54De1b2+FsVn",
-	"YgvBozpM9KLAhJtFkM8F8qiq6m46rPMcEWG849WDuSZJTKciU7uEZppIWBxD/q5JKMa0MZKKSWWRUhyI",
-	"O7acJazoNleC3JVlfpVDkUR93YYUI1Hp0vqDzvMCMrPZrHW6IDIPatPwLzDFtjSksyTY5iP9w0qwxalD",
-	"0SmR5GWzkb2c/uDPn/7j353+4N///p9+tzabUNsy9K50sZTknPqk2JsH/9LNdN0hB3g+8iEipAiwP31g",
-	"DBoIntsOX336j3/39N9/+/Mf//3pD34TkC+e/N+f/dN/L377b1988Genn/zk8598PyCnH394+v1PPv/R",
-	"J09/+sOA6Hd+8quAPP3VD07/3UcBOXjjrYA8/fGvvvj2D6yo3+EChguVPOJsbJSKnuBSAPNw1w12VK4F",
-	"+n6CBF494DytN+hwqshYSEW2NsmbL0MX25vB5uYm5LxuEFTDccoDZjRic+mKfod39+8e3CcW+Re5arcE",
-	"1A4DKPJ5rxUEHGAt8fmE4JqsVee8/PGu+ONdcSl3ReuMYJOM/QykAjfz0yLKJxcTI7UIU5WVGErIM/pR",
-	"rNCAkbMrw8CmpCfGRxFnCINUknsRSUV2eD8VYzDUH7FBxAEIPOIEc9slQw6TK0DmK2IiWZRJTwInaZRE",
-	"LC9KQ8BDO04onwZEJrTHJIkGXKQs3PW5FTrcNg3aQkCG02TIuPNRSKd4j8IPESdQx93HwQ4YTXvDm8im",
-	"71rfWSO0bGl5YDFkQVD+I40v15X/b5mAVGZm58a89ostIjU7VDU9u+2V4ZUOtm11Gf49j9UdF66y/L55",
-	"rarfG5utF3bB2H2gljxyf24qN40OimDnmHEOIPkhrV5E/OZQnzP/3oZopmlcyHLvR6wvQKps1z3eJ4t0",
-	"/oeU0uYe9uacNmSr5ZSxy4qvDoF3ulUdPINZ6Hq4/gj+nYmd8ngZojGLI4DJTgfGvGCL15lyHfreQAES",
-	"XKT0CJ24Hb6KWamOTdyYPyBSoYf2dpBwj1lo3L6iN1qz6WgdDvPaJV002cgusPKJvdXtOPC4gjFnIgkX",
-	"Ex9//xpT7n6vXBJdVQbw6YeXlteBt1RRPkovc2CjR4JcE8W9HEZSiXTaQE6LivcwhFKYwhwhXjfbvLih",
-	"u2i8KkDh7oz1j9HeMCA2SsskSRvd8biEjVGsQodbd07IjqMe2yBdjDbomliuoiSQ4bNJhDfXKsJiYm1I",
-	"LfdgaVusfAPVbi3M40AITHE6YiTJFDmiWl7Ud8Yu6SaZOtR/6OomVJZysDND1+tGoGdhfix05yy0wB3C",
-	"lm0dAiT4bod3U2btn93cEirxeFGDiaKvDNobQZO2acD4x5g3IwiaNhG1iUYgrmI+AISt75JuyqSIj9kh",
-	"tNpFP5o1inY4LBn8ahrKTzfpaaEjS8xwqELMvSPGuAU+0TORSRypLjhi5ibgLEZKlBBYrBYgBY2IIxVR",
-	"osMRB3h+ut1Otrn5XA/JlAv4ja1vdwOsZFSyBSMPAriqvFwinKwN8nYF28p9ihRrGwNMn1dCNYSYM7Bn",
-	"Dxil4Ht7cMyuCCVldhj15kTcZcRg5AIqb/BLKnLwuojDwFa61j+s23Oof4EjYylZK0RxpAJz3vXJLPiD",
-	"ZV3tJAB9FtbB8HP9kf75UP/8+LoZRjsM9vy7tukiWq9pSBepzpWGge1HvdHt6BzCWc9Ad0mqh6YMWoWJ",
-	"DvPiX1ke7zx0dC5nzd4pXg3yFgujjYAwBR/tvm6zQyAZAIumAyaTbe9yAj6gPiQWboegyNw0YFiuRD8a",
-	"Zw+V/ROYKlvbMwCX67r+vjI45w57qDR5XKRUp9u/T+WoMh6HyhFAFggQQS8r2AaXVKvneoFhEKt4kxVb",
-	"Uqq4p6mlabEf6XbOEDOqP2+MF0WlBXSGcSYBKFuZdbwm8/Q3MPygvEYixcb4AQwToX61fAOGfgq2J4hD",
-	"0xe+ZozvZpSrSE3hedf+1kWZaIPsWWBK21lAqDEK6q4CYKzHLF2HpQRZDa3r64BhqaWglNGwwymcutkw",
-	"UtI2irTDm8JINfEd6K149m59O7Qruet15/W3Oyz4ZeOhQeCoi9kXIBUD7qom4tWTJz86efLk5MP/evLk",
-	"H08+/NUCB1ILA+dyImekS92u4aHPGonlY3tGaQxVrD5CJzCj91mbNegXmgBTtp6KDDU0R8OJpIFCvJzQ",
-	"IHDoupCOHnRJrnVSFtqCGqc/+/XpD79XQ6IGqPJ6LMQoS6oDm+GxKefRLsl3kYTkre0Xm0TMOevo2wBK",
-	"aeJiMDshDIjx1BEK3oo8Su9aXgXFsQ5AvBOGg1dZU+Mif70yk/q8M5RrjxPO025EVcQ9PkaTkBU1kWT0",
-	"tQt8FWFQL4Vy3zZaPY49j8CPqgO+k0zRCZ264QTzVWgndPqs3qs4uithec35GGinAmYH5tvLifwXx7Zn",
-	"0DKMh8rAjhQcTIDSzOI+Io9+829PPvx+NfsykCTVYSf7mXLTl8L8FFQMQMt5uShKVm/df21968Zah+Np",
-	"McUgHOl0l1DytYOt9a3tFxFlw+Q0aSEYzx97mETpFPF5EY7dnk7OWCgJhTdFal40ZavwhFg4dd3mNEDH",
-	"a1Gl/8b2tjXQd2OhuiAoYyvdHX0NgCEvUjlIcb4QHY4Ri9bbuXSKFILvsGf0GDqje0aP4pVIuGZZiqtA",
-	"9M3JXD395t/+/qPfPP2bn5z+2QfVp07alvVpixlm3syIpNGA383O2d5zwxNWlpe3vBzlIBpw3ZnHpVKV",
-	"eXTgNniRxOb24w2oEU490IgXpfxuHtx7jSi96Jr9AqMAxmDimS/NHOJk7zs1/mowSWYjDA2r70oxEoeG",
-	"SLukJ8QoYmT1daWSuzyeBuSAjtlBpNhXD1Qa9VRADvRAWYdDevBQqUSubZA98Pb39UlBu8L+rTsQh0JN",
-	"9QxbXhASG8Ff0xdph8MX44hnikmyemP7OW94tqakW3zlgpQuaPxqeF4DGR5Y+jsXspo/nPZWo2WEiGpe",
-	"hgXvco9mPajVAb594W7oUj+1vo8CJSTiTAYk4jLHlcqsWzhlPTEeMx5q6Vs8vKQzjUAy1r9hdNXEBASZ",
-	"dW/2TTfEba3KOErAo2I9I1Z6WkPDohKKGdGss4LuwAk9ZsYViH/Q7+AfOiu5Jlh2miyizbbwl1SRX+FQ",
-	"zx37M2gOHnAzRHeD4iO8F2ehEdjKhgpT28wGHs+gGXiyG/ULr9hBNMXTvT2MekOS0MSt0r5Dunp3ZJes",
-	"7t24vvd8sfn6r7A/WHJNv3Hjf/z5C/r0AgA5iOTwZA0zsvKAewxuwzLYkIxD85qV5tzjXsMADLIGNVh8",
-	"9m8IYWDM0mjm/YY42iVdGsdddPibs7GG30hyJPQxw0wkOxYLnGebxbqWEZZkgti3KTmaYhCSjN6rtDHg",
-	"qlXFCcexGyYMv8HyrQQruEJnB0k7L1yPgmQvqwakJaYcQMWhHASasHFLZu/2X3ntAsJhqk8xDOUigmLM",
-	"KUZohTx/ABxJtsJWH8hwptpVkZHX4eWaXkYaRIZhi87kJRGNLwdovcO7Je7UJavJ7GYUlV3dI+MVhQD8",
-	"83wCIy7oOoYRtgG5KKyLkb2hMBkDF1+SNMOI6/iS3Iy3pMw8tasM48IqqnmcjZnC6hfvf3Dy4fc+/97/",
-	"8/lffPL7v6oxv1TTvW76Qsie9oZFeLHs0ZiRCYsGQ1Uqk2dKsxi4J82+H2JKjAXbJHIIqb3w7S7cGumA",
-	"EafskswGA4BzdN2K2EgJOmDzpTWS8ZhJSboWZAxH1IX00TTzewVpb/SsBgPpsV2V8tBO7EWoZKTfywby",
-	"KsDgACzZitsmiufpX//69PvfXObI/H/sXcFrE00U/1eGXJJAkvb7+L5LeyoVQSxWGqUeFJkm02bJdjZk",
-	"Ni1RCjYF68Geqh5U9CIqCD0J1gj6vxi39c+Qfe/N7iTdbdaQbHPoqRRms29m3szOvN/v/V5TKOGOZ80M",
-	"BumUcK+hoeMoyzUdd54guU3PQDoBIBelQfRr/XMnRA1MPsw8HapH8YLRSBvDnYDmf0ojtYZ1F7nxJAzW",
-	"Ens1PTqC5sqgziUAFHlmaZkDwxVzQ0O38Y5nW43hwoFl22pcjGgg2JcaM8s8zuZOPx94h7snr47zE5YE",
-	"DJZxXHKT9UDE3RP/M6+J/j/8/3OLdwGl/Vwhs7Lf4qbNK0mrdo0Clsf1tN6amiy7VBTHw8FOouEGrSGR",
-	"HD+GAapZ47IKl91tbtdTzFQBiN+2IAdBNAX7+egZIJs4KFkVqNwzCpkABJpVOrNC0ooKlfMT8Uvh6Rlb",
-	"VDew2lOsLy9hk0RuPLFE83hHHx8Ne/KeikO5ZMlEngqVpjDT7d/ZWSAcpBciWjjjaOgqIyXf6Ut0Ea/y",
-	"57rbLWq7gk3TmJa+VyaZmYWKa20JHZhYC0qbE12gCWlSqXxw9cBqOSS0yALlw8KAQr5YT16lAPNn+wdm",
-	"+s6+ffb9xen3n8lYELeIYVZS4idsWApi90bwUoptZvoHyzVFA84mKImCzuxIEb+AoRpvPKWMUlVW+dY0",
-	"eolv1oU4B4xHjE/4IxpUpESIIxX/gIliHN/vrBtacKQos06AICRw9jrve50PIFP6Yoh3zDz0/9yXTlL8",
-	"LVCXQ0EbAsAqXEoHsiIQG6qynChtlBhni8tXGN+EStsubWl+Sxg/22pkFdaQz4ephSCk7dJgz2GI3q35",
-	"b4HfRglZmysXgSYSBeKVGuyVRaflmlGT7Vo7DPWXnbpTvC21jaRo4x9MFOpUsWVpt3UKSpDVKc2OkUIe",
-	"sdK4liCKwROjF9cllHgJJUbsLFllIoqFDPonGNHvudGwuMY6SA6FdgZ/UTCn5RZYxdnc5EUlfGd0RXWe",
-	"8TWFkm5C30bQ4+ktpb5hPdOLFDY+xPz6ITasXAAbYQhxwg0QEp8oKg0kiLU2kCFGqzNG++I4K4wNdp43",
-	"rOuiHXRbNLe0Pa2mnZnLzMDHlUwfnHHv+WPvcLe396bX+drr/DCWBPH+I6TJvNcfve4nUzvGqdSj2gEr",
-	"8lf3iXf0kuUWyjfy4TNBBdqIx/a7vw++nDzdP33XDR8giae45t7R29Pj7729byEIB+J2hpU6Lz3iN1ap",
-	"Znk4bVQvO6ItMLVYsEkrlqtxWa0Ju1rQ+2BBa9/lSywgbp3hV92VUIKHeHbEu8vrGBmyCBm3lUO7pb8a",
-	"7xQXyytXi3Bmog8PomR6lBoqs3Nv508AAAD//w==",
+	"7L39kxzHdSD4r2TM+gIzUvVgZghS5EwoLoYgKUIEAQQGNL3Lxk7ndGV3l7o6s1iZPY0WDhEkEfqyRWt1",
+	"lvyxlmJly9b67F2ddL4L8SjZ+8P9JxwCFP+Li3wvMyurO6u6uucL8oo/EDNTVfnx8r2X7/s9XOuKUSY4",
+	"40qu7T5cy2hOR0yxHH7r0jxPWH5dxEz/mvC13bWMqsFatMbpiK3t2jfWorWcvTtOchav7ap8zKI12R2w",
+	"EdWfMT4ere2+szalI6rEWrQmaZ9O6Fq09jWaUZ4JqdbuR2tqmukRpcoT3l979Cha68q8d08MGdejxEx2",
+	"8yRTidCruDdgRD8+VPo5ET2iBoxIRXs9IpmUieCbaxGueMBoDEs0a/6j1vWDu6+1cOS6hY/og5uM99Vg",
+	"bXd758VobZRw93twveNcijy82A5nD9QhvtGx681ydpyIsSQZ7TO33nfHLJ96IMZRKxa2s7UVWkrM0uSY",
+	"5dMbr1QcnH3hMIlrYdAT+Yiqtd21hKsXrq0BEJKRPtACBAlXrM9ymDiJ2SgTivHu9A02nYfFPhnz5N0x",
+	"I0M2JT2REzVIJNHzM6n2CCU5U/mUTBI1wCOlI3yX8pgciXhKcpaldCrhaS/JpSKUywnLK8/7RrGkll5T",
+	"FSSff37xESf8SIx5XAlW8/ysoZomo0TNA/MO7TMik69X4g5+588csx4dp2pt9/mtSO8eZwUsWrCGEeVJ",
+	"j0lVuXf7wllvfsTy7oDymonNC2c9schjllfOCk/PZcpbonZKLmqn/IOc9dZ21/7d1YKzX8Wn8uorojse",
+	"Ma5ujUdHZkY5HFfMpp+sOtHBG2/B6IrKYSUE9cOzBuA4i6li8UHCu2yeYG7zdEomA6qIRpg+iwlVROSE",
+	"9hQzrEglo0pyMoMfShg9uEz9QkuPsRZiHxORD1+h0/AVoR8mvE9iOiUJJ1/Vl+MeUUL/PhkwTlLWU0SM",
+	"VdXy9NzVqwos6JGGvMwElwzu+1tCvSnipJfok5hd4i2hyMg83QXue6PXuiU4a71JVXdAkO0SvZYYQYl8",
+	"+Yokr96j/YhI0eYAe/1tN00YV2Qg0liSRBKpkjQl3XGeM642yS0BzH6zrW9oHBlWqEcKQ0/Rvr1WzSje",
+	"vVCAZA4Ej6K1O7k4StkIJB7BFePAammWpUmX6imuZvjGF78mBQgjzYjAjvsIb+TSNcgJy3ORR4RK4o++",
+	"iUSJI+gJ9u/cOOiKjPmSVM6ophpgB3ItWstyEY+7Sq65C0r/OGFHAyGGMiBcRWv7cZwziTJfLjKWqwRx",
+	"gOKD7QCwIvtwJ/iwm6hp+IEYZZSHn7ERTdLgE0TqwINsIHjFEyEVTQ+7Rl4tg/xLJE76iZIR4YIMptmA",
+	"gYg4P0jOeqyrxnlojkc+r3oH11hssLyC0lAGPFEBXw+adk8WHMWBiaOvsa7CAxslfP/ODSNVlQ+tmzNg",
+	"TFQ1ZUbRGnuQ4TbcJo+ESBnlxUNZNyAfpyk9Spnl2XMTJHGQgc8y7WgtpVIdjmX9+hdOV40vOeslD4KP",
+	"cnYshlUwMA9PtSipSVfOI+Oro0xNdwnTIjiBl4CpKzaSi7iKYwiP3Hw0z+kUpmPdnKkwg9RCdKIkS3u7",
+	"ROh7MOHALZFLEgW3IuIRSdRm8P7ycR8ubgPbyFFCgYgFdBeg83X4xvCeRK+Ypnc89O7RVLJoBuPLCFre",
+	"7dv6slRmy1KJTNq7dY9wDfL567QZyVgUm53O3GkAYam1moiwzf4mKjADkRE5lYqNrki4HfV8nt7xwrUl",
+	"8KY014hOSSz2CBecgS4F6KQGCe+vhE0j+uAGfvP8DGpFa6i1mcca2R89qjrVl8WDe1O8sGa4lOHLq3OK",
+	"hHOWHw5Y0h+ow9HIG2zupRTAu+ClSRLXvDOiDw4nOFc/pwjL+bcq+Y5k+XHSrXiWfJ0ddlMqKwZVNGd1",
+	"k+pDDnGtEI2ay8hQ6Cx05kAxD+UAJEorLG3HrK3Y/v0FeLIS+VtU8ujouZ0F6nsQfXwVeIEOHMSsFb73",
+	"kW6pz0P46AbY3tpqMIRF1hn+swBuHibPAHwBYhfbe8Ff2la0EOWr9xX+uBk9nAcpLMLvm4lU87wwpgr0",
+	"h2ZM2mergWtf7/7QHJIM3/5aMG0diQfEvkbWTx5/ePLBP588/vHJB/9vRE4++ObJ+988efz9kw9+efL4",
+	"8cnjb5NP3vvZBqFal+NEf6rvG3uBNV/3vUHCDwwCza195nwAKrP7WQTgt0ArX5KB/J4V/E/OCi6GB9wU",
+	"aEE4D2FomPC4EQXaRbyhP3gUrU1oOjyU7N0x4yXxxBv762EVu0a8+DoqsLCo2SkWgucCZYCzg9oMXi5E",
+	"TAtT3630wmKXQ+D+OhWs3zAAsMakLOkOQVnTpM3gpy5LjvX00VosusMK+5E35Eoc+JTwnIFMQyC8aVwF",
+	"AbtXmorJYUZzldA0qFOqAcsJ1QpdrgjY3uBGlIMkQ5tyAk6pnJH1J9/+5pPv/F9PvvXxbz/81YanSnvW",
+	"hUr6X8WW05hn1CgrPGZ5I8I4wFf1R2mSHY6YlLS/JLcw3NfMOjNSNHMYJZgsPNoL5CWBK3Tb4O2yJA1D",
+	"LdzbSoQ2h9nzyLjSRs4IacpzbkXNTK5m6kqI3blx6y6TaAtbAlZZEgg2uEaUIC8a8/EeSRk9ZkSMlf7z",
+	"QP8sxVCQER0yIviseefF0IbCaz5w4JyX30/e/8Gn//rjz3/ym08/+jU5SkV3SLJcE3ZMBCcpPWKpjIzz",
+	"JU2GjFCOPOqKBA51qMTmWlRj618QU1C2/S982foCZhGq2v5f8sRfW4LYqv0DiwTUGXfBzL28wDFQ//YM",
+	"0i7lFqhnBQeK9nqB66urkmMWpu4jGvfZ4eVcOBpTWXw45ioJ3KoHTJHJIEkZmeSC98mdG7ckGTKWgY0T",
+	"1k1whEoj7ep+gVykrBnv0iC/q98OXmkeeN3FBmNH9lSaXWAwzUq3V/mAyyC+6biVyAkbZWoaYFuU5JTH",
+	"YqT5F1l/GYJtQL8xTG9jhqkFyWk1hXIxxwXTtpZSWS5hZRmFnyPyAr6GYUSMCJDQNOjlHuGC5CxDdwaM",
+	"E5F8rHligVpXpJlhk9w8JU8/E2zycaceS+7cuDXPAoKQ1HfHnRu37HZi5jt/nI8+ArgKjI5gHD0KEyqJ",
+	"ZFwFvaTSsqFm+53bK35fv8u7BqS+pgLSIiKAlgIGSZbhT+OM5ccJRspRPUS12gKDryZK1XDZ1dD/jNHG",
+	"sZxKyPrmuHmjhAnnDHvxK+6PCgZba3q1E1Uu820MXniVx5lIQvpaV/Be0h/noVCV1/TZISZrYrfxYWRA",
+	"peYLzAxKpkzteZyjl7A0loTmTP+RE3o0g/6+g5zrS6fKe37MuDrsDkS1PRZekYQWiwNdcnykXzxiBMU1",
+	"Z2WdA/qsCRin1H9d5G2GN5cbvM6tLJM+T3if4DuLXctCc2hV7WW2sx3WuO1tHNYyEss4T5sgqUOq2VMM",
+	"Yuo4TtSrXOXTsEAmeDiKpquqwoThXopIZ8imu+3x1tZz3SSGf1knIp1umnQ0ADvoT+4EwQejHw5nrDzI",
+	"b6M1miWHQwiC7aaJ5pswUpBX4kB+cGUzkQ+/gwmX+KiIR5pfSE8hTwpz6pLcVxzOMshxxHoiZ4umCAWd",
+	"5X2mrkhyTNMxkwTH2TOcAzlQooWomHChCHuQSB/ni8XGrNJV3BiEuJjDZd9XxlffwHgDUR0efllUdusv",
+	"zjGyBFCex19lPUWdhdusIM8AU/MC8hcNdIs9UNfxzQqPlT9YaF8v09zenytYpcqI99X9W1df3b/V2n4u",
+	"IvrfFyPy1p3rrX3NGW7ce621fS0i3QHrDlG6JQnvpuMYVShfay0LJyGZVstZh++OKVdGnXfR49uz1PAW",
+	"15K6Fhtll5qEjEQSvQPSFWN9161T0qWSwd+uSGLHtbqFZ/tdGOU7J1gEYb58HMrvw0su3Z2+MLIkdNTX",
+	"Ke+y9AbPxssa/HJGTUyvRxrPh82QgWlBin31QSbykIgqj8O3fC9JWUQOBklPHX71xkFEjqhkL1wr2TiO",
+	"pip4Velva0IdIZJYNmaRd8XERSnPs8hcTGQo6yTvslSSSZ4oVQqirSJRt2YzZASg8ZZ7vxq4N0Zh4FKl",
+	"aHcQkv7t+kDs7AuIl0tywiHnYbMiAvWIpSw+NBHVPvQWCsdjbnIJ5ldyV0wkmQyEZCSDRZEBjUEyxsUQ",
+	"muaMxtMGIHTb9SecW/hCON7J2XHCJlXgrAYm5SSBEchEjNOY9JNj1gCwdQolfhfSj3LahUwI84ZJ9UoZ",
+	"pgtEhNHugAjeZeFJDVodwr0TZnA+oQQiLDFoVE+Lm460RpOLiXH7rWssxmuNUK3EyUyfoxwwpogc6Idq",
+	"wEYRjGDyIo6Y3pEeY3sPNU3jLyRdkY5HXA/kva7JRZJEReQopXzobFx6AJhyMhAp29gk+4qMhFRkO9ra",
+	"2tolpb3bm5emaeOYnXqOIOkoS1kVV8v1Ora27Lk1nrOEonfFZEkyKxE8GO/mSWzXw2Bw4OARNaC8IsXV",
+	"ImxkqaVMiw6nZjHQgW0hed5lvbFEJx1N09u9td13GqaYREtA2DKBR/fn5hcB1jCinPbZSCvDXMxD/+T9",
+	"P37y8799+l//8rOf/81n/+mbn/3wH59871cWm5FqqazS9V1GWxCjkNpssixy0EQhbewZY7azVwbHz3FD",
+	"8wxAKmP9C1B/gSmxYBJzUTUlCmPKSNCSRC2x6Zmtns3ZJIwWQRVbGU53iKi1WA3T+4lmTiTy8wJnR7Q7",
+	"rUG9O7noh3OBas2B+OywUhbpjpVAE3EgGjHpDscZ5Nq5pC0c74okImPcvSFiOm0eoG+uw/CRF5d7AB3A",
+	"kBz8sJIdlCDgZWPZRRSjBoGfCsnetDm1K0iuYKvKR4ejREq9/UCqtUz6nMWthJPCPE7Md5J0U6E/RPzO",
+	"DA81o4WNnsUoh2CoahQFWHxjHBQLPafzsBJcipTdzo17PGRpay7z+qPto5EicN/QNDXRTSuO7L4PjX46",
+	"yhLxIR1Z4aaBpWcVD68rEGDdJAuSSSFWDJKL5aGxtc7e0ijUyTTJCOVxBBIcMdSCshLGMWhhS3BG7rzy",
+	"2p4xWkOsgxaYUtHvoyljbv5+0lOLTugrSU/dzvBUH0VrA5bGh71cjBZ9B0d6oKgay+Xc3wlnq+HPzYQH",
+	"Y71HXgRb07Fc1JuWuoUKY5V/FYcfLolBhqWstHsU6UL7B0xYcVD9acWYIi9nr3pnmLNukiVsMchtTu0i",
+	"4ww+q6ZviJCizx+GXRZ4o4/lkiirT+lQpkKFldpkxDSurgTXe+bjSlPr8v6akPXZk3IcEThgRNUXsz2L",
+	"Gcj7ICnxVMNJPLQwVFMig5lcR2+LPsZYDlC+TwramOWa5cN32O4dUOTuu/sLbsp954GywqlWn2F5KaOS",
+	"Hbpfzdow+FeK9JgdQpSrXk6WQgWRLljY9IrG6vCIVkQFz0+/imRTuM6Wv8Yte5sV66d7ZMgyZT2TNjRu",
+	"kEgl8umMaXxncRiiWWOzM7jLJFjNZyUXziaHrozIvPwGRSkogSPYLZZt/KmA5KhlGaGNjHmiZElarokE",
+	"dnPXsfxlDmEORjjCQhAVgtIcgCDLd9pI+vAHCTxUS9YYSLrDKj3Cd4gENAmsp1KPPVhaxbAht3JcpzeB",
+	"W8ciGN40rHs+8FeTdVzlo5AZ61Y+fiZg44Gi2I1bgr+HxSA6tT/RH+5gPBrRZ8CxGBTzlk1uOChSGmSR",
+	"05BwrRUqebp0htOmJixOIihvbhGQjGQ5B6Ij8aBOGws+G1Aes/hQHLN8KckY1JxDE78dDiHyi2k1g59k",
+	"71Y48xYambx3gqrbvZJ9JhsfpUmX2E9c8bq5QRc5N2cJn727FsE5zHzqy3Zl0C087DwYO7aUHmzks1Iw",
+	"TZpkdi2GGx2mmr8gSmh8CIpHOcvsggLGFRtRWU8Abj2Ri+mxw0KAxiKQWMZ1xsa+FSwM5658u9ClSua0",
+	"fHCT+6ISFLVCVW1xIU9xqFEOV1H+QDBsQIJVehZWaSvDcxYWnio2s43ZjIcqRQ1XuTBYvlr1rAnCq4jA",
+	"vCIJvhPZyHDZpfyKJFKxLBxetwSGh+N3DrqUy11MGYQY6y7lvMKmFTNFQ4kTr0L4qB5kCiuHwVgqGRnQ",
+	"LGPVw1VaJVYgRC+Jq3qHGqY4rQkHrVha7nSk4Fhi6E4oRyfZFVc4jejBwqGkXcqDhvEu5SSnEPWrBpS7",
+	"bKkiOraGQQeCa+eDja9Isn/nhsMqCLPUuFaxfSWWAv5cdMCa2awXd2evBxebZ8jWQLo4P4dmYWob85X8",
+	"E/Omz1NHvu2TI4yjKwroQuE7QI1ESXLwxluzUW4LC/c67bBkAAi85us2p8pVNufgxguB3avF5BkjnI7h",
+	"a7vL5awGA57CSXwaoczNWFvrs0v5jVfmxTnzdVnBBaSoxLMqQ8myZvSxlg6rLOi1loLCGLZaNBDYzVb4",
+	"cgZ4cyCbGTm40EqwGljM6zwu7DngM8IPww/jpNdjeXX5iKXtLatYTTQLMzsolltaWwggr1A5OBI0jysl",
+	"4CUQbcaBHsCHxt4z9qDLsuXcjW4rr9pvg84NJkzITqNB7yBLTY41ZwrFBOrbl8WHGcsPB2Kch5DcVz5n",
+	"6UNf5yt/jP700ufhUCDUzInWxEjCMWBMf0HWv3pwbyMiW5+892c7z4WyYOqmV7Rflc8T0+kVLDNIjqYE",
+	"3oSgMf2XXmojxxpHRLmjPdAjhRYzocdLsMS36TGrRtN505MR5/vM077lWuAE5k40gCEl5LYrd4hZS6QF",
+	"ZgeiuCuj+2zyS9jwEn6S8GGw6kfOSAKe517yICi7zQDPJEZY24CNAIPxa7eKJ73MNqt3UyiJCziq1djK",
+	"yw2u08QD7CvFRtkpjSq0GCRwuYxzuPsOq+gSKifX7LsiE/oe6A5dprdxRZLX7927Q/ADkB+3vNTXLh0x",
+	"ckS7w2aRubCX8uzlbVRaZmYKspelsmtzFTgyPVmuN/Mf39lv/Qfa+vpW66X7xY+bh+126/4X/iAE81dH",
+	"NEnvpLTLBiINBtKUwLXM7T1JZhIG6mt3+POEgIIrrYpUPhJxuJS0HOMIi7HevBjhWJVLuMdGWWru7/Aa",
+	"gmmWqPFCoswVWaGGw9PDyq3YF6q3FK1lxVE2vwfmkCB0zRWTrrS/emjPb24GHjM7W3g6q+imFvB+rvbW",
+	"VlgJKqBRVpi2otOj2VdMyNISSx8kMTvM8nBm8S1B8BER3ATNFkFXYatGpRHnTXxAujSPyfrJ4785efz4",
+	"5INfnzz+zckHH5188E/6h8ff2WjgOo/WJjnN5mfQuyf6UaaXuH7ywc9PHv/w5PG3n3z3G7/96TeCjqZH",
+	"FUC8XYjOteCq3X/lshekQcFrvjnFnzR07K8bJ0GVumudP4uo2YaPLtpHNk7T2sB5QRRUuuihWUXl4+5w",
+	"16R3GLfgREtCGAWSYhr3gKVxY4HWLrU6sMsLwZ1p2oEL4GJCzDvLZa9PaKKCAbJm4FL8K/ahMFEiE5qz",
+	"gRhLtsyEM8hRYIU71WKvxeLcIdXhC1haVgoVjlcp9XlG5p/KBE1/WxdGCs79uwy2Vp6pGc473NBGb2BT",
+	"jjPr2wARD80Dc21Tqgqf1HLGNbOXKuNaM/eUGcRzUJ06QrDY4yyIPMeUtaVVhe7VHN51SOhYvkvBkme1",
+	"8mEgX5i3HI8Sbn7dXsCpZqFWbas1067Cik6Lvct0t7pUaNYi5ELQhu211eFwC6ugVVlk6wO2jLocnzqc",
+	"y4vjcmPiohYAYUUcax41eJaun2CdbQOlJt3SauBWC6ZTR7bZC+qyo9nK94IXcWMJaKY8sYdLTjQNRt7c",
+	"wDjBMxSgmjgWq9FmIdKct+x1kx6xtFLoqhGgGoUF6wNMBDdhwcungtzEpKBqZWFCc57wfkAFvquvaUny",
+	"MYeyVKmY7BEqh36OISRTU8LZxNb2a7Qom5YOMywh9yPE/Jh/t/rKk3F7n6/y5/5+NpF+CwqXWvl2Pq+0",
+	"NFBwIyzuLwxNPoxZqmh4O6uG6QVSert0LKHimOnMhMEe13aC5rlq98EqMeaCHw4or91o4ZOvrrO4IB1B",
+	"hQLJjS+ivIJoDvhuAcFTFJMDJbrDwBke08QIHQ9Xir6rrszKMAbNlf5bUfaYDVgrOZCL5c9OGALDm54e",
+	"2iw1335RRIo/DGfwsvjwqKIlqJe2OxkIkjJIPu+mQrJFabuLE7Gt9Qd8PymL/S6oRywVvA+GoQEj+to2",
+	"GdlL5GILGrP4cFnWv9hQZPZ65iPPRukg2OY2Mr+AeXy572HMSvJGEYvbpHt6tNZnnOVJNyj74ME1V7jM",
+	"+3CuQayk/ZyxuJTEb/vVknVswKpaotfb8FrTKecjL/DI82atv7O1ff+drdZL9/+3nXe2Ws/d39h9Z6v1",
+	"PP7pDxZq/0VIqb/ZOjquul6Xzq022LHMXeWn8C4ZPuxWPXsqiTS84Io0lU8isr25afnD+pP3/uTJ9366",
+	"UVEwp6CkUKmc2pDlukzXpctbzEsZ4aTPUjyxk1Gq6bE493MKf9cc+dwqqGsEq2bfJnyYCG64NVjvwwdd",
+	"WSvipr0DLMKUq3IQKMVBPNqGepa4NLKes64+J+imbatKQHI/wqUK607Hl2qCHizPFBnja/Z0ArwxmFtU",
+	"FZ3uL9c3KeLxFLANYZ+nGQfOUUpCJemgXtxx7BJvXdpne4SP09S69FIqlcu5WWj3uZ1JG7kRLPrFRpmq",
+	"IHxNbBy5jVPDoVuDay0dvG5Wsmm76sWnyyGDTsLV4SHLp3uAwcKAaakd1bLxeUzNGI9NxyU8LQxlZLQx",
+	"2prDKsFyNoHDIa07+IXJFh7+vOJyEZoJwD7qzQu/Fqip6DcPeJyJQQpFO9KppsgKNTDBivYYw2CQ+Iok",
+	"Xz24fQv6zbscA0B0TZX60eIYBztrVNpWWC70wHIGlrsykC/Xenc7k5WeroV2/7NrJ36m7q5iT4sKslTr",
+	"uSv5xEJEPqvPlnwMM06u+gMKW2Uq5Zuz9xIY4fCwsNXPh2bgG2W7SlUMRlXWuGchLoabmbwCVCv0bqy0",
+	"HDXrpxho71extupU70tLxA6uNFyxa0GbiSWLW4n4sMcCquqnv/7pk9/88Ol3/uTpD3/x9M//KiJTxiOi",
+	"6INSRezLKp+1kN/FiXSxv+WNPXnv75785ocn73+4+pZWqJW1JN+sq2F1gTWoais71VZpwqZpy9R8GiQQ",
+	"yRbGxs/fe/9USHgeRZ/K2rZclPivZuvyGiXRFtMxuqNf2A0qu2EhiS5LA0kQi8srr9Dro9o7dDvQnURg",
+	"bxK9Mbcbk7wKXZNMKU/I5nA5u4zrpxY48gpul0jRUxOKkXK2aJ2CyvdJ3k1tKyryyfd/Qo5YV4yYJNsR",
+	"Ofn2L92v609/8o8bG5EpEXw0xR82SVEPVQuxSuRa3ZZ2cXum4r9XRC9nNCZ50h9geqRkPPZqCNE+1ftJ",
+	"1AC1+gHNaVfpQ52KMZnQmRYxC3HubQT5QquqZ89xAkupqpalOy9Yx2nkRSWvytJdJSIsLgePnbryXqam",
+	"l1fla44glosUAkC8TFV3sIrNt8gZnIm6pt0B0QdBoF0XgVlggj3Ma0okHj62goQ2DBMeaewUnGGxKKhj",
+	"y4UiI706/YVJ0iE0nXWBLkpFbR4CU5OW6IFKsdG8hJDwmD2o7GQPIC1xH0vTenomVUR6uRiRrbDhqZEL",
+	"2/muG5QodjZXYlhDqTgxlAuOq2sU2wLBu01LPXu58tZ+YNAUi4GkdGp+hDNuYEEAaJeMrWaK+rOrih+w",
+	"q6mKuLW9oI6m6G0ypxY+LbuLqsHM8z0ima1IbytxVw1oIFQ1IpCMqRuOPXuQ1850AysNqQGxpHRUoP9C",
+	"V1Td6RazVx5Ww9jFUcL9v2438EqtRadwTHVTRvPDOUl5thnAWJP1SJiS7cS+T/T7lcWoPB1iTiv4/Fvf",
+	"14rB9/56V0tjIACINGVdtadpdTSWyoSB0zgm44ys94WIJfki6TEmySff/t+JvUw2gsLbso3hm2owZzLZ",
+	"AnCfvP/HT375xyfvf//JR999+qO/fvoXfz/n8V1bTVlptPrF619RDQkEdO4suM0KPWVBa5iymuG29NKi",
+	"rXjqx8Iq2s20kYNBkt0TTZWRM8GnkopRGz6VjNiBfi+YxAMHBVVtTlmuyxmpKyvcBFyY786DaDsiOxF5",
+	"7pP3fkYylheaSwACokaRCZqhbY2eXXMTRsSG5ETEFmed0GMWgbNcK1AQvRhBOleEAn4EyTCRScmJ7B16",
+	"aH8fiDT+5L2fLU7Pg6prxl0AIIIdVWasFgd1Ftbr4tQbJKXT6gVh+4rF5qbKhEaX6kO6AyEkCydudsum",
+	"hFNYrRwbW6Lw5qkqiz3bjTCaFijzJVRohREsMIbanNUfXVmxwrNb0hgr+2N4mFWZjcx4V8RBl/pb915r",
+	"vahB5fp8BVHK4opXXXAgsqSndyDFUATBlfS50Boztg4KKI2vYxch8xzsGFckSelUjD1tUEu4y1ljatC2",
+	"aWF633rt1yGWlfL4bO8pZJo1up2sbfr0b6Iv1IV3fgr3gnuFKkpg13qjtlmV4AbBTFWe8FE16yWFB7qc",
+	"Mcq/DUI5asOKTFPo15aynsJ++Zxk4zwTkpH1A6TJ3XIGbG+c9hLzSwwd6WGNyBw5Y1rpJ1YS2zijg6hp",
+	"hOX015me10aXRbyTdMT8blgaGtXNsOqMqbcAFymPid4E5QlDTkMmWnkCGyXJmWkT2NBaqtdB1j/5/k80",
+	"3m9v7AIaWaqMyNEYKwpqHqn/p9mB0ftHpvuu2ZeJhj01wCtCigvROSruANfesOgFZO4gj8s1bxo2LJKE",
+	"zRHMc/7a3mIeMZxbZ7HAJYlhDv7cYTNRqT55GbWuu27hmKINPRSlEt0hmN9zpnUnDDir7gN4RLtDY1te",
+	"PAPmYUPwFcyzWecKDF8eS1NmXFCmOewm/eicMcjHI786ur/varQ4XVjycoL02ZiLVrTqRGQLjhUMsORt",
+	"LPKjyJYz9rB3xzQtqpV2x1KJkdb5JkyST977AXpVNCVfgRYLWNqB/H9/4XoYkywdS+Lr3IYtgmGHpExK",
+	"ZzOCEU2YkXPoWHP8+rWdHX3Ha1Qs9rsB1vzZeh5XJFFC0RSmco6fK5Jcv/0KwQ8JTSd0KjFi+0JtVbvz",
+	"jk6yvr1F/peNPSJ4OtW3K/SDHrQEbzmbHgBkz5aXQQP+767JKwCECCpt8KLUhj7BPc3HQJbTf0JrI2BU",
+	"jzG5LDQWw6Op8/+ZNbf5inCz22wuNfyhns3Xuo6o6g7W7j96dH+2tfm/F2Nj/3GR9WOevDtmmsh4n0zd",
+	"c7lJOjBOB2naXFLrtmcluXP74B65SrPk6vH2VfzkKnywsTkf4TBXio7PsCd8u8APLibN03N8k+WM7pj0",
+	"BywHbiZREC91aF/GrFkXTWBeMwl5ig6H0/FRwqOCbXM2FJmQERkkwykdjiMyHWemKNulGEyrmVpETEuC",
+	"UOGls+Znq5lcq7zwM/72SoGhQY+ZGQMIT5RHBWKmpo5GgQFLj5k0Ee+JhEsWjZ7wgdZ0vSiZcApB9dT4",
+	"NPzlKo1qKo1lr4sJ6dHcyQmgdPWF2iUdQ6Qdsj4nYW5Ebd5x8OtEpIMLhp8o/ETWE31N4m9aaEjLeRow",
+	"hCkmpD+DGsEdTMKCwXLSE2Mekx6bsBz7Q2HB8wQVVLlBRN7mHafWdjbb3BPYrBhZ0X4HF1YqaGQbh9Xn",
+	"4yv64DCnilUJ0lbIamRNXVRxwhvOm7liSwvMgavWpKipIHFWBSTKUJ2x0xgG5BVNvyJJbsxo5rRfjLa3",
+	"7kcLz2PmdpzliAW3K08G35+JBLN8pYyz6gBVaVK62Dh7L8jPk2C8UGdfA5zHczRVWEIN9NLyCHu+mTHm",
+	"k2PrQCTyQ+N7alCHoxQrNncWYP6sMgiyNI4IheawzuGwS8z1tanlq81wsmVFfcMbpYghsI7z/riql5Fk",
+	"FfmaGIq3OF4a9+ZXCZS2i4+oUtTv0O7wNK2hsYtSOLg+lD29VAXNB8v3HphtCLUUI5yBZ6BP1KI+CsvE",
+	"rtXlkmLm5cG432cynCBQ1UzsSDyoTiKdhU7A/3AkHhjDAleaqVgTKHzawHbUEGh3ku5w5dowh1VC2T2v",
+	"gWWCeaukl/BEDkwyeVUBAxwW+VXNqJTAKzAUWvHh94puM7kYq6pVlvppEpprNZ0cMSuYgmdUQPMYW3Jj",
+	"19STUVQOSU+kqZjIcGySfmNhqF/SHd7T75n3D+Ny+khVEkzBW2AW/+OqY77EikjVIrs160YgLI8on9pg",
+	"T0lHDJwsm3Nyw6WXVHKnNh/N2jh/lfUCKH4706o/lcOirC/I9vrOSqSKkJ4EZwu0pQXla/DhoatKEr43",
+	"lm7tUR+1sHIv0ZyNaGLFiOU0uGCSeIxJV8hlgipLsLPwPbThMXMGJhoYGUdfkIQrEe6NSI9ZGCihPCv7",
+	"dilE1yv3E+iMMt9E1oeZ2U7w2A0aVqG41+9kXpgu8ynfL6+hHHa5u+6JlQjSoHKE34PRHCVMGdxFEXA9",
+	"WwC/MngMksrL0lKF7FongS4nIobWPt+OBcO+krhZI4iSGUmlrDZ0bUGxDowZw2G8dI6aZmKmuUxAYMK+",
+	"XnLZNjUv43chyAxQyhmNKppnwC1V+bi6+3Fjs8QydawaKPdgMzo8Gvd6IQ/cvZKuLSac4JumdoQRSdBW",
+	"bfTzmvoRPpbUWmpOmcS7YnrXgr6y0dokiSvPti5xOGAkmulEW6CNN4uPbDV5xrMIMXOmUUEFC1ONZtC/",
+	"eRawVuwP627WcEpy+bPaFa2Y/mSQd2ECFDETwRw2JFESORzXpUOdU4aTW/RCiJw2ywn3v0SS0/JZRVnB",
+	"nBtw3kV5SAaBa9OQHPub3//BG2+tkExVkdeENF6T0uQfVYOkptokpdNnB80hTnVabBMKrjmS+twhn9KW",
+	"NQ8te597F7nvMl5wrTsN8LkmmSP+jb/Ul1YYmO1zskDZrbCYa00XreGaoJvlgy/v5J+TPWZaqaYsV0hS",
+	"rhCmCbDq0dT0BNEqDWjfqM+sb+0Szo5ZvrG5gteyXn5B9X/IMgV9t5C1gbQiacowz5ljJbuff+fJN/7h",
+	"yY/+4cnH/7SxSzqSoQjTsezR7CLpj3MmCWjG0A8QMrecLRx+G7AUf9BbjXBzUPtyQr7OcrFJWttB0Yms",
+	"d6wXH2ZrSaZUwvuys7HnAkgj3wFChoxlEoOMTNj8OpqM7At2Hq+90iI4t7YXSWwzMW+Cy/EIfgOU029B",
+	"dj7Lu1AWaXsLgvtfJOu//fW/PP3orz/7hz/97E+/tQFmmJ4QcRNn0axIONPOGQ4nsUc9JfgiJPOBadO4",
+	"GTDwoIVPW/iLGFd0Zi7JmHONsnPEXwzJQBdJaSYnQ6RCmQiP8DTNzddBAvCF0iXYT7iH2pykWsPAz8Dx",
+	"5V36l+r6KnUnnU/G0Ep6Be7fNRF20K4SG4PSNMVfvePmrnfEQIxDOQmv6z9bqSymU0QfzST1UJsVFanA",
+	"s2Y7VNW+UGpuOreoohjkMiorrTayZUl3KGse1S+nXuwRFeYFgHkDycWgOoxjV1oGpu+otHUYcXRfxsGT",
+	"nNtQBdgjH42CODhW+xM6vUCruc1cnGGlYpx3mXNBlP3urkuCe94kamqFdhiha3zdrGQXjNL6QLA3rhqE",
+	"brQzNtzbhMzZAAipEg6AcBAh+jgCYKk9jXq/AEweQpq7ePOc1t0S8AmCyAM1YHNXoWBJ/FqiYYotOVfh",
+	"0qg/yYboNVdRb5aTW9TWrFeMMU8R17VrUgUghrYJxlej8gFeFD0Ug/VSrFvK4TfZvgB8Xt4RdZcpxq2j",
+	"Zwkky+13hzGdBpO9ptIUibfRklpaNBEf+jeTgZOxXOoZtVRHtdzFcgolOraMGJyUQ0qfe+H5JaWgmaUG",
+	"oVAk9ZyJsX6BJ6siwXZ23ZC02sTQf/DGWwtb9p2mHbBBr/m2nzRmWJiFgdYEKpKW/8G4prFvj1B03kMR",
+	"rJlCUuighRxGmmVpAla47iyXndnKixVbOWzd/2Ll4qvsNK5VUDXj2DUKrX0V3aom/jQswp2q9dYKXUMW",
+	"VxWtDGzCW0FAwimqoECO0EHCFAsPuiSrPbjHLD8EgSJTtVAdaeKH8FIHWUg/zHOtdIWVqkWyRBErQuMY",
+	"g2BH4rjKxe2XIl1w+E4X9A+fSEF6tKLQQ8OeIy6+K1iSNEjreCqV3rFz6Pt2iu4s51TQ1SsCEMIDK0na",
+	"zOZ1yB5icDFD7cHu0KVjbTQIhartDWNLBixVMtbkEix351KsH7k9v+3PfvDxk//yX04e//qzH/7jkx/9",
+	"wuRJfPrRRyfv//zJN7+x3XqptT0r6zUwSpoJd+YnfHmcpLG+xSmPSS7EKDR6ZUmMmRSojz548t2PP/vB",
+	"x09//H2z8icfPv701z/97Ae/ePLdj1dYN6YYz3btDq8Jy9TPSJrPX6vheXO8IskSxlWR1gEX3NP/+pcr",
+	"rDwbmKiIRXJvJqSiaYXU+yUsHSkjMphmA8aJyBDFdsn21lZra2vr+bm1RYvKhMwWx2TWsHHtS+bUnv74",
+	"l59+/N8+f/wviwevMFR5mwrX6XAkUEVUo2BVoLoiws9cE5VFlWazJV3gZ9/pzQssmmuoUlGDs74lXGlj",
+	"dUd7BuZJhyWXbZ88GIhc3UlWC9vu2dL54TwqmqZTYhT+GaNOOAxy6zy1T1xsEAZJn9/gq3kN4z5bPqw8",
+	"ZtX5hlaF0RRNR1Bfy/SqAY7OwD1gLbczGkogGI3P3j8vLGcuwh3iSEHYKdrrHTApw2HlFj7zt6PMe4dK",
+	"DBmvkPb4WFbajxJJcpEyMqJTEgsbY9pLhchBFjB+ta7gUqTlYrEzuSfQxl7RCZ2CfQLrWGRJd2gstWvR",
+	"2sA0fYcXYEC4AkYlgFQXIKruGWisza6jCgYOGgtx7tgR/OTa6tXMXXFyZaO0B3cL5Ypj1SAPp1AWeTfL",
+	"mfVXSWFs2DWhWFLNblYo7m8zz2c6IOVJl2Gc/SCJYy3bGE9ummRhrbF5RPVS+ev+Oa3U6qPeRMS6YjRi",
+	"PK7KOzgSD0yRU4kLIe4TqKoOqrwRUUpRMVyoAeSWJqp5qaS5NJZQqaQ6uWX5ivSh2OZAhzenk8327fch",
+	"aLCpBkGrLEQlggu5i8ESAKWymdwtF+pw34bx8ow7Jy/sKbyIUMONWxflbGe5GCWSxUQJr/5WoEGv3wG2",
+	"PJDpOVuOuago07NMSAjaGGsiQsJzDIKJhbe1siMki4rMaEW6lHOhIN3HgmHK1G45dgCqUo0V0VcdhExA",
+	"ORM5YGmvVEqI2mpwYDX3M5SqUjTUMtxKdIc3hVrqnjQHUwVuc9cfGVtAhSGMpcsceznUBo97Pthm16vA",
+	"Y49WSyR6sr3CtoxxPbYqHsb6YBkk0mMsvoJen3oReOmr0QKtnEvrdxAeoEXfhfI6EJkzrSTPojb3ORHp",
+	"RZCXqUO1lAobJklr7MOILUdqbq+XTqG/k/TTgCZCNZDBIoJnW7Q4SLiJy2PvjhmvSOk/FdFhSeIwzdXQ",
+	"mYeEC6jtLCwOHu2Gkk+oPByJkJHtTZEzA1OsOrdLqBwaN9p8OTtPtsBelBpNa5qIwvMO9g7VlLdb9Azt",
+	"SPZuxzm0M9pnQBdwmPa7kjRpANrogGvMJbhkDyaVp3NW53L5ZiB7M9ez9QUS1Rl7IdUieWDBmaIbZNFV",
+	"WAmOOyntsosDSMP75pbBdXBdJt6tCtfhgOWGgoqLQ/rXhmsYWqSK+xePvpfCxHwqp/CSCbjVJ9yQLXuZ",
+	"pl7900DSaUM5qRJHDkwY9ZJ2QxOOc7i0qOMuStCrTSC2iyoyV61mmV4a0XJx77P8o7zSECBc0a5ADJup",
+	"kggt92Uq9N0xIutPPvz2k+98+OlH/30jIts7re1rEdm+1tp+ISLbL7S2X4zI9outna2IbL/U2tm2dgNX",
+	"EbNcnpOO1qI1GET/q0fR/+ph9L96HP2vHihorrtnPAB3w0JtnW0IYryX6PPcuIMzzdPp4Viy+HCchR3P",
+	"mp03Tun00s6biD2VBpTZNJ2AhwVBYrZrllnO4p7ZXRCf/CM5ZdVXiyh1RVxDaOHOtrLS93YLO+NZt5sl",
+	"QmxrB8/qE2NeKv5bmAhUhT2rDFZZ7dDUxIXIcHxnpqn+4vDEShQpIUbo0N+mxwHyG9WaLavSxKmsihBv",
+	"XMSgqF8wQsueq4WNo1dt4YzQ9XRlh8fqUPR6Fb0khW1CZlRPEwEJIrZm080Lco7oA68RQumWWRRRqj91",
+	"wTNLRqOOXLQB3EyaMUIl1NkqqPDXXeMwcz33BGdkQtNhZHJvuRJwVyqh2B6RCe+nDKPA8RO4Z6E+T4Jl",
+	"RV3TC3gVcqChDusZNVl6VIFYq5SwqKaeytoWtd0owEG1RFZoufZGQMU5A3L0S2cUSwySJ3bPd83ndysa",
+	"/FfsfpWeyuyYcXVYUZxiGZ8QleoQkjzCgjQoraaPf836Fqpctc6g+UI0GeOmi4ApWA3Cc8xokw6O+lUP",
+	"Pp7vxJ1DCegNjvQMtPFZJLlsvdys51Ueu7TY2XY++kQrSh8V8C1T7UKntWTdnFXIPzLpcygUDO/sYnH0",
+	"mQ7FYPR0/QpILhT8mKiKUoV6pMMsZ72korqAVDRXrqZWaQURZP6yNDW/S0IzWlFFbZXiHY2CkTB+yB5G",
+	"GfKzG1xYK2Pm0FeRKTy0cPdkieirsWTOv8jheoR+zL4uRtMUuptg8wljeovIZJBgTQsItgfkQBsdHbGY",
+	"rEvG4Cr1zJFyIxihgQ3svBqh+AdfT8e/lGuH4t9srVD8zdWTMr/S0q9FxVD7rasbCr8XBULLfylVETXp",
+	"PP56ETApJFCUgNQobgRp5rCKEt+kQ2ZK+JXJAT1PIo0xABn6P9VaaQ1+l0sFbC0XJaTHmMdkJO2xFoEO",
+	"NEc012yWvMECEbj7nOzfuUGGzNXO0/RJOlIMxeEn7/2sE5Xb8PqdO3rgLilalWxCWqWeUu+V0Ryj/XB5",
+	"A6Uyc6GVQpdm875prwdGZ3mFSHwrIpJBDjiWxReZvGqebBKDy4SmUmArJb3EP2pdP7j7WuueGDJuOmIB",
+	"susZukIMExehswvN0w7NeMVqDbgePYJctl4gUxA6GK0/ee87Tz7+pw0sOeNBBjs+jaD9O2p1mwTcJBrY",
+	"KbBLbE6kSbrNU9FPpEq6koixkpCwaVqx29IxkU1dI1woiINZf/KNv//th7/69ONvP/n5f94oUtUT3m9z",
+	"22gKYrQZjZFfREa8xksfG4LMNOvfbPM2/8IX9sdqwLhKTPjgF75ADvRqOvrvIk++bqpZvgyHTNrjra3n",
+	"ukM2hR9Yp8jzMbjV5mXM6dNjRqZivEn2AfWOWCp4Hxiej1BkXW/wo19vGIUCbbBTMW5zaXunoE83MV55",
+	"++UVs3dbgLP4u0s2A8dYmx8nMjlKGbRbSZS5SyW5tnUtIuwB7ap0StJkyIgUI4YLKPdKh87PBmyvQvm3",
+	"L3wBLLwdyGxCCF41dXa++DUpeIes333tOnnp2vNf2kBQdTTadSLSgSppHSjXDmek/4aF0vRPRRW3jt4d",
+	"1r1M+DFNk5gk+sKKSAdL0O2Sdx5iMeQ2N/Egj+534BLQW0D97IjGWDF5k7yJ76BtOuHkq1rtZRJ9Pwkn",
+	"r/J+mshBm8O1MhVjRM/OfrfLMtW6aYoi7xLGOwYYd5nKEyY18mC8DNCvokPoBkY6N2I2yoRivDttvcGm",
+	"Hdu7bt2UEnl3zNocWR8ZZxo3dp5/Xh94TrsKsBtCzyl5660br2xsAobi8ZgYAI1ZFhPbHP50JOKpcaJh",
+	"j2yMD0DrkpGjEi6VJhnRI7QL0FKTpMuK4II2dyNb/IJxvQY98PDazs6evplT5k1izpAkUm8uSVOSjznc",
+	"JJTkTOVTz3uQKMTivmYY17ZeIkmPYIWK0pdtjl7p7S0iN8kbbIqnCIZsPczONQK57ZvktteeBF8Cxmn6",
+	"lGSaHiylQC8hyouQJnQk28sAQGIOWmsAGulzpsY5J52HpA2Sdnttl7yzubl5PyJtX+bWf2+vbW5uttfI",
+	"ow5W6pZKi06Gce2RjEpJOvh6Rx99n6HPGjyW6JQcc5WkpOMNDP1UtL612eYdK+7JhHdZxyxOWtlIi8oo",
+	"FxB4QQ/OkaAyAVmqZnPXBbfyH3BSD5/luNtlUvbGKfnKq/cs+qBhCVH81Xu034k0h4+Tvj51c8fiq4iy",
+	"+kTB3UAl6dzotW4JzlpvYnsYIHLEIONtbfOy0O8kQE2SGkid57aukVtCkTdFnPQSFnd8T4WIp2ZfB12R",
+	"IXEiCx5RzYZJmowShdEimuHpBXf0tjX7wUsFuJO9lvSfzcUEP09QiJYdsk4d/em5JUxnYofbvGDnG5sE",
+	"KrdpOdrk3Wt0ImOu8a7zoKUv2hZ+3jFZ7DAU5dM2F5iLguKvuVf1tF0tJydqzxGo/qMho+c2vS1r/G9z",
+	"8A+yPRPdYZvWFnfBNl4BlJMxH3Ix4fp7y+aoMmBD1NCbsaMDj6TkaJzj2Rvil7YXF2I+o/G0zXOq2B45",
+	"YlOBOOEdciLJtZ2XzFWh2eq0tY+O+IRrAVTwWG4iUrb5DBpimEmsUcMEQ9149d5rRK/6pl605bpwD0gS",
+	"57Sn2tz2D90lHfdmC/5v2obAljYi//Fd63AAvG3z0iPJ9JdmrYZ0vaUl0LwvZcibN7SwZJ+1uV8GCLKL",
+	"tegF7WJyd9UYpuqT5wwgOn/UMq+1bsSdPfLuWCimAe1uNCqHs4IKPULCMQeHXU9MRVQUAffv3FiL1o5Z",
+	"Lk1D8M2tzS1r7qNZsra79tzm1uZzEGKuBiCM26JQlnL03/qobzgyuBGv7a5pznrDvgSJNnTEFJgDKzpZ",
+	"Fa9cBZysbMzovWgsIQ3eNDz1QHNMeB9E6nfHDMpWWonampTQILPIXGP252J/70O1uUxwiZrLztaWaVag",
+	"TIKXL1dpeUr/bam5wGQFsv2MMgQ3CzhyDdAjrdNpzDINrh5Fa89tXauaxq376i2hLP/F1BNjDVj0nauz",
+	"qDWl8WhE86lBg1n5H5wifYn1Cw2G3I/WSvwSUy6opynLtfsmg3Ae2bDVpQHR0tiWFNIcaE73XdHhl0U8",
+	"PesTNI3jyhqxysfs0Rz2bJ/13CHM0ezKHtCESismbZ7B4e9zLsZaQinKlxDXCLGsBDbFCQ8ZHkVz3Ojq",
+	"Q1u9hYtHlazpK0wVqHLeBLsA5JdFl19hflEZQ5l4TYOEiT1onWlqdXotUyIwXX2ZFDy3OLG1WYpoyodn",
+	"ex9qCjYm0Nm05yylXSNauAoOrjKf64IKClQBHZSqjOrS5h37ZWeT3DYCuHfxDqhE8zOLvSJViSLrHfcr",
+	"SKIWvp0N0FQR6M54GLn4HTQSlPWzrZeIpFOQqieD6S7as8vrMMogXvxlCngLLkOfCM6N3dkI0ib87qKJ",
+	"D5otQVdJfWBaEj0DysINB4jLOM4LlAAkkefA+a4iEoHz59LoT4TiYfY5KajHAeiIdYUW2r0mfbtehiYX",
+	"JBW8r1V8QzIShW0tWqhNcr0oz0S99vV2dBuKbNTQzTYHoi3OwSdYW0WzTGshGsJZz1Tm+DdIDACkiyKG",
+	"IhihUiW5beMAnj2FpDr2xoShoAVGMmMEZzIiXTEa0ZZkelzF4l1nff2yvVwi5/+KPL+XbYL5IEsh5sP4",
+	"BBvqRM07CVrVaLbmdW2XZKmmoKT2RD5aABnQY4usGAVOCWMJ8eKTQvuyoQJgQyttr4mbd5llhSKm6laE",
+	"7y+/pPPkIUV/yVrl0zpvnhnV0wvDQ7Zi/lAjv9o3HlVdYhBfMEiylhLElHYB660+oxRC69d74zRtQTlk",
+	"U9QG5MuUKU36RIk2H9C0h29EBCvIYAVGJYgthLNh3ETY6sFgUYL2dwrOCxbvepyBXPsSKcrPyIjQ0sjw",
+	"ElXeK1GbY8l46UdtSiwJFHn+CnIwSHrq8Ks3DvT9SgYijdHOpTGxzWUqFBmNJWSs6fV4oxHR6wFKXL/9",
+	"ivPu5/iK8S+2uWmILaFdfuRkcacrgoTOhbJhIxm1Bq2QHeC2SR1+Jq0AsLhLsQHYjOugEIC+Eq2AWMw6",
+	"i+v/AI3IXi1N8JI9+dbHv/3wV0+/+63P/u7jjWa06Yhy7rrH9vIg6wapFU301hWk6BCrL5h8h8JTSiXp",
+	"BLrXd9Dt1+aJijT6me+IyimXtIvOZI3zVmY0ffTB5YTRFCK35J4nCsz/YNhHCjKmXvQcUILdKiCKFAaK",
+	"LMrDb20uoYp9x1wVnT3SQWcgOEvAKm/9XsZ9SJXxfhxy0bGUZVyKjolp3gR6L001E5yiZxhK0KFjT+vD",
+	"BAANejDtYdKQcXq5xEmJVm7bJM4jKTJk0409fT13DKCMq522uXEwm8K2xgvcgQAg430E+77lXwYS6x3b",
+	"GdcrwNWJSAd28s7W/U1b7qPzyXs/29gk++A0dphgltHmzs+jBGIpgFufkIwIO2bc9WVxjnOonGA8Opq4",
+	"FvCil0288bPLkLymRhesqRfTm2IWAQZ1G8irTBimEvQZ8Sh00j+/tTXDq5zsbSB/amb10NJirXnS3mDn",
+	"C/Xau+CSDZMeD4PGFcideEycOrKaQLcUBcKHtwSQXmZvmZmGI8a4oOZlwiggwwD/tbltEbJQKyjB7lAi",
+	"igpTJP7IhWI2EdNmCRgjpWGHyqbGlw2RmltZ24bpQOzskCwGM6SvFkak4/TFDgTQYHXkXIw8QXO0sUlA",
+	"3YH1G/YM4Ztoa9kjljfjjYMsuQNRGzmaYGN0msId2OaGuL3GZt6tjEGLlm9vkltsYvEBokDMctu8nGGO",
+	"plm7Z9/GU21XbfPCsEomgymEVqFFyS+S4wyrbQ7cwz26Ik3gBFkHkH3l1XsbNjiiiIsoL6DNR1RL5xAV",
+	"3SNcQECOjfAoZsVYj6kYY1RcovbwkpokkrX5te0dcicHHzV2VXuNJmBENpUivHR3Gbyt4FGF5DzPIvQm",
+	"rdZhelND/yDMwzcLdHou+ukLRddCo6TizraeCmq353T9XY6RuoFAfr4GapzDlrQ3lDJniDvtRVdtjV6G",
+	"/QZl+5dDSy+Xsyrswba3ART8UxLjSjXvSRkFpd0zP28sYB8WcmC3bvPObIB3Z5dMRD5ERcMGVRvKLxh0",
+	"NjarhWYOba45cYTBNYkKWcW1EGubOuESXKUYfY/Yna5f23ppo9Iubj6cs4pXWLifaW3aGuGN4PpvkVqd",
+	"Bd1WRDszuoSeFS3byqJl857Omkhfw2ISY6nESMt0A0Gg07u+LpTQAhKD7uIsyTHCef3Je3/y6ccfP338",
+	"jSc/+eXJ+z9/8p0//vyv/u63//QnT3/5wcYuxjnZ6za3haxN8VNTRDsiUuUMRMnYlSqKCBSqxhCvftJT",
+	"xIQXG1IjHZzp6UffPnn/f3Qco4Bi2yaRBWKtPY1c6+dtKL4gTYVe87r+2IYUmpjXIctMVKwWU0yEng11",
+	"1YxI5Qn4jDHSbpMcpEkmIwL5Jsg/rKzYS1ImXelusHhPaK55SNETQYtZA5FqWZ7cKeyAkWcAxDG1LLlO",
+	"uRanaKQZQptT01JhI7Il5xMtimoZVkbEl1hno/A16k83yT53tgGhyJQpx7cC7rXICDdQ9AtqNlpXO2cs",
+	"RhZphOpdK44l1rpMXs2pBOnGFc0a81hwttfmzDyi3DRoac789KjsjqGNVzD57tl18V0ScwIgoThryPuK",
+	"nOmNA3Iw9W6t2ZvoTDkaJJ8tdgBiktq5K9gwTZXTBCM9YcUlSfrZcJ6g444MEqlEXlI1L1r19g68dFW1",
+	"cr8JVJUlpegUdY6HXUxSQYFuqWdBdK+LCcRDYF0zS3jyynxTKn23rHxcofipTrkrVcfWFLSqhKZyCcFM",
+	"pUAmcIcCA5Z4V1ZyC60rB8SSDphewRZO2zymSTol+Zhvki0M6bbdZF3zLZNlrEWMoWZ5Awszk0sRtfmE",
+	"5rm+2YxdCYApJpyIozTpAxZITMvTmvZzLzxPuuIYUk/s9XdFQhB/a8poTtKEHiVpYlJdUwGuRxLTEdVa",
+	"vGkzELpn7oxncPTsheQZ9Lw4Bbc5XZzL7XTAVHHwZ0gsobvIb+5feffcsS89c+En5ymb+D16a4MHioTR",
+	"ZyZ8ICtOzCKG+1MNHy3eCeGI57EcVzksE8VGmJrr96gvDOIdORx3ojl3pmc3bfPOnbcKb6ab/KEcjh8Z",
+	"ryapc2pSrZKgoG4Lx5W9mqSRU1MrE57zBjfGfcOmloC0XuW8mhGxKXAdcJ7OugyJ9RhyOnJZrXrgK9I4",
+	"C3EZB2+8RToA7A6k4uQMUm+w25/pCjFWrIItG8Bb5915cGZ/ikvxvvkLaOx/s9hwVh449JRqhMJT97xx",
+	"Fmur3XC15LiADoEU6qRH26/u/E+g6oY0a71Ub5xdxOpMcNn7Tg7Ha5VB/Igu0vjCYA7wVOU2uN8mxinD",
+	"AjCYoc3XOzlDXRHKpHRIynqKiLEyYiOwJBO9ZHF8QOXGJnmZ5l0Ra+l1/av7t66+un+rtf1cRPS/L0bk",
+	"rTvXW/sRuXHvtdb2tQ3wShk3VuRX9yMJ76bjmMV7miUe4ZAuy1P0UERxGG9DMQZUhmwmkOjomJ9FE7LP",
+	"zTqK3oEEjShoXPF6CNazvfPleJfJ7BaQGgRBmesHyO4sY7CWWMIZ5mHNMdilSTrMSK3Js17qPXBvXYTY",
+	"GwjKtd3tBpTHmB/uxycuFTRsG76dadBw/fqaRg/bpa0aPRxeG0Zb4vpsYXUTHxJehtfsJujbne/xfJFh",
+	"zKWOfLXKiDVYms2X4/D0T1P7yqWZ6MorNAF/M+Z4j8ALam1iAfLJ3DbZqSZxeOPcyftcMcOV569HCyxG",
+	"dDT1RI9nwlwrukO9PqyOM8/d8QyXVlnhs5b0ipZXicrl6ubnfVBuooqL1K74ss7j32tRzoxha7DbYuvl",
+	"djMrnlGVgbZcfr1jqvbPIoZXV6UDs7r3RQ8ttGLCi0o8RUl57ItSap+za5ihoraqI9hWbRUKHttISmio",
+	"D45QRYcgZY8iKAjYsS1OtEROj1G0H7U5BOUKUxzS1rGH31LaJ7HA4Dab+AqRR6bLlanwA5EuJvk2Gx+l",
+	"iRwYvYGziemz5BrazDVaqpCP5xH97KXkAI5fnJi8FIGZyizTwnR7VpbbaTUJNaKZGoZ21fh/PX4W8s0Z",
+	"XIDYdzMaGJgQbdZN5CGU+TPODvzNpqliyMFYtbBDk2mnUbRfimzZKSPxQQeOyOxxo82h6I+rHGVi7K2e",
+	"qAnUNiiKsPNNRCZ5ohTjjg4hyt8z6tk6OrizTXLL+OzzRDJ9p9kGjF0bIha3uYmNsMXmEm7dlBgar4UO",
+	"qZkLTf3qNnIXg61cxTvszXMrMozIzICWnltYBI/lttSgDY6ATTiNWPmlr1BgN119THFumLGIGaaKSdXm",
+	"5sBmJDhhOuN5QZFtvk+6gnPWVSI3NgENEVux302mmVom0lSazfTYxNYy2tXDdDodW9jsyyQVNF7fIHP/",
+	"/Tuy5dVWw05GJSYdGacIOkTaPBUi221z/S1II1+G0l1BxP5fYfIvP4R/HrXHW1s7L4C09eWdrS0coidy",
+	"0tUg0WNtxlRRM7b+z3LbTcnUIYy83t2Uw3FEupuWWW/g63abMEzRDQkfSnrM1uH3jcD+rc7ldSlRQgwN",
+	"VODQcBgIi8XaaZu2x5K3Wpkylq0/T+SGAX2b37C26lEiJQOnnUNp8wQYJBY7gyAZ23dPwMM252zCoEjo",
+	"JrknoBXbWA5YTHIK9ho1oByQICJyfKSZxxFDyjRRP23OTD1ejeKdUkHXDlk3xfACNW83djX6tnkHPZ/g",
+	"BOh45W87XqNUc53rn12lLoMDbb4Oo2MdqB2LoB7UAfOiouKlBUAP6U5fqBumFmURxm6SdICaE0lSMbHA",
+	"0IuCWlQA2BiDmqwNDqpn0NREHFGuARrnAvQncgfL1qF2qa/eIk/JANN+0hWjo4SzeJccCTUAHXlaVE2E",
+	"VRlCdpIOrNcsoWNg00GLGtWT5GLcH5BOiY46UZsDq4Q2Ympg+JPtvxgQDG7OlChuEkTdKcilY0NAspwd",
+	"J2JsWeCeZhLCVLMGCawsx/kcokojt93Jitvf3c5boX4jtc0Gmip1q6lq7AEdZaZrIEQjvlNqn/Xcl4pm",
+	"j8+VezKu7WztvNDa3mltPX9v66Xd7Z3dref+g+3GtPu81yNqe2fL70/4pedNa8DtrWvbplvU2r23b7a2",
+	"trZBN/Xmf3GZ6a8V029507/oT75VzP2cnfvNt77S2traARAWTfZMgr7fIU9/9ChaRqjzegPWGyDr79r5",
+	"e5QlOcrfRrC4VC3YE+HJOmpZn7/30yd/8sMN8DIGCmhSJ0mZu/6MFOfFDiZrODlfYX7BaV8xsfCXbryA",
+	"a80KP/pOSwVG8JomeCuryis4n7yzNHdQy9yBCau3d5dbQiTsYuzeDUt3rNaK4zwNb6GeHLUmuOIYIq3H",
+	"X7rtzXQ8QFEu19f1EcPflECJ0AqCHgLb0PA6HC7eeVSLjVcfWunsMIkfXc2Z+bVZ/Sfv29oCUNWCQqDr",
+	"kp8NUKaQu3Z15tzPIax657xws4qPOuE4keTdMRvrK7NPE352JRS4CRSGYZuiUT3+MK9FTNX1NNtN5vzZ",
+	"gJuqAtR21ZdF7G9D8RJj6NDqFBK4jSdfkbwrrLmGs9CcQQF6BjW6vnpw+1ahs2FqZZt3DvQcB0mfUzWG",
+	"lq5fxtYGY548sLof9jiIjrfNswF7QF5/c/966+D1/Z3nX9DMtb2GjxS+u4m/HYnYNEhorxVzY/8Q0zhh",
+	"s80hcM0WiYfq7K6AMawOttO6EZukYO9v96YZ62DSCOJ5F9JR8uSYYd9ao2B2GVkHRRkPAOLQRkncKghQ",
+	"4bG0eWKIZQOqwWtVk+QsY1RJcjSdXdAeNDHcefDAVV4WY4C8bHN3P2pV2PRxYKk0ucOYsgMg6edioh9m",
+	"dCyZ6aGrSMqoVG1eFLK/5yBnRhjnnMWeEUB5aK5fQQORZHC76DfavFNq9gLarGbXOPhbd2+6YjwDpTJJ",
+	"1vU/YEhItb6Ok7W5XuFASGNk9Gz28Sjh+K6pQQTDgQkGFkUxKCg5pgpKgJBUiAwLwWOWToXpPMROzt54",
+	"HuyGdME29CW52bmFP8PBGhOKnSwqOmxhHix2DFrtUhGZvAr4cpWO40S1UtFvZlVHq0avF5E7N27JyLZb",
+	"kZHLmotc6xMZkSPxgEDHqajNrdm93AamZQzkOdhfrJ1ZjjOWHydS5FekTf4SoxFYttcHIo0jYhKArRE/",
+	"Ip+897MNZ6f2DPtoGjS9YcwLbQ6sAvVlGn9tLBUzLWtQc4FRRpQnPc0Vu6mQbBdyICHrP1Fknbb5EY37",
+	"TPOXoqORMYziWqHewUYE1B+hHQj7BsQM2q7CdlzZCZtorGjeZ1q7O6bpmEkbSQIGPa3Kb5ID2wAtZ7ap",
+	"TCr60JRBk7UXLo9V9TVLw1lYpRVsX+PBTdFfZAGDcjx6151umnQi0pFTqdioAzWChmy6i1dPEtvOPMBQ",
+	"HYQqrV1dJfK64JOFcS/7nBhvyXoHUHQTo6awTC8eqHkBXEPDhMfu1c5GzcIwxaNyZRlViuX60//4Dm19",
+	"/fD+F9vtTfzpC38QjtgJTYTH7rokhmZ7bic02/JzgMqwqooQCDiaicSK6ZSsQzsf8I9UglYTRHXAU7NY",
+	"Jz21H2rVdG4llp35dykqBoj5Va6a6OVwARDGVYVqvtp1ZvrBAQMpN2B7577eenHfQeIBrCEVfcwnSY6T",
+	"lPWZqwFcXhVZh5tLlkrQZfM325F40HLdDivNPvv63ZfFg3umh+P5nYk3UZ0t112ZFwL9l+1sZP2zn/9S",
+	"S90jmqYO1sWtlAmpWnptptaRJFRTHIf1juiU9IWW0NeLmxvv+aqzqu8J4QNraVNDV+Y96MR3bvUr/OXh",
+	"gi+6KmQJQBWYxNnEYdOFINN+DL2HzJRL0+nVh0fiAVyAh0n8qJkZzPvijM1g4wByYgH+3yHkxAVftBrV",
+	"BDkdllAJ8QbxhWCoLaLkpr8iiUy+zrT6kvQHWmXRv5JuSqX0S7s5ZN4D5QsSNKSiWvGh0sXyDhnLSKIW",
+	"ILxThBZfTDfdq+GeHDNSzdexS3pQeNx+4ewdBI0qipc2Mt8CN4weDkYXghYOzCThZELToavpgN6tr0MR",
+	"PeyFfJY3nIPKM8pF7Pou8Y4rEKf6krPIcoGXnJ0yxBfA7NZLFNRPYWkPKwFdkTZ5rCl7uPrQ/ggOIo2X",
+	"LevxbnY7et9f7O34u4LYl3g/LkJsh2GXc0Ha6a9IZIgu1KJA+CzpDomComCuGl9R04r0RJqKyeLr0JkL",
+	"F1+Hb7pXL+zislM2ubjQUlr0sz2aAkO4kINzoHEtrJ3HJ8HO3iwnR6k1cMo0yVwdtRWutHl8BdaXSDLO",
+	"Mpa3uhob9gg1f+ZkLEtlW7HWYUX17TLgn1EWYtd3iXdjgZvVd2PRKv/C7saimXozBdAxgKsP7Y8VCuCC",
+	"k7df33ilOg0d/XgeNZRbgPitO2wHXlu00NjQ23y93KEDc1uSIifFa9VBFHugysWHiqYcpgSz7c2xsTfb",
+	"JR0WR0deFdT1azs7G9W94X6nKOcSL99FlONQ+HIuXzv9FWnqY5Ywdv3k/R98+q8//vwnv9FsPirzckhy",
+	"oLlKaFoUxT8dIV6lWdIasmmDC3r/zo039IsXdj3jhE21Sr2JPfTZ472oKTV5gBZmSCAwbtWL4Zb+OReO",
+	"1Ga27uiUvHGRamoA+4yyEFzdJV69Fu8q8axIaLpAjHqT4o1l3dE944+eu5H3Zpq9Yw2VdIrlZ71lE5pl",
+	"jJZbca3AOa4+pFlyOGQ21PFYDNnp7vcoqPAWs5xPUORsX9pjMcQ63bilGKA+U6YWJeoiNc66wWcDLPUA",
+	"Z0l653l/1qO/B4wLQfsDJTK/oVqArZbKyGuy6AsRn/ZeXCYmE8B2gYGZwfkWxTOtd4XJu4wJpK6Y/DYN",
+	"W0h7UxvOIYjBkwD2EZ162XRKXJjf2DvoYLgUSObe6s/vOq1SNd66e9Pvj2L73x4c3H3NZvV6mxATTu68",
+	"da/Nq6J+cSAJ/XP3Qb8LhIeZ+MKozUdQLZASmfQ5dFrAB0QO9Eygrbi0XeD/FRGAFcj7rIkGz0II4Up0",
+	"d6FaxgGGpJq6a7MoOE9HkOueaPapPxO9XjQfhtiUk8LKFqsRB/DahSkROF1DHQIDxi7ioNCcCO+QEcNk",
+	"9qMpxt+dqRvKgvuZFPVhcZco6cP8d27cqjOylc/I3pB3btzCiPcRjS8yAMNfjSfxF8Vj9MLMpQjhrIWA",
+	"CkHmXdaEiluAh3Izi6sJ+k6ecAUAfBlebpJe7a9eEiWwXcYeXuMjRrn0gjmPofTjpt8TG2X9iry6Xm82",
+	"+NFxiaV0gnJj7K1FzbCXk8cNRAPqylHCKSZUzjjyg5jZpXl8QVFkwJJgPrJ+NJYJZ1K29O8mumIb8uG1",
+	"ZnqNyAHTcqTLR0F+RiW5LmJGtndebM7bAmh59aE95oYRRB5WnL2DdD5EGZI0TM+TmAEOU+yjM5IsPcZo",
+	"7b5G7HFmjFRQ1Am+y0XKbJuofe/z2FK7FnOTPiSmjBXSCfRt3qyzFz/77P8SLcVGNqiRBSzsL1SIu8ug",
+	"zy6duXpslgbgjcaWyEcykPpKKLeU3OaR1tUs4ZdKXhVJqpKp8qX9jGL1nRu3YLGXh9I1Es2zIs18RXPB",
+	"GXEGu4rqtRSCzZinQivF3mXCY+CDWJIOeWEqGbDCakxPWa7k1VRMWotLZ94UkzMpAtFISXGTNVBRboqJ",
+	"15EhFRcczX/H1cFWmJqRYl8zzY6wirdJRlx/+t9+8uTP3j/54G9PHv8fJ49/c/L429VMqFko/1lF8Tc6",
+	"ExfeuvhIXIz9bHT9xTgVaa5s0p0L4u9SabsfK4wy6lKI0ag8AuPAbrEHmdBk8tD84VFl3uBrIidyIDJp",
+	"a53rYzdN8Yyj3HnFsS6e6KkJzRlZf3nn5IP/U+PFBz87efydqM3Z5z/9609/8+NPvvG3ETn54Jsn73/z",
+	"5PFfnDz+x7sbmDzbS1JQZwrfOoiX1+/efC0iR1SyF661GO+KmMXQ+a/TlcedTXJXTGzNHNeFzhbjW+8O",
+	"aE67+lbwhjXvQQqi66GshMBuNdbfYvaFReVduXrMCIRMw4STjumGITvBPnYA5us4zvWDPzxPU7GZBaes",
+	"uhQAwtAdUYNrQqXb18XwFQr2U79oMuqyM5WTI1cr0aFWMtL7IgjE01l9zaBaUTG1ZnzSwIlmSOM0E9SF",
+	"W0HlNOg57UJWbFVPrEbGJlpHgGPD9it86hqwJLJoEgMNvSGuxKspZ0YAdMUSb2y0sUu4sPUs9QhUKdod",
+	"mKAZLkye7kgcM7lJbtsm10Zbd98R95kmRGjcUFS6jMiIKniohN9X8gjLxY0op30G7TrNeFoiafNJLhSL",
+	"/Kq1WD/OogtNUzKgx8x1u7SdQ4EdsViT4L5bYjHtgBYNHRKD8ZjznUgoUIBHDk4+zQ00iUA38xkX4B6h",
+	"dkiR23mwCdBkAKzLjtPm1lN4beslPA/nRjRwC7GLG6M5dnE+cq9iD9TVrjxewUBxcVKugQMCpdJuZ1Bh",
+	"wnJWwFbzsms7daVoDA198RRLuqtJj6a1rFajnr0h9hwOaL7r1kr2HUHHojsGskC8Zw8U45qROjsazZlP",
+	"2FGJsi/GNgnLxgz32eazZYbt5IBEyjEU8EiRbhAIC0WUOT581ez6vPgxFPuZuXRg6dAFUd88ZL0QIURO",
+	"3rr3WuvFDcuuNRffbHM09+diUnIY4ivmDnPev8jwXMSKRFqpxbRZNh49zP5nblyQdCZinMYmDtfUD3U3",
+	"+xTKGkxyLct4LXAiQitYL4kTWAbMz/CQ2rzgnvpLWwGZEzUReh0ygp/s4WuhCb3IdoY2d5c5rBvYIBSU",
+	"ETnpQYFXK3kNKPcK6hTTtTn0PsUmPcWx5FgaGie0j+1yhR7RsPsISqrrO9PKckHXKOJVmd/8nvVaUBjw",
+	"hPjc2xoVHfYhTiJjK4RMQGuNiiaU6oJiMDXar8KlnEwK27C8tZpbiTFXLUifqNVqr+v37sFrZ6XXzmBI",
+	"E6OCyUWBdloXnJKnBNZ1MiUmikLsMx0n6yENG6/LXhhzGL3rHExW6sI2BS4bB3JCuWlvroSiqdzzqp3P",
+	"vo88V8sYmk3iNLHdkCRbm+RV2h20eZz0eiyHDBsUTqHENZamwZvdyuY5o1LwTfL2gHFIsNBDYQeGNkfu",
+	"aPopDGzwupFyslyMEqlxFWuom2caiV253DZ3ljLNJ0c019cQAD3EAQE7n+FsL1jfpQSCwMzVzRkd0qFM",
+	"h8W3L8h10BV57DDHpLgWCY1Pf/qfn3z4UbUxLqZycCRoHteFu73iXloWJyYiH75Cz7nxfrG80N0k8qHW",
+	"OKWifagvBSxfuuAtEzqedIfjTEaEPegy+FRGZAJ9UMDUxkSWsguLhOulAmplxXSKdd76KYV8Ec+V2uBI",
+	"r3YHFERnCSVKHzU64uv6m/M852RE++yqPO5/8cEoPRvXuF7yBRmu0ARhG5MJe8dkLIfagjZoNaZTMF5R",
+	"Tg7+8CvkiOa4ysVGq5DXzVYwrva52ZLCZmEQFEG5DNYRdnjSrJTy7UzWlVE+15rHFZWvTKuK4ARsRJO0",
+	"qOxZMervUv2n4gAaFIDiQiW95CLLLdzyZyy6XBVZCnAiyEdtWcGNcmJMNSurqK9cx8k8cK1dzKm8wpTG",
+	"uSrTlAcfAEICgqVioyzYZv28z+s2n1kTyKImCguXpaV0A+5Qxveyl4M9OQivXnS0taWzl5loYfHr25l8",
+	"VtMyfBxugFYRMWz11CWvlwk8hp40ZewGczkXk4aSSsKPxJjHC++fG/a9VW+fOlibwQ/wqwsqo1NsqonG",
+	"bvcPEcPsQca6Wu2MqboYkdROr9kCdlVjaMYdeRUc6k/46kPzUwPubQFzvvTlwB8mL7PcC+PIZj7DjO0R",
+	"6+vCQDzGZhwJZ6fmx2auEjsOHtTVXsITOVieEfszVPHh12Dsu7ZL3zPMipuhSgSMz57WhSAOgpC4Toda",
+	"3bCItJ7RXKVQxLg3TtOpW1k1O7ZWgxbGdSwOBremopvw/rNQ1ewsoq33i8BmLc6aIBdNfTvXLriU2UFR",
+	"ccr0lnaWHVN+SkZYk5kYuNafrF+FSn+9iBV7tsDzJLCm1ZMuKJG/sJ5Bg0Yx5graiFqfgBbgHYs2MGiS",
+	"hVhX08uUEqvW8GcqRy9o324P3hY9rxex3nRvnVa9FxnTyAIl1s+li1Ej6cru58AcagMRy4EAyWwgJmQE",
+	"QTY26CRn0EXUXMqjRMqE9y8q5i9PmLNRkvXP//qbv/3wVxsR0dAmgjNZoUZXXb23M8bthp9BM79d2qVY",
+	"+h1cKngRwNz1EgBksf5NDz/sn7DX9kViiz5bv0SRQRu4JfQCgZOJnPRNZwrwnZuoKEO94TvEsZKrD+2P",
+	"i4R5D8cu7bzsWi+qCEwJM6AF8hzXsEzl9HnrllB8Sb7inK4CT16hTIc/R1XMzNt6s5ZVml1GhHqdPwgU",
+	"I8hHhr8Wkf0Q/S+g2y8mO7US7n+H7lnz9aEZ25Q8mYGnZtLQ91vkMYs3yU2EvH0qel4X/C5LUzTgD1jq",
+	"elDmDAP52lz0ejZIEc/Ti/elkmRj/XnQh6rB/Awz19L6LoXDvk55LI5ZvsCdCiJEGf7IVRWJkwsq4aXX",
+	"gJF2wEQjMnAV9C1SQaEpHoNLyKb4AZYty0ivDgxcFutdFoJrl5KJatcJ5HBhPtHSrFYGevqXf/rZ//2L",
+	"DewBM4cxktx55bU9163ZtPLC5joXy3tll/JzYr1+tc5AoJONOdQr4Myy01tvt75kAsRF3ua+YgNtrq9K",
+	"JTJS5ExAdKoJeZ6LxIPC2rTN57mqrbudm6AEvAiLEGwTtR4RRrsDWE4bYl3EhNsSeHpmvXaSxKaf5yTp",
+	"wmZti3PBuyzYB0nQGP21zyAXthR80KX8UpmwXkA9Izbn7uTbizF8QPNBM/cVWWC1MXsQwZUw+D7uDqFM",
+	"7tOP/ubk/b+oNm81K018O5MXW5jYm/B3pyxxuVmhZPkxk4sBP1NxCxzDLcVGWUoVq1MkXtVv3rMvniNZ",
+	"lCeqoAi74ghDPRDoUSGh2OfS5uFdRgktLY9AqCFA2a2JrH/2Vx9//t77T37+3U8//ubJ47+BbM1/upga",
+	"Wq+OMgXFxb7GuphRKuKpKQPigfIK3DduxRB0GQtMwCE5Fk8tVZ/e2dkgnI5MlC5UTHWZzqNEapF+M1QJ",
+	"axatnrVborS+S7kmFtLDwcVVuqLHc/WtKpF8USGEZixp9VSTRgVaTUT977Gw0Qpq8g+g/BpgAJVaETAt",
+	"M00mQp+pi8o3uIvMiRaYiNmaRNJRljIrEFt5W1Lw2tU0VYAPbA5UfdD7JeSQ+omhiZJt7sWgd6HIFyRH",
+	"z6SFYhEgG6KOhdnNhxLyhYxkt3/nxibZN0HvLs/SL4A7k9EphxiVif2ZIa8TdR8NGQP6cponqc3yLOL4",
+	"lVnE2B4vZHvaZrcAN1kkwCDoRE6ubb3U5lB0M8HI8GCW6EZ1DuhtPetrSXoqthA9rKuJXjSY8LMI3F4g",
+	"j6qq76bHOs+wIkxwvXoxVyRJ6VSM1R6hY40kLE0hf9ckFGPaGMnFpLJJKS7EX5tjCWt6zLXIubLMr3Ig",
+	"sqSnx5BiKCpdWr/TeV6AZjabtU4XROZBbRr+OabYlpZ0mgRbt9LfrQRb3Do0nRKZa5uN7OXJ9/7i6T//",
+	"w5Pv/flv//U3G7MJtQ1D70oXS0nOqU+KvX7wh36m6y45QPpwS8SSIsD+NMGYaiBIt22+/vSf/+Hpn3/r",
+	"sx/+45Pv/Soinz/+fz791/9R/PYvn7//Z08+/tFnP/puRJ589MGT73782Q8+fvrj70dEv/OjX0Tk6S++",
+	"9+Q/fRiRgzfeisjTH/7i8299z4r6bS5gudDJIx2PjFLRFVwKYB4+3OBE5Uak7ydI4NULdmm9UZtTRUZC",
+	"KrK9Rd58GabY2Yq2trYg53WToBqOW+4zoxGbS1f02rxz5/bBPWIr/yJX7ZQKtcMCinzeKwUCR9hLfD4h",
+	"uCZr1aOX398Vv78rLuSuaJwRbJKxn4FU4MX8tIjycWJiopZhqrKyhhLyjF6SKjRgOHZlGNiUdMXoKOEM",
+	"yyCV5F6spCLbvJeLERjqj1g/4VAIPOEEc9slQw7jFCDzFTGRLMqkJ4GTNMkS5prSEPDQjjLKpxGRGe0y",
+	"SZI+FzmL90JuhTa3Q4O2EJHBNBsw7n0U0yneo/BDwgn0cQ9xsANG8+7gOrLp29Z3trC0bAk8AAxZIFSY",
+	"pPHluvb/DROQyszszJjXneKISM0JVW3PHntleKVX27a6Df9+wOqOgKtsv29eq5r32lZjwC4Zuw/Y4iL3",
+	"57Zy3eigWOwcM86hSH5Mq4GI3xxqOgufbYxmmoWALM9+xHoCpMpm0+N9sszkv0spbT6xL85pQ7ZaThm7",
+	"qPjqGHin39UhsJilroerD+HfmdipgJchGbE0gTLZed+YF2zzOtOuQ98bKECCi5QeoRO3zdcxK9WziRvz",
+	"B0QqdNHeDhLuMYuN21d0hxs2Ha3NYV97pIMmG9kBVj6xt7pdB5IrGHMmknAxCfH3rzDln/faBeFVZQCf",
+	"fnhheR14SxXtozSYIxs9EjlNFM9ykEgl8ukCdFpWvIcllMIU5hDxqjnm5Q3dxeBVAQq3Z6x/jHYHEbFR",
+	"WiZJ2uiOx6XaGAUU2ty6c2J2nHTZJulgtEHHxHIVLYEMn80SvLnWsSwm9obUcg+2tsXON9Dt1pZ57AuB",
+	"KU5HjGRjRY6olhf1nbFHOtlYHeo/dPQQapxzsDPD1C0j0LPYkYWenMW2cIewbVsHUBJ8r807ObP2z46z",
+	"hEokL2pqougrg3aHMKQdGmr8Y8ybEQTNmFi1iSYgrmI+AISt75FOzqRIj9khjNpBP5o1irY5gAx+NQM5",
+	"6iZdLXSMM7McqrDm3hFj3BY+0TuRWZqoDjhi5jbgASMnSghsVgslBY2IIxVRos2xDvD8djvt8dbWc11E",
+	"Uy7gN9ba6UTYyahkC0YeBOWqXLtEoKxN8nYF23I+RYq9jaFMX1BCNYjoGNizVxil4Hv7QGaXVCVldhn1",
+	"5kQ8ZazByAV03uAX1OTgdZHGke10rX9oWTrUvwDJWEzWClGaqMjQu6bMgj9Y1tVMAtC00ALDz9WH+udD",
+	"/fOjq2YZzWqwu++apotovWZBukh1rjQs7E7SHd5MziCc9RR4l+V6acpUqzDRYcH6V5bHew89ncuD2TvF",
+	"q5EbsTDaCAhTCOHu6zY7BJIBsGk61GSy411MwAf0h8TG7RAU6UwDhuVK9KNx9kDZP4GpsrE9A+pyXdXf",
+	"Vwbn3GIPlEaP85Tq9Pj3qBxWxuNQOYSSBQJE0IsKtkGQavVcAxgWsY43WXEkpY57GlsWAfuhHucUMaP6",
+	"84Xxoqi0gM4wGksolK0MHK9Il/4Ghh+U10ii2Ag/gGViqV8t34Chn4LtCeLQ9IWvGeO7Y8pVoqbwvGN/",
+	"66BMtEn2bWFKO1lEqDEK6qkiYKzHLG8BKEFWQ+t6C2pYaikoZzRucwpUNxtGSppGkbb5ojBSjXwH+iie",
+	"vVvfLu1S7no9ef3tDgC/6HpoEDjq1+yLEIuh7qpG4vWTxz84efz45IP/fvL4n08++MUSBKmFgTOhyBnp",
+	"Uo9reOizhmJubc8ojqGK1cPSCczofdZmDfqFRsCctXIxRg3N03ASaUohXkxoEDh0/ZKOgeqSXOukLLYN",
+	"NZ785JdPvv/HNShqClVeTYUYjrPqwGZ4bNp5NEvyXSYheXvnxUUi5px19G0oSmniYjA7IY6I8dQRCt4K",
+	"F6V3xXVB8awDEO+E4eBV1tS0yF+vzKQ+6wzlWnLCfdqDqIq4x8doErKiJqKMvnaBr2IZ1AvB3LeNVo9r",
+	"dxH4SXXAdzZWdEKnfjjBfBfaCZ0+q/cqru5SWN7ifAy0UwGzA/PtxUT+i2M7M2gZxkNlyo4UHEyA0szS",
+	"HlYe/cbfn3zw3Wr2ZUqSVIed3BkrP30pdlRQsQAt5zlRlKzfuPdaa/vaRpsjtZhmEJ50ukco+crBdmt7",
+	"50WssmFymrQQjPTHHmRJPsX6vFiO3VInZyyWhMKbIjcvmrZVSCG2nLoecxqh47Xo0n9tZ8ca6DupUB0Q",
+	"lHGUzq6+BsCQlyhXpNgBos0xYtF6O1dOkcLiO+wZJUNvdc8oKV6KhGvAUlwFomcoc/3JN/7+tx/+6unf",
+	"/ejJn71fTXXSjqypLWWYeTMjkiZ9fnt8xvaea4GwMtfe8mKUg6TP9WQBl0pV5tGBP+B5Ips/TzCgRnj9",
+	"QBNetPK7fnD3NaI00DX7BUYBjMHEM1+YOcTL3vd6/NXUJJmNMDSsviPFUBwaJO2QrhDDhJH115XKbvN0",
+	"GpEDOmIHiWJfPlB50lUROdALZW0O6cEDpTK5sUn2wdvf05SCdoU7N25BHAo13TNse0FIbAR/TU/kbQ5f",
+	"jBI+VkyS9Ws7zwXDszUm3eBr56R0weCXw/MWoOGBxb8zQat54rS3Gi1XiKjmZdjwznk064taHeDb5+6G",
+	"Ls1T6/soqoQknMmIJFy6ulJj6xbOWVeMRozHWvoWDy6IprGQjPVvGF01MwFBBu7/P3tXt9tGEYVfZeSb",
+	"2JKdFNQikVxFDUEVFa0aULgIwuP1xLt4smt5dhPcKlKTCoqq9qr8iB+BQAiQkCohIShBggveBOOkvAWa",
+	"c87sj7Nrb1x744tcVXFnd2dnzpydOd93vjMemx7D2yor6XQAUTHIiNk9VTCw6Hu+oK3ZVgnhwD2+KwgK",
+	"xB90G/xhqxSeBJOgyVlOsznwkizziwD1ENgfUnNIETdDdTcoPuJaMmjShi0ZqKDaZoZ4PKRmkJLdqBus",
+	"mU6M49Nt2o5lsw7vxKu0L7O6nh1VZ+XVy0urV6LJ17/C/GDJNd3i8t+fvqRXLwiQw5Yc/qeCGVkh4R7J",
+	"bVgGG5JxeFizktY9zjV0gJQ1OGnxmd9QwoDC0hjmfddrrLA6l7KOgD+tjQpeo1jD08sMM5FMX4xwnrkt",
+	"1rV0sCQTcN96rNFDEpJybmfGGHDUsnjCUsZpwvAXDF+pWsIRen6RtGnpekQmW1QNSGNMoYBKzHJQaMLw",
+	"lmjubq6tz4AOk72KoSuzIMXQKkZphTB/AIAkU2FrG8xwqNpVlJG35SZretFuEB2GKToTlkQkLAdsfcut",
+	"J7xTnZU7w5MRVXaNL5nUrRCIf06HGDGjzzH0MI/IRRRddMwXCpMxcPAV6wbIuJYFwYzXlApSaleR48Iq",
+	"qiHPhl6h/N/dg/7hg5MHv558dvTsmxHhl2y717eeidlzy47oxcriUrA94bRsP1Emj0qzkNyTdt/vYUqM",
+	"EdtkyobUXrh2Bb4a3ZZgsbJLKmi1QM4xDiviTRLSAZderrDAlUIpVjciY9ijOqSPdoN0VJBb7XklA+m+",
+	"ndfhId+2F6WS0X6LFvKKxOBALNlst4nFc/ztz4OH70+yZLpCCX86a2Y4SKeEfw07Oo2yXPNx5gmT28wM",
+	"FBMA8lEaxDxW7zshahDnw6zQpnoSK5iMtDHeCGj+5zRSG+vdeTqenMFaYq8WR0cwXBnUuQSAosIcI3MQ",
+	"M8Xy2NBttuFJpzNeOHBDOp3zEQ2E/hXGzIpvZ8snvzwaPD44/uJpZcaSgOEyzkpucm6LrHPi5fgxUf/B",
+	"r4ws3gWU9pFCZhu6xU3JrbxVuyYBy7PetB3MTZZdIYrj0WDn0XCD1pBIjh/DENW0uduEw+4el+0CM1UA",
+	"4pcO5CCIrmD/3P0IkE0clAUVqtwzCpkABLqgTGaFSysqUs7PxS+Fq5e2nVbQHVGEDlAYz2qvU7tcxjyz",
+	"dPNsc58eGXuGH0rtNUbTThbCLCWu2KuvRCIGOFt3VDvYJw0DjJSZoS5IYTvqJhkOJhCohC4Yl0IxKhOo",
+	"mBKw+d85k1lK0WxhEbJMF3sdm1wY5PM7UBzK646by4FCATRMwHzx0iXgwRQXuVw95f/QVCbKCTWxnRpG",
+	"mEaa2xvU9hY2LWJaEo/MMzOrlu/sChMva4QV94nF0oXsvUL2gWZgjUoX9sgBQc7qUOEGsZ2/eAamdScH",
+	"Zv6OZIn+neFQ9sJsepC1iGFWCqLNtBwFkFIspu6KPRa3D1buig5smVGpB43Zc0X2AoYi0dlMR8qg2uS7",
+	"82glulvnYhwwHhk2oUc0LJSKyFsh9gETxTg+39uOSRSS0NE24dSQV9w//L5/+AOo534yxjqW7uh/3nG9",
+	"vLBwKHqIOkuEy1rcdT1I1kHIssnKYrG1yDi7emON8R0oAO+TS9MtYfyk01lQzPd8LitRxivou/s02MuI",
+	"HPm2fgrcG5WNJVc+4p+kVcUtG3xlzQv8eDBvz+5FCNSG1/Zqb7qmjyS0pDcmCuXT2A1X9kxmVJhs7MZf",
+	"jIQbiSzJjTJWBsydvrguEO4LhDvFsyyoONBdLaF9QieSlpvO1jAQHKn0kGfQi4J5gV9llrezw2tKaGP0",
+	"RXOF8YZCpUFhDslo8fSUxcSwnnqLAhwfQtFJ5BcLaoAjjJB3CExAPh6BJcDNafSAozNZ+Tvyi9MsfDf8",
+	"8rzjvCZ64WuL7q7pT9CVpeXSEnxcqevDMz74+IPB44P+va/6h7/3D/+KLQlKR0lRzBt8+ePg6Ke4pBGc",
+	"uU+3A7Luv0cfDp58zsqrG69XomvCwsgpl90/evbot+OH90++O4ouIOWxrOaDJ1+fPP2zf++PCBsGzcVY",
+	"L41cQso9NqmUfjRtVMY9pS0QCFnopBUr29xt2kI2q8YPVo0kY2WRhXzCU7S/LRcqQxH9k+igFRO6RXIr",
+	"41J55C31anyrdnXj1noN9kz04UHw1oxSR5X2397/PwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
