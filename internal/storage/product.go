@@ -26,6 +26,8 @@ type productRow struct {
 	TrackExpiry  bool
 	ReorderPoint int
 	StockBuffer  *int // nil: the merchant's default
+	LowSince     *time.Time
+	OutSince     *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -49,6 +51,10 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 		MerchantID: p.MerchantID, SKU: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate,
 		WeightGrams: p.WeightGrams, LengthMM: p.LengthMM, WidthMM: p.WidthMM, HeightMM: p.HeightMM,
 		TrackLot: p.TrackLot, TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, StockBuffer: p.StockBuffer, CreatedAt: now, UpdatedAt: now,
+		OutSince: &now, // a new product has nothing: its first units are not a recovery to alert about
+	}
+	if p.ReorderPoint > 0 {
+		row.LowSince = &now
 	}
 	if err := tx.Create(&row).Error; err != nil {
 		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
@@ -126,7 +132,7 @@ func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, er
 		if err != nil {
 			return err
 		}
-		if !equalBuffers(p.StockBuffer, row.StockBuffer) {
+		if !equalBuffers(p.StockBuffer, row.StockBuffer) || p.ReorderPoint != row.ReorderPoint {
 			if err := noteProducts(tx, row.ID); err != nil {
 				return err
 			}

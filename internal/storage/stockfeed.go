@@ -153,9 +153,10 @@ func stockFiguresOf(tx *gorm.DB, productIDs []int64) (map[int64]soko.StockFigure
 	return out, nil
 }
 
-// publishStockChanges is the last step of every transaction: it gives each
-// product whose figures it changed the next number of its merchant's
-// sequence, with a feed line and a stock.changed webhook.
+// publishStockChanges is the last step of every transaction: it raises
+// the shortage alerts of the products it touched, and gives each product
+// whose figures it changed the next number of its merchant's sequence,
+// with a feed line and a stock.changed webhook.
 //
 // The number comes from the merchant's counter row, locked here until the
 // transaction commits, so the merchant's next change waits for this one
@@ -170,6 +171,9 @@ func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 	}
 	ids, err := productsTouched(tx, t)
 	if err != nil || len(ids) == 0 {
+		return err
+	}
+	if err := raiseStockAlerts(tx, ids, now); err != nil {
 		return err
 	}
 	var products []struct {

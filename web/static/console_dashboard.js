@@ -158,7 +158,9 @@
     C.api('GET', '/ops/alerts/low-stock').then(function (a) {
       if (C.failed('stock-msg', a)) return;
       fill('stock-low-rows', a.data, function (s) {
-        return row([{text: s.merchant_code}, {text: s.sku}, {text: s.name}, {text: count(s.available), cls: 'n alert'}, {text: count(s.reorder_point), cls: 'n'}]);
+        var cover = s.days_of_cover === null || s.days_of_cover === undefined ? t('stock_no_demand') : s.days_of_cover.toFixed(1);
+        return row([{text: s.merchant_code}, {text: s.sku}, {text: s.name},
+          {text: s.out ? t('stock_out') : count(s.available), cls: 'n alert'}, {text: count(s.reorder_point), cls: 'n'}, {text: cover, cls: 'n'}]);
       }, 'stock-no-low');
     });
     C.api('GET', '/ops/inbounds').then(function (a) {
