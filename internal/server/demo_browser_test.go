@@ -129,6 +129,33 @@ func TestConsole_DemoDashboardInBrowser(t *testing.T) {
 	}
 	c.waitFor("the inbounds, or that there are none", `document.querySelectorAll('#stock-inbound-rows tr').length > 0 || !document.getElementById('stock-no-inbounds').hidden`)
 	c.shot("stock")
+
+	// The short-picked cup: its shelf holds back what the books say lies
+	// there, and the channels are told the figures the API and feed tell.
+	var merchant int64
+	ms, _ := db.ListMerchants(ctx)
+	for _, m := range ms {
+		if _, err := db.FindProduct(ctx, m.ID, "SKR-0015"); err == nil {
+			merchant = m.ID
+		}
+	}
+	want, err := db.StockOf(ctx, merchant, "SKR-0015")
+	if err != nil || want.Held == 0 {
+		t.Fatalf("the short-picked cup's stock %+v %v: nothing held", want, err)
+	}
+	c.waitFor("the merchants to choose from", fmt.Sprintf(`!!document.querySelector('#stock-merchant option[value="%d"]')`, merchant))
+	c.eval(fmt.Sprintf(`document.getElementById('stock-merchant').value = '%d'; document.getElementById('stock-location').value = ''; 'ok'`, merchant))
+	c.fill("#stock-sku", "SKR-0015")
+	c.click(`#stock-form button[type="submit"]`)
+	c.waitFor("the cup's figures", `!document.getElementById('stock-figures').hidden && document.querySelectorAll('#stock-figure-rows tr').length === 1`)
+	if got, wantRow := c.eval(`Array.from(document.querySelectorAll('#stock-figure-rows td')).map(function (td) { return td.textContent; }).join(' ')`),
+		fmt.Sprintf("SKR-0015 %d %d %d %d %d", want.OnHand, want.Allocated, want.Held, want.Buffer, want.Sellable()); got != wantRow {
+		t.Errorf("the console tells the channels %q, the API %q", got, wantRow)
+	}
+	if got := c.eval(`Array.from(document.querySelectorAll('#stock-place-rows tr')).filter(function (tr) { return tr.cells[0].textContent === 'A-02-04-1'; }).map(function (tr) { return tr.cells[9].textContent; }).join()`); got != "引当停止（棚卸待ち・棚入れ前）" {
+		t.Errorf("the short shelf's row says %q, want it held", got)
+	}
+	c.shot("stock-figures")
 	c.checkClean()
 }
 

@@ -54,10 +54,29 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			}
 		}
 		ops := map[string]func(t *testing.T){
-			"listProducts":          emptyList("/api/v1/products"),
-			"getProduct":            notFound("GET", "/api/v1/products/SECRET-1", nil),
-			"listStock":             emptyList("/api/v1/stock"),
-			"getStock":              notFound("GET", "/api/v1/stock/SECRET-1", nil),
+			"listProducts": emptyList("/api/v1/products"),
+			"getProduct":   notFound("GET", "/api/v1/products/SECRET-1", nil),
+			"listStock":    emptyList("/api/v1/stock"),
+			"getStock":     notFound("GET", "/api/v1/stock/SECRET-1", nil),
+			"listStockChanges": func(t *testing.T) {
+				// The feed holds the second merchant's own products, each
+				// once, and none of the first's, whatever SKUs they share.
+				if r := sakura.must(200, "GET", "/api/v1/stock/changes", nil); !strings.Contains(string(r.Raw), "SECRET-1") {
+					t.Fatalf("the first merchant's feed lacks its product: %s", r.Raw)
+				}
+				own := map[string]bool{}
+				for _, p := range midori.must(200, "GET", "/api/v1/products", nil).JSON["data"].([]any) {
+					own[p.(map[string]any)["sku"].(string)] = true
+				}
+				feed := midori.must(200, "GET", "/api/v1/stock/changes?limit=200", nil)
+				for _, c := range feed.JSON["data"].([]any) {
+					sku := c.(map[string]any)["sku"].(string)
+					if !own[sku] {
+						t.Fatalf("the second merchant's feed has %s, not its product (or twice): %s", sku, feed.Raw)
+					}
+					delete(own, sku)
+				}
+			},
 			"listInbounds":          emptyList("/api/v1/inbounds"),
 			"getInbound":            notFound("GET", "/api/v1/inbounds/ASN-SECRET", nil),
 			"listOrders":            emptyList("/api/v1/orders"),
@@ -114,6 +133,22 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				sakura.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 77})
 				if r := midori.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] == 77.0 {
 					t.Fatalf("the second merchant reads the first's retention: %s", r.Raw)
+				}
+			},
+			"getStockSettings": func(t *testing.T) {
+				sakura.must(200, "PUT", "/api/v1/stock-settings", map[string]any{"default_buffer": 7})
+				if r := midori.must(200, "GET", "/api/v1/stock-settings", nil); r.JSON["default_buffer"] == 7.0 {
+					t.Fatalf("the second merchant reads the first's buffer: %s", r.Raw)
+				}
+			},
+			"putStockSettings": func(t *testing.T) {
+				before := sakura.must(200, "GET", "/api/v1/stock-settings", nil).JSON["default_buffer"]
+				midori.must(200, "PUT", "/api/v1/stock-settings", map[string]any{"default_buffer": 2})
+				if r := sakura.must(200, "GET", "/api/v1/stock-settings", nil); r.JSON["default_buffer"] != before {
+					t.Fatalf("the first merchant's buffer changed: %s", r.Raw)
+				}
+				if r := sakura.must(200, "GET", "/api/v1/stock/SECRET-1", nil); r.JSON["buffer"] != before {
+					t.Fatalf("the first merchant's product keeps back %v, want its merchant's %v: %s", r.JSON["buffer"], before, r.Raw)
 				}
 			},
 			"putRetention": func(t *testing.T) {

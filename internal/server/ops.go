@@ -59,7 +59,11 @@ func (h apiHandlers) ListLowStock(ctx context.Context, _ api.ListLowStockRequest
 	}
 	out := make(api.ListLowStock200JSONResponse, len(low))
 	for i, l := range low {
-		out[i] = api.LowStock{MerchantCode: l.MerchantCode, Sku: l.SKU, Name: l.Name, Available: l.Available, ReorderPoint: l.ReorderPoint}
+		out[i] = api.LowStock{MerchantCode: l.MerchantCode, Sku: l.SKU, Name: l.Name, Available: l.Available, ReorderPoint: l.ReorderPoint,
+			Out: l.Out, DailyDemand: float32(l.DailyDemand)}
+		if days, ok := l.DaysOfCover(); ok {
+			out[i].DaysOfCover = ptr(float32(days))
+		}
 	}
 	return out, nil
 }

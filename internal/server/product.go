@@ -14,7 +14,7 @@ func productOut(p *soko.Product) api.Product {
 	out := api.Product{
 		Sku: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate, WeightGrams: p.WeightGrams,
 		LengthMm: p.LengthMM, WidthMm: p.WidthMM, HeightMm: p.HeightMM, TrackLot: p.TrackLot,
-		TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, UpdatedAt: apiTime(p.UpdatedAt),
+		TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, StockBuffer: p.StockBuffer, UpdatedAt: apiTime(p.UpdatedAt),
 	}
 	out.Barcodes = make([]api.ProductBarcode, len(p.Barcodes))
 	for i, b := range p.Barcodes {
@@ -33,6 +33,12 @@ func (h apiHandlers) PutProduct(ctx context.Context, req api.PutProductRequestOb
 	}
 	if in.ReorderPoint != nil {
 		p.ReorderPoint = *in.ReorderPoint
+	}
+	switch b := in.StockBuffer; {
+	case b == nil:
+		p.KeepStockBuffer = true
+	case *b >= 0:
+		p.StockBuffer = ptr(*b)
 	}
 	bad := soko.Errorf(soko.EINVALID, "invalid barcodes").JA("バーコードに誤りがあります")
 	seen := map[string]bool{}

@@ -174,6 +174,7 @@ var operationMenus = map[string]soko.Menu{
 	"UpdateAdminLocation":       soko.MenuAdmin,
 	"UpdateAdminMerchant":       soko.MenuAdmin,
 	"UpdateAdminStaff":          soko.MenuAdmin,
+	"GetStockFigures":           soko.MenuConsole,
 }
 
 // fillPath puts a plausible value in each path parameter.

@@ -42,6 +42,8 @@ type Store interface {
 	ListProducts(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Product, error)
 	StockOf(ctx context.Context, merchantID int64, sku string) (*soko.StockSummary, error)
 	ListStock(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.StockSummary, error)
+	StockChanges(ctx context.Context, merchantID, after int64, limit int) ([]soko.StockChange, error)
+	SetStockBuffer(ctx context.Context, merchantID int64, units int) (*soko.Merchant, error)
 	CreateInbound(ctx context.Context, in *soko.Inbound) error
 	UpdateInbound(ctx context.Context, in *soko.Inbound) error
 	CancelInbound(ctx context.Context, merchantID int64, number string) error

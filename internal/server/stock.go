@@ -10,7 +10,8 @@ import (
 )
 
 func stockOut(s *soko.StockSummary) api.Stock {
-	out := api.Stock{Sku: s.SKU, Name: s.Name, OnHand: s.OnHand, Allocated: s.Allocated, Available: s.Available(), Lots: []api.StockLot{}}
+	out := api.Stock{Sku: s.SKU, Name: s.Name, OnHand: s.OnHand, Allocated: s.Allocated, Available: s.Available(),
+		Held: s.Held, Buffer: s.Buffer, Sellable: s.Sellable(), Lots: []api.StockLot{}}
 	for _, l := range s.Lots {
 		lot := api.StockLot{Lot: l.Lot, OnHand: l.OnHand, Allocated: l.Allocated, Available: l.OnHand - l.Allocated}
 		if !l.Expiry.IsZero() {
@@ -46,4 +47,35 @@ func (h apiHandlers) ListStock(ctx context.Context, req api.ListStockRequestObje
 		out.Data[i] = stockOut(s)
 	}
 	return api.ListStock200JSONResponse(out), nil
+}
+
+// GetStockSettings answers GET /api/v1/stock-settings.
+func (h apiHandlers) GetStockSettings(ctx context.Context, _ api.GetStockSettingsRequestObject) (api.GetStockSettingsResponseObject, error) {
+	m, err := h.store.MerchantByID(ctx, merchantOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return api.GetStockSettings200JSONResponse{DefaultBuffer: m.StockBuffer}, nil
+}
+
+// PutStockSettings answers PUT /api/v1/stock-settings.
+func (h apiHandlers) PutStockSettings(ctx context.Context, req api.PutStockSettingsRequestObject) (api.PutStockSettingsResponseObject, error) {
+	m, err := h.store.SetStockBuffer(ctx, merchantOf(ctx), req.Body.DefaultBuffer)
+	if err != nil {
+		return nil, err
+	}
+	return api.PutStockSettings200JSONResponse{DefaultBuffer: m.StockBuffer}, nil
+}
+
+// GetStockFigures answers GET /ops/stock/figures: a product's stock as its
+// merchant's API key reads it, for a supervisor.
+func (h apiHandlers) GetStockFigures(ctx context.Context, req api.GetStockFiguresRequestObject) (api.GetStockFiguresResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuConsole); err != nil {
+		return nil, err
+	}
+	s, err := h.store.StockOf(ctx, req.Params.MerchantId, req.Params.Sku)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetStockFigures200JSONResponse(stockOut(s)), nil
 }

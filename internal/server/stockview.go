@@ -23,7 +23,7 @@ func (h apiHandlers) ListStockPlaces(ctx context.Context, req api.ListStockPlace
 	out := make(api.ListStockPlaces200JSONResponse, len(places))
 	for i, s := range places {
 		out[i] = api.StockPlace{Location: s.Location, Merchant: s.Merchant, Sku: s.SKU, Name: s.Name, Lot: s.Lot,
-			OnHand: s.OnHand, Allocated: s.Allocated, Available: s.Available()}
+			OnHand: s.OnHand, Allocated: s.Allocated, Available: s.Available(), Held: s.Held}
 		if !s.Expiry.IsZero() {
 			out[i].Expiry = &openapi_types.Date{Time: s.Expiry}
 		}

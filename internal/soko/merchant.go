@@ -27,7 +27,10 @@ type Merchant struct {
 	// number (T and 13 digits), printed on its packing slips so that they
 	// serve as qualified invoices; empty when it has none.
 	InvoiceNumber string
-	CreatedAt     time.Time
+	// StockBuffer is the units kept back from the sales channels for
+	// every product without a buffer of its own (安全在庫).
+	StockBuffer int
+	CreatedAt   time.Time
 }
 
 var merchantCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{1,31}$`)

@@ -2,6 +2,7 @@ package soko
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 )
@@ -47,7 +48,7 @@ type WebhookEndpoint struct {
 	URL        string
 	Secret     string
 	Active     bool
-	EventTypes []string // empty: every event
+	EventTypes []string // empty: every event but the opt-in ones
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -58,7 +59,7 @@ func (w *WebhookEndpoint) Wants(t string) bool {
 		return false
 	}
 	if len(w.EventTypes) == 0 {
-		return true
+		return !slices.Contains(OptInWebhookEvents, t)
 	}
 	for _, e := range w.EventTypes {
 		if e == t {
@@ -73,7 +74,13 @@ var WebhookEventTypes = []string{
 	"order.received", "order.allocated", "order.backordered", "order.short",
 	"order.picked", "order.packed", "order.labeled", "order.shipped",
 	"order.cancelled", "order.cancel_requested", "order.on_hold", "inbound.received", "stock.low",
+	"stock.out", "stock.changed",
 }
+
+// OptInWebhookEvents are sent only to endpoints that name them: a
+// stock.changed follows every change of a product's sellable figures, far
+// more than an endpoint made for order events expects.
+var OptInWebhookEvents = []string{"stock.changed"}
 
 // WebhookDelivery is one attempt to deliver an outbox message.
 type WebhookDelivery struct {

@@ -24,8 +24,15 @@ type Product struct {
 	// ReorderPoint raises a low-stock alert when available units fall to it; 0 never.
 	// KeepReorderPoint asks PutProduct to keep the one stored.
 	ReorderPoint int
-	Barcodes     []ProductBarcode
-	UpdatedAt    time.Time
+	// StockBuffer is how many units are kept back from the sales
+	// channels (安全在庫); nil keeps back the merchant's default.
+	StockBuffer *int
+	// KeepStockBuffer asks PutProduct to keep the buffer the product has
+	// (the merchant's default for a new one): a catalogue sync that does
+	// not send one must not reset it.
+	KeepStockBuffer bool
+	Barcodes        []ProductBarcode
+	UpdatedAt       time.Time
 }
 
 // ProductBarcode is a code that scans as a product; a case code counts PackQuantity units.

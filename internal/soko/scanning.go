@@ -1,6 +1,10 @@
 package soko
 
-import "time"
+import (
+	"cmp"
+	"slices"
+	"time"
+)
 
 // ScanRecord is a scan's first answer, kept by its client-made id so that a
 // scan the handheld sends again after a dropped connection is applied once.
@@ -89,6 +93,41 @@ type CountDifference struct {
 type LowStock struct {
 	MerchantCode string
 	SKU, Name    string
-	Available    int
+	Available    int // units that can be promised: on hand − allocated − held
 	ReorderPoint int
+	Out          bool    // ran out, and has not been back
+	DailyDemand  float64 // units allocated per day, on average over the last weeks
+}
+
+// DaysOfCover is how many days Available lasts at DailyDemand; false
+// without demand.
+func (l LowStock) DaysOfCover() (float64, bool) {
+	if l.DailyDemand <= 0 {
+		return 0, false
+	}
+	return float64(l.Available) / l.DailyDemand, true
+}
+
+// SortLowStock puts the most urgent first: products that ran out, then
+// the fewest days of cover, those without demand last.
+func SortLowStock(ls []LowStock) {
+	slices.SortStableFunc(ls, func(a, b LowStock) int {
+		if a.Out != b.Out {
+			if a.Out {
+				return -1
+			}
+			return 1
+		}
+		da, oka := a.DaysOfCover()
+		db, okb := b.DaysOfCover()
+		switch {
+		case oka && okb:
+			return cmp.Compare(da, db)
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return cmp.Compare(a.Available, b.Available)
+	})
 }

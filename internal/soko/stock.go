@@ -62,9 +62,8 @@ type StockSummary struct {
 	ProductID int64
 	SKU       string
 	Name      string
-	OnHand    int
-	Allocated int
-	Lots      []StockLot
+	StockFigures
+	Lots []StockLot
 }
 
 // Available is what can still be promised to orders.
@@ -86,6 +85,7 @@ type StockPlace struct {
 	Merchant string // the merchant's code
 	SKU      string
 	Name     string
+	Held     bool // nothing is promised from here: not put away, or waiting for a count
 }
 
 // StockFilter narrows a stock lookup; every set field must match.

@@ -196,14 +196,7 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 			}
 		}
 	}
-	if err := recordEvents(tx, events, now); err != nil {
-		return nil, err
-	}
-	products := map[int64]bool{}
-	for _, p := range picks {
-		products[byStock[p.StockID].ProductID] = true
-	}
-	return status, checkLowStock(tx, keys(products), now)
+	return status, recordEvents(tx, events, now)
 }
 
 // splitHeld parts ids into the orders not on hold and those on hold.
@@ -351,8 +344,8 @@ func setStatus(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.Or
 }
 
 // releaseOrderStock gives back an order's reserved, unpicked units, with a
-// ledger line each, and returns the products it touched.
-func releaseOrderStock(tx *gorm.DB, orderID int64, reason string, now time.Time) ([]int64, error) {
+// ledger line each.
+func releaseOrderStock(tx *gorm.DB, orderID int64, reason string, now time.Time) error {
 	var allocs []struct {
 		ID, StockID, ProductID int64
 		Quantity, Picked       int
@@ -363,94 +356,30 @@ func releaseOrderStock(tx *gorm.DB, orderID int64, reason string, now time.Time)
 		Joins("JOIN stock ON stock.id = allocations.stock_id").
 		Where("order_lines.order_id = ?", orderID).Order("allocations.id").Scan(&allocs).Error
 	if err != nil {
-		return nil, err
+		return err
 	}
-	products := map[int64]bool{}
 	for _, a := range allocs {
 		if open := a.Quantity - a.Picked; open > 0 {
 			if err := tx.Exec(`UPDATE stock SET allocated = allocated - ? WHERE id = ?`, open, a.StockID).Error; err != nil {
-				return nil, err
+				return err
 			}
 			m := stockMovementRow{StockID: a.StockID, Kind: string(soko.MoveRelease), AllocatedDelta: -open,
 				Reason: reason, DocumentType: "order", DocumentID: &orderID, CreatedAt: now}
 			if err := tx.Create(&m).Error; err != nil {
-				return nil, err
+				return err
 			}
 		}
 		// The allocation keeps what was picked (a pick task may point at
 		// it); its open tasks close, so nobody picks what is no longer promised.
 		if err := tx.Exec(`UPDATE allocations SET quantity = picked WHERE id = ?`, a.ID).Error; err != nil {
-			return nil, err
+			return err
 		}
 		if err := tx.Exec(`UPDATE pick_tasks SET quantity = picked, status = CASE WHEN picked > 0 THEN 'done' ELSE 'short' END, done_at = ?
 			WHERE allocation_id = ? AND status = 'open'`, now, a.ID).Error; err != nil {
-			return nil, err
-		}
-		products[a.ProductID] = true
-	}
-	return keys(products), nil
-}
-
-// checkLowStock opens a low-stock alert for each product whose available
-// units fell to its reorder point, queueing a stock.low webhook, and closes
-// alerts of products that recovered.
-func checkLowStock(tx *gorm.DB, productIDs []int64, now time.Time) error {
-	if len(productIDs) == 0 {
-		return nil
-	}
-	var rows []struct {
-		ID, MerchantID int64
-		SKU            string
-		ReorderPoint   int
-		LowSince       *time.Time
-		Available      int
-	}
-	err := tx.Raw(`SELECT p.id, p.merchant_id, p.sku, p.reorder_point, p.low_since,
-		COALESCE((SELECT SUM(s.on_hand - s.allocated) FROM stock s JOIN locations l ON l.id = s.location_id
-		          WHERE s.product_id = p.id AND l.kind IN ('pick', 'reserve')), 0) AS available
-		FROM products p WHERE p.id IN ? AND p.reorder_point > 0`, productIDs).Scan(&rows).Error
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		low := r.Available <= r.ReorderPoint
-		switch {
-		case low && r.LowSince == nil:
-			if err := tx.Exec(`UPDATE products SET low_since = ? WHERE id = ?`, now, r.ID).Error; err != nil {
-				return err
-			}
-			if err := queueMerchantEvent(tx, r.MerchantID, "stock.low", map[string]any{"sku": r.SKU, "available": r.Available, "reorder_point": r.ReorderPoint}, now); err != nil {
-				return err
-			}
-		case !low && r.LowSince != nil:
-			if err := tx.Exec(`UPDATE products SET low_since = NULL WHERE id = ?`, r.ID).Error; err != nil {
-				return err
-			}
+			return err
 		}
 	}
 	return nil
-}
-
-// ListLowStock returns the products with an open low-stock alert, lowest first.
-func (db *DB) ListLowStock(ctx context.Context) ([]soko.LowStock, error) {
-	var rows []struct {
-		Code, SKU, Name string
-		Available       int
-		ReorderPoint    int
-	}
-	err := db.conn(ctx).Raw(`SELECT m.code, p.sku, p.name, p.reorder_point,
-		COALESCE((SELECT SUM(s.on_hand - s.allocated) FROM stock s JOIN locations l ON l.id = s.location_id
-		          WHERE s.product_id = p.id AND l.kind IN ('pick', 'reserve')), 0) AS available
-		FROM products p JOIN merchants m ON m.id = p.merchant_id
-		WHERE p.low_since IS NOT NULL ORDER BY available, m.code, p.sku`).Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make([]soko.LowStock, len(rows))
-	for i, r := range rows {
-		out[i] = soko.LowStock{MerchantCode: r.Code, SKU: r.SKU, Name: r.Name, Available: r.Available, ReorderPoint: r.ReorderPoint}
-	}
-	return out, nil
 }
 
 func keys(m map[int64]bool) []int64 {

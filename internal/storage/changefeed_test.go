@@ -35,9 +35,9 @@ func expectedOn(day int) time.Time {
 	return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, day)
 }
 
-// feedReader follows a merchant's inbound feed as a sync job does, keeping
+// inboundFeedReader follows a merchant's inbound feed as a sync job does, keeping
 // the last state it saw of each inbound.
-type feedReader struct {
+type inboundFeedReader struct {
 	db         *storage.DB
 	merchantID int64
 	at         soko.Change
@@ -46,7 +46,7 @@ type feedReader struct {
 
 // poll reads pages of 4 until the feed has nothing more, checking that
 // every item stands after the cursor it was read from.
-func (r *feedReader) poll(t *testing.T) {
+func (r *inboundFeedReader) poll(t *testing.T) {
 	for {
 		page := soko.Page{Limit: 4, InChangeOrder: true, AfterChange: r.at}
 		ins, err := r.db.ListInbounds(context.Background(), soko.InboundFilter{MerchantID: r.merchantID, Page: page})
@@ -76,7 +76,7 @@ func (r *feedReader) poll(t *testing.T) {
 // pollUntil polls until done reports true. On PostgreSQL the feed holds
 // back what transactions still running may precede — other tests' too — so
 // the last writes can take a few polls to come; a skipped item never does.
-func (r *feedReader) pollUntil(t *testing.T, what string, done func() bool) {
+func (r *inboundFeedReader) pollUntil(t *testing.T, what string, done func() bool) {
 	t.Helper()
 	for try := 0; ; try++ {
 		r.poll(t)
@@ -114,7 +114,7 @@ func TestChangeFeed_ConcurrentWriters(t *testing.T) {
 		}
 		done := make(chan struct{})
 		go func() { wg.Wait(); close(done) }()
-		r := &feedReader{db: db, merchantID: merchantID, seen: map[string]time.Time{}}
+		r := &inboundFeedReader{db: db, merchantID: merchantID, seen: map[string]time.Time{}}
 		polls := 0
 	paging:
 		for {
@@ -161,7 +161,7 @@ func TestChangeFeed_HoldsBackRunningTransaction(t *testing.T) {
 	db := storagetest.MustOpenPostgres(t)
 	merchantID := mustInbounds(t, db, 2)
 	ctx := context.Background()
-	r := &feedReader{db: db, merchantID: merchantID, seen: map[string]time.Time{}}
+	r := &inboundFeedReader{db: db, merchantID: merchantID, seen: map[string]time.Time{}}
 	r.pollUntil(t, "both inbounds", func() bool { return len(r.seen) == 2 })
 
 	changed, commit, committed := make(chan struct{}), make(chan struct{}), make(chan error, 1)

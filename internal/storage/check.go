@@ -21,7 +21,8 @@ type OrderKey struct {
 
 // CheckInvariants verifies, from the database alone, what must hold
 // whatever happened to the processes that wrote it (crashes, restarts,
-// retries): the stock ledger explains every stock row, nothing is allocated
+// retries): the stock ledger explains every stock row, the stock feed
+// tells every product's stock as it stands, nothing is allocated
 // beyond what is on hand, every acknowledged order exists exactly once,
 // every shipped order's notifications exist, no tracking number is on two
 // parcels (whatever their carriers), and every scan that moved stock was
@@ -30,7 +31,7 @@ func (db *DB) CheckInvariants(ctx context.Context, acknowledged []OrderKey) ([]C
 	tx := db.conn(ctx)
 	var out []Check
 	for _, c := range []func(*gorm.DB) (Check, error){
-		db.checkLedger, checkAllocations, checkShippedNotices, checkTrackingNumbers, checkScans,
+		db.checkLedger, db.checkStockFeed, checkAllocations, checkShippedNotices, checkTrackingNumbers, checkScans,
 		func(tx *gorm.DB) (Check, error) { return checkAcknowledged(tx, acknowledged) },
 	} {
 		r, err := c(tx)
@@ -60,6 +61,26 @@ func (db *DB) checkLedger(tx *gorm.DB) (Check, error) {
 	c.Detail = fmt.Sprintf("%d stock rows equal the sum of their movements", rows-int64(len(bad)))
 	for _, m := range bad {
 		c.add("stock %d: on hand %d, ledger %d; allocated %d, ledger %d", m.StockID, m.OnHand, m.LedgerOnHand, m.Allocated, m.LedgerAllocated)
+	}
+	return c, err
+}
+
+// checkStockFeed: the stock change feed's last line of every product
+// tells its stock as it stands.
+func (db *DB) checkStockFeed(tx *gorm.DB) (Check, error) {
+	c := Check{Name: "stock feed"}
+	bad, err := db.CheckStockFeed(tx.Statement.Context)
+	var products int64
+	if err == nil {
+		err = tx.Table("products").Count(&products).Error
+	}
+	c.Detail = fmt.Sprintf("%d products' last feed line equals their stock", products-int64(len(bad)))
+	for _, m := range bad {
+		if m.Missing {
+			c.add("product %s: not in the feed", m.SKU)
+			continue
+		}
+		c.add("product %s: feed %+v, stock %+v", m.SKU, m.Feed, m.Stock)
 	}
 	return c, err
 }

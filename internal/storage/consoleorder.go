@@ -302,11 +302,7 @@ func releaseHold(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, now time.Time
 // picking; from then on it asks the floor to put the goods back.
 func cancelOrder(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *soko.OrderCommand, now time.Time) error {
 	if edge == soko.ActionCancel {
-		products, err := releaseOrderStock(tx, o.ID, "cancel", now)
-		if err != nil {
-			return err
-		}
-		if err := checkLowStock(tx, products, now); err != nil {
+		if err := releaseOrderStock(tx, o.ID, "cancel", now); err != nil {
 			return err
 		}
 	}
@@ -326,7 +322,6 @@ func putBack(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, now time.Time) er
 	if err != nil {
 		return err
 	}
-	products := map[int64]bool{}
 	for _, a := range allocs {
 		if open := a.Quantity - a.Picked; open > 0 {
 			if err := releaseUnits(tx, a, open, o.ID, c.StaffID, "put back", now); err != nil {
@@ -345,10 +340,6 @@ func putBack(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, now time.Time) er
 		if err := tx.Exec(`UPDATE allocations SET quantity = 0, picked = 0 WHERE id = ?`, a.ID).Error; err != nil {
 			return err
 		}
-		products[a.ProductID] = true
-	}
-	if err := checkLowStock(tx, keys(products), now); err != nil {
-		return err
 	}
 	return moveOrder(tx, o, soko.ActionPutBack, c, c.Note, now)
 }
@@ -481,13 +472,6 @@ func (db *DB) reallocate(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *s
 	if err := closeOpenTasks(tx, o.ID, now); err != nil {
 		return err
 	}
-	products := map[int64]bool{}
-	for _, p := range picks {
-		products[byStock[p.StockID].ProductID] = true
-	}
-	if err := checkLowStock(tx, keys(products), now); err != nil {
-		return err
-	}
 	return moveOrder(tx, o, edge, c, c.Note, now)
 }
 
@@ -529,7 +513,6 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 		return err
 	}
 	picked := map[int64]int{}
-	products := map[int64]bool{}
 	total := 0
 	for _, a := range allocs {
 		picked[a.OrderLineID] += a.Picked
@@ -538,7 +521,6 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 			if err := releaseUnits(tx, a, open, o.ID, c.StaffID, "split", now); err != nil {
 				return err
 			}
-			products[a.ProductID] = true
 		}
 	}
 	if total == 0 {
@@ -577,9 +559,6 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 	}
 	if err := recordEvent(tx, &rest, soko.OrderEvent{Action: soko.ActionSplit, To: rest.Status, StaffID: c.StaffID, Device: c.Device,
 		Detail: joinDetail(fmt.Sprintf("%s から分割 / split from %s", o.Number, o.Number), c.Note)}, now); err != nil {
-		return err
-	}
-	if err := checkLowStock(tx, keys(products), now); err != nil {
 		return err
 	}
 	res.NewOrderID, res.NewOrderNumber = rest.ID, rest.Number

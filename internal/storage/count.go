@@ -38,11 +38,13 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 		if err := tx.Exec(`UPDATE count_tasks SET done_at = ? WHERE location_id = ? AND done_at IS NULL`, now, loc.ID).Error; err != nil {
 			return err
 		}
+		if err := noteLocations(tx, loc.ID); err != nil {
+			return err
+		}
 		counted, err := matchCountLines(c.Lines, rows)
 		if err != nil {
 			return err
 		}
-		touched := map[int64]bool{}
 		var retry []int64
 		reason := c.Reason
 		if reason == "" {
@@ -70,7 +72,6 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 				StaffID: nullID(c.StaffID), Reason: reason, DocumentType: "count", ScanID: &c.ScanID, CreatedAt: now}).Error; err != nil {
 				return err
 			}
-			touched[r.ProductID] = true
 			result.Lines = append(result.Lines, soko.CountDifference{Lot: r.Lot, Before: r.OnHand, Counted: n})
 		}
 		// What was found but not expected gets a row of its own.
@@ -94,7 +95,6 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 				StaffID: nullID(c.StaffID), Reason: reason, DocumentType: "count", ScanID: &c.ScanID, CreatedAt: now}).Error; err != nil {
 				return err
 			}
-			touched[k.product] = true
 			rows = append(rows, stockRow{ID: id, ProductID: k.product, Lot: k.lot})
 			result.Lines = append(result.Lines, soko.CountDifference{Lot: k.lot, Before: 0, Counted: n})
 		}
@@ -120,7 +120,7 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 				result.Short = append(result.Short, numbers[0])
 			}
 		}
-		return checkLowStock(tx, keys(touched), now)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -171,7 +171,7 @@ func freeAllocated(tx *gorm.DB, r stockRow, counted int, now time.Time, result *
 		if allocated <= counted {
 			break
 		}
-		if _, err := releaseOrderStock(tx, o.ID, "count", now); err != nil {
+		if err := releaseOrderStock(tx, o.ID, "count", now); err != nil {
 			return nil, err
 		}
 		allocated -= o.Open

@@ -49,6 +49,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", translate(err))
 	}
+	if err := g.Callback().Create().After("gorm:create").Register("soko:stock_feed", noteMovements); err != nil {
+		return nil, err
+	}
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, err
@@ -126,12 +129,19 @@ func (db *DB) Close() error {
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
 // transact runs fn in one transaction: every state change is all or
-// nothing. A transaction PostgreSQL chose as a deadlock victim is run again,
+// nothing. Its last step publishes the stock changes fn made to the stock
+// change feed (publishStockChanges). A transaction PostgreSQL chose as a deadlock victim is run again,
 // a few times: fn must therefore only touch the database.
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
-		err = db.gorm.WithContext(ctx).Transaction(fn)
+		touched := newStockTouched()
+		err = db.gorm.WithContext(context.WithValue(ctx, stockTouchedKey{}, touched)).Transaction(func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return publishStockChanges(tx, touched, db.now())
+		})
 		var pg *pgconn.PgError
 		if !errors.As(err, &pg) || (pg.Code != "40P01" && pg.Code != "40001") {
 			break

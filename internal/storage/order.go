@@ -312,11 +312,7 @@ func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason 
 			return soko.Errorf(soko.ECONFLICT, "%s", soko.ErrorMessage(err, "en")).JA("%s", soko.ErrorMessage(err, "ja"))
 		}
 		if action == soko.ActionCancel {
-			products, err := releaseOrderStock(tx, o.ID, "cancel", now)
-			if err != nil {
-				return err
-			}
-			if err := checkLowStock(tx, products, now); err != nil {
+			if err := releaseOrderStock(tx, o.ID, "cancel", now); err != nil {
 				return err
 			}
 		}
@@ -515,11 +511,7 @@ func (db *DB) ChangeOrder(ctx context.Context, c *soko.OrderChange) error {
 // old ones goes back to the shelves (with ledger lines) and the old lines
 // and their allocations go.
 func replaceOrderLines(tx *gorm.DB, o *soko.Order, now time.Time) error {
-	products, err := releaseOrderStock(tx, o.ID, "change", now)
-	if err != nil {
-		return err
-	}
-	if err := checkLowStock(tx, products, now); err != nil {
+	if err := releaseOrderStock(tx, o.ID, "change", now); err != nil {
 		return err
 	}
 	if err := tx.Exec(`DELETE FROM allocations WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = ?)`, o.ID).Error; err != nil {

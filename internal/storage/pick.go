@@ -217,6 +217,9 @@ func (db *DB) ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.All
 		if err := tx.Exec(`INSERT INTO count_tasks (location_id, reason, staff_id, created_at) VALUES (?, 'short pick', ?, ?)`, t.LocationID, s.StaffID, now).Error; err != nil {
 			return err
 		}
+		if err := noteLocations(tx, t.LocationID); err != nil {
+			return err
+		}
 		rerouted, err := db.reroute(tx, t, a, missing, rules, now)
 		if err != nil {
 			return err

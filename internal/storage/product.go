@@ -25,6 +25,9 @@ type productRow struct {
 	TrackLot     bool
 	TrackExpiry  bool
 	ReorderPoint int
+	StockBuffer  *int // nil: the merchant's default
+	LowSince     *time.Time
+	OutSince     *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -47,7 +50,11 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 	row := productRow{
 		MerchantID: p.MerchantID, SKU: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate,
 		WeightGrams: p.WeightGrams, LengthMM: p.LengthMM, WidthMM: p.WidthMM, HeightMM: p.HeightMM,
-		TrackLot: p.TrackLot, TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, CreatedAt: now, UpdatedAt: now,
+		TrackLot: p.TrackLot, TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, StockBuffer: p.StockBuffer, CreatedAt: now, UpdatedAt: now,
+		OutSince: &now, // a new product has nothing: its first units are not a recovery to alert about
+	}
+	if p.ReorderPoint > 0 {
+		row.LowSince = &now
 	}
 	if err := tx.Create(&row).Error; err != nil {
 		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
@@ -56,6 +63,9 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 		return err
 	}
 	p.ID = row.ID
+	if err := noteProducts(tx, p.ID); err != nil {
+		return err
+	}
 	for _, b := range p.Barcodes {
 		br := productBarcodeRow{MerchantID: p.MerchantID, ProductID: p.ID, Code: b.Code, PackQuantity: b.PackQuantity}
 		if err := tx.Create(&br).Error; err != nil {
@@ -70,11 +80,13 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 }
 
 func (r productRow) product() *soko.Product {
-	return &soko.Product{
+	p := &soko.Product{
 		ID: r.ID, MerchantID: r.MerchantID, SKU: r.SKU, Name: r.Name, Price: r.Price, TaxRate: r.TaxRate,
 		WeightGrams: r.WeightGrams, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
-		TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry, ReorderPoint: r.ReorderPoint, UpdatedAt: r.UpdatedAt.UTC(),
+		TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry, ReorderPoint: r.ReorderPoint, StockBuffer: r.StockBuffer,
+		UpdatedAt: r.UpdatedAt.UTC(),
 	}
+	return p
 }
 
 // PutProduct creates a merchant's product, or replaces the one with its SKU,
@@ -103,14 +115,27 @@ func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, er
 		if p.ReorderPoint == soko.KeepReorderPoint {
 			p.ReorderPoint = row.ReorderPoint
 		}
+		if p.KeepStockBuffer {
+			p.StockBuffer = row.StockBuffer
+		}
 		p.UpdatedAt = now
+		var buffer any // NULL: the merchant's default
+		if p.StockBuffer != nil {
+			buffer = *p.StockBuffer
+		}
 		err = tx.Model(&productRow{}).Where("id = ?", row.ID).Updates(map[string]any{
 			"name": p.Name, "price": p.Price, "tax_rate": p.TaxRate, "weight_grams": p.WeightGrams,
 			"length_mm": p.LengthMM, "width_mm": p.WidthMM, "height_mm": p.HeightMM,
-			"track_lot": p.TrackLot, "track_expiry": p.TrackExpiry, "reorder_point": p.ReorderPoint, "updated_at": now,
+			"track_lot": p.TrackLot, "track_expiry": p.TrackExpiry, "reorder_point": p.ReorderPoint,
+			"stock_buffer": buffer, "updated_at": now,
 		}).Error
 		if err != nil {
 			return err
+		}
+		if !equalBuffers(p.StockBuffer, row.StockBuffer) || p.ReorderPoint != row.ReorderPoint {
+			if err := noteProducts(tx, row.ID); err != nil {
+				return err
+			}
 		}
 		if err := tx.Where("product_id = ?", row.ID).Delete(&productBarcodeRow{}).Error; err != nil {
 			return err
@@ -221,4 +246,8 @@ func productIDs(tx *gorm.DB, merchantID int64, skus []string) (map[string]produc
 		return nil, bad
 	}
 	return found, nil
+}
+
+func equalBuffers(a, b *int) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }

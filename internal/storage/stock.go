@@ -117,10 +117,15 @@ func (db *DB) stockSummaries(ctx context.Context, ps []productRow) ([]*soko.Stoc
 	if err != nil {
 		return nil, translate(err)
 	}
+	figures, err := stockFiguresOf(db.conn(ctx), ids)
+	if err != nil {
+		return nil, translate(err)
+	}
+	for id, f := range figures {
+		byID[id].StockFigures = f
+	}
 	for _, l := range lots {
 		s := byID[l.ProductID]
-		s.OnHand += l.OnHand
-		s.Allocated += l.Allocated
 		s.Lots = append(s.Lots, soko.StockLot{Lot: l.Lot, Expiry: fromNull(l.Expiry), OnHand: l.OnHand, Allocated: l.Allocated})
 	}
 	return out, nil

@@ -44,6 +44,10 @@ func mustBalanced(tb testing.TB, db *storage.DB) {
 	if err != nil || len(bad) > 0 {
 		tb.Fatalf("the ledger does not balance: %v %+v", err, bad)
 	}
+	behind, err := db.CheckStockFeed(context.Background())
+	if err != nil || len(behind) > 0 {
+		tb.Fatalf("the stock feed is behind the stock: %v %+v", err, behind)
+	}
 }
 
 func TestAllocate_NeverOversellsUnderConcurrency(t *testing.T) {

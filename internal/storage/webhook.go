@@ -43,6 +43,7 @@ type outboxRow struct {
 	EventType     string
 	OrderID       *int64
 	MerchantID    int64
+	ProductID     *int64 // stock.changed: the product it tells of
 	Payload       string
 	Status        string
 	Attempts      int

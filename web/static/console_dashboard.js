@@ -112,11 +112,21 @@
       $('stock-places').hidden = !a.data.length;
       fill('stock-place-rows', a.data, function (s) {
         return row([{text: s.location}, {text: s.merchant}, {text: s.sku}, {text: s.name}, {text: s.lot}, {text: s.expiry || ''},
-          {text: count(s.on_hand), cls: 'n'}, {text: count(s.allocated), cls: 'n'}, {text: count(s.available), cls: 'n'}]);
+          {text: count(s.on_hand), cls: 'n'}, {text: count(s.allocated), cls: 'n'}, {text: count(s.available), cls: 'n'},
+          {text: s.held ? t('stock_held_here') : '', cls: s.held ? 'alert' : ''}]);
       });
     });
     $('stock-ledger').hidden = true;
+    $('stock-figures').hidden = true;
     if (sku && merchant) {
+      C.api('GET', '/ops/stock/figures?merchant_id=' + merchant + '&sku=' + encodeURIComponent(sku)).then(function (a) {
+        if (!a.ok) return;
+        $('stock-figures').hidden = false;
+        fill('stock-figure-rows', [a.data], function (f) {
+          return row([{text: f.sku}, {text: count(f.on_hand), cls: 'n'}, {text: count(f.allocated), cls: 'n'}, {text: count(f.held), cls: 'n'},
+            {text: count(f.buffer), cls: 'n'}, {text: count(f.sellable), cls: 'n'}]);
+        });
+      });
       C.api('GET', '/ops/stock/ledger?merchant_id=' + merchant + '&sku=' + encodeURIComponent(sku)).then(function (a) {
         if (C.failed('stock-msg', a)) return;
         $('stock-ledger').hidden = false;
@@ -148,7 +158,9 @@
     C.api('GET', '/ops/alerts/low-stock').then(function (a) {
       if (C.failed('stock-msg', a)) return;
       fill('stock-low-rows', a.data, function (s) {
-        return row([{text: s.merchant_code}, {text: s.sku}, {text: s.name}, {text: count(s.available), cls: 'n alert'}, {text: count(s.reorder_point), cls: 'n'}]);
+        var cover = s.days_of_cover === null || s.days_of_cover === undefined ? t('stock_no_demand') : s.days_of_cover.toFixed(1);
+        return row([{text: s.merchant_code}, {text: s.sku}, {text: s.name},
+          {text: s.out ? t('stock_out') : count(s.available), cls: 'n alert'}, {text: count(s.reorder_point), cls: 'n'}, {text: cover, cls: 'n'}]);
       }, 'stock-no-low');
     });
     C.api('GET', '/ops/inbounds').then(function (a) {

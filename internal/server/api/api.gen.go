@@ -920,7 +920,9 @@ const (
 	OrderReceived        WebhookEndpointInputEventTypes = "order.received"
 	OrderShipped         WebhookEndpointInputEventTypes = "order.shipped"
 	OrderShort           WebhookEndpointInputEventTypes = "order.short"
+	StockChanged         WebhookEndpointInputEventTypes = "stock.changed"
 	StockLow             WebhookEndpointInputEventTypes = "stock.low"
+	StockOut             WebhookEndpointInputEventTypes = "stock.out"
 )
 
 // Valid indicates whether the value is a known member of the WebhookEndpointInputEventTypes enum.
@@ -950,7 +952,11 @@ func (e WebhookEndpointInputEventTypes) Valid() bool {
 		return true
 	case OrderShort:
 		return true
+	case StockChanged:
+		return true
 	case StockLow:
+		return true
+	case StockOut:
 		return true
 	default:
 		return false
@@ -2032,9 +2038,19 @@ type LedgerLine struct {
 
 // LowStock defines model for LowStock.
 type LowStock struct {
-	Available    int    `json:"available"`
-	MerchantCode string `json:"merchant_code"`
-	Name         string `json:"name"`
+	// Available Units that can be promised: on hand − allocated − held.
+	Available int `json:"available"`
+
+	// DailyDemand Units allocated per day, averaged over the last 28 days.
+	DailyDemand float32 `json:"daily_demand"`
+
+	// DaysOfCover available ÷ daily_demand; null without demand.
+	DaysOfCover  *float32 `json:"days_of_cover,omitempty"`
+	MerchantCode string   `json:"merchant_code"`
+	Name         string   `json:"name"`
+
+	// Out Ran out (欠品) and has not been back.
+	Out          bool   `json:"out"`
 	ReorderPoint int    `json:"reorder_point"`
 	Sku          string `json:"sku"`
 }
@@ -2680,12 +2696,15 @@ type Product struct {
 	Price        int64            `json:"price"`
 	ReorderPoint int              `json:"reorder_point"`
 	Sku          SKU              `json:"sku"`
-	TaxRate      int              `json:"tax_rate"`
-	TrackExpiry  bool             `json:"track_expiry"`
-	TrackLot     bool             `json:"track_lot"`
-	UpdatedAt    time.Time        `json:"updated_at"`
-	WeightGrams  int              `json:"weight_grams"`
-	WidthMm      int              `json:"width_mm"`
+
+	// StockBuffer The product's own buffer; null follows your default.
+	StockBuffer *int      `json:"stock_buffer"`
+	TaxRate     int       `json:"tax_rate"`
+	TrackExpiry bool      `json:"track_expiry"`
+	TrackLot    bool      `json:"track_lot"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	WeightGrams int       `json:"weight_grams"`
+	WidthMm     int       `json:"width_mm"`
 }
 
 // ProductBarcode defines model for ProductBarcode.
@@ -2735,6 +2754,9 @@ type ProductInput struct {
 
 	// ReorderPoint Alert when available stock falls to this many units (0: never).
 	ReorderPoint *int `json:"reorder_point,omitempty"`
+
+	// StockBuffer Units kept back from your sales channels (安全在庫): `sellable` in the stock figures is on hand − allocated − held − this, never below zero. -1 follows your default (`/api/v1/stock-settings`); left out, the product keeps what it has (a new product follows the default).
+	StockBuffer *int `json:"stock_buffer,omitempty"`
 
 	// TaxRate Consumption tax rate in percent: 10, or 8 (軽減税率) for food.
 	TaxRate ProductInputTaxRate `json:"tax_rate"`
@@ -2995,14 +3017,57 @@ type Stock struct {
 	// Allocated Units promised to orders.
 	Allocated int `json:"allocated"`
 
-	// Available Units that can still be promised.
-	Available int        `json:"available"`
-	Lots      []StockLot `json:"lots"`
-	Name      string     `json:"name"`
+	// Available on_hand − allocated.
+	Available int `json:"available"`
+
+	// Buffer Units kept back from the sales channels (安全在庫).
+	Buffer int `json:"buffer"`
+
+	// Held Of those, units that cannot be promised yet: received and not put away, or on a shelf waiting for a count after a short pick.
+	Held int        `json:"held"`
+	Lots []StockLot `json:"lots"`
+	Name string     `json:"name"`
 
 	// OnHand Units in the building.
-	OnHand int    `json:"on_hand"`
-	Sku    string `json:"sku"`
+	OnHand int `json:"on_hand"`
+
+	// Sellable on_hand − allocated − held − buffer, never below zero: what the channels may sell; the same figure as the stock change feed's.
+	Sellable int    `json:"sellable"`
+	Sku      string `json:"sku"`
+}
+
+// StockChange defines model for StockChange.
+type StockChange struct {
+	// Allocated Units promised to orders.
+	Allocated int `json:"allocated"`
+
+	// Buffer Units kept back from the sales channels (安全在庫).
+	Buffer    int       `json:"buffer"`
+	ChangedAt time.Time `json:"changed_at"`
+
+	// Held Units on hand and not promised that cannot be promised yet: received and not put away, or on a shelf waiting for a count after a short pick.
+	Held int `json:"held"`
+
+	// OnHand Units in the building.
+	OnHand int `json:"on_hand"`
+
+	// Sellable on_hand − allocated − held − buffer, never below zero: what the channels may sell.
+	Sellable int `json:"sellable"`
+
+	// Seq This change's number in your sequence.
+	Seq int64  `json:"seq"`
+	Sku string `json:"sku"`
+}
+
+// StockChangeList defines model for StockChangeList.
+type StockChangeList struct {
+	Data []StockChange `json:"data"`
+
+	// HasMore More changes wait: ask again at once.
+	HasMore bool `json:"has_more"`
+
+	// NextAfter Pass as `after` next time: the last `seq` of this page, or your `after` when nothing changed.
+	NextAfter int64 `json:"next_after"`
 }
 
 // StockList defines model for StockList.
@@ -3027,12 +3092,21 @@ type StockPlace struct {
 	Allocated int                 `json:"allocated"`
 	Available int                 `json:"available"`
 	Expiry    *openapi_types.Date `json:"expiry,omitempty"`
-	Location  string              `json:"location"`
-	Lot       string              `json:"lot"`
-	Merchant  string              `json:"merchant"`
-	Name      string              `json:"name"`
-	OnHand    int                 `json:"on_hand"`
-	Sku       string              `json:"sku"`
+
+	// Held Nothing more is promised from here: the shelf waits for a count, or the units are not put away yet.
+	Held     bool   `json:"held"`
+	Location string `json:"location"`
+	Lot      string `json:"lot"`
+	Merchant string `json:"merchant"`
+	Name     string `json:"name"`
+	OnHand   int    `json:"on_hand"`
+	Sku      string `json:"sku"`
+}
+
+// StockSettings defines model for StockSettings.
+type StockSettings struct {
+	// DefaultBuffer Units kept back from the channels per product without a buffer of its own.
+	DefaultBuffer int `json:"default_buffer"`
 }
 
 // SyncCursor In change order only (see Syncing): pass as `cursor` on your next
@@ -3147,7 +3221,7 @@ type WebhookEndpoint struct {
 type WebhookEndpointInput struct {
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// EventTypes Events to send; empty for all.
+	// EventTypes Events to send; empty for all but stock.changed, which is sent only when named (see listStockChanges).
 	EventTypes *[]WebhookEndpointInputEventTypes `json:"event_types,omitempty"`
 
 	// RotateSecret Make a new signing secret; the old one stops at once.
@@ -3351,6 +3425,15 @@ type ListStockParams struct {
 	// Cursor The `next_cursor` of the previous page, or on the lists that sync
 	// (orders, inbounds, shipments) the `sync_cursor` of your last poll.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListStockChangesParams defines parameters for ListStockChanges.
+type ListStockChangesParams struct {
+	// After The `next_after` of the previous answer; 0 to start from every product as it stands.
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
@@ -3756,6 +3839,12 @@ type ListStockPlacesParams struct {
 	MerchantId *int64  `form:"merchant_id,omitempty" json:"merchant_id,omitempty"`
 }
 
+// GetStockFiguresParams defines parameters for GetStockFigures.
+type GetStockFiguresParams struct {
+	MerchantId int64  `form:"merchant_id" json:"merchant_id"`
+	Sku        string `form:"sku" json:"sku"`
+}
+
 // ListLedgerParams defines parameters for ListLedger.
 type ListLedgerParams struct {
 	MerchantId int64  `form:"merchant_id" json:"merchant_id"`
@@ -3812,6 +3901,9 @@ type PutProductBatchJSONRequestBody = ProductBatchInput
 
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
+
+// PutStockSettingsJSONRequestBody defines body for PutStockSettings for application/json ContentType.
+type PutStockSettingsJSONRequestBody = StockSettings
 
 // PutWebhookEndpointJSONRequestBody defines body for PutWebhookEndpoint for application/json ContentType.
 type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
@@ -3971,6 +4063,15 @@ type ServerInterface interface {
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx echo.Context, params ListStockParams) error
+	// GetStockSettings Your default channel buffer (安全在庫)
+	// (GET /api/v1/stock-settings)
+	GetStockSettings(ctx echo.Context) error
+	// PutStockSettings Set your default channel buffer
+	// (PUT /api/v1/stock-settings)
+	PutStockSettings(ctx echo.Context) error
+	// ListStockChanges Stock change feed (在庫連動) — what changed since a sequence number
+	// (GET /api/v1/stock/changes)
+	ListStockChanges(ctx echo.Context, params ListStockChangesParams) error
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx echo.Context, sku Sku) error
@@ -4205,6 +4306,9 @@ type ServerInterface interface {
 	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
 	// (GET /ops/stock)
 	ListStockPlaces(ctx echo.Context, params ListStockPlacesParams) error
+	// GetStockFigures A product's figures as its merchant's sales channels see them (supervisors)
+	// (GET /ops/stock/figures)
+	GetStockFigures(ctx echo.Context, params GetStockFiguresParams) error
 	// ListLedger A product's stock ledger, newest first (supervisors)
 	// (GET /ops/stock/ledger)
 	ListLedger(ctx echo.Context, params ListLedgerParams) error
@@ -4866,6 +4970,49 @@ func (w *ServerInterfaceWrapper) ListStock(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListStock(ctx, params)
+	return err
+}
+
+// GetStockSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStockSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStockSettings(ctx)
+	return err
+}
+
+// PutStockSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) PutStockSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutStockSettings(ctx)
+	return err
+}
+
+// ListStockChanges converts echo context to params.
+func (w *ServerInterfaceWrapper) ListStockChanges(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListStockChangesParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListStockChanges(ctx, params)
 	return err
 }
 
@@ -7035,6 +7182,31 @@ func (w *ServerInterfaceWrapper) ListStockPlaces(ctx echo.Context) error {
 	return err
 }
 
+// GetStockFigures converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStockFigures(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStockFiguresParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Required query parameter "sku" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "sku", ctx.QueryParams(), &params.Sku, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStockFigures(ctx, params)
+	return err
+}
+
 // ListLedger converts echo context to params.
 func (w *ServerInterfaceWrapper) ListLedger(ctx echo.Context) error {
 	var err error
@@ -7208,6 +7380,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/batch", wrapper.PutProductBatch, options.OperationMiddlewares["putProductBatch"]...)
 	router.GET(options.BaseURL+"/api/v1/stock", wrapper.ListStock, options.OperationMiddlewares["listStock"]...)
+	router.GET(options.BaseURL+"/api/v1/stock/changes", wrapper.ListStockChanges, options.OperationMiddlewares["listStockChanges"]...)
 	router.GET(options.BaseURL+"/api/v1/stock/:sku", wrapper.GetStock, options.OperationMiddlewares["getStock"]...)
 	router.GET(options.BaseURL+"/api/v1/inbounds", wrapper.ListInbounds, options.OperationMiddlewares["listInbounds"]...)
 	router.POST(options.BaseURL+"/api/v1/inbounds", wrapper.CreateInbound, options.OperationMiddlewares["createInbound"]...)
@@ -7226,6 +7399,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/erase-personal-data", wrapper.ErasePersonalData, options.OperationMiddlewares["erasePersonalData"]...)
 	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
+	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
+	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
@@ -7275,6 +7450,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/ops/merchants/:merchant_id/email-template", wrapper.PutEmailTemplate, options.OperationMiddlewares["putEmailTemplate"]...)
 	router.POST(options.BaseURL+"/ops/merchants/:merchant_id/email-template/preview", wrapper.PreviewEmailTemplate, options.OperationMiddlewares["previewEmailTemplate"]...)
 	router.GET(options.BaseURL+"/ops/stock", wrapper.ListStockPlaces, options.OperationMiddlewares["listStockPlaces"]...)
+	router.GET(options.BaseURL+"/ops/stock/figures", wrapper.GetStockFigures, options.OperationMiddlewares["getStockFigures"]...)
 	router.GET(options.BaseURL+"/ops/stock/ledger", wrapper.ListLedger, options.OperationMiddlewares["listLedger"]...)
 	router.GET(options.BaseURL+"/ops/count-tasks", wrapper.ListCountTasks, options.OperationMiddlewares["listCountTasks"]...)
 	router.GET(options.BaseURL+"/ops/dashboard", wrapper.GetDashboard, options.OperationMiddlewares["getDashboard"]...)
@@ -8324,6 +8500,142 @@ type ListStockdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListStockdefaultApplicationProblemPlusJSONResponse) VisitListStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockSettingsRequestObject struct {
+}
+
+type GetStockSettingsResponseObject interface {
+	VisitGetStockSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetStockSettings200JSONResponse StockSettings
+
+func (response GetStockSettings200JSONResponse) VisitGetStockSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockSettings304Response = NotModifiedResponse
+
+func (response GetStockSettings304Response) VisitGetStockSettingsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetStockSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStockSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetStockSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutStockSettingsRequestObject struct {
+	Body *PutStockSettingsJSONRequestBody
+}
+
+type PutStockSettingsResponseObject interface {
+	VisitPutStockSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutStockSettings200JSONResponse StockSettings
+
+func (response PutStockSettings200JSONResponse) VisitPutStockSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutStockSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutStockSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutStockSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStockChangesRequestObject struct {
+	Params ListStockChangesParams
+}
+
+type ListStockChangesResponseObject interface {
+	VisitListStockChangesResponse(w http.ResponseWriter) error
+}
+
+type ListStockChanges200JSONResponse StockChangeList
+
+func (response ListStockChanges200JSONResponse) VisitListStockChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStockChanges304Response = NotModifiedResponse
+
+func (response ListStockChanges304Response) VisitListStockChangesResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListStockChangesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListStockChangesdefaultApplicationProblemPlusJSONResponse) VisitListStockChangesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11511,6 +11823,45 @@ func (response ListStockPlacesdefaultApplicationProblemPlusJSONResponse) VisitLi
 	return err
 }
 
+type GetStockFiguresRequestObject struct {
+	Params GetStockFiguresParams
+}
+
+type GetStockFiguresResponseObject interface {
+	VisitGetStockFiguresResponse(w http.ResponseWriter) error
+}
+
+type GetStockFigures200JSONResponse Stock
+
+func (response GetStockFigures200JSONResponse) VisitGetStockFiguresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockFiguresdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStockFiguresdefaultApplicationProblemPlusJSONResponse) VisitGetStockFiguresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLedgerRequestObject struct {
 	Params ListLedgerParams
 }
@@ -11793,6 +12144,15 @@ type StrictServerInterface interface {
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx context.Context, request ListStockRequestObject) (ListStockResponseObject, error)
+	// GetStockSettings Your default channel buffer (安全在庫)
+	// (GET /api/v1/stock-settings)
+	GetStockSettings(ctx context.Context, request GetStockSettingsRequestObject) (GetStockSettingsResponseObject, error)
+	// PutStockSettings Set your default channel buffer
+	// (PUT /api/v1/stock-settings)
+	PutStockSettings(ctx context.Context, request PutStockSettingsRequestObject) (PutStockSettingsResponseObject, error)
+	// ListStockChanges Stock change feed (在庫連動) — what changed since a sequence number
+	// (GET /api/v1/stock/changes)
+	ListStockChanges(ctx context.Context, request ListStockChangesRequestObject) (ListStockChangesResponseObject, error)
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx context.Context, request GetStockRequestObject) (GetStockResponseObject, error)
@@ -12027,6 +12387,9 @@ type StrictServerInterface interface {
 	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
 	// (GET /ops/stock)
 	ListStockPlaces(ctx context.Context, request ListStockPlacesRequestObject) (ListStockPlacesResponseObject, error)
+	// GetStockFigures A product's figures as its merchant's sales channels see them (supervisors)
+	// (GET /ops/stock/figures)
+	GetStockFigures(ctx context.Context, request GetStockFiguresRequestObject) (GetStockFiguresResponseObject, error)
 	// ListLedger A product's stock ledger, newest first (supervisors)
 	// (GET /ops/stock/ledger)
 	ListLedger(ctx context.Context, request ListLedgerRequestObject) (ListLedgerResponseObject, error)
@@ -12858,6 +13221,100 @@ func (sh *strictHandler) ListStock(ctx echo.Context, params ListStockParams) err
 		return err
 	} else if validResponse, ok := response.(ListStockResponseObject); ok {
 		return validResponse.VisitListStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStockSettings operation middleware
+func (sh *strictHandler) GetStockSettings(ctx echo.Context) error {
+	var request GetStockSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStockSettings(ctx.Request().Context(), request.(GetStockSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStockSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStockSettingsResponseObject); ok {
+		return validResponse.VisitGetStockSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutStockSettings operation middleware
+func (sh *strictHandler) PutStockSettings(ctx echo.Context) error {
+	var request PutStockSettingsRequestObject
+
+	var body PutStockSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutStockSettings(ctx.Request().Context(), request.(PutStockSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutStockSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutStockSettingsResponseObject); ok {
+		return validResponse.VisitPutStockSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListStockChanges operation middleware
+func (sh *strictHandler) ListStockChanges(ctx echo.Context, params ListStockChangesParams) error {
+	var request ListStockChangesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListStockChanges(ctx.Request().Context(), request.(ListStockChangesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListStockChanges")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListStockChangesResponseObject); ok {
+		return validResponse.VisitListStockChangesResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15448,6 +15905,31 @@ func (sh *strictHandler) ListStockPlaces(ctx echo.Context, params ListStockPlace
 	return nil
 }
 
+// GetStockFigures operation middleware
+func (sh *strictHandler) GetStockFigures(ctx echo.Context, params GetStockFiguresParams) error {
+	var request GetStockFiguresRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStockFigures(ctx.Request().Context(), request.(GetStockFiguresRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStockFigures")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStockFiguresResponseObject); ok {
+		return validResponse.VisitGetStockFiguresResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListLedger operation middleware
 func (sh *strictHandler) ListLedger(ctx echo.Context, params ListLedgerParams) error {
 	var request ListLedgerRequestObject
@@ -15623,472 +16105,503 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1tdxzHlSeIf5U4+Pf/ELATIEBRagk48wKiKIsWRWIIajS7Kg4qUBlVla6siFRGFIplLc+RyJUtt+3x",
-	"eNvunp5u79jd0+7p7hmPvd451shuz4v9JoJASd9iT9wbERmZFVmVVXiieq0XIoDMjIcbN27ce+Pe3313",
-	"pSOGmeCMK7my/e5KRnM6ZIrl8FuH5nnC8hsiZvrXhK9sr2RU9VeiFU6HbGXbvrESreTsnVGSs3hlW+Uj",
-	"Fq3ITp8Nqf6M8dFwZfvtlQkdUiVWohVJe3RMV6KVb9CM8kxItfIgWlGTTLcoVZ7w3sqjR9FKR+bd+2LA",
-	"uG4lZrKTJ5lKhB7F/T4j+vGB0s+J6BLVZ0Qq2u0SyaRMBN9YiXDEfUZjGKIZ879ev7F/79V1bHnWwIf0",
-	"4W3Ge6q/sr117cVoZZhw93twvKNcijw82DZnD9UBvtG2481ydpSIkSQZ7bGIiJwIDg/SRCpJVJ8qIie8",
-	"0+KrIo9ZLiOS8EMx4rGMiOwn2VCv2xp80tYv+h1MxCgnKZWKZCJNN1rc0uOdEcsn3hLiqGsmfm1zMzTV",
-	"mKXJEcsnt16pYQz7wkESz6RxV+RDqla2VxKuXri+AkROhpphChInXLEey6HjJGbDTCjGO5PX2WSa1rtk",
-	"xJN3RowM2IR0RU5UP5FE98+k2iGU5EzlEzJOVB9Zhg7xXcpjcijiCclZltKJhKfdJJeKUC7HLK/lp1vF",
-	"kNb1mOoo+fzz81nILG8tWc3zs6ZqmgwTNU3MPdpjRCbfZBs1vIPf+T3HrEtHqVrZfn4z0rPHXoGL5oxh",
-	"SHnSZVLVzt2+cNaTH7K806d8RsfmhbPuGPZ0ba/w9Fy6vCNmdsnFzC7/KGfdle2V/9/V4uS4ik/l1VdE",
-	"Z6Rl0p3R8ND0KAejmt70k2U72n/9TWhdUTmopaB+eNYEHGUxVSzeT3iHTW+YuzydkLEW25pheiwmVGmx",
-	"TruKGVGkkiHbIHc5qUp0LYFa3El1kihCUylINlLSHQok4aZp/B4FGW3xsvhflYyR/QnvJLxH6KE4Ymv1",
-	"B4CZ0oGEOQWJo19Y1yNfCQmtscgHr9BJ+ODTD/UoYjrRg/+6PvJ3iBL693GfcZKyriJipOpkjO67flSB",
-	"AT3S6y0zwSUDLeaOUG+IOOkmev2rQ7wjFBmap9tA5lvd9TuCs/U3qOr0CQp7oscS4wLiaXBFkpv3aS8i",
-	"UrQ4rLj+tpMmjCvSF2ksSSKJVEmaks4ozxlXG+SOgCMGlwJbhhHqlsLUU7RnlQXTincaFSSZIsGjaGUv",
-	"F4cpG4IeJ7hiHAQ8zbI06VDdxdUM3/jqN6QAFavZ1rPtPkI9oHT4csLyXOQRoZL4rW+gKMAWdAe7e7f2",
-	"OyJjvn6YM6r3Ku6LlWgly0U86ii54o5F/eOYHfaFGMiAyhit7MZxziRqsrnIWK4S5AGKD7YCxIrsw2vB",
-	"h51ETcIPxDCjPPyMDWmSBp8gUwceZH3Ba54IqWh60DFaeJnkf0zipJcoGREuSH+S9RkovtON5KzLOmqU",
-	"h/p45EvIt3GMxQTLIyg1ZcgTFfT1qGnnZMlRLJg4/AbrKFywYcJ3924ZXa68aJ2cgWCiqqkwilbYwwyn",
-	"4SZ5KETKKC8eylkN8lGa0sOU2ZNiqoMkDh4b1aMiWtGq98FIzh7/3O7q+SVn3eRh8FHOjsSgjgbm4akG",
-	"JfXWldPMeHOYqck2YVrxJ/ASCHXFhnKeVHEC4ZHrj+Y5nUB3rJMzFRaQWnVPlGRpd5sIffomaEGhlEQT",
-	"yvARSdRG8PzyeR/UBUPbyO2EghEL6s5h5xvwjZE9iR4xTfc89u7SVLKowvFlBi3P9i19WCozZalEJu3Z",
-	"ukO4Jvn0cdpsy1gWq3ZnzjSgsNS2VETYRm8Dzaa+yIicSMWGVyScjro/z9p54foCfFPqa0gnJBY7hAvO",
-	"wIIDdlL9hPeW4qYhfXgLv3m+wlrRCtqK5rFm9keP6lb1ZfHw/gQPrIqUMnJ5eUmRcM7ygz5Len11MBx6",
-	"jU29lAJ557w0TuIZ7wzpw4Mx9tXLKdJy+q1auSNZfpR0ap4l32QHnZTKmkYVzdmsTvUih6RWaI+aw8js",
-	"0Cp1pkgxTeUAJUojLE3HjK2Y/oM5fLLU9res5O2j567NcRoE2cc3vOdY3kHOWuJ7n+kW+jzEj66Brc3N",
-	"Bk1YZq3Inzl08zi5QvA5jF1M7wV/aJvRXJavn1f442b74Ty2wjz+vp1INS0LY6rAfmgmpH2xGjj29ewP",
-	"zCLJ8OmvFdP1Q/GQ2NfI6vGT7x8//vXxk58cP/4fETl+/K3j9791/OSHx49/dfzkyfGTD8kn7/18jVBt",
-	"y3GiP9XnjT3Amo/7fj/h+4aBpsZeWR+gSnU+8wj8JljlCwqQP4iC/4+LgouRATfw1me30xEjHhADh0ma",
-	"JrxXkKm8c1++dvz4vx0/+fvjxz8/fvId8vk/fvfprx6ffPDhyYff+uJn/yfs3t8dP/lOSFd1LQeN4bqG",
-	"v/jZ35384q9nNmwvskJqTTdHqnD0as7r9ov3v/v5r5989oufffbvvvXZj//h5Ae/CXXoO5WDss2+QMZ9",
-	"IRkRY046gqucdhQ6ohK5Q+ihZFyZiw5GxjRnfTGS7Ios6f/1uqcbRr3Clzw8kKlQgYXch4s88vQvHn/x",
-	"Z3968tF/O37834HCf3r8+H+8cPK9j08+/NY22Xrxk/f+9NomXLBsvaR/3iIUPJpJDrOCxnfAkylGiiSK",
-	"HArVJz2hX8Ovt8jq5vU1z3rzDFrrvmzuJagen+4Os8RdUYWNp/jAJ01pGA33TfgINaOpOfDsUzRs+/SI",
-	"FUzRTVgaywgIrYBn8C+LHWxmjK/Cp6FjefEzviIuGh6XjhANybk3UguellNiyr/wfaGB9Jl3VkwLjnk9",
-	"VKTCQrcTla0aOClmkhFWfJof7RBqbfYjmo4YUXTA4DIDfdU0TcFHnlLeG9EeC/okB+j0s/7f5Xffg0Uc",
-	"Z8LMYPrmeMLkVS4IvuDc7nZ75VT10aPECcVZhwVSwctzj+sBmxSKu3vgxugk+IMmaydrhUn4VHPfLCcc",
-	"QrKhhui1AtfM3Ayldpa3Bd5YnIfzZZDwuNHc7SBe1x88ilbGNB0cSPbOiPGSO8Rr+5thl/4Md8Y30WEO",
-	"g6p2MZc8F+hzODuqVfTguYqwpWlFks4LrAjYy6ei9euGAFZ4ZUlnAHtYmxK4mzssOdLdRyux6Axq7qu8",
-	"Jpey+E5JzwplGhLhDXNKBe7Z0lSMDzKaq4SmQR82CFFKZF/kytxhawtc9pMMb84T0A1zRlZPPvzWyXf+",
-	"r5Nvf/z5939To/zV7v9l7o4WcNgeiaTDag2CL97/+6c//R2aH0//8qPP/uLjz3/2vU8//u7Tv/2vn7/3",
-	"AclZL5Eqh0Un2AZZvY8K8nPmPm+NZLnuMbYhYVYzuCJJRjtwpS7TJJM7hA0zZe7SueDho3aGO5fHOIW5",
-	"W3kfX9UfpUl2MGRS0t6C8s0IfNNrpaWowj5ThC4t61zuvEBxGPA6bJmtt6hUgqbmzm0pWTG1Oaf30zzO",
-	"rnDpDumO0nQd3ArmT/ACXkRLQnNGaKfDMs3I+oFUItc/SnJ/69pz159/4Y9ffGlz69pzGwTuDknOhuKI",
-	"SXNVN0+/XorsZ8Tz5T43o2Z36qbr2vXdu3XnHpNsUUsmSwIK7XWiBHnRrVTKtLWoLWwl0HKUYiDIkA4Y",
-	"MWLDm9OLoQmFx7zvyDltrx6//6NPf/+TL376u08/+i05TEVn4Mu1lB6yVEYmuiZNBoxQExh1RcKRcKDE",
-	"xko0I5hjTqhqObhj7ss22KPKUPUBHqUAz+sL8Gh9AMg8rq/Eg8wzKcuRH7PfrjDtQnEfswXXvqLdbkBf",
-	"6KjkiIVl0SGNe+zgck54zaksPhhxlQTUmH2myLifpIyMc8F7ZO/WHUkGjGVwUsO4CbZQewu/fOBHLlLW",
-	"THZpkt/TbwdPZI+8hQmq347sqjQ7bqGbpc7a8gKXSXzbSSuRGw1nWmxRklMei6GWX2T1ZThhwElglagl",
-	"D5EGNwbzJS44ZbVZwHI8FLXaBhGfL+Br1mkrQCXWpJc7hAuSswzjVaCdiOQjLRML1roiTQ8b5PYpZfqZ",
-	"cJPPO7O5ZO/WnWkREKSkPjv2bt2x04mZH93jgjDR1ykw6Naov2RMJZGMq6AeLK0Yajbfqbni97Nnec+Q",
-	"1DcNQXlFBtBaQD/JMvxplLH8KMEEDKqbqLcTofHlFL8ZUnY59j9jtnEip5ay/n3rQm6u2vOjoa+qJB9t",
-	"R7XDfAujU2/yOBNJyEDuCN5NeqM8FIv8ql475GTf4iN9KrVcYKZRMmFqx5Mc6D0DXVvpb/FOKGwvM64P",
-	"nbrwyCPG1UGnL+ov3OEVSWgxODDeR4f6xUNGUF1zDsUpolcdhtil/uu8cEJ4c7HGZ8UNyqTHwYaGd+bH",
-	"DgotoVV9GKHt7WBGXObiN1XRyihPmzCpY6rqKgY5dRQn6iZX+SSskAkeDpPuqLrsNjiXItIesMl2a7S5",
-	"+VwnieFf1o5Iu5MmbU3ANgYMtoPkg9YPBhW3GsrbaIVmyQE6yztpouUmtBSUldjQvIuUaZUPv4MOF/io",
-	"CDifHkhXoUwKS+qS3lcsziLMcci6ImfzughlFeQ9pq5IvMWQBNtxt8kggRKtRMWEC0XYw0T6PF8MNma1",
-	"sYCNSYiDOVj0fWWCMRv4niBs1+Mvy8pu/MU6RnYDlPvxRzl7R51FXFSxPUNXLEUe6byG7rCH6ga+WXPH",
-	"6jcWmtfLNLfn5xI+tDLjfX33ztWbu3fWt56LiP73xYi8uXdjfVdLhlv3X13fuh6RTp91BqjdkoR30lGM",
-	"JpRvtZaVk5BOq/Wsg3dGlCtjzrukxK3qbniTa01dq42yQ82dXyKJngGBW2VJVinpUMngb1ckse1a28Jz",
-	"ts9NHptSLII0XzzQ+A/xw5ceLzk3dDi01Dco77D0Fs8WDl3IGTVJW97WeD7shgx0C1rszYeZyEMqqjwK",
-	"n/LdJGUR2e8nXXXw9Vv7ETmkkr1wveTjOJyo4FGlv52RywKpYs0vo++JsUtDmxaRuRjLUDJz3mGpJOM8",
-	"UaqUJVW3Rd2YTZMRkMYb7oN64t4aholLlaKdfkj7t+MDtbMnlImQQk/8Rk2K0SFLWXxgUuZ86s1Vjkfc",
-	"pKhOj+SeGEsTdZbBoEifxqAZm8sqmuaMxpMGJHTT9TucGvhcOu7l7Chh4zpy1hOTcpJAC2QsRmlMeskR",
-	"a0DYWQYlfheyj3JzL2feMAgCKcN80Igw2ukTwTss3KlhqwMXVFn7Sl0KDWYF6W5x0hCPk4uxuWdd1VyM",
-	"xxqh2oiTmV5H2WdMEdnXD1WfDSNowSS+HjI9I93G1g5amuaClnREOhpyE8rn58lKkqiIHKaUD5yPSzcA",
-	"XY77ImVrG2RXkaGQimxFm5ub26Q0d3vy0jRtHLs2WyJIOsxSVifVcj2OzU27bo37LLHoPTFecJuVNjw4",
-	"76a32LbHwXCBg0vUYOd5QTaGYSO7W8p70fFUlQMd2eZuz3usO5J4pUjT9G53ZfvthjnE0QIUtkLg0YOp",
-	"/kVANAwppz021MYwF9PUP37/T05+8ddP/+7f+4G6lptx11JZZ+s7oIQgR+FusxgvKEEThXuj2XV9jhMK",
-	"RPgp4/0L7P6CU2LBJCID6J0ojCsjQU8StZtN92ztbM7GYbYImtjKSDrvmni2GabnE1VWJPLhJqot2pnO",
-	"YL29XPTCyd4z3YH4rD7cuTNSAl3EgXSTpDMYZQDh4MIDsb0rkoiMcfeGiOmkeQamOQ7DS14c7gF2AEdy",
-	"8MNacVCigJdubwdRtBokfioke8NCtSyhuYKvKh8eDBMp9fQDcZgy6XEWryecFO5xYr6TpJMK/SHyd2Zk",
-	"qGkt7PQsWjkAR1WjNI/iG3NBMffmdJpWgkuRsru5uR4Pedqa67x+a7vopAicNzRNTTjZki2770Otn25n",
-	"ifiADq1y08DTs8wNr8Odstckc9BCIDgPMGvkgfG1Vk/pItiKUB5HoMERs1tQV8I4Bq1sCc7I3iuv7hin",
-	"NcQ6aIUpFb0eujKm+u8lXTVvhb6WdNXdDFf1UbTSZ2l80M3FcN53sKT7iqoRfifSuNEnrwmM721+X55w",
-	"thzD3U54MPtv6MUYNm3LxSVqNV2omvhv7+wOP1yQ5YwMWmr2qAOG5g+ss2Sj+tOaNkVexjPx1jBnnSRL",
-	"2HySW5SVed4cfDYjsyhNsgP6/EH4jgNVgJFckMf1KkFaQNgKToZM8+pSdL1vPq71zZ46FSmJy2qR2wSO",
-	"GFH9SW7XokJ5nyQlIWxEj8cWZteUtkEF/cKbos8xVgKUD6Bib1TFbHnxHbd7CxS5A/LBnKN1111ZWW0W",
-	"5JweXsqoZAfuVzM2DM+WIj1iBxCHrIeTpYBk1wGXnB7RSB0c0pq47enul1GFiru2xc99K96qdsBkhwxY",
-	"puxVpo2l6ydSiXxS8aVfmx+3aMbYbA3uMQlu9qqqw9n4wMHZTSt8AI5GCSzBdjFscwELTI5mmdHyyIgn",
-	"qmmCY9H3LJG/yCJM0QhbmEuiQrOaIhDgvkwaqSt+I4GHakHUqaQzqDM8/BuUgOmBuH6zuQch/owYciPH",
-	"cXoduHHMo+FtI7qn45r1to7rLjVkxjq1j58J2nikKGbjhuDPYT6JTn0B6Te3PxoO6TNwExlU8xZNP9kv",
-	"kk5kkXWScG1GKnm6hJPGqnKzuKNA0kR5cvOIZDTL6dx88XCW+RZ81qc8ZvGBOGL5Qpox2EUHJuA7HHPk",
-	"g7o2o59k79Tc/s31SnnvBG29+yWHTjY6TJMOsZ8ASHPQgpt3G1rd+OydlQjWofKpr9uVSTd3sfNgsNlC",
-	"hrPRz0rRN2mS2bEYaXSQavmCLKH5Iage5SyzAwp4Y2wI5uwN4MYTuSAg2yxEdMwjiRVcZ+wdXMIlsay1",
-	"3nhHuFinWuG0eDTUfFyImUrVTLhJz3CYYRwuY/yBYthgC9bZWYgWXKZnlRaeKVaZRjVFos5Qw1HOja6v",
-	"Nz1nRO3VhGxekQTfiWwouexQfkUSqVgWjsdbgMPDAT/7HcrlNiZ1QlB2h3Je4wSLmaKhTIubEG+qG5nA",
-	"yKExlkpG+jTLWH1ztV6JJTail/VVP0NNU+zWxI/WDC13NlKwLTFwK5TjrdoVB6VLdGPh2NMODSIaQFBT",
-	"CbjApFcV4bQzBHQgGnc6OvmKJLt7txxXQVym5rWa6SuxEPGnwglWzGS9QD17PLhgPrNtDaWL9XNsFt5t",
-	"I77Uhca06/PUoXK75BAD74pCEQCFDKyRKEn2X3+zGhY3t0CFsw5LDoDAa75tc6pscrMOrr0Q2T10Ts8Z",
-	"4WwM39pdLCU3GCEVzvrTDGVOxpmY8x3Kb70yrc6Zr8sGLjBFLZ/VOUoWdaOPtHZY50Gf6SkonGHLhQ+B",
-	"32yJLyvEmyJZpeXgQGvJamgxbfO4OOnAJRN+GH4YJ90uy+sBPhb2tyzjNdEizMygGG5pbCGCvEJl/1DQ",
-	"PJ4NMbVIoIu7cQ+jQjW7bmMPOyxb7H7STeWm/TZ4ucGEifFp1OgeitTkSEumUBChPn1ZfJCx/KAvRnmI",
-	"yX3js7o/9HG+9Md4AV/6PBw7hJY50ZYYSThGmOkvyOrX9++vRWTzk/f+9NpzobSZWd0r2qtLAIrp5AoC",
-	"T5PDCYE3IcpM/6Wb2lCzxiFUbmn3dUuhwYzp0QIi8S16xOrZdNr1ZNT5HpM+4lhgBaZWNMAhJea2I3eM",
-	"OXOTFpwdCPuuDQe02TJhx0v4ScIHQVyWnJEErqq7ycOg7laFrsJMCusbsCFj0P7MqeJKLzLN+tkURuIc",
-	"iWottvJwg+M0AQS7SrFhdkqnCi0aCRwuI4SAOajbl1BLY8a8a1Kn74Pt0GF6Glckee3+/T2CH4D+uOnl",
-	"ynbokJFD2hk0C+WFuZR7L0+j1jNTKQxU1squT0F2ZLqzXE/m37y9u/6/0vVvbq6/9KD4ceOg1Vp/8JU/",
-	"CtH85pAm6V5KO6wv0mDkTYlci5ze46SSYTAb7MPvJ0QUHGldaPOhiMPFReQIW5jP9ebFCNuqHcJ9NsxS",
-	"c36HxxDMy0SLFzJrEG40YIbD04PaqdgX6qcUrWTFUjY/B6aYIHTMFZ0uNb/Z1J6eXIUelZnNXZ1lbFNL",
-	"eD+5e3MzbAQV1CgbTJvR6dnsaybGaYGh95OYHWR5OBX5jiD4yKJj+ZBYYa9GrRPnDXxAOjSPyerxk58d",
-	"P3ly/Pi3x09+d/z4o+PH/4iYwWsNrs6jlXFOs+ke9OyJfpTpIa4eP/7F8ZMfHz/58OR7H3z+Nx8EL5oe",
-	"1RDxbqE6zyTXzPnXDntO3hS85rtT/E5Dy/6auSSoM3ft5c+83WzjTefNIxul6cxIewE4pUR00a2i8lFn",
-	"sG2hiPFacKw1IYwCSTHvu8/SuLFCa4daH9jlxexWisfhALgYE/POYunuY5qoYEStabgUMIuVyUyUiION",
-	"XqTDCnMUXOFWtZhrMTi3SLP4BTwtS8UWx8uAv5+R+6c2o9Of1oVtBXf9uwi31q6pac5b3NBEb2GZtjOr",
-	"5AURD80jeW1x1Jo7qcWca2Yudc61ZtdTphHvgurUEYLFHKsk8i6mrC+tLnRvxuLdgAyQxetWLbhWSy8G",
-	"yoVpz/Ew4ebXrTmSqkq1el+t6XYZUXRa7l2kyuqlUnMmQ84lbdhfWx8ONxc2rc4jOztgy5jL8anDubw4",
-	"LtcmDmoOEZbkseZRg2d59RMGn0cqNanaO4NuM8l06sg2e0CdXTRbtOIV3p07/wnvnC4MrnygeKE6dudV",
-	"kKc9JnQ6bTBk5xYGGJ6h5tXkRrKe3+Zy23krbbfpIUtrtbUZmlejeGK9gIngJp548RyS25h+VG9ljGnO",
-	"E94L2M739PkuST7iAICVivEOoXLgZzNC2jYlnI0timCjQdkEeOhhAYMBKeYnC7jR166Mm/s0nqD7+9mE",
-	"CM6BSLWK8XQGa6mh4ERY3Jsb03wQs1TR8HSWje8LJA936EgCtpkp8olRItevhQt31N47LBOcLvhBn/KZ",
-	"Ey0u8+sRHefkMahQBLq5xCiPIJoivhtAcBXFeF+JziCwhkc0MdrKu0uF7dVjwDIMXnMgg0sqLdVIt9LN",
-	"czH8aochMrzhGbDNQADsF0WI+bvhXGEWHxzWVJf3EoTHfUFSBmnunVRINi9BeH7Kt3UbwaVRymK/jP8h",
-	"SwXvgUepz4g+tk3u9wJZ34LGLD5YVPTP9zCZuZ55y9XwHiTb1ESmBzDNLw88jllK3yiCeK0GNKFDqgSg",
-	"VvToWG/ab9CM8kyAJ6rHOMuTTlD3wYVrbqmZ92Fdg1xJezljcQkuIOHk63o4ZBVr+at10e2ueVWOlbtc",
-	"L/jIuwZbfXtz68Hbm+svPfjfrr29uf7cg7XttzfXn8c//dECNc78yc7ax3XH68JZ3IY7Fjmr/NzfBeOO",
-	"3airq5JIIwuuSIOxEpGtjQ0rH1ZP3vvuyQ/+Zq0GmqfYSSFQnpmxzrNSZBcG0pjWMsLZoqVAZKej1O/H",
-	"Yt3PKW5eS+Rzw2rXDFYvvk3cMRHcSGtw+4cXuhaV4rY9AyzDlPE/CIB+EG9vA3ImDo2s5qyj1ykmVDn8",
-	"CoARQLrUcd3p5NKMaAkrM0XG+IpdnYBsDCYl1YW1+8P1fZG4PAVtQ9znmdSBdZSSUEnaaBe3nbjEU5f2",
-	"2A7hozS1d4Eplcol68x1GN3NpA35CMKLsWGmaja+3mwcpY0zw6EuRLQyRhzo4HGzlDPc4SSfLvlM0+ag",
-	"Pq5k8TwRcFgYMi00o5lifJpTM8ZjU0wLVwtjIBltzLZmsUq0rGZ+OKZ1Cz83S8Pjn1dcEkMzBdhnvWnl",
-	"1xI1Fb3mkZKV4KVQmCSd6B1ZYwYmiJ2PwQ+Gia9I8vX9u3fIoYgnLjkBGF3vSv1ofnCE7TUqTSusF3pk",
-	"OQOXX5nIl5vEejeTtVdkcy8M5kqyBcqXneE9WTGneUgu9XbuUpdpoU1etWdLlxOV27HZCxT2ytTqN2d/",
-	"vWCUw4PCyT8d04FvlP0qdcEbdenmnoe4aK7SeQ2plijLWes5alYqM1C5sWZs9Tnil5bBHRxpGBtsTkGL",
-	"BWG0RHzQZQFT9dPf/s3J73789DvfffrjXz79s7+IyITxiCj6sIS9fVlAXXPlXZxIFzRcntjJe//p5Hc/",
-	"Pn7/+8tPaRlULoOu1fDwL3C2HlRRyfdyZoD4k5R5gCgJxLvpfjaWENSz0LYuEC1rJgbVTDwprAe3CDpV",
-	"P4GYuzD7f/He+6fi+vOApyqb93IeRIGqQg4bq9TC/hhj1cesA9A6hLzosDSQrjEfOXqJMib111F3A4VX",
-	"BJZd0RNzszFptlAQyqCUQt6Jyy7WG0YKVyH/Ck6XSNFVY4oxfRaPTwGof5J3Ultli3zyw5+SQ9YRQybJ",
-	"VkSOP/yV+3X16U//YW0tMujHhxP8YYPc9/dlUdjSDG7HFDPw8AFzRmOSJ70+JnJKxmNvc9Me1fNJVB/d",
-	"CH2a047SizoRIzKmleo3c3nuLST5XDeu50ByGlIJ/8vuOy+syLkACsyxWpCx0iYsTiNPfjsgMoM+5uGR",
-	"TW2IxWKagBAvU9XpL+NkLrIbK/HhtNMneiEIVCIj0At0sIMZWInExccql1BhYswjzZ2CM4S1AoheLhQZ",
-	"6tHpL0w6EaFp9c51XtJs82CdGQmUHqkUG06rJAmP2cMaWFwhE79kvtkU3GSxvzNiUkWkm4sh2Qx7uhrd",
-	"mbvL8gboy87JS4xoKOEuAxJyXA+/bLGPt5uiWHtZ/dZhYdgUYUtSOjE/who3cFkAtUveXdPF7LWrC1iw",
-	"o6mLDbZlrg4neL1lVi28WnYWdY2Z5ztEMgu2b0HG6xo0FKprEbaMgUTHckQoayuFzkpNakIsqB0V7D/3",
-	"7mvW6ha91y5WwyjLYcL9v241uAZbiU5xE9ZJGc0PplTzap2DEXOFmjFJBt8n+v1a2CzPaJkyQ7749g+1",
-	"JfKDv9zW2hgoACJNWUft6L06HEllAtZpHJNRRlZ7QsSSfJV0GZPkkw//D2IPk7Wg8rYYjEFzk+lMOptD",
-	"7uP3/+TkV39y/P4PTz763tO/+sunf/63U1fMK8tZR41GP3/8S5ohgdDTa3NOs8JOmVP1pmxmuCm9NG8q",
-	"nvkxFyC8mTWy30+y+6KpMXIm/FQyMWbGayVDtq/fC6YbwUIB/s4pgcWcV7wWiydwZ/rONIm2InItIs99",
-	"8t7PScbywnIJUEDMMGSCfm+LJrRtTsKI2BigiFgY2TE9YhHczmsDCsIlI0g8i1DBjyBtJzLJQ5E9Qw/s",
-	"79pu/+S9n89PJAR8OHM/ASSCGdXm1hYLdRbu8mLVG6TP0/oBvWa8IRUHap2foYjwqq6OwPI5vqXEY61L",
-	"j/vCro0kidoGO2m1ndEJlJgwN0btiLStW7i9bT/QxwqAJuhWd/durdl7DZcKRVbb7uf2touQdH9b88tn",
-	"VPos38W7T+arfYYKRs7NpO0yBk1AeobzGOtWY4q4ZPXkg7/Vp/fvPzh+/2dAxYLa2srGlrRlMBGj3NhB",
-	"FCx+PZqmVGxKuVqSYaGY+e7W2kzggjE6fSEkC2c8d8qerVN4bd2pugBi7akg+Z7tkjNNkf18gwmKzgSR",
-	"+dC5YN0ZDo+viGwoOTBqK9F4nFWbxs94R8TBkJI377+6/qImlauoF2QpyyseLGdfZElXz0CKgQiSK+lx",
-	"kbP4AIt0BXwYr2G9LvMc3GpXJEnpRIw854Q2uBZzDs5g26YVHfzbGx/AW9aah9Uqb3iGz3A1yJnl1f5Z",
-	"VGC78Bpr4aqLr1BFCcxaT9SWhRPcMJiBswovVbOqbbigi/lG/dMglNw5qEnRhsqIKesqoreJ4CQb5ZnQ",
-	"ysI+7sntcup4d5R2E/OLHmUEbkPjz+CMxYQLYg2DtTNaiBkl55w7pVJd3rhWkO8kHTK/7pymRn3ZuVm+",
-	"/TvAi1pd05OgPGEoachY2/LgMic5MwU5Gzrv9TjI6ic//Knm+621bWAjuysjcjhCKE4tI/X/tDgwbqih",
-	"qXNt5mWiwU9N8JqQ+sKSi4ozwBUSLapumTPIk3LNy/MNiux6swTTkn9mFT9vM5xbDb/AIYlhPn7fYa9l",
-	"Cdi/zFo3XF1+xDaAaqVSic4AboNypk15DLisr7h5SDsDc9UxvwcEMIDgQ+hnY9ZVePjwWHhnxsXONIvd",
-	"pPKj8036fOSXFfDnXc8WpwvLX0yRPhvv5ZJOxohswrLCfQB5C9GxFNl0vkf2zoimBcxvZySVGDJtzTBJ",
-	"PnnvR3jJp3fyFahNgpgo5P/5c1ctnGTpSBLfBWTEIvgZScqkdC5MaNGYo+5+0d4OrV6/dk2f8ZoVi/mu",
-	"weVSFQjniiRKKJpCV+4e8ookN+6+QvBDQtMxnUjMWLhQ1+n29L07Wd3aJP//tR0ieDrRpytUXu+vC77u",
-	"XMxAkB2Ly4T3SV9eD2yACBFA1PACo0av4I6WY6DL6T+h8xs4qsuYXJQa8+nRNPjlFFEvxvs7FfqCUtfj",
-	"fRPwYtISKTmkfLCucspll+URGQh+mPBE75eT33/v6Xd+fPz+/26+9CV2oiQx7oWAi2htg9xS9syQ5hhJ",
-	"k4HepIblQLFIJOHsiOUE67KQEVdJCm4nz620und3/z65SrPk6tHWVTw9rr5r7dJHV82r4CtBZZEkSg9A",
-	"GpQ+3U1bcChb1Y5g87bR2Wn/aMN0ScKlYjQmomtfseF87Y1n1jXveymacc0U4AW4snyT+JCqTn/lwaNp",
-	"hvpfwO0ES2jTfkY8eWfEtATkPeOWQhuCtKGdNgpco0Gs2tK9JLSw8MHaxnQ01BTAJq+cHfh2sXm5GDfP",
-	"HfSvNyqGfdLrsxyOGolW0oYvAxa5ApkVeWReM9tS0cFgMjpMeFScqZwNRCZkRPrJYEIHo4hMRpmBmryU",
-	"y5X6EyciptBKCE7urA+b5a5n6iJ2KrE5tdpcg8pZFe8U1zLT7QJRQQrTLNBnqRaXmI6TSNCAIisbwcT3",
-	"I+rC+U31XePT8JfLlN+q9WS+JsakS3OnxIFF3BNq28hUFrfJ6pT6vxa1eNvRrx2RNg4YfqLwE1lNtA6D",
-	"v2lxn5aTyKAJA5GmPwPk8zZmiEJjOemKEY9Jl41ZjlXvsIxDgt4DqQ+RFm87n0N7o8U9bdrq+DVFxXBg",
-	"JZg2Ww5xNliIog8PcqpYnZVjNeBGru55ODpec17PNVOa46tdFmlnBi7OWcHilKlacaIZAeSVgrgiSW58",
-	"nGa1X4y2Nh9Ec9ejcjpWJWIh7cqdwfdnol4ujv9zVnXtav19Xw7sHz+S2FN9vAQO366f3iDogLI7PFBa",
-	"0JMI08XgESUDK6midDgwF9wN0IVKAalTiwhO7To3L9O6P4Xi2u4aaZuYc29DK2Yb4RTyGrjXW6WwRLjz",
-	"4L1RXWk3yWqy0DHed34WCM7NB02VtqiZqHO/7NHO4DSl9bGoXDhlKIQJsRCg8MPFS7FU6+MtJEEr9AyU",
-	"zZtXVmaRANlZGfKYT74/6vWYDKc91dVWPBQP61Pjq9QJ3CodiofGXcSVFirWsQ2fNvAINiTaXtIZLI14",
-	"dVCnzd336vkmmI1PuglPZN9AZNTBsmCzKK9mtEoJvAJN4d0M/F5TfCsXI1U3ylJ5YUJzRpQgh8xqtHDf",
-	"LaCWlgUS2jYoWYrKAemKNBVjGQ6A1G/MjSdOOoP7+j3z/kFcToqrS+0rZAv04n9ct8yXiPNWr+tbZ30E",
-	"WvYQfC9ddyUFV2cbUwrHpQPFuVWbDplvnJXPugEWv5sxDpxVoJyDUaDPrESqCPeT4GyOmTUHlAsfHjis",
-	"pfC5sXClo9mxKEuXVs7ZkCZWjVjM9AtCX8SYSopSJmjrBAut30fPLDNrYFIOUHD0BEm4EuFSsfSIhYkS",
-	"yh61b5fyADwQs0ChqOma2j7NzHSCy27YsI7FvfJP01p4WU750RaayuFACldMtpZBGuDh+CVpzVJCl8FZ",
-	"FFkd1XogtRGqAJVR1pZqdNdZGuhiKmJo7NPVqTC2NImb1cUp+Z9UymbGx86BIMLAVGzGyxmbUVvR1NoK",
-	"KExY5lAuWrXrZfwuRJk+ajnDYU0tITilah/XF4Nv7M9YBJ1vQa9ADaDl8hgBSyZzzql3Ha2Mk7iWyLNw",
-	"CQJunkqF7GL9vF78VZ8BY1Bdmajgv7mZhBXGa44qoE3qg1lnWhjioPzZzBEtmd1ofDtz8xuJ6Qj6sCGe",
-	"ksjBaFa24zklMLpBz6XIaZMYcf4L5DAunjSYFWKxgcybl2ZoGHhmlqETPNPz33/9zSVyJWvSFnFTz8hY",
-	"9JeqQc7izBzE0yf/TTFOfdZ7kx08Y0lmpwb6O21Rx8yiJ6l3hPq3vHMOVGd7PdckMcw/axf60h7D1USF",
-	"OWZmjZNb25jowNYbuhncw+JBE1OnfqWmc8pyhVvKAeuaSIMuTU1xIm1MgN2LlsTq5jYGHKxtLHPRWHuf",
-	"cENwORrCb0AJ/RZgQrC8A+hfW5sQw/8iWf38t//09KO//Ow//9vP/u2318Au7woRN7l2qKomlXLnMPNE",
-	"kgHLFDmcEHwRUkgxwQf9zniFvY5P1/EXMaqpXF7SdaYKyedIVrzcR595qSd3tKVCmViBcDfN/ZnBdfGV",
-	"owV2RbjG4JTGNEOunMEVincWXSqSWql673TOhbbaanj/ngmkg3KumANG0xR/9Zabu9oqfTEKpR68pv9s",
-	"lYWYTpB99N7VTW3UAK/BVYut4DbzhVLx36lBFZini9gwtN7rog1pOePR7OHMPo1Fjb0JNG9woBpWh3bs",
-	"SMvE9G+uLNwotu4fvbiSUxOqIXvks1GQB0dqd0wnF+hGtfmyFVEqRnmHOZ90+QbXFQNxz5vE3yxRLibk",
-	"1l01I9kGL6VeEKwdrfqhA+2MPbk2Dbh6lS5VwoEQjiJEL0eALDNXY7ajGDoPMc09PHlO638PXBKBnxyg",
-	"jnOHi7Egfy1QUMgiK9b4uGevZEP2mgKOrEpyy9pa9IoRpiPiuLZNRgCEyjbh+HpW3seDoovamR6Kvadw",
-	"/E22LoCfF7+ZuMcU49bzvwCT5fa7g5hOgjldE2lqIdi4uyKYNdW/mUSbjOVS96i1Oqr1LpZTAIbZJAPG",
-	"MkmScnDicy88v6AWVBlqkApF7s6ZeG/nXG3U5NFWxw25qU08v/uvvzm3pOVpymUb9poui0tjhnBAjPQp",
-	"j/ssjUH/B5+P5r4dQvE2F0KRK/BleGMHqYo0y9IEnEOdqpStTOXFmqkcrD/4au3g69wHriJWveDYNnaW",
-	"fRXv2UwkY1iFO1VpuiWK48wHz62NdMFTQUBeKV4fwnYE3ASDiR+8o6q/0jti+QEoFJmaSdWh3vwQqOgo",
-	"C1mGea6NrrBRNU+XKIIHaBxjOOVQHNXdefqIu3MW39mC/uITKUiX1sCLNCyt4wJ+gsi7wb2Oq1J7XXIO",
-	"dRFPUYTonHCLvVz/EB9YTdImMK9CkhCDgxkQLzsDl3W11iA2ZmYJJIsMsBAysolKX+zMpYhaujU97c9+",
-	"9PHJf/yPx09++9mP/+Hkr35pIu4//eij4/d/cfKtD7bWX1rfqup6DXxlpsNr0x2+PErSWJ/ilMckF2IY",
-	"ar0W+aKS6fTR45PvffzZjz5++pMfmpGffP/Jp7/9m89+9MuT7328xLgxk7ha1T48JqzGUNE0n78+Q+ZN",
-	"yYokSxhXRYIAHHBP/+7fLzHyrG+uyefpvZmQiqY1Wu8fI2CpjEh/kvUZJyJDFtsmW5ub65ubm89PjS2a",
-	"hwZShWRl1rFx/Y/Nqj39ya8+/fi/fPHkn+Y3XuOo8iYVhuNwW6BuUw2DWFSzsLKfuVpB8/CNswWvYs++",
-	"oKEXaTJVN6gG+XV25cPSxGYt7Rm4Jx2XfGmDvPf7Ild7yXIBwF1bWiKcykPTdEKMp6DiDQoH1G2ep9mK",
-	"gw3SIOnxW3y5W7C4xxYPUI5ZfcqbtX20KKBDgIMztZzgKGBwr2BdvhXTJhDWxKsH1wuL+ZlwhthSkHaK",
-	"drv7TMpwgLKlz/SxKvPugRIDxmvURD6StY6nRJJcpIwM6YTEwkYrdlMhEKzNXKN3BJciLWMbV7IY9MxG",
-	"io7pBBwbiHORJZ2BcfGuRCt6QbQlAi9Ag3B2DEsEqQcoqq+padzUDo0MQ9CMazl3cgx+cmUnZ/Rds3Jl",
-	"b7ZHd0vlmmXVJA9n8RUZHIvdByyTRdewqkgxpBmzWaL4hc1Mr9ZLSDoMI7b7SRxrpQg5TqZJFjY3m8fm",
-	"LpRC7a/TUqVwZvuWWEcMh4zHdRHsh+KhweSVOBDiPoEiAOADMLpNKcqDC9WH9MZENYdSmkqICEEpzVJ4",
-	"Fi+gEIqSDVRAdMZcueRPmYKGm2YwaJ1rqbThQvfM4EIAZHcmt8tAHu7bMF+ecWXxuTW3523UcGHjeWnD",
-	"WS6GiWQxUcLD5woUsPYrJIe9PlCbmhv450Pmmq6LdVeLbFbRGdwWaqFjwtSKrhuwOeoOjQ19CgdSSbTa",
-	"XstZfX6FZph57RqehW4NvHDZF/9uzWYz5RxWO2O/rprHKXN8UOhYmrfGteTYS2mHXRxBztaxvWBWST1N",
-	"G24rL33Cg2oLZFIstRyF/RdKPEU0Lgdsk07IqmSM6K8S3lvbJlm11KngCFCit0WLZyJNtUjtMVUUvrHw",
-	"eXghB/YInuUplkkwnmwABpiip8OYCFyUG8QlKF8tU6G2CR2S1ZPvf3jyne9/+tF/XYvI1rX1resR2bq+",
-	"vvVCRLZeWN96MSJbL65f24zI1kvr17asjuHQtcpQX3S4Eq1AI/pf3Yr+Vzej/9Xt6H91Q0HV/r5xM9yz",
-	"tRSa65EQSLZAzdTG1VBpnk4ORpLFB6Ms7N3WS9k4kcBLdmpSkapW2aotB164cZAkZrpmmOXcocrsQhug",
-	"tCQXUNg9xBZubWtRQ7fWseiT9e3Z+AGs2ATPZgeFvlT8NzcIto57lmmsFpzH4OtB+Bm+UylQPT8GopZF",
-	"SowRWvS36FFg+w1nmjh1yUlU1oWhNU6dK7LmhmgFOFxNbL1uCmfErqeDMBypA9Ht1pRJE7a+jrmxNGEW",
-	"4IDRYro5ftSQPvRAlUsOwHlhK/pTd0O3YMjL0F1pQNyMFowA3FUF7YK/bhvnmisnpe3XMU0Hkck74UpA",
-	"vK4Siu0QmfBeyjDUDD/JDFIbnIT+0YOvQv4PwIadUf2QRzWMtUziZP3uqc2onIlsDc6sBTIiyhmfAa3/",
-	"DLajn7BZDDG4PbES9dKF2p/diutN66fPtUIuup56qYr6EnXTK0t6BgZqlUku21Q147nJY5cSUi0NoFe0",
-	"JuG+oG951851cEvWyVmN/iOTHgdcO3hnG22QSvFN8Lg47GOSCwU/JqoGIEe3dJDlrJvUZNZJRXPlkBxK",
-	"I4gg64WlqfldEprRGuyOZTJVG9144iWlXYwy5asTnJsnWln0ZXQKjy3cOVna9PVcMuWL5HA8QqlR3xar",
-	"ov6XAOM2PEQp/INvAONfykhT+DeLLIW/OfQB8yst/VrgS9lvHcoU/F7ASZX/UsKcKoGiFtXe/fEjUncq",
-	"xo3uhpDXD+p20Bt0wAzgS5mNd9DFm8YYnQQ1IKaBx/0IpzydTm/bXOwmULcxzYG4JUdaddnXkswcj1ny",
-	"OguE5+xysrt3iwyYQ1rR+4q0pRiIg0/e+3k7KleG9NG7NR/p6VovygbkXOgu9VwZzTEUAIfXVyozB1Hp",
-	"erKaFEa7XZLRHpNXiMS3IiIZJIgh+qrI5FXzZINgFUVJaCoFllPQQ/zX6zf27726fl8MGDdVMYDZdQ8d",
-	"IQaJu4XbhgIqB6a9YrSGXI8eQaB7N5BGAFUMVk/e+87Jx/+4hmnSHmWw6gOADRtrbINAVIkmdgpiDgsU",
-	"6K3Y4qnoJVIlHUnESEnI5jDVgW26c2Tj2gkXCu66Vk8++NvPv/+bTz/+8OQX/2GtyGNLeK/FbbEJCOBi",
-	"NMY8w8ioxQZlGEDBK/WjN1q8xb/yld2R6jOuEhMi8JWvkH09mrb+u8iTbxrso5dhkUlrtLn5XGfAJvAD",
-	"axdBwIa3WrzMOT16xMhEjDbILrDeIUsF74Gg8hmKrOoJfvTbtW3fqzURoxaXFj8dHWqJuSiwX14xc7dw",
-	"TcXfXSQ6pFW2+FEik8OUAeR6oswZKMn1zesRYQ9pR6UTBIKWYshwAOXyvVCM1JDtJoCFfOUrcBHZhrBn",
-	"pOBVkxv+1W9Iwdtk9d6rN8hL15//4zUkVVuzXTsibcDUaAMqKKyR/hvCauifCsyPtp4doiQl/IimSUwS",
-	"fdBEpI2AJdvk7XcROq/FzZ3PowdtsIP0FNCuOqSxLWX9Br6DV6gJJ1/X5iqTDLJAE05u8l6ayH6Lw2Xh",
-	"RIyQPdu7nQ7L1PptA6G3TRhvG2LcYypPmNTMg3disH8VHUBFENK+FbNhJhTjncn662zStvVrVk366zsj",
-	"1uIo+sgo07xx7fnnvarYDhD8zTdvvbK2ARxqC4ZD8LnmLMuJLQ5/OhTxxASqY9lWvCtFr5DRfzxIbdrB",
-	"EuTjpMN2XMMt7lq2/AXteiD98PD6tWs7XgV/7MSsIUmknlySpiQfcThJKMmZyieAWi4NZjlycU8LjOub",
-	"L5GkSzB9tfRli6Pnd2uTyA3yOpvgKkJerW7m2nUCiW8bWKfalYrXL4HgNHDYmd4PdqdAPQHKi2tLxD23",
-	"hwGQxCy01tw10+dMjXJO2u+SFmjIrZVt8vbGxsaDiLR8XVn/vbWysbHRWiGP2ojrKJVWeYzg2kE3uPOB",
-	"G4e3JqJuBs6HyGCvt72GAbZb20kbLd62appMeIe1zeAkKrzgOrc15OEF3TjHDZUJSGExkzOu+aJ8D4ph",
-	"6QSuFvLA5G/BTq50q/pMMi3+csZg98mCzchX/OuAr2wbp4ZiQ00O3ce4z3KAlB9TSbQd2eLG2R9BqpN+",
-	"1Xn/gatNTV4sBcG0jNDjxO2OHbc4uqz0EdT2ItvaG2SP9pgRSCWqIqWR8zR5I0jeQaGuR1VuB7uEFUxU",
-	"7V0GkJms6t6wIdif3STFrW0dshV6rmGNR80NVjjbaxBHGlxQqLsFudxUMageTBXbIHdMmIPeQ1hPhfTF",
-	"GFh7SPkEG2HSlAM1u1d3qXkODglLd8s+h6yf8BgnhhMlHTFkssVxRXT/ufkydmEWibS3M86Fx2ApTXX4",
-	"IY2ZKZ7X4h0xHOqpxdpeI3tCql7O9v/lbTuWK5JkKe0wWxYsia0yB2USKCS2aiprSuVCMSdZKIzC1NfU",
-	"Kr0pT6U/Lz418qbFraiyuCAJFvUiq5ToA9z/xgbgaEFwSCXUiDbitsW7jMURYlgfAZiixDNBdw7VP8j+",
-	"v7ytaWFWQ0sqrRhQRSheR1EetzgKMgbhZUgjUxOW7JpFGtIJrAbKK7IKSXuZlmOwems7La5P6QluPVNH",
-	"zZC0zDi7brPrWVtWM4RocUDbNzSFZQdRLav6FUDliDzH+A+UMDcEt5YhUNM7MeWo02FSdkcp+drN+1Zy",
-	"uP3LSfvmfdrTO67F46Snh2sWHl/FQ1ETGtZW78Vb3fU7grP1N7DOAagRyOWGNVu87A4wfB65jdd+bvO6",
-	"3kfkDREn3YTF7SL9Eg5CKzk7IsPjH5U8vRaHWggOE4WBIVqlgsoVetpawUEhC/qPVXz1n63M1T+P0byW",
-	"UFvUnsO6bwndmQjEFi8UxrUNAnhG2sI2ab8gh0dcn2zth+talV/Hz9smiRaaAnkgMBR+3E86fau56247",
-	"NNUiccepAPqP5qB+bsObsj5hWxwu09mOuaO1pTELbXPLVhshIz7gYsz191aRosqQDVlDT8a2DloYJYej",
-	"HNfeqBfSVvzBs5XReNLiOVVshxyyiUCe8BY5keT6tZeM7NeK22R9V48UTmfJOoLHcgOZssUrbIjRLrFm",
-	"DbOBbt28/yrRo76tB231OtA0JYlz2lUtbqsUbpO2e3Md/m/w72FKa5H/+J69imzj/i89kkx/acZqjixv",
-	"aAmUCEsZbs81bY7ZZy1u5OaATbThAIpTMl3uwIqy7dKRAfXstEGSH2ElSk2ciCjRY8AXqs8mUEt6bPsA",
-	"UYZdO1XZKIX+5q+Quf2v181r67fi9g55Z4SCnDiNnMpB1dCih7gtDVuYGADE/0MTdnfv1kq0ooduamxv",
-	"bG5s2msGmiUr2yvPbWxuPAdhsKoPzgRbAcXuS/23HvpL3Ca7Fa9sr2jN8JZ9CbII6JApuIaoKfhSvHIV",
-	"OL62uJz3YscG6s990ygT+1pBgPfBJfDOiAE2nPUIWFc2OoLnuYnN/Ir4xODFnac2cjHiHYN1mzuB4F3g",
-	"hQZlfemg25TG1sQP2nxQoQvFWePB9xcf0APAwcoEl+ifura5aQDMlcnx8a3nb5ha1AutCFwogAen4vJC",
-	"XU503fwjItJY7z9TLedRtPLc5vW6bty4r94Ryp6BmERgfLXzvnMIcI+iFTkaDmk+MZul6uWBK+ueRGQ1",
-	"s48eRCulM8sUv/b8n3LlgUkim96SWF7LkGjhPZkUNjv4xx44INKXRTw56xU0VajKfk+Vj9ijKe7ZOuu+",
-	"Q5yjjwy7QNoiM5tg4wwWf9fsQA/BgriSd2VXX1Oe8JjhUTQls6++awE8uHhUK8C/xlTBKue9YeeQ/LL2",
-	"5deYjytidiaqSi4Ez7twWH6/lnciSF195BZCt1ixleqOaHpaVQup6R1sLqiqma9gUqJi5JL4HTibq3cJ",
-	"brKCOqjZOoOxbb9sb5C7xs3iqSd9KvFykMUeTlGiyGrb/QrWgCtqB0XzjEPEXRFh1eLCFVz2wm2+RCSd",
-	"gGUz7k+28baxPA7j8kP1qLwD3gSVwd8E5ybu8DKjmby76M0HBVigRJ3xTZ2F0MMJBzaX0UIKlgAmkecg",
-	"+a4iE8HV/KXtPxGKVtzlpNg9jkCHDJxLxKv4te3l2nEBjhiWt7jZMhINHq1aqA1yo0DooV6hctt6x1yn",
-	"GVfARovDpi3Wwd+w1v9T3muhPYS9nqnO8c9wM2Al0AvaDEWoWK3hdtdGaT17Zlt9ZKQJEkQvmGTmqpPJ",
-	"CByEdF0y3a5i8ba7Y/sX9nCJXJRD5EU32Ip6D7MUIvJMxEZDy7F5WTJrQFbReGeWXJVqAqa8trnmUAas",
-	"/QL29NKNz+Cw/jmYn0WxupnGp71QemZMTy9IGsWK+cMM/dW+8ajuEIPor36SrStBDLoHXCLpNUohP3C1",
-	"O0rTdUDENbgmoF+mTCkohy9avE/TLr4REQQRQRA+JYjFQlkzwQAIQm+4KMFbVgpX1Hh54sGakAKBREaE",
-	"llqGl6jyXolaHMGspR9TLxEVJvJupcl+P+mqg6/f2oesxb5IY/Q1ak5scZkKU1L+EK80vNaI6HaBJW7c",
-	"fcXeUzJzNWSiSFrcVNeVUBg9crq4sxVBQ+fCOTAzat1+IT/AXZME+kx6AWBwl+IDsLmzQSXA1haXxHLW",
-	"WRz/++jI9+AUIRbi5Nsff/793zz93rc/+08frzXbm25TTh33WKsadN3gbsVrEnvhb6rQu4IORTwMlaQd",
-	"KIXdxuCOFk+Uu30VY+7fCuIetDqjKcoNrnSMmRO53e7m4g8vV3AHGYe4uUUniKMPt3nQUGRZHn5rcQlA",
-	"5m1zVLR3SBtDPuDCCm5GbHSDCRKhytxAHXDRtjvLBI44IaZlE9i9NNVCcILxP4BChuEb2h4mQGiwg2mX",
-	"bWM7fglygMJ01L4iibelyIBN1nb08dw2hDIBVbTFTRiRwTY1sT5twCUxMSZwx2Lll6HEattWy/QwmNoR",
-	"acNM3t58sGGBG9qfvPfztQ2yC6FBjhPMMFrc3bUpgVwK5NYrJCPCjooL0SI8CnLgza2a3lxzZNHLJhvk",
-	"2RVIXrmVC7bUi+4NLEFAQN2F7VXeGAYM+IxkFIZiPb+5WZFVTvc2lD+1sHrX7sWZ7kl7gp0v1WeeBZfs",
-	"mPRkGMS7oHTiMXHmyHIK3UI7ED68I2DrZfaUqdScMM4FNa0TRgEdBuSvzTyOUIRaRQlmhxpRVLgi8Ucu",
-	"lF4XU70ac7iMk9KIQ2XBssuOSC2trG/DVCV1fkgWgxvSNwsjUir+LnKCALm5GHqK5nBtg4C5g3EvKJ4B",
-	"Lhd9LTvEymY8cVAktyHiJUcXbIwX13AGtrjZ3F7JJe9UxtB0K7c3yB02tvwAsX5muDY0yUaoo2vWztn3",
-	"8dT7VVu8cKyScX8CEU7oUfLhTpxjtcVBerhHV6QJXiGrQLKv3by/ZgNUitiU8gBaHMKiMGelS7iAsEsb",
-	"iFX0ihF9EzHC6KRE7eAhNU4ka/HrW9fIXg5xAljv6VWagBPZj88ynrDgaQWPajTnaRGhJ2mtDlOvVsLY",
-	"IHLODNDZuRgrURi6lholE7daFCdo3Z7T8Xc5TuoGCvn5OqixD4tqbnbKlCPutAddvTd6EfEb1O1fDg29",
-	"DExU+IMtvD1AtymJ2QNa9qSMgtHuuZ/X5ogPSzkTFNmupvG0t8lY5AM0NGzqjNn5hYDORma0gOff4loS",
-	"RxjglKiQV9xG7GXOzuhQrkX8IZwjdqar1zdfWqv1i5sPp7ziNR7uZ9qatk54o7j+c9ytzoNusa3ObF9C",
-	"2YJ1W81g3WalnvUmfVXkmv9GUomh1un6gkD1Z31cKKEVJAYBwizJMY9l9eS973768cdPn3xw8tNfHb//",
-	"i5Pv/MkXf/GfPv/H7z791eO1bYwGs8dtbrGMDYylwVGOiFQ5A1UydqhVEQGsYgyz6yVdRUwSidlqpI09",
-	"Pf3ow+P3/2fbCQrAWzZphpBR41nk2j5vAUSWi6TF1/XHNqzTZDYMWGYilLWaYqIkbUKDFkQqT+DOGKMd",
-	"N8h+CvG3kFWI8sPqit0kZdKhN4PHe0xzLUMKWHytZvVFCqHDe4UfMPIcgNim1iVXKdfqFI20QGhxalD1",
-	"1yKLOp5oVVTrsDIivsZazbXSrD/ZILvc+QaEIhOmnNwKXK9FRrkBjDVA37NX7ZyxGEWkUaq3rTqWWO8y",
-	"uZlTqG/vRCEZ8VhwttPizDyi3NToaC78dKtsz+yNVzA1+tm94rsk4QREQnXWbO8rslIeBfRg6p1a1ZPo",
-	"TCUapAbPvwDEFOJzN7Chm7pLE4yHhRGXNOln4/IEL+5IP5FK5CVT86JN75kLDinS53BmFdvGVvTRUgvC",
-	"oU3aKTkcYeqQUASTwk14NlpooFPqg8FYykElu2SJk3pDHDI6nIyH4B9IvZGDskK5QV4TtsaBGT6EUBun",
-	"riZWi1vZZ8CzpeDWRmQ7xXcVTwKk0iSyLhZCd/vs37roUV6ej/PipbOeb62Zt4pVKz742y++/cOT339w",
-	"/P7P1s5SEpsdcL57syeYSfBSopxWCF6rVdyodt9u+1tqp8XHNIFE2K7IcUtvl7cgXr8m0m5vo/ZBnt+Y",
-	"HjFfyQltl1W4JjVbrO2eYrSfDSnU4kPwFtfvzthg95CcZ7jH/nmxuqFPWe4BTZHPBaqXsJo0iU/B6iVz",
-	"aT33a9HVefOLgnXnSPiikxriu6GejWgZY3KkyRBF5U9ema6Np+2bpVWGUAxvu1wcr23ifdzKQ9IiBNSW",
-	"gmkhJAeMAIn2Wq3GSiVpB0zjNlz/wX0sbfGYJumE5CO+QTYxtctQdM1pDAaHSHPiQHN739LMZG1HWgTl",
-	"ubauzN0GEFOMORGHadKjmKUKACCJ2iHPvfA86QjMx7Im2BUJyXzrE0Zzkib0MEkTA4aTCgh/ITEd0h6L",
-	"jWEVdP7ujSo8evYHcIU9L+7sbb4vzkUw7TNVLPwZbpagaDLZpTPtnz370jMXAnmex5JfKnxmAFsBTfPM",
-	"hLBlxYpZxnB/miFHi3dCPOJFzYzqgmYg2RxAgAz5QHkuLmXbcjBqR1MhNd7dXYu3994sImpc5+/KweiR",
-	"iawhswJraItbZ5H5uBJZQxoF1rR4KbIGJ8b9yzVthWubykXWRA6loQ0BPNWwFWKjVjgdOvwck2SPN6I4",
-	"jP3X39Rqper025CS66zIrshtjZmRYjVi2RDeBpCch2T2u7gU68gfQOMYEMsNZxUFgtE6mqFw1b2IEMu1",
-	"9aEgM7fjnH0IW2GW9mjLZp7/CtSdkGaslxoRYgexvBBc9LyTg9FKbSIZsos08RjQB0RL5DbBzKawKyMC",
-	"MKCuxVfbOUMrGYAU2yRlXUXESBm1EUSSiaC1PN6ncm2DvEzzjoi19rr69d07V2/u3lnfei4i+t8XI/Lm",
-	"3o313Yjcuv/q+tb1NYiMMKEUkY//TRLeSUcxi3e0SDzEJh3ag+iiiuI43nmOqAz57QHwwAk/yyZkl5tx",
-	"FCVMCTry0cHvlTKdLfbOV+JdprCbs9XAh2GOH9h2ZxkHvMAQzjAXeErALrylw4LUoVXN1Hr33Vtfkswf",
-	"W5SzT3mMuDJ+TP1CiS62TuWZJrrMHl/TjBc7tGUzXsJjwwwBHB/crCTSxjSGh+GV2grGI02Xpr/I1JtS",
-	"IdGZxou9ZDOTL8eOI2aLeeXSrpXKIzRB6pUrZE8gFLu7icfIFwu2xFe9SIA3zl0cnCtnuBpYs9kCYVIP",
-	"J56q8kxcMYrOQI8PgfymTwNcw4VNXPhsvl5t1/98V2fOKXvFhKFd+hpAEUXLHRnA12HwjCmYtdyqLKdz",
-	"e2tpImjWTRS1gRKv3dNlrPyEXcxx3zBrdrkaBecpP0LFCmZKkmIZIsLZ+NJFiIGCB++NyLUWcsjwNyXQ",
-	"lGG2TEHBwDYqaxYPF+88msmNV9+18f0HSfzoas7Mr82gF7xvZ2IvTBdZmlGOxr84rV4img7Nup/DReK1",
-	"8+LNOjnq0isSSd4ZsREzUJVnl73ITYwONNuUjWbzD/NqZ9QdT9UyG+cvBlxXNaS2o76szf4WXPDDPZ5k",
-	"PJZmg9tQriW3d42Dx0gWmjNA+GYAj/H1/bt3Chh4zGpo8fa+7mM/6XGqRjnbJupfIHb8iCcPLc4kgshH",
-	"R1vmWZ89JK+9sXtjff+13WvPv6CFa2sFHyl8dwN/OxSxQaBvrRR9Y4EGg0y/0eLgr7co3AB/7RAWYXQw",
-	"nfVbscnH8f52f5KxNoYyIJ93IBI0T44YGaIRRznen6+CRwsXANzvwyReLzagwmVp8cRsljWA245zkZGc",
-	"ZYwqqXXQyoB2oLrbtYcPHTSkGAHlZYu78zHSL2EOC0ulSdvBaFkgSS8XY/0woyPJEGacKpIyAJcukMLv",
-	"O8qZFkY5Z7HLSucWXxrYXL+C6OaSwemi32jxdqmaBoBza3GNjb9577bLg+8rlUmyqv+BS5Q0FWPTWYvr",
-	"EfaFNOH/HrRlPEw4vmvS/6E5CDKDQVH0hSZHVEH2LUmFyBAHFwNkazxqIXFy9p61YJmYC/awLSjNzu3W",
-	"FxYWx+I6i4rSQ5iCgiVZljtURCavAr9cpaM4Ueup6HkHSijY1OScKb1/abcbkb1bd2Rk61nIyAWsR662",
-	"hIzIoXhIoBRP1OK2zGy5zsa6yf/OIbIwMgadHGUsP0qkyK9IG3cthkOIvofYqMjGSUYmUCMin7z38zX7",
-	"vQneQHRjcWSirHb3bpkXWhxEBTqfafyNEdaFBYumwIcfUp50tVTspEKybUg/sDjkq7TFD2ncYwA870rG",
-	"YEdmrJBquBbB7o8wmhlhk2MG9ShhOi7j0+b4KJr3mLbujmg6YtI6xABJu6sQw9pUhsqZrdqRih5gUutt",
-	"7UUJIKiwFmnYSziBTyvvu5oPbovevAw+yITXs2530qQdkbacSMWGbUjPH7DJNh49SWxLn4BAdRSqc6PR",
-	"jhL5LB/aXPfdLicGaH21DSy6gb5SjJkzgP8Gib1LKBkkPHavttdmDAwjW2pHllGlWK4//Tdv0/VvHjz4",
-	"aqu1gT995Y/CjsdQR7jsrnxcqLfnroV6W7wPMBmWNRECftOKQzmmE7IK9VLAgVtLWr0h6v22zVy2umvf",
-	"Y9y0byUW7fnL5NyDzXyTqyZ2ORwAhHFVY5ovd5yZglsgQMoVrt5+oKdenHcQbwFjSEUPw2iSoyRlPebg",
-	"98qjIqtwcslSIGY2fbIdiofrrgxcrdtnV7/7snh43xS3O7818TqqWxWAYLdH5oVQ/2XbG1n97Be/0lr3",
-	"kKapo3VxKmVCqnU9NgMzIAnVO47DeId0QnpCa+irxcmN53zdWs2GY/aJtbCroSPzLpQ6O7eUAH94OOCL",
-	"BmQqEaiGkzgbO266EGbajaH0guly4X169d1D8RAOwIMkftTMDeZ9ccZusFGAORH79kvEnDjgizajmjCn",
-	"4xIqiaRHpwoUaM6hFr/AdX9FEpl8k2nzJen1tcmifyWdlErpo6o4Zt4B4wviUqSi2vCh0l1JDhjLSKLm",
-	"MLy56V6nHfRX1Fpeu0WoNibyEim6aoxqP4v1MLi2o5Q1FQQ3im4uxmT15WvHj//b8ZO/P3788+Mn39lu",
-	"cUyDPvngwy9+9ncnv/jr48e/Pn7yu+Mn34GJfvH+dz//9ZPPfvGzz/7dtz778T+c/OA3a7Ykku1G22IZ",
-	"mnDWHOxjjI5scfDtmGDK1X2o8g7EfViA1khTZcSvIeKmsMpFi7et7XiQxO01ID6T1hqzRRDBaEOAGoSV",
-	"MeGftaaNpvoNpOSupfl5s3+5v1kHvqUA8huAoBXLbsJBL0oRK62MCcgoj88Z91cQAs+5FQ2Uz9T4U2by",
-	"EBoeB9XdcfVd85dHuEFSpti0ZH4F/h6g/GkEdBRKH3NsiJBzYswLHlaC5GwojtiOq8KUIFSTT9k6m8Tj",
-	"/ZVTnV0Vzr4eArPXo7wYmYt9EerXHC1RbTVRNvNmusYQeoOtY8V/sjpDtVxsxZFhboiYrTSD/3dDF11S",
-	"EllainHEN/THuuaV3TS9bZBXENzVVAHT6xgTD/sVQCD0V/1J1mdc7pjCSTmUU84BtEqS3f0bt24ZzFdT",
-	"jwoPAx8QywKee2FWV8DTPaQKnVAujALC0sHBnQlArLGQWGHX8BlvuPPUiMqj3Lt453KIVnOOhItVjpzn",
-	"OXQ8m8wFwz7gjJ7a0Q0lvHMEzzfMb7tXw+VAKhL0m4LXOs+2Xjj7AIlGYOaliUzXWA9zgKPRhay8IzNJ",
-	"OBnTdODgJDC655ugaEGR/DO18B1VnlGZYcd3iTZ+wTj1Rr5llgs08m2XIbsIrh27iQLoFpZ20Xa5Im3O",
-	"QFPxcPVd+yMEyGi+XJd6qXmHNfMOeN9frHfgy8LYl+gfmMfYjsMux0Fgu78iUSBaxvMYPks6A6IAj8wB",
-	"AXpQK10BNS7nugOcRTX/OHzDvXphB5ftssnBdbNkp0PUsN7vF7JwjjRk9fPv/+bTj35b6NwJ5GgCjklq",
-	"L3hlmmQOwm2JIy2ks8WgdI+yjOXrHc0NO+A70X/mZCRLiLEIs1gD/F0m/DMqQuz4LvFsLHiz/my03HiB",
-	"Z6PzEDTUh50AuPquZ0s+Whz/xn5965V6OxbjmLzdUK4+4lcNsQWYLV6iiSFo8dVycRDwx6UJk67ERlEl",
-	"hCj2UJUxJ4p6IMZlZMuCrO0YT98hjfEZDI4OPQDW1evXrq3Vl6X7Uu2cSzx85+0cx8KXc/h6diVCc5Y4",
-	"dvX4/R99+vuffPHT32kxH5VluWbgjOYqoWmBx3+6jXiVZsn6gE0aHNC7e7de1y9e2PGMHTa1KvUkdjBm",
-	"Ec9FvVOTh3jDfsS0SY9hZRcjLf11LgLJmt31R6eUjfNMU0PYZ1SE4Ogu8ei1fFfLZwXUxwVy1BsUTywb",
-	"jtc1buOpE3mnUusfU+fTCSLfesMmNMsYLVcBW0JyXH2XZsnBgNlUjyMxYKc736OgwVv0cj5JIVWf+JEY",
-	"IEQ4TikGqlcQclGjNpDFpuL/RgClTjdwllvvPM/P2ezvEeNiHLdKZH4tt4BYLSHY623REyI+7bm4SE4K",
-	"kO0CE1OC/c2L517tCN5NeqOcxQTKWmJoP9wzJ1okqDUXEIXJI0D2IZ0QOTrUzR4yosSFXdd6Cx0MFwfN",
-	"3Bv9+R2ndabGm/duh26i9vfvvap1ywq3ijEne2/eb/G6rCdsSELp3l2w7wLh8Sa/ImrxIYBEUSKTHgfo",
-	"XHxAZF/3BNZKIu0xoOX/rGuuaeZ91lSDZyGFYql9d+HXXAXcTpUFp/eRGuVQU0NAsLHodqPpNIymkhRG",
-	"Nt+M2IfXLsyIwO4a2hAYMH8RC4XuRHiHDNnwkOXgUoT8gzO9hrLkfiZVfRjcJWr60P/erTuznGzlNbIn",
-	"5N6tO5jxN6TxRQag+qPxNH4bkUNhYOZQhHSeQkGFJLsOa7KL14EP5UYW12/ovTzhCgj4MrzcpDyWP3pJ",
-	"lMBKHTt4jA8Z5dJLZjkCxK8Nvxw36vo1uALdbjW4yEmJhWyCck3uzXl1uBfTxw1FA+bKYcIpAkpULvLD",
-	"URQ0v6DQOVhd7I+sHo5kwpmU6/p3E126tUmgVirZvU5kn2k90gXOoTyjktwQMSNb115sLtsCbHn1XbvM",
-	"DSOoPa44+wvS6RQtSFI15VZiBjxMsYTPULL0CLPVepqxR5lxUmldDb/LRcpshapd7/PY7nat5iY9SMwd",
-	"KdwngO2+Mctf/OyL/0v0FBvdYIYuYGl/oUrcPQYlfmnl6CnCkpMcuCXymQy0vhLLLaS3eVvrapbwS91e",
-	"NSAdkqnyof2McvXerTsw2Mtj6RkazbOizXwtOapyuCloqsdSKDYjngptFHuHCY9BDkpkcpCFqWQgCus5",
-	"PWW5kldTMV6fj4B2W4zPBASrkZHiOmtgotwWYw+IOxUXnM245+BPFaamplhSTYsjBG81YAyrT//LT0/+",
-	"9P3jx399/OTvIQ3jw3oh1CyV8ayyGButiUvvmb8kLsewml14MZeKNFcWdMAlMXaotIWXFUYZdSjEaNQu",
-	"gU1LYA8zkVezEoLZO6+KnMi+AGBegLjVy27q8ZmL8iIYW+s4LrmnkrkTtTj74m/+8tPf/eSTD/46IseP",
-	"v3X8/reOn/z58ZN/uGcyarpJCuZMcbcO6uWNe7dfjcghleyF6+uMd0QMtWhavN2RR+0Nck+MzeiKAnjj",
-	"PFGKcbLa6dOcdvSp4DVr3gMIBle+WQmBRQrsfYuZF2IJO5RiREQApIWEk7aJNpftYAk9ILOJlr6x/6/O",
-	"01VsesEu6w4FoDDE5Gtyjal087oYuULBf+pjX6ItWwHAjKxXtWCtZKjnRZCIZ5kpUd0a2FFla5wyFaM2",
-	"3Epq9Q/KXbuQFWnnnuXsKGFjbSPAsmHsOvcTHIraAFBLHOJKvGQm0wKwK4JUs+HaNuHCkBlaoErRTt8E",
-	"zXBhcEqG4ojJDXLX1tc21rr7jrjP9EYEvO6iakFEhlTBQyX8kpaHiEw7pJz2GFQKNe1pjaTFx7lQDFUV",
-	"BDQ1yUmWXWiakj49Yq7Qpi1aCuKIxXoL7rohFt32aYHjnRiOR8ybRAJAEy45XPJpaaC3CBRSr1wB7hBq",
-	"mxS57QdrP4z7ILpsOy1ubwqvb76E6+GuEQ3dQuLi1nBKXJyP3qvYQ3W1I4+WcFBcnJZr6IBEqfXbGVYY",
-	"s5wVtNWy7Pq1WVB8Zg999RRDuqe3Hk1nilrNevaE2HE8oOWuGyvZdRs6Fp0RbAvke/ZQMa4FqfOj0Zz5",
-	"Gzsq7eyL8U3CsBHhp1r3tiywnR6QSDkCALMU9w0SYa6KMiWHr5pZn5c8BrDDyqEDQ4fiV/rkIauFCiFy",
-	"8ub9V9dfXLPiWkvxjRa/6TKX/QtDfMWcYe72L7J1J4ErEmm1FlPh2dzoIfpRkRENms5YjNLYxOGaxFV3",
-	"sk8A1mmca13Gq3wQEVojekmcwDAw8RkXqcUL6am/NK8LTtRY6HHICH6yi6+VJrxFtj20uDvMYdwgBgFQ",
-	"T+Sky8ZQxBk1rz7lHqBg0V2LQ9lVrM1QLAugbBHToX1shwuVB424j4joalk8cbpc8GoU+aosb/4gei0p",
-	"DHlCcu4tzYqO+5AnUbAVSiawtWZFE0p1QTGYmu2XkVJOJ4VpWNlaL63EiKt1SJ+YadXe0O/dh9fOyq6t",
-	"cEgTp4LJRQGsgwtOyVMCcS0NxJbsa0mYJZ1BpdDYbErDxGdlL4w4tN5xF0xW64J1L7JxABODm8rqSiia",
-	"yp0Wzzy/R+l9lLlax9BiEruJ7YQk2dwgN2mn3+Jx0u2yHDJsUDnVFruB5sOT3ermWBV1g7zVZxwSLHRT",
-	"KaNHTLY4SscRVGlE9FGjD+sRZLkYJlLzqsLcfXymmdhVd21x5ynTcnJIc30MAdFDEhC48xnO9oLxXUog",
-	"CPRcX5PLMR3qdLqbC7s66Ig8dpxjUlyLhManf/MfTr7/Ub0zLqayfyhoHs8Kd3vFvbQoT4xFPniFnnOp",
-	"3WJ4obNJ5ANtcUpFe4CvCSJf+jACSQ4SaJTJiLCHHYaoMBHUNjauNiaylF1YJFw3FYAVGtMJ4tz2Ugr5",
-	"It5VaoMlvdrpU1CdJUC0P2q0xDf0N+e5zsmQ9thVedT76sNhejZX43rIF+S4QheErS8j7BmTsRywlW3Q",
-	"akwn4LyinOz/q6+RQ5rjKOc7rUK3braCQ/2dmy2pYAYGQRGUy2AdBccnzUpJ3M3krDIS51rzoQb5s9On",
-	"nLM02AEb0iQtkM1rWv0y4V8WC9AAAJMLlXSTi4RbuOP3WFSxKbIUYEVQjlpY5bVyYky9KKupLzFLknnk",
-	"WrmYVXmFKc1zda4pjz5YSB8US8WGWbC67nmv111eGRPooiYKC4eltXRD7lDG96KHg105CK+et7QzS4cs",
-	"0tHc4h93M/mspmX4PNyArSJixOqpS34sEngMaHpl7gZ3ORfjhppKwg/FiMdzz59b9r1lT59ZtDaN7+NX",
-	"FwSjU0yqicVu5w8Rw+xhxjra7IypuhiV1HaPiHAdlhwxdOMOPQSH2St89V3zUwPpbQlzvvvLkT+8vcxw",
-	"L0wim/6MMLZLrI8LQ/EYi5ElnJ1aHpu+SuI4uFBXuwlPZH9xQez3UCeHX4W278HsUCN8VkVxM1aJQPDZ",
-	"1boQxkESmj4xOdEx0mpGc5VCEYfuKE0nbmT14th6DdYxrmN+MLh1Fd2G958FVLOziLbeLQKbtTprglz0",
-	"7rt2/YKhzPYLxClTItR5dgz8lIywJgUxdJ29sj4Klf56nij2fIHnucGaoiddUCJ/4T3TpAXHWsJ7kYeC",
-	"KgsRbWjQJAtxFqaXgRKrt/ArlTPmVOG1C2+LvsxWsd5wb53WvBcZ08wCJWbOpYpjI+3KzmffLGoDFcuR",
-	"wMCUijEZQpCNDTrJNRvS2BzKw0TKhPcuKuYPoIuNj5KsfvGX3/r8+79Zi4imNhGcyRozuu7ovZsxbif8",
-	"DLr57dAuxdPv6FIji4DmrpYSMIu93/T4w/5JqkTryRfILXptfYgiwzZwSugBgiQTOekZfFS4OzdRUWb3",
-	"hs8QJ0quvmt/nKfMezx2aetlx3pRIDAlztAnxbTUsELl9HnrdqP4mnzNOl0FmbwETIffR13MzFt6slZU",
-	"mllGhHqVzwiAEeRDI1+LyH6I/tcaTItjstN6wv3v8HrWfH1g2jaQJxV6aiHd4jnciLF4g9xGynsV8M0d",
-	"qSmohg78PktjIhOAk8gZBvK1uOh2bZAirqcX70slyUb68+AdqibzMyxcS+O7FAn7GuWxOGL5nOtUUCHK",
-	"9EepqkicXBCElx4DRtqBEI1I31UQskwFQFM8hishm+KHZfgXFKRX+4Yu8+0uS8GVS8lEteOE7XBhd6Kl",
-	"Xq0O9PTf/9vP/u9frmENvCmOkWTvlVd3XFV9U8oUiwterOyVHcrPSfT6aJ2BQCcbc6hHwJkVp3feWv9j",
-	"EyAu8hb3DRupaK6uSiUyUuRMQHSqCXmeisQDYG3a4tNS1eJu5yYoAQ/CIgTbRK1HWGdDj6LFTfkTC4Gn",
-	"e9ZjJ0ls6pmPkw5M1kRZ1AL6a+mP97XPoBS2O3i/Q/mlCmE9gNmC2Ky7028vxvEBxZdN31dkwdXG7UEE",
-	"V8Lw+6gzAJjcpx/97Pj9P693bzWDJr6byYsFJvY6/PLAEpeLNWNlo/mEryBuwcXwumLDLKVYBqfOkLip",
-	"37xvXzzHbVHuqGZH2BFjLRxD9KjQUOxzafPwLgNCS+sjEGoIVHZjIquf/cXHX7z3/skvvvfpx986fvIz",
-	"yNb8x4vB0Lo5zBSAi32DdTCjVMQTAwPikfIKnDduxBB0GQtMwCE5gqeW0KevXVsjnA5NlC4gprpM52Ei",
-	"tUq/EULCqrLVs3ZKlMZ3KcfE3P2wf3FIV/RoCt+qlsnnASE0E0nLp5o0Amg1EfV/4MJGI5iRfwDwa8AB",
-	"VGpDwJQMN5kIPaYuKt/gHgonWnCiqTQk6TBLmVWIrb4tKdzazSiqAB/YHKjZQe+XkEPqJ4YmSra4F4Pe",
-	"AZAvSI6upIUiCJANUUdgdvOhhHwho9nt7t3aILsm6N3lWfoAuJWMTjnAqMxxn3FtSFiTCChjSF9O8yQz",
-	"szyLOH5lBjGyywvZnrbYP9BNFgkwSDqRk+ubL7U4gG4mGBkezBJdq88Bvat7fTVJ2fkV/isKTPhZBG4u",
-	"kEfVrMbfWSHCBMerBwOFQydipHYIHWkmYWkK+bsmoRjTxkguxrVF2nEg/ticSFjRba5E7irL/Cr7Iku6",
-	"ug0pBqL2SutLnecFbGazWWfZgig8qE3DP8cU29KQTpNg60b65UqwxalD0SmRXZFG/qB4OfnBnz/99X8+",
-	"+cGfff77361VE2obht6VDpaSnjM7KfbG/r/yM123yT7uDzdEhBQB8ac3jEEDwX3b4qtPf/2fn/7Zt7Ek",
-	"b0S+ePLfP/39/yx++6cv3v/Tk4//6rO/+l5ETj56fPK9jz/70cdPf/LDiOh3/uqXEXn6yx+c/LvvR2T/",
-	"9Tcj8vTHv/zi2z+wqn6LYz1fqOSRjobclbeUAoSHTzdYUbkW6fMJEnj1gF1ab9TiVJGhkIpsbZI3XoYu",
-	"rm1Gm5ubkPNqi1PilHvMWMTm0BXdFm/v3d2/TyzyL0rVdgmoHQZQ5PNeKRg4wjKW0wnBM7JWvf3yh7Pi",
-	"D2fFhZwVjTOCTTL2M5AKPF+eFlE+Tk1M1CJCtb4COsqMbpIqdGA4cWUE2IR0xPAw4QxhkEp6LyKpyBbv",
-	"5mIIjvpD1ks4AIEnnGBuu2QoYZwBZL4iJpJFmfQkuCRNsoS5ojQEbmiHGeWTiMgMagMnPS5yFu+ErhVa",
-	"3DYN1kJk6/oWH8V0guco/JBw8nWa0aAE22c07/RvoJi+a+/O5kLLlsgDxJAFQ4W3NL5cF334wvXGCUhn",
-	"U9x6SnjtFUtEZqxQ3fTssteGV3rYtv4Mp3OJql53JFxdv/a1un6vbzYm7IKx+8AtLnJ/aio3jA2KYOeY",
-	"cQ4g+TGtJyJ+c6D3WXhtY3TTzCVkufdD1hWgVTbrHs+TRTr/MqW0+Zt9fk4bitVyythFxVfHIDv9qg6B",
-	"wSx0PFx9F/6txE4FbhmSIUsTgMnOe8a9YIvXmXId+txABRKuSOkhXuK2+CpmpXo+ceP+gEiFDvrbQcM9",
-	"YrG59hWdwZpNR2txmNcOaaPLRrZBlI/tqW7HgdsVnDljSbgYh+T715jy13vlgviqNoBPP7ywvA48pYry",
-	"UZrMkY0eiZwlimvZT6QS+WQOOy2q3sMQSmEKU4x41Szz4o7uovG6AIW7Fe8fo51+RGyUlkmSNrbjUQkb",
-	"o6BCi9vrnJgdJR22QdoYbdA2sVxFSSAjZ7MET65VhMXE2pBa78HStlj5BqrdWpjHnhCY4nTISDZS5JBq",
-	"fVGfGTuknY3Ugf5DWzehRjkHPzN0vW4Ueha7baE7Z7EF7hC2bGsfIMF3WrydM+v/bDtPqMTtRQ0mij4y",
-	"aGcATdqmAeMfY96MImjaRNQmmoC6ivkAELa+Q9o5kyI9YgfQahvv0axTtMWBZPCracjtbtLRSscoM8Oh",
-	"CjH3DhnjFvhEz0RmaaLacBEzNQGPGDlRQmCxWoAUNCqOVESJFkcc4Onptlujzc3nOsimXMBvbP1aO8JK",
-	"RiVfMMoggKty5RJhZ22Qt2rElrtTpFjbGGD6ghqqYUQnwJ49YJRC7u3CNrsklJTqMGa7E3GVEYORC6i8",
-	"wS+oyMFrIo0jW+la/7Bu96H+BbaM5WRtEKWJisx+1zuzkA9WdDXTAPReWAfHz9V39c8H+udHV80wmmGw",
-	"u++apotou2ZOukh9rjQMbC/pDG4nZxDOegq+y3I9NGXQKkx0WBD/ysp476Fnc3k0e7t4NXItFk4bAWEK",
-	"Id59zWaHQDIAFk0HTCbb3sUEfEB9SCzcDkGRzjVgRK7EezTOHir7J3BVNvZnAC7XVf19bXDOHfZQafY4",
-	"T61Ot3+fykFtPA6VA4AsEKCCXlSwDZJUm+eawDCIVTzJiiUpVdzT3DKP2O/qdk4RM6o/nxsvikYL2AzD",
-	"kQSgbGXoeEW69Ddw/KC+RhLFhvgBDBOhfrV+A45+Cr4niEPTB74WjO+MKFeJmsDztv2tjTrRBtm1wJS2",
-	"s4hQ4xTUXUUgWI9Yvg6kBF0NvevrgGGptaCc0bjFKey6ahgpaRpF2uLzwkg18+3rpXj2Tn07tEs563Xn",
-	"s093IPhF46FB4KiP2RchFwPuqmbi1eMnPzp+8uT48X89fvLr48e/XGBDamXgTHZkRbvU7RoZ+qyxmBvb",
-	"M8pjaGJ1ETqBGbvP+qzBvtAMmLP1XIzQQvMsnEQaKMSLCQ2CC10f0jGALsm1Tcr+X/aurrWNowv/lUE3",
-	"lkCyY7/OS2rTC5Pg1jTEJkpxL1SisTSStlrPLppdO0oJxA5pSkguSvpB29AvkrZQCARKk7rQXvSfVJWd",
-	"/osy55zZXcm7kuJKa13kKkSe3Z2dOWd25pznPE/VCGp0v3na/ejuABMloso523GavpsMbIY/k5zHaEW+",
-	"L1OQPL9wbtgW81h0dBNIKQkXg9UJ1TyjTB3jkK0IUHozgQpKJDoAeCeEgydFU+2wfj2xknrcFcoD3Qnf",
-	"00xEEuIe/4whIbPVRJPRn11YV5EGNRXL3aRTPfY9QOBbyYBv1/f4Lm9H4QTHVWh3eXtav6vYu1NZ8obX",
-	"Y2CcChY7CN+mg/x3dsyT4ZRBGSqiHQlXMAcOzcKuIfPo7ced/XvJyxdRkiTDTjZ8L1q+VA28IKEDep8X",
-	"bEVZdu3KamF+MVeS6C0kBhHZnS4zzt4ozhfmF84hywbVNOlNMPqfuOZarTby8yIdu/FOKURVMQ4tnRY1",
-	"JNkq9BBDp67v2c5j4jVU6V9cWDAB+rLteGXYKONdykv6MwCBPMsLSIqDgShJRCyabOeJS6SQfEdMqRtG",
-	"ejelrngqO1walvBT4NTIM7Pd249f3H92+Ohh98Festcpc2ftbbbAypu+LalVl+v+mOM9izGwskDeMp3D",
-	"gVWX+mExKZWkyqNi9IaTNLboc2IBNU5ED9SSoZTf+eLlVebpQdfLLywUsDAQnjm1cEikej+i8TeAk6Qf",
-	"YUhLfVk5TecqGWmZVRynaQmWfdPz3HVpt/OsyLdF0fLE60WvZVW8PCvqjoqShPLghue5KjfLViDbX9Oe",
-	"gnGFjbVLgEPhpJ5h5AWhsBHyNTWnVZJwxbYlfU8oll1c+F8sPFtb0prMTOjQBTc/nTVviBkWjf2NxayO",
-	"O6f5qvFehojktQwF74KM5mBSqyK2nngauuc5A3MfIUuIJYXKM0uqgFfKN2nhlqg429tCVvXu27mWkk8j",
-	"kYzJb9BZ1SVAEI378Nz0ENxWVtmWCxkVkxkxu6ccBhY9xxO0NStlMB24y3cEpQLxB90GfyhlgpNgb9Lk",
-	"ZU6zI+RLkswvTKgHif0+NocYcjNkdwPxEVmx/Spt2HoDFaRtZoDHfWwGMdWNusEF04lheLrNhlVpMJe7",
-	"UZX2JVbWs6PKLLuyOLdyNpx8/SvMD0qu6RaLf372f+29QEAOW3L4Sw4rsgLAPYLbUAYbinF4oFlJfo9z",
-	"DR0gZg1OXHzmN6QwoLA0hnnfc7aWWZnbdhkT/uQbObxGsS1HuxlWIpm+GOI8c1vUtbRQkgmwb2221UYQ",
-	"krKuJ8YYcNSScMK2HYUJw/9g+DL5DI7QfydJGxevR2iyaWlAGmMKCFQiloNEEwa3RHO3cWF1AnCYZC+G",
-	"rkwCFENejNQKQf0AJJKMwlYNzLBP7SqsyCvJXk0v2g3igmFEZwJJRMrlgK2XZLlndSqzrNs/GaGya9Rl",
-	"YrdCQP45HmDEhD7H0MNRSC7C6KJlvlBYjIGDr1jLR8S1nVKacU0pP0a7ihYuVFENcDb0Ctl/bu519u8e",
-	"3f3l6PODF98OCL8k272+9UTMnlcaIbxYVbgt2K6w6g2vRyaPpFmI7kkv39ewJMaQbTLVgNJeuHYZvhqt",
-	"umAR2SXl1+tA5xhNK+JNeqgDzryWY760hVKsbEjGsEdlKB9t+fFZQV5pTisYSPfttA4Po217kSoZ7Tdt",
-	"Iq+QDA7Iks12m1A8h9897d67fRKXaQklvPH4TH+QTglvDTs6Dlmu6TjzBMVtZgbSCQB5SA1iHqv3nRA1",
-	"iOJhlmlTfRIrOBloY7gR0PxPaaQ20rvTXHhGDNYSejU9OILByiDPJSQocswyNAcRU8wODd0mG55tucOJ",
-	"A4u25Z4OaSD0LzVkVnQ7mz36+X73wd7hl89zE6YEDNw4qbjJui6SzomL0WOi/g8/O1C8CyDtA4nMirrF",
-	"hs0ro6p2nSRZnvSmTX9qquxSYRwPB3sUDjdoDYXk+DEMspoNLqtw2N3ldjPFShVI8dsW1CCIlmB/3fwY",
-	"Mps4KDMqYLlnFDKBFOiMMpUVkjwqZM4fCV8KV8/ZolpHtadEW76ITUYy44kVmicb+vhg2JO3VBzKi5Yc",
-	"yVJBaQor3RbOnAHAQXohopVjhoamcqLiO3OILuBRfqC5XaG2l7FpGtPS88hRZmal4lk7wgQmtgJpc4IL",
-	"tKBMKpUPrhlYQ4eEPbKA+TDfx5AvaqOrFGD9bO/ATN/et6d/L7H7nZ9MD5KcGGYlJXxC3VIQu48EL6XY",
-	"ZVH7YNmWcGFvgpQoaMyOFMkODGq8yZAyKlXZ5DvTaCW6W6diHDAeCTahRzRQpMQURyr2ARPFOD7fqUW4",
-	"4IhRpkYJQSjg7Ox/39n/AWhKPx1iHXPv63+uSmfU/FvALoeENpQAq3ApHaiKwNxQlWXFbH2WcXZ+/QLj",
-	"26C07dGSplvC+NmWO6NQQz4XlhYCkbZHg72EIXqvoZ8C90YKWZsrDxNNRArEKw1YKwuO70WjJruNdhjq",
-	"LzpNp/C2NH0kRhu9MVHIU8XWpd02JShBVaeMvhgx5BEqjRsKooR8YrxzvUolvkolxqwsMyqaUcxn0D6h",
-	"E72WG58WN7kOokOhlUE7BXN8L88qzvY2LyihjdET1WXGtxRSuglzGkGLp6fM9gzrsbdIYeHDnF9vig2V",
-	"C2AhDFOccAKEwieKSgMIYqsNYIiT6YzRujhOhbH+l+eu9ZZoB68tWjumP37Lzixl5uDjSl3vn/HuJx90",
-	"H+x1bn3V2f+1s/9HxCUI9x9DTdZ9+GP34Kcod4xTaca1A1Tk3wcfdp98wbIrxUu58JpAgTbmsjsHL+4/",
-	"O7x35+jRQXgBUTwlNe8++fro+e+dW7+FSTggt4v00tSlx9xjkzTLw2kjveyYtoDUYsEirVi2wWW1Iexq",
-	"3qyDecN9l5tlAXDrGL6qJEGCh3B2hLvLmRgZoggZt5VDq6X2xncK54uXVwuwZ6IPD2bJzCi5KnPj3Rv/",
-	"BgAA//8=",
+	"7L1/cyTHlRj4VTLgvRhAKmAAzJAigdi4AIdDacThzHgwNG2zx+hEV3Z3qaszi5XZ6GnxJoLkHClqJXmt",
+	"k+T1WtZZWnm13pVNr27vQjQl7/3hb0IQQ/JbXOR7mVlZ3VnV1Y1fo73lHxwAVZU/Xr738v1+b690xDAT",
+	"nHElV3beXsloTodMsRx+69A8T1h+Q8RM/5rwlZ2VjKr+SrTC6ZCt7Ng3VqKVnL01SnIWr+yofMSiFdnp",
+	"syHVnzE+Gq7svLkyoUOqxEq0ImmPjulKtPItmlGeCalWHkYrapLpEaXKE95befw4WunIvPtADBjXo8RM",
+	"dvIkU4nQq3jQZ0Q/PlD6ORFdovqMSEW7XSKZlIngGysRrrjPaAxLNGv+5+s39u+/so4j1y18SB/dZryn",
+	"+is7W9svRCvDhLvfg+sd5VLk4cW2OXukDvCNtl1vlrOjRIwkyWiPRUTkRHB4kCZSSaL6VBE54Z0WXxV5",
+	"zHIZkYQfihGPZURkP8mG+tzW4JO2ftGfYCJGOUmpVCQTabrR4hYeb41YPvGOEFddsfHtzc3QVmOWJkcs",
+	"n9x6uQIx7AsHSVwL467Ih1St7KwkXD1/fQWAnAw1whQgTrhiPZbDxEnMhplQjHcmr7LJLKz3yIgnb40Y",
+	"GbAJ6YqcqH4iiZ6fSbVLKMmZyidknKg+ogwd4ruUx+RQxBOSsyylEwlPu0kuFaFcjlleiU+3iiWt6zVV",
+	"QfK55+ajkDneSrCa52cN1TQZJmoWmPdojxGZfJttVOAOfufPHLMuHaVqZee5zUjvHmcFLJqzhiHlSZdJ",
+	"Vbl3+8JZb37I8k6f8pqJzQtnPTHQdOWs8PRcprwjaqfkonbKP8pZd2Vn5Z9cLW6Oq/hUXn1ZdEaaJ90Z",
+	"DQ/NjHIwqphNP1l2ov1XX4fRFZWDSgjqh2cNwFEWU8Xi/YR32CzB3OXphIw129YI02MxoUqzddpVzLAi",
+	"lQzZBrnLyTRH1xyoxR1XJ4kiNJWCZCMl3aVAEm6Gxu+RkdEWL7P/VckY2Z/wTsJ7hB6KI7ZWfQGYLR1I",
+	"2FMQOPqFdb3ylRDTGot88DKdhC8+/VCvIqYTvfhv6it/lyihfx/3GScp6yoiRqqKx+i5q1cVWNBjfd4y",
+	"E1wykGLuCPWaiJNuos9/eol3hCJD83QHwHyru35HcLb+GlWdPkFmT/RaYjxAvA2uSHLzAe1FRIoWhxPX",
+	"33bShHFF+iKNJUkkkSpJU9IZ5TnjaoPcEXDF4FHgyLBCPVIYeor2rLBgRvFuowIkMyB4HK3cy8VhyoYg",
+	"xwmuGAcGT7MsTTpUT3E1wze++i0pQMRqRnp23McoB5QuX05Ynos8IlQSf/QNZAU4gp5g796t/Y7ImC8f",
+	"5oxqWkW6WIlWslzEo46SK+5a1D+O2WFfiIEMiIzRyl4c50yiJJuLjOUqQRyg+GArAKzIPtwOPuwkahJ+",
+	"IIYZ5eFnbEiTNPgEkTrwIOsLXvFESEXTg46Rwssg/xqJk16iZES4IP1J1mcg+M4OkrMu66hRHprjsc8h",
+	"38Q1Fhssr6A0lAFPVMDXg6bdkwVHcWDi8Fuso/DAhgnfu3fLyHLlQ+vkDBgTVU2ZUbTCHmW4DbfJQyFS",
+	"RnnxUNYNyEdpSg9TZm+KmQmSOHhtTF8V0YoWvQ9Gsn79c6erxpecdZNHwUc5OxKDKhiYh6dalNSkK2eR",
+	"8eYwU5MdwrTgT+AlYOqKDeU8ruIYwmM3H81zOoHpWCdnKswgteieKMnS7g4R+vZNUINCLokqlMEjkqiN",
+	"4P3l4z6ICwa2kaOEAhEL6M5B5xvwjeE9iV4xTe956N2lqWTRFMaXEbS82zf0ZanMlqUSmbR36y7hGuSz",
+	"12kzkrEoNj2dudMAwlLrUhFhG70NVJv6IiNyIhUbXpFwO+r5PG3n+esL4E1priGdkFjsEi44Aw0O0En1",
+	"E95bCpuG9NEt/Oa5KdSKVlBXNI81sj9+XHWqL4lHDyZ4YU1xKcOXl+cUCecsP+izpNdXB8OhN9jMSymA",
+	"d85L4ySueWdIHx2Mca5eThGWs29V8h3J8qOkU/Es+TY76KRUVgyqaM7qJtWHHOJaIRo1l5Gh0GnozIBi",
+	"FsoBSJRWWNqOWVux/Ydz8GQp8reo5NHRte05RoMg+viK9xzNO4hZS3zvI91Cn4fw0Q2wtbnZYAiLrFP8",
+	"Zw7cPEyeAvgcxC6297y/tM1oLspX7yv8cTN6OA9SmIfftxOpZnlhTBXoD82YtM9WA9e+3v2BOSQZvv21",
+	"YLp+KB4R+xpZPX7yg+P3/u74yc+O3/vvETl+74Pjdz84fvLD4/d+c/zkyfGTD8mn7/xqjVCty3GiP9X3",
+	"jb3Amq/7QT/h+waBZtY+dT4Alen9zAPw66CVL8hA/pEV/P+cFVwMD7iBXp+9TkeMeIANHCZpmvBeAaYy",
+	"5b60ffzefzt+8tfH7/3q+Ml3yRe//t7T37x38v6HJx9+8OUv/k+g3t8fP/luSFZ1IweV4aqBv/zFX518",
+	"9Be1A1tHVkis6eYIFY5WzXnTfvnu9774uyeff/SLz//NB5//5G9O/vS3oQl9o3KQt9kXyLgvJCNizElH",
+	"cJXTjkJDVCJ3CT2UjCvj6GBkTHPWFyPJrsiS/F8te7plVAt8yaMDmQoVOMh9cOSRp3/+3pf/9kcnH/+3",
+	"4/f+H4Dwj47f++/Pn3z/k5MPP9ghWy98+s6PtjfBwbL1ov55i1CwaCY57AoG3wVLphgpkihyKFSf9IR+",
+	"Db/eIqub19c87c1TaK35srmVYPr6dD7MEnZFU2g8gwc+aErLaEg34SvUrKbiwrNPUbHt0yNWIEU3YWks",
+	"IwC0ApzBvyx2sZk1vgKfhq7lxe/4KXbR8Lp0gGgIznsjteBtOcOmfIfv8w24z7y7YpZxzJthiiss5J2Y",
+	"ItXATVELRjjxWXy0S6jU2Y9oOmJE0QEDZwbaqmmago08pbw3oj0WtEkO0Ohn7b/LU9/DRQxnwuxg1nM8",
+	"YfIqFwRfcGZ3S145VX20KHFCcddhhlTg8tzresAmheDuHrg1Og7+sMnZyUpmEr7V3DfLMYcQb6gAeiXD",
+	"NTs3S6nc5W2BHovzML4MEh432rtdxKv6g8fRypimgwPJ3hoxXjKHeGN/O2zSrzFnfBsN5rCo6SnmgucC",
+	"bQ5nB7UpOXiuIGxhOsVJ5wVWBPTlU8H6VQMAy7yypDMAGtaqBFJzhyVHevpoJRadQYW/yhtyKY3vlPCc",
+	"gkxDILxmbqmAny1Nxfggo7lKaBq0YQMTpUT2Ra6MD1tr4LKfZOg5T0A2zBlZPfnwg5Pv/l8n3/nkix/8",
+	"tkL4q6T/ZXxHCxhsj0TSYZUKwZfv/vXTn/8e1Y+nP/348z//5ItffP+zT7739C//6xfvvE9y1kukyuHQ",
+	"CY5BVh+ggHzN+PPWSJbrGWMbEmYlgyuSZLQDLnWZJpncJWyYKeNL54KHr9oacy6PcQtzSXkfX9UfpUl2",
+	"MGRS0t6C/M0wfDPr1EjRFPrMALp0rHOx8wLZYcDqsGVIb1GuBEPN3dtSvGKGOGfpaR5mT2HpLumO0nQd",
+	"zArmT/ACOqIloTkjtNNhmUZk/UAqkesfJXmwtX3t+nPPf+2FFze3tq9tEPAdkpwNxRGTxlU3T75eCuxn",
+	"hPPlOTejZj51M3Xl+d67dec+k2xRTSZLAgLtdaIEecGdVMq0tqg1bCVQc5RiIMiQDhgxbMPb0wuhDYXX",
+	"vO/AOauvHr/748/+/mdf/vz3n338O3KYis7A52spPWSpjEx0TZoMGKEmMOqKhCvhQImNlagmmGNOqGo5",
+	"uGPuyzbYYxqhqgM8SgGe1xfA0eoAkHlYPxUPMk+lLEd+1L89hbQLxX3UM659RbvdgLzQUckRC/OiQxr3",
+	"2MHl3PAaU1l8MOIqCYgx+0yRcT9JGRnngvfIvVt3JBkwlsFNDesmOEKlF375wI9cpKwZ79Igv6/fDt7I",
+	"HngLFVS/HdlTaXbdwjRL3bXlAy6D+LbjViI3Es4s26IkpzwWQ82/yOpLcMOAkcAKUUteIg08BvM5Lhhl",
+	"tVrAcrwUtdgGEZ/P42vWaCtAJNagl7uEC5KzDONVYJyI5CPNEwvUuiLNDBvk9il5+plgk4879Vhy79ad",
+	"WRYQhKS+O+7dumO3EzM/uscFYaKtU2DQrRF/yZhKIhlXQTlYWjbUbL8ze8Xv63d534DUVw1BeEUE0FJA",
+	"P8ky/GmUsfwowQQMqoeo1hNh8OUEvxouuxz6nzHaOJZTCVnf37qQmavy/mhoqyrxRztR5TLfwOjUmzzO",
+	"RBJSkDuCd5PeKA/FIr+izw4x2df4SJ9KzReYGZRMmNr1OAdaz0DWVvpb9AmF9WXG9aVTFR55xLg66PRF",
+	"tcMdXpGEFosD5X10qF88ZATFNWdQnAH6tMEQp9R/nRdOCG8uNnhd3KBMehx0aHhnfuyg0BxaVYcR2tkO",
+	"auIyF/dURSujPG2CpA6ppk8xiKmjOFE3uconYYFM8HCYdEdVZbfBvRSR9oBNdlqjzc1rnSSGf1k7Iu1O",
+	"mrQ1ANsYMNgOgg9GPxhMmdWQ30YrNEsO0FjeSRPNN2GkIK/EgeY5UmZFPvwOJlzgoyLgfHYhXYU8Kcyp",
+	"S3JfcTiLIMch64qczZsilFWQ95i6ItGLIQmO47zJwIESLUTFhAtF2KNE+jhfLDZmlbGAjUGIizlY9H1l",
+	"gjEb2J4gbNfDL4vKbv3FOUaWAMrz+Kusp6iziIsqyDPkYinySOcNdIc9UjfwzQofqz9YaF8v0dzen0vY",
+	"0MqI9829O1dv7t1Z37oWEf3vCxF5/d6N9T3NGW49eGV963pEOn3WGaB0SxLeSUcxqlC+1loWTkIyrZaz",
+	"Dt4aUa6MOu+SEremqeF1riV1LTbKDjU+v0QSvQMCXmVJVinpUMngb1ckseNa3cIzts9NHpsRLIIwXzzQ",
+	"+B/jhy89XnJu6HDoqG9Q3mHpLZ4tHLqQM2qStjzSeC5shgxMC1LszUeZyEMiqjwK3/LdJGUR2e8nXXXw",
+	"zVv7ETmkkj1/vWTjOJyo4FWlv63JZYFUsebO6Pti7NLQZllkLsYylMycd1gqyThPlCplSVWRqFuzGTIC",
+	"0HjLfVgN3FvDMHCpUrTTD0n/dn0gdvaEMhFSaInfqEgxOmQpiw9MypwPvbnC8YibFNXZldwXY2mizjJY",
+	"FOnTGCRj46yiac5oPGkAQrddf8KZhc+F472cHSVsXAXOamBSThIYgYzFKI1JLzliDQBbp1DidyH9KDd+",
+	"OfOGqSCQMswHjQijnT4RvMPCkxq0OnBBlZWvVKXQYFaQnhY3DfE4uRgbP+uqxmK81gjVSpzM9DnKPmOK",
+	"yL5+qPpsGMEIJvH1kOkd6TG2dlHTNA5a0hHpaMhNKJ+fJytJoiJymFI+cDYuPQBMOe6LlK1tkD1FhkIq",
+	"shVtbm7ukNLe7c1L07Rx7Fo9R5B0mKWsiqvleh2bm/bcGs9ZQtH7YrwgmZUIHox3syS242EwOHDwiBpQ",
+	"nhdkYxA2stRSpkWHU9MY6MA2lzzvs+5IokuRpund7srOmw1ziKMFIGyZwOOHM/OLAGsYUk57bKiVYS5m",
+	"oX/87p+cfPQXT//q3/mBuhabkWqprNL1XaGEIEYhtdkaL8hBE4W00cxdn+OGAhF+ylj/AtRfYEosmMTK",
+	"AJoShTFlJGhJopbY9MxWz+ZsHEaLoIqtDKfz3MT1apjeTzR1IpFfbmJ6RLvTGtS7l4teONm71hyIz6rD",
+	"nTsjJdBEHEg3STqDUQYlHFx4II53RRKRMe7eEDGdNM/ANNdh+MiLyz2ADmBIDn5YyQ5KEPDS7e0iilGD",
+	"wE+FZK/ZUi1LSK5gq8qHB8NESr39QBymTHqcxesJJ4V5nJjvJOmkQn+I+J0ZHmpGCxs9i1EOwFDVKM2j",
+	"+MY4KOZ6TmdhJbgUKbubG/d4yNLWXOb1R9tDI0XgvqFpasLJlhzZfR8a/XSUJeIDOrTCTQNLzzIeXld3",
+	"yrpJ5lQLgeA8qFkjD4ytdfqWLoKtCOVxBBIcMdSCshLGMWhhS3BG7r38yq4xWkOsgxaYUtHroSljZv5e",
+	"0lXzTujrSVfdzfBUH0crfZbGB91cDOd9B0e6r6ga4XcijRt98g2B8b3N/eUJZ8sh3O2EB7P/hl6MYdOx",
+	"XFyiFtOFqoj/9u7u8MMFUc7woKV2jzJgaP+AOksOqj+tGFPk5Xom3hnmrJNkCZsPcltlZZ41B5/VZBal",
+	"SXZAnzsI+zhQBBjJBXFcnxKkBYS14GTINK4uBdcH5uNK2+ypU5GSuCwWOSJwwIiqb3J7FlOQ90FSYsKG",
+	"9XhoYaimRAZT1S+8LfoYYzlA+QIqaGOazZYP32G7d0CRuyAfzrla95zLykqzwOf08lJGJTtwv5q1YXi2",
+	"FOkRO4A4ZL2cLIVKdh0wyekVjdTBIa2I256dfhlRqPC1LX7vW/Y2rQdMdsmAZcq6Mm0sXT+RSuSTKVv6",
+	"9vy4RbPGZmdwn0kws0+LOpyND1w5u1mBD4qjUQJHsFMs2zhgAclRLTNSHhnxRDVNcCzmrmP5ixzCDIxw",
+	"hLkgKiSrGQBB3ZdJI3HFHyTwUC1YdSrpDKoUD9+DElA9sK5fPfZgiT/DhtzKcZ3eBG4d82B427Du2bhm",
+	"TdZxlVNDZqxT+fiZgI0HimI3bgn+HuaD6NQOSH+4/dFwSJ8BT2RQzFs0/WS/SDqRRdZJwrUaqeTpEk4a",
+	"i8rN4o4CSRPlzc0DkpEsZ3PzxaM69S34rE95zOIDccTyhSRj0IsOTMB3OObIL+raDH6SvVXh/ZtrlfLe",
+	"Cep6D0oGnWx0mCYdYj+BIs1BDW6eN3Sa8NlbKxGcw9SnvmxXBt3cw86DwWYLKc5GPitF36RJZtdiuNFB",
+	"qvkLooTGh6B4lLPMLihgjbEhmPUE4NYTuSAgOyxEdMwDiWVcZ2wdXMIksay23pgiXKxTJXNaPBpqfl2I",
+	"WqGqttykpzjUKIfLKH8gGDYgwSo9C6sFl+E5DQtPFZvaxnSKRJWihqucG11frXrWRO1VhGxekQTfiWwo",
+	"uexQfkUSqVgWjsdbAMPDAT/7HcrlDiZ1QlB2h3JeYQSLmaKhTIubEG+qB5nAymEwlkpG+jTLWPVwlVaJ",
+	"JQjRy/qq3qGGKU5r4kcrlpY7HSk4lhi4E8rRq3bFldIlerBw7GmHBisaQFBTqXCBSa8qwmlrGHQgGnc2",
+	"OvmKJHv3bjmsgrhMjWsV21diIeDPhBOsmM16gXr2enDBfIZsDaSL83NoFqa2EV/KoTFr+jx1qNweOcTA",
+	"u6JRBJRCBtRIlCT7r74+HRY3t0GF0w5LBoDAa75uc6pscnMObrwQ2L3qnJ4xwukYvra7WEpuMEIqnPWn",
+	"EcrcjLU15zuU33p5VpwzX5cVXECKSjyrMpQsakYfaemwyoJeaykojGHLhQ+B3WyJL6eANwOyqZGDC60E",
+	"q4HFrM7j4qQDTib8MPwwTrpdllcX+FjY3rKM1USzMLODYrmltYUA8jKV/UNB87i+xNQigS7O4x6uCtXM",
+	"3cYedVi2mH/SbeWm/Tbo3GDCxPg0GvQestTkSHOmUBChvn1ZfJCx/KAvRnkIyX3lc5o+9HW+9MfogC99",
+	"Ho4dQs2caE2MJBwjzPQXZPWb+w/WIrL56Ts/2r4WSpupm17RXlUCUEwnV7DwNDmcEHgTosz0X7qpDTVr",
+	"HELljnZfjxRazJgeLcAS36BHrBpNZ01PRpzvMelXHAucwMyJBjCkhNx25Q4xa4m0wOxA2HdlOKDNlgkb",
+	"XsJPEj4I1mXJGUnAVd1NHgVlt+nSVZhJYW0DNmQMxq/dKp70Itus3k2hJM7hqFZjKy83uE4TQLCnFBtm",
+	"pzSq0GKQwOUywhIwB1V0Cb00avZdkTr9AHSHDtPbuCLJNx48uEfwA5AfN71c2Q4dMnJIO4Nmobywl/Ls",
+	"5W1UWmamGgOVpbLrMyU7Mj1Zrjfzr97cW/+XdP3bm+svPix+3DhotdYffuWPQjC/OaRJei+lHdYXaTDy",
+	"pgSuRW7vcTKVYVBf7MOfJwQUXGlVaPOhiMPNReQIR5iP9ebFCMeqXMIDNsxSc3+H1xDMy0SNFzJrsNxo",
+	"QA2HpweVW7EvVG8pWsmKo2x+D8wgQeiaKyZdan/10J7d3BQ8pnY293SW0U0t4P3k7s3NsBJUQKOsMG1G",
+	"p0ezr5sYpwWW3k9idpDl4VTkO4LgI1sdyy+JFbZqVBpxXsMHpEPzmKweP/nF8ZMnx+/97vjJ74/f+/j4",
+	"vV9jzeC1Bq7zaGWc02x2Br17oh9leomrx+99dPzkJ8dPPjz5/vtf/PL9oKPpcQUQ7xaicy24avdfuew5",
+	"eVPwmm9O8ScNHfs3jJOgSt21zp951GzjTeftIxulaW2kvYA6pUR00ayi8lFnsGNLEaNbcKwlIYwCSTHv",
+	"u8/SuLFAa5daHdjlxexONY/DBXAxJuadxdLdxzRRwYhaM3ApYBY7k5koEVc2epEJp5CjwAp3qsVei8W5",
+	"Q6rDF7C0LBVbHC9T/P2MzD+VGZ3+ti6MFJz7dxFsrTxTM5x3uKGN3sI2bWfWyQsiHppH8trmqBU+qcWM",
+	"a2YvVca1Zu4pM4jnoDp1hGCxx2kQeY4pa0urCt2rObwbkAGyeN+qBc9q6cNAvjBrOR4m3Py6NYdTTUOt",
+	"2lZrpl2GFZ0Wexfpsnqp0KxFyLmgDdtrq8Ph5pZNq7LI1gdsGXU5PnU4lxfH5cbERc0BwpI41jxq8Cxd",
+	"P+Hi8wilJl17a+BWC6ZTR7bZC+rsotmiFa/x7tz9T3jndGFw5QvFC9WxlDdVedpDQifTBkN2bmGA4RlK",
+	"Xk08ktX4Nhfbzltou00PWVoprdVIXo3iifUBJoKbeOLFc0huY/pRtZYxpjlPeC+gO9/X97sk+YhDAaxU",
+	"jHcJlQM/mxHStinhbGyrCDZalE2AhxkWUBgQYn6ygFt95cm4vc/WE3R/P5sQwTklUq1gPJvBWhoouBEW",
+	"9+bGNB/ELFU0vJ1l4/sCycMdOpJQ28w0+cQokevb4cYdlX6HZYLTBT/oU1670cKZX13RcU4egwpFoBsn",
+	"RnkF0Qzw3QKCpyjG+0p0BoEzPKKJkVbeDtYdMgkOnBxCiMcwkSzeIYKDW498+uH/QdxK4DdriQj4EmiS",
+	"Tg5iNqQ8rpqtGCtjOYnpJCL0iOW0Zx2ImMooFdl+QT/2bZ7ciZr6wYHoHnQg+nNmKrdn8j9/S/xV7RIt",
+	"u7kuT/jHjWqRrphxfnhjdYziSAUZIJRMXX36X35+8qN317BiOdRYVOSQMT7tESn1dsGoQVfdcUlpcTrE",
+	"sOTyL/BmekLc0dRxh5DyNc+c0Kwkg/2iCPh/O5y5zeKDw4pe/1669rgvSMqg6EAnFZLNS9een4BvjXjg",
+	"wktZTKC+HtbrOmSp4D2w7/UZ0UKUycRfIAdf0JjFB4texPPtfWavZz7ydLAVgm1mI7MLmMWXhx7GLCX9",
+	"FSHVVh6d0CFVAmqI9OhYs9Bv0YzyTIBdsMc4y5NOUBLFg2uuN5v34VyDWEl7OdNMzyvekHDyTb0csgpS",
+	"z0iti253zes5rVyoQ4FHnlNy9c3NrYdvbq6/+PB/235zc/3aw7WdNzfXn8M//dECHef8zdbRcZWws3BO",
+	"vcGORSQHPxN7wShwt+rpU0mk4QVXpKl4E5GtjQ3LH1ZP3vneyZ/+cq2iUFJBSaESSbWR53UJywuXNZmV",
+	"+cK5u6WwcCcxVtNjce7nlMWgOfK5Vc7XCFbNvk0UOBHccGtwwoQPurJGyG17B1iEKVdjIVCChXi0DXc7",
+	"Lo2s5qyjzykmVLlqIlDUAeFShXWn40s1sSuWZ4qM8RV7OgHeGEwRq0oy8JfrW4bxeArYhrDPM3AEzlFK",
+	"QiVpo5Wi7dgl3rq0x4ykZzyzIFDa1Km55ru7mbQBOMFib2yYqQrC18TGkds4owh06YhWxliVO3jdLOWa",
+	"cFWrT5cKqGFzUB3ls3jWDpiPDJgW2lEtG5/F1Izx2LQ2w9PCiFRGG6OtOawSLKfzcBzSuoOfmzPj4c/L",
+	"LqWkmQDso96s8GuBmope87jVqVCyUNAqnWiKrFDKE+xkgKEoBomvSPLN/bt3yKGIJy5VBBBdU6V+ND9U",
+	"xc4albYVlgs9sJyBAbYM5MtNKb6byUqH5Vz3zVxOtkAzuTP0WhZ7mldXp1qbXsq1GSLyaSW35Cqa8lXW",
+	"H1DYRlYp35y9s8cIhweFy2XWNoBvlK1cVaE0Vcn/nr2+GG5q8gpQLdEktdKO16xxaaCPZsXaqjP2Ly2f",
+	"PrjScKW2Oe1FFixqJuKDLguoqp/97pcnv//J0+9+7+lP/vbpv/3ziEwYj4iij0qV0C+rbNpcfhcn0oVw",
+	"lzd28s5/Ovn9T47f/cHyW1qmRpqpddbw8i+qnj2crhF/L2emLUKSMq88TQLRh3qejSUYdV3tswusXVZb",
+	"Eay2uhd251ukVlg/gQjIMPp/+c67p8L68ygWVlbv5byCEWq6ALTRSm0RJqOs+hUEoYQgFiDpsDSQPDO/",
+	"jvcSTWWqnYN3A21wBDbB0RtzuzFJz9Cey9SMhSwgl+utCUYKCxx5BbdLpOiqMcUIS1sdUUGLhSTvpLbn",
+	"Gfn0hz8nh6wjhkySrYgcf/gb9+vq05//zdpaZGpRH07whw3ywKfLos2oWdyuaS3hVWvMGY1JnvT6mFYr",
+	"GY894qY9qveTqD6aEfo0px2lD3UiRmRMp3oRzcW5NxDkc824ngHJSUilamyW7rwgL2cCKCrAVZZ8KxFh",
+	"cRt5/NuVhTO14LzqcDMEsViEGQDiJao6/WWMzEWu6VS0Pu30iT4IAn3hCMwCE+xiPlwi8fCx5yj0+xjz",
+	"SGOn4Ax9cFAwmQtFhnp1+guT3EVoOu0Bn5fC3Dx0qiad1QOVYsNZkSThMXtUUaRYSABpiftYmtbTM6ki",
+	"0s3FkGyGLV2NIhhc6EKDWtjOyEsMayhVwYa61HF1MWxbiXqnaU1xr8aCNVgYNMUiMimdmB/hjBuYLADa",
+	"JeuumaL+7KrCR+xqqiK1bdOxwwm6t8yphU/L7qJqMPN8l0hmWx/Yku9VAxoIVY0IJGMK1GNzKOS1U23n",
+	"SkNqQCwoHRXoP9f3VXe6xeyVh9Uw5nWYcP+vWw3cYCvRKTxhnZTR/GBGNJ/uOjFirm02pizh+0S/X1nE",
+	"zFNaZtSQL7/zQ62J/OlPd7Q0BgKASFPWUbuaVocjqUz6AI1jMsrIak+IWJKvki5jEgIV7GWyFhTeFisq",
+	"0VxlOpPJ5oD7+N0/OfnNnxy/+8OTj7//9D/89Omf/eWMi3llOe2o0ernr39JNSQQCLw95zYr9JQ5PYjK",
+	"aobb0ovztuKpH3PLtTfTRvb7SfZANFVGzgSfSipGbfRcMmT7+r1g8hccFFRDOmWZN2cVr6yMFPCZvjUL",
+	"oq2IbEfk2qfv/ArCiZzmEoCAqFFkgnZvW9tpx9yEkYtdiogt6jumRywC77xWoCB4NYI0wAgF/AiSqCKT",
+	"yhXZO/TA/q719k/f+dX8tE6o1mf8EwAi2FFlpnNxUGdhLi9OvUExA1q9oG8Ya8iUAbXKzlDE202fjsBm",
+	"Rr6mxGMtS4/7wp6NJInaAT1ptZ3RCTT8MB6jdkTa1izc3rEf6GvFRaDt3bu1Zv0aLjGNrLbdz+0dF6/q",
+	"/rbmNzOZmrPsi3efzBf7DBQMn6uF7TIKTYB7hrNKq05jBrhk9eT9v9S399+/f/zuLwCKBbS1lo0jac1g",
+	"Ika50YMoaPx6NU2h2BRylSDDtj3zza2VedkFYnT6QkgWzj/vlC1bp7Dault1gfrBpyqQ+Gw3AGpaZ9FX",
+	"mKAFULBOIhoXrDnDVUcsIhtKBozKvkAeZlUWVWC8I+JgSMnrD15Zf0GDyvU3DKKUxRWvSGpfZElX70CK",
+	"gQiCK+lxkbP4AFumBWwY38DuaeY5mNWuSJLSCYTKWuOEVrgWMw7WoG3T/hq+98Yvpy4r1cPpnnt4h9eY",
+	"GmRts7t/EP3wLrzjXbgH5stUUQK71hu1TfoENwhmiouFj6pZDz080MVso/5tEEq1HVQkzEOfypR1FYRz",
+	"C06yUZ4JLSzsI03ulBP5u6O0m5hf9CojMBsaewZnLCZcEKsYrJ3RQdQ0AHTmlKle/8a0gngn6ZD5XQA1",
+	"NKqbANbZ9u8ALmpxTW+C8oQhpyFjrcuDyZzkzLRHbWi81+sgq5/+8Oca77fWdgCNLFVG5HCEhVE1j9T/",
+	"0+zAmKGGpuu42ZeJBj81wCvi7AtNLiruANfWteiBZu4gj8s1b5Y4KGodmCOY5fy1PRU9Yji3joqBSxLD",
+	"fPy5w1bLUpuFMmrdMAZLW0MDesdKJToD8AblTKvyGHBZ3f/0kHYGxtUxfwYsJwHBhzDPRp0rPHx5LEyZ",
+	"cUGZ5rCb9OF0tkkfj/wmD/6+q9HidGH5iwnSZ2O9XNLIGJFNOFbwB5A3sFaZIpvO9sjeGtG0KLrcGUkl",
+	"hkxrM0yST9/5MTr5NCVfgU4xWKGG/M8/c73bSZaOJPFNQIYtgp2RpExKZ8KEEY066vyL1ju0en17W9/x",
+	"GhWL/a6Bc2m6LNEVSZRQNIWpnB/yiiQ37r5M8ENC0zGdSMxYuFDT6c6s352sbm2S/2VtlwieTvTtCn3w",
+	"++uCrzsTMwBk11bJQn/SH64FNgCECAoG8aJikD7BXc3HQJbTf0LjN2BUlzG5KDTmw6Np8Mspol6M9Xcm",
+	"9AW5rof7JuDFJIlSckj5YF3llMsuyyMyEPww4Ymml5O///7T7/7k+N3/3Xzpc+xESWLMCwET0doGuaXs",
+	"nSHNNZImA02kBuVAsEgk4eyI5QS75JARV0kKZifPrLR67+7+A3KVZsnVo62reHtcfdvqpY+vmlfBVoLC",
+	"IkmUXoA0NRP1NG3BoYlYOwLibaOx0/7RhumShEvFaExE175iw/naG8+sad63UjTDmpnyI2DK8lXiQ6o6",
+	"/ZWHj2cR6l+A2QmO0Kb9jHjy1ohpDsh7xiyFOgRpwzhtZLhGgli1jZRJ6GDhg7WN2WiomXKnfOruwLcL",
+	"4uVi3Dx30HdvTCn2Sa/PcrhqJGpJGz4PWMQFUhd5ZF4zZKnoYDAZHSY8Ku5UzgYiEzIi/WQwoYNRRCaj",
+	"zKS5XopzpfrGiYhpexMq7nfWl81y7pmqiJ2p2JxKaa5BH7NQBrejAjFVt02jQJ+lml1iOk4iQQKKLG8E",
+	"Fd+PqAvnN1VPjU/DXy7TDK3SkvkNMSZdmjshDjTinlA7hqeyuE1WZ8T/tajF2w5+7Yi0ccHwE4WfyGqi",
+	"ZRj8TbP7tJxEBkOYgnX6M6hD38YMURgsJ10x4jHpsjHLsQchNtVI0Hog9SXS4m1nc2hvtLgnTVsZv6LF",
+	"Gy6sVDTPNqesL92i6KODnCpWpeVYCbiRqXteVSNvOG/mii3NsdUuW/eopkrRWRUpKkN1yohmGJDXmOOK",
+	"JLmxcZrTfiHa2nwYzT2PqdtxmiMW3K48GXx/JuLl4tWYzqrLYKW97w+jEpMfSeyJPl4Ch6/XzxIIGqAs",
+	"hQcaPXocYbY1P9Yswb62yB0OjIO7Qa2nUkDqzCGCUbvKzMu07E+h1blzI+0Qc+9taMFsI5xCXlF891Yp",
+	"LBF8Hrw3qmq0J1lFFjrG+87PAsG9+SVspW0xJ6rML/doZ7BcSSwol3GALf7CKUOhmhALlXd+tHhjnOlu",
+	"hQtx0Cl4BpoYzmvys0iAbF2GPOaT7496PSbDaU9VnS4PxaPq1Php6AS8SofikTEXcaWZijVsw6cNLIIN",
+	"gXYv6QyWrj92UCXNPfC6KyeYjU+6CU9k35TIqCrLgsMiv6oZlRJ4BYZC3wz8XtEKLRcjVbXKUrNnQnNG",
+	"lIBCSSjRgr9bQGczW9Zpx9QsU1QOSFekqRjLcACkfmNuPHHSGTzQ75n3D+JyUlxVal/BW2AW/+OqY77E",
+	"qnvVsr411kcgZQ/B9tJ1LilwnW3MCByXXrbPndpsyHzjrHzWDaD43YxxwKyi5jwoBfrOSqSKkJ4EZ3PU",
+	"rDkl0vDhgau1FL43Fu47VR+LsnSj65wNaWLFiMVUv2DpixhTSZHLBHWdYNv7B2iZZeYMTMoBMo6eIAlX",
+	"Ity4lx6xMFBC2aP27VIegFdSLtC2a7bDuQ8zs53gsRs0rEJxrxnXrBRe5lN+tIWGcjiQwrX2rUSQBvVw",
+	"/AbB5ihhyuAuiqyO6e4slRGqUCqjLC1VyK51EuhiImJo7bO9wjC2NImbdSkq2Z9UymrjY+eUIMLAVBzG",
+	"yxmr6XRpOp8FBCZsOikX7aH2En4XgkwfpZzhsKKzE9xSlY+rW/M3tmcsUrKvgVUAjE0Hh6NuN+RXfVBS",
+	"0sWYE3zTVMQxIgkauY1iX1MVx8eSWhPPKUsTLJlDOqfpebQyTuLKs60rhxCwLk21SS/QxpvFR7aa6gmz",
+	"JRVLZxoVVDA3n3EK/ZvXNtCK/UHdzRoutFD+rHZFS+ZYGuSdm2VJzEQwhw00lUQORnU5l+eURukWPRci",
+	"p02lxP0vkEm5eOpiVjDnBpx3XrKjQeDaXEfH/mb3v//q60tkbFYkTyKN1+RN+kfVIHOyNhPy9CmIM4hT",
+	"nXvfhIJrjqQ+QdGntEXNQ4ve595F7vua51zrTgO81iQ9zb/xF/rSCgPT6RJzlN0KU7vWdNGMrgm6WdGJ",
+	"xUM3ZmSPqT7fKcsVklRRNxnjHbo0NQ2rtEoD2jfqM6ubOxj2sLaxhLuzXn5B9X/AMgUlkJG1gbQiacqw",
+	"mALH+pwffffk/f988h/+88knv17bIW3JUIRpW/ZodpH0RjmTtlRKdVVr+EFvNTIxHYcsFWPybZaLDbK+",
+	"FRSdyGrbuv9htnXJlEp4T7bXdl1YcOR7TsiAsUxi6JhJhlhFk5F9wc7j9f6bB+f1rXkS21RMjeByNITf",
+	"AOX0W1AChOUdKPa2tQkpGy+Q1S9+9z+efvzTz//zv/78X39nDcwwXSHiJl6maZGwvASoV64PBY96QvBF",
+	"yBjGfC50M2DEwjo+XcdfxEhV2NR8GXNKeIBgMY2/GMuBLpLSTE6GSIUyoSHhaZqbr4ME4AulC7CfcIPP",
+	"GUm1hoGfgcfMu/QvtXBeqXX2bIqNVtIrcP++iZuEXsqY8kfTFH8NVpvvi1Eo0+Qb+s9WKovpBNFHM0k9",
+	"1EZFnT3wrNn2ibUvlDpvzyyqKHG7iMpKq41sWdIZyJpH9cupF3tEhXkBYN5AcjGoDuPYlZaB6TsqbXVZ",
+	"HN2XcfAkZzZUAfbIR6MgDo7U3phOLtBqbtOjp1ipGOUd5lwQZYe968TjnjcJt1qiV1PoGl81K9kBo7Q+",
+	"EGzcrvqhG+2MDfc263s6ckKqhAMgHESIPo4AWGpPo94vAJOHkOY+3jyndbcEfIIg8kBl69yVQVkQvxbo",
+	"5mULaVa4NOpPsiF6zdQJnebkFrVtRw/KiVnXjkkAgcjoJhhfjcr7eFF0UQzWS7FuKYffZOsC8HlxR9R9",
+	"phi3jp4FkCy33x3EdBJM4ZtI0/rChlkWscup/s3kVWUsl3pGLdVRLXexnEIdoE0jBiflWNRrzz+3oBQ0",
+	"tdQgFIpUrTMx1s/xZFWkTU+vG1KRmxj69199fW4/2dP0qjfoNduTmsYMqz8x0JpARdLyPxjXNPbtEorO",
+	"e4g8n6pWhw5ayEylWZYmYIXrTHPZqa28ULGVg/WHX61cfJWdxrWjq2YcO0ahta+iW9UEroZFuFP1hVyi",
+	"M9X8WsmVgU14KwhII0YVFMgRymSYFghBl2S1B/eI5QcgUGSqFqpDTfwQl+ogC0mlea6VrrBSNU+WKGJF",
+	"aBxj9OxQHFW5uP0Cy3MO3+mC/uETKUiXVlSTadheycV3BQstB2kdT6XSO3YOTUlP0dnqnMpUe6UdQnhg",
+	"JUmbr74KOWEMLmYocNoZuCS7tQahULVtsGwhiIUKYZskhMXuXIpFardmt/35jz85+Y//8fjJ7z7/yd+c",
+	"/Ie/NQkWn3388fG7H5188P7W+ovrW9OyXgOjpJlwe3bCl0ZJGutbnPKY5EIMQ6NXFjqZSmz7+L2T73/y",
+	"+Y8/efqzH5qVn/zgyWe/++XnP/7bk+9/ssS6MXF8Mq09BdeEzTemJM3nrtfwvBlekWQJ46rIB4EL7ulf",
+	"/bslVp71TVTEPLk3E1LRtELq/RrWp5UR6U+yPuNEZIhiO2Rrc3N9c3PzuZm1RfOKv0xX4GXWsHH9a+bU",
+	"nv7sN5998l++fPI/5g9eYajyNhWuvuJIoIqohsHSY3Wl0Z+51lDzyllnC7rAz76bqBdYNNMmqqLQb33b",
+	"0dLG6o72DMyTDkv+YGP69/siV/eS5eK9u7aTSDhzi6bphBhLwZQ1KBw/uXmeaisuNgiDpMdv8eXcjXGP",
+	"LR6PHrPqDEer+2hWQIdQ/c+07oKrgIFfwZp8p1SbQBQbn764nl/MzoQ7xJGCsFO0291nUobj0S18Zq9V",
+	"mXcPlBgwXiEm8pGsNDwlkuQiZWRIJyQWNji1mwqBtfmMQ64juBRpuZT1VNKK3tlI0TGdgGEDy5pkSWdg",
+	"TLwr0Yo+EGj8ql+AAeHuGJYAUl2PqlKctWZqV3wOIw6NaTl3fAx+cl1Ga+auOLmyNduDu4VyxbFqkIeT",
+	"NouEncX8AcskTTZsIlMsqWY3S/Q6sYUIpttjJB2GAfr9JI61UGRcwGmShdXN5qHYC2XM++e0VOejetsS",
+	"64jhkPG4KmHhUDwyJZglLoS4T6DnA9gAjGxTCqfhQvUhmzVRzStnzeS/hCpn1Qk8i/fLCAVFBxpeOmWu",
+	"3OGpDEGDTTUIWmVaKhFcyM8MJgQo5M/kTrlui/s2jJdn3NZ/bsP7eYQa7io+L0vcdhInSnjl2ALd46vb",
+	"k5uG6OVgjYqqTYvEkqBxsiaUJDxHP5iReFdrSUKyqMjFhm7q2Ma7AMOEqZ1y0AEUKRspoq86iLWA6jay",
+	"z9JuqU4JtcUBwdzupzZV5XaoRbiV6AxuC7XQPWkOpgrc5q4/NEaECgsaSxc59nKMDh73bJTOjleQyR6t",
+	"lkj0ZLuFURoDgmyRRAwSwqpYpMtYfAXdRfUi8MJXowVaOQnX77LeR1eAiwF2IDJnWkmeReeAcyLSiyAv",
+	"U5ZsId03TJLWSoihXo7U3F4vnUL/IOmnAU2EKrSDKQXPtmjAknAT0MfeGjFeUUTgVESHBdPDNFdDZx4S",
+	"zqG2szBVeLQbylqh8mAoQta510TODEyxCCHWIkf/22x1Q0+2wNa8Gk1reirD8za2UtaUt1O0UG5L9lbb",
+	"ecIz2mNAF3CY9ruSNGkA2uiAa8wluGQPJpWnc1bncunxbe5mrmfrcySqM3ZfqnnywJwzRf/JvKuwEhz3",
+	"UtphFweQhvfNHYPr4PNMvFsVrsM+yw0FFReH9K8N1z+5yDH3Lx59L4WJ+VTe5AUzd6tPuCFb9lJUvXK4",
+	"gWzVhnJSJY7sm/jrBe2GJo7nYGFRx12UoFebCG4XjmSuWs0yvfyjxQLmp/lHeaVBQBRG6FCxEyPr2mKK",
+	"6YSsSsaI/irhvbUdkk231xfmwtZMq8UzkaZaZOwxVTRbtCWbUQgCoyiSRYqtuYw7HYpRzeCXq2sWiNYz",
+	"VT71TURkKvRlNySrJz/48OS7P/js4/+6FpGt7fWt6xHZur6+9XxEtp5f33ohIlsvrG9vRmTrxfXtLWvo",
+	"cBVdy+Vl6XAlWoFB9L96FP2vHkb/q8fR/+qBgvbFB8bXcT8shdcZsyCafYE+/Y078NM8nRyMJIsPRlnY",
+	"xa6PsnHyqpdg30ROq7T4TCckBXxJCBKzXbPMcr761O5CBFA6klNWLbaIUleEOIQW7mwrK9VvrWOjUetg",
+	"tFwDu4TCs/oUoBeL/+amPFVhzzKDVRaENDWdIQYe37FuZAPQ+YGYlShSQozQob9BjwLkN6y1s1YlxFNZ",
+	"FQvfuFxDUalhiKZIV8sdR6/awhmh6+nKZo/Ugeh2K1rzCtvT0ejKJtYTdALNppvXLB3SR14jj9K1OC92",
+	"Vn/qwoQWjLsdurgKuEo1Y4RisdOFYuGvO8bD51qYCs7ImKaDyGQZcyXgcldCsV0iE95LGca74yeZqQ4M",
+	"N6F/9eCrkO0NpWrPqGfd4wrEWqZYRzX1VFbxqO2mAh61BfJfy1VGAjrZGZCjXySkWGKQPNlhX4iBlUlC",
+	"TfCUljQqdr9MT3x2xLg6qCjDsYgTi0p1AOksYckftGxcfd365uqItd6r2ZI7RV8vU3AdpP2Y0SYNcfWr",
+	"Hnw8Z487hxLQGxzpGZgPppHksg0JZj03eewSgKfbUekTrSjyVMC3TLVzveySdXJWIf/IpMehljK8s4M6",
+	"yFTDd7DSun4bJBcKfkxURVFGPdJBlrNuUlFHQSqaK1c9rLSCCHKcWZqa3yWhGa2oF7dMmZJGYVcYKWUP",
+	"owz56Q3OrQoydejLyBQeWrh7skT01Vgy4xDlcD1Ce3tfF6NpCkX0sXmKsRVGZNxPsHoHpBUAcqBRkQ5Z",
+	"jLqqvko9+6lcC4aUlOvfW56/4RsW8C/lKqn4N1sVFX9zlbPMr7T0a1Eb1X7rKqTC70Up1PJfSvVSSwX9",
+	"V1yClb9+BFQKqSP4sxi56jEWgI2CYJCeDqqo9DU6YKaQYZlU0I0m0hjDsKG3Wa3J2eB+uWDC5mIhT3qM",
+	"WSxHsh9p8Whfc0tzBWfJqywQh7zHyd69W2TAXAVBTbukLcVAHHz6zq/aUbnjud+Vpgu+n6INzwYkl+op",
+	"9V4ZzTHmEZfXVyozl10pDms6+512u2BBl1eIxLciIhlkwmNXAZHJq+bJBjF4TmgqBbYJ00v85+s39u+/",
+	"sv5ADBg33d6AEPQMHSEGiQs32oHGgAdmvGK1BlyPH0NGXzeQLwnduVZP3vnuySe/XsPCOx5ksJsZNNEw",
+	"Gt8GAZ+PBnYKrBQbb2lyb/FU9BKpko4kYqQkpK1CrmJsTWcysgl8hAsFQT2rJ+//5Rc/+O1nn3x48tG/",
+	"XysS9hPea3HbRA0i1RmNkZdERvQ23TOg2Y0xCRhtW260eIt/5St7I9VnXCUmFvIrXyH7ejVt/XeRJ982",
+	"NT1fgkMmrdHm5rXOgE3gB9Yusp0MbrV4GXN69IiRiRhtkD1AvUOWCt4DZugjFFnVG/z4d2s7vuVsIkYt",
+	"Lm1fIDTaJSbEwH55xezdliEt/u5S7sDL1+JHiUwOUwathBJl7llJrm9ejwh7RDsqnWCDEymGDBcAM7nO",
+	"j9Bk34DtJhTB+8pXwFzdhvwuhOBVU23oq9+SgrfJ6v1XbpAXrz/3tTUEVVujXTsibagV14Zq93BG+m9Y",
+	"Lk7/VNSya+vdYfXPhB/RNIlJoi+ziLSxEN8OefNtLAnd4ia45fHDNlwQeguoux3SGOtGb5DX8B00tCec",
+	"fFOrxEyiIyvh5CbvpYnstzhcORMxQvRs73U6LFPrt01p6B3CeNsA4z5TecKkRh4M/gH6VXQAne5I+1bM",
+	"hplQjHcm66+ySdv2ZVw1BVXeGrEWR9ZHRpnGje3nntMHntOOAuw2jW5ef/3Wy2sbgKF4PCagQWOWxcQW",
+	"hz8dinhiPII5y1I6wWAHtDwZGctrFUM7AC01TjqsiJRocTeyxS8Y12s+BQ+vb2/v6ls7Zd4k5gxJIvXm",
+	"kjQl+YjDTUJJzlQ+8VwhiUIs7mmGcX3zRZJ0CdbpKH3Z4mhd3tokcoO8yiZ4imCV18NsXyeQ4b9B7nrd",
+	"XfAlYJymzUum6cFSCvTJoryIz0KvuL0MACTmoLV2oJE+Z2qUc9J+m7RACm+t7JA3NzY2Hkak5cvj+u+t",
+	"lY2NjdYKedzGeuVSabHKMK5dNLU7O7sxqmsggvsVPazYU6jtDQztaLQuttHibSsKyoR3WNssTlq5SYvR",
+	"KBcQeEEPzpGgMgG5umZzxvxftKVENiwdw9VMHpD8DaDkqWlVn0mm2V9uxDNZoBn5iu9y+MqOMZwoNtTg",
+	"0HOM+yyHVkljKsHV3OLGoRBBTrd+1XkYAKuH4oiZ2kSMMM0j9DqR3HHiFkezmL6C2l4If3uD3KM9ZhhS",
+	"CaoIacQ8Dd4IspSRqRsHuDcOTgknmKhKfwmAmazq2XAgE4OUImlbo+8UPNewd7nGBsucravFgQYPFPrJ",
+	"QtEaqjS9Qb+LDWK9kpqGsE8g6YsxoPaQ8gkOwqRpc2+oV0+pcQ4uCQt3iz6HrJ/wGDeGGyUdMWSyxfFE",
+	"9Py5+TJ2EQCJtB4gZyZkcJTMXGQ0ZqYOUot3xHCotxZrnZDcE1L1crb/T2/btVyRJEtph9l2t0lshTlo",
+	"/0WhgoeGsoZULhRznIXCKkzfePDgYdtV/XnxqeE3LW5Zla00l2CzWrJKib7A/W9spLFmBIdUMhIzy25b",
+	"vMu0QgO9WY6gSLjEO0FPDl3tyP4/va1hYU5DcyotGFBFKLq8KI9bHBkZgzh6hBGS0gbZM4c0pBM4DeRX",
+	"ZBWqE2Saj8Hpre22uL6lJ0h6JvTNgLSMOHuO2PWuLaoZQLQ4dJEyMIVjT9C1OSVfQfFFkecY6Ioc5obg",
+	"VvsEaHo3phx1OkzK7iglX7/5wHIOR7+ctG8+oD1NcS0eJz29XHPw+CpeihrQcLaaFm911+8IztZfw/5d",
+	"IEYglhvUbPGyycHpn5bw2tc2r2s6Iq+JOOkmLG77jl0RTyzn7IgMr38U8vRZHGomOEwUBtdpkQo6sult",
+	"awEHmSzIP1bw1X+2PFf/PEYVXkLPfHsP67klTGdSLVq8EBjXNghUyNRavKlvAnx4xPXN1n60rkX5dfy8",
+	"baqFwFDADwTm/KHybSR3PW1Ha+mJ2nUigP6juaivbXhb1jdsi0M4Bds1fmDb8r2QNrdsFz0y4gMuxlx/",
+	"bwUpqgzYEDX0ZuzoIIVRcjjK8eyNeCFtJ0u8WxmNJy2eU8V2ySGbCMQJ75ATSa5vv2h4vxbcJut7GLeU",
+	"cK3iCh7LDUTKFp9CQ4zKizVqGAK6dfPBK0Sv+rZetJXrQNKUJM5pV7W47b69Q9ruzXX4v+nrBFtai/zH",
+	"9627s430X3okmf7SrNVcWd7SEmh9mzIkzzWtjtlnLW745oBNtOIAglMy28bLsrKd0pUBfZq1QpIfYYd1",
+	"DZyIKNFjgBeqzyYQcTi2cwArw6mdqGyEQp/4p8Dc/ufr5rX1W3F7l7w1QkZOnERO5WBa0aKHSJYGLUyc",
+	"Ada1RhV2796tlWhFLx312q2NzY1N68qgWbKys3JtY3PjGuT7qD4YE2xpP0uX+m89tJc4IrsVr+ysaMnw",
+	"ln0J0iXpkClwdVQ0MixeuQoYX9k02XuxYzMS575phIl9LSDA+2ASeGvEoPiwtQhYczkam+eZos3+ikSM",
+	"oHPQExu5GPGO6eGQO4bgOQlDi7L2epBtSmtrYmttvqiQ07JuPfj+4gt6CJVVM8El2qe2NzdNYx5lkpl9",
+	"7VlrzfpvC50IOC3AgjNl8kJZTnTd/iMi0ljTn+kC+ThaubZ5vWoat+6rd4SydyBmSxp78LzvXE3hx9GK",
+	"HA2HNJ8YYpm28oBbvCexVq+ho4fRSunOwixB6tlG5cpDky0/S5LYNtaAaGGaTAqdHexjD12B/ZdEPDnr",
+	"EzTdVct2T5WP2OMZ7Nk667lDmKOvDHtAWiMzRLBxBoe/ZyjQK9VFXCvnsqmvKU54yPA4muHZV9+2lcq4",
+	"eFzJwL/OVIEq502wc0B+WXT5deYXUDOUiaKSC/PznBHL02uZEoHr6iu3YLrFia1MU0TT22q6QbCmYOME",
+	"my7xASolCkauWpGrQuv6uIOZrIAOSrZOYWzbL9sb5K4xs3jiSZ9KdECy2CvImCiy2na/gjbgmjVDM2hj",
+	"EHHuo8iFnKIpuGyF23yRSDoBzWbcn+ygR7O8DmPyQ/GoTAGvg8jgE8G5sTub9NCE31008UFjQWi9bGxT",
+	"Z8H0cMMB4jJSSIESgCTyHDjfVUQicP9fGv2JUETkHicF9TgAHTIwLhGvk+2OV1SACzDEsLzFDclIVHi0",
+	"aKE2yI2iFCEt6MeNbrNnjClgo8WBaItz8AnW2n/KtBaiIZz1TGWOf4DEgB3uL4gYinC0SsXtro0Ee/bU",
+	"turoSxOIiFYwyYyrk8kIDIR0XTI9rmLxjvOx/bG9XCIXARF5kQ+2U/SjLIWoPxMV0lBzbN5u1yqQ0/0d",
+	"apqtRCtSTUCV1zrXHMiAtl8kcl668hlc1j8E9bNowlyrfFqH0jOjenqB2MhWzB9q5Ff7xuOqSwwizPpJ",
+	"tq4EMWXMwImkzyiFbLDV7ihN16H0vyngBvJlypQmfaJEi/dp2sU3IoLV0rDasBLEFn1bM8EA2NbIYFGC",
+	"XlYKLmp0nnj120hRak1GhJZGhpeo8l6JWhzbo0g/bl9i+bvI80qT/X7SVQffvLWv71fwrKCtUWNii8tU",
+	"KDIcSUiy1uvxRiOi2wWUuHH3ZRffZVxDJoqkxTsiTVlHaelX9iMniztdESR0LpwBM6PW7BeyA9w11S6e",
+	"SSsALO5SbAC2SEhQCECPuFZALGadxfW/j4Z8r240xEKcfOeTL37w26ff/87n/+mTtWa06Yhy5rq/ihH1",
+	"WtYNUiu6SazDX9EBFgwyKXpFPAyVpI3BWKXh2xjc0eKJct5XMea+VxBp0MqMOBX6ADFmTuSW3I3jD50r",
+	"SEHGIG686AQ7M4E3DwaKLMrDby0uoWNL21wV7V3SxpAPcFiBZ8RGN5ggEaqMB+qAi7alLBM44piY5k2g",
+	"99JUM8EJxv9AuVUM39D6MAFAgx5Mu5jnakIbPD8gc9C+IolHUmTAJmu7+npuG0CZgCra4iaMyBRxN7E+",
+	"bQgBNTEm4GOx/MtAYrVtu8B7xSbbEWnDTt7cfLhhK1S1P33nV2sbZA9CgxwmmGW0uPO1KYFYCuDWJyQj",
+	"wo4Kh2gRHgXFfoxXTRPXHF70ksk4eXYZktfA74I19WJ6U38pwKDuAnmVCcN0PTgjHoWhWM9tbk7xKid7",
+	"G8ifmlm9bWmx1jxpb7DzhXrtXXDJhkmPh0G8C3InHhOnjiwn0C1EgfDhHQGkl9lbZqq5ljEuqFmZMArI",
+	"MMB/bXZzhCzUCkqwO5SIosIUiT9yoZitHWDzxIyR0rBDZau5lA2RmltZ24bptu/skCwGM6SvFkak7fTF",
+	"NoRJYieAXAw9QXO4tkFA3cG4F2TPEMCPtpZdYnkz3jjIktsQ8ZKjCTZGxzXcgS1uiNtr4undyhiabvn2",
+	"BrnDxhYfINbPLNeGJtkIdTTN2j37Np5qu2qLF4ZVMu5PIMIJLUp+XTdnWG1x4B7u0RVpglfIKoDs6zcf",
+	"rNkAlSI2pbyAFoewKMyL6RIuIOzSBmIVs2JE30SMMDopUbt4SY0TyVr8+tY2uZdDnAB2EH2FJmBE9uOz",
+	"jCUseFvBowrJeZZF6E1arQOXR6FXHkbOmQU6PRdjJQpF10KjpOJOt1kMarfndP1djpG6gUB+vgZqnMO2",
+	"bzGUMmOIO+1FV22NXoT9BmX7l0JLL1dgLOzBto8P1KhVErMHNO9JGQWl3TM/r81hHxZyJiiyPZ3i094h",
+	"Y5EPUNGwqTOG8gsGnY3MaqFxUYtrThxhgFOiQlZxG7GXOT3DFTfT94jd6er1zRfXKu3i5sMZq3iFhfuZ",
+	"1qatEd4Irv8QqdVZ0G0RzzOjS+jPtG7bNq3bzNezJtJXsP7RSCox1DJdXxAqB3hdKKEFJAYBwizJMY9l",
+	"9eSd7332ySdPn7x/8vPfHL/70cl3/+TLP/9PX/z6e09/897aDkaD2es2t00bTL1u0zAiIlLlDETJ2FXX",
+	"iwg0ZcAwu17SVcQkkRhSI22c6enHHx6/+/+2HaOAxhImlREyajyNXOvnLagX5CJp8XX9sQ3rNJkNA5aZ",
+	"CGUtppgoSZvQoBmRyhPwGWO04wbZTyH+FjIOkX9YWbGbpEy6NhVg8R7TXPOQov+PFrP6IoXQ4XuFHTDy",
+	"DIA4ppYlVynX4hSNNENocWraB61Ftr1KokVRLcPKiPgS63SulUb9yQbZ4842IBSZMOX4VsC9FhnhBupU",
+	"Qplh62rnjMXIIo1QvWPFscRal8nNnEqQblydxxGPBWe7Lc7MI8pNM7LmzE+Pyu4Z2ngZ06+fXRffJTEn",
+	"ABKKs4a8r8ipPnAgB1Pv1pq+ic6Uo0H68XwHIKYpn7uCDdNUOU0wHhZWXJKknw3nCTruSD+RSuQlVfOi",
+	"Ve/aA4f06XO4swqysa0LNdeCcGiTdgrJ7Akq2JgwbsKzUUMDmVJfDEZTDgrZJU2cVCvikNHheDwE/0Dq",
+	"jRyUBcoN8g1hmzmZ5UMItTHqamC1uOV9pkuIFNzqiGy3+G7KkgCpNImsioXQ0z77Xhe9ysuzcV48d9b7",
+	"rVTzVrE91/t/+eV3fnjy9+8fv/uLtbPkxIYCzpc2e4KZBC8lymmFYLVaRUK1dLvjk9Rui/tlneHNnTIJ",
+	"ovs1kZa8jdgHeX5jesR8ISdELqvgJjUk1nZPMdrPhhRq9iF4i+t3awjsPoLzDGnsHxaqG/iU+R7AFPFc",
+	"oHgJp0mT+BSoXlKX1nO/6W6VNb/ozHuOgC8mqQC+W+rZsJYxJkeaDFEU/uSV2SbAWr9ZWmQIxfC2y12A",
+	"27YUuz15SFqEgNpSMC2E5IASIFFfq5RYqSTtgGrcBvcf+GNpi8c0SSckH/ENsompXQaia05iMLWONCYO",
+	"NLb3LcxM1nakWVCea+3K+DYAmGLMiThMkx7FLFUoAJKoXXLt+edIR2A+llXBrkhI5lufMJqTNKGHSZqY",
+	"gjupgPAXEtMh7bHYKFZB4++90RSOnv0FPIWeF3f3NqeLc2FM+0wVB3+GxBJkTSa7tFb/uWdfeuZCIM/z",
+	"WjK7nh/AVpSmeWZC2LLixCxiuD/V8NHinRCOeFEzo6qgGUg2hyJABnwgPBdO2bYcjNrRTEiN57tr8fa9",
+	"14uIGjf523Iwemwia0hdYA1tcWsssvW2y5E1pFFgTYuXImtwY9x3rmktXOtULrImclUa2hDAMx22QmzU",
+	"CqdDVz/HJNmjRxSXsf/q61qsVJ1+G1JynRbZFbltpjdSrIItG8DbAJLz4Mz+FJeiHfkLaBwDYrHhrKJA",
+	"MFpHIxSeuhcRYrG2OhSklhzn0CGQQp30aPuDn/8JVN2QZq2XGhFiF7E8E1z0vpOD0UplIhmiizTxGDAH",
+	"REvkNsHMprArwwIwoK7FV9s5Qy0ZijW2Scq6ioiRMmIjsCQTQWtxvE/l2gZ5ieYdEWvpdfWbe3eu3ty7",
+	"s751LSL63xci8vq9G+t7Ebn14JX1retrEBlhQikiv8Y4SXgnHcUs3tUs8RCHdNUeRBdFFIfxznJEZchu",
+	"DwUPHPOzaEL2uFlH0audoCEfDfxez/Z6tne+HO8ymd0cUgMbhrl+gOzOMg54gSWcYS7wDINdmKTDjNRV",
+	"q6qVevfdW38gmT+2+3if8hjryvgx9QslutiG3Gea6FK/vqYZL3Zpy2a8hNeGGQK4Ptu/ysQ0hpfh9RQN",
+	"xiM9f31eDdPz1F1KHdNrlRfrZDObL8eOY80W88qluZXKKzRB6lMuZI8hFNTdxGLkswXby7SaJcAb584O",
+	"zhUzXBe0erTAMqmHE09UeSZcjKIz0OvDQn6ztwGe4cIqLny2Lr3eUFWidbmJ1HkflJuo4uK1K76s8/gX",
+	"WvQzY9hWV7anVbmr55JnVGXQLXe5apvmaNOI4dVja8Os7n3RRYuuGPOiRmjRuQvbT5a6lO4YZqiorUUP",
+	"tlhbX4rHNvq/Q7kJ3lF0AFL5MALPb9t2ktQSPD1CVWDY4pBIIkxJe9suDH5LaY/EAgOybbEGiJY1zYRN",
+	"7VGIzjQFI7LRYZrIvtEzOBubdraub+hMP9sKeXoW0c9eqg7g+MWJ1QsRmKnoNilMvWdl6Z1Uk1Ajmqlh",
+	"aFeN397jZ6F4Elt8tVvI12CQQrRZNQ5QKEBunCP4my2tgGFyI7WOjXBN18Kiy21kC+IaiQ8aHUZmj2st",
+	"DsUCnZvU5IVZvVITqO0DG2GD0chVnbR0CJlpfs1NU38Pd7ZB7pg4szyRTN9pts99x4Y1xy1u4vlsGeyE",
+	"29AaTOfSQofUzIWm6Bcyde520E/oanFjC9Q7kWFEZga0DN0xdUlzWwTdBvTBJpwGrfyivCiwm+appqUQ",
+	"zFjkuUB5zhY3BzYlwQnTgNwL5G/xPdIRnLOOEjZYRUPE9hlzk0H5WpGm0mymy8a2BuKOHqbdbtuSy39M",
+	"UkHj1TUy898/IZte1WdsGFti0pFxoqADpcVTIbKdFtffgjTyx1DyM4jY/ytM/sdvwz+PW6PNze3nQdr6",
+	"4+3NTRyiK3LS0SDRY23EVFEztv7PctsNydQBjLza2ZCDUUQ6G5ZZr+HrdpswTNF0Fh9KesRW4fe1wP6t",
+	"zuU1g1RCDAxU4NBwGEjlwKrOG7aVrbdamTKWrT5H5JoBfYvfsrbtYSKhdKyH0uYJMEgskgqBnba9uYCH",
+	"Lc7ZGNo8apwU0PF6JPssJjk1VRspBySIiBwdauZxyJAyTaRqizPTRUSjeLvUaqJNVk2Z7kCnjrUdjb4t",
+	"3kZPKTgN2l7Tjnbk6NRe5/pnV+HT4ECLr8LoWOFx2yKoB3XAvKioxW8B0EW60xfqmq0C7FKvTGIpUHMi",
+	"SSrGFhh6URAiBYCNMRDX2uyg4hNNTZQs5RqgcS5AfyL3sKA2apf66i1yaw0w7ScdMTxMOIt3yKFQfdCR",
+	"J0U9d1iVIWQn6cB6zRLaBjZtV5hY9XMx6vVJu0RH7ajFgVVCjIPq27rJps19QDC4PdVYpUniT7sgl7YN",
+	"W8xydpSIkWWBu5pJCNODBySwshznc4gqjdw2gS5uf3c7b4a6JNa2SGuq1C2nqrFHdJiZ5uwQQf9mqUvx",
+	"ta8VPfWvlVvfr2xvbj+/vrW9vvncg80Xd7a2dzav/Uvb9HbnOa8V79b2pt8G/mvPmQ7sW5vXt0xT3pUH",
+	"b9xe39zcAt3Um/+FRaa/Xky/6U3/gj/5ZjH3NTv3a69/fX1zcxtAWPQyN0Vl/Ebk+qPH0SJCndeCvd5g",
+	"WX/Xzt6jLMlR/jaCxaVqwZ4IT1ZRy/rynV+efO8na+CVDJT2p06SMnf9GSnO8x1S1nByvsL8nNO+YvK3",
+	"Lt14AdeaFX4yqPuOWSem1/jSqvISzirvLM0dtG7uwITV28fLjewSdjF28oblppZrIHiehrdQJ8FaE1xx",
+	"DJHW4y/d9mb6tKEol+vr+pDhb0qgRGgFQQ+BbTpTHQ4X7zyuxcarb1vp7CCJH1/Nmfm1Wc1C79vaooXV",
+	"gkKgV6wfcTwdfWsmNOd+DhG42+eFm1V81AnHiSRvjdiImR4PZ1f2h5vkFhi2KRrV4w/zGltWXU/TPTDP",
+	"nw24qSpAbVd9WcT+BkTGG0OHVqeQwG0O1JLkXWHNNZyF5gxaYzGoK/nN/bt3Cp0NywG0eHtfz7Gf9DhV",
+	"o5ztEPXH2HRtxJNHVvfD7mvR0ZZ51mePyDde27uxvv+Nve3nntfMtbWCjxS+u4G/HYrYtG5rrRRzY2dD",
+	"09Jto8Uh0M22r4K+Ua41AawOtrN+KzaFLLy/PZhkrI05AIjnHUihzJMjRobo/QQFs8PIKijKeAAQtzZM",
+	"4vWCABUeS4snhljWoE+VVjVJzjJGlSSHk+kF7ULr9e1Hj1xPBTECyMsWd/ejVoVNhzmWSlPvAtNMASS9",
+	"XIz1w4yOJMP+XFSRlEFXpqLF1gMHOTPCKOcs9owAykNz/QoaiCSD20W/0eLtUhtK0GY1u8bBX79/2xWQ",
+	"6yuVSbKq/wFDQqr1dZysxfUK+0IaI6Nns4+HCcd3Td08GA5MMLAoikFEyRFVULaKpEJk2EAGM0srTOch",
+	"dnL2xvNgD9cLtqEvyM3OLVwaDtaYUOxkUdEXGGs3YC/T5S4VkcmrgC9X6ShO1Hoqes2s6mjV6HYjcu/W",
+	"HRnZRpAycpnekWvKKCNyKB4R6JMbtbg1u5cbVK4bA3kO9hdrZ5ajjOVHiRT5FWkTlsVwCJZtSCqKbIKh",
+	"NeJH5NN3frXm7NSeYR9Ng6ZrpXmhxYFVoL5M42+NoGUX+pKKxmpDypOu5oqdVEi2A3n7toHXKm3xQxr3",
+	"GHRsc71WjWEU1wo1etYioP4I7UDYbyhmR0nHGOpdqSRbHEPRvMe0dndE0xGTNpIEDHpald8g+7Ztc85s",
+	"u8tU9KCZkyZrL7weu/FoloazsEor2J7Gg9uiN88CBiXk9K7bnTRpR6QtJ1KxYRvq2g3YZAevniS2PUOB",
+	"oToIVVq7OkrkdcEnc+Ne9jgx3pLVNqDoBgYZYbKZ6ZRnWph1CSWDhMfu1fZazcIwJaRyZRlViuX603/1",
+	"Jl3/9sHDr7ZaG/jTV/4oHLETmgiP3fV2D812bTs02+JzgMqwrIoQCDiaisSK6YSsQqNR8I9UglYTRHXA",
+	"U7NYJz21H2rVdG4lFp35DykqBoj5JldN9HK4AAjjqkI1X+46M52qgYGUW0O/+VBvvbjvIFEB1pCKHuaf",
+	"JEdJynrM1a0vr4qsws0lSxmM2ezNdigerbse7ZVmnz397kvi0QPTef78zsSbqM6W667MC4H+S3Y2svr5",
+	"R7/RUveQpqmDdXErZUKqdb02U59PEqopjsN6h3RCekJL6KvFzY33fNVZ1fcx8oG1sKmhI/Mu9Ag/t1x6",
+	"f3m44IuuZFwCUAUmcTZ22HQhyLQXQ89CM+XCdHr17UPxCC7AgyR+3MwM5n1xxmawUQA5sWnMHxBy4oIv",
+	"Wo1qgpwOS6iEeIP4QjDUFv5z01+RRCbfZlp9SXp9rbLoX0knpVL65UgdMu+C8gUJHVJRrfhQ6WJ5B4xl",
+	"JFFzEN6EiK/TDtorKjWvvSLHGStgESm6aoxiP4v1MrjWo5RVFQQ3gm4uxmT1pe3j9/7b8ZO/Pn7vV8dP",
+	"vrvT4lg/7OT9D7/8xV+dfPQXx+/93fGT3x8/+S5s9Mt3v/fF3z35/KNffP5vPvj8J39z8qe/dVEEdhqt",
+	"i2Wowll1sI/JLbLFwbZjshBX92mPjikA91FR7VWa9px+8023hVUuWrxtdceDJG6vYVCSDdexj1Bpw8qu",
+	"WI/VRD5WqjYa6jcQknsW5ueN/uX56i58CwHEN4iIKo7d5FFelCBWOhmTyVBen1Pur2DteC8MBWrgzqw/",
+	"ZSaBv+F1ME0dV982f3mMBJIyxWY588vw9wDkT8Ogo1D4h0NDDFERY17gsBIkZ0NxxHZdqG6CNY59yFbp",
+	"JB7ur5zq7prC7OuhLnB6lRfDc3EuQh3krsgy1FYTZUtWzDbnRWuwNaz4T1ZrRMvFThwR5oaI2Uqzvnlu",
+	"6aJLSixLczGOjQH8ta45MnG1rjfIy9gVxbTP1ucYE69pClRP1F/1J1mfcblrOg7nEPOcQ7VnSfb2b9y6",
+	"ZZqlmEbOeBn4laRtpzAvP+kKWLqHVKERyoUnQT43GLgzAaVebS3psGn4jAnuPCWi8irvXbxxOQSrOVfC",
+	"xQpHzvIcup5Nyr9BHzBGz1B0Qw7vDMHzFfPb7tVwH80pDvptwSuNZ1vPn32ARKMuYKWN6HMsN/sKY4CD",
+	"0YWcvAMzSTgZ03Tg6jBidM+3QdDKCU3TM9XwHVSeUZ5h13eJOn6BONVKvkWWC1Ty7ZQhvQjcjt1EQc1T",
+	"lnZRd7kibbJ9U/Zw9W37IwTIaLxctxF/zawD3vcXax34Q0HsS7QPzENsh2GXYyCw01+RyBBdqGmB8FnS",
+	"GRAFhbxdBX2vRmlXpKkYzzcHOI1q/nX4mnv1wi4uO2WTi+tmSU+HdFtN7xdycA40ZPWLH/z2s49/V8jc",
+	"CRQ3ggKgqXXwyjTJXO3zJa60kMwWg9A9yjKWr3c0NuyC7SSG7KuRLLVawf4EFR2zyoB/RlmIXd8l3o0F",
+	"blbfjRYbL/BudBaChvKwYwBX3/Z0yceLF461X996uVqPxTgmjxrKbTv9dptpMijKiWpVHGMIWny13FUT",
+	"c3uTIifXa69JFHukysUai0aaxmRk+2mu7RpL3yGN8Rksjg69ziWr17e316r7uf9BUc4lXr7zKMeh8OVc",
+	"vp5eiT0tShi7evzujz/7+599+fPfazYflXk5JHnSXCU0LRrZnY4Qr9IsWR+wSYMLeu/erVf1ixd2PeOE",
+	"TbVKvYldjFnEe1FTavIIPeyQQGnCyi6GW/rnXASSNfP1R6fkjfNUUwPYZ5SF4Oou8eq1eFeJZ0VC9wVi",
+	"1GsUbywbjtc1ZuOZG3kXG6pg1HBia86lE2wZ4y2b0CxjtNw+ewnOcfVtmiUHA2ZTPY7EgJ3ufo+CCm8x",
+	"y/kkhUzbxI/EAHtr4ZZigPpUaxmUqIvSADYMcDrBRA9wlqR3nvdnPfp7wLgYw60Smd8EPcBWS63fNFn0",
+	"hIhPey8ukpMCYLvAxJTgfPPiuVc7wtSdiAmk7pr8fg1bSPtXay4gCpNHAOxDOvGqCShxYe5a76CD4eIg",
+	"mXurP7/rtErVeP3+7ZAnan///iu2qsmUE+He6w9avCrrCQeSJFEbZA/0u0B4vMmviFp8CNWVKZFJj0PP",
+	"GXxAZF/PBNqKK1sC/L/OzTWLvM+aaPAspFAsRXcX7uYq6tROo+AsHUGtn0SzT/2Z6Haj2TSMppwUVjZf",
+	"jdiH1y5MicDpGuoQGDB/EQeF5kR4hwwZFvM5nGD+wZm6oSy4n0lRHxZ3iZI+zH/v1p06I1v5jOwNee/W",
+	"Hcz4G9L4IgNQ/dV4En9RPE8vzFyKkM5TCKiQZNdhTah4HfBQbmRxNUHfyxOuAIAvwctNysv4q5dECWxx",
+	"uYvX+JBRLr1kliMola2lafYoS0XMrKxfUVeg250OLnJcYiGdIFoZ0ke38FO/VbXhHNGKVJMUcjxEPlxU",
+	"HjcQDagrhwmnWFBiypEfjqKg+QWFzsHp4nxk9XAkE86kXNe/m+jSLagHpDXT60T2mZYjXeAc8jMqyQ0R",
+	"M7K1/UJz3hZAy6tv22NuGEHtYcXZO0hnU7QgSdX0KY0Z4DDF3rdDydIjzFbracQeZcZIBUUt4btcpMy2",
+	"dt7zPo8ttWsxN+lBYu5IIZ1AU7SNOnvxs8/+L9FSbGSDGlnAwv5Chbj7TKPvFLOPvLDkJAdsiXwkA6mv",
+	"hHILyW0eaV3NEn6p5FVRpEMyVb60n1GsvnfrDiz28lC6RqJ5VqSZrydH0xhOKMhbei2FYDPiqdBKsXeZ",
+	"8Bj4IJbkRV6YSgassBrTU5YreTUV4/X5pcNvi/GZFMFqpKS4yRqoKLfF2OtglYoLzma85/qGKExNTbEX",
+	"uWZH2PXEFGNYffpffn7yo3eP3/uL4yd/DWkYH1YzoWapjGeVxdjoTFx6z/wjcTmG09mFF+NUpLmyRQdc",
+	"EmOHShPKLRVGGXUoxGhUHoFNS2CPMpFPZyUEs3deETmRfZFJ2xtGH7tpZG8c5UUwNtQFtsk9U5k7UYuz",
+	"L3/5089+/7NP3/+LiBy/98Hxux8cP/mz4yd/c99k1HSTFNSZwrcO4uWN+7dficghlez56+uMd0QMTVxb",
+	"vN2RR+0Ncl+Mbc1A1zneFiNe7fRpTjv6VvCGNe9BCYYWNw58JQR297P+FrMvbMLj2vtgRQSotJBw0jbR",
+	"5rId7D0PYDbR0jf2/9l5morNLDhl1aUAEIaYfA2uMZVuXxfDVyjYT/2mEajLTnWOiFytaIdayVDviyAQ",
+	"zzJTYpo0cKIp0jhlKkZluBVUjj0U8aQIWbFVzbEaKxtrHQGODWPXuZ/gUDTVG/dRqdje9pKZzAiArlji",
+	"lg3XdggXtp63HoEqRTt9EzTDhalTMhRHTG6Qu6rP8nEimdHW3XfEfaYJERpdFZW+IzKkCh4qYVpF6QMn",
+	"h1gud0g57bEh466uuJZIWnycC8Uiv2o/JidZdKFpSvr0yNbJlMRUB28DO2KxJsE9t8Ri2j4tGmAlBuOx",
+	"5k0ioUATHjk4+TQ30CTSo1rBK7sAdwm1Q4rczoNNE8d9YF12nBa3nsLrmy/ieTg3ooFbiF3cGs6wi/OR",
+	"exV7pK525NESBoqLk3INHBAolXY7gwpjlrMCtpqXXd+uK8VnaOirp1jSfU16NK1ltRr17A2x63BA8123",
+	"VrLnCDoWnRGQBeI9e6QY14zU2dFoznzCjkqUfTG2SVg2VviZ6vYzxbCdHJBIOYICZinSDQJhrogyw4ev",
+	"ml2fFz+GYodTlw4sHbpG65uHrBYihMjJ6w9eWX9hzbJrzcU3Wvymy1z2HYb4irnDnPcvMjwXsSKRVmrZ",
+	"wdLlxqOH1Y+KjGiQdMZilMYmDtckrrqbfQJlnca5lmW8loERoRWsl8QJLAMTn/GQWrzgnvpL2wGCEzUW",
+	"eh0ygp/s4WuhCb3IdoYWd5c5rBvYIBTUEznpQoF7K3n1KfcKChbTtbjouqaGxbHk2BoDJ7SP7XKhZb9h",
+	"9xG0lNF3ppXlgq5RxKsyv/lH1mtBYcAT4nNvaFR02Ic4iYytEDIBrTUqmlCqC4rB1Gi/DJdyMilsw/LW",
+	"am4lRlytQ/pErVZ7Q7/3AF47K712CkOaGBVMLgrUOrjglDwlsK6lKbFVNKKZ6tBdD2nYeF32wojD6B3n",
+	"YLJSF7Zpctk4UBODx4gOSiiayl2v28v0+8hztYyh2SROE9sNSbK5QW7STr/F46TbZTlk2KBwCi0+sDQf",
+	"3uxWNs8ZlYJvkDf6jEOChR4KO1C1OHJH00+qb4PXjZST5WKYSI2r2EPGPNNI7NoFtLizlGk+OaS5voYA",
+	"6CEOCNj5DGd7wfouJRAEZq5uZu2QDmU6bD5yQa6DjshjhzkmxbVIaHz6y39/8oOPq41xMZX9Q0HzuC7c",
+	"7WX30qI4MRb54GU6Od8gxmJ5obtJ5AOtcUpFe1BfE1i+9MsIJDlwoFEmI8IedRhWhYnIGPrAgamNiSxl",
+	"FxYJ100F1AqN6QTr3PZSCvkiniu1wZFe7fQpiM4SSrQ/bnTEN/Q353nOyZD22FV51Pvqo2F6Nq5xveQL",
+	"MlyhCcI2ZhX2jslYDrWVbdBqTCdgvKKc7P+zr5NDmuMq5xutQl4328Gh2udmWyqYhUFQBOUy2EfB4Umz",
+	"VhJ3M1nXRuJcez5UVP40rbqCE7AhTdKisnnFqH9I9S+LA2hQAJMLlXSTiyy3cMefsejyWWQpwIkgH7Vl",
+	"ldfKiTHVrKyiv0QdJ/PAtXIxp/IyUxrnqkxTHnwACAkIlooNMyUDnXvP+7zu8qk1gSxqorBwWVpKN+AO",
+	"ZXwvejnYk4Pw6nlHW9s6ZJGJ5jb/uJvJZzUtw8fhBmgVEcNWT93yY5HAY6imV8ZuMJdzMW4oqST8UIx4",
+	"PPf+uWXfW/b2qYO1GXwfv7qgMjrFpppo7Hb/EDHMHmWso9XOmKqLEUnt9FgRrsOSI4Zm3KFXwaH+hK++",
+	"bX5qwL0tYM6Xvhz4w+RllnthHNnMZ5ixPWJ9XRiIx9iMLOHs1PzYzFVix8GDutpNeCL7izNif4YqPvwK",
+	"jH3fdil+hllxM1SJgPHZ07oQxEEQEtfpWasbFpFWM5qrFJo4dEdpOnErq2bH1mqwjnEd84PBranoNrz/",
+	"LFQ1O4to670isFmLsybIRVPf9vULLmW2X1ScwjCJwrJjyk/JCHtSEAPX+pP1q1Dpr+exYs8WeJ4E1rR6",
+	"0gUl8hfWM2hQLUZcQRv1ogqqLFi0gUGTLMS6ml6mlFi1hj/VOWOYcEc1NTq+bfpSL2K95t46rXovMqaR",
+	"BVrMnEsXx0bSld3PvjnUBiKWA4EpUyrGZAhBNjboJGfQRd1cysNEyoT3LirmD0oXGxslWf3ypx988YPf",
+	"rkVEQ5sIzmSFGl119d7NGLcbfgbN/HZpl2Lpd3Cp4EUAc9dLCZDF+jc9/LB/kirRcvIFYos+W79EkUEb",
+	"uCX0AoGTiZz0TH1U8J2bqChDveE7xLGSq2/bH+cJ8x6OXdp52bVeVBGYEmbom2KWa1imcvq8dUsoviRf",
+	"cU5XgScvUabDn6MqZuYNvVnLKs0uI0K9zmcEihHkQ8Nfi8h+iP7XEkyLY7LTesL979A9a74+MGObkidT",
+	"8NRMusVz8IixeIPcRsjbp6JrfaSmoRoa8PssdT24c4aBfC0uul0bpIjn6cX7Ukmykf486EPVYH6GmWtp",
+	"fZfCYb9BeSyOWD7HnQoiRBn+yFUViZMLKuGl14CRdsBEI9J3HYQsUkGhKR6DS8im+AGWLcpIr/YNXObr",
+	"XRaCK5eSiWrXCeRwYT7R0qxWBnr67/715//3365hD7wZjJHk3suv2DJ8mLEAt3SvB06nC+S9skP5ObFe",
+	"v1pnINDJxhzqFXBm2emdN9a/ZgLERd7ivmIjFc3VValERoqcCYhONSHPM5F4UFibtvgsV7V1t3MTlIAX",
+	"YRGCbaLWI+yzoVfR4qb9iS2Bp2fWaydJbPqZj5MObNZEWVQW9NfcH/21zyAXthS836H8UpmwXkA9Izbn",
+	"7uTbizF8QPNlM/cVWWC1MXsQwZUw+D7qDKBM7tOPf3H87p9Vm7ealSa+m8mLLUzsTfiHU5a43KwZOxvN",
+	"B/xUxS1wDK8rNsxSim1wqhSJm/rNB/bFcySL8kQVFGFXjL1wDNCjQkKxz6XNw7uMElpaHoFQQ4CyWxNZ",
+	"/fzPP/nynXdPPvr+Z598cPzkF5Ct+euLqaF1c5gpKC72LdbBjFIRT0wZEA+UV+C+cSuGoMtYYAIOybF4",
+	"aqn69Pb2GuF0aKJ0oWKqy3QeJlKL9BuhSljTaPWs3RKl9V3KNTGXHvYvrtIVPZqpb1WJ5PMKITRjScun",
+	"mjQq0Goi6v8RCxutoCb/AMqvAQZQqRUB0zLcZCL0mLqofIP7yJxogYmm05CkwyxlViD+/9i72t42juP/",
+	"VRZ6IxI4SrKiBImF/wv9nTpxk0ZC6NQFysK3Ipfklcdd9vZOMmMYiGWkLgIbbuA8oK37iKQNUDRwkLZJ",
+	"1TZ50W9ShbL9LYqdmb0H6o6kbOmkAH5lS7qHvd2Z2dmZ+f3G+tuaQ9ZuQlMFuMFioCYXvZ8AhjQNDPVC",
+	"3ZCpGvQmkHwBOHoMFookQLZEHYnZ6UYNeCHy7NY2LiywNSp6j3GWaQLcMUSn7mFV5nZXSHOQsEcimBma",
+	"+izMk01EeSZ1/CENIrLLC2hP2+wf5k0nABicOhWwlaUXGhJINz2sDM9FiVaLMaDr5q3nPV8cX+O/pMFE",
+	"GkUQfwvgqGbr8XdUjDC54zWDgcahQxWFq4xHRkiE7wN+lwDFCBtjgdoubNKOA0mPLTYJc+aZc06cyqIf",
+	"dVcNvLZ5hlY9VZjS+lbjvEDMLJp10lkQjQe3MPxjhNhmhvQkANt4pN8ugC1+OjSdUoN5TfYHzcvozof7",
+	"n38yuvPBw6/+VR0H1M5YepfZWDJ+zmRQ7Ln699NI17OsjvoRDxEpRcD8GYUhNhDU24as7H/+yf4HN7El",
+	"r8Me3fjbN199nfz070fX74527z24d8thoy93Rrd2H7y3u//rdx1mrrl332H79++Mfn7bYfVX3nDY/vv3",
+	"H928Y139hsR+vtDJw4/6Mm5vqRUYj/S8wYrqqmP2JwDwmgHHsF6nIXnI+kqH7MwS+97/wyuWl5ylpSXA",
+	"vNrmlPjJHUEnYtp0Vbsh3Y31+kVmmX/RqroZonYYQILnnU8E2ME2lgcBwRNQqyl9ebpXPN0rStkrZkYE",
+	"Exj7FECBp9vTpMondhO98DBGtbgDOtqMtueHGMCIzRUZsCFrqv6mJwXSIGX8XmRS0Q3ZDlQfAvWbouNJ",
+	"IAL3JENsuxZoYeIDEN3FqJIlJHgSJEm9gSfipjQMMrT9AZdDh+kB9Ab2OlIForWal1ZoSPtoOC04tq9v",
+	"clOLD3Efhf94kn2XD3iuBasLHjS759BMr9vc2VRq2cz0wGToRKDyVRovLqo+fG5lZgDS0TS3PmC8NpIl",
+	"YhNWqOjz7LIXllemuG3TX3gQSzQedceJK3qvvazovStLM0/sIWv3QVriyv0Dn3KOzqBIdo6IcyDJb/Hi",
+	"ScR7Lhs9y1/bFoZppk5k9u2boq3Aq5zt9bifHObl3yZIW1rZp2Pa0KxmIWNl1Ve3wHamuzrkDOZQ28Pi",
+	"Vfh3rHYqJ8vg9YXvAU120KHwgm1eR+06zL6BDiSkSPkmJnEbsoKo1FRMnMIfUKnQxHg7eLhbokVpX9Xs",
+	"VS0crSHhu1aZiyEb7YIp37a7uh0HqisEc7Y1k2o7z76/JML0es+VJFeFBXzmj6XhOnCXStpHmWl2bPWI",
+	"E59EcS27ng5VMJwiTod172EImTKFA4K4SMt8+EB38vCiAoX1seif4M2uw2yVFoGk6ey4leHGSGahIW06",
+	"pyW2vKZYYC5WG7hUy5W0BCI7O/Bw56ogLSb2hjR+D7a2xc430O3W0jx2lEKI06Zggyhkm9z4i2bPWGXu",
+	"IAovm1+45hFhFEiIM8Ora+TQi1asFublomWJO5Rt29oFSvDVhnQDYeOfbhwJ1ahenDhRzJbBmz14pH00",
+	"cPxjzRs5gvRMZG3iHririAeAsvVV5gZCK39LXIanuphHs0HRhoQpgx/pQbF2s6ZxOqIBDYeHyLm3KYS0",
+	"xCfmS/TA90IXEjEHPiA1GQELlcJmtUApSC6ODlmoGhJ5gA9+rtuIlpaeaaKYSgU/idqy62Ano0wsGG0Q",
+	"0FXF7RJBsxbYpQKzFecUOfY2Bpq+XA+VBDE2YKePGCWxe2ugZifEkjI+jMnhRFxl5GCUCjpvyJKaHLys",
+	"/JZjO12b/9SsHpofQGWsJJsDke+FDum70czEPljTNZsHYHShBoGfxavm/5fN/68t0jBm42CP75sVLmLO",
+	"NVPgIsVYaRjYhtfsveodQTnrE8jdIDBDC4mtgqrDcvmvrI1P/TF15krN2Q+TS534iUnQRkGZQp7svmzR",
+	"IQAGwKbpwMlkn1dOwQf0h8TG7VAUGYcGyORqzKNJcSW0v4JQ5czxDODlWjT3FxbnvCauhEY8jtOrM8+/",
+	"yHWvsB6H6x5QFihwQcsqtsEpNcdzM8EwiAruZMmSZDruGWmZNtlXzXOeoGbU3D61XhQPLXBm6EcaiLJD",
+	"msd5HcPfIPCD/hrzQtHHG2CYSPVr/BsI9HOIPUEdmtnwjWH8ScRl6IVD+Ltrf3LRJ1pga5aY0r7MYZyC",
+	"guZVDhjWLRHUYCrBV8Poeg04LI0XFAjeakgOWjdeRspmrSJtyGllpEb46mYpTt+ub4d2Inu9efnk3R0m",
+	"vGw+NCgcTXP2OSjFwLtqhLiyd+O9vRs39nb+snfj872d+4dQSOMMHIlGjnmX5rlkQ0+biMVjO6Uyhkes",
+	"NlInCDr32Zg1nC+MAAaiFqgIT2ipE46niQqxnNIgSOimKR1z2CWlOZOKlm2oMfrdZ6N335kgokRUuegr",
+	"1YsGxYXN8Gdq5zEbyPcwgOQzy89PczEPREcvASkl1cUgOqHlMMrUMQ7ZirhKbz7ugpKKDkC9E5aDF0VT",
+	"/QS/XoikPmqE8kR1wu+0C1FUcY9/xpCQdTVRZMy2C3YVaVBLkdxLdKrHsccV+F5xwfcgCvk2H6bLCQ52",
+	"od3mw9O6r+LoTsTkTcdjYJwKjB2Eb8up/Fdb9s1wyqAMFdGOJBZMwaFZ+G1kHn37472dW8XmiyhJistO",
+	"NqIwDV9qxVpQMADj58WuKKtcuHi+dmal2pCoLdQMIuWdrjLOXqqfqZ1Zfh5ZNgjTZJxg1D9xZeAFQ+Tn",
+	"RTp2q51SiJZmHK5UAV1IbatQQyydunnm0MHEa9Klf2V52QboXV+FLjjK+BT3rNkGIJDnhTFJcTwRDYkV",
+	"izbb+dgQKSTfEadUDVOjO6WqeCIeLk1LshWoNmlmZfT2xw9vf7H/0b3R3evFWqftk422+QKRN2MuqdeR",
+	"69ERx3tWcsrK4vaW5RwOvI40L8tJqRQhj+rpBx6nsKXfk1tQo1L9QD2ZtPI7V3/9PAvNpBvzC4YCDAPV",
+	"M5cWDkmh91M9/iZwkoxXGJKpd7XqqcskpC5rKtXzBKu8HIaDdekPHVbnfVH3QvF/9TDwmqHD6magoiEB",
+	"HtwNw4GuLrA1yPa3jaZgXGHjwmtQh8Kpe4ZtLwjARsjXtFXQkHBH35NRKDSrrCw/k1uebSTpgpw7pkMX",
+	"PPxkbN4UMaxb+TsSsTqonHZX41mGiGJbhg3v4ozmZFKrOl597GnozHsm5j4SlhBPCu0wT+qYVyqyaeFA",
+	"NFW/L2TLeN/qSkk6jUQyNr9BZ9UBFQTRvE/PTU+p26po3xtARsVmRqz3VMXAYqhCQa5ZYw7Tgdt8S1Aq",
+	"EH9hrsFfNObik2A2aXKY0+wM+ZIi8UsS6nFif4zNIYfcDNndoPmIbPpRixy2bKCCepvZwuMxNoMcdKO5",
+	"4EU7iGn1dJe6XrPLBnyQ7tJ+lrlmdbTLKmsri2vPJotvfgvrgy3XzBUr//nwOaO9QEAOLjn8pYqIrLjg",
+	"HovbsA02gHF43LOS9B7XGgZAzBqcuPjs75DCgMLSGOb9sdpcZS73fRcT/qQbVbxHs01l1AyRSHYsljjP",
+	"Phb7WnrYkglq34Zsc4hFSNp7szDGgLNWVCfs++kyYfgJpm/OmcMZenKStKPi9UhEtqwekFaYYgKVlOQg",
+	"0YStW6K123jx/DGUwxRrMQzlOIpiSIuRWiHGD0AiyXbYaoMYjnW7ShB5DZnt6UXeIBoM23QmbolIuRyQ",
+	"9YZ0M9bJZZXB+GIknV3TKpPrCgH559EURhzTdgwjnIXkIokuenaHQjAGTr5mQYQV135JacYLWkc5vavI",
+	"cGEX1bjOhj6h8uit63s77zx45+8PfrH78PcTwi/Fcm8efSxiz5vdpLxYN7kv2LbwOt0w0yaPWrMQ3ZMx",
+	"31cQEmPJNpnuArQX7l2FXSPoCJZqu6SjTgfoHNNpRXxIhjpg6YUqi6QvtGauJRnDEbkAHw2i/Kwgb/ZO",
+	"azGQGdtJHR5mc3uRKhnlt2wir4QMDsiSrbtNVTz7f/hsdOvtx1GZQGgRHo3OjAfptAgv4ECPoi3X6Tjz",
+	"xOA2uwLlBIBCpAaxrzV+J0QN0vUwq+RUP44UPF7RxnQhoPU/pZHa1OhO0vDMGKyl6tXyyhFsrQzyXEKC",
+	"oso8S3OQEsXK1NBtseD53mA6cWDd9wYnQxoI4yutMivtzlYe/PX26O71/V99WT1mSsBYjYvATd6bouic",
+	"uJI+Jpof+LMTm3dBSftEIrO6uWLD581Zu3Y9TrK86Et70alB2ZXCOJ5M9iwcbnA1AMlxM4yzml0uW3DY",
+	"3eZ+r0SkCqT4fQ8wCCIQ7L9vvQeZTZyUeR2z3DMKmUAKdF5bZIUkjUqY82eqL4W7F9teJwomNKGDLIxq",
+	"9s7TdTMJ87HBzYvF/eiKsY9xozRWY3LZyXyMUuKavfSdhMQAV+uq7kXXiMMAI2V2qkti2E6GSYKDAAKd",
+	"4QXjvtCM2gRqpgU4//1DiaUvWh1sQlZoYl/FS54K5JMbUJzKVz05kwGFBmgIwFxeWoI6mPIil2sH7B+K",
+	"ymNhQm1sp4YRponidpGufR0vLWNZMq+cZWXWmqG3JWy8bDPuuE9VLAGg90rxA+3EWpYuHJEHhJzOWOMG",
+	"0Z69eQbCurMTc/qOZJnxHeJQduZ4RlCkxLAqJZXNdDwNKaVUTF2KbZaWD1YJxABcZmTqQWFWUhQrMDSJ",
+	"Lq50JATVJb51GqXEDOtEhAPmo0AmzIzGjVIx81aKfMBCMY7vV+0URSERHbUpTw244r2dP+7t/AnYcz+Y",
+	"Ih2LV80/l6WaNS0ckx4izxLlZZtcSgVgHUxZtlhFLHQWGGfn1l9kvA8N4EMyaeZKmD/fG8xrFqqQ+9UE",
+	"8Qr87iFN9lnMHIVd8xZ4NjIb+1yHmP8krire7IKtrKkoTAfztrvDJANVVz1Ve0PaMRLRknFMNNKnsXXp",
+	"Dy0yKgYby/SHEXEjFUtyy4xVkObOV66nGe6nGe4cyzKv04luZw7lEwaRldz8ag2bgiOWHrIMRimYikKH",
+	"NVW/z2taGGEMRWuV8U2NTIPCHpJR4uktC5lpPfAVJRg+TEVnM7/YUAMMYZJ5h8AE4PEoWQK1OZtDqNF5",
+	"vPZ3ZBePsvHd+MfzgfeKGMafLYItO54o8OfOzi3C5kpDH1/x0fs/Hd29vnfjN3s7/9jb+TqlEgRHyWHM",
+	"G937ZLT75zSlEZy5D14Hxbrf7P5s9OkvWWWt/lo1uSdujJxz283dh7e/2L9188FHu8kNxDxWdPno098+",
+	"+PKrvRv/THLDwLmYGqWlS8h5xiVqpZ8sG7Vxz7kWCghZbKQ1q3S5bHWF33KsHXQsJWN1gcX1hAfK/hoS",
+	"OkNR+SeVg1Zt6BaLWxn3tSJrabTxB7Vz9dfP18Bnoo0Hk7d2lgZ67tqPrv0vAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,435 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// stockChangedDelay is how long a stock.changed webhook waits before it
+// is sent: the changes of the product meanwhile update it rather than
+// queue more, so a burst of allocations is one webhook with the last figure.
+const stockChangedDelay = 2 * time.Second
+
+type stockChangeRow struct {
+	MerchantID int64 `gorm:"primaryKey;autoIncrement:false"`
+	Seq        int64 `gorm:"primaryKey;autoIncrement:false"`
+	ProductID  int64
+	OnHand     int
+	Allocated  int
+	Held       int
+	Buffer     int
+	Sellable   int
+	ChangedAt  time.Time
+}
+
+func (stockChangeRow) TableName() string { return "stock_changes" }
+
+func (r stockChangeRow) figures() soko.StockFigures {
+	return soko.StockFigures{OnHand: r.OnHand, Allocated: r.Allocated, Held: r.Held, Buffer: r.Buffer}
+}
+
+// stockTouched gathers what one transaction changed that the stock feed
+// publishes: stock rows (every ledger line names one), shelves that began
+// or ended waiting for a count, and products whose buffer changed.
+type stockTouched struct {
+	stock, locations, products map[int64]bool
+}
+
+type stockTouchedKey struct{}
+
+func newStockTouched() *stockTouched {
+	return &stockTouched{stock: map[int64]bool{}, locations: map[int64]bool{}, products: map[int64]bool{}}
+}
+
+func (t *stockTouched) empty() bool {
+	return len(t.stock) == 0 && len(t.locations) == 0 && len(t.products) == 0
+}
+
+// touchedIn returns the collector of tx's transaction, nil outside transact.
+func touchedIn(tx *gorm.DB) *stockTouched {
+	if tx.Statement == nil || tx.Statement.Context == nil {
+		return nil
+	}
+	t, _ := tx.Statement.Context.Value(stockTouchedKey{}).(*stockTouched)
+	return t
+}
+
+// errOutsideTransaction stops a stock change made outside transact, which
+// would be missing from the feed.
+var errOutsideTransaction = errors.New("storage: stock changed outside a transaction")
+
+// noteLocations records that the shelves' stock can or cannot be promised
+// from now on (a count task opened or closed).
+func noteLocations(tx *gorm.DB, ids ...int64) error {
+	t := touchedIn(tx)
+	if t == nil {
+		return errOutsideTransaction
+	}
+	for _, id := range ids {
+		t.locations[id] = true
+	}
+	return nil
+}
+
+// noteProducts records that the products' published figures may have
+// changed without a ledger line: a new product, or a new buffer.
+func noteProducts(tx *gorm.DB, ids ...int64) error {
+	t := touchedIn(tx)
+	if t == nil {
+		return errOutsideTransaction
+	}
+	for _, id := range ids {
+		t.products[id] = true
+	}
+	return nil
+}
+
+// noteMovements is a gorm callback after every insert: each stock ledger
+// line names a stock row whose product's figures the feed must publish.
+// Hooking the insert itself, rather than every place that writes the
+// ledger, keeps a new kind of movement from being left out of the feed.
+func noteMovements(g *gorm.DB) {
+	if g.Error != nil || g.Statement.Schema == nil || g.Statement.Schema.Table != "stock_movements" {
+		return
+	}
+	t := touchedIn(g)
+	if t == nil {
+		g.AddError(errOutsideTransaction)
+		return
+	}
+	switch d := g.Statement.Dest.(type) {
+	case *stockMovementRow:
+		t.stock[d.StockID] = true
+	case []stockMovementRow:
+		for _, m := range d {
+			t.stock[m.StockID] = true
+		}
+	case *[]stockMovementRow:
+		for _, m := range *d {
+			t.stock[m.StockID] = true
+		}
+	default:
+		g.AddError(fmt.Errorf("storage: stock movements written as %T", d))
+	}
+}
+
+// figuresSQL sums a product's stock into the figures the channels see.
+// Held units are those allocation cannot promise: off the pick and
+// reserve shelves, or on a shelf waiting for a count.
+const figuresSQL = `SELECT p.id AS product_id, COALESCE(p.stock_buffer, m.stock_buffer) AS buffer,
+	COALESCE(SUM(s.on_hand), 0) AS on_hand, COALESCE(SUM(s.allocated), 0) AS allocated,
+	COALESCE(SUM(CASE WHEN l.kind NOT IN ('pick', 'reserve')
+	                    OR EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = l.id AND ct.done_at IS NULL)
+	                  THEN s.on_hand - s.allocated ELSE 0 END), 0) AS held
+	FROM products p JOIN merchants m ON m.id = p.merchant_id
+	LEFT JOIN stock s ON s.product_id = p.id LEFT JOIN locations l ON l.id = s.location_id
+	WHERE p.id IN ? GROUP BY p.id, p.stock_buffer, m.stock_buffer`
+
+// stockFiguresOf returns the products' figures as they stand in tx.
+func stockFiguresOf(tx *gorm.DB, productIDs []int64) (map[int64]soko.StockFigures, error) {
+	out := make(map[int64]soko.StockFigures, len(productIDs))
+	if len(productIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ProductID                       int64
+		OnHand, Allocated, Held, Buffer int
+	}
+	if err := tx.Raw(figuresSQL, productIDs).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ProductID] = soko.StockFigures{OnHand: r.OnHand, Allocated: r.Allocated, Held: r.Held, Buffer: r.Buffer}
+	}
+	return out, nil
+}
+
+// publishStockChanges is the last step of every transaction: it raises
+// the shortage alerts of the products it touched, and gives each product
+// whose figures it changed the next number of its merchant's sequence,
+// with a feed line and a stock.changed webhook.
+//
+// The number comes from the merchant's counter row, locked here until the
+// transaction commits, so the merchant's next change waits for this one
+// and numbers become visible in order: a reader never sees N+1 without N.
+// The figures are read after the lock is taken, so they include every
+// change committed before, and the feed's last line of a product is its
+// stock as it stands. Merchants are locked in id order, and nothing is
+// locked after them, so two transactions cannot wait for each other here.
+func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
+	if t.empty() {
+		return nil
+	}
+	ids, err := productsTouched(tx, t)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	if err := raiseStockAlerts(tx, ids, now); err != nil {
+		return err
+	}
+	var products []struct {
+		ID, MerchantID int64
+		SKU            string
+	}
+	if err := tx.Table("products").Select("id, merchant_id, sku").Where("id IN ?", ids).Order("id").Scan(&products).Error; err != nil {
+		return err
+	}
+	var merchants []int64
+	for _, p := range products {
+		if !slices.Contains(merchants, p.MerchantID) {
+			merchants = append(merchants, p.MerchantID)
+		}
+	}
+	slices.Sort(merchants)
+	last := make(map[int64]int64, len(merchants))
+	for _, m := range merchants {
+		var seq int64
+		err := tx.Raw(`INSERT INTO stock_feed_counters (merchant_id, last_seq) VALUES (?, 0)
+			ON CONFLICT (merchant_id) DO UPDATE SET last_seq = stock_feed_counters.last_seq RETURNING last_seq`, m).Scan(&seq).Error
+		if err != nil {
+			return err
+		}
+		last[m] = seq
+	}
+	figures, err := stockFiguresOf(tx, ids)
+	if err != nil {
+		return err
+	}
+	var prev []stockChangeRow
+	if err := tx.Raw(`SELECT c.* FROM stock_changes c WHERE c.product_id IN ?
+		AND c.seq = (SELECT MAX(n.seq) FROM stock_changes n WHERE n.product_id = c.product_id)`, ids).Scan(&prev).Error; err != nil {
+		return err
+	}
+	before := make(map[int64]soko.StockFigures, len(prev))
+	for _, r := range prev {
+		before[r.ProductID] = r.figures()
+	}
+	var rows []stockChangeRow
+	skus := map[int64]string{}
+	for _, p := range products {
+		f := figures[p.ID]
+		if old, ok := before[p.ID]; ok && old == f {
+			continue
+		}
+		last[p.MerchantID]++
+		skus[p.ID] = p.SKU
+		rows = append(rows, stockChangeRow{MerchantID: p.MerchantID, Seq: last[p.MerchantID], ProductID: p.ID,
+			OnHand: f.OnHand, Allocated: f.Allocated, Held: f.Held, Buffer: f.Buffer, Sellable: f.Sellable(), ChangedAt: now})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
+		return err
+	}
+	for _, m := range merchants {
+		if err := tx.Exec(`UPDATE stock_feed_counters SET last_seq = ? WHERE merchant_id = ?`, last[m], m).Error; err != nil {
+			return err
+		}
+	}
+	return queueStockChanged(tx, rows, skus, now)
+}
+
+// productsTouched turns what a transaction touched into product ids.
+func productsTouched(tx *gorm.DB, t *stockTouched) ([]int64, error) {
+	ids := keys(t.products)
+	var more []int64
+	if len(t.stock) > 0 {
+		if err := tx.Table("stock").Distinct("product_id").Where("id IN ?", keys(t.stock)).Pluck("product_id", &more).Error; err != nil {
+			return nil, err
+		}
+		ids = append(ids, more...)
+	}
+	if len(t.locations) > 0 {
+		more = more[:0]
+		if err := tx.Table("stock").Distinct("product_id").Where("location_id IN ?", keys(t.locations)).Pluck("product_id", &more).Error; err != nil {
+			return nil, err
+		}
+		ids = append(ids, more...)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// stockChangeOut is a feed line as the API and the stock.changed webhook
+// show it.
+type stockChangeOut struct {
+	SKU       string    `json:"sku"`
+	Seq       int64     `json:"seq"`
+	OnHand    int       `json:"on_hand"`
+	Allocated int       `json:"allocated"`
+	Held      int       `json:"held"`
+	Buffer    int       `json:"buffer"`
+	Sellable  int       `json:"sellable"`
+	ChangedAt time.Time `json:"changed_at"`
+}
+
+// queueStockChanged queues a stock.changed webhook per product for the
+// merchants that subscribed, or brings one still waiting to be sent up to
+// date. A message a worker has claimed (its next attempt moved to the end
+// of a lease) or tried is left as it is, and a new one follows it:
+// receivers keep the highest seq per SKU and drop older deliveries.
+func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string, now time.Time) error {
+	wants := map[int64]bool{}
+	var products []int64
+	for _, r := range rows {
+		w, seen := wants[r.MerchantID]
+		if !seen {
+			ep, err := webhookEndpointOf(tx, r.MerchantID)
+			if err != nil {
+				return err
+			}
+			w = ep != nil && ep.Wants("stock.changed")
+			wants[r.MerchantID] = w
+		}
+		if w {
+			products = append(products, r.ProductID)
+		}
+	}
+	if len(products) == 0 {
+		return nil
+	}
+	var waiting []outboxRow
+	if err := tx.Where("product_id IN ? AND event_type = 'stock.changed' AND status = ? AND attempts = 0", products, string(soko.OutboxPending)).
+		Find(&waiting).Error; err != nil {
+		return err
+	}
+	unsent := map[int64]outboxRow{}
+	for _, m := range waiting {
+		if m.ProductID != nil && m.NextAttemptAt.Equal(m.CreatedAt.Add(stockChangedDelay)) {
+			unsent[*m.ProductID] = m
+		}
+	}
+	for _, r := range rows {
+		if !wants[r.MerchantID] {
+			continue
+		}
+		body, err := json.Marshal(webhookPayload{
+			ID: fmt.Sprintf("evt_stock_%d_%d", r.MerchantID, r.Seq), Type: "stock.changed", OccurredAt: now,
+			Data: stockChangeOut{SKU: skus[r.ProductID], Seq: r.Seq, OnHand: r.OnHand, Allocated: r.Allocated,
+				Held: r.Held, Buffer: r.Buffer, Sellable: r.Sellable, ChangedAt: now},
+		})
+		if err != nil {
+			return err
+		}
+		if m, ok := unsent[r.ProductID]; ok {
+			// A worker claiming it meanwhile moves its next attempt, and
+			// then this matches nothing and a new message is queued.
+			res := tx.Exec(`UPDATE outbox SET payload = ? WHERE id = ? AND status = ? AND attempts = 0 AND next_attempt_at = ?`,
+				string(body), m.ID, string(soko.OutboxPending), m.NextAttemptAt)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 1 {
+				continue
+			}
+		}
+		product := r.ProductID
+		if err := tx.Create(&outboxRow{Channel: "webhook", EventType: "stock.changed", MerchantID: r.MerchantID, ProductID: &product,
+			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now.Add(stockChangedDelay), CreatedAt: now}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// StockChanges returns a page of a merchant's stock change feed after seq:
+// each product changed since, once, with its latest figures, in the order
+// of those changes, at most limit. A reader that passes the last seq it
+// got as the next after misses no change and sees none twice.
+func (db *DB) StockChanges(ctx context.Context, merchantID, after int64, limit int) ([]soko.StockChange, error) {
+	var rows []struct {
+		Seq, ProductID                  int64
+		OnHand, Allocated, Held, Buffer int
+		SKU                             string `gorm:"column:sku"`
+		ChangedAt                       time.Time
+	}
+	err := db.conn(ctx).Raw(`SELECT c.seq, c.product_id, c.on_hand, c.allocated, c.held, c.buffer, c.changed_at, p.sku FROM stock_changes c JOIN products p ON p.id = c.product_id
+		WHERE c.merchant_id = ? AND c.seq > ?
+		AND NOT EXISTS (SELECT 1 FROM stock_changes n WHERE n.product_id = c.product_id AND n.seq > c.seq)
+		ORDER BY c.seq LIMIT ?`, merchantID, after, limit).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]soko.StockChange, len(rows))
+	for i, r := range rows {
+		out[i] = soko.StockChange{Seq: r.Seq, ProductID: r.ProductID, SKU: r.SKU, ChangedAt: r.ChangedAt.UTC(),
+			StockFigures: soko.StockFigures{OnHand: r.OnHand, Allocated: r.Allocated, Held: r.Held, Buffer: r.Buffer}}
+	}
+	return out, nil
+}
+
+// FeedMismatch is a product whose last stock feed line does not tell its
+// stock as it stands.
+type FeedMismatch struct {
+	ProductID int64
+	SKU       string
+	Feed      soko.StockFigures // zero with Missing
+	Stock     soko.StockFigures
+	Missing   bool // no line at all
+}
+
+// CheckStockFeed returns every product whose feed is behind its stock;
+// none means a connector that read the feed to its end knows every figure.
+func (db *DB) CheckStockFeed(ctx context.Context) ([]FeedMismatch, error) {
+	var products []struct {
+		ID  int64
+		SKU string `gorm:"column:sku"`
+	}
+	conn := db.conn(ctx)
+	if err := conn.Table("products").Select("id, sku").Order("id").Scan(&products).Error; err != nil {
+		return nil, translate(err)
+	}
+	var out []FeedMismatch
+	for start := 0; start < len(products); start += 500 {
+		page := products[start:min(start+500, len(products))]
+		ids := make([]int64, len(page))
+		for i, p := range page {
+			ids[i] = p.ID
+		}
+		// One transaction, so stock and feed are read as of one moment
+		// (on PostgreSQL the statements would otherwise each see their own).
+		var figures map[int64]soko.StockFigures
+		var last []stockChangeRow
+		err := conn.Transaction(func(tx *gorm.DB) error {
+			var err error
+			if figures, err = stockFiguresOf(tx, ids); err != nil {
+				return err
+			}
+			return tx.Raw(`SELECT c.* FROM stock_changes c WHERE c.product_id IN ?
+				AND c.seq = (SELECT MAX(n.seq) FROM stock_changes n WHERE n.product_id = c.product_id)`, ids).Scan(&last).Error
+		}, db.snapshot())
+		if err != nil {
+			return nil, translate(err)
+		}
+		feed := map[int64]stockChangeRow{}
+		for _, r := range last {
+			feed[r.ProductID] = r
+		}
+		for _, p := range page {
+			r, ok := feed[p.ID]
+			if !ok || r.figures() != figures[p.ID] || r.Sellable != figures[p.ID].Sellable() {
+				out = append(out, FeedMismatch{ProductID: p.ID, SKU: p.SKU, Feed: r.figures(), Stock: figures[p.ID], Missing: !ok})
+			}
+		}
+	}
+	return out, nil
+}
+
+// snapshot asks for a transaction whose statements all read one moment:
+// PostgreSQL's default gives each statement its own, SQLite's already is.
+func (db *DB) snapshot() *sql.TxOptions {
+	if db.dialect == Postgres {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return nil
+}
