@@ -24,6 +24,10 @@ type ShipmentEmail struct {
 	ShippedAt time.Time
 	Lines     []EmailLine   // {{range .Lines}}…{{end}}: the items shipped
 	Parcels   []EmailParcel // {{range .Parcels}}…{{end}}: the boxes, with tracking
+	// TrackingPageURL is the customer's own tracking page for the order
+	// ({{.TrackingPageURL}}), with every box's status; empty when soko
+	// does not know its public address (SOKO_BASE_URL).
+	TrackingPageURL string
 }
 
 // ShippedDate is the day the order shipped, in Japan, as 2026年11月23日.
@@ -83,6 +87,7 @@ var EmailPlaceholders = []EmailPlaceholder{
 	{Name: "{{.OrderNumber}}", Japanese: "ご注文番号"},
 	{Name: "{{.CustomerName}}", Japanese: "お届け先のお名前（「様」は付きません）"},
 	{Name: "{{.ShippedDate}}", Japanese: "発送日（例: 2026年11月23日）"},
+	{Name: "{{.TrackingPageURL}}", Japanese: "ご注文の配達状況ページのURL（すべてのお荷物の状況を表示）"},
 	{Name: "{{range .Lines}}…{{end}}", Japanese: "発送した商品ごとに … の部分を繰り返します"},
 	{Name: "{{.Name}}", Within: "{{range .Lines}}", Japanese: "商品名"},
 	{Name: "{{.SKU}}", Within: "{{range .Lines}}", Japanese: "商品コード（SKU）"},
@@ -127,6 +132,10 @@ var DefaultEmailTemplate = EmailTemplate{
 伝票番号: {{.TrackingNumber}}
 {{if .TrackingURL}}配送状況: {{.TrackingURL}}
 {{end}}
+{{end -}}
+{{if .TrackingPageURL}}■配達状況の確認
+{{.TrackingPageURL}}
+
 {{end -}}
 配送状況は、配送会社に情報が登録され次第ご確認いただけます。
 ご不明な点がございましたら、このメールにご返信ください。
@@ -215,6 +224,7 @@ func SampleShipmentEmail(now time.Time) ShipmentEmail {
 			{Seq: 1, Of: 2, Carrier: "ヤマト運輸", Service: "宅急便", TrackingNumber: "123456789013", TrackingURL: track + "123456789013"},
 			{Seq: 2, Of: 2, Carrier: "ヤマト運輸", Service: "宅急便", TrackingNumber: "123456789024", TrackingURL: track + "123456789024"},
 		},
+		TrackingPageURL: "https://soko.example.jp/t/K7QXM2PZ4VNB6D3HJRW5TYCFGA",
 	}
 }
 

@@ -73,6 +73,7 @@ var WebhookEventTypes = []string{
 	"order.received", "order.allocated", "order.backordered", "order.short",
 	"order.picked", "order.packed", "order.labeled", "order.shipped",
 	"order.cancelled", "order.cancel_requested", "inbound.received", "stock.low",
+	"shipment.delivered", "shipment.exception",
 }
 
 // WebhookDelivery is one attempt to deliver an outbox message.

@@ -32,7 +32,14 @@ type DB struct {
 	dialect string
 	// Now is the clock; tests fix it.
 	Now func() time.Time
+	// PublicURL is how customers reach soko (SOKO_BASE_URL): shipment
+	// emails link the order's tracking page under it. Empty, they do not.
+	PublicURL string
 }
+
+// publicURLKey carries DB.PublicURL in a transaction's context, to the
+// shipment email rendered deep inside whichever step ships an order.
+type publicURLKey struct{}
 
 // Open connects to url: a postgres:// URL, or else the path of a SQLite file,
 // which is created if missing. It does not migrate; call Migrate.
@@ -131,7 +138,7 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
-		err = db.gorm.WithContext(ctx).Transaction(fn)
+		err = db.gorm.WithContext(context.WithValue(ctx, publicURLKey{}, db.PublicURL)).Transaction(fn)
 		var pg *pgconn.PgError
 		if !errors.As(err, &pg) || (pg.Code != "40P01" && pg.Code != "40001") {
 			break

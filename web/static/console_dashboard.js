@@ -69,6 +69,10 @@
       li.appendChild(el('small', '', t('dash_carrier_row', {shipped: count(c.shipped), labeled: count(c.labeled), orders: count(c.orders)})));
       return li;
     });
+    $('dash-undelivered-title').textContent = t('dash_undelivered', {days: count(d.undelivered_days)});
+    fill('dash-undelivered-rows', d.undelivered, function (u) {
+      return row([{text: u.carrier_name}, {text: count(u.parcels), cls: 'n'}, {text: count(u.exceptions), cls: u.exceptions ? 'n alert' : 'n'}]);
+    }, 'dash-no-undelivered');
     var waves = [];
     d.waves.forEach(function (w) {
       w.pickers.forEach(function (p, i) { waves.push({wave: w, picker: p, first: i === 0}); });

@@ -660,6 +660,39 @@ func (e ProductInputTaxRate) Valid() bool {
 	}
 }
 
+// Defines values for ShipmentDeliveryStatus.
+const (
+	ShipmentDeliveryStatusAbsent         ShipmentDeliveryStatus = "absent"
+	ShipmentDeliveryStatusDelivered      ShipmentDeliveryStatus = "delivered"
+	ShipmentDeliveryStatusHeld           ShipmentDeliveryStatus = "held"
+	ShipmentDeliveryStatusInTransit      ShipmentDeliveryStatus = "in_transit"
+	ShipmentDeliveryStatusOutForDelivery ShipmentDeliveryStatus = "out_for_delivery"
+	ShipmentDeliveryStatusReturned       ShipmentDeliveryStatus = "returned"
+	ShipmentDeliveryStatusReturning      ShipmentDeliveryStatus = "returning"
+)
+
+// Valid indicates whether the value is a known member of the ShipmentDeliveryStatus enum.
+func (e ShipmentDeliveryStatus) Valid() bool {
+	switch e {
+	case ShipmentDeliveryStatusAbsent:
+		return true
+	case ShipmentDeliveryStatusDelivered:
+		return true
+	case ShipmentDeliveryStatusHeld:
+		return true
+	case ShipmentDeliveryStatusInTransit:
+		return true
+	case ShipmentDeliveryStatusOutForDelivery:
+		return true
+	case ShipmentDeliveryStatusReturned:
+		return true
+	case ShipmentDeliveryStatusReturning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StaffSessionMenus.
 const (
 	StaffSessionMenusAdmin    StaffSessionMenus = "admin"
@@ -750,6 +783,72 @@ func (e TimeSlot) Valid() bool {
 	case TimeSlotN1820:
 		return true
 	case TimeSlotN1921:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingEventStatus.
+const (
+	TrackingEventStatusAbsent         TrackingEventStatus = "absent"
+	TrackingEventStatusDelivered      TrackingEventStatus = "delivered"
+	TrackingEventStatusHeld           TrackingEventStatus = "held"
+	TrackingEventStatusInTransit      TrackingEventStatus = "in_transit"
+	TrackingEventStatusOutForDelivery TrackingEventStatus = "out_for_delivery"
+	TrackingEventStatusReturned       TrackingEventStatus = "returned"
+	TrackingEventStatusReturning      TrackingEventStatus = "returning"
+)
+
+// Valid indicates whether the value is a known member of the TrackingEventStatus enum.
+func (e TrackingEventStatus) Valid() bool {
+	switch e {
+	case TrackingEventStatusAbsent:
+		return true
+	case TrackingEventStatusDelivered:
+		return true
+	case TrackingEventStatusHeld:
+		return true
+	case TrackingEventStatusInTransit:
+		return true
+	case TrackingEventStatusOutForDelivery:
+		return true
+	case TrackingEventStatusReturned:
+		return true
+	case TrackingEventStatusReturning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingEventInputStatus.
+const (
+	TrackingEventInputStatusAbsent         TrackingEventInputStatus = "absent"
+	TrackingEventInputStatusDelivered      TrackingEventInputStatus = "delivered"
+	TrackingEventInputStatusHeld           TrackingEventInputStatus = "held"
+	TrackingEventInputStatusInTransit      TrackingEventInputStatus = "in_transit"
+	TrackingEventInputStatusOutForDelivery TrackingEventInputStatus = "out_for_delivery"
+	TrackingEventInputStatusReturned       TrackingEventInputStatus = "returned"
+	TrackingEventInputStatusReturning      TrackingEventInputStatus = "returning"
+)
+
+// Valid indicates whether the value is a known member of the TrackingEventInputStatus enum.
+func (e TrackingEventInputStatus) Valid() bool {
+	switch e {
+	case TrackingEventInputStatusAbsent:
+		return true
+	case TrackingEventInputStatusDelivered:
+		return true
+	case TrackingEventInputStatusHeld:
+		return true
+	case TrackingEventInputStatusInTransit:
+		return true
+	case TrackingEventInputStatusOutForDelivery:
+		return true
+	case TrackingEventInputStatusReturned:
+		return true
+	case TrackingEventInputStatusReturning:
 		return true
 	default:
 		return false
@@ -856,6 +955,8 @@ const (
 	OrderReceived        WebhookEndpointInputEventTypes = "order.received"
 	OrderShipped         WebhookEndpointInputEventTypes = "order.shipped"
 	OrderShort           WebhookEndpointInputEventTypes = "order.short"
+	ShipmentDelivered    WebhookEndpointInputEventTypes = "shipment.delivered"
+	ShipmentException    WebhookEndpointInputEventTypes = "shipment.exception"
 	StockLow             WebhookEndpointInputEventTypes = "stock.low"
 )
 
@@ -883,6 +984,10 @@ func (e WebhookEndpointInputEventTypes) Valid() bool {
 	case OrderShipped:
 		return true
 	case OrderShort:
+		return true
+	case ShipmentDelivered:
+		return true
+	case ShipmentException:
 		return true
 	case StockLow:
 		return true
@@ -1688,7 +1793,11 @@ type Dashboard struct {
 
 	// Stages The day's work by stage, in workflow order.
 	Stages []DashboardStage `json:"stages"`
-	Waves  []WaveProgress   `json:"waves"`
+
+	// Undelivered Per carrier, parcels handed over more than undelivered_days days ago and not delivered yet.
+	Undelivered     []UndeliveredParcels `json:"undelivered"`
+	UndeliveredDays int                  `json:"undelivered_days"`
+	Waves           []WaveProgress       `json:"waves"`
 }
 
 // DashboardException defines model for DashboardException.
@@ -2421,6 +2530,12 @@ type PackInput struct {
 	} `json:"parcels"`
 }
 
+// ParcelStatusChange defines model for ParcelStatusChange.
+type ParcelStatusChange struct {
+	DeliveryStatus string `json:"delivery_status"`
+	TrackingNumber string `json:"tracking_number"`
+}
+
 // ParcelSuggestion defines model for ParcelSuggestion.
 type ParcelSuggestion struct {
 	Box     string  `json:"box"`
@@ -2731,7 +2846,14 @@ type ShipTo struct {
 // Shipment defines model for Shipment.
 type Shipment struct {
 	Carrier string `json:"carrier"`
-	OrderNo string `json:"order_no"`
+
+	// DeliveryStatus The latest status the carrier reported; null until it reports one.
+	DeliveryStatus   *ShipmentDeliveryStatus `json:"delivery_status,omitempty"`
+	DeliveryStatusAt *time.Time              `json:"delivery_status_at,omitempty"`
+
+	// Events Every status event of the parcel, oldest first.
+	Events  []TrackingEvent `json:"events"`
+	OrderNo string          `json:"order_no"`
 
 	// Parcel This parcel's number, 1..parcels (個口).
 	Parcel         int       `json:"parcel"`
@@ -2741,6 +2863,9 @@ type Shipment struct {
 	TrackingNumber string    `json:"tracking_number"`
 	TrackingUrl    string    `json:"tracking_url"`
 }
+
+// ShipmentDeliveryStatus The latest status the carrier reported; null until it reports one.
+type ShipmentDeliveryStatus string
 
 // ShipmentList defines model for ShipmentList.
 type ShipmentList struct {
@@ -2818,6 +2943,17 @@ type StationResult struct {
 	Order     StationOrder `json:"order"`
 }
 
+// StatusImport defines model for StatusImport.
+type StatusImport struct {
+	// Changed Parcels whose status moved.
+	Changed    int `json:"changed"`
+	Duplicates int `json:"duplicates"`
+	Recorded   int `json:"recorded"`
+
+	// Rows Events the file holds.
+	Rows int `json:"rows"`
+}
+
 // Stock defines model for Stock.
 type Stock struct {
 	// Allocated Units promised to orders.
@@ -2866,6 +3002,48 @@ type StockPlace struct {
 // TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
 type TimeSlot string
 
+// TrackingEvent defines model for TrackingEvent.
+type TrackingEvent struct {
+	OccurredAt time.Time           `json:"occurred_at"`
+	Place      string              `json:"place"`
+	Status     TrackingEventStatus `json:"status"`
+}
+
+// TrackingEventStatus defines model for TrackingEvent.Status.
+type TrackingEventStatus string
+
+// TrackingEventBatch defines model for TrackingEventBatch.
+type TrackingEventBatch struct {
+	Events []TrackingEventInput `json:"events"`
+}
+
+// TrackingEventInput defines model for TrackingEventInput.
+type TrackingEventInput struct {
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Place The depot or centre, e.g. 羽田クロノゲート.
+	Place *string `json:"place,omitempty"`
+
+	// Status in_transit 輸送中, out_for_delivery 配達中, delivered 配達完了, absent 不在持戻り, held 保管中, returning 返送中, returned 返送完了.
+	Status         TrackingEventInputStatus `json:"status"`
+	TrackingNumber string                   `json:"tracking_number"`
+}
+
+// TrackingEventInputStatus in_transit 輸送中, out_for_delivery 配達中, delivered 配達完了, absent 不在持戻り, held 保管中, returning 返送中, returned 返送完了.
+type TrackingEventInputStatus string
+
+// TrackingEventResult defines model for TrackingEventResult.
+type TrackingEventResult struct {
+	// Changed The parcels whose status moved, with their new status.
+	Changed []ParcelStatusChange `json:"changed"`
+
+	// Duplicates Events soko had already, dropped.
+	Duplicates int `json:"duplicates"`
+
+	// Recorded New events.
+	Recorded int `json:"recorded"`
+}
+
 // TrackingRange defines model for TrackingRange.
 type TrackingRange struct {
 	Carrier      string `json:"carrier"`
@@ -2891,6 +3069,16 @@ type TrackingRangeInput struct {
 
 // TrackingRangeInputCarrier defines model for TrackingRangeInput.Carrier.
 type TrackingRangeInputCarrier string
+
+// UndeliveredParcels defines model for UndeliveredParcels.
+type UndeliveredParcels struct {
+	Carrier     string `json:"carrier"`
+	CarrierName string `json:"carrier_name"`
+
+	// Exceptions Of them, parcels whose latest status is absent, held, returning or returned.
+	Exceptions int `json:"exceptions"`
+	Parcels    int `json:"parcels"`
+}
 
 // Wave defines model for Wave.
 type Wave struct {
@@ -3132,6 +3320,11 @@ type ListShipmentsParams struct {
 
 	// OrderNo Only the parcels of this order.
 	OrderNo *string `form:"order_no,omitempty" json:"order_no,omitempty"`
+
+	// UndeliveredDays Only parcels handed to the carrier more than this many days ago
+	// and not delivered yet (配達未完了): the ones a customer may ask
+	// about. 0 lists every parcel not delivered yet.
+	UndeliveredDays *int `form:"undelivered_days,omitempty" json:"undelivered_days,omitempty"`
 }
 
 // ListStockParams defines parameters for ListStock.
@@ -3290,6 +3483,9 @@ type CountLocationParams struct {
 type GetDashboardParams struct {
 	// Date The working day in Japan; today when left out.
 	Date *WorkDay `form:"date,omitempty" json:"date,omitempty"`
+
+	// UndeliveredDays Count parcels not delivered this many days after handover (default 3).
+	UndeliveredDays *int `form:"undelivered_days,omitempty" json:"undelivered_days,omitempty"`
 }
 
 // GetDashboardChartParams defines parameters for GetDashboardChart.
@@ -3520,6 +3716,12 @@ type PrintSlipParams struct {
 	Size *string `form:"size,omitempty" json:"size,omitempty"`
 }
 
+// ImportStatusCSVParams defines parameters for ImportStatusCSV.
+type ImportStatusCSVParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // ListStockPlacesParams defines parameters for ListStockPlaces.
 type ListStockPlacesParams struct {
 	Location   *string `form:"location,omitempty" json:"location,omitempty"`
@@ -3580,6 +3782,9 @@ type PutProductBatchJSONRequestBody = ProductBatchInput
 
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
+
+// CreateTrackingEventsJSONRequestBody defines body for CreateTrackingEvents for application/json ContentType.
+type CreateTrackingEventsJSONRequestBody = TrackingEventBatch
 
 // PutWebhookEndpointJSONRequestBody defines body for PutWebhookEndpoint for application/json ContentType.
 type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
@@ -3733,6 +3938,9 @@ type ServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx echo.Context, sku Sku) error
+	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
+	// (POST /api/v1/tracking-events)
+	CreateTrackingEvents(ctx echo.Context) error
 	// ListWebhookDeliveries Events sent or to be sent to your endpoint
 	// (GET /api/v1/webhook-deliveries)
 	ListWebhookDeliveries(ctx echo.Context, params ListWebhookDeliveriesParams) error
@@ -3952,6 +4160,9 @@ type ServerInterface interface {
 	// PrintSlip The packing slip (納品書) as PDF; every print is logged
 	// (GET /ops/station/orders/{order_id}/slip.pdf)
 	PrintSlip(ctx echo.Context, orderId OrderID, params PrintSlipParams) error
+	// ImportStatusCSV Import a delivery status file (配達状況), all or nothing
+	// (POST /ops/status-imports)
+	ImportStatusCSV(ctx echo.Context, params ImportStatusCSVParams) error
 	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
 	// (GET /ops/stock)
 	ListStockPlaces(ctx echo.Context, params ListStockPlacesParams) error
@@ -4496,6 +4707,13 @@ func (w *ServerInterfaceWrapper) ListShipments(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_no: %s", err))
 	}
 
+	// ------------- Optional query parameter "undelivered_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "undelivered_days", ctx.QueryParams(), &params.UndeliveredDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter undelivered_days: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListShipments(ctx, params)
 	return err
@@ -4539,6 +4757,15 @@ func (w *ServerInterfaceWrapper) GetStock(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetStock(ctx, sku)
+	return err
+}
+
+// CreateTrackingEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateTrackingEvents(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateTrackingEvents(ctx)
 	return err
 }
 
@@ -5387,6 +5614,13 @@ func (w *ServerInterfaceWrapper) GetDashboard(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "date", ctx.QueryParams(), &params.Date, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter date: %s", err))
+	}
+
+	// ------------- Optional query parameter "undelivered_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "undelivered_days", ctx.QueryParams(), &params.UndeliveredDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter undelivered_days: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -6569,6 +6803,37 @@ func (w *ServerInterfaceWrapper) PrintSlip(ctx echo.Context) error {
 	return err
 }
 
+// ImportStatusCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) ImportStatusCSV(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportStatusCSVParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ImportStatusCSV(ctx, params)
+	return err
+}
+
 // ListStockPlaces converts echo context to params.
 func (w *ServerInterfaceWrapper) ListStockPlaces(ctx echo.Context) error {
 	var err error
@@ -6791,6 +7056,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
+	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
@@ -6826,6 +7092,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/carrier-exports/:carrier", wrapper.ExportCarrierCSV, options.OperationMiddlewares["exportCarrierCSV"]...)
 	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier/preview", wrapper.PreviewCarrierImport, options.OperationMiddlewares["previewCarrierImport"]...)
 	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier", wrapper.ImportCarrierCSV, options.OperationMiddlewares["importCarrierCSV"]...)
+	router.POST(options.BaseURL+"/ops/status-imports", wrapper.ImportStatusCSV, options.OperationMiddlewares["importStatusCSV"]...)
 	router.GET(options.BaseURL+"/ops/manifests", wrapper.ListManifests, options.OperationMiddlewares["listManifests"]...)
 	router.POST(options.BaseURL+"/ops/manifests", wrapper.OpenManifest, options.OperationMiddlewares["openManifest"]...)
 	router.GET(options.BaseURL+"/ops/manifests/:manifest_id", wrapper.GetManifest, options.OperationMiddlewares["getManifest"]...)
@@ -7853,6 +8120,45 @@ type GetStockdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetStockdefaultApplicationProblemPlusJSONResponse) VisitGetStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingEventsRequestObject struct {
+	Body *CreateTrackingEventsJSONRequestBody
+}
+
+type CreateTrackingEventsResponseObject interface {
+	VisitCreateTrackingEventsResponse(w http.ResponseWriter) error
+}
+
+type CreateTrackingEvents200JSONResponse TrackingEventResult
+
+func (response CreateTrackingEvents200JSONResponse) VisitCreateTrackingEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingEventsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateTrackingEventsdefaultApplicationProblemPlusJSONResponse) VisitCreateTrackingEventsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10839,6 +11145,46 @@ func (response PrintSlipdefaultApplicationProblemPlusJSONResponse) VisitPrintSli
 	return err
 }
 
+type ImportStatusCSVRequestObject struct {
+	Params ImportStatusCSVParams
+	Body   io.Reader
+}
+
+type ImportStatusCSVResponseObject interface {
+	VisitImportStatusCSVResponse(w http.ResponseWriter) error
+}
+
+type ImportStatusCSV200JSONResponse StatusImport
+
+func (response ImportStatusCSV200JSONResponse) VisitImportStatusCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportStatusCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ImportStatusCSVdefaultApplicationProblemPlusJSONResponse) VisitImportStatusCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListStockPlacesRequestObject struct {
 	Params ListStockPlacesParams
 }
@@ -11157,6 +11503,9 @@ type StrictServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx context.Context, request GetStockRequestObject) (GetStockResponseObject, error)
+	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
+	// (POST /api/v1/tracking-events)
+	CreateTrackingEvents(ctx context.Context, request CreateTrackingEventsRequestObject) (CreateTrackingEventsResponseObject, error)
 	// ListWebhookDeliveries Events sent or to be sent to your endpoint
 	// (GET /api/v1/webhook-deliveries)
 	ListWebhookDeliveries(ctx context.Context, request ListWebhookDeliveriesRequestObject) (ListWebhookDeliveriesResponseObject, error)
@@ -11376,6 +11725,9 @@ type StrictServerInterface interface {
 	// PrintSlip The packing slip (納品書) as PDF; every print is logged
 	// (GET /ops/station/orders/{order_id}/slip.pdf)
 	PrintSlip(ctx context.Context, request PrintSlipRequestObject) (PrintSlipResponseObject, error)
+	// ImportStatusCSV Import a delivery status file (配達状況), all or nothing
+	// (POST /ops/status-imports)
+	ImportStatusCSV(ctx context.Context, request ImportStatusCSVRequestObject) (ImportStatusCSVResponseObject, error)
 	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
 	// (GET /ops/stock)
 	ListStockPlaces(ctx context.Context, request ListStockPlacesRequestObject) (ListStockPlacesResponseObject, error)
@@ -12160,6 +12512,52 @@ func (sh *strictHandler) GetStock(ctx echo.Context, sku Sku) error {
 		return err
 	} else if validResponse, ok := response.(GetStockResponseObject); ok {
 		return validResponse.VisitGetStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateTrackingEvents operation middleware
+func (sh *strictHandler) CreateTrackingEvents(ctx echo.Context) error {
+	var request CreateTrackingEventsRequestObject
+
+	var body CreateTrackingEventsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTrackingEvents(ctx.Request().Context(), request.(CreateTrackingEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTrackingEvents")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTrackingEventsResponseObject); ok {
+		return validResponse.VisitCreateTrackingEventsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14602,6 +15000,33 @@ func (sh *strictHandler) PrintSlip(ctx echo.Context, orderId OrderID, params Pri
 	return nil
 }
 
+// ImportStatusCSV operation middleware
+func (sh *strictHandler) ImportStatusCSV(ctx echo.Context, params ImportStatusCSVParams) error {
+	var request ImportStatusCSVRequestObject
+
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportStatusCSV(ctx.Request().Context(), request.(ImportStatusCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportStatusCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ImportStatusCSVResponseObject); ok {
+		return validResponse.VisitImportStatusCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListStockPlaces operation middleware
 func (sh *strictHandler) ListStockPlaces(ctx echo.Context, params ListStockPlacesParams) error {
 	var request ListStockPlacesRequestObject
@@ -14802,431 +15227,458 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17dyPHlSf4VeJwe0+RdoKPUkktkWf+oEqSVVapiqdYGvWuUEMEkQEgjUREKiNAFFRb50iq42db4/G2",
-	"3Z4e2zvudrent3vGa2/PrjWyp+eP+SaiWLK+xZ64NyIzMhGJTIAkWJ61/lARQGY8bty4ceM+fvfRWleM",
-	"EsEZV3Jt99FaQlM6Yoql8KlL0zRi6U0RMv0x4mu7awlVg7VgjdMRW9u1T6wFayl7dxylLFzbVemYBWuy",
-	"O2Ajql9jfDxa231nbUpHVIm1YE3SPp3QtWDtazShPBFSrT0I1tQ00S1KlUa8v/b4cbDWlWnvvhgyrlsJ",
-	"meymUaIioUdxf8CI/vlI6d+J6BE1YEQq2usRyaSMBN9cC3DEA0ZDGKIZ85+1bh7ee62FLc8b+Ig+vM14",
-	"Xw3WdneuvxisjSKeffaOd5xKkfoH2+HsoTrCJzp2vEnKTiIxliShfZaN990xS6cOibHVioFd3972DSVk",
-	"cXTC0umtVyoWzj5wFIVzadAT6Yiqtd21iKsXbqwBEaKRXtCcBBFXrM9S6DgK2SgRivHu9A02naXFPhnz",
-	"6N0xI0M2JT2REjWIJNH9M6n2CCUpU+mUTCI1wCWlI3yW8pAci3BKUpbEdCrh116USkUolxOWVq73rXxI",
-	"LT2mKko+/3z9Ekf8WIx5WElW8/tFUzWORpGaJeYB7TMio/cqeQffc3sOWY+OY7W2+/x2oGePvQIX1Yxh",
-	"RHnUY1JVzt0+cNGTH7G0O6B8TsfmgYvuWKQhSyt7hV8vpcs7Ym6XXMzt8k9S1lvbXfuftnLJvoW/yq1X",
-	"RHc8YlzdGY+OTY9yOK7oTf+ybEeHb7wFrSsqh5UU1D9eNAHHSUgVCw8j3mWzG+Yuj6dkMqCKaIbps5BQ",
-	"RURKaE8xI4pUNKrcTqbxIwmte4epH2jpNtZ84mMi0uErdOo/IvSPEe+TkE5JxMlX9eG4R5TQnycDxknM",
-	"eoqIsaoanu67elSeAT3WlJeJ4JLBeX9HqDdFGPUivRLlId4RiozMr7sgfW/1WncEZ603qeoOCIpdoscS",
-	"IilRLl+T5NX7tB8QKdocaK/f7cYR44oMRBxKEkkiVRTHpDtOU8bVJrkjQNhvtvUJjS3DCHVLfuop2rfH",
-	"qmnFORdyksyQ4HGwdpCK45iNQOMRXDEOopYmSRx1qe5iK8Envvw1KUAZabYJbLuP8UQuHIOcsDQVaUCo",
-	"JG7rm7gpsQXdwf7BrcOuSJirSaWM6l0D4kCuBWtJKsJxV8m17IDSf07Y8UCIofQoV8HafhimTKLOl4qE",
-	"pSpCHqD4w46HWIH98br3x26kpv4fxCih3P8bG9Eo9v6CTO35IRkIXvGLkIrGR12jrxZJ/qckjPqRkgHh",
-	"ggymyYCBijjbSMp6rKvGqa+Px66segfHmE+wOIJCU4Y8QU5fh5p2TpYc+YKJ46+xrsIFG0V8/+CW0aqK",
-	"i9ZNGQgmqpoKo2CNPUxwGtkkj4WIGeX5j3Jeg3wcx/Q4ZlZmz3QQhV4BXhbawVpMpToay/njr+2uml9S",
-	"1oseen9K2YkYVtHA/HiuQUm9deUsM746StR0lzCtghN4CIS6YiNZJ1UygfA464+mKZ1Cd6ybMuUXkFqJ",
-	"jpRkcW+XCH0ORhykJUpJouBURD4ikdr0nl8u78PBbWgbZDshZ8ScujXsfBPeMbIn0iOm8YHD3j0aSxaU",
-	"OL7IoMXZvq0PS2WmLJVIpD1b9wjXJJ89TpttGcti5e7MmQYUlvpWExC22d/EC8xAJEROpWKjaxJOR92f",
-	"c+944cYCfFPoa0SnJBR7hAvO4C4F7KQGEe8vxU0j+vAWvvN8ibWCNby1mZ81sz9+XLWqL4uH96d4YJWk",
-	"lJHLy0uKiHOWHg1Y1B+oo9HIaWzmoRjIW/PQJArnPDOiD48m2Fc/pUjL2acq5Y5k6UnUrfgteo8ddWMq",
-	"KxpVNGXzOtWL7JNavj1qDiOzQ8vUmSHFLJU9lCiMsDAdM7Z8+g9q+GSp7W9ZydlHz12vub572ce9Atfc",
-	"gb2ctcT7LtMt9LqPH7MGdra3GzRhmbUkf2ro5nByieA1jJ1P7wV3aNtBLctXz8v/crP9cBlboY6/b0dS",
-	"zcrCkCq4PzQT0q5Y9Rz7evZHZpGk//TXimnrWDwk9jGyfvrko9MP/+n0yU9PP/wvATn98BunH3zj9Mn3",
-	"Tz/89emTJ6dPvkU+ff8XG4Tquxwn+lV93tgDrPm47w8ifmgYaGbspfUBqpTnU0fgt+BWvqAA+aMo+P+5",
-	"KFiNDLgt0IJwGcrQMOJhox1oB/GGfuFxsDah8fBIsnfHjBfUE6ft9/xX7DnqxXt4gYVBlbuoJc8KdYCL",
-	"o1qJL2sZ09LUdSu9UO9y8Jxf56L1G4YA1piURN0hXNb01mbwV5dFJ7r7YC0U3WGF/chpcikJfE56lijT",
-	"kAhvGleBx+4Vx2JylNBURTT23inVgKWE6gtdqgjY3uBElIMoQZtyBE6plJH1s2994+zb//fZNz/5/Ue/",
-	"2XCu0o51oXL/L2PLaSwz5lxWeMjSRhvjEB/VL8VRcjRiUtL+gtLCSF/Ta6mloLQYBZrULu0KZYnnCN0x",
-	"fLvoloamaue21Eab4exZZlxqIhfENMU+t4NmJlfTdSXFDm7ducck2sIWoFUSeYINbhAlyIvGfLxHYkZP",
-	"GBFjpb8e6L+lGAoyokNGBC+bd170Tcg/5sOMnLP6++kHP/jsn3/6xc9+99nHvyXHsegOSZLqjR0SwUlM",
-	"j1ksA+N8iaMhI5SjjLomQUIdKbG5Fsyx9dfEFBRt/7UPW19AmaGq7f8FT/yNBTZbtX+gTkEtuQtK53KN",
-	"Y2D+0yWmXcgtMF8UHCra63mOr66KTph/dx/TsM+OrubA0ZzKwqMxV5HnVD1kikwGUczIJBW8Tw5u3ZFk",
-	"yFgCNk4YN8EWKo20y/sFUhGzZrJLk/yeftp7pDnkzQ42aDuwq9LsAINuljq9igtcJPHtTFqJlLBRoqYe",
-	"sUVJSnkoRlp+kfWXIdgG7jdG6G2UhJp3Oy13oayXuGDa1loqSyWMLKHwd0BewMcwjIgRARqaJr3cI1yQ",
-	"lCXozoB2ApKOtUzMWeuaND1sktvnlOkXwk0u78znkoNbd2ZFgJeS+uw4uHXHTidkrvMn89EHQFeB0RGM",
-	"o0dhQiWRjCuvl1RaMdRsvjNzxffnz/KeIal7UwFtERlAawGDKEnwr3HC0pMII+WobqL62gKNL6dKzZGy",
-	"y7H/BbNNJnIqKeua42aNEiac0+/Frzg/KgTsXNOr7ahymG9j8MKrPExE5LuvdQXvRf1x6gtVeU2vHXKy",
-	"3uw2PowMqNRygZlGyZSpPUdy9CIWh5LQlOkvOaHHJfZ3HeRcHzpV3vMTxtVRdyCq7bHwiCQ0HxzcJcfH",
-	"+sFjRlBdy6ysM0Qvm4CxS/1tnbcZnlys8XluZRn1ecT7BJ+pdy0LLaFVtZfZ9nY0x21v47AW0VjGadyE",
-	"STOmKq+il1PHYaRe5Sqd+hUywf1RNF1VFSYM51JAOkM23W2Pt7ef60Yh/Ms6Ael046ijCdhBf3LHSz5o",
-	"/WhYsvKgvA3WaBIdDSEIthtHWm5CS15ZiQ25wZXNVD58Dzpc4KU8Hml2ID2FMskvqQt6X744izDHMeuJ",
-	"lNV14Qs6S/tMXZPkhMZjJgm2s2ckB0qgSCtRIeFCEfYwki7P54MNWaWruDEJcTBHiz6vjK++gfEGojoc",
-	"/rKsnI0/X8fAboBiP+4o5++oi3Cb5dvTI9ScgPy6hu6wh+omPlnhsXIb883rZZra83MJq1SR8b66f2fr",
-	"1f07rZ3nAqL/fTEgbx3cbO1ryXDr/mutnRsB6Q5Yd4jaLYl4Nx6HeIVyb61F5cSn02o96+jdMeXKXOez",
-	"6PGd8m54i2tNXauNsktNQkYkiZ4B6YqxPuvWKelSyeC7a5LYdu3dwrH91kb5zigWXpovHofyx/CSK3en",
-	"10aW+Jb6JuVdFt/iyXhRg1/KqInpdbbG834zpKdb0GJffZiI1KeiyhP/Kd+LYhaQw0HUU0dfvXUYkGMq",
-	"2Qs3CjaO46nyHlX63TmhjhBJLBuLyHtikkUpz4rIVEykL+sk7bJYkkkaKVUIoq3aotmYTZMBkMYZ7oNq",
-	"4t4a+YlLlaLdgU/7t+MDtbMvIF4uSgmHnIfNigjUYxaz8MhEVLvUq1WOx9zkEsyO5J6YSDIZCMlIAoMi",
-	"AxqCZoyDITROGQ2nDUiYTdftcGbgtXQ8SNlJxCZV5KwmJuUkghbIRIzjkPSjE9aAsPMulPie736U0i5k",
-	"QpgnTKpXzDBdICCMdgdE8C7zd2rY6gjOHb+AczeKJ8ISg0Z1tzjpQN9oUjExbr91zcV4rBGqL3Ey0eso",
-	"B4wpIgf6RzVgowBaMHkRx0zPSLexs4c3TeMvJF0Rj0dcN+Q8rreLJJEKyHFM+TCzcekGoMvJQMRsY5Ps",
-	"KzISUpGdYHt7e5cU5m5PXhrHjWN25ksESUdJzKqkWqrHsb1t161xnwUWvScmC26zwoYH493sFtt1OBgc",
-	"OLhEDXZenuJqGTawu6W4FzOeKnNgRrba7XmP9cYSnXQ0ju/21nbfaZhiEixAYSsEHj+Y6V94RMOIctpn",
-	"I30Z5mKW+qcffOfsl3/z9D/8289/+def/5tvfP7Dfzj73m8sN+OupbLqrp9ltHk5CnebTZZFCRop3Bt7",
-	"xpid2Su97ac4oVkBIJWx/nl2f84poWASc1H1ThTGlBGhJYnazaZ7tvdsziZ+tvBesZWRdEfIWvXXMD2f",
-	"oLQigZsXWG7RznQO6x2kou/PBZprDsTfjip1ke5YCTQRe6IRo+5wnECuXZa0he1dk0QkjGdPiJBOmwfo",
-	"m+PQv+T54e5hBzAke1+sFAcFCjjZWHYQeate4sdCsjdtTu0SmivYqtLR0SiSUk/fk2otoz5nYSviJDeP",
-	"E/OeJN1Y6BeRvxMjQ01rfqNn3soRGKoaRQHm7xgHRa3ndJZWgksRs7upcY/7LG3NdV63tX00UnjOGxrH",
-	"JrppyZaz932tn29nifCIjqxy08DSs4yHNwMIsG6SmmRSiBWD5GJ5ZGyt5VMalToZRwmhPAxAgyNmt6Cu",
-	"hHEMWtkSnJGDV17bM0ZriHXQClMs+n00Zcz03496qm6FvhL11N0EV/VxsDZgcXjUS8Wo7j1Y0kNF1Vgu",
-	"5v6OOFuOf25H3BvrPXIi2Jq2lUW9aa1bKD9XuUex/8cFOciIlKVmjyqdb/7ACUs2ql+taFOkxexVZw1T",
-	"1o2SiNWT3ObU1hln8Lfq/Q0RUvT5I7/LAk/0sVyQZfUqHclYKP+lNhoxzatL0fW+ebnS1Lq4v8ZnfXa0",
-	"nGwTZMQIqg9muxYlyrskKchUI0kctjC7prANSrmOzhRdjrESoHie5HujLDWLi59xu7NAQXbePag5Kfcz",
-	"D5RVTvX1GYYXMyrZUfbRjA2Df6WIT9gRRLnq4SQxIIh0wcKmRzRWR8e0Iip4tvtlNJvcdbb4MW7FW1mt",
-	"n+6RIUuU9Uza0LhBJJVIpyXT+PX6MEQzxmZrcI9JsJqXNRfOJkcZjMis/gagFJTAEuzmwzb+VGByvGUZ",
-	"pY2MeaRkQVueEwmc9T1P5C+yCDM0whZqSZQrSjMEgizfaSPtw23E86NaEGMg6g6r7hGuQ8Rzk0A8lfnc",
-	"g9AqRgxlI8dxOh1k46ij4W0jumcDf/W2Dqt8FDJh3cqfnwnaOKTIZ5MNwZ1DPYnO7U90mzscj0b0GXAs",
-	"etW8RZMbDvOUBpnnNERc3wqVPF86w3lTE+qTCIqTqyOS0SxnSHQsHs67jXl/G1AesvBInLB0Ic0YrjlH",
-	"Jn7bH0Lkgmk1o59k71Y482qNTM4z3qvb/YJ9Jhkfx1GX2Fcy8LqZRuucm+WNz95dC2AdSq+6ul2RdLWL",
-	"nXpjxxa6Bxv9rBBME0eJHYuRRkexli/IEpofvOpRyhI7II9xxUZUzt8A2XiCLKbHNgsBGnUksYLrgo19",
-	"S1gYLv3ynYUuVQqnxYObsjcqSTFXqZoLLuRcHOZcDpe5/IFi2GALVt2zEKWtSM8yLZyrWGka5YyHqosa",
-	"jrI2WL766jknCK8iAvOaJPhMYCPDZZfya5JIxRJ/eN0CHO6P3znsUi53MWUQYqy7lPMKm1bIFPUlTrwK",
-	"4aO6kSmMHBpjsWRkQJOEVTdXaZVYYiM6SVzVM9Q0xW5NOGjF0NLsjuRtSwyzFUrRSXYtA04jujF/KGmX",
-	"cq9hvEs5SSlE/aoB5Vm2VB4dO0dAe4JrZ4ONr0myf3Ar4yoIs9S8VjF9JRYi/kx0wJqZrBN3Z4+HLDbP",
-	"bFtD6Xz9Mjbz77YxX8o/MWv6PHfk2z45xji6HEAXgO+ANSIlyeEbb5Wj3GqBe7PbYcEA4HnMvducK1fZ",
-	"rEPWno/sDhaTY4zI7hjubXexnFVvwJM/iU8zlDkZ52J9dim/9cqsOmfeLl5wgSkq+azKULKoGX2stcMq",
-	"C/pcS0FuDFsuGgjsZku8WSLeDMlKLXsHWklWQ4vZO08W9uzxGeGL/h/DqNdjaTV8xML2lmWsJlqEmRnk",
-	"wy2MzUeQV6gcHAuahpUa8AKMVnKge/ihsfeMPeyyZDF3YzaVV+27XucGEyZkp1GjByhSoxMtmXwxgfr0",
-	"ZeFRwtKjgRinPiZ3L5/l/aGP86VfRn964XV/KBDezIm+iZGIY8CYfoOsf/Xw/kZAtj99/y+uP+fLgpnX",
-	"vaL9qnyekE6vIcwgOZ4SeBKCxvQ3vdhGjjWOiMqW9lC35BvMhJ4sIBLfpiesmk1nTU9Gne8z5/Yt1zwr",
-	"MLOiHg4pMLcdecaYczdpztmeKO7K6D6b/OI3vPh/ifjQi/qRMhKB57kXPfTqbiXimcQIaxuwEWDQ/typ",
-	"4kovMs3q2eSXxBqJam9sxeF6x2niAfaVYqPknEYVmjfiOVzGKZx9R1X7EpCT58y7IhP6PtwdukxP45ok",
-	"r9+/f0DwBdAft53U1y4dMXJMu8Nmkbkwl2LvxWlUWmZKgOxFrezGDAJHojtL9WT+1Tv7rf+Vtt7bbr30",
-	"IP9z86jdbj340p/4aP7qiEbxQUy7bCBibyBNgVyLnN6TqJQwMB+7w+3HRxQcaVWk8rEI/VDScowt1HO9",
-	"eTDAtiqHcJ+Nktic3/4xeNMs8cYLiTLXZMU1HH49qpyKfaB6SsFaki9l83Nghgl8x1ze6VLzm0/t2cmV",
-	"6FGaWe3qLHM3tYR3c7W3t/2XoJwaxQvTdnB+NvuKCVlaYOiDKGRHSerPLL4jCP5EBDdBs3nQld+qUWnE",
-	"eRN/IF2ahmT99Mlfnz55cvrhb0+f/O70w49PP/xH/ceTb280cJ0Ha5OUJrM96NkT/VOih7h++uEvT5/8",
-	"8PTJt86++/Xf//zrXkfT4woi3s1V57nkmjv/ymHXpEHBY645xe3Ut+yvGydB1XXXOn/qdrMNH62bRzKO",
-	"47mB84IoQLrooVlFpePucNekdxi34ERrQhgFEmMa94DFYWOF1g61OrDLCcEtFe3AAXAxIeaZxbLXJzRS",
-	"3gBZ03Ah/hXrUJgokQlN2UCMJVukwxJz5FyRrWo+13xw2SLN4xewtCwVKhwuA/V5QeafygRNd1or2wqZ",
-	"+3cRbq1cU9Ocs7i+id7CohwXVrcBIh6aB+baolQVPqnFjGtmLlXGtWbuKdOI46A6d4RgPscyiRzHlLWl",
-	"VYXuzVm8m5DQsXiVggXXaunFQLkwazkeRdx83KmRVGWqVdtqTbfLiKLzcu8i1a2ulJpzGbKWtH57bXU4",
-	"XC0KWpVFdn7Alrkuh+cO53LiuLI2cVA1RFiSx5pHDV6k68eLs22o1KRa2hy6zSXTuSPb7AF11dFsxXPB",
-	"ibixG6gET+zwUqaaeiNvbmGc4AUqUE0ci9VsU8s0l6173abHLK5UuuYoUI3CgvUCRoKbsODFU0FuY1JQ",
-	"9WVhQlMe8b7nCnxPH9OSpGMOsFSxmOwRKodujiEkU1PC2cRi+zUalE1Lhx4W0PuRYm7Mfzb6ypXJ5j6L",
-	"8pd9fzGRfjXApVa/nc0rLTTknQgL+7WhyUchixX1T2fZMD1PSm+XjiUgjpnKTBjsceO61zxX7T5YJsZc",
-	"8KMB5XMnmvvkq3EWa9IRlC+Q3PgiiiMIZoifDcC7imJyqER36FnDExoZpePRUtF31cisDGPQMui/JXWP",
-	"csBawYGcD7/coY8Mbzr30Gap+faNPFL8kT+Dl4VHxxUlQZ203clAkJhB8nk3FpLVpe3WJ2Jb6w/4fmIW",
-	"ulVQj1kseB8MQwNG9LFtMrIXyMUWNGTh0aKiv95QZOZ64S2Xo3SQbDMTmR3ALL88cDhmKX0jj8VtUj09",
-	"WOszztKo69V9cOGaX7jM87CuXq6k/ZSxsJDEb+vVknUswKpaotfbcErTqcxHnvOR481af2d758E7262X",
-	"Hvxv19/Zbj33YGP3ne3W8/jVn9Te/vOQUney8/Zx1fG6cG614Y5Fzio3hXfB8OFs1OVViaSRBdekQT4J",
-	"yM7mppUP62fv//nZ936+UQGYk+8kH1TO3JDleZmuC8NbzGoZ/qTPQjxxpqNU78d83S8p/F1L5EtDUNcM",
-	"Vi2+TfgwEdxIa7De+xe6Eivitj0DLMMUUTkIQHEQZ28DniUOjaynrKvXCappW1QJSO5HulRx3fnk0pyg",
-	"ByszRcL4ml0dj2z05hZVRae7w3VNirg8OW193OfcjD3rKCWhknTwXtzJxCWeurTP9ggfx7F16cVUqizn",
-	"ptbuczeRNnLDC/rFRomq2Ph6s3GUNtk1HKo1ZKWlvcfNUjbtDL34fDlkUEm4Ojxk8XQPMFgYMi00o7li",
-	"fJZTE8ZDU3EJVwtDGRltzLZmsQq0LCdwZEybLXxtsoXDP69kuQjNFGCX9WaVX0vUWPSbBzyWYpB80Y50",
-	"qndkxTUwQkR7jGEwTHxNkq8e3r0D9eazHANgdL0r9U/1MQ6216AwLb9e6JDlAix3RSJfrfXubiIrPV21",
-	"dv+LKyd+oe6ufE51gCzV99ylfGK+TV6+zxZ8DCUn1/wF8ltlKvWbi/cSGOXwKLfVz4Zm4BNFu0pVDEZV",
-	"1rhjIc6bK3VeQaolajdWWo6a1VP0lPerGFt1qveVJWJ7R+pH7KopM7EguJUIj3rMc1X97Lc/P/vdD59+",
-	"+8+f/vBXT//yrwIyZTwgij4sIGJfFXxWrbwLI5nF/hYndvb+35797oenH3y0/JSWwMpaUG7Ow7BaIQbV",
-	"XGSnuShNWDRtEcynQQSRbH5u/OL9D87FhJcB+lS8bcu6xH9VxuU1l0QLpmPuji6wGyC7IZBEl8WeJIh6",
-	"eOUlan1Ue4fueqqTCKxNoieWzcYkr0LVJAPlCdkcWc4u4/pXSxx5DadLpOipCcVIOQtapwD5Pkq7sS1F",
-	"RT79/s/IMeuKEZNkJyCn3/p19nH96c/+YWMjMBDBx1P8Y5PkeKhaiVUi1ddtaQe3ZxD/HRC9lNGQpFF/",
-	"gOmRkvHQwRCifarnE6kB3uoHNKVdpRd1KsZkQkslYmp57m0kea1V1bHnZApLAVXL7jsnWCe7kedIXpXQ",
-	"XYVNmB8OjjjN4L0MppeD8jWzIRaLFAJCvExVd7CMzTfPGSxFXdPugOiFIFCui0Av0MEe5jVFEhcfS0FC",
-	"GYYJDzR3Cs4QLApwbLlQZKRHp98wSTqExmUXaF0qavMQmDlpiQ6pFBvNaggRD9nDykr2QNKC9LF7WnfP",
-	"pApILxUjsu03PDVyYWe+6wYQxZnNlRjRUAAnBrjgsBqj2AIE7zaFenZy5a39wLApgoHEdGr+hDVuYEEA",
-	"aheMraaL+WtXFT9gR1MVcWtrQR1P0dtkVs2/WnYWVY2Z3/eIZBaR3iJxVzVoKFTVImwZgxuONXtQ1paq",
-	"gRWa1IRYUDvK2b/WFTVvdfPeKxerYeziKOLutzsNvFJrwTkcU92Y0fRoRlMuFwMY6209EgayndjniX6+",
-	"EozKuUPM3Aq++Ob39cXgez/e1doYKAAijllX7em9OhpLZcLAaRiScULW+0KEknyZ9BiT5NNv/e/EHiYb",
-	"XuVt0cLwTW8wF9JZDblPP/jO2a+/c/rB988+/u7Tn/z46Y/+bsbju7bcZaXR6OvHv+Q1xBPQeb3mNMvv",
-	"KTWlYYrXjGxKL9VNxbl+1KJoN7uNHA6i5L5oehm5EH4qXDHmhk9FI3aon/Mm8cBCAarNOeG6MiN1JcKN",
-	"x4X57iyJdgJyPSDPffr+L0jC0vzm4qGAmHOR8ZqhLUbPrjkJA2JDcgJiwVkn9IQF4CzXFyiIXgwgnStA",
-	"BT+AZJjApOQE9gw9sp8HIg4/ff8X9el5gLpm3AVAIphRZcZqvlAXYb3OV71BUjqtHhCWr6g3N1UmNGap",
-	"PqQ7EEIyf+Jmt2hKOIfVKhNjCwBvngtZ7NkuhNEUoMzVUKEUhhdgDG9z9v6YwYrlnt3CjbGyPobDWZXZ",
-	"yIx3Reh1qb91/7XWi5pUWZ0vL0tZXnHQBQciiXp6BlIMhZdcUZ8LfWPG0kGeS+PrWEXI/A52jGuSxHQq",
-	"xs5tUGu4i1lj5rBtU2B613rt4hDLSn28XHsKheacu52cW/Tpf4i6UCuv/OSvBfcKVZTArPVEbbEqwQ2D",
-	"GVQe/1I1qyWFC7qYMco9DXw5asOKTFOo1xaznsJ6+Zwk4zQRkpH1Q9yTu8UM2N447kXmQwgV6WGMKBw5",
-	"Y/rST6wmtnFBCzGnEFZ2fy3VvDZ3WeQ7SUfMrYalqVFdDGueMfUO8CLlIdGToDxiKGnIRF+ewEZJUmbK",
-	"BDa0lupxkPVPv/8zzfc7G7vARnZXBuR4jIiCWkbq/2lxYO79I1N918zLRMOem+AVIcW56hzkZ0BW3jCv",
-	"BWTOIEfKNS8aNsyThM0SzEr+ubXFnM1waZXFPIckhjm4ffvNRAV88iJr3cyqhWOKNtRQlEp0h2B+T5m+",
-	"O2HAWXUdwGPaHRrbcn0PmIcNwVfQz+Y8V6D/8Fh4Z4b5zjSL3aQeXWYMcvnIRUd3513NFucLS15Mkb4Y",
-	"c9GSVp2AbMOyggGWvI0gP4psZ8Ye9u6YxjlaaXcslRjpO9+ESfLp+z9Ar4reydegxAJCO5D//qOshjFJ",
-	"4rEk7p3biEUw7JCYSZnZjKBFE2aUOXSsOX79xvXr+ozXrJjPdwOs+WU8j2uSKKFoDF1ljp9rkty8+wrB",
-	"FwmNJ3QqMWJ7pbaq3VlHJ1nf2Sb/88YeETye6tMV6kEPWoK3MpseEGTPwsugAf8P1+TlIUIASBs8h9rQ",
-	"K7in5RjocvortDYCR/UYk4tSo54eTZ3/z6y5zb0INzvNZlLDH+ne3FvXMVXdwdqDx48flEub/y9ibOw/",
-	"WWT9mEfvjpneZLxPptnvcpN0oJ0O7mlzSK3bmpXk4O7hfbJFk2jrZGcLX9mCFzY2ZyMcZqDoeEk84dM5",
-	"f3AxaZ6e45osS3fHqD9gKUgziYp4oUL7ImbNedEE5jGTkKfocDgdH0c8yMU2Z0ORCBmQQTSc0uE4INNx",
-	"YkDZrsRgWi3UAmJKEviAly5ani1ncq3ywpf87ZUKQ4MaMyUDCI+UswtECVNHs8CAxSdMmoj3SMIhi0ZP",
-	"eEHfdJ0oGX8KQXXX+Kv/zWUK1VQay14XE9KjaaYnwKWrL9Qu6ZhN2iHrMxrmRtDmnYx+nYB0cMDwF4W/",
-	"yHqkj0n8pJWGuJinAU0YMCH9GmAEdzAJCxpLSU+MeUh6bMJSrA+FgOcRXlDlBhFpm3eya21ns80dhc2q",
-	"kRXld3BgBUAjWzhsfj6+og+PUqpYlSJtlaxG1tQ6xAmnOafniinVmAOXxaSYgyBxUQASRaqW7DRGADmg",
-	"6dckSY0Zzaz2i8HO9oOgdj1Kp2NZIubSrtgZvH8hGsziSBkXVQGq0qS02jh7J8jP0WCcUGf3BjjL52iq",
-	"sBvVU0vL2dizxYwxnxxLB+ImPzK+pwY4HIVYsZm1APNnlUGQxWFAKBSHzRwOu8QcX5tav9r0J1tW4Bve",
-	"KkQMgXWc98dVtYwkq8jXxFC8+nhpnJuLEihtFR9RdVE/oN3heUpDYxUlf3C9L3t6IQTNh4vXHigXhFpI",
-	"EJbo6akTVVdHYZHYtXm5pJh5eTju95n0JwhUFRM7Fg+rk0jL1PH4H47FQ2NY4EoLFWsChVcb2I4aEu0g",
-	"6g6XxoY5qlLK7jsFLCPMWyW9iEdyYJLJqwAMsFmUV3NapQQegabQig+fK6rNpGKsqkZZqKdJaKqv6eSY",
-	"WcUUPKMCisdYyI1dgyejqBySnohjMZH+2CT9RG2oX9Qd3tfPmeePwmL6SFUSTC5boBf35aplvkJEpGqV",
-	"3Zp1A1CWR5RPbbCnpCMGTpbNGb3hyiGVslWbjWZtnL/Keh4Wv5voqz+VwxzWF3R7fWZFUgW4nwRnNbel",
-	"Gvga/PEoQyXxnxsLl/aYH7WwdC3RlI1oZNWIxW5w3iTxEJOuUMp4ryzeysL30YbHzBqYaGAUHH1BIq6E",
-	"vzYiPWF+ovjyrOzThRBdB+7HUxlltoisSzMzHe+yGzasYnGn3smsMl2UU65fXlPZ73LPqidWMkgD5Ai3",
-	"BqNZSujSO4s84LoMgF8ZPAZJ5UVtqUJ3naeBLqYi+sY+W44Fw76isFkhiIIZScVsbuhaDVgHxoxhM046",
-	"x5xiYqa4jEdhwrpectEyNS/jez7KDFDLGY0qimfAKVX5c3X148ZmiUVwrBa83FdAvy2fTbtknlVNgddg",
-	"bRKFlUSel8HrsdaUSsLm6+f04q76nITf8soEOf/VJvmUGK95/q2+Uh/NO9P8ycDF1+aOaMnEI2OiqU09",
-	"IqYj6MMGA0oih+N5iUiXlFuUDbqWIufNL8L5L5BetHg+T5KLxQYyry4DyDDw3ASgTPDMzv/wjbeWSGOq",
-	"yCjCTT0nmchdqgbpRHPTg86flzPDONUJqU128JwlmZ+14+60RQ0zi56kzhHqOmtrDtTs7vVck5wN96xd",
-	"6E17DJcrjNRcMyts1fqOiXZovaGbZWIv7l6fOfVLRUxjlircUhkEpQlt6tHYVOPQlwm49+JNYn17l3B2",
-	"wtKNzWX8hZVugZuCy/EIPgEl9FOQrs3SLuDk7GxDtPeLZP33v/2vTz/+8ed//68//9ff3IB7eU+IsIn3",
-	"oKyalOr7wswjSYYsUeR4SvBByO4CW5exO6MnuoW/tvCDGFeU6i3oOjOVk1MkK/ro0WZe6Ck72mKhjMvf",
-	"301ze6Z3XVzlaIFd4S+qNaMxzZErF+AJcc6iK/WFFMpVzkbn61tbBe/fMyFXUL8QK0XSOMaPznLzrJjA",
-	"QIx9Qeqv66+tshDSKbKP3ru6qc0KiCJwtdiSRXMfKFS7nBlUjg64yB2GVltd9EVazvlp/nDmn8ai4r4J",
-	"NG9woBpWh3bsSIvEdD1XFpgPW3ePXlzJmQlVkD1w2cjLg2O1P6HTFZpRbSpbSZSKcdplmU266IjNYPOz",
-	"35uE0SxRH8Fn1l03I9kFK6UpsT8RqRr4DrQLtuTaDL2yR1yqiAMhMooQvRwessxdjfmGYujcxzT38OQ5",
-	"r/3d4yQCOzmAgqZZyvqC/LVABQ2LQVZh456/kg3ZawZirSzJLWtr0SvGmLiG49o1seMQVNmE46tZ+RAP",
-	"ih5qZ1CG3vgpMv4mOyvg58U9E/eYYtxa/hdgstS+dxTSqTf7ZyoNargNn9PaogkB0J9MSkbCUql71Fod",
-	"1XoXSylgNmyTIWOJJFExxvC5F55fUAsqDdVLhTzL40KstzWujYqMy/K4IYuxieX38I23amu4nac+rGGv",
-	"2TqQNGSI1MGgrPaAxSHo/2Dz0dy3Ryh6cwEVqYQshB47SGqjSRJHYBzqlqVsaSovVkzlqPXgy5WDrzIf",
-	"ZLVjqgXHrrln2UfRz2YCEv0q3LlqMS1RRqIeZrIy0gVPBQEZiOg+hO0IJQUMerTXR1Xt0jth6REoFIma",
-	"S9WR3vwQb5hRFvLR0lRfuvyXqjpdIg8eoGGIUZEjcVLl83SxKWsWP7sLuotPpCA9WpH537AIRRbw48Wo",
-	"9O51XJVKd8klFAI7R7mOS0L4dLLCfXxgNUmb6roO6SQMDmYAo+sOs/ycjQaxMXOLhdgc8oUwRE1w+WJn",
-	"LkVAwZ3ZaX/+g0/O/v2/P33y289/+A9nP/mVCZz/7OOPTz/45dk3vr7Teqm1U9b1GtjKTIfXZzt8eRzF",
-	"oT7FKQ9JKsTI13olRkIpJ+bjD8+++8nnP/jk6U+/b0Z+9tGTz377889/8Kuz736yxLgx57Rcxtk/JsQt",
-	"L2maz9+YI/NmZEWURIyrPM4fDrin/+HfLjHyZGDc5HV6byKkonGF1vuniCUoAzKYJgPGiUiQxXbJzvZ2",
-	"a3t7+/mZsQV1uBFltERmDRs3/tSs2tOf/vqzT/7jF0/+a33jFYYqZ1J+4IZsC1RtqpEXJmYequwzV1Wj",
-	"Dno0WdAVe/Glv5xIk5kKGxWgjPNrhBUmNm9pL8A8mXHJVdsnDwciVQfRcnG8PYul7k+soXE8JebCXzLq",
-	"+OPiti/z9omD9dIg6vNbfDlnVthni8cZh6w6Ac1eYfSOpiMAXDLFS0CiM3APWMtt6YbiiU7i5fPnhcXM",
-	"RThDbMlLO0V7vUMmpT/O2NJn9nSUae9IiSHjFdoeH8tK+1EkSSpiRkZ0SkJhgw57sRAp6ALGG94VXIq4",
-	"iB5aSkaAuuaKTugU7BMIbJBE3aGx1K4FawNTBRwegAbhCBgVCFKNSFNdRM5Ym7MSGxhJZizEaSaO4K+s",
-	"ztqcvitWrmiUduhuqVyxrJrk/py6PBFjMbP+MjltDWH08yHNmc0SaO82FblUEieNugwDrwdRGGrdBjlO",
-	"xlHivzU2D7FdKKHZXaelaj/MNxGxrhiNGA+rAtGPxUODeilxICR7BWC24SpvVJRCsAYXagDJhpFqjp0z",
-	"k9fgw86Zp7csDlHuC3b1lPzK7mTlQu4uBQ03zWHQKgtRYcP53MVgCQDsZCZ3i8gN2bt+vrzgUrq1RWbr",
-	"Nqq/kmddEm+SilEkWUiUcACZPBVb3ZKgfuMNFGPlBmD1mGVNV4Wsq0U2q+gObwu10DFhiqNWDdgcdcfm",
-	"KnwOO1BBtNpei8l5bklSmHnlGl6Eigy8cOX6sV2z+UxZw2oXbJ5VdZxSY0pC+1DdGleS4yCmXbY6glys",
-	"fXrB5JBqmjbcVk4WhIPN5UmIWGY5MgAFj/vYINZA+VMZC7VL6Iisn330rbNvf/TZx/9pIyA711s7NwKy",
-	"c6O180JAdl5o7bwYkJ0XW9e3A7LzUuv6jj2yM3SiIlQSHa0Fa9CI/le3ov/Vzeh/dTv6X92QV1Mu1itf",
-	"SC2D8KoFau41rqZH03h6NJYsPBonfpuvFhiNw+udFKAmJVQqdZfKcrK5cQNJYqZrhlnMqCnNzstP7pKs",
-	"oDCwjy2yta1EXdxpYZUSa/GyXnUsMQK/zQ+VfCn/rzY0tIp7lmmsEnnG4JNBUBY+UypwWh8ZUMkiBcbw",
-	"Lfrb9MSz/UZzbwxVKTtUVgVnNU4oy3PJRqhUZ7iE2HrVFC6IXc8HATdWR95a5lDXR9iCEMaPZ4IPwJ6h",
-	"xXRzcKQRfeiA0hbsaXXBHPrVzG+1YCDIKDP0QzSJFoyASlVGpIJvd42tKqt/oq+DExoPA5ONwZWAKFYl",
-	"FNsjMuL9mGEAFr4CV0fIlY4Q4ikDIIZHISsGMLEuCPD+cQVjLZNOWL17KvMM5yIDg21ogTyBYh6kR4m+",
-	"gO3opjHmQ/RuT6xkunSh32e3Ym/T+ru1Sv2q6/EWqvAuUXe3tKQXcN8rM8lV3/zMeF7lYZYoUYZW1yta",
-	"kYae07e4a2vtxZJ1U1ah/8iozwG0DZ7ZRaDKUrU4MGBk2LEkFQr+jFQFbIxu6ShJWS+qyDeTiqYqwzco",
-	"jCCAXBAWx+azJDShFYgWy+RvNvIDouvOLkaR8uUJ1mZPlhZ9GZ3CYYvsnCxs+moumTHtcTgeoTaeexcr",
-	"o6YX0NA2HZwl/MK9T+I3Rfwl/M7iLeGnLCfffKSFjznqkn03w16CzznIUvGbAhKTiYB1x4vIxrGYNHKt",
-	"IG8fVe2YN+mQGdiTItvuoYU0DjFGBzDzZ4Ga3TifNJ5N8tpezJGm25jlONyCY62qHGrJZY7DJHqDeYJU",
-	"9jnZP7hFhizDG9H7iHSkGIqjT9//RScoli5z0Y413+jpWiPEJmQe6C71XBlN0SGOwxsolZiDp+DdK6dG",
-	"0V4PSv3La0TiUwGRDNKkEEpUJHLL/LJJsMyXJDSWAuHn9RD/rHXz8N5rrftiyLipIgDMrXvoCjGMMifW",
-	"LhScODLt5aM15Hr8GMK9e55gekB9Xz97/9tnn/zjBiYLO5RBlPwRlMzE29cmgdgKTewYxBoCuuut1+ax",
-	"6EdSRV1JxFhJyGkw5Stt0m9go7sJFwpcRetnX/+733/0m88++dbZL//dRp7NFfF+m1twfghjYjTEbLvA",
-	"qMF4OCOIcqnA6Wabt/mXvrQ/VgPGVWQ87F/6EjnUo+no70UavWcQgF6GRSbt8fb2c90hm8IfrJOHwhre",
-	"avMi5/TpCSNTMd4k+8B6xywWvA+CyWUosq4n+PFvN4zijw6eqRi3ubR408AAWD+CquzNa2buFrQo/z6L",
-	"x4bkwjY/iWR0HDOAqI6UOfMkubF9IyDsIe2qeEriaMiIFCOGAyjWl4RqeYZsrwJkxpe+BH68DgT/IgW3",
-	"TIb0l78mBe+Q9Xuv3SQv3Xj+TzeQVB3Ndp2AdABZogMQl7BG+jsEl9B/5cgXHT07xAqK+AmNo5BE+mAJ",
-	"SAdhO3bJO48QQK7Njcvk8YMO3Hv0FPAedUxDW2v1TXwGPZARJ1/V11MmGeRCRpy8yvtxJAdtDr62qRgj",
-	"e3b2u12WqNZtAyS3SxjvGGLcYyqNmNTMgy4l2L+KDqGCAuncCtkoEYrx7rT1Bpt2bL2PdZME+u6YtTmK",
-	"PjJONG9cf/55p2yric6i5K23br2ysQkcaivaQgi25izLiW0OXx2LcGrCtbGuILoa0Qpk9J2IS6W3jOgR",
-	"2sUauZOoy/ayhts8a9nyF7TrgJrDjzeuX98jk0EUM6cTs4YkknpyURyTdMzhJKEkZSqdAi4/AsRGCrm4",
-	"rwXGje2XSNQjmMRZeLPNMSFhZ5vITfIGm+IqQnapbub6DQLpX5tYSDWrZawfAsFpsJ0TvR/sTgH8dcpz",
-	"rx/sl+wwAJKYhdaaumb6lKlxyknnEWmDRtxe2yXvbG5uPghI29WN9ffttc3NzfYaedxBdEOptIpjBNce",
-	"SaiUpIOPd/TS9xkG/ehm4HwIyJirKCYdp2HAoNb3os0271i1TEa8yzpmcBIVXAC+t0WO4QHdOMcNlQhI",
-	"5DCTuym41dNAkjr8LMfdLpOyN47JV169b9kHDUDI4q/ep/1OoCV8GPX1qpszFh9FltUrqpUnQiXp3Oq1",
-	"7gjOWm8ipDZscuQg495u86JybiYRwJbUROo8t32D3BGKvCnCqBexsJOnCAGbmnkddkWCmxNF8IhqMUzi",
-	"aBQp9HpqgacH3NHT1uIHDxWQTvZY0l+bgwn+nqCyKztknWb7T/ctoTsTXtPmuTjf2CSAuaH1XZOaptmJ",
-	"jLnmu87Dlj5oW/h6xyR6QVOUT9tcYLjmZBB1B/Zc1d12aRyTSO1lG1R/abbRc5vOlDX/tzl4itieSeyx",
-	"hb7ys2AHjwDKyZgPuZhw/b4Vc1QZsiFr6MnY1kFGUnI8TnHtzeaXtn4Bcj6j4bTNU6rYHjlmU4E84Sxy",
-	"JMmN6y+Zo0KL1WlrX48U9o5kXcFDuYlM2eYlNkRXbqhZw5RVuvXq/deIHvVtPWgrdeEckCRMaU+1ua25",
-	"tEs62ZMt+L+BWoYpbQTuz/esYwD4ts0LP0mm3zRjNVvXGVoEBU9ihrJ5A2t/429t7mbKQwKOVr0AYjvN",
-	"jhojVN3tWSJE589a5rHWrbCzR94dC8U0obMTjcphWVGhx7hxbLleQIo2KFKoAu4f3FoL1k5YKk0Rxc3t",
-	"zW1rlqNJtLa79tzm9uZzEIWlBqCMWzh8u3P0d328b2Tb4Fa4trumJest+xDEotIRU2C2q0D/zx/ZAp6s",
-	"LGbjPGgsFg2eNDL1UEtMeB5U6nfHDBCGrEZtTT9oOKkzq5j5ZeExDwAnJBFc4s3l+va2AXhVJgba1au0",
-	"PqW/W6gvMC2Bbl+6DMHJojeqXZlA3+k0Z5miAI+Dtee2b1R1k417645QVv5idKa5tde9lyHk6JvSeDSi",
-	"6dSwQVn/B+dFXyLyjOGQB8FaQV5iVCJ1bsZy7YEJsp9lNiwPZEi0MLdFuTYHN6cHGVDbyyKcXvQKmmIb",
-	"xRuxSsfs8Qz37Fx03z7O0eLKLtCEZuW+Ny9g8fc5F2OtoeQZvnlB6OIlsClPOMzwOJiRRluPbIIzF48r",
-	"RdNXmMpZ5bI3bA3Jr2pffoW5eddmZ+IxDRom1u3KTFHL79fiTgShqw+TXObmK7ZW3hFN5XC5XozewcZU",
-	"Wc4MSmLaNapFluSYgddklaPgApVTB7Uqc3Vp8459s7NJ7hoF3Dl4B1SimZiFDo5DpMh6J/sImqilb2cD",
-	"bqpI9MxYiPX/ciNB8X62/RKRdApa9WQw3UW7c3Ec5jKIB39xB7wFh6G7CS5N3Jlq9o3k3ao3HwDUQyUe",
-	"vWBaE72AnYUT9mwu4+DOWQKYRF6C5NtCJgInzZXtP+GLW9nnJN89GYGOWVdopd0pbLLrJDFwQWLB+/qK",
-	"b7aMRGVbqxZqk9zMEQyoU/LTtt41hlZzDd1sc9i0+Tq4G9YCTRX3mm8PYa8XqnP8D7gZgEir2gx50EDl",
-	"leSu9dc/exeS6hgZEy6CFhjJjBGcyYB0xWhEW5LpdhULdzPr67+wh0uQ+bsCx89lCwc9TGKIzTC+u4Z3",
-	"oubVV+zVqIxWOLeynFRTuKT2RDqqoQzcY3NYOAVOCWMJceKIfPOyLn2woRWm18Qdu8iwfJFN80aEzy8+",
-	"pMuUIXlNnrmXT+u8eWaunk64HIoV88Uc/dU+8bjqEIM4gEGUtJQgJvsZrLd6jWJIvFjvjeO4BYiBJu8b",
-	"9MuYKQWFZUWbD2jcwycCgknWCFKkBLG54hvGTYQgvbZeMtrfKTgvWLjrSAZy409JnqEtA0ILLcNDVDmP",
-	"BG2OYJ/Sja6UmDUfOP6KvCo+pIMMRByinUtzYpvLWJjirMcMxuO0RkSvByxx8+4r1oLNUnzE+Bfb3BQR",
-	"lFBiNMh08eyuCBo6F8qGdyTUGrR8doC7JrvmmbQCOOV8V2wDsElJXiUAfSX6AmI56yKO/0M0IjtwU+Al",
-	"O/vmJ7//6DdPv/vNz//2k41mezPblDPHPZbkBF3Xu1vRRG9dQaaeawZ4nXtKqSQdT8XPDrr92jxSgWY/",
-	"8x5RKeWSdtGZrHne6oym9ii4nDCaQqR2u6eRAvM/GPZxBxlTL3oOKEGcYYj2hIYCy/Lwqc0lAL12zFHR",
-	"2SMddAaCswSs8tbvZdyHVBnvxxEXHbuzjEsxE2JaNsG911S4Rs8woLSgY0/fhwkQGu7BtMd2sR230ipA",
-	"hWXUviaJs6XIkE039vTx3DGEMq522ubGwWyw34wXuAMJ38b7CPZ9K78MJdY7tpqYg1HRCUgHZvLO9oNN",
-	"mxHb+fT9X2xskn1wGpeLOLd55udRArkUyK1XSAaEnTCeIWpnjnNILjQeHb25amTRyyYu+NkVSA4c/Ypv",
-	"6nn3Jt/TI6DuwvYqbgwDlnhBMgqd9M9vb5dkVaZ7G8qfW1g9sntxrnnSnmCXS/W5Z8EVGyYdGQbYziid",
-	"eEiy68hyCt1COxBevCNg6yX2lClhchvjgprVCQOPDgPy1+agBShCraIEs7NlljNTJP7JhWK2DL2N5jdG",
-	"SiMOlQUTLRoitbSytg1TtS2zQ7IQzJDutTAghRq3IiUIIJiKkaNojjY2CVx3YPxGPAOcINpa9oiVzXji",
-	"oEjuQNRGiibYEJ2mcAa2udncTkkK51TGoEUrtzfJHTax/ABRIGa4bY7BMTZ2EU2zds6ujafartrmuWGV",
-	"TAZTCK1Ci5KbR54ZVtscpEf20zVpAifIOpDsK6/e37DBEXlcRHEAbT6iWjuH6OUe4QICcmyER94rxnpM",
-	"xRij4iK1h4fUJJKszW/sXCcHKfiosR7GazQCIzJFmwtEfxlLmPe0gp8qNOdZEaEnaW8dpp6fhLHFFAKF",
-	"qI2xhnsu+unzi66lRuGKWy4a4L3dXtLxdzVG6gYK+eUaqLEPi/pqdsqMIe68B121NXoR8evV7V/2Db2I",
-	"+JDbgy38L2DiKIlxpVr2xIzCpd0xP2/UiA9LObBbZxW584Duzi6ZiHSIFw0bVG12fi6gk7EZLeAdt7mW",
-	"xAEG10TKZxXXSqyte4BD6FKuRfwxnCN2pus3tl/aqLSLmxdnrOIVFu5n+jZtjfBGcf0fcbdmFnQLGnJh",
-	"+xJgnVsW7bll85MuepO+JlLNf2OpxEjrdANBoDqmPi6U0AoSg4qMLEoxwnn97P0//+yTT54++frZz359",
-	"+sEvz779nS/+6m9//49//vTXH27sYpyTPW5Ti/Vo8MEMzmRApEoZqJJhBgcSEMByxBCvftRTxIQXm61G",
-	"OtjT04+/dfrBf+tkggLwKE3CCcRaOzdyfT9vA/aINCB25nH9sg0pNDGvQ5aYqFitppgIPRvqqgWRSiPw",
-	"GWOk3SY5jKNEBgTyS1B+WF2xF8VMZuiWYPGe0FTLkBw2WKtZAxFrXZ4c5HbAwDEAYptal1ynXKtTNNAC",
-	"oc2pQR3eCCwqa6RVUa3DyoC4Gms5Cl+z/nST7PPMNiAUmTKVyS2Pey0wyg2A1wCskXW1c8ZCFJFGqd61",
-	"6lhkrcvk1ZRC/d9MFJIxDwVne23OzE+UGwzz5sJPt8oOzN54BZPknl0X3xUJJyASqrNme1+TJfh40IOp",
-	"c2qVT6ILlWiQJFbvAMRksku/YEM3VU4TjPSEERc06WfDeYKOOzKIpBJp4aq56qu3s+CFo6qVunUSqiwp",
-	"eTGFS1zsvJOKHZgN9SI23etiAvEQ+gBNs40nr83WbdBny9LL5Yuf6hQLN3SMrzW7SuhdLiGYqRDIBO5Q",
-	"EMASz8pKaaHvyh61pAOmV7CF0zYPaRRPSTrmm2QbQ7oNRTey+hQmG1irGEMt8gaWZiaXImjzCU1TfbIZ",
-	"uxIQU0w4Ecdx1AcukJiWp2/az73wPOmKE0g9scffNQlB/K0poymJI3ocxZFJSY0FuB5JSEdU3+INEq/v",
-	"nDkYl3j04pXkEnuu7oLbfF9cyul0yFS+8Be4WXxnkVuWtfLsObAPPXPhJ5epm7hl7OYGD+QJo89M+ECS",
-	"r5hlDLeWbZUczZ/x8YjjsRyrJev4duRw3Alm3JmO3bTNOwdv5d7MrPNHcjh+bLyaZJ5Tk+orCSrq5uWS",
-	"V5M0cmrqy4TjvHEL9OaOHLhXZV7NgNgUuA44T8suQ2I9hpyOsqxW3fA1aZyFOIzDN94iHSB2B1JxUgap",
-	"N1gQxwAnjxWrEMtuedlLksyzxaBXLKE9BX3r/W+WGy7KA4eeUs1QuOqON85ybbUbbu52rNmHsBXmaY+2",
-	"pMvlr0DVCWnGeqXeODuI5YXgouedHI7XKoP4kV2k8YVBH+CpSm1wv02MU0YEYDBDm693CsV+OyRmPUXE",
-	"WBm1EUSSiV6yPD6gcmOTmKrLuo2v7t/ZenX/TmvnuYDof18MyFsHN1v7Abl1/7XWzo0N8EoZN1bgovBl",
-	"lYv3tEg0lZ+zLE/RQxUl43gbijGg0mczgUTHTPhZNiH73IwjL69D0IiCxhWnzM58sXe5Eu8qhV3NVoMg",
-	"KHP8wLa7yBisBYZwgXlYMwJ24S3tF6TW5Dlf6z3MnlqF2usJyrUFYAaUh5gf7sYnLhQ0bGuiXGjQ8Pzx",
-	"NY0etkNbNnrYPzaMtsTx2WKaJj7EPwwHD97r250tg7jKMOZC0Zq5lxFrsDSTL8bh6b+m9pErM9EVR2gC",
-	"/krmeGeD57u1iQXI3eYWh756i8MTl769L5UzMqD2+WyBYETHU0f1eCbMtaI71ONDdJxZ6Y5ruPCVFV6r",
-	"15Pt+l/u6tScmteMS//K1wAqfVju0BemWKAj0qC6L7cqy+nQzloab2TLRKQZgL7KPV1EoIzYao7vhhlI",
-	"yyF/Xqb88EGAzpUk+TIEhLPJlYsQA7AI1hiRai3kmOEnJfBqwiz4Z87A1sM9j4fzZx7P5catRzZW8igK",
-	"H2+lzHxslsbqvDs3j3WhmuduUENxh9yzozPrfgne4euXxZtVcjQLVY0keXfMxizENNuLywThxt8JzTZl",
-	"o/n8wxxE2qrjqQxee/liIOuqgtR21Fe12d+GHCyDRsRDaTa4dYsvub0rDDZGstCUAY4eg1Tjrx7evZOD",
-	"LWKEaJt3DnUfh1GfUzVO2S5R/wIRGsc8emjxohCqMTjZMb8N2EPy+pv7N1uHr+9ff/4FLVzba/iTwmc3",
-	"8dOxCA3OY3vNqXkOMKgG/3GzzcH+brHuAGQuw2GC0cF0WrdCE9vsfHd/mrAOxr4gn0Pdayif7RTXhiDE",
-	"dbBQ4QKAOX0Uha18AypcljaPzGbZAFC7MBUJSVnCqJJaBy0NaA9qJlx/+DADkMJiy1S2eXY+BvohjAdm",
-	"sTQh0Bh5BCTpp2Kif0zoWDIE86OKxIxK1eY5Ht/9jHKmhXHKoRp3PM2tb5bN9SOIISgZnC76iTbvFDBr",
-	"AQJPi2ts/K17t7OcwoFSiSTr+h9wisSxmJjO2lyPcCCkCaV0ALDCUcTxWZNKCc1xoQgOiqJtMzqhCjKZ",
-	"SCxEgnh2GGxUYSHziZOLt5R5wZdXbDFbUJpdmhcXFhbHknUW5IDeGM6LwMfLHSoikVvAL1t0HEaqFYu+",
-	"c6D4AndM/L7S+5f2egE5uHVHBhY1VgZZ8F+QIbjKgByLhwQAroM2t7WQimi2LZNLl0KEWmBLnGYlL69J",
-	"G8MmRiOIZFwfiDgMiIljDkzgRUA+ff8XG/Z9E4yBKIXiBC0YerDmgTYHUYHGZBp+bSwVM8i7eHOBVkaU",
-	"Rz0tFbuxkGwXQjkheSFSZJ22ORTZ1PIlB2ZOTe1RGCukbWwEsPsDjAxD+EMsAYuBmVn2jI2XVjTtM327",
-	"O6HxmElrEAOM3J5CLEqDt54yi40biz5gS+pt7Xj9ERxQizTsxZ8MoZX3fc0Ht0W/LhsCsgr1rDvdOOoE",
-	"pCOnUrFRB1Idh2y6i0dPFFqAYRCoGYWqzGi0q6C8aaUNrdZ8t88JenLJegdYdBONv4g2hAtqHoDszmHE",
-	"w+zRzsacgWGkSuXIEqoUS/Wr/+od2nrv6MGX2+1N/OtLf+I3PPo6wmXPijL4envuuq+3xfuAK8OyVwSP",
-	"3bRkUA7plKwDKjEYcCtJqzdEtd22mclWd+1ajJv2rcSiPf8hGfdgM7/KVZN7ORwAhHFVcTVf7jgzsPYg",
-	"QIo48u880FPPzzuIn4AxxKKPYTHRSRSzPsugjIqjIutwcslCJn0ye7Idi4etrLhCpdlnXz/7snh435SM",
-	"uLw1cTqqWhVTVRePzJVQ/2XbG1n//Je/1lr3iMZxRuv8VEqEVC09NpOyKQnVO47DeEd0SvpCa+jr+cmN",
-	"53zVWs2HtnSJtbCpoSvTHhQUuLQ0HHd4OOBVg1sUCFTBSZxNMm5aCTPthwChbLpceJ9uPToWD+EAPIrC",
-	"x83MYM4bF2wGG3uYE3EE/4CYEwe86mtUE+bMuIRKIunJuRz/zTnU5oJm3V+TREbvMX19ifoDfWXRH0k3",
-	"plK6GeoZM+/B5QviTKSi+uJDZeaSHDKWkEjVMHx2Eao/mG5nj/qhRUtazXtYlM2rPO68cPEOgkbAaIWJ",
-	"zFby8bNHRqOVsEVGZhJxqFKYpaagd+s9rEtIaBxf6Al3Oy8P/ExKETu+KzzjcsapPuQss6zwkLNd+uQC",
-	"mN16kYI0MBb3MKHxmrQxcE3Fw9Yj+yc4iDRftqReam4KcNeejs77qz0d/1AY+wrPxzrGzjjsag5I2/01",
-	"iQLRMp7D8FCeFcrykgxUIE/NJT0Rx2JSfxxm5sL64/DN7NGVHVy2yyYHF1pK87I8x1MQCCtZuIw0WSWu",
-	"zOMTYYEylpLj2Bo4ZRwlWTr4EkfaLL+C6IskGScJS1tdzQ17hJqvORnLAvoMQjZUgIgVCf+MihA7vis8",
-	"G3PerD4b84p/Kzsb85pwzS6AmQDYemT/rLgA1qy8ffvWK9XR9OjHc3ZDEcnURSC1hYQs9oKxobf5ehFo",
-	"FJwIccRkBteZI44SxR6qYg5lji1qkKQsxOjGXrnYGwyOjhwwl/Ub169vVEPc/0HtnCs8fOt2TsbCV3P4",
-	"OjUQEeajwLHrpx/84LN//ukXP/udFvNBUZZrBk5oqiIa59h+59uIWzSJWkM2bXBA7x/cekM/uLLjGTts",
-	"eqvUk9hDnz2ei1gZGC3MJyzVGjv41lYjLd11zh2pzWzdwTllY93V1BD2GRUhOLorPHot31XyWZ66ukKO",
-	"wqLHuTu6Z/zRMyfyXqlmHaaCxVNE0XGGTWiSMFpEFF9Ccmw9okl0NGQ21PFEDNn5zvfAe+HNe7mcoMhy",
-	"eZ0TMbT1QPWUQqxoWETbMdVtEf5IIXfMar7Q1oVuvcs8P+ezv0OMlbD9oRKJiwvvEasFNDy9LfpChOc9",
-	"FxeJyQSyrTAw09tfXTzTelfwXtQfpywkUCIDQ9ugdmekRYLayByCGDyJRaDplMjxsW72mBElVuY3dhba",
-	"Gy4Fmrkz+ss7TquuGm/du+3CvNoyPoeH916zRT6dSYgJJwdv3W/zqqhfbEhCGaB9uN95wsNMfGHQ5iOs",
-	"4FyqgB8QOdA9wW0lkvYY0PK/IgKwgnmfNdXgWQghXGrfrfSWcYghqSZ9vMyCs/sIKkVHWnzq10SvF8yG",
-	"ITaVpDCy+mvEITy2sksEdtfwDoEBY6tYKFO6Wj9DRmx0zFIwKUL83YW6oSy5n0lVHwZ3hZo+9H9w6848",
-	"I1txjewJeXDrDka8j2i4ygAMdzSOxp/XFtcDM4cihLPmCioEmXdZk13cAj6Um0lYvaEP0ogrIODL8HAT",
-	"qG139JIogaife3iMjxjl0gnmPAEEi023tBfq+hV5db1eOfgxkxIL3QmK9b2262p6LaaPG4p6rivHEaeY",
-	"UFly5Hs5s0vTcEVRZCCSoD+yfjyWEWdStvRnE12xs02g7grZv0HkgGk9MstHQXlGJbkpQkZ2rr/YXLZ5",
-	"2HLrkV3mhhFEDldcvIN0NkQZkjQMdGvIgIcpwgGPJItPMFq7rxl7nBgjldbV8L1UxMyiXe87r4d2t2s1",
-	"N+pDYspY4T6B8lOb8+zFz774v0JLsdEN5ugClvYrVeLuMSgXREtHj83SAL7R3BK4TAZaX4HlFtLbnK21",
-	"lUT8SrdXRZKqZKp4aD+jXH1w6w4M9upYeo5G86xoM1/RUrCkzmBxFD2WXLEZ81joS7FzmPAQ5KBEJgdZ",
-	"GEsGorCa02OWKrkVi0mrHgHktphcCAhEo0tK1lmDK8ptMXGAJWOx4mj+gwzOS2FqRozw7FocIRiZSUZc",
-	"f/off3b2Fx+cfvg3p0/+z9Mnvzt98q1qIdQslP+iovgbrUkW3lq/JFmMfTm6fjVORZoqm3SXBfF3qbRF",
-	"nBRGGXUpxGhULoFxYLfYw0TobfLIfPG4Mm/wNZESORAANAeQbXrZDba/cZRnXnHQcaToqQlNGVl/+frp",
-	"h/+X5osPf3H65NtBm7Mvfv7jz37300+//jcBOf3wG6cffOP0yY9On/zDvQ1Mnu1FMVxnct86qJc3791+",
-	"LSDHVLIXbrQY74oQ6mS3eacrTzqb5J6YmNHlYPqTNFKKcbJeVQ5UPwcpiFkpKCWwYnfmbzHzQmy8DHUP",
-	"MwIh0zDipGNAPWXHC8cPZL6J7dw8/JeXaSo2vWCXVYcCUBiKPGhyTajM5rUauULBfupiP+FdtgQAFVir",
-	"as5a0UjPiyARz2f1NY3qi4rBmnG3BnZU2hrn6WBuQV6t/kHprCxkRdq5Jyk7idhE3xFg2RBFlk8zHNlI",
-	"5li3UJcM4kqC/E5mWgB2NSUiRxu7hIu89GWbU6Vod2CCZrgwebojccLkJrlra3WZ23peMjN7TW9EwJ/M",
-	"UXgDLDWJqHBOeYxjRGYbUU77DKqOmPa0RtLmk1QohqqKKWOItTUtu9A4JgN6wrKiHbYACogjLA++nw0x",
-	"73ZAc1zKyHA85nxHEgAKcMnByaelgd4iUJSt5ALcI9Q2KbLqoYhlPBmA6LLttLn1FN7YfgnXI3MjGrr5",
-	"xMWt0Yy4uBy9V7GHaqsrT5YwUKxOyzV0QKJU2u0MK0xYynLaall24/o8KBqzh758jiHd01uPxnNFrWY9",
-	"e0LsZTwABYvtWMl+tqFD0R3DtkC+Zw8V41qQZnY0mjJ3YweFnb0a2yQMGzPcyzV0igI70wMiKccA4BHj",
-	"vkEi1KooM3J4y8z6suRxVhTROXRg6FDMQZ88ZD1XIURK3rr/WuvFDSuutRTfbHM096diUnAY4iPmDMu8",
-	"f8U6h5G0WoupFmU8epj9z7J2QdOZiHEcmjhcU244O9mnAGswSQUUT8yQfANCK0QvCSMYBvTPcJHaPJee",
-	"+k3zuOBETYQehwzgL7v4WmlCL7Ltoc2zwxzGDWIQAGVESnpsAgWhUPMaUO4A6uTdtTmUcEGs4XxZAGWC",
-	"mA7tz3a4QrdoxH1ARE/L4mmmy3ldo8hXRXnzR9FrSWHI45Nzb9vyraigAE+iYMuVTGBrzYomlGpFMZia",
-	"7ZeRUplOCtOwsrVaWokxVy1In5h7q72pn7sPj13UvbbEIU2MCiYXBVDBV5ySpwTiOhmICTnQkjCJusNS",
-	"4Yz5lJbVFfMxe2HMofVu5mCyWhfWJs6ycSAnlJsqbUooGss9qOme2T0Kz6PM1TqGFpPYTWgnJMn2JnmV",
-	"dgdtHka9Hkshw8YWwqTcQNPgyW5185RRKfgmeRvK35umYkZPmGxzlI5jqDqE6FtGH9YjSFIxiqTmVQVq",
-	"gvmtVFY4s5RpOTmiqT6GgOjempm692c42wvGdyWBINBzdY2JjOlQp9PdrMx10BVpmHGOSXHNExqf/vzf",
-	"nX30cbUxLqRycCxoGs4Ld3sle2hRnpiIdPgKveT6gfnwfGeTSIf6xikV7bOs+qPMgrdM6HjUHY4TGRD2",
-	"sMvgVRmQid6FaGpjIonZyiLherEArKyQThHnrR9TyBdxXKkNlnSrO6CgOkuAKH3caIlv6ncuc52jEe2z",
-	"LXnS//LDUXwxrnE95BUZrtAE4RSExDMmYSlgC9qg1ZBOwXhFOTn8l18hxzTFUdYbrXxeN4tgXO1zs5DC",
-	"ZmAQFEG59OIIZ3zSDEr5biLnwShfKuZxBfJVd0A5Z7G3AyhgmyN7VrT6h4T/lC9AAwAoLlTUi1YJt3DH",
-	"7TFHcc+zFGBFZKGm8EYxMaZalFXgK8+TZA651lazKq8wpXmuyjTl0CerykyVYqPEWy3ustfrLi+NCXRR",
-	"E4WFwzKVrfXkfBnfix4OduUgvLpuaedCZy/SUS349d1EPqtpGS4PN2CrgBixem7I60UCj7lWO4vcDeZy",
-	"LiYNNZWIH4sxD2vPn1v2uWVPn3m0No1jzeBVwejkk2pyY7fzh4hh9jBhXX3tDKlajUpqu9diIWVdFp0w",
-	"NOOOHASH+Su89cj81UB6W8Jc7v7KyO/fXma4K5PIpj8jjO0S6+PCUDzEYhwRZ+eWx6avgjj2LtRWL+KR",
-	"HCwuiN0equTwa9D2PZgdaoTPqihuxioBCD67WithHCSh6ROTEzNGWk9oqmIAMe6N43iajaxaHFurQQvj",
-	"OuqDwa2p6DY8/yygml1EtPV+Htis1VkT5KJ33/UbK4YyO8wRp0yJrMyyY+CnZICYzMTQdf7KuihU+u06",
-	"UezYAi9zgzVFT1pRIn9uPdOkBcNaxPu5T0Ar8JmINjRokoU4D9PLQIlV3/BLyNE1VejswlvQ8/kq1pvZ",
-	"U+e93ouEaWYBiPVLqWLUSLuy8zk0i9pAxcpIgNtsICZkBEE2Nugk1WxIQ3MojyIpI95fVcwf1FI0Nkqy",
-	"/sWPv/H7j36zERBNbSI4kxXX6Kqj927CuJ3wM2jmt0O7Ekt/RpcKWQQ0z2oJALNY/6bDH/YrqSKtJ6+Q",
-	"W/TauhBFhm3glNADBEkmUtI3lSnAd26ioszu9Z8hmSjZemT/rFPmHR67svWyY10VCEyBM/RJMSs1rFA5",
-	"f9663SiuJl+xTlsgk5eA6XD7qIqZeVtP1opKM8uAUKfyBwEwgnRk5Gse2Q/R/1qDaXNMdmpF3H0P3bPm",
-	"7SPTtoE8KdFTC+k2T8EjxsJNchsp71SANT5SU1AEDfgDFocESuJiXBUdMt7motezQYq4nk68L5UkGevX",
-	"vT5UTeZnWLgWxnclEvZ1ykNxwtIadyqoEEX6o1RVJIxWBOGlx4CRdiBEA6hyXCwrDEBTPASXkE3xwzK0",
-	"CwrSrYGhS/29y1Jw7UoyUe04YTuszCda6NXqQE//7b/+/D//agNrwMxwjCQHr7y2l1WVNaW8sLjOamWv",
-	"7FJ+SaLXRev0BDrZmEM9As6sOL3zdutPTYC4SNvcvdhIRVO1JZVISJ4zAdGpJuR5JhIPgLVpm89KVYu7",
-	"nZqgBDwI8xBsE7UeEEa7AxhOG2JdxIRbCDzdsx47iUJTz3MSdWGyJsoCUty9dZAEDdFf+wxKYbuDD7uU",
-	"X6kQ1gOYL4jNumf67WoMH1B80PR9TeZcbcweRHBTaV6l4+4QYHKffvzXpx/8qNq81Qya+G4iVwtM7HT4",
-	"hwNLXCxWKFl6wmQ94UuIW+AYbik2SmKq2LyLxKv6yfv2wUvcFsWOKnaEHXGAoR5I9CDXUOzv0ubhXQWE",
-	"li2YT4DK2ZjI+ud/9ckX739w9svvfvbJN06f/DVka/7jajC0Xh0lCsDFvsa6mFEqwqmBAXFIeQ3Om2zE",
-	"EHQZCkzAISmCpxbQp69f3yCcjkyULiCmZpnOo0hqlX7Th4RVZqtn7ZQojO9Kjona/XC4OqQrejKDb1XJ",
-	"5HVACM1E0vKpJo0AWk1E/R+5sNEI5uQfAPwacACV+iJgSmaaTIQ+U6vKN7iHwonmnIjZmkTSURIzqxBb",
-	"fVtS8NrNKaoAL9gcqPlB71eQQ+omhkZKtrkTg94FkC9Iji6lhSIIkA1RR2B286KEfCGj2e0f3Nok+ybo",
-	"PcuzdAFwSxmdcohRmVifGfI68e6jKWNIX0zzJHOzPPM4fmUGMbbLC9mettgt0E3mCTBIOpGSG9svtTmA",
-	"bkYYGe7NEt2ozgG9q3t9LYrPJRaCR/Mw0fMCE24WQTYXyKOqqrvpiM4LRITxjlcP5pokMZ2KsdojdKyZ",
-	"hMUx5O+ahGJMGyOpmFQWKcWBuGPLRMKabnMtyFxZ5qMciCTq6TakGIpKl9YfdJ4XsJnNZp13F0ThQW0a",
-	"/iWm2BaGdJ4E22ykf1gJtjh1KDolkqxsNoqXs+/96Ok//f3Z9/7y9//8u41yQm3D0LvCwVLQc+Ynxd48",
-	"/JdupusuOcT9kQ0RIUVA/OkNY9BAcN+2+frTf/r7p3/5zc9/+A9n3/tNQL548v989s//Lf/0X7/44C/O",
-	"PvnJ5z/5bkDOPv7w7LuffP6DT57+9PsB0c/85FcBefqr7539m48CcvjGWwF5+sNfffHN71lVv80FDBcq",
-	"ecTjkblUdAWXAoSHSzdYUbkR6PMJEnj1gLO03qDNqSIjIRXZ2SZvvgxdXN8Otre3Ied1k+A1HKfcZ+ZG",
-	"bA5d0WvzzsHdw/vEIv+iVO0UgNphAHk+77WcgQOsJT6bEDwna9XZL388K/54VqzkrGicEWySsZ+BVOB6",
-	"eZpH+WRqYqQWEaqyEkMJZUYvihUaMDJxZQTYlHTF6DjiDGGQCnovIqnINu+lYgSG+mPWjzgAgUecYG67",
-	"ZChhsguQeYuYSBZl0pPASRolEcuK0hDw0I4SyqcBkQntMkmiPhcpC/d8boU2t03DbSEgg2kyYNx5KaRT",
-	"PEfhj4gTqOPuk2CHjKbdwU0U03et76wWWrZAHiCGzBnKv6Xx4Xnl/xsmIBWF2YUJr4N8icicFaqanl32",
-	"yvBKB9u2ugz/vsfqjoSrLL9vHqvq98Z2Y8IuGLsP3JJF7s9M5aa5gyLYOWacA0h+SKuJiO8c6X3mX9sQ",
-	"zTS1hCz2fsx6ArTKZt3jebJI539IKW3uZq/PaUOxWkwZW1V8dQiy063q4BnMQsfD1iP4txQ75fEyRCMW",
-	"RwCTnfaNecEWrzPlOvS5gQokuEjpMTpx23wds1Idm7gxf0CkQhft7aDhnrDQuH1Fd7hh09HaHOa1Rzpo",
-	"spEdEOUTe6rbceB2BWPORBIuJj75/hWm3PVeWxFfVQbw6R9XlteBp1RePkqTObDRI0F2E8W1HERSiXRa",
-	"w06LqvcwhEKYwgwjbpllXtzQnTdeFaBwt2T9Y7Q7CIiN0jJJ0ubueFLAxsip0ObWnROyk6jLNkkHow06",
-	"JpYrLwlk5GwS4cm1jrCYWBtS6z1Y2hYr30C1Wwvz2BcCU5yOGUnGihxTrS/qM2OPdJKxOtJfdHQTapxy",
-	"sDND1y2j0LMw2xa6cxZa4A5hy7YOABJ8r807KbP2z05mCZW4vajBRNFHBu0OoUnbNGD8Y8ybUQRNm4ja",
-	"RCNQVzEfAMLW90gnZVLEJ+wIWu2gH80aRdscSAYfTUPZ7iZdrXSMEzMcqhBz75gxboFP9ExkEkeqA46Y",
-	"mQk4xEiJEgKL1QKkoFFxpCJKtDniAM9Ot9Meb28/10U25QI+sdb1ToCVjAq2YJRBAFeVlUuEnbVJ3q4Q",
-	"W5lPkWJtY4Dp82qohhEzAfbsAaPkcm8fttkVoaSUhzHfnIirjBiMXEDlDb6iIgevizgMbKVr/UfL7kP9",
-	"AbaM5WR9IYojFZj9rndmLh+s6GqmAei90ALDz9Yj/feR/vvxlhlGMwz27L2m6SL6XlOTLlKdKw0DO4i6",
-	"w9vRBYSznoPvklQPTRm0ChMd5sW/sjLe+dG5czk0eyd/NMhazI02AsIUfLz7us0OgWQALJoOmEy2vdUE",
-	"fEB9SCzcDkGRmWnAiFyJfjTOHir7FZgqG9szAJdrS79fGZxzhz1Umj0uU6vT7d+nclgZj0PlECALBKig",
-	"qwq2QZLq67kmMAxiHU+yfEkKFfc0t9QR+5Fu5xwxo/r12nhRvLTAnWE0lgCUrQwdr8ks/Q0MP6ivkUix",
-	"Eb4Aw0SoX63fgKGfgu0J4tD0ga8F47tjylWkpvB7x37qoE60SfYtMKXtLCDUGAV1VwEI1hOWtoCUoKuh",
-	"db0FGJZaC0oZDducwq4rh5GSplGkbV4XRqqZ71AvxbN36tuhXclZrzuff7oDwVeNhwaBoy5mX4BcDLir",
-	"monXT5/84PTJk9MP/9Ppk386/fBXC2xIrQxcyI4saZe6XSNDnzUWy8b2jPIYXrF6CJ3AzL3P2qzhfqEZ",
-	"MGWtVIzxhubccCJpoBBXExoEDl0X0tGDLsn1nZSFtqDG2c9+ffb978xhUQNUuRULMRwn1YHN8LMp59Es",
-	"yXeRhOSd6y/WqZgz1tG3AZTSxMVgdkIYEOOpIxS8FVmU3rWsCopjHYB4JwwHr7Kmxnn+emUm9UVnKM/d",
-	"TjhPuxBVEff4M5qErKqJLKOPXZCrCIO6Es5929zqcexZBH5UHfCdjBWd0KkbTjBbhXZCp8/quYqjuxKR",
-	"V5+PgXYqEHZgvl1N5L84sT3DLcN4qAzsSC7BBFyaWdxD5NGv/93ph9+tFl8GkqQ67ORgrNz0pTDbBRUD",
-	"0HpepoqS9Vv3X2vt3Nhoc9wtphiEo53uEUq+crjT2rn+IqJsmJwmrQTj/mMPkyidIj4vwrHb3ckZCyWh",
-	"8KRIzYOmbBXuEAunrtucBuh4zav037h+3RroO7FQHVCUsZXOrj4GwJAXqQykOCNEm2PEovV2Lp0iheA7",
-	"7Bndhs7ontGteCUariFLfhSIntmZ62df/7vff/Sbp3/7k7O/+KB610nbst5tMcPMm5JKGvX53fEF23tu",
-	"eMLKsvKWq7kcRH2uO/O4VKoyjw7dBi+T2dx+vAE1wqkHGvG8lN/Nw3uvEaWJrsUvCAoQDCaeeWXmECd7",
-	"36nxNweTpBxhaER9R4qhODJM2iFdIYYRI+uvK5Xc5fE0IId0xA4jxf7FoUqjrgrIoR4oa3NIDx4olciN",
-	"TbIP3v6e3iloVzi4dQfiUKipnmHLC0JiI/hreiJtc3hjFPGxYpKs37j+nDc8W3PSLb52SZcuaPxqZF4N",
-	"Gx5a/rsQtprdnPZUo0WEiGpZhgXvMo/mfFCrQ3z60t3QhX7m+j5ylJCIMxmQiMsMV2ps3cIp64rRiPFQ",
-	"a9/i4Yr2NALJWP+GuasmJiDI0L3eN10Tt7Uu4ygBj4r1jFjtaQMNi0ooZlSz9hq6Ayf0hBlXIH6hn8Ev",
-	"2mvZTbDoNFnkNtvAX1LFfrlDPXPsl9AcPOBmiO4GxUd4Nx6HRmErGipMbTMbeFxCM/BkN+oHXrGDqIun",
-	"e3sQdQckoYlbpX2XdPTqyA5Z37+xtf98vvj6W1gfLLmmn7jx33/0gt69AEAOKjn8soEZWVnAPQa3YRls",
-	"SMahWc1Ks+9xrWEABlmDGiw++x1CGBizNJp5vyaO90iHxnEHHf5mb2zgO5IcC73NMBPJjsUC59lmsa5l",
-	"hCWZIPZtSo6nGIQko/cqbQxItao44Th2w4ThE5BvLVhDCp0fJO2icD1yll1VDUjLTBmAisM5CDRh45bM",
-	"2h288tolhMNU72IYymUExZhdjNAKWf4AOJJsha0esGGp2lWekdfmxZpeRhtEgWGLzmQlEY0vB3i9zTsF",
-	"6dQh60l5MfLKru6W8apCAP55MYERl3QcwwibgFzk1sXInlCYjIHElyQdY8R1vCI34y0px57aVUZwYRXV",
-	"LM7GTGH9i/c/OP3wO59/5//9/K8++f1fzzG/VPO9bvpS2J52B3l4sezSmJEJi/oDVSiTZ0qzGLgnLb4f",
-	"YkqMBdskcgCpvfDuHpwaaZ8Rp+ySHPf7AOfouhWxkQJ0wPZLG2TMYyYl6ViQMRxRB9JH07HfK0i7w2c1",
-	"GEiP7aouD83UXoRKRv5dNZBXDgYHYMlW3TZRPE//5tdn3/36MlsmZZKpi9kzZSOdZOoWDvQiynI9G3ee",
-	"LLnNrsBqDEAKoUFst1rvBKuBGw+zZ5TqZbhguaCNeiYw6/+MWmqd0V2l4GlorDXRq6sLR7CxMohzCQ6K",
-	"DRJZmAOHFddrTbfVjBdHST1w4GEcJVcDGgjjW1lklqvOrn/+nz86+4sPnv74441LhgTMtnFVclP0Hqu6",
-	"J95wr4n6A31+bvEuCGmfC2R2qJ84iGm3adWuZZzlVTMdjp+ZLLuVII7nxG6C4QZPQyI5HoaZV3NAeQiX",
-	"3QmNhyvMVAEXfxxBDgJLGfn0/R+AZxOJck1mKPfEmEzABXpN2swKbnZUjpzfKL4U3t6KWdjHak+VvHwb",
-	"H2nExpeWaF7N6BcXhn35nIqkvB3xRpwKlaYw0+369jYEHKzORLQ/w2jIKksl39lLdAuv8nPZ7b559h4+",
-	"uoplKXTZZGX2uyo6YdYwcZyVNjfhAimkSa3kwLWEtXBIOKIIkA+DEkI+6zWvUoD5s0XCPHu6b2F8C2i/",
-	"O5czgqpNDKuyoviEfiTBdu8YLzmbEJc/yHrKEtBNEBIFmVlwVr2BoRpvdUiZSVV5m548i1yih3UlzAH0",
-	"qOAJTdGsIiW6OFbCH7BQhGL/oudgwRlEmZ5xCEIC5+mHvzj98D8ATOlf1nDH1iP9zxEXTf1vGbocAtoY",
-	"B1iXci4gKwJ9QyFZZ5v9TULJzbuvEDqCStvKiDT9JNAvjpJrEmvIb+SphQCkrQyxd9FErwa6F2gbIWRj",
-	"KhU6mgwoEO0OQFa2xFi5VpPJYJqb+g/FULTe4naMBtFGKyYScarIXR5PbQpKltXJ3YkZhDwTlUYtBFGF",
-	"P9G/uf7oSvyjK9EjWa5J16MYrCF/wiCKnOt3i1tfh4FDMZJBbwoixiogXTEa0ZZkmhkVC/cIPZYI6cbs",
-	"bQQ53vSyWSDrzCxWIPjQ51d0sWHlAhCEuYsTboCQ+GSs0hAEcTyFYIjl6owZuXiRFcbKk6dJ9AabZtNm",
-	"6YkdzziN13bXtuBwNUMvr/jZD79x9hcfnD75P04//C+nH/43Z0uYuH8PNNnZT/7+7JN/dLFjRHfoew6i",
-	"Ij/75Ftnv/x3ZH3/8M5G/k5Wgdbz2jc/+f1Hv3n63W9+/ref5C8YiKeqx89++e8///ifT5/8NnfCAbid",
-	"M0qbl+5p421TszxfNlMv2/MsRGqRTEhLsj6gPBywOAysHAws9t3GJskCt2biq9ocSvCYODsTd7dhbWQY",
-	"RUhoLIWRlno3/lnr5uG911qgM5mDB71klkqJXHv84PH/FwAA//8=",
+	"7L17dyTHdSf4VeJgvacBKYEGmk2aBM78ATZJqUWyG6fRHM4uqwcVqIyqSlVWRDIjCtUlbp9Dso+eFq3R",
+	"WhqPx9IZeWxrvPZYI413R1xKtv+YbyKwm+K32BP3RkRGZkVmZRVeLa/4BxtAZsbzxo37/N331npinAnO",
+	"uJJru++tZTSnY6ZYDr/1aJ4nLL8lYqZ/Tfja7lpG1XAtWuN0zNZ27Rtr0VrO3p0kOYvXdlU+YdGa7A3Z",
+	"mOrPGJ+M13bfWZvRMVViLVqTdECndC1a+yrNKM+EVGsPojU1y3SLUuUJH6w9ehSt9WTevy9GjOtWYiZ7",
+	"eZKpROhR3B8yoh8fKf2ciD5RQ0akov0+kUzKRPCttQhHPGQ0hiGaMf+bzVuH917bxJabBj6mD99gfKCG",
+	"a7s7N16M1sYJd78HxzvJpcjDg+1y9lAd4RtdO94sZyeJmEiS0QFz4313wvKZt8TYas3Abmxvh4YSszQ5",
+	"Yfns9is1G2dfOErixjXoi3xM1druWsLVCzfXYBGSsd7QYgkSrtiA5dBxErNxJhTjvdnrbDa/FvtkwpN3",
+	"J4yM2Iz0RU7UMJFE98+k2iOU5EzlMzJN1BC3lI7xXcpjciziGclZltKZhKf9JJeKUC6nLK/d79vFkDb1",
+	"mOpW8vnnF29xwo/FhMe1y2qen/eqpsk4UfOLeUAHjMjka7W0g9/5PcesTyepWtt9fjvSs8degYoWjGFM",
+	"edJnUtXO3b5w3pMfs7w3pLyhY/PCeXcs8pjltb3C0wvp8o5o7JKLxi7/IGf9td21/+V6wdmv41N5/RXR",
+	"m4wZV3cm42PToxxNanrTT1bt6PD1t6B1ReWodgX1w/NewEkWU8Xiw4T32PyBucvTGZkOqSKaYAYsJlQR",
+	"kRPaV8ywIpWMa4+TafxIQuvBYeoXNnUbayH2MRX56BU6C18R+mHCBySmM5Jw8hV9Oe4RJfTv0yHjJGV9",
+	"RcRE1Q1P910/qsCAHumVl5ngksF9f0eoN0Wc9BO9E9Uh3hGKjM3TXeC+t/ubdwRnm29S1RsSZLtEjyXG",
+	"pUS+fE2SV+/TQUSk6HBYe/1tL00YV2Qo0liSRBKpkjQlvUmeM662yB0BzH6ro29obBlGqFsKr56iA3ut",
+	"mla8e6FYkrkleBStHeTiOGVjkHgEV4wDq6VZliY9qru4nuEbX/yqFCCMtDsEtt1HeCOXrkFOWJ6LPCJU",
+	"Er/1LTyU2ILuYP/g9mFPZMyXpHJG9akBdiDXorUsF/Gkp+Sau6D0j1N2PBRiJAPCVbS2H8c5kyjz5SJj",
+	"uUqQBig+2AksVmQf3gg+7CVqFn4gxhnl4WdsTJM0+ASJOvAgGwpe80RIRdOjnpFXy0v+hyROBomSEeGC",
+	"DGfZkIGION9IzvqspyZ5qI9HPq96B8dYTLA8glJTZnmiYn291bRzsstRbJg4/irrKdywccL3D24bqaq8",
+	"ab2cAWOiqi0zitbYwwyn4SZ5LETKKC8eyqYG+SRN6XHKLM+e6yCJgwy8yrSjtZRKdTSRzeNf2F09veSs",
+	"nzwMPsrZiRjVrYF5eKZBSX105TwxvjrO1GyXMC2CE3gJmLpiY7mIqziG8Mj1R/OczqA71suZCjNILUQn",
+	"SrK0v0uEvgcTDtwSuSRRcCsiHZFEbQXvL5/24eI2axu5k1AQYrG6C8j5FnxjeE+iR0zTA4+8+zSVLKpQ",
+	"fJlAy7N9W1+WykxZKpFJe7fuEa6XfP46bXdkLIlVuzN3Gqyw1FpNRNjWYAsVmKHIiJxJxcbXJNyOuj9P",
+	"73jh5hJ0U+prTGckFnuEC85AlwJyUsOED1aipjF9eBu/eb5CWtEaam3msSb2R4/qdvVl8fD+DC+sCpcy",
+	"fHl1TpFwzvKjIUsGQ3U0HnuNzb2UwvIueGmaxA3vjOnDoyn2NcgpruX8W7V8R7L8JOnVPEu+xo56KZU1",
+	"jSqas6ZO9SaHuFbojJrLyJzQ6urMLcX8KgdWojTC0nTM2IrpP1hAJysdf0tK3jl67sYC9T1IPr4KvEAH",
+	"DlLWCt/7RLfU5yF6dA3sbG+3aMISa4X/LFg3j5IrC76AsIvpveAPbTtaSPL18wp/3O48XMRRWETfbyRS",
+	"zfPCmCrQH9oxaZ+tBq59Pfsjs0kyfPtrwXTzWDwk9jWyfvr4o9MP/+H08Y9PP/x/I3L64TdOP/jG6ePv",
+	"n374i9PHj08ff4v85v2fbhCqdTlO9Kf6vrEXWPtx3x8m/NAQ0NzYK/sDq1Kdz6IFfgu08iUZyO9Zwf/P",
+	"WcHl8IA3BFoQLkIYGiU8bnUC7SBe1x88itamNB0dSfbuhPGSeOK1/bWwit0gXnwNFVgYVLWLhctziTLA",
+	"+a1ahS4XEqZdU9+t9MJil0Pg/jrTWr9uFsAak7KkNwJlTR9tBj/1WHKiu4/WYtEb1diPvCZX4sBnXM/K",
+	"yrRchDeNqyBg90pTMT3KaK4SmgZ1SjVkOaFaocsVAdsb3IhymGRoU07AKZUzsv7kW9948u3//uSbn/z2",
+	"o19ueKq0Z12oPf+r2HJa84wGZYXHLG91MA7xVf1RmmRHYyYlHSzJLQz3Nb1WWooqm1Fak4Vbe4m8JHCF",
+	"7hi6XfZIQ1ML57bSQZuj7HliXGki50Q05T63o3YmV9N17Yod3L5zj0m0hS2xVlkSCDa4SZQgLxrz8R5J",
+	"GT1hREyU/vNQ/yzFSJAxHTEieNW882JoQuExH7rlnJffTz/4waf/9OPPf/LrTz/+FTlORW9Eslwf7JgI",
+	"TlJ6zFIZGedLmowYoRx51DUJHOpIia21qMHWvyCmoGz7X/iy9QVUCare/l/yxN9c4rDV+wcWCagVd0Hl",
+	"Xl7gGGh+u0K0S7kFmlnBoaL9fuD66qnkhIVP9zGNB+zoai4cTaksPppwlQRu1UOmyHSYpIxMc8EH5OD2",
+	"HUlGjGVg44RxE2yh1ki7ul8gFylrx7v0kt/TbwevNG953cUGbUd2V9pdYNDNSrdXeYPLS/yG41YiJ2yc",
+	"qVmAbVGSUx6LseZfZP1lCLYB/cYwvY0KUwsep9UUysUcF0zbWkpluYSRZRR+jsgL+BqGETEiQELTSy/3",
+	"CBckZxm6M6CdiOQTzRML0romTQ9b5I0z8vRzoSafdpqp5OD2nXkWEFxJfXcc3L5jpxMz3/njfPQRrKvA",
+	"6AjG0aMwpZJIxlXQSyotG2o337m54vfNs7xnltTXVEBaRALQUsAwyTL8aZKx/CTBSDmqm6hXW6Dx1USp",
+	"Bi67GvmfM9k4llO7sr45bt4oYcI5w178mvujhsE2ml5tR7XDfBuDF17lcSaSkL7WE7yfDCZ5KFTlNb13",
+	"SMn6sNv4MDKkUvMFZholM6b2PM7RT1gaS0Jzpv/ICT2ukL/vIOf60qnznp8wro56Q1Fvj4VXJKHF4ECX",
+	"nBzrF48ZQXHNWVnnFr1qAsYu9V8XeZvhzeUab3Iry2TAEz4g+M5i17LQHFrVe5ltb0cNbnsbh7WMxDLJ",
+	"0zZE6oiquotBSp3EiXqVq3wWFsgED0fR9FRdmDDcSxHpjthstzPZ3n6ul8TwL+tGpNtLk65ewC76k7vB",
+	"5YPWj0YVKw/y22iNZsnRCIJge2mi+Sa0FOSV2JAfXNlO5MPvoMMlPirikeYH0lfIk8KcuiT3FZuzDHEc",
+	"s77I2aIuQkFn+YCpa5Kc0HTCJMF29gznQA6UaCEqJlwowh4m0qf5YrAxq3UVt15CHMzRsu8r46tvYbyB",
+	"qA6Pviwpu/EX+xjZA1Duxx9l84k6D7dZcTwDTM0LyF/U0B32UN3CN2s8Vn5joXm9THN7f65glSoT3lf2",
+	"71x/df/O5s5zEdH/vhiRtw5ube5rznD7/mubOzcj0huy3gilW5LwXjqJUYXytdaycBKSabWcdfTuhHJl",
+	"1HkXPb5TPQ1vcS2pa7FR9qhJyEgk0TMgPTHRd906JT0qGfztmiS2XatbeLbfhVG+c4JFcM2Xj0P5fXjJ",
+	"lbvTF0aWhLb6FuU9lt7m2WRZg1/OqInp9Y7G82EzZKBbkGJffZiJPCSiypPwLd9PUhaRw2HSV0dfuX0Y",
+	"kWMq2Qs3SzaO45kKXlX624ZQR4gklq1Z5D0xdVHK8ywyF1MZyjrJeyyVZJonSpWCaOuOqBuzaTKCpfGG",
+	"+6B+cW+Pw4tLlaK9YUj6t+MDsXMgIF4uyQmHnIetmgjUY5ay+MhEVPurt1A4nnCTSzA/kntiKsl0KCQj",
+	"GQyKDGkMkjEOhtA0ZzSetVhCN12/w7mBL1zHg5ydJGxat5z1i0k5SaAFMhWTNCaD5IS1WNgmhRK/C+lH",
+	"Oe1BJoR5w6R6pQzTBSLCaG9IBO+xcKeGrI7g3gkzOP+gBCIsMWhUd4uTjrRGk4upcfutayrGa41QrcTJ",
+	"TO+jHDKmiBzqh2rIxhG0YPIijpmekW5jZw81TeMvJD2RTsZcN+S9ro+LJImKyHFK+cjZuHQD0OV0KFK2",
+	"sUX2FRkLqchOtL29vUtKc7c3L03T1jE7zRxB0nGWsjqulutxbG/bfWvdZ4lE74npksesdODBeDd/xHY9",
+	"CgYHDm5Ri5NXpLhago3saSmfRUdTVQp0y7bweN5j/YlEJx1N07v9td13WqaYREussGUCjx7M9S8CrGFM",
+	"OR2wsVaGuZhf/dMPvvPkZ//56X/5D5/97C8++3ff+OyHf/vke7+01Iynlso6Xd9ltAUpCk+bTZZFDpoo",
+	"PBt7xpjt7JXB9nOc0DwDkMpY/wKnv6CUWDCJuaj6JApjykjQkkTtYdM9Wz2bs2mYLIIqtjKc7ghJa7Ea",
+	"pucTVXYk8vMCqy3amTaQ3kEuBuFcoEZzID47qpVFehMl0EQciEZMeqNJBrl2LmkL27smicgYd2+ImM7a",
+	"B+ib6zC85cXlHiAHMCQHP6xlB6UV8LKx7CCKVoOLnwrJ3rQ5tStIrmCrysdH40RKPf1AqrVMBpzFmwkn",
+	"hXmcmO8k6aVCf4j0nRkealoLGz2LVo7AUNUqCrD4xjgoFnpO59dKcClSdjc37vGQpa29zOu3to9GisB9",
+	"Q9PURDet2LL7PtT62U6WiI/o2Ao3LSw9q3h4HUCAdZMsSCaFWDFILpZHxtZavaVRqJNpkhHK4wgkOGJO",
+	"C8pKGMeghS3BGTl45bU9Y7SGWActMKViMEBTxlz/g6SvFu3Ql5K+upvhrj6K1oYsjY/6uRgv+g629FBR",
+	"NZHLub8TzlajnzcSHoz1HnsRbG3bclFvWuoWKkxV/lUcfrgkBRmWstLsUaQLzR8oYcVG9ac1bYq8nL3q",
+	"7WHOekmWsMVLbnNqFxln8Fn9+YYIKfr8UdhlgTf6RC5JsnqXjmQqVFipTcZM0+pK63rffFxral3eXxOy",
+	"PntSjjsEbjGi+ovZ7kVl5f0lKfFUw0k8sjCnpnQMKrmO3hR9irEcoHyfFGejyjXLm++o3dugyN13Dxbc",
+	"lPvOA2WFU60+w/BSRiU7cr+asWHwrxTpCTuCKFc9nCwFBJEeWNj0iCbq6JjWRAXPd7+KZFO4zpa/xi17",
+	"q4r1sz0yYpmynkkbGjdMpBL5rGIav7E4DNGMsd0e3GMSrOZVyYWz6ZGDEZmX3wCUghLYgt1i2MafCkSO",
+	"WpYR2siEJ0qWpOWGSGDXdxPLX2YT5tYIW1i4RIWgNLdAkOU7ayV9+I0EHqolMQaS3qhOj/AdIgFNAvFU",
+	"mqkHoVUMG3Ijx3F6HbhxLFrDNwzrng/81cc6rvNRyIz1ah8/E2vjLUUxGzcEfw6Ll+jM/kS/ucPJeEyf",
+	"AcdiUMxbNrnhsEhpkEVOQ8K1Vqjk2dIZzpqasDiJoDy5RYtkJMu5JToWD5u0seCzIeUxi4/ECcuXkoxB",
+	"zTky8dvhECIfTKvd+kn2bo0zb6GRyXsnqLrdL9lnsslxmvSI/cSB1801usi5WT347N21CPah8qkv25WX",
+	"buFm58HYsaX0YCOflYJp0iSzYzHc6CjV/AVJQtNDUDzKWWYHFDCu2IjK5gPgxhO5mB7bLARoLFoSy7jO",
+	"2di3goXhwpVvF7pUy5yWD25yX9QuRaNQ1Qgu5CkODcrhKsofCIYtjmCdnoUobeX1rK6Fp4pVplHNeKhT",
+	"1HCUC4Pl61XPhiC8mgjMa5LgO5GNDJc9yq9JIhXLwuF1S1B4OH7nsEe53MWUQYix7lHOa2xaMVM0lDjx",
+	"KoSP6kZmMHJojKWSkSHNMlbfXK1VYoWD6CVx1c9Qryl2a8JBa4aWOx0p2JYYuR3K0Ul2zQGnEd1YOJS0",
+	"R3nQMN6jnOQUon7VkHKXLVVExzYw6EBw7Xyw8TVJ9g9uO6qCMEtNazXTV2KpxZ+LDlgzk/Xi7uz14GLz",
+	"zLE1K13snyOz8Gmb8JX8E/OmzzNHvu2TY4yjKwB0AfgOSCNRkhy+/lY1ym0hcK/TDksGgMBrvm5zplxl",
+	"sw+uvdCye1hMnjHC6Ri+trtczmow4CmcxKcJytyMjVifPcpvvzIvzpmvywouEEUtndUZSpY1o0+0dFhn",
+	"QW+0FBTGsNWigcButsKXlcWbW7JKy8GB1i6rWYt5nceFPQd8Rvhh+GGc9Pssr4ePWNresorVRLMwM4Ni",
+	"uKWxhRbkFSqHx4Lmca0EvAShVRzoAXpo7T1jD3ssW87d6Kbyqv026NxgwoTstGr0AFlqcqI5UygmUN++",
+	"LD7KWH40FJM8ROS+8lk9H/o6X/lj9KeXPg+HAqFmTrQmRhKOAWP6C7L+lcP7GxHZ/s37f3LjuVAWTFP3",
+	"ig7q8nliOruGMIPkeEbgTQga03/ppzZyrHVElNvaQ91SOB7KeGiDEVEstwp75Fz7/pqMBSQ5UU68do5i",
+	"OpME/kcHAlICuVDEPSczplrP4K2iXbMpC2YBvYc3YkpPlmD/b9MTVn8k581sRnUZMM/SINcC1DZHvYHT",
+	"UDrIduTuEAYmXN7JRo5VHPNASHttqKPNBApbocJPEj4KQqDkjCTghu8nD4OCbGV1TZaINZTYcDhov3Gq",
+	"SPbLTLN+NoXGvOB6seprebjBcZrgiH2l2Dg7o4WJFo0EbtpJDoLAUR2TAhjphnnXpIXfB0Wqx/Q0rkny",
+	"5fv3Dwh+AML0tpcH3KNjRo5pb9QuTBnmUu69PI1aM1UFnb4sot6cgyPJdGe5nsy/fWd/83+nm1/b3nzp",
+	"QfHj1lGns/ngC38QWvNXxzRJD1LaY0ORBqOKSsu1jCgzTSrZE81AJn4/oUXBkdaFbR+LOIyrLSfYwmKq",
+	"Ny9G2FbtEO6zcZYaYSY8hmDOKar/kDV0TdbYJODpUe1U7Av1U4rWsmIr218Uc0QQuvOLTleaX/Nqz0+u",
+	"sh6VmS3cnVUUdbvwfuL69nZYIyxWo6w9bkdnJ7MvmfitJYY+TGJ2lOXhNOs7guAjIriJIC4i0MImnlqL",
+	"1pv4QAtVMVk/ffwXp48fn374q9PHvz798OPTD/9O//D42xst4giitWlOs/ke9OyJfpTpIa6ffviz08c/",
+	"PH38rSff/fpv//LrQa/bo5pFvFvoEY3L1Tj/2mEvyAmD13zbkt9paNu/bDwmdbq/9YQtOs02lnbRPLJJ",
+	"mjZmEQiiAPajjzYmlU96o12T62J8pFMtCWFITIo57UOWxq1lYzvU+ig3Lx65UsEEB8DFlJh3lkvln9JE",
+	"BaOFTcOlYGAsymFCZqY0Z0MxkWyZDivEUVCF29VirsXg3CY10QuYnVaKm45XwT09J1tYbbaqP61LOwrO",
+	"F74MtdbuqWnO29zQRG9jhZJzK2IB4R/to5Rtha4aB91ylkYzlzpLYztfnWnE89adOVyymGN1iTwvnTUs",
+	"1sUxNmzeLchuWb5kw5J7tfJmIF+YN6OPE25+3VnAqaqrVm+4Nt2uworOSr3LlPq60tVsJMiFSxs2XtfH",
+	"Bi6EhKszTzdHrxl1OT5zbJsX1ObaxEEtWIQVaax9COV5+sGCoONmldqUjmtYt8ZlOnOYn72grjq0r3wv",
+	"eOFH9gBVsJo9WnKiaTAM6TYGTZ6jANXGy1pPNguJ5qJlrzfoMUtrha4GAapVjLTewERwEyO9fF7MG5gh",
+	"Va8sTGnOEz4IqMD39DUtST7hgNGViukeoXLkJ1xCZjklnE0t0GGrQdkcfehhCbkfV8xPgHCjr90ZN/d5",
+	"yEP39/MJe1yA4mrl2/kk21JDwYmweLAwTvsoZqmi4emsGrMYyG/u0YkE+DVTpgojX27eCJrn6t0HqwTc",
+	"C340pLxxokWAQj3o5ILcDBWKqje+iPIIornFdwMI7qKYHirRGwX28IQmRuh4b6VQxHqYWoYBeQ4HcUXZ",
+	"oxq9V/KmF8Ovdhhahjc9PbQdToH9ogibfy+czszio+Oa+qheDvN0KEjKIBO/lwrJFuUwL85Kt9Yf8P2k",
+	"LPZLwh6zVPABGIaGjOhr26SnL5GYLmjM4qNlWf9iQ5GZ67m3XA1ZwmWbm8j8AObp5YFHMSvJG0VgcptS",
+	"8tHagHGWJ72g7IMb117hMu/Dvgapkg5yxuISooEt3kvWsRqt2hT9/oZXp0+5gIGCjjxv1vo72zsP3tne",
+	"fOnB/3Hjne3N5x5s7L6zvfk8/ukPFmr/RXytP9mmc1x3vS6daG6oY5m7ys9nXjKW2o26uiuJNLzgmjQw",
+	"MBHZ2dqy/GH9yft/9OR7f7lRgx5UnKQQblBj/HZT2u/SWB/zUkY4A7YUXO1klPrzWOz7BeUCaI58YXDy",
+	"msDq2beJpSaCG24N1vvwRtcCZ7xh7wBLMGWIEgK4JMQ72xAmg0Mj6znr6X2C0uIWYgOQDnBd6qjubHyp",
+	"IejB8kyRMb5mdyfAG4OJVnWh+v5wfZMibk+xtiHq8zTjwD5KSagkXdSLu45d4q1LB2yP8EmaWpdeSqVy",
+	"CUgL7T53M2kjN4IIaGycqZqDrw8bR27j1HAoXeHqbAevm5Vs2g7K+WwJdVBWuT48ZPncFzBYmGVaakaN",
+	"bHyeUjPGY1N+ygVG6Z9pa7I1m1Vay2o2iyNat/ELM088+nnFJWa0E4B90psXfu2ipmLQPvqzEoMUCv2k",
+	"M30ia9TABOH9MYbBEPE1Sb5yePcOFN93CRdA6PpU6keLYxxsr1FpWmG50FuWc7DclRf5aq13dzNZ6+la",
+	"aPc/v9rq5+ruKua0CJ2mXs9dyScWOuRVfbbkY6g4uZo3KGyVqZVvzt9LYITDo8JWPx+agW+U7Sp1MRh1",
+	"KfSehbhortJ5zVKtUMiy1nLUrrhkoNZhzdjq896vLCs9ONIwfNmCmhtLIn2J+KjPAqrqp7/6yye//uHT",
+	"b//R0x/+/Om//7OIzBiPiKIPS/DgV4UltpDfxYl0sb/liT15/6+e/PqHpx98tPqUVgAOW5JvNgF6XSIg",
+	"VyPMVSNkFVaQWwYAa5hAJFuYGj9//4MzEeFFIGCVtW25CAVBVUGKjZJokYWM7uij3AHMHaJq9FgayAhZ",
+	"jDW9QuGTeu/Q3UCpFoGFWvTE3GxMJi+UkDK4ppDa4hKYGddP7eLIazhdIkVfTSlGylkEPwVlAJK8l9q6",
+	"XOQ33/8JOWY9MWaS7ETk9Fu/cL+uP/3J325sRAYv+XiGP2yRAhxWC7FK5FrdlnZwe6b8gYcomDMakzwZ",
+	"DDFXVDIee4BKdED1fBI1RK1+SHPaU3pTZ2JCppS3T3sBmnsbl3yhVdWz5ziBpQQxZs+dF6zjNPIC1qwW",
+	"x6x0CIvLwWOnDuvMAJx5kGdzB2K5SCFYiJep6g1XsfkWCZSVqGvaGxK9EQRqlxHoBTrYwySvROLmY11M",
+	"qEkx5ZGmTsEZImcBqC8Xioz16PQXJouH0LTqAl2Ul9s+BKYhR9NbKsXG8xJCwmP2sLasPyxpifvYM627",
+	"Z1JFpJ+LMdkOG55aubCd77oFXrOzuRLDGkpIzYCdHNcDNlu05N22uNcecIC1HxgyRWSUlM7Mj7DHLSwI",
+	"sNolY6vponnv6uIH7GjqIm5tYazjGXqbzK6Fd8vOoq4x83yPSGbh+S0seV2DZoXqWoQjY0DUsYAR8tpK",
+	"abRSk3ohlpSOCvJf6Ipq2t2i99rNahm7OE64/9edFl6ptegMjqleymh+NCcpVysjTPSxHguDX29zM2dE",
+	"v1+LzOXpEHNaweff/L5WDL7357taGgMBQKQp66k9fVbHE6lMGDiNYzLJyPpAiFiSL5I+Y5L85lv/J7GX",
+	"yUZQeFu2Sn5bDeZcOluw3KcffOfJL75z+sH3n3z83ac/+vOnf/rXcx7ftdWUlVajXzz+FdWQQEDnjQW3",
+	"WaGnLKiTU1Yz3JReWjQVT/1YCCneThs5HCbZfdFWGTkXeiqpGI3hU8mYHer3gkk8sFEA8XNG7DJnpK6F",
+	"+wm4MN+dX6KdiNyIyHO/ef+nJGN5obkEVkA0KDJBM7QFLNo1N2FEbEhORCxS7ZSesAic5VqBgujFCNK5",
+	"IhTwI0iGiUxKTmTv0CP7+1Ck8W/e/+ni9DyAoDPuAlgimFFtxmqxUedhvS52vUXWOq0fENbyWGxuqk1o",
+	"dKk+pDcUQrJw4mavbEo4g9XKsbElUEjPBLP2bFcFaYvW5kuoUBckiLaG2pzVHx3GWuHZLWmMtcVCPMqq",
+	"zUZmvCfioEv9rfuvbb6ol8oVPQuSlKUVD2pxKLKkr2cgxUgElysZcKE1ZqyjFFAav4wllcxzsGNckySl",
+	"MzHxtEEt4S5njWkg27Yo/b712gdllrXyeLUQFzLNBt1ONlbA+hdRJOvSy2CFC+O9QhUlMGs9UVu5S3BD",
+	"YAaiKLxV7Qpr4YYuZ4zyb4NQjtqoJtMUitelrK+gLL7gJJvkmZCMrB/imdwtZ8D2J2k/Mb/EUJ4fxojM",
+	"kTOmlX5iJbGNc9qIhqpgTn+tFAA3uizSnaRj5pcG06tRXxmsyZh6B2iR8pjoSVCeMOQ0ZKqVJ7BRkpyZ",
+	"moktraV6HGT9N9//iab7nY1dICN7KiNyPEF4Rc0j9f80OzB6/9iUIjbzMtGwZ17wmpDiQnSOijvA1Xos",
+	"CiOZO8jjcu0rqI2KJGGzBfOcv7HQmncYLqzMWuCSxDAHv++wmagE1l4mrVuudDqmaENBSalEbwTm95xp",
+	"3QkDzuqLIh7T3sjYlhf3gHnYEHwF/Ww1uQLDl8fSJzMuTqbZ7DbF+ZwxyKcjHyren3c9WZwtLHk5Qfp8",
+	"zEUrWnUisg3bCgZY8jaC/Ciy7Yw97N0JTQvo1t5EKjHWOt+USfKb93+AXhV9kq9BvQmEdiD/809dQWeS",
+	"pRNJfJ3bsEUw7JCUSelsRtCiCTNyDh1rjl+/eeOGvuM1KRbz3QBrfhXP45okSiiaQlfO8XNNklt3XyH4",
+	"IaHpFLHNcsYu1Va1O+/oJOs72+R/3dgjgqczfbtCcezhpuCbzqYHC7Jn4WXQgP+7a/IKLEIESBu8gNrQ",
+	"O7in+RjIcvpPaG0EiuozJpddjcXr0db5/8ya23xFuN1tNpca/p7uzde6jqnqDdcePHr0oFrn/X8TE2P/",
+	"cZH1E568O2H6kPEBmbnncot0oZ0unmlzSa3bAp7k4O7hfXKdZsn1k53r+Ml1+GBjaz7CYQ6KjlfYE75d",
+	"0AcX0/bpOb7JsqI7JoMhy4GbSRTES+XqlzFrNkUTmNdMQp6io9FscpzwqGDbnI1EJmREhsloRkeTiMwm",
+	"mQFluxKDaT1Ti4ipzxACXjpvfraaybXOC1/xt9cKDC0K7lQMIDxR3ikQFUwdTQJDlp4waSLeEwmXLBo9",
+	"4QOt6XpRMuEUgvqu8Wn4y1Wq9tQay74spqRPcycngNI1EGqXdM0h7ZL1OQlzI+rwrlu/bkS6OGD4icJP",
+	"ZD3R1yT+poWGtJynAU0YMCH9GQAmdzEJCxrLSV9MeEz6bMpyLJaFGKgJKqhyg4i8w7tOre1udbgnsFkx",
+	"sqYWEQ6sBGhkq6g15+Mr+vAop4rVCdJWyGplTV2EOOE15/VcM6UF5sBVMSkaECTOC0CivKoVO41hQB6C",
+	"/DVJcmNGM7v9YrSz/SBauB+V27HKEQtuV+4Mvj8XCWZ5pIzzKodVa1K63Dh7L8jPk2C8UGdfA5ynczRV",
+	"2IMaKCzmHez5ys6YT451FPGQHxnfUwscjlKs2NxegPmzziDI0jgiFCrlOofDLjHX15aWr7bCyZY1+Ia3",
+	"SxFDYB3ng0ldYSfJavI1MRRvcbw0zs1HCZS2pJGoU9QPaG90ljrZWFIqHFwfyp5eCkHz4fKFGKrVsZZi",
+	"hJX1DBTNWlRUYpnYtaZcUsy8xANYhNZUsXSNzlkLxXwu6bHVbhqGOxkMmAznM9QVgjsWD+tzXqubGXCX",
+	"HIuHxg7CleaB1mILn7YwdbXc44OkN1oZyuaoToa87xUfTTDNlvQTnsihyX2vw1vAZpG9NrRKCbwCTaHT",
+	"AX6vqRSUi4mqG2WpFiqhOSNKkGNm5Whw5Aoo/GMRQnYN/I2ickT6Ik3FVIZDqfQbCyMTk97ovn7PvH8U",
+	"l7Nd6nJ2ClYIvfgf123zFQI41WsY1godgWw/pnxmY1MlHTPwCW3NiTlXjgDldm0++LZ1ui3rB0j8bsY4",
+	"UFaBQgyqiL5iE6kiPE+CswXK3QK0HXx45EBUwtfc0mVZmoMsVq4Dm7MxTazUs5zCGcxpjzFHDLlMUMMK",
+	"VoW+jyZHZvbABC8j4xgIknAlwnUt6QkLL0ooLcy+XYoo9tCJAlVt5gsA+2tmphPcdkOGdSTu1aqZv6TL",
+	"fMoPI9CrHI4QcJUvawmkxU3u1880WwldBmdRxIdXZYzaWDfIgS8LdzWidpPAvJxEGxr7fCkdjFJL4nZ1",
+	"K0pWL5Wyxki7BcIThrhhM172SUMhOFMYKCAwYU02uWyJoZfxu9DKDFHKGY9ran3ALVX7uL5ydWsryjKw",
+	"W0vaImqQ6lZP/l0xLWxBcd5obZrEtYvclHAcMC5VyvkW++f14u96Q35ydWeigv4W5iRVCK99unCmB9B0",
+	"p4Vzl8ufNY5oxTwpY1FamClFTEfQh41dlESOJk15UxeUCuUGvXBFzpoOhfNfIhtq+fSjrGCLLXjeooQl",
+	"Q8CN+UqO8czP//D1t1bIuqpJgMJD3ZD75G9Vi+ynxmyms6cRzRFOff5smxPcsCXNSUb+SVvWjrTsTepd",
+	"ob5vecGF6nSv59qkmPh37VJf2mu4WhBlgZpZY1rXOiaazfWBbpc4vnw0wNytXylAm7Jc4ZFyiJkmEqtP",
+	"U1M8RCsToPeiJrG+vUs4O2H5xtYq7s1aL8YtweVkDL/BSui3ILuc5T2A9dnZhuD0F8n6b3/1j08//vPP",
+	"/uaPP/vjb26AXt4XIm7j7KiKJpXazDDzRJIRyxQ5nhF8EZLRwNZlzOToON/Ep5v4i5jUlFkuyTpzVa9z",
+	"XFYMKUATf6knd7WlQpkIhXA37c2vwX3xhaMlTkW4BticxNTAV87BcePdRVfquimVGp1PJtBaWw3t3zMR",
+	"YlCPESta0jTFX73t5q72wVBMQjH1X9Z/tsJCTGdIPvrs6qa2ahCVwDNkKyw1vlCqVDo3qALMcBkdhtZb",
+	"XbQiLRseNQ+n+TYWNfomrHmLC9WQOrRjR1peTN/RZnEEsXX/6sWdnJtQzbJHPhkFaXCi9qd0dolmVJt5",
+	"V2GlYpL3mLNJl/3GDuXfPW8T9bNCOYeQWXfdjGQXrJR6Q7DQrRqGLrRztuTahMKqA1+qhMNCuBUhejsC",
+	"y9K4G82GYug8RDT38OY5q/094CQCOzlgmOYuw35J+lqi4IeFTKuxcTfvZEvymkOEq3JyS9qa9YoJ5tnh",
+	"uHZNqDvEgLah+HpSPsSLoo/SmR6K9VM4+iY7l0DPy3sm7jHFuLX8L0Fkuf3O1VWuJivNpAE5t9F+Wlo0",
+	"EQv6N5NBkrFc6h61VEe13MVyChAT22TEWCZJUg6JfO6F55eUgipDDa5CkZRyLtbbBa6NmgTR6rgh6bKN",
+	"5ffw9bcWlpw7SzlbQ17zZStpzBBYhEH57yFLY5D/weajqW+PUPTmAohTBQgJPXaQg0ezLE3AONSrctnK",
+	"VF6smcrR5oMv1g6+znzgSt3UM45do2fZV9HPZuInwyLcmUpHrVD1YjEqZm1gDt4KAhIm0X0IxxEqIBiw",
+	"66CPqt6ld8LyIxAoMtW4qkWJeLeykD6X51rpCitVi2SJIniAxjEGcY7FSZ3P04fSXLD5Thf0N59IQfq0",
+	"BqigZc0MF58UhNQMnnXclVp3yQXULTtDdZELAiT1kthDdGAlSZuZuw7ZLwwuZsDO641cOtFGi9iYxtom",
+	"NuV9KchTEwu/3J1LEf9wZ37an/3gkyf/6T+dPv7VZz/82yc/+rmJ8//0449PP/jZk298fWfzpc2dqqzX",
+	"wlZmOrwx3+HLkySN9S1OeUxyIcah1mshHSopPB9/+OS7n3z2g0+e/vj7ZuRPPnr86a/+8rMf/PzJdz9Z",
+	"YdyYIlutOh0eE8KsVyTN52828Lw5XpFkCeOqSEuAC+7pf/kPK4w8Gxo3+SK5NxNS0bRG6v1DhD6UERnO",
+	"siHjRGRIYrtkZ3t7c3t7+/m5sUWLYC6q4I7MGjZu/qHZtac//sWnn/zXzx//4+LGawxV3qTCOBPuCNQd",
+	"qnEQ1aYJBDcQPTjv+UipYgBVpV8pVWvIWSZypQVWKBww4SpJSaLM36WtemZ9MQk/UjnlMtFsQkzUUV8U",
+	"sFwVSHp6bMJWhygC5kxNcm6r8emf0YGzGN62PMUmR+7CtgDyXtYZT80CwUuWPjC8MyIijfUauiynpQrB",
+	"1QDXPIM1XBYB3WZLetLPv9CcFyg0V8+lBgK0uSJdaWKORJqO6DmYmd1pv2o78+FQ5OogWS18vG8h/MP5",
+	"XDRNZ8QYbirGuXB84/ZFWhFwsME1SAb8Nl/NKRkP2PLh7TGrz3u0qqg+2nQMOF+mZg7czAw5lbHAVzTN",
+	"QJQZr8oRLyxn9sMZYkvBtVO03z9kUobjxe36zEs5Mu8fKTFivEZq5xNZawdMJMlFysiYzkgsbPBoPxUi",
+	"B5nORDX0BJciLYPWVnJgoJy+olM6AzsT4mlkSW9kLO76/jLF5+EFaBCu8nFpQeqBkOprFxqvgavsghGB",
+	"xtKfO74EP7nyfg191+xc2bngrbtd5Zpt1UseTuUs8n+Wc8+skkrZsnpDMaSG2axQZMBmwFcqMeVJj2EA",
+	"/TCJYy2jIsXJNMnC2n/7UOml8uj9fVqp5EizqY/1xHjMeFyXUHAsHhqwVYkDIe4TQHcHk4yRVUpBN1yo",
+	"IeS4Jqo9ZNNcfkoIsqlJgFkeGT8UtByoNOd063JplfIKGmpqINA6S1/pwIUkV7DoAGQ3k7tlwBD3bZgu",
+	"z7mC88LaxosP6kQiGFDgoNaB5tgKdxb9B8T4BuNZPMnSpKe1oto6NXDl1rl7p2EVgis8C/0kZQCrKVuY",
+	"ZwwQlOuyNLrIzTm8WuFyu4sy7bNcjBPJYqKEh5oWKKvs1+0NmyyhYjI3KMjHzDVdl6ihlmFtojd6Q6il",
+	"LlVTwbhuwEYwODYGoDNYP0sXke21nEHr1w2Gmdfu4XkoFEALV65N2D1rJsoFpHbOTgm1iFIWnFC0ii7a",
+	"49rlOEhpj13egpyvV2bJlKj6NW15rLzcHw9AL5AGtMp2OJSTQNCEgZWCGsUyFWqX0DFZf/LRt558+6NP",
+	"P/77jYjs3NjcuRmRnZubOy9EZOeFzZ0XI7Lz4uaN7YjsvLR5Y8cKOA5CrIxnRsdr0Ro0ov/Vreh/dTP6",
+	"X92O/lc3FNQryrakOXISvd4kX7rokSXNFulkF2H7W8BiXdkXb2520MH99ZcIYp2XVOcL8+Dy5r0AkNXO",
+	"9nKx/w2mp0BXSxaNORN9zEv+McuEgqAIxlVuwZk++6d//OwHPz/98L+dPv7708d/fPrhfz99/OvTx99q",
+	"5WCpM2EXlEd+++uPP3//g08//vuIVEmQfP71jz7/4AfwzNGi+eOTn33300++ERGkS/Lpxx89+dHfPP3u",
+	"B0+/9avTD78TEXD9f/rPP/7sZ38B3zt6Jb/95x/YDi3hmr9hmxdtHW9jUPUW9ub2ctadedNo8NAtpMja",
+	"DIc6if2+M62HpPbIhVkkOaSf48NlFUUfdyEgGZW1gKA0DyC1JfjNOBd18JtlvaGCgMum6FdopRKsoAvY",
+	"7bgXRplosnGAT2OJusmtKyLTPJ0dTSSLjyZZ2BGu5cnWOYdeXnSbMni1hoBqNkvAZYBLYqZrhllOM67M",
+	"buGWnBFF1fKYJlDUELtwe1uLnL2ziZXmrB/JhhpimTh41pw/8lLx38J8mTrqWaWxWvRAgzELker4TqVI",
+	"/eJwyVoSKRFGaNPf4o7NHxSOtiWqmvq15IMJ2w97LHMR9hW/dt/AxpdZa9n/m0hzD+K95992Ine33NK+",
+	"w9olq1bHd746byahlXybngQY2bjRkFmXEU5lXex/a7yCAqpgjLY+h9KNrddN4ZwO/tkAkSfqSPT7NVUu",
+	"hS2PZsLETGwruFm0ZNgeKnRMH3olGkpuvkWxwvpTFxa1ZJzx2MWRQLCyvmJA+K/is8Jfd40LzVUDFJyR",
+	"KU1HkUn25UpAkpQSiu0RmfBByjC+Hz8BizZA8SQYCuDKccCrkHQNCLHnVP7pUQ1hrYJWUX96amEsGutk",
+	"gMtqiTTUMsxGQCY7h+Poo2QUQwweT6zr78riB+pJQY3+mtmvUu0ZZMCjGhyKZbxEVKojSN8JW2jYQ3Vk",
+	"Rn+mgJlG99C8kSBj3NQ38JWdmNE2tSXjtdL6eLqI24fSorfY0nMwrFaJ5KpNrGY8r/LY5eFWCw3pHa1B",
+	"OSrWt3xqF7qxJevlrEaSlMkAxAd8Zxdh2yu1k8FT4CopkFwo+DFRNSCKuqWjLGf9pAbOQCqauyit8ggi",
+	"SDVmaWp+l4RmtAYwbRV4kFZxShhaZDejvPLVCS4E56hs+ioyhUcW7p4sHfp6Kgk7ugRUivaNntUaQiVs",
+	"4C0PdRT/4Btu8S9lNFL8m0Ufxd8c5JP5lZZ+LTBI7bcOiRR+LyBHy38p4ZKaBCt/vFjnI4WUFmkit7Z8",
+	"Duf+6GTaVrEheAqO6s7Wm3TEDP5emcD30MWbxhgsDrWm5guc+AHneTqPNrCkrUi3MU+beFgnWqg51DzO",
+	"XJxZ8joLREvvc7J/cJuMmAO+0yeOdKUYiaPfvP/TblQu+etXCdEUpqdr/QJbkAKru9RzZTTH0D4c3lCp",
+	"zFxRpfCkao4+7fdJRgdMXiMS34qIZJCvjxD8IpPXzZMtgrYkSWgqBZZt0kP8N5u3Du+9tnlfjBg31bfg",
+	"GOgeekKMEheFswuF2o5Me8VozXI9egR5h/1AVicYotafvP/tJ5/83Qai1ngrg9WlxlBqHjXeLQJRonqx",
+	"U2CAWAhJH9IOT8UgkSrpSSImSkJyrSn7btFnIptmSLhQEOuy/uTrf/3bj3756SffevKz/7hRwAokfNDh",
+	"tqgVxNMzGiPsQ2QEZqN3QvERYxIx1ga51eEd/oUv7E/UkHGVmBDBL3yBHOrRdPXfRZ58zUBRvgybTDqT",
+	"7e3neiM2gx9Yt8jJMrTV4WXKGdATRmZiskX2gfSOWSr4AFiYT1BkXU/w419tGBUBI1RmYtLh0tZpAQLA",
+	"umtUuS+vmblb9Mzi7y4xEFAuOvwkkclxyqC0S6LM7SjJze2bEWEPaU+lM5ImI0akGDMcQLkuO1SZNsv2",
+	"KmC3feELEIjUhSw0XMHrBqrni1+VgnfJ+r3XbpGXbj7/hxu4VF1Ndt2IdAHirAvQ8LBH+m+IcqZ/KiDY",
+	"unp2CFqZ8BOaJjFJ9BUUkS7ix+2Sd95D4OUONzEfjx50QUPSU0CN65jGiM68Rd7EdzCEKuHkK1qRZZIB",
+	"KEfCyat8kCZy2OEQLDQTEyTP7n5Ps9fNNwwA8y5hvGsW4x5TecKkJh6MiYHzq+gIKo+R7u2YjTOhGO/N",
+	"Nl9ns66tk7du0EjenbAOR9ZHJpmmjRvPP683PKc9BdQNHg5K3nrr9isbW0ChuD0mF1BTlqXEDoc/HYt4",
+	"ZvIGsR63jQ/Jpd17knCp9JERfUJ7sFpqmvTYnmu4w13Llr6gXa8YEDy8eePGHpkOk5R5nZg9JInUk0vS",
+	"lOQTDjcJJTlT+QzqWWFhhUQhFQ80w7i5/RJJ+gTRREpfdjhmxu5sE7lFXmcz3EWAOdHN3LhJAIdgi9z1",
+	"SqHgS8A4TU2UTJ8He1KgbhHlRdgSnBd3GcCSmI3WMr0merRUke57pAOyc2dtl7yztbX1ICIdX4rWf++s",
+	"bW1tddbIoy6igkulhSHDuPZIRqUkXXy9q7d+wDBqWTcD90NkciO6XsNQu0VrUFsd3rUCnEx4j3XN4CSK",
+	"wlAwyhjvCbygG+d4oDIBGcVmcrcEtxIdcFKPnuWk12NS9icp+dKr9y35oKkISfzV+3TQjTSHj5OB3nVz",
+	"x+KrSLJ6R7WYRagk3dv9zTuCs803sRQNHHKkIBOf1+FlMd5MIoIjqRep+9z2TXJHKPKmiJN+wuJukasO",
+	"ZGrmddgTGR5OZMFjqtkwSZNxojAQSTM8PeCunrZmP3ipAHey15L+s7mY4OcpisXws71aumSdurOoxyGh",
+	"axMr3OEFa9/YIgAEp6Vkg5egSYtMuKbB7sNNfelu4uddgz4ATVE+63CBOUTTYdIb2jtWd9ujaUoStecO",
+	"q/6jOVLPbXnT12ehwyGQg+2ZbHNbLLe4F3bwOqCcTPiIiynX31uWR5VZQiQTPRnbOvBLSo4nOdKBYQTS",
+	"1gDDU8BoPOvwnCq2R47ZTCB9eBueSHLzxkvm2tAsdra5r0cK50iynuCx3EIC7fAKSWKkVazJxJQmvf3q",
+	"/deIHvUbetCWA8OdIEmc077qcFu3dJd03Zub8H9TrgSmtBH5j+9ZxwzQcIeXHkmmvzRjNcfYG1oCVvKU",
+	"IZ/e0IKTfdbhPnwTZIVrMQzK1OTu2jEM1j+qlYXo/ptN89rm7bi7R96dCMX0QrvbjcpRVWihx3iIzMZh",
+	"tRUDbYri4P7B7bVo7YTl0hQi39re2rbGPJola7trz21tbz0HRnc1BMHclpSyp0j/bYC6hzsGt+O13TXN",
+	"ZW/bl8BqT8dMgbGvpoJW8cp1oMnagpDei8bO0eJNw18PNfeE90G8fneCrnUrXVuDEZpbFhljzPxcrO8D",
+	"AK/LBJeoxdzY3jZFEpSJufFlLC1b6b8t1RcYpEDOryhGcMvog2p3pppy9ihae277Zl03btzX7whleTGm",
+	"mhhdf9F3DrZRa02T8ZjmM0MGVV0AXB4DiSEPhkIeRGslfolubOrp03Ltgcn8nCc2LLFplmhpaksKyQ60",
+	"qAcOPfhlEc/OewdNnE9ZO1b5hD2ao56d8+47RDmaXdkNmlJpRaatc9j8fc7FREsrBewMceE2ZYWwLU14",
+	"xPAomuNG19+zqDtcPKplTV9iqiCViz6wC5b8qs7ll5gPBmROJl7TIG1i7VtnwFr9vJZPIjBdfZkUPLfY",
+	"sbXqiWjLh6s1F/UJNgbOaro6RKShMOGQNxyioqu+CspUsTooVRk1psO79svuFrlrhHHv4h1SicZlFnvg",
+	"Yoki6133K0ildn27G6C14qI7EyPW0C4MBmVdbfslIukMJOzpcLaL1uryOIxiiBd/+QS8BZehfwgujN3Z",
+	"8Kk2/O6yDx8UeYJqlnrDtCR6DicLJxw4XMYtXpAEEIm8AM53HYkIXDtXdv5EKG5on5Pi9LgFOmY9oYV2",
+	"rzjgrpeRyQVJBR9odd8cGYnCthYt1Ba5VcBqUa9svm29Z4yuRiXd6nA4tMU++AfWop+Wz1roDGGv5ypz",
+	"/As8DLBIl3UYilCDWpXkrvXyP3sKSX1kjQkyQWuMC3VlMiI9MR7TTcl0u4rFu84S+6/s5RI5L1nkecds",
+	"8c2HWQoRHcbj11Inal/B0KpGVQjtxurMUs1ASe2LfLxgZUCPLbCKIaDcWkK86KPQvGwgANjTStNr48Rd",
+	"ZliheKimEeH7yw/pInlIUdeyUfm0jpxnRvX0guyQrZg/NMiv9o1HdZcYRA8Mk2xTCWIgecCSq/cohbzI",
+	"9f4kTTcBxtqAEYF8mTKljz5RosOHNO3jGxFB5B9EzlSCWACjDeMywsoRhooStMVTcGSweNfjDOTmH5IC",
+	"NkhGhJZahpeo8l6JOhwR6EugPhKhnCLPd0EOh0lfHX3l9iFkaw5FGqOdS1Nih8tUKDKeSEWOGYzHhwgS",
+	"/T6QxK27r1hrNsvxFeNr7HBTiFtCmf7IyeJOVwQJnQtlg0Iyag1aITvAXZMq/ExaAWBwV2IDsBnWQSEA",
+	"/SZaAbGUdR7X/yEakT0MVPCYPfnmJ7/96JdPv/vNz/7qk412Z9MdyrnrHsvag6wbPK1oorduIUVHiLZg",
+	"qrAUXlMqSTdQNb+LLsAOT1Skyc98RyBTh/bQsaxp3sqMpn4/uJ8wskLk9rjniQLzPxj28QQZUy96DijB",
+	"4hcQIwoNRZbk4bcOl1B9oGuuiu4e6aJjEBwnYJW3PjDjSqTKeEKOuOjak2Xci46Jad4Eeq9JU0EvMUAH",
+	"opNP68MEFhr0YNpnu9iO8Fx0gF/rVvuaJN6RIiM229jT13PXLJRxu9MON85mE2xuPMJdQK8xnkiw71v+",
+	"ZVZivWsr8nrAad2IdGEm72w/2LLwHt3fvP/TjS2yDw5kRwlmGB3u/DxKIJXCcusdkhHk3LgyL86JDkgJ",
+	"xqOjD9cCXvSyiSZ+dhmSVyPpkjX1onuTAxZgUHfheJUPhkHwPicehQ7757e3K7zKyd5m5c/MrN6zZ7HR",
+	"PGlvsItd9ca74IoNkx4Pg4IjyJ14TJw6sppAt9QJhA/vCDh6mb1lKoVijHFBzcuEUUCGAf5rU8QjZKFW",
+	"UILZoUQUFaZI/JELpffFFLrHHABjpDTsUFmE+7IhUnMra9swpYSdHZLFYIb01cKIdJ2+2IVgGkS1zsXY",
+	"EzTHG1sE1B0Yv2HPkBmLtpY9Ynkz3jjIkrsQwZGjCTZGpyncgR1uDrdXJ827lTGA0fLtLXKHTS09QESI",
+	"GW6HY6CMjWNE06yds2/jqberdnhhWCXT4QzCrNCi5IPiOMNqhwP3cI+uSRNEQdZhyb706v0NGyhRxEiU",
+	"B9DhY6qlc4h57hMuIDjHRnsUvWLcx0xMMEIuUXt4SU0TyTr85s4NcpCDjxqLtL1GEzAiU7S5QCSYsYQF",
+	"byt4VCM5z7MIPUmrdZgi0xLGllIIGqI2Mhv0XPTTF4quXY2SilutZBXUbi/o+rsaI3ULgfxiDdTYhy1F",
+	"YE7KnCHurBddvTV6GfYblO1fDg29DF9V2INtTQoA+FMSY0w170kZBaXdMz9vLGAfduXAbt3h3WoYeHeX",
+	"TEU+QkXDBlibk18w6GxiRgtFODpcc+IIg2sSFbKKayHWFuPCIfQo1yz+GO4RO9P1m9svbdTaxc2Hc1bx",
+	"Ggv3M61NWyO8EVz/JZ5WZ0G3CGjndi6h1simLUGyabOazvuQviZyTX8TqcRYy3RDQaBku74ulNACEoMy",
+	"4SzJMdp5/cn7f/TpJ588ffz1Jz/5xekHP3vy7e98/md/9du/+6Onv/hwYxfjnOx1m1sAcgN2asDPIyJV",
+	"zkCUjB1aV0QAYBxDvAZJXxETamyOGuliT08//tbpB//cdYwCQNJNmgrEXXsaudbPOwANZlM4zOv6Yxte",
+	"aOJfRywzEbJaTDERejbsVTMilSfgM8ZIuy1ymCaZjAhkpSD/sLJiP0mZdJDrYPGe0lzzkKKWhRazhiLV",
+	"sjw5KOyAkWcAxDa1LLlOuRanaKQZQodTUwpjI7KlAhItimoZVkbEl1irEfma9GdbZJ8724BQZMaU41sB",
+	"91pkhBvAloP0butq54zFyCKNUL1rxbHEWpfJqzmVIN1YVkgmPBac7XU4M48oN4V12jM/3So7MGfjFUyt",
+	"e3ZdfFfEnGCRUJw1x/uarNQ0AjmYerdW9SY6V47m8JeaHYCYgnbhCjZ0U+c0wUjPEla84SjPgvMEHXdk",
+	"mEgl8pKqedmqt7fhpatqM/eLd9VZUooKXxe42UUnNSfQDfU8Dt2XxRTiIfQFmruDJ6/NFxPTd8vK2xWK",
+	"n+qWq4l1ja/VqRL6lEsIZioFMoE7FBiwxLuylltoXTkglnTB9Aq2cNrhMU3SGcknfItsY0i3WdENVzTN",
+	"5BBrEWOkWd7QrpnJq4g6fErzXN9sxq4EiymmnIjjNBkAFUhM0dOa9nMvPE964gTSUOz1d01CEP/mjNGc",
+	"pAk9TtLEJLKmAlyPJKZjqrV4g1kSumcOJhUaPX8huUKel6fgtj8XF3I7HTJVbPw5HpbQXeTK7jfdPQf2",
+	"pWcu/OQiZRO/tnJj8ECRPPrMhA9kxY5ZwnB/auCjxTshGvE8lpM6h2Wi2BjTdP2S94VBvCtHk2405870",
+	"7KYd3j14q/Bmus7fk6PJI+PVJE1OTapVEhTUzccVryZp5dTUyoTnvMGJcd+wqSUgrVc5r2ZEbDpcF5yn",
+	"VZchsR5DTscuw1U3fE0aZyEO4/D1t0gXFrsLqTg5g9QbrNJoqkBMFKthy2bhrfPuIjiz38WVeN/8AbT2",
+	"v1lqOC8PHHpKNUHhrnveOEu19W64xuO44BzCUWiSHm2dwYvfgbob0oz1Sr1xdhCrM8Fl7zs5mqzVBvEj",
+	"uUjjC4M+IkSeM8H9NjFOGRaAwQwdvt7NGeqKAILSJSnrKyImyoiNwJJM9JKl8SGVG1vkZZr3RKyl1/Wv",
+	"7N+5/ur+nc2d5yKi/30xIm8d3Nrcj8jt+69t7tzcAK+UcWNFPgoiSXgvncQs3tMs8RibdFmeoo8iiqN4",
+	"G4oxpDJkM4FER8f8LJmQfW7GUdR8JGhEQeOKV/uxme1dLMe7Sma34KhBEJS5fuDYnWcM1hJDOMc8rDkG",
+	"u/SRDjNSa/JslnoP3VuXIfYGgnItmOWQ8hhzxf34xKWChm2lt3MNGm4eX9voYTu0VaOHw2NTHs6yrfBu",
+	"4kPCw/CK2wR9u/O1uc9jkYp6yjDCMeUzEkMR9oHocOMD92C9Z0yRdcT2fvqjv0Uo7o1dewNI318BqfZy",
+	"1OGQUL1Ftk2sHmKSGHP1XOvIXEMLNCkAXrEke2WhXKH3BaiOF6mylQoVNups1q5rtqccrqh/mtlXDDym",
+	"02BcYIwH72MRrq/I5lmei4mgrPg3PI5ZsL82JjWfb9q6O/U8E964cH55oTTkCtM0ExAiPR3PPFnumbB/",
+	"i95Ij88c87nrEvdwaRsAfLZY8bD7f7G7s0AMuWZiJK58D6AOnKUOrYGmAj27porNaruymlLi7aVlDZuF",
+	"26nJA/7cwRsEXeHm0gJebpBjQIpPGc25NAkSlgvRnG11OBiF0FmEACfUXj3HM0QbLvOpqGC0yF8jg4WV",
+	"aJ0myxhnMfqoobN1igU5wP1LKLfu1g3AZuEKhtHhzqWpYE+OZ/qf3QLCyhY79hHbkrGBRgFzVoe7igQR",
+	"Fqg34zB1ESIyHQq0MjEOWguYhqRw8ec9yjv8mKHZCBs2+Cvoi0DjO1qg0NsuTlieUozqPcYadx2utbR+",
+	"wpmboL7nIQoAnPMmlWsXLy1XLNlBoJuAS9HH8FQESMf9OcYqQBbRDdhZbp7pnYd0R/1FAQ9jLk3rbbMR",
+	"6WNxYuPR7WbT3miL7JtfzSBcoJATLLpm9UCj7M4jTnZtaMJeh3cRzL0bke6QpTECtxlA964J2EdId2y1",
+	"w7vzaJUQmVQhQZc2r0nKBI/qAXW4JW3UaVHxxj3ELV6/eeOGERe0rMXijT0Xw6iX3ta3qA+7LxUXkRek",
+	"ywbKBV2yRhuqoVLD05FHkSnDrFtYPzCbwF+KMiHnoW8eTOTQZZNdm5P0zFD6IjcmD1t2HAXyz77zP57+",
+	"wwcbrQUtS3bli9YQ+Kbp3IDY1gpcZZTmhF2Ostoy33Y1dOyLFO5CMNmNYl6xDRHhbHrl8p2tzwNXWa7V",
+	"SXulKIFUySxAdkGHNp6rScAo3mmmxuvv2WNxlMSPrufM/NoOtMH7thG1Yb5QSkMhBD+Er3xC7tnRmX2/",
+	"gFioGxdFm3UM0XGlRJJ3J2yi5RAtTZxf3iO3l75uti0ZNdMP81Db63SHKsD7xbMB11Xd3WOeX9Vhfxtk",
+	"XIO95+QiZmWDFY93jXuikJcBQZYBsMZXDu/eKWCGMR+iw7uHuo/DZMCpmuRakP5XiE084clDi46IIMXR",
+	"yY55NmQPyZff3L+1efjl/RvPv6CZa2cNHyl8dwt/OxaxQTjurBV9IwC4QT62ioVFeQV4VYc6CKOD6Wze",
+	"jk0mj/e3+7OMdTHSE+m8BzGkeXLCPHschNyvg+qBGwDO43ESbxYHUOG2dHhiDssGwLlqlYDkLGNUSS1V",
+	"Vwa0B2L6jYcPHVyiVickuL7d/ailcAPEzFJpEn4wzhaWZJCLqX6YUZBEAYUeFDGpOrxAor3vVs60gJX8",
+	"bD47iu+WzPUriJ4rGdwu+o0O75bQ2gH8VbNrbPyte2+4DPqhUpkk6/of0JnSVExNZx2uRzgU0iQOeHCP",
+	"8VgrLvpdAxwAzWnZGwdF0ZOXnIDmAUFKIkMkV9T1avxBIXZy/rJ0sEDBJUvTS3KzC4tZgo3FsbjOoqLo",
+	"BSr1CPm/2qUiMnkd6OU6ncSJ2kzFwLtQQmGqJltN6fNL+/2IHNy+IyOLly4jF+oeOexyGZFj8ZBAEYio",
+	"w21h3jKO+6ZRFXOIx46MtU1OMpafJFLk16SN2BbjMcTtrw8F1hyDrJ3IhBlG5Dfv/3TDfm9CD9GyorV/",
+	"C+5uXuhwYBWooNL4qxOtY6Kty5qh8xkZU570NVfspUKyXUhcgFS9RJF12uHHNB6All+UJMCOzFghSXEj",
+	"gtMfYRw0gv3GDGrKwXRcrqjNDlI0HzB1TZITmk6YtO4fsCX0FaIwm5okObOo8KkYAKqyPtZejBtaijRL",
+	"w17CqX9aeN/XdPCGGCzK/YMcej3rbi9NuhHpyplUbIx2ghGb7eLVk8QWWh8YqluhOqcR7SmRN3mMFvqI",
+	"9jnBuCWy3gUS3UJXJ2Lr4YaaFwDLYJTw2L3a3WgYGMZl1o4so0qxXH/6b9+hm187evDFTmcLf/rCH4Td",
+	"bKGOcNtd4aJQb8/dCPW2fB+gMqyqIgSccxX3aUxnZB3w+MEMVru0+kDUeynbOSh1175/tG3fSizb8++S",
+	"5wUO86tctdHL4QIgjKsa1Xy168wUdAEGUq6g8s4DPfXivoNoQRhDKgYYBJqcJCkbMAfcVx4VWYebS5Zw",
+	"Y7L5m+1YPNx0BYhqzT77+t2XxcP7pqzSxe2J11HdrgBwuL0yL2X1X7a9kfXPfvYLLXWPaZq6tS5upUxI",
+	"tanHZgAKJKH6xHEY75jOyEBoCX29uLnxnq/bq2YgZ3+xljY19GTeh1I6F5Z06g8PB3zZUE6lBaqhJM6m",
+	"jpouhZj2YygYYLpc+pxef+9YPIQL8CiJH7Uzg3lfnLMZbBIgTkTN/R0iThzwZatRbYjTUQmVRNKTM4W5",
+	"tadQi3zgur8miUy+xrT6kgyGWmXRv5JeSqX08VgcMe+B8gVRlVJRrfhQ6fwXI8YykqgFBO8UocUX0xvu",
+	"1TCQdkWq+RoWLg0KjzsvnL+DoBUMaGki8zXswuTh1uhSyMItM0k4VPJ1iZgYevA1rN1LaJqe6w3nVuUZ",
+	"5SJ2fFd4xxWEU3/JWWK5xEvOdhniC2B26ycKkp5Z2sf0/WvSRny3ZQ/X37M/goNI0+Wm1FvNsWb94tvR",
+	"+/5yb8ffFcK+wvtxEWE7CruaC9J2f00iQ7SE5xE8lDCH0vXEQegUQBSkL9JUTBdfh85cuPg6fNO9emkX",
+	"l+2yzcWFltKiIN3xDBjCpWycWxpXg9J5fBIMpWI5OU6tgVOmSebAT1a40ubpFVhfIskky1i+2dPUsEeo",
+	"+TMnE1nCWkOAoprYnfLCP6MsxI7vCu/Ggjbr78ai1u2l3Y1FNdR2CqBjANffsz/WKIALdt5+ffuV+twx",
+	"9ON5p6GM2+3jbduyeRZpyNjQO3y9DKuNkZsJkw6cusDXJoo9VGXEgAJJ2+AmWkDtjb1qmVMYHB170GXr",
+	"N2/c2Kgv6PI7dXKu8PJddHIcCV/N5etV/0VQqxLFrp9+8INP/+nHn//k15rNR2Vergk4o7lKaFog2Z7t",
+	"IF6nWbI5YrMWF/T+we3X2ewSr2fssK1WqSexhz57vBexej5amE8gdhjdqpfDLf19Lhyp7Wzd0Rl54yLV",
+	"1CzsM8pCcHRXePVauqulMy/6/vIoCsv9F+7ovvFHz93Ie5UKrZj2ls4QM84bNqFZxmi5fsYKnOP6ezRL",
+	"jkbMhjqeiBE72/0eBRXeopeLCYqsFpM7ESNbCVtPKcb6vWVsOZMFgGB/CqljXvKFts716F3k/dlM/t5i",
+	"XArZHyqR+VVQAmy1hP2qj8VAiPis9+IyMZmwbJcYmBnsb1E803pP8H4ymOQsJlAQCkPboFJ1olmC2nAO",
+	"QRPDrx9BtejJsW72mBElLs1v7G10MFwKJHNv9Bd3ndapGm/de8MHNbdF6w4P771mS1p7kxBTTg7eut/h",
+	"dVG/2JCEonf7oN8FwsNMfGHU4WOA+KFEJgOo2G8eEDnUPSUmV9pcA5r/10QA1hDvsyYaPAshhCudu0vV",
+	"Mg4xJNWApVRJcP4cqUkOSYMCgm1Evx/NhyG25aQwssVqxCG8dmlKBHbXUofAgLHL2KhXbcpUv0/GDHM6",
+	"j2cYf3eubii73M+kqA+Du0JJH/o/uH2nychW3iN7Qx7cvoMR72MaX2YAhj8aT+K3OaUUBmYuRQhnLQRU",
+	"CDLvsTaneBPoUG5lcf2BPsgTrmABX4aX2xSW8EcviRKIcb2H1/iYUS69YM4TQOvY8gtZoqxfk1fX71eD",
+	"Hx2XWEonKFez3F5UwXI5edysaEBdOU44xWz3iiM/SJk9mseXFEUGLAn6I+vHE5lwJuWm/t1EV+xsE6gy",
+	"RvZvEjlkWo50+SjIz6gkt0TMyM6NF9vztgBZXn/PbnPLCCKPKs7fQTofogxJGgaoPGZAwxTB78eSpScY",
+	"rT3QhD3JjJFKy2r4XS5SZms77Hufx/a0azE3GUBiykThOYH0/q0me/Gzz/6v0FJsZIMGWcCu/aUKcfcY",
+	"FMejlavHZmkA3WhqiXwiA6mvRHJLyW3e0bqeJfxKj1dNkqpkqnxpP6NUfXD7Dgz26ki6QaJ5VqSZL2ku",
+	"WBFnsBSYHksh2Ex4KrRS7F0mPAY+KJHIgRemkgErrKf0lOVKXk/FdHMxPNMbYnouCD2tlBTXWQsV5Q0x",
+	"9WCUU3HJ0fwHDrxSYWpGisVINDtC6E2TjLj+9L/+5MmffHD64X8+ffx/nT7+9enjb9UzoXah/OcVxd9q",
+	"T1x46+ItcTH21ej6y3Eq0lzZpDsXxN+jFnVFKowy6lGI0ajdAuPA3mQPM6GPyXvmD49q8wZfEzmRQwGw",
+	"qgBQqrfdVLIxjnLnFQcZR4q+mtKckfWXb5x++N80XXz409PH3446nH3+l3/+6a9//Juv/+eInH74jdMP",
+	"vnH6+E9PH//tvQ1Mnu0nKagzhW8dxMtb9954LSLHVLIXbm4y3hMxi6FcT7cnT7pb5J6YmtEVpWOmeaIU",
+	"42S9rvi1fg9SEF3hQyUEQsxbf4uZFyLBOoxZzAiETMOEk66BsJbdYPEZWOZb2M6tw399kaZi0wt2WXcp",
+	"wAojXBRFeFI7r8vhKxTspz4wH+qyc6hXVFZIKxnreRFcxLNZfU2jWlExQGD+0cCOKkfjLB00lp/X4h8U",
+	"inQhK9LOPcvZScKmWkeAbUPMdD5zqOkIoWTghIeoVNy4ERU6mWkByNUAUI03dgkXRaHnDqdK0d7QBM1w",
+	"YfJ0x+KEyS1y11amNNp6USDafaYPIqAtF5jzERZWRnhPrxjUMeKQjimnAwY1tkx7WiLp8GkulIHbMkV7",
+	"sZK0Q1BLUzKkJ8yVqLLlvoAdsVgfwX03xKLbIS1QmBND8ZjznUgAKMAtByef5gapBTqruAD3CrA24Wpl",
+	"I3L/dAisy7bT4dZTeHP7JdwP50Y06xZiF7fHc+ziYuRexR6q6z15soKB4vKkXLMOuCi1djtDCoB+5dZW",
+	"87KbN5qgaMwZ+uIZhnRPHz2aNrJaTXr2hiiwz6A8vx0r2XcHOha9CRwLpHv2UDGuGamzo9Gc+Qc7Kp3s",
+	"y7FNwrAxw71aMa7MsJ0ckEg5AQCPFM8NLsJCEWWOD183s74ofuxKAHuXDgwdShfpm4esFyKEyMlb91/b",
+	"fHHDsmvNxbc6HM39uZiWHIb4irnDnPevXNU3kVZqMbURjUcPs/+ZaxcknamYpLGJwzXF9d3NPgNYg2ku",
+	"oFSww62PCK1hvSROEFgZaoDgJll0P03C+kvzuuBETYUeh4zgJ7v5WmhCL7LtocPdZQ7jBjYIgDIiJ302",
+	"hfKHKHkh4LMF1Cm663AoWIbI+sW2AMoEMR3ax3a4Qrdo2H1ERF/z4pmT5YKuUaSrMr/5Peu1S2GWJ8Tn",
+	"3rbFylFAAZpExlYImUDWmhRNKNUlxWBqsl+FSzmZFKZheWs9txITrjYhfaJRq72l37sPr52XXluhkDZG",
+	"BZOLAjUwLjklTwnEdTIQE3KoOWGW9EaVMlHNK90AzovZCxMOrfecg8lKXViJ32XjQE4oNzVJlVA0lXsd",
+	"nnl2j9L7yHO1jKHZpMW7NROSZHuLvEp7ww6Pk36f5ZBhY9FcAYT3qxOp8Ga3snnOqBR8i7w9ZBwSLHRT",
+	"KaMnTHY4cscJ1NhD9C0jDwOgcC7GidS0qkBMMM8qRfSdpUzzyTHN9TUEix4EW9W9P8PZXjC+KwkEgZ6b",
+	"EVlx60Cm091cmuugJ/LYUY5JcS0SGp/+5X988tHH9ca4mMrhsaB53BTu9op7aVmamIp89Ao4UefK/sB4",
+	"rU5XLrhQLfoArGJIeQzgT+tmTclztYAwjUUZ3JY8FxUFGl7YXuynuDDqKtY3dLmKfKRVZqnogLlizdJF",
+	"n5nY96Q3mmQyIg7DWUZkqtkI2gqZyFJ2aaF8/VQA2FdMZwhUN0gpJLx4vuAWNHm9N6Qg+0vAWH3UikZv",
+	"6W9WJ9TF+5yM6YBdlyeDLz4cp+fj29dDviTLG543r34zXpKZPmFQMxWjbmM6A+sb5eTwX3+JHNMcR7nY",
+	"6hZyG1oI5nqnocVENgODA0u5DAIhOzpphwV9N5NNONAXCtpcA93VG1LOWRrsAOrNF9CkNa3+LgFYFRvQ",
+	"AsGKC5X0k8vEi7jj91jUCCnSLGBHkI9aXMSNcmZPPSurAYhu4mTecq1dzq68wpSmuTrbmrc+sAgJSMaK",
+	"jbNgcdeL3q+7vDImEKZNGBkOS6sZZrlDKevLXg525yA+fNHWNmJ/L9PRQvTuu5l8VvNKfBpuQVYRMWz1",
+	"zJjdy0ROcy03l6kb7P1cTFtKKgk/FhMeL7x/btv3Vr19mtbaNI4l/i8LB6iYVBuTg50/hDyzhxnrab05",
+	"pupyRFLbvWYLOeux5IShHXrsQVA07/D198xPLbi3XZiLPV9u+cPHywz30jiy6c8wY7vF+rowKx5jqaeE",
+	"szPzY9NXiR0HN+p6P+GJHC7PiP0e6vjwa9D2PZgdSoTPKituRyoRMD67W5dCOLiEpk/MrnSEtJ7RXKWA",
+	"wtyfpOnMjayeHVuzxyYGpiyOZre2rjfg/WcBlu08wsX3i8hsLc6aKB19+m7cvGQstsMCMssUYHSmKYOf",
+	"JSMElSZmXZt31ofR0l8vYsWeMfMiD1hb+KdLQiIozH96acEymPBB4dTQArxj0WYN2qRRNoGSGSy0eg2/",
+	"An3dXDTWsXWL2t4sYr3p3jqrei8ypokFMOIvpAxTK+nKzufQbGoLEcstAR6zoZiiBdWrO0hSQWNzKY8T",
+	"KRM+uKygRSiQaGyUZP3zP//Gbz/65UZE9Gpjhd6wGl139d7NGLcTfgb9FHZoV+KqcOtSw4tgzV0xBCAW",
+	"66D16MP+SapEy8mXSC16b32MJUM2cEvoAQInEzkZmNIa4Pw3YV3m9IbvEMdKrr9nf1wkzHs0dmX7Zcd6",
+	"WSg2JcqAaphzXMMylbMn3tuD4kvyNft0HXjyCjgjfh91QT9v68laVmlmGRHqlS4hgKaQjw1/LVITIH1B",
+	"SzAdjtlamwn3v0P/svn6yLRtMFsq64lVWV05TPIGrrxXsN04eU1FFDTgD1kaE6hgj4FhdMR4h4t+30ZZ",
+	"4n56ActUkmyiPw86gfUyP8PMtTS+K+GwXzaeyAX+YBAhyuuPXFWROLkkDDI9BgwVBCYagRfVq0ArsZ4O",
+	"xEEME5ejiEXOl2Sk162HdrHeZVdw7UpSaZ0nWR+HS/OJlnq1MtDT//DHn/3fP9/AIjZzFCPJwSuv7bma",
+	"5aYWGVYHulzeK3uUXxDr9eFGA5FaNmhSj4C7OtJ33t78QxPhLvIO9xUbqWiurkslMlIkfRRFlsl8KCEg",
+	"g9MOn+eqFjg8N1EVeBEWMeQm7N4UN9aj6ECwjphyi+Gne9ZjJ0lsCpJOkx5M1oSJQI5+sJCToDH6a59B",
+	"LmxP8GGP8itlwnoAzYzY7LuTby/H8AHVE4tK446qjdmDCK6EofdJbwQ4v08//ovTD/603rzVDlv5biYv",
+	"F1nZ6/B3B1e5XG1RsvyEycULX4EMA8fwpmLjLKWKNSkSr+o379sXL/BYlDuqORF2xBGGeuCiR4WEYp9L",
+	"m0h4FRhgtko4gVV2YyLrn/3ZJ5+//8GTn33300++cfr4LyDd9O8uBwTs1XGmAB3tq6yHKbEinhkcE28p",
+	"r8F940YMUaOxwAwikiP6awk++8aNDcLp2IQZA+SrS9UeJ1KL9FshKK8qWT1rt0RpfFdyTSw8D4eXB9VF",
+	"T+YAumqJfBGSQzuWtHquTCuEWZMS8HsqbDWChgQKwI8DCqBSKwKm5qdJpRgwdVkJE/eQOdGCEjHdlEg6",
+	"zlJmBWIrb0sKXruGqhDwgU3iao7av4IkWD+zNVGyw70g+h6glEF2dyWvFVGMbIw9IsubDyUkPBnJbv/g",
+	"9hbZN1H7LlHUR/CtpKTKEUZlYoFpSExF3UevjFn6cp4qaUxTLRIRlBnExG4vpKvaar2wbrLI4MGlEzm5",
+	"uf1ShwNqaIKh7cE01436JNa7utfXkvRMbCF6rwnUvaiQ4adBuLlAIlhdnLjHOs8R0iY4Xj2Ya5KkdCYm",
+	"ao/QiSYSlqaQgGwyojHvjeRiWltlFQcSDGdf022uRc6VZX6VQ5Elfd2GFCNR69L6nU5UAzKz6bhNuiAy",
+	"D2pxBC4wR7g0pLNkCLuR/m5lCOPUoWqWyFzdb2QvT773p0//4W+efO/f//affr1RzQhuGXpXulhKck5z",
+	"Vu+tw3/tp+rukkM8H26IiIkC7E8fGANngue2w9ef/sPfPP333/zsh3/75Hu/jMjnj/+fT//pn4vf/vHz",
+	"D/7kySc/+uxH343Ik48/fPLdTz77wSdPf/z9iOh3fvTziDz9+fee/LuPInL4+lsRefrDn3/+ze9ZUb/D",
+	"BQwXSpGkk7FRKnqCSwHMw1832FG5Een7CTKQ9YBdXnLU4VSRsZCK7GyTN1+GLm5sR9vb25C0u0VQDccp",
+	"D5jRiM2lK/od3j24e3ifWOhi5KrdEtI8DKBISL5WEHCExdDnM5ob0m698/L7u+L3d8Wl3BWtU5pNNvkz",
+	"kMu8mJ8WUT5OTEzUMkxV1oJAIc/oJ6lCA4ZjV4aBzUhPjI8TzhDHqST3IhSM7PB+LsZgqD9mg4QDknnC",
+	"CSbnS4YcxilA5itiIlmUSU8CJ2mSJcxV1SHgoR1nlM8iIjPaY5IkAy5yFu+F3AodbpsGbSEiw1k2ZNz7",
+	"CFMPc4Y/JJxAIfoQBztkNO8NbyGbvmt9ZwuxcUvLA4shC4IKH2l8uS768IWbrROQyszs3JjXQbFFpGGH",
+	"6qZnt702vNID5/VnOJ9LVLW648LV9Wtfq+v35nbrhV0ydh+oxUXuzyfJGh0U0doxDxaSY2Nav4j4zZE+",
+	"Z+G9jdFMs3Ahy70fs74AqbJd93ifLNP571JKm3/YF+e0IVstp4xdVnx1DLzTL0sRGMxS18P19+DfSuxU",
+	"wMuQjFmaAM53PjDmBVt9z9Qb0fcGCpDgIqXH6MTt8HXMSvVs4sb8AZEKPbS3g4R7wmLj9hW90YZNR+tw",
+	"mNce6aLJRnaBlU/trW7HgccVjDlTSbiYhvj7l5jy93vtkuiqNoBPP7y0vA68pYr6V3qZIxs9EjlNFPdy",
+	"mEgl8tkCclpWvIchlMIU5gjxutnm5Q3dReN1AQp3K9Y/RnvDiNgoLZMkbXTHkxK4R7EKHW7dOTE7SXps",
+	"i3Qx2qBrYrmKmkaGz2YJ3lzriOuJxS213IO1ebF0D5TrtTiVAyEwxemYkWyiyDHV8qK+M/ZIN5uoI/2H",
+	"rm5CTXIOdmboetMI9Cx2x0J3zmKLPCJs3dkhYJrvdXg3Z9b+2XWWUInHixpQF31l0N4ImrRNQ5ECjHkz",
+	"gqBpE2GnaALiKuYDQNj6HunmTIr0hB1Bq130o1mjaIfDksGvpiF3uklPCx2TzAyHKgQNPGaMW+QWPROZ",
+	"pYnqgiNmbgLeYuRECYHVdgET0Yg4UhElOhyBjOen2+1Mtref6yGZcgG/sc0b3QhLMZVswciDAG/L1XuE",
+	"k7VF3q5hW86nSLE4M+AMBiVUQ4iOgT17yC4F39uHY3ZFMC/VYTSbE3GXEUSSCygdwi+pSsOXRRpHtlS3",
+	"/mHTnkP9CxwZS8laIUoTFZnzrk9mwR8s62onAeizsAmGn+vv6Z+P9M+PrpthtAORd9+1TRfRes2CdJH6",
+	"XGkY2EHSG72RnEM46xnoLsv10JRBqzDRYUEAL8vjvYeezuWt2TvFq5FrsTDaCAhTCNHul212CCQDYNV3",
+	"AJWy7V1OwAcUuMTK8xAU6UwDhuVK9KNx9lDZP4GpsrU9A4DFruvva4Nz7rCHSpPHRUp1uv37VI5q43Go",
+	"HAFkgQAR9LKCbXBJtXquFxgGsY43WbElpZKBmloWLfZ7up0zxIzqzxfGi6LSAjrDeCIB6VuZdbwmXfob",
+	"GH5QXiOJYmP8AIaJWMVavgFDPwXbE8Sh6QtfM8Z3J5SrRM3gedf+1kWZaIvsW2RN21lEqDEK6q4iYKwn",
+	"LN+EpQRZDa3rmwDCqaWgnNG4wymcumoYKWkbRdrhi8JINfEd6q149m59O7Qruet15823Oyz4ZQO6QeCo",
+	"DzoYIRUDcKwm4vXTxz84ffz49MO/P338D6cf/nyJA6mFgXM5kRXpUrdreOizRmJubM8ojaGK1UfoBGb0",
+	"PmuzBv1CE2DONnMxQQ3N03ASabAcLyc0CBy6PiZlAB6Ta52UxbYiyJOf/OLJ97/TQKIGafN6KsRoktUH",
+	"NsNjU4+kXZLvMgnJOzdeXCRizllH3wZUTRMXg9kJcUSMp45Q8Fa4KL1rroyLZx2AeCcMB6+zpqZF/npt",
+	"JvV5Zyg3Hiecp92Iuoh7fIwmIStqIsnoaxf4KuK4Xgrlvm20ehy7i8BP6gO+s4miUzrzwwnmy+hO6exZ",
+	"vVdxdFfC8hbnY6CdCpgdmG8vJ/JfnNieQcswHioDO1JwMAFKM0v7CJ369b8+/fC79ezLQJLUh50cTJSf",
+	"vhS7U1AzAC3nOVGUrN++/9rmzs2NDsfTYqpZeNLpHqHkS4c7mzs3XkSUDZPTpIVgPH/sYZbkMwQYRjx5",
+	"ezo5Y7EkFN4UuXnR1N3CE2Lx4HWbswgdryb4I5Hk5o0b1kDfTYXqgqCMrXR39TUAhrxEOZRltxAdjhGL",
+	"1tu5cooUgu+wZ/QYeqN7Ro/ilUi4ZlmKq0D0zclcf/L1v/7tR798+lc/evInH9SfOmlb1qctZZh5UxFJ",
+	"kwG/Ozlne8/NQFiZq895OcpBMuC6s4BLpS7z6NBv8CKJze8nGFAjvIKmCS9qEd46vPcaUXrRNfsFRgGM",
+	"wcQzX5o5xMve94oUNmCSVCMMDavvSjESR4ZIu6QnxChhZP3LSmV3eTqLyCEds8NEsX91qPKkpyJyqAfK",
+	"OhzSg4dKZXJji+yDt7+vTwraFQ5u34E4FGrKf9j6iJDYCP6avsg7HL4YJ3yimCTrN288FwzP1pR0m69d",
+	"kNIFjV8Nz1tAhoeW/s6FrOYPp73VaBkhop6XYcU+59FsBrU6xLcv3A1d6qfR91GghCScyYgkXDpcqYl1",
+	"C+esJ8ZjxmMtfYuHl3SmEUjG+jeMrpqZgCCz7ot90wvittZlmmTgUbGeESs9baBhUQnFjGjWWUN34JSe",
+	"MOMKxD/od/APnTWnCZadJstosy38JXXkVzjUnWO/guYQADdDdDeonsJ76SQ2AlvZUGGKs9nA4wqaQSC7",
+	"Ub/wih3Eoni6t4dJb0gymvll5ndJV++O7JL1/ZvX958vNl//FfYHa8bpN27+zz99QZ9eACAHkRyebGBG",
+	"lgu4x+A2rOMNyTjUFd005x73GgZgkDWoweKzf0MIA2OWRjPvV8XxHunSNO2iw9+cjQ38RpJjoY8ZZiLZ",
+	"sVjgPNssFuZMsKYUxL7NyPEMg5Bk8rVaGwOuWl2ccJr6YcLwGyzfWrSGK3R2kLTzwvUoSPayilhaYnIA",
+	"Kh7lINCEjVsye3fwymsXEA5Tf4phKBcRFGNOMUIruPwBcCTZEmF9IMNKua4iI6/Dy0XJjDSIDMNWzXE1",
+	"HY0vB2i9w7sl7tQl61l1M4rStP6RCYpCAP55PoERF3QdwwjbgFwU1sXE3lCYjIGLL0k+wYjr9JLcjLel",
+	"nASKbxnGhWVgXZyNmcL65+9/cPrhdz77zv/47M8++e1fNJhf6uleN30hZE97wyK8WPZoysiUJYOhKtX5",
+	"M6VZDNyTZt8PMSXGgm0SOYTUXvh2D26NfMCIVzdKTgYDgHP03YrYSAk6YPulDTLhKZOSdC3IGI6oC+mj",
+	"+STsFaS90bMaDKTHdlXKQzuxF6GSkX4vG8irAIMDsGQrbpsonv+PvevpbaOI4l9llEu80topCC7NKSpC",
+	"QlQU1aByMKom3kmyynrW8q4TGVQpdhWaQnJqAAEt/0RLJEQkRAUhjeh3qb1rOPUroH3vze7Y8dqLlWws",
+	"taco0tg7O/PeeObN70/442/B7vY0KdMQnvDPJmeGi3Se8N/Cjp6Fr9hsnHlicpuagXwKQD5Kg6jHRvtO",
+	"NMXS8DCLtKmeJgqmA21MDgKa/xmt1Gq9u8iFJ2OxltCr+cERFFYGdS7hgsJgtpI50EKxMLF0mx54jl2f",
+	"LBxYduz6xYgGQv9yQ2bp29lC//FecK8dfnNknLMkYJzGaeQm+yORdk58TT8mRv/w18eadyGEebIyyBI6",
+	"Lp+mOBvqwE1MWI0rotjTvZMH/YcHxM6uyP6nf4Tbn5ks/PJh+FUHDeaJwei0WPD94/DuFoS42q/eVM7F",
+	"2FkTKC1mRdYdXhVIvQYQJRAyGH49SGR4ijpOQG0QuifsRkUqC795tuk2rGjDu733b3sfFa1MFu62w50n",
+	"z092uu393tFecP/g+cldk/WePugf/tA7+pU923pkLKq3sL2KBGbivAfdU5tB2yfHaFTWT1VOMSsSqzao",
+	"JzKsvgiOXLTpMHXRKk1kpSKhlgFcH1SYNRaZGwurYKwiNQK+ICZOVOQAyVw9u0jsIGwJJ8uayawmJrXw",
+	"mNVw6/Vx3vnIqHvhrfNxGMY759NYE/qXlIdzFYhQplcqWZDTjDkR5dTvbSOzazwQZcbKI5ajFu9GCZzR",
+	"LGAaCE7a+rnenBnubi4+BslgZ1GGhNYgT4GrVIyVWOPSgtV2kzvrOfLfADjk2MBsivLj2dY+4CVwUOa9",
+	"2DuDUSEWgBXznuJrSVr7Ej+OTKh1+PSCI6xV9JBLjeWr2CRTGJ+bfEV6oJ8dueP8IxWH8qotM0Uq+Nch",
+	"f/bVS5cAxpRf4XnpVKBhqExF6Y1/c7FAODbc3qO217FpHtMy8MgsM7NU9e0Nocqdyy1VfyYQUgPIl7ls",
+	"49XAKpE17JENeqrmkO+GWMnufYKs/MGBmb0T9UD//seZ+pXz6UFaEsOs5IR6Wo22xo0BaxMpNpkeH6zQ",
+	"EHC4wOsUjsHsSpGewODxnQ5UJQLcDb4xi1ESdetCggPGIyUmohGNfW7x4jSX+ICJYhyf765oCpOkU7VC",
+	"MAOghXc7j7qdn0H8+IsJ0bHwcfTnpnSz3urHmpUok0XX6lUupQtcK7xxtlhBlFZLjLMr195gvAaG/j4t",
+	"aVFLGD/HrkcnU9fnjpEQlkGe36fBvowXf9GB0cPvRmFqh3s+Xl+T1BicMsWKX3Sbvl6L3VxrJReIZXfd",
+	"Lb4vVR+T6gAmVa3ErkmnpYhtMVdc6i9GupuEdeXqrJyCUhidXC8BCi8BCiNWlnlPxymYcxif0InByB0N",
+	"tlE3qCSyRCtDlBTMbfomq7q1Gi96IgpGX1iLjC97KBQp1GkEI56eUhoY1lNvkcPCh0iCwYt79EOBhTAB",
+	"TsAJEOiUdNcF0KrlFkCspnMvpHXxLH0Lh1+e1+23RSt+bdHYUP1pNpy5y3ML8ONKXR+e8eDzT4J77e7t",
+	"b7udv7qdp1pKEJtohOBhcP8gOP5FV6Ryq+uj2gHWune8Exx+zQpL5XeM5DOxr/WIj905/mfvz3D3Tv+n",
+	"4+QDJByX1jw4/K5/9Hf39pPkah+KslovldrFiO+4gab72rSRC/+ItoD/ZPEi7bHCGpfWmnAsU62DplLU",
+	"NEoshoOeQm1WJBh7EXqX0LyGqrwjNplxx3NptYyy8YPilfL1N4uwZ6IfHqxRqlGqe3O3Prz1XwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
