@@ -165,7 +165,10 @@ func ImportStatus(r io.Reader) ([]StatusRow, []RowProblem, error) {
 				fmt.Sprintf("the line has %d fields but the header has %d (the columns are shifted)", len(rec), width))
 			continue
 		}
-		row := StatusRow{Row: line, Place: strings.TrimSpace(field(rec, placeCol))}
+		row := StatusRow{Row: line}
+		if placeCol >= 0 {
+			row.Place = strings.TrimSpace(rec[placeCol])
+		}
 		raw := strings.TrimSpace(rec[trackCol])
 		if row.TrackingNumber = NormalizeTrackingNumber(raw); row.TrackingNumber == "" {
 			row.TrackingNumber = raw

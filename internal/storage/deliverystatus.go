@@ -331,10 +331,16 @@ func (db *DB) TrackShipment(ctx context.Context, tokenHash string) (*soko.Shipme
 		return nil, translate(err)
 	}
 	var parcels []struct {
-		parcelRow
+		ID             int64
+		Seq            int
+		Carrier        string
+		Service        string
+		TrackingNumber *string
+		HandedOverAt   *time.Time
 		DeliveryStatus string
 	}
-	if err := db.conn(ctx).Table("parcels").Where("order_id = ?", o.ID).Order("seq").Find(&parcels).Error; err != nil {
+	if err := db.conn(ctx).Table("parcels").Select("id, seq, carrier, service, tracking_number, handed_over_at, delivery_status").
+		Where("order_id = ?", o.ID).Order("seq").Scan(&parcels).Error; err != nil {
 		return nil, translate(err)
 	}
 	numbers := map[int64]string{}
