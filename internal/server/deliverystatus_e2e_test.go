@@ -38,7 +38,9 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 		}
 		shipped := s.clock.now()
 		at := func(h int) string { return shipped.Add(time.Duration(h) * time.Hour).Format(time.RFC3339) }
-		jst := func(h int) string { return shipped.Add(time.Duration(h) * time.Hour).In(japan).Format("2006/01/02 15:04") }
+		jst := func(h int) string {
+			return shipped.Add(time.Duration(h) * time.Hour).In(japan).Format("2006/01/02 15:04")
+		}
 
 		// The partner pushes the first two events; the parcel is out for delivery.
 		first := s.shop.must(200, "POST", "/api/v1/tracking-events", map[string]any{"events": []map[string]any{

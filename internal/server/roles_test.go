@@ -120,6 +120,7 @@ var operationMenus = map[string]soko.Menu{
 	"GetStaffSession":         "",
 	"ListAuditLog":            soko.MenuAdmin,
 	"ImportCarrierCSV":        soko.MenuPack,
+	"ImportStatusCSV":         soko.MenuConsole,
 	"PreviewCarrierImport":    soko.MenuPack,
 	"ImportOrderFile":         soko.MenuConsole,
 	"InspectScan":             soko.MenuPack,

@@ -32,12 +32,12 @@ func (db *DB) ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko
 		q = q.Where("parcels.handed_over_at >= ?", page.UpdatedSince.UTC())
 	}
 	var rows []struct {
-		ID             int64
-		Number         string
-		Seq            int
-		Parcels        int
-		Carrier        string
-		Service        string
+		ID               int64
+		Number           string
+		Seq              int
+		Parcels          int
+		Carrier          string
+		Service          string
 		TrackingNumber   *string
 		HandedOverAt     *time.Time
 		DeliveryStatus   string
