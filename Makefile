@@ -42,6 +42,7 @@ fuzz:
 	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzNormalizeTrackingNumber$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzImportIssued$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzExport$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzImportStatus$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/server -run '^$$' -fuzz '^FuzzCreateOrder$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/pdf -run '^$$' -fuzz '^FuzzWrap$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/orderimport -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)

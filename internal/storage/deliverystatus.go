@@ -97,6 +97,18 @@ func (db *DB) RecordTrackingEvents(ctx context.Context, merchantID int64, events
 			seen[key] = true
 			rows = append(rows, r)
 		}
+		// In one order whoever inserts: two overlapping batches then wait
+		// for each other instead of deadlocking.
+		sort.Slice(rows, func(i, j int) bool {
+			a, b := rows[i], rows[j]
+			if a.ParcelID != b.ParcelID {
+				return a.ParcelID < b.ParcelID
+			}
+			if !a.OccurredAt.Equal(b.OccurredAt) {
+				return a.OccurredAt.Before(b.OccurredAt)
+			}
+			return a.Status < b.Status
+		})
 		err = byChunk(rows, func(part []trackingEventRow) error {
 			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("ID").Create(&part)
 			// A batch sent at the same moment may have taken some first.
