@@ -78,6 +78,27 @@ func TestTrackingEvents_ConcurrentOverlappingBatches(t *testing.T) {
 				t.Fatalf("parcel %s: %s with events %+v", s.TrackingNumber, s.DeliveryStatus, s.Events)
 			}
 		}
+		checks, err := db.CheckInvariants(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range checks {
+			if len(c.Problems) > 0 {
+				t.Errorf("soko check %s: %v", c.Name, c.Problems)
+			}
+		}
+		// soko check finds a parcel whose status is not its latest event's.
+		if err := db.Exec(ctx, "UPDATE parcels SET delivery_status = 'absent' WHERE tracking_number = '"+numbers[3]+"'"); err != nil {
+			t.Fatal(err)
+		}
+		checks, _ = db.CheckInvariants(ctx, nil)
+		found := false
+		for _, c := range checks {
+			found = found || (c.Name == "delivery status is the latest event's" && len(c.Problems) == 1)
+		}
+		if !found {
+			t.Errorf("soko check missed a parcel out of step with its events: %+v", checks)
+		}
 		// Another merchant's key cannot touch SAKURA's parcels.
 		if _, err := db.RecordTrackingEvents(ctx, merchantID(t, db, "MIDORI"), batch[:1]); soko.ErrorCode(err) != soko.EINVALID {
 			t.Fatalf("MIDORI's event for SAKURA's parcel: %v", err)

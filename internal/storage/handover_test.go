@@ -222,7 +222,7 @@ func TestCheckInvariants_AfterHandover(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(checks) != 6 {
+		if len(checks) != 7 {
 			t.Fatalf("%d checks", len(checks))
 		}
 		for _, c := range checks {
