@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -51,32 +53,47 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 			t.Fatalf("first push: %s", first.Raw)
 		}
 
-		// The supervisor imports the carrier's results: the customer was out
-		// (in the carrier's words), and one line soko has from the partner.
-		sup := s.signIn("V001", "5555")
+		// The supervisor imports the carrier's results in the console: the
+		// customer was out (in the carrier's words), and one line soko has
+		// from the partner already.
+		dir := t.TempDir()
 		file, _ := japanese.ShiftJIS.NewEncoder().String("お問い合せ送り状No.,荷物状況,日時,担当店\r\n" +
 			number[:4] + "-" + number[4:8] + "-" + number[8:] + ",持戻（ご不在）," + jst(22) + ",千代田丸の内センター\r\n" +
 			number + ",輸送中," + jst(2) + ",羽田クロノゲート\r\n")
-		if r := sup.upload("/ops/status-imports", []byte(file)); r.Status != 200 || r.JSON["rows"] != 2.0 || r.JSON["recorded"] != 1.0 || r.JSON["duplicates"] != 1.0 || r.JSON["changed"] != 1.0 {
-			t.Fatalf("status file: %d %s", r.Status, r.Raw)
-		}
-		// A file naming a parcel soko does not have is refused whole.
 		bad := "伝票番号,状態,日時\n" + number + ",配達完了," + jst(30) + "\n999999999990,配達完了," + jst(30) + "\n"
-		if r := sup.upload("/ops/status-imports", []byte(bad)); r.Status != 422 || !strings.Contains(string(r.Raw), "3行目") {
-			t.Fatalf("file with an unknown number: %d %s", r.Status, r.Raw)
+		os.WriteFile(filepath.Join(dir, "status.csv"), []byte(file), 0o644)
+		os.WriteFile(filepath.Join(dir, "bad.csv"), []byte(bad), 0o644)
+		c := console{mustBrowser(t, s.url+"/console", screen{1280, 800, false})}
+		c.signIn("V001", "5555")
+		c.click(`nav a[href="#import"]`)
+		c.waitFor("the import section", `!document.getElementById('import').hidden`)
+		// A file naming a parcel soko does not have is refused whole, by line.
+		c.do(chromedp.SetUploadFiles(chromedp.CSS("#status-file"), []string{filepath.Join(dir, "bad.csv")}))
+		c.click("#status-apply")
+		c.wantMsg("status-msg", "error", "取り込めませんでした")
+		if got := c.text("#status-problems"); !strings.Contains(got, "3行目") || !strings.Contains(got, "999999999990") {
+			t.Errorf("the refused file's problems read %q", got)
 		}
+		c.do(chromedp.SetUploadFiles(chromedp.CSS("#status-file"), []string{filepath.Join(dir, "status.csv")}))
+		c.click("#status-apply")
+		c.wantMsg("status-msg", "ok", "2行のうち1件を記録しました（記録済み1件、状況が変わった荷物1個）")
+		c.shot("status-imported")
+		c.checkClean()
 
-		// Three days on, the parcel is one the shop's support desk looks at.
-		s.clock.add(72 * time.Hour)
+		// Four days on, the parcel is one the shop's support desk looks at,
+		// and the supervisor's dashboard counts it.
+		s.clock.add(80 * time.Hour)
 		late := s.shop.must(200, "GET", "/api/v1/shipments?undelivered_days=2", nil).JSON["data"].([]any)
 		if len(late) != 1 || late[0].(map[string]any)["delivery_status"] != "absent" {
 			t.Fatalf("undelivered after 2 days: %v", late)
 		}
-		sup = s.signIn("V001", "5555") // a new day's session
-		dash := sup.op("GET", "/ops/dashboard?undelivered_days=2", nil, "")
-		if u := dash.JSON["undelivered"]; fmt.Sprint(u) != "[map[carrier:yamato carrier_name:ヤマト運輸 exceptions:1 parcels:1]]" {
-			t.Fatalf("dashboard undelivered: %d %s", dash.Status, dash.Raw)
+		c.do(chromedp.Navigate(s.url + "/console"))
+		c.signIn("V001", "5555") // the session ended overnight
+		c.waitFor("the undelivered parcels", `document.querySelector('#dash-undelivered-rows tr')`)
+		if title, row := c.text("#dash-undelivered-title"), c.text("#dash-undelivered-rows tr"); title != "3日を過ぎても配達未完了のお荷物" || row != "ヤマト運輸11" {
+			t.Errorf("dashboard: %q %q", title, row)
 		}
+		sup := s.signIn("V001", "5555")
 
 		// Delivered, pushed with an older event late; then the whole batch again.
 		batch := map[string]any{"events": []map[string]any{
