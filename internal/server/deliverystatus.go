@@ -134,3 +134,40 @@ func shipmentOut(s *soko.Shipment) api.Shipment {
 	}
 	return out
 }
+
+// pollStore is what polling a carrier needs of the store.
+type pollStore interface {
+	StatusRecorder
+	ParcelTrackingNumbers(ctx context.Context, carrierCode string, limit int) ([]string, error)
+}
+
+// PollStatus asks a carrier's StatusPoller about up to limit of its parcels
+// still on their way, oldest first, and records what it answers as the
+// API's and files' events are recorded. A poller for a carrier API, once a
+// warehouse has a contract for one, is run by calling this on a schedule.
+func PollStatus(ctx context.Context, store pollStore, poller soko.StatusPoller, carrierCode string, limit int) (*soko.TrackingRecord, error) {
+	numbers, err := store.ParcelTrackingNumbers(ctx, carrierCode, limit)
+	if err != nil || len(numbers) == 0 {
+		return &soko.TrackingRecord{}, err
+	}
+	events, err := poller.Poll(ctx, numbers)
+	if err != nil {
+		return nil, err
+	}
+	asked := make(map[string]bool, len(numbers))
+	for _, n := range numbers {
+		asked[n] = true
+	}
+	kept := events[:0]
+	for _, e := range events {
+		// A poller answers only for what it was asked: anything else is
+		// dropped rather than refusing the whole answer.
+		if asked[e.TrackingNumber] && e.Status.Valid() && !e.At.IsZero() {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == 0 {
+		return &soko.TrackingRecord{}, nil
+	}
+	return store.RecordTrackingEvents(ctx, 0, kept)
+}
