@@ -187,6 +187,18 @@ func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardReque
 	for i, u := range late {
 		out.Undelivered[i] = api.UndeliveredParcels{Carrier: u.Carrier, CarrierName: carrierNameIn(lang, u.Carrier), Parcels: u.Parcels, Exceptions: u.Exceptions}
 	}
+	exceptions, err := h.store.DeliveryExceptions(ctx, 20)
+	if err != nil {
+		return nil, err
+	}
+	out.DeliveryExceptions = make([]api.DeliveryException, len(exceptions))
+	for i, e := range exceptions {
+		out.DeliveryExceptions[i] = api.DeliveryException{
+			OrderId: e.OrderID, OrderNo: e.OrderNumber, CarrierName: carrierNameIn(lang, e.Carrier), TrackingNumber: e.TrackingNumber,
+			Status: string(e.Status), StatusLabel: localized(lang, e.Status.Japanese(), e.Status.English()), At: apiTime(e.At),
+			Link: fmt.Sprintf("#order/%d", e.OrderID),
+		}
+	}
 	return api.GetDashboard200JSONResponse(out), nil
 }
 

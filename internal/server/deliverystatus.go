@@ -22,6 +22,7 @@ type deliveryStatusStore interface {
 	RecordTrackingEvents(ctx context.Context, merchantID int64, events []soko.TrackingEvent) (*soko.TrackingRecord, error)
 	TrackShipment(ctx context.Context, tokenHash string) (*soko.ShipmentTracking, error)
 	UndeliveredByCarrier(ctx context.Context, before time.Time) ([]soko.UndeliveredCount, error)
+	DeliveryExceptions(ctx context.Context, limit int) ([]soko.DeliveryException, error)
 }
 
 // CreateTrackingEvents answers POST /api/v1/tracking-events.

@@ -93,6 +93,13 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 		if title, row := c.text("#dash-undelivered-title"), c.text("#dash-undelivered-rows tr"); title != "3日を過ぎても配達未完了のお荷物" || row != "ヤマト運輸11" {
 			t.Errorf("dashboard: %q %q", title, row)
 		}
+		// The exception links to the order, where the supervisor follows it up.
+		if got := c.text("#dash-delivery-exceptions a"); !strings.Contains(got, "ご不在のため持戻り") || !strings.Contains(got, "SO-1") || !strings.Contains(got, number) {
+			t.Errorf("delivery exception reads %q", got)
+		}
+		c.click("#dash-delivery-exceptions a")
+		c.waitFor("the order's page", `location.hash.indexOf('#order/') === 0 && document.body.textContent.indexOf('SO-1') >= 0`)
+		c.shot("dashboard-exception-order")
 		sup := s.signIn("V001", "5555")
 
 		// Delivered, pushed with an older event late; then the whole batch again.

@@ -143,3 +143,14 @@ func TrackingTokenHash(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
 }
+
+// DeliveryException is a parcel whose latest status needs someone: the
+// customer was out, it waits at a depot, or it goes back to the sender.
+type DeliveryException struct {
+	OrderID        int64
+	OrderNumber    string
+	Carrier        string
+	TrackingNumber string
+	Status         DeliveryStatus
+	At             time.Time
+}

@@ -398,3 +398,30 @@ func notFound(err, nf error) error {
 	}
 	return translate(err)
 }
+
+// DeliveryExceptions returns up to limit parcels whose latest status is an
+// exception, the most recent first, for the supervisors to follow up.
+func (db *DB) DeliveryExceptions(ctx context.Context, limit int) ([]soko.DeliveryException, error) {
+	var rows []struct {
+		OrderID          int64
+		Number           string
+		Carrier          string
+		TrackingNumber   string
+		DeliveryStatus   string
+		DeliveryStatusAt time.Time
+	}
+	err := db.conn(ctx).Table("parcels").
+		Select("parcels.order_id, orders.number, parcels.carrier, parcels.tracking_number, parcels.delivery_status, parcels.delivery_status_at").
+		Joins("JOIN orders ON orders.id = parcels.order_id").
+		Where("parcels.delivery_status IN ?", []string{string(soko.DeliveryAbsent), string(soko.DeliveryHeld), string(soko.DeliveryReturning), string(soko.DeliveryReturned)}).
+		Order("parcels.delivery_status_at DESC, parcels.id DESC").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]soko.DeliveryException, len(rows))
+	for i, r := range rows {
+		out[i] = soko.DeliveryException{OrderID: r.OrderID, OrderNumber: r.Number, Carrier: r.Carrier, TrackingNumber: r.TrackingNumber,
+			Status: soko.DeliveryStatus(r.DeliveryStatus), At: r.DeliveryStatusAt.UTC()}
+	}
+	return out, nil
+}
