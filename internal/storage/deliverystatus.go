@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -119,7 +120,7 @@ func (db *DB) RecordTrackingEvents(ctx context.Context, merchantID int64, events
 		if err != nil {
 			return err
 		}
-		return moveParcels(tx, parcels, latestEvents(rows), rec, now)
+		return moveParcels(tx, db.dialect, parcels, latestEvents(rows), rec, now)
 	})
 	if err != nil {
 		return nil, err
@@ -227,29 +228,30 @@ func latestEvents(rows []trackingEventRow) map[int64]trackingEventRow {
 
 // moveParcels sets each parcel's status to its latest new event when that
 // is later than the status it has, and queues the webhooks of the moves.
-func moveParcels(tx *gorm.DB, parcels map[string]*trackedParcel, latest map[int64]trackingEventRow, rec *soko.TrackingRecord, now time.Time) error {
-	ordered := make([]*trackedParcel, 0, len(latest))
+func moveParcels(tx *gorm.DB, dialect string, parcels map[string]*trackedParcel, latest map[int64]trackingEventRow, rec *soko.TrackingRecord, now time.Time) error {
+	var ordered []*trackedParcel
 	for _, p := range parcels {
-		if _, ok := latest[p.ID]; ok {
+		if e, ok := latest[p.ID]; ok && (p.DeliveryStatusAt == nil || e.OccurredAt.After(*p.DeliveryStatusAt)) {
 			ordered = append(ordered, p)
 		}
 	}
 	sort.Slice(ordered, func(i, j int) bool { return ordered[i].ID < ordered[j].ID })
+	moved := map[int64]bool{}
+	err := byChunk(ordered, func(part []*trackedParcel) error {
+		ids, err := setDeliveryStatus(tx, dialect, part, latest)
+		for _, id := range ids {
+			moved[id] = true
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	endpoints := map[int64]*soko.WebhookEndpoint{}
 	var outbox []outboxRow
 	for _, p := range ordered {
 		e := latest[p.ID]
-		if p.DeliveryStatusAt != nil && !e.OccurredAt.After(*p.DeliveryStatusAt) {
-			continue
-		}
-		// The condition repeats the check in SQL: a batch committed since
-		// this one read the parcel may hold a later event.
-		res := tx.Model(&parcelRow{}).Where("id = ? AND (delivery_status_at IS NULL OR delivery_status_at < ?)", p.ID, e.OccurredAt).
-			Updates(map[string]any{"delivery_status": e.Status, "delivery_status_at": e.OccurredAt})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 || e.Status == p.DeliveryStatus {
+		if !moved[p.ID] || e.Status == p.DeliveryStatus {
 			continue
 		}
 		status := soko.DeliveryStatus(e.Status)
@@ -294,6 +296,30 @@ func moveParcels(tx *gorm.DB, parcels map[string]*trackedParcel, latest map[int6
 		return nil
 	}
 	return tx.CreateInBatches(&outbox, 500).Error
+}
+
+// setDeliveryStatus sets the parcels' status to their latest events' in
+// one statement, each only if its event is later than the status it has:
+// a batch committed since this one read the parcels may hold a later
+// event. It returns the parcels it moved.
+func setDeliveryStatus(tx *gorm.DB, dialect string, part []*trackedParcel, latest map[int64]trackingEventRow) ([]int64, error) {
+	at := "?"
+	if dialect == Postgres {
+		at = "CAST(? AS TIMESTAMPTZ)" // PostgreSQL cannot tell a parameter's type inside VALUES
+	}
+	values := make([]string, len(part))
+	args := make([]any, 0, 3*len(part))
+	for i, p := range part {
+		e := latest[p.ID]
+		values[i] = "(CAST(? AS BIGINT), CAST(? AS TEXT), " + at + ")"
+		args = append(args, p.ID, e.Status, e.OccurredAt)
+	}
+	var ids []int64
+	err := tx.Raw(`WITH v (id, status, at) AS (VALUES `+strings.Join(values, ", ")+`)
+		UPDATE parcels SET delivery_status = v.status, delivery_status_at = v.at FROM v
+		WHERE parcels.id = v.id AND (parcels.delivery_status_at IS NULL OR parcels.delivery_status_at < v.at)
+		RETURNING parcels.id`, args...).Scan(&ids).Error
+	return ids, err
 }
 
 // trackingEventsOf returns the events of the parcels, oldest first, by parcel id.
