@@ -196,7 +196,7 @@ func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotic
 		mail.Parcels = append(mail.Parcels, ep)
 	}
 	token, hash := soko.NewTrackingToken()
-	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Update("tracking_token_hash", hash).Error; err != nil {
+	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).UpdateColumn("tracking_token_hash", hash).Error; err != nil {
 		return nil, err
 	}
 	if base, _ := tx.Statement.Context.Value(publicURLKey{}).(string); base != "" {
