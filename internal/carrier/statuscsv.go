@@ -112,15 +112,11 @@ func ParseDeliveryStatus(s string) (soko.DeliveryStatus, bool) {
 // the lines it did not, with why; the error is for the file as a whole.
 // Whose the tracking numbers are is for the caller to check.
 func ImportStatus(r io.Reader) ([]StatusRow, []RowProblem, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
+	text, err := readImport(r, "status")
 	if err != nil {
-		return nil, nil, fmt.Errorf("carrier: read status file: %w", err)
+		return nil, nil, err
 	}
-	if len(data) > maxImportBytes {
-		return nil, nil, soko.Errorf(soko.EINVALID, "the file is larger than %d MB", maxImportBytes>>20).
-			JA("ファイルが%dMBを超えています", maxImportBytes>>20).WithField("file", "too large")
-	}
-	cr := csv.NewReader(strings.NewReader(decodeText(data)))
+	cr := csv.NewReader(strings.NewReader(text))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
