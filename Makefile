@@ -32,6 +32,7 @@ bench:
 	  PGOPTIONS='--client-min-messages=warning' psql "$$SOKO_TEST_POSTGRES" -qc 'DROP SCHEMA pgbench CASCADE' >/dev/null; \
 	fi
 	$(GO) test -run '^$$' -bench 'AllocateWaiting|PickScans' -benchtime 1x ./internal/storage ./internal/server
+	$(GO) test -run '^$$' -bench 'ImportStatus' -benchtime 3x ./internal/server
 	$(GO) test -run '^$$' -bench 'CreateOrder' -benchtime 3s -count 3 ./internal/server
 
 # Every fuzz target for a bounded time (FUZZTIME each); CI runs it too.
@@ -42,6 +43,7 @@ fuzz:
 	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzNormalizeTrackingNumber$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzImportIssued$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzExport$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/carrier -run '^$$' -fuzz '^FuzzImportStatus$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/server -run '^$$' -fuzz '^FuzzCreateOrder$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/pdf -run '^$$' -fuzz '^FuzzWrap$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/orderimport -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)

@@ -43,6 +43,8 @@ usage:
                                           tracking numbers unique across carriers, scans once,
                                           acknowledged orders in FILE)
   soko check stock                        verify the stock ledger against stock on hand
+  soko import-status FILE                 record a delivery status CSV (伝票番号, 状態, 日時, 場所),
+                                          all lines or none
   soko load --setup [--orders N --handhelds H --stations S] [--world FILE]
                                           write a load-test warehouse into an empty database
   soko load --targets http://127.0.0.1:PORT,… [--orders N --handhelds H --stations S --duration D --acked FILE]
@@ -113,6 +115,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backup(ctx, cfg, rest, stdout)
 	case "restore":
 		return restore(ctx, cfg, rest, stdout)
+	case "import-status":
+		return importStatus(ctx, cfg, rest, stdout)
 	case "erase-expired":
 		return eraseExpired(ctx, cfg, stdout)
 	case "merchant add", "merchant list", "merchant set-retention", "apikey create", "apikey list", "apikey revoke", "staff add":

@@ -61,6 +61,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	if url == "" {
 		url = localURL(ln.Addr())
 	}
+	db.PublicURL = url
 	if *withDemo {
 		if err := seedDemo(ctx, db, url, stdout); err != nil {
 			closeListeners()

@@ -1237,16 +1237,12 @@ func ImportIssued(r io.Reader, carrierCode string) ([]Issued, []RowProblem, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
+	text, err := readImport(r, l.software)
 	if err != nil {
-		return nil, nil, fmt.Errorf("carrier: read %s file: %w", l.software, err)
-	}
-	if len(data) > maxImportBytes {
-		return nil, nil, soko.Errorf(soko.EINVALID, "the file is larger than %d MB", maxImportBytes>>20).
-			JA("ファイルが%dMBを超えています", maxImportBytes>>20).WithField("file", "too large")
+		return nil, nil, err
 	}
 
-	cr := csv.NewReader(strings.NewReader(decodeText(data)))
+	cr := csv.NewReader(strings.NewReader(text))
 	cr.FieldsPerRecord = -1
 	// Files people opened and saved again carry stray quotes; a lenient
 	// reader keeps their lines apart instead of failing the whole file.
@@ -1299,6 +1295,20 @@ func ImportIssued(r io.Reader, carrierCode string) ([]Issued, []RowProblem, erro
 			WithField("file", "no header")
 	}
 	return im.issued, im.problems, nil
+}
+
+// readImport reads a file people upload, up to maxImportBytes, as text
+// (see decodeText); what names the file in a read error.
+func readImport(r io.Reader, what string) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("carrier: read %s file: %w", what, err)
+	}
+	if len(data) > maxImportBytes {
+		return "", soko.Errorf(soko.EINVALID, "the file is larger than %d MB", maxImportBytes>>20).
+			JA("ファイルが%dMBを超えています", maxImportBytes>>20).WithField("file", "too large")
+	}
+	return decodeText(data), nil
 }
 
 // decodeText returns the file as text: UTF-8 when it is valid UTF-8,

@@ -15,70 +15,74 @@ import (
 
 // dashboardWords are the console dashboard's words.
 var dashboardWords = map[string][2]string{
-	"dash":                {"ダッシュボード", "Dashboard"},
-	"dash_help":           {"本日の作業の進み具合。30秒ごとに自動更新します", "Today's work; refreshes every 30 seconds"},
-	"dash_pipeline":       {"工程別の注文数", "Orders by stage"},
-	"dash_carriers":       {"配送会社別の進捗（集荷締め時刻まで）", "Carriers against their pickup cut-off"},
-	"dash_cutoff":         {"締め {time}", "cut-off {time}"},
-	"dash_no_cutoff":      {"集荷時刻未設定", "no pickup time set"},
-	"dash_carrier_row":    {"{shipped} 出荷済み ・ {labeled} 出荷待ち ・ 全{orders}件", "{shipped} shipped · {labeled} at the dock · {orders} in all"},
-	"dash_shipped":        {"時間別の出荷個数", "Parcels shipped per hour"},
-	"dash_scans":          {"時間別のスキャン数（赤はエラー）", "Scans per hour (red: refused)"},
-	"dash_exceptions":     {"要対応", "Needs attention"},
-	"dash_no_problems":    {"対応が必要なものはありません", "Nothing needs attention"},
-	"dash_waves":          {"ウェーブの進捗", "Waves"},
-	"dash_no_waves":       {"進行中のウェーブはありません", "No waves in progress"},
-	"dash_wave":           {"ウェーブ", "Wave"},
-	"dash_picker":         {"担当", "Picker"},
-	"dash_progress":       {"進捗", "Progress"},
-	"dash_unclaimed":      {"未割当", "not claimed"},
-	"dash_release":        {"担当を外す", "Take back"},
-	"dash_released":       {"{list} を担当から外しました。次にピッキングを始めた人が引き継ぎます", "{list} taken back: the next picker to ask gets it"},
-	"dash_people":         {"スタッフ別の生産性", "People"},
-	"dash_no_people":      {"本日のスキャンはまだありません", "No scans yet today"},
-	"dash_person":         {"氏名", "Name"},
-	"dash_picks":          {"ピック", "Picks"},
-	"dash_inspections":    {"検品", "Inspected"},
-	"dash_packed":         {"梱包", "Packed"},
-	"dash_loaded":         {"積込", "Loaded"},
-	"dash_per_hour":       {"/時", "/h"},
-	"dash_hours":          {"稼働時間", "Hours"},
-	"dash_errors":         {"エラー率", "Error rate"},
-	"dash_updated":        {"{time} 更新", "updated {time}"},
-	"stock":               {"在庫", "Stock"},
-	"stock_help":          {"ロケーションや商品ごとの在庫と入出庫履歴、発注点を下回った商品、受け入れ待ちの入荷予定、欠品のあとで棚卸が必要なロケーション", "Stock by location or product with its ledger, products below their reorder point, inbounds still to receive, and locations to count after a short pick"},
-	"stock_low":           {"在庫僅少（発注点以下）", "Low stock (at or below the reorder point)"},
-	"stock_available":     {"引当可能", "Available"},
-	"stock_reorder":       {"発注点", "Reorder point"},
-	"stock_none_low":      {"発注点を下回った商品はありません", "No product is below its reorder point"},
-	"stock_counts":        {"棚卸待ちのロケーション", "Locations to count"},
-	"stock_none_counts":   {"棚卸待ちはありません", "Nothing to count"},
-	"name":                {"名称", "Name"},
-	"stock_location":      {"ロケーション", "Location"},
-	"stock_find":          {"検索", "Find"},
-	"stock_lot":           {"ロット", "Lot"},
-	"stock_expiry":        {"賞味期限", "Expiry"},
-	"stock_on_hand":       {"在庫", "On hand"},
-	"stock_allocated":     {"引当", "Allocated"},
-	"stock_ledger":        {"入出庫履歴（新しい順）", "Stock ledger (newest first)"},
-	"stock_at":            {"日時", "When"},
-	"stock_kind":          {"種別", "Kind"},
-	"stock_why":           {"理由", "Why"},
-	"stock_staff":         {"担当", "Staff"},
-	"stock_nothing":       {"該当する在庫はありません", "No stock found"},
-	"stock_held":          {"保留", "Held"},
-	"stock_days_cover":    {"在庫日数", "Days of cover"},
-	"stock_out":           {"欠品", "Out of stock"},
-	"stock_no_demand":     {"出荷実績なし", "no demand"},
-	"stock_held_here":     {"引当停止（棚卸待ち・棚入れ前）", "held (to count or put away)"},
-	"stock_buffer":        {"安全在庫", "Buffer"},
-	"stock_sellable":      {"販売可能", "Sellable"},
-	"stock_channels":      {"販売チャネルに公開する在庫（API・在庫連動と同じ数字）", "What the sales channels are told (as the API and the stock feed say)"},
-	"stock_inbounds":      {"入荷予定（未完了）", "Inbounds still to receive"},
-	"stock_inbound_no":    {"入荷番号", "Inbound"},
-	"stock_expected":      {"予定日", "Expected"},
-	"stock_received":      {"入荷数 / 予定数", "Received / expected"},
-	"stock_none_inbounds": {"受け入れ待ちの入荷予定はありません", "No inbound waits to be received"},
+	"dash":                        {"ダッシュボード", "Dashboard"},
+	"dash_help":                   {"本日の作業の進み具合。30秒ごとに自動更新します", "Today's work; refreshes every 30 seconds"},
+	"dash_pipeline":               {"工程別の注文数", "Orders by stage"},
+	"dash_carriers":               {"配送会社別の進捗（集荷締め時刻まで）", "Carriers against their pickup cut-off"},
+	"dash_cutoff":                 {"締め {time}", "cut-off {time}"},
+	"dash_no_cutoff":              {"集荷時刻未設定", "no pickup time set"},
+	"dash_carrier_row":            {"{shipped} 出荷済み ・ {labeled} 出荷待ち ・ 全{orders}件", "{shipped} shipped · {labeled} at the dock · {orders} in all"},
+	"dash_shipped":                {"時間別の出荷個数", "Parcels shipped per hour"},
+	"dash_scans":                  {"時間別のスキャン数（赤はエラー）", "Scans per hour (red: refused)"},
+	"dash_exceptions":             {"要対応", "Needs attention"},
+	"dash_no_problems":            {"対応が必要なものはありません", "Nothing needs attention"},
+	"dash_waves":                  {"ウェーブの進捗", "Waves"},
+	"dash_no_waves":               {"進行中のウェーブはありません", "No waves in progress"},
+	"dash_wave":                   {"ウェーブ", "Wave"},
+	"dash_picker":                 {"担当", "Picker"},
+	"dash_progress":               {"進捗", "Progress"},
+	"dash_unclaimed":              {"未割当", "not claimed"},
+	"dash_release":                {"担当を外す", "Take back"},
+	"dash_released":               {"{list} を担当から外しました。次にピッキングを始めた人が引き継ぎます", "{list} taken back: the next picker to ask gets it"},
+	"dash_people":                 {"スタッフ別の生産性", "People"},
+	"dash_no_people":              {"本日のスキャンはまだありません", "No scans yet today"},
+	"dash_person":                 {"氏名", "Name"},
+	"dash_picks":                  {"ピック", "Picks"},
+	"dash_inspections":            {"検品", "Inspected"},
+	"dash_packed":                 {"梱包", "Packed"},
+	"dash_loaded":                 {"積込", "Loaded"},
+	"dash_per_hour":               {"/時", "/h"},
+	"dash_hours":                  {"稼働時間", "Hours"},
+	"dash_errors":                 {"エラー率", "Error rate"},
+	"dash_updated":                {"{time} 更新", "updated {time}"},
+	"stock":                       {"在庫", "Stock"},
+	"stock_help":                  {"ロケーションや商品ごとの在庫と入出庫履歴、発注点を下回った商品、受け入れ待ちの入荷予定、欠品のあとで棚卸が必要なロケーション", "Stock by location or product with its ledger, products below their reorder point, inbounds still to receive, and locations to count after a short pick"},
+	"stock_low":                   {"在庫僅少（発注点以下）", "Low stock (at or below the reorder point)"},
+	"stock_available":             {"引当可能", "Available"},
+	"stock_reorder":               {"発注点", "Reorder point"},
+	"stock_none_low":              {"発注点を下回った商品はありません", "No product is below its reorder point"},
+	"stock_counts":                {"棚卸待ちのロケーション", "Locations to count"},
+	"stock_none_counts":           {"棚卸待ちはありません", "Nothing to count"},
+	"name":                        {"名称", "Name"},
+	"stock_location":              {"ロケーション", "Location"},
+	"stock_find":                  {"検索", "Find"},
+	"stock_lot":                   {"ロット", "Lot"},
+	"stock_expiry":                {"賞味期限", "Expiry"},
+	"stock_on_hand":               {"在庫", "On hand"},
+	"stock_allocated":             {"引当", "Allocated"},
+	"stock_ledger":                {"入出庫履歴（新しい順）", "Stock ledger (newest first)"},
+	"stock_at":                    {"日時", "When"},
+	"stock_kind":                  {"種別", "Kind"},
+	"stock_why":                   {"理由", "Why"},
+	"stock_staff":                 {"担当", "Staff"},
+	"stock_nothing":               {"該当する在庫はありません", "No stock found"},
+	"stock_held":                  {"保留", "Held"},
+	"stock_days_cover":            {"在庫日数", "Days of cover"},
+	"stock_out":                   {"欠品", "Out of stock"},
+	"stock_no_demand":             {"出荷実績なし", "no demand"},
+	"stock_held_here":             {"引当停止（棚卸待ち・棚入れ前）", "held (to count or put away)"},
+	"stock_buffer":                {"安全在庫", "Buffer"},
+	"stock_sellable":              {"販売可能", "Sellable"},
+	"stock_channels":              {"販売チャネルに公開する在庫（API・在庫連動と同じ数字）", "What the sales channels are told (as the API and the stock feed say)"},
+	"stock_inbounds":              {"入荷予定（未完了）", "Inbounds still to receive"},
+	"stock_inbound_no":            {"入荷番号", "Inbound"},
+	"stock_expected":              {"予定日", "Expected"},
+	"stock_received":              {"入荷数 / 予定数", "Received / expected"},
+	"stock_none_inbounds":         {"受け入れ待ちの入荷予定はありません", "No inbound waits to be received"},
+	"dash_undelivered":            {"{days}日を過ぎても配達未完了のお荷物", "Parcels not delivered after {days} days"},
+	"dash_undelivered_parcels":    {"個数", "Parcels"},
+	"dash_undelivered_exceptions": {"うち不在・保管・返送", "Of them absent, held or returning"},
+	"dash_no_undelivered":         {"ありません", "None"},
 }
 
 // dashboardStore is what the dashboard needs of the store.
@@ -176,6 +180,32 @@ func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardReque
 			Scans: p.Scans, Refused: p.Refused, Hours: p.Hours, PicksPerHour: float32(p.PerHour(p.Picks)),
 			InspectionsPerHour: float32(p.PerHour(p.Inspections)), ErrorRate: float32(p.ErrorRate()),
 		})
+	}
+	// Parcels still on their way after the days asked for, whatever the
+	// working day shown: a customer asks about them today.
+	out.UndeliveredDays = 3
+	if n := req.Params.UndeliveredDays; n != nil {
+		out.UndeliveredDays = *n
+	}
+	late, err := h.store.UndeliveredByCarrier(ctx, h.now().Add(-time.Duration(out.UndeliveredDays)*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	out.Undelivered = make([]api.UndeliveredParcels, len(late))
+	for i, u := range late {
+		out.Undelivered[i] = api.UndeliveredParcels{Carrier: u.Carrier, CarrierName: carrierNameIn(lang, u.Carrier), Parcels: u.Parcels, Exceptions: u.Exceptions}
+	}
+	exceptions, err := h.store.DeliveryExceptions(ctx, 20)
+	if err != nil {
+		return nil, err
+	}
+	out.DeliveryExceptions = make([]api.DeliveryException, len(exceptions))
+	for i, e := range exceptions {
+		out.DeliveryExceptions[i] = api.DeliveryException{
+			OrderId: e.OrderID, OrderNo: e.OrderNumber, CarrierName: carrierNameIn(lang, e.Carrier), TrackingNumber: e.TrackingNumber,
+			Status: string(e.Status), StatusLabel: localized(lang, e.Status.Japanese(), e.Status.English()), At: apiTime(e.At),
+			Link: fmt.Sprintf("#order/%d", e.OrderID),
+		}
 	}
 	return api.GetDashboard200JSONResponse(out), nil
 }

@@ -77,16 +77,30 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					delete(own, sku)
 				}
 			},
-			"listInbounds":          emptyList("/api/v1/inbounds"),
-			"getInbound":            notFound("GET", "/api/v1/inbounds/ASN-SECRET", nil),
-			"listOrders":            emptyList("/api/v1/orders"),
-			"getOrder":              notFound("GET", "/api/v1/orders/SO-SECRET", nil),
-			"cancelOrder":           notFound("POST", "/api/v1/orders/SO-SECRET/cancel", nil),
-			"holdOrder":             notFound("POST", "/api/v1/orders/SO-SECRET/hold", map[string]any{"reason": "payment_pending"}),
-			"releaseOrder":          notFound("POST", "/api/v1/orders/SO-SECRET/release", nil),
-			"changeOrder":           notFound("PATCH", "/api/v1/orders/SO-SECRET", map[string]any{"note": "x"}),
-			"listOrderEvents":       notFound("GET", "/api/v1/orders/SO-SECRET/events", nil),
-			"listShipments":         emptyList("/api/v1/shipments"),
+			"listInbounds":    emptyList("/api/v1/inbounds"),
+			"getInbound":      notFound("GET", "/api/v1/inbounds/ASN-SECRET", nil),
+			"listOrders":      emptyList("/api/v1/orders"),
+			"getOrder":        notFound("GET", "/api/v1/orders/SO-SECRET", nil),
+			"cancelOrder":     notFound("POST", "/api/v1/orders/SO-SECRET/cancel", nil),
+			"holdOrder":       notFound("POST", "/api/v1/orders/SO-SECRET/hold", map[string]any{"reason": "payment_pending"}),
+			"releaseOrder":    notFound("POST", "/api/v1/orders/SO-SECRET/release", nil),
+			"changeOrder":     notFound("PATCH", "/api/v1/orders/SO-SECRET", map[string]any{"note": "x"}),
+			"listOrderEvents": notFound("GET", "/api/v1/orders/SO-SECRET/events", nil),
+			"listShipments":   emptyList("/api/v1/shipments"),
+			"createTrackingEvents": func(t *testing.T) {
+				// The first merchant's tracking number is no parcel of the
+				// second's: refused like a number nobody has, nothing kept.
+				r := midori.do("POST", "/api/v1/tracking-events", map[string]any{"events": []map[string]any{
+					{"tracking_number": "123456789013", "status": "delivered", "occurred_at": "2026-11-24T10:00:00Z"},
+				}})
+				if r.Status != 422 || !contains(r.fields(), "events[0].tracking_number") || strings.Contains(string(r.Raw), "SECRET") {
+					t.Fatalf("event for another merchant's parcel: %d %s", r.Status, r.Raw)
+				}
+				sh := sakura.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)[0].(map[string]any)
+				if sh["delivery_status"] != nil || len(sh["events"].([]any)) != 0 {
+					t.Fatalf("the first merchant's parcel changed: %v", sh)
+				}
+			},
 			"getWebhookEndpoint":    notFound("GET", "/api/v1/webhook-endpoint", nil),
 			"listWebhookDeliveries": emptyList("/api/v1/webhook-deliveries"),
 			"redeliverWebhook":      notFound("POST", "/api/v1/webhook-deliveries/"+itoa64(deliveryID)+"/redeliver", nil),

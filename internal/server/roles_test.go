@@ -175,6 +175,7 @@ var operationMenus = map[string]soko.Menu{
 	"UpdateAdminMerchant":       soko.MenuAdmin,
 	"UpdateAdminStaff":          soko.MenuAdmin,
 	"GetStockFigures":           soko.MenuConsole,
+	"ImportStatusCSV":           soko.MenuConsole,
 }
 
 // fillPath puts a plausible value in each path parameter.

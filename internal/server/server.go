@@ -31,6 +31,7 @@ type Store interface {
 	carrierImportStore
 	adminStore
 	retentionStore
+	deliveryStatusStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
@@ -278,6 +279,7 @@ func New(cfg Config) *Server {
 	e.GET("/hh/dock", s.dockPage)
 	e.GET("/station", s.stationPage)
 	e.GET("/console", s.consolePage)
+	e.GET("/t/:token", s.trackingPage)
 	e.GET("/api/docs", s.apiDocs)
 	if err := s.mountAPI(spec); err != nil {
 		panic(err) // the embedded document is checked by tests; a bad one is a build mistake

@@ -2,8 +2,8 @@ package server
 
 import (
 	"context"
+	"time"
 
-	"github.com/soko-wms/soko/internal/carrier"
 	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -18,9 +18,16 @@ func (h apiHandlers) ListShipments(ctx context.Context, req api.ListShipmentsReq
 	if s := deref(req.Params.ShippedSince); s.After(page.UpdatedSince) {
 		page.UpdatedSince = s
 	}
-	ss, err := h.store.ListShipments(ctx, soko.ShipmentFilter{
+	f := soko.ShipmentFilter{
 		MerchantID: merchantOf(ctx), OrderNumber: deref(req.Params.OrderNo), ShippedBefore: deref(req.Params.ShippedBefore), Page: page,
-	})
+	}
+	if days := req.Params.UndeliveredDays; days != nil {
+		f.Undelivered = true
+		if before := h.now().Add(-time.Duration(*days) * 24 * time.Hour); f.ShippedBefore.IsZero() || before.Before(f.ShippedBefore) {
+			f.ShippedBefore = before
+		}
+	}
+	ss, err := h.store.ListShipments(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -28,14 +35,7 @@ func (h apiHandlers) ListShipments(ctx context.Context, req api.ListShipmentsReq
 		func(s *soko.Shipment) soko.Change { return soko.Change{Seq: s.ChangeSeq, ID: s.ParcelID} })
 	out := api.ShipmentList{Data: make([]api.Shipment, len(ss)), NextCursor: next, SyncCursor: sync}
 	for i, s := range ss {
-		url := ""
-		if c, ok := carrier.Find(s.Carrier); ok && s.TrackingNumber != "" {
-			url = c.TrackingURL(s.TrackingNumber)
-		}
-		out.Data[i] = api.Shipment{
-			OrderNo: s.OrderNumber, Parcel: s.Parcel, Parcels: s.Parcels, Carrier: s.Carrier, Service: s.Service,
-			TrackingNumber: s.TrackingNumber, TrackingUrl: url, ShippedAt: apiTime(s.ShippedAt),
-		}
+		out.Data[i] = shipmentOut(s)
 	}
 	return api.ListShipments200JSONResponse(out), nil
 }

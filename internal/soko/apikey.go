@@ -35,10 +35,11 @@ const (
 	ScopeProducts = "products" // put and read products and their stock
 	ScopeInbounds = "inbounds" // send and read inbound notices
 	ScopeWebhooks = "webhooks" // set the webhook endpoint, redeliver
+	ScopeTracking = "tracking" // push parcels' delivery status events (a carrier integration)
 )
 
 // APIScopes are every scope, in the order they are shown.
-var APIScopes = []string{ScopeRead, ScopeOrders, ScopeProducts, ScopeInbounds, ScopeWebhooks}
+var APIScopes = []string{ScopeRead, ScopeOrders, ScopeProducts, ScopeInbounds, ScopeWebhooks, ScopeTracking}
 
 // ParseScopes reads a comma-separated list of scopes, refusing unknown
 // ones; the empty list is a key without limits.

@@ -28,6 +28,10 @@ type ShipmentEmail struct {
 	// included; 0 when nothing is collected. Templates test it with
 	// {{if .CODAmount}} and show it with {{.CODYen}}.
 	CODAmount int64
+	// TrackingPageURL is the customer's own tracking page for the order
+	// ({{.TrackingPageURL}}), with every box's status; empty when soko
+	// does not know its public address (SOKO_BASE_URL).
+	TrackingPageURL string
 }
 
 // CODYen is the COD amount as customers read it: 6,600円.
@@ -103,6 +107,7 @@ var EmailPlaceholders = []EmailPlaceholder{
 	{Name: "{{if .CODAmount}}…{{end}}", Japanese: "代金引換のご注文のときだけ … を表示します"},
 	{Name: "{{.CODYen}}", Japanese: "代金引換でお支払いいただく金額（例: 6,600円）"},
 	{Name: "{{.CODAmount}}", Japanese: "代金引換の金額（数字のみ。代引でないご注文は 0）"},
+	{Name: "{{.TrackingPageURL}}", Japanese: "ご注文の配達状況ページのURL（すべてのお荷物の状況を表示）"},
 	{Name: "{{range .Lines}}…{{end}}", Japanese: "発送した商品ごとに … の部分を繰り返します"},
 	{Name: "{{.Name}}", Within: "{{range .Lines}}", Japanese: "商品名"},
 	{Name: "{{.SKU}}", Within: "{{range .Lines}}", Japanese: "商品コード（SKU）"},
@@ -151,6 +156,10 @@ var DefaultEmailTemplate = EmailTemplate{
 伝票番号: {{.TrackingNumber}}
 {{if .TrackingURL}}配送状況: {{.TrackingURL}}
 {{end}}
+{{end -}}
+{{if .TrackingPageURL}}■配達状況の確認
+{{.TrackingPageURL}}
+
 {{end -}}
 配送状況は、配送会社に情報が登録され次第ご確認いただけます。
 ご不明な点がございましたら、このメールにご返信ください。
@@ -241,6 +250,7 @@ func SampleShipmentEmail(now time.Time) ShipmentEmail {
 			{Seq: 1, Of: 2, Carrier: "ヤマト運輸", Service: "宅急便", TrackingNumber: "123456789013", TrackingURL: track + "123456789013"},
 			{Seq: 2, Of: 2, Carrier: "ヤマト運輸", Service: "宅急便", TrackingNumber: "123456789024", TrackingURL: track + "123456789024"},
 		},
+		TrackingPageURL: "https://soko.example.jp/t/K7QXM2PZ4VNB6D3HJRW5TYCFGA",
 	}
 }
 

@@ -45,6 +45,9 @@ type ShipmentFilter struct {
 	MerchantID    int64
 	OrderNumber   string
 	ShippedBefore time.Time
+	// Undelivered keeps the parcels not delivered yet; with ShippedBefore,
+	// those that have been on their way too long.
+	Undelivered bool
 	Page
 }
 
@@ -60,6 +63,11 @@ type Shipment struct {
 	ShippedAt      time.Time
 	// ChangeSeq is the parcel's place in the change feed (see Change).
 	ChangeSeq int64
+	// DeliveryStatus is the latest status the carrier reported, at
+	// DeliveryStatusAt; "" until it reports one.
+	DeliveryStatus   DeliveryStatus
+	DeliveryStatusAt time.Time
+	Events           []TrackingEvent // oldest first
 }
 
 // InspectScan is one unit scan at the packing station (検品).

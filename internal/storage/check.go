@@ -25,13 +25,14 @@ type OrderKey struct {
 // tells every product's stock as it stands, nothing is allocated
 // beyond what is on hand, every acknowledged order exists exactly once,
 // every shipped order's notifications exist, no tracking number is on two
-// parcels (whatever their carriers), and every scan that moved stock was
+// parcels (whatever their carriers), every parcel's delivery status is
+// its latest tracking event's, and every scan that moved stock was
 // recorded once. Each check lists at most a few problems of its kind.
 func (db *DB) CheckInvariants(ctx context.Context, acknowledged []OrderKey) ([]Check, error) {
 	tx := db.conn(ctx)
 	var out []Check
 	for _, c := range []func(*gorm.DB) (Check, error){
-		db.checkLedger, db.checkStockFeed, checkAllocations, checkShippedNotices, checkTrackingNumbers, checkScans,
+		db.checkLedger, db.checkStockFeed, checkAllocations, checkShippedNotices, checkTrackingNumbers, checkDeliveryStatus, checkScans,
 		func(tx *gorm.DB) (Check, error) { return checkAcknowledged(tx, acknowledged) },
 	} {
 		r, err := c(tx)
@@ -173,6 +174,31 @@ func checkTrackingNumbers(tx *gorm.DB) (Check, error) {
 		err = tx.Table("parcels").Where("tracking_number IS NOT NULL").Count(&n).Error
 	}
 	c.Detail = fmt.Sprintf("%d parcels labelled, each number on one parcel of any carrier", n)
+	return c, err
+}
+
+// checkDeliveryStatus: a parcel's delivery status and its time are those
+// of its latest tracking event, whatever order the events came in.
+func checkDeliveryStatus(tx *gorm.DB) (Check, error) {
+	c := Check{Name: "delivery status is the latest event's"}
+	var bad []struct {
+		TrackingNumber string
+		DeliveryStatus string
+	}
+	err := tx.Raw(`SELECT p.tracking_number, p.delivery_status FROM parcels p
+		WHERE (p.delivery_status <> '' OR EXISTS (SELECT 1 FROM tracking_events e WHERE e.parcel_id = p.id))
+		AND NOT EXISTS (SELECT 1 FROM tracking_events e WHERE e.parcel_id = p.id AND e.status = p.delivery_status
+			AND e.occurred_at = p.delivery_status_at
+			AND NOT EXISTS (SELECT 1 FROM tracking_events l WHERE l.parcel_id = p.id AND l.occurred_at > e.occurred_at))
+		ORDER BY p.id`).Scan(&bad).Error
+	for _, b := range bad {
+		c.add("parcel %s is %q, which is not its latest tracking event", b.TrackingNumber, b.DeliveryStatus)
+	}
+	var n int64
+	if err == nil {
+		err = tx.Table("parcels").Where("delivery_status <> ''").Count(&n).Error
+	}
+	c.Detail = fmt.Sprintf("%d parcels with a delivery status, each its latest event's", n-int64(len(bad)))
 	return c, err
 }
 

@@ -32,7 +32,14 @@ type DB struct {
 	dialect string
 	// Now is the clock; tests fix it.
 	Now func() time.Time
+	// PublicURL is how customers reach soko (SOKO_BASE_URL): shipment
+	// emails link the order's tracking page under it. Empty, they do not.
+	PublicURL string
 }
+
+// publicURLKey carries DB.PublicURL in a transaction's context, to the
+// shipment email rendered deep inside whichever step ships an order.
+type publicURLKey struct{}
 
 // Open connects to url: a postgres:// URL, or else the path of a SQLite file,
 // which is created if missing. It does not migrate; call Migrate.
@@ -136,7 +143,8 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		touched := newStockTouched()
-		err = db.gorm.WithContext(context.WithValue(ctx, stockTouchedKey{}, touched)).Transaction(func(tx *gorm.DB) error {
+		txCtx := context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
+		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
 			if err := fn(tx); err != nil {
 				return err
 			}

@@ -196,6 +196,13 @@ func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotic
 		n.parcels = append(n.parcels, sp)
 		mail.Parcels = append(mail.Parcels, ep)
 	}
+	token, hash := soko.NewTrackingToken()
+	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).UpdateColumn("tracking_token_hash", hash).Error; err != nil {
+		return nil, err
+	}
+	if base, _ := tx.Statement.Context.Value(publicURLKey{}).(string); base != "" {
+		mail.TrackingPageURL = strings.TrimRight(base, "/") + "/t/" + token
+	}
 	if strings.TrimSpace(o.Recipient.Email) == "" {
 		return n, nil
 	}

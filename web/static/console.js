@@ -194,6 +194,26 @@
       $('import-file').value = '';
     });
   }
+  // A delivery status file is imported whole or not at all; the server
+  // lists each refused line.
+  function importStatus(e) {
+    e.preventDefault();
+    var file = $('status-file').files[0], list = $('status-problems');
+    list.textContent = '';
+    list.hidden = true;
+    if (!file) { show('status-msg', 'error', t('choose_file')); $('status-file').focus(); return; }
+    show('status-msg', '', t('working'));
+    api('POST', '/ops/status-imports', file, 'text/csv').then(function (a) {
+      if (failed('status-msg', a)) {
+        (a.data && a.data.errors || []).forEach(function (p) { list.appendChild(el('li', '', p.field + ': ' + p.message)); });
+        list.hidden = !list.children.length;
+        return;
+      }
+      var d = a.data;
+      show('status-msg', 'ok', t('status_imported', {rows: count(d.rows), recorded: count(d.recorded), duplicates: count(d.duplicates), changed: count(d.changed)}));
+      $('status-file').value = '';
+    });
+  }
   // Another file or carrier than the one previewed must be previewed first.
   function importChanged() {
     importable = null;
@@ -424,6 +444,7 @@
   $('export-form').addEventListener('submit', exportCSV);
   $('import-form').addEventListener('submit', previewImport);
   $('import-apply').addEventListener('click', applyImport);
+  $('status-form').addEventListener('submit', importStatus);
   ['import-carrier', 'import-file'].forEach(function (id) { $(id).addEventListener('change', importChanged); });
   $('wave-form').addEventListener('submit', releaseWave);
   $('delivery-form').addEventListener('submit', loadDeliveries);

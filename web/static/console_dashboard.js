@@ -11,6 +11,7 @@
 
   function $(id) { return document.getElementById(id); }
   function clock(d) { return new Date(d).toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'ja-JP', {hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo'}); }
+  function when(d) { return new Date(d).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'ja-JP', {month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo'}); }
   function percent(x) { return (Math.round(x * 1000) / 10) + '%'; }
   function fill(id, items, build, empty) {
     var box = $(id);
@@ -69,6 +70,18 @@
       li.appendChild(el('small', '', t('dash_carrier_row', {shipped: count(c.shipped), labeled: count(c.labeled), orders: count(c.orders)})));
       return li;
     });
+    $('dash-undelivered-title').textContent = t('dash_undelivered', {days: count(d.undelivered_days)});
+    fill('dash-undelivered-rows', d.undelivered, function (u) {
+      return row([{text: u.carrier_name}, {text: count(u.parcels), cls: 'n'}, {text: count(u.exceptions), cls: u.exceptions ? 'n alert' : 'n'}]);
+    }, 'dash-no-undelivered');
+    fill('dash-delivery-exceptions', d.delivery_exceptions, function (x) {
+      var li = el('li'), a = el('a', 'exception delivery ' + x.status);
+      a.href = x.link;
+      a.appendChild(el('b', '', x.status_label));
+      a.appendChild(el('span', '', x.order_no + ' · ' + x.carrier_name + ' ' + x.tracking_number + ' · ' + when(x.at)));
+      li.appendChild(a);
+      return li;
+    }, 'dash-no-delivery-exceptions');
     var waves = [];
     d.waves.forEach(function (w) {
       w.pickers.forEach(function (p, i) { waves.push({wave: w, picker: p, first: i === 0}); });

@@ -723,6 +723,39 @@ func (e ProductInputTaxRate) Valid() bool {
 	}
 }
 
+// Defines values for ShipmentDeliveryStatus.
+const (
+	ShipmentDeliveryStatusAbsent         ShipmentDeliveryStatus = "absent"
+	ShipmentDeliveryStatusDelivered      ShipmentDeliveryStatus = "delivered"
+	ShipmentDeliveryStatusHeld           ShipmentDeliveryStatus = "held"
+	ShipmentDeliveryStatusInTransit      ShipmentDeliveryStatus = "in_transit"
+	ShipmentDeliveryStatusOutForDelivery ShipmentDeliveryStatus = "out_for_delivery"
+	ShipmentDeliveryStatusReturned       ShipmentDeliveryStatus = "returned"
+	ShipmentDeliveryStatusReturning      ShipmentDeliveryStatus = "returning"
+)
+
+// Valid indicates whether the value is a known member of the ShipmentDeliveryStatus enum.
+func (e ShipmentDeliveryStatus) Valid() bool {
+	switch e {
+	case ShipmentDeliveryStatusAbsent:
+		return true
+	case ShipmentDeliveryStatusDelivered:
+		return true
+	case ShipmentDeliveryStatusHeld:
+		return true
+	case ShipmentDeliveryStatusInTransit:
+		return true
+	case ShipmentDeliveryStatusOutForDelivery:
+		return true
+	case ShipmentDeliveryStatusReturned:
+		return true
+	case ShipmentDeliveryStatusReturning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StaffSessionMenus.
 const (
 	StaffSessionMenusAdmin    StaffSessionMenus = "admin"
@@ -813,6 +846,72 @@ func (e TimeSlot) Valid() bool {
 	case TimeSlotN1820:
 		return true
 	case TimeSlotN1921:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingEventStatus.
+const (
+	TrackingEventStatusAbsent         TrackingEventStatus = "absent"
+	TrackingEventStatusDelivered      TrackingEventStatus = "delivered"
+	TrackingEventStatusHeld           TrackingEventStatus = "held"
+	TrackingEventStatusInTransit      TrackingEventStatus = "in_transit"
+	TrackingEventStatusOutForDelivery TrackingEventStatus = "out_for_delivery"
+	TrackingEventStatusReturned       TrackingEventStatus = "returned"
+	TrackingEventStatusReturning      TrackingEventStatus = "returning"
+)
+
+// Valid indicates whether the value is a known member of the TrackingEventStatus enum.
+func (e TrackingEventStatus) Valid() bool {
+	switch e {
+	case TrackingEventStatusAbsent:
+		return true
+	case TrackingEventStatusDelivered:
+		return true
+	case TrackingEventStatusHeld:
+		return true
+	case TrackingEventStatusInTransit:
+		return true
+	case TrackingEventStatusOutForDelivery:
+		return true
+	case TrackingEventStatusReturned:
+		return true
+	case TrackingEventStatusReturning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingEventInputStatus.
+const (
+	TrackingEventInputStatusAbsent         TrackingEventInputStatus = "absent"
+	TrackingEventInputStatusDelivered      TrackingEventInputStatus = "delivered"
+	TrackingEventInputStatusHeld           TrackingEventInputStatus = "held"
+	TrackingEventInputStatusInTransit      TrackingEventInputStatus = "in_transit"
+	TrackingEventInputStatusOutForDelivery TrackingEventInputStatus = "out_for_delivery"
+	TrackingEventInputStatusReturned       TrackingEventInputStatus = "returned"
+	TrackingEventInputStatusReturning      TrackingEventInputStatus = "returning"
+)
+
+// Valid indicates whether the value is a known member of the TrackingEventInputStatus enum.
+func (e TrackingEventInputStatus) Valid() bool {
+	switch e {
+	case TrackingEventInputStatusAbsent:
+		return true
+	case TrackingEventInputStatusDelivered:
+		return true
+	case TrackingEventInputStatusHeld:
+		return true
+	case TrackingEventInputStatusInTransit:
+		return true
+	case TrackingEventInputStatusOutForDelivery:
+		return true
+	case TrackingEventInputStatusReturned:
+		return true
+	case TrackingEventInputStatusReturning:
 		return true
 	default:
 		return false
@@ -920,6 +1019,8 @@ const (
 	OrderReceived        WebhookEndpointInputEventTypes = "order.received"
 	OrderShipped         WebhookEndpointInputEventTypes = "order.shipped"
 	OrderShort           WebhookEndpointInputEventTypes = "order.short"
+	ShipmentDelivered    WebhookEndpointInputEventTypes = "shipment.delivered"
+	ShipmentException    WebhookEndpointInputEventTypes = "shipment.exception"
 	StockChanged         WebhookEndpointInputEventTypes = "stock.changed"
 	StockLow             WebhookEndpointInputEventTypes = "stock.low"
 	StockOut             WebhookEndpointInputEventTypes = "stock.out"
@@ -951,6 +1052,10 @@ func (e WebhookEndpointInputEventTypes) Valid() bool {
 	case OrderShipped:
 		return true
 	case OrderShort:
+		return true
+	case ShipmentDelivered:
+		return true
+	case ShipmentException:
 		return true
 	case StockChanged:
 		return true
@@ -1814,19 +1919,26 @@ type CountedLine struct {
 
 // Dashboard defines model for Dashboard.
 type Dashboard struct {
-	Carriers       []CarrierProgress    `json:"carriers"`
-	Date           openapi_types.Date   `json:"date"`
-	Exceptions     []DashboardException `json:"exceptions"`
-	People         []Productivity       `json:"people"`
-	RefusedPerHour []int                `json:"refused_per_hour"`
-	ScansPerHour   []int                `json:"scans_per_hour"`
+	Carriers []CarrierProgress  `json:"carriers"`
+	Date     openapi_types.Date `json:"date"`
+
+	// DeliveryExceptions The latest 20 parcels whose status is absent, held, returning or returned, newest first, each linking to its order.
+	DeliveryExceptions []DeliveryException  `json:"delivery_exceptions"`
+	Exceptions         []DashboardException `json:"exceptions"`
+	People             []Productivity       `json:"people"`
+	RefusedPerHour     []int                `json:"refused_per_hour"`
+	ScansPerHour       []int                `json:"scans_per_hour"`
 
 	// ShippedPerHour Parcels handed over in each hour (JST), 0–23.
 	ShippedPerHour []int `json:"shipped_per_hour"`
 
 	// Stages The day's work by stage, in workflow order.
 	Stages []DashboardStage `json:"stages"`
-	Waves  []WaveProgress   `json:"waves"`
+
+	// Undelivered Per carrier, parcels handed over more than undelivered_days days ago and not delivered yet.
+	Undelivered     []UndeliveredParcels `json:"undelivered"`
+	UndeliveredDays int                  `json:"undelivered_days"`
+	Waves           []WaveProgress       `json:"waves"`
 }
 
 // DashboardException defines model for DashboardException.
@@ -1855,6 +1967,20 @@ type DeliveryAttempt struct {
 
 	// StatusCode The receiver's HTTP status, or 0 when none came back.
 	StatusCode int `json:"status_code"`
+}
+
+// DeliveryException defines model for DeliveryException.
+type DeliveryException struct {
+	At          time.Time `json:"at"`
+	CarrierName string    `json:"carrier_name"`
+
+	// Link The order's page in the console.
+	Link           string `json:"link"`
+	OrderId        int64  `json:"order_id"`
+	OrderNo        string `json:"order_no"`
+	Status         string `json:"status"`
+	StatusLabel    string `json:"status_label"`
+	TrackingNumber string `json:"tracking_number"`
 }
 
 // DocumentNumber defines model for DocumentNumber.
@@ -2605,6 +2731,12 @@ type PackInput struct {
 	} `json:"parcels"`
 }
 
+// ParcelStatusChange defines model for ParcelStatusChange.
+type ParcelStatusChange struct {
+	DeliveryStatus string `json:"delivery_status"`
+	TrackingNumber string `json:"tracking_number"`
+}
+
 // ParcelSuggestion defines model for ParcelSuggestion.
 type ParcelSuggestion struct {
 	Box     string  `json:"box"`
@@ -2921,7 +3053,14 @@ type ShipTo struct {
 // Shipment defines model for Shipment.
 type Shipment struct {
 	Carrier string `json:"carrier"`
-	OrderNo string `json:"order_no"`
+
+	// DeliveryStatus The latest status the carrier reported; null until it reports one.
+	DeliveryStatus   *ShipmentDeliveryStatus `json:"delivery_status,omitempty"`
+	DeliveryStatusAt *time.Time              `json:"delivery_status_at,omitempty"`
+
+	// Events Every status event of the parcel, oldest first.
+	Events  []TrackingEvent `json:"events"`
+	OrderNo string          `json:"order_no"`
 
 	// Parcel This parcel's number, 1..parcels (個口).
 	Parcel         int       `json:"parcel"`
@@ -2931,6 +3070,9 @@ type Shipment struct {
 	TrackingNumber string    `json:"tracking_number"`
 	TrackingUrl    string    `json:"tracking_url"`
 }
+
+// ShipmentDeliveryStatus The latest status the carrier reported; null until it reports one.
+type ShipmentDeliveryStatus string
 
 // ShipmentList defines model for ShipmentList.
 type ShipmentList struct {
@@ -3010,6 +3152,17 @@ type StationResult struct {
 	Inspected bool         `json:"inspected"`
 	Message   string       `json:"message"`
 	Order     StationOrder `json:"order"`
+}
+
+// StatusImport defines model for StatusImport.
+type StatusImport struct {
+	// Changed Parcels whose status moved.
+	Changed    int `json:"changed"`
+	Duplicates int `json:"duplicates"`
+	Recorded   int `json:"recorded"`
+
+	// Rows Events the file holds.
+	Rows int `json:"rows"`
 }
 
 // Stock defines model for Stock.
@@ -3116,6 +3269,48 @@ type SyncCursor = string
 // TimeSlot Delivery time slot: am (午前中), 12-14, 14-16, 16-18, 18-20, 19-21; empty for none.
 type TimeSlot string
 
+// TrackingEvent defines model for TrackingEvent.
+type TrackingEvent struct {
+	OccurredAt time.Time           `json:"occurred_at"`
+	Place      string              `json:"place"`
+	Status     TrackingEventStatus `json:"status"`
+}
+
+// TrackingEventStatus defines model for TrackingEvent.Status.
+type TrackingEventStatus string
+
+// TrackingEventBatch defines model for TrackingEventBatch.
+type TrackingEventBatch struct {
+	Events []TrackingEventInput `json:"events"`
+}
+
+// TrackingEventInput defines model for TrackingEventInput.
+type TrackingEventInput struct {
+	OccurredAt time.Time `json:"occurred_at"`
+
+	// Place The depot or centre, e.g. 羽田クロノゲート.
+	Place *string `json:"place,omitempty"`
+
+	// Status in_transit 輸送中, out_for_delivery 配達中, delivered 配達完了, absent 不在持戻り, held 保管中, returning 返送中, returned 返送完了.
+	Status         TrackingEventInputStatus `json:"status"`
+	TrackingNumber string                   `json:"tracking_number"`
+}
+
+// TrackingEventInputStatus in_transit 輸送中, out_for_delivery 配達中, delivered 配達完了, absent 不在持戻り, held 保管中, returning 返送中, returned 返送完了.
+type TrackingEventInputStatus string
+
+// TrackingEventResult defines model for TrackingEventResult.
+type TrackingEventResult struct {
+	// Changed The parcels whose status moved, with their new status.
+	Changed []ParcelStatusChange `json:"changed"`
+
+	// Duplicates Events soko had already, dropped.
+	Duplicates int `json:"duplicates"`
+
+	// Recorded New events.
+	Recorded int `json:"recorded"`
+}
+
 // TrackingRange defines model for TrackingRange.
 type TrackingRange struct {
 	Carrier      string `json:"carrier"`
@@ -3141,6 +3336,16 @@ type TrackingRangeInput struct {
 
 // TrackingRangeInputCarrier defines model for TrackingRangeInput.Carrier.
 type TrackingRangeInputCarrier string
+
+// UndeliveredParcels defines model for UndeliveredParcels.
+type UndeliveredParcels struct {
+	Carrier     string `json:"carrier"`
+	CarrierName string `json:"carrier_name"`
+
+	// Exceptions Of them, parcels whose latest status is absent, held, returning or returned.
+	Exceptions int `json:"exceptions"`
+	Parcels    int `json:"parcels"`
+}
 
 // Wave defines model for Wave.
 type Wave struct {
@@ -3415,6 +3620,11 @@ type ListShipmentsParams struct {
 
 	// OrderNo Only the parcels of this order.
 	OrderNo *string `form:"order_no,omitempty" json:"order_no,omitempty"`
+
+	// UndeliveredDays Only parcels handed to the carrier more than this many days ago
+	// and not delivered yet (配達未完了): the ones a customer may ask
+	// about. 0 lists every parcel not delivered yet.
+	UndeliveredDays *int `form:"undelivered_days,omitempty" json:"undelivered_days,omitempty"`
 }
 
 // ListStockParams defines parameters for ListStock.
@@ -3600,6 +3810,9 @@ type CountLocationParams struct {
 type GetDashboardParams struct {
 	// Date The working day in Japan; today when left out.
 	Date *WorkDay `form:"date,omitempty" json:"date,omitempty"`
+
+	// UndeliveredDays Count parcels not delivered this many days after handover (default 3).
+	UndeliveredDays *int `form:"undelivered_days,omitempty" json:"undelivered_days,omitempty"`
 }
 
 // GetDashboardChartParams defines parameters for GetDashboardChart.
@@ -3832,6 +4045,12 @@ type PrintSlipParams struct {
 	Size *string `form:"size,omitempty" json:"size,omitempty"`
 }
 
+// ImportStatusCSVParams defines parameters for ImportStatusCSV.
+type ImportStatusCSVParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // ListStockPlacesParams defines parameters for ListStockPlaces.
 type ListStockPlacesParams struct {
 	Location   *string `form:"location,omitempty" json:"location,omitempty"`
@@ -3904,6 +4123,9 @@ type PutProductJSONRequestBody = ProductInput
 
 // PutStockSettingsJSONRequestBody defines body for PutStockSettings for application/json ContentType.
 type PutStockSettingsJSONRequestBody = StockSettings
+
+// CreateTrackingEventsJSONRequestBody defines body for CreateTrackingEvents for application/json ContentType.
+type CreateTrackingEventsJSONRequestBody = TrackingEventBatch
 
 // PutWebhookEndpointJSONRequestBody defines body for PutWebhookEndpoint for application/json ContentType.
 type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
@@ -4075,6 +4297,9 @@ type ServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx echo.Context, sku Sku) error
+	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
+	// (POST /api/v1/tracking-events)
+	CreateTrackingEvents(ctx echo.Context) error
 	// ListWebhookDeliveries Events sent or to be sent to your endpoint
 	// (GET /api/v1/webhook-deliveries)
 	ListWebhookDeliveries(ctx echo.Context, params ListWebhookDeliveriesParams) error
@@ -4303,6 +4528,9 @@ type ServerInterface interface {
 	// PrintSlip The packing slip (納品書) as PDF; every print is logged
 	// (GET /ops/station/orders/{order_id}/slip.pdf)
 	PrintSlip(ctx echo.Context, orderId OrderID, params PrintSlipParams) error
+	// ImportStatusCSV Import a delivery status file (配達状況), all or nothing
+	// (POST /ops/status-imports)
+	ImportStatusCSV(ctx echo.Context, params ImportStatusCSVParams) error
 	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
 	// (GET /ops/stock)
 	ListStockPlaces(ctx echo.Context, params ListStockPlacesParams) error
@@ -4943,6 +5171,13 @@ func (w *ServerInterfaceWrapper) ListShipments(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_no: %s", err))
 	}
 
+	// ------------- Optional query parameter "undelivered_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "undelivered_days", ctx.QueryParams(), &params.UndeliveredDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter undelivered_days: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListShipments(ctx, params)
 	return err
@@ -5029,6 +5264,15 @@ func (w *ServerInterfaceWrapper) GetStock(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetStock(ctx, sku)
+	return err
+}
+
+// CreateTrackingEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateTrackingEvents(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateTrackingEvents(ctx)
 	return err
 }
 
@@ -5968,6 +6212,13 @@ func (w *ServerInterfaceWrapper) GetDashboard(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "date", ctx.QueryParams(), &params.Date, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter date: %s", err))
+	}
+
+	// ------------- Optional query parameter "undelivered_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "undelivered_days", ctx.QueryParams(), &params.UndeliveredDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter undelivered_days: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -7150,6 +7401,37 @@ func (w *ServerInterfaceWrapper) PrintSlip(ctx echo.Context) error {
 	return err
 }
 
+// ImportStatusCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) ImportStatusCSV(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportStatusCSVParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ImportStatusCSV(ctx, params)
+	return err
+}
+
 // ListStockPlaces converts echo context to params.
 func (w *ServerInterfaceWrapper) ListStockPlaces(ctx echo.Context) error {
 	var err error
@@ -7402,6 +7684,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
+	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
@@ -7437,6 +7720,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/carrier-exports/:carrier", wrapper.ExportCarrierCSV, options.OperationMiddlewares["exportCarrierCSV"]...)
 	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier/preview", wrapper.PreviewCarrierImport, options.OperationMiddlewares["previewCarrierImport"]...)
 	router.POST(options.BaseURL+"/ops/carrier-imports/:carrier", wrapper.ImportCarrierCSV, options.OperationMiddlewares["importCarrierCSV"]...)
+	router.POST(options.BaseURL+"/ops/status-imports", wrapper.ImportStatusCSV, options.OperationMiddlewares["importStatusCSV"]...)
 	router.GET(options.BaseURL+"/ops/manifests", wrapper.ListManifests, options.OperationMiddlewares["listManifests"]...)
 	router.POST(options.BaseURL+"/ops/manifests", wrapper.OpenManifest, options.OperationMiddlewares["openManifest"]...)
 	router.GET(options.BaseURL+"/ops/manifests/:manifest_id", wrapper.GetManifest, options.OperationMiddlewares["getManifest"]...)
@@ -8685,6 +8969,45 @@ type GetStockdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetStockdefaultApplicationProblemPlusJSONResponse) VisitGetStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingEventsRequestObject struct {
+	Body *CreateTrackingEventsJSONRequestBody
+}
+
+type CreateTrackingEventsResponseObject interface {
+	VisitCreateTrackingEventsResponse(w http.ResponseWriter) error
+}
+
+type CreateTrackingEvents200JSONResponse TrackingEventResult
+
+func (response CreateTrackingEvents200JSONResponse) VisitCreateTrackingEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingEventsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateTrackingEventsdefaultApplicationProblemPlusJSONResponse) VisitCreateTrackingEventsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11784,6 +12107,46 @@ func (response PrintSlipdefaultApplicationProblemPlusJSONResponse) VisitPrintSli
 	return err
 }
 
+type ImportStatusCSVRequestObject struct {
+	Params ImportStatusCSVParams
+	Body   io.Reader
+}
+
+type ImportStatusCSVResponseObject interface {
+	VisitImportStatusCSVResponse(w http.ResponseWriter) error
+}
+
+type ImportStatusCSV200JSONResponse StatusImport
+
+func (response ImportStatusCSV200JSONResponse) VisitImportStatusCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportStatusCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ImportStatusCSVdefaultApplicationProblemPlusJSONResponse) VisitImportStatusCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListStockPlacesRequestObject struct {
 	Params ListStockPlacesParams
 }
@@ -12156,6 +12519,9 @@ type StrictServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx context.Context, request GetStockRequestObject) (GetStockResponseObject, error)
+	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
+	// (POST /api/v1/tracking-events)
+	CreateTrackingEvents(ctx context.Context, request CreateTrackingEventsRequestObject) (CreateTrackingEventsResponseObject, error)
 	// ListWebhookDeliveries Events sent or to be sent to your endpoint
 	// (GET /api/v1/webhook-deliveries)
 	ListWebhookDeliveries(ctx context.Context, request ListWebhookDeliveriesRequestObject) (ListWebhookDeliveriesResponseObject, error)
@@ -12384,6 +12750,9 @@ type StrictServerInterface interface {
 	// PrintSlip The packing slip (納品書) as PDF; every print is logged
 	// (GET /ops/station/orders/{order_id}/slip.pdf)
 	PrintSlip(ctx context.Context, request PrintSlipRequestObject) (PrintSlipResponseObject, error)
+	// ImportStatusCSV Import a delivery status file (配達状況), all or nothing
+	// (POST /ops/status-imports)
+	ImportStatusCSV(ctx context.Context, request ImportStatusCSVRequestObject) (ImportStatusCSVResponseObject, error)
 	// ListStockPlaces What lies where — a location's contents or a product's stock in every location (supervisors)
 	// (GET /ops/stock)
 	ListStockPlaces(ctx context.Context, request ListStockPlacesRequestObject) (ListStockPlacesResponseObject, error)
@@ -13340,6 +13709,52 @@ func (sh *strictHandler) GetStock(ctx echo.Context, sku Sku) error {
 		return err
 	} else if validResponse, ok := response.(GetStockResponseObject); ok {
 		return validResponse.VisitGetStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateTrackingEvents operation middleware
+func (sh *strictHandler) CreateTrackingEvents(ctx echo.Context) error {
+	var request CreateTrackingEventsRequestObject
+
+	var body CreateTrackingEventsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTrackingEvents(ctx.Request().Context(), request.(CreateTrackingEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTrackingEvents")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTrackingEventsResponseObject); ok {
+		return validResponse.VisitCreateTrackingEventsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -15880,6 +16295,33 @@ func (sh *strictHandler) PrintSlip(ctx echo.Context, orderId OrderID, params Pri
 	return nil
 }
 
+// ImportStatusCSV operation middleware
+func (sh *strictHandler) ImportStatusCSV(ctx echo.Context, params ImportStatusCSVParams) error {
+	var request ImportStatusCSVRequestObject
+
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportStatusCSV(ctx.Request().Context(), request.(ImportStatusCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportStatusCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ImportStatusCSVResponseObject); ok {
+		return validResponse.VisitImportStatusCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListStockPlaces operation middleware
 func (sh *strictHandler) ListStockPlaces(ctx echo.Context, params ListStockPlacesParams) error {
 	var request ListStockPlacesRequestObject
@@ -16105,503 +16547,533 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1/cyTHlRj4VTLgvRhAKmAAzJAigdi4AIdDacThzHgwNG2zx+hEV3Z3qaszi5XZ6GnxJoLkHClqJXmt",
-	"k+T1WtZZWnm13pVNr27vQjQl7/3hb0IQQ/JbXOR7mVlZ3VnV1Y1fo73lHxwAVZU/Xr738v1+b690xDAT",
-	"nHElV3beXsloTodMsRx+69A8T1h+Q8RM/5rwlZ2VjKr+SrTC6ZCt7Ng3VqKVnL01SnIWr+yofMSiFdnp",
-	"syHVnzE+Gq7svLkyoUOqxEq0ImmPjulKtPItmlGeCalWHkYrapLpEaXKE95befw4WunIvPtADBjXo8RM",
-	"dvIkU4nQq3jQZ0Q/PlD6ORFdovqMSEW7XSKZlIngGysRrrjPaAxLNGv+5+s39u+/so4j1y18SB/dZryn",
-	"+is7W9svRCvDhLvfg+sd5VLk4cW2OXukDvCNtl1vlrOjRIwkyWiPRUTkRHB4kCZSSaL6VBE54Z0WXxV5",
-	"zHIZkYQfihGPZURkP8mG+tzW4JO2ftGfYCJGOUmpVCQTabrR4hYeb41YPvGOEFddsfHtzc3QVmOWJkcs",
-	"n9x6uQIx7AsHSVwL467Ih1St7KwkXD1/fQWAnAw1whQgTrhiPZbDxEnMhplQjHcmr7LJLKz3yIgnb40Y",
-	"GbAJ6YqcqH4iiZ6fSbVLKMmZyidknKg+ogwd4ruUx+RQxBOSsyylEwlPu0kuFaFcjlleiU+3iiWt6zVV",
-	"QfK55+ajkDneSrCa52cN1TQZJmoWmPdojxGZfJttVOAOfufPHLMuHaVqZee5zUjvHmcFLJqzhiHlSZdJ",
-	"Vbl3+8JZb37I8k6f8pqJzQtnPTHQdOWs8PRcprwjaqfkonbKP8pZd2Vn5Z9cLW6Oq/hUXn1ZdEaaJ90Z",
-	"DQ/NjHIwqphNP1l2ov1XX4fRFZWDSgjqh2cNwFEWU8Xi/YR32CzB3OXphIw129YI02MxoUqzddpVzLAi",
-	"lQzZBrnLyTRH1xyoxR1XJ4kiNJWCZCMl3aVAEm6Gxu+RkdEWL7P/VckY2Z/wTsJ7hB6KI7ZWfQGYLR1I",
-	"2FMQOPqFdb3ylRDTGot88DKdhC8+/VCvIqYTvfhv6it/lyihfx/3GScp6yoiRqqKx+i5q1cVWNBjfd4y",
-	"E1wykGLuCPWaiJNuos9/eol3hCJD83QHwHyru35HcLb+GlWdPkFmT/RaYjxAvA2uSHLzAe1FRIoWhxPX",
-	"33bShHFF+iKNJUkkkSpJU9IZ5TnjaoPcEXDF4FHgyLBCPVIYeor2rLBgRvFuowIkMyB4HK3cy8VhyoYg",
-	"xwmuGAcGT7MsTTpUT3E1wze++i0pQMRqRnp23McoB5QuX05Ynos8IlQSf/QNZAU4gp5g796t/Y7ImC8f",
-	"5oxqWkW6WIlWslzEo46SK+5a1D+O2WFfiIEMiIzRyl4c50yiJJuLjOUqQRyg+GArAKzIPtwOPuwkahJ+",
-	"IIYZ5eFnbEiTNPgEkTrwIOsLXvFESEXTg46Rwssg/xqJk16iZES4IP1J1mcg+M4OkrMu66hRHprjsc8h",
-	"38Q1Fhssr6A0lAFPVMDXg6bdkwVHcWDi8Fuso/DAhgnfu3fLyHLlQ+vkDBgTVU2ZUbTCHmW4DbfJQyFS",
-	"RnnxUNYNyEdpSg9TZm+KmQmSOHhtTF8V0YoWvQ9Gsn79c6erxpecdZNHwUc5OxKDKhiYh6dalNSkK2eR",
-	"8eYwU5MdwrTgT+AlYOqKDeU8ruIYwmM3H81zOoHpWCdnKswgteieKMnS7g4R+vZNUINCLokqlMEjkqiN",
-	"4P3l4z6ICwa2kaOEAhEL6M5B5xvwjeE9iV4xTe956N2lqWTRFMaXEbS82zf0ZanMlqUSmbR36y7hGuSz",
-	"12kzkrEoNj2dudMAwlLrUhFhG70NVJv6IiNyIhUbXpFwO+r5PG3n+esL4E1priGdkFjsEi44Aw0O0En1",
-	"E95bCpuG9NEt/Oa5KdSKVlBXNI81sj9+XHWqL4lHDyZ4YU1xKcOXl+cUCecsP+izpNdXB8OhN9jMSymA",
-	"d85L4ySueWdIHx2Mca5eThGWs29V8h3J8qOkU/Es+TY76KRUVgyqaM7qJtWHHOJaIRo1l5Gh0GnozIBi",
-	"FsoBSJRWWNqOWVux/Ydz8GQp8reo5NHRte05RoMg+viK9xzNO4hZS3zvI91Cn4fw0Q2wtbnZYAiLrFP8",
-	"Zw7cPEyeAvgcxC6297y/tM1oLspX7yv8cTN6OA9SmIfftxOpZnlhTBXoD82YtM9WA9e+3v2BOSQZvv21",
-	"YLp+KB4R+xpZPX7yg+P3/u74yc+O3/vvETl+74Pjdz84fvLD4/d+c/zkyfGTD8mn7/xqjVCty3GiP9X3",
-	"jb3Amq/7QT/h+waBZtY+dT4Alen9zAPw66CVL8hA/pEV/P+cFVwMD7iBXp+9TkeMeIANHCZpmvBeAaYy",
-	"5b60ffzefzt+8tfH7/3q+Ml3yRe//t7T37x38v6HJx9+8OUv/k+g3t8fP/luSFZ1IweV4aqBv/zFX518",
-	"9Be1A1tHVkis6eYIFY5WzXnTfvnu9774uyeff/SLz//NB5//5G9O/vS3oQl9o3KQt9kXyLgvJCNizElH",
-	"cJXTjkJDVCJ3CT2UjCvj6GBkTHPWFyPJrsiS/F8te7plVAt8yaMDmQoVOMh9cOSRp3/+3pf/9kcnH/+3",
-	"4/f+H4Dwj47f++/Pn3z/k5MPP9ghWy98+s6PtjfBwbL1ov55i1CwaCY57AoG3wVLphgpkihyKFSf9IR+",
-	"Db/eIqub19c87c1TaK35srmVYPr6dD7MEnZFU2g8gwc+aErLaEg34SvUrKbiwrNPUbHt0yNWIEU3YWks",
-	"IwC0ApzBvyx2sZk1vgKfhq7lxe/4KXbR8Lp0gGgIznsjteBtOcOmfIfv8w24z7y7YpZxzJthiiss5J2Y",
-	"ItXATVELRjjxWXy0S6jU2Y9oOmJE0QEDZwbaqmmago08pbw3oj0WtEkO0Ohn7b/LU9/DRQxnwuxg1nM8",
-	"YfIqFwRfcGZ3S145VX20KHFCcddhhlTg8tzresAmheDuHrg1Og7+sMnZyUpmEr7V3DfLMYcQb6gAeiXD",
-	"NTs3S6nc5W2BHovzML4MEh432rtdxKv6g8fRypimgwPJ3hoxXjKHeGN/O2zSrzFnfBsN5rCo6SnmgucC",
-	"bQ5nB7UpOXiuIGxhOsVJ5wVWBPTlU8H6VQMAy7yypDMAGtaqBFJzhyVHevpoJRadQYW/yhtyKY3vlPCc",
-	"gkxDILxmbqmAny1Nxfggo7lKaBq0YQMTpUT2Ra6MD1tr4LKfZOg5T0A2zBlZPfnwg5Pv/l8n3/nkix/8",
-	"tkL4q6T/ZXxHCxhsj0TSYZUKwZfv/vXTn/8e1Y+nP/348z//5ItffP+zT7739C//6xfvvE9y1kukyuHQ",
-	"CY5BVh+ggHzN+PPWSJbrGWMbEmYlgyuSZLQDLnWZJpncJWyYKeNL54KHr9oacy6PcQtzSXkfX9UfpUl2",
-	"MGRS0t6C/M0wfDPr1EjRFPrMALp0rHOx8wLZYcDqsGVIb1GuBEPN3dtSvGKGOGfpaR5mT2HpLumO0nQd",
-	"zArmT/ACOqIloTkjtNNhmUZk/UAqkesfJXmwtX3t+nPPf+2FFze3tq9tEPAdkpwNxRGTxlU3T75eCuxn",
-	"hPPlOTejZj51M3Xl+d67dec+k2xRTSZLAgLtdaIEecGdVMq0tqg1bCVQc5RiIMiQDhgxbMPb0wuhDYXX",
-	"vO/AOauvHr/748/+/mdf/vz3n338O3KYis7A52spPWSpjEx0TZoMGKEmMOqKhCvhQImNlagmmGNOqGo5",
-	"uGPuyzbYYxqhqgM8SgGe1xfA0eoAkHlYPxUPMk+lLEd+1L89hbQLxX3UM659RbvdgLzQUckRC/OiQxr3",
-	"2MHl3PAaU1l8MOIqCYgx+0yRcT9JGRnngvfIvVt3JBkwlsFNDesmOEKlF375wI9cpKwZ79Igv6/fDt7I",
-	"HngLFVS/HdlTaXbdwjRL3bXlAy6D+LbjViI3Es4s26IkpzwWQ82/yOpLcMOAkcAKUUteIg08BvM5Lhhl",
-	"tVrAcrwUtdgGEZ/P42vWaCtAJNagl7uEC5KzDONVYJyI5CPNEwvUuiLNDBvk9il5+plgk4879Vhy79ad",
-	"WRYQhKS+O+7dumO3EzM/uscFYaKtU2DQrRF/yZhKIhlXQTlYWjbUbL8ze8Xv63d534DUVw1BeEUE0FJA",
-	"P8ky/GmUsfwowQQMqoeo1hNh8OUEvxouuxz6nzHaOJZTCVnf37qQmavy/mhoqyrxRztR5TLfwOjUmzzO",
-	"RBJSkDuCd5PeKA/FIr+izw4x2df4SJ9KzReYGZRMmNr1OAdaz0DWVvpb9AmF9WXG9aVTFR55xLg66PRF",
-	"tcMdXpGEFosD5X10qF88ZATFNWdQnAH6tMEQp9R/nRdOCG8uNnhd3KBMehx0aHhnfuyg0BxaVYcR2tkO",
-	"auIyF/dURSujPG2CpA6ppk8xiKmjOFE3uconYYFM8HCYdEdVZbfBvRSR9oBNdlqjzc1rnSSGf1k7Iu1O",
-	"mrQ1ANsYMNgOgg9GPxhMmdWQ30YrNEsO0FjeSRPNN2GkIK/EgeY5UmZFPvwOJlzgoyLgfHYhXYU8Kcyp",
-	"S3JfcTiLIMch64qczZsilFWQ95i6ItGLIQmO47zJwIESLUTFhAtF2KNE+jhfLDZmlbGAjUGIizlY9H1l",
-	"gjEb2J4gbNfDL4vKbv3FOUaWAMrz+Kusp6iziIsqyDPkYinySOcNdIc9UjfwzQofqz9YaF8v0dzen0vY",
-	"0MqI9829O1dv7t1Z37oWEf3vCxF5/d6N9T3NGW49eGV963pEOn3WGaB0SxLeSUcxqlC+1loWTkIyrZaz",
-	"Dt4aUa6MOu+SEremqeF1riV1LTbKDjU+v0QSvQMCXmVJVinpUMngb1ckseNa3cIzts9NHpsRLIIwXzzQ",
-	"+B/jhy89XnJu6HDoqG9Q3mHpLZ4tHLqQM2qStjzSeC5shgxMC1LszUeZyEMiqjwK3/LdJGUR2e8nXXXw",
-	"zVv7ETmkkj1/vWTjOJyo4FWlv63JZYFUsebO6Pti7NLQZllkLsYylMycd1gqyThPlCplSVWRqFuzGTIC",
-	"0HjLfVgN3FvDMHCpUrTTD0n/dn0gdvaEMhFSaInfqEgxOmQpiw9MypwPvbnC8YibFNXZldwXY2mizjJY",
-	"FOnTGCRj46yiac5oPGkAQrddf8KZhc+F472cHSVsXAXOamBSThIYgYzFKI1JLzliDQBbp1DidyH9KDd+",
-	"OfOGqSCQMswHjQijnT4RvMPCkxq0OnBBlZWvVKXQYFaQnhY3DfE4uRgbP+uqxmK81gjVSpzM9DnKPmOK",
-	"yL5+qPpsGMEIJvH1kOkd6TG2dlHTNA5a0hHpaMhNKJ+fJytJoiJymFI+cDYuPQBMOe6LlK1tkD1FhkIq",
-	"shVtbm7ukNLe7c1L07Rx7Fo9R5B0mKWsiqvleh2bm/bcGs9ZQtH7YrwgmZUIHox3syS242EwOHDwiBpQ",
-	"nhdkYxA2stRSpkWHU9MY6MA2lzzvs+5IokuRpund7srOmw1ziKMFIGyZwOOHM/OLAGsYUk57bKiVYS5m",
-	"oX/87p+cfPQXT//q3/mBuhabkWqprNL1XaGEIEYhtdkaL8hBE4W00cxdn+OGAhF+ylj/AtRfYEosmMTK",
-	"AJoShTFlJGhJopbY9MxWz+ZsHEaLoIqtDKfz3MT1apjeTzR1IpFfbmJ6RLvTGtS7l4teONm71hyIz6rD",
-	"nTsjJdBEHEg3STqDUQYlHFx4II53RRKRMe7eEDGdNM/ANNdh+MiLyz2ADmBIDn5YyQ5KEPDS7e0iilGD",
-	"wE+FZK/ZUi1LSK5gq8qHB8NESr39QBymTHqcxesJJ4V5nJjvJOmkQn+I+J0ZHmpGCxs9i1EOwFDVKM2j",
-	"+MY4KOZ6TmdhJbgUKbubG/d4yNLWXOb1R9tDI0XgvqFpasLJlhzZfR8a/XSUJeIDOrTCTQNLzzIeXld3",
-	"yrpJ5lQLgeA8qFkjD4ytdfqWLoKtCOVxBBIcMdSCshLGMWhhS3BG7r38yq4xWkOsgxaYUtHroSljZv5e",
-	"0lXzTujrSVfdzfBUH0crfZbGB91cDOd9B0e6r6ga4XcijRt98g2B8b3N/eUJZ8sh3O2EB7P/hl6MYdOx",
-	"XFyiFtOFqoj/9u7u8MMFUc7woKV2jzJgaP+AOksOqj+tGFPk5Xom3hnmrJNkCZsPcltlZZ41B5/VZBal",
-	"SXZAnzsI+zhQBBjJBXFcnxKkBYS14GTINK4uBdcH5uNK2+ypU5GSuCwWOSJwwIiqb3J7FlOQ90FSYsKG",
-	"9XhoYaimRAZT1S+8LfoYYzlA+QIqaGOazZYP32G7d0CRuyAfzrla95zLykqzwOf08lJGJTtwv5q1YXi2",
-	"FOkRO4A4ZL2cLIVKdh0wyekVjdTBIa2I256dfhlRqPC1LX7vW/Y2rQdMdsmAZcq6Mm0sXT+RSuSTKVv6",
-	"9vy4RbPGZmdwn0kws0+LOpyND1w5u1mBD4qjUQJHsFMs2zhgAclRLTNSHhnxRDVNcCzmrmP5ixzCDIxw",
-	"hLkgKiSrGQBB3ZdJI3HFHyTwUC1YdSrpDKoUD9+DElA9sK5fPfZgiT/DhtzKcZ3eBG4d82B427Du2bhm",
-	"TdZxlVNDZqxT+fiZgI0HimI3bgn+HuaD6NQOSH+4/dFwSJ8BT2RQzFs0/WS/SDqRRdZJwrUaqeTpEk4a",
-	"i8rN4o4CSRPlzc0DkpEsZ3PzxaM69S34rE95zOIDccTyhSRj0IsOTMB3OObIL+raDH6SvVXh/ZtrlfLe",
-	"Cep6D0oGnWx0mCYdYj+BIs1BDW6eN3Sa8NlbKxGcw9SnvmxXBt3cw86DwWYLKc5GPitF36RJZtdiuNFB",
-	"qvkLooTGh6B4lLPMLihgjbEhmPUE4NYTuSAgOyxEdMwDiWVcZ2wdXMIksay23pgiXKxTJXNaPBpqfl2I",
-	"WqGqttykpzjUKIfLKH8gGDYgwSo9C6sFl+E5DQtPFZvaxnSKRJWihqucG11frXrWRO1VhGxekQTfiWwo",
-	"uexQfkUSqVgWjsdbAMPDAT/7HcrlDiZ1QlB2h3JeYQSLmaKhTIubEG+qB5nAymEwlkpG+jTLWPVwlVaJ",
-	"JQjRy/qq3qGGKU5r4kcrlpY7HSk4lhi4E8rRq3bFldIlerBw7GmHBisaQFBTqXCBSa8qwmlrGHQgGnc2",
-	"OvmKJHv3bjmsgrhMjWsV21diIeDPhBOsmM16gXr2enDBfIZsDaSL83NoFqa2EV/KoTFr+jx1qNweOcTA",
-	"u6JRBJRCBtRIlCT7r74+HRY3t0GF0w5LBoDAa75uc6pscnMObrwQ2L3qnJ4xwukYvra7WEpuMEIqnPWn",
-	"EcrcjLU15zuU33p5VpwzX5cVXECKSjyrMpQsakYfaemwyoJeaykojGHLhQ+B3WyJL6eANwOyqZGDC60E",
-	"q4HFrM7j4qQDTib8MPwwTrpdllcX+FjY3rKM1USzMLODYrmltYUA8jKV/UNB87i+xNQigS7O4x6uCtXM",
-	"3cYedVi2mH/SbeWm/Tbo3GDCxPg0GvQestTkSHOmUBChvn1ZfJCx/KAvRnkIyX3lc5o+9HW+9MfogC99",
-	"Ho4dQs2caE2MJBwjzPQXZPWb+w/WIrL56Ts/2r4WSpupm17RXlUCUEwnV7DwNDmcEHgTosz0X7qpDTVr",
-	"HELljnZfjxRazJgeLcAS36BHrBpNZ01PRpzvMelXHAucwMyJBjCkhNx25Q4xa4m0wOxA2HdlOKDNlgkb",
-	"XsJPEj4I1mXJGUnAVd1NHgVlt+nSVZhJYW0DNmQMxq/dKp70Itus3k2hJM7hqFZjKy83uE4TQLCnFBtm",
-	"pzSq0GKQwOUywhIwB1V0Cb00avZdkTr9AHSHDtPbuCLJNx48uEfwA5AfN71c2Q4dMnJIO4Nmobywl/Ls",
-	"5W1UWmamGgOVpbLrMyU7Mj1Zrjfzr97cW/+XdP3bm+svPix+3DhotdYffuWPQjC/OaRJei+lHdYXaTDy",
-	"pgSuRW7vcTKVYVBf7MOfJwQUXGlVaPOhiMPNReQIR5iP9ebFCMeqXMIDNsxSc3+H1xDMy0SNFzJrsNxo",
-	"QA2HpweVW7EvVG8pWsmKo2x+D8wgQeiaKyZdan/10J7d3BQ8pnY293SW0U0t4P3k7s3NsBJUQKOsMG1G",
-	"p0ezr5sYpwWW3k9idpDl4VTkO4LgI1sdyy+JFbZqVBpxXsMHpEPzmKweP/nF8ZMnx+/97vjJ74/f+/j4",
-	"vV9jzeC1Bq7zaGWc02x2Br17oh9leomrx+99dPzkJ8dPPjz5/vtf/PL9oKPpcQUQ7xaicy24avdfuew5",
-	"eVPwmm9O8ScNHfs3jJOgSt21zp951GzjTeftIxulaW2kvYA6pUR00ayi8lFnsGNLEaNbcKwlIYwCSTHv",
-	"u8/SuLFAa5daHdjlxexONY/DBXAxJuadxdLdxzRRwYhaM3ApYBY7k5koEVc2epEJp5CjwAp3qsVei8W5",
-	"Q6rDF7C0LBVbHC9T/P2MzD+VGZ3+ti6MFJz7dxFsrTxTM5x3uKGN3sI2bWfWyQsiHppH8trmqBU+qcWM",
-	"a2YvVca1Zu4pM4jnoDp1hGCxx2kQeY4pa0urCt2rObwbkAGyeN+qBc9q6cNAvjBrOR4m3Py6NYdTTUOt",
-	"2lZrpl2GFZ0Wexfpsnqp0KxFyLmgDdtrq8Ph5pZNq7LI1gdsGXU5PnU4lxfH5cbERc0BwpI41jxq8Cxd",
-	"P+Hi8wilJl17a+BWC6ZTR7bZC+rsotmiFa/x7tz9T3jndGFw5QvFC9WxlDdVedpDQifTBkN2bmGA4RlK",
-	"Xk08ktX4Nhfbzltou00PWVoprdVIXo3iifUBJoKbeOLFc0huY/pRtZYxpjlPeC+gO9/X97sk+YhDAaxU",
-	"jHcJlQM/mxHStinhbGyrCDZalE2AhxkWUBgQYn6ygFt95cm4vc/WE3R/P5sQwTklUq1gPJvBWhoouBEW",
-	"9+bGNB/ELFU0vJ1l4/sCycMdOpJQ28w0+cQokevb4cYdlX6HZYLTBT/oU1670cKZX13RcU4egwpFoBsn",
-	"RnkF0Qzw3QKCpyjG+0p0BoEzPKKJkVbeDtYdMgkOnBxCiMcwkSzeIYKDW498+uH/QdxK4DdriQj4EmiS",
-	"Tg5iNqQ8rpqtGCtjOYnpJCL0iOW0Zx2ImMooFdl+QT/2bZ7ciZr6wYHoHnQg+nNmKrdn8j9/S/xV7RIt",
-	"u7kuT/jHjWqRrphxfnhjdYziSAUZIJRMXX36X35+8qN317BiOdRYVOSQMT7tESn1dsGoQVfdcUlpcTrE",
-	"sOTyL/BmekLc0dRxh5DyNc+c0Kwkg/2iCPh/O5y5zeKDw4pe/1669rgvSMqg6EAnFZLNS9een4BvjXjg",
-	"wktZTKC+HtbrOmSp4D2w7/UZ0UKUycRfIAdf0JjFB4texPPtfWavZz7ydLAVgm1mI7MLmMWXhx7GLCX9",
-	"FSHVVh6d0CFVAmqI9OhYs9Bv0YzyTIBdsMc4y5NOUBLFg2uuN5v34VyDWEl7OdNMzyvekHDyTb0csgpS",
-	"z0iti253zes5rVyoQ4FHnlNy9c3NrYdvbq6/+PB/235zc/3aw7WdNzfXn8M//dECHef8zdbRcZWws3BO",
-	"vcGORSQHPxN7wShwt+rpU0mk4QVXpKl4E5GtjQ3LH1ZP3vneyZ/+cq2iUFJBSaESSbWR53UJywuXNZmV",
-	"+cK5u6WwcCcxVtNjce7nlMWgOfK5Vc7XCFbNvk0UOBHccGtwwoQPurJGyG17B1iEKVdjIVCChXi0DXc7",
-	"Lo2s5qyjzykmVLlqIlDUAeFShXWn40s1sSuWZ4qM8RV7OgHeGEwRq0oy8JfrW4bxeArYhrDPM3AEzlFK",
-	"QiVpo5Wi7dgl3rq0x4ykZzyzIFDa1Km55ru7mbQBOMFib2yYqQrC18TGkds4owh06YhWxliVO3jdLOWa",
-	"cFWrT5cKqGFzUB3ls3jWDpiPDJgW2lEtG5/F1Izx2LQ2w9PCiFRGG6OtOawSLKfzcBzSuoOfmzPj4c/L",
-	"LqWkmQDso96s8GuBmope87jVqVCyUNAqnWiKrFDKE+xkgKEoBomvSPLN/bt3yKGIJy5VBBBdU6V+ND9U",
-	"xc4albYVlgs9sJyBAbYM5MtNKb6byUqH5Vz3zVxOtkAzuTP0WhZ7mldXp1qbXsq1GSLyaSW35Cqa8lXW",
-	"H1DYRlYp35y9s8cIhweFy2XWNoBvlK1cVaE0Vcn/nr2+GG5q8gpQLdEktdKO16xxaaCPZsXaqjP2Ly2f",
-	"PrjScKW2Oe1FFixqJuKDLguoqp/97pcnv//J0+9+7+lP/vbpv/3ziEwYj4iij0qV0C+rbNpcfhcn0oVw",
-	"lzd28s5/Ovn9T47f/cHyW1qmRpqpddbw8i+qnj2crhF/L2emLUKSMq88TQLRh3qejSUYdV3tswusXVZb",
-	"Eay2uhd251ukVlg/gQjIMPp/+c67p8L68ygWVlbv5byCEWq6ALTRSm0RJqOs+hUEoYQgFiDpsDSQPDO/",
-	"jvcSTWWqnYN3A21wBDbB0RtzuzFJz9Cey9SMhSwgl+utCUYKCxx5BbdLpOiqMcUIS1sdUUGLhSTvpLbn",
-	"Gfn0hz8nh6wjhkySrYgcf/gb9+vq05//zdpaZGpRH07whw3ywKfLos2oWdyuaS3hVWvMGY1JnvT6mFYr",
-	"GY894qY9qveTqD6aEfo0px2lD3UiRmRMp3oRzcW5NxDkc824ngHJSUilamyW7rwgL2cCKCrAVZZ8KxFh",
-	"cRt5/NuVhTO14LzqcDMEsViEGQDiJao6/WWMzEWu6VS0Pu30iT4IAn3hCMwCE+xiPlwi8fCx5yj0+xjz",
-	"SGOn4Ax9cFAwmQtFhnp1+guT3EVoOu0Bn5fC3Dx0qiad1QOVYsNZkSThMXtUUaRYSABpiftYmtbTM6ki",
-	"0s3FkGyGLV2NIhhc6EKDWtjOyEsMayhVwYa61HF1MWxbiXqnaU1xr8aCNVgYNMUiMimdmB/hjBuYLADa",
-	"JeuumaL+7KrCR+xqqiK1bdOxwwm6t8yphU/L7qJqMPN8l0hmWx/Yku9VAxoIVY0IJGMK1GNzKOS1U23n",
-	"SkNqQCwoHRXoP9f3VXe6xeyVh9Uw5nWYcP+vWw3cYCvRKTxhnZTR/GBGNJ/uOjFirm02pizh+0S/X1nE",
-	"zFNaZtSQL7/zQ62J/OlPd7Q0BgKASFPWUbuaVocjqUz6AI1jMsrIak+IWJKvki5jEgIV7GWyFhTeFisq",
-	"0VxlOpPJ5oD7+N0/OfnNnxy/+8OTj7//9D/89Omf/eWMi3llOe2o0ernr39JNSQQCLw95zYr9JQ5PYjK",
-	"aobb0ovztuKpH3PLtTfTRvb7SfZANFVGzgSfSipGbfRcMmT7+r1g8hccFFRDOmWZN2cVr6yMFPCZvjUL",
-	"oq2IbEfk2qfv/ArCiZzmEoCAqFFkgnZvW9tpx9yEkYtdiogt6jumRywC77xWoCB4NYI0wAgF/AiSqCKT",
-	"yhXZO/TA/q719k/f+dX8tE6o1mf8EwAi2FFlpnNxUGdhLi9OvUExA1q9oG8Ya8iUAbXKzlDE202fjsBm",
-	"Rr6mxGMtS4/7wp6NJInaAT1ptZ3RCTT8MB6jdkTa1izc3rEf6GvFRaDt3bu1Zv0aLjGNrLbdz+0dF6/q",
-	"/rbmNzOZmrPsi3efzBf7DBQMn6uF7TIKTYB7hrNKq05jBrhk9eT9v9S399+/f/zuLwCKBbS1lo0jac1g",
-	"Ika50YMoaPx6NU2h2BRylSDDtj3zza2VedkFYnT6QkgWzj/vlC1bp7Dault1gfrBpyqQ+Gw3AGpaZ9FX",
-	"mKAFULBOIhoXrDnDVUcsIhtKBozKvkAeZlUWVWC8I+JgSMnrD15Zf0GDyvU3DKKUxRWvSGpfZElX70CK",
-	"gQiCK+lxkbP4AFumBWwY38DuaeY5mNWuSJLSCYTKWuOEVrgWMw7WoG3T/hq+98Yvpy4r1cPpnnt4h9eY",
-	"GmRts7t/EP3wLrzjXbgH5stUUQK71hu1TfoENwhmiouFj6pZDz080MVso/5tEEq1HVQkzEOfypR1FYRz",
-	"C06yUZ4JLSzsI03ulBP5u6O0m5hf9CojMBsaewZnLCZcEKsYrJ3RQdQ0AHTmlKle/8a0gngn6ZD5XQA1",
-	"NKqbANbZ9u8ALmpxTW+C8oQhpyFjrcuDyZzkzLRHbWi81+sgq5/+8Oca77fWdgCNLFVG5HCEhVE1j9T/",
-	"0+zAmKGGpuu42ZeJBj81wCvi7AtNLiruANfWteiBZu4gj8s1b5Y4KGodmCOY5fy1PRU9Yji3joqBSxLD",
-	"fPy5w1bLUpuFMmrdMAZLW0MDesdKJToD8AblTKvyGHBZ3f/0kHYGxtUxfwYsJwHBhzDPRp0rPHx5LEyZ",
-	"cUGZ5rCb9OF0tkkfj/wmD/6+q9HidGH5iwnSZ2O9XNLIGJFNOFbwB5A3sFaZIpvO9sjeGtG0KLrcGUkl",
-	"hkxrM0yST9/5MTr5NCVfgU4xWKGG/M8/c73bSZaOJPFNQIYtgp2RpExKZ8KEEY066vyL1ju0en17W9/x",
-	"GhWL/a6Bc2m6LNEVSZRQNIWpnB/yiiQ37r5M8ENC0zGdSMxYuFDT6c6s352sbm2S/2VtlwieTvTtCn3w",
-	"++uCrzsTMwBk11bJQn/SH64FNgCECAoG8aJikD7BXc3HQJbTf0LjN2BUlzG5KDTmw6Np8Mspol6M9Xcm",
-	"9AW5rof7JuDFJIlSckj5YF3llMsuyyMyEPww4Ymml5O///7T7/7k+N3/3Xzpc+xESWLMCwET0doGuaXs",
-	"nSHNNZImA02kBuVAsEgk4eyI5QS75JARV0kKZifPrLR67+7+A3KVZsnVo62reHtcfdvqpY+vmlfBVoLC",
-	"IkmUXoA0NRP1NG3BoYlYOwLibaOx0/7RhumShEvFaExE175iw/naG8+sad63UjTDmpnyI2DK8lXiQ6o6",
-	"/ZWHj2cR6l+A2QmO0Kb9jHjy1ohpDsh7xiyFOgRpwzhtZLhGgli1jZRJ6GDhg7WN2WiomXKnfOruwLcL",
-	"4uVi3Dx30HdvTCn2Sa/PcrhqJGpJGz4PWMQFUhd5ZF4zZKnoYDAZHSY8Ku5UzgYiEzIi/WQwoYNRRCaj",
-	"zKS5XopzpfrGiYhpexMq7nfWl81y7pmqiJ2p2JxKaa5BH7NQBrejAjFVt02jQJ+lml1iOk4iQQKKLG8E",
-	"Fd+PqAvnN1VPjU/DXy7TDK3SkvkNMSZdmjshDjTinlA7hqeyuE1WZ8T/tajF2w5+7Yi0ccHwE4WfyGqi",
-	"ZRj8TbP7tJxEBkOYgnX6M6hD38YMURgsJ10x4jHpsjHLsQchNtVI0Hog9SXS4m1nc2hvtLgnTVsZv6LF",
-	"Gy6sVDTPNqesL92i6KODnCpWpeVYCbiRqXteVSNvOG/mii3NsdUuW/eopkrRWRUpKkN1yohmGJDXmOOK",
-	"JLmxcZrTfiHa2nwYzT2PqdtxmiMW3K48GXx/JuLl4tWYzqrLYKW97w+jEpMfSeyJPl4Ch6/XzxIIGqAs",
-	"hQcaPXocYbY1P9Yswb62yB0OjIO7Qa2nUkDqzCGCUbvKzMu07E+h1blzI+0Qc+9taMFsI5xCXlF891Yp",
-	"LBF8Hrw3qmq0J1lFFjrG+87PAsG9+SVspW0xJ6rML/doZ7BcSSwol3GALf7CKUOhmhALlXd+tHhjnOlu",
-	"hQtx0Cl4BpoYzmvys0iAbF2GPOaT7496PSbDaU9VnS4PxaPq1Php6AS8SofikTEXcaWZijVsw6cNLIIN",
-	"gXYv6QyWrj92UCXNPfC6KyeYjU+6CU9k35TIqCrLgsMiv6oZlRJ4BYZC3wz8XtEKLRcjVbXKUrNnQnNG",
-	"lIBCSSjRgr9bQGczW9Zpx9QsU1QOSFekqRjLcACkfmNuPHHSGTzQ75n3D+JyUlxVal/BW2AW/+OqY77E",
-	"qnvVsr411kcgZQ/B9tJ1LilwnW3MCByXXrbPndpsyHzjrHzWDaD43YxxwKyi5jwoBfrOSqSKkJ4EZ3PU",
-	"rDkl0vDhgau1FL43Fu47VR+LsnSj65wNaWLFiMVUv2DpixhTSZHLBHWdYNv7B2iZZeYMTMoBMo6eIAlX",
-	"Ity4lx6xMFBC2aP27VIegFdSLtC2a7bDuQ8zs53gsRs0rEJxrxnXrBRe5lN+tIWGcjiQwrX2rUSQBvVw",
-	"/AbB5ihhyuAuiqyO6e4slRGqUCqjLC1VyK51EuhiImJo7bO9wjC2NImbdSkq2Z9UymrjY+eUIMLAVBzG",
-	"yxmr6XRpOp8FBCZsOikX7aH2En4XgkwfpZzhsKKzE9xSlY+rW/M3tmcsUrKvgVUAjE0Hh6NuN+RXfVBS",
-	"0sWYE3zTVMQxIgkauY1iX1MVx8eSWhPPKUsTLJlDOqfpebQyTuLKs60rhxCwLk21SS/QxpvFR7aa6gmz",
-	"JRVLZxoVVDA3n3EK/ZvXNtCK/UHdzRoutFD+rHZFS+ZYGuSdm2VJzEQwhw00lUQORnU5l+eURukWPRci",
-	"p02lxP0vkEm5eOpiVjDnBpx3XrKjQeDaXEfH/mb3v//q60tkbFYkTyKN1+RN+kfVIHOyNhPy9CmIM4hT",
-	"nXvfhIJrjqQ+QdGntEXNQ4ve595F7vua51zrTgO81iQ9zb/xF/rSCgPT6RJzlN0KU7vWdNGMrgm6WdGJ",
-	"xUM3ZmSPqT7fKcsVklRRNxnjHbo0NQ2rtEoD2jfqM6ubOxj2sLaxhLuzXn5B9X/AMgUlkJG1gbQiacqw",
-	"mALH+pwffffk/f988h/+88knv17bIW3JUIRpW/ZodpH0RjmTtlRKdVVr+EFvNTIxHYcsFWPybZaLDbK+",
-	"FRSdyGrbuv9htnXJlEp4T7bXdl1YcOR7TsiAsUxi6JhJhlhFk5F9wc7j9f6bB+f1rXkS21RMjeByNITf",
-	"AOX0W1AChOUdKPa2tQkpGy+Q1S9+9z+efvzTz//zv/78X39nDcwwXSHiJl6maZGwvASoV64PBY96QvBF",
-	"yBjGfC50M2DEwjo+XcdfxEhV2NR8GXNKeIBgMY2/GMuBLpLSTE6GSIUyoSHhaZqbr4ME4AulC7CfcIPP",
-	"GUm1hoGfgcfMu/QvtXBeqXX2bIqNVtIrcP++iZuEXsqY8kfTFH8NVpvvi1Eo0+Qb+s9WKovpBNFHM0k9",
-	"1EZFnT3wrNn2ibUvlDpvzyyqKHG7iMpKq41sWdIZyJpH9cupF3tEhXkBYN5AcjGoDuPYlZaB6TsqbXVZ",
-	"HN2XcfAkZzZUAfbIR6MgDo7U3phOLtBqbtOjp1ipGOUd5lwQZYe968TjnjcJt1qiV1PoGl81K9kBo7Q+",
-	"EGzcrvqhG+2MDfc263s6ckKqhAMgHESIPo4AWGpPo94vAJOHkOY+3jyndbcEfIIg8kBl69yVQVkQvxbo",
-	"5mULaVa4NOpPsiF6zdQJnebkFrVtRw/KiVnXjkkAgcjoJhhfjcr7eFF0UQzWS7FuKYffZOsC8HlxR9R9",
-	"phi3jp4FkCy33x3EdBJM4ZtI0/rChlkWscup/s3kVWUsl3pGLdVRLXexnEIdoE0jBiflWNRrzz+3oBQ0",
-	"tdQgFIpUrTMx1s/xZFWkTU+vG1KRmxj69199fW4/2dP0qjfoNduTmsYMqz8x0JpARdLyPxjXNPbtEorO",
-	"e4g8n6pWhw5ayEylWZYmYIXrTHPZqa28ULGVg/WHX61cfJWdxrWjq2YcO0ahta+iW9UEroZFuFP1hVyi",
-	"M9X8WsmVgU14KwhII0YVFMgRymSYFghBl2S1B/eI5QcgUGSqFqpDTfwQl+ogC0mlea6VrrBSNU+WKGJF",
-	"aBxj9OxQHFW5uP0Cy3MO3+mC/uETKUiXVlSTadheycV3BQstB2kdT6XSO3YOTUlP0dnqnMpUe6UdQnhg",
-	"JUmbr74KOWEMLmYocNoZuCS7tQahULVtsGwhiIUKYZskhMXuXIpFardmt/35jz85+Y//8fjJ7z7/yd+c",
-	"/Ie/NQkWn3388fG7H5188P7W+ovrW9OyXgOjpJlwe3bCl0ZJGutbnPKY5EIMQ6NXFjqZSmz7+L2T73/y",
-	"+Y8/efqzH5qVn/zgyWe/++XnP/7bk+9/ssS6MXF8Mq09BdeEzTemJM3nrtfwvBlekWQJ46rIB4EL7ulf",
-	"/bslVp71TVTEPLk3E1LRtELq/RrWp5UR6U+yPuNEZIhiO2Rrc3N9c3PzuZm1RfOKv0xX4GXWsHH9a+bU",
-	"nv7sN5998l++fPI/5g9eYajyNhWuvuJIoIqohsHSY3Wl0Z+51lDzyllnC7rAz76bqBdYNNMmqqLQb33b",
-	"0dLG6o72DMyTDkv+YGP69/siV/eS5eK9u7aTSDhzi6bphBhLwZQ1KBw/uXmeaisuNgiDpMdv8eXcjXGP",
-	"LR6PHrPqDEer+2hWQIdQ/c+07oKrgIFfwZp8p1SbQBQbn764nl/MzoQ7xJGCsFO0291nUobj0S18Zq9V",
-	"mXcPlBgwXiEm8pGsNDwlkuQiZWRIJyQWNji1mwqBtfmMQ64juBRpuZT1VNKK3tlI0TGdgGEDy5pkSWdg",
-	"TLwr0Yo+EGj8ql+AAeHuGJYAUl2PqlKctWZqV3wOIw6NaTl3fAx+cl1Ga+auOLmyNduDu4VyxbFqkIeT",
-	"NouEncX8AcskTTZsIlMsqWY3S/Q6sYUIpttjJB2GAfr9JI61UGRcwGmShdXN5qHYC2XM++e0VOejetsS",
-	"64jhkPG4KmHhUDwyJZglLoS4T6DnA9gAjGxTCqfhQvUhmzVRzStnzeS/hCpn1Qk8i/fLCAVFBxpeOmWu",
-	"3OGpDEGDTTUIWmVaKhFcyM8MJgQo5M/kTrlui/s2jJdn3NZ/bsP7eYQa7io+L0vcdhInSnjl2ALd46vb",
-	"k5uG6OVgjYqqTYvEkqBxsiaUJDxHP5iReFdrSUKyqMjFhm7q2Ma7AMOEqZ1y0AEUKRspoq86iLWA6jay",
-	"z9JuqU4JtcUBwdzupzZV5XaoRbiV6AxuC7XQPWkOpgrc5q4/NEaECgsaSxc59nKMDh73bJTOjleQyR6t",
-	"lkj0ZLuFURoDgmyRRAwSwqpYpMtYfAXdRfUi8MJXowVaOQnX77LeR1eAiwF2IDJnWkmeReeAcyLSiyAv",
-	"U5ZsId03TJLWSoihXo7U3F4vnUL/IOmnAU2EKrSDKQXPtmjAknAT0MfeGjFeUUTgVESHBdPDNFdDZx4S",
-	"zqG2szBVeLQbylqh8mAoQta510TODEyxCCHWIkf/22x1Q0+2wNa8Gk1reirD8za2UtaUt1O0UG5L9lbb",
-	"ecIz2mNAF3CY9ruSNGkA2uiAa8wluGQPJpWnc1bncunxbe5mrmfrcySqM3ZfqnnywJwzRf/JvKuwEhz3",
-	"UtphFweQhvfNHYPr4PNMvFsVrsM+yw0FFReH9K8N1z+5yDH3Lx59L4WJ+VTe5AUzd6tPuCFb9lJUvXK4",
-	"gWzVhnJSJY7sm/jrBe2GJo7nYGFRx12UoFebCG4XjmSuWs0yvfyjxQLmp/lHeaVBQBRG6FCxEyPr2mKK",
-	"6YSsSsaI/irhvbUdkk231xfmwtZMq8UzkaZaZOwxVTRbtCWbUQgCoyiSRYqtuYw7HYpRzeCXq2sWiNYz",
-	"VT71TURkKvRlNySrJz/48OS7P/js4/+6FpGt7fWt6xHZur6+9XxEtp5f33ohIlsvrG9vRmTrxfXtLWvo",
-	"cBVdy+Vl6XAlWoFB9L96FP2vHkb/q8fR/+qBgvbFB8bXcT8shdcZsyCafYE+/Y078NM8nRyMJIsPRlnY",
-	"xa6PsnHyqpdg30ROq7T4TCckBXxJCBKzXbPMcr761O5CBFA6klNWLbaIUleEOIQW7mwrK9VvrWOjUetg",
-	"tFwDu4TCs/oUoBeL/+amPFVhzzKDVRaENDWdIQYe37FuZAPQ+YGYlShSQozQob9BjwLkN6y1s1YlxFNZ",
-	"FQvfuFxDUalhiKZIV8sdR6/awhmh6+nKZo/Ugeh2K1rzCtvT0ejKJtYTdALNppvXLB3SR14jj9K1OC92",
-	"Vn/qwoQWjLsdurgKuEo1Y4RisdOFYuGvO8bD51qYCs7ImKaDyGQZcyXgcldCsV0iE95LGca74yeZqQ4M",
-	"N6F/9eCrkO0NpWrPqGfd4wrEWqZYRzX1VFbxqO2mAh61BfJfy1VGAjrZGZCjXySkWGKQPNlhX4iBlUlC",
-	"TfCUljQqdr9MT3x2xLg6qCjDsYgTi0p1AOksYckftGxcfd365uqItd6r2ZI7RV8vU3AdpP2Y0SYNcfWr",
-	"Hnw8Z487hxLQGxzpGZgPppHksg0JZj03eewSgKfbUekTrSjyVMC3TLVzveySdXJWIf/IpMehljK8s4M6",
-	"yFTDd7DSun4bJBcKfkxURVFGPdJBlrNuUlFHQSqaK1c9rLSCCHKcWZqa3yWhGa2oF7dMmZJGYVcYKWUP",
-	"owz56Q3OrQoydejLyBQeWrh7skT01Vgy4xDlcD1Ce3tfF6NpCkX0sXmKsRVGZNxPsHoHpBUAcqBRkQ5Z",
-	"jLqqvko9+6lcC4aUlOvfW56/4RsW8C/lKqn4N1sVFX9zlbPMr7T0a1Eb1X7rKqTC70Up1PJfSvVSSwX9",
-	"V1yClb9+BFQKqSP4sxi56jEWgI2CYJCeDqqo9DU6YKaQYZlU0I0m0hjDsKG3Wa3J2eB+uWDC5mIhT3qM",
-	"WSxHsh9p8Whfc0tzBWfJqywQh7zHyd69W2TAXAVBTbukLcVAHHz6zq/aUbnjud+Vpgu+n6INzwYkl+op",
-	"9V4ZzTHmEZfXVyozl10pDms6+512u2BBl1eIxLciIhlkwmNXAZHJq+bJBjF4TmgqBbYJ00v85+s39u+/",
-	"sv5ADBg33d6AEPQMHSEGiQs32oHGgAdmvGK1BlyPH0NGXzeQLwnduVZP3vnuySe/XsPCOx5ksJsZNNEw",
-	"Gt8GAZ+PBnYKrBQbb2lyb/FU9BKpko4kYqQkpK1CrmJsTWcysgl8hAsFQT2rJ+//5Rc/+O1nn3x48tG/",
-	"XysS9hPea3HbRA0i1RmNkZdERvQ23TOg2Y0xCRhtW260eIt/5St7I9VnXCUmFvIrXyH7ejVt/XeRJ982",
-	"NT1fgkMmrdHm5rXOgE3gB9Yusp0MbrV4GXN69IiRiRhtkD1AvUOWCt4DZugjFFnVG/z4d2s7vuVsIkYt",
-	"Lm1fIDTaJSbEwH55xezdliEt/u5S7sDL1+JHiUwOUwathBJl7llJrm9ejwh7RDsqnWCDEymGDBcAM7nO",
-	"j9Bk34DtJhTB+8pXwFzdhvwuhOBVU23oq9+SgrfJ6v1XbpAXrz/3tTUEVVujXTsibagV14Zq93BG+m9Y",
-	"Lk7/VNSya+vdYfXPhB/RNIlJoi+ziLSxEN8OefNtLAnd4ia45fHDNlwQeguoux3SGOtGb5DX8B00tCec",
-	"fFOrxEyiIyvh5CbvpYnstzhcORMxQvRs73U6LFPrt01p6B3CeNsA4z5TecKkRh4M/gH6VXQAne5I+1bM",
-	"hplQjHcm66+ySdv2ZVw1BVXeGrEWR9ZHRpnGje3nntMHntOOAuw2jW5ef/3Wy2sbgKF4PCagQWOWxcQW",
-	"hz8dinhiPII5y1I6wWAHtDwZGctrFUM7AC01TjqsiJRocTeyxS8Y12s+BQ+vb2/v6ls7Zd4k5gxJIvXm",
-	"kjQl+YjDTUJJzlQ+8VwhiUIs7mmGcX3zRZJ0CdbpKH3Z4mhd3tokcoO8yiZ4imCV18NsXyeQ4b9B7nrd",
-	"XfAlYJymzUum6cFSCvTJoryIz0KvuL0MACTmoLV2oJE+Z2qUc9J+m7RACm+t7JA3NzY2Hkak5cvj+u+t",
-	"lY2NjdYKedzGeuVSabHKMK5dNLU7O7sxqmsggvsVPazYU6jtDQztaLQuttHibSsKyoR3WNssTlq5SYvR",
-	"KBcQeEEPzpGgMgG5umZzxvxftKVENiwdw9VMHpD8DaDkqWlVn0mm2V9uxDNZoBn5iu9y+MqOMZwoNtTg",
-	"0HOM+yyHVkljKsHV3OLGoRBBTrd+1XkYAKuH4oiZ2kSMMM0j9DqR3HHiFkezmL6C2l4If3uD3KM9ZhhS",
-	"CaoIacQ8Dd4IspSRqRsHuDcOTgknmKhKfwmAmazq2XAgE4OUImlbo+8UPNewd7nGBsucravFgQYPFPrJ",
-	"QtEaqjS9Qb+LDWK9kpqGsE8g6YsxoPaQ8gkOwqRpc2+oV0+pcQ4uCQt3iz6HrJ/wGDeGGyUdMWSyxfFE",
-	"9Py5+TJ2EQCJtB4gZyZkcJTMXGQ0ZqYOUot3xHCotxZrnZDcE1L1crb/T2/btVyRJEtph9l2t0lshTlo",
-	"/0WhgoeGsoZULhRznIXCKkzfePDgYdtV/XnxqeE3LW5Zla00l2CzWrJKib7A/W9spLFmBIdUMhIzy25b",
-	"vMu0QgO9WY6gSLjEO0FPDl3tyP4/va1hYU5DcyotGFBFKLq8KI9bHBkZgzh6hBGS0gbZM4c0pBM4DeRX",
-	"ZBWqE2Saj8Hpre22uL6lJ0h6JvTNgLSMOHuO2PWuLaoZQLQ4dJEyMIVjT9C1OSVfQfFFkecY6Ioc5obg",
-	"VvsEaHo3phx1OkzK7iglX7/5wHIOR7+ctG8+oD1NcS0eJz29XHPw+CpeihrQcLaaFm911+8IztZfw/5d",
-	"IEYglhvUbPGyycHpn5bw2tc2r2s6Iq+JOOkmLG77jl0RTyzn7IgMr38U8vRZHGomOEwUBtdpkQo6sult",
-	"awEHmSzIP1bw1X+2PFf/PEYVXkLPfHsP67klTGdSLVq8EBjXNghUyNRavKlvAnx4xPXN1n60rkX5dfy8",
-	"baqFwFDADwTm/KHybSR3PW1Ha+mJ2nUigP6juaivbXhb1jdsi0M4Bds1fmDb8r2QNrdsFz0y4gMuxlx/",
-	"bwUpqgzYEDX0ZuzoIIVRcjjK8eyNeCFtJ0u8WxmNJy2eU8V2ySGbCMQJ75ATSa5vv2h4vxbcJut7GLeU",
-	"cK3iCh7LDUTKFp9CQ4zKizVqGAK6dfPBK0Sv+rZetJXrQNKUJM5pV7W47b69Q9ruzXX4v+nrBFtai/zH",
-	"9627s430X3okmf7SrNVcWd7SEmh9mzIkzzWtjtlnLW745oBNtOIAglMy28bLsrKd0pUBfZq1QpIfYYd1",
-	"DZyIKNFjgBeqzyYQcTi2cwArw6mdqGyEQp/4p8Dc/ufr5rX1W3F7l7w1QkZOnERO5WBa0aKHSJYGLUyc",
-	"Ada1RhV2796tlWhFLx312q2NzY1N68qgWbKys3JtY3PjGuT7qD4YE2xpP0uX+m89tJc4IrsVr+ysaMnw",
-	"ln0J0iXpkClwdVQ0MixeuQoYX9k02XuxYzMS575phIl9LSDA+2ASeGvEoPiwtQhYczkam+eZos3+ikSM",
-	"oHPQExu5GPGO6eGQO4bgOQlDi7L2epBtSmtrYmttvqiQ07JuPfj+4gt6CJVVM8El2qe2NzdNYx5lkpl9",
-	"7VlrzfpvC50IOC3AgjNl8kJZTnTd/iMi0ljTn+kC+ThaubZ5vWoat+6rd4SydyBmSxp78LzvXE3hx9GK",
-	"HA2HNJ8YYpm28oBbvCexVq+ho4fRSunOwixB6tlG5cpDky0/S5LYNtaAaGGaTAqdHexjD12B/ZdEPDnr",
-	"EzTdVct2T5WP2OMZ7Nk667lDmKOvDHtAWiMzRLBxBoe/ZyjQK9VFXCvnsqmvKU54yPA4muHZV9+2lcq4",
-	"eFzJwL/OVIEq502wc0B+WXT5deYXUDOUiaKSC/PznBHL02uZEoHr6iu3YLrFia1MU0TT22q6QbCmYOME",
-	"my7xASolCkauWpGrQuv6uIOZrIAOSrZOYWzbL9sb5K4xs3jiSZ9KdECy2CvImCiy2na/gjbgmjVDM2hj",
-	"EHHuo8iFnKIpuGyF23yRSDoBzWbcn+ygR7O8DmPyQ/GoTAGvg8jgE8G5sTub9NCE31008UFjQWi9bGxT",
-	"Z8H0cMMB4jJSSIESgCTyHDjfVUQicP9fGv2JUETkHicF9TgAHTIwLhGvk+2OV1SACzDEsLzFDclIVHi0",
-	"aKE2yI2iFCEt6MeNbrNnjClgo8WBaItz8AnW2n/KtBaiIZz1TGWOf4DEgB3uL4gYinC0SsXtro0Ee/bU",
-	"turoSxOIiFYwyYyrk8kIDIR0XTI9rmLxjvOx/bG9XCIXARF5kQ+2U/SjLIWoPxMV0lBzbN5u1yqQ0/0d",
-	"apqtRCtSTUCV1zrXHMiAtl8kcl668hlc1j8E9bNowlyrfFqH0jOjenqB2MhWzB9q5Ff7xuOqSwwizPpJ",
-	"tq4EMWXMwImkzyiFbLDV7ihN16H0vyngBvJlypQmfaJEi/dp2sU3IoLV0rDasBLEFn1bM8EA2NbIYFGC",
-	"XlYKLmp0nnj120hRak1GhJZGhpeo8l6JWhzbo0g/bl9i+bvI80qT/X7SVQffvLWv71fwrKCtUWNii8tU",
-	"KDIcSUiy1uvxRiOi2wWUuHH3ZRffZVxDJoqkxTsiTVlHaelX9iMniztdESR0LpwBM6PW7BeyA9w11S6e",
-	"SSsALO5SbAC2SEhQCECPuFZALGadxfW/j4Z8r240xEKcfOeTL37w26ff/87n/+mTtWa06Yhy5rq/ihH1",
-	"WtYNUiu6SazDX9EBFgwyKXpFPAyVpI3BWKXh2xjc0eKJct5XMea+VxBp0MqMOBX6ADFmTuSW3I3jD50r",
-	"SEHGIG686AQ7M4E3DwaKLMrDby0uoWNL21wV7V3SxpAPcFiBZ8RGN5ggEaqMB+qAi7alLBM44piY5k2g",
-	"99JUM8EJxv9AuVUM39D6MAFAgx5Mu5jnakIbPD8gc9C+IolHUmTAJmu7+npuG0CZgCra4iaMyBRxN7E+",
-	"bQgBNTEm4GOx/MtAYrVtu8B7xSbbEWnDTt7cfLhhK1S1P33nV2sbZA9CgxwmmGW0uPO1KYFYCuDWJyQj",
-	"wo4Kh2gRHgXFfoxXTRPXHF70ksk4eXYZktfA74I19WJ6U38pwKDuAnmVCcN0PTgjHoWhWM9tbk7xKid7",
-	"G8ifmlm9bWmx1jxpb7DzhXrtXXDJhkmPh0G8C3InHhOnjiwn0C1EgfDhHQGkl9lbZqq5ljEuqFmZMArI",
-	"MMB/bXZzhCzUCkqwO5SIosIUiT9yoZitHWDzxIyR0rBDZau5lA2RmltZ24bptu/skCwGM6SvFkak7fTF",
-	"NoRJYieAXAw9QXO4tkFA3cG4F2TPEMCPtpZdYnkz3jjIktsQ8ZKjCTZGxzXcgS1uiNtr4undyhiabvn2",
-	"BrnDxhYfINbPLNeGJtkIdTTN2j37Np5qu2qLF4ZVMu5PIMIJLUp+XTdnWG1x4B7u0RVpglfIKoDs6zcf",
-	"rNkAlSI2pbyAFoewKMyL6RIuIOzSBmIVs2JE30SMMDopUbt4SY0TyVr8+tY2uZdDnAB2EH2FJmBE9uOz",
-	"jCUseFvBowrJeZZF6E1arQOXR6FXHkbOmQU6PRdjJQpF10KjpOJOt1kMarfndP1djpG6gUB+vgZqnMO2",
-	"bzGUMmOIO+1FV22NXoT9BmX7l0JLL1dgLOzBto8P1KhVErMHNO9JGQWl3TM/r81hHxZyJiiyPZ3i094h",
-	"Y5EPUNGwqTOG8gsGnY3MaqFxUYtrThxhgFOiQlZxG7GXOT3DFTfT94jd6er1zRfXKu3i5sMZq3iFhfuZ",
-	"1qatEd4Irv8QqdVZ0G0RzzOjS+jPtG7bNq3bzNezJtJXsP7RSCox1DJdXxAqB3hdKKEFJAYBwizJMY9l",
-	"9eSd7332ySdPn7x/8vPfHL/70cl3/+TLP/9PX/z6e09/897aDkaD2es2t00bTL1u0zAiIlLlDETJ2FXX",
-	"iwg0ZcAwu17SVcQkkRhSI22c6enHHx6/+/+2HaOAxhImlREyajyNXOvnLagX5CJp8XX9sQ3rNJkNA5aZ",
-	"CGUtppgoSZvQoBmRyhPwGWO04wbZTyH+FjIOkX9YWbGbpEy6NhVg8R7TXPOQov+PFrP6IoXQ4XuFHTDy",
-	"DIA4ppYlVynX4hSNNENocWraB61Ftr1KokVRLcPKiPgS63SulUb9yQbZ4842IBSZMOX4VsC9FhnhBupU",
-	"Qplh62rnjMXIIo1QvWPFscRal8nNnEqQblydxxGPBWe7Lc7MI8pNM7LmzE+Pyu4Z2ngZ06+fXRffJTEn",
-	"ABKKs4a8r8ipPnAgB1Pv1pq+ic6Uo0H68XwHIKYpn7uCDdNUOU0wHhZWXJKknw3nCTruSD+RSuQlVfOi",
-	"Ve/aA4f06XO4swqysa0LNdeCcGiTdgrJ7Akq2JgwbsKzUUMDmVJfDEZTDgrZJU2cVCvikNHheDwE/0Dq",
-	"jRyUBcoN8g1hmzmZ5UMItTHqamC1uOV9pkuIFNzqiGy3+G7KkgCpNImsioXQ0z77Xhe9ysuzcV48d9b7",
-	"rVTzVrE91/t/+eV3fnjy9+8fv/uLtbPkxIYCzpc2e4KZBC8lymmFYLVaRUK1dLvjk9Rui/tlneHNnTIJ",
-	"ovs1kZa8jdgHeX5jesR8ISdELqvgJjUk1nZPMdrPhhRq9iF4i+t3awjsPoLzDGnsHxaqG/iU+R7AFPFc",
-	"oHgJp0mT+BSoXlKX1nO/6W6VNb/ozHuOgC8mqQC+W+rZsJYxJkeaDFEU/uSV2SbAWr9ZWmQIxfC2y12A",
-	"27YUuz15SFqEgNpSMC2E5IASIFFfq5RYqSTtgGrcBvcf+GNpi8c0SSckH/ENsompXQaia05iMLWONCYO",
-	"NLb3LcxM1nakWVCea+3K+DYAmGLMiThMkx7FLFUoAJKoXXLt+edIR2A+llXBrkhI5lufMJqTNKGHSZqY",
-	"gjupgPAXEtMh7bHYKFZB4++90RSOnv0FPIWeF3f3NqeLc2FM+0wVB3+GxBJkTSa7tFb/uWdfeuZCIM/z",
-	"WjK7nh/AVpSmeWZC2LLixCxiuD/V8NHinRCOeFEzo6qgGUg2hyJABnwgPBdO2bYcjNrRTEiN57tr8fa9",
-	"14uIGjf523Iwemwia0hdYA1tcWsssvW2y5E1pFFgTYuXImtwY9x3rmktXOtULrImclUa2hDAMx22QmzU",
-	"CqdDVz/HJNmjRxSXsf/q61qsVJ1+G1JynRbZFbltpjdSrIItG8DbAJLz4Mz+FJeiHfkLaBwDYrHhrKJA",
-	"MFpHIxSeuhcRYrG2OhSklhzn0CGQQp30aPuDn/8JVN2QZq2XGhFiF7E8E1z0vpOD0UplIhmiizTxGDAH",
-	"REvkNsHMprArwwIwoK7FV9s5Qy0ZijW2Scq6ioiRMmIjsCQTQWtxvE/l2gZ5ieYdEWvpdfWbe3eu3ty7",
-	"s751LSL63xci8vq9G+t7Ebn14JX1retrEBlhQikiv8Y4SXgnHcUs3tUs8RCHdNUeRBdFFIfxznJEZchu",
-	"DwUPHPOzaEL2uFlH0audoCEfDfxez/Z6tne+HO8ymd0cUgMbhrl+gOzOMg54gSWcYS7wDINdmKTDjNRV",
-	"q6qVevfdW38gmT+2+3if8hjryvgx9QslutiG3Gea6FK/vqYZL3Zpy2a8hNeGGQK4Ptu/ysQ0hpfh9RQN",
-	"xiM9f31eDdPz1F1KHdNrlRfrZDObL8eOY80W88qluZXKKzRB6lMuZI8hFNTdxGLkswXby7SaJcAb584O",
-	"zhUzXBe0erTAMqmHE09UeSZcjKIz0OvDQn6ztwGe4cIqLny2Lr3eUFWidbmJ1HkflJuo4uK1K76s8/gX",
-	"WvQzY9hWV7anVbmr55JnVGXQLXe5apvmaNOI4dVja8Os7n3RRYuuGPOiRmjRuQvbT5a6lO4YZqiorUUP",
-	"tlhbX4rHNvq/Q7kJ3lF0AFL5MALPb9t2ktQSPD1CVWDY4pBIIkxJe9suDH5LaY/EAgOybbEGiJY1zYRN",
-	"7VGIzjQFI7LRYZrIvtEzOBubdraub+hMP9sKeXoW0c9eqg7g+MWJ1QsRmKnoNilMvWdl6Z1Uk1Ajmqlh",
-	"aFeN397jZ6F4Elt8tVvI12CQQrRZNQ5QKEBunCP4my2tgGFyI7WOjXBN18Kiy21kC+IaiQ8aHUZmj2st",
-	"DsUCnZvU5IVZvVITqO0DG2GD0chVnbR0CJlpfs1NU38Pd7ZB7pg4szyRTN9pts99x4Y1xy1u4vlsGeyE",
-	"29AaTOfSQofUzIWm6Bcyde520E/oanFjC9Q7kWFEZga0DN0xdUlzWwTdBvTBJpwGrfyivCiwm+appqUQ",
-	"zFjkuUB5zhY3BzYlwQnTgNwL5G/xPdIRnLOOEjZYRUPE9hlzk0H5WpGm0mymy8a2BuKOHqbdbtuSy39M",
-	"UkHj1TUy898/IZte1WdsGFti0pFxoqADpcVTIbKdFtffgjTyx1DyM4jY/ytM/sdvwz+PW6PNze3nQdr6",
-	"4+3NTRyiK3LS0SDRY23EVFEztv7PctsNydQBjLza2ZCDUUQ6G5ZZr+HrdpswTNF0Fh9KesRW4fe1wP6t",
-	"zuU1g1RCDAxU4NBwGEjlwKrOG7aVrbdamTKWrT5H5JoBfYvfsrbtYSKhdKyH0uYJMEgskgqBnba9uYCH",
-	"Lc7ZGNo8apwU0PF6JPssJjk1VRspBySIiBwdauZxyJAyTaRqizPTRUSjeLvUaqJNVk2Z7kCnjrUdjb4t",
-	"3kZPKTgN2l7Tjnbk6NRe5/pnV+HT4ECLr8LoWOFx2yKoB3XAvKioxW8B0EW60xfqmq0C7FKvTGIpUHMi",
-	"SSrGFhh6URAiBYCNMRDX2uyg4hNNTZQs5RqgcS5AfyL3sKA2apf66i1yaw0w7ScdMTxMOIt3yKFQfdCR",
-	"J0U9d1iVIWQn6cB6zRLaBjZtV5hY9XMx6vVJu0RH7ajFgVVCjIPq27rJps19QDC4PdVYpUniT7sgl7YN",
-	"W8xydpSIkWWBu5pJCNODBySwshznc4gqjdw2gS5uf3c7b4a6JNa2SGuq1C2nqrFHdJiZ5uwQQf9mqUvx",
-	"ta8VPfWvlVvfr2xvbj+/vrW9vvncg80Xd7a2dzav/Uvb9HbnOa8V79b2pt8G/mvPmQ7sW5vXt0xT3pUH",
-	"b9xe39zcAt3Um/+FRaa/Xky/6U3/gj/5ZjH3NTv3a69/fX1zcxtAWPQyN0Vl/Ebk+qPH0SJCndeCvd5g",
-	"WX/Xzt6jLMlR/jaCxaVqwZ4IT1ZRy/rynV+efO8na+CVDJT2p06SMnf9GSnO8x1S1nByvsL8nNO+YvK3",
-	"Lt14AdeaFX4yqPuOWSem1/jSqvISzirvLM0dtG7uwITV28fLjewSdjF28oblppZrIHiehrdQJ8FaE1xx",
-	"DJHW4y/d9mb6tKEol+vr+pDhb0qgRGgFQQ+BbTpTHQ4X7zyuxcarb1vp7CCJH1/Nmfm1Wc1C79vaooXV",
-	"gkKgV6wfcTwdfWsmNOd+DhG42+eFm1V81AnHiSRvjdiImR4PZ1f2h5vkFhi2KRrV4w/zGltWXU/TPTDP",
-	"nw24qSpAbVd9WcT+BkTGG0OHVqeQwG0O1JLkXWHNNZyF5gxaYzGoK/nN/bt3Cp0NywG0eHtfz7Gf9DhV",
-	"o5ztEPXH2HRtxJNHVvfD7mvR0ZZ51mePyDde27uxvv+Nve3nntfMtbWCjxS+u4G/HYrYtG5rrRRzY2dD",
-	"09Jto8Uh0M22r4K+Ua41AawOtrN+KzaFLLy/PZhkrI05AIjnHUihzJMjRobo/QQFs8PIKijKeAAQtzZM",
-	"4vWCABUeS4snhljWoE+VVjVJzjJGlSSHk+kF7ULr9e1Hj1xPBTECyMsWd/ejVoVNhzmWSlPvAtNMASS9",
-	"XIz1w4yOJMP+XFSRlEFXpqLF1gMHOTPCKOcs9owAykNz/QoaiCSD20W/0eLtUhtK0GY1u8bBX79/2xWQ",
-	"6yuVSbKq/wFDQqr1dZysxfUK+0IaI6Nns4+HCcd3Td08GA5MMLAoikFEyRFVULaKpEJk2EAGM0srTOch",
-	"dnL2xvNgD9cLtqEvyM3OLVwaDtaYUOxkUdEXGGs3YC/T5S4VkcmrgC9X6ShO1Hoqes2s6mjV6HYjcu/W",
-	"HRnZRpAycpnekWvKKCNyKB4R6JMbtbg1u5cbVK4bA3kO9hdrZ5ajjOVHiRT5FWkTlsVwCJZtSCqKbIKh",
-	"NeJH5NN3frXm7NSeYR9Ng6ZrpXmhxYFVoL5M42+NoGUX+pKKxmpDypOu5oqdVEi2A3n7toHXKm3xQxr3",
-	"GHRsc71WjWEU1wo1etYioP4I7UDYbyhmR0nHGOpdqSRbHEPRvMe0dndE0xGTNpIEDHpald8g+7Ztc85s",
-	"u8tU9KCZkyZrL7weu/FoloazsEor2J7Gg9uiN88CBiXk9K7bnTRpR6QtJ1KxYRvq2g3YZAevniS2PUOB",
-	"oToIVVq7OkrkdcEnc+Ne9jgx3pLVNqDoBgYZYbKZ6ZRnWph1CSWDhMfu1fZazcIwJaRyZRlViuX603/1",
-	"Jl3/9sHDr7ZaG/jTV/4oHLETmgiP3fV2D812bTs02+JzgMqwrIoQCDiaisSK6YSsQqNR8I9UglYTRHXA",
-	"U7NYJz21H2rVdG4lFp35DykqBoj5JldN9HK4AAjjqkI1X+46M52qgYGUW0O/+VBvvbjvIFEB1pCKHuaf",
-	"JEdJynrM1a0vr4qsws0lSxmM2ezNdigerbse7ZVmnz397kvi0QPTef78zsSbqM6W667MC4H+S3Y2svr5",
-	"R7/RUveQpqmDdXErZUKqdb02U59PEqopjsN6h3RCekJL6KvFzY33fNVZ1fcx8oG1sKmhI/Mu9Ag/t1x6",
-	"f3m44IuuZFwCUAUmcTZ22HQhyLQXQ89CM+XCdHr17UPxCC7AgyR+3MwM5n1xxmawUQA5sWnMHxBy4oIv",
-	"Wo1qgpwOS6iEeIP4QjDUFv5z01+RRCbfZlp9SXp9rbLoX0knpVL65UgdMu+C8gUJHVJRrfhQ6WJ5B4xl",
-	"JFFzEN6EiK/TDtorKjWvvSLHGStgESm6aoxiP4v1MrjWo5RVFQQ3gm4uxmT1pe3j9/7b8ZO/Pn7vV8dP",
-	"vrvT4lg/7OT9D7/8xV+dfPQXx+/93fGT3x8/+S5s9Mt3v/fF3z35/KNffP5vPvj8J39z8qe/dVEEdhqt",
-	"i2Wowll1sI/JLbLFwbZjshBX92mPjikA91FR7VWa9px+8023hVUuWrxtdceDJG6vYVCSDdexj1Bpw8qu",
-	"WI/VRD5WqjYa6jcQknsW5ueN/uX56i58CwHEN4iIKo7d5FFelCBWOhmTyVBen1Pur2DteC8MBWrgzqw/",
-	"ZSaBv+F1ME0dV982f3mMBJIyxWY588vw9wDkT8Ogo1D4h0NDDFERY17gsBIkZ0NxxHZdqG6CNY59yFbp",
-	"JB7ur5zq7prC7OuhLnB6lRfDc3EuQh3krsgy1FYTZUtWzDbnRWuwNaz4T1ZrRMvFThwR5oaI2Uqzvnlu",
-	"6aJLSixLczGOjQH8ta45MnG1rjfIy9gVxbTP1ucYE69pClRP1F/1J1mfcblrOg7nEPOcQ7VnSfb2b9y6",
-	"ZZqlmEbOeBn4laRtpzAvP+kKWLqHVKERyoUnQT43GLgzAaVebS3psGn4jAnuPCWi8irvXbxxOQSrOVfC",
-	"xQpHzvIcup5Nyr9BHzBGz1B0Qw7vDMHzFfPb7tVwH80pDvptwSuNZ1vPn32ARKMuYKWN6HMsN/sKY4CD",
-	"0YWcvAMzSTgZ03Tg6jBidM+3QdDKCU3TM9XwHVSeUZ5h13eJOn6BONVKvkWWC1Ty7ZQhvQjcjt1EQc1T",
-	"lnZRd7kibbJ9U/Zw9W37IwTIaLxctxF/zawD3vcXax34Q0HsS7QPzENsh2GXYyCw01+RyBBdqGmB8FnS",
-	"GRAFhbxdBX2vRmlXpKkYzzcHOI1q/nX4mnv1wi4uO2WTi+tmSU+HdFtN7xdycA40ZPWLH/z2s49/V8jc",
-	"CRQ3ggKgqXXwyjTJXO3zJa60kMwWg9A9yjKWr3c0NuyC7SSG7KuRLLVawf4EFR2zyoB/RlmIXd8l3o0F",
-	"blbfjRYbL/BudBaChvKwYwBX3/Z0yceLF461X996uVqPxTgmjxrKbTv9dptpMijKiWpVHGMIWny13FUT",
-	"c3uTIifXa69JFHukysUai0aaxmRk+2mu7RpL3yGN8Rksjg69ziWr17e316r7uf9BUc4lXr7zKMeh8OVc",
-	"vp5eiT0tShi7evzujz/7+599+fPfazYflXk5JHnSXCU0LRrZnY4Qr9IsWR+wSYMLeu/erVf1ixd2PeOE",
-	"TbVKvYldjFnEe1FTavIIPeyQQGnCyi6GW/rnXASSNfP1R6fkjfNUUwPYZ5SF4Oou8eq1eFeJZ0VC9wVi",
-	"1GsUbywbjtc1ZuOZG3kXG6pg1HBia86lE2wZ4y2b0CxjtNw+ewnOcfVtmiUHA2ZTPY7EgJ3ufo+CCm8x",
-	"y/kkhUzbxI/EAHtr4ZZigPpUaxmUqIvSADYMcDrBRA9wlqR3nvdnPfp7wLgYw60Smd8EPcBWS63fNFn0",
-	"hIhPey8ukpMCYLvAxJTgfPPiuVc7wtSdiAmk7pr8fg1bSPtXay4gCpNHAOxDOvGqCShxYe5a76CD4eIg",
-	"mXurP7/rtErVeP3+7ZAnan///iu2qsmUE+He6w9avCrrCQeSJFEbZA/0u0B4vMmviFp8CNWVKZFJj0PP",
-	"GXxAZF/PBNqKK1sC/L/OzTWLvM+aaPAspFAsRXcX7uYq6tROo+AsHUGtn0SzT/2Z6Haj2TSMppwUVjZf",
-	"jdiH1y5MicDpGuoQGDB/EQeF5kR4hwwZFvM5nGD+wZm6oSy4n0lRHxZ3iZI+zH/v1p06I1v5jOwNee/W",
-	"Hcz4G9L4IgNQ/dV4En9RPE8vzFyKkM5TCKiQZNdhTah4HfBQbmRxNUHfyxOuAIAvwctNysv4q5dECWxx",
-	"uYvX+JBRLr1kliMola2lafYoS0XMrKxfUVeg250OLnJcYiGdIFoZ0ke38FO/VbXhHNGKVJMUcjxEPlxU",
-	"HjcQDagrhwmnWFBiypEfjqKg+QWFzsHp4nxk9XAkE86kXNe/m+jSLagHpDXT60T2mZYjXeAc8jMqyQ0R",
-	"M7K1/UJz3hZAy6tv22NuGEHtYcXZO0hnU7QgSdX0KY0Z4DDF3rdDydIjzFbracQeZcZIBUUt4btcpMy2",
-	"dt7zPo8ttWsxN+lBYu5IIZ1AU7SNOnvxs8/+L9FSbGSDGlnAwv5Chbj7TKPvFLOPvLDkJAdsiXwkA6mv",
-	"hHILyW0eaV3NEn6p5FVRpEMyVb60n1GsvnfrDiz28lC6RqJ5VqSZrydH0xhOKMhbei2FYDPiqdBKsXeZ",
-	"8Bj4IJbkRV6YSgassBrTU5YreTUV4/X5pcNvi/GZFMFqpKS4yRqoKLfF2OtglYoLzma85/qGKExNTbEX",
-	"uWZH2PXEFGNYffpffn7yo3eP3/uL4yd/DWkYH1YzoWapjGeVxdjoTFx6z/wjcTmG09mFF+NUpLmyRQdc",
-	"EmOHShPKLRVGGXUoxGhUHoFNS2CPMpFPZyUEs3deETmRfZFJ2xtGH7tpZG8c5UUwNtQFtsk9U5k7UYuz",
-	"L3/5089+/7NP3/+LiBy/98Hxux8cP/mz4yd/c99k1HSTFNSZwrcO4uWN+7dficghlez56+uMd0QMTVxb",
-	"vN2RR+0Ncl+Mbc1A1zneFiNe7fRpTjv6VvCGNe9BCYYWNw58JQR297P+FrMvbMLj2vtgRQSotJBw0jbR",
-	"5rId7D0PYDbR0jf2/9l5morNLDhl1aUAEIaYfA2uMZVuXxfDVyjYT/2mEajLTnWOiFytaIdayVDviyAQ",
-	"zzJTYpo0cKIp0jhlKkZluBVUjj0U8aQIWbFVzbEaKxtrHQGODWPXuZ/gUDTVG/dRqdje9pKZzAiArlji",
-	"lg3XdggXtp63HoEqRTt9EzTDhalTMhRHTG6Qu6rP8nEimdHW3XfEfaYJERpdFZW+IzKkCh4qYVpF6QMn",
-	"h1gud0g57bEh466uuJZIWnycC8Uiv2o/JidZdKFpSvr0yNbJlMRUB28DO2KxJsE9t8Ri2j4tGmAlBuOx",
-	"5k0ioUATHjk4+TQ30CTSo1rBK7sAdwm1Q4rczoNNE8d9YF12nBa3nsLrmy/ieTg3ooFbiF3cGs6wi/OR",
-	"exV7pK525NESBoqLk3INHBAolXY7gwpjlrMCtpqXXd+uK8VnaOirp1jSfU16NK1ltRr17A2x63BA8123",
-	"VrLnCDoWnRGQBeI9e6QY14zU2dFoznzCjkqUfTG2SVg2VviZ6vYzxbCdHJBIOYICZinSDQJhrogyw4ev",
-	"ml2fFz+GYodTlw4sHbpG65uHrBYihMjJ6w9eWX9hzbJrzcU3Wvymy1z2HYb4irnDnPcvMjwXsSKRVmrZ",
-	"wdLlxqOH1Y+KjGiQdMZilMYmDtckrrqbfQJlnca5lmW8loERoRWsl8QJLAMTn/GQWrzgnvpL2wGCEzUW",
-	"eh0ygp/s4WuhCb3IdoYWd5c5rBvYIBTUEznpQoF7K3n1KfcKChbTtbjouqaGxbHk2BoDJ7SP7XKhZb9h",
-	"9xG0lNF3ppXlgq5RxKsyv/lH1mtBYcAT4nNvaFR02Ic4iYytEDIBrTUqmlCqC4rB1Gi/DJdyMilsw/LW",
-	"am4lRlytQ/pErVZ7Q7/3AF47K712CkOaGBVMLgrUOrjglDwlsK6lKbFVNKKZ6tBdD2nYeF32wojD6B3n",
-	"YLJSF7Zpctk4UBODx4gOSiiayl2v28v0+8hztYyh2SROE9sNSbK5QW7STr/F46TbZTlk2KBwCi0+sDQf",
-	"3uxWNs8ZlYJvkDf6jEOChR4KO1C1OHJH00+qb4PXjZST5WKYSI2r2EPGPNNI7NoFtLizlGk+OaS5voYA",
-	"6CEOCNj5DGd7wfouJRAEZq5uZu2QDmU6bD5yQa6DjshjhzkmxbVIaHz6y39/8oOPq41xMZX9Q0HzuC7c",
-	"7WX30qI4MRb54GU6Od8gxmJ5obtJ5AOtcUpFe1BfE1i+9MsIJDlwoFEmI8IedRhWhYnIGPrAgamNiSxl",
-	"FxYJ100F1AqN6QTr3PZSCvkiniu1wZFe7fQpiM4SSrQ/bnTEN/Q353nOyZD22FV51Pvqo2F6Nq5xveQL",
-	"MlyhCcI2ZhX2jslYDrWVbdBqTCdgvKKc7P+zr5NDmuMq5xutQl4328Gh2udmWyqYhUFQBOUy2EfB4Umz",
-	"VhJ3M1nXRuJcez5UVP40rbqCE7AhTdKisnnFqH9I9S+LA2hQAJMLlXSTiyy3cMefsejyWWQpwIkgH7Vl",
-	"ldfKiTHVrKyiv0QdJ/PAtXIxp/IyUxrnqkxTHnwACAkIlooNMyUDnXvP+7zu8qk1gSxqorBwWVpKN+AO",
-	"ZXwvejnYk4Pw6nlHW9s6ZJGJ5jb/uJvJZzUtw8fhBmgVEcNWT93yY5HAY6imV8ZuMJdzMW4oqST8UIx4",
-	"PPf+uWXfW/b2qYO1GXwfv7qgMjrFpppo7Hb/EDHMHmWso9XOmKqLEUnt9FgRrsOSI4Zm3KFXwaH+hK++",
-	"bX5qwL0tYM6Xvhz4w+RllnthHNnMZ5ixPWJ9XRiIx9iMLOHs1PzYzFVix8GDutpNeCL7izNif4YqPvwK",
-	"jH3fdil+hllxM1SJgPHZ07oQxEEQEtfpWasbFpFWM5qrFJo4dEdpOnErq2bH1mqwjnEd84PBranoNrz/",
-	"LFQ1O4to670isFmLsybIRVPf9vULLmW2X1ScwjCJwrJjyk/JCHtSEAPX+pP1q1Dpr+exYs8WeJ4E1rR6",
-	"0gUl8hfWM2hQLUZcQRv1ogqqLFi0gUGTLMS6ml6mlFi1hj/VOWOYcEc1NTq+bfpSL2K95t46rXovMqaR",
-	"BVrMnEsXx0bSld3PvjnUBiKWA4EpUyrGZAhBNjboJGfQRd1cysNEyoT3LirmD0oXGxslWf3ypx988YPf",
-	"rkVEQ5sIzmSFGl119d7NGLcbfgbN/HZpl2Lpd3Cp4EUAc9dLCZDF+jc9/LB/kirRcvIFYos+W79EkUEb",
-	"uCX0AoGTiZz0TH1U8J2bqChDveE7xLGSq2/bH+cJ8x6OXdp52bVeVBGYEmbom2KWa1imcvq8dUsoviRf",
-	"cU5XgScvUabDn6MqZuYNvVnLKs0uI0K9zmcEihHkQ8Nfi8h+iP7XEkyLY7LTesL979A9a74+MGObkidT",
-	"8NRMusVz8IixeIPcRsjbp6JrfaSmoRoa8PssdT24c4aBfC0uul0bpIjn6cX7Ukmykf486EPVYH6GmWtp",
-	"fZfCYb9BeSyOWD7HnQoiRBn+yFUViZMLKuGl14CRdsBEI9J3HYQsUkGhKR6DS8im+AGWLcpIr/YNXObr",
-	"XRaCK5eSiWrXCeRwYT7R0qxWBnr67/715//3365hD7wZjJHk3suv2DJ8mLEAt3SvB06nC+S9skP5ObFe",
-	"v1pnINDJxhzqFXBm2emdN9a/ZgLERd7ivmIjFc3VValERoqcCYhONSHPM5F4UFibtvgsV7V1t3MTlIAX",
-	"YRGCbaLWI+yzoVfR4qb9iS2Bp2fWaydJbPqZj5MObNZEWVQW9NfcH/21zyAXthS836H8UpmwXkA9Izbn",
-	"7uTbizF8QPNlM/cVWWC1MXsQwZUw+D7qDKBM7tOPf3H87p9Vm7ealSa+m8mLLUzsTfiHU5a43KwZOxvN",
-	"B/xUxS1wDK8rNsxSim1wqhSJm/rNB/bFcySL8kQVFGFXjL1wDNCjQkKxz6XNw7uMElpaHoFQQ4CyWxNZ",
-	"/fzPP/nynXdPPvr+Z598cPzkF5Ct+euLqaF1c5gpKC72LdbBjFIRT0wZEA+UV+C+cSuGoMtYYAIOybF4",
-	"aqn69Pb2GuF0aKJ0oWKqy3QeJlKL9BuhSljTaPWs3RKl9V3KNTGXHvYvrtIVPZqpb1WJ5PMKITRjScun",
-	"mjQq0Goi6v8RCxutoCb/AMqvAQZQqRUB0zLcZCL0mLqofIP7yJxogYmm05CkwyxlViD+/9i72t42juP/",
-	"VRZ6IxI4SrKiBImF/wv9nTpxk0ZC6NQFysK3Ipfklcdd9vZOMmMYiGWkLgIbbuA8oK37iKQNUDRwkLZJ",
-	"1TZ50W9ShbL9LYqdmb0H6o6kbOmkAH5lS7qHvd2Z2dmZ+f3G+tuaQ9ZuQlMFuMFioCYXvZ8AhjQNDPVC",
-	"3ZCpGvQmkHwBOHoMFookQLZEHYnZ6UYNeCHy7NY2LiywNSp6j3GWaQLcMUSn7mFV5nZXSHOQsEcimBma",
-	"+izMk01EeSZ1/CENIrLLC2hP2+wf5k0nABicOhWwlaUXGhJINz2sDM9FiVaLMaDr5q3nPV8cX+O/pMFE",
-	"GkUQfwvgqGbr8XdUjDC54zWDgcahQxWFq4xHRkiE7wN+lwDFCBtjgdoubNKOA0mPLTYJc+aZc06cyqIf",
-	"dVcNvLZ5hlY9VZjS+lbjvEDMLJp10lkQjQe3MPxjhNhmhvQkANt4pN8ugC1+OjSdUoN5TfYHzcvozof7",
-	"n38yuvPBw6/+VR0H1M5YepfZWDJ+zmRQ7Ln699NI17OsjvoRDxEpRcD8GYUhNhDU24as7H/+yf4HN7El",
-	"r8Me3fjbN199nfz070fX74527z24d8thoy93Rrd2H7y3u//rdx1mrrl332H79++Mfn7bYfVX3nDY/vv3",
-	"H928Y139hsR+vtDJw4/6Mm5vqRUYj/S8wYrqqmP2JwDwmgHHsF6nIXnI+kqH7MwS+97/wyuWl5ylpSXA",
-	"vNrmlPjJHUEnYtp0Vbsh3Y31+kVmmX/RqroZonYYQILnnU8E2ME2lgcBwRNQqyl9ebpXPN0rStkrZkYE",
-	"Exj7FECBp9vTpMondhO98DBGtbgDOtqMtueHGMCIzRUZsCFrqv6mJwXSIGX8XmRS0Q3ZDlQfAvWbouNJ",
-	"IAL3JENsuxZoYeIDEN3FqJIlJHgSJEm9gSfipjQMMrT9AZdDh+kB9Ab2OlIForWal1ZoSPtoOC04tq9v",
-	"clOLD3Efhf94kn2XD3iuBasLHjS759BMr9vc2VRq2cz0wGToRKDyVRovLqo+fG5lZgDS0TS3PmC8NpIl",
-	"YhNWqOjz7LIXllemuG3TX3gQSzQedceJK3qvvazovStLM0/sIWv3QVriyv0Dn3KOzqBIdo6IcyDJb/Hi",
-	"ScR7Lhs9y1/bFoZppk5k9u2boq3Aq5zt9bifHObl3yZIW1rZp2Pa0KxmIWNl1Ve3wHamuzrkDOZQ28Pi",
-	"Vfh3rHYqJ8vg9YXvAU120KHwgm1eR+06zL6BDiSkSPkmJnEbsoKo1FRMnMIfUKnQxHg7eLhbokVpX9Xs",
-	"VS0crSHhu1aZiyEb7YIp37a7uh0HqisEc7Y1k2o7z76/JML0es+VJFeFBXzmj6XhOnCXStpHmWl2bPWI",
-	"E59EcS27ng5VMJwiTod172EImTKFA4K4SMt8+EB38vCiAoX1seif4M2uw2yVFoGk6ey4leHGSGahIW06",
-	"pyW2vKZYYC5WG7hUy5W0BCI7O/Bw56ogLSb2hjR+D7a2xc430O3W0jx2lEKI06Zggyhkm9z4i2bPWGXu",
-	"IAovm1+45hFhFEiIM8Ora+TQi1asFublomWJO5Rt29oFSvDVhnQDYeOfbhwJ1ahenDhRzJbBmz14pH00",
-	"cPxjzRs5gvRMZG3iHririAeAsvVV5gZCK39LXIanuphHs0HRhoQpgx/pQbF2s6ZxOqIBDYeHyLm3KYS0",
-	"xCfmS/TA90IXEjEHPiA1GQELlcJmtUApSC6ODlmoGhJ5gA9+rtuIlpaeaaKYSgU/idqy62Ano0wsGG0Q",
-	"0FXF7RJBsxbYpQKzFecUOfY2Bpq+XA+VBDE2YKePGCWxe2ugZifEkjI+jMnhRFxl5GCUCjpvyJKaHLys",
-	"/JZjO12b/9SsHpofQGWsJJsDke+FDum70czEPljTNZsHYHShBoGfxavm/5fN/68t0jBm42CP75sVLmLO",
-	"NVPgIsVYaRjYhtfsveodQTnrE8jdIDBDC4mtgqrDcvmvrI1P/TF15krN2Q+TS534iUnQRkGZQp7svmzR",
-	"IQAGwKbpwMlkn1dOwQf0h8TG7VAUGYcGyORqzKNJcSW0v4JQ5czxDODlWjT3FxbnvCauhEY8jtOrM8+/",
-	"yHWvsB6H6x5QFihwQcsqtsEpNcdzM8EwiAruZMmSZDruGWmZNtlXzXOeoGbU3D61XhQPLXBm6EcaiLJD",
-	"msd5HcPfIPCD/hrzQtHHG2CYSPVr/BsI9HOIPUEdmtnwjWH8ScRl6IVD+Ltrf3LRJ1pga5aY0r7MYZyC",
-	"guZVDhjWLRHUYCrBV8Poeg04LI0XFAjeakgOWjdeRspmrSJtyGllpEb46mYpTt+ub4d2Inu9efnk3R0m",
-	"vGw+NCgcTXP2OSjFwLtqhLiyd+O9vRs39nb+snfj872d+4dQSOMMHIlGjnmX5rlkQ0+biMVjO6Uyhkes",
-	"NlInCDr32Zg1nC+MAAaiFqgIT2ipE46niQqxnNIgSOimKR1z2CWlOZOKlm2oMfrdZ6N335kgokRUuegr",
-	"1YsGxYXN8Gdq5zEbyPcwgOQzy89PczEPREcvASkl1cUgOqHlMMrUMQ7ZirhKbz7ugpKKDkC9E5aDF0VT",
-	"/QS/XoikPmqE8kR1wu+0C1FUcY9/xpCQdTVRZMy2C3YVaVBLkdxLdKrHsccV+F5xwfcgCvk2H6bLCQ52",
-	"od3mw9O6r+LoTsTkTcdjYJwKjB2Eb8up/Fdb9s1wyqAMFdGOJBZMwaFZ+G1kHn37472dW8XmiyhJistO",
-	"NqIwDV9qxVpQMADj58WuKKtcuHi+dmal2pCoLdQMIuWdrjLOXqqfqZ1Zfh5ZNgjTZJxg1D9xZeAFQ+Tn",
-	"RTp2q51SiJZmHK5UAV1IbatQQyydunnm0MHEa9Klf2V52QboXV+FLjjK+BT3rNkGIJDnhTFJcTwRDYkV",
-	"izbb+dgQKSTfEadUDVOjO6WqeCIeLk1LshWoNmlmZfT2xw9vf7H/0b3R3evFWqftk422+QKRN2MuqdeR",
-	"69ERx3tWcsrK4vaW5RwOvI40L8tJqRQhj+rpBx6nsKXfk1tQo1L9QD2ZtPI7V3/9PAvNpBvzC4YCDAPV",
-	"M5cWDkmh91M9/iZwkoxXGJKpd7XqqcskpC5rKtXzBKu8HIaDdekPHVbnfVH3QvF/9TDwmqHD6magoiEB",
-	"HtwNw4GuLrA1yPa3jaZgXGHjwmtQh8Kpe4ZtLwjARsjXtFXQkHBH35NRKDSrrCw/k1uebSTpgpw7pkMX",
-	"PPxkbN4UMaxb+TsSsTqonHZX41mGiGJbhg3v4ozmZFKrOl597GnozHsm5j4SlhBPCu0wT+qYVyqyaeFA",
-	"NFW/L2TLeN/qSkk6jUQyNr9BZ9UBFQTRvE/PTU+p26po3xtARsVmRqz3VMXAYqhCQa5ZYw7Tgdt8S1Aq",
-	"EH9hrsFfNObik2A2aXKY0+wM+ZIi8UsS6nFif4zNIYfcDNndoPmIbPpRixy2bKCCepvZwuMxNoMcdKO5",
-	"4EU7iGn1dJe6XrPLBnyQ7tJ+lrlmdbTLKmsri2vPJotvfgvrgy3XzBUr//nwOaO9QEAOLjn8pYqIrLjg",
-	"HovbsA02gHF43LOS9B7XGgZAzBqcuPjs75DCgMLSGOb9sdpcZS73fRcT/qQbVbxHs01l1AyRSHYsljjP",
-	"Phb7WnrYkglq34Zsc4hFSNp7szDGgLNWVCfs++kyYfgJpm/OmcMZenKStKPi9UhEtqwekFaYYgKVlOQg",
-	"0YStW6K123jx/DGUwxRrMQzlOIpiSIuRWiHGD0AiyXbYaoMYjnW7ShB5DZnt6UXeIBoM23QmbolIuRyQ",
-	"9YZ0M9bJZZXB+GIknV3TKpPrCgH559EURhzTdgwjnIXkIokuenaHQjAGTr5mQYQV135JacYLWkc5vavI",
-	"cGEX1bjOhj6h8uit63s77zx45+8PfrH78PcTwi/Fcm8efSxiz5vdpLxYN7kv2LbwOt0w0yaPWrMQ3ZMx",
-	"31cQEmPJNpnuArQX7l2FXSPoCJZqu6SjTgfoHNNpRXxIhjpg6YUqi6QvtGauJRnDEbkAHw2i/Kwgb/ZO",
-	"azGQGdtJHR5mc3uRKhnlt2wir4QMDsiSrbtNVTz7f/hsdOvtx1GZQGgRHo3OjAfptAgv4ECPoi3X6Tjz",
-	"xOA2uwLlBIBCpAaxrzV+J0QN0vUwq+RUP44UPF7RxnQhoPU/pZHa1OhO0vDMGKyl6tXyyhFsrQzyXEKC",
-	"oso8S3OQEsXK1NBtseD53mA6cWDd9wYnQxoI4yutMivtzlYe/PX26O71/V99WT1mSsBYjYvATd6bouic",
-	"uJI+Jpof+LMTm3dBSftEIrO6uWLD581Zu3Y9TrK86Et70alB2ZXCOJ5M9iwcbnA1AMlxM4yzml0uW3DY",
-	"3eZ+r0SkCqT4fQ8wCCIQ7L9vvQeZTZyUeR2z3DMKmUAKdF5bZIUkjUqY82eqL4W7F9teJwomNKGDLIxq",
-	"9s7TdTMJ87HBzYvF/eiKsY9xozRWY3LZyXyMUuKavfSdhMQAV+uq7kXXiMMAI2V2qkti2E6GSYKDAAKd",
-	"4QXjvtCM2gRqpgU4//1DiaUvWh1sQlZoYl/FS54K5JMbUJzKVz05kwGFBmgIwFxeWoI6mPIil2sH7B+K",
-	"ymNhQm1sp4YRponidpGufR0vLWNZMq+cZWXWmqG3JWy8bDPuuE9VLAGg90rxA+3EWpYuHJEHhJzOWOMG",
-	"0Z69eQbCurMTc/qOZJnxHeJQduZ4RlCkxLAqJZXNdDwNKaVUTF2KbZaWD1YJxABcZmTqQWFWUhQrMDSJ",
-	"Lq50JATVJb51GqXEDOtEhAPmo0AmzIzGjVIx81aKfMBCMY7vV+0URSERHbUpTw244r2dP+7t/AnYcz+Y",
-	"Ih2LV80/l6WaNS0ckx4izxLlZZtcSgVgHUxZtlhFLHQWGGfn1l9kvA8N4EMyaeZKmD/fG8xrFqqQ+9UE",
-	"8Qr87iFN9lnMHIVd8xZ4NjIb+1yHmP8krire7IKtrKkoTAfztrvDJANVVz1Ve0PaMRLRknFMNNKnsXXp",
-	"Dy0yKgYby/SHEXEjFUtyy4xVkObOV66nGe6nGe4cyzKv04luZw7lEwaRldz8ag2bgiOWHrIMRimYikKH",
-	"NVW/z2taGGEMRWuV8U2NTIPCHpJR4uktC5lpPfAVJRg+TEVnM7/YUAMMYZJ5h8AE4PEoWQK1OZtDqNF5",
-	"vPZ3ZBePsvHd+MfzgfeKGMafLYItO54o8OfOzi3C5kpDH1/x0fs/Hd29vnfjN3s7/9jb+TqlEgRHyWHM",
-	"G937ZLT75zSlEZy5D14Hxbrf7P5s9OkvWWWt/lo1uSdujJxz283dh7e/2L9188FHu8kNxDxWdPno098+",
-	"+PKrvRv/THLDwLmYGqWlS8h5xiVqpZ8sG7Vxz7kWCghZbKQ1q3S5bHWF33KsHXQsJWN1gcX1hAfK/hoS",
-	"OkNR+SeVg1Zt6BaLWxn3tSJrabTxB7Vz9dfP18Bnoo0Hk7d2lgZ67tqPrv0vAAD//w==",
+	"7L39dxzHlRj6r9RB9h0C3sYQAClZAs6edyCKsmlRFEJQcRINM1OYrplpT0/VqKsGw7EezxHJJ6+8trLx",
+	"WzvJZtcv9jrr/cpq19nznhXZcX7IfyIIlPRfvFP3VlVX91TP9Aw+SO9b/SAC6O76uHXvrft9313riOFI",
+	"cMaVXNt9d21EMzpkimXwW4dmWcKyGyJm+teEr+2ujajqr0VrnA7Z2q59Yy1ay9g74yRj8dquysYsWpOd",
+	"PhtS/Rnj4+Ha7ttrUzqkSqxFa5L26ISuRWvfoiPKR0KqtfvRmpqO9IhSZQnvrT18GK11ZNa9JwaM61Fi",
+	"JjtZMlKJ0Ku412dEP24p/ZyILlF9RqSi3S6RTMpE8MZahCvuMxrDEs2a/+XmjcO7r23iyPMWPqQPbjPe",
+	"U/213e2dl6K1YcLd78H1jjMpsvBi25w9UC18o23XO8rYcSLGkoxoj0VEZERweJAmUkmi+lQROeWdJl8X",
+	"WcwyGZGEH4kxj2VEZD8ZDfW5bcAnbf2iP8FUjDOSUqnISKRpo8ktPN4Zs2zqHSGuumLjO1tboa3GLE2O",
+	"WTa99WoFYtgXWkk8F8ZdkQ2pWttdS7h68foaADkZaoTJQZxwxXosg4mTmA1HQjHemb7OprOw3idjnrwz",
+	"ZmTApqQrMqL6iSR6fibVHqEkYyqbkkmi+ogydIjvUh6TIxFPScZGKZ1KeNpNMqkI5XLCskp8upUvaVOv",
+	"qQqSL7ywGIXM8VaC1Tw/b6imyTBRs8A8oD1GZPJt1qjAHfzOnzlmXTpO1druC1uR3j3OCli0YA1DypMu",
+	"k6py7/aF8978kGWdPuVzJjYvnPfEQNOVs8LTC5nyjpg7JRdzp/ydjHXXdtf+2dX85riKT+XVV0VnrHnS",
+	"nfHwyMwoB+OK2fSTVSc6fP0tGF1ROaiEoH543gAcj2KqWHyY8A6bJZg3eTolE822NcL0WEyo0myddhUz",
+	"rEglQ9Ygb3JS5uiaAzW54+okUYSmUpDRWEl3KZCEm6Hxe2RktMmL7H9dMkYOp7yT8B6hR+KYbVRfAGZL",
+	"LQl7CgJHv7CpV74WYloTkQ1epdPwxacf6lXEdKoX/w195e8RJfTvkz7jJGVdRcRYVfEYPXf1qgILeqjP",
+	"W44ElwykmDtCvSHipJvo8y8v8Y5QZGie7gKYb3U37wjONt+gqtMnyOyJXkuMB4i3wRVJbt6jvYhI0eRw",
+	"4vrbTpowrkhfpLEkiSRSJWlKOuMsY1w1yB0BVwweBY4MK9QjhaGnaM8KC2YU7zbKQTIDgofR2kEmjlI2",
+	"BDlOcMU4MHg6GqVJh+opro7wjd/9lhQgYtUjPTvuQ5QDCpcvJyzLRBYRKok/egNZAY6gJ9g/uHXYESPm",
+	"y4cZo5pWkS7WorVRJuJxR8k1dy3qHyfsqC/EQAZExmhtP44zJlGSzcSIZSpBHKD4YDsArMg+3Ak+7CRq",
+	"Gn4ghiPKw8/YkCZp8AkideDBqC94xRMhFU1bHSOFF0H+VRInvUTJiHBB+tNRn4HgOztIxrqso8ZZaI6H",
+	"Pod8G9eYb7C4gsJQBjxRDl8PmnZPFhz5gYmjb7GOwgMbJnz/4JaR5YqH1skYMCaq6jKjaI09GOE23CaP",
+	"hEgZ5flDOW9APk5TepQye1PMTJDEwWujfFVEa1r0bo3l/PUvnK4aXzLWTR4EH2XsWAyqYGAenmlRUpOu",
+	"nEXGm8ORmu4SpgV/Ai8BU1dsKBdxFccQHrr5aJbRKUzHOhlTYQapRfdESZZ2d4nQt2+CGhRySVShDB6R",
+	"RDWC95eP+yAuGNhGjhJyRMyhuwCdb8A3hvckesU0PfDQu0tTyaISxhcRtLjbb+rLUpktSyVG0t6te4Rr",
+	"kM9ep/VIxqJYeTpzpwGEpdalIsIavQaqTX0xInIqFRtekXA76vk8befF60vgTWGuIZ2SWOwRLjgDDQ7Q",
+	"SfUT3lsJm4b0wS385oUSakVrqCuaxxrZHz6sOtVXxIN7U7ywSlzK8OXVOUXCOctafZb0+qo1HHqDzbyU",
+	"AngXvDRJ4jnvDOmD1gTn6mUUYTn7ViXfkSw7TjoVz5Jvs1YnpbJiUEUzNm9SfcghrhWiUXMZGQotQ2cG",
+	"FLNQDkCisMLCdsza8u3fX4AnK5G/RSWPjq7tLDAaBNHHV7wXaN5BzFrhex/plvo8hI9ugO2trRpDWGQt",
+	"8Z8FcPMwuQTwBYidb+9Ff2lb0UKUr95X+ON69HARpLAIv28nUs3ywpgq0B/qMWmfrQaufb37ljkkGb79",
+	"tWC6eSQeEPsaWT958uHJ4384efLjk8f/PSInj79z8ug7J09+cPL4FydPnpw8+YB8+t7PNwjVuhwn+lN9",
+	"39gLrP667/UTfmgQaGbtpfMBqJT3swjAb4FWviQD+SdW8P9zVnA5POAGen32Ox0x5gE2cJSkacJ7OZiK",
+	"lPvKzsnjvzt58lcnj39+8uS75Iu/+d7TXzw+ff+D0w++8+VP/2+g3l+fPPluSFZ1IweV4aqBv/zpX5x+",
+	"9GdzB7aOrJBY080QKhytmoum/fLR9774hyeff/TTz//ddz7/0V+f/uEvQxP6RuUgb7MvkElfSEbEhJOO",
+	"4CqjHYWGqETuEXokGVfG0cHIhGasL8aSXZEF+b9a9nTLqBb4kgctmQoVOMhDcOSRp3/8+Mt//0enH//d",
+	"yeP/ByD8RyeP//uLp9//5PSD7+yS7Zc+fe+PdrbAwbL9sv55m1CwaCYZ7AoG3wNLphgrkihyJFSf9IR+",
+	"Db/eJutb1zc87c1TaK35sr6VoHx9Oh9mAbuiEhrP4IEPmsIyatJN+Ao1q6m48OxTVGz79JjlSNFNWBrL",
+	"CACtAGfwL8tdbGaNr8GnoWt5+Tu+xC5qXpcOEDXBeTBWS96WM2zKd/i+WIP7LLorZhnHohlKXGEp70SJ",
+	"VAM3xVwwwonP4qNdQqXOfkzTMSOKDhg4M9BWTdMUbOQp5b0x7bGgTXKARj9r/12d+u4vYzgTZgeznuMp",
+	"k1e5IPiCM7tb8sqo6qNFiROKuw4zpByXF17XAzbNBXf3wK3RcfD7dc5OVjKT8K3mvlmNOYR4QwXQKxmu",
+	"2blZSuUubwv0WFyE8WWQ8LjW3u0iXtcfPIzWJjQdtCR7Z8x4wRzijf3tsEl/jjnj22gwh0WVp1gInku0",
+	"OZwf1Epy8EJB2MK0xEkXBVYE9OUzwfp1AwDLvEZJZwA0rFUJpOYOS4719NFaLDqDCn+VN+RKGt8Z4VmC",
+	"TE0gvGFuqYCfLU3FpDWimUpoGrRhAxOlRPZFpowPW2vgsp+M0HOegGyYMbJ++sF3Tr/7305//5MvPvxl",
+	"hfBXSf+r+I6WMNgei6TDKhWCLx/91dOf/BrVj6d/8vHnf/zJFz/9/meffO/pn//tF++9TzLWS6TK4NAJ",
+	"jkHW76GAfM348zbIKNMzxjYkzEoGVyQZ0Q641GWajOQeYcORMr50Lnj4qp1jzuUxbmEhKR/iq/qjNBm1",
+	"hkxK2luSvxmGb2YtjRSV0GcG0IVjXYidl8gOA1aHbUN6y3IlGGrh3lbiFTPEOUtPizC7hKV7pDtO000w",
+	"K5g/wQvoiJaEZozQToeNNCLrB1KJTP8oyb3tnWvXX3jxqy+9vLW9c61BwHdIMjYUx0waV90i+XolsJ8T",
+	"zhfn3Irq+dTN1JXne3Drzl0m2bKazCgJCLTXiRLkJXdSKdPaotawlUDNUYqBIEM6YMSwDW9PL4U2FF7z",
+	"oQPnrL568uiHn/3mx1/+5NefffwrcpSKzsDnayk9YqmMTHRNmgwYoSYw6oqEK6GlRGMtmhPMsSBUtRjc",
+	"sfBlG+xRRqjqAI9CgOf1JXC0OgBkEdaX4kEWqZTFyI/5b5eQdqm4j/mM61DRbjcgL3RUcszCvOiIxj3W",
+	"ejY3vMZUFrfGXCUBMeaQKTLpJykjk0zwHjm4dUeSAWMjuKlh3QRHqPTCrx74kYmU1eNdGuR39dvBG9kD",
+	"b66C6rcjeyr1rluYZqW7tnjARRDfdtxKZEbCmWVblGSUx2Ko+RdZfwVuGDASWCFqxUukhsdgMccFo6xW",
+	"C1iGl6IW2yDi80V8zRptBYjEGvRyj3BBMjbCeBUYJyLZWPPEHLWuSDNDg9w+I08/F2zycWc+lhzcujPL",
+	"AoKQ1HfHwa07djsx86N7XBAm2joFBt0a8ZdMqCSScRWUg6VlQ/X2O7NX/H7+Lu8akPqqIQiviABaCugn",
+	"oxH+NB6x7DjBBAyqh6jWE2Hw1QS/OVx2NfQ/Z7RxLKcSsr6/dSkzV+X9UdNWVeCPdqLKZX4To1Nv8ngk",
+	"kpCC3BG8m/TGWSgW+TV9dojJvsZH+lRqvsDMoGTK1J7HOdB6BrK20t+iTyisLzOuL52q8MhjxlWr0xfV",
+	"Dnd4RRKaLw6U9/GRfvGIERTXnEFxBuhlgyFOqf+6KJwQ3lxu8HlxgzLpcdCh4Z3FsYNCc2hVHUZoZ2vN",
+	"ictc3lMVrY2ztA6SOqQqn2IQU8dxom5ylU3DApng4TDpjqrKboN7KSLtAZvuNsdbW9c6SQz/snZE2p00",
+	"aWsAtjFgsB0EH4zeGpTMashvozU6SlpoLO+kieabMFKQV+JAixwpsyIffgcTLvFRHnA+u5CuQp4U5tQF",
+	"uS8/nGWQ44h1RcYWTRHKKsh6TF2R6MWQBMdx3mTgQIkWomLChSLsQSJ9nM8XG7PKWMDaIMTFtJZ9X5lg",
+	"zBq2Jwjb9fDLorJbf36OkSWA4jz+KudT1HnEReXkGXKx5Hmkiwa6wx6oG/hmhY/VHyy0r1doZu/PFWxo",
+	"RcT7xv6dqzf372xuX4uI/veliLx1cGNzX3OGW/de29y+HpFOn3UGKN2ShHfScYwqlK+1FoWTkEyr5azW",
+	"O2PKlVHnXVLidpka3uJaUtdio+xQ4/NLJNE7IOBVlmSdkg6VDP52RRI7rtUtPGP7wuSxGcEiCPPlA43/",
+	"KX74mcdLLgwdDh31Dco7LL3FR0uHLmSMmqQtjzReCJshA9OCFHvzwUhkIRFVHodv+W6Ssogc9pOuan3j",
+	"1mFEjqhkL14v2DiOpip4Velv5+SyQKpYfWf0XTFxaWizLDITExlKZs46LJVkkiVKFbKkqkjUrdkMGQFo",
+	"vOXerwburWEYuFQp2umHpH+7PhA7e0KZCCm0xDcqUoyOWMrilkmZ86G3UDgec5OiOruSu2IiTdTZCBZF",
+	"+jQGydg4q2iaMRpPa4DQbdefcGbhC+F4kLHjhE2qwFkNTMpJAiOQiRinMeklx6wGYOcplPhdSD/KjF/O",
+	"vGEqCKQM80EjwminTwTvsPCkBq1aLqiy8pWqFBrMCtLT4qYhHicTE+NnXddYjNcaoVqJkyN9jrLPmCKy",
+	"rx+qPhtGMIJJfD1iekd6jO091DSNg5Z0RDoechPK5+fJSpKoiByllA+cjUsPAFNO+iJlGw2yr8hQSEW2",
+	"o62trV1S2Lu9eWma1o5dm88RJB2OUlbF1TK9jq0te2615yyg6F0xWZLMCgQPxrtZEtv1MBgcOHhENSjP",
+	"C7IxCBtZainSosOpMgY6sC0kz7usO5boUqRp+mZ3bfftmjnE0RIQtkzg4f2Z+UWANQwppz021MowF7PQ",
+	"P3n0B6cf/dnTv/iPfqCuxWakWiqrdH1XKCGIUUhttsYLctBEIW3Uc9dnuKFAhJ8y1r8A9eeYEgsmsTKA",
+	"pkRhTBkJWpKoJTY9s9WzOZuE0SKoYivD6Tw38Xw1TO8nKp1I5JebKI9odzoH9Q4y0Qsne881B+Kz6nDn",
+	"zlgJNBEH0k2SzmA8ghIOLjwQx7siiRgx7t4QMZ3Wz8A012H4yPPLPYAOYEgOfljJDgoQ8NLt7SLyUYPA",
+	"T4Vkb9hSLStIrmCryoatYSKl3n4gDlMmPc7izYST3DxOzHeSdFKhP0T8HhkeakYLGz3zUVpgqKqV5pF/",
+	"YxwUCz2ns7ASXIqUvZkZ93jI0lZf5vVH20cjReC+oWlqwslWHNl9Hxr9bJQl4hYdWuGmhqVnFQ+vqztl",
+	"3SQLqoVAcB7UrJEtY2st39J5sBWhPI5AgiOGWlBWwjgGLWwJzsjBq6/tGaM1xDpogSkVvR6aMmbm7yVd",
+	"teiEvpZ01ZsjPNWH0VqfpXGrm4nhou/gSA8VVWP8TqRxrU++LjC+t76/POFsNYS7nfBg9t/QizGsO5aL",
+	"S9RiulAV8d/e3R1+uCTKGR600u5RBgztH1BnxUH1pxVjiqxYz8Q7w4x1klHCFoPcVllZZM3BZ3Myi9Jk",
+	"1KIvtMI+DhQBxnJJHNenBGkBYS04GTKNqyvB9Z75uNI2e+ZUpCQuikWOCBwwouqb3J5FCfI+SApM2LAe",
+	"Dy0M1RTIoFT9wtuijzGWAxQvoJw2ymy2ePgO270DitwFeX/B1brvXFZWmgU+p5eXMipZy/1q1obh2VKk",
+	"x6wFcch6OaMUKtl1wCSnVzRWrSNaEbc9O/0qolDua1v+3rfsrawHTPfIgI2UdWXaWLp+IpXIpiVb+s7i",
+	"uEWzxnpncJdJMLOXRR3OJi1Xzm5W4IPiaJTAEezmyzYOWEByVMuMlEfGPFF1Exzzueex/GUOYQZGOMJC",
+	"EOWS1QyAoO7LtJa44g8SeKiWrDqVdAZViofvQQmoHljXbz72YIk/w4bcynGd3gRuHYtgeNuw7tm4Zk3W",
+	"cZVTQ45Yp/LxcwEbDxT5btwS/D0sBtGZHZD+cIfj4ZA+B57IoJi3bPrJYZ50IvOsk4RrNVLJsyWc1BaV",
+	"68UdBZImiptbBCQjWc7m5osH89S34LM+5TGLW+KYZUtJxqAXtUzAdzjmyC/qWg9+kr1T4f1baJXy3gnq",
+	"evcKBp3R+ChNOsR+AkWagxrcIm9omfDZO2sRnEPpU1+2K4Ju4WFnwWCzpRRnI58Vom/SZGTXYrhRK9X8",
+	"BVFC40NQPMrYyC4oYI2xIZjzCcCtJ3JBQHZYiOhYBBLLuM7ZOriCSWJVbb02RbhYp0rmtHw01OK6EHOF",
+	"qrnlJj3FYY5yuIryB4JhDRKs0rOwWnARnmVYeKpYaRvlFIkqRQ1XuTC6vlr1nBO1VxGyeUUSfCeyoeSy",
+	"Q/kVSaRio3A83hIYHg74OexQLncxqROCsjuU8wojWMwUDWVa3IR4Uz3IFFYOg7FUMtKnoxGrHq7SKrEC",
+	"IXpZX9U71DDFaU38aMXSMqcjBccSA3dCGXrVrrhSukQPFo497dBgRQMIaioULjDpVXk47RwGHYjGnY1O",
+	"viLJ/sEth1UQl6lxrWL7SiwF/JlwgjWzWS9Qz14PLpjPkK2BdH5+Ds3C1DbmKzk0Zk2fZw6V2ydHGHiX",
+	"N4qAUsiAGomS5PD1t8phcQsbVDjtsGAACLzm6zZnyiY35+DGC4Hdq87pGSOcjuFru8ul5AYjpMJZfxqh",
+	"zM04t+Z8h/Jbr86Kc+brooILSFGJZ1WGkmXN6GMtHVZZ0OdaCnJj2GrhQ2A3W+HLEvBmQFYaObjQSrAa",
+	"WMzqPC5OOuBkwg/DD+Ok22VZdYGPpe0tq1hNNAszO8iXW1hbCCCvUtk/EjSL55eYWibQxXncw1Wharrb",
+	"rIOOPeiwkXNUzsotKVVMKrKz5Zy8GJKG0hdJpAlXj4gWsCOSMTXOIKdDZOYXFkeEs4keBqJ8TAhWmnBQ",
+	"6JQAZgpYVTvo51Wz/pt2+cG0lsLe6o1rz2vuwCMmTCBTrUEP8N5IjjX7DUVKahGDxa0Ry1p9Mc5ClOxr",
+	"2GUmoGWWlT/GKIPC5+EAKTQ/EK1ukoTjGeovyPo3Du9tRGTr0/f+aOdaKDdo3vSK9qqynGI6vYLVtcnR",
+	"lMCbEEqn/9JNbTxdfZSxR3uoRwpHiRmyCMaJscxaJSJHCz5MhgJSvygn3jitmE4lgf/RnoBESS4Ucc/J",
+	"lKnaO3grH9ccyoJdwOzhg5jQ4yXuuG/SY1bNd2ZtiUY/6zHpl5ALYNsM9gaooUDIduWOCAMbLp5kmNnN",
+	"ZdY58QfC/yvDQm3WVNgAF36S8EGwPk/GSAIhC93kQVCGL5cww4waayOyoYMw/tytIjEss83q3eTGggU3",
+	"q9Xci8sNrtMc3b5SbDg6o3GN5oMEhIwxlgJqVbEu6KkyZ98VKfT3QIfsML2NK5J8/d69A3N5gh6x5eVM",
+	"d+iQkSPaGdQL6Ya9FGcvbqPSQjd7e54JrgvtdWE0v+d5Rke0x1zZQrS4zAn5rG0/m2sdq0RXB9NqVF86",
+	"9tLrI+ZZvEomqXD8JZBKYUUmma6auosNwIra1/WZ0jwjjUyZPpJ/8/b+5r+mm9/e2nz5fv5jo9Vsbt7/",
+	"yu+EDuTmkCbpQUo7rC/SYIRd4dCXkdInSSmTaH5RH3+eEFBwpVUpDEciDjcRkmMcYTFXMy9GOFblEu6x",
+	"4Sg1cnp4DcH8a7RsQQYdlhUOyPTwtFW5FftC9ZaitVF+lPXFgxkkCEl6+aQr7W8+tGc3V4JHaWcLT2cV",
+	"G5QFvF/EYWsrbOzIoVE0jGxFZ0ezr5lYxiWW3k9i1hpl4ZIDdwTBR7YKnl/6Lmy9rDTWvoEPtCgdk/WT",
+	"Jz89efLk5PGvTp78+uTxxyeP/wZrg2/UCJGJ1iYZHc3OoHdP9KORXuL6yeOPTp786OTJB6fff/+Ln70f",
+	"dCg/rADim7n2OBdcc/dfuewF+ZHwmm829ScNHfvXjTOwyqxlnbyLqNnGlS/ax2icpnMzagTUIyaii+ZT",
+	"lY07g11bchzd/xMt6WK0V4r1HfosjWtrRHap1QGcXmx+qUkkLoCLCTHvLFfWYkITFYycNwMXAuOxA6GR",
+	"b1x5+GUmLCFHjhXuVPO95otzhzQPX8CiulIOQbxKk4dzMvNWZm7727o0UnBhHstga+WZmuG8ww1t9Ba2",
+	"Yzy3jn0Q2VQ/Yt82Qa6Qrpczopu9VBnR67mhzSCeI/rMkcD5Hssg8mRzazOvCtGdc3g3INNr+f50S57V",
+	"yoeBfGHWQzRMuPl1ewGnKkOt2idjpl2FFZ0Ve5fppvxMoTkXIReCNuyXqQ57XVgescrzMj8w05hD4jOH",
+	"bXrxmm5MXNQCIKyIY/Wjg8/TxRtuMoFQqtOdew7c5oLpzBGs9oI6v6jVaM1rsL1w/1PeOVu4a/FC8ULy",
+	"LOWVKsx7SOhk2mBo3i0MJD5HyatO5EE1vi3EtosW2m7TI5ZWSmtzJK9aeQP6ABPBTd7A8rlitzHNsFrL",
+	"mFDweQZ057v6fpckG3NwiqZiskeoHPhZy1CegRLOJrZaaK1F2UIXMMMSCgNCzE8KcquvPBm399m6oe7v",
+	"5xMKvKAUshWMZy2lhYGCG2Fxb2HuQitmqaLh7awaxxsoEtChYwk1DE0zX4wGu74TbtBT6VdaJQlF8Faf",
+	"8rkbzYN2qiu3LshXUqFME+OkKq4gmgG+W0DwFMXkUInOIHCGxzQx0sq7wfpiJpGJkyMI5RomksW7RHDw",
+	"4pJPP/i/iFsJ/GYtEQFfEU3SaStmQ8rjqtnysUYsIzGdRoQes4z2rL8YU5alIjsvgYPYm4o7UVM/aIlu",
+	"qwNR3jNTuT2T//VL4q9qj2jZzXVzwz82qkW6fMbFYczVschjFWSAUBp5/el//cnpHz3awM4EUEtVkSPG",
+	"eNnjVejhhL4SV8V1RWmxHEpcCO3J8aY8Ie6odNwhpHzDMyfUK71iv8gTe94NV2hgcetoWlE8NS/LMOkL",
+	"kjIoLtJJhWSLyjIsLrRhjXjgcEpZTKCOJtblO2KpwMAdKJXDHihTcWOJWhuCxixuLXsRL7b3mb2e+8jl",
+	"oEoE28xGZhcwiy/3PYxZSfrLUyesPDqlQ6oE1Arq0Ylmod+iI8pHAuyCPcZZlnSCkigeXH292bwP5xrE",
+	"StrLmGZ6XpGWhJNv6OWQdZB6xmpTdLsbXm955aJ9cjzynJLrb29t3397a/Pl+//Hzttbm9fub+y+vbX5",
+	"Av7pd5boLOlvdh4dVwk7S9fOMNixjOTgV1xYMtvDrbp8Kok0vOCKNJWtIrLdaFj+sH763vdO//BnGxUF",
+	"0XJKCpVCm5thMq8wwdIu9FmZL5yjX0j/cBJjNT3m535B2UqaI19YhwyNYNXs22R7EMENtwYnTPigK2sB",
+	"3bZ3gEWYYtUlAqWWiEfbcLfj0sh6xjr6nGJClasaBMVbEC5VWHc2vjQn2MPyTDFifM2eToA3BlNBq5KJ",
+	"/OX6lmE8nhy2IezzDByBc5SSUEnaaKVoO3aJty7tMSPpGc8sCJQ2RXKh+e7NkbShQMGijmw4UhWEr4mN",
+	"I7dxRhHoxhOtTbD6fvC6Wck14arTny3lV8OmVR3FtXx2HpiPDJiW2lHNsCTXuoLx2LQwLEQ10tpoaw6r",
+	"AMtyvp1DWnfwC3PjPPx51aWO1ROAfdSbFX4tUFPRqx+6XQoVDMVt06mmyAqlPMGOJRiKYpD4iiTfOHzz",
+	"DjkS8dSlhAGia6rUjxaHqthZo8K2wnKhB5ZzMMAWgfxsSwe8OZKVDsuF7puFnGyJppHn6LXM97Sofla1",
+	"Nr2SazNE5GUlt+AqKvkq5x9Q2EZWKd+cv7PHCIet3OUyaxvAN4pWrqpQmqoiH569Ph+uNHkFqFZohlxp",
+	"x6vXoDjQL7dibdWVOZ5Z3YzgSsMVGRe0EVqyeKGIW10WUFU/+9XPTn/9o6ff/d7TH/3903//xxGZMh4R",
+	"RR8UOh48q/KIC/ldnEgXol/c2Ol7/+X01z86efTh6ltapRaiqWlY8/LPqxveL/eCOMiYaX+SpMwrQ5VA",
+	"9KGep7ECo55X4/ASaxTOrfw3t4ofduFcpiZgP4EIyDD6f/neozNh/UUUBSyq93JRYRhVLvRutNI8pQCU",
+	"Vb9SKJQKxUJDHZYG8scW1+tfoXlUtXPwzUC7K4HNriAz0u7GFDeANnymNjQkwrmaDppgpLDAkVdwu0SK",
+	"rppQjLC0VVAVtFJJsk5qexuST3/wE3LEOmLIJNmOyMkHv3C/rj/9yV9vbESm5vzRFH9okHs+XebthM3i",
+	"9kwLGa8qa8ZoTLKk18f0ecl47BE37VG9n0T10YzQpxntKH2oUzEmE8rrJ8kBzn0TQb7QjOsZkJyEVKi6",
+	"aOnOC/JyJoC80mNlaccCEea3kce/XflHU/PRqwI5QxDLRZgBIF6hqtNfxcic55SXovVpp0/0QUDqLycw",
+	"C0ywhymhicTDx97CkNk74ZHGTsEZ+uCgMDoXigz16vQXJueP0LTsAV9UqqB+6NSctHUPVIoNZ0WShMfs",
+	"QUUxciEBpAXuY2laT8+kikg3E0Oy1ajOUaqF1TVr3jsjLzGsoVDtHurPx9VF723F+d26vQO8WirWYGHQ",
+	"FItFpXRqfoQzrmGyAGgXrLtmivlnVxU+YldTFaltmwseTdG9ZU4tfFp2F1WDmed7RDLb4sS2dqga0ECo",
+	"akQgGdOIApvAIa8ttZcsDKkBsaR0lKP/Qt/XvNPNZ688rJoxr8OE+3/druEGW4vO4AnrpIxmrRnRvNxd",
+	"Zsxce3xMWcL3iX6/slihp7TMqCFf/v4PtCbyh3+yq6UxEABEmrKO2tO0OhxLZdIHaByT8Yis94SIJfld",
+	"0mVMQqCCvUw2gsLbcsVj6qtM5zLZAnCfPPqD01/8wcmjH5x+/P2nf/onT//Dn8+4mNdW045qrX7x+ldU",
+	"QwKBwDsLbrNcT1nQa6yoZrgtvbxoK576sbAtQz1t5LCfjO6JusrIueBTQcWYGz2XDNmhfi+Y/AUHBVXP",
+	"zljO0VnFKyugBXym78yCaDsiOxG59ul7P4dwIqe5BCAg5igyQbu3reG2a27CyMUuRcQW757QYxaBd14r",
+	"UBC8GkEaYIQCfgRJVJFJ5YrsHdqyv2u9/dP3fr44rROqchr/BIAIdlSZyZ4f1HmYy/NTr1HjglYv6OvG",
+	"GlIyoFbZGfJ4u/LpCGxa5mtKPNay9KQv7NlIkqhd0JPW2yM6hcY+xmPUjkjbmoXbu/YDfa24CLT9g1sb",
+	"1q/hEtPIetv93N518arubxt+06LSnEVfvPtksdhnoGD43FzYrqLQBLhnOKu06jRmgEvWT9//c317/+b9",
+	"k0c/BSjm0NZaNo6kNYOpGGdGD6Kg8evV1IViXchVggzbcy02t1bmZeeI0ekLIVk4/7xTtGydwWrrbtUl",
+	"6oSfqRDq893oq249VV9hglZfwXqoaFyw5gxXBTWPbCgYMCr7f3mYVVlUgfGOiIMhJW/de23zJQ0q18c0",
+	"iFIWV7xiyH0xSrp6B1IMRBBcSY+LjMUtbI0YsGF8HbskmudgVrsiSUqnECprjRNa4VrOODgHbev20fG9",
+	"N37bBFmpHpZ7a+IdPsfUIOc2tfxH0ffy0jtbhnvdvkoVJbBrvVHbjFNwg2CmiGD4qOr1ysQDXc426t8G",
+	"oVTbQUXCPPSjTVlXQTi34GQ0zkZCCwuHSJO7xUT+7jjtJuYXvcoIzIbGnsEZiwkXxCoGG+d0EHMafTpz",
+	"Sl41Fxk0mlYQ7yQdMr/bp4ZGdbPPebb9O4CLWlzTm6A8YchpyETr8mAyJxkzbZBrGu/1Osj6pz/4icb7",
+	"7Y1dQCNLlRE5GmMBZM0j9f80OzBmqCHB2pVmXyYa/MwAr4izzzW5KL8DXPvmvNehuYM8Lle/Keogr3Vg",
+	"jmCW88/tneoRw4V1Tg1ckhjm488dtloW2qkUUeuGMVjaGhqmIKfoDMAblDGtymPAZXWf4yPaGRhXx+IZ",
+	"sJwEBB/CPI15rvDw5bE0ZcY5ZZrDrtNv19kmfTzym7n4+65Gi7OF5S8nSJ+P9XJFI2NEtuBYwR9Avom1",
+	"6BTZcrZH9s6Ypnlx9c5YKjFkWpthknz63g/Ryacp+Qp0hMIKNeR//QdiA23IKB1L4puADFsEOyNJmZTO",
+	"hAkjGnXU+Retd2j9+s6OvuM1Kub73QDnUrks0RVJlFA0hamcH/KKJDfefJXgh4SmEyzMmTF2qabT3Vm/",
+	"O1nf3iL/28YeETyd6tuVkg6V/U3BN52JGQCyZ6tkoT/pt9cCGwBCBAWDeF4xSJ/gnuZjIMvpP6HxGzCq",
+	"y5hcFhqL4VE3+OUMUS/G+jsT+oJc18N9E/BikkQpOaJ8sKkyymWXZREZCH6U8ETTy+lvvv/0uz86efR/",
+	"mi99jp0oSYx5IWAi2miQW8reGdJcI2ky0ERqUA4Ei0QSzo5ZRrAbFhlzlaRgdvLMSusHbx7eI1fpKLl6",
+	"vH0Vb4+r71q99OFV8yrYSlBYJInSC5BeQem24NAssB0B8bbR2Gn/aMN0ScKlYjQmomtfseF87cZza5r3",
+	"rRT1sGam/AiYsnyV+IiqTn/t/sNZhPpXYHaCI7RpP2OevDNmmgPynjFLoQ5B2jBOGxmukSDWbcN0EjpY",
+	"+GCjMRsNNVPOlpfuDnw7J14uJvVzB333RkmxT3p9lsFVI1FLavg8YBkXyLzII/OaIUtFB4Pp+CjhUX6n",
+	"cjYQIyEj0k8GUzoYR2Q6Hpk012fiXKm+cSJi2luFivud92WzmnumKmKnFJtTKc3V6FcYyuB2VCBKdds0",
+	"CvRZqtklpuMkEiSgyPJGUPH9iLpwflP11Pg0/OUqTQ8rLZlfFxPSpZkT4kAj7gm1a3gqi9tkfUb834ia",
+	"vO3g145IGxcMP1H4iawnWobB3zS7T4tJZDCEKVinP4N+E23MEIXBMtIVYx6TLpuwDHuNYnX1BK0HUl8i",
+	"Td52Nod2o8k9adrK+BWtHHFhhaJ5tgnt/NItij5oZVSxKi3HSsC1TN2Lqhp5w3kzV2xpga121bpHc6oU",
+	"nVeRoiJUS0Y0w4C8BjxXJMmMjdOc9kvR9tb9aOF5lG7HMkfMuV1xMvj+XMTL5asxnVc30Up7329HJSY/",
+	"ktgTfbwEDl+vnyUQNEBZCg80dPU4QooVbwq8wUifjju0jIO7Rq2nQkDqzCGCUbvKzAsdVai+SnI30i4x",
+	"915DC2aNcAp5RfHdW4WwRPB58N64qqGmZBVZ6BjvuzgLBPfml7CVtpWkqDK/HNDOYLWSWFAuo4WtPMMp",
+	"Q6GaEEuVd36wfAOsclfSpThoCZ6BZqWLmnktEyA7L0Me88mRAPP4vXKhd2NJmFNY/xyS/svTzFnuuNdj",
+	"MpylVdWA90g8qM7kLx9mwAl2JB4Y6xZXmgdaOzx8WsOAWfOMD5LOYOVyaa0q4fOe1/Q9weIBpJvwRPZN",
+	"RY+qKjI4LLLXOaNSAq/AUOhKgt8rOjRmYqyqVlnoQU9oxogSUNcJBXBwzwtouGirUO2aEmuKygHpijQV",
+	"ExmO19RvLAx/TjqDe/o9834rLubwVWUi5qwQZvE/rjrmZ1gksFo1sb6FCJSCIZiKus6DBp6+xox89Myr",
+	"DLpTm43wr11EgHUDKP7miHHArLxEPugw+opNpIqQngRnC7TCBRXd8GHLlYYKX3NLt8ObHzqzcv/9jA1p",
+	"YqWe5TTVYKWOGDNfkcsEVTOhKmw3+ok5A5MhgYyjJ0jClQj3E6fHLAyUULKrfbuQtuBVwAt0E/T0PCeQ",
+	"5jAz2wkeu0HDKhT3egTOXtJFPuUHh2goh+M+XMfxSgSpcZP7fcvNUcKUwV3kSShlGaMyoBYqexSFuwpR",
+	"e57AvJxEG1r7bHc/DIVN4npdiArmMpWyueG8C4QnjKPFYbwUtzkNeE2vwoDAhL1w5bJdD1/B70KQ6aOU",
+	"MxxWNBqDW6rycSU7q29+WabCYA0jBtjGWkfjbjfkBr5XsCmICSf4pingY0QStMkbO8ScIj4+lsy1SJ2x",
+	"ksKKKa8lQTkQOJPElWc7r3pDwBhWmMxHG28WH9nmFHuYrQBZONMop4KF6Zcl9K9fimGk1zPvZg3XhSh+",
+	"NndFK6aEGuRdmBRKzEQwh42LlUQOxvNSRC8o69MteiFEzpr5iftfIvFz+UzLUc6ca3DeRbmZBoHnpmY6",
+	"9je7/8PX31ohwbQi1xNpfE6ap39UNRI95yZunj1jcgZxqksF1KHgOUcyP5/Sp7RlrVnL3ufeRe67xhdc",
+	"604DvFYnm86/8Zf60goD5eyOBcpuhWdAa7po9dcEXa9GxvKRJjOyR3ER+ynLFJJUXuYZwzO6NDX9tbRK",
+	"A9o36jPrW7sYpbHRWME7O19+QfV/wEYKKjYjawNpRdKUYe0HjuVEP/ru6ft/efqnf3n6yd9s7JK2ZCjC",
+	"tC17NLtIeuOMSVvZpboIN/ygtxqZEJQjlooJ+TbLRINsbgdFJ7LettEKMNumZEolvCfbG3suijnyHT1k",
+	"wNhIYqSbyd1YR5ORfcHO47UqXATnze1FElspBEhwOR7Cb4By+i2oWMKyDtSm296CDJOXyPoXv/ofTz/+",
+	"k8//8t9+/m9/fwPMMF0h4jpOsbJIWFwClFfXh4JHPSX4IiQ4Y/oZekUwwGITn27iL2KsKmxqvoxZEh4g",
+	"tk3jL4aeoEenMJOTIVKhTCRLeJr61vYgAfhC6RLsJ9yPdEZSncPAz8HB5136z7TOX6HZ/WxGkFbSK3D/",
+	"rgnzhI7gmKFI0xR/DRbH74txKDHm6/rPViqL6RTRRzNJPVSjoiwgOAJtt8e5LxR65c8sKq/Iu4zKSquN",
+	"bKOkM5BzHs1fznyxR1SYFwDmNSQXg+owjl1pEZi+X9UWw8XRfRkHT3JmQxVgj3w0CuLgWO1P6PQSreY2",
+	"m7vESsU46zDngijGF7jGQe55neiwFVpLha7xdbOSXTBK6wO5IslEZKofutHO2XBvk9TLgR5SJRwA4SBC",
+	"9HEEwDL3NOb7BWDyENLcxZvnrO6WgE8QRB4oxJ25qi1L4tcSzcds3c8Kl8b8k6yJXjNlTcuc3KK2bUBC",
+	"OTHr2jX5KhDIXQfjq1H5EC+KLorBeinWLeXwm2xfAj4v74i6yxTj1tGzBJJl9rtWTKfBjMOpNJ06bFRo",
+	"Hmqd6t9MGtiIZVLPqKU6quUullEoW7RlxOCkGDp77cUXlpSCSksNQiHPLDsXY/0CT1ZFlnd53ZA5XcfQ",
+	"f/j6Wwvb356ltb5Br9kW2jRmWKyKgdYEKpKW/8G4prFvj1B03kOgfKm4HjpoIZGWjkZpAla4TpnLlrby",
+	"UsVWWpv3f7dy8VV2Gtc9r5px7BqF1r6KblUTZxsW4c7UxnKFRlqLSztXxmHhrSAg6xlVUCBHqOphOjYE",
+	"XZLVHtxjlrVAoBipuVAdauKHMFoHWciBzTKtdIWVqkWyRB4rQuMYg32H4rjKxe3Xg15w+E4X9A+fSEG6",
+	"tKL4Tc1uUC4cLVgXOkjreCqV3rEL6KF6hkZcF1RV26tEEcIDK0na9Pp1SGFjcDFDPdbOwOUEbtQIhZrb",
+	"tcvWrViqbrfJmVjuzqVYU3d7dtuf//CT0//8n0+e/OrzH/316Z/+vckH+ezjj08efXT6nfe3N1/e3C7L",
+	"ejWMkmbCndkJXxknaaxvccpjkgkxDI1eWZellIf38ePT73/y+Q8/efrjH5iVn3745LNf/ezzH/796fc/",
+	"WWHdmOc+LWtPwTVhr5CSpPnC9Tk8b4ZXJKOEcZWnr8AF9/Qv/uMKKx/1TVTEIrl3JKSiaYXU+1Uspysj",
+	"0p+O+owTMUIU2yXbW1ubW1tbL8ysLVpUq6ZcMJhZw8b1r5pTe/rjX3z2yX/98sn/WDx4haHK21S4WIwj",
+	"gSqiGgYrpc2r5B4IFp11MaVUMSh/CKmBfsuhjI1Eppjtc4jJiIkyf5e2kap1eiW8BWmTiWnq1+qKvNRj",
+	"qa8KPTJRyn0UATOmxhm3DX71z+gpW1yjvbjFeQ70hWNB3xZZZTw1AIKXLH5gNG9ERBprGLpsuKV6y1YU",
+	"Q3sOG5EtKp4+WjKC4fx713pxYTNNySrKSs9vclvYmEOReSR6DmZmR+2/takkh32RqYNktTSDrm1gE04Y",
+	"pGk6JcbiU7LqheNgty7S/ICLDcIg6fFbfDW3cdxjy6dBxKw6sdbqsJon0CEUnTQd4+BKZ8jijOm+pKIG",
+	"ohF5WQB5cTl7Ie4QRwrCTtFu95BJGc4rsPCZFY9k1m0pMWC8QtznY1lpQEwkyUTKyJBOSSxskHE3FQJL",
+	"QhrHakdwKdJiBfVSrpTe2VjRCZ2CgQqr6YySzsCY6vXFR3kM/Yb1CzAgyADDAkCqy6BVqiXW3eBqHmLk",
+	"qHERZI6hwU+uue2cuStOruiV8OBuoVxxrBrk4VzhPE9sOb/OKrm6NXsX5Uuas5sVWuzY+hflrixJh2Gi",
+	"RT+JYy3cGld+mozCZoP6IfVLFWrwz2mlhlvzbYSsI4ZDxuOqxJMj8cBU/pa4EOI+gVYjYMsxQk4hLIoL",
+	"1Yck6kTVL9g2k8cUKtg2T/JZvk1LKLg90GfVKeXFxmJFCBpsmoOgVSbCAsGFRF4wBUH/CCZ3i+WC3Ldh",
+	"vFxoP66JgSajttK4hGPVIdSxxFJgAUKtKpll+7va2l8g/8+xusXjUZp0tDpV2aUNrtwqP/EkrHtwhbTQ",
+	"TVKGpYpr2HVMGTg3ZWF1kdtzGFrh1v+LSjnYdv9ECa9m4uxG817wMwMJ3poNUaoorbZMBBWa5OcEUIXn",
+	"6AfTht/Uup+QLMoLJijSoRx77edgmDK1Wwy1gUqCY0W0YAARRlCCSvZZ2i0UE6K2gic4mfyEvqqMJrUM",
+	"bxedwW2hlpIqzMFUgdtIRkfGdFZhN2bpMsdejEzD456NTdv1qqbZo9Xym55sL3fFYBicrWSKoXFIA6TL",
+	"WHwFnaTzFYalBQkLtGKmfI7+zvrhIt8diMyZVpJnVXrwuRHpZZCXYUJLmQzCJGlt4xjg6EjN7fWZU+hv",
+	"Jf3UoIlQGwWwQOHZ5l2SEm7CWNk7Y8YrKn2cieiwq0GY5ubQmYeEC6jtPAw7Hu2GcrWobA1FyCb9hsiY",
+	"gSlWCsWGAeh1ni1B6kli2D9bo+mcxufwvI39zjXl7eZ9ztuSvdN28R8j2mNAF3CY9ruC7G0AWuuA5xiX",
+	"cMkeTCpP57zO5ZlHdbqbeT5bXyBRnbPTXi2SBxacKXoNF12FleA4SGmHXR5Aat43dwyug6c/8W5VuA77",
+	"LDMUlF8c0r82XJPzvLKCf/HoeylMzGeKoVgyX736hGuyZS8x26tZHcjRriknVeLIock6WNLKaqLXWkuL",
+	"Ou6iBCuEyVtwQXjmqtUs08u6Wy5NpMw/iisNAiI32YcqEhlZ11Y8TadkXTJG9FcJ723skpG9CpA/tbXg",
+	"AzxeM60mH4k01SJjj6m8I6qtq45CEJiQkSxS7J9ngkigYtwMfrnig4EYVVOKV99ERKZCX3ZDsn764Qen",
+	"3/3ws4//diMi2zub29cjsn19c/vFiGy/uLn9UkS2X9rc2YrI9subO9vWLOTKLhdrQNPhWrQGg+h/9Sj6",
+	"Xz2M/lePo//VAwWtsUXX3Qx3Ep3OOFu6b7HldDWKNVyEq3WBjOU6t3p7s4sOIWQBRJDDtyR55t7Y5b2p",
+	"gfqy21vL5bTO8fQFplqy7+uZ8GPWXhqzkVAQg8q4ymzN1M9/8z8+/+Hfnzz+u5Mnf3vy5N+ePP5vJ09+",
+	"ffLkg1rxLFURAznmkS9+/fGX7z367OO/jUgZBcmX73/45aMfwjOHi+aPpx99/7NPvhMRxEvy2ccfnv7p",
+	"Xz79/qOnH/zq5PEfRKiyfPY/f/z5Rz+F7x2+ki/+5w/thBZxzd9wzIsORqjjv/YAe31rOZ/YrCc6SHQL",
+	"MbIyc7fKznnPRTKEbJ2Ri2pNMsjUw4fLmtf9qmYBQbtoOw3aQKGxR6FlQZyJqpYFRWtrSXpjEwzjqGVI",
+	"XcGCao/jbthIM88zBCEkdX06tParnNEsnbbGksWt8Sgcd6hv+toVPbyqQ3XU+Er3STlLOxChgSAx2zXL",
+	"LBbxKe1u4ZGcsfOE5THzGkmE2IU728puQ9ub2Czehu1YoRI7vcOz+XnRL+f/LcwDr8KeVQarLOpt+nJA",
+	"YiC+Y2OnDEAXZ6dUokgBMUKH/hZ3bP4gj2uqT4zmWXWtQvagw0YuoTHgJmDDqMRai+F2iTT3IN57/m0n",
+	"MnfLLR2qVQmywo780ChvJyFIfpMeBxjZcK77t6reEpVVqZa1q4HlhcCG6CF1nY1w9KotnBPhn62JzFi1",
+	"RLcbijtNp7YZkDNKm1QiML5pybB+Bf8hfeC1tSvon4tSs/SnLgp9ybSuoQvbBZ1VXzEg/JfbJsBfd03g",
+	"kWvoLzgjE5oOIlPEhisBWrQSiu0RmfBeyjCdEj8ZmV4ZoHL68h++CsWEoHHDOXVwfliBWKvUgqumnsoi",
+	"cXN7C0KgzxLlVYpF7AIy2TmQo1+DLl9ikDzZUV+IgVX+Qy2hlVbpK3ZvyrsspVGBDNiqqPK2TGwNlaoF",
+	"2dJhExuYs3H1Z4pPnhtUM2skyLvc+spOzGgNdR8iUjz4eLqIO4cC0Gsc6TnY6ctI8qwt9mY9N3ns6suU",
+	"m7PqE62oIZrDt0i1C4P/JOtkrEKSlEkPxAd8ZxeNfca/SLmcMNM5t+O6z5FMKPgxURUlyvVIrVHGuklF",
+	"mS6paOaC4osriKCEDktT87skdEQryhGvUgWvVlg4RnLbwyhCvrzBhUXnSoe+ikzhoYW7JwtEX40l4fAg",
+	"QSTjsW/0pGkKLaWwlaDRViMy6SdYHA6ML4Ac6L2jQxajUVhfpZ6jUm4EI12L3aAsz2/4Fnz8S7FnAP7N",
+	"9gjA31xhVvMrLfyadwqw37p+AfB73hig+JdC94BCe6s1l7/vrx8BlUJmMv4sxq44YSPvcyhNcH7D56ru",
+	"j06OrhXFi5TXqqLnN+iAmYraRaLCyBaRxpgPCD2B53qBDZUUK3ctaZ/SY8zSAzKIsRakDjVfNZf1KHmd",
+	"BRLi9jnZP7hFBsyVstZUTtpSDETr0/d+3o4cYzLJ13k3xy6EY+TtKxtQ5URPqffKaIbZG7i8vlIjcy0W",
+	"AsnLZZhotwtObXmFSHwrIpJBSSbsxiVG8qp50iCGIghNpcD2unqJ/3LzxuHd1zbviQHjpksykIyeoSPE",
+	"IHHx0rvQULtlxstXa8D18CGUlugGCneA8Wv99L3vnn7yNxtYAdKDDHYBhuZzRstuEAjD0MBOgeliw1rN",
+	"GJo8Fb1EqqQjiRgrCfVToGhGbL1ZMrKVJAgXCqKS10/f//MvPvzlZ598cPrRf9rIK0clvNfktvkwpEwy",
+	"GiPXiYyQbnRdaBJpzDDGwiEbTd7kX/nK/lj1GVeJSeb4ylfIoV5NW/9dZMm3TXH5V+CQSXO8tXWtM2BT",
+	"+IG187R7g1tNXsScHj1mZCrGDbIPqHfEUsF7wDZ9hCLreoMf/2pj13dmTcW4yaXtp4l+tMRE/dkvr5i9",
+	"23r4+d9d7QcIvGny40QmRymDFpyJMjeyJNe3rkeEPaAdlU6xMaAUQ4YLgJlcx3T2QGs6CLabUI35K18B",
+	"D3IbCg0gBK+aspe/+y0peJus333tBnn5+gtf3UBQtTXatSPShqLFbegSBWek/4Z1i/VPeVHltt4dlqFP",
+	"+DFNk5gk+tqLSBsrQu+St9/FVipNbqJzH95vw1Wit4Ba3hGNsd9Kg7yB76DvO+HkG1p5ZhJjSxJObvJe",
+	"msh+k8PlNBVjRM/2fkez183bpqXKLmG8bYBxl6ksYVIjD0YvA/0qOoAO0aR9K2bDkVCMd6abr7Np2/Yz",
+	"XzeV/d4ZsyZH1kfGI40bOy+8oA88ox0F2G0aRL711q1XNxqAoXg8JsZQY5bFxCaHPx2JeGqCdDI2SunU",
+	"RvJm0p6932KRdgBaapJ0WB682ORuZItfMK7XtBUeXt/Z2dP3e8q8ScwZkkTqzSVpSrIxh5uEkoypbOpF",
+	"JyQKsbinGcb1rZdJ0iVYMK7wZZOjw3d7i8gGeZ1N8RTBUa6H2blOoNRUg7zpdUXEl4BxmvaII00PllKg",
+	"vyzleYA5BqrZywBAYg5a6xEa6dE6RtrvkibI6821XfJ2o9G4H5GmL7nrvzfXGo1Gc408bGOfH6m0AGYY",
+	"1x56v53r2/i5NRAhIgqDnjD9te0NDG0ctdbWaPK2FRplwjusbRYnrYSlBW6UIAi8oAfnSFAjAUVjzOaM",
+	"Rz5v545sWDqGOwS/xVe+Qr4JlFyaVvWZZJr9ZUaQkzmaka/4UQBf2TUmFsWGGhx6jkmfZdBidEIlRH81",
+	"ufHxR1BcSL/qnP6A1UNxzEyRTEaY5hF6nUjuOHGTowFNX0FtLwex3SAHtMcMQypA1SUaG/BGUC4HmbqJ",
+	"SfPGwSnhBDVDrQhhADCTdT0bDmTCglMkbWtoL8FzYxd4j8YGy5xt9IMDDR6oPimsnpjbd1mD2EAhTUPY",
+	"X5v0xQRQe0j5FAdhkvTpaMS4oV49pcY5uCQs3C36HLF+wmPcGG6UdMSQySbHE9HzZ+bL2AXlJdIGZTiD",
+	"IoOjZOYiozEzBTmbvCOGQ721WGuP5EBI1cvY4T+/bddyRRJwRuM1CHVujDAHLlcKpeQ0lDWkMqGY4ywU",
+	"VoFJDBhUA3oFfJ5/avhNk1tWZUseA8ejMVmnRF/g/jc2VUozgiMqGYmZZbdN3mVa9YGehsfQrUbinaAn",
+	"h27Q5PCf39awMKehOZUWDKgiFKNQKI+bHBkZg0RAhBGSUoPsm0Ma0imcBvIrsg5lskaaj8Hpbew1ub6l",
+	"p0h6JhrdgLSIOPuO2PWuLaoZQDQ5dF81MIVjTzDaqCRfQRVwkWWYqYMc5obgVk8FaHo3phx3OkzK7jgl",
+	"X7t5z3IOR7+ctG/eoz1NcU0eJz29XHPw+CpeihrQcLaaFm91N+8IzjbfwL63IEYglhvUbPKiccJpqpbw",
+	"2te2rms6Im+IOOkmLG77sVYinlrO2REjvP5RyNNncaSZ4DBRGO+uRSroZKy3rQUcZLIg/1jBV//Z8lz9",
+	"8wSVffjZAretEdDeyXodEqY2eaNNnguPGw0CZdu17m+K7gFPHnN9y7UfbGqxfhM/b5sSdjAU8AaBhShQ",
+	"ZTdSvJ62o3X7RO05cUD/0Vza1xre9vVt2+QQ7cj2TJiWMqV3c8lz23aiJmM+4GLC9fdWqKLKgBDRRG/G",
+	"jg4SGSVH4wzxwIga0naDx3uW0Xja5BlVbI8csalA/PAOPJHk+s7L5h7QQtx0cx/DihOu1V3BY9lABG3y",
+	"Ekpi0Hys0cQQ062b914jetW39aKtjAdSpyRxRruqybHZcqJ2Sdu9uQn/N71RYUsbkf/4rnU3t5EXFB5J",
+	"pr80azXXl7e0BHx/KUNS3dCqmX3W5IaHDthUKxEgRCWzrXAtW9stXB8QEqGVk+wYBCwATkSU6DHAC9Vn",
+	"U0gImNg5gK3h1E5sNgKizwhKYG7/y03z2uatuL1H3hkjUydOOqdyUFa66BGSqEELEwaIzVZQnd0/uLUW",
+	"remlo4673dhqbFkHCB0la7tr1xpbjWvgqFR9MCzYetOWRvXfemg7cUR2K17bXdNS4i37Eng66ZApcJBU",
+	"NAPPX7kKGA9twBe82LHlFRa+aQSLQy0swPtgHnhnjOFI1jpgjexool5kwDb7y7NKgy5FT4TkYsw7prFY",
+	"5hiC51oMLcpa+UHOKaytjoW2/qJCrs5568H3l1/QfSj3PxJcoq1qZ2vLNLdUJprT16S1Bq3/ttSJgKsD",
+	"rDkl8xfKdaLr9l+uHfMwWru2db1qGrfuq3eEsvchln4wVuRF37lGFw+jNTkeDmk2NcRStviAM70nMZjO",
+	"0NH9aK1wZ2GAFPUsqnLtvinhNEuSN+DgDIiWpskk19/BVnbfdX16RcTT8z5BE0FatIGqbMwezmDP9nnP",
+	"HcIcfWXYA9LamSGCxjkc/r6hQK9+LHGBnEWzX12c8JDhYTTDs6++a8vncvGwkoF/jakcVS6aYBeA/FnR",
+	"5deYX9XXUCaKSi4K33NhrE6vRUoErquv3Jzp5ie2VqaIurfVq6Iz1grNHVM3XVOwcZ2V686BeomCkSuh",
+	"6Voj2Db6oDZ60EHJ1imPbftlu0HeNCYXTzzpU4luSxZ7VcITRdbb7lfQDCx82xtgm0SgO6dT5DJC0Cxc",
+	"tMhtvUwknYKWM+lPd9EPWlyHMf+heFSkgLdAZPCJ4MLYnQ3MrcPvLpv4oDm3IlxMjJ3qPJgebjhAXEYK",
+	"yVECkEReAOe7ikgEQQPPjP5EKCJ1n5OcehyAjhgYmkjbIX9716uQxAUYZVjW5IZkJCo8WrRQDXIjr49N",
+	"c/pxo9vkVmMWaDQ5EG1+Dj7BWltQkdZCNISznqvM8Y+QGABIl0UMeRBbpeL2po0fe/7UtuqYTRO+iBYx",
+	"l0TBZATGQropmR5XsXjX+dt+z14ukYubiLx4iTZiNHswSiFW0MSS1NQca0VUFcoSlZuOzcmWitakmoIq",
+	"r3WuBZABbT+vs/DMlc/gsv4xqJ9wmouVT+tcem5UTy98G9mK+cMc+dW+8bDqEoO4tH4y2lSCmNq64FDS",
+	"Z5RCsvZ6d5ymm9CPylQVBvkyZUqTPlGiyfs07eIbEcESvtgCQwliKxFvmMAA7LVpsChBjysFdzU6Uryi",
+	"wiSv/ysjQgsjw0tUea9ETY49+wrVeSXWZI48DzU57Cdd1frGrUN9v4KXBW2NGhObXKZCkeFYQg0UvR6/",
+	"1q/odgElbrz5qosKM24iE1HS5B2RpqyjtPQr+5GTxZ2uCBI6F86AOaLW7BeyA7xpSnc9l1YAWNwzsQHY",
+	"imdBIQC941oBsZh1Htf/IRryvWYmEBdx+vuffPHhL59+//c//y+fbNSjTUeUM9f91SObAhymVnSTWOe/",
+	"ogOsfmgy6PPYGCpJGwOzCsO3MdCjyRPlPLFiwn0PIdKglRlxKvQHYvycyCy5GycgOleQgoxB3HjUCbYL",
+	"Bc8eDBRZlIffmlxCG8G2uSrae6SN4R/gvALPiI10MAEjVBlvVIuLtqUsE0TimJjmTaD3mgRIjAWCHgAY",
+	"yqH1YQKABj2YdrEMhQlz8HyCzEH7iiQeSZEBm27s6eu5bQBlgqtok5uQIpPGZOJ+2hA4auJNwMdi+ZeB",
+	"xHpbL7+lRMOrgN6OSBt28vbW/YYtt9n+9L2fbzTIPoQJOUwwy2hy52tTArEUwK1PSEaQzem8xC5UCioX",
+	"Gq+aJq4FvOgVk6fy/DIkr6v0JWvq+fQmuzjAoN4E8ioShmnFdU48CsOyXtjaKvEqJ3sbyJ+ZWb1raXGu",
+	"edLeYBcL9bl3wTM2THo8DGJfkDvxmDh1ZDWBbikKhA/vCCC9kb1lSh1fjXFBzcqEUUCGAf5ri49EyEKt",
+	"oAS7Q4koyk2R+CMXitnSPja7zBgpDTtUttha0RCpuZW1bYwSjOBYzy2PUZO3fbUwIm2nL7YhZBLbU2Vi",
+	"6Amaw40GAXUHY2CQPUPYP9pa9ojlzXjjIEtuQ/RLhibYGB3XcAc2uSFur7O8dytjmLrl2w1yh00sPkDc",
+	"n1muDVOy0epomrV79m081XbVJs8Nq2TSn0K0E1qU/CK1zrDa5MA93KMr0gSykHUA2ddu3tuwwSp5nEpx",
+	"AU0OIVKYTdMlXEAIpg3KymfF6L6pGGOkUqL28JKaJJI1+fXtHXKQQZwAtrV/jSZgRPZjtYwlLHhbwaMK",
+	"yXmWRehNWq0Dl0ehgTNG0ZkFOj0XYyVyRddCo6Dilnt/B7XbC7r+no2RuoZAfrEGapzD9hQ0lDJjiDvr",
+	"RVdtjV6G/QZl+1dCSy+Wk87twba5JBTcVxIzCTTvSRkFpd0zP28sYB8WciZAsl1ODGrvkonIBqho2DQa",
+	"Q/k5gx6NzWqhm2aTa04cYYBTokJWcRu9N3J6hqs9qu8Ru9P161svb1Taxc2HM1bxCgv3c61NWyO8EVz/",
+	"MVKrs6DbiuTnRpfQNHTT9hLdtPmy502kr2F5wrFUYqhlur4gVA7wulBCC0gMgoVZkmFOy/rpe9/77JNP",
+	"nj55//Qnvzh59NHpd//gyz/+L1/8zfee/uLxxi5Gg9nrNrOdxEzzEdPFLCJSZQxEydgVv40IdArDMLte",
+	"0lXEJJQYUiNtnOnpxx+cPPqfbccooNuZSYCE7BpPI9f6eRPK+bmoWnxdf2xDPE2Ww4CNTLSyFlNMlKRN",
+	"btCMSGUJ+Iwx2rFBDlOIxYU8ReQfVlbsJimTrncaWLwnNNM8JG9KqcWsvkghjPggtwNGngEQx9Sy5Drl",
+	"WpyikWYITU5NT8uNyPb8S7QoqmVYGRFfYi3nXWnUnzbIPne2AaHIlCnHtwLutcgIN1BGGgqHWFc7ZyxG",
+	"FmmE6l0rjiXWukxuZlSCdOPKMI95LDjba3JmHlFuOuTWZ356VHZgaONVTNp+fl18z4g5AZBQnDXkfUWW",
+	"mhODHEy9W6t8E50rR3OV/eY7ADG5+cIVbJimymmC8bCFpm+GozwPzhN03JF+IpXICqrmZavecw8ckq4v",
+	"4M7Kycb209ZcC8KhTQoqpMAnqGBjmrkJz0YNDWRKfTEYTTkoZBc0cVKtiEN2h+PxEPwDaThyUBQoG+Tr",
+	"wnYYNcuHEGpj1NXAanLL+0zLMym41RHZXv5dyZIAaTWJrIqF0NM+/14XvcpnZ+O8fO6s91up5q1jz9j3",
+	"//zL3//B6W/eP3n0043z5MSGAi6WNnuCmWQvJYophmC1WkdCtXS765PUXpP7XRfgzd0iCaL7NZGWvI3Y",
+	"Bzl/E3rMfCEnRC7r4CY1JNZ2TzHaz4YUavYheJPrd+cQ2F0E5znS2D8uVDfwKfI9gCniuUDxEk6TJvEZ",
+	"UL2gLm1mTIPMVICosubfdS9dIODzSSqA75Z6PqxlgomSJlsUhT95pST8JajfrCwyhGJ4224jrZhOZdt2",
+	"SrEnDwmMEFBbCKaFkBxQAiTqa5USK5WkHVCN2+D+A38sbfKYJumUZGPeIFuY2mUguuEkBlMhSWPiQGN7",
+	"38LMZHBHmgVlmdaujG8DgCkmnIijNOlRzFiFYiCJ2iPXXnyBdATmY1kV7IqEZL7NKaMZSRN6lKSJKdOT",
+	"Cgh/ITEd0h6LbbHIEHc5GJdw9Pwv4BJ6Xt7dW58uLoQxHTKVH/w5EkuQNZlM07n6z4F96bkLgbzIa8ns",
+	"enEAW16m5rkJYRvlJ2YRw/1pDh/N3wnhiBc1M64KmoHEcygIZMAHwnPulG3LwbgdzYTUeL67Jm8fvJVH",
+	"1LjJ35WD8UMTWUPmBdbQJrfGItsOoxhZQ2oF1jR5IbIGN8Z955rWwrVO5SJrIlexoQ0BPOWwFWKjVjgd",
+	"ulo6JuEePaK4jMPX39Jiper025CS67TIrshsZ+CxYhVs2QDeBpBcBGf2p3gm2pG/gNoxIBYbzisKBKN1",
+	"NELhqXsRIRZrq0NB5pLjAjoEUpgnPRrwrF38CVTdkGatzzQixC5idSa47H0nB+O1ykQyRBdp4jFgjgjr",
+	"apsEM5vCrgwLwIC6Jl9vZwy1ZCjx2CYp6yoixsqIjcCSTAStxfE+lRsN8grNOiLW0uv6N/bvXL25f2dz",
+	"+1pE9L8vReStgxub+xG5de+1ze3rGxAZYUIpIr/GO0l4Jx3HLN7TLPEIh3TVHkQXRRSH8c5yRGXIbg8F",
+	"Dxzzs2hC9rlZB+lonQymQEM+Gvg7A+tUmM5nexfL8Z4ls1tAamDDMNcPkN15xgEvsYRzzAWeYbBLk3SY",
+	"kbrKVXOl3kP31m9J5o8t7d+nPMYaM35M/VKJLsb1cr6JLvPXVzfjxS5t1YyX8NqU13XGtpc0MY3hZXgN",
+	"0oPxSC9eX1jPdAUgDRFElOMKoexKTKeS0J5octszNm9yNGWKrGOno6d/+tfYmGhj194Y0vexQ4keOWhy",
+	"KJXSIFsmvhzLpxkX68zoyIxDABrn7S7A6FIGFFa1v/biCwtq3F+kimdJfLGOZ32R5niKIfZY2sa8YpoF",
+	"OI3HBXN6hUdtv59n5Kcr7sVE/Zd88h6HzdllHROcz2dt7/ZqHgtvXDh/vVAccl1f5yMQ1qA9mnqy33Ph",
+	"sxWdgV6fIfOZ6xXPcGmbAXy2Kb1emFW6SrFp5kUflJuoQpKxK35W5/GvtCxtxrCtPW0Pz2IX8xXPqMpC",
+	"Xuzq2TbNYMuI4RW7a8Os7n3RRRO5mPC8AGveqRTbbRe6su8atqmobQkAxm1bsIvHNp2iQ7mJhlJ0wEwf",
+	"o6MxdIPGJhVaJaLHqFsNmxwyc4TpLGDbo8JvKe2RWGCEu61+AeHHuF1b2BXCXU0FjtH4KE1k3yhunE1M",
+	"+37XJ32mf3+FgjKL6OevpgRw/PL0lKUIzJTIm+a28/MynU+rSagWzcxhaFdNIITHz0IBOraybTdXWMDC",
+	"h2izbjzKUN3deJvwN1urAuMOx2oTG/+bLs15V3/bmMtKh9DYOTJ73GhyqL7o/M4m0c4q6ppAbd/7CBuq",
+	"R66kp6VDSPXzC5qagoa4swa5YwL3skQyfacJ7lcWxWhJEyBpa4wn3MYqYX6cFjqkZi40RUebKRy4i45X",
+	"V+gcW77fiQwjMjOgqe2OKfqa2QrzNkISNuFMEsqveIwakGkWb4Q1mDFPHILap01uDqwk64F2ICTzMiOa",
+	"fJ90BOeso4SN/tEQsY3z3GRQG1ikqZWqu2xii0ru6mHa7batZ/17JBU0Xt8gM//9M7LlldTGBvkFJh0Z",
+	"rxR6pJo8FWK02+T6W5BGfg/qqQYR+3+HyX/vXfjnYXO8tbXzIkhbv7eztYVDdEVGOhokeqxGTBU1Y+v/",
+	"LLdtSKZaMPJ6pyEH44h0GpZZb+DrdpswTN5kHx9KeszW4feNwP6tEus1v1ZCDAxU4NBwGMiNwZLZDdu6",
+	"31utTBkbrb9A5IYBfZPfss6CYSIlKkgOpc0TYJBYgRYiZc2URMDDJudsAm2tNU4KcsTIaCz7LCYZNWUw",
+	"KQckiIgcH2nmccSQMk3ob5Mz08xFo3i70PGjTdZNDfRAw5SNXY2+Td5G1zN4Ydpe75R25OjUXuf6Z1cy",
+	"1eBAk6/D6Fgyc8ciqAd1wLy8E6sDQBfpTl+oG7bEslN/TKYuUHMiSSomFhh6URBzBoCNMbLZGkGhhBZN",
+	"Tdgx5RqgttMqOcBq5agM66s3T1Y2wLSfdMTwKOEs3iVHQvVBn57mxfJhVYaQnaQD6zVLaBvYtF3VZ9XP",
+	"xLjXJ+0CHbWjJgdWCUEjqm+LUuu1XQn60W+X+tvUyaRq5+TStnGgo4wdJ2JsWeCeZhLCtEICCawox/kc",
+	"osrEARMU1HZ3O2+F2n7O7VRXV6lbTVVjD+hwlLK8hdfb73rt+3evfTVas431r7luudDZaW1na+fFze2d",
+	"za0X7m29vLu9s7t17V/b7su7L0Rrgrf6lMdru9s7W9GaZWJru199Qf/2ztru9tb17WhNDsb6dL55e3Nr",
+	"axt0U2/+l5aZ/no+/ZY3/Uv+5Fv53Nfs3G+89bXNra0dAKFldq5KT44x+NHDaBmhDnGzSsn1LMDz79rZ",
+	"e5QlGcrfRrB4plqwJ8KTddSyvnzvZ6ff+9EGuHkDfROok6SIa5N9HorzYg+fNZxcrDC/4LSvmIS4Z268",
+	"gGvNCj8jKKqPaTxQbXy6uqq8gvfPO0trU9vMcwzmpTtdO7hNMO/JWHuBfZpS7ai+Mppx2xnDmu9oplVW",
+	"iL7AzACsKE6tzfZoGirGH+XyLhomI9PeBvoujEaMm9sUJ1un2Ncfcn206GNyazagGDpXsIwmd2GjCmt7",
+	"g2awm1+0uKSo0IQJOhpg2wAJYXK2sbnRfMw6zKUf6YsZwzkYB/cgEKcUrthIh3KtfKCIhAObgucY9IdR",
+	"brY8OdgZjlmWUizhAGNAA4tMCzZaijMbdO0UIBPL1O0yfUtwX1dk3knZZNeLrt+HA8/naAqbtk2ajBSJ",
+	"z/TJQ207/QUEf/hF2G1qhbXCDMWxLT5iD5t2Bg2yb341i3BZoc4i3zbQA7mzPdtErm2F0b0mb2NP6HZE",
+	"2vpWwl5Mpi9021Rnwc7QOGqTt2cb0LW1gqYFKpffhiIY1plpk/W84IzXAArDqVGe3SVt3JRegKEQvw9C",
+	"C/EaPnd/G2cpdpFCIbSVN5aiytQZAOd7e89cRu0kbpvTs11ZTAkF+AUOCbsDkYyNGAZkG9RESmuQ/SYv",
+	"d74ohm6z3GtuaBi95CgrArI2OSLz+vWdHaOkYsuUjT2/jUrGOhpusel85LWXACHYaxIBjA5wWKsjxgOR",
+	"t0ibl9ILXljbst5Lgzp/81VhEgxgumQbVmEF1ZFF+hI0IJwwrEkJ5wABHfAXx8XOJST0QJ+ZrbV2Zcan",
+	"ZJaiUbWAVsb19/kf/L9P/+HRRm2XjsWaomRiKHfTTJ6w+e7zYnfchF2OG71mNcrVuhJfpBsp1J54rkMp",
+	"P4aIcDZ55p4kc0uiYSLTLMjewUogVlqzhoeH9jaYJ5Hl78zHxqvvOjafxA+vZsz8Wq+ksfft3JrG1Wrv",
+	"dth5He4+cNeuzpz7BSTo7FwUblYxRMeVEkneGbMxM+2gzq8qILdSkh62LhrNxx/mdcuuUrbKjbUvng24",
+	"qaruHvP8WRH7N0EpMGZ7J0gyKxusSN4VvslcwYAumgzKTn/j8M07uQUSqwU1eftQz3GY9DhV40xrHr+H",
+	"/VnHPHlgLZnYqDU63jbP+uwB+fob+zc2D7++v/PCi5q5NtfwkcJ3G/jbkYhNl9fmWj43NkE23V+tJmY7",
+	"XUKLSde5CFYH29m8FRv50/vbvemItTFFEPG8AxUWsuSYeZE/4KxYB10NDwDC2odJvJkToMJjafLEEMsG",
+	"CK1aUDVyq9TSamlBe6DX7Dx44Fouaf1LQlC+ux+12mKa0bJUmnJYWIUCQNLLxEQ/HFGQaKH7N2iuUjV5",
+	"3o3znoOcGQE0CM+krTw016+gu0MyuF30G03eLnSsBtusZtc4+Ft3b7v6sn2lRpKs639AyUxTMTGTNble",
+	"YV9I4zLzPNDxUGt6+l1TVheGA4cCLIpijHFyDKoapE+JEfaaQ+W4whEcYifnL0sHG8NfsjS9JDe7sGwq",
+	"OFjjELCTYew1IBBaQbDt+WqXihjJq4AvV+k4TtRmKnr1fMRoo+92I3Jw646MbM9oGTlFOXL9m2VEjsQD",
+	"As33oya3TuRiL+tNo3Fm4E2wXlM5HrHsOJEiuyJtPRMxHIKfFnKOI1t/wLqkI/Lpez/fcF5Xz02Nji7T",
+	"4Nq80OTAKlDPpfG3xtDdEyMj8h6sQ8qTruaKnVRItgtlfWyvz3WqVd64B2aRvC27cfPhWqGE30YE1B+h",
+	"VwPbEcbsOOkYt7OrpGhrZyma9Zi6IskxTcdM2kBTML50FfaJ1EePN4zpjJ2KHvR91GTtZd+haU2zNJyF",
+	"Vfp09jUe3Ba9Rf4cqDCrd93upEk7Im05lYoN0bAyYNNdvHqS2LYXB4bqIFTpu+kokc2LTV0YjbrPifH9",
+	"r7cBRRsYg4y56Kaprul22iWUDBIeu1fbG3MWhhmjlSsbUaVYpj/9N2/TzW+37v9us9nAn77yO+GA3tBE",
+	"eOwteLtitms7odmWnwNUhlVVhEAYcClQO6ZTsg49ycFuWAlaTRDV8dD1QqH11H4kdt25lVh25t+mGE8g",
+	"5ptc1dHL4QIgjKsK1Xy164x1xlmipsBAgMQOmcRGlW/f11vP7zvIY4Q1pKKH6anJcZKyHnNtbYqrIutw",
+	"c8lCgYPR7M12JB5swt0z1+yzr999RTy4B29e5Jl4E83zTLor81Kg/4qdjax//tEvtNQ9pGnqYJ3fSiMh",
+	"1aZemynfKwnVFMdhvUM6JT2hJfT1/ObGe77qrOa3OfSBtbSpoSOz7j0xYPzCSu34y8MFX3ajgwKAKjCJ",
+	"s4nDpktBpv0YWhqbKZem06vvHokHcAG2kvhhPTOY98U5m8HGAeTEnnK/RciJC75sNaoOcjosoRKi5+JL",
+	"wVBbF9hNf0USmXybafUl6fW1yqJ/JZ2USulXK3fIvAfKF+R7SkW14kOl818MGBuRRC1AeOMX2aQdtFdU",
+	"al77eQkULJBJpOiqCYr9LNbLAM+dsqqC4EbQzcSErL+yc/L4706e/NXJ45+fPPnubpNjedHT9z/48qd/",
+	"cfrRn508/oeTJ78+efJd2OiXj773xT88+fyjn37+777z+Y/++vQPf+li4uw0WhcboQpn1cE+5r7KJgfb",
+	"jilSsH5Ie3RCAbgP8mLw0nTv9ntzuy2sc9Hkbas7tpK4vYEhtjb41D5CpQ0Lv6Nr0sTxV6o2Guo3EJL7",
+	"FuYXjf7F+eZd+BYCJtWKdvresZsyC5cliBVOxkR1FNfnlPsr2FrGC6qEEvkz60+Zqe9T8zooU8fVd81f",
+	"HiKBpEyxWc78Kvw9APmzMOgoFMzo0BADLsWE5zisBMnYUByzPRfykGALBB+yVTqJh/trZ7q7Sph9PdQk",
+	"Vq/ycnguzkWog9wVWYTaeqJsRavZ3v1oDbaGFf/J+hzRcrkTR4S5IWK2Vq+trlu66JICy9JczAYQeWvd",
+	"cGTiWmE0yKvYNE3LzkcMLqOYeD3VIJZJf9WfjvqMyz1MP9HMXyqRQTMISfYPb9y6ZXqpQeRPNsXLwG80",
+	"YRuJepm5V8DSPaQKjVAu2BbKvYCBeySgErxtNRE2DZ8zwV2kRFRc5cHlG5dDsFpwJVyucOQsz6Hr2VQE",
+	"MugTYeBfiaJrcnhnCF6smN92r4bbbJc46LcFrzSebb94/gEStZqEFjaiz7HYCzSMAQ5Gl3LyDswk4WRC",
+	"04Er04yxqt8GQSsjNE3PVcN3UHlOeYZd3zPU8XPEqVbyLbJcopJvpwzpReB27CYKSqKztIu6yxVpa/HU",
+	"ZQ9X37U/QoCMxstNG79ezzrgfX+51oHfFsR+hvaBRYjtMOzZGAjs9FckMkSXOJEj/CjpDIiCPh+uwY5X",
+	"wrwr0lRMFpsDnEa1+Dp8w716aReXnbLOxXWzoKdD8QhN75dycA40ZP2LD3/52ce/ymXuBGPvWUaOUuvg",
+	"lWkycq1RVrjSQjJbDEL3eDRi2WZHY8Me2E5iiMAfy0InNmxfVBG7XAT8c8pC7Pqe4d2Y42b13Wix8RLv",
+	"RmchqCkPOwZw9V1Pl3y4fF15+/WtV6v1WIxj8qih2NXb78adJoO82rhWxTGGoMnXi023MdUnyStMeN23",
+	"iWIPVLGWc95n25iMbLvtjT1j6TuiMT6DxdGh19hs/frOzkZIGfUu398WynmGl+8iynEo/GwuX0+vxJZX",
+	"BYxdP3n0w89+8+Mvf/JrzeajIi+HkgU0UwlN8z63ZyPEq3SUbA7YtMYFvX9w63U2vcTrGSesq1XqTexh",
+	"zCLei5pSkwfoYYdyACas7HK4pX/OeSBZPV9/dEbeuEg1NYB9TlkIru4ZXr0W7yrxzEvXvDyMeoPijWXD",
+	"8Wwu3MyNvIf91jBqOLEladMpdpTzlk3oaMRoobzcKpzj6rt0lLQGzKZ6HIsBO9v9HgUV3nyWi0kKKdvE",
+	"j8UAW2/ilmKAeqnznEkbdYVubBhgOcFED3CepHeR9+d89PeAcTmGWyVGXuvqEFstdIbVZNETIj7rvbhM",
+	"TgqA7RITU4LzLYrnXu8IU0UpJlCIwlSr0bCFIjZqwwVEmRxG/WhIp15tHCUuzV3rHXQwXBwkc2/1F3ed",
+	"Vqkab929HfJEHR7efc3W6Co5EQ7eutfkVVlPOJDEtGXQ7wLh8Sa/ImryITRfoEQmPQ4t6fABkX09U2Kq",
+	"0pprQPP/eW6uWeR93kSD5yGFYiW6u3Q3V17GvoyCs3QElesSzT71Z6LbjWbTMOpyUljZYjXiEF67NCUC",
+	"p6upQ2DA/GUc1E2bMt7tkiHDIiBHU8w/OFc3lAX3cynqw+KeoaQP8x/cujPPyFY8I3tDHty6gxl/Qxpf",
+	"ZgCqvxpP4s9LweqFmUsR0nlyARWS7DqsDhVvAh7KxiiuJuiDLOEKAPgKvFynWJq/ekmUwA7Ye3iNDxnl",
+	"0ktmOYa66FqaZg9GqYiZlfUr6gp0u+XgIsclltIJorUhfXALP93Z2ipzjmhNqmkKOR4iGy4rjxuIBtSV",
+	"o4RTLI9UcuSHoyhodkmhc3C6OB9ZPxrLhDMpN/XvJrp0G6rbac30OpF9puVIFziH/IxKckPEjGzvvFSf",
+	"twXQ8uq79phrRlB7WHH+DtLZFC1IUjVtzGMGOEyxNf5QsvQYs9V6GrHHI2OkghLN8F0mUmZcJ2Tf+zy2",
+	"1K7F3KQHibljhXQC9aAa8+zFzz/7f4aWYiMbzJEFLOwvVYi7yzT6lph95IUlJxlgS+QjGUh9BZRbSm7z",
+	"SOvqKOHPlLwqinRIpoqX9nOK1Qe37sBinx1Kz5Fonhdp5mvJcRnDCQV5S68lF2zGPBVaKfYuEx4DH8QC",
+	"88gLU8mAFVZjesoyJa+mYrK5uBHGbTE5l5KOtZQUN1kNFeW2mHgNLlNxydmMB66tmMLU1FRMLDvCpmim",
+	"GMP60//6k9M/enTy+M9OnvwVpGF8UM2E6qUynlcWY60zcek9i4/E5RiWswsvx6lIM2WLDrgkxg611euk",
+	"wiijDoUYjcojsGkJ7MFIZOWshGD2zmsiI7IvRtK2jtPHDqFwzlGeB2NDlXub3FPK3ImanH35sz/57Nc/",
+	"/vT9P4vIyePvnDz6zsmT/3Dy5K/vmoyabpKCOpP71kG8vHH39msROaKSvXh9k/GOiKHHe5O3O/K43SB3",
+	"xcRWwEWJ7Ii50vrrnT7NaEffCt6w5j0owdDkxoGvhMDmv9bfYvaFPfpc9z+siACVFhJO2ibaXLZDRreb",
+	"AGYTLX3j8F9cpKnYzIJTVl0KAGGsL0qxcZzd1+XwFQr2U78FEuqyM2VSbecDh1rJUO+LIBDPM1OiTBo4",
+	"UYk0zpiKURluBeUtj0Q8zUNWbI8OrC3OJlpHgGPD2HXuJzjkPXex1irWrXQ6mRkB0NVULB1u7BIubIFM",
+	"PQJVinb6JmiGC1OnZCiOmWyQN1WfZZNEMqOtu++I+0wTIvTBzPtWRGQI9VyhJCZ2krQ1ccFOSTntsSEU",
+	"zcXxtETS5JNMKFOf1fSgweQkV3I3TUmfHtuqz9JUWCVtYEcs1iS475aYT9uneX/MxGA81rxJJBRowiMH",
+	"J5/mBqmtjFtyAe7l1X1F5mqMQk/lSR9Ylx2nya2n8PrWy3gezo1o4BZiF7eGM+ziYuRexR6oqx15vIKB",
+	"4vKkXAMHBEql3c6gAlT/dLDVvOz6zrxSfIaGfvcMS7qrSY+mc1mtRj17Q+QlZDXfdWsl+46gY9EZA1kg",
+	"3rMHinHNSJ0djWbMJ+yoQNmXY5uEZWOFn1LvuhLDdnJAIuUYCpilSDcIhIUiygwfvmp2fVH8GIodli4d",
+	"WPomNP2/cfgvyHouQoiMvHXvtc2XNiy71ly80eQ3Xeay7zDEV8wd5rx/keG5rrCwkVp2sRCy8ehh9aM8",
+	"IxoknYkYp7GJwzWJq+5mn0JZp0mmZRmvo3BEaAXrJXGCLSwh8RkPqclz7qm/tP2MOFETodchI/jJHr4W",
+	"mtCLbGdocneZw7qBDUJBPZGRLrRrsZIXtta0BQXz6ZpcdF3P4/xYMmz0hBPax3a5Qo9o2H0EDdL0nWll",
+	"uaBrFPGqyG/+ifVaUBjwhPjcNzUqOuxDnETGlguZgNYaFU0o1SXFYGq0X4VLOZkUtmF5azW3EmOuNiF9",
+	"Yq5We0O/dw9eOy+9toQhdYwKJhcFah1cckqeEljX0pTYytuqyWJLzvmQntPNAbMXxhxG7zgHk5W6sOmg",
+	"y8aBmhg8RnRQQtFU7nm9y8rvI8/VMoZmk7ZBgtmQJFsNcpN2+k0eJ90uyyDDxpb/h64N3xpLhTe7lc0z",
+	"RqXgDfLNPuOQYKGHwn6KTY7c0XRH7NvgdSPljDIxTKTGVeyIZp5pJHbNb5rcWco0nxzSTF9DAPRgsXmo",
+	"7vD8ZnvB+p5JIAjMPL8iPR4dyHTYSuuSXAcdkcUOc0yKa57Q+PRn/+n0w4+rjXExlf0jQbN4Xrjbq+6l",
+	"ZXFiIrLBq+BELdMpQNTpdMXW1uX22sAq/j/2rrY5juM4/5UpfMFdZfFCCHZsofIBoUSJsSywdLKZqlyK",
+	"N7ibuxtjb2azswfwzFKVQJZerJBRXJKlKKYSK2U5qnJZJZcUi6EV6UP+icEDxE/+C6np7tndO+zeLUDc",
+	"4ljhJxLAvszO9PTMdD/9PF2uWkB+WXHykk/lEuJNlL+Oh+QpL5HC/u7qiZkozs66kv7NWlx1uGOPzCbi",
+	"HSAIRR2CNA+CDMGF9gPjsVj0w3hsD2RZIVYodOCL0qB8bV8D2WmLD5Cot+NzKHhJ5YIL2ORKs8th72+A",
+	"Y/6VQjZ60d5zekOdPs6yxztixex2/uJ6zz+b3L5tckmRN5xvTlFdu0UysDMMFEoRddviA4i+ccVqP36O",
+	"bfMQWzk96paVNnQSFPlJQ6cJQQ2DCcuVyRSCiO2kmBbGVmAm6WDMVLQih7qUlDMzXyB6XPoJNXvOUx8n",
+	"As9kAAoweCodybYsky/ixfQbE9HtpMwCRgT9qOOFro5W9uS7shyBjEmeLNVdC+WMyjMisjaXF1tL9Q90",
+	"goSdcSR6QWQyhPRnPV5baqxNsJkmGBk2yx4zqLuzStZPuji4kQN8+LShnah9cpIXTVUv2QrMvNaVpG24",
+	"gFl5jNzqI2uWnAQ5DXSAo9YN8X6l9wruVKTa1n3Vmrr+XHbXnXb1mdTX9PAa3lUSD1DyUUVCDu77AfIs",
+	"rgeiac/NLR6VsyV1r0dKu6aQuwLj0L0UBcXkEV65Qf8r4L1dx8x2fsXdnz29qLmleWR6HzljN8QocQc9",
+	"3kJtUKnEI/tjeteIO84cqJW2VNJ0T+6I02/I88OX4NkvwdfhjnBeXXExU/HA8bnRKsVwsAvpnVhdGRtS",
+	"JeBh5IMKRbvv+4O4Zfnu2IU9lhCYMh3N7mJdL8D180DLdhZw8c0EmW23s4TSsbNvbb1kLrZaQpmFOI8k",
+	"NEX8WcZDUQ1G/Tp5ZNM0Wvbuaa44Fcyc5QQrSv9UEhNBEv6zXQuRQak6XorG1SQumvqgSBnlJFIy4kLL",
+	"P+GPSX/0pIpnzYQzvlOtmbzF+mF81aMe73UgrLGARs5MZCgL7a7c99RoUAtsseIuIJ5VvYcR1JRQNfM1",
+	"b9Gi3JPGSNUpC7QI3MsUo2SVh798/ds7X1Y9ZnubaSVMzjE6b+ndCoRyHzyHeQrXtHNJVcT9kuOLoM9j",
+	"MSgwFpegTdmH+5WJpN0nl2gtdmzTHEtkNrBK2AaCJ9Mh6xDBKyT/CdZFszd7DYldycoN999pm/mUjZ3b",
+	"eLm2lsViM2IZIJ9+zGs4p/LohfduoqR38jnjtAI++RQ8I+l35IF+rtqPda6SvtJjPCXdxoBNIeyRf01K",
+	"E6B8we5g6gqrtZakSt+H+WW6+xo9mzhbxvoTZfwTWfEXsOfdX3XbJXlJEQ4D+F3ht5iRwIcRCkQi1pVu",
+	"tx3KEsczBVjmhgV9e3tmEth28xw715H2nYuHfZ4ykVPywbCFGO1/9KoRa8mSOMhsGxAqCE7Ugywq/sIZ",
+	"FTBlqRakhFyNIljZSR3pisvQTj93uR5cOJdS2jiTbKdDaTnRkbe6PdDhv/zT0RefVVHE75jFGHblmUuO",
+	"RxBLLmCV7nQg6VSi7zVNrmbketN0oxlILQeatC1QwrnTF68u/SUh3HVYV+mDjYl4GK2YSAcsKfoAeC1h",
+	"to9BCYEZnNfVca/qiMNDQlXgQphgyAl276FQiG1FXZF+i+Pws2+2bWeyRYLse7IJH0swkVxFAuv9MV87",
+	"h17YzeBak6tzdcK2AZMdMY17vL8tJ/AB6tH07kWTWDWFPZhWkSZ77zd3gOf38N5HB/vv54e3inErbwWm",
+	"XGbl1AsfH17lUbVplGaa3vFjlGGQGF6KRC/wOer45B0knrVXvuwunOG0GH1RzoxwLUYxH+p0L9mhuL8b",
+	"V0h4Hhxgdj8CWEno5bhNrHL0wf2Hr+4PP7394P7rB7c+gnLT35ZDAvZsL4iAHe0nooklsbo1IB6TVFcu",
+	"wnoTtxhQoy2NFUQsRPbXEfrstbUqU7xHMGOgfI1LtXvS2C39chaV17hZzdsqMdK+c1kmps6HWnlUXXz3",
+	"GEFXrpFPY3Io5pJOXytTiGGWSgKeWGGhFkwooAD+OLAAbuxBgDTPqZSiI6KyCiZeQufEE0skqSTDe4Ev",
+	"3IbY7bcNh6zdBFUIuMEVcU1G7Z9DEWy6slVGpq5SIPomsJRBdfdYXSuyGDmMPTLL040GCp5oZ7d55fIy",
+	"2yTUflwommbwHStJNTuIytzrCmUPEu5IBD1DXT9ap8omlqkmhQgRNaLvhhfKValJ2G8mqeDBrtMhW1/9",
+	"fl0Ba6hEaHtmmWs1v4h1y771kvTF7JQLE4WMdBlE/C1QCFZMpPCsKG0y22sbA8qnA92PNhjvWyMRvg8F",
+	"yFQRjXVvLNR7uSrz2JBMOPuCfeaCF6ey6EfT1YFs22cYvaNzU1qPdaEamJkrx510FkTnwR2PwAxrhEea",
+	"9CgVwnFLH68KYfx0UM3SwaIh/4PuZfj2+4effzJ8+71vv/6qOl4RXBB6N7KwjOxzJlf1Xqz9OF2q+zSr",
+	"4fyIm4icKOD+7IQhOhOct3VVOfz8k8P33kBNYY89vPVfD77+Jvnpfx7uvzO8f/fo7m2PDe/dHN6+f/Tu",
+	"/cMPf+4xe83dzzx2+Nnbw3++47HaD37kscNffPbwjbfdVr+uUJAYpEj8fk/F+pxGg/NI9xuMqKl6dn2C",
+	"CmTb4Lgu2asrHrGeNhG7sMp++NfwirVVb3V1FYp2nbomfnJH0ImYFl3drqvGla3ay8xRF6NXbYwwzUMD",
+	"koLkxcSAPdThPF7RPKHsNjVfnqwVT9aKUtaKwiXNVE0+B7XM0/1pgvKJt4kyOolTzZdwR5/Rln6EAYzY",
+	"XZEDG7Cm7m1LJZDHaWTfi1Qwpq7aoe5BoH5bdKQCJnOpGBbnG4EeJj4A0V2MkCwRlSdBklQGUsSqOgwy",
+	"tL2Aq4HHTADixrKjdChaG1lphbpyj4bTgueEiZObsPQwFPgfqdjf8IBnerCa4GGzexHd9JbLnU3lxh3p",
+	"HugMkxhU9pTGi/PQh99dL1yAdDbq3Mec15VkiNiEEcr7PDfsufDKFDlv+guP1xKNR92x4/Le6y7Le+/6",
+	"auGOPSF2H6wlRu4fL5KlMyiytWMdLBTHtnh+J+I91+w8yx7bFoZppnbk6Nu3RVvDrrLY63E9OcnLH6eS",
+	"tvRkn17Thm51tGSsLHx1C3xnWpYiozEnWh5WbsC/Y9ipjCyD7AlfAs932KHwglPfI70Ru27gBhJSpHwb",
+	"k7h1VcGq1FRMnMIfgFRoYrwddri7okVpX93cqbpytLqC79pgDQzZmAa48j23qrt24HSFYM6eYUrvZfn3",
+	"50SUHu+FkuwqF8Bn/1haXQeuUon+le1mz6FHvPgkimPZlSbS4WCKOZ10ew9NGIEpHDPEFRrmkwe6k4fn",
+	"ARS2xqJ/gje7HnMoLSqSprPj7gi5R9ILdeXSOS2xK5timTUQbdAgLFeiaUR+NpC4clWQ1xPFLe2+B7V5",
+	"UboH5HodT2VHayxx2hYs6Edsm9v9ol0zNlgj6EfX7C8a9hFRP1QQZ4ZXL9GGXrTiaWFfLlqOeUQ73dku",
+	"cJpv1FUjFC7+2YgjoQanFydSF7tk8OYOPNI9GkQKEPNGG0F6JtJOcQnbVawHANj6BmuEwmh/V1yDpzYw",
+	"j+aConUFXQY/0oPi2c2adtPRD6g5PELSwG0hlGNusV9iAl9GDUjEHPuAVGeELNIa1XaBE5G2OCZika4r",
+	"JDI+/rmNen919akmmqnS8JNYWmt4KMU0EgtGHwR8W7HeI8ysZXY1x23FOUWO4szAM5i5QyVDjB3Y/DG7",
+	"JH5vE6bZOdG8jDdjcjgRRxlJJJUG6RBVkkrD89pveU6q2/5nyc1D+wNMGWfJ9kDky8ij+W5nZuIfnOsq",
+	"tgOwc2EJAj8rN+z/r9n/v7JCzShGIh/fV7RcxJ5rppSL5NdKQ8OuyObOC/IM4KyPYHdBaJsWEVsFocMy",
+	"Cbycj0/9MXXmSvXZ3yWXevETk6CNBphClu0+76pDoBgAVd+BVMo9rxzABwhcovI8gCLj0AC5XIN5NCWu",
+	"R+5XEKosHM8AYrEVe38uOOdFcT2y5jHLXZ19/svc7OTicbjZAcoCDVvQssA22KX2eG47GBpRwZUsGZIR",
+	"yUBrLdM6+4Z9ziNgRu3tU/GieGiBM0Ovb4DpO6J+XDRx+RsEfnC/xmQkengDNBO5iu3+BgL9HGJPgEOz",
+	"C751jP/Q5yqS0QD+3nA/NXBPtMw2HbOme5nHOAUF7as8cKy7IlyCroS9GkbXl4CE0+6CQsFbdcVh1o3D",
+	"SFlRFGldTYORWuOr2aGYv1XfNe1c1nr78smrO3R42YRuABxNkw56aMVAHGuNuHJw692DW7cObv7u4Nbn",
+	"Bzc/O8GEtJuBM5mRY7tL+1zyofNmYnHb5tTG8IjVRuoEQec+F7OG84U1wFAshbqPJ7TUCUca4nIsBxoE",
+	"Cd00J2UGPaayZ1LRcoogw1/9fvjztyaYKDFtrvha7/SDfGAz/Jn0SIoV+Z6kIPnC2vembTGPRUevAqsm",
+	"4WKwOqHlMcrUMQ7ZihiltxjLuKSiA4B3Qjh4XjTVT+rXcyupz7pCeeJ0wu90A5GHuMc/Y0jIbTXRZOyy",
+	"C34VeVxLsdyrdKrHtscIfJkP+A76Ed/jgzSc4LiM7h4fzOu6iq07F5c3vR4D41Tg7CB8Ww7yX++6N8Mp",
+	"gzJURDuSeDANh2bht5E69bWPD27ezndfREmSDzu50o/S5UuteBbkNMDu8+KtKKtcfvnS0oX1al3hbCE1",
+	"i9TudINx9lztwtKFte8hywbVNNlNMM4/cT2Q4QAJhpFP3s1OJUTLMA5X6pAuJN0tnCGOD94+c+Bh4pXA",
+	"H9Kw9bU1F6Bv+DpqwEYZn9J42i4DEMiTUcyyHHdEXSFi0WU7T10iheQ7Yk6nYap1czoVz2WHS92SLAW6",
+	"TTOzMnzt42/vfHn467vDd/bzZ51xT7azzRdYeTO2JZUdtdU/43jPegasLNbnLOdwIDvKviwjpZJXeVRL",
+	"P3CWxpZ+TyagRqcETaVKtAgv1l66xCLb6db9gqMAx0B45tLCIanq/ZRI4QROknGEIbn6htE7+hoZaYM1",
+	"td6RglWej6JgS/kDj9V4T9RkJP6qFoWyGXmsZhsq6grKg7tRFJjqMtuEbH/bzhSMK1y5/CLgUDjJfzh9",
+	"RChshHxNW4d1BXf0pOpHwrDK+tpTmfBsa0mX1cKMDl3w8PPxeVPMsObs70zM6vjkdKsaH2WIyPdlqNgX",
+	"ZzQnk1rV8OqZp6FH3jMx95GwhEgljMekMjGvVN+lhUPR1L2eUC27+9bXS5rTSCTj8ht0Vg0IEET9Pj03",
+	"PQW3VTG+DCCj4jIjbvdUxcBipCNBW7P6AqYD9/iuoFQg/sJeg7+oL8QnwdGkyUlOswXyJXnmlyTU48T+",
+	"GJtDBrkZsruBeopq+v0WbdhGAxUkzuaAx2NsBhnVjfaCZ1wjpuHprnZls8sCHqRl5p9mDTs6psEqm+sr",
+	"m99JBt/+FsYHNePsFev/+/537ewFAnLYksNfqliRFQPuEdyGOt5QjMNj0U2a9zjW0ABi1uDExed+hxQG",
+	"FJbGMO9P9PYGa3Dfb2DCn+ZGFe8xbFvbaYaVSK4tjjjPPRaFOSVqSgH2bcC2BwhCMvKnuTEG7LU8nLDv",
+	"p2HC8BN034K3gD306CRpZ8XrkZhsWSKWzphiApWU5SDRhMMt0dhdeebSDOAw+bMYmjILUAzNYqRWiOsH",
+	"IJHkJMLaYIZjcl1JRV5djYqS0W4QHYZTzYk1HSmXA7ZeV40R79RglWB8MBJp2vSUydwKAfnn2QAjZrQc",
+	"QwuLkFwk0UXpVigsxsDONyzsI+LaLynNeNmYfob4FjkulIGNcTb0CZWHr+4f3Hzr6K0/HH1w/9uPJoRf",
+	"8u3ePnomZs+b3QRebJrcF2xPyE43GtH5I2kWonuy7vs6lsQ4sk1mulDaC/duwKoRdgRL6UaZfqcDdI7p",
+	"tCI+ZIQ6YPX7VdZXvjCGNRzJGLaoAeWjYT87K8ibO/MKBrJtO6/DQ7FtL1Ilo/2WTeSVkMEBWbLbbhOK",
+	"5/A/fj+8/dpppkwojIjOZs6MB+mMiC5jQ89CV2w+zjxxcZsbgXICQBFSg7jX2n0nimKl8DAbtKk+jRWc",
+	"DrQx3Qho/Oc0Uptq3Xk6noLBWkKvlgdHcFgZ5LmEBEWVSUdzkDLFytTQbb7h+TKYThxY82VwPqSB0L7S",
+	"kFnp7Wzl6Is7w3f2D395rzpjSsB4GucVN8mfirxz4nr6mGh/4N+ZKN6FEObpzCCbqLh8vMS56g7cVAmb",
+	"qhVx1dMPvvrw6ONPqDq7ro7e+sPha//oscP3Pz784CYKzFMFoz9gw199cfizV8HE3X71mlMuxsZ6UNLi",
+	"1VXg86bA0msAUUJBBsPHA0WGcaXjBNQGonvCbtSVk/BbZHs6bNkN72t3Hu6/i4xWHju8vX/45h///NWb",
+	"B/vvPrh3Z3j3kz9/9TOPPfjmw6NPP3pw73fsT6/+prrhvkKauoLKxEUDzXObQRmRYjQy6+cyp3h1hVEb",
+	"5BMZZ18ERS7adHhp0qoUyUpdQSwDan2QYba6wXRMrIK2iqUR8IC4cKKuRorM3buXqDoIr4STZc9jrT5O",
+	"amFYK9RBMEk7Hyvq/t9L52M3TFbOp74m9C8xD5dKEOFEr9xkwZpmnBN2Tn2+Xy2sGg+FMhPpEWv2iit2",
+	"AhcUCzgNBCfPf+7056Z2txQdg6SzizBDwtVAT4FeKsZKdLlqgbfd4/5OifVvABzyJVQ22fnxp1ffBbwE",
+	"dsqiibUzGAViAVixaFy9liLfl+hxFEKtw90rbdnphxOkLSG3q5s7l+i6QsY8MxKLfHM/uxKPGfpJ6zUm",
+	"g9kW49pHbthzzyarFo7WDbPTf4WYUTD+7rq6JN7+pJlkOFiWZEbYBrkvDCPxUcOMgJBC70Rm6YtWB6UN",
+	"c13sC3jJE4N8dAeKXfmCVIUcKMgqYln32uoqoOvKy4dsHvN/aCqnqjSPt4IYt55obi/TtS/hpWUMy8gr",
+	"i4zMZjOSu8JF4bcHLi1C2LgQaoJLOV26jnXcf9giCTS/3pgcjGgXl+RBsojRjpm/QM9I+04Q6rkwmxbk",
+	"TWIYlZLAeB17YgtHFHeU2GNp+2CVUMCZF7N8HI1ZK5E/gUF6Ph8/TXWZV/nuPFqJbda5GAf0R45N2B6N",
+	"5Zcxn1+KfcBAMY7v1+0U8SnRp7UJ/QJsBQc3f3Nw8z+Bk/u9KdaxcsP+c03pomCTmEoV2dsI7dHkSmko",
+	"AUQgRItVxHJnmXF2cesZxnu6ryLERkgslof+82WwaFikI+5Xkzp6UI2IqLOfxnx01LVvgWcjX7rPTYSo",
+	"CmLAg+CHaEdLuh+lUwR73UGS167pHb30I+XamAStcFL1ltmW8geu3jKmMFDpDyM6WIJgcxfCyQHPZE+u",
+	"J7iZJ7iZDM+yaNLwGW8B7RMaMWq52Rgwl9gn7i/yDHZSMN2PPNbUvR5fMsIaYyRaG4xvG+QvFe6QjBZP",
+	"b1ke6dZjX1GC40OAyyieBGV6wBEmeB4ITECVL6VgAfG3PQDk3+lENckvnqWc5vjH80D+QAzizxbhrmtP",
+	"P/QXnl5YgcWVmj4+4sNfvD58Z//g1r8d3Pzvg5vfpKYEFbll8HAO734yvP/bNFEanLmPXwclAA/uvzn8",
+	"9F9ZZbP2YjW5J5Zbz7jtjfvf3vny8PYbR7++n9xAfIZ5lw8//feje18f3PpjgjiBXEGqlY6EJeMZV8V2",
+	"V+ud1LDhL7KuBVgyi520YZUuV62u8Fue84OeI3qtLrMYpXwMTFxXoDdHoHICmVddQggh84z7RpO3tLPx",
+	"b5cu1l66tAR7Jlp4MHTueikwC6/8/Sv/FwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
