@@ -6,6 +6,7 @@ import "github.com/labstack/echo/v4"
 // the template prints the fixed ones and dock.js gets all of them.
 var dockWords = map[string][2]string{
 	"title":            {"soko 集荷（荷渡し）", "soko dock handover"},
+	"heading":          {"集荷（荷渡し）", "Dock handover"},
 	"menu":             {"メニュー", "Menu"},
 	"sign_in_first":    {"ハンディでログインしてから開いてください", "Sign in on the handheld first"},
 	"to_handheld":      {"ハンディのログインへ", "Go to the handheld sign-in"},

@@ -27,6 +27,7 @@
 
   function go(name) {
     view = name;
+    document.body.dataset.view = name;
     ['login', 'menu', 'pick', 'receive', 'putaway', 'count'].forEach(function (v) { $('v-' + v).hidden = v !== name; });
     $('back').hidden = name === 'login' || name === 'menu';
     $('signout').hidden = name === 'login';
@@ -541,6 +542,7 @@
       f.max = pk.task.remaining - 1;
       f.value = '';
       f.focus();
+      f.scrollIntoView({block: 'center'});
     };
     $('pk-shortform').onsubmit = shortEntered;
     $('pk-short-cancel').onclick = function () { $('pk-shortform').hidden = true; scanner.focus(true); };
