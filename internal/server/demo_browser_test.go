@@ -90,7 +90,12 @@ func TestConsole_DemoDashboardInBrowser(t *testing.T) {
 	}
 	if got := c.eval(`String(document.querySelectorAll('#dash-wave-rows tr').length)`); got != strconv.Itoa(rows) {
 		t.Errorf("%s wave rows shown, the store has %d pick lists", got, rows)
+	} // Waves read in the floor's words: バッチ or シングル, never the internal "(batch)".
+	if waves := c.text("#dash-wave-rows"); strings.Contains(waves, "(batch)") || strings.Contains(waves, "(single)") ||
+		rows > 0 && !strings.Contains(waves, "バッチ") && !strings.Contains(waves, "シングル") {
+		t.Errorf("the waves show internal codes: %q", waves)
 	}
+
 	people := c.text("#dash-people-rows")
 	for _, p := range d.People {
 		if !strings.Contains(people, p.Name) {

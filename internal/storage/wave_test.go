@@ -21,7 +21,9 @@ func TestPickList_TheHandheldsList(t *testing.T) {
 		order := func(number string, lines ...soko.OrderLine) soko.SeedOrder {
 			return soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{Number: number, Carrier: "yamato", Recipient: addr, Lines: lines}}
 		}
-		line := func(sku string, n int) soko.OrderLine { return soko.OrderLine{SKU: sku, Quantity: n, UnitPrice: 1000, TaxRate: 10} }
+		line := func(sku string, n int) soko.OrderLine {
+			return soko.OrderLine{SKU: sku, Quantity: n, UnitPrice: 1000, TaxRate: 10}
+		}
 		seed := &soko.Seed{
 			Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店"}},
 			Staff: []soko.SeedStaff{
