@@ -52,6 +52,7 @@ var dashboardWords = map[string][2]string{
 	"stock_help":          {"ロケーションや商品ごとの在庫と入出庫履歴、発注点を下回った商品、受け入れ待ちの入荷予定、欠品のあとで棚卸が必要なロケーション", "Stock by location or product with its ledger, products below their reorder point, inbounds still to receive, and locations to count after a short pick"},
 	"stock_low":           {"在庫僅少（発注点以下）", "Low stock (at or below the reorder point)"},
 	"stock_available":     {"引当可能", "Available"},
+	"stock_held":          {"（棚卸待ち：この棚の棚卸が終わるまで引当しません）", "(held: not allocated until this shelf is counted)"},
 	"stock_reorder":       {"発注点", "Reorder point"},
 	"stock_none_low":      {"発注点を下回った商品はありません", "No product is below its reorder point"},
 	"stock_counts":        {"棚卸待ちのロケーション", "Locations to count"},

@@ -141,6 +141,14 @@ func TestConsole_DemoDashboardInBrowser(t *testing.T) {
 	}
 	c.waitFor("the inbounds, or that there are none", `document.querySelectorAll('#stock-inbound-rows tr').length > 0 || !document.getElementById('stock-no-inbounds').hidden`)
 	c.shot("stock")
+	// What lies on the shelf left to count is shown held back, not available.
+	c.do(chromedp.SetValue(chromedp.CSS("#stock-location"), "A-02-04-1"))
+	c.click("#stock-form button[type=submit]")
+	c.waitFor("the shelf's stock", `document.querySelectorAll('#stock-place-rows tr').length > 0`)
+	if got := c.eval(`Array.from(document.querySelectorAll('#stock-place-rows tr')).map(function (tr) { return tr.cells[8].textContent; }).join(' | ')`); !strings.Contains(got, "棚卸待ち") {
+		t.Errorf("the shelf waiting for a count shows available %q, not held back", got)
+	}
+	c.shot("stock-held")
 	c.checkClean()
 }
 

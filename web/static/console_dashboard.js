@@ -112,7 +112,8 @@
       $('stock-places').hidden = !a.data.length;
       fill('stock-place-rows', a.data, function (s) {
         return row([{text: s.location}, {text: s.merchant}, {text: s.sku}, {text: s.name}, {text: s.lot}, {text: s.expiry || ''},
-          {text: count(s.on_hand), cls: 'n'}, {text: count(s.allocated), cls: 'n'}, {text: count(s.available), cls: 'n'}]);
+          {text: count(s.on_hand), cls: 'n'}, {text: count(s.allocated), cls: 'n'},
+          {text: s.count_task_id ? count(s.available) + ' ' + t('stock_held') : count(s.available), cls: s.count_task_id ? 'n alert held' : 'n'}]);
       });
     });
     $('stock-ledger').hidden = true;
