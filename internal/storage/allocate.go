@@ -365,7 +365,8 @@ func checkLowStock(tx *gorm.DB, productIDs []int64, now time.Time) error {
 	}
 	err := tx.Raw(`SELECT p.id, p.merchant_id, p.sku, p.reorder_point, p.low_since,
 		COALESCE((SELECT SUM(s.on_hand - s.allocated) FROM stock s JOIN locations l ON l.id = s.location_id
-		          WHERE s.product_id = p.id AND l.kind IN ('pick', 'reserve')), 0) AS available
+		          WHERE s.product_id = p.id AND l.kind IN ('pick', 'reserve')
+		          AND NOT EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = s.location_id AND ct.done_at IS NULL)), 0) AS available
 		FROM products p WHERE p.id IN ? AND p.reorder_point > 0`, productIDs).Scan(&rows).Error
 	if err != nil {
 		return err
@@ -389,7 +390,8 @@ func checkLowStock(tx *gorm.DB, productIDs []int64, now time.Time) error {
 	return nil
 }
 
-// ListLowStock returns the products with an open low-stock alert, lowest first.
+// ListLowStock returns the products with an open low-stock alert, lowest
+// first; what waits on a shelf for a count is not counted as available.
 func (db *DB) ListLowStock(ctx context.Context) ([]soko.LowStock, error) {
 	var rows []struct {
 		Code, SKU, Name string
@@ -398,7 +400,8 @@ func (db *DB) ListLowStock(ctx context.Context) ([]soko.LowStock, error) {
 	}
 	err := db.conn(ctx).Raw(`SELECT m.code, p.sku, p.name, p.reorder_point,
 		COALESCE((SELECT SUM(s.on_hand - s.allocated) FROM stock s JOIN locations l ON l.id = s.location_id
-		          WHERE s.product_id = p.id AND l.kind IN ('pick', 'reserve')), 0) AS available
+		          WHERE s.product_id = p.id AND l.kind IN ('pick', 'reserve')
+		          AND NOT EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = s.location_id AND ct.done_at IS NULL)), 0) AS available
 		FROM products p JOIN merchants m ON m.id = p.merchant_id
 		WHERE p.low_since IS NOT NULL ORDER BY available, m.code, p.sku`).Scan(&rows).Error
 	if err != nil {
