@@ -164,6 +164,9 @@ func TestScan_IMEInBrowser(t *testing.T) {
 		{"Android, no terminator (scanner timing)", androidIME(janTowel, false,
 			press(key(input.DispatchKeyEventTypeRawKeyDown, "Unidentified", "", 229)))},
 		{"the whole code at once, no key events, no terminator (scanner timing)", []func(context.Context) error{insert(janTowel)}},
+		{"named keys, no terminator (scanner timing, the longer pause)", []func(context.Context) error{func(ctx context.Context) error {
+			return chromedp.Do(ctx, chromedp.KeyEvent(janTowel))
+		}}},
 	} {
 		{
 			h.do(chromedp.Evaluate[chromedp.Void](`(function(){var r=document.getElementById('result');r.textContent='';r.className=''})()`))

@@ -306,11 +306,15 @@
   // in which case it commits the composition and the scan ends with the
   // commit. A scanner sends its characters far faster than anyone types,
   // so a fast burst followed by a pause ends a scan too, for keyboards that
-  // report neither key nor code.
+  // report neither key nor code. Keys that name their characters come from
+  // a keyboard that reports its Enter as well: for them the pause that ends
+  // a scan is long (a scanner set up without any terminator), so a burst
+  // held up on its way is not cut in two.
   var TERMINATORS = /^(Enter|NumpadEnter|Tab)$/;
   var BURST_GAP = 50;  // ms between characters, on average, at most: a scanner, not a hand
   var BURST_MIN = 4;   // characters before a burst counts as a scan
-  var PAUSE = 250;     // ms without a character that ends a burst
+  var PAUSE = 250;     // ms without a character that ends a burst of IME or unnamed keys …
+  var KEYED_PAUSE = 1000; // … and one of named keys
   function imeKey(e) { return e.keyCode === 229 || e.key === 'Process' || e.key === 'Unidentified'; }
 
   // clean is the one client-side normal form of a scanned code: what an IME
@@ -331,7 +335,7 @@
   }
 
   function attach(o) {
-    var input = o.input, composing = false, endOnCommit = false, first = 0, last = 0, pause = null;
+    var input = o.input, composing = false, endOnCommit = false, first = 0, last = 0, pause = null, keyed = false;
     opts = {
       headers: o.headers || opts.headers,
       pending: o.pending || null,
@@ -341,6 +345,7 @@
       var code = clean(input.value);
       clearTimeout(pause);
       first = 0;
+      keyed = false;
       endOnCommit = false;
       input.value = '';
       if (code) o.onScan(code);
@@ -364,13 +369,14 @@
     });
     input.addEventListener('input', function () {
       clearTimeout(pause);
-      if (!input.value) { first = 0; return; }
+      if (!input.value) { first = 0; keyed = false; return; }
       last = Date.now();
       if (!first) first = last;
-      pause = setTimeout(function () { if (scanned()) submit(); else first = 0; }, PAUSE);
+      pause = setTimeout(function () { if (scanned()) submit(); else { first = 0; keyed = false; } }, keyed ? KEYED_PAUSE : PAUSE);
     });
     input.addEventListener('keydown', function (e) {
       var enter = e.key === 'Enter' || e.keyCode === 13, tab = e.key === 'Tab' || e.keyCode === 9;
+      if (e.key && e.key.length === 1 && !imeKey(e)) keyed = true;
       if ((enter || tab) && !composing && !e.isComposing) {
         if (tab && !input.value) return;
         e.preventDefault();
