@@ -23,7 +23,7 @@ var dashboardWords = map[string][2]string{
 	"dash_no_cutoff":              {"集荷時刻未設定", "no pickup time set"},
 	"dash_carrier_row":            {"{shipped} 出荷済み ・ {labeled} 出荷待ち ・ 全{orders}件", "{shipped} shipped · {labeled} at the dock · {orders} in all"},
 	"dash_shipped":                {"時間別の出荷個数", "Parcels shipped per hour"},
-	"dash_scans":                  {"時間別のスキャン数（赤はエラー）", "Scans per hour (red: refused)"},
+	"dash_scans":                  {"時間別のスキャン数", "Scans per hour"},
 	"dash_exceptions":             {"要対応", "Needs attention"},
 	"dash_no_problems":            {"対応が必要なものはありません", "Nothing needs attention"},
 	"dash_waves":                  {"ウェーブの進捗", "Waves"},
@@ -83,6 +83,9 @@ var dashboardWords = map[string][2]string{
 	"dash_undelivered_parcels":    {"個数", "Parcels"},
 	"dash_undelivered_exceptions": {"うち不在・保管・返送", "Of them absent, held or returning"},
 	"dash_no_undelivered":         {"ありません", "None"},
+	"dash_key_shipped":            {"出荷した個口（時刻ごと、横軸は時）", "Parcels shipped (by hour of the day)"},
+	"dash_key_scans":              {"受け付けたスキャン", "Scans accepted"},
+	"dash_key_refused":            {"エラーで拒否したスキャン", "Scans refused"},
 }
 
 // dashboardStore is what the dashboard needs of the store.
@@ -231,7 +234,7 @@ func (h apiHandlers) GetDashboardChart(ctx context.Context, req api.GetDashboard
 	case "shipped":
 		c = hourChart{Title: localized(lang, "時間別の出荷個数", "Parcels shipped per hour"), Bars: d.ShippedPerHour, Colour: "#0040a0"}
 	default:
-		c = hourChart{Title: localized(lang, "時間別のスキャン数（赤はエラー）", "Scans per hour (red: refused)"), Bars: d.ScansPerHour, Over: d.RefusedPerHour, Colour: "#0a7a25"}
+		c = hourChart{Title: localized(lang, "時間別のスキャン数（緑は受付、赤はエラー）", "Scans per hour (green: accepted, red: refused)"), Bars: d.ScansPerHour, Over: d.RefusedPerHour, Colour: "#0a7a25"}
 	}
 	var buf bytes.Buffer
 	if err := c.write(&buf); err != nil {

@@ -91,6 +91,18 @@ func TestConsole_DemoDashboardInBrowser(t *testing.T) {
 	if got := c.eval(`String(document.querySelectorAll('#dash-wave-rows tr').length)`); got != strconv.Itoa(rows) {
 		t.Errorf("%s wave rows shown, the store has %d pick lists", got, rows)
 	}
+	// Each chart says what it shows and what its colours mean.
+	if got := c.eval(`Array.from(document.querySelectorAll('#dashboard figure.chart')).map(function (f) {
+		return f.querySelector('figcaption b').textContent + ': ' + Array.from(f.querySelectorAll('.key')).map(function (k) { return k.textContent; }).join(', ');
+	}).join(' / ')`); got != "時間別の出荷個数: 出荷した個口（時刻ごと、横軸は時） / 時間別のスキャン数: 受け付けたスキャン, エラーで拒否したスキャン" {
+		t.Errorf("the charts' titles and legends read %q", got)
+	}
+	// Waves read in the floor's words: バッチ or シングル, never the internal "(batch)".
+	if waves := c.text("#dash-wave-rows"); strings.Contains(waves, "(batch)") || strings.Contains(waves, "(single)") ||
+		rows > 0 && !strings.Contains(waves, "バッチ") && !strings.Contains(waves, "シングル") {
+		t.Errorf("the waves show internal codes: %q", waves)
+	}
+
 	people := c.text("#dash-people-rows")
 	for _, p := range d.People {
 		if !strings.Contains(people, p.Name) {

@@ -6,6 +6,7 @@ import "github.com/labstack/echo/v4"
 // the template prints the fixed ones and dock.js gets all of them.
 var dockWords = map[string][2]string{
 	"title":            {"soko 集荷（荷渡し）", "soko dock handover"},
+	"heading":          {"集荷（荷渡し）", "Dock handover"},
 	"menu":             {"メニュー", "Menu"},
 	"sign_in_first":    {"ハンディでログインしてから開いてください", "Sign in on the handheld first"},
 	"to_handheld":      {"ハンディのログインへ", "Go to the handheld sign-in"},
@@ -45,6 +46,7 @@ var dockWords = map[string][2]string{
 	"scan_supervisor":  {"スーパーバイザーのバッジをスキャンし、PINを入力してください", "Scan a supervisor's badge and enter the PIN"},
 	"late":             {"【保存分】", "[saved scan] "},
 	"offline":          {"通信できません。電波の届く場所で再度お試しください", "No connection: try again where the network reaches"},
+	"offline_shell":    {"通信できません。この端末に残した画面で続けます", "No connection: carrying on with what this device keeps"},
 	"failed":           {"エラーが発生しました（{status}）", "Something went wrong ({status})"},
 	"scan":             {"スキャン", "Scan"},
 	"keyboard":         {"キーボード", "Keyboard"},

@@ -1,6 +1,12 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -50,6 +56,7 @@ var handheldWords = map[string][2]string{
 	"camera":        {"カメラ", "Camera"},
 
 	"offline":          {"通信できません。電波の届く場所で再度お試しください", "No connection: try again where the network reaches"},
+	"offline_shell":    {"通信できません。この端末に残した画面で続けます", "No connection: carrying on with what this device keeps"},
 	"failed":           {"エラーが発生しました（{status}）", "Something went wrong ({status})"},
 	"late":             {"【保存分】", "[saved scan] "},
 	"expired":          {"ログインが切れました。もう一度ログインしてください（未送信のスキャンはログイン後に送ります）", "Signed out: sign in again (saved scans are sent after sign-in)"},
@@ -89,6 +96,16 @@ var handheldWords = map[string][2]string{
 	"pk_put":           {"トート {tote} に入れる", "Put into tote {tote}"},
 	"pk_progress":      {"{wave} · 注文 {order} · 残り {left}件", "{wave} · order {order} · {left} left"},
 	"pk_found_range":   {"実際にあった数を 0〜{max} で入力してください", "Enter how many were really there, 0 to {max}"},
+	"pk_put_back":      {"{why}：{name} を {n} 個、トート {tote} から出して {loc} に戻してください", "{why}: take {n} × {name} out of tote {tote} and put it back at {loc}"},
+	"pk_put_back_now":  {"{why}：{name} {n} 個はトートに入れず {loc} に戻してください", "{why}: do not put {n} × {name} in the tote; put it back at {loc}"},
+	"pk_off_count":     {"未送信：{picked}/{qty} {name}", "Not sent yet: {picked}/{qty} {name}"},
+	"pk_off_location":  {"未送信：{loc} OK：{name} を {n} 個", "Not sent yet: {loc} OK: take {n} of {name}"},
+	"pk_off_done":      {"未送信：完了：{name} をトート {tote} へ", "Not sent yet: done: {name} into tote {tote}"},
+	"pk_off_wrong_loc": {"ロケーション違いです。{loc} をスキャンしてください", "Wrong location: scan {loc}"},
+	"pk_off_first":     {"先にロケーション {loc} をスキャンしてください", "Scan the location {loc} first"},
+	"pk_off_wrong":     {"商品違いです。{name} をスキャンしてください", "Wrong item: scan {name}"},
+	"pk_off_over":      {"数量オーバーです。{name} はあと {left} 個です", "Too many: {left} more of {name}"},
+	"pk_off_wait":      {"通信できません。次の作業は電波が戻ると表示します", "No connection: the next task shows when the network returns"},
 	"ct_unsaved":       {"棚卸が確定していません。もう一度押すと破棄します", "The count is not submitted. Press again to discard it"},
 }
 
@@ -96,4 +113,28 @@ var handheldWords = map[string][2]string{
 // receiving, put-away, counts).
 func (s *Server) handheld(c echo.Context) error {
 	return s.renderFloorPage(c, "hh", handheldWords)
+}
+
+// handheldShell is what the handheld's service worker keeps for working
+// offline: the page and the files it links.
+var handheldShell = []string{"hh.css", "scan.js", "ops.js", "hh.js"}
+
+// serviceWorker answers GET /hh-sw.js: web/static/sw.js after the list of
+// the handheld's files by their content-hashed names and a version that
+// changes with any of them, so that each soko build is a new worker. The
+// browser checks the worker on every online load, so it is never cached.
+func (s *Server) serviceWorker(c echo.Context) error {
+	a := assets()
+	shell := []string{"/hh"}
+	for _, name := range handheldShell {
+		shell = append(shell, a.url(name))
+	}
+	list, err := json.Marshal(shell)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(list)
+	body := fmt.Sprintf("var SHELL = %s, VERSION = %q;\n", list, hex.EncodeToString(sum[:8])) + string(a.byName["sw.js"].body)
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", gzipPage(c, []byte(body)))
 }

@@ -6,13 +6,10 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/templates"
-	"github.com/soko-wms/soko/web"
 )
 
 // messages are the words on soko's pages, in Japanese and English.
@@ -43,7 +40,7 @@ func mustParsePages() *pages {
 				return m[i]
 			}
 			return key
-		}}
+		}, "static": assets().url}
 		p.byLang[lang] = map[string]*template.Template{}
 		for _, file := range names {
 			if file == "layout.html" || strings.HasPrefix(file, "console_") {
@@ -74,35 +71,7 @@ func (s *Server) render(c echo.Context, name string, data any) error {
 	if err := s.pages.byLang[language(c)][name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		return err
 	}
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
-}
-
-// staticFiles serves web/static under /static. Only a clean name inside
-// the folder reaches the file server: a malformed path (invalid UTF-8 such
-// as overlong dots, NUL, backslash, escaped slash) is refused 400 and a dot
-// segment or a folder 404, so no path answers 500 or leaves the folder.
-func staticFiles() echo.HandlerFunc {
-	sub, err := fs.Sub(web.FS, "static")
-	if err != nil {
-		panic(err)
-	}
-	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
-	return func(c echo.Context) error {
-		u := c.Request().URL
-		name := strings.TrimPrefix(u.Path, "/static/")
-		if !utf8.ValidString(name) || strings.ContainsAny(name, "\\\x00") ||
-			strings.Contains(strings.ToLower(u.RawPath), "%2f") {
-			return soko.Errorf(soko.EMALFORMED, "malformed file path").JA("ファイルのパスが正しくありません")
-		}
-		if !fs.ValidPath(name) || name == "." {
-			return soko.Errorf(soko.ENOTFOUND, "no such file").JA("ファイルが見つかりません")
-		}
-		if st, err := fs.Stat(sub, name); err != nil || st.IsDir() {
-			return soko.Errorf(soko.ENOTFOUND, "no such file").JA("ファイルが見つかりません")
-		}
-		files.ServeHTTP(c.Response(), c.Request())
-		return nil
-	}
+	return c.HTMLBlob(http.StatusOK, gzipPage(c, buf.Bytes()))
 }
 
 // floorPage is what a floor page (handheld, station, console) is executed
@@ -136,5 +105,5 @@ func (s *Server) renderFloorPage(c echo.Context, name string, words map[string][
 	if q := c.QueryParam("lang"); q == lang {
 		c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies || viaHTTPS(c.Request().Context())})
 	}
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	return c.HTMLBlob(http.StatusOK, gzipPage(c, buf.Bytes()))
 }

@@ -44,7 +44,34 @@ func (h apiHandlers) NextPick(ctx context.Context, _ api.NextPickRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	return api.NextPick200JSONResponse(pickTaskOut(t)), nil
+	list, err := h.store.PickList(ctx, sess.Staff.ID, pickAhead+1)
+	if err != nil {
+		return nil, err
+	}
+	out, ahead := pickTaskOut(t), []api.PickTask{}
+	for _, l := range list {
+		if l.ID == t.ID {
+			out.Codes = pickCodesOut(l.Codes)
+			continue
+		}
+		a := pickTaskOut(l)
+		a.Codes = pickCodesOut(l.Codes)
+		ahead = append(ahead, a)
+	}
+	out.Ahead = &ahead
+	return api.NextPick200JSONResponse(out), nil
+}
+
+// pickAhead is how many tasks after the current one the handheld is given:
+// enough to carry on through a Wi-Fi dead spot along the aisles.
+const pickAhead = 20
+
+func pickCodesOut(codes []soko.ProductBarcode) *[]api.PickCode {
+	out := make([]api.PickCode, len(codes))
+	for i, c := range codes {
+		out[i] = api.PickCode{Code: c.Code, Units: max(1, c.PackQuantity)}
+	}
+	return &out
 }
 
 // PickScan answers POST /ops/picks/{task_id}/scan: the location, then the item.

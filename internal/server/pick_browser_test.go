@@ -227,7 +227,7 @@ func TestPick_BatchWaveInBrowser(t *testing.T) {
 	}
 	h.refuse(pickMug, "wrong_item", "商品違いです。今治フェイスタオル ではありません", "A-01-01-1", "0/2", "1", stepItem)
 	h.shot("pick-wrong-item")
-	h.refuse(pickTowelCase, "over_pick", "数量オーバーです。今治フェイスタオル はあと 2 個です", "A-01-01-1", "0/2", "1", stepItem)
+	h.refuse(pickTowelCase, "over_pick", "数量オーバーです。今治フェイスタオル はあと 2 個です：今治フェイスタオル 12 個はトートに入れず A-01-01-1 に戻してください", "A-01-01-1", "0/2", "1", stepItem)
 	h.shot("pick-over-pick")
 	h.scan(pickMisread)
 	h.expect("error", "チェックデジット")
@@ -275,14 +275,16 @@ func TestPick_BatchWaveInBrowser(t *testing.T) {
 	h.wantTask("A-01-02-1", "0/1", "1", stepLocation)
 	h.offline(true)
 	h.scan("A-01-02-1")
-	h.expect("warn", "未送信 1件")
+	h.expect("warn", "未送信：A-01-02-1 OK：波佐見焼 マグカップ を 1 個")
 	h.wantTask("A-01-02-1", "0/1", "1", stepItem)
 	h.scan(pickMug)
-	h.expect("warn", "未送信 2件")
+	// The task is done on the device; the next comes from the list it was given.
+	h.expect("warn", "未送信：完了：波佐見焼 マグカップ をトート 1 へ")
+	h.wantPut("1", "波佐見焼 マグカップ ×1 · SO-1")
 	if got := h.text("#pending"); got != "未送信 2件" {
 		t.Errorf("pending badge shows %q", got)
 	}
-	h.wantTask("A-01-02-1", "0/1", "1", stepItem)
+	h.wantTask("A-01-02-1", "0/4", "4", stepLocation)
 	h.shot("pick-offline")
 	h.offline(false)
 	h.waitFor("the outbox to empty", `document.getElementById('pending').hidden`)

@@ -20,7 +20,14 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 	if err != nil {
 		return out, err
 	}
-	out.MerchantCode = m.Code
+	out.MerchantCode, out.MerchantName = m.Code, &m.Name
+	if c, ok := carrier.Find(o.Carrier); ok {
+		label := localized(langOf(ctx), c.Name, c.NameEN)
+		if sv, ok := c.Service(o.Service); ok {
+			label += " " + localized(langOf(ctx), sv.Name, sv.NameEN)
+		}
+		out.CarrierLabel = &label
+	}
 	for _, l := range o.Lines {
 		out.Lines = append(out.Lines, api.StationLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Inspected: l.Inspected})
 	}

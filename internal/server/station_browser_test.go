@@ -126,6 +126,10 @@ func TestStation_InspectAndPackInBrowser(t *testing.T) {
 	if got := s.text("#order-no"); got != "SO-1" {
 		t.Errorf("order number shows %q", got)
 	}
+	// The header names the merchant and the carrier as people say them, not by internal codes.
+	if got := s.text("#order-meta"); !strings.Contains(got, "ヤマト運輸 宅急便") || strings.Contains(got, "yamato") {
+		t.Errorf("order header shows %q, want the merchant's name and ヤマト運輸 宅急便", got)
+	}
 	if got := s.text("#prompt"); got != "商品を1点ずつスキャン" {
 		t.Errorf("prompt %q while inspecting", got)
 	}

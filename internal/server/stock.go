@@ -11,9 +11,12 @@ import (
 
 func stockOut(s *soko.StockSummary) api.Stock {
 	out := api.Stock{Sku: s.SKU, Name: s.Name, OnHand: s.OnHand, Allocated: s.Allocated, Available: s.Available(),
-		Held: s.Held, Buffer: s.Buffer, Sellable: s.Sellable(), Lots: []api.StockLot{}}
+		Held: s.Held, Buffer: s.Buffer, Sellable: s.Sellable(), HeldBack: []api.StockHold{}, Lots: []api.StockLot{}}
+	for _, h := range s.Holds {
+		out.HeldBack = append(out.HeldBack, api.StockHold{Location: h.Location, Lot: h.Lot, Units: h.Units, Reason: h.Reason, CountTaskId: h.CountTaskID})
+	}
 	for _, l := range s.Lots {
-		lot := api.StockLot{Lot: l.Lot, OnHand: l.OnHand, Allocated: l.Allocated, Available: l.OnHand - l.Allocated}
+		lot := api.StockLot{Lot: l.Lot, OnHand: l.OnHand, Allocated: l.Allocated, Held: l.Held, Available: l.OnHand - l.Allocated - l.Held}
 		if !l.Expiry.IsZero() {
 			lot.Expiry = &openapi_types.Date{Time: l.Expiry}
 		}

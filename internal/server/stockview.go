@@ -24,6 +24,9 @@ func (h apiHandlers) ListStockPlaces(ctx context.Context, req api.ListStockPlace
 	for i, s := range places {
 		out[i] = api.StockPlace{Location: s.Location, Merchant: s.Merchant, Sku: s.SKU, Name: s.Name, Lot: s.Lot,
 			OnHand: s.OnHand, Allocated: s.Allocated, Available: s.Available(), Held: s.Held}
+		if s.CountTaskID != 0 {
+			out[i].CountTaskId = &s.CountTaskID
+		}
 		if !s.Expiry.IsZero() {
 			out[i].Expiry = &openapi_types.Date{Time: s.Expiry}
 		}

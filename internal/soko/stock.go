@@ -63,11 +63,13 @@ type StockSummary struct {
 	SKU       string
 	Name      string
 	StockFigures
-	Lots []StockLot
+	// Holds says where units held back by a pending count lie, and why.
+	Holds []StockHold
+	Lots  []StockLot
 }
 
 // Available is what can still be promised to orders.
-func (s *StockSummary) Available() int { return s.OnHand - s.Allocated }
+func (s *StockSummary) Available() int { return s.OnHand - s.Allocated - s.Held }
 
 // StockLot is one lot's stock over all locations.
 type StockLot struct {
@@ -75,6 +77,17 @@ type StockLot struct {
 	Expiry    time.Time
 	OnHand    int
 	Allocated int
+	Held      int
+}
+
+// StockHold is stock held back on a shelf until a count there is done: a
+// short pick at the shelf showed its books may be wrong.
+type StockHold struct {
+	Location    string
+	Lot         string
+	Units       int
+	CountTaskID int64
+	Reason      string // why the count was asked for, as recorded ("short pick")
 }
 
 // StockPlace is one stock row as a supervisor looks it up: what lies where,
@@ -86,6 +99,18 @@ type StockPlace struct {
 	SKU      string
 	Name     string
 	Held     bool // nothing is promised from here: not put away, or waiting for a count
+	// CountTaskID is the open count at the location that holds this stock
+	// back from allocation, 0 when none does.
+	CountTaskID int64
+}
+
+// Available is what of the row can still be promised: nothing while it is
+// held (not put away, or a count is pending at its shelf).
+func (p *StockPlace) Available() int {
+	if p.Held || p.CountTaskID != 0 {
+		return 0
+	}
+	return p.Stock.Available()
 }
 
 // StockFilter narrows a stock lookup; every set field must match.

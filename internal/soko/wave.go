@@ -70,6 +70,8 @@ type PickTask struct {
 	LocationConfirmed bool
 	// Left is how many tasks of the picker's list are still open, this one included.
 	Left int
+	// Codes are the item's barcodes, when the task was read for the handheld's list.
+	Codes []ProductBarcode
 }
 
 // Remaining is how many units are still to be picked.

@@ -56,7 +56,14 @@ func (db *DB) OpenManifest(ctx context.Context, m *soko.Manifest) error {
 	day := m.PickupDate.UTC().Truncate(24 * time.Hour)
 	var row manifestRow
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		err := tx.Where("carrier = ? AND pickup_date = ? AND pickup_time = ? AND status = ?", m.Carrier, day, m.PickupTime, string(soko.ManifestOpen)).Take(&row).Error
+		q := tx.Where("carrier = ? AND pickup_date = ? AND status = ?", m.Carrier, day, string(soko.ManifestOpen))
+		if m.PickupTime != "" {
+			q = q.Where("pickup_time = ?", m.PickupTime)
+		}
+		// A pickup opened without a time is the carrier's pickup that day:
+		// it joins the one already open, whatever its time, rather than
+		// splitting the day's parcels over two trucks.
+		err := q.Order("pickup_time, id").Take(&row).Error
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}

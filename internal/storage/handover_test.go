@@ -244,3 +244,31 @@ func TestCheckInvariants_AfterHandover(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenManifest_BlankTimeJoinsTheDaysPickup: opening a carrier's pickup
+// without a time, while one is open for that carrier and day, joins it (the
+// issue 14 dock opened a second); a different time, day or carrier is its own.
+func TestOpenManifest_BlankTimeJoinsTheDaysPickup(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		first := openYamato(t, db)
+		for _, c := range []struct {
+			m    soko.Manifest
+			same bool
+		}{
+			{soko.Manifest{Carrier: "yamato", PickupDate: storagetest.Fixed}, true},
+			{soko.Manifest{Carrier: "yamato", PickupDate: storagetest.Fixed, PickupTime: "23:59"}, true},
+			{soko.Manifest{Carrier: "yamato", PickupDate: storagetest.Fixed, PickupTime: "10:00"}, false},
+			{soko.Manifest{Carrier: "yamato", PickupDate: storagetest.Fixed.Add(24 * time.Hour)}, false},
+			{soko.Manifest{Carrier: "sagawa", PickupDate: storagetest.Fixed}, false},
+		} {
+			m := c.m
+			if err := db.OpenManifest(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			if (m.ID == first.ID) != c.same {
+				t.Errorf("%s %s %q: manifest %d, the open one is %d", c.m.Carrier, c.m.PickupDate.Format("2006-01-02"), c.m.PickupTime, m.ID, first.ID)
+			}
+		}
+	})
+}

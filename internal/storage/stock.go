@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -124,9 +125,35 @@ func (db *DB) stockSummaries(ctx context.Context, ps []productRow) ([]*soko.Stoc
 	for id, f := range figures {
 		byID[id].StockFigures = f
 	}
+	// Where the units a pending count holds back lie, and why (Held, from
+	// the figures, counts them with what is not put away yet).
+	var holds []struct {
+		ProductID   int64
+		Lot         string
+		Expiry      *time.Time
+		Location    string
+		Units       int
+		CountTaskID int64
+		Reason      string
+	}
+	err = db.conn(ctx).Raw(`SELECT s.product_id, s.lot, s.expiry, l.code AS location, s.on_hand - s.allocated AS units, ct.id AS count_task_id, ct.reason
+		FROM stock s JOIN locations l ON l.id = s.location_id
+		JOIN count_tasks ct ON ct.id = (SELECT MIN(c.id) FROM count_tasks c WHERE c.location_id = s.location_id AND c.done_at IS NULL)
+		WHERE s.product_id IN ? AND s.on_hand > s.allocated
+		ORDER BY s.product_id, l.walk_sequence, l.code, s.lot`, ids).Scan(&holds).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	heldLot := map[string]int{}
+	for _, h := range holds {
+		s := byID[h.ProductID]
+		s.Holds = append(s.Holds, soko.StockHold{Location: h.Location, Lot: h.Lot, Units: h.Units, CountTaskID: h.CountTaskID, Reason: h.Reason})
+		heldLot[fmt.Sprint(h.ProductID, "\x00", h.Lot, "\x00", fromNull(h.Expiry))] += h.Units
+	}
 	for _, l := range lots {
 		s := byID[l.ProductID]
-		s.Lots = append(s.Lots, soko.StockLot{Lot: l.Lot, Expiry: fromNull(l.Expiry), OnHand: l.OnHand, Allocated: l.Allocated})
+		s.Lots = append(s.Lots, soko.StockLot{Lot: l.Lot, Expiry: fromNull(l.Expiry), OnHand: l.OnHand, Allocated: l.Allocated,
+			Held: heldLot[fmt.Sprint(l.ProductID, "\x00", l.Lot, "\x00", fromNull(l.Expiry))]})
 	}
 	return out, nil
 }

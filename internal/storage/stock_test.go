@@ -300,3 +300,43 @@ func TestReceive_OverReceiptStaysOnItsLot(t *testing.T) {
 		mustBalanced(t, db)
 	})
 }
+
+// TestStockOf_HeldBackUntilCounted: after short picks at A-01, what is left
+// there (a tea) cannot be allocated until the shelf is counted, so the
+// stock answer shows it held back — where, why, by which count task — and
+// not available; the mug on the other shelf is available as before.
+func TestStockOf_HeldBackUntilCounted(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		f := mustShortFloor(t, db)
+		tea, err := db.StockOf(ctx, f.seed.Merchants[1].ID, "TEA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("on hand %d, allocated %d, held %d, available %d", tea.OnHand, tea.Allocated, tea.Held, tea.Available()); got != "on hand 1, allocated 0, held 1, available 0" {
+			t.Errorf("tea: %s", got)
+		}
+		if len(tea.Holds) != 1 || tea.Holds[0].Location != "A-01" || tea.Holds[0].Units != 1 || tea.Holds[0].Reason != "short pick" || tea.Holds[0].CountTaskID == 0 {
+			t.Errorf("tea held back %+v, want 1 at A-01 for a short pick's count", tea.Holds)
+		}
+		if len(tea.Lots) != 1 || tea.Lots[0].Held != 1 {
+			t.Errorf("tea's lots %+v, want the one lot holding 1 back", tea.Lots)
+		}
+		mug, err := db.StockOf(ctx, f.seed.Merchants[0].ID, "MUG")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mug.Held != 0 || len(mug.Holds) != 0 || mug.Available() != mug.OnHand-mug.Allocated {
+			t.Errorf("the mug, on a shelf with no count, is held back: %+v", mug)
+		}
+		places, err := db.StockPlaces(ctx, soko.StockFilter{Location: "A-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range places {
+			if p.CountTaskID != tea.Holds[0].CountTaskID || p.Available() != 0 {
+				t.Errorf("%s at A-01: count task %d, available %d; want %d and 0", p.SKU, p.CountTaskID, p.Available(), tea.Holds[0].CountTaskID)
+			}
+		}
+	})
+}

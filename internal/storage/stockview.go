@@ -17,7 +17,8 @@ func (db *DB) StockPlaces(ctx context.Context, f soko.StockFilter) ([]soko.Stock
 	q := db.conn(ctx).Table("stock s").Joins("JOIN locations l ON l.id = s.location_id").
 		Joins("JOIN products p ON p.id = s.product_id").Joins("JOIN merchants m ON m.id = p.merchant_id").
 		Select(`s.id, s.location_id, s.product_id, s.lot, s.expiry, s.on_hand, s.allocated, l.code AS location, m.code AS merchant, p.sku, p.name,
-			(l.kind NOT IN ('pick', 'reserve') OR EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = l.id AND ct.done_at IS NULL)) AS held`).
+			(l.kind NOT IN ('pick', 'reserve') OR EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = l.id AND ct.done_at IS NULL)) AS held,
+			COALESCE((SELECT MIN(c.id) FROM count_tasks c WHERE c.location_id = s.location_id AND c.done_at IS NULL), 0) AS count_task_id`).
 		Where("s.on_hand > 0")
 	if f.Location != "" {
 		q = q.Where("l.code = ?", f.Location)
@@ -35,6 +36,7 @@ func (db *DB) StockPlaces(ctx context.Context, f soko.StockFilter) ([]soko.Stock
 		OnHand, Allocated             int
 		Location, Merchant, SKU, Name string
 		Held                          bool
+		CountTaskID                   int64
 	}
 	if err := q.Order("l.walk_sequence, l.code, p.sku, s.expiry, s.id").Limit(500).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
@@ -43,7 +45,7 @@ func (db *DB) StockPlaces(ctx context.Context, f soko.StockFilter) ([]soko.Stock
 	for i, r := range rows {
 		out[i] = soko.StockPlace{
 			Stock:    soko.Stock{ID: r.ID, LocationID: r.LocationID, ProductID: r.ProductID, Lot: r.Lot, Expiry: fromNull(r.Expiry), OnHand: r.OnHand, Allocated: r.Allocated},
-			Location: r.Location, Merchant: r.Merchant, SKU: r.SKU, Name: r.Name, Held: r.Held,
+			Location: r.Location, Merchant: r.Merchant, SKU: r.SKU, Name: r.Name, Held: r.Held, CountTaskID: r.CountTaskID,
 		}
 	}
 	return out, nil

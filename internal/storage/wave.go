@@ -306,6 +306,63 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 	return task, err
 }
 
+// PickList returns the picker's open tasks in walk order, at most limit,
+// each with its item's barcodes, so the handheld can check and count scans
+// along the list while the network is down. A held order's tasks, and
+// those of an order being cancelled, are left out as NextPickTask leaves them.
+func (db *DB) PickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error) {
+	var tasks []*soko.PickTask
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		// One read for the whole list, however long: the handheld asks for
+		// it each time it moves on to a new task.
+		var rows []pickTaskFields
+		err := tx.Raw(`SELECT t.id, t.wave_id, w.number AS wave_number, t.order_id, o.number AS order_number, t.allocation_id,
+			t.location_id, loc.code AS location_code, t.product_id, p.sku, p.name AS product_name, s.lot, t.quantity, t.picked,
+			t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list
+			FROM pick_tasks t JOIN waves w ON w.id = t.wave_id JOIN orders o ON o.id = t.order_id
+			JOIN locations loc ON loc.id = t.location_id JOIN products p ON p.id = t.product_id
+			JOIN allocations a ON a.id = t.allocation_id JOIN stock s ON s.id = a.stock_id
+			WHERE t.staff_id = ? AND t.status = ? AND o.status NOT IN ?
+			ORDER BY t.sequence, t.id LIMIT ?`, staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error
+		if err != nil {
+			return err
+		}
+		products, left := map[int64][]soko.ProductBarcode{}, map[string]int{}
+		for _, r := range rows {
+			if _, ok := left[r.PickList]; !ok {
+				var n int64
+				if err := tx.Table("pick_tasks").Where("pick_list = ? AND status = ? AND staff_id = ?", r.PickList, string(soko.PickOpen), staffID).Count(&n).Error; err != nil {
+					return err
+				}
+				left[r.PickList] = int(n)
+			}
+			t := r.task()
+			t.Left = left[r.PickList]
+			tasks = append(tasks, t)
+			products[t.ProductID] = nil
+		}
+		if len(products) == 0 {
+			return nil
+		}
+		productIDs := make([]int64, 0, len(products))
+		for id := range products {
+			productIDs = append(productIDs, id)
+		}
+		var codes []productBarcodeRow
+		if err := tx.Where("product_id IN ?", productIDs).Order("id").Find(&codes).Error; err != nil {
+			return err
+		}
+		for _, c := range codes {
+			products[c.ProductID] = append(products[c.ProductID], soko.ProductBarcode{Code: c.Code, PackQuantity: c.PackQuantity})
+		}
+		for _, t := range tasks {
+			t.Codes = products[t.ProductID]
+		}
+		return nil
+	})
+	return tasks, translate(err)
+}
+
 // PickTaskFor returns a task of the picker's, refusing another picker's.
 func (db *DB) PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error) {
 	t, err := taskView(db.conn(ctx), taskID)

@@ -94,7 +94,7 @@
         b.onclick = function () { release(x.picker.pick_list); };
         act.appendChild(b);
       }
-      return row([{text: x.first ? x.wave.wave_no + ' (' + x.wave.mode + ')' : ''}, {text: (x.picker.picker || t('dash_unclaimed')) + ' · ' + x.picker.pick_list},
+      return row([{text: x.first ? x.wave.wave_no + ' · ' + t('mode_' + x.wave.mode) : ''}, {text: (x.picker.picker || t('dash_unclaimed')) + ' · ' + x.picker.pick_list},
         {text: count(x.picker.done) + ' / ' + count(x.picker.done + x.picker.open), cls: 'n'}, {node: act}]);
     }, 'dash-no-waves');
     fill('dash-people-rows', d.people, function (p) {

@@ -168,7 +168,9 @@
     $('cf-cancel').onclick = function () { $('confirm').hidden = true; prompt('scan_parcel'); scanner.focus(true); };
     $('cl-done').onclick = function () { go('choose'); };
     O.keyboard($('kbd'), $('scan'));
+    O.offlineShell();
     O.api('GET', '/ops/session').then(function (a) {
+      if (a.offline && O.remembered()) a = {ok: true, data: O.remembered(), offline: true};
       if (!a.ok) { go('signin'); return; }
       if (a.data.menus.indexOf('handover') < 0) {
         go('signin');
@@ -179,6 +181,7 @@
       $('who').textContent = a.data.name;
       SokoScan.resume();
       go('choose');
+      if (a.offline) say('warn', t('offline_shell'));
     });
   }
   start();

@@ -6,7 +6,7 @@
   'use strict';
   var O = SokoOps, say = O.say, t = O.t, el = O.el, api = O.api, problem = O.problem, lang = O.lang;
   var session = null, view = 'login', scanner, badgeScanned;
-  var rc = {}, pa = {}, ct = {}, pk = {chain: Promise.resolve()};
+  var rc = {}, pa = {}, ct = {}, pk = {chain: Promise.resolve(), ahead: [], told: []};
 
   function $(id) { return document.getElementById(id); }
   function num(input, min) {
@@ -15,11 +15,12 @@
   }
 
   function prompt(key) { $('prompt').textContent = t(key); }
-  // failed handles answers every view treats alike; it reports whether a was one.
-  function failed(a, late) {
+  // failed handles answers every view treats alike; it reports whether a
+  // was one. reword, when given, turns a refusal into what to do about it.
+  function failed(a, late, reword) {
     if (a.queued && a.status !== 401) { say('warn', a.message); return true; }
     if (a.status === 401) { signedOut(t('expired')); return true; }
-    if (!a.ok) { say('error', (late ? t('late') : '') + problem(a)); return true; }
+    if (!a.ok) { say('error', (late ? t('late') : '') + (reword ? reword(problem(a)) : problem(a))); return true; }
     return false;
   }
 
@@ -27,6 +28,7 @@
 
   function go(name) {
     view = name;
+    document.body.dataset.view = name;
     ['login', 'menu', 'pick', 'receive', 'putaway', 'count'].forEach(function (v) { $('v-' + v).hidden = v !== name; });
     $('back').hidden = name === 'login' || name === 'menu';
     $('signout').hidden = name === 'login';
@@ -83,7 +85,25 @@
 
   // ---- picking (ピッキング): task by task, the location, then the item ----
   // Task loads, scans and short reports take turns on pk.chain, so a scan
-  // made while the next task loads goes to that task.
+  // made while the next task loads goes to that task. pk.task is the task
+  // on screen and pk.ahead the picker's tasks after it, with their
+  // barcodes, as the server last sent them: while scans wait in the outbox
+  // the counts move here, tasks finish here and the next one comes from
+  // pk.ahead, and all of it is kept for this tab, so a reload without the
+  // network carries on where it was. pk.told lists the scans refused here
+  // after they had gone to the outbox: the server refuses them too, and the
+  // picker has been told already.
+  var PICK_KEY = 'soko.pick';
+  function savePick() {
+    try { sessionStorage.setItem(PICK_KEY, JSON.stringify({task: pk.task, ahead: pk.ahead, told: pk.told})); } catch (e) { /* kept in memory only */ }
+  }
+  function restorePick() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(PICK_KEY));
+      if (saved) { pk.ahead = saved.ahead || []; pk.told = saved.told || []; return saved.task; }
+    } catch (e) { /* nothing kept */ }
+    return null;
+  }
   function pickStep(f) { pk.chain = pk.chain.then(f).catch(function (e) { console.error(e); }); }
   function startPick() {
     pk.task = null;
@@ -95,8 +115,19 @@
     pk.task = null;
     return api('GET', '/ops/picks/next').then(function (a) {
       if (view !== 'pick') return;
-      if (a.status === 404) showTask(null);
-      else if (!failed(a)) showTask(a.data);
+      if (a.offline) {
+        var k = restorePick();
+        if (k) showTask(k);
+        else { $('pk-task').hidden = true; prompt('pk_off_wait'); }
+        say('warn', t('pk_off_wait'));
+        return;
+      }
+      if (a.status === 404) { pk.ahead = []; showTask(null); savePick(); return; }
+      if (failed(a)) return;
+      pk.ahead = a.data.ahead || [];
+      delete a.data.ahead;
+      showTask(a.data);
+      savePick();
     });
   }
   function showTask(k) {
@@ -121,6 +152,22 @@
     $('pk-n').max = k.remaining;
     prompt(k.location_confirmed ? 'pk_item' : 'pk_location');
   }
+  // unitsOf is how many units a scan of code counts for task k, or null
+  // when code is none of the item's barcodes that the task came with.
+  function unitsOf(k, code) {
+    var found = null;
+    (k.codes || []).forEach(function (c) { if (c.code === code || c.code === '0' + code) found = c.units; });
+    return found;
+  }
+  // refusedHere is why a scan cannot count for task k, judged on the
+  // device while the server cannot be asked; "" when it counts.
+  function refusedHere(k, m) {
+    if (!m.item) return '';
+    if (!k.location_confirmed) return t(m.units == null ? 'pk_off_wrong_loc' : 'pk_off_first', {loc: k.location});
+    if (m.units == null) return t('pk_off_wrong', {name: k.name});
+    if (k.picked + m.units > k.quantity) return t('pk_put_back_now', {why: t('pk_off_over', {name: k.name, left: k.quantity - k.picked}), name: k.name, n: m.units, loc: k.location});
+    return '';
+  }
   function pickScan(code) {
     return (pk.task ? Promise.resolve() : loadTask()).then(function () {
       var k = pk.task;
@@ -129,13 +176,23 @@
         return;
       }
       // The quantity field counts for the next item scan only.
-      var m = {view: 'pick', task: k.id, item: code !== k.location}, body = {scan_id: SokoScan.scanId(), code: code}, n = num($('pk-n'), 2);
+      var body = {scan_id: SokoScan.scanId(), code: code}, n = num($('pk-n'), 2);
+      var m = {view: 'pick', task: k.id, item: code.toUpperCase() !== k.location, name: k.name, tote: k.tote, loc: k.location};
       if (m.item && n) {
         body.quantity = n;
         $('pk-n').value = 1;
       }
+      if (m.item) {
+        var u = unitsOf(k, code);
+        m.units = u == null ? null : u * (n || 1);
+      }
       $('pk-put').hidden = true;
-      return SokoScan.send({url: '/ops/picks/' + k.id + '/scan', body: body, meta: m}).then(function (a) { return pickAnswer(a, m); });
+      return SokoScan.pending().then(function (waiting) {
+        // Scans queue behind those waiting: judge this one here and now.
+        var why = (waiting || !navigator.onLine) && k.codes ? refusedHere(k, m) : '';
+        if (why) { say('error', why); return; }
+        return SokoScan.send({url: '/ops/picks/' + k.id + '/scan', body: body, meta: m}).then(function (a) { return pickAnswer(a, m, false, body.scan_id); });
+      });
     });
   }
   function shortEntered(e) {
@@ -155,38 +212,106 @@
         .then(function (a) { return pickAnswer(a, m); });
     });
   }
+  // putInto shows which tote the units just picked go into.
+  function putInto(k) {
+    var p = $('pk-put');
+    p.textContent = t('pk_put', {tote: k.tote});
+    p.appendChild(el('small', '', k.name + ' ×' + k.picked + ' · ' + k.order_no));
+    p.hidden = false;
+  }
+  // countHere moves the task on screen by a scan that waits in the outbox.
+  function countHere(a, m, scanId) {
+    var k = pk.task;
+    if (m.short) { say('warn', a.message); nextHere(); return; }
+    var why = refusedHere(k, m);
+    if (why) {
+      pk.told.push(scanId);
+      say('error', why);
+    } else if (!m.item) {
+      k.location_confirmed = true;
+      renderTask();
+      say('warn', t('pk_off_location', {loc: k.location, name: k.name, n: k.quantity - k.picked}));
+    } else {
+      k.picked += m.units;
+      k.remaining = k.quantity - k.picked;
+      if (k.picked < k.quantity) {
+        renderTask();
+        say('warn', t('pk_off_count', {picked: k.picked, qty: k.quantity, name: k.name}));
+      } else {
+        say('warn', t('pk_off_done', {name: k.name, tote: k.tote}));
+        putInto(k);
+        nextHere();
+      }
+    }
+    savePick();
+  }
+  // nextHere goes on to the next task of the list without the server.
+  function nextHere() {
+    var left = pk.task ? pk.task.left - 1 : 0;
+    pk.task = pk.ahead.shift() || null;
+    if (pk.task) {
+      pk.task.left = Math.max(1, left);
+      showTask(pk.task);
+    } else {
+      $('pk-task').hidden = true;
+      prompt('pk_off_wait');
+    }
+    savePick();
+  }
   // pickAnswer shows what a pick scan or short report did and moves the
   // view on; late answers come from the outbox, outside pk.chain.
-  function pickAnswer(a, m, late) {
+  function pickAnswer(a, m, late, scanId) {
     var k = pk.task, cur = view === 'pick' && k && k.id === m.task;
-    var next = function () { if (late) pickStep(loadTask); else return loadTask(); };
-    if (a.queued && cur && a.status !== 401) {
-      // Offline: the location scan is taken on trust; a short report ends the task.
-      if (m.short) { pk.task = null; $('pk-task').hidden = true; }
-      else if (!m.item) { k.location_confirmed = true; renderTask(); }
+    if (late) return pickLate(a, m, scanId);
+    if (a.queued && a.status !== 401) {
+      if (cur) countHere(a, m, scanId);
+      else say('warn', a.message);
+      return;
     }
-    if (failed(a, late)) {
-      var e = ((a.data && a.data.errors) || [])[0];
-      if (cur && e && e.field === 'code') $('pk-task').dataset.refused = e.message;
+    if (failed(a, false, m.item && refusal(a) === 'over_pick' ? function (why) {
+      return t('pk_put_back_now', {why: why, name: m.name, n: m.units || 1, loc: m.loc});
+    } : null)) {
+      var e = refusal(a);
+      if (cur && e) $('pk-task').dataset.refused = e;
       // Another picker's task, or one already finished: the list moved on.
-      if (cur && (a.status === 403 || a.status === 409)) return next();
+      if (cur && (a.status === 403 || a.status === 409)) return loadTask();
       return;
     }
     var d = a.data;
-    say(m.short ? 'warn' : 'ok', (late ? t('late') : '') + d.message);
+    say(m.short ? 'warn' : 'ok', d.message);
     if (view !== 'pick') return;
     if (d.task_done) {
-      if (d.task.picked) {
-        var p = $('pk-put');
-        p.textContent = t('pk_put', {tote: d.task.tote});
-        p.appendChild(el('small', '', d.task.name + ' ×' + d.task.picked + ' · ' + d.task.order_no));
-        p.hidden = false;
-      }
-      if (cur || !k) return next();
+      if (d.task.picked) putInto(d.task);
+      if (cur || !k) return loadTask();
     } else if (cur) {
       pk.task = d.task;
+      pk.task.codes = k.codes;
       renderTask();
+      savePick();
     }
+  }
+  // refusal is the reason code a refused pick scan names (over_pick …).
+  function refusal(a) {
+    var e = ((a.data && a.data.errors) || [])[0];
+    return e && e.field === 'code' ? e.message : '';
+  }
+  // pickLate takes the answer to a scan sent from the outbox. Counts on
+  // screen moved when the scan was made, so only a refusal is news: an
+  // item the server would not count is in the tote and must come out.
+  // When the outbox is empty the task on screen is read afresh.
+  function pickLate(a, m, scanId) {
+    var told = pk.told.indexOf(scanId);
+    if (told >= 0) {
+      pk.told.splice(told, 1);
+      savePick();
+    } else if (!a.ok && a.status !== 401 && m.item && (refusal(a) === 'over_pick' || a.status === 409)) {
+      say('error', t('late') + t('pk_put_back', {why: problem(a), name: m.name, n: m.units || 1, tote: m.tote, loc: m.loc}));
+    } else if (!failed(a, true)) {
+      say(m.short ? 'warn' : 'ok', t('late') + a.data.message);
+    }
+    SokoScan.pending().then(function (n) {
+      if (!n && view === 'pick') pickStep(loadTask);
+    });
   }
 
   // ---- receiving (入荷) ----
@@ -511,7 +636,7 @@
     if (v === 'receive') receiveAnswer(a, body, true);
     else if (v === 'putaway') putAwayAnswer(a, true);
     else if (v === 'count') countAnswer(a, true);
-    else if (v === 'pick') pickAnswer(a, meta, true);
+    else if (v === 'pick') pickAnswer(a, meta, true, body.scan_id);
     else failed(a, true);
   }
 
@@ -541,6 +666,7 @@
       f.max = pk.task.remaining - 1;
       f.value = '';
       f.focus();
+      f.scrollIntoView({block: 'center'});
     };
     $('pk-shortform').onsubmit = shortEntered;
     $('pk-short-cancel').onclick = function () { $('pk-shortform').hidden = true; scanner.focus(true); };
@@ -565,8 +691,10 @@
         scanner.focus(true);
       }
     });
+    O.offlineShell();
     api('GET', '/ops/session').then(function (a) {
       if (a.ok) signedIn(a.data);
+      else if (a.offline && O.remembered()) { signedIn(O.remembered()); say('warn', t('offline_shell')); }
       else go('login');
     });
   }

@@ -131,11 +131,32 @@
     };
   }
 
+  // use takes the signed-in session (or null) whose CSRF token calls
+  // carry, and keeps it for this tab, for a reload without the network.
+  function use(session) {
+    csrf = session ? session.csrf_token : '';
+    try {
+      if (session) sessionStorage.setItem('soko.session', JSON.stringify(session));
+      else sessionStorage.removeItem('soko.session');
+    } catch (e) { /* storage off: a reload offline asks for the badge */ }
+  }
+  // remembered is the session this tab last used, or null.
+  function remembered() {
+    try { return JSON.parse(sessionStorage.getItem('soko.session')); } catch (e) { return null; }
+  }
+  // offlineShell installs the handheld's service worker (sw.js), which
+  // keeps /hh and /hh/dock loading without the network.
+  function offlineShell() {
+    if (!('serviceWorker' in navigator)) return;
+    window.addEventListener('load', function () {
+      navigator.serviceWorker.register('/hh-sw.js', {scope: '/hh'}).catch(function () { /* no worker: the pages need the network to load */ });
+    });
+  }
+
   window.SokoOps = {
     device: device, signInForm: signInForm,
     lang: lang, t: t, el: el, api: api, scanHeaders: scanHeaders, problem: problem, fields: fields, twice: twice,
     say: say, keyboard: keyboard,
-    // use takes the signed-in session (or null) whose CSRF token calls carry.
-    use: function (session) { csrf = session ? session.csrf_token : ''; }
+    use: use, remembered: remembered, offlineShell: offlineShell
   };
 })();

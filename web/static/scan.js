@@ -300,18 +300,61 @@
     return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable || (el.tagName === 'INPUT' && TEXTUAL.test(el.type));
   }
 
+  // A scan ends on the scanner's terminator (Enter or Tab), however the
+  // keyboard reports it: as "Enter", or — with an IME switched on — as
+  // "Process" / "Unidentified" / keyCode 229 whose physical key is Enter,
+  // in which case it commits the composition and the scan ends with the
+  // commit. A scanner sends its characters far faster than anyone types,
+  // so a fast burst followed by a pause ends a scan too, for keyboards that
+  // report neither key nor code. Keys that name their characters come from
+  // a keyboard that reports its Enter as well: for them the pause that ends
+  // a scan is long (a scanner set up without any terminator), so a burst
+  // held up on its way is not cut in two.
+  var TERMINATORS = /^(Enter|NumpadEnter|Tab)$/;
+  var BURST_GAP = 50;  // ms between characters, on average, at most: a scanner, not a hand
+  var BURST_MIN = 4;   // characters before a burst counts as a scan
+  var PAUSE = 250;     // ms without a character that ends a burst of IME or unnamed keys …
+  var KEYED_PAUSE = 1000; // … and one of named keys
+  function imeKey(e) { return e.keyCode === 229 || e.key === 'Process' || e.key === 'Unidentified'; }
+
+  // clean is the one client-side normal form of a scanned code: what an IME
+  // left in 全角 mode types (full-width letters, digits and signs, the long
+  // vowel mark for '-') back in ASCII, line ends and spaces around it gone.
+  // The server normalises each kind of code further (case, AIM prefixes).
+  function clean(s) {
+    var out = '';
+    s = String(s);
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xff01 && c <= 0xff5e) out += String.fromCharCode(c - 0xfee0);
+      else if (c === 0x30fc || c === 0x2212 || c === 0x2010 || c === 0x2013 || c === 0x2014 || c === 0xff70) out += '-';
+      else if (c === 0x3000) out += ' ';
+      else if (c >= 32) out += s[i];
+    }
+    return out.trim();
+  }
+
   function attach(o) {
-    var input = o.input, composing = false, enterAfterIME = false;
+    var input = o.input, composing = false, endOnCommit = false, first = 0, last = 0, pause = null, keyed = false;
     opts = {
       headers: o.headers || opts.headers,
       pending: o.pending || null,
       onLateAnswer: o.onLateAnswer || null
     };
-    function clean(s) { return String(s).replace(/[\r\n\t]/g, '').trim(); }
     function submit() {
       var code = clean(input.value);
+      clearTimeout(pause);
+      first = 0;
+      keyed = false;
+      endOnCommit = false;
       input.value = '';
       if (code) o.onScan(code);
+    }
+    // scanned reports whether the characters in the field came as a scanner
+    // sends them, one by one or all at once.
+    function scanned() {
+      var n = input.value.length;
+      return n >= BURST_MIN && (last - first) / (n - 1) <= BURST_GAP;
     }
     // focus gives the scanner the keyboard, unless someone is typing
     // elsewhere; force takes it from them too (the page moved on).
@@ -321,21 +364,38 @@
     input.addEventListener('compositionstart', function () { composing = true; });
     input.addEventListener('compositionend', function () {
       composing = false;
-      if (enterAfterIME) { enterAfterIME = false; setTimeout(submit, 0); }
+      // The committed text reaches the field after this event.
+      if (endOnCommit) setTimeout(submit, 0);
+    });
+    input.addEventListener('input', function () {
+      clearTimeout(pause);
+      if (!input.value) { first = 0; keyed = false; return; }
+      last = Date.now();
+      if (!first) first = last;
+      pause = setTimeout(function () { if (scanned()) submit(); else { first = 0; keyed = false; } }, keyed ? KEYED_PAUSE : PAUSE);
     });
     input.addEventListener('keydown', function (e) {
-      if (e.key !== 'Enter' && e.key !== 'Tab' && e.keyCode !== 13) return;
-      if (e.key === 'Tab' && !input.value) return;
-      if (composing || e.isComposing) { enterAfterIME = true; return; }
-      e.preventDefault();
-      submit();
+      var enter = e.key === 'Enter' || e.keyCode === 13, tab = e.key === 'Tab' || e.keyCode === 9;
+      if (e.key && e.key.length === 1 && !imeKey(e)) keyed = true;
+      if ((enter || tab) && !composing && !e.isComposing) {
+        if (tab && !input.value) return;
+        e.preventDefault();
+        submit();
+        return;
+      }
+      if (!imeKey(e) && !e.isComposing && !enter) return;
+      if (!TERMINATORS.test(e.code || '') && !enter) return;
+      // The terminator went through the IME: it commits what it composed,
+      // and the scan ends with the commit (or at once if nothing was composed).
+      if (composing || e.isComposing) endOnCommit = true;
+      else if (input.value) { e.preventDefault(); setTimeout(submit, 0); }
     });
     input.addEventListener('blur', function () { setTimeout(focus, 0); });
     // Keys typed while a button has focus belong to the scanner: send them
     // to the scan input instead of letting Enter press the button.
     document.addEventListener('keydown', function (e) {
       if (e.target === input || typing(e.target, input) || e.ctrlKey || e.altKey || e.metaKey || cam) return;
-      if (e.key.length === 1) {
+      if (e.key.length === 1 || imeKey(e)) {
         input.focus({preventScroll: true});
       } else if (e.key === 'Enter' && input.value) {
         e.preventDefault();

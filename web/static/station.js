@@ -166,7 +166,7 @@
     }
     delete $('order').dataset.refused;
     $('order-no').textContent = o.order_no;
-    $('order-meta').textContent = [o.merchant_code, o.carrier, o.service].filter(Boolean).join(' · ');
+    $('order-meta').textContent = [o.merchant_name || o.merchant_code, o.carrier_label || o.carrier].filter(Boolean).join(' · ');
     $('gift').hidden = !o.gift;
     $('status').textContent = t('status_' + o.status);
     $('reset').hidden = !(mayReset() && (o.status === 'picked' || o.status === 'inspected'));
