@@ -15,8 +15,8 @@ import (
 )
 
 // stockChangedDelay is how long a stock.changed webhook waits before it
-// is sent: the changes of the product meanwhile update it rather than
-// queue more, so a burst of allocations is one webhook with the last figure.
+// is sent: the product's changes meanwhile replace it rather than queue
+// more, so a burst of allocations is one webhook with the last figure.
 const stockChangedDelay = 2 * time.Second
 
 type stockChangeRow struct {
@@ -39,7 +39,8 @@ func (r stockChangeRow) figures() soko.StockFigures {
 
 // stockTouched gathers what one transaction changed that the stock feed
 // publishes: stock rows (every ledger line names one), shelves that began
-// or ended waiting for a count, and products whose buffer changed.
+// or ended waiting for a count, and products created or given another
+// buffer or reorder point.
 type stockTouched struct {
 	stock, locations, products map[int64]bool
 }
@@ -80,8 +81,8 @@ func noteLocations(tx *gorm.DB, ids ...int64) error {
 	return nil
 }
 
-// noteProducts records that the products' published figures may have
-// changed without a ledger line: a new product, or a new buffer.
+// noteProducts records that the products' figures or alerts may have
+// changed without a ledger line: a new product, buffer or reorder point.
 func noteProducts(tx *gorm.DB, ids ...int64) error {
 	t := touchedIn(tx)
 	if t == nil {
@@ -170,9 +171,12 @@ func (p touchedProduct) figures() soko.StockFigures {
 	return soko.StockFigures{OnHand: p.OnHand, Allocated: p.Allocated, Held: p.Held, Buffer: p.Buffer}
 }
 
-// changed reports whether the product's figures differ from its last line.
+// changed reports whether the product's figures tell the channels other
+// than its last line: picking alone, which takes on hand and allocated
+// down together, is no change — the hottest path on the floor stays off
+// the merchant's counter.
 func (p touchedProduct) changed() bool {
-	return p.LastSeq == nil || p.figures() != soko.StockFigures{OnHand: p.LastOnHand, Allocated: p.LastAllocated, Held: p.LastHeld, Buffer: p.LastBuffer}
+	return p.LastSeq == nil || !p.figures().SameForSale(soko.StockFigures{OnHand: p.LastOnHand, Allocated: p.LastAllocated, Held: p.LastHeld, Buffer: p.LastBuffer})
 }
 
 // touchedSQL reads touched products, their figures and their last feed
@@ -414,7 +418,8 @@ func (db *DB) StockChanges(ctx context.Context, merchantID, after int64, limit i
 }
 
 // FeedMismatch is a product whose last stock feed line does not tell its
-// stock as it stands.
+// stock as it stands (on hand and allocated may both be lower by what was
+// picked since).
 type FeedMismatch struct {
 	ProductID int64
 	SKU       string
@@ -462,7 +467,7 @@ func (db *DB) CheckStockFeed(ctx context.Context) ([]FeedMismatch, error) {
 		}
 		for _, p := range page {
 			r, ok := feed[p.ID]
-			if !ok || r.figures() != figures[p.ID] || r.Sellable != figures[p.ID].Sellable() {
+			if !ok || !r.figures().SameForSale(figures[p.ID]) || r.Sellable != figures[p.ID].Sellable() {
 				out = append(out, FeedMismatch{ProductID: p.ID, SKU: p.SKU, Feed: r.figures(), Stock: figures[p.ID], Missing: !ok})
 			}
 		}
