@@ -174,7 +174,7 @@ func TestStockFeed_TwoProcessesNoGapNoDuplicateInOrder(t *testing.T) {
 			{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01", Stock: soko.Stock{OnHand: 100}},
 			{MerchantCode: "SAKURA", SKU: "SOAP", LocationCode: "A-02", Stock: soko.Stock{OnHand: 100}},
 		}
-		const orders = 60
+		const orders = 40
 		for i := range orders {
 			sku := []string{"TOWEL", "SOAP"}[i%2]
 			seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
