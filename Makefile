@@ -34,6 +34,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'AllocateWaiting|PickScans' -benchtime 1x ./internal/storage ./internal/server
 	$(GO) test -run '^$$' -bench 'ImportStatus' -benchtime 3x ./internal/server
 	$(GO) test -run '^$$' -bench 'CreateOrder' -benchtime 3s -count 3 ./internal/server
+	$(GO) test -run '^$$' -bench 'StockFeed' -benchtime 10x -count 3 ./internal/storage
 
 # Every fuzz target for a bounded time (FUZZTIME each); CI runs it too.
 FUZZTIME ?= 10s

@@ -20,6 +20,13 @@ func (f StockFigures) Sellable() int {
 	return max(0, f.OnHand-f.Allocated-f.Held-f.Buffer)
 }
 
+// SameForSale reports whether g tells the channels what f tells them:
+// the same units free, held and kept back. A pick, which takes on hand
+// and allocated down together, changes neither.
+func (f StockFigures) SameForSale(g StockFigures) bool {
+	return f.OnHand-f.Allocated == g.OnHand-g.Allocated && f.Held == g.Held && f.Buffer == g.Buffer
+}
+
 // StockChange is one entry of a merchant's stock change feed: a product's
 // figures after a change, numbered by the merchant's sequence. Numbers
 // rise by one per change and become visible in order, so a reader that

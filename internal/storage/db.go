@@ -137,8 +137,9 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 
 // transact runs fn in one transaction: every state change is all or
 // nothing. Its last step publishes the stock changes fn made to the stock
-// change feed (publishStockChanges). A transaction PostgreSQL chose as a deadlock victim is run again,
-// a few times: fn must therefore only touch the database.
+// change feed, with their shortage alerts (publishStockChanges). A
+// transaction PostgreSQL chose as a deadlock victim is run again, a few
+// times: fn must therefore only touch the database.
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
 )
 
 // Conn, Transact and NowOf let the external tests reach into a DB.
@@ -26,4 +28,25 @@ func StockOnHand(db *DB, ctx context.Context, id int64) int {
 // QueueMerchantEvent queues a merchant-wide webhook in its own transaction.
 func QueueMerchantEvent(db *DB, ctx context.Context, merchantID int64, eventType string, data any) error {
 	return db.transact(ctx, func(tx *gorm.DB) error { return queueMerchantEvent(tx, merchantID, eventType, data, db.now()) })
+}
+
+// ChangeStock adds one unit to each stock row in one transaction, with its
+// ledger line. Without feed the transaction's stock feed is not told of
+// it, so a benchmark can tell what the feed costs.
+func ChangeStock(db *DB, ctx context.Context, stockIDs []int64, feed bool) error {
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		now := db.now()
+		for _, id := range stockIDs {
+			if err := tx.Exec(`UPDATE stock SET on_hand = on_hand + 1 WHERE id = ?`, id).Error; err != nil {
+				return err
+			}
+			if err := tx.Create(&stockMovementRow{StockID: id, Kind: string(soko.MoveAdjust), OnHandDelta: 1, Reason: "bench", CreatedAt: now}).Error; err != nil {
+				return err
+			}
+		}
+		if !feed {
+			clear(touchedIn(tx).stock)
+		}
+		return nil
+	})
 }

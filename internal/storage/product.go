@@ -80,13 +80,12 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 }
 
 func (r productRow) product() *soko.Product {
-	p := &soko.Product{
+	return &soko.Product{
 		ID: r.ID, MerchantID: r.MerchantID, SKU: r.SKU, Name: r.Name, Price: r.Price, TaxRate: r.TaxRate,
 		WeightGrams: r.WeightGrams, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
 		TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry, ReorderPoint: r.ReorderPoint, StockBuffer: r.StockBuffer,
 		UpdatedAt: r.UpdatedAt.UTC(),
 	}
-	return p
 }
 
 // PutProduct creates a merchant's product, or replaces the one with its SKU,

@@ -32,26 +32,11 @@ type stockCrossing struct {
 // changed by conditional updates, so of two transactions that see the
 // same crossing only one alerts; products go in id order, so they cannot
 // wait for each other. It runs before the feed's counters are locked.
-func raiseStockAlerts(tx *gorm.DB, productIDs []int64, now time.Time) error {
-	var rows []struct {
-		ID, MerchantID     int64
-		SKU, Name          string
-		ReorderPoint       int
-		LowSince, OutSince *time.Time
-	}
-	if err := tx.Table("products").Select("id, merchant_id, sku, name, reorder_point, low_since, out_since").
-		Where("id IN ?", productIDs).Order("id").Scan(&rows).Error; err != nil {
-		return err
-	}
-	figures, err := stockFiguresOf(tx, productIDs)
-	if err != nil {
-		return err
-	}
+func raiseStockAlerts(tx *gorm.DB, products []touchedProduct, now time.Time) error {
 	crossings := map[int64][]stockCrossing{}
 	var merchants []int64
-	for _, r := range rows {
-		f := figures[r.ID]
-		free := f.OnHand - f.Allocated - f.Held
+	for _, r := range products {
+		free := r.OnHand - r.Allocated - r.Held
 		for _, a := range []struct {
 			column, event string
 			on, was       bool

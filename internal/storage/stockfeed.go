@@ -15,8 +15,8 @@ import (
 )
 
 // stockChangedDelay is how long a stock.changed webhook waits before it
-// is sent: the changes of the product meanwhile update it rather than
-// queue more, so a burst of allocations is one webhook with the last figure.
+// is sent: the product's changes meanwhile replace it rather than queue
+// more, so a burst of allocations is one webhook with the last figure.
 const stockChangedDelay = 2 * time.Second
 
 type stockChangeRow struct {
@@ -39,7 +39,8 @@ func (r stockChangeRow) figures() soko.StockFigures {
 
 // stockTouched gathers what one transaction changed that the stock feed
 // publishes: stock rows (every ledger line names one), shelves that began
-// or ended waiting for a count, and products whose buffer changed.
+// or ended waiting for a count, and products created or given another
+// buffer or reorder point.
 type stockTouched struct {
 	stock, locations, products map[int64]bool
 }
@@ -80,8 +81,8 @@ func noteLocations(tx *gorm.DB, ids ...int64) error {
 	return nil
 }
 
-// noteProducts records that the products' published figures may have
-// changed without a ledger line: a new product, or a new buffer.
+// noteProducts records that the products' figures or alerts may have
+// changed without a ledger line: a new product, buffer or reorder point.
 func noteProducts(tx *gorm.DB, ids ...int64) error {
 	t := touchedIn(tx)
 	if t == nil {
@@ -153,18 +154,61 @@ func stockFiguresOf(tx *gorm.DB, productIDs []int64) (map[int64]soko.StockFigure
 	return out, nil
 }
 
+// touchedProduct is a product a transaction touched, as it stands in the
+// transaction, beside its last line in the feed.
+type touchedProduct struct {
+	ID, MerchantID                  int64
+	SKU, Name                       string
+	ReorderPoint                    int
+	LowSince, OutSince              *time.Time
+	OnHand, Allocated, Held, Buffer int
+	LastSeq                         *int64
+	LastOnHand, LastAllocated       int
+	LastHeld, LastBuffer            int
+}
+
+func (p touchedProduct) figures() soko.StockFigures {
+	return soko.StockFigures{OnHand: p.OnHand, Allocated: p.Allocated, Held: p.Held, Buffer: p.Buffer}
+}
+
+// changed reports whether the product's figures tell the channels other
+// than its last line: picking alone, which takes on hand and allocated
+// down together, is no change — the hottest path on the floor stays off
+// the merchant's counter.
+func (p touchedProduct) changed() bool {
+	return p.LastSeq == nil || !p.figures().SameForSale(soko.StockFigures{OnHand: p.LastOnHand, Allocated: p.LastAllocated, Held: p.LastHeld, Buffer: p.LastBuffer})
+}
+
+// touchedSQL reads touched products, their figures and their last feed
+// lines in one statement, so all of them as of one moment.
+const touchedSQL = `SELECT p.id, p.merchant_id, p.sku, p.name, p.reorder_point, p.low_since, p.out_since,
+	COALESCE(p.stock_buffer, m.stock_buffer) AS buffer,
+	COALESCE(f.on_hand, 0) AS on_hand, COALESCE(f.allocated, 0) AS allocated, COALESCE(f.held, 0) AS held,
+	c.seq AS last_seq, COALESCE(c.on_hand, 0) AS last_on_hand, COALESCE(c.allocated, 0) AS last_allocated,
+	COALESCE(c.held, 0) AS last_held, COALESCE(c.buffer, 0) AS last_buffer
+	FROM products p JOIN merchants m ON m.id = p.merchant_id
+	LEFT JOIN (SELECT s.product_id, SUM(s.on_hand) AS on_hand, SUM(s.allocated) AS allocated,
+	                  SUM(CASE WHEN l.kind NOT IN ('pick', 'reserve')
+	                             OR EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = l.id AND ct.done_at IS NULL)
+	                           THEN s.on_hand - s.allocated ELSE 0 END) AS held
+	           FROM stock s JOIN locations l ON l.id = s.location_id WHERE s.product_id IN ? GROUP BY s.product_id) f ON f.product_id = p.id
+	LEFT JOIN stock_changes c ON c.product_id = p.id AND c.seq = (SELECT MAX(n.seq) FROM stock_changes n WHERE n.product_id = p.id)
+	WHERE p.id IN ? ORDER BY p.id`
+
 // publishStockChanges is the last step of every transaction: it raises
 // the shortage alerts of the products it touched, and gives each product
 // whose figures it changed the next number of its merchant's sequence,
 // with a feed line and a stock.changed webhook.
 //
-// The number comes from the merchant's counter row, locked here until the
-// transaction commits, so the merchant's next change waits for this one
-// and numbers become visible in order: a reader never sees N+1 without N.
-// The figures are read after the lock is taken, so they include every
-// change committed before, and the feed's last line of a product is its
-// stock as it stands. Merchants are locked in id order, and nothing is
-// locked after them, so two transactions cannot wait for each other here.
+// The numbers come from the merchant's counter row, updated here and so
+// locked until the transaction commits: the merchant's next change waits
+// for this one, and numbers become visible in order — a reader never sees
+// N+1 without N. The lines' figures are read after the lock is taken, so
+// they include every change committed before, and each product's last
+// line is its stock as it stands. Merchants are locked in id order and
+// nothing is locked after them, so two transactions cannot wait for each
+// other here; and as little as can be is done under the lock, since every
+// stock change of the merchant queues behind it.
 func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 	if t.empty() {
 		return nil
@@ -173,70 +217,67 @@ func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	if err := raiseStockAlerts(tx, ids, now); err != nil {
+	var products []touchedProduct
+	if err := tx.Raw(touchedSQL, ids, ids).Scan(&products).Error; err != nil {
 		return err
 	}
-	var products []struct {
-		ID, MerchantID int64
-		SKU            string
-	}
-	if err := tx.Table("products").Select("id, merchant_id, sku").Where("id IN ?", ids).Order("id").Scan(&products).Error; err != nil {
+	if err := raiseStockAlerts(tx, products, now); err != nil {
 		return err
 	}
-	var merchants []int64
+	// Which products this transaction changed can be told before the
+	// lock: the last line of every product equals its committed stock
+	// (a change writes its line before it commits), so figures equal to
+	// it, read at the same moment, mean nothing changed that the channels
+	// see. A change committed meanwhile is published by its own transaction.
+	perMerchant := map[int64]int64{}
+	var merchants, changed []int64
+	skus := map[int64]string{}
+	merchantOf := map[int64]int64{}
 	for _, p := range products {
-		if !slices.Contains(merchants, p.MerchantID) {
+		if !p.changed() {
+			continue
+		}
+		if perMerchant[p.MerchantID] == 0 {
 			merchants = append(merchants, p.MerchantID)
 		}
+		perMerchant[p.MerchantID]++
+		changed = append(changed, p.ID)
+		skus[p.ID], merchantOf[p.ID] = p.SKU, p.MerchantID
+	}
+	if len(changed) == 0 {
+		return nil
 	}
 	slices.Sort(merchants)
-	last := make(map[int64]int64, len(merchants))
-	for _, m := range merchants {
-		var seq int64
-		err := tx.Raw(`INSERT INTO stock_feed_counters (merchant_id, last_seq) VALUES (?, 0)
-			ON CONFLICT (merchant_id) DO UPDATE SET last_seq = stock_feed_counters.last_seq RETURNING last_seq`, m).Scan(&seq).Error
-		if err != nil {
-			return err
-		}
-		last[m] = seq
-	}
-	figures, err := stockFiguresOf(tx, ids)
+	wants, err := stockChangedSubscribers(tx, merchants)
 	if err != nil {
 		return err
 	}
-	var prev []stockChangeRow
-	if err := tx.Raw(`SELECT c.* FROM stock_changes c WHERE c.product_id IN ?
-		AND c.seq = (SELECT MAX(n.seq) FROM stock_changes n WHERE n.product_id = c.product_id)`, ids).Scan(&prev).Error; err != nil {
+	next := make(map[int64]int64, len(merchants))
+	for _, m := range merchants {
+		var last int64
+		err := tx.Raw(`INSERT INTO stock_feed_counters (merchant_id, last_seq) VALUES (?, ?)
+			ON CONFLICT (merchant_id) DO UPDATE SET last_seq = stock_feed_counters.last_seq + excluded.last_seq RETURNING last_seq`,
+			m, perMerchant[m]).Scan(&last).Error
+		if err != nil {
+			return err
+		}
+		next[m] = last - perMerchant[m] + 1
+	}
+	figures, err := stockFiguresOf(tx, changed)
+	if err != nil {
 		return err
 	}
-	before := make(map[int64]soko.StockFigures, len(prev))
-	for _, r := range prev {
-		before[r.ProductID] = r.figures()
-	}
-	var rows []stockChangeRow
-	skus := map[int64]string{}
-	for _, p := range products {
-		f := figures[p.ID]
-		if old, ok := before[p.ID]; ok && old == f {
-			continue
-		}
-		last[p.MerchantID]++
-		skus[p.ID] = p.SKU
-		rows = append(rows, stockChangeRow{MerchantID: p.MerchantID, Seq: last[p.MerchantID], ProductID: p.ID,
-			OnHand: f.OnHand, Allocated: f.Allocated, Held: f.Held, Buffer: f.Buffer, Sellable: f.Sellable(), ChangedAt: now})
-	}
-	if len(rows) == 0 {
-		return nil
+	rows := make([]stockChangeRow, len(changed))
+	for i, id := range changed {
+		f, m := figures[id], merchantOf[id]
+		rows[i] = stockChangeRow{MerchantID: m, Seq: next[m], ProductID: id,
+			OnHand: f.OnHand, Allocated: f.Allocated, Held: f.Held, Buffer: f.Buffer, Sellable: f.Sellable(), ChangedAt: now}
+		next[m]++
 	}
 	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
 		return err
 	}
-	for _, m := range merchants {
-		if err := tx.Exec(`UPDATE stock_feed_counters SET last_seq = ? WHERE merchant_id = ?`, last[m], m).Error; err != nil {
-			return err
-		}
-	}
-	return queueStockChanged(tx, rows, skus, now)
+	return queueStockChanged(tx, rows, skus, wants, now)
 }
 
 // productsTouched turns what a transaction touched into product ids.
@@ -273,25 +314,30 @@ type stockChangeOut struct {
 	ChangedAt time.Time `json:"changed_at"`
 }
 
-// queueStockChanged queues a stock.changed webhook per product for the
-// merchants that subscribed, or brings one still waiting to be sent up to
-// date. A message a worker has claimed (its next attempt moved to the end
-// of a lease) or tried is left as it is, and a new one follows it:
-// receivers keep the highest seq per SKU and drop older deliveries.
-func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string, now time.Time) error {
+// stockChangedSubscribers tells which of the merchants' endpoints want stock.changed.
+func stockChangedSubscribers(tx *gorm.DB, merchants []int64) (map[int64]bool, error) {
 	wants := map[int64]bool{}
+	for _, m := range merchants {
+		ep, err := webhookEndpointOf(tx, m)
+		if err != nil {
+			return nil, err
+		}
+		wants[m] = ep != nil && ep.Wants("stock.changed")
+	}
+	return wants, nil
+}
+
+// queueStockChanged queues a stock.changed webhook per product for the
+// merchants that subscribed. One still waiting out its delay is replaced
+// by the new one, which keeps its time, so a steady stream of changes is
+// still sent every stockChangedDelay. A message a worker has claimed (its
+// next attempt moved to the end of a lease) or tried is left as it is and
+// the new one follows it: receivers keep the highest seq per SKU and drop
+// older deliveries.
+func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string, wants map[int64]bool, now time.Time) error {
 	var products []int64
 	for _, r := range rows {
-		w, seen := wants[r.MerchantID]
-		if !seen {
-			ep, err := webhookEndpointOf(tx, r.MerchantID)
-			if err != nil {
-				return err
-			}
-			w = ep != nil && ep.Wants("stock.changed")
-			wants[r.MerchantID] = w
-		}
-		if w {
+		if wants[r.MerchantID] {
 			products = append(products, r.ProductID)
 		}
 	}
@@ -299,16 +345,29 @@ func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string
 		return nil
 	}
 	var waiting []outboxRow
-	if err := tx.Where("product_id IN ? AND event_type = 'stock.changed' AND status = ? AND attempts = 0", products, string(soko.OutboxPending)).
+	if err := tx.Select("id, product_id, next_attempt_at, created_at").
+		Where("product_id IN ? AND event_type = 'stock.changed' AND status = ? AND attempts = 0", products, string(soko.OutboxPending)).
 		Find(&waiting).Error; err != nil {
 		return err
 	}
 	unsent := map[int64]outboxRow{}
+	var ids []int64
+	var due []time.Time
 	for _, m := range waiting {
 		if m.ProductID != nil && m.NextAttemptAt.Equal(m.CreatedAt.Add(stockChangedDelay)) {
 			unsent[*m.ProductID] = m
+			ids, due = append(ids, m.ID), append(due, m.NextAttemptAt)
 		}
 	}
+	if len(ids) > 0 {
+		// A worker that claimed one meanwhile moved its next attempt: it
+		// no longer matches and stays.
+		if err := tx.Exec(`DELETE FROM outbox WHERE id IN ? AND status = ? AND attempts = 0 AND next_attempt_at IN ?`,
+			ids, string(soko.OutboxPending), due).Error; err != nil {
+			return err
+		}
+	}
+	var queue []outboxRow
 	for _, r := range rows {
 		if !wants[r.MerchantID] {
 			continue
@@ -321,25 +380,15 @@ func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string
 		if err != nil {
 			return err
 		}
-		if m, ok := unsent[r.ProductID]; ok {
-			// A worker claiming it meanwhile moves its next attempt, and
-			// then this matches nothing and a new message is queued.
-			res := tx.Exec(`UPDATE outbox SET payload = ? WHERE id = ? AND status = ? AND attempts = 0 AND next_attempt_at = ?`,
-				string(body), m.ID, string(soko.OutboxPending), m.NextAttemptAt)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 1 {
-				continue
-			}
-		}
 		product := r.ProductID
-		if err := tx.Create(&outboxRow{Channel: "webhook", EventType: "stock.changed", MerchantID: r.MerchantID, ProductID: &product,
-			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now.Add(stockChangedDelay), CreatedAt: now}).Error; err != nil {
-			return err
+		m := outboxRow{Channel: "webhook", EventType: "stock.changed", MerchantID: r.MerchantID, ProductID: &product,
+			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now.Add(stockChangedDelay), CreatedAt: now}
+		if old, ok := unsent[product]; ok {
+			m.CreatedAt, m.NextAttemptAt = old.CreatedAt, old.NextAttemptAt
 		}
+		queue = append(queue, m)
 	}
-	return nil
+	return tx.CreateInBatches(&queue, 500).Error
 }
 
 // StockChanges returns a page of a merchant's stock change feed after seq:
@@ -369,7 +418,8 @@ func (db *DB) StockChanges(ctx context.Context, merchantID, after int64, limit i
 }
 
 // FeedMismatch is a product whose last stock feed line does not tell its
-// stock as it stands.
+// stock as it stands (on hand and allocated may both be lower by what was
+// picked since).
 type FeedMismatch struct {
 	ProductID int64
 	SKU       string
@@ -417,7 +467,7 @@ func (db *DB) CheckStockFeed(ctx context.Context) ([]FeedMismatch, error) {
 		}
 		for _, p := range page {
 			r, ok := feed[p.ID]
-			if !ok || r.figures() != figures[p.ID] || r.Sellable != figures[p.ID].Sellable() {
+			if !ok || !r.figures().SameForSale(figures[p.ID]) || r.Sellable != figures[p.ID].Sellable() {
 				out = append(out, FeedMismatch{ProductID: p.ID, SKU: p.SKU, Feed: r.figures(), Stock: figures[p.ID], Missing: !ok})
 			}
 		}
