@@ -85,8 +85,10 @@ type floorPage struct {
 
 // renderFloorPage writes a floor page: a whole document of its own
 // (templates/name.html) rather than a "content" for the layout, so it
-// carries only its own CSS and scripts; never cached, since it holds the
-// words of the language asked for.
+// carries only its own CSS and scripts. It holds no one's data (the
+// scripts ask /ops for that), only the words of the language asked for, so
+// a browser may keep it but must ask again each time: the same page for
+// the same language and build answers 304.
 func (s *Server) renderFloorPage(c echo.Context, name string, words map[string][2]string) error {
 	lang := language(c)
 	i := 0
@@ -101,9 +103,17 @@ func (s *Server) renderFloorPage(c echo.Context, name string, words map[string][
 	if err := s.pages.byLang[lang][name].ExecuteTemplate(&buf, name+".html", floorPage{Lang: lang, T: chosen, Words: chosen}); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
+	h := c.Response().Header()
+	// Weak: the gzipped and the plain page are the same page.
+	tag := etagOf(buf.Bytes())
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("ETag", "W/"+tag)
+	h.Add("Vary", "Accept-Language, Cookie")
 	if q := c.QueryParam("lang"); q == lang {
 		c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies || viaHTTPS(c.Request().Context())})
+	}
+	if matchesETag(c.Request().Header.Get("If-None-Match"), tag) {
+		return c.NoContent(http.StatusNotModified)
 	}
 	return c.HTMLBlob(http.StatusOK, gzipPage(c, buf.Bytes()))
 }
