@@ -340,7 +340,7 @@ func TestAdmin_MerchantKeyAndStaff(t *testing.T) {
 	if err := os.WriteFile(orders, []byte("SAKURA\tNEVER-SENT\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := runSoko(t, dbURL, "check"); err != nil || strings.Count(out, "ok  ") != 6 {
+	if out, err := runSoko(t, dbURL, "check"); err != nil || strings.Count(out, "ok  ") != 7 {
 		t.Fatalf("check: %q %v", out, err)
 	}
 	if out, err := runSoko(t, dbURL, "check", "--orders", orders); err == nil || !strings.Contains(out, "FAIL acknowledged orders exist once") || !strings.Contains(out, "NEVER-SENT") {
