@@ -40,7 +40,8 @@ usage:
   soko apikey revoke PREFIX
   soko staff add --badge CODE --name NAME --role ROLE [--pin PIN]
   soko check [--orders FILE]              verify every invariant (ledger, no oversell, notifications,
-                                          tracking numbers unique across carriers, scans once,
+                                          tracking numbers unique across carriers, delivery status
+                                          the latest event's, scans once,
                                           acknowledged orders in FILE)
   soko check stock                        verify the stock ledger against stock on hand
   soko import-status FILE                 record a delivery status CSV (伝票番号, 状態, 日時, 場所),

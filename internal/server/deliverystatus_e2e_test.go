@@ -34,7 +34,7 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 			t.Fatalf("shipping notices: %d delivered, %d failed", d, f)
 		}
 		_, _, letters := s.mailbox.received()
-		page := regexp.MustCompile(regexp.QuoteMeta(s.url) + `/t/[A-Z2-7]{26}`).FindString(mustReadLetter(t, letters[0]).body)
+		page := regexp.MustCompile(regexp.QuoteMeta(s.url) + `/track/[A-Z2-7]{26}`).FindString(mustReadLetter(t, letters[0]).body)
 		if page == "" {
 			t.Fatalf("the shipment email has no tracking page link:\n%s", mustReadLetter(t, letters[0]).body)
 		}
@@ -153,7 +153,7 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 		if page[len(page)-1] == 'A' {
 			swap = "B"
 		}
-		for _, wrong := range []string{page[:len(page)-1] + swap, s.url + "/t/x"} {
+		for _, wrong := range []string{page[:len(page)-1] + swap, s.url + "/track/x"} {
 			res, err := http.Get(wrong)
 			if err != nil {
 				t.Fatal(err)
@@ -190,7 +190,7 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 		}
 		h.shot("tracking-page")
 		h.checkClean()
-		h.do(chromedp.Navigate(s.url + "/t/NOTATOKEN"))
+		h.do(chromedp.Navigate(s.url + "/track/NOTATOKEN"))
 		if got := h.text("h1"); got != "ページが見つかりません" {
 			t.Errorf("wrong token shows %q", got)
 		}

@@ -281,7 +281,7 @@ func New(cfg Config) *Server {
 	e.GET("/hh-sw.js", s.serviceWorker)
 	e.GET("/station", s.stationPage)
 	e.GET("/console", s.consolePage)
-	e.GET("/t/:token", s.trackingPage)
+	e.GET("/track/:token", s.trackingPage)
 	e.GET("/api/docs", s.apiDocs)
 	if err := s.mountAPI(spec); err != nil {
 		panic(err) // the embedded document is checked by tests; a bad one is a build mistake

@@ -59,7 +59,7 @@ type trackingPageEvent struct {
 	Place      string
 }
 
-// trackingPage answers GET /t/:token, the customer's page for one shipped
+// trackingPage answers GET /track/:token, the customer's page for one shipped
 // order, linked from the shipment email: no sign-in, the token is the
 // key. Any other token answers 404 with the same page saying so, whether
 // it never existed or was mistyped.

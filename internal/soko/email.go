@@ -250,7 +250,7 @@ func SampleShipmentEmail(now time.Time) ShipmentEmail {
 			{Seq: 1, Of: 2, Carrier: "ヤマト運輸", Service: "宅急便", TrackingNumber: "123456789013", TrackingURL: track + "123456789013"},
 			{Seq: 2, Of: 2, Carrier: "ヤマト運輸", Service: "宅急便", TrackingNumber: "123456789024", TrackingURL: track + "123456789024"},
 		},
-		TrackingPageURL: "https://soko.example.jp/t/K7QXM2PZ4VNB6D3HJRW5TYCFGA",
+		TrackingPageURL: "https://soko.example.jp/track/K7QXM2PZ4VNB6D3HJRW5TYCFGA",
 	}
 }
 

@@ -201,7 +201,7 @@ func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotic
 		return nil, err
 	}
 	if base, _ := tx.Statement.Context.Value(publicURLKey{}).(string); base != "" {
-		mail.TrackingPageURL = strings.TrimRight(base, "/") + "/t/" + token
+		mail.TrackingPageURL = strings.TrimRight(base, "/") + "/track/" + token
 	}
 	if strings.TrimSpace(o.Recipient.Email) == "" {
 		return n, nil
