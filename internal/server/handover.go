@@ -129,7 +129,7 @@ func (h apiHandlers) LoadParcel(ctx context.Context, req api.LoadParcelRequestOb
 		return nil, err
 	}
 	p, m, err := h.store.LoadParcel(ctx, &soko.HandoverScan{
-		ManifestID: req.ManifestId, Code: req.Body.Code, ScanID: req.Body.ScanId, StaffID: sess.Staff.ID, Device: sess.Device,
+		ManifestID: req.ManifestId, Code: soko.ScannedCode(req.Body.Code), ScanID: req.Body.ScanId, StaffID: sess.Staff.ID, Device: sess.Device,
 	})
 	if err != nil {
 		return nil, err

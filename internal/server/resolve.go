@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/soko-wms/soko/internal/gs1"
 	"github.com/soko-wms/soko/internal/soko"
@@ -21,7 +20,7 @@ type scanned struct {
 func (s *Server) resolve(ctx context.Context, raw string, merchantID int64, location string) (*scanned, error) {
 	lang := langOf(ctx)
 	code, perr := gs1.ParseAt(raw, s.now())
-	sku := strings.TrimSpace(raw)
+	sku := soko.ScannedCode(raw)
 	if perr == nil {
 		sku = ""
 	} else if errors.Is(perr, gs1.ErrCheckDigit) || errors.Is(perr, gs1.ErrBadElement) {

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -191,7 +190,7 @@ func signInFromOf(ctx context.Context) signInFrom {
 // the PIN.
 func (h apiHandlers) checkBadge(ctx context.Context, badge, pin string) (*soko.Staff, error) {
 	from := signInFromOf(ctx)
-	badge = strings.ToUpper(strings.TrimSpace(badge))
+	badge = soko.BadgeCode(badge)
 	wrong := soko.Errorf(soko.EUNAUTHORIZED, "wrong badge or PIN").JA("バッジまたはPINが違います")
 	st, err := h.store.FindStaffByBadge(ctx, badge)
 	if soko.ErrorCode(err) == soko.ENOTFOUND || (err == nil && !st.Active) {

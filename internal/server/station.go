@@ -63,7 +63,7 @@ func (h apiHandlers) StationOrder(ctx context.Context, req api.StationOrderReque
 	if _, err := allow(ctx, soko.MenuPack); err != nil {
 		return nil, err
 	}
-	o, err := h.store.StationOrder(ctx, req.Code)
+	o, err := h.store.StationOrder(ctx, soko.ScannedCode(req.Code))
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -301,5 +302,27 @@ func TestStation_FailedPrintIsNotLogged(t *testing.T) {
 		if reprint, err := db.RecordPrint(ctx, id, doc, 0); err != nil || reprint {
 			t.Errorf("a failed print of the %s was logged (reprint %v, %v)", doc, reprint, err)
 		}
+	}
+}
+
+// TestScannedCodes_OneNormalForm: a handheld or station whose IME is left
+// in 全角 mode, or whose scanner sends an AIM prefix, is understood the
+// same at every step: the badge at sign-in, the order at the station, the
+// product's JAN in inspection.
+func TestScannedCodes_OneNormalForm(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h, _ := mustPickedOrders(t, db)
+	packer := signIn(t, h, "ｋ００１", "3333") // K001 typed through an IME
+	o := packer.op("GET", "/ops/station/orders/"+url.PathEscape("ＳＯ－２"), nil, "")
+	if o.Status != 200 || o.JSON["order_no"] != "SO-2" {
+		t.Fatalf("the order scanned full-width: %d %s", o.Status, o.Raw)
+	}
+	if again := packer.op("GET", "/ops/station/orders/"+url.PathEscape("]C0SO-2"), nil, ""); again.Status != 200 || again.JSON["order_no"] != "SO-2" {
+		t.Fatalf("the order behind a Code 128 AIM prefix: %d %s", again.Status, again.Raw)
+	}
+	id := int64(o.JSON["id"].(float64))
+	r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": "wide-000001", "code": "４９０１２３４５６７８９４"}, packer.csrf)
+	if r.Status != 200 {
+		t.Fatalf("the JAN scanned full-width: %d %s", r.Status, r.Raw)
 	}
 }
