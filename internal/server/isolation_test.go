@@ -54,18 +54,24 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			}
 		}
 		ops := map[string]func(t *testing.T){
-			"listProducts":          emptyList("/api/v1/products"),
-			"getProduct":            notFound("GET", "/api/v1/products/SECRET-1", nil),
-			"listStock":             emptyList("/api/v1/stock"),
-			"getStock":              notFound("GET", "/api/v1/stock/SECRET-1", nil),
-			"listInbounds":          emptyList("/api/v1/inbounds"),
-			"getInbound":            notFound("GET", "/api/v1/inbounds/ASN-SECRET", nil),
-			"listOrders":            emptyList("/api/v1/orders"),
-			"getOrder":              notFound("GET", "/api/v1/orders/SO-SECRET", nil),
-			"cancelOrder":           notFound("POST", "/api/v1/orders/SO-SECRET/cancel", nil),
-			"changeOrder":           notFound("PATCH", "/api/v1/orders/SO-SECRET", map[string]any{"note": "x"}),
-			"listOrderEvents":       notFound("GET", "/api/v1/orders/SO-SECRET/events", nil),
-			"listShipments":         emptyList("/api/v1/shipments"),
+			"listProducts":    emptyList("/api/v1/products"),
+			"getProduct":      notFound("GET", "/api/v1/products/SECRET-1", nil),
+			"listStock":       emptyList("/api/v1/stock"),
+			"getStock":        notFound("GET", "/api/v1/stock/SECRET-1", nil),
+			"listInbounds":    emptyList("/api/v1/inbounds"),
+			"getInbound":      notFound("GET", "/api/v1/inbounds/ASN-SECRET", nil),
+			"listOrders":      emptyList("/api/v1/orders"),
+			"getOrder":        notFound("GET", "/api/v1/orders/SO-SECRET", nil),
+			"cancelOrder":     notFound("POST", "/api/v1/orders/SO-SECRET/cancel", nil),
+			"changeOrder":     notFound("PATCH", "/api/v1/orders/SO-SECRET", map[string]any{"note": "x"}),
+			"listOrderEvents": notFound("GET", "/api/v1/orders/SO-SECRET/events", nil),
+			"listShipments":   emptyList("/api/v1/shipments"),
+			"listCarriers": func(t *testing.T) {
+				// The warehouse's carriers and pickups, the same for every merchant.
+				if r := midori.must(200, "GET", "/api/v1/carriers", nil); strings.Contains(string(r.Raw), "SECRET") || len(r.JSON["data"].([]any)) == 0 {
+					t.Fatalf("carriers for another merchant: %s", r.Raw)
+				}
+			},
 			"getWebhookEndpoint":    notFound("GET", "/api/v1/webhook-endpoint", nil),
 			"listWebhookDeliveries": emptyList("/api/v1/webhook-deliveries"),
 			"redeliverWebhook":      notFound("POST", "/api/v1/webhook-deliveries/"+itoa64(deliveryID)+"/redeliver", nil),

@@ -1373,6 +1373,30 @@ type CancelInput struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+// Carrier defines model for Carrier.
+type Carrier struct {
+	// Code What orders name as `carrier`.
+	//
+	// Example: yamato
+	Code string `json:"code"`
+
+	// Name Example: ヤマト運輸
+	Name string `json:"name"`
+
+	// NameEn Example: Yamato Transport
+	NameEn string `json:"name_en"`
+
+	// Pickups The warehouse's open pickups of this carrier from today on (Japan time), earliest first.
+	Pickups  []CarrierPickup  `json:"pickups"`
+	Services []CarrierService `json:"services"`
+
+	// TimeSlots The delivery time slots the carrier delivers in; leaving `time_slot` empty is always allowed.
+	TimeSlots []TimeSlot `json:"time_slots"`
+
+	// TrackingUrlTemplate The public tracking page with `{number}` where the tracking number goes; empty when the carrier has none.
+	TrackingUrlTemplate string `json:"tracking_url_template"`
+}
+
 // CarrierExport defines model for CarrierExport.
 type CarrierExport struct {
 	// Csv The file, Shift_JIS, base64.
@@ -1460,6 +1484,23 @@ type CarrierImportRow struct {
 // CarrierImportRowState What an import does with it, or that it has a problem.
 type CarrierImportRowState string
 
+// CarrierList defines model for CarrierList.
+type CarrierList struct {
+	Data []Carrier `json:"data"`
+}
+
+// CarrierPickup defines model for CarrierPickup.
+type CarrierPickup struct {
+	// Cutoff The last moment an order can be labelled and still leave on this pickup.
+	Cutoff time.Time `json:"cutoff"`
+
+	// Date The pickup day in Japan.
+	Date openapi_types.Date `json:"date"`
+
+	// Time The agreed pickup time in Japan, HH:MM; empty when the carrier comes some time that day.
+	Time string `json:"time"`
+}
+
 // CarrierProgress defines model for CarrierProgress.
 type CarrierProgress struct {
 	Carrier     string `json:"carrier"`
@@ -1470,6 +1511,35 @@ type CarrierProgress struct {
 	Labeled int        `json:"labeled"`
 	Orders  int        `json:"orders"`
 	Shipped int        `json:"shipped"`
+}
+
+// CarrierService defines model for CarrierService.
+type CarrierService struct {
+	// Cod Collects cash on delivery (代引).
+	Cod bool `json:"cod"`
+
+	// Code What orders name as `service`.
+	//
+	// Example: takkyubin
+	Code string `json:"code"`
+
+	// Cool Cool delivery (クール) can be added.
+	Cool bool `json:"cool"`
+
+	// MaxCodAmount Largest COD amount in yen, tax included; 0 when there is no limit or no COD.
+	MaxCodAmount int64 `json:"max_cod_amount"`
+
+	// Name Example: 宅急便
+	Name string `json:"name"`
+
+	// NameEn Example: TA-Q-BIN
+	NameEn string `json:"name_en"`
+
+	// SizeClasses Size classes (sum of three sides, cm) it takes; empty when it is not priced by size.
+	SizeClasses []int `json:"size_classes"`
+
+	// Thin Delivered to the mailbox (ポスト投函): no time slot, no delivery date, no COD.
+	Thin bool `json:"thin"`
 }
 
 // CloseManifestInput defines model for CloseManifestInput.
@@ -3709,6 +3779,9 @@ type ReleaseWaveJSONRequestBody = WaveInput
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
+	// (GET /api/v1/carriers)
+	ListCarriers(ctx echo.Context) error
 	// ListInbounds List inbound notices
 	// (GET /api/v1/inbounds)
 	ListInbounds(ctx echo.Context, params ListInboundsParams) error
@@ -4017,6 +4090,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListCarriers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCarriers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCarriers(ctx)
+	return err
 }
 
 // ListInbounds converts echo context to params.
@@ -6854,6 +6936,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
+	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
@@ -6944,6 +7027,54 @@ type NotModifiedResponse struct {
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ListCarriersRequestObject struct {
+}
+
+type ListCarriersResponseObject interface {
+	VisitListCarriersResponse(w http.ResponseWriter) error
+}
+
+type ListCarriers200JSONResponse CarrierList
+
+func (response ListCarriers200JSONResponse) VisitListCarriersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCarriers304Response = NotModifiedResponse
+
+func (response ListCarriers304Response) VisitListCarriersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListCarriersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListCarriersdefaultApplicationProblemPlusJSONResponse) VisitListCarriersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListInboundsRequestObject struct {
 	Params ListInboundsParams
@@ -11154,6 +11285,9 @@ func (response PrintWavedefaultApplicationProblemPlusJSONResponse) VisitPrintWav
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
+	// (GET /api/v1/carriers)
+	ListCarriers(ctx context.Context, request ListCarriersRequestObject) (ListCarriersResponseObject, error)
 	// ListInbounds List inbound notices
 	// (GET /api/v1/inbounds)
 	ListInbounds(ctx context.Context, request ListInboundsRequestObject) (ListInboundsResponseObject, error)
@@ -11469,6 +11603,29 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// ListCarriers operation middleware
+func (sh *strictHandler) ListCarriers(ctx echo.Context) error {
+	var request ListCarriersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCarriers(ctx.Request().Context(), request.(ListCarriersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCarriers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCarriersResponseObject); ok {
+		return validResponse.VisitListCarriersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // ListInbounds operation middleware
@@ -14865,443 +15022,459 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1tdxzHlSb4V+Jgew8BOwECFKWWgDMfIEqyaFEkhqBGs6vioAKVUVXpyopIZUShWOLyHEk8fm1rPN62",
-	"u6en7TPudrdntnvGa2/PrrWyu+fD/BNBpKx/sSfujYiMrIqszCoABarX+iACyMx4uXHjxo378tyHax0x",
-	"zARnXMm13YdrGc3pkCmWw28dmucJy2+ImOlfE762u5ZR1V+L1jgdsrVd+8ZatJazd0dJzuK1XZWPWLQm",
-	"O302pPozxkfDtd131iZ0SJVYi9Yk7dExXYvWvkEzyjMh1dr9aE1NMt2iVHnCe2uPHkVrHZl374kB47qV",
-	"mMlOnmQqEXoU9/qM6MdHSj8noktUnxGpaLdLJJMyEXxrLcIR9xmNYYhmzP9688bh3dc2seV5Ax/SB7cY",
-	"76n+2u7OtRejtWHC3e/B8Y5yKfLwYNucPVBH+EbbjjfL2UkiRpJktMciInIiODxIE6kkUX2qiJzwTouv",
-	"izxmuYxIwo/FiMcyIrKfZEO9bhvwSVu/6HcwEaOcpFQqkok03WpxS493RyyfeEuIo66Y+LXt7dBUY5Ym",
-	"Jyyf3HylgjHsC0dJPJfGXZEPqVrbXUu4euH6GhA5GWqGKUiccMV6LIeOk5gNM6EY70zeYJNZWu+TEU/e",
-	"HTEyYBPSFTlR/UQS3T+Tao9QkjOVT8g4UX1kGTrEdymPybGIJyRnWUonEp52k1wqQrkcs7ySn24WQ9rU",
-	"Y6qi5PPP17OQWd5Ksprn503VNBkmapaYB7THiEzeY1sVvIPf+T3HrEtHqVrbfX470rPHXoGLasYwpDzp",
-	"Mqkq525fOO/JD1ne6VM+p2Pzwnl3DHu6sld4eiFd3hZzu+Ribpd/lLPu2u7a/3S1ODmu4lN59RXRGWmZ",
-	"dHs0PDY9ysGoojf9ZNmODt94C1pXVA4qKagfnjcBR1lMFYsPE95hsxvmDk8nZKzFtmaYHosJVVqs065i",
-	"RhSpZMi2yB1OpiW6lkAt7qQ6SRShqRQkGynpDgWScNM0fo+CjLZ4WfyvS8bI4YR3Et4j9FicsI3qA8BM",
-	"6UjCnILE0S9s6pGvhYTWWOSDV+gkfPDph3oUMZ3owX9dH/l7RAn9+7jPOElZVxExUlUyRvddParAgB7p",
-	"9ZaZ4JKBFnNbqDdFnHQTvf7TQ7wtFBmap7tA5pvdzduCs803qer0CQp7oscS4wLiaXBFklfv0V5EpGhx",
-	"WHH9bSdNGFekL9JYkkQSqZI0JZ1RnjOutshtAUcMLgW2DCPULYWpp2jPKgumFe80KkgyQ4JH0dpBLo5T",
-	"NgQ9TnDFOAh4mmVp0qG6i6sZvvHVb0gBKlazrWfbfYR6QOnw5YTlucgjQiXxW99CUYAt6A72D24edkTG",
-	"fP0wZ1TvVdwXa9Falot41FFyzR2L+scxO+4LMZABlTFa24/jnEnUZHORsVwlyAMUH+wEiBXZh9eCDzuJ",
-	"moQfiGFGefgZG9IkDT5Bpg48yPqCVzwRUtH0qGO08DLJ/5jESS9RMiJckP4k6zNQfGcbyVmXddQoD/Xx",
-	"yJeQ7+AYiwmWR1BqypAnKujrUdPOyZKjWDBx/A3WUbhgw4TvH9w0ulx50To5A8FEVVNhFK2xBxlOw03y",
-	"WIiUUV48lPMa5KM0pccpsyfFTAdJHDw2po+KaE2r3kcjOX/8td1V80vOusmD4KOcnYhBFQ3MwzMNSuqt",
-	"K2eZ8dVhpia7hGnFn8BLINQVG8o6qeIEwiPXH81zOoHuWCdnKiwgteqeKMnS7i4R+vRN8AaFUhKvUIaP",
-	"SKK2gueXz/ugLhjaRm4nFIxYULeGnW/AN0b2JHrEND3w2LtLU8miKY4vM2h5tm/rw1KZKUslMmnP1j3C",
-	"Nclnj9NmW8ay2HR35kwDCkt9l4oI2+pt4bWpLzIiJ1Kx4RUJp6Puz7vtvHB9Ab4p9TWkExKLPcIFZ3CD",
-	"A3ZS/YT3luKmIX1wE795foq1ojW8K5rHmtkfPapa1ZfFg3sTPLCmpJSRy8tLioRzlh/1WdLrq6Ph0Gts",
-	"5qUUyFvz0jiJ57wzpA+OxthXL6dIy9m3KuWOZPlJ0ql4lrzHjjoplRWNKpqzeZ3qRQ5JrdAeNYeR2aHT",
-	"1JkhxSyVA5QojbA0HTO2Yvr3a/hkqe1vWcnbR89dqzEaBNnHv3jX3LyDnLXE9z7TLfR5iB9dAzvb2w2a",
-	"sMw6JX9q6OZx8hTBaxi7mN4L/tC2o1qWr55X+ONm++EitkIdf99KpJqVhTFVcH9oJqR9sRo49vXsj8wi",
-	"yfDprxXTzWPxgNjXyPrp449OP/yH08c/Pf3w/43I6YffOv3gW6ePf3j64a9PHz8+ffwd8un7v9ggVN/l",
-	"ONGf6vPGHmDNx32vn/BDw0AzY59aH6DK9HzqCPwW3MoXFCB/EAX/PxcFq5EBtwRaEC5CGRokPG60A+0g",
-	"3tAfPIrWxjQdHEn27ojxknritf1e+Io9R714Dy+wMKjpLmrJs0Id4PyoNsWXtYxpaeo7y16od3QEzq8z",
-	"0foNQwBrTMqSzgAua3prM/ipw5IT3X20FovOoMJ+5DW5lAQ+Iz2nKNOQCG8aB0XA7pWmYnyU0VwlNA3e",
-	"KVWf5YTqC12ujE1Zn4iyn2RoyU7A+pwzsv7kO9968t3/68m3P/n9R7/Z8K7SnnWhcv8vY8tpLDPmXFZ4",
-	"zPJGG+MQX9UfpUl2NGRS0t6C0sJIX9PrVEvR1GKUaFK7tCuUJYEjdMfw7aJbGpqqndtSG22Gs2eZcamJ",
-	"nBPTlPvcjpqZXE3XlRQ7uHn7LpNoC1uAVlkSCKG4TpQgLxrz8R5JGT1hRIyU/nNf/yzFQJAhHTAi+LR5",
-	"58XQhMJjPnTknNXfTz/40Wf/9NMvfva7zz7+LTlORWdAslxv7JgITlJ6zFIZGedLmgwYocZvdkWChDpS",
-	"YmstmmPrr4lkKNv+a1+2voBphqq2/5f8/9cX2GzV/oE6BXXKXTB1Ltc4Bua/PcW0C7kF5ouCQ0W73cDx",
-	"1VHJCQvv7mMa99jR5Rw4mlNZfDTiKgmcqodMkXE/SRkZ54L3yMHN25IMGMvAxgnjJthCpZF2eb9ALlLW",
-	"THZpkt/VbwePNI+87mCDtiO7Ks0OMOhmqdOrvMBlEt9y0krkhA0zNQmILUpyymMx1PKLrL8MIT5wvzFC",
-	"b2NKqAW303IXynqJC6ZtraWyHFz/JKPwc0RewNcweIkRARqaJr3cI1yQnGXozoB2IpKPtEwsWOuKND1s",
-	"kVtnlOnnwk0+78znkoObt2dFQJCS+uw4uHnbTidmvvPH+egjoKvAmAzG0aMwppJIxlXQSyqtGGo235m5",
-	"4vfzZ3nXkNS/qYC2iAygtYB+kmX40yhj+UmC8XlUN1F9bYHGl1Ol5kjZ5dj/nNnGiZxKyvrmuFmjhAlS",
-	"DXvxK86PCgE71/RqO6oc5tsYvPAqjzORhO5rHcG7SW+Uh0JVXtNrh5ysN7uNSiN9KrVcYKZRMmFqz5Mc",
-	"3YSlsSQ0Z/qPnNDjKfb3HeRcHzpV3vMTxtVRpy+q7bHwiiS0GBzcJUfH+sVjRlBdc1bWGaJPm4CxS/3X",
-	"Om8zvLlY4/PcyjLp8YT3CL5T71oWWkKrai+z7e1ojtvexmEtorGM8rQJkzqmml7FIKeO4kS9ylU+CStk",
-	"goejaDqqKvgZzqWItAdsstsabW8/10li+Je1I9LupElbE7CN/uR2kHzQ+tFgysqD8jZao1lyNIDQ206a",
-	"aLkJLQVlJTbkh3Q2U/nwO+hwgY+KeKTZgXQVyqSwpC7pfcXiLMIcx6wrclbXRSjoLO8xdUWSE5qOmCTY",
-	"zp6RHCiBEq1ExYQLRdiDRPo8Xww2ZpWu4sYkxMEcLfq+Mr76BsYbiOrw+Muysht/sY6R3QDlfvxRzt9R",
-	"5+E2K7ZnQKh5aQZ1Dd1mD9QNfLPCY+U3FprXyzS35+cSVqky4319//bVV/dvb+48FxH974sReevgxua+",
-	"lgw37722uXM9Ip0+6wxQuyUJ76SjGK9Q/q21rJyEdFqtZx29O6Jcmeu8i1nfmd4Nb3GtqWu1UXaoSTNJ",
-	"JNEzIB0x0mfdOiUdKhn87Yoktl17t/Bsv7WxxTOKRZDmi8eh/CG85NLd6bWRJaGlvkF5h6U3eTZa1OCX",
-	"M2pier2t8XzYDBnoFrTYVx9kIg+pqPIkfMp3k5RF5LCfdNXR128eRuSYSvbC9ZKN43iigkeV/nZOqCNE",
-	"EsvGIvKuGLso5VkRmYuxDOW65B2WSjLOE6VKQbRVW9SN2TQZAWm84d6vJu7NYZi4VCna6Ye0fzs+UDt7",
-	"AuLlkpxwyLTYqohAPWYpi49MRLVPvVrleMRNBsPsSO6KsSTjvpCMZDAo0qcxaMY4GELTnNF40oCEbrp+",
-	"hzMDr6XjQc5OEjauImc1MSknCbRAxmKUxqSXnLAGhJ13ocTvQvejnHYgE8K8YRLMUobpAhFhtNMngndY",
-	"uFPDVkdw7oQFnL9RAhGWGDSqu8VJR/pGk4uxcfutay7GY41QfYmTmV5H2WdMEdnXD1WfDSNoweRFHDM9",
-	"I93Gzh7eNI2/kHREOhpy3ZD3ut4ukiQqIscp5QNn49INQJfjvkjZxhbZV2QopCI70fb29i4pzd2evDRN",
-	"G8fszJcIkg6zlFVJtVyPY3vbrlvjPksseleMF9xmpQ0PxrvZLbbrcTA4cHCJGuy8InHXMmxkd0t5Lzqe",
-	"muZAR7ba7XmXdUcSnXQ0Te9013bfaZhiEi1AYSsEHt2f6V8ERMOQctpjQ30Z5mKW+qcffO/JL//66X/6",
-	"95//8q8+/3ff+vzHf/fkB7+x3Iy7lsqqu77LowtyFO42mwKMEjRRuDf2jDHb2SuD7ec4oVkBIJWx/gV2",
-	"f8EpsWASE8f0ThTGlJGgJYnazaZ7tvdszsZhtghesZWRdEfIWvXXMD2faGpFIj8bcbpFO9M5rHeQi144",
-	"F2iuORCfHVXqIp2REmgiDkQjJp3BKIMMP5e0he1dkURkjLs3REwnzQP0zXEYXvLicA+wAxiSgx9WioMS",
-	"BbxsLDuIotUg8VMh2Zs2k3cJzRVsVfnwaJhIqacfSPCWSY+zeDPhpDCPE/OdJJ1U6A+RvzMjQ01rYaNn",
-	"0coRGKoaRQEW3xgHRa3ndJZWgkuRsju5cY+HLG3NdV6/tX00UgTOG5qmJrppyZbd96HWz7azRHxEh1a5",
-	"aWDpWcbD62AJrJukJpkUYsUgpVkeGVvr9CmNSp1Mk4xQHkegwRGzW1BXwjgGrWwJzsjBK6/tGaM1xDpo",
-	"hSkVvR6aMmb67yVdVbdCX0u66k6Gq/ooWuuzND7q5mJY9x0s6aGiaiQXc38nnC3HP7cSHoz1HnoRbE3b",
-	"clFvWusWKsxV/lEcfrggBxmRstTsUaULzR84YclG9acVbYq8nL3qrWHOOkmWsHqS25zaOuMMPqve3xAh",
-	"RZ8/Crss8EQfyQVZVq/SkUyFCl9qkyHTvLoUXe+ZjytNrYv7a0LWZ0/LcZvAESOqPpjtWkxR3idJSaYa",
-	"SeKxhdk1pW0wlevoTdHnGCsByudJsTempWZ58R23ewsUufPufs1Jue88UFY51ddnGF7KqGRH7lczNgz+",
-	"lSI9YUcQ5aqHk6WAW9IBC5se0UgdHdOKqODZ7pfRbArX2eLHuBVv02r9ZI8MWKasZ9KGxvUTqUQ+mTKN",
-	"X6sPQzRjbLYGd5kEq/m05sLZ+MiBl8zqbwCFQQkswW4xbONPBSbHW5ZR2siIJ0qWtOU5kcCu73kif5FF",
-	"mKERtlBLokJRmiEQZPlOGmkffiOBh2pBjIGkM6i6R/gOkcBNAlFc5nMPAroYMeRGjuP0OnDjqKPhLSO6",
-	"ZwN/9baOq3wUMmOdysfPBG08UhSzcUPw51BPojP7E/3mDkfDIX0GHItBNW/R5IbDIqVBFjkNCde3QiXP",
-	"ls5w1tSE+iSC8uTqiGQ0yxkSHYsH825jwWd9ymMWH4kTli+kGcM158jEb4dDiHwIr2b0k+zdCmderZHJ",
-	"eyd4dbtXss9ko+M06RD7CUDyBS9kdc7N6Y3P3l2LYB2mPvV1uzLpahc7D8aOLXQPNvpZKZgmTTI7FiON",
-	"jlItX5AlND8E1aOcZXZAAeOKjaicvwHceCIX02ObhQCNOpJYwXXOxr4lLAwXfvl2oUuVwmnx4Cb3RSUp",
-	"5ipVc8GFvIvDnMvhMpc/UAwbbMGqexZiw5XpOU0L7yo2NY3pjIeqixqOsjZYvvrqOScIryIC84ok+E5k",
-	"I8Nlh/IrkkjFsnB43QIcHo7fOexQLncxZRBirDuU8wqbVswUDSVOvArho7qRCYwcGmOpZKRPs4xVN1dp",
-	"lVhiI3pJXNUz1DTFbk04aMXQcndHCrYlBm6FcnSSXXHAaUQ3Fg4l7VAeNIx3KCc5hahf1afcZUsV0bFz",
-	"BHQguHY22PiKJPsHNx1XQZil5rWK6SuxEPFnogPWzGS9uDt7PLjYPLNtDaWL9XNsFt5tI76Uf2LW9Hnm",
-	"yLd9coxxdAUsMADfAWskSpLDN96ajnKrhSN2t8OSASDwmn+3OVOuslkH116I7B4Wk2eMcHcM/7a7WM5q",
-	"MOApnMSnGcqcjHMRRjuU33xlVp0zX5cvuMAUlXxWZShZ1Iw+0tphlQV9rqWgMIYtFw0EdrMlvpwi3gzJ",
-	"ploODrSSrIYWs3ceF/Yc8Bnhh+GHcdLtsrwaPmJhe8syVhMtwswMiuGWxhYiyCtU9o8FzeNKDXgBRpty",
-	"oAf4obH3jD3osGwxd6Obyqv226BzgwkTstOo0QMUqcmJlkyhmEB9+rL4KGP5UV+M8hCT+5fP6f2hj/Ol",
-	"P0Z/eunzcCgQ3syJvomRhGPAmP6CrH/98N5GRLY/ff9Prz0XyoKZ172ivap8nphOriDMIDmeEHgTgsb0",
-	"X7qpjRxrHBHllvZQtxQazJieLCAS36YnrJpNZ01PRp3vMe/2LdcCKzCzogEOKTG3HbljzLmbtODsQBR3",
-	"ZXSfTX4JG17CTxI+CKJ+5Iwk4HnuJg+CutsU8UxihLUN2AgwaH/uVHGlF5lm9WyKS2KNRLU3tvJwg+M0",
-	"8QD7SrFhdkajCi0aCRwuoxzOvqOqfQnIyXPmXZEJfQ/uDh2mp3FFktfv3Tsg+AHoj9te6muHDhk5pp1B",
-	"s8hcmEu59/I0Ki0zUzDwZa3s+gwCR6Y7y/Vk/s07+5v/K918b3vzpfvFj1tHrdbm/a/8UYjmrw5pkh6k",
-	"tMP6Ig0G0pTItcjpPU6mEgbmY3f4/YSIgiOtilQ+FnEYSlqOsIV6rjcvRthW5RDusWGWmvM7PIZgmiXe",
-	"eCFR5oqsuIbD06PKqdgXqqcUrWXFUjY/B2aYIHTMFZ0uNb/51J6d3BQ9pmZWuzrL3E0t4f1c7e3t8CWo",
-	"oEb5wrQdnZ3NvmZClhYYej+J2VGWhzOLbwuCj2x5nMwLugpbNSqNOG/iA9KheUzWTx//1enjx6cf/vb0",
-	"8e9OP/z49MO/1z88/u5GA9d5tDbOaTbbg5490Y8yPcT10w9/efr4x6ePv/Pk+9/8/c+/GXQ0Paog4p1C",
-	"dZ5Lrrnzrxx2TRoUvOabU/xOQ8v+unESVF13rfOnbjfb8NG6eWSjNJ0bOC+IAqSLLppVVD7qDHZNeodx",
-	"C461JoRRICmmcfdZGjdWaO1QqwO7vBDcqVIhOAAuxsS8s1j2+pgmKhggaxouxb9iHQoTJTKmOeuLkWSL",
-	"dDjFHAVXuFUt5loMzi3SPH4BS8tSocLxMlCf52T+qUzQ9Ke1sq3g3L+LcGvlmprmvMUNTfQmFuU4t7oN",
-	"EPHQPDDXlsKq8EktZlwzc6kyrjVzT5lGPAfVmSMEizlOk8hzTFlbWlXo3pzFuwEJHYtXKVhwrZZeDJQL",
-	"s5bjYcLNrzs1kmqaatW2WtPtMqLorNy7SE2tS6XmXIasJW3YXlsdDleLglZlkZ0fsGWuy/GZw7m8OC7X",
-	"Jg6qhghL8ljzqMHzdP0EcbYNlZrUaJtDt7lkOnNkmz2gzi+aLVrzyqzVzn/CO2cLgysfKF6ojt15U7jG",
-	"HhM6nTYYsnMTAwzPUfNq4pGs5rdabrtope0WPWZppbY2R/NqFE+sFzAR3MQTL55DcguziapvGWOa84T3",
-	"Anfnu/p8lyQfccCzSsV4j1A58JMTIQubEs7GFhSw0aBsPjv0sMCFASnmJwu40VeujJv7LDyg+/v5hAjW",
-	"IJ5axXg2IbXUUHAiLO7VxjQfxSxVNDydZeP7ArnAHTqSAFVmSjphlMj1a0G7XrXfYZngdMGP+pTPnWjh",
-	"zK8GaKzJY1ChCHTjxCiPIJohvhtAcBXF+FCJziCwhic0MdrKw6XC9qohXRkGrznMwCWVlulIt5LnuRj+",
-	"dIchMrzpXWCb5fTbL4oQ84fh1F8WHx1X1BL18n3HfUFSBlnrnVRIVpfvW5/Bbc1G4DRKWewXbT1mqeA9",
-	"sCj1GdHHtknlXiCJW9CYxUeLiv56C5OZ67m3PB3eg2SbmcjsAGb55b7HMUvpG0UQb5Ni8tFaj3GWJ52g",
-	"7oML1/ymZt6HdQ1yJe3ljMWl7H9b6JasY+VWtSm63Q2vpp1yzvWCjzw32Po72zv339nefOn+/3btne3N",
-	"5+5v7L6zvfk8/umPas0GRSyqP9l5+7jqeF04KdtwxyJnlZ/7u2DcsRv19Kok0siCK9JApkRkZ2vLyof1",
-	"J+//yZMf/HyjAmmn2EkhjJ25sc7zUmQXxsWY1TLC2aKlQGSno1Tvx2LdLyhuXkvkC4Ne1wxWLb5N3DER",
-	"3EhrMPuHF7oSZOKWPQMsw5ThPAhgeBBvbwMQJg6NrOeso9cJin9bOApABUC6VHHd2eTSnGgJKzNFxvia",
-	"XZ2AbAwmJVWFtfvD9W2RuDwFbUPc512pA+soJaGStG0tcysu8dSlPbZH+ChNrS8wpVK5ZJ1ag9GdTNqQ",
-	"jyBaGBtmqmLj683GUdq4aziUeXA1qYPHzVLGcAd7fLbkMyhBXB1XsnieCBgsDJkWmtFcMT7LqRnjsSnV",
-	"hKuFMZCMNmZbs1glWk5nfjimdQtfm6Xh8c8rLomhmQLss96s8muJmope80jJqeClUJgknegdWXENTBAK",
-	"H4MfDBNfkeTrh3duQ6F6l5wAjK53pX5UHxxhe41K0wrrhR5ZzsHkVyby5Sax3slkpYus1mFwfnXIz9VP",
-	"VsypDsml+p67lDMttMmn77Ml58SUd2z+AoWtMpX6zfm7F4xyeFQY+WdjOvCNsl2lKnijKt3csxAXzU11",
-	"XkGqJYo+VlqOmhViDNQFrBhbdY74pWVwB0cahvqqqU+xICqWiI+6LHBV/ey3P3/yux8//e6fPP3xr57+",
-	"2V9EZMJ4RBR9UILSvizcrVp5FyfSBQ2XJ/bk/b958rsfn37w0fJTWgJka0G5OQ/8aoXgVXMhoebCO2G1",
-	"tUXAovoJhMCFufGL9z84ExNeBFpU+bYt6xAD1DSgr7kkWhQec3f0EeEAEg4RKDosDWRP1OMyL1EkpNo7",
-	"dCdQ1kRgURM9MTcbk/UK5ZYMBiikgbhkX8b1U0sceQWnS6ToqjHFEDuLdqcAMj/JO6mtYUU+/eHPyDHr",
-	"iCGTZCcip9/5tft1/enP/m5jIzLYwscT/GGLFECqWolVItfXbWkHt2dKBXjoezmjMcmTXh/zKiXjsQc+",
-	"RHtUzydRfbzV92lOO0ov6kSMyJhO1Zap5bm3keS1VlXPnuMUlhIcl913XpSPu5EXEGCVmF+lTVgcDp44",
-	"dbhgBgzMgweb2RCLhRgBIV6mqtNfxuZbJBtOhWvTTp/ohSBQ54tAL9DBHiZEJRIXH2tIQv2GMY80dwrO",
-	"EGUKAHC5UGSoR6e/MNk9hKbTLtC6HNbmsTNz8hk9Uik2nNUQEh6zB5Ul8IGkJelj97TunkkVkW4uhmQ7",
-	"bHhq5MJ2vusG2MbO5kqMaCihGgPOcFwNbmyRhXebYkR7SfbWfmDYFFFEUjoxP8IaN7AgALVLxlbTxfy1",
-	"q4ofsKOpCtW1RaSOJ+htMqsWXi07i6rGzPM9IpmFsrcQ3lUNGgpVtQhbxgCOY7EflLVTZcRKTWpCLKgd",
-	"Fexf64qat7pF75WL1TDocZhw/687DbxSa9EZHFOdlNH8aEZTnq4iMNLbeigM1jux7xP9fiWKlXeHmLkV",
-	"fPHtH+qLwQ/+cldrY6AAiDRlHbWn9+pwJJWJH6dxTEYZWe8JEUvyVdJlTJJPv/O/E3uYbASVt0Uryje9",
-	"wZxLZzXkPv3ge09+/b3TD3745OPvP/3JXz7987+d8fiuLXdZaTT6+vEveQ0JRIJeqznNintKTU2Z8jXD",
-	"Temluql4149a+O1mt5HDfpLdE00vI+fCT6UrxtzwqWTIDvV7wewfWCiAwzkjzpczUldC4wRcmO/Okmgn",
-	"Itci8tyn7/+CZCwvbi4BCog5F5mgGdqC++yakzAiNiQnIhbVdUxPWATOcn2BgujFCPLAIlTwI8iiiUwu",
-	"T2TP0CP7e1+k8afv/6I+rw/g2oy7AEgEM6pMdS0W6jys18WqN8hmp9UDwroX9eamykxIlyNEOn0hJAtn",
-	"fHbKpoQzWK2cGFsAsfNMkGTPdgWNpshmvoYKNTSCyGR4m7P3R4dHVnh2SzfGysIaHmdVpjEz3hFx0KX+",
-	"1r3XNl/UpHIFwoIsZXnFgyXsiyzp6hlIMRBBciU9LvSNGWsOBS6Nr2P5IfMc7BhXJEnpRIy826DWcBez",
-	"xsxh26aI9r712gcwlpX6+HTRKhSac+52cm61qH8WBaVWXjIqXETuFaoogVnridoqV4IbBjNwPuGlalaE",
-	"Chd0MWOUfxqEktsGFSmqUOgtZV2FhfY5yUZ5JiQj64e4J3fLqbPdUdpNzC8xlLKHMaJw5IzpSz+xmtjG",
-	"OS3EnApa7v46VSzb3GWR7yQdMr+MlqZGdRWtecbU28CLlMdET4LyhKGkIWN9eQIbJcmZqS/Y0Fqqx0HW",
-	"P/3hzzTf72zsAhvZXRmR4xFCEWoZqf+nxYG59w9N2V4zLxMNe2aCV4QUF6pzVJwBri5iUUTInEGelGte",
-	"bWxQZBebJZiV/HOLknmb4cJKkgUOSQxz8PsOm4lKwOZl1rrhyoxjbjcUX5RKdAZgfs+ZvjthwFl1AcFj",
-	"2hkY23J9D5jADcFX0M/WPFdg+PBYeGfGxc40i92kkJ0zBvl85MOq+/OuZouzhSUvpkifj7loSatORLZh",
-	"WcEAS95GdCBFtp2xh707omkBc9oZSSWG+s43ZpJ8+v6P0Kuid/IVqM2AmBDkf/y5K35MsnQkiX/nNmIR",
-	"DDskZVI6mxG0aMKMnEPHmuPXr1+7ps94zYrFfDfAmj8NBHJFEiUUTaEr5/i5IsmNO68Q/JDQdEwnEiO2",
-	"V2qr2p11dJL1nW3yP2/sEcHTiT5doZB0f1PwTWfTA4LsWVwaNOB/eU1eASJEANHBC4wOvYJ7Wo6BLqf/",
-	"hNZG4KguY3JRatTTo6nz/5k1t/kX4Wan2UxO+UPdm3/rOqaq01+7/+jR/ema6P+LGBn7j4usH/Hk3RHT",
-	"m4z3yMQ9l1ukDe20cU+bQ2rdFrskB3cO75GrNEuunuxcxU+uwgcbW7MRDjMYdnxKPOHbBX9wMW6enuOb",
-	"LKfujkmvz3KQZhIV8VJp90XMmvOiCcxrJiFP0cFgMjpOeFSIbc4GIhMyIv1kMKGDUUQmo8yguV2KwbRa",
-	"qEXE1DIIITadtzxbzuRa5YWf8rdXKgwNitNMGUB4orxdIKbAeDQL9Fl6wqSJeE8kHLJo9IQP9E3Xi5IJ",
-	"pxBUd41Pw18uU+Gm0lj2uhiTLs2dngCXrp5Qu6RtNmmbrM9omBtRi7cd/doRaeOA4ScKP5H1RB+T+JtW",
-	"GtJyngY0YVCI9GcALtzGJCxoLCddMeIx6bIxy7GwFCKlJ3hBlRtE5C3edtfa9laLewqbVSMr6vbgwEpI",
-	"SLbi2Px8fEUfHOVUsSpF2ipZjaypdVAVXnNezxVTqjEHLgtmMQd64ryQJ8pUnbLTGAHkoa1fkSQ3ZjSz",
-	"2i9GO9v3o9r1mDodpyViIe3KncH356LBLA6xcV6loypNSl8OeA0/OtBTfbwYaf/qOLtB0MZhd3igepcn",
-	"EWbLJ2MiOhYrROlwZJxWDQA8SkFmM4sIdtMqSyJL44hQKEfrPBW7xJx7W1ox2wpnaVYgKt4shRqBWZ33",
-	"RlXVkySrSPTEGL76QGucm49LKG3dIFF1wz+gncFZilFj3aZwVH4o7XohzM4Hi1c7mC5BtZAEnaJnoDJV",
-	"XeWGRYLe5iWhYsrm4ajXYzKcWVBVvuxYPKjOPp2mTsBxcSweGIsEV1qoWNspfNrA6NSQaAdJZ7A0qMxR",
-	"lTZ3zyuZmWDCK+kmPJF9k4VehXyAzaK8mtMqJfAKNIXmf/i9or5NLkaqapSlCp6E5vp+T46Z1WjBpSqg",
-	"XI3F6tg1QDSKygHpijQVYxkOatJv1MYIJp3BPf2eef8oLuedVGXPFLIFevE/rlrmS4RSqtb1rT04Ai17",
-	"SPnERolKOmTgndmaUTguHYvJrdpsGGzjxFfWDbD4nYxx4KwCSBguBfrMSqSKcD8JzmquWTW4N/jwyMGZ",
-	"hM+NhYuJzA93WLp6ac6GNLFqxGJXv2B2eYzZWihlgnedYC3je2j8Y2YNTBgxCo6eIAlXIlyNkZ6wMFFC",
-	"CVr27VJsr4cTFKjFMlu21qeZmU5w2Q0bVrG4V2FlVgsvyynfoa+pHPbVu3qNlQzSAHLCr/polhK6DM6i",
-	"iNSehtyvjDqDbPSytlShu87TQBdTEUNjny0Ag/FiSdys9ETJ/qRSNjfmrQblA4PNsBkvD2RO+TJTziag",
-	"MGElMbloYZyX8bsQZfqo5QyHFeU64JSqfFxdb7mxPWMRAKwFrQIVmHHLp+EumaBVU1I2WhsncSWR56X+",
-	"Bsw8U0Voi/XzevFXfU6m8PTKRAX/1WYHTTFe88RdfaU+mnemhbOIy5/NHdGSGUvGtlObs0RMR9CHjSKU",
-	"RA5G8zKYLigpyQ26liJnTUzC+S+Ql7R4IlBWiMUGMq8udcgw8NzMISd4Zud/+MZbS+Q/VaQi4aaek4Xk",
-	"L1WDPKS5eUVnT+iZYZzqTNYmO3jOksxP9/F32qKGmUVPUu8I9b28NQequ3s91yTZwz9rF/rSHsPTNU1q",
-	"rpkVRm59x0QDtt7QzVK4F/fLz5z6U2VTU5Yr3FIOu9LERHVpaup/6MsE3HvxJrG+vUs4O2H5xtYyjsZK",
-	"f8INweVoCL8BJfRbkOfN8g4A7OxsQ5j4i2T997/9x6cf/+Xn//nffv5vv70B9/KuEHETt8O0ajJVURhm",
-	"nkgyYJkixxOCL0JaGNi6jN0ZXdib+HQTfxGjiuLAJV1nplZzjmRF5z7azEs9uaMtFcrECoS7aW7PDK6L",
-	"rxwtsCvCZbxmNKY5cuUcXCjeWXSpYEWlApmzYf361lbB+3dNrBZUTMTalDRN8VdvubkrX9AXo1B0++v6",
-	"z1ZZiOkE2UfvXd3UVgW2EbhabJGkuS+U6mvODKqAFVzkDkOrrS76Ii3nPJo/nPmnsai4bwLNGxyohtWh",
-	"HTvSMjF9z5VF9MPW/aMXV3JmQhVkj3w2CvLgSO2P6WSFZlSbAzclSsUo7zBnky57cB3evnveJP5miYoM",
-	"IbPuuhnJLlgpTVH/schVP3SgnbMl16b2TbvSpUo4EMJRhOjlCJBl7mrMNxRD5yGmuYsnz1nt7wEnEdjJ",
-	"AU00d7nuC/LXAjU7LHhZhY17/ko2ZK8ZbLZpSW5ZW4teMcKMNxzXrgk6h2jMJhxfzcqHeFB0UTuDwvfG",
-	"T+H4m+ysgJ8X90zcZYpxa/lfgMly+91RTCfBtKGJNHDjNu5Oa4smBED/ZnI5MpZL3aPW6qjWu1hOAexh",
-	"mwwYyyRJysGJz73w/IJa0NRQg1Qo0kPOxXpb49qoSNWcHjekPzax/B6+8VZt1bizVKQ17DVbeZLGDCE+",
-	"GBTy7rM0Bv0fbD6a+/YIRW8uwClNQRKhxw6y4WiWpQkYhzrTUnZqKi9WTOVo8/5XKwdfZT5wRWeqBceu",
-	"uWfZV9HPZiIZwyrcmao/LVF/oh6fsjLSBU8FAamL6D6E7Qi1CAzsdNBHVe3SO2H5ESgUmZpL1aHe/BCo",
-	"6CgLiWx5ri9d4UtVnS5RBA/QOMZwyqE4qfJ5+qCWNYvv7oL+4hMpSJdWQAY0rF7hAn6C4JbBvY6rUuku",
-	"uYDSY2eo83FB0KBeOnmID6wmaXNk1yEPhcHBDCh2nYFL7NloEBszt8qITT5fCHzURKUvduZSRCLcmZ32",
-	"5z/65Ml//I+nj3/7+Y//7slPfmUi7j/7+OPTD3755Fvf3Nl8aXNnWtdrYCszHV6b7fDlUZLG+hSnPCa5",
-	"EMNQ65XgClPJNB9/+OT7n3z+o0+e/vSHZuRPPnr82W9//vmPfvXk+58sMW5MVp0uHB0eEwKeT2maz1+f",
-	"I/NmZEWSJYyrIkEADrin/+nfLzHyrG/c5HV6byakommF1vvHCEIoI9KfZH3GiciQxXbJzvb25vb29vMz",
-	"Y4vqACemYRaZNWxc/2Ozak9/+uvPPvkvXzz+x/rGKwxV3qTCiA9uC1RtqmEQX2YeHO0zV46jDrM0W9AV",
-	"e/41w7xIk5nSHBVojvOLi5UmNm9pz8E86bjkSxvkfdgXuTpIlgsA7lr09nAqD03TCTGWgilrUDigbvsi",
-	"r6042CANkh6/yZfzgsU9tniAcsyqU97s3UeLAjoEiCdTLgWOAgZ+BWvynbraBMKa+PTB9cJidiacIbYU",
-	"pJ2i3e4hkzIcoGzpM3usyrx7pMSA8Qo1kY9kpeEpkSQXKSNDOiGxsNGK3VSIHJQI40bvCC5FWsYrncpi",
-	"gBLsio7pBAwbCKWQJZ2BMfGuRWt9U7AcXoAG4ewYlghSjYFTXbbOmKldUQ8MQTOm5dzJMfjJVXab03fF",
-	"ypWt2R7dLZUrllWTPJzFV2RwLOYPWCaLriFwfzGkObNZAl/eJj9PFeHJkw7DiO1+EsdaKUKOk2mSha+b",
-	"zWNzF0qh9tdpqWoT821LrCOGQ8bjqgj2Y/HA4GxKHAhxnwCwN9gAjG5TivLgQvUhvTFRzdF6ZhIiQmg9",
-	"8xSexUHRQ1GygSJj7jI3XXPep6DhpjkMWmVaKm24kJ8ZTAiA1szkbhkrwn0b5stzLt5bW9a2bqOGa4fW",
-	"pQ1nuRgmksVECQ8CKlAj1i9CGrb6QPlXbiBdj5lruirWXS2yWUVncEuohY4JU461asDmqDs2d+gzGJBK",
-	"otX2Ws7q84ugwswr1/A8dGvghct2/Ls1m8+UNax2znZdVccpNTYoNCzVrXElOQ5S2mGrI8j5GrYXzCqp",
-	"pmnDbeWlT3hoYIFMiqWWo7j/hRJPEfDJnAWAo7MuGSP6q4T3NnZJNl1NUHAEKNHbosUzkaZapPaYKopZ",
-	"WIQ2dMjBfQTP8hShz40lG4ABZujpMCYCjnID6gMVYmUq1C6hQ7L+5KPvPPnuR599/F83IrJzbXPnekR2",
-	"rm/uvBCRnRc2d16MyM6Lm9e2I7Lz0ua1HatjOACnMpoUHa5Fa9CI/le3ov/Vzeh/dTv6X91QULUvl3Rf",
-	"SI+EQLIFyhI2LjhI83RyNJIsPhplYeu2XsrGiQReslOTKjOVylZlxd3CjIMkMdM1wyznDk3NLrQBSkuy",
-	"gtrJIbZwa1sJTLmziYVcrG3Pxg9gFRZ4Nj8o9KXiv9og2CruWaaxSnAeA+EG4Wf4zlQN2PoYiEoWKTFG",
-	"aNHfpieB7Tece8WpSk6isioMrXHqXJE1N8RbgINuxNarpnBO7Ho2lLyROgqWe4fSR8LWzDAeSxNmAQYY",
-	"Laab40cN6QMPt7dkAKwLW9GfOg/dgiEvQ+fSgLgZLRgBuGsatAv+umuMa65EjL6/jmk6iEzeCVcC4nWV",
-	"UGyPyIT3UoahZvgJ3HUhKzxBFCyH0QyvQv4PwIadU02ARxWMtUziZPXuqcyonAueDMasBTIiyhmfAa3/",
-	"HLajn7BZDDG4PbHY69K1kJ/dosZNSxTX3kJWXbK4VKh4idLEU0t6DhfUaSa57KuqGc+rPHYpIdPo83pF",
-	"KxLuC/qWd22tgVuyTs4q9B+Z9Djg2sE7u3gHmSqoBxYXB69LcqHgx0RVAOTolo6ynHWTisw6qWiuHJJD",
-	"aQQRZL2wNDW/S0IzWoHdsUymaiOPJzop7WKUKT89wdo80alFX0an8NjCnZOlTV/NJTO2SA7HI5QP9O9i",
-	"08DyJcC4LQ9RCv/gX4DxL2WkKfybRZbC3xz6gPmVln4t8KXstw5lCn4v4KTKfylhTplYX3+8CP6cinEj",
-	"XxDy9lHVjnmTDpgBeCmz7R6adNMYo5GgrMAslrUf0ZSns+ls24t5/nQbsxyHW3CkVZVDLbnMcZglb7BA",
-	"OM4+J/sHN8mAOWQVvY9IW4qBOPr0/V+0o3J1Nx8QWvONnq61mmxBjoXuUs+V0Rxd/zi8vlKZOXhK7sjp",
-	"JDDa7ZKM9pi8QiS+FRHJICEM0VZFJq+aJ1sEK6FJQlMpEKFfD/Ffb944vPva5j0xYNwUWgDm1j10hBgk",
-	"zuu2CzU5jkx7xWgNuR49gsD2biBtAIDx15+8/90nn/z9BqZFe5TBQgJDqCqKt68tAlEkmtgpiDXEvNdb",
-	"r8VT0UukSjqSiJGSkL1hKnza9ObIxrETLhT4ttaffPNvf//Rbz775DtPfvkfNoq8tYT3WtzWL4CALUZj",
-	"zCuMjBqMhzPiTE/VgN1q8Rb/ylf2R6rPuEpMSMBXvkIO9Wja+u8iT94zWEcvwyKT1mh7+7nOgE3gB9Yu",
-	"gn4Nb7V4mXN69ISRiRhtkX1gvWOWCt4DweQzFFnXE/z4txu7vhVrIkYtLi0kNxrQEuMYsF9eMXO38EzF",
-	"313kOaRRtvhJIpPjlAGKd6LMmSfJ9e3rEWEPaEelE5ImA0akGDIcQLkEJxQUNGR7FcBBvvIVcDy2IcwZ",
-	"KXjV5IJ/9RtS8DZZv/vaDfLS9ef/eANJ1dZs145IGzA02oACCmuk/4YwGvqnAuOjrWeHqEgJP6FpEpNE",
-	"HywRaSNAyS555yFC5bW48fE8ut+Ge4+eAt6jjmlsy9G+ie+gyzTh5Ov6esokg6zPhJNXeS9NZL/FwTk4",
-	"ESNkz/Z+p8MytXnLQObtEsbbhhh3mcoTJjXzoA8M9q+iAygyQdo3YzbMhGK8M9l8g03atiTKukl3fXfE",
-	"WhxFHxllmjeuPf+8V9nWxKFR8tZbN1/Z2AIOtUV/Idhcc5blxBaHPx2LeGIC07H0IvpG0Qpk9J2ES6W3",
-	"jOgS2sEywuOkw/Zcwy3uWrb8Be16uO/w8Pq1a3tk3E9S5nVi1pAkUk8uSVOSjzicJJTkTOUTKF2AGLqJ",
-	"Qi7uaYFxffslknQJpquWvmxxtPTubBO5Rd5gE1xFyKPVzVy7TiDRbQtrzbpyz/olEJwG/jrT+8HuFICo",
-	"p7xwU8J+cYcBkMQstNbUNdPnTI1yTtoPSQs04tbaLnlna2vrfkRavm6s/95a29raaq2RR23EcZRKqzhG",
-	"cO2h2dvZvI2BWxNRNwPnQ0RGXCUpaXsNA0y3vhdttXjbqmUy4R3WNoOTqOCCqdzWgYYXdOMcN1QmIGXF",
-	"TM6Y4ouKMCiGpRO4WsgDk78NO3mqW9VnkmnxlzMGu08WbEa+4pv/v7JrjBiKDTU5dB/jPtPbEc36+t7Y",
-	"4sa4H0Fqk37VWfuBq01dTawuwLSM0OPE7Y4dtziaqPQR1PYi2dpb5ID2mBFIJaoipZHzNHkjSNZBoa5H",
-	"VW4Hu4QVTFSl7wLITNZ1b9gQ7M9ukuLWtgbYKXpu7ILs0dxghbN1ezjS4IJCKSfI3aaKQQVQqtgWuW3C",
-	"GvQewhIdpC/GwNpDyifYCJOmpJ/ZvbpLzXNwSFi6W/Y5Zv2ExzgxnCiByt8tjiui+8/Nl7ELq0ik9cY4",
-	"kx2DpTQVnoc0ZqYeW4t3xHCopxbr+xk5EFL1cnb4L2/ZsVyRJEtph9lKU0lslTmVUy4pJLJqKmtK5UIx",
-	"J1kojAKKC0qiVXhT8Uh/Xnxq5E2LW1FlcUASU5Z8nRJ9gPvf2IAbLQiOqYQ6r0bctniXQR15ZYRKKiSe",
-	"CbpzKChBDv/lLU0LsxpaUmnFgCpC0f1EedziKMiwlDvSyNR1JPtmkYZ0AquB8oqsQ5JepuUYrN7GXovr",
-	"U3qCW8+U5jIkLTPOvtvsetaW1QwhWhzQ9Q1NYdlBVM/U2AdoHJHnGO+BEuaG4PYmCNT0Tkw56nSYlN1R",
-	"Sr726j0rOdz+5aT96j3a0zuuxeOkp4drFh5fxUNRExrWVu/Fm93N24KzzTexrgGoEcjlhjVbvHz9N3we",
-	"uY3Xfm77ut5H5E0RJ92Exe0i3RIOQis5OyLD4x+VPL0Wx1oIDhOFgSBapdIDbutpawUHhSzoP1bx1X+2",
-	"Mlf/PMbrtGxrprPnsO5bQncm4rDFC4VxY4sAfpG+UZs0X5DDI65PtvaDTa3Kb+LnbZM0C02BPBAY+j7u",
-	"J52+1dx1tx2aapG451QA/UdzUD+35U1Zn7AtDs5ztmd8srbaYqFt7qCSSTkZ8QEXY66/t4oUVYZsyBp6",
-	"MrZ10MIoOR7luPZGvZC2iAyerYzGkxbPqWJ75JhNBPKEt8iJJNevvWRkv1bcJpv7eqRwOkvWETyWW8iU",
-	"LT7FhhjdEmvWMBvo5qv3XiN61Lf0oK1eB5qmJHFOu6rFbeG7XdJ2b27C/w3ePUxpI/If37Wuxzbu/9Ij",
-	"yfSXZqzmyPKGlkDVqZTh9tzQ1zH7rMWN3Bywib44gOKUzJY3sKJst3RkQIk0fSHJT7C4oSZORJToMeAL",
-	"1WcTqAc7tn2AKMOunapslEJ/80+Ruf2vN81rmzfj9h55d4SCnDiNnMrB9EWLHuO2tBXZ0eePeH94hd0/",
-	"uLkWremhmzq5W9tb29atQLNkbXftua3trecg7FX1wZhgK57Yfan/1kN7idtkN+O13TWtGd60L0HWAB0y",
-	"BW6HigIvxStXgeMr65V5L3ZsYH7tm0aZONQKArwPJoF3Rwyw4KxFwJqu0fBbZxY28yviEYOOOk9t5GLE",
-	"OwbbNncCwXPYhQZlbeeg25TG1sTu2XxQIQfivPHg+4sP6D7gXmWCS7RPXdveNoDlyuT0+LdnfWvWf1to",
-	"RcCBABacKZMX6nKi6+YfEZHGev+Z6jiPorXntq9XdePGffW2UPYMxKQBY5ut+84hvj2K1uRoOKT5xGyW",
-	"aSsPuKh7EpHUzD66H62VziwMlqee/VOu3TdJY7NbEuvkGRItvCeT4s4O9rH7Dnj0ZRFPznsFTdWpst1T",
-	"5SP2aIZ7ds677xDn6CPDLpC+kZlNsHUOi79vdqCHWEFcFbWyqa8pT3jM8CiakdlXH1rADi4eVQrwrzFV",
-	"sMpFb9gakl/Wvvwa83FEzM5EVcmF3HkOh+X3a3kngtTVR24hdIsVW5veEU1Pq+nCaXoHG4fUdKYrXClR",
-	"MXJJ+w6MzZVQBDNZQR3UbN2FsW2/bG+RO8bM4qknfSrRGchiD5coUWS97X6F24Clb3sD7JFIdOcSwkK4",
-	"hSm4bIXbfolIOoGbzbg/2UXvYnkcxuSH6lF5B7wFKoO/CS5M3KEzo5m8W/Xmg4IrUJLO2KbOQ+jhhAOb",
-	"y2ghBUsAk8gLkHxXkYnAFX9p+0+EohP3OSl2jyPQMQPjEvEqfO16uXVcgCGG5S1utozEC49WLdQWuVEg",
-	"8lCv9rVtvWPcacYUsNXisGmLdfA3rLX/lPdaaA9hr+eqc/wz3AxApFVthiI0rPLidsdGZT1717bqSEgT",
-	"FIhWMMmMq5PJCAyEdFMy3a5i8a7zsf0Le7hELqoh8qIZbAW9B1kKEXgmQqPhzbF5GTJ7gZxG351bYlWq",
-	"CVzl9Z2rhjJw2y9gTi/98hkc1j+H62dRnG7u5dM6lJ6Zq6cXFI1ixfxhjv5q33hUdYhBtFc/yTaVIAbN",
-	"A5xIeo1SyAdc747SdBMQcA2OCeiXKVMKKqyLFu/TtItvRARBQxB0TwlisU82TDAAgs4bLkrQy0rBRY3O",
-	"Ew/GhBSIIzIitNQyvESV90rU4gheLf0YeokoMJHnlSaH/aSrjr5+8xCyFPsijdHWqDmxxWUqTJXyY3Rp",
-	"eK0R0e0CS9y484r1UzLjGjJRJC1uqulKqLUdOV3c3RVBQ+fCGTAzas1+ITvAHZP0+UxaAby69iu2Adhc",
-	"2aASgB5xfQGxnHUex/8hGvI9+ESIhXjy7U9+/9Fvnn7/25//zScbzfam25Qzxz3WpgZdN7hb0U1iHf6m",
-	"sLkr4FDEw1BJ2oHS120M7mjxRDnvqxhz3yuIe9DqjKYIN5jSMWZO5Ha7G8cfOldwBxmDuPGiE8TNB28e",
-	"NBRZloffWlwCcHnbHBXtPdLGkA9wWIFnxEY3mCARqowH6oiLtt1ZJnDECTEtm+DeS1MtBCcY/wOoYxi+",
-	"oe/DBAgN92DaZbvYjl9yHKAvHbWvSOJtKTJgk409fTy3DaFMQBVtcRNGZLBMTaxPG3BITIwJ+Fis/DKU",
-	"WG/b6pge5lI7Im2YyTvb97csUEP70/d/sbFF9iE0yHGCGUaLO1+bEsilQG69QjIi7KRwiBbhUZDzbrxq",
-	"enPVyKKXTfbHsyuQvPIqK76pF90bGIKAgLoD26u8MQz47znJKAzFen57e0pWOd3bUP7Mwuqh3YtzzZP2",
-	"BLtYqs89Cy7ZMOnJMIh3QenEY+KuI8spdAvtQPjwtoCtl9lTZqrGhDEuqFmdMAroMCB/baZxhCLUKkow",
-	"O9SIosIUiT9yofS6mGrVmLNljJRGHCoLjl02RGppZW0bpgqps0OyGMyQ/rUwIqVi7yInCIibi6GnaA43",
-	"tghcdzDuBcUzwOOirWWPWNmMJw6K5DZEvORogo3RcQ1nYIubze2VWPJOZQxNt3J7i9xmY8sPEOtnhmtD",
-	"k2yEOppm7Zx9G0+1XbXFC8MqGfcnEOGEFiUf3sQZVlscpId7dEWa4BWyDiT72qv3NmyAShGbUh5Ai0NY",
-	"FOaodAkXEHZpA7GKXjGibyJGGJ2UqD08pMaJZC1+fecaOcghTgDrO71GEzAi+/FZxhIWPK3gUYXmPCsi",
-	"9CTtrcPUp5UwNoicMwN091yMlSguupYapSvudBGc4O32go6/yzFSN1DIL9ZAjX1YFHOzU2YMcWc96Kqt",
-	"0YuI36Bu/3Jo6GUgosIebOHsAapNScwe0LInZRQu7Z75eaNGfFjKmaDI9nTaTnuXjEU+wIuGTZ0xO78Q",
-	"0NnIjBbw+1tcS+IIA5wSFbKK24i9zN0zOpRrEX8M54id6fr17Zc2Ku3i5sMZq3iFhfuZvk1bI7xRXP85",
-	"7lZnQbdYVue2L6FMwaatXrBps1DPe5O+JnLNfyOpxFDrdH1BoNqzPi6U0AoSgwBhluSYx7L+5P0/+eyT",
-	"T54+/uaTn/369INfPvnu9774i7/5/d//ydNff7ixi9Fg9rjNLXaxga00uMkRkSpnoErGDqUqIoBNjGF2",
-	"vaSriEkiMVuNtLGnpx9/5/SD/952ggLwlU1aIWTUeDdyfT9vASSWi6TF1/XHNqzTZDYMWGYilLWaYqIk",
-	"bUKDFkQqT8BnjNGOW+QwhfhbyCJE+WF1xW6SMunQmsHiPaa5liEFDL5Ws/oihdDhg8IOGHkGQGxT65Lr",
-	"lGt1ikZaILQ4NSj6G5FFGU+0Kqp1WBkRX2OdzrXSrD/ZIvvc2QaEIhOmnNwKuNcio9wAphqg7VlXO2cs",
-	"RhFplOpdq44l1rpMXs0p1LN3opCMeCw422txZh5RbmpyNBd+ulV2YPbGK5gK/ey6+C5JOAGRUJ012/uK",
-	"nCqHAnow9U6t6ZPoXCUapALXOwAxZfjCL9jQTZXTBONhYcQlTfrZcJ6g4470E6lEXrpqrvrq7S146aja",
-	"zP26P1WWlKI40AUudtFJxQ50Qz2PTfe6GGNiisnOwY0nr8zWIdJny9LLFYqfapcLEbWNr9VdJSBhBIKZ",
-	"SoFM4A4FASzxrKyUFvquHFBL2mB6BVs4bfGYJumE5CO+RbYxrN5QdMPVWzKYD1rFGGiR17c0MxlzUYuP",
-	"aZ7rk83YlYCYYsyJOE6THsUMIUi+1jft5154nnQExsLb4++KhESKzQmjOUkTepykiQEeSAW4HklMh1Tf",
-	"4g2yfOicORhN8ej5K8lT7Lm6C27zfXEhp9MhU8XCn+NmCZ1FfpnxyrPnwL70zIWfXKRu4pdlnRs8UMAC",
-	"PDPhA1mxYpYx/NrsVXK0eCfEI57HcqSWrEvfloNRO5pxZ3p20xZvH7xVeDNd5w/lYPTIeDXJPKcm1VcS",
-	"VNTNx1NeTdLIqakvE57zxi84Xzhy4F7lvJqRy5Btg/N02mVIrMeQ06HDLjAJjmiNxmEcvvEWaQOx25AO",
-	"lTNIaMICbwbPf6RYhVj2y6VfkGQuVWS/DO9boEB9vf/NcsN5eeDQU6oZClfd88ZZrq12w83djjX7ELbC",
-	"PO3Rlii7+BWoOiHNWC/VG2cHsbwQXPS8k4PRWmUQP7KLNL4w6AM8VbkN7rfpg8qIAAxmaPH1dql4fZuk",
-	"rKuIGCmjNoJIMtFLlsf7VG5skZdp3hGx1l7Xv75/++qr+7c3d56LiP73xYi8dXBjcz8iN++9trlzfQO8",
-	"UsaNFflYq64S/54WicfYpMu0FV1UURzH21CMPpUhmwkkmzrhZ9mE7HMzjqJcHEEjChpXvLJx88XexUq8",
-	"yxR2NVsNgqDM8QPb7jxjsBYYwjnmYc0I2IW3dFiQOqSQuVrvoXvrSxJ1bQug9SmPMaffj2dcKMjY1gQ7",
-	"1yDj+eNrGm1sh7ZstHF4bBidieOzxaRNPEl4GF5Zk6AveLYM8CrDnktF2+ZeXqyB00y+HLeH+fLmlUsz",
-	"6ZVHaAIEp8z3nkAodncTi5EvFmw5lWqRAG9cuDi4UM5w9UbmswVC1B1PPFXlmTDvis5Ajw9BlGZPA1zD",
-	"ha+48Fm9Xm3X/2JXp+aUvWJCAC59DaBgleWODKCD0HFpipMstyrL6dzeWhrv5aaJYDOwrZV7uoxLnLDV",
-	"HPcNM5aWw4O+SPkRAoaeK0mKZYgIZ+NLFyEGdhesNyLXWsgxw9+UwKsMs5DQBQNbj/g8Hi7eeTSXG68+",
-	"tLGVR0n86GrOzK/N0l69b+fmvc4WtJgD/e8HQZR3yF07OrPuF+BNvnZRvFklR11oayLJuyM2YgYm7Pwy",
-	"R7jxj0KzTdloPv8wD6e86niahjS/eDHguqogtR31ZW32tyFnC/x4kvFYmg1u3ehLbu8KA4+RLDRngK7K",
-	"IDX564d3bhcQvBhR2uLtQ93HYdLjVI1ytkvUv0Dc3hFPHliMLwTwjU52zLM+e0Bef3P/xubh6/vXnn9B",
-	"C9fWGj5S+O4W/nYsYoP+21or+kZwbIMKvNXiYK+3CKgAPerQrWB0MJ3Nm7GJhfb+dm+SsTbGyiCfdyAK",
-	"J09OGBniJY5yDFpcB4sWLgCY34dJvFlsQIXL0uKJ2SwbAHUa5yIjOcsYVVLroFMD2oNKOtcePHCwXGIE",
-	"lJct7s7HSL+E8cMslSZkGiOVgCS9XIz1w4yOJEOIV6pIygDYs0BpvecoZ1oY5ZzFLiOQW2xPYHP9CiLL",
-	"Sgani36jxdslJHMARtXiGht/6+4tl4PYVyqTZF3/A06UNBVj01mL6xH2hTShlx6sWDxMOL5rUi+hOS4U",
-	"wUFRtIUmJ1RB5hNJhcgQgxCDkyosaiFxcv6WtSAk/4otbAtKswvz+sLC4lhcZ1FR5gHDfxEOf7lDRWTy",
-	"KvDLVTqKE7WZip53oIQCfUy8v9L7l3a7ETm4eVtGFktcRi5YMHK43jIix+IBgbIHUYvbkn5ljPNNk3uX",
-	"Q0RbZCt1u8rNV6SNeRPDIUQ+rvdFGkfExD1HJlAjIp++/4sN+70J3kBkSXGCFgw9WPNCi4OoQOMzjb8x",
-	"whp8cKMpsHmHlCddLRU7qZBsF0I/LQbsOm1xqBUNoL8Orj83JbRhrJDmsRHB7o8wkgwhK7GSOQZyumwb",
-	"G1+taN5j+nZ3QtMRk9YgBiimXYX4oaYKR84sYnoqeoAHqre1FyWAgI5apGEv4eQJrbzvaz64JXp12ROQ",
-	"hahn3e6kSTsibTmRig3bkBo5YJNdPHqS2MLOg0B1FKoyo9GOgirdlTa0WvPdPicG5Ha9DSy6hbZSRCcy",
-	"YMsGBbdLKBkkPHavtjfmDAwjWypHllGlWK4//Tfv0M33ju5/tdXawp++8kdhw2OoI1x2V6on1Ntz10K9",
-	"Ld4HXBmWvSIE7KZTBuWYTsg6YNWDAbeStHpDVNttm5lsdde+xbhp30os2vOXybgHm/lVrprcy+EAIIyr",
-	"iqv5cseZKXYCAqRcXeSd+3rqxXkH8RYwhlT0MIwmOUlS1mMO+qg8KrIOJ5csZd5nsyfbsXiw6UruVJp9",
-	"9vW7L4sH90whoYtbE6+jqlUxxeHxyFwJ9V+2vZH1z3/5a611D2maOloXp1ImpNrUYzMpnpJQveM4jHdI",
-	"J6QntIa+XpzceM5XrdV8KEyfWAubGjoy70KZmQtL2/GHhwNeNRhGiUAVnMTZ2HHTSphpPwbYa9Plwvv0",
-	"6sNj8QAOwKMkftTMDOZ9cc5msFGAORF38EvEnDjgVV+jmjCn4xIqiaQnZwoUaM6hNnfUdX9FEpm8x/T1",
-	"Jen19ZVF/0o6KZT4LjLaHTPvweUL4lKkovriQ6VzSQ4Yy0iiahjeXYTqD6Zb7tUwFOmUVvMeluoMKo87",
-	"L5y/g6ARkFppIrP13cLs4Wi0ErZwZCYJh9q1LpUFvVvvYbVaQtP0XE+4W0WV+2dSitjxXeIZVzBO9SFn",
-	"mWWFh5ztMiQXwOzWTRSkjbG0iwmQV6SNmWsqHq4+tD+Cg0jz5abUS82xtnj96eh9v9rT8cvC2Jd4PtYx",
-	"tuOwyzkgbfdXJApEy3gew0PRbijWThwIQZHKS7oC6mvUHofOXFh/HL7pXl3ZwWW7bHJwoaW0KNZ2PAGB",
-	"sJKFc6Rx9RmdxyfBspUsJ8epNXDKNMlc+vgSR9osv4LoSyQZZRnLNzuaG/YINX/mZCRLaDUI8VABOlYm",
-	"/DMqQuz4LvFsLHiz+mws6sCu7GwsKoU2uwA6AXD1of2x4gJYs/L265uvVEffox/P2w1l5FMfsdQWf7JY",
-	"DcaG3uLrZWBScCKkCZMO3rNAKCWKPVDlnMsCi9QgT1lI0o296RKgMDg69MBf1q9fu7ZRDYn/pdo5l3j4",
-	"1u0cx8KXc/h6lXERFqTEseunH/zos3/66Rc/+50W81FZlmOZx1wlNC2wAM+2Ea/SLNkcsEmDA3r/4OYb",
-	"+sWVHc/YYdNbpZ7EHvrs8VzEevFoYT5hudbYwbe2Gmnpr3PhSG1m647OKBvrrqaGsM+oCMHRXeLRa/mu",
-	"ks+KVNcVchSWwi/c0V3jj545kfem6gxi6lg6sSVL3bAJzTJGywjkS0iOqw9plhwNmA11PBEDdrbzPQpe",
-	"eIteLiYocrocz4kY2CrRekoxVqEso/OYmucIl2SqDc5qvtDWuW69izw/57O/R4yVsP2hEpmPIx8QqyX0",
-	"PL0tekLEZz0XF4nJBLKtMDAz2F9dPNN6R/Bu0hvlLCZQUgND26DeaqJFgtpwDkEMngSyQ83T0bFu9pgR",
-	"JVbmN/YWOhguBZq5N/qLO06rrhpv3b3lw8Lasj+Hh3dfs4VZvUmIMScHb91r8aqoX2xIQtmgfbjfBcLD",
-	"THxh1OJDrOtPZNKDEtHmAZF93RPcVhJX+1zL/4oIwArmfdZUg2chhHCpfbfSW8YhhqSadPNpFpzdR2qU",
-	"A56ngGAb0e1Gs2GITSUpjKz+GnEIr63sEoHdNbxDYMDYKhbKlBvX75AhGx6zHEyKEH93rm4oS+5nUtWH",
-	"wV2ipg/9H9y8Pc/IVl4je0Ie3LyNEe9DGq8yAMMfjafxF/Xg9cDMoQjhrIWCCkHmHdZkF28CH8qtLK7e",
-	"0Ad5whUQ8GV4uQk0tz96SZRAlNA9PMaHjHLpBXOeAOLFll8KDHX9iry6bnc6+NFJiYXuBOV6YNt1NcAW",
-	"08cNRQPXleOEU0yonHLkBzmzQ/N4RVFkIJKgP7J+PJIJZ1Ju6t9NdMXONoE6LWT/OpF9pvVIl4+C8oxK",
-	"ckPEjOxce7G5bAuw5dWHdpkbRhB5XHH+DtLZEGVI0jBQrzEDHqYIHzyULD3BaO2eZuxRZoxUWlfD73KR",
-	"MouOve99HtvdrtXcpAeJKSOF+wTKVW3Nsxc/++L/Ei3FRjeYowtY2q9UibvLoLwQnTp6bJYG8I3mlshn",
-	"MtD6Siy3kN7mba2rWcIvdXtVJKlKpsqH9jPK1Qc3b8NgL4+l52g0z4o28zUtBafUGSymosdSKDYjngp9",
-	"KfYOEx6DHJTI5CALU8lAFFZzespyJa+mYrxZjwByS4zPBQSi0SXFddbginJLjD0gylSsOJr/wMF/KUzN",
-	"SBHOXYsjBC8zyYjrT//Lz5786QenH/716eP/4/Tx704ff6daCDUL5T+vKP5Ga+LCW+uXxMXYT0fXr8ap",
-	"SHNlk+5cEH+HSlv0SWGUUYdCjEblEhgH9iZ7kAm9TR6aPzyqzBt8TeRE9gUA0wHEm152UwvAOMqdVxx0",
-	"HCm6akxzRtZfvnb64f+p+eLDX5w+/m7U4uyLn//lZ7/76aff/OuInH74rdMPvnX6+M9PH//d3Q1Mnu0m",
-	"KVxnCt86qJc37t56LSLHVLIXrm8y3hEx1NVu8XZHnrS3yF0xNqMrwPfHeaIU42S9qnyofg9SEF3pKCWw",
-	"wrfzt5h5IZaeQ+nDjEDINEw4aRsQUNkOwvcDmW9gOzcO/9VFmopNL9hl1aEAFIaiEJpcYyrdvFYjVyjY",
-	"T33sJ7zLTgFARdaqWrBWMtTzIkjEs1l9TaP6omKwZvytgR1NbY2zdDC3gK9W/6DUlgtZkXbuWc5OEjbW",
-	"dwRYNkSd5ROHO5vIAhsX6phBXElU3MlMC8CupqTkcGOXcFGUymxxqhTt9E3QDBcmT3coTpjcIndsbS9z",
-	"Wy9KbLrP9EYEvMoCtTfC0pSICueV0zhGZLYh5bTHoEqJaU9rJC0+zoViqKqYsodYi9OyC01T0qcnzBX5",
-	"sAVTQBxhOfF9N8Si2z4tcCwTw/GY851IACjAJQcnn5YGeotAEbcpF+AeobZJ4aqNIvbxuA+iy7bT4tZT",
-	"eH37JVwP50Y0dAuJi5vDGXFxMXqvYg/U1Y48WcJAsTot19ABiVJptzOsMGY5K2irZdn1a/OgaMwe+uoZ",
-	"hnRXbz2azhW1mvXsCbHneAAKHNuxkn23oWPRGcG2QL5nDxTjWpA6OxrNmb+xo9LOXo1tEoaNGe7TNXfK",
-	"AtvpAYmUIwDwSHHfIBFqVZQZOXzVzPqi5LErougdOjB0KP6gTx6yXqgQIidv3Xtt88UNK661FN9qcTT3",
-	"52JcchjiK+YMc96/cl3ERFqtxVSXMh49zP5nrl3QdMZilMYmDteUJ3Yn+wRgDca5gGKLDvk3IrRC9JI4",
-	"gWFA/wwXqcUL6am/NK8LTtRY6HHICH6yi6+VJvQi2x5a3B3mMG4QgwAoI3LSZWMoIIWaV59yD1Cn6K7F",
-	"oeQLYhMXywIoE8R0aB/b4QrdohH3ERFdLYsnTpcLukaRr8ry5g+i15LCkCck59625V5RQQGeRMFWKJnA",
-	"1poVTSjVimIwNdsvI6WcTgrTsLK1WlqJEVebkD4x91Z7Q793D147r3vtFIc0MSqYXBRAEV9xSp4SiOtk",
-	"ICZkX0vCLOkMpgptzKe0rK6wj9kLIw6td5yDyWpdWMvYZeNATig3Vd2UUDSVe1AD3tk9Su+jzNU6hhaT",
-	"2E1sJyTJ9hZ5lXb6LR4n3S7LIcPGFs6k3EDT4MludfOcUSn4FnkbyuWbplJGT5hscZSOI6hShOhbRh/W",
-	"I8hyMUyk5lUFaoJ5NlWG2FnKtJwc0lwfQ0D0YI1N3fsznO0F47uUQBDoubomhWM61Ol0NytzHXREHjvO",
-	"MSmuRULj05//hycffVxtjIup7B8Lmsfzwt1ecS8tyhNjkQ9eoRdcb7AYXuhsEvlA3ziloj3mqkVKF7xl",
-	"QseTzmCUyYiwBx0Gn8qIjPUuRFMbE1nKVhYJ100FYGXFdII4b72UQr6I50ptsKRXO30KqrMEiNJHjZb4",
-	"hv7mItc5GdIeuypPel99MEzPxzWuh7wiwxWaILwCknjGZCwHbEEbtBrTCRivKCeH/+pr5JjmOMp6o1XI",
-	"62YRjKt9bhZS2AwMgiIol0EcYccnzaCU72RyHozyhWIeVyBfdfqUc5YGO4CCtwWyZ0WrXyb8p2IBGgBA",
-	"caGSbrJKuIXbfo8FinuRpQArIks1iDfKiTHVoqwCX3meJPPItbaaVXmFKc1zVaYpjz6uijNVig2zYHW5",
-	"i16vO3xqTKCLmigsHJaphK0nF8r4XvRwsCsH4dV1SzsXOnuRjmrBr+9k8llNy/B5uAFbRcSI1TNDXi8S",
-	"eMy12lnmbjCXczFuqKkk/FiMeFx7/ty07y17+syjtWkcawyvCkanmFSTG7udP0QMswcZ6+hrZ0zValRS",
-	"270WCznrsOSEoRl36CE4zF/hqw/NTw2ktyXMxe4vR/7w9jLDXZlENv0ZYWyXWB8XhuIxFuNIODuzPDZ9",
-	"lcRxcKGudhOeyP7igtjvoUoOvwZt34XZoUb4rIriZqwSgeCzq7USxkESmj4xOdEx0npGc5UCiHF3lKYT",
-	"N7JqcWytBpsY11EfDG5NRbfg/WcB1ew8oq33i8Bmrc6aIBe9+65dXzGU2WGBOGVKZDnLjoGfkhFiMhND",
-	"1/kr66NQ6a/rRLFnC7zIDdYUPWlFifyF9UyTFgxrCe8VPgGtwDsRbWjQJAtxHqaXgRKrvuFPIUfXVKGz",
-	"C29Bz+erWG+6t856vRcZ08wCEOsXUsWokXZl53NoFrWBiuVIgNusL8ZkCEE2Nugk12xIY3MoDxMpE95b",
-	"Vcwf1FI0Nkqy/sVffuv3H/1mIyKa2kRwJiuu0VVH752McTvhZ9DMb4d2KZZ+R5cKWQQ0d7UEgFmsf9Pj",
-	"D/snqRKtJ6+QW/Ta+hBFhm3glNADBEkmctIzlSnAd26ioszuDZ8hTpRcfWh/rFPmPR67tPWyY10VCEyJ",
-	"M/RJMSs1rFA5e9663Si+Jl+xTldBJi8B0+H3URUz87aerBWVZpYRoV7lDwJgBPnQyNcish+i/7UG0+KY",
-	"7LSZcP87dM+ar49M2wbyZIqeWki3eA4eMRZvkVtIea8CrPGRmoIiaMDvszQmUBIX46rogPEWF92uDVLE",
-	"9fTifakk2Uh/HvShajI/w8K1NL5LkbCvUx6LE5bXuFNBhSjTH6WqInGyIggvPQaMtAMhGkGV43JZYQCa",
-	"4jG4hGyKH5ahXVCQXu0butTfuywF1y4lE9WOE7bDynyipV6tDvT03//bz//brzawBswMx0hy8Mpre66q",
-	"rCnlhcV1Vit7ZYfyCxK9PlpnINDJxhzqEXBmxenttzf/2ASIi7zF/YuNVDRXV6USGSlyJiA61YQ8z0Ti",
-	"AbA2bfFZqWpxt3MTlIAHYRGCbaLWI8Jopw/DaUGsixhzC4Gne9ZjJ0ls6nmOkw5M1kRZQIp7sA6SoDH6",
-	"a59BKWx38GGH8ksVwnoA8wWxWXen367G8AHFB03fV2TB1cbsQQQ3leZVPuoMACb36cd/dfrBn1ebt5pB",
-	"E9/J5GqBib0OvzywxOVihZLlJ0zWE34KcQscw5uKDbOUKjbvIvGqfvOeffECt0W5o4odYUccYagHEj0q",
-	"NBT7XNo8vMuA0LIF8wlQ2Y2JrH/+F5988f4HT375/c8++dbp47+CbM2/Xw2G1qvDTAG42DdYBzNKRTwx",
-	"MCAeKa/AeeNGDEGXscAEHJIjeGoJffratQ3C6dBE6QJiqst0HiZSq/RbISSsabZ61k6J0vgu5Zio3Q+H",
-	"q0O6oicz+FaVTF4HhNBMJC2fatIIoNVE1P+BCxuNYE7+AcCvAQdQqS8CpmSmyUToMbWqfIO7KJxowYmY",
-	"rUkkHWYpswqx1bclBa/dnKIK8IHNgZof9H4JOaR+YmiiZIt7MegdAPmC5OiptFAEAbIh6gjMbj6UkC9k",
-	"NLv9g5tbZN8Evbs8Sx8AdyqjUw4wKhPrM0NeJ959NGUM6ctpnmRulmcRx6/MIEZ2eSHb0xa7BbrJIgEG",
-	"SSdycn37pRYH0M0EI8ODWaIb1Tmgd3SvryXpmcRC9HAeJnpRYMLPInBzgTyqqrqbnug8R0SY4Hj1YK5I",
-	"ktKJGKk9QkeaSViaQv6uSSjGtDGSi3FlkVIciD82JxLWdJtrkXNlmV9lX2RJV7chxUBUurS+1HlewGY2",
-	"m3XeXRCFB7Vp+BeYYlsa0lkSbN1Iv1wJtjh1KDolMlc2G8XLkx/8+dN/+M9PfvBnv/+n321MJ9Q2DL0r",
-	"HSwlPWd+UuyNw3/lZ7rukkPcH26ICCkC4k9vGIMGgvu2xdef/sN/fvpn3/78x3/35Ae/icgXj//vz/7p",
-	"vxe//eMXH/zpk09+8vlPvh+RJx9/+OT7n3z+o0+e/vSHEdHv/ORXEXn6qx88+XcfReTwjbci8vTHv/ri",
-	"2z+wqn6LCxguVPJIR0NzqegILgUID59usKJyI9LnEyTw6gG7tN6oxakiQyEV2dkmb74MXVzbjra3tyHn",
-	"dYvgNRyn3GPmRmwOXdFt8fbBncN7xCL/olRtl4DaYQBFPu+VgoEjrCU+mxA8J2vV2y9/OCv+cFas5Kxo",
-	"nBFskrGfgVTgenlaRPk4NTFRiwhVWYmhhDKjm6QKDRhOXBkBNiEdMTxOOEMYpJLei0gqssW7uRiCof6Y",
-	"9RIOQOAJJ5jbLhlKGHcBMl8RE8miTHoSOEmTLGGuKA0BD+0wo3wSEZnRDpMk6XGRs3gv5FZocds03BYi",
-	"0p9kfca9j2I6wXMUfkg4gTruIQl2yGje6d9AMX3H+s5qoWVL5AFiyIKhwlsaX55X/r9hAlJZmJ2b8Doo",
-	"lojMWaGq6dllrwyv9LBtq8vw7wes7ki4yvL75rWqfq9vNybsgrH7wC0ucn9mKjfMHRTBzjHjHEDyY1pN",
-	"RPzmSO+z8NrGaKapJWS592PWFaBVNusez5NFOv8ypbT5m70+pw3FajllbFXx1THITr+qQ2AwCx0PVx/C",
-	"v1OxUwEvQzJkaQIw2XnPmBds8TpTrkOfG6hAgouUHqMTt8XXMSvVs4kb8wdEKnTQ3g4a7gmLjdtXdAYb",
-	"Nh2txWFee6SNJhvZBlE+tqe6HQduVzDmjCXhYhyS719jyl/vtRXxVWUAn364srwOPKWK8lGazJGNHonc",
-	"TRTXsp9IJfJJDTstqt7DEEphCjOMeNUs8+KG7qLxqgCFO1PWP0Y7/YjYKC2TJG3ujiclbIyCCi1u3Tkx",
-	"O0k6bIu0MdqgbWK5ipJARs5mCZ5c6wiLibUhtd6DpW2x8g1Uu7Uwjz0hMMXpmJFspMgx1fqiPjP2SDsb",
-	"qSP9h7ZuQo1yDnZm6HrTKPQsdttCd85iC9whbNnWPkCC77V4O2fW/tl2llCJ24saTBR9ZNDOAJq0TQPG",
-	"P8a8GUXQtImoTTQBdRXzASBsfY+0cyZFesKOoNU2+tGsUbTFgWTwq2nI7W7S0UrHKDPDoQox944Z4xb4",
-	"RM9EZmmi2uCImZmAR4ycKCGwWC1AChoVRyqiRIsjDvDsdNut0fb2cx1kUy7gN7Z5rR1hJaOSLRhlEMBV",
-	"uXKJsLO2yNsVYsv5FCnWNgaYvqCGahjRCbBnDxilkHv7sM0uCSVlehjzzYm4yojByAVU3uArKnLwukjj",
-	"yFa61j9s2n2of4EtYzlZX4jSREVmv+udWcgHK7qaaQB6L2yC4efqQ/3zkf750VUzjGYY7O67puki+l5T",
-	"ky5SnSsNAztIOoNbyTmEs56B77JcD00ZtAoTHRbEv7Iy3nvo3bk8mr1TvBq5FgujjYAwhRDvvm6zQyAZ",
-	"AIumAyaTbW81AR9QHxILt0NQpDMNGJEr0Y/G2QNl/wSmysb2DMDluqq/rwzOuc0eKM0eF6nV6fbvUTmo",
-	"jMehcgCQBQJU0FUF2yBJ9fVcExgGsY4nWbEkpYp7mlvqiP1Qt3OGmFH9eW28KF5a4M4wHEkAylaGjlek",
-	"S38Dww/qayRRbIgfwDAR6lfrN2Dop2B7gjg0feBrwfjuiHKVqAk8b9vf2qgTbZF9C0xpO4sINUZB3VUE",
-	"gvWE5ZtAStDV0Lq+CRiWWgvKGY1bnMKumw4jJU2jSFu8LoxUM9+hXopn79S3Q7uUs153Pv90B4KvGg8N",
-	"Akd9zL4IuRhwVzUTr58+/tHp48enH/7X08f/cPrhrxbYkFoZOJcdOaVd6naNDH3WWMyN7RnlMbxidRE6",
-	"gZl7n7VZw/1CM2DONnMxwhuad8NJpIFCXE1oEDh0fUjHALok13dSFtuCGk9+9usnP/zeHBY1QJVXUyEG",
-	"o6w6sBkem3IezZJ8F0lI3rn2Yp2KOWMdfRtAKU1cDGYnxBExnjpCwVvhovSuuCoonnUA4p0wHLzKmpoW",
-	"+euVmdTnnaE8dzvhPO1CVEXc42M0CVlVE1lGH7sgVxEGdSWc+7a51ePYXQR+Uh3wnY0UHdOJH04wW4V2",
-	"TCfP6rmKo7sUkVefj4F2KhB2YL5dTeS/OLE9wy3DeKgM7EghwQRcmlnaReTRb/7t6YffrxZfBpKkOuzk",
-	"YKT89KXY7YKKAWg9z6miZP3mvdc2d65vtDjuFlMMwtNO9wglXzvc2dy59iKibJicJq0E4/5jD7IknyA+",
-	"L8Kx293JGYslofCmyM2LpmwV7hALp67bnEToeC2q9F+/ds0a6NupUG1QlLGV9q4+BsCQlygHUuwI0eIY",
-	"sWi9nUunSCH4DntGt6E3umd0K16KhmvIUhwFomt25vqTb/7t7z/6zdO/+cmTP/2getdJ27LebSnDzJsp",
-	"lTTp8Tujc7b3XA+Elbnylqu5HCQ9rjsLuFSqMo8O/QYvktn8foIBNcKrB5rwopTfjcO7rxGlia7FLwgK",
-	"EAwmnnll5hAve9+r8TcHk2Q6wtCI+rYUA3FkmLRNOkIMEkbWX1cqu8PTSUQO6ZAdJor9i0OVJx0VkUM9",
-	"UNbikB7cVyqTG1tkH7z9Xb1T0K5wcPM2xKFQUz3DlheExEbw13RF3uLwxTDhI8UkWb9+7blgeLbmpJt8",
-	"7YIuXdD45ci8GjY8tPx3Lmw1uzntqUbLCBHVsgwL3jmP5nxQq0N8+8Ld0KV+5vo+CpSQhDMZkYRLhys1",
-	"sm7hnHXEcMh4rLVv8WBFexqBZKx/w9xVMxMQZOhe75uuidtal2mSgUfFekas9rSBhkUlFDOqWWsN3YFj",
-	"esKMKxD/oN/BP7TW3E2w7DRZ5DbbwF9SxX6FQ9059qfQHALgZojuBsVHeCcdxUZhKxsqTG0zG3g8hWYQ",
-	"yG7UL7xiB1EXT/d2P+n0SUYzv0r7Lmnr1ZFtsr5//er+88Xi67/C+mDJNf3G9f/x5y/o3QsA5KCSw5MN",
-	"zMhyAfcY3IZlsCEZh7qalWbf41rDAAyyBjVYfPZvCGFgzNJo5v2GON4jbZqmbXT4m72xgd9Iciz0NsNM",
-	"JDsWC5xnm8W6lgmWZILYtwk5nmAQkkzeq7QxINWq4oTT1A8Tht+AfGvRGlLo7CBp54XrUbDsqmpAWmZy",
-	"ACoe5yDQhI1bMmt38MprFxAOU72LYSgXERRjdjFCK7j8AXAk2QpbXWDDqWpXRUZei5drehltEAWGLTrj",
-	"SiIaXw7weou3S9KpTdaz6cUoKrv6WyaoCgH45/kERlzQcQwjbAJyUVgXE3tCYTIGEl+SfIQR1+mK3Iw3",
-	"pRwFalcZwYVVVF2cjZnC+hfvf3D64fc+/97/8/lffPL7v5pjfqnme930hbA97fSL8GLZoSkjY5b0+qpU",
-	"Js+UZjFwT1p8P8CUGAu2SWQfUnvh2z04NfIeI17ZJTnq9QDO0XcrYiMl6IDtlzbIiKdMStK2IGM4ojak",
-	"j+ajsFeQdgbPajCQHttlXR6aqb0IlYz8u2ogrwIMDsCSrbptonie/vWvn3z/m8tsmZxJps5nz0wb6SRT",
-	"N3Gg51GW69m487jkNrsCqzEAKYQGsd1qvROsBn48zJ5RqpfhguWCNuqZwKz/M2qp9UZ3mYKnobHWRK+u",
-	"LhzBxsogziU4KDZIYmEOPFZcrzXdVjNemmT1wIGHaZJdDmggjG9lkVm+Orv++X/76MmffvD0Lz/euGBI",
-	"QLeNq5KbkvdY1T3xun9N1L/Q5+cW74KQ9rlAZof6jYOUdppW7VrGWV4108HomcmyWwnieEHsJhhu8DYk",
-	"kuNh6LyafcpjuOyOaTpYYaYKuPjTBHIQWM7Ip+//CDybSJQr0qHcE2MyARfoFWkzK7jZUQVyfqP4Uvj6",
-	"asriHlZ7quTlW/hKIza+sETzakY/vzDsi+dUJOWthDfiVKg0hZlu17a3IeBgdSai/RlGQ1ZZKvnOXqI3",
-	"8So/l93umXfv4qurWJZSl01WZr+jkhNmDRPHrrS5CRfIIU1qJQeuJayFQ8IRJYB8GE0h5LNu8yoFmD9b",
-	"Jsyzp/uWxreA9rtzMSOo2sSwKiuKT+glEmz3nvGSszHx+YOs5ywD3QQhUZCZBWfVGxiq8VaHlJlUlbfp",
-	"ybPIJXpYl8IcQI8KntAUdRUp0cWxEv6AhSIU+xddDwvOIMp0jUMQEjhPP/zF6Yf/CWBK/6yGO64+1P8c",
-	"cdHU/+bQ5RDQxjjAOpRzAVkR6BuKyTrb6m0RSm7ceYXQIVTaVkak/X8CqQSHX05mgXox5A55TcTWQvBB",
-	"2iXQwLaCDNGXZIBsAZsNOUI2J7G4BDLRBD0UKDE5A1xW6uaXliCPmpRnVCKG+oPzs/N1Q/NgboSeaANq",
-	"mBRDzqlS8M/LqYRtQYHv6sxD9hj0hDzoqrRE2BFEOOYTsWeu0anE0alELCWLejHyjKKOEiR9gh2BmnKx",
-	"T4vD5jqgx6FASwZQplDILy3RUUjOz81N1C1OBSXGktQUa4XEpGLIkW6psN4IJMVDbdFDCVYMX9Ch4IPM",
-	"+aFOsUFuLgAXhIgpTnAPELzxCToqDV4EkVQJXgxB3j1j0HKRmjeMoXs+sSDTO7US7u3UojKYe0qLcpSs",
-	"lPTBlSvU6egx/nRq29PJjY+b5z1u2vm4aT9SloCu+8dyNNnTOSue7lqNfHZMfnI2NnXgVZFPdnU8XTdL",
-	"QcMx2E8ToQd+Ay0Wbe27XvRuf9bT/nzJLoQG6BFPuJQ/XTf/+Y59j5t3IybhwIfbIbkSti8dixnh0DvL",
-	"EdEGvS8bi1rwSi0FeCFdrKCRkZiXkpGak6IDKwd1YGffaeopwBduYayviskDX8EDXWcHXXenCRsjg6wi",
-	"VEjMKc6Hlpag3Bih6xwc5KYLbjNBKx7ILBkslAqKlWpjawEBAAD//w==",
+	"7P1tdyTHlRgI/5U4eOY5DUgJNNBsckjg+APYJMUWm93tRtO0l0WjAplRVanKikhmRKFQ4vY5JPvodSTL",
+	"2pE8tme01lgzsnfGlqWd3SOa0sx82H8isJviv9gT90ZERlZFVmYV3pqz4gc2gMyMlxv33rjv9/21WIxy",
+	"wRlXcm33/bWcFnTEFCvgt5gWRcqKWyJh+teUr+2u5VQN1qI1Tkdsbde+sRatFey9cVqwZG1XFWMWrcl4",
+	"wEZUf8b4eLS2+87alI6oEmvRmqR9OqFr0drXaE55LqRaezdaU9NcjyhVkfL+2qNH0Vosi95DMWRcj5Iw",
+	"GRdprlKhV/FwwIh+fKj0cyJ6RA0YkYr2ekQyKVPBt9YiXPGA0QSWaNb8LzdvHTx4bRNHXrTwET25w3hf",
+	"DdZ2d268GK2NUu5+D653XEhRhBfb5exEHeIbXbvevGDHqRhLktM+i4goiODwIEulkkQNqCJyyuMOXxdF",
+	"wgoZkZQfiTFPZETkIM1H+tw24JOuftGfYCrGBcmoVCQXWbbV4RYe741ZMfWOEFdds/Eb29uhrSYsS49Z",
+	"Mb39Sg1i2BcO02QhjHuiGFG1truWcvXCzTUAcjrSCFOCOOWK9VkBE6cJG+VCMR5P32DTeVjvkzFP3xsz",
+	"MmRT0hMFUYNUEj0/k2qPUFIwVUzJJFUDRBk6wncpT8iRSKakYHlGpxKe9tJCKkK5nLCiFp9ul0va1Guq",
+	"g+TzzzejkDneWrCa5+cN1SwdpWoemPdpnxGZfp1t1eAOfufPnLAeHWdqbff57UjvHmcFLGpYw4jytMek",
+	"qt27feG8Nz9iRTygfMHE5oXznhhounZWeHohU94VC6fkYuGUf1Sw3tru2v/venlzXMen8vorIh5rnnR3",
+	"PDoyM8rhuGY2/WTViQ7eeAtGV1QOayGoH543AMd5QhVLDlIes3mCucezKZlotq0Rps8SQpVm67SnmGFF",
+	"Kh2xLXKPk1mOrjlQhzuuTlJFaCYFycdKukuBpNwMjd8jI6MdXmX/65IxcjDlccr7hB6JY7ZRfwGYLR1K",
+	"2FMQOPqFTb3ytRDTmohi+Aqdhi8+/VCvIqFTvfiv6it/jyihf58MGCcZ6ykixqqOx+i561cVWNAjfd4y",
+	"F1wykGLuCvWmSNJeqs9/dol3hSIj83QXwHy7t3lXcLb5JlXxgCCzJ3otCR4g3gbXJHn1Ie1HRIoOhxPX",
+	"38ZZyrgiA5ElkqSSSJVmGYnHRcG42iJ3BVwxeBQ4MqxQjxSGnqJ9KyyYUbzbqATJHAgeRWv3C3GUsRHI",
+	"cYIrxoHB0zzP0pjqKa7n+MaXvyYFiFjtSM+O+wjlgMrlywkrClFEhErij76FrABH0BPs3799EIuc+fJh",
+	"waimVaSLtWgtL0QyjpVcc9ei/nHCjgZCDGVAZIzW9pOkYBIl2ULkrFAp4gDFBzsBYEX24Y3gwzhV0/AD",
+	"McopDz9jI5pmwSeI1IEH+UDwmidCKpodxkYKr4L8j0mS9lMlI8IFGUzzAQPBd36QgvVYrMZFaI5HPod8",
+	"B9dYbrC6gspQBjxRCV8PmnZPFhzlgYmjr7FY4YGNUr5//7aR5aqHFhcMGBNVbZlRtMZOctyG2+SREBmj",
+	"vHwoFw3Ix1lGjzJmb4q5CdIkeG3MXhXRmha9D8dy8fobp6vHl4L10pPgo4Idi2EdDMzDMy1KatKV88j4",
+	"6ihX013CtOBP4CVg6oqNZBNXcQzhkZuPFgWdwnQsLpgKM0gtuqdKsqy3S4S+fVPUoJBLogpl8Iikait4",
+	"f/m4D+KCgW3kKKFExBK6Deh8C74xvCfVK6bZfQ+9ezSTLJrB+CqCVnf7tr4sldmyVCKX9m7dI1yDfP46",
+	"bUcyFsVmpzN3GkBYal0qImyrv4Vq00DkRE6lYqNrEm5HPZ+n7bxwcwm8qcw1olOSiD3CBWegwQE6qUHK",
+	"+yth04ie3MZvnp9BrWgNdUXzWCP7o0d1p/qyOHk4xQtrhksZvrw6p0g5Z8XhgKX9gTocjbzB5l7KALwN",
+	"L03SZME7I3pyOMG5+gVFWM6/Vct3JCuO07jmWfp1dhhnVNYMqmjBFk2qDznEtUI0ai4jQ6Gz0JkDxTyU",
+	"A5CorLCyHbO2cvvvNuDJSuRvUcmjo+duNBgNgujjK94NmncQs1b43ke6pT4P4aMbYGd7u8UQFlln+E8D",
+	"3DxMngF4A2KX23vBX9p21Ijy9fsKf9yOHi6CFJrw+04q1TwvTKgC/aEdk/bZauDa17s/NIckw7e/Fkw3",
+	"j8QJsa+R9dPH3z/96O9OH//k9KP/GZHTj755+uE3Tx//8PSjX50+fnz6+Nvkdx/8fINQrctxoj/V9429",
+	"wNqv++Eg5QcGgebWPnM+AJXZ/TQB+C3QypdkIH9gBf8fZwWXwwPuCLQgXIQwNEx50ooC7SLe0B88itYm",
+	"NBseSvbemPGKeOKN/fWwir1AvPg6KrCwqNkpGsFziTLA+UFtBi8bEdPC1HeWvdDs6AjcX2eC9RsGANaY",
+	"lKfxEJQ1TdoMfopZeqynj9YSEQ9r7EfekCtx4DPCcwYyLYHwpnFQBOxeWSYmhzktVEqzoE6pBqwgVCt0",
+	"hTI2ZX0jykGaoyU7Betzwcj6k29/88l3/s8n3/rk99//9YanSnvWhVr6X8WW05pnLFBWeMKKVoRxgK/q",
+	"j7I0PxwxKWl/SW5huK+ZdWakaOYwKjBpPNpL5CWBK3TH4O2yJA1DNe5tJUKbw+x5ZFxpI+eENNU5t6N2",
+	"JlczdS3E7t+++4BJtIUtAas8DYRQ3CRKkBeN+XiPZIweMyLGSv95oH+WYijIiA4ZEXzWvPNiaEPhNR84",
+	"cM7L76cf/ujTf/jJ5z/97acf/4YcZSIekrzQhJ0QwUlGj1gmI+N8ydIhI9T4za5J4FCHSmytRQts/Q2R",
+	"DFXbf+PL1hcwi1D19v+K///mEsRW7x9oElBn3AUz93KDY2Dx2zNIu5RbYDErOFC01wtcX7FKj1mYuo9o",
+	"0meHV3PhaExlyeGYqzRwqx4wRSaDNGNkUgjeJ/dv35VkyFgONk5YN8ERao20q/sFCpGxdrxLg/yBfjt4",
+	"pXngdRcbjB3ZU2l3gcE0K91e1QOugviO41aiIGyUq2mAbVFSUJ6IkeZfZP1lCPEB/cYwvY0ZphYkp9UU",
+	"ymaOC6ZtLaWyAlz/JKfwc0RewNcweIkRARKaBr3cI1yQguXozoBxIlKMNU8sUeuaNDNskTtn5Onngk0+",
+	"7izGkvu3786zgCAk9d1x//Zdu52E+c4f56OPAK4CYzIYR4/ChEoiGVdBL6m0bKjdfuf2it8v3uUDA1Jf",
+	"UwFpERFASwGDNM/xp3HOiuMU4/OoHqJebYHBVxOlFnDZ1dD/nNHGsZxayPrmuHmjhAlSDXvxa+6PGga7",
+	"0PRqJ6pd5tsYvPAqT3KRhvS1WPBe2h8XoVCV1/TZISZrYrdRaWRApeYLzAxKpkzteZyjl7IskYQWTP+R",
+	"E3o0g/6+g5zrS6fOe37MuDqMB6LeHguvSELLxYEuOT7SLx4xguKas7LOAX3WBIxT6r82eZvhzeUGX+RW",
+	"lmmfp7xP8J1m17LQHFrVe5ntbIcL3PY2DmsZiWVcZG2Q1CHV7CkGMXWcpOpVroppWCATPBxFE6u64Ge4",
+	"lyLSHbLpbme8vf1cnCbwL+tGpBtnaVcDsIv+5G4QfDD64XDGyoP8NlqjeXo4hNDbOEs134SRgrwSB/JD",
+	"OtuJfPgdTLjER2U80vxCegp5UphTV+S+8nCWQY4j1hMFa5oiFHRW9Jm6JskxzcZMEhxnz3AO5ECpFqIS",
+	"woUi7CSVPs6Xi01Yrau4NQhxMYfLvq+Mr76F8QaiOjz8sqjs1l+eY2QJoDqPv8rFFHUebrOSPANMzUsz",
+	"aBroLjtRt/DNGo+VP1hoXy/Twt6fK1ilqoj31f2711/dv7u581xE9L8vRuSt+7c29zVnuP3wtc2dmxGJ",
+	"ByweonRLUh5n4wRVKF9rrQonIZlWy1mH740pV0addzHrO7PU8BbXkroWG2VMTZpJKoneAYnFWN9165TE",
+	"VDL42zVJ7LhWt/Bsv42xxXOCRRDmy8eh/CG85Mrd6Y2RJaGjvkV5zLLbPB8va/ArGDUxvR5pPB82Qwam",
+	"deJyG8KF4C0M2gVLHaGSdI0kDHc5O6GjXOsDZQZYrbRdvnv6+K9OH//vp4+//fmHf/L7335c99EhZoeV",
+	"3/0rmIM8LCiXuShUMBg2jYfjvEaGndCCDcRYamoWOePEvF1SP+6N9AoxMoHsgpN1iGyH8P6NiDBaZCmT",
+	"CjOIWocWGNDfhxnDMmsZDrHMiLWhCtGaXvGhzISqgYfN5IKtEXgR49ENGMxzSVKOVmQtN3fdqF1jntFa",
+	"eTahU/1PJibIuFtt4WE6YgeZUMHFFzQeprx/OC6yQ8VGeWbU30CsyPgoS2Niv4CcO0yf6L7PIV/lUVfL",
+	"Nqgnle/hM9IXTO6ZvTgdzMIAVTC0qCyjMFoM9g62ciB1GyxR+N16An71BPB/nozlcRhCvTRjETkYpD11",
+	"+NXbBxE5opK9cLNipDyaqqCsqb9dEKsMqQDtsfaBmLg0g/lDL8REhpLViphlkkyKVKlKFHzdHevWbIaM",
+	"ADTechcA9/YoDFyqFI0HIfXdrg/0xr6AgNe0MOi1VRNCfsQylhyalAgfeo3a7ZibFKT5lTwQE0kmAyEZ",
+	"yWFRZEATwGeD6zQrGE2mLUDotutPOLfwRjjeL9hxyiZ14KwHJuUkhRHIRIyzhPTTY9YCsIssQvhdiBlW",
+	"OYLNEM0Y5vtoph8PiOAxC09q0OoQBMewhOITSuCWxahvPS1uOiIpJ4WYGL/9usZilEv1JUyJzPU5ygFj",
+	"isiBfqgGbBTBCCax6YjpHekxdvbQVGQc/iQW2XjE9UDe65pcJElVRI4yyofOSK0HgCknA5GxjS2yr8hI",
+	"SEV2ou3t7V1S2bsVnWmWtb4EFnMEaW7/MFcr9Dq2t+25LXsbI4o+EJMlyaxC8GB9nyexXQ+DwQOLR9SC",
+	"8srMe4uwkaWWKi06nJrFQAe2RvJ8wHpjiV52mmX3emu777TMEYuWgLBlAo/enZtfBFjDiHLaZyPG1SEX",
+	"89A//fC7T37xn5/+l3//2S/+8rN/+83Pfvw3T37wa4vNSLVU1hnrXCJsEKOQ2mwOP3LQVCFtVESEGpEA",
+	"rpswA5AqKL8A9ZeYkggmUXTRlCiMLTJFUzC1xAaytzGUcTYJo0XQRuaEDkStZjuK3k80cyKRn048O6Ld",
+	"6QLUOwdTidVkWgXoLliKkcfnJamxEugvmkcSqLwwEiNM2TQ4E1NOjhgGNmQsAf8U5oia8Avjv0Lprn0K",
+	"T1Iv9cJIlezbuWFDI8JMwRFpv2AssQODUmBHjsjrr++++WatmBwLfXtIMWL4HaBtQqfNYrNdJu7fwH3R",
+	"iRWiH84EXegMwmeHtYLsogP3AWJTdnG8qiKJKmP7szWyVJhflJJhgJeAGzH4Ye1dUoGAl4trF1GOugD4",
+	"9Y44Ebgmb4ksY7HSerXU4lOpcK5/+pufPfntjxtCDVtYI4xyNWONUHQ4nI6PIK0n4BcUWWitIvPWd/rR",
+	"/zh9/NvTx3+7YSmbJsYkOb/eET05jEVySEdW/psJaaBFn0lFbt17heA7mq6mjEdE0RNn79wj246wCqaF",
+	"NS4I1OHQFwEX+vsKcjWHTZYgefKLbzz94K8//Yd/bG1uebi/+c83X759d21hqHzIfXeQfp0R85Ssy/EI",
+	"qaZgjMg0YTIi8WhDX2qKDmfu1VThvhXJizRmCTmalmVKZjQk3/4XSDCZX9creLwsIUqgo5Wm2ZE4IeuY",
+	"VHL6+NtPv/vjJ9/6+41dDW5nFYEMbIcbmqQj7ziWsjmWZgFNMXOo45LRAEln4Byky0xI9qatr7KCPRE8",
+	"iMXocJRKqQ83UHZHpn3Oks2UkzJogZjvJIkzoT9EoSU3grEZLUwu5SiH4D5slZtRfmPCRhrj2eZhJbgU",
+	"GbtXJCETKLp/ljC/eaPto+sogIg0y0zM+Yoju+9Do5/txqtwrBZMZZW4O1csysoxjeJJYgrNyEPjAZ9V",
+	"vVBTl1maayErArWcmFsMFWCMLtU8VnBG7r/y2p4JJYAIVM1gMtHvV7h5OX8/7ammE/pK2lP3cjzVR9Ha",
+	"gGXJYa8Qo6bv4EgPFFVjuVxQYsrZavhzJ+VB0/DIyytoO5bLRdA3hlBhrPL1q/DDJTHIsJSVdo96emj/",
+	"gAkrDqo/rRlTFNWaIt4ZFixO85Q1g9xWOmlymeGzevqGuHX6/GE4kATVtLFcEmWdBTtsqUxHTOPqSnB9",
+	"aD6udYAvH0UTignwVFdHBA4YUb3AbM9iBvI+SCo81XASDy0M1VTIYKYChbdFH2MsB6jeJyVtzHLN6uE7",
+	"bPcOKHL33bsNN+W+iwuyFoeByLDyVsaoZIfuV7M2TMmSIjtmh5B7pJeTZ1BNLga/p17RWB0e0Zpcrfnp",
+	"V5FsyoCm5a9xy95mNZDpHhmyXNl4MZuwMEilEsV0JmDhRnNyiFljuzN4wCTEMsxKLpxNDl1JuXn5DQqU",
+	"UQJHsFsu20S5AZKj6cwIbWTMUyXbKhpu7kUsf5lDmIMRjtAIolJQmgMQ1F6ZtpI+/EECD9WSlZ/SeFin",
+	"3/thKgENH2vrLcYeLLNn2JBbOa7Tm8CtowmGdwzrnk/H0mSd1EWOyJzFtY+fCdh4oCh345bg76EZRGc3",
+	"XXrDHYxHI/oMhHsFxbxlU04PykRTWWaaplxrhUqeLcn0rAmjzamd1c01AclIlnMgOhIni7Sx4LMB5QlL",
+	"DsUxK5aSjEHNOTRZdeHAbr+wajv4SfZejYml0XNQDWmoqezs7KahoI2gQtYUcjZL+Oy9tQjOYeZTX7ar",
+	"gq7xsItgRP9SerCRzyohzlma27UYbnSYaf6CKKHxISgeFSy3CwoYV2yeS4PV3a4ncpHWdlgIm20CiWVc",
+	"52yEX8HCcOHKtwsor2VOy4ecuy9qQbFQqFpY8tFTHBYoh6sofyAYtiDBOj0LK/ZW4TkLC08Vm9nGbB5q",
+	"naKGq2xMYaxXPRekRtTkxVyTBN+JbL6ejCm/JolULA8nPSyB4WF3yEFMudzFQg6Q+RZTzmtsWglTNJTO",
+	"+iok9ehBprByGIxlkpEBzXNWP1ytVWIFQvRS6+t3qCBcUU9rknRqllY4HSk4lhi6Eyow8uGaK2dL9GDh",
+	"BJ+Y8qBhPKacFBRysdSA8tIb7HKWFjDoQMrTfArYNUn27992WAXJLxrXaravxFLAnwv5WjOb9bIh7PXg",
+	"MiYM2RpIl+fn0CxMbWO+kn9i3vR55nyEfXKE2Q1lswYoRwyokSpJDt54azb3oLFJhNMOKwaAwGu+bnOm",
+	"CjLmHNx4IbB7FTI9Y4TTMXxtd7lKIsEw9HBpBY1Q5mZcWPc9pvz2K/PinPm6quACUtTiWZ2hZFkz+lhL",
+	"h3UW9IWWgtIYtlqIJ9jNVvhyBnhzIJsZObjQWrAaWMzrPC4ZLeAzwg/DD5O012NFfVGvpe0tq1hNNAsz",
+	"OyiXW1lbCCCvUDk4ErRIaiXgpQP5XWBLAB9ae8/YSczy5dyNbiuv2m+Dzg0mTBxmq0HvI0tNjzVnCgV6",
+	"69uXJYc5Kw4HYlyEkHyBf19zBbnyxxjnUvk8HN+JmjnRmhhJOUYB6y/I+lcPHm5EZPt3H/zpjeeWjE2Q",
+	"ivbrsqwTOr2GxZ8h8EFB86CUw196mQ0Hbh3m6o72QI8UWsyEHi/BEt+mx6weTcOBXWa7UUkXgROYO9EA",
+	"hlSQ267cIeZCIi0xOxC4VBuybVOSw4aX8JOUD4O12ApmQlt66UlQdpsBnklXtbYBG9YL4y/cKp70Mtus",
+	"302pJDZwVKuxVZcbXKeJB9hXio3yMxpVaDlI4HIZF3D3HdbRJfSzWLDvmvo0D0F3iJnexjVJXn/48D7B",
+	"D0B+3PYKksR0xMgRjYft0i1gL9XZq9uotczMNOepSmU35+qi5XqyQm/mX7+zv/m/0M2vb2++9G7549Zh",
+	"p7P57pf+KATzV0c0ze5nNGYDkQUDaSrgWub2nqQzaZyLK6r584SAgiutSz85Ekm4wYcc4wjNWG9ejHCs",
+	"2iU89HLXwmsIFr9AjRfSl6/JGjUcnh7WbsW+UL+laC0vj7L9PTCHBKFrrpx0pf0thvb85mbgMbOzxtNZ",
+	"RTe1gPcr6Gxvh5WgEhpVhWk7OjuafcWELC2x9EGasEMIsZShzkkYfSlt08LcC7qqCYGtM+K8iQ9ITIuE",
+	"rJ8+/svTx49PP/rN6ePfnn708elHfwtRtt/ZaOE6j9YmBc3nZ9C7J/pRrpe4fvrRL04f//j08beffO8b",
+	"v//ZNzZqQjSDQLxXis4LwbVw/7XLbggUhdd8c4o/aejYXzdOgjp11zp/mqjZho827SMfZ9nCbCgBAb1E",
+	"9Homz3YcD3dNzp5xC060JIRRIBkW1xmwrH3CsF1qfWCXFxo/08DNRI6LCTHvLFdTaEJTFQyQNQNX4l8x",
+	"88NEibi082UmnEGOEivcqZZ7LRfnDmkRvoClZaVQ4WSVAuznZP6pLZvhb+vSSMG5f5fB1tozNcN5hxva",
+	"6G1slXZu3bQg4qF9YK5tUFrjk1rOuGb2Umdca+eeMoN4DqozRwiWe5wFkeeYsra0utC9BYd3C7L0lu8d",
+	"teRZrXwYyBfmLcejlJtfdxo41SzU6m21ZtpVWNFZsXeZTqdXCs2FCNkI2rC9tj4crrE2bZ1FdnHAllGX",
+	"kzOHc3lxXG5MXFQDEFbEsfZRg+fp+gl2PzFQatM5dwHcFoLpzJFt9oI6v2i2aM1rftu4/ymPzxYGV71Q",
+	"vFAdS3kz3SY8JHQybTBk5zYGGJ6j5NXGI1mPb43YdtFC2x16xLJaaW2B5NUqnlgfYCq4iSdePofkDmYT",
+	"1WsZE1rwlPcDuvMDfb9LUow5VBnNxGSPUDmsJEv3REEo4WxiSzW3K5ZkIuVghiUUBoSYnyzgVl97Mm7v",
+	"80Wb3d/PJ0SwoQ69FYznqwxUBgpuhCX9xpjmw4Rlioa3s2p8XyBtOaZjCQVkTaNNjBK5eSNo16v3O6wS",
+	"nC744YDyhRstnfn1ZbMb8hhUKALdODGqK4jmgO8WEDxFMTlQIh4GzvCYpkZaeX+lsL36QvsMg9dcJecV",
+	"hZbZSLeK57lc/uyEITC86Smw7Qq12C/KEPP3w6m/LDk8qunw7uX7TgaCZAxKkcSZkKwp37e5soI1G5Ul",
+	"M8pW+kcsE7xv07T1tb104YxM0IQlh8uy/mYLk9nruY88G96DYJvbyPwC5vHlXQ9jVpI3yiBeKwG5Ao+S",
+	"9ulEE+3XaE55LsAS1WecFWkclH3w4Npraub9lcqUkHXsp682Ra+34XUaVs65XuKR5wZbf2d75913tjdf",
+	"evd/vfHO9uZz727svrO9+Tz+6Y+aS/+5WFR/s4vouO56XTop22DHMneVn/u7ZNyxW/XsqaTS8IJr0tTB",
+	"isjO1pblD+tPPviTJz/42UZN+bSSkkKF0xbGOi9KkV262NG8lBHOFq0EIjsZpZ4ey3O/oLh5zZEvrCGO",
+	"RrB69m3ijonghluD2T980LVFJu7YO8AiTLXMDoHaOsSjbSgRgksj6wWL9TklhCpXjgKqAiBc6rDubHxp",
+	"QbSE5Zkix0ofsIoAbwwmJdWFtfvL9W2ReDwlbEPY56nUgXOUEgv7wgtdxy7x1qV9tkf4OMusLxCqX9lk",
+	"nUaD0b1c2pCPYAlINspVDeFrYuPIbZwaDs23orUJNtsIXjcrGcNdM4qzJZ9p2BzWx5UsnycCBgsDpqV2",
+	"tJCNz2NqznhiGmjaGjnwM22NtuawKrCczfxwSOsOvjFLw8OfV1wSQzsB2Ee9eeHXAjUT/faRkjPBS6Ew",
+	"STrVFFmjBqbYoAiDHwwSX5Pkqwf37pIjkUxdcgIguqZK/ag5OMLOGlW2FZYLPbCcg8mvCuSrTWK9l8ta",
+	"F1mjw6CRk7Wm2XP1k5V7aqrkUq/nruRMCxH5rD5bcU7MeMcWH1DYKlMr35y/e8EIh4elkX8+pgPfqNpV",
+	"6oI36tLNPQtxOdzM5DWgWqEVd63lqF177EC35pq11eeIX1kGd3Cl4VJfDV3DlqyKJZLDHguoqlji8Ol3",
+	"/uTpj3/59N/9h2i+4F/LGhsXUnerkd8lqYzD5QyffPBXT37749MPv7/6llYosrUk31xU/OoSi1ctLAm1",
+	"sLwT9sBdpljUIIUQuDA2fv7Bh2dCwouoFlXVtmVTxQA1W6XdKIm2Co/RHf2KcFASDitQxCwLZE80F9tf",
+	"oXVbvXfoXqDZnMBWc3pjbjcm6xWaYJrCzpAG4pJ9GddPLXDkNdwukaKnJhRD7Gy1OwWNjNIizmxnUfK7",
+	"H/6UHDGs2bsTkdNv/8r9uv70p3+zsRGZgvFHU/xhi5TVsbUQq0Sh1W1pF7dnGjh51fcKRhNSpP0B5lVK",
+	"xhOv+BDtU72fVA1Qqx/QgsZKH+pUjMmE8vadVQDn3kaQN1pVPXuOE1gq5bgs3XlRPk4jL0uA1db8qhBh",
+	"eTl47NTVBTPFwLzyYHMEsVyIEQDiZariwSo23zLZcCZcm8YDog8C+rxwArPABHuYEJVKPHzs7A1dtSY8",
+	"0tgpuC0ELRgWdR3p1ekvTHYPodmsC7Qph7V97MyCfEYPVIqN5iWElCfspKYYtJAA0gr3sTStp2dSRdhB",
+	"aDtseGrlwna+6xYF653NlRjWMFtSd0CT+or1tlz8btvC/16SvbUfGDTFKiIZnZof4YxbWBAA2hVjq5li",
+	"8dnVxQ/Y1dSF6trWnkdT9DaZUwuflt1F3WDm+R6RzPYnsX0Z6gY0EKobEUjGdJHAFozIa2eau1aG1IBY",
+	"Ujoq0b/RFbXodMvZaw+rZdDjKOX+X3daeKXWojM4puKM0eJwTlKebQ0z1mQ9EqaBR7UOdG0Vq9pa4J/+",
+	"5meff+uHWjH4wZ/vamkMBAAslL6naXU0lsrEj9MkIeOcrPeFSCT5MukxJsnvvv2/EXuZbASFt+WqCrTX",
+	"YM5lsgZwn3743Se/+u7phz988vH3nv7Fnz/9s79u1dOghbLSavXN619RDQlEgt5ouM1KPaWh019VzXBb",
+	"eqlpK5760Vh+u502cjBI84eirTJyLvhUUTHa9Zp7VMenoBzOGet8OSN1bWmcgAvzvXkQ7UTkRkSe+90H",
+	"Pyc5K0rNJQABsUCRCZqhbXGfXXMTRsSG5ETEVnWd0GMWgbNcK1AQvRhBHliEAn4EWTSRyeWJ7B16aH8f",
+	"iCz53Qc/b87rg3Jtxl0AIIId1aa6lgd1Htbr8tRXbiSD8jB072k2N9VmQrocIRIPhJAsnPEZV00JZ7Ba",
+	"OTa2RMXOM5Uke7bbIrWtbOZLqNAYKViZDLU5qz+6emSlZ7eiMdZ2S/IwqzaNmfFYJEGX+lsPX9t8UYPK",
+	"dX0MopTFFa8s4UDkaU/vQIqhCIIr7XOhNWZsJBdQGl/HnnLmOdgxrkmS0akYe9qglnCXs8YsQNu2Fe19",
+	"67VfwFjWyuOznQiRaS7Q7eTCFoD/JLoEXnofwHBn0FeoogR2rTdqWxcKbhDMlPMJH1W7zoJ4oMsZo/zb",
+	"IJTcNqxJUYXunRnrKaLJRHCSj4tcSEbWD5Amd6ups71x1kvNL3qVEdhpjALJGdNKP7GS2MY5HcSCtohO",
+	"fy3r1yGDRl0W8U7SEfN7I2po1LdGXGRMvQu4SHlC9CYoTxlyGjLRyhPYKEnBTNPYltZSvQ6y/rsf/lTj",
+	"/Q70AVJOn4/I0RhLEWoeqf+n2YHR+0cEq0iZfZlo2DMDvCakuBSdo/IOcM1uy+Ze5g7yuFz7FpLDMrvY",
+	"HME851/YadIjhgvrMxm4JDHMwZ87bCaqFDaf6QZmLEQ2ax066kol4iGY3wumdScMOKvvCntE46GxLTfP",
+	"gAncEHwF82wtcgWGL4+lKTMpKdMcdpvupM4Y5OORX1bd33c9WpwtLHk5Qfp8zEUrWnUisg3HCgZY8jZW",
+	"B1Jk2xl72HtjmpVlTuOxVGKkdb4Jk+R3H/wIvSqakq9BbwasCUH+nz8jNtCA5NlYEl/nNmwRDDskY1I6",
+	"mxGMaMKMnEPHmuPXb964oe94jYrlfjfAmj9bCOSaJEoomsFUzvFzTfpt7mxf+H7B2KXaqnbnHZ1kfWeb",
+	"/P839ojgGfT1p9CXcFPwTWfTA4Ds2bo0aMD/4pq8AkCIoEQHL2t06BPc03wMZDn9J7Q2Akb1GJPLQqMZ",
+	"Hm2d/8+suc1XhNvdZnM55e/r2Xyt64iqeLD27qNH70Yzx/mvxNjYf1xk/Zin742ZJjLeJ1P3XG6RLozT",
+	"RZo2l9S67WBM7t87eEiu0zy9frxzHT+5Dh9sbM1HOMzVsOMz7AnfLvGDi0n79BzfZDmjO6b9ASuAm0kU",
+	"xLd8NFvGrLkomsC8ZhLyXMfQqGTbnA1FLmREBulwSofjiEzHuanmdiUG03qmFhHTyyBUsem8+dlqJtc6",
+	"L/yMv71WYGjRnGbGAMJT5VGBmCnGo1FgwLJjJk3EeyrhkkWjJ3ygNV0vSiacQlA/NT4Nf7lKh5taY9nr",
+	"YkJ6tHByAihdfaF2SdcQaZesz0mYG1GHdx38uhHp4oLhJwo/kfVUX5P4mxYasmqeBgxhqhDpz6C4cBeT",
+	"sGCwgvTEmCekxyaswMZSWCk9RQVVbhBRdHjXqbXdrQ73BDYrRtb07cGFVSoh2Y5ji/PxFT05LKhidYK0",
+	"FbJaWVObSlV4w3kz12ypwRy4ajGLBaUnzqvyRBWqs513kQF51davSVIYM5o57Rejne13o8bzmLkd57so",
+	"J8HJ4PtzkWCWL7FxXq2jak1KX4zyGn50oCf6eDHSvuo4TyBo47AUHuje5XGE+bbmmIiOzQqROxwap1WL",
+	"Ah6VILO5QwS7aZ0lkWVJRCi0o3Weil1i7r0tLZhthbM0ayoq3q6EGoFZnffHdd2TJKtJ9MQYvuZAa9yb",
+	"X5dQ2r5Bok7Dv0/j4VmaUWPfpnBUfijteqmanSfLdzuYbUG1FAedgWegM1VT54Zlgt4WJaFiyubBuN9n",
+	"MpxZUNe+7Eic1GefzkIn4Lg4EifGIsGVZirWdgqftjA6tQTa/TQerlxU5rBOmnvotcxMMeGV9FKeyoHJ",
+	"Qq+rfIDDIr9aMCol8AoMheZ/+L2mv00hxqpulZUOnoQWWr8nR8xKtOBSFdCuxtbq2DWFaBSVQ9ITWSYm",
+	"MhzUpN9ojBFM4+FD/Z55/zCp5p3UZc+UvAVm8T+uO+YrLKVUL+tbe3AEUvaI8qmNEpV0xMA7szUncFx5",
+	"LSZ3avNhsK0TX1kvgOL3csYBs8pCwqAU6DsrlSpCehKcNahZDXVv8OGhK2cSvjeWbiayONxh5e6lBRvR",
+	"1IoRy6l+wezyBLO1kMsEdZ1gL+OHaPxj5gxMGDEyjr4gKVci3I2RHrMwUEIJWvbtSmyvVyco0Itlvm2t",
+	"DzOzneCxGzSsQ3Gvw8q8FF7lU75DX0M57Kt3/RprEaRFyQm/66M5SpgyuIsyUnu25H5t1Blko1elpRrZ",
+	"dZEEupyIGFr7fAMYjBdLk3atJyr2J5WxhTFvDVU+MNgMh/HyQBa0LzPtbAICE3YSk8s2xnkZvwtBZoBS",
+	"zmhU064Dbqnax/X9llvbM5YpgLWkVaCmZtzqabgrJmg1tJSN1iZpUgvkRam/ATPPTBPa8vy8WfxTX5Ap",
+	"PHsyUYl/jdlBM4jXPnFXq9SHi+60cBZx9bOFK1oxY8nYdhpzloiZCOawUYSSyOF4UQbTBSUluUU3QuSs",
+	"iUm4/yXykpZPBMpLttiC5zWlDhkEXpg55BjP/P4P3nhrhfynmlQkJOoFWUj+UbXIQ1qYV3T2hJ45xKnP",
+	"ZG1DwQuOZHG6j09pyxpmlr1JvSvU9/I2XKhO93quTbKHf9cu9aW9hmd7mjSomTVGbq1jogFbE3S7FO7l",
+	"/fJzt/5M29SMFQpJytWuNDFRPZqZ/h9amQC9FzWJ9e1dwtkxKza2VnE01voTbgkuxyP4DSCh34I8b1bE",
+	"UGBnZxvCxF8k67//zd8//fjPP/uv/+azf/OtDdDLe0IkbdwOs6LJTEdh2HkqyZDlihxNCb4IaWFg6zJ2",
+	"Z3Rhb+LTTfxFjGuaA1dknblezQWCFZ37aDOvzOSutkwoEysQnqa9PTN4Lr5wtARVhNt4zUlMC/jKObhQ",
+	"vLvoSosVVRpkzof1a62tBvcfmFgt6JiIvSlpluGv3nFz175gIMah6PbX9Z+tsJDQKaKPpl091FZNbSNw",
+	"tdgmSQtfqPTXnFtUWVZwGR2G1ltdtCItFzxavJzFt7Go0TcB5i0uVIPqMI5daRWYvufKVvTD0f2rF09y",
+	"bkM1YI98NAri4FjtT+j0Es2oNgduhpWKcREzZ5OuenBdvX33vE38zQodGUJm3XWzkl2wUpqm/hNRqEHo",
+	"QjtnS65N7Zt1pUuVcgCEgwjRxxEAy8LTWGwohslDSPMAb56z2t8DTiKwk0M10cLlui+JX0v07LDFy2ps",
+	"3ItPsiV6zdVmm+XkFrU16xVjzHjDde2aoHOIxmyD8fWofIAXRQ+lM2h8b/wUDr/JziXg8/KeiQdMMW4t",
+	"/0sgWWG/O0zoNJg2NJWm3LiNu9PSogkB0L+ZXI6cFVLPqKU6quUuVlAo9rBNhozlkqTV4MTnXnh+SSlo",
+	"ZqlBKJTpIedivW1wbdSkas6uG9If21h+D954q7Fr3Fk60hr0mu88SROGJT4YNPIesCwB+R9sPhr79ghF",
+	"by6UU5opSYQeO8iGo3mepWAcime57MxWXqzZyuHmu1+uXXyd+cA1nalnHLtGz7Kvop/NRDKGRbgzdX9a",
+	"of9Ec33K2kgXvBUEpC6i+xDIEXoRmLLTQR9VvUvvmBWHIFDkaiFUR5r4IVDRQRYS2YpCK11hpapJliiD",
+	"B2iSYDjlSBzX+Tz9opYNh+90Qf/wiRSkR2tKBrTsXuECfoLFLYO0jqdS6y65gNZjZ+jzcUGlQb108hAe",
+	"WEnS5siuQx4Kg4sZqtjFQ5fYs9EiNmZhlxGbfL5U8VETlb7cnUuxEuHO/LY/+9EnT/7Tfzp9/JvPfvw3",
+	"T/7ilybi/tOPPz798BdPvvmNnc2XNndmZb0WtjIz4Y35CV8ep1mib3HKE1IIMQqNXltcYSaZ5uOPnnzv",
+	"k89+9MnTn/zQrPzJ9x9/+pufffajXz753icrrBuTVWcbR4fXhAXPZyTN528u4HlzvCLNU8ZVmSAAF9zT",
+	"//LvV1h5PjBu8ia5NxdS0axG6v1jLEIoIzKY5gPGicgRxXbJzvb25vb29vNza4uaCk7Mlllk1rBx84/N",
+	"qT39ya8+/eS/ff7475sHrzFUeZsKV3xwJFBHVKNgfZlF5WifuXYcTTVL8yVdseffM8yLNJlrzVFTzXFx",
+	"c7HKxhYd7TmYJx2WfGGDvA8GolD309UCgHu2ens4lYdm2ZQYS8GMNSgcULd9kWorLjYIg7TPb/PVvGBJ",
+	"ny0foJyw+pQ3q/toVkBHUOLJtEuBq4CBX8GafGdUm0BYE5+9uF5Yzs6EO8SRgrBTtNc7YFKGA5QtfOav",
+	"VVn0DpUYMl4jJvKxrDU8pZIUImNkRKckETZasZcJUYAQYdzoseBSZNV6pTNZDNCCXdEJnYJhA0sp5Gk8",
+	"NCbetWhtYBqWwwswINwdowpA6mvg1LetM2Zq19QDQ9CMablwfAx+cp3dFsxdc3JVa7YHdwvlmmPVIA9n",
+	"8ZUZHMv5A1bJomtZuL9c0oLdrFBf3iY/zzThKdKYYcT2IE0SLRQhxskszcPqZvvY3KVSqP1zWqnbxGLb",
+	"EovFaMR4UhfBfiROTJ1NiQsh7hMo7A02ACPbVKI8uFADSG9MVftqPXMJEaFqPYsEnuWLooeiZANNxpwy",
+	"N9tz3oegwaYFCFpnWqoQXMjPDCYEqNbM5G61VoT7NoyX59y8t7GtbROhhnuHNqUN54UYpZIlRAmvBFSg",
+	"R6zfhDRs9YH2r9yUdD1ibui6WHe1DLGKeHhHqKWuCdOOtW7B5qo7Mjr0GQxIFdZqZ61m9flNUGHntWd4",
+	"HrI14MJVO/7dmS1GygZUO2e7rmrClAYbFBqWms64Fhz3MxqzywPI+Rq2l8wqqYdpS7Ly0ie8amCBTIqV",
+	"jqPU/0KJp1jwydwFUEdnXTJG9Fcp72/skny2m6DgWKBEk0WH5yLLNEvtM1U2s7AV2tAhB/oI3uUZlj43",
+	"lmwoDDAHT1djIuAoN0V9oEOszITaJXRE1p98/9tPvvP9Tz/+7xsR2bmxuXMzIjs3N3deiMjOC5s7L0Zk",
+	"58XNG9sR2Xlp88aOlTFcAadqNSk6WovWYBD9rx5F/6uH0f/qcfS/eqCgaF9t6b6UHAmBZEu0JWzdcJAW",
+	"2fRwLFlyOM7D1m19lK0TCbxkpzZdZmqFrdqOu6UZB0FitmuWWc0dmtldiAAqR3IJvZNDaOHOtrYw5c4m",
+	"NnKxtj0bP4BdWODZ4qDQl8r/GoNg67BnlcFqi/OYEm4QfobvzPSAbY6BqEWRCmKEDv1tehwgv9FCFacu",
+	"OYnKujC01qlzZdbcCLUAV7oRR6/bwjmh69mq5I3VYbDdO7Q+ErZnhvFYmjALMMBoNt2+ftSInnh1eysG",
+	"wKawFf2p89AtGfIyci4NiJvRjBEKd80W7YK/7hrjmmsRo/XXCc2Gkck74UpAvK4Siu0RmfJ+xjDUDD8B",
+	"XReywlOsguVqNMOrkP8DZcPOqSfAoxrEWiVxsp56ajMqFxZPBmPWEhkR1YzPgNR/DuToJ2yWSwySJzZ7",
+	"XbkX8rPb1Lhti+JGLeSyWxZXGhWv0Jp45kjPQUGdRZKrVlXNel7liUsJma0+r0+0JuG+hG+VahsN3JLF",
+	"BauRf2Ta51DXDt7ZRR1kpqEeWFxceV1SCAU/pqqmQI4e6TAvWC+tyayTihbKVXKorCCCrBeWZeZ3SWhO",
+	"a2p3rJKp2srjiU5KexhVyM9usDFPdObQV5EpPLRw92SF6OuxZM4WyeF6hPaBvi42W1i+UjBuy6sohX/w",
+	"FWD8S7XSFP7NVpbC31z1AfMrrfxa1pey37oqU/B7WU6q+pdKzSkT6+uvF4s/Z2LSyheEuH1YRzFv0iEz",
+	"BV6qaLuHJt0swWgkaCswX8vaj2gqsvl0tu3lPH96jHmMQxIca1HlQHMucx3m6RssEI6zz8n+/dtkyFxl",
+	"FU1HpCvFUBz+7oOfd6Nqdze/ILTGG71dazXZghwLPaXeK6MFuv5xeQOlcnPxVNyRs0lgtNcjOe0zeY1I",
+	"fCsikkFCGFZbFbm8bp5sEeyEJgnNpMAK/XqJ/3Lz1sGD1zYfiiHjptECILeeIRZimDqv2y705Dg045Wr",
+	"NeB69AgC23uBtAEojL/+5IPvPPnkbzcwLdqDDDYSGEFXUdS+tghEkWhgZ8DWsOa9Jr0Oz0Q/lSqNJRFj",
+	"JSF7w3T4tOnNkY1jJ1wo8G2tP/nGX//++7/+9JNvP/nFf9wo89ZS3u9w278AArYYTTCvMDJiMF7OWGd6",
+	"pgfsVod3+Je+tD9WA8ZVakICvvQlcqBX09V/F0X6dVPr6GU4ZNIZb28/Fw/ZFH5g3TLo1+BWh1cxp0+P",
+	"GZmK8RbZB9Q7YpngfWBMPkKRdb3Bj3+zsetbsaZi3OHSluRGA1pqHAP2y2tm77Y8U/l3F3kOaZQdfpzK",
+	"9ChjUMU7VebOk+Tm9s2IsBMaq2xKsnTIiBQjhguotuCEhoIGbK9CcZAvfQkcj10Ic0YIXje54F/+mhS8",
+	"S9YfvHaLvHTz+T/eQFB1Ndp1I9KFGhpdqAIKZ6T/hmU09E9ljY+u3h1WRUr5Mc3ShKT6YolIFwuU7JJ3",
+	"3sdSeR1ufDyP3u2C3qO3gHrUEU1sO9o38R10maacfFWrp0wyyPpMOXmV97NUDjocnINTMUb07O7HMcvV",
+	"5h1TMm+XMN41wHjAVJEyqZEHfWBAv4oOockE6d5O2CgXivF4uvkGm3ZtS5R1k+763ph1OLI+Ms41btx4",
+	"/nmvs62JQ6Pkrbduv7KxBRhqm/5CsLnGLIuJHQ5/OhLJ1ASmY+tF9I2iFcjIOymXSpOM6BEaYxvhSRqz",
+	"PTdwh7uRLX7BuF7dd3h488aNPTIZpBnzJjFnSFKpN5dmGSnGHG4SSgqmiim0LsAauqlCLO5rhnFz+yWS",
+	"9gimq1a+7HC09O5sE7lF3mBTPEXIo9XD3LhJINFtC3vNunbP+iVgnKb8da7pwVIKlKinvHRTAr24ywBA",
+	"Yg5aS+oa6QumxgUn3fdJByTiztoueWdra+vdiHR82Vj/vbO2tbXVWSOPuljHUSot4hjGtYdmb2fzNgZu",
+	"DUQ9DNwPERlzlWak6w0MZbq1XrTV4V0rlsmUx6xrFidRwAVTue0DDS/owTkSVC4gZcVszpjiy44wyIal",
+	"Y7iayQOSvw2UPDOtGjDJNPsrGAPqkyWakS/55v8v7RojhmIjDQ49x2TANDmiWV/rjR1ujPsRpDbpV521",
+	"H7Da9NXE7gJM8wi9TiR3nLjD0USlr6CuF8nW3SL3aZ8ZhlSBKkIaMU+DN4JkHWTqelXVcXBKOMFU1fou",
+	"AMxkXc+GAwF99tIMSdsaYGfgubELvEdjg2XO1u3hQIMHCq2cIHebKgYdQKliW+SuCWvQNIQtOshATAC1",
+	"R5RPcRAmTUs/Q716So1zcElYuFv0OWKDlCe4Mdwogc7fHY4noucvzJeJC6tIpfXGOJMdg6M0HZ5HNGGm",
+	"H1uHx2I00ltLtH5G7gup+gU7+Od37FquSZJnNGa201SaWGFOFZRLComsGsoaUoVQzHEWCquA5oKSaBHe",
+	"dDzSn5efGn7T4ZZV2TogqWlLvk6JvsD9b2zAjWYER1RCn1fDbju8x6CPvDJMJRMS7wQ9OTSUIAf//I6G",
+	"hTkNzam0YEAVoeh+ojzpcGRk2ModYWT6OpJ9c0gjOoXTQH5F1iFJL9d8DE5vY6/D9S09RdIzrbkMSKuI",
+	"s++IXe/aopoBRIdDdX0DUzh2YNVzPfahNI4oCoz3QA5zS3CrCQI0vRtTjuOYSdkbZ+Qrrz60nMPRLyfd",
+	"Vx/Svqa4Dk/Svl6uOXh8FS9FDWg4W02Lt3ubdwVnm29iXwMQIxDLDWp2eFX9N3geOcLrPrd9U9MReVMk",
+	"aS9lSbdMt4SL0HLOWOR4/aOQp8/iSDPBUaowEESLVHrBXb1tLeAgkwX5xwq++s+W5+qfJ6hOy65GOnsP",
+	"67klTGciDju8FBg3tgjUL9IatUnzBT485vpm655salF+Ez/vmqRZGAr4gcDQ98kgjQdWctfTxjTTLHHP",
+	"iQD6j+aifm7L27K+YTscnOdsz/hkbbfFUtrcQSGTcjLmQy4mXH9vBSmqDNgQNfRm7OgghVFyNC7w7I14",
+	"IW0TGbxbGU2mHV5QxfbIEZsKxAnvkFNJbt54yfB+LbhNN/f1SuF2liwWPJFbiJQdPoOGGN2SaNQwBHT7",
+	"1YevEb3qO3rRVq4DSVOSpKA91eG28d0u6bo3N+H/pt49bGkj8h8/sK7HLtJ/5ZFk+kuzVnNleUtLoetU",
+	"xpA8N7Q6Zp91uOGbQzbVigMITul8ewPLynYrVwa0SNMKSXGMzQ01cCKiRJ8BXqgBm0I/2ImdA1gZTu1E",
+	"ZSMU+sQ/A+buv9w0r23eTrp75L0xMnLiJHIqh7OKFj1CsrQd2dHnj/X+UIXdv397LVrTSzd9cre2t7at",
+	"W4Hm6dru2nNb21vPQdirGoAxwXY8sf3f9N/6TNV3HUUhEqgByuIWKF2CCnzNFAsDdyuFTjo2FgIUmw6P",
+	"B0JrvEY+MpN6dcdQwZZkfTLwQG7ajkBPIqKvP9eUSJMGKhQDMSGjcTzQLNA/rYKR08c/Of3of54+/vbT",
+	"7/74ybf+vpxF026HazWGcFHGQkTVRuZabbp17xXToi/9OiNxRqVEcpmCFrQR4Wklc3EVIDiZP0uS8si1",
+	"hPLRMc8gN7DD8zQejnOJtciUSCh0Y7KaT6rFErUper3d8ihc3wk06nS4eYVkjGoBEi5viiWUx7lRHKTt",
+	"ZEW5UcVZpnGsYB1eUXxcWXb7gbKF2xEBHSe+naztrmn14ZbFJCiHlQsu0Wx1Y3vb1DFXJtXHV6q1Mq3/",
+	"hhb6Jvu9mQP8CmDYCcVpGuyKNGCwCMSjaO257Zt1g7vVXr8rlL0QMYPAGGqbvnPl3x5Fa3I8GtFiura7",
+	"ZgESOcSLfPwACRvOxh6uyYctSR/oCH3cfen578GfVrn0MNqeJqUn7l29GEvl9vb1qHz+AG/blyA3iI6Y",
+	"Ar5Q08apfOU63Gu1XQm9F2ObftP4plEZDrQaAO+D4e+9MYOKj9buZx1U7ZDH7K+MOg664z3lkIsxj00F",
+	"68Jd+55bPrQo6yEDDaaytjbejfaLCoUJLFoPvr/8gt69QHI2J1JHzvuosYme239ERJboW9b0wLoawtbr",
+	"nbXlekTqiG0BkZbvmNTQeZLEbpgGREvTZFpa5sAK/q4rL/yySKbnfYKmt1zVu6GKMXs0hz075z13CHO0",
+	"YGgPaEKlNXltncPh7xsK9OrSlNd/1aDfFic8ZAjw7Ovv27I8XDyqZeBfYapElYsm2AaQXxVdfoX51YIM",
+	"ZaI44wJrPbfi6vRapUTgulqwLplueWJrsxTR9raabY+oKdi4nWfz2cFwhOqPK83hSi66RqlgDC+hg/qr",
+	"Mwt17ZfdLXLPGFM9SWRAJbr8WeJVH0sVWe+6X0Hnt/DtboDXAYHuHL8oS5cOn6qtffslIukU7BeTwXQX",
+	"Ywiq6zCG/ZAM+haIDD4RXBi7Q5dlO3532cQHbZWg8aSxQJ8H08MNB4jLSCElSgCSyAvgfNcRiSDg5sro",
+	"T4RikPc5KanHAeiIgQmZeH38dr0MWi7A3MoKrXcByUg0a2jRQm2RW2XdLep1uLejx8Zpbgx+Wx0ORFue",
+	"g0+w1spbpbUQDeGs5ypz/BMkBgDSZRFDGQBaq7jds7GXz57aVh/vbEJ/0dYtmQlo0DpyLEYjuimZHlex",
+	"ZNd50v+ZvVwiF7sUeTFLtk/mSZ5BnK2Jw2qpObZvNmgVyNka2wsbKUs1BYOd1rkaIAM2vbKY8ZUrn8Fl",
+	"/VNQP8sWlAuVT+s2fmZUTy/1AdmKNfm0MArVXWIQ0zlI800liKnZA65ifUYZZP2u98ZZtgl1rk21IpAv",
+	"M6Y06RMlOnxAsx6+EREsDYSlNZUgtsLRhgn5wdYSBotSjKWgEIiCLlKvWBEp6wrJiNDKyPASVd4rUYdj",
+	"iXrpZ8pIrPUUebEn5GCQ9tThV28fgM16ILIEPQoaEztcZkKR0VgqcoSOS280Y5iLoK2/iUZgxgFsbH0d",
+	"bozXEqzXpfm3amLmwrkpcmqN+yE7wD2T2v1MWgFgcVdiA7AZ8UEhAO3kWgGxmHUe1/8Buuu8IqkQ8fTk",
+	"W5/8/vu/fvq9b332V59stKPNkKXW70APsm6QWtEZasN6FB1idQzTpqWMeqOSdAMN7rsYwtXhqXIxFmLC",
+	"fd8/0qCVGU2rfXCYYWSsKCy5G/c+ulCRgozby8TKEOyOAT57GCiyKA+/dbiE9gRdc1V090gXA7vALQ3+",
+	"T+vzMA4Rqoyf+ZCLrqUsEx7mmJjmTaD30kwzwSlG+UFtQQzS0vowAUCDHkx7bBfHEV6IFRS4ddC+JolH",
+	"UmTIpht7+nruGkCZsEna4dZ7ghWLTURfF6oNla4U6fiXgcR61/bA9SqrdSPShZ28s/3uli3H0v3dBz/f",
+	"2CL7EADoMMEso8OdR10JxFIAtz4hGRF2XIY9lEGQUNnC+M41cTXwopdNjtezy5C8JkqXrKmX05tiIwEG",
+	"dQ/Iq0oYpsT3OfEo9I8+v709w6uc7G0gf2Zm9b6lxYXmSXuDXSzUF94FV2yY9HgYRLUhd+IJcerIagLd",
+	"UhQIH94VQHq5vWVmOskY44KalwmjgAwD/Lf0oaMv2ghKsDuUiKLSFIk/coE+duxJj5mZxkhp2KGyJfCr",
+	"hkjNraxtw/QadnZIloAZ0lcLI9J1+mIXgqGx7HUhRp6gOdrYIqDuYHQbsmcogo22lj1ieTPeOMiSuxBo",
+	"UKAJNsHwFLgDO9wQt9dIzbuVMQHF8u0tcpdNLD5ARK9Zrg1AtHkoaJq1e/ZtPPV21Q4vDatkMphCHCNa",
+	"lPwiRs6w2uHAPdyja9KEqJF1ANlXXn24YcPQygi06gI6HIIfMROtR7iA4GobblnOinG7UzHGGMRU7eEl",
+	"NUkl6/CbOzfI/QKigbCL22s0BSOyH4VpLGHB2woe1UjO8yxCb9JqHaYLtYS1QXysWaDTczEiqlR0LTQq",
+	"Ku5sq6ugdntB19/VGKlbCOQXa6DGOWyvAkMpc4a4s1509dboZdhvULZ/ObT0armx0h5sm1ZAQUYlMUdI",
+	"856MUVDaPfPzRgP7sJAzoc/d2eS87i6ZiGKIioZNkJsNaiL52KwWunR0uObEEYYxpipkFbdxubnTM2LK",
+	"NYs/gnvE7nT95vZLG7V2cfPhnFW8xsL9TGvT1ghvBNd/itTqLOi2Yt250SU0I9m0PUo2ba75eRPpa6LQ",
+	"+DeWSoy0TDcQBHq66+tCCS0gMUgDYGmB2WrrTz74k08/+eTp4288+emvTj/8xZPvfPfz//BXv//bP3n6",
+	"q482djGK0F63ha1QborTmuroEZGqYCBKJq4WXUSgAjkG0/bTniImVcyQGuniTE8//vbph//YdYwCqqib",
+	"5GHIm/M0cq2fd6DwnYuXx9f1xzZ42+QvDVlu8hC0mGJioW3akmZEqkjBZ4wxzVvkIIMoe4heRP5hZcVe",
+	"mjHparKDxXtCC81DymYXWswaiAwSBO6XdsDIMwDimFqWXKdci1M00gyhw6nplbER2V4CqRZFtQwrI+JL",
+	"rLMZlRr1p1tknzvbgFBkypTjWwH3WmSEG6icCDU1raudM5YgizRC9a4Vx1JrXSavFlSCdGNZIRnzRHC2",
+	"1+HMPKLcdN5pz/z0qOy+oY1XsODBs+viuyLmBEBCcdaQ9zU50/QI5GDq3VqzN9G5cjRI+G92AGJhgAtX",
+	"sGGaxQG4sOKKJP1sOE/QcUcGqVSiqKial616ewdeuao2C7+7V50lpWwBdoGHXU5SQ4FuqedBdK+LCaaf",
+	"mRw8JDx5bb7bmL5bVj6uUPxUt9purGt8rU6VgLQwCGaqBDKBOxQYsMS7spZbaF05IJZ0wfQKtnDa4QlN",
+	"sykpxnyLbGPyjIHohuuqZiq7aBFjqFnewMLM5MVGHT6hRaFvNmNXAmCKCSfiKEv7FPMAocSC1rSfe+F5",
+	"EgvMeLHX3zUJ6VKbU0YLkqX0KM1SU14kE+B6JAkdUa3Fm/4RoXvm/ngGR89fSJ5Bz8tTcNvTxYXcTgdM",
+	"lQd/jsQSuotcX/5Fd899+9IzF35ykbKJ33x5YfBAWfzjmQkfyMsTs4jh/rSAj5bvhHDE81iO6xyWkM4L",
+	"ZVb8nvilQbwrh+NuNOfO9OymHd69/1bpzXSTvy+H40fGq0kWOTVpmeZkPp7xapJWTk2tTHjOG9wY9w2b",
+	"WgLSepXzakYuD74LztNZl+F8vhXkl0IaM1qjcRkHb7xFugDsLiQ9FgzSFrGNo+naMVashi0bwFvn3UVw",
+	"Zn+KK/G++Qto7X+z2HBeHjj0lGqEwlP3vHEWa+vdcAvJsYEOgRQWSY+2EeHFn0DdDWnWeqXeOLuI1Zng",
+	"svedHI7XaoP4EV2k8YXBHOCpKmxwv00SVoYFYDBDh693C4a6IpSm65KM9RQRY2XERmBJJnrJ4viAyo0t",
+	"8jItYpFo6XX9q/t3r7+6f3dz57mI6H9fjMhb929t7kfk9sPXNnduboBXyrixIr+iMkl5nI0TluxplniE",
+	"Q7p8etFDEcVhvA3FGFAZsplASrljfhZNyD436yibQhI0oqBxxWsOuZjtXSzHu0pm10BqEARlrh8gu/OM",
+	"wVpiCeeYhzXHYJcm6TAjdfWAFkq9B+6tL0jUtW1zOKA8wcodfjzjUkHGtvPfuQYZL15f22hju7RVo43D",
+	"a8PoTFyfbRlv4knCy/CaFwV9wfPNvi8z7LnSmnGh8mINnGbz1bg9rIJgXrkyk151hSZAcMZ87zGEkrqX",
+	"zKCXtmlSPUuANy6cHVwoZriuQovRAgtRHk09UeWZMO+KeKjXh6XS5m8DPMOlVVz4rFmutud/safTcMte",
+	"MyEAV34G0JbOYkcOBcLQcWlaEK12KqvJ3N5ZGu/lpolgM8WZa2m6Wn08ZZdz3bfMWFqt6vtF8o9Q+feF",
+	"nKQ8hohwNrlyFmKKa4P1RhRaCjli+JsSqMowW/i9RGDrEV+Ew+U7jxZi4/X3bWzlYZo8ul4w82u7tFfv",
+	"24V5r/NtaxY0+PCDIKoU8sCuzpz7BXiTb1wUbtbxURfamkry3piNmSkGeH6ZI9z4R2HYtmi0GH+Y142g",
+	"7nqabVxw8WzATVUDarvqqyL2tyFnC/x4kvFEGgK3bvQVybvGwGM4Cy0Y1FBmkJr81YN7d8tC2xhR2uHd",
+	"Az3HQdrnVI0LtkvUP8Pq3GOenthKflimOzreMc8G7IS8/ub+rc2D1/dvPP+CZq6dNXyk8N0t/O1IJKbG",
+	"d2etnBtL4Jva31sdDvZ6W+cYCgy7GnawOtjO5u3ExEJ7f3s4zVkXY2UQz2OIwinSY0ZGqMRRjkGL62DR",
+	"wgMA8/soTTZLAlR4LB2eGmLZgJJzSSFyUrCcUSW1DDqzoD3ol3Xj5MQV3xNjgLx05eMwhNivfwa2KIxU",
+	"ApD0CzHRD3M6lgwLOVNFMgble8tazA8d5MwI44KzxGUEclvBF9Bcv4L1oyWD20W/0eHdSr8CKH+s2TUO",
+	"/taDOy4HcaBULsm6/gecKFkmJmayDtcrHAhpQi+94oHJKOX4rkm9hOG4UAQXRdEWmh5TBZlPJBMix0qj",
+	"GJxUY1ELsZPzt6wFG29csoVtSW52YV5fOFhci5ssKpu5mDqK0PRitUtF5PI64Mt1Ok5StZmJfm1VSFNp",
+	"D6OulaZf2utF5P7tuzKyHQNk5IIFI1e9X0bkSJwQaG4Sdbht3FntZLBpcu8KiGiLbD9+15/9mrQxb2I0",
+	"gsjH9YHIkoiYuOfIBGpE5Hcf/HzDfm+CN7B+rDhGC4ZerHmhw4FVoPGZJl8bY6dN0GjKCtwjytOe5opx",
+	"JiTbhdBPW+l5nXY4dISH0t6uKUdhGuXDWiHNYwOqVfIII8mwMG3CoMMfbMdl29j4akWLPtPa3THNxkxa",
+	"gxjUKu4prBJseu0UzPZFyEQfqv5qsvaiBLBsq2ZpOEs4eUIL7/saD+6IflP2BGQh6l134yztRqQrp1Kx",
+	"URdSI4dsuotXT5rY5hLAUB2E6sxoNFbQi7/WhtZovtvnxJSyXu8Cim6hrRSrE5mS6qbWdY9QMkx54l7t",
+	"bixYGEa21K4sp0qxQn/6r9+hm18/fPfLnc4W/vSlPwobHkMT4bG7hlyh2Z67EZpt+TlAZVhVRQjYTWcM",
+	"ygmdknXoSAEG3FrQaoKot9u2M9nqqX2Lcdu5lVh25i+ScQ+I+VWu2ujlcAEQxlWNar7adWZaGgEDqfYQ",
+	"euddvfXyvoN4C1hDJvoYRpMepxnrM1f6qLoqsg43l6xk3ufzN9uRONl0jbVqzT77+t2XxclD0y7s4s7E",
+	"m6juVKDItb0yLwX6L9vZyPpnv/iVlrpHNMscrMtbKRdSbeq1ucrKVFMch/WO6JT0hZbQ18ubG+/5urNa",
+	"XArTB9bSpoZYFj1oJnVhaTv+8nDBl10MowKgGkzibOKw6VKQaT+B4vZmyqXp9Pr7R+IELsDDNHnUzgzm",
+	"fXHOZrBxADmx7uAXCDlxwZetRrVBToclVBJJj88UKNAeQ23uqJv+moRy71p9SfsDrbKU1d/9jHaHzHug",
+	"fEFcilRUKz5UOpfkkLGcpKoB4Z0i1Hwx3XGvhkuRzkg1X8eGvEHhceeF83cQtCqkVtnIfBfHMHo4GF0K",
+	"Wjgwk5RDh2qXyoLera9jT2pCs+xcbzgHlWeUi9j1XeEdVyJO/SVnkeUSLzk7ZYgvgNmtlypIG2NZDxMg",
+	"r0kbM9eWPVx/3/4IDiKNl5tSHzWPWbvb0fv+cm/HLwpiX+H92ITYDsOu5oK001+TyBAt4nkID635FeRC",
+	"uyIEZSov6QnootN4HTpzYfN1+KZ79dIuLjtlm4sLLaVlS0a/KclFH5wDjevC6reUkQy6Zx1l1sApszR3",
+	"6eMrXGnz+AqsL5VknOes2Iw1NuwRav7MyVhWqtVgiYeaomNVwD+jLMSu7wrvxhI36+/Gstvzpd2NZT/g",
+	"dgqgYwDX37c/1iiADSdvv779Sn30PfrxPGqoVj71K5baFm+2VoOxoXf4erUwKTgRspRJV96zrFBKFDtR",
+	"1ZzLshapqTxlS5Ju7M02+oXF0ZFX/GX95o0bG/Ul8b9QlHOFl28T5TgUvprL1+t/jWVBKhi7fvrhjz79",
+	"h598/tPfajYfVXk5NnMtVEqzshbg2QjxOs3TzSGbtrig9+/ffkO/eGnXM07YVqvUm9hDnz3ei5pS0xO0",
+	"MB+zQkvs4Fu7HG7pn3PpSG1n647OyBubVFMD2GeUheDqrvDqtXhXi2d+w8NLw6g3Kd5Y1h3dM/7ouRt5",
+	"b6abKKaOZVPbmNgtm9A8Z7RagXwFznH9fZqnh0NmQx2PxZCd7X6PggpvOcvFBEXOtuM5FkPbC15vKcFe",
+	"s9XqPChRm3JJpqfovOQLY50r6V3k/bkY/T1gXAraHyiR+3XkA2y1Uj1Pk0VfiOSs9+IyMZkAtksMzAzO",
+	"1xTPtB4L3kv744IlBFpqYGgbdFVONUtQG84hiMGTAHbobDw+0sMeMaLEpfmNvYMOhkuBZO6t/uKu0zpV",
+	"460Hd/yysLbtz8HBg9ds+2VvE2LCyf23HnZ4XdQvDiShbdA+6HeB8DATXxh1+AiKJFAi0z40gjcPiBzo",
+	"mUBbSW0PZOD/NRGANcj7rIkGz0II4Up0d6laxgGGpJp081kUnKcjNS6gnqeAYBvR60XzYYhtOSmsrFmN",
+	"OIDXLk2JwOla6hAYMHYZB4XmRHiHjNjoyPQ5hvi7c3VDWXA/k6I+LO4KJX2Y//7tu4uMbNUzsjfk/dt3",
+	"MeJ9RJPLDMDwV+NJ/LZPBIWFmUsRwllLARWCzGPWhoo3AQ/lVp7UE/T9IuUKAPgyvNymNLe/ekmUwCqh",
+	"e3iNjxjl0gvmPIaKF1t+KzCU9Wvy6nq92eBHxyWW0gmq/cC2m3qALSePG4gG1JWjlFNMqJxx5AcxM6ZF",
+	"cklRZMCSYD6yfjSWKWdSburfTXTFzjaBPi1k/yaRA6blSJePgvyMSnJLJIzs3HixPW8LoOX19+0xt4wg",
+	"8rDi/B2k8yHKkKRhSr0mDHCYYvngkWTZMUZr9zVij3NjpNKyGn5XiIzZ6tj73ueJpXYt5qZ9SEwZK6QT",
+	"aFe1tche/Oyz/yu0FBvZYIEsYGF/qULcAwbthejM1WOzNABvNLZEPpKB1FdBuaXkNo+0rucpv1LyqklS",
+	"lUxVL+1nFKvv374Li706lF4g0Twr0sxXNBecEWewmYpeSynYjHkmtFLsXSY8AT4oEcmBF2aSASusx/SM",
+	"FUpez8Rks7kCyB0xOZciEK2UFDdZCxXljph4hSgzccnR/Pdd+S+FqRkZlnPX7AiLl5lkxPWn/+2nT/70",
+	"w9OP/vPp4//j9PFvTx9/u54JtQvlP68o/lZn4sJbm4/ExdjPRtdfjlORFsom3bkg/phK2/RJYZRRTCFG",
+	"o/YIjAN7k53kQpPJ++YPj2rzBl8TBZEDAYXpoMSbPnbTC8A4yp1XHGQcKXpqQgtG1l++cfrR/9B48dHP",
+	"Tx9/J+pw9vnP/vzT3/7kd9/4zxE5/eibpx9+8/Txn50+/psHG5g820szUGdK3zqIl7ce3HktIkdUshdu",
+	"bjIeiwT6and4N5bH3S3yQEzM6sri+5MiVYpxsl7XPlS/BymIrnWUEtjh2/lbzL6wlp6r0ocZgZBpmHLS",
+	"NUVAZTdYvh/AfAvHuXXwLy7SVGxmwSnrLgWAMDSF0OCaUOn2dTl8hYL91K/9hLrsTAGoyFpVS9RKR3pf",
+	"BIF4NquvGVQrKqbWjE8aONEMaZxlgoUNfLX4B622XMiKtHvPC3acsonWEeDYsOosn7q6s6ksa+NCHzOI",
+	"K4lKncyMAOhqWkqONnYJF2WrzA6nStF4YIJmuDB5uiNxzOQWuWd7exltvWyx6T7ThAj1KsuqvRG2psSq",
+	"cF47jSOszDainPYZdCkx42mJpMMnhVAMRRXT9hB7cVp0oVlGBvSYuSYftmEKsCNsJ77vllhOO6BlHcvU",
+	"YDzmfKcSChTgkYOTT3MDTSLQxG3GBbhHqB1SuG6jWPt4MgDWZcfpcOspvLn9Ep6HcyMauIXYxe3RHLu4",
+	"GLlXsRN1PZbHKxgoLk/KNXBAoNTa7QwqTFjBSthqXnbzxqJSNIaGvnyGJT3QpEezhaxWo569IfYcDkCD",
+	"Y7tWsu8IOhHxGMgC8Z6dKMY1I3V2NFown7CjCmVfjm0Slo0Z7rM9d6oM28kBqZRjKOCRId0gEBpFlDk+",
+	"fN3s+qL4sWui6F06sHRo/qBvHrJeihCiIG89fG3zxQ3LrjUX3+pwNPcXYlJxGOIr5g5z3r9qX8RUWqnF",
+	"dJcyHj3M/mduXJB0JmKcJSYO17Qndjf7FMoaTAoBzRZd5d+I0BrWS5IUlgHzMzykDi+5p/7SvC44UROh",
+	"1yEj+Mkevhaa0ItsZ+hwd5nDuoENQkEZUZAem0ADKZS8BpR7BXXK6TocWr5gbeLyWKDKBDET2sd2uUKP",
+	"aNh9RERP8+Kpk+WCrlHEqyq/+QPrtaAw4Anxubdtu1cUUAAnkbGVQiagtUZFE0p1STGYGu1X4VJOJoVt",
+	"WN5az63EmKtNSJ9YqNXe0u89hNfOS6+dwZA2RgWTiwJVxC85JU8JrOtkSkzIgeaEeRoPZxptLIa0rO+w",
+	"j9kLYw6jx87BZKUu7GXssnEgJ5Sbrm5KKJrJPegB7+welfeR52oZQ7NJnCaxG5Jke4u8SuNBhydpr8cK",
+	"yLCxjTMpN6Vp8Ga3snnBqBR8i7wN7fLNUBmjx0x2OHLHMXQpwupbRh7WK8gLMUqlxlUFYoJ5NtOG2FnK",
+	"NJ8c0UJfQwD0YI9NPfsznO0F67uSQBCYub4nhUM6lOn0NJfmOohFkTjMMSmuZULj05/9xyff/7jeGJdQ",
+	"OTgStEgWhbu94l5aFicmohi+Qi+432C5vNDdJIqh1jilon3mukVKF7xlQsfTeDjOZUTYSczgUxmRiaZC",
+	"NLUxkWfs0iLhepmAWlkJnWKdt35GIV/Ec6W2ONLr8YCC6CyhROmjVkd8S39zkeecjmifXZfH/S+fjLLz",
+	"cY3rJV+S4QpNEF4DSbxjclZAbUEbtJrQKRivKCcH/+Ir5IgWuMpmo1XI62YrGNf73GxJYbMwCIqgXAbr",
+	"CDs8aVdK+V4uF5VRvtCaxzWVr+IB5ZxlwQmg4W1Z2bNm1C9S/afyAFoUgOJCpb30Msst3PVnLKu4l1kK",
+	"cCKy0oN4o5oYU8/KauorL+JkHrjWLudUXmFK41ydacqDj+viTJViozzYXe6iz+sen1kTyKImCguXZTph",
+	"682FMr6XvRzsyUF4ddPRLiydvcxEjcWv7+XyWU3L8HG4BVpFxLDVM5e8XibwmGuxs4rdYC7nYtJSUkn5",
+	"kRjzpPH+uW3fW/X2WQRrMzj2GL6sMjrlptpo7Hb/EDHMTnIWa7UzoepyRFI7vWYLBYtZeszQjDvyKjgs",
+	"PuHr75ufWnBvC5iLpS8H/jB5meVeGkc28xlmbI9YXxcG4gk240g5OzM/NnNV2HHwoK73Up7KwfKM2J+h",
+	"jg+/BmM/gN2hRPissuJ2qBIB47OndSmIgyA0c2JyokOk9ZwWKoMixr1xlk3dyurZsbUabGJcR3MwuDUV",
+	"3YH3n4WqZucRbb1fBjZrcdYEuWjqu3HzkkuZHZQVp0yLLGfZMeWnZIQ1mYmB6+KT9atQ6a+bWLFnC7xI",
+	"AmtbPemSEvlL65kGLRjWUt4vfQJagHcs2sCgTRbioppeppRYvYY/Uzm6oQudPXhb9HyxiPWme+us6r3I",
+	"mUYWKLF+IV2MWklXdj8H5lBbiFgOBEhmAzEhIwiysUEnhUZDmphLeZRKmfL+ZcX8QS9FY6Mk65//+Td/",
+	"//1fb0REQ5sIzmSNGl139d7LGbcbfgbN/HZpV2Lpd3Cp4UUAc9dLAJDF+jc9/LB/kirVcvIlYos+W79E",
+	"kUEbuCX0AoGTiYL0TWcK8J2bqChDveE7xLGS6+/bH5uEeQ/Hruy87FovqwhMBTP0TTHPNSxTOXveuiUU",
+	"X5KvOafrwJNXKNPhz1EXM/O23qxllWaXEaFe5w8CxQiKkeGvZWQ/RP9rCabDMdlpM+X+d+ieNV8fmrFN",
+	"yZMZeGom3eEFeMRYskXuIOS9DrDGR2oaiqABf8CyhEBLXIyrokPGO1z0ejZIEc/Ti/elkuRj/XnQh6rB",
+	"/Awz18r6roTDvk55Io5Z0eBOBRGiCn/kqook6SWV8NJrwEg7YKIRdDmuthWGQlM8AZeQTfHDNrRLMtLr",
+	"AwOXZr3LQnDtSjJR7TqBHC7NJ1qZ1cpAT//9v/ns//rlBvaAmcMYSe6/8tqe6yprWnlhc53L5b0ypvyC",
+	"WK9frTMQ6GRjDvUKOLPs9O7bm39sAsRF0eG+YiMVLdR1qUROypwJiE41Ic9zkXhQWJt2+DxXtXW3CxOU",
+	"gBdhGYJtotYjwmg8gOV0INZFTLgtgadn1msnaWL6eU7SGDZroiwgxT3YB0nQBP21zyAXthR8EFN+pUxY",
+	"L2AxIzbn7uTbyzF8QPNBM/c1WWK1MXsQwU2neVWM4yGUyX368V+efvhn9eatdqWJ7+XycgsTexN+ccoS",
+	"V5sVSlYcM9kM+JmKW+AY3lRslGdUsUWKxKv6zYf2xQski+pENRRhVxxhqAcCPSolFPtc2jy8qyihZRvm",
+	"E4CyWxNZ/+w/fPL5Bx8++cX3Pv3km6eP/xKyNf/2cmpovTrKFRQX+xqLMaNUJFNTBsQD5TW4b9yKIegy",
+	"EZiAQwosnlqpPn3jxgbhdGSidKFiqst0HqVSi/RboUpYs2j1rN0SlfVdyTXRSA8Hl1fpih7P1beqRfKm",
+	"QgjtWNLqqSatCrSaiPo/YGGrFSzIP4Dya4ABVGpFwLTMNJkIfaYuK9/gATInWmIiZmsSSUd5xqxAbOVt",
+	"ScFrt6CpAnxgc6AWB71fQQ6pnxiaKtnhXgx6DEW+IDl6Ji0UiwDZEHUszG4+lJAvZCS7/fu3t8i+CXp3",
+	"eZZ+AdyZjE45xKhM7M8MeZ2o+2jIGNBX0zzJwizPMo5fmUWM7fFCtqdtdgtwk2UCDIJOFOTm9ksdDkU3",
+	"U4wMD2aJbtTngN7Ts76WZmdiC9H7i2qilw0m/CwCtxfIo6rru+mxznOsCBNcr17MNUkyOhVjtUfoWCMJ",
+	"yzLI3zUJxZg2RgoxqW1Sigvx1+ZYwpoecy1yrizzqxyIPO3pMaQYilqX1hc6zwvQzGazLtIFkXlQm4Z/",
+	"gSm2lSWdJcHWrfSLlWCLW4emUyJ3bbORvTz5wZ89/bv/+uQH/+73//DbjdmE2pahd5WLpSLnLE6KvXXw",
+	"L/xM111ygPThloglRYD9aYIx1UCQbjt8/enf/den/+5bn/34b5784NcR+fzx//3pP/xj+dvff/7hnz75",
+	"5C8++4vvReTJxx89+d4nn/3ok6c/+WFE9Dt/8cuIPP3lD5782+9H5OCNtyLy9Me//PxbP7CifocLWC50",
+	"8sjGI6NUxIJLAczDhxucqNyI9P0ECbx6wS6tN+pwqshISEV2tsmbL8MUN7aj7e1tyHndIqiG45b7zGjE",
+	"5tIVvQ7v3r938JDYyr/IVbuVQu2wgDKf91qJwBH2Ep9PCF6QterRyx/uij/cFZdyV7TOCDbJ2M9AKnAz",
+	"Py2jfJyYmKplmKqsraGEPKOXZgoNGI5dGQY2JbEYHaWcYRmkityLlVRkh/cKMQJD/RHrpxwKgaecYG67",
+	"ZMhhnAJkviImkkWZ9CRwkqZ5ylxTGgIe2lFO+TQiMqcxkyTtc1GwZC/kVuhwOzRoCxEZTPMB495HCZ3i",
+	"PQo/pJxAH/cQBztgtIgHt5BN37O+s8bSshXwADBkiVBhksaXF7X/b5mAVGVm58a87pdHRBacUN327LHX",
+	"hld6tW3r2/DvB6zuCLja9vvmtbp5b263BuySsfuALS5yf24rt4wOisXOMeMciuQntB6I+M2hprPw2SZo",
+	"pmkEZHX2I9YTIFW2mx7vk2Um/yKltPnE3pzThmy1mjJ2WfHVCfBOv6tDYDFLXQ/X34d/Z2KnAl6GdMSy",
+	"FMpkF31jXrDN60y7Dn1voAAJLlJ6hE7cDl/HrFTPJm7MHxCpEKO9HSTcY5YYt6+Ihxs2Ha3DYV97pIsm",
+	"G9kFVj6xt7pdB5IrGHMmknAxCfH3rzDln/faJeFVbQCffnhpeR14S5XtozSYIxs9EjlNFM9ykEolimkD",
+	"Oi0r3sMSKmEKc4h43Rzz8obucvC6AIV7M9Y/RuNBRGyUlkmSNrrjcaU2RgmFDrfunIQdpzHbIl2MNuia",
+	"WK6yJZDhs3mKN9c6lsXE3pBa7sHWttj5Brrd2jKPfSEwxemIkXysyBHV8qK+M/ZINx+rQ/2Hrh5CjQsO",
+	"dmaYetMI9CxxZKEnZ4kt3CFs29YBlATf6/Buwaz9s+ssoRLJi5qaKPrKoPEQhrRDQ41/jHkzgqAZE6s2",
+	"0RTEVcwHgLD1PdItmBTZMTuEUbvoR7NG0Q4HkMGvZiBH3STWQsc4N8uhCmvuHTHGbeETvROZZ6nqgiNm",
+	"bgMeMAqihMBmtVBS0Ig4UhElOhzrAM9vt9sZb28/FyOacgG/sc0b3Qg7GVVswciDoFyVa5cIlLVF3q5h",
+	"W86nSLG3MZTpC0qoBhEdA3v2CqOUfG8fyOyKqqTMLmOxORFPGWswcgGdN/glNTl4XWRJZDtd6x82LR3q",
+	"X4BkLCZrhShLVWToXVNmyR8s62onAWha2ATDz/X39c+H+udH180y2tVgd9+1TRfRek1Dukh9rjQs7H4a",
+	"D++k5xDOega8ywu9NGWqVZjosGD9K8vjvYeezuXB7J3y1ciNWBptBIQphHD3dZsdAskA2DQdajLZ8S4n",
+	"4AP6Q2LjdgiKdKYBw3Il+tE4O1H2T2CqbG3PgLpc1/X3tcE5d9mJ0uhxkVKdHv8hlcPaeBwqh1CyQIAI",
+	"elnBNghSrZ5rAMMi1vEmK4+k0nFPY0sTsN/X45whZlR/3hgvikoL6AyjsYRC2crA8Zp06W9g+EF5jaSK",
+	"jfADWCaW+tXyDRj6KdieIA5NX/iaMb43plylagrPu/a3LspEW2TfFqa0k0WEGqOgnioCxnrMik0AJchq",
+	"aF3fhBqWWgoqGE06nALVzYaRkrZRpB3eFEaqke9AH8Wzd+vbpV3JXa8nX3y7A8Avux4aBI76NfsixGKo",
+	"u6qReP308Y9OHz8+/ei/nz7+u9OPfrkEQWph4Fwocka61OMaHvqsoZhb2zOKY6hi9bB0AjN6n7VZg36h",
+	"EbBgm4UYo4bmaTipNKUQLyc0CBy6fknHQHVJrnVSltiGGk9++qsnP/zuAhQ1hSqvZ0IMx3l9YDM8Nu08",
+	"2iX5LpOQvHPjxSYRc846+jYUpTRxMZidkETEeOoIBW+Fi9K75rqgeNYBiHfCcPA6a2pW5q/XZlKfd4by",
+	"QnLCfdqDqIu4x8doErKiJqKMvnaBr2IZ1EvB3LeNVo9rdxH4aX3Adz5WdEKnfjjBfBfaCZ0+q/cqru5K",
+	"WF5zPgbaqYDZgfn2ciL/xbGdGbQM46EyZUdKDiZAaWZZDyuPfuOvTz/6Xj37MiVJ6sNO7o+Vn76UOCqo",
+	"WYCW85woStZvP3xtc+fmRocjtZhmEJ50ukco+crBzubOjRexyobJadJCMNIfO8nTYor1ebEcu6VOzlgi",
+	"CYU3RWFeNG2rkEJsOXU95jRCx2vZpf/mjRvWQN/NhOqCoIyjdHf1NQCGvFS5IsUOEB2OEYvW27lyihQW",
+	"32HPKBl6q3tGSfFKJFwDlvIqED1DmetPvvHXv//+r5/+1V88+dMP66lO2pE1tWUMM29mRNK0z++Nz9ne",
+	"czMQVubaW16OcpD2uZ4s4FKpyzw68Ae8SGTz5wkG1AivH2jKy1Z+tw4evEaUBrpmv8AogDGYeOZLM4d4",
+	"2ftej78FNUlmIwwNq+9KMRSHBkm7JBZimDKy/rpS+T2eTSNyQEfsIFXsnx2oIo1VRA70QlmHQ3rwQKlc",
+	"bmyRffD29zSloF3h/u27EIdCTfcM214QEhvBX9MTRYfDF6OUjxWTZP3mjeeC4dkak27ztQtSumDwq+F5",
+	"DWh4YPHvXNBqnjjtrUarFSLqeRk2vHMezcVFrQ7w7Qt3Q1fmWej7KKuEpJzJiKRcurpSY+sWLlgsRiPG",
+	"Ey19i5NLomksJGP9G0ZXzU1AkIF7s2+6IW5rXWZpDh4V6xmx0tMGGhaVUMyIZp01dAdO6DEzrkD8g34H",
+	"/9BZc5pg1WmyjDbbwl9Sh36lQ9059meqOQSKm2F1N2g+wuNsnBiBrWqoML3NbODxTDWDQHajfuEVu4im",
+	"eLq3B2k8+H/Zu77eNoog/lVWfokt2UlBKRLJU9SqUkVFqwZUHoLw2t7YRy53lvec4KJKsaPSqmqeUopS",
+	"EP9UARJSERLQkCB44JvgXtx8C7Qzs3d7zl1yGPvihz5Vdfbu5nZn93ZnfvP7sSZvmirtC6ysRkeWWX5p",
+	"fm7pYjj46lcYH5RcUy3m//7sDTV7gYActuTwlwJWZAWAewS3oQw2FOPwQLOS5j2ONRhAzBqcuPj0b0hh",
+	"QGFpDPN+6FYWWZnbdhkT/jQ3CniNZBVXTTOsRNK2aOI8fVvUtbRQkgmwbx1W6SAISVq3E2MM2GtJOGHb",
+	"NmHC8D/ovlwxhz30/0nSxsXrEbpsVhqQ2pkCAhXDc5BoQuOWaOxuXL4yAThM8iwGUyYBiqFZjNQKQf0A",
+	"JJK0wtYquOGQ2lVYkbfiRDW9aDeIC4YWnQkkESmXA76+4pQjq1OZ5ZvDgxEqu5pTJnYrBOSf4wFGTOhz",
+	"DBamIbkIo4uW/kJhMQZ2vmStNiKu7YzSjFelbMdoV9HChSqqAc6GXiF/vNXt9x4MHvw22Dt4+c0p4Zdk",
+	"v1e3nojb82ojhBfLKrcF2xRWveFFZPJImoXontTy/RGWxGiyTSYbUNoL1y7CV6NVF8yQXZLteh3oHM20",
+	"It4kQh1w4c0Cazu2kJKVNckYWlSG8tFWOz4ryKtr0woGUrad1+Eh3bYXqZLRf7Mm8grJ4IAsWW+3CcVz",
+	"9O3P/sO7o0yZlpDCG8+cGQ7SSeFdRUPHIcs1HWeeoLhNj0A2ASAPqUH0Y9W+E6IGJh5mkTbVo3jBaKCN",
+	"s52Axn9KI7WGdee58KQM1hJ6NTs4gsbKIM8lJCgKzNI0B4Yr5s8M3SY7nm01zyYOXLat5vmQBoJ9mSGz",
+	"zO1sfvDLjr/bPfp8vzBhSsBgGicVN1m3RdI5cd48Jqr/8IunincBpP1UIrNl1eKGzatpVbtGSZYnvela",
+	"e2qq7DJhHA87Ow2HG7SGQnL8GAZZzQZ3anDY3eT2WoaVKpDity2oQRAtwf7ZegSZTeyUGRmw3DMKmUAK",
+	"dEbqygqHZlTInJ8KXwpXz9miVke1p0RfvoZNUrnxxArNkx19fDDsyXsqduU1y0nlqaA0hZVur1+4AICD",
+	"7EJESyccDV1lpOI7fYgu4VH+VHd7h9rexKZZDEvkkWlGZqnqWRtCByYqgbQ5wQVaUCaVyQdXd6ymQ0KL",
+	"LGA+LA4x5IvV9CoFWD8b7Zjp2/tG7PsPu9/XJmNB0iSGUckIn1C3JMTujeClIzaZ6R8s3xJN2JsgJQo6",
+	"s+uI5AkMarzJkDIqVbnFN6bRS5RZ5+Ic0B8JPqF6NFCkxBRHJv4BA8U4Pt9dNbjgiFFmlRKCUMDZ733X",
+	"730PNKWPz/COuY/VPx84btr8W8Auh4Q2lACrcsdxoSoCc0M1lhez9VnG2aXrlxlfB6Vtj5Y01RL6z7aa",
+	"MxI15AthaSEQaXvU2QsYovca6ilwb6SQtbn0MNFEpEC82oC1suS2PTNqstnohKH+ZXfNLb3raBuJ0UZt",
+	"TCTyVLHrjt3RJShBVadjvhgx5BEqjWsKooR8YvzkepVKfJVKjFlZZqSZUSzm0D/BiKjnxqfFda6D6FBo",
+	"ZVCTgrltr8iq7vo6L0mhnNETtUXGKxIp3YQ+jaDH01NmI9164i0yWPgw5xdNsaFyASyEYYoTToBQ+ERR",
+	"aQBBVDoAhhhNZ4zWxXEqjA2/PG9ab4lO8NqitaHtabfs3EJuDj6uZPrwiPuffuLvdvvbX/Z7v/d7fxlT",
+	"gnD/MdRk/hc/+Ac/mtwxbnUtrh2gIl8c3PefPWH5peW3C+E1gQJtzGX3Dl7uPD96eG/w9CC8gCiekpr7",
+	"z74a7P/Z3z4Mk3BAbmdYqevSY+5xfHfneKv74o8ng6fqHv3er/DZ21Wdsn2o/tp9dLTXO3686+//pH4B",
+	"EYzB86/7ve7RXs+/f2ggXnDvFfeYWySNHnoHyXLHtAVAGAu+BZLlG9ypNYRdK+rltqgp9gqzLMCHnYBx",
+	"rTig9ENwPoL3FXQoDsGKjNvSpUVZTfr3SpeWb14pwdaMvm+YjNOD0ZS5O+/f+TcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
