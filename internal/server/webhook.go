@@ -22,6 +22,9 @@ func endpointOut(ep *soko.WebhookEndpoint, showSecret bool) api.WebhookEndpoint 
 	if showSecret {
 		out.Secret = &ep.Secret
 	}
+	if ep.PreviousSecret != "" {
+		out.PreviousSecretUntil = &ep.PreviousSecretUntil
+	}
 	return out
 }
 

@@ -35,3 +35,9 @@ END;
 CREATE TRIGGER parcels_change_seq_update AFTER UPDATE ON parcels WHEN NEW.change_seq = OLD.change_seq BEGIN
     UPDATE parcels SET change_seq = (SELECT MAX(change_seq) + 1 FROM parcels) WHERE id = NEW.id;
 END;
+
+-- Webhook secret rotation with an overlap (issue 18): the secret a rotation
+-- replaced keeps signing beside the new one until previous_secret_until, so
+-- a receiver can switch to the new secret without dropping events.
+ALTER TABLE webhook_endpoints ADD COLUMN previous_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_endpoints ADD COLUMN previous_secret_until DATETIME;
