@@ -74,3 +74,14 @@ func TestWebhookEndpoint_RotationOverlap(t *testing.T) {
 		}
 	})
 }
+
+// An http URL is refused ("use https") unless its host is one the admin
+// allowed in SOKO_WEBHOOK_ALLOW_HOSTS.
+func TestWebhookEndpoint_HTTPForAllowedHosts(t *testing.T) {
+	sakura := client{t, mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{WebhookAllowHosts: []string{"erp.lan"}}), keySakura}
+	sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://ERP.lan./hooks"})
+	r := sakura.must(422, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://93.184.215.14/hook"}, "Accept-Language", "en")
+	if f := r.fields(); len(f) != 1 || f[0] != "url" || !strings.Contains(r.JSON["detail"].(string), "use an https URL") {
+		t.Fatalf("http to a host not allowed: %s", r.Raw)
+	}
+}
