@@ -27,9 +27,23 @@ type productRow struct {
 	ReorderPoint int
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	ArchivedAt   *time.Time
 }
 
 func (productRow) TableName() string { return "products" }
+
+// archivedAt is when p is archived after a put at now, as it was before.
+func archivedAt(p *soko.Product, before *time.Time, now time.Time) *time.Time {
+	switch {
+	case p.Archive == nil:
+		return before
+	case !*p.Archive:
+		return nil
+	case before != nil:
+		return before
+	}
+	return &now
+}
 
 type productBarcodeRow struct {
 	ID           int64
@@ -48,6 +62,7 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 		MerchantID: p.MerchantID, SKU: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate,
 		WeightGrams: p.WeightGrams, LengthMM: p.LengthMM, WidthMM: p.WidthMM, HeightMM: p.HeightMM,
 		TrackLot: p.TrackLot, TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, CreatedAt: now, UpdatedAt: now,
+		ArchivedAt: archivedAt(p, nil, now),
 	}
 	if err := tx.Create(&row).Error; err != nil {
 		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
@@ -74,6 +89,7 @@ func (r productRow) product() *soko.Product {
 		ID: r.ID, MerchantID: r.MerchantID, SKU: r.SKU, Name: r.Name, Price: r.Price, TaxRate: r.TaxRate,
 		WeightGrams: r.WeightGrams, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
 		TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry, ReorderPoint: r.ReorderPoint, UpdatedAt: r.UpdatedAt.UTC(),
+		Archived: r.ArchivedAt != nil,
 	}
 }
 
@@ -108,6 +124,7 @@ func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, er
 			"name": p.Name, "price": p.Price, "tax_rate": p.TaxRate, "weight_grams": p.WeightGrams,
 			"length_mm": p.LengthMM, "width_mm": p.WidthMM, "height_mm": p.HeightMM,
 			"track_lot": p.TrackLot, "track_expiry": p.TrackExpiry, "reorder_point": p.ReorderPoint, "updated_at": now,
+			"archived_at": archivedAt(p, row.ArchivedAt, now),
 		}).Error
 		if err != nil {
 			return err
@@ -166,10 +183,15 @@ func (db *DB) FindProduct(ctx context.Context, merchantID int64, sku string) (*s
 	return ps[0], db.loadBarcodes(ctx, ps)
 }
 
-// ListProducts returns a page of a merchant's products, oldest first.
-func (db *DB) ListProducts(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Product, error) {
+// ListProducts returns a page of a merchant's products, oldest first;
+// archived ones only when withArchived is set.
+func (db *DB) ListProducts(ctx context.Context, merchantID int64, withArchived bool, page soko.Page) ([]*soko.Product, error) {
 	var rows []productRow
-	q := paged(db.conn(ctx).Where("merchant_id = ?", merchantID), page, "id", "updated_at")
+	q := db.conn(ctx).Where("merchant_id = ?", merchantID)
+	if !withArchived {
+		q = q.Where("archived_at IS NULL")
+	}
+	q = paged(q, page, "id", "updated_at")
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
@@ -194,6 +216,28 @@ func (db *DB) loadBarcodes(ctx context.Context, ps []*soko.Product) error {
 		p.Barcodes = append(p.Barcodes, soko.ProductBarcode{Code: r.Code, PackQuantity: r.PackQuantity})
 	}
 	return nil
+}
+
+// orderableProducts maps the SKUs of an order's lines to the merchant's
+// products as productIDs does, and refuses archived ones, naming each line.
+func orderableProducts(tx *gorm.DB, merchantID int64, skus []string) (map[string]productRow, error) {
+	found, err := productIDs(tx, merchantID, skus)
+	if err != nil {
+		return nil, err
+	}
+	var bad *soko.Error
+	for i, sku := range skus {
+		if found[sku].ArchivedAt != nil {
+			if bad == nil {
+				bad = soko.Errorf(soko.EINVALID, "product %s is archived", sku).JA("商品 %s は取扱終了（アーカイブ済み）です", sku)
+			}
+			bad.WithField(fmt.Sprintf("lines[%d].sku", i), "archived product "+sku+" / 取扱終了の商品です")
+		}
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	return found, nil
 }
 
 // productIDs maps the SKUs of a document's lines to the merchant's

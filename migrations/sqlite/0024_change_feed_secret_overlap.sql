@@ -41,3 +41,8 @@ END;
 -- a receiver can switch to the new secret without dropping events.
 ALTER TABLE webhook_endpoints ADD COLUMN previous_secret TEXT NOT NULL DEFAULT '';
 ALTER TABLE webhook_endpoints ADD COLUMN previous_secret_until DATETIME;
+
+-- Product archive (issue 18): an archived product stays with its stock,
+-- orders and history, but new orders cannot name it and lists hide it
+-- unless asked.
+ALTER TABLE products ADD COLUMN archived_at DATETIME;
