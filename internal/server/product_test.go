@@ -52,3 +52,22 @@ func TestAPI_ProductArchive(t *testing.T) {
 		}
 	})
 }
+
+// A request that breaks the schema is still checked against the business
+// rules: a zero quantity, an unknown SKU and a prefecture that does not
+// match the postal code come back in one problem.
+func TestAPI_SchemaAndBusinessErrorsTogether(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+		o := order("SO-1", line("MUG-1", 0), line("NOPE", 1))
+		o["ship_to"].(map[string]any)["prefecture"] = "北海道" // 100-0005 is in Tokyo
+		r := shop.must(422, "POST", "/api/v1/orders", o)
+		f := strings.Join(r.fields(), ",")
+		for _, want := range []string{"lines[0].quantity", "lines[1].sku", "ship_to.postal_code"} {
+			if !strings.Contains(f, want) {
+				t.Errorf("problem names %s, want %s among them: %s", f, want, r.Raw)
+			}
+		}
+	})
+}
