@@ -94,8 +94,8 @@ func (c *Carrier) SlotCode(s soko.TimeSlot) (string, bool) {
 	return code, ok || s == soko.SlotNone
 }
 
-// slots lists the soko slots the carrier delivers in, in soko's order.
-func (c *Carrier) slots() []soko.TimeSlot {
+// TimeSlots lists the soko slots the carrier delivers in, in soko's order.
+func (c *Carrier) TimeSlots() []soko.TimeSlot {
 	var out []soko.TimeSlot
 	for _, s := range sokoSlots {
 		if _, ok := c.Slots[s]; ok {

@@ -69,11 +69,11 @@ func CheckOrder(carrierCode, serviceCode string, slot soko.TimeSlot, hasDelivery
 		add("time_slot", "%[1]sは郵便受けへの投函のため配達時間帯を指定できません", "%[2]s goes into the mailbox: it takes no time slot", svc.Name, svc.NameEN)
 	default:
 		if _, ok := c.SlotCode(slot); !ok {
-			if len(c.slots()) == 0 {
+			if len(c.TimeSlots()) == 0 {
 				add("time_slot", "%[1]sでは配達時間帯を指定できません", "%[2]s takes no time slot", c.Name, c.NameEN)
 			} else {
 				add("time_slot", "%[1]sでは配達時間帯 %[3]s を指定できません（指定できるのは %[4]s）", "%[2]s has no time slot %[3]s (it has %[4]s)",
-					c.Name, c.NameEN, string(slot), joinSlots(c.slots()))
+					c.Name, c.NameEN, string(slot), joinSlots(c.TimeSlots()))
 			}
 		}
 	}

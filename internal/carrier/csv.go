@@ -822,8 +822,8 @@ func (r *record) slotCode() string {
 	}
 	code, ok := c.slotCodeFor(slot, r.Account)
 	if !ok {
-		r.fail(fmt.Sprintf("%sでは配達時間帯 %s を指定できません（指定できるのは %s）", c.Name, string(slot), joinSlots(c.slots())),
-			fmt.Sprintf("%s has no time slot %s (it has %s)", c.NameEN, string(slot), joinSlots(c.slots())))
+		r.fail(fmt.Sprintf("%sでは配達時間帯 %s を指定できません（指定できるのは %s）", c.Name, string(slot), joinSlots(c.TimeSlots())),
+			fmt.Sprintf("%s has no time slot %s (it has %s)", c.NameEN, string(slot), joinSlots(c.TimeSlots())))
 	}
 	return code
 }

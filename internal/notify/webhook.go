@@ -30,10 +30,16 @@ import (
 const DeliveryTimeout = 10 * time.Second
 
 // Sign returns the Soko-Signature header for body sent at t: the unix time
-// and the hex HMAC-SHA256, keyed with secret, of "<unix>.<body>".
-func Sign(secret string, t time.Time, body []byte) string {
+// and, for each secret, the hex HMAC-SHA256 keyed with it of "<unix>.<body>"
+// — two while a rotated-out secret still signs, so a receiver holding
+// either secret verifies the request.
+func Sign(t time.Time, body []byte, secrets ...string) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + mac(secret, ts, body)
+	h := "t=" + ts
+	for _, s := range secrets {
+		h += ",v1=" + mac(s, ts, body)
+	}
+	return h
 }
 
 func mac(secret, ts string, body []byte) string {
@@ -138,7 +144,7 @@ func (s *Sender) post(ctx context.Context, ep soko.WebhookEndpoint, m soko.Outbo
 	json.Unmarshal(m.Payload, &event) // the payload is ours; an id-less event is still sent
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "soko-webhook/1")
-	req.Header.Set("Soko-Signature", Sign(ep.Secret, at, m.Payload))
+	req.Header.Set("Soko-Signature", Sign(at, m.Payload, ep.SigningSecrets(at)...))
 	req.Header.Set("Soko-Event-Id", event.ID)
 	req.Header.Set("Soko-Event-Type", m.EventType)
 	resp, err := s.httpClient().Do(req)

@@ -17,7 +17,7 @@ import (
 func TestVerify(t *testing.T) {
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	body := []byte(`{"id":"evt_1_2","type":"order.shipped"}`)
-	header := notify.Sign("whsec_k", at, body)
+	header := notify.Sign(at, body, "whsec_k")
 	if !strings.HasPrefix(header, "t=1795424400,v1=") || len(header) != len("t=1795424400,v1=")+64 {
 		t.Fatalf("header %q", header)
 	}
@@ -112,6 +112,45 @@ func TestSender_RefusesInternalAddressesInEveryForm(t *testing.T) {
 			d := (&notify.Sender{}).Deliver(context.Background(), soko.WebhookEndpoint{URL: url, Secret: "s"}, m)
 			if d.StatusCode != 0 || !strings.HasPrefix(d.Error, "refused: ") {
 				t.Fatalf("delivery %+v, want refused", d)
+			}
+		})
+	}
+}
+
+// During a rotation's overlap a delivery carries two signatures, and a
+// receiver holding either secret verifies it; once the overlap ends only
+// the new secret signs.
+func TestSender_SignsWithBothSecretsDuringOverlap(t *testing.T) {
+	var header atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header.Store(r.Header.Get("Soko-Signature"))
+	}))
+	defer srv.Close()
+	rotated := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	ep := soko.WebhookEndpoint{URL: srv.URL, Secret: "whsec_new", PreviousSecret: "whsec_old", PreviousSecretUntil: rotated.Add(soko.WebhookSecretOverlap)}
+	m := soko.OutboxMessage{ID: 7, EventType: "order.shipped", Payload: []byte(`{"id":"evt_1_1"}`)}
+	for _, tc := range []struct {
+		name    string
+		at      time.Time
+		signers []string
+	}{
+		{"an hour after the rotation", rotated.Add(time.Hour), []string{"whsec_new", "whsec_old"}},
+		{"when the overlap ends", rotated.Add(soko.WebhookSecretOverlap), []string{"whsec_new"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &notify.Sender{AllowPrivate: true, Now: func() time.Time { return tc.at }}
+			if d := s.Deliver(context.Background(), ep, m); d.Error != "" {
+				t.Fatal(d.Error)
+			}
+			h := header.Load().(string)
+			if n := strings.Count(h, ",v1="); n != len(tc.signers) {
+				t.Fatalf("Soko-Signature %q has %d signatures, want %d", h, n, len(tc.signers))
+			}
+			for _, secret := range []string{"whsec_new", "whsec_old"} {
+				err := notify.Verify(h, secret, m.Payload, tc.at, 5*time.Minute)
+				if want := secret == "whsec_new" || len(tc.signers) == 2; (err == nil) != want {
+					t.Errorf("verified with %s: %v, want ok=%v", secret, err, want)
+				}
 			}
 		})
 	}

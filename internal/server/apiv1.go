@@ -70,8 +70,8 @@ func (s *Server) mountAPI(spec *openapi3.T) error {
 	s.echo.GET(apiBase+"/openapi.json", s.openAPIDocument)
 	s.echo.GET(apiBase+"/openapi.yaml", openAPIYAML)
 	routes := splitRouter{
-		api: s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router), s.idempotent, conditionalGET),
-		ops: s.echo.Group(opsBase, s.staffSession, s.checkCSRF, validateRequest(router), s.scanOnce),
+		api: s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router, s.businessChecks()), s.idempotent, conditionalGET),
+		ops: s.echo.Group(opsBase, s.staffSession, s.checkCSRF, validateRequest(router, nil), s.scanOnce),
 	}
 	api.RegisterHandlers(routes, api.NewStrictHandler(apiHandlers{s}, nil))
 	return nil
@@ -164,9 +164,33 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// businessCheck reads a request body that broke the document's schema as
+// far as it can, and returns what the business rules refuse in it.
+type businessCheck func(ctx context.Context, body []byte) []soko.FieldError
+
+// businessChecks are the business rules run, by operation id, beside a
+// schema refusal, so one answer names every mistake: a zero quantity and a
+// postal code that does not exist together.
+func (s *Server) businessChecks() map[string]businessCheck {
+	return map[string]businessCheck{
+		"createOrder": func(ctx context.Context, body []byte) []soko.FieldError {
+			var in api.OrderInput
+			if json.Unmarshal(body, &in) != nil {
+				return nil // what does not even parse, the schema named
+			}
+			bad := soko.Errorf(soko.EINVALID, "the order cannot be accepted")
+			if _, _, err := (apiHandlers{s}).newOrder(ctx, &in, bad); err != nil {
+				return nil
+			}
+			return bad.Fields
+		},
+	}
+}
+
 // validateRequest checks every request against the OpenAPI document before
-// a handler runs, and answers with every bad field at once.
-func validateRequest(router routers.Router) echo.MiddlewareFunc {
+// a handler runs, and answers with every bad field at once, the business
+// rules' refusals (checks) included.
+func validateRequest(router routers.Router, checks map[string]businessCheck) echo.MiddlewareFunc {
 	// Keys are checked by authenticate before this runs.
 	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -189,7 +213,11 @@ func validateRequest(router routers.Router) echo.MiddlewareFunc {
 			}
 			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
 			if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
-				return validationProblem(err, language(c))
+				problem := validationProblem(err, language(c))
+				if check := checks[route.Operation.OperationID]; check != nil {
+					addBusinessRefusals(req, problem, check)
+				}
+				return problem
 			}
 			return next(c)
 		}
@@ -365,6 +393,28 @@ func items(s *openapi3.Schema) *openapi3.Schema {
 		}
 	}
 	return nil
+}
+
+// addBusinessRefusals adds to a schema problem what check refuses in the
+// request's body, for the fields the schema did not already name.
+func addBusinessRefusals(req *http.Request, problem error, check businessCheck) {
+	var se *soko.Error
+	if !errors.As(problem, &se) || se.Code != soko.EINVALID || req.Body == nil {
+		return
+	}
+	body, err := io.ReadAll(req.Body) // kin-openapi put back what it read
+	if err != nil {
+		return
+	}
+	named := map[string]bool{}
+	for _, f := range se.Fields {
+		named[f.Field] = true
+	}
+	for _, f := range check(req.Context(), body) {
+		if !named[f.Field] {
+			se.WithField(f.Field, f.Message)
+		}
+	}
 }
 
 // validationProblem turns kin-openapi's errors into one soko error listing

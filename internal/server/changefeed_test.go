@@ -42,17 +42,18 @@ func syncList(c client, path, key, since, cursor string) ([]string, string) {
 }
 
 // syncAll polls a change feed from since or cursor until it has listed
-// want items. On PostgreSQL a feed holds back what the transactions still
-// running on the database (other tests' too) may precede, so the last
-// writes can take a few polls to come.
+// want items. On PostgreSQL a feed holds back what the writing
+// transactions still running on the cluster may precede — other tests'
+// migrations too, which take seconds on a busy machine — so the last
+// writes can take a while to come (30 s at most here).
 func syncAll(c client, path, key, since, cursor string, want int) ([]string, string) {
 	c.tb.Helper()
 	keys, cursor := syncList(c, path, key, since, cursor)
 	for try := 0; len(keys) < want; try++ {
-		if try == 100 {
+		if try == 600 {
 			c.tb.Fatalf("%s: after %d polls the feed listed %v, want %d items", path, try, keys, want)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 		more, next := syncList(c, path, key, "", cursor)
 		keys, cursor = append(keys, more...), next
 	}

@@ -101,6 +101,12 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the first merchant's parcel changed: %v", sh)
 				}
 			},
+			"listCarriers": func(t *testing.T) {
+				// The warehouse's carriers and pickups, the same for every merchant.
+				if r := midori.must(200, "GET", "/api/v1/carriers", nil); strings.Contains(string(r.Raw), "SECRET") || len(r.JSON["data"].([]any)) == 0 {
+					t.Fatalf("carriers for another merchant: %s", r.Raw)
+				}
+			},
 			"getWebhookEndpoint":    notFound("GET", "/api/v1/webhook-endpoint", nil),
 			"listWebhookDeliveries": emptyList("/api/v1/webhook-deliveries"),
 			"redeliverWebhook":      notFound("POST", "/api/v1/webhook-deliveries/"+itoa64(deliveryID)+"/redeliver", nil),

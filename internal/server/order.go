@@ -52,38 +52,12 @@ func orderOut(o *soko.Order) api.Order {
 // choices are checked here, all at once, so a shop hears of every mistake in
 // one answer instead of at label printing.
 func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequestObject) (api.CreateOrderResponseObject, error) {
-	in, lang := req.Body, langOf(ctx)
-	merchantID := merchantOf(ctx)
-	sent := soko.Address{
-		Name: in.ShipTo.Name, Company: deref(in.ShipTo.Company), PostalCode: in.ShipTo.PostalCode,
-		Prefecture: in.ShipTo.Prefecture, City: in.ShipTo.City, Street: in.ShipTo.Address1,
-		Building: deref(in.ShipTo.Address2), Phone: deref(in.ShipTo.Phone), Email: deref(in.ShipTo.Email),
-	}
-	o := &soko.Order{
-		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived, Recipient: address.Normalize(sent),
-		Carrier: string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
-		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
-		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
-	}
-	if in.Gift != nil {
-		o.Gift = soko.GiftOptions{Wrap: deref(in.Gift.Wrap), Message: deref(in.Gift.Message), HidePrices: deref(in.Gift.HidePrices)}
-	}
-	if in.DeliveryDate != nil {
-		o.DeliveryDate = in.DeliveryDate.Time
-	}
-	if in.Hold != nil {
-		// Held from the start: allocation reserves its stock, and it
-		// stays on hold until the merchant releases it.
-		o.Status, o.HeldFrom = soko.OrderOnHold, soko.OrderReceived
-		o.HoldReason, o.HoldNote = soko.HoldReason(in.Hold.Reason), deref(in.Hold.Note)
-	}
+	lang, merchantID := langOf(ctx), merchantOf(ctx)
 	bad := soko.Errorf(soko.EINVALID, "the order cannot be accepted").JA("この出荷指示は受け付けられません")
-	lines, err := h.orderLines(ctx, merchantID, in.Lines, bad, lang)
+	o, sent, err := h.newOrder(ctx, req.Body, bad)
 	if err != nil {
 		return nil, err
 	}
-	o.Lines = lines
-	h.checkOrder(o, bad, lang)
 	if len(bad.Fields) > 0 {
 		return nil, bad
 	}
@@ -110,6 +84,41 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 		out.Warnings = &ws
 	}
 	return api.CreateOrder201JSONResponse(out), nil
+}
+
+// newOrder reads a new order as the merchant sent it and adds to bad what
+// the business rules refuse in it (unknown SKUs, address, carrier
+// choices); sent is the address before normalising.
+func (h apiHandlers) newOrder(ctx context.Context, in *api.OrderInput, bad *soko.Error) (o *soko.Order, sent soko.Address, err error) {
+	lang, merchantID := langOf(ctx), merchantOf(ctx)
+	sent = soko.Address{
+		Name: in.ShipTo.Name, Company: deref(in.ShipTo.Company), PostalCode: in.ShipTo.PostalCode,
+		Prefecture: in.ShipTo.Prefecture, City: in.ShipTo.City, Street: in.ShipTo.Address1,
+		Building: deref(in.ShipTo.Address2), Phone: deref(in.ShipTo.Phone), Email: deref(in.ShipTo.Email),
+	}
+	o = &soko.Order{
+		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived, Recipient: address.Normalize(sent),
+		Carrier: string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
+		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
+		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
+	}
+	if in.Gift != nil {
+		o.Gift = soko.GiftOptions{Wrap: deref(in.Gift.Wrap), Message: deref(in.Gift.Message), HidePrices: deref(in.Gift.HidePrices)}
+	}
+	if in.DeliveryDate != nil {
+		o.DeliveryDate = in.DeliveryDate.Time
+	}
+	if in.Hold != nil {
+		// Held from the start: allocation reserves its stock, and it
+		// stays on hold until the merchant releases it.
+		o.Status, o.HeldFrom = soko.OrderOnHold, soko.OrderReceived
+		o.HoldReason, o.HoldNote = soko.HoldReason(in.Hold.Reason), deref(in.Hold.Note)
+	}
+	if o.Lines, err = h.orderLines(ctx, merchantID, in.Lines, bad, lang); err != nil {
+		return nil, sent, err
+	}
+	h.checkOrder(o, bad, lang)
+	return o, sent, nil
 }
 
 // recipientOf is a ship-to address as sent, normalised.

@@ -14,7 +14,7 @@ func productOut(p *soko.Product) api.Product {
 	out := api.Product{
 		Sku: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate, WeightGrams: p.WeightGrams,
 		LengthMm: p.LengthMM, WidthMm: p.WidthMM, HeightMm: p.HeightMM, TrackLot: p.TrackLot,
-		TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, StockBuffer: p.StockBuffer, UpdatedAt: apiTime(p.UpdatedAt),
+		TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, StockBuffer: p.StockBuffer, UpdatedAt: apiTime(p.UpdatedAt), Archived: p.Archived,
 	}
 	out.Barcodes = make([]api.ProductBarcode, len(p.Barcodes))
 	for i, b := range p.Barcodes {
@@ -30,6 +30,7 @@ func (h apiHandlers) PutProduct(ctx context.Context, req api.PutProductRequestOb
 		MerchantID: merchantOf(ctx), SKU: req.Sku, Name: in.Name, Price: in.Price, TaxRate: int(in.TaxRate),
 		WeightGrams: deref(in.WeightGrams), LengthMM: deref(in.LengthMm), WidthMM: deref(in.WidthMm), HeightMM: deref(in.HeightMm),
 		TrackLot: deref(in.TrackLot), TrackExpiry: deref(in.TrackExpiry), ReorderPoint: soko.KeepReorderPoint,
+		Archive: in.Archived,
 	}
 	if in.ReorderPoint != nil {
 		p.ReorderPoint = *in.ReorderPoint
@@ -111,7 +112,7 @@ func (h apiHandlers) ListProducts(ctx context.Context, req api.ListProductsReque
 	if err != nil {
 		return nil, err
 	}
-	ps, err := h.store.ListProducts(ctx, merchantOf(ctx), page)
+	ps, err := h.store.ListProducts(ctx, merchantOf(ctx), deref(req.Params.IncludeArchived), page)
 	if err != nil {
 		return nil, err
 	}

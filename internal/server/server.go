@@ -40,7 +40,7 @@ type Store interface {
 
 	PutProduct(ctx context.Context, p *soko.Product) (created bool, err error)
 	FindProduct(ctx context.Context, merchantID int64, sku string) (*soko.Product, error)
-	ListProducts(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Product, error)
+	ListProducts(ctx context.Context, merchantID int64, withArchived bool, page soko.Page) ([]*soko.Product, error)
 	StockOf(ctx context.Context, merchantID int64, sku string) (*soko.StockSummary, error)
 	ListStock(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.StockSummary, error)
 	StockChanges(ctx context.Context, merchantID, after int64, limit int) ([]soko.StockChange, error)

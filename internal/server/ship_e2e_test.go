@@ -338,7 +338,7 @@ func mustShippingSite(t *testing.T, db *storage.DB) *shippingSite {
 	// The receiver really checks: a request signed with another secret is refused.
 	forged := []byte(`{"id":"evt_forged","type":"order.shipped"}`)
 	req, _ := http.NewRequest("POST", receiver.URL, bytes.NewReader(forged))
-	req.Header.Set("Soko-Signature", notify.Sign("whsec_guessed", clock.now(), forged))
+	req.Header.Set("Soko-Signature", notify.Sign(clock.now(), forged, "whsec_guessed"))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/soko-wms/soko/internal/server/api"
@@ -21,6 +22,9 @@ func endpointOut(ep *soko.WebhookEndpoint, showSecret bool) api.WebhookEndpoint 
 	}
 	if showSecret {
 		out.Secret = &ep.Secret
+	}
+	if ep.PreviousSecret != "" {
+		out.PreviousSecretUntil = &ep.PreviousSecretUntil
 	}
 	return out
 }
@@ -64,7 +68,10 @@ func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 		return soko.Errorf(soko.EINVALID, "webhook URL refused: not an absolute URL").
 			JA("このWebhook URLは使えません: URLの形式が正しくありません").WithField("url", localized(lang, "URLの形式が正しくありません", "not an absolute URL"))
 	}
-	if u.Scheme != "https" && !(u.Scheme == "http" && s.allowPrivateWebhooks) {
+	// http is for the hosts the admin allowed, on the warehouse's own
+	// network, as the API description promises.
+	httpAllowed := s.allowPrivateWebhooks || soko.AllowedHost(s.webhookAllowHosts, strings.TrimSuffix(strings.ToLower(u.Hostname()), "."))
+	if u.Scheme != "https" && !(u.Scheme == "http" && httpAllowed) {
 		return soko.Errorf(soko.EINVALID, "webhook URL refused: use an https URL").
 			JA("このWebhook URLは使えません: https のURLを指定してください").WithField("url", localized(lang, "https のURLを指定してください", "use an https URL"))
 	}

@@ -1,10 +1,14 @@
 package server
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/soko/sokotest"
+	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
@@ -30,4 +34,54 @@ func TestWebhookEndpoint_InternalAddressesRefusedAtRegistration(t *testing.T) {
 		t.Fatalf("a refused URL was stored: %d %s", r.Status, r.Raw)
 	}
 	sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "https://93.184.215.14/hook"})
+}
+
+// Rotating the secret shows the new one once and says until when the old
+// one still signs beside it; rotating again within the overlap keeps only
+// the secret just replaced.
+func TestWebhookEndpoint_RotationOverlap(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		sakura := client{t, mustAPIServer(t, db, Config{AllowPrivateWebhooks: true}), keySakura}
+		first := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "https://93.184.215.14/hook"})
+		if first.JSON["secret"] == nil || first.JSON["previous_secret_until"] != nil {
+			t.Fatalf("new endpoint: %s", first.Raw)
+		}
+		rotated := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "https://93.184.215.14/hook", "rotate_secret": true})
+		until := storagetest.Fixed.Add(soko.WebhookSecretOverlap).Format(time.RFC3339)
+		if rotated.JSON["secret"] == first.JSON["secret"] || rotated.JSON["previous_secret_until"] != until {
+			t.Fatalf("rotated: %s, want a new secret and the old one until %s", rotated.Raw, until)
+		}
+		m, err := db.FindMerchantByCode(context.Background(), "SAKURA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ep, err := db.FindWebhookEndpoint(context.Background(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ep.SigningSecrets(storagetest.Fixed.Add(time.Hour)); len(got) != 2 || got[0] != rotated.JSON["secret"] || got[1] != first.JSON["secret"] {
+			t.Fatalf("signing secrets an hour after the rotation: %v", got)
+		}
+		again := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "https://93.184.215.14/hook", "rotate_secret": true})
+		ep, _ = db.FindWebhookEndpoint(context.Background(), m.ID)
+		if got := ep.SigningSecrets(storagetest.Fixed); len(got) != 2 || got[0] != again.JSON["secret"] || got[1] != rotated.JSON["secret"] {
+			t.Fatalf("signing secrets after a second rotation: %v", got)
+		}
+		// Changing the URL alone keeps the overlap as it is.
+		sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "https://93.184.215.14/hook2"})
+		if r := sakura.must(200, "GET", "/api/v1/webhook-endpoint", nil); r.JSON["previous_secret_until"] != until || r.JSON["secret"] != nil {
+			t.Fatalf("after a URL change: %s", r.Raw)
+		}
+	})
+}
+
+// An http URL is refused ("use https") unless its host is one the admin
+// allowed in SOKO_WEBHOOK_ALLOW_HOSTS.
+func TestWebhookEndpoint_HTTPForAllowedHosts(t *testing.T) {
+	sakura := client{t, mustAPIServer(t, storagetest.MustOpenSQLite(t), Config{WebhookAllowHosts: []string{"erp.lan"}}), keySakura}
+	sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://ERP.lan./hooks"})
+	r := sakura.must(422, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://93.184.215.14/hook"}, "Accept-Language", "en")
+	if f := r.fields(); len(f) != 1 || f[0] != "url" || !strings.Contains(r.JSON["detail"].(string), "use an https URL") {
+		t.Fatalf("http to a host not allowed: %s", r.Raw)
+	}
 }

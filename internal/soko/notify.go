@@ -51,6 +51,23 @@ type WebhookEndpoint struct {
 	EventTypes []string // empty: every event but the opt-in ones
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// PreviousSecret is the secret the last rotation replaced; it signs
+	// beside Secret until PreviousSecretUntil, so the receiver can switch
+	// without dropping an event.
+	PreviousSecret      string
+	PreviousSecretUntil time.Time
+}
+
+// WebhookSecretOverlap is how long a rotated-out secret keeps signing.
+const WebhookSecretOverlap = 24 * time.Hour
+
+// SigningSecrets are the secrets that sign a request sent at t: the
+// current one, and the one before it during the overlap.
+func (w *WebhookEndpoint) SigningSecrets(t time.Time) []string {
+	if w.PreviousSecret != "" && t.Before(w.PreviousSecretUntil) {
+		return []string{w.Secret, w.PreviousSecret}
+	}
+	return []string{w.Secret}
 }
 
 // Wants reports whether the endpoint subscribed to events of type t.

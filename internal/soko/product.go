@@ -33,6 +33,11 @@ type Product struct {
 	KeepStockBuffer bool
 	Barcodes        []ProductBarcode
 	UpdatedAt       time.Time
+	// Archived products keep their stock and history, but new orders
+	// cannot name them. Archive, when set, asks PutProduct to archive
+	// (true) or restore (false) the product; nil keeps it as it is.
+	Archived bool
+	Archive  *bool
 }
 
 // ProductBarcode is a code that scans as a product; a case code counts PackQuantity units.

@@ -83,10 +83,10 @@ func (r *inboundFeedReader) pollUntil(t *testing.T, what string, done func() boo
 		if done() {
 			return
 		}
-		if try == 100 {
+		if try == 600 {
 			t.Fatalf("%s: after %d polls the feed shows %v", what, try, r.seen)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -202,11 +202,11 @@ func TestChangeFeed_Shipments(t *testing.T) {
 			t.Helper()
 			var got []*soko.Shipment
 			for try := 0; len(got) < want; try++ {
-				if try == 100 {
+				if try == 600 {
 					t.Fatalf("the feed listed %d shipments, want %d", len(got), want)
 				}
 				if try > 0 {
-					time.Sleep(20 * time.Millisecond) // PostgreSQL: other transactions still running
+					time.Sleep(50 * time.Millisecond) // PostgreSQL: other transactions still running
 				}
 				ss, err := db.ListShipments(ctx, soko.ShipmentFilter{MerchantID: merchantID, Page: soko.Page{InChangeOrder: true, AfterChange: at}})
 				if err != nil {

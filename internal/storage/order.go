@@ -106,7 +106,7 @@ func (db *DB) CreateOrder(ctx context.Context, o *soko.Order) error {
 		for i, l := range o.Lines {
 			skus[i] = l.SKU
 		}
-		products, err := productIDs(tx, o.MerchantID, skus)
+		products, err := orderableProducts(tx, o.MerchantID, skus)
 		if err != nil {
 			return err
 		}
@@ -524,7 +524,7 @@ func replaceOrderLines(tx *gorm.DB, o *soko.Order, now time.Time) error {
 	for i, l := range o.Lines {
 		skus[i] = l.SKU
 	}
-	ids, err := productIDs(tx, o.MerchantID, skus)
+	ids, err := orderableProducts(tx, o.MerchantID, skus)
 	if err != nil {
 		return err
 	}

@@ -153,7 +153,7 @@ func createOrders(tx *gorm.DB, merchantID, staffID int64, orders []*soko.Order, 
 	}
 	products := map[string]productRow{}
 	if err := byChunk(skus, func(part []string) error {
-		found, err := productIDs(tx, merchantID, part)
+		found, err := orderableProducts(tx, merchantID, part)
 		for sku, p := range found {
 			products[sku] = p
 		}

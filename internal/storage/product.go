@@ -30,9 +30,23 @@ type productRow struct {
 	OutSince     *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	ArchivedAt   *time.Time
 }
 
 func (productRow) TableName() string { return "products" }
+
+// archivedAt is when p is archived after a put at now, as it was before.
+func archivedAt(p *soko.Product, before *time.Time, now time.Time) *time.Time {
+	switch {
+	case p.Archive == nil:
+		return before
+	case !*p.Archive:
+		return nil
+	case before != nil:
+		return before
+	}
+	return &now
+}
 
 type productBarcodeRow struct {
 	ID           int64
@@ -51,7 +65,8 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 		MerchantID: p.MerchantID, SKU: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate,
 		WeightGrams: p.WeightGrams, LengthMM: p.LengthMM, WidthMM: p.WidthMM, HeightMM: p.HeightMM,
 		TrackLot: p.TrackLot, TrackExpiry: p.TrackExpiry, ReorderPoint: p.ReorderPoint, StockBuffer: p.StockBuffer, CreatedAt: now, UpdatedAt: now,
-		OutSince: &now, // a new product has nothing: its first units are not a recovery to alert about
+		OutSince:   &now, // a new product has nothing: its first units are not a recovery to alert about
+		ArchivedAt: archivedAt(p, nil, now),
 	}
 	if p.ReorderPoint > 0 {
 		row.LowSince = &now
@@ -84,7 +99,7 @@ func (r productRow) product() *soko.Product {
 		ID: r.ID, MerchantID: r.MerchantID, SKU: r.SKU, Name: r.Name, Price: r.Price, TaxRate: r.TaxRate,
 		WeightGrams: r.WeightGrams, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
 		TrackLot: r.TrackLot, TrackExpiry: r.TrackExpiry, ReorderPoint: r.ReorderPoint, StockBuffer: r.StockBuffer,
-		UpdatedAt: r.UpdatedAt.UTC(),
+		UpdatedAt: r.UpdatedAt.UTC(), Archived: r.ArchivedAt != nil,
 	}
 }
 
@@ -126,7 +141,7 @@ func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, er
 			"name": p.Name, "price": p.Price, "tax_rate": p.TaxRate, "weight_grams": p.WeightGrams,
 			"length_mm": p.LengthMM, "width_mm": p.WidthMM, "height_mm": p.HeightMM,
 			"track_lot": p.TrackLot, "track_expiry": p.TrackExpiry, "reorder_point": p.ReorderPoint,
-			"stock_buffer": buffer, "updated_at": now,
+			"stock_buffer": buffer, "updated_at": now, "archived_at": archivedAt(p, row.ArchivedAt, now),
 		}).Error
 		if err != nil {
 			return err
@@ -190,10 +205,15 @@ func (db *DB) FindProduct(ctx context.Context, merchantID int64, sku string) (*s
 	return ps[0], db.loadBarcodes(ctx, ps)
 }
 
-// ListProducts returns a page of a merchant's products, oldest first.
-func (db *DB) ListProducts(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.Product, error) {
+// ListProducts returns a page of a merchant's products, oldest first;
+// archived ones only when withArchived is set.
+func (db *DB) ListProducts(ctx context.Context, merchantID int64, withArchived bool, page soko.Page) ([]*soko.Product, error) {
 	var rows []productRow
-	q := paged(db.conn(ctx).Where("merchant_id = ?", merchantID), page, "id", "updated_at")
+	q := db.conn(ctx).Where("merchant_id = ?", merchantID)
+	if !withArchived {
+		q = q.Where("archived_at IS NULL")
+	}
+	q = paged(q, page, "id", "updated_at")
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
@@ -218,6 +238,28 @@ func (db *DB) loadBarcodes(ctx context.Context, ps []*soko.Product) error {
 		p.Barcodes = append(p.Barcodes, soko.ProductBarcode{Code: r.Code, PackQuantity: r.PackQuantity})
 	}
 	return nil
+}
+
+// orderableProducts maps the SKUs of an order's lines to the merchant's
+// products as productIDs does, and refuses archived ones, naming each line.
+func orderableProducts(tx *gorm.DB, merchantID int64, skus []string) (map[string]productRow, error) {
+	found, err := productIDs(tx, merchantID, skus)
+	if err != nil {
+		return nil, err
+	}
+	var bad *soko.Error
+	for i, sku := range skus {
+		if found[sku].ArchivedAt != nil {
+			if bad == nil {
+				bad = soko.Errorf(soko.EINVALID, "product %s is archived", sku).JA("商品 %s は取扱終了（アーカイブ済み）です", sku)
+			}
+			bad.WithField(fmt.Sprintf("lines[%d].sku", i), "archived product "+sku+" / 取扱終了の商品です")
+		}
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	return found, nil
 }
 
 // productIDs maps the SKUs of a document's lines to the merchant's

@@ -22,6 +22,9 @@ type webhookEndpointRow struct {
 	EventTypes string
 	CreatedAt  time.Time
 	UpdatedAt  *time.Time
+	// PreviousSecret signs beside Secret until PreviousSecretUntil.
+	PreviousSecret      string
+	PreviousSecretUntil *time.Time
 }
 
 func (webhookEndpointRow) TableName() string { return "webhook_endpoints" }
@@ -30,6 +33,7 @@ func (r webhookEndpointRow) endpoint() *soko.WebhookEndpoint {
 	ep := &soko.WebhookEndpoint{
 		ID: r.ID, MerchantID: r.MerchantID, URL: r.URL, Secret: r.Secret, Active: r.Active,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: fromNull(r.UpdatedAt),
+		PreviousSecret: r.PreviousSecret, PreviousSecretUntil: fromNull(r.PreviousSecretUntil),
 	}
 	if r.EventTypes != "" {
 		ep.EventTypes = strings.Split(r.EventTypes, ",")
@@ -81,6 +85,8 @@ func (db *DB) FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.
 
 // PutWebhookEndpoint sets the merchant's endpoint. A new endpoint, or
 // rotate, gets a fresh signing secret; newSecret tells the caller to show it.
+// A rotated-out secret keeps signing beside the new one for
+// soko.WebhookSecretOverlap; rotating again within it ends the older one.
 func (db *DB) PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) (newSecret bool, err error) {
 	now := db.now()
 	err = db.transact(ctx, func(tx *gorm.DB) error {
@@ -93,6 +99,10 @@ func (db *DB) PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, 
 		var before any
 		if found {
 			before = webhookAuditOf(row)
+		}
+		if found && rotate {
+			until := now.Add(soko.WebhookSecretOverlap)
+			row.PreviousSecret, row.PreviousSecretUntil = row.Secret, &until
 		}
 		if !found || rotate {
 			row.Secret = newWebhookSecret()

@@ -1615,6 +1615,30 @@ type CancelInput struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+// Carrier defines model for Carrier.
+type Carrier struct {
+	// Code What orders name as `carrier`.
+	//
+	// Example: yamato
+	Code string `json:"code"`
+
+	// Name Example: ヤマト運輸
+	Name string `json:"name"`
+
+	// NameEn Example: Yamato Transport
+	NameEn string `json:"name_en"`
+
+	// Pickups The warehouse's open pickups of this carrier from today on (Japan time), earliest first.
+	Pickups  []CarrierPickup  `json:"pickups"`
+	Services []CarrierService `json:"services"`
+
+	// TimeSlots The delivery time slots the carrier delivers in; leaving `time_slot` empty is always allowed.
+	TimeSlots []TimeSlot `json:"time_slots"`
+
+	// TrackingUrlTemplate The public tracking page with `{number}` where the tracking number goes; empty when the carrier has none.
+	TrackingUrlTemplate string `json:"tracking_url_template"`
+}
+
 // CarrierExport defines model for CarrierExport.
 type CarrierExport struct {
 	// Csv The file, Shift_JIS, base64.
@@ -1702,6 +1726,23 @@ type CarrierImportRow struct {
 // CarrierImportRowState What an import does with it, or that it has a problem.
 type CarrierImportRowState string
 
+// CarrierList defines model for CarrierList.
+type CarrierList struct {
+	Data []Carrier `json:"data"`
+}
+
+// CarrierPickup defines model for CarrierPickup.
+type CarrierPickup struct {
+	// Cutoff The last moment an order can be labelled and still leave on this pickup.
+	Cutoff time.Time `json:"cutoff"`
+
+	// Date The pickup day in Japan.
+	Date openapi_types.Date `json:"date"`
+
+	// Time The agreed pickup time in Japan, HH:MM; empty when the carrier comes some time that day.
+	Time string `json:"time"`
+}
+
 // CarrierProgress defines model for CarrierProgress.
 type CarrierProgress struct {
 	Carrier     string `json:"carrier"`
@@ -1712,6 +1753,35 @@ type CarrierProgress struct {
 	Labeled int        `json:"labeled"`
 	Orders  int        `json:"orders"`
 	Shipped int        `json:"shipped"`
+}
+
+// CarrierService defines model for CarrierService.
+type CarrierService struct {
+	// Cod Collects cash on delivery (代引).
+	Cod bool `json:"cod"`
+
+	// Code What orders name as `service`.
+	//
+	// Example: takkyubin
+	Code string `json:"code"`
+
+	// Cool Cool delivery (クール) can be added.
+	Cool bool `json:"cool"`
+
+	// MaxCodAmount Largest COD amount in yen, tax included; 0 when there is no limit or no COD.
+	MaxCodAmount int64 `json:"max_cod_amount"`
+
+	// Name Example: 宅急便
+	Name string `json:"name"`
+
+	// NameEn Example: TA-Q-BIN
+	NameEn string `json:"name_en"`
+
+	// SizeClasses Size classes (sum of three sides, cm) it takes; empty when it is not priced by size.
+	SizeClasses []int `json:"size_classes"`
+
+	// Thin Delivered to the mailbox (ポスト投函): no time slot, no delivery date, no COD.
+	Thin bool `json:"thin"`
 }
 
 // CloseManifestInput defines model for CloseManifestInput.
@@ -2835,6 +2905,8 @@ type Problem struct {
 
 // Product defines model for Product.
 type Product struct {
+	// Archived Archived (取扱終了): new orders cannot name it.
+	Archived     bool             `json:"archived"`
 	Barcodes     []ProductBarcode `json:"barcodes"`
 	HeightMm     int              `json:"height_mm"`
 	LengthMm     int              `json:"length_mm"`
@@ -2890,6 +2962,11 @@ type ProductBatchResult struct {
 
 // ProductInput defines model for ProductInput.
 type ProductInput struct {
+	// Archived true archives the product (取扱終了): its stock, orders and history
+	// stay, but new orders and order changes naming it are refused, and
+	// lists leave it out unless `include_archived` is set. false
+	// restores it. Left out, the product stays as it is.
+	Archived *bool      `json:"archived,omitempty"`
 	Barcodes *[]Barcode `json:"barcodes,omitempty"`
 	HeightMm *int       `json:"height_mm,omitempty"`
 	LengthMm *int       `json:"length_mm,omitempty"`
@@ -3458,6 +3535,10 @@ type WebhookEndpoint struct {
 	Enabled    bool     `json:"enabled"`
 	EventTypes []string `json:"event_types"`
 
+	// PreviousSecretUntil After a rotation, until when the secret it replaced still signs
+	// beside the new one (24 hours); absent before the first rotation.
+	PreviousSecretUntil *time.Time `json:"previous_secret_until,omitempty"`
+
 	// Secret The signing secret: only in the answer that created or rotated it.
 	Secret *string `json:"secret,omitempty"`
 
@@ -3641,6 +3722,9 @@ type ListProductsParams struct {
 	// shipments it also puts the list in change order with a
 	// `sync_cursor` (see Syncing above).
 	UpdatedSince *UpdatedSince `form:"updated_since,omitempty" json:"updated_since,omitempty"`
+
+	// IncludeArchived List archived products too.
+	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
 }
 
 // ListShipmentsParams defines parameters for ListShipments.
@@ -4261,6 +4345,9 @@ type ReleaseWaveJSONRequestBody = WaveInput
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
+	// (GET /api/v1/carriers)
+	ListCarriers(ctx echo.Context) error
 	// ListInbounds List inbound notices
 	// (GET /api/v1/inbounds)
 	ListInbounds(ctx echo.Context, params ListInboundsParams) error
@@ -4602,6 +4689,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListCarriers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCarriers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCarriers(ctx)
+	return err
 }
 
 // ListInbounds converts echo context to params.
@@ -5120,6 +5216,13 @@ func (w *ServerInterfaceWrapper) ListProducts(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "updated_since", ctx.QueryParams(), &params.UpdatedSince, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter updated_since: %s", err))
+	}
+
+	// ------------- Optional query parameter "include_archived" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include_archived", ctx.QueryParams(), &params.IncludeArchived, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter include_archived: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -7730,6 +7833,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
+	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
@@ -7825,6 +7929,54 @@ type NotModifiedResponse struct {
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ListCarriersRequestObject struct {
+}
+
+type ListCarriersResponseObject interface {
+	VisitListCarriersResponse(w http.ResponseWriter) error
+}
+
+type ListCarriers200JSONResponse CarrierList
+
+func (response ListCarriers200JSONResponse) VisitListCarriersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCarriers304Response = NotModifiedResponse
+
+func (response ListCarriers304Response) VisitListCarriersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListCarriersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListCarriersdefaultApplicationProblemPlusJSONResponse) VisitListCarriersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListInboundsRequestObject struct {
 	Params ListInboundsParams
@@ -12483,6 +12635,9 @@ func (response PrintWavedefaultApplicationProblemPlusJSONResponse) VisitPrintWav
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
+	// (GET /api/v1/carriers)
+	ListCarriers(ctx context.Context, request ListCarriersRequestObject) (ListCarriersResponseObject, error)
 	// ListInbounds List inbound notices
 	// (GET /api/v1/inbounds)
 	ListInbounds(ctx context.Context, request ListInboundsRequestObject) (ListInboundsResponseObject, error)
@@ -12831,6 +12986,29 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// ListCarriers operation middleware
+func (sh *strictHandler) ListCarriers(ctx echo.Context) error {
+	var request ListCarriersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCarriers(ctx.Request().Context(), request.(ListCarriersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCarriers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCarriersResponseObject); ok {
+		return validResponse.VisitListCarriersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // ListInbounds operation middleware
@@ -16592,546 +16770,570 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39dxvHlSD6r9ThzjsCPU2KpGTHJs+cd2jZTpTIMleUX3bX0AIFdAHooFEFdxUIIX46x7KeM84k2dns",
-	"JLs7bya7yXxkvnY8k53zXryOJ/PD/iemKdv/xTt1b1V1daMaaIAUpcxb/2CR7O76uHXvrft939noitFY",
-	"cMaV3Nh/Z2NMMzpiimXwW5dmWcKyGyJm+teEb+xvjKkabEQbnI7Yxr59YyPayNjbkyRj8ca+yiYs2pDd",
-	"ARtR/Rnjk9HG/lsbMzqiSmxEG5L26ZRuRBvfomPKx0KqjXvRhpqN9YhSZQnvbzx4EG10Zda7K4aM61Fi",
-	"JrtZMlaJ0Ku4O2BEP24p/ZyIHlEDRqSivR6RTMpE8O2NCFc8YDSGJZo1/6utG8d3XtvCkRctfETv32K8",
-	"rwYb+7t7L0Ybo4S734PrnWRSZOHFtjm7r1r4Rtuud5yxk0RMJBnTPouIyIjg8CBNpJJEDagicsa7Td4Q",
-	"WcwyGZGEd8SExzIicpCMR/rcNuGTtn7Rn2AmJhlJqVRkLNJ0u8ktPN6esGzmHSGuumLjezs7oa3GLE1O",
-	"WDa7+UoFYtgXWkm8EMY9kY2o2tjfSLh64foGADkZaYTJQZxwxfosg4mTmI3GQjHenX2DzeZhfUgmPHl7",
-	"wsiQzUhPZEQNEkn0/EyqA0JJxlQ2I9NEDRBl6AjfpTwmHRHPSMbGKZ1JeNpLMqkI5XLKskp8upkvaUuv",
-	"qQqSzz+/HIXM8VaC1Ty/aKimyShR88A8on1GZPJttl2BO/idP3PMenSSqo3953civXucFbBoyRpGlCc9",
-	"JlXl3u0LF735Ecu6A8oXTGxeuOiJgaYrZ4WnT2TK22LhlFwsnPK3Mtbb2N/4F1fzm+MqPpVXXxHdieZJ",
-	"tyejjplRDicVs+kn6050/I03YXRF5bASgvrhRQNwMo6pYvFxwrtsnmDe4OmMTDXb1gjTZzGhSrN12lPM",
-	"sCKVjNg2eYOTMkfXHKjJHVcniSI0lYKMJ0q6S4Ek3AyN3yMjo01eZP8NyRg5nvFuwvuEdsQJ26y+AMyW",
-	"WhL2FASOfmFLr3wjxLSmIhu+Qmfhi08/1KuI6Uwv/uv6yj8gSujfpwPGScp6ioiJquIxeu7qVQUW9ECf",
-	"txwLLhlIMbeFel3ESS/R519e4m2hyMg83Qcw3+xt3Racbb1OVXdAkNkTvZYYDxBvgyuSvHqX9iMiRZPD",
-	"ietvu2nCuCIDkcaSJJJIlaQp6U6yjHG1TW4LuGLwKHBkWKEeKQw9RftWWDCjeLdRDpI5EDyINo4y0UnZ",
-	"COQ4wRXjwODpeJwmXaqnuDrGN377W1KAiFWP9Oy4D1AOKFy+nLAsE1lEqCT+6NvICnAEPcHh0c3jrhgz",
-	"Xz7MGNW0inSxEW2MMxFPukpuuGtR/zhlnYEQQxkQGaONwzjOmERJNhNjlqkEcYDig90AsCL7cC/4sJuo",
-	"WfiBGI0pDz9jI5qkwSeI1IEH44HgFU+EVDRtdY0UXgT5V0ic9BMlI8IFGczGAwaC7/wgGeuxrppkoTke",
-	"+BzyLVxjvsHiCgpDGfBEOXw9aNo9WXDkByY632JdhQc2Svjh0U0jyxUPrZsxYExU1WVG0Qa7P8ZtuE12",
-	"hEgZ5flDuWhAPklT2kmZvSnmJkji4LVRviqiDS16tyZy8fqXTleNLxnrJfeDjzJ2IoZVMDAPz7UoqUlX",
-	"ziPjq6Oxmu0TpgV/Ai8BU1dsJJdxFccQHrj5aJbRGUzHuhlTYQapRfdESZb29onQt2+CGhRySVShDB6R",
-	"RG0H7y8f90FcMLCNHCXkiJhDdwk634BvDO9J9IppeuShd4+mkkUljC8iaHG339SXpTJblkqMpb1bDwjX",
-	"IJ+/TuuRjEWx8nTmTgMIS61LRYRt97dRbRqIMZEzqdjoioTbUc/naTsvXF8BbwpzjeiMxOKAcMEZaHCA",
-	"TmqQ8P5a2DSi92/iN8+XUCvaQF3RPNbI/uBB1am+LO7fneGFVeJShi+vzykSzlnWGrCkP1Ct0cgbbO6l",
-	"FMC75KVpEi94Z0Tvt6Y4Vz+jCMv5tyr5jmTZSdKteJZ8m7W6KZUVgyqasUWT6kMOca0QjZrLyFBoGTpz",
-	"oJiHcgAShRUWtmPWlm//3hI8WYv8LSp5dHRtb4nRIIg+vuK9RPMOYtYa3/tIt9LnIXx0A+zu7NQYwiJr",
-	"if8sgZuHySWAL0HsfHsv+EvbiZaifPW+wh/Xo4cnQQrL8PtWItU8L4ypAv2hHpP22Wrg2te7b5lDkuHb",
-	"XwumWx1xn9jXSOP00Q9O3/uH00c/OX3vf0Tk9L3vnD78zumjH56+94vTR49OH31APn3355uEal2OE/2p",
-	"vm/sBVZ/3XcHCT82CDS39tL5AFTK+1kG4DdBK1+RgfwvVvD/c1ZwOTzgBnp9DrtdMeEBNtBJ0jTh/RxM",
-	"Rcp9ee/0vb87ffRXp+/9/PTRd8kXf/O9x7947+z9D84++M6XP/svQL2fnD76bkhWdSMHleGqgb/82V+c",
-	"ffgnCwe2jqyQWNPLECocrZrLpv3y4fe++IdHn3/4s8///Xc+//Ffn/3+L0MT+kblIG+zL5DpQEhGxJST",
-	"ruAqo12FhqhEHhDakYwr4+hgZEozNhATya7IgvxfLXu6ZVQLfMn9lkyFChzkMTjyyOM/fO/L//gHZx/9",
-	"3el7/w9A+A9O3/sfL5x9/+OzD76zT3Zf/PTdP9jbAQfL7kv6511CwaKZZLArGPwALJliokiiSEeoAekL",
-	"/Rp+vUsaO9c3Pe3NU2it+bK+laB8fTofZgG7ohIaz+GBD5rCMmrSTfgKNaupuPDsU1RsB/SE5UjRS1ga",
-	"ywgArQBn8C+rXWxmja/Bp6FrefU7vsQual6XDhA1wXk0USvelnNsynf4vlCD+yy7K+YZx7IZSlxhJe9E",
-	"iVQDN8VCMMKJz+OjXUKlzn5C0wkjig4ZODPQVk3TFGzkKeX9Ce2zoE1yiEY/a/9dn/rurWI4E2YH857j",
-	"GZNXuSD4gjO7W/LKqBqgRYkTirsOM6Qcl5de10M2ywV398Ct0XHwe3XOTlYyk/Ct5r5ZjzmEeEMF0CsZ",
-	"rtm5WUrlLm8J9Fg8CePLMOFxrb3bRXxDf/Ag2pjSdNiS7O0J4wVziDf2t8Mm/QXmjG+jwRwWVZ5iKXgu",
-	"0eZwcVArycFLBWEL0xInXRZYEdCXzwXrbxgAWOY1TrpDoGGtSiA1d1lyoqePNmLRHVb4q7wh19L4zgnP",
-	"EmRqAuF1c0sF/GxpKqatMc1UQtOgDRuYKCVyIDJlfNhaA5eDZIye8wRkw4yRxtkH3zn77n8/+92Pv/jB",
-	"LyuEv0r6X8d3tILB9kQkXVapEHz58K8e//QTVD8e/9FHn//hx1/87Pufffy9x3/+t1+8+z7JWD+RKoND",
-	"JzgGadxFAfma8edtknGmZ4xtSJiVDK5IMqZdcKnLNBnLA8JGY2V86Vzw8FW7wJzLY9zCUlI+xlf1R2ky",
-	"bo2YlLS/In8zDN/MWhopKqHPHKALx7oUOy+RHQasDruG9FblSjDU0r2txSvmiHOenpZhdglLD0hvkqZb",
-	"YFYwf4IX0BEtCc0Yod0uG2tE1g+kEpn+UZK7u3vXrj//wldefGlnd+/aNgHfIcnYSJwwaVx1y+TrtcB+",
-	"QThfnHMnqudTN1NXnu/Rzdt3mGSrajLjJCDQXidKkBfdSaVMa4taw1YCNUcphoKM6JARwza8Pb0Y2lB4",
-	"zccOnPP66unDH3326598+dNPPvvoV6STiu7Q52sp7bBURia6Jk2GjFATGHVFwpXQUmJ7I1oQzLEkVLUY",
-	"3LH0ZRvsUUao6gCPQoDn9RVwtDoAZBnWl+JBlqmUxciPxW+XkHaluI/FjOtY0V4vIC90VXLCwryoQ+M+",
-	"az2dG15jKotbE66SgBhzzBSZDpKUkWkmeJ8c3bwtyZCxMdzUsG6CI1R64dcP/MhEyurxLg3yO/rt4I3s",
-	"gTdXQfXbkT2VetctTLPWXVs84CKIbzluJTIj4cyzLUoyymMx0vyLNF6GGwaMBFaIWvMSqeExWM5xwSir",
-	"1QKW4aWoxTaI+HwBX7NGWwEisQa9PCBckIyNMV4FxolINtE8MUetK9LMsE1unZOnXwg2+bizGEuObt6e",
-	"ZwFBSOq74+jmbbudmPnRPS4IE22dAoNujfhLplQSybgKysHSsqF6+53bK36/eJd3DEh91RCEV0QALQUM",
-	"kvEYf5qMWXaSYAIG1UNU64kw+HqC3wIuux76XzDaOJZTCVnf37qSmavy/qhpqyrwRztR5TK/idGpr/J4",
-	"LJKQgtwVvJf0J1koFvk1fXaIyb7GRwZUar7AzKBkxtSBxznQegayttLfok8orC8zri+dqvDIE8ZVqzsQ",
-	"1Q53eEUSmi8OlPdJR7/YYQTFNWdQnAN62WCIU+q/LgsnhDdXG3xR3KBM+hx0aHhneeyg0BxaVYcR2tla",
-	"C+IyV/dURRuTLK2DpA6pyqcYxNRJnKhXucpmYYFM8HCYdFdVZbfBvRSR9pDN9puTnZ1r3SSGf1k7Iu1u",
-	"mrQ1ANsYMNgOgg9Gbw1LZjXkt9EGHSctNJZ300TzTRgpyCtxoGWOlHmRD7+DCVf4KA84n19ITyFPCnPq",
-	"gtyXH84qyNFhPZGxZVOEsgqyPlNXJHoxJMFxnDcZOFCihaiYcKEIu59IH+fzxcasMhawNghxMa1V31cm",
-	"GLOG7QnCdj38sqjs1p+fY2QJoDiPv8rFFHURcVE5eYZcLHke6bKBbrP76ga+WeFj9QcL7etlmtn7cw0b",
-	"WhHxvn54++qrh7e3dq9FRP/7YkTePLqxdag5w827r23tXo9Id8C6Q5RuScK76SRGFcrXWovCSUim1XJW",
-	"6+0J5cqo8y4pcbdMDW9yLalrsVF2qfH5JZLoHRDwKkvSoKRLJYO/XZHEjmt1C8/YvjR5bE6wCMJ89UDj",
-	"/xU//NTjJZeGDoeO+gblXZbe5OOVQxcyRk3Slkcaz4fNkIFpQYp99f5YZCERVZ6Eb/lekrKIHA+Snmp9",
-	"/eZxRDpUsheuF2wcnZkKXlX62wW5LJAqVt8ZfUdMXRraPIvMxFSGkpmzLkslmWaJUoUsqSoSdWs2Q0YA",
-	"Gm+596qBe3MUBi5VinYHIenfrg/Ezr5QJkIKLfHbFSlGHZayuGVS5nzoLRWOJ9ykqM6v5I6YShN1NoZF",
-	"kQGNQTI2ziqaZozGsxogdNv1J5xb+FI4HmXsJGHTKnBWA5NyksAIZComaUz6yQmrAdhFCiV+F9KPMuOX",
-	"M2+YCgIpw3zQiDDaHRDBuyw8qUGrlguqrHylKoUGs4L0tLhpiMfJxNT4WRsai/FaI1QrcXKsz1EOGFNE",
-	"DvRDNWCjCEYwia8dpnekx9g9QE3TOGhJV6STETehfH6erCSJikgnpXzobFx6AJhyOhAp29wmh4qMhFRk",
-	"N9rZ2dknhb3bm5emae3YtcUcQdLROGVVXC3T69jZsedWe84Cit4R0xXJrEDwYLybJ7F9D4PBgYNHVIPy",
-	"vCAbg7CRpZYiLTqcKmOgA9tS8rzDehOJLkWapm/0NvbfqplDHK0AYcsEHtybm18EWMOIctpnI60MczEP",
-	"/dOHv3f24Z88/ov/7AfqWmxGqqWyStd3hRKCGIXUZmu8IAdNFNJGPXd9hhsKRPgpY/0LUH+OKbFgEisD",
-	"aEoUxpSRoCWJWmLTM1s9m7NpGC2CKrYynM5zEy9Ww/R+otKJRH65ifKIdqcLUO8oE/1wsvdCcyA+qw53",
-	"7k6UQBNxIN0k6Q4nYyjh4MIDcbwrkogx4+4NEdNZ/QxMcx2Gjzy/3APoAIbk4IeV7KAAAS/d3i4iHzUI",
-	"/FRI9rot1bKG5Aq2qmzUGiVS6u0H4jBl0ucs3ko4yc3jxHwnSTcV+kPE77HhoWa0sNEzH6UFhqpaaR75",
-	"N8ZBsdRzOg8rwaVI2RuZcY+HLG31ZV5/tEM0UgTuG5qmJpxszZHd96HRz0dZIm7RkRVualh61vHwurpT",
-	"1k2ypFoIBOdBzRrZMrbW8i2dB1sRyuMIJDhiqAVlJYxj0MKW4IwcvfLagTFaQ6yDFphS0e+jKWNu/n7S",
-	"U8tO6KtJT70xxlN9EG0MWBq3epkYLfsOjvRYUTXB70Qa1/rkawLje+v7yxPO1kO4WwkPZv+NvBjDumO5",
-	"uEQtpgtVEf/t3d3hhyuinOFBa+0eZcDQ/gF11hxUf1oxpsiK9Uy8M8xYNxknbDnIbZWVZdYcfLYgsyhN",
-	"xi36fCvs40ARYCJXxHF9SpAWENaCkxHTuLoWXO+ajytts+dORUrioljkiMABI6q+ye1ZlCDvg6TAhA3r",
-	"8dDCUE2BDErVL7wt+hhjOUDxAsppo8xmi4fvsN07oMhdkPeWXK2HzmVlpVngc3p5KaOStdyvZm0Yni1F",
-	"esJaEIeslzNOoZJdF0xyekUT1erQirjt+enXEYVyX9vq975lb2U9YHZAhmysrCvTxtINEqlENivZ0veW",
-	"xy2aNdY7gztMgpm9LOpwNm25cnbzAh8UR6MEjmA/X7ZxwAKSo1pmpDwy4Ymqm+CYz72I5a9yCHMwwhGW",
-	"giiXrOYABHVfZrXEFX+QwEO1YtWppDusUjx8D0pA9cC6fouxB0v8GTbkVo7r9CZw61gGw1uGdc/HNWuy",
-	"jqucGnLMupWPnwnYeKDId+OW4O9hOYjO7YD0hzuejEb0GfBEBsW8VdNPjvOkE5lnnSRcq5FKni/hpLao",
-	"XC/uKJA0UdzcMiAZyXI+N1/cX6S+BZ8NKI9Z3BInLFtJMga9qGUCvsMxR35R13rwk+ztCu/fUquU905Q",
-	"17tbMOiMJ5006RL7CRRpDmpwy7yhZcJnb29EcA6lT33Zrgi6pYedBYPNVlKcjXxWiL5Jk7Fdi+FGrVTz",
-	"F0QJjQ9B8ShjY7uggDXGhmAuJgC3nsgFAdlhIaJjGUgs47pg6+AaJol1tfXaFOFinSqZ0+rRUMvrQiwU",
-	"qhaWm/QUhwXK4TrKHwiGNUiwSs/CasFFeJZh4alipW2UUySqFDVc5dLo+mrVc0HUXkXI5hVJ8J3IhpLL",
-	"LuVXJJGKjcPxeCtgeDjg57hLudzHpE4Iyu5SziuMYDFTNJRp8SrEm+pBZrByGIylkpEBHY9Z9XCVVok1",
-	"CNHL+qreoYYpTmviRyuWljkdKTiWGLoTytCrdsWV0iV6sHDsaZcGKxpAUFOhcIFJr8rDaRcw6EA07nx0",
-	"8hVJDo9uOqyCuEyNaxXbV2Il4M+FE2yYzXqBevZ6cMF8hmwNpPPzc2gWprYJX8uhMW/6PHeo3CHpYOBd",
-	"3igCSiEDaiRKkuNvvFkOi1vaoMJphwUDQOA1X7c5Vza5OQc3XgjsXnVOzxjhdAxf210tJTcYIRXO+tMI",
-	"ZW7GhTXnu5TffGVenDNfFxVcQIpKPKsylKxqRp9o6bDKgr7QUpAbw9YLHwK72RpfloA3B7LSyMGFVoLV",
-	"wGJe53Fx0gEnE34YfhgnvR7Lqgt8rGxvWcdqolmY2UG+3MLaQgB5hcpBR9AsXlxiapVAF+dxD1eFqulu",
-	"sw46dr/Lxs5ROS+3pFQxqcjejnPyYkgaSl8kkSZcPSJawI5IxtQkg5wOkZlfWBwRzqZ6GIjyMSFYacJB",
-	"oVMCmClgVe2gn1fM+l+1yw+mtRT2Vm9ce14LBx4zYQKZag16hPdGcqLZbyhSUosYLG6NWdYaiEkWomRf",
-	"wy4zAS2zrP0xRhkUPg8HSKH5gWh1kyQcz1B/QRpfP767GZGdT9/9g71rodygRdMr2q/Kcorp7ApW1yad",
-	"GYE3IZRO/6WX2ni6+ihjj/ZYjxSOEjNkEYwTY5m1SkSOFnyYjASkflFOvHFaMZ1JAv+jfQGJklwo4p6T",
-	"GVO1d/BmPq45lCW7gNnDBzGlJyvccd+kJ6ya78zbEo1+1mfSLyEXwLY57A1QQ4GQ7codEQY2XDzJMLNb",
-	"yKxz4g+E/1eGhdqsqbABLvwk4cNgfZ6MkQRCFnrJ/aAMXy5hhhk11kZkQwdh/IVbRWJYZZvVu8mNBUtu",
-	"Vqu5F5cbXKc5ukOl2Gh8TuMazQcJCBkTLAXUqmJd0FNlwb4rUujvgg7ZZXobVyT52t27R+byBD1ix8uZ",
-	"7tIRIx3aHdYL6Ya9FGcvbqPSQjd/e54LrkvtdWE0v+t5Rse0z1zZQrS4LAj5rG0/W2gdq0RXB9NqVF85",
-	"9tLrI+ZZvEomqXD8JZBKYUUmma6auosNwIra1/W50jxjjUyZPpJ/+9bh1r+hW9/e2XrpXv7jdqvZ3Lr3",
-	"3G+FDuTVEU3So5R22UCkwQi7wqGvIqVPk1Im0eKiPv48IaDgSqtSGDoiDjcRkhMcYTlXMy9GOFblEu6y",
-	"0Tg1cnp4DcH8a7RsQQYdlhUOyPTwtFW5FftC9ZaijXF+lPXFgzkkCEl6+aRr7W8xtOc3V4JHaWdLT2cd",
-	"G5QFvF/EYWcnbOzIoVE0jOxE50ezr5pYxhWWPkhi1hpn4ZIDtwXBR7YKnl/6Lmy9rDTWvo4PtCgdk8bp",
-	"o5+dPnp0+t6vTh99cvreR6fv/Q3WBt+sESITbUwzOp6fQe+e6EdjvcTG6Xsfnj768emjD86+//4Xf/p+",
-	"0KH8oAKIb+Ta40JwLdx/5bKX5EfCa77Z1J80dOxfM87AKrOWdfIuo2YbV75sH+NJmi7MqBFQj5iIHppP",
-	"VTbpDvdtyXF0/0+1pIvRXinWdxiwNK6tEdmlVgdwerH5pSaRuAAupsS8s1pZiylNVDBy3gxcCIzHDoRG",
-	"vnHl4VeZsIQcOVa4U833mi/OHdIifAGL6lo5BPE6TR4uyMxbmbntb+vSSMGFeayCrZVnaobzDje00ZvY",
-	"jvHCOvZBZFP9iH3bBLlCul7NiG72UmVEr+eGNoN4juhzRwLneyyDyJPNrc28KkR3weHdgEyv1fvTrXhW",
-	"ax8G8oV5D9Eo4ebX3SWcqgy1ap+MmXYdVnRe7F2lm/JTheZChFwK2rBfpjrsdWl5xCrPy+LATGMOic8d",
-	"tunFa7oxcVFLgLAmjtWPDr5IF2+4yQRCqU537gVwWwimc0ew2gvq4qJWow2vwfbS/c9493zhrsULxQvJ",
-	"s5RXqjDvIaGTaYOheTcxkPgCJa86kQfV+LYU25600HaLdlhaKa0tkLxq5Q3oA0wEN3kDq+eK3cI0w2ot",
-	"Y0rB5xnQne/o+12SbMLBKZqK6QGhcuhnLUN5Bko4m9pqobUWZQtdwAwrKAwIMT8pyK2+8mTc3ufrhrq/",
-	"X0wo8JJSyFYwnreUFgYKboTF/aW5C62YpYqGt7NuHG+gSECXTiTUMDTNfDEa7PpeuEFPpV9pnSQUwVsD",
-	"yhduNA/aqa7cuiRfSYUyTYyTqriCaA74bgHBUxTTYyW6w8AZntDESCvvBOuLmUQmTjoQyjVKJIv3ieDg",
-	"xSWffvAfiFsJ/GYtEQFfEU3SWStmI8rjqtnyscYsIzGdRYSesIz2rb8YU5alInsvgoPYm4o7UVM/aIle",
-	"qwtR3nNTuT2T//lL4q/qgGjZzXVzwz9uV4t0+YzLw5irY5EnKsgAoTRy4/F/++nZHzzcxM4EUEtVkQ5j",
-	"vOzxKvRwQl+Jq+K6prRYDiUuhPbkeFOeEHdUOu4QUr7umRPqlV6xX+SJPe+EKzSwuNWZVRRPzcsyTAeC",
-	"pAyKi3RTIdmysgzLC21YIx44nFIWE6ijiXX5OiwVGLgDpXLYfWUqbqxQa0PQmMWtVS/i5fY+s9cLH7kc",
-	"VIlgm9vI/ALm8eWehzFrSX956oSVR2d0RJWAWkF9OtUs9Ft0TPlYgF2wzzjLkm5QEsWDq683m/fhXINY",
-	"SfsZ00zPK9KScPJ1vRzSAKlnorZEr7fp9ZZXLtonxyPPKdl4a2f33ls7Wy/d+z/33trZunZvc/+tna3n",
-	"8U+/tUJnSX+zi+i4SthZuXaGwY5VJAe/4sKK2R5u1eVTSaThBVekqWwVkd3tbcsfGmfvfu/s9/90s6Ig",
-	"Wk5JoVJoCzNMFhUmWNmFPi/zhXP0C+kfTmKspsf83J9QtpLmyE+sQ4ZGsGr2bbI9iOCGW4MTJnzQlbWA",
-	"btk7wCJMseoSgVJLxKNtuNtxaaSRsa4+p5hQ5aoGQfEWhEsV1p2PLy0I9rA8U4wZ37CnE+CNwVTQqmQi",
-	"f7m+ZRiPJ4dtCPs8A0fgHKUkVJI2Winajl3irUv7zEh6xjMLAqVNkVxqvntjLG0oULCoIxuNVQXha2Lj",
-	"yG2cUQS68UQbU6y+H7xu1nJNuOr050v51bBpVUdxrZ6dB+YjA6aVdlQzLMm1rmA8Ni0MC1GNtDbamsMq",
-	"wLKcb+eQ1h380tw4D39ecalj9QRgH/XmhV8L1FT064dul0IFQ3HbdKYpskIpT7BjCYaiGCS+IsnXj9+4",
-	"TToinrmUMEB0TZX60fJQFTtrVNhWWC70wHIBBtgikJ9u6YA3xrLSYbnUfbOUk63QNPICvZb5npbVz6rW",
-	"ptdybYaIvKzkFlxFJV/l4gMK28gq5ZuLd/YY4bCVu1zmbQP4RtHKVRVKU1Xkw7PX58OVJq8A1RrNkCvt",
-	"ePUaFAf65Vasrboyx1OrmxFcabgi45I2QisWLxRxq8cCqupnv/rTs09+/Pi733v8479//B//MCIzxiOi",
-	"6P1Cx4OnVR5xKb+LE+lC9IsbO3v3z84++fHpwx+sv6V1aiGamoY1L/+8uuG9ci+Io4yZ9idJyrwyVAlE",
-	"H+p5ttdg1ItqHF5ijcKFlf8WVvHDLpyr1AQcJBABGUb/L999eC6sfxJFAYvqvVxWGEaVC70brTRPKQBl",
-	"1a8UCqVCsdBQl6WB/LHl9frXaB5V7Rx8I9DuSmCzK8iMtLsxxQ2gDZ+pDQ2JcK6mgyYYKSxw5BXcLpGi",
-	"p6YUIyxtFVQFrVSSrJva3obk0x/+lHRYV4yYJLsROf3gF+7XxuOf/vXmZmRqzndm+MM2uevTZd5O2Czu",
-	"wLSQ8aqyZozGJEv6A0yfl4zHHnHTPtX7SdQAzQgDmtGu0oc6ExMypbx+khzg3DcR5EvNuJ4ByUlIhaqL",
-	"lu68IC9nAsgrPVaWdiwQYX4befzblX80NR+9KpBzBLFahBkA4mWquoN1jMx5TnkpWp92B0QfBKT+cgKz",
-	"wAQHmBKaSDx87C0Mmb1THmnsFJyhDw4Ko3OhyEivTn9hcv4ITcse8GWlCuqHTi1IW/dApdhoXiRJeMzu",
-	"VxQjFxJAWuA+lqb19EyqiPQyMSI729U5SrWwumbNe2fkJYY1FKrdQ/35uLrova04v1+3d4BXS8UaLAya",
-	"YrGolM7Mj3DGNUwWAO2CdddMsfjsqsJH7GqqIrVtc8HODN1b5tTCp2V3UTWYeX5AJLMtTmxrh6oBDYSq",
-	"RgSSMY0osAkc8tpSe8nCkBoQK0pHOfov9X0tOt189srDqhnzOkq4/9fdGm6wjegcnrBuymjWmhPNy91l",
-	"Jsy1x8eUJXyf6PcrixV6SsucGvLl7/5QayK//0f7WhoDAUCkKeuqA02ro4lUJn2AxjGZjEmjL0QsyW+T",
-	"HmMSAhXsZbIZFN5WKx5TX2W6kMmWgPv04e+d/eL3Th/+8Oyj7z/+4z96/J/+fM7FvLGedlRr9cvXv6Ya",
-	"EggE3ltym+V6ypJeY0U1w23ppWVb8dSPpW0Z6mkjx4NkfFfUVUYuBJ8KKsbC6LlkxI71e8HkLzgoqHp2",
-	"znKOzipeWQEt4DN9ex5EuxHZi8i1T9/9OYQTOc0lAAGxQJEJ2r1tDbd9cxNGLnYpIrZ495SesAi881qB",
-	"guDVCNIAIxTwI0iiikwqV2Tv0Jb9Xevtn7778+VpnVCV0/gnAESwo8pM9vygLsJcnp96jRoXtHpBXzPW",
-	"kJIBtcrOkMfblU9HYNMyX1PisZalpwNhz0aSRO2DntRoj+kMGvsYj1E7Im1rFm7v2w/0teIi0A6Pbm5a",
-	"v4ZLTCONtvu5ve/iVd3fNv2mRaU5i75498lysc9AwfC5hbBdR6EJcM9wVmnVacwBlzTO3v9zfXv/+v3T",
-	"hz8DKObQ1lo2jqQ1g5mYZEYPoqDx69XUhWJdyFWCDNtzLTe3VuZl54jRHQghWTj/vFu0bJ3Dautu1RXq",
-	"hJ+rEOqz3eirbj1VX2GCVl/BeqhoXLDmDFcFNY9sKBgwKvt/eZhVWVSB8a6IgyElb959betFDSrXxzSI",
-	"UhZXvGLIAzFOenoHUgxFEFxJn4uMxS1sjRiwYXwNuySa52BWuyJJSmcQKmuNE1rhWs04uABt6/bR8b03",
-	"ftsEWakelntr4h2+wNQgFza1/GfR9/LSO1uGe92+QhUlsGu9UduMU3CDYKaIYPio6vXKxANdzTbq3wah",
-	"VNthRcI89KNNWU9BOLfgZDzJxkILC8dIk/vFRP7eJO0l5he9ygjMhsaewRmLCRfEKgabF3QQCxp9OnNK",
-	"XjUXGTSaVhDvJB0xv9unhkZ1s89Ftv3bgItaXNOboDxhyGnIVOvyYDInGTNtkGsa7/U6SOPTH/5U4/3u",
-	"5j6gkaXKiHQmWABZ80j9P80OjBlqRLB2pdmXiQY/N8Ar4uxzTS7K7wDXvjnvdWjuII/L1W+KOsxrHZgj",
-	"mOf8C3unesTwxDqnBi5JDPPx5w5bLQvtVIqodcMYLG0NDVOQU3SH4A3KmFblMeCyus9xh3aHxtWxfAYs",
-	"JwHBhzDP9iJXePjyWJky45wyzWHX6bfrbJM+HvnNXPx9V6PF+cLyVxOkL8Z6uaaRMSI7cKzgDyDfxFp0",
-	"iuw42yN7e0LTvLh6dyKVGDGtzTBJPn33R+jk05R8BTpCYYUa8j//E7GBNmScTiTxTUCGLYKdkaRMSmfC",
-	"hBGNOur8i9Y71Li+t6fveI2K+X43wblULkt0RRIlFE1hKueHvCLJjTdeIfghoekUC3NmjF2q6XR/3u9O",
-	"Grs75H/bPCCCpzN9u1LSpXKwJfiWMzEDQA5slSz0J/3mWmADQIigYBDPKwbpEzzQfAxkOf0nNH4DRvUY",
-	"k6tCYzk86ga/nCPqxVh/50JfkOt6uG8CXkySKCUdyodbKqNc9lgWkaHgnYQnml7Ofv39x9/98enD/8t8",
-	"6XPsRElizAsBE9HmNrmp7J0hzTWSJkNNpAblQLBIJOHshGUEu2GRCVdJCmYnz6zUOHrj+C65SsfJ1ZPd",
-	"q3h7XH3H6qUPrppXwVaCwiJJlF6A9ApKtwWHZoHtCIi3jcZO+0cbpksSLhWjMRE9+4oN52tvP7Omed9K",
-	"UQ9r5sqPgCnLV4k7VHUHG/cezCPUvwazExyhTfuZ8OTtCdMckPeNWQp1CNKGcdrIcI0E0bAN00noYOGD",
-	"ze35aKi5cra8dHfg2znxcjGtnzvouzdKin3SH7AMrhqJWtK2zwNWcYEsijwyrxmyVHQ4nE06CY/yO5Wz",
-	"oRgLGZFBMpzR4SQis8nYpLk+FedK9Y0TEdPeKlTc76Ivm/XcM1URO6XYnEpprka/wlAGt6MCUarbplFg",
-	"wFLNLjEdJ5EgAUWWN4KK70fUhfObqqfGp+Ev12l6WGnJ/JqYkh7NnBAHGnFfqH3DU1ncJo058X8zavK2",
-	"g187Im1cMPxE4SfSSLQMg79pdp8Wk8hgCFOwTn8G/SbamCEKg2WkJyY8Jj02ZRn2GsXq6glaD6S+RJq8",
-	"7WwO7e0m96RpK+NXtHLEhRWK5tkmtItLtyh6v5VRxaq0HCsB1zJ1L6tq5A3nzVyxpSW22nXrHi2oUnRR",
-	"RYqKUC0Z0QwD8hrwXJEkMzZOc9ovRrs796Kl51G6HcscMed2xcng+wsRL1evxnRR3UQr7X2/GZWY/Ehi",
-	"T/TxEjh8vX6eQNAAZSk80NDV4wgpVrwp8AYjfTru0DIO7hq1ngoBqXOHCEbtKjMvdFSh+irJ3Uj7xNx7",
-	"21ow2w6nkFcU371ZCEsEnwfvT6oaakpWkYWO8b7Ls0Bwb34JW2lbSYoq88sR7Q7XK4kF5TJa2MoznDIU",
-	"qgmxUnnn+6s3wCp3JV2Jg5bgGWhWuqyZ1yoBsosy5DGfHAkwj98rF3o3loQFhfUvIOm/PM2C5U76fSbD",
-	"WVpVDXg74n51Jn/5MANOsI64b6xbXGkeaO3w8GkNA2bNMz5KusMbJplrrV52isrhFQkumSDxO59zSDwV",
-	"HDtX6sES505rgMmKET0N5F90h84GuFnHdov5Yjhz1abXrhHXqpK473qd7hOsmEB6CU/kwJQxqSqdg8Pi",
-	"nbJgVErgFRgK/Wfwe0VbykxMVNUqC433Cc0YUQKKWaHWATEJArpM2tJb+6aunD5t0hNpKqYyHKSq31ga",
-	"8510h3f1e+b9VlxMXKxKv8z5P8zif1x1zE+xMmK1PmYdKhFoQiOwj/Wc29DR0jNWWtGd2rwGPGC0AtVQ",
-	"Bbsisc6EGDMOOCT9MlCCm35cNB0irkcuhSfJgA1I0hCcXBVjeVWPKK/q4XKD/YDyeMDS2NhWIMOPYm0p",
-	"0EelnwbImYJeYIkksZjy2v7LAtaWhF9YYxgCeuwr0rJN6fwIkzkOCGkvlgfW3C43GVJ4VUy4gtHkBW0X",
-	"bobAduuXymC9AE97I0cDayuyaKLPKnJoscT2saRuIT5suQJoYWFu5aaPiwPE3OWwqsElYyOaWNl+NXtM",
-	"sB5NjPndeK0EDRBCVVgo9RNzBiYPCJG1L0jClQh3zacnLAyUUEq3fbuQnOPVeQz0zPSsGU7tymFmthM8",
-	"doOGVTzN64Q5L4oWLyY/BEpDORzd5PrqVyJIDXnV785vjhKmDO4iT7UqS9KVYeNQv6aowlQolIvUwtX0",
-	"ttDa53tYYsB3EtfrtVUwCquULQxaX6IiYLQ4DuMlci5oM206cgbUAsPuV+3t+TJ+F4LMAGX50aiinR6I",
-	"JZWPK9lZfSPjKnU0a5jqwALc6kx6vVCww92C5UxMOcE3TZkqI4Oi58lY2xaUqvKxZKHd9Zz1QtZM7C6p",
-	"g4HwsCSuPNtFNUoCJt/CZD7aeLP4yLagpMl8ndPCmUY5FSxNMi6hf/2CI1o7bC26WcPKYfGzhStaM/HZ",
-	"IO/S1GdiJoI5bPS3JHI4WZQI/YRym92il0LkvPnNuP8V0ptXzyce58y5BuddloFsEHhhArJjf/P7P/7G",
-	"m2ukUVdkNCONL0hm9o+qRjrzwvTk8+cFzyFOdUGMOhS84EgWZw37lLaqzXbV+9y7yP0AkCXXulP5r9XJ",
-	"GfVv/JW+tMJAOYdpiXWjwv/1Jk8U+rY0QderBLN6PNWc7FEyTKYsU0hSeTFzDELq0dR0kdMqDZhbUJ9p",
-	"7OxjLNLm9hoxCIvlF7T3DNlYQV1yZG0grUiaMqxwwrFo7offPXv/L8/++C/PPv6bzX3SlgxFmLZlj2YX",
-	"SX+SMWnrF1WXmocf9FYjE2jVYamYkm+zTGyTrd2g6EQabRuTA7NtSaZUwvuyvXngYvUj351JhoyNJcZz",
-	"mgylBtoI7Qt2Hq8h5zI4b+0uk9hKgW6Cy8kIfgOU029BXR6WdaEC4+4O5FG9SBpf/OofH3/0R5//5b/7",
-	"/N/97ibY3XpCxHVcv2WRsLgEaCKgDwWPekbwRUjjxyRL9P1hGNEWPt3CX8REVRhRfRmzJDxABKfGXwyw",
-	"Qr9lYSYnQ6RCmXit8DT1fUpBAvCF0hXYT7jr7pykuoCBX4Ab27v0n2o1S7OO5MRIr6W8N62kV+D+HRPM",
-	"jPY+yMOlaYq/BltADMQklP71Nf1nK5XFdIboo5mkHmq7ovgluLttT9OFL+T99/M380XldadXUVlptZEN",
-	"7KULHi1ezmKxR1SYFwDmNSQXg+owjl1pEZh+9IAt+Yyj+zIOnuTchirAHvloFMTBiTqc0tkluklszYIS",
-	"KxWTrMucz6kYRePaY7nndWIg12igFrrGG2Yl+85ef0WSqcjUIHSjXbCnxpZiKIczSZVwAISDCLhKAmBZ",
-	"eBqLHUEweQhp7uDNc17/WsDzDSIPlJvPXG2iFfFrhRZ7trpthUtj8UnWRK+54r1lTm5R27bZoZyYde2b",
-	"rCxIV6iD8dWofIwXRQ/FYPDhGz+kw2+yewn4vLrn8Q5TjFtHzwpIltnvWjGdBfNqZ9YRaWOf84SCVP9m",
-	"kh3HLJN6Ri3VUS13sYxCca4dIwYnxQDxay88v6IUVFpqEAp5/uSFGOuXeLIqahmU1w31AeoY+o+/8ebS",
-	"Js9er5a3Drf+Dd369s7WS/fyH7dbzebWved+K0TIBr3mG8XTmGFJNs9xquV/MK5p7DsgFH2wkA5SKiGJ",
-	"HnlIF6fjcZqAFa5b5rKlrbxYsZXW1r3frlx8lZ3G9YisZhz7RqG1r6Jb1USTh0W4czVrXaNd3PIC5pXR",
-	"hngrCMjtRxUUyBFq15i+JEGXZLUH94RlLRAoxmohVEea+CFY3EEWMr2zTCtdYaVqmSyRBwfROMaQ9pE4",
-	"qXJx+1XPlxy+0wX9wydSkB6tKPFUs+eZC7oMVj8P0jqeSqV37Al0Cj5Hu7knVDu+buzbBUW9LexNZ6uz",
-	"rFSd3mQGrXbnUqwcvTu/7c9/9PHZf/2vp49+9fmP//rsj//eZD199tFHpw8/PPvO+7tbL23tlmW9GkZJ",
-	"M+He/IQvT5I01rc45THJhBiFRq+sPlTKNv3ovbPvf/z5jz5+/JMfmpWf/eDRZ7/6089/9Pdn3/94jXVj",
-	"NYdZWXsKrgk74pQkzeevL+B5c7wiGSeMqzxJCy64x3/xn9dY+XhgoiKWyb1jIRVNK6Ter2DRaBmRwWw8",
-	"YJyIMaLYPtnd2dna2dl5fm5t0bKKTOWy2C5M9fpXzKk9/skvPvv4v3356B+XD15hqPI2FS6J5EigiqhG",
-	"wXqAi/oVBEKi511MKVUMinxCAqzfWCtjY5EpZrt5YsptoszfpW0XbJ1eCW9BcnBiWle2eiIvaFrqHkQ7",
-	"JhZ/gCJgxtQk47aNtf4ZPWXLOxEUt7jIgb50LOhOJKuMpwZA8JLFD4xZj4hIYw1Dl/O5UgflipJ/z2C7",
-	"vWUtAsYrRjBcfIdmLy5srvVeRfH0xa2cCxtzKLKIRC/AzOyo/Tc2Yep4IDJ1lKyXTNOzbZrCabE0TWfE",
-	"WHxKVr1w4PPOkzQ/4GKDMEj6/CZfz20c99nqyT4xq04ftzqs5gl0BKVVTV9EuNIZsjhjui+pqIFoRF4W",
-	"QF5YzV6IO8SRgrBTtNc7ZlKGs2csfObFI5n1WkoMGa8Q9/lEVhoQE0kykTIyojMSCxtk3EuFwMKnxrHa",
-	"FVyKtNgnoJQRqHc2UXRKZ2CgwppR46Q7NKZ6ffFRHkNXbf0CDAgywKgAkOpif5VqiXU3uMqeGDlqXASZ",
-	"Y2jwk2vhvGDuipMreiU8uFsoVxyrBnk4Iz7PhlzNr7NORnrNDl35khbsZp1GUqZ9J+R6BhzURgAD9yze",
-	"VLbUoMQ5CxULbQsXOWSxy6kkjdNHf3b66L+cPvrgy4ff++KTj8jZh+8/fvfPP/v1P20G7R628ky5H1LS",
-	"ZZjtM0jiWAvcJrwgTcZhU0b9MP+VSqT4uLNWqzv3RljbuevV/3JcMgj1RG2v3FZTs9vRiPG4KruqI+6z",
-	"4mTuE2giBPYrI9gVQsG4UAMoj5Co+qUY5zIUQ6UYF0l7qzdgCgX0BzooO0NEsWVgEYIGWxcQZZVZtMBk",
-	"QmI+mL+gMwyT+8VCYO7bMN4vtZnXxHCTK19pUMOx6jCnicQifwHmVFUMz3ZutlX9QOdZYGmMJ+M06WoV",
-	"srL/IogZVb7xaVjf4gppoZekDIuQ17BlmQKPbsrC6iK35zC0RHe4RpGWcSZGiWQxUcKrhjq/URdcNj+Q",
-	"4K0FYVnWTGtKIYK/AdpxdBjpJyesItRipfgydFgsCC8LzzEIlg6w5mqq9GK5UJAiasE0Y2q/GH4ENUQn",
-	"imhhCaKuoPicHLC0VygjRm3tXnC8+Vmt1atr6T0GK0JlzEtjBd8OgKMzI5SY0mQ4X0Smg1nk0u9wDQpL",
-	"0lOVF8G3NVprXmWiO8QGhIEyzkKtcimK7vCWUCuJiAbjqs7OiBMdYwetcAKwdC18hh8QO+cDDfe9Qo8W",
-	"E7Uwric7yP1qGNOY382iOzSt30iPsfgKerwXa38rS4UWaMXiHjldO1OWS2NwIPKR0ZxvJQ+qqm6wBici",
-	"VqlB2Dw9RmEY70qmoUXMxQayOvbhtv7Uuc5qpFXrhC6d0mpQT6hHzN18I3kLuISb6GX29oTxijJG5yJP",
-	"bNkSps4FFOnh5BJavAh7nkfZoRQ9KlsjEXJFvC4yZmCKZZCxGwoGG8zXV/aEUTDQAdaGZDwpNfdsw/M2",
-	"JtlrQtw3pWqlIm3J3m67sJ8x7TMgEzhM+11B/TAArXXAC2yKuGQPJpWnE+5yA+TaggoPSYWm5d3hKOXq",
-	"E0uZ0blK93kdNXadwIbqpjszT9CYUmnU+p7IQBu1wu0+aW7kzKi5YXIYQsXrIBIB2I4QQ7lOuRVT1l0z",
-	"R2wHmLEi44U6Ao7voqPI7aKG5O7lcKOX2XqeXVee4rlWIsVFEetTj/B2gt1iSWCJpnGhATyLruRchMbD",
-	"t/dmwzQA8JJynSy0WVWeQS2TWpdik1p2JeRQqgT+UUq77HzgL0Jqx5TX0EuoEJSWMy+ohWJkkqILBEnT",
-	"NuxKbC3lXHrL9dMaTG2FWNgwXtw29wIEQyWefApr0RrYvsdW9N0mfYkrsmXYczXNl9m0SBe++M4VZrZi",
-	"SY9qjKwpwnh8z2teEShjUVP7qETmY5OYtaIjygT4tlbWEpxQCUZLk9rl4pSNWIr1u1xi8mqZdGW2Wlxp",
-	"EBC5VzNUmtBokLb0eTpD5qW/Snh/c5+MrdiEbLutL0aQhzQvb/KxSFOtfPWZyluj2wYrqD+Alw3JIsVG",
-	"uibODkrHzuGXq0IcCOM3Nfm11EZkKrRgOCKNsx98cPbdH3z20d9uRmR3b2v3ekR2r2/tvhCR3Re2dl+M",
-	"yO6LW3s7Edl9aWtv11qRXf+FYjMIOtqINmAQ/a8eRf+rh9H/6nH0v3qgoMOqGN0wx0ZFtzvJshWVwrFl",
-	"yTXq2TyJaJQl+ohr4e7tzS46hJAFEEGa84rkmQesrB5wEig0v7uzWtr/gmCIwFQrNoA/F37M35sxGwsF",
-	"YfqMq8wWT//81//4+Y/+/vS9vzt99Lenj/7d6Xv//fTRJ6ePPqgV8lcVVJVjHvnik4++fPfhZx/9bUTK",
-	"KEi+fP8HXz78ETxzuGj+ePbh9z/7+DsRQbwkn330g7M//svH33/4+INfnb73exFKW5/9008+//Bn8L3D",
-	"V/LFP/3ITmgR1/wNx3zS8Vp1Qnw8wF7fWS1sYD5YJ0h0SzGysrhBlVvkrgv2CrlGCoXnOJuah6t64/zy",
-	"pgH9o+hqCbpMoMNXoXdRnImq3kVF50xJemNTjHSr5XdZw+Fij+NO2Ny5yHkOUXZ1Xcy09quc0SydtSaS",
-	"xa3JOByarW/62kWPvMJsdUxeld7WciGLQBAbgsRs1yyzWOestLulR3LOFlSWxyzqKBViF+5sK9sO7m5B",
-	"ALCLbLRCJRY0hGeLS0e8lP+3tFRGFfasM1hldw/ToAtyp02whwkvNQBdnsBXiSIFxAgd+pvcsfmjPPRz",
-	"9UiWSiWJ3e+yscv5LkVa90wES5G1FiOSE2nuQbz3/NtOZO6WWzmatRJkhR350aPeTkKQ/CY9CTCyUVU0",
-	"yqJmqFDksqKkV92CiXmtxBEGVLgWhzh61RYuiPDP101uolqi1wuF5qcz691y/hyTbQk2Dy0Z1m/lM6L3",
-	"vf62Bf1zWfaq/tRZTVfMfB25zAbQWfUVA8J/uX8S/HXfxGaaKBQOoUBTmg4jU+eLKwFatBKKHRCZ8H7K",
-	"MOMcPxmbplmgcvryH74K9dagg9OSXkd1+xg9qECsdcplVlNPZR3NhU2GwTi+QgWqYp3PgEx2AeTol+nM",
-	"lxgkT9YZCDG0yn/ANqmUVukrdm8qYK2kUYEM2KoohLlKqB+VqgUFJcImNnD94OrPlcKxMAZv3kiQt7v3",
-	"lZ2Y0RrqPgSwefDxdBF3DgWg1zjSC3BflJHkaTsyzHpe5bErwVXu0q5PtKLMcg7fItUujY+WrJuxCklS",
-	"Jn0QH/CdfTT22SBaLo3PTJle5pBrmwkFP1aEfuJIrXHGeklFJUOpaObyhooriKDKGEtT87skdEwrSvSv",
-	"Uyi0VuYMJrvYwyhCvrzBpXU5S4e+jkzhoYW7JwtEX40l4WhCQSTjsW/0pGkKvSWxp7DRViMyHSRYPxOM",
-	"L4Ac6OmmIxajUVhfpZ5TX24GkwGKbSEtz9/2Lfj4l2LzIPybbRaEv7na1eZXWvg1bxlkv3WNg+D3vENQ",
-	"8S+FNkKFPpcbrsSJv34EVArFG/BnMXH1W7fzhsfS5C9t+1zV/dHJ0bUSHZDyWlX0/DodMtNlokhUGC8m",
-	"0hhTppUYy8URE4ZKisUNV7RP6THm6QEZxEQLUsear5rLepx8gwVyhg85OTy6SYbMtXfQVE7aUgxF69N3",
-	"f96OHGMy9Snyts49iGTK49i3oRCUnlLvldEME9xweQOlxuZaLOTalCvV0V4PAkDkFSLxrYhIBlXrsC2n",
-	"GMur5sk2MRRBaCoF9tnXS/xXWzeO77y2dVcMGScDRmPUahM9Q1eIYeJSSvY3YKNmvHy1BlwPHkD1nV6g",
-	"thEYvxpn73737OO/2cQiuR5kJmkvSVPoQmu07G0CIUsa2CkwXexcrxlDk6ein0iVdCUREyWhxBTUFYqt",
-	"N0tGttgO4UJBkkTj7P0//+IHv/zs4w/OPvy/N/PiegnvNznKexhJmjEaI9eJjJBudF0IMzVmGGPhkNtN",
-	"3uTPPXc4UQPGVWLy3Z57jhzr1bT130WWfNs0XHkZDpk0Jzs717pDNoMfWDuvTGJwq8mLmNOnJ4zMxGSb",
-	"HALqdVgqeB/Ypo9QpKE3+NGvNvd9Z9ZMTJpc2sba6EdLTBBwnlKBe7c9YrxUC1seB4LUmvwkkUknZdCL",
-	"O1HmRpbk+s71iLD7tKvSGXYIlmLEcAEwUyyYBCcxu681HQTbq1Cw/rnnwIPchlosCMGrpjLwb39LCt4m",
-	"jTuv3SAvXX/+K5sIqrZGu3ZE2lDXvQ3tIuGM9N+wtLv+Ka8739a7w9YsCT+haRKTRF97EWlj0fx98tY7",
-	"2FOtyU0w/4N7bbhK9BZQy+vQGBuvbZPX8R30fSecfF0rz0xiHFbCyau8nyZy0ORwOc3EBNGzfdjV7HXr",
-	"lskD2ieMtw0w7jCVJUxq5MFkB6BfRYfQYIS0b8ZsNBaK8e5s6xts1jaUShqm+OnbE9bkyPrIZKxxY+/5",
-	"5/WBZ7SrALtNp+g337z5yuY2YGhi2qlA5K7GLIuJTQ5/6oh4ZgLaMjZO6cwG/mfSnr3fa5l2AVpqmnRZ",
-	"HhLc5G5ki18wrte9HR5e39s78Jqc4CTmDEki9eaSNCXZhMNNQknGVDbzohMShVjc1wzj+s5LJIEWVBBt",
-	"4X3Z5Ojw3d0hcpt8g83wFMFRrofZu06gGt82ecNrj4wvAeM0fZLHmh4spUAjF8rzfBQM6rSXAYDEHLTW",
-	"IzTSo3WMtN8hTZDXmxv75K3t7e17EWn6krv+e3Nje3u7uUEetLHhn1RaADOM6wC93871bfzc2CnmvjIB",
-	"ghj70/YGhn7OWmvbbvK2FRplwrusbRYnrYSlBW6UIAi8oAfnSFBjAXW1zOaMR55YjmrYsHQMdwR+i+ee",
-	"I98ESi5NqwZMMs3+MiPIyRzNyHN+FMBz+8bEothIg0PPMYXcgQS9+1qrbXLj44+g/pp+1Tn9AatH4oSZ",
-	"OsKMMM0j9DqR3HHiJrcNiChpe2na7W1yRPvMMKQCVF0tBgPeCCqKIVM38ZveODglnKBmqBUhDABm0tCz",
-	"4UAm2D5F0raG9hI8N/eB92hssMzZRj840OCBQqIiFJjN7btsm9hAIU1DQyxFOxBTQO0R5TMchEkyoOMx",
-	"44Z69ZQa5+CSsHC36NNhg4THuDHcKOmKEZNNjiei58/Ml7ELYE2kDcpwBkUGR8nMRUZjZmoWN3lXjEZ6",
-	"a7HWHsmRkKqfseN/ecuu5Yok4IzGaxBKgdnOdxnlkkK1TQ1lDalMKOY4C8XGUxjHBUE1oFfA5/mnht80",
-	"uWVVtio8cDwakwYl2Mkq/8YGcmpG0KGSkZhZdtvkPaZVH2hufAId3CTeCXryzQP96fG/vKVhYU5Dcyot",
-	"GFBFKEahUB43OTIyBrnSCCMkpW1yaA5pRGdwGsivSAMqCY41H4PT2zxocn1Lz5D0TI6HAWkRcQ4dsetd",
-	"W1QzgGhyaMNuYArHnmC0UUm+gkYJIsswsQ85zA3BrZ4K0PRuTDnpdpmUvUlKvvrqXcs5HP1y0n71Lu1r",
-	"imvyOOnr5ZqDx1fxUtSAhrPVtHizt3VbcLb1OjbABzECsdygZpMXjRNOU7WE1762c13TEXldxEkvYXHb",
-	"j7US8cxyzq4Y4/WPQp4+i45mgqNEYeaIFqn0gtt621rAQSYL8o8VfPWfLc/VP09R2YefLXDbGgHtnazX",
-	"IWFqk1rf5LnwuLlNoLOF1v1NXVLgyROub7n2/S0t1m/h521T5ROGAt4gsFYPquxGitfTdrVun6gDJw7o",
-	"P5pL+9q2t3192zY5RDuyA9deDquT55LnLgqclJMJH3Ix5fp7K1RRZUCIaKI3Y0cHiYySziRDPDCihmvn",
-	"hvcso/GsyTOq2AHpsJlA/PAOPJHk+t5L5h7QQtxs6xBD8BOu1V3BY7mNCNrkJZTEfJNYo4khppuv3n2N",
-	"6FXf0ou2Mh5InZLEGe2pJteqmL4s9knbvbkF/zdN0mFLm5H/+I51N7eRFxQeSaa/NGv1IsTN0hLw/aUM",
-	"SXVTq2b2WZMbHjpkM61EgBCVzPfEt2xtv3B9QEiEVk6yExCwADgRUaLPAC/UgM0geWZq5wC2hlM7sdkI",
-	"iD4jKIG5/a+2zGtbN+P2AXl7gkydOOmcymFZ6aIdJFGDFiYMEPtRoTp7eHRzI9rQS0cdd3d7Z3vHOkDo",
-	"ONnY37i2vbN9DRyVagCGBVuS39Ko/lsfbSeOyG7GG/sbWkq8aV8CTycdMQUOkrfCZuH8lauA8RsPoqUv",
-	"dm0FmqVvGsHiWAsL8D6YB96eYDiStQ5YIzuaqJcZsM3+8iT0oEvREyG5mPCuabaZ+f0mrWsxtChr5Qc5",
-	"p7C2Ohba+osKuToXrQffX31B96AjylhwibaqvZ0d0+VamWhOX5P+lslkWelEwNUB1pxyq2CQ60TP7b9c",
-	"XutBtHFt53rVNG7dV28LZe9DrI5jrMjLvnO9gB5EG3IyGtFsZoilbPEBZ3pfYjCdoaN70UbhzsIAKepZ",
-	"VOXGPVPlbp4kb8DBGRCtTJNJrr+Dreyea4z3sohnF32CJoK0aANV2YQ9mMOe3YueO4Q50DbVHJDWzgwR",
-	"bF/A4R8aCvRKbBMXyFk0+9XFCQ8ZHkRzPPvqO7bCOBcPKhn4V5nKUeVJE+wSkD8tuvwq8wufG8pEUclF",
-	"4XsujPXptUiJwHX1lZsz3fzENsoUUfe2ekV0J1qhuW1aS2gKNq6zcmlOUC9RMHJVhl33GOxfzBmojR50",
-	"ULJ1ymPbftneJm8Yk4snngyoRLcli71GCokijbb7FTQDC9/2JtgmEejO6RS5jBA0CxctcjsvEUlnoOVM",
-	"B7N99IMW12HMfygeFSngTRAZfCJ4YuzOBubW4XeXTXxatNe6u5gaO9VFMD3ccIC4jBSSowQgiXwCnO8q",
-	"IhEEDTw1+hOhiNRDTnLqcQDqMDA0kbZD/va+V0SOCzDKsKzJDclIVHi0aKG2yY28hQDN6ceNbhPBjVlg",
-	"u8mBaPNz8AnW2oKKtBaiIZz1QmWOf4bEAEC6LGLIg9gqFbc3bPzYs6e2VcdsmvBFtIi5JAomIzAW0i3J",
-	"9LiKxfvO3/Y79nKJXNxE5MVLtBGj2f1xCrGCJpakpuZYK6KqUMWs3JdxQbZUtCHVDFR5rXMtgQxo+3mJ",
-	"kqeufAaX9c9B/YTTXK58WufSM6N6euHbyFbMHxbIr/aNB1WXGMSlDZLxlhLElB8Hh5I+oxSStRu9SZpu",
-	"Qcs+U3gd5MuUKU36RIkmH9C0h29EBKucY5cgJYgt1r5pAgOwHbHBogQ9rhTc1ehI8equk7xEuowILYws",
-	"TBmK/JWoybGtaaGAucSy9ZHnoSbHg6SnWl+/eQyl1AYijdHWqDGxyWUqFBlNJJSx0Ovxy6GLXg9Q4sYb",
-	"r7ioMOMmMhElTd4Vacq6Sku/cpCXDXO6IkjoXDgD5phas1/IDvCGqfT3TFoBYHFPxQZgCyQGhQD0jkPh",
-	"FINZF3H9H6Mh3+v3BHERZ7/78Rc/+OXj7//u53/28WY92nREOXfdX+3YFOAwtaKbxDr/FR1iMVaTQZ/H",
-	"xlBJ2hiYVRi+jYEeTZ4o54kVU+57CJEGrcyIU6E/EOPnRGbJ3TgB0bmCFGQM4sajTrCjMnj2YCBXphZ+",
-	"a3IJnVbb5qpoH5A2hn+A8wo8IzbSwQSMUGW8US0u2payTBCJY2KaN4HeaxIgMRYI2qRgKIfWhwkAGvRg",
-	"2sMyFCbMwfMJMgftK5J4JEWGbLZ5oK/ntgGUCa6iTW5Cikwak4n7aUPgqIk3AR+L5V8GEo22Xn5LiW2v",
-	"SUQ7Im3YyVs797ZtReL2p+/+fHObHEKYkMMEs4wmd742JRBLAdz6hGQE2ZzOS+xCpaDQqfGqaeJawote",
-	"Nnkqzy5D8hrvX7Kmnk9vsosDDOoNIK8iYZhuhRfEozAs6/mdnRKvcrK3gfy5mdU7lhYXmiftDfZkob7w",
-	"LnjKhkmPh0HsC3InHhOnjqwn0K1EgfDhbQGkN7a3TKnmuDEuqHmZMArIMMB/bfGRCFlod75seZSbIvFH",
-	"LhSzpX1sdpkxUhp2qGxhwqIhUnMra9sYJxjB0cgtj1GTt321MCJtpy+2IWQSO/hBISQnaI42twmoOxgD",
-	"g+wZwv7R1nJALG/GGwdZchuiXzI0wcbouIY7sMkNcUMlRJR2vVsZw9Qt394mt9nU4gPE/Znl2jAlG62O",
-	"plm7Z9/GU21XbfLcsEqmgxlEO6FFya9p7QyrTQ7cwz26Ik0gC2kAyL766t1NG6ySx6kUF9DkECKF2TQ9",
-	"wgWEYNqgrHxWjO6biQlGKiXqAC+paSJZk1/f3SNHGcQJQAgOeY0mYET2Y7WMJSx4W8GjCsl5nkXoTVqt",
-	"A5dHocc9RtGZBTo9F2MlckXXQqOg4hYzCCq02yd0/T0dI3UNgfzJGqhxDtt21VDKnCHuvBddtTV6FfYb",
-	"lO1fDi29WH0+twfb/rvQk0SZQm+a90Dtypg0PPPz5hL2YSFnAiTb5cSg9j6ZimyIioZNozGUnzPo8cSs",
-	"FhoON7nmxBEGOCUqZBW30Xtjp2e48pH6HrE7bVzfeWmz0i5uPpyzildYuJ9pbdoa4Y3g+s+RWp0F3TYw",
-	"uDC6hL7KW7bd8pbNl71oIn0NyxNOpBIjLdMNBKFyiNeFElpAYhAszJIMc1oaZ+9+77OPP3786P2zn/7i",
-	"9OGHZ9/9vS//8M+++JvvPf7Fe5v7GA1mr9vMNls0nUdMo8eISJUxECVjVzc6ItBMEcPs+klPEZNQYkiN",
-	"tHGmxx99cPrwn9qOUUBDSJMACdk1nkau9fMmlPNzUbX4uv7YhniaLIchG5toZS2mmChJm9ygGZHKEvAZ",
-	"Y7TjNjlOIRYX8hSlqRaLsmIvSZl07SXB4j2lmeYhed9eLWYNRAphxEe5HTDyDIA4ppYlG5RrcYpGmiE0",
-	"OTVtfzcj2xY10aKolmFlRHyJtZx3pVF/tk0OubMNCEVmTDm+FXCvRUa4gYLsUDjEuto5YzGySCNU71tx",
-	"LLHWZfJqRiVIN14l3VhwdtDkzDyi3DQRr8/89KjsyNDGK5i0/ey6+J4ScwIgoThryPuKLPVvBzmYerdW",
-	"+Sa6UI7mKvstdgBicvMTV7BhmiqnCcbDFvpiGo7yLDhP0HFHBolUIiuompetei888IGtZn7Bd1ZONkPG",
-	"xpJgC0UIh45theAJphEJrCXOYhOejRoayJT6YjCaclDILmjipFoRh+wOx+Mh+AfScKCdiidQbpOvCduE",
-	"2SwfQqiNUVcDq8kt7zNdIaXgVkdkB/l3JUsCpNUksioWQk/77Htd9Cqfno3z8rmz3m+lmtfAttrv//mX",
-	"v/vDs1+/f/rwZ5sXyYkNBTxZ2uwLZpK9lCimGILVqoGEaul23yepgyb3G5bAm/tFEkT3ayIteRuxD3L+",
-	"pvSE+UJOiFwa4CY1JNZ2TzHaz4YUavYheJPrdxcQ2B0E5wXS2D8vVDfwKfI9gCniuUDxEk6TJvE5UL2g",
-	"Lm1lTIPMVICosubfcS89QcDnk1QA3y31YljLFBMlTbYoCn/ySkn4S1C/WVtkCMXwtt1GWjGdybZtMmRP",
-	"HhIYIaC2EEwLITmgBEjU1yolVipJO6Aat8H9B/5Y2uQxTdIZySZ8m+xgapeB6KaTGEyFJI2JQ43tAwsz",
-	"k8EdaRaUZVq7Mr4NAKaYciI6adKnmLEKxUASdUCuvfA86QrMx7Iq2BUJyXxbM0Yzkia0k6SJKdOTCgh/",
-	"ITEd0T6LbbHIEHc5mpRw9OIv4BJ6Xt7dW58unghjOmYqP/gLJJYgazKZpgv1nyP70jMXAvkkryWz6+UB",
-	"bHmZmmcmhG2cn5hFDPenBXw0fyeEI17UzKQqaAYSz6EgkAEfCM+5U7Yth5N2NBdS4/numrx99GYeUeMm",
-	"f0cOJw9MZA1ZFFhDm9wai2w7jGJkDakVWNPkhcga3Bj3nWtaC9c6lYusiVzFhjYE8JTDVoiNWuF05Grp",
-	"mIR79IjiMo6/8aYWK1V30IaUXKdF9kRmm6dPFKtgywbwNoDkSXBmf4qnoh35C6gdA2Kx4aKiQDBaRyMU",
-	"nroXEWKxtjoUZCE5LqFDIIVF0qMBz8aTP4GqG9Ks9alGhNhFrM8EV73v5HCyUZlIhugi/R5dEdbVNglm",
-	"NoVdGRaAAXVN3mhnDLVkKPHYJinrKSImyoiNwJJ4ofkXGVC5uU1epllXxFp6bXz98PbVVw9vb+1ei4j+",
-	"98WIvHl0Y+swIjfvvra1e30TIiNMKEXk13gnCe+mk5jFB5oldnBIV+1B9FBEcRjvLEdUhuz2UPDAMT+L",
-	"JuSQm3WQLoU+gTEjaMhHA393aJ0Ks8Vs78lyvKfJ7JaQGtgwzPUDZHeRccArLOECc4HnGOzKJB1mpK5y",
-	"1UKp99i99RuS+WNL+w8oj7HGjB9Tv1Kii3G9XGyiy+L11c14sUtbN+MlvDbldZ2xrVhNTGN4Ga78dUU8",
-	"0gvXl9YzXQNIIwQRdBlNJJZdielMEtoXTW7bLedNjmZMkQZ2Onr8x3+NjYk29+2NIX0fO5TokcMmh1Ip",
-	"22THxJdj+TTjYp0bHZlxCECTvN0FGF3KgMKq9tdeeH5JjfsnqeJZEl+u41lfpDmeYog9lrYxr5hmAU7j",
-	"ccGcXuFR2+/nKfnpinsxUf8ln7zHYXN2WccE5/NZ6O+6kMfCG0+cvz5RHHLNcBcjENag7cw82e+Z8NmK",
-	"7lCvz5D53PWKZ7iyzQA+25JeL8wqXaXYNPNJH5SbqEKSsSt+Wufxr7UsbcawrT1tD8/G2YffPXv/L8/+",
-	"+C/PPv6bzTXPqMpCXuzq2TbNYMuI4RW7a8Os7n3RQxO5mPK8AGveqRRb09OUSdewdN+wTUVtSwAwbtuC",
-	"XTy26RRdyk00lKJDZvoYdSbQOR2bVGiViJ6YXuJNDpk5wnQWsO1R4beU9kksMMLdVr+A8GPcri3sCuGu",
-	"pgLHeNJJEzkwihtnU9JL+pOMSXsFoMfQxGb3GIsrFJR5RL94NSWA45enp6xEYKZE3iy3nV+U6XxWTUK1",
-	"aGYBQ7tqAiE8fhYK0LGVbXu5wgIWPkSbhvEoQ3V3423C32ytCow7nKgtOqWzyHZpznvQ28ZcVjqExs6R",
-	"2eNmk0P1Red3Nol2VlHXBCo16kGd2LZkb7cjV9LT0iGk+vkFTU1BQ9zZNrltAveyRDJ9pwnuVxbFaEkT",
-	"IGlrjCfcxiphfpwWOqRmLjRFR5spHLiPjldX6BxWSG5HhhGZGdDUdtsUfc1shXkbIQmbcCYJ5Vc8Rg2o",
-	"Df+0jbAGM+aJQ1D7tMnNgZVkPdAOhGQuM4IcmfAI45qn5sk+1EZFe3XbdJU2uS15TAGJwX5tayRixjew",
-	"spy5NTl6maZURsjXkM9cWTQuBUVBrxMDxZoc+JwBX6NdwOu2D7gR0QLrJqSqHJKu4Jx1lbBRTfqkbUNA",
-	"B0SoeSzS1GoLPTa1xTL39TDtdtvW6f4dkgoaNzbJ3H//gux4pcK19rZfvHwi421DT1uTp0KM95tcfwtS",
-	"1u9Andggwf7vMPnvvAP/PGhOdnb2XgAp8nf2dnZwiJ7ISFcftR5rO6aKmrH1f/YW2ZZMtWDkRndbDicR",
-	"6W7bc9rE1+02YRjstqT/gg8lPWEN+H0zsH+rnHtNvZUQQwMVQEYcBnJ+sBT49oDKllYLvdXKlLFx43ki",
-	"Nw3om/ymdYKMEilR8XOkap4A48fKuhABbKYkAh42OWdTaNetaU2QDiPjiRywmGTUlPekHJAgInLS0Uyx",
-	"w5DjmJDmJmemSY0m3Xahk0mbNExt90AjmE1NSbLJ2+hSB+9S2+sJ044c/7Fiiv7ZlYI1ONDkDRgdS4Hu",
-	"WQT1oA6Yl3eYdQDwCGjTlo52ap3JQAYulUiSiqkFhl4UxNIBYGOM2LbGXSgNRlMTTk25BqjtIEuOsAo7",
-	"Kvma1PMkbANM+0lXjDoJZ/E+6Qg1ADvBLG8CAKsyhOwkOFivWULbwKbtqlmrQSYm/QEpMYgImBCsZ0zV",
-	"wBbbRjYUEnhulfr21MkQa+fk0rbxreOMnSRiYln7gWYSwrR4AsmyKJ/6HKLKdAMTFMwRTurYCbUzXdiB",
-	"r66yup4Kyu7T0ThleWuyt97ZyJsa7V/7SrRhJJv9a64LMHSs2tjb2Xtha3dva+f5uzsv7e/u7e9c+ze2",
-	"q/T+89GGuTk29nf3dqINy8Q29r/yvP7t7Y393Z3ru9GGHE706Xzz1tbOzi7o3N78L64y/fV8+h1v+hf9",
-	"yXfyua/ZuV9/86tbOzt7AELL7Fz1oRxj8KMH0SrCKuJmlfLuWbYXyxDz8gFLMuLdt09Xu/dUE9JA7fHL",
-	"d//07Hs/3gT3daAfBHUSInHtvy/CILDcc2kNQk9WSVly2ldMot9TN8rAtWaFnzE0C8D0JKiiPlvfBLCG",
-	"V9M7S2sr3MpzJxalcV07ukUwn8tYsYF9mhL0qJYzmnHb8cOaJWmmVXGIKsGMB6yUTq0tujMLNRmIcjke",
-	"Da6RadsD/STGY8bNbYqTNfRNPhYqQtGd25yhTSjyzhUso8ldOKzCmuWg8eznFy0uKSo0l4JODdgOQUL4",
-	"n23YbjQ6sw5z6Uf6YsYwFcbB7QnEKYUrotKlXCtVKCLhwKaQOwYzYvSeLbsO9pMTlqUUS1PAGNCYI9OC",
-	"jZbizAZdmwjIMDP1yEw/FtzXFZl3iDZVA0TP7y+C59OZwaZt8ykjReIzffJQs09/AUEtfnF5mzJirUsj",
-	"cWKLqtjDpt3hNjk0v5pFuGxX52loG+iB3Nmeb47XtsLoQZO3sdd1OyJtfSthjynT77ptqs5gx2sctcnb",
-	"84312lrx1AKVy9tDEQzr57RJIy+k4zW2wjBxlGf3SRs3pRdgKMTv79BCvIbP3d8mWYrdsVAIbeUNs6gy",
-	"uiAEFbQPzGXUTuK2OT3bbcaUhoBf4JCw6xHJ2JhhoLlBTaS0bXLY5OWOHsWQdJZHAxgaRu8/yoqArE2O",
-	"yNy4vrdnlG9sBbN54LeHyVhXwy02HZ28thkgBHvNL4DRAQ5rdcR4VvLWb4tSlcG7bFvxe+ldF2+WK0yC",
-	"gVmXbJsrrKA6YkpfggaEU4a1NuEcIFAF/uK42IWEuh7pM7M15K7M+crMUjSqFtDKuDQ//73/9/E/PNys",
-	"7aqyWFOUTAzlbpnJE7Y4LKDY9TdhlxMeULPK5nrdlp+keyzUdnmhoyw/hohwNn3qHjJzS6JhItMsyN7B",
-	"SiBWWrOGh4f2NlgkkeXvLMbGq+84Np/ED65mzPxar1Sz9+3CWs3Vau9u2Ckf7qpwx67OnPsTSDzae1K4",
-	"WcUQHVdKJHl7wibMtLm6uGqH3EpJeti6aLQYf5jXBbxK2So3DH/ybMBNVXX3mOdPi9i/CUqBcUc4QZJZ",
-	"2WBN8q7wueYKBnQHZVBO++vHb9zOLZBYBanJ28d6juOkz6maZFrz+B3sOzvhyX1rycQGtNHJrnk2YPfJ",
-	"114/vLF1/LXDvedf0My1uYGPFL67jb91RGy61zY38rmxubPpams1MdvBE1pnuo5MsDrYztZN64vw/nZ3",
-	"NmZtTH1EPO9C5YgsOWFeRBM4YRqgq+EBQLj+KIm3cgJUeCxNnhhi2QShVQuqRm6VWlotLegA9Jq9+/dd",
-	"Kymtf0lINnD3o1ZbTJNdlkpT5gurawBI+pmY6odjChItdDUHzVWqJs+7jN51kDMjgAbhmbSVh+b6FXR3",
-	"SAa3i36jyduFTtxgm9XsGouHgW3ACEZG17B6hGsabut6egaNcSZGicQ+o+jsbggOUWbk0w/+Q14SDX7T",
-	"+tAm6dE01ZccZn2jdQuXjU3HXF/yttsZpLdBaLJWXnPfGvgGMyEluDZdTzLno9NbxC59HXGCrSaxBds7",
-	"4GTBOi30hCZgJ4xIISD6QfvArSb3JwQ9CTYRo+Q+kEwrFeVW8208zTfv3HKFigdKjSVp6H9Aq09TMTWn",
-	"2+QaJQZCGt+rF8oQj7Rqrd819ZlhOPDgIDgxWD05Ad0Y8vDEGMGB1oiKiIIQ/7545aU0y1MJgV7x+nhi",
-	"aXlwsMYDYyfDIH6gWDQ7Yf/89W5xMZZXAV+u0kmcqK1U9OsFG6BTpNeLyNHN2zKyzcdl5CwTkWsELiPS",
-	"EfeJlupk1OQ2GqHYFH3LqPgZ0IJ1v8vJmGUniRTZFWkL44jRCBgCJK9HtpCFjW2IyKfv/nzTue+9eAf0",
-	"LJpO6eaFJgfejIYFGn9rAm1iMcQmb+Y7ojzp6WuomwrJ9qE+lG0a26BN3qFxH+xQeX9/41fFtUItyM0I",
-	"OEOEbiTsaxmzk6Rr4hdcSU5bhE3RrM80Lz2h6YRJG7EM1q6ewoaj+ujxSjct1lPRhwaimqy9NE60Zeo7",
-	"BGdhlU60Q40Ht0R/mQMNShXrXbe7adKOSFvOpGIjtGQN2Wwf7/oktn3q4QZzEKp0lnWVyBYFOS8Naz7k",
-	"xASRNNqAotsYzI5FDUx3ZtM2t0coGSY8dq+2NxcsDFOPK1c2pkqxTH/6b9+iW99u3fvtZnMbf3rut8KR",
-	"4aGJ8Nhb8HbFbNf2QrOtPgfoaOvqZIF48lLEf0xnpAHN7cFQWwlaTRDVgfX1Yur11H5If925lVh15t+k",
-	"YGEg5le5qmMIgQuAMK4qbCHrXWesO8kSNQMGAiR2zCR2PH3rnt56ft9BQiysIRV9zHNOTpKU9Znrj1Rc",
-	"FWnAzSULlTLG8zdbR9zfgrtnoZ3tUL/7srh/F958kmfiTbTIFeyuzEuB/st2NtL4/MNfaDVnRNPUwTq/",
-	"lcZCqi29NlMHWhKqKY7Dekd0RvpCq0SN/ObGe77qrBb3y/SBtbJtpyuz3l0xZPyJ1Wzyl4cLvuyOGQUA",
-	"VWASZ1OHTZeCTIcx9MY2U65Mp1ff6Yj7cAG2kvhBPbuj98UF2x0nAeTE5oS/QciJC75sNaoOcjosoRLC",
-	"FeNLwVBbYNpNf0USmXybafUl6Q+0yqJ/Jd2USumXvXfIfADKFyQOS0W14kOlcxgNGRuTRC1BeOOI2qJd",
-	"NBBVal6HeS0drLRKpOipKYr9LNbLAFepsqqC4EbQzcSUNF7eO33v704f/dXpez8/ffTd/SbHOrVn73/w",
-	"5c/+4uzDPzl97x9OH31y+ui7sNEvH37vi3949PmHP/v833/n8x//9dnv/9IFIdpptC42RhXOqoMDTKKW",
-	"TQ7GNFPtonFM+3RKAbj3864C0rSB95u8uy00uGjyttUdW0nc3sRYbRvtax+h0oYdBNAXbBJCKlUbDfUb",
-	"CMlDC/Mnjf7F+RZd+BYCJmePdgfesZt6HZcliBVOxoTRFNfnlPsr2KPIi2KFXgtz60+ZKRRV8zooU8fV",
-	"d8xfHiCBpEyxec78Cvw9APnzMOgoFD3q0BAjXMWU5zisBMnYSJywAxdjkmAvDR+yVTqJh/sb57q7Sph9",
-	"PdRtWK/ycnguzkWog9wVWYRaI1G2NBovw8qY361hxX/SWCBarnbiiDA3RMw26vVndksXPVJgWZqL2Ygt",
-	"b62bjkxcT5Vt8gp239Oyc4fBZRQTrzkfBI/prwaz8YBxeYCGb838pRIZdBWR5PD4xs2bpikfhFplM7wM",
-	"/I4ltiOtl+J9BVwLI2qM7C66GeoGgUdhLKClgO1ZEjYNXzDBPUmJqLjKo8s3LodgteRKuFzhyFmeQ9ez",
-	"8WgY9Ikw0rJE0TU5vDMEL1fMb7lXw/3aSxz024JXGs92X7j4iJRa3WYLG9HnWGwqG8YAB6NLOXkHZpJw",
-	"MqXp0NX7xuDgb4OglRGapheq4TuoPKM8w67vKer4OeJUK/kWWS5RybdThvQicDv2EgW19VnaQ93lirRF",
-	"neqyh6vv2B8hIknj5ZZNGKhnHfC+v1zrwG8KYj9F+8AyxHYY9nQMBHb6KxIZostUyRF+nHSHREHDGNep",
-	"yauF3xNpKqbLzQFOo1p+Hb7uXr20i8tOWefierWgp0MVEk3vl3JwDjSk8cUPfvnZR7/KZe4Ekx1YRjqp",
-	"dfDKNBm7HjtrXGkhmS0GoXsyHrNsq6ux4QBsJzGkPExkoaUf9sGqCBYvAv4ZZSF2fU/xbsxxs/putNh4",
-	"iXejsxDUlIcdA7j6jqdLPli9QYH9+uYr1XosBo551FBsD++3dU+TYV62XqviGEPQ5I1i93bMrUryUiVe",
-	"G3ei2H1VLAqeN2w3JiPbt33zwFj6OjTGZ7A4OvI65DWu7+1thpRR7/L9TaGcp3j5LqMch8JP5/L19EqM",
-	"yStgbOP04Y8++/VPvvzpJ5rNR0VeDjUiaKYSmuYNk89HiFfpONkaslmNC/rw6OY32OwSr2ecsK5WqTdx",
-	"gNGKeC9qSk3uo4cd6i+YsLLL4Zb+OeeBZPV8/dE5eeMy1dQA9hllIbi6p3j1WryrxDMvP/byMOp1ijeW",
-	"DcezyYdzN/IBNu7DMO3E1jZOZ9ia0Fs2oeMxo4U6hetwjqvv0HHSGjKbW3Mihux893sUVHjzWZ5MFk7Z",
-	"Jn4ihtjDFbcUA9RLLQxNnq4r/GPDAMsZPXqAiyS9J3l/LkZ/DxiXY7hVYuz1QA+x1UKLYU0WfSHi896L",
-	"qyQBAdguMRMoON+yeO5GV5hyXDGByh8mqF/DFqoGqU0XEGVyI/SjEZ15xYiUuDR3rXfQwXBxkMy91T+5",
-	"67RK1Xjzzq2QJ+r4+M5rtthbyYlw9ObdJq9KM8OBJOaJg34XCI83CS1Rk4+gKholMulz6G2ID4gc6JkS",
-	"U97YXAOa/y9yc80j77MmGjwLKRRr0d2lu7nyfghlFJynIyiBmGj2qT8TvV40n4ZRl5PCyparEcfw2qUp",
-	"EThdTR0CA+Yv46BetTn6vR4ZMay60plh/sGFuqEsuJ9JUR8W9xQlfZj/6ObtRUa24hnZG/Lo5m1MsRzR",
-	"+DIDUP3VeBJ/XlNYL8xcipDOkwuokGTXZXWoeAvwUG6P42qCPsoSrgCAL8PLdarT+auXRAlspX6A1/iI",
-	"US69ZJYTKLCvpWl2f5yKmFlZv6KQQ69XDi5yXGIlnSDaGNH7N/HTvZ2dMueINqSapZDjIbLRqvK4gWhA",
-	"XekknGI9qpIjPxxFQbNLCp2D08X5SKMzkQlnUm7p30106S6UE9Sa6XUiB0zLkS5wDvkZleSGiBnZ3Xux",
-	"Pm8LoOXVd+wx14yg9rDi4h2k8ylakKRq+uHHDHBYX6VqwEaSpSeYrdbXiD0ZGyMV1PqG7zKRMuM6IYfe",
-	"57Gldi3mJn3IhJ4opBMowLW9yF787LP/p2gpNrLBAlnAwv5Shbg7TKNvidlHXlhykgG2RD6SgdRXQLmV",
-	"5DaPtK6OE/5UyauiKopkqnhpP6NYfXTzNiz26aH0AonmWZFmvpqclDGcUJC39FpywWbCU6GVYu8y4THw",
-	"QVNoG3hhKhmwwmpMT1mm5NVUTLeWd1S5JaYXUkOzlpLiJquhotwSU69TaiouOZvxyPWnU5iamoqpZUeF",
-	"2haNx//tp2d/8PD0vT85ffRXkIbxQTUTqpfKeFFZjLXOxKX3LD8Sl2NYzi68HKcizZQtOuCSGLvUlguU",
-	"CqOMuhRiNCqPwKYlsPtjkZWzEoLZO6+JjMiBGEvbg1AfO4TCOUd5HowN7RJsck8pcydqcvbln/7RZ5/8",
-	"5NP3/yQip+995/Thd04f/afTR399x2TU9JIU1Jnctw7i5Y07t16LSIdK9sL1Lca7ImYxSXiTt7vypL1N",
-	"7oipLTmMElmHuR4Nje6AZrSrbwVvWPMelGBocuPAV0JgF2nrbzH7wmaPro0kVkSASgsJJ20TbS7bIaPb",
-	"qwBmEy194/j/eJKmYjMLTll1KQCEsaArxQ6Edl+Xw1co2E/9Xlqoy87VpbUtNBxqJSO9L4JAvMhMiTJp",
-	"4EQl0jhnKkZluBXUE+2IeJaHrNhmL1jMnU21jgDHhrHr3E9w+P/Y+7bmOI7r/q/ShRfslgcXQrD+ElH/",
-	"B4QUJcaywOJSZqoyKW5jp3d3hNnuyfQsljBLVSJZulgho7gkS5FNJVZiOapyWSWXFIuhFekh38QgAPHJ",
-	"XyHV55zumVns7C5AYABV+EQCmEtP9zmnT5/L75eRNyO4LQKFujMZPQHElSBie/WzTCqLSGqewNOUt7pU",
-	"NCMV4ZT01KbQ82wt7YpkEGpBp3V3H3O3GUUEQtWMAMVjPQDQDSwgUgZCDHFKLnlH9AClGJ9nPBJfDhKV",
-	"EiAukRlhc5LDOI4i1uWbFmZbE6Qta4I5EoFRwVU3xOy1XZ4RrYYk8Yh5EyJHCC45JPmMNYgsFPFQCnAl",
-	"g1NWiQN1BXLuQRdMl32OL22mcHnxWVwPl0akeRtlLi729pmL4/F7U3E9XWjpzUMEKKrzcmkecFJK43Yk",
-	"CgC36ubW2LLlpXHYh6RDP3iMIV02qsejsabWiJ7dITLMXmN33VjZqlPoQLX6oBYo9+J6KqQxpC6Ohjw1",
-	"TrG9gmZXE5uEYSPCzxAJ4pDBdn5AqHUfEOMi1BuchIkuyj47vEBffVz2GNAlhzYdGPpcwFNudh5Wy1wI",
-	"lbCXr1yYe6ZuzbWx4vO+fM51LucThngJ7WEu++eRzXVIzuS1nEXkacroIfpR1hENns5A9aOA6nCpcdXt",
-	"7FsA6zRIjC+To6b2GC8xvSwIkQsVGp9xkXyZWU9zpyXGkiwdKDMO7cH/7OIbpwmzyPYNvnSbOYwbzCAg",
-	"GKqEtYEfx3peyNFqERyz1/lStR15drYsCTKG4Qvtn+1wlXkimXsPmPbMnml9uZGpUZSror15YnrtVND0",
-	"jLJzV40oOulDmUTDljmZINZGFKmUqqIaTCP2h7FSzieFz7C2tdxaqb5M56B9Yuyp9py57gpcdlTn2iEJ",
-	"mSaoQL0ogHVQcUteqhBIlCC2Mn4+XeR2HT/TY+gzsHuhL+HpLZdgsl4Xsle6bhzAxJABikOqUh7plRwJ",
-	"3vD1aHONj2HMpGWkoA/SbHGePcdbXV8GYbstEuiwsXwLQJPxSl+nuLNb3zwRXCs5z64i9ig+CtnsfInW",
-	"kWg2u7Z4nbwcBCc1skqUdfg3I8QOmNSXLlJm7GSPJ2Ybgkkfie4P6A6nt9sLxncihSDw5vEUALh04NMh",
-	"d1lFqYOWSgInOdTimjU07v77L3fu3i8PxgVcd9cVT4Jx5W7n3UUHlYmBSjbOQxJ1WE9hRt2ZrsiRPszT",
-	"Dqaiy2UA4Jc1y1P6VCkg3lgedbckT3kZp/rTiwdGojg66crmd9TmqpINc2TWKe8AQCgSP+RxEMIETGg/",
-	"1h5zLCvaYwMgxYRYoVBxJCor5WtHCsBOA76FQL2diEPDSy4XPIVMLrS6HHx/DaD+r04lo+fMPYcX1Mnr",
-	"HPZ4Ryzozc4Prveio8ntmyFXFHlDfbPU/MpukrHRMKC6xarbgG9B9I1L1vjJ82ydJzjKyVG3UWlDy/lR",
-	"njS0JBw0MFBYLvVI5g0nJ9ORj6zFehzxyLGyhJRAlxJV6cgXiB4PowwLv+Sp3ycAz2wBpkDwlCoN22GV",
-	"eBEv5d+YsbdnbRawImhHLS50vdjZU27KShhJxlmy3HTNVLMq50VqZK4stpabH5iEEDzjVPTidMhrr2S9",
-	"1uTQmMCZpjIyHJY5ZtB0j2pZP+jmYFcO6sMnLe1YspmDvGgiXcxarE9rX0lehqcQK4+RWX1skpiDVE4D",
-	"HGBRuiHeL9VgSk8llOuqL4OJ+89Fe91hd59xc00Pb+BdFeEAZR81TcjBfj+UPIvrsWiZc3PA02pcUvt6",
-	"hLRriXBTYBy6l4OgGL/CCzfof1NYbzsxx6tfbvpHqxcNtzKLTO8jY2yXGDkFYcYDJGMNpXhse0zvKpjj",
-	"kQu10A5lqLsHN8T5N5TZ4Qvw7MvwdegRnlZTPJ2oeGD47GpVIjg4hfRO7K50glSLeZJGwELR7kfRlhtZ",
-	"uTm2YY85LEyZXM1uY10vwvWnAZbtKMrFV7PKbOPOUpWO0b6l5Yqx2BoZZBbWeWShKcLP0h6SajCa1/Er",
-	"m4fRMndPMsW5YOZxKti08E8VIRFk4T8ztRAZBA6pDMZVZyaa5mCaNspxoGSEhVZ+wh+i/uiF0mnNmDO+",
-	"Za0Z72L92F31uMd7FQsjLMCRcyy8n1N5V/Z7GrSoU7hYbgoIZ1UNMIKaYwZnkeIBbcq9EHjFqipaBOxl",
-	"ilGy2qNfvfHd3a/qHjOzzZQUuuQYXbb1rsVC2g8+hXkKO7QTSVW4eSmxRTDnjgwKhMUmaHPyYX+l09D4",
-	"yRVKi1nbPMYSiQ3sEmaAYMlUwjoE8ArJfyrrIu0dvYc4U7Jww/53kjOfk7ETWy871qpQbAqSAXz1+6yG",
-	"NSqP33hvFSXvyZes0wLY5EPgjOTfUVb0c9V8rDWV9JUe4znqNgZoCkmP7GvWmgDtC8aD8SV2a82FMn8f",
-	"5pfp7mv0bMJsGZpPY6R9mfG4v4gzb/+q2jbJS4xwGMDviihgOgQ8jERgJaIvVbttqyxxPXMFy1yzuG9u",
-	"H5kENtN8io1rYXwnYmFfoEzkhHwwuBDF+UermrIgrAiDzIwBSwXBiHpIXgq/sEIFSFkygJSQ7VEEKTuo",
-	"IV2wGdrJ5y47gzMn0krrMslGHSrLiRbean2g3X/+x70vP68jid8+idHs0vkLFkcQWy5gl+50IOlUoe3V",
-	"LS6PyfTm4UZHVGrZokkzAimsOX3p6tz/owp3lfgyf7DRKU/SBZ2qmGVNH1BeSzXb+0oJARmc+3K/VbXA",
-	"4QlVVeBGmNWQU9m9h0QhZhS+JP4Wi+Fn3mzGzsKAGPAHYQs+lspEShkJjPXHfO0ptMJWgxstLk/UCJsB",
-	"jDfEtO7Ov60m8AF03fTuWZ1JNYU9mJKpInnvtzYA53f3/sfbNz8oD29Nh628FutqkZVzL/z+4CoX2aaR",
-	"mmnyxA9BhkFieC4VvTjiyONTdpB4zlx5xV54jGpRfFGJRtgRI5kPTbqXeSj279o2Ep4EBpjxR6BWEmbZ",
-	"jYnV9j588Oi1mzuf3Xn44I3t2x9Du+nvqgEBe64Xp4CO9opoYUusCrYIxyQ3lbOw37gRQ9VooLCDiCWI",
-	"/lqAz15aqjPJe1RmDJCvrlW7F2rj0s+PgvIaFqvTtksUxnci28REfWhUB9XFN/cBdJUK+SQkh+lM0uF7",
-	"ZaZCmKWWgCdSONUIxjRQAH4cSADX5iBAnOfUStERaVUNE5fROPFMEokqSfNeHAnrEFt/W3PI2o1hhYAb",
-	"bBPX+Kr9E2iCzXe2hqn2Za6IvgUoZdDdPdTXiihGtsYekeXpRg0NT+TZrV66OM9WqWrfNYrmEXyHWlL1",
-	"BlZlDrpCmoOEPRLBzNDUF/tU2dg21awRIaVB9O3yQrsqDQnnTWcdPDh1KmHLi8/6ElBDQyxtH9nmWi9v",
-	"Yl0zb70QRuL4mAszhox8G4T7FmgEm46k8KggbUaO1wwGmE+3VD9dYbxvhEREETQgU0c09r2xRA1KWeZx",
-	"ICPL2WfMM2c8l8qiH3VXxWHbPEOrDVWa0vpeN6qBmNl23HFnQTQe3OIIHGOPcGFIj9Mh7Eb6/eoQxk8H",
-	"1iwVz2qyP2hedt75YPeLT3feef+7b76uD3cET1l6V9hYCn7O+K7ec42f5Ft1z7IG6ocbImKigPkzCkNw",
-	"Jqi3vqztfvHp7vtvIqewxx7d/s+H33yb/fTfj26+u/Pg3t69Ox7buX9r586Dvfce7H70c4+Za+597rHd",
-	"z9/Z+ae7Hmv86GWP7f7i80dvvmNdfV8iITFQkUT9nnT8nFqB8cjPG6yorntmf4IOZDNg15fs+ZKnrKd0",
-	"ys4ssh//FbxiadFbXFyEpl3Lromf3BF0IqZNV7V92by01rjCLHQxWtVmAWkeBpA1JM9mAuwhD+f+juYx",
-	"bbc5fXmyVzzZKyrZK6ZuaaZu8lPQyzzZnmZVPs5NDNODGNVyCne0Ge0wSjGA4cwVGbAt1lK99VAKxHEq",
-	"+L0IBaN92U5UDwL166ITSkAyDyXD5nwt0MK4AxDdxaiSJaX2JEiShnEoHKsOgwxtL+Zyy2M6BnLjsCNV",
-	"IoKVUWkFX9pHw2nBs8TE2U3YepgI/E8o2V/zmI+0YA3Bk1b3HJrpNZs7m4iNW5gemAydCdRolcaLy6oP",
-	"n16eugHpaNi59xmvS9kSsTErVPZ5dtlLyytz4Lz5L9zfSzQcdceJK3uvvazsvcuLU0/sAWv3QVpc5f7+",
-	"Jlk6gyJaO/bBQnNswMsnEe+5ZvRs9NoGGKaZOJHFt6+LtgKvcrrX435ykJd/n1ra8so+uacNzWqxZayq",
-	"+uoAbGeelmLEYA60PSzcgH+HaqdGZBnCnohCwPlOOhResOx7xDdi9g10ICFFytcxievLGnal5mLiFP6A",
-	"SoUWxtvBw90UAaV9VWujbtvRfAnftcKaGLLRTTDlA7ur23GgukIwZ6CZVINR9v15kebXe6YiuSot4DN/",
-	"rKyvA3epjP/KTLNnq0c8dxLFteyGOlXJ1gRxOqh7D0MolCnsE8QFWuaDB7qzh5cVKKwNRf8Eb3U9Zqu0",
-	"qEmazo6bBXCPbBZ8adM5gdgMW2KeNbHaoEm1XBmnEdnZOMSdq4a4nkhuafwe5OZF6h6g67U4lR2lsMVp",
-	"XbC4n7J1bvxFs2essGbcT6+ZXzTNI9J+IiHODK+eI4deBE4tzMtFYJFHlOWd7QKm+Yovm4mw8c+mi4Rq",
-	"VC9OoC5my+CtDXikfTSQFGDNGzmC9EyEneIhuKvYDwBl6yusmQitok1xDZ7axDyaDYr6EqYMfqQHOe1m",
-	"LeN09GMaDk8RNHBdCGmRW8yX6DgK0yYkYvZ9QG4yEpYqhWy7gIlILo5OWap8iUDG+z+36fcXF59qoZhK",
-	"BT+JuaWmh1RMhVgw2iDA23J8j6BZ8+xqidlyOUWO5MyAMzjSQyVBdAbs9CG7ZHZvFdTshGBehocxPpyI",
-	"q4wgklIBdYisiKXhBRUFnqXqNv+Zs3pofgCVsZJsDkRRmHqk70YzM/tgTdd0HoDRhTkI/CzcMP+/Zv7/",
-	"6gINYzoQeXfftO0i5lwzoV2kvFcaBnYpbG28GB5BOetjyF2cmKGlhFZB1WEjAbysjc/9MXfmys3Z32aX",
-	"eu6JWdBGQZnCKNl9wXaHQDMAsr4DqJR9XjUFH0BwiczzUBTpQgNkcjXm0aS4ntpfQahy6ngGAIstmPtL",
-	"i3NeEtdTIx7H6dWZ51/heqO0HofrDYAsUMaKeJm3BQ1yrhIE1wlPgWF1has48+YUb9YBxlrDDS9buQKz",
-	"oBGqSWtywzznMUpLze0Ty0rxbANHi15fAyC4ncdZ7brkID6Ebh0LU9HDG2CYCGls3CDIB3AIUcGqGL/A",
-	"2M+/73OZhukW/L1pf2qi6zTPVi0Ap32ZxzjFDs2rPLC/myKZg6kElw6D8HOA1WmcpUTwwJcclHO42pRN",
-	"W2zqy0nVpkZGG2YpTp9zYId2Ii6Befl4JwAmvGrcN6gvzWMTeijFgC9rhLi2ffu97du3t2/9fvv2F9u3",
-	"Pj+AQhqf4Ug0csgJNc8lU3vaRMyN7ZTKGJ7E2oiwIOh4aEPbcAwxApiIuUT18SCXOwiFmiAfq6kggrxv",
-	"HrpyBIqmNEdXEVjikJ1f/2Hn52+PEVEC5FyIlNrox+X1z/Bnoi2Zrhf4IH3LZ5aemeSJ7guiXgXwTSqf",
-	"wSaGwGOU0GMckhqumG/Wsb3kgghQFoVV42VB1yhrcy9tuD7qRuax6oTfaReirDAf/4yRI+uRosiYbRfs",
-	"KsK9ViK5V+nwj2N3hfpheV143E/5gG/lqw72s+0O+NZp3VdxdCdi8ia3bWA4C4wdRHmraRBQm/bNcBih",
-	"RBahk2QWTMHZWkRtRFh9/ZPtW3fKzRchl5RXp1zqp/kup8BpQckAjJ/nXFFWu3jlwtyZ5bovUVuI9CLn",
-	"na4wzp5vnJk7s/QMgnFQ65NxglH/xPU4TLYQhxhh5612SiECzThcqRK6kOi5UEMsbLx55paH+VmqEQk1",
-	"W15asnH8ZqTSJjjK+JTmWbMNQLwvTB0Ys5sIX2Jho02KHrqTCjF6xClVw9zoTqkqnoiHS9OSbQWqTZpZ",
-	"23n9k+/ufrX7m3s7794s1zptn2y0LRLYoDPkkoYdudY/4rDQ8ojqM0fjWc3hIOxI87IRmZeyBqVG/oHH",
-	"KWz594ysu1E53tNQZpSF5xqXL7DUTLoxv2AowDBQ2XNl4ZBck3+Oy3AMdMlwISKZ+qZWG+oaCWmTtZTa",
-	"CAWrvZCm8ZqMtjzW4D3RCFPx/xtpErZSjzXMQIUvoYu4m6axrs+zVQgHtY2mYFzh0sWXoFyFE0uIpVGE",
-	"/kdI67RV4ku4oxfKfio0qy0vPTWyittI0kU5c0yHLnj4ydi8CWLYsPJ3JGK1XzntrsaLQBLltgyJ/Vzi",
-	"czz2VQOvPvZsdeE9Y1MkGZhIKIX2WCi1g5/q2+xxIlqq1xMyMN63ul6RTiPejE2D0Fk1prohmvfJKewJ",
-	"5V01HYUxJF5sAsV6T3UMLKYqFeSa+TOYNRzwTUEZQ/yFuQZ/4c+4k2Axt3KQ0+wUaZUy8cvy7i7/PwT6",
-	"MAIDDUHggGRFtqJ+QA5bMVBBHG62PnkI9GBEE6S54LwdxKSyu6vdsNVlMY/zbPRnWdOsjm6y2urywuoP",
-	"s8U3v4X1QWo5c8Xy/3zwtNFewCkHlxz+UsfGLVeXjzVwSPcNPTvccXOS3uNawwAIgIMTZJ/9HSIdUFga",
-	"w7yvqPUV1uRR1MS6ANKNOt6j2boyaoYNS3YsFl/PPhb5O0OknoISuS22voW1Sjr8aWmMAWetrJw4ivLV",
-	"xPATTN+MN4Mz9PhYakcF/5GJbFVcl1aYHM5KTnIQj8KWN9HaXTp/4RiqZsq1GIZyHLUzpMWIwODaDCCR",
-	"ZJnE2pjpKrJ6ZY17vixyl5E3iAbDkus46kfK5YCs+7JZsE5NVouHFyNjsM2rzEhXCDBCj6Z+4pi2Yxjh",
-	"NFgYWXQxtDsU9mzg5GuW9LEwO1KDapqFtO6P4Ogiw4Vssa4chz6h9ui1m9u33t57+497Hz747uMx4Zdy",
-	"uTePPhax561uVoWsWzwSbCDCTjct0AESgwuhQhnzfR07ZywmJ9Nd6ACGe1dg10g6guXopXS/0wHUx3xa",
-	"ER9SQBhYfLbO+jISWrOmxSLDETWhyzTpj84K8tbGaa0ZMmM7qcPDdG4vIiqj/FaN95VhxgGmsnW3qdhn",
-	"99/+sHPn9cOoTCK0SI9GZ4aDdFqkF3GgR0E/djrOPK4Hzq5ANQGgFBFE7GuN34ncWbmymRVyqg8jBYcr",
-	"2pgsBLT+pzRSmxvdSRqeKYO1VORaXTmCrZVBOExIUNRZaNEQcqJYmxi6LRe8KIwn4ws2ojA+GWxBGF9l",
-	"lVl5d7a29+XdnXdv7v7qfv2YkQOdGpf1QIU/FWXnxOX8MdH8wH84luMLK50nA4isIjHz/k7ouj1wU8Ns",
-	"rqXENlk//PqjvU8+pSZuX+69/cfd1//BY7sffLL74S3koadGx2iL7fz6y92fvQYibv3Va5bgGAfrQeeL",
-	"58s44i2BHdpQawl9GwwfD0ga2naYUz03lvth7YYvLdPfLBuoJDAO7+t3H918D4GvPLZ75+buW3/6y9dv",
-	"bd987+H9uzv3Pv3L1z/z2MNvP9r77OOH93/P/vzab+sr9itC7UtoYJzVMDzrDIYpEUsjAH8pwIrnS4za",
-	"IOzIMEgjEHeR0+Hlsa1yWCy+hFgGtAQhEG19hSmHv4Kyih0U8ADXX+HLQi+6ffccNRHhlXCy7Hks6KNS",
-	"C82CRMXxOIp9bLz7P8+wj9MwnmCf5pqKhAmguFIcCcuNZZUFW59RJ4xOfXGzPjW5PPTTjEVRbJgrLhkF",
-	"npJT4DAlOGX2c6N/alp8K6E7yCZ7GgBJuBpQLNBKuVqJLpcBWNsBjzYqbJODwqEohAYoox9/fu09qJfA",
-	"SZnVjmKDUSAWCitmtW3rkmT7MtqOqYrb4e6FdtjpJ2MYMCG3q1obF+i6qYT52LAuysX96DpBjtFOGqsx",
-	"vpht1rVIcs2efy7btXC1buiN/qsEoILxdzvVFcH7Z8MkwcHuJV0AJeSR0Iw4SjXTAkIKvQOJZSSCDjIg",
-	"lprYF/GSJwL5+AYUp/LFUE5lQIF9Ebu/lxYXobquunzI6j77h6JyqIZ05wpi3HqsuF2hay/jpVUsS+GV",
-	"06zMaisNN4WNwq9v2bQI1cYl0DpcyenSTqyFCMQRhYAG7A2xxoj29Mw9iClRnJjTF+gpjO8AoZ4zxzOC",
-	"MiWGVamoGK9jTmxJgZhHigHLywerJQLOvJjl4yjMSopyBQaG+vL6aWrfvMo3T6OUmGGdiHDAfJTIhJlR",
-	"x9KM+fxK5AMWinF8v2rn8FEJZa1N1S8AarB967fbt/4DoLvfnyAdCzfMP9ekmrbYxCGuIsgbVXu0uJQK",
-	"WgCxECJgNTHfmWecnVs7z3hP9WWKtREh9tTD/EVhPKtZqlIe1bN2eyCXSGmyz2I+Ou2at8CzEVY94jrF",
-	"qgoCyoPgh2inc6qf5lMEg+5WltduqA0197K0Y8yCVqhUvXm2JqMt22/pkA5k/sMINZZKsLkN4ZQUz4xW",
-	"rid1M0/qZkZYllmdL5/xZlA+YRBFyR1dA2YT+wQRRpbBKAVT/dRjLdXr8TktjDCmIlhhfF0jzKmwh2SU",
-	"eHrLfGFa931FBYYPC1yK9STI5gOGMKvngcAEdPlSChYq/ta3oPLvcNybZBePknVz+ON5HP5IbLnPFsmm",
-	"HU8/iWbOzizA5kpDH17xnV+8sfPuze3b/7J967+2b32bUwlqchsB17lz79OdB7/L46nBmXv/ddAC8PDB",
-	"Wzuf/ZLVVhsv1bN7HCv7iNvefPDd3a9277y595sH2Q0Ee1h2+c5n/7p3/5vt23/KKk4gV5AbpcVqGfGM",
-	"q2K9q9RGbtnwF6OuhbJk5oy0ZrUul0FXRIFn7aBn8WDr88xVKe8rJvYl0NJRUTkVmddtQghL5hmPtCJr",
-	"abTxb+bONS5fmAOfiTYeDJ3bWYr1zKt/9+r/BgAA//8=",
+	"7L1/lyPHdRj6VeogfmcwdA92ZndJkTNH553hkpJWJJcbzvIoCbEBCugC0EKjCuwqDBbk23PI3UeJ1I84",
+	"iqUkfrYTKbZkx4ppKz55ZihZ/iPfhMNZkt/inbq3qroaqG40sLO7lF/4B3dmurt+3Lr31v193270xWQq",
+	"OONKNg7fbkxpRidMsQx+69MsS1h2TcRM/5rwxmFjStWoETU4nbDGoX2jETUy9uYsyVjcOFTZjEUN2R+x",
+	"CdWfMT6bNA7faCzohCrRiBqSDumcNqLGt+mU8qmQqnE7aqjFVI8oVZbwYePu3ajRl9nglhgzrkeJmexn",
+	"yVQlQq/i1ogR/bij9HMiBkSNGJGKDgZEMikTwVuNCFc8YjSGJZo1/4u9ayevfW0PR65a+ITeeZnxoRo1",
+	"Dg8uPxs1Jgl3vwfXO8ukyMKL7XJ2R3Xwja5d7zRjp4mYSTKlQxYRkRHB4UGaSCWJGlFF5IL327wpsphl",
+	"MiIJ74kZj2VE5CiZTvS57cInXf2iP8FCzDKSUqnIVKRpq80tPN6csWzhHSGuumTjl/f3Q1uNWZqcsmxx",
+	"/YUSxLAvdJK4EsYDkU2oahw2Eq6eudoAICcTjTA5iBOu2JBlMHESs8lUKMb7i5fYYhXWx2TGkzdnjIzZ",
+	"ggxERtQokUTPz6Q6IpRkTGULMk/UCFGGTvBdymPSE/GCZGya0oWEp4Mkk4pQLucsK8Wn6/mS9vSayiD5",
+	"9NPrUcgcbylYzfOLhmqaTBK1CsybdMiITN5irRLcwe/8mWM2oLNUNQ6f3o/07nFWwKI1a5hQngyYVKV7",
+	"ty9c9OYnLOuPKK+Y2Lxw0RMDTZfOCk8fyZQ3ROWUXFRO+XsZGzQOG//sUn5zXMKn8tILoj/TPOnGbNIz",
+	"M8rxrGQ2/WTbiU5eeh1GV1SOSyGoH140AGfTmCoWnyS8z1YJ5lWeLshcs22NMEMWE6o0W6cDxQwrUsmE",
+	"tcirnCxzdM2B2txxdZIoQlMpyHSmpLsUSMLN0Pg9MjLa5kX235SMkZMF7yd8SGhPnLLd8gvAbKkjYU9B",
+	"4OgX9vTKGyGmNRfZ+AW6CF98+qFeRUwXevHf1Ff+EVFC/z4fMU5SNlBEzFQZj9Fzl68qsKC7+rzlVHDJ",
+	"QIq5IdQrIk4GiT7/5SXeEIpMzNNDAPP1wd4NwdneK1T1RwSZPdFrifEA8TbYkeTFW3QYESnaHE5cf9tP",
+	"E8YVGYk0liSRRKokTUl/lmWMqxa5IeCKwaPAkWGFeqQw9BQdWmHBjOLdRjlIVkBwN2rczEQvZROQ4wRX",
+	"jAODp9NpmvSpnuLSFN/4/W9LASJWPdKz495FOaBw+XLCskxkEaGS+KO3kBXgCHqC45vXT/piynz5MGNU",
+	"0yrSRSNqTDMRz/pKNty1qH+cs95IiLEMiIxR4ziOMyZRks3ElGUqQRyg+OAgAKzIPrwcfNhP1CL8QEym",
+	"lIefsQlN0uATROrAg+lI8JInQiqadvpGCi+C/CskToaJkhHhgowW0xEDwXd1kIwNWF/NstAcd30O+Qau",
+	"Md9gcQWFoQx4ohy+HjTtniw48gMTvW+zvsIDmyT8+OZ1I8sVD62fMWBMVNVlRlGD3ZniNtwme0KkjPL8",
+	"oawakM/SlPZSZm+KlQmSOHhtLF8VUUOL3p2ZrF7/2unK8SVjg+RO8FHGTsW4DAbm4UMtSmrSlavI+OJk",
+	"qhaHhGnBn8BLwNQVm8h1XMUxhLtuPppldAHTsX7GVJhBatE9UZKlg0Mi9O2boAaFXBJVKINHJFGt4P3l",
+	"4z6ICwa2kaOEHBFz6K5B52vwjeE9iV4xTW966D2gqWTREsYXEbS422/py1KZLUslptLerUeEa5CvXqf1",
+	"SMai2PJ05k4DCEutS0WEtYYtVJtGYkrkQio22ZFwO+r5PG3nmasb4E1hrgldkFgcES44Aw0O0EmNEj7c",
+	"Cpsm9M51/ObpJdSKGqgrmsca2e/eLTvV58WdWwu8sJa4lOHL23OKhHOWdUYsGY5UZzLxBlt5KQXwrnlp",
+	"nsQV70zonc4c5xpmFGG5+lYp35EsO036Jc+St1inn1JZMqiiGauaVB9yiGuFaNRcRoZCl6GzAopVKAcg",
+	"UVhhYTtmbfn2b6/Bk63I36KSR0dXLq8xGgTRx1e812jeQcza4nsf6Tb6PISPboCD/f0aQ1hkXeI/a+Dm",
+	"YfISwNcgdr69Z/yl7UdrUb58X+GP69HDoyCFdfj9ciLVKi+MqQL9oR6T9tlq4NrXu++YQ5Lh218Lpns9",
+	"cYfY10jz7P4Pz+793dn9Pz279z8jcnbvO2fvfufs/o/O7v3q7P79s/vvk0/e+cUuoVqX40R/qu8be4HV",
+	"X/etUcJPDAKtrH3pfAAqy/tZB+DXQSvfkIH8b1bw/3NW8Hh4wDX0+hz3+2LGA2ygl6Rpwoc5mIqU+/zl",
+	"s3t/c3b/v57d+8XZ/Q/I57/8/oNf3Tt/7/3z97/zxc/+E1Dvb87ufxCSVd3IQWW4bOAvfvYX5x/+l8qB",
+	"rSMrJNYMMoQKR6vmumm/ePf7n//d/c8+/Nln//Y7n/3kr87/4O9DE/pG5SBvsy+Q+UhIRsSck77gKqN9",
+	"hYaoRB4R2pOMK+PoYGROMzYSM8l2ZEH+L5c93TLKBb7kTkemQgUO8gQceeTBH9374t//4flHf3N2738A",
+	"hP/w7N7/fOb8Bx+fv/+dQ3Lw7Cfv/OHlfXCwHDynfz4gFCyaSQa7gsGPwJIpZookivSEGpGh0K/h1wek",
+	"uX9119PePIXWmi/rWwmWr0/nwyxgV7SExit44IOmsIyadBO+Qs1qSi48+xQV2xE9ZTlSDBKWxjICQCvA",
+	"GfzLZhebWePX4NPQtbz5Hb/ELmpelw4QNcF5c6Y2vC1X2JTv8H2mBvdZd1esMo51MyxxhY28E0ukGrgp",
+	"KsEIJ76Kj3YJpTr7KU1njCg6ZuDMQFs1TVOwkaeUD2d0yII2yTEa/az9d3vqu72J4UyYHax6jhdMXuKC",
+	"4AvO7G7JK6NqhBYlTijuOsyQclxee12P2SIX3N0Dt0bHwW/XOTtZykzCt5r7ZjvmEOINJUAvZbhm52Yp",
+	"pbt8WaDH4lEYX8YJj2vt3S7iJf3B3agxp+m4I9mbM8YL5hBv7LfCJv0Kc8ZbaDCHRS1PsRY8j9HmcHFQ",
+	"W5KD1wrCFqZLnHRdYEVAX34oWL9kAGCZ1zTpj4GGtSqB1NxnyamePmrEoj8u8Vd5Q26l8T0kPJcgUxMI",
+	"r5hbKuBnS1Mx70xpphKaBm3YwEQpkSORKePD1hq4HCVT9JwnIBtmjDTP3//O+Qf//fy7H3/+w78vEf5K",
+	"6X8b39EGBttTkfRZqULwxbv/9cFPf4Pqx4M//uizP/r485/94NOPv//g53/9+TvvkYwNE6kyOHSCY5Dm",
+	"LRSQrxh/3i6ZZnrG2IaEWclgR5Ip7YNLXabJVB4RNpkq40vngoev2gpzLo9xC2tJ+QRf1R+lybQzYVLS",
+	"4Yb8zTB8M+vSSNES+qwAunCsa7HzMbLDgNXhwJDeplwJhlq7t614xQpxrtLTOsxewtIjMpil6R6YFcyf",
+	"4AV0REtCM0Zov8+mGpH1A6lEpn+U5NbB5StXn37mK88+t39w+UqLgO+QZGwiTpk0rrp18vVWYL8gnC/O",
+	"uR/V86mbqUvP9+b1G68xyTbVZKZJQKC9SpQgz7qTSpnWFrWGrQRqjlKMBZnQMSOGbXh7eja0ofCaTxw4",
+	"V/XVs3d//Olv//SLn/7m049+TXqp6I99vpbSHktlZKJr0mTMCDWBUTsSroSOEq1GVBHMsSZUtRjcsfZl",
+	"G+yxjFDlAR6FAM+rG+BoeQDIOqxfigdZp1IWIz+q315C2o3iPqoZ14mig0FAXuir5JSFeVGPxkPWeTI3",
+	"vMZUFndmXCUBMeaEKTIfJSkj80zwIbl5/YYkY8amcFPDugmOUOqF3z7wIxMpq8e7NMhf028Hb2QPvLkK",
+	"qt+O7KnUu25hmq3u2uIBF0H8suNWIjMSzirboiSjPBYTzb9I83m4YcBIYIWoLS+RGh6D9RwXjLJaLWAZ",
+	"XopabIOIz2fwNWu0FSASa9DLI8IFydgU41VgnIhkM80Tc9TakWaGFnn5IXn6hWCTjzvVWHLz+o1VFhCE",
+	"pL47bl6/YbcTMz+6xwVhoq1TYNCtEX/JnEoiGVdBOVhaNlRvvyt7xe+rd/maAamvGoLwigigpYBRMp3i",
+	"T7Mpy04TTMCgeohyPREG307wq+Cy26H/BaONYzmlkPX9rRuZuUrvj5q2qgJ/tBOVLvNbGJ36Io+nIgkp",
+	"yH3BB8lwloVikb+mzw4x2df4yIhKzReYGZQsmDryOAdaz0DWVvpb9AmF9WXG9aVTFh55yrjq9Eei3OEO",
+	"r0hC88WB8j7r6Rd7jKC45gyKK0BfNhjilPqv68IJ4c3NBq+KG5TJkIMODe+sjx0UmkOr8jBCO1unIi5z",
+	"c09V1JhlaR0kdUi1fIpBTJ3FiXqRq2wRFsgED4dJ91VZdhvcSxHpjtnisD3b37/ST2L4l3Uj0u2nSVcD",
+	"sIsBg90g+GD0znjJrIb8NmrQadJBY3k/TTTfhJGCvBIHWudIWRX58DuYcIOP8oDz1YUMFPKkMKcuyH35",
+	"4WyCHD02EBlbN0UoqyAbMrUj0YshCY7jvMnAgRItRMWEC0XYnUT6OJ8vNmalsYC1QYiL6Wz6vjLBmDVs",
+	"TxC26+GXRWW3/vwcI0sAxXn8VVZT1EXEReXkGXKx5Hmk6wa6we6oa/hmiY/VHyy0r+dpZu/PLWxoRcT7",
+	"5vGNSy8e39g7uBIR/e+zEXn95rW9Y80Zrt/62t7B1Yj0R6w/RumWJLyfzmJUoXyttSichGRaLWd13pxR",
+	"row675ISD5ap4XWuJXUtNso+NT6/RBK9AwJeZUmalPSpZPC3HUnsuFa38Izta5PHVgSLIMw3DzT+3/HD",
+	"Tzxecm3ocOior1HeZ+l1Pt04dCFj1CRteaTxdNgMGZjWict1CBc8/ZiVBZY6QiXpGkkY7nJ2h06mWh/I",
+	"U/xLpe383bP7f352/z+d3X//i3e///lvPir7qIPp//l3/xLmILcyyuVUZCqY7ZT0x7NpiQzrBUkRMWWc",
+	"mLdz6se9kUEmJiZTUXDShNRFyN/cjQijWZowqTBFvHaIjQH9TZgxLLPm8a6bjFgaixo19IrLIrg0PGyq",
+	"PmwNo7FMEAeCwTyXJOFoRdZyc9eN2jXmGa2Vp3O60P+kYo6Mu9YWbiUTdpIKFVx8hs6uzixLO4pNpqlR",
+	"fwPBwLNemvSJ/QKKKmB+bPdt9Gfc7WrZBvWk/D3jgRsKVnSm+TBAFSzoXKtkLhaDvYMtHEjZBnMUvl1O",
+	"wC/eAfxfJWN5GobQIElZRE5GyUB1vnn9JCI9KtkzVwtGyt5CBWVN/W1FMhrketbH2tfE3OWRrh56JuYy",
+	"VI0g67NUknmWKFVIcyy7Y92azZARgMZbbgVwr0/CwKVK0f4opL7b9YHeOBTKhDgierVKcgR7LGVxx+S8",
+	"+tBbq93OuMkxX13Ja2IuTdjoFBZFRjQGfDa4TtOM0XhRA4Ruu/6EKwtfC8ebGTtN2LwMnOXApJwkMAKZ",
+	"i1kak2FyymoAtsoihN+FmGGRI9gSICnDhG7N9PsjInifhSc1aNVxUdGlr5TlwGFan54WNw0BdZmYm0CJ",
+	"psZilEv1JUyJnOpzlCPGFJEj/VCN2CSCEUzmeo/pHekxDo7QVGQiLEhfpLMJN7G4fqK7JImKSC+lfOyM",
+	"1HoAmHI+EinbbZFjRSZCKnIQ7e/vH5LC3q3oTNO09iVQzRGkuf3DXC3T69jft+e26W2MKPqamG9IZgWC",
+	"B+v7KokdehgMHlg8ohqU50XJGYSNLLUUadHh1DIGOrCtJc/X2GAmMSaApumrg8bhGzWLAEQbQNgygbu3",
+	"V+YXAdYwoZwO2YRx1eFiFfpn737v/MP/8uAv/qMfaW+xGamWyjJjnat0EsQopDZbpAk5aKKQNurF22S4",
+	"oUCIrgrKL0D9OabEgkkUXTQlCmOLTNAUTC2xgextDGWczcNoEbSROaEjj/Oolmr0fqKlE4n8ejHLI9qd",
+	"VqDeBZhKrCZTK6S8YilGHl+VpGZKoL9oFUmgtNZETLAmh8GZPuWkxzCwIXUxL0ma2vAL479C6a5+jnZc",
+	"LvXCSIXyKivDhkaEmYIj0mHGWGwHBqXAjhyRb3zj8JVXSsXkvtC3hxQTht8B2sZ0sV5stsvE/Ru4V51Y",
+	"JobhUh+VziB8Vp7sUnXgPkBscDiOV1QkUWWsf7ZGlgrzi1wyDPAScCMGPyy9SwoQ8Iqt2EXko1YAv9wR",
+	"JwLX5DWRpqyvtF4ttfiUK5zNT3/9Z+e/+cma2M4a1gijXC1ZIxQdjxezHuRtB/yCIg2tVaTe+iCv6zdn",
+	"93+5aymbxsYkubreCb3T6Yu4QydW/lsKaaDZkElFrr36AsF3NF0tGI+IonecvfOI7DvCypgW1rggUGhN",
+	"XwRc6O9rJnetGl3OP3zvwTs///S3/1jb3HLreO+f7z1//UajMhcy5L47Sd5ixDwlTTmbINVkjBGZxExG",
+	"pD/Z1Zca5I4UeEqicN+KTLOkz2LSW+R16JY0JN/+F8ggXl3XC3i8LCZKoKOVJmlP3CFNzBo+u//+g+/9",
+	"5Py7/7B7qMHtrCJQYsfhhibpyDuOjWyOuVlAU8wK6rhqA4CkS3AO0mUqJHvFFtDbwp4IHsRs0pkkUurD",
+	"DWTHyGTIWbyXcJIHLRDznST9VOgPUWiZGsHYjBYml3yUDrgPayXf5t+YsJG18WyrsBJcipS9msUhEyi6",
+	"fzYwv3mjHaPrKICINE1NkP+WI7vvQ6M/3I1X4Fg1mMo2cXeuGqiVY9aKJ7GpJCg7xgO+rHrlIfBayIpA",
+	"LSfmFkMFGKNLNY8VnJGbL3ztyIQSQASqZjCpGA4L3Dyff5gM1LoT+noyUK9O8VTvRo0RS+POIBOTdd/B",
+	"kZ4oqmb4nUjjWp98Q2DWVf0oxoSz7RDu5YQHbckTL/Oj7lguW0RfMUKVZOV5Cln44YYoZ3jQVrtHxT60",
+	"f0CdLQfVn5aMKbJilTnvDDPWT6YJWw9yW/tunY8Nn1Xke6fJtEOf7oQjT1Cvm8kNcdyZvMOmzWTCNK5u",
+	"Bddb5uNSj/lDJ4gncVHXdUTggBGVS9j2LJYg74OkwIQN6/HQwlBNgQyWapJ5W/QxxnKA4gWU08Yymy0e",
+	"vsN274Aid0HeXnO1HrtAImuiAD6nl5cyKlnH/WrWhklzUqSnrAPZYXo50xTqC/fBUapXNFOdHi3Jplud",
+	"fhtRKI+A2vzet+xtWWVZHJExmyobYGYzHEaJVCJbLEU4XF6fTWLWWO8MXmMSgh+WRR3O5h1XZHhV4IOS",
+	"tZTAERzmyzZhcYDkaGszUh6Z8UTVLTuRz13F8jc5hBUY4QhrQZRLVisAgmp8i1riij9I4KHasBZo0h+X",
+	"GQT8uJaASQCrLVdjDxZeNmzIrRzX6U3g1rEOhi8b1r2ababJOi4LNZFT1i99/KWAjQeKfDduCf4e1oPo",
+	"4W2d3nAns8mEfgniw4Ji3qZJwSd5KrDMc4ETrtVIJR8uDbi2qFwvGjyQylrc3DogGclytWKSuFOlvgWf",
+	"jSiPWdwRpyzbSDIGvahj0vDCkeB+qf168JPszRKbzFpXQzEGorLuzY4MRnkENbh1MWrLhM/ebERwDkuf",
+	"+rJdEXRrDzsLpgBspDgb+awQE50mU7sWw406qeYviBIaH4LiUcamdkEBa4xNjFljprfriVxoth0W4mzX",
+	"gcQyrgu22m9hkthWW69NES4CvZQ5bR6jvr5aV6VQVVkE3FMcKpTDbZQ/EAxrkGCZnoU9HIrwXIaFp4ot",
+	"bWM5cbVMUcNVrs15LFc9K3IpShJpdiTBdyKb4Cf7lO9IIhWbhrMkNsDwsP/kpE+5PMRSG5Aq16eclxjB",
+	"YqZoKP/1RcgC0oMsYOUwGEslIyM6nbLy4UqtElsQopeLX75DBfGNelqT1VOytMzpSMGxxNidUIahEjuu",
+	"wQHRg4Uzgvo0WGcKQs0L5aSs+9glOVUw6ECO1GrO2I4kxzevO6yCbBmNayXbV2Ij4K/EiDXMZr30CXs9",
+	"uBQLQ7YG0vn5OTQLU9uMb+XQWDV9PnQCwzHpYTpE3r4LGlQAaiRKkpOXXl9OVljbNsxphwUDQOA1X7d5",
+	"qBo/5hzceCGwezXTPWOE0zF8bXezQinBuPVwLQaNUOZmrOwE1Kf8+gur4pz5uqjgAlKU4lmZoWRTM/pM",
+	"S4dlFvRKS0FuDNsuJhTsZlt8uQS8FZAtjRxcaClYDSxWdR6XvRZwMuGH4YdxMhiwrLzs2sb2lm2sJpqF",
+	"mR3kyy2sLQSQF6gc9QTN4urCnxvlEthImHCtzpruNuugY3f6bOoclaGoJ8WkIpf3nZMX44xR+oIkAEgi",
+	"jIgWsCOSMTXLINNWZOYXFkeEs7lLnjBxtWnCQaFTApgpYFXtSE7j01+8aJcfTDYu7K3euPa8KgeeMmGi",
+	"U2sNehPvjeRUs99Q+LsWMVjcmbKsMxKzLETJFVEPmvXJrT/G6J/C5+GoVzQ/EK1ukoTjGeovSPObJ7d2",
+	"I7L/yTt/ePnKhhEbUtFhWe55TBc72PMEwkEU9MxMOPxlkNog6fooY4/2RI8UDv2NbahIAAwQ7QcUGDla",
+	"8GEyEZBoQjnxxunEdCEJ/I8OBYQHcqGIe04WrH4y0ev5uOZQ1uwCZg8fxJyebnDHfYuesnK+Ew7tM0fr",
+	"FfYNYNsK9gaooUDIduWOCAMbLp5kmNlVMuuc+AMRb6Wx/jaXPWyACz9J+DhYNTFjJiZqkNwJyvDLhWUx",
+	"z9naiGw8OIxfuVUkhk22Wb6b3Fiw5ma1mntxucF1mqM7VopNpg9pXKP5IAEhY4YFGjtlrAs63VXsu6Sw",
+	"0S3QIftMb2NHkm/cunXTXJ6gR+x7lWz6dMJIj/bH9fJ0YC/F2YvbKLXQrd6eDwXXtfa6MJrf8jyjkLtn",
+	"i0mjxaUijr+2/azSOlaKrg6m5ai+cUC9193Vs3gtmaTCQfVAKoUVmRIH5dRdbMta1L6urhRMnGpkyvSR",
+	"/Os3jvf+Fd17a3/vudv5j61Ou713+6nfCx3IixOapDdT2mcjkQYj7AqHvomUPk+W8rurSy3684SAgist",
+	"y0vriTjc2lHOcIT1XM28GOFYpUu45SW1htcQrIqDli2oa4DNHgIyPTztlG7FvlC+pagxzY+yvniwggQh",
+	"SS+fdKv9VUN7dXNL8Fja2drT2cYGZQHvl9ba3w8bO3JoFA0j+9HDo9nXTSzjBksfJTHrQOy1DPXMxbBs",
+	"aWsT+wWJS2Ljy4y1r+ADLUrHpHl2/2dn9++f3fv12f3fnN376OzeL7Fjy26NEJmoMc/odHUGvXuiH031",
+	"Eptn9z48u/+Ts/vvn//gvc//7L3dktjtIBBfzbXHSnBV7r902WsiyOE132zqTxo69m8YZ2CZWcs6eddR",
+	"s40rX7eP6SxNK9MkBUT6EzEYmAT8WX98aBvBoPt/riVdjPZKserWiKX1KwnYpZYHcHo5M0utu01KiZgT",
+	"885mxcbmNFHByHkzcCEwHlPCjHzj6lFsMuEScuRY4U4132u+OHdIVfgCFtWtcgjibVpvXZCZt7Sejr+t",
+	"x0YKLsxjE2wtPVMznHe4oY1exybZF9ZHGSKb6kfsmx7dZdL1ZkZ0s5cyI3o9N7QZxHNEP3QkcL7HZRB5",
+	"srm1mZeF6FYc3jVI3928a/CGZ7X1YSBfWPUQTRJufj1Yw6mWoVbukzHTbsOKHhZ7K+2GRWXqyUKzEiHX",
+	"gjbslykPe11btLrM81IdmGnMIfFDh2168ZpuTFzUGiBsiWP1o4Mv0sUbbv2FUKq8Ql96fR3cKsH00BGs",
+	"9oK6uKjVqCEXvF/zw5MF7z9cuGvxQvFC8izlLfX98ZDQybTB0LzrGEh8gZJXnciDcnxbi22PWmh7mfZY",
+	"WiqtVUhetfIG9AEmgpu8gc1zxV7GNMNyLWNOwecZ0J1f0/e7JNmMg1M0FfMjQuW4UEVhIDJCCWdzW8O9",
+	"XhU1YyyEGTZQGBBiflKQW33pybi9r1Zzd3+/mFDgNQ0qrGC8aiktDBTcCIuHa3MXOjFLkcMFav9uGccb",
+	"qGfQpzMJlaUjwlrDlokGu3o53Dax1K+0TRKK4J0R5ZUbzYN2yuvpr8lXUqFME+OkKq4gWgG+W0DwFMX8",
+	"RIn+OHCGpzQx0srbwaqvJpEJyjpMMzFJJIsPieDgxSWfvP/viFsJ/GYtEQFfEU3SRSdmE8rjstnysaYs",
+	"IzFdRISesowOrb9Y2Zoyl58FB7E3FXeipn7QEYNOH6K8V6Zyeyb/6++Jv6ojomU312MX/9gqF+nyGdeH",
+	"MZfHIs9UkAFCw4rmg//20/M/fHcX+0VRrPbQY4wve7wKnTXRV+Jq628pLS6HEhdCe3K8WZ4Qd7R03CGk",
+	"fMUzJ9Srp2W/yBN73g5XaGBxp7coKWmfl2WYjwRJGVSM6qdCsnVlGdYXwLFGvLyyEeQHQjGjHksFBu5A",
+	"/TN2R21c3ygVNGZxZ9OLeL29z+z1wkdeDqpEsK1sZHUBq/hy28OYraS/PHXCyqOuDq+EDt2NqPFtOqV8",
+	"KsAuOGScZUk/KIniwdXXm837W1WTIk2QemZqTwwGu0fo9LYFBzHaJ8cjzynZfGP/4PYb+3vP3f6/Lr+x",
+	"v3fl9u7hG/t7T+Offm+Dft/+ZqvouEzY2bh2hsGOTSQHv+LChtkebtXLp5JIwwt2pClXGJGDVsvyh+b5",
+	"O98//4M/2y2pcplTUqi+ZWWGSVVhgo1d6KsyXzhHv5D+4STGcnrMz/0RZStpjvzI+pZpBCtn3ybbgwhu",
+	"uDU4YcIHXVoL6GV7B1iEKVZDI1ACjXi0DXc7Lo00M9bX5xQTqlzVICjegnApw7qH40sVwR6WZ4opFmSC",
+	"VQR4YzAVtCyZyF+ubxnG48lhG8I+z8AROEcpsf46vNB17BJvXTpkRtIznlkQKG2K5Frz3atTaUOBgpV6",
+	"2WSqSghfExtHbuOMItAjMWrMsSdS8LrZyjXhegY9XMqvhk2nPIpr8+w8MB8ZMG20o5phSa6hGOOxaSxd",
+	"iGqktdHWHFYBlsv5dg5p3cGvzY3z8OcFlzpWTwD2UW9V+LVATcWwfuj2UqhgKG6bLjRFlijlCfaRw1AU",
+	"g8Q7knzz5NUbpCfihUsJA0TXVKkfrQ9VsbNGhW2F5UIPLBdggC0C+cmWDnh1KksdlmvdN2s52QatvC/Q",
+	"a5nvaV39rHJteivXZojIl5XcgqtoyVdZfUBhG1mpfHPxzh4jHHZyl8uqbQDfKFq5ykJpyop8ePb6fLil",
+	"yUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjidXNCK40XJFxTXPHDYsXirgzYAFVFSvRPvjg+w9+",
+	"8rcP/v0fRat1WWtWNnok5RHX8rs4kf1w1dnzd/78/Dc/OXv3h9tvaZtaiKamYc3LP69ueHu5Q9fNjJmm",
+	"dEnKvDJUCUQf6nlaWzDqqhqHj7FGYWXlv8oqftgbfZOagKMEIiDD6P/FO+8+FNY/iqKARfVerisMo5a7",
+	"dxitNE8pAGXVrxQKpUKx0FCfpYH8sfVNWLZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaDJhgp",
+	"LHDkDm6XSDFQc4oRlrYKqoIGd0nWT23HafLJj35KegxruR9E5Oz9X7lfmw9++le7u5FpJNJb4A8tcsun",
+	"S6lEpvV7aRd3ZBr7eVVZM0ZjkiXDEabPS8Zjj7jpkOr9JGqEZoQRzWhf6UNdiBmZU14/SQ5w7lsI8rVm",
+	"XM+A5CSkQtVFS3dekJczAeSVHktLOxaIML+NPP7tyj+amo9eFcgVgtgswgwA8TxV/dE2RuY8p3wpWp/2",
+	"R0QfBKT+cgKzwARHmBKaSDx8MDphZu+cRxo7BbcNAgRD989Er05/YXL+CE2XPeDrShXUD52qSFv3QKXY",
+	"ZFUkSXjM7pQ0CRASQFrgPpam9fRMqgg7y+23ynOUamF1zUYmzshLDGtYLrU+onF5JxPbRuSwbkMYr5aK",
+	"NVgYNMViUSldmB/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn3gLdW+bUwqdld1E2mHl+RCSzfatsv56y",
+	"AQ2EykYEkjHdhbA1L/LapabfhSE1IDaUjnL0X+v7qjrdfPbSw6oZ8zpJuP/XgxpusEb0EJ6wfspo1lkR",
+	"zZdbhs00WU+EaexU7A9QWqywtEfEp7/+sy+++yOtifzBHx9qaQwEAGygcaRpdTKTyqQP0DgmsylpDoWI",
+	"Jfl9MmBMQqCCvUx2g8LbZsVj6qtMFzLZGnCfvfu981997+zdH51/9IMHf/LHD/7Dz2v1uqmhHdVa/fr1",
+	"b6mGBAKBL6+5zXI9ZU0H2KKa4bb03LqteOrH2rYM9bSRk1EyvSXqKiMXgk8FFaNeD9K7ZXwKqp49ZDlH",
+	"ZxUvrYAW8Jm+uQqig4hcjsiVT975BYQTOc0lAAFRocgE7d62htuhuQkjF7sUEVu8e05PWQTeea1AQfBq",
+	"BGmAEQr4ESRRRSaVK7J3aMf+rvX2T975xfq0TqjKafwTACLYUWkme35QF2Euz0996wZjuWlj1YBaZmfI",
+	"4+2WT0dgJ0pfU+KxlqXnI2HPRpJEHYKe1OxO6QK6tRmPUTciXWsW7h7aD/S14iLQjm9e37V+DZeYRppd",
+	"93P30MWrur/t+p3oluYs+uLdJ+vFPgMFw+cqYbuNQhPgnuGs0rLTWAEuaZ6/93N9e//2vbN3fwZQzKGt",
+	"tWwcSWsGCzHLjB6Efdv0aupCsS7kSkGGPRfXm1tL87JzxOiPhJAsnH/eL1q2HsJq627VDeqEP1Qh1C93",
+	"98a69VR9hQn6NwbroaJxwZozXBXUPLKhYMAoberoYVZpUQXG+yIOhpS8futre89qULnm1EGUsrjiFUMe",
+	"iWky0DuQYiyC4EqGXGQs7mC/24AN4xvY+tY8B7PajiQpXUCorDVOaIVrM+NgBdrW7aPje2/8tgmyVD1c",
+	"bpiMd3iFqUFWdir+J9HM+LG3Kw43MH+BKkpg13qjtsOy4AbBTBHB8FHVa4CMB7qZbdS/DUKptuOShHlo",
+	"Mp6ygYJwbsHJdJZNhRYWTpAmD4uJ/INZOkjML3qVEZgNjT2DMxYTLohVDHYv6CAqujc7c0peNRcZNJpW",
+	"EO8knTC/hbOGRnkH5yrb/g3ARS2u6U1QnjDkNGSudXkwmZOMmd72NY33eh2k+cmPfqrx/gDaFSpnXopI",
+	"b4YFkDWP1P/T7MCYoSYEa1eafZlo8IcGeEmcfa7JRfkd4Hry5z1IzR3kcbn6na7Hea0DcwSrnL+yIbZH",
+	"DI+sHXbgksQwH3/usNWy0E5lqWmpMVjaGhqmIKfoj8EblDGtymPAZXnz+h7tj42rY/0MWE4Cgg9hnlaV",
+	"Kzx8eWxMmXFOmeaw6zRRd7ZJH4/8Zi7+vsvR4uHC8jcTpC/GermlkTEi+3Cs4A8g38JadIrsO9sje3NG",
+	"07y4en8mlZgwrc0wST5558fo5NOUvAMdobBCDflf/4HYQBsyTWeS+CYgwxbBzkhSJqUzYcKIRh11/kXr",
+	"HWpevXxZ3/EaFfP97oJzabks0Y4kSiiawlTOD7kj/W68NJ1jYc6MscdqOj1c9buT5sE++T92j4jg6ULf",
+	"rhTaJ+8JvudMzACQI1slC/1Jv7sW2AAQIigYxPOKQfoEjzQfA1lO/wmN34BRA8bkptBYD4+6wS8PEfVi",
+	"rL8roS/IdT3cNwEvJkmUkh7l4z2VUS4HLIvIWPBewhNNL+e//cGDD35y9u7/bb70OXaiJDHmhYCJaLdF",
+	"rit7Z0hzjaTJWBOpQTkQLBJJODtlGcFuWGTGVZKC2ckzKzVvvnpyi1yi0+TS6cElvD0uvW310ruXzKtg",
+	"K0FhkSRKL0B6BaW7gkOzwG4ExNtFY6f9ow3TJQmXitGYiIF9xYbzdVtfWtO8b6WohzUr5UfAlOWrxD2q",
+	"+qPG7burCPUvwewER2jTfmY8eXPGNAfkQ2OWQh2CdGGcLjJcI0E0E2WUqtDBwge7rdVoqJVytnzp7sC3",
+	"c+LlYl4/d9B3bywp9slwxDK4aiRqSS2fB2ziAqmKPDKvGbJ0Xeej/E7lbCymQkZklIwXdDyLyGI2NWmu",
+	"T8S5Un7jRMS0twoV97voy2Y790xZxM5SbE6pNFejX2Eog9tRgViq26ZRYMRSzS4xHSeRIAFFljeCiu9H",
+	"1IXzm8qnxqfhL7dpelhqyfyGmJMBzZwQBxrxUKhDw1NZ3CXNFfF/N2rzroNfNyJdXDD8ROEn0ky0DIO/",
+	"aXafFpPIYAhTsE5/Bv0mupghCoNlZCBmPCYDNmcZ9hrF6uoJWg+kvkTavOtsDt1Wm3vStJXxS1o54sIK",
+	"RfNsE9rq0i2K3ulkVLEyLcdKwLVM3euqGnnDeTOXbGmNrXbbukcVVYouqkhREapLRjTDgLwGPDuSZMbG",
+	"aU772ehg/3a09jyWbsdljphzu+Jk8P2FiJebV2O6qG6ipfa+341KTH4ksSf6eAkcvl6/SiBogLIUHmjo",
+	"6nGEFCveFHiDkT4dd+gYB3eNWk+FgNSVQwSjdpmZFzqqUH2V5G6kQ2LuvZYWzFrhFPKS4rvXC2GJ4PPg",
+	"w1lZQ03JSrLQMd53fRYI7s0vYSttK0lRZn65Sfvj7UpiQbmMDrbyDKcMhWpCbFTe+c7mDbCWu5JuxEGX",
+	"4BloVrqumdcmAbJVGfKYT44EmMfvLRd6N5aEisL6F5D0vzxNxXJnwyGT4Sytsga8PXGnPJN/+TADTrCe",
+	"uGOsW1xpHmjt8PBpDQNmzTO+mfTH10wy11a97BSV4x0JLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9DeRf",
+	"9MfOBrhbx3aL+WI4c9mmt64R1ymTuG95ne4TrJhABglP5MiUMSkrnYPD4p1SMSol8AoMhf4z+L2kLWUm",
+	"ZqpslYXG+4RmjCgBxaxQ64CYBAFdJm3prUNTV06fNhmINBVzGQ5S1W+sjflO+uNb+j3zficuJi6WpV/m",
+	"/B9m8T8uO+YnWBmxXB+zDpUINKEJ2McGzm3oaOlLVlrRndqqBjxitATVUAXbkVhnQkwZBxySfhkowU0/",
+	"LpqOEdcjl8KTZMAGJGkKTi6JqbykR5SX9HC5wX5EeTxiaWxsK5DhR7G2FOij0k8D5ExBL7BEkljMeW3/",
+	"ZQFrl4RfWGMYAnrsHWnZpnR+hNkKB4S0F8sDa26XmwwpvCpmXMFo8oK2CzdDYLv1S2WwQYCnvZqjgbUV",
+	"WTTRZxU5tFhj+1hTtxAfdlwBtLAwt3HTx+oAMXc5bGpwydiEJla238weE6xHE2N+N14rQQOEUCUWSv3E",
+	"nIHJA0JkHQqScCXCXfPpKQsDJZTSbd8uJOd4dR4DPTM9a4ZTu3KYme0Ej92gYRlP8zphroqixYvJD4HS",
+	"UA5HN7m++qUIUkNe9bvzm6OEKYO7yFOtliXp0rBxqF9TVGFKFMoqtXAzvS209tUelhjwncT1em0VjMIq",
+	"ZZVB62tUBIwWx2G8RM6KNtOmI2fgSsz6I1utYkmCNk9I8/wP/v2DD3712f+49+nH39k9xLq9JpOMci7Q",
+	"Y0KSkr7e9kLZtHvo8/hdCPYj1BYmk5KGfSD4lD4uZZj1zZibVOqsYQwEG3OnNxsMQuEUtwq2OTHnBN80",
+	"hbCMlIu+LWPPqyiG5eNhpWX3ISuSbJk6vqRwBgLQkrj0bKuqoASMyoXJfLTxZvGRraJoymol1cKZelRQ",
+	"gEuU018F1VpKqF/dRKuinaprPKyJFj+rXNGWWdYGj9fmWRMzEcxhQ80lkeNZVdb1I0qkdoteC5GHTabG",
+	"/W+QS7158vI0vwlqMOF16c4GlyuznR0nXN3/yUuvb5GzXZI+jeRekTntH1WN3OnKXOiHT0JeQZzy6ht1",
+	"KLjiSKpTlH1K25Cay4UHfeUQ81j63qUVaQLIWvPKyAoVUC87kUpkizaXii4w0NcTO/QbaGvCkEdpg+QS",
+	"BVYis3EIp2lzLZxKkjJ6iplgM0VmHILwukZt69iNmGAb1SKw3zbPGJjuJUTtvGxiwaPChvQKoWQl9C9G",
+	"n+wFSEGe+OMH5qwRhpwp5kqdXF5fTtroSytCLeeWrbE6lfglX+eJQp+j5n31KvRsHue2IrEtibspyxRy",
+	"n7zIPAaHDWhquvtpVRPMYKhnNvcPMUZst7VFbEi11Id2uDGbKqgXj7cAyHiSpgwrz3AsZvzhB+fv/eX5",
+	"n/zl+ce/3D0kXclQ8Ovam8TsIhnOAJPlmhYA8IPeamQC4HosFXPyFstEi+wdBAVO0uzaWCmYbU8ypRI+",
+	"lN3dI5dDUaSbMWNTiXG2JnOsibZb+4Kdx2uUug7Oewfr5NylAETB5WwCvwHK6begXhLL+lAZ82Af8tue",
+	"Jc3Pf/0PDz7648/+8t989m++uwv20IEQcR2X/LIgXVwCNHfQh4JHvSD4IpRXwORX9MlieNcePt3DX8Ss",
+	"ROcqSOZLchZE1mr8xcA39CcXZnLiVqp1O3BDhaep7+sLEoAvym/AfsLdkFfk+4q77gLCCzz56IlWGTXr",
+	"SE6NoL+Uj5hlIivB/ddMkDnaYSE/mqYp/hpszTESs1Ba3jf0n60AG9MFoo9mknqoVklRUghDsL1mK1/o",
+	"TFnW0XN7b+aLyuuBb6Lo03LjJ9ixKx5VL6daQhQlZh+AeQ0hz6A6jGNXWgSmH9VhS3Hj6L44iCe5sqES",
+	"sEc+GgVxcKaO53TxGN1XtpbEEisVs6zPnC+wGN3k2pa553ViU7dobBe6xptmJYfOj7IjyVxkahS60S7Y",
+	"g2ZLZCyHmUmVcACEgwi4sAJgqTyNagcdTB5Cmtfw5nlYv2cgIgFEHmgDkLmaURvi1watD23V4RJXU/VJ",
+	"1kSvlaLKy5zcorZtf0Q5Mes6NNlykEZSB+PLUfkEL4oBisEQW2H8ww6/ycFjwOfNPcKvMcW4dcBtgGSZ",
+	"/a4T00Uw33lhHcQ2Jj1P9Ej1byYJdcoyqWfUUh3VchfLKBRN2zdicFIM3L/yzNMbSkFLSw1CIc9rvRAn",
+	"yhoPY0mNieV1Q92GOg6Yk5deX9t82+uh88bx3r+ie2/t7z13O/+x1Wm3924/9XshQjbotdrAn8YMS+V5",
+	"Dm0t/4MdUmPfEaHoG4c0naXSnhgpAWn8dDpNEzBY9pe57NJWni3ZSmfv9u+XLr7MpOV6d5YzjkOj0NpX",
+	"0d1tovzDItxDNdHdoo3f+sLypVGgeCsIqLmAKiiQI9QUMv1igq7ics/6Kcs6IFBMVSVUJ5r4IYjfQRYy",
+	"8LNMK11hpWqdLJEHbdE4xlSDiTgtCz3wq9GvOXynC/qHT6QgA1pSeqtmLzoXDBusSh+kdTyVUq/lI+jg",
+	"/BBtAB9RTf+6MYkXFI1Y2TPQVs3ZqGuAydja0KaMFb0PVrf92Y8/Pv/P//ns/q8/+8lfnf/J35pstE8/",
+	"+ujs3Q/Pv/Pewd5zewfLsl4No6SZ8PLqhM/PkjTWtzjlMcmEmIRGL60KtZQF/NG98x98/NmPP37wpz8y",
+	"Kz//4f1Pf/1nn/34b89/8PEW68YqG4tl7Sm4JuxUtCRpPn21guet8IpkmjCu8uQ5uOAe/MV/3GLl05GJ",
+	"Vlkn906FVDQtkXq/gsW8ZURGi+mIcSKmiGKH5GB/f29/f//plbVF6yplLZcrd+HDV79iTu3Bn/7q04//",
+	"2xf3/2H94CWGKm9T4VJVjgTKiGoSrNNY1UciEKq+6o1LqWJQfBUSk/2GZxmbikwx22UVU6ETZf4ubRtn",
+	"6x9MeAeSthPTUrQzEHmh2aWuTrRnciRGKAJmTM0ybtuL65/Rqbi+Q0Rxi1VhB2vHgq5Rssx4agAEL1n8",
+	"wFyCiIg01jB0ubgbdbYuKcX4JWyDuK51w3TDuI+L75ztxeuttEQsKWpf3WK7sDGHIlUkegFmZkftv7OJ",
+	"bCcjkambyXZJTgPbPiucrkzTdEGMxWfJqhcOSN9/lOYHXGwQBsmQX9/KzNWj8ZBtnoQVs/K0fqvD7oDX",
+	"HEremn6VcKUzZHHGdL+kogaiRPmyAPLMZvZC3CGOFISdooPBCZMynNVk4bMqHsls0FFizHiJuM9nstSA",
+	"mEiSiZSRCV2QWNjg70EqBBakNY7VvuBSpMX+DUuZmnpnM0XndAEGKqzlNU36Y2Oq1xcf5TF0O9cvwIAg",
+	"A0wKACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXN/DrbVAqo2Tkt",
+	"X1LFbrZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkWMWu1xX0jy7/+dn9//T2f33v3j3+5//5iNy",
+	"/uF7D975+ae//cfdoN3DVgRa7lOV9BlmYY2SONYCtwkvSJNp2JRRP/1io9I1Pu5s1YLQvRHWdm55ddkc",
+	"lwxCPVGtjdudanY7mTAel2W99cQdVpzMfQLNncB+ZQS7QtQcF2oEZSsSVb9E5krmaKhEZpW0t3ljrFCi",
+	"RaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYPCwWaHPfhvF+rc28JoabGgalBjUcqw5zmkksvhhg",
+	"TmVFCm1HbVttEXSeCktjPJumSV+rkKV9MUHMKPONz8P6FldIC4MkZVgcvoYtyxTedFMWVhe5PYehJfrj",
+	"LYrnTDMxSSSLiRJeldrVjbrgstWBBO9UhGVZM22eemHapPQYGSanrCTUYqP4MnRYVISXhecYBUs6WHM1",
+	"VTZPpMdyMC2YOiyGH0Ft15kiWliCqCsoCihHLB0UyrtRW1MZHG9+tnH56jp6j8FKXRnz0ovBtwPg6C0I",
+	"JaZkHM4XkfloEbm0SFyDwlYBVOXNCWzt3JpXmeiPsTFkoLy2UJtciqI/flmojUREg3FlZ2fEiZ6xg5Y4",
+	"AVi6FT7DD4idq4GGh14BTouJWhjXkx3lfjWMaczvZtEfm5BgMmAs3kGPd7X2t7FUaIFWLLqS07UzZbnk",
+	"DwciHxnN+ZbyoLKqE1twImKVGoTNk2MUhvFuZBqqYi42kNWxD7f1J851NiOtWif02CmtBvWEevfcyjeS",
+	"t+ZLuIleZm/OGC8pL/VQ5ImtdMLUWUGRHk6uocWLsOd5lB1KbKSyMxEhV8QrImMu20HjJXapwWCD1brX",
+	"njAKBjrA2pCMJyF1oQvPu1j8QBPioSkhLBXpSvZm14X9TOmQAZnAYdrvCuqHAWitA66wKeKSPZiUnk64",
+	"+xCQawcqbyQlmpZ3h6OUq08sZUbnWrrP66ix2wQ2lDdDWniCxpxKo9YPRAbaqBVuD0m7kTOjdsPkMISK",
+	"CkIkArAdIcZymzI4pty+Zo7YpjFjRcYL9R0c30VHkdtFDcndy61HL7P1PLtuScVzLUWKiyLWJx7h7QS7",
+	"aklgjaZxoQE8VVdyLkLj4dt7s2kaM3ipzE4W2i0rm6HWSa1rsUmtuxJyKJUC/2ZK++zhwF+E1L4pe6KX",
+	"UCIorWdeUKPGyCRFFwiSpm2kltga17n0luunNZjaBrGwYby4Ye4FCIZKPPkU1qI1sEOPrei7TfoSV2TL",
+	"4+dqmi+zaZEufPE9VJjZhqVWyjGypgjj8T2vqUigvEhN7aMUmU9MYtaGjigT4NvZWEtwQiUYLU1ql4tT",
+	"NmIp1lVzOdybZdIts9XiSoOAyL2aoZKRRoO0JenTBTIv/VXCh7uHZGrFJmTbXX0xgjykeXmbT0WaauVr",
+	"yFTest42vkH9AbxsSBYpNjg2cXZ++miOX646dCCM3/RK0FIbkanQguGENM9/+P75Bz/89KO/3o3IweW9",
+	"g6sRObi6d/BMRA6e2Tt4NiIHz+5d3o/IwXN7lw+sFdn1xSg26aCTRtSAQfS/ehT9rx5G/6vH0f/qgYIO",
+	"q2J0wwobFf3+LMs2VAqnliXXqDP0KKJR1ugjrrW+tze76BBCFkAEGeEbkmcesLJ5wEmgAcDB/mYVEiqC",
+	"IQJTbdiY/6HwY/XejNlUKAjTZ1xltqj9Z7/9h89+/Ldn9/7m7P5fn93/N2f3/vvZ/d+c3X+/VshfWVBV",
+	"jnnk89989MU773760V9HZBkFyRfv/fCLd38Mzxwumj+ef/iDTz/+TkQQL8mnH/3w/E/+8sEP3n3w/q/P",
+	"7n0vQmnr03/8088+/Bl87/CVfP6PP7YTWsQ1f8MxH3W8Vp0QHw+wV/c3CxtYDdYJEt1ajCytA1HmFrnl",
+	"gr1CrpFCQUDO5ubhpt44v+xsQP8oulqCLhPovFboKRVnoqynVNE5syS9sTlGutXyu2zhcLHH8VrY3Fnl",
+	"PIcou7ouZlr7Vc5oli46M8nizmwaDs3WN33tUlFewbw6Jq9Sb+tyzY9AEBuCxGzXLLNYf25pd2uP5CFb",
+	"g1keU9XpK8Qu3NmWtoM82IMAYBfZaIVKLDQJz6pLRzyX/7e2VEYZ9mwzWGnXFdM4DXKnTbCHCS81AF2f",
+	"wFeKIgXECB3669yx+Zt56OfmkSylShK702dTl/O9FGk9MBEsRdZajEhOpLkH8d7zbzuRuVtu42jWUpAV",
+	"duRHj3o7CUHyW/Q0wMgmZdEoVU1qofhoSSG0uoUs8xqWEwyocK0ncfSyLVwQ4T9cl7+Z6ojBIBSany6s",
+	"d8v5c0y2Jdg8tGRYv8XShN7x+g4X9M912av6U2c13TDzdeIyG0Bn1VcMCP/Lfa3gr4cmNtNEoXAIBZrT",
+	"dByZkmhcCdCilVDsiMiED1OGGef4ydQ0MwOV05f/8FWoUgedtdb0oKrbX+puCWJtU8a0nHpK65tWNn8G",
+	"4/gGxbqK9VcDMtkFkKNfPjVfYpA8WW8kxNgq/wHbpFJapS/ZvSkWtpFGBTJgp6RA6SahflSqDhSUCJvY",
+	"wPWDq3+oFI7KGLxVI4EJ9VhSdmJGa6j7EMDmwcfTRdw5FIBe40gvwH2xjCRP2pFh1vMij10JruXu+fpE",
+	"S8pf5/AtUu3a+Ohpxk4TMZMdyfoZUx1wSwTqfxm/fiYw9i4y/ou5beaHn5usp5T2WWzir2Qy5LLNe0wm",
+	"sS1lPge227x8lUCtld0jq8G7K8qKsXY+tPzVo0VcSlg41quBbnbwziHaL21cMJfGDahM23xIH4YlsLgs",
+	"mtXAbZqxQVJSx1IqmrlUqOIKIiicxjSc4HdJ6JSWdIPYpmJsrWQgzN+x+FVEpuUNFpZRA4+3EZM8THdX",
+	"f4GPlSN+OEBSEMl47NtxaZpC2URsX20U8IjMRwlWTwVsBORA5z2dsBjt3Fo68OIU5G4wv6HYgdReYy3f",
+	"KYF/Kfapwr/ZvlT4myuTbn6lhV/z7lT2W9ejCn7Pm1EV/1LoWFVoqdpwVVv89SOgUqhHgT+LmSvk28p7",
+	"a0uTktXyLwr3R6ca1MrdQMrrlNHzK3TMTEOTIlFhCJxIY8wCV2Iqq4NADJUU6zVuaHLTY6zSAzKImZYN",
+	"T/RVYeSPafISC6RBH3NyfPM6GTPXSURTOelKMRadT975RTdyjMmU3Mg7iA8gOCsPzW9BbSs9pd4roxnm",
+	"7OHyRkpNzU1fSB9aLr5HBwOIaZE7ROJbEZEMCvFhB1gxlZfMkxYxFEFoKgU0ZYQl/ou9ayevfW3vlhgz",
+	"TkaMxqioJ3qGvhDjxGXJHDZgo2a8fLUGXHfvQkGhQaBcE9jzmufvfHD+8S93sUSyB5lZOkjSFBoeG8NB",
+	"i0AUlgZ2CkyXyJGYam5P2zwVw0SqpC+JmCkJVbOgVFJsHXQysvWDCBcK8j6a5+/9/PMf/v2nH79//uH/",
+	"s5vXC0z4sM1RhMXg2IzRuFDR1arvEDlrLEvGaCNbbd7mTz11PFMjxlViUvieeoqc6NV09d9Flrxlevs8",
+	"D4dM2rP9/Sv9MVvAD6ybF1sxuNXmRcwZ0lNGFmLWIseAej2WCj4EtukjFGnqDX70691D3z+3ELM2l7aH",
+	"O7oGExPXnGeJ4N5tOyIve8RW/IG4uzY/TWTSSxm0fU+UuZElubp/NSLsDu2rdIHNqKWYMFwAzBQLJsHv",
+	"ze5o5Q3B9iL0RnjqKXCKd6G8DELwkqkL/fvfloJ3SfO1r10jz119+iu7CKquRrtuRLrQQqALnUnhjPTf",
+	"sIuA/ilvcdDVu8MuQAk/pWkSk0RfexHpYn+GQ/LG29i+r81NfsLd2124SvQWUHHt0Rh7/LXIK/gOuvMT",
+	"Tr5Jp5QziaFlCScv8mGayFGbw+W0EDNEz+5xX7PXvZdNatMhYbyrT9UVB0Zo9TJGxyYoGORXksg2R3HN",
+	"lg2H0DnTZL03kwlnUpJslmpcP3npdX2imIcfWetbm/dHQhMDdrjRqGMkKmwZjbucJFLRMTNH9BpTWcKk",
+	"RmnMKgGuol/QBEG612M2mQrFeH+x9xJbdA3/IE1TZfbNGdMLz6AN1lRj7OWnn9ZomNG+ApozrdJff/36",
+	"C7stoJvE9BOCEGmN75Y+2hz+1BPxwkQOgii7kJ48anbkNRunfThDNU/6LI+9bnM3ssV6GBeKimJlSXh4",
+	"9fLlI6/LjxF6EbO8U8lmHO43SjKmsoUXBpIopK2hZmNX958jyQBLLZPCl22OnvWDfSJb5CW2QNyCiAQ9",
+	"jBXFW+RVrz84vgTs3DQKn+pztvQL50x5nviD0bP2igKQmIPWCpsmRTRDku7bpA2KUbtxSN5otVq3I9L2",
+	"VST993aj1Wq1G+RuFzteSqXFQsNOjzDMwMUYmIAC1C/uKBOJiUpK1xsYalhr9bjV5l0rysqE91nXLE5a",
+	"uU+rASjXEHhBD86RzKcCCpiZzZnQB2L5vLkcpLsGJuAgeuop8i3gL0vTqhGTTDPlzIiXMkcz8pQfbvHU",
+	"obFlKTbR4NBzzCFJI8EwipRK1eYmmCKCQnf6VRddAVg9EVB1HJtQMY6FwA154sRtbjtwUdL18uG7LXKT",
+	"DplhkwWouqIXBrwRlG7Dq8YEynrj4JRwgprNl8SKAJhJU8+GA5mshhRJ23o0luC5ewgcUWODvTJsmIkD",
+	"DR4oZIRCJd/ckM5axEZkaRoaY83fkZgDak8oX+AgTJIRnU4ZN9Srp9Q4B1eXhbtFnx4bJTzGjeFGSV9M",
+	"mGxzPBE9f2a+jF2kcCJt9IunFsPc5nqlMTPFodu8LyYTvbVY67TkppBqmLGTf/6yXcuOJKCW4+UMNdds",
+	"68eMckmhrKmGsoZUJhRznIVi5zUMmIPoJdB24PP8U8Nv2tyyKtupADgejUmTEmzlln9jI2Y1I+hRyUjM",
+	"LLtt8wHTChl09z6FFoYS7wQ9+e6R/vTkn7+sYWFOQ3MquHMUoRjuA+XtkZExSEpHGCEptcixOaQJXcBp",
+	"IL8iTSjZOHXV83eP2lzLDgskPZNMY0BaRJxjR+x61xbVDCDaXD+0khAce4JhXUtSHzTvEFmGGZTIYa4J",
+	"brVngKZ3Y8pZv8+kHMxS8vUXb1nO4eiXk+6Lt+hQU1ybx8lQL9ccPL6Kl6IGNJytpsXrg70bgrO9V6jq",
+	"j4xwg1huULPNiyYTpz9bwute2b+q6Yi8IuJkkLC46we1iXhhOWdfTPH6R9FTn0VPM8FJojBFRwt6esFd",
+	"vW0tdiGTBanMiuP6z5bn6p/naIKAny1wuxoB7Z2s1yFhalPDoM1zkXa3RaDbipiyzBSABZ484/qW697Z",
+	"08rGHn7eNUIUDAW8QWBRJDQkGN1CT9unqWaPR04c0H80l/aVlrd9fdu2OYSVsiPXXxHLwOfy8AGKwZST",
+	"GR9zMef6eytUUWVAiGiiN2NHBzmRkt4sQzwwoobrZ4j3LKPxos0zqtgR6bGFQPzwDjyR5Orl58w9oIW4",
+	"xd4x5jokXCvhgseyhQja5ksoiRJlrNHEENP1F299jehVv6wXbWU8kIUliTM6UG2OMmSiDknXvbkH/++S",
+	"Jg6ZSbUb+Y9fs379LvKCwiPJ9JdmrV4ovllaAk7WlCGp7mqF0T5rc8NDx2yhVRsQogxBOK3K6DaarR0W",
+	"rg+IPdEqU3aKzTo0cCKixJABXqgRW0CW0tzOAWwNp3ZisxEQfUawBObuv9gzr+1dj7tH5M0ZMnXidAYq",
+	"x8uqIO0hiRq0MPGW2JANlezjm9cbUUMvHTXvg9Z+a996mug0aRw2rrT2W1fAI6xGYO6wvQ+MogB/G4Ys",
+	"OlBfxAmUQA3QqDZDSROU9B3T2ghiGaDj5sDGoYLq5dQQIyvZIl15lyQ0AUjSnI88kPdFmrK+HlOOiL4K",
+	"XQCaJg1ULkZiTiaz/kizQ/+0MkbO7v/p2b3/eXb//Qff+8n5d/8hn0XTbptrlYZwkcehumA208tAZOTa",
+	"qy9ExkT8FiP9lEqTYLMAjWg3wtOKV2JaQYgyf5Yk4Xkaro+O0xSqRrb5NOmPZ1NpgpBFTDWGFVq1ztSe",
+	"GAwO86MAK2PqzE5tbl7BvjEm9YVijs1sapQI13eGcmMsYKnGsQw6x3hKkGtmbz9Qtt09IqDjxNfjxmFD",
+	"qxLXLCZB856p4BINa5f39033d2WiaX21/9smkwiV3nUuHTMHuJrA9BSqgmCwK9KAwfLgd6PGlf2rZYO7",
+	"1V66IZS9HLEmkTF0r/vONau6GzXkbDKh2SKvhCIjh3iRjx8gbcPZ2MM1uQ856QMdYdjDUHqRHuBiLVx6",
+	"GMpG49w5e1svxlK5vYk9Kl89wOv2JQgcoROmgC+8Ed59/soluNcad6O1L/ZtQa+1bxr14USrBPA+mCbf",
+	"nGF0p7VMWp9lPeQx+8tregQjNDxFkYsZ75ue0pnfVtlGaoQWZZ2moM0U1lbHO1R/UaHIkar14PubL+j2",
+	"IyRncyJl5HyM2psYuP0vVyt8MoSt17tsbfaI1BFbBZHm75iioaskeQ0OzoBoY5pMcisd2Olvu/6vz4t4",
+	"cdEnaALyi/4Xlc3Y3RXsObjouUOYA93BzQHNqbTmr9YFHP6xoUCvY0F+/RddDnVxwkOGAM++9LZt2MDF",
+	"3VIG/nWmclR51AS7BuRPii6/zvw+EoYyUZxxSU2e+3R7ei1SInBdLVjnTDc/scYyRdS9rV4Q/dmEcXXD",
+	"dOrRFGzc9suVjsGIhOqPK9rumnFhm37OwDjkQQf1V2ci6tovuy3yqjGsepLIiEoMmWCx15cmUaTZdb+C",
+	"/m/h290FvwgC3Tm8I5dghy6pot19/zki6QJsGfPR4hBjMIrrMEb+kAz6OogMPhE8MnZn8xzq8LvHTXym",
+	"ryMXc2ONvgimhxsOEJeRQnKUACSRj4DzXUIkghisJ0Z/IhTgf8xJTj0OQD0G5mTSdcjfPfRqcnIBpleW",
+	"ab0LSEY6/16iWuRa3pGF5vTjRnddRNH412pzINr8HHyCtRbfIq2FaAhnvVCZ458gMQCQHhcx5DHBpYrb",
+	"qzYc98untpWHwJtocLR7u5w0rSP3xWRC9yTT4yoWHzpf/1ft5RK5mK3Ii9XqIkazO9MUQq9NHFtNzbFW",
+	"gGqhKORym9uK5NOoIdUCDHZa51oDGbDp5RWfnrjyGVzWPwX1E05zvfJpXchfGtXTy4ZBtmJNPjWMQmWX",
+	"GMTEjpLpnhI2igTcxvqMUqh90RzM0nQPOqCaPhYgX6ZMadInSrT5iKYDfCMi2DQCm64pQWzvi10TlIQR",
+	"LQaLEoyroBAqg+5Sr40FyTtOyIjQwsjCVPXJX4naHLtEF/pBSOwCEnlxKORklAxU55vXT8BmPRJpjB4F",
+	"jYltLlOhyGQmoSqQXo/fXQINcxG59uoLLiLVOIONra/NjfFagvU6N/8WTcxcODfFlFrjfsgO8KopnPql",
+	"tALA4p6IDcDWmw0KAWgnhzpUBrMu4vo/QXed1z4Pop/Ov/vx5z/8+wc/+O5nf/7xbj3aDFlq8W+Xerai",
+	"Qpha0RlqQ3wUHWNta1OQJI/Lo5J0MSi0MHwXw7naPFEu3kLMuR8HgDRoZUacCr3+GLsrMkvuxtWPLlSk",
+	"IOP2MnEzBHv5g/8eBnJVv+G3NpfQuLprroruEelikBe4qMH/aX0exiFClfE5d7joWsoyoWKOiWneBHqv",
+	"ySfHOEToOoUBW1ofJgBo0IPpAKv6mGAmz/PPHLR3JPFIiozZYvdIX89dAygT2Enb3HpPMCvUxBx2Iewu",
+	"d6VIx78MJJpdvfyOEi2v5043Il3YyRv7t1u2wHv3k3d+sdsixxCi6DDBLKPNnUddCcRSALc+IRlBcryL",
+	"BXFhmlA32gtAXMOLnjdpf19ehgQr3IAr7T+C6U2xhgCDehXIq0gYpvnrBfEo9I8+vb+/xKuc7G0g/9DM",
+	"6m1Li5XmSXuDPVqoV94FT9gw6fEwiHBD7sRj4tSR7QS6jSgQPrwhgPSm9pZZauFgjAtqVSaMAjIM8N/c",
+	"h46+6NUuEFFuisQfuUAfO5bYw2RdY6Q07FDZOq9FQ6TmVta2MU0wTquZWx6jNu/6amFEuk5f7EK4NjZE",
+	"hbpyTtCc7LYIqDsY6YbsGVKO0NZyRCxvxhsHWXIXAg1ceh2Ep8Ad2OaGuBPppF3vVqZe/HciW+QGm1t8",
+	"gOhes1wbjGgzZdA0a/fs23jK7aptnhtWyXy0gJhGtCj5LQKcYbXNgXu4RzvShKuRJoDs6y/e2rUhaXk0",
+	"WnEBbQ6BkJjJNyBcQKC1Db3MZ8UY3oWYYTxioo7wkponkrX51YPL5GYG0UAQaEe+RhMwIvsRmcYSFryt",
+	"4FGJ5LzKIvQmrdaBy6MS1gaxsmaBTs/FiKhc0bXQKKi4xeylEu32EV1/T8ZIXUMgf7QGapzDdrE2lLJi",
+	"iHvYi67cGr0J+w3K9s+Hll5s5pHbg207c2jxpEzdTM17oBRwTJqe+Xl3DfuwkDNh0N3lpMTuIZmLbIyK",
+	"hk3hWw5qItOZWS30b29zzYkjDGNMVMgqbmN0p07PcNV49T1id9q8uv/cbqld3Hy4YhUvsXB/qbVpa4Q3",
+	"gus/RWp1FnTbD+bC6BLa1O/Z7vV7tvzARRPp17Da60wqMdEy3UgQKsd4XSihBSQGKQEsyTCfrnn+zvc/",
+	"/fjjB/ffO//pr87e/fD8g+998Ud//vkvv//gV/d2DzGK0F63me1daxo5mb65EZEqYyBKxq4Mf0SgNy0G",
+	"0w6TgSImmc2QGuniTA8+ev/s3X/sOkYB/XVN8jVk9nkaudbP21Ad1cXO4+v6YxvIbXKZxmxqchK0mGJi",
+	"oW0Kk2ZEKkvAZ4wxzS1ykkLEPUQvSlN8G2XFQZIy6br1gsV7TjPNQ/I26FrMGokUkgVu5nbAyDMA4pha",
+	"lmxSrsUpGmmG0ObUdFHfjWyX6USLolqGzTPmgjmfGvUXLXLMnW1AKLJgyvGtgHstMsIN9LeAOkzW1c4Z",
+	"i5FFGqH60IpjibUukxczKkG68QqTx4KzozZn5hHlBJB9A+anR2U3DW28gDUwvrwuvifEnABIKM4a8t6R",
+	"xDIUJGaQg6l3ay3fRBfK0Vyh1GoHIBZWeOQKNkxTHYBbaDNsOMqXwXmCjjsySqQSWUHVfNyqd+WBj2xz",
+	"iAu+s3KyGTM2lQQ70kLSQ2wLrs8wWVBg2DiLTRIGamggU+qLwWjKQSG7oImTckUccrgcj4fgH0i2g+5U",
+	"nkDZIt8Qtqe9WT4kShijrgZWm1veZ5rsSsGtjsiO8u+WLAmQPJfIslgIPe2X3+uiV/nkbJyPnzvr/Zaq",
+	"eU3ILD9/7+dffPdH57997+zdn+1eJCc2FPBoaXMomEnpVKKYSAxWqyYSqqXbQ5+kjtrc7/8Ebx4WSRDd",
+	"r4m05G3EPsjsndNT5gs5IXJpgpvUkFjXPcVoPxtSqNmH4G2u360gsNcQnBdIY/+0UN3Ap8j3AKaI5wLF",
+	"SzhNmsQPgeoFdWkvYxpkpvpMmTX/NffSIwR8PkkJ8N1SL4a1zDEd2uSEo/And5aEvwT1m61FhlAMb9dt",
+	"pBPThezanm325CFNGQJqC8G0EJIDSoBEfa1UYqWSdAOqcRfcf+CPpW0e0yRdkGzGW2QfEzgNRHedxGCq",
+	"s2lMHGtsH1mYmToNkWZBWaa1K+PbAGCKOSeilyZDinnpUIgoUUfkyjNPk77ArEurgu1ISNndWzCakTSh",
+	"vSRNTImwVED4C4nphA5ZbGvvhrjLzdkSjl78BbyEno/v7q1PF4+EMZ0wlR/8BRJLkDWZfPJK/eemfenL",
+	"HwIJAVw0648gis7ujighyiLoEt5PZzHr2I8KDgZ3kibYcbmO2iO9Fw3Y10fQ5TW6vjQxdNMcZSxmuj9V",
+	"MPL8nRCSemE7s7KoHahvAdXQDPhAes+9wl05nnWjlZgez3nY5t2br+chPW7yt+V4dteE9pCqyB6a5/ra",
+	"9kbF0B5SK7KnzQuhPbgx7nv3GFeg1LnQnsgVhulCBNFy3Mxq0jEUWYC6HuiSxWWcvPS6lmtVf9SFzH+n",
+	"xg6EiZLNxEyxknvBAN5GsDyKq8Gf4omoZ/4CagehWGy4qDAUDBfSCIWn7oWkOM5XGotSSY5r6BBIoUp8",
+	"NeBpPPoTKLuizVqfaEiKXcT2THDTC1eOZ43STDZEF+n3XIywT4LJcLOVMpRhARjR1+bNbsZQTYf6tl2S",
+	"soEiYqaM3AosiReaOZIRlbst8jzN+iLW4nPzm8c3Lr14fGPv4EpE9L/PRuT1m9f2jiNy/dbX9g6u7kJo",
+	"honliPyeHcRc0fGRZok9HNIVlREDlJEcxjvTFZUhxwHUVXHMz6IJOeZmHaRPoe9rzAh6EtDD0B9br8ai",
+	"mu09Wo73JJndGlIDI4q5foDsLjIQeYMlXGAy8gqD3Zikw4zUFcirFLtP3Fu/I6lHtlXLiPIYS1n5Qf0b",
+	"ZdoY38/FZtpUr69uyo1d2rYpN+G1Ka+LmG2tbYIqw8tw7QxKAqKeubq2mPMWQJogiKBrdCKxulNMF5LQ",
+	"oWhz2z4/b1q3YIo0sXPdgz/5K2w0t3tobwzpO/lN7aM2h4pMLbJvAtyxSqPx8a6Mjsw4BKBZ3r4IrD7L",
+	"gMIuJVeeeXpNz5JHqeJZEl+v41lnqDmeYow/Vkwyr5jmL07jcdGkXtVl27/tCTkKi3sxaQdLQQEeh83Z",
+	"5YZ1ecBEX81j4Y1Hzl8fKQ655ubVCIQFuHsLT/b7UjiNRX+s12fIfOV6xTPc2GYAn+1Jr7dxma5SbIL8",
+	"qA/KTVQiydgVP6nz+JdaljZj2FbNtidz8/zDD87f+8vzP/nL849/ubvlGZWZ6ItdmrumufcyYng1Nbsw",
+	"q3tfDNBGL+Y8r/Ocd54GHUHSlEnXgPrQsE1FbT8UsK7buoA8tvkcfcpNOBbUtMO+dL2ZIl3JsOlQ11aF",
+	"08/aHFKDhGmrYttdw28pHZJYYIi9Lb8B8c+4XVs/GuJtTQmQ6ayXJnJkFDfO5mSQDGcZk/YKQJelCQ4f",
+	"MBaXKCiriH7xakoAxx+fnrIRgZlKnIvceH9RtvtFOQnVopkKhnbJRGKUlpM0JfpMAe1BrrCAhQ/Rpmlc",
+	"2tDawri78DdbLAMDH2dqj87pIrJd96FHC3i2baNFKx1Co/7I7HG3zaHIq3N8m0w/q6hrApUa9aAcdVey",
+	"N7uRqxxs6RByDf26yaZuKu6sRW6YyMEskUzfaYL7BYwxXNNEaNoGCwm3wVKYoKeFDqmZC03R02fqkx6i",
+	"59d1eYAVkhuRYURmBjS13TC1pTPbXsOGaMImcveDX1gdNaAu/NM1whrMmGcuQYnlNjcHtiTrgXYgJHOp",
+	"GeSmic8wsQHUPDmEEsxor+4K3tESvUmuyYMaSAz2a1uKFVPOgZXlzK3N0c01pzJCvoZ8ZqdqXAqKgpA2",
+	"AajNgc8Z8DW7Bbzu+oCbEC2w7kKuzDHpC85ZXwkbVqVP2jZ4dUCEYo8iTa22MGBzW5P3UA/T7XZtO4Cv",
+	"klTQuLlLVv77Z2Tf60igtbfD4uUTGXcfuvraPBVietjm+luQsr4K5aiDBPt/wuRffRv+udue7e9ffgak",
+	"yK9e3t/HIQYiI3191HqsVkwVNWPr/+wt0pJMdWDkZr8lx7OI9Fv2nHbxdbtNGAa75+m/4ENJT1kTft8N",
+	"7N8q58y7tYQYG6gAMuIwkHSEHQdaIyo7Wi30VitTxqbNp4ncNaBv8+vWCTJJoMYr9UjVPAHGjwW8IQTZ",
+	"TEkEPGxzzuZQ9lbTmiA9RqYzOWIxyaipS0s5IEFE5KynmWKPIccxMdVtzkyHLk263UIbpy5pmhYSgS5Y",
+	"u5qSZJt30acP3qWu1xCrGzn+Y8UU/bOrOG1woM2bMDpWHL5sEdSDOmBe3jHcAcAjoF1bod6pdSYFGrhU",
+	"Ikkq5hYYelEQzAeAjTFk3Bp3oTYZTU08N+UaoLYjOLmJzR5QydeknmeBG2DaT/pi0ks4iw9JTygsPbzI",
+	"e43AqgwhOwkO1muW0DWw6bqi+WqUidlwRJYYRARMCNYzpWpka/ojGyqrmes3LauTotbNyaVrA2xtt0DD",
+	"oY40kxCmvx1IlkX51OcQZaYbmCDsZ94Ptaeu7KhaV1ndTgVld+hkmrK81eQbbzfyjm6HV74SNYxkc3jF",
+	"dXWHdn2Ny/uXn9k7uLy3//St/ecODy4f7l/5V42oMWJp3Dh8OmqYm6NxeHB5P2pYJtY4/MrT+rc3G4cH",
+	"+1cPooYcz/TpfOvlvf39A9C5vfmf3WT6q/n0+970z/qT7+dzX7Fzv/L61/f29y8DCC2zcxEBOcbgR3ej",
+	"TYRVxM0y5d2zbFfLEKvyAUsy4t23T1a791QT0kTt8Yt3/uz8+z/ZBfd1oO0MdRKiuesvyCCw3nNpDUKP",
+	"VklZc9o7JtPwiRtl4Fqzws8UepJgfhQ0a1hsbwLYwqvpnaW1Fe7lyRtVeWRXbr5MMKHMWLGBfZpOF6iW",
+	"M5px21jImiVpplVxiCrBlAtsyECtLbq3CPUyibyy+2BwjUzPMmhbM50ybm5TnKypb/KpUBGK7twmLe1C",
+	"LwmuJBaPd/G4ClsjgMZzmF+0uKSo0FkPGsJg1xUJ8YczxFlmNDqzDnPpR/pixjAVxsHtCcQJTQiwikuf",
+	"cq1UoYiEA5t+EaZTLoQP2u4OYD85ZVlKsTYGjAH9fzIt2GgpzmzQdaOBFDdTEM20MsB97ci8478pWyAG",
+	"fhsjPJ8eNgiwnfeMFInP9MlD0UD9BQS1+D0sbM6KtS5NxKmt6mIPm/bHLXJsfjWLcOm2ztPQNdADubO7",
+	"2hm0a4XRozbvYgfgbkS6+lbCBntarYb2HVj2Rv9qR23z7mpX0a5WPLVA5RIHUQTDAj5d0swr+Xhd/TBO",
+	"HeXZQ9LFTekFGArx28h0EK/hc/e3WZZia0AUQjt5t0CqjC4IQQXdI3MZdZO4a07PNrUytSngFzgk0/Ii",
+	"Y1OGke4GNZHSWuS4zZcbBxVj4lkeDWBoGL3/KCsCsrY5InPz6uXLRvnGjlO7R34Xqoz1Ndxi0zjO684D",
+	"QrDXYwcYHeCwVkeMZyXve1mVKw3e5VtmJC+/7OLNcoVJMDDrMdvmCisoj5jSl6AB4ZxhsU84BwhUgb84",
+	"LnYhsbY39ZnZInY7K74ysxSNqgW0Mi7Nz773/z74u3d3a7uqLNYUJRNDuXtm8oRVhwUUu7gn7PGEB9Qs",
+	"87ld9/xH6R4LtdGvdJTlxxARzuZP3ENmbkk0TGSaBdk7WAnESmvW8PDQ3gZVEln+TjU2Xnrbsfkkvnsp",
+	"Y+bXerWivW8ri0WXq70HYad8uK3Da3Z15twfQebT5UeFm2UM0XGlRJI3Z2xme9VeXLlFbqUkPWxdNKrG",
+	"H4eUFcrWUuP8xqNnA26qsrvHPH9SxP4tUAqMO8IJkszKBluSd4nPNVcwoAkxg3re3zx59UZugcQyTG3e",
+	"PdFznCRDTtUs05rHV7Hp9ownd6wlE7tvR6cH5tmI3SHfeOX42t7JN44vP/2MZq7tBj5S+G4Lf+uJ2LTu",
+	"bjfyubGzvWnpDU5R1h+beo4o6kFA/+lBF5rhw8Ik1llktnQOVaSrwLioh014m1NwDkwSPlPYtIGLeYsc",
+	"o0Gl0H6/63rq4+/ogGhz23m/x2QSM+eV1Wvy+wqTZtfaDs2AHcj27u4eal0sczGoRkvy4J03DpwLb28g",
+	"gX/1k3d+kYPYAYujx8MBLPBKvhMDU5S3XYX8zDi5RyYhPLR7oq+EAdQ6s+1v21zOE4B5i7ym4QfJ5Kge",
+	"AsxxILNJQGozMuiaMDZVbQ4V2Iy+bdtBQx9m194PcBCQdu+69Th5f7u1mLIuZtgiN+tDgZIsOWVe3Bq4",
+	"2pqgkSOZQVLGJIn3cjarkPjaPDEsEft7a3XEaCdS6yRLCzoC7fXynTuuL6HWsiWklDgpKFpqDQe6BhZx",
+	"gYMaZmKuH04p6C0aodA+IVWb5y2rbzn6MCOAnug5LpTHzPQr6NSSDGQI/UabL2N7Iom+lLFGHViAjPhr",
+	"NEqrLaJpKhVzWz7WM1tNMzFJJDatxpCGpuAQS0g+ef/f5ZX34Det9e6SAU1TLcpgcQG0YeKysYMlTidm",
+	"qut2BlmUEID+yTs/9jyo4AHOhJTgwHYNLp0nVm8RW772xCn2LcZ+nm+DKw3LAdFTmoA1OCKFsPe73SO3",
+	"mtxrFPQX2XSbJSeRZFp1TJccE108zddfe9nVwx4pNZWkqf8B202airk53TbXKDES0njYvYCVeJJwfNeU",
+	"AYfhwE+H4MSUhOQULCCQ7immCA60OZXEjYRu6YtXUZdmeSKB7hsKCY8s+xMO1vjZ7GSYqgEUa3p6aqrd",
+	"UlYTU3kJ8OUSncWJ2kvFsF5ICbq+BoOI3Lx+Q0bk+OZ1MmYLGTn7U0Rsr3wZkZ64Q7Tsrq8uG3MiCzWg",
+	"9owhJwNasEEWcjZl2WkiRbYjbf0lMZkAQ4AaCZGtl2IjWCLyyTu/2HVBGl5UC/qPNUiPb143L7Q58Ga8",
+	"f2n87Rn0HMdAqrwz/ITyZKCvoX4qJDuEMmS2A3mTtnmPxkOwNlow2HKrZq1QcnQXOqfyCJ2F2CQ5ZqdJ",
+	"30SpuMqvttafotmQaV56StMZkzYuHWyaWkppkRM4ehTcwHWugTuEbtSarL1sYbRY6zsEZ2GlrtJjjQcv",
+	"i+E6NylUxNa77vbTpBuRrlxIxSZorxyzxSEKHUlsZAy8wRyESl2ifSWyqlD2tcHrx5yYUKFmF1C0hSkL",
+	"WDvDtPo3PdgHhJJxwmP3ane3YmGY4V66silVimX603/9Bt17q3P799vtFv701O+F4/9DE+Gxd+Dtktmu",
+	"XA7NtvkcSdzYXvMOZA0s5XXEdEGa36RTysEcXwpaTRDl6RP1Mif01H7iRt25ldh05t+lkHAg5he5qmPu",
+	"gguAMK5KLF7bXWesP8sStQAGAiR2wiS2z37jtt56ft9B2jOsIRVDzGZPTpOUDZlrw1VcFWnCzSULBVmm",
+	"qzdbT9zZg7un0pp6rN99Xty5BW8+yjPxJqpy+Lsr87FA/3k7G2l+9uGvtJozoWnqYJ3fSlMh1Z5em+vy",
+	"TQkod/pvE7ogQ6FVomZ+c+M9X3ZW1W1ZfWBtbMHry2xwS4wZf2Slwfzl4YIfd2OWAoBKMImzucOmx4JM",
+	"x3FMqJtyYzq99HZP3IELsJPEd+tZl70vLti6PAsgJ/bA/B1CTlzw41aj6iCnwxIqISg1fiwYauuYu+l3",
+	"JJHJW0yrL8lwpFUW/Svpp1RKv7uCQ+YjUL4gPVwqqhUfKp1bcMzYlCRqDcIbd+Me7aOBqFTzOs5LNmFB",
+	"XyLFQM1R7GexXgY4xJVVFQQ3gm4m5qT5/OWze39zdv+/nt37xdn9Dw7bHMshn7/3/hc/+4vzD//L2b2/",
+	"O7v/m7P7H8BGv3j3+5//3f3PPvzZZ//2O5/95K/O/+DvXaipnUbrYlNU4aw6OMJUednmYEwzNU2aJ3RI",
+	"5xSAe8dryr+Lpg5ns9jxttDkos27VnfsJHF3FyPybUy3fYRKGzaqyM3AYs5LVRsN9WsIyWML80eN/sX5",
+	"qi58CwGTmUn7I+/YTVWWxyWIFU7GBEsV1+eU+x1sheXFKkNLj5X1p8zUI6t5HSxTx6W3zV/uIoGkTLFV",
+	"zvwC/D0A+Ydh0FEoRtihIcYxiznPcVgJkrGJOGVHLpIowZYtPmTLdBIP9xsPdXctYfbVUFNrvcrHw3Nx",
+	"LkId5HZkEWrNRNkKfHwZVsb8bg0r/pNmhWi52YkjwlwTMWvUawPuli4GpMCyNBezcXneWncdmbjWPS3y",
+	"AjZ51LJzj8FlFBOvBySECOqvRovpiHF5hIZvzfylEhk0r5Hk+OTa9eum9yME1GULvAz8xji28bGXyL8D",
+	"roUJNUZ2F8MO1aHAozAV0LnCtsYJm4YvmOAepURUXOXNx29cDsFqzZXweIUjZ3kOXc/Go2HQJ8J42iWK",
+	"rsnhnSF4vWL+sns1CioDSxz0LcFLjWcHz1x83FGtpsaFjehzLPYuDmOAg9FjOXkHZpJwMqfp2JWVxxDw",
+	"t0DQyghN0wvV8B1UvqQ8w67vCer4OeKUK/kWWR6jkm+nDOlF4HYcJApaOLB0gLrLjrSlu+qyh0tv2x8h",
+	"7kzj5Z5NC6lnHfC+f7zWgd8VxH6C9oF1iO0w7MkYCOz0OxIZostHyhF+mvTHREFfItcQzGu5MBBpKub/",
+	"H3vX1hzHcZ3/ShdeuFseXAjBiixUHmBeJNoUieJSZqqyKW5jpxc7xmz3ZHoWyzVLVQJYulgRo7gkS5Et",
+	"JZJtOUocK3LJthhKkR/yTwwCFJ/8F1J9zume2cXM7uI2WFX4RAKYS0/36dOnT5/v+8anA9yOavxy+Jy7",
+	"tLSFy75ykoXrwsA+HbhmzHwvZeBc17DK13c/f3DvizTmDhDSImK2FtoDXh0GkZNyOsSSlhez+RB0d6NI",
+	"xLNNYw3LkDvxAdjS1QPKkSi3VgAJGOz4KXUhtn2nuDamtlm8NlprLHFtdBmCCeNh5wDmb2f2ki8cXAfD",
+	"3n3pfPE+FgvHMrMBwDNxh4eBJkCY3TaGwUaqjmC24lhDUJcVzqJUHIwQdEFKSJOKhXksEbeSQe75Wjto",
+	"JTe/d6lmU0ZNLqHmsLpMmb417uPfoHG8kxFirCwtLlbzNqOZxfebMnNOcfEdN3OcCZ/O4pvZV2JN3oDF",
+	"Vna23nrw1fuPPvjSuHlv0JcDEwiPk4CHqS730SbiPI+C2Q3Rn2CBXlm99H3RL3F5xhdOuqs0H7GM1Yq4",
+	"LpqZGtzCE3Zg2aCysnK8ZXac00Kyyc76vSP6xnFbU+rYKXUh2LpTXHqt3RXaWQYFXZ5FPcdxxbLleBZi",
+	"um9FXkZ9SCzTDiyDddhHBcxMsxmPIsEH2CgP4znmb/MouLkhLIJqU22Io63vXu6GN33LyWCthnPim2oD",
+	"pYLxk3zo9SGlTEJjO3onWwY4jNsyDzjOqXeS6+do8890RjmJ20RFGan9PLc6oGRtpsW6Uv5R18WDQL2g",
+	"20rEe+W+b1w9d6WpiHTNZ8DvQkX9pm+BGyqpuoIowkaYP3V4P0M5lajSjmszA51bLg6Reab1J7ecFm01",
+	"nr92Oe8kqla7dtFS+g0dIqw+f70ui8CE+CCNbACwv8spjydAi1eXHeC+48witugPTLfNmwIisaZlwPj/",
+	"Ucdc+4132kKDaYBQHGrelX7MlapeDJvg/nkERJeBcZ/mNtVqefthGJN6UmjZ+G1EDS4rbROBr5twD4EF",
+	"82UM1AXLxNBqsY5Abp21PuIPjvUYynb3VIb60LhTjPTh/auXroxKsg2OkV0hVy9dQYhlh/tlFqBmW5OJ",
+	"+FPmaNMwWhQBzpMGqACya4pJZvEs2KGei/ziCb0aBzKBDvwuXDwJB2G29ZolChX7l3EZ7wgudQbMsgky",
+	"CiaaFreiUPnCxvoFdB2t1nBxkfMSB9oTeDMdfusS3rq4sDDsObwZnfRDwHiouHPQeJx6NGe7shZIjqxj",
+	"Qwf5+VUUPC6pdA5GF9/HKmtdHUih9az5mapLzwJppNmZLjHdFiaOdIVz6M+4ZueUL9jZxacm9205Zjl/",
+	"2w7zhBXUGas4/gPS/RAtAKk2uUQhD7Bhs5QmbdHRItxEtNq6MexuREkqYHSH+2IVCjo6YSuZ2307202Y",
+	"G6wDErqb4DwBmrW5Ufni6Xf/p5gppthgRCxg+77UIO6aMOY75Oy9TFlyEIO1eFkjg6hvwOQOFLdlptZ8",
+	"FMhTnV4F3DdaJIOL9pRa9eqlK9DY0zPpERHNtEQzzwSbwxbOOMRbpi1pYNOVoTKb4sxiIn3wg0SnDr4w",
+	"1AJcYbGlhyJO9HyoerPjdXMuq96xMKVOtElxL5tgi3JZ9TJ6uKEqGc246lQIE4Smhqpn3dEAt0Vl7z8/",
+	"2H1za2f7Fzt3/h1gGK8WO6HJoIzHhWKcaEwcvGf8kDiM4TC6sJxDRR4nlnTAgRib3JJC6gSrjJocajQK",
+	"h8DCEsStSMXDqIRc9M5FFTPdVpG2SpNm2KEUzh2Up8XYIIphwT1DyB2vLsWjX/78wZfv//mlX3hsZ/vl",
+	"na2Xd+68s3PnP64RoqYVhLCdSc/WIbw8d+3yRY+tcS2eXJoVsql84bNA1mWjqTcbc+ya6lliaYzI1oRT",
+	"4qg02zzmTbMqZB5L1wEFQ13SAX6iFIqV2/MW+i6U9HRiociIAEwLgWQNqjbXjbyk2wXoZqqWPlf7wUmm",
+	"iukt+MqiRQF6GGl7OepM2u8qx69wyJ9mFdNwL7uPfdgKpTjTCjrmuxh24nEiJYanBr5oaGocEYpRWG4F",
+	"rLFryu+nJStW0gcp+0XP7BFg2LB2XWYBDqlEN1IYIx2s25PRE8BciQqrU32aSWV5Z80TeJLwZpuKZqQi",
+	"npKO2hR6jl1N2iLuBVrQbt3dx9xtZiKCbG4qc+MRfZlvCZFSqmnIU3LJ10UHuKjxeSYiqcterBKiPSbJ",
+	"KgQnOSbrMGRtvmnJ1DURF7MGuCPhmym44pqYvrbNUzndgCweOW8CVILBIYdDPuMNQks4PXQEuJySZqvY",
+	"UfeCBHuvDa7LPqcu7Unh0sJ3cDzcMSL1W567uNTZ5y5OJu5NxK1kvqk3D5GgKC/KpX7ATinM25EpAKmu",
+	"61vjy5YWRzFc0hz61hGadM1MPR6OdLXG9OwKkTIzG7/r2spW3IT2VbML0wLtXtxKhDSO1OXRUI3ITWxv",
+	"YGaXk5uEZiPDz5DU5ZDDdnFAoHUXGONCnDfYCWNDlH1+eJ6++qT8MXCIDi060PRZnyfcrDyskoYQKmbP",
+	"X784+1TVumvjxefq8oJDLmcPDPESWsPc6Z9HPtfxdVPU8jTyi9OJHrIfpYhoiHR6qhv6VIdLwFW3sveB",
+	"1qkXm1gmI0DuMV7gepkfoOItAJ9xkOoy9Z7mTit/JoHNMVY97cH/7OCboAlPke0b6tIt5tBucIPAYKhi",
+	"1gIVJBt5oRKv5Y1MX1eXquUk0tNhiVEXDl9o/2ybq8wTyd17oKdo1kwby+UejaJdDfqbx67XdgV1T56f",
+	"u2FM0Vkf2iQ6tjTIBLM2pkilVCXVYCLJ6sG9lItJ4TOsby32Vqork1mAT4zc1Z4z112Hy45rXztkIZMk",
+	"FQiLAlwHJUPyEoVEokSxlaow6kEF39E9PUIkBdELXQlPb7oDJht1oUapQ+MAJ4YlcU1UwkO9nJE6HL4e",
+	"fa6JMYybtLoj9EGaLcyxC7zZrks/aLVEDAgbq6oBYig/7OoEV3Ybm8eCayXn2A3kHsVHoWZhXaJ3JDHV",
+	"ti1epygHyUmNrZIwIf7NGLEjJq1LlykzfrLDY7MMQafnajgAu8P0or2gfadSCAJvHi30gEMHMR0q1JV0",
+	"dNBUse8shyCuKaBx75c/2717rzgZ53PdXlM89keVu513Fx3UJnoq3jgPh6jD8xR61O3pBpXwh9X4wVW0",
+	"ufSB/LJi1WifKCTEG6mW74bkCS9Vzn9y4cBMFMdnXWn/5i2uKt4wW2ad8HUgCEV5jywPQhCDC+1G2mNO",
+	"S0d7rAfSp5ArFCoKRWmlfK1QAdmpz/tI1LsecgC8ZM6CJ7DJ+WabQ+yvQbrhhYls9Jy55/CGOn6cgw5f",
+	"F/N6c/1btzrh8ZztmyaXlHnD+QZgEuGbRQEXycjMMBA0xqpbn/ch+8Ylq/3gGbbGY2zl+Kxb3rGhVXYp",
+	"PjS0UivUMJiwXOpcfRVnJ5NJzFyN9Ch5mRPVgimgLiVB2twXiA4PwlTxoOCp3yQCz3QAJmDwlCoJWkGZ",
+	"fBFXsm9MNfpTmAWMCPpRywtdHUT2FLuyAt2ZUZ4s010z5YzKeZEYmyvKrWX6BzohgMg4EZ0oGYraSxmv",
+	"q3KoTRBMUxkZNstsM6i78yDrB10c7MhBffi4oR0pKXSQF40VBboa6WnFlWRteAKz8hi51SNLAR2kchro",
+	"AAetG/L9UvUmjFQCuaa60h+7/lyy1x129RnV1/TwGt5VEg9Q+lGTpBzs90PJs7gViabZN/s8KSckta9H",
+	"SjuQh8E8dCdDQTF6hOdv0/8m8N62Y052frnuz59e1NzSPDK9j5yxHWJUjoQe91FyN5DiyP6Y3jXgjnMH",
+	"ar4VyEC3D+6Is28o8sMX4dnX4OswIpxWVzyZqXjg+OxolWI42IX0TkRXOkOqRDxOQlChaHXDsO9aVuyO",
+	"bdpjFgtTxlez21zXZbh+GmjZjqNcfCWtzDbhLFXpmNm3uFQyF1stpczCOo80NUX8WdpDUQ1G/Tp6ZLM0",
+	"Wubuca44k8w8yQk2Kf1TSUwEafrPdC1kBkFDKqVx1amLpj6YBEY5ipSMuNCKd/hD0h+dQLpZM2KPb1Vr",
+	"RodYz7mrjrq9V5EwxgIaOSei7jpRdGW/p0aDOkGI5bqAeFZVDzOoGf13Firu06LcCUBXrKyiReBephwl",
+	"qzz6+ctf3/286jHT20xJoQu20UVL79VISPvBU3hOYZt2KkcVrl8KfBH0uRODAmOxB7QZ+7C/QhHFMq3F",
+	"jG2WY4nMBlYJ00DwZCpm60TwCof/VNZFszd/DXGuZP62/e+4YD5jY6c2XratZbHYDFiGWSn2ew3rVI4O",
+	"vLcTJRvJF4zTPPjkQ/CMZN9RVPRzw3ysdZX0lR7jGek2BmwKcYf8awpNAPiCiWBQS1X4s4HM3ofny3T3",
+	"TXo2cbYM9adx0iBgSmr9l7Hn7V9Vyx7ykiIcJvDbIvSZDoAPIxZYiViXqtWyVZY4npmCZa5Z1DW35x4C",
+	"m26eYuc60L5T8bDP0knkmPNgCCEG+x+9asL8oCQOMtMGLBUEJ+qheCn8whoVMGVJH46ELEYRrOygjnTe",
+	"ntCO33fZHpw5FSitO0k206G0M9GBt9oYaO+f//Hh7z+toojfPovRbPX8RcsjiJALWKXX1+HQqUTfq5tc",
+	"npDrzdKN5lRq2aJJ0wIprDu9cmP2r6jCXcV1md3Y6ITHybxOVMRS0AeU11LN9r5SQmAG53W536ta4vCY",
+	"qipwIUxryKns3kOhENOKuiT9FsvhZ95s2s4CKDVKWNILmvCxVCZSqEhgvD+e106hF7YzuNbk8lSdsGnA",
+	"aEdM4+7i23ISHyDXTe8+o1OrprQHUzJRZO/d5gbw/O7d+3Bn653i9NZk3MpXI10us3Lmhd8cXuVBtWmU",
+	"Zhrf8UOUYXAwPJuIThRy1PEp2khcMFdetxee4LQYfFHBjLAtRjEf6nQvjVDs37UFEp4GB5iJR6BWEnrZ",
+	"tYlVHr57/9GLW7ufvP7g/ss7dz4EuOlvyiEBu9CJEmBH+6FoIiRW+X3iMcl05RlYb1yLoWrUV4ggYjGy",
+	"vw7QZy8uVpnkHSozBspXB9XuBNqE9HN5VF7DZjVtq8RA+05lmRg7H2rlUXXxzX0EXYVGPo7JYTKXdHis",
+	"zEQMswQJeGyFE7VgBIAC+OPAArg2GwHSPCcoxbpIygJMXEPnxFNLJKkkzTtRKGxAbONtzeHUboQqBNxg",
+	"QVyjq/ZPAQSbRbYGia7LTBF9E1jKAN09hGtFFiNbY4/M8nSjBsATRXYrq5fm2ApV7TugaJbBdwiSqjew",
+	"KrPXFtJsJOyWCHqGun4Qp8pGwlRTIEJCjeja4QW4KjUJ+02nCB7sOhWzpYXv1CWwhgZY2p4Lc60Wg1iv",
+	"mrdeDEJxcsqFqUJGFgbhvgWAYJOJFB4XpU1ue01jQPm0r7rJMuNdYyQiDAGATIhoxL2xWPUKVeaxIbnl",
+	"7DPmmTOeO8qiH3VbRUHLPEOrDVV4pPWNBqqBmVk47qi9IDoPbnkEThAjPNCkoyCEXUu/WQhh/HRQzVLR",
+	"GU3+B93L7hvv7H328e4bb3/91ZfVYUTwhKV3AwvLQJwzGtV7rvaDLFT3aVbD+eGaiJwo4P7MhCE6E5y3",
+	"dVnZ++zjvbdfQU1hjz2684cHX/0p/el/Hm29uXv/vYfvve6x3Xvbu6/ff/jW/b33f+Ixc817n3ps79M3",
+	"dv/prsdq33/eY3s//fTRK2/YUL8uUZAYpEjCbkc6fU6twHlk+w1GVFc9sz4BAtk02OGSvbrkCesonbCz",
+	"C+y578IrFhe8hYUFAO1adU385HVBO2JadFWrLhurV2vXmaUuRq/aGGCahwakgOQzqQF7qMO5H9E8Anab",
+	"mS+P14rHa0Upa8XEkGZCk08Blnm8P02rfFyYGCQHcarFEu7oM1pBmGACw7krcmB91lSdtUAK5HEaiHuR",
+	"CkbXZStWHUjUr4n1QAKTeSAZgvO1QA/jNkB0F6NKloTgSXBIGkSBcKo6DE5oOxGXfY/pCMSNg3WpYuEv",
+	"5x0r1KV9NOwWPCtMnN6E0MNY4H8Cyb7HI57rwWqCx832OXTTV+3Z2Vhu3IHugc7QqUHlT2m8uKj68Mml",
+	"iQFIx6POvc95raZDxEaMUNHn2WEvLK/MkPNmv3A/lmg4644dV/Ree1nRe5cWJu7YA9bug7W4yv39IFna",
+	"gyJbO+JgARzr8+JOxHtumnmWP7Y+pmnGduTg29dES0FUOdnrcT05yMu/SZC27GQfj2lDtzoIGSurvtoH",
+	"35mVpchpzIGWh/nb8O9Q7VTOKUPQEWEAPN/xOqUXrPoe6Y2YdQMDSDgi5Wt4iFuXFUSlZnLilP6ASoUm",
+	"5tshwt0UPh37quZG1cLR6hK+a5k1MGWjG+DKe3ZVt+3A6QrJnJ5mUvXy/PszIsmO90xJdlVYwGf+WBqu",
+	"A1epVP/KdLNnq0c8txPFsWwHOlFxf4w5HTS8hyYMlCnsM8R5GuaDJ7rThxcVKFwdyv4J3mx7zFZpEUia",
+	"9o6bA+QeaS/UpT3O8cVm0BRzrIHVBg2q5Uo1jcjPRgGuXBXk9URxSxP3oDYvSveAXK/lqVxXCiFOa4JF",
+	"3YStcRMvmjVjmTWibnLT/KJhHpF0Ywl5Znj1LAX0wnfTwrxc+JZ5RFnd2TZwmi/XZSMWNv/ZcJlQjdOL",
+	"E6mLWTJ4cwMeaR8NIgVY80aBID0Taad4AOEq4gGgbH2ZNWKhVbgpbsJTG3iOZpOidQldBj/Sg9zsZk0T",
+	"dHQjag5PkDRwTQhpmVvMl+goDJIGHMTs+4BMZ8QsUQrVdoETkUIcnbBE1SUSGe//3Ea9u7DwRBPNVCr4",
+	"ScwuNjyUYhrIBaMPAr4tp/cIM2uO3ShwW+5MkaM4M/AM5kaoZIjOgU0fs0vq91Zgmp0SzctwM0anE3GU",
+	"kURSKpAOkSWpNDyrQt+zUt3mP7N2HpofYMpYSzYbojBIPJrvZmam/sG6rskiADMXZiHxM3/b/P+m+f8L",
+	"89SMyUjk3X2TwkXMvmYMXKQYKw0NWw2aG5eDYyhnPYLdRbFpWkJsFVQdlkvgZX185o+ZPVemz/42vdRz",
+	"T0yTNgrKFPJs91mLDgEwAKq+A6mUfV45BR8gcInK81AU6VID5HI1nqNJcSuxv4JU5cT5DCAWmzf3Fxbn",
+	"XBG3EmMeJxnVmedf53qjsB6H6w2gLFDGi3hptAUAOVcJguOEu8CgvMJV7HmzizfjAG2t4IKXjtyAsqAx",
+	"qnFjcts85wilpeb2sWWluLeBrUWnq4EQ3PbjGe1QcpAfwrCOBYno4A3QTKQ0NmEQnAdwSFHBqJi4wPjP",
+	"v+9ymQRJH/7esD81MHSaYyuWgNO+zGOccofmVR74300Rz0JXQkiHSfhZ4Oo0wVIsuF+XHCbncLUpm7TY",
+	"tC7HVZsaG62ZoZi+4MA27VRCAvPy0UEAdHjZvG9QX5rlJvTQioFf1hhxZefOWzt37uxs/3bnzmc7258e",
+	"YEKamOFYZuRQEGqeS6522kzMtW1KbQx3Yi1kWBC0PbSpbdiGGAOMxWysuriRy2yEAk2Uj+VUEMG5b5a6",
+	"ModFU5qtq/CtcMjuB7/b/clrI0yUCDnnQ6U2ulFx/TP8mWRLJsMCHwS3fHbxqXGR6L4k6g0g36TyGQQx",
+	"+B6jAz3G4VDDFfOdcWovmSQClEVh1XhR0jVMYe6FgOvjBjKPnE74nXYgigrz8c+YObIRKZqMWXbBryLd",
+	"aymWe4M2/9h2V6gfFNeFR92E93g/W3WwX223x/vTuq5i607F5Y2HbWA6C5wdZHnLAQioTftm2IzQQRax",
+	"k6QeTMHeWoQtZFh96aOd7deL3RcxlxRXp6x2kyzKyXezoKABJs5zoSirXLp+cfbsUrUucbaQ6EUmOl1m",
+	"nD1TOzt7dvEpJOMg6JMJgnH+iVtREPeRhxhp5+3slEL4mnG4UsV0Iclz4QyxtPHmmX0Pz2epRiTQbGlx",
+	"0ebxG6FKGhAo41MaT5tlAPJ9QeLImF1H1CUWNtpD0UMjqZCjR0zpNMy0bkqn4qlEuNQt6VKgWjQzK7sv",
+	"ffT13c/3fvXe7ptbxbNO2yeb2RYKBOgMhaTBurzaPea00FJO9ZmT8SxncxCsS/OynJOXIoBSLfvAkzS2",
+	"7Hty625URvc0kKlk4bnatYssMZ1u3C84CnAMVPZcWjokA/LPaBmOoC4ZLkQkV9/QakPdJCNtsKZSG4Fg",
+	"lWeTJLoqw77HarwjakEi/rqWxEEz8VjNNFTUJaCI20kS6eocW4F0UMvMFMwrrF66AuUqnFRCrIwi4B/h",
+	"WKel4rqEOzqB7CZCs8rS4hO5VdzGki7JmRPadMHDT8fnjTHDmrW/YzGr/ZPTrmp8kEii2JehsJ87+BzN",
+	"fVXDq0/8tHrgPSOPSFIykUAK7bFAakc/1bWnx7Foqk5HSN9E3+pWSXMa+WbsMQjtVSOqG6J+H3+EPaa8",
+	"q6LDIIKDF3uAYqOnKiYWE5UICs3qM3hq2OObgk4M8RfmGvxFfcbtBAfPVg6ym53gWKXI/NJzd3f+P0T6",
+	"kMOBhiRwILIim2HXp4BtMFFBGm62PnmI9CAHBGkuOG8bMa7s7kY7aLZZxKOsGv3TrGFGRzdYZWVpfuXb",
+	"6eCb38L4oLScuWLpf9950sxe4CmHkBz+UkXglqvLxxo4lPsGzA532pw073GsoQFEwMGJss/+DpkOKC2N",
+	"ad4fqrVl1uBh2MC6AJobVbxHszVlphkClmxbLL+efSzqdwYoPQUlcn221sdaJR38qDDHgL1WVE4chtlq",
+	"YvgJum/Gm8EeOjqX2nHRf6QmW5bWpTUmx7OSsRzko7DlTTR2q+cvnkDVTPEshqacRO0MzWJkYHAwAzhI",
+	"skpiLTzpGlT1SoF7dTmoXUbRIDoMK67jpB/pLAdsvS4bA96pwSrR8GCkCrbZKZMbCgFH6PHUT5zQcgwt",
+	"nIQLI80uBnaFQswGdr5mcRcLs0PVKwcspHU3R6OLHBeqxbpyHPqEyqMXt3a2X3v42h8fvnv/6w9HpF+K",
+	"7d48+kTMnjfbaRWybvJQsJ4I1tvJgBwgKbgQK5Rx37cQOWM5OZluAwIY7l2GVSNeFywjL6W76+vA+pg9",
+	"VsSHDDAMLHynyroyFFqzhuUiwxY1AGUad/NPBXlzY1prhkzbTmvzMFnYi4zKaL9l832lnHHAqWzDbSr2",
+	"2fvF73Zff+kwUyYWWiTHM2eGk3RaJJewocchPzYdex6HgbMjUE4CKEEGEftaE3eidlambGaZgurDWMHh",
+	"ijbGGwGN/5RmajOtO03HM2GylopcyytHsLUySIcJBxRVFlg2hIwpVsambosNLwyi8fyCtTCITodbENpX",
+	"WmVWNpytPPz93d03t/Z+fq96wsyBbhoXYaCCH4mifeJSdptofuDfHqnxhZXO4wlEVlCYeT8Sumo33ASY",
+	"zUBKLMj6wZfvP/zoYwJx1+XD1/6499I/eGzvnY/23t1GHXoCOoZ9tvvB7/d+/CKYuI1Xb1qBY2ysB8gX",
+	"ry6jkDcFIrSh1hJwGwwfD0wa2iLMqZ4by/2wdqMurdLfGdZTsW8C3pfuPtp6C4mvPLb3+tbeq1/85ctX",
+	"d7beenDv7u57H//lyx977MGf3n/4yYcP7v2W/fnFX1eX7VcEui4BwHhGQ/NsMBgkJCyNBPyFBCteXWLW",
+	"BmlHhkkaQbiLgg4vy22V4WKpS8hlACQIiWiry0w5/hW0VURQwAMcvqIuB7Do9t2zBCLCK2Fn2fGY38VJ",
+	"LTTzYxVFoyT2EXj3/15hH7thtMA+9TUVCRNBcak8ElYby04WhD7jnDBz6rOt6sTi8oCnGcmiWDNXrJoJ",
+	"PKGmwGFKcIr850Z3aiC+pcgdpJ09CYEkXA0sFuilXK1Em0sfvG2PhxslwuSgcCgMAABl5sefX3wL6iWw",
+	"U85oJ7HBKBELhRVntIV1SfJ9qWzHRMXtcPd8K1jvxiMUMOFsVzU3LtJ1ExnziXFdFJv78SFBTtBPGq8x",
+	"upjtjINIcs2euZCuWjhat/VG9wUiUMH8u+3qkuj902aS4SB6SQ+QEvJQaEYapZppASmFzoHMMhT+Oiog",
+	"FrrYy3jJY4M8ugPFrrwcyIkcKKgvIvp7cWEBquvKOw9Z2ef/0FQOBUh3oSDmrUea23W69hpeWsawDLxy",
+	"kpFZaSbBprBZ+LW+PRah2rgYoMOl7C5tx1qKQGxRAGzA3pBqjGhNrtyDnBKDHTN9iZ6B9h0g1XP2ZFpQ",
+	"NIlhVEoqxls3O7Z4QJhHih7L2gerxAL2vHjKx9GYlRTFExgU6ovrpwm+eYNvTqOVmGadinFAfxTYhOlR",
+	"p9KM5/ml2AcMFOP4ftXK8KMSy1qLql+A1GBn+9c72/8G1N1vj7GO+dvmn5tSTVps4hhXkeSNqj2aXEoF",
+	"EEAshPBZRcytzzHOzl09z3hHdWWCtREBYuqh/8IgOqNZohIeVlO4PYhLJNTZT+N5dNI2b4FnI616yHWC",
+	"VRVElAfJD9FKZlU3yR4R9Nr99Fy7pjbU7PPStjFNWuGk6syxqzLsW7ylYzqQ2Q8j1lgqweY2hVNQPJM/",
+	"uR7XzTyum8nxLGd0tnzGm0H7hEYMWm5+DZg92CeKMPIMZlIw1U081lSdDp/VwhhjIvxlxtc00pwKu0lG",
+	"i6e3zA10676vKMHxYYHLYD0JqvmAI0zreSAxAShfOoKFir+1PlT+HU57k/zicapuDn88j4Lvi777bBFv",
+	"2vZ043Dm6Zl5WFyp6cMjvvvTl3ff3Nq58y872/+9s/2nzJQgkFsOXefuex/v3v9Nlk8N9tz7rwMIwIP7",
+	"r+5+8jNWWaldqab3OFX2nNteuf/13c/3Xn/l4a/upzcQ7WHR5buf/OvDe1/t3PkirTiBs4JMKy1XS84z",
+	"Hr1099GLWw++/NnDX5ln7Gz/AZa9N02n3PkC85d7724/evvN3Xv/ZX4DwlAPP/9gZ3tr793t3Ve/yJR3",
+	"0pFAzmtuiLW2UhsZ68Bf5F0L1c/MrQWaVdpc+m0R+p51t56lna3OMVcMva9muS5B/Y5q16mWvWrPnbAy",
+	"n/FQK3LKZtL/zey52rWLsxCa0fqGGXo7GJGeeeHvXvi/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

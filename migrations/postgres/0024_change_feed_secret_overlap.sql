@@ -31,3 +31,14 @@ CREATE TRIGGER parcels_change_seq BEFORE INSERT OR UPDATE ON parcels
 CREATE INDEX orders_changes ON orders (merchant_id, change_seq, id);
 CREATE INDEX inbounds_changes ON inbounds (merchant_id, change_seq, id);
 CREATE INDEX parcels_changes ON parcels (change_seq, id);
+
+-- Webhook secret rotation with an overlap (issue 18): the secret a rotation
+-- replaced keeps signing beside the new one until previous_secret_until, so
+-- a receiver can switch to the new secret without dropping events.
+ALTER TABLE webhook_endpoints ADD COLUMN previous_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_endpoints ADD COLUMN previous_secret_until TIMESTAMPTZ;
+
+-- Product archive (issue 18): an archived product stays with its stock,
+-- orders and history, but new orders cannot name it and lists hide it
+-- unless asked.
+ALTER TABLE products ADD COLUMN archived_at TIMESTAMPTZ;

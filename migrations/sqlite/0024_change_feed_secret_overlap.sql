@@ -35,3 +35,14 @@ END;
 CREATE TRIGGER parcels_change_seq_update AFTER UPDATE ON parcels WHEN NEW.change_seq = OLD.change_seq BEGIN
     UPDATE parcels SET change_seq = (SELECT MAX(change_seq) + 1 FROM parcels) WHERE id = NEW.id;
 END;
+
+-- Webhook secret rotation with an overlap (issue 18): the secret a rotation
+-- replaced keeps signing beside the new one until previous_secret_until, so
+-- a receiver can switch to the new secret without dropping events.
+ALTER TABLE webhook_endpoints ADD COLUMN previous_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_endpoints ADD COLUMN previous_secret_until DATETIME;
+
+-- Product archive (issue 18): an archived product stays with its stock,
+-- orders and history, but new orders cannot name it and lists hide it
+-- unless asked.
+ALTER TABLE products ADD COLUMN archived_at DATETIME;

@@ -1,0 +1,73 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// A merchant archives a product it no longer sells: lists leave it out
+// unless asked, new orders naming it are refused naming the line, a put
+// without "archived" keeps it archived, and restoring it lets orders in.
+func TestAPI_ProductArchive(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+		old := product("旧マグカップ", 1000)
+		old["archived"] = true
+		if r := shop.must(201, "PUT", "/api/v1/products/MUG-OLD", old); r.JSON["archived"] != true {
+			t.Fatalf("archived product: %s", r.Raw)
+		}
+		skus := func(path string) string {
+			var out []string
+			for _, p := range shop.must(200, "GET", path, nil).JSON["data"].([]any) {
+				out = append(out, p.(map[string]any)["sku"].(string))
+			}
+			return strings.Join(out, ",")
+		}
+		if got := skus("/api/v1/products"); got != "MUG-1" {
+			t.Errorf("products listed %s, want MUG-1 only", got)
+		}
+		if got := skus("/api/v1/products?include_archived=true"); got != "MUG-1,MUG-OLD" {
+			t.Errorf("products with the archived listed %s", got)
+		}
+
+		r := shop.must(422, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 1), line("MUG-OLD", 1)), "Accept-Language", "en")
+		if f := r.fields(); len(f) != 1 || f[0] != "lines[1].sku" || !strings.Contains(r.JSON["detail"].(string), "archived") {
+			t.Fatalf("order naming an archived product: %s", r.Raw)
+		}
+		// A put that does not mention archived keeps it archived.
+		shop.must(200, "PUT", "/api/v1/products/MUG-OLD", product("旧マグカップ（在庫限り）", 900))
+		if r := shop.must(200, "GET", "/api/v1/products/MUG-OLD", nil); r.JSON["archived"] != true {
+			t.Fatalf("after a put without archived: %s", r.Raw)
+		}
+		restored := product("旧マグカップ", 1000)
+		restored["archived"] = false
+		shop.must(200, "PUT", "/api/v1/products/MUG-OLD", restored)
+		shop.must(201, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 1), line("MUG-OLD", 1)))
+		if got := skus("/api/v1/products"); got != "MUG-1,MUG-OLD" {
+			t.Errorf("after restoring, products listed %s", got)
+		}
+	})
+}
+
+// A request that breaks the schema is still checked against the business
+// rules: a zero quantity, an unknown SKU and a prefecture that does not
+// match the postal code come back in one problem.
+func TestAPI_SchemaAndBusinessErrorsTogether(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+		o := order("SO-1", line("MUG-1", 0), line("NOPE", 1))
+		o["ship_to"].(map[string]any)["prefecture"] = "北海道" // 100-0005 is in Tokyo
+		r := shop.must(422, "POST", "/api/v1/orders", o)
+		f := strings.Join(r.fields(), ",")
+		for _, want := range []string{"lines[0].quantity", "lines[1].sku", "ship_to.postal_code"} {
+			if !strings.Contains(f, want) {
+				t.Errorf("problem names %s, want %s among them: %s", f, want, r.Raw)
+			}
+		}
+	})
+}
