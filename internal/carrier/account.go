@@ -3,9 +3,6 @@ package carrier
 import (
 	"fmt"
 	"regexp"
-	"strings"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -103,7 +100,7 @@ func CheckAccount(a *soko.CarrierAccount) []Problem {
 			continue
 		}
 		v := accountValue(a, key)
-		*v = normalizeCode(*v)
+		*v = soko.CompactCode(*v)
 		switch {
 		case f == nil && *v != "":
 			ps = append(ps, Problem{Field: key,
@@ -142,18 +139,6 @@ func accountValue(a *soko.CarrierAccount, key string) *string {
 	default:
 		return &a.FreightNumber
 	}
-}
-
-// normalizeCode makes a typed contract code comparable: full-width to
-// ASCII, and the hyphens and spaces people type into phone-number-like
-// codes dropped.
-func normalizeCode(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '-' || r == ' ' || r == '‐' || r == 'ー' || r == '－' {
-			return -1
-		}
-		return r
-	}, norm.NFKC.String(strings.TrimSpace(s)))
 }
 
 // slotCodeFor returns the carrier's code for slot s on account a (nil when

@@ -52,24 +52,11 @@ func (m *Merchant) Validate() error {
 }
 
 // InvoiceNumber returns a typed 適格請求書発行事業者 registration number
-// in its printed form: full-width letters and digits made ASCII, a
-// lower-case t made upper case, hyphens and spaces dropped
+// in its printed form (CompactCode, upper case): full-width letters and
+// digits made ASCII, a lower-case t made upper case, hyphens and spaces
+// dropped
 // ("ｔ７０１０-７０５…" → "T7010705000725"). It does not check it.
-func InvoiceNumber(s string) string {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case r >= '０' && r <= '９':
-			b.WriteRune(r - '０' + '0')
-		case r == 't' || r == 'Ｔ' || r == 'ｔ':
-			b.WriteByte('T')
-		case r == '-' || r == ' ' || r == '－' || r == '‐' || r == 'ー' || r == '　':
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+func InvoiceNumber(s string) string { return strings.ToUpper(CompactCode(s)) }
 
 // ValidInvoiceNumber reports whether s is T followed by 13 digits whose
 // first is the check digit of the other twelve, as the National Tax

@@ -43,6 +43,13 @@ func ScannedCode(raw string) string {
 // "]C0A-01-05-2" all name a shelf.
 func LocationCode(raw string) string { return strings.ToUpper(ScannedCode(raw)) }
 
+// CompactCode is a typed number in its normal form with the hyphens and
+// spaces people put between its digits dropped ("０３－１２３４ ５６７８" →
+// "0312345678"): contract codes, registration numbers.
+func CompactCode(raw string) string {
+	return strings.NewReplacer("-", "", " ", "").Replace(ScannedCode(raw))
+}
+
 // BadgeCode is a scanned staff badge in its normal form: badges are upper
 // case, so "ｐ００１" and "p001" are P001.
 func BadgeCode(raw string) string { return strings.ToUpper(ScannedCode(raw)) }

@@ -38,6 +38,9 @@ func TestScannedCode(t *testing.T) {
 			t.Errorf("ScannedCode(%q) = %q, want %q", raw, got, want)
 		}
 	}
+	if got := CompactCode("０３－１２３４ ５６７８ー01"); got != "031234567801" {
+		t.Errorf("CompactCode = %q, want 031234567801", got)
+	}
 	for raw, want := range map[string]string{"ｐ００１": "P001", " v001\u3000": "V001", "]C0A001": "A001"} {
 		if got := BadgeCode(raw); got != want {
 			t.Errorf("BadgeCode(%q) = %q, want %q", raw, got, want)
