@@ -324,7 +324,7 @@ func newHTTPFuzz(tb testing.TB, db *storage.DB) *hfWorld {
 		body: `{"scan_id":"setup-inspect-1","code":"4901234567894","quantity":2}`})
 	w.must(hfCall{what: "inbound", method: "POST", target: "/api/v1/inbounds", ctype: "application/json", who: sakura,
 		body: `{"inbound_no":"ASN-1","expected_date":"2026-12-01","lines":[{"sku":"TOWEL","quantity":10}]}`})
-	w.must(hfCall{what: "webhook endpoint", method: "PUT", target: "/api/v1/webhook-endpoint", ctype: "application/json", who: sakura,
+	hook := w.must(hfCall{what: "webhook endpoint", method: "PUT", target: "/api/v1/webhook-endpoint", ctype: "application/json", who: sakura,
 		body: `{"url":"http://127.0.0.1:9/` + hfSecrets[2] + `"}`})
 	w.must(hfCall{what: "order", method: "POST", target: "/api/v1/orders", ctype: "application/json", who: sakura,
 		body: `{"order_no":"SO-3","ship_to":{"name":"山田 太郎","postal_code":"100-0005","prefecture":"東京都","city":"千代田区","address1":"丸の内1-9-1"},"lines":[{"sku":"TOWEL","quantity":1}]}`})
@@ -361,7 +361,8 @@ func newHTTPFuzz(tb testing.TB, db *storage.DB) *hfWorld {
 	// Valid parameter values by "operationId.name", "in.name" or name.
 	w.params = map[string]string{
 		"sku": "TOWEL", "order_no": "SO-2", "inbound_no": "ASN-1", "delivery_id": firstDelivery,
-		"order_id": fmt.Sprint(seed.Orders[0].ID), "inbound_id": fmt.Sprint(in.ID), "merchant_id": fmt.Sprint(sakuraM.ID),
+		"endpoint_id": fmt.Sprintf("%.0f", hook["id"].(float64)),
+		"order_id":    fmt.Sprint(seed.Orders[0].ID), "inbound_id": fmt.Sprint(in.ID), "merchant_id": fmt.Sprint(sakuraM.ID),
 		"staff_id": fmt.Sprint(victim.ID), "api_key_id": fmt.Sprint(spare.ID), "box_type_id": "1", "location_id": "1",
 		"task_id": fmt.Sprintf("%.0f", task["id"].(float64)), "manifest_id": fmt.Sprintf("%.0f", manifest["id"].(float64)),
 		"wave_no": str(wave["wave_no"]), "pick_list": pickList, "path.code": "SO-1", "query.code": "4901234567894",

@@ -23,7 +23,8 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 		sakura.must(201, "POST", "/api/v1/inbounds", map[string]any{
 			"inbound_no": "ASN-SECRET", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 5}},
 		})
-		sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook"})
+		hook := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook"})
+		endpoint := "/api/v1/webhook-endpoints/" + itoa64(int64(hook.JSON["id"].(float64)))
 		sakura.must(200, "POST", "/api/v1/orders/SO-SECRET/cancel", nil) // queues a webhook delivery
 		deliveries := sakura.must(200, "GET", "/api/v1/webhook-deliveries", nil).JSON["data"].([]any)
 		if len(deliveries) == 0 {
@@ -107,7 +108,18 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("carriers for another merchant: %s", r.Raw)
 				}
 			},
-			"getWebhookEndpoint":    notFound("GET", "/api/v1/webhook-endpoint", nil),
+			"getWebhookEndpoint":     notFound("GET", "/api/v1/webhook-endpoint", nil),
+			"listWebhookEndpoints":   emptyList("/api/v1/webhook-endpoints"),
+			"getWebhookEndpointByID": notFound("GET", endpoint, nil),
+			"updateWebhookEndpoint":  notFound("PUT", endpoint, map[string]any{"url": "http://127.0.0.1:9/stolen"}),
+			"deleteWebhookEndpoint":  notFound("DELETE", endpoint, nil),
+			"createWebhookEndpoint": func(t *testing.T) {
+				// The first merchant's URL is free for the second's own endpoint.
+				midori.must(201, "POST", "/api/v1/webhook-endpoints", map[string]any{"url": "http://127.0.0.1:9/hook"})
+				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoints", nil); len(r.JSON["data"].([]any)) != 1 {
+					t.Fatalf("the first merchant's endpoints changed: %s", r.Raw)
+				}
+			},
 			"listWebhookDeliveries": emptyList("/api/v1/webhook-deliveries"),
 			"redeliverWebhook":      notFound("POST", "/api/v1/webhook-deliveries/"+itoa64(deliveryID)+"/redeliver", nil),
 			"createOrder": func(t *testing.T) {

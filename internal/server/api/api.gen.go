@@ -3509,8 +3509,11 @@ type WaveProgress struct {
 
 // WebhookDelivery defines model for WebhookDelivery.
 type WebhookDelivery struct {
-	Attempts      int                   `json:"attempts"`
-	CreatedAt     time.Time             `json:"created_at"`
+	Attempts  int       `json:"attempts"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// EndpointId The endpoint it is for; null once that endpoint was removed (emails have none).
+	EndpointId    *int64                `json:"endpoint_id,omitempty"`
 	EventType     string                `json:"event_type"`
 	Id            int64                 `json:"id"`
 	LastError     *string               `json:"last_error,omitempty"`
@@ -3534,6 +3537,7 @@ type WebhookDeliveryList struct {
 type WebhookEndpoint struct {
 	Enabled    bool     `json:"enabled"`
 	EventTypes []string `json:"event_types"`
+	Id         int64    `json:"id"`
 
 	// PreviousSecretUntil After a rotation, until when the secret it replaced still signs
 	// beside the new one (24 hours); absent before the first rotation.
@@ -3562,6 +3566,11 @@ type WebhookEndpointInput struct {
 
 // WebhookEndpointInputEventTypes defines model for WebhookEndpointInput.EventTypes.
 type WebhookEndpointInputEventTypes string
+
+// WebhookEndpointList defines model for WebhookEndpointList.
+type WebhookEndpointList struct {
+	Data []WebhookEndpoint `json:"data"`
+}
 
 // CarrierCode defines model for carrierCode.
 type CarrierCode string
@@ -3784,6 +3793,9 @@ type ListWebhookDeliveriesParams struct {
 	// (orders, inbounds, shipments) the `sync_cursor` of your last poll.
 	Cursor *Cursor                            `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Status *ListWebhookDeliveriesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// EndpointId Only the deliveries to this endpoint.
+	EndpointId *int64 `form:"endpoint_id,omitempty" json:"endpoint_id,omitempty"`
 }
 
 // ListWebhookDeliveriesParamsStatus defines parameters for ListWebhookDeliveries.
@@ -3791,6 +3803,12 @@ type ListWebhookDeliveriesParamsStatus string
 
 // RedeliverWebhookParams defines parameters for RedeliverWebhook.
 type RedeliverWebhookParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateWebhookEndpointParams defines parameters for CreateWebhookEndpoint.
+type CreateWebhookEndpointParams struct {
 	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -4259,6 +4277,12 @@ type CreateTrackingEventsJSONRequestBody = TrackingEventBatch
 // PutWebhookEndpointJSONRequestBody defines body for PutWebhookEndpoint for application/json ContentType.
 type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
 
+// CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
+type CreateWebhookEndpointJSONRequestBody = WebhookEndpointInput
+
+// UpdateWebhookEndpointJSONRequestBody defines body for UpdateWebhookEndpoint for application/json ContentType.
+type UpdateWebhookEndpointJSONRequestBody = WebhookEndpointInput
+
 // CreateAdminBoxTypeJSONRequestBody defines body for CreateAdminBoxType for application/json ContentType.
 type CreateAdminBoxTypeJSONRequestBody = AdminBoxTypeCreate
 
@@ -4444,6 +4468,21 @@ type ServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx echo.Context) error
+	// ListWebhookEndpoints All your webhook endpoints
+	// (GET /api/v1/webhook-endpoints)
+	ListWebhookEndpoints(ctx echo.Context) error
+	// CreateWebhookEndpoint Add a webhook endpoint
+	// (POST /api/v1/webhook-endpoints)
+	CreateWebhookEndpoint(ctx echo.Context, params CreateWebhookEndpointParams) error
+	// DeleteWebhookEndpoint Remove a webhook endpoint
+	// (DELETE /api/v1/webhook-endpoints/{endpoint_id})
+	DeleteWebhookEndpoint(ctx echo.Context, endpointId int64) error
+	// GetWebhookEndpointByID One webhook endpoint
+	// (GET /api/v1/webhook-endpoints/{endpoint_id})
+	GetWebhookEndpointByID(ctx echo.Context, endpointId int64) error
+	// UpdateWebhookEndpoint Change a webhook endpoint, or rotate its secret
+	// (PUT /api/v1/webhook-endpoints/{endpoint_id})
+	UpdateWebhookEndpoint(ctx echo.Context, endpointId int64) error
 	// ListAuditLog The audit log of privileged changes, newest first (admins)
 	// (GET /ops/admin/audit-log)
 	ListAuditLog(ctx echo.Context, params ListAuditLogParams) error
@@ -5451,6 +5490,13 @@ func (w *ServerInterfaceWrapper) ListWebhookDeliveries(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
 	}
 
+	// ------------- Optional query parameter "endpoint_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "endpoint_id", ctx.QueryParams(), &params.EndpointId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListWebhookDeliveries(ctx, params)
 	return err
@@ -5507,6 +5553,92 @@ func (w *ServerInterfaceWrapper) PutWebhookEndpoint(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutWebhookEndpoint(ctx)
+	return err
+}
+
+// ListWebhookEndpoints converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookEndpoints(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookEndpoints(ctx)
+	return err
+}
+
+// CreateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateWebhookEndpointParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhookEndpoint(ctx, params)
+	return err
+}
+
+// DeleteWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// GetWebhookEndpointByID converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhookEndpointByID(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhookEndpointByID(ctx, endpointId)
+	return err
+}
+
+// UpdateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhookEndpoint(ctx, endpointId)
 	return err
 }
 
@@ -7836,6 +7968,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v1/webhook-endpoints", wrapper.ListWebhookEndpoints, options.OperationMiddlewares["listWebhookEndpoints"]...)
+	router.POST(options.BaseURL+"/api/v1/webhook-endpoints", wrapper.CreateWebhookEndpoint, options.OperationMiddlewares["createWebhookEndpoint"]...)
+	router.DELETE(options.BaseURL+"/api/v1/webhook-endpoints/:endpoint_id", wrapper.DeleteWebhookEndpoint, options.OperationMiddlewares["deleteWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v1/webhook-endpoints/:endpoint_id", wrapper.GetWebhookEndpointByID, options.OperationMiddlewares["getWebhookEndpointByID"]...)
+	router.PUT(options.BaseURL+"/api/v1/webhook-endpoints/:endpoint_id", wrapper.UpdateWebhookEndpoint, options.OperationMiddlewares["updateWebhookEndpoint"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
 	router.POST(options.BaseURL+"/api/v1/webhook-deliveries/:delivery_id/redeliver", wrapper.RedeliverWebhook, options.OperationMiddlewares["redeliverWebhook"]...)
 	router.DELETE(options.BaseURL+"/ops/session", wrapper.SignOut, options.OperationMiddlewares["signOut"]...)
@@ -9381,6 +9518,216 @@ type PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitPutWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpointsRequestObject struct {
+}
+
+type ListWebhookEndpointsResponseObject interface {
+	VisitListWebhookEndpointsResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookEndpoints200JSONResponse WebhookEndpointList
+
+func (response ListWebhookEndpoints200JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints304Response = NotModifiedResponse
+
+func (response ListWebhookEndpoints304Response) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListWebhookEndpointsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListWebhookEndpointsdefaultApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpointRequestObject struct {
+	Params CreateWebhookEndpointParams
+	Body   *CreateWebhookEndpointJSONRequestBody
+}
+
+type CreateWebhookEndpointResponseObject interface {
+	VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhookEndpoint201JSONResponse WebhookEndpoint
+
+func (response CreateWebhookEndpoint201JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpointRequestObject struct {
+	EndpointId int64 `json:"endpoint_id"`
+}
+
+type DeleteWebhookEndpointResponseObject interface {
+	VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhookEndpoint204Response struct {
+}
+
+func (response DeleteWebhookEndpoint204Response) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpointByIDRequestObject struct {
+	EndpointId int64 `json:"endpoint_id"`
+}
+
+type GetWebhookEndpointByIDResponseObject interface {
+	VisitGetWebhookEndpointByIDResponse(w http.ResponseWriter) error
+}
+
+type GetWebhookEndpointByID200JSONResponse WebhookEndpoint
+
+func (response GetWebhookEndpointByID200JSONResponse) VisitGetWebhookEndpointByIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpointByID304Response = NotModifiedResponse
+
+func (response GetWebhookEndpointByID304Response) VisitGetWebhookEndpointByIDResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetWebhookEndpointByIDdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetWebhookEndpointByIDdefaultApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointByIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpointRequestObject struct {
+	EndpointId int64 `json:"endpoint_id"`
+	Body       *UpdateWebhookEndpointJSONRequestBody
+}
+
+type UpdateWebhookEndpointResponseObject interface {
+	VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhookEndpoint200JSONResponse WebhookEndpoint
+
+func (response UpdateWebhookEndpoint200JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12734,6 +13081,21 @@ type StrictServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx context.Context, request PutWebhookEndpointRequestObject) (PutWebhookEndpointResponseObject, error)
+	// ListWebhookEndpoints All your webhook endpoints
+	// (GET /api/v1/webhook-endpoints)
+	ListWebhookEndpoints(ctx context.Context, request ListWebhookEndpointsRequestObject) (ListWebhookEndpointsResponseObject, error)
+	// CreateWebhookEndpoint Add a webhook endpoint
+	// (POST /api/v1/webhook-endpoints)
+	CreateWebhookEndpoint(ctx context.Context, request CreateWebhookEndpointRequestObject) (CreateWebhookEndpointResponseObject, error)
+	// DeleteWebhookEndpoint Remove a webhook endpoint
+	// (DELETE /api/v1/webhook-endpoints/{endpoint_id})
+	DeleteWebhookEndpoint(ctx context.Context, request DeleteWebhookEndpointRequestObject) (DeleteWebhookEndpointResponseObject, error)
+	// GetWebhookEndpointByID One webhook endpoint
+	// (GET /api/v1/webhook-endpoints/{endpoint_id})
+	GetWebhookEndpointByID(ctx context.Context, request GetWebhookEndpointByIDRequestObject) (GetWebhookEndpointByIDResponseObject, error)
+	// UpdateWebhookEndpoint Change a webhook endpoint, or rotate its secret
+	// (PUT /api/v1/webhook-endpoints/{endpoint_id})
+	UpdateWebhookEndpoint(ctx context.Context, request UpdateWebhookEndpointRequestObject) (UpdateWebhookEndpointResponseObject, error)
 	// ListAuditLog The audit log of privileged changes, newest first (admins)
 	// (GET /ops/admin/audit-log)
 	ListAuditLog(ctx context.Context, request ListAuditLogRequestObject) (ListAuditLogResponseObject, error)
@@ -14098,6 +14460,175 @@ func (sh *strictHandler) PutWebhookEndpoint(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PutWebhookEndpointResponseObject); ok {
 		return validResponse.VisitPutWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookEndpoints operation middleware
+func (sh *strictHandler) ListWebhookEndpoints(ctx echo.Context) error {
+	var request ListWebhookEndpointsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookEndpoints(ctx.Request().Context(), request.(ListWebhookEndpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookEndpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookEndpointsResponseObject); ok {
+		return validResponse.VisitListWebhookEndpointsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhookEndpoint operation middleware
+func (sh *strictHandler) CreateWebhookEndpoint(ctx echo.Context, params CreateWebhookEndpointParams) error {
+	var request CreateWebhookEndpointRequestObject
+
+	request.Params = params
+
+	var body CreateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhookEndpoint(ctx.Request().Context(), request.(CreateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitCreateWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhookEndpoint operation middleware
+func (sh *strictHandler) DeleteWebhookEndpoint(ctx echo.Context, endpointId int64) error {
+	var request DeleteWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhookEndpoint(ctx.Request().Context(), request.(DeleteWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookEndpointResponseObject); ok {
+		return validResponse.VisitDeleteWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhookEndpointByID operation middleware
+func (sh *strictHandler) GetWebhookEndpointByID(ctx echo.Context, endpointId int64) error {
+	var request GetWebhookEndpointByIDRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhookEndpointByID(ctx.Request().Context(), request.(GetWebhookEndpointByIDRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhookEndpointByID")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookEndpointByIDResponseObject); ok {
+		return validResponse.VisitGetWebhookEndpointByIDResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhookEndpoint operation middleware
+func (sh *strictHandler) UpdateWebhookEndpoint(ctx echo.Context, endpointId int64) error {
+	var request UpdateWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	var body UpdateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhookEndpoint(ctx.Request().Context(), request.(UpdateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitUpdateWebhookEndpointResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16770,570 +17301,580 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1/lyPHdRj6VeogfmcwdA92ZndJkTNH553hkpJWJJcbzvIoCbEBCugC0EKjCuwqDBbk23PI3UeJ1I84",
-	"iqUkfrYTKbZkx4ppKz55ZihZ/iPfhMNZkt/inbq3qroaqG40sLO7lF/4B3dmurt+3Lr31v193270xWQq",
-	"OONKNg7fbkxpRidMsQx+69MsS1h2TcRM/5rwxmFjStWoETU4nbDGoX2jETUy9uYsyVjcOFTZjEUN2R+x",
-	"CdWfMT6bNA7faCzohCrRiBqSDumcNqLGt+mU8qmQqnE7aqjFVI8oVZbwYePu3ajRl9nglhgzrkeJmexn",
-	"yVQlQq/i1ogR/bij9HMiBkSNGJGKDgZEMikTwVuNCFc8YjSGJZo1/4u9ayevfW0PR65a+ITeeZnxoRo1",
-	"Dg8uPxs1Jgl3vwfXO8ukyMKL7XJ2R3Xwja5d7zRjp4mYSTKlQxYRkRHB4UGaSCWJGlFF5IL327wpsphl",
-	"MiIJ74kZj2VE5CiZTvS57cInXf2iP8FCzDKSUqnIVKRpq80tPN6csWzhHSGuumTjl/f3Q1uNWZqcsmxx",
-	"/YUSxLAvdJK4EsYDkU2oahw2Eq6eudoAICcTjTA5iBOu2JBlMHESs8lUKMb7i5fYYhXWx2TGkzdnjIzZ",
-	"ggxERtQokUTPz6Q6IpRkTGULMk/UCFGGTvBdymPSE/GCZGya0oWEp4Mkk4pQLucsK8Wn6/mS9vSayiD5",
-	"9NPrUcgcbylYzfOLhmqaTBK1CsybdMiITN5irRLcwe/8mWM2oLNUNQ6f3o/07nFWwKI1a5hQngyYVKV7",
-	"ty9c9OYnLOuPKK+Y2Lxw0RMDTZfOCk8fyZQ3ROWUXFRO+XsZGzQOG//sUn5zXMKn8tILoj/TPOnGbNIz",
-	"M8rxrGQ2/WTbiU5eeh1GV1SOSyGoH140AGfTmCoWnyS8z1YJ5lWeLshcs22NMEMWE6o0W6cDxQwrUsmE",
-	"tcirnCxzdM2B2txxdZIoQlMpyHSmpLsUSMLN0Pg9MjLa5kX235SMkZMF7yd8SGhPnLLd8gvAbKkjYU9B",
-	"4OgX9vTKGyGmNRfZ+AW6CF98+qFeRUwXevHf1Ff+EVFC/z4fMU5SNlBEzFQZj9Fzl68qsKC7+rzlVHDJ",
-	"QIq5IdQrIk4GiT7/5SXeEIpMzNNDAPP1wd4NwdneK1T1RwSZPdFrifEA8TbYkeTFW3QYESnaHE5cf9tP",
-	"E8YVGYk0liSRRKokTUl/lmWMqxa5IeCKwaPAkWGFeqQw9BQdWmHBjOLdRjlIVkBwN2rczEQvZROQ4wRX",
-	"jAODp9NpmvSpnuLSFN/4/W9LASJWPdKz495FOaBw+XLCskxkEaGS+KO3kBXgCHqC45vXT/piynz5MGNU",
-	"0yrSRSNqTDMRz/pKNty1qH+cs95IiLEMiIxR4ziOMyZRks3ElGUqQRyg+OAgAKzIPrwcfNhP1CL8QEym",
-	"lIefsQlN0uATROrAg+lI8JInQiqadvpGCi+C/CskToaJkhHhgowW0xEDwXd1kIwNWF/NstAcd30O+Qau",
-	"Md9gcQWFoQx4ohy+HjTtniw48gMTvW+zvsIDmyT8+OZ1I8sVD62fMWBMVNVlRlGD3ZniNtwme0KkjPL8",
-	"oawakM/SlPZSZm+KlQmSOHhtLF8VUUOL3p2ZrF7/2unK8SVjg+RO8FHGTsW4DAbm4UMtSmrSlavI+OJk",
-	"qhaHhGnBn8BLwNQVm8h1XMUxhLtuPppldAHTsX7GVJhBatE9UZKlg0Mi9O2boAaFXBJVKINHJFGt4P3l",
-	"4z6ICwa2kaOEHBFz6K5B52vwjeE9iV4xTW966D2gqWTREsYXEbS422/py1KZLUslptLerUeEa5CvXqf1",
-	"SMai2PJ05k4DCEutS0WEtYYtVJtGYkrkQio22ZFwO+r5PG3nmasb4E1hrgldkFgcES44Aw0O0EmNEj7c",
-	"Cpsm9M51/ObpJdSKGqgrmsca2e/eLTvV58WdWwu8sJa4lOHL23OKhHOWdUYsGY5UZzLxBlt5KQXwrnlp",
-	"nsQV70zonc4c5xpmFGG5+lYp35EsO036Jc+St1inn1JZMqiiGauaVB9yiGuFaNRcRoZCl6GzAopVKAcg",
-	"UVhhYTtmbfn2b6/Bk63I36KSR0dXLq8xGgTRx1e812jeQcza4nsf6Tb6PISPboCD/f0aQ1hkXeI/a+Dm",
-	"YfISwNcgdr69Z/yl7UdrUb58X+GP69HDoyCFdfj9ciLVKi+MqQL9oR6T9tlq4NrXu++YQ5Lh218Lpns9",
-	"cYfY10jz7P4Pz+793dn9Pz279z8jcnbvO2fvfufs/o/O7v3q7P79s/vvk0/e+cUuoVqX40R/qu8be4HV",
-	"X/etUcJPDAKtrH3pfAAqy/tZB+DXQSvfkIH8b1bw/3NW8Hh4wDX0+hz3+2LGA2ygl6Rpwoc5mIqU+/zl",
-	"s3t/c3b/v57d+8XZ/Q/I57/8/oNf3Tt/7/3z97/zxc/+E1Dvb87ufxCSVd3IQWW4bOAvfvYX5x/+l8qB",
-	"rSMrJNYMMoQKR6vmumm/ePf7n//d/c8+/Nln//Y7n/3kr87/4O9DE/pG5SBvsy+Q+UhIRsSck77gKqN9",
-	"hYaoRB4R2pOMK+PoYGROMzYSM8l2ZEH+L5c93TLKBb7kTkemQgUO8gQceeTBH9374t//4flHf3N2738A",
-	"hP/w7N7/fOb8Bx+fv/+dQ3Lw7Cfv/OHlfXCwHDynfz4gFCyaSQa7gsGPwJIpZookivSEGpGh0K/h1wek",
-	"uX9119PePIXWmi/rWwmWr0/nwyxgV7SExit44IOmsIyadBO+Qs1qSi48+xQV2xE9ZTlSDBKWxjICQCvA",
-	"GfzLZhebWePX4NPQtbz5Hb/ELmpelw4QNcF5c6Y2vC1X2JTv8H2mBvdZd1esMo51MyxxhY28E0ukGrgp",
-	"KsEIJ76Kj3YJpTr7KU1njCg6ZuDMQFs1TVOwkaeUD2d0yII2yTEa/az9d3vqu72J4UyYHax6jhdMXuKC",
-	"4AvO7G7JK6NqhBYlTijuOsyQclxee12P2SIX3N0Dt0bHwW/XOTtZykzCt5r7ZjvmEOINJUAvZbhm52Yp",
-	"pbt8WaDH4lEYX8YJj2vt3S7iJf3B3agxp+m4I9mbM8YL5hBv7LfCJv0Kc8ZbaDCHRS1PsRY8j9HmcHFQ",
-	"W5KD1wrCFqZLnHRdYEVAX34oWL9kAGCZ1zTpj4GGtSqB1NxnyamePmrEoj8u8Vd5Q26l8T0kPJcgUxMI",
-	"r5hbKuBnS1Mx70xpphKaBm3YwEQpkSORKePD1hq4HCVT9JwnIBtmjDTP3//O+Qf//fy7H3/+w78vEf5K",
-	"6X8b39EGBttTkfRZqULwxbv/9cFPf4Pqx4M//uizP/r485/94NOPv//g53/9+TvvkYwNE6kyOHSCY5Dm",
-	"LRSQrxh/3i6ZZnrG2IaEWclgR5Ip7YNLXabJVB4RNpkq40vngoev2gpzLo9xC2tJ+QRf1R+lybQzYVLS",
-	"4Yb8zTB8M+vSSNES+qwAunCsa7HzMbLDgNXhwJDeplwJhlq7t614xQpxrtLTOsxewtIjMpil6R6YFcyf",
-	"4AV0REtCM0Zov8+mGpH1A6lEpn+U5NbB5StXn37mK88+t39w+UqLgO+QZGwiTpk0rrp18vVWYL8gnC/O",
-	"uR/V86mbqUvP9+b1G68xyTbVZKZJQKC9SpQgz7qTSpnWFrWGrQRqjlKMBZnQMSOGbXh7eja0ofCaTxw4",
-	"V/XVs3d//Olv//SLn/7m049+TXqp6I99vpbSHktlZKJr0mTMCDWBUTsSroSOEq1GVBHMsSZUtRjcsfZl",
-	"G+yxjFDlAR6FAM+rG+BoeQDIOqxfigdZp1IWIz+q315C2o3iPqoZ14mig0FAXuir5JSFeVGPxkPWeTI3",
-	"vMZUFndmXCUBMeaEKTIfJSkj80zwIbl5/YYkY8amcFPDugmOUOqF3z7wIxMpq8e7NMhf028Hb2QPvLkK",
-	"qt+O7KnUu25hmq3u2uIBF0H8suNWIjMSzirboiSjPBYTzb9I83m4YcBIYIWoLS+RGh6D9RwXjLJaLWAZ",
-	"XopabIOIz2fwNWu0FSASa9DLI8IFydgU41VgnIhkM80Tc9TakWaGFnn5IXn6hWCTjzvVWHLz+o1VFhCE",
-	"pL47bl6/YbcTMz+6xwVhoq1TYNCtEX/JnEoiGVdBOVhaNlRvvyt7xe+rd/maAamvGoLwigigpYBRMp3i",
-	"T7Mpy04TTMCgeohyPREG307wq+Cy26H/BaONYzmlkPX9rRuZuUrvj5q2qgJ/tBOVLvNbGJ36Io+nIgkp",
-	"yH3BB8lwloVikb+mzw4x2df4yIhKzReYGZQsmDryOAdaz0DWVvpb9AmF9WXG9aVTFh55yrjq9Eei3OEO",
-	"r0hC88WB8j7r6Rd7jKC45gyKK0BfNhjilPqv68IJ4c3NBq+KG5TJkIMODe+sjx0UmkOr8jBCO1unIi5z",
-	"c09V1JhlaR0kdUi1fIpBTJ3FiXqRq2wRFsgED4dJ91VZdhvcSxHpjtnisD3b37/ST2L4l3Uj0u2nSVcD",
-	"sIsBg90g+GD0znjJrIb8NmrQadJBY3k/TTTfhJGCvBIHWudIWRX58DuYcIOP8oDz1YUMFPKkMKcuyH35",
-	"4WyCHD02EBlbN0UoqyAbMrUj0YshCY7jvMnAgRItRMWEC0XYnUT6OJ8vNmalsYC1QYiL6Wz6vjLBmDVs",
-	"TxC26+GXRWW3/vwcI0sAxXn8VVZT1EXEReXkGXKx5Hmk6wa6we6oa/hmiY/VHyy0r+dpZu/PLWxoRcT7",
-	"5vGNSy8e39g7uBIR/e+zEXn95rW9Y80Zrt/62t7B1Yj0R6w/RumWJLyfzmJUoXyttSichGRaLWd13pxR",
-	"row675ISD5ap4XWuJXUtNso+NT6/RBK9AwJeZUmalPSpZPC3HUnsuFa38Izta5PHVgSLIMw3DzT+3/HD",
-	"Tzxecm3ocOior1HeZ+l1Pt04dCFj1CRteaTxdNgMGZjWict1CBc8/ZiVBZY6QiXpGkkY7nJ2h06mWh/I",
-	"U/xLpe383bP7f352/z+d3X//i3e///lvPir7qIPp//l3/xLmILcyyuVUZCqY7ZT0x7NpiQzrBUkRMWWc",
-	"mLdz6se9kUEmJiZTUXDShNRFyN/cjQijWZowqTBFvHaIjQH9TZgxLLPm8a6bjFgaixo19IrLIrg0PGyq",
-	"PmwNo7FMEAeCwTyXJOFoRdZyc9eN2jXmGa2Vp3O60P+kYo6Mu9YWbiUTdpIKFVx8hs6uzixLO4pNpqlR",
-	"fwPBwLNemvSJ/QKKKmB+bPdt9Gfc7WrZBvWk/D3jgRsKVnSm+TBAFSzoXKtkLhaDvYMtHEjZBnMUvl1O",
-	"wC/eAfxfJWN5GobQIElZRE5GyUB1vnn9JCI9KtkzVwtGyt5CBWVN/W1FMhrketbH2tfE3OWRrh56JuYy",
-	"VI0g67NUknmWKFVIcyy7Y92azZARgMZbbgVwr0/CwKVK0f4opL7b9YHeOBTKhDgierVKcgR7LGVxx+S8",
-	"+tBbq93OuMkxX13Ja2IuTdjoFBZFRjQGfDa4TtOM0XhRA4Ruu/6EKwtfC8ebGTtN2LwMnOXApJwkMAKZ",
-	"i1kak2FyymoAtsoihN+FmGGRI9gSICnDhG7N9PsjInifhSc1aNVxUdGlr5TlwGFan54WNw0BdZmYm0CJ",
-	"psZilEv1JUyJnOpzlCPGFJEj/VCN2CSCEUzmeo/pHekxDo7QVGQiLEhfpLMJN7G4fqK7JImKSC+lfOyM",
-	"1HoAmHI+EinbbZFjRSZCKnIQ7e/vH5LC3q3oTNO09iVQzRGkuf3DXC3T69jft+e26W2MKPqamG9IZgWC",
-	"B+v7KokdehgMHlg8ohqU50XJGYSNLLUUadHh1DIGOrCtJc/X2GAmMSaApumrg8bhGzWLAEQbQNgygbu3",
-	"V+YXAdYwoZwO2YRx1eFiFfpn737v/MP/8uAv/qMfaW+xGamWyjJjnat0EsQopDZbpAk5aKKQNurF22S4",
-	"oUCIrgrKL0D9OabEgkkUXTQlCmOLTNAUTC2xgextDGWczcNoEbSROaEjj/Oolmr0fqKlE4n8ejHLI9qd",
-	"VqDeBZhKrCZTK6S8YilGHl+VpGZKoL9oFUmgtNZETLAmh8GZPuWkxzCwIXUxL0ma2vAL479C6a5+jnZc",
-	"LvXCSIXyKivDhkaEmYIj0mHGWGwHBqXAjhyRb3zj8JVXSsXkvtC3hxQTht8B2sZ0sV5stsvE/Ru4V51Y",
-	"JobhUh+VziB8Vp7sUnXgPkBscDiOV1QkUWWsf7ZGlgrzi1wyDPAScCMGPyy9SwoQ8Iqt2EXko1YAv9wR",
-	"JwLX5DWRpqyvtF4ttfiUK5zNT3/9Z+e/+cma2M4a1gijXC1ZIxQdjxezHuRtB/yCIg2tVaTe+iCv6zdn",
-	"93+5aymbxsYkubreCb3T6Yu4QydW/lsKaaDZkElFrr36AsF3NF0tGI+IonecvfOI7DvCypgW1rggUGhN",
-	"XwRc6O9rJnetGl3OP3zvwTs///S3/1jb3HLreO+f7z1//UajMhcy5L47Sd5ixDwlTTmbINVkjBGZxExG",
-	"pD/Z1Zca5I4UeEqicN+KTLOkz2LSW+R16JY0JN/+F8ggXl3XC3i8LCZKoKOVJmlP3CFNzBo+u//+g+/9",
-	"5Py7/7B7qMHtrCJQYsfhhibpyDuOjWyOuVlAU8wK6rhqA4CkS3AO0mUqJHvFFtDbwp4IHsRs0pkkUurD",
-	"DWTHyGTIWbyXcJIHLRDznST9VOgPUWiZGsHYjBYml3yUDrgPayXf5t+YsJG18WyrsBJcipS9msUhEyi6",
-	"fzYwv3mjHaPrKICINE1NkP+WI7vvQ6M/3I1X4Fg1mMo2cXeuGqiVY9aKJ7GpJCg7xgO+rHrlIfBayIpA",
-	"LSfmFkMFGKNLNY8VnJGbL3ztyIQSQASqZjCpGA4L3Dyff5gM1LoT+noyUK9O8VTvRo0RS+POIBOTdd/B",
-	"kZ4oqmb4nUjjWp98Q2DWVf0oxoSz7RDu5YQHbckTL/Oj7lguW0RfMUKVZOV5Cln44YYoZ3jQVrtHxT60",
-	"f0CdLQfVn5aMKbJilTnvDDPWT6YJWw9yW/tunY8Nn1Xke6fJtEOf7oQjT1Cvm8kNcdyZvMOmzWTCNK5u",
-	"Bddb5uNSj/lDJ4gncVHXdUTggBGVS9j2LJYg74OkwIQN6/HQwlBNgQyWapJ5W/QxxnKA4gWU08Yymy0e",
-	"vsN274Aid0HeXnO1HrtAImuiAD6nl5cyKlnH/WrWhklzUqSnrAPZYXo50xTqC/fBUapXNFOdHi3Jplud",
-	"fhtRKI+A2vzet+xtWWVZHJExmyobYGYzHEaJVCJbLEU4XF6fTWLWWO8MXmMSgh+WRR3O5h1XZHhV4IOS",
-	"tZTAERzmyzZhcYDkaGszUh6Z8UTVLTuRz13F8jc5hBUY4QhrQZRLVisAgmp8i1riij9I4KHasBZo0h+X",
-	"GQT8uJaASQCrLVdjDxZeNmzIrRzX6U3g1rEOhi8b1r2ababJOi4LNZFT1i99/KWAjQeKfDduCf4e1oPo",
-	"4W2d3nAns8mEfgniw4Ji3qZJwSd5KrDMc4ETrtVIJR8uDbi2qFwvGjyQylrc3DogGclytWKSuFOlvgWf",
-	"jSiPWdwRpyzbSDIGvahj0vDCkeB+qf168JPszRKbzFpXQzEGorLuzY4MRnkENbh1MWrLhM/ebERwDkuf",
-	"+rJdEXRrDzsLpgBspDgb+awQE50mU7sWw406qeYviBIaH4LiUcamdkEBa4xNjFljprfriVxoth0W4mzX",
-	"gcQyrgu22m9hkthWW69NES4CvZQ5bR6jvr5aV6VQVVkE3FMcKpTDbZQ/EAxrkGCZnoU9HIrwXIaFp4ot",
-	"bWM5cbVMUcNVrs15LFc9K3IpShJpdiTBdyKb4Cf7lO9IIhWbhrMkNsDwsP/kpE+5PMRSG5Aq16eclxjB",
-	"YqZoKP/1RcgC0oMsYOUwGEslIyM6nbLy4UqtElsQopeLX75DBfGNelqT1VOytMzpSMGxxNidUIahEjuu",
-	"wQHRg4Uzgvo0WGcKQs0L5aSs+9glOVUw6ECO1GrO2I4kxzevO6yCbBmNayXbV2Ij4K/EiDXMZr30CXs9",
-	"uBQLQ7YG0vn5OTQLU9uMb+XQWDV9PnQCwzHpYTpE3r4LGlQAaiRKkpOXXl9OVljbNsxphwUDQOA1X7d5",
-	"qBo/5hzceCGwezXTPWOE0zF8bXezQinBuPVwLQaNUOZmrOwE1Kf8+gur4pz5uqjgAlKU4lmZoWRTM/pM",
-	"S4dlFvRKS0FuDNsuJhTsZlt8uQS8FZAtjRxcaClYDSxWdR6XvRZwMuGH4YdxMhiwrLzs2sb2lm2sJpqF",
-	"mR3kyy2sLQSQF6gc9QTN4urCnxvlEthImHCtzpruNuugY3f6bOoclaGoJ8WkIpf3nZMX44xR+oIkAEgi",
-	"jIgWsCOSMTXLINNWZOYXFkeEs7lLnjBxtWnCQaFTApgpYFXtSE7j01+8aJcfTDYu7K3euPa8KgeeMmGi",
-	"U2sNehPvjeRUs99Q+LsWMVjcmbKsMxKzLETJFVEPmvXJrT/G6J/C5+GoVzQ/EK1ukoTjGeovSPObJ7d2",
-	"I7L/yTt/ePnKhhEbUtFhWe55TBc72PMEwkEU9MxMOPxlkNog6fooY4/2RI8UDv2NbahIAAwQ7QcUGDla",
-	"8GEyEZBoQjnxxunEdCEJ/I8OBYQHcqGIe04WrH4y0ev5uOZQ1uwCZg8fxJyebnDHfYuesnK+Ew7tM0fr",
-	"FfYNYNsK9gaooUDIduWOCAMbLp5kmNlVMuuc+AMRb6Wx/jaXPWyACz9J+DhYNTFjJiZqkNwJyvDLhWUx",
-	"z9naiGw8OIxfuVUkhk22Wb6b3Fiw5ma1mntxucF1mqM7VopNpg9pXKP5IAEhY4YFGjtlrAs63VXsu6Sw",
-	"0S3QIftMb2NHkm/cunXTXJ6gR+x7lWz6dMJIj/bH9fJ0YC/F2YvbKLXQrd6eDwXXtfa6MJrf8jyjkLtn",
-	"i0mjxaUijr+2/azSOlaKrg6m5ai+cUC9193Vs3gtmaTCQfVAKoUVmRIH5dRdbMta1L6urhRMnGpkyvSR",
-	"/Os3jvf+Fd17a3/vudv5j61Ou713+6nfCx3IixOapDdT2mcjkQYj7AqHvomUPk+W8rurSy3684SAgist",
-	"y0vriTjc2lHOcIT1XM28GOFYpUu45SW1htcQrIqDli2oa4DNHgIyPTztlG7FvlC+pagxzY+yvniwggQh",
-	"SS+fdKv9VUN7dXNL8Fja2drT2cYGZQHvl9ba3w8bO3JoFA0j+9HDo9nXTSzjBksfJTHrQOy1DPXMxbBs",
-	"aWsT+wWJS2Ljy4y1r+ADLUrHpHl2/2dn9++f3fv12f3fnN376OzeL7Fjy26NEJmoMc/odHUGvXuiH031",
-	"Eptn9z48u/+Ts/vvn//gvc//7L3dktjtIBBfzbXHSnBV7r902WsiyOE132zqTxo69m8YZ2CZWcs6eddR",
-	"s40rX7eP6SxNK9MkBUT6EzEYmAT8WX98aBvBoPt/riVdjPZKserWiKX1KwnYpZYHcHo5M0utu01KiZgT",
-	"885mxcbmNFHByHkzcCEwHlPCjHzj6lFsMuEScuRY4U4132u+OHdIVfgCFtWtcgjibVpvXZCZt7Sejr+t",
-	"x0YKLsxjE2wtPVMznHe4oY1exybZF9ZHGSKb6kfsmx7dZdL1ZkZ0s5cyI3o9N7QZxHNEP3QkcL7HZRB5",
-	"srm1mZeF6FYc3jVI3928a/CGZ7X1YSBfWPUQTRJufj1Yw6mWoVbukzHTbsOKHhZ7K+2GRWXqyUKzEiHX",
-	"gjbslykPe11btLrM81IdmGnMIfFDh2168ZpuTFzUGiBsiWP1o4Mv0sUbbv2FUKq8Ql96fR3cKsH00BGs",
-	"9oK6uKjVqCEXvF/zw5MF7z9cuGvxQvFC8izlLfX98ZDQybTB0LzrGEh8gZJXnciDcnxbi22PWmh7mfZY",
-	"WiqtVUhetfIG9AEmgpu8gc1zxV7GNMNyLWNOwecZ0J1f0/e7JNmMg1M0FfMjQuW4UEVhIDJCCWdzW8O9",
-	"XhU1YyyEGTZQGBBiflKQW33pybi9r1Zzd3+/mFDgNQ0qrGC8aiktDBTcCIuHa3MXOjFLkcMFav9uGccb",
-	"qGfQpzMJlaUjwlrDlokGu3o53Dax1K+0TRKK4J0R5ZUbzYN2yuvpr8lXUqFME+OkKq4gWgG+W0DwFMX8",
-	"RIn+OHCGpzQx0srbwaqvJpEJyjpMMzFJJIsPieDgxSWfvP/viFsJ/GYtEQFfEU3SRSdmE8rjstnysaYs",
-	"IzFdRISesowOrb9Y2Zoyl58FB7E3FXeipn7QEYNOH6K8V6Zyeyb/6++Jv6ojomU312MX/9gqF+nyGdeH",
-	"MZfHIs9UkAFCw4rmg//20/M/fHcX+0VRrPbQY4wve7wKnTXRV+Jq628pLS6HEhdCe3K8WZ4Qd7R03CGk",
-	"fMUzJ9Srp2W/yBN73g5XaGBxp7coKWmfl2WYjwRJGVSM6qdCsnVlGdYXwLFGvLyyEeQHQjGjHksFBu5A",
-	"/TN2R21c3ygVNGZxZ9OLeL29z+z1wkdeDqpEsK1sZHUBq/hy28OYraS/PHXCyqOuDq+EDt2NqPFtOqV8",
-	"KsAuOGScZUk/KIniwdXXm837W1WTIk2QemZqTwwGu0fo9LYFBzHaJ8cjzynZfGP/4PYb+3vP3f6/Lr+x",
-	"v3fl9u7hG/t7T+Offm+Dft/+ZqvouEzY2bh2hsGOTSQHv+LChtkebtXLp5JIwwt2pClXGJGDVsvyh+b5",
-	"O98//4M/2y2pcplTUqi+ZWWGSVVhgo1d6KsyXzhHv5D+4STGcnrMz/0RZStpjvzI+pZpBCtn3ybbgwhu",
-	"uDU4YcIHXVoL6GV7B1iEKVZDI1ACjXi0DXc7Lo00M9bX5xQTqlzVICjegnApw7qH40sVwR6WZ4opFmSC",
-	"VQR4YzAVtCyZyF+ubxnG48lhG8I+z8AROEcpsf46vNB17BJvXTpkRtIznlkQKG2K5Frz3atTaUOBgpV6",
-	"2WSqSghfExtHbuOMItAjMWrMsSdS8LrZyjXhegY9XMqvhk2nPIpr8+w8MB8ZMG20o5phSa6hGOOxaSxd",
-	"iGqktdHWHFYBlsv5dg5p3cGvzY3z8OcFlzpWTwD2UW9V+LVATcWwfuj2UqhgKG6bLjRFlijlCfaRw1AU",
-	"g8Q7knzz5NUbpCfihUsJA0TXVKkfrQ9VsbNGhW2F5UIPLBdggC0C+cmWDnh1KksdlmvdN2s52QatvC/Q",
-	"a5nvaV39rHJteivXZojIl5XcgqtoyVdZfUBhG1mpfHPxzh4jHHZyl8uqbQDfKFq5ykJpyop8ePb6fLil",
-	"yUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjidXNCK40XJFxTXPHDYsXirgzYAFVFSvRPvjg+w9+",
-	"8rcP/v0fRat1WWtWNnok5RHX8rs4kf1w1dnzd/78/Dc/OXv3h9tvaZtaiKamYc3LP69ueHu5Q9fNjJmm",
-	"dEnKvDJUCUQf6nlaWzDqqhqHj7FGYWXlv8oqftgbfZOagKMEIiDD6P/FO+8+FNY/iqKARfVerisMo5a7",
-	"dxitNE8pAGXVrxQKpUKx0FCfpYH8sfVNWLZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaDJhgp",
-	"LHDkDm6XSDFQc4oRlrYKqoIGd0nWT23HafLJj35KegxruR9E5Oz9X7lfmw9++le7u5FpJNJb4A8tcsun",
-	"S6lEpvV7aRd3ZBr7eVVZM0ZjkiXDEabPS8Zjj7jpkOr9JGqEZoQRzWhf6UNdiBmZU14/SQ5w7lsI8rVm",
-	"XM+A5CSkQtVFS3dekJczAeSVHktLOxaIML+NPP7tyj+amo9eFcgVgtgswgwA8TxV/dE2RuY8p3wpWp/2",
-	"R0QfBKT+cgKzwARHmBKaSDx8MDphZu+cRxo7BbcNAgRD989Er05/YXL+CE2XPeDrShXUD52qSFv3QKXY",
-	"ZFUkSXjM7pQ0CRASQFrgPpam9fRMqgg7y+23ynOUamF1zUYmzshLDGtYLrU+onF5JxPbRuSwbkMYr5aK",
-	"NVgYNMViUSldmB/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn3gLdW+bUwqdld1E2mHl+RCSzfatsv56y",
-	"AQ2EykYEkjHdhbA1L/LapabfhSE1IDaUjnL0X+v7qjrdfPbSw6oZ8zpJuP/XgxpusEb0EJ6wfspo1lkR",
-	"zZdbhs00WU+EaexU7A9QWqywtEfEp7/+sy+++yOtifzBHx9qaQwEAGygcaRpdTKTyqQP0DgmsylpDoWI",
-	"Jfl9MmBMQqCCvUx2g8LbZsVj6qtMFzLZGnCfvfu981997+zdH51/9IMHf/LHD/7Dz2v1uqmhHdVa/fr1",
-	"b6mGBAKBL6+5zXI9ZU0H2KKa4bb03LqteOrH2rYM9bSRk1EyvSXqKiMXgk8FFaNeD9K7ZXwKqp49ZDlH",
-	"ZxUvrYAW8Jm+uQqig4hcjsiVT975BYQTOc0lAAFRocgE7d62htuhuQkjF7sUEVu8e05PWQTeea1AQfBq",
-	"BGmAEQr4ESRRRSaVK7J3aMf+rvX2T975xfq0TqjKafwTACLYUWkme35QF2Euz0996wZjuWlj1YBaZmfI",
-	"4+2WT0dgJ0pfU+KxlqXnI2HPRpJEHYKe1OxO6QK6tRmPUTciXWsW7h7aD/S14iLQjm9e37V+DZeYRppd",
-	"93P30MWrur/t+p3oluYs+uLdJ+vFPgMFw+cqYbuNQhPgnuGs0rLTWAEuaZ6/93N9e//2vbN3fwZQzKGt",
-	"tWwcSWsGCzHLjB6Efdv0aupCsS7kSkGGPRfXm1tL87JzxOiPhJAsnH/eL1q2HsJq627VDeqEP1Qh1C93",
-	"98a69VR9hQn6NwbroaJxwZozXBXUPLKhYMAoberoYVZpUQXG+yIOhpS8futre89qULnm1EGUsrjiFUMe",
-	"iWky0DuQYiyC4EqGXGQs7mC/24AN4xvY+tY8B7PajiQpXUCorDVOaIVrM+NgBdrW7aPje2/8tgmyVD1c",
-	"bpiMd3iFqUFWdir+J9HM+LG3Kw43MH+BKkpg13qjtsOy4AbBTBHB8FHVa4CMB7qZbdS/DUKptuOShHlo",
-	"Mp6ygYJwbsHJdJZNhRYWTpAmD4uJ/INZOkjML3qVEZgNjT2DMxYTLohVDHYv6CAqujc7c0peNRcZNJpW",
-	"EO8knTC/hbOGRnkH5yrb/g3ARS2u6U1QnjDkNGSudXkwmZOMmd72NY33eh2k+cmPfqrx/gDaFSpnXopI",
-	"b4YFkDWP1P/T7MCYoSYEa1eafZlo8IcGeEmcfa7JRfkd4Hry5z1IzR3kcbn6na7Hea0DcwSrnL+yIbZH",
-	"DI+sHXbgksQwH3/usNWy0E5lqWmpMVjaGhqmIKfoj8EblDGtymPAZXnz+h7tj42rY/0MWE4Cgg9hnlaV",
-	"Kzx8eWxMmXFOmeaw6zRRd7ZJH4/8Zi7+vsvR4uHC8jcTpC/GermlkTEi+3Cs4A8g38JadIrsO9sje3NG",
-	"07y4en8mlZgwrc0wST5558fo5NOUvAMdobBCDflf/4HYQBsyTWeS+CYgwxbBzkhSJqUzYcKIRh11/kXr",
-	"HWpevXxZ3/EaFfP97oJzabks0Y4kSiiawlTOD7kj/W68NJ1jYc6MscdqOj1c9buT5sE++T92j4jg6ULf",
-	"rhTaJ+8JvudMzACQI1slC/1Jv7sW2AAQIigYxPOKQfoEjzQfA1lO/wmN34BRA8bkptBYD4+6wS8PEfVi",
-	"rL8roS/IdT3cNwEvJkmUkh7l4z2VUS4HLIvIWPBewhNNL+e//cGDD35y9u7/bb70OXaiJDHmhYCJaLdF",
-	"rit7Z0hzjaTJWBOpQTkQLBJJODtlGcFuWGTGVZKC2ckzKzVvvnpyi1yi0+TS6cElvD0uvW310ruXzKtg",
-	"K0FhkSRKL0B6BaW7gkOzwG4ExNtFY6f9ow3TJQmXitGYiIF9xYbzdVtfWtO8b6WohzUr5UfAlOWrxD2q",
-	"+qPG7burCPUvwewER2jTfmY8eXPGNAfkQ2OWQh2CdGGcLjJcI0E0E2WUqtDBwge7rdVoqJVytnzp7sC3",
-	"c+LlYl4/d9B3bywp9slwxDK4aiRqSS2fB2ziAqmKPDKvGbJ0Xeej/E7lbCymQkZklIwXdDyLyGI2NWmu",
-	"T8S5Un7jRMS0twoV97voy2Y790xZxM5SbE6pNFejX2Eog9tRgViq26ZRYMRSzS4xHSeRIAFFljeCiu9H",
-	"1IXzm8qnxqfhL7dpelhqyfyGmJMBzZwQBxrxUKhDw1NZ3CXNFfF/N2rzroNfNyJdXDD8ROEn0ky0DIO/",
-	"aXafFpPIYAhTsE5/Bv0mupghCoNlZCBmPCYDNmcZ9hrF6uoJWg+kvkTavOtsDt1Wm3vStJXxS1o54sIK",
-	"RfNsE9rq0i2K3ulkVLEyLcdKwLVM3euqGnnDeTOXbGmNrXbbukcVVYouqkhREapLRjTDgLwGPDuSZMbG",
-	"aU772ehg/3a09jyWbsdljphzu+Jk8P2FiJebV2O6qG6ipfa+341KTH4ksSf6eAkcvl6/SiBogLIUHmjo",
-	"6nGEFCveFHiDkT4dd+gYB3eNWk+FgNSVQwSjdpmZFzqqUH2V5G6kQ2LuvZYWzFrhFPKS4rvXC2GJ4PPg",
-	"w1lZQ03JSrLQMd53fRYI7s0vYSttK0lRZn65Sfvj7UpiQbmMDrbyDKcMhWpCbFTe+c7mDbCWu5JuxEGX",
-	"4BloVrqumdcmAbJVGfKYT44EmMfvLRd6N5aEisL6F5D0vzxNxXJnwyGT4Sytsga8PXGnPJN/+TADTrCe",
-	"uGOsW1xpHmjt8PBpDQNmzTO+mfTH10wy11a97BSV4x0JLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9DeRf",
-	"9MfOBrhbx3aL+WI4c9mmt64R1ymTuG95ne4TrJhABglP5MiUMSkrnYPD4p1SMSol8AoMhf4z+L2kLWUm",
-	"ZqpslYXG+4RmjCgBxaxQ64CYBAFdJm3prUNTV06fNhmINBVzGQ5S1W+sjflO+uNb+j3zficuJi6WpV/m",
-	"/B9m8T8uO+YnWBmxXB+zDpUINKEJ2McGzm3oaOlLVlrRndqqBjxitATVUAXbkVhnQkwZBxySfhkowU0/",
-	"LpqOEdcjl8KTZMAGJGkKTi6JqbykR5SX9HC5wX5EeTxiaWxsK5DhR7G2FOij0k8D5ExBL7BEkljMeW3/",
-	"ZQFrl4RfWGMYAnrsHWnZpnR+hNkKB4S0F8sDa26XmwwpvCpmXMFo8oK2CzdDYLv1S2WwQYCnvZqjgbUV",
-	"WTTRZxU5tFhj+1hTtxAfdlwBtLAwt3HTx+oAMXc5bGpwydiEJla238weE6xHE2N+N14rQQOEUCUWSv3E",
-	"nIHJA0JkHQqScCXCXfPpKQsDJZTSbd8uJOd4dR4DPTM9a4ZTu3KYme0Ej92gYRlP8zphroqixYvJD4HS",
-	"UA5HN7m++qUIUkNe9bvzm6OEKYO7yFOtliXp0rBxqF9TVGFKFMoqtXAzvS209tUelhjwncT1em0VjMIq",
-	"ZZVB62tUBIwWx2G8RM6KNtOmI2fgSsz6I1utYkmCNk9I8/wP/v2DD3712f+49+nH39k9xLq9JpOMci7Q",
-	"Y0KSkr7e9kLZtHvo8/hdCPYj1BYmk5KGfSD4lD4uZZj1zZibVOqsYQwEG3OnNxsMQuEUtwq2OTHnBN80",
-	"hbCMlIu+LWPPqyiG5eNhpWX3ISuSbJk6vqRwBgLQkrj0bKuqoASMyoXJfLTxZvGRraJoymol1cKZelRQ",
-	"gEuU018F1VpKqF/dRKuinaprPKyJFj+rXNGWWdYGj9fmWRMzEcxhQ80lkeNZVdb1I0qkdoteC5GHTabG",
-	"/W+QS7158vI0vwlqMOF16c4GlyuznR0nXN3/yUuvb5GzXZI+jeRekTntH1WN3OnKXOiHT0JeQZzy6ht1",
-	"KLjiSKpTlH1K25Cay4UHfeUQ81j63qUVaQLIWvPKyAoVUC87kUpkizaXii4w0NcTO/QbaGvCkEdpg+QS",
-	"BVYis3EIp2lzLZxKkjJ6iplgM0VmHILwukZt69iNmGAb1SKw3zbPGJjuJUTtvGxiwaPChvQKoWQl9C9G",
-	"n+wFSEGe+OMH5qwRhpwp5kqdXF5fTtroSytCLeeWrbE6lfglX+eJQp+j5n31KvRsHue2IrEtibspyxRy",
-	"n7zIPAaHDWhquvtpVRPMYKhnNvcPMUZst7VFbEi11Id2uDGbKqgXj7cAyHiSpgwrz3AsZvzhB+fv/eX5",
-	"n/zl+ce/3D0kXclQ8Ovam8TsIhnOAJPlmhYA8IPeamQC4HosFXPyFstEi+wdBAVO0uzaWCmYbU8ypRI+",
-	"lN3dI5dDUaSbMWNTiXG2JnOsibZb+4Kdx2uUug7Oewfr5NylAETB5WwCvwHK6begXhLL+lAZ82Af8tue",
-	"Jc3Pf/0PDz7648/+8t989m++uwv20IEQcR2X/LIgXVwCNHfQh4JHvSD4IpRXwORX9MlieNcePt3DX8Ss",
-	"ROcqSOZLchZE1mr8xcA39CcXZnLiVqp1O3BDhaep7+sLEoAvym/AfsLdkFfk+4q77gLCCzz56IlWGTXr",
-	"SE6NoL+Uj5hlIivB/ddMkDnaYSE/mqYp/hpszTESs1Ba3jf0n60AG9MFoo9mknqoVklRUghDsL1mK1/o",
-	"TFnW0XN7b+aLyuuBb6Lo03LjJ9ixKx5VL6daQhQlZh+AeQ0hz6A6jGNXWgSmH9VhS3Hj6L44iCe5sqES",
-	"sEc+GgVxcKaO53TxGN1XtpbEEisVs6zPnC+wGN3k2pa553ViU7dobBe6xptmJYfOj7IjyVxkahS60S7Y",
-	"g2ZLZCyHmUmVcACEgwi4sAJgqTyNagcdTB5Cmtfw5nlYv2cgIgFEHmgDkLmaURvi1watD23V4RJXU/VJ",
-	"1kSvlaLKy5zcorZtf0Q5Mes6NNlykEZSB+PLUfkEL4oBisEQW2H8ww6/ycFjwOfNPcKvMcW4dcBtgGSZ",
-	"/a4T00Uw33lhHcQ2Jj1P9Ej1byYJdcoyqWfUUh3VchfLKBRN2zdicFIM3L/yzNMbSkFLSw1CIc9rvRAn",
-	"yhoPY0mNieV1Q92GOg6Yk5deX9t82+uh88bx3r+ie2/t7z13O/+x1Wm3924/9XshQjbotdrAn8YMS+V5",
-	"Dm0t/4MdUmPfEaHoG4c0naXSnhgpAWn8dDpNEzBY9pe57NJWni3ZSmfv9u+XLr7MpOV6d5YzjkOj0NpX",
-	"0d1tovzDItxDNdHdoo3f+sLypVGgeCsIqLmAKiiQI9QUMv1igq7ics/6Kcs6IFBMVSVUJ5r4IYjfQRYy",
-	"8LNMK11hpWqdLJEHbdE4xlSDiTgtCz3wq9GvOXynC/qHT6QgA1pSeqtmLzoXDBusSh+kdTyVUq/lI+jg",
-	"/BBtAB9RTf+6MYkXFI1Y2TPQVs3ZqGuAydja0KaMFb0PVrf92Y8/Pv/P//ns/q8/+8lfnf/J35pstE8/",
-	"+ujs3Q/Pv/Pewd5zewfLsl4No6SZ8PLqhM/PkjTWtzjlMcmEmIRGL60KtZQF/NG98x98/NmPP37wpz8y",
-	"Kz//4f1Pf/1nn/34b89/8PEW68YqG4tl7Sm4JuxUtCRpPn21guet8IpkmjCu8uQ5uOAe/MV/3GLl05GJ",
-	"Vlkn906FVDQtkXq/gsW8ZURGi+mIcSKmiGKH5GB/f29/f//plbVF6yplLZcrd+HDV79iTu3Bn/7q04//",
-	"2xf3/2H94CWGKm9T4VJVjgTKiGoSrNNY1UciEKq+6o1LqWJQfBUSk/2GZxmbikwx22UVU6ETZf4ubRtn",
-	"6x9MeAeSthPTUrQzEHmh2aWuTrRnciRGKAJmTM0ybtuL65/Rqbi+Q0Rxi1VhB2vHgq5Rssx4agAEL1n8",
-	"wFyCiIg01jB0ubgbdbYuKcX4JWyDuK51w3TDuI+L75ztxeuttEQsKWpf3WK7sDGHIlUkegFmZkftv7OJ",
-	"bCcjkambyXZJTgPbPiucrkzTdEGMxWfJqhcOSN9/lOYHXGwQBsmQX9/KzNWj8ZBtnoQVs/K0fqvD7oDX",
-	"HEremn6VcKUzZHHGdL+kogaiRPmyAPLMZvZC3CGOFISdooPBCZMynNVk4bMqHsls0FFizHiJuM9nstSA",
-	"mEiSiZSRCV2QWNjg70EqBBakNY7VvuBSpMX+DUuZmnpnM0XndAEGKqzlNU36Y2Oq1xcf5TF0O9cvwIAg",
-	"A0wKACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXN/DrbVAqo2Tkt",
-	"X1LFbrZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkWMWu1xX0jy7/+dn9//T2f33v3j3+5//5iNy",
-	"/uF7D975+ae//cfdoN3DVgRa7lOV9BlmYY2SONYCtwkvSJNp2JRRP/1io9I1Pu5s1YLQvRHWdm55ddkc",
-	"lwxCPVGtjdudanY7mTAel2W99cQdVpzMfQLNncB+ZQS7QtQcF2oEZSsSVb9E5krmaKhEZpW0t3ljrFCi",
-	"RaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYPCwWaHPfhvF+rc28JoabGgalBjUcqw5zmkksvhhg",
-	"TmVFCm1HbVttEXSeCktjPJumSV+rkKV9MUHMKPONz8P6FldIC4MkZVgcvoYtyxTedFMWVhe5PYehJfrj",
-	"LYrnTDMxSSSLiRJeldrVjbrgstWBBO9UhGVZM22eemHapPQYGSanrCTUYqP4MnRYVISXhecYBUs6WHM1",
-	"VTZPpMdyMC2YOiyGH0Ft15kiWliCqCsoCihHLB0UyrtRW1MZHG9+tnH56jp6j8FKXRnz0ovBtwPg6C0I",
-	"JaZkHM4XkfloEbm0SFyDwlYBVOXNCWzt3JpXmeiPsTFkoLy2UJtciqI/flmojUREg3FlZ2fEiZ6xg5Y4",
-	"AVi6FT7DD4idq4GGh14BTouJWhjXkx3lfjWMaczvZtEfm5BgMmAs3kGPd7X2t7FUaIFWLLqS07UzZbnk",
-	"DwciHxnN+ZbyoLKqE1twImKVGoTNk2MUhvFuZBqqYi42kNWxD7f1J851NiOtWif02CmtBvWEevfcyjeS",
-	"t+ZLuIleZm/OGC8pL/VQ5ImtdMLUWUGRHk6uocWLsOd5lB1KbKSyMxEhV8QrImMu20HjJXapwWCD1brX",
-	"njAKBjrA2pCMJyF1oQvPu1j8QBPioSkhLBXpSvZm14X9TOmQAZnAYdrvCuqHAWitA66wKeKSPZiUnk64",
-	"+xCQawcqbyQlmpZ3h6OUq08sZUbnWrrP66ix2wQ2lDdDWniCxpxKo9YPRAbaqBVuD0m7kTOjdsPkMISK",
-	"CkIkArAdIcZymzI4pty+Zo7YpjFjRcYL9R0c30VHkdtFDcndy61HL7P1PLtuScVzLUWKiyLWJx7h7QS7",
-	"aklgjaZxoQE8VVdyLkLj4dt7s2kaM3ipzE4W2i0rm6HWSa1rsUmtuxJyKJUC/2ZK++zhwF+E1L4pe6KX",
-	"UCIorWdeUKPGyCRFFwiSpm2kltga17n0luunNZjaBrGwYby4Ye4FCIZKPPkU1qI1sEOPrei7TfoSV2TL",
-	"4+dqmi+zaZEufPE9VJjZhqVWyjGypgjj8T2vqUigvEhN7aMUmU9MYtaGjigT4NvZWEtwQiUYLU1ql4tT",
-	"NmIp1lVzOdybZdIts9XiSoOAyL2aoZKRRoO0JenTBTIv/VXCh7uHZGrFJmTbXX0xgjykeXmbT0WaauVr",
-	"yFTest42vkH9AbxsSBYpNjg2cXZ++miOX646dCCM3/RK0FIbkanQguGENM9/+P75Bz/89KO/3o3IweW9",
-	"g6sRObi6d/BMRA6e2Tt4NiIHz+5d3o/IwXN7lw+sFdn1xSg26aCTRtSAQfS/ehT9rx5G/6vH0f/qgYIO",
-	"q2J0wwobFf3+LMs2VAqnliXXqDP0KKJR1ugjrrW+tze76BBCFkAEGeEbkmcesLJ5wEmgAcDB/mYVEiqC",
-	"IQJTbdiY/6HwY/XejNlUKAjTZ1xltqj9Z7/9h89+/Ldn9/7m7P5fn93/N2f3/vvZ/d+c3X+/VshfWVBV",
-	"jnnk89989MU773760V9HZBkFyRfv/fCLd38Mzxwumj+ef/iDTz/+TkQQL8mnH/3w/E/+8sEP3n3w/q/P",
-	"7n0vQmnr03/8088+/Bl87/CVfP6PP7YTWsQ1f8MxH3W8Vp0QHw+wV/c3CxtYDdYJEt1ajCytA1HmFrnl",
-	"gr1CrpFCQUDO5ubhpt44v+xsQP8oulqCLhPovFboKRVnoqynVNE5syS9sTlGutXyu2zhcLHH8VrY3Fnl",
-	"PIcou7ouZlr7Vc5oli46M8nizmwaDs3WN33tUlFewbw6Jq9Sb+tyzY9AEBuCxGzXLLNYf25pd2uP5CFb",
-	"g1keU9XpK8Qu3NmWtoM82IMAYBfZaIVKLDQJz6pLRzyX/7e2VEYZ9mwzWGnXFdM4DXKnTbCHCS81AF2f",
-	"wFeKIgXECB3669yx+Zt56OfmkSylShK702dTl/O9FGk9MBEsRdZajEhOpLkH8d7zbzuRuVtu42jWUpAV",
-	"duRHj3o7CUHyW/Q0wMgmZdEoVU1qofhoSSG0uoUs8xqWEwyocK0ncfSyLVwQ4T9cl7+Z6ojBIBSany6s",
-	"d8v5c0y2Jdg8tGRYv8XShN7x+g4X9M912av6U2c13TDzdeIyG0Bn1VcMCP/Lfa3gr4cmNtNEoXAIBZrT",
-	"dByZkmhcCdCilVDsiMiED1OGGef4ydQ0MwOV05f/8FWoUgedtdb0oKrbX+puCWJtU8a0nHpK65tWNn8G",
-	"4/gGxbqK9VcDMtkFkKNfPjVfYpA8WW8kxNgq/wHbpFJapS/ZvSkWtpFGBTJgp6RA6SahflSqDhSUCJvY",
-	"wPWDq3+oFI7KGLxVI4EJ9VhSdmJGa6j7EMDmwcfTRdw5FIBe40gvwH2xjCRP2pFh1vMij10JruXu+fpE",
-	"S8pf5/AtUu3a+Ohpxk4TMZMdyfoZUx1wSwTqfxm/fiYw9i4y/ou5beaHn5usp5T2WWzir2Qy5LLNe0wm",
-	"sS1lPge227x8lUCtld0jq8G7K8qKsXY+tPzVo0VcSlg41quBbnbwziHaL21cMJfGDahM23xIH4YlsLgs",
-	"mtXAbZqxQVJSx1IqmrlUqOIKIiicxjSc4HdJ6JSWdIPYpmJsrWQgzN+x+FVEpuUNFpZRA4+3EZM8THdX",
-	"f4GPlSN+OEBSEMl47NtxaZpC2URsX20U8IjMRwlWTwVsBORA5z2dsBjt3Fo68OIU5G4wv6HYgdReYy3f",
-	"KYF/Kfapwr/ZvlT4myuTbn6lhV/z7lT2W9ejCn7Pm1EV/1LoWFVoqdpwVVv89SOgUqhHgT+LmSvk28p7",
-	"a0uTktXyLwr3R6ca1MrdQMrrlNHzK3TMTEOTIlFhCJxIY8wCV2Iqq4NADJUU6zVuaHLTY6zSAzKImZYN",
-	"T/RVYeSPafISC6RBH3NyfPM6GTPXSURTOelKMRadT975RTdyjMmU3Mg7iA8gOCsPzW9BbSs9pd4roxnm",
-	"7OHyRkpNzU1fSB9aLr5HBwOIaZE7ROJbEZEMCvFhB1gxlZfMkxYxFEFoKgU0ZYQl/ou9ayevfW3vlhgz",
-	"TkaMxqioJ3qGvhDjxGXJHDZgo2a8fLUGXHfvQkGhQaBcE9jzmufvfHD+8S93sUSyB5lZOkjSFBoeG8NB",
-	"i0AUlgZ2CkyXyJGYam5P2zwVw0SqpC+JmCkJVbOgVFJsHXQysvWDCBcK8j6a5+/9/PMf/v2nH79//uH/",
-	"s5vXC0z4sM1RhMXg2IzRuFDR1arvEDlrLEvGaCNbbd7mTz11PFMjxlViUvieeoqc6NV09d9Flrxlevs8",
-	"D4dM2rP9/Sv9MVvAD6ybF1sxuNXmRcwZ0lNGFmLWIseAej2WCj4EtukjFGnqDX70691D3z+3ELM2l7aH",
-	"O7oGExPXnGeJ4N5tOyIve8RW/IG4uzY/TWTSSxm0fU+UuZElubp/NSLsDu2rdIHNqKWYMFwAzBQLJsHv",
-	"ze5o5Q3B9iL0RnjqKXCKd6G8DELwkqkL/fvfloJ3SfO1r10jz119+iu7CKquRrtuRLrQQqALnUnhjPTf",
-	"sIuA/ilvcdDVu8MuQAk/pWkSk0RfexHpYn+GQ/LG29i+r81NfsLd2124SvQWUHHt0Rh7/LXIK/gOuvMT",
-	"Tr5Jp5QziaFlCScv8mGayFGbw+W0EDNEz+5xX7PXvZdNatMhYbyrT9UVB0Zo9TJGxyYoGORXksg2R3HN",
-	"lg2H0DnTZL03kwlnUpJslmpcP3npdX2imIcfWetbm/dHQhMDdrjRqGMkKmwZjbucJFLRMTNH9BpTWcKk",
-	"RmnMKgGuol/QBEG612M2mQrFeH+x9xJbdA3/IE1TZfbNGdMLz6AN1lRj7OWnn9ZomNG+ApozrdJff/36",
-	"C7stoJvE9BOCEGmN75Y+2hz+1BPxwkQOgii7kJ48anbkNRunfThDNU/6LI+9bnM3ssV6GBeKimJlSXh4",
-	"9fLlI6/LjxF6EbO8U8lmHO43SjKmsoUXBpIopK2hZmNX958jyQBLLZPCl22OnvWDfSJb5CW2QNyCiAQ9",
-	"jBXFW+RVrz84vgTs3DQKn+pztvQL50x5nviD0bP2igKQmIPWCpsmRTRDku7bpA2KUbtxSN5otVq3I9L2",
-	"VST993aj1Wq1G+RuFzteSqXFQsNOjzDMwMUYmIAC1C/uKBOJiUpK1xsYalhr9bjV5l0rysqE91nXLE5a",
-	"uU+rASjXEHhBD86RzKcCCpiZzZnQB2L5vLkcpLsGJuAgeuop8i3gL0vTqhGTTDPlzIiXMkcz8pQfbvHU",
-	"obFlKTbR4NBzzCFJI8EwipRK1eYmmCKCQnf6VRddAVg9EVB1HJtQMY6FwA154sRtbjtwUdL18uG7LXKT",
-	"DplhkwWouqIXBrwRlG7Dq8YEynrj4JRwgprNl8SKAJhJU8+GA5mshhRJ23o0luC5ewgcUWODvTJsmIkD",
-	"DR4oZIRCJd/ckM5axEZkaRoaY83fkZgDak8oX+AgTJIRnU4ZN9Srp9Q4B1eXhbtFnx4bJTzGjeFGSV9M",
-	"mGxzPBE9f2a+jF2kcCJt9IunFsPc5nqlMTPFodu8LyYTvbVY67TkppBqmLGTf/6yXcuOJKCW4+UMNdds",
-	"68eMckmhrKmGsoZUJhRznIVi5zUMmIPoJdB24PP8U8Nv2tyyKtupADgejUmTEmzlln9jI2Y1I+hRyUjM",
-	"LLtt8wHTChl09z6FFoYS7wQ9+e6R/vTkn7+sYWFOQ3MquHMUoRjuA+XtkZExSEpHGCEptcixOaQJXcBp",
-	"IL8iTSjZOHXV83eP2lzLDgskPZNMY0BaRJxjR+x61xbVDCDaXD+0khAce4JhXUtSHzTvEFmGGZTIYa4J",
-	"brVngKZ3Y8pZv8+kHMxS8vUXb1nO4eiXk+6Lt+hQU1ybx8lQL9ccPL6Kl6IGNJytpsXrg70bgrO9V6jq",
-	"j4xwg1huULPNiyYTpz9bwute2b+q6Yi8IuJkkLC46we1iXhhOWdfTPH6R9FTn0VPM8FJojBFRwt6esFd",
-	"vW0tdiGTBanMiuP6z5bn6p/naIKAny1wuxoB7Z2s1yFhalPDoM1zkXa3RaDbipiyzBSABZ484/qW697Z",
-	"08rGHn7eNUIUDAW8QWBRJDQkGN1CT9unqWaPR04c0H80l/aVlrd9fdu2OYSVsiPXXxHLwOfy8AGKwZST",
-	"GR9zMef6eytUUWVAiGiiN2NHBzmRkt4sQzwwoobrZ4j3LKPxos0zqtgR6bGFQPzwDjyR5Orl58w9oIW4",
-	"xd4x5jokXCvhgseyhQja5ksoiRJlrNHEENP1F299jehVv6wXbWU8kIUliTM6UG2OMmSiDknXvbkH/++S",
-	"Jg6ZSbUb+Y9fs379LvKCwiPJ9JdmrV4ovllaAk7WlCGp7mqF0T5rc8NDx2yhVRsQogxBOK3K6DaarR0W",
-	"rg+IPdEqU3aKzTo0cCKixJABXqgRW0CW0tzOAWwNp3ZisxEQfUawBObuv9gzr+1dj7tH5M0ZMnXidAYq",
-	"x8uqIO0hiRq0MPGW2JANlezjm9cbUUMvHTXvg9Z+a996mug0aRw2rrT2W1fAI6xGYO6wvQ+MogB/G4Ys",
-	"OlBfxAmUQA3QqDZDSROU9B3T2ghiGaDj5sDGoYLq5dQQIyvZIl15lyQ0AUjSnI88kPdFmrK+HlOOiL4K",
-	"XQCaJg1ULkZiTiaz/kizQ/+0MkbO7v/p2b3/eXb//Qff+8n5d/8hn0XTbptrlYZwkcehumA208tAZOTa",
-	"qy9ExkT8FiP9lEqTYLMAjWg3wtOKV2JaQYgyf5Yk4Xkaro+O0xSqRrb5NOmPZ1NpgpBFTDWGFVq1ztSe",
-	"GAwO86MAK2PqzE5tbl7BvjEm9YVijs1sapQI13eGcmMsYKnGsQw6x3hKkGtmbz9Qtt09IqDjxNfjxmFD",
-	"qxLXLCZB856p4BINa5f39033d2WiaX21/9smkwiV3nUuHTMHuJrA9BSqgmCwK9KAwfLgd6PGlf2rZYO7",
-	"1V66IZS9HLEmkTF0r/vONau6GzXkbDKh2SKvhCIjh3iRjx8gbcPZ2MM1uQ856QMdYdjDUHqRHuBiLVx6",
-	"GMpG49w5e1svxlK5vYk9Kl89wOv2JQgcoROmgC+8Ed59/soluNcad6O1L/ZtQa+1bxr14USrBPA+mCbf",
-	"nGF0p7VMWp9lPeQx+8tregQjNDxFkYsZ75ue0pnfVtlGaoQWZZ2moM0U1lbHO1R/UaHIkar14PubL+j2",
-	"IyRncyJl5HyM2psYuP0vVyt8MoSt17tsbfaI1BFbBZHm75iioaskeQ0OzoBoY5pMcisd2Olvu/6vz4t4",
-	"cdEnaALyi/4Xlc3Y3RXsObjouUOYA93BzQHNqbTmr9YFHP6xoUCvY0F+/RddDnVxwkOGAM++9LZt2MDF",
-	"3VIG/nWmclR51AS7BuRPii6/zvw+EoYyUZxxSU2e+3R7ei1SInBdLVjnTDc/scYyRdS9rV4Q/dmEcXXD",
-	"dOrRFGzc9suVjsGIhOqPK9rumnFhm37OwDjkQQf1V2ci6tovuy3yqjGsepLIiEoMmWCx15cmUaTZdb+C",
-	"/m/h290FvwgC3Tm8I5dghy6pot19/zki6QJsGfPR4hBjMIrrMEb+kAz6OogMPhE8MnZn8xzq8LvHTXym",
-	"ryMXc2ONvgimhxsOEJeRQnKUACSRj4DzXUIkghisJ0Z/IhTgf8xJTj0OQD0G5mTSdcjfPfRqcnIBpleW",
-	"ab0LSEY6/16iWuRa3pGF5vTjRnddRNH412pzINr8HHyCtRbfIq2FaAhnvVCZ458gMQCQHhcx5DHBpYrb",
-	"qzYc98untpWHwJtocLR7u5w0rSP3xWRC9yTT4yoWHzpf/1ft5RK5mK3Ii9XqIkazO9MUQq9NHFtNzbFW",
-	"gGqhKORym9uK5NOoIdUCDHZa51oDGbDp5RWfnrjyGVzWPwX1E05zvfJpXchfGtXTy4ZBtmJNPjWMQmWX",
-	"GMTEjpLpnhI2igTcxvqMUqh90RzM0nQPOqCaPhYgX6ZMadInSrT5iKYDfCMi2DQCm64pQWzvi10TlIQR",
-	"LQaLEoyroBAqg+5Sr40FyTtOyIjQwsjCVPXJX4naHLtEF/pBSOwCEnlxKORklAxU55vXT8BmPRJpjB4F",
-	"jYltLlOhyGQmoSqQXo/fXQINcxG59uoLLiLVOIONra/NjfFagvU6N/8WTcxcODfFlFrjfsgO8KopnPql",
-	"tALA4p6IDcDWmw0KAWgnhzpUBrMu4vo/QXed1z4Pop/Ov/vx5z/8+wc/+O5nf/7xbj3aDFlq8W+Xerai",
-	"Qpha0RlqQ3wUHWNta1OQJI/Lo5J0MSi0MHwXw7naPFEu3kLMuR8HgDRoZUacCr3+GLsrMkvuxtWPLlSk",
-	"IOP2MnEzBHv5g/8eBnJVv+G3NpfQuLprroruEelikBe4qMH/aX0exiFClfE5d7joWsoyoWKOiWneBHqv",
-	"ySfHOEToOoUBW1ofJgBo0IPpAKv6mGAmz/PPHLR3JPFIiozZYvdIX89dAygT2Enb3HpPMCvUxBx2Iewu",
-	"d6VIx78MJJpdvfyOEi2v5043Il3YyRv7t1u2wHv3k3d+sdsixxCi6DDBLKPNnUddCcRSALc+IRlBcryL",
-	"BXFhmlA32gtAXMOLnjdpf19ehgQr3IAr7T+C6U2xhgCDehXIq0gYpvnrBfEo9I8+vb+/xKuc7G0g/9DM",
-	"6m1Li5XmSXuDPVqoV94FT9gw6fEwiHBD7sRj4tSR7QS6jSgQPrwhgPSm9pZZauFgjAtqVSaMAjIM8N/c",
-	"h46+6NUuEFFuisQfuUAfO5bYw2RdY6Q07FDZOq9FQ6TmVta2MU0wTquZWx6jNu/6amFEuk5f7EK4NjZE",
-	"hbpyTtCc7LYIqDsY6YbsGVKO0NZyRCxvxhsHWXIXAg1ceh2Ep8Ad2OaGuBPppF3vVqZe/HciW+QGm1t8",
-	"gOhes1wbjGgzZdA0a/fs23jK7aptnhtWyXy0gJhGtCj5LQKcYbXNgXu4RzvShKuRJoDs6y/e2rUhaXk0",
-	"WnEBbQ6BkJjJNyBcQKC1Db3MZ8UY3oWYYTxioo7wkponkrX51YPL5GYG0UAQaEe+RhMwIvsRmcYSFryt",
-	"4FGJ5LzKIvQmrdaBy6MS1gaxsmaBTs/FiKhc0bXQKKi4xeylEu32EV1/T8ZIXUMgf7QGapzDdrE2lLJi",
-	"iHvYi67cGr0J+w3K9s+Hll5s5pHbg207c2jxpEzdTM17oBRwTJqe+Xl3DfuwkDNh0N3lpMTuIZmLbIyK",
-	"hk3hWw5qItOZWS30b29zzYkjDGNMVMgqbmN0p07PcNV49T1id9q8uv/cbqld3Hy4YhUvsXB/qbVpa4Q3",
-	"gus/RWp1FnTbD+bC6BLa1O/Z7vV7tvzARRPp17Da60wqMdEy3UgQKsd4XSihBSQGKQEsyTCfrnn+zvc/",
-	"/fjjB/ffO//pr87e/fD8g+998Ud//vkvv//gV/d2DzGK0F63me1daxo5mb65EZEqYyBKxq4Mf0SgNy0G",
-	"0w6TgSImmc2QGuniTA8+ev/s3X/sOkYB/XVN8jVk9nkaudbP21Ad1cXO4+v6YxvIbXKZxmxqchK0mGJi",
-	"oW0Kk2ZEKkvAZ4wxzS1ykkLEPUQvSlN8G2XFQZIy6br1gsV7TjPNQ/I26FrMGokUkgVu5nbAyDMA4pha",
-	"lmxSrsUpGmmG0ObUdFHfjWyX6USLolqGzTPmgjmfGvUXLXLMnW1AKLJgyvGtgHstMsIN9LeAOkzW1c4Z",
-	"i5FFGqH60IpjibUukxczKkG68QqTx4KzozZn5hHlBJB9A+anR2U3DW28gDUwvrwuvifEnABIKM4a8t6R",
-	"xDIUJGaQg6l3ay3fRBfK0Vyh1GoHIBZWeOQKNkxTHYBbaDNsOMqXwXmCjjsySqQSWUHVfNyqd+WBj2xz",
-	"iAu+s3KyGTM2lQQ70kLSQ2wLrs8wWVBg2DiLTRIGamggU+qLwWjKQSG7oImTckUccrgcj4fgH0i2g+5U",
-	"nkDZIt8Qtqe9WT4kShijrgZWm1veZ5rsSsGtjsiO8u+WLAmQPJfIslgIPe2X3+uiV/nkbJyPnzvr/Zaq",
-	"eU3ILD9/7+dffPdH57997+zdn+1eJCc2FPBoaXMomEnpVKKYSAxWqyYSqqXbQ5+kjtrc7/8Ebx4WSRDd",
-	"r4m05G3EPsjsndNT5gs5IXJpgpvUkFjXPcVoPxtSqNmH4G2u360gsNcQnBdIY/+0UN3Ap8j3AKaI5wLF",
-	"SzhNmsQPgeoFdWkvYxpkpvpMmTX/NffSIwR8PkkJ8N1SL4a1zDEd2uSEo/And5aEvwT1m61FhlAMb9dt",
-	"pBPThezanm325CFNGQJqC8G0EJIDSoBEfa1UYqWSdAOqcRfcf+CPpW0e0yRdkGzGW2QfEzgNRHedxGCq",
-	"s2lMHGtsH1mYmToNkWZBWaa1K+PbAGCKOSeilyZDinnpUIgoUUfkyjNPk77ArEurgu1ISNndWzCakTSh",
-	"vSRNTImwVED4C4nphA5ZbGvvhrjLzdkSjl78BbyEno/v7q1PF4+EMZ0wlR/8BRJLkDWZfPJK/eemfenL",
-	"HwIJAVw0648gis7ujighyiLoEt5PZzHr2I8KDgZ3kibYcbmO2iO9Fw3Y10fQ5TW6vjQxdNMcZSxmuj9V",
-	"MPL8nRCSemE7s7KoHahvAdXQDPhAes+9wl05nnWjlZgez3nY5t2br+chPW7yt+V4dteE9pCqyB6a5/ra",
-	"9kbF0B5SK7KnzQuhPbgx7nv3GFeg1LnQnsgVhulCBNFy3Mxq0jEUWYC6HuiSxWWcvPS6lmtVf9SFzH+n",
-	"xg6EiZLNxEyxknvBAN5GsDyKq8Gf4omoZ/4CagehWGy4qDAUDBfSCIWn7oWkOM5XGotSSY5r6BBIoUp8",
-	"NeBpPPoTKLuizVqfaEiKXcT2THDTC1eOZ43STDZEF+n3XIywT4LJcLOVMpRhARjR1+bNbsZQTYf6tl2S",
-	"soEiYqaM3AosiReaOZIRlbst8jzN+iLW4nPzm8c3Lr14fGPv4EpE9L/PRuT1m9f2jiNy/dbX9g6u7kJo",
-	"honliPyeHcRc0fGRZok9HNIVlREDlJEcxjvTFZUhxwHUVXHMz6IJOeZmHaRPoe9rzAh6EtDD0B9br8ai",
-	"mu09Wo73JJndGlIDI4q5foDsLjIQeYMlXGAy8gqD3Zikw4zUFcirFLtP3Fu/I6lHtlXLiPIYS1n5Qf0b",
-	"ZdoY38/FZtpUr69uyo1d2rYpN+G1Ka+LmG2tbYIqw8tw7QxKAqKeubq2mPMWQJogiKBrdCKxulNMF5LQ",
-	"oWhz2z4/b1q3YIo0sXPdgz/5K2w0t3tobwzpO/lN7aM2h4pMLbJvAtyxSqPx8a6Mjsw4BKBZ3r4IrD7L",
-	"gMIuJVeeeXpNz5JHqeJZEl+v41lnqDmeYow/Vkwyr5jmL07jcdGkXtVl27/tCTkKi3sxaQdLQQEeh83Z",
-	"5YZ1ecBEX81j4Y1Hzl8fKQ655ubVCIQFuHsLT/b7UjiNRX+s12fIfOV6xTPc2GYAn+1Jr7dxma5SbIL8",
-	"qA/KTVQiydgVP6nz+JdaljZj2FbNtidz8/zDD87f+8vzP/nL849/ubvlGZWZ6ItdmrumufcyYng1Nbsw",
-	"q3tfDNBGL+Y8r/Ocd54GHUHSlEnXgPrQsE1FbT8UsK7buoA8tvkcfcpNOBbUtMO+dL2ZIl3JsOlQ11aF",
-	"08/aHFKDhGmrYttdw28pHZJYYIi9Lb8B8c+4XVs/GuJtTQmQ6ayXJnJkFDfO5mSQDGcZk/YKQJelCQ4f",
-	"MBaXKCiriH7xakoAxx+fnrIRgZlKnIvceH9RtvtFOQnVopkKhnbJRGKUlpM0JfpMAe1BrrCAhQ/Rpmlc",
-	"2tDawri78DdbLAMDH2dqj87pIrJd96FHC3i2baNFKx1Co/7I7HG3zaHIq3N8m0w/q6hrApUa9aAcdVey",
-	"N7uRqxxs6RByDf26yaZuKu6sRW6YyMEskUzfaYL7BYwxXNNEaNoGCwm3wVKYoKeFDqmZC03R02fqkx6i",
-	"59d1eYAVkhuRYURmBjS13TC1pTPbXsOGaMImcveDX1gdNaAu/NM1whrMmGcuQYnlNjcHtiTrgXYgJHOp",
-	"GeSmic8wsQHUPDmEEsxor+4K3tESvUmuyYMaSAz2a1uKFVPOgZXlzK3N0c01pzJCvoZ8ZqdqXAqKgpA2",
-	"AajNgc8Z8DW7Bbzu+oCbEC2w7kKuzDHpC85ZXwkbVqVP2jZ4dUCEYo8iTa22MGBzW5P3UA/T7XZtO4Cv",
-	"klTQuLlLVv77Z2Tf60igtbfD4uUTGXcfuvraPBVietjm+luQsr4K5aiDBPt/wuRffRv+udue7e9ffgak",
-	"yK9e3t/HIQYiI3191HqsVkwVNWPr/+wt0pJMdWDkZr8lx7OI9Fv2nHbxdbtNGAa75+m/4ENJT1kTft8N",
-	"7N8q58y7tYQYG6gAMuIwkHSEHQdaIyo7Wi30VitTxqbNp4ncNaBv8+vWCTJJoMYr9UjVPAHGjwW8IQTZ",
-	"TEkEPGxzzuZQ9lbTmiA9RqYzOWIxyaipS0s5IEFE5KynmWKPIccxMdVtzkyHLk263UIbpy5pmhYSgS5Y",
-	"u5qSZJt30acP3qWu1xCrGzn+Y8UU/bOrOG1woM2bMDpWHL5sEdSDOmBe3jHcAcAjoF1bod6pdSYFGrhU",
-	"Ikkq5hYYelEQzAeAjTFk3Bp3oTYZTU08N+UaoLYjOLmJzR5QydeknmeBG2DaT/pi0ks4iw9JTygsPbzI",
-	"e43AqgwhOwkO1muW0DWw6bqi+WqUidlwRJYYRARMCNYzpWpka/ojGyqrmes3LauTotbNyaVrA2xtt0DD",
-	"oY40kxCmvx1IlkX51OcQZaYbmCDsZ94Ptaeu7KhaV1ndTgVld+hkmrK81eQbbzfyjm6HV74SNYxkc3jF",
-	"dXWHdn2Ny/uXn9k7uLy3//St/ecODy4f7l/5V42oMWJp3Dh8OmqYm6NxeHB5P2pYJtY4/MrT+rc3G4cH",
-	"+1cPooYcz/TpfOvlvf39A9C5vfmf3WT6q/n0+970z/qT7+dzX7Fzv/L61/f29y8DCC2zcxEBOcbgR3ej",
-	"TYRVxM0y5d2zbFfLEKvyAUsy4t23T1a791QT0kTt8Yt3/uz8+z/ZBfd1oO0MdRKiuesvyCCw3nNpDUKP",
-	"VklZc9o7JtPwiRtl4Fqzws8UepJgfhQ0a1hsbwLYwqvpnaW1Fe7lyRtVeWRXbr5MMKHMWLGBfZpOF6iW",
-	"M5px21jImiVpplVxiCrBlAtsyECtLbq3CPUyibyy+2BwjUzPMmhbM50ybm5TnKypb/KpUBGK7twmLe1C",
-	"LwmuJBaPd/G4ClsjgMZzmF+0uKSo0FkPGsJg1xUJ8YczxFlmNDqzDnPpR/pixjAVxsHtCcQJTQiwikuf",
-	"cq1UoYiEA5t+EaZTLoQP2u4OYD85ZVlKsTYGjAH9fzIt2GgpzmzQdaOBFDdTEM20MsB97ci8478pWyAG",
-	"fhsjPJ8eNgiwnfeMFInP9MlD0UD9BQS1+D0sbM6KtS5NxKmt6mIPm/bHLXJsfjWLcOm2ztPQNdADubO7",
-	"2hm0a4XRozbvYgfgbkS6+lbCBntarYb2HVj2Rv9qR23z7mpX0a5WPLVA5RIHUQTDAj5d0swr+Xhd/TBO",
-	"HeXZQ9LFTekFGArx28h0EK/hc/e3WZZia0AUQjt5t0CqjC4IQQXdI3MZdZO4a07PNrUytSngFzgk0/Ii",
-	"Y1OGke4GNZHSWuS4zZcbBxVj4lkeDWBoGL3/KCsCsrY5InPz6uXLRvnGjlO7R34Xqoz1Ndxi0zjO684D",
-	"QrDXYwcYHeCwVkeMZyXve1mVKw3e5VtmJC+/7OLNcoVJMDDrMdvmCisoj5jSl6AB4ZxhsU84BwhUgb84",
-	"LnYhsbY39ZnZInY7K74ysxSNqgW0Mi7Nz773/z74u3d3a7uqLNYUJRNDuXtm8oRVhwUUu7gn7PGEB9Qs",
-	"87ld9/xH6R4LtdGvdJTlxxARzuZP3ENmbkk0TGSaBdk7WAnESmvW8PDQ3gZVEln+TjU2Xnrbsfkkvnsp",
-	"Y+bXerWivW8ri0WXq70HYad8uK3Da3Z15twfQebT5UeFm2UM0XGlRJI3Z2xme9VeXLlFbqUkPWxdNKrG",
-	"H4eUFcrWUuP8xqNnA26qsrvHPH9SxP4tUAqMO8IJkszKBluSd4nPNVcwoAkxg3re3zx59UZugcQyTG3e",
-	"PdFznCRDTtUs05rHV7Hp9ownd6wlE7tvR6cH5tmI3SHfeOX42t7JN44vP/2MZq7tBj5S+G4Lf+uJ2LTu",
-	"bjfyubGzvWnpDU5R1h+beo4o6kFA/+lBF5rhw8Ik1llktnQOVaSrwLioh014m1NwDkwSPlPYtIGLeYsc",
-	"o0Gl0H6/63rq4+/ogGhz23m/x2QSM+eV1Wvy+wqTZtfaDs2AHcj27u4eal0sczGoRkvy4J03DpwLb28g",
-	"gX/1k3d+kYPYAYujx8MBLPBKvhMDU5S3XYX8zDi5RyYhPLR7oq+EAdQ6s+1v21zOE4B5i7ym4QfJ5Kge",
-	"AsxxILNJQGozMuiaMDZVbQ4V2Iy+bdtBQx9m194PcBCQdu+69Th5f7u1mLIuZtgiN+tDgZIsOWVe3Bq4",
-	"2pqgkSOZQVLGJIn3cjarkPjaPDEsEft7a3XEaCdS6yRLCzoC7fXynTuuL6HWsiWklDgpKFpqDQe6BhZx",
-	"gYMaZmKuH04p6C0aodA+IVWb5y2rbzn6MCOAnug5LpTHzPQr6NSSDGQI/UabL2N7Iom+lLFGHViAjPhr",
-	"NEqrLaJpKhVzWz7WM1tNMzFJJDatxpCGpuAQS0g+ef/f5ZX34Det9e6SAU1TLcpgcQG0YeKysYMlTidm",
-	"qut2BlmUEID+yTs/9jyo4AHOhJTgwHYNLp0nVm8RW772xCn2LcZ+nm+DKw3LAdFTmoA1OCKFsPe73SO3",
-	"mtxrFPQX2XSbJSeRZFp1TJccE108zddfe9nVwx4pNZWkqf8B202airk53TbXKDES0njYvYCVeJJwfNeU",
-	"AYfhwE+H4MSUhOQULCCQ7immCA60OZXEjYRu6YtXUZdmeSKB7hsKCY8s+xMO1vjZ7GSYqgEUa3p6aqrd",
-	"UlYTU3kJ8OUSncWJ2kvFsF5ICbq+BoOI3Lx+Q0bk+OZ1MmYLGTn7U0Rsr3wZkZ64Q7Tsrq8uG3MiCzWg",
-	"9owhJwNasEEWcjZl2WkiRbYjbf0lMZkAQ4AaCZGtl2IjWCLyyTu/2HVBGl5UC/qPNUiPb143L7Q58Ga8",
-	"f2n87Rn0HMdAqrwz/ITyZKCvoX4qJDuEMmS2A3mTtnmPxkOwNlow2HKrZq1QcnQXOqfyCJ2F2CQ5ZqdJ",
-	"30SpuMqvttafotmQaV56StMZkzYuHWyaWkppkRM4ehTcwHWugTuEbtSarL1sYbRY6zsEZ2GlrtJjjQcv",
-	"i+E6NylUxNa77vbTpBuRrlxIxSZorxyzxSEKHUlsZAy8wRyESl2ifSWyqlD2tcHrx5yYUKFmF1C0hSkL",
-	"WDvDtPo3PdgHhJJxwmP3ane3YmGY4V66silVimX603/9Bt17q3P799vtFv701O+F4/9DE+Gxd+Dtktmu",
-	"XA7NtvkcSdzYXvMOZA0s5XXEdEGa36RTysEcXwpaTRDl6RP1Mif01H7iRt25ldh05t+lkHAg5he5qmPu",
-	"gguAMK5KLF7bXWesP8sStQAGAiR2wiS2z37jtt56ft9B2jOsIRVDzGZPTpOUDZlrw1VcFWnCzSULBVmm",
-	"qzdbT9zZg7un0pp6rN99Xty5BW8+yjPxJqpy+Lsr87FA/3k7G2l+9uGvtJozoWnqYJ3fSlMh1Z5em+vy",
-	"TQkod/pvE7ogQ6FVomZ+c+M9X3ZW1W1ZfWBtbMHry2xwS4wZf2Slwfzl4YIfd2OWAoBKMImzucOmx4JM",
-	"x3FMqJtyYzq99HZP3IELsJPEd+tZl70vLti6PAsgJ/bA/B1CTlzw41aj6iCnwxIqISg1fiwYauuYu+l3",
-	"JJHJW0yrL8lwpFUW/Svpp1RKv7uCQ+YjUL4gPVwqqhUfKp1bcMzYlCRqDcIbd+Me7aOBqFTzOs5LNmFB",
-	"XyLFQM1R7GexXgY4xJVVFQQ3gm4m5qT5/OWze39zdv+/nt37xdn9Dw7bHMshn7/3/hc/+4vzD//L2b2/",
-	"O7v/m7P7H8BGv3j3+5//3f3PPvzZZ//2O5/95K/O/+DvXaipnUbrYlNU4aw6OMJUednmYEwzNU2aJ3RI",
-	"5xSAe8dryr+Lpg5ns9jxttDkos27VnfsJHF3FyPybUy3fYRKGzaqyM3AYs5LVRsN9WsIyWML80eN/sX5",
-	"qi58CwGTmUn7I+/YTVWWxyWIFU7GBEsV1+eU+x1sheXFKkNLj5X1p8zUI6t5HSxTx6W3zV/uIoGkTLFV",
-	"zvwC/D0A+Ydh0FEoRtihIcYxiznPcVgJkrGJOGVHLpIowZYtPmTLdBIP9xsPdXctYfbVUFNrvcrHw3Nx",
-	"LkId5HZkEWrNRNkKfHwZVsb8bg0r/pNmhWi52YkjwlwTMWvUawPuli4GpMCyNBezcXneWncdmbjWPS3y",
-	"AjZ51LJzj8FlFBOvBySECOqvRovpiHF5hIZvzfylEhk0r5Hk+OTa9eum9yME1GULvAz8xji28bGXyL8D",
-	"roUJNUZ2F8MO1aHAozAV0LnCtsYJm4YvmOAepURUXOXNx29cDsFqzZXweIUjZ3kOXc/Go2HQJ8J42iWK",
-	"rsnhnSF4vWL+sns1CioDSxz0LcFLjWcHz1x83FGtpsaFjehzLPYuDmOAg9FjOXkHZpJwMqfp2JWVxxDw",
-	"t0DQyghN0wvV8B1UvqQ8w67vCer4OeKUK/kWWR6jkm+nDOlF4HYcJApaOLB0gLrLjrSlu+qyh0tv2x8h",
-	"7kzj5Z5NC6lnHfC+f7zWgd8VxH6C9oF1iO0w7MkYCOz0OxIZostHyhF+mvTHREFfItcQzGu5MBBpKub/",
-	"H3vX1hzHcZ3/ShdeuFseXAjBiixUHmBeJNoUieJSZqqyKW5jpxc7xmz3ZHoWyzVLVQJYulgRo7gkS5Et",
-	"JZJtOUocK3LJthhKkR/yTwwCFJ/8F1J9zume2cXM7uI2WFX4RAKYS0/36dOnT5/v+8anA9yOavxy+Jy7",
-	"tLSFy75ykoXrwsA+HbhmzHwvZeBc17DK13c/f3DvizTmDhDSImK2FtoDXh0GkZNyOsSSlhez+RB0d6NI",
-	"xLNNYw3LkDvxAdjS1QPKkSi3VgAJGOz4KXUhtn2nuDamtlm8NlprLHFtdBmCCeNh5wDmb2f2ki8cXAfD",
-	"3n3pfPE+FgvHMrMBwDNxh4eBJkCY3TaGwUaqjmC24lhDUJcVzqJUHIwQdEFKSJOKhXksEbeSQe75Wjto",
-	"JTe/d6lmU0ZNLqHmsLpMmb417uPfoHG8kxFirCwtLlbzNqOZxfebMnNOcfEdN3OcCZ/O4pvZV2JN3oDF",
-	"Vna23nrw1fuPPvjSuHlv0JcDEwiPk4CHqS730SbiPI+C2Q3Rn2CBXlm99H3RL3F5xhdOuqs0H7GM1Yq4",
-	"LpqZGtzCE3Zg2aCysnK8ZXac00Kyyc76vSP6xnFbU+rYKXUh2LpTXHqt3RXaWQYFXZ5FPcdxxbLleBZi",
-	"um9FXkZ9SCzTDiyDddhHBcxMsxmPIsEH2CgP4znmb/MouLkhLIJqU22Io63vXu6GN33LyWCthnPim2oD",
-	"pYLxk3zo9SGlTEJjO3onWwY4jNsyDzjOqXeS6+do8890RjmJ20RFGan9PLc6oGRtpsW6Uv5R18WDQL2g",
-	"20rEe+W+b1w9d6WpiHTNZ8DvQkX9pm+BGyqpuoIowkaYP3V4P0M5lajSjmszA51bLg6Reab1J7ecFm01",
-	"nr92Oe8kqla7dtFS+g0dIqw+f70ui8CE+CCNbACwv8spjydAi1eXHeC+48witugPTLfNmwIisaZlwPj/",
-	"Ucdc+4132kKDaYBQHGrelX7MlapeDJvg/nkERJeBcZ/mNtVqefthGJN6UmjZ+G1EDS4rbROBr5twD4EF",
-	"82UM1AXLxNBqsY5Abp21PuIPjvUYynb3VIb60LhTjPTh/auXroxKsg2OkV0hVy9dQYhlh/tlFqBmW5OJ",
-	"+FPmaNMwWhQBzpMGqACya4pJZvEs2KGei/ziCb0aBzKBDvwuXDwJB2G29ZolChX7l3EZ7wgudQbMsgky",
-	"CiaaFreiUPnCxvoFdB2t1nBxkfMSB9oTeDMdfusS3rq4sDDsObwZnfRDwHiouHPQeJx6NGe7shZIjqxj",
-	"Qwf5+VUUPC6pdA5GF9/HKmtdHUih9az5mapLzwJppNmZLjHdFiaOdIVz6M+4ZueUL9jZxacm9205Zjl/",
-	"2w7zhBXUGas4/gPS/RAtAKk2uUQhD7Bhs5QmbdHRItxEtNq6MexuREkqYHSH+2IVCjo6YSuZ2307202Y",
-	"G6wDErqb4DwBmrW5Ufni6Xf/p5gppthgRCxg+77UIO6aMOY75Oy9TFlyEIO1eFkjg6hvwOQOFLdlptZ8",
-	"FMhTnV4F3DdaJIOL9pRa9eqlK9DY0zPpERHNtEQzzwSbwxbOOMRbpi1pYNOVoTKb4sxiIn3wg0SnDr4w",
-	"1AJcYbGlhyJO9HyoerPjdXMuq96xMKVOtElxL5tgi3JZ9TJ6uKEqGc246lQIE4Smhqpn3dEAt0Vl7z8/",
-	"2H1za2f7Fzt3/h1gGK8WO6HJoIzHhWKcaEwcvGf8kDiM4TC6sJxDRR4nlnTAgRib3JJC6gSrjJocajQK",
-	"h8DCEsStSMXDqIRc9M5FFTPdVpG2SpNm2KEUzh2Up8XYIIphwT1DyB2vLsWjX/78wZfv//mlX3hsZ/vl",
-	"na2Xd+68s3PnP64RoqYVhLCdSc/WIbw8d+3yRY+tcS2eXJoVsql84bNA1mWjqTcbc+ya6lliaYzI1oRT",
-	"4qg02zzmTbMqZB5L1wEFQ13SAX6iFIqV2/MW+i6U9HRiociIAEwLgWQNqjbXjbyk2wXoZqqWPlf7wUmm",
-	"iukt+MqiRQF6GGl7OepM2u8qx69wyJ9mFdNwL7uPfdgKpTjTCjrmuxh24nEiJYanBr5oaGocEYpRWG4F",
-	"rLFryu+nJStW0gcp+0XP7BFg2LB2XWYBDqlEN1IYIx2s25PRE8BciQqrU32aSWV5Z80TeJLwZpuKZqQi",
-	"npKO2hR6jl1N2iLuBVrQbt3dx9xtZiKCbG4qc+MRfZlvCZFSqmnIU3LJ10UHuKjxeSYiqcterBKiPSbJ",
-	"KgQnOSbrMGRtvmnJ1DURF7MGuCPhmym44pqYvrbNUzndgCweOW8CVILBIYdDPuMNQks4PXQEuJySZqvY",
-	"UfeCBHuvDa7LPqcu7Unh0sJ3cDzcMSL1W567uNTZ5y5OJu5NxK1kvqk3D5GgKC/KpX7ATinM25EpAKmu",
-	"61vjy5YWRzFc0hz61hGadM1MPR6OdLXG9OwKkTIzG7/r2spW3IT2VbML0wLtXtxKhDSO1OXRUI3ITWxv",
-	"YGaXk5uEZiPDz5DU5ZDDdnFAoHUXGONCnDfYCWNDlH1+eJ6++qT8MXCIDi060PRZnyfcrDyskoYQKmbP",
-	"X784+1TVumvjxefq8oJDLmcPDPESWsPc6Z9HPtfxdVPU8jTyi9OJHrIfpYhoiHR6qhv6VIdLwFW3sveB",
-	"1qkXm1gmI0DuMV7gepkfoOItAJ9xkOoy9Z7mTit/JoHNMVY97cH/7OCboAlPke0b6tIt5tBucIPAYKhi",
-	"1gIVJBt5oRKv5Y1MX1eXquUk0tNhiVEXDl9o/2ybq8wTyd17oKdo1kwby+UejaJdDfqbx67XdgV1T56f",
-	"u2FM0Vkf2iQ6tjTIBLM2pkilVCXVYCLJ6sG9lItJ4TOsby32Vqork1mAT4zc1Z4z112Hy45rXztkIZMk",
-	"FQiLAlwHJUPyEoVEokSxlaow6kEF39E9PUIkBdELXQlPb7oDJht1oUapQ+MAJ4YlcU1UwkO9nJE6HL4e",
-	"fa6JMYybtLoj9EGaLcyxC7zZrks/aLVEDAgbq6oBYig/7OoEV3Ybm8eCayXn2A3kHsVHoWZhXaJ3JDHV",
-	"ti1epygHyUmNrZIwIf7NGLEjJq1LlykzfrLDY7MMQafnajgAu8P0or2gfadSCAJvHi30gEMHMR0q1JV0",
-	"dNBUse8shyCuKaBx75c/2717rzgZ53PdXlM89keVu513Fx3UJnoq3jgPh6jD8xR61O3pBpXwh9X4wVW0",
-	"ufSB/LJi1WifKCTEG6mW74bkCS9Vzn9y4cBMFMdnXWn/5i2uKt4wW2ad8HUgCEV5jywPQhCDC+1G2mNO",
-	"S0d7rAfSp5ArFCoKRWmlfK1QAdmpz/tI1LsecgC8ZM6CJ7DJ+WabQ+yvQbrhhYls9Jy55/CGOn6cgw5f",
-	"F/N6c/1btzrh8ZztmyaXlHnD+QZgEuGbRQEXycjMMBA0xqpbn/ch+8Ylq/3gGbbGY2zl+Kxb3rGhVXYp",
-	"PjS0UivUMJiwXOpcfRVnJ5NJzFyN9Ch5mRPVgimgLiVB2twXiA4PwlTxoOCp3yQCz3QAJmDwlCoJWkGZ",
-	"fBFXsm9MNfpTmAWMCPpRywtdHUT2FLuyAt2ZUZ4s010z5YzKeZEYmyvKrWX6BzohgMg4EZ0oGYraSxmv",
-	"q3KoTRBMUxkZNstsM6i78yDrB10c7MhBffi4oR0pKXSQF40VBboa6WnFlWRteAKz8hi51SNLAR2kchro",
-	"AAetG/L9UvUmjFQCuaa60h+7/lyy1x129RnV1/TwGt5VEg9Q+lGTpBzs90PJs7gViabZN/s8KSckta9H",
-	"SjuQh8E8dCdDQTF6hOdv0/8m8N62Y052frnuz59e1NzSPDK9j5yxHWJUjoQe91FyN5DiyP6Y3jXgjnMH",
-	"ar4VyEC3D+6Is28o8sMX4dnX4OswIpxWVzyZqXjg+OxolWI42IX0TkRXOkOqRDxOQlChaHXDsO9aVuyO",
-	"bdpjFgtTxlez21zXZbh+GmjZjqNcfCWtzDbhLFXpmNm3uFQyF1stpczCOo80NUX8WdpDUQ1G/Tp6ZLM0",
-	"Wubuca44k8w8yQk2Kf1TSUwEafrPdC1kBkFDKqVx1amLpj6YBEY5ipSMuNCKd/hD0h+dQLpZM2KPb1Vr",
-	"RodYz7mrjrq9V5EwxgIaOSei7jpRdGW/p0aDOkGI5bqAeFZVDzOoGf13Firu06LcCUBXrKyiReBephwl",
-	"qzz6+ctf3/286jHT20xJoQu20UVL79VISPvBU3hOYZt2KkcVrl8KfBH0uRODAmOxB7QZ+7C/QhHFMq3F",
-	"jG2WY4nMBlYJ00DwZCpm60TwCof/VNZFszd/DXGuZP62/e+4YD5jY6c2XratZbHYDFiGWSn2ew3rVI4O",
-	"vLcTJRvJF4zTPPjkQ/CMZN9RVPRzw3ysdZX0lR7jGek2BmwKcYf8awpNAPiCiWBQS1X4s4HM3ofny3T3",
-	"TXo2cbYM9adx0iBgSmr9l7Hn7V9Vyx7ykiIcJvDbIvSZDoAPIxZYiViXqtWyVZY4npmCZa5Z1DW35x4C",
-	"m26eYuc60L5T8bDP0knkmPNgCCEG+x+9asL8oCQOMtMGLBUEJ+qheCn8whoVMGVJH46ELEYRrOygjnTe",
-	"ntCO33fZHpw5FSitO0k206G0M9GBt9oYaO+f//Hh7z+toojfPovRbPX8RcsjiJALWKXX1+HQqUTfq5tc",
-	"npDrzdKN5lRq2aJJ0wIprDu9cmP2r6jCXcV1md3Y6ITHybxOVMRS0AeU11LN9r5SQmAG53W536ta4vCY",
-	"qipwIUxryKns3kOhENOKuiT9FsvhZ95s2s4CKDVKWNILmvCxVCZSqEhgvD+e106hF7YzuNbk8lSdsGnA",
-	"aEdM4+7i23ISHyDXTe8+o1OrprQHUzJRZO/d5gbw/O7d+3Bn653i9NZk3MpXI10us3Lmhd8cXuVBtWmU",
-	"Zhrf8UOUYXAwPJuIThRy1PEp2khcMFdetxee4LQYfFHBjLAtRjEf6nQvjVDs37UFEp4GB5iJR6BWEnrZ",
-	"tYlVHr57/9GLW7ufvP7g/ss7dz4EuOlvyiEBu9CJEmBH+6FoIiRW+X3iMcl05RlYb1yLoWrUV4ggYjGy",
-	"vw7QZy8uVpnkHSozBspXB9XuBNqE9HN5VF7DZjVtq8RA+05lmRg7H2rlUXXxzX0EXYVGPo7JYTKXdHis",
-	"zEQMswQJeGyFE7VgBIAC+OPAArg2GwHSPCcoxbpIygJMXEPnxFNLJKkkzTtRKGxAbONtzeHUboQqBNxg",
-	"QVyjq/ZPAQSbRbYGia7LTBF9E1jKAN09hGtFFiNbY4/M8nSjBsATRXYrq5fm2ApV7TugaJbBdwiSqjew",
-	"KrPXFtJsJOyWCHqGun4Qp8pGwlRTIEJCjeja4QW4KjUJ+02nCB7sOhWzpYXv1CWwhgZY2p4Lc60Wg1iv",
-	"mrdeDEJxcsqFqUJGFgbhvgWAYJOJFB4XpU1ue01jQPm0r7rJMuNdYyQiDAGATIhoxL2xWPUKVeaxIbnl",
-	"7DPmmTOeO8qiH3VbRUHLPEOrDVV4pPWNBqqBmVk47qi9IDoPbnkEThAjPNCkoyCEXUu/WQhh/HRQzVLR",
-	"GU3+B93L7hvv7H328e4bb3/91ZfVYUTwhKV3AwvLQJwzGtV7rvaDLFT3aVbD+eGaiJwo4P7MhCE6E5y3",
-	"dVnZ++zjvbdfQU1hjz2684cHX/0p/el/Hm29uXv/vYfvve6x3Xvbu6/ff/jW/b33f+Ixc817n3ps79M3",
-	"dv/prsdq33/eY3s//fTRK2/YUL8uUZAYpEjCbkc6fU6twHlk+w1GVFc9sz4BAtk02OGSvbrkCesonbCz",
-	"C+y578IrFhe8hYUFAO1adU385HVBO2JadFWrLhurV2vXmaUuRq/aGGCahwakgOQzqQF7qMO5H9E8Anab",
-	"mS+P14rHa0Upa8XEkGZCk08Blnm8P02rfFyYGCQHcarFEu7oM1pBmGACw7krcmB91lSdtUAK5HEaiHuR",
-	"CkbXZStWHUjUr4n1QAKTeSAZgvO1QA/jNkB0F6NKloTgSXBIGkSBcKo6DE5oOxGXfY/pCMSNg3WpYuEv",
-	"5x0r1KV9NOwWPCtMnN6E0MNY4H8Cyb7HI57rwWqCx832OXTTV+3Z2Vhu3IHugc7QqUHlT2m8uKj68Mml",
-	"iQFIx6POvc95raZDxEaMUNHn2WEvLK/MkPNmv3A/lmg4644dV/Ree1nRe5cWJu7YA9bug7W4yv39IFna",
-	"gyJbO+JgARzr8+JOxHtumnmWP7Y+pmnGduTg29dES0FUOdnrcT05yMu/SZC27GQfj2lDtzoIGSurvtoH",
-	"35mVpchpzIGWh/nb8O9Q7VTOKUPQEWEAPN/xOqUXrPoe6Y2YdQMDSDgi5Wt4iFuXFUSlZnLilP6ASoUm",
-	"5tshwt0UPh37quZG1cLR6hK+a5k1MGWjG+DKe3ZVt+3A6QrJnJ5mUvXy/PszIsmO90xJdlVYwGf+WBqu",
-	"A1epVP/KdLNnq0c8txPFsWwHOlFxf4w5HTS8hyYMlCnsM8R5GuaDJ7rThxcVKFwdyv4J3mx7zFZpEUia",
-	"9o6bA+QeaS/UpT3O8cVm0BRzrIHVBg2q5Uo1jcjPRgGuXBXk9URxSxP3oDYvSveAXK/lqVxXCiFOa4JF",
-	"3YStcRMvmjVjmTWibnLT/KJhHpF0Ywl5Znj1LAX0wnfTwrxc+JZ5RFnd2TZwmi/XZSMWNv/ZcJlQjdOL",
-	"E6mLWTJ4cwMeaR8NIgVY80aBID0Taad4AOEq4gGgbH2ZNWKhVbgpbsJTG3iOZpOidQldBj/Sg9zsZk0T",
-	"dHQjag5PkDRwTQhpmVvMl+goDJIGHMTs+4BMZ8QsUQrVdoETkUIcnbBE1SUSGe//3Ea9u7DwRBPNVCr4",
-	"ScwuNjyUYhrIBaMPAr4tp/cIM2uO3ShwW+5MkaM4M/AM5kaoZIjOgU0fs0vq91Zgmp0SzctwM0anE3GU",
-	"kURSKpAOkSWpNDyrQt+zUt3mP7N2HpofYMpYSzYbojBIPJrvZmam/sG6rskiADMXZiHxM3/b/P+m+f8L",
-	"89SMyUjk3X2TwkXMvmYMXKQYKw0NWw2aG5eDYyhnPYLdRbFpWkJsFVQdlkvgZX185o+ZPVemz/42vdRz",
-	"T0yTNgrKFPJs91mLDgEwAKq+A6mUfV45BR8gcInK81AU6VID5HI1nqNJcSuxv4JU5cT5DCAWmzf3Fxbn",
-	"XBG3EmMeJxnVmedf53qjsB6H6w2gLFDGi3hptAUAOVcJguOEu8CgvMJV7HmzizfjAG2t4IKXjtyAsqAx",
-	"qnFjcts85wilpeb2sWWluLeBrUWnq4EQ3PbjGe1QcpAfwrCOBYno4A3QTKQ0NmEQnAdwSFHBqJi4wPjP",
-	"v+9ymQRJH/7esD81MHSaYyuWgNO+zGOccofmVR74300Rz0JXQkiHSfhZ4Oo0wVIsuF+XHCbncLUpm7TY",
-	"tC7HVZsaG62ZoZi+4MA27VRCAvPy0UEAdHjZvG9QX5rlJvTQioFf1hhxZefOWzt37uxs/3bnzmc7258e",
-	"YEKamOFYZuRQEGqeS6522kzMtW1KbQx3Yi1kWBC0PbSpbdiGGAOMxWysuriRy2yEAk2Uj+VUEMG5b5a6",
-	"ModFU5qtq/CtcMjuB7/b/clrI0yUCDnnQ6U2ulFx/TP8mWRLJsMCHwS3fHbxqXGR6L4k6g0g36TyGQQx",
-	"+B6jAz3G4VDDFfOdcWovmSQClEVh1XhR0jVMYe6FgOvjBjKPnE74nXYgigrz8c+YObIRKZqMWXbBryLd",
-	"aymWe4M2/9h2V6gfFNeFR92E93g/W3WwX223x/vTuq5i607F5Y2HbWA6C5wdZHnLAQioTftm2IzQQRax",
-	"k6QeTMHeWoQtZFh96aOd7deL3RcxlxRXp6x2kyzKyXezoKABJs5zoSirXLp+cfbsUrUucbaQ6EUmOl1m",
-	"nD1TOzt7dvEpJOMg6JMJgnH+iVtREPeRhxhp5+3slEL4mnG4UsV0Iclz4QyxtPHmmX0Pz2epRiTQbGlx",
-	"0ebxG6FKGhAo41MaT5tlAPJ9QeLImF1H1CUWNtpD0UMjqZCjR0zpNMy0bkqn4qlEuNQt6VKgWjQzK7sv",
-	"ffT13c/3fvXe7ptbxbNO2yeb2RYKBOgMhaTBurzaPea00FJO9ZmT8SxncxCsS/OynJOXIoBSLfvAkzS2",
-	"7Hty625URvc0kKlk4bnatYssMZ1u3C84CnAMVPZcWjokA/LPaBmOoC4ZLkQkV9/QakPdJCNtsKZSG4Fg",
-	"lWeTJLoqw77HarwjakEi/rqWxEEz8VjNNFTUJaCI20kS6eocW4F0UMvMFMwrrF66AuUqnFRCrIwi4B/h",
-	"WKel4rqEOzqB7CZCs8rS4hO5VdzGki7JmRPadMHDT8fnjTHDmrW/YzGr/ZPTrmp8kEii2JehsJ87+BzN",
-	"fVXDq0/8tHrgPSOPSFIykUAK7bFAakc/1bWnx7Foqk5HSN9E3+pWSXMa+WbsMQjtVSOqG6J+H3+EPaa8",
-	"q6LDIIKDF3uAYqOnKiYWE5UICs3qM3hq2OObgk4M8RfmGvxFfcbtBAfPVg6ym53gWKXI/NJzd3f+P0T6",
-	"kMOBhiRwILIim2HXp4BtMFFBGm62PnmI9CAHBGkuOG8bMa7s7kY7aLZZxKOsGv3TrGFGRzdYZWVpfuXb",
-	"6eCb38L4oLScuWLpf9950sxe4CmHkBz+UkXglqvLxxo4lPsGzA532pw073GsoQFEwMGJss/+DpkOKC2N",
-	"ad4fqrVl1uBh2MC6AJobVbxHszVlphkClmxbLL+efSzqdwYoPQUlcn221sdaJR38qDDHgL1WVE4chtlq",
-	"YvgJum/Gm8EeOjqX2nHRf6QmW5bWpTUmx7OSsRzko7DlTTR2q+cvnkDVTPEshqacRO0MzWJkYHAwAzhI",
-	"skpiLTzpGlT1SoF7dTmoXUbRIDoMK67jpB/pLAdsvS4bA96pwSrR8GCkCrbZKZMbCgFH6PHUT5zQcgwt",
-	"nIQLI80uBnaFQswGdr5mcRcLs0PVKwcspHU3R6OLHBeqxbpyHPqEyqMXt3a2X3v42h8fvnv/6w9HpF+K",
-	"7d48+kTMnjfbaRWybvJQsJ4I1tvJgBwgKbgQK5Rx37cQOWM5OZluAwIY7l2GVSNeFywjL6W76+vA+pg9",
-	"VsSHDDAMLHynyroyFFqzhuUiwxY1AGUad/NPBXlzY1prhkzbTmvzMFnYi4zKaL9l832lnHHAqWzDbSr2",
-	"2fvF73Zff+kwUyYWWiTHM2eGk3RaJJewocchPzYdex6HgbMjUE4CKEEGEftaE3eidlambGaZgurDWMHh",
-	"ijbGGwGN/5RmajOtO03HM2GylopcyytHsLUySIcJBxRVFlg2hIwpVsambosNLwyi8fyCtTCITodbENpX",
-	"WmVWNpytPPz93d03t/Z+fq96wsyBbhoXYaCCH4mifeJSdptofuDfHqnxhZXO4wlEVlCYeT8Sumo33ASY",
-	"zUBKLMj6wZfvP/zoYwJx1+XD1/6499I/eGzvnY/23t1GHXoCOoZ9tvvB7/d+/CKYuI1Xb1qBY2ysB8gX",
-	"ry6jkDcFIrSh1hJwGwwfD0wa2iLMqZ4by/2wdqMurdLfGdZTsW8C3pfuPtp6C4mvPLb3+tbeq1/85ctX",
-	"d7beenDv7u57H//lyx977MGf3n/4yYcP7v2W/fnFX1eX7VcEui4BwHhGQ/NsMBgkJCyNBPyFBCteXWLW",
-	"BmlHhkkaQbiLgg4vy22V4WKpS8hlACQIiWiry0w5/hW0VURQwAMcvqIuB7Do9t2zBCLCK2Fn2fGY38VJ",
-	"LTTzYxVFoyT2EXj3/15hH7thtMA+9TUVCRNBcak8ElYby04WhD7jnDBz6rOt6sTi8oCnGcmiWDNXrJoJ",
-	"PKGmwGFKcIr850Z3aiC+pcgdpJ09CYEkXA0sFuilXK1Em0sfvG2PhxslwuSgcCgMAABl5sefX3wL6iWw",
-	"U85oJ7HBKBELhRVntIV1SfJ9qWzHRMXtcPd8K1jvxiMUMOFsVzU3LtJ1ExnziXFdFJv78SFBTtBPGq8x",
-	"upjtjINIcs2euZCuWjhat/VG9wUiUMH8u+3qkuj902aS4SB6SQ+QEvJQaEYapZppASmFzoHMMhT+Oiog",
-	"FrrYy3jJY4M8ugPFrrwcyIkcKKgvIvp7cWEBquvKOw9Z2ef/0FQOBUh3oSDmrUea23W69hpeWsawDLxy",
-	"kpFZaSbBprBZ+LW+PRah2rgYoMOl7C5tx1qKQGxRAGzA3pBqjGhNrtyDnBKDHTN9iZ6B9h0g1XP2ZFpQ",
-	"NIlhVEoqxls3O7Z4QJhHih7L2gerxAL2vHjKx9GYlRTFExgU6ovrpwm+eYNvTqOVmGadinFAfxTYhOlR",
-	"p9KM5/ml2AcMFOP4ftXK8KMSy1qLql+A1GBn+9c72/8G1N1vj7GO+dvmn5tSTVps4hhXkeSNqj2aXEoF",
-	"EEAshPBZRcytzzHOzl09z3hHdWWCtREBYuqh/8IgOqNZohIeVlO4PYhLJNTZT+N5dNI2b4FnI616yHWC",
-	"VRVElAfJD9FKZlU3yR4R9Nr99Fy7pjbU7PPStjFNWuGk6syxqzLsW7ylYzqQ2Q8j1lgqweY2hVNQPJM/",
-	"uR7XzTyum8nxLGd0tnzGm0H7hEYMWm5+DZg92CeKMPIMZlIw1U081lSdDp/VwhhjIvxlxtc00pwKu0lG",
-	"i6e3zA10676vKMHxYYHLYD0JqvmAI0zreSAxAShfOoKFir+1PlT+HU57k/zicapuDn88j4Lvi777bBFv",
-	"2vZ043Dm6Zl5WFyp6cMjvvvTl3ff3Nq58y872/+9s/2nzJQgkFsOXefuex/v3v9Nlk8N9tz7rwMIwIP7",
-	"r+5+8jNWWaldqab3OFX2nNteuf/13c/3Xn/l4a/upzcQ7WHR5buf/OvDe1/t3PkirTiBs4JMKy1XS84z",
-	"Hr1099GLWw++/NnDX5ln7Gz/AZa9N02n3PkC85d7724/evvN3Xv/ZX4DwlAPP/9gZ3tr793t3Ve/yJR3",
-	"0pFAzmtuiLW2UhsZ68Bf5F0L1c/MrQWaVdpc+m0R+p51t56lna3OMVcMva9muS5B/Y5q16mWvWrPnbAy",
-	"n/FQK3LKZtL/zey52rWLsxCa0fqGGXo7GJGeeeHvXvi/AAAA//8=",
+	"7P17kyPHdSCKf5UMrH8xaLoa0z0zpEh0KH7RfEgakRzOsoeh3SVmgQQqAZRQyAQrE40BeSeC5FxKpB7r",
+	"q7W0u762d6W1JXutNW3txl7TlCz/sd+EzR6S3+JGnpOZlQVkFQqYnhnK1/yD091VlY+T55w87/NWYyCm",
+	"M8EZV7LRfqsxoxmdMsUy+G1Asyxh2XMiZvrXhDfajRlV40bU4HTKGm37RiNqZOyNeZKxuNFW2ZxFDTkY",
+	"synVnzE+nzbarzeWdEqVaEQNSUd0QRtR49t0RvlMSNW4HTXUcqZHlCpL+Khx927UGMhseEtMGNejxEwO",
+	"smSmEqFXcWvMiH7cVfo5EUOixoxIRYdDIpmUieCtRoQrHjMawxLNmv/V/nMnr35tH0euWviU3nmJ8ZEa",
+	"N9qHV56OGtOEu9+D651nUmThxfY4u6O6+EbPrneWsdNEzCWZ0RGLiMiI4PAgTaSSRI2pInLJBx3eFFnM",
+	"MhmRhPfFnMcyInKczKb63Pbgk55+0Z9gKeYZSalUZCbStNXhFh5vzFm29I4QV12y8SsHB6GtxixNTlm2",
+	"vP58CWLYF7pJXAnjocimVDXajYSrp641AMjJVCNMDuKEKzZiGUycxGw6E4rxwfJFtlyH9TGZ8+SNOSMT",
+	"tiRDkRE1TiTR8zOpjgglGVPZkiwSNUaUoVN8l/KY9EW8JBmbpXQp4ekwyaQilMsFy0rx6Xq+pH29pjJI",
+	"PvnkZhQyx1sKVvP8oqGaJtNErQPzJh0xIpM3WasEd/A7f+aYDek8VY32kweR3j3OCli0YQ1TypMhk6p0",
+	"7/aFi978lGWDMeUVE5sXLnpioOnSWeHpQ5nyhqickovKKX8vY8NGu/EvLuc3x2V8Ki8/LwZzzZNuzKd9",
+	"M6OczEtm0092nejkxddgdEXlpBSC+uFFA3A+i6li8UnCB2ydYF7h6ZIsNNvWCDNiMaFKs3U6VMywIpVM",
+	"WYu8wskqR9ccqMMdVyeJIjSVgszmSrpLgSTcDI3fIyOjHV5k/03JGDlZ8kHCR4T2xSnbK78AzJa6EvYU",
+	"BI5+YV+vvBFiWguRTZ6ny/DFpx/qVcR0qRf/TX3lHxEl9O+LMeMkZUNFxFyV8Rg9d/mqAgu6q89bzgSX",
+	"DKSYG0K9LOJkmOjzX13iDaHI1DxtA5ivD/dvCM72X6ZqMCbI7IleS4wHiLfBJUleuEVHEZGiw+HE9beD",
+	"NGFckbFIY0kSSaRK0pQM5lnGuGqRGwKuGDwKHBlWqEcKQ0/RkRUWzCjebZSDZA0Ed6PGzUz0UzYFOU5w",
+	"xTgweDqbpcmA6ikuz/CN3/+2FCBi1SM9O+5dlAMKly8nLMtEFhEqiT96C1kBjqAnOL55/WQgZsyXDzNG",
+	"Na0iXTSixiwT8XygZMNdi/rHBeuPhZjIgMgYNY7jOGMSJdlMzFimEsQBig8OA8CK7MMrwYeDRC3DD8R0",
+	"Rnn4GZvSJA0+QaQOPJiNBS95IqSiaXdgpPAiyL9C4mSUKBkRLsh4ORszEHzXB8nYkA3UPAvNcdfnkK/j",
+	"GvMNFldQGMqAJ8rh60HT7smCIz8w0f82Gyg8sGnCj29eN7Jc8dAGGQPGRFVdZhQ12J0ZbsNtsi9EyijP",
+	"H8qqAfk8TWk/ZfamWJsgiYPXxupVETW06N2dy+r1b5yuHF8yNkzuBB9l7FRMymBgHj7QoqQmXbmOjC9M",
+	"Z2rZJkwL/gReAqau2FRu4iqOIdx189Eso0uYjg0ypsIMUovuiZIsHbaJ0LdvghoUcklUoQwekUS1gveX",
+	"j/sgLhjYRo4SckTMobsBnZ+DbwzvSfSKaXrTQ+8hTSWLVjC+iKDF3X5LX5bKbFkqMZP2bj0iXIN8/Tqt",
+	"RzIWxVanM3caQFhqXSoirDVqodo0FjMil1Kx6SUJt6Oez9N2nrq2Bd4U5prSJYnFEeGCM9DgAJ3UOOGj",
+	"nbBpSu9cx2+eXEGtqIG6onmskf3u3bJTfVbcubXEC2uFSxm+vDunSDhnWXfMktFYdadTb7C1l1IA74aX",
+	"Fklc8c6U3ukucK5RRhGW62+V8h3JstNkUPIseZN1BymVJYMqmrGqSfUhh7hWiEbNZWQodBU6a6BYh3IA",
+	"EoUVFrZj1pZv//YGPNmJ/C0qeXR09coGo0EQfXzFe4PmHcSsHb73kW6rz0P46AY4PDioMYRF1hX+swFu",
+	"HiavAHwDYufbe8pf2kG0EeXL9xX+uB49PAxS2ITfLyVSrfPCmCrQH+oxaZ+tBq59vfuuOSQZvv21YLrf",
+	"F3eIfY00z+798Ozd/3l270/P3v37iJy9+52zd75zdu9HZ+/+6uzevbN775NP3v7FHqFal+NEf6rvG3uB",
+	"1V/3rXHCTwwCra195XwAKqv72QTg10Ar35KB/DMr+P84K3g0POA59PocDwZizgNsoJ+kacJHOZiKlPvs",
+	"lbN3/+bs3n87e/cXZ/c+IJ//8vv3f/Xu+Xvvn7//nS9+9p+Ben9zdu+DkKzqRg4qw2UDf/Gzvzj/8L9W",
+	"DmwdWSGxZpghVDhaNTdN+8U73//8f9777MOfffZ/feezn/zV+R/8XWhC36gc5G32BbIYC8mIWHAyEFxl",
+	"dKDQEJXII0L7knFlHB2MLGjGxmIu2SVZkP/LZU+3jHKBL7nTlalQgYM8AUceuf9H737xH/7w/KO/OXv3",
+	"fwGE//Ds3b9/6vwHH5+//502OXz6k7f/8MoBOFgOn9E/HxIKFs0kg13B4EdgyRRzRRJF+kKNyUjo1/Dr",
+	"Q9I8uLbnaW+eQmvNl/WtBKvXp/NhFrArWkHjNTzwQVNYRk26CV+hZjUlF559iortmJ6yHCmGCUtjGQGg",
+	"FeAM/mW7i82s8Wvwaeha3v6OX2EXNa9LB4ia4Lw5V1velmtsynf4PlWD+2y6K9YZx6YZVrjCVt6JFVIN",
+	"3BSVYIQTX8dHu4RSnf2UpnNGFJ0wcGagrZqmKdjIU8pHczpiQZvkBI1+1v67O/Xd3sZwJswO1j3HSyYv",
+	"c0HwBWd2t+SVUTVGixInFHcdZkg5Lm+8ridsmQvu7oFbo+Pgt+ucnSxlJuFbzX2zG3MI8YYSoJcyXLNz",
+	"s5TSXb4k0GPxMIwvk4THtfZuF/Gi/uBu1FjQdNKV7I054wVziDf2m2GTfoU54000mMOiVqfYCJ5HaHO4",
+	"OKityMEbBWEL0xVOuimwIqAvPxCsXzQAsMxrlgwmQMNalUBqHrDkVE8fNWIxmJT4q7whd9L4HhCeK5Cp",
+	"CYSXzS0V8LOlqVh0ZzRTCU2DNmxgopTIsciU8WFrDVyOkxl6zhOQDTNGmufvf+f8g/9x/t2PP//h35UI",
+	"f6X0v4vvaAuD7alIBqxUIfjinf92/6e/QfXj/h9/9Nkfffz5z37w6cffv//zv/787fdIxkaJVBkcOsEx",
+	"SPMWCshXjT9vj8wyPWNsQ8KsZHBJkhkdgEtdpslMHhE2nSnjS+eCh6/aCnMuj3ELG0n5BF/VH6XJrDtl",
+	"UtLRlvzNMHwz68pI0Qr6rAG6cKwbsfMRssOA1eHQkN62XAmG2ri3nXjFGnGu09MmzF7B0iMynKfpPpgV",
+	"zJ/gBXRES0IzRuhgwGYakfUDqUSmf5Tk1uGVq9eefOorTz9zcHjlaouA75BkbCpOmTSuuk3y9U5gvyCc",
+	"L855ENXzqZupS8/35vUbrzLJttVkZklAoL1GlCBPu5NKmdYWtYatBGqOUkwEmdIJI4ZteHt6OrSh8JpP",
+	"HDjX9dWzd3786W//9Iuf/ubTj35N+qkYTHy+ltI+S2VkomvSZMIINYFRlyRcCV0lWo2oIphjQ6hqMbhj",
+	"48s22GMVocoDPAoBnte2wNHyAJBNWL8SD7JJpSxGflS/vYK0W8V9VDOuE0WHw4C8MFDJKQvzoj6NR6z7",
+	"eG54jaks7s65SgJizAlTZDFOUkYWmeAjcvP6DUkmjM3gpoZ1Exyh1Au/e+BHJlJWj3dpkL+q3w7eyB54",
+	"cxVUvx3ZU6l33cI0O921xQMugvglx61EZiScdbZFSUZ5LKaaf5Hms3DDgJHAClE7XiI1PAabOS4YZbVa",
+	"wDK8FLXYBhGfT+Fr1mgrQCTWoJdHhAuSsRnGq8A4EcnmmifmqHVJmhla5KUH5OkXgk0+7lRjyc3rN9ZZ",
+	"QBCS+u64ef2G3U7M/OgeF4SJtk6BQbdG/CULKolkXAXlYGnZUL39ru0Vv6/e5asGpL5qCMIrIoCWAsbJ",
+	"bIY/zWcsO00wAYPqIcr1RBh8N8Gvgsvuhv4XjDaO5ZRC1ve3bmXmKr0/atqqCvzRTlS6zG9hdOoLPJ6J",
+	"JKQgDwQfJqN5FopF/po+O8RkX+MjYyo1X2BmULJk6sjjHGg9A1lb6W/RJxTWlxnXl05ZeOQp46o7GIty",
+	"hzu8IgnNFwfK+7yvX+wzguKaMyiuAX3VYIhT6r9uCieEN7cbvCpuUCYjDjo0vLM5dlBoDq3KwwjtbN2K",
+	"uMztPVVRY56ldZDUIdXqKQYxdR4n6gWusmVYIBM8HCY9UGXZbXAvRaQ3Yct2Z35wcHWQxPAv60WkN0iT",
+	"ngZgDwMGe0HwwejdyYpZDflt1KCzpIvG8kGaaL4JIwV5JQ60yZGyLvLhdzDhFh/lAefrCxkq5ElhTl2Q",
+	"+/LD2QY5+mwoMrZpilBWQTZi6pJEL4YkOI7zJgMHSrQQFRMuFGF3EunjfL7YmJXGAtYGIS6mu+37ygRj",
+	"1rA9Qdiuh18Wld3683OMLAEU5/FXWU1RFxEXlZNnyMWS55FuGugGu6OewzdLfKz+YKF9PUsze3/uYEMr",
+	"It43j29cfuH4xv7h1Yjof5+OyGs3n9s/1pzh+q2v7R9ei8hgzAYTlG5JwgfpPEYVytdai8JJSKbVclb3",
+	"jTnlyqjzLinxcJUaXuNaUtdioxxQ4/NLJNE7IOBVlqRJyYBKBn+7JIkd1+oWnrF9Y/LYmmARhPn2gcb/",
+	"HD/82OMlN4YOh476OcoHLL3OZ1uHLmSMmqQtjzSeDJshA9M6cbkO4YKnH7OywFJHqCQ9IwnDXc7u0OlM",
+	"6wN5in+ptJ2/e3bvz8/u/eeze+9/8c73P//NR2UfdTH9P//uX8Mc5FZGuZyJTAWznZLBZD4rkWG9ICki",
+	"ZowT83ZO/bg3MszE1GQqCk6akLoI+Zt7EWE0SxMmFaaI1w6xMaC/CTOGZdY83nWbEUtjUaOGXnFZBJeG",
+	"h03Vh61hNJYJ4kAwmOeSJBytyFpu7rlRe8Y8o7XydEGX+p9ULJBx19rCrWTKTlKhgovP0NnVnWdpV7Hp",
+	"LDXqbyAYeN5PkwGxX0BRBcyP7b2F/oy7PS3boJ6Uv2c8cCPBis40HwaoggWda5XMxWKwd7CFAynbYI7C",
+	"t8sJ+IU7gP/rZCxPwxAaJimLyMk4GaruN6+fRKRPJXvqWsFI2V+qoKypv61IRoNcz/pY+6pYuDzS9UPP",
+	"xEKGqhFkA5ZKssgSpQppjmV3rFuzGTIC0HjLrQDu9WkYuFQpOhiH1He7PtAbR0KZEEdEr1ZJjmCfpSzu",
+	"mpxXH3obtds5Nznm6yt5VSykCRudwaLImMaAzwbXaZoxGi9rgNBt159wbeEb4XgzY6cJW5SBsxyYlJME",
+	"RiALMU9jMkpOWQ3AVlmE8LsQMyxyBFsCJGWY0K2Z/mBMBB+w8KQGrbouKrr0lbIcOEzr09PipiGgLhML",
+	"EyjR1FiMcqm+hCmRM32OcsyYInKsH6oxm0Ywgslc7zO9Iz3G4RGaikyEBRmIdD7lJhbXT3SXJFER6aeU",
+	"T5yRWg8AUy7GImV7LXKsyFRIRQ6jg4ODNins3YrONE1rXwLVHEGa2z/M1TK9joMDe27b3saIoq+KxZZk",
+	"ViB4sL6vk1jbw2DwwOIR1aA8L0rOIGxkqaVIiw6nVjHQgW0jeb7KhnOJMQE0TV8ZNtqv1ywCEG0BYcsE",
+	"7t5em18EWMOUcjpiU8ZVl4t16J+9873zD//r/b/4T36kvcVmpFoqy4x1rtJJEKOQ2myRJuSgiULaqBdv",
+	"k+GGAiG6Kii/APXnmBILJlF00ZQojC0yQVMwtcQGsrcxlHG2CKNF0EbmhI48zqNaqtH7iVZOJPLrxayO",
+	"aHdagXoXYCqxmkytkPKKpRh5fF2SmiuB/qJ1JIHSWlMxxZocBmcGlJM+w8CG1MW8JGlqwy+M/wqlu/o5",
+	"2nG51AsjFcqrrA0bGhFmCo5IRxljsR0YlAI7ckS+8Y32yy+XiskDoW8PKaYMvwO0jelys9hsl4n7N3Cv",
+	"OrFMjMKlPiqdQfisPNml6sB9gNjgcByvqEiiylj/bI0sFeYXuWQY4CXgRgx+WHqXFCDgFVuxi8hHrQB+",
+	"uSNOBK7J50SasoHSerXU4lOucDY//fWfnf/mJxtiO2tYI4xytWKNUHQyWc77kLcd8AuKNLRWkXrrg7yu",
+	"35zd++WepWwaG5Pk+nqn9E53IOIunVr5byWkgWYjJhV57pXnCb6j6WrJeEQUvePsnUfkwBFWxrSwxgWB",
+	"Qmv6IuBCf18zuWvd6HL+4Xv33/75p7/9x9rmllvH+/9y/9nrNxqVuZAh991J8iYj5ilpyvkUqSZjjMgk",
+	"ZjIig+mevtQgd6TAUxKF+1ZkliUDFpP+Mq9Dt6Ih+fa/QAbx+rqex+NlMVECHa00SfviDmli1vDZvffv",
+	"f+8n59/9h722BrezikCJHYcbmqQj7zi2sjnmZgFNMWuo46oNAJKuwDlIl6mQ7GVbQG8HeyJ4ELNpd5pI",
+	"qQ83kB0jkxFn8X7CSR60QMx3kgxSoT9EoWVmBGMzWphc8lG64D6slXybf2PCRjbGs63DSnApUvZKFodM",
+	"oOj+2cL85o12jK6jACLSNDVB/juO7L4Pjf5gN16BY9VgKrvE3blqoFaO2SiexKaSoOwaD/iq6pWHwGsh",
+	"KwK1nJhbDBVgjC7VPFZwRm4+/7UjE0oAEaiawaRiNCpw83z+UTJUm07o68lQvTLDU70bNcYsjbvDTEw3",
+	"fQdHeqKomuN3Io1rffINgVlX9aMYE852Q7iXEh60JU+9zI+6Y7lsEX3FCFWSlecpZOGHW6Kc4UE77R4V",
+	"+9D+AXV2HFR/WjKmyIpV5rwzzNggmSVsM8ht7btNPjZ8VpHvnSazLn2yG448Qb1uLrfEcWfyDps2kynT",
+	"uLoTXG+Zj0s95g+cIJ7ERV3XEYEDRlQuYduzWIG8D5ICEzasx0MLQzUFMlipSeZt0ccYywGKF1BOG6ts",
+	"tnj4Dtu9A4rcBXl7w9V67AKJrIkC+JxeXsqoZF33q1kbJs1JkZ6yLmSH6eXMUqgvPABHqV7RXHX7tCSb",
+	"bn36XUShPAJq+3vfsrdVlWV5RCZspmyAmc1wGCdSiWy5EuFwZXM2iVljvTN4lUkIflgVdThbdF2R4XWB",
+	"D0rWUgJH0M6XbcLiAMnR1makPDLniapbdiKfu4rlb3MIazDCETaCKJes1gAE1fiWtcQVf5DAQ7VlLdBk",
+	"MCkzCPhxLQGTAFZbrsYeLLxs2JBbOa7Tm8CtYxMMXzKsez3bTJN1XBZqImdsUPr4SwEbDxT5btwS/D1s",
+	"BtGD2zq94U7m0yn9EsSHBcW8bZOCT/JUYJnnAidcq5FKPlgacG1RuV40eCCVtbi5TUAykuV6xSRxp0p9",
+	"Cz4bUx6zuCtOWbaVZAx6Udek4YUjwf1S+/XgJ9kbJTaZja6GYgxEZd2bSzIY5RHU4DbFqK0SPnujEcE5",
+	"rHzqy3ZF0G087CyYArCV4mzks0JMdJrM7FoMN+qmmr8gSmh8CIpHGZvZBQWsMTYxZoOZ3q4ncqHZdliI",
+	"s90EEsu4Lthqv4NJYldtvTZFuAj0Uua0fYz65mpdlUJVZRFwT3GoUA53Uf5AMKxBgmV6FvZwKMJzFRae",
+	"KrayjdXE1TJFDVe5MeexXPWsyKUoSaS5JAm+E9kEPzmg/JIkUrFZOEtiCwwP+09OBpTLNpbagFS5AeW8",
+	"xAgWM0VD+a8vQBaQHmQJK4fBWCoZGdPZjJUPV2qV2IEQvVz88h0qiG/U05qsnpKlZU5HCo4lJu6EMgyV",
+	"uOQaHBA9WDgjaECDdaYg1LxQTsq6j12SUwWDDuRIreeMXZLk+OZ1h1WQLaNxrWT7SmwF/LUYsYbZrJc+",
+	"Ya8Hl2JhyNZAOj8/h2ZhapvznRwa66bPB05gOCZ9TIfI23dBgwpAjURJcvLia6vJChvbhjntsGAACLzm",
+	"6zYPVOPHnIMbLwR2r2a6Z4xwOoav7W5XKCUYtx6uxaARytyMlZ2ABpRff35dnDNfFxVcQIpSPCszlGxr",
+	"Rp9r6bDMgl5pKciNYbvFhILdbIcvV4C3BrKVkYMLLQWrgcW6zuOy1wJOJvww/DBOhkOWlZdd29resovV",
+	"RLMws4N8uYW1hQDyPJXjvqBZXF34c6tcAhsJE67VWdPdZh107M6AzZyjMhT1pJhU5MqBc/JinDFKX5AE",
+	"AEmEEdECdkQypuYZZNqKzPzC4ohwtnDJEyauNk04KHRKADMFrKodyWl8+ssX7PKDycaFvdUb155X5cAz",
+	"Jkx0aq1Bb+K9kZxq9hsKf9ciBou7M5Z1x2KehSi5IupBsz6588cY/VP4PBz1iuYHotVNknA8Q/0FaX7z",
+	"5NZeRA4+efsPr1zdMmJDKjoqyz2P6fIS9jyBcBAFPTMTDn8ZpjZIuj7K2KM90SOFQ39jGyoSAANE+wEF",
+	"Ro4WfJhMBSSaUE68cboxXUoC/6MjAeGBXCjinpMlq59M9Fo+rjmUDbuA2cMHsaCnW9xx36KnrJzvhEP7",
+	"zNF6hX0D2LaGvQFqKBCyXbkjwsCGiycZZnaVzDon/kDEW2msv81lDxvgwk8SPglWTcyYiYkaJneCMvxq",
+	"YVnMc7Y2IhsPDuNXbhWJYZttlu8mNxZsuFmt5l5cbnCd5uiOlWLT2QMa12g+SEDImGOBxm4Z64JOdxX7",
+	"LilsdAt0yAHT27gkyTdu3bppLk/QIw68SjYDOmWkTweTenk6sJfi7MVtlFro1m/PB4LrRntdGM1veZ5R",
+	"yN2zxaTR4lIRx1/bflZpHStFVwfTclTfOqDe6+7qWbxWTFLhoHoglcKKTImDcuoutmUtal/X1gomzjQy",
+	"ZfpI/u3rx/v/hu6/ebD/zO38x1a309m//cTvhQ7khSlN0pspHbCxSIMRdoVD30ZKXyQr+d3VpRb9eUJA",
+	"wZWW5aX1RRxu7SjnOMJmrmZejHCs0iXc8pJaw2sIVsVByxbUNcBmDwGZHp52S7diXyjfUtSY5UdZXzxY",
+	"Q4KQpJdPutP+qqG9vrkVeKzsbOPp7GKDsoD3S2sdHISNHTk0ioaRg+jB0ezrJpZxi6WPk5h1IfZahnrm",
+	"Yli2tLWJ/YLEJbHxZcbal/GBFqVj0jy797Oze/fO3v312b3fnL370dm7v8SOLXs1QmSixiKjs/UZ9O6J",
+	"fjTTS2yevfvh2b2fnN17//wH733+Z+/tlcRuB4H4Sq49VoKrcv+ly94QQQ6v+WZTf9LQsX/DOAPLzFrW",
+	"ybuJmm1c+aZ9zOZpWpkmKSDSn4jh0CTgzweTtm0Eg+7/hZZ0MdorxapbY5bWryRgl1oewOnlzKy07jYp",
+	"JWJBzDvbFRtb0EQFI+fNwIXAeEwJM/KNq0exzYQryJFjhTvVfK/54twhVeELWFR3yiGId2m9dUFm3tJ6",
+	"Ov62HhkpuDCPbbC19EzNcN7hhjZ6HZtkX1gfZYhsqh+xb3p0l0nX2xnRzV7KjOj13NBmEM8R/cCRwPke",
+	"V0HkyebWZl4WoltxeM9B+u72XYO3PKudDwP5wrqHaJpw8+vhBk61CrVyn4yZdhdW9KDYW2k3LCpTjxea",
+	"lQi5EbRhv0x52OvGotVlnpfqwExjDokfOGzTi9d0Y+KiNgBhRxyrHx18kS7ecOsvhFLlFfria5vgVgmm",
+	"B45gtRfUxUWtRg255IOaH54s+eDBwl2LF4oXkmcpb6Xvj4eETqYNhuZdx0DiC5S86kQelOPbRmx72ELb",
+	"S7TP0lJprULyqpU3oA8wEdzkDWyfK/YSphmWaxkLCj7PgO78qr7fJcnmHJyiqVgcESonhSoKQ5ERSjhb",
+	"2Bru9aqoGWMhzLCFwoAQ85OC3OpLT8btfb2au/v7xYQCb2hQYQXjdUtpYaDgRlg82pi70I1ZihwuUPt3",
+	"xzjeQD2DAZ1LqCwdEdYatUw02LUr4baJpX6lXZJQBO+OKa/caB60U15Pf0O+kgplmhgnVXEF0Rrw3QKC",
+	"pygWJ0oMJoEzPKWJkVbeClZ9NYlMUNZhlolpIlncJoKDF5d88v6/J24l8Ju1RAR8RTRJl92YTSmPy2bL",
+	"x5qxjMR0GRF6yjI6sv5iZWvKXHkaHMTeVNyJmvpBVwy7A4jyXpvK7Zn8778j/qqOiJbdXI9d/GOrXKTL",
+	"Z9wcxlweizxXQQYIDSua9//7T8//8J097BdFsdpDnzG+6vEqdNZEX4mrrb+jtLgaSlwI7cnxZnVC3NHK",
+	"cYeQ8mXPnFCvnpb9Ik/seStcoYHF3f6ypKR9XpZhMRYkZVAxapAKyTaVZdhcAMca8fLKRpAfCMWM+iwV",
+	"GLgD9c/YHbV1faNU0JjF3W0v4s32PrPXCx95NagSwba2kfUFrOPLbQ9jdpL+8tQJK4+6OrwSOnQ3osa3",
+	"6YzymQC74IhxliWDoCSKB1dfbzbv71RNijRB6pmrfTEc7h2h09sWHMRonxyPPKdk8/WDw9uvH+w/c/v/",
+	"uPL6wf7V23vt1w/2n8Q//d4W/b79zVbRcZmws3XtDIMd20gOfsWFLbM93KpXTyWRhhdckqZcYUQOWy3L",
+	"H5rnb3///A/+bK+kymVOSaH6lpUZJlWFCbZ2oa/LfOEc/UL6h5MYy+kxP/eHlK2kOfJD61umEaycfZts",
+	"DyK44dbghAkfdGktoJfsHWARplgNjUAJNOLRNtztuDTSzNhAn1NMqHJVg6B4C8KlDOsejC9VBHtYnilm",
+	"WJAJVhHgjcFU0LJkIn+5vmUYjyeHbQj7PANH4BylxPrr8ELPsUu8demIGUnPeGZBoLQpkhvNd6/MpA0F",
+	"ClbqZdOZKiF8TWwcuY0zikCPxKixwJ5IwetmJ9eE6xn0YCm/Gjbd8iiu7bPzwHxkwLTVjmqGJbmGYozH",
+	"prF0IaqR1kZbc1gFWK7m2zmkdQe/MTfOw5/nXepYPQHYR7114dcCNRWj+qHbK6GCobhtutQUWaKUJ9hH",
+	"DkNRDBJfkuSbJ6/cIH0RL11KGCC6pkr9aHOoip01KmwrLBd6YLkAA2wRyI+3dMArM1nqsNzovtnIybZo",
+	"5X2BXst8T5vqZ5Vr0zu5NkNEvqrkFlxFK77K6gMK28hK5ZuLd/YY4bCbu1zWbQP4RtHKVRZKU1bkw7PX",
+	"58OtTF4CqpdKq8iUnnSpHe9N0wi4VqMJeNkMVrK28socj61uRnCl4YqMG5o7blm8UMTdIQuoqliJ9v4H",
+	"37//k7+9/x/+KFqvy1qzstFDKY+4kd/FiRyEq86ev/3n57/5ydk7P9x9S7vUQjQ1DWte/nl1w9urHbpu",
+	"Zsw0pUtS5pWhSiD6UM/T2oFRV9U4fIQ1Cisr/1VW8cPe6NvUBBwnEAEZRv8v3n7ngbD+YRQFLKr3clNh",
+	"GLXavcNopXlKASirfqVQKBWKhYYGLA3kj21uwrJDS89y5+ArgSakAluQQmak3Y0pbgDNkU3Bf0iEczUd",
+	"NMFIYYEjL+F2iRRDtaAYYWmroCpocJdkg9R2nCaf/OinpM+wlvthRM7e/5X7tXn/p3+1txeZRiL9Jf7Q",
+	"Ird8upRKZFq/l3ZxR6axn1eVNWM0JlkyGmP6vGQ89oibjqjeT6LGaEYY04wOlD7UpZiTBeX1k+QA576F",
+	"IN9oxvUMSE5CKlRdtHTnBXk5E0Be6bG0tGOBCPPbyOPfrvyjqfnoVYFcI4jtIswAEM9SNRjvYmTOc8pX",
+	"ovXpYEz0QUDqLycwC0xwhCmhicTDB6MTZvYueKSxU3DbIEAwdP9M9er0Fybnj9B01QO+qVRB/dCpirR1",
+	"D1SKTddFkoTH7E5JkwAhAaQF7mNpWk/PpIqws9xBqzxHqRZW12xk4oy8xLCG1VLrYxqXdzKxbUTadRvC",
+	"eLVUrMHCoCkWi0rp0vwIZ1zDZAHQLlh3zRTVZ1cWPmJXUxapbVs+95fo3jKnFj4tu4uywczzIyKZ7Vtl",
+	"+/WUDWggVDYikIzpLoSteZHXrjT9LgypAbGldJSj/0bfV9Xp5rOXHlbNmNdpwv2/HtZwgzWiB/CEDVJG",
+	"s+6aaL7aMmyuyXoqTGOnYn+A0mKFpT0iPv31n33x3R9pTeQP/ritpTEQALCBxpGm1elcKpM+QOOYzGek",
+	"ORIiluT3yZAxCYEK9jLZCwpv2xWPqa8yXchkG8B99s73zn/1vbN3fnT+0Q/u/8kf3/+PP6/V66aGdlRr",
+	"9ZvXv6MaEggEvrLhNsv1lA0dYItqhtvSM5u24qkfG9sy1NNGTsbJ7Jaoq4xcCD4VVIx6PUjvlvEpqHr2",
+	"gOUcnVW8tAJawGf6xjqIDiNyJSJXP3n7FxBO5DSXAAREhSITtHvbGm5tcxNGLnYpIrZ494Kesgi881qB",
+	"guDVCNIAIxTwI0iiikwqV2Tv0K79Xevtn7z9i81pnVCV0/gnAESwo9JM9vygLsJcnp/6zg3GctPGugG1",
+	"zM6Qx9utno7ATpS+psRjLUsvxsKejSSJaoOe1OzN6BK6tRmPUS8iPWsW7rXtB/pacRFoxzev71m/hktM",
+	"I82e+7nXdvGq7m97fie6lTmLvnj3yWaxz0DB8LlK2O6i0AS4ZzirtOw01oBLmufv/Vzf3r997+ydnwEU",
+	"c2hrLRtH0prBUswzowdh3za9mrpQrAu5UpBhz8XN5tbSvOwcMQZjISQL558PipatB7Dault1izrhD1QI",
+	"9cvdvbFuPVVfYYL+jcF6qGhcsOYMVwU1j2woGDBKmzp6mFVaVIHxgYiDISWv3fra/tMaVK45dRClLK54",
+	"xZDHYpYM9Q6kmIgguJIRFxmLu9jvNmDD+Aa2vjXPwax2SZKULiFU1hontMK1nXGwAm3r9tHxvTd+2wRZ",
+	"qh6uNkzGO7zC1CArOxX/k2hm/MjbFYcbmD9PFSWwa71R22FZcINgpohg+KjqNUDGA93ONurfBqFU20lJ",
+	"wjw0GU/ZUEE4t+BkNs9mQgsLJ0iT7WIi/3CeDhPzi15lBGZDY8/gjMWEC2IVg70LOoiK7s3OnJJXzUUG",
+	"jaYVxDtJp8xv4ayhUd7Bucq2fwNwUYtrehOUJww5DVloXR5M5iRjprd9TeO9XgdpfvKjn2q8P4R2hcqZ",
+	"lyLSn2MBZM0j9f80OzBmqCnB2pVmXyYa/IEBXhJnn2tyUX4HuJ78eQ9Scwd5XK5+p+tJXuvAHME6569s",
+	"iO0Rw0Nrhx24JDHMx587bLUstFNZaVpqDJa2hoYpyCkGE/AGZUyr8hhwWd68vk8HE+Pq2DwDlpOA4EOY",
+	"p1XlCg9fHltTZpxTpjnsOk3UnW3SxyO/mYu/73K0eLCw/O0E6YuxXu5oZIzIARwr+APIt7AWnSIHzvbI",
+	"3pjTNC+uPphLJaZMazNMkk/e/jE6+TQlX4KOUFihhvzv/0hsoA2ZpXNJfBOQYYtgZyQpk9KZMGFEo446",
+	"/6L1DjWvXbmi73iNivl+98C5tFqW6JIkSiiawlTOD3lJ+t14abrAwpwZY4/UdNpe97uT5uEB+f/tHRHB",
+	"06W+XSm0T94XfN+ZmAEgR7ZKFvqTfnctsAEgRFAwiOcVg/QJHmk+BrKc/hMavwGjhozJbaGxGR51g18e",
+	"IOrFWH/XQl+Q63q4bwJeTJIoJX3KJ/sqo1wOWRaRieD9hCeaXs5/+4P7H/zk7J3/03zpc+xESWLMCwET",
+	"0V6LXFf2zpDmGkmTiSZSg3IgWCSScHbKMoLdsMicqyQFs5NnVmrefOXkFrlMZ8nl08PLeHtcfsvqpXcv",
+	"m1fBVoLCIkmUXoD0Ckr3BIdmgb0IiLeHxk77RxumSxIuFaMxEUP7ig3n67W+tKZ530pRD2vWyo+AKctX",
+	"iftUDcaN23fXEepfg9kJjtCm/cx58sacaQ7IR8YshToE6cE4PWS4RoJoJsooVaGDhQ/2WuvRUGvlbPnK",
+	"3YFv58TLxaJ+7qDv3lhR7JPRmGVw1UjUklo+D9jGBVIVeWReM2Tpus5H+Z3K2UTMhIzIOJks6WQekeV8",
+	"ZtJcH4tzpfzGiYhpbxUq7nfRl81u7pmyiJ2V2JxSaa5Gv8JQBrejArFSt02jwJilml1iOk4iQQKKLG8E",
+	"Fd+PqAvnN5VPjU/DX+7S9LDUkvkNsSBDmjkhDjTikVBtw1NZ3CPNNfF/L+rwnoNfLyI9XDD8ROEn0ky0",
+	"DIO/aXafFpPIYAhTsE5/Bv0mepghCoNlZCjmPCZDtmAZ9hrF6uoJWg+kvkQ6vOdsDr1Wh3vStJXxS1o5",
+	"4sIKRfNsE9rq0i2K3ulmVLEyLcdKwLVM3ZuqGnnDeTOXbGmDrXbXukcVVYouqkhREaorRjTDgLwGPJck",
+	"yYyN05z209Hhwe1o43ms3I6rHDHndsXJ4PsLES+3r8Z0Ud1ES+19vxuVmPxIYk/08RI4fL1+nUDQAGUp",
+	"PNDQ1eMIKVa8KfAGI3067tA1Du4atZ4KAalrhwhG7TIzL3RUofoqyd1IbWLuvZYWzFrhFPKS4rvXC2GJ",
+	"4PPgo3lZQ03JSrLQMd53cxYI7s0vYSttK0lRZn65SQeT3UpiQbmMLrbyDKcMhWpCbFXe+c72DbBWu5Ju",
+	"xUFX4BloVrqpmdc2AbJVGfKYT44EmMfvrRZ6N5aEisL6F5D0vzpNxXLnoxGT4Sytsga8fXGnPJN/9TAD",
+	"TrC+uGOsW1xpHmjt8PBpDQNmzTO+mQwmz5lkrp162SkqJ5ckuGSCxO98ziHxVHDsXKkHS5w7rQkmK0b0",
+	"NJB/MZg4G+BeHdst5ovhzGWb3rlGXLdM4r7ldbpPsGICGSY8kWNTxqSsdA4Oi3dKxaiUwCswFPrP4PeS",
+	"tpSZmKuyVRYa7xOaMaIEFLNCrQNiEgR0mbSlt9qmrpw+bTIUaSoWMhykqt/YGPOdDCa39Hvm/W5cTFws",
+	"S7/M+T/M4n9cdsyPsTJiuT5mHSoRaEJTsI8NndvQ0dKXrLSiO7V1DXjMaAmqoQp2SWKdCTFjHHBI+mWg",
+	"BDf9uGg6QVyPXApPkgEbkKQpOLksZvKyHlFe1sPlBvsx5fGYpbGxrUCGH8XaUqCPSj8NkDMFvcASSWKx",
+	"4LX9lwWsXRF+YY1hCOixL0nLNqXzI8zXOCCkvVgeWHO73GRI4VUx5wpGkxe0XbgZAtutXyqDDQM87ZUc",
+	"DaytyKKJPqvIocUG28eGuoX4sOsKoIWFua2bPlYHiLnLYVuDS8amNLGy/Xb2mGA9mhjzu/FaCRoghCqx",
+	"UOon5gxMHhAi60iQhCsR7ppPT1kYKKGUbvt2ITnHq/MY6JnpWTOc2pXDzGwneOwGDct4mtcJc10ULV5M",
+	"fgiUhnI4usn11S9FkBryqt+d3xwlTBncRZ5qtSpJl4aNQ/2aogpTolBWqYXb6W2hta/3sMSA7ySu12ur",
+	"YBRWKasMWt+gImC0OA7jJXJWtJk2HTkDV2I2GNtqFSsStHlCmud/8B/uf/Crz/7Xu59+/J29NtbtNZlk",
+	"lHOBHhOSlPT1thfKtt1Dn8XvQrAfo7YwnZY07APBp/RxKcOsb8bcplJnDWMg2Ji7/flwGAqnuFWwzYkF",
+	"J/imKYRlpFz0bRl7XkUxLB8PKy27D1iRZMfU8RWFMxCAlsSlZ1tVBSVgVC5M5qONN4uPbBVFU9YrqRbO",
+	"1KOCAlyinP4qqNZSQv3qJloV7VZd42FNtPhZ5Yp2zLI2eLwxz5qYiWAOG2ouiZzMq7KuH1IitVv0Rog8",
+	"aDI17n+LXOrtk5dn+U1QgwlvSnc2uFyZ7ew44fr+T158bYec7ZL0aST3isxp/6hq5E5X5kI/eBLyGuKU",
+	"V9+oQ8EVR1KdouxT2pbUXC486CuHmMfS9y6tSRNA1ppXRlaogHrZiVQiW3a4VHSJgb6e2KHfQFsThjxK",
+	"GySXKLASmY1DOE2Ha+FUkpTRU8wEmysy5xCE1zNqW9duxATbqBaB/XZ4xsB0LyFq5yUTCx4VNqRXCCUr",
+	"oX8x+mQvQAryxB8/MGeDMORMMVfr5PL6ctJWX1oRajW3bIPVqcQv+RpPFPocNe+rV6Fn+zi3NYltRdxN",
+	"WaaQ++RF5jE4bEhT091Pq5pgBkM9s3nQxhixvdYOsSHVUh/a4SZspqBePN4CIONJmjKsPMOxmPGHH5y/",
+	"95fnf/KX5x//cq9NepKh4NezN4nZRTKaAybLDS0A4Ae91cgEwPVZKhbkTZaJFtk/DAqcpNmzsVIw275k",
+	"SiV8JHt7Ry6Hokg3E8ZmEuNsTeZYE2239gU7j9codROc9w83ybkrAYiCy/kUfgOU029BvSSWDaAy5uEB",
+	"5Lc9TZqf//of7n/0x5/95b/77N99dw/soUMh4jou+VVBurgEaO6gDwWPeknwRSivgMmv6JPF8K59fLqP",
+	"v4h5ic5VkMxX5CyIrNX4i4Fv6E8uzOTErVTrduCGCk9T39cXJABflN+C/YS7Ia/J9xV33QWEF3jy0WOt",
+	"MmrWkZwaQX8lHzHLRFaC+6+aIHO0w0J+NE1T/DXYmmMs5qG0vG/oP1sBNqZLRB/NJPVQrZKipBCGYHvN",
+	"Vr7QnbGsq+f23swXldcD30bRp+XGT7BjVzyqXk61hChKzD4A8xpCnkF1GMeutAhMP6rDluLG0X1xEE9y",
+	"bUMlYI98NAri4FwdL+jyEbqvbC2JFVYq5tmAOV9gMbrJtS1zz+vEpu7Q2C50jTfNStrOj3JJkoXI1Dh0",
+	"o12wB82WyFgNM5Mq4QAIBxFwYQXAUnka1Q46mDyENK/izfOgfs9ARAKIPNAGIHM1o7bEry1aH9qqwyWu",
+	"puqTrIlea0WVVzm5RW3b/ohyYtbVNtlykEZSB+PLUfkEL4ohisEQW2H8ww6/yeEjwOftPcKvMsW4dcBt",
+	"gWSZ/a4b02Uw33lpHcQ2Jj1P9Ej1byYJdcYyqWfUUh3VchfLKBRNOzBicFIM3L/61JNbSkErSw1CIc9r",
+	"vRAnygYPY0mNidV1Q92GOg6Ykxdf29h82+uh8/rx/r+h+28e7D9zO/+x1e109m8/8XshQjbotd7An8YM",
+	"S+V5Dm0t/4MdUmPfEaHoG4c0nZXSnhgpAWn8dDZLEzBYDla57MpWni7ZSnf/9u+XLr7MpOV6d5YzjrZR",
+	"aO2r6O42Uf5hEe6Bmuju0MZvc2H50ihQvBUE1FxAFRTIEWoKmX4xQVdxuWf9lGVdEChmqhKqU038EMTv",
+	"IAsZ+Fmmla6wUrVJlsiDtmgcY6rBVJyWhR741eg3HL7TBf3DJ1KQIS0pvVWzF50Lhg1WpQ/SOp5Kqdfy",
+	"IXRwfoA2gA+ppn/dmMQLikas7Bloq+Zs1TXAZGxtaVPGit6H69v+7Mcfn/+X/3J279ef/eSvzv/kb002",
+	"2qcffXT2zofn33nvcP+Z/cNVWa+GUdJMeGV9wmfnSRrrW5zymGRCTEOjl1aFWskC/ujd8x98/NmPP77/",
+	"pz8yKz//4b1Pf/1nn/34b89/8PEO68YqG8tV7Sm4JuxUtCJpPnmtguet8YpkljCu8uQ5uODu/8V/2mHl",
+	"s7GJVtkk986EVDQtkXq/gsW8ZUTGy9mYcSJmiGJtcnhwsH9wcPDk2tqiTZWyVsuVu/Dha18xp3b/T3/1",
+	"6cf//Yt7/7B58BJDlbepcKkqRwJlRDUN1mms6iMRCFVf98alVDEovgqJyX7Ds4zNRKaY7bKKqdCJMn+X",
+	"to2z9Q8mvAtJ24lpKdodirzQ7EpXJ9o3ORJjFAEzpuYZt+3F9c/oVNzcIaK4xaqwg41jQdcoWWY8NQCC",
+	"lyx+YC5BREQaaxi6XNytOluXlGL8ErZB3NS6YbZl3MfFd8724vXWWiKWFLWvbrFd2JhDkSoSvQAzs6P2",
+	"39lEtpOxyNTNZLckp6FtnxVOV6ZpuiTG4rNi1QsHpB88TPMDLjYIg2TEr+9k5urTeMS2T8KKWXlav9Vh",
+	"L4HXHEremn6VcKUzZHHGdL+iogaiRPmqAPLUdvZC3CGOFISdosPhCZMynNVk4bMuHsls2FViwniJuM/n",
+	"stSAmEiSiZSRKV2SWNjg72EqBBakNY7VgeBSpMX+DSuZmnpnc0UXdAkGKqzlNUsGE2Oq1xcf5TF0O9cv",
+	"wIAgA0wLACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXt/Dq7VAqo",
+	"2TktX1LFbnZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkRMWu1xX0jy79+dn9/7z2b33v3jn+5//",
+	"5iNy/uF799/++ae//ce9oN3DVgRa7VOVDBhmYY2TONYCtwkvSJNZ2JRRP/1iq9I1Pu7s1ILQvRHWdm55",
+	"ddkclwxCPVGtrdudanY7nTIel2W99cUdVpzMfQLNncB+ZQS7QtQcF2oMZSsSVb9E5lrmaKhEZpW0t31j",
+	"rFCiRaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYbBcLtLlvw3i/0WZeE8NNDYNSgxqOVYc5zSUW",
+	"Xwwwp7Iihbajtq22CDpPhaUxns/SZKBVyNK+mCBmlPnGF2F9iyukhWGSMiwOX8OWZQpvuikLq4vcnsPQ",
+	"EoPJDsVzZpmYJpLFRAmvSu36Rl1w2fpAgncrwrKsmTZPvTBtUvqMjJJTVhJqsVV8GTosKsLLwnOMgyUd",
+	"rLmaKpsn0mc5mJZMtYvhR1Dbda6IFpYg6gqKAsoxS4eF8m7U1lQGx5ufbVy+uq7eY7BSV8a89GLw7QA4",
+	"+ktCiSkZh/NFZDFeRi4tEtegsFUAVXlzAls7t+ZVJgYTbAwZKK8t1DaXohhMXhJqKxHRYFzZ2Rlxom/s",
+	"oCVOAJbuhM/wA2LneqBh2yvAaTFRC+N6sqPcr4YxjfndLAYTExJMhozFl9DjXa39bS0VWqAVi67kdO1M",
+	"WS75w4HIR0ZzvqU8qKzqxA6ciFilBmHz+BiFYbxbmYaqmIsNZHXsw239sXOd7Uir1gk9ckqrQT2h3j23",
+	"8o3krfkSbqKX2RtzxkvKSz0QeWIrnTB1VlCkh5MbaPEi7HkeZYcSG6nsTkXIFfGyyJjLdtB4iV1qMNhg",
+	"ve61J4yCgQ6wNiTjSUhd6MHzHhY/0ITYNiWEpSI9yd7oubCfGR0xIBM4TPtdQf0wAK11wBU2RVyyB5PS",
+	"0wl3HwJy7ULljaRE0/LucJRy9YmlzOhcK/d5HTV2l8CG8mZIS0/QWFBp1PqhyEAbtcJtm3QaOTPqNEwO",
+	"Q6ioIEQiANsRYiJ3KYNjyu1r5ohtGjNWZLxQ38HxXXQUuV3UkNy93Hr0MlvPs+uWVDzXUqS4KGJ97BHe",
+	"TrCrlgQ2aBoXGsBTdSXnIjQevr03m6Yxg5fK7GShvbKyGWqT1LoRm9SmKyGHUinwb6Z0wB4M/EVIHZiy",
+	"J3oJJYLSZuYFNWqMTFJ0gSBp2kZqia1xnUtvuX5ag6ltEQsbxosb5l6AYKjEk09hLVoDa3tsRd9t0pe4",
+	"IlseP1fTfJlNi3Thi++Bwsy2LLVSjpE1RRiP73lNRQLlRWpqH6XIfGISs7Z0RJkA3+7WWoITKsFoaVK7",
+	"XJyyEUuxrprL4d4uk26VrRZXGgRE7tUMlYw0GqQtSZ8ukXnprxI+2muTmRWbkG339MUI8pDm5R0+E2mq",
+	"la8RU3nLetv4BvUH8LIhWaTY4NjE2fnpozl+uerQgTB+0ytBS21EpkILhlPSPP/h++cf/PDTj/56LyKH",
+	"V/YPr0Xk8Nr+4VMROXxq//DpiBw+vX/lICKHz+xfObRWZNcXo9ikg04bUQMG0f/qUfS/ehj9rx5H/6sH",
+	"CjqsitENa2xUDAbzLNtSKZxZllyjztDDiEbZoI+41vre3uyiQwhZABFkhG9JnnnAyvYBJ4EGAIcH21VI",
+	"qAiGCEy1ZWP+B8KP9XszZjOhIEyfcZXZovaf/fYfPvvx3569+zdn9/767N6/O3v3f5zd+83ZvfdrhfyV",
+	"BVXlmEc+/81HX7z9zqcf/XVEVlGQfPHeD79458fwzOGi+eP5hz/49OPvRATxknz60Q/P/+Qv7//gnfvv",
+	"//rs3e9FKG19+o9/+tmHP4PvHb6Sz//xx3ZCi7jmbzjmw47XqhPi4wH22sF2YQPrwTpBotuIkaV1IMrc",
+	"IrdcsFfINVIoCMjZwjzc1hvnl50N6B9FV0vQZQKd1wo9peJMlPWUKjpnVqQ3tsBIt1p+lx0cLvY4Xg2b",
+	"O6uc5xBlV9fFTGu/yhnN0mV3Llncnc/Codn6pq9dKsormFfH5FXqbV2t+REIYkOQmO2aZRbrz63sbuOR",
+	"PGBrMMtjqjp9hdiFO9vSdpCH+xAA7CIbrVCJhSbhWXXpiGfy/zaWyijDnl0GK+26YhqnQe60CfYw4aUG",
+	"oJsT+EpRpIAYoUN/jTs2fzMP/dw+kqVUSWJ3Bmzmcr5XIq2HJoKlyFqLEcmJNPcg3nv+bScyd8ttHc1a",
+	"CrLCjvzoUW8nIUh+i54GGNm0LBqlqkktFB8tKYRWt5BlXsNyigEVrvUkjl62hQsi/Afr8jdXXTEchkLz",
+	"06X1bjl/jsm2BJuHlgzrt1ia0jte3+GC/rkpe1V/6qymW2a+Tl1mA+is+ooB4X+1rxX8tW1iM00UCodQ",
+	"oAVNJ5EpicaVAC1aCcWOiEz4KGWYcY6fzEwzM1A5ffkPX4UqddBZa0MPqrr9pe6WINYuZUzLqae0vmll",
+	"82cwjm9RrKtYfzUgk10AOfrlU/MlBsmT9cdCTKzyH7BNKqVV+pLdm2JhW2lUjMdQOanUHmlfwDpYZChs",
+	"gUrIEAeTpHsFu7aCxEyakJwkyZieMrA+7AVv7c3lLEFK7ZaUUN0mGJFK1YWSF2EjIDinEL4PlGRSGSW4",
+	"bsYwwSgr6ljMaA2DBITYefDxtCWHKQW0qIF0F+BgWUXjx+1qMet5waBpqL+/PtGSAt05fIt8ZWMEd23M",
+	"nGXsNBFz2ZVskDHVBQ9LoJSZCVHIBIYRRsYVs7B9CfFzk8CV0gGLTSiZTEZcdnifySS2VdkXcIM0r1wj",
+	"UDZm78gaI9xtayVyOx8aMeuxFVxKmKPo1UBjPninjaZYG+LMpfFoKjJwzZtxCSwuC8w1cJtlbJiUlOSU",
+	"imYuq6u4gghqwDENJ/hdEjqjJY0tdil+WyuvCUgZ85EsNhZRb3WXhbXUwPpdxD6PLpwoU+B65WQSDvgU",
+	"RDIe+3ZpmqZQBhLbcRuDQkQW4wSrwQJKAoZgMAKd6rtFMmyr4MVdyL1gvkaxo6q9llu+kwX/Uuy7hX+z",
+	"fbbwN1f23fxKC7/m3bbst67nFvyeN9cq/qXQgavQIrbhqtD460dApVBfA38Wc1eYuJX3CpcmxazlXyvu",
+	"j07VqZWLguTXLSPql+mEmQYtRcrCkD6RxpjVrsRMVge1GFIp1p/c0oSox6hBDxd3z7l75e4GczoMvr40",
+	"ZGBzLYaf6JGNqDdLXmSBjPNjTo5vXicT5pq2aC5EelJMRPeTt3/RixzjNNVN8mbtQ4iDy7MgWlBGTE+p",
+	"j4HRDNMjcXljpWZGZClkaq3WOaTDIYQPyUtE4lsRkQxqHmKzXTGTl82TFjHESmgqBfS/hCX+q/3nTl79",
+	"2v4tMWGcjBmN0SaS6BkGQkwSl5DUbsBGzXj5ag247t6F2k3DQGUsMJ02z9/+4PzjX+5hNWoPMvN0mKQp",
+	"9JY2NpoWgYA3DewULgUix2KmbyPa4akYJVIlA0nEXEkoUAZVqWLrC5WRLdVEuFCQYtM8f+/nn//w7z79",
+	"+P3zD//vvbw0Y8JHHY7aAsYhZ4zGheK51lICQcrGiGfsY7LV4R3+xBPHczVmXCUmW/KJJ8iJXk1P/11k",
+	"yZumjdKzcMikMz84uDqYsCX8wHp5XRuDWx1exJyRluKXYt4ix4B6fZYKPgKO7iMUaeoNfvTrvbbvCl2K",
+	"eYdL2y4fvbCJCSHPE3Jw77bzk5eoY4srQYhjh58mMumnDDrsJ8pIDJJcO7gWEXaHDlS6xL7fUkwZLgBm",
+	"igWTEGLA7mg9GcH2ArSheOIJiD/oQSUfhOBlU4L7978tBe+R5qtfe448c+3Jr+whqHoa7XoR6UG3hh40",
+	"gYUz0n/Dhg36p7ybRE/vDhsuJfyUpklMEn0jR6SHrTDa5PW3sFNih5tUkLu3e3DL6S2gjaBPY2yn2CIv",
+	"4zsYOZFw8k06o5xJjOJLOHmBj9JEjjsc7s2lmCN69o4HmvPvv2SyyNqE8Z4+VVeHGaHVzxidmPhrYHck",
+	"kR2O4qSt0A5RiqaffX8uE86kJNk81bh+8uJr+kSx5EFkDZ0dPhgLTQzYTEijjpH4sDs37nKaSEUnzBzR",
+	"q0xlCZMapTGBB7iKfkETBOldj9l0JhTjg+X+i2zZM/yDNE1B3zfmTC88g45jM42xV558UqNhRgcKaM50",
+	"pX/ttevP77WAbhLTugmi0TW+W/rocPhTX8RLE6QJovZSevKy2ZHX150O4AzVIhmwPMy9w93IFuthXKjf",
+	"ikU84eG1K1eOvIZKRihHzPJOJZtzuHopyZjKll7ETaKQtkaajV07eIYkQ6PNF77scAxiODwgskVeZEvE",
+	"LQj+0MNYVaFFXvFaseNLwM5NT/aZPmdLv3DOlOc5VhiobK8oAIk5aH0ja1JEiy/pvUU6cGV2Gm3yeqvV",
+	"uh2Rjq/r6b93Gq1Wq9Mgd3vYXFQqLbEadnqEER0unMPEbqD+c0eZoFdUonrewFAuXOv5rQ7vWSlbJnzA",
+	"emZx0oqkWk1BkYvAC3pwjmQ+E1ArzmzORJkQy+fN5SDdNTAFX9wTT5BvAX9ZmVaNmWSaKWdG8pU5mpEn",
+	"/MiWJ9rGbKjYVINDz7GAfJgEDTQplarDTdxKBDUF9asukAWweiqgwDv2+2Ica64b8sSJO9w2O6Ok55Ue",
+	"6LXITTpihk0WoOrqixjwRlAlD68aE5PsjYNTwglqNl8SlgNgJk09Gw5kEkhSJG3rPFqB514bOKLGBntl",
+	"2IgeBxo8UEi+haLJuc+CtYgNftM0NMHyymOxANSeUr7EQZgkYzqbMW6oV0+pcQ6uLgt3iz59Nk54jBvD",
+	"jZKBmDLZ4Xgiev7MfBm7oOxE2kAjT22Huc31SmNm6nB3+EBMp3prsda5yU0h1ShjJ//yJbuWS5KA2QAv",
+	"ZyhvZ7tsZpRLChVkNZQ1pDKhmOMsFJvcYWwiBIqBAA2f558aftPhllXZphDA8WhMmpRg17z8GxucrBlB",
+	"n0pGYmbZbYcPmdYVoZH6KXSLlHgn6Mn3jvSnJ//yJQ0LcxqaU8GdowjFyCroJICMjEH+P8IISalFjs0h",
+	"TekSTgP5FWmC7XPmGhXsHXW4lh2WSHomb8mAtIg4x47Y9a4tqhlAdLh+aCUhOPYEI+hWpD7okyKyDJNV",
+	"kcM8J7hV7AGa3o0p54MBk3I4T8nXX7hlOYejX056L9yiI01xHR4nI71cc/D4Kl6KGtBwtpoWrw/3bwjO",
+	"9l+majA2wg1iuUHNDi+adJxqbwmvd/XgmqYj8rKIk2HC4p4fPyjipeWcAzHD6x9FT30Wfc0Ep4nCbCgt",
+	"6OkF9/S2tdiFTBakMiuO6z9bnqt/XqDuBj9b4PY0Ato7Wa9DwtSmXESH5yLtXotAYxutOppau8CT51zf",
+	"cr07+1rZ2MfPe0aIgqGANwisP4U2DqNb6GkHNNXs8ciJA/qP5tK+2vK2r2/bDocIXnbkWllixf1cHj5E",
+	"MZhyMucTLhZcf2+FKqoMCBFN9Gbs6CAnUtKfZ4gHRtRwrSPxnmU0XnZ4RhU7In22FIgf3oEnkly78oy5",
+	"B7QQt9w/xrSShBPJBoLHsoUI2uErKIkSZazRxBDT9RdufY3oVb+kF21lPJCFJYkzOlQdjjJkotqk597c",
+	"h//3SBOHzKTai/zHr9oQih7ygsIjyfSXZq1e1oNZWgL+7JQhqe5phdE+63DDQydsqVUbEKIMQTityug2",
+	"mq21C9cHhPlolSk7xb4oGjgRUWLEAC/UmC0hIWxh5wC2hlM7sdkIiD4jWAFz71/tm9f2r8e9I/LGHJk6",
+	"cToDlZNVVZD2kUQNWpjQVux9h0r28c3rjaihl46a92HroHVgnXp0ljTajautg9ZVcL6rMZg7bJsJoyjA",
+	"30YhYxOUcnECJVAD9ATOUNIEJf2S6SIFYSPQ3HRoQ35B9XJqiJGVbD20vCEVmgAkaS7GHsgHIk3ZQI8p",
+	"x0RfhS7WT5MGKhdjsSDT+WCs2aF/WhkjZ/f+9Ozdvz+79/797/3k/Lv/kM+iabfDtUpDuMhDfl3coGkb",
+	"ITLy3CvPR8aE/SYjg5RKk8u0BI1oL8LTitfCh0GIMn+WJOF5xrOPjrMUCnR2+CwZTOYzaeK9RUw1hhW6",
+	"4s7VvhgO2/lRgAE0dWanDjevYIsek2VEMZ1pPjNKhGvxQ7kxFrBU41gGTXo8JYgSo5DbD1AV0qowIKDj",
+	"xNfjRruhVYnnLCZBn6SZ4BINa1cODkyjfWUCl321/9smaQuV3k0WQDMH2BLB9BQqOGGwK9KAwUrsd6PG",
+	"1YNrZYO71V6+IZS9HLH8k7HBb/rO9QW7GzXkfDql2TIvOiMjh3iRjx8gbcPZ2MM1aSY56QMdYYTJSHpB",
+	"NeDNLlx6GDVI49wPflsvxlK5vYk9Kl8/wOv2JYjRoVOmgC+8Ht59/spluNcad6ONLw5s7bSNbxr14USr",
+	"BPA+mCbfmGMgrbVMWudrPeQx+8vLpwSDYTxFkYs5H5j23ZnfwdoGxYQWZb2/oM0U1lbHe1V/UaEgnar1",
+	"4PvbL+j2QyRncyJl5HyM2psYuv2vFoZ8PISt17tqbfaI1BFbBZHm75j6rOsk+RwcnAHR1jSZ5FY6sNPf",
+	"dq12nxXx8qJP0OQ+FB0wKpuzu2vYc3jRc4cwBxqxmwNaUGnNX60LOPxjQ4Fec4j8+i+6HOrihIcMAZ59",
+	"+S3bG4OLu6UM/OtM5ajysAl2A8gfF11+nfktOwxlojjj8sc8z+7u9FqkROC6WrDOmW5+Yo1Viqh7Wz0v",
+	"BvMp4+qGaYqkKdhEFKwWlQYjEqo/rj6+63sGxr6EMzAOedBB/dWZiHr2y16LvGIMq54kMqYSQzpY7LUA",
+	"ShRp9tyvoP9b+Pb2wC+CQHe++MjlMqJLqmh3P3iGSLoEW8ZivGxjjEhxHcbIH5JBXwORwSeCh8bubEpJ",
+	"HX73qInPtNDkYmGs0RfB9HDDAeIyUkiOEoAk8iFwvsuIRBBC8NjoT4RyKY45yanHAajPwJxMeg75e22v",
+	"/CkXYHplmda7gGSk8+8lqkWey5vf0Jx+3OiuYSsa/1odDkSbn4NPsNbiW6S1EA3hrBcqc/wTJAYA0qMi",
+	"hjz8ulRxe8VGPn/51LbybAMTeI92b5f+p3XkgZhO6b5kelzF4rbz9X/VXi6RCyeLvDCyHmI0uzNLIcrd",
+	"hNjV1BxrRSAV6m+udhSuyPONGlItwWCnda4NkAGbXl5c67Ern8Fl/VNQP+E0Nyuf1oX8pVE9vcQjZCvW",
+	"5FPDKFR2iUHM7jiZ7Stho0jAbazPKIUyI83hPE33odmsaRkC8mXKlCZ9okSHj2k6xDcigv05sL+dEsS2",
+	"GdkzQUkY0WKwKMG4CgqhMugu9TqGkLy5h4wILYwsTAGl/JWow7Ehd6H1hsSGK5EXh0JOxslQdb95/QRs",
+	"1mORxuhR0JjY4TIVikznEgow6fX4jTzQMBeR51553gXLGmewsfV1uDFeS7Be5+bfoomZC+emmFFr3A/Z",
+	"AV4xNWq/lFYAWNxjsQHY0r5BIQDt5FDyy2DWRVz/J+iu8zoVQvTT+Xc//vyHf3f/B9/97M8/3qtHmyFL",
+	"Lf7tct8WrwhTKzpDbYiPohMsI25qv+RxeVSSHgaFFobvYThXhyfKxVuIBffjAJAGrcyIU6HXH8OKRWbJ",
+	"3bj60YWKFGTcXiZuhmRQHAD89zCQK7AOv3W4hB7hPXNV9I5ID4O8wEUN/k/r8zAOEaqMz7nLRc9SlgkV",
+	"c0xM8ybQe03qPsYhQoMvDNjS+jABQIMeTIdYQMkEM3mef+agfUkSj6TIhC33jvT13DOAMoGdtMOt9wQT",
+	"cE3MYQ/C7nJXinT8y0Ci2dPL7yrR8tob9SLSg528fnC7ZWvp9z55+xd7LXIMIYoOE8wyOtx51JVALAVw",
+	"6xOSEdQhcLEgLkwTSnR7AYgbeNGzJsPyy8uQYIVbcKWDhzC9qYsRYFCvAHkVCcP02b0gHoX+0ScPDlZ4",
+	"lZO9DeQfmFm9ZWmx0jxpb7CHC/XKu+AxGyY9HgYRbsideEycOrKbQLcVBcKHNwSQ3szeMivdMoxxQa3L",
+	"hFFAhgH+m/vQ0Re93nAjyk2R+CMX6GPHaoaYF22MlIYdKltSt2iI1NzK2jZmCcZpNXPLY9ThPV8tjEjP",
+	"6Ys9CNfG3rNQws8JmtO9FgF1ByPdkD1DNhTaWo6I5c144yBL7kGggUv/g/AUuAM73BB3Ip20693K1Iv/",
+	"TmSL3GALiw8Q3WuWa4MRbRIPmmbtnn0bT7ldtcNzwypZjJcQ04gWJb8bgzOsdjhwD/fokjThaqQJIPv6",
+	"C7f2bEhaHo1WXECHQyAkZhoOCRcQaG1DL/NZMYZ3KeYYj5ioI7ykFolkHX7t8Aq5mUE0EATaka/RBIzI",
+	"fkSmsYQFbyt4VCI5r7MIvUmrdeDyqIS1QaysWaDTczEiKld0LTQKKm4xsapEu31I19/jMVLXEMgfroEa",
+	"57ANww2lrBniHvSiK7dGb8N+g7L9s6GlF/um5PZg2zkeumkpU6JU8x6ouhyTpmd+3tvAPizkTBh0bzVf",
+	"stcmC5FNUNGw2YWrQU1kNjerhVb5Ha45cYRhjIkKWcVtjO7M6Rmu8LG+R+xOm9cOntkrtYubD9es4iUW",
+	"7i+1Nm2N8EZw/adIrc6CblvvXBhdsoxKto+dyWm6b/NLL5pIv4aFdedSiamW6caCUDnB60IJLSAxSAlg",
+	"SYb5dM3zt7//6ccf37/33vlPf3X2zofnH3zviz/6889/+f37v3p3r41RhPa6zWybYNMzy7QojohUGQNR",
+	"MnYdDyICbYAxmHaUDBUxyWyG1EgPZ7r/0ftn7/xjzzEKqBZi8sIhs8/TyLV+3oFCtC52Hl/XH9tAbpPL",
+	"NGEzk5OgxRQTC21TmDQjUlkCPmOMaW6RkxQi7iF6UZo65ygrDpOUSdcYGSzeC5ppHpJ3nNdi1likkCxw",
+	"M7cDRp4BEMfUsmSTci1O0UgzhA6npmH9XmQbeidaFNUybJ4xF8z51Ki/bJFj7mwDQpElU45vBdxrkRFu",
+	"oJUIlLyyrnbOWIws0gjVbSuOJda6TF7IqATpxqsBHwvOjjqcmUeUE0D2LZifHpXdNLTxPBbz+PK6+B4T",
+	"cwIgoThryPuSJJahIDGDHEy9W2v1JrpQjuZq0lY7ALHmw0NXsGGa6gDcQkdnw1G+DM4TdNyRcSKVyAqq",
+	"5qNWvSsPfGz7cFzwnZWTzYSxmSTY/BeSHmJb236OyYICw8ZZbJIwUEMDmVJfDEZTDgrZBU2clCvikMPl",
+	"eDwE/0CyHTQC8wTKFvmGML19rHAPiRLGqKuB1eGW95l+xlJwqyOyo/y7FUsCJM8lsiwWQk/75fe66FU+",
+	"Phvno+fOer+lal4TMsvP3/v5F9/90flv3zt752d7F8mJDQU8XNocCWZSOpUoJhKD1aqJhGrptu2T1FGH",
+	"+6224M12kQTR/ZpIS95G7IPM3gU9Zb6QEyKXJrhJDYn13FOM9rMhhZp9CN7h+t0KAnsVwXmBNPZPC9UN",
+	"fIp8D2CKeC5QvITTpEn8AKheUJf2M6ZBZqrPlFnzX3UvPUTA55OUAN8t9WJYywLToU1OOAp/8tKK8Jeg",
+	"frOzyBCK4e25jXRjupQ92x7PnjykKUNAbSGYFkJyQAmQqK+VSqxUkl5ANe6B+w/8sbTDY5qkS5LNeYsc",
+	"YAKngeiekxhM9TiNiRON7WMLM1OnIdIsKMu0dmV8GwBMseBE9NNkRDEvHQoRJeqIXH3qSTIQmHVpVbBL",
+	"ElJ295eMZiRNaD9JE1O9LBUQ/kJiOqUjFtsyxyHucnO+gqMXfwGvoOeju3vr08VDYUwnTOUHf4HEEmRN",
+	"Jp+8Uv+5aV/68odAQgAXzQZjiKKzuyNKiLIIuoQP0nnMuvajgoPBnaQJdlwt8fZQ70UD9s0RdHmNri9N",
+	"DN0sRxmLme5PFYw8fyeEpF7YzrwsagfqW0A1NAM+kN5zr3BPTua9aC2mx3Mednjv5mt5SI+b/C05md81",
+	"oT2kKrKH5rm+tpNUMbSH1Irs6fBCaA9ujPvePcYVKHUutCdyhWF6EEG0GjeznnQMRRagrge6ZHEZJy++",
+	"puVaNRj3IPPfqbFDYaJkMzFXrOReMIC3ESwP42rwp3gs6pm/gNpBKBYbLioMBcOFNELhqXshKY7zlcai",
+	"VJLjBjoEUqgSXw14Gg//BMquaLPWxxqSYhexOxPc9sKVk3mjNJMN0UX67S0jbElhMtxspQxlWABG9HV4",
+	"s5cxVNOhMGiPpGyoiJgrI7cCS+KFvplkTOVeizxLs4GItfjc/ObxjcsvHN/YP7waEf3v0xF57eZz+8cR",
+	"uX7ra/uH1/YgNMPEckR+exRiruj4SLPEPg7pisqIIcpIDuOd6YrKkOMA6qo45mfRhBxzsw4yoNBiN2YE",
+	"PQnoYRhMrFdjWc32Hi7He5zMbgOpgRHFXD9AdhcZiLzFEi4wGXmNwW5N0mFG6grkVYrdJ+6t35HUI9sV",
+	"Z0x5jKWs/KD+rTJtjO/nYjNtqtdXN+XGLm3XlJvw2pTXsM12MTdBleFluL4MJQFRT13bWGd6ByBNEUTQ",
+	"oDuRWN0ppktJ6Eh0uHEKeP0Bl0yRJjYJvP8nf4U9/fba9saQvpPf1D7qcKjI1CIHJsAdqzQaH+/a6MiM",
+	"QwCa552iwOqzCihsCHP1qSc3tId5mCqeJfHNOp51hprjKcb4Y8Uk84rps+M0HhdN6lVdtq3yHpOjsLgX",
+	"k3awEhTgcdicXW5ZlwdM9NU8Ft546Pz1oeKQ6yNfjUBYgLu/9GS/L4XTWAwmen2GzNeuVzzDrW0G8Nm+",
+	"9NpIl+kqxX7TD/ug3EQlkoxd8eM6j3+tZWkzhu2KbdtfN88//OD8vb88/5O/PP/4l3s7nlGZib7YELtn",
+	"+qivIoZXU7MHs7r3xRBt9GLB8zrPeZNv0BEkTZl0vb7bhm0qavu1gHXd1gXksc3nGFBuwrGgph22AOzP",
+	"FelJht2TerYqnH7W4ZAaJEzbF9tZHH5L6YjEAkPsbfkNiH/G7dr60RBva0qAzOb9NJFjo7hxtiDDZDTP",
+	"mLRXALosTXD4kLG4REFZR/SLV1MCOP7o9JStCMxU4lzmxvuLst0vy0moFs1UMLTLJhKjtJykKdFnCmgP",
+	"c4UFLHyINk3j0obWFsbdhb/ZYhkY+DhX+3RBlxEZiDlUPh+LDANXbE9LKx3KMUuHkdnjXodDkVfn+DaZ",
+	"flZR1wQqNepBOeqeZG/0Ilc52NIh5Br6dZNN3VTcWYvcMJGDWSKZvtME9wsYY7imidC0DRYSboOlMEFP",
+	"Cx1SMxeaoqfP1Cdto+fXdXmAFZIbkWFEZgY0td0wtaUz217DhmjCJnL3g19YHTWgHvzTM8IazJhnLkGJ",
+	"5Q43B7Yi64F2ICRzqRnkponPMLEB1DxpQwlmtFf3BO9qid4k1+RBDSQG+7UtxYop58DKcubW4ejmWlAZ",
+	"IV9DPnOpalwKioKQNgGow4HPGfA1ewW87vmAmxItsO5BrswxGQjO2UAJG1alT9r20nVAhGKPIk2ttjBk",
+	"C1uTt62H6fV6th3AV0kqaNzcI2v//Qty4HUk0Npbu3j5RMbdh66+Dk+FmLU7XH8LUtZXoRx1kGD//zD5",
+	"V9+Cf+525gcHV54CKfKrVw4OcIihyMhAH7UeqxVTRc3Y+j97i7QkU10YuTloyck8IoOWPac9fN1uE4bB",
+	"NoD6L/hQ0lPWhN/3Avu3yjnzbi0hJgYqgIw4DCQdYceB1pjKrlYLvdXKlLFZ80ki9wzoO/y6dYJME6jx",
+	"Sj1SNU+A8WMBbwhBNlMSAQ87nLMFlL3VtCZIn5HZXI5ZTDJq6tJSDkgQETnva6bYZ8hxTEx1h7vOjkoY",
+	"8cF2mOqRpmkhEWjQtacpSXZ4D3364F3qeb26epHjP1ZM0T+7itMGBzq8CaNjxeErFkE9qAPm5c3ZHQA8",
+	"AtqzFeqdWmdSoIFLJZKkYmGBoRcFwXwA2BhDxq1xF2qT0dTEc1OuAWqbr5Ob2OwBlXxN6nkWuAGm/WQg",
+	"pv2Es7hN+kJh6eFl3msEVmUI2UlwsF6zhJ6BTc8VzVfjTMxHY7LCICJgQrCeGVVjW9Mf2VBZzVy/n1qd",
+	"FLVeTi49G2BruxkaDnWkmYQw/fdAsizKpz6HKDPdwARhP/NBqBN4ZfPausrqbioou0Ons5TlvcRef6uR",
+	"N5trX/1K1DCSTfuqa6AP7QQbVw6uPLV/eGX/4MlbB8+0D6+0D67+m0bUGLM0brSfjBrm5mi0D68cRA3L",
+	"xBrtrzypf3uj0T48uHYYNeRkrk/nWy/tHxwcgs7tzf/0NtNfy6c/8KZ/2p/8IJ/7qp375de+vn9wcAVA",
+	"aJmdiwjIMQY/uhttI6wibpYp755lu1qGWJcPWJIR7759vNq9p5qQJmqPX7z9Z+ff/8keuK8DbWeokxDN",
+	"XX9BBoHNnktrEHq4SsqG075kMg0fu1EGrjUr/MygJwnmR0GzhuXuJoAdvJreWVpb4X6evFGVR3b15ksE",
+	"E8qMFRvYp+l0gWo5oxm3jYWsWZJmWhWHqBJMucCGDNTaovvLUC+TyCu7DwbXyPQsg7Y1sxnj5jbFyZr6",
+	"Jp8JFaHozm3S0h70kuBKYvF4F4+rsDUCaDzt/KLFJUWFznrQEAa7rkiIP5wjzjKj0Zl1mEs/0hczhqkw",
+	"Dm5PIE5oQoBVXAaUa6UKRSQc2PSLMJ18IXzQdncA+8kpy1KKtTFgDOj/k2nBRktxZoOuGw2kuJmCaKaV",
+	"Ae7rkoUl5L5jRZeh38YIz6ePDQJs5z0jReIzffJQNFB/AUEtfg8Lm7NirUtTcWqrutjDpoNJixybX80i",
+	"XLqt8zT0DPRA7uytNy3tWWH0qMN72KG4F5GevpWwwZ5Wq6F9B5a90b/aUTu8t97wtKcVTy1QucRBFMGw",
+	"gE+PNPNKPl5XP4xTR3m2TXq4Kb0AQyF+G5ku4jV87v42z1JsDYhCaDfvFkiV0QUhqKB3ZC6jXhL3zOnZ",
+	"plamNgX8AodkWl5kbMYw0t2gJlJaixx3+GrjoGJMPMujAQwNo/cfZUVA1g5HZG5eu3LFKN/YcWrvyO9C",
+	"lbGBhltsGsd53XlACPZ67ACjAxzW6ojxrOR9L6typcG7fMuM5OWXXbxZrjAJBmY9YttcYQXlEVPQoh9B",
+	"uGBY7BPOAQJV4C+Oi11IrO1NfWa2iN2lNV+ZWYpG1QJaGZfmZ9/7f+7/z3f2aruqLNYUJRNDuftm8oRV",
+	"hwUU29En7NGEB9Qs82n7VM+w6yS0/s/7NcdaFLi9jUs8hwnSXiKJVeLLtCv7vJvEYef8ml51+Ii9vsUT",
+	"XG723eVQiAhni8futDMXN9pKMn0yVixQAgnFHoJHGvaCqhIS83eqCeTyW+7mSeK7lzNmfq1Xvtr7trJ+",
+	"9dYYE+408apdnTn3h5CMdeVh4WYZj3aMMpHkjTmb2/a5F1cBklvBTQ9bF42q8cchZYX+t9oE/eGzgbzf",
+	"esl16Pjd4yH2b4GeYjwkTrZlVlzZkbxL3MC5zgN9kRmUGP/mySs3cqMoVobq8N6JnuMkGXGq5plWhr6K",
+	"fcDnPLljjavYEDw6PTTPxuwO+cbLx8/tn3zj+MqTT2nm2mngI4XvtvC3vohNN/FOI59bskHGzIs98NOy",
+	"wcSUmETpE3IMTg97RNqFSSz9yGw1H6pIT4G9Uw+b8A6n4K+YJnyusI8EF4sWOUYbTyYUVayLM2PzRZHG",
+	"ZiXoE+lwPRkoWUwmMXOOYr0mv9UxafasOdMM2IUE9N5eW6uHmQuLNYqbB++8l+FCeHsDpeCrn7z9ixzE",
+	"DlgcnTAOYIFX8p0YmKIK4Ir2Z8bvPjY56qHdE30lDKH8mu3I2+FykQDMW+RVDT/Ib0eNFWCOA5lNAlKb",
+	"kUH9hbGp6nAoCmdMALZDNbSGdh0HAQcBafevWyeY97dbyxnrYdIvcrMB1EzJklPmhdKB968JRgIkM8gT",
+	"mSbxfs5mFRJfhyeGJWLLca0hGYVJajVpZUFHoFBfuXPHtUrUir+ELBcnmEUr3epA/cG6MnBQo0ws9MMZ",
+	"BVVKIxSaTKTq8LyL9i1HH2YEUF09X4rymJl+Bf1skoEMod/o8FVsTyTRlzKWzQOjlJHIjZJrFVi0lqVi",
+	"YSvaepa0WSamicQ+2hhl0RQcwhvJJ+//+7wYIPymFfE9MqRpqkUZrHeAZlVcNjbVxOnEXPXcziCxE2Li",
+	"P3n7x55TF5zSmZASfOqu56ZzDustYhfavjjFVsrYYvQt8O5hhSJ6ShMwUEekEIl/t3fkVpM7soIuLJsB",
+	"tOK3kkxrs+mKr6SHp/naqy+5Et1jpWaSNPU/YE5KU7Ewp9vhGiXGQhqnvxdDE08Tju+ayuQwHLgOEZyY",
+	"JZGcglEGMlDFDMGBZrCSUJbQLX3xWvPKLI8l9n5LIeGhJaTCwRrXn50Ms0eAYk2bUU21FyurlYe6HBPb",
+	"lB+sL2N6aqMyDg/cEiVpSmockmMxI3IpFZtG0PIXSvnl4QXoVpXz2UxkisRMTvZWQ2khURAYUGQ2G+lL",
+	"4rIYDgneOGhRtVw7FSPILEHeb73LShifIeOapmPfL60vX+e9jpEHhVaBDBpiVZj3fZ9pRg0hHaaxOPdq",
+	"/WOBaqRtZL72Q9ffV7/dKzuLHjbiNlVnVanbdQVn5SMUoqtcaQ4nvhyRr8dpWghPyNf3QFJ1af2TQE9q",
+	"LaHZWS9JYqVIg9oGIVLTdjdBLJFjseD5/ZDNU5bXqXSCYSH8p8N7szWe3TsCUdIabHOCNTXZ5BhK9cIk",
+	"UJwywvwCrRimQFBjP70L61eWWlnXL4wvZc2h3W+cw8d14/j+LsCbC+kCGWtevEoYF3yzXH7LMxXeRaJJ",
+	"mWLr5HNdOVMw6iO2DpBGUYzl5QpKeiyBPqAeSMwo9CtDcc+/EyLTK984ofZaBKKuMZ8xJwQ9+JzT4RBa",
+	"n4Vw+3lY70aTxbVQV8OpOL2YJDkc6mKOK6prl3l2ef35f7bNQIL5rmAP3h4bbadF6/pF2k5D5qBjSUJX",
+	"R5QXIrDraXv2GU1Ylu7MrQfXGA1ZVPLWQSKNQf5Bq4K5DDvc2FQSVTCllLfI/Gfd5FHqJrYy+cNVTsRM",
+	"XgZl9jKdx4naT8WoXgg+hgoOhxG5ef2GjMjxzetkwpYycv76yKkxMiJ9cYdo4pBRh9sYfVmombtvHN8Z",
+	"KOo2KF3OZyw7TaTILklbr1ZMp2CtgJpyka0vaSP+I/LJ27/Yc0HtXhYAxttqgji+ed28oPWkudVPaPzt",
+	"uVSuqKXJJ8yWZEp5MtRy9SAVkrWhbDM0KkgUadIO79N4BNEZFgy2PYVZK7Ro2IvAbBFhcCVelDE7TQYm",
+	"qt91yrBkq2g2Ylp8PaXpnEmbxwuyoib4FjmBo8cLFUKNNXBHIxZHhItCdSWM8NHKIM7CSnWcY40HL4nR",
+	"prBS6CCkd90bpEkvIj3UQDG+Y8KWbbSIJrExgKJ5zUGoNIRUq6xVqb8bXazHnJjUimYPULSFKd5YaxAP",
+	"1LwAeSSThMfu1d5excKwIljpymZUKZbpT//t63T/ze7t3+90WvjTE78XzpcOTYTH3oW3S2a7eiU02/Zz",
+	"PJAjOeDbXsmDj+mSNL9JZ5SDolUKWk0Q5enm9TLN9dR+onvduZXYdubfpRRaIOYXuKrji4cLgDCuStzx",
+	"u91nbDDPErUEBgIkdsKkhKlfv623nl94oMrDGlIxwupfyWmSshFzbYuLqyJNuLlkoYDlbP1m64s7+3D3",
+	"VEafHOt3nxV3bsGbD/NMvImqrDruynwk0H/Wzkaan334q72IyClNUwfr/FaaCan29dpMeyZJKAHPk/7b",
+	"lC7JSJD+kjTzmxvv+bKzKgsuQPOGD6ytbRsDmQ1viQnjD82s4S8PF/yojRoFAJVgEmcLh02PBJnQymGn",
+	"3JpOL7/VF3fgArT2i83qm/fFQ1HfQgrR7xBy4oIftR5VBzkdllAJSXzxI8FQp13Z6cFK/CbT6ksyGoMf",
+	"JHmTkUFKpfS70TlkPgLlC8ppSUW14kOlC6PUmjZJ1AaEN+GZ+3SA3usKj5ArcYsNUIgUQ7VAsZ/FehkQ",
+	"QKysqiC4EXQzsSDNZ6+cvfs3Z/f+29m7vzi790G7w7F9zPl773/xs7/4f9n7tuY4jivNv5KBF3SHCxdC",
+	"sFYWYh9gXiTYNIlgU+ZGbG+wE13Z6DKqM2srq9FsMRQhAKGLZXFlh2RpZUu7kmx5NPZYI4dsi0Nx5If5",
+	"JwYBiE/+CxN5TmZWVaOqu3Dp6laMnkgAdcnKPOfkyXP5voNPP9rf/Xx/7+H+3k/hQx/v/Ozrz/eOPv3w",
+	"6OcvH/3y9wdvfGFb88xr1FkswCOcOQ62EVpM1jlk+jUGZKVGN2mPwuTeicn+ZBXj7DahOpv4hAoXdd4w",
+	"Z8fbntuoYgez6YG12TE4tCGxX1yjIno892ijZv0izuSqmfNxi3/6fcM2fDMDGsmGNtuJZdcolmU5YqmV",
+	"0c0l6fHZw/0sUgcnejuBAvHY+H2m8ZsLbgeD2rFwV/9mIKKdFTnOmPmzGGgnK+1kxRD7PkWPxzIcCRJC",
+	"9HjFdl54Ou+UmNm8M0lC9s+10Hcs4fLicmXj6eb7ZmV61ipeZBDL+eBc6dogE1hJ/qUyxLU82YqjwFwU",
+	"LssHm7xhQCWjhMoq45MyWcqKmT6mxFirVk0s1ek8uYSk+Mp33mCwGbkkwZkPLVXqrnY/aDMuV7AqRxl/",
+	"GYkQyD4lWa1dXFvTXPnQgBT2cTNIEonCHMooCXw2C3VPHaorgGzPL6DpQhoyEMD0Z6hEs+tWzlnhxukR",
+	"pUe5Xn50OWuuRmwJ5TpHtiwma3vW5VZafBzsPxzQ6IIW3gaCRx/Mr9pLs3M5Axb0ecFzg2cXnszhUz3D",
+	"cnsR68hC624+RK2jHgUNQ5pbj27nqJSVt9NMPE561N+yNFzYMvs8OFohob5/rid8OytTajPM+CZ4xo8F",
+	"J/+Qb4SlxEO+eWXWuQhqIlteBJR3zG/h2WVWGqjjouZh4a75LzTFKLmcM230xaIDifvLjQ58UwR7gvGB",
+	"UYJtJWwyAQLz+lmJBtHiN8QCH3jNLRIBj6slUE5Q1LWE74ve6HCAPVGN3g5/ZC8tbeMyryyycV1OndMB",
+	"m1PpeykLZ6eGVL6+98Wj+1/GPreHEAAsJBu+SfBK3wss9e0ptrQsn80Fp7sbBCycayppWIHYiQtAAF3J",
+	"jpf35RT3pSd+Sk2IGd8E98ZYNvP3RiONJe6NNkJQ0B+2BmDhbuIs+cLJeQPN3WuX8s+x2NWS0AYAGwg7",
+	"1PekBtAwx0bf24rZ5NRRHGsI6rxCIR2kyZQ14ogXA3jG5MoOididKM3VVWt7rej2D9ZqJmTUpBwaoqor",
+	"OtK3QV38GwyOdhLE9ZXlpaVqfq3SN0pzJrj5jtIcK8KT2XwT50psGEpJbGV/561HX73/+IOHysw7aVsO",
+	"yIk0jDzqI4A4EH2eSREXaODNbbF+gQ16dX3th6xf4vaMLyx6qlQfsaJL4GFfVJrq3cEMO6ASnr3m+QTW",
+	"MrnOcSFZsVy/c0bbOOpoqid2Sk0Ijm6CW6+Ru1w5O8cq+hM4gRR3LFOOZyB5ju3IK8inj7W0tlXI7xMI",
+	"8iaGTWgQMJpC7z+N5Vi4SwPv9hYz8A7bYoudbX93Mg+88VvGAwQxGBPfFgBeRAl+kguzbti1DfwQdrlY",
+	"OFxTBjgIKqEecJ6qN879c7j4JyajnMBtJAKS6IvLMKvWgVKLodRiUwj3rPviSXAoYNpKBKPIfN+ogu5K",
+	"U2iQapcAHqbuOFZzC92OUdUWROn+GfWnDu0nIHojUVq6NrHQmeXi4JknRj++7TTvqPHcjatZmaha7cYV",
+	"A4E+kERYf+5mnef1OOGDJKKnpdr9EuXxt20rawewwumxRkDo+cPTisU4B/s/LM111pa78bsG09BDcSq9",
+	"Kz3NFbMEDorgcT0CYgBPmU91m2i1nONtGEUtKYxs9DGiBpeVdojA1xU8Q2DBfBkLddkg17VapMMQi3Sj",
+	"j/0H55qGMtM9la4+DG6Cnj68f33t2rAgW3qNzA65vnYN8V861C2zADU5moTHHzPtqIHpTRHaeWIHFRBA",
+	"mqyIFs+BHMr5wM1X6PXQ4xFM4Pfh4iKY7cnRA0hgoB6ygtt4h1EuE80s24BwoLxpdifwhcuMr58Db9hq",
+	"DRYXWStxojOBM9Ohd9bw1qXFxUHL4czIqO9Dj4cIOyf1x/WMZhxXNjxOEaV5IJGfXUVBw5JK52B18X2k",
+	"stGVHmdSzqmfdXXpBQDZVyfTZSLbTPmRtnAO7RmV5KJwGbmw9FRx25Yhlgt3zTIXrKBOSMXYu1+5RtDR",
+	"kAguAxlWW2nUZh3J/G3sVtv0NPYJBKmAAQvuC4XPdOqErCZud422e9jnqtS4G6GeACz1/LB48fSb/wlG",
+	"irVvMMQXMHNfqhN3gynxHTD2TqIs2QtBWpykkIHXlxK5E/ltCdVaCDw+UfXKAeaULEpv2lMq1etr12Cw",
+	"kxPpIR7NtHgzz3jbgxJOKPhbaiyxY9PlvlCH4sRmwl2wg5p+CmyhLxmYwnxJ91kYyQVf9OZG84xeFb1z",
+	"YZYodEixLytwRLkqepZjxAHyoFK7Gdcta3uEram+6BlzlALeqxz+ywcHb+7s7360v/fP0Ibxar4RKtbK",
+	"eF5djIXWxLb3jF4S22M42F1YTlKRhpEBHbBNjE1qQPRlhFVGTQo1GrlLYNoS2J1AhINdCZndO1dECBht",
+	"0jDzq2WHUjibKI+LsYFE0DT3DHTuOHXOHv/m148evv/3lz5yyP7uy/s7L+/vvbO/9/sbVYN+5sNxJs6t",
+	"g3t58cbVKw7ZoJI9uTzHeFO4zCUer/NGU2435skN0TNEPOiRbTDLXFhptmlIm2pXSDxWXwcQDHWuE/iR",
+	"EMQXfNPmW/R3VaFa3WetCEwQIiIA0oLHSUNXm8tGVtDtMkyzrpa+WPvxOEPF+i34yrxNAWYYaU4o8vKb",
+	"7yrHrlCInyYZpvEse4ytxRBLWtHyOgAAiJN4np0Sg6qBLxpQjTO2YuSWWwHLxoZw+3HJiqFARYoz1lNn",
+	"BFg2rF3nyQaHOjeVWEj5gvQZ9kymnwDiqnF6O9WnCReGp0M9gUYRbbZ10QwXGqekI7aZnCfXozYLe55k",
+	"+rRu7yP2NqWI6lCfoAV1NLaya9BaY2oeiFNSTjdZB7h78HnKI6nzXigiTROjKX6xOcky//g+4klqLnJN",
+	"9EIaYI6Yq1Rw1Q4xfm2bqntDRl0ARgeJR9AbD5kzcckhyaesgW8IegZSgCsxyZAILdUJ3WKc9Npgusxz",
+	"DMCRJMuL38P1sGlEPW9Z5mKtc8xcjMfvjdidaKEpt08RoCjPy9XzgJOSG7fTogAkJHZulS1bXhoGv691",
+	"6DtnGNINpXrUH2pqleiZHSJmslF2146VrFqFdkWzC2qBcs/uRIwrQ2rjaAjfaBXbSWl2ObFJGDYi/KRt",
+	"9qDBtn6AJ2UX4Kx91BuchJEuyjE7vKC/elz2GAgOBjYdGPqcSyOqdh5SiV0IEZLnbl6Ze6pqzLWy4vN1",
+	"ftl2LicThniJ3sNs9s/RNtfyG2mv5WnkY9IZPUQ/ijuiwdPpia7v6jpc3bhqd/Y+wDr1QuXLwLuws84h",
+	"NMf0EteDYWDjMy5SncfWU91p6KI54IOGoicd+J9ZfOU0YRbZvKHO7WYO4wYzCPDqIiQtYI01nleb8gSo",
+	"ffy6OhctQjlCMMbLEiKPNr7Q/NkMV6gnanPvAMyp2jONL5eZGkW5Stubb02vmQo9PVl27pYSRSt9KJNo",
+	"2GInE8RaiaIupSqpBhMZIE5upaxPCp9hbGu+tRJdHs1B+8TQU+1Fdd1NuOy8zrUDElIkqKB7UQDroOSW",
+	"vEggy4GG2IpZ6wdwn4fP9BBSSexe6HJ4etMmmIzXBesed+MAJoZhmIhERH25kqCGH7webS7TuLKGp1F/",
+	"kCSL8+Qybbbr3PVaLRZCh41hIQTyyJ90ZYQ7u/HNQ0al4PPkFhIj4KOQ473O0ToiLQJyUWh/GIgwgTlB",
+	"yapGcsa/AS6zYU2ocxspU3ayQ0O1DcGkZ6IxA7rD9HZ7wfgmUggCbx5OjIdLBz4dMnqXlDpoitC1kqNb",
+	"XOOGxsPf/Org3v38YJxLZXtD0NAdVu52yV50UpnoiXDrEiRRB/UUZtSe6TCBpilPsJCpo/Zrl/YNBXub",
+	"chfALyt6TskTuYB43Zg/5bZ6RDad9xOQ+MXUxJOLE6Sci+c3a3MV4ZY6MsuIbgJAKNIhJnEQvBBMaDeQ",
+	"DrHco9IhPWVGMFbIROCz0kr5Wr4AsFOX9pFFZNOn0PCSyAUXkMmFZpuC7y+BV+6FQjJ6Ud1zekEdvc5e",
+	"h26yBbm9+Z07Hf98cvtqyCVF3lDfoJmEuWpTwE0yUBoGOOdYdevSPkTfKCe1Hz9DNmiIoxwddctKGxom",
+	"zPykoaGm1AMDhaVcZvFR2lBdQUrO64EcRsc5bu7MrOc325Rz5me+gHWo58fQ3zlP/SYBeMYLUADBk4vI",
+	"a3ll4kVcS75RDWEAoasCK4J21OBCV9OdPfmmLIcUc5glS0zXTDmrcolFSubyYmuJ+YFJ8MAzjlgnyGRr",
+	"Gfd6XecDYwJnWpeR4bDUMUNPd1bL+kk3B7NyUB8+ammH8p2e5EUjGUuvB3Ja+0qSMlxArByizeqZeUpP",
+	"UjkNcIBp6YZ4Pxe9gp6KxzdEl7sj9581c91pd59hc60fXsO7SsIBij+qSMjBfD+UPLM7AXCmEJdG5bik",
+	"5vUIaQfclRiH7iQgKIav8MJd/b8C1ttMzHj1y05/tnrp4ZZmkfX7tDE2S4xM+zDjLviYvsfZme2xflfK",
+	"HGcu1ELL455sn9wQJ9+QZ4evwLNvwNehRzitpriYqDhg+MxqlSI4OIX6ndhdaQWpEtAw8oGFotX1/b4d",
+	"Wb45NmGPOSxMGV3NbmJdV+H6aYBlO49y8dW4Mlu5s7pKR2nf0nLJWGy1GDIL6zzi0JTGz5JIF0SJntfh",
+	"K5uE0VJ3jzLFiWDmOBWsKPxTSUgEcfhPTS1EBoHgNoZxlbGJ1nNQpI1yGCiZxkLLP+EPUH90PG61ZsgZ",
+	"37DWDHexfmSvOuvxXgRMCQtw5GSe6Evxrsz31PSiFnCx7BRonFXRwwiqrZoJlRhSV2/KHQ9Ij8sqWgTs",
+	"ZR2jJJXHv37563tfVB2iZpsIzmTOMTpv670eMG4+eArzFGZoE0lV2HnJsUUw55YMCoTFJGgT8mF+hYyK",
+	"ZUqLWtskxpIWG9gl1ADBkomQbGqAV0j+67Iurb3Ze4g1JQt3zX9HOfMJGZvYepmxloVik5IMtVMctxrG",
+	"qJy98d4oStKTz1mnBbDJp8AZSb4jr+jnlvpYYyr1VzpIOK2jAATQFMKOtq9xawK0LygPps6xW2vO48n7",
+	"ML+s776tn60xWwbmUxnpOg8hpcfceXIVZ978VbRMklczwmEAv818l0gP8DBChpWIdS5aLVNlieuZKFim",
+	"kgRddXtmElhN8xQb19T4JmJhn9WZyBH5YHAh0vOPVjUirlcSBpkaA5YKghF1IIuKvzBCBUhZ3IWUkOlR",
+	"BCk7qSFdMBna0ecuM4MzE2mltZlkpQ6l5URTbzU+0OH//T9Hf/6siiR+xyRGkvVLVwyOILZcwC69uQlJ",
+	"pxJtr2xSPibTm4QbzajUMkWTagScGXN67dbcf9MV7iKs8+TBRkY0jBZkJAISN31Aea2u2T5WSgjI4LTO",
+	"j1tVAxwe6qoK3AjjGnJddu8gUYgaRZ1r/haD4aferMZOPBeJqKOe14SP1WUiuYwEyvpjvnYKrbDR4FqT",
+	"8okaYTWA4YZYr7v1b8sJfKglN30CszKWah32IIJHQst7t7kFOL+H9z/c33knP7xVDFv5eiDLRVZOvPCb",
+	"g6ucoobQ1EyjJ34AMgwSw3MR6wQ+RR6fvIPEZXXlTXPhGNUi/aIcjTAjRjIfPelO7KGYv0vTSDgJDDDl",
+	"j0CtJMyyHROpHL374PGLOwefvv7owcv7ex9Cu+kfygEBu9wJIkBH+wlrYkuscPsaxyQxlbOw39gRQ9Wo",
+	"K7CDiISI/pqCz15aqhJOO7rMGCBfbat2x5PKpZ/PgvIaFKtp2yVS45vINjFSH2rlQXXR7WMAXblCPgrJ",
+	"oZhJOn2vTCGEWd0S8K0UFhrBkAYKwI8DCaBSHQQ057lupdhkUVkNEzfQONFYEjVVkqSdwGfGITb+tqSQ",
+	"tRvCCgE3mCau4VX7E2iCTXa2epGs80QRfRNQyqC7e6CvFVGMTI09IsvrGyU0PGnPbnV9bZ6s6qp92yia",
+	"RPAdaEmVW1iV2Wszrg4S5kgEM6OnPt2nSoa2qcaNCJEeRNcsL7Sr6iHhvMm4gwenToRkefF7dQ6ooR6W",
+	"tme2uVbzm1ivq7de8Xw2PubCmCEj2QZhvwUawYqRFJ4XpE3meNVggPm0L7rRCqFdJSTM96EBWXdEY98b",
+	"CUUvl2UeB5JZzj6jnjnj2FSW/lG2ReC11DOk2BK5Ka1vdKMaiJlpxx12FkTjQQ2OwBh7hFNDOkuHsB3p",
+	"N6tDGD8dWLNEMCu1/UHzcvDGO4eff3Lwxttff/WwOtgRXLD0LrWxpPyc4V29F2s/TrbqPk1qqB92iIiJ",
+	"AuZPKYyGM0G9rfPK4eefHL79CnIKO+Tx3l8effW3+Kd/f7zz5sGD947ee90hB/d3D15/cPTWg8P3f+EQ",
+	"dc17nznk8LM3Dn5+zyG1Hz7nkMNffvb4lTeMq1/nSEgMVCR+t8MtP6cUYDyS8wYrKquO2p+gA1kN2PYl",
+	"O3VOI9IRMiIXFsmPvg+vWFp0FhcXoWnXsGviJ28yfSLWm65o1Xlj/XrtJjHQxWhVGymkeRhA3JA8Gwuw",
+	"gzycxzuah7TdJvTl273i272ilL2icEuz7iafgl7m0fY0rvKxbqIXncSo5lO4o81oeX6EAQxrrrQB65Om",
+	"6Gx4nCGOU8rvRSgYWeetUHQgUL/BNj0OSOYeJ9icLxlaGHsA0ncRXckS6fYkSJJ6gccsqw6BDG0noLzv",
+	"EBkAubG3yUXI3JWstEKdm0fDacExxMTxTdh6GDL8j8fJD2hAMy1YjdGw2b6IZvq6yZ2NxMZNTQ9MhowF",
+	"Klul8eK86sMnlws3IJ0PO/cx47UeLxEZskJ5n2eWPbe8MgHOm/zC471Eg1F3nLi895rL8t67vFh4Yk9Y",
+	"uw/SYiv3jzfJ6jMoorVjHyw0x7o0fxLxnttKz7LX1sUwzciJTL99g7UEeJXFXo/7yUle/k1qaUsq++ie",
+	"NjSr6ZaxsuqrXbCdSVqKjMGcaHtYuAv/DtROZWQZvA7zPcD5Djd1eMGw72m+EbVvoAMJKVK6gUncOq9g",
+	"V2oiJq7DH1Cp0MR4O3i428zVaV/R3KqadrQ6h+9aIQ0M2cgGmPKe2dXNOFBdIZjTk4SLXpZ9f4ZFyfWe",
+	"KUmucgv41B9L6+vAXSrmv1LT7JjqEceeRHEt256MRNgfIU4nde9hCKkyhWOCuKCX+eSB7vjheQUK1wei",
+	"f4w22w4xVVq6SVqfHbdT4B7xLNS5See4bNtrsnnSwGqDhq7lijmNtJ0NPNy5KojrieSWyu9Bbl6k7gG6",
+	"XoNTuSkEtjhtMBJ0I7JBlb+o9owV0gi60W31i4Z6RNQNOcSZ4dVz2qFnrlUL9XLmGuQRYXhn24BpvlLn",
+	"jZCZ+GfDRkIlqhfVoC5qy6DNLXikeTSQFGDNm3YE9TMRdop64K5iPwCUra+QRsik8LfZbXhqA/NoJiha",
+	"5zBl8KN+kNVu0lRORzfQw6ERggZuMMYNcov6Ehn4XtSARMyxD0hMRkgiIZBtFzARtYsjIxKJOkcg4+Of",
+	"26h3FxefaKKYcgE/sbmlhoNUTKlYMNogwNuyfI+gWfPkVo7ZsjlFiuTMgDOY6aFqQbQGbPqQXWK7twpq",
+	"NiGYl8FhDA8n4iojiCQXQB3CS2JpeFb4rmOoutV/5oweqh9AZYwkqwOR70WO1nelmbF9MKarmAegdGEO",
+	"Aj8Ld9X/b6v/v7Cgh1EMRN7eV7RdRJ1rRrSL5PdKw8DWvebWVe8cylnPIHdBqIYWabQKXR2WCeBlbHzi",
+	"j4kzV2LO/md8qWOfGAdtBJQpZMnus6Y7BJoBkPUdQKXM88op+ACCS2Seh6JIGxrQJldiHo2zO5H5FYQq",
+	"C8czAFhsQd2fW5xzjd2JlHiM06tTz79J5VZuPQ6VWwBZIJQVcWJvCxrkbCUIrhOeAr3yCldx5tUpXq0D",
+	"jLWCG168cilmQSVUo9bkrnrOGUpL1e0jy0rxbANHi05XAiC4mcdZabvkID6Ebh3xItbBG2CYCGms3CDI",
+	"B1AIUcGqKL9A2c//3aU88qI+/L1hfmqg6zRPVg0Ap3mZQ6iOHapXOWB/t1k4B1MJLh0G4ecAq1M5SyGj",
+	"bp1TUM7BalNStNi0zkdVmyoZramlmD7nwAxtIi6BevlwJwAmvGzcN6gvTWITOijFgC+rhLiyv/fW/t7e",
+	"/u4f9/c+39/97AQKqXyGc9HIASdUPVeb2mkTMTu2KZUxPIm1EGGB6eOhCW3DMUQJYMjmQtHFg1ziIORJ",
+	"DflYTgUR5H2T0JUZKJpcHV2Za4hDDj7408EvXhsiohqQc8EXYqsb5Nc/w581bUmxXuCT9C1fWHpqlCd6",
+	"LIh6C8A3dfkMNjG4DtEJPUIhqWGL+WYt20siiABlUVg1nhd09eM299yG6/NuZB6qTvidZiHyCvPxzxg5",
+	"Mh4piozadsGuItxrKZJ7Sx/+cey2UN/LrwsPuhHt0X6y6uA4226P9qd1X8XRTcTkjW7bwHAWGDuI8pbT",
+	"ICC2zZvhMKITWRqdJLZgAs7WzG8hwupLH+/vvp5vvjRySX51yno3SnY5uVYLcgag/DzripLK2s0rcxeW",
+	"q3WO2qJJLxLe6Qqh5JnahbkLS08hGIdufVJOMOofuxN4YR9xiBF23mgnZ8yVhMKVItQXanou1BADG6+e",
+	"2XcwP6trRDxJlpeWTBy/4YuoAY4yPqXxtNoGIN7nRRaM2U5EnWNho0mKnrqTCjF62JSqYWJ0U6qKE/Fw",
+	"9bTEW4Foac2sHLz08df3vjj87XsHb+7ka500T1ba5jNs0BlwSb1Nfr17zmGh5YzqM0vjWc7hwNvk6mUZ",
+	"mZe8BqVa8oHjFLbkezLrbkSC99TjMWXhxdqNKyRSk67MLxgKMAy67Lm0cEiiyT/BZTgEumSwEFGb+oYU",
+	"W+K2FtIGaQqx5TFSeTaKguvc7zukRjus5kXsv9ei0GtGDqmpgbI6hy7idhQFsjpPViEc1FKagnGF9bVr",
+	"UK5CNUuIoVGE/kdI67REWOdwR8fj3YhJUlleeiKziltJ0hqfGdOhCx4+GZs3QgxrRv7ORayOK6fZ1Wga",
+	"SCLfliGxn018Dse+quHVY89Wp94zNEUSg4l4nEmHeFxa+KmuyR6HrCk6HcZd5X2LOyXpNOLNmDSIPqsG",
+	"um5Iz/voFPaI8q6K9L0AEi8mgWK8pyoGFiMRMe2a1Wcwa9ij20xnDPEX6hr8RX3GngTTuZWTnGYLpFXy",
+	"xC/Ou9v8/wDoQwYGGoLAAckKb/pdVzts6UCF5nAz9ckDoAcZTZDqgktmEKPK7m61vWabBDRIstE/TRpq",
+	"dWSDVFaXF1a/Gy+++i2sD1LLqSuW/+OdJ5X2Ak45uOTwlyo2btm6fKyBQ7pv6NmhlptT6z2uNQxAA3BQ",
+	"DdlnfodIBzosjWHen4iNFdKgvt/AugCtG1W8R5INodQMG5bMWAy+nnks8nd6SD0FJXJ9stHHWiXpPZ8b",
+	"Y8BZyysn9v1kNTH8BNM348zgDJ0dS+284D9ikS2L69IIk8VZSUgO4lGY8ia9duuXroyhaiZfi2Eo46id",
+	"0VqMCAy2zQASSYZJrIWZrjSrV9y4V+dp7jLtDaLBMOQ6lvpR53JA1uu8kbJODVIJBhcjZrBNqkymKwQY",
+	"oedTPzGm7RhGWAQLI44uemaHwp4NnHxJwi4WZvuiV06zkJTdDI4ubbiQLdaW4+hPqDx+cWd/97Wj1/56",
+	"9O6Drz8cEn7Jl3v16LGIPW224ypk2aQ+Iz3mbbajFB2gZnDRqFDKfN/BzhmDyUlkGzqA4d4V2DXCTUYS",
+	"9FKyu7kJqI/JtCI+JIUwsPi9Kulyn0lJGgaLDEfUgC7TsJudFaTNrWmtGVJjm9ThoZjbi4jKKL9l433F",
+	"mHGAqWzcbV3sc/jRnw5ef+k0KhMyyaLz0ZnBIJ1k0RoO9Dzox6bjzGN74MwKlBMAihBBxLxW+Z3InZUo",
+	"m1nRTvVppOB0RRujhUCv/5RGahOjm6ThKRis1UWu5ZUjmFoZhMOEBEWVeAYNISGKlZGh23zB871gNL5g",
+	"zfeCyWALwvhKq8xKurOVoz/fO3hz5/DX96tjRg60apzXA+U9z/LOicvJY6L6gX53KMcXVjqPBhBZRWLm",
+	"453QVXPg1g2ziZYS02T96OH7Rx9/opu46/zotb8evvQzhxy+8/Hhu7vIQ68bHf0+Ofjgz4c/fRFE3Pir",
+	"tw3BMQ7Wgc4Xp84DnzYZdmhDrSX0bRB8PCBpSNNhruu5sdwPazfq3DD9zZKeCF3l8L507/HOWwh85ZDD",
+	"13cOX/3yHw9f3d9569H9ewfvffKPhz91yKO/vX/06YeP7v+R/P3F31VXzFd4ss6hgXFWwvCMM+hFmlga",
+	"AfhzAVacOseoDcKODII0AnGXdjqcJLZVAoulziGWAS1BCERbXSHC4q+grGIHBTzA9lfUeaoX3bx7TjcR",
+	"4ZVwsuw4xO2iUjNJ3FAEwTCKfWy8+y/PsI/TMJxgX8+1LhLWAMWl4kgYbiyjLNj6jDqhdOrznWphcnno",
+	"pxmKolhTV6wrBS7IKXCaEpw8+7nVnZoW31LoDuLJLgIgCVcDigVaKVsr0abcBWvbo/5WiW1yUDjke9AA",
+	"pfTj7y++BfUSOCmz0lJsEB2IhcKKWWnauri2fTFtR6Hidrh7oeVtdsMhDJiQ2xXNrSv6ukLCPDasi3xx",
+	"P79OkDHaSWU1hhezzdoWSSrJM5fjXQtX667c6r6gAVQw/m6muiR4/3iYWnCwe0mmQAmpzyTRHKWSSAYh",
+	"hc6JxNJn7iYyIOaa2Kt4ybcCeXYDilN51eOFDCiwL2L399LiIlTXlZcPWT1m/1BUTtWQbl1BjFsPFbeb",
+	"+tobeGkZy5J6ZZGVWW1G3jYzUfiNvkmL6Nq4EFqHSzldmok1EIE4Ig/QgJ0B1hjWKs7cg5gS6YmZvkBP",
+	"anwnCPVcGM8I8pQYVqWkYrxNdWILU8Q8nPVIUj5IJWRw5sUsH0VhFpzlKzAw1OfXT+v2zVt0exqlRA1r",
+	"IsIB85EjE2pGLUsz5vNLkQ9YKELx/aKVwEfVKGstXf0CoAb7u7/b3/0ngO5+e4R0LNxV/9zmomixiUVc",
+	"RZA3Xe3RpJwLaAHEQgiXVNj85jyh5OL1S4R2RJdHWBvhYU89zJ/vBbOSRCKifjVutwdyiUhP9tOYj47a",
+	"6i3wbIRV96mMsKpCA+VB8IO1ojnRjZIpgl67H+e1a2JLzD3HzRjjoBUqVWeeXOd+3/RbWqQDnvwwjRqr",
+	"S7CpCeHkFM9kK9e3dTPf1s1kWJZZmSyfcWZQPmEQacnNrgEziX0NEaYtg1IKIrqRQ5qi06FzkilhjJi7",
+	"QuiGRJhTZg7JKPH6LfOpaT32FSUYPixwSdeTIJsPGMK4ngcCE9Dlq1OwUPG30YfKv9Nxb2q7eJ6sm4Mf",
+	"TwPvh6xvP5uF22Y83dCfeXpmATZXPfTBFT/45csHb+7s7/2//d1/29/9W0IldJNbBlznwXufHDz4QxJP",
+	"Dc7cx6+DFoBHD149+PRXpLJau1aN77Gs7Bm3vfLg63tfHL7+ytFvH8Q3aNjDvMsPPv3/R/e/2t/7Mq44",
+	"gVxBYpQGqyXjGY9fuvf4xZ1HD3919Fv1jP3dv8C296aalL0vMX55+O7u47ffPLj/r+o3QAx19MUH+7s7",
+	"h+/uHrz6ZaK8U6cEMl5zi220hdhKSAf+IutaqH4mdi+QpNKm3G0z33WMuXUM7Gx1nthi6GM1y3UO7He6",
+	"dl3XsldN3gkr8wn1pdBGWSn9/5i7WLtxZQ5cM72/YYTeLEYgZ174Xy/8ZwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
