@@ -35,6 +35,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'ImportStatus' -benchtime 3x ./internal/server
 	$(GO) test -run '^$$' -bench 'CreateOrder' -benchtime 3s -count 3 ./internal/server
 	$(GO) test -run '^$$' -bench 'StockFeed' -benchtime 10x -count 3 ./internal/storage
+	$(GO) test -run '^$$' -bench 'Growth' -benchtime 20x ./internal/storage
 
 # Every fuzz target for a bounded time (FUZZTIME each); CI runs it too.
 FUZZTIME ?= 10s
