@@ -105,8 +105,9 @@ type ReorderInput struct {
 	// demand the window saw.
 	ShippedUnits, AllocatedUnits int
 	WindowDays                   int
-	// Available can still be promised (on hand − allocated − held);
-	// Inbound is announced but not yet received.
+	// Available is on hand and not promised to orders (on hand −
+	// allocated, with units still to put away); Inbound is announced
+	// but not yet received.
 	Available, Inbound int
 	LeadTimeDays       int
 	ReviewDays         int
@@ -261,4 +262,28 @@ type PurchaseRequest struct {
 type ChartPoint struct {
 	Day   time.Time
 	Units int
+}
+
+// ProjectStock projects a product's available units day by day from today
+// for days days: each day takes the daily demand, and goods arrive on
+// their day (arrivals on or before today count today). It never goes below
+// zero: what cannot be shipped is not stock.
+func ProjectStock(today time.Time, available int, dailyDemand float64, arrivals []ChartPoint, days int) []ChartPoint {
+	today = WorkDay(today)
+	out := make([]ChartPoint, 0, days+1)
+	level := float64(max(available, 0))
+	for d := 0; d <= days; d++ {
+		day := today.AddDate(0, 0, d)
+		if d > 0 {
+			level = math.Max(level-dailyDemand, 0)
+		}
+		for _, a := range arrivals {
+			at := WorkDay(a.Day)
+			if at.Equal(day) || (d == 0 && at.Before(today)) {
+				level += float64(a.Units)
+			}
+		}
+		out = append(out, ChartPoint{Day: day, Units: int(math.Round(level))})
+	}
+	return out
 }
