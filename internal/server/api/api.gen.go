@@ -723,6 +723,27 @@ func (e ProductInputTaxRate) Valid() bool {
 	}
 }
 
+// Defines values for PurchaseOrderStatus.
+const (
+	PurchaseOrderStatusCancelled PurchaseOrderStatus = "cancelled"
+	PurchaseOrderStatusDraft     PurchaseOrderStatus = "draft"
+	PurchaseOrderStatusOrdered   PurchaseOrderStatus = "ordered"
+)
+
+// Valid indicates whether the value is a known member of the PurchaseOrderStatus enum.
+func (e PurchaseOrderStatus) Valid() bool {
+	switch e {
+	case PurchaseOrderStatusCancelled:
+		return true
+	case PurchaseOrderStatusDraft:
+		return true
+	case PurchaseOrderStatusOrdered:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ShipmentDeliveryStatus.
 const (
 	ShipmentDeliveryStatusAbsent         ShipmentDeliveryStatus = "absent"
@@ -1253,6 +1274,17 @@ func (e PrintWaveParamsPapers) Valid() bool {
 
 // APIScope defines model for APIScope.
 type APIScope string
+
+// AcceptSuggestions defines model for AcceptSuggestions.
+type AcceptSuggestions struct {
+	// ExpectedDate When the goods are due; today + the supplier's lead time when left out.
+	ExpectedDate *openapi_types.Date `json:"expected_date,omitempty"`
+
+	// Lines What to order; left out, the supplier's suggestions above 0.
+	Lines        *[]PurchaseLineInput `json:"lines,omitempty"`
+	SupplierCode DocumentNumber       `json:"supplier_code"`
+	WindowDays   *int                 `json:"window_days,omitempty"`
+}
 
 // Address defines model for Address.
 type Address struct {
@@ -2329,6 +2361,14 @@ type ManifestSummaryStatus string
 // NextCursor Pass as `cursor` for the next page; null on the last page.
 type NextCursor = string
 
+// OpsAcceptSuggestions defines model for OpsAcceptSuggestions.
+type OpsAcceptSuggestions struct {
+	Lines        *[]PurchaseLineInput `json:"lines,omitempty"`
+	MerchantId   int64                `json:"merchant_id"`
+	SupplierCode DocumentNumber       `json:"supplier_code"`
+	WindowDays   *int                 `json:"window_days,omitempty"`
+}
+
 // OpsDelivery defines model for OpsDelivery.
 type OpsDelivery struct {
 	Attempts      int                `json:"attempts"`
@@ -2413,6 +2453,15 @@ type OpsMerchant struct {
 	Code string `json:"code"`
 	Id   int64  `json:"id"`
 	Name string `json:"name"`
+}
+
+// OpsReplenishment defines model for OpsReplenishment.
+type OpsReplenishment struct {
+	// PurchaseOrders Drafts waiting for approval and the latest orders.
+	PurchaseOrders []PurchaseOrder       `json:"purchase_orders"`
+	Settings       ReplenishmentSettings `json:"settings"`
+	Suppliers      []SupplierSuggestions `json:"suppliers"`
+	WindowDays     int                   `json:"window_days"`
 }
 
 // Order defines model for Order.
@@ -3023,6 +3072,51 @@ type Productivity struct {
 	Scans              int     `json:"scans"`
 }
 
+// PurchaseLineInput defines model for PurchaseLineInput.
+type PurchaseLineInput struct {
+	Quantity int `json:"quantity"`
+	Sku      SKU `json:"sku"`
+}
+
+// PurchaseOrder defines model for PurchaseOrder.
+type PurchaseOrder struct {
+	// Auto Raised by the morning's 自動発注.
+	Auto         bool               `json:"auto"`
+	CreatedAt    time.Time          `json:"created_at"`
+	ExpectedDate openapi_types.Date `json:"expected_date"`
+	Id           int64              `json:"id"`
+
+	// InboundNo The inbound notice ordering created (the same number).
+	InboundNo     *string             `json:"inbound_no,omitempty"`
+	InboundStatus *InboundStatus      `json:"inbound_status,omitempty"`
+	Lines         []PurchaseOrderLine `json:"lines"`
+	OrderedAt     *time.Time          `json:"ordered_at,omitempty"`
+	OrderedBy     string              `json:"ordered_by"`
+	PoNo          string              `json:"po_no"`
+	Status        PurchaseOrderStatus `json:"status"`
+	SupplierCode  string              `json:"supplier_code"`
+	SupplierName  string              `json:"supplier_name"`
+}
+
+// PurchaseOrderLine defines model for PurchaseOrderLine.
+type PurchaseOrderLine struct {
+	Name     string `json:"name"`
+	Quantity int    `json:"quantity"`
+	Received int    `json:"received"`
+	Sku      string `json:"sku"`
+}
+
+// PurchaseOrderList defines model for PurchaseOrderList.
+type PurchaseOrderList struct {
+	Data []PurchaseOrder `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// PurchaseOrderStatus defines model for PurchaseOrderStatus.
+type PurchaseOrderStatus string
+
 // PutAwayInput defines model for PutAwayInput.
 type PutAwayInput struct {
 	Code string `json:"code"`
@@ -3057,6 +3151,48 @@ type ReceiveScanInput struct {
 
 	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
 	ScanId ScanID `json:"scan_id"`
+}
+
+// ReorderSuggestion defines model for ReorderSuggestion.
+type ReorderSuggestion struct {
+	Available   int     `json:"available"`
+	DailyDemand float32 `json:"daily_demand"`
+
+	// DaysOfCover null without demand.
+	DaysOfCover *float32 `json:"days_of_cover"`
+	Drafted     int      `json:"drafted"`
+	Inbound     int      `json:"inbound"`
+	Name        string   `json:"name"`
+	OnHand      int      `json:"on_hand"`
+
+	// Quantity What to order; 0 for nothing.
+	Quantity     int    `json:"quantity"`
+	ReorderPoint int    `json:"reorder_point"`
+	SafetyStock  int    `json:"safety_stock"`
+	Sku          string `json:"sku"`
+	SupplierCode string `json:"supplier_code"`
+	Target       int    `json:"target"`
+}
+
+// ReorderSuggestionList defines model for ReorderSuggestionList.
+type ReorderSuggestionList struct {
+	Data       []ReorderSuggestion `json:"data"`
+	WindowDays int                 `json:"window_days"`
+}
+
+// ReplenishmentSettings defines model for ReplenishmentSettings.
+type ReplenishmentSettings struct {
+	// AutoOrder Raise the suggestions each morning as draft purchase orders waiting for approval (自動発注).
+	AutoOrder bool `json:"auto_order"`
+
+	// ReviewDays How often you order: stock must last until the next order arrives (default 7).
+	ReviewDays int `json:"review_days"`
+
+	// SafetyDays Days of demand kept as safety stock (default 3).
+	SafetyDays int `json:"safety_days"`
+
+	// WindowDays Days of demand averaged (default 28).
+	WindowDays int `json:"window_days"`
 }
 
 // Retention defines model for Retention.
@@ -3384,6 +3520,45 @@ type StockSettings struct {
 	DefaultBuffer int `json:"default_buffer"`
 }
 
+// Supplier defines model for Supplier.
+type Supplier struct {
+	Contact       string    `json:"contact"`
+	CreatedAt     time.Time `json:"created_at"`
+	LeadTimeDays  int       `json:"lead_time_days"`
+	MinOrderQty   int       `json:"min_order_qty"`
+	Name          string    `json:"name"`
+	OrderMultiple int       `json:"order_multiple"`
+	Skus          []string  `json:"skus"`
+	SupplierCode  string    `json:"supplier_code"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// SupplierInput defines model for SupplierInput.
+type SupplierInput struct {
+	// Contact Who receives the purchase order: name, phone, email, fax.
+	Contact *string `json:"contact,omitempty"`
+
+	// LeadTimeDays Days from ordering to arrival at the warehouse.
+	LeadTimeDays  int    `json:"lead_time_days"`
+	MinOrderQty   *int   `json:"min_order_qty,omitempty"`
+	Name          string `json:"name"`
+	OrderMultiple *int   `json:"order_multiple,omitempty"`
+
+	// Skus The products bought from this supplier; left out, they stay as they are.
+	Skus *[]SKU `json:"skus,omitempty"`
+}
+
+// SupplierList defines model for SupplierList.
+type SupplierList struct {
+	Data []Supplier `json:"data"`
+}
+
+// SupplierSuggestions defines model for SupplierSuggestions.
+type SupplierSuggestions struct {
+	Suggestions []ReorderSuggestion `json:"suggestions"`
+	Supplier    Supplier            `json:"supplier"`
+}
+
 // SyncCursor In change order only (see Syncing): pass as `cursor` on your next
 // poll to get what was written after everything listed so far.
 type SyncCursor = string
@@ -3596,8 +3771,17 @@ type OrderID = int64
 // OrderNo defines model for orderNo.
 type OrderNo = DocumentNumber
 
+// PoNo defines model for poNo.
+type PoNo = DocumentNumber
+
+// PurchaseOrderID defines model for purchaseOrderID.
+type PurchaseOrderID = int64
+
 // Sku defines model for sku.
 type Sku = SKU
+
+// SupplierCode defines model for supplierCode.
+type SupplierCode = DocumentNumber
 
 // TaskID defines model for taskID.
 type TaskID = int64
@@ -3725,6 +3909,41 @@ type ListProductsParams struct {
 
 	// IncludeArchived List archived products too.
 	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
+}
+
+// ListPurchaseOrdersParams defines parameters for ListPurchaseOrders.
+type ListPurchaseOrdersParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page, or on the lists that sync
+	// (orders, inbounds, shipments) the `sync_cursor` of your last poll.
+	Cursor *Cursor              `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Status *PurchaseOrderStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ApprovePurchaseOrderParams defines parameters for ApprovePurchaseOrder.
+type ApprovePurchaseOrderParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CancelPurchaseOrderParams defines parameters for CancelPurchaseOrder.
+type CancelPurchaseOrderParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListReorderSuggestionsParams defines parameters for ListReorderSuggestions.
+type ListReorderSuggestionsParams struct {
+	// WindowDays Days of demand to average; your setting when left out.
+	WindowDays *int `form:"window_days,omitempty" json:"window_days,omitempty"`
+}
+
+// AcceptReorderSuggestionsParams defines parameters for AcceptReorderSuggestions.
+type AcceptReorderSuggestionsParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListShipmentsParams defines parameters for ListShipments.
@@ -4118,6 +4337,12 @@ type LookupProductParams struct {
 	Location *string `form:"location,omitempty" json:"location,omitempty"`
 }
 
+// ApproveOpsPurchaseOrderParams defines parameters for ApproveOpsPurchaseOrder.
+type ApproveOpsPurchaseOrderParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PutAwayScanParams defines parameters for PutAwayScan.
 type PutAwayScanParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -4128,6 +4353,25 @@ type PutAwayScanParams struct {
 type ReceiveScanParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// GetReplenishmentParams defines parameters for GetReplenishment.
+type GetReplenishmentParams struct {
+	MerchantId int64 `form:"merchant_id" json:"merchant_id"`
+	WindowDays *int  `form:"window_days,omitempty" json:"window_days,omitempty"`
+}
+
+// AcceptReplenishmentParams defines parameters for AcceptReplenishment.
+type AcceptReplenishmentParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// GetReplenishmentChartParams defines parameters for GetReplenishmentChart.
+type GetReplenishmentChartParams struct {
+	MerchantId int64  `form:"merchant_id" json:"merchant_id"`
+	Sku        string `form:"sku" json:"sku"`
+	WindowDays *int   `form:"window_days,omitempty" json:"window_days,omitempty"`
 }
 
 // SignOutParams defines parameters for SignOut.
@@ -4250,8 +4494,17 @@ type PutProductBatchJSONRequestBody = ProductBatchInput
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
 
+// AcceptReorderSuggestionsJSONRequestBody defines body for AcceptReorderSuggestions for application/json ContentType.
+type AcceptReorderSuggestionsJSONRequestBody = AcceptSuggestions
+
+// PutReplenishmentSettingsJSONRequestBody defines body for PutReplenishmentSettings for application/json ContentType.
+type PutReplenishmentSettingsJSONRequestBody = ReplenishmentSettings
+
 // PutStockSettingsJSONRequestBody defines body for PutStockSettings for application/json ContentType.
 type PutStockSettingsJSONRequestBody = StockSettings
+
+// PutSupplierJSONRequestBody defines body for PutSupplier for application/json ContentType.
+type PutSupplierJSONRequestBody = SupplierInput
 
 // CreateTrackingEventsJSONRequestBody defines body for CreateTrackingEvents for application/json ContentType.
 type CreateTrackingEventsJSONRequestBody = TrackingEventBatch
@@ -4327,6 +4580,9 @@ type PutAwayScanJSONRequestBody = PutAwayInput
 
 // ReceiveScanJSONRequestBody defines body for ReceiveScan for application/json ContentType.
 type ReceiveScanJSONRequestBody = ReceiveScanInput
+
+// AcceptReplenishmentJSONRequestBody defines body for AcceptReplenishment for application/json ContentType.
+type AcceptReplenishmentJSONRequestBody = OpsAcceptSuggestions
 
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
@@ -4411,6 +4667,36 @@ type ServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx echo.Context, sku Sku) error
+	// ListPurchaseOrders Your purchase orders, newest first
+	// (GET /api/v1/purchase-orders)
+	ListPurchaseOrders(ctx echo.Context, params ListPurchaseOrdersParams) error
+	// GetPurchaseOrder One purchase order with what was received of it
+	// (GET /api/v1/purchase-orders/{po_no})
+	GetPurchaseOrder(ctx echo.Context, poNo PoNo) error
+	// ApprovePurchaseOrder Approve a draft purchase order (自動発注) — it is ordered and its inbound notice created
+	// (POST /api/v1/purchase-orders/{po_no}/approve)
+	ApprovePurchaseOrder(ctx echo.Context, poNo PoNo, params ApprovePurchaseOrderParams) error
+	// CancelPurchaseOrder Discard a draft purchase order
+	// (POST /api/v1/purchase-orders/{po_no}/cancel)
+	CancelPurchaseOrder(ctx echo.Context, poNo PoNo, params CancelPurchaseOrderParams) error
+	// GetPurchaseOrderCSV The purchase order as CSV (UTF-8 with BOM), one line per product
+	// (GET /api/v1/purchase-orders/{po_no}/csv)
+	GetPurchaseOrderCSV(ctx echo.Context, poNo PoNo) error
+	// GetPurchaseOrderPDF The purchase order (発注書) as a Japanese A4 PDF to send to the supplier
+	// (GET /api/v1/purchase-orders/{po_no}/pdf)
+	GetPurchaseOrderPDF(ctx echo.Context, poNo PoNo) error
+	// ListReorderSuggestions What to order (発注提案), per product with a supplier
+	// (GET /api/v1/reorder-suggestions)
+	ListReorderSuggestions(ctx echo.Context, params ListReorderSuggestionsParams) error
+	// AcceptReorderSuggestions Accept suggestions as a purchase order (発注書) and its inbound notice
+	// (POST /api/v1/reorder-suggestions/accept)
+	AcceptReorderSuggestions(ctx echo.Context, params AcceptReorderSuggestionsParams) error
+	// GetReplenishmentSettings How your reorder suggestions are worked out, and 自動発注
+	// (GET /api/v1/replenishment-settings)
+	GetReplenishmentSettings(ctx echo.Context) error
+	// PutReplenishmentSettings Set how your reorder suggestions are worked out, and 自動発注
+	// (PUT /api/v1/replenishment-settings)
+	PutReplenishmentSettings(ctx echo.Context) error
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx echo.Context, params ListShipmentsParams) error
@@ -4429,6 +4715,18 @@ type ServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx echo.Context, sku Sku) error
+	// ListSuppliers Your suppliers (仕入先), with the products bought from each
+	// (GET /api/v1/suppliers)
+	ListSuppliers(ctx echo.Context) error
+	// DeleteSupplier Remove a supplier that has no purchase orders
+	// (DELETE /api/v1/suppliers/{supplier_code})
+	DeleteSupplier(ctx echo.Context, supplierCode SupplierCode) error
+	// GetSupplier One supplier
+	// (GET /api/v1/suppliers/{supplier_code})
+	GetSupplier(ctx echo.Context, supplierCode SupplierCode) error
+	// PutSupplier Create or replace a supplier, and say which products come from it
+	// (PUT /api/v1/suppliers/{supplier_code})
+	PutSupplier(ctx echo.Context, supplierCode SupplierCode) error
 	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
 	// (POST /api/v1/tracking-events)
 	CreateTrackingEvents(ctx echo.Context) error
@@ -4624,12 +4922,30 @@ type ServerInterface interface {
 	// LookupProduct What a scanned barcode is
 	// (GET /ops/products/lookup)
 	LookupProduct(ctx echo.Context, params LookupProductParams) error
+	// ApproveOpsPurchaseOrder Approve a draft purchase order (supervisors)
+	// (POST /ops/purchase-orders/{purchase_order_id}/approve)
+	ApproveOpsPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID, params ApproveOpsPurchaseOrderParams) error
+	// ExportPurchaseOrderCSV The purchase order as CSV (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.csv)
+	ExportPurchaseOrderCSV(ctx echo.Context, purchaseOrderId PurchaseOrderID) error
+	// PrintPurchaseOrder The purchase order (発注書) as PDF (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.pdf)
+	PrintPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID) error
 	// PutAwayScan Move goods from the receiving location to a shelf (棚入れ)
 	// (POST /ops/putaway)
 	PutAwayScan(ctx echo.Context, params PutAwayScanParams) error
 	// ReceiveScan Receive one scan of goods (入荷検品)
 	// (POST /ops/receive)
 	ReceiveScan(ctx echo.Context, params ReceiveScanParams) error
+	// GetReplenishment A merchant's reorder suggestions per supplier and its purchase orders (supervisors)
+	// (GET /ops/replenishment)
+	GetReplenishment(ctx echo.Context, params GetReplenishmentParams) error
+	// AcceptReplenishment Accept a supplier's suggestions as a purchase order and its inbound notice (supervisors)
+	// (POST /ops/replenishment/accept)
+	AcceptReplenishment(ctx echo.Context, params AcceptReplenishmentParams) error
+	// GetReplenishmentChart A product's stock over the last 60 days and its projection, as an SVG line chart (supervisors)
+	// (GET /ops/replenishment/chart)
+	GetReplenishmentChart(ctx echo.Context, params GetReplenishmentChartParams) error
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx echo.Context, params SignOutParams) error
@@ -5271,6 +5587,223 @@ func (w *ServerInterfaceWrapper) PutProduct(ctx echo.Context) error {
 	return err
 }
 
+// ListPurchaseOrders converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPurchaseOrders(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPurchaseOrdersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPurchaseOrders(ctx, params)
+	return err
+}
+
+// GetPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrder(ctx, poNo)
+	return err
+}
+
+// ApprovePurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) ApprovePurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApprovePurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApprovePurchaseOrder(ctx, poNo, params)
+	return err
+}
+
+// CancelPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CancelPurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelPurchaseOrder(ctx, poNo, params)
+	return err
+}
+
+// GetPurchaseOrderCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrderCSV(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrderCSV(ctx, poNo)
+	return err
+}
+
+// GetPurchaseOrderPDF converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrderPDF(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrderPDF(ctx, poNo)
+	return err
+}
+
+// ListReorderSuggestions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReorderSuggestions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReorderSuggestionsParams
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReorderSuggestions(ctx, params)
+	return err
+}
+
+// AcceptReorderSuggestions converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptReorderSuggestions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptReorderSuggestionsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptReorderSuggestions(ctx, params)
+	return err
+}
+
+// GetReplenishmentSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishmentSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishmentSettings(ctx)
+	return err
+}
+
+// PutReplenishmentSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) PutReplenishmentSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutReplenishmentSettings(ctx)
+	return err
+}
+
 // ListShipments converts echo context to params.
 func (w *ServerInterfaceWrapper) ListShipments(ctx echo.Context) error {
 	var err error
@@ -5412,6 +5945,63 @@ func (w *ServerInterfaceWrapper) GetStock(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetStock(ctx, sku)
+	return err
+}
+
+// ListSuppliers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSuppliers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSuppliers(ctx)
+	return err
+}
+
+// DeleteSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSupplier(ctx, supplierCode)
+	return err
+}
+
+// GetSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSupplier(ctx, supplierCode)
+	return err
+}
+
+// PutSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) PutSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutSupplier(ctx, supplierCode)
 	return err
 }
 
@@ -7220,6 +7810,76 @@ func (w *ServerInterfaceWrapper) LookupProduct(ctx echo.Context) error {
 	return err
 }
 
+// ApproveOpsPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) ApproveOpsPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApproveOpsPurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApproveOpsPurchaseOrder(ctx, purchaseOrderId, params)
+	return err
+}
+
+// ExportPurchaseOrderCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportPurchaseOrderCSV(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportPurchaseOrderCSV(ctx, purchaseOrderId)
+	return err
+}
+
+// PrintPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintPurchaseOrder(ctx, purchaseOrderId)
+	return err
+}
+
 // PutAwayScan converts echo context to params.
 func (w *ServerInterfaceWrapper) PutAwayScan(ctx echo.Context) error {
 	var err error
@@ -7279,6 +7939,94 @@ func (w *ServerInterfaceWrapper) ReceiveScan(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReceiveScan(ctx, params)
+	return err
+}
+
+// GetReplenishment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReplenishmentParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishment(ctx, params)
+	return err
+}
+
+// AcceptReplenishment converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptReplenishment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptReplenishmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptReplenishment(ctx, params)
+	return err
+}
+
+// GetReplenishmentChart converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishmentChart(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReplenishmentChartParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Required query parameter "sku" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "sku", ctx.QueryParams(), &params.Sku, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishmentChart(ctx, params)
 	return err
 }
 
@@ -7831,6 +8579,20 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
 	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
+	router.GET(options.BaseURL+"/api/v1/suppliers", wrapper.ListSuppliers, options.OperationMiddlewares["listSuppliers"]...)
+	router.DELETE(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.DeleteSupplier, options.OperationMiddlewares["deleteSupplier"]...)
+	router.GET(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.GetSupplier, options.OperationMiddlewares["getSupplier"]...)
+	router.PUT(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.PutSupplier, options.OperationMiddlewares["putSupplier"]...)
+	router.GET(options.BaseURL+"/api/v1/replenishment-settings", wrapper.GetReplenishmentSettings, options.OperationMiddlewares["getReplenishmentSettings"]...)
+	router.PUT(options.BaseURL+"/api/v1/replenishment-settings", wrapper.PutReplenishmentSettings, options.OperationMiddlewares["putReplenishmentSettings"]...)
+	router.GET(options.BaseURL+"/api/v1/reorder-suggestions", wrapper.ListReorderSuggestions, options.OperationMiddlewares["listReorderSuggestions"]...)
+	router.POST(options.BaseURL+"/api/v1/reorder-suggestions/accept", wrapper.AcceptReorderSuggestions, options.OperationMiddlewares["acceptReorderSuggestions"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders", wrapper.ListPurchaseOrders, options.OperationMiddlewares["listPurchaseOrders"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no", wrapper.GetPurchaseOrder, options.OperationMiddlewares["getPurchaseOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/purchase-orders/:po_no/approve", wrapper.ApprovePurchaseOrder, options.OperationMiddlewares["approvePurchaseOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/purchase-orders/:po_no/cancel", wrapper.CancelPurchaseOrder, options.OperationMiddlewares["cancelPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/pdf", wrapper.GetPurchaseOrderPDF, options.OperationMiddlewares["getPurchaseOrderPDF"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/csv", wrapper.GetPurchaseOrderCSV, options.OperationMiddlewares["getPurchaseOrderCSV"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
 	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
@@ -7918,6 +8680,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/admin/locations", wrapper.CreateAdminLocation, options.OperationMiddlewares["createAdminLocation"]...)
 	router.PUT(options.BaseURL+"/ops/admin/locations/:location_id/walk-sequence", wrapper.UpdateAdminLocation, options.OperationMiddlewares["updateAdminLocation"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
+	router.GET(options.BaseURL+"/ops/replenishment", wrapper.GetReplenishment, options.OperationMiddlewares["getReplenishment"]...)
+	router.GET(options.BaseURL+"/ops/replenishment/chart", wrapper.GetReplenishmentChart, options.OperationMiddlewares["getReplenishmentChart"]...)
+	router.POST(options.BaseURL+"/ops/replenishment/accept", wrapper.AcceptReplenishment, options.OperationMiddlewares["acceptReplenishment"]...)
+	router.POST(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/approve", wrapper.ApproveOpsPurchaseOrder, options.OperationMiddlewares["approveOpsPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.pdf", wrapper.PrintPurchaseOrder, options.OperationMiddlewares["printPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.csv", wrapper.ExportPurchaseOrderCSV, options.OperationMiddlewares["exportPurchaseOrderCSV"]...)
 
 }
 
@@ -8894,6 +9662,450 @@ func (response PutProductdefaultApplicationProblemPlusJSONResponse) VisitPutProd
 	return err
 }
 
+type ListPurchaseOrdersRequestObject struct {
+	Params ListPurchaseOrdersParams
+}
+
+type ListPurchaseOrdersResponseObject interface {
+	VisitListPurchaseOrdersResponse(w http.ResponseWriter) error
+}
+
+type ListPurchaseOrders200JSONResponse PurchaseOrderList
+
+func (response ListPurchaseOrders200JSONResponse) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPurchaseOrders304Response = NotModifiedResponse
+
+func (response ListPurchaseOrders304Response) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListPurchaseOrdersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPurchaseOrdersdefaultApplicationProblemPlusJSONResponse) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderResponseObject interface {
+	VisitGetPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response GetPurchaseOrder200JSONResponse) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrder304Response = NotModifiedResponse
+
+func (response GetPurchaseOrder304Response) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApprovePurchaseOrderRequestObject struct {
+	PoNo   PoNo `json:"po_no"`
+	Params ApprovePurchaseOrderParams
+}
+
+type ApprovePurchaseOrderResponseObject interface {
+	VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type ApprovePurchaseOrder200JSONResponse PurchaseOrder
+
+func (response ApprovePurchaseOrder200JSONResponse) VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApprovePurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ApprovePurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPurchaseOrderRequestObject struct {
+	PoNo   PoNo `json:"po_no"`
+	Params CancelPurchaseOrderParams
+}
+
+type CancelPurchaseOrderResponseObject interface {
+	VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type CancelPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response CancelPurchaseOrder200JSONResponse) VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CancelPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderCSVRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderCSVResponseObject interface {
+	VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrderCSV200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPurchaseOrderCSV200TextcsvResponse) VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderPDFRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderPDFResponseObject interface {
+	VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrderPDF200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPurchaseOrderPDF200ApplicationpdfResponse) VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPurchaseOrderPDFdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderPDFdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReorderSuggestionsRequestObject struct {
+	Params ListReorderSuggestionsParams
+}
+
+type ListReorderSuggestionsResponseObject interface {
+	VisitListReorderSuggestionsResponse(w http.ResponseWriter) error
+}
+
+type ListReorderSuggestions200JSONResponse ReorderSuggestionList
+
+func (response ListReorderSuggestions200JSONResponse) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReorderSuggestions304Response = NotModifiedResponse
+
+func (response ListReorderSuggestions304Response) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListReorderSuggestionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListReorderSuggestionsdefaultApplicationProblemPlusJSONResponse) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReorderSuggestionsRequestObject struct {
+	Params AcceptReorderSuggestionsParams
+	Body   *AcceptReorderSuggestionsJSONRequestBody
+}
+
+type AcceptReorderSuggestionsResponseObject interface {
+	VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error
+}
+
+type AcceptReorderSuggestions201JSONResponse PurchaseOrder
+
+func (response AcceptReorderSuggestions201JSONResponse) VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReorderSuggestionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AcceptReorderSuggestionsdefaultApplicationProblemPlusJSONResponse) VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentSettingsRequestObject struct {
+}
+
+type GetReplenishmentSettingsResponseObject interface {
+	VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishmentSettings200JSONResponse ReplenishmentSettings
+
+func (response GetReplenishmentSettings200JSONResponse) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentSettings304Response = NotModifiedResponse
+
+func (response GetReplenishmentSettings304Response) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutReplenishmentSettingsRequestObject struct {
+	Body *PutReplenishmentSettingsJSONRequestBody
+}
+
+type PutReplenishmentSettingsResponseObject interface {
+	VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutReplenishmentSettings200JSONResponse ReplenishmentSettings
+
+func (response PutReplenishmentSettings200JSONResponse) VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListShipmentsRequestObject struct {
 	Params ListShipmentsParams
 }
@@ -9166,6 +10378,190 @@ type GetStockdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetStockdefaultApplicationProblemPlusJSONResponse) VisitGetStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliersRequestObject struct {
+}
+
+type ListSuppliersResponseObject interface {
+	VisitListSuppliersResponse(w http.ResponseWriter) error
+}
+
+type ListSuppliers200JSONResponse SupplierList
+
+func (response ListSuppliers200JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers304Response = NotModifiedResponse
+
+func (response ListSuppliers304Response) VisitListSuppliersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListSuppliersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListSuppliersdefaultApplicationProblemPlusJSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+}
+
+type DeleteSupplierResponseObject interface {
+	VisitDeleteSupplierResponse(w http.ResponseWriter) error
+}
+
+type DeleteSupplier204Response struct {
+}
+
+func (response DeleteSupplier204Response) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteSupplierdefaultApplicationProblemPlusJSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+}
+
+type GetSupplierResponseObject interface {
+	VisitGetSupplierResponse(w http.ResponseWriter) error
+}
+
+type GetSupplier200JSONResponse Supplier
+
+func (response GetSupplier200JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier304Response = NotModifiedResponse
+
+func (response GetSupplier304Response) VisitGetSupplierResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSupplierdefaultApplicationProblemPlusJSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+	Body         *PutSupplierJSONRequestBody
+}
+
+type PutSupplierResponseObject interface {
+	VisitPutSupplierResponse(w http.ResponseWriter) error
+}
+
+type PutSupplier200JSONResponse Supplier
+
+func (response PutSupplier200JSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplier201JSONResponse Supplier
+
+func (response PutSupplier201JSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutSupplierdefaultApplicationProblemPlusJSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11821,6 +13217,136 @@ func (response LookupProductdefaultApplicationProblemPlusJSONResponse) VisitLook
 	return err
 }
 
+type ApproveOpsPurchaseOrderRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+	Params          ApproveOpsPurchaseOrderParams
+}
+
+type ApproveOpsPurchaseOrderResponseObject interface {
+	VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type ApproveOpsPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response ApproveOpsPurchaseOrder200JSONResponse) VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveOpsPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ApproveOpsPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPurchaseOrderCSVRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+}
+
+type ExportPurchaseOrderCSVResponseObject interface {
+	VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error
+}
+
+type ExportPurchaseOrderCSV200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ExportPurchaseOrderCSV200TextcsvResponse) VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ExportPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse) VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PrintPurchaseOrderRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+}
+
+type PrintPurchaseOrderResponseObject interface {
+	VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type PrintPurchaseOrder200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintPurchaseOrder200ApplicationpdfResponse) VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PutAwayScanRequestObject struct {
 	Params PutAwayScanParams
 	Body   *PutAwayScanJSONRequestBody
@@ -11890,6 +13416,130 @@ type ReceiveScandefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ReceiveScandefaultApplicationProblemPlusJSONResponse) VisitReceiveScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentRequestObject struct {
+	Params GetReplenishmentParams
+}
+
+type GetReplenishmentResponseObject interface {
+	VisitGetReplenishmentResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishment200JSONResponse OpsReplenishment
+
+func (response GetReplenishment200JSONResponse) VisitGetReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReplenishmentRequestObject struct {
+	Params AcceptReplenishmentParams
+	Body   *AcceptReplenishmentJSONRequestBody
+}
+
+type AcceptReplenishmentResponseObject interface {
+	VisitAcceptReplenishmentResponse(w http.ResponseWriter) error
+}
+
+type AcceptReplenishment201JSONResponse PurchaseOrder
+
+func (response AcceptReplenishment201JSONResponse) VisitAcceptReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReplenishmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AcceptReplenishmentdefaultApplicationProblemPlusJSONResponse) VisitAcceptReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentChartRequestObject struct {
+	Params GetReplenishmentChartParams
+}
+
+type GetReplenishmentChartResponseObject interface {
+	VisitGetReplenishmentChartResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishmentChart200ImagesvgXmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetReplenishmentChart200ImagesvgXmlResponse) VisitGetReplenishmentChartResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/svg+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetReplenishmentChartdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentChartdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentChartResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12701,6 +14351,36 @@ type StrictServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx context.Context, request PutProductRequestObject) (PutProductResponseObject, error)
+	// ListPurchaseOrders Your purchase orders, newest first
+	// (GET /api/v1/purchase-orders)
+	ListPurchaseOrders(ctx context.Context, request ListPurchaseOrdersRequestObject) (ListPurchaseOrdersResponseObject, error)
+	// GetPurchaseOrder One purchase order with what was received of it
+	// (GET /api/v1/purchase-orders/{po_no})
+	GetPurchaseOrder(ctx context.Context, request GetPurchaseOrderRequestObject) (GetPurchaseOrderResponseObject, error)
+	// ApprovePurchaseOrder Approve a draft purchase order (自動発注) — it is ordered and its inbound notice created
+	// (POST /api/v1/purchase-orders/{po_no}/approve)
+	ApprovePurchaseOrder(ctx context.Context, request ApprovePurchaseOrderRequestObject) (ApprovePurchaseOrderResponseObject, error)
+	// CancelPurchaseOrder Discard a draft purchase order
+	// (POST /api/v1/purchase-orders/{po_no}/cancel)
+	CancelPurchaseOrder(ctx context.Context, request CancelPurchaseOrderRequestObject) (CancelPurchaseOrderResponseObject, error)
+	// GetPurchaseOrderCSV The purchase order as CSV (UTF-8 with BOM), one line per product
+	// (GET /api/v1/purchase-orders/{po_no}/csv)
+	GetPurchaseOrderCSV(ctx context.Context, request GetPurchaseOrderCSVRequestObject) (GetPurchaseOrderCSVResponseObject, error)
+	// GetPurchaseOrderPDF The purchase order (発注書) as a Japanese A4 PDF to send to the supplier
+	// (GET /api/v1/purchase-orders/{po_no}/pdf)
+	GetPurchaseOrderPDF(ctx context.Context, request GetPurchaseOrderPDFRequestObject) (GetPurchaseOrderPDFResponseObject, error)
+	// ListReorderSuggestions What to order (発注提案), per product with a supplier
+	// (GET /api/v1/reorder-suggestions)
+	ListReorderSuggestions(ctx context.Context, request ListReorderSuggestionsRequestObject) (ListReorderSuggestionsResponseObject, error)
+	// AcceptReorderSuggestions Accept suggestions as a purchase order (発注書) and its inbound notice
+	// (POST /api/v1/reorder-suggestions/accept)
+	AcceptReorderSuggestions(ctx context.Context, request AcceptReorderSuggestionsRequestObject) (AcceptReorderSuggestionsResponseObject, error)
+	// GetReplenishmentSettings How your reorder suggestions are worked out, and 自動発注
+	// (GET /api/v1/replenishment-settings)
+	GetReplenishmentSettings(ctx context.Context, request GetReplenishmentSettingsRequestObject) (GetReplenishmentSettingsResponseObject, error)
+	// PutReplenishmentSettings Set how your reorder suggestions are worked out, and 自動発注
+	// (PUT /api/v1/replenishment-settings)
+	PutReplenishmentSettings(ctx context.Context, request PutReplenishmentSettingsRequestObject) (PutReplenishmentSettingsResponseObject, error)
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx context.Context, request ListShipmentsRequestObject) (ListShipmentsResponseObject, error)
@@ -12719,6 +14399,18 @@ type StrictServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx context.Context, request GetStockRequestObject) (GetStockResponseObject, error)
+	// ListSuppliers Your suppliers (仕入先), with the products bought from each
+	// (GET /api/v1/suppliers)
+	ListSuppliers(ctx context.Context, request ListSuppliersRequestObject) (ListSuppliersResponseObject, error)
+	// DeleteSupplier Remove a supplier that has no purchase orders
+	// (DELETE /api/v1/suppliers/{supplier_code})
+	DeleteSupplier(ctx context.Context, request DeleteSupplierRequestObject) (DeleteSupplierResponseObject, error)
+	// GetSupplier One supplier
+	// (GET /api/v1/suppliers/{supplier_code})
+	GetSupplier(ctx context.Context, request GetSupplierRequestObject) (GetSupplierResponseObject, error)
+	// PutSupplier Create or replace a supplier, and say which products come from it
+	// (PUT /api/v1/suppliers/{supplier_code})
+	PutSupplier(ctx context.Context, request PutSupplierRequestObject) (PutSupplierResponseObject, error)
 	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
 	// (POST /api/v1/tracking-events)
 	CreateTrackingEvents(ctx context.Context, request CreateTrackingEventsRequestObject) (CreateTrackingEventsResponseObject, error)
@@ -12914,12 +14606,30 @@ type StrictServerInterface interface {
 	// LookupProduct What a scanned barcode is
 	// (GET /ops/products/lookup)
 	LookupProduct(ctx context.Context, request LookupProductRequestObject) (LookupProductResponseObject, error)
+	// ApproveOpsPurchaseOrder Approve a draft purchase order (supervisors)
+	// (POST /ops/purchase-orders/{purchase_order_id}/approve)
+	ApproveOpsPurchaseOrder(ctx context.Context, request ApproveOpsPurchaseOrderRequestObject) (ApproveOpsPurchaseOrderResponseObject, error)
+	// ExportPurchaseOrderCSV The purchase order as CSV (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.csv)
+	ExportPurchaseOrderCSV(ctx context.Context, request ExportPurchaseOrderCSVRequestObject) (ExportPurchaseOrderCSVResponseObject, error)
+	// PrintPurchaseOrder The purchase order (発注書) as PDF (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.pdf)
+	PrintPurchaseOrder(ctx context.Context, request PrintPurchaseOrderRequestObject) (PrintPurchaseOrderResponseObject, error)
 	// PutAwayScan Move goods from the receiving location to a shelf (棚入れ)
 	// (POST /ops/putaway)
 	PutAwayScan(ctx context.Context, request PutAwayScanRequestObject) (PutAwayScanResponseObject, error)
 	// ReceiveScan Receive one scan of goods (入荷検品)
 	// (POST /ops/receive)
 	ReceiveScan(ctx context.Context, request ReceiveScanRequestObject) (ReceiveScanResponseObject, error)
+	// GetReplenishment A merchant's reorder suggestions per supplier and its purchase orders (supervisors)
+	// (GET /ops/replenishment)
+	GetReplenishment(ctx context.Context, request GetReplenishmentRequestObject) (GetReplenishmentResponseObject, error)
+	// AcceptReplenishment Accept a supplier's suggestions as a purchase order and its inbound notice (supervisors)
+	// (POST /ops/replenishment/accept)
+	AcceptReplenishment(ctx context.Context, request AcceptReplenishmentRequestObject) (AcceptReplenishmentResponseObject, error)
+	// GetReplenishmentChart A product's stock over the last 60 days and its projection, as an SVG line chart (supervisors)
+	// (GET /ops/replenishment/chart)
+	GetReplenishmentChart(ctx context.Context, request GetReplenishmentChartRequestObject) (GetReplenishmentChartResponseObject, error)
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx context.Context, request SignOutRequestObject) (SignOutResponseObject, error)
@@ -13769,6 +15479,300 @@ func (sh *strictHandler) PutProduct(ctx echo.Context, sku Sku) error {
 	return nil
 }
 
+// ListPurchaseOrders operation middleware
+func (sh *strictHandler) ListPurchaseOrders(ctx echo.Context, params ListPurchaseOrdersParams) error {
+	var request ListPurchaseOrdersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPurchaseOrders(ctx.Request().Context(), request.(ListPurchaseOrdersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPurchaseOrders")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPurchaseOrdersResponseObject); ok {
+		return validResponse.VisitListPurchaseOrdersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrder operation middleware
+func (sh *strictHandler) GetPurchaseOrder(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrder(ctx.Request().Context(), request.(GetPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ApprovePurchaseOrder operation middleware
+func (sh *strictHandler) ApprovePurchaseOrder(ctx echo.Context, poNo PoNo, params ApprovePurchaseOrderParams) error {
+	var request ApprovePurchaseOrderRequestObject
+
+	request.PoNo = poNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApprovePurchaseOrder(ctx.Request().Context(), request.(ApprovePurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApprovePurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApprovePurchaseOrderResponseObject); ok {
+		return validResponse.VisitApprovePurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CancelPurchaseOrder operation middleware
+func (sh *strictHandler) CancelPurchaseOrder(ctx echo.Context, poNo PoNo, params CancelPurchaseOrderParams) error {
+	var request CancelPurchaseOrderRequestObject
+
+	request.PoNo = poNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelPurchaseOrder(ctx.Request().Context(), request.(CancelPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CancelPurchaseOrderResponseObject); ok {
+		return validResponse.VisitCancelPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrderCSV operation middleware
+func (sh *strictHandler) GetPurchaseOrderCSV(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderCSVRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrderCSV(ctx.Request().Context(), request.(GetPurchaseOrderCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrderCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderCSVResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrderPDF operation middleware
+func (sh *strictHandler) GetPurchaseOrderPDF(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderPDFRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrderPDF(ctx.Request().Context(), request.(GetPurchaseOrderPDFRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrderPDF")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderPDFResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderPDFResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReorderSuggestions operation middleware
+func (sh *strictHandler) ListReorderSuggestions(ctx echo.Context, params ListReorderSuggestionsParams) error {
+	var request ListReorderSuggestionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReorderSuggestions(ctx.Request().Context(), request.(ListReorderSuggestionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReorderSuggestions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReorderSuggestionsResponseObject); ok {
+		return validResponse.VisitListReorderSuggestionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptReorderSuggestions operation middleware
+func (sh *strictHandler) AcceptReorderSuggestions(ctx echo.Context, params AcceptReorderSuggestionsParams) error {
+	var request AcceptReorderSuggestionsRequestObject
+
+	request.Params = params
+
+	var body AcceptReorderSuggestionsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptReorderSuggestions(ctx.Request().Context(), request.(AcceptReorderSuggestionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptReorderSuggestions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptReorderSuggestionsResponseObject); ok {
+		return validResponse.VisitAcceptReorderSuggestionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishmentSettings operation middleware
+func (sh *strictHandler) GetReplenishmentSettings(ctx echo.Context) error {
+	var request GetReplenishmentSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishmentSettings(ctx.Request().Context(), request.(GetReplenishmentSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishmentSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentSettingsResponseObject); ok {
+		return validResponse.VisitGetReplenishmentSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutReplenishmentSettings operation middleware
+func (sh *strictHandler) PutReplenishmentSettings(ctx echo.Context) error {
+	var request PutReplenishmentSettingsRequestObject
+
+	var body PutReplenishmentSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutReplenishmentSettings(ctx.Request().Context(), request.(PutReplenishmentSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutReplenishmentSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutReplenishmentSettingsResponseObject); ok {
+		return validResponse.VisitPutReplenishmentSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListShipments operation middleware
 func (sh *strictHandler) ListShipments(ctx echo.Context, params ListShipmentsParams) error {
 	var request ListShipmentsRequestObject
@@ -13932,6 +15936,127 @@ func (sh *strictHandler) GetStock(ctx echo.Context, sku Sku) error {
 		return err
 	} else if validResponse, ok := response.(GetStockResponseObject); ok {
 		return validResponse.VisitGetStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSuppliers operation middleware
+func (sh *strictHandler) ListSuppliers(ctx echo.Context) error {
+	var request ListSuppliersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSuppliers(ctx.Request().Context(), request.(ListSuppliersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSuppliers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSuppliersResponseObject); ok {
+		return validResponse.VisitListSuppliersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSupplier operation middleware
+func (sh *strictHandler) DeleteSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request DeleteSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSupplier(ctx.Request().Context(), request.(DeleteSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSupplierResponseObject); ok {
+		return validResponse.VisitDeleteSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSupplier operation middleware
+func (sh *strictHandler) GetSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request GetSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSupplier(ctx.Request().Context(), request.(GetSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSupplierResponseObject); ok {
+		return validResponse.VisitGetSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutSupplier operation middleware
+func (sh *strictHandler) PutSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request PutSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	var body PutSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutSupplier(ctx.Request().Context(), request.(PutSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutSupplierResponseObject); ok {
+		return validResponse.VisitPutSupplierResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16101,6 +18226,82 @@ func (sh *strictHandler) LookupProduct(ctx echo.Context, params LookupProductPar
 	return nil
 }
 
+// ApproveOpsPurchaseOrder operation middleware
+func (sh *strictHandler) ApproveOpsPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID, params ApproveOpsPurchaseOrderParams) error {
+	var request ApproveOpsPurchaseOrderRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApproveOpsPurchaseOrder(ctx.Request().Context(), request.(ApproveOpsPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApproveOpsPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApproveOpsPurchaseOrderResponseObject); ok {
+		return validResponse.VisitApproveOpsPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportPurchaseOrderCSV operation middleware
+func (sh *strictHandler) ExportPurchaseOrderCSV(ctx echo.Context, purchaseOrderId PurchaseOrderID) error {
+	var request ExportPurchaseOrderCSVRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportPurchaseOrderCSV(ctx.Request().Context(), request.(ExportPurchaseOrderCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportPurchaseOrderCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportPurchaseOrderCSVResponseObject); ok {
+		return validResponse.VisitExportPurchaseOrderCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PrintPurchaseOrder operation middleware
+func (sh *strictHandler) PrintPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID) error {
+	var request PrintPurchaseOrderRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintPurchaseOrder(ctx.Request().Context(), request.(PrintPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintPurchaseOrderResponseObject); ok {
+		return validResponse.VisitPrintPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PutAwayScan operation middleware
 func (sh *strictHandler) PutAwayScan(ctx echo.Context, params PutAwayScanParams) error {
 	var request PutAwayScanRequestObject
@@ -16191,6 +18392,104 @@ func (sh *strictHandler) ReceiveScan(ctx echo.Context, params ReceiveScanParams)
 		return err
 	} else if validResponse, ok := response.(ReceiveScanResponseObject); ok {
 		return validResponse.VisitReceiveScanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishment operation middleware
+func (sh *strictHandler) GetReplenishment(ctx echo.Context, params GetReplenishmentParams) error {
+	var request GetReplenishmentRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishment(ctx.Request().Context(), request.(GetReplenishmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentResponseObject); ok {
+		return validResponse.VisitGetReplenishmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptReplenishment operation middleware
+func (sh *strictHandler) AcceptReplenishment(ctx echo.Context, params AcceptReplenishmentParams) error {
+	var request AcceptReplenishmentRequestObject
+
+	request.Params = params
+
+	var body AcceptReplenishmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptReplenishment(ctx.Request().Context(), request.(AcceptReplenishmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptReplenishment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptReplenishmentResponseObject); ok {
+		return validResponse.VisitAcceptReplenishmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishmentChart operation middleware
+func (sh *strictHandler) GetReplenishmentChart(ctx echo.Context, params GetReplenishmentChartParams) error {
+	var request GetReplenishmentChartRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishmentChart(ctx.Request().Context(), request.(GetReplenishmentChartRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishmentChart")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentChartResponseObject); ok {
+		return validResponse.VisitGetReplenishmentChartResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16770,570 +19069,625 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1/lyPHdRj6VeogfmcwdA92ZndJkTNH553hkpJWJJcbzvIoCbEBCugC0EKjCuwqDBbk23PI3UeJ1I84",
-	"iqUkfrYTKbZkx4ppKz55ZihZ/iPfhMNZkt/inbq3qroaqG40sLO7lF/4B3dmurt+3Lr31v193270xWQq",
-	"OONKNg7fbkxpRidMsQx+69MsS1h2TcRM/5rwxmFjStWoETU4nbDGoX2jETUy9uYsyVjcOFTZjEUN2R+x",
-	"CdWfMT6bNA7faCzohCrRiBqSDumcNqLGt+mU8qmQqnE7aqjFVI8oVZbwYePu3ajRl9nglhgzrkeJmexn",
-	"yVQlQq/i1ogR/bij9HMiBkSNGJGKDgZEMikTwVuNCFc8YjSGJZo1/4u9ayevfW0PR65a+ITeeZnxoRo1",
-	"Dg8uPxs1Jgl3vwfXO8ukyMKL7XJ2R3Xwja5d7zRjp4mYSTKlQxYRkRHB4UGaSCWJGlFF5IL327wpsphl",
-	"MiIJ74kZj2VE5CiZTvS57cInXf2iP8FCzDKSUqnIVKRpq80tPN6csWzhHSGuumTjl/f3Q1uNWZqcsmxx",
-	"/YUSxLAvdJK4EsYDkU2oahw2Eq6eudoAICcTjTA5iBOu2JBlMHESs8lUKMb7i5fYYhXWx2TGkzdnjIzZ",
-	"ggxERtQokUTPz6Q6IpRkTGULMk/UCFGGTvBdymPSE/GCZGya0oWEp4Mkk4pQLucsK8Wn6/mS9vSayiD5",
-	"9NPrUcgcbylYzfOLhmqaTBK1CsybdMiITN5irRLcwe/8mWM2oLNUNQ6f3o/07nFWwKI1a5hQngyYVKV7",
-	"ty9c9OYnLOuPKK+Y2Lxw0RMDTZfOCk8fyZQ3ROWUXFRO+XsZGzQOG//sUn5zXMKn8tILoj/TPOnGbNIz",
-	"M8rxrGQ2/WTbiU5eeh1GV1SOSyGoH140AGfTmCoWnyS8z1YJ5lWeLshcs22NMEMWE6o0W6cDxQwrUsmE",
-	"tcirnCxzdM2B2txxdZIoQlMpyHSmpLsUSMLN0Pg9MjLa5kX235SMkZMF7yd8SGhPnLLd8gvAbKkjYU9B",
-	"4OgX9vTKGyGmNRfZ+AW6CF98+qFeRUwXevHf1Ff+EVFC/z4fMU5SNlBEzFQZj9Fzl68qsKC7+rzlVHDJ",
-	"QIq5IdQrIk4GiT7/5SXeEIpMzNNDAPP1wd4NwdneK1T1RwSZPdFrifEA8TbYkeTFW3QYESnaHE5cf9tP",
-	"E8YVGYk0liSRRKokTUl/lmWMqxa5IeCKwaPAkWGFeqQw9BQdWmHBjOLdRjlIVkBwN2rczEQvZROQ4wRX",
-	"jAODp9NpmvSpnuLSFN/4/W9LASJWPdKz495FOaBw+XLCskxkEaGS+KO3kBXgCHqC45vXT/piynz5MGNU",
-	"0yrSRSNqTDMRz/pKNty1qH+cs95IiLEMiIxR4ziOMyZRks3ElGUqQRyg+OAgAKzIPrwcfNhP1CL8QEym",
-	"lIefsQlN0uATROrAg+lI8JInQiqadvpGCi+C/CskToaJkhHhgowW0xEDwXd1kIwNWF/NstAcd30O+Qau",
-	"Md9gcQWFoQx4ohy+HjTtniw48gMTvW+zvsIDmyT8+OZ1I8sVD62fMWBMVNVlRlGD3ZniNtwme0KkjPL8",
-	"oawakM/SlPZSZm+KlQmSOHhtLF8VUUOL3p2ZrF7/2unK8SVjg+RO8FHGTsW4DAbm4UMtSmrSlavI+OJk",
-	"qhaHhGnBn8BLwNQVm8h1XMUxhLtuPppldAHTsX7GVJhBatE9UZKlg0Mi9O2boAaFXBJVKINHJFGt4P3l",
-	"4z6ICwa2kaOEHBFz6K5B52vwjeE9iV4xTW966D2gqWTREsYXEbS422/py1KZLUslptLerUeEa5CvXqf1",
-	"SMai2PJ05k4DCEutS0WEtYYtVJtGYkrkQio22ZFwO+r5PG3nmasb4E1hrgldkFgcES44Aw0O0EmNEj7c",
-	"Cpsm9M51/ObpJdSKGqgrmsca2e/eLTvV58WdWwu8sJa4lOHL23OKhHOWdUYsGY5UZzLxBlt5KQXwrnlp",
-	"nsQV70zonc4c5xpmFGG5+lYp35EsO036Jc+St1inn1JZMqiiGauaVB9yiGuFaNRcRoZCl6GzAopVKAcg",
-	"UVhhYTtmbfn2b6/Bk63I36KSR0dXLq8xGgTRx1e812jeQcza4nsf6Tb6PISPboCD/f0aQ1hkXeI/a+Dm",
-	"YfISwNcgdr69Z/yl7UdrUb58X+GP69HDoyCFdfj9ciLVKi+MqQL9oR6T9tlq4NrXu++YQ5Lh218Lpns9",
-	"cYfY10jz7P4Pz+793dn9Pz279z8jcnbvO2fvfufs/o/O7v3q7P79s/vvk0/e+cUuoVqX40R/qu8be4HV",
-	"X/etUcJPDAKtrH3pfAAqy/tZB+DXQSvfkIH8b1bw/3NW8Hh4wDX0+hz3+2LGA2ygl6Rpwoc5mIqU+/zl",
-	"s3t/c3b/v57d+8XZ/Q/I57/8/oNf3Tt/7/3z97/zxc/+E1Dvb87ufxCSVd3IQWW4bOAvfvYX5x/+l8qB",
-	"rSMrJNYMMoQKR6vmumm/ePf7n//d/c8+/Nln//Y7n/3kr87/4O9DE/pG5SBvsy+Q+UhIRsSck77gKqN9",
-	"hYaoRB4R2pOMK+PoYGROMzYSM8l2ZEH+L5c93TLKBb7kTkemQgUO8gQceeTBH9374t//4flHf3N2738A",
-	"hP/w7N7/fOb8Bx+fv/+dQ3Lw7Cfv/OHlfXCwHDynfz4gFCyaSQa7gsGPwJIpZookivSEGpGh0K/h1wek",
-	"uX9119PePIXWmi/rWwmWr0/nwyxgV7SExit44IOmsIyadBO+Qs1qSi48+xQV2xE9ZTlSDBKWxjICQCvA",
-	"GfzLZhebWePX4NPQtbz5Hb/ELmpelw4QNcF5c6Y2vC1X2JTv8H2mBvdZd1esMo51MyxxhY28E0ukGrgp",
-	"KsEIJ76Kj3YJpTr7KU1njCg6ZuDMQFs1TVOwkaeUD2d0yII2yTEa/az9d3vqu72J4UyYHax6jhdMXuKC",
-	"4AvO7G7JK6NqhBYlTijuOsyQclxee12P2SIX3N0Dt0bHwW/XOTtZykzCt5r7ZjvmEOINJUAvZbhm52Yp",
-	"pbt8WaDH4lEYX8YJj2vt3S7iJf3B3agxp+m4I9mbM8YL5hBv7LfCJv0Kc8ZbaDCHRS1PsRY8j9HmcHFQ",
-	"W5KD1wrCFqZLnHRdYEVAX34oWL9kAGCZ1zTpj4GGtSqB1NxnyamePmrEoj8u8Vd5Q26l8T0kPJcgUxMI",
-	"r5hbKuBnS1Mx70xpphKaBm3YwEQpkSORKePD1hq4HCVT9JwnIBtmjDTP3//O+Qf//fy7H3/+w78vEf5K",
-	"6X8b39EGBttTkfRZqULwxbv/9cFPf4Pqx4M//uizP/r485/94NOPv//g53/9+TvvkYwNE6kyOHSCY5Dm",
-	"LRSQrxh/3i6ZZnrG2IaEWclgR5Ip7YNLXabJVB4RNpkq40vngoev2gpzLo9xC2tJ+QRf1R+lybQzYVLS",
-	"4Yb8zTB8M+vSSNES+qwAunCsa7HzMbLDgNXhwJDeplwJhlq7t614xQpxrtLTOsxewtIjMpil6R6YFcyf",
-	"4AV0REtCM0Zov8+mGpH1A6lEpn+U5NbB5StXn37mK88+t39w+UqLgO+QZGwiTpk0rrp18vVWYL8gnC/O",
-	"uR/V86mbqUvP9+b1G68xyTbVZKZJQKC9SpQgz7qTSpnWFrWGrQRqjlKMBZnQMSOGbXh7eja0ofCaTxw4",
-	"V/XVs3d//Olv//SLn/7m049+TXqp6I99vpbSHktlZKJr0mTMCDWBUTsSroSOEq1GVBHMsSZUtRjcsfZl",
-	"G+yxjFDlAR6FAM+rG+BoeQDIOqxfigdZp1IWIz+q315C2o3iPqoZ14mig0FAXuir5JSFeVGPxkPWeTI3",
-	"vMZUFndmXCUBMeaEKTIfJSkj80zwIbl5/YYkY8amcFPDugmOUOqF3z7wIxMpq8e7NMhf028Hb2QPvLkK",
-	"qt+O7KnUu25hmq3u2uIBF0H8suNWIjMSzirboiSjPBYTzb9I83m4YcBIYIWoLS+RGh6D9RwXjLJaLWAZ",
-	"XopabIOIz2fwNWu0FSASa9DLI8IFydgU41VgnIhkM80Tc9TakWaGFnn5IXn6hWCTjzvVWHLz+o1VFhCE",
-	"pL47bl6/YbcTMz+6xwVhoq1TYNCtEX/JnEoiGVdBOVhaNlRvvyt7xe+rd/maAamvGoLwigigpYBRMp3i",
-	"T7Mpy04TTMCgeohyPREG307wq+Cy26H/BaONYzmlkPX9rRuZuUrvj5q2qgJ/tBOVLvNbGJ36Io+nIgkp",
-	"yH3BB8lwloVikb+mzw4x2df4yIhKzReYGZQsmDryOAdaz0DWVvpb9AmF9WXG9aVTFh55yrjq9Eei3OEO",
-	"r0hC88WB8j7r6Rd7jKC45gyKK0BfNhjilPqv68IJ4c3NBq+KG5TJkIMODe+sjx0UmkOr8jBCO1unIi5z",
-	"c09V1JhlaR0kdUi1fIpBTJ3FiXqRq2wRFsgED4dJ91VZdhvcSxHpjtnisD3b37/ST2L4l3Uj0u2nSVcD",
-	"sIsBg90g+GD0znjJrIb8NmrQadJBY3k/TTTfhJGCvBIHWudIWRX58DuYcIOP8oDz1YUMFPKkMKcuyH35",
-	"4WyCHD02EBlbN0UoqyAbMrUj0YshCY7jvMnAgRItRMWEC0XYnUT6OJ8vNmalsYC1QYiL6Wz6vjLBmDVs",
-	"TxC26+GXRWW3/vwcI0sAxXn8VVZT1EXEReXkGXKx5Hmk6wa6we6oa/hmiY/VHyy0r+dpZu/PLWxoRcT7",
-	"5vGNSy8e39g7uBIR/e+zEXn95rW9Y80Zrt/62t7B1Yj0R6w/RumWJLyfzmJUoXyttSichGRaLWd13pxR",
-	"row675ISD5ap4XWuJXUtNso+NT6/RBK9AwJeZUmalPSpZPC3HUnsuFa38Izta5PHVgSLIMw3DzT+3/HD",
-	"Tzxecm3ocOior1HeZ+l1Pt04dCFj1CRteaTxdNgMGZjWict1CBc8/ZiVBZY6QiXpGkkY7nJ2h06mWh/I",
-	"U/xLpe383bP7f352/z+d3X//i3e///lvPir7qIPp//l3/xLmILcyyuVUZCqY7ZT0x7NpiQzrBUkRMWWc",
-	"mLdz6se9kUEmJiZTUXDShNRFyN/cjQijWZowqTBFvHaIjQH9TZgxLLPm8a6bjFgaixo19IrLIrg0PGyq",
-	"PmwNo7FMEAeCwTyXJOFoRdZyc9eN2jXmGa2Vp3O60P+kYo6Mu9YWbiUTdpIKFVx8hs6uzixLO4pNpqlR",
-	"fwPBwLNemvSJ/QKKKmB+bPdt9Gfc7WrZBvWk/D3jgRsKVnSm+TBAFSzoXKtkLhaDvYMtHEjZBnMUvl1O",
-	"wC/eAfxfJWN5GobQIElZRE5GyUB1vnn9JCI9KtkzVwtGyt5CBWVN/W1FMhrketbH2tfE3OWRrh56JuYy",
-	"VI0g67NUknmWKFVIcyy7Y92azZARgMZbbgVwr0/CwKVK0f4opL7b9YHeOBTKhDgierVKcgR7LGVxx+S8",
-	"+tBbq93OuMkxX13Ja2IuTdjoFBZFRjQGfDa4TtOM0XhRA4Ruu/6EKwtfC8ebGTtN2LwMnOXApJwkMAKZ",
-	"i1kak2FyymoAtsoihN+FmGGRI9gSICnDhG7N9PsjInifhSc1aNVxUdGlr5TlwGFan54WNw0BdZmYm0CJ",
-	"psZilEv1JUyJnOpzlCPGFJEj/VCN2CSCEUzmeo/pHekxDo7QVGQiLEhfpLMJN7G4fqK7JImKSC+lfOyM",
-	"1HoAmHI+EinbbZFjRSZCKnIQ7e/vH5LC3q3oTNO09iVQzRGkuf3DXC3T69jft+e26W2MKPqamG9IZgWC",
-	"B+v7KokdehgMHlg8ohqU50XJGYSNLLUUadHh1DIGOrCtJc/X2GAmMSaApumrg8bhGzWLAEQbQNgygbu3",
-	"V+YXAdYwoZwO2YRx1eFiFfpn737v/MP/8uAv/qMfaW+xGamWyjJjnat0EsQopDZbpAk5aKKQNurF22S4",
-	"oUCIrgrKL0D9OabEgkkUXTQlCmOLTNAUTC2xgextDGWczcNoEbSROaEjj/Oolmr0fqKlE4n8ejHLI9qd",
-	"VqDeBZhKrCZTK6S8YilGHl+VpGZKoL9oFUmgtNZETLAmh8GZPuWkxzCwIXUxL0ma2vAL479C6a5+jnZc",
-	"LvXCSIXyKivDhkaEmYIj0mHGWGwHBqXAjhyRb3zj8JVXSsXkvtC3hxQTht8B2sZ0sV5stsvE/Ru4V51Y",
-	"JobhUh+VziB8Vp7sUnXgPkBscDiOV1QkUWWsf7ZGlgrzi1wyDPAScCMGPyy9SwoQ8Iqt2EXko1YAv9wR",
-	"JwLX5DWRpqyvtF4ttfiUK5zNT3/9Z+e/+cma2M4a1gijXC1ZIxQdjxezHuRtB/yCIg2tVaTe+iCv6zdn",
-	"93+5aymbxsYkubreCb3T6Yu4QydW/lsKaaDZkElFrr36AsF3NF0tGI+IonecvfOI7DvCypgW1rggUGhN",
-	"XwRc6O9rJnetGl3OP3zvwTs///S3/1jb3HLreO+f7z1//UajMhcy5L47Sd5ixDwlTTmbINVkjBGZxExG",
-	"pD/Z1Zca5I4UeEqicN+KTLOkz2LSW+R16JY0JN/+F8ggXl3XC3i8LCZKoKOVJmlP3CFNzBo+u//+g+/9",
-	"5Py7/7B7qMHtrCJQYsfhhibpyDuOjWyOuVlAU8wK6rhqA4CkS3AO0mUqJHvFFtDbwp4IHsRs0pkkUurD",
-	"DWTHyGTIWbyXcJIHLRDznST9VOgPUWiZGsHYjBYml3yUDrgPayXf5t+YsJG18WyrsBJcipS9msUhEyi6",
-	"fzYwv3mjHaPrKICINE1NkP+WI7vvQ6M/3I1X4Fg1mMo2cXeuGqiVY9aKJ7GpJCg7xgO+rHrlIfBayIpA",
-	"LSfmFkMFGKNLNY8VnJGbL3ztyIQSQASqZjCpGA4L3Dyff5gM1LoT+noyUK9O8VTvRo0RS+POIBOTdd/B",
-	"kZ4oqmb4nUjjWp98Q2DWVf0oxoSz7RDu5YQHbckTL/Oj7lguW0RfMUKVZOV5Cln44YYoZ3jQVrtHxT60",
-	"f0CdLQfVn5aMKbJilTnvDDPWT6YJWw9yW/tunY8Nn1Xke6fJtEOf7oQjT1Cvm8kNcdyZvMOmzWTCNK5u",
-	"Bddb5uNSj/lDJ4gncVHXdUTggBGVS9j2LJYg74OkwIQN6/HQwlBNgQyWapJ5W/QxxnKA4gWU08Yymy0e",
-	"vsN274Aid0HeXnO1HrtAImuiAD6nl5cyKlnH/WrWhklzUqSnrAPZYXo50xTqC/fBUapXNFOdHi3Jplud",
-	"fhtRKI+A2vzet+xtWWVZHJExmyobYGYzHEaJVCJbLEU4XF6fTWLWWO8MXmMSgh+WRR3O5h1XZHhV4IOS",
-	"tZTAERzmyzZhcYDkaGszUh6Z8UTVLTuRz13F8jc5hBUY4QhrQZRLVisAgmp8i1riij9I4KHasBZo0h+X",
-	"GQT8uJaASQCrLVdjDxZeNmzIrRzX6U3g1rEOhi8b1r2ababJOi4LNZFT1i99/KWAjQeKfDduCf4e1oPo",
-	"4W2d3nAns8mEfgniw4Ji3qZJwSd5KrDMc4ETrtVIJR8uDbi2qFwvGjyQylrc3DogGclytWKSuFOlvgWf",
-	"jSiPWdwRpyzbSDIGvahj0vDCkeB+qf168JPszRKbzFpXQzEGorLuzY4MRnkENbh1MWrLhM/ebERwDkuf",
-	"+rJdEXRrDzsLpgBspDgb+awQE50mU7sWw406qeYviBIaH4LiUcamdkEBa4xNjFljprfriVxoth0W4mzX",
-	"gcQyrgu22m9hkthWW69NES4CvZQ5bR6jvr5aV6VQVVkE3FMcKpTDbZQ/EAxrkGCZnoU9HIrwXIaFp4ot",
-	"bWM5cbVMUcNVrs15LFc9K3IpShJpdiTBdyKb4Cf7lO9IIhWbhrMkNsDwsP/kpE+5PMRSG5Aq16eclxjB",
-	"YqZoKP/1RcgC0oMsYOUwGEslIyM6nbLy4UqtElsQopeLX75DBfGNelqT1VOytMzpSMGxxNidUIahEjuu",
-	"wQHRg4Uzgvo0WGcKQs0L5aSs+9glOVUw6ECO1GrO2I4kxzevO6yCbBmNayXbV2Ij4K/EiDXMZr30CXs9",
-	"uBQLQ7YG0vn5OTQLU9uMb+XQWDV9PnQCwzHpYTpE3r4LGlQAaiRKkpOXXl9OVljbNsxphwUDQOA1X7d5",
-	"qBo/5hzceCGwezXTPWOE0zF8bXezQinBuPVwLQaNUOZmrOwE1Kf8+gur4pz5uqjgAlKU4lmZoWRTM/pM",
-	"S4dlFvRKS0FuDNsuJhTsZlt8uQS8FZAtjRxcaClYDSxWdR6XvRZwMuGH4YdxMhiwrLzs2sb2lm2sJpqF",
-	"mR3kyy2sLQSQF6gc9QTN4urCnxvlEthImHCtzpruNuugY3f6bOoclaGoJ8WkIpf3nZMX44xR+oIkAEgi",
-	"jIgWsCOSMTXLINNWZOYXFkeEs7lLnjBxtWnCQaFTApgpYFXtSE7j01+8aJcfTDYu7K3euPa8KgeeMmGi",
-	"U2sNehPvjeRUs99Q+LsWMVjcmbKsMxKzLETJFVEPmvXJrT/G6J/C5+GoVzQ/EK1ukoTjGeovSPObJ7d2",
-	"I7L/yTt/ePnKhhEbUtFhWe55TBc72PMEwkEU9MxMOPxlkNog6fooY4/2RI8UDv2NbahIAAwQ7QcUGDla",
-	"8GEyEZBoQjnxxunEdCEJ/I8OBYQHcqGIe04WrH4y0ev5uOZQ1uwCZg8fxJyebnDHfYuesnK+Ew7tM0fr",
-	"FfYNYNsK9gaooUDIduWOCAMbLp5kmNlVMuuc+AMRb6Wx/jaXPWyACz9J+DhYNTFjJiZqkNwJyvDLhWUx",
-	"z9naiGw8OIxfuVUkhk22Wb6b3Fiw5ma1mntxucF1mqM7VopNpg9pXKP5IAEhY4YFGjtlrAs63VXsu6Sw",
-	"0S3QIftMb2NHkm/cunXTXJ6gR+x7lWz6dMJIj/bH9fJ0YC/F2YvbKLXQrd6eDwXXtfa6MJrf8jyjkLtn",
-	"i0mjxaUijr+2/azSOlaKrg6m5ai+cUC9193Vs3gtmaTCQfVAKoUVmRIH5dRdbMta1L6urhRMnGpkyvSR",
-	"/Os3jvf+Fd17a3/vudv5j61Ou713+6nfCx3IixOapDdT2mcjkQYj7AqHvomUPk+W8rurSy3684SAgist",
-	"y0vriTjc2lHOcIT1XM28GOFYpUu45SW1htcQrIqDli2oa4DNHgIyPTztlG7FvlC+pagxzY+yvniwggQh",
-	"SS+fdKv9VUN7dXNL8Fja2drT2cYGZQHvl9ba3w8bO3JoFA0j+9HDo9nXTSzjBksfJTHrQOy1DPXMxbBs",
-	"aWsT+wWJS2Ljy4y1r+ADLUrHpHl2/2dn9++f3fv12f3fnN376OzeL7Fjy26NEJmoMc/odHUGvXuiH031",
-	"Eptn9z48u/+Ts/vvn//gvc//7L3dktjtIBBfzbXHSnBV7r902WsiyOE132zqTxo69m8YZ2CZWcs6eddR",
-	"s40rX7eP6SxNK9MkBUT6EzEYmAT8WX98aBvBoPt/riVdjPZKserWiKX1KwnYpZYHcHo5M0utu01KiZgT",
-	"885mxcbmNFHByHkzcCEwHlPCjHzj6lFsMuEScuRY4U4132u+OHdIVfgCFtWtcgjibVpvXZCZt7Sejr+t",
-	"x0YKLsxjE2wtPVMznHe4oY1exybZF9ZHGSKb6kfsmx7dZdL1ZkZ0s5cyI3o9N7QZxHNEP3QkcL7HZRB5",
-	"srm1mZeF6FYc3jVI3928a/CGZ7X1YSBfWPUQTRJufj1Yw6mWoVbukzHTbsOKHhZ7K+2GRWXqyUKzEiHX",
-	"gjbslykPe11btLrM81IdmGnMIfFDh2168ZpuTFzUGiBsiWP1o4Mv0sUbbv2FUKq8Ql96fR3cKsH00BGs",
-	"9oK6uKjVqCEXvF/zw5MF7z9cuGvxQvFC8izlLfX98ZDQybTB0LzrGEh8gZJXnciDcnxbi22PWmh7mfZY",
-	"WiqtVUhetfIG9AEmgpu8gc1zxV7GNMNyLWNOwecZ0J1f0/e7JNmMg1M0FfMjQuW4UEVhIDJCCWdzW8O9",
-	"XhU1YyyEGTZQGBBiflKQW33pybi9r1Zzd3+/mFDgNQ0qrGC8aiktDBTcCIuHa3MXOjFLkcMFav9uGccb",
-	"qGfQpzMJlaUjwlrDlokGu3o53Dax1K+0TRKK4J0R5ZUbzYN2yuvpr8lXUqFME+OkKq4gWgG+W0DwFMX8",
-	"RIn+OHCGpzQx0srbwaqvJpEJyjpMMzFJJIsPieDgxSWfvP/viFsJ/GYtEQFfEU3SRSdmE8rjstnysaYs",
-	"IzFdRISesowOrb9Y2Zoyl58FB7E3FXeipn7QEYNOH6K8V6Zyeyb/6++Jv6ojomU312MX/9gqF+nyGdeH",
-	"MZfHIs9UkAFCw4rmg//20/M/fHcX+0VRrPbQY4wve7wKnTXRV+Jq628pLS6HEhdCe3K8WZ4Qd7R03CGk",
-	"fMUzJ9Srp2W/yBN73g5XaGBxp7coKWmfl2WYjwRJGVSM6qdCsnVlGdYXwLFGvLyyEeQHQjGjHksFBu5A",
-	"/TN2R21c3ygVNGZxZ9OLeL29z+z1wkdeDqpEsK1sZHUBq/hy28OYraS/PHXCyqOuDq+EDt2NqPFtOqV8",
-	"KsAuOGScZUk/KIniwdXXm837W1WTIk2QemZqTwwGu0fo9LYFBzHaJ8cjzynZfGP/4PYb+3vP3f6/Lr+x",
-	"v3fl9u7hG/t7T+Offm+Dft/+ZqvouEzY2bh2hsGOTSQHv+LChtkebtXLp5JIwwt2pClXGJGDVsvyh+b5",
-	"O98//4M/2y2pcplTUqi+ZWWGSVVhgo1d6KsyXzhHv5D+4STGcnrMz/0RZStpjvzI+pZpBCtn3ybbgwhu",
-	"uDU4YcIHXVoL6GV7B1iEKVZDI1ACjXi0DXc7Lo00M9bX5xQTqlzVICjegnApw7qH40sVwR6WZ4opFmSC",
-	"VQR4YzAVtCyZyF+ubxnG48lhG8I+z8AROEcpsf46vNB17BJvXTpkRtIznlkQKG2K5Frz3atTaUOBgpV6",
-	"2WSqSghfExtHbuOMItAjMWrMsSdS8LrZyjXhegY9XMqvhk2nPIpr8+w8MB8ZMG20o5phSa6hGOOxaSxd",
-	"iGqktdHWHFYBlsv5dg5p3cGvzY3z8OcFlzpWTwD2UW9V+LVATcWwfuj2UqhgKG6bLjRFlijlCfaRw1AU",
-	"g8Q7knzz5NUbpCfihUsJA0TXVKkfrQ9VsbNGhW2F5UIPLBdggC0C+cmWDnh1KksdlmvdN2s52QatvC/Q",
-	"a5nvaV39rHJteivXZojIl5XcgqtoyVdZfUBhG1mpfHPxzh4jHHZyl8uqbQDfKFq5ykJpyop8ePb6fLil",
-	"yUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjidXNCK40XJFxTXPHDYsXirgzYAFVFSvRPvjg+w9+",
-	"8rcP/v0fRat1WWtWNnok5RHX8rs4kf1w1dnzd/78/Dc/OXv3h9tvaZtaiKamYc3LP69ueHu5Q9fNjJmm",
-	"dEnKvDJUCUQf6nlaWzDqqhqHj7FGYWXlv8oqftgbfZOagKMEIiDD6P/FO+8+FNY/iqKARfVerisMo5a7",
-	"dxitNE8pAGXVrxQKpUKx0FCfpYH8sfVNWLZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaDJhgp",
-	"LHDkDm6XSDFQc4oRlrYKqoIGd0nWT23HafLJj35KegxruR9E5Oz9X7lfmw9++le7u5FpJNJb4A8tcsun",
-	"S6lEpvV7aRd3ZBr7eVVZM0ZjkiXDEabPS8Zjj7jpkOr9JGqEZoQRzWhf6UNdiBmZU14/SQ5w7lsI8rVm",
-	"XM+A5CSkQtVFS3dekJczAeSVHktLOxaIML+NPP7tyj+amo9eFcgVgtgswgwA8TxV/dE2RuY8p3wpWp/2",
-	"R0QfBKT+cgKzwARHmBKaSDx8MDphZu+cRxo7BbcNAgRD989Er05/YXL+CE2XPeDrShXUD52qSFv3QKXY",
-	"ZFUkSXjM7pQ0CRASQFrgPpam9fRMqgg7y+23ynOUamF1zUYmzshLDGtYLrU+onF5JxPbRuSwbkMYr5aK",
-	"NVgYNMViUSldmB/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn3gLdW+bUwqdld1E2mHl+RCSzfatsv56y",
-	"AQ2EykYEkjHdhbA1L/LapabfhSE1IDaUjnL0X+v7qjrdfPbSw6oZ8zpJuP/XgxpusEb0EJ6wfspo1lkR",
-	"zZdbhs00WU+EaexU7A9QWqywtEfEp7/+sy+++yOtifzBHx9qaQwEAGygcaRpdTKTyqQP0DgmsylpDoWI",
-	"Jfl9MmBMQqCCvUx2g8LbZsVj6qtMFzLZGnCfvfu981997+zdH51/9IMHf/LHD/7Dz2v1uqmhHdVa/fr1",
-	"b6mGBAKBL6+5zXI9ZU0H2KKa4bb03LqteOrH2rYM9bSRk1EyvSXqKiMXgk8FFaNeD9K7ZXwKqp49ZDlH",
-	"ZxUvrYAW8Jm+uQqig4hcjsiVT975BYQTOc0lAAFRocgE7d62htuhuQkjF7sUEVu8e05PWQTeea1AQfBq",
-	"BGmAEQr4ESRRRSaVK7J3aMf+rvX2T975xfq0TqjKafwTACLYUWkme35QF2Euz0996wZjuWlj1YBaZmfI",
-	"4+2WT0dgJ0pfU+KxlqXnI2HPRpJEHYKe1OxO6QK6tRmPUTciXWsW7h7aD/S14iLQjm9e37V+DZeYRppd",
-	"93P30MWrur/t+p3oluYs+uLdJ+vFPgMFw+cqYbuNQhPgnuGs0rLTWAEuaZ6/93N9e//2vbN3fwZQzKGt",
-	"tWwcSWsGCzHLjB6Efdv0aupCsS7kSkGGPRfXm1tL87JzxOiPhJAsnH/eL1q2HsJq627VDeqEP1Qh1C93",
-	"98a69VR9hQn6NwbroaJxwZozXBXUPLKhYMAoberoYVZpUQXG+yIOhpS8futre89qULnm1EGUsrjiFUMe",
-	"iWky0DuQYiyC4EqGXGQs7mC/24AN4xvY+tY8B7PajiQpXUCorDVOaIVrM+NgBdrW7aPje2/8tgmyVD1c",
-	"bpiMd3iFqUFWdir+J9HM+LG3Kw43MH+BKkpg13qjtsOy4AbBTBHB8FHVa4CMB7qZbdS/DUKptuOShHlo",
-	"Mp6ygYJwbsHJdJZNhRYWTpAmD4uJ/INZOkjML3qVEZgNjT2DMxYTLohVDHYv6CAqujc7c0peNRcZNJpW",
-	"EO8knTC/hbOGRnkH5yrb/g3ARS2u6U1QnjDkNGSudXkwmZOMmd72NY33eh2k+cmPfqrx/gDaFSpnXopI",
-	"b4YFkDWP1P/T7MCYoSYEa1eafZlo8IcGeEmcfa7JRfkd4Hry5z1IzR3kcbn6na7Hea0DcwSrnL+yIbZH",
-	"DI+sHXbgksQwH3/usNWy0E5lqWmpMVjaGhqmIKfoj8EblDGtymPAZXnz+h7tj42rY/0MWE4Cgg9hnlaV",
-	"Kzx8eWxMmXFOmeaw6zRRd7ZJH4/8Zi7+vsvR4uHC8jcTpC/GermlkTEi+3Cs4A8g38JadIrsO9sje3NG",
-	"07y4en8mlZgwrc0wST5558fo5NOUvAMdobBCDflf/4HYQBsyTWeS+CYgwxbBzkhSJqUzYcKIRh11/kXr",
-	"HWpevXxZ3/EaFfP97oJzabks0Y4kSiiawlTOD7kj/W68NJ1jYc6MscdqOj1c9buT5sE++T92j4jg6ULf",
-	"rhTaJ+8JvudMzACQI1slC/1Jv7sW2AAQIigYxPOKQfoEjzQfA1lO/wmN34BRA8bkptBYD4+6wS8PEfVi",
-	"rL8roS/IdT3cNwEvJkmUkh7l4z2VUS4HLIvIWPBewhNNL+e//cGDD35y9u7/bb70OXaiJDHmhYCJaLdF",
-	"rit7Z0hzjaTJWBOpQTkQLBJJODtlGcFuWGTGVZKC2ckzKzVvvnpyi1yi0+TS6cElvD0uvW310ruXzKtg",
-	"K0FhkSRKL0B6BaW7gkOzwG4ExNtFY6f9ow3TJQmXitGYiIF9xYbzdVtfWtO8b6WohzUr5UfAlOWrxD2q",
-	"+qPG7burCPUvwewER2jTfmY8eXPGNAfkQ2OWQh2CdGGcLjJcI0E0E2WUqtDBwge7rdVoqJVytnzp7sC3",
-	"c+LlYl4/d9B3bywp9slwxDK4aiRqSS2fB2ziAqmKPDKvGbJ0Xeej/E7lbCymQkZklIwXdDyLyGI2NWmu",
-	"T8S5Un7jRMS0twoV97voy2Y790xZxM5SbE6pNFejX2Eog9tRgViq26ZRYMRSzS4xHSeRIAFFljeCiu9H",
-	"1IXzm8qnxqfhL7dpelhqyfyGmJMBzZwQBxrxUKhDw1NZ3CXNFfF/N2rzroNfNyJdXDD8ROEn0ky0DIO/",
-	"aXafFpPIYAhTsE5/Bv0mupghCoNlZCBmPCYDNmcZ9hrF6uoJWg+kvkTavOtsDt1Wm3vStJXxS1o54sIK",
-	"RfNsE9rq0i2K3ulkVLEyLcdKwLVM3euqGnnDeTOXbGmNrXbbukcVVYouqkhREapLRjTDgLwGPDuSZMbG",
-	"aU772ehg/3a09jyWbsdljphzu+Jk8P2FiJebV2O6qG6ipfa+341KTH4ksSf6eAkcvl6/SiBogLIUHmjo",
-	"6nGEFCveFHiDkT4dd+gYB3eNWk+FgNSVQwSjdpmZFzqqUH2V5G6kQ2LuvZYWzFrhFPKS4rvXC2GJ4PPg",
-	"w1lZQ03JSrLQMd53fRYI7s0vYSttK0lRZn65Sfvj7UpiQbmMDrbyDKcMhWpCbFTe+c7mDbCWu5JuxEGX",
-	"4BloVrqumdcmAbJVGfKYT44EmMfvLRd6N5aEisL6F5D0vzxNxXJnwyGT4Sytsga8PXGnPJN/+TADTrCe",
-	"uGOsW1xpHmjt8PBpDQNmzTO+mfTH10wy11a97BSV4x0JLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9DeRf",
-	"9MfOBrhbx3aL+WI4c9mmt64R1ymTuG95ne4TrJhABglP5MiUMSkrnYPD4p1SMSol8AoMhf4z+L2kLWUm",
-	"ZqpslYXG+4RmjCgBxaxQ64CYBAFdJm3prUNTV06fNhmINBVzGQ5S1W+sjflO+uNb+j3zficuJi6WpV/m",
-	"/B9m8T8uO+YnWBmxXB+zDpUINKEJ2McGzm3oaOlLVlrRndqqBjxitATVUAXbkVhnQkwZBxySfhkowU0/",
-	"LpqOEdcjl8KTZMAGJGkKTi6JqbykR5SX9HC5wX5EeTxiaWxsK5DhR7G2FOij0k8D5ExBL7BEkljMeW3/",
-	"ZQFrl4RfWGMYAnrsHWnZpnR+hNkKB4S0F8sDa26XmwwpvCpmXMFo8oK2CzdDYLv1S2WwQYCnvZqjgbUV",
-	"WTTRZxU5tFhj+1hTtxAfdlwBtLAwt3HTx+oAMXc5bGpwydiEJla238weE6xHE2N+N14rQQOEUCUWSv3E",
-	"nIHJA0JkHQqScCXCXfPpKQsDJZTSbd8uJOd4dR4DPTM9a4ZTu3KYme0Ej92gYRlP8zphroqixYvJD4HS",
-	"UA5HN7m++qUIUkNe9bvzm6OEKYO7yFOtliXp0rBxqF9TVGFKFMoqtXAzvS209tUelhjwncT1em0VjMIq",
-	"ZZVB62tUBIwWx2G8RM6KNtOmI2fgSsz6I1utYkmCNk9I8/wP/v2DD3712f+49+nH39k9xLq9JpOMci7Q",
-	"Y0KSkr7e9kLZtHvo8/hdCPYj1BYmk5KGfSD4lD4uZZj1zZibVOqsYQwEG3OnNxsMQuEUtwq2OTHnBN80",
-	"hbCMlIu+LWPPqyiG5eNhpWX3ISuSbJk6vqRwBgLQkrj0bKuqoASMyoXJfLTxZvGRraJoymol1cKZelRQ",
-	"gEuU018F1VpKqF/dRKuinaprPKyJFj+rXNGWWdYGj9fmWRMzEcxhQ80lkeNZVdb1I0qkdoteC5GHTabG",
-	"/W+QS7158vI0vwlqMOF16c4GlyuznR0nXN3/yUuvb5GzXZI+jeRekTntH1WN3OnKXOiHT0JeQZzy6ht1",
-	"KLjiSKpTlH1K25Cay4UHfeUQ81j63qUVaQLIWvPKyAoVUC87kUpkizaXii4w0NcTO/QbaGvCkEdpg+QS",
-	"BVYis3EIp2lzLZxKkjJ6iplgM0VmHILwukZt69iNmGAb1SKw3zbPGJjuJUTtvGxiwaPChvQKoWQl9C9G",
-	"n+wFSEGe+OMH5qwRhpwp5kqdXF5fTtroSytCLeeWrbE6lfglX+eJQp+j5n31KvRsHue2IrEtibspyxRy",
-	"n7zIPAaHDWhquvtpVRPMYKhnNvcPMUZst7VFbEi11Id2uDGbKqgXj7cAyHiSpgwrz3AsZvzhB+fv/eX5",
-	"n/zl+ce/3D0kXclQ8Ovam8TsIhnOAJPlmhYA8IPeamQC4HosFXPyFstEi+wdBAVO0uzaWCmYbU8ypRI+",
-	"lN3dI5dDUaSbMWNTiXG2JnOsibZb+4Kdx2uUug7Oewfr5NylAETB5WwCvwHK6begXhLL+lAZ82Af8tue",
-	"Jc3Pf/0PDz7648/+8t989m++uwv20IEQcR2X/LIgXVwCNHfQh4JHvSD4IpRXwORX9MlieNcePt3DX8Ss",
-	"ROcqSOZLchZE1mr8xcA39CcXZnLiVqp1O3BDhaep7+sLEoAvym/AfsLdkFfk+4q77gLCCzz56IlWGTXr",
-	"SE6NoL+Uj5hlIivB/ddMkDnaYSE/mqYp/hpszTESs1Ba3jf0n60AG9MFoo9mknqoVklRUghDsL1mK1/o",
-	"TFnW0XN7b+aLyuuBb6Lo03LjJ9ixKx5VL6daQhQlZh+AeQ0hz6A6jGNXWgSmH9VhS3Hj6L44iCe5sqES",
-	"sEc+GgVxcKaO53TxGN1XtpbEEisVs6zPnC+wGN3k2pa553ViU7dobBe6xptmJYfOj7IjyVxkahS60S7Y",
-	"g2ZLZCyHmUmVcACEgwi4sAJgqTyNagcdTB5Cmtfw5nlYv2cgIgFEHmgDkLmaURvi1watD23V4RJXU/VJ",
-	"1kSvlaLKy5zcorZtf0Q5Mes6NNlykEZSB+PLUfkEL4oBisEQW2H8ww6/ycFjwOfNPcKvMcW4dcBtgGSZ",
-	"/a4T00Uw33lhHcQ2Jj1P9Ej1byYJdcoyqWfUUh3VchfLKBRN2zdicFIM3L/yzNMbSkFLSw1CIc9rvRAn",
-	"yhoPY0mNieV1Q92GOg6Yk5deX9t82+uh88bx3r+ie2/t7z13O/+x1Wm3924/9XshQjbotdrAn8YMS+V5",
-	"Dm0t/4MdUmPfEaHoG4c0naXSnhgpAWn8dDpNEzBY9pe57NJWni3ZSmfv9u+XLr7MpOV6d5YzjkOj0NpX",
-	"0d1tovzDItxDNdHdoo3f+sLypVGgeCsIqLmAKiiQI9QUMv1igq7ics/6Kcs6IFBMVSVUJ5r4IYjfQRYy",
-	"8LNMK11hpWqdLJEHbdE4xlSDiTgtCz3wq9GvOXynC/qHT6QgA1pSeqtmLzoXDBusSh+kdTyVUq/lI+jg",
-	"/BBtAB9RTf+6MYkXFI1Y2TPQVs3ZqGuAydja0KaMFb0PVrf92Y8/Pv/P//ns/q8/+8lfnf/J35pstE8/",
-	"+ujs3Q/Pv/Pewd5zewfLsl4No6SZ8PLqhM/PkjTWtzjlMcmEmIRGL60KtZQF/NG98x98/NmPP37wpz8y",
-	"Kz//4f1Pf/1nn/34b89/8PEW68YqG4tl7Sm4JuxUtCRpPn21guet8IpkmjCu8uQ5uOAe/MV/3GLl05GJ",
-	"Vlkn906FVDQtkXq/gsW8ZURGi+mIcSKmiGKH5GB/f29/f//plbVF6yplLZcrd+HDV79iTu3Bn/7q04//",
-	"2xf3/2H94CWGKm9T4VJVjgTKiGoSrNNY1UciEKq+6o1LqWJQfBUSk/2GZxmbikwx22UVU6ETZf4ubRtn",
-	"6x9MeAeSthPTUrQzEHmh2aWuTrRnciRGKAJmTM0ybtuL65/Rqbi+Q0Rxi1VhB2vHgq5Rssx4agAEL1n8",
-	"wFyCiIg01jB0ubgbdbYuKcX4JWyDuK51w3TDuI+L75ztxeuttEQsKWpf3WK7sDGHIlUkegFmZkftv7OJ",
-	"bCcjkambyXZJTgPbPiucrkzTdEGMxWfJqhcOSN9/lOYHXGwQBsmQX9/KzNWj8ZBtnoQVs/K0fqvD7oDX",
-	"HEremn6VcKUzZHHGdL+kogaiRPmyAPLMZvZC3CGOFISdooPBCZMynNVk4bMqHsls0FFizHiJuM9nstSA",
-	"mEiSiZSRCV2QWNjg70EqBBakNY7VvuBSpMX+DUuZmnpnM0XndAEGKqzlNU36Y2Oq1xcf5TF0O9cvwIAg",
-	"A0wKACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXN/DrbVAqo2Tkt",
-	"X1LFbrZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkWMWu1xX0jy7/+dn9//T2f33v3j3+5//5iNy",
-	"/uF7D975+ae//cfdoN3DVgRa7lOV9BlmYY2SONYCtwkvSJNp2JRRP/1io9I1Pu5s1YLQvRHWdm55ddkc",
-	"lwxCPVGtjdudanY7mTAel2W99cQdVpzMfQLNncB+ZQS7QtQcF2oEZSsSVb9E5krmaKhEZpW0t3ljrFCi",
-	"RaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYPCwWaHPfhvF+rc28JoabGgalBjUcqw5zmkksvhhg",
-	"TmVFCm1HbVttEXSeCktjPJumSV+rkKV9MUHMKPONz8P6FldIC4MkZVgcvoYtyxTedFMWVhe5PYehJfrj",
-	"LYrnTDMxSSSLiRJeldrVjbrgstWBBO9UhGVZM22eemHapPQYGSanrCTUYqP4MnRYVISXhecYBUs6WHM1",
-	"VTZPpMdyMC2YOiyGH0Ft15kiWliCqCsoCihHLB0UyrtRW1MZHG9+tnH56jp6j8FKXRnz0ovBtwPg6C0I",
-	"JaZkHM4XkfloEbm0SFyDwlYBVOXNCWzt3JpXmeiPsTFkoLy2UJtciqI/flmojUREg3FlZ2fEiZ6xg5Y4",
-	"AVi6FT7DD4idq4GGh14BTouJWhjXkx3lfjWMaczvZtEfm5BgMmAs3kGPd7X2t7FUaIFWLLqS07UzZbnk",
-	"DwciHxnN+ZbyoLKqE1twImKVGoTNk2MUhvFuZBqqYi42kNWxD7f1J851NiOtWif02CmtBvWEevfcyjeS",
-	"t+ZLuIleZm/OGC8pL/VQ5ImtdMLUWUGRHk6uocWLsOd5lB1KbKSyMxEhV8QrImMu20HjJXapwWCD1brX",
-	"njAKBjrA2pCMJyF1oQvPu1j8QBPioSkhLBXpSvZm14X9TOmQAZnAYdrvCuqHAWitA66wKeKSPZiUnk64",
-	"+xCQawcqbyQlmpZ3h6OUq08sZUbnWrrP66ix2wQ2lDdDWniCxpxKo9YPRAbaqBVuD0m7kTOjdsPkMISK",
-	"CkIkArAdIcZymzI4pty+Zo7YpjFjRcYL9R0c30VHkdtFDcndy61HL7P1PLtuScVzLUWKiyLWJx7h7QS7",
-	"aklgjaZxoQE8VVdyLkLj4dt7s2kaM3ipzE4W2i0rm6HWSa1rsUmtuxJyKJUC/2ZK++zhwF+E1L4pe6KX",
-	"UCIorWdeUKPGyCRFFwiSpm2kltga17n0luunNZjaBrGwYby4Ye4FCIZKPPkU1qI1sEOPrei7TfoSV2TL",
-	"4+dqmi+zaZEufPE9VJjZhqVWyjGypgjj8T2vqUigvEhN7aMUmU9MYtaGjigT4NvZWEtwQiUYLU1ql4tT",
-	"NmIp1lVzOdybZdIts9XiSoOAyL2aoZKRRoO0JenTBTIv/VXCh7uHZGrFJmTbXX0xgjykeXmbT0WaauVr",
-	"yFTest42vkH9AbxsSBYpNjg2cXZ++miOX646dCCM3/RK0FIbkanQguGENM9/+P75Bz/89KO/3o3IweW9",
-	"g6sRObi6d/BMRA6e2Tt4NiIHz+5d3o/IwXN7lw+sFdn1xSg26aCTRtSAQfS/ehT9rx5G/6vH0f/qgYIO",
-	"q2J0wwobFf3+LMs2VAqnliXXqDP0KKJR1ugjrrW+tze76BBCFkAEGeEbkmcesLJ5wEmgAcDB/mYVEiqC",
-	"IQJTbdiY/6HwY/XejNlUKAjTZ1xltqj9Z7/9h89+/Ldn9/7m7P5fn93/N2f3/vvZ/d+c3X+/VshfWVBV",
-	"jnnk89989MU773760V9HZBkFyRfv/fCLd38Mzxwumj+ef/iDTz/+TkQQL8mnH/3w/E/+8sEP3n3w/q/P",
-	"7n0vQmnr03/8088+/Bl87/CVfP6PP7YTWsQ1f8MxH3W8Vp0QHw+wV/c3CxtYDdYJEt1ajCytA1HmFrnl",
-	"gr1CrpFCQUDO5ubhpt44v+xsQP8oulqCLhPovFboKRVnoqynVNE5syS9sTlGutXyu2zhcLHH8VrY3Fnl",
-	"PIcou7ouZlr7Vc5oli46M8nizmwaDs3WN33tUlFewbw6Jq9Sb+tyzY9AEBuCxGzXLLNYf25pd2uP5CFb",
-	"g1keU9XpK8Qu3NmWtoM82IMAYBfZaIVKLDQJz6pLRzyX/7e2VEYZ9mwzWGnXFdM4DXKnTbCHCS81AF2f",
-	"wFeKIgXECB3669yx+Zt56OfmkSylShK702dTl/O9FGk9MBEsRdZajEhOpLkH8d7zbzuRuVtu42jWUpAV",
-	"duRHj3o7CUHyW/Q0wMgmZdEoVU1qofhoSSG0uoUs8xqWEwyocK0ncfSyLVwQ4T9cl7+Z6ojBIBSany6s",
-	"d8v5c0y2Jdg8tGRYv8XShN7x+g4X9M912av6U2c13TDzdeIyG0Bn1VcMCP/Lfa3gr4cmNtNEoXAIBZrT",
-	"dByZkmhcCdCilVDsiMiED1OGGef4ydQ0MwOV05f/8FWoUgedtdb0oKrbX+puCWJtU8a0nHpK65tWNn8G",
-	"4/gGxbqK9VcDMtkFkKNfPjVfYpA8WW8kxNgq/wHbpFJapS/ZvSkWtpFGBTJgp6RA6SahflSqDhSUCJvY",
-	"wPWDq3+oFI7KGLxVI4EJ9VhSdmJGa6j7EMDmwcfTRdw5FIBe40gvwH2xjCRP2pFh1vMij10JruXu+fpE",
-	"S8pf5/AtUu3a+Ohpxk4TMZMdyfoZUx1wSwTqfxm/fiYw9i4y/ou5beaHn5usp5T2WWzir2Qy5LLNe0wm",
-	"sS1lPge227x8lUCtld0jq8G7K8qKsXY+tPzVo0VcSlg41quBbnbwziHaL21cMJfGDahM23xIH4YlsLgs",
-	"mtXAbZqxQVJSx1IqmrlUqOIKIiicxjSc4HdJ6JSWdIPYpmJsrWQgzN+x+FVEpuUNFpZRA4+3EZM8THdX",
-	"f4GPlSN+OEBSEMl47NtxaZpC2URsX20U8IjMRwlWTwVsBORA5z2dsBjt3Fo68OIU5G4wv6HYgdReYy3f",
-	"KYF/Kfapwr/ZvlT4myuTbn6lhV/z7lT2W9ejCn7Pm1EV/1LoWFVoqdpwVVv89SOgUqhHgT+LmSvk28p7",
-	"a0uTktXyLwr3R6ca1MrdQMrrlNHzK3TMTEOTIlFhCJxIY8wCV2Iqq4NADJUU6zVuaHLTY6zSAzKImZYN",
-	"T/RVYeSPafISC6RBH3NyfPM6GTPXSURTOelKMRadT975RTdyjMmU3Mg7iA8gOCsPzW9BbSs9pd4roxnm",
-	"7OHyRkpNzU1fSB9aLr5HBwOIaZE7ROJbEZEMCvFhB1gxlZfMkxYxFEFoKgU0ZYQl/ou9ayevfW3vlhgz",
-	"TkaMxqioJ3qGvhDjxGXJHDZgo2a8fLUGXHfvQkGhQaBcE9jzmufvfHD+8S93sUSyB5lZOkjSFBoeG8NB",
-	"i0AUlgZ2CkyXyJGYam5P2zwVw0SqpC+JmCkJVbOgVFJsHXQysvWDCBcK8j6a5+/9/PMf/v2nH79//uH/",
-	"s5vXC0z4sM1RhMXg2IzRuFDR1arvEDlrLEvGaCNbbd7mTz11PFMjxlViUvieeoqc6NV09d9Flrxlevs8",
-	"D4dM2rP9/Sv9MVvAD6ybF1sxuNXmRcwZ0lNGFmLWIseAej2WCj4EtukjFGnqDX70691D3z+3ELM2l7aH",
-	"O7oGExPXnGeJ4N5tOyIve8RW/IG4uzY/TWTSSxm0fU+UuZElubp/NSLsDu2rdIHNqKWYMFwAzBQLJsHv",
-	"ze5o5Q3B9iL0RnjqKXCKd6G8DELwkqkL/fvfloJ3SfO1r10jz119+iu7CKquRrtuRLrQQqALnUnhjPTf",
-	"sIuA/ilvcdDVu8MuQAk/pWkSk0RfexHpYn+GQ/LG29i+r81NfsLd2124SvQWUHHt0Rh7/LXIK/gOuvMT",
-	"Tr5Jp5QziaFlCScv8mGayFGbw+W0EDNEz+5xX7PXvZdNatMhYbyrT9UVB0Zo9TJGxyYoGORXksg2R3HN",
-	"lg2H0DnTZL03kwlnUpJslmpcP3npdX2imIcfWetbm/dHQhMDdrjRqGMkKmwZjbucJFLRMTNH9BpTWcKk",
-	"RmnMKgGuol/QBEG612M2mQrFeH+x9xJbdA3/IE1TZfbNGdMLz6AN1lRj7OWnn9ZomNG+ApozrdJff/36",
-	"C7stoJvE9BOCEGmN75Y+2hz+1BPxwkQOgii7kJ48anbkNRunfThDNU/6LI+9bnM3ssV6GBeKimJlSXh4",
-	"9fLlI6/LjxF6EbO8U8lmHO43SjKmsoUXBpIopK2hZmNX958jyQBLLZPCl22OnvWDfSJb5CW2QNyCiAQ9",
-	"jBXFW+RVrz84vgTs3DQKn+pztvQL50x5nviD0bP2igKQmIPWCpsmRTRDku7bpA2KUbtxSN5otVq3I9L2",
-	"VST993aj1Wq1G+RuFzteSqXFQsNOjzDMwMUYmIAC1C/uKBOJiUpK1xsYalhr9bjV5l0rysqE91nXLE5a",
-	"uU+rASjXEHhBD86RzKcCCpiZzZnQB2L5vLkcpLsGJuAgeuop8i3gL0vTqhGTTDPlzIiXMkcz8pQfbvHU",
-	"obFlKTbR4NBzzCFJI8EwipRK1eYmmCKCQnf6VRddAVg9EVB1HJtQMY6FwA154sRtbjtwUdL18uG7LXKT",
-	"DplhkwWouqIXBrwRlG7Dq8YEynrj4JRwgprNl8SKAJhJU8+GA5mshhRJ23o0luC5ewgcUWODvTJsmIkD",
-	"DR4oZIRCJd/ckM5axEZkaRoaY83fkZgDak8oX+AgTJIRnU4ZN9Srp9Q4B1eXhbtFnx4bJTzGjeFGSV9M",
-	"mGxzPBE9f2a+jF2kcCJt9IunFsPc5nqlMTPFodu8LyYTvbVY67TkppBqmLGTf/6yXcuOJKCW4+UMNdds",
-	"68eMckmhrKmGsoZUJhRznIVi5zUMmIPoJdB24PP8U8Nv2tyyKtupADgejUmTEmzlln9jI2Y1I+hRyUjM",
-	"LLtt8wHTChl09z6FFoYS7wQ9+e6R/vTkn7+sYWFOQ3MquHMUoRjuA+XtkZExSEpHGCEptcixOaQJXcBp",
-	"IL8iTSjZOHXV83eP2lzLDgskPZNMY0BaRJxjR+x61xbVDCDaXD+0khAce4JhXUtSHzTvEFmGGZTIYa4J",
-	"brVngKZ3Y8pZv8+kHMxS8vUXb1nO4eiXk+6Lt+hQU1ybx8lQL9ccPL6Kl6IGNJytpsXrg70bgrO9V6jq",
-	"j4xwg1huULPNiyYTpz9bwute2b+q6Yi8IuJkkLC46we1iXhhOWdfTPH6R9FTn0VPM8FJojBFRwt6esFd",
-	"vW0tdiGTBanMiuP6z5bn6p/naIKAny1wuxoB7Z2s1yFhalPDoM1zkXa3RaDbipiyzBSABZ484/qW697Z",
-	"08rGHn7eNUIUDAW8QWBRJDQkGN1CT9unqWaPR04c0H80l/aVlrd9fdu2OYSVsiPXXxHLwOfy8AGKwZST",
-	"GR9zMef6eytUUWVAiGiiN2NHBzmRkt4sQzwwoobrZ4j3LKPxos0zqtgR6bGFQPzwDjyR5Orl58w9oIW4",
-	"xd4x5jokXCvhgseyhQja5ksoiRJlrNHEENP1F299jehVv6wXbWU8kIUliTM6UG2OMmSiDknXvbkH/++S",
-	"Jg6ZSbUb+Y9fs379LvKCwiPJ9JdmrV4ovllaAk7WlCGp7mqF0T5rc8NDx2yhVRsQogxBOK3K6DaarR0W",
-	"rg+IPdEqU3aKzTo0cCKixJABXqgRW0CW0tzOAWwNp3ZisxEQfUawBObuv9gzr+1dj7tH5M0ZMnXidAYq",
-	"x8uqIO0hiRq0MPGW2JANlezjm9cbUUMvHTXvg9Z+a996mug0aRw2rrT2W1fAI6xGYO6wvQ+MogB/G4Ys",
-	"OlBfxAmUQA3QqDZDSROU9B3T2ghiGaDj5sDGoYLq5dQQIyvZIl15lyQ0AUjSnI88kPdFmrK+HlOOiL4K",
-	"XQCaJg1ULkZiTiaz/kizQ/+0MkbO7v/p2b3/eXb//Qff+8n5d/8hn0XTbptrlYZwkcehumA208tAZOTa",
-	"qy9ExkT8FiP9lEqTYLMAjWg3wtOKV2JaQYgyf5Yk4Xkaro+O0xSqRrb5NOmPZ1NpgpBFTDWGFVq1ztSe",
-	"GAwO86MAK2PqzE5tbl7BvjEm9YVijs1sapQI13eGcmMsYKnGsQw6x3hKkGtmbz9Qtt09IqDjxNfjxmFD",
-	"qxLXLCZB856p4BINa5f39033d2WiaX21/9smkwiV3nUuHTMHuJrA9BSqgmCwK9KAwfLgd6PGlf2rZYO7",
-	"1V66IZS9HLEmkTF0r/vONau6GzXkbDKh2SKvhCIjh3iRjx8gbcPZ2MM1uQ856QMdYdjDUHqRHuBiLVx6",
-	"GMpG49w5e1svxlK5vYk9Kl89wOv2JQgcoROmgC+8Ed59/soluNcad6O1L/ZtQa+1bxr14USrBPA+mCbf",
-	"nGF0p7VMWp9lPeQx+8tregQjNDxFkYsZ75ue0pnfVtlGaoQWZZ2moM0U1lbHO1R/UaHIkar14PubL+j2",
-	"IyRncyJl5HyM2psYuP0vVyt8MoSt17tsbfaI1BFbBZHm75iioaskeQ0OzoBoY5pMcisd2Olvu/6vz4t4",
-	"cdEnaALyi/4Xlc3Y3RXsObjouUOYA93BzQHNqbTmr9YFHP6xoUCvY0F+/RddDnVxwkOGAM++9LZt2MDF",
-	"3VIG/nWmclR51AS7BuRPii6/zvw+EoYyUZxxSU2e+3R7ei1SInBdLVjnTDc/scYyRdS9rV4Q/dmEcXXD",
-	"dOrRFGzc9suVjsGIhOqPK9rumnFhm37OwDjkQQf1V2ci6tovuy3yqjGsepLIiEoMmWCx15cmUaTZdb+C",
-	"/m/h290FvwgC3Tm8I5dghy6pot19/zki6QJsGfPR4hBjMIrrMEb+kAz6OogMPhE8MnZn8xzq8LvHTXym",
-	"ryMXc2ONvgimhxsOEJeRQnKUACSRj4DzXUIkghisJ0Z/IhTgf8xJTj0OQD0G5mTSdcjfPfRqcnIBpleW",
-	"ab0LSEY6/16iWuRa3pGF5vTjRnddRNH412pzINr8HHyCtRbfIq2FaAhnvVCZ458gMQCQHhcx5DHBpYrb",
-	"qzYc98untpWHwJtocLR7u5w0rSP3xWRC9yTT4yoWHzpf/1ft5RK5mK3Ii9XqIkazO9MUQq9NHFtNzbFW",
-	"gGqhKORym9uK5NOoIdUCDHZa51oDGbDp5RWfnrjyGVzWPwX1E05zvfJpXchfGtXTy4ZBtmJNPjWMQmWX",
-	"GMTEjpLpnhI2igTcxvqMUqh90RzM0nQPOqCaPhYgX6ZMadInSrT5iKYDfCMi2DQCm64pQWzvi10TlIQR",
-	"LQaLEoyroBAqg+5Sr40FyTtOyIjQwsjCVPXJX4naHLtEF/pBSOwCEnlxKORklAxU55vXT8BmPRJpjB4F",
-	"jYltLlOhyGQmoSqQXo/fXQINcxG59uoLLiLVOIONra/NjfFagvU6N/8WTcxcODfFlFrjfsgO8KopnPql",
-	"tALA4p6IDcDWmw0KAWgnhzpUBrMu4vo/QXed1z4Pop/Ov/vx5z/8+wc/+O5nf/7xbj3aDFlq8W+Xerai",
-	"Qpha0RlqQ3wUHWNta1OQJI/Lo5J0MSi0MHwXw7naPFEu3kLMuR8HgDRoZUacCr3+GLsrMkvuxtWPLlSk",
-	"IOP2MnEzBHv5g/8eBnJVv+G3NpfQuLprroruEelikBe4qMH/aX0exiFClfE5d7joWsoyoWKOiWneBHqv",
-	"ySfHOEToOoUBW1ofJgBo0IPpAKv6mGAmz/PPHLR3JPFIiozZYvdIX89dAygT2Enb3HpPMCvUxBx2Iewu",
-	"d6VIx78MJJpdvfyOEi2v5043Il3YyRv7t1u2wHv3k3d+sdsixxCi6DDBLKPNnUddCcRSALc+IRlBcryL",
-	"BXFhmlA32gtAXMOLnjdpf19ehgQr3IAr7T+C6U2xhgCDehXIq0gYpvnrBfEo9I8+vb+/xKuc7G0g/9DM",
-	"6m1Li5XmSXuDPVqoV94FT9gw6fEwiHBD7sRj4tSR7QS6jSgQPrwhgPSm9pZZauFgjAtqVSaMAjIM8N/c",
-	"h46+6NUuEFFuisQfuUAfO5bYw2RdY6Q07FDZOq9FQ6TmVta2MU0wTquZWx6jNu/6amFEuk5f7EK4NjZE",
-	"hbpyTtCc7LYIqDsY6YbsGVKO0NZyRCxvxhsHWXIXAg1ceh2Ep8Ad2OaGuBPppF3vVqZe/HciW+QGm1t8",
-	"gOhes1wbjGgzZdA0a/fs23jK7aptnhtWyXy0gJhGtCj5LQKcYbXNgXu4RzvShKuRJoDs6y/e2rUhaXk0",
-	"WnEBbQ6BkJjJNyBcQKC1Db3MZ8UY3oWYYTxioo7wkponkrX51YPL5GYG0UAQaEe+RhMwIvsRmcYSFryt",
-	"4FGJ5LzKIvQmrdaBy6MS1gaxsmaBTs/FiKhc0bXQKKi4xeylEu32EV1/T8ZIXUMgf7QGapzDdrE2lLJi",
-	"iHvYi67cGr0J+w3K9s+Hll5s5pHbg207c2jxpEzdTM17oBRwTJqe+Xl3DfuwkDNh0N3lpMTuIZmLbIyK",
-	"hk3hWw5qItOZWS30b29zzYkjDGNMVMgqbmN0p07PcNV49T1id9q8uv/cbqld3Hy4YhUvsXB/qbVpa4Q3",
-	"gus/RWp1FnTbD+bC6BLa1O/Z7vV7tvzARRPp17Da60wqMdEy3UgQKsd4XSihBSQGKQEsyTCfrnn+zvc/",
-	"/fjjB/ffO//pr87e/fD8g+998Ud//vkvv//gV/d2DzGK0F63me1daxo5mb65EZEqYyBKxq4Mf0SgNy0G",
-	"0w6TgSImmc2QGuniTA8+ev/s3X/sOkYB/XVN8jVk9nkaudbP21Ad1cXO4+v6YxvIbXKZxmxqchK0mGJi",
-	"oW0Kk2ZEKkvAZ4wxzS1ykkLEPUQvSlN8G2XFQZIy6br1gsV7TjPNQ/I26FrMGokUkgVu5nbAyDMA4pha",
-	"lmxSrsUpGmmG0ObUdFHfjWyX6USLolqGzTPmgjmfGvUXLXLMnW1AKLJgyvGtgHstMsIN9LeAOkzW1c4Z",
-	"i5FFGqH60IpjibUukxczKkG68QqTx4KzozZn5hHlBJB9A+anR2U3DW28gDUwvrwuvifEnABIKM4a8t6R",
-	"xDIUJGaQg6l3ay3fRBfK0Vyh1GoHIBZWeOQKNkxTHYBbaDNsOMqXwXmCjjsySqQSWUHVfNyqd+WBj2xz",
-	"iAu+s3KyGTM2lQQ70kLSQ2wLrs8wWVBg2DiLTRIGamggU+qLwWjKQSG7oImTckUccrgcj4fgH0i2g+5U",
-	"nkDZIt8Qtqe9WT4kShijrgZWm1veZ5rsSsGtjsiO8u+WLAmQPJfIslgIPe2X3+uiV/nkbJyPnzvr/Zaq",
-	"eU3ILD9/7+dffPdH57997+zdn+1eJCc2FPBoaXMomEnpVKKYSAxWqyYSqqXbQ5+kjtrc7/8Ebx4WSRDd",
-	"r4m05G3EPsjsndNT5gs5IXJpgpvUkFjXPcVoPxtSqNmH4G2u360gsNcQnBdIY/+0UN3Ap8j3AKaI5wLF",
-	"SzhNmsQPgeoFdWkvYxpkpvpMmTX/NffSIwR8PkkJ8N1SL4a1zDEd2uSEo/And5aEvwT1m61FhlAMb9dt",
-	"pBPThezanm325CFNGQJqC8G0EJIDSoBEfa1UYqWSdAOqcRfcf+CPpW0e0yRdkGzGW2QfEzgNRHedxGCq",
-	"s2lMHGtsH1mYmToNkWZBWaa1K+PbAGCKOSeilyZDinnpUIgoUUfkyjNPk77ArEurgu1ISNndWzCakTSh",
-	"vSRNTImwVED4C4nphA5ZbGvvhrjLzdkSjl78BbyEno/v7q1PF4+EMZ0wlR/8BRJLkDWZfPJK/eemfenL",
-	"HwIJAVw0648gis7ujighyiLoEt5PZzHr2I8KDgZ3kibYcbmO2iO9Fw3Y10fQ5TW6vjQxdNMcZSxmuj9V",
-	"MPL8nRCSemE7s7KoHahvAdXQDPhAes+9wl05nnWjlZgez3nY5t2br+chPW7yt+V4dteE9pCqyB6a5/ra",
-	"9kbF0B5SK7KnzQuhPbgx7nv3GFeg1LnQnsgVhulCBNFy3Mxq0jEUWYC6HuiSxWWcvPS6lmtVf9SFzH+n",
-	"xg6EiZLNxEyxknvBAN5GsDyKq8Gf4omoZ/4CagehWGy4qDAUDBfSCIWn7oWkOM5XGotSSY5r6BBIoUp8",
-	"NeBpPPoTKLuizVqfaEiKXcT2THDTC1eOZ43STDZEF+n3XIywT4LJcLOVMpRhARjR1+bNbsZQTYf6tl2S",
-	"soEiYqaM3AosiReaOZIRlbst8jzN+iLW4nPzm8c3Lr14fGPv4EpE9L/PRuT1m9f2jiNy/dbX9g6u7kJo",
-	"honliPyeHcRc0fGRZok9HNIVlREDlJEcxjvTFZUhxwHUVXHMz6IJOeZmHaRPoe9rzAh6EtDD0B9br8ai",
-	"mu09Wo73JJndGlIDI4q5foDsLjIQeYMlXGAy8gqD3Zikw4zUFcirFLtP3Fu/I6lHtlXLiPIYS1n5Qf0b",
-	"ZdoY38/FZtpUr69uyo1d2rYpN+G1Ka+LmG2tbYIqw8tw7QxKAqKeubq2mPMWQJogiKBrdCKxulNMF5LQ",
-	"oWhz2z4/b1q3YIo0sXPdgz/5K2w0t3tobwzpO/lN7aM2h4pMLbJvAtyxSqPx8a6Mjsw4BKBZ3r4IrD7L",
-	"gMIuJVeeeXpNz5JHqeJZEl+v41lnqDmeYow/Vkwyr5jmL07jcdGkXtVl27/tCTkKi3sxaQdLQQEeh83Z",
-	"5YZ1ecBEX81j4Y1Hzl8fKQ655ubVCIQFuHsLT/b7UjiNRX+s12fIfOV6xTPc2GYAn+1Jr7dxma5SbIL8",
-	"qA/KTVQiydgVP6nz+JdaljZj2FbNtidz8/zDD87f+8vzP/nL849/ubvlGZWZ6ItdmrumufcyYng1Nbsw",
-	"q3tfDNBGL+Y8r/Ocd54GHUHSlEnXgPrQsE1FbT8UsK7buoA8tvkcfcpNOBbUtMO+dL2ZIl3JsOlQ11aF",
-	"08/aHFKDhGmrYttdw28pHZJYYIi9Lb8B8c+4XVs/GuJtTQmQ6ayXJnJkFDfO5mSQDGcZk/YKQJelCQ4f",
-	"MBaXKCiriH7xakoAxx+fnrIRgZlKnIvceH9RtvtFOQnVopkKhnbJRGKUlpM0JfpMAe1BrrCAhQ/Rpmlc",
-	"2tDawri78DdbLAMDH2dqj87pIrJd96FHC3i2baNFKx1Co/7I7HG3zaHIq3N8m0w/q6hrApUa9aAcdVey",
-	"N7uRqxxs6RByDf26yaZuKu6sRW6YyMEskUzfaYL7BYwxXNNEaNoGCwm3wVKYoKeFDqmZC03R02fqkx6i",
-	"59d1eYAVkhuRYURmBjS13TC1pTPbXsOGaMImcveDX1gdNaAu/NM1whrMmGcuQYnlNjcHtiTrgXYgJHOp",
-	"GeSmic8wsQHUPDmEEsxor+4K3tESvUmuyYMaSAz2a1uKFVPOgZXlzK3N0c01pzJCvoZ8ZqdqXAqKgpA2",
-	"AajNgc8Z8DW7Bbzu+oCbEC2w7kKuzDHpC85ZXwkbVqVP2jZ4dUCEYo8iTa22MGBzW5P3UA/T7XZtO4Cv",
-	"klTQuLlLVv77Z2Tf60igtbfD4uUTGXcfuvraPBVietjm+luQsr4K5aiDBPt/wuRffRv+udue7e9ffgak",
-	"yK9e3t/HIQYiI3191HqsVkwVNWPr/+wt0pJMdWDkZr8lx7OI9Fv2nHbxdbtNGAa75+m/4ENJT1kTft8N",
-	"7N8q58y7tYQYG6gAMuIwkHSEHQdaIyo7Wi30VitTxqbNp4ncNaBv8+vWCTJJoMYr9UjVPAHGjwW8IQTZ",
-	"TEkEPGxzzuZQ9lbTmiA9RqYzOWIxyaipS0s5IEFE5KynmWKPIccxMdVtzkyHLk263UIbpy5pmhYSgS5Y",
-	"u5qSZJt30acP3qWu1xCrGzn+Y8UU/bOrOG1woM2bMDpWHL5sEdSDOmBe3jHcAcAjoF1bod6pdSYFGrhU",
-	"Ikkq5hYYelEQzAeAjTFk3Bp3oTYZTU08N+UaoLYjOLmJzR5QydeknmeBG2DaT/pi0ks4iw9JTygsPbzI",
-	"e43AqgwhOwkO1muW0DWw6bqi+WqUidlwRJYYRARMCNYzpWpka/ojGyqrmes3LauTotbNyaVrA2xtt0DD",
-	"oY40kxCmvx1IlkX51OcQZaYbmCDsZ94Ptaeu7KhaV1ndTgVld+hkmrK81eQbbzfyjm6HV74SNYxkc3jF",
-	"dXWHdn2Ny/uXn9k7uLy3//St/ecODy4f7l/5V42oMWJp3Dh8OmqYm6NxeHB5P2pYJtY4/MrT+rc3G4cH",
-	"+1cPooYcz/TpfOvlvf39A9C5vfmf3WT6q/n0+970z/qT7+dzX7Fzv/L61/f29y8DCC2zcxEBOcbgR3ej",
-	"TYRVxM0y5d2zbFfLEKvyAUsy4t23T1a791QT0kTt8Yt3/uz8+z/ZBfd1oO0MdRKiuesvyCCw3nNpDUKP",
-	"VklZc9o7JtPwiRtl4Fqzws8UepJgfhQ0a1hsbwLYwqvpnaW1Fe7lyRtVeWRXbr5MMKHMWLGBfZpOF6iW",
-	"M5px21jImiVpplVxiCrBlAtsyECtLbq3CPUyibyy+2BwjUzPMmhbM50ybm5TnKypb/KpUBGK7twmLe1C",
-	"LwmuJBaPd/G4ClsjgMZzmF+0uKSo0FkPGsJg1xUJ8YczxFlmNDqzDnPpR/pixjAVxsHtCcQJTQiwikuf",
-	"cq1UoYiEA5t+EaZTLoQP2u4OYD85ZVlKsTYGjAH9fzIt2GgpzmzQdaOBFDdTEM20MsB97ci8478pWyAG",
-	"fhsjPJ8eNgiwnfeMFInP9MlD0UD9BQS1+D0sbM6KtS5NxKmt6mIPm/bHLXJsfjWLcOm2ztPQNdADubO7",
-	"2hm0a4XRozbvYgfgbkS6+lbCBntarYb2HVj2Rv9qR23z7mpX0a5WPLVA5RIHUQTDAj5d0swr+Xhd/TBO",
-	"HeXZQ9LFTekFGArx28h0EK/hc/e3WZZia0AUQjt5t0CqjC4IQQXdI3MZdZO4a07PNrUytSngFzgk0/Ii",
-	"Y1OGke4GNZHSWuS4zZcbBxVj4lkeDWBoGL3/KCsCsrY5InPz6uXLRvnGjlO7R34Xqoz1Ndxi0zjO684D",
-	"QrDXYwcYHeCwVkeMZyXve1mVKw3e5VtmJC+/7OLNcoVJMDDrMdvmCisoj5jSl6AB4ZxhsU84BwhUgb84",
-	"LnYhsbY39ZnZInY7K74ysxSNqgW0Mi7Nz773/z74u3d3a7uqLNYUJRNDuXtm8oRVhwUUu7gn7PGEB9Qs",
-	"87ld9/xH6R4LtdGvdJTlxxARzuZP3ENmbkk0TGSaBdk7WAnESmvW8PDQ3gZVEln+TjU2Xnrbsfkkvnsp",
-	"Y+bXerWivW8ri0WXq70HYad8uK3Da3Z15twfQebT5UeFm2UM0XGlRJI3Z2xme9VeXLlFbqUkPWxdNKrG",
-	"H4eUFcrWUuP8xqNnA26qsrvHPH9SxP4tUAqMO8IJkszKBluSd4nPNVcwoAkxg3re3zx59UZugcQyTG3e",
-	"PdFznCRDTtUs05rHV7Hp9ownd6wlE7tvR6cH5tmI3SHfeOX42t7JN44vP/2MZq7tBj5S+G4Lf+uJ2LTu",
-	"bjfyubGzvWnpDU5R1h+beo4o6kFA/+lBF5rhw8Ik1llktnQOVaSrwLioh014m1NwDkwSPlPYtIGLeYsc",
-	"o0Gl0H6/63rq4+/ogGhz23m/x2QSM+eV1Wvy+wqTZtfaDs2AHcj27u4eal0sczGoRkvy4J03DpwLb28g",
-	"gX/1k3d+kYPYAYujx8MBLPBKvhMDU5S3XYX8zDi5RyYhPLR7oq+EAdQ6s+1v21zOE4B5i7ym4QfJ5Kge",
-	"AsxxILNJQGozMuiaMDZVbQ4V2Iy+bdtBQx9m194PcBCQdu+69Th5f7u1mLIuZtgiN+tDgZIsOWVe3Bq4",
-	"2pqgkSOZQVLGJIn3cjarkPjaPDEsEft7a3XEaCdS6yRLCzoC7fXynTuuL6HWsiWklDgpKFpqDQe6BhZx",
-	"gYMaZmKuH04p6C0aodA+IVWb5y2rbzn6MCOAnug5LpTHzPQr6NSSDGQI/UabL2N7Iom+lLFGHViAjPhr",
-	"NEqrLaJpKhVzWz7WM1tNMzFJJDatxpCGpuAQS0g+ef/f5ZX34Det9e6SAU1TLcpgcQG0YeKysYMlTidm",
-	"qut2BlmUEID+yTs/9jyo4AHOhJTgwHYNLp0nVm8RW772xCn2LcZ+nm+DKw3LAdFTmoA1OCKFsPe73SO3",
-	"mtxrFPQX2XSbJSeRZFp1TJccE108zddfe9nVwx4pNZWkqf8B202airk53TbXKDES0njYvYCVeJJwfNeU",
-	"AYfhwE+H4MSUhOQULCCQ7immCA60OZXEjYRu6YtXUZdmeSKB7hsKCY8s+xMO1vjZ7GSYqgEUa3p6aqrd",
-	"UlYTU3kJ8OUSncWJ2kvFsF5ICbq+BoOI3Lx+Q0bk+OZ1MmYLGTn7U0Rsr3wZkZ64Q7Tsrq8uG3MiCzWg",
-	"9owhJwNasEEWcjZl2WkiRbYjbf0lMZkAQ4AaCZGtl2IjWCLyyTu/2HVBGl5UC/qPNUiPb143L7Q58Ga8",
-	"f2n87Rn0HMdAqrwz/ITyZKCvoX4qJDuEMmS2A3mTtnmPxkOwNlow2HKrZq1QcnQXOqfyCJ2F2CQ5ZqdJ",
-	"30SpuMqvttafotmQaV56StMZkzYuHWyaWkppkRM4ehTcwHWugTuEbtSarL1sYbRY6zsEZ2GlrtJjjQcv",
-	"i+E6NylUxNa77vbTpBuRrlxIxSZorxyzxSEKHUlsZAy8wRyESl2ifSWyqlD2tcHrx5yYUKFmF1C0hSkL",
-	"WDvDtPo3PdgHhJJxwmP3ane3YmGY4V66silVimX603/9Bt17q3P799vtFv701O+F4/9DE+Gxd+Dtktmu",
-	"XA7NtvkcSdzYXvMOZA0s5XXEdEGa36RTysEcXwpaTRDl6RP1Mif01H7iRt25ldh05t+lkHAg5he5qmPu",
-	"gguAMK5KLF7bXWesP8sStQAGAiR2wiS2z37jtt56ft9B2jOsIRVDzGZPTpOUDZlrw1VcFWnCzSULBVmm",
-	"qzdbT9zZg7un0pp6rN99Xty5BW8+yjPxJqpy+Lsr87FA/3k7G2l+9uGvtJozoWnqYJ3fSlMh1Z5em+vy",
-	"TQkod/pvE7ogQ6FVomZ+c+M9X3ZW1W1ZfWBtbMHry2xwS4wZf2Slwfzl4YIfd2OWAoBKMImzucOmx4JM",
-	"x3FMqJtyYzq99HZP3IELsJPEd+tZl70vLti6PAsgJ/bA/B1CTlzw41aj6iCnwxIqISg1fiwYauuYu+l3",
-	"JJHJW0yrL8lwpFUW/Svpp1RKv7uCQ+YjUL4gPVwqqhUfKp1bcMzYlCRqDcIbd+Me7aOBqFTzOs5LNmFB",
-	"XyLFQM1R7GexXgY4xJVVFQQ3gm4m5qT5/OWze39zdv+/nt37xdn9Dw7bHMshn7/3/hc/+4vzD//L2b2/",
-	"O7v/m7P7H8BGv3j3+5//3f3PPvzZZ//2O5/95K/O/+DvXaipnUbrYlNU4aw6OMJUednmYEwzNU2aJ3RI",
-	"5xSAe8dryr+Lpg5ns9jxttDkos27VnfsJHF3FyPybUy3fYRKGzaqyM3AYs5LVRsN9WsIyWML80eN/sX5",
-	"qi58CwGTmUn7I+/YTVWWxyWIFU7GBEsV1+eU+x1sheXFKkNLj5X1p8zUI6t5HSxTx6W3zV/uIoGkTLFV",
-	"zvwC/D0A+Ydh0FEoRtihIcYxiznPcVgJkrGJOGVHLpIowZYtPmTLdBIP9xsPdXctYfbVUFNrvcrHw3Nx",
-	"LkId5HZkEWrNRNkKfHwZVsb8bg0r/pNmhWi52YkjwlwTMWvUawPuli4GpMCyNBezcXneWncdmbjWPS3y",
-	"AjZ51LJzj8FlFBOvBySECOqvRovpiHF5hIZvzfylEhk0r5Hk+OTa9eum9yME1GULvAz8xji28bGXyL8D",
-	"roUJNUZ2F8MO1aHAozAV0LnCtsYJm4YvmOAepURUXOXNx29cDsFqzZXweIUjZ3kOXc/Go2HQJ8J42iWK",
-	"rsnhnSF4vWL+sns1CioDSxz0LcFLjWcHz1x83FGtpsaFjehzLPYuDmOAg9FjOXkHZpJwMqfp2JWVxxDw",
-	"t0DQyghN0wvV8B1UvqQ8w67vCer4OeKUK/kWWR6jkm+nDOlF4HYcJApaOLB0gLrLjrSlu+qyh0tv2x8h",
-	"7kzj5Z5NC6lnHfC+f7zWgd8VxH6C9oF1iO0w7MkYCOz0OxIZostHyhF+mvTHREFfItcQzGu5MBBpKub/",
-	"H3vX1hzHcZ3/ShdeuFseXAjBiixUHmBeJNoUieJSZqqyKW5jpxc7xmz3ZHoWyzVLVQJYulgRo7gkS5Et",
-	"JZJtOUocK3LJthhKkR/yTwwCFJ/8F1J9zume2cXM7uI2WFX4RAKYS0/36dOnT5/v+8anA9yOavxy+Jy7",
-	"tLSFy75ykoXrwsA+HbhmzHwvZeBc17DK13c/f3DvizTmDhDSImK2FtoDXh0GkZNyOsSSlhez+RB0d6NI",
-	"xLNNYw3LkDvxAdjS1QPKkSi3VgAJGOz4KXUhtn2nuDamtlm8NlprLHFtdBmCCeNh5wDmb2f2ki8cXAfD",
-	"3n3pfPE+FgvHMrMBwDNxh4eBJkCY3TaGwUaqjmC24lhDUJcVzqJUHIwQdEFKSJOKhXksEbeSQe75Wjto",
-	"JTe/d6lmU0ZNLqHmsLpMmb417uPfoHG8kxFirCwtLlbzNqOZxfebMnNOcfEdN3OcCZ/O4pvZV2JN3oDF",
-	"Vna23nrw1fuPPvjSuHlv0JcDEwiPk4CHqS730SbiPI+C2Q3Rn2CBXlm99H3RL3F5xhdOuqs0H7GM1Yq4",
-	"LpqZGtzCE3Zg2aCysnK8ZXac00Kyyc76vSP6xnFbU+rYKXUh2LpTXHqt3RXaWQYFXZ5FPcdxxbLleBZi",
-	"um9FXkZ9SCzTDiyDddhHBcxMsxmPIsEH2CgP4znmb/MouLkhLIJqU22Io63vXu6GN33LyWCthnPim2oD",
-	"pYLxk3zo9SGlTEJjO3onWwY4jNsyDzjOqXeS6+do8890RjmJ20RFGan9PLc6oGRtpsW6Uv5R18WDQL2g",
-	"20rEe+W+b1w9d6WpiHTNZ8DvQkX9pm+BGyqpuoIowkaYP3V4P0M5lajSjmszA51bLg6Reab1J7ecFm01",
-	"nr92Oe8kqla7dtFS+g0dIqw+f70ui8CE+CCNbACwv8spjydAi1eXHeC+48witugPTLfNmwIisaZlwPj/",
-	"Ucdc+4132kKDaYBQHGrelX7MlapeDJvg/nkERJeBcZ/mNtVqefthGJN6UmjZ+G1EDS4rbROBr5twD4EF",
-	"82UM1AXLxNBqsY5Abp21PuIPjvUYynb3VIb60LhTjPTh/auXroxKsg2OkV0hVy9dQYhlh/tlFqBmW5OJ",
-	"+FPmaNMwWhQBzpMGqACya4pJZvEs2KGei/ziCb0aBzKBDvwuXDwJB2G29ZolChX7l3EZ7wgudQbMsgky",
-	"CiaaFreiUPnCxvoFdB2t1nBxkfMSB9oTeDMdfusS3rq4sDDsObwZnfRDwHiouHPQeJx6NGe7shZIjqxj",
-	"Qwf5+VUUPC6pdA5GF9/HKmtdHUih9az5mapLzwJppNmZLjHdFiaOdIVz6M+4ZueUL9jZxacm9205Zjl/",
-	"2w7zhBXUGas4/gPS/RAtAKk2uUQhD7Bhs5QmbdHRItxEtNq6MexuREkqYHSH+2IVCjo6YSuZ2307202Y",
-	"G6wDErqb4DwBmrW5Ufni6Xf/p5gppthgRCxg+77UIO6aMOY75Oy9TFlyEIO1eFkjg6hvwOQOFLdlptZ8",
-	"FMhTnV4F3DdaJIOL9pRa9eqlK9DY0zPpERHNtEQzzwSbwxbOOMRbpi1pYNOVoTKb4sxiIn3wg0SnDr4w",
-	"1AJcYbGlhyJO9HyoerPjdXMuq96xMKVOtElxL5tgi3JZ9TJ6uKEqGc246lQIE4Smhqpn3dEAt0Vl7z8/",
-	"2H1za2f7Fzt3/h1gGK8WO6HJoIzHhWKcaEwcvGf8kDiM4TC6sJxDRR4nlnTAgRib3JJC6gSrjJocajQK",
-	"h8DCEsStSMXDqIRc9M5FFTPdVpG2SpNm2KEUzh2Up8XYIIphwT1DyB2vLsWjX/78wZfv//mlX3hsZ/vl",
-	"na2Xd+68s3PnP64RoqYVhLCdSc/WIbw8d+3yRY+tcS2eXJoVsql84bNA1mWjqTcbc+ya6lliaYzI1oRT",
-	"4qg02zzmTbMqZB5L1wEFQ13SAX6iFIqV2/MW+i6U9HRiociIAEwLgWQNqjbXjbyk2wXoZqqWPlf7wUmm",
-	"iukt+MqiRQF6GGl7OepM2u8qx69wyJ9mFdNwL7uPfdgKpTjTCjrmuxh24nEiJYanBr5oaGocEYpRWG4F",
-	"rLFryu+nJStW0gcp+0XP7BFg2LB2XWYBDqlEN1IYIx2s25PRE8BciQqrU32aSWV5Z80TeJLwZpuKZqQi",
-	"npKO2hR6jl1N2iLuBVrQbt3dx9xtZiKCbG4qc+MRfZlvCZFSqmnIU3LJ10UHuKjxeSYiqcterBKiPSbJ",
-	"KgQnOSbrMGRtvmnJ1DURF7MGuCPhmym44pqYvrbNUzndgCweOW8CVILBIYdDPuMNQks4PXQEuJySZqvY",
-	"UfeCBHuvDa7LPqcu7Unh0sJ3cDzcMSL1W567uNTZ5y5OJu5NxK1kvqk3D5GgKC/KpX7ATinM25EpAKmu",
-	"61vjy5YWRzFc0hz61hGadM1MPR6OdLXG9OwKkTIzG7/r2spW3IT2VbML0wLtXtxKhDSO1OXRUI3ITWxv",
-	"YGaXk5uEZiPDz5DU5ZDDdnFAoHUXGONCnDfYCWNDlH1+eJ6++qT8MXCIDi060PRZnyfcrDyskoYQKmbP",
-	"X784+1TVumvjxefq8oJDLmcPDPESWsPc6Z9HPtfxdVPU8jTyi9OJHrIfpYhoiHR6qhv6VIdLwFW3sveB",
-	"1qkXm1gmI0DuMV7gepkfoOItAJ9xkOoy9Z7mTit/JoHNMVY97cH/7OCboAlPke0b6tIt5tBucIPAYKhi",
-	"1gIVJBt5oRKv5Y1MX1eXquUk0tNhiVEXDl9o/2ybq8wTyd17oKdo1kwby+UejaJdDfqbx67XdgV1T56f",
-	"u2FM0Vkf2iQ6tjTIBLM2pkilVCXVYCLJ6sG9lItJ4TOsby32Vqork1mAT4zc1Z4z112Hy45rXztkIZMk",
-	"FQiLAlwHJUPyEoVEokSxlaow6kEF39E9PUIkBdELXQlPb7oDJht1oUapQ+MAJ4YlcU1UwkO9nJE6HL4e",
-	"fa6JMYybtLoj9EGaLcyxC7zZrks/aLVEDAgbq6oBYig/7OoEV3Ybm8eCayXn2A3kHsVHoWZhXaJ3JDHV",
-	"ti1epygHyUmNrZIwIf7NGLEjJq1LlykzfrLDY7MMQafnajgAu8P0or2gfadSCAJvHi30gEMHMR0q1JV0",
-	"dNBUse8shyCuKaBx75c/2717rzgZ53PdXlM89keVu513Fx3UJnoq3jgPh6jD8xR61O3pBpXwh9X4wVW0",
-	"ufSB/LJi1WifKCTEG6mW74bkCS9Vzn9y4cBMFMdnXWn/5i2uKt4wW2ad8HUgCEV5jywPQhCDC+1G2mNO",
-	"S0d7rAfSp5ArFCoKRWmlfK1QAdmpz/tI1LsecgC8ZM6CJ7DJ+WabQ+yvQbrhhYls9Jy55/CGOn6cgw5f",
-	"F/N6c/1btzrh8ZztmyaXlHnD+QZgEuGbRQEXycjMMBA0xqpbn/ch+8Ylq/3gGbbGY2zl+Kxb3rGhVXYp",
-	"PjS0UivUMJiwXOpcfRVnJ5NJzFyN9Ch5mRPVgimgLiVB2twXiA4PwlTxoOCp3yQCz3QAJmDwlCoJWkGZ",
-	"fBFXsm9MNfpTmAWMCPpRywtdHUT2FLuyAt2ZUZ4s010z5YzKeZEYmyvKrWX6BzohgMg4EZ0oGYraSxmv",
-	"q3KoTRBMUxkZNstsM6i78yDrB10c7MhBffi4oR0pKXSQF40VBboa6WnFlWRteAKz8hi51SNLAR2kchro",
-	"AAetG/L9UvUmjFQCuaa60h+7/lyy1x129RnV1/TwGt5VEg9Q+lGTpBzs90PJs7gViabZN/s8KSckta9H",
-	"SjuQh8E8dCdDQTF6hOdv0/8m8N62Y052frnuz59e1NzSPDK9j5yxHWJUjoQe91FyN5DiyP6Y3jXgjnMH",
-	"ar4VyEC3D+6Is28o8sMX4dnX4OswIpxWVzyZqXjg+OxolWI42IX0TkRXOkOqRDxOQlChaHXDsO9aVuyO",
-	"bdpjFgtTxlez21zXZbh+GmjZjqNcfCWtzDbhLFXpmNm3uFQyF1stpczCOo80NUX8WdpDUQ1G/Tp6ZLM0",
-	"Wubuca44k8w8yQk2Kf1TSUwEafrPdC1kBkFDKqVx1amLpj6YBEY5ipSMuNCKd/hD0h+dQLpZM2KPb1Vr",
-	"RodYz7mrjrq9V5EwxgIaOSei7jpRdGW/p0aDOkGI5bqAeFZVDzOoGf13Firu06LcCUBXrKyiReBephwl",
-	"qzz6+ctf3/286jHT20xJoQu20UVL79VISPvBU3hOYZt2KkcVrl8KfBH0uRODAmOxB7QZ+7C/QhHFMq3F",
-	"jG2WY4nMBlYJ00DwZCpm60TwCof/VNZFszd/DXGuZP62/e+4YD5jY6c2XratZbHYDFiGWSn2ew3rVI4O",
-	"vLcTJRvJF4zTPPjkQ/CMZN9RVPRzw3ysdZX0lR7jGek2BmwKcYf8awpNAPiCiWBQS1X4s4HM3ofny3T3",
-	"TXo2cbYM9adx0iBgSmr9l7Hn7V9Vyx7ykiIcJvDbIvSZDoAPIxZYiViXqtWyVZY4npmCZa5Z1DW35x4C",
-	"m26eYuc60L5T8bDP0knkmPNgCCEG+x+9asL8oCQOMtMGLBUEJ+qheCn8whoVMGVJH46ELEYRrOygjnTe",
-	"ntCO33fZHpw5FSitO0k206G0M9GBt9oYaO+f//Hh7z+toojfPovRbPX8RcsjiJALWKXX1+HQqUTfq5tc",
-	"npDrzdKN5lRq2aJJ0wIprDu9cmP2r6jCXcV1md3Y6ITHybxOVMRS0AeU11LN9r5SQmAG53W536ta4vCY",
-	"qipwIUxryKns3kOhENOKuiT9FsvhZ95s2s4CKDVKWNILmvCxVCZSqEhgvD+e106hF7YzuNbk8lSdsGnA",
-	"aEdM4+7i23ISHyDXTe8+o1OrprQHUzJRZO/d5gbw/O7d+3Bn653i9NZk3MpXI10us3Lmhd8cXuVBtWmU",
-	"Zhrf8UOUYXAwPJuIThRy1PEp2khcMFdetxee4LQYfFHBjLAtRjEf6nQvjVDs37UFEp4GB5iJR6BWEnrZ",
-	"tYlVHr57/9GLW7ufvP7g/ss7dz4EuOlvyiEBu9CJEmBH+6FoIiRW+X3iMcl05RlYb1yLoWrUV4ggYjGy",
-	"vw7QZy8uVpnkHSozBspXB9XuBNqE9HN5VF7DZjVtq8RA+05lmRg7H2rlUXXxzX0EXYVGPo7JYTKXdHis",
-	"zEQMswQJeGyFE7VgBIAC+OPAArg2GwHSPCcoxbpIygJMXEPnxFNLJKkkzTtRKGxAbONtzeHUboQqBNxg",
-	"QVyjq/ZPAQSbRbYGia7LTBF9E1jKAN09hGtFFiNbY4/M8nSjBsATRXYrq5fm2ApV7TugaJbBdwiSqjew",
-	"KrPXFtJsJOyWCHqGun4Qp8pGwlRTIEJCjeja4QW4KjUJ+02nCB7sOhWzpYXv1CWwhgZY2p4Lc60Wg1iv",
-	"mrdeDEJxcsqFqUJGFgbhvgWAYJOJFB4XpU1ue01jQPm0r7rJMuNdYyQiDAGATIhoxL2xWPUKVeaxIbnl",
-	"7DPmmTOeO8qiH3VbRUHLPEOrDVV4pPWNBqqBmVk47qi9IDoPbnkEThAjPNCkoyCEXUu/WQhh/HRQzVLR",
-	"GU3+B93L7hvv7H328e4bb3/91ZfVYUTwhKV3AwvLQJwzGtV7rvaDLFT3aVbD+eGaiJwo4P7MhCE6E5y3",
-	"dVnZ++zjvbdfQU1hjz2684cHX/0p/el/Hm29uXv/vYfvve6x3Xvbu6/ff/jW/b33f+Ixc817n3ps79M3",
-	"dv/prsdq33/eY3s//fTRK2/YUL8uUZAYpEjCbkc6fU6twHlk+w1GVFc9sz4BAtk02OGSvbrkCesonbCz",
-	"C+y578IrFhe8hYUFAO1adU385HVBO2JadFWrLhurV2vXmaUuRq/aGGCahwakgOQzqQF7qMO5H9E8Anab",
-	"mS+P14rHa0Upa8XEkGZCk08Blnm8P02rfFyYGCQHcarFEu7oM1pBmGACw7krcmB91lSdtUAK5HEaiHuR",
-	"CkbXZStWHUjUr4n1QAKTeSAZgvO1QA/jNkB0F6NKloTgSXBIGkSBcKo6DE5oOxGXfY/pCMSNg3WpYuEv",
-	"5x0r1KV9NOwWPCtMnN6E0MNY4H8Cyb7HI57rwWqCx832OXTTV+3Z2Vhu3IHugc7QqUHlT2m8uKj68Mml",
-	"iQFIx6POvc95raZDxEaMUNHn2WEvLK/MkPNmv3A/lmg4644dV/Ree1nRe5cWJu7YA9bug7W4yv39IFna",
-	"gyJbO+JgARzr8+JOxHtumnmWP7Y+pmnGduTg29dES0FUOdnrcT05yMu/SZC27GQfj2lDtzoIGSurvtoH",
-	"35mVpchpzIGWh/nb8O9Q7VTOKUPQEWEAPN/xOqUXrPoe6Y2YdQMDSDgi5Wt4iFuXFUSlZnLilP6ASoUm",
-	"5tshwt0UPh37quZG1cLR6hK+a5k1MGWjG+DKe3ZVt+3A6QrJnJ5mUvXy/PszIsmO90xJdlVYwGf+WBqu",
-	"A1epVP/KdLNnq0c8txPFsWwHOlFxf4w5HTS8hyYMlCnsM8R5GuaDJ7rThxcVKFwdyv4J3mx7zFZpEUia",
-	"9o6bA+QeaS/UpT3O8cVm0BRzrIHVBg2q5Uo1jcjPRgGuXBXk9URxSxP3oDYvSveAXK/lqVxXCiFOa4JF",
-	"3YStcRMvmjVjmTWibnLT/KJhHpF0Ywl5Znj1LAX0wnfTwrxc+JZ5RFnd2TZwmi/XZSMWNv/ZcJlQjdOL",
-	"E6mLWTJ4cwMeaR8NIgVY80aBID0Taad4AOEq4gGgbH2ZNWKhVbgpbsJTG3iOZpOidQldBj/Sg9zsZk0T",
-	"dHQjag5PkDRwTQhpmVvMl+goDJIGHMTs+4BMZ8QsUQrVdoETkUIcnbBE1SUSGe//3Ea9u7DwRBPNVCr4",
-	"ScwuNjyUYhrIBaMPAr4tp/cIM2uO3ShwW+5MkaM4M/AM5kaoZIjOgU0fs0vq91Zgmp0SzctwM0anE3GU",
-	"kURSKpAOkSWpNDyrQt+zUt3mP7N2HpofYMpYSzYbojBIPJrvZmam/sG6rskiADMXZiHxM3/b/P+m+f8L",
-	"89SMyUjk3X2TwkXMvmYMXKQYKw0NWw2aG5eDYyhnPYLdRbFpWkJsFVQdlkvgZX185o+ZPVemz/42vdRz",
-	"T0yTNgrKFPJs91mLDgEwAKq+A6mUfV45BR8gcInK81AU6VID5HI1nqNJcSuxv4JU5cT5DCAWmzf3Fxbn",
-	"XBG3EmMeJxnVmedf53qjsB6H6w2gLFDGi3hptAUAOVcJguOEu8CgvMJV7HmzizfjAG2t4IKXjtyAsqAx",
-	"qnFjcts85wilpeb2sWWluLeBrUWnq4EQ3PbjGe1QcpAfwrCOBYno4A3QTKQ0NmEQnAdwSFHBqJi4wPjP",
-	"v+9ymQRJH/7esD81MHSaYyuWgNO+zGOccofmVR74300Rz0JXQkiHSfhZ4Oo0wVIsuF+XHCbncLUpm7TY",
-	"tC7HVZsaG62ZoZi+4MA27VRCAvPy0UEAdHjZvG9QX5rlJvTQioFf1hhxZefOWzt37uxs/3bnzmc7258e",
-	"YEKamOFYZuRQEGqeS6522kzMtW1KbQx3Yi1kWBC0PbSpbdiGGAOMxWysuriRy2yEAk2Uj+VUEMG5b5a6",
-	"ModFU5qtq/CtcMjuB7/b/clrI0yUCDnnQ6U2ulFx/TP8mWRLJsMCHwS3fHbxqXGR6L4k6g0g36TyGQQx",
-	"+B6jAz3G4VDDFfOdcWovmSQClEVh1XhR0jVMYe6FgOvjBjKPnE74nXYgigrz8c+YObIRKZqMWXbBryLd",
-	"aymWe4M2/9h2V6gfFNeFR92E93g/W3WwX223x/vTuq5i607F5Y2HbWA6C5wdZHnLAQioTftm2IzQQRax",
-	"k6QeTMHeWoQtZFh96aOd7deL3RcxlxRXp6x2kyzKyXezoKABJs5zoSirXLp+cfbsUrUucbaQ6EUmOl1m",
-	"nD1TOzt7dvEpJOMg6JMJgnH+iVtREPeRhxhp5+3slEL4mnG4UsV0Iclz4QyxtPHmmX0Pz2epRiTQbGlx",
-	"0ebxG6FKGhAo41MaT5tlAPJ9QeLImF1H1CUWNtpD0UMjqZCjR0zpNMy0bkqn4qlEuNQt6VKgWjQzK7sv",
-	"ffT13c/3fvXe7ptbxbNO2yeb2RYKBOgMhaTBurzaPea00FJO9ZmT8SxncxCsS/OynJOXIoBSLfvAkzS2",
-	"7Hty625URvc0kKlk4bnatYssMZ1u3C84CnAMVPZcWjokA/LPaBmOoC4ZLkQkV9/QakPdJCNtsKZSG4Fg",
-	"lWeTJLoqw77HarwjakEi/rqWxEEz8VjNNFTUJaCI20kS6eocW4F0UMvMFMwrrF66AuUqnFRCrIwi4B/h",
-	"WKel4rqEOzqB7CZCs8rS4hO5VdzGki7JmRPadMHDT8fnjTHDmrW/YzGr/ZPTrmp8kEii2JehsJ87+BzN",
-	"fVXDq0/8tHrgPSOPSFIykUAK7bFAakc/1bWnx7Foqk5HSN9E3+pWSXMa+WbsMQjtVSOqG6J+H3+EPaa8",
-	"q6LDIIKDF3uAYqOnKiYWE5UICs3qM3hq2OObgk4M8RfmGvxFfcbtBAfPVg6ym53gWKXI/NJzd3f+P0T6",
-	"kMOBhiRwILIim2HXp4BtMFFBGm62PnmI9CAHBGkuOG8bMa7s7kY7aLZZxKOsGv3TrGFGRzdYZWVpfuXb",
-	"6eCb38L4oLScuWLpf9950sxe4CmHkBz+UkXglqvLxxo4lPsGzA532pw073GsoQFEwMGJss/+DpkOKC2N",
-	"ad4fqrVl1uBh2MC6AJobVbxHszVlphkClmxbLL+efSzqdwYoPQUlcn221sdaJR38qDDHgL1WVE4chtlq",
-	"YvgJum/Gm8EeOjqX2nHRf6QmW5bWpTUmx7OSsRzko7DlTTR2q+cvnkDVTPEshqacRO0MzWJkYHAwAzhI",
-	"skpiLTzpGlT1SoF7dTmoXUbRIDoMK67jpB/pLAdsvS4bA96pwSrR8GCkCrbZKZMbCgFH6PHUT5zQcgwt",
-	"nIQLI80uBnaFQswGdr5mcRcLs0PVKwcspHU3R6OLHBeqxbpyHPqEyqMXt3a2X3v42h8fvnv/6w9HpF+K",
-	"7d48+kTMnjfbaRWybvJQsJ4I1tvJgBwgKbgQK5Rx37cQOWM5OZluAwIY7l2GVSNeFywjL6W76+vA+pg9",
-	"VsSHDDAMLHynyroyFFqzhuUiwxY1AGUad/NPBXlzY1prhkzbTmvzMFnYi4zKaL9l832lnHHAqWzDbSr2",
-	"2fvF73Zff+kwUyYWWiTHM2eGk3RaJJewocchPzYdex6HgbMjUE4CKEEGEftaE3eidlambGaZgurDWMHh",
-	"ijbGGwGN/5RmajOtO03HM2GylopcyytHsLUySIcJBxRVFlg2hIwpVsambosNLwyi8fyCtTCITodbENpX",
-	"WmVWNpytPPz93d03t/Z+fq96wsyBbhoXYaCCH4mifeJSdptofuDfHqnxhZXO4wlEVlCYeT8Sumo33ASY",
-	"zUBKLMj6wZfvP/zoYwJx1+XD1/6499I/eGzvnY/23t1GHXoCOoZ9tvvB7/d+/CKYuI1Xb1qBY2ysB8gX",
-	"ry6jkDcFIrSh1hJwGwwfD0wa2iLMqZ4by/2wdqMurdLfGdZTsW8C3pfuPtp6C4mvPLb3+tbeq1/85ctX",
-	"d7beenDv7u57H//lyx977MGf3n/4yYcP7v2W/fnFX1eX7VcEui4BwHhGQ/NsMBgkJCyNBPyFBCteXWLW",
-	"BmlHhkkaQbiLgg4vy22V4WKpS8hlACQIiWiry0w5/hW0VURQwAMcvqIuB7Do9t2zBCLCK2Fn2fGY38VJ",
-	"LTTzYxVFoyT2EXj3/15hH7thtMA+9TUVCRNBcak8ElYby04WhD7jnDBz6rOt6sTi8oCnGcmiWDNXrJoJ",
-	"PKGmwGFKcIr850Z3aiC+pcgdpJ09CYEkXA0sFuilXK1Em0sfvG2PhxslwuSgcCgMAABl5sefX3wL6iWw",
-	"U85oJ7HBKBELhRVntIV1SfJ9qWzHRMXtcPd8K1jvxiMUMOFsVzU3LtJ1ExnziXFdFJv78SFBTtBPGq8x",
-	"upjtjINIcs2euZCuWjhat/VG9wUiUMH8u+3qkuj902aS4SB6SQ+QEvJQaEYapZppASmFzoHMMhT+Oiog",
-	"FrrYy3jJY4M8ugPFrrwcyIkcKKgvIvp7cWEBquvKOw9Z2ef/0FQOBUh3oSDmrUea23W69hpeWsawDLxy",
-	"kpFZaSbBprBZ+LW+PRah2rgYoMOl7C5tx1qKQGxRAGzA3pBqjGhNrtyDnBKDHTN9iZ6B9h0g1XP2ZFpQ",
-	"NIlhVEoqxls3O7Z4QJhHih7L2gerxAL2vHjKx9GYlRTFExgU6ovrpwm+eYNvTqOVmGadinFAfxTYhOlR",
-	"p9KM5/ml2AcMFOP4ftXK8KMSy1qLql+A1GBn+9c72/8G1N1vj7GO+dvmn5tSTVps4hhXkeSNqj2aXEoF",
-	"EEAshPBZRcytzzHOzl09z3hHdWWCtREBYuqh/8IgOqNZohIeVlO4PYhLJNTZT+N5dNI2b4FnI616yHWC",
-	"VRVElAfJD9FKZlU3yR4R9Nr99Fy7pjbU7PPStjFNWuGk6syxqzLsW7ylYzqQ2Q8j1lgqweY2hVNQPJM/",
-	"uR7XzTyum8nxLGd0tnzGm0H7hEYMWm5+DZg92CeKMPIMZlIw1U081lSdDp/VwhhjIvxlxtc00pwKu0lG",
-	"i6e3zA10676vKMHxYYHLYD0JqvmAI0zreSAxAShfOoKFir+1PlT+HU57k/zicapuDn88j4Lvi777bBFv",
-	"2vZ043Dm6Zl5WFyp6cMjvvvTl3ff3Nq58y872/+9s/2nzJQgkFsOXefuex/v3v9Nlk8N9tz7rwMIwIP7",
-	"r+5+8jNWWaldqab3OFX2nNteuf/13c/3Xn/l4a/upzcQ7WHR5buf/OvDe1/t3PkirTiBs4JMKy1XS84z",
-	"Hr1099GLWw++/NnDX5ln7Gz/AZa9N02n3PkC85d7724/evvN3Xv/ZX4DwlAPP/9gZ3tr793t3Ve/yJR3",
-	"0pFAzmtuiLW2UhsZ68Bf5F0L1c/MrQWaVdpc+m0R+p51t56lna3OMVcMva9muS5B/Y5q16mWvWrPnbAy",
-	"n/FQK3LKZtL/zey52rWLsxCa0fqGGXo7GJGeeeHvXvi/AAAA//8=",
+	"7L1rkyPHlRj6VzLgvTHdVDWmex4U2R2KG8OXNCI5HLOHlm1iLpCNSgC1KGSClYnGQLwTQXIuJVKkLMsr",
+	"2tZdyZaslSxLXnrlDcfSlFb7wf+EzR6S/+JGnpOZlVXIQhXQPTNcXfMDp7urKh8nzzl53uf1Vl9MpoIz",
+	"rmRr//XWlGZ0whTL4Lc+zbKEZU+LmOlfE97ab02pGrWiFqcT1tq3b7SiVsZemyUZi1v7KpuxqCX7Izah",
+	"+jPGZ5PW/qutBZ1QJVpRS9IhndNW1PpzOqV8KqRq3Y5aajHVI0qVJXzYuns3avVlNrglxozrUWIm+1ky",
+	"VYnQq7g1YkQ/7ir9nIgBUSNGpKKDAZFMykTwdivCFY8YjWGJZs3/fOfpw5ef28GRVy18Qu+8wPhQjVr7",
+	"e5eeiFqThLvfg+udZVJk4cX2OLujuvhGz653mrHjRMwkmdIhi4jIiODwIE2kkkSNqCJywfsdviWymGUy",
+	"Igk/EjMey4jIUTKd6HPbhk96+kV/goWYZSSlUpGpSNN2h1t4vDZj2cI7Qlx1xcYv7e6GthqzNDlm2eL6",
+	"MxWIYV/oJvFKGA9ENqGqtd9KuHr8SguAnEw0wuQgTrhiQ5bBxEnMJlOhGO8vnmeLZVhfIzOevDZjZMwW",
+	"ZCAyokaJJHp+JtUBoSRjKluQeaJGiDJ0gu9SHpMjES9IxqYpXUh4OkgyqQjlcs6ySny6ni9pR6+pCpJX",
+	"r9ajkDneSrCa5+cN1TSZJGoZmDfpkBGZfJu1K3AHv/NnjtmAzlLV2r+6G+nd46yARTVrmFCeDJhUlXu3",
+	"L5z35ics648oXzGxeeG8JwaarpwVnj6QKW+IlVNysXLKP8vYoLXf+icX85vjIj6VF58R/ZnmSTdmkyMz",
+	"41RUTjcV5z3XTB+UZC+tBKx9q/tAICzHs4p59ZNNN3v4/Cs4+mw6TVdfyfaVbl+/c47QVVSOK4GqH543",
+	"KGfTmCoWHya8z5aZ00s8XZC5viI1cQ5ZTKjSVygdKGbYvkomrE1e4qR8e2pu3+HuBiWJIjSVgkxnSroL",
+	"mCTcDI3f46VBO7x41W5JxsjhgvcTPiT0SByz7erL1mypK2FPQeDoF3b0yluhC2IusvEzdBEWMvRDvYqY",
+	"LvTiv6nFqwOihP59PmKcpGygiJipKn6u565eVWBBd/V5y6ngkoHEeEOoF0WcDBJ9/uUl3hCKTMzTfQDz",
+	"9cHODcHZzotU9UcEL1ai1xLjAeLNe0GSZ2/RYUSk6HA4cf1tP00YV2Qk0liSRBKpkjQl/VmWMa7a5IaA",
+	"6xyPAkeGFeqRwtBTdGgFMzOKd/PnIFkCwd2odTMTRymbgMwsuGIcLlOqCbFP9RQXp/jGV/5cChBnm1Gh",
+	"HfcuylwFQYcTlmUiiwiVxB+9jYwCR9ATXLt5/bAvpsyXxTNGNa0iXbSi1jQT8ayvZMuJIPrHOTsaCTGW",
+	"AfE8al3r99lUHc6GQyb1mmAuGseJ/oWmNzMxZZlKNF4MaCoZTOL+9HqL3ZmyvqYFQK2lE/mWxld9FkMh",
+	"NMFmjMQzZrH5Kyi8GVZ3QZKU0RjofRnRa3BYSz8cl1RegcY0gcR/4IaMylPLHARI/2QX6Euxiaw9YHMX",
+	"vZBwdp1PZ6oFktCd6/jx3q4nftMso4uWdwkgh1+TkUetecJjMe/GdCGNiIpM+PLjV2tZcs7cXy0tI0cR",
+	"cfTnrA8buRbHGZOoWBbOnuKDvQA9RfbhpeDDfqIW4QdiMqU8/IxNaJIGnyDfCzyYjgSveCKkoqmDfRFn",
+	"vkriZJgoGREuyGgxHTHQQ5cHydiA9dUsC81RgjOsMd9gcQWFoQx4ohy+HjTtniw4wgc2Sfi1m9eNalU8",
+	"tH7G4O6iqul9FWkix224TR4JkTLK84dy1YB8lqb0KGVWmFiaIImDkkUZdaOW1oS7M7l6/bXTVeNLxgbJ",
+	"neCjjB2LcRUMzMMzLUpq7h5gYM9OpmqxT5jWwwm81JgvuTvjboD9sH7GVPgO1Zp0oiRLB/tEaAEtQSaO",
+	"FylaNAwekUS1gyKOj/sgURrYRo4SckTMoVuDzk/DN+tfUR6CVtxPestSiam04tcB4RrkNRdRJclYFAtd",
+	"RhbCkgz0zc/awzbeRiMxJXIhFZtckCBA6fk848PjV9bAm8JcE7ogsTggXHAGBhVAJzVK+HAjbMovt6sl",
+	"1IpaaLoxjzWy371bdapPiTu3FijTlLiU4cubc4qEc5Z1RywZjlR3MvEGW3opBfDWvDRP4hXvTOid7hzn",
+	"GmYUYbn8ViXfkSw7TvoVz5Jvs24/pbJiUEUztmpSfcghrhWiUXMZGQotQ2cJFMtQDkCisMLCdsza8u3f",
+	"rsGTjcjfopJHR5cv1djwgujj28FqDGFBzNrgex/p1vo8hI9uAC2P1g9hkbXEf2rg5mFyCeA1iJ1v73F/",
+	"abtRLcpX7yv8cTN6eBCkUIffLyRSLfPCmCpQMZsxaZ+tBq59vfuuOSQZvv21YLpzJO4Q+xrZOrn3/ZO3",
+	"/vbk3k9P3vqfETl56zsnb37n5N4PT9763cm9eyf33iGfvPGrbUK1us+J/lTfN/YCa77uW6OEHxoEWlp7",
+	"6XwAKuX91AH4lWm8PgP536zg/+es4OHwgKfRCXut3xczHmADR0maJnyYg6lIuU9dOnnrv53c+y8nb/3q",
+	"5N675PPfvnf/d2+dvv3O6Tvf+eLn/wGo9w8n994Nyapu5KAyXDXwFz//z6cf/qeVA1u/ckisGWQIFY4W",
+	"jbppv3jzvc//9t5nH/78s3/9nc8++M3pD/4uNKHv4wnyNvsCmY+EZETMOekLrjLaV2irTOQBoUeScWX8",
+	"jozMacZGYibZBVmQ/6tlT7eMaoEvudOVqVCBgzwEvzq5/+O3vvi3f3H60X87eet/AIT/4uSt//n46fsf",
+	"n77znX2y98Qnb/zFpV3wd+49qX/eIxSM3kkGu4LBD8DYLWaKJIocCTUiQ6Ffw6/3yNbulW1Pe/MUWmvh",
+	"bm4lKF+fLqSggF1RCY2X8MAHTWEZDekmfIWa1VRcePYpKrYjesxypBgkLI1lBIBWgDP4l/UuNrPG5+DT",
+	"0LW8/h1fYhcNr0sHiIbgvDlTa96WS2zKj794vAH3qbsrlhlH3QwlrrCWA6tEqoGbYiUY4cSX8dEuoVJn",
+	"P6bpjBFFxwz8XejOoGmKVnLKhzM6ZEGb5BiNftZFsDn13V7HcCbMDpYDORZMXuSC4AvOM2PJK6NqhBYl",
+	"TijuOsyQclyuva7HbJEL7u6BW6Pj4LebnJ2sZCbhW819sxlzCPGGCqBXMlyzc7OUyl2+INCp9SCML+OE",
+	"x432bhfxvP7gbtSa03Tcley1GeMFc4g39rfDJv0V5oxvo8EcFlWeohY8D9HmcH5QK8nBtYKwhWmJk9bF",
+	"OQX05TPB+nkDAMu8pkl/DDSsVQmk5j5LjvX0USsW/XHYpekPuZHGd0Z4liDTEAgvmlsq4GdLUzHvTmmm",
+	"EpoGbdjARCmRI5EpE+agNXA5SqYYXJGAbJgxsnX6zndO3/3vp9/9+PPv/12F8FdJ/5v4jtYw2B6LpM8q",
+	"FYIv3vwv93/2B1Q/7v/lR5/9+OPPf/7+px+/d/+Xf/35G2+TjA0TqTI4dIJjkK1bKCBfNv68bTLN9Iyx",
+	"jdC0ksEFSaa0D1EXMk2m8oCwyVSZcAsuePiqXWHO5TFuoZaUD/FV/VGaTLsTJiUdrsnfDMM3s5ZGikro",
+	"swTowrHWYudDZIcBq8OeIb11uRIMVbu3jXjFEnEu01MdZpew9IAMZmm6A2YF8yd4AR3RGERBIWyDxfBA",
+	"KpHpHyW5tXfp8pWrj3/1iSd39y5dbhPwHZKMTcQxk8ZVVydfbwT2c8L54py7UTOfupm68nxvXr/xMpNs",
+	"XU1mmgQE2itECfKEO6mUaW1Ra9hKoOYoxViQCR0zYtiGt6cnQhsKr/nQgXNZXz1580ef/vGnX/zsD59+",
+	"9HtylIr+2OdrKT1iqYxMAFaajBmhJnbugoQroatEuxWtCOaoiRwvBnfUvmyDPcoIVR3gUYi3vrIGjlYH",
+	"gNRhfSkepE6lLEZ+rH67hLRrxX2sZlyHig4GAXmhr5JjFuZFRzQesu6jueE1prK4O+MqCYgxh0yR+ShJ",
+	"GZlngg/Jzes3JBkzNoWbGtZNcIRKL/zmgR+ZSFkz3qVB/rJ+O3gje+DNVVD9dmRPpdl1C9NsdNcWD7gI",
+	"4hcctxKZkXCW2RYlGeWxmGj+RbaeghsGjARWiNrwEmngMajnuGCU1WoBy/BS1GIbBAU/jq9Zo60AkViD",
+	"Xh4QLkjGphivAuNEJJtpnpij1gVpZmiTF87I088Fm3zcWY0lN6/fWGYBQUjqu+Pm9Rt2OzHzo3tcnC7a",
+	"OgXGZRvxl8ypJJJxFZSDpWVDzfa7HIIIf129y5cNSH3VEIRXRAAtBYyS6RR/mk1ZdpxgPhTVQ1TriTD4",
+	"ZoLfCi67GfqfM9o4llMJWd/fupaZq/L+aGirKvBHO1HlMr+FAczP8ngqkpCC3Bd8kAxnWShc/Tl9dojJ",
+	"vsZHRlRqvsDMoGTB1IHHOdB6BrK20t+iTyisLzOuL52q8MhjxlW3PxLVDnd4RRKaLw6U99mRfvGIERTX",
+	"nEFxCehlgyFOqf9aF04Ib643+Kq4QZkMOejQ8E597KDQHFpVhxHa2bor4jLX91RFrVmWNkFSh1TlUwxi",
+	"6ixO1LNcZYuwQCZ4OEy6r6qSTeFeikhvzBb7ndnu7uV+EsO/rBeRXj9NehqAPQwY7AXBB6N3xyWzGvLb",
+	"qEWnSReN5f000XwTRgryShyozpGyLPLhdzDhGh/lAefLCxko5ElhTl2Q+/LDWQc5jthAZKxuilDiSTZk",
+	"6oJEL4YkOI7zJgMHSrQQFRMuFGF3EunjfL7YmFXGAjYGIS6mu+77ygRjNrA9Qdiuh18Wld3683OMLAEU",
+	"5/FXuZqiziMuKifPkIslT+uuG+gGu6OexjcrfKz+YKF9PUUze39uYEMrIt43r924+Oy1Gzt7lyOi/30i",
+	"Iq/cfHrnmuYM1289t7N3JSL9EeuPUbolCe+nsxhVKF9rLQonIZlWy1nd12aUK6POuxzhvTI1vMK1pK7F",
+	"RtmnxueXSKJ3QMCrLMkWJX0qGfztgiR2XKtbeMb2tZJZKnNYNgg0/t/xw488XrI2dDh01E9T3mcppmGt",
+	"R2IZoyavzyONq2EzZGBaJy43IVzw9GPiHljqCJWkZyRhuMvZHTqZan0gr7hRKW3n757c+6uTe//h5N47",
+	"X7z53ud/+Kjqoy5W48i/+xcwB7mVUS6nIlPBbKekP55NK2RYL0iKiCnjxLydUz/ujQwyMTHpf4KTLchu",
+	"hZS/7YgwmqUJkworNjQOsTGgvwkzhmXWPN51nRErY1Gjll5xVQSXhoetnIHZjPCiCeJAMJjnkiQcrcha",
+	"bu65UXvGPKO18nROF/qfVMyRcTfawq1kwg5ToYKLz9DZ1Z1laVexyTQNJm9CMPDsKE36xH4BNU4whbr3",
+	"Ovoz7va0bIN6Uv6e8cANBSs603wYoAoWdK6tZC4Wg72DLRxI1QZzFL5dTcDP3gH8XyZjeRyG0CBJWUQO",
+	"R8lAdb95/TAiR1Syx68UjJRHi3DOqv52RTIapAM3x9qXxdylGi8feibmMlQcJOuzVJJ5lihVSHOsumPd",
+	"ms2QEYDGW+4K4F6fhIFLlaL9UUh9t+sDvXEolAlxRPRqV+QIHrGUxV2TFu1Dr1a7nXFThmB5JS+LuTRh",
+	"o1NYFBnRGPDZ4DpNM0bjRQMQuu36Ey4tvBaONzN2nLB5FTirgUk5SWAEMhezNCbD5Jg1AOwqixB+F2KG",
+	"RY5gK/KkDHP+NdPvj4jgfRae1KBV10VFV75SlQOHaX16Wtw0BNRlYm4CJbY0FqNcqi9hSuRUn6McMaaI",
+	"HOmHasQmmDBuihscMb0jPcbeAZqKTIQF6Yt0NuEmFtevhSBJoiJylFI+dkZqPQBMOR+JlG23yTVFJkIq",
+	"shft7u7uk8LerehM07TxJbCaI0hz+4e5WqbXsbtrz23d2xhR9GUxX5PMCgQP1vdlEtv3MBg8sHhEDSjP",
+	"i5IzCBtZainSosOpMgY6sNWS58tsMJMYE0DT9KVBa//VhnUiojUgbJnA3dtL84sAa5hQTodswrjqcrEM",
+	"/ZM3v3f64X+6/5//vR9pb7EZqZbKKmOdKzwUxCikNlszDTloopA2msXbZLihQIiuqig+QZWHKbFgEkUX",
+	"TYnC2CITNAVTS2wgextDGWfzMFoEbWRO6MjjPFZLNXo/UelEIr98U3lEu9MVqHcOphKryTQKKV+xFCOP",
+	"L0tSMyXQX7SMJFDpbiImWLbF4EyfcnLEMLAhdTEvSZra8Avjv0LprnmOdlwt9cJIhQo8jWqQwEzBEekw",
+	"Yyy2A4NSYEeOyDe+sf/ii5Vicl/o20OKCcPvAG1juqgXm+0ycf8G7qtOLBPDcKmPlc4gfFad7LLqwH2A",
+	"2OBwHK+oSKLK2PxsjSwV5he5ZBjgJeBGDH5YeZcUIODV47GLyEddAfxqR5wIXJNPizRlfaX1aqnFp1zh",
+	"3Pr09784/cMHNbGdDawRRrkqWSMUHY8XsyPI2w74BUUaWqtIvfVBXtcfTu79dttSNo2NSXJ5vRN6p9sX",
+	"cZdOrPxXCmmg2ZBJRZ5+6RmC72i6WjAeEUXvOHvnAdl1hJUxLaxxQaDuob4IuNDfN0zuWja6nH749v03",
+	"fvnpH/+hsbnl1rWdf7rz1PUbrZW5kCH33WHybUbMU7IlZxOkmowxIpOYyYj0J9v6UoPckQJPSRTuW5Fp",
+	"lvRZTI4WeVnIkobk2/8CGcTL63oGj5fFRAl0tNIkPRJ3yBZmDZ/ce+f+9z44/e7fb+9rcDurCJTYcbih",
+	"STryjmMtm2NuFtAUs4Q6rtoAIGkJzkG6TIVkL9p6lhvYE8GDmE26k0RKfbiB7BiZDDmLdxJO8qAFYr6T",
+	"pJ8K/SEKLVMjGJvRwuSSj9IF92Gj5Nv8GxM2UhvPtgwrwaVIsWRjlf9zDfObN9o1dB0FEJGmqQny33Bk",
+	"931o9LPdeAWO1YCpbBJ354rzWjmmVjyJTRUx2TUe8LLqlYfAayErArWcmFsMFWCMLtU8VnBGbj7z3IEJ",
+	"JYAIVM1gUjEcFrh5Pv8wGai6E/p6MlAvTfFU70atEUvj7iATk7rv4EgPFVUz/E6kcaNPviEw66p5FKOt",
+	"M7c2wr2Q8KAteeJlfjQdy2WL6CtGqIqsPE8hCz9cE+UMD9po96jYh/YPqLPhoPrTijFFVqwy551hxvrJ",
+	"NGH1ILe17+p8bPhsRb53mky79Go3HHmCet1MronjzuQdNm0mE6ZxdSO43jIfV3rMz5wgnsRFXdcRgQNG",
+	"VC1h27MoQd4HSYEJG9bjoYWhmgIZlGqSeVv0McZygOIFlNNGmc0WD99hu3dAkbsgb9dcrddcIJE1UQCf",
+	"08tLGZWs6341a8OkOSnSY9aF7DC9nGkK5b774CjVK5qp7hGtyKZbnn4TUSiPgFr/3rfsrayyLA7ImE2V",
+	"DTCzGQ6jRCqRLUoRDpfqs0nMGpudwctMQvBDWdThbJ5XpF4W+KCqMSVwBPv5sk1YHCA52tqMlEdmPFFN",
+	"y07kc69i+escwhKMcIRaEOWS1RKAoBrfopG44g8SeKjWrAWa9MdVBgE/riVgEsBi4KuxB+uCGzbkVo7r",
+	"9CZw66iD4QuGdS9nm2myjqtCTSSW410zfuRhwsYDRb4btwR/D/UgOrut0xvucDaZ0C9BfFhQzFs3Kfgw",
+	"TwWWeS5wwrUaqeTZ0oAbi8rNosEDqazFzdUByUiWyxWTxJ1V6lvw2YjymMVdccyytSRj0Iu6Jg0vHAnu",
+	"d75oBj/JXquwydS6GooxECvr3lyQwSiPoAZXF6NWJnz2WiuCcyh96st2RdDVHnYWTAFYS3E28lkhJjpN",
+	"pnYthht1U81fECU0PgTFo4xN7YIC1hibGFNjprfriVxoth0W4mzrQGIZ1zlb7TcwSWyqrTemCBeBXsmc",
+	"1o9Rr6/WtVKoWlkE3FMcViiHmyh/IBg2IMEqPQvbfBThWYaFp4qVtlFOXK1S1HCVtTmP1arnilyKikSa",
+	"C5LgO5FN8JN9yi9IIhWbhrMk1sDwsP/ksE+53MdSG5Aq16ecVxjBYqZoKP/1WcgC0oMsYOUwGEslIyM6",
+	"nbLq4SqtEhsQopeLX71DBfGNelqT1VOxtMzpSMGxxNidUIahEhdcDwyiBwtnBPVpsM4UhJoXyklZ97FL",
+	"clrBoAM5Uss5YxckuXbzusMqyJbRuFaxfSXWAv5SjFjLbNZLn7DXg0uxcN2BANL5+Tk0C1PbjG/k0Fg2",
+	"fZ45geEaOcJ0iLybHvQwAdRIlCSHz79STlao7eLntMOCASDwmq/bnKnGjzkHN14I7F7N9FA/EF/bXa9Q",
+	"SjBuPVyLQSOUuRlXNqrqU379mWVxznxdVHABKSrxrMpQsq4ZfaalwyoL+kpLQW4M2ywmFOxmG3xZAt4S",
+	"yEojBxdaCVYDi2Wdx2WvBZxM+GH4YZwMBiyrLru2tr1lE6uJZmFmB/lyC2sLAeQZKkdHgmbx6sKfa+US",
+	"2EiYcK3Ohu4266Bjd/ps6hyVoagnxaQil3adkxfjjFH6giQASCKMiBawI5IxNcsg01Zk5hcWR4SzuUue",
+	"MHG1acJBoVMCmClgVeNITuPTXzxrlx9MNi7srdm49rxWDjxlwkSnNuvBhPdGcqzZbyj8XYsYLO5OWdYd",
+	"iVkWouQVUQ+a9cmNP8bon8Ln4ahXND8QrW6ShOMZ6i/I1jcPb21HZPeTN/7i0uU1IzakosOq3POYLi5g",
+	"zxMIB1HQwjbh8JdBaoOkm6OMPdpDPVI49De2oSIBMEC0H1Bg5GjBh8lEQKIJ5cQbB5pgEfgfHQoID+RC",
+	"EfecLFjzZKJX8nHNodTswrXgWj6IOT1e4477Fj1m1XwnHNpnjtYr7BvAtiXsDVBDgZDtyh0RBjZcPMkw",
+	"s1vJrHPiD0S8Vcb621z2sAEu/CTh42DVxIyZmKhBcicow5cLy2Kes7UR2XhwGH/lVpEY1tlm9W5yY0HN",
+	"zWo19+Jyg+s0R3dNKTaZntG4RvNBAkLGDAs0dqtYFzRDXLHvisJGt0CH7DO9jQuSfOPWrZvm8gQ9Yter",
+	"ZNOnE0aOaH/cLE8H9lKcvbiNSgvd8u15JrjW2uvCaH7L84xC7p4tJo0WlxVx/I3tZyutY5Xo6mBajepr",
+	"B9R7rYA9i1fJJBUOqgdSKazIlDiopu5iS8ai9nVlqWDiVCNTpo/k/3r12s6/pDvf3t158nb+Y7vb6ezc",
+	"fuzPQgfy7IQm6c2U9tlIpMEIu8KhryOlz5NSfvfqUov+PCGg4Eqr8tKORBxu7ShnOEI9VzMvRjhW5RJu",
+	"eUmt4TUEq+KgZQvqGmCzh4BMD0+7lVuxL1RvKWpN86NsLh4sIUFI0ssn3Wh/q6G9vLkSPEo7qz2dTWxQ",
+	"FvB+aa3d3bCxI4dG0TCyG50dzb5uYhnXWPooiVkXYq9lqK0yhmVLW5vYL0hcERtfZax9ER9oUTomWyf3",
+	"fn5y797JW78/ufeHk7c+Onnrt9ixZbtBiEzUmmd0ujyD3j3Rj6Z6iVsnb314cu+Dk3vvnL7/9ue/eHu7",
+	"InY7CMSXcu1xJbhW7r9y2TUR5PCabzb1Jw0d+zeMM7DKrGWdvHXUbOPK6/YxnaXpyjRJAZH+RAwGJgF/",
+	"1h/v20Yw6P6fa0kXo71SrLo1YmnzSgJ2qdUBnF7OTKm7u0kpEXNi3lmv2NicJioYOW8GLgTGY0qYkW9c",
+	"PYp1JiwhR44V7lTzveaLc4e0Cl/AorpRDkG8SeutczLzVtbT8bf10EjBhXmsg62VZ2qG8w43tNHr2Ef9",
+	"3PooF5ul15oQTRv3Kul6PSO62UuVEb2ZG9oM4jmizxwJnO+xDCJPNrc286oQ3RWH9zSk7561sX3zBvTr",
+	"HkagZfxV43+yHeRrOFUZatU+GTPtJqzorNi7Xn/7RwjNlQhZC9qwX6Y67LW2aHWV52V1YKYxh8RnDtv0",
+	"4jXdmLioGiBsiGPNo4PP08Ubbv2FUFp5hT7/Sh3cVoLpzBGs9oI6v6jVqCUXvN/ww8MF758t3LV4oXgh",
+	"eZbySn1/PCR0Mm0wNO86BhKfo+TVJPKgGt9qse1BC20v0COWVkprKySvRnkD+gATwU3ewPq5Yi9gmmG1",
+	"ljGn4PMM6M4v6/tdkmzGwSmaivkBoXJcqKIwEBmhhLO5reHerIqaMRbCDGsoDAgxPynIrb7yZNzel6u5",
+	"u7+fTyhwTYMKKxgvW0oLAwU3wuJhbe5CN2YpcrhA7d8N43gD9Qz6dCahsnREWHvYNtFgVy6F2yZW+pU2",
+	"SUIRvDuifOVG86Cd6nr6NflKKpRpYpxUxRVES8B3CwieopgfKtEfB87wmCZGWnk9WPXVJDJBWYdpJiaJ",
+	"ZPE+ERy8uOSTd/4NcSuB36wlIuArokm66MZsQnlcNVs+1pRlJKaLiNBjltGh9RcrW1Pm0hPgIPam4k7U",
+	"1A+6YtDtQ5T30lRuz+R//R3xV3VAtOzmeuziH9vVIl0+Y30Yc3Us8kwFGSA0rNi6/19/dvoXb25jvyiK",
+	"1R6OGONlj1ehsyb6Slxt/Q2lxXIocSG0J8eb8oS4o9Jxh5DyRc+c0Kyelv0iT+x5PVyhgcXdo0VFSfu8",
+	"LMN8JEjKoGJUPxWS1ZVlqC+AY414eWUjyA+EYkZHLBUYuAP1z9gdtXZ9o1TQmMXddS/ienuf2eu5j1wO",
+	"qkSwLW1keQHL+HLbw5iNpL88dcLKo64Or4QO3a2o9ed0SvlUgF1wyDjLkn5QEsWDa643m/c3qiZFtkDq",
+	"makdMRhsH6DT2xYcxGifHI88p+TWq7t7t1/d3Xny9v996dXdncu3t/df3d25in/6szX6ffubXUXHVcLO",
+	"2rUzDHasIzn4FRfWzPZwqy6fSiINL7ggTbnCiOy125Y/bJ2+8d7pD36xXVHlMqekUH3LlRkmqwoTrO1C",
+	"X5b5wjn6hfQPJzFW02N+7g8oW0lz5AfWt0wjWDX7NtkeRHDDrcEJEz7oylpAL9g7wCJMsRoagRJoxKNt",
+	"uNtxaWQrY319TjGhylUNguItCJcqrDsbX1oR7GF5pphiQSZYRYA3BlNBq5KJ/OX6lmE8nhy2IezzDByB",
+	"c5QS66/DCz3HLvHWpUNmJD3jmQWB0qZI1prvXprKa9Ct83A2HDLpnJ1nyrtYGQk701QqWYUxtNBYc6kG",
+	"zYY98mfTaapPysqz69l65wmPxdwFUjqzyeXHr67V/qGY21ZcVAgpXppKG6UVLKLMJlNVwZP1PBwvAmev",
+	"gvaVUWuO7aqCksBGXiPXzuls2dgabbvVAXbrJ06CZc+Aaa0dNYwYc73eGI9Nz+9CwCltzFHMYRVgWU6F",
+	"dPzEHXxt2qKHP8+4rL5muomPest6iQVqKobNo+pLUZyhkHq60Myywl6SYIs/jBIySHxBkm8evnSDHIl4",
+	"4bL1ANE1w9SP6qOI7KxRYVthkd0DyznYxotAfrRVHV6aykpfcq1nrfaSWaPL+jk6lPM91ZU2qzZ0bOR1",
+	"DhF52f5Q8OKV3MirDyhsvqwUPc/fD2fk9m7uDVs22+AbRQNkVZRTVf0Vz5WSD1eavAJUL1QW+Kk86UoT",
+	"67dNj+ZGPUDgZTNYxdqqi6Y8spImFSt9mU1TxhM5smbskt3fSHJe8mGp6mpGB0oSE4mEPo7pNBPHNAUT",
+	"oMqTy3CIxo4PK0Q6d85yTx2lrDdmZQsCf4uH9iNPZmzObg7NF74gHfITFaXJGpnRf9vblb++aOkggscZ",
+	"rn1a00Z1zTKhIu4OWMAohDWf77/73v0P/ub+v/1xtFwBuWENsQdSiLT2+ooT2Q/Xdz59469O//DByZvf",
+	"33xLm1QdNdVDG8pyeR3R2+VeeDczZto/JinzCr4lEOer52lvcO+uqib6EKuBrqyxubJe5iiZduvrI/jV",
+	"N0cJxBqH0f+LN948E9Y/iPKbRUOarCvBpMp9coz9J0/eAbOQX5MXivJiSa8+SwOZmvXtjjZonlvthn8p",
+	"0O5XYLNfyEG2uzFlRKANuWmtASmnrnqKJhgpLHDkBdwukWKg5hRjmW29YQWtJJOsn9re7uSTH/6MHDHs",
+	"mrAXkZN3fud+3br/s99sb0emZc/RAn9ok1s+XUolMhZr/cYs7sC00PTqH2eMxiRLhiMsVCGZuWxxEDqk",
+	"ej+JGqHBbkQz2lf6UBdiRuaUN09HBZz7FoK81mHimWqdwFuob2rpzgundMa2vKZqZRHVAhHmt5HHv12h",
+	"VVNd1au3ukQQ68VyAiCeoqo/2sSdUyVAPUv7I6IPApLsOYFZYIIDTL5OJB4+mHcxh37OI42dgttWHIKh",
+	"o3WiV6e/MNm1hKblWJO6oiDNgxTrJBEElWKTZZEk4TG7U9GOQ0gAaYH7WJrW0zOpIuzhuNuuzgZshNUN",
+	"WwY5dwoxrKHc1GBE4+qeQbZhz37T1kte1SJrfzJoimXZUrowP8IZN7BAAbQLfhQzxeqzqwrUsqupyomw",
+	"zdWPFuhINqcWPi27i6rBzPMDIpntEGc7Y1UNaCBUNSKQjOnjhU2wkdeW2usXhtSAWFM6ytG/1su86nTz",
+	"2SsPq2F0+STh/l/3GjicW9EZfM79lNGsuySal5vzzTRZT4RpoVbsxFFZFrSyG8unv//FF9/9odZEfvCX",
+	"+1oaAwEAW9UcaFqdzKQyiTo0jslsSraGQsSSfIUMGJMQEmQvk+2g8LZemabmKtO5TFYD7pM3v3f6u++d",
+	"vPnD04/ev/+Tv7z/737ZqKtUA+2o0err17+hGhLwMl2quc1yPaWm13JRzXBberJuK576UdsApZk2cjhK",
+	"prdEU2XkXPCpoGI06/Z7t4pPQX3BMxZOdU6OylqDgeiE15ZBtBeRSxG5/Mkbv4LAPae5BCAgVigyQTeG",
+	"rZa4b27CyEUJRsSWyZ/TYxZBHIxWoCBMPIKE2wgF/AjSFSOTNBnZO7Rrf9d6+ydv/Ko+gRrq3xp3E4AI",
+	"dlRZMyI/qPPwfuSnvnErv9y0sWwPr7Iz5JGt5dMR2PPV15R4rGXp+UjYs5EkUfugJ231pnQBfRGNA7AX",
+	"kZ618vf27Qf6WnGxntduXt+2biqXAkq2eu7n3r6LDHd/2/Z7PpbmLEa9uE/qxT4DBcPnVsJ2E4UmwD3D",
+	"+dtVp7EEXLJ1+vYv9e39x7dP3vw5QDGHttaycSStGSzELDN6EHZI1KtpCsWmkKsEGXY3rTe3VlZAyBGj",
+	"PxJCsnClh37RsnUGq627VdeoyH+mksNf7j6pTSsX+woTdEoNVh5G44I1Z7h6w3kMUcGAUdk+1cOsyvIl",
+	"jPdFHAzeeuXWcztPaFC5NvBBlLK44pUdH4lpMtA7kGIsguBKhlxkLO5iZ+mADeMb2GTaPAez2gVJUrqA",
+	"oHRrnNAK13rGwRVo27Rjle+M8xuUyEr1sNyaHO/wFaYGubIn+J9E2/CH3hgc+vovOxupogR2rTdqe5kL",
+	"bhDMlOsMH1WzVuNr+iiXboOQm3JcUZoC2vmnbKAgcUJwMp1lU6GFhUOkyf1iyYzBLB0k5he9ygjMhsae",
+	"wRmLCRfEKgbb53QQK/qkO3NKXp8aGTSaVhDvJJ0wv1m6hkZ1r/RVtv0bgItaXNOboDxhyGnIXOvyYDIn",
+	"GZtniVKMNzTe63WQrU9++DON93vQGFQ581JEjmZYalzzSP0/zQ6MGWpCsEqs2ZfJuzgzwCvCCXNNLsrv",
+	"AEMlfrdfcwd5XK55T/lxXlXEHMEy51/Zet4jhgfWeD5wSWLUlj932GpZaFxUag9sDJa2Wo0pfSv6Y/AG",
+	"ZUyr8hjaLHi/4i44ov2xcXXUz+CFS8A87VWu8PDlsTZlxjllmsNuUIAwt036eOS3TfL3XY0WZ0uAWU+Q",
+	"Ph/r5YZGxojswrGCP4B8C6s+KrLrbI/stRlN8zYG/ZlUYsK0NsMk+eSNH6GTT1PyBei9hrWgyP/6d8TG",
+	"TZFpOpPENwEZtgh2RpIyKZ0JE0Y06qjzL1rv0NaVS5f0Ha9RMd/vNjiXygXALkiihCpE9RxBponX95qm",
+	"cyyBmzH2UE2n+8t+d7K1t0v+j+0DIni60LcrhUblO4LvOBMzAOTA1qNDf9I/XgtsAAgRlObieW0ufYIH",
+	"mo+BLKf/hMZvwKgBY3JdaNTDo2nwyxmiXoz1dyn0Bbmuh/sm4MWkY1NyRPl4R2WUywHLIjIW/CjhiaaX",
+	"0z++f//dD07e/H/Mlz7HTpQkxrwQMBFtt8l1Ze8Maa6RNBlrIjUoB4JFIglnxywj2HeOzLhKUjA7eWal",
+	"rZsvHd4iF+k0uXi8dxFvj4uvW7307kXzKthKUFgkidILkF7p9p7g0JazFwHx9tDYaf9oo65JwqViNCZi",
+	"YF+x0Zm99pfWNO9bKZphzVLyB5iyfJX4iKr+qHX77jJC/QswO8ER2gS7GU9emzHNAfnQmKVQhyA9GKeH",
+	"DNdIEFuJMkpV6GDhg+32cjTUUuFoXro78O2ceLmYN8/S9d0bJcU+GY5YBleNRC2p7fOAdVwgqyKPzGuG",
+	"LBUdjxezo4RH+Z3K2VhMhYzIKBkv6HgWkcVsahLKH4lzpfrGiYhpJBcqo3nel81m7pmqiJ1SbE6lNNeg",
+	"M2ioVoKjAlGqkKhRYMRSzS4x8S2RIAFFljeCiu9H1IUzCaunxqfhLzdpL1ppyfyGmJMBzZwQBxrxUKh9",
+	"w1NZ3CNbS+L/dtThPQe/XkR6uGD4icJPZCvRMgz+ptl9WkzXhCFMaUj9GXR26WEuNgyWkYGY8ZgM2Jxl",
+	"2NUX+xgkaD2Q+hLp8J6zOfTaHe5J01bGr2iaigsrlKe07Z5XF0lS9E43o4pVaTlWAm5k6q6rH+YN581c",
+	"saUaW+2mFcZW1AM7r3JgRaiWjGiGAXmtri5IkhkbpzntJ6K93dtR7XmUbscyR8y5XXEy+P5cxMv1656d",
+	"V9/eSnvfP46aZ34ksSf6ePk4vl6/TCBogLIUHmid7HGEFGtLFXiDkT4dd+gaB3eDqmqFgNSlQwSjdpWZ",
+	"F3oXUX2V5G6kfWLuvbYWzNrhYg0VZa6vF8ISwefBh7Oq1rWSVdR7wHjf+qQe3JtfLFrapq2iyvxyk/bH",
+	"mxWfg8I0XWyaG84AC1VfWauQ+p31W82V+/+uxUFL8Ay0Ba5rm7dOgOyqWhRYuQEJMI/fK7dUMJaEFS0s",
+	"zqG8RnmaFct1aU/NW10fiTvVNTPKhxlwgh2JO8a6xZXmgdYOD582MGA2POObSX/8tMnN26hrpKJyfEGC",
+	"SyZI/M7nHBJPBccesXqwxLnTtsBkxYieBvIv+mNnA9xuYrvF9D+cuWrTG1dj7FZJ3HkqAwjysK9BwhM5",
+	"MgWDqopU4bB4p6wYlRJ4BYZC/xn8XtEANhMzVbVKU67DCMM0Y0QJKBuHWgfEJAjo52qL3O2bCo76tMlA",
+	"pKmYy3CQqn6jNuY76Y9v6ffM+924mIdalU2b83+Yxf+46pgfYQ3San3MOlQi0IQmYB8bOLeho6UvWRFT",
+	"d2rLGvCI0QpUQxXsgsSKLmLKOOCQ9AuuCW4639F0jLgeuRSeJAM2IMmW4OSimMqLekR5UQ+XG+xHlMcj",
+	"lsbGtgIZfhSruIE+Kv00QM4UdN1LJInFnDdPzPWxtiT8whrDENBjX5CWbUrnR5gtcUBIe7E8sOF2ucmQ",
+	"wqtixhWMJs9pu3AzBLbbvPIJGwR42ks5GlhbkUUTfVaRQ4sa20dNhVB82HWlBsPC3NrtVVcHiLnLYV2D",
+	"S8YmNLGy/Xr2mGDlpxjT9fFaCRoghKqwUOon5gxMHhAi61CQhCvRDicnHrMwUEIZ+vbtQnKOV1E10J3W",
+	"s2Y4tSuHmdlO8NgNGlbxNK/n7LIoWryY/BAoDeVwdFPSH3dTo2mHEaSBvJqP4o4SpgzuIk+1KkvSlWHj",
+	"UI6oqMJUKJSr1ML19LbQ2pe7xWLAdxI362pXMAqrlK0MWq9RETBaHIfxEjlXNHQ3vW8DV2LWH9niIyUJ",
+	"2jwhW6c/+Lf33/3dZ//jrU8//s72PlbINplklHOBHhOSVHTQtxfKun16n8LvQrAfobYwmVS0xgTBp/Jx",
+	"JcNsbsZcpyZuA2Mg2Ji7R7PBIBROcatgmxNzTvBNU3LOSLno2zL2vBVl53w8XGnZPWOBmQ1Tx0sKZyAA",
+	"LYkrz3ZVUZuAUbkwmY823iw+sq2ogbNcs7hwph4VFOAS5fS3gmotJTQvVqNV0e6qazysiRY/W7miDbOs",
+	"DR7X5lkTMxHMYUPNJZHj2aqs6weUSO0WXQuRsyZT4/7XyKVeP3l5mt8EDZhwXbqzweWV2c6OEy7v//D5",
+	"VzbI2a5In0ZyX5E57R9Vg9zplbnQZ09CXkKc6uobTSh4xZGsTlH2KW1Naq4WHvSVQ8xj6XuXlqQJIGvN",
+	"KyMrVEBl+kQqkS06XCq6wEBfT+zQb6CtCUMepQ2SSxRYiczGIZymw7VwKknK6DFmgs0UmXEIwusZta1r",
+	"N2KCbVSbwH47PGNgupcQtfOCiQWPChvSK4TisNApHH2y5yAFeeKPH5hTIwzlhVGb5PL6ctJaX1oRqpxb",
+	"VmN1qvBLvsIThT5HzfuaVehZP85tSWIribspyxRyn7ydAwaHDWhq+mhqVRPMYKhnbu3uY4zYdnuD2JDV",
+	"Uh/a4cZsqqAzA94CIONJmjKsPMOxbPiH756+/evTn/z69OPfbu+TnmQo+PXsTWJ2kQxngMmyptkG/KC3",
+	"GpkAuCOWijn5NstEm+zsBQVOstWzsVIw244tk9bbPnA5FEW6GTM2lRhnazLHttB2a1+w83gtievgvLNX",
+	"J+eWAhAFl7MJ/AYop9+Cekks60Oh071dyG97gmx9/vu/v//RX37263/12b/67jbYQwdCxE1c8mVBurgE",
+	"aKOiDwWPekHwRSivgMmv6JPF8K4dfLqDv4hZhc5VkMxLchZE1mr8xcA39CcXZnLiVqp1O3BDhadp7usL",
+	"EoAvyq/BfsJ9x5fk+xV33TmEF3jy0SMtGmvWkRwbQb+Uj5hlIqvA/ZdNkDnaYSE/mqYp/hpsgjMSs1Ba",
+	"3jf0n60AG9MFoo9mknqodkWNWQhDsIXOV77QnbKsq+f23swXlVfeX0fRp9XGT7Bjr3i0ejmrJURRYfYB",
+	"mDcQ8gyqwzh2pUVg+lEdtug9ju6Lg3iSSxuqAHvko1EQB5fKyZ9bwNUjbMBYrG+6bDibKRFqs5RIW1mJ",
+	"kYmAIJgLknz+3d+cvvfBZz/++P7f/rqiaM7D6Ra8WRXogLcInxMulJbbQLSCNBWTSLXlvIRIHNuNOiHY",
+	"WTdsNLxZF4SVtTIbVL2s3ZUd4yhcLWAq6gvdN95HDoyljgvLw9s31ihZjIstj14eyzNKl7vjAt0UYBLs",
+	"3FxLkY+8BPe6FbQb7OjsUkldTeaHK5sEENOzIsUZhUKQeRDj6rjCmzN1bU4XDzFKwpYsKknsYpb1mQs5",
+	"KQbRuj607nmTFIgNOhWHtMUts5J9566/IMlcZGoUUpzOOVDDVmIqRzNLlXAAhIMIREoEwLLyNFbHgcDk",
+	"IRx8GcnvrOE1gcA3uOCgr1PmShOuiV9r9LK2N+NGzXcaotdSK4aywmBR2/azpNzKAfsmKRuyFZtgfDUq",
+	"H6I+MkBrC4TwmTAkh99k7yHg8/qBRy+jhWlVFGahO2p9R9N1G5Fu2m0UWHHV9ZfkTUnWKU+E7WXrI0xC",
+	"pCVs6q/N1VajYlDimp5YOmBq0ZW2Y+0aUSu1QpSi2ZCpdb2RZfHJQqvYB9VCPj+gZT9jAWXKCFLaultt",
+	"jeqzhMjnIJosE8c5N2aorFAX7i+xpqdjpkTXFS4O6Hx4HeRtJ9BLaRRAQiWBEyS2TUSo0ITry7Hla4vb",
+	"VT15jxOWQ2o5yU0MFOOQrmwqqqMVGEocQHs6zGd2TexM7G6WgcfGcdqvFjltsd9a2KyNGBde2TN0Abwd",
+	"8RVtnlQS/MYs0c19ee25S/izcm7XBtrNd+mJVRPWpyv4Z1KEQ1TCVQ+dwhirGLcXyBpYmtnvVkEAA1pt",
+	"Dm2emJ7q30zRnCnLpJ6RaKIiiSQso1DkedeY7RNVhtSaVtvSUoNQyOvwnEvQV01EZEVNvPK6oc5ck4Cx",
+	"w+dfKQldj18pS4Red91Xr+38S7rz7d2dJ2/nP7a7nc7O7cf+LCQRGjll6ZBfpDGzBigXgKv5C3AkLcYc",
+	"EIqxvFBWoNSKACO7oewYhTsqdjV1qrfyRMVWuju3v1K5+CoXvLUYrJBA940Dzr6K4bkmKzksJlTL2rX2",
+	"m40a/Nf3NavMWrMykByJObrMgByhBqrpJBsMba2WxY5Z1gXNdKpWQnWiiR+Sjh1koWIY3Apx+CaqU0rz",
+	"JBMax5gaPRHHVaHSviWm5vCd78o/fCIFGdCKUsENu9S75L2gSSdI63gqlVGWZ0K+TfGrEh0eUEu5pjlU",
+	"55Q9Ve7mVzgtW+VzraZ1psLEmpIhdiDaW972Zz/6+PQ//seTe7//7IPfnP7kb0z1jE8/+ujkzQ9Pv/P2",
+	"3s6TO3tlo0GDIAoz4aXlCZ+aJWkM4iaPSSbEJDR6ZRXbUtWij946ff/jz3708f2f/tCs/PT79z79/S8+",
+	"+9HfnL7/8QbrxqqAi7IZLrgmbJRbMllcvbKC5y3ximSaMK7yYh9wwd3/z/9+g5VPRya6vs6AMhVS0bTC",
+	"fPJVbD4kIzJaTEeMEzFFFNsne7u7O7u7u1eX1hbVVfYtt1dy6Y5XvmpO7f5Pf/fpx//1i3t/Xz94hWPd",
+	"21S4tK4jgSqiCvcuXNX3LpBau+yDMn0LTSElvxV6xqYiU1pgBYsIqjqJMn8HXuQXokt4F4pMJWCOnqnu",
+	"QOSNMUpNhemRyekeoQiYMTXLTGoH/ozm6/qOdsUtnsnDBE2LZVWwhwEQvGTxA3OfIyLSWMPQ1Q5qpMvf",
+	"MjnKFaXj61KPYOrQkSa2iZnr6BORvXbb9rvfOn3jvdMf/KKqVX2e7L5+q7npmp7X+rRu751ZltaLHV5+",
+	"kQFQvqWKJlxLmeKFGQsbcyiyikTPwcrjqP0fbeGNw5HI1M1ks6IMA2soDZdXomm6IMZ1UHIPhRNodx+k",
+	"HRsXG4RBMuTXN/KXHNF4yNYvGhGz6jJkVoe9AFG+0KKjr4nFXOkMWZwJNSqpqIGsNl4WQB5fz/GEO8SR",
+	"grBTdDA4ZFKGqzBY+CyLRzIbdJUYM14h7vOZrPREJZJkImVkQhckFjZZdZAKgQ00TCBoX3Ap0mK/uVJl",
+	"GWhlq+icLsDTgbWHpwkYj7WIri8+ymNjXTYDggwwKQCkumh8pVpiw6NchwjMQDQhTZljaBnazzUf1ERc",
+	"PXfFyRWjqDy4WyhXHCsawkNRB3lVnfV8JJtUNmsYdpAvacVuNmlIjM+6UDMoEFBrBDAIJ8Wbypaslzhn",
+	"ofK9bQUqxyx2tXnI1sm9vzq59x9O7r3zxZvvff6Hj8jph2/ff+OXn/7xH7aDdg9bwbTcVzfpM6waMUri",
+	"WAvcJhw6TaZhU0bzdPG1Ao183NmoA757I6zt3PLqSDsuGYR6olYU9qiyi7K+mEwYj6uqdByJO6w4mfsE",
+	"mtGC/coIdoUsH+PWI4NErdF2vFzpJth5fIW0t34j31AclCeuLRkibOiTDWvyIWiwdQVRVplFC0wmJOaD",
+	"+Qs6jDK5Xywo7b4N432tzbwhhpuwo0qDGo7VhDnNJBaLDzCnqqLqN42WYKvDg86zwtIYz6Zp0tcqZGVM",
+	"GIgZVbG887C+xRXSwiBJGTazamDLMo0C3JSF1UVuz2FoGaf2msU+p5mYQKyqdbZXtOssRCwUBzJO64o0",
+	"EmumzVPFTVvHI0aGyTGrCA1fKx8GHRYr0mHCc4yCJeisuZoqm9d+xHIwLZjaL6ZLQC+KmSJaWIIsEShi",
+	"LkcsHRT9urYHDDje/OpI1avr6j0GKwtnzCuHBL4dAMfRglBiSlzjfBGZjxaRK+OCa1DY2oyqvJma7fXR",
+	"8CoT/TE2sg+0AxJqnUtR9McvCLWWiOgFlYTOzogTR8YOWuEEYOlG+Aw/IHYuJ0btew0DLCZqYVxPdpD7",
+	"1TAHK7+bRX9sUhjJgLH4AoZOrdb+1pYKvdgSr0ikH2diTFkuWd2ByEdGc76VPKiqSt4GnIhYpQZh8+gY",
+	"hWG8a5mGVjEXm3jn2Ifb+iPnOuuRVqMTeuiU1oB6Qr1Gb+UbyVuJJ9xkW7LXZoxXlMM9E3li688wda6g",
+	"SA8na2jxPOx5HmWHCrFQ2Z2IkCviRZExl52t8RK7amKwwXKfHk8YBQMdYG1IxpOQat2D5z2MXNKEuG9a",
+	"nkhFepK91nPxo1M6ZEAmcJj2u4L6YQDa6IBX2BRxyR5MKk8n3C0VyLULlQKTCk3Lu8NRytUnljKjc5Xu",
+	"8yZq7CaBDdXNWxeeoDGn0qj1A5GBNmqF233SaeXMqNMyOdehIugQiQBsR4ix3KRsp2kPppkjtpXPWJHx",
+	"Qj06x3fzmDjYRQPJ3asFhl5m63l23V2L51qJFOdFrI8868MJdqslgRpN41wDeFZdybkIjYdv780t00jO",
+	"K73kZKHtqjJ/at1Q6CVsUnVXQg6lSuDfTGmfnQ38RUjtmjKNegkVglI984KamkYmKbpAkDRt4+fE9uTJ",
+	"pbdcP23A1NZIqgjjxQ1zL0AwVOLJp7AWrYHte2xF323Sl7gi284rV9N8mU2LdOGL70xhZmuWhlwVnN9I",
+	"hPH4ntcEMVAOsaH2UYnMGwZsm5je7tpaghMqwWhpSlG4hBcjlmIdaFdzar3KH2W2WlxpEBAmWyAkNHBF",
+	"++HT3ySjOGU07kLTmqoYfNgbxi53X6tyXdTUJJ3MUpVMqxi9HM+KZoRal1J9lsb6tejKInspYcPieBFe",
+	"ZeAsbThyJ2b2WTimwjpXIcKGDQMsqix33TcqpinVVEhS2DcOBYiCigiEZkVkQO+U/K3h/l/LCBUISc+Z",
+	"vOa7SmDAKU3tReEaEa2bD7CEqobYwM+7bqmBDYseLaP8WRZhiaOyRKQkR2I2HCnL0fR1arCmVIkHAoMW",
+	"xhi10BdVczMg1q3MC1OZwIWVZfTCJLMKzc9DJrass66Vb2X6kB0hdzkFitDK4sPzy4iSHutvts8KxgVO",
+	"83yRwZ3mwTOhTirGUGk7NaYLlJH1Vwkfbu+TqdXOUTvoaf0L1G6tMnT4VKSpJu4hU2jD0Tqi7QeNZioI",
+	"5kDpK02kYrEN5/arquWk5ZqmBdKOTQtRjWhEpkLtEzohW6fff+f03e9/+tFfb0dk79LO3pWI7F3Z2Xs8",
+	"InuP7+w9EZG9J3Yu7UZk78mdS3vWWenaxRZ719JJK2rBIPpfPYr+Vw+j/9Xj6H/1QMG4iGIQ3RJGiX5/",
+	"lmVrXt9TK/k3KL/9IIIea+5Q6xj192YXHULIAoigUOKad14eF7l+XGOgL+be7nqFQ1fE3AWmWm9rZ8OP",
+	"5esjZlOhIBuMcZXZXo+f/fHvP/vR35y89d9O7v31yb1/dfLWfz+594eTe+80iiyvit3NMY98/oePvnjj",
+	"zU8/+uuIlFGQfPH2979480fwzOGi+ePph+9/+vF3IoJ4ST796PunP/n1/fffvP/O70/e+l6ESv2n//DT",
+	"zz78OXzv8JV8/g8/shNaxDV/wzEfdFhwk0hSD7BXdteLTluOCQ0SXS1GVpZHrfK+33IxxSEPfKFPBmdz",
+	"83DdoA+/G1Pgrix69IOeeSnGothqPc5EVav1YgxAyUjA5hhQ3ci9v4Ff3x7Hy2Gv2qoYLQjmbhrJRBu/",
+	"yhnN0kV3JlncnU3DGUD6pm9cQd3rI9HEs1IZ1FMuhRuIlUaQmO2aZRbbMpR2V3skZ+yYb3nMqgb4IXbh",
+	"zjbUPi+Tiuzt7UCeiQugt7YL7L8Cz1ZXVH0y/6+2gmwV9mwyWGUz4me1FLaPJQVNTKHJYjAArS84Uoki",
+	"BcQIHfor3LH5m3mGwfoBk5UmEXanz6ZOcygl9AxMoGSRtRYTXxJp7kG89/zbTmTulls7aaISZIUd+UkK",
+	"3k5CkPwWPQ4wskmVyQaNvhW9CaisKtLYuL9L3tplYmpw4IR29KotnBPht6KVtB+1hoyzLOkHuUB/prpi",
+	"MAhlgKULG0ThwgZMUj/YArRk2Lzz+ITe6ebnULBV1Bkq9KfOObdmpZ6JS6AzhhLT8r3c7h3+um9SAEyw",
+	"I4eI0zlNx5HpFMCVAGOtEoodEJnwYcqwQhZ+MjU9/kHl9OU/fBWaN0DD+ZrW7E3brt+tQKxNuvtUU09l",
+	"259VdIU+2DVKKBbbEoUqupydHP2uQvkSg+TJjkZCjK3yH3CBKaVV+ordb1SCU8uA3Yq+PetElFOpulBn",
+	"NezJgQgDXP3Za1HW15t0ORgYUVhSdmJGG6j7ECftwcfTRdw51NZ8LB3pOVgEy0jyqP3lZj3P8thVsCoZ",
+	"Mbg+0YqucDl81/SZTDN2nIiZ7ErWz5jqgvc7UBbfhI9lAkO8I+Mmh6AN8ILC5ya5NqV9FpswX5kMuezw",
+	"IyaT2Hb4mwPb3bp0hUAJ4u0Dq8G7K8qKsXY+tPw1o0VcSlg41qvREhG+s4/2S5t+wqWJNlGufq2WnPQS",
+	"WFyVNGHgNs3YIKlo7yIVzVzGbXEFEfQTYBpO8LskdEormqRu0kipUc4ppola/CoiU3mDtb6pEh5vIiZ5",
+	"mO6u/gIfq0b8cBy+IJLx2Lfj0jSFbiIQYtA2CnhE5qMEmwoBNgJyYIwYnbAY7dxaOvDC4eR2MI0O+Gvb",
+	"a9OOf/B93/iXYvt2/Jtt146/ue6B5lda+DVv2m6/da3b4fe8lmrxL4VG7vgg7/VuCs7560dApVD2CH8W",
+	"M9ffygLQ5OZNGFdt/6Jwf3SqQaMUQaS8bhU9v0jHzPT5LRIVRlqLNMZiI0pM5epYQ0MlRY/emiY3PcYy",
+	"PSCDmGnZ8FBfFUb+mCbPs0C1jWucXLt5nYyZa7CrqZz0pBiL7idv/KoXOcZkKjs5lyhgtd6uDcNoQ8l3",
+	"PaXeK6MZpobj8kZKTc1NX8hSLfekoIMBhE7KC0TiWxGRDPpT3Hzp8Ba2fDVP2sRQBKGpFIQzhhkH/3zn",
+	"6cOXn9u5JcaMkxGjMSrqiZ6hL8Q4cX70/RZs1IyXr9aA6+5dqEI5CJSXBXve1ukb755+/Ntt7BzmQWaW",
+	"DpI01QhoDQdtAsG+GtgpMF0iR2KquT3t8FQME6mSviRipiRU+YXSrrHzrUaluueSbJ2+/cvPv/93n378",
+	"zumH/+923kYj4cMORxEWczAyRuNCoyOrvkOChrEsGaONbHd4hz/22LWZGjGuEpMp/thj5FCvpqf/LrLk",
+	"26bl9VNwyKQz29293B+zBfzAenlNL4NbHV7EnCE9ZmQhZm1yDVDviKWCD4Ft+ghFtvQGP/r99r7vn1uI",
+	"WYdrvggRlOgaTEz6TJ6MiHu3Xbq9JEVbWA7Cuzv8OJHJUcrIJ2/8CJo4wY0syZXdKxFhd2hfpQuSJmNG",
+	"pJgwXADMFAsmIbyK3dHKG4LtWWgZ+thjEHvVgypmCMGLpl3aV/5cCt4jWy8/9zR58srVr24jqHoa7XoR",
+	"6UFnzV7U4T08I/03bK6pf8o7f/b07rA5dsKPaZrEJNHXXkR62LZ0n7z6OtSKizrcpMHdvd2Dq0RvARXX",
+	"IxoTeKlNXsR3MGos4eSbdEo5kxjBnHDyLB+miRx1OFxOCzFD9Oxd62v2uvOCyaDdJ4z39Km6nlkIraOM",
+	"0bHJPQH5lSSyw1Fcs930IEJbKhPtLxPOpCTZLNW4fvj8K/pEsdxLZK1vHd4fCU0M2PhZo46RqDRxS7PL",
+	"SSIVHTNzRC8zlSVMapTG5EXgKvoFTRCkdz1mk6lQjPcXO8+zRc/wD7Jlmi+9NmN64RAvMptqjL109apG",
+	"w4z2FdAcuK8oeeWV689st4FuEtNmGzJxNL5b+uhw+NORiBcmQB1E2YX05FGzIw0aTchiQGgfzlDNkz7L",
+	"U3w63I1ssR7GhV472HAFHl65dOnAa35thF7ELO9UshnHAqIkYypbeNGGiULaGmo2dmX3SZIMsAMZKXzZ",
+	"4ehZ39slsk2eZwvELQh808NYUbxNIHnTMiB4Cdg5AptM9Tlb+oVzpjzPL8UkDXtFAUjMQWuFTZMimiFJ",
+	"73XSAcWo09onr7bb7dsR6fgqkv57p9Vutzstchc6WFHNKI9SZtjpAYYZuBgDE1Dg6phiwD8qKT1vYGjt",
+	"ptXjdof3rCgrE95nPbM4aeU+rQagXEPgBT04RzKfCqiTaTZnQh+I5fPmcpDuGpiAg+ixx8i3gL+UplUj",
+	"JplmypkRL2WOZuQxP9zisX1jy1JsosGh55hDLmCCYRQplarDTTBFBIW59asuugKweiIgwgt7szOO/fEM",
+	"eeLEHW4b01PS88qu9NrkJh0ywyYLUHW1lQx4I6gQileNycfwxsEp4QQTVRkrAmAmW3o2HMgkz6VI2taj",
+	"UYLn9j5wRI0N9sqwYSYONHigUHgAGlzlhnTWJjbwV9PQGFthjcQcUHtC+QIHYZKM6HTKuKFePaXGObi6",
+	"LNwt+hyxUcJj3BhulPTFhMkOxxPR82fmy9glpCTSRr94ajHMba5XGjPTM63D+2Iy0VuLtU5Lbgqphhk7",
+	"/Kcv2LVckATUcrycobSnETHBt02h24+GsoZUJhRznIXCKkxcNgTJgrYDn+efGn7T4ZZV2QaewPFoTLYo",
+	"0WKF/41NzNCM4IhKRmJm2W2HD5hWyBJlmEoqJN4JevLtA/3p4T99QcPCnIbmVHDnKEIx3Ae6PiIjY1D7",
+	"BGGEpNQm18whTegCTgP5FdmCEvNT11Ry+6DDteywQNIzOZsGpEXEueaIXe/aopoBRIfrh1YSgmNPMHq4",
+	"JPVBT1uRZZiojxzmacGt9gzQ9G5MOev3mZSDWUq+/uwtyzkc/XLSe/YWHWqK6/A4GerlmoPHV/FS1ICG",
+	"s9W0eH2wc0NwtvMiVf2REW4Qyw1qdnjRZOL0Z0t4vcu7VzQdkRdFnAwSFvf82GkRLyzn7IspXv8oeuqz",
+	"ONJMcJIozATVgp5ecE9vW4tdyGRBKrPiuP6z5bn65zmaIOBnC9yeRkB7J+t1SJjalMrp8Fyk3W4TaEIs",
+	"piwzDSuAJ8+4vuV6d3a0srGDn/eMEAVDAW8QWHsPDQlGt9DT9mmq2eOBEwf0H82lfbntbV/fth0O2Qvs",
+	"wMTDKdMdMZeH91AMppzM+JiLOdffW6GKKgNCRBO9GTs6yImUHM0yxAMjakibH473LKPxosMzqtgBOWIL",
+	"gfjhHXgiyZVLT5p7QAtxi51rmFKXcK2ECx7LNiJoh5dQEiXKWKOJIabrz956juhVv6AXbWU8kIVNwfQO",
+	"RxkyUfuk597cgf/3sMkUbGk78h+/bP36PeQFhUeS6S/NWr2ML7O0BJysKUNS3dYKo33W4YaHjtlCqzYg",
+	"RBmCcFqV0W00W9svXB8Qe6JVpuwYe9hq4EREiSEDvMAg3DQ1NX/BFsDt1E5sNgKizwhKYO798x3z2s71",
+	"uHdAXpshUydOZ6ByXFYF6RGSqEELE2+p1SCrZF+7eb0VtfTSUfPea++2d62niU6T1n7rcnu3fRk8wmoE",
+	"5g7bEtQoCvC3IVMVZaycQAnUIMeYOaglTVDSL5iO3xDLoN/FRAwtsoHq5dQQIyvZWpB583A0AUiyNR95",
+	"IO+LNGV9PaYcEX0VugA0TRqoXIzEnExm/ZFmh/5pZYyc3PvpyVv/8+TeO/e/98Hpd/8+n0XTbodrlYZw",
+	"kcehumA20+JTZOTpl56JjIn424z0UypNHucCNKLtCE8rXoppBSHK/FmShOfVHnx0nKZQnLjDp0l/PJua",
+	"cHslYqoxzI/M6s/UjhgM9vOjACtj6sxOHW5ewXbKJsOSYirnbGqUCNeOmXJjLGCpxrEMGip7ShAlRiG3",
+	"H6AqpFVhQEDHia/Hrf2WViWetpgEPa2ngks0rF3a3bU5Diaa1lf7/9wkrKLSW+fSMXOAqwlMT6FiOwa7",
+	"Ig0YbGd0N2pd3r1SNbhb7cUbQtnLEUvfGUN33XeuhztEhU8mNFvkBbdk5BAv8vEDpG04G3u4JsUuJ32g",
+	"Iwx7GEov0gNcrIVLD0PZaJw7Z2/rxVgqtzexR+XLB3jdvgSBI3TCFPCFV8O7z1+5CPda625U+2Lf1o2s",
+	"fdOoD4daJYD3wTT52gyjO61l0vosmyFPqSehHjUQoeEpilzMeJ/FYKfO3LXvRWqEFmWdpqDNFNbWLLWp",
+	"6aJCkSOr1oPvr7+g2w+QnM2JVJHzNdTexMDtv1wU99EQtl5v2drsEakjthVEmr9jalMvk+TTcHDXXZ+h",
+	"9Wgyya10YKe/jZ4RJtVTIl6c9wmagPyi/0VlM3Z3CXv2znvuEOb4bVDnVFrzV/scDv+aoUCvw1p+/Rdd",
+	"Dk1xwkOGAM+++Hre8PVuJQP/OlM5qjxogq0B+aOiy68zv++d7X8L4oxLavLcp5vTa5ESgetqwTpnul6L",
+	"3jJFNL2tnhH92YRxdcN0gtMUbNz25YL6YERC9cf1BnE96sHYl3AGxiEPOqi/OhNRz37Za5OXjGHVk0RG",
+	"VGLIBIu9PpqJIls99yvo/xa+vW3wiyDQncM7cnnc6JIq2t13nySSLsCWMR8t9jEGo7gOY+QPyaCvgMjg",
+	"E8EDY3c2z6EJv3vYxKcV+EQRLubGGn0eTA83HCAuI4XkKAFIIh8A57uISAQxWI+M/kQowP8aJzn1OAAd",
+	"MTAnk55D/t6+V/qZCzC9skzrXSbB2/r3EtUmT+eNv2hOP250W77Jtl/scCDa/Bx8grUW3yKthWgIZz1X",
+	"meNPkBgASA+LGPKY4ErF7SUbjvvlU9uqQ+BNNDjavV1OmtaR+2IyoTuS6XEVi/edr/9r9nKJXMxW5MVq",
+	"9RCj2Z1pCqHXJo6toebYKEC11Mc9Tz+9tDr5NGpJtQCDnda5aiADNr28sOAjVz6Dy/pTUD/z1u4rlU/r",
+	"Qv7SqJ5eNgyyFWvyaWAUqrrEICZ2lEx3lLBRJOA21meUQomlrcEsTXfmSaxGpl0SyJcpU5r0iRIdPqLp",
+	"AN+ICPYmwibRShDbYmnbBCVhRIvBogTjKiiEyqC71OuWRPLGRjIitDCyMMXj8leiDk8hPrDQdkhis6nI",
+	"i0Mhh6NkoLrfvH4INuuRSGP0KGhM7HCZCoUtWY/Qiek3MULDXESefukZF5FqnMHG1tfhxngtwXqdm3+L",
+	"JmYunJtiSq1xP2QHeMnU5/5SWgFgcY/EBmDLmgeFALSTQ7lDg1nncf0forvO69IK0U+n3/348+//3f33",
+	"v/vZX3283Yw2Q5Za/NvFI1tRIUyt6Ay1IT6KjrGFgql7lcflUUl6GBRaGL6H4VwdnigXbyHm3I8DQBq0",
+	"MiNOhV5/jN0VmSV34+pHFypSkHF7mbgZkkHGOvjvYSDXXAJ+63DJuNonPXNV9A5ID4O8wEUN/k/r8zAO",
+	"EaqMz7nLRc9SlgkVc0xM8ybQe00+OcYhQnNDDNjS+jABQIMeTAdYPM4EM3mef+agfUESj6TImC22D/T1",
+	"3DOAMoGdtMOt9wSzQk3MYQ/C7nJXinT8y0Biq6eX31Wi7bV260WkBzt5dfd22/YR6X3yxq+22+QahCg6",
+	"TDDL6HDnUVcCsRTArU9IRpAc72JBXJgmtCfwAhBreNFTJu3vy8uQYIVrcKXdBzC9KdYQYFAvAXkVCQNS",
+	"HM6NR6F/9OrubolXOdnbQP7MzOp1S4srzZP2BnuwUF95Fzxiw6THwyDCDbkTj4lTRzYT6NaiQPjwhgDS",
+	"m9pbptQpyBgX1LJMGAVkGOC/uQ8dfdHLzYai3BSJP3KBPnas5IrJusZIadihGpWrzIFdQ3Mra9uYJhin",
+	"tZVbHqMO7/lqYUR6Tl/sQbg29t2GynZO0JxstwmoOxjphuwZUo7Q1nJALG/GGwdZcg8CDVx6HYSnwB3Y",
+	"4Ya4E+mkXe9Wpl78dyLb5AabW3yA6F6zXBuMaDNl0DRr9+zbeKrtqh2eG1bJfLSAmEa0KPmdaJxhtcOB",
+	"e7hHF6QJVyNbALKvP3tr24ak5dFoxQV0OARCYibfgHABgdY29DKfFWN4F2KG8YiJOsBLap5I1uFX9i6R",
+	"mxlEA0GgHXmOJmBE9iMyjSUseFvBowrJeZlF6E1arQOXRyWsDWJlzQKdnosRUbmia6FRUHHL9QiD2u0D",
+	"uv4ejZG6gUD+YA3UOIdRLC2lLBniznrRVVuj12G/Qdn+qdDSiz2jcnuwYQzYSVCZ8sya90DF+Zhseebn",
+	"7Rr2YSFnwqB75aTE3j6Zi2yMioZN4SsHNZHpzKx2KEQsO1xz4gjDGBMVsorbGN2p0zNc0Xd9j9idbl3Z",
+	"fXK70i5uPlyyildYuL/U2rQ1whvB9U+RWp0F3bYdOze6ZBmVbGfKMik4TXds+YHzJtLnsKj4TCox0TLd",
+	"SBAqx3hdKKEFJAYpASzJMJ9u6/SN9z79+OP7994+/dnvTt788PTd733x47/6/Lfv3f/dW9v7GEVor9vM",
+	"tkg35X1Ne/aISJUxECVj1+3FFP/FYNphMlDEJLMZUiM9nOn+R++cvPkPPccooFawSb6GzD5PI9f6eQeK",
+	"cLvYeXxdf2wDuU0u05hNTU6CFlNMLLRNYdKMSGUJ+IwxprlNDlOIuIfoRWl6PKCsOEhSJl1TeLB4z2mm",
+	"eYgcmchbELNGIoVkgZu5HTDyDIA4ppYltyjX4hSNNEPocEoQLbYjYrToRIuiWobNM+aCOZ9QjbdNrnFn",
+	"GxCKLJhyfCvgXouMcANtlKAOk3W1c8ZiZJFGqN634lhircvk2YxKkG68/hex4Oygw5l5RDkBZF+D+elR",
+	"2U1DG89gDYwvr4vvETEnABKKs4a8L0hiGQoSM8jB1Lu1yjfRuXI0Vyh1tQMQCys8cAUbplkdgFvoZm84",
+	"ypfBeYKOOzJKpBJZQdV82Kr3ygMf2R5E53xn5WQzZmwqCTY+h6SH2Pb1mGGyoMCwcRabJAzU0ECm1BeD",
+	"0ZSDQnZBEyfVijjkcDkeD8E/kGwHTRD9uvLkG8L0NbPCPSRKGKOuBlaHW95nerlLwa2OyA7y70qWBEie",
+	"S2RVLISe9svvddGrfHQ2zofPnfV+K9W8LcgsP337l19894enf3z75M2fb58nJzYU8GBpcyiYSelUophI",
+	"DFarLSRUS7f7PkkddLjfZhDe3C+SILpfE2nJ24h9kNk7p8fMF3JC5LIFblJDYj33FKP9bEihZh+Cd7h+",
+	"dwWBvYzgPEca+9NCdQOfIt8DmCKeCxQv4TRpEp8B1Qvq0k7GNMhM9Zkqa/7L7qUHCPh8kgrgu6WeD2uZ",
+	"Yzq0yQlH4U9eKAl/Ceo3G4sMoRjentsIdN7o2dag9uQhTRkCagvBtBCSA0qARH2tUmKlkvQCqnEP3H/g",
+	"j6UdHtMkXZBsxttkFxM4DUS3ncRgqrNpTBxrbB9ZmJk6DZFmQVmmtSvj2wBgijkn4ihNhhTz0qEQUaIO",
+	"yOXHr5K+wKxLq4JdkJCyu7NgNCNpQo+SNDElwlIB4S8kphM6ZLGtvRviLjdnJRw9/wu4hJ4P7+5tThcP",
+	"hDEdMpUf/DkSS5A1mXzylfrPTfvSlz8EEgK4aNYfQRSdawykhKiKoEt4P53FrGs/KjgY3EmaYMdyHbUH",
+	"ei8asNdH0OU1ur40MXTTHGUsZro/rWDk+TshJPXCdmZVUTtQ3wKqoRnwgfSee4V7cjzrRUsxPZ7zsMN7",
+	"N1/JQ3rc5K/L8eyuCe0hqyJ7aJ7ra7voFUN7SKPIng4vhPbgxrjv3WNcgVLnQnsiVximBxFE5biZ5aRj",
+	"KLIAdT3QJYvLOHz+FS3Xqv6oB5n/To0dCBMlm4mZYhX3ggG8jWB5EFeDP8UjUc/8BTQOQrHYcF5hKBgu",
+	"pBEKT90LSXGcrzIWZSU51tAhkMIq8dWAp/XgT6DqijZrfaQhKXYRmzPBdS9cOZ61KjPZEF2k39o3wj4J",
+	"JsPNVspQhgVgRF+Hb/UybNjWhfq2PddMz8itwJJ4oWcwGVG53SZP0awvYi0+b33z2o2Lz167sbN3OSL6",
+	"3yci8srNp3euReT6red29q5sQ2iGieWI/J4dxFzR8YFmiUc4pCsqIwYoIzmMd6YrKkOOA6ir4pifRRNy",
+	"jZt1kD6F9uIxI+hJQA9Df2y9GovVbO/BcrxHyexqSA2MKOb6AbI7z0DkNZZwjsnISwx2bZKuYKSmzehO",
+	"g+yjm+bdh5iFdA7FIAqrdiUhHqi07M/YQGYudHqVj+qe+BfAuopriQhncyfGe5imGTXjiRxNNLSapVNX",
+	"Y93F16eiLqi0ANTWwzq9SiovwOlRHZkW6oorqciBx1bZZzy/del9KsoesIpjv0in00wcb2BuN1NUFda4",
+	"huOWUefLa3/eAPdMIWsWtwlu13egMSzCXg4YOI/iGAhaQrFEXBkNtz7/7m9O3/vgsx9/fP9vf71tK0on",
+	"0i3LRqeUEmvNjbkWpq7FYjYO51tCtaXUcB/inrQH4WwHXuCHqwhuuwKb2BjzvAyTdkVk2584Vjvj93lg",
+	"6zOJ7NMsrsDWB4lt8rjxpfb04T+rv9cUu6PsqIEE26OEU5CVyvHHQZg/ffjPzgO6y8dHqNSDk61Xbj23",
+	"8wRi/FMvvbgdAXGkCWe+FeJLey9N40Hj07v5zHPrSSVm8DMf4s1nnntAh7iF7Pv+X360jZkMthI+uXZF",
+	"T2tbu9hq1l6X80d7nsZGsFNqCB+sevmcyDDtzyluaJ+0m9nv8A7v9XrGadaN2USza0K+RragtV7JwT5P",
+	"eCzm5CsEHzqfPeFivk0umufg/NNDLmRXDLrgGNND0mOaQO8wcpGU5tP/bfFZmroiuvhou8MlHTC16GLA",
+	"gB7mk/ffKXz9v/4dMe/oGT95/90OVzQbMkXsf8FvtlJG465KJgy+I18hGTtOGK5++5P33yVfIf7cEL+Z",
+	"qQFNUzuqmeaTd/4N2co39xV3x30FOTLT27BWDbekXTAKTeidLTduRCYJx3aI3dfUYptkehhmc+DwwWSW",
+	"qmSaMnNwHd5zU0MFesHJCFtiwCXrHdIWxLKbiFclyHSmCJ3TRYf3xYyr7QNX6xgGyov0Cb7UlcSOvmDK",
+	"lX6JD0jPbLhn+ggIHryUZLvDn71DJ9OU7ZO9S7sWzfSol3a9JQPqXHqCwAklklzVtxxdHJiUoMu7HlLZ",
+	"uI3H8W0xQJdsm7zAqEnt2tuNzCmTr0YWtchl+GDfHudVjR17XyVfIXtXydfI3u4uTkf2Lnllp5iPD3pl",
+	"TzhhFQqCU4m1qvYuafby+G5VvdGXkZwPPWquSfJ5xuzOoLIShB6zjA7ZAVroJFPKlUm3JsQqt5xHseWU",
+	"H2wvefnxq6ubaT5Q6WoJOlUWByj8kMMQqqYWRNDD5195VJos1B629Osunh/86/s/f2c7KngsSux5k7vG",
+	"8wiGpbnA/XERCwtUJ+qborsu19DdH3Ar2BzCYXLMOHA1y8TViE2w/QOkksMebbM6eziml7tbDXYb1urX",
+	"rs2w73DzmMVezHubXOd5uxW/+D8ElPRzM3yHlzSxUk8lp7QUudQFmbe4hqLrMFQeS1aueGXq3Rd2p1CI",
+	"gSLMh/8sxASws04TNvDliNfE9foLfcjFMs5kRzgP6wAAwOc2KECuEjCDBoFzUM0K3+0Yzi9XR7x5Xxza",
+	"Dx4oCw9NWMXCzfNC3Jb0wrclU3DLye1Hxc2/IeZ4zxpGWkSEjEF2oRZdZiajyLcWnR9Hr3A+YhsgOlMC",
+	"5cheZLtjCWzYvgV6zrapg0UTLaaAimBZ1gXp2G2O20E7mB+lCxBBUydNO3yrWK+lxjZq42597npBHvjt",
+	"aqxo5TcDMl/HtpmM3UGHQ/cLqsgEAu04M+sH2bEyyq6KLh5ExF0lSTzM6LtN6JKatgEuFO88I/EeDlnV",
+	"Skiur9ZKh+Ghe+sfScVCE2UK2iFzdg2XMLhOgT6TMna+BfpWr69ppT67tE0r9YXXhpXNcH0gwFqWVLUM",
+	"1wW9oo7C41dqe8BuAKQJgohyXCE0hQFlmA5Fh1ud3fXPheTPrS/e/v4Xb/7o/k9+c/rh+59+/J3tfRto",
+	"Iv3cYNMypcOhkUub7Jq6WHi7mNTQpdGR2YYANOPuxcba5+5D1j4tide7uW0OpTmeYmkw5JjmlQhvWxco",
+	"6YrQeM1aMVfykeUXFvditKNSLrHHcXN2uWY7DzCrreax8MYD568PFIf0FhogEPbtPVp4IWNfilxT0R/r",
+	"9RkyX/Jp4BmuHWoMnzXSV2AFD0NPKU5UIwc90jgWMwZ4vjlLydEMGlVtnX747unbvz79ya9PP/7t9oZn",
+	"VJXZY+bs4lw94wAoI4bXiq8Hs7r3xQBTe8Sc5+1hIT8QjEpouKQpk3ZXct+wTUUXzgzktRPjsS0D16fc",
+	"2rTpGKIjJxGkAPckS41d3DST0s86HCoKCrQX29nwt5QOSSywMpet2g9lk3C7tu0slOkxnQOms6M0kSMT",
+	"78nZnAyS4Sxj0l4B6LgwNaUGjMUVCsgyop+/4hHA8YencKxFYA9O0VhUk1AjmlnB0C6aWJRKf5zp7GX6",
+	"7g7yOEdIDEC02TLeD+iIbwIF8DfraMF6KTO1Q+d0ERFw3kQEvBHgSIlsL2TruhyxdBCZPW4b7djly5oC",
+	"oTa+VxOo1KgHXWx7kr3Wi1zDUWeOLVtcTbtF3Fmb3DAFR7JEMn2nCe73PcUqL6awi+3LnnBrqsO6nlro",
+	"kJq50BRtFaat4T4mjLrm8LBCcsOaOcwM6DC7YVrSZrYrv63sApvIs5b8fsyoAfXgn54R1mDGvOAhdGbt",
+	"cHNgJVkPtAMhXVxSm9w0ad0mpZiaJ/vQuRXTXHqCd7VEb2ry5bnQJIa0F9vBEStVAyvLmVuHY3bcnMoI",
+	"+RrymQurxqWgKAhp6wZ2OPA5A76tXgGvez7gJkQLrNtQYu8a6QvOWV8JW41Bn7Q1mjsgQo84kaZWWxiw",
+	"uW3lmXugEfBfI6mg8dY2Wfrvn5Bdr5G51t72i5dPZLIEMUOww1Mhpvsdrr8FKetr0MU2SLD/J0z+tdfh",
+	"n7ud2e7upcdBivzapd1dHGIgMtLXR63HasdUUTO2/s/eIm3JFHqLt/ptOZ5FpN+257SNr9ttwjDQ5xr+",
+	"gg8lPWZb8Pt2YP9WOWferSXE2EAFkBGHgVqF2Ki8PaKyq9VCb7UyZWy6dZXIbedDvm5zpyYJtIakHqma",
+	"J8D4se8vVC4yU6KLlnY4Z3PolqlpTZAjRqYzOWIxyahpZ0k5IEFE5OxIM8UjhhzHlGLqcMZjSHzQpIvi",
+	"Q9tQZY9smc7zUJLFlCrnUFgq3taUJDu8h6nAkJTWg8sGy+n1Isd/rJiif3aNag0OdPgWjI6NSi9ZBPWg",
+	"DpgX5d4iCwCPgLatLdKpdaZyMnCpRJJUzC0w9KKgBggANsZKUzYnBFoa0ZTZ8DkN0DgTWjFrk5vYIx6V",
+	"fE3qefFoA0z7SV9MjhLO4n1yJBR2LF3kPjNYlSFkJ8HBes0SegY2PddrW40yMRuOSIlBRMCEYD1Tqka2",
+	"FTiyoSrXt3dGsklly15OLj3rRpxm7DgRM8vaDzSTEFjDBSXLonzqc4gq0w1MEE5P3Y1yI1LC1eNXWjXW",
+	"iaipsrqZCsowhgLWCCXiXn295Zh8a//yV6OWkWz2L0ctQ0xdWP6l3UuP7+xd2tm9emv3yf29S/u7l/9l",
+	"K2qNWBq39q9GLXNztPb3Lu1GLcvEWvtfvap/e621v7d7ZS9qyfFMn863XtjZ3d0Dndub/4l1pr+ST7/r",
+	"Tf+EP/luPvdlO/eLr3x9Z3f3EoDQMjuXSJxjDH50N1pHWEXcXBVy0EiGWJYPWJIR7759tNq9p5qQLdQe",
+	"v3jjF6fvfYChzXN/Z1gMjjoJ0dz152QQqE94tAahB6uk1Jz2BVOg9JEbZeBas8KPvtNSgWUVocf7YnMT",
+	"wAbJkP5ZGj9cjf/EvfUgj9NMsrrSm13wI++1DOYdBz6y9envPzh9+5enb7+z7Ykdjucc6ZvYXnMUksDP",
+	"P1zIrebi6/ZHaOdwFy/GlCm2rOdeV9JLFM0YhqHlxiE7EhTNdYFAeoOlOEFbecNkxLOJKaC7JE88Ays5",
+	"zAOnSih1paJXkJscEoom4vh8YkRehqG8neIFgWXfy5s8B+9lVM0xK0Fy/lRWHZhnjvsRppKdf0zd2nzS",
+	"rOBpEbPq7PFeMSwZJG9XpSavAQhmAyUIzbJEI5oqGUgPjOAL6QguLhWCIlKmJY9eIdQYDQS0w210sb5e",
+	"esWA4x7Zopi1DWGt222CwSZyPJM9G6ZnY0g8LoV2Hlv4A40OW9TPYNcXWf4xGDEouBe90h6aniQZsYxt",
+	"HzhOkqgCR+xwsBZb0yHNmCnx6BZTCrAkQ6ZswEEh6qXKRusT0wMwz5rhH0n2eVMiNqwSW0WcewL6Wqt4",
+	"ICnoZmselqBOL+nChIE6bALEhut3zfzT2lvXult38rK5qyp4X775AsFS3iYQADRQxF3j2WA049JUYrSe",
+	"XU0gHQ71fLDYrdaAIZQR3flHCzB4lny/UW4KRZ911OG2DdOITqeMG4METrZFScymQkVo/eS2XPR2m2Ct",
+	"X72MDnfRqxiwhUbj/dxWgUuKfDc5hPRjZxHN2To8niHaMWMUN+swdpOIzEcCCwQxDgUnQL8BZoP9s/r0",
+	"/2PvfZvjOI484a9SwXgiMHjcA5AQrbOJ8AuYFC3atIjgUNZFeHycwnTNTBs9Vb1dPRiMGIoQyZAse6WT",
+	"9yTbJ1u+s7y2V7t7q5VDXktH6ewX900EAhBf7Ve4qMys6u5B90yDABrgnV4BM9PdVZ2VlZV/fynbckOg",
+	"lwkfDK1QLI4dArehpwGZQm2JOOTYlQieIXRbGoWnF0jhXnDIJ8grAC5OrSgvUWUOvNeCpSV0HcFeWr2M",
+	"t5nWZ2MCL01OJuuIw9/gJDDzMHcAnBAoTmR8WrRgKzmHWEub5rVAMM7oY/iRJuEaHbhkjQ5RD1x3HRv7",
+	"X8r8Ti6o1bbs8A1Dyo7HOsawN38xMhHIfocajpmP9qltmT5QbHcFMHlnid2CM8NBtqMXC0+nDmukPdQ8",
+	"12OVEELRJXiJdfClzARoh5h/LV/fRr6G2913oxgut3682/Rcj3V4Qu50kBOdVbLnOwGUzaALD1iWdFb8",
+	"AItER1ssIoG1KsSauNOW2FpbTm22KTRSkeKw0B7GSlx0twGztiUyc+PiygrFL/AoXcwlVMaia+jmL7Hv",
+	"iIlm4IZyCUUZQnQYiC3g4WikSVLgBgSP4KwuFSBUb9GTMsjex3905gZBSKyaz8/cDMqxqswhRiQcC2yz",
+	"DOuAdRPmGyfFjgXlcN2smW0funAg3Yim4lJ4LVtRVtj+T/6899HdxcrZPpZr8qcZ7dwmDR6I2Z6BF/Dy",
+	"K+nVZwiNRcjREI5wIX3zomaBSPTB/9w3hKmz/2+eXJP5uUbpMuQhUE7LPKNTEmM7sRFB9gxOFHKljQxl",
+	"+NCeBrPstvSa2dy4fMeJ+cB/aTkW9LFal/7MvTPb9JdHDkqq6opxP27a2dG6nwA6wspJ8WaZQHRSKdDs",
+	"b0ZiZBQ3o34dX6NbabUk89iqbDSbfxxTzvBX0/s/k/LvSYsBN1TZ2UO/n14xpDnjKKPDKZLC6gaPub1L",
+	"nCmpgcHWb7RuGbbS7NutG8+l3lRsgNeWnZYZoxX0JU9GsbE8vtEenT//VHckg20bDIZvhLd1gX4biG32",
+	"7HfXLjdbz66tfPVpI1zb5/CnBK9dwk8byp/gF+1zGYwU0Y0FXdiBvDLR3aROuqjqAZTq1oUO03ZiGjvc",
+	"Ctu0jCesk4CXyDw2kG3JIb9iGMhRgiXIUo2X2BrGpGKV8ETcxpE7GJcKfZoJ5nC0pRkMLBqhA1+4xDYz",
+	"J6MorFxkAzWKNWt0bPiVHngbynM6i5eMLRY79D+ykjL0Jo1Es2SsMu8GGvg3Pn/5DymJHbEkJo04ghVc",
+	"kr4J0RT1bVegHlOe4IBacRS9PTNHQg+6TNpao7bU4wBovsRuGvoBChGah0BzfBC9JDA1PRlsTXg2T9oS",
+	"el+SvU06MOOhVo4YyIPAtM1rNmkn892tSSQ62NsApVkXWkOBBzBN/YdspQZY5LjNAA53GPjNVMwmuPna",
+	"MiCRuAikMuYIWSfa2CRTE1oF63Vle9sC6IKVrQHM12lBxjidoJkhQk1oQdg+CxaqH6ux+THiYLcYhrJO",
+	"yba0rIX4uEQ7fALYiZncjyQjzMwlmBekBegQ5oq2nOb2QDNzKGN3UAiikfpLFqW1FjG6F6qxbdydifxF",
+	"sRoGmm8YQwuzQhsWceHz1/5LBrrAfDJW7yIDiIBEUVsXdODitDnavDCcGiUd92aAXw/Qn5+//HYmCQ2S",
+	"6GKlNeQAIoNmk9nMK0JWLVZQQ/wWnLR3IBsJG7E5yASP5QBHX+qsutmkiTeFKTfWkTqVZ6OFMR3DqdyO",
+	"Dq7m8zevs+FIQxuwQZJEmjXMH/DdhKEa0+q2pWGJgdKUpJjJ+fWHgcRrNdr38DhIdUJyIhhssAUeEADa",
+	"VxGSA31OJW7dolP6+E3UqVFOxcl7SCXhxHD3YWEpVckOhiC5sGPRuQi79jF1NRXpZeCXZT7yg6QZqn61",
+	"rFzMHur1PLZ+7TntsbX1a2xTTLTn/E8eG4rYXJ1oj22obWZ0d3N02bRdneu+1yRHTgx7weap6lEk4q1A",
+	"q3hB2853ajgEgQDdaTzbqcomAXvs85f/sOjyXDOJwZiCZ0i6tn7Ns3gLIJvx/OX+D0cQTMFcdCoxiids",
+	"yGXQM8dQN1RaXIIGkNDyOEhYg7flBvf74G20ZLCNrmmuEF5a9EAyeOgJRxe5L7aCLiX6up7btssq4qws",
+	"aLbFw5HQtrQPfJpGS1liLVh6VNwg+9AQt983h4vZ1pk+DeixNmcIjiJKs83WDB9cV/15mWZrjN660w2D",
+	"jsc6eqITMUR/5aaYXEKlI/BJx8ATzFGoNKusm6h4VjXg3Pq/Ncko27rRARZdwqpPrJ7GBaULILV8M5C+",
+	"u7SzOGNi2FukdGYRTxIRm1v/0/d588XbP/hKu72E//3//19xCWXRQLjst+HqktGeWika7fBjBP65x7e8",
+	"Cwovp0pjfT6hOnpwx5eS1myI8grUasWnZuhs7WvVsRN12JGfpKo62MzPyKSKuwsOACZkUuLxerzjTHRH",
+	"cZBMQIDAFmsJrWHo7//AvHoefA7nEKo+9hEJtoJQ9IVvc4/zs2INOLl0rhVWdPBk21DbTTh7ZnpT18y1",
+	"31Tbt+DKk1yTzECzcibdkVkL9b9pR2ON/Q/+aMycIQ9DR+v0VIqUTppmbtoczIBxxsC4M98N+YT1lTGJ",
+	"GunJjed82VqV+e8wKJIl1qE9eF0d926pTSFPDuQnMz2ccN0oPzkClXCSFGPHTbUw05rvM+6GPPQ+Xb6z",
+	"obbhALwd+C9V8y5n7jhm7/KogDmfB43iCWJOnHDdZlQV5nRcwjXU9fi1cOhlKttxwy9opoMXhTFfgv7A",
+	"mCzmI+uGXKP8InHnmHkVjC9ozKETbgwfrl1YcFOIKJ/sUsTwFG5s8i46iEotr7W0WR62Umda9ZIxqv3C",
+	"N9OAgHhiTQUlSdGN1Zg1vrmyc+9fd+7/4869P+zc//GltsRG9LuvvPbovX/Y/eC3O/c+2rn/2c79H8OL",
+	"Prr7t198dH//g/f2f/rq/s/+affNj121jh3G2GIRmnDWHBxgkxLdluBMo25SjRbv8zEH4m5jIooOVaIX",
+	"0dWRQTFKX6EhVVt2rO14O/A7i1jUaMvi7E/ZXNHUDazGstS0MVS/jJRcszQ/afbPjzfrwLcUIHAL3h1k",
+	"lp36YdWliOVWhpKl8vNzxv2CIXmu3MvM9OD8Q0GdICseB9O7Y/kOfTOVUl2U4FxA+aMIaK8oJ9qxIZaC",
+	"qbFMeThRlCWdzcH08n66hdLKqgzvnzvS2TU/ufvmkXO5q/OVS/a277eg81RrBIntfSqnaUXud+tYyf7S",
+	"mKFaHm7FkWFmJx7ftO2pksyWhTTgrMgyUszm5WXmmmJotiWNtsSuBP2Ast82BBxGPuuNwrA5DvxkgCmC",
+	"5q7BJBoIqVdd1i7TiYqFDzWFa63L165hgyoNCXXxBA8DaCKLbawsAGcWC2kBQgtDTk52VwYIffkgohCp",
+	"GDIEE0aBmSLX8DFvuJPUiPKzXK/fuVxEqzlHQr3KkfM8Fx3PFNEg9vEwn3ZqR1eU8M4RPN8wv+4u9QqN",
+	"gSkJ+qKSpc6zC08ff95RkIihrrTu9kXMOtIseBzz0pQPR6NaVt6RmQWSjXm46XBhsYruRVC0YsbD8Fgt",
+	"fEeVMyoz7PxO0cZPGafcyLfMUqORb4cssosg7NgLoJJtIMIe2i4L2jZNrCoelu/YfyHvzPBl01bWVvMO",
+	"ZO6v1zvwpDD2KfoH5jG247DTcRDY4Rc0CkRX0p0yfBR0N1nC9aa2wUiK0I157Bv9KgzVeL47wFlU84/D",
+	"77pLazu47JBVDq5ncnZ6vlz4pBfOkYY1vnjj44effJrq3AGWtIiYbYQ2wKvDIGJDoTXvi8c50op0Nh+U",
+	"7lEUibjZNdywCr4THwpbRvpgZ7ClkpKAPOHPqAix8zvFszHlzfKz0XJjjWej8xBU1IedAFi+k7ElXzp8",
+	"nzp797Ur5XYsJo5ldgMUz8RDHgaaCsKs2RgGm8LV1BpTHHMI2rLBIRzEQ+RurKALUky/KBY90U1GsfBY",
+	"IraT1G5Y0G3ZGgS95Pa3r7Wsy6jLJeQcLtqq3A3u428wOT5MzVAo21ksMkYzh++TsnNO8fCdt3McC5/O",
+	"4ZuxKzEnL8exjZ27bz/8y68f/eYzI+a9vCwHMDUeJwEPEVMYUP2PtBGXeRQ0N8WkwgG9tn7tO2JS4/GM",
+	"A1a1Ks1LrGK2Ip6LZqcG2xhhB6AySiurR1pm1zlNJKsW6/eOKBvnmaZE2DMqQnB2p3j0Wr4r5bNMFXR9",
+	"HPVdjieWTcezJaYHTmRwpto0bUJjg22Bxe3ptBmPIsFzICSPIzmW7/AouL0pbAXVltoURzvfvUKDNx3l",
+	"ZGqtpn3iWwqKcTnDV/KB6lMth6ka2yFk2jTA6bot84Dj3HoneX7OZv8MMepx3CYqsiUxWXbPiFWnQJnF",
+	"MNuir5R/1HPxMKVeQLYa670Kx5uXz93oKsKt9RlA5FFSP7V11iJZdAlRVBthfhrySQa1M1G1hWszC12Y",
+	"Lg6aeWb2J3eclpkaz9+8XhSJarVuXrWoyFNBhPXnb7VlWTEhPkgjGgDYdwXp8VTQ4rXlEHCAOLMVW/QD",
+	"0wMzUkB9QOgYMPJ/VpjrIPOeNdXgLJRQPNa+qz3MlQGySebtI8AKD4z4NLepXs87WIZRVZLCzOabES24",
+	"rDYjAoeraENgwnwdC/WMRWLo9dhQILbOxgTrD441DGXJfSZVfZjcKWr6MP76tedmOdnya2RPyPVrz2GJ",
+	"5ZD7dSagZmeT0fhTfEUzMToUoZwnVVChyK4rquziJvChXprVKH49DmQCBPwmXFwFxjk7e8Cwi8xDVvEY",
+	"HwoudaaYZQs6URltWmxHofKF1fVL4Dp6venkIiclDmUTeOeGfPsa3rpy/vy05PDO6WQSQo2HioeH1ceP",
+	"qzt+l8c1pc7B6uJ4rLEx0oEUWjfNZ8ouvQC428Yyvcj0QBg90iXOoTzjml1WvmAXVr5WXbYVsOXyHbvM",
+	"FTOoM1xx/AHSgyVaUKTa5RJ7oQEPm6M0GYihFuEWVqv1DWOPInJSQVMcuC9WoaDQCVvL3O7b3W7U3KAv",
+	"sREi7hOAWVua5S8+++L/FD3FpBvM0AUs7WtV4m4Kw75Twt7LpCUHMXCLl2Uy0PpyLHcovS2ztZajQJ7q",
+	"9irBvtEiyR/aZ5Sr1689B5M9PZaeodGcFW3mW8HWNIczDvqWmUuq2IxkqIxRnDlMpA9ykDrSgCwMtQBR",
+	"WM7poYgTvRyqcXN+68HranwsYPOVjBQ3WAUT5boaOwRSD/qJ1FrNuO5gvRMsTQ3V2IqjHLZFY+9//Gb3",
+	"rbs79367c/8foQzjtXIhVK2U8biqGCutiSvvmb8krsZwurqwnqAijxMLOuCKGLvcgkLqBLOMuhxyNEqX",
+	"wJYliO1IxdNVCYXVO1dVzPRARdT9AtR4TIVzgfI0GRv6itninqnKHa8txaO//9XDz379+Su/9djOvVd3",
+	"7r66c/8XO/f/6SZV1PSCEMyZNLYO6uXlm9evemyDa/H0xaaQXeULnwWyLTtdvdVZYjfV2PbmQI1sQ7hm",
+	"Zo3ugMe8a06FzGPpOoBgaEsK4CdKIQC3jbfQey2m4PZgeAEiAiAtBJJ1KNtcd4qcbs8AmSlb+nLreyfp",
+	"KqZRcMiyQwEojLC9HJqJufeqR65w8J9mm86iLXsAfdj2mnOsFQzNezEk4nFWSkxvDRxoamscsRSjNN0K",
+	"UGM3lD9JU1ZsV0TseiTGxkaAZcPcdZktcGhLm4mFEMYIB5tpIgFPAHYlKKzh4iUmlcWdNU/gScK7A0qa",
+	"kYpwSgCJfYndSAYiHgdakLXu7mPuNrMRjVGf6RToEXyZbwGRUqhp8FNyyftiCFjU+DyjkbTlOFYJwR5T",
+	"YwgsTnJI1mHIBnzL9qNxqPMdEEfCN1twzU0xHXbAzb2x4D5gDwLHI+ZNgM30cMkhyGekQWgBp6dCgKsp",
+	"aLaKHXQv3xSSjQcguuxz2tJGCi+e/zquhwsjEt2KxMW14QFxcTJ6byK2k+Wu3noMB0V9Wi7RAYlS6rcj",
+	"VgBQXUdbI8sursxCuKQ99JUjTOmm2Xo8nClqDevZEyJFZjZy182VrbkN7avuCLYF8r3YToQ0gtT50bCh",
+	"o9vYXm5n1+ObhGkjws9Ut/Apge30gEDrESDGhbhvkAhzVZQDcniZ3vqk5DFgiE4dOjD1ps8Tbk4e1khV",
+	"CBWz529dbX5t0YprI8WX2vIZV7mcDRjiJXSGueifRzLX4XWT1nIJ8cUpoofoR2lFNGg6YzUKfcrDpcJV",
+	"d7JPANZpHBtdBsbCyjqP8RLRy/wApoGFz7hIbZlKT3On7SArAc0xVmPtwX928Y3ShFFkO0JbusMc5g1i",
+	"EBAMVcx60EjSal4DLjO4kelwbal6jBsCOTRJsywxttbFAe3PdrrKPJHEvQctqc2ZaXW5wtAo8lVe3nwp",
+	"ei0piDxFcu6FAfakIQUFeBIFW6pkAlsbVqRUqppyMBFk9fBSyumk8BpWtpZLKzWSSRPKJ2ZatZfNdbfg",
+	"suOya6c4pIpTgWpRAOug5pK8RCGQKEFspY2stQcgqtaank3pGU1SsHphJOHpXRdgsloXtnl31TiAiWFB",
+	"XBOV8FCvZrpFT1+PMtfoGEZM2r4j9EKanV9iz/DuoC39oNcTMVTY2K4a0AzlhyOd4MludfNYcK3kEnsB",
+	"sUfxUdj2uS1ROlI/+oFNXictB8FJDa9Sb2f8zTCxAyZtS+cpM3JyyGNzDAHRC3s4ALrD2a32gvmdSiII",
+	"jDy70QMuHeh02OS3ptBBV8W+4xwqcU0LGvf+/pe7b3xS7ozzuR5sKB77s9LdrriLDssTYxVvXoEg6vQ+",
+	"BYo6mw4DaIQqjIlMQ3Ne+3xiuzIPuPQB/LJhG/o/VQqIN0ohiqGzWnGH36cg8IuhiafPHxqJ4vi4K6Vv",
+	"0eGq4k1jMuuE9wEgFNt7ZHEQghhE6CjSHnO9dLTHxtA9HnyFQkWhqC2VrxcqADv1+QSBevshh4KXTCy4",
+	"Ak8udwccdH8NrRteqsSjl809j8+o89c5GPK+WNZb/a9sD8Pjie2bKdfkecP9BsUkwjeHAh6SkdlhamR7",
+	"FpuVA+8bl6z1vW+xDR7jLOd73YrChrazS3nQ0LZaoYnBhuVSF/ZXcXxSrcXMjUjPai9zor1gSqBLqad/",
+	"4QBiyIMw7XhQ8tQnCcAzXYAKCJ5SJUEvqBMv4rnsiGYKUwhdDVgRlKMWF3oxX9lTLspK+s7MkmQZcp2r",
+	"Z1WuiMTwXJlvLUMfIEIAmnEihlEypbXXsl435NScQJmmNDKcljEziNxFJeuHPRzsykF++LylndlS6DAD",
+	"zW0KdCPSZ7WuJMvDFdjKYyRWj9wK6DCZ0wAHmOdu8PdLNa6oqbiGnnPOn2v2usc9fWbRmh7ewrtqwgFK",
+	"X6qKy8G+P6Q8i+1IdI3d7POkHpXUDo+QdtAeBv3QwwwExewVXr5D/1WQ3pYwJ7u/HPmLtxdNtzaJTOOR",
+	"MLZLjJ0jgeI+6JhhIMWR5TGNlRPHhQu13AtkoAeHF8TZEcrk8FV49k14O9QIz6oorsYqHgg+u1q1MA6S",
+	"kMbE6krHSI2Ix0kIXSh6ozCcuJmVi2Pr9mhiYsr8bHbr67oO158FWLbjSBdfSzOzjTpLWTpm961crBmL",
+	"rZVCZlFDdueaIvws7WFTDUZ0nb2yWRgtc/c8UZxxZp7kBqsK/1QTEkHq/jOkBc8g9JBKYVx1KqKJBlXK",
+	"KGeBkhEWWrmFP9X6YxhIt2tm2Pi2a81sFeu77qqjmvcqEoZZoEfOiXR3raRd2fdp0aJWULEcCQhnVY3R",
+	"g5rp/85CxX06lIcB9BWrK2kRsJfJR8kaj3716hdvfLzoMUNtpqTQJWZ02dF7IxLSvvAZjFPYqZ1KqMLR",
+	"pUQWAc1dMyhgFhugzfCH/QqbKNbJLWZtsxhLxDZwSpgJgiRTMesTwCsE/ymti3Zv8RniRMnyHfvvPGU+",
+	"w2Ontl52rnWh2OQ4w5wUB6WGFSpHL7y3GyWryZes0zLI5MfAGcmOUZb084J5WSsq6S09xjOt2xigKcRD",
+	"kq9paQKULxgNBnupCr8ZyOx9GF+mu2/TswmzZYqeRkhDA1Pq1n8dKW9/VT0b5KWOcOjAH4jQZzoAPIxY",
+	"YCZiW6pez2ZZ4npmEpa5ZtHI3F4YBDZkPsPCNTe/U5Gwz1Ikck48GFSIPP1RqibMD2rCIDNzwFRBEKIe",
+	"Ni+FLyxTAVKW9CEkZGsUgcsOK0iXbYR2vt1lKXjuVEppXSTZbIfaYqK5Ua0OtPdf//P+nz5cxCZ+BzhG",
+	"s/UrVy2OIJZcwCnd70PQqUbZq7tcnpDozcKNFmRq2aRJMwMprDh97oXmf6AMdxW3Zdaw0QmPk2WdqIil",
+	"RR+QXks52wdSCQEZnLflQalqgcNjyqrAgzDNIae0ew8bhZhZtCX1b7EYfmZkM3cWQKpRwpJx0IWXpTSR",
+	"0o4ERvpjvPYMSmG7g1tdLk9VCJsJzBbEtO5Ov63H8QHtumnsBZ1yNbk9mJKJIn4fdTcB53fvk/d27v6i",
+	"3L1VDVv5RqTrRVbODPjk4Crnu01ja6b5hJ+CDIPAcDMRwyjk2MenzJB4xlx5y154gtsiP1DJjrAzxmY+",
+	"RHQv1VDs79oWEp4GBpjRRyBXEqjs5sQa++88ePTy3d0PXn/44NWd++9Buek/1wMC9swwSgAd7YeiiyWx",
+	"yp8QjkmGlAtw3rgZQ9aor7CCiMWI/pqDz15ZWWSSDynNGCBfXan2MNBGpV8qgvKaZquzdkrk5ncqx8Tc",
+	"/dCqD6qLbx0A6Cpl8nlIDtVE0uPXylRCmKWSgC+5sNIMZhRQAH4ccADXxhCgnudUStEXSV0FEzdROPGU",
+	"E6lVkubDKBRWIbb6tuYQtZvRFQJusEVcs7P2T6EINlvZGiS6LTNJ9F1AKYPq7qm6VkQxsjn2iCxPN2oo",
+	"eCLNbm392hJbo6x9VyiaRfCdKknVm5iVOR4IaQwJaxIBZYj0+TpVNrNMNS1ESGgSI7u8UK5KU0K66bSC",
+	"B0mnYnbx/NfbElBDA0xtLyxzXSwvYr1hRr0ahOLkOhemHTKyZRDuXaAQrFqTwuOCtCmcr5kMdD6dqFGy",
+	"yvjIMIkIQyhApoporHtjsRqXdpnHiRSms58zzzznuVAWfdQDFQU98wytNlVpSOuJLlQDNrPluLNsQRQe",
+	"3OIInGCNcG5KR6kQdjN9siqE8dWha5aKFjTJHxQvu2/+Yu+j93ff/PkXf/lscboiuGLqXe5gyek5s6t6",
+	"L7e+ly3VvcRauD/cFBETBcSf2TAEZ4L7ti0bex+9v/fzH2FPYY89uv9vD//y1/TT/3p0963dB+/uv/u6",
+	"x3Y/ubf7+oP9tx/s/frvPGauefdDj+19+ObuT9/wWOs7z3ts72cfPvrRm1bVb0tsSAytSMLRULr+nFqB",
+	"8MjSDVZUL3rmfIIKZDNhV5fstSVP2FDphF04z777TRhi5bx3/vx5KNq13TXxlfuCLGI6dFWvLTvrN1q3",
+	"mIUuRqnaySHNwwTSguSFlIE97MN5sKJ5RtltZr98eVZ8eVbUclZULmmmavIzUMs8X56mWT5OTQySwwjV",
+	"8hbuKDN6QZigA8OJKxJgE9ZVw41ACsRxyum9CAWj27IXqyE46jdEP5CAZB5IhsX5WqCEcQYQ3cUokyWh",
+	"8iQIkgZRIFxXHQYR2mHE5cRjOoLmxkFfqlj4q0Vhhba0jwZrwbONidObsPQwFvhPINm3ecQLJVhL8Lg7",
+	"uIxi+oaNnc3Fxs2RB4ihU4Yq3tJ4cVn24dMXKxcgHU937gPCaz1dIjZjhcpezy57aXplBpw3+4YHa4mm",
+	"ve5IuLJx7WVl4148X5mwh8zdB25xmfsHi2TJBkW0dqyDheJYn5cTEe+5bfZZ8dr66KaZS8j86Buip0Cr",
+	"rDY8nieHGfxJKmnLbvb5NW0oVvMlY3XlV/sgO7NtKQomc6jjYfkO/J3KnSqIMgRDEQaA8x33yb1gu+9R",
+	"vxFzbqACCSFSvoFB3LZsYFVqxidO7g/IVOiivx003C3hU9hXdTcXbTlaW8J7rbIOumx0B0T52J7qdh64",
+	"XcGZM9ZMqnGRfP+WSLLrfa4mvipN4DM/1lbXgadU2v/KkNmz2SOes0RxLQeBTlQ8mcNOh1XvYQq5NIUD",
+	"jLhMy3x4R3f68LIEhRtT3j/BuwOP2SwtKpIm23ErB+6RUqEtbTjHF1tBVyyxDmYbdCiXK+1pRHI2CvDk",
+	"aiCuJza3NHoP9ubF1j3QrtfiVPaVwhKnDcGiUcI2uNEXzZmxyjrRKLltvuiYRySjWIKfGYZukkIvfLct",
+	"zODCt8gjyvadHQCm+WpbdmJh/Z8d5wnVuL04gbqYI4N3N+GR9tHQpABz3kgRpGci7BQPQF3FegBIW19l",
+	"nVhoFW6J2/DUDsbRrFO0LYFk8JEe5HY36xqlYxTRdHiCoIEbQkiL3GLeREdhkHQgEHPgBTLEiFmiFHbb",
+	"BUxEUnF0whLVlghkfPB1O+3R+fNPdZFNpYJPornS8bAVU84XjDII8LZcv0fYWUvshRKx5WKKHJszA85g",
+	"oYZKjOgE2NlDdknl3hpss1OCeZmexmx3Iq4ygkhKBa1DZE1dGp5Voe/ZVt3mn6bdh+YDbBnLycYgCoPE",
+	"o/1udmYqH6zoqqYBmL3QBMfP8h3z/23z/0vLNI1qIPLuvqrlIsaumVMuUl4rDRNbD7qb14NjSGc9At9F",
+	"sZlaQmgVlB1WCOBlZXzmx4zNlaHZ99NLPffE1GmjIE2hiHeftdUhUAyAXd8BVMo+r56ED2hwiZ3nISnS",
+	"uQZI5GqMo0mxndivwFVZ2Z8BwGLL5v7S5JznxHZi2OMktTrz/Ftcb5bm43C9CZAFykgRL9W2oEDOZYLg",
+	"OqEVGNSXuIqUN1a8WQeYawMPvHTlcp0FDVPNW5M75jlHSC01t89NK0XbBkyL4UgDILil44J2VXLgH0K1",
+	"jgWJGOINME2ENDZqEMQDOLioYFWMXmDk59+MuEyCZAK/d+ynDqpOS2zNAnDawTzGyXdohvJA/m6JuAmk",
+	"BJUOnfBNwOo0ylIsuN+WHDbndLYpq5ps2pbzsk0Nj7bMUpw95cBO7VRUAjP4bCUACF437hvkl2axCT3k",
+	"YsCXNUzc2Ln/9s79+zv3/mXn/kc79z48xIY0OsOx7MgpJdQ8l0TtWWMxN7czymNoifUQYUGQeWhd22CG",
+	"GAaMRTNWIzTkMoZQoAnysZ4MIoj7ZqErC1A0pTFdhW8bh+z+5o+7f/eTGSxKgJzLoVKbo6g8/xl+prYl",
+	"1WqBD1O3fGHla/M00QNO1BcAfJPSZ7CIwfcYBfQYh6CGS+ZbcN1eMk4ESIvCrPEyp2uYlrmXFlwfdyHz",
+	"zO2E72kXoiwxH39Gz5HVSJFlzLELchXhXmvh3BfI+Me5u0T9oDwvPBqZddOiaf1R9ovbGcdUFMVq6zHq",
+	"Fu2zbhQ4qPJcv4ZD3Ij0evaeswpIkp9kGW/QRWkJDvhV6imCRXoyzvyY95KpuVQ1PSrwRv6aJYqcF0o2",
+	"7OeSI12lRjJHCMkfXJTLre/VZ3Xkic41Iu8fq2P54BY7wurNLXqc3pynUPm4fuXqaS1gY/+dB3sfvb/3",
+	"q08WqbCxxsVM+JhPsslhB5uij/nkrJo/OLtT0UznV9dh1AF0UgjG1VPHZcQzjgw+I8o3IBCpVNFU4AIV",
+	"YQ+BsF/5/c6918tFNgFMlScRro+SbDGq75SVkgkYc9x5DFjj2q2rzQsXF9sSlRrqTZRxIqwyzr7VutC8",
+	"sPI1xEyiClXNQoVqktiOgniCcPHYHcQqUVIIXzMOV6qYLqQuiqjI2O4e5pkTD9NoKJUv0OziyooNt3ZC",
+	"lXTAn4FP6Vwy2jqEZYLEYeY7QrQl5p/b3JXHLnhFKDVxRrdhZnZndCueiiOCyJJq7KpHO7Ox+8rvv3jj",
+	"473fvbv71t1Zuy4KhQz0YEgkKquhvJm7sJJxd2I5m0WDjQPpq/FBvHmHMf/U0189RZD5G5HOU7CoGG7U",
+	"7wuNQMj9WI0iYwdNmB4BQ8UeKsQ6H6kFbZmHEBI3+z1/8Ou6cGvSDBfbm1Rn3iaCz/gaDsR4aqYVNfsc",
+	"wy7zbldESblusQa/z+HdUxduNyKNE81wQDUBd+H/IbsQKISoQMBICzrHY1C7N223EKtZVEupkqByI4Q8",
+	"pyH+flUBWdIG4dSlpN4cHV/c9zQl8ZPcBmLNqo0LlNGFMEDgpeU6YU+fp/RnKyhj9UNBPT3TphCQ3AeT",
+	"rsjP2s7HKNahQMiEqSBB0Jc3RsccqL9YUA8EUF21dbw1w5nBCqzcst3cyj7wJPXK7DiFlRAKIghIsECm",
+	"TeQvt25eZYkhurG0wCYAG4AKUWvzNGRg1zLd5WeASU6XhpFV19FqU90mJu2wrlKbgWCNZ5MkuiHDicda",
+	"fChaQSK+0UrioJt4rGUmKtoSds8gSSK9uMTWIEDfM0oxRnrXrz0HBQSc+jbaxvaASAOJdj0VtyXcMQzk",
+	"KBGaNS6uPFVYV2s46Zo8d0JhMHj46Zg3c9iwZfnvWNjq4Oa0BizPQ/uVyzJste5SUWejEbfw6hPPH86N",
+	"MzNpLYV3DKTQHgukdoDAI5vPG4uuGg6F9I0doLZr2tOIAGoT0yh6GFElB9F9vrtwTsFNQ4dBBKlwNqXN",
+	"OkoWMdUjUYkgL0z7HOZxjvmWoBxO/MJcg1+0z7nYXD7b7TDxxQqJbmXsl7qlXUb2lEe6AJUaYbmh7aXs",
+	"hiOffDP50DF11bYVo1MwdAWwNOaCK3YS8wqhXhgE3QGLeASFmAoff4l1zOroDmusXVxe+2q6+OZbWB9s",
+	"9m2uuPi/f/G02b3QOQq8b/DLIqrjrlIaq5KCmKmxBBQFblnJ7ntca5gAKe6cQNTtd4g9R4lCmHjzQ7Wx",
+	"yjo8DDuYqU17YxHv0WxDmW2GEBJ2Lhbx3D4WKhkgCwMem8R8YqxuqB7RwYulUV+kWlmBZxhm6zvhE5Dv",
+	"nHcOKXR0dOvjCkukLFtPD7SUmRzyZYZzECHQGpi0dutXrp5AHUP5LoapnEQ1A+1ixMRzhd+Q2md7O/cw",
+	"9zDfZzmFUmnLfDdp0gZRYNh2p64ZP2XXAa+3ZScnnTqsEU0vBq3B1JYpVIWga8OZDnXDDKugE6b5HoE9",
+	"obCKHomvWTzCUtlQjeuBb9B6VNA1mQQXB63VFUjQKzQevXx3595P9n/y5/13Hnzx3oxISznfm0efCNvz",
+	"7iCtC9VdHgo2FkF/kOQatFNPTcLpNeJ7G7EMbJcEpgeAyQT3rsKpEfcFyzT8JY+QziV64kNymG/nv77I",
+	"RjIUWrOORYfGGXUA9yceFedp8u7mWa3iMHM7LeOhmtqLPW6Qf+tGYE5RvKHLjVW3KTy+99s/7r7+yuNs",
+	"mVhokRzPnpmOx2mRXMOJHkdD6LNh8zhUErsC9TiAEsR0tMMavRO7GWc8Z6ukVD8OFzxeGv18JqD1P6NB",
+	"2czsTlPwVIzLUtlhfQnitnoBGxRALsIiCyw+XYYVG/OitDMYLwyi+clPrTCITifnCeZXW9JTVp1t7P/p",
+	"jd237mZSnk4Ky91t47KgS/CiKLMTL2bNRPOBf3Vm12WsPZ0P6biGCXsHsakWrcFNEEaZIn8Le/Xws1/v",
+	"//59gtVqy/2f/Hnvlb/12N4vfr/3zj1Qiy30TDhhu7/5096PXwYWt/rqbdRXPSqU9QCLwGvLKORdgZhZ",
+	"UP0GiXsMHw/YhtpiflGFLRZgYTZ9W9re6wtsrGLfKLyvvPHo7tsIReyxvdfv7r326b9/9trO3bcffvLG",
+	"7rvv//tnP/bYw7/+ev+D9x5+8i/s85f/sLhq3yLQbQmQMgsapmeVwSABuBRNLdFKIS+9tkSvDQJBTsPm",
+	"QytlUjq8LNpwBh2zLcGXAXEcbA2yuMqUQ8REXsWadniAq3hvyxw6mB27SbAOeCVYlkOP+SPc1EIzP1ZR",
+	"VNx2BBGZEAoFM1tP5qx5IjCqkAyEhlaGF4u0prJNahlTK7Kf7VZsNwuCUeGeMHvqo7sHwP1mnC8KDb9S",
+	"XPuWuWLdbOCKXd4epyhiZtD6bIAu1dKALiV2FUh/uBpwBVFKubTIAZc+SNsxDzdrBC6BUo4wAEgKsz8+",
+	"f/ltSI1Eoixo1/SQkSM2HwwPJMm+tJFitfi2uXu5F/RHsdCzMjWAYFfpuv/LczRO1vQzUmN2edGCA63h",
+	"mn3rmfTUwtW6ozdHLxGkJfrfLalrz8QgxkE8CZ2Dieeh0BBXlyLUTAtwKQwPxZah8PvYk75UxF7HS75k",
+	"yKMLUCTl9UBWEqDQDx/xuFbOn4dE+vriIQeTgZBVHgsizKmC6LeeyW636NqbeGkdy5IbssrKrHWTYEtY",
+	"L/zGxIZFKA0+BjCnWqxLS1gL2o4zCqA/izfVx1P0qvdSRZS/PGHOnqMnN79DuHounMwMyjYxrEpNefd9",
+	"Y7HFuVapUoxZlj9YIxZg82KUjyMzKynKN/CYbwldns5MgDov8K2zyCVmWqfCHECPEp4wFHWZlBjPr4U/",
+	"YKEYx/FVL9OxgtLde5T9AjBzO/f+sHPvH6CZ0s/ncMfyHfPntlRVk01cDwyE3aZsjy6XUgEoCyZC+Kwh",
+	"lvpLjLPLN64wPlQjmWBuRIAoZ0C/MIgWNEtUwsPFFAAN2v0lROxLGI9OBmYUeLaXprZCVgVBl4PzQ/SS",
+	"phol2RDBeDBJ49ottamaz0s7x9RphZtquMRuyHBiEXAc9pzMvhj18aBqK25dOCXJM8Wb68u8mS/zZgok",
+	"y4LOps9455A/YRJ5zi3OAbOBfQJtJslgNgVTo8RjXTUc8qYWhhkT4a8yvqGx8YSwRjJyPI2ylCPrgbeo",
+	"QfBhgks+nwT7q4IgTPN5wDEBuEsUgoWMv40JZP5VqEcuSPYjuVjVVnlqZX6+3/TL8yj4jpi41xbxlp3P",
+	"KA7PXTq3DIcrTX16xXd/9uruW3d37v+3nXv/c+feXzNbgmBHChoo7L77/u6Df84iXIPNffA6qPZ7+OC1",
+	"3Q9+yRprrecW03uo+qXw8T968MUbH++9/qP93z1IbyAg+rLLdz/47/uf/GXn/qdpxgnECjKztOiZBc94",
+	"9Mobj16++/CzX+7/zjxj596/wbH3liHK/U/Rf7n3zr1HP39r95N/Nd9Aq979j3+zc+/u3jv3dl/7NJPe",
+	"SSGBgmEefvqz3Vd+v/vKazv3P6Xi9zd/uvde5uOvPkEFzRXtZEiWL4sswJURGwOlNjO8h18UzQRyq5k7",
+	"aTRrDLj0ByL0PSvMPdtmZHGJuVTrAxnRbQndzikznjLlF21UC/P+GQ+1IpFvRMp/bF5u3bzaBMWPTk/0",
+	"/9uljvS5l37w0v8JAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
