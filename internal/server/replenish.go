@@ -388,6 +388,8 @@ func (h apiHandlers) GetReplenishment(ctx context.Context, req api.GetReplenishm
 	if err != nil {
 		return nil, err
 	}
+	drafts, _ = trimPage(drafts, soko.Page{Limit: 50}, func(p *soko.PurchaseOrder) int64 { return p.ID })
+	recent, _ = trimPage(recent, soko.Page{Limit: 20}, func(p *soko.PurchaseOrder) int64 { return p.ID })
 	for _, po := range append(drafts, recent...) {
 		out.PurchaseOrders = append(out.PurchaseOrders, purchaseOrderOut(po))
 	}
