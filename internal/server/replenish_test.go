@@ -2,9 +2,16 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -80,6 +87,72 @@ func TestAPI_ReplenishmentRoundTrip(t *testing.T) {
 		}
 		if r := shop.must(200, "GET", "/api/v1/replenishment-settings", nil); r.JSON["window_days"] != 28.0 || r.JSON["auto_order"] != false {
 			t.Fatalf("default settings: %s", r.Raw)
+		}
+	})
+}
+
+// TestOps_ReplenishmentApproveDraft: the morning's 自動発注 raises the
+// towel's draft; the console shows it beside the suggestion it covers, a
+// supervisor approves it, which makes its inbound, and prints the
+// purchase order, read back with pdftotext. A packer may do none of it.
+func TestOps_ReplenishmentApproveDraft(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		pdftotext := mustTool(t, "pdftotext")
+		sup, picker, _ := mustPickFloor(t, db) // 25 towels, 5 allocated
+		m, err := db.FindMerchantByCode(ctx, "SAKURA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PutSupplier(ctx, &soko.Supplier{MerchantID: m.ID, Code: "TOWELCO", Name: "今治タオル工業", LeadTimeDays: 30,
+			MinOrderQty: 12, OrderMultiple: 12, SKUs: []string{"TOWEL"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.PutReplenishmentSettings(ctx, m.ID, soko.ReplenishmentSettings{ReviewDays: 7, SafetyDays: 3, WindowDays: 1, AutoOrder: true}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.RaiseDraftPurchaseOrders(ctx); err != nil || n != 1 {
+			t.Fatalf("the morning's drafts: %d %v", n, err)
+		}
+		view := sup.op("GET", fmt.Sprintf("/ops/replenishment?merchant_id=%d", m.ID), nil, "")
+		var got api.OpsReplenishment
+		if err := json.Unmarshal(view.Raw, &got); err != nil || view.Status != 200 {
+			t.Fatalf("GET /ops/replenishment: %d %s", view.Status, view.Raw)
+		}
+		if !got.Settings.AutoOrder || len(got.Suppliers) != 1 || len(got.PurchaseOrders) != 1 || got.PurchaseOrders[0].Status != "draft" {
+			t.Fatalf("the console's view: %s", view.Raw)
+		}
+		if s := got.Suppliers[0].Suggestions[0]; s.Drafted != 180 || s.Quantity != 0 {
+			t.Fatalf("the towel with its draft waiting: %+v", s)
+		}
+		id := got.PurchaseOrders[0].Id
+		if r := picker.op("POST", fmt.Sprintf("/ops/purchase-orders/%d/approve", id), nil, picker.csrf); r.Status != 403 {
+			t.Fatalf("a picker approves: %d %s", r.Status, r.Raw)
+		}
+		approved := sup.op("POST", fmt.Sprintf("/ops/purchase-orders/%d/approve", id), nil, sup.csrf)
+		if approved.Status != 200 || approved.JSON["status"] != "ordered" || approved.JSON["ordered_by"] != "伊藤" {
+			t.Fatalf("approve: %d %s", approved.Status, approved.Raw)
+		}
+		no := approved.JSON["po_no"].(string)
+		if in, err := db.FindInbound(ctx, m.ID, no); err != nil || in.Lines[0].Quantity != 180 {
+			t.Fatalf("the approved draft's inbound: %+v %v", in, err)
+		}
+		r := sup.op("GET", fmt.Sprintf("/ops/purchase-orders/%d/purchase-order.pdf", id), nil, "")
+		if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("PDF: %d %s", r.Status, r.Raw)
+		}
+		path := filepath.Join(t.TempDir(), "po.pdf")
+		if err := os.WriteFile(path, r.Raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(mustRun(t, pdftotext, "-layout", "-enc", "UTF-8", path, "-")), "")
+		for _, want := range []string{"発注書", "今治タオル工業御中", no, "さくら", "TOWEL", "今治タオル", "180"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the purchase order lacks %q:\n%s", want, text)
+			}
+		}
+		if r := sup.op("GET", fmt.Sprintf("/ops/purchase-orders/%d/purchase-order.csv", id), nil, ""); r.Status != 200 || !strings.Contains(string(r.Raw), ",TOWEL,今治タオル,180\r\n") {
+			t.Fatalf("CSV: %d %s", r.Status, r.Raw)
 		}
 	})
 }
