@@ -329,6 +329,10 @@ func newHTTPFuzz(tb testing.TB, db *storage.DB) *hfWorld {
 	w.must(hfCall{what: "order", method: "POST", target: "/api/v1/orders", ctype: "application/json", who: sakura,
 		body: `{"order_no":"SO-3","ship_to":{"name":"山田 太郎","postal_code":"100-0005","prefecture":"東京都","city":"千代田区","address1":"丸の内1-9-1"},"lines":[{"sku":"TOWEL","quantity":1}]}`})
 	w.must(hfCall{what: "cancel", method: "POST", target: "/api/v1/orders/SO-3/cancel", ctype: "application/json", body: `{}`, who: sakura})
+	w.must(hfCall{what: "supplier", method: "PUT", target: "/api/v1/suppliers/SUP-1", ctype: "application/json", who: sakura,
+		body: `{"name":"今治タオル工業","lead_time_days":7,"skus":["TOWEL"]}`})
+	po := w.must(hfCall{what: "purchase order", method: "POST", target: "/api/v1/reorder-suggestions/accept", ctype: "application/json", who: sakura,
+		body: `{"supplier_code":"SUP-1","lines":[{"sku":"TOWEL","quantity":10}]}`})
 	deliveries := w.must(hfCall{what: "deliveries", method: "GET", target: "/api/v1/webhook-deliveries", who: sakura})
 	manifest := w.must(hfCall{what: "pickup", method: "POST", target: "/ops/manifests", ctype: "application/json", who: shipper,
 		body: `{"carrier":"yamato","pickup_date":"2026-11-23"}`})
@@ -373,6 +377,10 @@ func newHTTPFuzz(tb testing.TB, db *storage.DB) *hfWorld {
 		"number": "SO", "customer": "山田", "tracking": "440000000011",
 		// A product PUT replaces its barcodes: not the towel's, which the floor scans.
 		"putProduct.sku": "FZ-PRODUCT",
+		// A supplier code is the merchant's own: MIDORI's PUT must not make
+		// it own the code that SAKURA's other requests name.
+		"supplier_code": "SUP-1", "putSupplier.supplier_code": "FZ-SUPPLIER",
+		"po_no": str(po["po_no"]), "purchase_order_id": str(po["id"]),
 	}
 	return w
 }

@@ -723,6 +723,27 @@ func (e ProductInputTaxRate) Valid() bool {
 	}
 }
 
+// Defines values for PurchaseOrderStatus.
+const (
+	PurchaseOrderStatusCancelled PurchaseOrderStatus = "cancelled"
+	PurchaseOrderStatusDraft     PurchaseOrderStatus = "draft"
+	PurchaseOrderStatusOrdered   PurchaseOrderStatus = "ordered"
+)
+
+// Valid indicates whether the value is a known member of the PurchaseOrderStatus enum.
+func (e PurchaseOrderStatus) Valid() bool {
+	switch e {
+	case PurchaseOrderStatusCancelled:
+		return true
+	case PurchaseOrderStatusDraft:
+		return true
+	case PurchaseOrderStatusOrdered:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ShipmentDeliveryStatus.
 const (
 	ShipmentDeliveryStatusAbsent         ShipmentDeliveryStatus = "absent"
@@ -1253,6 +1274,17 @@ func (e PrintWaveParamsPapers) Valid() bool {
 
 // APIScope defines model for APIScope.
 type APIScope string
+
+// AcceptSuggestions defines model for AcceptSuggestions.
+type AcceptSuggestions struct {
+	// ExpectedDate When the goods are due; today + the supplier's lead time when left out.
+	ExpectedDate *openapi_types.Date `json:"expected_date,omitempty"`
+
+	// Lines What to order; left out, the supplier's suggestions above 0.
+	Lines        *[]PurchaseLineInput `json:"lines,omitempty"`
+	SupplierCode DocumentNumber       `json:"supplier_code"`
+	WindowDays   *int                 `json:"window_days,omitempty"`
+}
 
 // Address defines model for Address.
 type Address struct {
@@ -2329,6 +2361,14 @@ type ManifestSummaryStatus string
 // NextCursor Pass as `cursor` for the next page; null on the last page.
 type NextCursor = string
 
+// OpsAcceptSuggestions defines model for OpsAcceptSuggestions.
+type OpsAcceptSuggestions struct {
+	Lines        *[]PurchaseLineInput `json:"lines,omitempty"`
+	MerchantId   int64                `json:"merchant_id"`
+	SupplierCode DocumentNumber       `json:"supplier_code"`
+	WindowDays   *int                 `json:"window_days,omitempty"`
+}
+
 // OpsDelivery defines model for OpsDelivery.
 type OpsDelivery struct {
 	Attempts      int                `json:"attempts"`
@@ -2413,6 +2453,15 @@ type OpsMerchant struct {
 	Code string `json:"code"`
 	Id   int64  `json:"id"`
 	Name string `json:"name"`
+}
+
+// OpsReplenishment defines model for OpsReplenishment.
+type OpsReplenishment struct {
+	// PurchaseOrders Drafts waiting for approval and the latest orders.
+	PurchaseOrders []PurchaseOrder       `json:"purchase_orders"`
+	Settings       ReplenishmentSettings `json:"settings"`
+	Suppliers      []SupplierSuggestions `json:"suppliers"`
+	WindowDays     int                   `json:"window_days"`
 }
 
 // Order defines model for Order.
@@ -3023,6 +3072,51 @@ type Productivity struct {
 	Scans              int     `json:"scans"`
 }
 
+// PurchaseLineInput defines model for PurchaseLineInput.
+type PurchaseLineInput struct {
+	Quantity int `json:"quantity"`
+	Sku      SKU `json:"sku"`
+}
+
+// PurchaseOrder defines model for PurchaseOrder.
+type PurchaseOrder struct {
+	// Auto Raised by the morning's 自動発注.
+	Auto         bool               `json:"auto"`
+	CreatedAt    time.Time          `json:"created_at"`
+	ExpectedDate openapi_types.Date `json:"expected_date"`
+	Id           int64              `json:"id"`
+
+	// InboundNo The inbound notice ordering created (the same number).
+	InboundNo     *string             `json:"inbound_no,omitempty"`
+	InboundStatus *InboundStatus      `json:"inbound_status,omitempty"`
+	Lines         []PurchaseOrderLine `json:"lines"`
+	OrderedAt     *time.Time          `json:"ordered_at,omitempty"`
+	OrderedBy     string              `json:"ordered_by"`
+	PoNo          string              `json:"po_no"`
+	Status        PurchaseOrderStatus `json:"status"`
+	SupplierCode  string              `json:"supplier_code"`
+	SupplierName  string              `json:"supplier_name"`
+}
+
+// PurchaseOrderLine defines model for PurchaseOrderLine.
+type PurchaseOrderLine struct {
+	Name     string `json:"name"`
+	Quantity int    `json:"quantity"`
+	Received int    `json:"received"`
+	Sku      string `json:"sku"`
+}
+
+// PurchaseOrderList defines model for PurchaseOrderList.
+type PurchaseOrderList struct {
+	Data []PurchaseOrder `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// PurchaseOrderStatus defines model for PurchaseOrderStatus.
+type PurchaseOrderStatus string
+
 // PutAwayInput defines model for PutAwayInput.
 type PutAwayInput struct {
 	Code string `json:"code"`
@@ -3057,6 +3151,48 @@ type ReceiveScanInput struct {
 
 	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
 	ScanId ScanID `json:"scan_id"`
+}
+
+// ReorderSuggestion defines model for ReorderSuggestion.
+type ReorderSuggestion struct {
+	Available   int     `json:"available"`
+	DailyDemand float32 `json:"daily_demand"`
+
+	// DaysOfCover null without demand.
+	DaysOfCover *float32 `json:"days_of_cover"`
+	Drafted     int      `json:"drafted"`
+	Inbound     int      `json:"inbound"`
+	Name        string   `json:"name"`
+	OnHand      int      `json:"on_hand"`
+
+	// Quantity What to order; 0 for nothing.
+	Quantity     int    `json:"quantity"`
+	ReorderPoint int    `json:"reorder_point"`
+	SafetyStock  int    `json:"safety_stock"`
+	Sku          string `json:"sku"`
+	SupplierCode string `json:"supplier_code"`
+	Target       int    `json:"target"`
+}
+
+// ReorderSuggestionList defines model for ReorderSuggestionList.
+type ReorderSuggestionList struct {
+	Data       []ReorderSuggestion `json:"data"`
+	WindowDays int                 `json:"window_days"`
+}
+
+// ReplenishmentSettings defines model for ReplenishmentSettings.
+type ReplenishmentSettings struct {
+	// AutoOrder Raise the suggestions each morning as draft purchase orders waiting for approval (自動発注).
+	AutoOrder bool `json:"auto_order"`
+
+	// ReviewDays How often you order: stock must last until the next order arrives (default 7).
+	ReviewDays int `json:"review_days"`
+
+	// SafetyDays Days of demand kept as safety stock (default 3).
+	SafetyDays int `json:"safety_days"`
+
+	// WindowDays Days of demand averaged (default 28).
+	WindowDays int `json:"window_days"`
 }
 
 // Retention defines model for Retention.
@@ -3384,6 +3520,45 @@ type StockSettings struct {
 	DefaultBuffer int `json:"default_buffer"`
 }
 
+// Supplier defines model for Supplier.
+type Supplier struct {
+	Contact       string    `json:"contact"`
+	CreatedAt     time.Time `json:"created_at"`
+	LeadTimeDays  int       `json:"lead_time_days"`
+	MinOrderQty   int       `json:"min_order_qty"`
+	Name          string    `json:"name"`
+	OrderMultiple int       `json:"order_multiple"`
+	Skus          []string  `json:"skus"`
+	SupplierCode  string    `json:"supplier_code"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// SupplierInput defines model for SupplierInput.
+type SupplierInput struct {
+	// Contact Who receives the purchase order: name, phone, email, fax.
+	Contact *string `json:"contact,omitempty"`
+
+	// LeadTimeDays Days from ordering to arrival at the warehouse.
+	LeadTimeDays  int    `json:"lead_time_days"`
+	MinOrderQty   *int   `json:"min_order_qty,omitempty"`
+	Name          string `json:"name"`
+	OrderMultiple *int   `json:"order_multiple,omitempty"`
+
+	// Skus The products bought from this supplier; left out, they stay as they are.
+	Skus *[]SKU `json:"skus,omitempty"`
+}
+
+// SupplierList defines model for SupplierList.
+type SupplierList struct {
+	Data []Supplier `json:"data"`
+}
+
+// SupplierSuggestions defines model for SupplierSuggestions.
+type SupplierSuggestions struct {
+	Suggestions []ReorderSuggestion `json:"suggestions"`
+	Supplier    Supplier            `json:"supplier"`
+}
+
 // SyncCursor In change order only (see Syncing): pass as `cursor` on your next
 // poll to get what was written after everything listed so far.
 type SyncCursor = string
@@ -3605,8 +3780,17 @@ type OrderID = int64
 // OrderNo defines model for orderNo.
 type OrderNo = DocumentNumber
 
+// PoNo defines model for poNo.
+type PoNo = DocumentNumber
+
+// PurchaseOrderID defines model for purchaseOrderID.
+type PurchaseOrderID = int64
+
 // Sku defines model for sku.
 type Sku = SKU
+
+// SupplierCode defines model for supplierCode.
+type SupplierCode = DocumentNumber
 
 // TaskID defines model for taskID.
 type TaskID = int64
@@ -3734,6 +3918,41 @@ type ListProductsParams struct {
 
 	// IncludeArchived List archived products too.
 	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
+}
+
+// ListPurchaseOrdersParams defines parameters for ListPurchaseOrders.
+type ListPurchaseOrdersParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page, or on the lists that sync
+	// (orders, inbounds, shipments) the `sync_cursor` of your last poll.
+	Cursor *Cursor              `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Status *PurchaseOrderStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ApprovePurchaseOrderParams defines parameters for ApprovePurchaseOrder.
+type ApprovePurchaseOrderParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CancelPurchaseOrderParams defines parameters for CancelPurchaseOrder.
+type CancelPurchaseOrderParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListReorderSuggestionsParams defines parameters for ListReorderSuggestions.
+type ListReorderSuggestionsParams struct {
+	// WindowDays Days of demand to average; your setting when left out.
+	WindowDays *int `form:"window_days,omitempty" json:"window_days,omitempty"`
+}
+
+// AcceptReorderSuggestionsParams defines parameters for AcceptReorderSuggestions.
+type AcceptReorderSuggestionsParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListShipmentsParams defines parameters for ListShipments.
@@ -4136,6 +4355,12 @@ type LookupProductParams struct {
 	Location *string `form:"location,omitempty" json:"location,omitempty"`
 }
 
+// ApproveOpsPurchaseOrderParams defines parameters for ApproveOpsPurchaseOrder.
+type ApproveOpsPurchaseOrderParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PutAwayScanParams defines parameters for PutAwayScan.
 type PutAwayScanParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -4146,6 +4371,25 @@ type PutAwayScanParams struct {
 type ReceiveScanParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// GetReplenishmentParams defines parameters for GetReplenishment.
+type GetReplenishmentParams struct {
+	MerchantId int64 `form:"merchant_id" json:"merchant_id"`
+	WindowDays *int  `form:"window_days,omitempty" json:"window_days,omitempty"`
+}
+
+// AcceptReplenishmentParams defines parameters for AcceptReplenishment.
+type AcceptReplenishmentParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// GetReplenishmentChartParams defines parameters for GetReplenishmentChart.
+type GetReplenishmentChartParams struct {
+	MerchantId int64  `form:"merchant_id" json:"merchant_id"`
+	Sku        string `form:"sku" json:"sku"`
+	WindowDays *int   `form:"window_days,omitempty" json:"window_days,omitempty"`
 }
 
 // SignOutParams defines parameters for SignOut.
@@ -4268,8 +4512,17 @@ type PutProductBatchJSONRequestBody = ProductBatchInput
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
 
+// AcceptReorderSuggestionsJSONRequestBody defines body for AcceptReorderSuggestions for application/json ContentType.
+type AcceptReorderSuggestionsJSONRequestBody = AcceptSuggestions
+
+// PutReplenishmentSettingsJSONRequestBody defines body for PutReplenishmentSettings for application/json ContentType.
+type PutReplenishmentSettingsJSONRequestBody = ReplenishmentSettings
+
 // PutStockSettingsJSONRequestBody defines body for PutStockSettings for application/json ContentType.
 type PutStockSettingsJSONRequestBody = StockSettings
+
+// PutSupplierJSONRequestBody defines body for PutSupplier for application/json ContentType.
+type PutSupplierJSONRequestBody = SupplierInput
 
 // CreateTrackingEventsJSONRequestBody defines body for CreateTrackingEvents for application/json ContentType.
 type CreateTrackingEventsJSONRequestBody = TrackingEventBatch
@@ -4351,6 +4604,9 @@ type PutAwayScanJSONRequestBody = PutAwayInput
 
 // ReceiveScanJSONRequestBody defines body for ReceiveScan for application/json ContentType.
 type ReceiveScanJSONRequestBody = ReceiveScanInput
+
+// AcceptReplenishmentJSONRequestBody defines body for AcceptReplenishment for application/json ContentType.
+type AcceptReplenishmentJSONRequestBody = OpsAcceptSuggestions
 
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
@@ -4435,6 +4691,36 @@ type ServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx echo.Context, sku Sku) error
+	// ListPurchaseOrders Your purchase orders, newest first
+	// (GET /api/v1/purchase-orders)
+	ListPurchaseOrders(ctx echo.Context, params ListPurchaseOrdersParams) error
+	// GetPurchaseOrder One purchase order with what was received of it
+	// (GET /api/v1/purchase-orders/{po_no})
+	GetPurchaseOrder(ctx echo.Context, poNo PoNo) error
+	// ApprovePurchaseOrder Approve a draft purchase order (自動発注) — it is ordered and its inbound notice created
+	// (POST /api/v1/purchase-orders/{po_no}/approve)
+	ApprovePurchaseOrder(ctx echo.Context, poNo PoNo, params ApprovePurchaseOrderParams) error
+	// CancelPurchaseOrder Discard a draft purchase order
+	// (POST /api/v1/purchase-orders/{po_no}/cancel)
+	CancelPurchaseOrder(ctx echo.Context, poNo PoNo, params CancelPurchaseOrderParams) error
+	// GetPurchaseOrderCSV The purchase order as CSV (UTF-8 with BOM), one line per product
+	// (GET /api/v1/purchase-orders/{po_no}/csv)
+	GetPurchaseOrderCSV(ctx echo.Context, poNo PoNo) error
+	// GetPurchaseOrderPDF The purchase order (発注書) as a Japanese A4 PDF to send to the supplier
+	// (GET /api/v1/purchase-orders/{po_no}/pdf)
+	GetPurchaseOrderPDF(ctx echo.Context, poNo PoNo) error
+	// ListReorderSuggestions What to order (発注提案), per product with a supplier
+	// (GET /api/v1/reorder-suggestions)
+	ListReorderSuggestions(ctx echo.Context, params ListReorderSuggestionsParams) error
+	// AcceptReorderSuggestions Accept suggestions as a purchase order (発注書) and its inbound notice
+	// (POST /api/v1/reorder-suggestions/accept)
+	AcceptReorderSuggestions(ctx echo.Context, params AcceptReorderSuggestionsParams) error
+	// GetReplenishmentSettings How your reorder suggestions are worked out, and 自動発注
+	// (GET /api/v1/replenishment-settings)
+	GetReplenishmentSettings(ctx echo.Context) error
+	// PutReplenishmentSettings Set how your reorder suggestions are worked out, and 自動発注
+	// (PUT /api/v1/replenishment-settings)
+	PutReplenishmentSettings(ctx echo.Context) error
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx echo.Context, params ListShipmentsParams) error
@@ -4453,6 +4739,18 @@ type ServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx echo.Context, sku Sku) error
+	// ListSuppliers Your suppliers (仕入先), with the products bought from each
+	// (GET /api/v1/suppliers)
+	ListSuppliers(ctx echo.Context) error
+	// DeleteSupplier Remove a supplier that has no purchase orders
+	// (DELETE /api/v1/suppliers/{supplier_code})
+	DeleteSupplier(ctx echo.Context, supplierCode SupplierCode) error
+	// GetSupplier One supplier
+	// (GET /api/v1/suppliers/{supplier_code})
+	GetSupplier(ctx echo.Context, supplierCode SupplierCode) error
+	// PutSupplier Create or replace a supplier, and say which products come from it
+	// (PUT /api/v1/suppliers/{supplier_code})
+	PutSupplier(ctx echo.Context, supplierCode SupplierCode) error
 	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
 	// (POST /api/v1/tracking-events)
 	CreateTrackingEvents(ctx echo.Context) error
@@ -4663,12 +4961,30 @@ type ServerInterface interface {
 	// LookupProduct What a scanned barcode is
 	// (GET /ops/products/lookup)
 	LookupProduct(ctx echo.Context, params LookupProductParams) error
+	// ApproveOpsPurchaseOrder Approve a draft purchase order (supervisors)
+	// (POST /ops/purchase-orders/{purchase_order_id}/approve)
+	ApproveOpsPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID, params ApproveOpsPurchaseOrderParams) error
+	// ExportPurchaseOrderCSV The purchase order as CSV (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.csv)
+	ExportPurchaseOrderCSV(ctx echo.Context, purchaseOrderId PurchaseOrderID) error
+	// PrintPurchaseOrder The purchase order (発注書) as PDF (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.pdf)
+	PrintPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID) error
 	// PutAwayScan Move goods from the receiving location to a shelf (棚入れ)
 	// (POST /ops/putaway)
 	PutAwayScan(ctx echo.Context, params PutAwayScanParams) error
 	// ReceiveScan Receive one scan of goods (入荷検品)
 	// (POST /ops/receive)
 	ReceiveScan(ctx echo.Context, params ReceiveScanParams) error
+	// GetReplenishment A merchant's reorder suggestions per supplier and its purchase orders (supervisors)
+	// (GET /ops/replenishment)
+	GetReplenishment(ctx echo.Context, params GetReplenishmentParams) error
+	// AcceptReplenishment Accept a supplier's suggestions as a purchase order and its inbound notice (supervisors)
+	// (POST /ops/replenishment/accept)
+	AcceptReplenishment(ctx echo.Context, params AcceptReplenishmentParams) error
+	// GetReplenishmentChart A product's stock over the last 60 days and its projection, as an SVG line chart (supervisors)
+	// (GET /ops/replenishment/chart)
+	GetReplenishmentChart(ctx echo.Context, params GetReplenishmentChartParams) error
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx echo.Context, params SignOutParams) error
@@ -5310,6 +5626,223 @@ func (w *ServerInterfaceWrapper) PutProduct(ctx echo.Context) error {
 	return err
 }
 
+// ListPurchaseOrders converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPurchaseOrders(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPurchaseOrdersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPurchaseOrders(ctx, params)
+	return err
+}
+
+// GetPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrder(ctx, poNo)
+	return err
+}
+
+// ApprovePurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) ApprovePurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApprovePurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApprovePurchaseOrder(ctx, poNo, params)
+	return err
+}
+
+// CancelPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CancelPurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelPurchaseOrder(ctx, poNo, params)
+	return err
+}
+
+// GetPurchaseOrderCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrderCSV(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrderCSV(ctx, poNo)
+	return err
+}
+
+// GetPurchaseOrderPDF converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrderPDF(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrderPDF(ctx, poNo)
+	return err
+}
+
+// ListReorderSuggestions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReorderSuggestions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReorderSuggestionsParams
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReorderSuggestions(ctx, params)
+	return err
+}
+
+// AcceptReorderSuggestions converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptReorderSuggestions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptReorderSuggestionsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptReorderSuggestions(ctx, params)
+	return err
+}
+
+// GetReplenishmentSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishmentSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishmentSettings(ctx)
+	return err
+}
+
+// PutReplenishmentSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) PutReplenishmentSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutReplenishmentSettings(ctx)
+	return err
+}
+
 // ListShipments converts echo context to params.
 func (w *ServerInterfaceWrapper) ListShipments(ctx echo.Context) error {
 	var err error
@@ -5451,6 +5984,63 @@ func (w *ServerInterfaceWrapper) GetStock(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetStock(ctx, sku)
+	return err
+}
+
+// ListSuppliers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSuppliers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSuppliers(ctx)
+	return err
+}
+
+// DeleteSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSupplier(ctx, supplierCode)
+	return err
+}
+
+// GetSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSupplier(ctx, supplierCode)
+	return err
+}
+
+// PutSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) PutSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutSupplier(ctx, supplierCode)
 	return err
 }
 
@@ -7352,6 +7942,76 @@ func (w *ServerInterfaceWrapper) LookupProduct(ctx echo.Context) error {
 	return err
 }
 
+// ApproveOpsPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) ApproveOpsPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApproveOpsPurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApproveOpsPurchaseOrder(ctx, purchaseOrderId, params)
+	return err
+}
+
+// ExportPurchaseOrderCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportPurchaseOrderCSV(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportPurchaseOrderCSV(ctx, purchaseOrderId)
+	return err
+}
+
+// PrintPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintPurchaseOrder(ctx, purchaseOrderId)
+	return err
+}
+
 // PutAwayScan converts echo context to params.
 func (w *ServerInterfaceWrapper) PutAwayScan(ctx echo.Context) error {
 	var err error
@@ -7411,6 +8071,94 @@ func (w *ServerInterfaceWrapper) ReceiveScan(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReceiveScan(ctx, params)
+	return err
+}
+
+// GetReplenishment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReplenishmentParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishment(ctx, params)
+	return err
+}
+
+// AcceptReplenishment converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptReplenishment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptReplenishmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptReplenishment(ctx, params)
+	return err
+}
+
+// GetReplenishmentChart converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishmentChart(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReplenishmentChartParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Required query parameter "sku" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "sku", ctx.QueryParams(), &params.Sku, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishmentChart(ctx, params)
 	return err
 }
 
@@ -7963,6 +8711,20 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
 	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
+	router.GET(options.BaseURL+"/api/v1/suppliers", wrapper.ListSuppliers, options.OperationMiddlewares["listSuppliers"]...)
+	router.DELETE(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.DeleteSupplier, options.OperationMiddlewares["deleteSupplier"]...)
+	router.GET(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.GetSupplier, options.OperationMiddlewares["getSupplier"]...)
+	router.PUT(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.PutSupplier, options.OperationMiddlewares["putSupplier"]...)
+	router.GET(options.BaseURL+"/api/v1/replenishment-settings", wrapper.GetReplenishmentSettings, options.OperationMiddlewares["getReplenishmentSettings"]...)
+	router.PUT(options.BaseURL+"/api/v1/replenishment-settings", wrapper.PutReplenishmentSettings, options.OperationMiddlewares["putReplenishmentSettings"]...)
+	router.GET(options.BaseURL+"/api/v1/reorder-suggestions", wrapper.ListReorderSuggestions, options.OperationMiddlewares["listReorderSuggestions"]...)
+	router.POST(options.BaseURL+"/api/v1/reorder-suggestions/accept", wrapper.AcceptReorderSuggestions, options.OperationMiddlewares["acceptReorderSuggestions"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders", wrapper.ListPurchaseOrders, options.OperationMiddlewares["listPurchaseOrders"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no", wrapper.GetPurchaseOrder, options.OperationMiddlewares["getPurchaseOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/purchase-orders/:po_no/approve", wrapper.ApprovePurchaseOrder, options.OperationMiddlewares["approvePurchaseOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/purchase-orders/:po_no/cancel", wrapper.CancelPurchaseOrder, options.OperationMiddlewares["cancelPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/pdf", wrapper.GetPurchaseOrderPDF, options.OperationMiddlewares["getPurchaseOrderPDF"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/csv", wrapper.GetPurchaseOrderCSV, options.OperationMiddlewares["getPurchaseOrderCSV"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
 	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
@@ -8055,6 +8817,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/admin/locations", wrapper.CreateAdminLocation, options.OperationMiddlewares["createAdminLocation"]...)
 	router.PUT(options.BaseURL+"/ops/admin/locations/:location_id/walk-sequence", wrapper.UpdateAdminLocation, options.OperationMiddlewares["updateAdminLocation"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
+	router.GET(options.BaseURL+"/ops/replenishment", wrapper.GetReplenishment, options.OperationMiddlewares["getReplenishment"]...)
+	router.GET(options.BaseURL+"/ops/replenishment/chart", wrapper.GetReplenishmentChart, options.OperationMiddlewares["getReplenishmentChart"]...)
+	router.POST(options.BaseURL+"/ops/replenishment/accept", wrapper.AcceptReplenishment, options.OperationMiddlewares["acceptReplenishment"]...)
+	router.POST(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/approve", wrapper.ApproveOpsPurchaseOrder, options.OperationMiddlewares["approveOpsPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.pdf", wrapper.PrintPurchaseOrder, options.OperationMiddlewares["printPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.csv", wrapper.ExportPurchaseOrderCSV, options.OperationMiddlewares["exportPurchaseOrderCSV"]...)
 
 }
 
@@ -9031,6 +9799,450 @@ func (response PutProductdefaultApplicationProblemPlusJSONResponse) VisitPutProd
 	return err
 }
 
+type ListPurchaseOrdersRequestObject struct {
+	Params ListPurchaseOrdersParams
+}
+
+type ListPurchaseOrdersResponseObject interface {
+	VisitListPurchaseOrdersResponse(w http.ResponseWriter) error
+}
+
+type ListPurchaseOrders200JSONResponse PurchaseOrderList
+
+func (response ListPurchaseOrders200JSONResponse) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPurchaseOrders304Response = NotModifiedResponse
+
+func (response ListPurchaseOrders304Response) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListPurchaseOrdersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPurchaseOrdersdefaultApplicationProblemPlusJSONResponse) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderResponseObject interface {
+	VisitGetPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response GetPurchaseOrder200JSONResponse) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrder304Response = NotModifiedResponse
+
+func (response GetPurchaseOrder304Response) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApprovePurchaseOrderRequestObject struct {
+	PoNo   PoNo `json:"po_no"`
+	Params ApprovePurchaseOrderParams
+}
+
+type ApprovePurchaseOrderResponseObject interface {
+	VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type ApprovePurchaseOrder200JSONResponse PurchaseOrder
+
+func (response ApprovePurchaseOrder200JSONResponse) VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApprovePurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ApprovePurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPurchaseOrderRequestObject struct {
+	PoNo   PoNo `json:"po_no"`
+	Params CancelPurchaseOrderParams
+}
+
+type CancelPurchaseOrderResponseObject interface {
+	VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type CancelPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response CancelPurchaseOrder200JSONResponse) VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CancelPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderCSVRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderCSVResponseObject interface {
+	VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrderCSV200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPurchaseOrderCSV200TextcsvResponse) VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderPDFRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderPDFResponseObject interface {
+	VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrderPDF200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPurchaseOrderPDF200ApplicationpdfResponse) VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPurchaseOrderPDFdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderPDFdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReorderSuggestionsRequestObject struct {
+	Params ListReorderSuggestionsParams
+}
+
+type ListReorderSuggestionsResponseObject interface {
+	VisitListReorderSuggestionsResponse(w http.ResponseWriter) error
+}
+
+type ListReorderSuggestions200JSONResponse ReorderSuggestionList
+
+func (response ListReorderSuggestions200JSONResponse) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReorderSuggestions304Response = NotModifiedResponse
+
+func (response ListReorderSuggestions304Response) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListReorderSuggestionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListReorderSuggestionsdefaultApplicationProblemPlusJSONResponse) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReorderSuggestionsRequestObject struct {
+	Params AcceptReorderSuggestionsParams
+	Body   *AcceptReorderSuggestionsJSONRequestBody
+}
+
+type AcceptReorderSuggestionsResponseObject interface {
+	VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error
+}
+
+type AcceptReorderSuggestions201JSONResponse PurchaseOrder
+
+func (response AcceptReorderSuggestions201JSONResponse) VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReorderSuggestionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AcceptReorderSuggestionsdefaultApplicationProblemPlusJSONResponse) VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentSettingsRequestObject struct {
+}
+
+type GetReplenishmentSettingsResponseObject interface {
+	VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishmentSettings200JSONResponse ReplenishmentSettings
+
+func (response GetReplenishmentSettings200JSONResponse) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentSettings304Response = NotModifiedResponse
+
+func (response GetReplenishmentSettings304Response) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutReplenishmentSettingsRequestObject struct {
+	Body *PutReplenishmentSettingsJSONRequestBody
+}
+
+type PutReplenishmentSettingsResponseObject interface {
+	VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutReplenishmentSettings200JSONResponse ReplenishmentSettings
+
+func (response PutReplenishmentSettings200JSONResponse) VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListShipmentsRequestObject struct {
 	Params ListShipmentsParams
 }
@@ -9303,6 +10515,190 @@ type GetStockdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetStockdefaultApplicationProblemPlusJSONResponse) VisitGetStockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliersRequestObject struct {
+}
+
+type ListSuppliersResponseObject interface {
+	VisitListSuppliersResponse(w http.ResponseWriter) error
+}
+
+type ListSuppliers200JSONResponse SupplierList
+
+func (response ListSuppliers200JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers304Response = NotModifiedResponse
+
+func (response ListSuppliers304Response) VisitListSuppliersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListSuppliersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListSuppliersdefaultApplicationProblemPlusJSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+}
+
+type DeleteSupplierResponseObject interface {
+	VisitDeleteSupplierResponse(w http.ResponseWriter) error
+}
+
+type DeleteSupplier204Response struct {
+}
+
+func (response DeleteSupplier204Response) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteSupplierdefaultApplicationProblemPlusJSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+}
+
+type GetSupplierResponseObject interface {
+	VisitGetSupplierResponse(w http.ResponseWriter) error
+}
+
+type GetSupplier200JSONResponse Supplier
+
+func (response GetSupplier200JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier304Response = NotModifiedResponse
+
+func (response GetSupplier304Response) VisitGetSupplierResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSupplierdefaultApplicationProblemPlusJSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+	Body         *PutSupplierJSONRequestBody
+}
+
+type PutSupplierResponseObject interface {
+	VisitPutSupplierResponse(w http.ResponseWriter) error
+}
+
+type PutSupplier200JSONResponse Supplier
+
+func (response PutSupplier200JSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplier201JSONResponse Supplier
+
+func (response PutSupplier201JSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutSupplierdefaultApplicationProblemPlusJSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12168,6 +13564,136 @@ func (response LookupProductdefaultApplicationProblemPlusJSONResponse) VisitLook
 	return err
 }
 
+type ApproveOpsPurchaseOrderRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+	Params          ApproveOpsPurchaseOrderParams
+}
+
+type ApproveOpsPurchaseOrderResponseObject interface {
+	VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type ApproveOpsPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response ApproveOpsPurchaseOrder200JSONResponse) VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveOpsPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ApproveOpsPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPurchaseOrderCSVRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+}
+
+type ExportPurchaseOrderCSVResponseObject interface {
+	VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error
+}
+
+type ExportPurchaseOrderCSV200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ExportPurchaseOrderCSV200TextcsvResponse) VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ExportPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse) VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PrintPurchaseOrderRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+}
+
+type PrintPurchaseOrderResponseObject interface {
+	VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type PrintPurchaseOrder200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintPurchaseOrder200ApplicationpdfResponse) VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PutAwayScanRequestObject struct {
 	Params PutAwayScanParams
 	Body   *PutAwayScanJSONRequestBody
@@ -12237,6 +13763,130 @@ type ReceiveScandefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ReceiveScandefaultApplicationProblemPlusJSONResponse) VisitReceiveScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentRequestObject struct {
+	Params GetReplenishmentParams
+}
+
+type GetReplenishmentResponseObject interface {
+	VisitGetReplenishmentResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishment200JSONResponse OpsReplenishment
+
+func (response GetReplenishment200JSONResponse) VisitGetReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReplenishmentRequestObject struct {
+	Params AcceptReplenishmentParams
+	Body   *AcceptReplenishmentJSONRequestBody
+}
+
+type AcceptReplenishmentResponseObject interface {
+	VisitAcceptReplenishmentResponse(w http.ResponseWriter) error
+}
+
+type AcceptReplenishment201JSONResponse PurchaseOrder
+
+func (response AcceptReplenishment201JSONResponse) VisitAcceptReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReplenishmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AcceptReplenishmentdefaultApplicationProblemPlusJSONResponse) VisitAcceptReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentChartRequestObject struct {
+	Params GetReplenishmentChartParams
+}
+
+type GetReplenishmentChartResponseObject interface {
+	VisitGetReplenishmentChartResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishmentChart200ImagesvgXmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetReplenishmentChart200ImagesvgXmlResponse) VisitGetReplenishmentChartResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/svg+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetReplenishmentChartdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentChartdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentChartResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -13048,6 +14698,36 @@ type StrictServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx context.Context, request PutProductRequestObject) (PutProductResponseObject, error)
+	// ListPurchaseOrders Your purchase orders, newest first
+	// (GET /api/v1/purchase-orders)
+	ListPurchaseOrders(ctx context.Context, request ListPurchaseOrdersRequestObject) (ListPurchaseOrdersResponseObject, error)
+	// GetPurchaseOrder One purchase order with what was received of it
+	// (GET /api/v1/purchase-orders/{po_no})
+	GetPurchaseOrder(ctx context.Context, request GetPurchaseOrderRequestObject) (GetPurchaseOrderResponseObject, error)
+	// ApprovePurchaseOrder Approve a draft purchase order (自動発注) — it is ordered and its inbound notice created
+	// (POST /api/v1/purchase-orders/{po_no}/approve)
+	ApprovePurchaseOrder(ctx context.Context, request ApprovePurchaseOrderRequestObject) (ApprovePurchaseOrderResponseObject, error)
+	// CancelPurchaseOrder Discard a draft purchase order
+	// (POST /api/v1/purchase-orders/{po_no}/cancel)
+	CancelPurchaseOrder(ctx context.Context, request CancelPurchaseOrderRequestObject) (CancelPurchaseOrderResponseObject, error)
+	// GetPurchaseOrderCSV The purchase order as CSV (UTF-8 with BOM), one line per product
+	// (GET /api/v1/purchase-orders/{po_no}/csv)
+	GetPurchaseOrderCSV(ctx context.Context, request GetPurchaseOrderCSVRequestObject) (GetPurchaseOrderCSVResponseObject, error)
+	// GetPurchaseOrderPDF The purchase order (発注書) as a Japanese A4 PDF to send to the supplier
+	// (GET /api/v1/purchase-orders/{po_no}/pdf)
+	GetPurchaseOrderPDF(ctx context.Context, request GetPurchaseOrderPDFRequestObject) (GetPurchaseOrderPDFResponseObject, error)
+	// ListReorderSuggestions What to order (発注提案), per product with a supplier
+	// (GET /api/v1/reorder-suggestions)
+	ListReorderSuggestions(ctx context.Context, request ListReorderSuggestionsRequestObject) (ListReorderSuggestionsResponseObject, error)
+	// AcceptReorderSuggestions Accept suggestions as a purchase order (発注書) and its inbound notice
+	// (POST /api/v1/reorder-suggestions/accept)
+	AcceptReorderSuggestions(ctx context.Context, request AcceptReorderSuggestionsRequestObject) (AcceptReorderSuggestionsResponseObject, error)
+	// GetReplenishmentSettings How your reorder suggestions are worked out, and 自動発注
+	// (GET /api/v1/replenishment-settings)
+	GetReplenishmentSettings(ctx context.Context, request GetReplenishmentSettingsRequestObject) (GetReplenishmentSettingsResponseObject, error)
+	// PutReplenishmentSettings Set how your reorder suggestions are worked out, and 自動発注
+	// (PUT /api/v1/replenishment-settings)
+	PutReplenishmentSettings(ctx context.Context, request PutReplenishmentSettingsRequestObject) (PutReplenishmentSettingsResponseObject, error)
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx context.Context, request ListShipmentsRequestObject) (ListShipmentsResponseObject, error)
@@ -13066,6 +14746,18 @@ type StrictServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx context.Context, request GetStockRequestObject) (GetStockResponseObject, error)
+	// ListSuppliers Your suppliers (仕入先), with the products bought from each
+	// (GET /api/v1/suppliers)
+	ListSuppliers(ctx context.Context, request ListSuppliersRequestObject) (ListSuppliersResponseObject, error)
+	// DeleteSupplier Remove a supplier that has no purchase orders
+	// (DELETE /api/v1/suppliers/{supplier_code})
+	DeleteSupplier(ctx context.Context, request DeleteSupplierRequestObject) (DeleteSupplierResponseObject, error)
+	// GetSupplier One supplier
+	// (GET /api/v1/suppliers/{supplier_code})
+	GetSupplier(ctx context.Context, request GetSupplierRequestObject) (GetSupplierResponseObject, error)
+	// PutSupplier Create or replace a supplier, and say which products come from it
+	// (PUT /api/v1/suppliers/{supplier_code})
+	PutSupplier(ctx context.Context, request PutSupplierRequestObject) (PutSupplierResponseObject, error)
 	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
 	// (POST /api/v1/tracking-events)
 	CreateTrackingEvents(ctx context.Context, request CreateTrackingEventsRequestObject) (CreateTrackingEventsResponseObject, error)
@@ -13276,12 +14968,30 @@ type StrictServerInterface interface {
 	// LookupProduct What a scanned barcode is
 	// (GET /ops/products/lookup)
 	LookupProduct(ctx context.Context, request LookupProductRequestObject) (LookupProductResponseObject, error)
+	// ApproveOpsPurchaseOrder Approve a draft purchase order (supervisors)
+	// (POST /ops/purchase-orders/{purchase_order_id}/approve)
+	ApproveOpsPurchaseOrder(ctx context.Context, request ApproveOpsPurchaseOrderRequestObject) (ApproveOpsPurchaseOrderResponseObject, error)
+	// ExportPurchaseOrderCSV The purchase order as CSV (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.csv)
+	ExportPurchaseOrderCSV(ctx context.Context, request ExportPurchaseOrderCSVRequestObject) (ExportPurchaseOrderCSVResponseObject, error)
+	// PrintPurchaseOrder The purchase order (発注書) as PDF (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.pdf)
+	PrintPurchaseOrder(ctx context.Context, request PrintPurchaseOrderRequestObject) (PrintPurchaseOrderResponseObject, error)
 	// PutAwayScan Move goods from the receiving location to a shelf (棚入れ)
 	// (POST /ops/putaway)
 	PutAwayScan(ctx context.Context, request PutAwayScanRequestObject) (PutAwayScanResponseObject, error)
 	// ReceiveScan Receive one scan of goods (入荷検品)
 	// (POST /ops/receive)
 	ReceiveScan(ctx context.Context, request ReceiveScanRequestObject) (ReceiveScanResponseObject, error)
+	// GetReplenishment A merchant's reorder suggestions per supplier and its purchase orders (supervisors)
+	// (GET /ops/replenishment)
+	GetReplenishment(ctx context.Context, request GetReplenishmentRequestObject) (GetReplenishmentResponseObject, error)
+	// AcceptReplenishment Accept a supplier's suggestions as a purchase order and its inbound notice (supervisors)
+	// (POST /ops/replenishment/accept)
+	AcceptReplenishment(ctx context.Context, request AcceptReplenishmentRequestObject) (AcceptReplenishmentResponseObject, error)
+	// GetReplenishmentChart A product's stock over the last 60 days and its projection, as an SVG line chart (supervisors)
+	// (GET /ops/replenishment/chart)
+	GetReplenishmentChart(ctx context.Context, request GetReplenishmentChartRequestObject) (GetReplenishmentChartResponseObject, error)
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx context.Context, request SignOutRequestObject) (SignOutResponseObject, error)
@@ -14131,6 +15841,300 @@ func (sh *strictHandler) PutProduct(ctx echo.Context, sku Sku) error {
 	return nil
 }
 
+// ListPurchaseOrders operation middleware
+func (sh *strictHandler) ListPurchaseOrders(ctx echo.Context, params ListPurchaseOrdersParams) error {
+	var request ListPurchaseOrdersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPurchaseOrders(ctx.Request().Context(), request.(ListPurchaseOrdersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPurchaseOrders")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPurchaseOrdersResponseObject); ok {
+		return validResponse.VisitListPurchaseOrdersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrder operation middleware
+func (sh *strictHandler) GetPurchaseOrder(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrder(ctx.Request().Context(), request.(GetPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ApprovePurchaseOrder operation middleware
+func (sh *strictHandler) ApprovePurchaseOrder(ctx echo.Context, poNo PoNo, params ApprovePurchaseOrderParams) error {
+	var request ApprovePurchaseOrderRequestObject
+
+	request.PoNo = poNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApprovePurchaseOrder(ctx.Request().Context(), request.(ApprovePurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApprovePurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApprovePurchaseOrderResponseObject); ok {
+		return validResponse.VisitApprovePurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CancelPurchaseOrder operation middleware
+func (sh *strictHandler) CancelPurchaseOrder(ctx echo.Context, poNo PoNo, params CancelPurchaseOrderParams) error {
+	var request CancelPurchaseOrderRequestObject
+
+	request.PoNo = poNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelPurchaseOrder(ctx.Request().Context(), request.(CancelPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CancelPurchaseOrderResponseObject); ok {
+		return validResponse.VisitCancelPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrderCSV operation middleware
+func (sh *strictHandler) GetPurchaseOrderCSV(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderCSVRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrderCSV(ctx.Request().Context(), request.(GetPurchaseOrderCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrderCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderCSVResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrderPDF operation middleware
+func (sh *strictHandler) GetPurchaseOrderPDF(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderPDFRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrderPDF(ctx.Request().Context(), request.(GetPurchaseOrderPDFRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrderPDF")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderPDFResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderPDFResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReorderSuggestions operation middleware
+func (sh *strictHandler) ListReorderSuggestions(ctx echo.Context, params ListReorderSuggestionsParams) error {
+	var request ListReorderSuggestionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReorderSuggestions(ctx.Request().Context(), request.(ListReorderSuggestionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReorderSuggestions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReorderSuggestionsResponseObject); ok {
+		return validResponse.VisitListReorderSuggestionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptReorderSuggestions operation middleware
+func (sh *strictHandler) AcceptReorderSuggestions(ctx echo.Context, params AcceptReorderSuggestionsParams) error {
+	var request AcceptReorderSuggestionsRequestObject
+
+	request.Params = params
+
+	var body AcceptReorderSuggestionsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptReorderSuggestions(ctx.Request().Context(), request.(AcceptReorderSuggestionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptReorderSuggestions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptReorderSuggestionsResponseObject); ok {
+		return validResponse.VisitAcceptReorderSuggestionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishmentSettings operation middleware
+func (sh *strictHandler) GetReplenishmentSettings(ctx echo.Context) error {
+	var request GetReplenishmentSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishmentSettings(ctx.Request().Context(), request.(GetReplenishmentSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishmentSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentSettingsResponseObject); ok {
+		return validResponse.VisitGetReplenishmentSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutReplenishmentSettings operation middleware
+func (sh *strictHandler) PutReplenishmentSettings(ctx echo.Context) error {
+	var request PutReplenishmentSettingsRequestObject
+
+	var body PutReplenishmentSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutReplenishmentSettings(ctx.Request().Context(), request.(PutReplenishmentSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutReplenishmentSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutReplenishmentSettingsResponseObject); ok {
+		return validResponse.VisitPutReplenishmentSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListShipments operation middleware
 func (sh *strictHandler) ListShipments(ctx echo.Context, params ListShipmentsParams) error {
 	var request ListShipmentsRequestObject
@@ -14294,6 +16298,127 @@ func (sh *strictHandler) GetStock(ctx echo.Context, sku Sku) error {
 		return err
 	} else if validResponse, ok := response.(GetStockResponseObject); ok {
 		return validResponse.VisitGetStockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSuppliers operation middleware
+func (sh *strictHandler) ListSuppliers(ctx echo.Context) error {
+	var request ListSuppliersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSuppliers(ctx.Request().Context(), request.(ListSuppliersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSuppliers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSuppliersResponseObject); ok {
+		return validResponse.VisitListSuppliersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSupplier operation middleware
+func (sh *strictHandler) DeleteSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request DeleteSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSupplier(ctx.Request().Context(), request.(DeleteSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSupplierResponseObject); ok {
+		return validResponse.VisitDeleteSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSupplier operation middleware
+func (sh *strictHandler) GetSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request GetSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSupplier(ctx.Request().Context(), request.(GetSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSupplierResponseObject); ok {
+		return validResponse.VisitGetSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutSupplier operation middleware
+func (sh *strictHandler) PutSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request PutSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	var body PutSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutSupplier(ctx.Request().Context(), request.(PutSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutSupplierResponseObject); ok {
+		return validResponse.VisitPutSupplierResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16632,6 +18757,82 @@ func (sh *strictHandler) LookupProduct(ctx echo.Context, params LookupProductPar
 	return nil
 }
 
+// ApproveOpsPurchaseOrder operation middleware
+func (sh *strictHandler) ApproveOpsPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID, params ApproveOpsPurchaseOrderParams) error {
+	var request ApproveOpsPurchaseOrderRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApproveOpsPurchaseOrder(ctx.Request().Context(), request.(ApproveOpsPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApproveOpsPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApproveOpsPurchaseOrderResponseObject); ok {
+		return validResponse.VisitApproveOpsPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportPurchaseOrderCSV operation middleware
+func (sh *strictHandler) ExportPurchaseOrderCSV(ctx echo.Context, purchaseOrderId PurchaseOrderID) error {
+	var request ExportPurchaseOrderCSVRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportPurchaseOrderCSV(ctx.Request().Context(), request.(ExportPurchaseOrderCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportPurchaseOrderCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportPurchaseOrderCSVResponseObject); ok {
+		return validResponse.VisitExportPurchaseOrderCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PrintPurchaseOrder operation middleware
+func (sh *strictHandler) PrintPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID) error {
+	var request PrintPurchaseOrderRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintPurchaseOrder(ctx.Request().Context(), request.(PrintPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintPurchaseOrderResponseObject); ok {
+		return validResponse.VisitPrintPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PutAwayScan operation middleware
 func (sh *strictHandler) PutAwayScan(ctx echo.Context, params PutAwayScanParams) error {
 	var request PutAwayScanRequestObject
@@ -16722,6 +18923,104 @@ func (sh *strictHandler) ReceiveScan(ctx echo.Context, params ReceiveScanParams)
 		return err
 	} else if validResponse, ok := response.(ReceiveScanResponseObject); ok {
 		return validResponse.VisitReceiveScanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishment operation middleware
+func (sh *strictHandler) GetReplenishment(ctx echo.Context, params GetReplenishmentParams) error {
+	var request GetReplenishmentRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishment(ctx.Request().Context(), request.(GetReplenishmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentResponseObject); ok {
+		return validResponse.VisitGetReplenishmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptReplenishment operation middleware
+func (sh *strictHandler) AcceptReplenishment(ctx echo.Context, params AcceptReplenishmentParams) error {
+	var request AcceptReplenishmentRequestObject
+
+	request.Params = params
+
+	var body AcceptReplenishmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptReplenishment(ctx.Request().Context(), request.(AcceptReplenishmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptReplenishment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptReplenishmentResponseObject); ok {
+		return validResponse.VisitAcceptReplenishmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishmentChart operation middleware
+func (sh *strictHandler) GetReplenishmentChart(ctx echo.Context, params GetReplenishmentChartParams) error {
+	var request GetReplenishmentChartRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishmentChart(ctx.Request().Context(), request.(GetReplenishmentChartRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishmentChart")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentChartResponseObject); ok {
+		return validResponse.VisitGetReplenishmentChartResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -17301,581 +19600,634 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3/lyPHdRiK/yt1EH/OYuge7MzukiIxR+dzht+kFcnlhrM8SkJsgAK6ALTQqAK7CoMF+fYckvsokfoS",
-	"P8VSEj/biRRbimPFtJWcPDOULP+Q/4TDWZL/xTt1b1V1NVDdaGBnd2k/8wfuzHR3fbl17637/b7dGIjp",
-	"THDGlWy0327MaEanTLEMfhvQLEtY9pyImf414Y12Y0bVuBE1OJ2yRtu+0YgaGXtznmQsbrRVNmdRQw7G",
-	"bEr1Z4zPp432G40lnVIlGlFD0hFd0EbU+A6dUT4TUjVuRw21nOkRpcoSPmrcvRs1BjIb3hITxvUoMZOD",
-	"LJmpROhV3Bozoh93lX5OxJCoMSNS0eGQSCZlInirEeGKx4zGsESz5n+x/9zJay/u48hVC5/SOy8zPlLj",
-	"RvvwytNRY5pw93twvfNMiiy82B5nd1QX3+jZ9c4ydpqIuSQzOmIRERkRHB6kiVSSqDFVRC75oMObIotZ",
-	"JiOS8L6Y81hGRI6T2VSf2x580tMv+hMsxTwjKZWKzESatjrcwuPNOcuW3hHiqks2fuXgILTVmKXJKcuW",
-	"158vQQz7QjeJK2E8FNmUqka7kXD11LUGADmZaoTJQZxwxUYsg4mTmE1nQjE+WL7EluuwPiZznrw5Z2TC",
-	"lmQoMqLGiSR6fibVEaEkYypbkkWixogydIrvUh6TvoiXJGOzlC4lPB0mmVSEcrlgWSk+Xc+XtK/XVAbJ",
-	"J5/cjELmeEvBap5fNFTTZJqodWDepCNGZPIWa5XgDn7nzxyzIZ2nqtF+8iDSu8dZAYs2rGFKeTJkUpXu",
-	"3b5w0ZufsmwwprxiYvPCRU8MNF06Kzx9KFPeEJVTclE55e9lbNhoN/7Z5fzmuIxP5eXnxWCuedKN+bRv",
-	"ZpSTecls+smuE5289DqMrqiclEJQP7xoAM5nMVUsPkn4gK0TzKs8XZKFZtsaYUYsJlRptk6HihlWpJIp",
-	"a5FXOVnl6JoDdbjj6iRRhKZSkNlcSXcpkISbofF7ZGS0w4vsvykZIydLPkj4iNC+OGV75ReA2VJXwp6C",
-	"wNEv7OuVN0JMayGyyfN0Gb749EO9ipgu9eK/pa/8I6KE/n0xZpykbKiImKsyHqPnLl9VYEF39XnLmeCS",
-	"gRRzQ6hXRJwME33+q0u8IRSZmqdtAPP14f4Nwdn+K1QNxgSZPdFrifEA8Ta4JMkLt+goIlJ0OJy4/naQ",
-	"JowrMhZpLEkiiVRJmpLBPMsYVy1yQ8AVg0eBI8MK9Uhh6Ck6ssKCGcW7jXKQrIHgbtS4mYl+yqYgxwmu",
-	"GAcGT2ezNBlQPcXlGb7x+9+RAkSseqRnx72LckDh8uWEZZnIIkIl8UdvISvAEfQExzevnwzEjPnyYcao",
-	"plWki0bUmGUing+UbLhrUf+4YP2xEBMZEBmjxnEcZ0yiJJuJGctUgjhA8cFhAFiRfXgl+HCQqGX4gZjO",
-	"KA8/Y1OapMEniNSBB7Ox4CVPhFQ07Q6MFF4E+ddInIwSJSPCBRkvZ2MGgu/6IBkbsoGaZ6E57voc8g1c",
-	"Y77B4goKQxnwRDl8PWjaPVlw5Acm+t9hA4UHNk348c3rRpYrHtogY8CYqKrLjKIGuzPDbbhN9oVIGeX5",
-	"Q1k1IJ+nKe2nzN4UaxMkcfDaWL0qooYWvbtzWb3+jdOV40vGhsmd4KOMnYpJGQzMwwdalNSkK9eR8YXp",
-	"TC3bhGnBn8BLwNQVm8pNXMUxhLtuPppldAnTsUHGVJhBatE9UZKlwzYR+vZNUINCLokqlMEjkqhW8P7y",
-	"cR/EBQPbyFFCjog5dDeg83PwjeE9iV4xTW966D2kqWTRCsYXEbS422/ry1KZLUslZtLerUeEa5CvX6f1",
-	"SMai2Op05k4DCEutS0WEtUYtVJvGYkbkUio2vSThdtTzedrOU9e2wJvCXFO6JLE4IlxwBhocoJMaJ3y0",
-	"EzZN6Z3r+M2TK6gVNVBXNI81st+9W3aqz4o7t5Z4Ya1wKcOXd+cUCecs645ZMhqr7nTqDbb2Ugrg3fDS",
-	"Iokr3pnSO90FzjXKKMJy/a1SviNZdpoMSp4lb7HuIKWyZFBFM1Y1qT7kENcK0ai5jAyFrkJnDRTrUA5A",
-	"orDCwnbM2vLt396AJzuRv0Ulj46uXtlgNAiij694b9C8g5i1w/c+0m31eQgf3QCHBwc1hrDIusJ/NsDN",
-	"w+QVgG9A7Hx7T/lLO4g2onz5vsIf16OHh0EKm/D75USqdV4YUwX6Qz0m7bPVwLWvd981hyTDt78WTPf7",
-	"4g6xr5Hm2b0fnb33P87u/enZe/8rImfvfffs3e+e3fvx2Xu/Prt37+zeB+TTd365R6jW5TjRn+r7xl5g",
-	"9dd9a5zwE4NAa2tfOR+Ayup+NgH4ddDKt2Qg/8QK/j/OCh4ND3gOvT7Hg4GY8wAb6CdpmvBRDqYi5T57",
-	"5ey9vz6791/P3vvl2b0PyRe/+sH9X793/v4H5x9898uf/0eg3t+e3fswJKu6kYPKcNnAX/78v5x/9J8r",
-	"B7aOrJBYM8wQKhytmpum/fLdH3zxP+59/tHPP/+/vvv5T//y/A/+NjShb1QO8jb7AlmMhWRELDgZCK4y",
-	"OlBoiErkEaF9ybgyjg5GFjRjYzGX7JIsyP/lsqdbRrnAl9zpylSowEGegCOP3P+j9778d394/vFfn733",
-	"PwHCf3j23v966vyHn5x/8N02OXz603f+8MoBOFgOn9E/HxIKFs0kg13B4EdgyRRzRRJF+kKNyUjo1/Dr",
-	"Q9I8uLbnaW+eQmvNl/WtBKvXp/NhFrArWkHjNTzwQVNYRk26CV+hZjUlF559iortmJ6yHCmGCUtjGQGg",
-	"FeAM/mW7i82s8UX4NHQtb3/Hr7CLmtelA0RNcN6cqy1vyzU25Tt8n6rBfTbdFeuMY9MMK1xhK+/ECqkG",
-	"bopKMMKJr+OjXUKpzn5K0zkjik4YODPQVk3TFGzkKeWjOR2xoE1ygkY/a//dnfpub2M4E2YH657jJZOX",
-	"uSD4gjO7W/LKqBqjRYkTirsOM6Qclzde1xO2zAV398Ct0XHw23XOTpYyk/Ct5r7ZjTmEeEMJ0EsZrtm5",
-	"WUrpLl8W6LF4GMaXScLjWnu3i3hJf3A3aixoOulK9uac8YI5xBv7rbBJv8Kc8RYazGFRq1NsBM8jtDlc",
-	"HNRW5OCNgrCF6Qon3RRYEdCXHwjWLxkAWOY1SwYToGGtSiA1D1hyqqePGrEYTEr8Vd6QO2l8DwjPFcjU",
-	"BMIr5pYK+NnSVCy6M5qphKZBGzYwUUrkWGTK+LC1Bi7HyQw95wnIhhkjzfMPvnv+4X8//94nX/zob0uE",
-	"v1L638V3tIXB9lQkA1aqEHz57n+9/7Pfovpx/48//vyPPvni5z/87JMf3P/FX33xzvskY6NEqgwOneAY",
-	"pHkLBeSrxp+3R2aZnjG2IWFWMrgkyYwOwKUu02QmjwibzpTxpXPBw1dthTmXx7iFjaR8gq/qj9Jk1p0y",
-	"KeloS/5mGL6ZdWWkaAV91gBdONaN2PkI2WHA6nBoSG9brgRDbdzbTrxijTjX6WkTZq9g6REZztN0H8wK",
-	"5k/wAjqiJaEZI3QwYDONyPqBVCLTP0py6/DK1WtPPvW1p585OLxytUXAd0gyNhWnTBpX3Sb5eiewXxDO",
-	"F+c8iOr51M3Uped78/qN15hk22oysyQg0F4jSpCn3UmlTGuLWsNWAjVHKSaCTOmEEcM2vD09HdpQeM0n",
-	"Dpzr+urZuz/57Hd/+uXPfvvZx78h/VQMJj5fS2mfpTIy0TVpMmGEmsCoSxKuhK4SrUZUEcyxIVS1GNyx",
-	"8WUb7LGKUOUBHoUAz2tb4Gh5AMgmrF+JB9mkUhYjP6rfXkHareI+qhnXiaLDYUBeGKjklIV5UZ/GI9Z9",
-	"PDe8xlQWd+dcJQEx5oQpshgnKSOLTPARuXn9hiQTxmZwU8O6CY5Q6oXfPfAjEymrx7s0yF/TbwdvZA+8",
-	"uQqq347sqdS7bmGane7a4gEXQfyy41YiMxLOOtuiJKM8FlPNv0jzWbhhwEhghagdL5EaHoPNHBeMslot",
-	"YBleilpsg4jPp/A1a7QVIBJr0MsjwgXJ2AzjVWCciGRzzRNz1LokzQwt8vID8vQLwSYfd6qx5Ob1G+ss",
-	"IAhJfXfcvH7DbidmfnSPC8JEW6fAoFsj/pIFlUQyroJysLRsqN5+1/aK31fv8jUDUl81BOEVEUBLAeNk",
-	"NsOf5jOWnSaYgEH1EOV6Igy+m+BXwWV3Q/8LRhvHckoh6/tbtzJzld4fNW1VBf5oJypd5rcxOvUFHs9E",
-	"ElKQB4IPk9E8C8Uiv6jPDjHZ1/jImErNF5gZlCyZOvI4B1rPQNZW+lv0CYX1Zcb1pVMWHnnKuOoOxqLc",
-	"4Q6vSELzxYHyPu/rF/uMoLjmDIprQF81GOKU+q+bwgnhze0Gr4oblMmIgw4N72yOHRSaQ6vyMEI7W7ci",
-	"LnN7T1XUmGdpHSR1SLV6ikFMnceJeoGrbBkWyAQPh0kPVFl2G9xLEelN2LLdmR8cXB0kMfzLehHpDdKk",
-	"pwHYw4DBXhB8MHp3smJWQ34bNegs6aKxfJAmmm/CSEFeiQNtcqSsi3z4HUy4xUd5wPn6QoYKeVKYUxfk",
-	"vvxwtkGOPhuKjG2aIpRVkI2YuiTRiyEJjuO8ycCBEi1ExYQLRdidRPo4ny82ZqWxgLVBiIvpbvu+MsGY",
-	"NWxPELbr4ZdFZbf+/BwjSwDFefxVVlPURcRF5eQZcrHkeaSbBrrB7qjn8M0SH6s/WGhfz9LM3p872NCK",
-	"iPet4xuXXzi+sX94NSL636cj8vrN5/aPNWe4fuvF/cNrERmM2WCC0i1J+CCdx6hC+VprUTgJybRazuq+",
-	"OadcGXXeJSUerlLD61xL6lpslANqfH6JJHoHBLzKkjQpGVDJ4G+XJLHjWt3CM7ZvTB5bEyyCMN8+0Pif",
-	"4ocfe7zkxtDh0FE/R/mApdf5bOvQhYxRk7TlkcaTYTNkYFonLtchXPD0Y1YWWOoIlaRnJGG4y9kdOp1p",
-	"fSBP8S+VtvN3z+79+dm9/3h274Mv3/3BF7/9uOyjLqb/59/9S5iD3MoolzORqWC2UzKYzGclMqwXJEXE",
-	"jHFi3s6pH/dGhpmYmkxFwUkTUhchf3MvIoxmacKkwhTx2iE2BvQ3YcawzJrHu24zYmksatTQKy6L4NLw",
-	"sKn6sDWMxjJBHAgG81yShKMVWcvNPTdqz5hntFaeLuhS/5OKBTLuWlu4lUzZSSpUcPEZOru68yztKjad",
-	"pUb9DQQDz/tpMiD2CyiqgPmxvbfRn3G3p2Ub1JPy94wHbiRY0ZnmwwBVsKBzrZK5WAz2DrZwIGUbzFH4",
-	"djkBv3AH8H+djOVpGELDJGURORknQ9X91vWTiPSpZE9dKxgp+0sVlDX1txXJaJDrWR9rXxMLl0e6fuiZ",
-	"WMhQNYJswFJJFlmiVCHNseyOdWs2Q0YAGm+5FcC9Pg0DlypFB+OQ+m7XB3rjSCgT4ojo1SrJEeyzlMVd",
-	"k/PqQ2+jdjvnJsd8fSWviYU0YaMzWBQZ0xjw2eA6TTNG42UNELrt+hOuLXwjHG9m7DRhizJwlgOTcpLA",
-	"CGQh5mlMRskpqwHYKosQfhdihkWOYEuApAwTujXTH4yJ4AMWntSgVddFRZe+UpYDh2l9elrcNATUZWJh",
-	"AiWaGotRLtWXMCVyps9RjhlTRI71QzVm0whGMJnrfaZ3pMc4PEJTkYmwIAORzqfcxOL6ie6SJCoi/ZTy",
-	"iTNS6wFgysVYpGyvRY4VmQqpyGF0cHDQJoW9W9GZpmntS6CaI0hz+4e5WqbXcXBgz23b2xhR9DWx2JLM",
-	"CgQP1vd1Emt7GAweWDyiGpTnRckZhI0stRRp0eHUKgY6sG0kz9fYcC4xJoCm6avDRvuNmkUAoi0gbJnA",
-	"3dtr84sAa5hSTkdsyrjqcrEO/bN3v3/+0X++/1/+gx9pb7EZqZbKMmOdq3QSxCikNlukCTloopA26sXb",
-	"ZLihQIiuCsovQP05psSCSRRdNCUKY4tM0BRMLbGB7G0MZZwtwmgRtJE5oSOP86iWavR+opUTifx6Masj",
-	"2p1WoN4FmEqsJlMrpLxiKUYeX5ek5kqgv2gdSaC01lRMsSaHwZkB5aTPMLAhdTEvSZra8Avjv0Lprn6O",
-	"dlwu9cJIhfIqa8OGRoSZgiPSUcZYbAcGpcCOHJFvfrP9yiulYvJA6NtDiinD7wBtY7rcLDbbZeL+Ddyr",
-	"TiwTo3Cpj0pnED4rT3apOnAfIDY4HMcrKpKoMtY/WyNLhflFLhkGeAm4EYMflt4lBQh4xVbsIvJRK4Bf",
-	"7ogTgWvyOZGmbKC0Xi21+JQrnM3PfvNn57/96YbYzhrWCKNcrVgjFJ1MlvM+5G0H/IIiDa1VpN76IK/r",
-	"t2f3frVnKZvGxiS5vt4pvdMdiLhLp1b+WwlpoNmISUWee/V5gu9ouloyHhFF7zh75xE5cISVMS2scUGg",
-	"0Jq+CLjQ39dM7lo3upx/9P79d37x2e/+vra55dbx/j/ff/b6jUZlLmTIfXeSvMWIeUqacj5FqskYIzKJ",
-	"mYzIYLqnLzXIHSnwlEThvhWZZcmAxaS/zOvQrWhIvv0vkEG8vq7n8XhZTJRARytN0r64Q5qYNXx274P7",
-	"3//p+ff+bq+twe2sIlBix+GGJunIO46tbI65WUBTzBrquGoDgKQrcA7SZSoke8UW0NvBnggexGzanSZS",
-	"6sMNZMfIZMRZvJ9wkgctEPOdJINU6A9RaJkZwdiMFiaXfJQuuA9rJd/m35iwkY3xbOuwElyKlL2axSET",
-	"KLp/tjC/eaMdo+sogIg0TU2Q/44ju+9Doz/YjVfgWDWYyi5xd64aqJVjNoonsakkKLvGA76qeuUh8FrI",
-	"ikAtJ+YWQwUYo0s1jxWckZvPv3hkQgkgAlUzmFSMRgVuns8/SoZq0wl9IxmqV2d4qnejxpilcXeYiemm",
-	"7+BITxRVc/xOpHGtT74pMOuqfhRjwtluCPdywoO25KmX+VF3LJctoq8YoUqy8jyFLPxwS5QzPGin3aNi",
-	"H9o/oM6Og+pPS8YUWbHKnHeGGRsks4RtBrmtfbfJx4bPKvK902TWpU92w5EnqNfN5ZY47kzeYdNmMmUa",
-	"V3eC6y3zcanH/IETxJO4qOs6InDAiMolbHsWK5D3QVJgwob1eGhhqKZABis1ybwt+hhjOUDxAsppY5XN",
-	"Fg/fYbt3QJG7IG9vuFqPXSCRNVEAn9PLSxmVrOt+NWvDpDkp0lPWhewwvZxZCvWFB+Ao1Suaq26flmTT",
-	"rU+/iyiUR0Btf+9b9raqsiyPyITNlA0wsxkO40QqkS1XIhyubM4mMWusdwavMQnBD6uiDmeLrisyvC7w",
-	"QclaSuAI2vmyTVgcIDna2oyUR+Y8UXXLTuRzV7H8bQ5hDUY4wkYQ5ZLVGoCgGt+ylrjiDxJ4qLasBZoM",
-	"JmUGAT+uJWASwGrL1diDhZcNG3Irx3V6E7h1bILhy4Z1r2ebabKOy0JN5IwNSh9/JWDjgSLfjVuCv4fN",
-	"IHpwW6c33Ml8OqVfgfiwoJi3bVLwSZ4KLPNc4IRrNVLJB0sDri0q14sGD6SyFje3CUhGslyvmCTuVKlv",
-	"wWdjymMWd8Upy7aSjEEv6po0vHAkuF9qvx78JHuzxCaz0dVQjIGorHtzSQajPIIa3KYYtVXCZ282IjiH",
-	"lU992a4Iuo2HnQVTALZSnI18VoiJTpOZXYvhRt1U8xdECY0PQfEoYzO7oIA1xibGbDDT2/VELjTbDgtx",
-	"tptAYhnXBVvtdzBJ7Kqt16YIF4Feypy2j1HfXK2rUqiqLALuKQ4VyuEuyh8IhjVIsEzPwh4ORXiuwsJT",
-	"xVa2sZq4Wqao4So35jyWq54VuRQliTSXJMF3IpvgJweUX5JEKjYLZ0lsgeFh/8nJgHLZxlIbkCo3oJyX",
-	"GMFipmgo//UFyALSgyxh5TAYSyUjYzqbsfLhSq0SOxCil4tfvkMF8Y16WpPVU7K0zOlIwbHExJ1QhqES",
-	"l1yDA6IHC2cEDWiwzhSEmhfKSVn3sUtyqmDQgRyp9ZyxS5Ic37zusAqyZTSulWxfia2AvxYj1jCb9dIn",
-	"7PXgUiwM2RpI5+fn0CxMbXO+k0Nj3fT5wAkMx6SP6RB5+y5oUAGokShJTl56fTVZYWPbMKcdFgwAgdd8",
-	"3eaBavyYc3DjhcDu1Uz3jBFOx/C13e0KpQTj1sO1GDRCmZuxshPQgPLrz6+Lc+brooILSFGKZ2WGkm3N",
-	"6HMtHZZZ0CstBbkxbLeYULCb7fDlCvDWQLYycnChpWA1sFjXeVz2WsDJhB+GH8bJcMiy8rJrW9tbdrGa",
-	"aBZmdpAvt7C2EECep3LcFzSLqwt/bpVLYCNhwrU6a7rbrIOO3RmwmXNUhqKeFJOKXDlwTl6MM0bpC5IA",
-	"IIkwIlrAjkjG1DyDTFuRmV9YHBHOFi55wsTVpgkHhU4JYKaAVbUjOY1Pf/mCXX4w2biwt3rj2vOqHHjG",
-	"hIlOrTXoTbw3klPNfkPh71rEYHF3xrLuWMyzECVXRD1o1id3/hijfwqfh6Ne0fxAtLpJEo5nqL8gzW+d",
-	"3NqLyMGn7/zhlatbRmxIRUdluecxXV7CnicQDqKgZ2bC4S/D1AZJ10cZe7QneqRw6G9sQ0UCYIBoP6DA",
-	"yNGCD5OpgEQTyok3TjemS0ngf3QkIDyQC0Xcc7Jk9ZOJXs/HNYeyYRcwe/ggFvR0izvu2/SUlfOdcGif",
-	"OVqvsG8A29awN0ANBUK2K3dEGNhw8STDzK6SWefEH4h4K431t7nsYQNc+EnCJ8GqiRkzMVHD5E5Qhl8t",
-	"LIt5ztZGZOPBYfzKrSIxbLPN8t3kxoINN6vV3IvLDa7THN2xUmw6e0DjGs0HCQgZcyzQ2C1jXdDprmLf",
-	"JYWNboEOOWB6G5ck+eatWzfN5Ql6xIFXyWZAp4z06WBSL08H9lKcvbiNUgvd+u35QHDdaK8Lo/ktzzMK",
-	"uXu2mDRaXCri+GvbzyqtY6Xo6mBajupbB9R73V09i9eKSSocVA+kUliRKXFQTt3FtqxF7evaWsHEmUam",
-	"TB/Jv37jeP9f0f23DvafuZ3/2Op2Ovu3n/i90IG8MKVJejOlAzYWaTDCrnDo20jpi2Qlv7u61KI/Twgo",
-	"uNKyvLS+iMOtHeUcR9jM1cyLEY5VuoRbXlJreA3Bqjho2YK6BtjsISDTw9Nu6VbsC+Vbihqz/Cjriwdr",
-	"SBCS9PJJd9pfNbTXN7cCj5WdbTydXWxQFvB+aa2Dg7CxI4dG0TByED04mn3DxDJusfRxErMuxF7LUM9c",
-	"DMuWtjaxX5C4JDa+zFj7Cj7QonRMmmf3fn52797Ze785u/fbs/c+PnvvV9ixZa9GiEzUWGR0tj6D3j3R",
-	"j2Z6ic2z9z46u/fTs3sfnP/w/S/+7P29ktjtIBBfzbXHSnBV7r902RsiyOE132zqTxo69m8aZ2CZWcs6",
-	"eTdRs40r37SP2TxNK9MkBUT6EzEcmgT8+WDSto1g0P2/0JIuRnulWHVrzNL6lQTsUssDOL2cmZXW3Sal",
-	"RCyIeWe7YmMLmqhg5LwZuBAYjylhRr5x9Si2mXAFOXKscKea7zVfnDukKnwBi+pOOQTxLq23LsjMW1pP",
-	"x9/WIyMFF+axDbaWnqkZzjvc0EavY5PsC+ujDJFN9SP2TY/uMul6OyO62UuZEb2eG9oM4jmiHzgSON/j",
-	"Kog82dzazMtCdCsO7zlI392+a/CWZ7XzYSBfWPcQTRNufj3cwKlWoVbukzHT7sKKHhR7K+2GRWXq8UKz",
-	"EiE3gjbslykPe91YtLrM81IdmGnMIfEDh2168ZpuTFzUBiDsiGP1o4Mv0sUbbv2FUKq8Ql96fRPcKsH0",
-	"wBGs9oK6uKjVqCGXfFDzw5MlHzxYuGvxQvFC8izlrfT98ZDQybTB0LzrGEh8gZJXnciDcnzbiG0PW2h7",
-	"mfZZWiqtVUhetfIG9AEmgpu8ge1zxV7GNMNyLWNBwecZ0J1f0/e7JNmcg1M0FYsjQuWkUEVhKDJCCWcL",
-	"W8O9XhU1YyyEGbZQGBBiflKQW33pybi9r1dzd3+/mFDgDQ0qrGC8biktDBTcCItHG3MXujFLkcMFav/u",
-	"GMcbqGcwoHMJlaUjwlqjlokGu3Yl3Dax1K+0SxKK4N0x5ZUbzYN2yuvpb8hXUqFME+OkKq4gWgO+W0Dw",
-	"FMXiRInBJHCGpzQx0srbwaqvJpEJyjrMMjFNJIvbRHDw4pJPP/i3xK0EfrOWiICviCbpshuzKeVx2Wz5",
-	"WDOWkZguI0JPWUZH1l+sbE2ZK0+Dg9ibijtRUz/oimF3AFHea1O5PZP//bfEX9UR0bKb67GLf2yVi3T5",
-	"jJvDmMtjkecqyAChYUXz/n/72fkfvruH/aIoVnvoM8ZXPV6FzproK3G19XeUFldDiQuhPTnerE6IO1o5",
-	"7hBSvuKZE+rV07Jf5Ik9b4crNLC421+WlLTPyzIsxoKkDCpGDVIh2aayDJsL4FgjXl7ZCPIDoZhRn6UC",
-	"A3eg/hm7o7aub5QKGrO4u+1FvNneZ/Z64SOvBlUi2NY2sr6AdXy57WHMTtJfnjph5VFXh1dCh+5G1PgO",
-	"nVE+E2AXHDHOsmQQlETx4Orrzeb9napJkSZIPXO1L4bDvSN0etuCgxjtk+OR55RsvnFwePuNg/1nbv8f",
-	"V9442L96e6/9xsH+k/in39ui37e/2So6LhN2tq6dYbBjG8nBr7iwZbaHW/XqqSTS8IJL0pQrjMhhq2X5",
-	"Q/P8nR+c/8Gf7ZVUucwpKVTfsjLDpKowwdYu9HWZL5yjX0j/cBJjOT3m5/6QspU0R35ofcs0gpWzb5Pt",
-	"QQQ33BqcMOGDLq0F9LK9AyzCFKuhESiBRjzahrsdl0aaGRvoc4oJVa5qEBRvQbiUYd2D8aWKYA/LM8UM",
-	"CzLBKgK8MZgKWpZM5C/Xtwzj8eSwDWGfZ+AInKOUWH8dXug5dom3Lh0xI+kZzywIlDZFcqP57tWZtKFA",
-	"wUq9bDpTJYSviY0jt3FGEeiRGDUW2BMpeN3s5JpwPYMeLOVXw6ZbHsW1fXYemI8MmLbaUc2wJNdQjPHY",
-	"NJYuRDXS2mhrDqsAy9V8O4e07uA35sZ5+PO8Sx2rJwD7qLcu/FqgpmJUP3R7JVQwFLdNl5oiS5TyBPvI",
-	"YSiKQeJLknzr5NUbpC/ipUsJA0TXVKkfbQ5VsbNGhW2F5UIPLBdggC0C+fGWDnh1JksdlhvdNxs52Rat",
-	"vC/Qa5nvaVP9rHJteifXZojIV5XcgqtoxVdZfUBhG1mpfHPxzh4jHHZzl8u6bQDfKFq5ykJpyop8ePb6",
-	"fLiVyUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjsdXNCK40XJFxQ3PHLYsXirg7ZAFVFSvR3v/w",
-	"B/d/+jf3/90fRet1WWtWNnoo5RE38rs4kYNw1dnzd/78/Lc/PXv3R7tvaZdaiKamYc3LP69ueHu1Q9fN",
-	"jJmmdEnKvDJUCUQf6nlaOzDqqhqHj7BGYWXlv8oqftgbfZuagOMEIiDD6P/lO+8+ENY/jKKARfVebioM",
-	"o1a7dxitNE8pAGXVrxQKpUKx0NCApYH8sc1NWHZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaD",
-	"JhgpLHDkJdwukWKoFhQjLG0VVAUN7pJskNqO0+TTH/+M9BnWcj+MyNkHv3a/Nu//7C/39iLTSKS/xB9a",
-	"5JZPl1KJTOv30i7uyDT286qyZozGJEtGY0yfl4zHHnHTEdX7SdQYzQhjmtGB0oe6FHOyoLx+khzg3LcR",
-	"5BvNuJ4ByUlIhaqLlu68IC9nAsgrPZaWdiwQYX4befzblX80NR+9KpBrBLFdhBkA4lmqBuNdjMx5TvlK",
-	"tD4djIk+CEj95QRmgQmOMCU0kXj4YHTCzN4FjzR2Cm4bBAiG7p+pXp3+wuT8EZquesA3lSqoHzpVkbbu",
-	"gUqx6bpIkvCY3SlpEiAkgLTAfSxN6+mZVBF2ljtoleco1cLqmo1MnJGXGNawWmp9TOPyTia2jUi7bkMY",
-	"r5aKNVgYNMViUSldmh/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn/hLdW+bUwqdld1E2mHl+RCSzfats",
-	"v56yAQ2EykYEkjHdhbA1L/LalabfhSE1ILaUjnL03+j7qjrdfPbSw6oZ8zpNuP/XwxpusEb0AJ6wQcpo",
-	"1l0TzVdbhs01WU+FaexU7A9QWqywtEfEZ7/5sy+/92OtifzBH7e1NAYCADbQONK0Op1LZdIHaByT+Yw0",
-	"R0LEkvw+GTImIVDBXiZ7QeFtu+Ix9VWmC5lsA7jP3v3++a+/f/buj88//uH9P/nj+//+F7V63dTQjmqt",
-	"fvP6d1RDAoHAVzbcZrmesqEDbFHNcFt6ZtNWPPVjY1uGetrIyTiZ3RJ1lZELwaeCilGvB+ndMj4FVc8e",
-	"sJyjs4qXVkAL+EzfXAfRYUSuROTqp+/8EsKJnOYSgICoUGSCdm9bw61tbsLIxS5FxBbvXtBTFoF3XitQ",
-	"ELwaQRpghAJ+BElUkUnliuwd2rW/a73903d+uTmtE6pyGv8EgAh2VJrJnh/URZjL81PfucFYbtpYN6CW",
-	"2RnyeLvV0xHYidLXlHisZenFWNizkSRRbdCTmr0ZXUK3NuMx6kWkZ83Cvbb9QF8rLgLt+Ob1PevXcIlp",
-	"pNlzP/faLl7V/W3P70S3MmfRF+8+2Sz2GSgYPlcJ210UmgD3DGeVlp3GGnBJ8/z9X+jb+3fvn737c4Bi",
-	"Dm2tZeNIWjNYinlm9CDs26ZXUxeKdSFXCjLsubjZ3Fqal50jxmAshGTh/PNB0bL1AFZbd6tuUSf8gQqh",
-	"frW7N9atp+orTNC/MVgPFY0L1pzhqqDmkQ0FA0ZpU0cPs0qLKjA+EHEwpOT1Wy/uP61B5ZpTB1HK4opX",
-	"DHksZslQ70CKiQiCKxlxkbG4i/1uAzaMb2LrW/MczGqXJEnpEkJlrXFCK1zbGQcr0LZuHx3fe+O3TZCl",
-	"6uFqw2S8wytMDbKyU/E/imbGj7xdcbiB+fNUUQK71hu1HZYFNwhmigiGj6peA2Q80O1so/5tEEq1nZQk",
-	"zEOT8ZQNFYRzC05m82wmtLBwgjTZLibyD+fpMDG/6FVGYDY09gzOWEy4IFYx2Lugg6jo3uzMKXnVXGTQ",
-	"aFpBvJN0yvwWzhoa5R2cq2z7NwAXtbimN0F5wpDTkIXW5cFkTjJmetvXNN7rdZDmpz/+mcb7Q2hXqJx5",
-	"KSL9ORZA1jxS/0+zA2OGmhKsXWn2ZaLBHxjgJXH2uSYX5XeA68mf9yA1d5DH5ep3up7ktQ7MEaxz/sqG",
-	"2B4xPLR22IFLEsN8/LnDVstCO5WVpqXGYGlraJiCnGIwAW9QxrQqjwGX5c3r+3QwMa6OzTNgOQkIPoR5",
-	"WlWu8PDlsTVlxjllmsOu00Td2SZ9PPKbufj7LkeLBwvL306Qvhjr5Y5GxogcwLGCP4B8G2vRKXLgbI/s",
-	"zTlN8+Lqg7lUYsq0NsMk+fSdn6CTT1PyJegIhRVqyP/+98QG2pBZOpfENwEZtgh2RpIyKZ0JE0Y06qjz",
-	"L1rvUPPalSv6jteomO93D5xLq2WJLkmihKIpTOX8kJek342XpgsszJkx9khNp+11vztpHh6Q/9/eERE8",
-	"XerblUL75H3B952JGQByZKtkoT/pH64FNgCECAoG8bxikD7BI83HQJbTf0LjN2DUkDG5LTQ2w6Nu8MsD",
-	"RL0Y6+9a6AtyXQ/3TcCLSRKlpE/5ZF9llMshyyIyEbyf8ETTy/nvfnj/w5+evft/mi99jp0oSYx5IWAi",
-	"2muR68reGdJcI2ky0URqUA4Ei0QSzk5ZRrAbFplzlaRgdvLMSs2br57cIpfpLLl8engZb4/Lb1u99O5l",
-	"8yrYSlBYJInSC5BeQeme4NAssBcB8fbQ2Gn/aMN0ScKlYjQmYmhfseF8vdZX1jTvWynqYc1a+REwZfkq",
-	"cZ+qwbhx++46Qv1LMDvBEdq0nzlP3pwzzQH5yJilUIcgPRinhwzXSBDNRBmlKnSw8MFeaz0aaq2cLV+5",
-	"O/DtnHi5WNTPHfTdGyuKfTIaswyuGolaUsvnAdu4QKoij8xrhixd1/kov1M5m4iZkBEZJ5MlncwjspzP",
-	"TJrrY3GulN84ETHtrULF/S76stnNPVMWsbMSm1MqzdXoVxjK4HZUIFbqtmkUGLNUs0tMx0kkSECR5Y2g",
-	"4vsRdeH8pvKp8Wn4y12aHpZaMr8pFmRIMyfEgUY8EqpteCqLe6S5Jv7vRR3ec/DrRaSHC4afKPxEmomW",
-	"YfA3ze7TYhIZDGEK1unPoN9EDzNEYbCMDMWcx2TIFizDXqNYXT1B64HUl0iH95zNodfqcE+atjJ+SStH",
-	"XFihaJ5tQltdukXRO92MKlam5VgJuJape1NVI284b+aSLW2w1e5a96iiStFFFSkqQnXFiGYYkNeA55Ik",
-	"mbFxmtN+Ojo8uB1tPI+V23GVI+bcrjgZfH8h4uX21Zguqptoqb3vH0YlJj+S2BN9vAQOX69fJxA0QFkK",
-	"DzR09ThCihVvCrzBSJ+OO3SNg7tGradCQOraIYJRu8zMCx1VqL5KcjdSm5h7r6UFs1Y4hbyk+O71Qlgi",
-	"+Dz4aF7WUFOykix0jPfdnAWCe/NL2ErbSlKUmV9u0sFkt5JYUC6ji608wylDoZoQW5V3vrN9A6zVrqRb",
-	"cdAVeAaalW5q5rVNgGxVhjzmkyMB5vF7q4XejSWhorD+BST9r05Tsdz5aMRkOEurrAFvX9wpz+RfPcyA",
-	"E6wv7hjrFleaB1o7PHxaw4BZ84xvJoPJcyaZa6dedorKySUJLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9",
-	"DeRfDCbOBrhXx3aL+WI4c9mmd64R1y2TuG95ne4TrJhAhglP5NiUMSkrnYPD4p1SMSol8AoMhf4z+L2k",
-	"LWUm5qpslYXG+4RmjCgBxaxQ64CYBAFdJm3prbapK6dPmwxFmoqFDAep6jc2xnwng8kt/Z55vxsXExfL",
-	"0i9z/g+z+B+XHfNjrIxYro9Zh0oEmtAU7GND5zZ0tPQVK63oTm1dAx4zWoJqqIJdklhnQswYBxySfhko",
-	"wU0/LppOENcjl8KTZMAGJGkKTi6LmbysR5SX9XC5wX5MeTxmaWxsK5DhR7G2FOij0k8D5ExBL7BEklgs",
-	"eG3/ZQFrV4RfWGMYAnrsS9KyTen8CPM1DghpL5YH1twuNxlSeFXMuYLR5AVtF26GwHbrl8pgwwBPezVH",
-	"A2srsmiizypyaLHB9rGhbiE+7LoCaGFhbuumj9UBYu5y2NbgkrEpTaxsv509JliPJsb8brxWggYIoUos",
-	"lPqJOQOTB4TIOhIk4UqEu+bTUxYGSiil275dSM7x6jwGemZ61gynduUwM9sJHrtBwzKe5nXCXBdFixeT",
-	"HwKloRyObnJ99UsRpIa86nfnN0cJUwZ3kadarUrSpWHjUL+mqMKUKJRVauF2elto7es9LDHgO4nr9doq",
-	"GIVVyiqD1jeoCBgtjsN4iZwVbaZNR87AlZgNxrZaxYoEbZ6Q5vkf/Lv7H/768//53meffHevjXV7TSYZ",
-	"5Vygx4QkJX297YWybffQZ/G7EOzHqC1MpyUN+0DwKX1cyjDrmzG3qdRZwxgINuZufz4chsIpbhVsc2LB",
-	"Cb5pCmEZKRd9W8aeV1EMy8fDSsvuA1Yk2TF1fEXhDASgJXHp2VZVQQkYlQuT+WjjzeIjW0XRlPVKqoUz",
-	"9aigAJcop78KqrWUUL+6iVZFu1XXeFgTLX5WuaIds6wNHm/MsyZmIpjDhppLIifzqqzrh5RI7Ra9ESIP",
-	"mkyN+98il3r75OVZfhPUYMKb0p0NLldmOztOuL7/k5de3yFnuyR9Gsm9InPaP6oaudOVudAPnoS8hjjl",
-	"1TfqUHDFkVSnKPuUtiU1lwsP+soh5rH0vUtr0gSQteaVkRUqoF52IpXIlh0uFV1ioK8ndug30NaEIY/S",
-	"BsklCqxEZuMQTtPhWjiVJGX0FDPB5orMOQTh9Yza1rUbMcE2qkVgvx2eMTDdS4jaednEgkeFDekVQslK",
-	"6F+MPtkLkII88ccPzNkgDDlTzNU6uby+nLTVl1aEWs0t22B1KvFLvs4ThT5HzfvqVejZPs5tTWJbEXdT",
-	"linkPnmReQwOG9LUdPfTqiaYwVDPbB60MUZsr7VDbEi11Id2uAmbKagXj7cAyHiSpgwrz3AsZvzRh+fv",
-	"/8X5n/zF+Se/2muTnmQo+PXsTWJ2kYzmgMlyQwsA+EFvNTIBcH2WigV5i2WiRfYPgwInafZsrBTMti+Z",
-	"Ugkfyd7ekcuhKNLNhLGZxDhbkznWRNutfcHO4zVK3QTn/cNNcu5KAKLgcj6F3wDl9FtQL4llA6iMeXgA",
-	"+W1Pk+YXv/m7+x//8ed/8W8+/zff2wN76FCIuI5LflWQLi4BmjvoQ8GjXhJ8EcorYPIr+mQxvGsfn+7j",
-	"L2JeonMVJPMVOQsiazX+YuAb+pMLMzlxK9W6HbihwtPU9/UFCcAX5bdgP+FuyGvyfcVddwHhBZ589Fir",
-	"jJp1JKdG0F/JR8wykZXg/msmyBztsJAfTdMUfw225hiLeSgt75v6z1aAjekS0UczST1Uq6QoKYQh2F6z",
-	"lS90Zyzr6rm9N/NF5fXAt1H0abnxE+zYFY+ql1MtIYoSsw/AvIaQZ1AdxrErLQLTj+qwpbhxdF8cxJNc",
-	"21AJ2CMfjYI4OFfHC7p8hO4rW0tihZWKeTZgzhdYjG5ybcvc8zqxqTs0tgtd402zkrbzo1ySZCEyNQ7d",
-	"aBfsQbMlMlbDzKRKOADCQQRcWAGwVJ5GtYMOJg8hzWt48zyo3zMQkQAiD7QByFzNqC3xa4vWh7bqcImr",
-	"qfoka6LXWlHlVU5uUdu2P6KcmHW1TbYcpJHUwfhyVD7Bi2KIYjDEVhj/sMNvcvgI8Hl7j/BrTDFuHXBb",
-	"IFlmv+vGdBnMd15aB7GNSc8TPVL9m0lCnbFM6hm1VEe13MUyCkXTDowYnBQD968+9eSWUtDKUoNQyPNa",
-	"L8SJssHDWFJjYnXdULehjgPm5KXXNzbf9nrovHG8/6/o/lsH+8/czn9sdTud/dtP/F6IkA16rTfwpzHD",
-	"UnmeQ1vL/2CH1Nh3RCj6xiFNZ6W0J0ZKQBo/nc3SBAyWg1Uuu7KVp0u20t2//fuliy8zabneneWMo20U",
-	"WvsqurtNlH9YhHugJro7tPHbXFi+NAoUbwUBNRdQBQVyhJpCpl9M0FVc7lk/ZVkXBIqZqoTqVBM/BPE7",
-	"yEIGfpZppSusVG2SJfKgLRrHmGowFadloQd+NfoNh+90Qf/wiRRkSEtKb9XsReeCYYNV6YO0jqdS6rV8",
-	"CB2cH6AN4EOq6V83JvGCohErewbaqjlbdQ0wGVtb2pSxovfh+rY//8kn5//pP53d+83nP/3L8z/5G5ON",
-	"9tnHH5+9+9H5d98/3H9m/3BV1qthlDQTXlmf8Nl5ksb6Fqc8JpkQ09DopVWhVrKAP37v/IeffP6TT+7/",
-	"6Y/Nys9/dO+z3/zZ5z/5m/MffrLDurHKxnJVewquCTsVrUiaT16r4HlrvCKZJYyrPHkOLrj7/+U/7LDy",
-	"2dhEq2ySe2dCKpqWSL1fw2LeMiLj5WzMOBEzRLE2OTw42D84OHhybW3RpkpZq+XKXfjwta+ZU7v/p7/+",
-	"7JP/9uW9v9s8eImhyttUuFSVI4EyopoG6zRW9ZEIhKqve+NSqhgUX4XEZL/hWcZmIlPMdlnFVOhEmb9L",
-	"28bZ+gcT3oWk7cS0FO0ORV5odqWrE+2bHIkxioAZU/OM2/bi+md0Km7uEFHcYlXYwcaxoGuULDOeGgDB",
-	"SxY/MJcgIiKNNQxdLu5Wna1LSjF+BdsgbmrdMNsy7uPiO2d78XprLRFLitpXt9gubMyhSBWJXoCZ2VH7",
-	"P9hEtpOxyNTNZLckp6FtnxVOV6ZpuiTG4rNi1QsHpB88TPMDLjYIg2TEr+9k5urTeMS2T8KKWXlav9Vh",
-	"L4HXHEremn6VcKUzZHHGdL+iogaiRPmqAPLUdvZC3CGOFISdosPhCZMynNVk4bMuHsls2FViwniJuM/n",
-	"stSAmEiSiZSRKV2SWNjg72EqBBakNY7VgeBSpMX+DSuZmnpnc0UXdAkGKqzlNUsGE2Oq1xcf5TF0O9cv",
-	"wIAgA0wLACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXt/Dq7VAqo",
-	"2TktX1LFbnZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkRMWu1xX0jy79+dn9/7j2b0Pvnz3B1/8",
-	"9mNy/tH799/5xWe/+/u9oN3DVgRa7VOVDBhmYY2TONYCtwkvSJNZ2JRRP/1iq9I1Pu7s1ILQvRHWdm55",
-	"ddkclwxCPVGtrdudanY7nTIel2W99cUdVpzMfQLNncB+ZQS7QtQcF2oMZSsSVb9E5lrmaKhEZpW0t31j",
-	"rFCiRaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYbBcLtLlvw3i/0WZeE8NNDYNSgxqOVYc5zSUW",
-	"Xwwwp7Iihbajtq22CDpPhaUxns/SZKBVyNK+mCBmlPnGF2F9iyukhWGSMiwOX8OWZQpvuikLq4vcnsPQ",
-	"EoPJDsVzZpmYJpLFRAmvSu36Rl1w2fpAgncrwrKsmTZPvTBtUvqMjJJTVhJqsVV8GTosKsLLwnOMgyUd",
-	"rLmaKpsn0mc5mJZMtYvhR1Dbda6IFpYg6gqKAsoxS4eF8m7U1lQGx5ufbVy+uq7eY7BSV8a89GLw7QA4",
-	"+ktCiSkZh/NFZDFeRi4tEtegsFUAVXlzAls7t+ZVJgYTbAwZKK8t1DaXohhMXhZqKxHRYFzZ2Rlxom/s",
-	"oCVOAJbuhM/wA2LneqBh2yvAaTFRC+N6sqPcr4YxjfndLAYTExJMhozFl9DjXa39bS0VWqAVi67kdO1M",
-	"WS75w4HIR0ZzvqU8qKzqxA6ciFilBmHz+BiFYbxbmYaqmIsNZHXsw239sXOd7Uir1gk9ckqrQT2h3j23",
-	"8o3krfkSbqKX2ZtzxkvKSz0QeWIrnTB1VlCkh5MbaPEi7HkeZYcSG6nsTkXIFfGKyJjLdtB4iV1qMNhg",
-	"ve61J4yCgQ6wNiTjSUhd6MHzHhY/0ITYNiWEpSI9yd7subCfGR0xIBM4TPtdQf0wAK11wBU2RVyyB5PS",
-	"0wl3HwJy7ULljaRE0/LucJRy9YmlzOhcK/d5HTV2l8CG8mZIS0/QWFBp1PqhyEAbtcJtm3QaOTPqNEwO",
-	"Q6ioIEQiANsRYiJ3KYNjyu1r5ohtGjNWZLxQ38HxXXQUuV3UkNy93Hr0MlvPs+uWVDzXUqS4KGJ97BHe",
-	"TrCrlgQ2aBoXGsBTdSXnIjQevr03m6Yxg5fK7GShvbKyGWqT1LoRm9SmKyGHUinwb6Z0wB4M/EVIHZiy",
-	"J3oJJYLSZuYFNWqMTFJ0gSBp2kZqia1xnUtvuX5ag6ltEQsbxosb5l6AYKjEk09hLVoDa3tsRd9t0pe4",
-	"IlseP1fTfJlNi3Thi++Bwsy2LLVSjpE1RRiP73lNRQLlRWpqH6XIfGISs7Z0RJkA3+7WWoITKsFoaVK7",
-	"XJyyEUuxrprL4d4uk26VrRZXGgRE7tUMlYw0GqQtSZ8ukXnprxI+2muTmRWbkG339MUI8pDm5R0+E2mq",
-	"la8RU3nLetv4BvUH8LIhWaTY4NjE2fnpozl+uerQgTB+0ytBS21EpkILhlPSPP/RB+cf/uizj/9qLyKH",
-	"V/YPr0Xk8Nr+4VMROXxq//DpiBw+vX/lICKHz+xfObRWZNcXo9ikg04bUQMG0f/qUfS/ehj9rx5H/6sH",
-	"CjqsitENa2xUDAbzLNtSKZxZllyjztDDiEbZoI+41vre3uyiQwhZABFkhG9JnnnAyvYBJ4EGAIcH21VI",
-	"qAiGCEy1ZWP+B8KP9XszZjOhIEyfcZXZovaf/+7vPv/J35y999dn9/7q7N6/OXvvv5/d++3ZvQ9qhfyV",
-	"BVXlmEe++O3HX77z7mcf/1VEVlGQfPn+j7589yfwzOGi+eP5Rz/87JPvRgTxknz28Y/O/+Qv7v/w3fsf",
-	"/Obsve9HKG199vd/+vlHP4fvHb6SL/7+J3ZCi7jmbzjmw47XqhPi4wH22sF2YQPrwTpBotuIkaV1IMrc",
-	"IrdcsFfINVIoCMjZwjzc1hvnl50N6B9FV0vQZQKd1wo9peJMlPWUKjpnVqQ3tsBIt1p+lx0cLvY4Xgub",
-	"O6uc5xBlV9fFTGu/yhnN0mV3Llncnc/Codn6pq9dKsormFfH5FXqbV2t+REIYkOQmO2aZRbrz63sbuOR",
-	"PGBrMMtjqjp9hdiFO9vSdpCH+xAA7CIbrVCJhSbhWXXpiGfy/zaWyijDnl0GK+26YhqnQe60CfYw4aUG",
-	"oJsT+EpRpIAYoUN/nTs2fzMP/dw+kqVUSWJ3Bmzmcr5XIq2HJoKlyFqLEcmJNPcg3nv+bScyd8ttHc1a",
-	"CrLCjvzoUW8nIUh+m54GGNm0LBqlqkktFB8tKYRWt5BlXsNyigEVrvUkjl62hQsi/Afr8jdXXTEchkLz",
-	"06X1bjl/jsm2BJuHlgzrt1ia0jte3+GC/rkpe1V/6qymW2a+Tl1mA+is+ooB4X+1rxX8tW1iM00UCodQ",
-	"oAVNJ5EpicaVAC1aCcWOiEz4KGWYcY6fzEwzM1A5ffkPX4UqddBZa0MPqrr9pe6WINYuZUzLqae0vmll",
-	"82cwjm9RrKtYfzUgk10AOfrlU/MlBsmT9cdCTKzyH7BNKqVV+pLdm2JhW2lUjMdQOanUHmlfwDpYZChs",
-	"gUrIEAeTpHsFu7aCxEyakJwkyZieMrA+7AVv7c3lLEFK7ZaUUN0mGJFK1YWSF2EjIDinEL4PlGRSGSW4",
-	"bsYwwSgr6ljMaA2DBITYefDxtCWHKQW0qIF0F+BgWUXjx+1qMet5waBpqL+/PtGSAt05fIt8ZWMEd23M",
-	"nGXsNBFz2ZVskDHVBQ9LoJSZCVHIBIYRRsYVs7B9CfFzk8CV0gGLTSiZTEZcdnifySS2VdkXcIM0r1wj",
-	"UDZm78gaI9xtayVyOx8aMeuxFVxKmKPo1UBjPninjaZYG+LMpfFoKjJwzZtxCSwuC8w1cJtlbJiUlOSU",
-	"imYuq6u4gghqwDENJ/hdEjqjJY0tdil+WyuvCUgZ85EsNhZRb3WXhbXUwPpdxD6PLpwoU+B65WQSDvgU",
-	"RDIe+3ZpmqZQBhLbcRuDQkQW4wSrwQJKAoZgMAKd6rtFMmyr4MVdyL1gvkaxo6q9llu+kwX/Uuy7hX+z",
-	"fbbwN1f23fxKC7/m3bbst67nFvyeN9cq/qXQgavQIrbhqtD460dApVBfA38Wc1eYuJX3CpcmxazlXyvu",
-	"j07VqZWLguTXLSPqV+iEmQYtRcrCkD6RxpjVrsRMVge1GFIp1p/c0oSox6hBDxd3z7l75e4GczoMvr40",
-	"ZGBzLYaf6JGNqDdLXmKBjPNjTo5vXicT5pq2aC5EelJMRPfTd37ZixzjNNVN8mbtQ4iDy7MgWlBGTE+p",
-	"j4HRDNMjcXljpWZGZClkaq3WOaTDIYQPyUtE4lsRkQxqHmKzXTGTl82TFjHESmgqBfS/hCX+i/3nTl57",
-	"cf+WmDBOxozGaBNJ9AwDISaJS0hqN2CjZrx8tQZcd+9C7aZhoDIWmE6b5+98eP7Jr/awGrUHmXk6TNIU",
-	"eksbG02LQMCbBnYKlwKRYzHTtxHt8FSMEqmSgSRiriQUKIOqVLH1hcrIlmoiXChIsWmev/+LL370t599",
-	"8sH5R//3Xl6aMeGjDkdtAeOQM0bjQvFcaymBIGVjxDP2Mdnq8A5/4onjuRozrhKTLfnEE+REr6an/y6y",
-	"5C3TRulZOGTSmR8cXB1M2BJ+YL28ro3BrQ4vYs5IS/FLMW+RY0C9PksFHwFH9xGKNPUGP/7NXtt3hS7F",
-	"vMOlbZePXtjEhJDnCTm4d9v5yUvUscWVIMSxw08TmfRTBh32E2UkBkmuHVyLCLtDBypdYt9vKaYMFwAz",
-	"xYJJCDFgd7SejGB7AdpQPPEExB/0oJIPQvCyKcH9+9+RgvdI87UXnyPPXHvya3sIqp5Gu15EetCtoQdN",
-	"YOGM9N+wYYP+Ke8m0dO7w4ZLCT+laRKTRN/IEelhK4w2eeNt7JTY4SYV5O7tHtxyegtoI+jTGNsptsgr",
-	"+A5GTiScfIvOKGcSo/gSTl7gozSR4w6He3Mp5oieveOB5vz7L5sssjZhvKdP1dVh1ufgGq84n7lGeuvm",
-	"B3D2M0YnJkAb+CHc1iBu2gruEMVo+t335zLhTMoOz+apJoaTl17XR441ESJXkmAwFppYItewCNsOaSQz",
-	"siH08e5wBMg0kYpOmDnN15jKEiY19mOuDzAg/YKmHdK7HrPpTCjGB8v9l9iyZ1gNaZrav2/OWYfjtULm",
-	"M43cV558UsMgowMF5Gka2L/++vXn91pAYonp8gSB65o0LCl1OPypL+KliecEqXwpPdHabMlrAU8HcNxq",
-	"kQxYHhHf4W5kSyAwLpR6xXqf8PDalStHXu8lI78jEpJE6s3pA8rmHG5pSjKmsqUXnJMoJMOR5njXDp4h",
-	"ydAo/oUvOxzjHQ4PiGyRl9gS0RDiRPQwVqtokVe9ru34EnB+0759pgnakjoctMW9vE+/vc0AJOag9eWt",
-	"qRaNw6T3NunA7dpptMkbrVbrdkQ6vlqo/95ptFqtToPc7WEfUqm0cGs47xEGf7jIDxPmgarSHWXiY1Hf",
-	"6nkDQ2VxPk/TVof3rEAuEz5gPbM4aaVXrdGgdEbgBT04R44wE1BWzmzOBKQQeyWYe0S6G2MKbrsnniDf",
-	"Bla0Mq0aM8k0/86MkCxzNCNP+EEwT7SNhVGxqQaHnmMBqTMJ2nJSKlWHmxAX4Avwqot5AayeCqgFj63B",
-	"GMfy7IZf4cQdbvuiUdLzqhT0WuQmHTHDUQtQdaVIDHgjKKiHt5IJX/bGwSnhBPWNUBLBA2AmTT0bDmRy",
-	"TVIkbetnWoHnXhuYp8YGe7vY4B8HGjxQyNOF+sq5e4O1iI2T0zQ0wUrMY7EA1J5SvsRBmCRjOpsxbqhX",
-	"T6lxDm45C3eLPn02TniMG8ONkoEApognoufPzJexi99OpI1J8jR8mNvcxDRmpmR3hw/EdKq3Fmv1nNwU",
-	"Uo0ydvLPX7ZruSQJWBjwHodKeLYhZ0a5pFBsVkNZQyoTijnOQrEfHoYxQkwZyNrwef6p4Tf6tkBWZftH",
-	"AMejMWlSgg328m9sHLNmBH0qGYmZZbcdPmRarYSe66fQWFLinaAn3zvSn57885c1LMxpaE4Fl44iFIOw",
-	"oOkAMjIGpQIQRkhKLXJsDmlKl3AayK9IE8ykM9fTYO+ow7WYsUTSMylOBqRFxDl2xK53bVHNAKLD9UMr",
-	"NMGxJxhstyIgQksVkWWY14oc5jnBrQ0AoOndmHI+GDAph/OUfOOFW5ZzOPrlpPfCLTrSFNfhcTLSyzUH",
-	"j6/ipagBDWerafH6cP+G4Gz/FaoGYyMHIZYb1OzwovXHWQEs4fWuHlzTdEReEXEyTFjc80MNRby0nHMg",
-	"Znj9o5Sqz6KvmeA0UZg4pWVCveCe3raW0JDJggBnJXf9Z8tz9c8LVPPgZwvcnkZAeyfrdUiY2lSWMNIJ",
-	"bG6vRaAHjtYyTVle4Mlzrm+53p19rZfs4+c9I07BUMAbBJaqQnOIUUP0tAOaavZ45MQB/UdzaV9tedvX",
-	"t22HQ7AvO3JdL7E4fy46H6LETDmZ8wkXC66/t0IVVQaEiCZ6M3Z0ECkp6c8zxAMjarguk3jPMhovOzyj",
-	"ih2RPlsKxA/vwBNJrl15xtwDWohb7h9jBkrCiWQDwWPZQgTt8BWUROEy1mhiiOn6C7deJHrVL+tFWxkP",
-	"xGZJ4owOVYeDEEkS1SY99+Y+/L9HmjhkJtVe5D9+zUZb9JAXFB5Jpr80a/USJMzSEnB9pwxJdU/rlvZZ",
-	"hxseOmFLrQWBEGUIwilgRg3SbK1duD4gIkhrV9kptlDRwImIEiMGeKHGbAm5Yws7B7A1nNqJzUZA9BnB",
-	"Cph7/2LfvLZ/Pe4dkTfnyNSJUy+onKxqjbSPJGrQwkTBYps81MePb15vRA29dFTSD1sHrQPr/6OzpNFu",
-	"XG0dtK6Cn16NwTJiO1IYlQH+NgrZpaDqixMogRqgfXCGkibo85dMwymIMIE+qEMbHQxaWocbjcTISlZP",
-	"yXtXobVAkuZi7IF8INKUDfSYckz0VejCAjVpoHIxFgsynQ/Gmh36p5UxcnbvT8/e+19n9z64//2fnn/v",
-	"7/JZNO12uFZpCBd5dLALMTQdJkRGnnv1+chYu99iZJBSadKelqAR7UV4WvFapDEIUebPkiQ8T4720XGW",
-	"Qi3PDp8lg8l8Jk1ouIipxrBCA9252hfDYTs/CrCVps5C1eHmFezmYxKSKGY+zWdGiXDdgCg3dgWWahzL",
-	"oJ+PpwRRYnR3+wGqQlprBgR0nPh63Gg3tCrxnMUkaKk0E1yiDe7KwYHpya9MjLNvIfiOye9C9XeTsdDM",
-	"AWZHsFKFalMY7Io0YLBo+92ocfXgWtngbrWXbwhlL0esFGXM9Zu+cy3E7kYNOZ9OabbM69PIyCFe5OMH",
-	"SNtwNvZwTUZKTvpARxiMMpJe/A04vguXHgYY0jh3md/Wi7FUbm9ij8rXD/C6fQnCeeiUKeALb4R3n79y",
-	"Ge61xt1o44sDW2Zt45tGfTjRKgG8D1bMN+cYc2uNmNZPWw95zP7ySivBuBlPUeRizgem03fmN7u28TOh",
-	"RVlHMWgzhbXVcXTVX1QonqdqPfj+9gu6/RDJ2ZxIGTkfo/Ymhm7/qzUkHw9h6/WuGqY9InXEVkGk+Tum",
-	"lOs6ST4HB2dAtDVNJrmVDkz6t11X3mdFvLzoEzRpEkVfjcrm7O4a9hxe9NwhzIGe7eaAFlRa81frAg7/",
-	"2FCg10civ/6L3om6OOEhQ4BnX37bttHg4m4pA/8GUzmqPGyC3QDyx0WX32B+dw9DmSjOuFQzzwm8O70W",
-	"KRG4rhasc6abn1hjlSLq3lbPi8F8yri6YfonaQo2wQer9afBiITqjyul71qkgbEv4QyMQx50UH91JqKe",
-	"/bLXIq8aw6oniYypxOgPFnvdghJFmj33K+j/Fr69PXChINCd2z5yaY/ovSra3Q+eIZIuwZaxGC/bGE5S",
-	"XIcx8odk0NdBZPCJ4KGxO5t9UoffPWriM902uVgYa/RFMD3ccIC4jBSSowQgiXwInO8yIhFEGzw2+hOh",
-	"tItjTnLqcQDqMzAnk55D/l7bq5TKBZheWab1LiAZ6Vx9iWqR5/I+OTSnHze66+2Kxr9WhwPR5ufgE6y1",
-	"+BZpLURDOOuFyhz/CIkBgPSoiCGP1C5V3F61QdJfPbWtPDHBxOij3dtlCmodeSCmU7ovmR5XsbjtwgK+",
-	"bi+XyEWeRV7EWQ8xmt2ZpRAQb6LxamqOtYKVCqU6V5sPV6QERw2plmCw0zrXBsiATS+vw/XYlc/gsv4x",
-	"qJ9wmpuVT+tC/sqonl6OErIVa/KpYRQqu8QgvHeczPaVsPEk4DbWZ5RCRZLmcJ6m+9CX1nQXAfkyZUqT",
-	"PlGiw8c0HeIbEcFWHtgKTwliO5LsmfglDG4xWJRgXAWFqBp0l3rNRUjeB0RGhBZGFqbWUv5K1OHYu7vQ",
-	"pUNib5bIi0MhJ+NkqLrfun4CNuuxSGP0KGhM7HCZCkWmcwm1mvR6/J4faJiLyHOvPu/iao0z2Nj6OtwY",
-	"ryVYr3Pzb9HEzIVzU8yoNe6H7ACvmnK2X0krACzusdgAbBXgoBCAdnKoDmYw6yKu/xN013lNDSH66fx7",
-	"n3zxo7+9/8Pvff7nn+zVo82QpRb/drlv61yEqRWdoTbER9EJVhw3ZWLyED4qSQ/jRwvD9zCcq8MT5eIt",
-	"xIL7cQBIg1ZmxKnQ648RyCKz5G5c/ehCRQoybi8TN0MyqCMA/nsTHGdQHn7rcAntxHvmqugdkR4GeYGL",
-	"Gvyf1udhHCJUGZ9zl4uepSwTKuaYmOZNoPeaLH8MWYReYBiwpfVhAoAGPZgOsdaSCWbyPP/MQfuSJB5J",
-	"kQlb7h3p67lnAGViQDHMD7wnmKtrwhN7EHeXu1Kk418GEs2eXn5XiZbXCakXkR7s5I2D2y1bdr/36Tu/",
-	"3GuRY4hmdJhgltHhzqOuBGIpgFufkIygZIGLBXERnVDN2wtF3MCLnjXJmF9dhgQr3IIrHTyE6U0JjQCD",
-	"ehXIq0gYpiXvBfEo9I8+eXCwwquc7G0g/8DM6m1Li5XmSXuDPVyoV94Fj9kw6fEwiHBD7sRj4tSR3QS6",
-	"rSgQPrwhgPRm9pZZaaxhjAtqXSaMAjIM8N/ch46+6PXeHFFuisQfuUAfOxY+xBRqY6Q07FDZ6rtFQ6Tm",
-	"Vta2MUswTquZWx6jDu/5amFEek5f7EFkN7aphWp/TtCc7rUIqDsY6YbsGRKn0NZyRCxvxhsHWXIPAg1c",
-	"piCEp8Ad2OGGuBPppF3vVqZ5qDhJZIvcYAuLDxDda5ZrgxFtvg+aZu2efRtPuV21w3PDKlmMlxDTiBYl",
-	"v3GDM6x2OHAP9+iSNOFqpAkg+8YLt/ZsSFoejVZcQIdDICQmJQ4JFxBobUMv81kxhncp5hiPmKgjvKQW",
-	"iWQdfu3wCrmZQTQQBNqRF2kCRmQ/ItNYwoK3FTwqkZzXWYTepNU6cHlUwtogVtYs0Om5GBGVK7oWGgUV",
-	"t5iDVaLdPqTr7/EYqWsI5A/XQI1z2N7ihlLWDHEPetGVW6O3Yb9B2f7Z0NKLLVZye7BtMg+Nt5SpZqp5",
-	"DxRojknTMz/vbWAfFnImDLq3mlrZa5OFyCaoaNhExNWgJjKbm9VCV/0O15w4wjDGRIWs4jZGd+b0DFcj",
-	"Wd8jdqfNawfP7JXaxc2Ha1bxEgv3V1qbtkZ4I7j+Y6RWZ0G3XXoujC5ZRiXbxybmNN23qagXTaQvYg3e",
-	"uVRiqmW6sSBUTvC6UEILSAxSAliSYepd8/ydH3z2ySf3771//rNfn7370fmH3//yj/78i1/94P6v39tr",
-	"YxShvW4z21HYtNcy3YwjIlXGQJSMXXOEiEDHYAymHSVDRUzemyE10sOZ7n/8wdm7f99zjAIKi5gUckgC",
-	"9DRyrZ93oGati53H1/XHNpDb5DJN2MzkJGgxxcRC2xQmzYhUloDPGGOaW+QkhYh7iF6UpiQ6yorDJGXS",
-	"9VAGi/eCZpqH5M3ptZg1FikkC9zM7YCRZwDEMbUs2aRci1M00gyhw6npbb8X2d7fiRZFtQzr5c6F0kM1",
-	"6i9b5Jg724BQZMmU41sB91pkhBvoOgLVsayrnTMWI4s0QnXbimOJtS6TFzIqQbrxysXHgrOjDmfmEeUE",
-	"kH0L5qdHZTcNbTyPdT++ui6+x8ScAEgozhryviSJZShIzCAHU+/WWr2JLpSjufK11Q5ALA/x0BVsmKY6",
-	"ALfQ/NlwlK+C8wQdd2ScSCWygqr5qFXvygMf25YdF3xn5WQzYWwmCfYJhqSH2JbBn2OyoMCwcRabJAzU",
-	"0ECm1BeD0ZSDQnZBEyflijjkcDkeD8E/kGwHPcM8gbJFvilMGyAr3EOihDHqamB1uOV9pvWxFNzqiOwo",
-	"/27FkgDJc4ksi4XQ0371vS56lY/PxvnoubPeb6ma14TM8vP3f/Hl9358/rv3z979+d5FcmJDAQ+XNkeC",
-	"mZROJYqJxGC1aiKhWrpt+yR11OF+Vy54s10kQXS/JtKStxH7ILN3QU+ZL+SEyKUJblJDYj33FKP9bEih",
-	"Zh+Cd7h+t4LAXkNwXiCN/eNCdQOfIt8DmCKeCxQv4TRpEj8AqhfUpf2MaZCZQjVl1vzX3EsPEfD5JCXA",
-	"d0u9GNaywHRokxOOwp+8tCL8Jajf7CwyhGJ4e24j3ZguZc920rMnD2nKEFBbCKaFkBxQAiTqa6USK5Wk",
-	"F1CNe+D+A38s7fCYJumSZHPeIgeYwGkguuckBlNoTmPiRGP72MLM1GmINAvKMq1dGd8GAFMsOBH9NBlR",
-	"zEuHmkWJOiJXn3qSDARmXVoV7JKElN39JaMZSRPaT9LEFDpLBYS/kJhO6YjFtiJyiLvcnK/g6MVfwCvo",
-	"+eju3vp08VAY0wlT+cFfILEEWZPJJ6/Uf27al776IZAQwEWzwRii6OzuiBKiLIIu4YN0HrOu/ajgYHAn",
-	"aYIdV6vBPdR70YB9cwRdXs7rKxNDN8tRxmKm+1MFI8/fCSGpF7YzL4vagfoWUDjNgA+k99wr3JOTeS9a",
-	"i+nxnIcd3rv5eh7S4yZ/W07md01oD6mK7KF5rq+tRlUM7SG1Ins6vBDagxvjvnePcQVKnQvtiVxhmB5E",
-	"EK3GzawnHUORBajrgS5ZXMbJS69ruVYNxj3I/Hdq7FCYKNlMzBUruRcM4G0Ey8O4GvwpHot65i+gdhCK",
-	"xYaLCkPBcCGNUHjqXkiK43ylsSiV5LiBDoEUqsRXA57Gwz+BsivarPWxhqTYRezOBLe9cOVk3ijNZEN0",
-	"kX4nzAi7V5gMN1spQxkWgBF9Hd7sZQzVdKgh2iMpGyoi5srIrcCSeKHFJhlTudciz5oCeR3e/Nbxjcsv",
-	"HN/YP7waEf3v0xF5/eZz+8cRuX7rxf3Da3sQmmFiOSK/kwoxV3R8pFmiqbnnisqIIcpIDuOd6YrKkOMA",
-	"6qo45mfRhBxzsw4yoNCNN2YEPQnoYRhMrFdjWc32Hi7He5zMbgOpgRHFXD9AdhcZiLzFEi4wGXmNwW5N",
-	"0mFG6grkVYrdJ+6tfyCpR7aBzpjyGEtZ+UH9W2XaGN/PxWbaVK+vbsqNXdquKTfhtSmvt5tteG6CKsPL",
-	"cC0cSgKinrq2sST1DkCaIoigl3cisbpTTJeS0JHocOMU8FoJLpkiTewneP9P/hLb/+217Y0hfSe/qX3U",
-	"4VCRqUUOTIA7Vmk0Pt610ZEZhwA0z5tKgdVnFVDYO+bqU09u6CTzMFU8S+KbdTzrDDXHU4zxx4pJ5hXT",
-	"ksdpPC6a1CvQbLvqPSZHYXEvJu1gJSjA47A5u9yyLg+Y6Kt5LLzx0PnrQ8Uh13K+GoGwVnd/6cl+Xwmn",
-	"sRhM9PoMma9dr3iGW9sM4LN96XWcLtNViq2pH/ZBuYlKJBm74sd1Hv9Sy9JmDNtA23bKbp5/9OH5+39x",
-	"/id/cf7Jr/Z2PKMyE32xd3bPtFxfRQyvpmYPZnXviyHa6MWC53We837goCNImjLp2oK3DdtU1LZ2Aeu6",
-	"rQvIY5vPMaDchGNBTTvsFtifK9KTDBst9WxVOP2swyE1SJgOMbYJOfyW0hGJBYbY2/IbEP+M27X1oyHe",
-	"1pQAmc37aSLHRnHjbEGGyWieMWmvAHRZmuDwIWNxiYKyjugXr6YEcPzR6SlbEZipxLnMjfcXZbtflpNQ",
-	"LZqpYGiXTSRGaTlJU6LPFNAe5goLWPgQbZrGpQ1dMIy7C3+zxTIw8HGu9umCLiMyEHOofD4WGQau2PaX",
-	"VjqUY5YOI7PHvQ6HIq/O8W0y/ayirglUatSDctQ9yd7sRa5ysKVDyDX06yabuqm4sxa5YSIHs0QyfacJ",
-	"7hcwxnBNE6FpezEk3AZLYYKeFjqkZi40RU+fqU/aRs+vawgBKyQ3IsOIzAxoarthaktnthOHDdGETeTu",
-	"B7+wOmpAPfinZ4Q1mDHPXIISyx1uDmxF1gPtQEjmUjPITROfYWIDqHnShhLMaK/uCd7VEr1JrsmDGkgM",
-	"9mtbihVTzoGV5cytw9HNtaAyQr6GfOZS1bgUFAUhbQJQhwOfM+Br9gp43fMBNyVaYN2DXJljMhCcs4ES",
-	"NqxKn7Rtu+uACMUeRZpabWHIFrYmb1sP0+v1bDuAr5NU0Li5R9b++2fkwOtIoLW3dvHyiYy7D119HZ4K",
-	"MWt3uP4WpKyvQznqIMH+/2Hyr78N/9ztzA8OrjwFUuTXrxwc4BBDkZGBPmo9Viumipqx9X/2FmlJprow",
-	"cnPQkpN5RAYte057+LrdJgyDHQP1X/ChpKesCb/vBfZvlXPm3VpCTAxUABlxGEg6wo4DrTGVXa0WequV",
-	"KWOz5pNE7hnQd/h16wSZJlDjlXqkap4A48cC3hCCbKYkAh52OGcLKHuraU2QPiOzuRyzmGTU1KWlHJAg",
-	"InLe10yxz5DjmJjqDndNIJUw4oNtRtUjTdNCItDLa09TkuzwHvr0wbvU89p69SLHf6yYon92FacNDnR4",
-	"E0bHisNXLIJ6UAfMy/u4OwB4BLRnK9Q7tc6kQAOXSiRJxcICQy8KgvkAsDGGjFvjLtQmo6mJ56ZcA9T2",
-	"aSc3sdkDKvma1PMscANM+8lATPsJZ3Gb9IXC0sPLvNcIrMoQspPgYL1mCT0Dm54rmq/GmZiPxmSFQUTA",
-	"hGA9M6rGtqY/sqGymrl+67U6KWq9nFx6NsDWNj40HOpIMwlhWvWBZFmUT30OUWa6gQnCfuaDUNPwyj63",
-	"dZXV3VRQdodOZynL24698XYj70vXvvq1qGEkm/ZV12sfOg82rhxceWr/8Mr+wZO3Dp5pH15pH1z9V42o",
-	"MWZp3Gg/GTXMzdFoH145iBqWiTXaX3tS//Zmo314cO0wasjJXJ/Ot1/ePzg4BJ3bm//pbaa/lk9/4E3/",
-	"tD/5QT73VTv3K69/Y//g4AqA0DI7FxGQYwx+dDfaRlhF3CxT3j3LdrUMsS4fsCQj3n37eLV7TzUhTdQe",
-	"v3znz85/8NM9cF8H2s5QJyGau/6CDAKbPZfWIPRwlZQNp33JZBo+dqMMXGtW+JlBTxLMj4JmDcvdTQA7",
-	"eDW9s7S2wv08eaMqj+zqzZcJJpQZKzawT9PpAtVyRjNuGwtZsyTNtCoOUSWYcoENGai1RfeXoV4mkVd2",
-	"HwyukWlvBm1rZjPGzW2KkzX1TT4TKkLRndukpT3oJcGVxOLxLh5XYWsE0Hja+UWLS4oKTfigIQx2XZEQ",
-	"fzhHnGVGozPrMJd+pC9mDFNhHNyeQJzQhACruAwo10oVikg4sOkXYZr+Qvig7e4A9pNTlqUUa2PAGND/",
-	"J9OCjZbizAZdNxpIcTMF0UwrA9zXJQtLyH3Hii5Dv40Rnk8fGwTYJn1GisRn+uShaKD+AoJa/B4WNmfF",
-	"Wpem4tRWdbGHTQeTFjk2v5pFuHRb52noGeiB3Nlb72/as8LoUYf3sJlxLyI9fSthLz6tVkP7Dix7o3+1",
-	"o3Z4b703ak8rnlqgcomDKIJhAZ8eaeaVfLwGgBinjvJsm/RwU3oBhkL8NjJdxGv43P1tnqXYRRCF0G7e",
-	"WJAqowtCUEHvyFxGvSTumdOzTa1MbQr4BQ7JtLzI2IxhpLtBTaS0Fjnu8NXGQcWYeJZHAxgaRu8/yoqA",
-	"rB2OyNy8duWKUb6x49Tekd+FKmMDDbfYNI7zuvOAEOz12AFGBzis1RHjWclbZFblSoN3+ZYZycsvu3iz",
-	"XGESDMx6xLa5wgrKI6agmz+CcMGw2CecAwSqwF8cF7uQWNub+sxsEbtLa74ysxSNqgW0Mi7Nz7///9z/",
-	"H+/u1XZVWawpSiaGcvfN5AmrDgsodq5P2KMJD6hZ5tO2tJ5h18mGPqC8tXOsRYHb27jEc5gg7SWSWCW+",
-	"TLuyz7tJHHbOr+lVh4/Y61s8weVm310OhYhwtnjsTjtzcaOtJNMnY8UCJZBQ7CF4pGEvqCohMX+nmkAu",
-	"v+1uniS+ezlj5td65au9byvrV2+NMeFOE6/Z1ZlzfwjJWFceFm6W8WjHKBNJ3pyzue2ke3EVILkV3PSw",
-	"ddGoGn8cUlbof6v90h8+G8hbs5dch47fPR5i/zboKcZD4mRbZsWVHcm7xA2c6zzQF5lBifFvnbx6IzeK",
-	"YmWoDu+d6DlOkhGnap5pZejr2DJ8zpM71riKvcOj00PzbMzukG++cvzc/sk3j688+ZRmrp0GPlL4bgt/",
-	"64vYNB7vNPK5JRtkzLzYAz8tG0xMiUmUPiHH4PSwR6RdmMTSj8xW86GK9BTYO/WwCe9wCv6KacLnCvtI",
-	"cLFokWO08WRCUcW6ODM2XxRpbFaCPpEO15OBksVkEjPnKNZr8lsdk2bPmjPNgF1IQO/ttbV6mLmwWKO4",
-	"efDOexkuhLc3UAq+/uk7v8xB7IDF0QnjABZ4Jd+JgSmqAK5of2b87mOTox7aPdFXwhDKr9mOvB0uFwnA",
-	"vEVe0/CD/HbUWAHmOJDZJCC1GRnUXxibqg6HonDGBGA7VENraNdxEHAQkHb/unWCeX+7tZyxHib9Ijcb",
-	"QM2ULDllXigdeP+aYCRAMoM8kWkS7+dsViHxdXhiWCL2HNcaklGYpFaTVhZ0BAr1lTt3XKtErfhLyHJx",
-	"glm00q0O1B+sKwMHNcrEQj+cUVClNEKhyUSqDs+7aN9y9GFGANXV86Uoj5npV9DPJhnIEPqNDl/F9kQS",
-	"fSlj2TwwShmJ3Ci5VoFFa1kqFrairWdJm2Vimkjso41RFk3BIbyRfPrBv82LAcJvWhHfI0OaplqUwXoH",
-	"aFbFZWNTTZxOzFXP7QwSOyEm/tN3fuI5dcEpnQkpwafuem7mjeoTk45O++IUWylji9G3wbuHFYroKU3A",
-	"QB2RQiT+3d6RW03uyAq6sGwG0IrfSjKtzaYrvpIenubrr73sSnSPlZpJ0tT/gDkpTcXCnG6Ha5QYC2mc",
-	"/l4MTTxNOL5rKpPDcOA6RHBilkRyCkYZyEAVMwQHmsFKQllCt/TFa80rszyW2PsthYSHlpAKB2tcf3Yy",
-	"zB4BijVtRjXVXqysVh7qckxsU36wvozpqY3KODxwS5SkKalxSI7FjMilVGwaQctfKOWXhxegW1XOZzOR",
-	"KRIzOdlbDaWFREFgQJHZbKQvictiOCR446BF1XLtVIwgswR5v/UuK2F8hoxrmo59v7S+fJ33OkYeFFoF",
-	"MmiIVWHe932mGTWEdJjG4tyr9Y8FqpG2kfnaD11/X/12r+wsetiI21SdVaVu1xWclY9QiK5ypTmc+GpE",
-	"vh6naSE8IV/fA0nVpfVPAj2ptYRmZ70kiZUiDWobhEhN290EsUSOxYLn90M2T1lep9IJhoXwnw7vzdZ4",
-	"du8IRElrsM0J1tRkk2Mo1QuTQHHKCPMLtGKYAkGN/fQurF9ZamVdvzC+kjWHdr9xDh/XjeP7uwBvLqQL",
-	"ZKx58SphXPDNcvltz1R4F4kmZYqtk8915UzBqI/YOkAaRTGWlyso6bEE+oB6IDGj0K8MxT3/TohMr3zj",
-	"hNprEYi6xnzGnBD04HNOh0NofRbC7edhvRtNFtdCXQ2n4vRikuRwqIs5rqiuXebZ5fXn/8k2Awnmu4I9",
-	"eHtstJ0WresXaTsNmYOOJQldHVFeiMCup+3ZZzRhWboztx5cYzRkUclbB4k0BvkHrQrmMuxwY1NJVMGU",
-	"Ut4i8590k0epm9jK5A9XOREzeRmU2ct0HidqPxWjeiH4GCo4HEbk5vUbMiLHN6+TCVvKyPnrI6fGyIj0",
-	"xR2iiUNGHW5j9GWhZu6+cXxnoKjboHQ5n7HsNJEiuyRtvVoxnYK1AmrKRba+pI34j8in7/xyzwW1e1kA",
-	"GG+rCeL45nXzgtaT5lY/ofF35lK5opYmnzBbkinlyVDL1YNUSNaGss3QqCBRpEk7vE/jEURnWDDY9hRm",
-	"rdCiYS8Cs0WEwZV4UcbsNBmYqH7XKcOSraLZiGnx9ZSmcyZtHi/IiprgW+QEjh4vVAg11sAdjVgcES4K",
-	"1ZUwwkcrgzgLK9VxjjUevCxGm8JKoYOQ3nVvkCa9iPRQA8X4jglbttEimsTGAIrmNQeh0hBSrbJWpf5u",
-	"dLEec2JSK5o9QNEWpnhjrUE8UPMC5JFMEh67V3t7FQvDimClK5tRpVimP/3Xb9D9t7q3f7/TaeFPT/xe",
-	"OF86NBEeexfeLpnt6pXQbNvP8UCO5IBveyUPPqZL0vwWnVEOilYpaDVBlKeb18s011P7ie5151Zi25n/",
-	"IaXQAjG/wFUdXzxcAIRxVeKO3+0+Y4N5lqglMBAgsRMmJUz9xm299fzCA1Ue1pCKEVb/Sk6TlI2Ya1tc",
-	"XBVpws0lCwUsZ+s3W1/c2Ye7pzL65Fi/+6y4cwvefJhn4k1UZdVxV+Yjgf6zdjbS/PyjX+9FRE5pmjpY",
-	"57fSTEi1r9dm2jNJQgl4nvTfpnRJRoL0l6SZ39x4z5edVVlwAZo3fGBtbdsYyGx4S0wYf2hmDX95uOBH",
-	"bdQoAKgEkzhbOGx6JMiEVg475dZ0evntvrgDF6C1X2xW37wvHor6FlKI/gEhJy74UetRdZDTYQmVkMQX",
-	"PxIMddqVnR6sxG8xrb4kozH4QZK3GBmkVEq/G51D5iNQvqCcllRUKz5UujBKrWmTRG1AeBOeuU8H6L2u",
-	"8Ai5ErfYAIVIMVQLFPtZrJcBAcTKqgqCG0E3EwvSfPbK2Xt/fXbvv56998uzex+2Oxzbx5y///+y963P",
-	"bRzXnv9KF78QqAwfohmvY9Z+YPSwmSgSS5CjrVpsCU1Mg5hw0D07PSAEq1xlkuVHHGudlB17ndi7thMn",
-	"3mTj65STWFfWdT7c/yQUSetT/oVbfU53zww4AwwfGMB1/UkiOY+e7nNOnz6P3+/Vxx/+/uDTj/Z3P9/f",
-	"e7i/91P40Mc7P/v6872jTz88+vnLR7/8w8EbX9jWPPMadRYL8AhnjoNthBaTdQ6Zfo0BWanRTdqjMLl3",
-	"YrI/WcU4u02oziY+ocJFnTfM2fG25zaq2MFsemBtdgwObUjsF9eoiB7PPdqoWb+IM7lq5nzc4p9+37AN",
-	"38yARrKhzXZi2TWKZVmOWGpldHNJenz2cD+L1MGJ3k6gQDw2fp9p/OaC28Ggdizc1b8ZiGhnRY4zZv4s",
-	"BtrJSjtZMcS+T9HjsQxHgoQQPV6xnReezjslZjbvTJKQ/XMt9B1LuLy4XNl4uvm+WZmetYoXGcRyPjhX",
-	"ujbIBFaSf6kMcS1PtuIoMBeFy/LBJm8YUMkoobLK+KRMlrJipo8pMdaqVRNLdTpPLiEpvvKdNxhsRi5J",
-	"cOZDS5W6q90P2ozLFazKUcZfRiIEsk9JVmsX19Y0Vz40IIV93AySRKIwhzJKAp/NQt1Th+oKINvzC2i6",
-	"kIYMBDD9GSrR7LqVc1a4cXpE6VGulx9dzpqrEVtCuc6RLYvJ2p51uZUWHwf7Dwc0uqCFt4Hg0Qfzq/bS",
-	"7FzOgAV9XvDc4NmFJ3P4VM+w3F7EOrLQupsPUeuoR0HDkObWo9s5KmXl7TQTj5Me9bcsDRe2zD4PjlZI",
-	"qO+f6wnfzsqU2gwzvgme8WPByT/kG2Ep8ZBvXpl1LoKayJYXAeUd81t4dpmVBuq4qHlYuGv+C00xSi7n",
-	"TBt9sehA4v5yowPfFMGeYHxglGBbCZtMgMC8flaiQbT4DbHAB15zi0TA42oJlBMUdS3h+6I3OhxgT1Sj",
-	"t8Mf2UtL27jMK4tsXJdT53TA5lT6XsrC2akhla/vffHo/pexz+0hBAALyYZvErzS9wJLfXuKLS3LZ3PB",
-	"6e4GAQvnmkoaViB24gIQQFey4+V9OcV96YmfUhNixjfBvTGWzfy90UhjiXujjRAU9IetAVi4mzhLvnBy",
-	"3kBz99ql/HMsdrUktAHABsIO9T2pATTMsdH3tmI2OXUUxxqCOq9QSAdpMmWNOOLFAJ4xubJDInYnSnN1",
-	"1dpeK7r9g7WaCRk1KYeGqOqKjvRtUBf/BoOjnQRxfWV5aamaX6v0jdKcCW6+ozTHivBkNt/EuRIbhlIS",
-	"W9nfeevRV+8//uChMvNO2pYDciINI4/6CCAORJ9nUsQFGnhzW6xfYINeXV/7IeuXuD3jC4ueKtVHrOgS",
-	"eNgXlaZ6dzDDDqiEZ695PoG1TK5zXEhWLNfvnNE2jjqa6omdUhOCo5vg1mvkLlfOzrGK/gROIMUdy5Tj",
-	"GUieYzvyCvLpYy2tbRXy+wSCvIlhExoEjKbQ+09jORbu0sC7vcUMvMO22GJn29+dzANv/JbxAEEMxsS3",
-	"BYAXUYKf5MKsG3ZtAz+EXS4WDteUAQ6CSqgHnKfqjXP/HC7+ickoJ3AbiYAk+uIyzKp1oNRiKLXYFMI9",
-	"6754EhwKmLYSwSgy3zeqoLvSFBqk2iWAh6k7jtXcQrdjVLUFUbp/Rv2pQ/sJiN5IlJauTSx0Zrk4eOaJ",
-	"0Y9vO807ajx342pWJqpWu3HFQKAPJBHWn7tZ53k9TvggiehpqXa/RHn8bdvK2gGscHqsERB6/vC0YjHO",
-	"wf4PS3OdteVu/K7BNPRQnErvSk9zxSyBgyJ4XI+AGMBT5lPdJlot53gbRlFLCiMbfYyowWWlHSLwdQXP",
-	"EFgwX8ZCXTbIda0W6TDEIt3oY//BuaahzHRPpasPg5ugpw/vX1+7NizIll4js0Our11D/JcOdcssQE2O",
-	"JuHxx0w7amB6U4R2nthBBQSQJiuixXMgh3I+cPMVej30eAQT+H24uAhme3L0ABIYqIes4DbeYZTLRDPL",
-	"NiAcKG+a3Ql84TLj6+fAG7Zag8VF1kqc6EzgzHTonTW8dWlxcdByODMy6vvQ4yHCzkn9cT2jGceVDY9T",
-	"RGkeSORnV1HQsKTSOVhdfB+pbHSlx5mUc+pnXV16AUD21cl0mcg2U36kLZxDe0YluShcRi4sPVXctmWI",
-	"5cJds8wFK6gTUjH27leuEXQ0JILLQIbVVhq1WUcyfxu71TY9jX0CQSpgwIL7QuEznTohq4nbXaPtHva5",
-	"KjXuRqgnAEs9PyxePP3mf4KRYu0bDPEFzNyX6sTdYEp8B4y9kyhL9kKQFicpZOD1pUTuRH5bQrUWAo9P",
-	"VL1ygDkli9Kb9pRK9fraNRjs5ER6iEczLd7MM972oIQTCv6WGkvs2HS5L9ShOLGZcBfsoKafAlvoSwam",
-	"MF/SfRZGcsEXvbnRPKNXRe9cmCUKHVLsywocUa6KnuUYcYA8qNRuxnXL2h5ha6ovesYcpYD3Kof//4OD",
-	"N3f2dz/a3/t/0Ibxar4RKtbKeF5djIXWxLb3jF4S22M42F1YTlKRhpEBHbBNjE1qQPRlhFVGTQo1GrlL",
-	"YNoS2J1AhINdCZndO1dECBht0jDzq2WHUjibKI+LsYFE0DT3DHTuOHXOHv/m148evv+Plz5yyP7uy/s7",
-	"L+/vvbO/94cbVYN+5sNxJs6tg3t58cbVKw7ZoJI9uTzHeFO4zCUer/NGU2435skN0TNEPOiRbTDLXFhp",
-	"tmlIm2pXSDxWXwcQDHWuE/iREMQXfNPmW/R3VaFa3WetCEwQIiIA0oLHSUNXm8tGVtDtMkyzrpa+WPvx",
-	"OEPF+i34yrxNAWYYaU4o8vKb7yrHrlCInyYZpvEse4ytxRBLWtHyOgAAiJN4np0Sg6qBLxpQjTO2YuSW",
-	"WwHLxoZw+3HJiqFARYoz1lNnBFg2rF3nyQaHOjeVWEj5gvQZ9kymnwDiqnF6O9WnCReGp0M9gUYRbbZ1",
-	"0QwXGqekI7aZnCfXozYLe55k+rRu7yP2NqWI6lCfoAV1NLaya9BaY2oeiFNSTjdZB7h78HnKI6nzXigi",
-	"TROjKX6xOcky//g+4klqLnJN9EIaYI6Yq1Rw1Q4xfm2bqntDRl0ARgeJR9AbD5kzcckhyaesgW8IegZS",
-	"gCsxyZAILdUJ3WKc9NpgusxzDMCRJMuL38P1sGlEPW9Z5mKtc8xcjMfvjdidaKEpt08RoCjPy9XzgJOS",
-	"G7fTogAkJHZulS1bXhoGv6916DtnGNINpXrUH2pqleiZHSJmslF2146VrFqFdkWzC2qBcs/uRIwrQ2rj",
-	"aAjfaBXbSWl2ObFJGDYi/KRt9qDBtn6AJ2UX4Kx91BuchJEuyjE7vKC/elz2GAgOBjYdGPqcSyOqdh5S",
-	"iV0IEZLnbl6Ze6pqzLWy4vN1ftl2LicThniJ3sNs9s/RNtfyG2mv5WnkY9IZPUQ/ijuiwdPpia7v6jpc",
-	"3bhqd/Y+wDr1QuXLwLuws84hNMf0EteDYWDjMy5SncfWU91p6KI54IOGoicd+J9ZfOU0YRbZvKHO7WYO",
-	"4wYzCPDqIiQtYI01nleb8gSoffy6OhctQjlCMMbLEiKPNr7Q/NkMV6gnanPvAMyp2jONL5eZGkW5Stub",
-	"b02vmQo9PVl27pYSRSt9KJNo2GInE8RaiaIupSqpBhMZIE5upaxPCp9hbGu+tRJdHs1B+8TQU+1Fdd1N",
-	"uOy8zrUDElIkqKB7UQDroOSWvEggy4GG2IpZ6wdwn4fP9BBSSexe6HJ4etMmmIzXBesed+MAJoZhmIhE",
-	"RH25kqCGH7webS7TuLKGp1F/kCSL8+Qybbbr3PVaLRZCh41hIQTyyJ90ZYQ7u/HNQ0al4PPkFhIj4KOQ",
-	"473O0ToiLQJyUWh/GIgwgTlByapGcsa/AS6zYU2ocxspU3ayQ0O1DcGkZ6IxA7rD9HZ7wfgmUggCbx5O",
-	"jIdLBz4dMnqXlDpoitC1kqNbXOOGxsPf/Org3v38YJxLZXtD0NAdVu52yV50UpnoiXDrEiRRB/UUZtSe",
-	"6TCBpilPsJCpo/Zrl/YNBXubchfALyt6TskTuYB43Zg/5bZ6RDad9xOQ+MXUxJOLE6Sci+c3a3MV4ZY6",
-	"MsuIbgJAKNIhJnEQvBBMaDeQDrHco9IhPWVGMFbIROCz0kr5Wr4AsFOX9pFFZNOn0PCSyAUXkMmFZpuC",
-	"7y+BV+6FQjJ6Ud1zekEdvc5eh26yBbm9+Z07Hf98cvtqyCVF3lDfoJmEuWpTwE0yUBoGOOdYdevSPkTf",
-	"KCe1Hz9DNmiIoxwddctKGxomzPykoaGm1AMDhaVcZvFR2lBdQUrO64EcRsc5bu7MrOc325Rz5me+gHWo",
-	"58fQ3zlP/SYBeMYLUADBk4vIa3ll4kVcS75RDWEAoasCK4J21OBCV9OdPfmmLIcUc5glS0zXTDmrcolF",
-	"SubyYmuJ+YFJ8MAzjlgnyGRrGfd6XecDYwJnWpeR4bDUMUNPd1bL+kk3B7NyUB8+ammH8p2e5EUjGUuv",
-	"B3Ja+0qSMlxArByizeqZeUpPUjkNcIBp6YZ4Pxe9gp6KxzdEl7sj9581c91pd59hc60fXsO7SsIBij+q",
-	"SMjBfD+UPLM7AXCmEJdG5bik5vUIaQfclRiH7iQgKIav8MJd/b8C1ttMzHj1y05/tnrp4ZZmkfX7tDE2",
-	"S4xM+zDjLviYvsfZme2xflfKHGcu1ELL455sn9wQJ9+QZ4evwLNvwNehRzitpriYqDhg+MxqlSI4OIX6",
-	"ndhdaQWpEtAw8oGFotX1/b4dWb45NmGPOSxMGV3NbmJdV+H6aYBlO49y8dW4Mlu5s7pKR2nf0nLJWGy1",
-	"GDIL6zzi0JTGz5JIF0SJntfhK5uE0VJ3jzLFiWDmOBWsKPxTSUgEcfhPTS1EBoHgNoZxlbGJ1nNQpI1y",
-	"GCiZxkLLP+EPUH90PG61ZsgZ37DWDHexfmSvOuvxXgRMCQtw5GSe6Evxrsz31PSiFnCx7BRonFXRwwiq",
-	"rZoJlRhSV2/KHQ9Ij8sqWgTsZR2jJJXHv37563tfVB2iZpsIzmTOMTpv670eMG4+eArzFGZoE0lV2HnJ",
-	"sUUw55YMCoTFJGgT8mF+hYyKZUqLWtskxpIWG9gl1ADBkomQbGqAV0j+67Iurb3Ze4g1JQt3zX9HOfMJ",
-	"GZvYepmxloVik5IMtVMctxrGqJy98d4oStKTz1mnBbDJp8AZSb4jr+jnlvpYYyr1VzpIOK2jAATQFMKO",
-	"tq9xawK0LygPps6xW2vO48n7ML+s776tn60xWwbmUxnpOg8hpcfceXIVZ978VbRMklczwmEAv818l0gP",
-	"8DBChpWIdS5aLVNlieuZKFimkgRddXtmElhN8xQb19T4JmJhn9WZyBH5YHAh0vOPVjUirlcSBpkaA5YK",
-	"ghF1IIuKvzBCBUhZ3IWUkOlRBCk7qSFdMBna0ecuM4MzE2mltZlkpQ6l5URTbzU+0OH//l9Hf/msiiR+",
-	"xyRGkvVLVwyOILZcwC69uQlJpxJtr2xSPibTm4QbzajUMkWTagScGXN67dbcf9EV7iKs8+TBRkY0jBZk",
-	"JAISN31Aea2u2T5WSgjI4LTOj1tVAxwe6qoK3AjjGnJddu8gUYgaRZ1r/haD4aferMZOPBeJqKOe14SP",
-	"1WUiuYwEyvpjvnYKrbDR4FqT8okaYTWA4YZYr7v1b8sJfKglN30CszKWah32IIJHQst7t7kFOL+H9z/c",
-	"33knP7xVDFv5eiDLRVZOvPCbg6ucoobQ1EyjJ34AMgwSw3MR6wQ+RR6fvIPEZXXlTXPhGNUi/aIcjTAj",
-	"RjIfPelO7KGYv0vTSDgJDDDlj0CtJMyyHROpHL374PGLOwefvv7owcv7ex9Cu+kfywEBu9wJIkBH+wlr",
-	"YkuscPsaxyQxlbOw39gRQ9WoK7CDiISI/pqCz15aqhJOO7rMGCBfbat2x5PKpZ/PgvIaFKtp2yVS45vI",
-	"NjFSH2rlQXXR7WMAXblCPgrJoZhJOn2vTCGEWd0S8K0UFhrBkAYKwI8DCaBSHQQ057lupdhkUVkNEzfQ",
-	"ONFYEjVVkqSdwGfGITb+tqSQtRvCCgE3mCau4VX7E2iCTXa2epGs80QRfRNQyqC7e6CvFVGMTI09Isvr",
-	"GyU0PGnPbnV9bZ6s6qp92yiaRPAdaEmVW1iV2Wszrg4S5kgEM6OnPt2nSoa2qcaNCJEeRNcsL7Sr6iHh",
-	"vMm4gwenToRkefF7dQ6ooR6Wtme2uVbzm1ivq7de8Xw2PubCmCEj2QZhvwUawYqRFJ4XpE3meNVggPm0",
-	"L7rRCqFdJSTM96EBWXdEY98bCUUvl2UeB5JZzj6jnjnj2FSW/lG2ReC11DOk2BK5Ka1vdKMaiJlpxx12",
-	"FkTjQQ2OwBh7hFNDOkuHsB3pN6tDGD8dWLNEMCu1/UHzcvDGO4eff3Lwxttff/WwOtgRXLD0LrWxpPyc",
-	"4V29F2s/TrbqPk1qqB92iIiJAuZPKYyGM0G9rfPK4eefHL79CnIKO+Tx3l8fffX3+Kd/e7zz5sGD947e",
-	"e90hB/d3D15/cPTWg8P3f+EQdc17nznk8LM3Dn5+zyG1Hz7nkMNffvb4lTeMq1/nSEgMVCR+t8MtP6cU",
-	"YDyS8wYrKquO2p+gA1kN2PYlO3VOI9IRMiIXFsmPvg+vWFp0FhcXoWnXsGviJ28yfSLWm65o1Xlj/Xrt",
-	"JjHQxWhVGymkeRhA3JA8Gwuwgzycxzuah7TdJvTl273i272ilL2icEuz7iafgl7m0fY0rvKxbqIXncSo",
-	"5lO4o81oeX6EAQxrrrQB65Om6Gx4nCGOU8rvRSgYWeetUHQgUL/BNj0OSOYeJ9icLxlaGHsA0ncRXckS",
-	"6fYkSJJ6gccsqw6BDG0noLzvEBkAubG3yUXI3JWstEKdm0fDacExxMTxTdh6GDL8j8fJD2hAMy1YjdGw",
-	"2b6IZvq6yZ2NxMZNTQ9MhowFKlul8eK86sMnlws3IJ0PO/cx47UeLxEZskJ5n2eWPbe8MgHOm/zC471E",
-	"g1F3nLi895rL8t67vFh4Yk9Yuw/SYiv3jzfJ6jMoorVjHyw0x7o0fxLxnttKz7LX1sUwzciJTL99g7UE",
-	"eJXFXo/7yUle/k1qaUsq++ieNjSr6ZaxsuqrXbCdSVqKjMGcaHtYuAv/DtROZWQZvA7zPcD5Djd1eMGw",
-	"72m+EbVvoAMJKVK6gUncOq9gV2oiJq7DH1Cp0MR4O3i428zVaV/R3KqadrQ6h+9aIQ0M2cgGmPKe2dXN",
-	"OFBdIZjTk4SLXpZ9f4ZFyfWeKUmucgv41B9L6+vAXSrmv1LT7JjqEceeRHEt256MRNgfIU4nde9hCKky",
-	"hWOCuKCX+eSB7vjheQUK1weif4w22w4xVVq6SVqfHbdT4B7xLNS5See4bNtrsnnSwGqDhq7lijmNtJ0N",
-	"PNy5KojrieSWyu9Bbl6k7gG6XoNTuSkEtjhtMBJ0I7JBlb+o9owV0gi60W31i4Z6RNQNOcSZ4dVz2qFn",
-	"rlUL9XLmGuQRYXhn24BpvlLnjZCZ+GfDRkIlqhfVoC5qy6DNLXikeTSQFGDNm3YE9TMRdop64K5iPwCU",
-	"ra+QRsik8LfZbXhqA/NoJiha5zBl8KN+kNVu0lRORzfQw6ERggZuMMYNcov6Ehn4XtSARMyxD0hMRkgi",
-	"IZBtFzARtYsjIxKJOkcg4+Of26h3FxefaKKYcgE/sbmlhoNUTKlYMNogwNuyfI+gWfPkVo7ZsjlFiuTM",
-	"gDOY6aFqQbQGbPqQXWK7twpqNiGYl8FhDA8n4iojiCQXQB3CS2JpeFb4rmOoutV/5oweqh9AZYwkqwOR",
-	"70WO1nelmbF9MKarmAegdGEOAj8Ld9X/b6v/v7Cgh1EMRN7eV7RdRJ1rRrSL5PdKw8DWvebWVe8cylnP",
-	"IHdBqIYWabQKXR2WCeBlbHzij4kzV2LO/nt8qWOfGAdtBJQpZMnus6Y7BJoBkPUdQKXM88op+ACCS2Se",
-	"h6JIGxrQJldiHo2zO5H5FYQqC8czAFhsQd2fW5xzjd2JlHiM06tTz79J5VZuPQ6VWwBZIJQVcWJvCxrk",
-	"bCUIrhOeAr3yCldx5tUpXq0DjLWCG168cilmQSVUo9bkrnrOGUpL1e0jy0rxbANHi05XAiC4mcdZabvk",
-	"ID6Ebh3xItbBG2CYCGms3CDIB1AIUcGqKL9A2c//2aU88qI+/L1hfmqg6zRPVg0Ap3mZQ6iOHapXOWB/",
-	"t1k4B1MJLh0G4ecAq1M5SyGjbp1TUM7BalNStNi0zkdVmyoZramlmD7nwAxtIi6BevlwJwAmvGzcN6gv",
-	"TWITOijFgC+rhLiyv/fW/t7e/u6f9vc+39/97AQKqXyGc9HIASdUPVeb2mkTMTu2KZUxPIm1EGGB6eOh",
-	"CW3DMUQJYMjmQtHFg1ziIORJDflYTgUR5H2T0JUZKJpcHV2Za4hDDj7488EvXhsiohqQc8EXYqsb5Nc/",
-	"w581bUmxXuCT9C1fWHpqlCd6LIh6C8A3dfkMNjG4DtEJPUIhqWGL+WYt20siiABlUVg1nhd09eM299yG",
-	"6/NuZB6qTvidZiHyCvPxzxg5Mh4piozadsGuItxrKZJ7Sx/+cey2UN/LrwsPuhHt0X6y6uA4226P9qd1",
-	"X8XRTcTkjW7bwHAWGDuI8pbTICC2zZvhMKITWRqdJLZgAs7WzG8hwupLH+/vvp5vvjRySX51yno3SnY5",
-	"uVYLcgag/DzripLK2s0rcxeWq3WO2qJJLxLe6Qqh5JnahbkLS08hGIdufVJOMOofuxN4YR9xiBF23mgn",
-	"Z8yVhMKVItQXanou1BADG6+e2XcwP6trRDxJlpeWTBy/4YuoAY4yPqXxtNoGIN7nRRaM2U5EnWNho0mK",
-	"nrqTCjF62JSqYWJ0U6qKE/Fw9bTEW4Foac2sHLz08df3vjj87XsHb+7ka500T1ba5jNs0BlwSb1Nfr17",
-	"zmGh5YzqM0vjWc7hwNvk6mUZmZe8BqVa8oHjFLbkezLrbkSC99TjMWXhxdqNKyRSk67MLxgKMAy67Lm0",
-	"cEiiyT/BZTgEumSwEFGb+oYUW+K2FtIGaQqx5TFSeTaKguvc7zukRjus5kXsv9ai0GtGDqmpgbI6hy7i",
-	"dhQFsjpPViEc1FKagnGF9bVrUK5CNUuIoVGE/kdI67REWOdwR8fj3YhJUlleeiKziltJ0hqfGdOhCx4+",
-	"GZs3QgxrRv7ORayOK6fZ1WgaSCLfliGxn018Dse+quHVY89Wp94zNEUSg4l4nEmHeFxa+KmuyR6HrCk6",
-	"HcZd5X2LOyXpNOLNmDSIPqsGum5Iz/voFPaI8q6K9L0AEi8mgWK8pyoGFiMRMe2a1Wcwa9ij20xnDPEX",
-	"6hr8RX3GngTTuZWTnGYLpFXyxC/Ou9v8/wDoQwYGGoLAAckKb/pdVzts6UCF5nAz9ckDoAcZTZDqgktm",
-	"EKPK7m61vWabBDRIstE/TRpqdWSDVFaXF1a/Gy+++i2sD1LLqSuW//2dJ5X2Ak45uOTwlyo2btm6fKyB",
-	"Q7pv6NmhlptT6z2uNQxAA3BQDdlnfodIBzosjWHen4iNFdKgvt/AugCtG1W8R5INodQMG5bMWAy+nnks",
-	"8nd6SD0FJXJ9stHHWiXpPZ8bY8BZyysn9v1kNTH8BNM348zgDJ0dS+284D9ikS2L69IIk8VZSUgO4lGY",
-	"8ia9duuXroyhaiZfi2Eo46id0VqMCAy2zQASSYZJrIWZrjSrV9y4V+dp7jLtDaLBMOQ6lvpR53JA1uu8",
-	"kbJODVIJBhcjZrBNqkymKwQYoedTPzGm7RhGWAQLI44uemaHwp4NnHxJwi4WZvuiV06zkJTdDI4ubbiQ",
-	"LdaW4+hPqDx+cWd/97Wj1/529O6Drz8cEn7Jl3v16LGIPW224ypk2aQ+Iz3mbbajFB2gZnDRqFDKfN/B",
-	"zhmDyUlkGzqA4d4V2DXCTUYS9FKyu7kJqI/JtCI+JIUwsPi9Kulyn0lJGgaLDEfUgC7TsJudFaTNrWmt",
-	"GVJjm9ThoZjbi4jKKL9l433FmHGAqWzcbV3sc/jRnw9ef+k0KhMyyaLz0ZnBIJ1k0RoO9Dzox6bjzGN7",
-	"4MwKlBMAihBBxLxW+Z3InZUom1nRTvVppOB0RRujhUCv/5RGahOjm6ThKRis1UWu5ZUjmFoZhMOEBEWV",
-	"eAYNISGKlZGh23zB871gNL5gzfeCyWALwvhKq8xKurOVo7/cO3hz5/DX96tjRg60apzXA+U9z/LOicvJ",
-	"Y6L6gX53KMcXVjqPBhBZRWLm453QVXPg1g2ziZYS02T96OH7Rx9/opu46/zotb8dvvQzhxy+8/Hhu7vI",
-	"Q68bHf0+OfjgL4c/fRFE3Pirtw3BMQ7Wgc4Xp84DnzYZdmhDrSX0bRB8PCBpSNNhruu5sdwPazfq3DD9",
-	"zZKeCF3l8L507/HOWwh85ZDD13cOX/3ynw9f3d9569H9ewfvffLPhz91yKO/v3/06YeP7v+J/OPF31VX",
-	"zFd4ss6hgXFWwvCMM+hFmlgaAfhzAVacOseoDcKODII0AnGXdjqcJLZVAoulziGWAS1BCERbXSHC4q+g",
-	"rGIHBTzA9lfUeaoX3bx7TjcR4ZVwsuw4xO2iUjNJ3FAEwTCKfWy8+0/PsI/TMJxgX8+1LhLWAMWl4kgY",
-	"biyjLNj6jDqhdOrznWphcnnopxmKolhTV6wrBS7IKXCaEpw8+7nVnZoW31LoDuLJLgIgCVcDigVaKVsr",
-	"0abcBWvbo/5WiW1yUDjke9AApfTjHy++BfUSOCmz0lJsEB2IhcKKWWnauri2fTFtR6Hidrh7oeVtdsMh",
-	"DJiQ2xXNrSv6ukLCPDasi3xxP79OkDHaSWU1hhezzdoWSSrJM5fjXQtX667c6r6gAVQw/m6muiR4/3iY",
-	"WnCwe0mmQAmpzyTRHKWSSAYhhc6JxNJn7iYyIOaa2Kt4ybcCeXYDilN51eOFDCiwL2L399LiIlTXlZcP",
-	"WT1m/1BUTtWQbl1BjFsPFbeb+tobeGkZy5J6ZZGVWW1G3jYzUfiNvkmL6Nq4EFqHSzldmok1EIE4Ig/Q",
-	"gJ0B1hjWKs7cg5gS6YmZvkBPanwnCPVcGM8I8pQYVqWkYrxNdWILU8Q8nPVIUj5IJWRw5sUsH0VhFpzl",
-	"KzAw1OfXT+v2zVt0exqlRA1rIsIB85EjE2pGLUsz5vNLkQ9YKELx/aKVwEfVKGstXf0CoAb7u7/b3/09",
-	"QHe/PUI6Fu6qf25zUbTYxCKuIsibrvZoUs4FtABiIYRLKmx+c55QcvH6JUI7ossjrI3wsKce5s/3gllJ",
-	"IhFRvxq32wO5RKQn+2nMR0dt9RZ4NsKq+1RGWFWhgfIg+MFa0ZzoRskUQa/dj/PaNbEl5p7jZoxx0AqV",
-	"qjNPrnO/b/otLdIBT36YRo3VJdjUhHByimeylevbuplv62YyLMusTJbPODMonzCItORm14CZxL6GCNOW",
-	"QSkFEd3IIU3R6dA5yZQwRsxdIXRDIswpM4dklHj9lvnUtB77ihIMHxa4pOtJkM0HDGFczwOBCejy1SlY",
-	"qPjb6EPl3+m4N7VdPE/WzcGPp4H3Q9a3n83CbTOebujPPD2zAJurHvrgih/88uWDN3f29/7P/u6/7u/+",
-	"PaESusktA67z4L1PDh78MYmnBmfu49dBC8CjB68efPorUlmtXavG91hW9ozbXnnw9b0vDl9/5ei3D+Ib",
-	"NOxh3uUHn/7fo/tf7e99GVecQK4gMUqD1ZLxjMcv3Xv84s6jh786+q16xv7uX2Hbe1NNyt6XGL88fHf3",
-	"8dtvHtz/F/UbIIY6+uKD/d2dw3d3D179MlHeqVMCGa+5xTbaQmwlpAN/kXUtVD8TuxdIUmlT7raZ7zrG",
-	"3DoGdrY6T2wx9LGa5ToH9jtdu65r2asm74SV+YT6UmijrJT+v81drN24Mgeumd7fMEJvFiOQMy/8jxf+",
-	"IwAA//8=",
+	"7L1rkyPHlRj6VzLgvTFoqrqnex4U2R2KG8OXNCI5HLOHlm1iLpCNSgC1KGSClYnGQLwTQXIuJVKkLMsr",
+	"2tZdyZaslSxLXnrlDcfSlFb7wf+EzR6S/+JGnpOZlVXIQhXQPTNcXfMDp7urKh8nzzl53uf1Vl9MpoIz",
+	"rmRr//XWlGZ0whTL4Lc+zbKEZU+LmOlfE97ab02pGrWiFqcT1tq3b7SiVsZemyUZi1v7KpuxqCX7Izah",
+	"+jPGZ5PW/qutBZ1QJVpRS9IhndNW1PpzOqV8KqRq3Y5aajHVI0qVJXzYuns3avVlNrglxozrUWIm+1ky",
+	"VYnQq7g1YkQ/7ir9nIgBUSNGpKKDAZFMykTwnVaEKx4xGsMSzZr/+fbThy8/t40jr1r4hN55gfGhGrX2",
+	"9y49EbUmCXe/B9c7y6TIwovtcXZHdfGNnl3vNGPHiZhJMqVDFhGREcHhQZpIJYkaUUXkgvc7vC2ymGUy",
+	"Igk/EjMey4jIUTKd6HPbgk96+kV/goWYZSSlUpGpSNOdDrfweG3GsoV3hLjqio1f2t0NbTVmaXLMssX1",
+	"ZyoQw77QTeKVMB6IbEJVa7+VcPX4lRYAOZlohMlBnHDFhiyDiZOYTaZCMd5fPM8Wy7C+RmY8eW3GyJgt",
+	"yEBkRI0SSfT8TKoDQknGVLYg80SNEGXoBN+lPCZHIl6QjE1TupDwdJBkUhHK5Zxllfh0PV/Stl5TFSSv",
+	"Xq1HIXO8lWA1z88bqmkySdQyMG/SISMy+TbbqcAd/M6fOWYDOktVa//qbqR3j7MCFtWsYUJ5MmBSVe7d",
+	"vnDem5+wrD+ifMXE5oXznhhounJWePpAprwhVk7Jxcop/yxjg9Z+659czG+Oi/hUXnxG9GeaJ92YTY7M",
+	"jFNROd1UnPdcM31Qkr20ErD2re4DgbAczyrm1U823ezh86/g6LPpNF19JdtXun39zjlCV1E5rgSqfnje",
+	"oJxNY6pYfJjwPltmTi/xdEHm+orUxDlkMaFKX6F0oJhh+yqZsB3yEifl21Nz+w53NyhJFKGpFGQ6U9Jd",
+	"wCThZmj8Hi8N2uHFq7YtGSOHC95P+JDQI3HMtqovW7OlroQ9BYGjX9jWK2+FLoi5yMbP0EVYyNAP9Spi",
+	"utCL/6YWrw6IEvr3+YhxkrKBImKmqvi5nrt6VYEF3dXnLaeCSwYS4w2hXhRxMkj0+ZeXeEMoMjFP9wHM",
+	"1wfbNwRn2y9S1R8RvFiJXkuMB4g37wVJnr1FhxGRosPhxPW3/TRhXJGRSGNJEkmkStKU9GdZxrjaITcE",
+	"XOd4FDgyrFCPFIaeokMrmJlRvJs/B8kSCO5GrZuZOErZBGRmwRXjcJlSTYh9qqe4OMU3vvLnUoA424wK",
+	"7bh3UeYqCDqcsCwTWUSoJP7oO8gocAQ9wbWb1w/7Ysp8WTxjVNMq0kUrak0zEc/6SracCKJ/nLOjkRBj",
+	"GRDPo9a1fp9N1eFsOGRSrwnmonGc6F9oejMTU5apROPFgKaSwSTuT6+32J0p62taANRaOpFvaXzVZzEU",
+	"QhNsxkg8Yxabv4LCm2F1FyRJGY2B3pcRvQaHtfTDcUnlFWhME0j8B27IqDy1zEGA9E92gb4Um8jaAzZ3",
+	"0QsJZ9f5dKZaIAnduY4f7+164jfNMrpoeZcAcvg1GXnUmic8FvNuTBfSiKjIhC8/frWWJefM/dXSMnIU",
+	"EUd/zvqwkWtxnDGJimXh7Ck+2AvQU2QfXgo+7CdqEX4gJlPKw8/YhCZp8AnyvcCD6UjwiidCKpo62Bdx",
+	"5qskToaJkhHhgowW0xEDPXR5kIwNWF/NstAcJTjDGvMNFldQGMqAJ8rh60HT7smCI3xgk4Rfu3ndqFbF",
+	"Q+tnDO4uqpreV5EmctyG2+SRECmjPH8oVw3IZ2lKj1JmhYmlCZI4KFmUUTdqaU24O5Or1187XTW+ZGyQ",
+	"3Ak+ytixGFfBwDw806Kk5u4BBvbsZKoW+4RpPZzAS435krsz7gbYD+tnTIXvUK1JJ0qydLBPhBbQEmTi",
+	"eJGiRcPgEUnUTlDE8XEfJEoD28hRQo6IOXRr0Plp+Gb9K8pD0Ir7SW9ZKjGVVvw6IFyDvOYiqiQZi2Kh",
+	"y8hCWJKBvvnZznAHb6ORmBK5kIpNLkgQoPR8nvHh8Str4E1hrgldkFgcEC44A4MKoJMaJXy4ETbll9vV",
+	"EmpFLTTdmMca2e/erTrVp8SdWwuUaUpcyvDlzTlFwjnLuiOWDEeqO5l4gy29lAJ4a16aJ/GKdyb0TneO",
+	"cw0zirBcfquS70iWHSf9imfJt1m3n1JZMaiiGVs1qT7kENcK0ai5jAyFlqGzBIplKAcgUVhhYTtmbfn2",
+	"b9fgyUbkb1HJo6PLl2pseEH08e1gNYawIGZt8L2PdGt9HsJHN4CWR+uHsMha4j81cPMwuQTwGsTOt/e4",
+	"v7TdqBblq/cV/rgZPTwIUqjD7xcSqZZ5YUwVqJjNmLTPVgPXvt591xySDN/+WjDdPhJ3iH2NtE/uff/k",
+	"rb89uffTk7f+Z0RO3vrOyZvfObn3w5O3fndy797JvXfIJ2/8aotQre5zoj/V9429wJqv+9Yo4YcGgZbW",
+	"XjofgEp5P3UAfmUar89A/jcr+P85K3g4POBpdMJe6/fFjAfYwFGSpgkf5mAqUu5Tl07e+m8n9/7LyVu/",
+	"Orn3Lvn8t+/d/91bp2+/c/rOd774+X8A6v3Dyb13Q7KqGzmoDFcN/MXP//Pph/9p5cDWrxwSawYZQoWj",
+	"RaNu2i/efO/zv7332Yc//+xff+ezD35z+oO/C03o+3iCvM2+QOYjIRkRc076gquM9hXaKhN5QOiRZFwZ",
+	"vyMjc5qxkZhJdkEW5P9q2dMto1rgS+50ZSpU4CAPwa9O7v/4rS/+7V+cfvTfTt76HwDhvzh5638+fvr+",
+	"x6fvfGef7D3xyRt/cWkX/J17T+qf9wgFo3eSwa5g8AMwdouZIokiR0KNyFDo1/DrPdLevbLlaW+eQmst",
+	"3M2tBOXr04UUFLArKqHxEh74oCksoyHdhK9Qs5qKC88+RcV2RI9ZjhSDhKWxjADQCnAG/7LexWbW+Bx8",
+	"GrqW17/jS+yi4XXpANEQnDdnas3bcolN+fEXjzfgPnV3xTLjqJuhxBXWcmCVSDVwU6wEI5z4Mj7aJVTq",
+	"7Mc0nTGi6JiBvwvdGTRN0UpO+XBGhyxokxyj0c+6CDanvtvrGM6E2cFyIMeCyYtcEHzBeWYseWVUjdCi",
+	"xAnFXYcZUo7Ltdf1mC1ywd09cGt0HPx2k7OTlcwkfKu5bzZjDiHeUAH0SoZrdm6WUrnLFwQ6tR6E8WWc",
+	"8LjR3u0intcf3I1ac5qOu5K9NmO8YA7xxv522KS/wpzxbTSYw6LKU9SC5yHaHM4PaiU5uFYQtjAtcdK6",
+	"OKeAvnwmWD9vAGCZ1zTpj4GGtSqB1NxnybGePmrFoj8OuzT9ITfS+M4IzxJkGgLhRXNLBfxsaSrm3SnN",
+	"VELToA0bmCglciQyZcIctAYuR8kUgysSkA0zRtqn73zn9N3/fvrdjz///t9VCH+V9L+J72gNg+2xSPqs",
+	"UiH44s3/cv9nf0D14/5ffvTZjz/+/Ofvf/rxe/d/+defv/E2ydgwkSqDQyc4BmnfQgH5svHnbZFppmeM",
+	"bYSmlQwuSDKlfYi6kGkylQeETabKhFtwwcNX7QpzLo9xC7WkfIiv6o/SZNqdMCnpcE3+Zhi+mbU0UlRC",
+	"nyVAF461FjsfIjsMWB32DOmty5VgqNq9bcQrlohzmZ7qMLuEpQdkMEvTbTArmD/BC+iIxiAKCmEbLIYH",
+	"UolM/yjJrb1Ll69cffyrTzy5u3fp8g4B3yHJ2EQcM2lcdXXy9UZgPyecL865GzXzqZupK8/35vUbLzPJ",
+	"1tVkpklAoL1ClCBPuJNKmdYWtYatBGqOUowFmdAxI4ZteHt6IrSh8JoPHTiX9dWTN3/06R9/+sXP/vDp",
+	"R78nR6noj32+ltIjlsrIBGClyZgRamLnLki4ErpK7LSiFcEcNZHjxeCO2pdtsEcZoaoDPArx1lfWwNHq",
+	"AJA6rC/Fg9SplMXIj9Vvl5B2rbiP1YzrUNHBICAv9FVyzMK86IjGQ9Z9NDe8xlQWd2dcJQEx5pApMh8l",
+	"KSPzTPAhuXn9hiRjxqZwU8O6CY5Q6YXfPPAjEylrxrs0yF/WbwdvZA+8uQqq347sqTS7bmGaje7a4gEX",
+	"QfyC41YiMxLOMtuiJKM8FhPNv0j7KbhhwEhghagNL5EGHoN6jgtGWa0WsAwvRS22QVDw4/iaNdoKEIk1",
+	"6OUB4YJkbIrxKjBORLKZ5ok5al2QZoYd8sIZefq5YJOPO6ux5Ob1G8ssIAhJfXfcvH7DbidmfnSPi9NF",
+	"W6fAuGwj/pI5lUQyroJysLRsqNl+l0MQ4a+rd/myAamvGoLwigigpYBRMp3iT7Mpy44TzIeieohqPREG",
+	"30zwW8FlN0P/c0Ybx3IqIev7W9cyc1XeHw1tVQX+aCeqXOa3MID5WR5PRRJSkPuCD5LhLAuFqz+nzw4x",
+	"2df4yIhKzReYGZQsmDrwOAdaz0DWVvpb9AmF9WXG9aVTFR55zLjq9kei2uEOr0hC88WB8j470i8eMYLi",
+	"mjMoLgG9bDDEKfVf68IJ4c31Bl8VNyiTIQcdGt6pjx0UmkOr6jBCO1t3RVzm+p6qqDXL0iZI6pCqfIpB",
+	"TJ3FiXqWq2wRFsgED4dJ91VVsincSxHpjdlivzPb3b3cT2L4l/Ui0uunSU8DsIcBg70g+GD07rhkVkN+",
+	"G7XoNOmisbyfJppvwkhBXokD1TlSlkU+/A4mXOOjPOB8eSEDhTwpzKkLcl9+OOsgxxEbiIzVTRFKPMmG",
+	"TF2Q6MWQBMdx3mTgQIkWomLChSLsTiJ9nM8XG7PKWMDGIMTFdNd9X5lgzAa2Jwjb9fDLorJbf36OkSWA",
+	"4jz+KldT1HnEReXkGXKx5GnddQPdYHfU0/hmhY/VHyy0r6doZu/PDWxoRcT75rUbF5+9dmN773JE9L9P",
+	"ROSVm09vX9Oc4fqt57b3rkSkP2L9MUq3JOH9dBajCuVrrUXhJCTTajmr+9qMcmXUeZcjvFemhle4ltS1",
+	"2Cj71Pj8Ekn0Dgh4lSVpU9KnksHfLkhix7W6hWdsXyuZpTKHZYNA4/8dP/zI4yVrQ4dDR/005X2WYhrW",
+	"eiSWMWry+jzSuBo2QwamdeJyE8IFTz8m7oGljlBJekYShruc3aGTqdYH8oobldJ2/u7Jvb86ufcfTu69",
+	"88Wb733+h4+qPupiNY78u38Bc5BbGeVyKjIVzHZK+uPZtEKG9YKkiJgyTszbOfXj3sggExOT/ic4aUN2",
+	"K6T8bUWE0SxNmFRYsaFxiI0B/U2YMSyz5vGu64xYGYsatfSKqyK4NDxs5QzMZoQXTRAHgsE8lyThaEXW",
+	"cnPPjdoz5hmtladzutD/pGKOjLvRFm4lE3aYChVcfIbOru4sS7uKTaZpMHkTgoFnR2nSJ/YLqHGCKdS9",
+	"19GfcbenZRvUk/L3jAduKFjRmebDAFWwoHNtJXOxGOwdbOFAqjaYo/DtagJ+9g7g/zIZy+MwhAZJyiJy",
+	"OEoGqvvN64cROaKSPX6lYKQ8WoRzVvW3K5LRIB24Oda+LOYu1Xj50DMxl6HiIFmfpZLMs0SpQppj1R3r",
+	"1myGjAA03nJXAPf6JAxcqhTtj0Lqu10f6I1DoUyII6LXTkWO4BFLWdw1adE+9Gq12xk3ZQiWV/KymEsT",
+	"NjqFRZERjQGfDa7TNGM0XjQAoduuP+HSwmvheDNjxwmbV4GzGpiUkwRGIHMxS2MyTI5ZA8CusgjhdyFm",
+	"WOQItiJPyjDnXzP9/ogI3mfhSQ1adV1UdOUrVTlwmNanp8VNQ0BdJuYmUKKtsRjlUn0JUyKn+hzliDFF",
+	"5Eg/VCM2wYRxU9zgiOkd6TH2DtBUZCIsSF+kswk3sbh+LQRJEhWRo5TysTNS6wFgyvlIpGxrh1xTZCKk",
+	"InvR7u7uPins3YrONE0bXwKrOYI0t3+Yq2V6Hbu79tzWvY0RRV8W8zXJrEDwYH1fJrF9D4PBA4tH1IDy",
+	"vCg5g7CRpZYiLTqcKmOgA1steb7MBjOJMQE0TV8atPZfbVgnIloDwpYJ3L29NL8IsIYJ5XTIJoyrLhfL",
+	"0D9583unH/6n+//53/uR9habkWqprDLWucJDQYxCarM105CDJgppo1m8TYYbCoToqoriE1R5mBILJlF0",
+	"0ZQojC0yQVMwtcQGsrcxlHE2D6NF0EbmhI48zmO1VKP3E5VOJPLLN5VHtDtdgXrnYCqxmkyjkPIVSzHy",
+	"+LIkNVMC/UXLSAKV7iZigmVbDM70KSdHDAMbUhfzkqSpDb8w/iuU7prnaMfVUi+MVKjA06gGCcwUHJEO",
+	"M8ZiOzAoBXbkiHzjG/svvlgpJveFvj2kmDD8DtA2pot6sdkuE/dv4L7qxDIxDJf6WOkMwmfVyS6rDtwH",
+	"iA0Ox/GKiiSqjM3P1shSYX6RS4YBXgJuxOCHlXdJAQJePR67iHzUFcCvdsSJwDX5tEhT1ldar5ZafMoV",
+	"zvanv//F6R8+qIntbGCNMMpVyRqh6Hi8mB1B3nbALyjS0FpF6q0P8rr+cHLvt1uWsmlsTJLL653QO92+",
+	"iLt0YuW/UkgDzYZMKvL0S88QfEfT1YLxiCh6x9k7D8iuI6yMaWGNCwJ1D/VFwIX+vmFy17LR5fTDt++/",
+	"8ctP//gPjc0tt65t/9Ptp67faK3MhQy57w6TbzNinpK2nE2QajLGiExiJiPSn2zpSw1yRwo8JVG4b0Wm",
+	"WdJnMTla5GUhSxqSb/8LZBAvr+sZPF4WEyXQ0UqT9EjcIW3MGj659879731w+t2/39rX4HZWESix43BD",
+	"k3TkHcdaNsfcLKApZgl1XLUBQNISnIN0mQrJXrT1LDewJ4IHMZt0J4mU+nAD2TEyGXIWbyec5EELxHwn",
+	"ST8V+kMUWqZGMDajhcklH6UL7sNGybf5NyZspDaebRlWgkuRYsnGKv/nGuY3b7Rr6DoKICJNUxPkv+HI",
+	"7vvQ6Ge78QocqwFT2STuzhXntXJMrXgSmypisms84GXVKw+B10JWBGo5MbcYKsAYXap5rOCM3HzmuQMT",
+	"SgARqJrBpGI4LHDzfP5hMlB1J/T1ZKBemuKp3o1aI5bG3UEmJnXfwZEeKqpm+J1I40affENg1lXzKEZb",
+	"Z25thHsh4UFb8sTL/Gg6lssW0VeMUBVZeZ5CFn64JsoZHrTR7lGxD+0fUGfDQfWnFWOKrFhlzjvDjPWT",
+	"acLqQW5r39X52PDZinzvNJl26dVuOPIE9bqZXBPHnck7bNpMJkzj6kZwvWU+rvSYnzlBPImLuq4jAgeM",
+	"qFrCtmdRgrwPkgITNqzHQwtDNQUyKNUk87boY4zlAMULKKeNMpstHr7Ddu+AIndB3q65Wq+5QCJrogA+",
+	"p5eXMipZ1/1q1oZJc1Kkx6wL2WF6OdMUyn33wVGqVzRT3SNakU23PP0molAeAbX+vW/ZW1llWRyQMZsq",
+	"G2BmMxxGiVQiW5QiHC7VZ5OYNTY7g5eZhOCHsqjD2TyvSL0s8EFVY0rgCPbzZZuwOEBytLUZKY/MeKKa",
+	"lp3I517F8tc5hCUY4Qi1IMolqyUAQTW+RSNxxR8k8FCtWQs06Y+rDAJ+XEvAJIDFwFdjD9YFN2zIrRzX",
+	"6U3g1lEHwxcM617ONtNkHVeFmkgsx7tm/MjDhI0Hinw3bgn+HupBdHZbpzfc4WwyoV+C+LCgmLduUvBh",
+	"ngos81zghGs1UsmzpQE3FpWbRYMHUlmLm6sDkpEslysmiTur1LfgsxHlMYu74phla0nGoBd1TRpeOBLc",
+	"73zRDH6SvVZhk6l1NRRjIFbWvbkgg1EeQQ2uLkatTPjstVYE51D61JftiqCrPewsmAKwluJs5LNCTHSa",
+	"TO1aDDfqppq/IEpofAiKRxmb2gUFrDE2MabGTG/XE7nQbDssxNnWgcQyrnO22m9gkthUW29MES4CvZI5",
+	"rR+jXl+ta6VQtbIIuKc4rFAON1H+QDBsQIJVeha2+SjCswwLTxUrbaOcuFqlqOEqa3Meq1XPFbkUFYk0",
+	"FyTBdyKb4Cf7lF+QRCo2DWdJrIHhYf/JYZ9yuY+lNiBVrk85rzCCxUzRUP7rs5AFpAdZwMphMJZKRkZ0",
+	"OmXVw1VaJTYgRC8Xv3qHCuIb9bQmq6diaZnTkYJjibE7oQxDJS64HhhEDxbOCOrTYJ0pCDUvlJOy7mOX",
+	"5LSCQQdypJZzxi5Icu3mdYdVkC2jca1i+0qsBfylGLGW2ayXPmGvB5di4boDAaTz83NoFqa2Gd/IobFs",
+	"+jxzAsM1coTpEHk3PehhAqiRKEkOn3+lnKxQ28XPaYcFA0DgNV+3OVONH3MObrwQ2L2a6aF+IL62u16h",
+	"lGDcergWg0YoczOubFTVp/z6M8vinPm6qOACUlTiWZWhZF0z+kxLh1UW9JWWgtwYtllMKNjNNviyBLwl",
+	"kJVGDi60EqwGFss6j8teCziZ8MPwwzgZDFhWXXZtbXvLJlYTzcLMDvLlFtYWAsgzVI6OBM3i1YU/18ol",
+	"sJEw4VqdDd1t1kHH7vTZ1DkqQ1FPiklFLu06Jy/GGaP0BUkAkEQYES1gRyRjapZBpq3IzC8sjghnc5c8",
+	"YeJq04SDQqcEMFPAqsaRnManv3jWLj+YbFzYW7Nx7XmtHHjKhIlObdaDCe+N5Fiz31D4uxYxWNydsqw7",
+	"ErMsRMkroh4065Mbf4zRP4XPw1GvaH4gWt0kCccz1F+Q9jcPb21FZPeTN/7i0uU1IzakosOq3POYLi5g",
+	"zxMIB1HQwjbh8JdBaoOkm6OMPdpDPVI49De2oSIBMEC0H1Bg5GjBh8lEQKIJ5cQbB5pgEfgfHQoID+RC",
+	"EfecLFjzZKJX8nHNodTswrXgWj6IOT1e4477Fj1m1XwnHNpnjtYr7BvAtiXsDVBDgZDtyh0RBjZcPMkw",
+	"s1vJrHPiD0S8Vcb621z2sAEu/CTh42DVxIyZmKhBcicow5cLy2Kes7UR2XhwGH/lVpEY1tlm9W5yY0HN",
+	"zWo19+Jyg+s0R3dNKTaZntG4RvNBAkLGDAs0dqtYFzRDXLHvisJGt0CH7DO9jQuSfOPWrZvm8gQ9Yter",
+	"ZNOnE0aOaH/cLE8H9lKcvbiNSgvd8u15JrjW2uvCaH7L84xC7p4tJo0WlxVx/I3tZyutY5Xo6mBajepr",
+	"B9R7rYA9i1fJJBUOqgdSKazIlDiopu5iS8ai9nVlqWDiVCNTpo/k/3r12va/pNvf3t1+8nb+406309m+",
+	"/difhQ7k2QlN0psp7bORSIMRdoVDX0dKnyel/O7VpRb9eUJAwZVW5aUdiTjc2lHOcIR6rmZejHCsyiXc",
+	"8pJaw2sIVsVByxbUNcBmDwGZHp52K7diX6jeUtSa5kfZXDxYQoKQpJdPutH+VkN7eXMleJR2Vns6m9ig",
+	"LOD90lq7u2FjRw6NomFkNzo7mn3dxDKusfRRErMuxF7LUFtlDMuWtjaxX5C4Ija+ylj7Ij7QonRM2if3",
+	"fn5y797JW78/ufeHk7c+Onnrt9ixZatBiEzUmmd0ujyD3j3Rj6Z6ie2Ttz48uffByb13Tt9/+/NfvL1V",
+	"EbsdBOJLufa4Elwr91+57JoIcnjNN5v6k4aO/RvGGVhl1rJO3jpqtnHldfuYztJ0ZZqkgEh/IgYDk4A/",
+	"64/3bSMYdP/PtaSL0V4pVt0asbR5JQG71OoATi9nptTd3aSUiDkx76xXbGxOExWMnDcDFwLjMSXMyDeu",
+	"HsU6E5aQI8cKd6r5XvPFuUNahS9gUd0ohyDepPXWOZl5K+vp+Nt6aKTgwjzWwdbKMzXDeYcb2uh17KN+",
+	"bn2Ui83Sa02Ipo17lXS9nhHd7KXKiN7MDW0G8RzRZ44EzvdYBpEnm1ubeVWI7orDexrSd8/a2L55A/p1",
+	"DyPQMv6q8T/ZDvI1nKoMtWqfjJl2E1Z0Vuxdr7/9I4TmSoSsBW3YL1Md9lpbtLrK87I6MNOYQ+Izh216",
+	"8ZpuTFxUDRA2xLHm0cHn6eINt/5CKK28Qp9/pQ5uK8F05ghWe0GdX9Rq1JIL3m/44eGC988W7lq8ULyQ",
+	"PEt5pb4/HhI6mTYYmncdA4nPUfJqEnlQjW+12PaghbYX6BFLK6W1FZJXo7wBfYCJ4CZvYP1csRcwzbBa",
+	"y5hT8HkGdOeX9f0uSTbj4BRNxfyAUDkuVFEYiIxQwtnc1nBvVkXNGAthhjUUBoSYnxTkVl95Mm7vy9Xc",
+	"3d/PJxS4pkGFFYyXLaWFgYIbYfGwNnehG7MUOVyg9u+GcbyBegZ9OpNQWToibGe4Y6LBrlwKt02s9Ctt",
+	"koQieHdE+cqN5kE71fX0a/KVVCjTxDipiiuIloDvFhA8RTE/VKI/DpzhMU2MtPJ6sOqrSWSCsg7TTEwS",
+	"yeJ9Ijh4cckn7/wb4lYCv1lLRMBXRJN00Y3ZhPK4arZ8rCnLSEwXEaHHLKND6y9WtqbMpSfAQexNxZ2o",
+	"qR90xaDbhyjvpancnsn/+jvir+qAaNnN9djFP+5Ui3T5jPVhzNWxyDMVZIDQsKJ9/7/+7PQv3tzCflEU",
+	"qz0cMcbLHq9CZ030lbja+htKi+VQ4kJoT4435QlxR6XjDiHli545oVk9LftFntjzerhCA4u7R4uKkvZ5",
+	"WYb5SJCUQcWofiokqyvLUF8Axxrx8spGkB8IxYyOWCowcAfqn7E7au36RqmgMYu7617E9fY+s9dzH7kc",
+	"VIlgW9rI8gKW8eW2hzEbSX956oSVR10dXgkdultR68/plPKpALvgkHGWJf2gJIoH11xvNu9vVE2KtEHq",
+	"maltMRhsHaDT2xYcxGifHI88p2T71d2926/ubj95+/++9Oru9uXbW/uv7m5fxT/92Rr9vv3NrqLjKmFn",
+	"7doZBjvWkRz8igtrZnu4VZdPJZGGF1yQplxhRPZ2dix/aJ++8d7pD36xVVHlMqekUH3LlRkmqwoTrO1C",
+	"X5b5wjn6hfQPJzFW02N+7g8oW0lz5AfWt0wjWDX7NtkeRHDDrcEJEz7oylpAL9g7wCJMsRoagRJoxKNt",
+	"uNtxaaSdsb4+p5hQ5aoGQfEWhEsV1p2NL60I9rA8U0yxIBOsIsAbg6mgVclE/nJ9yzAeTw7bEPZ5Bo7A",
+	"OUqJ9dfhhZ5jl3jr0iEzkp7xzIJAaVMka813L03lNejWeTgbDpl0zs4z5V2sjISdaSqVrMIYWmisuVSD",
+	"ZsMe+bPpNNUnZeXZ9Wy984THYu4CKZ3Z5PLjV9dq/1DMbSsuKoQUL02ljdIKFlFmk6mq4Ml6Ho4XgbNX",
+	"QfvKqDXHdlVBSWAjr5Fr53S2bGyNtt3qALv1EyfBsmfAtNaOGkaMuV5vjMem53ch4JQ25ijmsAqwLKdC",
+	"On7iDr42bdHDn2dcVl8z3cRHvWW9xAI1FcPmUfWlKM5QSD1daGZZYS9JsMUfRgkZJL4gyTcPX7pBjkS8",
+	"cNl6gOiaYepH9VFEdtaosK2wyO6B5Rxs40UgP9qqDi9NZaUvudazVnvJrNFl/Rwdyvme6kqbVRs6NvI6",
+	"h4i8bH8oePFKbuTVBxQ2X1aKnufvhzNyezf3hi2bbfCNogGyKsqpqv6K50rJhytNXgGqFyoL/FSedKWJ",
+	"9dumR3OjHiDwshmsYm3VRVMeWUmTipW+zKYp44kcWTN2ye5vJDkv+bBUdTWjAyWJiURCH8d0moljmoIJ",
+	"UOXJZThEY8eHFSKdO2e5p45S1huzsgWBv8VD+5EnMzZnN4fmC1+QDvmJitJkjczov+3tyl9ftHQQweMM",
+	"1z6taaO6ZplQEXcHLGAUwprP99997/4Hf3P/3/44Wq6A3LCG2AMpRFp7fcWJ7IfrO5++8Venf/jg5M3v",
+	"b76lTaqOmuqhDWW5vI7o7XIvvJsZM+0fk5R5Bd8SiPPV8+xscO+uqib6EKuBrqyxubJe5iiZduvrI/jV",
+	"N0cJxBqH0f+LN948E9Y/iPKbRUOarCvBpMp9coz9J0/eAbOQX5MXivJiSa8+SwOZmvXtjjZonlvthn8p",
+	"0O5XYLNfyEG2uzFlRKANuWmtASmnrnqKJhgpLHDkBdwukWKg5hRjmW29YQWtJJOsn9re7uSTH/6MHDHs",
+	"mrAXkZN3fud+bd//2W+2tiLTsudogT/skFs+XUolMhZr/cYs7sC00PTqH2eMxiRLhiMsVCGZuWxxEDqk",
+	"ej+JGqHBbkQz2lf6UBdiRuaUN09HBZz7FoK81mHimWqdwFuob2rpzgundMa2vKZqZRHVAhHmt5HHv12h",
+	"VVNd1au3ukQQ68VyAiCeoqo/2sSdUyVAPUv7I6IPApLsOYFZYIIDTL5OJB4+mHcxh37OI42dgttWHIKh",
+	"o3WiV6e/MNm1hKblWJO6oiDNgxTrJBEElWKTZZEk4TG7U9GOQ0gAaYH7WJrW0zOpIuzhuLtTnQ3YCKsb",
+	"tgxy7hRiWEO5qcGIxtU9g2zDnv2mrZe8qkXW/mTQFMuypXRhfoQzbmCBAmgX/ChmitVnVxWoZVdTlRNh",
+	"m6sfLdCRbE4tfFp2F1WDmecHRDLbIc52xqoa0ECoakQgGdPHC5tgI68ttdcvDKkBsaZ0lKN/rZd51enm",
+	"s1ceVsPo8knC/b/uNXA4t6Iz+Jz7KaNZd0k0Lzfnm2myngjTQq3YiaOyLGhlN5ZPf/+LL777Q62J/OAv",
+	"97U0BgIAtqo50LQ6mUllEnVoHJPZlLSHQsSSfIUMGJMQEmQvk62g8LZemabmKtO5TFYD7pM3v3f6u++d",
+	"vPnD04/ev/+Tv7z/737ZqKtUA+2o0err17+hGhLwMl2quc1yPaWm13JRzXBberJuK576UdsApZk2cjhK",
+	"prdEU2XkXPCpoGI06/Z7t4pPQX3BMxZOdU6OylqDgeiE15ZBtBeRSxG5/Mkbv4LAPae5BCAgVigyQTeG",
+	"rZa4b27CyEUJRsSWyZ/TYxZBHIxWoCBMPIKE2wgF/AjSFSOTNBnZO7Rrf9d6+ydv/Ko+gRrq3xp3E4AI",
+	"dlRZMyI/qPPwfuSnvnErv9y0sWwPr7Iz5JGt5dMR2PPV15R4rGXp+UjYs5EkUfugJ7V7U7qAvojGAdiL",
+	"SM9a+Xv79gN9rbhYz2s3r29ZN5VLASXtnvu5t+8iw93ftvyej6U5i1Ev7pN6sc9AwfC5lbDdRKEJcM9w",
+	"/nbVaSwBl7RP3/6lvr3/+PbJmz8HKObQ1lo2jqQ1g4WYZUYPwg6JejVNodgUcpUgw+6m9ebWygoIOWL0",
+	"R0JIFq700C9ats5gtXW36hoV+c9UcvjL3Se1aeViX2GCTqnBysNoXLDmDFdvOI8hKhgwKtunephVWb6E",
+	"8b6Ig8Fbr9x6bvsJDSrXBj6IUhZXvLLjIzFNBnoHUoxFEFzJkIuMxV3sLB2wYXwDm0yb52BWuyBJShcQ",
+	"lG6NE1rhWs84uAJtm3as8p1xfoMSWakelluT4x2+wtQgV/YE/5NoG/7QG4NDX/9lZyNVlMCu9UZtL3PB",
+	"DYKZcp3ho2rWanxNH+XSbRByU44rSlNAO/+UDRQkTghOprNsKrSwcIg0uV8smTGYpYPE/KJXGYHZ0Ngz",
+	"OGMx4YJYxWDrnA5iRZ90Z07J61Mjg0bTCuKdpBPmN0vX0Kjulb7Ktn8DcFGLa3oTlCcMOQ2Za10eTOYk",
+	"Y/MsUYrxhsZ7vQ7S/uSHP9N4vweNQZUzL0XkaIalxjWP1P/T7MCYoSYEq8SafZm8izMDvCKcMNfkovwO",
+	"MFTid/s1d5DH5Zr3lB/nVUXMESxz/pWt5z1ieGCN5wOXJEZt+XOHrZaFxkWl9sDGYGmr1ZjSt6I/Bm9Q",
+	"xrQqj6HNgvcr7oIj2h8bV0f9DF64BMyzs8oVHr481qbMOKdMc9gNChDmtkkfj/y2Sf6+q9HibAkw6wnS",
+	"52O93NDIGJFdOFbwB5BvYdVHRXad7ZG9NqNp3sagP5NKTJjWZpgkn7zxI3TyaUq+AL3XsBYU+V//jti4",
+	"KTJNZ5L4JiDDFsHOSFImpTNhwohGHXX+Resdal+5dEnf8RoV8/1ugXOpXADsgiRKqEJUzxFkmnh9r2k6",
+	"xxK4GWMP1XS6v+x3J+29XfJ/bB0QwdOFvl0pNCrfFnzbmZgBIAe2Hh36k/7xWmADQIigNBfPa3PpEzzQ",
+	"fAxkOf0nNH4DRg0Yk+tCox4eTYNfzhD1Yqy/S6EvyHU93DcBLyYdm5IjysfbKqNcDlgWkbHgRwlPNL2c",
+	"/vH9++9+cPLm/2O+9Dl2oiQx5oWAiWhrh1xX9s6Q5hpJk7EmUoNyIFgkknB2zDKCfefIjKskBbOTZ1Zq",
+	"33zp8Ba5SKfJxeO9i3h7XHzd6qV3L5pXwVaCwiJJlF6A9Eq39wSHtpy9CIi3h8ZO+0cbdU0SLhWjMRED",
+	"+4qNzuztfGlN876VohnWLCV/gCnLV4mPqOqPWrfvLiPUvwCzExyhTbCb8eS1GdMckA+NWQp1CNKDcXrI",
+	"cI0E0U6UUapCBwsfbO0sR0MtFY7mpbsD386Jl4t58yxd371RUuyT4YhlcNVI1JJ2fB6wjgtkVeSRec2Q",
+	"paLj8WJ2lPAov1M5G4upkBEZJeMFHc8isphNTUL5I3GuVN84ETGN5EJlNM/7stnMPVMVsVOKzamU5hp0",
+	"Bg3VSnBUIEoVEjUKjFiq2SUmviUSJKDI8kZQ8f2IunAmYfXU+DT85SbtRSstmd8QczKgmRPiQCMeCrVv",
+	"eCqLe6S9JP5vRR3ec/DrRaSHC4afKPxE2omWYfA3ze7TYromDGFKQ+rPoLNLD3OxYbCMDMSMx2TA5izD",
+	"rr7YxyBB64HUl0iH95zNobfT4Z40bWX8iqapuLBCeUrb7nl1kSRF73QzqliVlmMl4Eam7rr6Yd5w3swV",
+	"W6qx1W5aYWxFPbDzKgdWhGrJiGYYkNfq6oIkmbFxmtN+ItrbvR3VnkfpdixzxJzbFSeD789FvFy/7tl5",
+	"9e2ttPf946h55kcSe6KPl4/j6/XLBIIGKEvhgdbJHkdIsbZUgTcY6dNxh65xcDeoqlYISF06RDBqV5l5",
+	"oXcR1VdJ7kbaJ+be29GC2U64WENFmevrhbBE8Hnw4ayqda1kFfUeMN63PqkH9+YXi5a2aauoMr/cpP3x",
+	"ZsXnoDBNF5vmhjPAQtVX1iqkfmf9VnPl/r9rcdASPANtgeva5q0TILuqFgVWbkACzOP3yi0VjCVhRQuL",
+	"cyivUZ5mxXJd2lPzVtdH4k51zYzyYQacYEfijrFucaV5oLXDw6cNDJgNz/hm0h8/bXLzNuoaqagcX5Dg",
+	"kgkSv/M5h8RTwbFHrB4sce60NpisGNHTQP5Ff+xsgFtNbLeY/oczV21642qM3SqJO09lAEEe9jVIeCJH",
+	"pmBQVZEqHBbvlBWjUgKvwFDoP4PfKxrAZmKmqlZpynUYYZhmjCgBZeNQ64CYBAH9XG2Ru31TwVGfNhmI",
+	"NBVzGQ5S1W/Uxnwn/fEt/Z55vxsX81Crsmlz/g+z+B9XHfMjrEFarY9Zh0oEmtAE7GMD5zZ0tPQlK2Lq",
+	"Tm1ZAx4xWoFqqIJdkFjRRUwZBxySfsE1wU3nO5qOEdcjl8KTZMAGJGkLTi6KqbyoR5QX9XC5wX5EeTxi",
+	"aWxsK5DhR7GKG+ij0k8D5ExB171EkljMefPEXB9rS8IvrDEMAT32BWnZpnR+hNkSB4S0F8sDG26Xmwwp",
+	"vCpmXMFo8py2CzdDYLvNK5+wQYCnvZSjgbUVWTTRZxU5tKixfdRUCMWHXVdqMCzMrd1edXWAmLsc1jW4",
+	"ZGxCEyvbr2ePCVZ+ijFdH6+VoAFCqAoLpX5izsDkASGyDgVJuBI74eTEYxYGSihD375dSM7xKqoGutN6",
+	"1gynduUwM9sJHrtBwyqe5vWcXRZFixeTHwKloRyObkr6425qNO0wgjSQV/NR3FHClMFd5KlWZUm6Mmwc",
+	"yhEVVZgKhXKVWrie3hZa+3K3WAz4TuJmXe0KRmGVspVB6zUqAkaL4zBeIueKhu6m923gSsz6I1t8pCRB",
+	"myekffqDf3v/3d999j/e+vTj72ztY4Vsk0lGORfoMSFJRQd9e6Gs26f3KfwuBPsRaguTSUVrTBB8Kh9X",
+	"MszmZsx1auI2MAaCjbl7NBsMQuEUtwq2OTHnBN80JeeMlIu+LWPPW1F2zsfDlZbdMxaY2TB1vKRwBgLQ",
+	"krjybFcVtQkYlQuT+WjjzeIj24oaOMs1iwtn6lFBAS5RTn8rqNZSQvNiNVoV7a66xsOaaPGzlSvaMMva",
+	"4HFtnjUxE8EcNtRcEjmercq6fkCJ1G7RtRA5azI17n+NXOr1k5en+U3QgAnXpTsbXF6Z7ew44fL+D59/",
+	"ZYOc7Yr0aST3FZnT/lE1yJ1emQt99iTkJcSprr7RhIJXHMnqFGWf0tak5mrhQV85xDyWvndpSZoAsta8",
+	"MrJCBVSmT6QS2aLDpaILDPT1xA79BtqaMORR2iC5RIGVyGwcwmk6XAunkqSMHmMm2EyRGYcgvJ5R27p2",
+	"IybYRu0Q2G+HZwxM9xKidl4wseBRYUN6hVAcFjqFo0/2HKQgT/zxA3NqhKG8MGqTXF5fTlrrSytClXPL",
+	"aqxOFX7JV3ii0OeoeV+zCj3rx7ktSWwlcTdlmULuk7dzwOCwAU1NH02taoIZDPXM9u4+xoht7WwQG7Ja",
+	"6kM73JhNFXRmwFsAZDxJU4aVZziWDf/w3dO3f336k1+ffvzbrX3SkwwFv569ScwukuEMMFnWNNuAH/RW",
+	"IxMAd8RSMSffZpnYIdt7QYGTtHs2Vgpm27Zl0npbBy6Hokg3Y8amEuNsTeZYG2239gU7j9eSuA7O23t1",
+	"cm4pAFFwOZvAb4By+i2ol8SyPhQ63duF/LYnSPvz3//9/Y/+8rNf/6vP/tV3t8AeOhAibuKSLwvSxSVA",
+	"GxV9KHjUC4IvQnkFTH5FnyyGd23j0238RcwqdK6CZF6SsyCyVuMvBr6hP7kwkxO3Uq3bgRsqPE1zX1+Q",
+	"AHxRfg32E+47viTfr7jrziG8wJOPHmnRWLOO5NgI+qV8xCwTWQXuv2yCzNEOC/nRNE3x12ATnJGYhdLy",
+	"vqH/bAXYmC4QfTST1EPtVNSYhTAEW+h85QvdKcu6em7vzXxReeX9dRR9Wm38BDv2ikerl7NaQhQVZh+A",
+	"eQMhz6A6jGNXWgSmH9Vhi97j6L44iCe5tKEKsEc+GgVxcKmc/LkFXD3CBozF+qbLhrOZEqE2S4m0lZUY",
+	"mQgIgrkgyeff/c3pex989uOP7//tryuK5jycbsGbVYEOeIvwOeFCabkNRCtIUzGJVG3nJUTi2GrUCcHO",
+	"umGj4c26IKysldmg6mXtruwYR+FqAVNRX+i+8T5yYCx1XFge3r6xRsliXGx59PJYnlG63B0X6KYAk2Dn",
+	"5lqKfOQluNetoN1gR2eXSupqMj9c2SSAmJ4VKc4oFILMgxhXxxXenKlrc7p4iFEStmRRSWIXs6zPXMhJ",
+	"MYjW9aF1z5ukQGzQqTikLbbNSvadu/6CJHORqVFIcTrnQA1biakczSxVwgEQDiIQKREAy8rTWB0HApOH",
+	"cPBlJL+zhtcEAt/ggoO+TpkrTbgmfq3Ry9rejBs132mIXkutGMoKg0Vt28+ScisH7JukbMhWbILx1ah8",
+	"iPrIAK0tEMJnwpAcfpO9h4DP6wcevYwWplVRmIXuqPUdTddtRLppt1FgxVXXX5I3JVmnPBG2l62PMAmR",
+	"lrCpvzZXW42KQYlremLpgKlFV9qOtWtErdQKUYpmQ6bW9UaWxScLrWIfVAv5/ICW/YwFlCkjSGnrbrU1",
+	"qs8SIp+DaLJMHOfcmKGyQl24v8Sano6ZEl1XuDig8+F1kLedQC+lUQAJlQROkNg2EaFCE64vR9vXFreq",
+	"evIeJyyH1HKSmxgoxiFd2VRURyswlDiA9nSYz+ya2JnY3SwDj43jtF8tctpiv7WwWRsxLryyZ+gCeDvi",
+	"K9o8qST4jVmim/vy2nOX8Gfl3K4NtJvv0hOrJqxPV/DPpAiHqISrHjqFMVYxbi+QNbA0s9+tggAGtNoc",
+	"2jwxPdW/maI5U5ZJPSPRREUSSVhGocjzrjHbJ6oMqTWttqWlBqGQ1+E5l6CvmojIipp45XVDnbkmAWOH",
+	"z79SEroev1KWCL3uuq9e2/6XdPvbu9tP3s5/3Ol2Otu3H/uzkERo5JSlQ36RxswaoFwAruYvwJG0GHNA",
+	"KMbyQlmBUisCjOyGsmMU7qjY1dSp3soTFVvpbt/+SuXiq1zw1mKwQgLdNw44+yqG55qs5LCYUC1r19pv",
+	"NmrwX9/XrDJrzcpAciTm6DIDcoQaqKaTbDC0tVoWO2ZZFzTTqVoJ1Ykmfkg6dpCFimFwK8Thm6hOKc2T",
+	"TGgcY2r0RBxXhUr7lpiaw3e+K//wiRRkQCtKBTfsUu+S94ImnSCt46lURlmeCfk2xa9KdHhALeWa5lCd",
+	"U/ZUuZtf4bRslc+1mtaZChNrSobYgWhveduf/ejj0//4H0/u/f6zD35z+pO/MdUzPv3oo5M3Pzz9ztt7",
+	"209u75WNBg2CKMyEl5YnfGqWpDGImzwmmRCT0OiVVWxLVYs+euv0/Y8/+9HH93/6Q7Py0+/f+/T3v/js",
+	"R39z+v7HG6wbqwIuyma44JqwUW7JZHH1ygqet8QrkmnCuMqLfcAFd/8///sNVj4dmej6OgPKVEhF0wrz",
+	"yVex+ZCMyGgxHTFOxBRRbJ/s7e5u7+7uXl1aW1RX2bfcXsmlO175qjm1+z/93acf/9cv7v19/eAVjnVv",
+	"U+HSuo4Eqogq3LtwVd+7QGrtsg/K9C00hZT8VugZm4pMaYEVLCKo6iTK/B14kV+ILuFdKDKVgDl6proD",
+	"kTfGKDUVpkcmp3uEImDG1CwzqR34M5qv6zvaFbd4Jg8TNC2WVcEeBkDwksUPzH2OiEhjDUNXO6iRLn/L",
+	"5ChXlI6vSz2CqUNHmtgmZq6jT0T2dnZsv/v26Rvvnf7gF1Wt6vNk9/VbzU3X9LzWp3V778yytF7s8PKL",
+	"DIDyLVU04VrKFC/MWNiYQ5FVJHoOVh5H7f9oC28cjkSmbiabFWUYWENpuLwSTdMFMa6DknsonEC7+yDt",
+	"2LjYIAySIb++kb/kiMZDtn7RiJhVlyGzOuwFiPKFFh19TSzmSmfI4kyoUUlFDWS18bIA8vh6jifcIY4U",
+	"hJ2ig8EhkzJchcHCZ1k8ktmgq8SY8Qpxn89kpScqkSQTKSMTuiCxsMmqg1QIbKBhAkH7gkuRFvvNlSrL",
+	"QCtbRed0AZ4OrD08TcB4rEV0ffFRHhvrshkQZIBJASDVReMr1RIbHuU6RGAGoglpyhxDy9B+rvmgJuLq",
+	"uStOrhhF5cHdQrniWNEQHoo6yKvqrOcj2aSyWcOwg3xJK3azSUNifNaFmkGBgFojgEE4Kd5UtmS9xDkL",
+	"le9tK1A5ZrGrzUPaJ/f+6uTefzi5984Xb773+R8+Iqcfvn3/jV9++sd/2AraPWwF03Jf3aTPsGrEKIlj",
+	"LXCbcOg0mYZNGc3TxdcKNPJxZ6MO+O6NsLZzy6sj7bhkEOqJWlHYo8ouyvpiMmE8rqrScSTusOJk7hNo",
+	"Rgv2KyPYFbJ8jFuPDBK1RtvxcqWbYOfxFdLe+o18Q3FQnri2ZIiwoU82rMmHoMHWFURZZRYtMJmQmA/m",
+	"L+gwyuR+saC0+zaM97U284YYbsKOKg1qOFYT5jSTWCw+wJyqiqrfNFqCrQ4POs8KS2M8m6ZJX6uQlTFh",
+	"IGZUxfLOw/oWV0gLgyRl2MyqgS3LNApwUxZWF7k9h6FlnNprFvucZmICsarW2V7RrrMQsVAcyDitK9JI",
+	"rJk2TxU3bR2PGBkmx6wiNHytfBh0WKxIhwnPMQqWoLPmaqpsXvsRy8G0YGq/mC4BvShmimhhCbJEoIi5",
+	"HLF0UPTr2h4w4HjzqyNVr66r9xisLJwxrxwS+HYAHEcLQokpcY3zRWQ+WkSujAuuQWFrM6ryZmq210fD",
+	"q0z0x9jIPtAOSKh1LkXRH78g1FoiohdUEjo7I04cGTtohROApRvhM/yA2LmcGLXvNQywmKiFcT3ZQe5X",
+	"wxys/G4W/bFJYSQDxuILGDq1WvtbWyr0Yku8IpF+nIkxZblkdQciHxnN+VbyoKoqeRtwImKVGoTNo2MU",
+	"hvGuZRpaxVxs4p1jH27rj5zrrEdajU7ooVNaA+oJ9Rq9lW8kbyWecJNtyV6bMV5RDvdM5ImtP8PUuYIi",
+	"PZysocXzsOd5lB0qxEJldyJCrogXRcZcdrbGS+yqicEGy316PGEUDHSAtSEZT0KqdQ+e9zBySRPivml5",
+	"IhXpSfZaz8WPTumQAZnAYdrvCuqHAWijA15hU8QlezCpPJ1wt1Qg1y5UCkwqNC3vDkcpV59YyozOVbrP",
+	"m6ixmwQ2VDdvXXiCxpxKo9YPRAbaqBVu90mnlTOjTsvkXIeKoEMkArAdIcZyk7Kdpj2YZo7YVj5jRcYL",
+	"9egc381j4mAXDSR3rxYYepmt59l1dy2eayVSnBexPvKsDyfYrZYEajSNcw3gWXUl5yI0Hr69N9umkZxX",
+	"esnJQltVZf7UuqHQS9ik6q6EHEqVwL+Z0j47G/iLkNo1ZRr1EioEpXrmBTU1jUxSdIEgadrGz4ntyZNL",
+	"b7l+2oCprZFUEcaLG+ZegGCoxJNPYS1aA9v32Iq+26QvcUW2nVeupvkymxbpwhffmcLM1iwNuSo4v5EI",
+	"4/E9rwlioBxiQ+2jEpk3DNg2Mb3dtbUEJ1SC0dKUonAJL0YsxTrQrubUepU/ymy1uNIgIEy2QEho4Ir2",
+	"w6e/SUZxymjchaY1VTH4sDeMXe6+VuW6qKlJOpmlKplWMXo5nhXNCLUupfosjfVr0ZVF9lLChsXxIrzK",
+	"wFnacOROzOyzcEyFda5ChA0bBlhUWe66b1RMU6qpkKSwbxwKEAUVEQjNisiA3in5W8P9v5YRKhCSnjN5",
+	"zXeVwIBTmtqLwjUiWjcfYAlVDbGBn3fdUgMbFj1aRvmzLMISR2WJSEmOxGw4Upaj6evUYE2pEg8EBi2M",
+	"MWqhL6rmZkCsW5kXpjKBCyvL6IVJZhWan4dMbFlnXSvfyvQhO0LucgoUoZXFh+eXESU91t9snxWMC5zm",
+	"+SKDO82DZ0KdVIyh0nZqTBcoI+uvEj7c2idTq52jdtDT+heo3Vpl6PCpSFNN3EOm0IajdUTbDxrNVBDM",
+	"gdJXmkjFYhvO7VdVy0nLNU0LpB2bFqIa0YhMhdondELap99/5/Td73/60V9vRWTv0vbelYjsXdneezwi",
+	"e49v7z0Rkb0nti/tRmTvye1Le9ZZ6drFFnvX0kkrasEg+l89iv5XD6P/1ePof/VAwbiIYhDdEkaJfn+W",
+	"ZWte31Mr+Tcov/0ggh5r7lDrGPX3ZhcdQsgCiKBQ4pp3Xh4XuX5cY6Av5t7ueoVDV8TcBaZab2tnw4/l",
+	"6yNmU6EgG4xxldlej5/98e8/+9HfnLz1307u/fXJvX918tZ/P7n3h5N77zSKLK+K3c0xj3z+h4++eOPN",
+	"Tz/664iUUZB88fb3v3jzR/DM4aL54+mH73/68XcignhJPv3o+6c/+fX999+8/87vT976XoRK/af/8NPP",
+	"Pvw5fO/wlXz+Dz+yE1rENX/DMR90WHCTSFIPsFd214tOW44JDRJdLUZWlket8r7fcjHFIQ98oU8GZ3Pz",
+	"cN2gD78bU+CuLHr0g555Kcai2Go9zkRVq/ViDEDJSMDmGFDdyL2/gV/fHsfLYa/aqhgtCOZuGslEG7/K",
+	"Gc3SRXcmWdydTcMZQPqmb1xB3esj0cSzUhnUUy6FG4iVRpCY7ZplFtsylHZXeyRn7JhvecyqBvghduHO",
+	"NtQ+L5OK7O1tQ56JC6C3tgvsvwLPVldUfTL/r7aCbBX2bDJYZTPiZ7UUto8lBU1MocliMACtLzhSiSIF",
+	"xAgd+ivcsfmbeYbB+gGTlSYRdqfPpk5zKCX0DEygZJG1FhNfEmnuQbz3/NtOZO6WWztpohJkhR35SQre",
+	"TkKQ/BY9DjCySZXJBo2+Fb0JqKwq0ti4v0ve2mVianDghHb0qi2cE+G3opW0H7WGjLMs6Qe5QH+mumIw",
+	"CGWApQsbROHCBkxSP9gCtGTYvPP4hN7p5udQsFXUGSr0p845t2alnolLoDOGEtPyvdzuHf66b1IATLAj",
+	"h4jTOU3HkekUwJUAY60Sih0QmfBhyrBCFn4yNT3+QeX05T98FZo3QMP5mtbsTduu361ArE26+1RTT2Xb",
+	"n1V0hT7YNUooFtsShSq6nJ0c/a5C+RKD5MmORkKMrfIfcIEppVX6it1vVIKTx1CJp9LtZV/A8vBkIGzf",
+	"FqhoBZ4v98oc3OQgMZM2GFolGdFjBtaHreCtXd/lBaTUbkVnoXVi3qlUXagEG/Y1QQwEwvfs1TLrK2K6",
+	"LBGMeSypYzGjDQwSEMntwcfTlhym1FalLCHdOdgsy2j8qD36Zj3PGjQNlDfg+kQr+tbl8F3Tq9MYM6cZ",
+	"O07ETHYl62dMdcGRH6jwbyLhMoHR6pHx+EP8CTh04XOTJ5zSPotNxLJMhlx2+BGTSWybFc7hBmlfukKg",
+	"mvLWgTVGuNvWSuR2PjRiNmMruJQwR9Gr0cIdvrOPplibScOlCZxRrhSvFgL1Elhclf9h4DbN2CCp6FQj",
+	"Fc1c8nBxBRG0RmAaTvC7JHRKK/q9btITqlH6LJAypr1abCyiXnmXtb62EtZvIvZ5dOFEmQLXqyaTcF6B",
+	"IJLx2LdL0zSF7igQMrFjDAoRmY8SbJIEKAkYgjFvdKLvFsmw26gX3ie3gmmBwI13vLbz+Affl49/Kbaj",
+	"x7/Z9vP4m+uGaH6lhV/zJvT2W9eKHn7Pa8MW/1JoTI8P8t71poCev34EVAplnPBnMXP9uiwATa7hhHG1",
+	"418r7o9O1WmU8ojk160i6hfpmJm+xUXKwshxkcZYPEWJqVwdO2lIpeihXNOEqMdoQA/nd8+5e2VDFx0y",
+	"sJkWww/1yEbUmybPs0Bhk2ucXLt5nYyZ62WsuRDpSTEW3U/e+FUvcozTFNFy3mcgOH0SNuJlB6rr6yn1",
+	"MTCaYRY+Lm+k1NSILIWE4HL7DzoYQJSqvEAkvhURyaAVyM2XDm9hd13zZIcYYiU0lYJwxjC5459vP334",
+	"8nPbt8SYcTJiNEabSKJn6AsxTlzIwn4LNmrGy1drwHX3LhT8HAQq+YLptH36xrunH/92C5u0eZCZpYMk",
+	"TTVtWBvNDoG4ag3sFC4FIkdiqm8j2uGpGCZSJX1JxExJKKgMVXRj58aOSiXmJWmfvv3Lz7//d59+/M7p",
+	"h//vVt6xJOHDDkdtAdNdMkbjQk8paymBXBhjxDP2MbnT4R3+2GPXZmrEuEpMUv5jj5FDvZqe/rvIkm+b",
+	"7uJPwSGTzmx393J/zBbwA+vl5dMMbnV4EXOGWopfiNkOuQaod8RSwYfA0X2EIm29wY9+v7Xvu0IXYtbh",
+	"mmVDsCp6YROTqZTnfeLebUN0Lx/U1vCDSPoOP05kcpQy8skbP4J+WSAxSHJl90pE2B3aV+mCpMmYESkm",
+	"DBcAM8WCSYhkY3e0noxgexa6sz72GIS59aBgHELwoulM95U/l4L3SPvl554mT165+tUtBFVPo10vIj1o",
+	"YtqLOryHZ6T/hn1M9U95k9We3h32IU/4MU2TmCT6Ro5IDzvE7pNXX4eyfFGHm4zDu7d7cMvpLaCN4IjG",
+	"BF7aIS/iOxigl3DyTTqlnEkMFk84eZYP00SOOhzuzYWYIXr2rvU1599+wSQr7xPGe/pUXXsyfQ6uH7Hz",
+	"mWukt9FkAM6jjNGxyQMCfgi3NYibtrEhBMtLZRIvZMKZlB2ezVJNDIfPv6KPHEvvRK7yTX8kNLFEro83",
+	"duPWSGZkQ80GZIcjQCaJVHTMzGm+zFSWMKmxH1NKgQHpFzTtkN71mE2mQjHeX2w/zxY9w2pI27TEem3G",
+	"OhyvFTKbauS+dPWqhkFG+wrIE5yKlLzyyvVntnaAxBLT/BzyozRpWFLqcPjTkYgXJm0ApPKF9ERrsyUN",
+	"JU3zYkBoH45bzZM+yxOvOtyNbAkExoUOSNgGBx5euXTpwGtJbuR3REKSSL05fUDZjGNZV5IxlS28GNBE",
+	"IRkONce7svskSQZG8S982eEY77C3S+QOeZ4tEA0hHFEPY7WKHQIptZZXwUvA+RHYZKoJ2pI6HLTFPUfw",
+	"7jYDkJiD1pe3plo0DpPe66QDt2untU9e3dnZuR2Rjq8W6r93Wjs7O50WuQt9xajmqUcpM5z3AIM/XOSH",
+	"CfNw1WUxDQP1rZ43MDTc47M03enwnhXIZcL7rGcWJ630qjUalM4IvKAH58gRpgKql5rNmYAUYq8Ec49I",
+	"d2NMwG332GPkW8CKStOqEZNM8+/MCMkyRzPymB8E89i+sTAqNtHg0HPMIUMzQVtOSqXqcBPiAnwBXnUx",
+	"L4DVEwFxd9gxn3HsWmj4FU7c4Ujd+g7tecVwejvkJh0yw1ELUHUVrwx4I6jbireSyZLxxsEp4QQTVRnB",
+	"A2AmbT0bDmRSGlMkbetnKsFzax+Yp8YGe7vY4B8HGjxQKAcBbcdy9wbbITYcW9PQGBuUjcQcUHtC+QIH",
+	"YZKM6HTKuKFePaXGObjlLNwt+hyxUcJj3BhulPQFMEU8ET1/Zr6MXZpQIm1Mkqfhw9zmJqYxM53sOrwv",
+	"JhO9tVir5+SmkGqYscN/+oJdywVJwMKA9zgUXDXSKEQcUOjBpKGsIZUJxRxnobAKEy0Pocsga8Pn+aeG",
+	"3+jbAlmVbasKHI/GpE2JlkD8b2y6jGYER1QyEjPLbjt8wLRamSjDVFIh8U7Qk28d6E8P/+kLGhbmNDSn",
+	"gktHEYpBWNCLExkZg4o0CCMkpR1yzRzShC7gNJBfkTaYSaeu1efWQYdrMWOBpGcyaQ1Ii4hzzRG73rVF",
+	"NQOIDtcPrdAEx55gTHdJQIROwyLLsHwCcpinBbc2AICmd2PKWb/PpBzMUvL1Z29ZzuHol5Pes7foUFNc",
+	"h8fJUC/XHDy+ipeiBjScrabF64PtG4Kz7Rep6o+MHIRYblCzw4vWH2cFsITXu7x7RdMReVHEySBhcc+P",
+	"aBfxwnLOvpji9Y9Sqj6LI80EJ4nC/FwtE+oF9/S2tYSGTBYEOCu56z9bnqt/nqOaBz9b4PY0Ato7Wa9D",
+	"wtSmgJGRTmBzWzsEWkNrLdO0EQGePOP6luvd2dZ6yTZ+3jPiFAwFvEFgRUQ0hxg1RE/bp6lmjwdOHNB/",
+	"NJf25R1v+/q27XDIKWEHJkpRmZ6Vuei8hxIz5WTGx1zMuf7eClVUGRAimujN2NFBpKTkaJYhHhhRQ9qs",
+	"fbxnGY0XHZ5RxQ7IEVsIxA/vwBNJrlx60twDWohbbF/DRMeEE8n6gsdyBxG0w0soicJlrNHEENP1Z289",
+	"R/SqX9CLtjIeiM2mjH2HgxBJErVPeu7Nbfh/D1t/wZa2Iv/xyzbaooe8oPBIMv2lWauXh2eWloDrO2VI",
+	"qltat7TPOtzw0DFbaC0IhChDEE4BM2qQZmv7hesDIoK0dpUdY2dhDZyIKDFkgBcYGp2mphIzmA24ndqJ",
+	"zUZA9BlBCcy9f75tXtu+HvcOyGszZOrEqRdUjstaIz1CEjVoYaJgtcZk9fFrN6+3opZeOirpezu7O7vW",
+	"/0enSWu/dXlnd+cy+OnVCCwjtlGrURngb0OmKoqLOYESqEGOMZ9TS5qgz18wfdghwkS/i+kxWmQDLa3D",
+	"jUZiZCWrp+Qt3dFaIEl7PvJA3hdpyvp6TDki+ip0YYGaNFC5GIk5mcz6I80O/dPKGDm599OTt/7nyb13",
+	"7n/vg9Pv/n0+i6bdDtcqDeEijw52IYam8arIyNMvPRMZa/e3GemnVJrs2gVoRFsRnla8FGkMQpT5syQJ",
+	"z2tw+Og4TaFkdIdPk/54NjVJEErEVGOYHy/Xn6ltMRjs50cBttLUWag63LyCTa5N3ivFBNvZ1CgRrkk2",
+	"5cauwFKNYxm0ufaUIEqM7m4/QFVIa82AgI4TX49b+y2tSjxtMQk6jU8Fl2iDu7S7azNPTIyzbyH4c5NG",
+	"jOpvnbHQzAFmR7BShUogGeyKNGCwydTdqHV590rV4G61F28IZS9HLEhozPV137nO+hCrP5nQbJGXQZOR",
+	"Q7zIxw+QtuFs7OGaxMec9IGOMBhlKL34G3B8Fy49DDCkce4yv60XY6nc3sQelS8f4HX7EoTz0AlTwBde",
+	"De8+f+Ui3Gutu1Hti31bzbP2TaM+HGqVAN4HK+ZrM4y5tUZM66dthjylTpF61EDcjKcocjHjfRaDtT1z",
+	"174XPxNalHUUgzZTWFuzhLOmiwrF86xaD76//oJuP0ByNidSRc7XUHsTA7f/cqniR0PYer1lw7RHpI7Y",
+	"VhBp/o6pGL5Mkk/DwV133Z/Wo8kkt9KBSf82elGYVE+JeHHeJ2jSJIq+GpXN2N0l7Nk777lDmOM3p51T",
+	"ac1fO+dw+NcMBXp97/Lrv+idaIoTHjIEePbF1/M2vHcrGfjXmcpR5UETbA3IHxVdfp353QhtV2IQZ1yq",
+	"mecE3pxei5QIXFcL1jnT9Ronlymi6W31jOjPJoyrG6Y/n6ZgE3xQbnMARiRUf1zHFhBgrcgJNSjBMJ5D",
+	"B/VXZyLq2S97O+QlY1j1JJERlRj9wWKvu2miSLvnfgX938K3twUuFAS6c9tHLrsevVdFu/vuk0TSBdgy",
+	"5qPFPoaTFNdhjPwhGfQVEBl8Inhg7M5mnzThdw+b+LQCnyjCxdxYo8+D6eGGA8RlpJAcJQBJ5APgfBcR",
+	"iSDa4JHRnwilXVzjJKceB6AjBuZk0nPI39v3CnJzAaZXlmm9y6TdW1dfonbI03k7NprTjxvdFtWyTTE7",
+	"HIg2PwefYK3Ft0hrIRrCWc9V5vgTJAYA0sMihjxSu1Jxe8kGSX/51LbqxAQTo492b5cpqHXkvphM6LZk",
+	"elzF4n0XFvA1e7lELvIs8iLOeojR7M40hYB4E43XUHNsFKxU6q6fJwVfWp0SHLWkWoDBTutcNZABm15e",
+	"7vGRK5/BZf0pqJ95w/2Vyqd1IX9pVE8vRwnZijX5NDAKVV1iEN47SqbbSth4EnAb6zNKofBVezBL0+15",
+	"EquRaWIF8mXKlCZ9okSHj2g6wDcigh2jsHW3EsQ2vtoy8UsY3GKwKMG4CgpRNegu9XpYkbzdlIwILYws",
+	"TEm//JWow1OIciw0g5LYAizy4lDI4SgZqO43rx+CzXok0hg9ChoTO1ymQmGj3CN0YvqtpdAwF5GnX3rG",
+	"xdUaZ7Cx9XW4MV5LsF7n5t+iiZkL56aYUmvcD9kBXjJV07+UVgBY3COxAdhi80EhAO3kUITSYNZ5XP+H",
+	"6K7zeudC9NPpdz/+/Pt/d//97372Vx9vNaPNkKUW/3bxyNa5CFMrOkNtiI+iY2xsYaqR5SF8VJIexo8W",
+	"hu9hOFeHJ8rFW4g59+MAkAatzIhTodcfI5BFZsnduPrRhYoUZNxeJm6GZFBHAPz3JjjOoDz81uGScbVP",
+	"euaq6B2QHgZ5gYsa/J/W52EcIlQZn3OXi56lLBMq5piY5k2g95osfwxZhJaTGLCl9WECgAY9mA6wpJ8J",
+	"ZvI8/8xB+4IkHkmRMVtsHejruWcAZWJAMcwPvCeYq2vCE3sQd5e7UqTjXwYS7Z5efleJHa/hXi8iPdjJ",
+	"q7u3d2x3l94nb/xqa4dcg2hGhwlmGR3uPOpKIJYCuPUJyQhKFrhYEBfRCU0jvFDEGl70lEnG/PIyJFjh",
+	"Glxp9wFMb0poBBjUS0BeRcKARI1z41HoH726u1viVU72NpA/M7N63dLiSvOkvcEeLNRX3gWP2DDp8TCI",
+	"cEPuxGPi1JHNBLq1KBA+vCGA9Kb2lin1bzLGBbUsE0YBGQb4b+5DR1/0cguoKDdF4o9coI8d6+tiCrUx",
+	"Uhp2qEbl2n9g19Dcyto2pgnGabVzy2PU4T1fLYxIz+mLPYjsxm7oUG/QCZqTrR0C6g5GuiF7hsQptLUc",
+	"EMub8cZBltyDQAOXKQjhKXAHdrgh7kQ6ade7lWkeKk4SuUNusLnFB4juNcu1wYg23wdNs3bPvo2n2q7a",
+	"4blhlcxHC4hpRIuS3x/IGVY7HLiHe3RBmnA10gaQff3ZW1s2JC2PRisuoMMhEBKTEgeECwi0tqGX+awY",
+	"w7sQM4xHTNQBXlLzRLIOv7J3idzMIBoIAu3IczQBI7IfkWksYcHbCh5VSM7LLEJv0moduDwqYW0QK2sW",
+	"6PRcjIjKFV0LjYKKW64SGdRuH9D192iM1A0E8gdroMY5jGJpKWXJEHfWi67aGr0O+w3K9k+Fll7s5JXb",
+	"gw1jwP6OyhTN1rwH+gDEpO2Zn7dq2IeFnAmD7pVTK3v7ZC6yMSoaNhGxHNREpjOz2qEQsexwzYkjDGNM",
+	"VMgqbmN0p07PcKX49T1id9q+svvkVqVd3Hy4ZBWvsHB/qbVpa4Q3guufIrU6C7ptBndudMkyKtn2lGVS",
+	"cJpu21TU8ybS57DU+0wqMdEy3UgQKsd4XSihBSQGKQEsyTD1rn36xnuffvzx/Xtvn/7sdydvfnj67ve+",
+	"+PFfff7b9+7/7q2tfYwitNdtZhvXm6LLpml+RKTKGIiSsevBY0oyYzDtMBkoYvLeDKmRHs50/6N3Tt78",
+	"h55jFFBYxKSQQxKgp5Fr/bwDpdFd7Dy+rj+2gdwml2nMpiYnQYspJhbapjBpRqSyBHzGGNO8Qw5TiLiH",
+	"6EVpOm+grDhIUiZdq36weM9ppnmIHJnIWxCzRiKFZIGbuR0w8gyAOKaWJduUa3GKRpohdDgliBZbETFa",
+	"dKJFUS3DerlzofRQqJG8Q65xZxsQiiyYcnwr4F6LjHADza2gOpZ1tXPGYmSRRqjet+JYYq3L5NmMSpBu",
+	"vK4kseDsoMOZeUQ5AWRfg/npUdlNQxvPYN2PL6+L7xExJwASirOGvC9IYhkKEjPIwdS7tco30blyNFe+",
+	"drUDEMtDPHAFG6ZZHYALKy5I0l8O5wk67sgokUpkBVXzYaveKw98ZDtDnfOdlZPNmLGpJNiOHpIeYttt",
+	"ZYbJggLDxllskjBQQwOZUl8MRlMOCtkFTZxUK+KQw+V4PAT/QLIdtKb0q/2TbwjTbc4K95AoYYy6Glgd",
+	"bnmf6bAvBbc6IjvIvytZEiB5LpFVsRB62i+/10Wv8tHZOB8+d9b7rVTz2pBZfvr2L7/47g9P//j2yZs/",
+	"3zpPTmwo4MHS5lAwk9KpRDGRGKxWbSRUS7f7PkkddLjf/BHe3C+SILpfE2nJ24h9kNk7p8fMF3JC5NIG",
+	"N6khsZ57itF+NqRQsw/BO1y/u4LAXkZwniON/WmhuoFPke8BTBHPBYqXcJo0ic+A6gV1aTtjGmSmUE2V",
+	"Nf9l99IDBHw+SQXw3VLPh7XMMR3a5ISj8CcvlIS/BPWbjUWGUAxvz20E+qH0bMNWe/KQpgwBtYVgWgjJ",
+	"ASVAor5WKbFSSXoB1bgH7j/wx9IOj2mSLkg24ztkFxM4DUS3nMRgCs1pTBxrbB9ZmJk6DZFmQVmmtSvj",
+	"2wBgijkn4ihNhhTz0qFmUaIOyOXHr5K+wKxLq4JdkJCyu71gNCNpQo+SNDGFzlIB4S8kphM6ZLGtiBzi",
+	"LjdnJRw9/wu4hJ4P7+5tThcPhDEdMpUf/DkSS5A1mXzylfrPTfvSlz8EEgK4aNYfQRSda9ekhKiKoEt4",
+	"P53FrGs/KjgY3EmaYMdyNbgHei8asNdH0OXlvL40MXTTHGUsZro/rWDk+TshJPXCdmZVUTtQ3wIKpxnw",
+	"gfSee4V7cjzrRUsxPZ7zsMN7N1/JQ3rc5K/L8eyuCe0hqyJ7aJ7ra6tRFUN7SKPIng4vhPbgxrjv3WNc",
+	"gVLnQnsiVximBxFE5biZ5aRjKLIAdT3QJYvLOHz+FS3Xqv6oB5n/To0dCBMlm4mZYhX3ggG8jWB5EFeD",
+	"P8UjUc/8BTQOQrHYcF5hKBgupBEKT90LSXGcrzIWZSU51tAhkMIq8dWAp/XgT6DqijZrfaQhKXYRmzPB",
+	"dS9cOZ61KjPZEF2k33A5wu4VJsPNVspQhgVgRF+Ht3sZttHrQg3RnmtxaORWYEm80MmZjKjc2iFPmQJ5",
+	"Hd7+5rUbF5+9dmN773JE9L9PROSVm09vX4vI9VvPbe9d2YLQDBPLEfmdVIi5ouMDzRJNzT1XVEYMUEZy",
+	"GO9MV1SGHAdQV8UxP4sm5Bo36yB9Ck3fY0bQk4Aehv7YejUWq9neg+V4j5LZ1ZAaGFHM9QNkd56ByGss",
+	"4RyTkZcY7NokXcFITfPX7QbZRzfNuw8xC+kcikEUVu1KQjxQadmfsYHMXOi/Kx/VPfEvgHUV1xIRzuZO",
+	"jPcwTTNqxhM5mmhoNUunrsa6i69PRV1QaQGorYd1epVUXoDTozoyLdQVV1KRA48NzM94fuvS+1SUPWAV",
+	"x36RTqeZON7A3G6mqCqscQ3HLaPOl9f+vAHumZrXLN4huF3fgcawlHw5YOA8imMgaAnFEnFlNGx//t3f",
+	"nL73wWc//vj+3/56yxafTqRblo1OKSXWmhtzLUxdi8VsHM63hGpLqeE+xD1pD8LZDrzAD1c83PZqNrEx",
+	"5nkZJjsVkW1/4ljtjN/nga3PJLJPs7gCWx8ktsnjxpfa04f/rP5eU+yOsqMGEmyPEk5BVirHHwdh/vTh",
+	"PzsP6C4fH6FSD07ar9x6bvsJxPinXnpxKwLiSBPOfCvEl/ZemsaDxqd385nn1pNKzOBnPsSbzzz3gA6x",
+	"jez7/l9+tIWZDLZoPrl2RU9rG9TYatZe7/lHe57GRrBdatMfrHr5nMgw7c8pbmiftJvZ7/AO7/V6xmnW",
+	"jdlEs2tCvkba0PCw5GCfJzwWc/IVgg+dz55wMd8iF81zcP7pIReyKwZdcIzpIekxTaBfGrlISvPp/9rQ",
+	"Ss6m/OGjrQ6XdMDUoosBA3qYT95/p/D1//p3xLyjZ/zk/Xc7XNFsyBSx/wW/aaeMxl2VTBh8R75CMnac",
+	"MFz91ifvv0u+Qvy5IX4zUwOapnZUM80n7/wb0s439xV3x30FOTLT27BWDbekXTAKTeidths3IpOEY5PK",
+	"7mtqsUUyPQyzOXD4YDJLVTJNmTm4Du+5qaECveBkhN0z4JL1DqkNsewm4lUJMp0pQud00eF9MeNq68DV",
+	"OoaB8iJ9gi81MLGjL5hypV/iA9IzG+6ZPgKCBy8ludPhz96hk2nK9snepV2LZnrUS7vekgF1Lj1B4IQS",
+	"Sa7qW44uDkxK0OVdD6ls3Mbj+LYYoEt2h7zAqEnt2tuNzCmTr0YWtchl+GDfHudVjR17XyVfIXtXydfI",
+	"3u4uTkf2Lnllp5iPD3plTzhhFQqCU4m1qvYuafby+G5VvdGXkZwPPWquSfJ5xuzOoLIShB6zjA7ZAVro",
+	"JFPKlUm3JsQqt5xHseWUH2z6efnxq6tbnD5Q6WoJOlUWByj8kMMQqqYWRNDD5195VJos1B629Osunh/8",
+	"6/s/f2crKngsSux5k7vG8wiGpbnA/XERCwtUJ+qborsu19DdH3Ar2BzCYXLMOHA1y8TViE2w/UPeMcb2",
+	"3bOHYzrsu9VgD2itfu3aDPsON49Z7MW875DrPG+34hf/h4CSfm6G7/CSJlZqv+SUliKXuiDzxuNQdB2G",
+	"ymPJyhWvTL37wu4UCjFQhPnwn4WYADbhacIGvhzxmrhef6EPuVjGmewI52EdAAD43AYFyFUCZtAgcA6q",
+	"WeG7bcP55eqIN++LQ/vBA2XhoQmrWLh5Xojbkl74tmQKbjm59ai4+TfEHO9Zw0iLiJAxyC7UosvMZBT5",
+	"1qLz4+gVzkdsA0RnSqAc2YtM+52JwDb6bdBztkwdLJpoMQVUBMuyLkjHbnPcDtrB/ChdgAiaOmna4e1i",
+	"vZYa26iNu/W56wV54LersaKV3wzIfB3bZjJ2Bx0O3S+oIhMItOPMrB9kx8oouyq6eBARd5Uk8TCj7zah",
+	"S2raBrhQvPOMxHs4ZFUrIbm+WisdhofurX8kFQtNlCloh8zZNVzC4DoF+kzK2PkW6Fu9vqaV+uzSNq3U",
+	"F14bVjbD9YEAa1lS1TJc5/eKOgqPX6ntZLsBkCYIIspxhdAUBpRhOhQdbnV21wUYkj/bX7z9/S/e/NH9",
+	"n/zm9MP3P/34O1v7NtBE+rnBpmVKh0Mjlx2ya+pi4e1iUkOXRkdmGwLQjLsXG2ufuw9Z+7QkXu/mtjmU",
+	"5niKpcGQY5pXIrxtXaCkK0Lj9XXFXMlHll9Y3IvRjkq5xB7Hzdnlmu08wKy2msfCGw+cvz5QHNJbaIBA",
+	"2OL3aOGFjH0pck1Ff6zXZ8h8yaeBZ7h2qDF81khfgRU8DD2lOFGNHPRI41jMGOD55iwlRzNoVNU+/fDd",
+	"07d/ffqTX59+/NutDc+oKrPHzNnFuXrGAVBGDK8VXw9mde+LAab2iDnP28NCfiAYldBwSVMm7a7kvmGb",
+	"ii6cGchrJ8ZjWwauT7m1adMxREdOIkgB7kmWGru4aSaln3U4VBQUaC+2s+FvKR2SWGBlLlu1H8om4XZt",
+	"21ko02M6B0xnR2kiRybek7M5GSTDWcakvQLQcWFqSg0YiysUkGVEP3/FI4DjD0/hWIvAHpyisagmoUY0",
+	"s4KhXTSxKJX+ONPZy/TdHeRxjpAYgGjTNt4PaJ5vAgXwN+towXopM7VN53QREXDeRAS8EeBIiWwvZOu6",
+	"HLF0EJk9bhnt2OXLmgKhNr5XE6jUqAddbHuSvdaLXMNRZ44tW1xNu0Xc2Q65YQqOZIlk+k4T3O97ilVe",
+	"TGEX28I94dZUh3U9tdAhNXOhKdoqTFvDfUwYdX3kYYXkhjVzmBnQYXbDtKTNbAN/W9kFNpFnLfn9mFED",
+	"6sE/PSOswYx5wUPozNrh5sBKsh5oB0K6uKQdctOkdZuUYmqe7EPnVkxz6Qne1RK9qcmX50KTGNJebAdH",
+	"rFQNrCxnbh2O2XFzKiPka8hnLqwal4KiIKStG9jhwOcM+Nq9Al73fMBNiBZYt6DE3jXSF5yzvhK2GoM+",
+	"aWs0d0CEHnEiTa22MGBz28oz90Aj4L9GUkHj9hZZ+u+fkF2vkbnW3vaLl09ksgQxQ7DDUyGm+x2uvwUp",
+	"62vQxTZIsP8nTP611+Gfu53Z7u6lx0GK/Nql3V0cYiAy0tdHrcfaiamiZmz9n71FdiRT6C1u93fkeBaR",
+	"/o49py183W4ThoE+1/AXfCjpMWvD71uB/VvlnHm3lhBjAxVARhwGahVio/KdEZVdrRZ6q5UpY9P2VSK3",
+	"nA/5us2dmiTQGpJ6pGqeAOPHvr9QuchMiS5a2uGczaFbpqY1QY4Ymc7kiMUko6adJeWABBGRsyPNFI8Y",
+	"chxTiqnDGY8h8UGTLooPO4Yqe6RtOs9DSRZTqpxDYal4S1OS7PAepgJDUloPLhssp9eLHP+xYor+2TWq",
+	"NTjQ4W0YHRuVXrII6kEdMC/KvUUWAB4BbVlbpFPrTOVk4FKJJKmYW2DoRUENEABsjJWmbE4ItDSiKbPh",
+	"cxqgcSa0YrZDbmKPeFTyNannxaMNMO0nfTE5SjiL98mRUNixdJH7zGBVhpCdBAfrNUvoGdj0XK9tNcrE",
+	"bDgiJQYRAROC9UypGtlW4MiGqlzf3hnJJpUtezm59KwbcZqx40TMLGs/0ExCYA0XlCyL8qnPIapMNzBB",
+	"OD11N8qNSAlXj19p1VgnoqbK6mYqKMMYClgjlIh79fWWY/Kt/ctfjVpGstm/HLUMMXVh+Zd2Lz2+vXdp",
+	"e/fqrd0n9/cu7e9e/petqDViadzavxq1zM3R2t+7tBu1LBNr7X/1qv7ttdb+3u6VvaglxzN9Ot96YXt3",
+	"dw90bm/+J9aZ/ko+/a43/RP+5Lv53Jft3C++8vXt3d1LAELL7FwicY4x+NHdaB1hFXFzVchBIxliWT5g",
+	"SUa8+/bRaveeakLaqD1+8cYvTt/7AEOb5/7OsBgcdRKiuevPySBQn/BoDUIPVkmpOe0LpkDpIzfKwLVm",
+	"hR99p6UCyypCj/fF5iaADZIh/bM0frga/4l760Eep5lkdaU3u+BH3msZzDsOfKT96e8/OH37l6dvv7Pl",
+	"iR2O5xzpm9hecxSSwM8/XMit5uLr9kdo53AXL8aUKbas515X0ksUzRiGoeXGITsSFM11gUB6g6U4QVt5",
+	"w2TEs4kpoLskTzwDKznMA6dKKHWloleQmxwSiibi+HxiRF6Gobyd4gWBZd/LmzwH72VUzTErQXL+VFYd",
+	"mGeO+xGmkp1/TN3afNKs4GkRs+rs8V4xLBkkb1elJq8BCGYDJQjNskQjmioZSA+M4AvpCC4uFYIiUqYl",
+	"j14h1BgNBLTDbXSxvl56xYDjHmlTzNqGsNatHYLBJnI8kz0bpmdjSDwuhXYeW/gDjQ5t6mew64ss/xiM",
+	"GBTci15pD01PkoxYxrYOHCdJVIEjdjhYi63pkGbMlHh0iykFWJIhUzbgoBD1UmWj9YnpAZhnzfCPJPu8",
+	"KREbVomtIs49AX2tVTyQFHSzNQ9LUKeXdGHCQB02AWLD9btm/mntrWvdrdt52dxVFbwv33yBYClvEwgA",
+	"GijirvFsMJpxaSoxWs+uJpAOh3o+WOxWa8AQyoju/KMFGDxLvt8oN4WizzrqcNuGaUSnU8aNQQIna1MS",
+	"s6lQEVo/uS0XvbVDsNavXkaHu+hVDNhCo/F+bqvAJUW+mxxC+rGzyP/H3vs2x3EcecJfpYLxRGDm2QZA",
+	"QrTOS4RfQKRowaZFBIeyLsLt4xSma2ba6Knq7erBYMRQhEiGZNmWTt6TbJ9s+c7y2l7t+lZrh7yWjtLZ",
+	"L+6bCAQovtqvcFGZWdXdg+6ZAQE0wDu9Amamu6s6Kysr//7SSDZfBkNkO0FOcZoH+U08NuorBAgSEgAn",
+	"wL4BYYP9szpc+nJToJcJHwytUCyOHQK3oacBmUJtiyTi2JUIniG0L43C0w2lcC844GPkFQAXp1aUl6gy",
+	"B95rwdISuo5gL61uzttM67M5hpcmJ5N1xOFvcBKYeZg7AE4IFCcyPi1asJWcA6ylzfJaIBhn9DH8SJNw",
+	"jQ5cskabqAeuu7aN/S/lficX1Kov23zTkLLtsbYx7M1fjEyEstemhmPmo32qL7MHip2OACZvL7GbcGY4",
+	"yHb0YuHp1GaNrIea53qsEkIougQvsTa+lJkA7RDzr+XrW8jXcLv7bpjA5daPd4ue67E2T8mdDnKivUr2",
+	"fDuEshl04QHLks6KH2CR6GhLRCywVoVYE3faElvz5cRmm0AjFRkOC+1hrMRFdxswqy+RmRsXV1YofoFH",
+	"abOQUJmIjqFbsMS+KcaagRvKJRTlCNFmILaAh+OhJkmBGxA8gtO6VIBQvUlPyiF7H//RWRgEIbFqPj8L",
+	"M6jGqjKHGJFwJLDNMqwD1k2Yb5wUOxaUww2zZrZ96MKBdCOaikvhtWxFWWEPf/jn/Y/uNOfO9rFcUzzN",
+	"aOcu0uChmO4ZeBEvv5JdfYbQWIQcDuAIFzIwL2oWiEQf/M8DQ5j5swozmuDeCzWzcZAqB7X9/VYYlOc3",
+	"HnBN1122VVzB8ez0p4wKRVSW07IY6eDGcFNiVsaqBanCjWIXIbc17AE1zZTMrpm+QZZvu5MnDF5eTgR9",
+	"LMF2ABaJedrPOCR377lJGXgkjimHIrlhZ0frfgKADSsnxZtVMtoJylCzvxuKodEljUZ4fL13pVXczGPn",
+	"ZaPp/OOYcooLnd7/2Yx/T1oMuKGqjkMn706rPtMcu5Rk4nRbYdWVx9zeFf6dzOZhG9dbNw1bafaN1vXn",
+	"Mwcv9uTzZbtlxmiFPcnTYWKMoa/5w/Pnn+oMZbhj49PwjfC2L9BvfbHDnvvW2uXF1nNrK1952ghX/xz+",
+	"lOK1S/hpUwVj/MI/l4NtEZ1E0IVtSHUTnS1q7ovaJ6C7bl9oM20nprHprrB91HjK2ik4rsxjQ+lLDikf",
+	"g1AOU6yKlmq0xNYwTJaolKfiFo7cxlBZFNBMMK3El2YwMLKEDgPhcu3MnIzusnKR9dUw0azRthFheuAt",
+	"qBhqNy8Z8zBxgIRkuOXoTUqSZulI5d4NjIKvff7K7zISO2JJzGNxBCu5JHsToimaAK5mPqHUxT51Byl7",
+	"e2aOhC40vrTlT77UoxBovsRuGPoBMBJarEBzfBC9JDA1PRnMX3g2T30J7TjJBUBqOeORVo4YyIPAtIvr",
+	"No8o993NcSza2G4BpVkHulWBUzKrRoAEqgY4CXCbAULvIAwWMzGb4ubzZUgisQmkMhYSGUzamEkTE1oF",
+	"g3plZ8di+oLhrwFf2Clmxl4eo+UjIk0ARtjRCxaql6iR+THmYEoZhrJ+Ul9a1kLIXqIdPgFM11w6SpoT",
+	"ZuYSTFXSAnQIc4UvJ7k91MwcytiwFOJ6pJGTkWsNWAw4Rmpke4nngpFxogah5pvG9sNE1YYFgfj89f+S",
+	"Q1Mwn4wh3mSAWpAq6jSDPmWcNkczHIZTw7Tt3gwg9QGN9PNX3snlxUFeX6K0hrREZNB8fp15RUj0xaJu",
+	"CCmD3/g2JEhhbziH4uCxAgbqy+1VN5ssF6g0C8j6didSf7Qw1mw0kW7SxtV84cY1Nhhq6EzWT9NYs4b5",
+	"A+6kKFIjWl1fGpboK015k7k05GAQSrxWo8sBHgfZV0hOxKcNt8EpA9j/KkZyoBuswtNcdkofv9U8Mcqp",
+	"+J0PqSScWCsAWFjKnrKDIW4v7Fj0d8KuPV5drTpbeI0NRGK4PgXvS59v28TWC+fdFDVraE45XX0VMz3W",
+	"qRh4jNsmqlmGZlYlq5KUBUJvNSerkQCiHQSQRy/rmUNiWXW7DE8c9KhaqR2pHmD6ouy3CXqpouiTkGZP",
+	"B/nUPnP4ugTAAGVQ2SxQQEO6r8jdvymMoIas2EBEfKyZzJpfY9dlktQofO2N4BC1AMrtqrVog0uLupmL",
+	"tDJzbYJndY1K9LRsJMcTZ6N4aC2KChme2fyOpFVXdp6yGoDV40hDs6MuaGa1SGJtYogIveqgVhkW7quR",
+	"zM6HZBiJrEOwUwwLGdS+bMcHZHZ7FVRJ67DNNix1w9R9aJIOg0BWg4clmsYwjGBD9Q9ALVZ7WQ8eGGcS",
+	"PeTxT5wLp3Xi5ONdwDfHAiISGFk8uTGO+WRZvp1zFc5M2CHFE+0Ri+1gWBTLoWQKoBxj2B/QiSkQPGi7",
+	"mpD8mWABcygI1VxikNmESPLZRjAPH0re7YpOWl4XhWk9M10WJdk9N04gmecYlsub1y/zzHj9ype+GUjd",
+	"eVyyl54eM32nRe/6cfpOy9xBa5qVHR1e1gLGzudSzj9jNpbdd3TqwTHGyzwqnju8VIQAvuhVoMPQl+RT",
+	"CdOCK6VsO74AMBNf2iZ12iaXqRDnZI0TFetlMGaX+TAI08VI9earYsRqi27XYxvrz2uPrW2ssy0x1p6L",
+	"13vOjNEe21Q7zGwO7fnSljnqQrfyRQp8J2Co27o+PYxFsh1qlSxo2ylcDQbgrYBunp7t7GuLJj32+Su/",
+	"a7q6wFwhJZYsmQ2xtrHuWXw6cByhfcKD7w0h+QxrdwmSIRmzAZdh1+jVnUhpcQka5g847p0G9+UmD3qQ",
+	"nWHJQLhGdq6Qjtf0wG3hYeYQHpSB2A47VBhJjoFs2yIu5YJm2zwaCm2hUEBXNBt+ibVg6fFAhWotQ9xe",
+	"TwQek6rQ1w4zfIwxiKOIShtnzfDBNdWbVZmzxuit250obHusjRYo5ndsifEl9IiGATlA0b3mKFRZhWNM",
+	"1mnoKTNDrGuSUXVqow0suoQoOYg2hQtKF0Ap7lYoA3dpuzllYtiLsXJmMU9TkZhb/9N3+OJLt777N76/",
+	"hP/9//9fOeRM2UC47Lfg6orRnlopG+3wYxwpkFwS256AEgr4mHDHwNCqJK3ZENWIPfOB9Zih81hB846d",
+	"qsOO/CShkMBmflam88Ti4QBgQqYV4fjHO89EZ5iE6RgECGyxltAahv7Od82rF8G6cQ6R6mHfxXA7jERP",
+	"BLZWszgr1oCTSxdaB8cHT7ZNtbMIZ8/U7JM1c+0zaucmXHmSa5IbaJpXxx2ZtVD/GTsaazz88I9Nj+kB",
+	"jyJH6+xUipVOF83ctDmYAROaQeTJfDfgY9ZTbHPMGtnJjed81VpVJRegeyNPrEP7Njo66d5UW0KeHChq",
+	"bno44bqdGgUCVXCSFCPHTbUwE3o57JCH3qfLtzfVDhyA1n8x23zL3XEi5luZQfQEMSdOuG47ah7mdFzC",
+	"NeAgBLVwqLOu7PDgJX5JGPMl7PUhDhK+JFgn4trGBUDcOWZeBeMLGhnqlBvDh2uXRmks7WJxQBnDU3rm",
+	"Iu9g9HpKRMg1F2cR3xQR06qbjlDtF4GZBiQQp9ZUUJIU3USNWOOZld27/7p775927/5u994PLvnyi9//",
+	"aP+Pd/deff3R+/+49+Gvd+9+tHvvs917P4AXfXTnR198dO/hh+8//PFrD3/yz3tvfezQDewwxhaL0YSz",
+	"5mAfmzpqX0Kkn7rvNlq8x0cciLuD3nYdqVQ30c+eQ33NXqEhlS/b1na8FQbtJoLAWBgRFx3L1dZlOSpq",
+	"JCtNG0P1y0jJNUvzk2b/4njTDnxLAQID5J1+btmpf3BdilhhZai4pDg/Z9wvGJIX4DHMTA/OPxLUOX/O",
+	"42Bydyzfpm8mPNplnuMSyh9FQHtlYSfHhgidoUYy4+FUUVVpvmbNKyYRLFQiUeR4/1gTfU/EXT4/Xzl/",
+	"un2/BV2kWiNMAS4T5NcErSg3yDpW8r80pqiWh1txZJjphZo3bDvfNLdloWwyL7KMFLN1TLm5Zj0HfEmj",
+	"LbErYS+kaqFNAYdRwLrDKFochUGKgXe4qz+O+0LqVVflyHSqEhEABsta6/L6Ojb01VCAlIzxMGChtm1/",
+	"bcOCPHbsAuQ9DThlADnYFOhjDmHIWCVQUZUyyhory1s55g13khpRcZYb9XuXy2g140ioVzlyaTFlxzOl",
+	"WxH7eFh/OLGj55TwzhE82zC/5i4tj+VMSNCXlKx0nl14+qBb56g+mDAVAz3XutsXMetIs+BJwivz0R2N",
+	"all5R2YWSjbi0Zbro4GoIy+BopUwHkXHauE7qpxRmWHnd4o2fsY41Ua+ZZYajXw7ZJldBDmR3RCQP/oi",
+	"6qLtsqBtk/l5xcPybfsvFMUYvly0SETzeQdy99frHXhSGPsU/QOzGNtx2Ok4COzwCxoFooPAyhg+Djtb",
+	"LOV6S9tgJEXoRjwJjH4VRWo02x3gLKrZx+G33KW1HVx2yHkOrmcLdnoRXumkF86RhjW+ePPjB598munc",
+	"IUIAiIRtRjbAq6MwZgOhNe+JxznSynS2AJTuYRyLZLFjuGEVfCcBAAEM9cFOyksVyX1Fwp9REWLnd4pn",
+	"Y8ab1Wej5cYaz0bnIZhTH3YCYPl2zpZ8+fB9ve3d61eq7VisasntBgAbSAY8CjUBaFizMQq3hMMgMqY4",
+	"5hD4ssEhHMQj5G5EHAkzDPQ4EV3RSYeJ8FgqdtLMbljQvmz1w2566xvrLesy6nAJBVFNi2K0yQP8DSbH",
+	"B5kZCjAHzepcpSdq55zi4Ttr5zgWPp3DN2dXYsFQgWMbu3feefCXXz761WdGzHtFWQ7g0zxJQx5hDxbo",
+	"gnakjbjM43BxS4znOKDXNta/KcY1Hs844LxWpXmJVUqBh3PR7NRwByPsAOx89JznQ0jL/DpniWTzxfq9",
+	"I8rGWaYpEfaMihCc3SkevZbvKvnsGLPoD6EEcjyxbDqeheQ5cCKDM9VWkLhSoWjMEAwsmzbjcSx4AbTx",
+	"cSTH8m0eh7e2hIV32FZb4mjnu1dq8GajnAwQxKRPfFsBeBFn+EoBUJ2ydhz8EFa5uI4CNg1wElTCPOA4",
+	"t95Jnp/T2T9HjHoct6mKWa4urkSsOgXKLIbZFj2lgqOei4fBoQCy1QhGUTrerITuRkdRn4+AAaQ4VRwb",
+	"2kK1Y9p0CVFUP2N+GvBxrstBqmoL1+YWujRdHDTz3OxP7jitMjVeuHGtLBLVat24arvITAQRNl646cuq",
+	"Gid8kEb0tEK5Xy49/pYrZR0Abio/UAgINX9orbg2MSD/p4W5jlpyd/KqwVmooXisfVd7mCsH/JnO2kfQ",
+	"Wyk04tPcprpd72AZxrySFGY224xowWW1GRE43Jw2BCbM17FQz1rkum6XDQRikW6Osf7gWMNQltxnUtWH",
+	"yZ2ipg/jb6w/P83JVlwje0JurD+P+C8DHtSZgJqfTU7jz/DozcToUIRynkxBBQSQjphnFy8CH+qlOKje",
+	"0BtJKFMg4DNw8Txtb/KzB5DA2DxkFY/xgeBS54pZtgHhwGjTYieOVCCsrl8Bb9jtTiYXOSlxKJvAOzfg",
+	"O+t468r585OSwzun03EENR4qGRxWHyeKlpgrm6Hk2OhiIpBfnkXBk5pS52B1cTzW2BzqUAqtF81nyi69",
+	"AH2KjGV6kem+MHqkS5xDecY1u6wCwS6sfHV+2VbClsu37TLPmUGd44oTr36VhKBDkAiBAB42R2naFwMt",
+	"om2sVuuFhH0CTipoIgr3JSoSFDpha7nbA7vbQ6xzxcbxuE8Alnppmr/47Iv/U/QUk24wRRewtK9Vibsh",
+	"DPtOCHsvl5YcJsAtXp7JQOsrsNyh9Lbc1lqOQ3mq26sCmFOLtHhon1Gu3lh/HiZ7eiw9RaM5K9rM18Pt",
+	"SQ5nHPQtM5dMsRnKSBmjOHeYyADkIHXwBFkYaQGisJrTI5GkejlSo8XZrdqvqdGxNOeay0hxg81holxT",
+	"I9exwYP+i7VWM264NkgplqZGamTFUQF4r7H/P3619/ad3bu/3r33T1CG8Xq1EJqvlPG4qhjnWhNX3jN7",
+	"SVyN4WR1YT1BRZ6kFnTAFTF2uAXR1ylmGXU45GhULoEtSxA7sUomqxJKq3euqgQw2qhbIKjxmArnAuVZ",
+	"Mjb0YbbFPROVO54vxaN/+MWDz375+au/9tju3dd277y2e+9nu/f++UbTop9FYM5ksXVQLy/fuHbVY5tc",
+	"i6cvLgrZUYEIWCh92e7o7fYSu6FGtpchamSbwjV/bnT6POEdcyrkHkvXAQSDLymAnyqFDYtsvIXeq5k1",
+	"AwPDCxARAGkhlKxN2ea6XeZ0exbITNnSl1vfPklXMY2CQ1YdCkBhbHPCofmye6965AoH/6ktNMts2QPd",
+	"Wmxvbsda4QAAAJGIx1kpMbk1cKCJrXHEUozKdCvosrGpgnGWsmK7yGOXWDEyNgIsG+auy3yBgy9tJha2",
+	"fMH2Gbmme/AEYFfC6R00LzGpbJ8O8wSeprzTp6QZqQinBDpXLbHraV8ko1ALstbdfczdZjaiMepzndU9",
+	"wlYOLFpr1poH/JRc8p4YQO8efJ7RSHw5SlRKbWKokR4WJ7nOP1GEeJKSOrVTl642iCMRmC245qaYDdvn",
+	"5t5E8ACA0YHjEfQmxObjuOQQ5DPSILINeiZCgKtZkyGVuFYnfEtINuqD6LLPsQBHml08/7e4Hi6MSHQr",
+	"ExfrgwPi4mT03lTspMsdvf0YDor6tFyiAxKl0m9HrABNSBxtjSy7uDINfp/20N8cYUo3zNbj0VRRa1jP",
+	"nhBZJxsjd91c2Zrb0IHqDGFbIN+LnVRII0idHw3hG93G9go7ux7fJEwbEX6KMntSYDs9INR6CHDWEe4b",
+	"JMJMFeWAHF6mtz4peQwNDiYOHZj6YsBTbk4e1shUCJWwF25eXfxq04prI8WXfPmsq1zOBwzxEjrDXPTP",
+	"I5nr+huR1nIJ+zFRRA/Rj7KKaNB0RmoYBZSHS4Wr7mQfA6zTKDG6DIyFlXUe4xWilwUhTAMLn3GRfJlJ",
+	"T3MnXa4k4IMmaqQ9+M8uvlGaMIpsR/ClO8xh3iAGAV5dJawLjfet5tXnMgdqnw3nS9VlXCIEY7YsgLLF",
+	"aED7s52uMk8kce8BzKk5M60uVxoaRb4qypsvRa8lBZGnTM692McenqSgAE+iYMuUTGBrw4qUSlVTDiZ2",
+	"gDi8lHI6KbyGla3V0koNZboI5RNTrdrL5rqbcNlx2bUTHDKPU4FqUQDroOaSvFRhlwOC2NJ9IwnjsLM1",
+	"gfs8ndJTmkpi9cJQwtM7LsBktS5Y96waBzAxbIeJVKU80qsO/V8fuB5lriBcWdunkV5Is/NL7Fne6fsy",
+	"CLtdkUCFje1CCM0jvzfUKZ7sVjdPBNdKLrEXsTECPioSfFtoX6J0xLYI2IuC9GFohAmdEwyvEpIz/ga4",
+	"zLZrgi+dp8zIyQFPzDEERC9FYwZ0h7Nb7QXzO5VEEBh5emM8XDrQ6aD1al2hg45KAsc5VOKaFTTu/8PP",
+	"9978pNoZF3Dd31Q8Caalu11xFx2WJ0Yq2boCQdTJfQoUdTYdBtCo5QkmMg3MeR3wsSZR0ecyAPDLBtGU",
+	"PVUJiDfM+qdAJ+pCkNgtyVMQ+MXQxNPnT7HlXEbfssNVJVvGZNYp7wFAKLZDzOMghAmI0GGsPeZ6j2qP",
+	"jYwYQV+hUHEkakvl60YKwE4DPsYuIr2IQ8FLLhY8B08ud/ocdH8NfeVenotHL5t7Hp9RZ69zOOA9say3",
+	"e3+zM4iOJ7ZvplyT5w33GxSTiMAcCnhIxmaHAc45Zt0GfAzeNy5Z69tfZ5s8wVnO9rqVhQ1tJ8zqoKFt",
+	"TUkTgw3LpS7rR+lcdXO25Lwe62ntOE+6d2bZ8zt9LqWISgcQAx5GGfR3xVOfJADPbAHmQPCUKg27YZ14",
+	"Ec/nRzRTmEDoasCKoBy1uNDNYmVPtSiraIo5TZLlyHWunlW5IlLDc1W+tRx9gAghaMapGMSl3VpOer2u",
+	"y4k5gTJNaWQ4LWNmELnLStYPezjYlYP88FlLO7Xf6WEGmtmx9Hqsz2pdSZ6H52Arj5FYPXKf0sNkTgMc",
+	"YJG7wd8v1WhOTSWUm2oog5nnz7q97nFPn2m0poe38K6acICyl5rH5WDfH1KexU4MPVNYwNN6VFI7PELa",
+	"Qe9K9EMPchAU01d4+Tb9N4f0toQ52f3lyF++vWi6tUlkGo+EsV1i7LQPFA9Ax4xCKY4sj2msgjguXajl",
+	"bihD3T+8IM6PUCWHr8Kzb8DboUZ4VkXxfKzigeCzq1UL4yAJaUysrnSM1Ih5kkbQhaI7jKKxm1m1OLZu",
+	"j0VMTJmdzW59Xdfg+rMAy3Yc6eJrWWa2UWcpS8fsvpWLNWOxtTLILMzzyFxThJ+lsV0QZ0TX6Subh9Ey",
+	"d88SxTln5klusHnhn2pCIsjcf4a04BmEBrcZjKvORDTRYJ4yymmgZISFVm3hT7T+GITS7ZopNr7tWjNd",
+	"xfqWu+qo5r2KhWEW6JFTatHXol3Z92nRos6hYjkSEM6qGqEH1WXNJIYNeUCH8iCEpsd1JS0C9jL5KFnj",
+	"0S9e++LNj5seM9RmSgpdYUZXHb3XYyHtC5/BOIWd2qmEKhxdKmQR0Nw1gwJmsQHaHH/Yr7CjYp3cYtY2",
+	"j7FEbAOnhJkgSDKVsB4BvELwn9K6aPeWnyFOlCzftv/OUuZzPHZq62XnWheKTYEzzElxUGpYoXL0wnu7",
+	"UfKafMU6LYNMfgyckfwYVUk/L5qXtaKS3tLDhtPkBWCAppAMSL5mpQlQvmA0GF9itdZiKPP3YXyZ7r5F",
+	"zybMlgl6GiHtywRCeiJYYteQ8vZX1bVBXuoIhw78vogCpkPAw0gEZiL6UnW7NssS1zOXsMw1i4fm9tIg",
+	"sCHzGRauhfmdioR9jiKRM+LBoEIU6Y9SNWVBWBMGmZkDpgqCEPUgiopfWKYCpCwZQEjI1igClx1WkC7b",
+	"CO1su8tS8NyplNK6SLLZDrXFRAujWh1o/7/+54d/+kMTm/gd4BjNNq5ctTiCWHIBp3SvB0GnGmWv7nB5",
+	"QqI3DzdakqllkybNDKSw4vT5Fxf/A2W4q8SXecNGpzxJl3WqYpYVfUB6LeVsH0glBGRw7suDUtUChyeU",
+	"VYEHYZZDTmn3HjYKMbPwJfVvsRh+ZmQzdxYG2Ig6HYUdeFlKE6nsSGCkP8Zrz6AUtju41eHyVIWwmcB0",
+	"QUzr7vTbehwfZsltncCCzria3B5MyVQRvw87W4Dzu//J+7t3flbt3poPW/l6rOtFVs4N+OTgKhdaQ1Br",
+	"ptmEn4AMg8DwYioGccSxj0+VIfGsufKmvfAEt0VxoIodYWeMzXyI6F6modjftS0kPA0MMKOPQK4kUNnN",
+	"iTUevnv/0St39j5848H913bvvQ/lpr+vBwTs2UGcAjra90QHS2JVMCYckxwpF+C8cTOGrNFAYQURSxD9",
+	"tQCfvbLSZJIPKM0YIF9dqfYg1EalXyqD8ppkq7N2ShTmdyrHxMz90KoPqotvHwDoqmTyWUgO84mkx6+V",
+	"mQthlkoCvuTCuWYwpYAC8OOAA7g2hgD1PKdSip5I6yqYuIHCiWecSK2SNB/EkbAKsdW3NYeo3ZSuEHCD",
+	"LeKanrV/CkWw+crWMNW+zCXRdwClDKq7J+paEcXI5tgjsjzdqKHgiTS7tY31JbZGWfuuUDSP4DtRkqq3",
+	"MCtz1BfSGBLWJALKEOmLdapsaplqVoiQ0iSGdnmhXJWmhHTTWQUPkk4l7OL5v/UloIaGmNpeWubarC5i",
+	"vW5GvRpG4uQ6F2YdMvJlEO5doBBsviaFxwVpUzpfMxnofDpWw3SV8aFhEhFFUIBMFdFY98YSNarsMo8T",
+	"KU1nP2eeec5zoSz6qPsqDrvmGVptqcqQ1hNdqAZsZstxp9mCKDy4xRE4wRrhwpSOUiHsZvpkVQjjq0PX",
+	"LBUvaJI/KF723vrZ/kcf7L310y/+8llzsiJ4ztS7wsFS0HOmV/Vebn07X6p7ibVwf7gpIiYKiD+zYQjO",
+	"BPetLxv7H32w/9PvY09hjz26928P/vLX7NP/enTn7b377z187w2P7X1yd++N+w/fub//y7/3mLnmvT94",
+	"bP8Pb+39+E2Ptb75gsf2f/KHR99/y6r6vsSGxNCKJBoOpOvPqRUIjzzdYEV10zPnE1Qgmwm7umTPlzxl",
+	"A6VTduE8+9YzMMTKee/8+fNQtGu7a+Ir9wRZxHToqq4v2xvXWzeZhS5GqdouIM3DBLKC5IWMgT3sw3mw",
+	"onlK2W1uv3x5Vnx5VtRyVsxd0kzV5Geglnm2PM2yfJyaGKaHEarVLdxRZnTDKEUHhhNXJMDGrKMGm6EU",
+	"iONU0HsRCkb7spuoATjqN0UvlIBkHkqGxflaoIRxBhDdxSiTJaXyJAiShnEoXFcdBhHaQczl2GM6hubG",
+	"YU+qRASrZWEFX9pHg7Xg2cbE2U1YepgI/CeU7Bs85qUSrCV40ulfRjF93cbOZmLjFsgDxNAZQ5Vvaby4",
+	"Kvvw6YtzFyAdT3fuA8JrI1siNmWFql7PLntlemUOnDf/hgdriSa97ki4qnHtZVXjXjw/N2EPmbsP3OIy",
+	"9w8WyZINimjtWAcLxbEBryYi3nPL7LPytQ3QTTOTkMXRN0VXgVY53/B4nhxm8CeppC2/2WfXtKFYLZaM",
+	"1ZVfHYDszLelKJnMoY6H5dvwdyJ3qiTKEA5EFALOd9Ij94Ltvkf9Rsy5gQokhEj5JgZxfdnAqtScT5zc",
+	"H5Cp0EF/O2i42yKgsK/qbDVtOZov4b1WWRtdNroNonxkT3U7D9yu4MwZaSbVqEy+f12k+fU+VxNfVSbw",
+	"mR9rq+vAUyrrf2XI7NnsEc9ZoriW/VCnKhnPYKfDqvcwhUKawgFGXKZlPryjO3t4VYLC9Qnvn+Cdvsds",
+	"lhYVSZPtuF0A98io4EsbzgnEdtgRS6yN2QZtyuXKehqRnI1DPLkaiOuJzS2N3oO9ebF1D7TrtTiVPaWw",
+	"xGlTsHiYsk1u9EVzZqyydjxMb5kv2uYR6TCR4GeGoRdJoReB2xZmcBFY5BFl+872AdN81ZftRFj/Z9t5",
+	"QjVuL06gLubI4J0teKR9NDQpwJw3UgTpmQg7xUNQV7EeANLWV1k7EVpF2+IWPLWNcTTrFPUlkAw+0oPc",
+	"7mYdo3QMY5oOTxE0cFMIaZFbzJvoOArTNgRiDrxAjhgJS5XCbruAiUgqjk5ZqnyJQMYHX7ftD8+ff6qD",
+	"bCoVfBKLK20PWzEVfMEogwBvy/V7hJ21xF6sEFsupsixOTPgDJZqqMSIToCdPWSXTO6twTY7JZiXyWlM",
+	"dyfiKiOIpFTQOkTW1KXhORUFnm3Vbf5ZtPvQfIAtYznZGERRmHq0383OzOSDFV3zaQBmLyyC42f5tvn/",
+	"lvn/5WWaxnwg8u6+ectFjF0zo1ykulYaJrYRdrauhceQznoEvosTM7WU0CooO6wUwMvK+NyPOZsrR7Pv",
+	"ZJd67omZ00ZBmkIZ7z5nq0OgGAC7vgOolH1ePQkf0OASO89DUqRzDZDI1RhHk2IntV+Bq3JufwYAiy2b",
+	"+yuTc54XO6lhj5PU6szzb3K9VZmPw/UWQBYoI0W8TNuCAjmXCYLrhFZgWF/iKlLeWPFmHWCuDTzwspUr",
+	"dBY0TDVrTW6b5xwhtdTcPjOtFG0bMC0GQw2A4JaOC9pVyYF/CNU6FqZigDfANBHS2KhBEA/g4KKCVTF6",
+	"gZGffzfkMg3TMfzetp/aqDotsTULwGkH8xgn36EZygP5uy2SRSAlqHTohF8ErE6jLCWCB77ksDkns03Z",
+	"vMmmvpyVbWp4tGWW4uwpB3Zqp6ISmMGnKwFA8Lpx3yC/NI9N6CEXA76sYeLG7r13du/d2737L7v3Ptq9",
+	"+4dDbEijMxzLjpxQQs1zSdSeNRZzczujPIaWWBcRFgSZh9a1DWaIYcBELCZqiIZczhAKNUE+1pNBBHHf",
+	"PHRlCYqmNKarCGzjkL1f/XHv7384hUUJkHM5UmprGFfnP8PP1LZkvlrgw9QtX1j56ixN9IAT9UUA36T0",
+	"GSxiCDxGAT3GIajhkvkWXLeXnBMB0qIwa7zK6RplZe6VBdfHXcg8dTvhe9qFqErMx5/Rc2Q1UmQZc+yC",
+	"XEW411o490Uy/nHuLlE/rM4Lj4dm3bRYtP4o+8WtnGMqjhO1/Rh1i/ZZ10scVEWuX8Mhrsd6I3/PWQUk",
+	"KU6yijfooqwEB/wq9RTBIj0ZZ0HCu+nEXOY1PebgjeI1SxQ5L5Vs2M+lQLq5GskcISR/cFEut75dn9VR",
+	"JDrXiLx/rI7lg1vsCKs3s+hxcnOeQuXjxpWrp7WAjYfv3t//6IP9X3zSpMLGGhcz5SM+zieHHWyKPuLj",
+	"s2r+4OxORTOdXV2HUQfQSSEYV08dlxHPODL4jCjfgECkMkVTgQtURF0Ewn71t7t336gW2QQwVZ1EuDFM",
+	"88WogVNWKiZgzHHnMWCN9ZtXFy9cbPoSlRrqTZRzIqwyzr7eurB4YeWriJlEFaqaRQrVJLETh8kY4eKx",
+	"O4hVoqQQgWYcrlQJXUhdFFGRsd09zDPHHqbRUCpfqNnFlRUbbm1HKm2DPwOf0r5ktHUIy4Spw8x3hPAl",
+	"5p/b3JXHLnhFKDVxRrdhbnZndCueiiOCyJJp7KpLO7Ox9+pvv3jz4/3fvLf39p1puy6OhAx1f0Akqqqh",
+	"vFG4cC7j7sRyNssGG4UyUKODePMOY/6pp79yiiDz12NdpGBZMdyw1xMagZB7iRrGxg4aMz0Ehko8VIh1",
+	"MVIL2jKPICRu9nvx4Nd14dZkGS62N6nOvU0Mn/E1HIjxxEzn1OwLDLvMOx0Rp9W6xRr8PoN3T124XY81",
+	"TjTHAfMJuAv/D9mFQCFEBQJGWtAFHoPavUm7hVjNolpKlYZzN0Iochri788rICvaIJy6lNRbw+OL+56m",
+	"JH6S20CsWbVxgTK6EAYIvLRcp+zp85T+bAVlor4nqKdn1hQCkvtg0nPys7bzMYp1JBAyYSJIEPbk9eEx",
+	"B+ovltQDAVRXbR1vzXBmsBIrt2o3t/IPPEm9Mj9OaSWEgggCEiyUWRP5y60bV1lqiG4sLbAJwAagQtTa",
+	"PA052LVcd/kpYJKTpWFk1bW12lK3iEnbrKPUVihY47k0ja/LaOyxFh+IVpiKr7XSJOykHmuZiQpfwu7p",
+	"p2msm0tsDQL0XaMUY6R3Y/15KCDg1LfRNrYHRBpItOuqxJdwxyCUw1Ro1ri48lRpXa3hpHV57oTCYPDw",
+	"0zFvZrBhy/LfsbDVwc1pDVhehParlmXYat2lok5HI27h1SeeP1wYZ2rSWgbvGEqhPRZK7QCBhzafNxEd",
+	"NRgIGRg7QO3UtKcRAdQmplH0MKZKDqL7bHfhjIKbho7CGFLhbEqbdZQ0MdUjVakgL4x/DvM4R3xbUA4n",
+	"fmGuwS/8cy42V8x2O0x8cY5Etyr2y9zSLiN7wiNdgkqNsNzQ9lJ2omFAvpli6Ji6atuK0QkYuhJYGnPB",
+	"FTuJWYVQL/bDTp/FPIZCTIWPv8TaZnV0mzXWLi6vfSVbfPMtrA82+zZXXPzfP3va7F7oHAXeN/ilieq4",
+	"q5TGqqQwYWokAUWBW1ay+x7XGiZAijsnEHX7HWLPUaIQJt58T22usjaPojZmatPeaOI9mm0qs80QQsLO",
+	"xSKe28dCJQNkYcBj04SPjdUN1SM6fKky6otUqyrwjKJ8fSd8AvKd884hhY6Obn1cYYmMZevpgZYxk0O+",
+	"zHEOIgRaA5PWbuPK1ROoY6jexTCVk6hmoF2MmHiu8BtS+2xv5y7mHhb7LGdQKr4sdpMmbRAFhm136prx",
+	"U3Yd8Lov2wXp1GaNeHIxaA0mtkypKgRdG850qBtmOA86YZbvEdoTCqvokfiaJUMslY3UqB74Bq2HJV2T",
+	"SXBx0FpdgQS9QuPRK3d27/7w4Q///PDd+1+8PyXSUs335tEnwva808/qQnWHR4KNRNjrp4UG7dRTk3B6",
+	"jfjeQSwD2yWB6T5gMsG9q3BqJD3Bcg1/ySOkC4me+JAC5tv5v22yoYyE1qxt0aFxRm3A/UmG5XmavLN1",
+	"Vqs4zNxOy3iYT+3FHjfIv3UjMGco3tDlxqrbFB7f//Uf99549XG2TCK0SI9nz0zG47RI13Gix9EQ+mzY",
+	"PA6VxK5APQ6gFDEd7bBG78RuxjnP2Sop1Y/DBY+XRj+bCWj9z2hQNje70xQ8c8ZlqeywvgRxW72ADQog",
+	"F6HJQotPl2PFxqwo7RTGi8J4dvJTKwrj08l5gvnVlvSUV2cbD//05t7bd3IpTyeF5e62cVXQJXxJVNmJ",
+	"F/NmovnAvzK16zLWns6GdFzDhL2D2FRNa3AThFGuyN/CXj347JcPf/sBwWr58uEP/7z/6o88tv+z3+6/",
+	"exfUYgs9E43Z3q/+tP+DV4DFrb56C/VVjwplPcAi8HwZR7wjEDMLqt8gcY/h4wHbUFvML6qwxQIszKb3",
+	"pe29vsBGKgmMwvvqm4/uvINQxB7bf+PO/uuf/vtnr+/eeefBJ2/uvffBv3/2A489+OsvH374/oNP/oV9",
+	"/srvmqv2LULtS4CUWdAwPasMhinApWhqiVYJeen5Er02CAQ5CZsPrZRJ6fDyaMM5dExfgi8D4jjYGqS5",
+	"ypRDxERexZp2eICrePdlAR3Mjr1IsA54JViWA48FQ9zUQrMgUXFc3nYEEZkQCgUzW0/mrHkiMKqQDISG",
+	"VoUXi7Smsk1qGVMrsp/tVmw3C4JR4Z4we+qjOwfA/aacLwoNv0pc+5a5YsNs4Dm7vD1OUcTUoPXZAF2q",
+	"pQFdRux5IP3hasAVRCnl0iL7XAYgbUc82qoRuARKOaIQICnM/vj8lXcgNRKJsqBd00NGjthiMDyUJPuy",
+	"RorzxbfN3cvdsDdMhJ6WqQEEu0rX/V+eo3Gypp+RGtPLixYcaA3X7OvPZqcWrtZtvTV8mSAt0f9uSV17",
+	"JgYxDuJJ6AJMPI+Ehri6FJFmWoBLYXAotoxE0MOe9JUi9hpe8iVDHl2AIimvhXIuAQr98BGPa+X8eUik",
+	"ry8ecjAZCFnlsSDCnCqIfuup7HaTrr2Bl9axLIUh51mZtU4abgvrhd8c27AIpcEnAOZUi3VpCWtB23FG",
+	"IfRn8Sb6eIru/L1UEeWvSJiz5+gpzO8Qrp4LJzODqk0Mq1JT3n3PWGxJoVWqFCOW5w/WSATYvBjl48jM",
+	"SorqDTzi20JXpzMToM6LfPsscomZ1qkwB9CjgicMRV0mJcbza+EPWCjGcXzVzXWsoHT3LmW/AMzc7t3f",
+	"7d79R2im9NMZ3LF82/y5JdW8ySauBwbCblO2R4dLqQCUBRMhAtYQS70lxtnl61cYH6ihTDE3IkSUM6Bf",
+	"FMYLmqUq5VEzA0CDdn8pEfsSxqPTvhkFnu1lqa2QVUHQ5eD8EN10UQ3TfIhg1B9nce2W2lKLL0g7x8xp",
+	"hZtqsMSuy2hsEXAc9pzMvxj18aBqK25dOBXJM+Wb68u8mS/zZkoky4LOp89455A/YRJFzi3PAbOBfQJt",
+	"JslgNgVTw9RjHTUY8EUtDDOmIlhlfFNj4wlhjWTkeBplqUDWA29Rg+DDBJdiPgn2VwVBmOXzgGMCcJco",
+	"BAsZf5tjyPybox65JNmP5OK8tspTK7Pz/SZfnsfhN8XYvbZItu18hkl07tK5ZThcaeqTK773k9f23r6z",
+	"e++/7d79n7t3/5rbEgQ7UtJAYe+9D/bu/z6PcA0298HroNrvwf3X9z78OWustZ5vZvdQ9Uvp479//4s3",
+	"P95/4/sPf3M/u4GA6Ksu3/vwvz/85C+79z7NMk4gVpCbpUXPLHnGo1fffPTKnQef/fzhb8wzdu/+Gxx7",
+	"bxui3PsU/Zf779599NO39z75V/MNtOp9+PGvdu/e2X/37t7rn+bSOykkUDLMg09/svfqb/defX333qdU",
+	"/P7Wj/ffz338xSeooLminRzJimWRJbgyYrOv1FaO9/CLsplAbjVzJ41mjT6XQV9EgWeFuWfbjDSXmEu1",
+	"PpAR7Uvodk6Z8ZQp37RRLcz7ZzzSikS+ESn/cfFy68bVRVD86PRE/79d6life/m7L/+fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
