@@ -173,7 +173,8 @@ func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) er
 	return nil
 }
 
-// purgeIdempotencyKeys forgets Idempotency-Keys past their 24 hours, hourly.
+// purgeIdempotencyKeys forgets Idempotency-Keys past their 24 hours and
+// the stock feed's superseded lines, hourly.
 func purgeIdempotencyKeys(ctx context.Context, db *storage.DB, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -182,6 +183,11 @@ func purgeIdempotencyKeys(ctx context.Context, db *storage.DB, log *slog.Logger)
 			log.Warn("purge idempotency keys", "err", err)
 		} else if n > 0 {
 			log.Info("purged idempotency keys", "count", n)
+		}
+		if n, err := db.PruneStockChanges(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("prune the stock feed", "err", err)
+		} else if n > 0 {
+			log.Info("pruned superseded stock feed lines", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -381,6 +381,44 @@ func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string
 	return tx.CreateInBatches(&queue, 500).Error
 }
 
+// stockChangesKept is how long a feed line outlives the newer line of its
+// product: the feed itself never shows it again, so it is kept only for
+// whoever looks into a recent change by hand.
+const stockChangesKept = 7 * 24 * time.Hour
+
+// PruneStockChanges deletes the feed lines a newer line of the same
+// product superseded more than stockChangesKept ago, in batches, and
+// returns how many it deleted. A reader's cursor, wherever it stands, gets
+// the same pages after it as before: a page shows each product's latest
+// line only. Every product keeps its latest line, so the feed still starts
+// with every product once.
+func (db *DB) PruneStockChanges(ctx context.Context) (int64, error) {
+	const batch = 5000
+	before := db.now().Add(-stockChangesKept)
+	var deleted int64
+	for {
+		var keys []struct{ MerchantID, Seq int64 }
+		err := db.conn(ctx).Raw(`SELECT c.merchant_id, c.seq FROM stock_changes c WHERE c.changed_at < ?
+			AND EXISTS (SELECT 1 FROM stock_changes n WHERE n.product_id = c.product_id AND n.seq > c.seq AND n.changed_at < ?)
+			LIMIT ?`, before, before, batch).Scan(&keys).Error
+		if err != nil || len(keys) == 0 {
+			return deleted, translate(err)
+		}
+		pairs := make([][]any, len(keys))
+		for i, k := range keys {
+			pairs[i] = []any{k.MerchantID, k.Seq}
+		}
+		res := db.conn(ctx).Exec(`DELETE FROM stock_changes WHERE (merchant_id, seq) IN ?`, pairs)
+		if res.Error != nil {
+			return deleted, translate(res.Error)
+		}
+		deleted += res.RowsAffected
+		if len(keys) < batch {
+			return deleted, nil
+		}
+	}
+}
+
 // StockChanges returns a page of a merchant's stock change feed after seq:
 // each product changed since, once, with its latest figures, in the order
 // of those changes, at most limit. A reader that passes the last seq it

@@ -401,3 +401,53 @@ func TestStockFeed_BuffersNeverPublishANegativeFigure(t *testing.T) {
 		mustBalanced(t, db)
 	})
 }
+
+// Pruning drops only lines a newer line of the same product superseded a
+// week ago: a reader from the start, or from any cursor, reads the same
+// feed before and after, and every product keeps its latest line.
+func TestStockFeed_PruneKeepsWhatReadersSee(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := storagetest.Fixed
+		db.Now = func() time.Time { return clock }
+		seed := stockSeed(3)
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		m := seed.Merchants[0].ID
+		for _, o := range seed.Orders {
+			if _, err := db.AllocateOrder(ctx, o.ID, rules); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all := func(after int64) []soko.StockChange {
+			got, err := db.StockChanges(ctx, m, after, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		lines := func() (n int64) {
+			storage.Conn(db, ctx).Raw(`SELECT COUNT(*) FROM stock_changes WHERE merchant_id = ?`, m).Scan(&n)
+			return n
+		}
+		before, before2 := all(0), all(2)
+		if lines() != 4 {
+			t.Fatalf("%d feed lines after three allocations, want 4", lines())
+		}
+		if n, err := db.PruneStockChanges(ctx); err != nil || n != 0 {
+			t.Fatalf("pruning lines of today: %d, %v; want none", n, err)
+		}
+		clock = clock.Add(8 * 24 * time.Hour)
+		if n, err := db.PruneStockChanges(ctx); err != nil || n != 3 {
+			t.Fatalf("pruning a week later: %d, %v; want the 3 superseded lines", n, err)
+		}
+		after, after2 := all(0), all(2)
+		if fmt.Sprint(after) != fmt.Sprint(before) || fmt.Sprint(after2) != fmt.Sprint(before2) || len(after) != 1 {
+			t.Fatalf("the feed changed: %+v → %+v, from seq 2 %+v → %+v", before, after, before2, after2)
+		}
+		if mismatches, err := db.CheckStockFeed(ctx); err != nil || len(mismatches) != 0 {
+			t.Fatalf("feed mismatches after pruning: %+v %v", mismatches, err)
+		}
+	})
+}
