@@ -95,7 +95,7 @@ func TestAPI_SchemaAndBusinessErrorsTogetherOnChanges(t *testing.T) {
 			t.Fatalf("the refused change was applied: %s", o.Raw)
 		}
 
-		p := product("マグカップ", -1) // a negative price breaks the schema
+		p := product("マグカップ", -1)                                   // a negative price breaks the schema
 		p["barcodes"] = []map[string]any{{"code": "4901234567890"}} // wrong check digit
 		r = shop.must(422, "PUT", "/api/v1/products/MUG-1", p, "Accept-Language", "ja")
 		f = strings.Join(r.fields(), ",")
