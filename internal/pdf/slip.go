@@ -544,8 +544,18 @@ func (sw *slipWriter) intro() []block {
 	if slot := timeSlotLabel(o.TimeSlot); slot != "" {
 		asked = append(asked, "お届け時間帯　"+slot)
 	}
-	if o.Gift.Wrap {
-		asked = append(asked, "ギフト包装　あり")
+	g := o.Gift.Normal()
+	if g.Wrap {
+		kind, _ := g.Wrapping.Label()
+		asked = append(asked, "ギフト包装　"+kind)
+	}
+	if n := g.Noshi; n.Title != "" {
+		placement, _ := n.Placement.Label()
+		noshi := "のし　" + printable(oneLine(n.Title)) + "（" + placement
+		if n.Name != "" {
+			noshi += "・名入れ " + printable(oneLine(n.Name))
+		}
+		asked = append(asked, noshi+"）")
 	}
 	if len(asked) > 0 {
 		paras = append(paras, strings.Join(asked, "　／　"))

@@ -292,6 +292,22 @@ func TestSlip_GiftHidesPrices(t *testing.T) {
 	}
 }
 
+func TestSlip_Noshi(t *testing.T) {
+	s := MustSlipData(t)
+	s.Order.Gift = soko.GiftOptions{Wrapping: soko.WrapBox, Noshi: soko.Noshi{Title: "御歳暮", Name: "山田", Placement: soko.NoshiOuter}, HidePrices: true}
+	text := MustText(t, MustRender(t, []SlipData{s}, SlipOptions{Now: fixedNow}))
+	// The intro wraps where the page ends: read it without spaces and breaks.
+	flat := regexp.MustCompile(`[\s　]+`).ReplaceAllString(text, "")
+	for _, want := range []string{"ギフト包装化粧箱", "のし御歳暮（外のし・名入れ山田）"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("slip lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "¥") {
+		t.Errorf("prices on a gift slip:\n%s", text)
+	}
+}
+
 // manyLines is an order of n lines, each with its own name.
 func manyLines(tb testing.TB, n int) SlipData {
 	tb.Helper()

@@ -281,7 +281,7 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 		Merchant: api.ConsoleOrderMerchant{Id: m.ID, Code: m.Code, Name: m.Name, AllowPartial: m.AllowPartial},
 		Carrier:  o.Carrier, CarrierName: carrierNameIn(lang, o.Carrier), Service: o.Service, ServiceName: o.Service,
 		TimeSlot: string(o.TimeSlot), CodAmount: o.CODAmount, Priority: o.Priority, Note: o.Note,
-		Gift:      api.GiftOptions{Wrap: o.Gift.Wrap, Message: o.Gift.Message, HidePrices: o.Gift.HidePrices},
+		Gift:      giftOut(o.Gift),
 		OrderedAt: apiTime(o.OrderedAt), CreatedAt: apiTime(o.CreatedAt), UpdatedAt: apiTime(o.UpdatedAt),
 		Recipient: api.Address{
 			Name: r.Name, Company: r.Company, PostalCode: r.PostalCode, Prefecture: r.Prefecture, City: r.City,

@@ -28,7 +28,7 @@ func orderOut(o *soko.Order) api.Order {
 		Lines:   make([]api.OrderLine, len(o.Lines)),
 		Carrier: o.Carrier, Service: o.Service, TimeSlot: string(o.TimeSlot), CodAmount: o.CODAmount,
 		ShippingFee: o.ShippingFee, CodFee: o.CODFee, Discount: o.Discount,
-		Gift: api.GiftOptions{Wrap: o.Gift.Wrap, Message: o.Gift.Message, HidePrices: o.Gift.HidePrices},
+		Gift: giftOut(o.Gift),
 		Note: o.Note, Priority: o.Priority, CreatedAt: apiTime(o.CreatedAt), UpdatedAt: apiTime(o.UpdatedAt),
 	}
 	if !o.DeliveryDate.IsZero() {
@@ -102,9 +102,7 @@ func (h apiHandlers) newOrder(ctx context.Context, in *api.OrderInput, bad *soko
 		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
 		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
 	}
-	if in.Gift != nil {
-		o.Gift = soko.GiftOptions{Wrap: deref(in.Gift.Wrap), Message: deref(in.Gift.Message), HidePrices: deref(in.Gift.HidePrices)}
-	}
+	o.Gift = giftIn(in.Gift, bad, lang)
 	if in.DeliveryDate != nil {
 		o.DeliveryDate = in.DeliveryDate.Time
 	}

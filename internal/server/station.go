@@ -14,7 +14,7 @@ import (
 func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOrder, error) {
 	out := api.StationOrder{
 		Id: o.ID, OrderNo: o.Number, Status: api.OrderStatus(o.Status), Gift: o.Gift.HidePrices,
-		Carrier: &o.Carrier, Service: &o.Service, Lines: []api.StationLine{}, Recommended: []api.ParcelSuggestion{},
+		Carrier: &o.Carrier, Service: &o.Service, Lines: []api.StationLine{}, Recommended: []api.ParcelSuggestion{}, Checklist: []api.PackCheck{},
 	}
 	m, err := s.store.MerchantByID(ctx, o.MerchantID)
 	if err != nil {
@@ -34,6 +34,15 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 	items, err := s.store.PackItems(ctx, o.ID)
 	if err != nil {
 		return out, err
+	}
+	if o.Status == soko.OrderPicked || o.Status == soko.OrderInspected {
+		checks, err := s.store.PackChecks(ctx, o.ID)
+		if err != nil {
+			return out, err
+		}
+		out.Checklist = packChecksOut(checks, langOf(ctx))
+	} else {
+		out.Checklist = packChecksOut(soko.PackChecks(o.Gift, nil), langOf(ctx))
 	}
 	boxes, err := s.store.BoxTypes(ctx)
 	if err != nil {
@@ -149,7 +158,7 @@ func (h apiHandlers) PackOrder(ctx context.Context, req api.PackOrderRequestObje
 		expected += it.WeightGrams * it.Quantity
 	}
 	weighed := 0
-	p := &soko.PackRequest{OrderID: req.OrderId, StaffID: sess.Staff.ID, Device: sess.Device}
+	p := &soko.PackRequest{OrderID: req.OrderId, StaffID: sess.Staff.ID, Device: sess.Device, Confirmed: deref(in.Confirmed)}
 	for _, pc := range in.Parcels {
 		for _, b := range boxes {
 			if b.Code == pc.Box {

@@ -386,10 +386,3 @@ type OrderService interface {
 	ReleaseOrder(ctx context.Context, merchantID int64, number string) (*Order, error)
 	ListOrderEvents(ctx context.Context, merchantID int64, number string) ([]OrderEvent, error)
 }
-
-// GiftOptions are what a gift order asks of the packing station.
-type GiftOptions struct {
-	Wrap       bool
-	Message    string
-	HidePrices bool
-}

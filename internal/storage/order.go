@@ -39,6 +39,10 @@ type orderRow struct {
 	Gift                bool // hide prices on the slip
 	GiftWrap            bool
 	GiftMessage         string
+	GiftWrapping        string
+	NoshiTitle          string
+	NoshiName           string
+	NoshiPlacement      string
 	OrderedAt           *time.Time
 	Priority            int
 	Note                string
@@ -74,7 +78,8 @@ func orderToRow(o *soko.Order) orderRow {
 		RecipientName: r.Name, RecipientPhone: r.Phone, RecipientEmail: r.Email,
 		Carrier: o.Carrier, Service: o.Service, DeliveryDate: nullTime(o.DeliveryDate), TimeSlot: string(o.TimeSlot),
 		CODAmount: o.CODAmount, ShippingFee: o.ShippingFee, CODFee: o.CODFee, Discount: o.Discount,
-		Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message,
+		Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message, GiftWrapping: string(o.Gift.Wrapping),
+		NoshiTitle: o.Gift.Noshi.Title, NoshiName: o.Gift.Noshi.Name, NoshiPlacement: string(o.Gift.Noshi.Placement),
 		Priority: o.Priority, Note: o.Note, OrderedAt: nullTime(o.OrderedAt),
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
@@ -91,7 +96,8 @@ func (r orderRow) order() *soko.Order {
 		},
 		Carrier: r.Carrier, Service: r.Service, DeliveryDate: fromNull(r.DeliveryDate), TimeSlot: soko.TimeSlot(r.TimeSlot),
 		CODAmount: r.CODAmount, ShippingFee: r.ShippingFee, CODFee: r.CODFee, Discount: r.Discount,
-		Gift:     soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Message: r.GiftMessage},
+		Gift: soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Wrapping: soko.Wrapping(r.GiftWrapping), Message: r.GiftMessage,
+			Noshi: soko.Noshi{Title: r.NoshiTitle, Name: r.NoshiName, Placement: soko.NoshiPlacement(r.NoshiPlacement)}},
 		Priority: r.Priority, Note: r.Note, OrderedAt: fromNull(r.OrderedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ChangeSeq: r.ChangeSeq,
 	}

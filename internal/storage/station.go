@@ -158,6 +158,29 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 			return soko.Errorf(soko.ECONFLICT, "order %s is %s: inspect it first", o.Number, row.Status).
 				JA("注文 %s は「%s」です。先に検品してください", o.Number, soko.OrderStatus(row.Status).Label())
 		}
+		if err := loadLines(tx, o); err != nil {
+			return err
+		}
+		checks, err := packChecks(tx, o, now)
+		if err != nil {
+			return err
+		}
+		if missing := soko.Unconfirmed(checks, p.Confirmed); len(missing) > 0 {
+			ja, en := make([]string, len(missing)), make([]string, len(missing))
+			for i, c := range missing {
+				ja[i], en[i] = c.Japanese, c.English
+			}
+			bad := soko.Errorf(soko.ECONFLICT, "confirm the gift options and inserts first: %s", strings.Join(en, "; ")).
+				JA("ギフト・同梱物の確認が済んでいません：%s", strings.Join(ja, "、"))
+			for _, c := range missing {
+				bad.WithField("confirmed", c.Key)
+			}
+			return bad
+		}
+		inserted, err := takeInserts(tx, db.dialect, o, checks, p.StaffID, now)
+		if err != nil {
+			return err
+		}
 		for i, pc := range p.Parcels {
 			var n int64
 			if err := tx.Table("box_types").Where("code = ?", pc.BoxCode).Count(&n).Error; err != nil {
@@ -172,7 +195,8 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 				return err
 			}
 		}
-		return setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, p.WeightNote, now)
+		note := strings.TrimPrefix(strings.Join([]string{p.WeightNote, checkedNote(checks, inserted)}, "; "), "; ")
+		return setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, strings.TrimSuffix(note, "; "), now)
 	})
 	if err != nil {
 		return nil, err

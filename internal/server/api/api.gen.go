@@ -228,6 +228,54 @@ func (e ConsoleOrderPrintDocument) Valid() bool {
 	}
 }
 
+// Defines values for GiftWrapping.
+const (
+	GiftWrappingBag   GiftWrapping = "bag"
+	GiftWrappingBox   GiftWrapping = "box"
+	GiftWrappingEmpty GiftWrapping = ""
+	GiftWrappingPaper GiftWrapping = "paper"
+)
+
+// Valid indicates whether the value is a known member of the GiftWrapping enum.
+func (e GiftWrapping) Valid() bool {
+	switch e {
+	case GiftWrappingBag:
+		return true
+	case GiftWrappingBox:
+		return true
+	case GiftWrappingEmpty:
+		return true
+	case GiftWrappingPaper:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GiftOptionsWrapping.
+const (
+	GiftOptionsWrappingBag   GiftOptionsWrapping = "bag"
+	GiftOptionsWrappingBox   GiftOptionsWrapping = "box"
+	GiftOptionsWrappingEmpty GiftOptionsWrapping = ""
+	GiftOptionsWrappingPaper GiftOptionsWrapping = "paper"
+)
+
+// Valid indicates whether the value is a known member of the GiftOptionsWrapping enum.
+func (e GiftOptionsWrapping) Valid() bool {
+	switch e {
+	case GiftOptionsWrappingBag:
+		return true
+	case GiftOptionsWrappingBox:
+		return true
+	case GiftOptionsWrappingEmpty:
+		return true
+	case GiftOptionsWrappingPaper:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InboundStatus.
 const (
 	InboundStatusCancelled InboundStatus = "cancelled"
@@ -246,6 +294,54 @@ func (e InboundStatus) Valid() bool {
 	case InboundStatusReceived:
 		return true
 	case InboundStatusReceiving:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InsertRule.
+const (
+	InsertRuleContainsSku InsertRule = "contains_sku"
+	InsertRuleEvery       InsertRule = "every"
+	InsertRuleFirstOrder  InsertRule = "first_order"
+	InsertRuleMinTotal    InsertRule = "min_total"
+)
+
+// Valid indicates whether the value is a known member of the InsertRule enum.
+func (e InsertRule) Valid() bool {
+	switch e {
+	case InsertRuleContainsSku:
+		return true
+	case InsertRuleEvery:
+		return true
+	case InsertRuleFirstOrder:
+		return true
+	case InsertRuleMinTotal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InsertInputRule.
+const (
+	InsertInputRuleContainsSku InsertInputRule = "contains_sku"
+	InsertInputRuleEvery       InsertInputRule = "every"
+	InsertInputRuleFirstOrder  InsertInputRule = "first_order"
+	InsertInputRuleMinTotal    InsertInputRule = "min_total"
+)
+
+// Valid indicates whether the value is a known member of the InsertInputRule enum.
+func (e InsertInputRule) Valid() bool {
+	switch e {
+	case InsertInputRuleContainsSku:
+		return true
+	case InsertInputRuleEvery:
+		return true
+	case InsertInputRuleFirstOrder:
+		return true
+	case InsertInputRuleMinTotal:
 		return true
 	default:
 		return false
@@ -306,6 +402,42 @@ func (e ManifestSummaryStatus) Valid() bool {
 	case ManifestSummaryStatusClosed:
 		return true
 	case ManifestSummaryStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NoshiPlacement.
+const (
+	NoshiPlacementInner NoshiPlacement = "inner"
+	NoshiPlacementOuter NoshiPlacement = "outer"
+)
+
+// Valid indicates whether the value is a known member of the NoshiPlacement enum.
+func (e NoshiPlacement) Valid() bool {
+	switch e {
+	case NoshiPlacementInner:
+		return true
+	case NoshiPlacementOuter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NoshiOutPlacement.
+const (
+	NoshiOutPlacementInner NoshiOutPlacement = "inner"
+	NoshiOutPlacementOuter NoshiOutPlacement = "outer"
+)
+
+// Valid indicates whether the value is a known member of the NoshiOutPlacement enum.
+func (e NoshiOutPlacement) Valid() bool {
+	switch e {
+	case NoshiOutPlacementInner:
+		return true
+	case NoshiOutPlacementOuter:
 		return true
 	default:
 		return false
@@ -2087,24 +2219,40 @@ type EmailTemplateInput struct {
 	Subject string `json:"subject"`
 }
 
-// Gift defines model for Gift.
+// Gift What the packer does for a gift. The packing station shows each option as a checklist item the packer must tick before the parcel is closed, and the packing slip (納品書) prints them.
 type Gift struct {
-	// HidePrices No prices on the packing slip.
+	// HidePrices No prices on the packing slip, and none in the box.
 	HidePrices *bool `json:"hide_prices,omitempty"`
 
-	// Message Message card (メッセージカード).
+	// Message Message card text (メッセージカード); line breaks kept.
 	Message *string `json:"message,omitempty"`
 
-	// Wrap Gift wrapping (ギフト包装).
+	// Noshi A のし paper (熨斗紙).
+	Noshi *Noshi `json:"noshi,omitempty"`
+
+	// Wrap Gift wrapping (ギフト包装); true without `wrapping` is wrapping paper.
 	Wrap *bool `json:"wrap,omitempty"`
+
+	// Wrapping How it is wrapped: `paper` 包装紙, `bag` ラッピング袋, `box` 化粧箱; empty for none unless `wrap`.
+	Wrapping *GiftWrapping `json:"wrapping,omitempty"`
 }
+
+// GiftWrapping How it is wrapped: `paper` 包装紙, `bag` ラッピング袋, `box` 化粧箱; empty for none unless `wrap`.
+type GiftWrapping string
 
 // GiftOptions defines model for GiftOptions.
 type GiftOptions struct {
 	HidePrices bool   `json:"hide_prices"`
 	Message    string `json:"message"`
-	Wrap       bool   `json:"wrap"`
+
+	// Noshi Present when the order has a のし.
+	Noshi    *NoshiOut           `json:"noshi,omitempty"`
+	Wrap     bool                `json:"wrap"`
+	Wrapping GiftOptionsWrapping `json:"wrapping"`
 }
+
+// GiftOptionsWrapping defines model for GiftOptions.Wrapping.
+type GiftOptionsWrapping string
 
 // HandoverResult defines model for HandoverResult.
 type HandoverResult struct {
@@ -2190,6 +2338,52 @@ type InboundList struct {
 
 // InboundStatus defines model for InboundStatus.
 type InboundStatus string
+
+// Insert defines model for Insert.
+type Insert struct {
+	Active     bool                `json:"active"`
+	Code       string              `json:"code"`
+	CreatedAt  time.Time           `json:"created_at"`
+	MinTotal   int64               `json:"min_total"`
+	Name       string              `json:"name"`
+	Quantity   int                 `json:"quantity"`
+	Rule       InsertRule          `json:"rule"`
+	Sku        string              `json:"sku"`
+	TriggerSku string              `json:"trigger_sku"`
+	UpdatedAt  time.Time           `json:"updated_at"`
+	ValidFrom  *openapi_types.Date `json:"valid_from,omitempty"`
+	ValidUntil *openapi_types.Date `json:"valid_until,omitempty"`
+}
+
+// InsertRule defines model for Insert.Rule.
+type InsertRule string
+
+// InsertInput defines model for InsertInput.
+type InsertInput struct {
+	// Active Default true; false keeps the insert without using it.
+	Active *bool `json:"active,omitempty"`
+
+	// MinTotal Yen, for `min_total`.
+	MinTotal *int64 `json:"min_total,omitempty"`
+
+	// Name What the packer sees, e.g. 冬のチラシ; default the product's name.
+	Name *string `json:"name,omitempty"`
+
+	// Quantity Units per order; default 1.
+	Quantity *int            `json:"quantity,omitempty"`
+	Rule     InsertInputRule `json:"rule"`
+
+	// Sku The product that is inserted.
+	Sku SKU `json:"sku"`
+
+	// TriggerSku For `contains_sku`.
+	TriggerSku *SKU                `json:"trigger_sku,omitempty"`
+	ValidFrom  *openapi_types.Date `json:"valid_from,omitempty"`
+	ValidUntil *openapi_types.Date `json:"valid_until,omitempty"`
+}
+
+// InsertInputRule defines model for InsertInput.Rule.
+type InsertInputRule string
 
 // InspectScanInput defines model for InspectScanInput.
 type InspectScanInput struct {
@@ -2328,6 +2522,33 @@ type ManifestSummaryStatus string
 
 // NextCursor Pass as `cursor` for the next page; null on the last page.
 type NextCursor = string
+
+// Noshi A のし paper (熨斗紙).
+type Noshi struct {
+	// Name 名入れ: the name printed under it; empty for none.
+	Name *string `json:"name,omitempty"`
+
+	// Placement `inner` 内のし (under the wrapping, the default for a parcel) or `outer` 外のし (over it).
+	Placement *NoshiPlacement `json:"placement,omitempty"`
+
+	// Title 表書き above the 水引, e.g. 御祝, 内祝, 御歳暮, 御中元, 御年賀, 寿, 御礼, 粗品, 志.
+	//
+	// Example: 御歳暮
+	Title string `json:"title"`
+}
+
+// NoshiPlacement `inner` 内のし (under the wrapping, the default for a parcel) or `outer` 外のし (over it).
+type NoshiPlacement string
+
+// NoshiOut defines model for NoshiOut.
+type NoshiOut struct {
+	Name      string            `json:"name"`
+	Placement NoshiOutPlacement `json:"placement"`
+	Title     string            `json:"title"`
+}
+
+// NoshiOutPlacement defines model for NoshiOut.Placement.
+type NoshiOutPlacement string
 
 // OpsDelivery defines model for OpsDelivery.
 type OpsDelivery struct {
@@ -2696,7 +2917,9 @@ type OrderInput struct {
 
 	// Discount 値引き: yen, tax included, taken off the total; at most the goods plus fees; default 0.
 	Discount *int64 `json:"discount,omitempty"`
-	Gift     *Gift  `json:"gift,omitempty"`
+
+	// Gift What the packer does for a gift. The packing station shows each option as a checklist item the packer must tick before the parcel is closed, and the packing slip (納品書) prints them.
+	Gift *Gift `json:"gift,omitempty"`
 
 	// Hold Create the order on hold, e.g. a bank-transfer, konbini or 後払い order waiting for its payment (`payment_pending`). It reserves stock like any order but is never picked until you release it (POST /api/v1/orders/{order_no}/release) or cancel it. Its status is `on_hold`, and `order.on_hold` is sent instead of `order.received`.
 	Hold  *OrderHoldInput  `json:"hold,omitempty"`
@@ -2792,10 +3015,29 @@ type OrderWarning struct {
 	Stored  string `json:"stored"`
 }
 
+// PackCheck defines model for PackCheck.
+type PackCheck struct {
+	// Detail The card's text, an insert's SKU; may be empty.
+	Detail string `json:"detail"`
+
+	// Key wrapping, noshi, message, hide_prices or insert:<code>.
+	Key   string `json:"key"`
+	Label string `json:"label"`
+
+	// Quantity An insert's units.
+	Quantity *int `json:"quantity,omitempty"`
+
+	// Sku An insert's product, to scan or pick from the shelf.
+	Sku *string `json:"sku,omitempty"`
+}
+
 // PackInput defines model for PackInput.
 type PackInput struct {
 	ConfirmWeight *bool `json:"confirm_weight,omitempty"`
-	Parcels       []struct {
+
+	// Confirmed The checklist keys the packer ticked. Every item of the order's checklist must be here, or packing is refused (409) with one error per missing item: field `confirmed`, message the key.
+	Confirmed *[]string `json:"confirmed,omitempty"`
+	Parcels   []struct {
 		Box         string `json:"box"`
 		WeightGrams int    `json:"weight_grams"`
 	} `json:"parcels"`
@@ -3226,6 +3468,9 @@ type StationOrder struct {
 
 	// CarrierLabel Carrier and service as the station shows them, in the asked language (ヤマト運輸 宅急便).
 	CarrierLabel *string `json:"carrier_label,omitempty"`
+
+	// Checklist What the packer must confirm before packing: the gift options (wrapping, noshi, message, hide_prices) and the inserts (insert:<code>), in the asked language. Pack sends the keys back in `confirmed`.
+	Checklist []PackCheck `json:"checklist"`
 
 	// Gift Prices are hidden on the slip.
 	Gift         bool          `json:"gift"`
@@ -4226,6 +4471,9 @@ type CreateInboundJSONRequestBody = InboundInput
 // UpdateInboundJSONRequestBody defines body for UpdateInbound for application/json ContentType.
 type UpdateInboundJSONRequestBody = InboundChange
 
+// PutInsertJSONRequestBody defines body for PutInsert for application/json ContentType.
+type PutInsertJSONRequestBody = InsertInput
+
 // CreateOrderJSONRequestBody defines body for CreateOrder for application/json ContentType.
 type CreateOrderJSONRequestBody = OrderInput
 
@@ -4363,6 +4611,15 @@ type ServerInterface interface {
 	// CancelInbound Cancel an inbound notice before receiving starts
 	// (POST /api/v1/inbounds/{inbound_no}/cancel)
 	CancelInbound(ctx echo.Context, inboundNo DocumentNumber, params CancelInboundParams) error
+	// ListInserts Your inserts (同梱物)
+	// (GET /api/v1/inserts)
+	ListInserts(ctx echo.Context) error
+	// DeleteInsert Remove an insert
+	// (DELETE /api/v1/inserts/{code})
+	DeleteInsert(ctx echo.Context, code SKU) error
+	// PutInsert Create or replace an insert (同梱物)
+	// (PUT /api/v1/inserts/{code})
+	PutInsert(ctx echo.Context, code SKU) error
 	// ListOrders List orders
 	// (GET /api/v1/orders)
 	ListOrders(ctx echo.Context, params ListOrdersParams) error
@@ -4847,6 +5104,47 @@ func (w *ServerInterfaceWrapper) CancelInbound(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CancelInbound(ctx, inboundNo, params)
+	return err
+}
+
+// ListInserts converts echo context to params.
+func (w *ServerInterfaceWrapper) ListInserts(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListInserts(ctx)
+	return err
+}
+
+// DeleteInsert converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteInsert(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code SKU
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteInsert(ctx, code)
+	return err
+}
+
+// PutInsert converts echo context to params.
+func (w *ServerInterfaceWrapper) PutInsert(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code SKU
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutInsert(ctx, code)
 	return err
 }
 
@@ -7809,6 +8107,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/products/:sku", wrapper.GetProduct, options.OperationMiddlewares["getProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/batch", wrapper.PutProductBatch, options.OperationMiddlewares["putProductBatch"]...)
+	router.GET(options.BaseURL+"/api/v1/inserts", wrapper.ListInserts, options.OperationMiddlewares["listInserts"]...)
+	router.DELETE(options.BaseURL+"/api/v1/inserts/:code", wrapper.DeleteInsert, options.OperationMiddlewares["deleteInsert"]...)
+	router.PUT(options.BaseURL+"/api/v1/inserts/:code", wrapper.PutInsert, options.OperationMiddlewares["putInsert"]...)
 	router.GET(options.BaseURL+"/api/v1/stock", wrapper.ListStock, options.OperationMiddlewares["listStock"]...)
 	router.GET(options.BaseURL+"/api/v1/stock/changes", wrapper.ListStockChanges, options.OperationMiddlewares["listStockChanges"]...)
 	router.GET(options.BaseURL+"/api/v1/stock/:sku", wrapper.GetStock, options.OperationMiddlewares["getStock"]...)
@@ -8185,6 +8486,131 @@ type CancelInbounddefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CancelInbounddefaultApplicationProblemPlusJSONResponse) VisitCancelInboundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInsertsRequestObject struct {
+}
+
+type ListInsertsResponseObject interface {
+	VisitListInsertsResponse(w http.ResponseWriter) error
+}
+
+type ListInserts200JSONResponse []Insert
+
+func (response ListInserts200JSONResponse) VisitListInsertsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInsertsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListInsertsdefaultApplicationProblemPlusJSONResponse) VisitListInsertsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInsertRequestObject struct {
+	Code SKU `json:"code"`
+}
+
+type DeleteInsertResponseObject interface {
+	VisitDeleteInsertResponse(w http.ResponseWriter) error
+}
+
+type DeleteInsert204Response struct {
+}
+
+func (response DeleteInsert204Response) VisitDeleteInsertResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteInsertdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteInsertdefaultApplicationProblemPlusJSONResponse) VisitDeleteInsertResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutInsertRequestObject struct {
+	Code SKU `json:"code"`
+	Body *PutInsertJSONRequestBody
+}
+
+type PutInsertResponseObject interface {
+	VisitPutInsertResponse(w http.ResponseWriter) error
+}
+
+type PutInsert200JSONResponse Insert
+
+func (response PutInsert200JSONResponse) VisitPutInsertResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutInsert201JSONResponse Insert
+
+func (response PutInsert201JSONResponse) VisitPutInsertResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutInsertdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutInsertdefaultApplicationProblemPlusJSONResponse) VisitPutInsertResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12653,6 +13079,15 @@ type StrictServerInterface interface {
 	// CancelInbound Cancel an inbound notice before receiving starts
 	// (POST /api/v1/inbounds/{inbound_no}/cancel)
 	CancelInbound(ctx context.Context, request CancelInboundRequestObject) (CancelInboundResponseObject, error)
+	// ListInserts Your inserts (同梱物)
+	// (GET /api/v1/inserts)
+	ListInserts(ctx context.Context, request ListInsertsRequestObject) (ListInsertsResponseObject, error)
+	// DeleteInsert Remove an insert
+	// (DELETE /api/v1/inserts/{code})
+	DeleteInsert(ctx context.Context, request DeleteInsertRequestObject) (DeleteInsertResponseObject, error)
+	// PutInsert Create or replace an insert (同梱物)
+	// (PUT /api/v1/inserts/{code})
+	PutInsert(ctx context.Context, request PutInsertRequestObject) (PutInsertResponseObject, error)
 	// ListOrders List orders
 	// (GET /api/v1/orders)
 	ListOrders(ctx context.Context, request ListOrdersRequestObject) (ListOrdersResponseObject, error)
@@ -13177,6 +13612,102 @@ func (sh *strictHandler) CancelInbound(ctx echo.Context, inboundNo DocumentNumbe
 		return err
 	} else if validResponse, ok := response.(CancelInboundResponseObject); ok {
 		return validResponse.VisitCancelInboundResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListInserts operation middleware
+func (sh *strictHandler) ListInserts(ctx echo.Context) error {
+	var request ListInsertsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListInserts(ctx.Request().Context(), request.(ListInsertsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListInserts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListInsertsResponseObject); ok {
+		return validResponse.VisitListInsertsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteInsert operation middleware
+func (sh *strictHandler) DeleteInsert(ctx echo.Context, code SKU) error {
+	var request DeleteInsertRequestObject
+
+	request.Code = code
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteInsert(ctx.Request().Context(), request.(DeleteInsertRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteInsert")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteInsertResponseObject); ok {
+		return validResponse.VisitDeleteInsertResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutInsert operation middleware
+func (sh *strictHandler) PutInsert(ctx echo.Context, code SKU) error {
+	var request PutInsertRequestObject
+
+	request.Code = code
+
+	var body PutInsertJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutInsert(ctx.Request().Context(), request.(PutInsertRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutInsert")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutInsertResponseObject); ok {
+		return validResponse.VisitPutInsertResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16770,570 +17301,603 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1/lyPHdRj6VeogfmcwdA92ZndJkTNH553hkpJWJJcbzvIoCbEBCugC0EKjCuwqDBbk23PI3UeJ1I84",
-	"iqUkfrYTKbZkx4ppKz55ZihZ/iPfhMNZkt/inbq3qroaqG40sLO7lF/4B3dmurt+3Lr31v193270xWQq",
-	"OONKNg7fbkxpRidMsQx+69MsS1h2TcRM/5rwxmFjStWoETU4nbDGoX2jETUy9uYsyVjcOFTZjEUN2R+x",
-	"CdWfMT6bNA7faCzohCrRiBqSDumcNqLGt+mU8qmQqnE7aqjFVI8oVZbwYePu3ajRl9nglhgzrkeJmexn",
-	"yVQlQq/i1ogR/bij9HMiBkSNGJGKDgZEMikTwVuNCFc8YjSGJZo1/4u9ayevfW0PR65a+ITeeZnxoRo1",
-	"Dg8uPxs1Jgl3vwfXO8ukyMKL7XJ2R3Xwja5d7zRjp4mYSTKlQxYRkRHB4UGaSCWJGlFF5IL327wpsphl",
-	"MiIJ74kZj2VE5CiZTvS57cInXf2iP8FCzDKSUqnIVKRpq80tPN6csWzhHSGuumTjl/f3Q1uNWZqcsmxx",
-	"/YUSxLAvdJK4EsYDkU2oahw2Eq6eudoAICcTjTA5iBOu2JBlMHESs8lUKMb7i5fYYhXWx2TGkzdnjIzZ",
-	"ggxERtQokUTPz6Q6IpRkTGULMk/UCFGGTvBdymPSE/GCZGya0oWEp4Mkk4pQLucsK8Wn6/mS9vSayiD5",
-	"9NPrUcgcbylYzfOLhmqaTBK1CsybdMiITN5irRLcwe/8mWM2oLNUNQ6f3o/07nFWwKI1a5hQngyYVKV7",
-	"ty9c9OYnLOuPKK+Y2Lxw0RMDTZfOCk8fyZQ3ROWUXFRO+XsZGzQOG//sUn5zXMKn8tILoj/TPOnGbNIz",
-	"M8rxrGQ2/WTbiU5eeh1GV1SOSyGoH140AGfTmCoWnyS8z1YJ5lWeLshcs22NMEMWE6o0W6cDxQwrUsmE",
-	"tcirnCxzdM2B2txxdZIoQlMpyHSmpLsUSMLN0Pg9MjLa5kX235SMkZMF7yd8SGhPnLLd8gvAbKkjYU9B",
-	"4OgX9vTKGyGmNRfZ+AW6CF98+qFeRUwXevHf1Ff+EVFC/z4fMU5SNlBEzFQZj9Fzl68qsKC7+rzlVHDJ",
-	"QIq5IdQrIk4GiT7/5SXeEIpMzNNDAPP1wd4NwdneK1T1RwSZPdFrifEA8TbYkeTFW3QYESnaHE5cf9tP",
-	"E8YVGYk0liSRRKokTUl/lmWMqxa5IeCKwaPAkWGFeqQw9BQdWmHBjOLdRjlIVkBwN2rczEQvZROQ4wRX",
-	"jAODp9NpmvSpnuLSFN/4/W9LASJWPdKz495FOaBw+XLCskxkEaGS+KO3kBXgCHqC45vXT/piynz5MGNU",
-	"0yrSRSNqTDMRz/pKNty1qH+cs95IiLEMiIxR4ziOMyZRks3ElGUqQRyg+OAgAKzIPrwcfNhP1CL8QEym",
-	"lIefsQlN0uATROrAg+lI8JInQiqadvpGCi+C/CskToaJkhHhgowW0xEDwXd1kIwNWF/NstAcd30O+Qau",
-	"Md9gcQWFoQx4ohy+HjTtniw48gMTvW+zvsIDmyT8+OZ1I8sVD62fMWBMVNVlRlGD3ZniNtwme0KkjPL8",
-	"oawakM/SlPZSZm+KlQmSOHhtLF8VUUOL3p2ZrF7/2unK8SVjg+RO8FHGTsW4DAbm4UMtSmrSlavI+OJk",
-	"qhaHhGnBn8BLwNQVm8h1XMUxhLtuPppldAHTsX7GVJhBatE9UZKlg0Mi9O2boAaFXBJVKINHJFGt4P3l",
-	"4z6ICwa2kaOEHBFz6K5B52vwjeE9iV4xTW966D2gqWTREsYXEbS422/py1KZLUslptLerUeEa5CvXqf1",
-	"SMai2PJ05k4DCEutS0WEtYYtVJtGYkrkQio22ZFwO+r5PG3nmasb4E1hrgldkFgcES44Aw0O0EmNEj7c",
-	"Cpsm9M51/ObpJdSKGqgrmsca2e/eLTvV58WdWwu8sJa4lOHL23OKhHOWdUYsGY5UZzLxBlt5KQXwrnlp",
-	"nsQV70zonc4c5xpmFGG5+lYp35EsO036Jc+St1inn1JZMqiiGauaVB9yiGuFaNRcRoZCl6GzAopVKAcg",
-	"UVhhYTtmbfn2b6/Bk63I36KSR0dXLq8xGgTRx1e812jeQcza4nsf6Tb6PISPboCD/f0aQ1hkXeI/a+Dm",
-	"YfISwNcgdr69Z/yl7UdrUb58X+GP69HDoyCFdfj9ciLVKi+MqQL9oR6T9tlq4NrXu++YQ5Lh218Lpns9",
-	"cYfY10jz7P4Pz+793dn9Pz279z8jcnbvO2fvfufs/o/O7v3q7P79s/vvk0/e+cUuoVqX40R/qu8be4HV",
-	"X/etUcJPDAKtrH3pfAAqy/tZB+DXQSvfkIH8b1bw/3NW8Hh4wDX0+hz3+2LGA2ygl6Rpwoc5mIqU+/zl",
-	"s3t/c3b/v57d+8XZ/Q/I57/8/oNf3Tt/7/3z97/zxc/+E1Dvb87ufxCSVd3IQWW4bOAvfvYX5x/+l8qB",
-	"rSMrJNYMMoQKR6vmumm/ePf7n//d/c8+/Nln//Y7n/3kr87/4O9DE/pG5SBvsy+Q+UhIRsSck77gKqN9",
-	"hYaoRB4R2pOMK+PoYGROMzYSM8l2ZEH+L5c93TLKBb7kTkemQgUO8gQceeTBH9374t//4flHf3N2738A",
-	"hP/w7N7/fOb8Bx+fv/+dQ3Lw7Cfv/OHlfXCwHDynfz4gFCyaSQa7gsGPwJIpZookivSEGpGh0K/h1wek",
-	"uX9119PePIXWmi/rWwmWr0/nwyxgV7SExit44IOmsIyadBO+Qs1qSi48+xQV2xE9ZTlSDBKWxjICQCvA",
-	"GfzLZhebWePX4NPQtbz5Hb/ELmpelw4QNcF5c6Y2vC1X2JTv8H2mBvdZd1esMo51MyxxhY28E0ukGrgp",
-	"KsEIJ76Kj3YJpTr7KU1njCg6ZuDMQFs1TVOwkaeUD2d0yII2yTEa/az9d3vqu72J4UyYHax6jhdMXuKC",
-	"4AvO7G7JK6NqhBYlTijuOsyQclxee12P2SIX3N0Dt0bHwW/XOTtZykzCt5r7ZjvmEOINJUAvZbhm52Yp",
-	"pbt8WaDH4lEYX8YJj2vt3S7iJf3B3agxp+m4I9mbM8YL5hBv7LfCJv0Kc8ZbaDCHRS1PsRY8j9HmcHFQ",
-	"W5KD1wrCFqZLnHRdYEVAX34oWL9kAGCZ1zTpj4GGtSqB1NxnyamePmrEoj8u8Vd5Q26l8T0kPJcgUxMI",
-	"r5hbKuBnS1Mx70xpphKaBm3YwEQpkSORKePD1hq4HCVT9JwnIBtmjDTP3//O+Qf//fy7H3/+w78vEf5K",
-	"6X8b39EGBttTkfRZqULwxbv/9cFPf4Pqx4M//uizP/r485/94NOPv//g53/9+TvvkYwNE6kyOHSCY5Dm",
-	"LRSQrxh/3i6ZZnrG2IaEWclgR5Ip7YNLXabJVB4RNpkq40vngoev2gpzLo9xC2tJ+QRf1R+lybQzYVLS",
-	"4Yb8zTB8M+vSSNES+qwAunCsa7HzMbLDgNXhwJDeplwJhlq7t614xQpxrtLTOsxewtIjMpil6R6YFcyf",
-	"4AV0REtCM0Zov8+mGpH1A6lEpn+U5NbB5StXn37mK88+t39w+UqLgO+QZGwiTpk0rrp18vVWYL8gnC/O",
-	"uR/V86mbqUvP9+b1G68xyTbVZKZJQKC9SpQgz7qTSpnWFrWGrQRqjlKMBZnQMSOGbXh7eja0ofCaTxw4",
-	"V/XVs3d//Olv//SLn/7m049+TXqp6I99vpbSHktlZKJr0mTMCDWBUTsSroSOEq1GVBHMsSZUtRjcsfZl",
-	"G+yxjFDlAR6FAM+rG+BoeQDIOqxfigdZp1IWIz+q315C2o3iPqoZ14mig0FAXuir5JSFeVGPxkPWeTI3",
-	"vMZUFndmXCUBMeaEKTIfJSkj80zwIbl5/YYkY8amcFPDugmOUOqF3z7wIxMpq8e7NMhf028Hb2QPvLkK",
-	"qt+O7KnUu25hmq3u2uIBF0H8suNWIjMSzirboiSjPBYTzb9I83m4YcBIYIWoLS+RGh6D9RwXjLJaLWAZ",
-	"XopabIOIz2fwNWu0FSASa9DLI8IFydgU41VgnIhkM80Tc9TakWaGFnn5IXn6hWCTjzvVWHLz+o1VFhCE",
-	"pL47bl6/YbcTMz+6xwVhoq1TYNCtEX/JnEoiGVdBOVhaNlRvvyt7xe+rd/maAamvGoLwigigpYBRMp3i",
-	"T7Mpy04TTMCgeohyPREG307wq+Cy26H/BaONYzmlkPX9rRuZuUrvj5q2qgJ/tBOVLvNbGJ36Io+nIgkp",
-	"yH3BB8lwloVikb+mzw4x2df4yIhKzReYGZQsmDryOAdaz0DWVvpb9AmF9WXG9aVTFh55yrjq9Eei3OEO",
-	"r0hC88WB8j7r6Rd7jKC45gyKK0BfNhjilPqv68IJ4c3NBq+KG5TJkIMODe+sjx0UmkOr8jBCO1unIi5z",
-	"c09V1JhlaR0kdUi1fIpBTJ3FiXqRq2wRFsgED4dJ91VZdhvcSxHpjtnisD3b37/ST2L4l3Uj0u2nSVcD",
-	"sIsBg90g+GD0znjJrIb8NmrQadJBY3k/TTTfhJGCvBIHWudIWRX58DuYcIOP8oDz1YUMFPKkMKcuyH35",
-	"4WyCHD02EBlbN0UoqyAbMrUj0YshCY7jvMnAgRItRMWEC0XYnUT6OJ8vNmalsYC1QYiL6Wz6vjLBmDVs",
-	"TxC26+GXRWW3/vwcI0sAxXn8VVZT1EXEReXkGXKx5Hmk6wa6we6oa/hmiY/VHyy0r+dpZu/PLWxoRcT7",
-	"5vGNSy8e39g7uBIR/e+zEXn95rW9Y80Zrt/62t7B1Yj0R6w/RumWJLyfzmJUoXyttSichGRaLWd13pxR",
-	"row675ISD5ap4XWuJXUtNso+NT6/RBK9AwJeZUmalPSpZPC3HUnsuFa38Izta5PHVgSLIMw3DzT+3/HD",
-	"Tzxecm3ocOior1HeZ+l1Pt04dCFj1CRteaTxdNgMGZjWict1CBc8/ZiVBZY6QiXpGkkY7nJ2h06mWh/I",
-	"U/xLpe383bP7f352/z+d3X//i3e///lvPir7qIPp//l3/xLmILcyyuVUZCqY7ZT0x7NpiQzrBUkRMWWc",
-	"mLdz6se9kUEmJiZTUXDShNRFyN/cjQijWZowqTBFvHaIjQH9TZgxLLPm8a6bjFgaixo19IrLIrg0PGyq",
-	"PmwNo7FMEAeCwTyXJOFoRdZyc9eN2jXmGa2Vp3O60P+kYo6Mu9YWbiUTdpIKFVx8hs6uzixLO4pNpqlR",
-	"fwPBwLNemvSJ/QKKKmB+bPdt9Gfc7WrZBvWk/D3jgRsKVnSm+TBAFSzoXKtkLhaDvYMtHEjZBnMUvl1O",
-	"wC/eAfxfJWN5GobQIElZRE5GyUB1vnn9JCI9KtkzVwtGyt5CBWVN/W1FMhrketbH2tfE3OWRrh56JuYy",
-	"VI0g67NUknmWKFVIcyy7Y92azZARgMZbbgVwr0/CwKVK0f4opL7b9YHeOBTKhDgierVKcgR7LGVxx+S8",
-	"+tBbq93OuMkxX13Ja2IuTdjoFBZFRjQGfDa4TtOM0XhRA4Ruu/6EKwtfC8ebGTtN2LwMnOXApJwkMAKZ",
-	"i1kak2FyymoAtsoihN+FmGGRI9gSICnDhG7N9PsjInifhSc1aNVxUdGlr5TlwGFan54WNw0BdZmYm0CJ",
-	"psZilEv1JUyJnOpzlCPGFJEj/VCN2CSCEUzmeo/pHekxDo7QVGQiLEhfpLMJN7G4fqK7JImKSC+lfOyM",
-	"1HoAmHI+EinbbZFjRSZCKnIQ7e/vH5LC3q3oTNO09iVQzRGkuf3DXC3T69jft+e26W2MKPqamG9IZgWC",
-	"B+v7KokdehgMHlg8ohqU50XJGYSNLLUUadHh1DIGOrCtJc/X2GAmMSaApumrg8bhGzWLAEQbQNgygbu3",
-	"V+YXAdYwoZwO2YRx1eFiFfpn737v/MP/8uAv/qMfaW+xGamWyjJjnat0EsQopDZbpAk5aKKQNurF22S4",
-	"oUCIrgrKL0D9OabEgkkUXTQlCmOLTNAUTC2xgextDGWczcNoEbSROaEjj/Oolmr0fqKlE4n8ejHLI9qd",
-	"VqDeBZhKrCZTK6S8YilGHl+VpGZKoL9oFUmgtNZETLAmh8GZPuWkxzCwIXUxL0ma2vAL479C6a5+jnZc",
-	"LvXCSIXyKivDhkaEmYIj0mHGWGwHBqXAjhyRb3zj8JVXSsXkvtC3hxQTht8B2sZ0sV5stsvE/Ru4V51Y",
-	"JobhUh+VziB8Vp7sUnXgPkBscDiOV1QkUWWsf7ZGlgrzi1wyDPAScCMGPyy9SwoQ8Iqt2EXko1YAv9wR",
-	"JwLX5DWRpqyvtF4ttfiUK5zNT3/9Z+e/+cma2M4a1gijXC1ZIxQdjxezHuRtB/yCIg2tVaTe+iCv6zdn",
-	"93+5aymbxsYkubreCb3T6Yu4QydW/lsKaaDZkElFrr36AsF3NF0tGI+IonecvfOI7DvCypgW1rggUGhN",
-	"XwRc6O9rJnetGl3OP3zvwTs///S3/1jb3HLreO+f7z1//UajMhcy5L47Sd5ixDwlTTmbINVkjBGZxExG",
-	"pD/Z1Zca5I4UeEqicN+KTLOkz2LSW+R16JY0JN/+F8ggXl3XC3i8LCZKoKOVJmlP3CFNzBo+u//+g+/9",
-	"5Py7/7B7qMHtrCJQYsfhhibpyDuOjWyOuVlAU8wK6rhqA4CkS3AO0mUqJHvFFtDbwp4IHsRs0pkkUurD",
-	"DWTHyGTIWbyXcJIHLRDznST9VOgPUWiZGsHYjBYml3yUDrgPayXf5t+YsJG18WyrsBJcipS9msUhEyi6",
-	"fzYwv3mjHaPrKICINE1NkP+WI7vvQ6M/3I1X4Fg1mMo2cXeuGqiVY9aKJ7GpJCg7xgO+rHrlIfBayIpA",
-	"LSfmFkMFGKNLNY8VnJGbL3ztyIQSQASqZjCpGA4L3Dyff5gM1LoT+noyUK9O8VTvRo0RS+POIBOTdd/B",
-	"kZ4oqmb4nUjjWp98Q2DWVf0oxoSz7RDu5YQHbckTL/Oj7lguW0RfMUKVZOV5Cln44YYoZ3jQVrtHxT60",
-	"f0CdLQfVn5aMKbJilTnvDDPWT6YJWw9yW/tunY8Nn1Xke6fJtEOf7oQjT1Cvm8kNcdyZvMOmzWTCNK5u",
-	"Bddb5uNSj/lDJ4gncVHXdUTggBGVS9j2LJYg74OkwIQN6/HQwlBNgQyWapJ5W/QxxnKA4gWU08Yymy0e",
-	"vsN274Aid0HeXnO1HrtAImuiAD6nl5cyKlnH/WrWhklzUqSnrAPZYXo50xTqC/fBUapXNFOdHi3Jplud",
-	"fhtRKI+A2vzet+xtWWVZHJExmyobYGYzHEaJVCJbLEU4XF6fTWLWWO8MXmMSgh+WRR3O5h1XZHhV4IOS",
-	"tZTAERzmyzZhcYDkaGszUh6Z8UTVLTuRz13F8jc5hBUY4QhrQZRLVisAgmp8i1riij9I4KHasBZo0h+X",
-	"GQT8uJaASQCrLVdjDxZeNmzIrRzX6U3g1rEOhi8b1r2ababJOi4LNZFT1i99/KWAjQeKfDduCf4e1oPo",
-	"4W2d3nAns8mEfgniw4Ji3qZJwSd5KrDMc4ETrtVIJR8uDbi2qFwvGjyQylrc3DogGclytWKSuFOlvgWf",
-	"jSiPWdwRpyzbSDIGvahj0vDCkeB+qf168JPszRKbzFpXQzEGorLuzY4MRnkENbh1MWrLhM/ebERwDkuf",
-	"+rJdEXRrDzsLpgBspDgb+awQE50mU7sWw406qeYviBIaH4LiUcamdkEBa4xNjFljprfriVxoth0W4mzX",
-	"gcQyrgu22m9hkthWW69NES4CvZQ5bR6jvr5aV6VQVVkE3FMcKpTDbZQ/EAxrkGCZnoU9HIrwXIaFp4ot",
-	"bWM5cbVMUcNVrs15LFc9K3IpShJpdiTBdyKb4Cf7lO9IIhWbhrMkNsDwsP/kpE+5PMRSG5Aq16eclxjB",
-	"YqZoKP/1RcgC0oMsYOUwGEslIyM6nbLy4UqtElsQopeLX75DBfGNelqT1VOytMzpSMGxxNidUIahEjuu",
-	"wQHRg4Uzgvo0WGcKQs0L5aSs+9glOVUw6ECO1GrO2I4kxzevO6yCbBmNayXbV2Ij4K/EiDXMZr30CXs9",
-	"uBQLQ7YG0vn5OTQLU9uMb+XQWDV9PnQCwzHpYTpE3r4LGlQAaiRKkpOXXl9OVljbNsxphwUDQOA1X7d5",
-	"qBo/5hzceCGwezXTPWOE0zF8bXezQinBuPVwLQaNUOZmrOwE1Kf8+gur4pz5uqjgAlKU4lmZoWRTM/pM",
-	"S4dlFvRKS0FuDNsuJhTsZlt8uQS8FZAtjRxcaClYDSxWdR6XvRZwMuGH4YdxMhiwrLzs2sb2lm2sJpqF",
-	"mR3kyy2sLQSQF6gc9QTN4urCnxvlEthImHCtzpruNuugY3f6bOoclaGoJ8WkIpf3nZMX44xR+oIkAEgi",
-	"jIgWsCOSMTXLINNWZOYXFkeEs7lLnjBxtWnCQaFTApgpYFXtSE7j01+8aJcfTDYu7K3euPa8KgeeMmGi",
-	"U2sNehPvjeRUs99Q+LsWMVjcmbKsMxKzLETJFVEPmvXJrT/G6J/C5+GoVzQ/EK1ukoTjGeovSPObJ7d2",
-	"I7L/yTt/ePnKhhEbUtFhWe55TBc72PMEwkEU9MxMOPxlkNog6fooY4/2RI8UDv2NbahIAAwQ7QcUGDla",
-	"8GEyEZBoQjnxxunEdCEJ/I8OBYQHcqGIe04WrH4y0ev5uOZQ1uwCZg8fxJyebnDHfYuesnK+Ew7tM0fr",
-	"FfYNYNsK9gaooUDIduWOCAMbLp5kmNlVMuuc+AMRb6Wx/jaXPWyACz9J+DhYNTFjJiZqkNwJyvDLhWUx",
-	"z9naiGw8OIxfuVUkhk22Wb6b3Fiw5ma1mntxucF1mqM7VopNpg9pXKP5IAEhY4YFGjtlrAs63VXsu6Sw",
-	"0S3QIftMb2NHkm/cunXTXJ6gR+x7lWz6dMJIj/bH9fJ0YC/F2YvbKLXQrd6eDwXXtfa6MJrf8jyjkLtn",
-	"i0mjxaUijr+2/azSOlaKrg6m5ai+cUC9193Vs3gtmaTCQfVAKoUVmRIH5dRdbMta1L6urhRMnGpkyvSR",
-	"/Os3jvf+Fd17a3/vudv5j61Ou713+6nfCx3IixOapDdT2mcjkQYj7AqHvomUPk+W8rurSy3684SAgist",
-	"y0vriTjc2lHOcIT1XM28GOFYpUu45SW1htcQrIqDli2oa4DNHgIyPTztlG7FvlC+pagxzY+yvniwggQh",
-	"SS+fdKv9VUN7dXNL8Fja2drT2cYGZQHvl9ba3w8bO3JoFA0j+9HDo9nXTSzjBksfJTHrQOy1DPXMxbBs",
-	"aWsT+wWJS2Ljy4y1r+ADLUrHpHl2/2dn9++f3fv12f3fnN376OzeL7Fjy26NEJmoMc/odHUGvXuiH031",
-	"Eptn9z48u/+Ts/vvn//gvc//7L3dktjtIBBfzbXHSnBV7r902WsiyOE132zqTxo69m8YZ2CZWcs6eddR",
-	"s40rX7eP6SxNK9MkBUT6EzEYmAT8WX98aBvBoPt/riVdjPZKserWiKX1KwnYpZYHcHo5M0utu01KiZgT",
-	"885mxcbmNFHByHkzcCEwHlPCjHzj6lFsMuEScuRY4U4132u+OHdIVfgCFtWtcgjibVpvXZCZt7Sejr+t",
-	"x0YKLsxjE2wtPVMznHe4oY1exybZF9ZHGSKb6kfsmx7dZdL1ZkZ0s5cyI3o9N7QZxHNEP3QkcL7HZRB5",
-	"srm1mZeF6FYc3jVI3928a/CGZ7X1YSBfWPUQTRJufj1Yw6mWoVbukzHTbsOKHhZ7K+2GRWXqyUKzEiHX",
-	"gjbslykPe11btLrM81IdmGnMIfFDh2168ZpuTFzUGiBsiWP1o4Mv0sUbbv2FUKq8Ql96fR3cKsH00BGs",
-	"9oK6uKjVqCEXvF/zw5MF7z9cuGvxQvFC8izlLfX98ZDQybTB0LzrGEh8gZJXnciDcnxbi22PWmh7mfZY",
-	"WiqtVUhetfIG9AEmgpu8gc1zxV7GNMNyLWNOwecZ0J1f0/e7JNmMg1M0FfMjQuW4UEVhIDJCCWdzW8O9",
-	"XhU1YyyEGTZQGBBiflKQW33pybi9r1Zzd3+/mFDgNQ0qrGC8aiktDBTcCIuHa3MXOjFLkcMFav9uGccb",
-	"qGfQpzMJlaUjwlrDlokGu3o53Dax1K+0TRKK4J0R5ZUbzYN2yuvpr8lXUqFME+OkKq4gWgG+W0DwFMX8",
-	"RIn+OHCGpzQx0srbwaqvJpEJyjpMMzFJJIsPieDgxSWfvP/viFsJ/GYtEQFfEU3SRSdmE8rjstnysaYs",
-	"IzFdRISesowOrb9Y2Zoyl58FB7E3FXeipn7QEYNOH6K8V6Zyeyb/6++Jv6ojomU312MX/9gqF+nyGdeH",
-	"MZfHIs9UkAFCw4rmg//20/M/fHcX+0VRrPbQY4wve7wKnTXRV+Jq628pLS6HEhdCe3K8WZ4Qd7R03CGk",
-	"fMUzJ9Srp2W/yBN73g5XaGBxp7coKWmfl2WYjwRJGVSM6qdCsnVlGdYXwLFGvLyyEeQHQjGjHksFBu5A",
-	"/TN2R21c3ygVNGZxZ9OLeL29z+z1wkdeDqpEsK1sZHUBq/hy28OYraS/PHXCyqOuDq+EDt2NqPFtOqV8",
-	"KsAuOGScZUk/KIniwdXXm837W1WTIk2QemZqTwwGu0fo9LYFBzHaJ8cjzynZfGP/4PYb+3vP3f6/Lr+x",
-	"v3fl9u7hG/t7T+Offm+Dft/+ZqvouEzY2bh2hsGOTSQHv+LChtkebtXLp5JIwwt2pClXGJGDVsvyh+b5",
-	"O98//4M/2y2pcplTUqi+ZWWGSVVhgo1d6KsyXzhHv5D+4STGcnrMz/0RZStpjvzI+pZpBCtn3ybbgwhu",
-	"uDU4YcIHXVoL6GV7B1iEKVZDI1ACjXi0DXc7Lo00M9bX5xQTqlzVICjegnApw7qH40sVwR6WZ4opFmSC",
-	"VQR4YzAVtCyZyF+ubxnG48lhG8I+z8AROEcpsf46vNB17BJvXTpkRtIznlkQKG2K5Frz3atTaUOBgpV6",
-	"2WSqSghfExtHbuOMItAjMWrMsSdS8LrZyjXhegY9XMqvhk2nPIpr8+w8MB8ZMG20o5phSa6hGOOxaSxd",
-	"iGqktdHWHFYBlsv5dg5p3cGvzY3z8OcFlzpWTwD2UW9V+LVATcWwfuj2UqhgKG6bLjRFlijlCfaRw1AU",
-	"g8Q7knzz5NUbpCfihUsJA0TXVKkfrQ9VsbNGhW2F5UIPLBdggC0C+cmWDnh1KksdlmvdN2s52QatvC/Q",
-	"a5nvaV39rHJteivXZojIl5XcgqtoyVdZfUBhG1mpfHPxzh4jHHZyl8uqbQDfKFq5ykJpyop8ePb6fLil",
-	"yUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjidXNCK40XJFxTXPHDYsXirgzYAFVFSvRPvjg+w9+",
-	"8rcP/v0fRat1WWtWNnok5RHX8rs4kf1w1dnzd/78/Dc/OXv3h9tvaZtaiKamYc3LP69ueHu5Q9fNjJmm",
-	"dEnKvDJUCUQf6nlaWzDqqhqHj7FGYWXlv8oqftgbfZOagKMEIiDD6P/FO+8+FNY/iqKARfVerisMo5a7",
-	"dxitNE8pAGXVrxQKpUKx0FCfpYH8sfVNWLZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaDJhgp",
-	"LHDkDm6XSDFQc4oRlrYKqoIGd0nWT23HafLJj35KegxruR9E5Oz9X7lfmw9++le7u5FpJNJb4A8tcsun",
-	"S6lEpvV7aRd3ZBr7eVVZM0ZjkiXDEabPS8Zjj7jpkOr9JGqEZoQRzWhf6UNdiBmZU14/SQ5w7lsI8rVm",
-	"XM+A5CSkQtVFS3dekJczAeSVHktLOxaIML+NPP7tyj+amo9eFcgVgtgswgwA8TxV/dE2RuY8p3wpWp/2",
-	"R0QfBKT+cgKzwARHmBKaSDx8MDphZu+cRxo7BbcNAgRD989Er05/YXL+CE2XPeDrShXUD52qSFv3QKXY",
-	"ZFUkSXjM7pQ0CRASQFrgPpam9fRMqgg7y+23ynOUamF1zUYmzshLDGtYLrU+onF5JxPbRuSwbkMYr5aK",
-	"NVgYNMViUSldmB/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn3gLdW+bUwqdld1E2mHl+RCSzfatsv56y",
-	"AQ2EykYEkjHdhbA1L/LapabfhSE1IDaUjnL0X+v7qjrdfPbSw6oZ8zpJuP/XgxpusEb0EJ6wfspo1lkR",
-	"zZdbhs00WU+EaexU7A9QWqywtEfEp7/+sy+++yOtifzBHx9qaQwEAGygcaRpdTKTyqQP0DgmsylpDoWI",
-	"Jfl9MmBMQqCCvUx2g8LbZsVj6qtMFzLZGnCfvfu981997+zdH51/9IMHf/LHD/7Dz2v1uqmhHdVa/fr1",
-	"b6mGBAKBL6+5zXI9ZU0H2KKa4bb03LqteOrH2rYM9bSRk1EyvSXqKiMXgk8FFaNeD9K7ZXwKqp49ZDlH",
-	"ZxUvrYAW8Jm+uQqig4hcjsiVT975BYQTOc0lAAFRocgE7d62htuhuQkjF7sUEVu8e05PWQTeea1AQfBq",
-	"BGmAEQr4ESRRRSaVK7J3aMf+rvX2T975xfq0TqjKafwTACLYUWkme35QF2Euz0996wZjuWlj1YBaZmfI",
-	"4+2WT0dgJ0pfU+KxlqXnI2HPRpJEHYKe1OxO6QK6tRmPUTciXWsW7h7aD/S14iLQjm9e37V+DZeYRppd",
-	"93P30MWrur/t+p3oluYs+uLdJ+vFPgMFw+cqYbuNQhPgnuGs0rLTWAEuaZ6/93N9e//2vbN3fwZQzKGt",
-	"tWwcSWsGCzHLjB6Efdv0aupCsS7kSkGGPRfXm1tL87JzxOiPhJAsnH/eL1q2HsJq627VDeqEP1Qh1C93",
-	"98a69VR9hQn6NwbroaJxwZozXBXUPLKhYMAoberoYVZpUQXG+yIOhpS8futre89qULnm1EGUsrjiFUMe",
-	"iWky0DuQYiyC4EqGXGQs7mC/24AN4xvY+tY8B7PajiQpXUCorDVOaIVrM+NgBdrW7aPje2/8tgmyVD1c",
-	"bpiMd3iFqUFWdir+J9HM+LG3Kw43MH+BKkpg13qjtsOy4AbBTBHB8FHVa4CMB7qZbdS/DUKptuOShHlo",
-	"Mp6ygYJwbsHJdJZNhRYWTpAmD4uJ/INZOkjML3qVEZgNjT2DMxYTLohVDHYv6CAqujc7c0peNRcZNJpW",
-	"EO8knTC/hbOGRnkH5yrb/g3ARS2u6U1QnjDkNGSudXkwmZOMmd72NY33eh2k+cmPfqrx/gDaFSpnXopI",
-	"b4YFkDWP1P/T7MCYoSYEa1eafZlo8IcGeEmcfa7JRfkd4Hry5z1IzR3kcbn6na7Hea0DcwSrnL+yIbZH",
-	"DI+sHXbgksQwH3/usNWy0E5lqWmpMVjaGhqmIKfoj8EblDGtymPAZXnz+h7tj42rY/0MWE4Cgg9hnlaV",
-	"Kzx8eWxMmXFOmeaw6zRRd7ZJH4/8Zi7+vsvR4uHC8jcTpC/GermlkTEi+3Cs4A8g38JadIrsO9sje3NG",
-	"07y4en8mlZgwrc0wST5558fo5NOUvAMdobBCDflf/4HYQBsyTWeS+CYgwxbBzkhSJqUzYcKIRh11/kXr",
-	"HWpevXxZ3/EaFfP97oJzabks0Y4kSiiawlTOD7kj/W68NJ1jYc6MscdqOj1c9buT5sE++T92j4jg6ULf",
-	"rhTaJ+8JvudMzACQI1slC/1Jv7sW2AAQIigYxPOKQfoEjzQfA1lO/wmN34BRA8bkptBYD4+6wS8PEfVi",
-	"rL8roS/IdT3cNwEvJkmUkh7l4z2VUS4HLIvIWPBewhNNL+e//cGDD35y9u7/bb70OXaiJDHmhYCJaLdF",
-	"rit7Z0hzjaTJWBOpQTkQLBJJODtlGcFuWGTGVZKC2ckzKzVvvnpyi1yi0+TS6cElvD0uvW310ruXzKtg",
-	"K0FhkSRKL0B6BaW7gkOzwG4ExNtFY6f9ow3TJQmXitGYiIF9xYbzdVtfWtO8b6WohzUr5UfAlOWrxD2q",
-	"+qPG7burCPUvwewER2jTfmY8eXPGNAfkQ2OWQh2CdGGcLjJcI0E0E2WUqtDBwge7rdVoqJVytnzp7sC3",
-	"c+LlYl4/d9B3bywp9slwxDK4aiRqSS2fB2ziAqmKPDKvGbJ0Xeej/E7lbCymQkZklIwXdDyLyGI2NWmu",
-	"T8S5Un7jRMS0twoV97voy2Y790xZxM5SbE6pNFejX2Eog9tRgViq26ZRYMRSzS4xHSeRIAFFljeCiu9H",
-	"1IXzm8qnxqfhL7dpelhqyfyGmJMBzZwQBxrxUKhDw1NZ3CXNFfF/N2rzroNfNyJdXDD8ROEn0ky0DIO/",
-	"aXafFpPIYAhTsE5/Bv0mupghCoNlZCBmPCYDNmcZ9hrF6uoJWg+kvkTavOtsDt1Wm3vStJXxS1o54sIK",
-	"RfNsE9rq0i2K3ulkVLEyLcdKwLVM3euqGnnDeTOXbGmNrXbbukcVVYouqkhREapLRjTDgLwGPDuSZMbG",
-	"aU772ehg/3a09jyWbsdljphzu+Jk8P2FiJebV2O6qG6ipfa+341KTH4ksSf6eAkcvl6/SiBogLIUHmjo",
-	"6nGEFCveFHiDkT4dd+gYB3eNWk+FgNSVQwSjdpmZFzqqUH2V5G6kQ2LuvZYWzFrhFPKS4rvXC2GJ4PPg",
-	"w1lZQ03JSrLQMd53fRYI7s0vYSttK0lRZn65Sfvj7UpiQbmMDrbyDKcMhWpCbFTe+c7mDbCWu5JuxEGX",
-	"4BloVrqumdcmAbJVGfKYT44EmMfvLRd6N5aEisL6F5D0vzxNxXJnwyGT4Sytsga8PXGnPJN/+TADTrCe",
-	"uGOsW1xpHmjt8PBpDQNmzTO+mfTH10wy11a97BSV4x0JLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9DeRf",
-	"9MfOBrhbx3aL+WI4c9mmt64R1ymTuG95ne4TrJhABglP5MiUMSkrnYPD4p1SMSol8AoMhf4z+L2kLWUm",
-	"ZqpslYXG+4RmjCgBxaxQ64CYBAFdJm3prUNTV06fNhmINBVzGQ5S1W+sjflO+uNb+j3zficuJi6WpV/m",
-	"/B9m8T8uO+YnWBmxXB+zDpUINKEJ2McGzm3oaOlLVlrRndqqBjxitATVUAXbkVhnQkwZBxySfhkowU0/",
-	"LpqOEdcjl8KTZMAGJGkKTi6JqbykR5SX9HC5wX5EeTxiaWxsK5DhR7G2FOij0k8D5ExBL7BEkljMeW3/",
-	"ZQFrl4RfWGMYAnrsHWnZpnR+hNkKB4S0F8sDa26XmwwpvCpmXMFo8oK2CzdDYLv1S2WwQYCnvZqjgbUV",
-	"WTTRZxU5tFhj+1hTtxAfdlwBtLAwt3HTx+oAMXc5bGpwydiEJla238weE6xHE2N+N14rQQOEUCUWSv3E",
-	"nIHJA0JkHQqScCXCXfPpKQsDJZTSbd8uJOd4dR4DPTM9a4ZTu3KYme0Ej92gYRlP8zphroqixYvJD4HS",
-	"UA5HN7m++qUIUkNe9bvzm6OEKYO7yFOtliXp0rBxqF9TVGFKFMoqtXAzvS209tUelhjwncT1em0VjMIq",
-	"ZZVB62tUBIwWx2G8RM6KNtOmI2fgSsz6I1utYkmCNk9I8/wP/v2DD3712f+49+nH39k9xLq9JpOMci7Q",
-	"Y0KSkr7e9kLZtHvo8/hdCPYj1BYmk5KGfSD4lD4uZZj1zZibVOqsYQwEG3OnNxsMQuEUtwq2OTHnBN80",
-	"hbCMlIu+LWPPqyiG5eNhpWX3ISuSbJk6vqRwBgLQkrj0bKuqoASMyoXJfLTxZvGRraJoymol1cKZelRQ",
-	"gEuU018F1VpKqF/dRKuinaprPKyJFj+rXNGWWdYGj9fmWRMzEcxhQ80lkeNZVdb1I0qkdoteC5GHTabG",
-	"/W+QS7158vI0vwlqMOF16c4GlyuznR0nXN3/yUuvb5GzXZI+jeRekTntH1WN3OnKXOiHT0JeQZzy6ht1",
-	"KLjiSKpTlH1K25Cay4UHfeUQ81j63qUVaQLIWvPKyAoVUC87kUpkizaXii4w0NcTO/QbaGvCkEdpg+QS",
-	"BVYis3EIp2lzLZxKkjJ6iplgM0VmHILwukZt69iNmGAb1SKw3zbPGJjuJUTtvGxiwaPChvQKoWQl9C9G",
-	"n+wFSEGe+OMH5qwRhpwp5kqdXF5fTtroSytCLeeWrbE6lfglX+eJQp+j5n31KvRsHue2IrEtibspyxRy",
-	"n7zIPAaHDWhquvtpVRPMYKhnNvcPMUZst7VFbEi11Id2uDGbKqgXj7cAyHiSpgwrz3AsZvzhB+fv/eX5",
-	"n/zl+ce/3D0kXclQ8Ovam8TsIhnOAJPlmhYA8IPeamQC4HosFXPyFstEi+wdBAVO0uzaWCmYbU8ypRI+",
-	"lN3dI5dDUaSbMWNTiXG2JnOsibZb+4Kdx2uUug7Oewfr5NylAETB5WwCvwHK6begXhLL+lAZ82Af8tue",
-	"Jc3Pf/0PDz7648/+8t989m++uwv20IEQcR2X/LIgXVwCNHfQh4JHvSD4IpRXwORX9MlieNcePt3DX8Ss",
-	"ROcqSOZLchZE1mr8xcA39CcXZnLiVqp1O3BDhaep7+sLEoAvym/AfsLdkFfk+4q77gLCCzz56IlWGTXr",
-	"SE6NoL+Uj5hlIivB/ddMkDnaYSE/mqYp/hpszTESs1Ba3jf0n60AG9MFoo9mknqoVklRUghDsL1mK1/o",
-	"TFnW0XN7b+aLyuuBb6Lo03LjJ9ixKx5VL6daQhQlZh+AeQ0hz6A6jGNXWgSmH9VhS3Hj6L44iCe5sqES",
-	"sEc+GgVxcKaO53TxGN1XtpbEEisVs6zPnC+wGN3k2pa553ViU7dobBe6xptmJYfOj7IjyVxkahS60S7Y",
-	"g2ZLZCyHmUmVcACEgwi4sAJgqTyNagcdTB5Cmtfw5nlYv2cgIgFEHmgDkLmaURvi1watD23V4RJXU/VJ",
-	"1kSvlaLKy5zcorZtf0Q5Mes6NNlykEZSB+PLUfkEL4oBisEQW2H8ww6/ycFjwOfNPcKvMcW4dcBtgGSZ",
-	"/a4T00Uw33lhHcQ2Jj1P9Ej1byYJdcoyqWfUUh3VchfLKBRN2zdicFIM3L/yzNMbSkFLSw1CIc9rvRAn",
-	"yhoPY0mNieV1Q92GOg6Yk5deX9t82+uh88bx3r+ie2/t7z13O/+x1Wm3924/9XshQjbotdrAn8YMS+V5",
-	"Dm0t/4MdUmPfEaHoG4c0naXSnhgpAWn8dDpNEzBY9pe57NJWni3ZSmfv9u+XLr7MpOV6d5YzjkOj0NpX",
-	"0d1tovzDItxDNdHdoo3f+sLypVGgeCsIqLmAKiiQI9QUMv1igq7ics/6Kcs6IFBMVSVUJ5r4IYjfQRYy",
-	"8LNMK11hpWqdLJEHbdE4xlSDiTgtCz3wq9GvOXynC/qHT6QgA1pSeqtmLzoXDBusSh+kdTyVUq/lI+jg",
-	"/BBtAB9RTf+6MYkXFI1Y2TPQVs3ZqGuAydja0KaMFb0PVrf92Y8/Pv/P//ns/q8/+8lfnf/J35pstE8/",
-	"+ujs3Q/Pv/Pewd5zewfLsl4No6SZ8PLqhM/PkjTWtzjlMcmEmIRGL60KtZQF/NG98x98/NmPP37wpz8y",
-	"Kz//4f1Pf/1nn/34b89/8PEW68YqG4tl7Sm4JuxUtCRpPn21guet8IpkmjCu8uQ5uOAe/MV/3GLl05GJ",
-	"Vlkn906FVDQtkXq/gsW8ZURGi+mIcSKmiGKH5GB/f29/f//plbVF6yplLZcrd+HDV79iTu3Bn/7q04//",
-	"2xf3/2H94CWGKm9T4VJVjgTKiGoSrNNY1UciEKq+6o1LqWJQfBUSk/2GZxmbikwx22UVU6ETZf4ubRtn",
-	"6x9MeAeSthPTUrQzEHmh2aWuTrRnciRGKAJmTM0ybtuL65/Rqbi+Q0Rxi1VhB2vHgq5Rssx4agAEL1n8",
-	"wFyCiIg01jB0ubgbdbYuKcX4JWyDuK51w3TDuI+L75ztxeuttEQsKWpf3WK7sDGHIlUkegFmZkftv7OJ",
-	"bCcjkambyXZJTgPbPiucrkzTdEGMxWfJqhcOSN9/lOYHXGwQBsmQX9/KzNWj8ZBtnoQVs/K0fqvD7oDX",
-	"HEremn6VcKUzZHHGdL+kogaiRPmyAPLMZvZC3CGOFISdooPBCZMynNVk4bMqHsls0FFizHiJuM9nstSA",
-	"mEiSiZSRCV2QWNjg70EqBBakNY7VvuBSpMX+DUuZmnpnM0XndAEGKqzlNU36Y2Oq1xcf5TF0O9cvwIAg",
-	"A0wKACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXN/DrbVAqo2Tkt",
-	"X1LFbrZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkWMWu1xX0jy7/+dn9//T2f33v3j3+5//5iNy",
-	"/uF7D975+ae//cfdoN3DVgRa7lOV9BlmYY2SONYCtwkvSJNp2JRRP/1io9I1Pu5s1YLQvRHWdm55ddkc",
-	"lwxCPVGtjdudanY7mTAel2W99cQdVpzMfQLNncB+ZQS7QtQcF2oEZSsSVb9E5krmaKhEZpW0t3ljrFCi",
-	"RaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYPCwWaHPfhvF+rc28JoabGgalBjUcqw5zmkksvhhg",
-	"TmVFCm1HbVttEXSeCktjPJumSV+rkKV9MUHMKPONz8P6FldIC4MkZVgcvoYtyxTedFMWVhe5PYehJfrj",
-	"LYrnTDMxSSSLiRJeldrVjbrgstWBBO9UhGVZM22eemHapPQYGSanrCTUYqP4MnRYVISXhecYBUs6WHM1",
-	"VTZPpMdyMC2YOiyGH0Ft15kiWliCqCsoCihHLB0UyrtRW1MZHG9+tnH56jp6j8FKXRnz0ovBtwPg6C0I",
-	"JaZkHM4XkfloEbm0SFyDwlYBVOXNCWzt3JpXmeiPsTFkoLy2UJtciqI/flmojUREg3FlZ2fEiZ6xg5Y4",
-	"AVi6FT7DD4idq4GGh14BTouJWhjXkx3lfjWMaczvZtEfm5BgMmAs3kGPd7X2t7FUaIFWLLqS07UzZbnk",
-	"DwciHxnN+ZbyoLKqE1twImKVGoTNk2MUhvFuZBqqYi42kNWxD7f1J851NiOtWif02CmtBvWEevfcyjeS",
-	"t+ZLuIleZm/OGC8pL/VQ5ImtdMLUWUGRHk6uocWLsOd5lB1KbKSyMxEhV8QrImMu20HjJXapwWCD1brX",
-	"njAKBjrA2pCMJyF1oQvPu1j8QBPioSkhLBXpSvZm14X9TOmQAZnAYdrvCuqHAWitA66wKeKSPZiUnk64",
-	"+xCQawcqbyQlmpZ3h6OUq08sZUbnWrrP66ix2wQ2lDdDWniCxpxKo9YPRAbaqBVuD0m7kTOjdsPkMISK",
-	"CkIkArAdIcZymzI4pty+Zo7YpjFjRcYL9R0c30VHkdtFDcndy61HL7P1PLtuScVzLUWKiyLWJx7h7QS7",
-	"aklgjaZxoQE8VVdyLkLj4dt7s2kaM3ipzE4W2i0rm6HWSa1rsUmtuxJyKJUC/2ZK++zhwF+E1L4pe6KX",
-	"UCIorWdeUKPGyCRFFwiSpm2kltga17n0luunNZjaBrGwYby4Ye4FCIZKPPkU1qI1sEOPrei7TfoSV2TL",
-	"4+dqmi+zaZEufPE9VJjZhqVWyjGypgjj8T2vqUigvEhN7aMUmU9MYtaGjigT4NvZWEtwQiUYLU1ql4tT",
-	"NmIp1lVzOdybZdIts9XiSoOAyL2aoZKRRoO0JenTBTIv/VXCh7uHZGrFJmTbXX0xgjykeXmbT0WaauVr",
-	"yFTest42vkH9AbxsSBYpNjg2cXZ++miOX646dCCM3/RK0FIbkanQguGENM9/+P75Bz/89KO/3o3IweW9",
-	"g6sRObi6d/BMRA6e2Tt4NiIHz+5d3o/IwXN7lw+sFdn1xSg26aCTRtSAQfS/ehT9rx5G/6vH0f/qgYIO",
-	"q2J0wwobFf3+LMs2VAqnliXXqDP0KKJR1ugjrrW+tze76BBCFkAEGeEbkmcesLJ5wEmgAcDB/mYVEiqC",
-	"IQJTbdiY/6HwY/XejNlUKAjTZ1xltqj9Z7/9h89+/Ldn9/7m7P5fn93/N2f3/vvZ/d+c3X+/VshfWVBV",
-	"jnnk89989MU773760V9HZBkFyRfv/fCLd38Mzxwumj+ef/iDTz/+TkQQL8mnH/3w/E/+8sEP3n3w/q/P",
-	"7n0vQmnr03/8088+/Bl87/CVfP6PP7YTWsQ1f8MxH3W8Vp0QHw+wV/c3CxtYDdYJEt1ajCytA1HmFrnl",
-	"gr1CrpFCQUDO5ubhpt44v+xsQP8oulqCLhPovFboKRVnoqynVNE5syS9sTlGutXyu2zhcLHH8VrY3Fnl",
-	"PIcou7ouZlr7Vc5oli46M8nizmwaDs3WN33tUlFewbw6Jq9Sb+tyzY9AEBuCxGzXLLNYf25pd2uP5CFb",
-	"g1keU9XpK8Qu3NmWtoM82IMAYBfZaIVKLDQJz6pLRzyX/7e2VEYZ9mwzWGnXFdM4DXKnTbCHCS81AF2f",
-	"wFeKIgXECB3669yx+Zt56OfmkSylShK702dTl/O9FGk9MBEsRdZajEhOpLkH8d7zbzuRuVtu42jWUpAV",
-	"duRHj3o7CUHyW/Q0wMgmZdEoVU1qofhoSSG0uoUs8xqWEwyocK0ncfSyLVwQ4T9cl7+Z6ojBIBSany6s",
-	"d8v5c0y2Jdg8tGRYv8XShN7x+g4X9M912av6U2c13TDzdeIyG0Bn1VcMCP/Lfa3gr4cmNtNEoXAIBZrT",
-	"dByZkmhcCdCilVDsiMiED1OGGef4ydQ0MwOV05f/8FWoUgedtdb0oKrbX+puCWJtU8a0nHpK65tWNn8G",
-	"4/gGxbqK9VcDMtkFkKNfPjVfYpA8WW8kxNgq/wHbpFJapS/ZvSkWtpFGBTJgp6RA6SahflSqDhSUCJvY",
-	"wPWDq3+oFI7KGLxVI4EJ9VhSdmJGa6j7EMDmwcfTRdw5FIBe40gvwH2xjCRP2pFh1vMij10JruXu+fpE",
-	"S8pf5/AtUu3a+Ohpxk4TMZMdyfoZUx1wSwTqfxm/fiYw9i4y/ou5beaHn5usp5T2WWzir2Qy5LLNe0wm",
-	"sS1lPge227x8lUCtld0jq8G7K8qKsXY+tPzVo0VcSlg41quBbnbwziHaL21cMJfGDahM23xIH4YlsLgs",
-	"mtXAbZqxQVJSx1IqmrlUqOIKIiicxjSc4HdJ6JSWdIPYpmJsrWQgzN+x+FVEpuUNFpZRA4+3EZM8THdX",
-	"f4GPlSN+OEBSEMl47NtxaZpC2URsX20U8IjMRwlWTwVsBORA5z2dsBjt3Fo68OIU5G4wv6HYgdReYy3f",
-	"KYF/Kfapwr/ZvlT4myuTbn6lhV/z7lT2W9ejCn7Pm1EV/1LoWFVoqdpwVVv89SOgUqhHgT+LmSvk28p7",
-	"a0uTktXyLwr3R6ca1MrdQMrrlNHzK3TMTEOTIlFhCJxIY8wCV2Iqq4NADJUU6zVuaHLTY6zSAzKImZYN",
-	"T/RVYeSPafISC6RBH3NyfPM6GTPXSURTOelKMRadT975RTdyjMmU3Mg7iA8gOCsPzW9BbSs9pd4roxnm",
-	"7OHyRkpNzU1fSB9aLr5HBwOIaZE7ROJbEZEMCvFhB1gxlZfMkxYxFEFoKgU0ZYQl/ou9ayevfW3vlhgz",
-	"TkaMxqioJ3qGvhDjxGXJHDZgo2a8fLUGXHfvQkGhQaBcE9jzmufvfHD+8S93sUSyB5lZOkjSFBoeG8NB",
-	"i0AUlgZ2CkyXyJGYam5P2zwVw0SqpC+JmCkJVbOgVFJsHXQysvWDCBcK8j6a5+/9/PMf/v2nH79//uH/",
-	"s5vXC0z4sM1RhMXg2IzRuFDR1arvEDlrLEvGaCNbbd7mTz11PFMjxlViUvieeoqc6NV09d9Flrxlevs8",
-	"D4dM2rP9/Sv9MVvAD6ybF1sxuNXmRcwZ0lNGFmLWIseAej2WCj4EtukjFGnqDX70691D3z+3ELM2l7aH",
-	"O7oGExPXnGeJ4N5tOyIve8RW/IG4uzY/TWTSSxm0fU+UuZElubp/NSLsDu2rdIHNqKWYMFwAzBQLJsHv",
-	"ze5o5Q3B9iL0RnjqKXCKd6G8DELwkqkL/fvfloJ3SfO1r10jz119+iu7CKquRrtuRLrQQqALnUnhjPTf",
-	"sIuA/ilvcdDVu8MuQAk/pWkSk0RfexHpYn+GQ/LG29i+r81NfsLd2124SvQWUHHt0Rh7/LXIK/gOuvMT",
-	"Tr5Jp5QziaFlCScv8mGayFGbw+W0EDNEz+5xX7PXvZdNatMhYbyrT9UVB0Zo9TJGxyYoGORXksg2R3HN",
-	"lg2H0DnTZL03kwlnUpJslmpcP3npdX2imIcfWetbm/dHQhMDdrjRqGMkKmwZjbucJFLRMTNH9BpTWcKk",
-	"RmnMKgGuol/QBEG612M2mQrFeH+x9xJbdA3/IE1TZfbNGdMLz6AN1lRj7OWnn9ZomNG+ApozrdJff/36",
-	"C7stoJvE9BOCEGmN75Y+2hz+1BPxwkQOgii7kJ48anbkNRunfThDNU/6LI+9bnM3ssV6GBeKimJlSXh4",
-	"9fLlI6/LjxF6EbO8U8lmHO43SjKmsoUXBpIopK2hZmNX958jyQBLLZPCl22OnvWDfSJb5CW2QNyCiAQ9",
-	"jBXFW+RVrz84vgTs3DQKn+pztvQL50x5nviD0bP2igKQmIPWCpsmRTRDku7bpA2KUbtxSN5otVq3I9L2",
-	"VST993aj1Wq1G+RuFzteSqXFQsNOjzDMwMUYmIAC1C/uKBOJiUpK1xsYalhr9bjV5l0rysqE91nXLE5a",
-	"uU+rASjXEHhBD86RzKcCCpiZzZnQB2L5vLkcpLsGJuAgeuop8i3gL0vTqhGTTDPlzIiXMkcz8pQfbvHU",
-	"obFlKTbR4NBzzCFJI8EwipRK1eYmmCKCQnf6VRddAVg9EVB1HJtQMY6FwA154sRtbjtwUdL18uG7LXKT",
-	"DplhkwWouqIXBrwRlG7Dq8YEynrj4JRwgprNl8SKAJhJU8+GA5mshhRJ23o0luC5ewgcUWODvTJsmIkD",
-	"DR4oZIRCJd/ckM5axEZkaRoaY83fkZgDak8oX+AgTJIRnU4ZN9Srp9Q4B1eXhbtFnx4bJTzGjeFGSV9M",
-	"mGxzPBE9f2a+jF2kcCJt9IunFsPc5nqlMTPFodu8LyYTvbVY67TkppBqmLGTf/6yXcuOJKCW4+UMNdds",
-	"68eMckmhrKmGsoZUJhRznIVi5zUMmIPoJdB24PP8U8Nv2tyyKtupADgejUmTEmzlln9jI2Y1I+hRyUjM",
-	"LLtt8wHTChl09z6FFoYS7wQ9+e6R/vTkn7+sYWFOQ3MquHMUoRjuA+XtkZExSEpHGCEptcixOaQJXcBp",
-	"IL8iTSjZOHXV83eP2lzLDgskPZNMY0BaRJxjR+x61xbVDCDaXD+0khAce4JhXUtSHzTvEFmGGZTIYa4J",
-	"brVngKZ3Y8pZv8+kHMxS8vUXb1nO4eiXk+6Lt+hQU1ybx8lQL9ccPL6Kl6IGNJytpsXrg70bgrO9V6jq",
-	"j4xwg1huULPNiyYTpz9bwute2b+q6Yi8IuJkkLC46we1iXhhOWdfTPH6R9FTn0VPM8FJojBFRwt6esFd",
-	"vW0tdiGTBanMiuP6z5bn6p/naIKAny1wuxoB7Z2s1yFhalPDoM1zkXa3RaDbipiyzBSABZ484/qW697Z",
-	"08rGHn7eNUIUDAW8QWBRJDQkGN1CT9unqWaPR04c0H80l/aVlrd9fdu2OYSVsiPXXxHLwOfy8AGKwZST",
-	"GR9zMef6eytUUWVAiGiiN2NHBzmRkt4sQzwwoobrZ4j3LKPxos0zqtgR6bGFQPzwDjyR5Orl58w9oIW4",
-	"xd4x5jokXCvhgseyhQja5ksoiRJlrNHEENP1F299jehVv6wXbWU8kIUliTM6UG2OMmSiDknXvbkH/++S",
-	"Jg6ZSbUb+Y9fs379LvKCwiPJ9JdmrV4ovllaAk7WlCGp7mqF0T5rc8NDx2yhVRsQogxBOK3K6DaarR0W",
-	"rg+IPdEqU3aKzTo0cCKixJABXqgRW0CW0tzOAWwNp3ZisxEQfUawBObuv9gzr+1dj7tH5M0ZMnXidAYq",
-	"x8uqIO0hiRq0MPGW2JANlezjm9cbUUMvHTXvg9Z+a996mug0aRw2rrT2W1fAI6xGYO6wvQ+MogB/G4Ys",
-	"OlBfxAmUQA3QqDZDSROU9B3T2ghiGaDj5sDGoYLq5dQQIyvZIl15lyQ0AUjSnI88kPdFmrK+HlOOiL4K",
-	"XQCaJg1ULkZiTiaz/kizQ/+0MkbO7v/p2b3/eXb//Qff+8n5d/8hn0XTbptrlYZwkcehumA208tAZOTa",
-	"qy9ExkT8FiP9lEqTYLMAjWg3wtOKV2JaQYgyf5Yk4Xkaro+O0xSqRrb5NOmPZ1NpgpBFTDWGFVq1ztSe",
-	"GAwO86MAK2PqzE5tbl7BvjEm9YVijs1sapQI13eGcmMsYKnGsQw6x3hKkGtmbz9Qtt09IqDjxNfjxmFD",
-	"qxLXLCZB856p4BINa5f39033d2WiaX21/9smkwiV3nUuHTMHuJrA9BSqgmCwK9KAwfLgd6PGlf2rZYO7",
-	"1V66IZS9HLEmkTF0r/vONau6GzXkbDKh2SKvhCIjh3iRjx8gbcPZ2MM1uQ856QMdYdjDUHqRHuBiLVx6",
-	"GMpG49w5e1svxlK5vYk9Kl89wOv2JQgcoROmgC+8Ed59/soluNcad6O1L/ZtQa+1bxr14USrBPA+mCbf",
-	"nGF0p7VMWp9lPeQx+8tregQjNDxFkYsZ75ue0pnfVtlGaoQWZZ2moM0U1lbHO1R/UaHIkar14PubL+j2",
-	"IyRncyJl5HyM2psYuP0vVyt8MoSt17tsbfaI1BFbBZHm75iioaskeQ0OzoBoY5pMcisd2Olvu/6vz4t4",
-	"cdEnaALyi/4Xlc3Y3RXsObjouUOYA93BzQHNqbTmr9YFHP6xoUCvY0F+/RddDnVxwkOGAM++9LZt2MDF",
-	"3VIG/nWmclR51AS7BuRPii6/zvw+EoYyUZxxSU2e+3R7ei1SInBdLVjnTDc/scYyRdS9rV4Q/dmEcXXD",
-	"dOrRFGzc9suVjsGIhOqPK9rumnFhm37OwDjkQQf1V2ci6tovuy3yqjGsepLIiEoMmWCx15cmUaTZdb+C",
-	"/m/h290FvwgC3Tm8I5dghy6pot19/zki6QJsGfPR4hBjMIrrMEb+kAz6OogMPhE8MnZn8xzq8LvHTXym",
-	"ryMXc2ONvgimhxsOEJeRQnKUACSRj4DzXUIkghisJ0Z/IhTgf8xJTj0OQD0G5mTSdcjfPfRqcnIBpleW",
-	"ab0LSEY6/16iWuRa3pGF5vTjRnddRNH412pzINr8HHyCtRbfIq2FaAhnvVCZ458gMQCQHhcx5DHBpYrb",
-	"qzYc98untpWHwJtocLR7u5w0rSP3xWRC9yTT4yoWHzpf/1ft5RK5mK3Ii9XqIkazO9MUQq9NHFtNzbFW",
-	"gGqhKORym9uK5NOoIdUCDHZa51oDGbDp5RWfnrjyGVzWPwX1E05zvfJpXchfGtXTy4ZBtmJNPjWMQmWX",
-	"GMTEjpLpnhI2igTcxvqMUqh90RzM0nQPOqCaPhYgX6ZMadInSrT5iKYDfCMi2DQCm64pQWzvi10TlIQR",
-	"LQaLEoyroBAqg+5Sr40FyTtOyIjQwsjCVPXJX4naHLtEF/pBSOwCEnlxKORklAxU55vXT8BmPRJpjB4F",
-	"jYltLlOhyGQmoSqQXo/fXQINcxG59uoLLiLVOIONra/NjfFagvU6N/8WTcxcODfFlFrjfsgO8KopnPql",
-	"tALA4p6IDcDWmw0KAWgnhzpUBrMu4vo/QXed1z4Pop/Ov/vx5z/8+wc/+O5nf/7xbj3aDFlq8W+Xerai",
-	"Qpha0RlqQ3wUHWNta1OQJI/Lo5J0MSi0MHwXw7naPFEu3kLMuR8HgDRoZUacCr3+GLsrMkvuxtWPLlSk",
-	"IOP2MnEzBHv5g/8eBnJVv+G3NpfQuLprroruEelikBe4qMH/aX0exiFClfE5d7joWsoyoWKOiWneBHqv",
-	"ySfHOEToOoUBW1ofJgBo0IPpAKv6mGAmz/PPHLR3JPFIiozZYvdIX89dAygT2Enb3HpPMCvUxBx2Iewu",
-	"d6VIx78MJJpdvfyOEi2v5043Il3YyRv7t1u2wHv3k3d+sdsixxCi6DDBLKPNnUddCcRSALc+IRlBcryL",
-	"BXFhmlA32gtAXMOLnjdpf19ehgQr3IAr7T+C6U2xhgCDehXIq0gYpvnrBfEo9I8+vb+/xKuc7G0g/9DM",
-	"6m1Li5XmSXuDPVqoV94FT9gw6fEwiHBD7sRj4tSR7QS6jSgQPrwhgPSm9pZZauFgjAtqVSaMAjIM8N/c",
-	"h46+6NUuEFFuisQfuUAfO5bYw2RdY6Q07FDZOq9FQ6TmVta2MU0wTquZWx6jNu/6amFEuk5f7EK4NjZE",
-	"hbpyTtCc7LYIqDsY6YbsGVKO0NZyRCxvxhsHWXIXAg1ceh2Ep8Ad2OaGuBPppF3vVqZe/HciW+QGm1t8",
-	"gOhes1wbjGgzZdA0a/fs23jK7aptnhtWyXy0gJhGtCj5LQKcYbXNgXu4RzvShKuRJoDs6y/e2rUhaXk0",
-	"WnEBbQ6BkJjJNyBcQKC1Db3MZ8UY3oWYYTxioo7wkponkrX51YPL5GYG0UAQaEe+RhMwIvsRmcYSFryt",
-	"4FGJ5LzKIvQmrdaBy6MS1gaxsmaBTs/FiKhc0bXQKKi4xeylEu32EV1/T8ZIXUMgf7QGapzDdrE2lLJi",
-	"iHvYi67cGr0J+w3K9s+Hll5s5pHbg207c2jxpEzdTM17oBRwTJqe+Xl3DfuwkDNh0N3lpMTuIZmLbIyK",
-	"hk3hWw5qItOZWS30b29zzYkjDGNMVMgqbmN0p07PcNV49T1id9q8uv/cbqld3Hy4YhUvsXB/qbVpa4Q3",
-	"gus/RWp1FnTbD+bC6BLa1O/Z7vV7tvzARRPp17Da60wqMdEy3UgQKsd4XSihBSQGKQEsyTCfrnn+zvc/",
-	"/fjjB/ffO//pr87e/fD8g+998Ud//vkvv//gV/d2DzGK0F63me1daxo5mb65EZEqYyBKxq4Mf0SgNy0G",
-	"0w6TgSImmc2QGuniTA8+ev/s3X/sOkYB/XVN8jVk9nkaudbP21Ad1cXO4+v6YxvIbXKZxmxqchK0mGJi",
-	"oW0Kk2ZEKkvAZ4wxzS1ykkLEPUQvSlN8G2XFQZIy6br1gsV7TjPNQ/I26FrMGokUkgVu5nbAyDMA4pha",
-	"lmxSrsUpGmmG0ObUdFHfjWyX6USLolqGzTPmgjmfGvUXLXLMnW1AKLJgyvGtgHstMsIN9LeAOkzW1c4Z",
-	"i5FFGqH60IpjibUukxczKkG68QqTx4KzozZn5hHlBJB9A+anR2U3DW28gDUwvrwuvifEnABIKM4a8t6R",
-	"xDIUJGaQg6l3ay3fRBfK0Vyh1GoHIBZWeOQKNkxTHYBbaDNsOMqXwXmCjjsySqQSWUHVfNyqd+WBj2xz",
-	"iAu+s3KyGTM2lQQ70kLSQ2wLrs8wWVBg2DiLTRIGamggU+qLwWjKQSG7oImTckUccrgcj4fgH0i2g+5U",
-	"nkDZIt8Qtqe9WT4kShijrgZWm1veZ5rsSsGtjsiO8u+WLAmQPJfIslgIPe2X3+uiV/nkbJyPnzvr/Zaq",
-	"eU3ILD9/7+dffPdH57997+zdn+1eJCc2FPBoaXMomEnpVKKYSAxWqyYSqqXbQ5+kjtrc7/8Ebx4WSRDd",
-	"r4m05G3EPsjsndNT5gs5IXJpgpvUkFjXPcVoPxtSqNmH4G2u360gsNcQnBdIY/+0UN3Ap8j3AKaI5wLF",
-	"SzhNmsQPgeoFdWkvYxpkpvpMmTX/NffSIwR8PkkJ8N1SL4a1zDEd2uSEo/And5aEvwT1m61FhlAMb9dt",
-	"pBPThezanm325CFNGQJqC8G0EJIDSoBEfa1UYqWSdAOqcRfcf+CPpW0e0yRdkGzGW2QfEzgNRHedxGCq",
-	"s2lMHGtsH1mYmToNkWZBWaa1K+PbAGCKOSeilyZDinnpUIgoUUfkyjNPk77ArEurgu1ISNndWzCakTSh",
-	"vSRNTImwVED4C4nphA5ZbGvvhrjLzdkSjl78BbyEno/v7q1PF4+EMZ0wlR/8BRJLkDWZfPJK/eemfenL",
-	"HwIJAVw0648gis7ujighyiLoEt5PZzHr2I8KDgZ3kibYcbmO2iO9Fw3Y10fQ5TW6vjQxdNMcZSxmuj9V",
-	"MPL8nRCSemE7s7KoHahvAdXQDPhAes+9wl05nnWjlZgez3nY5t2br+chPW7yt+V4dteE9pCqyB6a5/ra",
-	"9kbF0B5SK7KnzQuhPbgx7nv3GFeg1LnQnsgVhulCBNFy3Mxq0jEUWYC6HuiSxWWcvPS6lmtVf9SFzH+n",
-	"xg6EiZLNxEyxknvBAN5GsDyKq8Gf4omoZ/4CagehWGy4qDAUDBfSCIWn7oWkOM5XGotSSY5r6BBIoUp8",
-	"NeBpPPoTKLuizVqfaEiKXcT2THDTC1eOZ43STDZEF+n3XIywT4LJcLOVMpRhARjR1+bNbsZQTYf6tl2S",
-	"soEiYqaM3AosiReaOZIRlbst8jzN+iLW4nPzm8c3Lr14fGPv4EpE9L/PRuT1m9f2jiNy/dbX9g6u7kJo",
-	"honliPyeHcRc0fGRZok9HNIVlREDlJEcxjvTFZUhxwHUVXHMz6IJOeZmHaRPoe9rzAh6EtDD0B9br8ai",
-	"mu09Wo73JJndGlIDI4q5foDsLjIQeYMlXGAy8gqD3Zikw4zUFcirFLtP3Fu/I6lHtlXLiPIYS1n5Qf0b",
-	"ZdoY38/FZtpUr69uyo1d2rYpN+G1Ka+LmG2tbYIqw8tw7QxKAqKeubq2mPMWQJogiKBrdCKxulNMF5LQ",
-	"oWhz2z4/b1q3YIo0sXPdgz/5K2w0t3tobwzpO/lN7aM2h4pMLbJvAtyxSqPx8a6Mjsw4BKBZ3r4IrD7L",
-	"gMIuJVeeeXpNz5JHqeJZEl+v41lnqDmeYow/Vkwyr5jmL07jcdGkXtVl27/tCTkKi3sxaQdLQQEeh83Z",
-	"5YZ1ecBEX81j4Y1Hzl8fKQ655ubVCIQFuHsLT/b7UjiNRX+s12fIfOV6xTPc2GYAn+1Jr7dxma5SbIL8",
-	"qA/KTVQiydgVP6nz+JdaljZj2FbNtidz8/zDD87f+8vzP/nL849/ubvlGZWZ6ItdmrumufcyYng1Nbsw",
-	"q3tfDNBGL+Y8r/Ocd54GHUHSlEnXgPrQsE1FbT8UsK7buoA8tvkcfcpNOBbUtMO+dL2ZIl3JsOlQ11aF",
-	"08/aHFKDhGmrYttdw28pHZJYYIi9Lb8B8c+4XVs/GuJtTQmQ6ayXJnJkFDfO5mSQDGcZk/YKQJelCQ4f",
-	"MBaXKCiriH7xakoAxx+fnrIRgZlKnIvceH9RtvtFOQnVopkKhnbJRGKUlpM0JfpMAe1BrrCAhQ/Rpmlc",
-	"2tDawri78DdbLAMDH2dqj87pIrJd96FHC3i2baNFKx1Co/7I7HG3zaHIq3N8m0w/q6hrApUa9aAcdVey",
-	"N7uRqxxs6RByDf26yaZuKu6sRW6YyMEskUzfaYL7BYwxXNNEaNoGCwm3wVKYoKeFDqmZC03R02fqkx6i",
-	"59d1eYAVkhuRYURmBjS13TC1pTPbXsOGaMImcveDX1gdNaAu/NM1whrMmGcuQYnlNjcHtiTrgXYgJHOp",
-	"GeSmic8wsQHUPDmEEsxor+4K3tESvUmuyYMaSAz2a1uKFVPOgZXlzK3N0c01pzJCvoZ8ZqdqXAqKgpA2",
-	"AajNgc8Z8DW7Bbzu+oCbEC2w7kKuzDHpC85ZXwkbVqVP2jZ4dUCEYo8iTa22MGBzW5P3UA/T7XZtO4Cv",
-	"klTQuLlLVv77Z2Tf60igtbfD4uUTGXcfuvraPBVietjm+luQsr4K5aiDBPt/wuRffRv+udue7e9ffgak",
-	"yK9e3t/HIQYiI3191HqsVkwVNWPr/+wt0pJMdWDkZr8lx7OI9Fv2nHbxdbtNGAa75+m/4ENJT1kTft8N",
-	"7N8q58y7tYQYG6gAMuIwkHSEHQdaIyo7Wi30VitTxqbNp4ncNaBv8+vWCTJJoMYr9UjVPAHGjwW8IQTZ",
-	"TEkEPGxzzuZQ9lbTmiA9RqYzOWIxyaipS0s5IEFE5KynmWKPIccxMdVtzkyHLk263UIbpy5pmhYSgS5Y",
-	"u5qSZJt30acP3qWu1xCrGzn+Y8UU/bOrOG1woM2bMDpWHL5sEdSDOmBe3jHcAcAjoF1bod6pdSYFGrhU",
-	"Ikkq5hYYelEQzAeAjTFk3Bp3oTYZTU08N+UaoLYjOLmJzR5QydeknmeBG2DaT/pi0ks4iw9JTygsPbzI",
-	"e43AqgwhOwkO1muW0DWw6bqi+WqUidlwRJYYRARMCNYzpWpka/ojGyqrmes3LauTotbNyaVrA2xtt0DD",
-	"oY40kxCmvx1IlkX51OcQZaYbmCDsZ94Ptaeu7KhaV1ndTgVld+hkmrK81eQbbzfyjm6HV74SNYxkc3jF",
-	"dXWHdn2Ny/uXn9k7uLy3//St/ecODy4f7l/5V42oMWJp3Dh8OmqYm6NxeHB5P2pYJtY4/MrT+rc3G4cH",
-	"+1cPooYcz/TpfOvlvf39A9C5vfmf3WT6q/n0+970z/qT7+dzX7Fzv/L61/f29y8DCC2zcxEBOcbgR3ej",
-	"TYRVxM0y5d2zbFfLEKvyAUsy4t23T1a791QT0kTt8Yt3/uz8+z/ZBfd1oO0MdRKiuesvyCCw3nNpDUKP",
-	"VklZc9o7JtPwiRtl4Fqzws8UepJgfhQ0a1hsbwLYwqvpnaW1Fe7lyRtVeWRXbr5MMKHMWLGBfZpOF6iW",
-	"M5px21jImiVpplVxiCrBlAtsyECtLbq3CPUyibyy+2BwjUzPMmhbM50ybm5TnKypb/KpUBGK7twmLe1C",
-	"LwmuJBaPd/G4ClsjgMZzmF+0uKSo0FkPGsJg1xUJ8YczxFlmNDqzDnPpR/pixjAVxsHtCcQJTQiwikuf",
-	"cq1UoYiEA5t+EaZTLoQP2u4OYD85ZVlKsTYGjAH9fzIt2GgpzmzQdaOBFDdTEM20MsB97ci8478pWyAG",
-	"fhsjPJ8eNgiwnfeMFInP9MlD0UD9BQS1+D0sbM6KtS5NxKmt6mIPm/bHLXJsfjWLcOm2ztPQNdADubO7",
-	"2hm0a4XRozbvYgfgbkS6+lbCBntarYb2HVj2Rv9qR23z7mpX0a5WPLVA5RIHUQTDAj5d0swr+Xhd/TBO",
-	"HeXZQ9LFTekFGArx28h0EK/hc/e3WZZia0AUQjt5t0CqjC4IQQXdI3MZdZO4a07PNrUytSngFzgk0/Ii",
-	"Y1OGke4GNZHSWuS4zZcbBxVj4lkeDWBoGL3/KCsCsrY5InPz6uXLRvnGjlO7R34Xqoz1Ndxi0zjO684D",
-	"QrDXYwcYHeCwVkeMZyXve1mVKw3e5VtmJC+/7OLNcoVJMDDrMdvmCisoj5jSl6AB4ZxhsU84BwhUgb84",
-	"LnYhsbY39ZnZInY7K74ysxSNqgW0Mi7Nz773/z74u3d3a7uqLNYUJRNDuXtm8oRVhwUUu7gn7PGEB9Qs",
-	"87ld9/xH6R4LtdGvdJTlxxARzuZP3ENmbkk0TGSaBdk7WAnESmvW8PDQ3gZVEln+TjU2Xnrbsfkkvnsp",
-	"Y+bXerWivW8ri0WXq70HYad8uK3Da3Z15twfQebT5UeFm2UM0XGlRJI3Z2xme9VeXLlFbqUkPWxdNKrG",
-	"H4eUFcrWUuP8xqNnA26qsrvHPH9SxP4tUAqMO8IJkszKBluSd4nPNVcwoAkxg3re3zx59UZugcQyTG3e",
-	"PdFznCRDTtUs05rHV7Hp9ownd6wlE7tvR6cH5tmI3SHfeOX42t7JN44vP/2MZq7tBj5S+G4Lf+uJ2LTu",
-	"bjfyubGzvWnpDU5R1h+beo4o6kFA/+lBF5rhw8Ik1llktnQOVaSrwLioh014m1NwDkwSPlPYtIGLeYsc",
-	"o0Gl0H6/63rq4+/ogGhz23m/x2QSM+eV1Wvy+wqTZtfaDs2AHcj27u4eal0sczGoRkvy4J03DpwLb28g",
-	"gX/1k3d+kYPYAYujx8MBLPBKvhMDU5S3XYX8zDi5RyYhPLR7oq+EAdQ6s+1v21zOE4B5i7ym4QfJ5Kge",
-	"AsxxILNJQGozMuiaMDZVbQ4V2Iy+bdtBQx9m194PcBCQdu+69Th5f7u1mLIuZtgiN+tDgZIsOWVe3Bq4",
-	"2pqgkSOZQVLGJIn3cjarkPjaPDEsEft7a3XEaCdS6yRLCzoC7fXynTuuL6HWsiWklDgpKFpqDQe6BhZx",
-	"gYMaZmKuH04p6C0aodA+IVWb5y2rbzn6MCOAnug5LpTHzPQr6NSSDGQI/UabL2N7Iom+lLFGHViAjPhr",
-	"NEqrLaJpKhVzWz7WM1tNMzFJJDatxpCGpuAQS0g+ef/f5ZX34Det9e6SAU1TLcpgcQG0YeKysYMlTidm",
-	"qut2BlmUEID+yTs/9jyo4AHOhJTgwHYNLp0nVm8RW772xCn2LcZ+nm+DKw3LAdFTmoA1OCKFsPe73SO3",
-	"mtxrFPQX2XSbJSeRZFp1TJccE108zddfe9nVwx4pNZWkqf8B202airk53TbXKDES0njYvYCVeJJwfNeU",
-	"AYfhwE+H4MSUhOQULCCQ7immCA60OZXEjYRu6YtXUZdmeSKB7hsKCY8s+xMO1vjZ7GSYqgEUa3p6aqrd",
-	"UlYTU3kJ8OUSncWJ2kvFsF5ICbq+BoOI3Lx+Q0bk+OZ1MmYLGTn7U0Rsr3wZkZ64Q7Tsrq8uG3MiCzWg",
-	"9owhJwNasEEWcjZl2WkiRbYjbf0lMZkAQ4AaCZGtl2IjWCLyyTu/2HVBGl5UC/qPNUiPb143L7Q58Ga8",
-	"f2n87Rn0HMdAqrwz/ITyZKCvoX4qJDuEMmS2A3mTtnmPxkOwNlow2HKrZq1QcnQXOqfyCJ2F2CQ5ZqdJ",
-	"30SpuMqvttafotmQaV56StMZkzYuHWyaWkppkRM4ehTcwHWugTuEbtSarL1sYbRY6zsEZ2GlrtJjjQcv",
-	"i+E6NylUxNa77vbTpBuRrlxIxSZorxyzxSEKHUlsZAy8wRyESl2ifSWyqlD2tcHrx5yYUKFmF1C0hSkL",
-	"WDvDtPo3PdgHhJJxwmP3ane3YmGY4V66silVimX603/9Bt17q3P799vtFv701O+F4/9DE+Gxd+Dtktmu",
-	"XA7NtvkcSdzYXvMOZA0s5XXEdEGa36RTysEcXwpaTRDl6RP1Mif01H7iRt25ldh05t+lkHAg5he5qmPu",
-	"gguAMK5KLF7bXWesP8sStQAGAiR2wiS2z37jtt56ft9B2jOsIRVDzGZPTpOUDZlrw1VcFWnCzSULBVmm",
-	"qzdbT9zZg7un0pp6rN99Xty5BW8+yjPxJqpy+Lsr87FA/3k7G2l+9uGvtJozoWnqYJ3fSlMh1Z5em+vy",
-	"TQkod/pvE7ogQ6FVomZ+c+M9X3ZW1W1ZfWBtbMHry2xwS4wZf2Slwfzl4YIfd2OWAoBKMImzucOmx4JM",
-	"x3FMqJtyYzq99HZP3IELsJPEd+tZl70vLti6PAsgJ/bA/B1CTlzw41aj6iCnwxIqISg1fiwYauuYu+l3",
-	"JJHJW0yrL8lwpFUW/Svpp1RKv7uCQ+YjUL4gPVwqqhUfKp1bcMzYlCRqDcIbd+Me7aOBqFTzOs5LNmFB",
-	"XyLFQM1R7GexXgY4xJVVFQQ3gm4m5qT5/OWze39zdv+/nt37xdn9Dw7bHMshn7/3/hc/+4vzD//L2b2/",
-	"O7v/m7P7H8BGv3j3+5//3f3PPvzZZ//2O5/95K/O/+DvXaipnUbrYlNU4aw6OMJUednmYEwzNU2aJ3RI",
-	"5xSAe8dryr+Lpg5ns9jxttDkos27VnfsJHF3FyPybUy3fYRKGzaqyM3AYs5LVRsN9WsIyWML80eN/sX5",
-	"qi58CwGTmUn7I+/YTVWWxyWIFU7GBEsV1+eU+x1sheXFKkNLj5X1p8zUI6t5HSxTx6W3zV/uIoGkTLFV",
-	"zvwC/D0A+Ydh0FEoRtihIcYxiznPcVgJkrGJOGVHLpIowZYtPmTLdBIP9xsPdXctYfbVUFNrvcrHw3Nx",
-	"LkId5HZkEWrNRNkKfHwZVsb8bg0r/pNmhWi52YkjwlwTMWvUawPuli4GpMCyNBezcXneWncdmbjWPS3y",
-	"AjZ51LJzj8FlFBOvBySECOqvRovpiHF5hIZvzfylEhk0r5Hk+OTa9eum9yME1GULvAz8xji28bGXyL8D",
-	"roUJNUZ2F8MO1aHAozAV0LnCtsYJm4YvmOAepURUXOXNx29cDsFqzZXweIUjZ3kOXc/Go2HQJ8J42iWK",
-	"rsnhnSF4vWL+sns1CioDSxz0LcFLjWcHz1x83FGtpsaFjehzLPYuDmOAg9FjOXkHZpJwMqfp2JWVxxDw",
-	"t0DQyghN0wvV8B1UvqQ8w67vCer4OeKUK/kWWR6jkm+nDOlF4HYcJApaOLB0gLrLjrSlu+qyh0tv2x8h",
-	"7kzj5Z5NC6lnHfC+f7zWgd8VxH6C9oF1iO0w7MkYCOz0OxIZostHyhF+mvTHREFfItcQzGu5MBBpKub/",
-	"H3vX1hzHcZ3/ShdeuFseXAjBiixUHmBeJNoUieJSZqqyKW5jpxc7xmz3ZHoWyzVLVQJYulgRo7gkS5Et",
-	"JZJtOUocK3LJthhKkR/yTwwCFJ/8F1J9zume2cXM7uI2WFX4RAKYS0/36dOnT5/v+8anA9yOavxy+Jy7",
-	"tLSFy75ykoXrwsA+HbhmzHwvZeBc17DK13c/f3DvizTmDhDSImK2FtoDXh0GkZNyOsSSlhez+RB0d6NI",
-	"xLNNYw3LkDvxAdjS1QPKkSi3VgAJGOz4KXUhtn2nuDamtlm8NlprLHFtdBmCCeNh5wDmb2f2ki8cXAfD",
-	"3n3pfPE+FgvHMrMBwDNxh4eBJkCY3TaGwUaqjmC24lhDUJcVzqJUHIwQdEFKSJOKhXksEbeSQe75Wjto",
-	"JTe/d6lmU0ZNLqHmsLpMmb417uPfoHG8kxFirCwtLlbzNqOZxfebMnNOcfEdN3OcCZ/O4pvZV2JN3oDF",
-	"Vna23nrw1fuPPvjSuHlv0JcDEwiPk4CHqS730SbiPI+C2Q3Rn2CBXlm99H3RL3F5xhdOuqs0H7GM1Yq4",
-	"LpqZGtzCE3Zg2aCysnK8ZXac00Kyyc76vSP6xnFbU+rYKXUh2LpTXHqt3RXaWQYFXZ5FPcdxxbLleBZi",
-	"um9FXkZ9SCzTDiyDddhHBcxMsxmPIsEH2CgP4znmb/MouLkhLIJqU22Io63vXu6GN33LyWCthnPim2oD",
-	"pYLxk3zo9SGlTEJjO3onWwY4jNsyDzjOqXeS6+do8890RjmJ20RFGan9PLc6oGRtpsW6Uv5R18WDQL2g",
-	"20rEe+W+b1w9d6WpiHTNZ8DvQkX9pm+BGyqpuoIowkaYP3V4P0M5lajSjmszA51bLg6Reab1J7ecFm01",
-	"nr92Oe8kqla7dtFS+g0dIqw+f70ui8CE+CCNbACwv8spjydAi1eXHeC+48witugPTLfNmwIisaZlwPj/",
-	"Ucdc+4132kKDaYBQHGrelX7MlapeDJvg/nkERJeBcZ/mNtVqefthGJN6UmjZ+G1EDS4rbROBr5twD4EF",
-	"82UM1AXLxNBqsY5Abp21PuIPjvUYynb3VIb60LhTjPTh/auXroxKsg2OkV0hVy9dQYhlh/tlFqBmW5OJ",
-	"+FPmaNMwWhQBzpMGqACya4pJZvEs2KGei/ziCb0aBzKBDvwuXDwJB2G29ZolChX7l3EZ7wgudQbMsgky",
-	"CiaaFreiUPnCxvoFdB2t1nBxkfMSB9oTeDMdfusS3rq4sDDsObwZnfRDwHiouHPQeJx6NGe7shZIjqxj",
-	"Qwf5+VUUPC6pdA5GF9/HKmtdHUih9az5mapLzwJppNmZLjHdFiaOdIVz6M+4ZueUL9jZxacm9205Zjl/",
-	"2w7zhBXUGas4/gPS/RAtAKk2uUQhD7Bhs5QmbdHRItxEtNq6MexuREkqYHSH+2IVCjo6YSuZ2307202Y",
-	"G6wDErqb4DwBmrW5Ufni6Xf/p5gppthgRCxg+77UIO6aMOY75Oy9TFlyEIO1eFkjg6hvwOQOFLdlptZ8",
-	"FMhTnV4F3DdaJIOL9pRa9eqlK9DY0zPpERHNtEQzzwSbwxbOOMRbpi1pYNOVoTKb4sxiIn3wg0SnDr4w",
-	"1AJcYbGlhyJO9HyoerPjdXMuq96xMKVOtElxL5tgi3JZ9TJ6uKEqGc246lQIE4Smhqpn3dEAt0Vl7z8/",
-	"2H1za2f7Fzt3/h1gGK8WO6HJoIzHhWKcaEwcvGf8kDiM4TC6sJxDRR4nlnTAgRib3JJC6gSrjJocajQK",
-	"h8DCEsStSMXDqIRc9M5FFTPdVpG2SpNm2KEUzh2Up8XYIIphwT1DyB2vLsWjX/78wZfv//mlX3hsZ/vl",
-	"na2Xd+68s3PnP64RoqYVhLCdSc/WIbw8d+3yRY+tcS2eXJoVsql84bNA1mWjqTcbc+ya6lliaYzI1oRT",
-	"4qg02zzmTbMqZB5L1wEFQ13SAX6iFIqV2/MW+i6U9HRiociIAEwLgWQNqjbXjbyk2wXoZqqWPlf7wUmm",
-	"iukt+MqiRQF6GGl7OepM2u8qx69wyJ9mFdNwL7uPfdgKpTjTCjrmuxh24nEiJYanBr5oaGocEYpRWG4F",
-	"rLFryu+nJStW0gcp+0XP7BFg2LB2XWYBDqlEN1IYIx2s25PRE8BciQqrU32aSWV5Z80TeJLwZpuKZqQi",
-	"npKO2hR6jl1N2iLuBVrQbt3dx9xtZiKCbG4qc+MRfZlvCZFSqmnIU3LJ10UHuKjxeSYiqcterBKiPSbJ",
-	"KgQnOSbrMGRtvmnJ1DURF7MGuCPhmym44pqYvrbNUzndgCweOW8CVILBIYdDPuMNQks4PXQEuJySZqvY",
-	"UfeCBHuvDa7LPqcu7Unh0sJ3cDzcMSL1W567uNTZ5y5OJu5NxK1kvqk3D5GgKC/KpX7ATinM25EpAKmu",
-	"61vjy5YWRzFc0hz61hGadM1MPR6OdLXG9OwKkTIzG7/r2spW3IT2VbML0wLtXtxKhDSO1OXRUI3ITWxv",
-	"YGaXk5uEZiPDz5DU5ZDDdnFAoHUXGONCnDfYCWNDlH1+eJ6++qT8MXCIDi060PRZnyfcrDyskoYQKmbP",
-	"X784+1TVumvjxefq8oJDLmcPDPESWsPc6Z9HPtfxdVPU8jTyi9OJHrIfpYhoiHR6qhv6VIdLwFW3sveB",
-	"1qkXm1gmI0DuMV7gepkfoOItAJ9xkOoy9Z7mTit/JoHNMVY97cH/7OCboAlPke0b6tIt5tBucIPAYKhi",
-	"1gIVJBt5oRKv5Y1MX1eXquUk0tNhiVEXDl9o/2ybq8wTyd17oKdo1kwby+UejaJdDfqbx67XdgV1T56f",
-	"u2FM0Vkf2iQ6tjTIBLM2pkilVCXVYCLJ6sG9lItJ4TOsby32Vqork1mAT4zc1Z4z112Hy45rXztkIZMk",
-	"FQiLAlwHJUPyEoVEokSxlaow6kEF39E9PUIkBdELXQlPb7oDJht1oUapQ+MAJ4YlcU1UwkO9nJE6HL4e",
-	"fa6JMYybtLoj9EGaLcyxC7zZrks/aLVEDAgbq6oBYig/7OoEV3Ybm8eCayXn2A3kHsVHoWZhXaJ3JDHV",
-	"ti1epygHyUmNrZIwIf7NGLEjJq1LlykzfrLDY7MMQafnajgAu8P0or2gfadSCAJvHi30gEMHMR0q1JV0",
-	"dNBUse8shyCuKaBx75c/2717rzgZ53PdXlM89keVu513Fx3UJnoq3jgPh6jD8xR61O3pBpXwh9X4wVW0",
-	"ufSB/LJi1WifKCTEG6mW74bkCS9Vzn9y4cBMFMdnXWn/5i2uKt4wW2ad8HUgCEV5jywPQhCDC+1G2mNO",
-	"S0d7rAfSp5ArFCoKRWmlfK1QAdmpz/tI1LsecgC8ZM6CJ7DJ+WabQ+yvQbrhhYls9Jy55/CGOn6cgw5f",
-	"F/N6c/1btzrh8ZztmyaXlHnD+QZgEuGbRQEXycjMMBA0xqpbn/ch+8Ylq/3gGbbGY2zl+Kxb3rGhVXYp",
-	"PjS0UivUMJiwXOpcfRVnJ5NJzFyN9Ch5mRPVgimgLiVB2twXiA4PwlTxoOCp3yQCz3QAJmDwlCoJWkGZ",
-	"fBFXsm9MNfpTmAWMCPpRywtdHUT2FLuyAt2ZUZ4s010z5YzKeZEYmyvKrWX6BzohgMg4EZ0oGYraSxmv",
-	"q3KoTRBMUxkZNstsM6i78yDrB10c7MhBffi4oR0pKXSQF40VBboa6WnFlWRteAKz8hi51SNLAR2kchro",
-	"AAetG/L9UvUmjFQCuaa60h+7/lyy1x129RnV1/TwGt5VEg9Q+lGTpBzs90PJs7gViabZN/s8KSckta9H",
-	"SjuQh8E8dCdDQTF6hOdv0/8m8N62Y052frnuz59e1NzSPDK9j5yxHWJUjoQe91FyN5DiyP6Y3jXgjnMH",
-	"ar4VyEC3D+6Is28o8sMX4dnX4OswIpxWVzyZqXjg+OxolWI42IX0TkRXOkOqRDxOQlChaHXDsO9aVuyO",
-	"bdpjFgtTxlez21zXZbh+GmjZjqNcfCWtzDbhLFXpmNm3uFQyF1stpczCOo80NUX8WdpDUQ1G/Tp6ZLM0",
-	"Wubuca44k8w8yQk2Kf1TSUwEafrPdC1kBkFDKqVx1amLpj6YBEY5ipSMuNCKd/hD0h+dQLpZM2KPb1Vr",
-	"RodYz7mrjrq9V5EwxgIaOSei7jpRdGW/p0aDOkGI5bqAeFZVDzOoGf13Firu06LcCUBXrKyiReBephwl",
-	"qzz6+ctf3/286jHT20xJoQu20UVL79VISPvBU3hOYZt2KkcVrl8KfBH0uRODAmOxB7QZ+7C/QhHFMq3F",
-	"jG2WY4nMBlYJ00DwZCpm60TwCof/VNZFszd/DXGuZP62/e+4YD5jY6c2XratZbHYDFiGWSn2ew3rVI4O",
-	"vLcTJRvJF4zTPPjkQ/CMZN9RVPRzw3ysdZX0lR7jGek2BmwKcYf8awpNAPiCiWBQS1X4s4HM3ofny3T3",
-	"TXo2cbYM9adx0iBgSmr9l7Hn7V9Vyx7ykiIcJvDbIvSZDoAPIxZYiViXqtWyVZY4npmCZa5Z1DW35x4C",
-	"m26eYuc60L5T8bDP0knkmPNgCCEG+x+9asL8oCQOMtMGLBUEJ+qheCn8whoVMGVJH46ELEYRrOygjnTe",
-	"ntCO33fZHpw5FSitO0k206G0M9GBt9oYaO+f//Hh7z+toojfPovRbPX8RcsjiJALWKXX1+HQqUTfq5tc",
-	"npDrzdKN5lRq2aJJ0wIprDu9cmP2r6jCXcV1md3Y6ITHybxOVMRS0AeU11LN9r5SQmAG53W536ta4vCY",
-	"qipwIUxryKns3kOhENOKuiT9FsvhZ95s2s4CKDVKWNILmvCxVCZSqEhgvD+e106hF7YzuNbk8lSdsGnA",
-	"aEdM4+7i23ISHyDXTe8+o1OrprQHUzJRZO/d5gbw/O7d+3Bn653i9NZk3MpXI10us3Lmhd8cXuVBtWmU",
-	"Zhrf8UOUYXAwPJuIThRy1PEp2khcMFdetxee4LQYfFHBjLAtRjEf6nQvjVDs37UFEp4GB5iJR6BWEnrZ",
-	"tYlVHr57/9GLW7ufvP7g/ss7dz4EuOlvyiEBu9CJEmBH+6FoIiRW+X3iMcl05RlYb1yLoWrUV4ggYjGy",
-	"vw7QZy8uVpnkHSozBspXB9XuBNqE9HN5VF7DZjVtq8RA+05lmRg7H2rlUXXxzX0EXYVGPo7JYTKXdHis",
-	"zEQMswQJeGyFE7VgBIAC+OPAArg2GwHSPCcoxbpIygJMXEPnxFNLJKkkzTtRKGxAbONtzeHUboQqBNxg",
-	"QVyjq/ZPAQSbRbYGia7LTBF9E1jKAN09hGtFFiNbY4/M8nSjBsATRXYrq5fm2ApV7TugaJbBdwiSqjew",
-	"KrPXFtJsJOyWCHqGun4Qp8pGwlRTIEJCjeja4QW4KjUJ+02nCB7sOhWzpYXv1CWwhgZY2p4Lc60Wg1iv",
-	"mrdeDEJxcsqFqUJGFgbhvgWAYJOJFB4XpU1ue01jQPm0r7rJMuNdYyQiDAGATIhoxL2xWPUKVeaxIbnl",
-	"7DPmmTOeO8qiH3VbRUHLPEOrDVV4pPWNBqqBmVk47qi9IDoPbnkEThAjPNCkoyCEXUu/WQhh/HRQzVLR",
-	"GU3+B93L7hvv7H328e4bb3/91ZfVYUTwhKV3AwvLQJwzGtV7rvaDLFT3aVbD+eGaiJwo4P7MhCE6E5y3",
-	"dVnZ++zjvbdfQU1hjz2684cHX/0p/el/Hm29uXv/vYfvve6x3Xvbu6/ff/jW/b33f+Ixc817n3ps79M3",
-	"dv/prsdq33/eY3s//fTRK2/YUL8uUZAYpEjCbkc6fU6twHlk+w1GVFc9sz4BAtk02OGSvbrkCesonbCz",
-	"C+y578IrFhe8hYUFAO1adU385HVBO2JadFWrLhurV2vXmaUuRq/aGGCahwakgOQzqQF7qMO5H9E8Anab",
-	"mS+P14rHa0Upa8XEkGZCk08Blnm8P02rfFyYGCQHcarFEu7oM1pBmGACw7krcmB91lSdtUAK5HEaiHuR",
-	"CkbXZStWHUjUr4n1QAKTeSAZgvO1QA/jNkB0F6NKloTgSXBIGkSBcKo6DE5oOxGXfY/pCMSNg3WpYuEv",
-	"5x0r1KV9NOwWPCtMnN6E0MNY4H8Cyb7HI57rwWqCx832OXTTV+3Z2Vhu3IHugc7QqUHlT2m8uKj68Mml",
-	"iQFIx6POvc95raZDxEaMUNHn2WEvLK/MkPNmv3A/lmg4644dV/Ree1nRe5cWJu7YA9bug7W4yv39IFna",
-	"gyJbO+JgARzr8+JOxHtumnmWP7Y+pmnGduTg29dES0FUOdnrcT05yMu/SZC27GQfj2lDtzoIGSurvtoH",
-	"35mVpchpzIGWh/nb8O9Q7VTOKUPQEWEAPN/xOqUXrPoe6Y2YdQMDSDgi5Wt4iFuXFUSlZnLilP6ASoUm",
-	"5tshwt0UPh37quZG1cLR6hK+a5k1MGWjG+DKe3ZVt+3A6QrJnJ5mUvXy/PszIsmO90xJdlVYwGf+WBqu",
-	"A1epVP/KdLNnq0c8txPFsWwHOlFxf4w5HTS8hyYMlCnsM8R5GuaDJ7rThxcVKFwdyv4J3mx7zFZpEUia",
-	"9o6bA+QeaS/UpT3O8cVm0BRzrIHVBg2q5Uo1jcjPRgGuXBXk9URxSxP3oDYvSveAXK/lqVxXCiFOa4JF",
-	"3YStcRMvmjVjmTWibnLT/KJhHpF0Ywl5Znj1LAX0wnfTwrxc+JZ5RFnd2TZwmi/XZSMWNv/ZcJlQjdOL",
-	"E6mLWTJ4cwMeaR8NIgVY80aBID0Taad4AOEq4gGgbH2ZNWKhVbgpbsJTG3iOZpOidQldBj/Sg9zsZk0T",
-	"dHQjag5PkDRwTQhpmVvMl+goDJIGHMTs+4BMZ8QsUQrVdoETkUIcnbBE1SUSGe//3Ea9u7DwRBPNVCr4",
-	"ScwuNjyUYhrIBaMPAr4tp/cIM2uO3ShwW+5MkaM4M/AM5kaoZIjOgU0fs0vq91Zgmp0SzctwM0anE3GU",
-	"kURSKpAOkSWpNDyrQt+zUt3mP7N2HpofYMpYSzYbojBIPJrvZmam/sG6rskiADMXZiHxM3/b/P+m+f8L",
-	"89SMyUjk3X2TwkXMvmYMXKQYKw0NWw2aG5eDYyhnPYLdRbFpWkJsFVQdlkvgZX185o+ZPVemz/42vdRz",
-	"T0yTNgrKFPJs91mLDgEwAKq+A6mUfV45BR8gcInK81AU6VID5HI1nqNJcSuxv4JU5cT5DCAWmzf3Fxbn",
-	"XBG3EmMeJxnVmedf53qjsB6H6w2gLFDGi3hptAUAOVcJguOEu8CgvMJV7HmzizfjAG2t4IKXjtyAsqAx",
-	"qnFjcts85wilpeb2sWWluLeBrUWnq4EQ3PbjGe1QcpAfwrCOBYno4A3QTKQ0NmEQnAdwSFHBqJi4wPjP",
-	"v+9ymQRJH/7esD81MHSaYyuWgNO+zGOccofmVR74300Rz0JXQkiHSfhZ4Oo0wVIsuF+XHCbncLUpm7TY",
-	"tC7HVZsaG62ZoZi+4MA27VRCAvPy0UEAdHjZvG9QX5rlJvTQioFf1hhxZefOWzt37uxs/3bnzmc7258e",
-	"YEKamOFYZuRQEGqeS6522kzMtW1KbQx3Yi1kWBC0PbSpbdiGGAOMxWysuriRy2yEAk2Uj+VUEMG5b5a6",
-	"ModFU5qtq/CtcMjuB7/b/clrI0yUCDnnQ6U2ulFx/TP8mWRLJsMCHwS3fHbxqXGR6L4k6g0g36TyGQQx",
-	"+B6jAz3G4VDDFfOdcWovmSQClEVh1XhR0jVMYe6FgOvjBjKPnE74nXYgigrz8c+YObIRKZqMWXbBryLd",
-	"aymWe4M2/9h2V6gfFNeFR92E93g/W3WwX223x/vTuq5i607F5Y2HbWA6C5wdZHnLAQioTftm2IzQQRax",
-	"k6QeTMHeWoQtZFh96aOd7deL3RcxlxRXp6x2kyzKyXezoKABJs5zoSirXLp+cfbsUrUucbaQ6EUmOl1m",
-	"nD1TOzt7dvEpJOMg6JMJgnH+iVtREPeRhxhp5+3slEL4mnG4UsV0Iclz4QyxtPHmmX0Pz2epRiTQbGlx",
-	"0ebxG6FKGhAo41MaT5tlAPJ9QeLImF1H1CUWNtpD0UMjqZCjR0zpNMy0bkqn4qlEuNQt6VKgWjQzK7sv",
-	"ffT13c/3fvXe7ptbxbNO2yeb2RYKBOgMhaTBurzaPea00FJO9ZmT8SxncxCsS/OynJOXIoBSLfvAkzS2",
-	"7Hty625URvc0kKlk4bnatYssMZ1u3C84CnAMVPZcWjokA/LPaBmOoC4ZLkQkV9/QakPdJCNtsKZSG4Fg",
-	"lWeTJLoqw77HarwjakEi/rqWxEEz8VjNNFTUJaCI20kS6eocW4F0UMvMFMwrrF66AuUqnFRCrIwi4B/h",
-	"WKel4rqEOzqB7CZCs8rS4hO5VdzGki7JmRPadMHDT8fnjTHDmrW/YzGr/ZPTrmp8kEii2JehsJ87+BzN",
-	"fVXDq0/8tHrgPSOPSFIykUAK7bFAakc/1bWnx7Foqk5HSN9E3+pWSXMa+WbsMQjtVSOqG6J+H3+EPaa8",
-	"q6LDIIKDF3uAYqOnKiYWE5UICs3qM3hq2OObgk4M8RfmGvxFfcbtBAfPVg6ym53gWKXI/NJzd3f+P0T6",
-	"kMOBhiRwILIim2HXp4BtMFFBGm62PnmI9CAHBGkuOG8bMa7s7kY7aLZZxKOsGv3TrGFGRzdYZWVpfuXb",
-	"6eCb38L4oLScuWLpf9950sxe4CmHkBz+UkXglqvLxxo4lPsGzA532pw073GsoQFEwMGJss/+DpkOKC2N",
-	"ad4fqrVl1uBh2MC6AJobVbxHszVlphkClmxbLL+efSzqdwYoPQUlcn221sdaJR38qDDHgL1WVE4chtlq",
-	"YvgJum/Gm8EeOjqX2nHRf6QmW5bWpTUmx7OSsRzko7DlTTR2q+cvnkDVTPEshqacRO0MzWJkYHAwAzhI",
-	"skpiLTzpGlT1SoF7dTmoXUbRIDoMK67jpB/pLAdsvS4bA96pwSrR8GCkCrbZKZMbCgFH6PHUT5zQcgwt",
-	"nIQLI80uBnaFQswGdr5mcRcLs0PVKwcspHU3R6OLHBeqxbpyHPqEyqMXt3a2X3v42h8fvnv/6w9HpF+K",
-	"7d48+kTMnjfbaRWybvJQsJ4I1tvJgBwgKbgQK5Rx37cQOWM5OZluAwIY7l2GVSNeFywjL6W76+vA+pg9",
-	"VsSHDDAMLHynyroyFFqzhuUiwxY1AGUad/NPBXlzY1prhkzbTmvzMFnYi4zKaL9l832lnHHAqWzDbSr2",
-	"2fvF73Zff+kwUyYWWiTHM2eGk3RaJJewocchPzYdex6HgbMjUE4CKEEGEftaE3eidlambGaZgurDWMHh",
-	"ijbGGwGN/5RmajOtO03HM2GylopcyytHsLUySIcJBxRVFlg2hIwpVsambosNLwyi8fyCtTCITodbENpX",
-	"WmVWNpytPPz93d03t/Z+fq96wsyBbhoXYaCCH4mifeJSdptofuDfHqnxhZXO4wlEVlCYeT8Sumo33ASY",
-	"zUBKLMj6wZfvP/zoYwJx1+XD1/6499I/eGzvnY/23t1GHXoCOoZ9tvvB7/d+/CKYuI1Xb1qBY2ysB8gX",
-	"ry6jkDcFIrSh1hJwGwwfD0wa2iLMqZ4by/2wdqMurdLfGdZTsW8C3pfuPtp6C4mvPLb3+tbeq1/85ctX",
-	"d7beenDv7u57H//lyx977MGf3n/4yYcP7v2W/fnFX1eX7VcEui4BwHhGQ/NsMBgkJCyNBPyFBCteXWLW",
-	"BmlHhkkaQbiLgg4vy22V4WKpS8hlACQIiWiry0w5/hW0VURQwAMcvqIuB7Do9t2zBCLCK2Fn2fGY38VJ",
-	"LTTzYxVFoyT2EXj3/15hH7thtMA+9TUVCRNBcak8ElYby04WhD7jnDBz6rOt6sTi8oCnGcmiWDNXrJoJ",
-	"PKGmwGFKcIr850Z3aiC+pcgdpJ09CYEkXA0sFuilXK1Em0sfvG2PhxslwuSgcCgMAABl5sefX3wL6iWw",
-	"U85oJ7HBKBELhRVntIV1SfJ9qWzHRMXtcPd8K1jvxiMUMOFsVzU3LtJ1ExnziXFdFJv78SFBTtBPGq8x",
-	"upjtjINIcs2euZCuWjhat/VG9wUiUMH8u+3qkuj902aS4SB6SQ+QEvJQaEYapZppASmFzoHMMhT+Oiog",
-	"FrrYy3jJY4M8ugPFrrwcyIkcKKgvIvp7cWEBquvKOw9Z2ef/0FQOBUh3oSDmrUea23W69hpeWsawDLxy",
-	"kpFZaSbBprBZ+LW+PRah2rgYoMOl7C5tx1qKQGxRAGzA3pBqjGhNrtyDnBKDHTN9iZ6B9h0g1XP2ZFpQ",
-	"NIlhVEoqxls3O7Z4QJhHih7L2gerxAL2vHjKx9GYlRTFExgU6ovrpwm+eYNvTqOVmGadinFAfxTYhOlR",
-	"p9KM5/ml2AcMFOP4ftXK8KMSy1qLql+A1GBn+9c72/8G1N1vj7GO+dvmn5tSTVps4hhXkeSNqj2aXEoF",
-	"EEAshPBZRcytzzHOzl09z3hHdWWCtREBYuqh/8IgOqNZohIeVlO4PYhLJNTZT+N5dNI2b4FnI616yHWC",
-	"VRVElAfJD9FKZlU3yR4R9Nr99Fy7pjbU7PPStjFNWuGk6syxqzLsW7ylYzqQ2Q8j1lgqweY2hVNQPJM/",
-	"uR7XzTyum8nxLGd0tnzGm0H7hEYMWm5+DZg92CeKMPIMZlIw1U081lSdDp/VwhhjIvxlxtc00pwKu0lG",
-	"i6e3zA10676vKMHxYYHLYD0JqvmAI0zreSAxAShfOoKFir+1PlT+HU57k/zicapuDn88j4Lvi777bBFv",
-	"2vZ043Dm6Zl5WFyp6cMjvvvTl3ff3Nq58y872/+9s/2nzJQgkFsOXefuex/v3v9Nlk8N9tz7rwMIwIP7",
-	"r+5+8jNWWaldqab3OFX2nNteuf/13c/3Xn/l4a/upzcQ7WHR5buf/OvDe1/t3PkirTiBs4JMKy1XS84z",
-	"Hr1099GLWw++/NnDX5ln7Gz/AZa9N02n3PkC85d7724/evvN3Xv/ZX4DwlAPP/9gZ3tr793t3Ve/yJR3",
-	"0pFAzmtuiLW2UhsZ68Bf5F0L1c/MrQWaVdpc+m0R+p51t56lna3OMVcMva9muS5B/Y5q16mWvWrPnbAy",
-	"n/FQK3LKZtL/zey52rWLsxCa0fqGGXo7GJGeeeHvXvi/AAAA//8=",
+	"7P1/lxvHeSeKv5U62HwPZ5QeEENSsoQ5Od9DUZJFS6K4HOposwIvUEAXgA4aVVBXYUBYl+eI4pUs2dJm",
+	"fW0nm028ayd24sQbxY6z14qs2H/sO9FoSOld3FPPU1VdDVQDDcxQVHJXf4gz093186mnnp+f541aT4wn",
+	"gjOuZK35Rm1CMzpmimXwW49mWcKyKyJm+teE15q1CVXDWlTjdMxqTftGLapl7PVpkrG41lTZlEU12Ruy",
+	"MdWfMT4d15qv1eZ0TJWoRTVJB3RGa1Htj+iE8omQqnYrqqn5RLcoVZbwQe3OnajWk1n/phgxrluJmexl",
+	"yUQlQo/i5pAR/bit9HMi+kQNGZGK9vtEMikTweu1CEc8ZDSGIZox/4e9K4c3ntvDllcNfExvv8j4QA1r",
+	"zf0LT0a1ccLd78HxTjMpsvBgO5zdVm18o2PHO8nYUSKmkkzogEVEZERweJAmUkmihlQROee9Ft8RWcwy",
+	"GZGEd8WUxzIicphMxnrfduGTjn7R72AuphlJqVRkItK03uJ2PV6fsmzubSGOumTiFxqN0FRjliZHLJtf",
+	"faaEMOwL7SReucZ9kY2pqjVrCVdPXKrBIidjTTD5EidcsQHLoOMkZuOJUIz35i+w+fJaXyZTnrw+ZWTE",
+	"5qQvMqKGiSS6fybVAaEkYyqbk1mihkgydIzvUh6TrojnJGOTlM4lPO0nmVSEcjljWSk9Xc2HtKfHVLaS",
+	"jz++noTM9pYuq3l+1quaJuNELS/mdTpgRCbfZPUS2sHv/J5j1qfTVNWajzciPXvsFahozRjGlCd9JlXp",
+	"3O0LZz35Mct6Q8pXdGxeOOuO4UyX9gpPH0qX18TKLrlY2eXvZaxfa9b+3fn85jiPT+X5Z0RvqnnStem4",
+	"a3qUo2lJb/rJth0dvvAKtK6oHJWuoH541gs4ncRUsfgw4T22fGBe5umczDTb1gQzYDGhSrN12lfMsCKV",
+	"jFmdvMzJIkfXHKjFHVcniSI0lYJMpkq6S4Ek3DSN3yMjoy1eZP87kjFyOOe9hA8I7Yojtlt+AZgptSXM",
+	"Kbg4+oU9PfJaiGnNRDZ6hs7DF59+qEcR07ke/Df0lX9AlNC/z4aMk5T1FRFTVcZjdN/lowoM6I7ebzkR",
+	"XDKQYq4J9ZKIk36i939xiNeEImPztAnLfLW/d01wtvcSVb0hQWZP9Fhi3EC8Dc5J8uxNOoiIFC0OO66/",
+	"7aUJ44oMRRpLkkgiVZKmpDfNMsZVnVwTcMXgVmDLMELdUnj1FB1YYcG04t1G+ZIsLcGdqHY9E92UjUGO",
+	"E1wxDgyeTiZp0qO6i/MTfOP3/0gKELGqHT3b7h2UAwqXLycsy0QWESqJ33odWQG2oDu4fP3qYU9MmC8f",
+	"Zozqs4rnohbVJpmIpz0la+5a1D/OWHcoxEgGRMaodjmOMyZRks3EhGUqQRqg+GA/sFiRfXgh+LCXqHn4",
+	"gRhPKA8/Y2OapMEnSNSBB5Oh4CVPhFQ0bfeMFF5c8q+ROBkkSkaECzKcT4YMBN/lRjLWZz01zUJ93PE5",
+	"5Gs4xnyCxREUmjLLE+Xr662mnZNdjnzDRPePWE/hho0Tfvn6VSPLFTetlzFgTFRVZUZRjd2e4DTcJLtC",
+	"pIzy/KFc1SCfpintpszeFEsdJHHw2li8KqKaFr3bU7l6/Gu7K6eXjPWT28FHGTsSo7I1MA9PNSipj65c",
+	"JsZnxxM1bxKmBX8CLwFTV2ws13EVxxDuuP5oltE5dMd6GVNhBqlF90RJlvabROjbN0ENCrkkqlCGjkii",
+	"6sH7y6d9EBfM2kbuJOSEmK/uGnK+At8Y3pPoEdP0ukfefZpKFi1QfJFAi7N9VV+WykxZKjGR9m49IFwv",
+	"+fJ1Wu3IWBJb7M7cabDCUutSEWH1QR3VpqGYEDmXio3PSbgddX+etvPEpQ3optDXmM5JLA4IF5yBBgfk",
+	"pIYJH2xFTWN6+yp+8/gCaUU11BXNY03sd+6U7erT4vbNOV5YC1zK8OXtOUXCOcvaQ5YMhqo9HnuNLb2U",
+	"wvKueWmWxCveGdPb7Rn2NcgoruXyW6V8R7LsKOmVPEu+ydq9lMqSRhXN2KpO9SaHuFbojJrLyJzQxdVZ",
+	"WorlVQ6sRGGEhemYseXTv7WGTrY6/paUvHN08cIao0GQfHzFe43mHaSsLb73iW6jz0P06BrYbzQqNGGJ",
+	"dYH/rFk3j5IXFnwNYefTe8IfWiNaS/Ll8wp/XO08PIyjsI6+X0ykWuaFMVWgP1Rj0j5bDVz7evZts0ky",
+	"fPtrwXSvK24T+xrZOb73wfFbvzq+98Pjt/45IsdvvXN8953je989fuuXx/fuHd97l3z65l/vEqp1OU70",
+	"p/q+sRdY9XHfHCb80BDQ0tgX9gdWZXE+6xb4FdDKN2Qg/5sV/H+cFXw5POAKen0u93piygNsoJukacIH",
+	"+TIVT+7TF47f+ofje397/NZfH997j3z+8+/c/+VbJ2+/e/LuO1/8+L/B6f3k+N57IVnVtRxUhssa/uLH",
+	"f3Py4V+ubNg6skJiTT/DVeFo1VzX7Rd3v/P5r+49+PDHD/7zOw9+8Hcnf/zrUIe+UTnI2+wLZDYUkhEx",
+	"46QnuMpoT6EhKpEHhHYl48o4OhiZ0YwNxVSyc7Ig/5fLnm4Y5QJfcrstU6ECG3kIjjxy/8/e+uJPvnfy",
+	"0T8cv/U/YYW/d/zWPz9x8v7HJ+++0yT7T3765vcuNMDBsv+U/nmfULBoJhnMCho/AEummCqSKNIVakgG",
+	"Qr+GX++TncalXU978xRaa76sbiVYvD6dD7NAXdECGS/Rgb80hWFUPDfhK9SMpuTCs09RsR3SI5YTRT9h",
+	"aSwjWGgFNIN/2exiM2N8Dj4NXcub3/EL7KLidekWouJyXp+qDW/LJTblO3yfqMB91t0Vy4xjXQ8LXGEj",
+	"78TCUQ3cFCuXEXZ8mR7tEEp19iOaThlRdMTAmYG2apqmYCNPKR9M6YAFbZIjNPpZ++/2p+/WJoYzYWaw",
+	"7DmeM3meC4IvOLO7PV4ZVUO0KHFCcdZhhpTT8trresTmueDuHrgxOg5+q8reyVJmEr7V3DfbMYcQbyhZ",
+	"9FKGa2ZuhlI6yxcFeiwehvFllPC40tztIF7QH9yJajOajtqSvT5lvGAO8dr+Ztikv8Kc8U00mMOgFrtY",
+	"uzxfos3h7FZtQQ5eKwjbNV3gpOsCKwL68qnW+gWzAJZ5TZLeCM6wViXwNPdYcqS7j2qx6I1K/FVek1tp",
+	"fKdcz4WVqbgIL5lbKuBnS1Mxa09ophKaBm3YwEQpkUORKePD1hq4HCYT9JwnIBtmjOycvPvOyXv/ePKt",
+	"jz//4Nclwl/p+d/Gd7SBwfZIJD1WqhB8cfdv7//oE1Q/7v/5Rw/+7OPPf/z+Zx9/5/5P//7zN98mGRsk",
+	"UmWw6QTbIDs3UUC+aPx5u2SS6R5jGxJmJYNzkkxoD1zqMk0m8oCw8UQZXzoXPHzVrjDn8hinsPYoH+Kr",
+	"+qM0mbTHTEo62JC/GYZvel1oKVogn6WFLmzrWur8EtlhwOqwb47eplwJmlo7t614xdLhXD5P6yh7gUoP",
+	"SH+apntgVjB/ghfQES0JzRihvR6baELWD6QSmf5Rkpv7Fy5eevyJrz35VGP/wsU6Ad8hydhYHDFpXHXr",
+	"5Outlv2MaL7YZyOq5lM3XZfu7/Wr124wyTbVZCZJQKC9RJQgT7qdSpnWFrWGrQRqjlKMBBnTESOGbXhz",
+	"ejI0ofCYD91yLuurx3e//9lvf/jFjz757KPfkG4qeiOfr6W0y1IZmeiaNBkxQk1g1DkJV0JbiXotWhHM",
+	"sSZUtRjcsfZlG+yxSFDlAR6FAM9LG9BoeQDIOqpfiAdZp1IWIz9Wv71AtBvFfaxmXIeK9vsBeaGnkiMW",
+	"5kVdGg9Y+9Hc8JpSWdyecpUExJhDpshsmKSMzDLBB+T61WuSjBibwE0N4ybYQqkXfvvAj0ykrBrv0kt+",
+	"Q78dvJG95c1VUP12ZHel2nUL3Wx11xY3uLjELzpuJTIj4SyzLUoyymMx1vyL7DwNNwwYCawQteUlUsFj",
+	"sJ7jglFWqwUsw0tRi20Q8fkEvmaNtgJEYr308oBwQTI2wXgVaCci2VTzxJy0zknTQ528eEqefibU5NPO",
+	"aiq5fvXaMgsIrqS+O65fvWanEzM/uscFYaKtU2DQrRF/yYxKIhlXQTlYWjZUbb5Lc8XvV8/yhllSXzUE",
+	"4RUJQEsBw2QywZ+mE5YdJZiAQXUT5XoiNL6d4LeCy25H/mdMNo7llK6s72/dyMxVen9UtFUV+KPtqHSY",
+	"r2J06rM8nogkpCD3BO8ng2kWikV+Tu8dUrKv8ZEhlZovMNMomTN14HEOtJ6BrK30t+gTCuvLjOtLpyw8",
+	"8ohx1e4NRbnDHV6RhOaDA+V92tUvdhlBcc0ZFJcWfdFgiF3qv64LJ4Q3N2t8VdygTAYcdGh4Z33soNAc",
+	"WpWHEdre2iviMjf3VEW1aZZWIVJHVIu7GKTUaZyoZ7nK5mGBTPBwmHRPlWW3wb0Ukc6IzZutaaNxsZfE",
+	"8C/rRKTTS5OOXsAOBgx2gssHrbdHC2Y15LdRjU6SNhrLe2mi+Sa0FOSV2NA6R8qyyIffQYcbfJQHnC8P",
+	"pK+QJ4U5dUHuyzdnE+Losr7I2LouQlkF2YCpcxK9GJJgO86bDBwo0UJUTLhQhN1OpE/z+WBjVhoLWHkJ",
+	"cTDtTd9XJhizgu0JwnY9+rKk7Maf72NkD0CxH3+Uq0/UWcRF5ccz5GLJ80jXNXSN3VZX8M0SH6vfWGhe",
+	"T9PM3p9b2NCKhPeNy9fOP3v52t7+xYjof5+MyCvXr+xd1pzh6s3n9vYvRaQ3ZL0RSrck4b10GqMK5Wut",
+	"ReEkJNNqOav9+pRyZdR5l5S4v3gaXuFaUtdio+xR4/NLJNEzIOBVlmSHkh6VDP52ThLbrtUtPGP72uSx",
+	"JcEiuOabBxr/7/jhRx4vuTZ0OLTVVyjvsfQqn2wcupAxapK2vKPxeNgMGejWictVDi54+jErCyx1hErS",
+	"MZIw3OXsNh1PtD6Qp/iXStv5u8f3fnJ8778d33v3i7vf+fyTj8o+amP6f/7dH0If5GZGuZyITAWznZLe",
+	"aDopkWG9ICkiJowT83Z++nFupJ+JsclUFJzsQOoi5G/uRoTRLE2YVJgiXjnExiz9degxLLPm8a6btFga",
+	"ixrV9IjLIrj0ethUfZgaRmOZIA5cBvNckoSjFVnLzR3XaseYZ7RWns7oXP+Tihky7kpTuJmM2WEqVHDw",
+	"GTq72tMsbSs2nqRG/Q0EA0+7adIj9gsAVcD82M4b6M+409GyDepJ+XvGAzcQrOhM89cAVbCgc20lc7EU",
+	"7G1sYUPKJpiT8K3yA/zsbaD/5WMsj8Ir1E9SFpHDYdJX7W9cPYxIl0r2xKWCkbI7V0FZU3+7IhkNcj2r",
+	"U+0NMXN5pMubnomZDKERZD2WSjLLEqUKaY5ld6wbs2kygqXxhrtica+Ow4tLlaK9YUh9t+MDvXEglAlx",
+	"RPKql+QIdlnK4rbJefVXb612O+Umx3x5JDfETJqw0QkMigxpDPRsaJ2mGaPxvMISuun6HS4NfO06Xs/Y",
+	"UcJmZctZvpiUkwRaIDMxTWMySI5YhYVdZRHC70LMsMgRLARIyjChWzP93pAI3mPhTg1ZtV1UdOkrZTlw",
+	"mNanu8VJQ0BdJmYmUGJHUzHKpfoSpkRO9D7KIWOKyKF+qIZsHEELJnO9y/SMdBv7B2gqMhEWpCfS6Zib",
+	"WFw/0V2SREWkm1I+ckZq3QB0ORuKlO3WyWVFxkIqsh81Go0mKczdis40TStfAqs5gjS3f5irZXocjYbd",
+	"t01vYyTRG2K24TErHHiwvi8fsaZHweCBxS2qcPK8KDlDsJE9LcWz6GhqkQLdsq09njdYfyoxJoCm6cv9",
+	"WvO1iiAA0QYrbJnAnVtL/YsAaxhTTgdszLhqc7G8+sd3v33y4V/e/5v/4kfaW2rGU0tlmbHOIZ0EKQpP",
+	"mwVpQg6aKDwb1eJtMpxQIERXBeUXOP05pcSCSRRd9EkUxhaZoCmY2sMGsrcxlHE2C5NF0EbmhI48zmO1",
+	"VKPnEy3sSOTjxSy2aGe6gvTOwFRiNZlKIeUrhmLk8WVJaqoE+ouWiQSgtcZijJgchmZ6lJMuw8CG1MW8",
+	"JGlqwy+M/wqlu+o52nG51AstFeBVlpoNtQg9BVukg4yx2DYMSoFtOSLPP9986aVSMbkn9O0hxZjhd0C2",
+	"MZ2vF5vtMHH+Zt1X7VgmBmGoj5XOIHxWnuyyasP9BbHB4dheUZFElbH63hpZKswvcskwwEvAjRj8sPQu",
+	"KayAB7ZiB5G3umLxyx1xInBNXhFpynpK69VSi0+5wrnz2W/+6uSTH6yJ7axgjTDK1YI1QtHRaD7tQt52",
+	"wC8o0tBYReqND/K6Pjm+9/Nde7JpbEySy+Md09vtnojbdGzlv4WQBpoNmFTkysvPEHxHn6s54xFR9Laz",
+	"dx6QhjtYGdPCGhcEgNb0RcCF/r5ictey0eXkw7fvv/nTz377u8rmlpuX9/793tNXr9VW5kKG3HeHyTcZ",
+	"MU/JjpyO8dRkjBGZxExGpDfe1Zca5I4UeEqicN6KTLKkx2LSnec4dAsakm//C2QQL4/rGdxeFhMl0NFK",
+	"k7QrbpMdzBo+vvfu/W//4ORb/7Lb1MvtrCIAseNoQx/pyNuOjWyOuVlAn5gl0nFoA0CkC+scPJepkOwl",
+	"C6C3hT0RPIjZuD1OpNSbG8iOkcmAs3gv4SQPWiDmO0l6qdAfotAyMYKxaS18XPJW2uA+rJR8m39jwkbW",
+	"xrMtr5XgUqTs5SwOmUDR/bOB+c1r7TK6jgKESNPUBPlv2bL7PtT66W68AseqwFS2ibtzaKBWjlkrnsQG",
+	"SVC2jQd8UfXKQ+C1kBWBWk7MLYYKMEaXah4rOCPXn3nuwIQSQASqZjCpGAwK3Dzvf5D01bod+nrSVy9P",
+	"cFfvRLUhS+N2PxPjdd/Blh4qqqb4nUjjSp88LzDrqnoUY8LZdgT3YsKDtuSxl/lRtS2XLaKvGKFKsvI8",
+	"hSz8cEOSMzxoq9mjYh+aP5DOlo3qT0vaFFkRZc7bw4z1kknC1i+5xb5b52PDZyvyvdNk0qaPt8ORJ6jX",
+	"TeWGNO5M3mHTZjJmmla3Wteb5uNSj/mpE8STuKjrukPgFiMql7DtXiysvL8kBSZsWI9HFubUFI7BAiaZ",
+	"N0WfYiwHKF5A+dlYZLPFzXfU7m1Q5C7IW2uu1ssukMiaKIDP6eGljErWdr+asWHSnBTpEWtDdpgeziQF",
+	"fOEeOEr1iKaq3aUl2XTL3W8jCuURUJvf+5a9Laos8wMyYhNlA8xshsMwkUpk84UIhwvrs0nMGKvtwQ0m",
+	"IfhhUdThbNZ2IMPLAh9A1lICW9DMh23C4oDI0dZmpDwy5YmqCjuR972K5W+yCUtrhC2sXaJcslpaIEDj",
+	"m1cSV/xGAg/VhligSW9UZhDw41oCJgFEW15NPQi8bNiQGzmO0+vAjWPdGr5oWPdytpk+1nFZqImcsF7p",
+	"46/E2nhLkc/GDcGfw/olOr2t02vucDoe069AfFhQzNs0KfgwTwWWeS5wwrUaqeTp0oAri8rVosEDqazF",
+	"ya1bJCNZLiMmidur1LfgsyHlMYvb4ohlG0nGoBe1TRpeOBLch9qvtn6SvV5ik1nraijGQKzEvTkng1Ee",
+	"QQ1uXYza4sFnr9ci2IeFT33Zrrh0azc7C6YAbKQ4G/msEBOdJhM7FsON2qnmL0gSmh6C4lHGJnZAAWuM",
+	"TYxZY6a344lcaLZtFuJs1y2JZVxnbLXfwiSxrbZe+US4CPRS5rR5jPp6tK6VQtVKEHBPcVihHG6j/IFg",
+	"WOEIlulZWMOhuJ6La+GpYgvTWExcLVPUcJRrcx7LVc8VuRQliTTnJMF3IpvgJ3uUn5NEKjYJZ0lsQOFh",
+	"/8lhj3LZRKgNSJXrUc5LjGAxUzSU//osZAHpRuYwcmiMpZKRIZ1MWHlzpVaJLQ6il4tfPkMF8Y26W5PV",
+	"UzK0zOlIwbbEyO1QhqES51yBA6IbC2cE9WgQZwpCzQtwUtZ97JKcVjDoQI7Ucs7YOUkuX7/qqAqyZTSt",
+	"lUxfiY0WfylGrGYm66VP2OvBpViYY2tWOt8/R2bh0zblWzk0lk2fp05guEy6mA6Rl++CAhVAGomS5PCF",
+	"VxaTFdaWDXPaYcEAEHjN121OhfFj9sG1F1p2DzPdM0Y4HcPXdjcDSgnGrYexGDRBmZtxZSWgHuVXn1kW",
+	"58zXRQUXiKKUzsoMJZua0adaOiyzoK+0FOTGsO1iQsFutsWXC4u3tGQLLQcHWrqsZi2WdR6XvRZwMuGH",
+	"4Ydx0u+zrBx2bWN7yzZWE83CzAzy4RbGFlqQZ6gcdgXN4tXAnxvlEthImDBWZ0V3m3XQsds9NnGOylDU",
+	"k2JSkQsN5+TFOGOUviAJAJIII6IF7IhkTE0zyLQVmfmFxRHhbOaSJ0xcbZpwUOiUAGYKVFU5ktP49OfP",
+	"2uEHk40Lc6vWrt2vlQ1PmDDRqZUavY73RnKk2W8o/F2LGCxuT1jWHoppFjrJK6IeNOuTW3+M0T+Fz8NR",
+	"r2h+IFrdJAnHPdRfkJ1vHN7cjUjj0ze/d+HihhEbUtFBWe55TOfnsOYJhIMoqJmZcPhLP7VB0tVJxm7t",
+	"oW4pHPob21CRwDJAtB+cwMidBX9NxgISTSgnXjvtmM4lgf/RgYDwQC4Ucc/JnFVPJnolb9dsyppZQO/h",
+	"jZjRow3uuFfpESvnO+HQPrO1HrBvgNqWqDdwGgoH2Y7cHcLAhIs7GWZ2K5l1fvgDEW+lsf42lz1sgAs/",
+	"SfgoiJqYMRMT1U9uB2X4RWBZzHO2NiIbDw7tr5wqHoZNplk+m9xYsOZmtZp7cbjBcZqtu6wUG09OaVyj",
+	"eSMBIWOKAI3tMtYFle5WzLsE2Ogm6JA9pqdxTpLnb968bi5P0CMaHpJNj44Z6dLeqFqeDsyl2HtxGqUW",
+	"uuXb81TrutZeFybzm55nFHL3LJg0WlxWxPFXtp+ttI6Vkqtb03JS3zig3qvu6lm8FkxS4aB6OCqFERmI",
+	"g/LTXSzLWtS+Li0BJk40MWV6S/6P1y7v/Ue6983G3lO38h/r7VZr79ZjvxfakGfHNEmvp7THhiINRtgV",
+	"Nn0TKX2WLOR3r4Za9PsJLQqOtCwvrSvicGlHOcUW1nM182KEbZUO4aaX1BoeQxAVBy1bgGuAxR4CMj08",
+	"bZdOxb5QPqWoNsm3srp4sEQEIUkv73Sr+a1e7eXJLazHwszW7s42Nii78D60VqMRNnbkq1E0jDSi05PZ",
+	"100s48qhl6D7I2YZJiT1RUYoGSR9VSc3zTMIwlQIZYwZiJgkiRj6kK0EoB5YvFixsd/qeCoVUUlvZBBo",
+	"CvlWGFOslUUsaMEKuMdk58E/fXDyvbv3//wjA5WcJ9YVd2GYxKwNYeQyVP4XI8ylhVn2+4iMfM7dVdQV",
+	"t0ti/8uM0S/hA60qxESx24rsHN/78fG9e8dv/eb43ifHb310/NbPsSzN7oHWgRnpZoyOJAQMVYgMimpc",
+	"yGGy1tcPL2kumtHJ8jA1iRD9aKInv3P81ofH935wfO/dk/ff/vyv3t49ICqbMleipWPf7Ohtcp9N6KSQ",
+	"j+utj31nuefnxcyItvAOi5ukAw11CHb+4J/+LCKdLh10yPG9v4UiXt8/vver47d+8flffkc/Ebf1q3/y",
+	"4B//5sGHv7RpBH3IleCMTHnKpMQhd/yMOYiDQxS+Lh0Y3++tSiHkfuDvEtdeoLeVtFK+l9XSMGFXX56q",
+	"2p1biyf4esZyMKc8egsTCI/vfnh890/rPj2s3rPNF60AK6/78Br0jf/+coWY1/PGpV1mnLWhCusOgM2O",
+	"WLcDk2markz2FZCvQkS/b2Akpr1R05YzwiCWmdbXMGYxRey4IUur42HYoZaHIXuZXwsF6E1ilJgR885m",
+	"kHkzmqjgMTUNF9I7MLHRsEaHqrJJhwt0klOF29V8rvng3CatohfwC2yVCRNvU0DujJwVpahQ/rS+tKPg",
+	"gpU2odbSPTXNeZsbmuhVLPV+ZtXAIT6vet6JqTRfpiNu5goycylzBVULpjCNeOEUp45nz+e4uESehmk9",
+	"P2WB5is27wokoW9e+3rDvdp6M5AvLPs5xwk3v+6v4VSLq1buWTTdbsOKTku9K63fRZPAo13NlQS5dmnD",
+	"3sXy4O210Otl/sPV4cXGqBefOvjYizp2beKg1izCljRWPcb9LAMVwgXscJVWXqEvvLJu3VYu06njsO0F",
+	"dXax11FNznmv4oeHc947XdB28ULxhHt78haqV3lE6GTaYIDpVS5ZEDJrBfz4mZZ3GCe8rYTCIPPtg77X",
+	"nvRpEeAdskqhjF0mTYxEzR+MniVXNOGyrSk1tHRh9hDVVJYMBixrlz3fBlL6iKZJHvq6MXfEz11ljA2/",
+	"X5kWv8z/puDR85fSX5FwpYoKUoqm021zw45YCFIATItgJTkg8CnUAzFYXtCfs55MIVsqKYnzK9BwsZc/",
+	"ZDwCw0bHvdQJ5lstst3qZbNXWwElYzIirD6ok5N3/sfx3Q+P792Fuse/PrC2Wj8w7px0hdULJtA1l0YI",
+	"oXfCjHKdd7S/CMC7bo4P79hWM9bAzXUrhMdt1sugPElDMFp3X2YBp+nrOU07/qQ69fUMYVMGUEXEga0o",
+	"OZr6DjpD5b1KCGa5yLJWYHnYev+LtMvSUoV/hfJeKYHyEC33JoFy86T5FxFvodxQNaMQ/BWwvN/QKqIk",
+	"2ZRDdFgqZgeEylEBTgodDpzNbDGbanCyxmsKPWxgc7IcIM+OdqMv3Rk39+WyNu7vZ5MTtaZSl7WtLLuM",
+	"Cw0FJ8LiwdokznbMUhSSA0UQtkxoClw2PTqVUGLDXDNotL50IVw/ujTAZptsXMHbQ8pXTjSPXi4vLLQm",
+	"cVuFUm5NtE5xBNHS4rsBBHdRzA6V6I0Ce3hEEyOShS9Xk9EN+FaTTIwTyeImERzC2cin7/7fxI0EfrPG",
+	"7EDQDE3SeTtmY8rjst7ytvSlHtN5ROgRy+jABs4pC6534UmIlPO64s5aoR+0Rb/dg3S3pa7cnMn/+jXx",
+	"R3VAtIDqZDH8Y71cbs17XJ/PVZ6UNVVBBgiVu3bu/48fnXzv7i4WzqQIe9VljC+G/hRKjGPQiCsytKXB",
+	"YTGnqhDjnNPNYoc4o4XtDhHlS55FuprgYr/IM5zfCENVsbjdnZfU9snxqWZDQVIG0JngTV6HT7UeCdD6",
+	"gXKIRwBKAFTHLksFRjADECy7rTYGekwFjVnc3vQiXu8yMnM985YXFTpctqWJLA9gmV5ueRSzlfSX55Ba",
+	"Gd8VJJB0QGeahf4RnVA+EeBaGjDOsqQXFO1x46qbXs37W8Fqkh2QeqZqT/T7uwfouLbIyxj2nNORF521",
+	"81pj/9Zrjb2nbv2fF15r7F28tdt8rbH3OP7p99ZD1btUSH+yq85xmbCzMYiYoY6NjDsevsCGaa9u1Iu7",
+	"kkjDC7SqCpw+Ivv1uuUPOydvfufkj/9qtwTuOz9JIaDvlam2qxCaNo4lXJb5wmBFhTxYJzGWn8d83x9S",
+	"2jbE9zysAq6awMrZt0l7JYIbbg1+/PBGl4IivmjvAEswRVhYAliwxDvbcLfj0MhOxnp6n2JClYNPBBQ7",
+	"XJcyqjsdX1oR9Wp5ppggMiWMYn1wB+qvZVnV/nB95yJuT762IerzbOSBfZQSC9HACx3HLvHWpQNmJD0T",
+	"1wUCpcWKWGvjvObCcKqHzF02UTUYBkV2Hrzzs/t/8qcP/unPdpdj0sLmtpP//MHJ2z89fut9jH4EdFtb",
+	"LXvKtSKUqMX4psUKt8HK0intsbDS1YHSRh1y8s7bZvQ72BOEdJh4ncgPxjRKOVL8LpT1E1MFbfzkT2wb",
+	"mBSkdv14K+gJRccSgAqVqJCS8vmPf3b/zz86vvsBoV1hQPbv/+KfTj75gbVF/vbHD376w0hPAv/97Y/v",
+	"//2v7v/XD+HHzz76+5O378GPJ//8T5//6s2InPzD7+D3Bz/5JCIP/vFPT753NyInv/vTInywa2Yhp3fD",
+	"uv44qyB92+itZWiuUvQjfyu3WNkqQ3UKQN5ZaPQvT6TNGwiW9dB0WnI56guJ443sjLFQUD2qzbCAanAW",
+	"W0WAuAKjp8MH0vyjXZ7ysTmUB3jpzDJtNKOKOQyu+jDjMfrxiilQtDJrN5tVWMtFcA7H2N3GrwXS8Ojn",
+	"GYczUU1J9ElvWUG0i5qKQfU8z4W8olCSJ53rW6vEcJVg0Wnk3IaIz0nyjcOXr5GuiOcOPwIIXd9c+tH6",
+	"uHbba1SYVlh38pblDPzcxUV+tDhjL09kaVzY2iiZtbd95TN7psFh+ZzWge2WW5y2iiALHfJFQ1AhImch",
+	"JGz1BoXtyNt62reIqTEKVDuPbFm2n+EbRUtwGXJ7GSKgFxaRN7fQeclSvVgKOVm606W27m8KXr2MObxs",
+	"GisZWzmM3yMD2QuONAzfvqYS/IZI5yJu91lAIsWyFfff+879H/zi/p/8WbRcxKEiDOpDwVJfy+/iRPbC",
+	"JSpO3vzJySc/OL77wfZT2gY43QCgV7z8cyj0FUkPScq8rIcE8nt0P/UtGPUqQPQvEdB8JUz4SsjvYTJp",
+	"r4d48gHEhwlofmHy/+LNu6ei+oeBIF40gcl1KJJqsdSfsdzk+cdg0PHLCkBdAUQl7bE0ADaxvmLjFsFa",
+	"5Q70l3k6t8kXiG1GlCDAUQBGxc7GIKFJMRLEVAcD1AwHAKcPjBR2ceQ5nC6Roq9mFBNZbMkEBdWwk6yX",
+	"stiU6f70uz8iXYaFn/YjcvzuL92vO/d/9He7u5GpOtid4w+YO+jOpVQiY7EWiM3gDkwVcK+EQ8ZoTLJk",
+	"MESsLclMQiA2QgdUzydRQzS1DWlGe0pv6lxMyYzy6ogaQHOv4pKvdXV4RlYnIRUg2u2582LpnZksh4Uv",
+	"xYEvHML8NvL4t8OKNwDxHmT80oHYLEQOFuJpqnrDbRwxOQDVQmov7Q0xCTSByp7QC3RwgGmjicTNB8Ms",
+	"wgDNeKSpU3BbTUwwdJGO9ej0FwYghNB0MUpkHa5Z9Qj1FRhX3lIpNl4WSRIes9slFcWEhCUtcB97pnX3",
+	"TKoIy1A36uWABpWoumLVQ+cIIYY1LNZlGtK4vOyhrTnYrFo90gNetAYLQ6aILJvSufkR9riCyQJWu+AB",
+	"MV2s3ruyECs7mrKEOPNcczdwAZtdC++WnUVZY+b5AZHMFrm1xT3LGjQrVNYiHBlTipSw24lUyGtlEWey",
+	"0KReiA2lo5z81/qHV+1u3nvpZlVMLRon3P/rfgVXcS06hbe4lzKatZdE88X6wlN9rMfCVIEtFhMrRTYv",
+	"LSj32W/+6otvfVdrIn/8500tjYEAgNX2DvRZhfx6zNKkcUymE7IzECKW5PdJnzEJwTz2MtmtFEm8Gmmy",
+	"usp0Jp2tWe7ju98++eW3j+9+9+Sj9+//xZ/f/9OfViqMWUE72jzounH68kxODQnkW11Yc5vleornyHg8",
+	"iCbgqxluSk+tm4qnfqyt4VZNGzkcJpOboqoycib0VFAxVkaYJmN2qN8LogPARgFE8imx351VvBQuORBX",
+	"8PryEu1H5EJELn765l/ncfRh5q/ECkUmaPe2gM9NcxNGLr4vIrbSz4wesQgiWLQCBQHeEaQURCjgR5Cr",
+	"HpmM+cjeoW37u9bbP33zr9fHlgOEv/FPwBLBjEphr/KNOgtzeb7rW1cjzk0bywbUMjtDHpO6uDsCy9b7",
+	"mhKPtSw9Gwq7N5Ikqgl60k5nQudQ2tl4jDoR6VizcKdpP9DXiovSvHz96q71a7j8f7LTcT93mi6m2/2t",
+	"4BRe6LMYr+I+WS/2mVUwfG7l2m6j0AS4ZxiLpWw3lhaX7Jy8/VN9e//27eO7P0Y/ulttrWVjS1ozmItp",
+	"ZvQgLPKsR1N1FauuXOmSYYH29ebWUhCnnDB6QyEkC4NV9YqWrVNYbd2tukG+36mqJny1S71XLb7gK0xQ",
+	"7D1YPAGNC9ac4Uom5NE/BQNGaQV4j7JKEdgY74k4GHb1ys3n9p7US3U4TPqq/Y2rh0GSsrTiVU4ZiknS",
+	"1zOQYiSCy5UMuMhY3O6JdDoOgSA/zygUesfnYFY7J0lK5xBObo0TWuHazDi4gmyrFt30vTd+jTVZqh7m",
+	"ZDgT0zQ2d/gKU0NptCMQYHsFTKhVZEsOhFTCZkvCgMDUmllQX7KTiZkk0DyCismJXmI5ZEwZ3DE1ZGOM",
+	"VBriFnVZwgfQxv6BsUEm0iBK6s3TDXmva3qXELRELisyFlKR/ajRaDRJYXY4CEhjqGxWvCFmnsljCe5Z",
+	"zAKr8gxVlMCs9UQj0k0pHxHBDYEZxPHwVkkTwhSy8kC2I9lvNAxY0Wa2Uf82CCGajEpwiW7oiaSsryDl",
+	"QXAymWYToYWFQzyTzSJeUn+a9hPzix5lBGZDY8/gjMWEC2IVg90z2oicpZabU/ISG8ig0bSCdCfpmDW9",
+	"M6VXI0elC2Eul9n2rwEtanFNT4LyhCGnITOty4PJnGRsliVKMV7ReK/HQXY+/e6PNN3vQ21z5cxLEelO",
+	"MXdX80j9P80OjBlqbOH5cF4mY+LUC16Si5JrclF+B5hT4rhQfgd5XC54KcraInvKydTbgmXO747Rmgvs",
+	"BhaEqe7AzBek8oGzlySG+fh9h62WhdqLRdK6YgyWFqrMoPeL3gi8QRnTqjwGJQveK7kLurQ3Mq6O9T0g",
+	"ahfEjUI/9VWu8PDlsfHJjPOTaTa7AoZybpv06civ/OjPu5wsTpe6spkgfTbWyy2NjBFp5IHI5FUErlak",
+	"4WyP7PUpTfNKTL2pVGLMtDbDJPn0ze+jk0+f5HNQPhaBAMn/+lNiA23IJJ1K4puADFsEOyMBbEdrsYMW",
+	"jTrq/IvWO7Rz6cIFfcdrUsznuwvOpUXgz3OSAASAQx4FpnpOkisvP0PwQ0LTGaL4Z4x9qabT5rLfnezs",
+	"N8j/b/eACJ7O9e1KSY/K4Z7ge87EvICe0PjXbYENLEIEuIw8B2bUO3ig+RjIcvpPaPwGiuozJjddjfXr",
+	"UTX45RRRL8b6uxT6glzXo30T8GJi5CnpUj7aUxnlss+yiIwE7yY80efl5Lfv33/vB8d3/y/zpc+xAXwD",
+	"zQsBE9FunVxV9s6Q5hpJk5E+pIbkQLBIJOHsiGUES+cSAI8As5NnVtq5/vLhTXKeTpLzR/vn8fY4/4bV",
+	"S++cN6+CrQSFRZIoPQDpVZ/pCA6VxTsI3ttBY6f9ow3TJQmXitGYiL59xYbzdepfWdO8b6WoRjVLKG9g",
+	"yvJV4i5VvWHt1p1lgvpDMDvBFtrUuClPXp8yzQH5wJilUIcgHWingwzXSBA7iTJKVWhj4YPd+nI01FLt",
+	"C75wd+Db+eHlYlY9v9Z3bywo9slgyDK4aiRqSQWAmU1cIKsij8xr5lgqOhrNp92ER/mdytlITISMyDAZ",
+	"zeloGpH5dGJSwR+Jc6X8xolcflIAPvusL5vt3DNlETsLsTml0lyF4uYhlAN3CsQCPK4mgSFLjwyeOgQN",
+	"6CFEljeCiu9H1IVzAMu7xqfhL7epkF5qyXxezEifZk6IA414IFTT8FQWd8jOkvi/G7V4x61fJyIdHDD8",
+	"ROEnspNwyDHDBcnyZHuTdqabMLjA+jMoTtfBLGpoLCN9MeUx6bMZy0CylFiKKUHrgdSXSIt3nM2hU29x",
+	"T5q2Mn5J3XccWAGbGIawFiFP0dvtjCpWpuVYCbiSqXsdeKTXnNdzyZTW2Gq3hZdcAQZ5VliQxVUtwWUr",
+	"gJJlxsZpdvvJaL9xK1q7HwEsNp8jliGgwfdnIl5uDnpptu5sfJv/egEv/UhiT/TxEjh8vX75gKAByp5w",
+	"d2SMK7vIEVJEhSrwBiN9Ou7QNg7uCpCahYDUpU0Eo3aZmRfKL1J9leRupCYx917dAvMFMhlLKllcLYQl",
+	"gs+DD6Zl1fclK0FqwHjf9VkgODe/UoC0dedFmfnlOu2NrgxZCASprJS1Ec5irfKz2yoC8y3A752Dgr4H",
+	"ZEznpMswCjIMQ8UC0mSeOw0lHSJi5qGlOlfwAAoHQ2fN1rTRuNjriZjBT+FFLa8/VY6feNmbD1yEJS4D",
+	"5Lbl37pix0pgAWuB2hyGp6LlmKX9CqXp2Nwr9bai9rPeze1AAAEgqD1jyWCoymBnDYhQCUW4kjUjNpc+",
+	"BKZC4Yo8C0YViGVeSB3IvwUTWJeRIcsYuHatdFwwSzWe2kX/r+CMQIYxROkYYAToomncVx037I4jKOh7",
+	"xOYFk7ynJjwZ0iT9OOhQpusyRNBGZY9ub14YGjerPciom0F1YWGBwvQAFlpcV+R6k1jwVYApCC+Cd00e",
+	"qrrIiozRbEXBuTPAgFnsZsVwp4MBk+GERLOZSwPsitvlwC6Lmxnw93bFbWPI5Upf99blBJ9WsNVX3OPr",
+	"SW90xeQtblXjXVE5OifhFAZZsguvCGli+kQjr+wDAhl6jnfAOsuI7gZSjXojZ+7ereKmwNRI7Lls0ltD",
+	"hrbLlMs8awd0VphXP+GJHBpUqzIkNWwWxacVrVICr+ClAq5i+D3YZMYyMVVlo7SsE/U+mjF9Z3WZVbAh",
+	"/EaoIcuIRWJsGphRvdukL9JUzGQ4Hlu/sTa9IemNbur3zPvtuJijW5ZpnIs60Iv/cdk2P0Kg3HLTg/Ud",
+	"Ilj1GEzBfechd2fpK4a063Zt2dgzZLSE1NDacE4i7JCYMA40JH1UQMFNnWqajpDWI5etlmTABiTZEZyc",
+	"FxN5Xrcoz+vmct/UkPJ4qAUANCNCMitFqEEwvUg/45UzBTWyE0liMeOVXfUFql2QCGCM4RXQbZ+Tlm1K",
+	"5zKbLnFAyPCyPLDidLlJBsSrYsoVtCbPaLpwMwSmWx0VhvUDPO3lnAysWdSSid6ryJHFGjPfGhhbfNgu",
+	"iLLLDKssY3bLWEh3OWxqW8zYmCZWjd3M9BiEJ4sRygCvlaCtTagSY7x+YvbAyOxIrANBEq5EPZyHe8TC",
+	"ixJCL7BvF/LQPNjfAqYEpn56hjtnYcjXzEwnuO2GDMt4GstcpfZlUbR4MfnRfnqVw4F8SW/UTo1RKUwg",
+	"FeTVvBW3ldBlcBZ5VmGZUr+M+6QVqaIKU2I7WWUB2cxEERr7UrCfyW1I4mo1qAv+jzCIV56fsUZFwMQI",
+	"C/LlcpZXqeCo9AeuxKw3tMAsCxK0eUJ2Tv74T+6/98sH//Otzz5+Z7eJMO4maZJyLtA5WFoHw14olY2U",
+	"ZqxP43ehtR+itjAelxSyB8Gn9HE5Jltli/0mwM0V7N7gTml3p/1+KHLoZsEMLWac4JsGF9FIuejGNabr",
+	"FdiIPh2udGKcEnxnS5SEBYUzEGuZxKV7uwrwJ+A/KXTmk43Xi09sK/CBloG1C3vqnYLCukT5+Vtxau1J",
+	"qA7ko1XR9qprPKyJFj9bOaItAQUMHa+FFCCmI+jDZlVIIkfTVQADDwkzwA167YqcFjcA578BbMDmefqT",
+	"/CaowITXZfYbWl6Z2F9ik9bzP3zhlS3gCUqQAkxFmnKQAH+rKsAErEz7P32+/RLhlAPNVDnBK7ZkdTa+",
+	"f9I2raJVKjxAlXHzWPqO1CVpAo615pWRFSqgfEIilcjmLS4VnWNMuyd26DfQ1oTRvdLGgyYKrERm4hA5",
+	"1uJaOJUkZfQIkx6nytUSN2pb207ExJWpOpb+avGMgZdKQoDaiybtISpMSI8QEIyh+DmGH5yBFOSJP34M",
+	"2hphyJliLlZJW/flpI2+tCLUYhrlGqtTiQv+FZ4odK9r3lcNjGrzkM4liW1B3E2htJvmPnnNEYyD7NPU",
+	"1AvXqiaYwVDP3Gk0MRxyt75FGNRqqQ/tcCM2UVA+BG8BkPEkTRmCLHHEtv/wvZO3f3byFz87+fjnu03S",
+	"kQwFv469ScwsksEUKFmuqQgDP+ipRibWs8tSMSPfZJmok739oMBJdjo2LBB625NMqYQPZGf3wKULFc8N",
+	"ltWbeUmSO2i7tS/YfjzM6nXrvLe/Ts5diLUVXE7H8BuQnH4LoMFY1gMQ2P0G+PueJDuf/+Zf7n/05w9+",
+	"9p8e/Kdv7YI9tC9EXCX6ZFGQLg4Bav3oTcGtnhN8EZBEMM8bww8wknEPn+7hL2JaonMVJPMFOQv8nZp+",
+	"0XuJoROFnpy4lWrdDtxQ4W6q+/qCB8AX5TdgPws3X5l8v+KuO4NIGk8+eqSAumYcyZER9BdSb7NMZCW0",
+	"f8M4rtEOC1AANE3x12ClpqGYhjJQn9d/tgJsTOdIPppJ6qbqJfi7EHEDuJFBYcp7oT1hWVv37b2ZDyov",
+	"D7GJok/LjZ9gx17xaPVwVkuIosTsA2teQcgzpA7t2JEWF9MPYLKVGbB1XxzEnVyaUMmyRz4ZBWlwqi7P",
+	"6PxLdF9Z2JQFViqmWY85X2AxkM8VQnbPq4Rhb1EqO3SN75iRNJ0f5ZwkM5GpYehGO2MPmkWDWYyolCrh",
+	"sBBuRcCFFViWTaokLDjooPMQ0dzAm+e0fs+SOrdYFSZz8Ggb0tcGxdQtwHaJq2n1TlYkryX88EVObknb",
+	"VsOD2DcYV9MkhkLGVBWKLyflQ7wo+igGQ2yF8Q87+ib7XwI9b+4RvsEU49YBtwGRZfa7dkznwdT+uXUQ",
+	"2/SLPKcp1b+ZfOsJy6TuUUt1VMtdLKOAD9gwYnBSzFG5+MTjG0pBC0MNrkKewn0mTpQ1HsYSOJXFcQNE",
+	"SRUHzOELryyclScuLR5kr6Taa5f3/iPd+2Zj76lb+Y/1dqu1d+ux3wsdZENeS5v8Eo0ZokJ6Dm0t/4Md",
+	"UlPfAaHoG4eMtAUUW4yUAMQKOpmkCRgse0u1tItTebJkKu29W79fOvgyk5atq7CCcTSNQmtfRXe3SWgJ",
+	"i3DlLHItbPlWVV3X11AoDXjGW0EAvAiqoHAcAT7LlA8LuorLPetHLGuDQDFRK1d1rA8/5Ku4lQWwiSzT",
+	"SldYqVonS+RBWzSOMatmLI7KQg/8wgtrNt/pgv7mEylIn2YrY43XlSZ1cd/BAgzBs467Uuq1PBXxbUtf",
+	"peTwkMpXVI1JPKNoxJUlZC1A1EYFMkxy4oY2ZQSv31+e9oPvf3zy3//78b3fPPjB3538xS9M4uVnH310",
+	"fPfDk3fe3t97am9/UdarYJQ0HV5Y7vDpaZLG+hanPCaZEONQ66UAaAsJ7x+9dfL+xw++//H9H37XVjv7",
+	"4N5nv/mrB9//xcn7H28xbgSUmS9qT8ExYVGuBUnz8UsreN4Sr0gmCeMqzxOFC+7+3/yXLUY+GZpolXVy",
+	"70RIRdMSqfdriFsvIzKcT4aMEzFBEmuS/UZjr9FoPF5fLvi2BhRuEZnfhQ9f+prZtfs//OVnH/+PL+79",
+	"y/rGSwxV3qTCqGzuCJQdqnEQknRVyZRAqPqyNy6ligHOMOTg+/UvMzYRmWK26DZm/SfK/F3aqv55Hbs2",
+	"4BMkpsJ0uy9yTOWFAma0a9KBhigCZkxNMxMqhT+jU3F9MZTiFFeFHaxtCwqkyTLjqVkgeMnSB+YSRESk",
+	"sV5Dl3ZeyZh408T8l6COfgWr4q6rUjLZMO5jfZqE9840S9eLHV683lKF3JL6DUuZF4UeCxNzJLLqiJ6B",
+	"mdmd9n+1OZuHQ5Gp68l2GWB9WykunJlP03ROjMVnwaoXDkhvPEzzAw42uAbJgF/dyszVpfGAbZ6EFbNy",
+	"BAurw54DrzmgO5vyxXClM2RxxnS/oKIGokT5ogDyxGb2QpwhthRcO0X7/UMmZTirya7Psngks35biRHj",
+	"JeI+n8pSA2IiSSZSBimjsbDB3/1UCMReNo7VnuBSpMVSJQtJyXpmU0VndA4GKoStmyS9kTHV64uP8lhr",
+	"lPACNAgywLiwIOV4o6VqiXU3OHBhjOg1LoLMMTT4aTrRfFAf4vK+S3au6JXw1t2ucsm26iUPg3LkCdmb",
+	"+XW2AcWoWCQwH9KK2WxTy85U2XYZwQsOaiOAgXsWbyqLdiqxzwJoqq0iJUcsdmndZOf43k+O7/2343vv",
+	"fnH3O59/8hE5+fDt+2/+9LPf/m43DOFsE19XGNhNFi1kxpoIdmfsxEsTse4GSV8ZyVySnUrJ1Lsu9QRz",
+	"liXZKcmt3i2ZcZ1c19qvZNygpkPyL4RRJNxPvq2eZOIS0gMn0IKFLZawg8xwmjE9uVgrKCYcI00mYdNP",
+	"9XSVjVCt/LO2VXVS90ZYO7zpQTa6WyVIpYmqb1wJWV9P4zHjcVmWYFfcZsXO3CdQ9w3sfUYQLkQZcqGG",
+	"gGhjkukrUsJCpm0IPXeVdLx5zbxQYoon3i4ZbopVXosr6CqN5Yd8BUMrMykXGHRIRQLTIRT2YrJZxHF0",
+	"34bPwFp/Q0VqN1AnpcZIbKsKY59KxGgNMPYyLNPrRsOyoKygL66w0sbTSZr0tPpdWj4XRLSyuIJZWFfl",
+	"Cs9FP0kZ1pCoYAc0+Lyuy8LoIjfn8GqJEGTHWoytSSbGiWQxUcIDs16eqAvMW25I8PaKkDZr4s7TVkw1",
+	"pa6+oY5YSZjKRrF56OxZEZoX7mMYRH6xpn6qbI5Nl+XLNGeqWQzdAgjoqSJa0ISINcAOBSCPAgoktdDr",
+	"4LT0M7XLR9fWcwwC+mXMS80GvxgsR3dOKDHIkthfRGbDeeTudRyDwooiVOU1TCzEdsVrTfRGWD82gMIv",
+	"1CYXpOiNXhRqI/HaUFzZ3hnBpGtsyCUOFJZuRc/wA1LncpBm08PptZSoFRnd2UHuk8R40PyeFr2RCacm",
+	"fcbicxgtsFpz3liitotWxGbKz7UzA7rEGbdEPjGa/S3lQWWIHVtwImIVQlybR8coDOPdyKy2irnYIGDH",
+	"PtzUHznX2exoVdqhL/2kVTg9oRJfN/OJ5BU8E24iv9nrU8ZLUOhOdTyx4lb4dK44kR5NrjmLZ2EL9U52",
+	"KCmUyvZYhNw4L2mt1GaKaLrEYlYYqLEMj+8Jo2DcBKoNyXgS0j468LyDwBH6IDYN0rhUpCPZ6x0XMjUB",
+	"TVdkuJn2u4IqYha00gavsMfikL01Kd2dcJEyOK5tQC1JypC18jscpVy9Yykz+tfCfV5Fpd0mKKS8Ztrc",
+	"EzRmVBoDQV9koJla4bZJWrWcGbVqJv8jhD0KURzAdoQYyW0ghHJsNVPNNWNFxgvYGI7vopPNzaKC5O7h",
+	"EqCH3nrtXVG14r6WEsVZHdZHHh3vBLvVksAaTeNMg59WXcm5CI2bb+/NHVO/xUsDd7LQbhnkiFonta6l",
+	"JrXuSshXqXTxr6e0x063/MWVahjIGD2EEkFpPfMCfB8jkxTdR3g0bb3FxELh59Jbrp9WYGobxBGH6eKa",
+	"uRcgkCzx5FMYi9bAmh5b0Xeb9CWuyFbRyNU0X2bTIl344jtViN6GMDXlFFlRhPH4nld7KADNUlH7KCXm",
+	"Q5PUtqETzwRHtzfWEpxQCQZMkxbnYryNWIqYdC7/fbMsxEW2WhxpcCFyj3AIWdZokLZyRTpH5qW/Svhg",
+	"t0kmVmxCtt3RFyPIQ5qXt/hEpKlWvgZMoXCtL29bHwv1B/BQ4rFIsQ66iVH0U29z+nIg8oEUCFNSRUtt",
+	"RKZCC4ZjsnPywbsn733w2Ud/vxuR/Qt7+5cisn9pb/+JiOw/sbf/ZET2n9y70IjI/lN7F/atRdmVzynW",
+	"8qHjWlSDRvS/uhX9r25G/6vb0f/qhoLOvmJkyBIbFb3eNMs2VAonliVXwGh6GJE8a/QRa73252YHHSLI",
+	"whJBNv2GxzMP9tk8WCdQJ2S/sRm6xIpAkkBXm03tdPSxfG/GbCIUpDgwrjJb++LBb//lwfd/cfzWPxzf",
+	"+/vje//p+K1/PL73yfG9dyuFS5YFpOWURz7/5KMv3rz72Ud/H5FFEiRfvP3BF3e/D88cLZo/nnz4/mcf",
+	"vxMRpEvy2UcfnPzFz+6/f/f+u785fuvbEUpbn/3uhw8+/DF87+iVfP6779sOLeGav2GbDzvWrUp4lLew",
+	"lxqbhVwsBzoFD91aiizF0Chzi9x0gXIh10gBTJGzmXm4qWfOh+wN6B9FV0vQZQIFGgul5+JMlJWeKzpn",
+	"FqQ3NsMowUp+ly0cLnY7boTNnasCDyBCsaq7mVZ+lTOapfP2VLK4PZ2Ew9r1TV8ZZssDG6xi8ir1vC7i",
+	"pQQCAHFJzHTNMIvYfQuzW7slp6wgaHnMqoKAIXbh9ra0auz+HgRPu6hQK1QiSCc8Ww278VT+31qYkTLq",
+	"2aax0uJMpr4i5J2bQBkTmmsWdH3yYymJFAgjtOmvcMfmr+dhs5tHAZUqSex2j01cvvxClHrfRP8UWWsx",
+	"mjuR5h7Ee8+/7UTmbrmNI4FLl6wwIz/y1ptJaCVfpUcBRjYui0xZVcsagFtLQOSqgoDm+J9jDK5wFWqx",
+	"9bIpnNHBP10x0Klqi34/lNaQzq13y/lzTPAW2Dy0ZFi9EtuY3vbKkxf0z3WZv/pTZzXdMGt47LJCQGfV",
+	"VwwI/4vl7+CvTRPXaqJQOIQFzWg6igycHFcCtGglFDsgMuGDlGG2Pn4yMTUPQeX05T98FRD+oADfmlJ1",
+	"VcvQ3SkhrG0gYMtPTyk27Moa8WAc3wDorIhdG5DJzuA4+tCz+RCDx5N1h0KMrPIfsE0qpVX6ktkboLWN",
+	"NCqQAdsl4K6bhP1RqdoAxhE2sYHrB0d/qvSXlfF4y0YCE+qxoOzEjFZQ9yGYzVsfTxdx+1BY9Apbegbu",
+	"i0UiedSODDOeZ3ns4MsWjBhc72gJdHi+vsVTuza2fJKxo0RMZVuyXsZUG9wSAew049fPBMbeRcZ/MbM1",
+	"P/FzkzGW0h6LTfyVTAZctniXySS2MPAzYLs7Fy4RwKnZPbAavLuirBhr+0PLX7WziEMJC8d6NFD0Et5p",
+	"ov3SRhhzadyAivRcYXQcAovLIlvNuk0y1k9KMECloplLIyuOAGo0KabXCX6XhE5oSSWNbdB2KyVSYe6T",
+	"pa8iMS1OsDCMCnS8jZjkUbq7+gt8rJzwwwGSAgLFfTsuTVOAnMQq90YBj8hsmCDyLFAjEAc67+mYxWjn",
+	"1tKBF6cgd4O5IcVCxfYaq/tOCfxLsZwd/s2Wr8PfHMS8+ZUWfs2L2NlvXSk7+D2vWVf8S6GwXaHycs0h",
+	"3vjjx4VKAcsDfxZTB4Jcz0vwS5POVvcvCvdHpxpUynvBk9cuO88v0REzxWCKhwpD4EQaYwa9EhO5OgjE",
+	"nJIi1uWGJjfdxvJ5QAYx1bLhob4qjPwxSV5g4QJwl69fJSPmqrDoU046UoxE+9M3/7oTOcZk4EpcrVqg",
+	"aj1d6x+rAy6Y7lLPldEM8x1xeEOlJuamL6ReLQIX0n4fYlrkOSLxrYhIBiCGWChaTOR586ROzIkgNJUC",
+	"arfCEP/D3pXDG8/t3RQjxsmQ0RgV9UT30BNilLgMo2YNJmray0drluvOHQBj6gegrsCet3Py5nsnH/98",
+	"F+GlvZWZpv0kTaEuujEc1AlEYenFToHpEjkUE83taYunYpBIlfQkEVMlAXEMYKZi66CTkcVeIlwoyAHZ",
+	"OXn7p59/8OvPPn735MP/uptjLSZ80OIowmJwbMZoXEDDteo7RM4ay5Ix2sh6i7f4Y49dnqoh4yox6Y+P",
+	"PUYO9Wg6+u8iS75p6iI9DZtMMIVmxOaYQdPJgWoMbbV4kXIG9IiRuZjWyWUgvS5LBR8A2/QJiuzoCX70",
+	"m92m75+bi2mLa74IoS3oGkxMXHOeMYJzt6WcvEwSi5YEcXctfpTIpJsy8umb3wekX7iRJbnUuBQRdpv2",
+	"VDrHmvVSjBkOAHqKBZPg92a3tfKGy/Ys1JV47DFwincAmgdX8LzB1P79P5KCd8jOjeeukKcuPf41U9yv",
+	"o8muE5EOlF/oQAFj2CP9N6zAoH/Ky0N09OywglLCj2iaxCTR115EOljbokleewOrfLa4yU+4c6sDV4me",
+	"AiquXRpj7cA6eQnfQXd+wsk36IRyJjG0LOHkWT5IEzlscbic5mKK5Nm53NPsde9FkyTVJIx39K46YGVc",
+	"rW7G6MgEBYP8ShLZ4iiuWch1CJ2TyoRhyoQzKUk2TTWtH77wit5RxDCIrPWtxXtDAdldUB1Ik46RqLCy",
+	"PM5ynEhFR8xs0Q2msoRJTdKYVQJcRb+gDwTpXI3ZeCIU47353gts3jH8g+wYhN7Xp0wPPIMSYhNNsRce",
+	"f1yTYUZ7Cs4cuK8oeeWVq8/s1uHcJKYWE4RIa3q356PF4U9dEc9N5CCIsnPpyaNmRnpp9EEWfUJ7sIdq",
+	"lvRYHnvd4q5lS/XQrldOEh5eunDhwKuQZIRepCxvV7Iph/uNkoypbO6FgSQKz9ZAs7FLjadI0keYalL4",
+	"ssXRs77fILJOXmBzpC2ISNDNWFG8TiCrxjIgeAnYOS42meh9tucX9hnKi5rEH4yetVcULInZaK2w6aOI",
+	"ZkjSeYO0QDFq1ZrktXq9fisiLV9F0n9v1er1eqtG7nSwMK5UWiw07PQAwwxcjIEJKED94rYykZiopHS8",
+	"hgH/W6vH9RbvWFFWJrzHOmZw0sp9Wg1AuYbAC7pxjsd8IgD8zUzOhD4Qy+fN5SDdNTAGB9Fjj5FXgb8s",
+	"dKuGTDLNlDMjXsqczMhjfrjFY01jy1JsrJdD9zGDJI0EwyhSKlWLm2AKLJCrX3XRFUDVYwGI7VjAi3EE",
+	"UTfHEztucVu9jJKOhyXQqZPrdMAMmyysqgMMMcsbAewdXjUmUNZrB7uEHdRsviRWBJaZ7OjesCGT1ZDi",
+	"0bYejYX13G0CR9TUYK8MG2bilgY3FHJLAQU5N6SzOrERWfoMjRAveShmQNpjyufYCJNkSCcTxs3p1V1q",
+	"moOry667JZ8uGyY8xonhRElPjJlscdwR3X9mvoxdpHAibfSLpxZD3+Z6pTEzwNot3hPjsZ5arHVacl1I",
+	"NcjY4b9/0Y7lnCSgluPlDHh1tmxmRrmkAAmrV1mvVCYUc5yFYtU6DJjDDFut7cDn+aeG37S4ZVW2ygNw",
+	"PBqTHUqwDF7+jY2Y1YygSyUjMbPstsX7TCtkiTJMJRUS7wTd+e6B/vTw37+o18LshuZUcOcoQjHcB0oD",
+	"ICNjkNCPa4RHqU4um00a0znsBvIrsgNwlxNXeWD3oMW17DDHo2eSacySFgnnsjvsetaW1MxCtLh+aCUh",
+	"2PYEw7oWpD4ofCKyDDMokcNcEdxqz7Ca3o0pp70ek7I/TcnXn71pOYc7v5x0nr1JB/rEtXicDPRwzcbj",
+	"q3gp6oWGvdVn8Wp/75rgbO8lqnpDI9wglRvSbPGiycTpz/bgdS42LulzRF4ScdJPWNzxg9pEPLecsycm",
+	"eP2j6GkKeKfJOFGYoqMFPT3gjp62FruQyYJUZsVx/WfLc/XPMzRBwM92cTuaAO2drMchoWuD/9DiuUi7",
+	"WydQqUZMWGbAc4EnT7m+5Tq397SysYefd4wQBU0BbxAIKIWGBKNb6G57NNXs8cCJA/qP5tK+WPemr2/b",
+	"FoewUnbgalMihH4uD++jGEw5mfIRFzMOdaWNUEWVWUIkEz0Z2zrIiZR0pxnSgRE1XC1IvGcZjectnlHF",
+	"DkiXzQXSh7fhiSSXLjxl7gEtxM33LmOuQ8K1Ei54LE3h7RZfIEmUKGNNJuYwXX325nNEj/pFPWgr44Es",
+	"LEmc0b5qcZQhE9UkHffmHvy/Q3awyUyq3ch/fMP69TvICwqPJNNfmrF6ofhmaAk4WVOGR3VXK4z2WYsn",
+	"DnNAqzYgRJkD4bQqo9tottYsXB8Qe6JVpuwIC53oxYmIEgMGdKGGbA5ZSjPbB7A17NqJzUZA9BnBwjJ3",
+	"/sOeeW3vatw5IK9PkakTpzNQOVpUBWkXj6ghCxNvicXsUMm+fP1qLarpoaPmvV9v1BvW00QnSa1Zu1hv",
+	"1C+CR1gNwdxh60YYRQH+NmBl2BNOoITTAEV+M5Q0QUm3ZdshlgGqlfZtHCqoXk4NMbKSBTjLK0yhCUCS",
+	"ndnQW/KeSFPW023KIdFXoQtA00cDlYuhmJHxtDfU7NDfrYyR43s/PH7rn4/vvXv/2z84+da/5L3os9vi",
+	"WqUhXORxqC6YzdSBEBm58vIzkTERf5ORXkqlSbCZg0a0G+FuxUsxrSBEmT9LkvA8Ddcnx0kKiJstPkl6",
+	"o+lEmiBkEVNNYYUyt1O1J/r9Zr4VYGVMndmpxc0rWHPHpL5QzLGZTowS4Wr2UG6MBSzVNJZB1R1PCaLE",
+	"KOT2A1SFtCoMBOg48dW41qxpVeKKpSQofDQRXKJh7UKjgclNUKkcTW252v9HJpMIld51Lh3TB7iawPQU",
+	"QkEw1BXphUFo9TtR7WLjUlnjbrTnrwllL0fEczKG7nXfuUJfd6KanI7HNJvnKDIycoQX+fQB0jbsjd1c",
+	"k/uQH304Rxj2MJBepAe4WAuXHoay0Th3zt7Sg7Gn3N7E3ilf3sCr9iUIHKFjpoAvvBaeff7KebjXanei",
+	"tS/2LBja2jeN+nCoVQJ4H0yTr08xutNaJq3PshrxmPnl+B7BCA1PUeRiynumHnfml6S2kRqhQVmnKWgz",
+	"hbFV8Q5VH1QocmTVePD9zQd06yEeZ7MjZcf5Mmpvou/mv4j0+GgOth7vorXZO6TusK04pPk7BnB1+Uhe",
+	"gY0zS7TxmUxyKx3Y6W+52rlPi3h+1jtoAvKL/heVTdmdJerZP+u+Q5QDldXNBs2otOav+hls/mVzAr1q",
+	"D/n1X3Q5VKUJjxgCPPv8G7bYBRd3Shn415nKSeVhH9g1S/6ozuXXmV+Dw5xMFGdcUpPnPt3+vBZPInBd",
+	"LVjnTDffsdriiah6Wz0jetMx4+qaqXKkT7Bx2y+iRIMRCdUfB3jvCpmBsS/hDIxD3uqg/upMRB37ZadO",
+	"XjaGVU8SGVKJIRMs9mr6JIrsdNyvoP/b9e3sgl8EF905vCOXYIcuqaLdvfEUkXQOtozZcN7EGIziOIyR",
+	"PySDvgIig38IHhq7s3kOVfjdl334TE1MLmbGGn0WTA8nHDhcRgrJSQKIRD4EznceiQhisB7Z+ROhAP/L",
+	"nOSnxy1Ql4E5mXQc8XeaHp4pF2B6ZZnWu+DISOffS1SdXMmr2dD8/LjWXQVWNP7VWxwObb4P/oG1Ft/i",
+	"WQudIez1TGWOf4OHARbpyzsMgMZZap9BnRffAhNSzPoJ16zWqL9RbmbJpgibG9L9sJdT7lilKE/sazm4",
+	"qGwnYWRnsXF/KKZZjm568p/fv/+Xv3zw3t/6cppfdLxMFsjfCezT+Tf0mt/BfUpZqASkMcRg0BhafDSB",
+	"Cg5meiBXQB44sPgBmA9nRg5BnNQFSKYsHmDwTnFTn4HOzVIv7eqlkBhhkBJPv87YFB4Q03+l9fUWdon1",
+	"FAcLO8nB82igFrAnE1vQefXqtZvP3th77sU/fPZGx2nGxTvC4HZudzscvvDKCpHssp05hj310znLItIT",
+	"04ngWiySdDwx0QUG0XcyBYQtdAC3uM0pMl4hkzVijzCYjWSTdMBB0sHHkb4nplKJMcvOyRbvgIqMKSIm",
+	"3khzhx0uCKNZmrDMfpffLkKLiVQmmmko4fl3oZJJRKCECAS8wNqDBQvqagCj2XW1xL3id+AFZUQJ0hkn",
+	"vK2EommHzBnHCkoZIzt+1enIMtE+A+9N3OJxIrHWzi6CnZkubACVBWjoqCwZDFjWlqNpp8V3Oppp6fsU",
+	"/rBbJx0wRbf1eQPfg/0DuBk6ZAcCetBFwGTU4jAkmRyxXWLuEj5HDkpyvoR1ncFGAZ5kS8J6ANBvE907",
+	"rt66PrfGTTTPgWUObD6MOeH64Le4MeTid8Yqi+cdkV49y6zxn76KqFac4bjMDg5ZauvB56O25aFJRo3V",
+	"nHJwKNsmkQbrLX5z6NClHdYvut98tGi3IQXsaSoJbXGHeuuTvMGDlr4nHfsEb2sqJAvK+denymNrD0PG",
+	"141vYNFonHHXq29Co8ViPD9w67O1qVQcwRlaVNDQhQmRGA/hbo5tbunw9ZynVpXav1+2WU1fPet3eSah",
+	"SarDi8Kl9jMZQWQF3ZNMt6tY3HQhk39gdfTIhb5HXsh7Bw8duz1JIYPNpANUNMBXkgALONs+iseF1Rge",
+	"UU2qOfg9+yIbr1kZcI3mwJmP3IYfHNa/BSs+7OZ6G76NxPvKWPC9pGJkK9ZzVsG3VmYLgNSiYTLZU8IG",
+	"40L0nd6jFCDEdvrTNN2DIvymlBoIIylT+uiD2DWkaR/fiHz5SgtRtvzarontxsBgQ0UJhqdSiDjGqDOv",
+	"khrJi55JLSz6LQsDjpi/Emnxgw/UsFCSTGIhusgL5yWHw6Sv2t+4egiufy1BoICkKbHFZSoU1qvoYiyY",
+	"X+AM/ZsRufLyMy6xx0gCxmWqxUeIAZAQBJB70Yueei5ctMeE2hiJkDvlZYM//5V0psDgHokrxcL2B299",
+	"DDcAOE9DWWdx6x9i1JNXwRmCyE++9fHnH/z6/vvfevCTj3ernc2Qwxv/dr5rganCpxVjymyktKIjLBdi",
+	"cN3y9AYqSQdzawrNdzAqvsUT5cJWxYz74ZR4Bq3pDbvC4ElMgRKZPe4mYhIj0fAEmeghE35MMgD+gTBI",
+	"o7kZkoffWlwyrpqkY66KzgHpYKw8RPpBGJkNHTGyOlUmdK/NRceeLBNx75iY5k3gPrBmCEjngMKnGPcu",
+	"+oQSWGhwJ9A+giOamHAvgJK51T4niXekyIjNdw/09dwxC2X0VdriNggFNUqTutFB9dNFpEjHv8xK7HT0",
+	"8NtK1L2yj52IdGAmrzVu1W2Noc6nb/71bp1chkwPRwlmGC3uAhOVQCqF5dY7JCPAGHIhtS7bBcpveHkc",
+	"a3jR0wY94avLkGCEj0Qdyrs3mFcBBvUyHK/iwYBM0TPjURhm9nijscCrnOxtVv7UzOoNexZXenntDfZw",
+	"V33lXfCI/bseD4NEAeROPCZOHdlOoNvoBMKH1wQcvYm9ZRaqiBkfjVqWCaOADAP8Nw9FxJC+5UJkUe7R",
+	"xR+5QOUZjWGIeWJ8vYYdKguXX/Tnam5lXUSTBO07O7kDN2rxjq8WRqTj9MUOmOKwJj/A8zpBc7xbJ6Du",
+	"YMIAsmfI3EaX1QGxvNkY4WAmHYjXdCgFEOULd2CLm8OdSCftercy9dLoElkn19jM0gMkSZnh2pwOm3CM",
+	"Hm47Z99VVu6ebvHcP01mwzmkhqDp1K+05PzTLQ7cwz06J03UP9mBJfv6szd3bWR/HtRfHECLQz4JAiL0",
+	"CReQr2YzWPJeMRVqLqaY1pGoA7ykZolkLX5p/wK5nkFQNeQrkOdoAr54P7HFOBSDtxU8KpGcl1mEnmTB",
+	"cK1nqccGKUdmgE7PxcDyXNG1q1FQcYtJ4CXa7UO6/h6Nr7+CQP5w/fzYh60tmDjrb9GfedqLrtypvwn7",
+	"Dcr2T4eGXqyJljs+DGPAKqPWVK95D1RUiMmO58XfXcM+7MqZbLLOIrZDp0lmIhuhomGREBZjw9EhBOZ0",
+	"9KJoThxhNkiiQsEFNtVp4vQMV9RA3yN2pjuXGk/tloYXmA+XggtKAgW+0tq0jWUwguu/xdPqAhFsWb0z",
+	"O5cso5LtTVgmBafpnkVxOutD+hyC5hu3pb73CZUjvC6UIOhBNxkQAEuwc/Lmdz77+OP7994++dEvj+9+",
+	"ePLet7/4s598/vPv3P/lW7tN9HfZ6zZjvWSSaNEDa2PqQVI+j4hUGQNRMnbVjIxvEz2O4MEymADmqJEO",
+	"9nT/o3eP7/6u4xgFOEYNhg0AJHgaudbPW+DBdymI+Lr+2ObDmZTwEZuY1E4tppiUMpsJrhmRyhIIvcPU",
+	"sDo5TCFxEZJApKlhgrJiP0mZsdNpztZXLJvRTPMQOTQJTCBmDUUKPsPruR0w8gyA2KaWJXco1+IUjTRD",
+	"aHFKkCx2I2K06ESLoug2Jb7EugidAYELdXKZO9uAUGTOlONbgSilyAg3UCYMvYMmYpEzZurMGqG6acWx",
+	"xFqXybMZlSDdePVdYsHZQYsz84hyAsS+AfPTrbLr5mw8g1BiX91IqUfEnGCRUJx1UQnEMhQ8zCAHU+/W",
+	"WryJzpSjObz51Q5AxKd66Ao2dLM6jwlGXJCkvxrOE3TckWEilcgKquaXrXqv3PChrbF1xndWfmxGjE1M",
+	"VA6D3NHY1q2ZIuaCwOw7COhQSWo0NJAp9cVgNOWgkF3QxEm5Ig6p8I7HQww1YBZAkU9PoKyT501shxPu",
+	"Id/UGHX1YrW45X04JSoFtzoiO8i/W7AkAAZBIstCSnW3X32vix7lo7NxfvncWc+3VM3bgSC6k7d/+sW3",
+	"vnvy27eP7/549yw5sTkBD/dsDgQzyBhKFPFYwGq1gwfVntumf6QOWtwvowlvNotHEN2vibTH24h9AJAy",
+	"o0fMF3JCx2UH3KTmiHXcU0yasJkZmn0I3uL63RUH7AYu5xmesX9bpG7Wp8j3YE2RzgWKl7CbNIlPQeoF",
+	"dWkvY3rJDIhfmTX/hnvpIS583knJ4ruhng1rmSGqjIHWQeFPnlsQ/hLUb7YWGUJxtx03kXZM57JjS9/a",
+	"nQe0F8hLKuQkQUgOKAES9bVSiZVK0gmoxh1w/4E/lrZ4TJN0TrIpr5MG4mCYFd11EoMBudWUONLUPrRr",
+	"ZuCuIs2CskxrV8a3AYspZpyIbpoMKEZXAp5jog7IxSceJz2B4BVWBTsnAflkb85oRtKEdpM0MUirqYDw",
+	"FxLTMR2w2JYwKIm2LNLo2V/AC+T55d291c/FQ2FMh0zlG3+GhyXImmxQ5Cr957p96asfAgkBXDTrDSGK",
+	"zs6OKCHKIuhMhHnbflRwMLidNMGOi3C0D/VeNMu+PoIuhzr9ysTQTXKSOX0Kjf2rF7YzLYvaAZgwyK4w",
+	"ywfSe+4Vhuj7aCmmx3Metnjn+it5SI/r/A05mt4xoT1kVWQPzSFTbBJCMbSHVIrsafFCaA9OjPvePcYV",
+	"KHUutCdy+HodiCBajJtZxm4BrCqAR0OXLA7j8IVXtFyresMOACg5NRazavRfxFSxknvBLLyNYHkYV4Pf",
+	"xSNRz/wBVA5CsdRwVmEoeYA87roXkuI4X2ksyhax8sWjsEp8NctTe/g7UHZFm7E+0pAUO4jtmeCmF64c",
+	"TWul2WdILtLPjoq87ArpAMeUYQEY0dfiO52MoZoOZQI6eY4Qyq3AknihJjYZUrlbJ0/TrCdiLT7vfOPy",
+	"tfPPXr62t38xIvrfJyPyyvUre5cjcvXmc3v7l3YhNMPEckR+6TOXBHagWWIXm3TYfIsZVrnpisqQ4wDg",
+	"6Rzzs2RCLnMzDtKjUD4/ZgQ9Cehh6I2sV2O+mu09XI73KJndmqMGRhRz/Zx5/tEGQ3goGUiGwW58pMOM",
+	"1OEMrxS7D91b/0pSj2x26pDyGBFB/aD+jTJtjO/nbDNtVo+vasqNHdq2KTfhsSmvGCu4dhJpgyrDw3BV",
+	"oUoCop64tLYmxhaLNMYlohxHCCCZMZ1LQgeixY1TwKv9O2eK7GAB4Pt/8XdYr3e3aW8M6Tv5DYRkiwOw",
+	"ZZ00TIA7gl0bH+9S68iMQws0zatAgtVncaGw2NvFJx5fU/rtYap49oiv1/GsM9RsTzHGH4EnzSumhp7T",
+	"eFw0qVe8wpbBfUSOwuJcTNrBQlCAx2FzdrkhvCGY6FfzWHjjofPXh0pDegoVCAjrmHTnnuz3lXAai95I",
+	"j88c86XrFfdwY5sBfLYnmVIJH8hVugqM4NC++LA3ynVUIsnYET+q/QAEDdMGxLxwlpLuFIB7d04+fO/k",
+	"7Z+d/MXPTj7++e6We1Rmojd9trGvjsE4WSQMD5q8A72690UfbfRixvNyGeDog3AS0BEkTZm0s5JNwzZz",
+	"1BSwrlt4ZR7bfI4e5SYcC6CBsbxvd6pIRzKs3dix4Lr6WYtDapAw1elMb/hbSgckFhhib1HMIP4Zp2vL",
+	"cEC8rUFSm0y7aSKHRnHjbEb6yWCaMWmvAHRZmuDwPitFR1gm9LNXUwI0/uXpKRsdMANoPs+N92dlu5+X",
+	"H6FKZ2YFQztvIjHWoD7ZOiT9XGEBCx+SzY5xaUOFMOPuwt8s5hgGPk7VHp3ROQDUQAGZocgwcMXWq7bS",
+	"oRyytB+ZOe62OGDlO8e3yfSziro+oFKTHlT16Ej2eidyBRjsOYRcQ7/8hIGfx5nVyTUTOZglkuk7TXC/",
+	"DgSGa5oITVunKuE2WAoT9LTQITVzoSl6+gzMexM9v65YFoyQXIsMIzI9oKntminRkdkqZTZEE9F6nPvB",
+	"r0+DGlAH/ukYYQ16zDOXoFJFi5sNW5D1QDsQkrnUDHLdxGeY2ABqnjShkgXaqzuCt7VEb5Jr8qAGEoP9",
+	"2iLaY8o5sLKcubU4urlmVEbI15DPnFvVLgVFQUibANTiwOfM8u10CnTd8RduTLTAugu5MpdJT3DOekrY",
+	"sCq907ZOvltERBxKU6st9NnMljZo6mY6nY6tqvQHJBU03tklS//9O9LwCjtp7a1ZvHwi4+5DV1+Lp0JM",
+	"mi2uvwUp6w+gqkfwwP7/ofM/eAP+udOaNhoXngAp8g8uNBrYRF9kpKe3WrdVj6mipm39n71F6pKpNrS8",
+	"06vL0TQivbrdp1183U4TmsEixPov+FDSI7YDv+8G5m+Vc+bdWkKMzKoAMWIzkHSEhZvqQyrbWi30RitT",
+	"xiY7jxO5a5a+xa9aJ8g4Aah86h1V8wQYP9ZBgRBk0yUR8LDFOZtB9QB91gTpMjKZyiGLC0BFmggiIqdd",
+	"zRS7DDmOialucWYKnQLsVKEaZofsmEpcgWKiu/okyRbvoE8fvEsdr65oJ3L8x4op+mdXuMPQQIvvQOtY",
+	"uOGCJVBv1YHyohwyyS6Ad4B2baEfp9aZFGjgUokkqZjZxdCDgmA+WNgYQ8atcRcgXmlq4rkp1wsaZ0Ir",
+	"ZnVyHWtmoZKvj3qeBW4W037SE+NuwlncJF2hsILDPC/ZBqMyB9lJcDBeM4SOWZuOqz2khpmYDoZkgUFE",
+	"wIRgPBOqhrY0ErKhstIDfu3XKilqnfy4dGyArS26bDjUgWYSwpQJBsmyKJ/6HKLMdAMdhP3MjWi58vjq",
+	"wvRVldXtVFB2GyDp8ordr71RywvjNi9+LaoZyaZ5MaqZwwRVj2sXGhee2Nu/sNd4/Gbjqeb+hWbj4n+s",
+	"RbUhS+Na8/GoZm6OWnP/QiOqWSZWa37tcf3b67XmfuPSflSTo6nenVdf3Gs09kHn9vp/cpPuL+XdN7zu",
+	"n/Q7b+R9X7R9v/TK1/cajQuwhJbZuYiAnGLwozvRJsIq0maZ8u5ZtlfLEMvyAUsy4t23j1a791QTsoPa",
+	"4xdv/tXJd36wC+7rQPU+6iREc9efkUFgvefSGoQerpKyZrfPmUzDR26UgWvNCj8TKO2G+VFQ82q+vQlg",
+	"C6+mt5fWVriXJ2+syiO7eP1FggllxooN7NMUDEO1nNGM2/qM1ixJM62KQ1QJplxgXStqbdHdeagknAer",
+	"iwbXyJR+hep/kwnj5jbFznb0TT4RKkLRndukpV0oycWVxBo8Lh5XYYUp0Hia+UWLQ4oKBYqhrh4WrwO0",
+	"xXiKNMuMRmfGYS79SF/MGKbCOLg94XBCLSdEcelRrpUqFJGwYVN2C6MpMXzQFskC+8kRy1KK2BjQBpRR",
+	"zLRgo6U4M0FX1A9S3AwgmqkIhfM6Z9cSct8R0aXvV4PE/elinSVbwNhIkfhM7zxgL+svIKjFLwVmc1as",
+	"dWksjopwl2BJqpPL5lczCJdu6zwNHbN6IHd2lgusd6wwetDiHdrVS9mJSEffSlinWKvVUAUNYW/0r7bV",
+	"Fu8sF2fvaMVTC1QucRBFsI4BeN3JkXy84sgYp47ybJN0cFJ6AOaE+NX42kjX8Ln72zRLscIyCqHtvOgy",
+	"VUYXhKCCzoG5jDpJ3DG7Z2uDGmwKBJLVm2Qqh2VswjDS3ZAmnrQ6udzii/UXizHxHt6qOcPo/UdZEYi1",
+	"xZGYdy5duGCUbyzcuXvgF/PMWE+vW2zq73pFDkEI9koVAqMDGtbqiPGs5OXDV+VKg3f5pmnJyy87e7Nc",
+	"oRMMzPqSbXOFEZRHTOlL0CzhjCFmOuwDBKrAXxwXO5NY2+t6zyyI3bklX5kZiibVAlkZl+aDb/8/9391",
+	"d7eyq8pSTVEyMSd3z3SesNVhAa/i68/kb38Z4QEVYT4Z14rKa7UJFu+u6Q0yrA9+prFemC8ThbK4XPP1",
+	"jrJ8GyLC2eyRe8jMLYmGiUyzIHsHK4FUac0aHh3a22CVRJa/s5oaz7/h2HwS3zmfMfNrtZIb3rcrUdXL",
+	"1d79sFM+XB3rhh2d2feHkPl04WHRZhlDdFwpkeT1KZvakv9nB7fIrZSkm61KRqvpxxHlCmXLzP/ZnH4f",
+	"NhtwXZXdPeb5ozrsr4JSYNwRTpBkVjbY8niX+FxzBYNcf/nwJoOyKN84fPlaboFEGKYW7xzqPg6TAadq",
+	"mmnN4w9a00bjYm/Kk9vWkgl/YdHRvnk2ZLfJ8y9dvrJ3+PzlC48/oZlrq4aPFL5bx9+6Ip7jH1q1vG/J",
+	"ehkzL3bAKcp6I4PniKIeBPQf7XeItAOTiLPILHQOVaSjwLiom014i1NwDowTPlVY+4qLWZ1cRoNKJhRV",
+	"rI09Y8FokcZmJOiAaHHdGWg0TP6/7L1tcxzHkSf+VSoQ/wjM/N0DUBBXZxOxLyA+yFjTJIJDmRfh8XEK",
+	"0zUzbfRU9XX1YDBiKIIEQ7LsFU+7J9k62dKd5LW12t1brRzyrniUzn5x30QgAPHVfoWLysyq7hl0zwxA",
+	"oAHG6RUJoB+qs7KysvLh9wt84bKyZkzGUVg6z7qqH2tWadrYIT2QKAWqF8xZLHY1qHRKysg75V8eqMy3",
+	"gQf+l1/f/TgVsROWxIyHE1jOJemXkEzR33ZEQzElubNg/+Nfz8yW0AasM2xdB7L0QQAyX2A3jPygmRyP",
+	"hyBzfBB9JCg1PRnOmvBsnjQkILDReZt8YCDYTlmSQQdBaWurNuOU+d3NYSSa2GGL1qwFACVxsCkydWuQ",
+	"aqvAiRyXGTRl9AK/lprZBBdfQwZkEqsgKnMcodOJNmeSsQEtw+l1aWvL0TsDPQW0lDgvyBtj2IWzBoK4",
+	"wER1YjUwf4w4nFuMQmF8QicNaVULuzRIdvgEOCdmEhdJxpiZSzCppQX4EOaKhhzX9kAzsykjRh1EgMj9",
+	"pROlPS1iaCpUAwsfmwlbRbHqBZqvm4MWljRUlIRaQvb1G/81Rd6Dn8ypt8raPAyNK4PgAhjDxGEjETi+",
+	"TvWTpvsy6KKEAvSv776TyaBCBjhWWkMC2/GEu0ys+URkzl9XmwKDj0CLfgdSaQgHxDd5ANFgj42Uvb/a",
+	"XHajSbNGufki224zliTSwhwdw7HERBNn8+UbVx0edjdJIs0q5h+I3YShGtDsNqRRia6yNBuZghW/F0i8",
+	"lmDA4XGQp0NxYktCsAkREGj3VBGKA2NOBXUjebv08R9Rx95yKoXuh3QSTqz7EyaW8mz2ZdiqASuWqNHN",
+	"qj2ir6YivQj6ssj7fpDUQtWZraQEU1/ttsfWVq9pj62srbINMdSeiz95rCdic3WiPbautpjx3c3WZWtO",
+	"9AgGVI0COTGsBVtkofuRiDcDreJ5bfGXVK8HBgEwEjyLl2IrWDz29d2Pq65II1PVgvljI9KVtVW6oCHB",
+	"NuP+y/2f9nXiQFqoPjYesh6XQdtsQ0A6cwFgyAB4M0hYhTfkOvc7EG20YrBwqzRWgBytAgG99DBZOOgG",
+	"rS7zxWbQoioVh/xqsf4SHneEsaWbPOwLR4MDMU3jpSywOkw9Om6QOjfC7XTM5mKWdaZbGCPWZg/Bt4jC",
+	"VOmK0YOrqjMtTQqI2Oarm60waHqsqYc6ET2MV26I4QV0OgKffAzcwZyEClOirUTFk0rZpxavr0hGpUKV",
+	"JqjoArYsIHYGTihdAHVRG4H03aXN6oSBYYd74cginiQiNrf+px/z2iu3f/KdRmMB//f//3/59f95L8Jp",
+	"vw1XF7zt+aW8tx3+HYE/d/STd07XwFhfh8+HxJoF4fhC0ZoFUdw+MVvnhHl1tnFj1ncn6rBvfpZKwmEx",
+	"X5bJLOEu2ACYkElBxOto25lo9eMgGYIBgSVWF1rDq3/8E/Pp6X4Hbc8whlB1sJs92AxC0RGOzXR0VKwC",
+	"O5ceAWSJDu5s62qrBnvPxGjqirn2RbV1E648yTnJvGhSwt9tmaVI/0X7NlbZ//QP5pjT42HoZJ3uSpHS",
+	"Sc2MjeDGNeMMDnfmdz0+ZB1ljkSVdOfGfb5oriaz22eFdegIXkvH7ZtqQ8gTgwbLDg8HXDYxy4iACjRJ",
+	"ioHTplKUacX3GXevPPQ6XbyzrrZgA7wd+K/OFl3O3HHM0eV+jnIilfgzpJw44LKPUbMop9MSrqEo1S9F",
+	"Qy2OuXv9vGY6eEWY40vQ6Zoji/mRtUKudZZdwSnzMhy+oD1cJ9wcfLh2acENISIWJFMUntKNNd7CAFHh",
+	"yWslhWxCQF+mVTsZoNsvfDMMSIgn9qigJDm6sRqwyotLO9v/snP/H3a2P965//MLDYlwyLuvvfHko7/f",
+	"/fS3O9uf79z/auf+z+FDn9z7628+v7//6Uf7f/P6/i//cfetL1ypqX2NOYsRf6c9DnaxVV43JATTCNOk",
+	"UucdPuAg3K2UvEJXMdThYhbzmU+oSNWQTXt2vB34zSpW5NuabvsnPLQhUUUaBlYDWXi0MVK/iJJcsTI/",
+	"afUffd+kDd9KgDozeaubmXZCZSnLERuZGSqWGh2fO9zPIxVWplYZKD0OjD8UhEc243YwvjoW79Bvxriz",
+	"82itcyT/NAbay6sRdmqIdcxqIFMdThSLgeN62VUSBUjZkpVs0Zkko/tzT7V3lUHqPbteWdZvJ7l5PSq1",
+	"SpBYBD45LisKv9vASvYvlQmu5eFmHBXmovJFMXjKDQuSkmSWrDE+IybLWDFbl5cZa9UtE0fds8AuIcmj",
+	"8Z3XBWxGPstwQEKJoLmrO4y6QuplDHwb468TFQN5jWYr9Yurq8T9CAV18RA3gywxDsiQSJYzSxPUCoNQ",
+	"roYd0KEgoxApYK6w1Dj5oeFjXnAn6RGNjnKt/OBynqymbAnlOkcu8py3PVNGg9THw3rasRU9o4V3geDp",
+	"B/Or7lIv9zAwZkFfUbIwePbcC8dfdzQTqfHIh5h5HOUuztcAJ6NSZt6JmQWSDXi44WDlsQT8FXC0YsbD",
+	"8FhP+E4qZ9Rm2PGd4hk/VZziQ75VlhIP+faVeeciSDu2gwQoHETYxrPLvLbQXbOah8U79r9Qd2b0smbb",
+	"QmaLDmTuLzc68Kwo9inGB6YpttOw0wkQ2NfPazSIrh8pVfgoaG2wBHiJHCFYhnKhrcJQDaaHA9yJavp2",
+	"+EN3aWkbl33lLBvX5ZFzOmDNmPVeysQ50bDKNw++ePzwy9TnDrClRcRsPbQJXh0GkaNyOsKWluez+eB0",
+	"96NIxLWW0YZliJ340NjS1yPMkUi3VtASMCr4M2pC7PhOcW9MdbN4b7TaWOLe6CIEM/rDzgAs3smcJV89",
+	"PA+GvXv1UvE5FgvHMqsBmmfiHg8DTQ1h9tgYBhspO4I5imMNQUNWOItScjDqoAtSQJqULMxjidhKRrHn",
+	"692gndz+q9W6DRm1uISaw+oyRfrWuY9/g8HxXoaIsXJ+aamadxjNbL7Pyso5xc132spxKnw6m2/mXIk1",
+	"eSMaW9m5987jP33w5MOvjJn3Rm05IIHwOAl4mPJyP91CXORRUNsQwxk26JW11R+IYYnbM75w1lOl+Yhl",
+	"rFbEfdGs1GALM+yAskFlZeVYy+w8p4Vks+X6vae0jdOOpiTYM2pCcHSnuPVavSvUs0wXdHka9UOOO5Yt",
+	"x7Mtpgd25GXkh8Qy7cAiWIdDZMDMDJvxKBJ8BI3yKJZj8Q6PgtsbwnZQbaoN8XT7u5d74E3fcjK9VuMx",
+	"8U21gVTB+Ek+SH2MKZO6sR28ky0DHO/bMg84zqV3kvvnZPXPCKOcwG2iogzVfp5ZHWGyNsuio5T/tPvi",
+	"YVq9QGwl9nvlvm9aPXelpQh0zWeA70JF/Ua2gA2VVF1BFPVGmD/1+DADOZWo0tK1mYnOLRcHzzwz+pPb",
+	"TouOGi/fuJqXiarXb1yxkH5jSYS1l282ZFEzIT5IIxoAnO9yyuOpocVryB5g33FmO7boD0x3zZsCArGm",
+	"bcDY/0lproPKe9Zcg7PQQnGkdVd6mitlvRhXwYPrCIAuA2M+zW2q3fYOtmHMaklhZNOPEXW4rLRDBL5u",
+	"xjMEFsyXMVGXLRJDu816ArF11ofYf3CsaSgr7jPp6sPgTtHTh/evrV6bFGQbnSO7Q66tXsMWyx73yyxA",
+	"zY4m4/GnyNFmYLQpQjtP6qBCk11LzLKKa6CHeiHyixf0WhzIBAT4Ilw8CwZhdvSaJQoZ+5dxG+8JLnWm",
+	"mWUTaBSMNy22olD5wvr6BXAd7fZ4cZGzEoc6E3hzPb61ircunTs3bjm8OZ0MQ+jxUHHvsP44STTnuLIe",
+	"SI6oY2OJ/PwqCh6XVDoHs4vvY5X1vg6k0Lpmfqbq0ucANNKcTM8z3RXGj3SFc2jPuGYXlS/Yc0vfnd22",
+	"5ajl4h07zTNWUGe04vgTpAdbtKBJtcUlEnmADputNOmKnhbhJnardYxi9yMKUgGiO9wXq1BQ6oStZG73",
+	"7Wo3bm7QgU7ofoLrBGDWFibFi8+++T/FSDH5BhN8ASv7Up24G8Ko75ix9zJlyUEM2uJllQy8vhGVO5Tf",
+	"lllai1EgT3V5FWDfaJGMbtpnVKvXVq/BYE9PpSd4NGfFm3kp2BzXcMbB3zJjSR2bvgyVORRnNhPpgx0k",
+	"OHWwhaEWYAqLNT0UcaIXQzWoTefNuaoGx4KUOtMhxb1shiPKVTXI8OGGquRuxjXHQphga2qoBtYcjWBb",
+	"VPb+54e7b9/b2f7tzv1/gDaMN4qN0GytjMfVxTjTnLj2nulT4noMx7sLy0kq8jixoAOuibHFLSikTrDK",
+	"qMWhRqNwCmxbgtiKVDzelZDbvXNFxUx3VaQt06SZdiiFc4nytBgbSDFsc89Y547XkOLJ3/3m8VcffP3a",
+	"bz22s/36zr3Xd+6/u3P/H29QR007COE4k+bWwb28eOPqFY+tcy1eOF8TsqV84bNANmSzpTebC+yGGlhg",
+	"afTI1oVj4qi0ujzmLbMrZB5L1wEEQ0NSAj9RCsnKbb6FvgspPR1ZKCIiANJCIFmTqs11My/odhnETNXS",
+	"F+s/OslQMb0FX1m0KYCEEbaXI8+k/a5y7AqH+GmWMQ3PsgfQhy1RilOtoGe+i6EQj7NTYnxp4IvGlsZT",
+	"tmIUllsBauy68odpyYql9EHIfjEwZwSYNqxdl9kGh5SiGyGMEQ7WncnoCaCuBIXVq15gUlncWfMEniS8",
+	"1aWiGakIp6SnNoVeYNeTrogHgRZ0Wnf3MXebWYhAm5vS3HgEX+ZbQKQUahrilFzyjugBFjU+z3gkDTmI",
+	"VUKwx0RZhc1JDsk6DFmXb1owdU3AxawJ5kj4ZgmuuCGmr+3ylE43II1HzJsAmWBwyiHJZ6xBaAGnx1KA",
+	"yylotooddC9QsA+6YLrscxrSZgrPn/sezodLI5Lc8szFau+AuTgZvzcRW8liS28eIUBRnpdLckChFMbt",
+	"SBUAVNfJ1tiy80uTEC5pDX3nKYZ0wyw9Hk40tUb17A6RIjMbu+vGylbcgvZVqw/LAvVebCVCGkPq4mjI",
+	"RuQWtjeyssuJTcKwEeFnjOpyzGA7PyDQug+IcSGuGxTCVBflgB1epK8+KXsMGKJjmw4MvebzhJudh1VS",
+	"F0LF7OWbV2rfrVpzbaz4QkNedp3L2YQhXkJ7mMv+eWRzHV43eS0XEF+cMnqIfpR2RIOnM1D90Kc6XGpc",
+	"dTv7EGCdBrHxZTIE5B7jBaaX+QEy3kLjM05SQ6bW09xp6c8koDnGaqA9+J+dfOM0YRbZvqEh3WYO4wYz",
+	"CAiGKmZtYEGynhcy8VrcyPR1DanajiI9nZYYeeHwhfbPdrjKPJHMvQd8imbPtL5cbmoU9WrU3nxreq0o",
+	"SDx5du6WUUWnfaiTaNhSJxPU2qgilVKVVIOJIKuHt1LOJ4XPsLa12Fqpvkxq0D4x8VR70Vx3Ey47rnPt",
+	"mIbMElSgXhTAOii5JS9RCCRKEFspC6MeZfCdLOkJJCnYvdCX8PSWSzBZrws5Sl03DmBiWBDXRCU81MsZ",
+	"qsPx69HmGh/DmEnLO0IfpNm5BXaZt7oN6Qfttoihw8ayagAZyk/7OsGd3frmseBayQV2C7FH8VHIWdiQ",
+	"aB2JTLVri9fJy0FwUqOrREyIfzNK7IBJG9JFyoyd7PHYbEMg9FwOB0B3OLvdXjC+UykEgTdPJnrAqQOf",
+	"DhnqSkodtFTsO82hFte0oXHv7369++BhcTDO57q7rnjsTyp3u+QuOqxODFS8cQmSqOPrFCTqznSjTPjj",
+	"bPxgKrpc+gB+WbFstM8XAuJNZMt3U/K8lzLnv3Du0EgUx6ddqXzzNlcVb5gjs054BwBCkd4ji4MQxGBC",
+	"+5H2mOPS0R4bAPUpxAqFikJRWilfO1QAdurzIQL1dkIODS+ZXPAMOrnY6nLw/TVQN7w6k45eNPccXVGn",
+	"z3PQ4x2xqDc739nqhceT2zdDLinyhusNmkmEbzYF3CQjs8KA0Birbn0+hOgbl6z+o5fYOo9xlNOjbnlp",
+	"Q8vsUpw0tFQrNDBYsFzqXH4VpyezUcxcj/QkepkT5YIpgC4lQtrcF4geD8KU8aDgqc8SgGc6ATMgeEqV",
+	"BO2gTLyIa9k3phz9aZsFzAjaUYsLXR3t7Ck2ZQW8M5MsWUZcc+XMyiWRGJ0riq1l5ANCCMAzTkQvSsa8",
+	"9lLm67ocGxM401RGhsMyxwwSd17L+mE3BztzUB8+bWonUgod5kVTSYGuR/qs9pVkdXgGtfIYmdWnpgI6",
+	"TOU0wAGOajfE+6UazOipBHJd9aU/df9ZtdcddfeZJGt6eB3vKgkHKP2oWUIO9vuh5FlsRaJlzs0+T8px",
+	"Se3rEdIO6GEwDt3LQFBMnuHFO/S/Gay3FczJri8n/vzlRcMtzSLT+8gY2ylG5kiQuI+Uu4EUT22P6V0j",
+	"5jh3ohbbgQx09/CGOPuGIjt8BZ59A74OPcKzaopnUxUPDJ+drVIUB0VI78TuSqdIlYjHSQgsFO1+GA7d",
+	"yIrNsQ171LAwZXo1u411XYXrzwIs23GUi6+kldnGnaUqHbP6ls6XjMVWTyGzsM4jDU0Rfpb2kFSDkVwn",
+	"z2wWRsvcPc0UZ4KZJ7nAZoV/KgmJIA3/GdFCZBA4pFIYV52aaJLBLG2Uk0DJCAut+IQ/Rv3RC6RbNRPO",
+	"+Ja1ZrKL9UN31dMe71UkjLIAR86JsLvO5F3Z76nTpM7gYjkREM6qGmAENcP/zkLFfdqUewHwipVVtAjY",
+	"yxSjZJUnv3n9mwdfVD1mpM2UFLrgGF209V6PhLQffAbzFHZop5KqcHIpsEUgc0cGBcpiE7QZ/bC/QhLF",
+	"MrXFzG0WY4nUBnYJM0CwZCpmHQJ4heQ/lXXR6s3fQ5wpWbxj/zvNmc/o2KnNlx1rWSg2I5phdoqDVsMa",
+	"ladvvLcLJevJF8zTItjkI+CMZN9RVPRzy3ysNZX0lR7jGeo2BmgKcY/sa9qaAO0LxoNBLlXh1wKZvQ/z",
+	"y3T3bXo2YbaMydMYaSAwJbb+qyh5+1fVtkleYoTDAH5XhD7TAeBhxAIrERtStdu2yhLnM1OwzDWL+ub2",
+	"3CSwEfMZNq4j4zsVC/t9ykROyQeDCzEqf7SqCfODkjDIzBiwVBCMqIfkpfALq1SAlCV9SAnZHkXQssMa",
+	"0kWboZ1+7rISnDuVVlqXSTbLobSc6MhbrQ+099/+y/4fP6siid8BjdFs7dIViyOILRewS3c6kHQq0fbq",
+	"FpcnZHqzcKM5lVq2aNKMQAprTq/dqv0HqnBXcUNmDzY64XGyqBMVsbTpA8prqWb7QCkhIIPzhjxoVS1w",
+	"eExVFbgRpjXkVHbvIVGIGUVDEn+LxfAzbzZjZwGUGiUsGQQt+FgqEylkJDDWH/O1Z9AK2xVcb3F5qkbY",
+	"DGCyIaZ5d/5tOYEPoOumd8/rVKsp7MGUTBTpe7+1ATi/ew8/2rn3bnF4azZs5euRLhdZOfPCZwdXeZRt",
+	"GqmZpgt+DDIMEsO1RPSikCOPT9FB4rK58qa98ASXxeiLClaEHTGS+ZDQvdRDsX/XtpHwNDDAjD8CtZIg",
+	"ZTcmVtl/79GTu/d2P33z8aPXd+5/BO2m/1QOCNjlXpQAOtpPRQtbYpU/JByTjCjnYb9xI4aqUV9hBxGL",
+	"Ef11BD57aanKJO9RmTFAvrpW7V6gjUu/kAflNa5WZ22XGBnfqWwTU9dDvTyoLr55AKCrUMmnITnMZpKO",
+	"3iszE8IstQR8q4UzjWBCAwXgx4EGcG0OAsR5Tq0UHZGU1TBxA40TTzWRqJI070WhsA6x9bc1h6zdBFYI",
+	"uME2cU2u2j+FJthsZ2uQ6IbMFNG3AKUMurvH+loRxcjW2COyPN2ooeGJPLuVtdUFtkJV+65RNIvgO9aS",
+	"qjewKnPQFdIcJOyRCCRDoh/tU2UT21TTRoSEBtG30wvtqjQklJtOO3hQdCpm5899ryEBNTTA0vbcNtdq",
+	"cRPrdfPWK0EoTo65MGXIyLZBuG+BRrDZSAqPC9Imd7xmMMB8OlT9ZJnxvlESEYbQgEwd0dj3xmI1KGSZ",
+	"x4HklrPPmWfOeS6VRT/qroqCtnmGVhuqMKX1TDeqgZrZdtxJZ0E0HtziCJxgj/DIkJ6mQ9iN9NnqEMZP",
+	"B9YsFc1rsj9oXnbfenfv80923/rVN3/6qjreETxj6d3IxjLi50zu6r1Y/1G2VfcCq+P6cENETBQwf2bB",
+	"EJwJrtuGrOx9/sner36GnMIee3L/Xx//6c/pT//7yb23dx+9v//+mx7bfbi9++aj/Xce7X3wtx4z17z/",
+	"mcf2Pntr928eeKz+g5c9tvfLz5787C3r6jckEhIDFUnY70nHz6kVGI+s3GBGddUz+xN0IJsBu75kryF5",
+	"wnpKJ+y5c+yHL8Irls55586dg6Zdy66Jn9wRdCKmTVe1G7K5dr1+k1noYrSqzRGkeRhA2pA8nyqwhzyc",
+	"BzuaJ7TdZtbLt3vFt3tFKXvFzC3N1E1+BnqZp9vTtMrHuYlBchijWkzhjjajHYQJBjCcuSIDNmQt1VsP",
+	"pEAcpxG/F6FgdEO2Y9WDQP266AQSkMwDybA5Xwu0MO4ARHcxqmRJqD0JkqRBFAjHqsMgQ9uLuBx6TEdA",
+	"bhx0pIqFv5yXVmhI+2g4LXiWmDi9CVsPY4H/CST7Kx7xXAtWFzxudS+imb5uc2dTsXFHxAPC0KlC5S9p",
+	"vLio+vCF8zM3IB0PO/cB47WWThGbMENFn2envbC8MgPOm/3Cg71E41F3FFzRe+1lRe89f25mwR6ydh+0",
+	"xVXuH2ySpTMoorVjHyw0x/q8WIh4z22zzvLn1scwzVRBjr59XbQVeJWzvR73k8O8/Flqacsu9uk9bWhW",
+	"R1vGyqqv9sF2ZmkpcgZzqO1h8Q78O1Y7lZNlCHoiDADnO+5QeMGy7xHfiNk30IGEFClfxyRuQ1awKzUT",
+	"E6fwB1QqtDDeDh7upvAp7ataG1XbjtaQ8F3LrIkhG90EUz6wu7odBy5XCOYMNJNqkGffXxJJdr7nStKr",
+	"wgI+88fS+jpwl0r5r4yYPVs94rmTKM5lN9CJiodT1Omw7j0MYaRM4YAiLtI0Hz7QnT68qEDh+lj0T/BW",
+	"12O2SouapOnsuDkC7pFKoSFtOscXm0FLLLAmVhs0qZYr5TQiOxsFuHNVENcTyS2N34PcvEjdA3S9Fqey",
+	"oxS2OK0LFvUTts6Nv2j2jGXWjPrJbfOLpnlE0o8lxJnh1TVy6IXvloV5ufAt8oiyvLNdwDRfbshmLGz8",
+	"s+kioRqXFydQF7Nl8NYGPNI+GkgKsOaNHEF6JsJO8QDcVewHgLL1ZdaMhVbhprgNT21iHs0GRRsSRAY/",
+	"0oPc6mYt43T0IxoOTxA0cF0IaZFbzJfoKAySJiRiDnxARhgxS5RCtl3ARCQXRycsUQ2JQMYHP7fZ6J87",
+	"93wL1VQq+EnUlpoeUjGNxILRBgHeluN7hJW1wG4VmC2XU+RIzgw4g7keKimiM2BnD9kltXsrsMxOCeZl",
+	"fBiTw4k4ywgiKRVQh8iSWBq+r0Lfs1Td5j81uw7ND7BkrCabA1EYJB6td7MyU/tgTddsHoBZCzUI/Cze",
+	"Mf+/bf7/6iINYzYQeXffrO0i5lwzpV2kuFcaBrYWtDauBsdQzvoUehfFZmgJoVVQdVgugJe18Zk/Zs5c",
+	"GZn9OL3Uc09MgzYKyhTydPf7tjsEmgGQ9R1Apezzyin4AIJLZJ6HokgXGiCTqzGPJsVWYn8FocqZ4xkA",
+	"LLZo7i8szrkmthKjHifp1Znn3+R6o7Aeh+sNgCxQxop4qbcFDXKuEgTnCU+BQXmFqyh5c4o38wBjreCG",
+	"l87cCLOgUappc3LHPOcpSkvN7VPLSvFsA0eLXl8DILiV47x2XXIQH0K3jgWJ6OENMEyENDZuEOQDOISo",
+	"YFaMX2Ds53/uc5kEyRD+3rQ/NdF1WmArFoDTvsxjnGKH5lUe2N9NEddAlODSYRC+BlidxlmKBfcbksPi",
+	"HK82ZbMWmzbktGpTo6N1MxVnzzmwQzsVl8C8fLITAAIvG/cN6kuz2IQeajHgyxolruzcf2fn/v2d7X/e",
+	"uf/5zvZnh1iQxmc4lhU55oSa55KpPWsq5sZ2RnUMT2JtRFgQdDy0oW04hhgFjEUtVn08yGUOQoEmyMdy",
+	"Kogg75uFrsxB0ZTm6Cp8Sxyy++Efdv/2FxNUlAA5F0OlNvpRcf0z/JloS2brBT5M3/JzS9+d5okeCKLe",
+	"AvBNKp/BJgbfY5TQYxySGq6Yb96xvWSCCFAWhVXjRUHXMG1zL2y4Pu5G5onLCb/TTkRRYT7+GSNH1iNF",
+	"lTHbLthVhHstRXNv0eEfx+4K9YPiuvCon/ABH2arDg6y7Q748Kzuqzi6UzF509s2MJwFxg6ivOU0CKhN",
+	"+2Y4jFAii9BJUgum4GwtwjYirL72+53tN4vNFyGXFFenrPWTbJeT71ZBwQCMn+dcUVZZvXml9tz5akPi",
+	"aiHSi4x3usw4e6n+XO25pe8iGAe1PhknGNef2IqCeIg4xAg7b1enFMLXjMOVKqYLiZ4LV4iFjTfPHHqY",
+	"n6UakUCz80tLNo7fDFXSBEcZn9K8YLYBiPcFiQNjdoJoSCxstEnRI3dSIUaPOKPLMDO6M7oUT8XDJbGk",
+	"W4Fq08qs7L72+28efLH3u/d3375XvOq0fbJZbaHABp0xlzToyOv9Yw4Lnc+pPnM0nuUcDoKONC/LybwU",
+	"NSjVsw88SWXLvie37kZleE8DmVIWXqzfuMISI3RjfsFQgGGgsufSwiGZJv8Ml+EE6JLxQkQy9U2tNtRt",
+	"UtImaym1EQhW+X6SRNdlOPRYnfdEPUjEX9aTOGglHqubgYqGhC7ibpJEurrAViAc1DYrBeMKa6vXoFyF",
+	"E0uIpVGE/kdI67RV3JBwRy+Q/URoVjm/9HxuFbfRpFU5d0KHLnj46di8KWpYt/p3LGp1cHHaXY2PAkkU",
+	"2zIk9nOJz8nYV3W8+sSz1SPvmZgiScFEAim0xwKpHfxU32aPY9FSvZ6QvvG+1VZJaxrxZmwahM6qEdUN",
+	"kdynp7CnlHdVdBhEkHixCRTrPVUxsJioRJBr1pjDrOGAbwrKGOIvzDX4i8acOwmO5lYOc5qdIa1SpH5p",
+	"3t3l/8dAH3Iw0BAEDkhWZCvs++SwjQYqiMPN1iePgR7kNEGaCy7ZQUwru7vVDVpdFvEoy0Z/gTXN7Ogm",
+	"q6ycX1z5i3TyzW9hfpBazlxx/v+8+4JZvYBTDi45/KWKjVuuLh9r4JDuG3p2uOPmpHWPcw0DIAAOTpB9",
+	"9neIdEBhaQzz/lStL7MmD8Mm1gXQ2qjiPZqtK7PMsGHJjsXi69nHIn9ngNRTUCI3ZOtDrFXSwSuFMQaU",
+	"WlE5cRhmq4nhJxDfnDeHEnp6LLXjgv9IVbYsrkurTA5nJaM5iEdhy5to7tYuXTmBqpniVQxDOYnaGVrF",
+	"iMDg2gwgkWSZxNqY6Rpl9Uob9xpylLuMvEE0GJZcx1E/Ui4HdL0hmyPWqckq0fhkpAy22SWT6woBRujx",
+	"1E+c0HYMI5wFCyONLgZ2h8KeDRS+ZnEfC7NDNSinWUjrfg5HFxkuZIt15Tj0CZUnd+/tbP9i/xf/tv/e",
+	"o28+mhB+KdZ78+gTUXve6qZVyLrFQ8EGIuh0kxE6QGJwIVQoY763sHPGYnIy3YUOYLh3GXaNuCNYhl5K",
+	"9zsdQH3MphXxISMIA+e+V2V9GQqtWdNikeGImtBlGvezRfvzmpYdYhV1gnZCxf7ou4k40VWXU6XnEROy",
+	"+6m5jIEkun6eglpAbkUVbba71yG04Fzn5id5a+OsVi+ZsZ3WMWY2BxyxnUm6JSOPpeh1gO5sHX8qO9r7",
+	"7R9233ztKIs3Flokx7N6x8OFWiSrONDjIEI7G6cv141nZ6CcUFSCWCb2tcYDRhavTAHPMrn3R9GCo5WP",
+	"TFcCmv8zGjPOjO40Dc+MYWMqty2vMMJW7SAwJ6RKqiywuAwZVaxMDSIXK14YRNORDuthEJ0OyiGMr7Qa",
+	"saxjXdn/44Pdt+/t/eZh9YQxDN0yLurGCl4RRSfW89kDq/mB/8VEtjGsuZ4OZbKCFNEHe7Kr9uhPrbuZ",
+	"5hbb7v34qw/2f/8JtZM35P4v/m3vtb/22N67v997bxsZ8anlMhyy3Q//uPfzu6Di1nO+bamWcbAe9OB4",
+	"DRmFvCWwVxyqPqGDhOHjAdND2153qizHwkOsImlIyzk4zwYq9o3r/dqDJ/feQQguj+29eW/vjS///as3",
+	"du698/jhg933P/n3r37uscd//mD/048eP/xn9vXdj6vL9isC3ZDQSjmvYXjWLQ0SorhGKoBCqBevITF+",
+	"hAAo43CRQCFGToeXRdnKoMI0JERVoDkJIXGry0w5JBjUVezlgAe4To+GHOmKt++uUTsTXgk+bc9jfh8X",
+	"tdDMj1UUTSL7xxbA/+e5/lEMk6n+SdZUrkxQyaUiWliWLrtYsAkb14RZU5/fq85Mcw/noIl4jnVzxZpZ",
+	"wDOyGxylGKjIfm70z0yzcSnEC6mwZ4GyhKsBTwOtlKva6HLpg7Ud8HCjxIY9KGEKA2jFMuvj67vvQOUG",
+	"CmVeO7IPRiFhKPGY17bBTJLtSwlEZiqzh7sX20GnH0/g4oQss2ptXKHrZlLmE0PdKFb34+tJOUE7aazG",
+	"5LK6edesyTV76XK6a+Fs3dEb/VcJygUzAVbUJRENpMMkxcE+Kj0Cj8hDoRmxpWqmBYQUeodSy1D4HeRi",
+	"LDSxV/GSbxXy6Q0oivJqIGcyoMADiX3oS+fOQZ1feZmZlQP2D1XlSK3xzhXECPpEdbtJ197AS8uYlpFX",
+	"zjIzK60k2BQ2H7A+tAkaqtKLoYm5lNOlFawFK8QRBYBL7I3x14j27BxCiG4xKpizF+gZGd8hQj3PncwI",
+	"ihYxzEpJZYEdc2KLRyiCpBiwrH6wSizgzIv5BY7KrKQoXsDAlV9cyU2NpLf45lnUEjOsU1EOkEeBThiJ",
+	"Or5orCwoRT9gohjH96t2BqmV8N7aVIcD8Ao72x/vbP89gIj/aop2LN4x/9yWatayF4f9inBzVHfS4lIq",
+	"SJxhSYbPKmKhs8A4u3j9EuM91ZcJVmkE2N0P8guDaF6zRCU8rKaN/0BzkZCwL2BmPOmat8CzEeA95DrB",
+	"+g6C7IPgh2gnNdVPsimCQXeYZtjrakPVXpZ2jGnQChdVb4Fdl+HQdn46zAWZ/TDCr6VicG5DOAVlPPmL",
+	"69sKnm8reHIsy7zOFvJ4c6ifMIhRzc2vRrMlBgRWRpbBLAqm+onHWqrX4zUtjDImwl9mfF0j4Kqwh2TU",
+	"eHrLwohYD3xFCYYPS21GK1uQVwgMYVpZBIEJ6DemFCzUHq4PoQbxaCygZBePk/9z/ON5FPxADN1ni3jT",
+	"jqcfh3MX5hZhc6Whj8/47i9f33373s79/76z/b92tv+cWRLUbpcDHLr7/ie7j/4pi+wGZ+6D10EzwuNH",
+	"b+x++mtWWalfq6b3OH74nNt+9uibB1/svfmz/d89Sm8gAMaiy3c//R/7D/+0c//LtPYFcgWZUVrUmJxn",
+	"PHntwZO79x5/9ev935ln7Gz/K2x7bxuh3P8S45d7720/+dXbuw//xfwGKKr2v/hwZ/ve3nvbu298mSk0",
+	"pZRAzmtuifWuUhsZ7cBf5F0LddjM7QWaVbpc+l0R+p41t54FwK0uMFeWfaB6uiGBh4+q6KmqvmrzTtgj",
+	"wHioFRlls+j/Y+1i/caVGrhmtL9hhN5ORqTnXv3Jq/83AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
