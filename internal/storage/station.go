@@ -242,25 +242,58 @@ func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
 	return out, nil
 }
 
-// PackItems returns an order's products with their sizes and weights.
+// PackItems returns what goes into an order's parcels with sizes and
+// weights: its products and, until it is packed, the inserts its
+// checklist adds, which take room and weigh on the scale too.
 func (db *DB) PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error) {
-	var rows []struct {
-		ProductID                   int64
-		Name                        string
-		LengthMM, WidthMM, HeightMM int
-		WeightGrams, Quantity       int
-	}
-	err := db.conn(ctx).Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
-		FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id`, orderID).Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make([]soko.PackItem, len(rows))
-	for i, r := range rows {
-		out[i] = soko.PackItem{ProductID: r.ProductID, Name: r.Name, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
-			WeightGrams: r.WeightGrams, Quantity: r.Quantity}
-	}
-	return out, nil
+	var out []soko.PackItem
+	err := db.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		type item struct {
+			ProductID                   int64
+			Name                        string
+			LengthMM, WidthMM, HeightMM int
+			WeightGrams, Quantity       int
+		}
+		var rows []item
+		err := tx.Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
+			FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id`, orderID).Scan(&rows).Error
+		if err != nil {
+			return err
+		}
+		var row orderRow
+		if err := tx.Where("id = ?", orderID).Take(&row).Error; err != nil {
+			return err
+		}
+		if s := soko.OrderStatus(row.Status); s == soko.OrderPicked || s == soko.OrderInspected {
+			o := row.order()
+			if err := loadLines(tx, o); err != nil {
+				return err
+			}
+			checks, err := packChecks(tx, o, db.now())
+			if err != nil {
+				return err
+			}
+			for _, c := range checks {
+				if c.Insert == nil {
+					continue
+				}
+				var r item
+				if err := tx.Raw(`SELECT id AS product_id, name, length_mm, width_mm, height_mm, weight_grams FROM products WHERE id = ?`, c.Insert.ProductID).
+					Scan(&r).Error; err != nil {
+					return err
+				}
+				r.Quantity = c.Insert.Quantity
+				rows = append(rows, r)
+			}
+		}
+		out = make([]soko.PackItem, len(rows))
+		for i, r := range rows {
+			out[i] = soko.PackItem{ProductID: r.ProductID, Name: r.Name, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
+				WeightGrams: r.WeightGrams, Quantity: r.Quantity}
+		}
+		return nil
+	})
+	return out, translate(err)
 }
 
 // RecordPrint logs that a document of an order was printed, and whether it
