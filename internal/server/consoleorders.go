@@ -321,7 +321,14 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 		}
 	}
 	for i, l := range o.Lines {
-		out.Lines[i] = api.ConsoleOrderLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Allocated: allocated[l.ID], Picked: picked[l.ID], Inspected: l.Inspected}
+		name := l.Name
+		switch {
+		case l.IsSet:
+			name = localized(lang, "【セット】", "[set] ") + name
+		case l.SetLineID != 0:
+			name = "└ " + name
+		}
+		out.Lines[i] = api.ConsoleOrderLine{Sku: l.SKU, Name: name, Quantity: l.Quantity, Allocated: allocated[l.ID], Picked: picked[l.ID], Inspected: l.Inspected}
 	}
 	for i, p := range v.Parcels {
 		out.Parcels[i] = api.ConsoleOrderParcel{Seq: p.Seq, Box: p.BoxType, WeightGrams: p.WeightGrams, Carrier: p.Carrier, LabelPrinted: p.LabelPrinted}

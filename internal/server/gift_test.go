@@ -4,8 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/soko-wms/soko/internal/soko"
@@ -160,4 +166,137 @@ func TestStation_GiftChecklistBeforePacking(t *testing.T) {
 			t.Errorf("towels on hand %d, want 4: 5 picked and 1 inserted", s.OnHand)
 		}
 	})
+}
+
+func TestAPI_SetProducts(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		c := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		c.must(201, "PUT", "/api/v1/products/TOWEL-1", product("今治タオル", 1650))
+		c.must(201, "PUT", "/api/v1/products/MUG-1", product("マグ", 2200))
+		set := product("タオルとマグのギフト", 5000)
+		set["components"] = []map[string]any{{"sku": "TOWEL-1", "quantity": 2}, {"sku": "MUG-1", "quantity": 1}}
+		r := c.must(201, "PUT", "/api/v1/products/GIFT-1", set)
+		if cs := r.JSON["components"].([]any); len(cs) != 2 || cs[1].(map[string]any)["sku"] != "TOWEL-1" || cs[1].(map[string]any)["quantity"] != 2.0 {
+			t.Fatalf("set: %s", r.Raw)
+		}
+		if cs := c.must(200, "GET", "/api/v1/products/TOWEL-1", nil).JSON["components"].([]any); len(cs) != 0 {
+			t.Errorf("a plain product has components %v", cs)
+		}
+		bad := product("x", 1)
+		bad["components"] = []map[string]any{{"sku": "GIFT-1", "quantity": 1}}
+		if r := c.do("PUT", "/api/v1/products/SET-2", bad); r.Status != 422 || !slices.Contains(r.fields(), "components[0].sku") {
+			t.Errorf("a set in a set: %d %s", r.Status, r.Raw)
+		}
+		o := c.must(201, "POST", "/api/v1/orders", order("SET-ORDER", line("GIFT-1", 2), line("MUG-1", 1)))
+		lines := o.JSON["lines"].([]any)
+		if len(lines) != 2 {
+			t.Fatalf("lines as sent, components under their set: %s", o.Raw)
+		}
+		gift := lines[0].(map[string]any)
+		cs := gift["components"].([]any)
+		if gift["sku"] != "GIFT-1" || gift["unit_price"] != 5000.0 || len(cs) != 2 || cs[1].(map[string]any)["quantity"] != 4.0 || lines[1].(map[string]any)["components"] != nil {
+			t.Errorf("set line %v, plain line %v", gift, lines[1])
+		}
+		if s := c.must(200, "GET", "/api/v1/stock/GIFT-1", nil); s.JSON["on_hand"] != 0.0 || s.JSON["sellable"] != 0.0 {
+			t.Errorf("stock of a set without components on the shelves: %s", s.Raw)
+		}
+		set["components"] = []map[string]any{}
+		if r := c.must(200, "PUT", "/api/v1/products/GIFT-1", set); len(r.JSON["components"].([]any)) != 0 {
+			t.Errorf("an empty list makes it plain: %s", r.Raw)
+		}
+	})
+}
+
+// TestStation_SetOrder picks, inspects and packs an order of a set at the
+// station: the set's components are the lines to scan, each naming its
+// set, and the slip prints the set with the components under it.
+func TestStation_SetOrder(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := opsSeed()
+		seed.Products = append(seed.Products, soko.SeedProduct{MerchantCode: "SAKURA", Product: soko.Product{SKU: "MUG", Name: "有田焼 マグ", TaxRate: 10, WeightGrams: 300,
+			Barcodes: []soko.ProductBarcode{{Code: "4900000000016", PackQuantity: 1}}}})
+		seed.BoxTypes = []soko.BoxType{{Code: "BOX60", Name: "60サイズ", InnerLengthMM: 330, InnerWidthMM: 240, InnerHeightMM: 130, MaxWeightGrams: 5000, TareGrams: 150, SizeClass: 60}}
+		seed.Stock = []soko.SeedStock{
+			{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01-01-1", Stock: soko.Stock{OnHand: 10}},
+			{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-01-02-1", Stock: soko.Stock{OnHand: 5}},
+		}
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		m := seed.Merchants[0].ID
+		if _, err := db.PutProduct(ctx, &soko.Product{MerchantID: m, SKU: "GIFT", Name: "タオルとマグのギフト", Price: 5000, TaxRate: 10,
+			Components: []soko.Component{{SKU: "TOWEL", Quantity: 2}, {SKU: "MUG", Quantity: 1}}}); err != nil {
+			t.Fatal(err)
+		}
+		o := &soko.Order{MerchantID: m, Number: "SO-SET", Carrier: "yamato", Service: "takkyubin",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田", Phone: "090-1234-5678"},
+			Lines:     []soko.OrderLine{{SKU: "GIFT", Quantity: 1, UnitPrice: 5000, TaxRate: 10}}}
+		if err := db.CreateOrder(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveBatch}); err != nil {
+			t.Fatal(err)
+		}
+		picker := seed.Staff[0].ID
+		codes := map[int64]string{seed.Products[0].ID: "4901234567894", seed.Products[len(seed.Products)-1].ID: "4900000000016"}
+		for n := 0; ; n++ {
+			task, err := db.NextPickTask(ctx, picker)
+			if soko.ErrorCode(err) == soko.ENOTFOUND {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range []soko.PickScan{{Code: task.LocationCode, Location: true}, {Code: codes[task.ProductID], ProductID: task.ProductID, Units: task.Remaining()}} {
+				s.ScanID, s.TaskID, s.StaffID = fmt.Sprintf("set-%03d-%d", n, i), task.ID, picker
+				if _, err := db.Pick(ctx, &s); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		h := New(Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return storagetest.Fixed }})
+		packer := signIn(t, h, "K001", "3333")
+		r := packer.op("GET", "/ops/station/orders/SO-SET", nil, "")
+		if r.Status != 200 || r.JSON["status"] != "picked" {
+			t.Fatalf("open: %d %s", r.Status, r.Raw)
+		}
+		var got []string
+		for _, l := range r.JSON["lines"].([]any) {
+			l := l.(map[string]any)
+			got = append(got, fmt.Sprintf("%s×%v %v", l["sku"], l["quantity"], l["set"]))
+		}
+		if want := []string{"MUG×1 タオルとマグのギフト（GIFT ×1）", "TOWEL×2 タオルとマグのギフト（GIFT ×1）"}; !slices.Equal(got, want) {
+			t.Fatalf("station lines %v, want %v", got, want)
+		}
+		id := int64(r.JSON["id"].(float64))
+		for i, code := range []string{"4900000000016", "4901234567894", "4901234567894"} {
+			r = packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("setinsp-%03d", i), "code": code}, packer.csrf)
+		}
+		if r.Status != 200 || r.JSON["inspected"] != true {
+			t.Fatalf("inspect the components: %d %s", r.Status, r.Raw)
+		}
+		if r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 450}}}, packer.csrf); r.Status != 200 {
+			t.Fatalf("pack: %d %s", r.Status, r.Raw)
+		}
+		slip := packer.op("GET", fmt.Sprintf("/ops/station/orders/%d/slip.pdf", id), nil, "")
+		text := pdfText(t, slip.Raw)
+		for _, re := range []string{`GIFT\s+タオルとマグのギフト\s+1\s+¥5,000\s+¥5,000`, `MUG\s+└ 有田焼 マグ\s+1\n`, `TOWEL\s+└ 今治タオル\s+2\n`} {
+			if !regexp.MustCompile(re).MatchString(text) {
+				t.Errorf("slip lacks %s:\n%s", re, text)
+			}
+		}
+	})
+}
+
+// pdfText is a PDF's text as pdftotext lays it out.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return mustRun(t, mustTool(t, "pdftotext"), "-layout", "-enc", "UTF-8", path, "-")
 }

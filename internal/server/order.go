@@ -25,7 +25,7 @@ func orderOut(o *soko.Order) api.Order {
 			Name: r.Name, Company: r.Company, PostalCode: r.PostalCode, Prefecture: r.Prefecture, City: r.City,
 			Address1: r.Street, Address2: r.Building, Phone: r.Phone, Email: r.Email,
 		},
-		Lines:   make([]api.OrderLine, len(o.Lines)),
+		Lines:   []api.OrderLine{},
 		Carrier: o.Carrier, Service: o.Service, TimeSlot: string(o.TimeSlot), CodAmount: o.CODAmount,
 		ShippingFee: o.ShippingFee, CodFee: o.CODFee, Discount: o.Discount,
 		Gift: giftOut(o.Gift),
@@ -34,11 +34,26 @@ func orderOut(o *soko.Order) api.Order {
 	if !o.DeliveryDate.IsZero() {
 		out.DeliveryDate = &openapi_types.Date{Time: o.DeliveryDate}
 	}
-	for i, l := range o.Lines {
-		out.Lines[i] = api.OrderLine{
+	for _, l := range o.Lines {
+		if l.SetLineID != 0 {
+			continue // under its set
+		}
+		line := api.OrderLine{
 			Sku: l.SKU, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
 			Allocated: l.Allocated, Picked: l.Picked, State: api.OrderLineState(o.LineState(l)),
 		}
+		if l.IsSet {
+			// Whole sets: what the least served component allows.
+			cs := []api.OrderLineComponent{}
+			line.Allocated, line.Picked = l.Quantity, l.Quantity
+			for _, c := range o.SetComponents(l) {
+				cs = append(cs, api.OrderLineComponent{Sku: c.SKU, Quantity: c.Quantity, Allocated: c.Allocated, Picked: c.Picked})
+				per := c.Quantity / max(l.Quantity, 1)
+				line.Allocated, line.Picked = min(line.Allocated, c.Allocated/max(per, 1)), min(line.Picked, c.Picked/max(per, 1))
+			}
+			line.Components = &cs
+		}
+		out.Lines = append(out.Lines, line)
 	}
 	out.TrackingNumbers = append([]string{}, o.TrackingNumbers...)
 	if o.Status == soko.OrderOnHold {

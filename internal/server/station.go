@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/soko-wms/soko/internal/carrier"
 	"github.com/soko-wms/soko/internal/server/api"
@@ -28,8 +29,17 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 		}
 		out.CarrierLabel = &label
 	}
+	sets := map[int64]string{}
 	for _, l := range o.Lines {
-		out.Lines = append(out.Lines, api.StationLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Inspected: l.Inspected})
+		if l.IsSet {
+			sets[l.ID] = l.Name + "（" + l.SKU + " ×" + strconv.Itoa(l.Quantity) + "）"
+			continue // its components are scanned instead
+		}
+		line := api.StationLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Inspected: l.Inspected}
+		if set, ok := sets[l.SetLineID]; ok {
+			line.Set = &set
+		}
+		out.Lines = append(out.Lines, line)
 	}
 	items, err := s.store.PackItems(ctx, o.ID)
 	if err != nil {

@@ -40,6 +40,7 @@ var stationWords = map[string][2]string{
 	"open_labels":    {"送り状を開く", "Open the shipping labels"},
 	"reset":          {"検品リセット", "Reset inspection"},
 	"checklist":      {"ギフト・同梱物の確認", "Gift and insert checklist"},
+	"set_of":         {"セット：{set}", "Set: {set}"},
 
 	"offline":        {"通信できません。ネットワークを確認してください", "No connection: check the network"},
 	"failed":         {"エラーが発生しました（{status}）", "Something went wrong ({status})"},

@@ -121,3 +121,42 @@ func TestPackChecks(t *testing.T) {
 		t.Error("a plain order has a checklist")
 	}
 }
+
+func TestSetAvailable(t *testing.T) {
+	cs := []soko.Component{{ProductID: 1, Quantity: 2}, {ProductID: 2, Quantity: 1}}
+	for _, tc := range []struct {
+		free map[int64]int
+		want int
+	}{
+		{map[int64]int{1: 10, 2: 3}, 3},
+		{map[int64]int{1: 5, 2: 9}, 2},
+		{map[int64]int{1: 1, 2: 9}, 0},
+		{map[int64]int{1: 10}, 0},
+		{map[int64]int{1: -2, 2: 5}, 0},
+	} {
+		if got := soko.SetAvailable(cs, tc.free); got != tc.want {
+			t.Errorf("SetAvailable(%v) = %d, want %d", tc.free, got, tc.want)
+		}
+	}
+	if got := soko.SetAvailable(nil, nil); got != 0 {
+		t.Errorf("no components: %d", got)
+	}
+}
+
+func TestLineState_SetIsItsLeastAdvancedComponent(t *testing.T) {
+	o := &soko.Order{Status: soko.OrderPicking, Lines: []soko.OrderLine{
+		{ID: 1, SKU: "SET", Quantity: 1, IsSet: true},
+		{ID: 2, SKU: "A", Quantity: 2, Allocated: 2, Picked: 2, SetLineID: 1},
+		{ID: 3, SKU: "B", Quantity: 1, Allocated: 1, SetLineID: 1},
+	}}
+	if got := o.LineState(o.Lines[0]); got != soko.LineAllocated {
+		t.Errorf("set state %s, want allocated (B is not picked)", got)
+	}
+	o.Lines[2].Picked = 1
+	if got := o.LineState(o.Lines[0]); got != soko.LinePicked {
+		t.Errorf("set state %s, want picked", got)
+	}
+	if cs := o.SetComponents(o.Lines[0]); len(cs) != 2 || o.Lines[0].Physical() || !o.Lines[1].Physical() {
+		t.Errorf("components %+v", cs)
+	}
+}

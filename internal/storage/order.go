@@ -64,6 +64,8 @@ type orderLineRow struct {
 	Inspected int
 	UnitPrice int64
 	TaxRate   int
+	IsSet     bool
+	SetLineID *int64
 }
 
 func (orderLineRow) TableName() string { return "order_lines" }
@@ -142,13 +144,8 @@ func createOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
 		return err
 	}
 	o.ID = row.ID
-	for i := range o.Lines {
-		l := &o.Lines[i]
-		lr := orderLineRow{OrderID: o.ID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate}
-		if err := tx.Create(&lr).Error; err != nil {
-			return err
-		}
-		l.ID, l.OrderID = lr.ID, o.ID
+	if err := insertOrderLines(tx, o); err != nil {
+		return err
 	}
 	return recordEvent(tx, o, soko.OrderEvent{Action: "create", To: o.Status}, now)
 }
@@ -228,10 +225,12 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 		Allocated, Picked      int
 		UnitPrice              int64
 		TaxRate                int
+		IsSet                  bool
+		SetLineID              *int64
 	}
 	err := db.conn(ctx).Table("order_lines").
 		Select(`order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, products.name, order_lines.quantity,
-			order_lines.inspected, order_lines.unit_price, order_lines.tax_rate,
+			order_lines.inspected, order_lines.unit_price, order_lines.tax_rate, order_lines.is_set, order_lines.set_line_id,
 			(SELECT COALESCE(SUM(a.quantity), 0) FROM allocations a WHERE a.order_line_id = order_lines.id) AS allocated,
 			(SELECT COALESCE(SUM(a.picked), 0) FROM allocations a WHERE a.order_line_id = order_lines.id) AS picked`).
 		Joins("JOIN products ON products.id = order_lines.product_id").
@@ -244,6 +243,7 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 		o.Lines = append(o.Lines, soko.OrderLine{
 			ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
 			Quantity: l.Quantity, Inspected: l.Inspected, Allocated: l.Allocated, Picked: l.Picked, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
+			IsSet: l.IsSet, SetLineID: deref(l.SetLineID),
 		})
 	}
 	return nil
@@ -535,14 +535,9 @@ func replaceOrderLines(tx *gorm.DB, o *soko.Order, now time.Time) error {
 		return err
 	}
 	for i := range o.Lines {
-		l := &o.Lines[i]
-		lr := orderLineRow{OrderID: o.ID, ProductID: ids[l.SKU].ID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate}
-		if err := tx.Create(&lr).Error; err != nil {
-			return err
-		}
-		l.ID, l.OrderID, l.ProductID = lr.ID, o.ID, lr.ProductID
+		o.Lines[i].ProductID = ids[o.Lines[i].SKU].ID
 	}
-	return nil
+	return insertOrderLines(tx, o)
 }
 
 // orderChangeAudit is what the audit log keeps of an order a merchant

@@ -68,7 +68,7 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, er
 				JA("注文 %s は「%s」のため検品できません", o.Number, o.Status.Label())
 		}
 		var lines []orderLineRow
-		if err := tx.Where("order_id = ? AND product_id = ?", o.ID, s.ProductID).Order("id").Find(&lines).Error; err != nil {
+		if err := tx.Where("order_id = ? AND product_id = ? AND NOT is_set", o.ID, s.ProductID).Order("id").Find(&lines).Error; err != nil {
 			return err
 		}
 		if len(lines) == 0 {
@@ -101,7 +101,7 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, er
 			return err
 		}
 		var open int64
-		if err := tx.Table("order_lines").Where("order_id = ? AND inspected < quantity", o.ID).Count(&open).Error; err != nil || open > 0 {
+		if err := tx.Table("order_lines").Where("order_id = ? AND inspected < quantity AND NOT is_set", o.ID).Count(&open).Error; err != nil || open > 0 {
 			return err
 		}
 		if err := o.Apply(soko.ActionInspect); err != nil {
@@ -256,7 +256,7 @@ func (db *DB) PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, er
 		}
 		var rows []item
 		err := tx.Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
-			FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id`, orderID).Scan(&rows).Error
+			FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? AND NOT l.is_set ORDER BY l.id`, orderID).Scan(&rows).Error
 		if err != nil {
 			return err
 		}

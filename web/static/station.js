@@ -196,6 +196,7 @@
       var tr = el('tr'), name = el('td');
       tr.dataset.sku = l.sku;
       name.append(el('span', 'name', l.name), el('small', '', l.sku));
+      if (l.set) name.append(el('small', 'set', t('set_of', {set: l.set})));
       tr.append(name, el('td', 'n got', l.inspected), el('td', 'n want', l.quantity));
       if (l.inspected >= l.quantity) tr.classList.add('done');
       if (l.sku === active && o.status === 'picked') tr.classList.add('active');

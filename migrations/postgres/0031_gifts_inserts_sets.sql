@@ -39,3 +39,25 @@ CREATE TABLE inserts (
 );
 CREATE INDEX inserts_product ON inserts (merchant_id, product_id);
 CREATE INDEX inserts_trigger ON inserts (merchant_id, trigger_product_id);
+
+-- Set products (セット商品): a set is a product made of other products of
+-- the same merchant, so many of each per set. An order line of a set
+-- (is_set) carries the price and is never picked itself; its components
+-- follow it as lines of their own (set_line_id), priced 0, which are
+-- allocated, picked and inspected like any line.
+CREATE TABLE product_components (
+    merchant_id    BIGINT NOT NULL REFERENCES merchants (id),
+    set_product_id BIGINT NOT NULL,
+    component_id   BIGINT NOT NULL,
+    quantity       INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 1000),
+    PRIMARY KEY (set_product_id, component_id),
+    FOREIGN KEY (merchant_id, set_product_id) REFERENCES products (merchant_id, id),
+    FOREIGN KEY (merchant_id, component_id) REFERENCES products (merchant_id, id),
+    CHECK (set_product_id <> component_id)
+);
+CREATE INDEX product_components_set ON product_components (merchant_id, set_product_id);
+CREATE INDEX product_components_component ON product_components (merchant_id, component_id);
+
+ALTER TABLE order_lines ADD COLUMN is_set BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE order_lines ADD COLUMN set_line_id BIGINT REFERENCES order_lines (id);
+CREATE INDEX order_lines_set_line ON order_lines (set_line_id);
