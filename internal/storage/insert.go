@@ -163,21 +163,21 @@ func (db *DB) DeleteInsert(ctx context.Context, merchantID int64, code string) e
 // PackChecks returns the checklist the packer confirms for an order: its
 // gift options and the inserts its merchant's rules put into its box.
 func (db *DB) PackChecks(ctx context.Context, orderID int64) ([]soko.PackCheck, error) {
-	var checks []soko.PackCheck
-	err := db.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		var row orderRow
-		if err := tx.Where("id = ?", orderID).Take(&row).Error; err != nil {
-			return err
-		}
-		o := row.order()
-		if err := loadLines(tx, o); err != nil {
-			return err
-		}
-		var err error
-		checks, err = packChecks(tx, o, db.now())
-		return err
-	})
+	// Read outside a transaction: on SQLite one would take the write lock.
+	checks, err := orderPackChecks(db.conn(ctx), orderID, db.now())
 	return checks, translate(err)
+}
+
+func orderPackChecks(tx *gorm.DB, orderID int64, now time.Time) ([]soko.PackCheck, error) {
+	var row orderRow
+	if err := tx.Where("id = ?", orderID).Take(&row).Error; err != nil {
+		return nil, err
+	}
+	o := row.order()
+	if err := loadLines(tx, o); err != nil {
+		return nil, err
+	}
+	return packChecks(tx, o, now)
 }
 
 // loadLines reads an order's lines with their SKUs, for the insert rules.

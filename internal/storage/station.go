@@ -246,54 +246,51 @@ func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
 // weights: its products and, until it is packed, the inserts its
 // checklist adds, which take room and weigh on the scale too.
 func (db *DB) PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error) {
-	var out []soko.PackItem
-	err := db.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		type item struct {
-			ProductID                   int64
-			Name                        string
-			LengthMM, WidthMM, HeightMM int
-			WeightGrams, Quantity       int
-		}
-		var rows []item
-		err := tx.Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
-			FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? AND NOT l.is_set ORDER BY l.id`, orderID).Scan(&rows).Error
+	items, err := packItems(db.conn(ctx), orderID, db.now())
+	return items, translate(err)
+}
+
+func packItems(tx *gorm.DB, orderID int64, now time.Time) ([]soko.PackItem, error) {
+	type item struct {
+		ProductID                   int64
+		Name                        string
+		LengthMM, WidthMM, HeightMM int
+		WeightGrams, Quantity       int
+	}
+	var rows []item
+	err := tx.Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
+		FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? AND NOT l.is_set ORDER BY l.id`, orderID).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	var status string
+	if err := tx.Table("orders").Where("id = ?", orderID).Pluck("status", &status).Error; err != nil {
+		return nil, err
+	}
+	if s := soko.OrderStatus(status); s == soko.OrderPicked || s == soko.OrderInspected {
+		checks, err := orderPackChecks(tx, orderID, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		var row orderRow
-		if err := tx.Where("id = ?", orderID).Take(&row).Error; err != nil {
-			return err
-		}
-		if s := soko.OrderStatus(row.Status); s == soko.OrderPicked || s == soko.OrderInspected {
-			o := row.order()
-			if err := loadLines(tx, o); err != nil {
-				return err
+		for _, c := range checks {
+			if c.Insert == nil {
+				continue
 			}
-			checks, err := packChecks(tx, o, db.now())
-			if err != nil {
-				return err
+			var r item
+			if err := tx.Raw(`SELECT id AS product_id, name, length_mm, width_mm, height_mm, weight_grams FROM products WHERE id = ?`, c.Insert.ProductID).
+				Scan(&r).Error; err != nil {
+				return nil, err
 			}
-			for _, c := range checks {
-				if c.Insert == nil {
-					continue
-				}
-				var r item
-				if err := tx.Raw(`SELECT id AS product_id, name, length_mm, width_mm, height_mm, weight_grams FROM products WHERE id = ?`, c.Insert.ProductID).
-					Scan(&r).Error; err != nil {
-					return err
-				}
-				r.Quantity = c.Insert.Quantity
-				rows = append(rows, r)
-			}
+			r.Quantity = c.Insert.Quantity
+			rows = append(rows, r)
 		}
-		out = make([]soko.PackItem, len(rows))
-		for i, r := range rows {
-			out[i] = soko.PackItem{ProductID: r.ProductID, Name: r.Name, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
-				WeightGrams: r.WeightGrams, Quantity: r.Quantity}
-		}
-		return nil
-	})
-	return out, translate(err)
+	}
+	out := make([]soko.PackItem, len(rows))
+	for i, r := range rows {
+		out[i] = soko.PackItem{ProductID: r.ProductID, Name: r.Name, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
+			WeightGrams: r.WeightGrams, Quantity: r.Quantity}
+	}
+	return out, nil
 }
 
 // RecordPrint logs that a document of an order was printed, and whether it
