@@ -4,7 +4,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test bench lint fuzz generate
+.PHONY: run build test test-browser test-short bench lint fuzz generate
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/soko serve --demo
@@ -21,6 +21,18 @@ test:
 	if [ $$status -ne 0 ]; then grep -B2 -A20 -- '--- FAIL' .test.log | head -200; fi; \
 	exit $$status
 
+# The browser tests alone (headless Chromium through chromedp): every test
+# function of internal/server's *_browser_test.go files. `make test` runs
+# them too.
+BROWSER_TESTS = $(shell grep -ho '^func Test[A-Za-z0-9_]*' internal/server/*_browser_test.go | sed 's/^func //' | paste -sd'|')
+test-browser:
+	$(GO) test -race -count=1 -timeout 30m -run '^($(BROWSER_TESTS))$$' ./internal/server
+
+# A quick pass while editing: -short skips the browser tests and the
+# longest runs (load, proof, rendering comparisons).
+test-short:
+	$(GO) test -short -count=1 ./...
+
 # Benchmarks; with SOKO_TEST_POSTGRES set the PostgreSQL ones run too.
 # Figures go into BENCHMARKS.md by hand, with the machine they ran on.
 bench:
@@ -35,6 +47,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'ImportStatus' -benchtime 3x ./internal/server
 	$(GO) test -run '^$$' -bench 'CreateOrder' -benchtime 3s -count 3 ./internal/server
 	$(GO) test -run '^$$' -bench 'StockFeed' -benchtime 10x -count 3 ./internal/storage
+	$(GO) test -run '^$$' -bench 'Growth' -benchtime 20x ./internal/storage
 
 # Every fuzz target for a bounded time (FUZZTIME each); CI runs it too.
 FUZZTIME ?= 10s

@@ -223,7 +223,7 @@ func TestNotify_WorkerKilledMidDelivery(t *testing.T) {
 	rc.secret = secret
 	rc.mu.Unlock()
 
-	queued, err := db.ListWebhookDeliveries(ctx, merchantID, "", soko.Page{Limit: soko.MaxPageSize})
+	queued, err := db.ListWebhookDeliveries(ctx, merchantID, "", 0, soko.Page{Limit: soko.MaxPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func TestNotify_WorkerKilledMidDelivery(t *testing.T) {
 		if !rc.answeredAll(events) {
 			return false
 		}
-		ms, err := db.ListWebhookDeliveries(ctx, merchantID, soko.OutboxDelivered, soko.Page{Limit: soko.MaxPageSize})
+		ms, err := db.ListWebhookDeliveries(ctx, merchantID, soko.OutboxDelivered, 0, soko.Page{Limit: soko.MaxPageSize})
 		return err == nil && len(ms) == n
 	})
 
@@ -309,7 +309,7 @@ func TestNotify_WorkerKilledMidDelivery(t *testing.T) {
 			t.Errorf("message %d: want one successful attempt, last; log %+v", m.ID, log)
 		}
 	}
-	ms, err := db.ListWebhookDeliveries(ctx, merchantID, "", soko.Page{Limit: soko.MaxPageSize})
+	ms, err := db.ListWebhookDeliveries(ctx, merchantID, "", 0, soko.Page{Limit: soko.MaxPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,6 +83,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	})
 	go purgeIdempotencyKeys(ctx, db, log)
 	go eraseExpiredDaily(ctx, db, log)
+	go raiseDraftPurchaseOrders(ctx, db, time.Now, log)
 	worker := &notify.Worker{Store: db, Sender: &notify.Sender{AllowHosts: cfg.WebhookAllowHosts}, Log: log, Batch: cfg.NotifyBatch, Lease: cfg.NotifyLease}
 	if cfg.SMTPURL != "" {
 		mailer, err := notify.NewMailer(cfg.SMTPURL)
@@ -201,6 +202,34 @@ func eraseExpiredDaily(ctx context.Context, db *storage.DB, log *slog.Logger) {
 			log.Warn("erase expired personal data", "err", err, "erased", n)
 		} else if n > 0 {
 			log.Info("erased personal data past retention", "orders", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// autoOrderHour is the hour (Japan) from which the morning's automatic
+// ordering (自動発注) raises the day's draft purchase orders.
+const autoOrderHour = 6
+
+// raiseDraftPurchaseOrders raises, each morning, the reorder suggestions of
+// merchants with 自動発注 as draft purchase orders waiting for approval.
+// It looks hourly, so a soko started in the day or after a night's pause
+// catches up; every soko process may run it, as the database lets a
+// supplier have one such draft a day.
+func raiseDraftPurchaseOrders(ctx context.Context, db *storage.DB, now func() time.Time, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if now().Sub(soko.WorkDay(now())) >= autoOrderHour*time.Hour {
+			if n, err := db.RaiseDraftPurchaseOrders(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("raise draft purchase orders", "err", err, "raised", n)
+			} else if n > 0 {
+				log.Info("raised draft purchase orders for approval", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

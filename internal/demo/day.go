@@ -35,6 +35,7 @@ type Floor interface {
 	LoadParcel(ctx context.Context, s *soko.HandoverScan) (*soko.ManifestParcel, *soko.Manifest, error)
 	CloseManifest(ctx context.Context, c *soko.CloseManifest) (*soko.HandoverResult, error)
 	RecordManifestPrint(ctx context.Context, manifestID, staffID int64) (reprint bool, err error)
+	PutSupplier(ctx context.Context, s *soko.Supplier) (created bool, err error)
 }
 
 // dayLength is how long the played day is in its own time, from the
@@ -228,6 +229,15 @@ func (d *Day) Play(ctx context.Context, f Floor) error {
 // which the warehouse raises a low-stock alert.
 var reorderPoints = map[string]int{"SKR-0016": 3, "SKR-0028": 3, "MDR-0027": 4}
 
+// suppliers are whom the shops buy from, as their systems register them:
+// the replenishment console has suggestions to show from the first day.
+var suppliers = []soko.Supplier{
+	{Code: "IMABARI", Name: "今治タオル工業株式会社", LeadTimeDays: 10, MinOrderQty: 12, OrderMultiple: 6, Contact: "営業部 0898-00-0000",
+		SKUs: []string{"SKR-0001", "SKR-0002", "SKR-0003"}},
+	{Code: "TOKONAME", Name: "常滑陶器", LeadTimeDays: 21, MinOrderQty: 4, OrderMultiple: 2, Contact: "発注係 0569-00-0000 / order@tokoname.example.jp",
+		SKUs: []string{"SKR-0016", "SKR-0028"}},
+}
+
 // shops sync their products' reorder points, then send the day's orders,
 // overnight and through the day; each is allocated as it arrives, as the
 // API does, or waits for stock.
@@ -247,6 +257,12 @@ func (d *Day) shops(s *shift) error {
 	merchants := map[string]int64{}
 	for _, m := range d.Opening.Merchants {
 		merchants[m.Code] = m.ID
+	}
+	for _, sup := range suppliers {
+		sup.MerchantID, sup.SKUs = merchants[sakura], append([]string(nil), sup.SKUs...)
+		if _, err := d.floor.PutSupplier(d.ctx, &sup); err != nil {
+			return fmt.Errorf("demo day: supplier %s: %w", sup.Code, err)
+		}
 	}
 	half := len(d.orders) / 2
 	for i, so := range d.orders {

@@ -137,12 +137,12 @@ func (w *Worker) round(ctx context.Context, channel string, deliver func(context
 }
 
 func (w *Worker) deliverWebhook(ctx context.Context, m soko.OutboxMessage, endpoints map[int64]*soko.WebhookEndpoint) (attempt, error) {
-	ep := endpoints[m.MerchantID]
+	ep := endpoints[m.EndpointID]
 	switch {
 	case ep == nil:
-		return w.refused(m, "the merchant has no webhook endpoint"), nil
+		return w.refused(m, "its webhook endpoint was removed"), nil
 	case !ep.Active:
-		return w.refused(m, "the merchant's webhook endpoint is inactive"), nil
+		return w.refused(m, "its webhook endpoint is inactive"), nil
 	}
 	d := w.Sender.Deliver(ctx, *ep, m)
 	if ctx.Err() != nil {

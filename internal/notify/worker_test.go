@@ -133,7 +133,7 @@ func mustFixture(t *testing.T, n int, statuses ...int) *fixture {
 // messages returns the merchant's webhook messages, oldest first.
 func (f *fixture) messages(t *testing.T) []*soko.OutboxMessage {
 	t.Helper()
-	ms, err := f.db.ListWebhookDeliveries(context.Background(), f.merchantID, "", soko.Page{Limit: soko.MaxPageSize})
+	ms, err := f.db.ListWebhookDeliveries(context.Background(), f.merchantID, "", 0, soko.Page{Limit: soko.MaxPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,11 +246,73 @@ func TestWorker_InactiveEndpointIsDead(t *testing.T) {
 	}
 	f.runOnce(t, 0, 1)
 	m := f.messages(t)[0]
-	if m.Status != soko.OutboxDead || m.Attempts != 1 || m.LastError != "the merchant's webhook endpoint is inactive" {
+	if m.Status != soko.OutboxDead || m.Attempts != 1 || m.LastError != "its webhook endpoint is inactive" {
 		t.Fatalf("message %+v", m)
 	}
 	if requests, _ := f.rc.counts(); requests != 0 {
 		t.Fatalf("%d requests to an inactive endpoint", requests)
+	}
+}
+
+// A merchant with several endpoints: each gets its own signed copy of the
+// events it subscribed to and nothing else, a failing one delays none of
+// the others, and a removed one's waiting copies are given up.
+func TestWorker_EachEndpointGetsItsOwnCopy(t *testing.T) {
+	f := mustFixture(t, 0) // the shop's endpoint wants order.cancelled
+	ctx := context.Background()
+	support := &receiver{t: t, clock: f.clock, statuses: []int{503}, accepted: map[string]int{}}
+	srv := httptest.NewServer(support)
+	t.Cleanup(srv.Close)
+	desk := &soko.WebhookEndpoint{MerchantID: f.merchantID, URL: srv.URL + "/desk", Active: true, EventTypes: []string{"order.received", "order.cancelled"}}
+	if err := f.db.CreateWebhookEndpoint(ctx, desk); err != nil {
+		t.Fatal(err)
+	}
+	support.secret = desk.Secret
+	// A third endpoint wants only stock.low: were it sent anything, the
+	// support receiver would find the signature wrong.
+	if err := f.db.CreateWebhookEndpoint(ctx, &soko.WebhookEndpoint{MerchantID: f.merchantID, URL: srv.URL + "/low", Active: true, EventTypes: []string{"stock.low"}}); err != nil {
+		t.Fatal(err)
+	}
+	o := &soko.Order{MerchantID: f.merchantID, Number: "SO-MULTI", Carrier: "yamato",
+		Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+		Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}}}
+	if err := f.db.CreateOrder(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.CancelOrder(ctx, f.merchantID, "SO-MULTI", "お客様都合"); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(f.messages(t)); got != 3 {
+		t.Fatalf("%d webhook messages, want 3 (received for the desk, cancelled for the shop and the desk)", got)
+	}
+	f.worker.Batch = 10
+	f.runOnce(t, 2, 1) // the desk's first answer is 503
+	if _, accepted := f.rc.counts(); len(accepted) != 1 {
+		t.Fatalf("the shop accepted %v, want its order.cancelled only", accepted)
+	}
+	// The desk is removed before its retry: its waiting copy is given up,
+	// and nothing more is sent to it.
+	var deskCopy *soko.OutboxMessage
+	for _, m := range f.messages(t) {
+		if m.EndpointID == desk.ID && m.Status == soko.OutboxPending {
+			deskCopy = m
+		}
+	}
+	if deskCopy == nil {
+		t.Fatalf("no waiting copy for the desk: %+v", f.messages(t))
+	}
+	if err := f.db.DeleteWebhookEndpoint(ctx, f.merchantID, desk.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.add(time.Hour)
+	f.runOnce(t, 0, 0)
+	if requests, accepted := support.counts(); requests != 2 || len(accepted) != 1 {
+		t.Fatalf("the desk got %d requests and accepted %v, want 2 requests, one accepted", requests, accepted)
+	}
+	for _, m := range f.messages(t) {
+		if m.ID == deskCopy.ID && (m.Status != soko.OutboxDead || m.EndpointID != 0) {
+			t.Fatalf("the removed endpoint's waiting copy: %+v", m)
+		}
 	}
 }
 

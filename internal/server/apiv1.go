@@ -164,24 +164,52 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// businessCheck reads a request body that broke the document's schema as
-// far as it can, and returns what the business rules refuse in it.
-type businessCheck func(ctx context.Context, body []byte) []soko.FieldError
+// businessCheck reads a request that broke the document's schema as far as
+// it can (its path parameters and body), and returns what the business
+// rules refuse in it.
+type businessCheck func(ctx context.Context, params map[string]string, body []byte) []soko.FieldError
 
 // businessChecks are the business rules run, by operation id, beside a
 // schema refusal, so one answer names every mistake: a zero quantity and a
-// postal code that does not exist together.
+// postal code that does not exist together. Each runs the rules the
+// operation's handler runs, on what could be read; what does not even
+// parse, the schema named.
 func (s *Server) businessChecks() map[string]businessCheck {
+	h := apiHandlers{s}
 	return map[string]businessCheck{
-		"createOrder": func(ctx context.Context, body []byte) []soko.FieldError {
+		"createOrder": func(ctx context.Context, _ map[string]string, body []byte) []soko.FieldError {
 			var in api.OrderInput
 			if json.Unmarshal(body, &in) != nil {
-				return nil // what does not even parse, the schema named
-			}
-			bad := soko.Errorf(soko.EINVALID, "the order cannot be accepted")
-			if _, _, err := (apiHandlers{s}).newOrder(ctx, &in, bad); err != nil {
 				return nil
 			}
+			bad := soko.Errorf(soko.EINVALID, "the order cannot be accepted")
+			if _, _, err := h.newOrder(ctx, &in, bad); err != nil {
+				return nil
+			}
+			return bad.Fields
+		},
+		"changeOrder": func(ctx context.Context, params map[string]string, body []byte) []soko.FieldError {
+			var in api.OrderChange
+			if json.Unmarshal(body, &in) != nil {
+				return nil
+			}
+			o, err := s.store.FindOrder(ctx, merchantOf(ctx), params["order_no"])
+			if err != nil {
+				return nil
+			}
+			bad := soko.Errorf(soko.EINVALID, "the change cannot be accepted")
+			if _, err := h.changedOrder(ctx, o, &in, bad, langOf(ctx)); err != nil {
+				return nil
+			}
+			return bad.Fields
+		},
+		"putProduct": func(ctx context.Context, _ map[string]string, body []byte) []soko.FieldError {
+			var in api.ProductInput
+			if json.Unmarshal(body, &in) != nil {
+				return nil
+			}
+			bad := soko.Errorf(soko.EINVALID, "invalid barcodes")
+			productBarcodes(deref(in.Barcodes), bad, langOf(ctx))
 			return bad.Fields
 		},
 	}
@@ -215,7 +243,7 @@ func validateRequest(router routers.Router, checks map[string]businessCheck) ech
 			if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
 				problem := validationProblem(err, language(c))
 				if check := checks[route.Operation.OperationID]; check != nil {
-					addBusinessRefusals(req, problem, check)
+					addBusinessRefusals(req, params, problem, check)
 				}
 				return problem
 			}
@@ -397,7 +425,7 @@ func items(s *openapi3.Schema) *openapi3.Schema {
 
 // addBusinessRefusals adds to a schema problem what check refuses in the
 // request's body, for the fields the schema did not already name.
-func addBusinessRefusals(req *http.Request, problem error, check businessCheck) {
+func addBusinessRefusals(req *http.Request, params map[string]string, problem error, check businessCheck) {
 	var se *soko.Error
 	if !errors.As(problem, &se) || se.Code != soko.EINVALID || req.Body == nil {
 		return
@@ -410,7 +438,7 @@ func addBusinessRefusals(req *http.Request, problem error, check businessCheck) 
 	for _, f := range se.Fields {
 		named[f.Field] = true
 	}
-	for _, f := range check(req.Context(), body) {
+	for _, f := range check(req.Context(), params, body) {
 		if !named[f.Field] {
 			se.WithField(f.Field, f.Message)
 		}

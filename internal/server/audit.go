@@ -63,6 +63,7 @@ var auditWords = map[string][2]string{
 	"aud_act_api_key.create":          {"APIキー作成", "API key made"},
 	"aud_act_api_key.revoke":          {"APIキー失効", "API key revoked"},
 	"aud_act_webhook.put":             {"Webhook設定", "Webhook set"},
+	"aud_act_webhook.delete":          {"Webhook削除", "Webhook removed"},
 	"aud_act_order.hold":              {"注文の保留", "Order held"},
 	"aud_act_order.release_hold":      {"保留解除", "Hold released"},
 	"aud_act_order.cancel":            {"注文キャンセル", "Order cancelled"},

@@ -157,6 +157,9 @@ type screen struct {
 // mustBrowser opens url in a fresh headless Chromium on the given screen.
 func mustBrowser(t *testing.T, url string, sc screen, flags ...chromedp.ExecAllocatorOption) *handheld {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a browser test: -short leaves it to make test-browser")
+	}
 	bin := browserPath()
 	if bin == "" {
 		if v := os.Getenv("SOKO_REQUIRE_BROWSER"); v != "" && v != "0" {

@@ -324,11 +324,15 @@ func newHTTPFuzz(tb testing.TB, db *storage.DB) *hfWorld {
 		body: `{"scan_id":"setup-inspect-1","code":"4901234567894","quantity":2}`})
 	w.must(hfCall{what: "inbound", method: "POST", target: "/api/v1/inbounds", ctype: "application/json", who: sakura,
 		body: `{"inbound_no":"ASN-1","expected_date":"2026-12-01","lines":[{"sku":"TOWEL","quantity":10}]}`})
-	w.must(hfCall{what: "webhook endpoint", method: "PUT", target: "/api/v1/webhook-endpoint", ctype: "application/json", who: sakura,
+	hook := w.must(hfCall{what: "webhook endpoint", method: "PUT", target: "/api/v1/webhook-endpoint", ctype: "application/json", who: sakura,
 		body: `{"url":"http://127.0.0.1:9/` + hfSecrets[2] + `"}`})
 	w.must(hfCall{what: "order", method: "POST", target: "/api/v1/orders", ctype: "application/json", who: sakura,
 		body: `{"order_no":"SO-3","ship_to":{"name":"山田 太郎","postal_code":"100-0005","prefecture":"東京都","city":"千代田区","address1":"丸の内1-9-1"},"lines":[{"sku":"TOWEL","quantity":1}]}`})
 	w.must(hfCall{what: "cancel", method: "POST", target: "/api/v1/orders/SO-3/cancel", ctype: "application/json", body: `{}`, who: sakura})
+	w.must(hfCall{what: "supplier", method: "PUT", target: "/api/v1/suppliers/SUP-1", ctype: "application/json", who: sakura,
+		body: `{"name":"今治タオル工業","lead_time_days":7,"skus":["TOWEL"]}`})
+	po := w.must(hfCall{what: "purchase order", method: "POST", target: "/api/v1/reorder-suggestions/accept", ctype: "application/json", who: sakura,
+		body: `{"supplier_code":"SUP-1","lines":[{"sku":"TOWEL","quantity":10}]}`})
 	deliveries := w.must(hfCall{what: "deliveries", method: "GET", target: "/api/v1/webhook-deliveries", who: sakura})
 	manifest := w.must(hfCall{what: "pickup", method: "POST", target: "/ops/manifests", ctype: "application/json", who: shipper,
 		body: `{"carrier":"yamato","pickup_date":"2026-11-23"}`})
@@ -361,7 +365,8 @@ func newHTTPFuzz(tb testing.TB, db *storage.DB) *hfWorld {
 	// Valid parameter values by "operationId.name", "in.name" or name.
 	w.params = map[string]string{
 		"sku": "TOWEL", "order_no": "SO-2", "inbound_no": "ASN-1", "delivery_id": firstDelivery,
-		"order_id": fmt.Sprint(seed.Orders[0].ID), "inbound_id": fmt.Sprint(in.ID), "merchant_id": fmt.Sprint(sakuraM.ID),
+		"endpoint_id": fmt.Sprintf("%.0f", hook["id"].(float64)),
+		"order_id":    fmt.Sprint(seed.Orders[0].ID), "inbound_id": fmt.Sprint(in.ID), "merchant_id": fmt.Sprint(sakuraM.ID),
 		"staff_id": fmt.Sprint(victim.ID), "api_key_id": fmt.Sprint(spare.ID), "box_type_id": "1", "location_id": "1",
 		"task_id": fmt.Sprintf("%.0f", task["id"].(float64)), "manifest_id": fmt.Sprintf("%.0f", manifest["id"].(float64)),
 		"wave_no": str(wave["wave_no"]), "pick_list": pickList, "path.code": "SO-1", "query.code": "4901234567894",
@@ -372,6 +377,10 @@ func newHTTPFuzz(tb testing.TB, db *storage.DB) *hfWorld {
 		"number": "SO", "customer": "山田", "tracking": "440000000011",
 		// A product PUT replaces its barcodes: not the towel's, which the floor scans.
 		"putProduct.sku": "FZ-PRODUCT",
+		// A supplier code is the merchant's own: MIDORI's PUT must not make
+		// it own the code that SAKURA's other requests name.
+		"supplier_code": "SUP-1", "putSupplier.supplier_code": "FZ-SUPPLIER",
+		"po_no": str(po["po_no"]), "purchase_order_id": str(po["id"]),
 	}
 	return w
 }

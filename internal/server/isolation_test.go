@@ -26,7 +26,8 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 		sakura.must(201, "POST", "/api/v1/inbounds", map[string]any{
 			"inbound_no": "ASN-SECRET", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 5}},
 		})
-		sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook"})
+		hook := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook"})
+		endpoint := "/api/v1/webhook-endpoints/" + itoa64(int64(hook.JSON["id"].(float64)))
 		sakura.must(200, "POST", "/api/v1/orders/SO-SECRET/cancel", nil) // queues a webhook delivery
 		deliveries := sakura.must(200, "GET", "/api/v1/webhook-deliveries", nil).JSON["data"].([]any)
 		if len(deliveries) == 0 {
@@ -39,6 +40,12 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 		if n := len(sakura.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)); n != 1 {
 			t.Fatalf("the first merchant sees %d shipments, want 1", n)
 		}
+
+		sakura.must(201, "PUT", "/api/v1/suppliers/SECRET-SUP", map[string]any{"name": "秘密の仕入先", "lead_time_days": 5, "skus": []string{"SECRET-1"}})
+		poNo := sakura.must(201, "POST", "/api/v1/reorder-suggestions/accept", map[string]any{
+			"supplier_code": "SECRET-SUP", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 10}},
+		}).JSON["po_no"].(string)
+		poPath := "/api/v1/purchase-orders/" + poNo
 
 		// Each operation: what the second merchant sends, and what it must get.
 		notFound := func(method, path string, body any) func(t *testing.T) {
@@ -110,7 +117,18 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("carriers for another merchant: %s", r.Raw)
 				}
 			},
-			"getWebhookEndpoint":    notFound("GET", "/api/v1/webhook-endpoint", nil),
+			"getWebhookEndpoint":     notFound("GET", "/api/v1/webhook-endpoint", nil),
+			"listWebhookEndpoints":   emptyList("/api/v1/webhook-endpoints"),
+			"getWebhookEndpointByID": notFound("GET", endpoint, nil),
+			"updateWebhookEndpoint":  notFound("PUT", endpoint, map[string]any{"url": "http://127.0.0.1:9/stolen"}),
+			"deleteWebhookEndpoint":  notFound("DELETE", endpoint, nil),
+			"createWebhookEndpoint": func(t *testing.T) {
+				// The first merchant's URL is free for the second's own endpoint.
+				midori.must(201, "POST", "/api/v1/webhook-endpoints", map[string]any{"url": "http://127.0.0.1:9/hook"})
+				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoints", nil); len(r.JSON["data"].([]any)) != 1 {
+					t.Fatalf("the first merchant's endpoints changed: %s", r.Raw)
+				}
+			},
 			"listWebhookDeliveries": emptyList("/api/v1/webhook-deliveries"),
 			"redeliverWebhook":      notFound("POST", "/api/v1/webhook-deliveries/"+itoa64(deliveryID)+"/redeliver", nil),
 			"createOrder": func(t *testing.T) {
@@ -156,6 +174,48 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				sakura.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 77})
 				if r := midori.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] == 77.0 {
 					t.Fatalf("the second merchant reads the first's retention: %s", r.Raw)
+				}
+			},
+			"listSuppliers":          emptyList("/api/v1/suppliers"),
+			"getSupplier":            notFound("GET", "/api/v1/suppliers/SECRET-SUP", nil),
+			"listReorderSuggestions": emptyList("/api/v1/reorder-suggestions"),
+			"listPurchaseOrders":     emptyList("/api/v1/purchase-orders"),
+			"getPurchaseOrder":       notFound("GET", poPath, nil),
+			"getPurchaseOrderPDF":    notFound("GET", poPath+"/pdf", nil),
+			"getPurchaseOrderCSV":    notFound("GET", poPath+"/csv", nil),
+			"approvePurchaseOrder":   notFound("POST", poPath+"/approve", nil),
+			"cancelPurchaseOrder":    notFound("POST", poPath+"/cancel", nil),
+			"putSupplier": func(t *testing.T) {
+				midori.must(201, "PUT", "/api/v1/suppliers/SECRET-SUP", map[string]any{"name": "別の仕入先", "lead_time_days": 1})
+				if r := sakura.must(200, "GET", "/api/v1/suppliers/SECRET-SUP", nil); r.JSON["name"] != "秘密の仕入先" || len(r.JSON["skus"].([]any)) != 1 {
+					t.Fatalf("the first merchant's supplier changed: %s", r.Raw)
+				}
+			},
+			"deleteSupplier": func(t *testing.T) {
+				if r := midori.do("DELETE", "/api/v1/suppliers/SECRET-SUP", nil); r.Status != 404 && r.Status != 204 {
+					t.Fatalf("DELETE another merchant's supplier code: %d %s", r.Status, r.Raw)
+				}
+				sakura.must(200, "GET", "/api/v1/suppliers/SECRET-SUP", nil)
+			},
+			"acceptReorderSuggestions": func(t *testing.T) {
+				r := midori.do("POST", "/api/v1/reorder-suggestions/accept", map[string]any{
+					"supplier_code": "SECRET-SUP", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 10}},
+				})
+				if r.Status != 404 && r.Status != 422 {
+					t.Fatalf("ordering the first merchant's product: %d %s", r.Status, r.Raw)
+				}
+			},
+			"getReplenishmentSettings": func(t *testing.T) {
+				sakura.must(200, "PUT", "/api/v1/replenishment-settings", map[string]any{"review_days": 9, "safety_days": 2, "window_days": 14, "auto_order": true})
+				if r := midori.must(200, "GET", "/api/v1/replenishment-settings", nil); r.JSON["auto_order"] == true {
+					t.Fatalf("the second merchant reads the first's settings: %s", r.Raw)
+				}
+			},
+			"putReplenishmentSettings": func(t *testing.T) {
+				before := sakura.must(200, "GET", "/api/v1/replenishment-settings", nil).JSON["review_days"]
+				midori.must(200, "PUT", "/api/v1/replenishment-settings", map[string]any{"review_days": 30, "safety_days": 0, "window_days": 7, "auto_order": false})
+				if r := sakura.must(200, "GET", "/api/v1/replenishment-settings", nil); r.JSON["review_days"] != before {
+					t.Fatalf("the first merchant's settings changed: %s", r.Raw)
 				}
 			},
 			"getStockSettings": func(t *testing.T) {

@@ -209,14 +209,40 @@ func (h apiHandlers) ChangeOrder(ctx context.Context, req api.ChangeOrderRequest
 			JA("注文 %s は読み取り後に変更されています。もう一度読み取ってください", o.Number).
 			WithField("If-Match", localized(lang, "最新のETagではありません", "not the current ETag"))
 	}
-	change := soko.OrderChange{OrderID: o.ID, ReadAt: o.UpdatedAt}
 	bad := soko.Errorf(soko.EINVALID, "the change cannot be accepted").JA("この変更は受け付けられません")
+	change, err := h.changedOrder(ctx, o, in, bad, lang)
+	if err != nil {
+		return nil, err
+	}
+	if len(bad.Fields) > 0 {
+		return nil, bad
+	}
+	if err := h.store.ChangeOrder(ctx, &change); err != nil {
+		return nil, err
+	}
+	if change.Reallocate {
+		if _, err := h.store.AllocateOrder(ctx, o.ID, h.rules); err != nil {
+			h.log.Warn("allocate after a change", "order", o.Number, "err", err)
+		}
+	}
+	saved, err := h.store.FindOrder(ctx, merchantID, o.Number)
+	if err != nil {
+		return nil, err
+	}
+	return api.ChangeOrder200JSONResponse(orderOut(saved)), nil
+}
+
+// changedOrder applies the change in to o, checks the result as a new
+// order is checked and adds what the rules refuse to bad.
+func (h apiHandlers) changedOrder(ctx context.Context, o *soko.Order, in *api.OrderChange, bad *soko.Error, lang string) (soko.OrderChange, error) {
+	change := soko.OrderChange{OrderID: o.ID, ReadAt: o.UpdatedAt, Order: o}
+	var err error
 	if in.ShipTo != nil {
 		o.Recipient = recipientOf(*in.ShipTo)
 	}
 	if in.Lines != nil {
-		if o.Lines, err = h.orderLines(ctx, merchantID, *in.Lines, bad, lang); err != nil {
-			return nil, err
+		if o.Lines, err = h.orderLines(ctx, o.MerchantID, *in.Lines, bad, lang); err != nil {
+			return change, err
 		}
 		change.Lines = true
 	}
@@ -253,23 +279,7 @@ func (h apiHandlers) ChangeOrder(ctx context.Context, req api.ChangeOrderRequest
 		o.Priority = *in.Priority
 	}
 	h.checkOrder(o, bad, lang)
-	if len(bad.Fields) > 0 {
-		return nil, bad
-	}
-	change.Order = o
-	if err := h.store.ChangeOrder(ctx, &change); err != nil {
-		return nil, err
-	}
-	if change.Reallocate {
-		if _, err := h.store.AllocateOrder(ctx, o.ID, h.rules); err != nil {
-			h.log.Warn("allocate after a change", "order", o.Number, "err", err)
-		}
-	}
-	saved, err := h.store.FindOrder(ctx, merchantID, o.Number)
-	if err != nil {
-		return nil, err
-	}
-	return api.ChangeOrder200JSONResponse(orderOut(saved)), nil
+	return change, nil
 }
 
 func linesField(i int) string { return "lines[" + strconv.Itoa(i) + "].sku" }

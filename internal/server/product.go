@@ -49,8 +49,30 @@ func (h apiHandlers) PutProduct(ctx context.Context, req api.PutProductRequestOb
 		p.StockBuffer = ptr(*b)
 	}
 	bad := soko.Errorf(soko.EINVALID, "invalid barcodes").JA("バーコードに誤りがあります")
+	p.Barcodes = productBarcodes(deref(in.Barcodes), bad, lang)
+	if len(bad.Fields) > 0 {
+		return nil, bad
+	}
+	created, err := h.store.PutProduct(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := h.store.FindProduct(ctx, p.MerchantID, p.SKU)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		return api.PutProduct201JSONResponse(productOut(saved)), nil
+	}
+	return api.PutProduct200JSONResponse(productOut(saved)), nil
+}
+
+// productBarcodes reads a product's barcodes, adding to bad each one that
+// is no product barcode, lacks its pack quantity or comes twice.
+func productBarcodes(in []api.Barcode, bad *soko.Error, lang string) []soko.ProductBarcode {
+	var out []soko.ProductBarcode
 	seen := map[string]bool{}
-	for i, b := range deref(in.Barcodes) {
+	for i, b := range in {
 		field := fmt.Sprintf("barcodes[%d].code", i)
 		code, err := gs1.Parse(b.Code)
 		if err != nil {
@@ -74,23 +96,9 @@ func (h apiHandlers) PutProduct(ctx context.Context, req api.PutProductRequestOb
 			continue
 		}
 		seen[code.GTIN] = true
-		p.Barcodes = append(p.Barcodes, soko.ProductBarcode{Code: code.GTIN, PackQuantity: qty})
+		out = append(out, soko.ProductBarcode{Code: code.GTIN, PackQuantity: qty})
 	}
-	if len(bad.Fields) > 0 {
-		return nil, bad
-	}
-	created, err := h.store.PutProduct(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	saved, err := h.store.FindProduct(ctx, p.MerchantID, p.SKU)
-	if err != nil {
-		return nil, err
-	}
-	if created {
-		return api.PutProduct201JSONResponse(productOut(saved)), nil
-	}
-	return api.PutProduct200JSONResponse(productOut(saved)), nil
+	return out
 }
 
 // barcodeMessage says what is wrong with a scanned or typed barcode.

@@ -71,3 +71,41 @@ func TestAPI_SchemaAndBusinessErrorsTogether(t *testing.T) {
 		}
 	})
 }
+
+// The same holds for an order's change and a product's PUT: a schema
+// mistake and a business-rule refusal are named in one answer.
+func TestAPI_SchemaAndBusinessErrorsTogetherOnChanges(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
+		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
+		shop.must(201, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 1)))
+		change := map[string]any{
+			"priority": -5, // below the schema's minimum
+			"lines":    []map[string]any{line("NOPE", 1)},
+			"ship_to":  map[string]any{"name": "山田 太郎", "postal_code": "100-0005", "prefecture": "北海道", "city": "千代田区", "address1": "丸の内1-9-1"},
+		}
+		r := shop.must(422, "PATCH", "/api/v1/orders/SO-1", change)
+		f := strings.Join(r.fields(), ",")
+		for _, want := range []string{"priority", "lines[0].sku", "ship_to.postal_code"} {
+			if !strings.Contains(f, want) {
+				t.Errorf("change: problem names %s, want %s among them: %s", f, want, r.Raw)
+			}
+		}
+		if o := shop.must(200, "GET", "/api/v1/orders/SO-1", nil); o.JSON["lines"].([]any)[0].(map[string]any)["sku"] != "MUG-1" {
+			t.Fatalf("the refused change was applied: %s", o.Raw)
+		}
+
+		p := product("マグカップ", -1) // a negative price breaks the schema
+		p["barcodes"] = []map[string]any{{"code": "4901234567890"}} // wrong check digit
+		r = shop.must(422, "PUT", "/api/v1/products/MUG-1", p, "Accept-Language", "ja")
+		f = strings.Join(r.fields(), ",")
+		for _, want := range []string{"price", "barcodes[0].code"} {
+			if !strings.Contains(f, want) {
+				t.Errorf("product: problem names %s, want %s among them: %s", f, want, r.Raw)
+			}
+		}
+		if !strings.Contains(string(r.Raw), "チェックデジット") {
+			t.Errorf("product: the barcode's refusal is not in Japanese: %s", r.Raw)
+		}
+	})
+}

@@ -176,6 +176,12 @@ var operationMenus = map[string]soko.Menu{
 	"UpdateAdminStaff":          soko.MenuAdmin,
 	"GetStockFigures":           soko.MenuConsole,
 	"ImportStatusCSV":           soko.MenuConsole,
+	"GetReplenishment":          soko.MenuConsole,
+	"GetReplenishmentChart":     soko.MenuConsole,
+	"AcceptReplenishment":       soko.MenuConsole,
+	"ApproveOpsPurchaseOrder":   soko.MenuConsole,
+	"PrintPurchaseOrder":        soko.MenuConsole,
+	"ExportPurchaseOrderCSV":    soko.MenuConsole,
 }
 
 // fillPath puts a plausible value in each path parameter.

@@ -32,6 +32,7 @@ type Store interface {
 	adminStore
 	retentionStore
 	deliveryStatusStore
+	replenishStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
@@ -54,7 +55,12 @@ type Store interface {
 	ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko.Shipment, error)
 	FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.WebhookEndpoint, error)
 	PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) (newSecret bool, err error)
-	ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, page soko.Page) ([]*soko.OutboxMessage, error)
+	ListWebhookEndpoints(ctx context.Context, merchantID int64) ([]*soko.WebhookEndpoint, error)
+	WebhookEndpoint(ctx context.Context, merchantID, id int64) (*soko.WebhookEndpoint, error)
+	CreateWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint) error
+	UpdateWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) error
+	DeleteWebhookEndpoint(ctx context.Context, merchantID, id int64) error
+	ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, endpointID int64, page soko.Page) ([]*soko.OutboxMessage, error)
 	RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko.OutboxMessage, error)
 
 	FindStaffByBadge(ctx context.Context, badge string) (*soko.Staff, error)

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 
 func endpointOut(ep *soko.WebhookEndpoint, showSecret bool) api.WebhookEndpoint {
 	out := api.WebhookEndpoint{
-		Url: ep.URL, Enabled: ep.Active, EventTypes: ep.EventTypes, SecretPrefix: ep.Secret[:min(len(ep.Secret), 12)],
+		Id: ep.ID, Url: ep.URL, Enabled: ep.Active, EventTypes: ep.EventTypes, SecretPrefix: ep.Secret[:min(len(ep.Secret), 12)],
 		UpdatedAt: apiTime(ep.UpdatedAt),
 	}
 	if out.EventTypes == nil {
@@ -40,19 +41,84 @@ func (h apiHandlers) GetWebhookEndpoint(ctx context.Context, _ api.GetWebhookEnd
 
 // PutWebhookEndpoint answers PUT /api/v1/webhook-endpoint.
 func (h apiHandlers) PutWebhookEndpoint(ctx context.Context, req api.PutWebhookEndpointRequestObject) (api.PutWebhookEndpointResponseObject, error) {
-	in := req.Body
-	if err := h.checkWebhookURL(ctx, in.Url); err != nil {
+	ep, err := h.endpointIn(ctx, 0, *req.Body)
+	if err != nil {
 		return nil, err
 	}
-	ep := &soko.WebhookEndpoint{MerchantID: merchantOf(ctx), URL: in.Url, Active: in.Enabled == nil || *in.Enabled}
-	for _, t := range deref(in.EventTypes) {
-		ep.EventTypes = append(ep.EventTypes, string(t))
-	}
-	newSecret, err := h.store.PutWebhookEndpoint(ctx, ep, deref(in.RotateSecret))
+	newSecret, err := h.store.PutWebhookEndpoint(ctx, ep, deref(req.Body.RotateSecret))
 	if err != nil {
 		return nil, err
 	}
 	return api.PutWebhookEndpoint200JSONResponse(endpointOut(ep, newSecret)), nil
+}
+
+// ListWebhookEndpoints answers GET /api/v1/webhook-endpoints.
+func (h apiHandlers) ListWebhookEndpoints(ctx context.Context, _ api.ListWebhookEndpointsRequestObject) (api.ListWebhookEndpointsResponseObject, error) {
+	eps, err := h.store.ListWebhookEndpoints(ctx, merchantOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := api.WebhookEndpointList{Data: make([]api.WebhookEndpoint, len(eps))}
+	for i, ep := range eps {
+		out.Data[i] = endpointOut(ep, false)
+	}
+	return api.ListWebhookEndpoints200JSONResponse(out), nil
+}
+
+// CreateWebhookEndpoint answers POST /api/v1/webhook-endpoints.
+func (h apiHandlers) CreateWebhookEndpoint(ctx context.Context, req api.CreateWebhookEndpointRequestObject) (api.CreateWebhookEndpointResponseObject, error) {
+	ep, err := h.endpointIn(ctx, 0, *req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.store.CreateWebhookEndpoint(ctx, ep); err != nil {
+		return nil, err
+	}
+	return api.CreateWebhookEndpoint201JSONResponse(endpointOut(ep, true)), nil
+}
+
+// GetWebhookEndpointByID answers GET /api/v1/webhook-endpoints/{endpoint_id}.
+func (h apiHandlers) GetWebhookEndpointByID(ctx context.Context, req api.GetWebhookEndpointByIDRequestObject) (api.GetWebhookEndpointByIDResponseObject, error) {
+	ep, err := h.store.WebhookEndpoint(ctx, merchantOf(ctx), req.EndpointId)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetWebhookEndpointByID200JSONResponse(endpointOut(ep, false)), nil
+}
+
+// UpdateWebhookEndpoint answers PUT /api/v1/webhook-endpoints/{endpoint_id}.
+func (h apiHandlers) UpdateWebhookEndpoint(ctx context.Context, req api.UpdateWebhookEndpointRequestObject) (api.UpdateWebhookEndpointResponseObject, error) {
+	ep, err := h.endpointIn(ctx, req.EndpointId, *req.Body)
+	if err != nil {
+		return nil, err
+	}
+	rotate := deref(req.Body.RotateSecret)
+	if err := h.store.UpdateWebhookEndpoint(ctx, ep, rotate); err != nil {
+		return nil, err
+	}
+	return api.UpdateWebhookEndpoint200JSONResponse(endpointOut(ep, rotate)), nil
+}
+
+// DeleteWebhookEndpoint answers DELETE /api/v1/webhook-endpoints/{endpoint_id}.
+func (h apiHandlers) DeleteWebhookEndpoint(ctx context.Context, req api.DeleteWebhookEndpointRequestObject) (api.DeleteWebhookEndpointResponseObject, error) {
+	if err := h.store.DeleteWebhookEndpoint(ctx, merchantOf(ctx), req.EndpointId); err != nil {
+		return nil, err
+	}
+	return api.DeleteWebhookEndpoint204Response{}, nil
+}
+
+// endpointIn reads an endpoint's settings from the request, its URL checked.
+func (h apiHandlers) endpointIn(ctx context.Context, id int64, in api.WebhookEndpointInput) (*soko.WebhookEndpoint, error) {
+	if err := h.checkWebhookURL(ctx, in.Url); err != nil {
+		return nil, err
+	}
+	ep := &soko.WebhookEndpoint{ID: id, MerchantID: merchantOf(ctx), URL: in.Url, Active: in.Enabled == nil || *in.Enabled}
+	for _, t := range deref(in.EventTypes) {
+		if !slices.Contains(ep.EventTypes, string(t)) {
+			ep.EventTypes = append(ep.EventTypes, string(t))
+		}
+	}
+	return ep, nil
 }
 
 // checkWebhookURL refuses URLs soko must not call: anything but https (http
@@ -97,6 +163,9 @@ func deliveryOut(m *soko.OutboxMessage) api.WebhookDelivery {
 		Id: m.ID, EventType: m.EventType, Status: api.WebhookDeliveryStatus(m.Status), Attempts: m.Attempts,
 		CreatedAt: apiTime(m.CreatedAt),
 	}
+	if m.EndpointID != 0 {
+		out.EndpointId = &m.EndpointID
+	}
 	if m.OrderNumber != "" {
 		out.OrderNo = &m.OrderNumber
 	}
@@ -116,7 +185,7 @@ func (h apiHandlers) ListWebhookDeliveries(ctx context.Context, req api.ListWebh
 	if err != nil {
 		return nil, err
 	}
-	ms, err := h.store.ListWebhookDeliveries(ctx, merchantOf(ctx), soko.OutboxStatus(deref(req.Params.Status)), page)
+	ms, err := h.store.ListWebhookDeliveries(ctx, merchantOf(ctx), soko.OutboxStatus(deref(req.Params.Status)), deref(req.Params.EndpointId), page)
 	if err != nil {
 		return nil, err
 	}

@@ -85,3 +85,81 @@ func TestWebhookEndpoint_HTTPForAllowedHosts(t *testing.T) {
 		t.Fatalf("http to a host not allowed: %s", r.Raw)
 	}
 }
+
+// A merchant adds endpoints beside the first, each with its own secret and
+// events, changes and removes them by id, and follows each one's deliveries;
+// the single-endpoint routes keep meaning the first.
+func TestWebhookEndpoints_SeveralPerMerchant(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		sakura := client{t, mustAPIServer(t, db, Config{AllowPrivateWebhooks: true}), keySakura}
+		shop := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "https://93.184.215.14/shop", "event_types": []string{"order.cancelled"}})
+		stock := sakura.must(201, "POST", "/api/v1/webhook-endpoints", map[string]any{
+			"url": "https://93.184.215.14/stock", "event_types": []string{"order.received", "order.cancelled", "order.received"},
+		})
+		if stock.JSON["secret"] == nil || stock.JSON["secret"] == shop.JSON["secret"] || stock.JSON["id"] == shop.JSON["id"] {
+			t.Fatalf("second endpoint: %s (first %s)", stock.Raw, shop.Raw)
+		}
+		if ev := stock.JSON["event_types"].([]any); len(ev) != 2 {
+			t.Fatalf("event types kept twice: %v", ev)
+		}
+		stockPath := "/api/v1/webhook-endpoints/" + itoa64(int64(stock.JSON["id"].(float64)))
+		if r := sakura.must(200, "GET", stockPath, nil); r.JSON["secret"] != nil || r.JSON["url"] != "https://93.184.215.14/stock" {
+			t.Fatalf("GET one endpoint: %s", r.Raw)
+		}
+		list := sakura.must(200, "GET", "/api/v1/webhook-endpoints", nil).JSON["data"].([]any)
+		if len(list) != 2 || list[0].(map[string]any)["url"] != "https://93.184.215.14/shop" {
+			t.Fatalf("endpoints: %v", list)
+		}
+		// Two endpoints cannot share a URL; the first is still the one the
+		// single-endpoint route shows.
+		if r := sakura.do("POST", "/api/v1/webhook-endpoints", map[string]any{"url": "https://93.184.215.14/shop"}, "Accept-Language", "ja"); r.Status != 409 ||
+			!strings.Contains(r.JSON["detail"].(string), "別のWebhook送信先") {
+			t.Fatalf("same URL twice: %d %s", r.Status, r.Raw)
+		}
+		if r := sakura.must(200, "GET", "/api/v1/webhook-endpoint", nil); r.JSON["url"] != "https://93.184.215.14/shop" {
+			t.Fatalf("the first endpoint: %s", r.Raw)
+		}
+
+		sakura.must(201, "PUT", "/api/v1/products/TOWEL-W", product("タオル", 1000))
+		sakura.must(201, "POST", "/api/v1/orders", order("SO-W1", line("TOWEL-W", 1)))
+		sakura.must(200, "POST", "/api/v1/orders/SO-W1/cancel", nil)
+		perEndpoint := func(path string) []string {
+			var types []string
+			for _, d := range sakura.must(200, "GET", "/api/v1/webhook-deliveries?endpoint_id="+path[strings.LastIndex(path, "/")+1:], nil).JSON["data"].([]any) {
+				types = append(types, d.(map[string]any)["event_type"].(string))
+			}
+			return types
+		}
+		shopPath := "/api/v1/webhook-endpoints/" + itoa64(int64(shop.JSON["id"].(float64)))
+		if got := strings.Join(perEndpoint(shopPath), ","); got != "order.cancelled" {
+			t.Fatalf("the shop's deliveries: %s", got)
+		}
+		if got := strings.Join(perEndpoint(stockPath), ","); got != "order.cancelled,order.received" {
+			t.Fatalf("the stock connector's deliveries: %s", got)
+		}
+
+		// Rotating one endpoint's secret leaves the other's alone.
+		rotated := sakura.must(200, "PUT", stockPath, map[string]any{"url": "https://93.184.215.14/stock", "rotate_secret": true})
+		if rotated.JSON["secret"] == nil || rotated.JSON["secret"] == stock.JSON["secret"] || rotated.JSON["previous_secret_until"] == nil {
+			t.Fatalf("rotated: %s", rotated.Raw)
+		}
+		if r := sakura.must(200, "GET", shopPath, nil); r.JSON["secret_prefix"] != shop.JSON["secret_prefix"] || r.JSON["previous_secret_until"] != nil {
+			t.Fatalf("the other endpoint after a rotation: %s", r.Raw)
+		}
+		sakura.must(204, "DELETE", stockPath, nil)
+		sakura.must(404, "GET", stockPath, nil)
+		sakura.must(404, "DELETE", stockPath, nil)
+		if r := sakura.must(200, "GET", "/api/v1/webhook-deliveries", nil); len(r.JSON["data"].([]any)) != 3 {
+			t.Fatalf("the delivery log after removing an endpoint: %s", r.Raw)
+		}
+
+		// At most ten.
+		for i := range soko.MaxWebhookEndpoints - 1 {
+			sakura.must(201, "POST", "/api/v1/webhook-endpoints", map[string]any{"url": "https://93.184.215.14/n" + itoa64(int64(i))})
+		}
+		if r := sakura.do("POST", "/api/v1/webhook-endpoints", map[string]any{"url": "https://93.184.215.14/eleventh"}, "Accept-Language", "en"); r.Status != 409 ||
+			!strings.Contains(r.JSON["detail"].(string), "at most 10") {
+			t.Fatalf("an eleventh endpoint: %d %s", r.Status, r.Raw)
+		}
+	})
+}

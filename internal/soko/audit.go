@@ -61,6 +61,7 @@ const (
 	AuditAPIKeyCreate   AuditAction = "api_key.create"
 	AuditAPIKeyRevoke   AuditAction = "api_key.revoke"
 	AuditWebhookPut     AuditAction = "webhook.put"
+	AuditWebhookDelete  AuditAction = "webhook.delete"
 	AuditStockCount     AuditAction = "stock.count_adjust"
 	AuditManifestClose  AuditAction = "manifest.close"
 	AuditBoxTypeCreate  AuditAction = "box_type.create"

@@ -26,6 +26,7 @@ type OutboxMessage struct {
 	OrderID     int64
 	OrderNumber string
 	MerchantID  int64
+	EndpointID  int64 // webhook: the endpoint it is for; 0 once that endpoint is removed
 	Payload     []byte
 	Status      OutboxStatus
 	Attempts    int
@@ -39,6 +40,7 @@ type DeliveryFilter struct {
 	MerchantID int64
 	Channel    string // email or webhook
 	Status     OutboxStatus
+	EndpointID int64
 }
 
 // WebhookEndpoint is where a merchant wants its events, signed with Secret.
@@ -57,6 +59,11 @@ type WebhookEndpoint struct {
 	PreviousSecret      string
 	PreviousSecretUntil time.Time
 }
+
+// MaxWebhookEndpoints is how many webhook endpoints a merchant may have:
+// enough for a shop system, a stock connector and a support desk each, few
+// enough that one event never fans out into a flood.
+const MaxWebhookEndpoints = 10
 
 // WebhookSecretOverlap is how long a rotated-out secret keeps signing.
 const WebhookSecretOverlap = 24 * time.Hour

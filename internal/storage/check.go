@@ -131,9 +131,11 @@ func checkShippedNotices(tx *gorm.DB) (Check, error) {
 		c.add("order %s shipped without its email or a recorded skip", n)
 	}
 	var noHook []string
-	err = tx.Raw(`SELECT o.number FROM orders o JOIN webhook_endpoints w ON w.merchant_id = o.merchant_id AND w.active
-		WHERE o.status = 'shipped' AND w.created_at <= o.updated_at AND (w.event_types = '' OR w.event_types LIKE '%order.shipped%')
-		AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.order_id = o.id AND x.channel = 'webhook' AND x.event_type = 'order.shipped')`).Scan(&noHook).Error
+	err = tx.Raw(`SELECT DISTINCT o.number FROM orders o JOIN webhook_endpoints w ON w.merchant_id = o.merchant_id AND w.active
+		WHERE o.status = 'shipped' AND (w.event_types = '' OR w.event_types LIKE '%order.shipped%')
+		AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'shipped' AND e.from_status <> 'shipped'
+			AND e.created_at >= COALESCE(w.updated_at, w.created_at))
+		AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.order_id = o.id AND x.endpoint_id = w.id AND x.channel = 'webhook' AND x.event_type = 'order.shipped')`).Scan(&noHook).Error
 	if err != nil {
 		return c, err
 	}

@@ -165,8 +165,9 @@ func (db *DB) timeline(ctx context.Context, orderID int64) ([]soko.TimelineEntry
 	}
 	err = db.conn(ctx).Raw(`SELECT sc.step, sc.code, sc.result, sc.message, sc.device, st.name AS staff_name, sc.created_at
 		FROM scan_events sc LEFT JOIN staff st ON st.id = sc.staff_id
-		WHERE sc.order_id = ? OR sc.scan_id IN (SELECT m.scan_id FROM stock_movements m
-			WHERE m.document_type = 'order' AND m.document_id = ? AND m.scan_id IS NOT NULL)
+		WHERE sc.id IN (SELECT id FROM scan_events WHERE order_id = ?
+			UNION SELECT x.id FROM stock_movements m JOIN scan_events x ON x.scan_id = m.scan_id
+			WHERE m.document_type = 'order' AND m.document_id = ?)
 		ORDER BY sc.id`, orderID, orderID).Scan(&scans).Error
 	if err != nil {
 		return nil, translate(err)

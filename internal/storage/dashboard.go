@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -40,7 +41,17 @@ func (db *DB) Dashboard(ctx context.Context, day time.Time) (*soko.Dashboard, er
 
 // openOrDoneToday is the day's work: orders still on the floor, whenever
 // they came, and those that left (shipped or cancelled) during the day.
-const openOrDoneToday = `(status NOT IN ('shipped', 'cancelled') OR (updated_at >= @from AND updated_at < @to))`
+// Both halves name their statuses, so each reads the index on (status,
+// updated_at) instead of the whole history.
+var openOrDoneToday = func() string {
+	var open []string
+	for _, st := range soko.OrderStatuses {
+		if st != soko.OrderShipped && st != soko.OrderCancelled {
+			open = append(open, "'"+string(st)+"'")
+		}
+	}
+	return `(status IN (` + strings.Join(open, ", ") + `) OR (status IN ('shipped', 'cancelled') AND updated_at >= @from AND updated_at < @to))`
+}()
 
 func (db *DB) dashStages(tx *gorm.DB, d *soko.Dashboard, from, to time.Time) error {
 	var rows []struct {

@@ -247,7 +247,14 @@ func moveParcels(tx *gorm.DB, dialect string, parcels map[string]*trackedParcel,
 	if err != nil {
 		return err
 	}
-	endpoints := map[int64]*soko.WebhookEndpoint{}
+	merchants := map[int64]bool{}
+	for _, p := range ordered {
+		merchants[p.MerchantID] = true
+	}
+	recipients, err := recipientsOf(tx, keys(merchants)...)
+	if err != nil {
+		return err
+	}
 	var outbox []outboxRow
 	for _, p := range ordered {
 		e := latest[p.ID]
@@ -265,15 +272,7 @@ func moveParcels(tx *gorm.DB, dialect string, parcels map[string]*trackedParcel,
 		default:
 			continue
 		}
-		ep, ok := endpoints[p.MerchantID]
-		if !ok {
-			var err error
-			if ep, err = webhookEndpointOf(tx, p.MerchantID); err != nil {
-				return err
-			}
-			endpoints[p.MerchantID] = ep
-		}
-		if ep == nil || !ep.Wants(eventType) {
+		if !recipients.wants(p.MerchantID, eventType) {
 			continue
 		}
 		data := shipmentStatusData{Parcel: p.Seq, Carrier: p.Carrier, TrackingNumber: p.TrackingNumber, DeliveryStatus: e.Status, At: e.OccurredAt, Place: e.Place}
@@ -289,8 +288,8 @@ func moveParcels(tx *gorm.DB, dialect string, parcels map[string]*trackedParcel,
 			return err
 		}
 		orderID := p.OrderID
-		outbox = append(outbox, outboxRow{Channel: "webhook", EventType: eventType, OrderID: &orderID, MerchantID: p.MerchantID,
-			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now})
+		outbox = append(outbox, recipients.fanOut(outboxRow{Channel: "webhook", EventType: eventType, OrderID: &orderID, MerchantID: p.MerchantID,
+			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now})...)
 	}
 	if len(outbox) == 0 {
 		return nil

@@ -82,13 +82,9 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 	for _, l := range last {
 		seq[l.OrderID] = l.Seq
 	}
-	var eps []webhookEndpointRow
-	if err := tx.Where("merchant_id IN ?", keys(merchants)).Find(&eps).Error; err != nil {
+	recipients, err := recipientsOf(tx, keys(merchants)...)
+	if err != nil {
 		return err
-	}
-	endpoints := map[int64]*soko.WebhookEndpoint{}
-	for _, ep := range eps {
-		endpoints[ep.MerchantID] = ep.endpoint()
 	}
 	rows := make([]orderEventRow, 0, len(events))
 	var outbox []outboxRow
@@ -123,7 +119,7 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 			}
 		}
 		eventType, ok := webhookEventOf[e.To]
-		if ep := endpoints[o.MerchantID]; !ok || e.From == e.To || ep == nil || !ep.Wants(eventType) {
+		if !ok || e.From == e.To || !recipients.wants(o.MerchantID, eventType) {
 			continue
 		}
 		p := webhookPayload{
@@ -138,8 +134,8 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 			return err
 		}
 		id := o.ID
-		outbox = append(outbox, outboxRow{Channel: "webhook", EventType: eventType, OrderID: &id, MerchantID: o.MerchantID,
-			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now})
+		outbox = append(outbox, recipients.fanOut(outboxRow{Channel: "webhook", EventType: eventType, OrderID: &id, MerchantID: o.MerchantID,
+			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now})...)
 	}
 	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
 		return err
@@ -239,20 +235,21 @@ func queueMerchantEvent(tx *gorm.DB, merchantID int64, eventType string, data an
 	})
 }
 
-// queueWebhook writes an outbox row when the merchant's endpoint wants the event.
+// queueWebhook writes an outbox row for each of the merchant's endpoints
+// that wants the event.
 func queueWebhook(tx *gorm.DB, merchantID int64, orderID *int64, p webhookPayload) error {
-	ep, err := webhookEndpointOf(tx, merchantID)
-	if err != nil || ep == nil || !ep.Wants(p.Type) {
+	recipients, err := recipientsOf(tx, merchantID)
+	if err != nil || !recipients.wants(merchantID, p.Type) {
 		return err
 	}
 	body, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
-	return tx.Create(&outboxRow{
+	return tx.Create(recipients.fanOut(outboxRow{
 		Channel: "webhook", EventType: p.Type, OrderID: orderID, MerchantID: merchantID, Payload: string(body),
 		Status: string(soko.OutboxPending), NextAttemptAt: p.OccurredAt, CreatedAt: p.OccurredAt,
-	}).Error
+	})).Error
 }
 
 // newEventID is unique per order event and stable, so a receiver can drop repeats.

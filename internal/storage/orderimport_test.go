@@ -133,7 +133,7 @@ func TestImportOrders(t *testing.T) {
 			if len(events) != 1 || events[0].Action != "create" || events[0].To != soko.OrderReceived || events[0].StaffID != staff {
 				t.Errorf("A-1 events %+v, want one create by the supervisor", events)
 			}
-			deliveries, _ := db.ListWebhookDeliveries(ctx, sakura, "", soko.Page{Limit: soko.MaxPageSize})
+			deliveries, _ := db.ListWebhookDeliveries(ctx, sakura, "", 0, soko.Page{Limit: soko.MaxPageSize})
 			received := 0
 			for _, d := range deliveries {
 				if d.EventType == "order.received" {

@@ -27,8 +27,8 @@ func (webhookDeliveryRow) TableName() string { return "webhook_deliveries" }
 // most overdue first, and pushes their next attempt lease ahead, so no other
 // worker, in this process or another, takes them while this one delivers;
 // if it dies, they come due again when the lease ends. It returns the
-// messages and the webhook endpoints of their merchants, by merchant id (a
-// merchant without one is missing from the map).
+// messages and the webhook endpoints they are for, by endpoint id (an
+// endpoint removed since is missing from the map).
 func (db *DB) ClaimDue(ctx context.Context, channel string, limit int, lease time.Duration) ([]soko.OutboxMessage, map[int64]*soko.WebhookEndpoint, error) {
 	now := db.now()
 	until := now.Add(lease).Truncate(time.Microsecond)
@@ -46,15 +46,17 @@ func (db *DB) ClaimDue(ctx context.Context, channel string, limit int, lease tim
 			return err
 		}
 		ids := make([]int64, len(rows))
-		merchants := map[int64]bool{}
+		endpoints := map[int64]bool{}
 		for i, r := range rows {
 			ids[i] = r.ID
-			merchants[r.MerchantID] = true
+			if r.EndpointID != nil {
+				endpoints[*r.EndpointID] = true
+			}
 		}
 		if err := tx.Model(&outboxRow{}).Where("id IN ?", ids).Update("next_attempt_at", until).Error; err != nil {
 			return err
 		}
-		return tx.Where("merchant_id IN ?", keys(merchants)).Find(&eps).Error
+		return tx.Where("id IN ?", keys(endpoints)).Find(&eps).Error
 	})
 	if err != nil {
 		return nil, nil, err
@@ -66,7 +68,7 @@ func (db *DB) ClaimDue(ctx context.Context, channel string, limit int, lease tim
 	}
 	endpoints := make(map[int64]*soko.WebhookEndpoint, len(eps))
 	for _, ep := range eps {
-		endpoints[ep.MerchantID] = ep.endpoint()
+		endpoints[ep.ID] = ep.endpoint()
 	}
 	return ms, endpoints, nil
 }

@@ -48,7 +48,7 @@ func MustQueueCancellations(tb testing.TB, db *storage.DB, n int) int64 {
 
 func mustOutbox(tb testing.TB, db *storage.DB, merchantID int64) map[int64]*soko.OutboxMessage {
 	tb.Helper()
-	ms, err := db.ListWebhookDeliveries(context.Background(), merchantID, "", soko.Page{Limit: soko.MaxPageSize})
+	ms, err := db.ListWebhookDeliveries(context.Background(), merchantID, "", 0, soko.Page{Limit: soko.MaxPageSize})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -293,7 +293,7 @@ func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 		return nil
 	}
 	slices.Sort(merchants)
-	wants, err := stockChangedSubscribers(tx, merchants)
+	recipients, err := recipientsOf(tx, merchants...)
 	if err != nil {
 		return err
 	}
@@ -322,7 +322,7 @@ func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
 		return err
 	}
-	return queueStockChanged(tx, rows, skus, wants, now)
+	return queueStockChanged(tx, rows, skus, recipients, now)
 }
 
 // productsTouched turns what a transaction touched into product ids.
@@ -367,19 +367,6 @@ type stockChangeOut struct {
 	ChangedAt time.Time `json:"changed_at"`
 }
 
-// stockChangedSubscribers tells which of the merchants' endpoints want stock.changed.
-func stockChangedSubscribers(tx *gorm.DB, merchants []int64) (map[int64]bool, error) {
-	wants := map[int64]bool{}
-	for _, m := range merchants {
-		ep, err := webhookEndpointOf(tx, m)
-		if err != nil {
-			return nil, err
-		}
-		wants[m] = ep != nil && ep.Wants("stock.changed")
-	}
-	return wants, nil
-}
-
 // queueStockChanged queues a stock.changed webhook per product for the
 // merchants that subscribed. One still waiting out its delay is replaced
 // by the new one, which keeps its time, so a steady stream of changes is
@@ -387,10 +374,10 @@ func stockChangedSubscribers(tx *gorm.DB, merchants []int64) (map[int64]bool, er
 // next attempt moved to the end of a lease) or tried is left as it is and
 // the new one follows it: receivers keep the highest seq per SKU and drop
 // older deliveries.
-func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string, wants map[int64]bool, now time.Time) error {
+func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string, recipients webhookRecipients, now time.Time) error {
 	var products []int64
 	for _, r := range rows {
-		if wants[r.MerchantID] {
+		if recipients.wants(r.MerchantID, "stock.changed") {
 			products = append(products, r.ProductID)
 		}
 	}
@@ -398,17 +385,19 @@ func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string
 		return nil
 	}
 	var waiting []outboxRow
-	if err := tx.Select("id, product_id, next_attempt_at, created_at").
+	if err := tx.Select("id, product_id, endpoint_id, next_attempt_at, created_at").
 		Where("product_id IN ? AND event_type = 'stock.changed' AND status = ? AND attempts = 0", products, string(soko.OutboxPending)).
 		Find(&waiting).Error; err != nil {
 		return err
 	}
-	unsent := map[int64]outboxRow{}
+	// Each endpoint's copy is coalesced on its own.
+	type copyOf struct{ product, endpoint int64 }
+	unsent := map[copyOf]outboxRow{}
 	var ids []int64
 	var due []time.Time
 	for _, m := range waiting {
-		if m.ProductID != nil && m.NextAttemptAt.Equal(m.CreatedAt.Add(stockChangedDelay)) {
-			unsent[*m.ProductID] = m
+		if m.ProductID != nil && m.EndpointID != nil && m.NextAttemptAt.Equal(m.CreatedAt.Add(stockChangedDelay)) {
+			unsent[copyOf{*m.ProductID, *m.EndpointID}] = m
 			ids, due = append(ids, m.ID), append(due, m.NextAttemptAt)
 		}
 	}
@@ -422,7 +411,7 @@ func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string
 	}
 	var queue []outboxRow
 	for _, r := range rows {
-		if !wants[r.MerchantID] {
+		if !recipients.wants(r.MerchantID, "stock.changed") {
 			continue
 		}
 		body, err := json.Marshal(webhookPayload{
@@ -434,12 +423,13 @@ func queueStockChanged(tx *gorm.DB, rows []stockChangeRow, skus map[int64]string
 			return err
 		}
 		product := r.ProductID
-		m := outboxRow{Channel: "webhook", EventType: "stock.changed", MerchantID: r.MerchantID, ProductID: &product,
-			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now.Add(stockChangedDelay), CreatedAt: now}
-		if old, ok := unsent[product]; ok {
-			m.CreatedAt, m.NextAttemptAt = old.CreatedAt, old.NextAttemptAt
+		for _, m := range recipients.fanOut(outboxRow{Channel: "webhook", EventType: "stock.changed", MerchantID: r.MerchantID, ProductID: &product,
+			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now.Add(stockChangedDelay), CreatedAt: now}) {
+			if old, ok := unsent[copyOf{product, *m.EndpointID}]; ok {
+				m.CreatedAt, m.NextAttemptAt = old.CreatedAt, old.NextAttemptAt
+			}
+			queue = append(queue, m)
 		}
-		queue = append(queue, m)
 	}
 	return tx.CreateInBatches(&queue, 500).Error
 }

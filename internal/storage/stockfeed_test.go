@@ -292,7 +292,7 @@ func TestStockFeed_StockChangedWebhookCoalesced(t *testing.T) {
 		}
 		sent := func() []map[string]any {
 			t.Helper()
-			ms, err := db.ListWebhookDeliveries(ctx, m, "", soko.Page{Limit: 50})
+			ms, err := db.ListWebhookDeliveries(ctx, m, "", 0, soko.Page{Limit: 50})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -338,7 +338,7 @@ func TestStockFeed_StockChangedWebhookCoalesced(t *testing.T) {
 				t.Fatalf("the second stock.changed %v, want seq 7 with 6 allocated", g)
 			}
 		}
-		if ms, _ := db.ListWebhookDeliveries(ctx, seed.Merchants[1].ID, "", soko.Page{Limit: 50}); len(ms) != 0 {
+		if ms, _ := db.ListWebhookDeliveries(ctx, seed.Merchants[1].ID, "", 0, soko.Page{Limit: 50}); len(ms) != 0 {
 			t.Fatalf("the merchant subscribed to every event got %d messages", len(ms))
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ type outboxRow struct {
 	OrderID       *int64
 	MerchantID    int64
 	ProductID     *int64 // stock.changed: the product it tells of
+	EndpointID    *int64 // webhook: the endpoint it is for
 	Payload       string
 	Status        string
 	Attempts      int
@@ -59,72 +61,190 @@ type outboxRow struct {
 
 func (outboxRow) TableName() string { return "outbox" }
 
-func webhookEndpointOf(tx *gorm.DB, merchantID int64) (*soko.WebhookEndpoint, error) {
-	var row webhookEndpointRow
-	err := tx.Where("merchant_id = ?", merchantID).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+// webhookRecipients are merchants' webhook endpoints, by merchant, oldest first.
+type webhookRecipients map[int64][]*soko.WebhookEndpoint
+
+// recipientsOf reads the webhook endpoints of the merchants.
+func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
+	var rows []webhookEndpointRow
+	if err := tx.Where("merchant_id IN ?", merchants).Order("id").Find(&rows).Error; err != nil {
 		return nil, err
+	}
+	r := webhookRecipients{}
+	for _, row := range rows {
+		r[row.MerchantID] = append(r[row.MerchantID], row.endpoint())
+	}
+	return r, nil
+}
+
+// wants reports whether any of the merchant's endpoints wants events of type t.
+func (r webhookRecipients) wants(merchantID int64, t string) bool {
+	return slices.ContainsFunc(r[merchantID], func(ep *soko.WebhookEndpoint) bool { return ep.Wants(t) })
+}
+
+// fanOut returns the webhook message m once for each of its merchant's
+// endpoints that wants its event, addressed to that endpoint: each endpoint
+// gets, retries and logs its own copy.
+func (r webhookRecipients) fanOut(m outboxRow) []outboxRow {
+	var out []outboxRow
+	for _, ep := range r[m.MerchantID] {
+		if ep.Wants(m.EventType) {
+			m.EndpointID = &ep.ID
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// FindWebhookEndpoint returns the merchant's first endpoint (the one
+// /api/v1/webhook-endpoint shows), or ENOTFOUND when none is set.
+func (db *DB) FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.WebhookEndpoint, error) {
+	r, err := recipientsOf(db.conn(ctx), merchantID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if len(r[merchantID]) == 0 {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no webhook endpoint is set").JA("Webhookの送信先は設定されていません")
+	}
+	return r[merchantID][0], nil
+}
+
+// ListWebhookEndpoints returns the merchant's endpoints, oldest first.
+func (db *DB) ListWebhookEndpoints(ctx context.Context, merchantID int64) ([]*soko.WebhookEndpoint, error) {
+	r, err := recipientsOf(db.conn(ctx), merchantID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return r[merchantID], nil
+}
+
+// WebhookEndpoint returns one of the merchant's endpoints.
+func (db *DB) WebhookEndpoint(ctx context.Context, merchantID, id int64) (*soko.WebhookEndpoint, error) {
+	var row webhookEndpointRow
+	if err := db.conn(ctx).Where("id = ? AND merchant_id = ?", id, merchantID).Take(&row).Error; err != nil {
+		return nil, endpointNotFound(err, id)
 	}
 	return row.endpoint(), nil
 }
 
-// FindWebhookEndpoint returns the merchant's endpoint, or ENOTFOUND when none is set.
-func (db *DB) FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.WebhookEndpoint, error) {
-	ep, err := webhookEndpointOf(db.conn(ctx), merchantID)
-	if err != nil {
-		return nil, translate(err)
+func endpointNotFound(err error, id int64) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return soko.Errorf(soko.ENOTFOUND, "no webhook endpoint %d", id).JA("Webhookの送信先 %d は見つかりません", id)
 	}
-	if ep == nil {
-		return nil, soko.Errorf(soko.ENOTFOUND, "no webhook endpoint is set").JA("Webhookの送信先は設定されていません")
-	}
-	return ep, nil
+	return translate(err)
 }
 
-// PutWebhookEndpoint sets the merchant's endpoint. A new endpoint, or
-// rotate, gets a fresh signing secret; newSecret tells the caller to show it.
-// A rotated-out secret keeps signing beside the new one for
-// soko.WebhookSecretOverlap; rotating again within it ends the older one.
+// PutWebhookEndpoint sets the merchant's first endpoint, adding it when the
+// merchant has none. A new endpoint, or rotate, gets a fresh signing
+// secret; newSecret tells the caller to show it. A rotated-out secret keeps
+// signing beside the new one for soko.WebhookSecretOverlap; rotating again
+// within it ends the older one.
 func (db *DB) PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) (newSecret bool, err error) {
-	now := db.now()
 	err = db.transact(ctx, func(tx *gorm.DB) error {
 		var row webhookEndpointRow
-		err := lockForUpdate(tx, db.dialect).Where("merchant_id = ?", ep.MerchantID).Take(&row).Error
-		found := err == nil
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
-		}
-		var before any
-		if found {
-			before = webhookAuditOf(row)
-		}
-		if found && rotate {
-			until := now.Add(soko.WebhookSecretOverlap)
-			row.PreviousSecret, row.PreviousSecretUntil = row.Secret, &until
-		}
-		if !found || rotate {
-			row.Secret = newWebhookSecret()
+		err := lockForUpdate(tx, db.dialect).Where("merchant_id = ?", ep.MerchantID).Order("id").Take(&row).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
 			newSecret = true
-		}
-		row.MerchantID, row.URL, row.Active = ep.MerchantID, ep.URL, ep.Active
-		row.EventTypes = strings.Join(ep.EventTypes, ",")
-		row.UpdatedAt = &now
-		if !found {
-			row.CreatedAt = now
-			if err := tx.Create(&row).Error; err != nil {
-				return err
-			}
-		} else if err := tx.Save(&row).Error; err != nil {
+			return db.addWebhookEndpoint(tx, ep)
+		} else if err != nil {
 			return err
 		}
-		*ep = *row.endpoint()
-		after := webhookAuditOf(row)
-		after.SecretRotated = found && rotate
-		return audit(tx, now, soko.AuditWebhookPut, "webhook_endpoint", row.ID, before, after)
+		newSecret = rotate
+		return db.saveWebhookEndpoint(tx, row, ep, rotate)
 	})
 	return newSecret, err
+}
+
+// CreateWebhookEndpoint adds an endpoint to the merchant's, with a fresh
+// secret; ep becomes the endpoint as stored.
+func (db *DB) CreateWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint) error {
+	return db.transact(ctx, func(tx *gorm.DB) error { return db.addWebhookEndpoint(tx, ep) })
+}
+
+// UpdateWebhookEndpoint changes the merchant's endpoint ep.ID as
+// PutWebhookEndpoint changes the first.
+func (db *DB) UpdateWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) error {
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		var row webhookEndpointRow
+		err := lockForUpdate(tx, db.dialect).Where("id = ? AND merchant_id = ?", ep.ID, ep.MerchantID).Take(&row).Error
+		if err != nil {
+			return endpointNotFound(err, ep.ID)
+		}
+		return db.saveWebhookEndpoint(tx, row, ep, rotate)
+	})
+}
+
+// DeleteWebhookEndpoint removes one of the merchant's endpoints. Its
+// messages still waiting are given up (dead, with the reason), and its
+// delivery log stays, no longer tied to an endpoint.
+func (db *DB) DeleteWebhookEndpoint(ctx context.Context, merchantID, id int64) error {
+	now := db.now()
+	return db.transact(ctx, func(tx *gorm.DB) error {
+		var row webhookEndpointRow
+		err := lockForUpdate(tx, db.dialect).Where("id = ? AND merchant_id = ?", id, merchantID).Take(&row).Error
+		if err != nil {
+			return endpointNotFound(err, id)
+		}
+		if err := tx.Model(&outboxRow{}).Where("endpoint_id = ? AND status = ?", id, string(soko.OutboxPending)).
+			Updates(map[string]any{"status": string(soko.OutboxDead), "last_error": "the webhook endpoint was removed / 送信先が削除されました"}).Error; err != nil {
+			return err
+		}
+		if err := tx.Delete(&row).Error; err != nil {
+			return err
+		}
+		return audit(tx, now, soko.AuditWebhookDelete, "webhook_endpoint", row.ID, webhookAuditOf(row), nil)
+	})
+}
+
+// addWebhookEndpoint stores ep as a new endpoint of its merchant, within
+// the merchant's limit and at a URL none of its endpoints has.
+func (db *DB) addWebhookEndpoint(tx *gorm.DB, ep *soko.WebhookEndpoint) error {
+	var n int64
+	if err := tx.Model(&webhookEndpointRow{}).Where("merchant_id = ?", ep.MerchantID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n >= soko.MaxWebhookEndpoints {
+		return soko.Errorf(soko.ECONFLICT, "a merchant can have at most %d webhook endpoints: remove one first", soko.MaxWebhookEndpoints).
+			JA("Webhookの送信先は%d件までです。先に不要なものを削除してください", soko.MaxWebhookEndpoints)
+	}
+	now := db.now()
+	row := webhookEndpointRow{MerchantID: ep.MerchantID, Secret: newWebhookSecret(), CreatedAt: now}
+	return db.saveWebhookEndpoint(tx, row, ep, false)
+}
+
+// saveWebhookEndpoint writes ep's settings onto row (a new row when its id
+// is 0), rotating its secret when asked, audits the change and sets ep to
+// what was stored.
+func (db *DB) saveWebhookEndpoint(tx *gorm.DB, row webhookEndpointRow, ep *soko.WebhookEndpoint, rotate bool) error {
+	now := db.now()
+	var same int64
+	if err := tx.Model(&webhookEndpointRow{}).Where("merchant_id = ? AND url = ? AND id <> ?", ep.MerchantID, ep.URL, row.ID).
+		Count(&same).Error; err != nil {
+		return err
+	}
+	if same > 0 {
+		return soko.Errorf(soko.ECONFLICT, "another of your webhook endpoints has this URL").
+			JA("このURLは別のWebhook送信先に設定済みです").WithField("url", "duplicate")
+	}
+	var before any
+	if row.ID != 0 {
+		before = webhookAuditOf(row)
+	}
+	if rotate {
+		until := now.Add(soko.WebhookSecretOverlap)
+		row.PreviousSecret, row.PreviousSecretUntil = row.Secret, &until
+		row.Secret = newWebhookSecret()
+	}
+	row.URL, row.Active = ep.URL, ep.Active
+	row.EventTypes = strings.Join(ep.EventTypes, ",")
+	row.UpdatedAt = &now
+	if err := tx.Save(&row).Error; err != nil {
+		return err
+	}
+	*ep = *row.endpoint()
+	after := webhookAuditOf(row)
+	after.SecretRotated = rotate
+	return audit(tx, now, soko.AuditWebhookPut, "webhook_endpoint", row.ID, before, after)
 }
 
 func newWebhookSecret() string {
@@ -137,8 +257,8 @@ func newWebhookSecret() string {
 
 // ListWebhookDeliveries returns a page of the merchant's webhook messages,
 // newest first; status filters when set.
-func (db *DB) ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, page soko.Page) ([]*soko.OutboxMessage, error) {
-	return db.ListDeliveries(ctx, soko.DeliveryFilter{MerchantID: merchantID, Channel: "webhook", Status: status}, page)
+func (db *DB) ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, endpointID int64, page soko.Page) ([]*soko.OutboxMessage, error) {
+	return db.ListDeliveries(ctx, soko.DeliveryFilter{MerchantID: merchantID, Channel: "webhook", Status: status, EndpointID: endpointID}, page)
 }
 
 // ListDeliveries returns a page of outbox messages, newest first, narrowed
@@ -154,6 +274,9 @@ func (db *DB) ListDeliveries(ctx context.Context, f soko.DeliveryFilter, page so
 	}
 	if f.Status != "" {
 		q = q.Where("outbox.status = ?", string(f.Status))
+	}
+	if f.EndpointID != 0 {
+		q = q.Where("outbox.endpoint_id = ?", f.EndpointID)
 	}
 	if page.After > 0 {
 		q = q.Where("outbox.id < ?", page.After)
@@ -180,6 +303,9 @@ func (r outboxRow) message() *soko.OutboxMessage {
 	}
 	if r.OrderID != nil {
 		m.OrderID = *r.OrderID
+	}
+	if r.EndpointID != nil {
+		m.EndpointID = *r.EndpointID
 	}
 	return m
 }

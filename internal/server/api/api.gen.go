@@ -855,6 +855,27 @@ func (e ProductInputTaxRate) Valid() bool {
 	}
 }
 
+// Defines values for PurchaseOrderStatus.
+const (
+	PurchaseOrderStatusCancelled PurchaseOrderStatus = "cancelled"
+	PurchaseOrderStatusDraft     PurchaseOrderStatus = "draft"
+	PurchaseOrderStatusOrdered   PurchaseOrderStatus = "ordered"
+)
+
+// Valid indicates whether the value is a known member of the PurchaseOrderStatus enum.
+func (e PurchaseOrderStatus) Valid() bool {
+	switch e {
+	case PurchaseOrderStatusCancelled:
+		return true
+	case PurchaseOrderStatusDraft:
+		return true
+	case PurchaseOrderStatusOrdered:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ShipmentDeliveryStatus.
 const (
 	ShipmentDeliveryStatusAbsent         ShipmentDeliveryStatus = "absent"
@@ -1385,6 +1406,17 @@ func (e PrintWaveParamsPapers) Valid() bool {
 
 // APIScope defines model for APIScope.
 type APIScope string
+
+// AcceptSuggestions defines model for AcceptSuggestions.
+type AcceptSuggestions struct {
+	// ExpectedDate When the goods are due; today + the supplier's lead time when left out.
+	ExpectedDate *openapi_types.Date `json:"expected_date,omitempty"`
+
+	// Lines What to order; left out, the supplier's suggestions above 0.
+	Lines        *[]PurchaseLineInput `json:"lines,omitempty"`
+	SupplierCode DocumentNumber       `json:"supplier_code"`
+	WindowDays   *int                 `json:"window_days,omitempty"`
+}
 
 // Address defines model for Address.
 type Address struct {
@@ -2564,6 +2596,14 @@ type NoshiOut struct {
 // NoshiOutPlacement defines model for NoshiOut.Placement.
 type NoshiOutPlacement string
 
+// OpsAcceptSuggestions defines model for OpsAcceptSuggestions.
+type OpsAcceptSuggestions struct {
+	Lines        *[]PurchaseLineInput `json:"lines,omitempty"`
+	MerchantId   int64                `json:"merchant_id"`
+	SupplierCode DocumentNumber       `json:"supplier_code"`
+	WindowDays   *int                 `json:"window_days,omitempty"`
+}
+
 // OpsDelivery defines model for OpsDelivery.
 type OpsDelivery struct {
 	Attempts      int                `json:"attempts"`
@@ -2648,6 +2688,15 @@ type OpsMerchant struct {
 	Code string `json:"code"`
 	Id   int64  `json:"id"`
 	Name string `json:"name"`
+}
+
+// OpsReplenishment defines model for OpsReplenishment.
+type OpsReplenishment struct {
+	// PurchaseOrders Drafts waiting for approval and the latest orders.
+	PurchaseOrders []PurchaseOrder       `json:"purchase_orders"`
+	Settings       ReplenishmentSettings `json:"settings"`
+	Suppliers      []SupplierSuggestions `json:"suppliers"`
+	WindowDays     int                   `json:"window_days"`
 }
 
 // Order defines model for Order.
@@ -3307,6 +3356,51 @@ type Productivity struct {
 	Scans              int     `json:"scans"`
 }
 
+// PurchaseLineInput defines model for PurchaseLineInput.
+type PurchaseLineInput struct {
+	Quantity int `json:"quantity"`
+	Sku      SKU `json:"sku"`
+}
+
+// PurchaseOrder defines model for PurchaseOrder.
+type PurchaseOrder struct {
+	// Auto Raised by the morning's 自動発注.
+	Auto         bool               `json:"auto"`
+	CreatedAt    time.Time          `json:"created_at"`
+	ExpectedDate openapi_types.Date `json:"expected_date"`
+	Id           int64              `json:"id"`
+
+	// InboundNo The inbound notice ordering created (the same number).
+	InboundNo     *string             `json:"inbound_no,omitempty"`
+	InboundStatus *InboundStatus      `json:"inbound_status,omitempty"`
+	Lines         []PurchaseOrderLine `json:"lines"`
+	OrderedAt     *time.Time          `json:"ordered_at,omitempty"`
+	OrderedBy     string              `json:"ordered_by"`
+	PoNo          string              `json:"po_no"`
+	Status        PurchaseOrderStatus `json:"status"`
+	SupplierCode  string              `json:"supplier_code"`
+	SupplierName  string              `json:"supplier_name"`
+}
+
+// PurchaseOrderLine defines model for PurchaseOrderLine.
+type PurchaseOrderLine struct {
+	Name     string `json:"name"`
+	Quantity int    `json:"quantity"`
+	Received int    `json:"received"`
+	Sku      string `json:"sku"`
+}
+
+// PurchaseOrderList defines model for PurchaseOrderList.
+type PurchaseOrderList struct {
+	Data []PurchaseOrder `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// PurchaseOrderStatus defines model for PurchaseOrderStatus.
+type PurchaseOrderStatus string
+
 // PutAwayInput defines model for PutAwayInput.
 type PutAwayInput struct {
 	Code string `json:"code"`
@@ -3341,6 +3435,48 @@ type ReceiveScanInput struct {
 
 	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
 	ScanId ScanID `json:"scan_id"`
+}
+
+// ReorderSuggestion defines model for ReorderSuggestion.
+type ReorderSuggestion struct {
+	Available   int     `json:"available"`
+	DailyDemand float32 `json:"daily_demand"`
+
+	// DaysOfCover null without demand.
+	DaysOfCover *float32 `json:"days_of_cover"`
+	Drafted     int      `json:"drafted"`
+	Inbound     int      `json:"inbound"`
+	Name        string   `json:"name"`
+	OnHand      int      `json:"on_hand"`
+
+	// Quantity What to order; 0 for nothing.
+	Quantity     int    `json:"quantity"`
+	ReorderPoint int    `json:"reorder_point"`
+	SafetyStock  int    `json:"safety_stock"`
+	Sku          string `json:"sku"`
+	SupplierCode string `json:"supplier_code"`
+	Target       int    `json:"target"`
+}
+
+// ReorderSuggestionList defines model for ReorderSuggestionList.
+type ReorderSuggestionList struct {
+	Data       []ReorderSuggestion `json:"data"`
+	WindowDays int                 `json:"window_days"`
+}
+
+// ReplenishmentSettings defines model for ReplenishmentSettings.
+type ReplenishmentSettings struct {
+	// AutoOrder Raise the suggestions each morning as draft purchase orders waiting for approval (自動発注).
+	AutoOrder bool `json:"auto_order"`
+
+	// ReviewDays How often you order: stock must last until the next order arrives (default 7).
+	ReviewDays int `json:"review_days"`
+
+	// SafetyDays Days of demand kept as safety stock (default 3).
+	SafetyDays int `json:"safety_days"`
+
+	// WindowDays Days of demand averaged (default 28).
+	WindowDays int `json:"window_days"`
 }
 
 // Retention defines model for Retention.
@@ -3674,6 +3810,45 @@ type StockSettings struct {
 	DefaultBuffer int `json:"default_buffer"`
 }
 
+// Supplier defines model for Supplier.
+type Supplier struct {
+	Contact       string    `json:"contact"`
+	CreatedAt     time.Time `json:"created_at"`
+	LeadTimeDays  int       `json:"lead_time_days"`
+	MinOrderQty   int       `json:"min_order_qty"`
+	Name          string    `json:"name"`
+	OrderMultiple int       `json:"order_multiple"`
+	Skus          []string  `json:"skus"`
+	SupplierCode  string    `json:"supplier_code"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// SupplierInput defines model for SupplierInput.
+type SupplierInput struct {
+	// Contact Who receives the purchase order: name, phone, email, fax.
+	Contact *string `json:"contact,omitempty"`
+
+	// LeadTimeDays Days from ordering to arrival at the warehouse.
+	LeadTimeDays  int    `json:"lead_time_days"`
+	MinOrderQty   *int   `json:"min_order_qty,omitempty"`
+	Name          string `json:"name"`
+	OrderMultiple *int   `json:"order_multiple,omitempty"`
+
+	// Skus The products bought from this supplier; left out, they stay as they are.
+	Skus *[]SKU `json:"skus,omitempty"`
+}
+
+// SupplierList defines model for SupplierList.
+type SupplierList struct {
+	Data []Supplier `json:"data"`
+}
+
+// SupplierSuggestions defines model for SupplierSuggestions.
+type SupplierSuggestions struct {
+	Suggestions []ReorderSuggestion `json:"suggestions"`
+	Supplier    Supplier            `json:"supplier"`
+}
+
 // SyncCursor In change order only (see Syncing): pass as `cursor` on your next
 // poll to get what was written after everything listed so far.
 type SyncCursor = string
@@ -3799,8 +3974,11 @@ type WaveProgress struct {
 
 // WebhookDelivery defines model for WebhookDelivery.
 type WebhookDelivery struct {
-	Attempts      int                   `json:"attempts"`
-	CreatedAt     time.Time             `json:"created_at"`
+	Attempts  int       `json:"attempts"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// EndpointId The endpoint it is for; null once that endpoint was removed (emails have none).
+	EndpointId    *int64                `json:"endpoint_id,omitempty"`
 	EventType     string                `json:"event_type"`
 	Id            int64                 `json:"id"`
 	LastError     *string               `json:"last_error,omitempty"`
@@ -3824,6 +4002,7 @@ type WebhookDeliveryList struct {
 type WebhookEndpoint struct {
 	Enabled    bool     `json:"enabled"`
 	EventTypes []string `json:"event_types"`
+	Id         int64    `json:"id"`
 
 	// PreviousSecretUntil After a rotation, until when the secret it replaced still signs
 	// beside the new one (24 hours); absent before the first rotation.
@@ -3852,6 +4031,11 @@ type WebhookEndpointInput struct {
 
 // WebhookEndpointInputEventTypes defines model for WebhookEndpointInput.EventTypes.
 type WebhookEndpointInputEventTypes string
+
+// WebhookEndpointList defines model for WebhookEndpointList.
+type WebhookEndpointList struct {
+	Data []WebhookEndpoint `json:"data"`
+}
 
 // CarrierCode defines model for carrierCode.
 type CarrierCode string
@@ -3886,8 +4070,17 @@ type OrderID = int64
 // OrderNo defines model for orderNo.
 type OrderNo = DocumentNumber
 
+// PoNo defines model for poNo.
+type PoNo = DocumentNumber
+
+// PurchaseOrderID defines model for purchaseOrderID.
+type PurchaseOrderID = int64
+
 // Sku defines model for sku.
 type Sku = SKU
+
+// SupplierCode defines model for supplierCode.
+type SupplierCode = DocumentNumber
 
 // TaskID defines model for taskID.
 type TaskID = int64
@@ -4017,6 +4210,41 @@ type ListProductsParams struct {
 	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
 }
 
+// ListPurchaseOrdersParams defines parameters for ListPurchaseOrders.
+type ListPurchaseOrdersParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page, or on the lists that sync
+	// (orders, inbounds, shipments) the `sync_cursor` of your last poll.
+	Cursor *Cursor              `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Status *PurchaseOrderStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ApprovePurchaseOrderParams defines parameters for ApprovePurchaseOrder.
+type ApprovePurchaseOrderParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CancelPurchaseOrderParams defines parameters for CancelPurchaseOrder.
+type CancelPurchaseOrderParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListReorderSuggestionsParams defines parameters for ListReorderSuggestions.
+type ListReorderSuggestionsParams struct {
+	// WindowDays Days of demand to average; your setting when left out.
+	WindowDays *int `form:"window_days,omitempty" json:"window_days,omitempty"`
+}
+
+// AcceptReorderSuggestionsParams defines parameters for AcceptReorderSuggestions.
+type AcceptReorderSuggestionsParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListShipmentsParams defines parameters for ListShipments.
 type ListShipmentsParams struct {
 	// Limit Page size.
@@ -4074,6 +4302,9 @@ type ListWebhookDeliveriesParams struct {
 	// (orders, inbounds, shipments) the `sync_cursor` of your last poll.
 	Cursor *Cursor                            `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Status *ListWebhookDeliveriesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// EndpointId Only the deliveries to this endpoint.
+	EndpointId *int64 `form:"endpoint_id,omitempty" json:"endpoint_id,omitempty"`
 }
 
 // ListWebhookDeliveriesParamsStatus defines parameters for ListWebhookDeliveries.
@@ -4081,6 +4312,12 @@ type ListWebhookDeliveriesParamsStatus string
 
 // RedeliverWebhookParams defines parameters for RedeliverWebhook.
 type RedeliverWebhookParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateWebhookEndpointParams defines parameters for CreateWebhookEndpoint.
+type CreateWebhookEndpointParams struct {
 	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -4408,6 +4645,12 @@ type LookupProductParams struct {
 	Location *string `form:"location,omitempty" json:"location,omitempty"`
 }
 
+// ApproveOpsPurchaseOrderParams defines parameters for ApproveOpsPurchaseOrder.
+type ApproveOpsPurchaseOrderParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PutAwayScanParams defines parameters for PutAwayScan.
 type PutAwayScanParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -4418,6 +4661,25 @@ type PutAwayScanParams struct {
 type ReceiveScanParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// GetReplenishmentParams defines parameters for GetReplenishment.
+type GetReplenishmentParams struct {
+	MerchantId int64 `form:"merchant_id" json:"merchant_id"`
+	WindowDays *int  `form:"window_days,omitempty" json:"window_days,omitempty"`
+}
+
+// AcceptReplenishmentParams defines parameters for AcceptReplenishment.
+type AcceptReplenishmentParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// GetReplenishmentChartParams defines parameters for GetReplenishmentChart.
+type GetReplenishmentChartParams struct {
+	MerchantId int64  `form:"merchant_id" json:"merchant_id"`
+	Sku        string `form:"sku" json:"sku"`
+	WindowDays *int   `form:"window_days,omitempty" json:"window_days,omitempty"`
 }
 
 // SignOutParams defines parameters for SignOut.
@@ -4543,14 +4805,29 @@ type PutProductBatchJSONRequestBody = ProductBatchInput
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
 
+// AcceptReorderSuggestionsJSONRequestBody defines body for AcceptReorderSuggestions for application/json ContentType.
+type AcceptReorderSuggestionsJSONRequestBody = AcceptSuggestions
+
+// PutReplenishmentSettingsJSONRequestBody defines body for PutReplenishmentSettings for application/json ContentType.
+type PutReplenishmentSettingsJSONRequestBody = ReplenishmentSettings
+
 // PutStockSettingsJSONRequestBody defines body for PutStockSettings for application/json ContentType.
 type PutStockSettingsJSONRequestBody = StockSettings
+
+// PutSupplierJSONRequestBody defines body for PutSupplier for application/json ContentType.
+type PutSupplierJSONRequestBody = SupplierInput
 
 // CreateTrackingEventsJSONRequestBody defines body for CreateTrackingEvents for application/json ContentType.
 type CreateTrackingEventsJSONRequestBody = TrackingEventBatch
 
 // PutWebhookEndpointJSONRequestBody defines body for PutWebhookEndpoint for application/json ContentType.
 type PutWebhookEndpointJSONRequestBody = WebhookEndpointInput
+
+// CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
+type CreateWebhookEndpointJSONRequestBody = WebhookEndpointInput
+
+// UpdateWebhookEndpointJSONRequestBody defines body for UpdateWebhookEndpoint for application/json ContentType.
+type UpdateWebhookEndpointJSONRequestBody = WebhookEndpointInput
 
 // CreateAdminBoxTypeJSONRequestBody defines body for CreateAdminBoxType for application/json ContentType.
 type CreateAdminBoxTypeJSONRequestBody = AdminBoxTypeCreate
@@ -4620,6 +4897,9 @@ type PutAwayScanJSONRequestBody = PutAwayInput
 
 // ReceiveScanJSONRequestBody defines body for ReceiveScan for application/json ContentType.
 type ReceiveScanJSONRequestBody = ReceiveScanInput
+
+// AcceptReplenishmentJSONRequestBody defines body for AcceptReplenishment for application/json ContentType.
+type AcceptReplenishmentJSONRequestBody = OpsAcceptSuggestions
 
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
@@ -4713,6 +4993,36 @@ type ServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx echo.Context, sku Sku) error
+	// ListPurchaseOrders Your purchase orders, newest first
+	// (GET /api/v1/purchase-orders)
+	ListPurchaseOrders(ctx echo.Context, params ListPurchaseOrdersParams) error
+	// GetPurchaseOrder One purchase order with what was received of it
+	// (GET /api/v1/purchase-orders/{po_no})
+	GetPurchaseOrder(ctx echo.Context, poNo PoNo) error
+	// ApprovePurchaseOrder Approve a draft purchase order (自動発注) — it is ordered and its inbound notice created
+	// (POST /api/v1/purchase-orders/{po_no}/approve)
+	ApprovePurchaseOrder(ctx echo.Context, poNo PoNo, params ApprovePurchaseOrderParams) error
+	// CancelPurchaseOrder Discard a draft purchase order
+	// (POST /api/v1/purchase-orders/{po_no}/cancel)
+	CancelPurchaseOrder(ctx echo.Context, poNo PoNo, params CancelPurchaseOrderParams) error
+	// GetPurchaseOrderCSV The purchase order as CSV (UTF-8 with BOM), one line per product
+	// (GET /api/v1/purchase-orders/{po_no}/csv)
+	GetPurchaseOrderCSV(ctx echo.Context, poNo PoNo) error
+	// GetPurchaseOrderPDF The purchase order (発注書) as a Japanese A4 PDF to send to the supplier
+	// (GET /api/v1/purchase-orders/{po_no}/pdf)
+	GetPurchaseOrderPDF(ctx echo.Context, poNo PoNo) error
+	// ListReorderSuggestions What to order (発注提案), per product with a supplier
+	// (GET /api/v1/reorder-suggestions)
+	ListReorderSuggestions(ctx echo.Context, params ListReorderSuggestionsParams) error
+	// AcceptReorderSuggestions Accept suggestions as a purchase order (発注書) and its inbound notice
+	// (POST /api/v1/reorder-suggestions/accept)
+	AcceptReorderSuggestions(ctx echo.Context, params AcceptReorderSuggestionsParams) error
+	// GetReplenishmentSettings How your reorder suggestions are worked out, and 自動発注
+	// (GET /api/v1/replenishment-settings)
+	GetReplenishmentSettings(ctx echo.Context) error
+	// PutReplenishmentSettings Set how your reorder suggestions are worked out, and 自動発注
+	// (PUT /api/v1/replenishment-settings)
+	PutReplenishmentSettings(ctx echo.Context) error
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx echo.Context, params ListShipmentsParams) error
@@ -4731,6 +5041,18 @@ type ServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx echo.Context, sku Sku) error
+	// ListSuppliers Your suppliers (仕入先), with the products bought from each
+	// (GET /api/v1/suppliers)
+	ListSuppliers(ctx echo.Context) error
+	// DeleteSupplier Remove a supplier that has no purchase orders
+	// (DELETE /api/v1/suppliers/{supplier_code})
+	DeleteSupplier(ctx echo.Context, supplierCode SupplierCode) error
+	// GetSupplier One supplier
+	// (GET /api/v1/suppliers/{supplier_code})
+	GetSupplier(ctx echo.Context, supplierCode SupplierCode) error
+	// PutSupplier Create or replace a supplier, and say which products come from it
+	// (PUT /api/v1/suppliers/{supplier_code})
+	PutSupplier(ctx echo.Context, supplierCode SupplierCode) error
 	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
 	// (POST /api/v1/tracking-events)
 	CreateTrackingEvents(ctx echo.Context) error
@@ -4746,6 +5068,21 @@ type ServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx echo.Context) error
+	// ListWebhookEndpoints All your webhook endpoints
+	// (GET /api/v1/webhook-endpoints)
+	ListWebhookEndpoints(ctx echo.Context) error
+	// CreateWebhookEndpoint Add a webhook endpoint
+	// (POST /api/v1/webhook-endpoints)
+	CreateWebhookEndpoint(ctx echo.Context, params CreateWebhookEndpointParams) error
+	// DeleteWebhookEndpoint Remove a webhook endpoint
+	// (DELETE /api/v1/webhook-endpoints/{endpoint_id})
+	DeleteWebhookEndpoint(ctx echo.Context, endpointId int64) error
+	// GetWebhookEndpointByID One webhook endpoint
+	// (GET /api/v1/webhook-endpoints/{endpoint_id})
+	GetWebhookEndpointByID(ctx echo.Context, endpointId int64) error
+	// UpdateWebhookEndpoint Change a webhook endpoint, or rotate its secret
+	// (PUT /api/v1/webhook-endpoints/{endpoint_id})
+	UpdateWebhookEndpoint(ctx echo.Context, endpointId int64) error
 	// ListAuditLog The audit log of privileged changes, newest first (admins)
 	// (GET /ops/admin/audit-log)
 	ListAuditLog(ctx echo.Context, params ListAuditLogParams) error
@@ -4926,12 +5263,30 @@ type ServerInterface interface {
 	// LookupProduct What a scanned barcode is
 	// (GET /ops/products/lookup)
 	LookupProduct(ctx echo.Context, params LookupProductParams) error
+	// ApproveOpsPurchaseOrder Approve a draft purchase order (supervisors)
+	// (POST /ops/purchase-orders/{purchase_order_id}/approve)
+	ApproveOpsPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID, params ApproveOpsPurchaseOrderParams) error
+	// ExportPurchaseOrderCSV The purchase order as CSV (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.csv)
+	ExportPurchaseOrderCSV(ctx echo.Context, purchaseOrderId PurchaseOrderID) error
+	// PrintPurchaseOrder The purchase order (発注書) as PDF (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.pdf)
+	PrintPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID) error
 	// PutAwayScan Move goods from the receiving location to a shelf (棚入れ)
 	// (POST /ops/putaway)
 	PutAwayScan(ctx echo.Context, params PutAwayScanParams) error
 	// ReceiveScan Receive one scan of goods (入荷検品)
 	// (POST /ops/receive)
 	ReceiveScan(ctx echo.Context, params ReceiveScanParams) error
+	// GetReplenishment A merchant's reorder suggestions per supplier and its purchase orders (supervisors)
+	// (GET /ops/replenishment)
+	GetReplenishment(ctx echo.Context, params GetReplenishmentParams) error
+	// AcceptReplenishment Accept a supplier's suggestions as a purchase order and its inbound notice (supervisors)
+	// (POST /ops/replenishment/accept)
+	AcceptReplenishment(ctx echo.Context, params AcceptReplenishmentParams) error
+	// GetReplenishmentChart A product's stock over the last 60 days and its projection, as an SVG line chart (supervisors)
+	// (GET /ops/replenishment/chart)
+	GetReplenishmentChart(ctx echo.Context, params GetReplenishmentChartParams) error
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx echo.Context, params SignOutParams) error
@@ -5614,6 +5969,223 @@ func (w *ServerInterfaceWrapper) PutProduct(ctx echo.Context) error {
 	return err
 }
 
+// ListPurchaseOrders converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPurchaseOrders(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPurchaseOrdersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPurchaseOrders(ctx, params)
+	return err
+}
+
+// GetPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrder(ctx, poNo)
+	return err
+}
+
+// ApprovePurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) ApprovePurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApprovePurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApprovePurchaseOrder(ctx, poNo, params)
+	return err
+}
+
+// CancelPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CancelPurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelPurchaseOrder(ctx, poNo, params)
+	return err
+}
+
+// GetPurchaseOrderCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrderCSV(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrderCSV(ctx, poNo)
+	return err
+}
+
+// GetPurchaseOrderPDF converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPurchaseOrderPDF(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "po_no" -------------
+	var poNo PoNo
+
+	err = runtime.BindStyledParameterWithOptions("simple", "po_no", ctx.Param("po_no"), &poNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter po_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPurchaseOrderPDF(ctx, poNo)
+	return err
+}
+
+// ListReorderSuggestions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReorderSuggestions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReorderSuggestionsParams
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReorderSuggestions(ctx, params)
+	return err
+}
+
+// AcceptReorderSuggestions converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptReorderSuggestions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptReorderSuggestionsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptReorderSuggestions(ctx, params)
+	return err
+}
+
+// GetReplenishmentSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishmentSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishmentSettings(ctx)
+	return err
+}
+
+// PutReplenishmentSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) PutReplenishmentSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutReplenishmentSettings(ctx)
+	return err
+}
+
 // ListShipments converts echo context to params.
 func (w *ServerInterfaceWrapper) ListShipments(ctx echo.Context) error {
 	var err error
@@ -5758,6 +6330,63 @@ func (w *ServerInterfaceWrapper) GetStock(ctx echo.Context) error {
 	return err
 }
 
+// ListSuppliers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSuppliers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSuppliers(ctx)
+	return err
+}
+
+// DeleteSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSupplier(ctx, supplierCode)
+	return err
+}
+
+// GetSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSupplier(ctx, supplierCode)
+	return err
+}
+
+// PutSupplier converts echo context to params.
+func (w *ServerInterfaceWrapper) PutSupplier(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "supplier_code" -------------
+	var supplierCode SupplierCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "supplier_code", ctx.Param("supplier_code"), &supplierCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter supplier_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutSupplier(ctx, supplierCode)
+	return err
+}
+
 // CreateTrackingEvents converts echo context to params.
 func (w *ServerInterfaceWrapper) CreateTrackingEvents(ctx echo.Context) error {
 	var err error
@@ -5792,6 +6421,13 @@ func (w *ServerInterfaceWrapper) ListWebhookDeliveries(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "endpoint_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "endpoint_id", ctx.QueryParams(), &params.EndpointId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -5850,6 +6486,92 @@ func (w *ServerInterfaceWrapper) PutWebhookEndpoint(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutWebhookEndpoint(ctx)
+	return err
+}
+
+// ListWebhookEndpoints converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookEndpoints(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookEndpoints(ctx)
+	return err
+}
+
+// CreateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateWebhookEndpointParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhookEndpoint(ctx, params)
+	return err
+}
+
+// DeleteWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// GetWebhookEndpointByID converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhookEndpointByID(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhookEndpointByID(ctx, endpointId)
+	return err
+}
+
+// UpdateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhookEndpoint(ctx, endpointId)
 	return err
 }
 
@@ -7563,6 +8285,76 @@ func (w *ServerInterfaceWrapper) LookupProduct(ctx echo.Context) error {
 	return err
 }
 
+// ApproveOpsPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) ApproveOpsPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApproveOpsPurchaseOrderParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApproveOpsPurchaseOrder(ctx, purchaseOrderId, params)
+	return err
+}
+
+// ExportPurchaseOrderCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportPurchaseOrderCSV(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportPurchaseOrderCSV(ctx, purchaseOrderId)
+	return err
+}
+
+// PrintPurchaseOrder converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintPurchaseOrder(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "purchase_order_id" -------------
+	var purchaseOrderId PurchaseOrderID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "purchase_order_id", ctx.Param("purchase_order_id"), &purchaseOrderId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter purchase_order_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintPurchaseOrder(ctx, purchaseOrderId)
+	return err
+}
+
 // PutAwayScan converts echo context to params.
 func (w *ServerInterfaceWrapper) PutAwayScan(ctx echo.Context) error {
 	var err error
@@ -7622,6 +8414,94 @@ func (w *ServerInterfaceWrapper) ReceiveScan(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReceiveScan(ctx, params)
+	return err
+}
+
+// GetReplenishment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReplenishmentParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishment(ctx, params)
+	return err
+}
+
+// AcceptReplenishment converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptReplenishment(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptReplenishmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptReplenishment(ctx, params)
+	return err
+}
+
+// GetReplenishmentChart converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReplenishmentChart(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReplenishmentChartParams
+	// ------------- Required query parameter "merchant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "merchant_id", ctx.QueryParams(), &params.MerchantId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Required query parameter "sku" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "sku", ctx.QueryParams(), &params.Sku, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// ------------- Optional query parameter "window_days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "window_days", ctx.QueryParams(), &params.WindowDays, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter window_days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReplenishmentChart(ctx, params)
 	return err
 }
 
@@ -8177,11 +9057,30 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
 	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
+	router.GET(options.BaseURL+"/api/v1/suppliers", wrapper.ListSuppliers, options.OperationMiddlewares["listSuppliers"]...)
+	router.DELETE(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.DeleteSupplier, options.OperationMiddlewares["deleteSupplier"]...)
+	router.GET(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.GetSupplier, options.OperationMiddlewares["getSupplier"]...)
+	router.PUT(options.BaseURL+"/api/v1/suppliers/:supplier_code", wrapper.PutSupplier, options.OperationMiddlewares["putSupplier"]...)
+	router.GET(options.BaseURL+"/api/v1/replenishment-settings", wrapper.GetReplenishmentSettings, options.OperationMiddlewares["getReplenishmentSettings"]...)
+	router.PUT(options.BaseURL+"/api/v1/replenishment-settings", wrapper.PutReplenishmentSettings, options.OperationMiddlewares["putReplenishmentSettings"]...)
+	router.GET(options.BaseURL+"/api/v1/reorder-suggestions", wrapper.ListReorderSuggestions, options.OperationMiddlewares["listReorderSuggestions"]...)
+	router.POST(options.BaseURL+"/api/v1/reorder-suggestions/accept", wrapper.AcceptReorderSuggestions, options.OperationMiddlewares["acceptReorderSuggestions"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders", wrapper.ListPurchaseOrders, options.OperationMiddlewares["listPurchaseOrders"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no", wrapper.GetPurchaseOrder, options.OperationMiddlewares["getPurchaseOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/purchase-orders/:po_no/approve", wrapper.ApprovePurchaseOrder, options.OperationMiddlewares["approvePurchaseOrder"]...)
+	router.POST(options.BaseURL+"/api/v1/purchase-orders/:po_no/cancel", wrapper.CancelPurchaseOrder, options.OperationMiddlewares["cancelPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/pdf", wrapper.GetPurchaseOrderPDF, options.OperationMiddlewares["getPurchaseOrderPDF"]...)
+	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/csv", wrapper.GetPurchaseOrderCSV, options.OperationMiddlewares["getPurchaseOrderCSV"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
 	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v1/webhook-endpoints", wrapper.ListWebhookEndpoints, options.OperationMiddlewares["listWebhookEndpoints"]...)
+	router.POST(options.BaseURL+"/api/v1/webhook-endpoints", wrapper.CreateWebhookEndpoint, options.OperationMiddlewares["createWebhookEndpoint"]...)
+	router.DELETE(options.BaseURL+"/api/v1/webhook-endpoints/:endpoint_id", wrapper.DeleteWebhookEndpoint, options.OperationMiddlewares["deleteWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/api/v1/webhook-endpoints/:endpoint_id", wrapper.GetWebhookEndpointByID, options.OperationMiddlewares["getWebhookEndpointByID"]...)
+	router.PUT(options.BaseURL+"/api/v1/webhook-endpoints/:endpoint_id", wrapper.UpdateWebhookEndpoint, options.OperationMiddlewares["updateWebhookEndpoint"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
 	router.POST(options.BaseURL+"/api/v1/webhook-deliveries/:delivery_id/redeliver", wrapper.RedeliverWebhook, options.OperationMiddlewares["redeliverWebhook"]...)
 	router.DELETE(options.BaseURL+"/ops/session", wrapper.SignOut, options.OperationMiddlewares["signOut"]...)
@@ -8264,6 +9163,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/admin/locations", wrapper.CreateAdminLocation, options.OperationMiddlewares["createAdminLocation"]...)
 	router.PUT(options.BaseURL+"/ops/admin/locations/:location_id/walk-sequence", wrapper.UpdateAdminLocation, options.OperationMiddlewares["updateAdminLocation"]...)
 	router.GET(options.BaseURL+"/ops/alerts/low-stock", wrapper.ListLowStock, options.OperationMiddlewares["listLowStock"]...)
+	router.GET(options.BaseURL+"/ops/replenishment", wrapper.GetReplenishment, options.OperationMiddlewares["getReplenishment"]...)
+	router.GET(options.BaseURL+"/ops/replenishment/chart", wrapper.GetReplenishmentChart, options.OperationMiddlewares["getReplenishmentChart"]...)
+	router.POST(options.BaseURL+"/ops/replenishment/accept", wrapper.AcceptReplenishment, options.OperationMiddlewares["acceptReplenishment"]...)
+	router.POST(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/approve", wrapper.ApproveOpsPurchaseOrder, options.OperationMiddlewares["approveOpsPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.pdf", wrapper.PrintPurchaseOrder, options.OperationMiddlewares["printPurchaseOrder"]...)
+	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.csv", wrapper.ExportPurchaseOrderCSV, options.OperationMiddlewares["exportPurchaseOrderCSV"]...)
 
 }
 
@@ -9365,6 +10270,450 @@ func (response PutProductdefaultApplicationProblemPlusJSONResponse) VisitPutProd
 	return err
 }
 
+type ListPurchaseOrdersRequestObject struct {
+	Params ListPurchaseOrdersParams
+}
+
+type ListPurchaseOrdersResponseObject interface {
+	VisitListPurchaseOrdersResponse(w http.ResponseWriter) error
+}
+
+type ListPurchaseOrders200JSONResponse PurchaseOrderList
+
+func (response ListPurchaseOrders200JSONResponse) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPurchaseOrders304Response = NotModifiedResponse
+
+func (response ListPurchaseOrders304Response) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListPurchaseOrdersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPurchaseOrdersdefaultApplicationProblemPlusJSONResponse) VisitListPurchaseOrdersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderResponseObject interface {
+	VisitGetPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response GetPurchaseOrder200JSONResponse) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrder304Response = NotModifiedResponse
+
+func (response GetPurchaseOrder304Response) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApprovePurchaseOrderRequestObject struct {
+	PoNo   PoNo `json:"po_no"`
+	Params ApprovePurchaseOrderParams
+}
+
+type ApprovePurchaseOrderResponseObject interface {
+	VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type ApprovePurchaseOrder200JSONResponse PurchaseOrder
+
+func (response ApprovePurchaseOrder200JSONResponse) VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApprovePurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ApprovePurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitApprovePurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPurchaseOrderRequestObject struct {
+	PoNo   PoNo `json:"po_no"`
+	Params CancelPurchaseOrderParams
+}
+
+type CancelPurchaseOrderResponseObject interface {
+	VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type CancelPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response CancelPurchaseOrder200JSONResponse) VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CancelPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitCancelPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderCSVRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderCSVResponseObject interface {
+	VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrderCSV200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPurchaseOrderCSV200TextcsvResponse) VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPurchaseOrderPDFRequestObject struct {
+	PoNo PoNo `json:"po_no"`
+}
+
+type GetPurchaseOrderPDFResponseObject interface {
+	VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error
+}
+
+type GetPurchaseOrderPDF200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPurchaseOrderPDF200ApplicationpdfResponse) VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPurchaseOrderPDFdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPurchaseOrderPDFdefaultApplicationProblemPlusJSONResponse) VisitGetPurchaseOrderPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReorderSuggestionsRequestObject struct {
+	Params ListReorderSuggestionsParams
+}
+
+type ListReorderSuggestionsResponseObject interface {
+	VisitListReorderSuggestionsResponse(w http.ResponseWriter) error
+}
+
+type ListReorderSuggestions200JSONResponse ReorderSuggestionList
+
+func (response ListReorderSuggestions200JSONResponse) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReorderSuggestions304Response = NotModifiedResponse
+
+func (response ListReorderSuggestions304Response) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListReorderSuggestionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListReorderSuggestionsdefaultApplicationProblemPlusJSONResponse) VisitListReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReorderSuggestionsRequestObject struct {
+	Params AcceptReorderSuggestionsParams
+	Body   *AcceptReorderSuggestionsJSONRequestBody
+}
+
+type AcceptReorderSuggestionsResponseObject interface {
+	VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error
+}
+
+type AcceptReorderSuggestions201JSONResponse PurchaseOrder
+
+func (response AcceptReorderSuggestions201JSONResponse) VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReorderSuggestionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AcceptReorderSuggestionsdefaultApplicationProblemPlusJSONResponse) VisitAcceptReorderSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentSettingsRequestObject struct {
+}
+
+type GetReplenishmentSettingsResponseObject interface {
+	VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishmentSettings200JSONResponse ReplenishmentSettings
+
+func (response GetReplenishmentSettings200JSONResponse) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentSettings304Response = NotModifiedResponse
+
+func (response GetReplenishmentSettings304Response) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutReplenishmentSettingsRequestObject struct {
+	Body *PutReplenishmentSettingsJSONRequestBody
+}
+
+type PutReplenishmentSettingsResponseObject interface {
+	VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutReplenishmentSettings200JSONResponse ReplenishmentSettings
+
+func (response PutReplenishmentSettings200JSONResponse) VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListShipmentsRequestObject struct {
 	Params ListShipmentsParams
 }
@@ -9648,6 +10997,190 @@ func (response GetStockdefaultApplicationProblemPlusJSONResponse) VisitGetStockR
 	return err
 }
 
+type ListSuppliersRequestObject struct {
+}
+
+type ListSuppliersResponseObject interface {
+	VisitListSuppliersResponse(w http.ResponseWriter) error
+}
+
+type ListSuppliers200JSONResponse SupplierList
+
+func (response ListSuppliers200JSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSuppliers304Response = NotModifiedResponse
+
+func (response ListSuppliers304Response) VisitListSuppliersResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListSuppliersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListSuppliersdefaultApplicationProblemPlusJSONResponse) VisitListSuppliersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+}
+
+type DeleteSupplierResponseObject interface {
+	VisitDeleteSupplierResponse(w http.ResponseWriter) error
+}
+
+type DeleteSupplier204Response struct {
+}
+
+func (response DeleteSupplier204Response) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteSupplierdefaultApplicationProblemPlusJSONResponse) VisitDeleteSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+}
+
+type GetSupplierResponseObject interface {
+	VisitGetSupplierResponse(w http.ResponseWriter) error
+}
+
+type GetSupplier200JSONResponse Supplier
+
+func (response GetSupplier200JSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSupplier304Response = NotModifiedResponse
+
+func (response GetSupplier304Response) VisitGetSupplierResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSupplierdefaultApplicationProblemPlusJSONResponse) VisitGetSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplierRequestObject struct {
+	SupplierCode SupplierCode `json:"supplier_code"`
+	Body         *PutSupplierJSONRequestBody
+}
+
+type PutSupplierResponseObject interface {
+	VisitPutSupplierResponse(w http.ResponseWriter) error
+}
+
+type PutSupplier200JSONResponse Supplier
+
+func (response PutSupplier200JSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplier201JSONResponse Supplier
+
+func (response PutSupplier201JSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSupplierdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutSupplierdefaultApplicationProblemPlusJSONResponse) VisitPutSupplierResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTrackingEventsRequestObject struct {
 	Body *CreateTrackingEventsJSONRequestBody
 }
@@ -9852,6 +11385,216 @@ type PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PutWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitPutWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpointsRequestObject struct {
+}
+
+type ListWebhookEndpointsResponseObject interface {
+	VisitListWebhookEndpointsResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookEndpoints200JSONResponse WebhookEndpointList
+
+func (response ListWebhookEndpoints200JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints304Response = NotModifiedResponse
+
+func (response ListWebhookEndpoints304Response) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListWebhookEndpointsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListWebhookEndpointsdefaultApplicationProblemPlusJSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpointRequestObject struct {
+	Params CreateWebhookEndpointParams
+	Body   *CreateWebhookEndpointJSONRequestBody
+}
+
+type CreateWebhookEndpointResponseObject interface {
+	VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhookEndpoint201JSONResponse WebhookEndpoint
+
+func (response CreateWebhookEndpoint201JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpointRequestObject struct {
+	EndpointId int64 `json:"endpoint_id"`
+}
+
+type DeleteWebhookEndpointResponseObject interface {
+	VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhookEndpoint204Response struct {
+}
+
+func (response DeleteWebhookEndpoint204Response) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpointByIDRequestObject struct {
+	EndpointId int64 `json:"endpoint_id"`
+}
+
+type GetWebhookEndpointByIDResponseObject interface {
+	VisitGetWebhookEndpointByIDResponse(w http.ResponseWriter) error
+}
+
+type GetWebhookEndpointByID200JSONResponse WebhookEndpoint
+
+func (response GetWebhookEndpointByID200JSONResponse) VisitGetWebhookEndpointByIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpointByID304Response = NotModifiedResponse
+
+func (response GetWebhookEndpointByID304Response) VisitGetWebhookEndpointByIDResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetWebhookEndpointByIDdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetWebhookEndpointByIDdefaultApplicationProblemPlusJSONResponse) VisitGetWebhookEndpointByIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpointRequestObject struct {
+	EndpointId int64 `json:"endpoint_id"`
+	Body       *UpdateWebhookEndpointJSONRequestBody
+}
+
+type UpdateWebhookEndpointResponseObject interface {
+	VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhookEndpoint200JSONResponse WebhookEndpoint
+
+func (response UpdateWebhookEndpoint200JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpointdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateWebhookEndpointdefaultApplicationProblemPlusJSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12292,6 +14035,136 @@ func (response LookupProductdefaultApplicationProblemPlusJSONResponse) VisitLook
 	return err
 }
 
+type ApproveOpsPurchaseOrderRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+	Params          ApproveOpsPurchaseOrderParams
+}
+
+type ApproveOpsPurchaseOrderResponseObject interface {
+	VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type ApproveOpsPurchaseOrder200JSONResponse PurchaseOrder
+
+func (response ApproveOpsPurchaseOrder200JSONResponse) VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveOpsPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ApproveOpsPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitApproveOpsPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPurchaseOrderCSVRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+}
+
+type ExportPurchaseOrderCSVResponseObject interface {
+	VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error
+}
+
+type ExportPurchaseOrderCSV200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ExportPurchaseOrderCSV200TextcsvResponse) VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ExportPurchaseOrderCSVdefaultApplicationProblemPlusJSONResponse) VisitExportPurchaseOrderCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PrintPurchaseOrderRequestObject struct {
+	PurchaseOrderId PurchaseOrderID `json:"purchase_order_id"`
+}
+
+type PrintPurchaseOrderResponseObject interface {
+	VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error
+}
+
+type PrintPurchaseOrder200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintPurchaseOrder200ApplicationpdfResponse) VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintPurchaseOrderdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintPurchaseOrderdefaultApplicationProblemPlusJSONResponse) VisitPrintPurchaseOrderResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PutAwayScanRequestObject struct {
 	Params PutAwayScanParams
 	Body   *PutAwayScanJSONRequestBody
@@ -12361,6 +14234,130 @@ type ReceiveScandefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ReceiveScandefaultApplicationProblemPlusJSONResponse) VisitReceiveScanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentRequestObject struct {
+	Params GetReplenishmentParams
+}
+
+type GetReplenishmentResponseObject interface {
+	VisitGetReplenishmentResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishment200JSONResponse OpsReplenishment
+
+func (response GetReplenishment200JSONResponse) VisitGetReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReplenishmentRequestObject struct {
+	Params AcceptReplenishmentParams
+	Body   *AcceptReplenishmentJSONRequestBody
+}
+
+type AcceptReplenishmentResponseObject interface {
+	VisitAcceptReplenishmentResponse(w http.ResponseWriter) error
+}
+
+type AcceptReplenishment201JSONResponse PurchaseOrder
+
+func (response AcceptReplenishment201JSONResponse) VisitAcceptReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptReplenishmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AcceptReplenishmentdefaultApplicationProblemPlusJSONResponse) VisitAcceptReplenishmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReplenishmentChartRequestObject struct {
+	Params GetReplenishmentChartParams
+}
+
+type GetReplenishmentChartResponseObject interface {
+	VisitGetReplenishmentChartResponse(w http.ResponseWriter) error
+}
+
+type GetReplenishmentChart200ImagesvgXmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetReplenishmentChart200ImagesvgXmlResponse) VisitGetReplenishmentChartResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/svg+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetReplenishmentChartdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReplenishmentChartdefaultApplicationProblemPlusJSONResponse) VisitGetReplenishmentChartResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -13181,6 +15178,36 @@ type StrictServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx context.Context, request PutProductRequestObject) (PutProductResponseObject, error)
+	// ListPurchaseOrders Your purchase orders, newest first
+	// (GET /api/v1/purchase-orders)
+	ListPurchaseOrders(ctx context.Context, request ListPurchaseOrdersRequestObject) (ListPurchaseOrdersResponseObject, error)
+	// GetPurchaseOrder One purchase order with what was received of it
+	// (GET /api/v1/purchase-orders/{po_no})
+	GetPurchaseOrder(ctx context.Context, request GetPurchaseOrderRequestObject) (GetPurchaseOrderResponseObject, error)
+	// ApprovePurchaseOrder Approve a draft purchase order (自動発注) — it is ordered and its inbound notice created
+	// (POST /api/v1/purchase-orders/{po_no}/approve)
+	ApprovePurchaseOrder(ctx context.Context, request ApprovePurchaseOrderRequestObject) (ApprovePurchaseOrderResponseObject, error)
+	// CancelPurchaseOrder Discard a draft purchase order
+	// (POST /api/v1/purchase-orders/{po_no}/cancel)
+	CancelPurchaseOrder(ctx context.Context, request CancelPurchaseOrderRequestObject) (CancelPurchaseOrderResponseObject, error)
+	// GetPurchaseOrderCSV The purchase order as CSV (UTF-8 with BOM), one line per product
+	// (GET /api/v1/purchase-orders/{po_no}/csv)
+	GetPurchaseOrderCSV(ctx context.Context, request GetPurchaseOrderCSVRequestObject) (GetPurchaseOrderCSVResponseObject, error)
+	// GetPurchaseOrderPDF The purchase order (発注書) as a Japanese A4 PDF to send to the supplier
+	// (GET /api/v1/purchase-orders/{po_no}/pdf)
+	GetPurchaseOrderPDF(ctx context.Context, request GetPurchaseOrderPDFRequestObject) (GetPurchaseOrderPDFResponseObject, error)
+	// ListReorderSuggestions What to order (発注提案), per product with a supplier
+	// (GET /api/v1/reorder-suggestions)
+	ListReorderSuggestions(ctx context.Context, request ListReorderSuggestionsRequestObject) (ListReorderSuggestionsResponseObject, error)
+	// AcceptReorderSuggestions Accept suggestions as a purchase order (発注書) and its inbound notice
+	// (POST /api/v1/reorder-suggestions/accept)
+	AcceptReorderSuggestions(ctx context.Context, request AcceptReorderSuggestionsRequestObject) (AcceptReorderSuggestionsResponseObject, error)
+	// GetReplenishmentSettings How your reorder suggestions are worked out, and 自動発注
+	// (GET /api/v1/replenishment-settings)
+	GetReplenishmentSettings(ctx context.Context, request GetReplenishmentSettingsRequestObject) (GetReplenishmentSettingsResponseObject, error)
+	// PutReplenishmentSettings Set how your reorder suggestions are worked out, and 自動発注
+	// (PUT /api/v1/replenishment-settings)
+	PutReplenishmentSettings(ctx context.Context, request PutReplenishmentSettingsRequestObject) (PutReplenishmentSettingsResponseObject, error)
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx context.Context, request ListShipmentsRequestObject) (ListShipmentsResponseObject, error)
@@ -13199,6 +15226,18 @@ type StrictServerInterface interface {
 	// GetStock Stock of one product, per lot and expiry
 	// (GET /api/v1/stock/{sku})
 	GetStock(ctx context.Context, request GetStockRequestObject) (GetStockResponseObject, error)
+	// ListSuppliers Your suppliers (仕入先), with the products bought from each
+	// (GET /api/v1/suppliers)
+	ListSuppliers(ctx context.Context, request ListSuppliersRequestObject) (ListSuppliersResponseObject, error)
+	// DeleteSupplier Remove a supplier that has no purchase orders
+	// (DELETE /api/v1/suppliers/{supplier_code})
+	DeleteSupplier(ctx context.Context, request DeleteSupplierRequestObject) (DeleteSupplierResponseObject, error)
+	// GetSupplier One supplier
+	// (GET /api/v1/suppliers/{supplier_code})
+	GetSupplier(ctx context.Context, request GetSupplierRequestObject) (GetSupplierResponseObject, error)
+	// PutSupplier Create or replace a supplier, and say which products come from it
+	// (PUT /api/v1/suppliers/{supplier_code})
+	PutSupplier(ctx context.Context, request PutSupplierRequestObject) (PutSupplierResponseObject, error)
 	// CreateTrackingEvents Push carriers' delivery status events for your parcels (配達状況)
 	// (POST /api/v1/tracking-events)
 	CreateTrackingEvents(ctx context.Context, request CreateTrackingEventsRequestObject) (CreateTrackingEventsResponseObject, error)
@@ -13214,6 +15253,21 @@ type StrictServerInterface interface {
 	// PutWebhookEndpoint Set the webhook endpoint, or rotate its secret
 	// (PUT /api/v1/webhook-endpoint)
 	PutWebhookEndpoint(ctx context.Context, request PutWebhookEndpointRequestObject) (PutWebhookEndpointResponseObject, error)
+	// ListWebhookEndpoints All your webhook endpoints
+	// (GET /api/v1/webhook-endpoints)
+	ListWebhookEndpoints(ctx context.Context, request ListWebhookEndpointsRequestObject) (ListWebhookEndpointsResponseObject, error)
+	// CreateWebhookEndpoint Add a webhook endpoint
+	// (POST /api/v1/webhook-endpoints)
+	CreateWebhookEndpoint(ctx context.Context, request CreateWebhookEndpointRequestObject) (CreateWebhookEndpointResponseObject, error)
+	// DeleteWebhookEndpoint Remove a webhook endpoint
+	// (DELETE /api/v1/webhook-endpoints/{endpoint_id})
+	DeleteWebhookEndpoint(ctx context.Context, request DeleteWebhookEndpointRequestObject) (DeleteWebhookEndpointResponseObject, error)
+	// GetWebhookEndpointByID One webhook endpoint
+	// (GET /api/v1/webhook-endpoints/{endpoint_id})
+	GetWebhookEndpointByID(ctx context.Context, request GetWebhookEndpointByIDRequestObject) (GetWebhookEndpointByIDResponseObject, error)
+	// UpdateWebhookEndpoint Change a webhook endpoint, or rotate its secret
+	// (PUT /api/v1/webhook-endpoints/{endpoint_id})
+	UpdateWebhookEndpoint(ctx context.Context, request UpdateWebhookEndpointRequestObject) (UpdateWebhookEndpointResponseObject, error)
 	// ListAuditLog The audit log of privileged changes, newest first (admins)
 	// (GET /ops/admin/audit-log)
 	ListAuditLog(ctx context.Context, request ListAuditLogRequestObject) (ListAuditLogResponseObject, error)
@@ -13394,12 +15448,30 @@ type StrictServerInterface interface {
 	// LookupProduct What a scanned barcode is
 	// (GET /ops/products/lookup)
 	LookupProduct(ctx context.Context, request LookupProductRequestObject) (LookupProductResponseObject, error)
+	// ApproveOpsPurchaseOrder Approve a draft purchase order (supervisors)
+	// (POST /ops/purchase-orders/{purchase_order_id}/approve)
+	ApproveOpsPurchaseOrder(ctx context.Context, request ApproveOpsPurchaseOrderRequestObject) (ApproveOpsPurchaseOrderResponseObject, error)
+	// ExportPurchaseOrderCSV The purchase order as CSV (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.csv)
+	ExportPurchaseOrderCSV(ctx context.Context, request ExportPurchaseOrderCSVRequestObject) (ExportPurchaseOrderCSVResponseObject, error)
+	// PrintPurchaseOrder The purchase order (発注書) as PDF (supervisors)
+	// (GET /ops/purchase-orders/{purchase_order_id}/purchase-order.pdf)
+	PrintPurchaseOrder(ctx context.Context, request PrintPurchaseOrderRequestObject) (PrintPurchaseOrderResponseObject, error)
 	// PutAwayScan Move goods from the receiving location to a shelf (棚入れ)
 	// (POST /ops/putaway)
 	PutAwayScan(ctx context.Context, request PutAwayScanRequestObject) (PutAwayScanResponseObject, error)
 	// ReceiveScan Receive one scan of goods (入荷検品)
 	// (POST /ops/receive)
 	ReceiveScan(ctx context.Context, request ReceiveScanRequestObject) (ReceiveScanResponseObject, error)
+	// GetReplenishment A merchant's reorder suggestions per supplier and its purchase orders (supervisors)
+	// (GET /ops/replenishment)
+	GetReplenishment(ctx context.Context, request GetReplenishmentRequestObject) (GetReplenishmentResponseObject, error)
+	// AcceptReplenishment Accept a supplier's suggestions as a purchase order and its inbound notice (supervisors)
+	// (POST /ops/replenishment/accept)
+	AcceptReplenishment(ctx context.Context, request AcceptReplenishmentRequestObject) (AcceptReplenishmentResponseObject, error)
+	// GetReplenishmentChart A product's stock over the last 60 days and its projection, as an SVG line chart (supervisors)
+	// (GET /ops/replenishment/chart)
+	GetReplenishmentChart(ctx context.Context, request GetReplenishmentChartRequestObject) (GetReplenishmentChartResponseObject, error)
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx context.Context, request SignOutRequestObject) (SignOutResponseObject, error)
@@ -14345,6 +16417,300 @@ func (sh *strictHandler) PutProduct(ctx echo.Context, sku Sku) error {
 	return nil
 }
 
+// ListPurchaseOrders operation middleware
+func (sh *strictHandler) ListPurchaseOrders(ctx echo.Context, params ListPurchaseOrdersParams) error {
+	var request ListPurchaseOrdersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPurchaseOrders(ctx.Request().Context(), request.(ListPurchaseOrdersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPurchaseOrders")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPurchaseOrdersResponseObject); ok {
+		return validResponse.VisitListPurchaseOrdersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrder operation middleware
+func (sh *strictHandler) GetPurchaseOrder(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrder(ctx.Request().Context(), request.(GetPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ApprovePurchaseOrder operation middleware
+func (sh *strictHandler) ApprovePurchaseOrder(ctx echo.Context, poNo PoNo, params ApprovePurchaseOrderParams) error {
+	var request ApprovePurchaseOrderRequestObject
+
+	request.PoNo = poNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApprovePurchaseOrder(ctx.Request().Context(), request.(ApprovePurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApprovePurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApprovePurchaseOrderResponseObject); ok {
+		return validResponse.VisitApprovePurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CancelPurchaseOrder operation middleware
+func (sh *strictHandler) CancelPurchaseOrder(ctx echo.Context, poNo PoNo, params CancelPurchaseOrderParams) error {
+	var request CancelPurchaseOrderRequestObject
+
+	request.PoNo = poNo
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelPurchaseOrder(ctx.Request().Context(), request.(CancelPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CancelPurchaseOrderResponseObject); ok {
+		return validResponse.VisitCancelPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrderCSV operation middleware
+func (sh *strictHandler) GetPurchaseOrderCSV(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderCSVRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrderCSV(ctx.Request().Context(), request.(GetPurchaseOrderCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrderCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderCSVResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPurchaseOrderPDF operation middleware
+func (sh *strictHandler) GetPurchaseOrderPDF(ctx echo.Context, poNo PoNo) error {
+	var request GetPurchaseOrderPDFRequestObject
+
+	request.PoNo = poNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPurchaseOrderPDF(ctx.Request().Context(), request.(GetPurchaseOrderPDFRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPurchaseOrderPDF")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPurchaseOrderPDFResponseObject); ok {
+		return validResponse.VisitGetPurchaseOrderPDFResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReorderSuggestions operation middleware
+func (sh *strictHandler) ListReorderSuggestions(ctx echo.Context, params ListReorderSuggestionsParams) error {
+	var request ListReorderSuggestionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReorderSuggestions(ctx.Request().Context(), request.(ListReorderSuggestionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReorderSuggestions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReorderSuggestionsResponseObject); ok {
+		return validResponse.VisitListReorderSuggestionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptReorderSuggestions operation middleware
+func (sh *strictHandler) AcceptReorderSuggestions(ctx echo.Context, params AcceptReorderSuggestionsParams) error {
+	var request AcceptReorderSuggestionsRequestObject
+
+	request.Params = params
+
+	var body AcceptReorderSuggestionsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptReorderSuggestions(ctx.Request().Context(), request.(AcceptReorderSuggestionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptReorderSuggestions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptReorderSuggestionsResponseObject); ok {
+		return validResponse.VisitAcceptReorderSuggestionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishmentSettings operation middleware
+func (sh *strictHandler) GetReplenishmentSettings(ctx echo.Context) error {
+	var request GetReplenishmentSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishmentSettings(ctx.Request().Context(), request.(GetReplenishmentSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishmentSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentSettingsResponseObject); ok {
+		return validResponse.VisitGetReplenishmentSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutReplenishmentSettings operation middleware
+func (sh *strictHandler) PutReplenishmentSettings(ctx echo.Context) error {
+	var request PutReplenishmentSettingsRequestObject
+
+	var body PutReplenishmentSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutReplenishmentSettings(ctx.Request().Context(), request.(PutReplenishmentSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutReplenishmentSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutReplenishmentSettingsResponseObject); ok {
+		return validResponse.VisitPutReplenishmentSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListShipments operation middleware
 func (sh *strictHandler) ListShipments(ctx echo.Context, params ListShipmentsParams) error {
 	var request ListShipmentsRequestObject
@@ -14514,6 +16880,127 @@ func (sh *strictHandler) GetStock(ctx echo.Context, sku Sku) error {
 	return nil
 }
 
+// ListSuppliers operation middleware
+func (sh *strictHandler) ListSuppliers(ctx echo.Context) error {
+	var request ListSuppliersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSuppliers(ctx.Request().Context(), request.(ListSuppliersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSuppliers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSuppliersResponseObject); ok {
+		return validResponse.VisitListSuppliersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSupplier operation middleware
+func (sh *strictHandler) DeleteSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request DeleteSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSupplier(ctx.Request().Context(), request.(DeleteSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSupplierResponseObject); ok {
+		return validResponse.VisitDeleteSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSupplier operation middleware
+func (sh *strictHandler) GetSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request GetSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSupplier(ctx.Request().Context(), request.(GetSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSupplierResponseObject); ok {
+		return validResponse.VisitGetSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutSupplier operation middleware
+func (sh *strictHandler) PutSupplier(ctx echo.Context, supplierCode SupplierCode) error {
+	var request PutSupplierRequestObject
+
+	request.SupplierCode = supplierCode
+
+	var body PutSupplierJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutSupplier(ctx.Request().Context(), request.(PutSupplierRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutSupplier")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutSupplierResponseObject); ok {
+		return validResponse.VisitPutSupplierResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // CreateTrackingEvents operation middleware
 func (sh *strictHandler) CreateTrackingEvents(ctx echo.Context) error {
 	var request CreateTrackingEventsRequestObject
@@ -14674,6 +17161,175 @@ func (sh *strictHandler) PutWebhookEndpoint(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PutWebhookEndpointResponseObject); ok {
 		return validResponse.VisitPutWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookEndpoints operation middleware
+func (sh *strictHandler) ListWebhookEndpoints(ctx echo.Context) error {
+	var request ListWebhookEndpointsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookEndpoints(ctx.Request().Context(), request.(ListWebhookEndpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookEndpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookEndpointsResponseObject); ok {
+		return validResponse.VisitListWebhookEndpointsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhookEndpoint operation middleware
+func (sh *strictHandler) CreateWebhookEndpoint(ctx echo.Context, params CreateWebhookEndpointParams) error {
+	var request CreateWebhookEndpointRequestObject
+
+	request.Params = params
+
+	var body CreateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhookEndpoint(ctx.Request().Context(), request.(CreateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitCreateWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhookEndpoint operation middleware
+func (sh *strictHandler) DeleteWebhookEndpoint(ctx echo.Context, endpointId int64) error {
+	var request DeleteWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhookEndpoint(ctx.Request().Context(), request.(DeleteWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookEndpointResponseObject); ok {
+		return validResponse.VisitDeleteWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhookEndpointByID operation middleware
+func (sh *strictHandler) GetWebhookEndpointByID(ctx echo.Context, endpointId int64) error {
+	var request GetWebhookEndpointByIDRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhookEndpointByID(ctx.Request().Context(), request.(GetWebhookEndpointByIDRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhookEndpointByID")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookEndpointByIDResponseObject); ok {
+		return validResponse.VisitGetWebhookEndpointByIDResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhookEndpoint operation middleware
+func (sh *strictHandler) UpdateWebhookEndpoint(ctx echo.Context, endpointId int64) error {
+	var request UpdateWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	var body UpdateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhookEndpoint(ctx.Request().Context(), request.(UpdateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitUpdateWebhookEndpointResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16677,6 +19333,82 @@ func (sh *strictHandler) LookupProduct(ctx echo.Context, params LookupProductPar
 	return nil
 }
 
+// ApproveOpsPurchaseOrder operation middleware
+func (sh *strictHandler) ApproveOpsPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID, params ApproveOpsPurchaseOrderParams) error {
+	var request ApproveOpsPurchaseOrderRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApproveOpsPurchaseOrder(ctx.Request().Context(), request.(ApproveOpsPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApproveOpsPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApproveOpsPurchaseOrderResponseObject); ok {
+		return validResponse.VisitApproveOpsPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportPurchaseOrderCSV operation middleware
+func (sh *strictHandler) ExportPurchaseOrderCSV(ctx echo.Context, purchaseOrderId PurchaseOrderID) error {
+	var request ExportPurchaseOrderCSVRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportPurchaseOrderCSV(ctx.Request().Context(), request.(ExportPurchaseOrderCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportPurchaseOrderCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportPurchaseOrderCSVResponseObject); ok {
+		return validResponse.VisitExportPurchaseOrderCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PrintPurchaseOrder operation middleware
+func (sh *strictHandler) PrintPurchaseOrder(ctx echo.Context, purchaseOrderId PurchaseOrderID) error {
+	var request PrintPurchaseOrderRequestObject
+
+	request.PurchaseOrderId = purchaseOrderId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintPurchaseOrder(ctx.Request().Context(), request.(PrintPurchaseOrderRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintPurchaseOrder")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintPurchaseOrderResponseObject); ok {
+		return validResponse.VisitPrintPurchaseOrderResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PutAwayScan operation middleware
 func (sh *strictHandler) PutAwayScan(ctx echo.Context, params PutAwayScanParams) error {
 	var request PutAwayScanRequestObject
@@ -16767,6 +19499,104 @@ func (sh *strictHandler) ReceiveScan(ctx echo.Context, params ReceiveScanParams)
 		return err
 	} else if validResponse, ok := response.(ReceiveScanResponseObject); ok {
 		return validResponse.VisitReceiveScanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishment operation middleware
+func (sh *strictHandler) GetReplenishment(ctx echo.Context, params GetReplenishmentParams) error {
+	var request GetReplenishmentRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishment(ctx.Request().Context(), request.(GetReplenishmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentResponseObject); ok {
+		return validResponse.VisitGetReplenishmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptReplenishment operation middleware
+func (sh *strictHandler) AcceptReplenishment(ctx echo.Context, params AcceptReplenishmentParams) error {
+	var request AcceptReplenishmentRequestObject
+
+	request.Params = params
+
+	var body AcceptReplenishmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptReplenishment(ctx.Request().Context(), request.(AcceptReplenishmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptReplenishment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptReplenishmentResponseObject); ok {
+		return validResponse.VisitAcceptReplenishmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReplenishmentChart operation middleware
+func (sh *strictHandler) GetReplenishmentChart(ctx echo.Context, params GetReplenishmentChartParams) error {
+	var request GetReplenishmentChartRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReplenishmentChart(ctx.Request().Context(), request.(GetReplenishmentChartRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReplenishmentChart")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReplenishmentChartResponseObject); ok {
+		return validResponse.VisitGetReplenishmentChartResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -17346,610 +20176,676 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1tlxvHdS+Kf5VaOPkvYpSeEYakZAmzsv6LoiSblkTxcKjlJAIvUEAXgDYaVVBXgSCsy7VE8kqWbCmJ",
-	"ry37+NjOseOHOHGs2HHOtSIr9ovzTTwaUvoWd9XeVdXVQDXQwAxFJffohTgz3V2Pu3btx99+tdYT44ng",
-	"jCtZa75am9CMjpliGfzWo1mWsOyiiJn+NeG1Zm1C1bAW1Tgds1rTvlGLahl7ZZpkLK41VTZlUU32hmxM",
-	"9WeMT8e15su1OR1TJWpRTdIBndFaVPsynVA+EVLVrkc1NZ/oFqXKEj6o3boV1Xoy618TI8Z1KzGTvSyZ",
-	"qEToUVwbMqIft5V+TkSfqCEjUtF+n0gmZSL4Xi3CEQ8ZjWGIZsx/vnvx8Oqzu9jyqoGP6c3nGR+oYa25",
-	"f/aJqDZOuPs9ON5pJkUWHmyHs5uqjW907HgnGbuRiKkkEzpgEREZERwepIlUkqghVUTOea/F6yKLWSYj",
-	"kvCumPJYRkQOk8lY79sOfNLRL/odzMU0IymVikxEmu61uF2PV6Ysm3tbiKMumfjZRiM01ZilyQ2WzS89",
-	"XUIY9oV2Eq9c477IxlTVmrWEq8fP12CRk7EmmHyJE67YgGXQcRKz8UQoxnvz59h8ea0vkClPXpkyMmJz",
-	"0hcZUcNEEt0/k+qAUJIxlc3JLFFDJBk6xncpj0lXxHOSsUlK5xKe9pNMKkK5nLGslJ4u5UPa1WMqW8nH",
-	"HltPQmZ7S5fVPD/tVU2TcaKWF/MKHTAik6+wvRLawe/8nmPWp9NU1ZqPNSI9e+wVqGjNGMaUJ30mVenc",
-	"7QunPfkxy3pDyld0bF447Y7hTJf2Ck8fSJeXxcouuVjZ5Z9krF9r1v7Lo/nN8Sg+lY8+LXpTzZMuT8dd",
-	"06McTUt600+27ejwuZegdUXlqHQF9cPTXsDpJKaKxYcJ77HlA/MiT+dkptm2JpgBiwlVmq3TvmKGFalk",
-	"zPbIi5wscnTNgVrccXWSKEJTKchkqqS7FEjCTdP4PTIy2uJF9l+XjJHDOe8lfEBoV9xgO+UXgJlSW8Kc",
-	"goujX9jVI6+FmNZMZKOn6Tx88emHehQxnevBf1Ff+QdECf37bMg4SVlfETFVZTxG910+qsCAbun9lhPB",
-	"JQMp5rJQL4g46Sd6/xeHeFkoMjZPm7DMl/q7lwVnuy9Q1RsSZPZEjyXGDcTb4Iwkz1yjg4hI0eKw4/rb",
-	"XpowrshQpLEkiSRSJWlKetMsY1ztkcsCrhjcCmwZRqhbCq+eogMrLJhWvNsoX5KlJbgV1a5kopuyMchx",
-	"givGgcHTySRNelR38egE3/jTL0sBIla1o2fbvYVyQOHy5YRlmcgiQiXxW99DVoAt6A4uXLl02BMT5suH",
-	"GaP6rOK5qEW1SSbiaU/JmrsW9Y8z1h0KMZIBkTGqXYjjjEmUZDMxYZlKkAYoPtgPLFZkH54NPuwlah5+",
-	"IMYTysPP2JgmafAJEnXgwWQoeMkTIRVN2z0jhReX/HMkTgaJkhHhggznkyEDwXe5kYz1WU9Ns1Aft3wO",
-	"+TKOMZ9gcQSFpszyRPn6eqtp52SXI98w0f0y6yncsHHCL1y5ZGS54qb1MgaMiaqqzCiqsZsTnIabZFeI",
-	"lFGeP5SrGuTTNKXdlNmbYqmDJA5eG4tXRVTTond7KlePf2135fSSsX5yM/goYzfEqGwNzMMTDUrqoyuX",
-	"ifGZ8UTNm4RpwZ/AS8DUFRvLdVzFMYRbrj+aZXQO3bFexlSYQWrRPVGSpf0mEfr2TVCDQi6JKpShI5Ko",
-	"veD95dM+iAtmbSN3EnJCzFd3DTlfhG8M70n0iGl6xSPvPk0lixYovkigxdl+SV+WykxZKjGR9m49IFwv",
-	"+fJ1Wu3IWBJb7M7cabDCUutSEWF7gz1Um4ZiQuRcKjY+I+F21P152s7j5zegm0JfYzonsTggXHAGGhyQ",
-	"kxomfLAVNY3pzUv4zWMLpBXVUFc0jzWx37pVtqtPiZvX5nhhLXApw5e35xQJ5yxrD1kyGKr2eOw1tvRS",
-	"Csu75qVZEq94Z0xvtmfY1yCjuJbLb5XyHcmyG0mv5FnyFdbupVSWNKpoxlZ1qjc5xLVCZ9RcRuaELq7O",
-	"0lIsr3JgJQojLEzHjC2f/vU1dLLV8bek5J2jc2fXGA2C5OMr3ms07yBlbfG9T3QbfR6iR9fAfqNRoQlL",
-	"rAv8Z826eZS8sOBrCDuf3uP+0BrRWpIvn1f442rn4UEchXX0/Xwi1TIvjKkC/aEak/bZauDa17Nvm02S",
-	"4dtfC6a7XXGT2NdI/ejuO0d3fnN09wdHd/4tIkd33ji6/cbR3W8c3fn10d27R3ffJH987Wc7hGpdjhP9",
-	"qb5v7AVWfdzXhgk/NAS0NPaF/YFVWZzPugV+CbTyDRnI/2YF/x9nBZ8OD7iIXp8LvZ6Y8gAb6CZpmvBB",
-	"vkzFk/vU2aM7/3x09x+O7vzs6O5b5ONffP3er+8cv/7m8ZtvfPKjv4XT++HR3bdCsqprOagMlzX8yY/+",
-	"/vi9v1vZsHVkhcSafoarwtGqua7bT25//ePf3L3/3o/u/80b99/9x+O//m2oQ9+oHORt9gUyGwrJiJhx",
-	"0hNcZbSn0BCVyANCu5JxZRwdjMxoxoZiKtkZWZD/y2VPN4xygS+52ZapUIGNPARHHrn33TuffPubx+//",
-	"89Gd/wkr/M2jO//2+PHbHxy/+UaT7D/xx9e+ebYBDpb9J/XP+4SCRTPJYFbQ+AFYMsVUkUSRrlBDMhD6",
-	"Nfx6n9Qb53c87c1TaK35srqVYPH6dD7MAnVFC2S8RAf+0hSGUfHchK9QM5qSC88+RcV2SG+wnCj6CUtj",
-	"GcFCK6AZ/MtmF5sZ47Pwaeha3vyOX2AXFa9LtxAVl/PKVG14Wy6xKd/h+3gF7rPurlhmHOt6WOAKG3kn",
-	"Fo5q4KZYuYyw48v0aIdQqrPfoOmUEUVHDJwZaKumaQo28pTywZQOWNAmOUKjn7X/bn/6rm9iOBNmBsue",
-	"4zmTj3JB8AVndrfHK6NqiBYlTijOOsyQclpee12P2DwX3N0DN0bHwa9X2TtZykzCt5r7ZjvmEOINJYte",
-	"ynDNzM1QSmf5vECPxYMwvowSHleaux3Ec/qDW1FtRtNRW7JXpowXzCFe218Jm/RXmDO+ggZzGNRiF2uX",
-	"51O0OZzeqi3IwWsFYbumC5x0XWBFQF8+0Vo/ZxbAMq9J0hvBGdaqBJ7mHktu6O6jWix6oxJ/ldfkVhrf",
-	"CddzYWUqLsIL5pYK+NnSVMzaE5qphKZBGzYwUUrkUGTK+LC1Bi6HyQQ95wnIhhkj9eM33zh+61+Ov/rB",
-	"x+/8tkT4Kz3/2/iONjDY3hBJj5UqBJ/c/od7P/wQ1Y9733v//nc/+PhHb3/0wdfv/fSXH7/2OsnYIJEq",
-	"g00n2AapX0MB+Zzx5+2QSaZ7jG1ImJUMzkgyoT1wqcs0mcgDwsYTZXzpXPDwVbvCnMtjnMLao3yIr+qP",
-	"0mTSHjMp6WBD/mYYvul1oaVogXyWFrqwrWup81NkhwGrw745eptyJWhq7dy24hVLh3P5PK2j7AUqPSD9",
-	"aZruglnB/AleQEe0JDRjhPZ6bKIJWT+QSmT6R0mu7Z89d/6xxz/3xJON/bPn9gj4DknGxuIGk8ZVt06+",
-	"3mrZT4nmi302omo+ddN16f5euXT5KpNsU01mkgQE2vNECfKE26mUaW1Ra9hKoOYoxUiQMR0xYtiGN6cn",
-	"QhMKj/nQLeeyvnp0+1sf/f4Hn/zww4/e/x3ppqI38vlaSrsslZGJrkmTESPUBEadkXAltJXYq0UrgjnW",
-	"hKoWgzvWvmyDPRYJqjzAoxDgeX4DGi0PAFlH9QvxIOtUymLkx+q3F4h2o7iP1YzrUNF+PyAv9FRyg4V5",
-	"UZfGA9Z+ODe8plQWt6dcJQEx5pApMhsmKSOzTPABuXLpsiQjxiZwU8O4CbZQ6oXfPvAjEymrxrv0kl/V",
-	"bwdvZG95cxVUvx3ZXal23UI3W921xQ0uLvHzjluJzEg4y2yLkozyWIw1/yL1p+CGASOBFaK2vEQqeAzW",
-	"c1wwymq1gGV4KWqxDSI+H8fXrNFWgEisl14eEC5IxiYYrwLtRCSbap6Yk9YZaXrYI8+fkKefCjX5tLOa",
-	"Sq5curzMAoIrqe+OK5cu2+nEzI/ucUGYaOsUGHRrxF8yo5JIxlVQDpaWDVWb79Jc8fvVs7xqltRXDUF4",
-	"RQLQUsAwmUzwp+mEZTcSTMCguolyPREa307wW8FltyP/UyYbx3JKV9b3t25k5iq9Pyraqgr80XZUOswv",
-	"YXTqMzyeiCSkIPcE7yeDaRaKRX5W7x1Ssq/xkSGVmi8w0yiZM3XgcQ60noGsrfS36BMK68uM60unLDzy",
-	"BuOq3RuKcoc7vCIJzQcHyvu0q1/sMoLimjMoLi36osEQu9R/XRdOCG9u1viquEGZDDjo0PDO+thBoTm0",
-	"Kg8jtL21V8Rlbu6pimrTLK1CpI6oFncxSKnTOFHPcJXNwwKZ4OEw6Z4qy26DeykinRGbN1vTRuNcL4nh",
-	"X9aJSKeXJh29gB0MGOwElw9ab48WzGrIb6ManSRtNJb30kTzTWgpyCuxoXWOlGWRD7+DDjf4KA84Xx5I",
-	"XyFPCnPqgtyXb84mxNFlfZGxdV2EsgqyAVNnJHoxJMF2nDcZOFCihaiYcKEIu5lIn+bzwcasNBaw8hLi",
-	"YNqbvq9MMGYF2xOE7Xr0ZUnZjT/fx8gegGI//ihXn6jTiIvKj2fIxZLnka5r6DK7qS7imyU+Vr+x0Lye",
-	"opm9P7ewoRUJ74sXLj/6zIXLu/vnIqL/fSIiL125uHtBc4ZL157d3T8fkd6Q9UYo3ZKE99JpjCqUr7UW",
-	"hZOQTKvlrPYrU8qVUeddUuL+4ml4iWtJXYuNskeNzy+RRM+AgFdZkjolPSoZ/O2MJLZdq1t4xva1yWNL",
-	"gkVwzTcPNP7f8cMPPV5ybehwaKsvUt5j6SU+2Th0IWPUJG15R+OxsBky0K0Tl6scXPD0Y1YWWOoIlaRj",
-	"JGG4y9lNOp5ofSBP8S+VtvN3j+7+5Oju3x7dffOT21//+MP3yz5qY/p//t1fQB/kWka5nIhMBbOdkt5o",
-	"OimRYb0gKSImjBPzdn76cW6kn4mxyVQUnNQhdRHyN3ciwmiWJkwqTBGvHGJjlv4K9BiWWfN4101aLI1F",
-	"jWp6xGURXHo9bKo+TA2jsUwQBy6DeS5JwtGKrOXmjmu1Y8wzWitPZ3Su/0nFDBl3pSlcS8bsMBUqOPgM",
-	"nV3taZa2FRtPUqP+BoKBp9006RH7BYAqYH5s51X0Z9zqaNkG9aT8PeOBGwhWdKb5a4AqWNC5tpK5WAr2",
-	"NrawIWUTzEn4evkBfuYm0P/yMZY3wivUT1IWkcNh0lftL146jEiXSvb4+YKRsjtXQVlTf7siGQ1yPatT",
-	"7VUxc3mky5ueiZkMoRFkPZZKMssSpQppjmV3rBuzaTKCpfGGu2JxL43Di0uVor1hSH234wO9cSCUCXFE",
-	"8toryRHsspTFbZPz6q/eWu12yk2O+fJIroqZNGGjExgUGdIY6NnQOk0zRuN5hSV00/U7XBr42nW8krEb",
-	"CZuVLWf5YlJOEmiBzMQ0jckgucEqLOwqixB+F2KGRY5gIUBShgndmun3hkTwHgt3asiq7aKiS18py4HD",
-	"tD7dLU4aAuoyMTOBEnVNxSiX6kuYEjnR+yiHjCkih/qhGrJxBC2YzPUu0zPSbewfoKnIRFiQnkinY25i",
-	"cf1Ed0kSFZFuSvnIGal1A9DlbChStrNHLigyFlKR/ajRaDRJYe5WdKZpWvkSWM0RpLn9w1wt0+NoNOy+",
-	"bXobI4leFbMNj1nhwIP1ffmINT0KBg8sblGFk+dFyRmCjexpKZ5FR1OLFOiWbe3xvMr6U4kxATRNX+zX",
-	"mi9XBAGINlhhywRuXV/qXwRYw5hyOmBjxlWbi+XVP7r9teP3/u7e3/83P9LeUjOeWirLjHUO6SRIUXja",
-	"LEgTctBE4dmoFm+T4YQCIboqKL/A6c8pJRZMouiiT6IwtsgETcHUHjaQvY2hjLNZmCyCNjIndORxHqul",
-	"Gj2faGFHIh8vZrFFO9MVpHcKphKryVQKKV8xFCOPL0tSUyXQX7RMJACtNRZjxOQwNNOjnHQZBjakLuYl",
-	"SVMbfmH8VyjdVc/RjsulXmipAK+y1GyoRegp2CIdZIzFtmFQCmzLEfnCF5ovvFAqJveEvj2kGDP8Dsg2",
-	"pvP1YrMdJs7frPuqHcvEIAz1sdIZhM/Kk11Wbbi/IDY4HNsrKpKoMlbfWyNLhflFLhkGeAm4EYMflt4l",
-	"hRXwwFbsIPJWVyx+uSNOBK7JiyJNWU9pvVpq8SlXOOsf/e7Hxx++uya2s4I1wihXC9YIRUej+bQLedsB",
-	"v6BIQ2MVqTc+yOv68OjuL3bsyaaxMUkuj3dMb7Z7Im7TsZX/FkIaaDZgUpGLLz5N8B19ruaMR0TRm87e",
-	"eUAa7mBlTAtrXBAAWtMXARf6+4rJXctGl+P3Xr/32k8/+v0fKptbrl3Y/a+7T126XFuZCxly3x0mX2HE",
-	"PCV1OR3jqckYIzKJmYxIb7yjLzXIHSnwlEThvBWZZEmPxaQ7z3HoFjQk3/4XyCBeHtfTuL0sJkqgo5Um",
-	"aVfcJHXMGj66++a9r717/NV/32nq5XZWEYDYcbShj3TkbcdGNsfcLKBPzBLpOLQBINKFdQ6ey1RI9oIF",
-	"0NvCnggexGzcHidS6s0NZMfIZMBZvJtwkgctEPOdJL1U6A9RaJkYwdi0Fj4ueSttcB9WSr7NvzFhI2vj",
-	"2ZbXyooRy+yr9FrwnQkBPowQd6svOES7M/vv2ru+aoDbbGTR7bHs6kg4ejuYWvJfrM0uw2lWgeVbnvia",
-	"GXMpUvZiFoes0uiR28Ai6rV2Ab15Ad5A09TkXWzZsvs+1PrJhJDCJVKBz28TCukAWq1ouVZijA24o2yb",
-	"oIRFbTjPStBybwSWEmIEC7RJYMCvJcIrTz97YKI7IChY8/xUDAaFCzbvf5D01bod+nzSVy9OcFdvRbUh",
-	"S+N2PxPjdd/Blh4qqqb4nUjjSp98QWAiXPXA0oSz7Qju+YQHzftjLxmnalsugUff+kKVJEp6OnL44YYk",
-	"Z66FrWaPtpbQ/IF0tmxUf1rSpshK+X3GeskkYeuX3MIRrnN74rMVKfhpMmnTx9rhYCBUtadyQxp3Xoiw",
-	"tTkZM02rW63rNfNxaRDDiXP2k7hofnCHwC1GVK702L1YWHl/SQpM2LAejyzMqSkcgwWYOG+KPsVYDlC8",
-	"gPKzschmi5vvqN3boMhdkOuu1gsutstajYDP6eGljErWdr+asWEeoxTpDdaGhD09nEkKkM898F3rEU1V",
-	"u0tLEhyXu99GqMmD0ja/9y17W9Qi5wdkxCbKxvzZpJNhIpXI5gtBJ2fXJ/iYMVbbg6tMQjzKkgDKZm2H",
-	"+7wsgwOKMCWwBc182CZSEYgczZ9G8CZTLfNVVRZd36tY/iabsLRG2MLaJcolq6UFAoDEeSVxxW8k8FBt",
-	"CM+a9EZlNprT1g7cyHGcXgduHOvW8HnDupcTAPWxjsuif+SE9UoffybWxluKfDZuCP4c1i/Ryc3PXnOH",
-	"0/GYfgZC9oJi3qZ52od5drbM07MTrjV7JU+WmV1ZVK4WoB/ILi5Obt0iGclyGcRK3FylvgWfDSmPWdwW",
-	"N1i2kWQMelHbZEaGg/P96gfV1k+yV0rMZGu9P8WwlJVQRGdkMPAmqMGtCxtcPPjslVoE+7DwqS/bFZdu",
-	"7WZnwayMjRRnI58VwtTTZGLHYrhRO9X8BUlC00NQPMrYxA4oYCCzuUprPCd2PJGLlrfNQujzuiWxjOuU",
-	"HSlbmCS21dYrnwiXFFDKnDZPG1gPoLZSqFqJy+4pDiuUw22UPxAMKxzBMj0Ly2oU13NxLTxVbGEai7nE",
-	"ZYoajnJtGmq56rkivaUkt+mMJPhOZHMuZY/yM5JIxSbhxJUNKDzs0jrsUS6biH4C2Ys9ynmJESxmioZS",
-	"kp+BxCzdyBxGDo2xVDIypJMJK2+u1CqxxUH04BHKZ6gg5FR3axKtSoaWOR0p2JYYuR3KMHrljKs5QXRj",
-	"4SStHg1Cf0H0fwHhy3r0Xd7ZCgYdSFtbTuM7I8mFK5ccVUECk6a1kukrsdHiL4Xt1cxkvYwWez24rBdz",
-	"bM1K5/vnyCx82qbbuSaWTZ8nzim5QLqYoZJXVIOaIUAaiZLk8LmXFvNH1lZyc9phwQAQrfYKnQh2yezD",
-	"Sh+JB2PvGSOcjuFru5th1wRTCcLwGJqgzM240gvUo/zS08vinPm6qOACUZTSWZmhZFMz+lRLh2UW9JWW",
-	"gtwYtl2YLtjNtvhyYfGWlmyh5eBAS5fVrMWyzuMSCgNOJvww/DBO+n2WlSPhbWxv2cZqolmYmUE+3MLY",
-	"QgvyNJXDrqBZvBqLdaP0DhucFIZPrehusw46drPHJs5RGQpEU0wqcrbh/O4Y+o3SF+RlQF5nRLSAHZGM",
-	"qWkGyc8iM7+wOCKczVw+iwl1ThMOCp0SwEyBqioH15owi/kzdvjB/O/C3Kq1a/drZcMTJkzAcKVGr+C9",
-	"kdzQ7DeUkaBFDBa3JyxrD8U0C53kFYEomvXJrT/GgKzC5+FAZDQ/EK1ukoTjHuovSP2Lh9d2ItL442vf",
-	"PHtuwyAaqeigDA4gpvMzWIYGInQUlDFNOPyln9q49eokY7f2ULcUjsaObfROYBkgABNOYOTOgr8mYwG5",
-	"P5QTr512TOeSwP/oQEDEJheKuOdkzqrnd72Ut2s2Zc0soPfwRszojQ3uuC/RG6yc74SjLc3WeljLAWpb",
-	"ot7AaSgcZDtydwgDEy7uZJjZrWTW+eEPBCGWpl9YeIGwAS78JOGjIJBlxkyYWj+5GZThF7F+MfXc2ohs",
-	"iD60v3KqeBg2mWb5bHJjwZqb1WruxeEGx2m27oJSbDw5oXGN5o0EhIwpYma2y1gXFB9cMe8SrKlroEP2",
-	"mJ7GGUm+cO3aFXN5gh7R8MCFenTMSJf2RtVSp2Auxd6L0yi10C3fnida17X2ujCZX/M8o5BOafG90eKy",
-	"IrWisv1spXWslFzdmpaT+sY5Dl7BXc/itWCSCuc5wFEpjMigTpSf7mKl3KL2dX4Jw3KiiSnTW/J/vHxh",
-	"9y/p7lcau09ez3/ca7dau9cf+ZPQhjwzpkl6JaU9NhRpMMKusOmbSOmzZCHlfjX6pd9PaFFwpGWpgl0R",
-	"h6ttyim2sJ6rmRcjbKt0CNe8POPwGIJARWjZAqgJrL8RkOnhabt0KvaF8ilFtUm+ldXFgyUiCEl6eadb",
-	"zW/1ai9PbmE9Fma2dne2sUHZhffRzhqNsLEjX42iYaQRnZzMPm9iGVcOvaTgAsLIYY5YX2SEkkHSV3vk",
-	"mnkGQZgK0aUxKRTzVrGsASSQAc4K1pNWbOy3Op5KRVTSGxlQoEIKHIZ5a2URa4ywAhQ1qd//13eOv3n7",
-	"3vfeN+jVea5jcReGSczaENkvQxWZMehfWuRrv4/IyOfcXUVdcbMkHaPMGP0CPtCqQkwUu6lI/ejuj47u",
-	"3j2687ujux8e3Xn/6M4vsFLQzoHWgRnpZoyOJAQMVYgMimpcyGGy1tcPL2kumtHJ8jA1iRD9aKInXz+6",
-	"897R3XeP7r55/PbrH//49Z0DorIpc1VzOvbNjt4m99mETgop0t762HeWe/6CmBnRFt5hcZN0oKEOwc7v",
-	"/+t3I9Lp0kGHHN39B6ir9q2ju785uvOrj//u6/qJuKlf/fb9f/n7++/92mZ29CF9hTMy5SmTEofc8ZMY",
-	"IQ4OgRG7dGB8v9crRfX7gb9LXHuB3lbSSvleVsuMhV19capqt64vnuArGcvxtfLoLczpPLr93tHt7+z5",
-	"9LB6zzZftALSv+7Da9A3/vvLFWJeXzAu7TLjrA1VWHcAbMLKuh2YTNN0Zf61gBQiIvp9g+wx7Y2atsIU",
-	"BrHMtL6GMYspwvkNWVodosQOtTwM2UvGK47yRZOrJmbEvLMZiuGMJip4TE3DhYwbzDU1rNEB3WzS4QKd",
-	"5FThdjWfaz44t0mr6AX8AlslJ8Xb1PQ7JWdFKVCXP61P7Si4YKVNqLV0T01z3uaGJnoJq++fWoF2iM+r",
-	"nndiiv+X6YibuYLMXMpcQdWCKUwjXjjFiePZ8zkuLpGnYVrPT1mg+YrNuwi4AJuXI99wr7beDOQLy37O",
-	"ccLNr/trONXiqpV7Fk2327Cik1LvSut30STwcFdzJUGuXdqwd7E8eHstGn6Z/3B1eLEx6sUnDj72oo5d",
-	"mzioNYuwJY1Vj3E/zUCFTznr0y3TieOw7QV1erHXUU3Oea/ih4dz3jtZ0HbxQvGEe3vyFgqKeUToZNpg",
-	"gOklLlkQxWwFIvypVtwYJ7ythMIg8+2Dvtee9GkRcx+ySqGyYCZNjETNH4yeJVc04bKtKTW0dGH2ENVU",
-	"lgwGLGuXPd8G5fsGTZM89HVj7oifu2IlG36/Eqlgmf9NwaPnL6W/IuHiIRWkFE2n2+aG3WAhlAcwLYKV",
-	"5IDAp1CixcCrQX/OejKFbKmkJM6vQMPFXv6C8QgMGx33UieYb7XIdqtXMl9tBZSMyYiwvcEeOX7jn45u",
-	"v3d09zaUov7tgbXV+oFxZ6SrdV8wga65NEJIAhNmlOu8o/1FTIF1c3xwx7aasQZurushiHSzXgZ4SxqC",
-	"0br7Mgs4SV/PatrxJ9XZW88QNmUAVUQc2IqSo6nvoFNU3quEYJaLLGsFlget9z9PuywtVfhXKO+VEigP",
-	"0XJvEig3T5p/HvEWyg1VMwrBXwHL+1WtIkqSTTlEh6VidkCoHBUQvtDhwNnM1heqhvBrvKbQwwY2J8sB",
-	"8uxoN/rSnXFzX6405P5+OjlRa4qnWdvKssu40FBwIiwerE3ibMcsRSE5UJdiy4SmwGXTo1MJVU/MNYNG",
-	"6/NnwyW9SwNstsnGFbw9pHzlRPPo5fJaT2sSt1Uo5dZE6xRHEC0tvhtAcBfF7FCJ3iiwhzdoYkSy8OVq",
-	"MroBcmySiXEiWdwkgkM4G/njm/83cSOB36wxOxA0Q5N03o7ZmPK4rLe8LX2px3QeEXqDZXRgA+eUxTs8",
-	"+wREynldcWet0A/aot/uQbrbUlduzuR//Zb4ozogWkB1shj+ca9cbs17XJ/PVZ6UNVVBBgjF1Or3/umH",
-	"x9+8vYO1TCkikXUZ44uhP4Wq7xg04uo+bWlwWMypKsQ453Sz2CHOaGG7Q0T5gmeRria42C/yDOdXw+hh",
-	"LG535yXllnLIsNlQkJQBmil4k9dBhq0HZ7R+oBx1E4ASAGizy1KBEcyAzctuqo2xN1NBYxa3N72I17uM",
-	"zFxPveVFhQ6XbWkiywNYppfrHsVsJf3lOaRWxnc1IiQd0JlmoV+mE8onAlxLA8ZZlvSCoj1uXHXTq3l/",
-	"K6RTUgepZ6p2Rb+/c4COawuGjWHPOR150Vn1lxv7119u7D55/f88+3Jj99z1nebLjd3H8E9/sr56gEuF",
-	"9Ce76hyXCTsbg4gZ6tjIuOPhC2yY9upGvbgriTS8QKuqwOkjsr+3Z/lD/fi1rx//9Y93ShDY85MUwl5f",
-	"mWq7CqFp41jCZZkvDFZUyIN1EmP5ecz3/QGlbUN8z4OqqasJrJx9m7RXIrjh1uDHD290KU7l8/YOsART",
-	"ROolAM9LvLMNdzsOjdQz1tP7FBOqHKIloNjhupRR3cn40oqoV8szxQTBQmEU64M7UH8ty6r2h+s7F3F7",
-	"8rUNUZ9nIw/so5RYGwhe6Dh2ibcuHTAj6Zm4LhAoLVbEWhvnZReGUz1k7oKJqsEwKFK//8bP7337O/f/",
-	"9bs7yzFpYXPb8d+8c/z6T4/uvI3RjwA4bAuYT7lWhBK1GN+0WHQ4WOw7pT0WVro6UG2qQ47feN2Mvo49",
-	"QUiHideJ/GBMo5Qjxe9ApUUxVdDGT75t28CkILXjx1tBTyg6lgBUqESFlJSPf/Tze997/+j2O4R2hal7",
-	"cO9X/3r84bvWFvn7H93/6Q8iPQn89/c/uvfL39z77+/Bjx+9/8vj1+/Cj8f/9q8f/+a1iBz/8x/g9/s/",
-	"+TAi9//lO8ffvB2R4z98p4jo7JpZyOldV/N/kTvDrIL0baO3qmPDFrZyi5WtMlSnAOSdhUb/4kTavIFg",
-	"pRVNpyWXo76QON7IzhgLNe6j2gxr2gZnsVUEiKv5ejJ8IM0/2uUpH5tDeYCXzizTRjOqmMPgCkIzHqMf",
-	"r5gCRSuzdrNZhbVcBOdwjN1t/FogDY9+nnY4E9WURJ/0lhVEu6ipGFTP81zIKwoledK5vrVKDFcJ1gFH",
-	"zm2I+IwkXzx88TLpinju8COA0PXNpR+tj2u3vUaFaYV1J29ZTsHPXVzkh4sz9uJElsaFrY2SWXvbVz6z",
-	"pxocls9pHdhuucVpqwiy0CFfNAQVInIWQsJWb1DYjrytp32LmBqjQLXzyJZl+xm+UbQEl4HplyECemER",
-	"eXMLnZcs1fOlkJOlO11q6/6K4NUry8PLprGSsZXD+D00kL3gSMPw7WuK82+IdC7idp8FJFKsJHLvra/f",
-	"e/dX97793Wi5rkZFGNQHgqW+lt/FieyFq4Ycv/aT4w/fPbr9zvZT2gY43QCgV7z8cyj0FUkPScq8rIcE",
-	"8nt0P3tbMOpVgOifIqD5SpjwlZDfw2TSXg/x5AOIDxPQ/MLk/8lrt09E9Q8CQbxoApPrUCTVYvVFY7nJ",
-	"84/BoOOXFYC6AohK2mNpAGxifRHNLYK1yh3oL/J0bpMvENuMKEGAowCMip2NQUKTYiSIKdgGqBkOAE4f",
-	"GCns4sgzOF0iRV/NKCay2JIJCgqUJ1kvZbGpnP7Hb/yQdBnW4tqPyNGbv3a/1u/98B93diJTCLI7xx8w",
-	"d9CdS6lExmItEJvBHZjC7F4Jh4zRmGTJYIhYW5KZhEBshA6onk+ihmhqG9KM9pTe1LmYkhnl1RE1gOa+",
-	"hEu+1tXhGVmdhFSAaLfnzould2ayHBa+FAe+cAjz28jj3w4r3gDEe5DxSwdisxA5WIinqOoNt3HE5ABU",
-	"C6m9tDfEJNAEiq1CL9DBAaaNJhI3HwyzCAM045GmTsFtgTfB0EU61qPTXxiAEELTxSiRdbhm1SPUV2Bc",
-	"eUul2HhZJEl4zG6WFHkTEpa0wH3smdbdM6kirAze2CsHNKhE1RULUTpHCDGsYbFU1pDG5ZUobRnIZtWC",
-	"nh7wojVYGDJFZNmUzs2PsMcVTBaw2gUPiOli9d6VhVjZ0ZQlxJnnmruBC9jsWni37CzKGjPPD4hktu6w",
-	"rbda1qBZobIW4ciY6rCE3UykQl4riziThSb1QmwoHeXkv9Y/vGp3895LN6tiatE44f5f9yu4imvRCbzF",
-	"vZTRrL0kmi+WfJ7qYz0WpjBvsb5bKbJ5aY2/j37340+++g2tifz195paGgMBAAsgHuizCvn1mKVJ45hM",
-	"J6Q+ECKW5E9JnzEJwTz2MtmpFEm8Gmmyusp0Kp2tWe6j2187/vXXjm5/4/j9t+99/3v3vvPTSrVKK2hH",
-	"mwddN05ensmpIYF8q7NrbrNcT/EcGY8F0QR8NcNN6cl1U/HUj7Vl9appI4fDZHJNVFVGToWeCirGygjT",
-	"ZMwO9XtBdADYKIBIPiH2u7OKl8IlB+IKXlleov2InI3IuT++9rM8jj7M/JVYocgE7d4W8LlpbsLIxfdF",
-	"xFb6mdEbLIIIFq1AQYB3BCkFEQr4EeSqRyZjPrJ3aNv+rvX2P772s/Wx5QDhb/wTsEQwo1LYq3yjTsNc",
-	"nu/61gWic9PGsgG1zM6Qx6Qu7o6AhZO+psRjLUvPhsLujSSJaoKeVO9M6ByqbRuPUSciHWsW7jTtB/pa",
-	"cVGaF65c2rF+DZf/T+od93On6WK63d8KTuGFPovxKu6T9WKfWQXD51au7TYKTYB7hrFYynZjaXFJ/fj1",
-	"n+rb+/evH93+EfrR3WprLRtb0prBXEwzowdh3W09mqqrWHXlSpcMa+avN7eWgjjlhNEbCiFZGKyqV7Rs",
-	"ncBq627VDfL9TlQ14bNdfb9q8QVfYYL6+8HiCWhcsOYMVzIhj/4pGDBKi/J7lFWKwMZ4T8TBsKuXrj27",
-	"+4ReqsNh0lftL146DJKUpRWvcspQTJK+noEUIxFcrmTARcbidk+k03EIBPkLjELtfXwOZrUzkqR0DuHk",
-	"1jihFa7NjIMryLZq0U3fe+PXWJOl6mFOhjMxTWNzh68wNZRGOwIBtlfAhFpFtuRASCVstiQMCEytmQX1",
-	"JfVMzCSB5hFUTE70EsshY8rgjqkhG2Ok0hC3qMsSPoA29g+MDTKRBlFSb55uyHtd07uEoCVyQZGxkIrs",
-	"R41Go0kKs8NBQBpDZbPiVTHzTB5LcM9iFliVp6miBGatJxqRbkr5iAhuCMwgjoe3SpoQppCVB7IdyX6j",
-	"YcCKNrON+rdBCNFkVIJLdFVPJGV9BSkPgpPJNJsILSwc4plsFvGS+tO0n5hf9CgjMBsaewZnLCZcEKsY",
-	"7JzSRuQstdyckpfYQAaNphWkO0nHrOmdKb0aOSpdCHO5zLZ/GWhRi2t6EpQnDDkNmWldHkzmJGOzLFGK",
-	"8YrGez0OUv/jN36o6X4fys0rZ16KSHeKubuaR+r/aXZgzFBjC8+H8zIZEyde8JJclFyTi/I7wJwSx4Xy",
-	"O8jjcsFLUdYW2VNOpt4WLHN+d4zWXGBXsSBMdQdmviCVD5y9JDHMx+87bLUs1F4sktZFY7C0UGUGvV/0",
-	"RuANyphW5TEoWfBeyV3Qpb2RcXWs7wFRuyBuFPrZW+UKD18eG5/MOD+ZZrMrYCjntkmfjvzKj/68y8ni",
-	"ZKkrmwnSp2O93NLIGJFGHohMvoTA1Yo0nO2RvTKlaV6JqTeVSoyZ1maYJH987Vvo5NMn+QyUj0UgQPK/",
-	"vkNsoA2ZpFNJfBOQYYtgZySA7WgtdtCiUUedf9F6h+rnz57Vd7wmxXy+O+BcWgT+PCMJQAA45FFgqmck",
-	"ufji0wQ/JDSdIYp/xtinajptLvvdSX2/Qf5/OwdE8HSub1dKelQOdwXfdSbmBfSExn9sC2xgESLAZeQ5",
-	"MKPewQPNx0CW039C4zdQVJ8xuelqrF+PqsEvJ4h6MdbfpdAX5Loe7ZuAFxMjT0mX8tGuyiiXfZZFZCR4",
-	"N+GJPi/Hv3/73lvvHt3+v8yXPscG8A00LwRMRDt75JKyd4Y010iajPQhNSQHgkUiCWc3WEawdC4B8Agw",
-	"O3lmpfqVFw+vkUfpJHn0xv6jeHs8+qrVS289al4FWwkKiyRRegDSqz7TERwqi3cQvLeDxk77RxumSxIu",
-	"FaMxEX37ig3n6+x9Zk3zvpWiGtUsobyBKctXibtU9Ya167eWCeovwOwEW2hT46Y8eWXKNAfkA2OWQh2C",
-	"dKCdDjJcI0HUE2WUqtDGwgc7e8vRUEu1L/jC3YFv54eXi1n1/FrfvbGg2CeDIcvgqpGoJRUAZjZxgayK",
-	"PDKvmWOp6Gg0n3YTHuV3KmcjMREyIsNkNKejaUTm04lJBX8ozpXyGydy+UkB+OzTvmy2c8+URewsxOaU",
-	"SnMVipuHUA7cKRAL8LiaBIYsvWHw1CFoQA8hsrwRVHw/oi4kKtg5L3f/LKRnSaaawLvzV8+goBWhsXFm",
-	"khZyNAbNLu0Q+hiOU4eGdDss7edM3H1zAF103O8d5LnYSseYa2ZDkTLdjtzZIxegOJjNIUtpwi340WZ2",
-	"CL0rF+2zYLaGKxMfhJOCp+HF3aaIfKmx9wtiRvo0c3IuGA0GQjXNtaOXqb6kIe1ELe6tauSWVP9EcXHr",
-	"CYc0PNywLMcjMJl5ugkDnaw/g/p9HUw0h8Yy0hdTHpM+m7EMhG+J1aoSNLBIfc+2eMeZZTp7Le4pHFYN",
-	"KimNjwMrwDfDENaCCCp6s51RxcoUQaskVPIGrMPX9Jrzei6Z0hpzdpEkV3OMcFpv2bN14Gg29VUTGNww",
-	"qiRcaDsQ0sBirFyEbfTfFaChp4UZWiStEvy+AnhdZmzhhuSfiPYb16O1RBnA7PNvzjKkPPj+VNSQzcFR",
-	"zdadjg/8Py4wqh9x7onIXqKPb/9ZPhhoqLRszvENE/JQZIspoocVGKTRUhyLbJtAiArQq4XA5aVNBOdH",
-	"mTsAynRSLXLk7sYmMfLRngVwDGS8llQ8uVQIXwXfGB9MTeZ9IGClBNED48LXsyucm19RApp0DYQ2+grt",
-	"jS4OWQgsq6zkuRHi4zMSqrhEYOYHmMYzUPj5gIzpnHQZRsuG4cpYgIPnOfZQ+iMiZh5a+neFMaDANHTW",
-	"bE0bjXO9nogZ/BRe1PI6ZeVXyQVvPiANrLxCyr91RbGVwELnArV+DGNGDwNL+xVKGLK5VxJwRY1wvZvb",
-	"gUUCkFR7xpLBUJXBExuwqRKKcKWNRmwufahUhRImeQaMbxDzvpBikn8LptIuI0OWMQgBsFpUwXzZeHIH",
-	"RXfBGYFMdIjmMgAa0EXTuDk7btgdR1DQ94jNC3K2p04+EbI4+PHyoYzoZSipjcpj3dy8gDhuVnuQUTeD",
-	"6sLCAoXpASy0uK4Y+iY5A6uAdRCGBu+aPKR5kRUZ4+qKwoSngBW02M2K4U4HAybDiatmM5cG2BU3ywGA",
-	"FjczEBfQFTeNwZ8rfd1b1yR8WsGnU3GPryS90UWT3xrOel0Ee+nSTD+yp1pROToj4RQGWbILwwkJ8PpE",
-	"I6/sA1IdRhjUwYrPiO4GUtJ6I+cW2anizsIUWuy5bNJbQ8u2yzTsPLsLbBswr37CEzk06GdliHvYLIpP",
-	"K1qlBF7BSwVCCuD3YJMZy8RUlY3Ssk5UfmnG9J3VZdYKAmFaQg1ZRixiZ9PA0erdJn2RpmImw3H7+o21",
-	"aTBJb3RNv2feb8fFXO6yjPRc1IFe/I/LtvkhAiqX21+sjxlBzcfgMui7SAp3lj5jiMxu15ZV/CGjJaSG",
-	"JpczEuGpxIRxoCHpo0cKbuqZ03SEtB65rMYkAzYgSV1w8qiYyEd1i/JR3VzuwxxSHg+1AIDmZkh6pghJ",
-	"CeYB6WdGc6aglnoiSSxmvLL9rUC1CxIBjDG8ArrtM9KyTelcq9MlDgimR8sDK06Xm6RRvCqmXEFr8pSm",
-	"CzdDYLrV0YNYP8DTXszJwJrPLZnovYocWawxB6+BO8aH7YIou8ywyjKrt4yZrWjOCuWfjWli1djN7K9B",
-	"GLsYIS/wWgkaHIUqcdroJ2YPjMyOxDoQJOFK7IXztW+w8KKEUC7s24V8RQ8euoA9ginCnmHOWRjyNTPT",
-	"CW67IcMynsYyV9F/WRQtXkx+VKhe5VKLZjs1RqUwgVSQV/NW3FZCl8FZ5NmnZUr9Mj6YVqSKKkyJ7WSV",
-	"BWQzE0Vo7EtBoSYHJomr1Sov+MnCYG95Hs8aFQETaCwYnMttX6WCo9IfuBKz3tAC+CxI0OYJqR//9bfv",
-	"vfXr+//zzkcfvLHTRLh/k1xLORfoRC6tl2IvlMpGSjPWp/C78C1W7l67QCRTZ3y/mo/IuK1Pa6Ura4jK",
-	"y3gc3u4U5LDSx+VQgpW9KJvgjVcww4OLq92d9vuhgLdrBau4mHGCbxo4TyN0Y/SBsaSvgPT0j8VKx9IJ",
-	"MaO2BPdY0H8DIcJJXLq3q3CqAj6tQmc+2Xi9+MS2AtZqGQ++sKfeoSwcpsIiRTlvWMFR7CmtDkal1eT2",
-	"KhEjrCUXP1s5oi1BMQxRr4XFIKYj6MNmBkkiR9NVIBkPCPfCDXrtipwU+wLnvwH0xeZYE5P8lqpwQaxD",
-	"pzC0vBKcosRerud/+NxLW0BslKBdmKpK5UAX/lZVgLpYCV1xcsyIJcIpB0uqcoJXbMlqRAn/pG1aCa5U",
-	"sIFK+eax9J28S5IOHGvNOCMr8EAJkEQqkc1bXCo6x7wMTyTSb6AdDCPUpY1pThRYsMzEIfqxxbXgLEnK",
-	"6A1M3J0qVw/fqJRtOxETG6n2sHxdi2cMPGgSgiyfN6k7UWFCeoSAwg0F/DE+5BQkNE808+MoNxPUXqCj",
-	"heXHYKb60Z3fHd29e3T3zeN33zj+5u2dJkEbn2V1NuVW4hIOxcyZpoD9Gu0PTRZ6vS5wsyMQ4GMtWEwv",
-	"SYvniUyOk+ejtiHwc9g65052oWAwAOc+jpzNxI+ywwg86Tq1FqMxQoa3eIJx8bklBAVYGKy1E+EyJT1m",
-	"w2lFb9Ti9Y6N2YQ/dEyWEwT59hmLdzTJYCBZcVp6JrNmi9sSQibtzgALib4XE2aMW/2MWVPQmI6YId9E",
-	"OSrXvJGZvPMkk5BpuUcu5L1aZaHLcKP115Klfdgf5K/obAvQBQrtekMBS+wAzMotvkTvWNJxlifoIslv",
-	"JuIHyyWvkfqdCfRcFVgRXyHY6EurKyymua+x9paEvryk9w8TOhJeESxw85D7JdVkQV9LofSmvlnzmlCG",
-	"hGmaSizQkEg840iB9UYTIx139rYIU12t3qD9e8QmCso7oYQDyoykKUMQPI61R9576/j1nx9//+fHH/xi",
-	"p0k6kqGG07FSkplFMpgCl5ZrKnbBD3qqkQnj7LJUzMhXWCb2yO5+ULMiCyxgVzKlEj6QnZ0Dl8655oyQ",
-	"OvpM7Au2H6+mwLp13t1fp9At5EIILqdj+A1ITr8F0I0s6wFI934D/OxPkPrHv/v3e+9/7/7P/+r+X311",
-	"B3T4vhBxlaivRY2xOASoxaY3Bbd6TvBFQHpCHA4M+8FI8118uou/iGmJraOggi7oEBBnoOkXowYwZKnQ",
-	"k7uAUqEMLw53U93HHjwAvs66AftZkOrKFNkVctwpRLB5sv9DBTw340huGCV2ARohy0RWQvtXTcAI+j+E",
-	"idfGX4OV9IZa1glFLk9zWNSYzpF8NJPUTe2V4KODqAK4vkFFwXuhPWFZW/ftvZkPKi/fs4lFi5Y7HcB/",
-	"tOLR6uGs1n5EibkV1ryCAmNIHdqxIy0uph84aCvnYOu+qoM7uTShkmWPfDIK0uBUXZjR+afoNrawVgus",
-	"VEyzHnM++GIArStU755XSZMxLLQg52zhxq6bkTSd//KMJDORqWHoRjtlz7VF61qMZJYq4bAQbkXAdRxY",
-	"lk2q2Cw4xqHzENFcxZvnpPEGJXXIsWpX5uArN6Sv/LJem4NqCyCUuHhX72RF8lqq77DIyS1p22qlEHMK",
-	"42qaxH3IaK1C8eWkfIgXRR/FYIhpMnEZjr7J/qdAz5tHYlxlinHr+N6AyDL7XTum8yD0ytwGZtj0uDzn",
-	"NNW/GTyMCcuk7lFLdVTLXSyjgN/aMGJwUswhPPf4YxtKQQtDDa5CDrFxKs7LNZ79ErirxXEDhFQVx+fh",
-	"cy8tnJXHzy8eZK/k5csXdv+S7n6lsfvk9fzHvXartXv9kT8JHWRDXgH7UMwQtdcLJNHyPxh5NPUdEIox",
-	"KZCytoAyjhFKYNqgk0magDG+t8hlF6byRMlU2rvX/7R08GXmWlv3ZgXjaBqF1r6KYSYm4TAswpWzyLVl",
-	"Jbaqur2+xk1pogHeCgLgn1AFheMI8IamvGMwRKM8ouUGy9ogUEzUylUd68MPyXJuZQEMKMu00hVWqtbJ",
-	"EnmwJI1jTOkbixtlIT9+YZw1m+90QX/ziRSkT7MTpIl5+RbBAjnBs467UhotcCLi25a+SsnhAZUXqhoL",
-	"fEpRwCtLfFsAv40KGJnk8Q39JVhcZH952ve/9cHx//gfR3d/d//dfzz+/q9MYvxH779/dPu94zde3999",
-	"cnd/UdarYJQ0HZ5d7vCpaZLG+hanPCaZEONQ66UAlQuAJO/fOX77g/vf+uDeD75hq1G+c/ej3/34/rd+",
-	"dfz2B1uMGwG/5ovaU3BMWDRxQdJ87PwKnrfEK5JJwrjK8/jhgrv39/9ti5FPhiZKbJ3cOxFS0bRE6v0c",
-	"1hWRERnOJ0PGiZggiTXJfqOx22g0HttbLsi5BrRzsXKKc9Oc/5zZtXs/+PVHH/zTJ3f/fX3jJYYqb1Jh",
-	"1Ex3BMoO1TiYOLyqpFUgRWTZ05xSxQAHHjBS/PrEGZuIDPL4IbYGUVkSZf4OvKhYwbUN+DGJwmKj7b7I",
-	"Me8XCkzSrknDG6IImDE1zUyIIv6MDvP1xaqKU1wVX7O2LShgKcuMp2aB4CVLH5jDExGRxnoNHSxIJWPi",
-	"NZNrU4IK/RmsWr6uitRkwwCn9elJ3jvTLF0vdnhxsksVzEvq6yxlPBV6LEzMkciqI3oKZmZ32v/D5kof",
-	"DkWmriTbZV72bSXPMHIKTdM5MRafBateOBGk8SDNDzjY4BokA35pKzNXl8YDtnnyY8zKEYasDnsGIkIA",
-	"fd+Ul4crnSGLM6b7BRU1EJ3NFwWQxzezF+IMsaXg2ina7x8yKcPZhHZ9lsUjmfXbSowYLxH3+VSWGhAT",
-	"STKRMkjVjoVNuuinQiA2vnGs9gSXIi2WkloAA9Azmyo6o3MwUCGs6CTpjYypXl98lMdao4QXoEGQAcaF",
-	"BSnHgy5VS6y7wYG/YyS9cRFkjqHBT9OJ5oP6EJf3XbJzRa+Et+52lUu2VS95GDQpB0LYzK+zBpGHqRUo",
-	"SH6odtMLf4GYcr3nh8+9FFkkaJO7DdGVshhxvk4trFg0Nl+CFau3TW1TfNZ2mf8LDnEj8IE7GG9GO2eJ",
-	"fRZAtG1VQTlisYNvIPWjuz85uvu3R3ff/OT21z/+8H1y/N7r91776Ue//8NOGNLfJrivMOibFYcMeJOp",
-	"4oyreEnjpg2SvjKagCT1SqAJOy5cCrEJJKmXYCjslMx4j1zR2rZk3FTRgCR/CNtIuJ9kXz2ZzAFPBE68",
-	"BY9cLGkKCBA0Y3pysVaITPhHmkzCpqbqaWkboRz6Z3uratXujbA2es2D8HW3WJBKS07mars164nxmPG4",
-	"LBu4K26yYmfuE6gDCvZFI3gXIna5UEOA7zKgGRUpYSGjPoSmvkoa37yGaigBzROnlwxFxarfxRV0lSfz",
-	"Q76CoZWZsAsXQkglA1MlFHpkslnE9XXfhs/AWv9GRWo3kEalxk9sqwpjn0rE7A4w9jJs6ytGo7Mg3aCf",
-	"rrAKx9NJmvS0ul9aTh1EwrI4hllYN7bhpf0kZVhTqILd0eC1uy4Lo4vcnMOrJULQPGsxFyeZGCeSxUQJ",
-	"r7jB8kRdIOByQ4K3V4TQWZN6np5mqut19Q11g5WExWwUC4jOpRWhgOE+hkGEJ+taoH54rFumOVPNYqgY",
-	"lASYKqIFW4iQAyxpAOwpoAJTW4oDnKQ+IkP56Np6jkGA14x5EAzgh4Pl6M4JJQZpGPuLyGw4z8OgcQwK",
-	"K0xRlde0siUXKl5rojfCeuKBqixCbXJBit7oeaE2EucNxZXtnRFMusZmXeKwYelW9Aw/IHUuB4U2Pdx2",
-	"S4lacdKdHeQ+UIw/ze9p0RuZoG2IET+D0QmrNfWNJWq7aEUMtvxcO7Ojy0hzS+QTo9nfUh5UhsyzBSci",
-	"VgHFtXl4jMIw3o3MeKuYiw06duzDTf2hc53NjlalHfrUT1qF0xMq+Xgtn0he0TnhJtKcvTJlvARt8kTH",
-	"Eyswhk/nihPp0eSas3gatlfvZIeyralsj0XIbfSC1kpdPgpNFBY3xMCQ5XIpnjAKxlSg2pCMJyGFqgPP",
-	"OwgQow9i01SekIp0JHul40K0JqDpigw3035XUEXMglba4BX2XxyytyaluxMuWgnHtQ3oREkZgl5+h6OU",
-	"q3csZUb/WrjPq6i02wShlNfQnHuCxoxKYyDoiww0UyvcNkmrljOjVs3km4SAliFqBNiOECO5DVRYjqFo",
-	"qntnrMh4AQPH8V106rlZVJDcPfwRjAiwUQKuyGZxX0uJ4rQO60OPxneC3aaozgVN41SDrVZdybkIjZtv",
-	"7826qefl4Ss4WWinDFpIrZNa11KTWncl5KtUuvhXUtpjJ1v+4ko1TEKkHkIZyP5a5gU4XkYmKbqr8Gja",
-	"+ruJLY2SS2+5flqBqW0Qtxymi8vmXoDAtcSTT2EsWgNremxF323Sl7giW1UpV9N8mU2LdOGL70QhgRvC",
-	"UZVTZEURxuN7Xi26AARTRe2jlJgPTRLdhk5DE4zd3lhLcELlJE9zzmPKjViK2JMOS2KzrMdFtlocaXAh",
-	"cg90CEHaaJC2klE6R+alv0r4YKdJJlZsQrbd0RcjyEOal7f4RKSpVr4GTKFwrS9vWy8R9QfwiOKxSBOp",
-	"hXUTE+mnsef05YqKBFIuTIktLbURmQotGI5J/fidN4/feuej93+5E5H9s7v75yOyf353//GI7D++u/9E",
-	"RPaf2D3biMj+k7tn930UIb4Qd6OJa1yLatCI/le3ov/Vzeh/dTv6X91Q0LlYjERZYqOi15tm2YZK4cSy",
-	"5ApYbA8icmiNPmKt1/7c7KBDBFlYIkCm2PB45sFFmwcHBXLC9xubIbWsCFwJdLXZ1E5GH8v3ZswmQkFK",
-	"BeMqs7WQ7v/+3+9/61dHd/756O4vj+7+1dGdfzm6++HR3TcrhWeWBcDllEc+/vD9T167/dH7v4zIIgmS",
-	"T15/55Pb34JnjhbNH4/fe/ujD96ICNIl+ej9d46///N7b9++9+bvju58LUJp66M//OD+ez+C7x29ko//",
-	"8C3boSVc8zds80HH1lUJx/IW9nxjsxCP5cCq4KFbS5GleDRlbpFrLjAv5BopgKZyNjMPN/XM+dDcAf2j",
-	"6GoJukygYG+hFGmcibJSpEXnzIL0xmYYlVjJ77KFw8Vux9WwuXNV4AFERFZ1N9PKr3JGs3TenkoWt6eT",
-	"cBi9vukr49d5oKJVTF6lntdF7KFAwCEuiZmuGWYRo3Nhdmu35IQVZS2PWVUgNsQu3N6WVhHf34VgbReF",
-	"aoVKBOOFZ6thPp7M/1sLa1JGPds0Vlqsz9TbhTx3EyhjQoHNgq5PtiwlkQJhhDb9Je7Y/JU8THfzKKBS",
-	"JYnd7LGJy89fiIrvm+ifImstRo8n0tyDeO/5t53I3C23ceRx6ZIVZuRH+nozCa3kl+iNACMbl0WmmALi",
-	"YWRIKsuQAyqD/eY4v2MMrnAVy7H1simc0sE/WXHoqWqLfj+URpHOrXfL+XNM8BbYPLRkWL0y55jebOf7",
-	"UNA/12Ua60+d1XTDLOWxy0IBnVVfMSD8L5ZDhb82TRytiUJBzKgZTUeRgWbkSoAWrYRiB0QmfJAyRAfA",
-	"TyamBi6onL78h68CdCYUZF1TurRqWdJbJYS1DdRz+ekpxYBeda7QOL4BaGARozogk53CcfQhpvMhBo8n",
-	"6w6FGFnlP2CbVEqr9CWzN6CFG2lUIAO2S0CcNwn7o1K1AfwjbGID1w+O/kTpNivj8ZaNBCbUY0HZiRmt",
-	"oO5DMJu3Pp4u4vahsOgVtvQU3BeLRPKwHRlmPM/w2MGlLRgxuN7RkhIB+foWT+3aWPZJxm4kYirbkvUy",
-	"ptrglghgtRm/fiYw9i4y/ouZrQGNn5sMtZT2WGzir2Qy4LLFu0wmsS33MAO2Wz97ngAuzs6B1eDdFWXF",
-	"WNsfWv6qnUUcSlg41qMBeEZ4p4n2SxthzKVxAypiyBEkJz0EFpfGnOO6TTLWT0rwdKWimUtbK44AarEp",
-	"ptcJfpeETmhJxZxtYKwrJW5hrpWlryIxLU6wMIwKdLyNmORRurv6C3ysnPDDAZICAsULaPBpCvCt4PvZ",
-	"Mwp4RGbDBFGcgRqBONB5T8csRju3lg68OAW5E8xFKRaut9fYnu+UwL8Uy1bi32yZSvzNlZIwv9LCr3mx",
-	"SvutK1kJv+e1KYt/KRSwLFTirzmEHX/8uFApYIfgz2Lq0MXtApoElzHjas+/KNwfnWpQKc8GT1677Dy/",
-	"QEfMFH0qHioMgRNpjBn7Skzk6iAQc0qK2Jobmtx0G8vnARnEVMuGh/qqMPLHJHmOhQs9XrhyiYyYq7ak",
-	"TznpSDES7T++9rNO5BiTgUdxtcuBqvV0rX9sD3DIdJd6roxmmF+JwxsqNTE3fSHVaxEokfb7ENMizxCJ",
-	"b0WAZNudkysvHl7D+j/myR4xJ4LQVAooVA1D/PPdi4dXn929JkaMkyGjMSrqie6hJ8QocRlNzRpM1LSX",
-	"j9Ys161bAP7UD0BrgT2vfvzaW8cf/GIHodq9lUGcX02A1nCwRyAKSy92CkyXyKGYaG5PWzwVg0SqpCeJ",
-	"mCoJCGcAaxU7HOLIYj0RLhTkgNSPX//px+/89qMP3jx+77/v5NiOCR+0OIqwGBybMRoXkKWt+g6Rs8ay",
-	"ZIw2cq/FW/yRRy5M1ZBxlZh0y0ceIYd6NB39d5ElXzH1z56CTSaYQjNic8yg6eTAOIa2WrxIOQN6g5G5",
-	"mO6RC0B6XZYKPgC26RMUqesJvv+7nabvn5uLaYtrvgihLegaTExcc54xgnO3Jdu8TBKLzgRxdy1+I5FJ",
-	"N2WAipwocyNLcr5xPiLsJu2pdE7SZMSIFGOGA4CeYsEk+L3ZTa284bI9A/VjHnkEnOIdgALCFXzU4NP/",
-	"6Zel4B1Sv/rsRfLk+cc+Z4p4djTZdSLSgTIrHajWDnuk/4aVVvRPeRkYqK2PldISfoOmSUwSfe1FpIM1",
-	"bJrk5Vexmm+Lm/yEW9c7cJXoKaDi2qUx1gjdIy/gO+jOTzj5Ip1QziSGliWcPMMHaSKHLQ6X01xMkTw7",
-	"F3qave4+b5KkmoTxjt5VB1KOq9XNGB2ZoGCQXwEOG8U1W74AQuekMmGYMuFMSpJNU03rh8+9pHcUMRMi",
-	"a31r8d5QQHYXVAEDyGaUqPThlmaW40QqOmJmi64ylSVMapLGrBLgKgpwoCknnUsxG0+EYrw3332OzTuG",
-	"f5C6QQR+Zcr0wDMoFTjRFHv2scc0GWa0p+DMgfuKkpdeuvT0zh6cm8TUXIMQaU3v9ny0OPypK+K5iRwE",
-	"UXYuPXnUzEgvjT7Iok9oD/ZQzZIey2OvW9y1bKke2vXKxsLD82fPHnj430boRcrydiWbcrjfKMmYyuZe",
-	"GEii8GwNNBs733iSJH2EfCeFL1scPev7DSL3yHNsjrQFEQm6GSuK7xHIqrEMyICfS2EWm0z0PtvzC/tM",
-	"eZ74g9Gz9oqCJTEbrRU2fRTRDEk6r5IWKEatWpO8vLe3dz0iLV9F0n9v1fb29lo1cquDBbCl0mKhYacH",
-	"GGbgYgxMQAHqFzeVicREJaXjNQxY+lo93mvxjhVlZcJ7rGMGJ63cRy3EeUzgBd04x2M+EQA2ZyZnQh+I",
-	"5fPmcpDuGhiDg+iRR8iXgL8sdKuGTDLNlDMjXsqczMgjfrjFI01jy1JsrJdD9zGDJI0EwyhSKlWLm2AK",
-	"LIStX3XRFUDVYwHVD7BQH+MGvB6PJ3bc4hZ9npKOh13Q2SNX6IAZNllYVQdQYpY3Apg9vGpMoKzXDnYJ",
-	"O6jZfEmsCCwzqevesCGT1ZDi0bYejYX13GkCR9TUYK8MG2bilgY3FHJLAXU5N6SzPWIjsvQZGiE+81DM",
-	"gLTHlM+xESbJkE4mjJvTq7vUNAdXl113Sz5dNkx4jBPDiZKeGDPZ4rgjuv/MfBm7SOFE2ugXTy2Gvs31",
-	"SmNmgLxbvCfGYz21WOu05IqQapCxw//6vB3LGUlALbeA/0nsyuNmlEsKELR6lfVKZUIxx1kogvNjwBxm",
-	"2GptBz7PPzX8psUtq7IVU4Dj0ZjUKcFyl/k3NmJWM4IulYzEzLLbFu8zrZAlyjCVVEi8E3TnOwf608P/",
-	"+rxeC7MbmlPBnaMIxXAfqFOAjIwBgACuER4lqD0AmzSmc9gN5FekDvCaE1fFY+egxbXsMMejZ5JpzJIW",
-	"CeeCO+xQfcGQmlmIFtcPrSQE255gWNeC1AdFhESWYQYlcpiLglvtGVbTuzHltNdjUvanKfn8M9cs53Dn",
-	"l5POM9foQJ+4Fo+TgR6u2Xh8FS9FvdCwt/osXurvXhac7b5AVW9ohBukckOaLV40mTj92R68zrnGeX2O",
-	"yAsiTvoJizt+UJuI55Zz9sQEr38UPU2h/jQZJwpTdLSgpwfc0dPWYhcyWZDKrDiu/2x5rv55hiYI+Nku",
-	"bkcToL2T9TgkdG3wJlo8F2l39ghUfRITlhmwXuDJULODdG7uamVjFz/vGCEKmgLeIBDACg0JRrfQ3fZo",
-	"qtnjgRMH9B/NpX1uz5u+vm1bHMJK2YGrQYuQ/bk8vI9iMOVkykdczDjUjzdCFVVmCZFM9GRs6yAnUtKd",
-	"ZkgHRtRwNV/xnmU0nrd4RhU7IF02F0gf3oYnkpw/+6S5B7QQN9+9gLkOCddKuOCxNAX2W3yBJFGijDWZ",
-	"mMN06ZlrzxI96uf1oK2MB7KwJHFG+6rFUYZMVJN03Ju78P8OqWOTmVQ7kf/4qvXrd5AXFB5Jpr80Y/VC",
-	"8c3QoHyKSE3ZkR2tMNpnLZ44zAGt2oAQZQ6E06qMbqPZWrNwfUDsiVaZshtYNEgvTkSUGDCgC6w5k6YG",
-	"OBNsAdx27cRmIyD6jGBhmTt/vmte270Udw7IK1Nk6sTpDFSOFlVB2sUjasjCxFti0UpUsi9cuVSLanro",
-	"qHnv7zX2GtbTRCdJrVk7t9fYOwceYTUEc4etU2EUBfjbgJVhTziBEk4DFPPOUNIEJf2MKbEGsQxQlbhv",
-	"41BB9XJqiJGVLKBaXq0NTQCS1GdDb8l7Ik1ZT7cph0RfhS4ATR8NVC6g4NC0N9Ts0N+tjJGjuz84uvNv",
-	"R3ffvPe1d4+/+u95L/rstrhWaQgXeRyqC2YzdSdERi6++LQp45N8hZFeSqVJsJmDRrQT4W7FSzGtIESZ",
-	"P0uS8DwN1yfHSQoIny0+SXqj6USaIGQRU01hhXLWU7Ur+v1mvhVgZUyd2anFzStYv8qkvlDMsZlOjBLh",
-	"6l9RbowFLNU0lkEFK08JosQo5PYDVIW0KgwE6DjxpbjWrGlV4qKlJCgiNhFcomHtbKOByU1cmWhaX+3/",
-	"sskkQqV3bVUg7ANcTWB6CqEgGOqK9MIglPutqHaucb6scTfaRy8LZS9HxI8yhu5137miebeimpyOxzSb",
-	"5ygyMnKEF/n0AdI27I3dXJP7kB99OEcY9jCQXqQHuFgLlx6GstE4d85e14Oxp9zexN4pX97AS/YlCByh",
-	"Y6aAL7wcnn3+yqNwr9VuRWtf7FnwtbVvGvXhUKsE8D6YJl+ZYnSntUxan2U14jHzy/E9ghEanqLIxZT3",
-	"TN39zC89byM1QoOyTlPQZgpjq+Idqj6oUOTIqvHg+5sP6PoDPM5mR8qO8wXU3kTfzX8RWfLhHGw93kVr",
-	"s3dI3WFbcUjzdwzA6/KRvAgbZ5Zo4zOZ5FY6sNNfdzWynxLx/LR30ATkF/0vKpuyW0vUs3/afYco5xrA",
-	"WOEGzai05q+9U9j8C+YEetUl8uu/6HKoShMeMQR49qOv2uIaXNwqZeCfZyonlQd9YNcs+cM6l59nfs0P",
-	"czJRnHFJTZ77dPvzWjyJwHW1YJ0z3XzHaosnoupt9bToTceMq8umqpI+wcZtv4hKDUYkVH8cwL4rnAbG",
-	"voQzMA55q4P6qzMRdeyXnT3yojGsepLIkEoMmWCxV0MoUaTecb+C/m/Xt7MDfhFcdOfwjlyCHbqkinb3",
-	"xpNE0jnYMmbDeRNjMIrjMEb+kAz6EogM/iF4YOzO5jlU4Xef9uEz9WW5mBlr9GkwPZxw4HAZKSQnCSAS",
-	"+QA436NIRBCD9dDOnwgF+F/gJD89boG6DMzJpOOIv9P08FO5ANMry7TeBUdGOv9eovbIxbx6Ds3Pj2vd",
-	"VTNG499ei8OhzffBP7DW4ls8a6EzhL2eqszxn/AwwCJ9eocB0DhL7TOo8+JbYEKKWT/hmtUa9TfKzSzZ",
-	"FGF6Q7of9nLCHasU5Yl9LQcXle0kjOw0Nu4vxDTL0U2P/+bte3/36/tv/YMvp1nz9SpZIH8nsE+PvqrX",
-	"/BbuU8pCJSeNIQaDxtDiowlUcDDTA7kC8sCBxQ/AfDgzcgjipC5AMmXxAIN3ipv6NHRulnppV8+HxAiD",
-	"lHjydcam8ICY/iutr7ewS6ynOFjYScAk7huoBezJxBZ0vnTp8rVnru4++/xfPHO14zTj4h1hcDu3ux0O",
-	"n3tphUh2wc4cw5766ZxlEemJ6URwLRZJOp6Y6AKD6DuZAsIWOoBb3OYUGa+QyRqxRxjMRrJJOuAg6eDj",
-	"SN8TU6nEmGVnZIt3QEXGFBETb6S5Q50LwmiWJiyz3+W3i9BiIpWJZhpKeP5dqJwSEShZAgEvDg8a63gA",
-	"o9lxdfm9YnvgBWVECdIZJ7ythKJph8wZx4pNGSN1v8p1ZJlonzFTUT5OJNb22UGwM9OFDaCyAA0dlSWD",
-	"AcvacjTttHi9o5mWvk/hDzt7pAOm6LY+b+B7sH8AN0OH1CGgB10ETEYtDkOSyQ22Q8xdwufIQUnOl7CO",
-	"NLNF8F00mh4A9NtE905iy8Trc2vcRPMcWObA5sOYE64PfosbQy5+Z6yyeN4R6dWzzBr/6ZcQ1YozHJfZ",
-	"wSFLbxj9IB+1LUdNMmqs5pSDQ9k2iTS41+LX/BL6yne/+WjRbkMK2NNUEtriDvW2ABuOeNDS96Rjn+Bt",
-	"TYVkQTn/ylR5bO1ByPi68Q0sGo1T7nr1TWi0WIznB259ujaViiM4RYsKGrowIRLjIdzNsc0tHb6e89Sq",
-	"Uvv3izar6bNn/S7PJDRJdXhRuNR+JiOIrKC7kul2FYubLmTyz6yOHrnQ98gLee/goWM3JylksJl0gIoG",
-	"+EoSYAFn20fxOLsawyOqSTUHv2dfZOM1KwOu0Rw486Hb8IPD+s9gxYfdXG/Dt5F4nxkLvpdUjGzFes4q",
-	"+NbKbAGQWjRMJrtK2GBciL7Te5QChFi9P03TXSj6b0q3gTCSMqWPPohdQ5r28Y3Il6+0EGXLve2Y2G4M",
-	"DDZUlGB4KoWIY4w68yq3kbzImtTCot+yMOCI+SuRFj/4QA0LJdAkFr6LvHBecjhM+qr9xUuH4PrXEgQK",
-	"SJoSW1ymQmG9ii7GgvkF1dC/GZGLLz7tEnuMJGBcplp8hBgACUEAuRe96KnnwkV7TKiNkQi5U140+POf",
-	"SWcKDO6huFIsbH/w1sdwA4DzNJR1Grf+IUY9eRWjIYj8+KsffPzOb++9/dX7P/lgp9rZDDm88W+Pdi0w",
-	"Vfi0YkyZjZRWdITlQgyuW57eQCXpYG5NofkORsW3eKJc2KqYcT+cEs+gNb1hVxg8iSlQIrPH3URMYiQa",
-	"niATPWTCj0kGwD8QBmk0N0Py8FuLS6jZ0zFXReeAdDBWHiL9IIzMho4YWZ0qE7rX5qJjT5aJuHdMTPMm",
-	"cB9YMwSkc0ChVYx7F31CCSw0uBNoH8ERTUy4F0DJ3GqfkcQ7UmTE5jsH+nrumIUy+iptcRuEghqlSd3o",
-	"oPrpIlKk419mJeodPfy2EntemclORDowk5cb1/dsjaHOH1/72c4euQCZHo4SzDBa3AUmKoFUCsutd0hG",
-	"gDHkQmpdtguU3/DyONbwoqcMesJnlyHBCB+KOpR3bzCvAgzqRThexYMBmaKnxqMwzOyxRmOBVznZ26z8",
-	"iZnVq/YsrvTy2hvswa76yrvgIft3PR4GiQLInXhMnDqynUC30QmEDy8LOHoTe8ssVBEzPhq1LBNGARkG",
-	"+G8eioghfcuFyKLco4s/coHKMxrDEPPE+HoNO1QWLr/oz9XcyrqIJgnad+q5Azdq8Y6vFkak4/TFDpji",
-	"AMoP4XmdoDne2SOg7mDCALJnyNxGl9UBsbzZGOFgJh2I13QoBRDlC3dgi5vDnUgn7Xq3MvXS6BK5Ry6z",
-	"maUHSJIyw7U5HTbhGD3cds6+q6zcPd3iuX+azIZzSA1B06lfacn5p1scuId7dEaaqH9ShyX7/DPXdmxk",
-	"fx7UXxxAi0M+CQIi9AkXkK9mM1jyXjEVai6mmNaRqAO8pGaJZC1+fv8suZJBUDXkK5BnaQK+eD+xxTgU",
-	"g7cVPCqRnJdZhJ5kwXCtZ6nHBilHZoBOz8XA8lzRtatRUHGLSeAl2u0Duv4ejq+/gkD+YP382IetLZg4",
-	"62/Rn3nSi67cqb8J+w3K9k+Fhl6siZY7PgxjwKqm1lSveQ9UVIhJ3fPi76xhH3blTDZZZxHbodMkM5GN",
-	"UNGwSAiLseHoEAJzOnpRNCeOMBskUaHgApvqNHF6hitqoO8RO9P6+caTO6XhBebDpeCCkkCBz7Q2bWMZ",
-	"jOD6n/G0ukAEW1bv1M4ly6hkuxOWScFpumtRnE77kGLdWeu21Pc+oXKE14USBD3oJgMCYAnqx699/aMP",
-	"Prh39/XjH/766PZ7x2997ZPv/uTjX3z93q/v7DTR32Wv24z1kkmiRQ+sjakHSfk8IlJlDETJ2FUzMr5N",
-	"9DiCB8tgApijRjrY07333zy6/YeOYxTgGDUYNgCQ4GnkWj9vgQffpSDi6/pjmw9nUsJHbGJSO7WYYlLK",
-	"bCa4ZkQqSyD0DlPD9shhComLkAQiTQ0TlBX7ScqMnU5ztr5i2YxmmofIoUlgAjFrKFLwGV7J7YCRZwDE",
-	"NrUsWadci1M00gyhxSlBstiJiNGiEy2KotuU+BLrInQGBC7skQvc2QaEInOmHN8KRClFRriBMmHoHTQR",
-	"i5wxU2fWCNVNK44l1rpMnsmoBOnGq+8SC84OWpyZR5QTIPYNmJ9ulV0xZ+NphBL77EZKPSTmBIuE4qyL",
-	"SiCWoeBhBjmYerfW4k10qhzN4c2vdgAiPtUDV7Chm9V5TDDigiT92XCeoOOODBOpRFZQNT9t1Xvlhg9t",
-	"ja1TvrPyYzNibGKichjkjsa2bs0UMRcEZt9BQIdKUqOhgUypLwajKQeF7IImTsoVcUiFdzweYqgBswCK",
-	"fHoC5R75gontcMI95Jsao65erBa3vA+nRKXgVkdkB/l3C5YEwCBIZFlIqe72s+910aN8eDbOT5876/mW",
-	"qnl1CKI7fv2nn3z1G8e/f/3o9o92TpMTmxPwYM/mQDCDjKFEEY8FrFZ1PKj23Db9I3XQ4n4ZTXizWTyC",
-	"6H5NpD3eRuwDgJQZvcF8ISd0XOrgJjVHrOOeYtKEzczQ7EPwFtfvrjhgV3E5T/GM/ecidbM+Rb4Ha4p0",
-	"LlC8hN2kSXwCUi+oS7sZ00tmQPzKrPlX3UsPcOHzTkoW3w31dFjLDFFlDLQOCn/yzILwl6B+s7XIEIq7",
-	"7biJtGM6lx1b+tbuPKC9QF5SIScJQnJACZCor5VKrFSSTkA17oD7D/yxtMVjmqRzkk35HmkgDoZZ0R0n",
-	"MRiQW02JI03tQ7tmBu4q0iwoy7R2ZXwbsJhixonopsmAYnQl4Dkm6oCce/wx0hMIXmFVsDMSkE9254xm",
-	"JE1oN0kTg7SaCgh/ITEd0wGLbQmDkmjLIo2e/gW8QJ6f3t1b/Vw8EMZ0yFS+8ad4WIKsyQZFrtJ/rtiX",
-	"PvshkBDARbPeEKLo7OyIEqIsgs5EmLftRwUHg9tJE+y4CEf7QO9Fs+zrI+hyqNPPTAzdJCeZk6fQ2L96",
-	"YTvTsqgdgAmD7AqzfCC9515hiL6PlmJ6POdhi3euvJSH9LjOX5Wj6S0T2kNWRfbQHDLFJiEUQ3tIpcie",
-	"Fi+E9uDEuO/dY1yBUudCeyKHr9eBCKLFuJll7BbAqgJ4NHTJ4jAOn3tJy7WqN+wAgJJTYzGrRv9FTBUr",
-	"uRfMwtsIlgdxNfhdPBT1zB9A5SAUSw2nFYaSB8jjrnshKY7zlcaibBErXzwKq8RXszy1B78DZVe0GetD",
-	"DUmxg9ieCW564crRtFaafYbkIv3sqMjLrpAOcEwZFoARfS1e72QM1XQoE9DJc4RQbgWWxAs1scmQyp09",
-	"8hTNeiLW4nP9ixcuP/rMhcu7++ciov99IiIvXbm4eyEil649u7t/fgdCM0wsR+SXPnNJYAeaJXaxSYfN",
-	"t5hhlZuuqAw5DgCezjE/SybkAjfjID0K5fNjRtCTgB6G3sh6Near2d6D5XgPk9mtOWpgRDHXz6nnH20w",
-	"hAeSgWQY7MZHOsxIHc7wSrH70L31HyT1yGanDimPERHUD+rfKNPG+H5ON9Nm9fiqptzYoW2bchMem/KK",
-	"sYJrJ5E2qDI8DFcVqiQg6vHza2tibLFIY1wiynGEAJIZ07kkdCBa3DgFvNq/c6ZIHQsA3/v+P2K93p2m",
-	"vTGk7+Q3EJItDsCWe6RhAtwR7Nr4eJdaR2YcWqBpXgUSrD6LC4XF3s49/tia0m8PUsWzR3y9jmedoWZ7",
-	"ijH+CDxpXjE19JzG46JJveIVtgzuQ3IUFudi0g4WggI8Dpuzyw3hDcFEv5rHwhsPnL8+UBrSU6hAQFjH",
-	"pDv3ZL/PhNNY9EZ6fOaYL12vuIcb2wzgs13JlEr4QK7SVWAEh/bFB71RrqMSScaO+GHtByBomDYg5oWz",
-	"lHSnANxbP37vrePXf378/Z8ff/CLnS33qMxEb/psY18dg3GySBgeNHkHenXviz7a6MWM5+UywNEH4SSg",
-	"I0iaMmlnJZuGbeaoKWBdt/DKPLb5HD3KTTgWQANjed/uVJGOZFi7sWPBdfWzFofUIGGq05ne8LeUDkgs",
-	"MMTeophB/DNO15bhgHhbg6Q2mXbTRA6N4sbZjPSTwTRj0l4B6LI0weF9VoqOsEzop6+mBGj809NTNjpg",
-	"BtB8nhvvT8t2Py8/QpXOzAqG9qiJxFiD+mTrkPRzhQUsfEg2dePShgphxt2Fv1nMMQx8nKpdOqNzAKiB",
-	"AjJDkWHgiq1XbaVDOWRpPzJz3GlxwMp3jm+T6WcVdX1ApSY9qOrRkeyVTuQKMNhzCLmGfvkJAz+PM9sj",
-	"l03kYJZIpu80wf06EBiuaSI0bZ2qhNtgKUzQ00KH1MyFpujpMzDvTfT8umJZMEJyOTKMyPSAprbLpkRH",
-	"ZquU2RBNROtx7ge/Pg1qQB34p2OENegxz1yCShUtbjZsQdYD7UBI5lIzyBUTn2FiA6h50oRKFmiv7gje",
-	"1hK9Sa7JgxpIDPZri2iPKefAynLm1uLo5ppRGSFfQz5zZlW7FBQFIW0CUIsDnzPLV+8U6LrjL9yYaIF1",
-	"B3JlLpCe4Jz1lLBhVXqnbZ18t4iIOJSmVlvos5ktbdDUzXQ6HVtV6c9IKmhc3yFL//0X0vAKO2ntrVm8",
-	"fCLj7kNXX4unQkyaLa6/BSnrz6CqR/DA/v+h8z97Ff651Zo2GmcfBynyz842GthEX2Skp7dat7UXU0VN",
-	"2/o/e4vsSaba0HK9tydH04j09uw+7eDrdprQDBYh1n/Bh5LeYHX4fScwf6ucM+/WEmJkVgWIEZuBpCMs",
-	"3LQ3pLKt1UJvtDJlbFJ/jMgds/Qtfsk6QcYJQOVT76iaJ8D4sQ4KhCCbLomAhy3O2QyqB+izJkiXkclU",
-	"DllcACrSRBAROe1qpthlyHFMTHWLM1PoFGCnCtUwO6RuKnEFionu6JMkW7yDPn3wLnW8uqKdyPEfK6bo",
-	"n13hDkMDLV6H1rFww1lLoN6qA+VFOWSSXQDvAO3YQj9OrTMp0MClEklSMbOLoQcFwXywsDGGjFvjLkC8",
-	"0tTEc1OuFzTOhFbM9sgVrJmFSr4+6nkWuFlM+0lPjLsJZ3GTdIXCCg7zvGQbjMocZCfBwXjNEDpmbTqu",
-	"9pAaZmI6GJIFBhEBE4LxTKga2tJIyIbKSg/4tV+rpKh18uPSsQG2tuiy4VAHmkkIUyYYJMuifOpziDLT",
-	"DXQQ9jM3ouXK46sL01dVVrdTQdlNgKTLK3a//GotL4zbPPe5qGYkm+a5qGYOE1Q9rp1tnH18d//sbuOx",
-	"a40nm/tnm41zf1mLakOWxrXmY1HN3By15v7ZRlSzTKzW/Nxj+rdXas39xvn9qCZHU707X3p+t9HYB53b",
-	"6/+JTbo/n3ff8Lp/wu+8kfd9zvb9wkuf3200zsISWmbnIgJyisGPbkWbCKtIm2XKu2fZXi1DLMsHLMmI",
-	"d98+XO3eU01IHbXHT1778fHX390B93Wgeh91EqK560/JILDec2kNQg9WSVmz22dMpuFDN8rAtWaFnwmU",
-	"dsP8KKh5Nd/eBLCFV9PbS2sr3M2TN1blkZ278jzBhDJjxQb2aQqGoVrOaMZtfUZrlqSZVsUhqgRTLrCu",
-	"FbW26O48VBLOg9VFg2tkSr9C9b/JhHFzm2JndX2TT4SKUHTnNmlpB0pycSWxBo+Lx1VYYQo0nmZ+0eKQ",
-	"okKBYqirh8XrAG0xniLNMqPRmXGYSz/SFzOGqTAObk84nFDLCVFcepRrpQpFJGzYlN3CaEoMH7RFssB+",
-	"coNlKUVsDGgDyihmWrDRUpyZoCvqByluBhDNVITCeZ2xawm574jo0verQeL+dLHOki1gbKRIfKZ3HrCX",
-	"9RcQ1OKXArM5K9a6NBY3inCXYEnaIxfMr2YQLt3WeRo6ZvVA7uwsF1jvWGH0oMU7tKuXshORjr6VsE6x",
-	"VquhChrC3uhfbast3lkuzt7RiqcWqFziIIpgHQPwWs+RfLziyBinjvJsk3RwUnoA5oT41fjaSNfwufvb",
-	"NEuxwjIKoe286DJVRheEoILOgbmMOkncMbtna4MabAoEktWbZCqHZWzCMNLdkCaetD1yocUX6y8WY+I9",
-	"vFVzhtH7j7IiEGuLIzHXz589a5RvLNy5c+AX88xYT69bbOrvekUOQQj2ShUCowMa1uqI8azk5cNX5UqD",
-	"d/maacnLLzt9s1yhEwzM+pRtc4URlEdM6UvQLOGMIWY67AMEqsBfHBc7lVjbK3rPLIjdmSVfmRmKJtUC",
-	"WRmX5v2v/T/3fnN7p7KrylJNUTIxJ3fXdJ6w1WEBX8LXn87f/jTCAyrCfDKuFZWXa5P/l73vf27juPL8",
-	"V7pYV0XgMiApWvElYuUHWpZsJrLEEuToqoKc0MQ0gAkH3bPTA4KwylUWVXacrHXePTvxObHv7Gzi9e7e",
-	"ep1ydu2TfckP95+YImX9tP/CVb/3umcAzgAgRQ6pOv9EApiZ7ul+/fr1+/L5IHn3nJkgUn3wP/fNwJSJ",
-	"Qjk6XMPpgbJ0GjwmxeDUI2S0S6JjIjYqyO7BiUKptG6NjBza3WCSRZZeM1kaF287NR/4Ly/Ggj7ORrmR",
-	"uXciqnrxsfdcflA+nx3ruu0dzfsJVD4tn5RsFilEp5UCzf6qL/qW8v/44BaltZLMY2cVo8ny44RywmGL",
-	"3v9SKr8nrQZcU0V7D/1+Wov9JhwKKBzhDElhbYMjLu+CmGt6wGDr1+o3BNCi/LB+7WrqgUQYpoZs1k0b",
-	"9aAjedKPzcnjB43+0tJTrb4Mtq0nE74R3tY5+q0rttnzL6xerNWfX13+7tNGuTbm8KcEr13ATxvKH+IX",
-	"jbm0bS1asaALmxAUFa1NwnNEUw8S+rfONZm2HdOIsygsdA5PWDMB56J5bCAbkkNwoBfIfoLcV1INFtgq",
-	"OlRilfBE3MKWkTBahT71BAMQDWkagxON0IEvXFTW9MkYCsvnWVf1Y80qTes7pAcSpUD1gjmLxS4HlU5J",
-	"mfFO+ZcHKvNuYIH/4OtXPkqH2A2WxIiHG7CcS9I3oTFFe9sRDcUU5M6C/Y+/PTNbQhuwzrB0HcjSBwGM",
-	"+QK7bsYPisnxeAhjjg+ilwShpifDWROezZOGBAQ2Om+TDQwE2ylLMsggCG1tzUacMt/dGEaiiRW2qM1a",
-	"AFASB1sik7cGobYKnMhxmUFRRi/wa6maTXDxNWRAKrEKQ2WOI3Q60eZMMtahFTi9Lm9vO3pnoKeAkhJn",
-	"BXljDLtw1kAQF5ioTqwG5seIw7nFCBT6J3TSkFa0sEqDxg6fAOfETOAiySgzcwkGtbQAG8Jc0ZDj0h5o",
-	"ZjZlxKgDDxCZv3SitKdFdE2FamDhYzNuqyhWvUDzDXPQwpSGipKQS8i+fv2/pch78MmcequszcPQmDII",
-	"LoA+TOw2EoFjc6qfNN2bQRUlJKB//crbmQgqRIBjpTUEsB1PuIvEmldE5vwNtSXQ+Qi06LchlIZwQHyL",
-	"B+AN9thI2vvLzRXXmzRqlBsvsuU2Y0EiLczRMRwLTDRxNl+8fsXhYXeTJNKsYv6A7yYM1YBmtyGNSHSV",
-	"pdnIJKz4vUDitQQDDo+DOB0OJ5YkBFvgAYFyTxXhcKDPqSBvJG+XPv4j6lgrp5Lofkgj4cSqP2FiKc5m",
-	"G8NSDVixRI1uVu0RbTUV6UWQl0Xe94OkFqrObCklGPpqtz22vnZVe2x1fY1tiqH2nP/JYz0Rm6sT7bEN",
-	"tc2M7W62LptzokcwoGrkyIlhLdgkC92PRLwVaBXPa4u/pHo9UAiAkeBZvBSbweKxr1/5qOqSNDJZLRg/",
-	"NkO6ur5GFzQk6Gbcf7n/s75OHEgL5cfGQ9bjMmibbQhIZy4ADBkAbwYJq/CG3OB+B7yNdhgs3Cr1FSBH",
-	"q0BALz0MFg66QavLfLEVtChLxSG/Wqy/hMcdYXTpFg/7wtHggE/TWCkLrA5Tj4YbhM7N4HY6ZnMxyzpT",
-	"LYwea7OHYCuiMFS6auTgiupMC5MCIrZ562YrDJoea+qhTkQP/ZWbYngBjY7AJxsDdzA3QoUh0Vai4kmp",
-	"7FOT11clo1ShShNEdAFLFhA7AyeULoC8qM1A+u7SZnVCx7DCvbBnEU8SEZtb/8tPeO2lWz/9TqOxgP/9",
-	"x/+Qn/+f1xBO+y24uqC1p5bzWjt8G4E/d/STd07VwFhdh8+HxJoF7vjCoTULorh8YrbKCdN0tnBj1rYT",
-	"ddiWn6SUcFjMl2Qyi7sLNgAmZFLg8TradiZa/ThIhqBAYInVhdbQ9E9+al493e+g7Bn6EKoOVrMHW0Eo",
-	"OsKxmY72ilVg59IjgCzRwZ1tQ23XYO+Z6E1dNdc+o7ZvwJUnOSeZhiYF/N2WWcroP2NbY5WHn/zRHHN6",
-	"PAzdWKe7UqR0UjN9I7hxzTiDw535rseHrKPMkaiS7ty4zxfN1WR2++xgHdqD19Jx+4baFPLEoMGy3cMO",
-	"l03MMjJABZIkxcBJUynCtOr7jLsmD71OF29vqG3YAG8F/suzeZczdxyzd7mfI5xIJf4ECSd2uOxj1CzC",
-	"6aSEa0hK9UuRUItj7pqf10wHLwlzfAk6XXNkMR9ZK+RaZ9kVnDCvwOELysN1ws3Bh2sXFtwUImJBMkXg",
-	"KdxY4y10EBWevFZTyCYE9GVatZMBmv3CN92AgHhijwpKkqEbqwGrPLO8u/Mvu3f/YXfno927v7jQkAiH",
-	"vPfq648+/Pu9T363u/PZ7t2vdu/+Al700Z2//uazuw8/+fDh37z28Ff/uPfm5y7V1DZjzmLE32mPg10s",
-	"ldcNCc40wjSp1HmHDzgM7nZKXqGr6OpwPov5zCtUpGrIpj073gr8ZhUz8m1Ot/0JD21IVJG6gdVAFh5t",
-	"zKhfxJFctWN+0uI/2t6kDd+OAFVm8lY3M+2EylKWITYyM5QsNdo/d7ifRyqsTK4yUHoc6H8oCI9sxu1g",
-	"fHUs3qZvxriz82itc0b+cRS0l5cj7MQQ85jVQKYynCgWA8f1isskCpCyJTuyRWeSjOzPPdbeVQap9+xy",
-	"ZVm/3cjN69FRqwSJReCT42NF7nfrWMn+UplgWh5uxlFgLipfFIOnXLcgKUlmyRrlM6KyjBazeXmZvlbd",
-	"MnHUPQvsWSR5NLbzhoDNyGcZDkhIETR3dYdRV0i9go5vo/x1omIgr9FstX5xbY24HyGhLh7iZpAlxoEx",
-	"JJLlzNIEsUInlMthB3QoiChECpgrLDVOvmv4mBfcSVpEo71cL9+5nDdWU7aEco0j53nO254pokHi42E+",
-	"7diKnlHDO0fw9IP5FXepl3sYGNOgLylZ6Dw79/Tx5x3NRGo88iJmHke5i/MlwI1RKTPvhpkFkg14uOlg",
-	"5TEF/CUwtGLGw/BYT/huVM6ozrD9O8Uzfio4xYd8KywlHvJtk3nnIgg7toMEKBxE2Mazy7y20F2zqofF",
-	"2/ZfyDszclmzZSGzeQcy95frHXhSBPsU/QPTBNtJ2Ok4CGzz8xoVoqtHSgU+ClqbLAFeIkcIlqFcaKsw",
-	"VIPp7gB3opq+Hb7gLi1t47JNzrJxXRo5pwPWjFnvpUycGxpW+ebe5w+++DK1uQMsaREx2whtgFeHQeSo",
-	"nI6wpeXZbD4Y3f0oEnGtZaRhBXwnPhS29PUIcyTSrRWUBIwO/BlVIbZ/p7g3prJZvDdaaSxxb3Qeghnt",
-	"YacAFm9nzpIvH54Hw9699mzxORYTxzKrAYpn4h4PA00FYfbYGAabKTuCOYpjDkFDVjiLUnIwqqALUkCa",
-	"lCzMY4nYTkax5+vdoJ3c+uFa3bqMWlxCzmF1hTx9G9zH36BzvJchYqycX16u5h1GM5vvk7JyTnHznbZy",
-	"nAifzuabOVdiTt6IxFZ277z94M/vP/rgK6PmvVFdDkggPE4CHqa83I+3EBd5FNQ2xXCGDXp1fe1HYlji",
-	"9owNznqqNC+xgtmKuC+alRpsY4QdUDYorawcbZmd5zSRbLZYv/eYunHa0ZQG9oyqEOzdKW69Vu4K5SxT",
-	"BV2eRL3Accey6Xi2xPTAjryC/JCYph1YBOtwiAyYmW4zHkWCj6BRHkVzLN7mUXBrU9gKqi21KR5vf/dy",
-	"D7xpKydTazXuE99Sm0gVjK/kw6iPMWVSNbaDd7JpgON1W+YBx7n0TnL/nCz+mcEox3GbqChDtZ+nVkeY",
-	"rM2y6CjlP+6+eJhSLxi2Euu9ctubls9daSkCXfMZ4LtQUr8ZW8CGSqouIYpqI8xPPT7MQE4lqrRwbWai",
-	"c9PFwTLP9P7kttOio8aL16/kRaLq9euXLaTfWBBh/cUbDVlUTIgP0ogGAOe7nPR4KmjxGrIH2Hec2Yot",
-	"+oHprmkpIBBr2gaM/p8U5joovGfNNDgLJRRHWnelh7lS1otxETy4jgDoMjDq09ym2m3vYBnGrJoUejb9",
-	"GFGHy0o7RGBzM54hMGG+jIm6ZJEY2m3WE4itszHE+oNjDUPZ4T6Tpj507hQtfWh/fe3qJCfb6BzZHXJ9",
-	"7SqWWPa4X2YCarY3GYs/RY42HaNNEcp5UgMViuxaYpZVXAM51AuRX7yg1+NAJjCAz8DFs2AQZnuvWaKQ",
-	"sX8Ft/Ge4FJnilm2gEbBWNNiOwqVL6ytXwDX0W6PJxc5LXGoM4E31+Pba3jr8tLSuObw5nQyDKHGQ8W9",
-	"w9rjNKI5x5WNQHJEHRsL5OdnUfC4pNQ5mF1sj1U2+jqQQuua+UzZpecANNKcTM8z3RXGjnSJc6jPuGYX",
-	"lS/YueXvza7bcsRy8bad5hkzqDNScfwB0oMlWlCk2uISiTxAhs1WmnRFT4twC6vVOkaw+xE5qQDRHe6L",
-	"VSgodMJWM7f7drUbMzfoQCV0P8F1AjBrC5P8xWdf/Z+ip5hsgwm2gB37Uo2468KI75iy9zJpyUEM0uJl",
-	"hQysvhGRO5Tdlllai1EgT3V5FWDfaJGMbtpnVKrX165CZ09PpCdYNGfFmnku2BqXcMbB3jJ9SQ2bvgyV",
-	"ORRnNhPpgx4kOHXQhaEWoAqLJT0UcaIXQzWoTefNuaIGx4KUOtMhxTU2wxHlihpk+HBDVXI147pjIUyw",
-	"NDVUA6uORrAtKvv/64O9t+7s7vxu9+4/QBnG68VKaLZSxuOqYpxpTlx5z/QpcTWG49WF5QQVeZxY0AFX",
-	"xNjiFhRSJ5hl1OKQo1E4BbYsQWxHKh6vSsit3rmsYqa7KtKWadJMO6TCuUB5mowNpBi2uGescsdrSPHo",
-	"73774Kv3v371dx7b3Xlt985ru3ff2b37j9epoqYdhHCcSWPrYF5evH7lssc2uBZPn68J2VK+8FkgG7LZ",
-	"0lvNBXZdDSywNFpkG8IxcVRaXR7zltkVMo+l6wCCoSEpgJ8ohWTlNt5C74WUno4sFBERAGkhkKxJ2ea6",
-	"med0uwTDTNnSF+s/PklXMbWCTRZtCjDCCNvLkWfSvlc5eoWD/zTLmIZn2QPow5YoxYlW0DPvxXAQj7NS",
-	"YnxpYENjS+MxSzEK060ANXZD+cM0ZcVS+iBkvxiYMwJMG+auy2yBQ0rRjRDGCAfrzmT0BBBXgsLqVS8w",
-	"qSzurHkCTxLe6lLSjFSEU9JTW0IvsGtJV8SDQAs6rbv7mLvNLESgzU1pbjyCL/MtIFIKNQ1+Si55R/QA",
-	"ixqfZyyShhzEKiHYY6KswuIkh2QdhqzLtyyYuibgYtYEdSR8swRXXRfTZrs8pdMNSOIR8yZAJhiccgjy",
-	"GW0QWsDpsRDgSgqarWIH3QsU7IMuqC77nIa0kcLzS9/H+XBhRBq3PHWx1jugLk7G7k3EdrLY0ltHcFCU",
-	"Z+XSOOCgFPrtSBQAVNeNrdFl55cnIVzSGvrOY3Tpull6PJyoao3o2R0iRWY2etf1la26Be2rVh+WBcq9",
-	"2E6ENIrU+dGQjcgtbG9kZZfjm4RuI8LPGNXlmMJ2dkCgdR8Q40JcNzgIU02UA3p4kd76pPQxYIiObTrQ",
-	"9ZrPE252HlZJTQgVsxdvXK59r2rVtdHiCw15yVUuZwOGeAntYS7655HOdXjdZLVcQHxxiugh+lFaEQ2W",
-	"zkD1Q5/ycKlw1e3sQ4B1GsTGlskQkHuMF6he5gfIeAuFzzhJDZlqT3OnpT+TgOYYq4H24D87+cZowiiy",
-	"baEh3WYO/QY1CAiGKmZtYEGylhcy8VrcyLS5hlRtR5GeTkuMvHDYoP3ZdleZJ5K694BP0eyZ1pbLDY2i",
-	"XI3qm29Vrx0KGp48PXfTiKKTPpRJVGypkQlibUSRUqlKysFEkNXDaylnk8JrWN1arK1UXyY1KJ+YeKq9",
-	"aK67AZcd17l2TEJmcSpQLQpgHZRckpcoBBIliK2UhVGPMvhOHukJJClYvdCX8PSWCzBZqws5Sl01DmBi",
-	"WBDXRCU81CsZqsPx61HnGhvDqEnLO0IvpNnSArvEW92G9IN2W8RQYWNZNYAM5Wd9neDObm3zWHCt5AK7",
-	"idij+CjkLGxI1I5Eptq1yetk5SA4qZFVIibE34wQO2DShnSeMqMnezw22xAMei6HA6A7nN1qL+jfqSSC",
-	"QMuTiR5w6sCmQ4a6kkIHLRX7TnKoxDUtaNz/u9/s3fui2Bnnc93dUDz2J6W7PesuOqxMDFS8+SwEUcfX",
-	"KYyoO9ONMuGPs/GDquhy6QP4ZcWy0T5VCIg3kS3fTclTXsqc//TSoZEojk+60vHN21xVvGmOzDrhHQAI",
-	"RXqPLA5CEIMK7UfaY45LR3tsANSn4CsUKgpFaal87VAB2KnPhwjU2wk5FLxkYsEzyORiq8vB9tdA3fDy",
-	"TDJ60dxzdEGdPs9Bj3fEot7qfGe7Fx5PbN90uSTPG643KCYRvtkUcJOMzAoDQmPMuvX5ELxvXLL6j59j",
-	"GzzGXk73uuWFDS2zS3HQ0FKtUMdgwXKpc/lVnJzMRjFzLdKT6GVOlAumALqUCGlzGxA9HoQp40HBU58k",
-	"AM90AmZA8JQqCdpBmXgRV7Mtphz9aZkFzAjqUYsLXR2t7ClWZQW8M5M0WWa45sqZlWdFYmSuyLeWGR8Y",
-	"hAAs40T0omTMai9lvq7JsT6BMU1pZNgtc8yg4c4rWT/s5mBnDvLDp03tREqhwzQ0lRToWqTPal1JVoZn",
-	"ECuPkVp9bCqgw2ROAxzgqHSDv1+qwYyWSiA3VF/6U/efNXvdUXefSWNND6/jXSXhAKUvNYvLwb4/pDyL",
-	"7Ui0zLnZ50k5JqltHiHtgB4G/dC9DATF5BlevE3/zaC97cCc7Ppyw5+/vKi7pWlkao+UsZ1iZI6EEfeR",
-	"cjeQ4rH1MbU1oo5zJ2qxHchAdw+viLMtFOnhy/Ds6/B2aBGeVVU8m6h4oPjsbJUiODiE1CZWVzpBqkQ8",
-	"TkJgoWj3w3Doelasjq3bo4aJKdOz2a2v6wpcfxZg2Y4jXXw1zcw25ixl6ZjVt3y+ZCy2egqZhXkeqWuK",
-	"8LO0h6QajMZ18sxmYbTM3dNUccaZeZILbFb4p5KQCFL3nxla8AwCh1QK46pTFU1jMEsZ5SRQMsJCKz7h",
-	"j1F/9ALpVs2EM75lrZlsYr3grnrc472KhBEW4Mg5EXbXmawr+z51mtQZTCw3BISzqgboQc3wv7NQcZ82",
-	"5V4AvGJlJS0C9jL5KFnl0W9f++be51WPmdFmSgpdcIwu2nqvRULaFz6DcQrbtVMJVbhxKdBFMOaODAqE",
-	"xQZoM/Jhv0ISxTKlxcxtFmOJxAZ2CdNB0GQqZh0CeIXgP6V10erN30OcKlm8bf+dZsxnZOzU5sv2tSwU",
-	"mxHJMDvFQa1hlcrjF97bhZK15AvmaRF08hFwRrJtFCX93DQva1UlvaXHeIa6jQGaQtwj/ZqWJkD5grFg",
-	"kEtV+LVAZu/D+DLdfYueTZgtY+NplDQQmBJb/xUcefuratsgLzHCoQO/K0Kf6QDwMGKBmYgNqdptm2WJ",
-	"85lJWOaaRX1ze24Q2AzzGVauI/07FQ37PEUip8SDwYQYHX/Uqgnzg5IwyEwfMFUQlKiH5KXwhRUqQMqS",
-	"PoSEbI0iSNlhFemijdBOP3fZEZw7lVJaF0k2y6G0mOhIq9YG2v/v//Xhnz6tIonfAYnRbP3ZyxZHEEsu",
-	"YJfudCDoVKLu1S0uT0j1ZuFGczK1bNKk6YEUVp1evVn7T5ThruKGzB5sdMLjZFEnKmJp0Qek11LO9oFU",
-	"QkAG5w15UKta4PCYsipwI0xzyCnt3kOiENOLhiT+FovhZ1o2fWcBpBolLBkELXhZShMpZCQw2h/jtWdQ",
-	"C9sVXG9xeapK2HRgsiKmeXf2bTmOD6DrprbndSrV5PZgSiaK5L3f2gSc3/0vPty9806xe2s2bOVrkS4X",
-	"WTnT4JODqzzKNo3UTNMHfgwyDALDtUT0opAjj0/RQeKSufKGvfAEl8VoQwUrwvYYyXxo0L3UQrG/a1tI",
-	"eBoYYMYegVxJGGXXJ1Z5+O79R6/c2fvkjQf3X9u9+yGUm/5TOSBgl3pRAuhoPxMtLIlV/pBwTDJDOQ/7",
-	"jesxZI36CiuIWIzoryPw2cvLVSZ5j9KMAfLVlWr3Am1M+oU8KK9xsTpru8RI/05lm5i6HurlQXXxrQMA",
-	"XYVCPg3JYTaVdPRamZkQZqkk4FspnKkHEwooAD8OJIBrcxAgznMqpeiIpKyCieuonHgqiUSVpHkvCoU1",
-	"iK29rTlE7SawQsANtohrctb+KRTBZitbg0Q3ZCaJvgUoZVDdPVbXiihGNscekeXpRg0FT2TZra6vLbBV",
-	"ytp3haJZBN+xklS9iVmZg66Q5iBhj0QwMjT0o3WqbGKZalqIkFAn+nZ6oVyVuoTjptMKHhw6FbPzS99v",
-	"SEANDTC1PbfMtVpcxHrNtHo5CMXJMRemDBnZMgj3LlAINhtJ4XFB2uT213QGmE+Hqp+sMN43QiLCEAqQ",
-	"qSIa695YrAaFLPPYkdx09jnzzDnPhbLoo+6qKGibZ2i1qQpDWk90oRqImS3HnXQWROXBLY7ACdYIj3Tp",
-	"cSqEXU+frAphfHVgzVLRvCb9g+pl78139j/7eO/NX3/z56+q4xXBM6bejWwsI3bO5Krei/UfZ0t1L7A6",
-	"rg/XRcREAfVnFgzBmeC6bcjK/mcf7//658gp7LFHd//1wZ//kn76P4/uvLV3/72H773hsb0vdvbeuP/w",
-	"7fv77/+tx8w1733qsf1P39z7m3seq//oRY/t/+rTRz9/05r6DYmExEBFEvZ70vFzagXKIztuMKO66pn9",
-	"CSqQTYddXbLXkDxhPaUTdm6JvfAMNLG85C0tLUHRrmXXxFfuCDoR06ar2g3ZXL9Wv8EsdDFq1eYI0jx0",
-	"IC1Ink8F2EMezoMVzRPKbjPr5du94tu9opS9YuaSZqomPwO1zNP1aZrl48zEIDmMUi2mcEed0Q7CBB0Y",
-	"Tl2RAhuyluptBFIgjtOI3YtQMLoh27HqgaN+Q3QCCUjmgWRYnK8Fahh3AKK7GGWyJFSeBEHSIAqEY9Vh",
-	"EKHtRVwOPaYjIDcOOlLFwl/JCys0pH00nBY8S0yc3oSlh7HAfwLJfsgjnqvB6oLHre5FVNPXbOxsKjbu",
-	"yPDAYOhUoPKXNF5clH349PmZC5COh537gPJaT6eITZihotez016YXpkB582+4cFaonGvOw5cUbv2sqJ2",
-	"zy/NPLCHzN0HaXGZ+weLZOkMimjtWAcLxbE+Lx5EvOeWWWf5c+ujm2bqQI62viHaCqzK2ZrH/eQwjT9J",
-	"JW3ZxT69pg3V6mjJWFn51T7oziwtRU5nDrU9LN6Gv2O5UzlRhqAnwgBwvuMOuRcs+x7xjZh9Aw1ICJHy",
-	"DQziNmQFq1IzPnFyf0CmQgv97WDhbgmfwr6qtVm15WgNCe+1wprostFNUOUDu6vbfuByBWfOQDOpBnn6",
-	"/TmRZOd7riS5KkzgMz+WVteBu1TKf2WG2bPZI547ieJcdgOdqHg4RZwOa95DF0bSFA4I4iJN8+Ed3enD",
-	"ixIUro15/wRvdT1ms7SoSJrOjlsj4B7pKDSkDef4YitoiQXWxGyDJuVypZxGpGejAHeuCuJ6IrmlsXuQ",
-	"mxepe4Cu1+JUdpTCEqcNwaJ+wja4sRfNnrHCmlE/uWW+aJpHJP1Ygp8Zmq6RQS98tyxM48K3yCPK8s52",
-	"AdN8pSGbsbD+z6bzhGpcXpxAXcyWwVub8Ej7aCApwJw3MgTpmQg7xQMwV7EeANLWV1gzFlqFW+IWPLWJ",
-	"cTTrFG1IGDL4SA9yq5u1jNHRj6g7PEHQwA0hpEVuMW+iozBImhCIOfACmcGIWaIUsu0CJiKZODphiWpI",
-	"BDI++LrNRn9p6akWiqlU8EnUlpseUjGN+IJRBwHeluN7hJW1wG4WqC0XU+RIzgw4g7kWKgmiU2BnD9kl",
-	"1XursMxOCeZlvBuT3Yk4ywgiKRVQh8iSWBqeV6HvWapu80/NrkPzAZaMlWRzIAqDxKP1blZmqh+s6prN",
-	"AjBroQaOn8Xb5v9b5v+XF6kbs4HIu/tmLRcx55op5SLFtdLQsfWgtXklOIZ01seQuyg2XUsIrYKyw3IB",
-	"vKyOz/yYOXNlxuwn6aWee2LqtFGQppAnu8/b6hAoBkDWdwCVss8rJ+EDCC6ReR6SIp1rgFSuxjiaFNuJ",
-	"/QpclTP7MwBYbNHcX5icc1VsJ0Y8TtKqM8+/wfVmYT4O15sAWaCMFvFSawsK5FwmCM4TngKD8hJXceTN",
-	"Kd7MA/S1ghteOnMjzIJGqKbNyW3znMdILTW3T00rxbMNHC16fQ2A4HYc57WrkgP/EJp1LEhED2+AbiKk",
-	"sTGDIB7AwUUFs2LsAqM//6rPZRIkQ/i9aT810XRaYKsWgNM25jFOvkPTlAf6d0vENRhKMOnQCV8DrE5j",
-	"LMWC+w3JYXGOZ5uyWZNNG3JatqmR0bqZirNnHNiunYpJYBqfbATAgJeN+wb5pVlsQg+lGPBljRBXdu++",
-	"vXv37u7OP+/e/Wx359NDLEhjMxzLihwzQs1zSdWeNRFzfTujMoYnsTYiLAg6HlrXNhxDjADGoharPh7k",
-	"MgehQBPkYzkZRBD3zUJX5qBoSnN0Fb4lDtn74I97f/vLCSJKgJyLoVKb/ag4/xl+JtqS2WqBD1O3fG75",
-	"e9Ms0QNO1JsAvknpM1jE4HuMAnqMQ1DDJfPNO7aXjBMB0qIwa7zI6RqmZe6FBdfHXcg8cTnhe9qJKErM",
-	"x5/Rc2QtUhQZs+2CXkW411Ik9yYd/rHvLlE/KM4Lj/oJH/BhNuvgINvugA/P6r6KvTsVlTe9bAPdWaDs",
-	"wMtbToGA2rItw2GEAlmETpJqMAVnaxG2EWH11T/s7rxRrL4IuaQ4O2W9n2SrnHy3Cgo6YOw8Z4qyytqN",
-	"y7Vz56sNiauFSC8y1ukK4+y5+rnaueXvIRgHlT4ZIxjXn9iOgniIOMQIO29XpxTC14zDlSqmC4meC1eI",
-	"hY03zxx6GJ+lHJFAs/PLy9aP3wxV0gRDGZ/SvGC2AfD3BYkDY3YD0ZCY2GiDokeupEKMHnFGl2Gmd2d0",
-	"KZ6KhUvDkm4Fqk0rs7L36h++uff5/u/f23vrTvGq0/bJZrWFAgt0xkzSoCOv9Y/ZLXQ+J/vM0XiWczgI",
-	"OtI0lhN5KSpQqmcfeJLClm0nN+9GZXhPA5lSFl6sX7/MEjPoRv2CogDFQGnPpblDMkX+GS7DCdAl44mI",
-	"pOqbWm2qWySkTdZSajMQrPJ8kkTXZDj0WJ33RD1IxA/qSRy0Eo/VTUdFQ0IVcTdJIl1dYKvgDmqblYJ+",
-	"hfW1q5CuwoklxNIoQv0jhHXaKm5IuKMXyH4iNKucX34qN4vbSNKanDuhQxc8/HR03hQxrFv5OxaxOrg4",
-	"7a7GR4EkinUZEvu5wOdk7Ks6Xn3i0eqRdiaGSFIwkUAK7bFAagc/1bfR41i0VK8npG+sb7Vd0ppGvBkb",
-	"BqGzakR5QzTu00PYU9K7KjoMIgi82ACKtZ6q6FhMVCLINGvMYdRwwLcERQzxC3MNftGYcyfB0djKYU6z",
-	"M4RVisQvjbu7+P8Y6EMOBhqCwAHJimyFfZ8MtlFHBXG42fzkMdCDnCJIc8GzthPT0u5udoNWl0U8yrLR",
-	"X2BNMzu6ySqr5xdXv5tOvvkW5gep5cwV5//vO0+b1Qs45WCSwy9VLNxyefmYA4d031Czwx03J617nGvo",
-	"AAFwcILss98h0gG5pdHN+zO1scKaPAybmBdAa6OK92i2ocwyw4Il2xeLr2cfi/ydAVJPQYrckG0MMVdJ",
-	"By8V+hhw1IrSicMwm00Mn2D45rw5HKHHx1I7LviPVGTL4rq0wuRwVjKSg3gUNr2J5m792csnkDVTvIqh",
-	"KyeRO0OrGBEYXJkBBJIsk1gbI12jrF5p4V5DjnKXkTWICsOS6zjqR4rlgKw3ZHNEOzVZJRqfjJTBNrtk",
-	"ck0hwAg9nvyJE9qOoYezYGGk3sXA7lBYs4GDr1ncx8TsUA3KKRbSup/D0UWKC9liXToOvULl0St3dnd+",
-	"+fCX//bw3fvffDjB/VIs9+bRJyL2vNVNs5B1i4eCDUTQ6SYjdIDE4EKoUEZ9b2PljMXkZLoLFcBw7wrs",
-	"GnFHsAy9lO53OoD6mA0r4kNGEAaWvl9lfRkKrVnTYpFhj5pQZRr3s0n785qWHWIVdYJ2Qsn+aLuJONFV",
-	"F1Ol5xETsvvUXEFHEl0/T04tILeijDZb3esQWnCuc+OTvLV5VrOXTN9O6xgzmwGO2M40uiUjj6XodYDu",
-	"bA1/Sjva/90f99549SiLNxZaJMezesfdhVoka9jR4yBCOxunL1eNZ2egHFdUglgmtlljASOLVyaBZ4XM",
-	"+6NIwdHSR6YLAc3/GfUZZ3p3mopnRrcxpduWlxhhs3YQmBNCJVUWWFyGjChWpjqRiwUvDKLpSIf1MIhO",
-	"B+UQ+ldajljWsK48/NO9vbfu7P/2i+oJYxi6ZVxUjRW8JIpOrOezB1bzgX93ItsY5lxPhzJZRYrogzXZ",
-	"VXv0p9LdTHGLLfd+8NX7D//wMZWTN+TDX/7b/qt/7bH9d/6w/+4OMuJTyWU4ZHsf/Gn/F6+AiFvL+Zal",
-	"WsbOelCD4zVkFPKWwFpxyPqEChKGjwdMD21r3SmzHBMPMYukIS3n4DwbqNg3pver9x7deRshuDy2/8ad",
-	"/de//PevXt+98/aDL+7tvffxv3/1C489+Mv7Dz/58MEX/8y+fuWj6op9i0A3JJRSzmvonjVLg4QorpEK",
-	"oBDqxWtI9B8hAMo4XCRQiJHR4WVRtjKoMA0JXhUoTkJI3OoKUw4JBmUVazngAa7SoyFHquJt2zUqZ8Ir",
-	"wabteczv46IWmvmxiqJJZP9YAvj/Pdc/DsNkqn8aa0pXJqjkUhEtLEuXXSxYhI1rwqypz+5UZ6a5h3PQ",
-	"RDzHurli3SzgGdkNjpIMVKQ/N/tnpti4FOKFdLBngbKEqwFPA7WUy9rocumDth3wcLPEgj1IYQoDKMUy",
-	"6+PrV96GzA0clHntyD4YuYQhxWNe2wIzSbovJRCZKc0e7l5sB51+PIGLE6LMqrV5ma6bSZhPDHWjWNyP",
-	"ryblBPWk0RqT0+rmXbEm1+y5S+muhbN1W2/2XyYoF4wE2KEuiWgg7SYJDtZR6RF4RB4KzYgtVTMtwKXQ",
-	"O5RYhsLvIBdjoYq9gpd8K5CPr0BxKK8EciYFCjyQWIe+vLQEeX7lRWZWD+g/FJUjlcY7UxA96BPF7QZd",
-	"ex0vLWNaRpqcZWZWW0mwJWw8YGNoAzSUpRdDEXMpp0s7sBasEHsUAC6xN8ZfI9qzcwghusXowJw9R89I",
-	"/w7h6jl3Mj0oWsQwKyWlBXbMiS0eoQiSYsCy8sEqsYAzL8YXOAqzkqJ4AQNXfnEmNxWS3uRbZ1FKTLdO",
-	"RThgPApkwoyo44vGzIJS5AMminFsX7UzSK2E99amPByAV9jd+Wh35+8BRPzXU6Rj8bb5c0uqWdNeHPYr",
-	"ws1R3kmLS6kgcIYpGT6riIXOAuPs4rVnGe+pvkwwSyPA6n4YvzCI5jVLVMLDalr4DzQXCQ32BYyMJ13T",
-	"CjwbAd5DrhPM7yDIPnB+iHZSU/0kGyIYdIdphL2uNlXtRWn7mDqtcFH1Ftg1GQ5t5afDXJDZFyP8WkoG",
-	"59aFU5DGk7+4vs3g+TaDJ0ezzOtsIo83h/IJnRiV3PxsNJtiQGBlpBnMomCqn3ispXo9XtPCCGMi/BXG",
-	"NzQCrgp7SEaJp1YWRob1wFuUoPgw1WY0swV5hUARpplF4JiAemMKwULu4cYQchCPxgJKevE4+T/HX55H",
-	"wY/E0L22iLdsf/pxOHdhbhE2V+r6+Izv/eq1vbfu7N79H7s7/3t35y+ZJUHldjnAoXvvfbx3/5+yyG5w",
-	"5j54HRQjPLj/+t4nv2GV1frVanqP44fPue3n97+59/n+Gz9/+Pv76Q0EwFh0+d4n//PhF3/evftlmvsC",
-	"sYJMLy1qTM4zHr1679Erdx589ZuHvzfP2N35V9j23jKDcvdL9F/uv7vz6Ndv7X3xL+YboKh6+PkHuzt3",
-	"9t/d2Xv9y0yiKYUEcpq5KTa6Sm1mpAO/yLsW8rCZ2ws0q3S59Lsi9D2rbj0LgFtdYC4t+0D2dEMCDx9l",
-	"0VNWfdXGnbBGgPFQK1LKZtH/59rF+vXLNTDNaH9DD72djEjPvfzTl/9fAAAA//8=",
+	"7L3/lxvHdSf6r9SZl3c4I/cMZyhKkWbO/kBRUkxLorgcar1ZgQsU0AWgjUYV1FUYENbjOSL5JEuWtFmv",
+	"rXi9jnftxE6cZKPEcfZEkRX7h/1PNBpS+i/eqXurqqsb1egGZigqeesfLA66u77eunW/fO69r2/0xHgi",
+	"OONKbuy/vjGhGR0zxTL4q0ezLGHZZREz/WfCN/Y3JlQNN6INTsdsY9++sRFtZOy1aZKxeGNfZVMWbcje",
+	"kI2p/ozx6Xhj/9WNOR1TJTaiDUkHdEY3oo1v0QnlEyHVxs1oQ80nukWpsoQPNm7fjjZ6MuvfECPGdSsx",
+	"k70smahE6FHcGDKiH7eVfk5En6ghI1LRfp9IJmUi+M5GhCMeMhrDEM2Y//325cPrz29jy8sGPqa3XmR8",
+	"oIYb+3sXnoo2xgl3fwfHO82kyMKD7XB2S7XxjY4d7yRjR4mYSjKhAxYRkRHB4UGaSCWJGlJF5Jz3WnxT",
+	"ZDHLZEQS3hVTHsuIyGEyGet924JPOvpFv4O5mGYkpVKRiUjTnRa36/HalGVzbwtx1BUTv7C7G5pqzNLk",
+	"iGXzK89WEIZ9oZ3ES9e4L7IxVRv7GwlXT17cgEVOxppg8iVOuGIDlkHHSczGE6EY781fYPPFtb5Epjx5",
+	"bcrIiM1JX2REDRNJdP9MqgNCScZUNiezRA2RZOgY36U8Jl0Rz0nGJimdS3jaTzKpCOVyxrJKerqSD2lb",
+	"j6lqJZ94op6EzPZWLqt5ftarmibjRC0u5jU6YEQm32Y7FbSD3/k9x6xPp6na2H9iN9Kzx16BimrGMKY8",
+	"6TOpKuduXzjryY9Z1htSvqRj88JZdwxnurJXePpQurwqlnbJxdIufy9j/Y39jf/rfH5znMen8vyzojfV",
+	"POnqdNw1PU5EZXcTcdZ9TfVGSfby0oW1b7UfygrL0bSiX/1k3ckevvAKtj6dTNLlV7J9pd3T75zh6ioq",
+	"R5WLqh+e9VJOJzFVLD5MeI8tMqeXeTonM31F6sM5YDGhSl+htK+YYfsqGbMd8jIn5dtTc/sWdzcoSRSh",
+	"qRRkMlXSXcAk4aZp/B4vDdrixat2UzJGDue8l/ABoV1xxLaqL1szpbaEOQUXR7+wrUe+EbogZiIbPUvn",
+	"YSFDP9SjiOlcD/4bWrw6IErov2dDxknK+oqIqari57rv6lEFBnRb77ecCC4ZSIxXhXpJxEk/0ftfHuJV",
+	"ocjYPN2HZb7S374qONt+iarekODFSvRYYtxAvHnPSfLcDTqIiBQtDjuuv+2lCeOKDEUaS5JIIlWSpqQ3",
+	"zTLG1Q65KuA6x63AlmGEuqXw6ik6sIKZacW7+fMlWViC29HGtUx0UzYGmVlwxThcplQfxB7VXZyf4Btf",
+	"+5YUIM42O4W23dsocxUEHU5YloksIlQSv/UdZBTYgu7g0rUrhz0xYb4snjGqzyqei41oY5KJeNpTcsOJ",
+	"IPqfM9YdCjGSAfE82rjU67GJOpwOBkzqMUFfNI4T/QdNr2ViwjKVaLro01Qy6MT99PoGuzVhPX0WgLQW",
+	"duSbml71XgyE0Ac2YySeMkvNX0PhzbC6c5KkjMZw3hcJvYaGtfTDcUjlEWhKE3j4D1yTUblrmS8Bnn+y",
+	"C+dLsbGs3WBzF72YcHaFT6ZqAyShW1fw471dT/ymWUbnG94lgBx+RUYebcwSHotZO6ZzaURUZMKPP/lE",
+	"LUvOmfurpWHkJCK632I9mMilOM6YRMWysPcUH+wFzlNkH14IPuwlah5+IMYTysPP2JgmafAJ8r3Ag8lQ",
+	"8IonQiqaurUv0szvkzgZJEpGhAsynE+GDPTQxUYy1mc9Nc1CfZTWGcaYT7A4gkJTZnmifH291bRzsssR",
+	"3rBxwi9du2JUq+Km9TIGdxdVTe+rSB9ynIabZFeIlFGeP5TLGuTTNKXdlFlhYqGDJA5KFmXSjTa0Jtye",
+	"yuXjr+2uml4y1k9uBR9l7EiMqtbAPDzVoKTm7gEG9tx4oub7hGk9nMBLjfmSuzNuB9gP62VMhe9QrUkn",
+	"SrK0v0+EFtASZOJ4kaJFw9ARSdROUMTxaR8kSrO2kTsJOSHmq1tDzpfhm9WvKI9AK+4nPWWpxERa8euA",
+	"cL3kNRdR5ZGxJBa6jOwKS9LXNz/bGezgbTQUEyLnUrHxOQkClO7PMz48eXEFuin0NaZzEosDwgVnYFAB",
+	"clLDhA/Woqb8cnuiRFrRBppuzGNN7LdvV+3qM+LWjTnKNCUuZfjy+pwi4Zxl7SFLBkPVHo+9xhZeSmF5",
+	"a16aJfGSd8b0VnuGfQ0yimu5+FYl35EsO0p6Fc+Sb7N2L6WyolFFM7asU73JIa4VOqPmMjIntLw6C0ux",
+	"uMqBlSiMsDAdM7Z8+jdr6GSt429JyTtHj1+oseEFyce3g9UYwoKUtcb3PtGt9HmIHl0DWh6tb8ISa4n/",
+	"1KybR8mlBa8h7Hx6T/pD241qSb56XuGPm52Hh3EU6uj7xUSqRV4YUwUqZjMm7bPVwLWvZ982myTDt78W",
+	"TLe74haxr5HN43vvH9/99fG9nxzf/aeIHN996/jOW8f3vnd891fH9+4d33ubfPrGn28RqtV9TvSn+r6x",
+	"F1jzcd8YJvzQENDC2Ev7A6tSnk/dAr8yiVdnIP+HFfz/nBV8OTzgMjphL/V6YsoDbKCbpGnCB/kyFU/u",
+	"MxeO7/7t8b2/PL7758f33iGf//W793919+TNt0/efuuLn/13OL2fHN97JySrupaDynBVw1/87C9OPvzT",
+	"pQ1bv3JIrOlnuCocLRp13X5x593Pf33vwYc/e/Cf33rwwV+d/NE/hjr0fTxB3mZfILOhkIyIGSc9wVVG",
+	"ewptlYk8ILQrGVfG78jIjGZsKKaSnZMF+b9a9nTDqBb4klttmQoV2MhD8KuT+z+6+8Uff//ko789vvu/",
+	"YIW/f3z3n548ee/jk7ff2id7T336xvcv7IK/c+9p/e89QsHonWQwK2j8AIzdYqpIokhXqCEZCP0afr1H",
+	"Nncvbnnam6fQWgt3cytB+fp0kIICdUUlMl6gA39pCsNoeG7CV6gZTcWFZ5+iYjukRywnin7C0lhGsNAK",
+	"aAZ/We1iM2N8Hj4NXcur3/EldtHwunQL0XA5r03VirflApvy8RdPNuA+dXfFIuOo66HEFVZyYJWOauCm",
+	"WLqMsOOL9GiHUKmzH9F0yoiiIwb+LnRn0DRFKznlgykdsKBNcoRGP+siWP/03VzFcCbMDBaBHHMmz3NB",
+	"8AXnmbHHK6NqiBYlTijOOsyQclquva5HbJ4L7u6BG6Pj4Deb7J2sZCbhW819sx5zCPGGikWvZLhm5mYo",
+	"lbN8UaBT62EYX0YJjxvN3Q7iBf3B7WhjRtNRW7LXpowXzCFe298Om/SXmDO+jQZzGFS5i9rl+RJtDme3",
+	"aiU5uFYQtmta4qR1OKeAvnyqtX7BLIBlXpOkN4IzrFUJPM09lhzp7qONWPRGYZem3+RaGt8p17O0Mg0X",
+	"4SVzSwX8bGkqZu0JzVRC06ANG5goJXIoMmVgDloDl8NkguCKBGTDjJHNk7ffOnnn70++8/Hn7/9jhfBX",
+	"ef7X8R2tYLA9EkmPVSoEX9z5y/s//QTVj/s//ujBjz7+/Gfvffbxu/d/8Tefv/EmydggkSqDTSfYBtm8",
+	"gQLy48aft0Umme4xtghNKxmck2RCe4C6kGkykQeEjSfKwC244OGrdok5l8c4hdqjfIiv6o/SZNIeMynp",
+	"YEX+Zhi+6bXUUlQin4WFLmxrLXV+iewwYHXYM0dvVa4ETdXObS1esXA4F89THWWXqPSA9Kdpug1mBfMT",
+	"vICOaARRUIBtsBgeSCUy/U9JbuxdePziE0/+/lNP7+5deHyHgO+QZGwsjpg0rro6+XqtZT8jmi/2uRs1",
+	"86mbriv399qVq9eZZKtqMpMkINBeJEqQp9xOpUxri1rDVgI1RylGgozpiBHDNrw5PRWaUHjMh245F/XV",
+	"4zs/+Oy3P/nip5989tFvSDcVvZHP11LaZamMDAArTUaMUIOdOyfhSmgrsbMRLQFz1CDHi+CO2pct2KNM",
+	"UNUAjwLe+uIKNFoNAKmj+hIepE6lLCI/lr9dItqVcB/LGdehov1+QF7oqeSIhXlRl8YD1n40N7ymVBa3",
+	"p1wlATHmkCkyGyYpI7NM8AG5duWqJCPGJnBTw7gJtlDphV8f+JGJlDXjXXrJr+u3gzeyt7y5Cqrfjuyu",
+	"NLtuoZu17triBheX+EXHrURmJJxFtkVJRnksxpp/kc1n4IYBI4EVota8RBp4DOo5LhhltVrAMrwUtdgG",
+	"oOAn8TVrtBUgEuullweEC5KxCeJVoJ2IZFPNE3PSOidNDzvkxVPy9DOhJp92llPJtStXF1lAcCX13XHt",
+	"ylU7nZj56B6H00Vbp0BcthF/yYxKIhlXQTlYWjbUbL6LEET4dfksr5sl9VVDEF6RALQUMEwmE/zXdMKy",
+	"owTjoahuolpPhMbXE/yWcNn1yP+MycaxnMqV9f2tK5m5Ku+PhraqAn+0HVUO85sIYH6OxxORhBTknuD9",
+	"ZDDNQnD15/XeISX7Gh8ZUqn5AjONkjlTBx7nQOsZyNpKf4s+obC+zLi+dKrgkUeMq3ZvKKod7vCKJDQf",
+	"HCjv065+scsIimvOoLiw6GWDIXapf62DE8KbqzW+DDcokwEHHRreqccOCs2hVTWM0PbWXoLLXN1TFW1M",
+	"s7QJkTqiKu9ikFKncaKe4yqbhwUywcMw6Z6qCjaFeykinRGb77emu7uP95IY/ss6Een00qSjF7CDgMFO",
+	"cPmg9faoZFZDfhtt0EnSRmN5L00034SWgrwSG6pzpCyKfPgddLjCRzngfHEgfYU8KcypC3JfvjmrEEeX",
+	"9UXG6roIBZ5kA6bOSfRiSILtOG8ycKBEC1Ex4UIRdiuRPs3ng41ZJRaw8RLiYNqrvq8MGLOB7Qlgux59",
+	"WVJ248/3MbIHoNiPP8rlJ+oscFH58Qy5WPKw7rqGrrJb6jK+WeFj9RsLzesZmtn7cw0bWpHwvnHp6vnn",
+	"Ll3d3ns8Ivq/T0XklWuXty9pznDlxvPbexcj0huy3gilW5LwXjqNUYXytdaicBKSabWc1X5tSrky6ryL",
+	"Ed4rn4ZXuJbUtdgoe9T4/BJJ9AwIeJUl2aSkRyWD385JYtu1uoVnbF8pmKUyhmUNoPH/wQ8/crxkLXQ4",
+	"tNWXKe+xFMOwVjtiGaMmrs87Gk+EzZCBbp243OTggqcfA/fAUkeoJB0jCcNdzm7R8UTrA3nGjUppO3/3",
+	"+N7Pj+/99+N7b39x593PP/mo6qM2ZuPIv/tD6IPcyCiXE5GpYLRT0htNJxUyrAeSImLCODFv56cf50b6",
+	"mRib8D/BySZEt0LI31ZEGM3ShEmFGRsaQ2zM0l+DHsMya453XaXFSixqtKFHXIXg0uthM2dgNCO8aEAc",
+	"uAzmuSQJRyuylps7rtWOMc9orTyd0bn+TypmyLgbTeFGMmaHqVDBwWfo7GpPs7St2HiSBoM3AQw87aZJ",
+	"j9gvIMcJhlB3Xkd/xu2Olm1QT8rfMx64gWBFZ5q/BqiCBZ1rS5mLpWBvYwsbUjXBnIRvVh/g524B/S8e",
+	"Y3kUXqF+krKIHA6Tvmp/48phRLpUsicvFoyU3Xk4ZlV/uyQYDcKBm1PtdTFzocaLm56JmQwlB8l6LJVk",
+	"liVKFcIcq+5YN2bTZARL4w13yeJeGYcXlypFe8OQ+m7HB3rjQCgDcUTy2qmIEeyylMVtExbtr16tdjvl",
+	"Jg3B4kiui5k0sNEJDIoMaQz0bGidphmj8bzBErrp+h0uDLx2Ha9l7Chhs6rlrF5MykkCLZCZmKYxGSRH",
+	"rMHCLrMI4XchZljkCDYjT8ow5l8z/d6QCN5j4U4NWbUdKrrylaoYOAzr093ipAFQl4mZAUpsaipGuVRf",
+	"wpTIid5HOWRMETnUD9WQjTFg3CQ36DI9I93G3gGaigzCgvREOh1zg8X1cyFIkqiIdFPKR85IrRuALmdD",
+	"kbKtHXJJkbGQiuxFu7u7+6Qwdys60zRtfAks5wjS3P5hrpbpcezu2n1b9TZGEr0uZises8KBB+v74hHb",
+	"9ygYPLC4RQ1OnoeSMwQb2dNSPIuOpsoU6Jat9nheZ/2pREwATdOX+xv7rzbMExGtsMKWCdy+udC/CLCG",
+	"MeV0wMaMqzYXi6t/fOe7Jx/+6f2/+K8+0t5SM55aKquMdS7xUJCi8LTZnGnIQROFZ6MZ3ibDCQUguqoi",
+	"+QRVHqXEgkkUXfRJFMYWmaApmNrDBrK3MZRxNguTRdBG5oSOHOexXKrR84lKOxL56ZvKLdqZLiG9MzCV",
+	"WE2mEaR8yVCMPL4oSU2VQH/RIpFApruxGGPaFkMzPcpJlyGwIXWYlyRNLfzC+K9Qumseox1XS73QUiED",
+	"T6McJNBTsEU6yBiLbcOgFNiWI/L1r++/9FKlmNwT+vaQYszwOyDbmM7rxWY7TJy/WfdlO5aJQTjVx1Jn",
+	"ED6rDnZZtuH+glhwOLZXVCRRZWy+t0aWCvOLXDIM8BJwIwY/rLxLCivg5eOxg8hbXbL41Y44EbgmL4s0",
+	"ZT2l9Wqpxadc4dz87Dd/dvLJBzXYzgbWCKNclawRio5G82kX4rYDfkGRhsYqUm98ENf1yfG9v96yJ5vG",
+	"xiS5ON4xvdXuibhNx1b+K0EaaDZgUpHLLz9L8B19ruaMR0TRW87eeUB23cHKmBbWuCCQ91BfBFzo7xsG",
+	"dy0aXU4+fPP+G7/47Le/a2xuuXFp+99uP3Pl6sbSWMiQ++4w+TYj5inZlNMxnpqMMSKTmMmI9MZb+lKD",
+	"2JECT0kUzluRSZb0WEy68zwtZElD8u1/gQjixXE9i9vLYqIEOlppknbFLbKJUcPH996+/90PTr7zz1v7",
+	"ermdVQRS7Dja0Ec68rZjJZtjbhbQJ2aBdFy2ASDS0joHz2UqJHvJ5rNcw54IHsRs3B4nUurNDUTHyGTA",
+	"WbydcJKDFoj5TpJeKvSHKLRMjGBsWgsfl7yVNrgPGwXf5t8Y2Egtnm1xrawYsci+Kq8F35kQ4MOYgXH5",
+	"BYfJGM3+u/ZuLhvgOhtZdHssujoSjt4Ophb8F7XRZTjNJlkjFydeM2MuRYpZNKtc0itYRL3WLqE3L8Ab",
+	"aJqauIs1W3bfh1o/nRBSuEQa8Pl1oJAuX7IVLWslxtgkdpNtA0ooa8N5VIKWeyOwlBAjWKBNAgG/lgiv",
+	"Pfv8gUF3AChY8/xUDAaFCzbvf5D0Vd0O/UHSVy9PcFdvRxtDlsbtfibGdd/Blh4qqqb4nUjjRp98XWAg",
+	"XHNgqU39tzLBvZjwoHl/7AXjNG3LBfDoW1+oikBJT0cOP1yR5My1sNbs0dYSmj+QzpqN6k8r2hRZJb/P",
+	"WC+ZJKx+yW06wjq3Jz5bEoKfJpM2faIdBgOhqj2VK9K480KErc3JmGlaXWtdb5iPK0EMp47ZT+Ki+cEd",
+	"ArcYUbXSY/eitPL+khSYsGE9HlmYU1M4BqU0cd4UfYqxHKB4AeVno8xmi5vvqN3boMhdkHVX6yWH7bJW",
+	"I+Bzengpo5K13Z9mbBjHKEV6xNoQsKeHM0khA3sPfNd6RFPV7tKKAMfF7tcRanJQ2ur3vmVvZS1yfkBG",
+	"bKIs5s8GnQwTqUQ2L4FOLtQH+JgxNtuD60wCHmVBAGWzPEn4ogwOiaYpgS3Yz4dtkIpA5Gj+NII3mWqZ",
+	"r6my6PpexvJX2YSFNcIWapcol6wWFggSJM4biSt+I4GHasX0rElvVGWjOWvtwI0cx+l14MZRt4YvGta9",
+	"GACoj3Vchf6RmCF5RUjPl7k23lLks3FD8OdQv0SnNz97zR1Ox2P6FYDsBcW8VeO0D/PobJmHZydca/ZK",
+	"ni4yu7Go3AygH4guLk6ubpGMZLmYxErcWqa+BZ8NKY9Z3BZHLFtJMga9qG0iI8PgfL8YSbP1k+y1CjNZ",
+	"rfenCEtZmoronAwCb4IaXB1ssHzw2WsbEexD6VNftisuXe1mZ8GojJUUZyOfFWDqaTKxYzHcqJ1q/oIk",
+	"oekhKB5lbGIHFDCQ2VilGs+JHU/k0PK2WYA+1y2JZVxn7EhZwySxrrbe+ES4oIBK5rR62EB9ArWlQtXS",
+	"vOye4rBEOVxH+QPBsMERrNKzsPJKcT3La+GpYqVplGOJqxQ1HGVtGGq16rkkvKUitumcJPhOZGMuZY/y",
+	"c5JIxSbhwJUVKDzs0jrsUS73MfsJRC/2KOcVRrCYKRoKSX4OArN0I3MYOTTGUsnIkE4mrLq5SqvEGgfR",
+	"S49QPUMFkFPdrQm0qhha5nSkYFti5HYoQ/TKOVeWhOjGwkFaPRpM/QXo/0KGL+vRd3FnSxh0IGxtMYzv",
+	"nCSXrl1xVAUBTJrWKqavxEqLvwDb2zCT9SJa7PXgol5cwSZY6Xz/HJmFT9t0PdfEounz1DEll0gXI1Ty",
+	"AodQVgZII1GSHL7wSjl+pLawotMOCwaAaLlX6FRpl8w+LPWReGnsQyVafG13tdw1wVCCcHoMTVDmZlzq",
+	"BepRfuXZRXHOfF1UcIEoKumsylCyqhl9qqXDKgv6UktBbgxbD6YLdrM1viwt3sKSlVoODrRyWc1aLOo8",
+	"LqAw4GTCD8MP46TfZ1l1JryV7S3rWE00CzMzyIdbGFtoQZ6lctgVNIuX52JdKbzDgpPC6VMbutusg47d",
+	"6rGJc1SGgGiKSUUu7Dq/O0K/UfqCuAyI64yIFrAjkjE1zSD4WWTmDxZHhLOZi2cxUOc04aDQKQHMFKiq",
+	"MbjWwCzmz9nhB+O/C3Nr1q7dr6UNT5gwgOFmZbHw3kiONPsNRSRoEYPF7QnL2kMxzUIneQkQRbM+ufbH",
+	"CMgqfB4GIqP5gWh1kyQc91B/QTa/cXhjKyK7n77x/QuPrwiikYoOqtIBxHR+DsvQAEJHQVXhhMMv/dTi",
+	"1puTjN3aQ91SGI0dW/ROYBkAgAknMHJnwV+TsYDYH8qJ1w7UJSPwf3QgALHJhSLuOZmz5vFdr+Ttmk2p",
+	"mYWrira4ETN6tMId9016xKr5ThhtabbWy7UcoLYF6g2chsJBtiN3hzAw4eJOhpndUmadH/4ACLEy/MKm",
+	"Fwgb4MJPEj4KJrLMmIGp9ZNbQRm+nOsXQ8+tjchC9KH9pVPFw7DKNKtnkxsLam5Wq7kXhxscp9m6S0qx",
+	"8eSUxjWaNxIQMqaYM7NdxbqgPuWSeVfkmroBOmSP6Wmck+TrN25cM5cn6BG7XnKhHh0z0qW9UbPQKZhL",
+	"sffiNCotdIu356nWtdZeFybzG55nFMIpbX5vtLgsCa1obD9bah2rJFe3ptWkvnKMg1ed2bN4lUxS4TgH",
+	"OCqFEZmsE9Wnu1gls6h9XVzIYTnRxJTpLfmPr17a/g90+9u720/fzP+50261tm8+9nuhDXluTJP0Wkp7",
+	"bCjSIMKusOmrSOmzpBRyvzz7pd9PaFFwpFWhgl0Rh6ttyim2UM/VzIsRtlU5hBtenHF4DMFERWjZglQT",
+	"WH8jINPD03blVOwL1VOKNib5VjYXDxaIICTp5Z2uNb/lq704udJ6lGZWuzvr2KDswvvZznZ3w8aOfDWK",
+	"hpHd6PRk9gcGy7h06BUFFzCNHMaI9UVGKBkkfbVDbphnAMJUmF0ag0IxbhXLGkAAGeRZwZLjio39VsdT",
+	"qYhKeiOTFKgQAocwb60sYo0RVkhFTTYf/MP7J9+/c//HH5ns1XmsY3EXhknM2oDsl6Gi3Qj6lzbztd9H",
+	"ZORz7q6irrhVEY5RZYx+CR9oVSEmit1SZPP43s+O7907vvub43ufHN/96PjuX2OloK0DrQMz0s0YHUkA",
+	"DDVABkUbXMhhUuvrh5c0F83oZHGYmkSIfjTRk988vvvh8b0Pju+9ffLem5//2ZtbB0RlU+aq5nTsmx29",
+	"Te6zCZ0UQqS99bHvLPb8dTEzoi28w+J90oGGOgQ7f/APP4pIp0sHHXJ87y+hrtoPju/9+vju333+p+/q",
+	"J+KWfvWPH/z9Xzz48Fc2sqMP4SuckSlPmZQ45I4fxAg4OEyM2KUD4/u92QjV7wN/F7h2id6W0kr1XjaL",
+	"jIVdfXmqNm7fLJ/gaxnL82vl6C2M6Ty+8+HxnR/u+PSwfM9WX7RCpn/dh9egb/z3lyvEvL5uXNpVxlkL",
+	"Vag7ADZgpW4HJtM0XRp/LSCEiIh+32T2mPZG+7bCFIJYZlpfQ8xiiun8hixtnqLEDrUahuwF4xVH+bKJ",
+	"VRMzYt5ZLYvhjCYqeExNw4WIG4w1NazRJbpZpcMSneRU4XY1n2s+OLdJy+gF/AJrBSfF69T0OyNnRWWi",
+	"Ln9aX9pRcGClVai1ck9Nc97mhiZ6hXfFlMdnVqAd8HnN404S7L5KR1zNFWTmUuUKagamMI14cIpT49nz",
+	"OZaXyNMwreenCmi+ZPMuQ16A1cuRr7hXa28G8oVFP+c44ebPvRpOVV61as+i6XYdVnRa6l1q/S6aBB7t",
+	"ai4lyNqlDXsXq8Hbtdnwq/yHy+HFxqgXnxp87KGOXZs4qJpFWJPGmmPczxKo8CVHfbplOjUO215QZ4e9",
+	"jjbknPcafng4573TgbaLF4on3NuTVyoo5hGhk2mDANMrXLJgFrMlGeHPtOLGOOFtJRSCzNcHfdee9Gkx",
+	"5z5ElUJlwUwajMSGPxg9S65owmVbU2po6cLsIdpQWTIYsKxd9XydLN9HNE1y6OvK3BE/d8VKVvx+aaaC",
+	"Rf43BY+ev5T+ioSLhzSQUjSdrhsbdsRCWR7AtAhWkgMCn0KJFpNeDfpz1pMpREslFTi/Ag0Xe/lDxiMw",
+	"bHTcS51gvFWZ7TavZL7cCigZkxFhO4MdcvLW/zy+8+HxvTtQivofD6yt1gfGnZOu1n3BBFpzaYQyCUyY",
+	"Ua7zjvbKOQXq5vjwjm0zYw3cXDdDKdLNepnEW9IQjNbdF1nAafp6XtOOP6nOTj1DWJUBNBFxYCsqjqa+",
+	"g85QeW8CwawWWWoFloet979IuyytVPiXKO+NAigP0XJvAihXD5p/EfMtVBuqZhTAXwHL+3WtIkqSTTmg",
+	"w1IxOyBUjgoZvtDhwNnM1hdqluHXeE2hhxVsTpYD5NHRbvSVO+PmvlhpyP1+NjFRNcXTrG1l0WVcaCg4",
+	"ERYPaoM42zFLUUgO1KVYM6ApcNn06FRC1RNzzaDR+uKFcEnvSoDNOtG4greHlC+daI5erq71VBO4rUIh",
+	"twatUxxBtLD4bgDBXRSzQyV6o8AeHtHEiGThy9VEdEPKsUkmxolk8T4RHOBs5NO3/wtxI4G/rDE7AJqh",
+	"STpvx2xMeVzVW96WvtRjOo8IPWIZHVjgnLL5Di88BUg5ryvurBX6QVv02z0Id1voys2Z/O9/JP6oDogW",
+	"UJ0shj/uVMuteY/18VzVQVlTFWSAUExt8/7//OnJ9+9sYS1TipnIuozxMvSnUPUdQSOu7tOaBodyTFUB",
+	"45zTTblDnFFpu0NE+ZJnkW4muNgv8gjn18PZw1jc7s4ryi3lKcNmQ0FSBtlMwZtclzKsPjmj9QPlWTch",
+	"UQIk2uyyVCCCGXLzsltq5dybqaAxi9urXsT1LiMz1zNvuazQ4bItTGRxAIv0ctOjmLWkvzyG1Mr4rkaE",
+	"pAM60yz0W3RC+USAa2nAOMuSXlC0x41rbno176+V6ZRsgtQzVdui3986QMe1TYaNsOecjjx01uaru3s3",
+	"X93dfvrm/3Ph1d3tx29u7b+6u/0E/vR79dUDXCikP9ll57hK2Fk5iZihjpWMO15+gRXDXt2oy7uSSMML",
+	"tKoKnD4iezs7lj9snrzx7skf/dlWRQb2/CSFcq8vDbVdlqFpZSzhoswXTlZUiIN1EmP1ecz3/SGFbQO+",
+	"52HV1NUEVs2+TdgrEdxwa/Djhze6Mk/li/YOsARTzNRLID0v8c423O04NLKZsZ7ep5hQ5TJaQhY7XJcq",
+	"qjsdX1qCerU8U0wwWSiMoh7cgfprVVS1P1zfuYjbk69tiPo8G3lgH6XE2kDwQsexS7x16YAZSc/gukCg",
+	"tLkiam2cVx0Mpzlk7pJB1SAMimw+eOuX9//4hw/+4Udbi5i0sLnt5D+/f/LmL47vvofoR0g4bAuYT7lW",
+	"hBJVxjeViw4Hi32ntMfCSlcHqk11yMlbb5rRb2JPAOkweJ3IB2MapRwpfgsqLYqpgjZ+/se2DQwKUls+",
+	"3gp6QtGxIkGFSlRISfn8Z7+8/+OPju+8T2hXmLoH9//uH04++cDaIn/7swe/+EmkJ4H//e3P7v/Nr+//",
+	"tw/hn5999Dcnb96Df5780z98/us3InLyt7+Dvx/8/JOIPPj7H558/05ETn73w2JGZ9dMKaa3ruZ/mTvD",
+	"rIL0bdFbzXPDFrZyjZVtMlSnAOSdhUb/8kRe6vXYRB1OBwMmHRruVEHaS8Pmpvomk6zC57y3GwpVrsux",
+	"UWPem04mqeZmVudbzaU+S3gsZi7qypkWH3/yiZXK9xUTYRQHVbE1NqQjWARHs5AKuUX3w1FYcnbyMU1S",
+	"yIoD5YaDBLYWOMeV4z1d6ibN2tvV0TirZ1kBB6pZppVm1DC8xNXqZjxGF2sxOo02vnXNZhXWspw3xd25",
+	"buNrc5x49POsSwHSTH/3SW9Rd7eLmopB8xDcUshXKP6WzrVAUWFTTLBEO16qhojPSfKNw5evkq6I5y61",
+	"BxC6Fir0o/qQA9trVJhWWK31luUMIAjFRX60KeBenshKyF4tgKlWEGt8Zs8Ut5fPqS4PcrUxcC1wX+iQ",
+	"l210BbBUCa23fIPCJv51QRBrwJ2MbtvOQUeLpk18o2ikr6pzUJWs0UOs5M2VOq9Yqhcrs4FW7nSlG+Lb",
+	"gjcv+g8vm8YqxladYfGR5T+sGOl1NkkZT+RwHCx9MDGSnJeppISnyGhfSWIA36hyTCaZOKKpiwYymSiw",
+	"icbOQStEOpfnYk1UpazHcmkJOX+Kh/YjT2Zszm4OzRe+IB3ypRalyRqZ0X/bm5U/vmhhI4LbGS6UsNTy",
+	"s3JNARG3+yyg+2HNnvvvvHv/g7+7/8c/ihYr2DRMOPxQqhbUXl9xInvh+jwnb/z85JMPju+8v/6U1ilR",
+	"YEoNNJTl8qIDS8KLkpR58UUJRNLpfnbWuHeXlR74EksHLE3IvzS5/jCZtOuTqfmp+ocJ2FjC5P/FG3dO",
+	"RfUPI1d/0dgs6/K1qnKdU2MjzSP9wXTqF/CACh6Y/7fH0kBal/pytWvAIquhKi/zdG7DnDCLIFGCAEeB",
+	"hEV2NibnoBQjQUxpRMhP41It6gMjhV0ceQ6nS6ToqxnFkDFbnESRTUp6SdZLWUziZJAo8un3fkq6DKve",
+	"7UXk+O1fuT837//0r7a2IlNytTvHf2CUrjuXUomMxVq/MYM7wNBcv1hKxmhMsmQwxKx2kpnLFhuhA6rn",
+	"k6ghGrWHNKM9pTd1LqZkRnnz3DVAc9/EJa91KnruDCfwFooh2HPnRa04g3RegKGy4kLhEOa3kce/XVUG",
+	"U4rBK86wcCBWA6PCQjxDVW+4jsuzSoB6jvaGGG6dQFlj6AU6OMAA7UTi5oMLBBNuzXikqVNwW0pRMAQj",
+	"jPXo9BcmFQ+haRmPVZdBsHksSJ0kgkul2HhRJEl4zG5VlFMUEpa0wH3smdbdM6kirMG/u1OdOqQRVTcs",
+	"+epcjsSwhnJRuiGNq2u+2oKr+01L53opTq39yZAp5nBO6dz8E/a4gQUKVrvgazRdLN+7KjCjHU1V6Kl5",
+	"rrkbgC3MroV3y86iqjHz/IBIZit828rGVQ2aFapqEY6MqcNM2K1EKuS1spjRtdCkXogVpaOc/GuRGMt2",
+	"N++9crMaBvGNE+7/utcAlLERnQKX0UsZzdoLonm5uPpUH+uxMCWwi5UUK2sIVFbT/Ow3f/bFd76nNZE/",
+	"+vG+lsZAAMBSowf6rEImC4yHpnFMphOyORAiluRrpM+YBNicvUy2GmH2l+d0ba4ynUlnNct9fOe7J7/6",
+	"7vGd75189N79P/nx/R/+olFV4Aba0erhDbunL4Tm1JCAl+lCzW2W6ymey/CJYN4OX81wU3q6biqe+lFb",
+	"wLKZNnI4TCY3RFNl5EzoqaBiLMVyJ2N2qN8L5uGAjYJk5KessuCcHJWJyQMIntcWl2gvIhci8vinb/x5",
+	"HrESZv5KLFFkgm4Mm1p939yEkUPSRsTW1JrRIxYBVkwrUBBKEUHwToQCfgRZISKTmyKyd2jb/q319k/f",
+	"+PP6KA4olmHcTbBEMKPKBHP5Rp2F9yPf9bVLseemjUV7eJWdIUd/l3dHwMJJX1PisZalZ0Nh90aSRO2D",
+	"nrTZmdA51LU3DsBORDrWyt/Ztx/oa8XhoS9du7Jl3VQu0wbZ7Lh/d/Zd9IT7rQC/KPVZRIa5T+rFPrMK",
+	"hs8tXdt1FJoA9wxnParajYXFJZsnb/5C396/ffP4zs8QseJWW2vZ2JLWDOZimhk9CCvc69E0XcWmK1e5",
+	"ZFfGE5GpenNrZbq0nDB6QyEkC6eF6xUtW6ew2rpbdYXI2lPVJxGzCpOcoqqKbVJOElhY1GfBeJEo4/Ol",
+	"ChUtSaiV//3d5mwGyWONvWQjV7tCkmnTMie+wiRmHtymUKYEjQvWnOGKk+Q4u4IBQ9FlhxEpqzLXIeM9",
+	"EQcBjq/ceH77Kb1Uh8Okr9rfuHIYJClLK16NoqGYJH09AylGIrhcyYCLjMXtnkin41C68a8zqlmpeQ5m",
+	"tXOSpHQOgRvWOKEVrtWMg0vItml5W98Z51czlJXqYU6GMzFNY3OHLzE1VOKKgQDbSxLyWkW24kBIJWxc",
+	"MgwITK2ZTZ9NNjMxkwSax/R9cqKXWA4ZUybDnxqyMWICh7hFXZbwAbSxd2BskIk0uVv15umGvNc1vUuA",
+	"B5JLioyFVGQv2t3d3SeF2eEgIGCosVnxuph5Jo+FxOpiFnI2UkUJzFpPNCLdlPIREdwQmMntH94qacCC",
+	"ISsPxBWTvd3dVX2UC7dByE05qsgAdl1PJGV9BcFFgpPJNJsILSwc4pncL2Ym60/TfmL+0KOMwGxo7Bmc",
+	"sZhwQaxisHVGG5Gz1GpzSl7MBhk0mlaQ7iQds33vTOnVyPM/hrKbV9n2rwItanFNT4LyhCGnITOty4PJ",
+	"nGRsliVKMd7QeK/HQTY//d5PNd3vbe0DGdlTGZHuFKPkNY/U/6fZgTFDjW0iTJyXiU069YJXwAlzTS7K",
+	"7wBzShwXyu8gj8sFL0W5UWZPOZl6W7DI+d0xqrnArmPppeYOzHxBGh84e0kiasvvO2y1LFQ5LZLWZWOw",
+	"tEkBTZ0M0RuBNyhjWpVH+L/gvYq7oEt7I+PqqO/Bg0tAPzvLXOHhy2PlkxnnJ9NsdoNs5blt0qcjv8aq",
+	"P+9qsjhdkNhqgvTZWC/XNDJGZDeH/JNvYop4RXad7ZG9NqVpXvOsN5VKjJnWZpgkn77xA3Ty6ZN8Dgo1",
+	"Y8pN8r9/SCxuikzSqSS+CciwRbAzEsiiai120KJRR51/0XqHNi9euKDveE2K+Xy3wLlUTrF7ThJItuGh",
+	"eroQjXX55WcJfkhoOsN6GRljX6rpdH/R704293bJ/711QARP5/p2paRH5XBb8G1nYi7lKdn9l22BDSxC",
+	"BBlQeZ4CVe/ggeZjIMvpn9D4DRTVZ0yuuhr169EU/HIK1Iux/i5AX5DrerRvAC8mGoWSLuWjbZVRLvss",
+	"i8hI8G7CE31eTn773v13Pji+8/+aL32ODWlu0LwQMBFt7ZAryt4Z0lwjaTLSh9SQHAgWiSScHbGMYJFq",
+	"AmlawOzkmZU2r718eIOcp5Pk/NHeebw9zr9u9dLb582rYCtBYZEkSg9AenWeOoJDDf8OpsnuoLHT/mhR",
+	"1yThUjEaE9G3r1h0ZmfnK2ua960UzahmIfgDTFm+StylqjfcuHl7kaD+EMxOsIU2CHXKk9emTHNAPjBm",
+	"KdQhSAfa6SDDNRLEZqKMUhXaWPhga2cRDbVQZYaX7g58Oz+8XMyaR7L77o2SYp8MhiyDq0aillRI5bSK",
+	"C2QZ8si8Zo6loqPRfNpNeJTfqZyNxETIiAyT0ZyOphGZTycm6cIjca5U3ziRiwQMJKo/68tmPfdMFWKn",
+	"hM2plOZqMtBU5RNxp0CUElFrEhiy9MhULgDQgB5CZHkjqPg+oi4kKtg5L3b/PARCSqb2gXfnr55DQStC",
+	"Y+PMxKDkeU80u7RD6CMcZxMa0u2wtJ8zcffNAXTRcX93kOdiKx1jrpkNRcp0O3Jrh1yCMnw2WjOlCbdp",
+	"xlazQ+hduWyfBYNvYAyVidvgaXhxlwcYVIUQVBh7vy5mpE8zJ+eC0WAg1L65dvQybS5oSFtRi3urGrkl",
+	"1f+iuLibCYeAV9ywLM/8YWJgdRMmSbn+DCpldjClAzSWkb6Y8pj02YxlIHxLrAuXoIFF6nu2xTvOLNPZ",
+	"aXFP4bBqUFFBMssebeDAConSYQi16ToVvdXOqGJViqBVEhp5A+oy2XrNeT1XTKnGnF0kyeUcIxxAX/Ws",
+	"Lg2hDTLXBAY3jKqAC62X7jewGEsXYR39d0l63rPKzlskrYpMmYU0kZmxhRuSfyra270Z1RJlIDumf3NW",
+	"5aSE789EDVk9DbHZurPxgf/LTUHsI849EdmL2/LtP4sHAw2Vls05vmEgD0W2mGKevgKDNFqKY5FtA4Ro",
+	"kOS4AFxe2ERwflS5A6AgLtUiR+5u3CdGPtqxqVIDAcwVtYWuFOCr4Bvjg6nJcREArFTkzkFceD27wrn5",
+	"tVugSddAaKOv0d7o8pCF0tLloJugEB+fk1AvKQIzPyREPQcl1g/ImM5JlyFaNpwYkAU4eJ7NAorsRMTM",
+	"Q0v/rgQNlHKHzvZb093dx3s9ETP4V3hRqysCVl8ll7z5gDSw9Aqp/taVn1cC0tnoseujgDBm9DCwtN+g",
+	"WCibe8U3l1Tj17u5XlpWSNnWnrFkMFRVicBNWrcKinBFxEZsLv2kxAolTPIcGN8A814KMcm/BVNpl5Eh",
+	"yxhAAKwWVTBf7j69haK74IxAYgFAc5lUNdDFvnFzdtywO46goO8RmxfkbE+dfCpkcfDx8qEA98WkbSsV",
+	"oru1eql+3Kz2IKNjubKwUKIwPYBSiyH6Ki5C85iBZSmsMOET3jU5pLnMioxxdUkJ0DPIylXuZslwXSRo",
+	"qCrkreAAu+JWdaqt8mYGcAFdccsY/LnS1711TcKnDXw6Dff4WtIbXTbhyuEg5nJapS7N9CN7qhWVo3MS",
+	"TmGQJTsYTkiA1ycaeWUfckIiwmATrPiM6G4gJK03cm6RrSbuLIyIxp6rJr12Eud2lYadR3eBbQPm1U94",
+	"Iocmz2BVbktsFsWnJa1SAq/gpQKQAvg72GTGMjFVVaO0rBOVX5oxfWd1mbWCAExLqCHLiM2Nu28SP+vd",
+	"Jn2RpmImw7h9/UZtGEzSG93Q75n323ExNL8qwUAu6kAv/sdV2/wIU5dX21+sjxnLB4zBZdB3SAp3lr5i",
+	"uc/dri2q+ENGK0gNTS7nJCaCExPGgYakn6dVcAaopxlNR0jrkYtqTDJgA5JsCk7Oi4k8r1uU53VzuQ9z",
+	"SHk81AIAmpsh6Jli8lcwD0g/MpozNRPZSAsZsZjx5rkKfKotSQQwxvAK6LbPScs2pXOtThc4IJgeLQ9s",
+	"OF1ugkbxqphyBa3JM5ou3AyB6TZPBsX6AZ72ck4G1nxuyUTvVeTIosYcXJNYHB+2C6LsIsOqiqxeEzPb",
+	"0JwVij8b08SqsavZX4MJI2PMYILXStDgKFSF00Y/MXtgZHYk1oEgCVdiJxyvfcTCixJKWmLfLsQreonY",
+	"C6lkMETYM8w5C0O+ZmY6wW03ZFjF01h2LRMDyACwKIoWLyYfFapXudKi2U6NUSlMIA3k1bwVt5XQZXAW",
+	"efRplVK/mO5NK1JFFabCdrLMArKaiSI09gVQqImBSeIacg/5ycJpFfM4nhoVAQNobNpFF9u+TAVHpT9w",
+	"JWa9oc3HVJKgzROyefJHf3z/nV89+F93P/v4ra19LKxhgmsp5wKdyJWVieyF0jxhI471GfwufItVu9cu",
+	"EcnUOd+v5uc+XdentdSVNUTlZTwOb3cKcljl4+qknY29KKtk9m9ghgcXV7s77fdDgLcbBau4mHGCb5rE",
+	"uUboRvSBsaQvSZ7rH4uljqVTpgBbM7lHSf8NQISTuHJvl6UdC/i0Cp35ZOP14hPbkixli5UXCnvqHcrC",
+	"YSosUpTzhiUcxZ7S5rnFtJrcXiZihLXk4mdLR7RmUgxD1LVpMYjpCPqwkUGSyNF0WZKMh5T3wg26dkVO",
+	"m/sC579C6ovVc01M8luqwQVRl53C0PLS5BQV9nI9/8MXXlkjxUZFtgtTv6w60YW/VQ1SXSxNXXH6nBEL",
+	"hFOdLKnJCV6yJcszSvgnbdWai5WCjb5/iHksfSfvgqQDx1ozzsgKPFBsJ5FKZPMWl4rOMS7DE4n0G2gH",
+	"Q4S6tJjmRIEFy0wc0I8trgVnSVJGjzBwd6rIlANmumNUyradiMFGqh0sFNniGQMPmgSQ5YsmdCcqTEiP",
+	"EPLdJ4okEvEhZyCheaKZj6NcTVB7iY5Ky49gps3ju785vnfv+N7bJx+8dfL9O1v7BG18ltXZkFuJSzgU",
+	"M2eaAvZrtD80Wej1usTNjgDAx1qwmF6SFs8DmRwnz0dtIfBz2DrnTnZQMBiAcx9Hzmbio+wQgSddp9Zi",
+	"NMbk/C2eIC4+t4SgAAuDtXYiXKakxyycVvRGLb7ZsZhN+KFjopwA5NtnLN7SJINAsuK09Exm+y1ui3WZ",
+	"sDuTWEj0PUyYMW71M2ZNQWM6YoZ8E+WoXPNGZuLOk0xCpOUOuZT3apWFLsON1l9LlvZhf5C/orMtQBco",
+	"tOsNhVxiB2BWbvEFesfiqbM8QBdJfjURP1iYvEbqz3O0N0kr4isEK31pdYVymHuNtbcC+vKK3j8M6Eh4",
+	"w2SBq0PuF1STkr6WQpFbfbPm1dcMCdM0lVgKJZF4xpECN3f3Eem4tbMGTHW5eoP27xGbKCikhhIOKDOS",
+	"pgyT4HGs8vPhOydv/vLkT3558vFfb+2TjmSo4XSslGRmkQymwKVlTW08+IeeamRgnF2Wihn5NsvEDtne",
+	"C2pWpMQCtm3G1s7WgQvnrDkjZBN9JvYF249XvaNunbf36hS6UiyE4HI6hr+A5PRbkLqRZT3Iub63C372",
+	"p8jm57/55/sf/fjBL//Tg//0nS3Q4ftCxE1QX2WNsTgEqHqoNwW3ek7wRcj0hHk4EPaDSPNtfLqNf4hp",
+	"ha2joIKWdAjAGWj6RdQAQpYKPbkLKBXK8OJwN8197MED4OusK7CfklRXpcgukePOAMHmyf6PNH+9GUdy",
+	"ZJTYUmqELBNZBe1fN4AR9H8Ig9fGP4M1K4da1gkhl6d5WtSYzpF8NJPUTe1UpLsHUcXWXFn6QnvCsrbu",
+	"23szH1ReKGsVixatdjqA/2jJo+XDWa79iApzK6x5AwXGkDq0Y0daXEwfOGhrVGHrvqqDO7kwoYplj3wy",
+	"CtLgQmWbM8P0nhmod3WsazHV+qLBeqpEqCpqIm2SR0bGAnCW5yT5/Dt/dfLuBw9+9PH9X/+yIn/fOiVo",
+	"6gpUnFVBioCXFp8TLpSW20C0gohZE9O96bzzeDi2GhUus72uVX0iWrMg09K03Q0ScNfOyrbRDScumoj6",
+	"mjuN55EvxkLxp8Xm7RsrVE/AwZZbL7flOYOKNBrhuSmsiZf1eHldn8UNe5TVQFYt5tFgRqeXSurKQ3y5",
+	"skmAMD0LaZxRyEmd4+SXQ9evTdWlGZ1/iegkmz2xJLGLadZjDupVjNPA7dac0D5vEo1pJPWCOr0GWmrT",
+	"jGTfwWTOSTITmRqGFKczBkjZpJDlgBmpEg4L4VYEEEqBZVmlLGEJfwWdh2jwOh6/08LaAoBTuOCgDGvm",
+	"siSvSF+5Tlh/cZubca06gA3Ja6EqVFlhsKRty89DaAOMa9/kh4HECU0ovpqUD1Ef6aO1BaCzBv7n6Jvs",
+	"fQn0vDrg7zpamJahn/Oi9MGbplCRPqRfxHQu26Lf7ml9bXHtwPNtdwebWSJ3ec1qVlx1/SV5fbRVMiXy",
+	"9pDylQMV8WgJm4XEpo1RwyIYeEXIAe0zNW+DZWpFtFitEKVoNmBqVbd7WXyyqxV5FJKvfL5Biw71AsmU",
+	"CaQ0dTfaGtVngZDPQDRZPBxnXCOqMlluuNTVil68qRJtV0MhoPPhdZBXwEIXkFEACZUEdpDYilWhnFeu",
+	"RNimry1uhdVFzPPlVmoxmFz0FeOQOcUUd0ErMIQQQTVpTK3iak4bzHyWgTfScdrfL3LaYunXsFkbKS48",
+	"smfpHHg70ivaPKkk+I0Zouv78ZX7LtHP0r7pEcvoQKuqtr8LTy3rsD5MyN+T4jpEJVr1yClMsYpxe4Gs",
+	"QKWZ/W7ZCiCQ3KbzyHPkpPovk79vwjKpeyT6UJFEEpZRqDexa8z2iSqv1IpW29JQg6uQpwQ8E7BlDRK5",
+	"Ij1vedyQ8rYJUPPwhVdKQteTF8sS4YQqxTK9Nf/x1Uvb/4Fuf3t3++mb+T932q3W9s3Hfi8kERo5JeDP",
+	"jpk1QDngu+YvwJG0GHNAKGLoIcVGqSoSRlSAK5bCHRW79H7VU3mqYirt7Ztfqxx8FbzEWgyWSKD7xgFn",
+	"X0VYvEmQEhYTqmXtWvtNDWxeLa/bXCk5VAZGWxlIDsUMXWZwHCEdO2occRBSXi2LHbGsDZrpRC1d1bE+",
+	"/JDcw60sJC+FWyEO30R1Smke3EXjGFOQjMVRVYiCb4mp2Xznu/I3n0hB+jQ7RVoLLz48aNIJnnXclUp0",
+	"86mIb136qiSHh1Tdtmns4hlFLZYLCxd2yyYcX6l+rkl2taJkiMUQ9xan/eAHH5/8j/9xfO83Dz74q5M/",
+	"+TuTyOuzjz46vvPhyVtv7m0/vb1XNho0AFGYDi8sdvjMNEljEDd5TDIhxqHWKxPqlxIofnT35L2PH/zg",
+	"4/s/+Z4Z+cn79z77zZ89+MHfnbz38RrjxgTF87IZLjgmrNlfMlk8cXEJz1vgFckkYVzlecfggrv/F/91",
+	"jZFPhiaqpc6AMhFS0bTCfPL7WAdRRmQ4nwwZJ2KCJLZP9nZ3t3d3d59YGFtUV2SgXOnRwcou/r7Ztfs/",
+	"+dVnH//PL+79c33jFY51b1LhLP/uCFQdqnAZ5WUleAMh7Ys+KFNC2eR0VHn2PJKxicgg7xhYRFDVSZT5",
+	"HXiRnxM34W3Id5mAOXqq2n2R1+jKI98xl0vXpA0ZogiYMTXNTEgV/hvN1/XFdYtTPJWHiR2FsY0I9jAL",
+	"BC9Z+sCcAxERaazX0KUxbKTL3zC5ASqq2NSF/EHXoS1NbD1VV1wwIns7OyY/Atk8eePdkz/6s60KmHee",
+	"ZGL1qreTFT2v9ekUvHemWVovdnhxfWaB8ilV1ANdyNBQ6LEwMUciy47oGVh53Gn/F5vb6XAoMnUtWS9T",
+	"TN8aSsOZHmmazolxHZTcQ+HA9d2HacfGwQbXIBnwK2v5S7o0HrDVk7XErDojqtVhzwGCHaqF9fRhMVc6",
+	"QxZnoEYlFTUQTcrLAsiTqzmecIbYUnDtFO33D5mU4ewndn0WxSOZ9dtKjBivEPf5VFZ6ohJJMpEySC0V",
+	"Cxsk3k+FwFpeBgjaE1yKtFj6tpS8DKrqKzqjc/B0YBmESQLGYy2i64uP8thYl02DIAOMCwtSXb+mUi2x",
+	"8ChXrAojfw2kKXMMLUP7ueaD+hBX912xc0UUlbfudpUrthUN4SHUQZ64bTUfSU0GUaaWZG31Q0v3Pbg+",
+	"xMDqPT984ZXIVq4xuaYgGkwWI2Tr1MKGMId8CZasXn1xsMVjgc/aLlNZCcBrBD6Ar+LNaOcssc9C0R9b",
+	"BV2OWOzSzZHN43s/P77334/vvf3FnXc//+QjcvLhm/ff+MVnv/3dVrgEmU3ItcQzbFYczO0mst4ZV/GS",
+	"xk0bJH1lNAFJNhsledty4R2YS02SzYqcb1sVM94h17S2LRk3Vf8gKRnAzBPuJwVrnvzCJcoLnHib7L64",
+	"VNcwYx3NmJ5crBUiA1dPk0nY1NQ8jcZKQDD/bAeG38SSZ94Ia6M3vJIj7hYLUmnFyVxut2Y9MR4zHldl",
+	"L+qKW6zYmftERmCWmbDMCN6FCEPjdiV9k+SvISWUMoCFqj8tk8YbYd4KWLcQTs0TpxcMRRaaZmFn/gq6",
+	"Svn5IV/C0KpM2IULIaSSgakSCtMzuV+sQ+K+DZ+BWv9GQ2o3ELFK4ye21YSxTyXWGAow9qpaPNeMRmeL",
+	"CoF+usQqHE8nadLT6n4lfg9Ewirc9SysG9twuH6SMqyB2sDuaOpLuS4Lo4vcnMOrJUKpRGtzxE8yMQZc",
+	"sQVGVOTcLKBLig0ZgEFFyI81qefpNEw18K6+oY5YBYx/pdgldC4tCV0K9zEMZqS1rgXqh/O5ZZoztV8M",
+	"bYESZlNFtGALET1Q+wYSjBZ98LZ0IDhJ/Qxy1aNr6zkGC1JkzEsZB344WI7unFBiKqNgfxGZDed52CaO",
+	"QWFFXKryGry2RFzDa030RlAkOFRFUqhVLkjRG70o1ErivAcACu2dEUy6xmZd4bBh6Vr0DP9A6lwMYtv3",
+	"6kxZStSKk+7sIPeBYrxcfk+L3sgEmUJM6zmEuS3X1FeWqD0ckJcz2scEGbOjy6DhlsgnRrO/lTyoKpPo",
+	"GpyIWAUU1+bRMQrDeFcy4y1jLjZI0rEPN/VHznVWO1qNduhLP2kNTk+oRP2NfCLOSAxRwxAZy16bMl6R",
+	"Hf9UxxMrxodP55IT6dFkzVk8C9urd7JD2aGobI9FyG30ktZKXfw8TRQWY0dgyGJ5R08YBWMqUG1IxpOQ",
+	"8qEDzzuIMtMHcd9UypOKdCR7reOwvhPQdEWGm2m/K6giZkEbbfAS+y8O2VuTyt0JF9mH49qGbKpJVcbv",
+	"/A5HKVfvWMqM/lW6z5uotOuAUKpr/s89QWNGpTEQ9EUGmqkVbvdJayNnRq0NEx8fKgwDqBFgO0KM5Dqp",
+	"jfOc78hitdBUYLyQs9Px3Ry/CLNoILl7+RIREWBRAmaZotK+VhLFWR3WRx6h4wS7VavQ1ODYT4F3WXYl",
+	"5yI0br69NzdN/WEvH5yThbaqUqGqVWHrC9Sk6q6EfJUqF/9aSnvsdMtfXKldk8BFD6GqKFgt84K8w0Ym",
+	"Kbqr8GiCrmyQXSAY59Jbrp82YGorBMCE6eKquRcAuJZ48imMRWtg+x5b0Xeb9CWuyFaBzdU0X2bTIl34",
+	"4jsVJHDF9LnLAikaiTAe3/NqZwdSxjbUPiqJeU1wvcFft1fWEpxQOcnTMuXBSUYsxVz5Lvfdallaymy1",
+	"ONLgQpjIjpDQwBXthXd/nejvlNG4DbUOq+IlYG6IM2+/VuVmqsnbPJ6mKplUMXo5mhbNCLXuv/qImtUT",
+	"ZJZF9lJwjaXx4nqVF2dhwpHbMTPPwjYVxrmMENasOGNJpSy4CatiGs9eIaBk3zgXALEWEYDRRaRPb5V8",
+	"4+GysYsEFQgfyJm85rtKIDiYpvaicPUrV43dWCBVc9jAJ79qWog1E1QtkvxpBmEPR2XeWkm6YjoYKsvR",
+	"9HVqqKaUNQlAXHNjjIIscM3NgJhMN08iZkAmS9N5ho/MMjI/C5nYss7bNaOrDPWyLeTup0Cibll8eHbR",
+	"a9Jj/c3mWcG4AOCQDzI40xzoFCqsZgyVtsB3OkcZWX+V8MHWPplY7Ry1g47Wv0Dt1ipDi09EmurDPWAK",
+	"bThaR5xliVJa/wMzFQBvUPpKE6lYbKH3fnbH/Gi5WruBEHFTeV4TGpGpUPuEjsnmyftvn7zz/mcf/c1W",
+	"RPYubO9djMjexe29JyOy9+T23lMR2Xtq+8JuRPae3r6w5yfX5iV4p5ZhxhvRBjSi/6tb0f/Vzej/6nb0",
+	"f3VDQQxLEfC4QFGi15tm2YrX98RK/g1KFDwMgGrNHWqdpP7c7KBDBFlYIkjYuuKdl2NYV8egBlIl7u2u",
+	"lsB4CT4y0NVqUzsdfSxeHzGbCAWRe4yrzJYIf/Dbf37wg787vvu3x/f+5vjefzq++/fH9z45vvd2oyiA",
+	"Kpx1Tnnk808++uKNO5999DcRKZMg+eLN97+48wN45mjR/Hjy4XufffxWRJAuyWcfvX/yJ7+8/96d+2//",
+	"5vjudyNU6j/73U8efPgz+N7RK/n8dz+wHVrCNb9hmw8bwt0E9est7MXd1ZCEi/jd4KGrpcjKNM1V3vcb",
+	"Dv8d8sAXaglxNjMPVwWA+BXrAndl0aMf9MxLMRKQ4pqmGaPxPCJxJiaTJZFjDgNQMhKwGYLfG7n31/Dr",
+	"2+24HvaqLcO3AfC+KaqJNn6VM5ql8/ZUsrg9nYSjtfRN37isg1drp4lnpRLgU07JHcC145KY6ZphFkvX",
+	"lGZXuyVrqWD5plkeM6djCsmrJB3QGd2INr5FJ5RPhAwXDHJ7G6qmm0lF9va2ISbIBTtY2wXWqIJny7Pf",
+	"Pp3/rzbbbxX1rNOYt8Gls6ulsH1M/2jwmCbixCxofXKYShIpEEZo01/hjs1fy6NBVgebVppE2K0emzjN",
+	"oRR81Tcg0yJrLQYpJdLcg3jv+bedyNwtt3KAS+WSFWbkB5R4Mwmt5DfpUYCRjatMNmj0rSiYQmVVQs3G",
+	"NbDy8ldjky8FO7StV03hjA7+RrT07EcbA8ZZlvSCXKA3VW3R74ei9dK5BVE42IDBCIMtQEuGheO/VF4c",
+	"01vtfB8Ktoo6Q4X+1DnnVsyqNHbBjsZQstEF4T8qzRZ+3TfhGgbsiKnUZzQdRaZiCVcCjLVKKHZAZMIH",
+	"KcNsZvgJGHqhnmeC8Wp2i/BVqCije78Zzj4usnKa0adr7b9BwlqnAlr16aksjbbsXKEPdoV0l8XSbaHs",
+	"O6c/jn7ltXyIwePJukMhRlb5D7jAlNIqfcXs10qXymPImlTp9rIvYJkK0he2mBRkHwPPl3tlBm5ykJjJ",
+	"JhhaJRnSIwbWh63grV1fegqk1HZF9bVV8O9UqjZk7Q37mgADget7+sym9dlLXUQPYh5L6ljMaAODBKC6",
+	"vfXxtCVHKbUZREtEdwY2yzIZP2qPvhnPc4ZMA6kouN7Ritqe+fqu6NVpTJmTjB0lYirbkvUyptrgyA9U",
+	"YzBIuEwgWj0yHn/An2Cwk/7cxHSntMdig1iWyYDLFu8ymcS2oOsMbpDNCxcJZL7eOrDGCHfbWonc9odG",
+	"zGZsBYcS5ih6NFCABd7ZR1Osjcnh0gBnlEubrIVAPQQWV0Zp4bpNMtZPKipmSUUzF+hdHEEEZSyYXif4",
+	"WxI6oRU1sdcpVNco1BmOMoYoW2oskl55lrW+thLVryP2eefCiTIFrld9TMJxBQLiqwpFH9MUqjQBZGLH",
+	"GBQiMhsmWKwNSBIoBDFvdKzvFsmwIrMH75NbwRBO4MY7LoOOYc87vi8ff+nS3ijPuou/Yd1b+5erGGv+",
+	"pIU/IRiv8C0Emru/8zy+xV/apl6b90Dw9lCAFc4kO/THjwuVQsot/LeYuiKCdgFNXOiYcbXjXyvuR6fq",
+	"NApPxePXrjrUL9ERM7XdiycLkeMijTHRjRITuRw7aY5K0UO5oglRt9HgPJzdPefulTVddMjAploMP9Qt",
+	"G1FvkrzAAkloLnFy6doVMmKu3rvmQqQjxUi0P33jzzuRY5wm4ZnzPsOB0zthES87UAlBd6m3gdEMMybg",
+	"8IZKTYzIUgjeLpdqof0+oFTlOSLxrQhqaXXn5NrLhzewArl5skPMYSU0lYJwxjC4499vXz68/vz2DTFi",
+	"nAwZjdEmkugeekKMEgdZ2N+AiZr28tGa5bp9G5Kz9gNZl8F0unnyxjsnH//1FhaL9FYGK43ps2FtNDsE",
+	"cNV6sVO4FIgciom+jWiLp2KQSJX0JBFTJSH5NWQ8jp0bOyqVA5Bk8+TNX3z+/j9+9vHbJx/+t628ukzC",
+	"By2O2gKGu2SMxoXadtZSArEwxohn7GNyp8Vb/LHHLk3VkHGVmAQKjz1GDvVoOvp3kSXfhp/3yTOwyQSD",
+	"YkdsjjGxnTzVnaGtFi9SzkBL8XMx3SGXgPS6LBV8ABzdJyiyqSf40W+29n1X6FxMW1yzbACrohc2MZFK",
+	"eQwozp1yLCjnxYbafIuApG/xo0Qm3ZRBXbZEGYlBkou7FyPCbtGeSuckTUaMSDFmOADoKRZMApKN3dJ6",
+	"Mi7bc1DB+rHHAObWgeR+uILnTYXMr31LCt4hm9efv0yevvjE72/hUnU02XUi0oFCz52oxTu4R/o3rPWs",
+	"/5UXou7o2UVwAhN+RNMkJom+kSPSwSra++TV1yGFYtTiJuLw9s0O3HJ6Cmgj6NKYwEs75CV8BwF6CSff",
+	"oBPKmUSweMLJc3yQJnLY4nBvzsUUybNzqac5//aLJux5nzDe0bvqyiTqfXA1253PXBO9RZPBcnYzRkcm",
+	"Dgj4IdzWIG7aAqsAlpfKBF7IhDMpWzybpvowHL7wit5yTJMUuSxFvaHQhyUitvDhVkQkEpmRDTUbkC2O",
+	"CzJOpKIjZnbzOlNZwqSmfgwpBQakoGgd5aRzJWbjiVCM9+bbL7B5x7AasmnKl702ZS2O1wqZTjRxX3ji",
+	"Cb0GGe0pOJ7gVKTklVeuPLu1A0cM6cvER+mjYY9Si8NPXRHPTdgASOVz6YnWZkp6lfSZF31Ce7Ddapb0",
+	"WB541eKuZXtAoF2oVoUli+DhxQsXDrxihUZ+RyKEioq4QdmUYwpekjGVzT0MaKLwGA40x7u4+zRJ+kbx",
+	"L3zZ4oh32Nslcoe8wOZIhgBH1M1YrWKHQEit5VWmUqMUZrHJRB9oe9Rhoy3tuQPvbjNYErPR+vLWpxaN",
+	"w6TzOmnB7dra2Cev7uzs3IxIy1cL9e+tjZ2dndYGuQ014Kjmqd2UGc57gOAPh/wwMA+XCRjDMFDf6ngN",
+	"Q+FPPk3TnRbvWIFcJrzHOmZw0kqv1NZjjAm8oBvnyBEmAjLNmskZQAqxV4K5R6S7McbgtnvsMfJNYEWl",
+	"btWQSab5d2aEZJmTGXnMB8E8tm8sjIqN9XLoPmYQoZmgLSelUrW4gbgAX4BXHeYFqHosAHcnYLEYN5U2",
+	"8Xhixy1uS2VS0vESF3V2yDU6YIajFlbVZSczyxtBjl28lUyUjNcOdgk7mKhKBA8sM9nUvWFDJqQxxaNt",
+	"/Uyl9dzaB+apqcHeLhb845YGNxQSS0CJuNy9wXaIhWPrMzTCYnJDMQPSHlM+x0aYJEM6mTBuTq/uUtMc",
+	"3HJ23S35dNkw4TFODCdKegKYIu6I7j8zX8YuTAiSgQImydPwoW9zE9OYmaqDLd4T47GeWqzVc3JNSDXI",
+	"2OG/fdGO5ZwkYGGw1UmT2EqjgDigUC9Lr7JeqUwo5jgLxUqiiJbH9Bpa1obP808Nv9G3BbIqW94ZOB6N",
+	"ySYlWgLxv7HhMpoRdKlkJGaW3bZ4n2m1MlGGqaRC4p2gO9860J8e/tsX9VqY3dCcCi4dRSiCsKCoKjIy",
+	"BtmDcI3wKEGhVNikMZ3DbiC/IptgJp24ksNbBy2uxYw5Hj0TSWuWtEg4l9xhh1KxhtTMQrS4fmiFJtj2",
+	"BDHdJQERKp6LLMP0CchhLgtubQCwmt6NKae9HpOyP03JHzx3w3IOd3456Tx3gw70iWvxOBno4ZqNx1fx",
+	"UtQLDXurz+KV/vZVwdn2S1T1hkYOQio3pNniReuPswLYg9d5fPeiPkfkJREn/YTFHR/RLuK55Zw9McHr",
+	"H6VUvRddzQTHicL4XC0T6gF39LS1hIZMFgQ4K7nrny3P1f+eoZoH/7aL29EEaO9kPQ4JXZtkU0Y6gclt",
+	"7RAoUa+1TFPyBXgyFBgmnVvbWi/Zxs87RpyCpoA3CMxeieYQo4bobns01ezxwIkD+kdzaT++401f37Yt",
+	"DjEl7MCgFJWpL5qLznsoMVNOpnzExYzr761QRZVZQiQTPRnbOoiUlHSnGdKBETWkjdrHe5bReN7iGVXs",
+	"gHTZXCB9eBueSHLxwtPmHtBC3Hz7EgY6JpxI1hM8ljtIoC1eIkkULmNNJuYwXXnuxvNEj/pFPWgr44HY",
+	"bEoOtDgIkSRR+6Tj3tyG/+9gmTaY0lbkP75u0RYd5AWFR5LpL81YvTg8MzSo9SxSUyN5S+uW9lmLJy7h",
+	"kNaCQIgyB8IpYEYN0mxtv3B9ACJIa1fZEVY414sTESUGDOgCodFparJmg9mA266d2GwERJ8RlJa58++3",
+	"zWvbV+LOAXltikydOPWCylFZa6RdPKKGLAwKVmtMVh+/dO3KRrShh45K+t7O7s6u9f/RSbKxv/H4zu7O",
+	"4+CnV0OwjNiiukZlgN8GrCrxlBMo4TTIEcZzakkT9HnQcVhvBAgT/S6Gx2iRDbS0FjcaiZGVrJ7i6sEa",
+	"a4Ekm7Oht+Q9kaasp9uUQ6KvQgcL1EcDlQuojj7tDTU79HcrY+T43k+O7/7T8b2373/3g5Pv/HPeiz67",
+	"La5VGsJFjg52EENTJFdk5PLLz5qa48m3GemlVJro2jloRFsR7la8gDQGIcr8LEnC8xwcPjlOUkjv3eKT",
+	"pDeaTkwQhBIx1RTm4+V6U7Ut+v39fCvAVpo6C1WLm1ew2L6Je6UYYDudGCXCFeun3NgVWKppLINy+54S",
+	"RInR3e0HqApprRkI0HHiK/HG/oZWJS5bSoo2MiYngku0wV3Y3bWRJwbj7FsIvmXCiFH9rS1hjn2A2RGs",
+	"VKEUSIa6Ir0wWBDsdrTx+O7FqsbdaM9fFcpejpg80pjr676z1STACjkdj2k2z1PIycgRXuTTB0jbsDd2",
+	"c03gY3704RwhGGUgPfwNOL4Llx4CDGmcu8xv6sHYU25vYu+UL27gFfsSwHnomCngC6+GZ5+/ch7utY3b",
+	"Ue2LPZt5tfZNoz4capUA3gcr5mtTxNxaI6b10zYjnlJVT91qADfjKYpcTHmPxWBtz9y17+FnQoOyjmLQ",
+	"ZgpjaxZw1nRQITzPsvHg+6sP6OZDPM5mR6qO8yXU3kTfzb+cVvrRHGw93rJh2juk7rAtOaT5Oya7++KR",
+	"vAwbd8VV6lrtTCa5lQ5M+jfRi8KkekbE87PeQRMmUfTVqGzKbi9Qz95Z9x2iHL+Q8IxKa/7aOYPNv2RO",
+	"oFejML/+i96JpjThEUOAZ59/PS+ZfLuSgf8BUzmpPOwDW7Pkj+pc/gHzK0faCtIgzrhQM88JvP55LZ5E",
+	"4LpasM6Zrlfkunwimt5Wz4redMy4umpqKeoTbMAH5ZIUYERC9cdV1wEB1oqckI8SDOP56qD+6kxEHftl",
+	"Z4e8bAyrniQypBLRHyz2KtEmimx23J+g/9v17WyBCwUX3bntIxddj96rot1992ki6RxsGbPhfB/hJMVx",
+	"GCN/SAZ9BUQG/xA8NHZno0+a8Lsv+/BpBT5RhIuZsUafBdPDCQcOl5FCcpIAIpEPgfOdRyICtMEjO38i",
+	"FHZxiZP89LgF6jIwJ5OOI/7Ovpc8nQswvbJM610m7N66+hK1Qy7npfNofn5c6zapli1g2uJwaPN98A+s",
+	"tfgWz1roDGGvZypz/Cs8DLBIX95hgFTclfYZ1HnxLTAhxayfcM1qjfob5WaWbIo5+kO6H/Zyyh1rhPjB",
+	"vgJAn4qdhJGdxcb9oZhmeWrzk//83v0//dWDd/7Sl9Os+XqZLJC/E9in86/rNb+N+5QyFSqmhIYYhL6h",
+	"xUcTqOBgpgdyhbRDBzZ5EEYpmpEDHpU6rGfK4gHifIqb+ix0bpZ6YVcvhsQIkyb59OuMTeEBMf03Wl9v",
+	"YRdYT3GwsJNQkKBv8ixhTwZb0Pnmlas3nru+/fyLf/jc9Y7TjIt3hMnhst7tALkvKkWyS3bmiJDqp3OW",
+	"RaQnphPBtVgk6Xhi0AUmnf9kCuk10QHc4jbSy3iFTCyPPcJgNpL7pAMOko5DnJDeVCoxZtk52eIdUJEx",
+	"cMdAkzR32OSCMJqlCcvsd/ntIrSYSGWimYYSnn/X5Hsx2V9ElheDwCJewGi2Ild8OC/ZDl5QRpQgnXHC",
+	"20oomnbInHEs15gxsqnoLZLwXjqNgWshE+0z8N7ELR4nEgv7bWGmU9OFxVpZPE1HZclgwLK2HE07Lb7Z",
+	"gVQ3CZfww9YO6YApuq3PG/ge7A/gZuiQTcD+oIuAyajFYUgyOWJbxNwlfI4clOR8SW+wcS+BJ9mSsB4A",
+	"9LuP7h0wckNCs4RbN9E8zyp3YKOUzAnXB7/FjSEXvzNWWTzvmObds8wa/+k3MaUlZzgus4NDltqsPvmo",
+	"bRYYklFjNaccHMq2SaTBnRa/MXSlJVyif3S/+aUi3IYUCk9QSWiLu5T3hZohWAxC+p507BO8ramQLCjn",
+	"X5sqj609DBlfN76CRWP3jLtefhMaLRZDE4Bbn61NpeEIztCigoYuDFNFPIS7Oda5pcPXcx7wVmn/ftnG",
+	"mn31rN/V8Z0m1BEvCpdwgckIkBV0WzLdrmLxvkNX/huro0cOwB95wP0OHjp2a5JCXKEJamhogG8kARaK",
+	"bPi5VS4sz6wSbUg1B79nX2TjmpUB12ieNfuR2/CDw/rXYMWH3ay34Vsk3lfGgu+FeiNbsZ6zBr61KlsA",
+	"REkNk8m2EhaWC+g7vUcp5A/d7E/TdHuWxGpo6raCMJIypY8+iF1DmvbxjciXr7QQZWu9bhkYOGKEDRUl",
+	"CE+lAE5G1JlXtpXkFValFhb9loXJjJy/Emnxgw/UsFD/VGLV28iD85LDYdJX7W9cOQTXv5YgUEDSlNji",
+	"MhUKi1V1EQvmV1NF/2ZELr/8rAtPMpKAcZlq8REwABJAALkXveip58KhPSbUYiRC7pSXTfGZr6QzBQb3",
+	"SFwptmZP8NZHuAHk8jaUdRa3/iGinmzwhull8+Q7H3/+/j/ef+87D37+8VazsxlyeONv57s2XVj4tCKm",
+	"zCKlFR1hrTCT1DWPhKCSdDAMp9B8B1HxLZ4oB1sVM+7DKfEMWtMbdoXgSQzkEpk97gYxiUg0PEEGPWTg",
+	"xySDdEwAgzSamyF5+KvFJRTs65ironNAOoiVB6QfwMgsdMTI6lQZ6F6bi449WQZx75iY5k3gPrBmCIj8",
+	"gCrriHsXfUIJLDS4E2gfMyMbTLgHoGRutc9J4h0pMmLzrQN9PXfMQhl9FaMlAISCGqWJ8uig+ukQKdLx",
+	"L7MSmx09/LYSO16N6U5EOjCTV3dv7tgCg51P3/jzrR1yCYJCHCWYYbS4AyYqgVQKy613SEaQ+clBal1g",
+	"DNTe8iI6anjRMyanxVeXIcEIH4k6lHdvMpEFGNTLcLyKBwPiXc+MRyHM7Ind3RKvcrK3WflTM6vX7Vlc",
+	"6uW1N9jDXfWld8Ej9u96PAwCBZA78Zg4dWQ9gW6lEwgfXhVw9Cb2limVEDU+GrUoE0YBGQb4bw5FREjf",
+	"YhXSKPfo4j+5QOUZjWGYicb4eg07VMNyCmVwD2luZV1EkwTtO5u5Azdq8Y6vFkak4/TFDpjiIMEipm12",
+	"guZ4a4eAuoMBA8ieIf4cXVYHxPJmY4SDmXQAr+kSLgDKF+7AFjeHO5FO2vVuZZpH3JFE7pCrbGbpAYKk",
+	"zHBtTIcNm0YPt52z7yqrdk+3eO6fJrPhHEJD0HTql1l0/ukWB+7hHp2TBvVPNmHJ/uC5G1sW2Z+D+osD",
+	"aHGIJ8HcDn3CBcSr2QiWvFcMhZqLKYZ1JOoAL6lZIlmLX9y7QK5lAKqGeAXyPE3AF+8HthiHYvC2gkcV",
+	"kvMii9CTLBiu9Sz12CDkyAzQ6bkILM8VXbsaBRW3nGw7qN0+pOvv0fj6GwjkD9fPj33YwsKJs/4W/Zmn",
+	"veiqnfqrsN+gbP9MaOjFgqi548MwBixpbk31mvdAOaWYbHpe/K0a9mFXzkSTdcoZKjr7ZCayESoaNp9D",
+	"GRuODiEwp6MXRXPiCKNBEhUCF9hQp4nTM1xFI32P2JluXtx9eqsSXmA+XAAXVAAFvtLatMUyGMH1X+Np",
+	"dUAEW1P3zM4ly6hk2xOWScFpum0zepz1IcWi89Ztqe99QuUIrwslCHrQTQQEZDDYPHnj3c8+/vj+vTdP",
+	"fvqr4zsfnrzz3S9+9PPP//rd+7+6u7WP/i573Wasl0wSLXpg7Qo9SMrnEZEqYyBKxq6UofFtoscRPFgm",
+	"fYA5aqSDPd3/6O3jO7/rOEYBjlGTiQdyKXgaudbPW+DBdyGI+Lr+2MbDmZDwEZuY0E4tppiQMhsJrhmR",
+	"yhKA3mFo2A45TCFwEYJApClghrJiP0mZsdNpztZXLJvRTPMQOTQBTCBmDUUKPsNruR0w8gyA2KaWJTcp",
+	"1+IUjTRDaHFKkCy2ImK06ESLoug2Jb7EWs6yAcCFHXKJO9uAUGTOlONbAZRSZIQbqBGK3kGDWOSMmSLz",
+	"Rqjet+JYYq3L5LmMSpBuvOJuseDsoMWZeUQ5AWJfgfnpVtk1czaexfRpX12k1CNiTrBIKM46VAKxDAUP",
+	"M8jB1Lu1yjfRmXI0VwVguQMQs2w9dAUbulkexwQjLkjSXw3nCTruyDCRSmQFVfPLVr2XbvjQFtg84zsr",
+	"PzYjxiYGlcMgdjS2ReummHNBYPQdADpUkhoNDWRKfTEYTTkoZBc0cVKtiEMovOPxgKGGnAVQ4dsvmkS+",
+	"brAdTriHeFNj1NWL1eKW9+GUqBTc6ojsIP+uZEmAHASJrIKU6m6/+l4XPcpHZ+P88rmznm+lmrcJILqT",
+	"N3/xxXe+d/LbN4/v/GzrLDmxOQEP92wOBDOZMZQo5mMBq9UmHlR7bvf9I3XQ4n4NbXhzv3gE0f2aSHu8",
+	"jdgHCVJm9Ij5Qk7ouGyCm9QcsY57ikETNjJDsw/BW1y/u+SAXcflPMMz9q+L1M36FPkerCnSuUDxEnaT",
+	"JvEpSL2gLm1nTC+ZyfdXZc2/7l56iAufd1Kx+G6oZ8NaZphVxqTWQeFPnisJfwnqN2uLDCHcbcdNBMrK",
+	"dWzde7vzkO0F4pIKMUkAyQElQKK+VimxUkk6AdW4A+4/8MfSFo9pks5JNuU7ZBfzYJgV3XISg8nXqylx",
+	"pKl9aNfMpLuKNAvKMq1dGd8GLKaYcSK6aTKgiK6E1I+JOiCPP/kE6QlMXmFVsHMSMp9szxnNSJrQbpIm",
+	"Jl9sKgD+QmI6pgMW28ISFWjLIo2e/QVcIs8v7+5tfi4eCmM6ZCrf+DM8LEHWZEGRy/Sfa/alrz4EEgBc",
+	"NOsNAUXnql4qIaoQdAZh3rYfFRwMbicN2LGcVPeh3otm2esRdHlW1K8Mhm6Sk8zpQ2jsrx5sZ1qF2oE0",
+	"YRBdYZYPpPfcKwzo+2gB0+M5D1u8c+2VHNLjOn9djqa3DbSHLEP20Dxlig1CKEJ7SCNkT4sXoD04Me57",
+	"9xhXoNQ5aE/k8ut1AEFUxs0s5m6BXFWQHg1dsjiMwxde0XKt6g07kEDJqbEYVaN/EVPFKu4Fs/AWwfIw",
+	"rga/i0einvkDaAxCsdRwVjCUHCCPu+5BUhznq8SirIGVLx6FZeKrWZ6Nh78DVVe0GesjhaTYQazPBFe9",
+	"cOVoulEZfYbkIv3oqMiLrpAu4ZgyLAARfS2+2cmwGnEbUrF38hghlFuBJRkIr6XxIZVbO+QZk2e4xTe/",
+	"cenq+ecuXd3eezwi+r9PReSVa5e3L0Xkyo3nt/cubgE0w2A5Ir8gnQsCO9As0aQudrn5yhFWuemKypDj",
+	"ANLTOeZnyYRc4mYcpKeVQugCPQnoYeiNrFdjvpztPVyO9yiZXc1RAyOKuX7OPP5ohSE8lAgkw2BXPtIV",
+	"jNTU0N9uEH10zbz7JUYhnUFOrcKoXWathyot+z02kJnN6waz+ajuCQhYLo0lIpzNnBjvUZpm1IwncjjW",
+	"q9UsK0011Z1/fSLqQKWFRd34snav8pQX1ulRbZkW6oojqUglBAnKTrt/q573iSh7wCq2/TydTDJxtIa5",
+	"3XRRlZ/sErZbJp2vrv15DdozEe0s3iE4Xd+BhgHzC4CBs8gxhktLKGbaLZPh5uff+auTdz948KOP7//6",
+	"l1u2hkci3bAsOqWUn8TcmCtR6kosZm043wKpLeRT8Ffck/YAznbgAT9cGLqcakIxSBT3vLwmOxXItn/l",
+	"VO2M32dBrc8mskezuIJaHya1yaPGl9rlw39Xf68pdkvZVgMBtt2EU5CVyvjj4JpfPvx3Z7G6i9tHqNSN",
+	"k81Xbjy//RRS/DMvv7QVweGAzBCeFeIrey9N4n7j3bv27POrSSWm8VNv4rVnn39Im7iJ7Pv+jz/awkgG",
+	"W3uIXLqou7V1/mxREMvPHvl+GhvBtpwOBky6muXB5FTPiwzD/pzihvZJO5n9Fm/xTqdjnGbtmI01uybk",
+	"35BNTH5UdLDPEh6LGfmay4xkfPaEi9kWOW+eg/NPNzmXbdFvg2NMN0mPaAJlZ8l5UupP/28TKvLakD98",
+	"tNXikvaZmrcRMKCb+fS9twtf/+8fEvOO7vHT995pcUWzAVPE/i/4zWbKaNxWyZjBd+RrJGNHCcPRb336",
+	"3jvka8TvG/CbmerTNLWtmm4+ffu/kM18cl9zd9zXkCMzPQ1r1XBD2gWj0Jje2nTtRmSccEwZ1H5NzbdI",
+	"ppthNgYOH4ynqUomKTMb1+Id13UH086QIRYhg0vW26RNwLIbxKsSZDJVhM7ovMUhwc/WgSsZAQ3luY4F",
+	"X6gDZ1ufM+Uy6MUHpGMm3DHlmAQPXkpyp8WfuwVZmPbJ3oVdS2a61Qu73pCBdC48RWCHEkme0Lcc/f/Y",
+	"e9fmOI4rTfivZOB9I9C9LlxJ0TIQig2YFCWOaRJBUNbGumbRia5sdBnVmeXKajRbDEWIZFCWbWnlWcn2",
+	"eizvWp6xRzPe0dihmZGW0tof9p8IBCh+mr+wkeeczKpqVHU3Lt2AdqUvIoC6ZGWePHmuz9NfpZagC4s5",
+	"obJ1G5fwatXClOw8uy44tXYtLXq0yuzrnhUtdgFuWLHL+YyRjqWvs6+xpWfYc2xpcRFfx5aWc+idIi8P",
+	"ZmTPOmMVeFW4RsjPpWWjXi4tVsG238LtvJHbzSOafK7Q15Eop4rxXZHwbbGKETot0tSxzdgQYlVaLrdj",
+	"B1t+kDv9wqVnhjPFT9S6OjQ7VREHAH7I5hDQ9wom6Ma3XjorTxYoHOz+dQfP2z85eP+NulfIWAyo5+Oc",
+	"NbmMYLk1V3J+LCCwQHWjPkHmuV5Dd37AqWB7CLfDXSFBq1klnrZFB1m0MuI9S19sFwdby7PRgOrZMu7X",
+	"ou2w9yX9WQS5mvd5dk1mrHV5DiUoKGlmYXhfDnhiAyyWGZhZQUvNaqqct1S+8KislmwQOJRogwpfl6IR",
+	"A1wWG98pUwLIZTiOGjgf9Zo43vxApwyWcaI4wmlEB2AC8toGDchhBmZpQOAUXLPCfXOk+fXwirfcHRv2",
+	"homq8LIXVqlw+nuhbkvnyre1AJTVRNfPSpu/qHp4zpIiLQpCIqC70JguXeooykeLTk+jVyQfkU2Rd1NF",
+	"0JMesRh2VAIcdIizWCccLB4aMwVcBKuyZrVTt5lsl8bB8lW6MCMY6uSRL2tFvJYRsVFbd5vXrrN6Nc/6",
+	"Z02rPKci3R1YTj77Bb4EEjGesg4U2klB4wfbsbLKrmpfTKLirnJLTLP67jj7khP7kivFO81KvOlsq5EW",
+	"kqMnHZow3HBXfUkQCy2orfEOhYtruIbBowD0UcvY6QL0DR/fuEh9dmjHReorH1sGjkpgR1YlVQ3DtltU",
+	"4Shcughelf1x6XQmqYNTxCWOELj1wBnm28qX1mcn3BMRQPNn7enDt57ee/fgvX/Y//DNx49er6/YQhOd",
+	"7w0m5jlfAh/ePFskXCw8Xag19NDTUdmWTVBXugvH9j4Xp+x92i0+Os1teyhpeYrQYKgx6RIPT1tXKOlA",
+	"aHL0+NgreWb9hcVvIe9ooJc4p3EzdXlEVjQIqw3XsXDFxPXrRGXIfMIYAmQug6hFVjJ2LnpNVXPHjI+2",
+	"+aGcBq7hkUuN4bax/BUYwTT8lOKLRthBZ1rHQs+AzLcUEdvqAt9nbf/DH+4//GD/vQ/2H/2+fsw1qurs",
+	"oXdu4rsalAAYFIwco3ED3uquVy1s7VE9mbHsQ38gBJUwcMkjoe1X6RVSmxnZQj72YtQkwcA1ubQxbb4D",
+	"1ZEdD1qAG1pEFBcnKHfzN18CoqDCeLF9G/4U8W0WKETmsuRHAJuEn2vZ+wGmhwiY4u5WFOo21XtK0WOt",
+	"cLubCG2PAExcEKZUS1SCqh8W9NN3PEpkfHoOx5E22OQcjX71FhprzwxRaAtUizKCLIZkAYA7HQWBE5sa",
+	"ZT9CJV2hAP5kEy2Il9JN53iP94HXQqYeg2wEJFI8amNzqcu2iFoefWOdvGPXL0sAoba+12xQbURPNoVn",
+	"ttD3G57jbXfh2MGIK7FW45fNsxsEOJKEWpgzTck8fTyivBCwy26ow61IQAE9huoQ19MYHdooFx5hrILY",
+	"oVewYbSvur7UQuAI2Q0b5qA3YMLsBjH7JwBmF2qH7IIkH65rySqCbQvYwhrwvwYZa/DGDPAQCO59SQs2",
+	"YOuBd6C0q0uaZ+vU1k0txZz+sgIE+Njm0lBy01j0hMmX9UKzANpeLBE2IlWDKsuUmy+xO67HtYd6DfXM",
+	"7LDncnAUlLa4gb4EPUfTV2sU5LqRn7gOMwZrHSD21lhTSSmaqbJoDGalbdDcTSISlUSR9RZaomcZ0bMM",
+	"NE78cyxSPKjV2aH//j+2SJCziU7BBVwpHj4edQlih6AvI6XiFV+ae8HKeo698HwWkips2H8PL3/uLvzv",
+	"Vb+7uLh8CazI55YXF/ERLZWwpllq86z5gKecnm3+s6fIvBYpZotrzXm90/VYc96uUx0vt58JjzEbcBN+",
+	"g3/UfFfU4Od6yfdb51zkTi2ldmhWQBjxMYBVmOIr2lxvGrcwN1odCRHXnmG67nLI12zvVCcEhm2e26r0",
+	"F1D8kPkFyzShV2KKlvtSih6Qjpu9ptiWYHFXt0VQ4DcxQuAx3d0ySnFLoMYhKCZfChlA4wOw1cAsztOu",
+	"bLAahvygF8tClUsAlgrqZidpXzawFRia0hpw2CCcXsNz+seaKebfju+fZMCXNXg68r0vWwHNzTpInpdl",
+	"i+wE5DZQ3cYinVtHyMmgpULNItWzk2EGBRggMLEBIk3ZnhBghuSRsOVzZkKDRBnHbJ6tK4SOAyffbPUM",
+	"PJom097SVJ2tUIpghW2pFInf+1nODEZFG9lZcDBeGkKD5qaBNX/cvCRR3e02G1AQHighGE/M0zbpXVJD",
+	"Vanv3BrpcZAtG9l2adg0YpyI3VB1rWpfNUpCIYYLWpZF+zSvIapCN/CC8vbURS8LIoUyvXRxZkR0whvX",
+	"WT2eCyqwhgLGCBBx370745T8zMqFr3szZNmsXPBmaDNtwvCXF5cvzS0tzy0+c3vxGytLyyuLF/7jjDfT",
+	"FlEws/KMN0Mnx8zK0vKiN2OV2MzK158xP31/ZmVp8eKSN6N3umZ1Xr4+t7i4BD537v3PHuX1F7PXL+Ze",
+	"/2z+5YvZuy/Yd3/7pRfmFheXYQqtsnONxJnE4E2vekcxVlE2h5UcjGVDHLYPRJiw3Hl7tt59zjVhNfQe",
+	"n772N/s//imWNvfyX4ZgcNxZiHTWn1JAYHTDow0ITdZJGbHaswRQeuZBGTjWrPFjzrRIIayiuBOHWGR5",
+	"vBDAMZoh82tJebgR+RN31SSXk14yHOnNDthxdp5peMdNH6s9/vSn+w9/u//wjbp3iHFPsy1zEttjjkMT",
+	"+OmXC7nRLNy1/9wcSbF5LdW5RtFEYBlaFhyyTwLQXFcIZD5woE7QIm9YnskOAehW8G1uZIVToxk3bxeq",
+	"kKCh6NQpOPOFQDwl2PfBjzyF7KVXrTErp+T0d1l1YR4t9xm2kp1+Td2R9SSN4LIKRHX3eKNYlgyWt0Op",
+	"yTAAIWyQKsaTJDSClg4ESFfJ8IV2BFeXCkURkTCWR6NQaowBAu5LW11sjpdGseC4wWocu7ahrLU+z7DY",
+	"RO90dcOW6dkakpyWwjiPBf7AoEON5zvYzUGW3QxBDA7pxRy0h9lPmrVFIuqrTpOEaUEj+hKixTZ0yBNB",
+	"EI9uMAMFlsD4SwUHhaqXqhhtfjNNIDxLjz+T7vNxN/FkCTCPNIrJkmDmzALg/+B9KgN10gSCDcfvEftP",
+	"R566Nt06l8HmDkPwvrB+nSGUNxUCgAeKskuZDcETqQmJ0WZ2zQbxJeD5INit8YChlBHT+Vt9CHgO5H5z",
+	"hOaYs/Z8aWmY2jyOhaSABL6sxlkgYpV6GP2UFi66Ps8Q69cMw5euehULtjBovJLFKnBIXj5NDiX9yCwS",
+	"As9t0EWxExQUp3FQ3MRjvbZCgCAhAXAC/BtQNsif1eTSl1sCo0z4YKBCsTh2CNyGkQYUCrUrkogjKxE8",
+	"Q2hfGoOnFUrhPrDD+ygrAC5OVJQr1JkD3zVr5xJYR5BLq5WLNtP6bPXhoynIZANx+Dc4Ccw4zB0AJwSG",
+	"EzmfFi3Yas4O9tLmSH+3eHPH2GP4Iw3CER24Yo0GzR6E7ho29z+f+zuFoFZ92eBbZiobHmsYx978HzMT",
+	"odxuEOGY+dE+1ZfZA8WdpgAhb8yz23BmOMh2jGI1iFq7lnGoeY5jlRBCMSS4whr4UWYAtEPMP61cb6Jc",
+	"w+3ud90ELrdxvE16rscaPKVwOuiJxir5840Q2mZyrN2WGx0pvM0i0dGWiFhgrwqJJu60ebbmy4HNNoBG",
+	"mmO6pj2MnbgYbgNh9SUKc+3i8jLlL/AorRcKKhPRNPMWzLNvib5mEIZyBUW5iWgwUFsgw3FXk6bADQgR",
+	"wWEsFaBUb9OTcsjep390Fl6CkFhTPj8LI6jGqjKHGE1hTwDpEq4D9k2Y3zgtdiooh+tmzSx96OyhciMa",
+	"iivhtWJFVWFPfvSvBx/dq49d7WOlpnia0c6do5eHYnhk4GW8/Ep29TlCYxGy24EjXMjAfKhZIFJ98G8e",
+	"mIkZv6owmxPce6FmNg9SFaC2f98Mg/L6xkOh6Wm3bRVXsD+6/CmbhSIqy1l5jHRwY7opMStjzYJU4Uax",
+	"i5DbGvaAGuZKZtcM3yALd93JEwavLiSCfizBdgARiXnaziQkd+/MoA48kcSUQ5HcsqOjdZ8AYMPypGSz",
+	"Skc7RRlq9v2u6Bpb0liEp8e9K63hZh47rhgNlx8nlENC6PT9z2fyO2k14F5VdRw6fXdW/Znm2KUiE2fb",
+	"CmuuHHN7V8R3Mp+Hrd/cuG3ESrO/2Lh5IwvwIiefLxsb5h0b4bbkaTcxztBzfndx8UKzK8M7Nj8NvxHe",
+	"7hL9rS3usBe/vXZ5buPFteVnLhnl6s/gn1K8dh5/2lJBH3/hz+RgW0QzEXRhA0rdRHOHyH3R+gR0192l",
+	"BtN2YBpJd4XlUeMpa6QQuDKPDaUvOZR8dELZTbErWqrePFvDNFmiUp6KTXxzA1NlUUAjwbISX5qXgZMl",
+	"dBgIV2tnxmRsl+WLrK26iWa1hs0I0wM3oWOoUV8x7mHiAAnJccvNNxlJmqU9lfs2cAqe+/y132VT7CZL",
+	"Yh2Lm7CSS7IvoTlFF8D1zCdUutgmdpCyr2fmSGgB8aVtf/Kl7oUw5/Pslpk/AEZCjxXmHB9EHwlCTU8G",
+	"9xeezVNfAh0nhQDILGc80spNBsogCO3cNVtHlPvd7X4sGki3gNqsCWxVEJTMuhGggKoGQQLcZoDQ2wmD",
+	"uUzNprj5fBmSSqzDVBkPiRwmbdykgQGtgkO9fOeOxfQFx18DvrAzzIy/3EfPR0SaAIyQ0QsWajtRPfPH",
+	"mIMrZQTKxkl9aUULIXtp7vAJ4LrmylHSnDIzl2CpkhZgQ5grfDko7aFm5lBGwlLI65FFTk6udWAx4Rip",
+	"nuUSzyUj40R1Qs23jO+Hhao1CwLx+Rv/JYemYH4yjnidAWpBqohpBmPKOGyObji8TnXThvsygNQHNNLP",
+	"X3s3VxcHdX2J0hrKElFA8/V15hOh0BebuiGlDHHju1AghdxwDsXBYwUM1Fcbq240WS1QaRWQje0OlP5o",
+	"YbzZaKDcpIGr+dKt66zT1cBM1k7TWLOa+R+Ek6JI9Wh1fWlEoq001U3mypCDTijxWo0hB3gcVF/hdCI+",
+	"bbgLQRnA/lcxTgeGwSoizWWn9Ol7zQNvOZO48xGNhIlRAcDCUvWUfRni9sKOxXgn7NrTtdWqq4XXWEck",
+	"RupTiL60+a4tbF1adEPUrKY51XS1Vcx0X6ei4zFuSVSzCs2sS1YlKQuE3qkPdiMBRDsoII8+1jOHxIJq",
+	"tRieOBhRtVo7UtuA6Yu63xbopYqyT0KaPR3kS/vM4esKAAPUQWWjQAUN5b4id/+WMIoaqmIDEfG+ZjIj",
+	"v0bWZdLUqHztjRAQtQDKjaq1aEBIi9jMRVpZuTYgs3qKRvSwaiQnE+ejeWgtigoVntn4TmRVVzJPWQvA",
+	"2nFkodm3zmpmrUgSbRKICKPqYFYZEW6rnszOh6QbiYwh2BmGhQpqXzbiQzq7sQqmpA3YZhuW2DB1G0jS",
+	"4SVQ1eBhi6ZxDCPYUO1DUIvVUdbDB8a5RA85/omzdFYnTj7fBXJzKiAigdHFgxvjlE+Whbu5UOHIgh0y",
+	"PNEfsdgORkSxHUqmAMrRh/0BTEyB4EHD9YTkzwQLmENJqPo8g8omRJLPNoJ5eFfyVks00/K+KCzrGRmy",
+	"KKnuuTWBYp5TWC5v3LjMN/vXrnwVm4HSneNOe+npMTJ2Woyun2bstCwctKZZ2dHhZRQwdjwrufiM2Vh2",
+	"39GpB8cYL4uoeO7wUhEC+GJUgQ5DX1JMJUwLoZSy7fgSwEx85ZtM0ze5TI04k3VOVKwXwJld4N0gTOci",
+	"tT1eFyN2W7RaHlu/dkN7bG39GtsRfe25fL3n3BjtsS11h5nNoT1f2jZHXWArn6PEdwKOuu3r091YJLuh",
+	"VsmstkzhqtOBaAWweXqW2dc2TXrs89d+V3d9gblGSmxZMhtibf2aZ/HpIHCE/gkPvteF4jPs3SVIhqTP",
+	"OlyGLWNXNyOlxQoQ5nc47p0a9+UWD7ahOsNOA+Ea2bFCOV7dg7CFh5VDeFAGYjdsUmMkBQaybYu4lLOa",
+	"7fKoK7SFQgFb0Wz4ebYBS48HKnRrmcnd3haBx6Qq8NphhY9xBvEtotLHWTNycF1tj+rMWWP01Y1mFDY8",
+	"1kAPFOs7dkR/BSOiYUABUAyvuRmq7MIxLusw9JSRKdY1yag7tdYAEZ1HlBxEm8IFpQugFXcnlIG7tFEf",
+	"MjDkYqwcWczTVCTm1v/0XT73yuZffs335/Ff/+7/L4ecKXsRLvsmXF3xtgvLZW87+jtOlEguyW0PQAkF",
+	"vE+4Y+BoVU6t2RDViD3jgfWYV+exgsZ9d6qO+uYvEwoJbObnZTpOLh4OACZkWpGOP955JprdJEz7oEBg",
+	"i20IreHV3/1L8+lFsG4cQ6S2kXcx3A0jsS0C26tZHBWrwcmlC9TB8eGTbUvdmYOzZ2j1yZq59pvqzm24",
+	"cpJrknvRsKiOOzKnMvvftG9jtScf/rHuMd3hUeTmOjuVYqXTOTM2bQ5mwIRmkHkyv+vwPttWbKvPatnJ",
+	"jed81VpVFRdgeCM/WUeObTR10rqtdoScHChqbng44GkHNQoTVCFJUvScNE1FmDDKYV955H26cHdL3YED",
+	"0MYvRrtvuTsm4r6VOURfIuHEAU/bjxpHOJ2UcA04CMFUJNR5V/b1ECV+RRj3JdxuQx4kfEWwZsS1zQuA",
+	"unPCvArOFxAZ6pQbx4drV0ZpPO1ic0CZwFN55hxvYvZ6SEbIkYuziG+JiGnVSnto9ovADAMKiFPrKihJ",
+	"hm6ieqz2zeW9+/+09+Dv9+7/bu/BD1d8+cXvf3zwx/v7D994+v7f7X/4m737H+09+GzvwQ/hQ5/e+/EX",
+	"Hz148uH7T37y+pOf/sP+2x87dAP7GuOLxejCWXewjaSO2peQ6Sf23doG3+Y9DpN7B6PtOlKprmOcPYf6",
+	"mn1CTSpfNqzvuBkGjTqCwFgYEZcdy/XWZTUqqicrXRsz65dxJtfsnE9a/IvvG3bg2xkgMEDebOeWnfiD",
+	"p2WIFVaGmkuK43PO/ayZ8gI8hhnp4fFHgpjzxzwOBnfHwl36zUBEuyxyXDLzJ1HQXlnayYkhQmeonsxk",
+	"OFXUVZrvWfOKRQSzlUgUOdk/1ULfiYTLx5crF0+33zeri7NWC1OAywT9NTBXVBtkAyv5v9SGmJZHW3EU",
+	"mOGNmrcsnW+a27LQNplXWUaL2T6m3FgzzgFf0tvm2ZVwO6RuoS0Bh1HAWt0omuuFQYqJd7ir3Y/bQupV",
+	"1+XIdKoSEQAGy9rG5WvXkNBXQwNS0sfDgIXa0v5awoI8duws1D11OFUAOdgU4DGHNGSsEuioShlVjZXV",
+	"rZzyhpukRVQc5fr0o8tlczXiSJiuceTKYsqOZyq3IvHxsP9wYEePqeFdIHi0Y37dXVqeyxnQoK8oWRk8",
+	"W7p0OKxz0hhMmIqOHmvd7YeYdaRR8CThlfXobo6msvJumlkoWY9HO45HA1FHXgFDK2E8ik7Vw3ezck51",
+	"hh3fGfr4meBUO/lWWKbo5NtXlvlFUBPZCgH5oy2iFvous9qSzI+rHhbu2n9CU4yRyzmLRDRedCB3/3Sj",
+	"A18WwT7D+MAowXYSdjYBAvv6WY0K0UFgZQIfh80dlnK9o20ykjJ0PZ4Exr6KItUbHQ5wHtXo4/Db7tKp",
+	"HVz2leMcXM8X/PQivNKkF85NDat98dbHjz/5NLO5Q4QAEAnbimyCV0dhzDpCa74tjnOkldlsARjd3TgW",
+	"yVzTSMMqxE4CAALo6sNMyvMVxX3FiT+nKsSO7wzPxkw2q89GK41TPBtdhGBMe9gpgIW7OV/y1aPzetu7",
+	"r12p9mOxqyW3GwBsIOnwKNQEoGHdxijcEQ6DyLjiWEPgyxqHdBCPULoRcSTMMNDjRLREM+0mwmOpuJNm",
+	"fsOs9uVGO2ylm39xbcOGjJpcQkNU3aIYbfEA/waD453MDQWYg3p1rdKXauec4eE7auc4ET6bwzfnV2LD",
+	"UEFia3v33n38p189/fVnRs17RV0O4NM8SUMeIQcLsKCdaCMu8Dic2xH9MQ7otfVr3xL9KR7P+MJxvUrz",
+	"EatUAg/notmp4R3MsAOw88lrno+gLfPrnBWSjZfr906oG0e5pjSx51SF4OjO8Oi1clcpZ6dYRX8EI5Dj",
+	"iWXL8Swkz6ETGYKptoPEtQpFfYZgYNmwGY9jwQugjcfRHAt3eRxu7ggL77CrdsTJznev1OHN3jIZIIjB",
+	"mPiuAvAizvCTAph1qtpx8EPY5eIYBWwZ4CCohHnAaW69SZ6fw8U/NxnTCdymKma5vrgSteoMKLMYZlts",
+	"KxWc9Fw8Cg4FTNsUwShK3zeqoLvWVMTzETCAFKeOYzO30O2Y1l1BFPXPmD91eD/HcpCqqaVrcwtdWi4O",
+	"lnlu9JM7TqtcjZduXS/LRG1s3LpqWWQGkgjrL932ZVWPEz5II3paod0vVx6/6VpZO4Cbyg81AkLPH3or",
+	"jiYG9P+wNNdJW+4mbxqchx6KY+27qae5csCf6ah9BNxKoVGf5jbVanmH2zDG1aQwstFuxAZcNjUnAl83",
+	"pg+BBfPTWKjnLXJdq8U6ArFIt/rYf3CqaSg73efS1IfBnaGlD+9fv3ZjWJCtuEb2hFy/dgPxXzo8mGYB",
+	"an40OYs/w6M3A6NDEdp5MgMVEECaYpxdPAdyqOfjoHpDryehTGECvwkXj0N7kx89gATG5iGreIx3BJc6",
+	"18yyCwgHxpoWd+JIBcLa+hXwhq3WYHGR0xJH8gm8mQ6/cw1vXV5cHNQc3oxO+xH0eKikc1R7nGa0xF3Z",
+	"CiVHoouBRH55FQVPplQ6B6uL72O1ra4OpdB6zvxM1aVLwFNkPNOLTLeFsSNd4RzqM67ZZRUItrT87Pi6",
+	"rUQsF+7aZR6zgjonFRPvfpWEoEOQCIEAGTZHadoWHS2iXexW2w4J+wSCVEAiCvclKhKUOmFrudsDu9tD",
+	"7HNF4njcJwBLPT8sXnz+1f8ZRorJNhhiC9i5n6oRd0sY8R1Q9l6uLDlMQFq8vJCB1VcQuSPZbbmttRCH",
+	"8ky3VwUwpxZp8dA+p1K9fu0GDPbsRHqIRXNerJkXwt1BCWcc7C0zlsyw6cpIGac4d5jIAPQgMXiCLoy0",
+	"AFVYLemRSFK9EKne3Giq9uuqdyrkXGM5Ke5lY7go11XPMTZ4wL841W7GdUeDlGJraqR6Vh0VgPdqB//j",
+	"1/vv3Nu7/5u9B38PbRhvVCuh8VoZT6uLcaw1ce09o5fE9RgOdhdOJ6nIk9SCDrgmxia3IPo6xSqjJoca",
+	"jcolsG0J4k6sksGuhNLunasqAYw2YgsEMx5L4VyiPCvGBh5m29wz0Lnj+VI8/ZtfPv7sV58//I3H9u6/",
+	"vnfv9b0HP9978A+36hb9LAJ3Jsutg3l5+db1qx7b4lpcujgnZFMFImCh9GWjqXcb8+yW6lkuQ7TItoQj",
+	"f6412zzhTXMq5B5L1wEEgy8pgZ8qhYRFNt9C31XPyMDA8QJEBEBaCCVrULW5bpQF3Z6HaaZq6csb35lk",
+	"qJjegq+sOhRghpHmhAP5svuu6egVDvFT22iW+bKH2FosN7cTrbADAIA4iafZKTG4NfBFA1vjhK0YleVW",
+	"wLKxpYJ+VrJiWeSRJVb0jI8Ay4a16zLf4OBLW4mFlC9In5Ej3YMngLgSTm+nvsKksjwd5gk8TXmzTUUz",
+	"UhFOCTBXzbObaVskvVAL8tbdfczdZjaicepzzOoeYSsHFq01o+aBOCWXfFt0gLsHn2csEl/2EpUSTQwR",
+	"6WFzkmP+iSLEk5TE1E4sXQ1QRyIwW3DNDTF7bZubexPBAwBGB4lH0JsQycdxySHJZ7RBZAl6BlKAqxnJ",
+	"kEoc1QnfEZL12qC67HMswJFmFxe/gevh0og0b2Xq4lrnkLqYjN2bijvpQlPvHiNAMT0rl+YBJ6Uybkei",
+	"ACQkbm6NLru4PAx+n/bQ104wpFtm6/FoqKo1omdPiIzJxuhdN1a25jZ0oJpd2BYo9+JOKqRRpC6OhvCN",
+	"bmN7hZ09ndgkDBsRfoo6e1BhOzsg1LoLcNYR7huchJEmyiE9vEBfPSl9DAQHA4cODH0u4Ck3Jw+rZSaE",
+	"SthLt6/OPVu36tpo8XlfPu86l/MJQ7yEzjCX/fNI5zp+I7JaVpCPiTJ6iH6UdUSDpdNT3SigOlxqXHUn",
+	"ex9gnXqJsWXgXdhZ5zFeoXpZEMIwsPEZF8mXmfY0d9LlSgI+aKJ62oN/2cU3RhNmke0bfOkOcxg3qEGA",
+	"V1cJawHxvrW82lzmQO2z1/lStRiXCMGYLQugbDF6of2zHa4yTyR17wHMqTkzrS1XmhpFuSrqm69Ur50K",
+	"mp4yPfdyGzk8yUABmUTFlhmZINZGFKmUako1mMgAcXQt5WxS+AyrW6u1lerKdA7aJ4Z6tZfNdbfhstPy",
+	"awckZJygAvWiANbBlFvyUoUsBwSxpdtGE8Zhc2cA93n4TA8hlcTuha6EpzddgslaXbDuWTcOYGJYholU",
+	"pTzSqw79Xx+6HnWuIFxZy9NIH6TZ4jx7njfbvgzCVksk0GFjWQiBPPJ7XZ3iyW5t80RwreQ8exmJEfBR",
+	"keC7QvsStSPSIiAXBdnDQIQJzAlGVgnJGf8GuMyWNcGXLlJm9GSHJ+YYgkkvRWMGdIfz2+0F4zuTQhB4",
+	"83BiPFw6sOmAenVaqYOmSgInOdTimjU0HvzNX++/9Ul1MC7gur2leBIMK3e74i46qkz0VLJzBZKog/sU",
+	"ZtT5dJhAI8oTLGTqmPM64H1NqqLNZQDglzWaU3ahEhCvm/GnABN1IUnsluQCJH4xNXFp8Qwp57L5LTtc",
+	"VbJjXGad8m0ACEU6xDwOQpiACu3G2mOOe1R7rGfUCMYKhYojMbVSvlakAOw04H1kEdmOODS85HLBY8jk",
+	"QrPNwfbXwCv36lgyetncc3xBHb3OYYdviwW9u/21O53odHL7ZshTirzhfoNmEhGYQwEPydjsMMA5x6rb",
+	"gPch+sYl2/jOC2yLJzjK0VG3srShZcKsThpaakoaGGxYLnUZH6UL1Y1JyXkz1sPoOCfNnVn2/GabSymi",
+	"0heIDg+jDPq74qlfJgDPbAHGQPCUKg1b4TTxIm7k32iGMIDQVYMVQT1qcaHrxc6ealVWQYo5TJPlpmtm",
+	"OqtyRaRG5qpia7n5gUkIwTJORScuZWuZ9HrdlANjAmOayshwWMbNoOkua1k/6uFgVw7qw0ct7VC+06O8",
+	"aCRj6c1Yn9e+krwMjyFWHiO1emKe0qNUTgMcYFG6Id4vVW9MSyWUW6org5HnzzV73XFPn2FzTQ/fwLum",
+	"hAOUfdQ4IQf7/VDyLO7EwJnCAp5OxyS1r0dIO+CuxDh0JwdBMXyFF+7Sv8bQ3nZiJru/3PSXby8a7tQ0",
+	"Mr2PlLFdYmTahxkPwMaMQilOrI/pXQV1XLpQC61Qhrp9dEWcf0OVHr4Kz74FX4cW4XlVxeOJigeKz67W",
+	"VAQHp5Deid2VTpBqMU/SCFgoWt0o6ruRVatjG/aYw8KU0dXsNtZ1Ha4/D7Bsp1EuvpZVZhtzlqp0zO5b",
+	"vjhlLLaNDDIL6zyy0BThZ2mkC+KM5nX4yuZhtMzdo1RxLpg5yQ02LvzTlJAIsvCfmVqIDALBbQbjqjMV",
+	"TXMwThvlMFAywkKr9vAHqD86oXS7ZoiPb1lrhptY33ZXndS9V7EwwgIcOaUe/VSsK/s9G7SoY5hYbgoI",
+	"Z1X1MILqqmYSI4Y8oEO5EwLp8bSKFgF7mWKUrPb0l69/8dbHdY+Z2WZKCl3hRlcdvTdjIe0Hn8M8hR3a",
+	"maQq3LxU6CKYc0cGBcJiE7Q5+bC/QkbFaUqLWds8xhKJDZwSZoCgyVTCtgngFZL/VNZFu7f8DHGqZOGu",
+	"/ecoYz4nY2e2Xnas00KxKUiGOSkOaw2rVE7eeG83St6Sr1inBdDJx8AZyb+jqujnZfOxVlXSV3pIOE1R",
+	"AAZoCkmH9GvWmgDtC8aC8SV2a82FMn8f5pfp7k16NmG2DMynUdK+TCClJ4J5dh1n3v5VtWySlxjhMIDf",
+	"FlHAdAh4GInASkRfqlbLVlnieuYKlrlmcdfcXpoENtN8jpVrYXxnomFfpEzkiHwwmBDF+UetmrIgnBIG",
+	"mRkDlgqCEvUgi4q/sEIFSFkygJSQ7VEEKTuqIl2wGdrRfpedwZkzaaV1mWSzHaaWEy281dpAB//1Pz/5",
+	"5z/UkcTvkMRotn7lqsURxJYLOKW3tyHpNEXdq5tcTkj15uFGSyq1bNGkGYEUVp3eeHnu61ThrhJf5h0b",
+	"nfIkXdCpilnW9AHltVSzfaiUEJDBuS8Pa1ULHJ5QVQUehFkNOZXde0gUYkbhS+JvsRh+5s1m7CwMkIg6",
+	"7YVN+FgqE6lkJDDaH/O151AL2x280eTyTJWwGcBwRUzr7uzb6QQ+zJLbPoFZnUk1hT2Ykqkiee82dwDn",
+	"9+CT9/fu/bw6vDUetvLNWE8XWTn3wi8PrnKBGoKomUZP/ABkGCSG51LRiSOOPD5VjsTz5srb9sIJbovi",
+	"iyp2hB0xkvnQpHuZhWL/rm0j4VlggBl7BGolYZbdmFjtyS8ePX3t3v6Hbz5+9Preg/eh3fT30wEBe74T",
+	"p4CO9j3RxJZYFfQJxyQ3lbNw3rgRQ9VooLCDiCWI/lqAz15erjPJO1RmDJCvrlW7E2pj0s+XQXkNitV5",
+	"OyUK4zuTY2LkftiYHlQX3z0E0FUp5KOQHMZTScfvlRkLYZZaAr6SwrFGMKSBAvDjQAK4No4AcZ5TK8W2",
+	"SKfVMHELlRPPJJGokjTvxJGwBrG1tzWHrN0QVgi4wTZxDa/aP4Mm2Hxna5hqX+aK6JuAUgbd3QN9rYhi",
+	"ZGvsEVmebtTQ8ESW3dr6tXm2RlX7rlE0j+A70JKqd7Aqs9cW0jgS1iWCmaGpL/apsqFtqlkjQkqD6Nrl",
+	"hXZVGhLOm846eHDqVMIuLn7Dl4AaGmJpe2mba726ifWmeevVMBKTYy7MGDLybRDuW6ARbDySwtOCtCkd",
+	"rxkMMJ/2VTddZbxrhEREETQgU0c09r2xRPUqWeZxIKXl7DPmmTOeS2XRj7qt4rBlnqHVjqpMaX2pG9VA",
+	"zGw77jBfEJUHtzgCE+wRLgzpJB3CbqRfrg5h/HRgzVLxrCb9g+pl/+2fH3z0wf7bP/viT5/VBzuCxyy9",
+	"KxwsBTtneFfv5Y3v5Ft1V9gG7g83RMREAfVnNgzBmeC+9WXt4KMPDn72A+QU9tjTB//y+E9/zn76X0/v",
+	"vbP/6L0n773psf1P7u+/+ejJu48OfvVXHjPXvPcHjx384e39n7zlsY1vveSxg5/+4ekP3ramvi+RkBio",
+	"SKJuRzp+Tq1AeeTnDVZU1z1zPkEHshmw60v2fMlT1lE6ZUuL7NvfhFcsL3qLi4vQtGvZNfGTtwV5xHTo",
+	"qpYvG+s3N24zC12MWrVRQJqHAWQNybOZAHvIw3m4o3lI221uv3x1Vnx1VkzlrBi7pZm6yc9BL/NofZpV",
+	"+TgzMUyPolSrKdxRZ7TCKMUAhlNXpMD6rKk6W6EUiONUsHsRCkb7spWoDgTqt8R2KAHJPJQMm/O1QA3j",
+	"HCC6i1ElS0rtSZAkDeNQOFYdBhnaTsxl32M6BnLjcFuqRASrZWkFX9pHg7fgWWLi7CZsPUwE/iOU7C94",
+	"zEs12IbgSbN9GdX0TZs7G4mNW5gemAydCVT5lsaLq6oPL10cuwHpdNi5Dymv9WyJ2JAVqvo8u+yV5ZU5",
+	"cN78Fx7uJRqMuuPEVb3XXlb13ouLY0/sEWv3QVpc5f7hJlnyQRGtHftgoTk24NWTiPdsmn1WvrYBhmlG",
+	"TmTx7VuipcCqHO/1eJ4c5eVfppa2/GYf3dOGarXYMjat+uoAdGeelqJkMEc6Hhbuwv8HaqdKsgxhR0Qh",
+	"4Hwn2xResOx7xDdizg00ICFFyrcwievLGnal5mLiFP6ASoUmxtvBwt0VAaV9VXOnbtvRfAnftcoaGLLR",
+	"DVDlPXuq23HgdoVgTk8zqXpl+v0FkebXe2ZKclVZwGf+OLW+DjylMv4rM82erR7xnCeKa9kOdaqS/ghx",
+	"Oqp5D0MolCkcEsQFWuajB7qzh1cVKNwciP4J3mx7zFZpUZM0+Y67BXCPbBZ8adM5gdgNm2KeNbDaoEG1",
+	"XBmnEenZOMSTq4a4nkhuaewe5OZF6h6g67U4ldtKYYvTlmBxN2Vb3NiL5sxYZY24m26aXzTMI9JuIiHO",
+	"DK+eI4NeBG5bmJeLwCKPKMs72wZM81VfNhJh458NFwnVuL04gbqYI4M3d+CR9tFAUoA1b2QI0jMRdoqH",
+	"YK5iPwCUra+yRiK0inbFJjy1gXk0GxT1JUwZ/EgPcrubNY3R0Y1pODxF0MAtIaRFbjFfouMoTBuQiDn0",
+	"AbnJSFiqFLLtAiYimTg6ZanyJQIZH/7cht9dXLzQRDGVCn4Sc8sND6mYCrFg1EGAt+X4HmFnzbOXK9SW",
+	"yylyJGcGnMFSC5UE0Smw84fskum9NdhmZwTzMjiM4eFEXGUEkZQKqEPklFgaXlRR4FmqbvOPObsPzQ+w",
+	"ZawkG4coClOP9rvZmZl+sKprPAvA7IU5CPws3DX/3jT/fnWBhjEeiLy7b9x2EePXjGgXqe6VhoGth82d",
+	"6+EplLOeQO7ixAwtJbQKqg4rBfCyOj73x5zPlZuz72aXeu6JWdBGQZlCmey+aLtDoBkAWd8BVMo+bzoF",
+	"H0BwiczzUBTpQgOkcjXm0aS4k9pfQahy7HgGAIstmPsri3NuiDupEY9JWnXm+be53qmsx+F6ByALlNEi",
+	"XmZtQYOcqwTBdUIvMJxe4SrOvPHizTrAWGt44GUrV2AWNEI1ak3umuecoLTU3D6yrBR9G3AtOl0NgOB2",
+	"Hme165KD+BCadSxMRQdvgGEipLExgyAfwCFEBati7AKjP7/f5TIN0z78vWF/aqDpNM/WLACnfZnHOMUO",
+	"zas80L+7IpmDqQSTDoPwc4DVaYylRPDAlxw252C1KRu32NSXo6pNjYxumKU4f8aBHdqZmATm5cONAJjw",
+	"aeO+QX1pHpvQQykGfFkjxLW9B+/uPXiwd/8f9x58tHf/D0fYkMZmOJUdOWCEmueSqj1vIubGdk5lDD2x",
+	"FiIsCHIPbWgb3BAjgImYS1QXHbmcIxRqgnycTgUR5H3z0JUlKJrSuK4isMQh+7/+4/5f/WiIiBIg50Kk",
+	"1E43rq5/hj8Tbcl4vcBH6VteWn52lCV6KIj6MoBvUvkMNjEEHqOEHuOQ1HDFfLOO7SUXRICyKKwarwq6",
+	"Rlmbe2XD9Wk3Mg/dTviddiGqCvPxzxg5shYpiow5dkGvItzrVCT3ZXL+ceyuUD+srguPu2bdtJiz8Sj7",
+	"i81cYCqOE7V7jL5F+6ybJQGqotSv4Stuxno9f895BSQpDrJKNuiirAUH4irTaYLF+WScBQlvpQNjGdf1",
+	"GEM2itfMU+a8VLMhn0th6sYikjlBSv7wolze+M70vI7ipHONyPunGlg+vMVOsHojmx4HN+cZdD6uX7l6",
+	"VgtYe/KLRwcffXDwy0/q1Ng4xcVMeY/388Vhh0nRe7x/Xt0fHN2ZWKaju+sw6wA2KSTjptPHZdQzvhli",
+	"RlRvQCBSmaGpIAQqohYCYT/87d79N6tVNgFMVRcRrnfTfDNq4IyVigEYd9xFDFjt2u2rc0sX675Eo4a4",
+	"iXJBhFXG2QsbS3NLy88iZhJ1qGoWKTSTxJ04TPoIF4/sINaIkkIEmnG4UiV0IbEooiFj2T3MM/seltFQ",
+	"KV+o2cXlZZtubUQqbUA8A5/SWDHWOqRlwtRh5ruJ8CXWn9valWM3vCKUmjin2zA3unO6Fc8kEEHTklns",
+	"qkU7s7b/8LdfvPXxwd++t//OvWG7Lo6EDHW7Q1NU1UN5q3DhWM7dxGo2y17WC2Wgeofx5h3G/IVLz5wh",
+	"yPzNWBdnsKwZrru9LTQCIW8nqhsbP6jPdBcEKvHQINbFTC1YyzyClLjZ78WDX08LtyarcLHcpDr3NTH8",
+	"jJ/hQIwHRjqmZV8Q2AXebIo4rbYt1uDvI2T3zJXbzVjjQHMSMJ6CW/p/yC+EGUJUIBCkWV2QMejdG/Rb",
+	"SNQsqqVUaTg2EUJR0hB/f1wFWUGDcOZaUu90Ty/ve5aa+MtMA7FmzcZZquhCGCCI0nKdskuLVP5sFWWi",
+	"vieI0zMjhYDiPhj0mPKs7XiMYR0JhEwYSBKE2/Jm95QT9RdL+oEAqmtqjLfmdeZlJV5u1W7eyD9wknZl",
+	"/j2lnRAKMgg4YaHMSOQvb9y6ylIz6cbTAp8AfABqRJ1apCEHu5Zjlx8CJjnYGkZeXUOrHbVJQtpgTaV2",
+	"QsFqL6ZpfFNGfY9t8I7YCFPx3EaahM3UYxtmoMKXsHvaaRrr+jxbgwR9yxjFmOldv3YDGgg48TZaYntA",
+	"pIFCu5ZKfAl3dELZTYVmtYvLF0r7ao0kXZMzE0qDwcPPxr0ZIYYbVv5ORawOb07rwPIitF+1LkOqdVeK",
+	"OhyNeAOvnnj9cOE9Q4vWMnjHUArtsVBqBwjctfW8iWiqTkfIwPgB6s6U9jQigNrCNMoextTJQfM+Olw4",
+	"ouGmpqMwhlI4W9JmAyV1LPVIVSooCuPPYB1nj+8KquHEX5hr8Bf+jMvNFavdjpJfHKPQrUr8srC0q8ge",
+	"iEiXoFIjLDfQXspm1A0oNlNMHROrtu0YHYChK4GlMRdcsYMY1Qj1cjtstlnMY2jEVPj4FdYwq6MbrLZ2",
+	"cWHtmWzxzW9hfZDs21xx8X///JLZvcAcBdE3+EsdzXHXKY1dSWHCVE8CigK3omT3Pa41DIAMd04g6vZ3",
+	"iD1HhUJYePM9tbXKGjyKGlipTXujjvdotqXMNkMICTsWi3huHwudDFCFAY9NE943Xjd0j+jwlcqsL85a",
+	"VYNnFOX7O+EnmL4ZbwZn6OTo1qeVlshEdjocaJkwOeTLnOQgQqB1MGnt1q9cnUAfQ/UuhqFMopuBdjFi",
+	"4rnGbyjts9zOLaw9LPIsZ1AqviyySZM1iArD0p06Mn6qrgNZ92WjoJ0arBYPLgatwcCWKTWFgLXhXKe6",
+	"YYTjoBNm9R6hPaGwix4nX7Oki62ykepNB75B624JazIpLg5Wq2uQoE+oPX3t3t79Hz350b8++cWjL94f",
+	"kmmplnvz6ImIPW+2s75Q3eSRYD0RbrfTAkE7cWoSTq9R33cQy8CyJDDdBkwmuHcVTo1kW7Ac4S9FhHSh",
+	"0BMfUsB8W/xGnXVlJLRmDYsOjSNqAO5P0s23Uc9q2naIHrsdtlJqv0bbTSSprrsqV3oeohc13E+NVcwZ",
+	"0fWzlL8CumGKA1i8JYeZiWtdWjHKmzvntZ/EjO2s3JjxDHBk26HZnTIWdIYnDnw71vCnRP3Bb/64/+bD",
+	"42zeRGiRns7uHcwMapFew4GeBjX1+fC+HD6KXYHphKJSRJe0rzUWMPIq52J4q2TeH0cKjlfQP1oIaP3P",
+	"aXo4N7qzVDxjZoipAXJ6peq2jwKpEqAqos5Ci5SXE8XaqHzxEMGLwnh0GdZGFMZnU30F45ta+VXesK49",
+	"+ee39t+5lyu+mhSqvNvGVemf8BVR5bFezDus5gf+zFD+Z+yCHQ0uuYalg4dRsurW9ScwpRzcgAXgevzZ",
+	"r5789gMC+PLlkx/968HDH3vs4Oe/PfjFfTDQLQhO1Gf7v/7ngx++BiJuLedNtJw9atn1ABXB82Uc8aZA",
+	"9C7ow4MSQoaPB5RFbdHHqNcXW8Gwrt+XlgV+lvVUEhjT++FbT++9i6DIHjt4897BG5/+22dv7N179/En",
+	"b+2/98G/ffZDjz3+86+efPj+40/+kX3+2u/qq/YrQu1LALeZ1TA8a5aGKQC3aCJnqwTf9HyJ8SOEpBwE",
+	"8AdSZzI6vDzucQ6n05cQVYGMEpKU1FeZcticKKvYXQ8PcL33vizglNl3zxHABF4JNm3HY0EXN7XQLEhU",
+	"HJfbtYgNhaAsWGM7mbPmS4GWhdNAuGxVyLU419RASuQ1U8UYtLzJdrMgLBbuCbOnPrp3CGZwyPmi0AWt",
+	"RNjfMFesmw08Jt/ccdozhqbPzwf801So8LLJHodcAK4GhEPUUq5As81lANq2x6OdKUKoQFNJFAI4htkf",
+	"n7/2LhRp4qTMake/yCgkXEzLh5J0X0bpOF6m3dy90Aq3u4nQw2pGYMKu0nX/l1eLTNb1M1pjeKPTrIPP",
+	"4Zq98Hx2auFq3dU73VcJXBMzAXaqp14TQoKDyBa6AFjPI6Ehwy9FpJkWEFLoHEksIxFsIzt+pYq9jpd8",
+	"JZAnV6A4lddDOZYCBWZ+RAZbXlyEkv7pZWYOlyWhqBwLrMyZghhBHyput+naW3jpNJal8MpxVmatmYa7",
+	"wuYDtvo2QUMF+QnASk3Fu7QTa+HjcUQhMMV4A4yiojU+qyviDRYn5vwFegrjO0KoZ2kyI6jaxLAqU+oA",
+	"2DYeW1IgbZWix/LywWqJAJ8X8wschVlJUb2Be3xX6OrCaoL2eZnvnkcpMcM6E+GA+aiQCTOjrqYTKwum",
+	"Ih+wUIzj+1Urx51BhfctqsMBwLu9+7/bu/93QOv0sxHSsXDX/G9TqnHLXhwbBwKAU91Jk0upIHGGJRkB",
+	"q4n57XnG2eWbVxjvqK5MsUojRLw1mL8ojGc1S1XKo3oGxQbEgylN9gpmxtO2eQs828uKbKG+g0DUIfgh",
+	"Wumc6qb5FEGv3c8y7BtqR829JO0Ys6AVbqrOPLspo77F4nEoeDL/YcQoQn1f3IZwKsp4yjfXVxU8X1Xw",
+	"lGiWWZ0v5PFmUD5hEEXJLa9GsyUGBB9NmsFsCqa6qceaqtPhc1oYYUxFsMr4lkYKDGGdZJR4est8YVoP",
+	"fcUUFB+W2hQrW5DpFRRhVlkEgQlAgKIULNQebvWhBnGMzuiSskPSi+P6KheWR1ceDn48j8Nvib77bJHs",
+	"2vF0k2hmZWYBDlca+uCK7//09f137u09+G979//n3v0/57YEAaCUUDnsv/fB/qPf57G2wec+fB30HT5+",
+	"9Mb+h3/NamsbN+rZPdSHU/r4Hzz64q2PD978wZO/fZTdQJD4VZfvf/jfn3zyp70Hn2a1L5AryI3S4niW",
+	"POPpw7eevnbv8Wd//eRvzTP27v8LHHvvmEl58CnGLw9+cf/pz97Z/+SfzG+ANPjJx7/eu3/v4Bf399/4",
+	"NFdoSimBktc8/vSn+w9/u//wjb0Hn1Ib/ts/OXg/9+MvP0EDzbUP5aas2KBZgnAjttpK7eRkD39RNhKo",
+	"8mbupNGs1uYyaIso8Kwy9yzhSX2euaLvQ7XZvgTedarRp5r9us1qYQcC45FWpPKNSvkPc5c3bl2dA8OP",
+	"Tk+M/9uljvXMq3/56v8JAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
