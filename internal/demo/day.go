@@ -28,6 +28,7 @@ type Floor interface {
 	PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error)
 	BoxTypes(ctx context.Context) ([]soko.BoxType, error)
 	Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error)
+	PackChecks(ctx context.Context, orderID int64) ([]soko.PackCheck, error)
 	Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error)
 	RecordPrint(ctx context.Context, orderID int64, document string, staffID int64) (reprint bool, err error)
 	OpenManifest(ctx context.Context, m *soko.Manifest) error
@@ -560,6 +561,14 @@ func (d *Day) pack(o *soko.Order, me person, boxes []soko.BoxType) error {
 	}
 	if diff := weighed - expected; max(diff, -diff) > soko.WeightTolerance(expected) {
 		req.WeightNote = fmt.Sprintf("weight %d g, expected %d g, confirmed", weighed, expected)
+	}
+	// The packer wraps, puts on the のし and card, and ticks each off.
+	checks, err := d.floor.PackChecks(d.ctx, o.ID)
+	if err != nil {
+		return fmt.Errorf("demo day: checklist of %s: %w", o.Number, err)
+	}
+	for _, c := range checks {
+		req.Confirmed = append(req.Confirmed, c.Key)
 	}
 	if _, err := d.floor.Pack(d.ctx, req); err != nil {
 		return fmt.Errorf("demo day: pack %s: %w", o.Number, err)

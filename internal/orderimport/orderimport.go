@@ -426,6 +426,10 @@ var SokoColumns = []SokoColumn{
 	{Field: "ship_to.email", Names: []string{"メール", "email", "メールアドレス"}, About: [2]string{"発送完了メールの宛先", "where the shipment email goes"}},
 	{Field: "gift.hide_prices", Names: []string{"ギフト", "gift"}, About: [2]string{"1 / はい で納品書に金額を印字しない", "1 / はい: no prices on the packing slip"}},
 	{Field: "gift.wrap", Names: []string{"ラッピング", "gift_wrap", "ギフト包装"}, About: [2]string{"1 / はい でギフト包装", "1 / はい: gift wrapping"}},
+	{Field: "gift.wrapping", Names: []string{"包装種類", "gift_wrapping", "包装の種類", "ラッピング種類"}, About: [2]string{"包装紙 / ラッピング袋 / 化粧箱（paper / bag / box）", "包装紙 (paper) / ラッピング袋 (bag) / 化粧箱 (box)"}},
+	{Field: "gift.noshi.title", Names: []string{"のし", "noshi", "のし表書き", "表書き", "熨斗"}, About: [2]string{"表書き：御祝・内祝・御歳暮・御中元・御年賀 など（10文字まで）", "the 表書き: 御祝, 内祝, 御歳暮, 御中元, 御年賀 … (at most 10 characters)"}},
+	{Field: "gift.noshi.name", Names: []string{"名入れ", "noshi_name", "のし名入れ"}, About: [2]string{"のしに入れる名前（30文字まで）", "the name under the のし (at most 30 characters)"}},
+	{Field: "gift.noshi.placement", Names: []string{"のし種類", "noshi_placement", "内のし外のし"}, About: [2]string{"内のし / 外のし。空欄は内のし", "内のし (inner) / 外のし (outer); blank: 内のし"}},
 	{Field: "gift.message", Names: []string{"メッセージ", "gift_message", "メッセージカード"}, About: [2]string{"200文字まで", "at most 200 characters"}},
 	{Field: "note", Names: []string{"備考", "note"}, About: [2]string{"500文字まで", "at most 500 characters"}},
 	{Field: "priority", Names: []string{"優先度", "priority"}, About: [2]string{"0〜9、大きいほど先に出荷", "0 to 9; higher ships first"}},
@@ -906,6 +910,30 @@ func (b *builder) build(ro *rawOrder) {
 	if n := utf8.RuneCountInString(o.Gift.Message); n > 200 {
 		fail("gift.message", "メッセージは200文字までです（%d文字）", "the gift message takes at most 200 characters (got %d)", n)
 	}
+	if v := address.Clean(get("gift.wrapping")); v != "" {
+		w, ok := wrappings[strings.ToLower(v)]
+		if !ok {
+			fail("gift.wrapping", "%s %s を読めません（包装紙・ラッピング袋・化粧箱）", "cannot read the %s %s (包装紙 paper, ラッピング袋 bag, 化粧箱 box)", col("gift.wrapping"), excerpt(v))
+		}
+		o.Gift.Wrapping = w
+	}
+	o.Gift.Noshi.Title, o.Gift.Noshi.Name = get("gift.noshi.title"), get("gift.noshi.name")
+	if v := address.Clean(get("gift.noshi.placement")); v != "" {
+		switch strings.ToLower(v) {
+		case "内のし", "内", "inner":
+			o.Gift.Noshi.Placement = soko.NoshiInner
+		case "外のし", "外", "outer":
+			o.Gift.Noshi.Placement = soko.NoshiOuter
+		default:
+			fail("gift.noshi.placement", "%s は 内のし か 外のし で指定してください", "%s takes 内のし (inner) or 外のし (outer)", col("gift.noshi.placement"))
+		}
+	}
+	o.Gift = o.Gift.Normal()
+	for _, p := range soko.CheckGift(o.Gift) {
+		if p.Field != "gift.message" {
+			b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
+		}
+	}
 	o.Note = strings.TrimSpace(get("note"))
 	if n := utf8.RuneCountInString(o.Note); n > 500 {
 		fail("note", "備考は500文字までです（%d文字）", "the note takes at most 500 characters (got %d)", n)
@@ -1163,6 +1191,13 @@ func carrierOf(carrierText, serviceText string) (string, string) {
 		}
 	}
 	return code, service
+}
+
+// wrappings are the names a shop's file gives its wrappings.
+var wrappings = map[string]soko.Wrapping{
+	"包装紙": soko.WrapPaper, "包装": soko.WrapPaper, "paper": soko.WrapPaper, "のし紙包装": soko.WrapPaper,
+	"ラッピング袋": soko.WrapBag, "袋": soko.WrapBag, "ギフト袋": soko.WrapBag, "bag": soko.WrapBag,
+	"化粧箱": soko.WrapBox, "ギフト箱": soko.WrapBox, "箱": soko.WrapBox, "box": soko.WrapBox,
 }
 
 // flagOf reads a yes or no.

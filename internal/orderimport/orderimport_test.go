@@ -163,8 +163,34 @@ func TestParse_Soko(t *testing.T) {
 	if c.Service != "yupacket" || c.Recipient.Prefecture != "北海道" || c.Recipient.City != "札幌市中央区" || !reflect.DeepEqual(c.Rows, []int{5, 6}) {
 		t.Errorf("SO-1003 %s %+v rows %v", c.Service, c.Recipient, c.Rows)
 	}
-	if d.Gift != (soko.GiftOptions{Wrap: true, Message: "お誕生日おめでとう", HidePrices: true}) || d.Priority != 5 || d.Carrier != "" {
+	if d.Gift != (soko.GiftOptions{Wrap: true, Wrapping: soko.WrapPaper, Message: "お誕生日おめでとう", HidePrices: true}) || d.Priority != 5 || d.Carrier != "" {
 		t.Errorf("SO-1004 gift %+v priority %d carrier %q", d.Gift, d.Priority, d.Carrier)
+	}
+}
+
+// TestParse_SokoNoshi reads the のし columns: 表書き, 名入れ, 内のし or
+// 外のし, and the kind of wrapping, and names a 名入れ without a 表書き.
+func TestParse_SokoNoshi(t *testing.T) {
+	head := "注文番号,郵便番号,都道府県,市区町村,番地,氏名,包装種類,のし,名入れ,のし種類,SKU,数量\n"
+	res := mustParse(t, head+
+		"G-1,100-0005,東京都,千代田区,丸の内1-9-1,山田 花子,化粧箱,御歳暮,山田,外のし,TOWEL-WHT,1\n"+
+		"G-2,100-0005,東京都,千代田区,丸の内1-9-1,山田 花子,,内祝,,,TOWEL-WHT,1\n")
+	noProblems(t, res)
+	g1, g2 := res.Orders[0].Gift, res.Orders[1].Gift
+	if g1 != (soko.GiftOptions{Wrap: true, Wrapping: soko.WrapBox, Noshi: soko.Noshi{Title: "御歳暮", Name: "山田", Placement: soko.NoshiOuter}}) {
+		t.Errorf("G-1 gift %+v", g1)
+	}
+	if g2 != (soko.GiftOptions{Noshi: soko.Noshi{Title: "内祝", Placement: soko.NoshiInner}}) {
+		t.Errorf("G-2 gift %+v", g2)
+	}
+	bad := mustParse(t, head+
+		"G-3,100-0005,東京都,千代田区,丸の内1-9-1,山田 花子,風呂敷,,山田,横のし,TOWEL-WHT,1\n")
+	var got []string
+	for _, p := range bad.Problems {
+		got = append(got, p.Field)
+	}
+	if !reflect.DeepEqual(got, []string{"包装種類", "のし種類", "のし"}) {
+		t.Errorf("problems %+v", bad.Problems)
 	}
 }
 

@@ -544,8 +544,18 @@ func (sw *slipWriter) intro() []block {
 	if slot := timeSlotLabel(o.TimeSlot); slot != "" {
 		asked = append(asked, "お届け時間帯　"+slot)
 	}
-	if o.Gift.Wrap {
-		asked = append(asked, "ギフト包装　あり")
+	g := o.Gift.Normal()
+	if g.Wrap {
+		kind, _ := g.Wrapping.Label()
+		asked = append(asked, "ギフト包装　"+kind)
+	}
+	if n := g.Noshi; n.Title != "" {
+		placement, _ := n.Placement.Label()
+		noshi := "のし　" + printable(oneLine(n.Title)) + "（" + placement
+		if n.Name != "" {
+			noshi += "・名入れ " + printable(oneLine(n.Name))
+		}
+		asked = append(asked, noshi+"）")
 	}
 	if len(asked) > 0 {
 		paras = append(paras, strings.Join(asked, "　／　"))
@@ -597,15 +607,21 @@ func (sw *slipWriter) rows(cols []column, maxHeight float64) []block {
 	}
 	var bs []block
 	for _, ol := range sw.s.Order.Lines {
+		// A set's components are listed under it, without prices: the
+		// set's line carries what the customer paid.
+		component := ol.SetLineID != 0
 		name := ol.Name
-		if ol.TaxRate == 8 && !sw.hidePrices() {
+		switch {
+		case component:
+			name = "└ " + name
+		case ol.TaxRate == 8 && !sw.hidePrices():
 			name = "※" + name
 		}
 		cells := make([][]string, len(cols))
 		cells[0] = sw.wrapped(oneLine(ol.SKU), l.bodyPt, cols[0].w-2*l.pad)
 		cells[1] = sw.wrapped(name, l.bodyPt, cols[1].w-2*l.pad)
 		cells[2] = []string{strconv.Itoa(ol.Quantity)}
-		if !sw.hidePrices() {
+		if !sw.hidePrices() && !component {
 			cells[3] = []string{yen(ol.UnitPrice)}
 			cells[4] = []string{yen(ol.UnitPrice * int64(ol.Quantity))}
 		}

@@ -292,6 +292,38 @@ func TestSlip_GiftHidesPrices(t *testing.T) {
 	}
 }
 
+func TestSlip_Noshi(t *testing.T) {
+	s := MustSlipData(t)
+	s.Order.Gift = soko.GiftOptions{Wrapping: soko.WrapBox, Noshi: soko.Noshi{Title: "御歳暮", Name: "山田", Placement: soko.NoshiOuter}, HidePrices: true}
+	text := MustText(t, MustRender(t, []SlipData{s}, SlipOptions{Now: fixedNow}))
+	// The intro wraps where the page ends: read it without spaces and breaks.
+	flat := regexp.MustCompile(`[\s　]+`).ReplaceAllString(text, "")
+	for _, want := range []string{"ギフト包装化粧箱", "のし御歳暮（外のし・名入れ山田）"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("slip lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "¥") {
+		t.Errorf("prices on a gift slip:\n%s", text)
+	}
+}
+
+func TestSlip_SetWithComponents(t *testing.T) {
+	s := MustSlipData(t)
+	s.Order.CODAmount = 0
+	s.Order.Lines = []soko.OrderLine{
+		{ID: 1, SKU: "GIFT-SET", Name: "煎茶と湯呑みのギフトセット", Quantity: 2, UnitPrice: 4400, TaxRate: 10, IsSet: true},
+		{ID: 2, SKU: "TEA-001", Name: "深蒸し煎茶 100g", Quantity: 2, TaxRate: 10, SetLineID: 1},
+		{ID: 3, SKU: "CUP-002", Name: "有田焼 湯呑み", Quantity: 4, TaxRate: 10, SetLineID: 1},
+	}
+	text := MustText(t, MustRender(t, []SlipData{s}, SlipOptions{Now: fixedNow}))
+	for _, re := range []string{`GIFT-SET\s+煎茶と湯呑みのギフトセット\s+2\s+¥4,400\s+¥8,800`, `TEA-001\s+└ 深蒸し煎茶 100g\s+2\n`, `CUP-002\s+└ 有田焼 湯呑み\s+4\n`, `小計\s+¥8,800`} {
+		if !regexp.MustCompile(re).MatchString(text) {
+			t.Errorf("slip lacks %s:\n%s", re, text)
+		}
+	}
+}
+
 // manyLines is an order of n lines, each with its own name.
 func manyLines(tb testing.TB, n int) SlipData {
 	tb.Helper()

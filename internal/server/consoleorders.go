@@ -64,6 +64,11 @@ var consoleOrderWords = map[string][2]string{
 	"ord_gift":                 {"ギフト", "Gift"},
 	"ord_gift_wrap":            {"ギフト包装", "wrapped"},
 	"ord_gift_hide":            {"金額非表示", "prices hidden"},
+	"ord_wrapping_paper":       {"包装紙", "paper"},
+	"ord_wrapping_bag":         {"ラッピング袋", "bag"},
+	"ord_wrapping_box":         {"化粧箱", "gift box"},
+	"ord_noshi_inner":          {"内のし", "noshi under the wrapping:"},
+	"ord_noshi_outer":          {"外のし", "noshi over the wrapping:"},
 	"ord_gift_message":         {"メッセージ：{message}", "message: {message}"},
 	"ord_priority":             {"優先度", "Priority"},
 	"ord_note":                 {"備考", "Note"},
@@ -281,7 +286,7 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 		Merchant: api.ConsoleOrderMerchant{Id: m.ID, Code: m.Code, Name: m.Name, AllowPartial: m.AllowPartial},
 		Carrier:  o.Carrier, CarrierName: carrierNameIn(lang, o.Carrier), Service: o.Service, ServiceName: o.Service,
 		TimeSlot: string(o.TimeSlot), CodAmount: o.CODAmount, Priority: o.Priority, Note: o.Note,
-		Gift:      api.GiftOptions{Wrap: o.Gift.Wrap, Message: o.Gift.Message, HidePrices: o.Gift.HidePrices},
+		Gift:      giftOut(o.Gift),
 		OrderedAt: apiTime(o.OrderedAt), CreatedAt: apiTime(o.CreatedAt), UpdatedAt: apiTime(o.UpdatedAt),
 		Recipient: api.Address{
 			Name: r.Name, Company: r.Company, PostalCode: r.PostalCode, Prefecture: r.Prefecture, City: r.City,
@@ -321,7 +326,14 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 		}
 	}
 	for i, l := range o.Lines {
-		out.Lines[i] = api.ConsoleOrderLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Allocated: allocated[l.ID], Picked: picked[l.ID], Inspected: l.Inspected}
+		name := l.Name
+		switch {
+		case l.IsSet:
+			name = localized(lang, "【セット】", "[set] ") + name
+		case l.SetLineID != 0:
+			name = "└ " + name
+		}
+		out.Lines[i] = api.ConsoleOrderLine{Sku: l.SKU, Name: name, Quantity: l.Quantity, Allocated: allocated[l.ID], Picked: picked[l.ID], Inspected: l.Inspected}
 	}
 	for i, p := range v.Parcels {
 		out.Parcels[i] = api.ConsoleOrderParcel{Seq: p.Seq, Box: p.BoxType, WeightGrams: p.WeightGrams, Carrier: p.Carrier, LabelPrinted: p.LabelPrinted}

@@ -20,6 +20,9 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 
 		sakura.must(201, "PUT", "/api/v1/products/SECRET-1", product("限定品", 9999, "4901234567894"))
 		sakura.must(201, "POST", "/api/v1/orders", order("SO-SECRET", line("SECRET-1", 1)))
+		for _, code := range []string{"SECRET-INS", "SECRET-INS2"} {
+			sakura.must(201, "PUT", "/api/v1/inserts/"+code, map[string]any{"sku": "SECRET-1", "rule": "every", "quantity": 3})
+		}
 		sakura.must(201, "POST", "/api/v1/inbounds", map[string]any{
 			"inbound_no": "ASN-SECRET", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 5}},
 		})
@@ -248,6 +251,28 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				}
 				if r := sakura.must(200, "GET", "/api/v1/products/SECRET-B", nil); r.JSON["name"] != "限定品B" {
 					t.Fatalf("the first merchant's product changed: %s", r.Raw)
+				}
+			},
+			"listInserts": func(t *testing.T) {
+				if r := midori.must(200, "GET", "/api/v1/inserts", nil); strings.Contains(string(r.Raw), "SECRET") {
+					t.Fatalf("the second merchant lists the first's inserts: %s", r.Raw)
+				}
+			},
+			"putInsert": func(t *testing.T) {
+				// Its own insert of its own product, or a refusal while it has no SECRET-1.
+				if r := midori.do("PUT", "/api/v1/inserts/SECRET-INS", map[string]any{"sku": "SECRET-1", "rule": "every"}); r.Status != 201 && r.Status != 422 {
+					t.Fatalf("put: %d %s", r.Status, r.Raw)
+				}
+				for _, in := range arrayOf(t, sakura.must(200, "GET", "/api/v1/inserts", nil)) {
+					if in["quantity"] != 3.0 {
+						t.Fatalf("the first merchant's insert changed: %v", in)
+					}
+				}
+			},
+			"deleteInsert": func(t *testing.T) {
+				notFound("DELETE", "/api/v1/inserts/SECRET-INS2", nil)(t)
+				if n := len(arrayOf(t, sakura.must(200, "GET", "/api/v1/inserts", nil))); n != 2 {
+					t.Fatalf("the first merchant has %d inserts, want 2", n)
 				}
 			},
 			"putWebhookEndpoint": func(t *testing.T) {

@@ -25,20 +25,35 @@ func orderOut(o *soko.Order) api.Order {
 			Name: r.Name, Company: r.Company, PostalCode: r.PostalCode, Prefecture: r.Prefecture, City: r.City,
 			Address1: r.Street, Address2: r.Building, Phone: r.Phone, Email: r.Email,
 		},
-		Lines:   make([]api.OrderLine, len(o.Lines)),
+		Lines:   []api.OrderLine{},
 		Carrier: o.Carrier, Service: o.Service, TimeSlot: string(o.TimeSlot), CodAmount: o.CODAmount,
 		ShippingFee: o.ShippingFee, CodFee: o.CODFee, Discount: o.Discount,
-		Gift: api.GiftOptions{Wrap: o.Gift.Wrap, Message: o.Gift.Message, HidePrices: o.Gift.HidePrices},
+		Gift: giftOut(o.Gift),
 		Note: o.Note, Priority: o.Priority, CreatedAt: apiTime(o.CreatedAt), UpdatedAt: apiTime(o.UpdatedAt),
 	}
 	if !o.DeliveryDate.IsZero() {
 		out.DeliveryDate = &openapi_types.Date{Time: o.DeliveryDate}
 	}
-	for i, l := range o.Lines {
-		out.Lines[i] = api.OrderLine{
+	for _, l := range o.Lines {
+		if l.SetLineID != 0 {
+			continue // under its set
+		}
+		line := api.OrderLine{
 			Sku: l.SKU, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
 			Allocated: l.Allocated, Picked: l.Picked, State: api.OrderLineState(o.LineState(l)),
 		}
+		if l.IsSet {
+			// Whole sets: what the least served component allows.
+			cs := []api.OrderLineComponent{}
+			line.Allocated, line.Picked = l.Quantity, l.Quantity
+			for _, c := range o.SetComponents(l) {
+				cs = append(cs, api.OrderLineComponent{Sku: c.SKU, Quantity: c.Quantity, Allocated: c.Allocated, Picked: c.Picked})
+				per := c.Quantity / max(l.Quantity, 1)
+				line.Allocated, line.Picked = min(line.Allocated, c.Allocated/max(per, 1)), min(line.Picked, c.Picked/max(per, 1))
+			}
+			line.Components = &cs
+		}
+		out.Lines = append(out.Lines, line)
 	}
 	out.TrackingNumbers = append([]string{}, o.TrackingNumbers...)
 	if o.Status == soko.OrderOnHold {
@@ -102,9 +117,7 @@ func (h apiHandlers) newOrder(ctx context.Context, in *api.OrderInput, bad *soko
 		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
 		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
 	}
-	if in.Gift != nil {
-		o.Gift = soko.GiftOptions{Wrap: deref(in.Gift.Wrap), Message: deref(in.Gift.Message), HidePrices: deref(in.Gift.HidePrices)}
-	}
+	o.Gift = giftIn(in.Gift, bad, lang)
 	if in.DeliveryDate != nil {
 		o.DeliveryDate = in.DeliveryDate.Time
 	}

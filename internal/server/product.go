@@ -20,6 +20,10 @@ func productOut(p *soko.Product) api.Product {
 	for i, b := range p.Barcodes {
 		out.Barcodes[i] = api.ProductBarcode{Code: b.Code, PackQuantity: b.PackQuantity}
 	}
+	out.Components = make([]api.Component, len(p.Components))
+	for i, c := range p.Components {
+		out.Components[i] = api.Component{Sku: c.SKU, Name: c.Name, Quantity: c.Quantity}
+	}
 	return out
 }
 
@@ -30,7 +34,10 @@ func (h apiHandlers) PutProduct(ctx context.Context, req api.PutProductRequestOb
 		MerchantID: merchantOf(ctx), SKU: req.Sku, Name: in.Name, Price: in.Price, TaxRate: int(in.TaxRate),
 		WeightGrams: deref(in.WeightGrams), LengthMM: deref(in.LengthMm), WidthMM: deref(in.WidthMm), HeightMM: deref(in.HeightMm),
 		TrackLot: deref(in.TrackLot), TrackExpiry: deref(in.TrackExpiry), ReorderPoint: soko.KeepReorderPoint,
-		Archive: in.Archived,
+		Archive: in.Archived, KeepComponents: in.Components == nil,
+	}
+	for _, c := range deref(in.Components) {
+		p.Components = append(p.Components, soko.Component{SKU: c.Sku, Quantity: c.Quantity})
 	}
 	if in.ReorderPoint != nil {
 		p.ReorderPoint = *in.ReorderPoint

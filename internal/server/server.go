@@ -93,6 +93,8 @@ type Store interface {
 	Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, error)
 	ResetInspection(ctx context.Context, orderID, staffID int64, device string) (*soko.Order, error)
 	Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error)
+	PackChecks(ctx context.Context, orderID int64) ([]soko.PackCheck, error)
+	soko.InsertService
 	BoxTypes(ctx context.Context) ([]soko.BoxType, error)
 	PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error)
 	RecordPrint(ctx context.Context, orderID int64, document string, staffID int64) (reprint bool, err error)

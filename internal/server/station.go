@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/soko-wms/soko/internal/carrier"
 	"github.com/soko-wms/soko/internal/server/api"
@@ -14,7 +15,7 @@ import (
 func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOrder, error) {
 	out := api.StationOrder{
 		Id: o.ID, OrderNo: o.Number, Status: api.OrderStatus(o.Status), Gift: o.Gift.HidePrices,
-		Carrier: &o.Carrier, Service: &o.Service, Lines: []api.StationLine{}, Recommended: []api.ParcelSuggestion{},
+		Carrier: &o.Carrier, Service: &o.Service, Lines: []api.StationLine{}, Recommended: []api.ParcelSuggestion{}, Checklist: []api.PackCheck{},
 	}
 	m, err := s.store.MerchantByID(ctx, o.MerchantID)
 	if err != nil {
@@ -28,12 +29,30 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 		}
 		out.CarrierLabel = &label
 	}
+	sets := map[int64]string{}
 	for _, l := range o.Lines {
-		out.Lines = append(out.Lines, api.StationLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Inspected: l.Inspected})
+		if l.IsSet {
+			sets[l.ID] = l.Name + "（" + l.SKU + " ×" + strconv.Itoa(l.Quantity) + "）"
+			continue // its components are scanned instead
+		}
+		line := api.StationLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Inspected: l.Inspected}
+		if set, ok := sets[l.SetLineID]; ok {
+			line.Set = &set
+		}
+		out.Lines = append(out.Lines, line)
 	}
 	items, err := s.store.PackItems(ctx, o.ID)
 	if err != nil {
 		return out, err
+	}
+	if o.Status == soko.OrderPicked || o.Status == soko.OrderInspected {
+		checks, err := s.store.PackChecks(ctx, o.ID)
+		if err != nil {
+			return out, err
+		}
+		out.Checklist = packChecksOut(checks, langOf(ctx))
+	} else {
+		out.Checklist = packChecksOut(soko.PackChecks(o.Gift, nil), langOf(ctx))
 	}
 	boxes, err := s.store.BoxTypes(ctx)
 	if err != nil {
@@ -149,7 +168,7 @@ func (h apiHandlers) PackOrder(ctx context.Context, req api.PackOrderRequestObje
 		expected += it.WeightGrams * it.Quantity
 	}
 	weighed := 0
-	p := &soko.PackRequest{OrderID: req.OrderId, StaffID: sess.Staff.ID, Device: sess.Device}
+	p := &soko.PackRequest{OrderID: req.OrderId, StaffID: sess.Staff.ID, Device: sess.Device, Confirmed: deref(in.Confirmed)}
 	for _, pc := range in.Parcels {
 		for _, b := range boxes {
 			if b.Code == pc.Box {

@@ -272,3 +272,70 @@ func TestStation_InspectAndPackInBrowser(t *testing.T) {
 		t.Errorf("the reset is not in SO-2's history from this station: %+v", last)
 	}
 }
+
+// TestStation_GiftChecklistInBrowser packs a gift at /station: the のし,
+// the message card, hidden prices and an insert are listed from the
+// moment the order opens, the insert weighs in the expected weight, the
+// page refuses to pack until each is ticked and marks those that are not,
+// and once all are ticked the order is packed and the insert leaves stock.
+func TestStation_GiftChecklistInBrowser(t *testing.T) {
+	site := mustStationSite(t)
+	giftAtStation(t, site.db)
+	ctx := context.Background()
+	s := mustStation(t, site.URL+"/station")
+	s.signIn("K001", "3333", "佐藤")
+
+	s.scan("SO-1")
+	s.expect("ok", "注文 SO-1 を開きました")
+	if !s.visible("#checks") {
+		t.Fatal("the gift checklist is not shown when the order opens")
+	}
+	items := s.eval(`Array.prototype.map.call(document.querySelectorAll('#check-list li'), function (li) {
+		return li.dataset.key + '=' + li.querySelector('.what').textContent + (li.querySelector('small') ? '[' + li.querySelector('small').textContent + ']' : '') + (li.querySelector('input').disabled ? ' (disabled)' : '');
+	}).join('|')`)
+	want := "noshi=のし（内のし）：御祝／山田 (disabled)|message=メッセージカードを同封[ご結婚おめでとう] (disabled)|hide_prices=金額なし：値札・金額の分かる物を入れない (disabled)|insert:SAMPLE=同梱物：試供品タオル ×1[TOWEL] (disabled)"
+	if items != want {
+		t.Errorf("checklist while inspecting:\n got %s\nwant %s", items, want)
+	}
+	s.shot("gift-open")
+	for i := 0; i < 3; i++ {
+		s.scan(janStationTowel)
+	}
+	s.expect("ok", "検品完了")
+	s.waitFor("the weight field to take focus", `document.activeElement.classList.contains('weight')`)
+	if got := s.text("#parcels .expected"); got != "950 g" {
+		t.Errorf("expected weight shows %q, want 950 g (3 towels, the sample towel, the box)", got)
+	}
+	s.keys("950\r")
+	s.expect("error", "ギフト・同梱物の確認が済んでいません：のし（内のし）：御祝／山田、メッセージカードを同封、金額なし：値札・金額の分かる物を入れない、同梱物：試供品タオル ×1")
+	if n := s.eval(`String(document.querySelectorAll('#check-list li.missing').length)`); n != "4" {
+		t.Errorf("%s items marked missing, want 4", n)
+	}
+	if o, _ := site.db.StationOrder(ctx, "SO-1"); o.Status != soko.OrderInspected {
+		t.Errorf("SO-1 is %s before the checklist is ticked", o.Status)
+	}
+	s.shot("gift-unticked")
+
+	for _, key := range []string{"noshi", "message", "hide_prices"} {
+		s.click(fmt.Sprintf(`#check-list li[data-key=%q] input`, key))
+	}
+	s.click("#pack-confirm")
+	s.expect("error", "ギフト・同梱物の確認が済んでいません：同梱物：試供品タオル ×1")
+	if n := s.eval(`String(document.querySelectorAll('#check-list li.missing').length)`); n != "1" {
+		t.Errorf("%s items marked missing, want only the insert", n)
+	}
+	s.click(`#check-list li[data-key="insert:SAMPLE"] input`)
+	s.click("#pack-confirm")
+	s.expect("ok", "注文 SO-1 を梱包しました（1個口）")
+	s.shot("gift-packed")
+	s.checkClean()
+
+	o, err := site.db.StationOrder(ctx, "SO-1")
+	if err != nil || o.Status != soko.OrderPacked {
+		t.Fatalf("SO-1 after packing: %v %v", o, err)
+	}
+	sakura, _ := site.db.FindMerchantByCode(ctx, "SAKURA")
+	if st, _ := site.db.StockOf(ctx, sakura.ID, "TOWEL"); st.OnHand != 4 {
+		t.Errorf("towels on hand %d, want 4 (5 picked, 1 inserted)", st.OnHand)
+	}
+}

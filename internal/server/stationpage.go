@@ -39,6 +39,8 @@ var stationWords = map[string][2]string{
 	"open_slip":      {"納品書を開く", "Open the packing slip"},
 	"open_labels":    {"送り状を開く", "Open the shipping labels"},
 	"reset":          {"検品リセット", "Reset inspection"},
+	"checklist":      {"ギフト・同梱物の確認", "Gift and insert checklist"},
+	"set_of":         {"セット：{set}", "Set: {set}"},
 
 	"offline":        {"通信できません。ネットワークを確認してください", "No connection: check the network"},
 	"failed":         {"エラーが発生しました（{status}）", "Something went wrong ({status})"},
@@ -71,6 +73,7 @@ var stationWords = map[string][2]string{
 	"reset_confirm":  {"もう一度押すと {no} の検品をやり直します", "Press again to start {no}'s inspection over"},
 	"reset_done":     {"注文 {no} の検品をリセットしました", "Inspection of {no} reset"},
 	"grams":          {"{n} g", "{n} g"},
+	"check_all":      {"ギフト・同梱物の確認が済んでいません：{items}", "Confirm the gift and insert checklist first: {items}"},
 
 	"status_received":         {"受注", "received"},
 	"status_backordered":      {"入荷待ち", "backordered"},

@@ -65,7 +65,7 @@ func PlanAllocation(o *Order, expiryTracked map[int64]bool, candidates []Candida
 
 	shelves := allocatableStock(candidates, expiryTracked, usableFrom)
 	for _, line := range o.Lines {
-		if line.Quantity <= 0 {
+		if line.Quantity <= 0 || !line.Physical() {
 			continue
 		}
 		taken, missing := planLine(shelves[line.ProductID], line, expiryTracked[line.ProductID])

@@ -2,6 +2,7 @@ package soko
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -294,7 +295,16 @@ type OrderLine struct {
 	Picked    int   // units picked into the tote
 	UnitPrice int64 // yen, tax included
 	TaxRate   int   // 10 or 8 percent
+	// IsSet marks the line of a set product (セット商品): it carries the
+	// price and is never allocated, picked or inspected itself; its
+	// components follow it as lines whose SetLineID is its ID, priced 0.
+	IsSet     bool
+	SetLineID int64
 }
+
+// Physical reports whether the line's own units go through the floor:
+// every line but a set's, whose components go instead.
+func (l OrderLine) Physical() bool { return !l.IsSet }
 
 // LineState is how far one line of an order has got, as a merchant follows
 // it: ordered, allocated, picked, packed, shipped, short or cancelled.
@@ -314,6 +324,9 @@ const (
 // LineState says where line l of order o stands: the order's status once
 // the parcel is packed, otherwise what the line's units show.
 func (o *Order) LineState(l OrderLine) LineState {
+	if l.IsSet {
+		return o.setState(l)
+	}
 	switch o.Status {
 	case OrderCancelled:
 		return LineCancelled
@@ -331,6 +344,38 @@ func (o *Order) LineState(l OrderLine) LineState {
 		return LineAllocated
 	}
 	return LineOrdered
+}
+
+// lineStateOrder ranks the states a set's components can be in, least
+// advanced first: a set is as far as its least advanced component.
+var lineStateOrder = []LineState{LineCancelled, LineShort, LineOrdered, LineAllocated, LinePicked, LinePacked, LineShipped}
+
+func (o *Order) setState(set OrderLine) LineState {
+	state := LineState("")
+	for _, l := range o.Lines {
+		if l.SetLineID != set.ID || set.ID == 0 {
+			continue
+		}
+		s := o.LineState(l)
+		if state == "" || slices.Index(lineStateOrder, s) < slices.Index(lineStateOrder, state) {
+			state = s
+		}
+	}
+	if state == "" {
+		return LineOrdered
+	}
+	return state
+}
+
+// SetComponents returns the component lines of set line l.
+func (o *Order) SetComponents(l OrderLine) []OrderLine {
+	var out []OrderLine
+	for _, c := range o.Lines {
+		if l.IsSet && l.ID != 0 && c.SetLineID == l.ID {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // OrderEvent records one transition or note on an order: who, when, from where.
@@ -385,11 +430,4 @@ type OrderService interface {
 	HoldOrder(ctx context.Context, merchantID int64, number string, reason HoldReason, note string) (*Order, error)
 	ReleaseOrder(ctx context.Context, merchantID int64, number string) (*Order, error)
 	ListOrderEvents(ctx context.Context, merchantID int64, number string) ([]OrderEvent, error)
-}
-
-// GiftOptions are what a gift order asks of the packing station.
-type GiftOptions struct {
-	Wrap       bool
-	Message    string
-	HidePrices bool
 }

@@ -92,6 +92,9 @@ type PackRequest struct {
 	// packer confirmed anyway ("weight 850 g, expected 750 g"); the
 	// supervisors' exceptions count them.
 	WeightNote string
+	// Confirmed are the keys of the checklist items (PackChecks) the
+	// packer ticked: every gift option and insert must be among them.
+	Confirmed []string
 }
 
 // PackedParcel is one box the packer closed, with its scale weight.

@@ -38,6 +38,36 @@ type Product struct {
 	// (true) or restore (false) the product; nil keeps it as it is.
 	Archived bool
 	Archive  *bool
+	// Components make the product a set (セット商品): selling one
+	// allocates, picks and inspects so many of each. KeepComponents asks
+	// PutProduct to keep the ones stored.
+	Components     []Component
+	KeepComponents bool
+}
+
+// Component is one product of a set and how many go into one set.
+type Component struct {
+	ProductID int64
+	SKU       string
+	Name      string
+	Quantity  int
+}
+
+// SetAvailable is how many sets the components' available units make:
+// the fewest whole sets any one component allows; available maps each
+// component's product to its units.
+func SetAvailable(components []Component, available map[int64]int) int {
+	n := -1
+	for _, c := range components {
+		if c.Quantity < 1 {
+			continue
+		}
+		k := max(available[c.ProductID], 0) / c.Quantity
+		if n < 0 || k < n {
+			n = k
+		}
+	}
+	return max(n, 0)
 }
 
 // ProductBarcode is a code that scans as a product; a case code counts PackQuantity units.

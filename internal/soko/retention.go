@@ -42,7 +42,7 @@ func (o *Order) PersonalDataErasable() error {
 func (o *Order) PersonalData() []string {
 	r := o.Recipient
 	var vs []string
-	for _, v := range []string{r.Name, r.Company, r.Phone, r.Email, r.Street, r.Building, o.Gift.Message} {
+	for _, v := range []string{r.Name, r.Company, r.Phone, r.Email, r.Street, r.Building, o.Gift.Message, o.Gift.Noshi.Name} {
 		if v = strings.TrimSpace(v); v != "" && v != ErasedMark {
 			vs = append(vs, v)
 		}
@@ -51,7 +51,7 @@ func (o *Order) PersonalData() []string {
 }
 
 // ErasePersonalData replaces the customer's name, company, street and
-// building, phone and gift message with ErasedMark (empty ones stay empty)
+// building, phone, gift message and のし name (名入れ) with ErasedMark (empty ones stay empty)
 // and empties the email, so nothing is ever sent to it. The area — postal
 // code, prefecture, city — stays: it names a neighbourhood, not a person,
 // and carriers' zone charges and statistics by region need it, as they
@@ -66,7 +66,7 @@ func (o *Order) ErasePersonalData() {
 	r := &o.Recipient
 	r.Name, r.Company, r.Phone = ErasedMark, mark(r.Company), mark(r.Phone)
 	r.Street, r.Building, r.Email = ErasedMark, mark(r.Building), ""
-	o.Gift.Message = mark(o.Gift.Message)
+	o.Gift.Message, o.Gift.Noshi.Name = mark(o.Gift.Message), mark(o.Gift.Noshi.Name)
 }
 
 // ScrubPersonalData replaces the values in text: a string equal to one

@@ -330,7 +330,8 @@ func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
 	}
 	for _, l := range lines {
 		o := byID[l.OrderID]
-		o.Lines = append(o.Lines, soko.OrderLine{ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate})
+		o.Lines = append(o.Lines, soko.OrderLine{ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
+			IsSet: l.IsSet, SetLineID: deref(l.SetLineID)})
 	}
 	return nil
 }
@@ -382,7 +383,7 @@ func releaseOrderStock(tx *gorm.DB, orderID int64, reason string, now time.Time)
 	return nil
 }
 
-func keys(m map[int64]bool) []int64 {
+func keys[V any](m map[int64]V) []int64 {
 	out := make([]int64, 0, len(m))
 	for k := range m {
 		out = append(out, k)

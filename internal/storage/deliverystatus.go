@@ -363,7 +363,7 @@ func (db *DB) TrackShipment(ctx context.Context, tokenHash string) (*soko.Shipme
 		return nil, translate(err)
 	}
 	t := &soko.ShipmentTracking{MerchantName: m.Name, OrderNumber: o.Number, Prefecture: o.RecipientPrefecture, City: o.RecipientCity}
-	if err := db.conn(ctx).Raw(`SELECT p.name, p.sku, l.quantity FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id`, o.ID).
+	if err := db.conn(ctx).Raw(`SELECT p.name, p.sku, l.quantity FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? AND l.set_line_id IS NULL ORDER BY l.id`, o.ID).
 		Scan(&t.Lines).Error; err != nil {
 		return nil, translate(err)
 	}

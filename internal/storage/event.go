@@ -207,7 +207,7 @@ func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotic
 		return nil, err
 	}
 	mail.MerchantName = m.Name
-	if err := tx.Raw(`SELECT p.name, p.sku, l.quantity FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id`, o.ID).
+	if err := tx.Raw(`SELECT p.name, p.sku, l.quantity FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? AND l.set_line_id IS NULL ORDER BY l.id`, o.ID).
 		Scan(&mail.Lines).Error; err != nil {
 		return nil, err
 	}

@@ -39,6 +39,10 @@ type orderRow struct {
 	Gift                bool // hide prices on the slip
 	GiftWrap            bool
 	GiftMessage         string
+	GiftWrapping        string
+	NoshiTitle          string
+	NoshiName           string
+	NoshiPlacement      string
 	OrderedAt           *time.Time
 	Priority            int
 	Note                string
@@ -60,6 +64,8 @@ type orderLineRow struct {
 	Inspected int
 	UnitPrice int64
 	TaxRate   int
+	IsSet     bool
+	SetLineID *int64
 }
 
 func (orderLineRow) TableName() string { return "order_lines" }
@@ -74,7 +80,8 @@ func orderToRow(o *soko.Order) orderRow {
 		RecipientName: r.Name, RecipientPhone: r.Phone, RecipientEmail: r.Email,
 		Carrier: o.Carrier, Service: o.Service, DeliveryDate: nullTime(o.DeliveryDate), TimeSlot: string(o.TimeSlot),
 		CODAmount: o.CODAmount, ShippingFee: o.ShippingFee, CODFee: o.CODFee, Discount: o.Discount,
-		Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message,
+		Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message, GiftWrapping: string(o.Gift.Wrapping),
+		NoshiTitle: o.Gift.Noshi.Title, NoshiName: o.Gift.Noshi.Name, NoshiPlacement: string(o.Gift.Noshi.Placement),
 		Priority: o.Priority, Note: o.Note, OrderedAt: nullTime(o.OrderedAt),
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
@@ -91,7 +98,8 @@ func (r orderRow) order() *soko.Order {
 		},
 		Carrier: r.Carrier, Service: r.Service, DeliveryDate: fromNull(r.DeliveryDate), TimeSlot: soko.TimeSlot(r.TimeSlot),
 		CODAmount: r.CODAmount, ShippingFee: r.ShippingFee, CODFee: r.CODFee, Discount: r.Discount,
-		Gift:     soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Message: r.GiftMessage},
+		Gift: soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Wrapping: soko.Wrapping(r.GiftWrapping), Message: r.GiftMessage,
+			Noshi: soko.Noshi{Title: r.NoshiTitle, Name: r.NoshiName, Placement: soko.NoshiPlacement(r.NoshiPlacement)}},
 		Priority: r.Priority, Note: r.Note, OrderedAt: fromNull(r.OrderedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ChangeSeq: r.ChangeSeq,
 	}
@@ -136,13 +144,8 @@ func createOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
 		return err
 	}
 	o.ID = row.ID
-	for i := range o.Lines {
-		l := &o.Lines[i]
-		lr := orderLineRow{OrderID: o.ID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate}
-		if err := tx.Create(&lr).Error; err != nil {
-			return err
-		}
-		l.ID, l.OrderID = lr.ID, o.ID
+	if err := insertOrderLines(tx, o); err != nil {
+		return err
 	}
 	return recordEvent(tx, o, soko.OrderEvent{Action: "create", To: o.Status}, now)
 }
@@ -222,10 +225,12 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 		Allocated, Picked      int
 		UnitPrice              int64
 		TaxRate                int
+		IsSet                  bool
+		SetLineID              *int64
 	}
 	err := db.conn(ctx).Table("order_lines").
 		Select(`order_lines.id, order_lines.order_id, order_lines.product_id, products.sku, products.name, order_lines.quantity,
-			order_lines.inspected, order_lines.unit_price, order_lines.tax_rate,
+			order_lines.inspected, order_lines.unit_price, order_lines.tax_rate, order_lines.is_set, order_lines.set_line_id,
 			(SELECT COALESCE(SUM(a.quantity), 0) FROM allocations a WHERE a.order_line_id = order_lines.id) AS allocated,
 			(SELECT COALESCE(SUM(a.picked), 0) FROM allocations a WHERE a.order_line_id = order_lines.id) AS picked`).
 		Joins("JOIN products ON products.id = order_lines.product_id").
@@ -238,6 +243,7 @@ func (db *DB) loadOrderLines(ctx context.Context, os []*soko.Order) error {
 		o.Lines = append(o.Lines, soko.OrderLine{
 			ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
 			Quantity: l.Quantity, Inspected: l.Inspected, Allocated: l.Allocated, Picked: l.Picked, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
+			IsSet: l.IsSet, SetLineID: deref(l.SetLineID),
 		})
 	}
 	return nil
@@ -529,14 +535,9 @@ func replaceOrderLines(tx *gorm.DB, o *soko.Order, now time.Time) error {
 		return err
 	}
 	for i := range o.Lines {
-		l := &o.Lines[i]
-		lr := orderLineRow{OrderID: o.ID, ProductID: ids[l.SKU].ID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate}
-		if err := tx.Create(&lr).Error; err != nil {
-			return err
-		}
-		l.ID, l.OrderID, l.ProductID = lr.ID, o.ID, lr.ProductID
+		o.Lines[i].ProductID = ids[o.Lines[i].SKU].ID
 	}
-	return nil
+	return insertOrderLines(tx, o)
 }
 
 // orderChangeAudit is what the audit log keeps of an order a merchant

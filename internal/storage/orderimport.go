@@ -253,7 +253,7 @@ func ordersByNumber(q *gorm.DB, merchantID int64, numbers []string) (map[string]
 		}
 		err := q.Table("order_lines").Select("order_lines.order_id, products.sku, order_lines.quantity").
 			Joins("JOIN products ON products.id = order_lines.product_id").
-			Where("order_lines.order_id IN ?", ids).Order("order_lines.id").Scan(&lines).Error
+			Where("order_lines.order_id IN ? AND order_lines.set_line_id IS NULL", ids).Order("order_lines.id").Scan(&lines).Error
 		if err != nil {
 			return err
 		}

@@ -81,6 +81,9 @@ func createProduct(tx *gorm.DB, p *soko.Product, now time.Time) error {
 	if err := noteProducts(tx, p.ID); err != nil {
 		return err
 	}
+	if err := putComponents(tx, p); err != nil {
+		return err
+	}
 	for _, b := range p.Barcodes {
 		br := productBarcodeRow{MerchantID: p.MerchantID, ProductID: p.ID, Code: b.Code, PackQuantity: b.PackQuantity}
 		if err := tx.Create(&br).Error; err != nil {
@@ -160,7 +163,7 @@ func (db *DB) PutProduct(ctx context.Context, p *soko.Product) (created bool, er
 				return err
 			}
 		}
-		return nil
+		return putComponents(tx, p)
 	})
 	return created, err
 }
@@ -202,6 +205,9 @@ func (db *DB) FindProduct(ctx context.Context, merchantID int64, sku string) (*s
 		return nil, translate(err)
 	}
 	ps := []*soko.Product{row.product()}
+	if err := db.loadComponents(ctx, ps); err != nil {
+		return nil, err
+	}
 	return ps[0], db.loadBarcodes(ctx, ps)
 }
 
@@ -220,6 +226,9 @@ func (db *DB) ListProducts(ctx context.Context, merchantID int64, withArchived b
 	ps := make([]*soko.Product, len(rows))
 	for i, r := range rows {
 		ps[i] = r.product()
+	}
+	if err := db.loadComponents(ctx, ps); err != nil {
+		return nil, err
 	}
 	return ps, db.loadBarcodes(ctx, ps)
 }

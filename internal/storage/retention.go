@@ -123,6 +123,7 @@ func erasePersonalData(tx *gorm.DB, o *soko.Order, why string, now time.Time) er
 		"recipient_street":   r.Street,
 		"recipient_building": r.Building, "recipient_company": r.Company, "recipient_name": r.Name,
 		"recipient_phone": r.Phone, "recipient_email": r.Email, "gift_message": o.Gift.Message,
+		"noshi_name":              o.Gift.Noshi.Name,
 		"personal_data_erased_at": now, "updated_at": now,
 	}).Error; err != nil {
 		return err

@@ -68,7 +68,7 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, er
 				JA("注文 %s は「%s」のため検品できません", o.Number, o.Status.Label())
 		}
 		var lines []orderLineRow
-		if err := tx.Where("order_id = ? AND product_id = ?", o.ID, s.ProductID).Order("id").Find(&lines).Error; err != nil {
+		if err := tx.Where("order_id = ? AND product_id = ? AND NOT is_set", o.ID, s.ProductID).Order("id").Find(&lines).Error; err != nil {
 			return err
 		}
 		if len(lines) == 0 {
@@ -101,7 +101,7 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, er
 			return err
 		}
 		var open int64
-		if err := tx.Table("order_lines").Where("order_id = ? AND inspected < quantity", o.ID).Count(&open).Error; err != nil || open > 0 {
+		if err := tx.Table("order_lines").Where("order_id = ? AND inspected < quantity AND NOT is_set", o.ID).Count(&open).Error; err != nil || open > 0 {
 			return err
 		}
 		if err := o.Apply(soko.ActionInspect); err != nil {
@@ -158,6 +158,29 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 			return soko.Errorf(soko.ECONFLICT, "order %s is %s: inspect it first", o.Number, row.Status).
 				JA("注文 %s は「%s」です。先に検品してください", o.Number, soko.OrderStatus(row.Status).Label())
 		}
+		if err := loadLines(tx, o); err != nil {
+			return err
+		}
+		checks, err := packChecks(tx, o, now)
+		if err != nil {
+			return err
+		}
+		if missing := soko.Unconfirmed(checks, p.Confirmed); len(missing) > 0 {
+			ja, en := make([]string, len(missing)), make([]string, len(missing))
+			for i, c := range missing {
+				ja[i], en[i] = c.Japanese, c.English
+			}
+			bad := soko.Errorf(soko.ECONFLICT, "confirm the gift options and inserts first: %s", strings.Join(en, "; ")).
+				JA("ギフト・同梱物の確認が済んでいません：%s", strings.Join(ja, "、"))
+			for _, c := range missing {
+				bad.WithField("confirmed", c.Key)
+			}
+			return bad
+		}
+		inserted, err := takeInserts(tx, db.dialect, o, checks, p.StaffID, now)
+		if err != nil {
+			return err
+		}
 		for i, pc := range p.Parcels {
 			var n int64
 			if err := tx.Table("box_types").Where("code = ?", pc.BoxCode).Count(&n).Error; err != nil {
@@ -172,7 +195,8 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 				return err
 			}
 		}
-		return setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, p.WeightNote, now)
+		note := strings.TrimPrefix(strings.Join([]string{p.WeightNote, checkedNote(checks, inserted)}, "; "), "; ")
+		return setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, strings.TrimSuffix(note, "; "), now)
 	})
 	if err != nil {
 		return nil, err
@@ -218,18 +242,48 @@ func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
 	return out, nil
 }
 
-// PackItems returns an order's products with their sizes and weights.
+// PackItems returns what goes into an order's parcels with sizes and
+// weights: its products and, until it is packed, the inserts its
+// checklist adds, which take room and weigh on the scale too.
 func (db *DB) PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error) {
-	var rows []struct {
+	items, err := packItems(db.conn(ctx), orderID, db.now())
+	return items, translate(err)
+}
+
+func packItems(tx *gorm.DB, orderID int64, now time.Time) ([]soko.PackItem, error) {
+	type item struct {
 		ProductID                   int64
 		Name                        string
 		LengthMM, WidthMM, HeightMM int
 		WeightGrams, Quantity       int
 	}
-	err := db.conn(ctx).Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
-		FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id`, orderID).Scan(&rows).Error
+	var rows []item
+	err := tx.Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
+		FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? AND NOT l.is_set ORDER BY l.id`, orderID).Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
+	}
+	var status string
+	if err := tx.Table("orders").Where("id = ?", orderID).Pluck("status", &status).Error; err != nil {
+		return nil, err
+	}
+	if s := soko.OrderStatus(status); s == soko.OrderPicked || s == soko.OrderInspected {
+		checks, err := orderPackChecks(tx, orderID, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range checks {
+			if c.Insert == nil {
+				continue
+			}
+			var r item
+			if err := tx.Raw(`SELECT id AS product_id, name, length_mm, width_mm, height_mm, weight_grams FROM products WHERE id = ?`, c.Insert.ProductID).
+				Scan(&r).Error; err != nil {
+				return nil, err
+			}
+			r.Quantity = c.Insert.Quantity
+			rows = append(rows, r)
+		}
 	}
 	out := make([]soko.PackItem, len(rows))
 	for i, r := range rows {

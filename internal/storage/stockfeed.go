@@ -151,7 +151,40 @@ func stockFiguresOf(tx *gorm.DB, productIDs []int64) (map[int64]soko.StockFigure
 	for _, r := range rows {
 		out[r.ProductID] = soko.StockFigures{OnHand: r.OnHand, Allocated: r.Allocated, Held: r.Held, Buffer: r.Buffer}
 	}
-	return out, nil
+	return out, setFigures(tx, out)
+}
+
+// setFigures replaces the figures of the sets among figures by what their
+// components allow: as many sets on hand as the components' free units
+// make whole (soko.SetAvailable), none allocated or held — the
+// components carry those — and the set's own buffer kept back.
+func setFigures(tx *gorm.DB, figures map[int64]soko.StockFigures) error {
+	comps, err := componentsOf(tx, keys(figures))
+	if err != nil || len(comps) == 0 {
+		return err
+	}
+	var parts []int64
+	for _, cs := range comps {
+		for _, c := range cs {
+			parts = append(parts, c.ProductID)
+		}
+	}
+	slices.Sort(parts)
+	// Components are never sets, so this reads their own stock.
+	of, err := stockFiguresOf(tx, slices.Compact(parts))
+	if err != nil {
+		return err
+	}
+	free := make(map[int64]int, len(of))
+	for id, f := range of {
+		free[id] = f.OnHand - f.Allocated - f.Held
+	}
+	for id, cs := range comps {
+		f := figures[id]
+		f.OnHand, f.Allocated, f.Held = soko.SetAvailable(cs, free), 0, 0
+		figures[id] = f
+	}
+	return nil
 }
 
 // touchedProduct is a product a transaction touched, as it stands in the
@@ -220,6 +253,18 @@ func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 	var products []touchedProduct
 	if err := tx.Raw(touchedSQL, ids, ids).Scan(&products).Error; err != nil {
 		return err
+	}
+	// A set's figures are its components': touchedSQL read its own shelves.
+	sets := map[int64]soko.StockFigures{}
+	for _, p := range products {
+		sets[p.ID] = p.figures()
+	}
+	if err := setFigures(tx, sets); err != nil {
+		return err
+	}
+	for i := range products {
+		f := sets[products[i].ID]
+		products[i].OnHand, products[i].Allocated, products[i].Held = f.OnHand, f.Allocated, f.Held
 	}
 	if err := raiseStockAlerts(tx, products, now); err != nil {
 		return err
@@ -293,6 +338,14 @@ func productsTouched(tx *gorm.DB, t *stockTouched) ([]int64, error) {
 	if len(t.locations) > 0 {
 		more = more[:0]
 		if err := tx.Table("stock").Distinct("product_id").Where("location_id IN ?", keys(t.locations)).Pluck("product_id", &more).Error; err != nil {
+			return nil, err
+		}
+		ids = append(ids, more...)
+	}
+	if len(ids) > 0 {
+		// The sets made of these products change with them.
+		more = more[:0]
+		if err := tx.Table("product_components").Distinct("set_product_id").Where("component_id IN ?", ids).Pluck("set_product_id", &more).Error; err != nil {
 			return nil, err
 		}
 		ids = append(ids, more...)

@@ -136,7 +136,8 @@
     fact(dl, t('ord_delivery'), [o.delivery_date, o.time_slot].filter(Boolean).join(' ') || t('ord_none_asked'));
     fact(dl, t('ord_cod'), o.cod_amount ? yen(o.cod_amount) : t('ord_no'));
     var gift = [];
-    if (o.gift.wrap) gift.push(t('ord_gift_wrap'));
+    if (o.gift.wrap) gift.push(t('ord_gift_wrap') + (o.gift.wrapping ? '（' + t('ord_wrapping_' + o.gift.wrapping) + '）' : ''));
+    if (o.gift.noshi) gift.push(t('ord_noshi_' + o.gift.noshi.placement) + ' ' + o.gift.noshi.title + (o.gift.noshi.name ? '／' + o.gift.noshi.name : ''));
     if (o.gift.hide_prices) gift.push(t('ord_gift_hide'));
     if (o.gift.message) gift.push(t('ord_gift_message', {message: o.gift.message}));
     fact(dl, t('ord_gift'), gift.join('・') || t('ord_no'));

@@ -171,6 +171,7 @@
     $('status').textContent = t('status_' + o.status);
     $('reset').hidden = !(mayReset() && (o.status === 'picked' || o.status === 'inspected'));
     renderLines(o, sku);
+    renderChecks(o, same);
     var inspected = o.status === 'inspected', printable = PRINTABLE.indexOf(o.status) >= 0;
     $('done').hidden = !inspected;
     $('pack').hidden = !inspected;
@@ -195,6 +196,7 @@
       var tr = el('tr'), name = el('td');
       tr.dataset.sku = l.sku;
       name.append(el('span', 'name', l.name), el('small', '', l.sku));
+      if (l.set) name.append(el('small', 'set', t('set_of', {set: l.set})));
       tr.append(name, el('td', 'n got', l.inspected), el('td', 'n want', l.quantity));
       if (l.inspected >= l.quantity) tr.classList.add('done');
       if (l.sku === active && o.status === 'picked') tr.classList.add('active');
@@ -203,6 +205,46 @@
       body.appendChild(tr);
     });
     $('progress').textContent = t('progress', {got: got, want: want});
+  }
+
+  // ---- the gift and insert checklist (ギフト・同梱物) ----
+  // renderChecks lists what the packer must do besides the goods: wrap,
+  // のし, card, no prices, inserts. The boxes are ticked at packing and
+  // keep their ticks while the same order stays open.
+  function renderChecks(o, same) {
+    var list = $('check-list'), ticked = {}, items = o.checklist || [];
+    if (same) {
+      Array.prototype.forEach.call(list.querySelectorAll('input:checked'), function (b) { ticked[b.value] = true; });
+    }
+    list.textContent = '';
+    $('checks').hidden = !items.length;
+    var done = PRINTABLE.indexOf(o.status) >= 0;
+    items.forEach(function (c) {
+      var li = el('li'), label = el('label'), box = el('input');
+      box.type = 'checkbox';
+      box.value = c.key;
+      box.checked = done || !!ticked[c.key];
+      box.disabled = o.status !== 'inspected';
+      box.onchange = function () { li.classList.remove('missing'); };
+      label.append(box, el('span', 'what', c.label));
+      if (c.detail && c.label.indexOf(c.detail) < 0) label.append(el('small', '', c.detail));
+      li.dataset.key = c.key;
+      li.appendChild(label);
+      list.appendChild(li);
+    });
+  }
+  function checkBoxes() { return Array.prototype.slice.call($('check-list').querySelectorAll('input')); }
+  // unticked marks the items not yet confirmed (all unticked ones, or the
+  // keys the server named) and returns their labels.
+  function unticked(keys) {
+    var out = [];
+    checkBoxes().forEach(function (b) {
+      var li = b.parentNode.parentNode, miss = keys ? keys.indexOf(b.value) >= 0 : !b.checked;
+      if (keys && miss) b.checked = false;
+      li.classList.toggle('missing', miss);
+      if (miss) out.push(li.querySelector('.what').textContent);
+    });
+    return out;
   }
 
   // ---- packing (梱包) ----
@@ -320,7 +362,13 @@
       if (!g) { say('error', t('enter_weight', {n: i + 1})); rows[i].weight.focus(); return; }
       parcels.push({box: rows[i].box.value, weight_grams: g});
     }
-    var body = {parcels: parcels}, btn = $('pack-confirm');
+    var missing = unticked(null);
+    if (missing.length) {
+      say('error', t('check_all', {items: missing.join(lang === 'en' ? '; ' : '、')}));
+      checkBoxes().filter(function (b) { return !b.checked; })[0].focus();
+      return;
+    }
+    var body = {parcels: parcels, confirmed: checkBoxes().map(function (b) { return b.value; })}, btn = $('pack-confirm');
     if (confirm) body.confirm_weight = true;
     btn.disabled = $('confirm-weight').disabled = true;
     api('POST', '/ops/station/orders/' + o.id + '/pack', body).then(function (a) {
@@ -330,6 +378,17 @@
         $('weight-msg').textContent = problem(a);
         $('weight-warning').hidden = false;
         say('warn', problem(a));
+        return;
+      }
+      if (a.status === 409 && firstError(a).field === 'confirmed') {
+        // Unticked items, or a checklist that changed meanwhile (an
+        // insert's rule, a gift option): show it again, the items marked.
+        var keys = ((a.data && a.data.errors) || []).map(function (e) { return e.message; });
+        say('error', problem(a));
+        lookup(o.order_no).then(function (b) {
+          if (b.ok && order && order.id === b.data.id) showOrder(b.data);
+          unticked(keys);
+        });
         return;
       }
       if (failed(a)) return;

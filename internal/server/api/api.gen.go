@@ -228,6 +228,54 @@ func (e ConsoleOrderPrintDocument) Valid() bool {
 	}
 }
 
+// Defines values for GiftWrapping.
+const (
+	GiftWrappingBag   GiftWrapping = "bag"
+	GiftWrappingBox   GiftWrapping = "box"
+	GiftWrappingEmpty GiftWrapping = ""
+	GiftWrappingPaper GiftWrapping = "paper"
+)
+
+// Valid indicates whether the value is a known member of the GiftWrapping enum.
+func (e GiftWrapping) Valid() bool {
+	switch e {
+	case GiftWrappingBag:
+		return true
+	case GiftWrappingBox:
+		return true
+	case GiftWrappingEmpty:
+		return true
+	case GiftWrappingPaper:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GiftOptionsWrapping.
+const (
+	GiftOptionsWrappingBag   GiftOptionsWrapping = "bag"
+	GiftOptionsWrappingBox   GiftOptionsWrapping = "box"
+	GiftOptionsWrappingEmpty GiftOptionsWrapping = ""
+	GiftOptionsWrappingPaper GiftOptionsWrapping = "paper"
+)
+
+// Valid indicates whether the value is a known member of the GiftOptionsWrapping enum.
+func (e GiftOptionsWrapping) Valid() bool {
+	switch e {
+	case GiftOptionsWrappingBag:
+		return true
+	case GiftOptionsWrappingBox:
+		return true
+	case GiftOptionsWrappingEmpty:
+		return true
+	case GiftOptionsWrappingPaper:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InboundStatus.
 const (
 	InboundStatusCancelled InboundStatus = "cancelled"
@@ -246,6 +294,54 @@ func (e InboundStatus) Valid() bool {
 	case InboundStatusReceived:
 		return true
 	case InboundStatusReceiving:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InsertRule.
+const (
+	InsertRuleContainsSku InsertRule = "contains_sku"
+	InsertRuleEvery       InsertRule = "every"
+	InsertRuleFirstOrder  InsertRule = "first_order"
+	InsertRuleMinTotal    InsertRule = "min_total"
+)
+
+// Valid indicates whether the value is a known member of the InsertRule enum.
+func (e InsertRule) Valid() bool {
+	switch e {
+	case InsertRuleContainsSku:
+		return true
+	case InsertRuleEvery:
+		return true
+	case InsertRuleFirstOrder:
+		return true
+	case InsertRuleMinTotal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InsertInputRule.
+const (
+	InsertInputRuleContainsSku InsertInputRule = "contains_sku"
+	InsertInputRuleEvery       InsertInputRule = "every"
+	InsertInputRuleFirstOrder  InsertInputRule = "first_order"
+	InsertInputRuleMinTotal    InsertInputRule = "min_total"
+)
+
+// Valid indicates whether the value is a known member of the InsertInputRule enum.
+func (e InsertInputRule) Valid() bool {
+	switch e {
+	case InsertInputRuleContainsSku:
+		return true
+	case InsertInputRuleEvery:
+		return true
+	case InsertInputRuleFirstOrder:
+		return true
+	case InsertInputRuleMinTotal:
 		return true
 	default:
 		return false
@@ -306,6 +402,42 @@ func (e ManifestSummaryStatus) Valid() bool {
 	case ManifestSummaryStatusClosed:
 		return true
 	case ManifestSummaryStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NoshiPlacement.
+const (
+	NoshiPlacementInner NoshiPlacement = "inner"
+	NoshiPlacementOuter NoshiPlacement = "outer"
+)
+
+// Valid indicates whether the value is a known member of the NoshiPlacement enum.
+func (e NoshiPlacement) Valid() bool {
+	switch e {
+	case NoshiPlacementInner:
+		return true
+	case NoshiPlacementOuter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NoshiOutPlacement.
+const (
+	NoshiOutPlacementInner NoshiOutPlacement = "inner"
+	NoshiOutPlacementOuter NoshiOutPlacement = "outer"
+)
+
+// Valid indicates whether the value is a known member of the NoshiOutPlacement enum.
+func (e NoshiOutPlacement) Valid() bool {
+	switch e {
+	case NoshiOutPlacementInner:
+		return true
+	case NoshiOutPlacementOuter:
 		return true
 	default:
 		return false
@@ -1824,6 +1956,20 @@ type CloseManifestInput struct {
 	SupervisorPin   *string `json:"supervisor_pin,omitempty"`
 }
 
+// Component defines model for Component.
+type Component struct {
+	Name     string `json:"name"`
+	Quantity int    `json:"quantity"`
+	Sku      string `json:"sku"`
+}
+
+// ComponentInput defines model for ComponentInput.
+type ComponentInput struct {
+	// Quantity Units in one set.
+	Quantity int `json:"quantity"`
+	Sku      SKU `json:"sku"`
+}
+
 // ConsoleOrder defines model for ConsoleOrder.
 type ConsoleOrder struct {
 	Actions      []ConsoleOrderAction     `json:"actions"`
@@ -2119,24 +2265,40 @@ type EmailTemplateInput struct {
 	Subject string `json:"subject"`
 }
 
-// Gift defines model for Gift.
+// Gift What the packer does for a gift. The packing station shows each option as a checklist item the packer must tick before the parcel is closed, and the packing slip (納品書) prints them.
 type Gift struct {
-	// HidePrices No prices on the packing slip.
+	// HidePrices No prices on the packing slip, and none in the box.
 	HidePrices *bool `json:"hide_prices,omitempty"`
 
-	// Message Message card (メッセージカード).
+	// Message Message card text (メッセージカード); line breaks kept.
 	Message *string `json:"message,omitempty"`
 
-	// Wrap Gift wrapping (ギフト包装).
+	// Noshi A のし paper (熨斗紙).
+	Noshi *Noshi `json:"noshi,omitempty"`
+
+	// Wrap Gift wrapping (ギフト包装); true without `wrapping` is wrapping paper.
 	Wrap *bool `json:"wrap,omitempty"`
+
+	// Wrapping How it is wrapped: `paper` 包装紙, `bag` ラッピング袋, `box` 化粧箱; empty for none unless `wrap`.
+	Wrapping *GiftWrapping `json:"wrapping,omitempty"`
 }
+
+// GiftWrapping How it is wrapped: `paper` 包装紙, `bag` ラッピング袋, `box` 化粧箱; empty for none unless `wrap`.
+type GiftWrapping string
 
 // GiftOptions defines model for GiftOptions.
 type GiftOptions struct {
 	HidePrices bool   `json:"hide_prices"`
 	Message    string `json:"message"`
-	Wrap       bool   `json:"wrap"`
+
+	// Noshi Present when the order has a のし.
+	Noshi    *NoshiOut           `json:"noshi,omitempty"`
+	Wrap     bool                `json:"wrap"`
+	Wrapping GiftOptionsWrapping `json:"wrapping"`
 }
+
+// GiftOptionsWrapping defines model for GiftOptions.Wrapping.
+type GiftOptionsWrapping string
 
 // HandoverResult defines model for HandoverResult.
 type HandoverResult struct {
@@ -2222,6 +2384,52 @@ type InboundList struct {
 
 // InboundStatus defines model for InboundStatus.
 type InboundStatus string
+
+// Insert defines model for Insert.
+type Insert struct {
+	Active     bool                `json:"active"`
+	Code       string              `json:"code"`
+	CreatedAt  time.Time           `json:"created_at"`
+	MinTotal   int64               `json:"min_total"`
+	Name       string              `json:"name"`
+	Quantity   int                 `json:"quantity"`
+	Rule       InsertRule          `json:"rule"`
+	Sku        string              `json:"sku"`
+	TriggerSku string              `json:"trigger_sku"`
+	UpdatedAt  time.Time           `json:"updated_at"`
+	ValidFrom  *openapi_types.Date `json:"valid_from,omitempty"`
+	ValidUntil *openapi_types.Date `json:"valid_until,omitempty"`
+}
+
+// InsertRule defines model for Insert.Rule.
+type InsertRule string
+
+// InsertInput defines model for InsertInput.
+type InsertInput struct {
+	// Active Default true; false keeps the insert without using it.
+	Active *bool `json:"active,omitempty"`
+
+	// MinTotal Yen, for `min_total`.
+	MinTotal *int64 `json:"min_total,omitempty"`
+
+	// Name What the packer sees, e.g. 冬のチラシ; default the product's name.
+	Name *string `json:"name,omitempty"`
+
+	// Quantity Units per order; default 1.
+	Quantity *int            `json:"quantity,omitempty"`
+	Rule     InsertInputRule `json:"rule"`
+
+	// Sku The product that is inserted.
+	Sku SKU `json:"sku"`
+
+	// TriggerSku For `contains_sku`.
+	TriggerSku *SKU                `json:"trigger_sku,omitempty"`
+	ValidFrom  *openapi_types.Date `json:"valid_from,omitempty"`
+	ValidUntil *openapi_types.Date `json:"valid_until,omitempty"`
+}
+
+// InsertInputRule defines model for InsertInput.Rule.
+type InsertInputRule string
 
 // InspectScanInput defines model for InspectScanInput.
 type InspectScanInput struct {
@@ -2360,6 +2568,33 @@ type ManifestSummaryStatus string
 
 // NextCursor Pass as `cursor` for the next page; null on the last page.
 type NextCursor = string
+
+// Noshi A のし paper (熨斗紙).
+type Noshi struct {
+	// Name 名入れ: the name printed under it; empty for none.
+	Name *string `json:"name,omitempty"`
+
+	// Placement `inner` 内のし (under the wrapping, the default for a parcel) or `outer` 外のし (over it).
+	Placement *NoshiPlacement `json:"placement,omitempty"`
+
+	// Title 表書き above the 水引, e.g. 御祝, 内祝, 御歳暮, 御中元, 御年賀, 寿, 御礼, 粗品, 志.
+	//
+	// Example: 御歳暮
+	Title string `json:"title"`
+}
+
+// NoshiPlacement `inner` 内のし (under the wrapping, the default for a parcel) or `outer` 外のし (over it).
+type NoshiPlacement string
+
+// NoshiOut defines model for NoshiOut.
+type NoshiOut struct {
+	Name      string            `json:"name"`
+	Placement NoshiOutPlacement `json:"placement"`
+	Title     string            `json:"title"`
+}
+
+// NoshiOutPlacement defines model for NoshiOut.Placement.
+type NoshiOutPlacement string
 
 // OpsAcceptSuggestions defines model for OpsAcceptSuggestions.
 type OpsAcceptSuggestions struct {
@@ -2745,7 +2980,9 @@ type OrderInput struct {
 
 	// Discount 値引き: yen, tax included, taken off the total; at most the goods plus fees; default 0.
 	Discount *int64 `json:"discount,omitempty"`
-	Gift     *Gift  `json:"gift,omitempty"`
+
+	// Gift What the packer does for a gift. The packing station shows each option as a checklist item the packer must tick before the parcel is closed, and the packing slip (納品書) prints them.
+	Gift *Gift `json:"gift,omitempty"`
 
 	// Hold Create the order on hold, e.g. a bank-transfer, konbini or 後払い order waiting for its payment (`payment_pending`). It reserves stock like any order but is never picked until you release it (POST /api/v1/orders/{order_no}/release) or cancel it. Its status is `on_hold`, and `order.on_hold` is sent instead of `order.received`.
 	Hold  *OrderHoldInput  `json:"hold,omitempty"`
@@ -2780,6 +3017,9 @@ type OrderLine struct {
 	// Allocated Units reserved on the warehouse's shelves for this line, picked ones included.
 	Allocated int `json:"allocated"`
 
+	// Components For a set: its components' lines, with what is allocated and picked of each (a set itself is never allocated; its `allocated` and `picked` count whole sets). Absent for a plain product.
+	Components *[]OrderLineComponent `json:"components,omitempty"`
+
 	// Picked Units picked.
 	Picked   int    `json:"picked"`
 	Quantity int    `json:"quantity"`
@@ -2799,6 +3039,16 @@ type OrderLine struct {
 // `shipped`, `short` (the picker found fewer units than it needs) or
 // `cancelled`.
 type OrderLineState string
+
+// OrderLineComponent defines model for OrderLineComponent.
+type OrderLineComponent struct {
+	Allocated int `json:"allocated"`
+	Picked    int `json:"picked"`
+
+	// Quantity Units for the line's sets.
+	Quantity int    `json:"quantity"`
+	Sku      string `json:"sku"`
+}
 
 // OrderLineInput defines model for OrderLineInput.
 type OrderLineInput struct {
@@ -2841,10 +3091,29 @@ type OrderWarning struct {
 	Stored  string `json:"stored"`
 }
 
+// PackCheck defines model for PackCheck.
+type PackCheck struct {
+	// Detail The card's text, an insert's SKU; may be empty.
+	Detail string `json:"detail"`
+
+	// Key wrapping, noshi, message, hide_prices or insert:<code>.
+	Key   string `json:"key"`
+	Label string `json:"label"`
+
+	// Quantity An insert's units.
+	Quantity *int `json:"quantity,omitempty"`
+
+	// Sku An insert's product, to scan or pick from the shelf.
+	Sku *string `json:"sku,omitempty"`
+}
+
 // PackInput defines model for PackInput.
 type PackInput struct {
 	ConfirmWeight *bool `json:"confirm_weight,omitempty"`
-	Parcels       []struct {
+
+	// Confirmed The checklist keys the packer ticked. Every item of the order's checklist must be here, or packing is refused (409) with one error per missing item: field `confirmed`, message the key.
+	Confirmed *[]string `json:"confirmed,omitempty"`
+	Parcels   []struct {
 		Box         string `json:"box"`
 		WeightGrams int    `json:"weight_grams"`
 	} `json:"parcels"`
@@ -2955,14 +3224,17 @@ type Problem struct {
 // Product defines model for Product.
 type Product struct {
 	// Archived Archived (取扱終了): new orders cannot name it.
-	Archived     bool             `json:"archived"`
-	Barcodes     []ProductBarcode `json:"barcodes"`
-	HeightMm     int              `json:"height_mm"`
-	LengthMm     int              `json:"length_mm"`
-	Name         string           `json:"name"`
-	Price        int64            `json:"price"`
-	ReorderPoint int              `json:"reorder_point"`
-	Sku          SKU              `json:"sku"`
+	Archived bool             `json:"archived"`
+	Barcodes []ProductBarcode `json:"barcodes"`
+
+	// Components A set's components; empty for a plain product.
+	Components   []Component `json:"components"`
+	HeightMm     int         `json:"height_mm"`
+	LengthMm     int         `json:"length_mm"`
+	Name         string      `json:"name"`
+	Price        int64       `json:"price"`
+	ReorderPoint int         `json:"reorder_point"`
+	Sku          SKU         `json:"sku"`
 
 	// StockBuffer The product's own buffer; null follows your default.
 	StockBuffer *int      `json:"stock_buffer"`
@@ -3017,9 +3289,21 @@ type ProductInput struct {
 	// restores it. Left out, the product stays as it is.
 	Archived *bool      `json:"archived,omitempty"`
 	Barcodes *[]Barcode `json:"barcodes,omitempty"`
-	HeightMm *int       `json:"height_mm,omitempty"`
-	LengthMm *int       `json:"length_mm,omitempty"`
-	Name     string     `json:"name"`
+
+	// Components Makes the product a set (セット商品): other products of yours and
+	// how many of each go into one set. An order line of the set is
+	// fulfilled with its components — they are allocated, picked and
+	// inspected, and the packing slip prints the set with them under
+	// it — while the set's line carries the price. Its stock
+	// (`/api/v1/stock`, the stock feed) is what its components allow:
+	// on hand is the number of whole sets their free units make, and
+	// it changes whenever theirs does. A component cannot be a set
+	// itself. An empty list makes the product a plain one again; left
+	// out, the product keeps what it has.
+	Components *[]ComponentInput `json:"components,omitempty"`
+	HeightMm   *int              `json:"height_mm,omitempty"`
+	LengthMm   *int              `json:"length_mm,omitempty"`
+	Name       string            `json:"name"`
 
 	// Price Unit price in yen, tax included.
 	Price int64 `json:"price"`
@@ -3353,7 +3637,10 @@ type StationLine struct {
 	Inspected int    `json:"inspected"`
 	Name      string `json:"name"`
 	Quantity  int    `json:"quantity"`
-	Sku       string `json:"sku"`
+
+	// Set For a set's component: the set's name and SKU, as the packer checks it.
+	Set *string `json:"set,omitempty"`
+	Sku string  `json:"sku"`
 }
 
 // StationOrder defines model for StationOrder.
@@ -3362,6 +3649,9 @@ type StationOrder struct {
 
 	// CarrierLabel Carrier and service as the station shows them, in the asked language (ヤマト運輸 宅急便).
 	CarrierLabel *string `json:"carrier_label,omitempty"`
+
+	// Checklist What the packer must confirm before packing: the gift options (wrapping, noshi, message, hide_prices) and the inserts (insert:<code>), in the asked language. Pack sends the keys back in `confirmed`.
+	Checklist []PackCheck `json:"checklist"`
 
 	// Gift Prices are hidden on the slip.
 	Gift         bool          `json:"gift"`
@@ -4488,6 +4778,9 @@ type CreateInboundJSONRequestBody = InboundInput
 // UpdateInboundJSONRequestBody defines body for UpdateInbound for application/json ContentType.
 type UpdateInboundJSONRequestBody = InboundChange
 
+// PutInsertJSONRequestBody defines body for PutInsert for application/json ContentType.
+type PutInsertJSONRequestBody = InsertInput
+
 // CreateOrderJSONRequestBody defines body for CreateOrder for application/json ContentType.
 type CreateOrderJSONRequestBody = OrderInput
 
@@ -4643,6 +4936,15 @@ type ServerInterface interface {
 	// CancelInbound Cancel an inbound notice before receiving starts
 	// (POST /api/v1/inbounds/{inbound_no}/cancel)
 	CancelInbound(ctx echo.Context, inboundNo DocumentNumber, params CancelInboundParams) error
+	// ListInserts Your inserts (同梱物)
+	// (GET /api/v1/inserts)
+	ListInserts(ctx echo.Context) error
+	// DeleteInsert Remove an insert
+	// (DELETE /api/v1/inserts/{code})
+	DeleteInsert(ctx echo.Context, code SKU) error
+	// PutInsert Create or replace an insert (同梱物)
+	// (PUT /api/v1/inserts/{code})
+	PutInsert(ctx echo.Context, code SKU) error
 	// ListOrders List orders
 	// (GET /api/v1/orders)
 	ListOrders(ctx echo.Context, params ListOrdersParams) error
@@ -5202,6 +5504,47 @@ func (w *ServerInterfaceWrapper) CancelInbound(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CancelInbound(ctx, inboundNo, params)
+	return err
+}
+
+// ListInserts converts echo context to params.
+func (w *ServerInterfaceWrapper) ListInserts(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListInserts(ctx)
+	return err
+}
+
+// DeleteInsert converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteInsert(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code SKU
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteInsert(ctx, code)
+	return err
+}
+
+// PutInsert converts echo context to params.
+func (w *ServerInterfaceWrapper) PutInsert(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code SKU
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutInsert(ctx, code)
 	return err
 }
 
@@ -8689,6 +9032,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/products/:sku", wrapper.GetProduct, options.OperationMiddlewares["getProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/batch", wrapper.PutProductBatch, options.OperationMiddlewares["putProductBatch"]...)
+	router.GET(options.BaseURL+"/api/v1/inserts", wrapper.ListInserts, options.OperationMiddlewares["listInserts"]...)
+	router.DELETE(options.BaseURL+"/api/v1/inserts/:code", wrapper.DeleteInsert, options.OperationMiddlewares["deleteInsert"]...)
+	router.PUT(options.BaseURL+"/api/v1/inserts/:code", wrapper.PutInsert, options.OperationMiddlewares["putInsert"]...)
 	router.GET(options.BaseURL+"/api/v1/stock", wrapper.ListStock, options.OperationMiddlewares["listStock"]...)
 	router.GET(options.BaseURL+"/api/v1/stock/changes", wrapper.ListStockChanges, options.OperationMiddlewares["listStockChanges"]...)
 	router.GET(options.BaseURL+"/api/v1/stock/:sku", wrapper.GetStock, options.OperationMiddlewares["getStock"]...)
@@ -9090,6 +9436,131 @@ type CancelInbounddefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CancelInbounddefaultApplicationProblemPlusJSONResponse) VisitCancelInboundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInsertsRequestObject struct {
+}
+
+type ListInsertsResponseObject interface {
+	VisitListInsertsResponse(w http.ResponseWriter) error
+}
+
+type ListInserts200JSONResponse []Insert
+
+func (response ListInserts200JSONResponse) VisitListInsertsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInsertsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListInsertsdefaultApplicationProblemPlusJSONResponse) VisitListInsertsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInsertRequestObject struct {
+	Code SKU `json:"code"`
+}
+
+type DeleteInsertResponseObject interface {
+	VisitDeleteInsertResponse(w http.ResponseWriter) error
+}
+
+type DeleteInsert204Response struct {
+}
+
+func (response DeleteInsert204Response) VisitDeleteInsertResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteInsertdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteInsertdefaultApplicationProblemPlusJSONResponse) VisitDeleteInsertResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutInsertRequestObject struct {
+	Code SKU `json:"code"`
+	Body *PutInsertJSONRequestBody
+}
+
+type PutInsertResponseObject interface {
+	VisitPutInsertResponse(w http.ResponseWriter) error
+}
+
+type PutInsert200JSONResponse Insert
+
+func (response PutInsert200JSONResponse) VisitPutInsertResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutInsert201JSONResponse Insert
+
+func (response PutInsert201JSONResponse) VisitPutInsertResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutInsertdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutInsertdefaultApplicationProblemPlusJSONResponse) VisitPutInsertResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -14650,6 +15121,15 @@ type StrictServerInterface interface {
 	// CancelInbound Cancel an inbound notice before receiving starts
 	// (POST /api/v1/inbounds/{inbound_no}/cancel)
 	CancelInbound(ctx context.Context, request CancelInboundRequestObject) (CancelInboundResponseObject, error)
+	// ListInserts Your inserts (同梱物)
+	// (GET /api/v1/inserts)
+	ListInserts(ctx context.Context, request ListInsertsRequestObject) (ListInsertsResponseObject, error)
+	// DeleteInsert Remove an insert
+	// (DELETE /api/v1/inserts/{code})
+	DeleteInsert(ctx context.Context, request DeleteInsertRequestObject) (DeleteInsertResponseObject, error)
+	// PutInsert Create or replace an insert (同梱物)
+	// (PUT /api/v1/inserts/{code})
+	PutInsert(ctx context.Context, request PutInsertRequestObject) (PutInsertResponseObject, error)
 	// ListOrders List orders
 	// (GET /api/v1/orders)
 	ListOrders(ctx context.Context, request ListOrdersRequestObject) (ListOrdersResponseObject, error)
@@ -15249,6 +15729,102 @@ func (sh *strictHandler) CancelInbound(ctx echo.Context, inboundNo DocumentNumbe
 		return err
 	} else if validResponse, ok := response.(CancelInboundResponseObject); ok {
 		return validResponse.VisitCancelInboundResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListInserts operation middleware
+func (sh *strictHandler) ListInserts(ctx echo.Context) error {
+	var request ListInsertsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListInserts(ctx.Request().Context(), request.(ListInsertsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListInserts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListInsertsResponseObject); ok {
+		return validResponse.VisitListInsertsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteInsert operation middleware
+func (sh *strictHandler) DeleteInsert(ctx echo.Context, code SKU) error {
+	var request DeleteInsertRequestObject
+
+	request.Code = code
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteInsert(ctx.Request().Context(), request.(DeleteInsertRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteInsert")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteInsertResponseObject); ok {
+		return validResponse.VisitDeleteInsertResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutInsert operation middleware
+func (sh *strictHandler) PutInsert(ctx echo.Context, code SKU) error {
+	var request PutInsertRequestObject
+
+	request.Code = code
+
+	var body PutInsertJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutInsert(ctx.Request().Context(), request.(PutInsertRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutInsert")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutInsertResponseObject); ok {
+		return validResponse.VisitPutInsertResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -19600,634 +20176,676 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1rkyPHlRj6VzLgvTFoqrqnex4U2R2KG8OXNCI5HLOHlm1iLpCNSgC1KGSClYnGQLwTQXIuJVKkLMsr",
-	"2tZdyZaslSxLXnrlDcfSlFb7wf+EzR6S/+JGnpOZlVXIQhXQPTNcXfMDp7urKh8nzzl53uf1Vl9MpoIz",
-	"rmRr//XWlGZ0whTL4Lc+zbKEZU+LmOlfE97ab02pGrWiFqcT1tq3b7SiVsZemyUZi1v7KpuxqCX7Izah",
-	"+jPGZ5PW/qutBZ1QJVpRS9IhndNW1PpzOqV8KqRq3Y5aajHVI0qVJXzYuns3avVlNrglxozrUWIm+1ky",
-	"VYnQq7g1YkQ/7ir9nIgBUSNGpKKDAZFMykTwnVaEKx4xGsMSzZr/+fbThy8/t40jr1r4hN55gfGhGrX2",
-	"9y49EbUmCXe/B9c7y6TIwovtcXZHdfGNnl3vNGPHiZhJMqVDFhGREcHhQZpIJYkaUUXkgvc7vC2ymGUy",
-	"Igk/EjMey4jIUTKd6HPbgk96+kV/goWYZSSlUpGpSNOdDrfweG3GsoV3hLjqio1f2t0NbTVmaXLMssX1",
-	"ZyoQw77QTeKVMB6IbEJVa7+VcPX4lRYAOZlohMlBnHDFhiyDiZOYTaZCMd5fPM8Wy7C+RmY8eW3GyJgt",
-	"yEBkRI0SSfT8TKoDQknGVLYg80SNEGXoBN+lPCZHIl6QjE1TupDwdJBkUhHK5Zxllfh0PV/Stl5TFSSv",
-	"Xq1HIXO8lWA1z88bqmkySdQyMG/SISMy+TbbqcAd/M6fOWYDOktVa//qbqR3j7MCFtWsYUJ5MmBSVe7d",
-	"vnDem5+wrD+ifMXE5oXznhhounJWePpAprwhVk7Jxcop/yxjg9Z+659czG+Oi/hUXnxG9GeaJ92YTY7M",
-	"jFNROd1UnPdcM31Qkr20ErD2re4DgbAczyrm1U823ezh86/g6LPpNF19JdtXun39zjlCV1E5rgSqfnje",
-	"oJxNY6pYfJjwPltmTi/xdEHm+orUxDlkMaFKX6F0oJhh+yqZsB3yEifl21Nz+w53NyhJFKGpFGQ6U9Jd",
-	"wCThZmj8Hi8N2uHFq7YtGSOHC95P+JDQI3HMtqovW7OlroQ9BYGjX9jWK2+FLoi5yMbP0EVYyNAP9Spi",
-	"utCL/6YWrw6IEvr3+YhxkrKBImKmqvi5nrt6VYEF3dXnLaeCSwYS4w2hXhRxMkj0+ZeXeEMoMjFP9wHM",
-	"1wfbNwRn2y9S1R8RvFiJXkuMB4g37wVJnr1FhxGRosPhxPW3/TRhXJGRSGNJEkmkStKU9GdZxrjaITcE",
-	"XOd4FDgyrFCPFIaeokMrmJlRvJs/B8kSCO5GrZuZOErZBGRmwRXjcJlSTYh9qqe4OMU3vvLnUoA424wK",
-	"7bh3UeYqCDqcsCwTWUSoJP7oO8gocAQ9wbWb1w/7Ysp8WTxjVNMq0kUrak0zEc/6SracCKJ/nLOjkRBj",
-	"GRDPo9a1fp9N1eFsOGRSrwnmonGc6F9oejMTU5apROPFgKaSwSTuT6+32J0p62taANRaOpFvaXzVZzEU",
-	"QhNsxkg8Yxabv4LCm2F1FyRJGY2B3pcRvQaHtfTDcUnlFWhME0j8B27IqDy1zEGA9E92gb4Um8jaAzZ3",
-	"0QsJZ9f5dKZaIAnduY4f7+164jfNMrpoeZcAcvg1GXnUmic8FvNuTBfSiKjIhC8/frWWJefM/dXSMnIU",
-	"EUd/zvqwkWtxnDGJimXh7Ck+2AvQU2QfXgo+7CdqEX4gJlPKw8/YhCZp8AnyvcCD6UjwiidCKpo62Bdx",
-	"5qskToaJkhHhgowW0xEDPXR5kIwNWF/NstAcJTjDGvMNFldQGMqAJ8rh60HT7smCI3xgk4Rfu3ndqFbF",
-	"Q+tnDO4uqpreV5EmctyG2+SRECmjPH8oVw3IZ2lKj1JmhYmlCZI4KFmUUTdqaU24O5Or1187XTW+ZGyQ",
-	"3Ak+ytixGFfBwDw806Kk5u4BBvbsZKoW+4RpPZzAS435krsz7gbYD+tnTIXvUK1JJ0qydLBPhBbQEmTi",
-	"eJGiRcPgEUnUTlDE8XEfJEoD28hRQo6IOXRr0Plp+Gb9K8pD0Ir7SW9ZKjGVVvw6IFyDvOYiqiQZi2Kh",
-	"y8hCWJKBvvnZznAHb6ORmBK5kIpNLkgQoPR8nvHh8Str4E1hrgldkFgcEC44A4MKoJMaJXy4ETbll9vV",
-	"EmpFLTTdmMca2e/erTrVp8SdWwuUaUpcyvDlzTlFwjnLuiOWDEeqO5l4gy29lAJ4a16aJ/GKdyb0TneO",
-	"cw0zirBcfquS70iWHSf9imfJt1m3n1JZMaiiGVs1qT7kENcK0ai5jAyFlqGzBIplKAcgUVhhYTtmbfn2",
-	"b9fgyUbkb1HJo6PLl2pseEH08e1gNYawIGZt8L2PdGt9HsJHN4CWR+uHsMha4j81cPMwuQTwGsTOt/e4",
-	"v7TdqBblq/cV/rgZPTwIUqjD7xcSqZZ5YUwVqJjNmLTPVgPXvt591xySDN/+WjDdPhJ3iH2NtE/uff/k",
-	"rb89uffTk7f+Z0RO3vrOyZvfObn3w5O3fndy797JvXfIJ2/8aotQre5zoj/V9429wJqv+9Yo4YcGgZbW",
-	"XjofgEp5P3UAfmUar89A/jcr+P85K3g4POBpdMJe6/fFjAfYwFGSpgkf5mAqUu5Tl07e+m8n9/7LyVu/",
-	"Orn3Lvn8t+/d/91bp2+/c/rOd774+X8A6v3Dyb13Q7KqGzmoDFcN/MXP//Pph/9p5cDWrxwSawYZQoWj",
-	"RaNu2i/efO/zv7332Yc//+xff+ezD35z+oO/C03o+3iCvM2+QOYjIRkRc076gquM9hXaKhN5QOiRZFwZ",
-	"vyMjc5qxkZhJdkEW5P9q2dMto1rgS+50ZSpU4CAPwa9O7v/4rS/+7V+cfvTfTt76HwDhvzh5638+fvr+",
-	"x6fvfGef7D3xyRt/cWkX/J17T+qf9wgFo3eSwa5g8AMwdouZIokiR0KNyFDo1/DrPdLevbLlaW+eQmst",
-	"3M2tBOXr04UUFLArKqHxEh74oCksoyHdhK9Qs5qKC88+RcV2RI9ZjhSDhKWxjADQCnAG/7LexWbW+Bx8",
-	"GrqW17/jS+yi4XXpANEQnDdnas3bcolN+fEXjzfgPnV3xTLjqJuhxBXWcmCVSDVwU6wEI5z4Mj7aJVTq",
-	"7Mc0nTGi6JiBvwvdGTRN0UpO+XBGhyxokxyj0c+6CDanvtvrGM6E2cFyIMeCyYtcEHzBeWYseWVUjdCi",
-	"xAnFXYcZUo7Ltdf1mC1ywd09cGt0HPx2k7OTlcwkfKu5bzZjDiHeUAH0SoZrdm6WUrnLFwQ6tR6E8WWc",
-	"8LjR3u0intcf3I1ac5qOu5K9NmO8YA7xxv522KS/wpzxbTSYw6LKU9SC5yHaHM4PaiU5uFYQtjAtcdK6",
-	"OKeAvnwmWD9vAGCZ1zTpj4GGtSqB1NxnybGePmrFoj8OuzT9ITfS+M4IzxJkGgLhRXNLBfxsaSrm3SnN",
-	"VELToA0bmCglciQyZcIctAYuR8kUgysSkA0zRtqn73zn9N3/fvrdjz///t9VCH+V9L+J72gNg+2xSPqs",
-	"UiH44s3/cv9nf0D14/5ffvTZjz/+/Ofvf/rxe/d/+defv/E2ydgwkSqDQyc4BmnfQgH5svHnbZFppmeM",
-	"bYSmlQwuSDKlfYi6kGkylQeETabKhFtwwcNX7QpzLo9xC7WkfIiv6o/SZNqdMCnpcE3+Zhi+mbU0UlRC",
-	"nyVAF461FjsfIjsMWB32DOmty5VgqNq9bcQrlohzmZ7qMLuEpQdkMEvTbTArmD/BC+iIxiAKCmEbLIYH",
-	"UolM/yjJrb1Ll69cffyrTzy5u3fp8g4B3yHJ2EQcM2lcdXXy9UZgPyecL865GzXzqZupK8/35vUbLzPJ",
-	"1tVkpklAoL1ClCBPuJNKmdYWtYatBGqOUowFmdAxI4ZteHt6IrSh8JoPHTiX9dWTN3/06R9/+sXP/vDp",
-	"R78nR6noj32+ltIjlsrIBGClyZgRamLnLki4ErpK7LSiFcEcNZHjxeCO2pdtsEcZoaoDPArx1lfWwNHq",
-	"AJA6rC/Fg9SplMXIj9Vvl5B2rbiP1YzrUNHBICAv9FVyzMK86IjGQ9Z9NDe8xlQWd2dcJQEx5pApMh8l",
-	"KSPzTPAhuXn9hiRjxqZwU8O6CY5Q6YXfPPAjEylrxrs0yF/WbwdvZA+8uQqq347sqTS7bmGaje7a4gEX",
-	"QfyC41YiMxLOMtuiJKM8FhPNv0j7KbhhwEhghagNL5EGHoN6jgtGWa0WsAwvRS22QVDw4/iaNdoKEIk1",
-	"6OUB4YJkbIrxKjBORLKZ5ok5al2QZoYd8sIZefq5YJOPO6ux5Ob1G8ssIAhJfXfcvH7DbidmfnSPi9NF",
-	"W6fAuGwj/pI5lUQyroJysLRsqNl+l0MQ4a+rd/myAamvGoLwigigpYBRMp3iT7Mpy44TzIeieohqPREG",
-	"30zwW8FlN0P/c0Ybx3IqIev7W9cyc1XeHw1tVQX+aCeqXOa3MID5WR5PRRJSkPuCD5LhLAuFqz+nzw4x",
-	"2df4yIhKzReYGZQsmDrwOAdaz0DWVvpb9AmF9WXG9aVTFR55zLjq9kei2uEOr0hC88WB8j470i8eMYLi",
-	"mjMoLgG9bDDEKfVf68IJ4c31Bl8VNyiTIQcdGt6pjx0UmkOr6jBCO1t3RVzm+p6qqDXL0iZI6pCqfIpB",
-	"TJ3FiXqWq2wRFsgED4dJ91VVsincSxHpjdlivzPb3b3cT2L4l/Ui0uunSU8DsIcBg70g+GD07rhkVkN+",
-	"G7XoNOmisbyfJppvwkhBXokD1TlSlkU+/A4mXOOjPOB8eSEDhTwpzKkLcl9+OOsgxxEbiIzVTRFKPMmG",
-	"TF2Q6MWQBMdx3mTgQIkWomLChSLsTiJ9nM8XG7PKWMDGIMTFdNd9X5lgzAa2Jwjb9fDLorJbf36OkSWA",
-	"4jz+KldT1HnEReXkGXKx5GnddQPdYHfU0/hmhY/VHyy0r6doZu/PDWxoRcT75rUbF5+9dmN773JE9L9P",
-	"ROSVm09vX9Oc4fqt57b3rkSkP2L9MUq3JOH9dBajCuVrrUXhJCTTajmr+9qMcmXUeZcjvFemhle4ltS1",
-	"2Cj71Pj8Ekn0Dgh4lSVpU9KnksHfLkhix7W6hWdsXyuZpTKHZYNA4/8dP/zI4yVrQ4dDR/005X2WYhrW",
-	"eiSWMWry+jzSuBo2QwamdeJyE8IFTz8m7oGljlBJekYShruc3aGTqdYH8oobldJ2/u7Jvb86ufcfTu69",
-	"88Wb733+h4+qPupiNY78u38Bc5BbGeVyKjIVzHZK+uPZtEKG9YKkiJgyTszbOfXj3sggExOT/ic4aUN2",
-	"K6T8bUWE0SxNmFRYsaFxiI0B/U2YMSyz5vGu64xYGYsatfSKqyK4NDxs5QzMZoQXTRAHgsE8lyThaEXW",
-	"cnPPjdoz5hmtladzutD/pGKOjLvRFm4lE3aYChVcfIbOru4sS7uKTaZpMHkTgoFnR2nSJ/YLqHGCKdS9",
-	"19GfcbenZRvUk/L3jAduKFjRmebDAFWwoHNtJXOxGOwdbOFAqjaYo/DtagJ+9g7g/zIZy+MwhAZJyiJy",
-	"OEoGqvvN64cROaKSPX6lYKQ8WoRzVvW3K5LRIB24Oda+LOYu1Xj50DMxl6HiIFmfpZLMs0SpQppj1R3r",
-	"1myGjAA03nJXAPf6JAxcqhTtj0Lqu10f6I1DoUyII6LXTkWO4BFLWdw1adE+9Gq12xk3ZQiWV/KymEsT",
-	"NjqFRZERjQGfDa7TNGM0XjQAoduuP+HSwmvheDNjxwmbV4GzGpiUkwRGIHMxS2MyTI5ZA8CusgjhdyFm",
-	"WOQItiJPyjDnXzP9/ogI3mfhSQ1adV1UdOUrVTlwmNanp8VNQ0BdJuYmUKKtsRjlUn0JUyKn+hzliDFF",
-	"5Eg/VCM2wYRxU9zgiOkd6TH2DtBUZCIsSF+kswk3sbh+LQRJEhWRo5TysTNS6wFgyvlIpGxrh1xTZCKk",
-	"InvR7u7uPins3YrONE0bXwKrOYI0t3+Yq2V6Hbu79tzWvY0RRV8W8zXJrEDwYH1fJrF9D4PBA4tH1IDy",
-	"vCg5g7CRpZYiLTqcKmOgA1steb7MBjOJMQE0TV8atPZfbVgnIloDwpYJ3L29NL8IsIYJ5XTIJoyrLhfL",
-	"0D9583unH/6n+//53/uR9habkWqprDLWucJDQYxCarM105CDJgppo1m8TYYbCoToqoriE1R5mBILJlF0",
-	"0ZQojC0yQVMwtcQGsrcxlHE2D6NF0EbmhI48zmO1VKP3E5VOJPLLN5VHtDtdgXrnYCqxmkyjkPIVSzHy",
-	"+LIkNVMC/UXLSAKV7iZigmVbDM70KSdHDAMbUhfzkqSpDb8w/iuU7prnaMfVUi+MVKjA06gGCcwUHJEO",
-	"M8ZiOzAoBXbkiHzjG/svvlgpJveFvj2kmDD8DtA2pot6sdkuE/dv4L7qxDIxDJf6WOkMwmfVyS6rDtwH",
-	"iA0Ox/GKiiSqjM3P1shSYX6RS4YBXgJuxOCHlXdJAQJePR67iHzUFcCvdsSJwDX5tEhT1ldar5ZafMoV",
-	"zvanv//F6R8+qIntbGCNMMpVyRqh6Hi8mB1B3nbALyjS0FpF6q0P8rr+cHLvt1uWsmlsTJLL653QO92+",
-	"iLt0YuW/UkgDzYZMKvL0S88QfEfT1YLxiCh6x9k7D8iuI6yMaWGNCwJ1D/VFwIX+vmFy17LR5fTDt++/",
-	"8ctP//gPjc0tt65t/9Ptp67faK3MhQy57w6TbzNinpK2nE2QajLGiExiJiPSn2zpSw1yRwo8JVG4b0Wm",
-	"WdJnMTla5GUhSxqSb/8LZBAvr+sZPF4WEyXQ0UqT9EjcIW3MGj659879731w+t2/39rX4HZWESix43BD",
-	"k3TkHcdaNsfcLKApZgl1XLUBQNISnIN0mQrJXrT1LDewJ4IHMZt0J4mU+nAD2TEyGXIWbyec5EELxHwn",
-	"ST8V+kMUWqZGMDajhcklH6UL7sNGybf5NyZspDaebRlWgkuRYsnGKv/nGuY3b7Rr6DoKICJNUxPkv+HI",
-	"7vvQ6Ge78QocqwFT2STuzhXntXJMrXgSmypisms84GXVKw+B10JWBGo5MbcYKsAYXap5rOCM3HzmuQMT",
-	"SgARqJrBpGI4LHDzfP5hMlB1J/T1ZKBemuKp3o1aI5bG3UEmJnXfwZEeKqpm+J1I40affENg1lXzKEZb",
-	"Z25thHsh4UFb8sTL/Gg6lssW0VeMUBVZeZ5CFn64JsoZHrTR7lGxD+0fUGfDQfWnFWOKrFhlzjvDjPWT",
-	"acLqQW5r39X52PDZinzvNJl26dVuOPIE9bqZXBPHnck7bNpMJkzj6kZwvWU+rvSYnzlBPImLuq4jAgeM",
-	"qFrCtmdRgrwPkgITNqzHQwtDNQUyKNUk87boY4zlAMULKKeNMpstHr7Ddu+AIndB3q65Wq+5QCJrogA+",
-	"p5eXMipZ1/1q1oZJc1Kkx6wL2WF6OdMUyn33wVGqVzRT3SNakU23PP0molAeAbX+vW/ZW1llWRyQMZsq",
-	"G2BmMxxGiVQiW5QiHC7VZ5OYNTY7g5eZhOCHsqjD2TyvSL0s8EFVY0rgCPbzZZuwOEBytLUZKY/MeKKa",
-	"lp3I517F8tc5hCUY4Qi1IMolqyUAQTW+RSNxxR8k8FCtWQs06Y+rDAJ+XEvAJIDFwFdjD9YFN2zIrRzX",
-	"6U3g1lEHwxcM617ONtNkHVeFmkgsx7tm/MjDhI0Hinw3bgn+HupBdHZbpzfc4WwyoV+C+LCgmLduUvBh",
-	"ngos81zghGs1UsmzpQE3FpWbRYMHUlmLm6sDkpEslysmiTur1LfgsxHlMYu74phla0nGoBd1TRpeOBLc",
-	"73zRDH6SvVZhk6l1NRRjIFbWvbkgg1EeQQ2uLkatTPjstVYE51D61JftiqCrPewsmAKwluJs5LNCTHSa",
-	"TO1aDDfqppq/IEpofAiKRxmb2gUFrDE2MabGTG/XE7nQbDssxNnWgcQyrnO22m9gkthUW29MES4CvZI5",
-	"rR+jXl+ta6VQtbIIuKc4rFAON1H+QDBsQIJVeha2+SjCswwLTxUrbaOcuFqlqOEqa3Meq1XPFbkUFYk0",
-	"FyTBdyKb4Cf7lF+QRCo2DWdJrIHhYf/JYZ9yuY+lNiBVrk85rzCCxUzRUP7rs5AFpAdZwMphMJZKRkZ0",
-	"OmXVw1VaJTYgRC8Xv3qHCuIb9bQmq6diaZnTkYJjibE7oQxDJS64HhhEDxbOCOrTYJ0pCDUvlJOy7mOX",
-	"5LSCQQdypJZzxi5Icu3mdYdVkC2jca1i+0qsBfylGLGW2ayXPmGvB5di4boDAaTz83NoFqa2Gd/IobFs",
-	"+jxzAsM1coTpEHk3PehhAqiRKEkOn3+lnKxQ28XPaYcFA0DgNV+3OVONH3MObrwQ2L2a6aF+IL62u16h",
-	"lGDcergWg0YoczOubFTVp/z6M8vinPm6qOACUlTiWZWhZF0z+kxLh1UW9JWWgtwYtllMKNjNNviyBLwl",
-	"kJVGDi60EqwGFss6j8teCziZ8MPwwzgZDFhWXXZtbXvLJlYTzcLMDvLlFtYWAsgzVI6OBM3i1YU/18ol",
-	"sJEw4VqdDd1t1kHH7vTZ1DkqQ1FPiklFLu06Jy/GGaP0BUkAkEQYES1gRyRjapZBpq3IzC8sjghnc5c8",
-	"YeJq04SDQqcEMFPAqsaRnManv3jWLj+YbFzYW7Nx7XmtHHjKhIlObdaDCe+N5Fiz31D4uxYxWNydsqw7",
-	"ErMsRMkroh4065Mbf4zRP4XPw1GvaH4gWt0kCccz1F+Q9jcPb21FZPeTN/7i0uU1IzakosOq3POYLi5g",
-	"zxMIB1HQwjbh8JdBaoOkm6OMPdpDPVI49De2oSIBMEC0H1Bg5GjBh8lEQKIJ5cQbB5pgEfgfHQoID+RC",
-	"EfecLFjzZKJX8nHNodTswrXgWj6IOT1e4477Fj1m1XwnHNpnjtYr7BvAtiXsDVBDgZDtyh0RBjZcPMkw",
-	"s1vJrHPiD0S8Vcb621z2sAEu/CTh42DVxIyZmKhBcicow5cLy2Kes7UR2XhwGH/lVpEY1tlm9W5yY0HN",
-	"zWo19+Jyg+s0R3dNKTaZntG4RvNBAkLGDAs0dqtYFzRDXLHvisJGt0CH7DO9jQuSfOPWrZvm8gQ9Yter",
-	"ZNOnE0aOaH/cLE8H9lKcvbiNSgvd8u15JrjW2uvCaH7L84xC7p4tJo0WlxVx/I3tZyutY5Xo6mBajepr",
-	"B9R7rYA9i1fJJBUOqgdSKazIlDiopu5iS8ai9nVlqWDiVCNTpo/k/3r12va/pNvf3t1+8nb+406309m+",
-	"/difhQ7k2QlN0psp7bORSIMRdoVDX0dKnyel/O7VpRb9eUJAwZVW5aUdiTjc2lHOcIR6rmZejHCsyiXc",
-	"8pJaw2sIVsVByxbUNcBmDwGZHp52K7diX6jeUtSa5kfZXDxYQoKQpJdPutH+VkN7eXMleJR2Vns6m9ig",
-	"LOD90lq7u2FjRw6NomFkNzo7mn3dxDKusfRRErMuxF7LUFtlDMuWtjaxX5C4Ija+ylj7Ij7QonRM2if3",
-	"fn5y797JW78/ufeHk7c+Onnrt9ixZatBiEzUmmd0ujyD3j3Rj6Z6ie2Ttz48uffByb13Tt9/+/NfvL1V",
-	"EbsdBOJLufa4Elwr91+57JoIcnjNN5v6k4aO/RvGGVhl1rJO3jpqtnHldfuYztJ0ZZqkgEh/IgYDk4A/",
-	"64/3bSMYdP/PtaSL0V4pVt0asbR5JQG71OoATi9nptTd3aSUiDkx76xXbGxOExWMnDcDFwLjMSXMyDeu",
-	"HsU6E5aQI8cKd6r5XvPFuUNahS9gUd0ohyDepPXWOZl5K+vp+Nt6aKTgwjzWwdbKMzXDeYcb2uh17KN+",
-	"bn2Ui83Sa02Ipo17lXS9nhHd7KXKiN7MDW0G8RzRZ44EzvdYBpEnm1ubeVWI7orDexrSd8/a2L55A/p1",
-	"DyPQMv6q8T/ZDvI1nKoMtWqfjJl2E1Z0Vuxdr7/9I4TmSoSsBW3YL1Md9lpbtLrK87I6MNOYQ+Izh216",
-	"8ZpuTFxUDRA2xLHm0cHn6eINt/5CKK28Qp9/pQ5uK8F05ghWe0GdX9Rq1JIL3m/44eGC988W7lq8ULyQ",
-	"PEt5pb4/HhI6mTYYmncdA4nPUfJqEnlQjW+12PaghbYX6BFLK6W1FZJXo7wBfYCJ4CZvYP1csRcwzbBa",
-	"y5hT8HkGdOeX9f0uSTbj4BRNxfyAUDkuVFEYiIxQwtnc1nBvVkXNGAthhjUUBoSYnxTkVl95Mm7vy9Xc",
-	"3d/PJxS4pkGFFYyXLaWFgYIbYfGwNnehG7MUOVyg9u+GcbyBegZ9OpNQWToibGe4Y6LBrlwKt02s9Ctt",
-	"koQieHdE+cqN5kE71fX0a/KVVCjTxDipiiuIloDvFhA8RTE/VKI/DpzhMU2MtPJ6sOqrSWSCsg7TTEwS",
-	"yeJ9Ijh4cckn7/wb4lYCv1lLRMBXRJN00Y3ZhPK4arZ8rCnLSEwXEaHHLKND6y9WtqbMpSfAQexNxZ2o",
-	"qR90xaDbhyjvpancnsn/+jvir+qAaNnN9djFP+5Ui3T5jPVhzNWxyDMVZIDQsKJ9/7/+7PQv3tzCflEU",
-	"qz0cMcbLHq9CZ030lbja+htKi+VQ4kJoT4435QlxR6XjDiHli545oVk9LftFntjzerhCA4u7R4uKkvZ5",
-	"WYb5SJCUQcWofiokqyvLUF8Axxrx8spGkB8IxYyOWCowcAfqn7E7au36RqmgMYu7617E9fY+s9dzH7kc",
-	"VIlgW9rI8gKW8eW2hzEbSX956oSVR10dXgkdultR68/plPKpALvgkHGWJf2gJIoH11xvNu9vVE2KtEHq",
-	"maltMRhsHaDT2xYcxGifHI88p2T71d2926/ubj95+/++9Oru9uXbW/uv7m5fxT/92Rr9vv3NrqLjKmFn",
-	"7doZBjvWkRz8igtrZnu4VZdPJZGGF1yQplxhRPZ2dix/aJ++8d7pD36xVVHlMqekUH3LlRkmqwoTrO1C",
-	"X5b5wjn6hfQPJzFW02N+7g8oW0lz5AfWt0wjWDX7NtkeRHDDrcEJEz7oylpAL9g7wCJMsRoagRJoxKNt",
-	"uNtxaaSdsb4+p5hQ5aoGQfEWhEsV1p2NL60I9rA8U0yxIBOsIsAbg6mgVclE/nJ9yzAeTw7bEPZ5Bo7A",
-	"OUqJ9dfhhZ5jl3jr0iEzkp7xzIJAaVMka813L03lNejWeTgbDpl0zs4z5V2sjISdaSqVrMIYWmisuVSD",
-	"ZsMe+bPpNNUnZeXZ9Wy984THYu4CKZ3Z5PLjV9dq/1DMbSsuKoQUL02ljdIKFlFmk6mq4Ml6Ho4XgbNX",
-	"QfvKqDXHdlVBSWAjr5Fr53S2bGyNtt3qALv1EyfBsmfAtNaOGkaMuV5vjMem53ch4JQ25ijmsAqwLKdC",
-	"On7iDr42bdHDn2dcVl8z3cRHvWW9xAI1FcPmUfWlKM5QSD1daGZZYS9JsMUfRgkZJL4gyTcPX7pBjkS8",
-	"cNl6gOiaYepH9VFEdtaosK2wyO6B5Rxs40UgP9qqDi9NZaUvudazVnvJrNFl/Rwdyvme6kqbVRs6NvI6",
-	"h4i8bH8oePFKbuTVBxQ2X1aKnufvhzNyezf3hi2bbfCNogGyKsqpqv6K50rJhytNXgGqFyoL/FSedKWJ",
-	"9dumR3OjHiDwshmsYm3VRVMeWUmTipW+zKYp44kcWTN2ye5vJDkv+bBUdTWjAyWJiURCH8d0moljmoIJ",
-	"UOXJZThEY8eHFSKdO2e5p45S1huzsgWBv8VD+5EnMzZnN4fmC1+QDvmJitJkjczov+3tyl9ftHQQweMM",
-	"1z6taaO6ZplQEXcHLGAUwprP99997/4Hf3P/3/44Wq6A3LCG2AMpRFp7fcWJ7IfrO5++8Venf/jg5M3v",
-	"b76lTaqOmuqhDWW5vI7o7XIvvJsZM+0fk5R5Bd8SiPPV8+xscO+uqib6EKuBrqyxubJe5iiZduvrI/jV",
-	"N0cJxBqH0f+LN948E9Y/iPKbRUOarCvBpMp9coz9J0/eAbOQX5MXivJiSa8+SwOZmvXtjjZonlvthn8p",
-	"0O5XYLNfyEG2uzFlRKANuWmtASmnrnqKJhgpLHDkBdwukWKg5hRjmW29YQWtJJOsn9re7uSTH/6MHDHs",
-	"mrAXkZN3fud+bd//2W+2tiLTsudogT/skFs+XUolMhZr/cYs7sC00PTqH2eMxiRLhiMsVCGZuWxxEDqk",
-	"ej+JGqHBbkQz2lf6UBdiRuaUN09HBZz7FoK81mHimWqdwFuob2rpzgundMa2vKZqZRHVAhHmt5HHv12h",
-	"VVNd1au3ukQQ68VyAiCeoqo/2sSdUyVAPUv7I6IPApLsOYFZYIIDTL5OJB4+mHcxh37OI42dgttWHIKh",
-	"o3WiV6e/MNm1hKblWJO6oiDNgxTrJBEElWKTZZEk4TG7U9GOQ0gAaYH7WJrW0zOpIuzhuLtTnQ3YCKsb",
-	"tgxy7hRiWEO5qcGIxtU9g2zDnv2mrZe8qkXW/mTQFMuypXRhfoQzbmCBAmgX/ChmitVnVxWoZVdTlRNh",
-	"m6sfLdCRbE4tfFp2F1WDmecHRDLbIc52xqoa0ECoakQgGdPHC5tgI68ttdcvDKkBsaZ0lKN/rZd51enm",
-	"s1ceVsPo8knC/b/uNXA4t6Iz+Jz7KaNZd0k0Lzfnm2myngjTQq3YiaOyLGhlN5ZPf/+LL777Q62J/OAv",
-	"97U0BgIAtqo50LQ6mUllEnVoHJPZlLSHQsSSfIUMGJMQEmQvk62g8LZemabmKtO5TFYD7pM3v3f6u++d",
-	"vPnD04/ev/+Tv7z/737ZqKtUA+2o0err17+hGhLwMl2quc1yPaWm13JRzXBberJuK576UdsApZk2cjhK",
-	"prdEU2XkXPCpoGI06/Z7t4pPQX3BMxZOdU6OylqDgeiE15ZBtBeRSxG5/Mkbv4LAPae5BCAgVigyQTeG",
-	"rZa4b27CyEUJRsSWyZ/TYxZBHIxWoCBMPIKE2wgF/AjSFSOTNBnZO7Rrf9d6+ydv/Ko+gRrq3xp3E4AI",
-	"dlRZMyI/qPPwfuSnvnErv9y0sWwPr7Iz5JGt5dMR2PPV15R4rGXp+UjYs5EkUfugJ7V7U7qAvojGAdiL",
-	"SM9a+Xv79gN9rbhYz2s3r29ZN5VLASXtnvu5t+8iw93ftvyej6U5i1Ev7pN6sc9AwfC5lbDdRKEJcM9w",
-	"/nbVaSwBl7RP3/6lvr3/+PbJmz8HKObQ1lo2jqQ1g4WYZUYPwg6JejVNodgUcpUgw+6m9ebWygoIOWL0",
-	"R0JIFq700C9ats5gtXW36hoV+c9UcvjL3Se1aeViX2GCTqnBysNoXLDmDFdvOI8hKhgwKtunephVWb6E",
-	"8b6Ig8Fbr9x6bvsJDSrXBj6IUhZXvLLjIzFNBnoHUoxFEFzJkIuMxV3sLB2wYXwDm0yb52BWuyBJShcQ",
-	"lG6NE1rhWs84uAJtm3as8p1xfoMSWakelluT4x2+wtQgV/YE/5NoG/7QG4NDX/9lZyNVlMCu9UZtL3PB",
-	"DYKZcp3ho2rWanxNH+XSbRByU44rSlNAO/+UDRQkTghOprNsKrSwcIg0uV8smTGYpYPE/KJXGYHZ0Ngz",
-	"OGMx4YJYxWDrnA5iRZ90Z07J61Mjg0bTCuKdpBPmN0vX0Kjulb7Ktn8DcFGLa3oTlCcMOQ2Za10eTOYk",
-	"Y/MsUYrxhsZ7vQ7S/uSHP9N4vweNQZUzL0XkaIalxjWP1P/T7MCYoSYEq8SafZm8izMDvCKcMNfkovwO",
-	"MFTid/s1d5DH5Zr3lB/nVUXMESxz/pWt5z1ieGCN5wOXJEZt+XOHrZaFxkWl9sDGYGmr1ZjSt6I/Bm9Q",
-	"xrQqj6HNgvcr7oIj2h8bV0f9DF64BMyzs8oVHr481qbMOKdMc9gNChDmtkkfj/y2Sf6+q9HibAkw6wnS",
-	"52O93NDIGJFdOFbwB5BvYdVHRXad7ZG9NqNp3sagP5NKTJjWZpgkn7zxI3TyaUq+AL3XsBYU+V//jti4",
-	"KTJNZ5L4JiDDFsHOSFImpTNhwohGHXX+Resdal+5dEnf8RoV8/1ugXOpXADsgiRKqEJUzxFkmnh9r2k6",
-	"xxK4GWMP1XS6v+x3J+29XfJ/bB0QwdOFvl0pNCrfFnzbmZgBIAe2Hh36k/7xWmADQIigNBfPa3PpEzzQ",
-	"fAxkOf0nNH4DRg0Yk+tCox4eTYNfzhD1Yqy/S6EvyHU93DcBLyYdm5IjysfbKqNcDlgWkbHgRwlPNL2c",
-	"/vH9++9+cPLm/2O+9Dl2oiQx5oWAiWhrh1xX9s6Q5hpJk7EmUoNyIFgkknB2zDKCfefIjKskBbOTZ1Zq",
-	"33zp8Ba5SKfJxeO9i3h7XHzd6qV3L5pXwVaCwiJJlF6A9Eq39wSHtpy9CIi3h8ZO+0cbdU0SLhWjMRED",
-	"+4qNzuztfGlN876VohnWLCV/gCnLV4mPqOqPWrfvLiPUvwCzExyhTbCb8eS1GdMckA+NWQp1CNKDcXrI",
-	"cI0E0U6UUapCBwsfbO0sR0MtFY7mpbsD386Jl4t58yxd371RUuyT4YhlcNVI1JJ2fB6wjgtkVeSRec2Q",
-	"paLj8WJ2lPAov1M5G4upkBEZJeMFHc8isphNTUL5I3GuVN84ETGN5EJlNM/7stnMPVMVsVOKzamU5hp0",
-	"Bg3VSnBUIEoVEjUKjFiq2SUmviUSJKDI8kZQ8f2IunAmYfXU+DT85SbtRSstmd8QczKgmRPiQCMeCrVv",
-	"eCqLe6S9JP5vRR3ec/DrRaSHC4afKPxE2omWYfA3ze7TYromDGFKQ+rPoLNLD3OxYbCMDMSMx2TA5izD",
-	"rr7YxyBB64HUl0iH95zNobfT4Z40bWX8iqapuLBCeUrb7nl1kSRF73QzqliVlmMl4Eam7rr6Yd5w3swV",
-	"W6qx1W5aYWxFPbDzKgdWhGrJiGYYkNfq6oIkmbFxmtN+ItrbvR3VnkfpdixzxJzbFSeD789FvFy/7tl5",
-	"9e2ttPf946h55kcSe6KPl4/j6/XLBIIGKEvhgdbJHkdIsbZUgTcY6dNxh65xcDeoqlYISF06RDBqV5l5",
-	"oXcR1VdJ7kbaJ+be29GC2U64WENFmevrhbBE8Hnw4ayqda1kFfUeMN63PqkH9+YXi5a2aauoMr/cpP3x",
-	"ZsXnoDBNF5vmhjPAQtVX1iqkfmf9VnPl/r9rcdASPANtgeva5q0TILuqFgVWbkACzOP3yi0VjCVhRQuL",
-	"cyivUZ5mxXJd2lPzVtdH4k51zYzyYQacYEfijrFucaV5oLXDw6cNDJgNz/hm0h8/bXLzNuoaqagcX5Dg",
-	"kgkSv/M5h8RTwbFHrB4sce60NpisGNHTQP5Ff+xsgFtNbLeY/oczV21642qM3SqJO09lAEEe9jVIeCJH",
-	"pmBQVZEqHBbvlBWjUgKvwFDoP4PfKxrAZmKmqlZpynUYYZhmjCgBZeNQ64CYBAH9XG2Ru31TwVGfNhmI",
-	"NBVzGQ5S1W/Uxnwn/fEt/Z55vxsX81Crsmlz/g+z+B9XHfMjrEFarY9Zh0oEmtAE7GMD5zZ0tPQlK2Lq",
-	"Tm1ZAx4xWoFqqIJdkFjRRUwZBxySfsE1wU3nO5qOEdcjl8KTZMAGJGkLTi6KqbyoR5QX9XC5wX5EeTxi",
-	"aWxsK5DhR7GKG+ij0k8D5ExB171EkljMefPEXB9rS8IvrDEMAT32BWnZpnR+hNkSB4S0F8sDG26Xmwwp",
-	"vCpmXMFo8py2CzdDYLvNK5+wQYCnvZSjgbUVWTTRZxU5tKixfdRUCMWHXVdqMCzMrd1edXWAmLsc1jW4",
-	"ZGxCEyvbr2ePCVZ+ijFdH6+VoAFCqAoLpX5izsDkASGyDgVJuBI74eTEYxYGSihD375dSM7xKqoGutN6",
-	"1gynduUwM9sJHrtBwyqe5vWcXRZFixeTHwKloRyObkr6425qNO0wgjSQV/NR3FHClMFd5KlWZUm6Mmwc",
-	"yhEVVZgKhXKVWrie3hZa+3K3WAz4TuJmXe0KRmGVspVB6zUqAkaL4zBeIueKhu6m923gSsz6I1t8pCRB",
-	"myekffqDf3v/3d999j/e+vTj72ztY4Vsk0lGORfoMSFJRQd9e6Gs26f3KfwuBPsRaguTSUVrTBB8Kh9X",
-	"MszmZsx1auI2MAaCjbl7NBsMQuEUtwq2OTHnBN80JeeMlIu+LWPPW1F2zsfDlZbdMxaY2TB1vKRwBgLQ",
-	"krjybFcVtQkYlQuT+WjjzeIj24oaOMs1iwtn6lFBAS5RTn8rqNZSQvNiNVoV7a66xsOaaPGzlSvaMMva",
-	"4HFtnjUxE8EcNtRcEjmercq6fkCJ1G7RtRA5azI17n+NXOr1k5en+U3QgAnXpTsbXF6Z7ew44fL+D59/",
-	"ZYOc7Yr0aST3FZnT/lE1yJ1emQt99iTkJcSprr7RhIJXHMnqFGWf0tak5mrhQV85xDyWvndpSZoAsta8",
-	"MrJCBVSmT6QS2aLDpaILDPT1xA79BtqaMORR2iC5RIGVyGwcwmk6XAunkqSMHmMm2EyRGYcgvJ5R27p2",
-	"IybYRu0Q2G+HZwxM9xKidl4wseBRYUN6hVAcFjqFo0/2HKQgT/zxA3NqhKG8MGqTXF5fTlrrSytClXPL",
-	"aqxOFX7JV3ii0OeoeV+zCj3rx7ktSWwlcTdlmULuk7dzwOCwAU1NH02taoIZDPXM9u4+xoht7WwQG7Ja",
-	"6kM73JhNFXRmwFsAZDxJU4aVZziWDf/w3dO3f336k1+ffvzbrX3SkwwFv569ScwukuEMMFnWNNuAH/RW",
-	"IxMAd8RSMSffZpnYIdt7QYGTtHs2Vgpm27Zl0npbBy6Hokg3Y8amEuNsTeZYG2239gU7j9eSuA7O23t1",
-	"cm4pAFFwOZvAb4By+i2ol8SyPhQ63duF/LYnSPvz3//9/Y/+8rNf/6vP/tV3t8AeOhAibuKSLwvSxSVA",
-	"GxV9KHjUC4IvQnkFTH5FnyyGd23j0238RcwqdK6CZF6SsyCyVuMvBr6hP7kwkxO3Uq3bgRsqPE1zX1+Q",
-	"AHxRfg32E+47viTfr7jrziG8wJOPHmnRWLOO5NgI+qV8xCwTWQXuv2yCzNEOC/nRNE3x12ATnJGYhdLy",
-	"vqH/bAXYmC4QfTST1EPtVNSYhTAEW+h85QvdKcu6em7vzXxReeX9dRR9Wm38BDv2ikerl7NaQhQVZh+A",
-	"eQMhz6A6jGNXWgSmH9Vhi97j6L44iCe5tKEKsEc+GgVxcKmc/LkFXD3CBozF+qbLhrOZEqE2S4m0lZUY",
-	"mQgIgrkgyeff/c3pex989uOP7//tryuK5jycbsGbVYEOeIvwOeFCabkNRCtIUzGJVG3nJUTi2GrUCcHO",
-	"umGj4c26IKysldmg6mXtruwYR+FqAVNRX+i+8T5yYCx1XFge3r6xRsliXGx59PJYnlG63B0X6KYAk2Dn",
-	"5lqKfOQluNetoN1gR2eXSupqMj9c2SSAmJ4VKc4oFILMgxhXxxXenKlrc7p4iFEStmRRSWIXs6zPXMhJ",
-	"MYjW9aF1z5ukQGzQqTikLbbNSvadu/6CJHORqVFIcTrnQA1biakczSxVwgEQDiIQKREAy8rTWB0HApOH",
-	"cPBlJL+zhtcEAt/ggoO+TpkrTbgmfq3Ry9rejBs132mIXkutGMoKg0Vt28+ScisH7JukbMhWbILx1ah8",
-	"iPrIAK0tEMJnwpAcfpO9h4DP6wcevYwWplVRmIXuqPUdTddtRLppt1FgxVXXX5I3JVmnPBG2l62PMAmR",
-	"lrCpvzZXW42KQYlremLpgKlFV9qOtWtErdQKUYpmQ6bW9UaWxScLrWIfVAv5/ICW/YwFlCkjSGnrbrU1",
-	"qs8SIp+DaLJMHOfcmKGyQl24v8Sano6ZEl1XuDig8+F1kLedQC+lUQAJlQROkNg2EaFCE64vR9vXFreq",
-	"evIeJyyH1HKSmxgoxiFd2VRURyswlDiA9nSYz+ya2JnY3SwDj43jtF8tctpiv7WwWRsxLryyZ+gCeDvi",
-	"K9o8qST4jVmim/vy2nOX8Gfl3K4NtJvv0hOrJqxPV/DPpAiHqISrHjqFMVYxbi+QNbA0s9+tggAGtNoc",
-	"2jwxPdW/maI5U5ZJPSPRREUSSVhGocjzrjHbJ6oMqTWttqWlBqGQ1+E5l6CvmojIipp45XVDnbkmAWOH",
-	"z79SEroev1KWCL3uuq9e2/6XdPvbu9tP3s5/3Ol2Otu3H/uzkERo5JSlQ36RxswaoFwAruYvwJG0GHNA",
-	"KMbyQlmBUisCjOyGsmMU7qjY1dSp3soTFVvpbt/+SuXiq1zw1mKwQgLdNw44+yqG55qs5LCYUC1r19pv",
-	"NmrwX9/XrDJrzcpAciTm6DIDcoQaqKaTbDC0tVoWO2ZZFzTTqVoJ1Ykmfkg6dpCFimFwK8Thm6hOKc2T",
-	"TGgcY2r0RBxXhUr7lpiaw3e+K//wiRRkQCtKBTfsUu+S94ImnSCt46lURlmeCfk2xa9KdHhALeWa5lCd",
-	"U/ZUuZtf4bRslc+1mtaZChNrSobYgWhveduf/ejj0//4H0/u/f6zD35z+pO/MdUzPv3oo5M3Pzz9ztt7",
-	"209u75WNBg2CKMyEl5YnfGqWpDGImzwmmRCT0OiVVWxLVYs+euv0/Y8/+9HH93/6Q7Py0+/f+/T3v/js",
-	"R39z+v7HG6wbqwIuyma44JqwUW7JZHH1ygqet8QrkmnCuMqLfcAFd/8///sNVj4dmej6OgPKVEhF0wrz",
-	"yVex+ZCMyGgxHTFOxBRRbJ/s7e5u7+7uXl1aW1RX2bfcXsmlO175qjm1+z/93acf/9cv7v19/eAVjnVv",
-	"U+HSuo4Eqogq3LtwVd+7QGrtsg/K9C00hZT8VugZm4pMaYEVLCKo6iTK/B14kV+ILuFdKDKVgDl6proD",
-	"kTfGKDUVpkcmp3uEImDG1CwzqR34M5qv6zvaFbd4Jg8TNC2WVcEeBkDwksUPzH2OiEhjDUNXO6iRLn/L",
-	"5ChXlI6vSz2CqUNHmtgmZq6jT0T2dnZsv/v26Rvvnf7gF1Wt6vNk9/VbzU3X9LzWp3V778yytF7s8PKL",
-	"DIDyLVU04VrKFC/MWNiYQ5FVJHoOVh5H7f9oC28cjkSmbiabFWUYWENpuLwSTdMFMa6DknsonEC7+yDt",
-	"2LjYIAySIb++kb/kiMZDtn7RiJhVlyGzOuwFiPKFFh19TSzmSmfI4kyoUUlFDWS18bIA8vh6jifcIY4U",
-	"hJ2ig8EhkzJchcHCZ1k8ktmgq8SY8Qpxn89kpScqkSQTKSMTuiCxsMmqg1QIbKBhAkH7gkuRFvvNlSrL",
-	"QCtbRed0AZ4OrD08TcB4rEV0ffFRHhvrshkQZIBJASDVReMr1RIbHuU6RGAGoglpyhxDy9B+rvmgJuLq",
-	"uStOrhhF5cHdQrniWNEQHoo6yKvqrOcj2aSyWcOwg3xJK3azSUNifNaFmkGBgFojgEE4Kd5UtmS9xDkL",
-	"le9tK1A5ZrGrzUPaJ/f+6uTefzi5984Xb773+R8+Iqcfvn3/jV9++sd/2AraPWwF03Jf3aTPsGrEKIlj",
-	"LXCbcOg0mYZNGc3TxdcKNPJxZ6MO+O6NsLZzy6sj7bhkEOqJWlHYo8ouyvpiMmE8rqrScSTusOJk7hNo",
-	"Rgv2KyPYFbJ8jFuPDBK1RtvxcqWbYOfxFdLe+o18Q3FQnri2ZIiwoU82rMmHoMHWFURZZRYtMJmQmA/m",
-	"L+gwyuR+saC0+zaM97U284YYbsKOKg1qOFYT5jSTWCw+wJyqiqrfNFqCrQ4POs8KS2M8m6ZJX6uQlTFh",
-	"IGZUxfLOw/oWV0gLgyRl2MyqgS3LNApwUxZWF7k9h6FlnNprFvucZmICsarW2V7RrrMQsVAcyDitK9JI",
-	"rJk2TxU3bR2PGBkmx6wiNHytfBh0WKxIhwnPMQqWoLPmaqpsXvsRy8G0YGq/mC4BvShmimhhCbJEoIi5",
-	"HLF0UPTr2h4w4HjzqyNVr66r9xisLJwxrxwS+HYAHEcLQokpcY3zRWQ+WkSujAuuQWFrM6ryZmq210fD",
-	"q0z0x9jIPtAOSKh1LkXRH78g1FoiohdUEjo7I04cGTtohROApRvhM/yA2LmcGLXvNQywmKiFcT3ZQe5X",
-	"wxys/G4W/bFJYSQDxuILGDq1WvtbWyr0Yku8IpF+nIkxZblkdQciHxnN+VbyoKoqeRtwImKVGoTNo2MU",
-	"hvGuZRpaxVxs4p1jH27rj5zrrEdajU7ooVNaA+oJ9Rq9lW8kbyWecJNtyV6bMV5RDvdM5ImtP8PUuYIi",
-	"PZysocXzsOd5lB0qxEJldyJCrogXRcZcdrbGS+yqicEGy316PGEUDHSAtSEZT0KqdQ+e9zBySRPivml5",
-	"IhXpSfZaz8WPTumQAZnAYdrvCuqHAWijA15hU8QlezCpPJ1wt1Qg1y5UCkwqNC3vDkcpV59YyozOVbrP",
-	"m6ixmwQ2VDdvXXiCxpxKo9YPRAbaqBVu90mnlTOjTsvkXIeKoEMkArAdIcZyk7Kdpj2YZo7YVj5jRcYL",
-	"9egc381j4mAXDSR3rxYYepmt59l1dy2eayVSnBexPvKsDyfYrZYEajSNcw3gWXUl5yI0Hr69N9umkZxX",
-	"esnJQltVZf7UuqHQS9ik6q6EHEqVwL+Z0j47G/iLkNo1ZRr1EioEpXrmBTU1jUxSdIEgadrGz4ntyZNL",
-	"b7l+2oCprZFUEcaLG+ZegGCoxJNPYS1aA9v32Iq+26QvcUW2nVeupvkymxbpwhffmcLM1iwNuSo4v5EI",
-	"4/E9rwlioBxiQ+2jEpk3DNg2Mb3dtbUEJ1SC0dKUonAJL0YsxTrQrubUepU/ymy1uNIgIEy2QEho4Ir2",
-	"w6e/SUZxymjchaY1VTH4sDeMXe6+VuW6qKlJOpmlKplWMXo5nhXNCLUupfosjfVr0ZVF9lLChsXxIrzK",
-	"wFnacOROzOyzcEyFda5ChA0bBlhUWe66b1RMU6qpkKSwbxwKEAUVEQjNisiA3in5W8P9v5YRKhCSnjN5",
-	"zXeVwIBTmtqLwjUiWjcfYAlVDbGBn3fdUgMbFj1aRvmzLMISR2WJSEmOxGw4Upaj6evUYE2pEg8EBi2M",
-	"MWqhL6rmZkCsW5kXpjKBCyvL6IVJZhWan4dMbFlnXSvfyvQhO0LucgoUoZXFh+eXESU91t9snxWMC5zm",
-	"+SKDO82DZ0KdVIyh0nZqTBcoI+uvEj7c2idTq52jdtDT+heo3Vpl6PCpSFNN3EOm0IajdUTbDxrNVBDM",
-	"gdJXmkjFYhvO7VdVy0nLNU0LpB2bFqIa0YhMhdondELap99/5/Td73/60V9vRWTv0vbelYjsXdneezwi",
-	"e49v7z0Rkb0nti/tRmTvye1Le9ZZ6drFFnvX0kkrasEg+l89iv5XD6P/1ePof/VAwbiIYhDdEkaJfn+W",
-	"ZWte31Mr+Tcov/0ggh5r7lDrGPX3ZhcdQsgCiKBQ4pp3Xh4XuX5cY6Av5t7ueoVDV8TcBaZab2tnw4/l",
-	"6yNmU6EgG4xxldlej5/98e8/+9HfnLz1307u/fXJvX918tZ/P7n3h5N77zSKLK+K3c0xj3z+h4++eOPN",
-	"Tz/664iUUZB88fb3v3jzR/DM4aL54+mH73/68XcignhJPv3o+6c/+fX999+8/87vT976XoRK/af/8NPP",
-	"Pvw5fO/wlXz+Dz+yE1rENX/DMR90WHCTSFIPsFd214tOW44JDRJdLUZWlket8r7fcjHFIQ98oU8GZ3Pz",
-	"cN2gD78bU+CuLHr0g555Kcai2Go9zkRVq/ViDEDJSMDmGFDdyL2/gV/fHsfLYa/aqhgtCOZuGslEG7/K",
-	"Gc3SRXcmWdydTcMZQPqmb1xB3esj0cSzUhnUUy6FG4iVRpCY7ZplFtsylHZXeyRn7JhvecyqBvghduHO",
-	"NtQ+L5OK7O1tQ56JC6C3tgvsvwLPVldUfTL/r7aCbBX2bDJYZTPiZ7UUto8lBU1MocliMACtLzhSiSIF",
-	"xAgd+ivcsfmbeYbB+gGTlSYRdqfPpk5zKCX0DEygZJG1FhNfEmnuQbz3/NtOZO6WWztpohJkhR35SQre",
-	"TkKQ/BY9DjCySZXJBo2+Fb0JqKwq0ti4v0ve2mVianDghHb0qi2cE+G3opW0H7WGjLMs6Qe5QH+mumIw",
-	"CGWApQsbROHCBkxSP9gCtGTYvPP4hN7p5udQsFXUGSr0p845t2alnolLoDOGEtPyvdzuHf66b1IATLAj",
-	"h4jTOU3HkekUwJUAY60Sih0QmfBhyrBCFn4yNT3+QeX05T98FZo3QMP5mtbsTduu361ArE26+1RTT2Xb",
-	"n1V0hT7YNUooFtsShSq6nJ0c/a5C+RKD5MmORkKMrfIfcIEppVX6it1vVIKTx1CJp9LtZV/A8vBkIGzf",
-	"FqhoBZ4v98oc3OQgMZM2GFolGdFjBtaHreCtXd/lBaTUbkVnoXVi3qlUXagEG/Y1QQwEwvfs1TLrK2K6",
-	"LBGMeSypYzGjDQwSEMntwcfTlhym1FalLCHdOdgsy2j8qD36Zj3PGjQNlDfg+kQr+tbl8F3Tq9MYM6cZ",
-	"O07ETHYl62dMdcGRH6jwbyLhMoHR6pHx+EP8CTh04XOTJ5zSPotNxLJMhlx2+BGTSWybFc7hBmlfukKg",
-	"mvLWgTVGuNvWSuR2PjRiNmMruJQwR9Gr0cIdvrOPplibScOlCZxRrhSvFgL1Elhclf9h4DbN2CCp6FQj",
-	"Fc1c8nBxBRG0RmAaTvC7JHRKK/q9btITqlH6LJAypr1abCyiXnmXtb62EtZvIvZ5dOFEmQLXqyaTcF6B",
-	"IJLx2LdL0zSF7igQMrFjDAoRmY8SbJIEKAkYgjFvdKLvFsmw26gX3ie3gmmBwI13vLbz+Affl49/Kbaj",
-	"x7/Z9vP4m+uGaH6lhV/zJvT2W9eKHn7Pa8MW/1JoTI8P8t71poCev34EVAplnPBnMXP9uiwATa7hhHG1",
-	"418r7o9O1WmU8ojk160i6hfpmJm+xUXKwshxkcZYPEWJqVwdO2lIpeihXNOEqMdoQA/nd8+5e2VDFx0y",
-	"sJkWww/1yEbUmybPs0Bhk2ucXLt5nYyZ62WsuRDpSTEW3U/e+FUvcozTFNFy3mcgOH0SNuJlB6rr6yn1",
-	"MTCaYRY+Lm+k1NSILIWE4HL7DzoYQJSqvEAkvhURyaAVyM2XDm9hd13zZIcYYiU0lYJwxjC5459vP334",
-	"8nPbt8SYcTJiNEabSKJn6AsxTlzIwn4LNmrGy1drwHX3LhT8HAQq+YLptH36xrunH/92C5u0eZCZpYMk",
-	"TTVtWBvNDoG4ag3sFC4FIkdiqm8j2uGpGCZSJX1JxExJKKgMVXRj58aOSiXmJWmfvv3Lz7//d59+/M7p",
-	"h//vVt6xJOHDDkdtAdNdMkbjQk8paymBXBhjxDP2MbnT4R3+2GPXZmrEuEpMUv5jj5FDvZqe/rvIkm+b",
-	"7uJPwSGTzmx393J/zBbwA+vl5dMMbnV4EXOGWopfiNkOuQaod8RSwYfA0X2EIm29wY9+v7Xvu0IXYtbh",
-	"mmVDsCp6YROTqZTnfeLebUN0Lx/U1vCDSPoOP05kcpQy8skbP4J+WSAxSHJl90pE2B3aV+mCpMmYESkm",
-	"DBcAM8WCSYhkY3e0noxgexa6sz72GIS59aBgHELwoulM95U/l4L3SPvl554mT165+tUtBFVPo10vIj1o",
-	"YtqLOryHZ6T/hn1M9U95k9We3h32IU/4MU2TmCT6Ro5IDzvE7pNXX4eyfFGHm4zDu7d7cMvpLaCN4IjG",
-	"BF7aIS/iOxigl3DyTTqlnEkMFk84eZYP00SOOhzuzYWYIXr2rvU1599+wSQr7xPGe/pUXXsyfQ6uH7Hz",
-	"mWukt9FkAM6jjNGxyQMCfgi3NYibtrEhBMtLZRIvZMKZlB2ezVJNDIfPv6KPHEvvRK7yTX8kNLFEro83",
-	"duPWSGZkQ80GZIcjQCaJVHTMzGm+zFSWMKmxH1NKgQHpFzTtkN71mE2mQjHeX2w/zxY9w2pI27TEem3G",
-	"OhyvFTKbauS+dPWqhkFG+wrIE5yKlLzyyvVntnaAxBLT/BzyozRpWFLqcPjTkYgXJm0ApPKF9ERrsyUN",
-	"JU3zYkBoH45bzZM+yxOvOtyNbAkExoUOSNgGBx5euXTpwGtJbuR3REKSSL05fUDZjGNZV5IxlS28GNBE",
-	"IRkONce7svskSQZG8S982eEY77C3S+QOeZ4tEA0hHFEPY7WKHQIptZZXwUvA+RHYZKoJ2pI6HLTFPUfw",
-	"7jYDkJiD1pe3plo0DpPe66QDt2untU9e3dnZuR2Rjq8W6r93Wjs7O50WuQt9xajmqUcpM5z3AIM/XOSH",
-	"CfNw1WUxDQP1rZ43MDTc47M03enwnhXIZcL7rGcWJ630qjUalM4IvKAH58gRpgKql5rNmYAUYq8Ec49I",
-	"d2NMwG332GPkW8CKStOqEZNM8+/MCMkyRzPymB8E89i+sTAqNtHg0HPMIUMzQVtOSqXqcBPiAnwBXnUx",
-	"L4DVEwFxd9gxn3HsWmj4FU7c4Ujd+g7tecVwejvkJh0yw1ELUHUVrwx4I6jbireSyZLxxsEp4QQTVRnB",
-	"A2AmbT0bDmRSGlMkbetnKsFzax+Yp8YGe7vY4B8HGjxQKAcBbcdy9wbbITYcW9PQGBuUjcQcUHtC+QIH",
-	"YZKM6HTKuKFePaXGObjlLNwt+hyxUcJj3BhulPQFMEU8ET1/Zr6MXZpQIm1Mkqfhw9zmJqYxM53sOrwv",
-	"JhO9tVir5+SmkGqYscN/+oJdywVJwMKA9zgUXDXSKEQcUOjBpKGsIZUJxRxnobAKEy0Pocsga8Pn+aeG",
-	"3+jbAlmVbasKHI/GpE2JlkD8b2y6jGYER1QyEjPLbjt8wLRamSjDVFIh8U7Qk28d6E8P/+kLGhbmNDSn",
-	"gktHEYpBWNCLExkZg4o0CCMkpR1yzRzShC7gNJBfkTaYSaeu1efWQYdrMWOBpGcyaQ1Ii4hzzRG73rVF",
-	"NQOIDtcPrdAEx55gTHdJQIROwyLLsHwCcpinBbc2AICmd2PKWb/PpBzMUvL1Z29ZzuHol5Pes7foUFNc",
-	"h8fJUC/XHDy+ipeiBjScrabF64PtG4Kz7Rep6o+MHIRYblCzw4vWH2cFsITXu7x7RdMReVHEySBhcc+P",
-	"aBfxwnLOvpji9Y9Sqj6LI80EJ4nC/FwtE+oF9/S2tYSGTBYEOCu56z9bnqt/nqOaBz9b4PY0Ato7Wa9D",
-	"wtSmgJGRTmBzWzsEWkNrLdO0EQGePOP6luvd2dZ6yTZ+3jPiFAwFvEFgRUQ0hxg1RE/bp6lmjwdOHNB/",
-	"NJf25R1v+/q27XDIKWEHJkpRmZ6Vuei8hxIz5WTGx1zMuf7eClVUGRAimujN2NFBpKTkaJYhHhhRQ9qs",
-	"fbxnGY0XHZ5RxQ7IEVsIxA/vwBNJrlx60twDWohbbF/DRMeEE8n6gsdyBxG0w0soicJlrNHEENP1Z289",
-	"R/SqX9CLtjIeiM2mjH2HgxBJErVPeu7Nbfh/D1t/wZa2Iv/xyzbaooe8oPBIMv2lWauXh2eWloDrO2VI",
-	"qltat7TPOtzw0DFbaC0IhChDEE4BM2qQZmv7hesDIoK0dpUdY2dhDZyIKDFkgBcYGp2mphIzmA24ndqJ",
-	"zUZA9BlBCcy9f75tXtu+HvcOyGszZOrEqRdUjstaIz1CEjVoYaJgtcZk9fFrN6+3opZeOirpezu7O7vW",
-	"/0enSWu/dXlnd+cy+OnVCCwjtlGrURngb0OmKoqLOYESqEGOMZ9TS5qgz18wfdghwkS/i+kxWmQDLa3D",
-	"jUZiZCWrp+Qt3dFaIEl7PvJA3hdpyvp6TDki+ip0YYGaNFC5GIk5mcz6I80O/dPKGDm599OTt/7nyb13",
-	"7n/vg9Pv/n0+i6bdDtcqDeEijw52IYam8arIyNMvPRMZa/e3GemnVJrs2gVoRFsRnla8FGkMQpT5syQJ",
-	"z2tw+Og4TaFkdIdPk/54NjVJEErEVGOYHy/Xn6ltMRjs50cBttLUWag63LyCTa5N3ivFBNvZ1CgRrkk2",
-	"5cauwFKNYxm0ufaUIEqM7m4/QFVIa82AgI4TX49b+y2tSjxtMQk6jU8Fl2iDu7S7azNPTIyzbyH4c5NG",
-	"jOpvnbHQzAFmR7BShUogGeyKNGCwydTdqHV590rV4G61F28IZS9HLEhozPV137nO+hCrP5nQbJGXQZOR",
-	"Q7zIxw+QtuFs7OGaxMec9IGOMBhlKL34G3B8Fy49DDCkce4yv60XY6nc3sQelS8f4HX7EoTz0AlTwBde",
-	"De8+f+Ui3Gutu1Hti31bzbP2TaM+HGqVAN4HK+ZrM4y5tUZM66dthjylTpF61EDcjKcocjHjfRaDtT1z",
-	"174XPxNalHUUgzZTWFuzhLOmiwrF86xaD76//oJuP0ByNidSRc7XUHsTA7f/cqniR0PYer1lw7RHpI7Y",
-	"VhBp/o6pGL5Mkk/DwV133Z/Wo8kkt9KBSf82elGYVE+JeHHeJ2jSJIq+GpXN2N0l7Nk777lDmOM3p51T",
-	"ac1fO+dw+NcMBXp97/Lrv+idaIoTHjIEePbF1/M2vHcrGfjXmcpR5UETbA3IHxVdfp353QhtV2IQZ1yq",
-	"mecE3pxei5QIXFcL1jnT9Ronlymi6W31jOjPJoyrG6Y/n6ZgE3xQbnMARiRUf1zHFhBgrcgJNSjBMJ5D",
-	"B/VXZyLq2S97O+QlY1j1JJERlRj9wWKvu2miSLvnfgX938K3twUuFAS6c9tHLrsevVdFu/vuk0TSBdgy",
-	"5qPFPoaTFNdhjPwhGfQVEBl8Inhg7M5mnzThdw+b+LQCnyjCxdxYo8+D6eGGA8RlpJAcJQBJ5APgfBcR",
-	"iSDa4JHRnwilXVzjJKceB6AjBuZk0nPI39v3CnJzAaZXlmm9y6TdW1dfonbI03k7NprTjxvdFtWyTTE7",
-	"HIg2PwefYK3Ft0hrIRrCWc9V5vgTJAYA0sMihjxSu1Jxe8kGSX/51LbqxAQTo492b5cpqHXkvphM6LZk",
-	"elzF4n0XFvA1e7lELvIs8iLOeojR7M40hYB4E43XUHNsFKxU6q6fJwVfWp0SHLWkWoDBTutcNZABm15e",
-	"7vGRK5/BZf0pqJ95w/2Vyqd1IX9pVE8vRwnZijX5NDAKVV1iEN47SqbbSth4EnAb6zNKofBVezBL0+15",
-	"EquRaWIF8mXKlCZ9okSHj2g6wDcigh2jsHW3EsQ2vtoy8UsY3GKwKMG4CgpRNegu9XpYkbzdlIwILYws",
-	"TEm//JWow1OIciw0g5LYAizy4lDI4SgZqO43rx+CzXok0hg9ChoTO1ymQmGj3CN0YvqtpdAwF5GnX3rG",
-	"xdUaZ7Cx9XW4MV5LsF7n5t+iiZkL56aYUmvcD9kBXjJV07+UVgBY3COxAdhi80EhAO3kUITSYNZ5XP+H",
-	"6K7zeudC9NPpdz/+/Pt/d//97372Vx9vNaPNkKUW/3bxyNa5CFMrOkNtiI+iY2xsYaqR5SF8VJIexo8W",
-	"hu9hOFeHJ8rFW4g59+MAkAatzIhTodcfI5BFZsnduPrRhYoUZNxeJm6GZFBHAPz3JjjOoDz81uGScbVP",
-	"euaq6B2QHgZ5gYsa/J/W52EcIlQZn3OXi56lLBMq5piY5k2g95osfwxZhJaTGLCl9WECgAY9mA6wpJ8J",
-	"ZvI8/8xB+4IkHkmRMVtsHejruWcAZWJAMcwPvCeYq2vCE3sQd5e7UqTjXwYS7Z5efleJHa/hXi8iPdjJ",
-	"q7u3d2x3l94nb/xqa4dcg2hGhwlmGR3uPOpKIJYCuPUJyQhKFrhYEBfRCU0jvFDEGl70lEnG/PIyJFjh",
-	"Glxp9wFMb0poBBjUS0BeRcKARI1z41HoH726u1viVU72NpA/M7N63dLiSvOkvcEeLNRX3gWP2DDp8TCI",
-	"cEPuxGPi1JHNBLq1KBA+vCGA9Kb2lin1bzLGBbUsE0YBGQb4b+5DR1/0cguoKDdF4o9coI8d6+tiCrUx",
-	"Uhp2qEbl2n9g19Dcyto2pgnGabVzy2PU4T1fLYxIz+mLPYjsxm7oUG/QCZqTrR0C6g5GuiF7hsQptLUc",
-	"EMub8cZBltyDQAOXKQjhKXAHdrgh7kQ6ade7lWkeKk4SuUNusLnFB4juNcu1wYg23wdNs3bPvo2n2q7a",
-	"4blhlcxHC4hpRIuS3x/IGVY7HLiHe3RBmnA10gaQff3ZW1s2JC2PRisuoMMhEBKTEgeECwi0tqGX+awY",
-	"w7sQM4xHTNQBXlLzRLIOv7J3idzMIBoIAu3IczQBI7IfkWksYcHbCh5VSM7LLEJv0moduDwqYW0QK2sW",
-	"6PRcjIjKFV0LjYKKW64SGdRuH9D192iM1A0E8gdroMY5jGJpKWXJEHfWi67aGr0O+w3K9k+Fll7s5JXb",
-	"gw1jwP6OyhTN1rwH+gDEpO2Zn7dq2IeFnAmD7pVTK3v7ZC6yMSoaNhGxHNREpjOz2qEQsexwzYkjDGNM",
-	"VMgqbmN0p07PcKX49T1id9q+svvkVqVd3Hy4ZBWvsHB/qbVpa4Q3guufIrU6C7ptBndudMkyKtn2lGVS",
-	"cJpu21TU8ybS57DU+0wqMdEy3UgQKsd4XSihBSQGKQEsyTD1rn36xnuffvzx/Xtvn/7sdydvfnj67ve+",
-	"+PFfff7b9+7/7q2tfYwitNdtZhvXm6LLpml+RKTKGIiSsevBY0oyYzDtMBkoYvLeDKmRHs50/6N3Tt78",
-	"h55jFFBYxKSQQxKgp5Fr/bwDpdFd7Dy+rj+2gdwml2nMpiYnQYspJhbapjBpRqSyBHzGGNO8Qw5TiLiH",
-	"6EVpOm+grDhIUiZdq36weM9ppnmIHJnIWxCzRiKFZIGbuR0w8gyAOKaWJduUa3GKRpohdDgliBZbETFa",
-	"dKJFUS3DerlzofRQqJG8Q65xZxsQiiyYcnwr4F6LjHADza2gOpZ1tXPGYmSRRqjet+JYYq3L5NmMSpBu",
-	"vK4kseDsoMOZeUQ5AWRfg/npUdlNQxvPYN2PL6+L7xExJwASirOGvC9IYhkKEjPIwdS7tco30blyNFe+",
-	"drUDEMtDPHAFG6ZZHYALKy5I0l8O5wk67sgokUpkBVXzYaveKw98ZDtDnfOdlZPNmLGpJNiOHpIeYttt",
-	"ZYbJggLDxllskjBQQwOZUl8MRlMOCtkFTZxUK+KQw+V4PAT/QLIdtKb0q/2TbwjTbc4K95AoYYy6Glgd",
-	"bnmf6bAvBbc6IjvIvytZEiB5LpFVsRB62i+/10Wv8tHZOB8+d9b7rVTz2pBZfvr2L7/47g9P//j2yZs/",
-	"3zpPTmwo4MHS5lAwk9KpRDGRGKxWbSRUS7f7PkkddLjf/BHe3C+SILpfE2nJ24h9kNk7p8fMF3JC5NIG",
-	"N6khsZ57itF+NqRQsw/BO1y/u4LAXkZwniON/WmhuoFPke8BTBHPBYqXcJo0ic+A6gV1aTtjGmSmUE2V",
-	"Nf9l99IDBHw+SQXw3VLPh7XMMR3a5ISj8CcvlIS/BPWbjUWGUAxvz20E+qH0bMNWe/KQpgwBtYVgWgjJ",
-	"ASVAor5WKbFSSXoB1bgH7j/wx9IOj2mSLkg24ztkFxM4DUS3nMRgCs1pTBxrbB9ZmJk6DZFmQVmmtSvj",
-	"2wBgijkn4ihNhhTz0qFmUaIOyOXHr5K+wKxLq4JdkJCyu71gNCNpQo+SNDGFzlIB4S8kphM6ZLGtiBzi",
-	"LjdnJRw9/wu4hJ4P7+5tThcPhDEdMpUf/DkSS5A1mXzylfrPTfvSlz8EEgK4aNYfQRSda9ekhKiKoEt4",
-	"P53FrGs/KjgY3EmaYMdyNbgHei8asNdH0OXlvL40MXTTHGUsZro/rWDk+TshJPXCdmZVUTtQ3wIKpxnw",
-	"gfSee4V7cjzrRUsxPZ7zsMN7N1/JQ3rc5K/L8eyuCe0hqyJ7aJ7ra6tRFUN7SKPIng4vhPbgxrjv3WNc",
-	"gVLnQnsiVximBxFE5biZ5aRjKLIAdT3QJYvLOHz+FS3Xqv6oB5n/To0dCBMlm4mZYhX3ggG8jWB5EFeD",
-	"P8UjUc/8BTQOQrHYcF5hKBgupBEKT90LSXGcrzIWZSU51tAhkMIq8dWAp/XgT6DqijZrfaQhKXYRmzPB",
-	"dS9cOZ61KjPZEF2k33A5wu4VJsPNVspQhgVgRF+Ht3sZttHrQg3RnmtxaORWYEm80MmZjKjc2iFPmQJ5",
-	"Hd7+5rUbF5+9dmN773JE9L9PROSVm09vX4vI9VvPbe9d2YLQDBPLEfmdVIi5ouMDzRJNzT1XVEYMUEZy",
-	"GO9MV1SGHAdQV8UxP4sm5Bo36yB9Ck3fY0bQk4Aehv7YejUWq9neg+V4j5LZ1ZAaGFHM9QNkd56ByGss",
-	"4RyTkZcY7NokXcFITfPX7QbZRzfNuw8xC+kcikEUVu1KQjxQadmfsYHMXOi/Kx/VPfEvgHUV1xIRzuZO",
-	"jPcwTTNqxhM5mmhoNUunrsa6i69PRV1QaQGorYd1epVUXoDTozoyLdQVV1KRA48NzM94fuvS+1SUPWAV",
-	"x36RTqeZON7A3G6mqCqscQ3HLaPOl9f+vAHumZrXLN4huF3fgcawlHw5YOA8imMgaAnFEnFlNGx//t3f",
-	"nL73wWc//vj+3/56yxafTqRblo1OKSXWmhtzLUxdi8VsHM63hGpLqeE+xD1pD8LZDrzAD1c83PZqNrEx",
-	"5nkZJjsVkW1/4ljtjN/nga3PJLJPs7gCWx8ktsnjxpfa04f/rP5eU+yOsqMGEmyPEk5BVirHHwdh/vTh",
-	"PzsP6C4fH6FSD07ar9x6bvsJxPinXnpxKwLiSBPOfCvEl/ZemsaDxqd385nn1pNKzOBnPsSbzzz3gA6x",
-	"jez7/l9+tIWZDLZoPrl2RU9rG9TYatZe7/lHe57GRrBdatMfrHr5nMgw7c8pbmiftJvZ7/AO7/V6xmnW",
-	"jdlEs2tCvkba0PCw5GCfJzwWc/IVgg+dz55wMd8iF81zcP7pIReyKwZdcIzpIekxTaBfGrlISvPp/9rQ",
-	"Ss6m/OGjrQ6XdMDUoosBA3qYT95/p/D1//p3xLyjZ/zk/Xc7XNFsyBSx/wW/aaeMxl2VTBh8R75CMnac",
-	"MFz91ifvv0u+Qvy5IX4zUwOapnZUM80n7/wb0s439xV3x30FOTLT27BWDbekXTAKTeidths3IpOEY5PK",
-	"7mtqsUUyPQyzOXD4YDJLVTJNmTm4Du+5qaECveBkhN0z4JL1DqkNsewm4lUJMp0pQud00eF9MeNq68DV",
-	"OoaB8iJ9gi81MLGjL5hypV/iA9IzG+6ZPgKCBy8ludPhz96hk2nK9snepV2LZnrUS7vekgF1Lj1B4IQS",
-	"Sa7qW44uDkxK0OVdD6ls3Mbj+LYYoEt2h7zAqEnt2tuNzCmTr0YWtchl+GDfHudVjR17XyVfIXtXydfI",
-	"3u4uTkf2Lnllp5iPD3plTzhhFQqCU4m1qvYuafby+G5VvdGXkZwPPWquSfJ5xuzOoLIShB6zjA7ZAVro",
-	"JFPKlUm3JsQqt5xHseWUH2z6efnxq6tbnD5Q6WoJOlUWByj8kMMQqqYWRNDD5195VJos1B629Osunh/8",
-	"6/s/f2crKngsSux5k7vG8wiGpbnA/XERCwtUJ+qborsu19DdH3Ar2BzCYXLMOHA1y8TViE2w/UPeMcb2",
-	"3bOHYzrsu9VgD2itfu3aDPsON49Z7MW875DrPG+34hf/h4CSfm6G7/CSJlZqv+SUliKXuiDzxuNQdB2G",
-	"ymPJyhWvTL37wu4UCjFQhPnwn4WYADbhacIGvhzxmrhef6EPuVjGmewI52EdAAD43AYFyFUCZtAgcA6q",
-	"WeG7bcP55eqIN++LQ/vBA2XhoQmrWLh5Xojbkl74tmQKbjm59ai4+TfEHO9Zw0iLiJAxyC7UosvMZBT5",
-	"1qLz4+gVzkdsA0RnSqAc2YtM+52JwDb6bdBztkwdLJpoMQVUBMuyLkjHbnPcDtrB/ChdgAiaOmna4e1i",
-	"vZYa26iNu/W56wV54LersaKV3wzIfB3bZjJ2Bx0O3S+oIhMItOPMrB9kx8oouyq6eBARd5Uk8TCj7zah",
-	"S2raBrhQvPOMxHs4ZFUrIbm+WisdhofurX8kFQtNlCloh8zZNVzC4DoF+kzK2PkW6Fu9vqaV+uzSNq3U",
-	"F14bVjbD9YEAa1lS1TJc5/eKOgqPX6ntZLsBkCYIIspxhdAUBpRhOhQdbnV21wUYkj/bX7z9/S/e/NH9",
-	"n/zm9MP3P/34O1v7NtBE+rnBpmVKh0Mjlx2ya+pi4e1iUkOXRkdmGwLQjLsXG2ufuw9Z+7QkXu/mtjmU",
-	"5niKpcGQY5pXIrxtXaCkK0Lj9XXFXMlHll9Y3IvRjkq5xB7Hzdnlmu08wKy2msfCGw+cvz5QHNJbaIBA",
-	"2OL3aOGFjH0pck1Ff6zXZ8h8yaeBZ7h2qDF81khfgRU8DD2lOFGNHPRI41jMGOD55iwlRzNoVNU+/fDd",
-	"07d/ffqTX59+/NutDc+oKrPHzNnFuXrGAVBGDK8VXw9mde+LAab2iDnP28NCfiAYldBwSVMm7a7kvmGb",
-	"ii6cGchrJ8ZjWwauT7m1adMxREdOIkgB7kmWGru4aSaln3U4VBQUaC+2s+FvKR2SWGBlLlu1H8om4XZt",
-	"21ko02M6B0xnR2kiRybek7M5GSTDWcakvQLQcWFqSg0YiysUkGVEP3/FI4DjD0/hWIvAHpyisagmoUY0",
-	"s4KhXTSxKJX+ONPZy/TdHeRxjpAYgGjTNt4PaJ5vAgXwN+towXopM7VN53QREXDeRAS8EeBIiWwvZOu6",
-	"HLF0EJk9bhnt2OXLmgKhNr5XE6jUqAddbHuSvdaLXMNRZ44tW1xNu0Xc2Q65YQqOZIlk+k4T3O97ilVe",
-	"TGEX28I94dZUh3U9tdAhNXOhKdoqTFvDfUwYdX3kYYXkhjVzmBnQYXbDtKTNbAN/W9kFNpFnLfn9mFED",
-	"6sE/PSOswYx5wUPozNrh5sBKsh5oB0K6uKQdctOkdZuUYmqe7EPnVkxz6Qne1RK9qcmX50KTGNJebAdH",
-	"rFQNrCxnbh2O2XFzKiPka8hnLqwal4KiIKStG9jhwOcM+Nq9Al73fMBNiBZYt6DE3jXSF5yzvhK2GoM+",
-	"aWs0d0CEHnEiTa22MGBz28oz90Aj4L9GUkHj9hZZ+u+fkF2vkbnW3vaLl09ksgQxQ7DDUyGm+x2uvwUp",
-	"62vQxTZIsP8nTP611+Gfu53Z7u6lx0GK/Nql3V0cYiAy0tdHrcfaiamiZmz9n71FdiRT6C1u93fkeBaR",
-	"/o49py183W4ThoE+1/AXfCjpMWvD71uB/VvlnHm3lhBjAxVARhwGahVio/KdEZVdrRZ6q5UpY9P2VSK3",
-	"nA/5us2dmiTQGpJ6pGqeAOPHvr9QuchMiS5a2uGczaFbpqY1QY4Ymc7kiMUko6adJeWABBGRsyPNFI8Y",
-	"chxTiqnDGY8h8UGTLooPO4Yqe6RtOs9DSRZTqpxDYal4S1OS7PAepgJDUloPLhssp9eLHP+xYor+2TWq",
-	"NTjQ4W0YHRuVXrII6kEdMC/KvUUWAB4BbVlbpFPrTOVk4FKJJKmYW2DoRUENEABsjJWmbE4ItDSiKbPh",
-	"cxqgcSa0YrZDbmKPeFTyNannxaMNMO0nfTE5SjiL98mRUNixdJH7zGBVhpCdBAfrNUvoGdj0XK9tNcrE",
-	"bDgiJQYRAROC9UypGtlW4MiGqlzf3hnJJpUtezm59KwbcZqx40TMLGs/0ExCYA0XlCyL8qnPIapMNzBB",
-	"OD11N8qNSAlXj19p1VgnoqbK6mYqKMMYClgjlIh79fWWY/Kt/ctfjVpGstm/HLUMMXVh+Zd2Lz2+vXdp",
-	"e/fqrd0n9/cu7e9e/petqDViadzavxq1zM3R2t+7tBu1LBNr7X/1qv7ttdb+3u6VvaglxzN9Ot96YXt3",
-	"dw90bm/+J9aZ/ko+/a43/RP+5Lv53Jft3C++8vXt3d1LAELL7FwicY4x+NHdaB1hFXFzVchBIxliWT5g",
-	"SUa8+/bRaveeakLaqD1+8cYvTt/7AEOb5/7OsBgcdRKiuevPySBQn/BoDUIPVkmpOe0LpkDpIzfKwLVm",
-	"hR99p6UCyypCj/fF5iaADZIh/bM0frga/4l760Eep5lkdaU3u+BH3msZzDsOfKT96e8/OH37l6dvv7Pl",
-	"iR2O5xzpm9hecxSSwM8/XMit5uLr9kdo53AXL8aUKbas515X0ksUzRiGoeXGITsSFM11gUB6g6U4QVt5",
-	"w2TEs4kpoLskTzwDKznMA6dKKHWloleQmxwSiibi+HxiRF6Gobyd4gWBZd/LmzwH72VUzTErQXL+VFYd",
-	"mGeO+xGmkp1/TN3afNKs4GkRs+rs8V4xLBkkb1elJq8BCGYDJQjNskQjmioZSA+M4AvpCC4uFYIiUqYl",
-	"j14h1BgNBLTDbXSxvl56xYDjHmlTzNqGsNatHYLBJnI8kz0bpmdjSDwuhXYeW/gDjQ5t6mew64ss/xiM",
-	"GBTci15pD01PkoxYxrYOHCdJVIEjdjhYi63pkGbMlHh0iykFWJIhUzbgoBD1UmWj9YnpAZhnzfCPJPu8",
-	"KREbVomtIs49AX2tVTyQFHSzNQ9LUKeXdGHCQB02AWLD9btm/mntrWvdrdt52dxVFbwv33yBYClvEwgA",
-	"GijirvFsMJpxaSoxWs+uJpAOh3o+WOxWa8AQyoju/KMFGDxLvt8oN4WizzrqcNuGaUSnU8aNQQIna1MS",
-	"s6lQEVo/uS0XvbVDsNavXkaHu+hVDNhCo/F+bqvAJUW+mxxC+rGzyP/H3vs2x3EcecJfpYLxRGDm2QZA",
-	"QrTOS4RfQKRowaZFBIeyLsLt4xSma2ba6Knq7erBYMRQhEiGZNmWTt6TbJ9s+c7y2l7t+lZrh7yWjtLZ",
-	"L+6bCAQovtqvcFGZWdXdg+6ZAQE0wDu9Amamu6s6Kysr//7SSDZfBkNkO0FOcZoH+U08NuorBAgSEgAn",
-	"wL4BYYP9szpc+nJToJcJHwytUCyOHQK3oacBmUJtiyTi2JUIniG0L43C0w2lcC844GPkFQAXp1aUl6gy",
-	"B95rwdISuo5gL61uzttM67M5hpcmJ5N1xOFvcBKYeZg7AE4IFCcyPi1asJWcA6ylzfJaIBhn9DH8SJNw",
-	"jQ5cskabqAeuu7aN/S/lficX1Kov23zTkLLtsbYx7M1fjEyEstemhmPmo32qL7MHip2OACZvL7GbcGY4",
-	"yHb0YuHp1GaNrIea53qsEkIougQvsTa+lJkA7RDzr+XrW8jXcLv7bpjA5daPd4ue67E2T8mdDnKivUr2",
-	"fDuEshl04QHLks6KH2CR6GhLRCywVoVYE3faElvz5cRmm0AjFRkOC+1hrMRFdxswqy+RmRsXV1YofoFH",
-	"abOQUJmIjqFbsMS+KcaagRvKJRTlCNFmILaAh+OhJkmBGxA8gtO6VIBQvUlPyiF7H//RWRgEIbFqPj8L",
-	"M6jGqjKHGJFwJLDNMqwD1k2Yb5wUOxaUww2zZrZ96MKBdCOaikvhtWxFWWEPf/jn/Y/uNOfO9rFcUzzN",
-	"aOcu0uChmO4ZeBEvv5JdfYbQWIQcDuAIFzIwL2oWiEQf/M8DQ5j5swozmuDeCzWzcZAqB7X9/VYYlOc3",
-	"HnBN1122VVzB8ez0p4wKRVSW07IY6eDGcFNiVsaqBanCjWIXIbc17AE1zZTMrpm+QZZvu5MnDF5eTgR9",
-	"LMF2ABaJedrPOCR377lJGXgkjimHIrlhZ0frfgKADSsnxZtVMtoJylCzvxuKodEljUZ4fL13pVXczGPn",
-	"ZaPp/OOYcooLnd7/2Yx/T1oMuKGqjkMn706rPtMcu5Rk4nRbYdWVx9zeFf6dzOZhG9dbNw1bafaN1vXn",
-	"Mwcv9uTzZbtlxmiFPcnTYWKMoa/5w/Pnn+oMZbhj49PwjfC2L9BvfbHDnvvW2uXF1nNrK1952ghX/xz+",
-	"lOK1S/hpUwVj/MI/l4NtEZ1E0IVtSHUTnS1q7ovaJ6C7bl9oM20nprHprrB91HjK2ik4rsxjQ+lLDikf",
-	"g1AOU6yKlmq0xNYwTJaolKfiFo7cxlBZFNBMMK3El2YwMLKEDgPhcu3MnIzusnKR9dUw0azRthFheuAt",
-	"qBhqNy8Z8zBxgIRkuOXoTUqSZulI5d4NjIKvff7K7zISO2JJzGNxBCu5JHsToimaAK5mPqHUxT51Byl7",
-	"e2aOhC40vrTlT77UoxBovsRuGPoBMBJarEBzfBC9JDA1PRnMX3g2T30J7TjJBUBqOeORVo4YyIPAtIvr",
-	"No8o993NcSza2G4BpVkHulWBUzKrRoAEqgY4CXCbAULvIAwWMzGb4ubzZUgisQmkMhYSGUzamEkTE1oF",
-	"g3plZ8di+oLhrwFf2Clmxl4eo+UjIk0ARtjRCxaql6iR+THmYEoZhrJ+Ul9a1kLIXqIdPgFM11w6SpoT",
-	"ZuYSTFXSAnQIc4UvJ7k91MwcytiwFOJ6pJGTkWsNWAw4Rmpke4nngpFxogah5pvG9sNE1YYFgfj89f+S",
-	"Q1Mwn4wh3mSAWpAq6jSDPmWcNkczHIZTw7Tt3gwg9QGN9PNX3snlxUFeX6K0hrREZNB8fp15RUj0xaJu",
-	"CCmD3/g2JEhhbziH4uCxAgbqy+1VN5ssF6g0C8j6didSf7Qw1mw0kW7SxtV84cY1Nhhq6EzWT9NYs4b5",
-	"A+6kKFIjWl1fGpboK015k7k05GAQSrxWo8sBHgfZV0hOxKcNt8EpA9j/KkZyoBuswtNcdkofv9U8Mcqp",
-	"+J0PqSScWCsAWFjKnrKDIW4v7Fj0d8KuPV5drTpbeI0NRGK4PgXvS59v28TWC+fdFDVraE45XX0VMz3W",
-	"qRh4jNsmqlmGZlYlq5KUBUJvNSerkQCiHQSQRy/rmUNiWXW7DE8c9KhaqR2pHmD6ouy3CXqpouiTkGZP",
-	"B/nUPnP4ugTAAGVQ2SxQQEO6r8jdvymMoIas2EBEfKyZzJpfY9dlktQofO2N4BC1AMrtqrVog0uLupmL",
-	"tDJzbYJndY1K9LRsJMcTZ6N4aC2KChme2fyOpFVXdp6yGoDV40hDs6MuaGa1SGJtYogIveqgVhkW7quR",
-	"zM6HZBiJrEOwUwwLGdS+bMcHZHZ7FVRJ67DNNix1w9R9aJIOg0BWg4clmsYwjGBD9Q9ALVZ7WQ8eGGcS",
-	"PeTxT5wLp3Xi5ONdwDfHAiISGFk8uTGO+WRZvp1zFc5M2CHFE+0Ri+1gWBTLoWQKoBxj2B/QiSkQPGi7",
-	"mpD8mWABcygI1VxikNmESPLZRjAPH0re7YpOWl4XhWk9M10WJdk9N04gmecYlsub1y/zzHj9ype+GUjd",
-	"eVyyl54eM32nRe/6cfpOy9xBa5qVHR1e1gLGzudSzj9jNpbdd3TqwTHGyzwqnju8VIQAvuhVoMPQl+RT",
-	"CdOCK6VsO74AMBNf2iZ12iaXqRDnZI0TFetlMGaX+TAI08VI9earYsRqi27XYxvrz2uPrW2ssy0x1p6L",
-	"13vOjNEe21Q7zGwO7fnSljnqQrfyRQp8J2Co27o+PYxFsh1qlSxo2ylcDQbgrYBunp7t7GuLJj32+Su/",
-	"a7q6wFwhJZYsmQ2xtrHuWXw6cByhfcKD7w0h+QxrdwmSIRmzAZdh1+jVnUhpcQka5g847p0G9+UmD3qQ",
-	"nWHJQLhGdq6Qjtf0wG3hYeYQHpSB2A47VBhJjoFs2yIu5YJm2zwaCm2hUEBXNBt+ibVg6fFAhWotQ9xe",
-	"TwQek6rQ1w4zfIwxiKOIShtnzfDBNdWbVZmzxuit250obHusjRYo5ndsifEl9IiGATlA0b3mKFRZhWNM",
-	"1mnoKTNDrGuSUXVqow0suoQoOYg2hQtKF0Ap7lYoA3dpuzllYtiLsXJmMU9TkZhb/9N3+OJLt777N76/",
-	"hP/9//9fOeRM2UC47Lfg6orRnlopG+3wYxwpkFwS256AEgr4mHDHwNCqJK3ZENWIPfOB9Zih81hB846d",
-	"qsOO/CShkMBmflam88Ti4QBgQqYV4fjHO89EZ5iE6RgECGyxltAahv7Od82rF8G6cQ6R6mHfxXA7jERP",
-	"BLZWszgr1oCTSxdaB8cHT7ZNtbMIZ8/U7JM1c+0zaucmXHmSa5IbaJpXxx2ZtVD/GTsaazz88I9Nj+kB",
-	"jyJH6+xUipVOF83ctDmYAROaQeTJfDfgY9ZTbHPMGtnJjed81VpVJRegeyNPrEP7Njo66d5UW0KeHChq",
-	"bno44bqdGgUCVXCSFCPHTbUwE3o57JCH3qfLtzfVDhyA1n8x23zL3XEi5luZQfQEMSdOuG47ah7mdFzC",
-	"NeAgBLVwqLOu7PDgJX5JGPMl7PUhDhK+JFgn4trGBUDcOWZeBeMLGhnqlBvDh2uXRmks7WJxQBnDU3rm",
-	"Iu9g9HpKRMg1F2cR3xQR06qbjlDtF4GZBiQQp9ZUUJIU3USNWOOZld27/7p775927/5u994PLvnyi9//",
-	"aP+Pd/deff3R+/+49+Gvd+9+tHvvs917P4AXfXTnR198dO/hh+8//PFrD3/yz3tvfezQDewwxhaL0YSz",
-	"5mAfmzpqX0Kkn7rvNlq8x0cciLuD3nYdqVQ30c+eQ33NXqEhlS/b1na8FQbtJoLAWBgRFx3L1dZlOSpq",
-	"JCtNG0P1y0jJNUvzk2b/4njTDnxLAQID5J1+btmpf3BdilhhZai4pDg/Z9wvGJIX4DHMTA/OPxLUOX/O",
-	"42Bydyzfpm8mPNplnuMSyh9FQHtlYSfHhgidoUYy4+FUUVVpvmbNKyYRLFQiUeR4/1gTfU/EXT4/Xzl/",
-	"un2/BV2kWiNMAS4T5NcErSg3yDpW8r80pqiWh1txZJjphZo3bDvfNLdloWwyL7KMFLN1TLm5Zj0HfEmj",
-	"LbErYS+kaqFNAYdRwLrDKFochUGKgXe4qz+O+0LqVVflyHSqEhEABsta6/L6Ojb01VCAlIzxMGChtm1/",
-	"bcOCPHbsAuQ9DThlADnYFOhjDmHIWCVQUZUyyhory1s55g13khpRcZYb9XuXy2g140ioVzlyaTFlxzOl",
-	"WxH7eFh/OLGj55TwzhE82zC/5i4tj+VMSNCXlKx0nl14+qBb56g+mDAVAz3XutsXMetIs+BJwivz0R2N",
-	"all5R2YWSjbi0Zbro4GoIy+BopUwHkXHauE7qpxRmWHnd4o2fsY41Ua+ZZYajXw7ZJldBDmR3RCQP/oi",
-	"6qLtsqBtk/l5xcPybfsvFMUYvly0SETzeQdy99frHXhSGPsU/QOzGNtx2Ok4COzwCxoFooPAyhg+Djtb",
-	"LOV6S9tgJEXoRjwJjH4VRWo02x3gLKrZx+G33KW1HVx2yHkOrmcLdnoRXumkF86RhjW+ePPjB598munc",
-	"IUIAiIRtRjbAq6MwZgOhNe+JxznSynS2AJTuYRyLZLFjuGEVfCcBAAEM9cFOyksVyX1Fwp9REWLnd4pn",
-	"Y8ab1Wej5cYaz0bnIZhTH3YCYPl2zpZ8+fB9ve3d61eq7VisasntBgAbSAY8CjUBaFizMQq3hMMgMqY4",
-	"5hD4ssEhHMQj5G5EHAkzDPQ4EV3RSYeJ8FgqdtLMbljQvmz1w2566xvrLesy6nAJBVFNi2K0yQP8DSbH",
-	"B5kZCjAHzepcpSdq55zi4Ttr5zgWPp3DN2dXYsFQgWMbu3feefCXXz761WdGzHtFWQ7g0zxJQx5hDxbo",
-	"gnakjbjM43BxS4znOKDXNta/KcY1Hs844LxWpXmJVUqBh3PR7NRwByPsAOx89JznQ0jL/DpniWTzxfq9",
-	"I8rGWaYpEfaMihCc3SkevZbvKvnsGLPoD6EEcjyxbDqeheQ5cCKDM9VWkLhSoWjMEAwsmzbjcSx4AbTx",
-	"cSTH8m0eh7e2hIV32FZb4mjnu1dq8GajnAwQxKRPfFsBeBFn+EoBUJ2ydhz8EFa5uI4CNg1wElTCPOA4",
-	"t95Jnp/T2T9HjHoct6mKWa4urkSsOgXKLIbZFj2lgqOei4fBoQCy1QhGUTrerITuRkdRn4+AAaQ4VRwb",
-	"2kK1Y9p0CVFUP2N+GvBxrstBqmoL1+YWujRdHDTz3OxP7jitMjVeuHGtLBLVat24arvITAQRNl646cuq",
-	"Gid8kEb0tEK5Xy49/pYrZR0Abio/UAgINX9orbg2MSD/p4W5jlpyd/KqwVmooXisfVd7mCsH/JnO2kfQ",
-	"Wyk04tPcprpd72AZxrySFGY224xowWW1GRE43Jw2BCbM17FQz1rkum6XDQRikW6Osf7gWMNQltxnUtWH",
-	"yZ2ipg/jb6w/P83JVlwje0JurD+P+C8DHtSZgJqfTU7jz/DozcToUIRynkxBBQSQjphnFy8CH+qlOKje",
-	"0BtJKFMg4DNw8Txtb/KzB5DA2DxkFY/xgeBS54pZtgHhwGjTYieOVCCsrl8Bb9jtTiYXOSlxKJvAOzfg",
-	"O+t468r585OSwzun03EENR4qGRxWHyeKlpgrm6Hk2OhiIpBfnkXBk5pS52B1cTzW2BzqUAqtF81nyi69",
-	"AH2KjGV6kem+MHqkS5xDecY1u6wCwS6sfHV+2VbClsu37TLPmUGd44oTr36VhKBDkAiBAB42R2naFwMt",
-	"om2sVuuFhH0CTipoIgr3JSoSFDpha7nbA7vbQ6xzxcbxuE8Alnppmr/47Iv/U/QUk24wRRewtK9Vibsh",
-	"DPtOCHsvl5YcJsAtXp7JQOsrsNyh9Lbc1lqOQ3mq26sCmFOLtHhon1Gu3lh/HiZ7eiw9RaM5K9rM18Pt",
-	"SQ5nHPQtM5dMsRnKSBmjOHeYyADkIHXwBFkYaQGisJrTI5GkejlSo8XZrdqvqdGxNOeay0hxg81holxT",
-	"I9exwYP+i7VWM264NkgplqZGamTFUQF4r7H/P3619/ad3bu/3r33T1CG8Xq1EJqvlPG4qhjnWhNX3jN7",
-	"SVyN4WR1YT1BRZ6kFnTAFTF2uAXR1ylmGXU45GhULoEtSxA7sUomqxJKq3euqgQw2qhbIKjxmArnAuVZ",
-	"Mjb0YbbFPROVO54vxaN/+MWDz375+au/9tju3dd277y2e+9nu/f++UbTop9FYM5ksXVQLy/fuHbVY5tc",
-	"i6cvLgrZUYEIWCh92e7o7fYSu6FGtpchamSbwjV/bnT6POEdcyrkHkvXAQSDLymAnyqFDYtsvIXeq5k1",
-	"AwPDCxARAGkhlKxN2ea6XeZ0exbITNnSl1vfPklXMY2CQ1YdCkBhbHPCofmye6965AoH/6ktNMts2QPd",
-	"Wmxvbsda4QAAAJGIx1kpMbk1cKCJrXHEUozKdCvosrGpgnGWsmK7yGOXWDEyNgIsG+auy3yBgy9tJha2",
-	"fMH2Gbmme/AEYFfC6R00LzGpbJ8O8wSeprzTp6QZqQinBDpXLbHraV8ko1ALstbdfczdZjaiMepzndU9",
-	"wlYOLFpr1poH/JRc8p4YQO8efJ7RSHw5SlRKbWKokR4WJ7nOP1GEeJKSOrVTl642iCMRmC245qaYDdvn",
-	"5t5E8ACA0YHjEfQmxObjuOQQ5DPSILINeiZCgKtZkyGVuFYnfEtINuqD6LLPsQBHml08/7e4Hi6MSHQr",
-	"ExfrgwPi4mT03lTspMsdvf0YDor6tFyiAxKl0m9HrABNSBxtjSy7uDINfp/20N8cYUo3zNbj0VRRa1jP",
-	"nhBZJxsjd91c2Zrb0IHqDGFbIN+LnVRII0idHw3hG93G9go7ux7fJEwbEX6KMntSYDs9INR6CHDWEe4b",
-	"JMJMFeWAHF6mtz4peQwNDiYOHZj6YsBTbk4e1shUCJWwF25eXfxq04prI8WXfPmsq1zOBwzxEjrDXPTP",
-	"I5nr+huR1nIJ+zFRRA/Rj7KKaNB0RmoYBZSHS4Wr7mQfA6zTKDG6DIyFlXUe4xWilwUhTAMLn3GRfJlJ",
-	"T3MnXa4k4IMmaqQ9+M8uvlGaMIpsR/ClO8xh3iAGAV5dJawLjfet5tXnMgdqnw3nS9VlXCIEY7YsgLLF",
-	"aED7s52uMk8kce8BzKk5M60uVxoaRb4qypsvRa8lBZGnTM692McenqSgAE+iYMuUTGBrw4qUSlVTDiZ2",
-	"gDi8lHI6KbyGla3V0koNZboI5RNTrdrL5rqbcNlx2bUTHDKPU4FqUQDroOaSvFRhlwOC2NJ9IwnjsLM1",
-	"gfs8ndJTmkpi9cJQwtM7LsBktS5Y96waBzAxbIeJVKU80qsO/V8fuB5lriBcWdunkV5Is/NL7Fne6fsy",
-	"CLtdkUCFje1CCM0jvzfUKZ7sVjdPBNdKLrEXsTECPioSfFtoX6J0xLYI2IuC9GFohAmdEwyvEpIz/ga4",
-	"zLZrgi+dp8zIyQFPzDEERC9FYwZ0h7Nb7QXzO5VEEBh5emM8XDrQ6aD1al2hg45KAsc5VOKaFTTu/8PP",
-	"9978pNoZF3Dd31Q8Caalu11xFx2WJ0Yq2boCQdTJfQoUdTYdBtCo5QkmMg3MeR3wsSZR0ecyAPDLBtGU",
-	"PVUJiDfM+qdAJ+pCkNgtyVMQ+MXQxNPnT7HlXEbfssNVJVvGZNYp7wFAKLZDzOMghAmI0GGsPeZ6j2qP",
-	"jYwYQV+hUHEkakvl60YKwE4DPsYuIr2IQ8FLLhY8B08ud/ocdH8NfeVenotHL5t7Hp9RZ69zOOA9say3",
-	"e3+zM4iOJ7ZvplyT5w33GxSTiMAcCnhIxmaHAc45Zt0GfAzeNy5Z69tfZ5s8wVnO9rqVhQ1tJ8zqoKFt",
-	"TUkTgw3LpS7rR+lcdXO25Lwe62ntOE+6d2bZ8zt9LqWISgcQAx5GGfR3xVOfJADPbAHmQPCUKg27YZ14",
-	"Ec/nRzRTmEDoasCKoBy1uNDNYmVPtSiraIo5TZLlyHWunlW5IlLDc1W+tRx9gAghaMapGMSl3VpOer2u",
-	"y4k5gTJNaWQ4LWNmELnLStYPezjYlYP88FlLO7Xf6WEGmtmx9Hqsz2pdSZ6H52Arj5FYPXKf0sNkTgMc",
-	"YJG7wd8v1WhOTSWUm2oog5nnz7q97nFPn2m0poe38K6acICyl5rH5WDfH1KexU4MPVNYwNN6VFI7PELa",
-	"Qe9K9EMPchAU01d4+Tb9N4f0toQ52f3lyF++vWi6tUlkGo+EsV1i7LQPFA9Ax4xCKY4sj2msgjguXajl",
-	"bihD3T+8IM6PUCWHr8Kzb8DboUZ4VkXxfKzigeCzq1UL4yAJaUysrnSM1Ih5kkbQhaI7jKKxm1m1OLZu",
-	"j0VMTJmdzW59Xdfg+rMAy3Yc6eJrWWa2UWcpS8fsvpWLNWOxtTLILMzzyFxThJ+lsV0QZ0TX6Subh9Ey",
-	"d88SxTln5klusHnhn2pCIsjcf4a04BmEBrcZjKvORDTRYJ4yymmgZISFVm3hT7T+GITS7ZopNr7tWjNd",
-	"xfqWu+qo5r2KhWEW6JFTatHXol3Z92nRos6hYjkSEM6qGqEH1WXNJIYNeUCH8iCEpsd1JS0C9jL5KFnj",
-	"0S9e++LNj5seM9RmSgpdYUZXHb3XYyHtC5/BOIWd2qmEKhxdKmQR0Nw1gwJmsQHaHH/Yr7CjYp3cYtY2",
-	"j7FEbAOnhJkgSDKVsB4BvELwn9K6aPeWnyFOlCzftv/OUuZzPHZq62XnWheKTYEzzElxUGpYoXL0wnu7",
-	"UfKafMU6LYNMfgyckfwYVUk/L5qXtaKS3tLDhtPkBWCAppAMSL5mpQlQvmA0GF9itdZiKPP3YXyZ7r5F",
-	"zybMlgl6GiHtywRCeiJYYteQ8vZX1bVBXuoIhw78vogCpkPAw0gEZiL6UnW7NssS1zOXsMw1i4fm9tIg",
-	"sCHzGRauhfmdioR9jiKRM+LBoEIU6Y9SNWVBWBMGmZkDpgqCEPUgiopfWKYCpCwZQEjI1igClx1WkC7b",
-	"CO1su8tS8NyplNK6SLLZDrXFRAujWh1o/7/+54d/+kMTm/gd4BjNNq5ctTiCWHIBp3SvB0GnGmWv7nB5",
-	"QqI3DzdakqllkybNDKSw4vT5Fxf/A2W4q8SXecNGpzxJl3WqYpYVfUB6LeVsH0glBGRw7suDUtUChyeU",
-	"VYEHYZZDTmn3HjYKMbPwJfVvsRh+ZmQzdxYG2Ig6HYUdeFlKE6nsSGCkP8Zrz6AUtju41eHyVIWwmcB0",
-	"QUzr7vTbehwfZsltncCCzria3B5MyVQRvw87W4Dzu//J+7t3flbt3poPW/l6rOtFVs4N+OTgKhdaQ1Br",
-	"ptmEn4AMg8DwYioGccSxj0+VIfGsufKmvfAEt0VxoIodYWeMzXyI6F6modjftS0kPA0MMKOPQK4kUNnN",
-	"iTUevnv/0St39j5848H913bvvQ/lpr+vBwTs2UGcAjra90QHS2JVMCYckxwpF+C8cTOGrNFAYQURSxD9",
-	"tQCfvbLSZJIPKM0YIF9dqfYg1EalXyqD8ppkq7N2ShTmdyrHxMz90KoPqotvHwDoqmTyWUgO84mkx6+V",
-	"mQthlkoCvuTCuWYwpYAC8OOAA7g2hgD1PKdSip5I6yqYuIHCiWecSK2SNB/EkbAKsdW3NYeo3ZSuEHCD",
-	"LeKanrV/CkWw+crWMNW+zCXRdwClDKq7J+paEcXI5tgjsjzdqKHgiTS7tY31JbZGWfuuUDSP4DtRkqq3",
-	"MCtz1BfSGBLWJALKEOmLdapsaplqVoiQ0iSGdnmhXJWmhHTTWQUPkk4l7OL5v/UloIaGmNpeWubarC5i",
-	"vW5GvRpG4uQ6F2YdMvJlEO5doBBsviaFxwVpUzpfMxnofDpWw3SV8aFhEhFFUIBMFdFY98YSNarsMo8T",
-	"KU1nP2eeec5zoSz6qPsqDrvmGVptqcqQ1hNdqAZsZstxp9mCKDy4xRE4wRrhwpSOUiHsZvpkVQjjq0PX",
-	"LBUvaJI/KF723vrZ/kcf7L310y/+8llzsiJ4ztS7wsFS0HOmV/Vebn07X6p7ibVwf7gpIiYKiD+zYQjO",
-	"BPetLxv7H32w/9PvY09hjz26928P/vLX7NP/enTn7b377z187w2P7X1yd++N+w/fub//y7/3mLnmvT94",
-	"bP8Pb+39+E2Ptb75gsf2f/KHR99/y6r6vsSGxNCKJBoOpOvPqRUIjzzdYEV10zPnE1Qgmwm7umTPlzxl",
-	"A6VTduE8+9YzMMTKee/8+fNQtGu7a+Ir9wRZxHToqq4v2xvXWzeZhS5GqdouIM3DBLKC5IWMgT3sw3mw",
-	"onlK2W1uv3x5Vnx5VtRyVsxd0kzV5Geglnm2PM2yfJyaGKaHEarVLdxRZnTDKEUHhhNXJMDGrKMGm6EU",
-	"iONU0HsRCkb7spuoATjqN0UvlIBkHkqGxflaoIRxBhDdxSiTJaXyJAiShnEoXFcdBhHaQczl2GM6hubG",
-	"YU+qRASrZWEFX9pHg7Xg2cbE2U1YepgI/CeU7Bs85qUSrCV40ulfRjF93cbOZmLjFsgDxNAZQ5Vvaby4",
-	"Kvvw6YtzFyAdT3fuA8JrI1siNmWFql7PLntlemUOnDf/hgdriSa97ki4qnHtZVXjXjw/N2EPmbsP3OIy",
-	"9w8WyZINimjtWAcLxbEBryYi3nPL7LPytQ3QTTOTkMXRN0VXgVY53/B4nhxm8CeppC2/2WfXtKFYLZaM",
-	"1ZVfHYDszLelKJnMoY6H5dvwdyJ3qiTKEA5EFALOd9Ij94Ltvkf9Rsy5gQokhEj5JgZxfdnAqtScT5zc",
-	"H5Cp0EF/O2i42yKgsK/qbDVtOZov4b1WWRtdNroNonxkT3U7D9yu4MwZaSbVqEy+f12k+fU+VxNfVSbw",
-	"mR9rq+vAUyrrf2XI7NnsEc9ZoriW/VCnKhnPYKfDqvcwhUKawgFGXKZlPryjO3t4VYLC9Qnvn+Cdvsds",
-	"lhYVSZPtuF0A98io4EsbzgnEdtgRS6yN2QZtyuXKehqRnI1DPLkaiOuJzS2N3oO9ebF1D7TrtTiVPaWw",
-	"xGlTsHiYsk1u9EVzZqyydjxMb5kv2uYR6TCR4GeGoRdJoReB2xZmcBFY5BFl+872AdN81ZftRFj/Z9t5",
-	"QjVuL06gLubI4J0teKR9NDQpwJw3UgTpmQg7xUNQV7EeANLWV1k7EVpF2+IWPLWNcTTrFPUlkAw+0oPc",
-	"7mYdo3QMY5oOTxE0cFMIaZFbzJvoOArTNgRiDrxAjhgJS5XCbruAiUgqjk5ZqnyJQMYHX7ftD8+ff6qD",
-	"bCoVfBKLK20PWzEVfMEogwBvy/V7hJ21xF6sEFsupsixOTPgDJZqqMSIToCdPWSXTO6twTY7JZiXyWlM",
-	"dyfiKiOIpFTQOkTW1KXhORUFnm3Vbf5ZtPvQfIAtYznZGERRmHq0383OzOSDFV3zaQBmLyyC42f5tvn/",
-	"lvn/5WWaxnwg8u6+ectFjF0zo1ykulYaJrYRdrauhceQznoEvosTM7WU0CooO6wUwMvK+NyPOZsrR7Pv",
-	"ZJd67omZ00ZBmkIZ7z5nq0OgGAC7vgOolH1ePQkf0OASO89DUqRzDZDI1RhHk2IntV+Bq3JufwYAiy2b",
-	"+yuTc54XO6lhj5PU6szzb3K9VZmPw/UWQBYoI0W8TNuCAjmXCYLrhFZgWF/iKlLeWPFmHWCuDTzwspUr",
-	"dBY0TDVrTW6b5xwhtdTcPjOtFG0bMC0GQw2A4JaOC9pVyYF/CNU6FqZigDfANBHS2KhBEA/g4KKCVTF6",
-	"gZGffzfkMg3TMfzetp/aqDotsTULwGkH8xgn36EZygP5uy2SRSAlqHTohF8ErE6jLCWCB77ksDkns03Z",
-	"vMmmvpyVbWp4tGWW4uwpB3Zqp6ISmMGnKwFA8Lpx3yC/NI9N6CEXA76sYeLG7r13du/d2737L7v3Ptq9",
-	"+4dDbEijMxzLjpxQQs1zSdSeNRZzczujPIaWWBcRFgSZh9a1DWaIYcBELCZqiIZczhAKNUE+1pNBBHHf",
-	"PHRlCYqmNKarCGzjkL1f/XHv7384hUUJkHM5UmprGFfnP8PP1LZkvlrgw9QtX1j56ixN9IAT9UUA36T0",
-	"GSxiCDxGAT3GIajhkvkWXLeXnBMB0qIwa7zK6RplZe6VBdfHXcg8dTvhe9qFqErMx5/Rc2Q1UmQZc+yC",
-	"XEW411o490Uy/nHuLlE/rM4Lj4dm3bRYtP4o+8WtnGMqjhO1/Rh1i/ZZ10scVEWuX8Mhrsd6I3/PWQUk",
-	"KU6yijfooqwEB/wq9RTBIj0ZZ0HCu+nEXOY1PebgjeI1SxQ5L5Vs2M+lQLq5GskcISR/cFEut75dn9VR",
-	"JDrXiLx/rI7lg1vsCKs3s+hxcnOeQuXjxpWrp7WAjYfv3t//6IP9X3zSpMLGGhcz5SM+zieHHWyKPuLj",
-	"s2r+4OxORTOdXV2HUQfQSSEYV08dlxHPODL4jCjfgECkMkVTgQtURF0Ewn71t7t336gW2QQwVZ1EuDFM",
-	"88WogVNWKiZgzHHnMWCN9ZtXFy9cbPoSlRrqTZRzIqwyzr7eurB4YeWriJlEFaqaRQrVJLETh8kY4eKx",
-	"O4hVoqQQgWYcrlQJXUhdFFGRsd09zDPHHqbRUCpfqNnFlRUbbm1HKm2DPwOf0r5ktHUIy4Spw8x3hPAl",
-	"5p/b3JXHLnhFKDVxRrdhbnZndCueiiOCyJJp7KpLO7Ox9+pvv3jz4/3fvLf39p1puy6OhAx1f0Akqqqh",
-	"vFG4cC7j7sRyNssGG4UyUKODePMOY/6pp79yiiDz12NdpGBZMdyw1xMagZB7iRrGxg4aMz0Ehko8VIh1",
-	"MVIL2jKPICRu9nvx4Nd14dZkGS62N6nOvU0Mn/E1HIjxxEzn1OwLDLvMOx0Rp9W6xRr8PoN3T124XY81",
-	"TjTHAfMJuAv/D9mFQCFEBQJGWtAFHoPavUm7hVjNolpKlYZzN0Iochri788rICvaIJy6lNRbw+OL+56m",
-	"JH6S20CsWbVxgTK6EAYIvLRcp+zp85T+bAVlor4nqKdn1hQCkvtg0nPys7bzMYp1JBAyYSJIEPbk9eEx",
-	"B+ovltQDAVRXbR1vzXBmsBIrt2o3t/IPPEm9Mj9OaSWEgggCEiyUWRP5y60bV1lqiG4sLbAJwAagQtTa",
-	"PA052LVcd/kpYJKTpWFk1bW12lK3iEnbrKPUVihY47k0ja/LaOyxFh+IVpiKr7XSJOykHmuZiQpfwu7p",
-	"p2msm0tsDQL0XaMUY6R3Y/15KCDg1LfRNrYHRBpItOuqxJdwxyCUw1Ro1ri48lRpXa3hpHV57oTCYPDw",
-	"0zFvZrBhy/LfsbDVwc1pDVhehParlmXYat2lok5HI27h1SeeP1wYZ2rSWgbvGEqhPRZK7QCBhzafNxEd",
-	"NRgIGRg7QO3UtKcRAdQmplH0MKZKDqL7bHfhjIKbho7CGFLhbEqbdZQ0MdUjVakgL4x/DvM4R3xbUA4n",
-	"fmGuwS/8cy42V8x2O0x8cY5Etyr2y9zSLiN7wiNdgkqNsNzQ9lJ2omFAvpli6Ji6atuK0QkYuhJYGnPB",
-	"FTuJWYVQL/bDTp/FPIZCTIWPv8TaZnV0mzXWLi6vfSVbfPMtrA82+zZXXPzfP3va7F7oHAXeN/ilieq4",
-	"q5TGqqQwYWokAUWBW1ay+x7XGiZAijsnEHX7HWLPUaIQJt58T22usjaPojZmatPeaOI9mm0qs80QQsLO",
-	"xSKe28dCJQNkYcBj04SPjdUN1SM6fKky6otUqyrwjKJ8fSd8AvKd884hhY6Obn1cYYmMZevpgZYxk0O+",
-	"zHEOIgRaA5PWbuPK1ROoY6jexTCVk6hmoF2MmHiu8BtS+2xv5y7mHhb7LGdQKr4sdpMmbRAFhm136prx",
-	"U3Yd8Lov2wXp1GaNeHIxaA0mtkypKgRdG850qBtmOA86YZbvEdoTCqvokfiaJUMslY3UqB74Bq2HJV2T",
-	"SXBx0FpdgQS9QuPRK3d27/7w4Q///PDd+1+8PyXSUs335tEnwva808/qQnWHR4KNRNjrp4UG7dRTk3B6",
-	"jfjeQSwD2yWB6T5gMsG9q3BqJD3Bcg1/ySOkC4me+JAC5tv5v22yoYyE1qxt0aFxRm3A/UmG5XmavLN1",
-	"Vqs4zNxOy3iYT+3FHjfIv3UjMGco3tDlxqrbFB7f//Uf99549XG2TCK0SI9nz0zG47RI13Gix9EQ+mzY",
-	"PA6VxK5APQ6gFDEd7bBG78RuxjnP2Sop1Y/DBY+XRj+bCWj9z2hQNje70xQ8c8ZlqeywvgRxW72ADQog",
-	"F6HJQotPl2PFxqwo7RTGi8J4dvJTKwrj08l5gvnVlvSUV2cbD//05t7bd3IpTyeF5e62cVXQJXxJVNmJ",
-	"F/NmovnAvzK16zLWns6GdFzDhL2D2FRNa3AThFGuyN/CXj347JcPf/sBwWr58uEP/7z/6o88tv+z3+6/",
-	"exfUYgs9E43Z3q/+tP+DV4DFrb56C/VVjwplPcAi8HwZR7wjEDMLqt8gcY/h4wHbUFvML6qwxQIszKb3",
-	"pe29vsBGKgmMwvvqm4/uvINQxB7bf+PO/uuf/vtnr+/eeefBJ2/uvffBv3/2A489+OsvH374/oNP/oV9",
-	"/srvmqv2LULtS4CUWdAwPasMhinApWhqiVYJeen5Er02CAQ5CZsPrZRJ6fDyaMM5dExfgi8D4jjYGqS5",
-	"ypRDxERexZp2eICrePdlAR3Mjr1IsA54JViWA48FQ9zUQrMgUXFc3nYEEZkQCgUzW0/mrHkiMKqQDISG",
-	"VoUXi7Smsk1qGVMrsp/tVmw3C4JR4Z4we+qjOwfA/aacLwoNv0pc+5a5YsNs4Dm7vD1OUcTUoPXZAF2q",
-	"pQFdRux5IP3hasAVRCnl0iL7XAYgbUc82qoRuARKOaIQICnM/vj8lXcgNRKJsqBd00NGjthiMDyUJPuy",
-	"RorzxbfN3cvdsDdMhJ6WqQEEu0rX/V+eo3Gypp+RGtPLixYcaA3X7OvPZqcWrtZtvTV8mSAt0f9uSV17",
-	"JgYxDuJJ6AJMPI+Ehri6FJFmWoBLYXAotoxE0MOe9JUi9hpe8iVDHl2AIimvhXIuAQr98BGPa+X8eUik",
-	"ry8ecjAZCFnlsSDCnCqIfuup7HaTrr2Bl9axLIUh51mZtU4abgvrhd8c27AIpcEnAOZUi3VpCWtB23FG",
-	"IfRn8Sb6eIru/L1UEeWvSJiz5+gpzO8Qrp4LJzODqk0Mq1JT3n3PWGxJoVWqFCOW5w/WSATYvBjl48jM",
-	"SorqDTzi20JXpzMToM6LfPsscomZ1qkwB9CjgicMRV0mJcbza+EPWCjGcXzVzXWsoHT3LmW/AMzc7t3f",
-	"7d79R2im9NMZ3LF82/y5JdW8ySauBwbCblO2R4dLqQCUBRMhAtYQS70lxtnl61cYH6ihTDE3IkSUM6Bf",
-	"FMYLmqUq5VEzA0CDdn8pEfsSxqPTvhkFnu1lqa2QVUHQ5eD8EN10UQ3TfIhg1B9nce2W2lKLL0g7x8xp",
-	"hZtqsMSuy2hsEXAc9pzMvxj18aBqK25dOBXJM+Wb68u8mS/zZkoky4LOp89455A/YRJFzi3PAbOBfQJt",
-	"JslgNgVTw9RjHTUY8EUtDDOmIlhlfFNj4wlhjWTkeBplqUDWA29Rg+DDBJdiPgn2VwVBmOXzgGMCcJco",
-	"BAsZf5tjyPybox65JNmP5OK8tspTK7Pz/SZfnsfhN8XYvbZItu18hkl07tK5ZThcaeqTK773k9f23r6z",
-	"e++/7d79n7t3/5rbEgQ7UtJAYe+9D/bu/z6PcA0298HroNrvwf3X9z78OWustZ5vZvdQ9Uvp479//4s3",
-	"P95/4/sPf3M/u4GA6Ksu3/vwvz/85C+79z7NMk4gVpCbpUXPLHnGo1fffPTKnQef/fzhb8wzdu/+Gxx7",
-	"bxui3PsU/Zf779599NO39z75V/MNtOp9+PGvdu/e2X/37t7rn+bSOykkUDLMg09/svfqb/defX333qdU",
-	"/P7Wj/ffz338xSeooLminRzJimWRJbgyYrOv1FaO9/CLsplAbjVzJ41mjT6XQV9EgWeFuWfbjDSXmEu1",
-	"PpAR7Uvodk6Z8ZQp37RRLcz7ZzzSikS+ESn/cfFy68bVRVD86PRE/79d6life/m7L/+fAAAA//8=",
+	"7L3/lxvHdSf6r9SZl3c4I/cMZyhKkWbO/kBRUkxLorgcar1ZgQsU0AWgjUYV1FUYENbjOSL5JEuWtFmv",
+	"rXi9jnftxE6cZKPEcfZEkRX7h/1PNBpS+i/eqXurqqsb1egGZigqeesfLA66u77eunW/fO69r2/0xHgi",
+	"OONKbuy/vjGhGR0zxTL4q0ezLGHZZREz/WfCN/Y3JlQNN6INTsdsY9++sRFtZOy1aZKxeGNfZVMWbcje",
+	"kI2p/ozx6Xhj/9WNOR1TJTaiDUkHdEY3oo1v0QnlEyHVxs1oQ80nukWpsoQPNm7fjjZ6MuvfECPGdSsx",
+	"k70smahE6FHcGDKiH7eVfk5En6ghI1LRfp9IJmUi+M5GhCMeMhrDEM2Y//325cPrz29jy8sGPqa3XmR8",
+	"oIYb+3sXnoo2xgl3fwfHO82kyMKD7XB2S7XxjY4d7yRjR4mYSjKhAxYRkRHB4UGaSCWJGlJF5Jz3WnxT",
+	"ZDHLZEQS3hVTHsuIyGEyGet924JPOvpFv4O5mGYkpVKRiUjTnRa36/HalGVzbwtx1BUTv7C7G5pqzNLk",
+	"iGXzK89WEIZ9oZ3ES9e4L7IxVRv7GwlXT17cgEVOxppg8iVOuGIDlkHHSczGE6EY781fYPPFtb5Epjx5",
+	"bcrIiM1JX2REDRNJdP9MqgNCScZUNiezRA2RZOgY36U8Jl0Rz0nGJimdS3jaTzKpCOVyxrJKerqSD2lb",
+	"j6lqJZ94op6EzPZWLqt5ftarmibjRC0u5jU6YEQm32Y7FbSD3/k9x6xPp6na2H9iN9Kzx16BimrGMKY8",
+	"6TOpKuduXzjryY9Z1htSvqRj88JZdwxnurJXePpQurwqlnbJxdIufy9j/Y39jf/rfH5znMen8vyzojfV",
+	"POnqdNw1PU5EZXcTcdZ9TfVGSfby0oW1b7UfygrL0bSiX/1k3ckevvAKtj6dTNLlV7J9pd3T75zh6ioq",
+	"R5WLqh+e9VJOJzFVLD5MeI8tMqeXeTonM31F6sM5YDGhSl+htK+YYfsqGbMd8jIn5dtTc/sWdzcoSRSh",
+	"qRRkMlXSXcAk4aZp/B4vDdrixat2UzJGDue8l/ABoV1xxLaqL1szpbaEOQUXR7+wrUe+EbogZiIbPUvn",
+	"YSFDP9SjiOlcD/4bWrw6IErov2dDxknK+oqIqari57rv6lEFBnRb77ecCC4ZSIxXhXpJxEk/0ftfHuJV",
+	"ocjYPN2HZb7S374qONt+iarekODFSvRYYtxAvHnPSfLcDTqIiBQtDjuuv+2lCeOKDEUaS5JIIlWSpqQ3",
+	"zTLG1Q65KuA6x63AlmGEuqXw6ik6sIKZacW7+fMlWViC29HGtUx0UzYGmVlwxThcplQfxB7VXZyf4Btf",
+	"+5YUIM42O4W23dsocxUEHU5YloksIlQSv/UdZBTYgu7g0rUrhz0xYb4snjGqzyqei41oY5KJeNpTcsOJ",
+	"IPqfM9YdCjGSAfE82rjU67GJOpwOBkzqMUFfNI4T/QdNr2ViwjKVaLro01Qy6MT99PoGuzVhPX0WgLQW",
+	"duSbml71XgyE0Ac2YySeMkvNX0PhzbC6c5KkjMZw3hcJvYaGtfTDcUjlEWhKE3j4D1yTUblrmS8Bnn+y",
+	"C+dLsbGs3WBzF72YcHaFT6ZqAyShW1fw471dT/ymWUbnG94lgBx+RUYebcwSHotZO6ZzaURUZMKPP/lE",
+	"LUvOmfurpWHkJCK632I9mMilOM6YRMWysPcUH+wFzlNkH14IPuwlah5+IMYTysPP2JgmafAJ8r3Ag8lQ",
+	"8IonQiqaurUv0szvkzgZJEpGhAsynE+GDPTQxUYy1mc9Nc1CfZTWGcaYT7A4gkJTZnmifH291bRzsssR",
+	"3rBxwi9du2JUq+Km9TIGdxdVTe+rSB9ynIabZFeIlFGeP5TLGuTTNKXdlFlhYqGDJA5KFmXSjTa0Jtye",
+	"yuXjr+2uml4y1k9uBR9l7EiMqtbAPDzVoKTm7gEG9tx4oub7hGk9nMBLjfmSuzNuB9gP62VMhe9QrUkn",
+	"SrK0v0+EFtASZOJ4kaJFw9ARSdROUMTxaR8kSrO2kTsJOSHmq1tDzpfhm9WvKI9AK+4nPWWpxERa8euA",
+	"cL3kNRdR5ZGxJBa6jOwKS9LXNz/bGezgbTQUEyLnUrHxOQkClO7PMz48eXEFuin0NaZzEosDwgVnYFAB",
+	"clLDhA/Woqb8cnuiRFrRBppuzGNN7LdvV+3qM+LWjTnKNCUuZfjy+pwi4Zxl7SFLBkPVHo+9xhZeSmF5",
+	"a16aJfGSd8b0VnuGfQ0yimu5+FYl35EsO0p6Fc+Sb7N2L6WyolFFM7asU73JIa4VOqPmMjIntLw6C0ux",
+	"uMqBlSiMsDAdM7Z8+jdr6GSt429JyTtHj1+oseEFyce3g9UYwoKUtcb3PtGt9HmIHl0DWh6tb8ISa4n/",
+	"1KybR8mlBa8h7Hx6T/pD241qSb56XuGPm52Hh3EU6uj7xUSqRV4YUwUqZjMm7bPVwLWvZ982myTDt78W",
+	"TLe74haxr5HN43vvH9/99fG9nxzf/aeIHN996/jOW8f3vnd891fH9+4d33ubfPrGn28RqtV9TvSn+r6x",
+	"F1jzcd8YJvzQENDC2Ev7A6tSnk/dAr8yiVdnIP+HFfz/nBV8OTzgMjphL/V6YsoDbKCbpGnCB/kyFU/u",
+	"MxeO7/7t8b2/PL7758f33iGf//W793919+TNt0/efuuLn/13OL2fHN97JySrupaDynBVw1/87C9OPvzT",
+	"pQ1bv3JIrOlnuCocLRp13X5x593Pf33vwYc/e/Cf33rwwV+d/NE/hjr0fTxB3mZfILOhkIyIGSc9wVVG",
+	"ewptlYk8ILQrGVfG78jIjGZsKKaSnZMF+b9a9nTDqBb4klttmQoV2MhD8KuT+z+6+8Uff//ko789vvu/",
+	"YIW/f3z3n548ee/jk7ff2id7T336xvcv7IK/c+9p/e89QsHonWQwK2j8AIzdYqpIokhXqCEZCP0afr1H",
+	"Nncvbnnam6fQWgt3cytB+fp0kIICdUUlMl6gA39pCsNoeG7CV6gZTcWFZ5+iYjukRywnin7C0lhGsNAK",
+	"aAZ/We1iM2N8Hj4NXcur3/EldtHwunQL0XA5r03VirflApvy8RdPNuA+dXfFIuOo66HEFVZyYJWOauCm",
+	"WLqMsOOL9GiHUKmzH9F0yoiiIwb+LnRn0DRFKznlgykdsKBNcoRGP+siWP/03VzFcCbMDBaBHHMmz3NB",
+	"8AXnmbHHK6NqiBYlTijOOsyQclquva5HbJ4L7u6BG6Pj4Deb7J2sZCbhW819sx5zCPGGikWvZLhm5mYo",
+	"lbN8UaBT62EYX0YJjxvN3Q7iBf3B7WhjRtNRW7LXpowXzCFe298Om/SXmDO+jQZzGFS5i9rl+RJtDme3",
+	"aiU5uFYQtmta4qR1OKeAvnyqtX7BLIBlXpOkN4IzrFUJPM09lhzp7qONWPRGYZem3+RaGt8p17O0Mg0X",
+	"4SVzSwX8bGkqZu0JzVRC06ANG5goJXIoMmVgDloDl8NkguCKBGTDjJHNk7ffOnnn70++8/Hn7/9jhfBX",
+	"ef7X8R2tYLA9EkmPVSoEX9z5y/s//QTVj/s//ujBjz7+/Gfvffbxu/d/8Tefv/EmydggkSqDTSfYBtm8",
+	"gQLy48aft0Umme4xtghNKxmck2RCe4C6kGkykQeEjSfKwC244OGrdok5l8c4hdqjfIiv6o/SZNIeMynp",
+	"YEX+Zhi+6bXUUlQin4WFLmxrLXV+iewwYHXYM0dvVa4ETdXObS1esXA4F89THWWXqPSA9Kdpug1mBfMT",
+	"vICOaARRUIBtsBgeSCUy/U9JbuxdePziE0/+/lNP7+5deHyHgO+QZGwsjpg0rro6+XqtZT8jmi/2uRs1",
+	"86mbriv399qVq9eZZKtqMpMkINBeJEqQp9xOpUxri1rDVgI1RylGgozpiBHDNrw5PRWaUHjMh245F/XV",
+	"4zs/+Oy3P/nip5989tFvSDcVvZHP11LaZamMDAArTUaMUIOdOyfhSmgrsbMRLQFz1CDHi+CO2pct2KNM",
+	"UNUAjwLe+uIKNFoNAKmj+hIepE6lLCI/lr9dItqVcB/LGdehov1+QF7oqeSIhXlRl8YD1n40N7ymVBa3",
+	"p1wlATHmkCkyGyYpI7NM8AG5duWqJCPGJnBTw7gJtlDphV8f+JGJlDXjXXrJr+u3gzeyt7y5Cqrfjuyu",
+	"NLtuoZu17triBheX+EXHrURmJJxFtkVJRnksxpp/kc1n4IYBI4EVota8RBp4DOo5LhhltVrAMrwUtdgG",
+	"oOAn8TVrtBUgEuullweEC5KxCeJVoJ2IZFPNE3PSOidNDzvkxVPy9DOhJp92llPJtStXF1lAcCX13XHt",
+	"ylU7nZj56B6H00Vbp0BcthF/yYxKIhlXQTlYWjbUbL6LEET4dfksr5sl9VVDEF6RALQUMEwmE/zXdMKy",
+	"owTjoahuolpPhMbXE/yWcNn1yP+MycaxnMqV9f2tK5m5Ku+PhraqAn+0HVUO85sIYH6OxxORhBTknuD9",
+	"ZDDNQnD15/XeISX7Gh8ZUqn5AjONkjlTBx7nQOsZyNpKf4s+obC+zLi+dKrgkUeMq3ZvKKod7vCKJDQf",
+	"HCjv065+scsIimvOoLiw6GWDIXapf62DE8KbqzW+DDcokwEHHRreqccOCs2hVTWM0PbWXoLLXN1TFW1M",
+	"s7QJkTqiKu9ikFKncaKe4yqbhwUywcMw6Z6qCjaFeykinRGb77emu7uP95IY/ss6Een00qSjF7CDgMFO",
+	"cPmg9faoZFZDfhtt0EnSRmN5L00034SWgrwSG6pzpCyKfPgddLjCRzngfHEgfYU8KcypC3JfvjmrEEeX",
+	"9UXG6roIBZ5kA6bOSfRiSILtOG8ycKBEC1Ex4UIRdiuRPs3ng41ZJRaw8RLiYNqrvq8MGLOB7Qlgux59",
+	"WVJ248/3MbIHoNiPP8rlJ+oscFH58Qy5WPKw7rqGrrJb6jK+WeFj9RsLzesZmtn7cw0bWpHwvnHp6vnn",
+	"Ll3d3ns8Ivq/T0XklWuXty9pznDlxvPbexcj0huy3gilW5LwXjqNUYXytdaicBKSabWc1X5tSrky6ryL",
+	"Ed4rn4ZXuJbUtdgoe9T4/BJJ9AwIeJUl2aSkRyWD385JYtu1uoVnbF8pmKUyhmUNoPH/wQ8/crxkLXQ4",
+	"tNWXKe+xFMOwVjtiGaMmrs87Gk+EzZCBbp243OTggqcfA/fAUkeoJB0jCcNdzm7R8UTrA3nGjUppO3/3",
+	"+N7Pj+/99+N7b39x593PP/mo6qM2ZuPIv/tD6IPcyCiXE5GpYLRT0htNJxUyrAeSImLCODFv56cf50b6",
+	"mRib8D/BySZEt0LI31ZEGM3ShEmFGRsaQ2zM0l+DHsMya453XaXFSixqtKFHXIXg0uthM2dgNCO8aEAc",
+	"uAzmuSQJRyuylps7rtWOMc9orTyd0bn+TypmyLgbTeFGMmaHqVDBwWfo7GpPs7St2HiSBoM3AQw87aZJ",
+	"j9gvIMcJhlB3Xkd/xu2Olm1QT8rfMx64gWBFZ5q/BqiCBZ1rS5mLpWBvYwsbUjXBnIRvVh/g524B/S8e",
+	"Y3kUXqF+krKIHA6Tvmp/48phRLpUsicvFoyU3Xk4ZlV/uyQYDcKBm1PtdTFzocaLm56JmQwlB8l6LJVk",
+	"liVKFcIcq+5YN2bTZARL4w13yeJeGYcXlypFe8OQ+m7HB3rjQCgDcUTy2qmIEeyylMVtExbtr16tdjvl",
+	"Jg3B4kiui5k0sNEJDIoMaQz0bGidphmj8bzBErrp+h0uDLx2Ha9l7Chhs6rlrF5MykkCLZCZmKYxGSRH",
+	"rMHCLrMI4XchZljkCDYjT8ow5l8z/d6QCN5j4U4NWbUdKrrylaoYOAzr093ipAFQl4mZAUpsaipGuVRf",
+	"wpTIid5HOWRMETnUD9WQjTFg3CQ36DI9I93G3gGaigzCgvREOh1zg8X1cyFIkqiIdFPKR85IrRuALmdD",
+	"kbKtHXJJkbGQiuxFu7u7+6Qwdys60zRtfAks5wjS3P5hrpbpcezu2n1b9TZGEr0uZises8KBB+v74hHb",
+	"9ygYPLC4RQ1OnoeSMwQb2dNSPIuOpsoU6Jat9nheZ/2pREwATdOX+xv7rzbMExGtsMKWCdy+udC/CLCG",
+	"MeV0wMaMqzYXi6t/fOe7Jx/+6f2/+K8+0t5SM55aKquMdS7xUJCi8LTZnGnIQROFZ6MZ3ibDCQUguqoi",
+	"+QRVHqXEgkkUXfRJFMYWmaApmNrDBrK3MZRxNguTRdBG5oSOHOexXKrR84lKOxL56ZvKLdqZLiG9MzCV",
+	"WE2mEaR8yVCMPL4oSU2VQH/RIpFApruxGGPaFkMzPcpJlyGwIXWYlyRNLfzC+K9Qumseox1XS73QUiED",
+	"T6McJNBTsEU6yBiLbcOgFNiWI/L1r++/9FKlmNwT+vaQYszwOyDbmM7rxWY7TJy/WfdlO5aJQTjVx1Jn",
+	"ED6rDnZZtuH+glhwOLZXVCRRZWy+t0aWCvOLXDIM8BJwIwY/rLxLCivg5eOxg8hbXbL41Y44EbgmL4s0",
+	"ZT2l9Wqpxadc4dz87Dd/dvLJBzXYzgbWCKNclawRio5G82kX4rYDfkGRhsYqUm98ENf1yfG9v96yJ5vG",
+	"xiS5ON4xvdXuibhNx1b+K0EaaDZgUpHLLz9L8B19ruaMR0TRW87eeUB23cHKmBbWuCCQ91BfBFzo7xsG",
+	"dy0aXU4+fPP+G7/47Le/a2xuuXFp+99uP3Pl6sbSWMiQ++4w+TYj5inZlNMxnpqMMSKTmMmI9MZb+lKD",
+	"2JECT0kUzluRSZb0WEy68zwtZElD8u1/gQjixXE9i9vLYqIEOlppknbFLbKJUcPH996+/90PTr7zz1v7",
+	"ermdVQRS7Dja0Ec68rZjJZtjbhbQJ2aBdFy2ASDS0joHz2UqJHvJ5rNcw54IHsRs3B4nUurNDUTHyGTA",
+	"WbydcJKDFoj5TpJeKvSHKLRMjGBsWgsfl7yVNrgPGwXf5t8Y2Egtnm1xrawYsci+Kq8F35kQ4MOYgXH5",
+	"BYfJGM3+u/ZuLhvgOhtZdHssujoSjt4Ophb8F7XRZTjNJlkjFydeM2MuRYpZNKtc0itYRL3WLqE3L8Ab",
+	"aJqauIs1W3bfh1o/nRBSuEQa8Pl1oJAuX7IVLWslxtgkdpNtA0ooa8N5VIKWeyOwlBAjWKBNAgG/lgiv",
+	"Pfv8gUF3AChY8/xUDAaFCzbvf5D0Vd0O/UHSVy9PcFdvRxtDlsbtfibGdd/Blh4qqqb4nUjjRp98XWAg",
+	"XHNgqU39tzLBvZjwoHl/7AXjNG3LBfDoW1+oikBJT0cOP1yR5My1sNbs0dYSmj+QzpqN6k8r2hRZJb/P",
+	"WC+ZJKx+yW06wjq3Jz5bEoKfJpM2faIdBgOhqj2VK9K480KErc3JmGlaXWtdb5iPK0EMp47ZT+Ki+cEd",
+	"ArcYUbXSY/eitPL+khSYsGE9HlmYU1M4BqU0cd4UfYqxHKB4AeVno8xmi5vvqN3boMhdkHVX6yWH7bJW",
+	"I+Bzengpo5K13Z9mbBjHKEV6xNoQsKeHM0khA3sPfNd6RFPV7tKKAMfF7tcRanJQ2ur3vmVvZS1yfkBG",
+	"bKIs5s8GnQwTqUQ2L4FOLtQH+JgxNtuD60wCHmVBAGWzPEn4ogwOiaYpgS3Yz4dtkIpA5Gj+NII3mWqZ",
+	"r6my6PpexvJX2YSFNcIWapcol6wWFggSJM4biSt+I4GHasX0rElvVGWjOWvtwI0cx+l14MZRt4YvGta9",
+	"GACoj3Vchf6RmCF5RUjPl7k23lLks3FD8OdQv0SnNz97zR1Ox2P6FYDsBcW8VeO0D/PobJmHZydca/ZK",
+	"ni4yu7Go3AygH4guLk6ubpGMZLmYxErcWqa+BZ8NKY9Z3BZHLFtJMga9qG0iI8PgfL8YSbP1k+y1CjNZ",
+	"rfenCEtZmoronAwCb4IaXB1ssHzw2WsbEexD6VNftisuXe1mZ8GojJUUZyOfFWDqaTKxYzHcqJ1q/oIk",
+	"oekhKB5lbGIHFDCQ2VilGs+JHU/k0PK2WYA+1y2JZVxn7EhZwySxrrbe+ES4oIBK5rR62EB9ArWlQtXS",
+	"vOye4rBEOVxH+QPBsMERrNKzsPJKcT3La+GpYqVplGOJqxQ1HGVtGGq16rkkvKUitumcJPhOZGMuZY/y",
+	"c5JIxSbhwJUVKDzs0jrsUS73MfsJRC/2KOcVRrCYKRoKSX4OArN0I3MYOTTGUsnIkE4mrLq5SqvEGgfR",
+	"S49QPUMFkFPdrQm0qhha5nSkYFti5HYoQ/TKOVeWhOjGwkFaPRpM/QXo/0KGL+vRd3FnSxh0IGxtMYzv",
+	"nCSXrl1xVAUBTJrWKqavxEqLvwDb2zCT9SJa7PXgol5cwSZY6Xz/HJmFT9t0PdfEounz1DEll0gXI1Ty",
+	"AodQVgZII1GSHL7wSjl+pLawotMOCwaAaLlX6FRpl8w+LPWReGnsQyVafG13tdw1wVCCcHoMTVDmZlzq",
+	"BepRfuXZRXHOfF1UcIEoKumsylCyqhl9qqXDKgv6UktBbgxbD6YLdrM1viwt3sKSlVoODrRyWc1aLOo8",
+	"LqAw4GTCD8MP46TfZ1l1JryV7S3rWE00CzMzyIdbGFtoQZ6lctgVNIuX52JdKbzDgpPC6VMbutusg47d",
+	"6rGJc1SGgGiKSUUu7Dq/O0K/UfqCuAyI64yIFrAjkjE1zSD4WWTmDxZHhLOZi2cxUOc04aDQKQHMFKiq",
+	"MbjWwCzmz9nhB+O/C3Nr1q7dr6UNT5gwgOFmZbHw3kiONPsNRSRoEYPF7QnL2kMxzUIneQkQRbM+ufbH",
+	"CMgqfB4GIqP5gWh1kyQc91B/QTa/cXhjKyK7n77x/QuPrwiikYoOqtIBxHR+DsvQAEJHQVXhhMMv/dTi",
+	"1puTjN3aQ91SGI0dW/ROYBkAgAknMHJnwV+TsYDYH8qJ1w7UJSPwf3QgALHJhSLuOZmz5vFdr+Ttmk2p",
+	"mYWrira4ETN6tMId9016xKr5ThhtabbWy7UcoLYF6g2chsJBtiN3hzAw4eJOhpndUmadH/4ACLEy/MKm",
+	"Fwgb4MJPEj4KJrLMmIGp9ZNbQRm+nOsXQ8+tjchC9KH9pVPFw7DKNKtnkxsLam5Wq7kXhxscp9m6S0qx",
+	"8eSUxjWaNxIQMqaYM7NdxbqgPuWSeVfkmroBOmSP6Wmck+TrN25cM5cn6BG7XnKhHh0z0qW9UbPQKZhL",
+	"sffiNCotdIu356nWtdZeFybzG55nFMIpbX5vtLgsCa1obD9bah2rJFe3ptWkvnKMg1ed2bN4lUxS4TgH",
+	"OCqFEZmsE9Wnu1gls6h9XVzIYTnRxJTpLfmPr17a/g90+9u720/fzP+50261tm8+9nuhDXluTJP0Wkp7",
+	"bCjSIMKusOmrSOmzpBRyvzz7pd9PaFFwpFWhgl0Rh6ttyim2UM/VzIsRtlU5hBtenHF4DMFERWjZglQT",
+	"WH8jINPD03blVOwL1VOKNib5VjYXDxaIICTp5Z2uNb/lq704udJ6lGZWuzvr2KDswvvZznZ3w8aOfDWK",
+	"hpHd6PRk9gcGy7h06BUFFzCNHMaI9UVGKBkkfbVDbphnAMJUmF0ag0IxbhXLGkAAGeRZwZLjio39VsdT",
+	"qYhKeiOTFKgQAocwb60sYo0RVkhFTTYf/MP7J9+/c//HH5ns1XmsY3EXhknM2oDsl6Gi3Qj6lzbztd9H",
+	"ZORz7q6irrhVEY5RZYx+CR9oVSEmit1SZPP43s+O7907vvub43ufHN/96PjuX2OloK0DrQMz0s0YHUkA",
+	"DDVABkUbXMhhUuvrh5c0F83oZHGYmkSIfjTRk988vvvh8b0Pju+9ffLem5//2ZtbB0RlU+aq5nTsmx29",
+	"Te6zCZ0UQqS99bHvLPb8dTEzoi28w+J90oGGOgQ7f/APP4pIp0sHHXJ87y+hrtoPju/9+vju333+p+/q",
+	"J+KWfvWPH/z9Xzz48Fc2sqMP4SuckSlPmZQ45I4fxAg4OEyM2KUD4/u92QjV7wN/F7h2id6W0kr1XjaL",
+	"jIVdfXmqNm7fLJ/gaxnL82vl6C2M6Ty+8+HxnR/u+PSwfM9WX7RCpn/dh9egb/z3lyvEvL5uXNpVxlkL",
+	"Vag7ADZgpW4HJtM0XRp/LSCEiIh+32T2mPZG+7bCFIJYZlpfQ8xiiun8hixtnqLEDrUahuwF4xVH+bKJ",
+	"VRMzYt5ZLYvhjCYqeExNw4WIG4w1NazRJbpZpcMSneRU4XY1n2s+OLdJy+gF/AJrBSfF69T0OyNnRWWi",
+	"Ln9aX9pRcGClVai1ck9Nc97mhiZ6hXfFlMdnVqAd8HnN404S7L5KR1zNFWTmUuUKagamMI14cIpT49nz",
+	"OZaXyNMwreenCmi+ZPMuQ16A1cuRr7hXa28G8oVFP+c44ebPvRpOVV61as+i6XYdVnRa6l1q/S6aBB7t",
+	"ai4lyNqlDXsXq8Hbtdnwq/yHy+HFxqgXnxp87KGOXZs4qJpFWJPGmmPczxKo8CVHfbplOjUO215QZ4e9",
+	"jjbknPcafng4573TgbaLF4on3NuTVyoo5hGhk2mDANMrXLJgFrMlGeHPtOLGOOFtJRSCzNcHfdee9Gkx",
+	"5z5ElUJlwUwajMSGPxg9S65owmVbU2po6cLsIdpQWTIYsKxd9XydLN9HNE1y6OvK3BE/d8VKVvx+aaaC",
+	"Rf43BY+ev5T+ioSLhzSQUjSdrhsbdsRCWR7AtAhWkgMCn0KJFpNeDfpz1pMpREslFTi/Ag0Xe/lDxiMw",
+	"bHTcS51gvFWZ7TavZL7cCigZkxFhO4MdcvLW/zy+8+HxvTtQivofD6yt1gfGnZOu1n3BBFpzaYQyCUyY",
+	"Ua7zjvbKOQXq5vjwjm0zYw3cXDdDKdLNepnEW9IQjNbdF1nAafp6XtOOP6nOTj1DWJUBNBFxYCsqjqa+",
+	"g85QeW8CwawWWWoFloet979IuyytVPiXKO+NAigP0XJvAihXD5p/EfMtVBuqZhTAXwHL+3WtIkqSTTmg",
+	"w1IxOyBUjgoZvtDhwNnM1hdqluHXeE2hhxVsTpYD5NHRbvSVO+PmvlhpyP1+NjFRNcXTrG1l0WVcaCg4",
+	"ERYPaoM42zFLUUgO1KVYM6ApcNn06FRC1RNzzaDR+uKFcEnvSoDNOtG4greHlC+daI5erq71VBO4rUIh",
+	"twatUxxBtLD4bgDBXRSzQyV6o8AeHtHEiGThy9VEdEPKsUkmxolk8T4RHOBs5NO3/wtxI4G/rDE7AJqh",
+	"STpvx2xMeVzVW96WvtRjOo8IPWIZHVjgnLL5Di88BUg5ryvurBX6QVv02z0Id1voys2Z/O9/JP6oDogW",
+	"UJ0shj/uVMuteY/18VzVQVlTFWSAUExt8/7//OnJ9+9sYS1TipnIuozxMvSnUPUdQSOu7tOaBodyTFUB",
+	"45zTTblDnFFpu0NE+ZJnkW4muNgv8gjn18PZw1jc7s4ryi3lKcNmQ0FSBtlMwZtclzKsPjmj9QPlWTch",
+	"UQIk2uyyVCCCGXLzsltq5dybqaAxi9urXsT1LiMz1zNvuazQ4bItTGRxAIv0ctOjmLWkvzyG1Mr4rkaE",
+	"pAM60yz0W3RC+USAa2nAOMuSXlC0x41rbno176+V6ZRsgtQzVdui3986QMe1TYaNsOecjjx01uaru3s3",
+	"X93dfvrm/3Ph1d3tx29u7b+6u/0E/vR79dUDXCikP9ll57hK2Fk5iZihjpWMO15+gRXDXt2oy7uSSMML",
+	"tKoKnD4iezs7lj9snrzx7skf/dlWRQb2/CSFcq8vDbVdlqFpZSzhoswXTlZUiIN1EmP1ecz3/SGFbQO+",
+	"52HV1NUEVs2+TdgrEdxwa/Djhze6Mk/li/YOsARTzNRLID0v8c423O04NLKZsZ7ep5hQ5TJaQhY7XJcq",
+	"qjsdX1qCerU8U0wwWSiMoh7cgfprVVS1P1zfuYjbk69tiPo8G3lgH6XE2kDwQsexS7x16YAZSc/gukCg",
+	"tLkiam2cVx0Mpzlk7pJB1SAMimw+eOuX9//4hw/+4Udbi5i0sLnt5D+/f/LmL47vvofoR0g4bAuYT7lW",
+	"hBJVxjeViw4Hi32ntMfCSlcHqk11yMlbb5rRb2JPAOkweJ3IB2MapRwpfgsqLYqpgjZ+/se2DQwKUls+",
+	"3gp6QtGxIkGFSlRISfn8Z7+8/+OPju+8T2hXmLoH9//uH04++cDaIn/7swe/+EmkJ4H//e3P7v/Nr+//",
+	"tw/hn5999Dcnb96Df5780z98/us3InLyt7+Dvx/8/JOIPPj7H558/05ETn73w2JGZ9dMKaa3ruZ/mTvD",
+	"rIL0bdFbzXPDFrZyjZVtMlSnAOSdhUb/8kRe6vXYRB1OBwMmHRruVEHaS8Pmpvomk6zC57y3GwpVrsux",
+	"UWPem04mqeZmVudbzaU+S3gsZi7qypkWH3/yiZXK9xUTYRQHVbE1NqQjWARHs5AKuUX3w1FYcnbyMU1S",
+	"yIoD5YaDBLYWOMeV4z1d6ibN2tvV0TirZ1kBB6pZppVm1DC8xNXqZjxGF2sxOo02vnXNZhXWspw3xd25",
+	"buNrc5x49POsSwHSTH/3SW9Rd7eLmopB8xDcUshXKP6WzrVAUWFTTLBEO16qhojPSfKNw5evkq6I5y61",
+	"BxC6Fir0o/qQA9trVJhWWK31luUMIAjFRX60KeBenshKyF4tgKlWEGt8Zs8Ut5fPqS4PcrUxcC1wX+iQ",
+	"l210BbBUCa23fIPCJv51QRBrwJ2MbtvOQUeLpk18o2ikr6pzUJWs0UOs5M2VOq9Yqhcrs4FW7nSlG+Lb",
+	"gjcv+g8vm8YqxladYfGR5T+sGOl1NkkZT+RwHCx9MDGSnJeppISnyGhfSWIA36hyTCaZOKKpiwYymSiw",
+	"icbOQStEOpfnYk1UpazHcmkJOX+Kh/YjT2Zszm4OzRe+IB3ypRalyRqZ0X/bm5U/vmhhI4LbGS6UsNTy",
+	"s3JNARG3+yyg+2HNnvvvvHv/g7+7/8c/ihYr2DRMOPxQqhbUXl9xInvh+jwnb/z85JMPju+8v/6U1ilR",
+	"YEoNNJTl8qIDS8KLkpR58UUJRNLpfnbWuHeXlR74EksHLE3IvzS5/jCZtOuTqfmp+ocJ2FjC5P/FG3dO",
+	"RfUPI1d/0dgs6/K1qnKdU2MjzSP9wXTqF/CACh6Y/7fH0kBal/pytWvAIquhKi/zdG7DnDCLIFGCAEeB",
+	"hEV2NibnoBQjQUxpRMhP41It6gMjhV0ceQ6nS6ToqxnFkDFbnESRTUp6SdZLWUziZJAo8un3fkq6DKve",
+	"7UXk+O1fuT837//0r7a2IlNytTvHf2CUrjuXUomMxVq/MYM7wNBcv1hKxmhMsmQwxKx2kpnLFhuhA6rn",
+	"k6ghGrWHNKM9pTd1LqZkRnnz3DVAc9/EJa91KnruDCfwFooh2HPnRa04g3RegKGy4kLhEOa3kce/XVUG",
+	"U4rBK86wcCBWA6PCQjxDVW+4jsuzSoB6jvaGGG6dQFlj6AU6OMAA7UTi5oMLBBNuzXikqVNwW0pRMAQj",
+	"jPXo9BcmFQ+haRmPVZdBsHksSJ0kgkul2HhRJEl4zG5VlFMUEpa0wH3smdbdM6kirMG/u1OdOqQRVTcs",
+	"+epcjsSwhnJRuiGNq2u+2oKr+01L53opTq39yZAp5nBO6dz8E/a4gQUKVrvgazRdLN+7KjCjHU1V6Kl5",
+	"rrkbgC3MroV3y86iqjHz/IBIZit828rGVQ2aFapqEY6MqcNM2K1EKuS1spjRtdCkXogVpaOc/GuRGMt2",
+	"N++9crMaBvGNE+7/utcAlLERnQKX0UsZzdoLonm5uPpUH+uxMCWwi5UUK2sIVFbT/Ow3f/bFd76nNZE/",
+	"+vG+lsZAAMBSowf6rEImC4yHpnFMphOyORAiluRrpM+YBNicvUy2GmH2l+d0ba4ynUlnNct9fOe7J7/6",
+	"7vGd75189N79P/nx/R/+olFV4Aba0erhDbunL4Tm1JCAl+lCzW2W6ymey/CJYN4OX81wU3q6biqe+lFb",
+	"wLKZNnI4TCY3RFNl5EzoqaBiLMVyJ2N2qN8L5uGAjYJk5KessuCcHJWJyQMIntcWl2gvIhci8vinb/x5",
+	"HrESZv5KLFFkgm4Mm1p939yEkUPSRsTW1JrRIxYBVkwrUBBKEUHwToQCfgRZISKTmyKyd2jb/q319k/f",
+	"+PP6KA4olmHcTbBEMKPKBHP5Rp2F9yPf9bVLseemjUV7eJWdIUd/l3dHwMJJX1PisZalZ0Nh90aSRO2D",
+	"nrTZmdA51LU3DsBORDrWyt/Ztx/oa8XhoS9du7Jl3VQu0wbZ7Lh/d/Zd9IT7rQC/KPVZRIa5T+rFPrMK",
+	"hs8tXdt1FJoA9wxnParajYXFJZsnb/5C396/ffP4zs8QseJWW2vZ2JLWDOZimhk9CCvc69E0XcWmK1e5",
+	"ZFfGE5GpenNrZbq0nDB6QyEkC6eF6xUtW6ew2rpbdYXI2lPVJxGzCpOcoqqKbVJOElhY1GfBeJEo4/Ol",
+	"ChUtSaiV//3d5mwGyWONvWQjV7tCkmnTMie+wiRmHtymUKYEjQvWnOGKk+Q4u4IBQ9FlhxEpqzLXIeM9",
+	"EQcBjq/ceH77Kb1Uh8Okr9rfuHIYJClLK16NoqGYJH09AylGIrhcyYCLjMXtnkin41C68a8zqlmpeQ5m",
+	"tXOSpHQOgRvWOKEVrtWMg0vItml5W98Z51czlJXqYU6GMzFNY3OHLzE1VOKKgQDbSxLyWkW24kBIJWxc",
+	"MgwITK2ZTZ9NNjMxkwSax/R9cqKXWA4ZUybDnxqyMWICh7hFXZbwAbSxd2BskIk0uVv15umGvNc1vUuA",
+	"B5JLioyFVGQv2t3d3SeF2eEgIGCosVnxuph5Jo+FxOpiFnI2UkUJzFpPNCLdlPIREdwQmMntH94qacCC",
+	"ISsPxBWTvd3dVX2UC7dByE05qsgAdl1PJGV9BcFFgpPJNJsILSwc4pncL2Ym60/TfmL+0KOMwGxo7Bmc",
+	"sZhwQaxisHVGG5Gz1GpzSl7MBhk0mlaQ7iQds33vTOnVyPM/hrKbV9n2rwItanFNT4LyhCGnITOty4PJ",
+	"nGRsliVKMd7QeK/HQTY//d5PNd3vbe0DGdlTGZHuFKPkNY/U/6fZgTFDjW0iTJyXiU069YJXwAlzTS7K",
+	"7wBzShwXyu8gj8sFL0W5UWZPOZl6W7DI+d0xqrnArmPppeYOzHxBGh84e0kiasvvO2y1LFQ5LZLWZWOw",
+	"tEkBTZ0M0RuBNyhjWpVH+L/gvYq7oEt7I+PqqO/Bg0tAPzvLXOHhy2PlkxnnJ9NsdoNs5blt0qcjv8aq",
+	"P+9qsjhdkNhqgvTZWC/XNDJGZDeH/JNvYop4RXad7ZG9NqVpXvOsN5VKjJnWZpgkn77xA3Ty6ZN8Dgo1",
+	"Y8pN8r9/SCxuikzSqSS+CciwRbAzEsiiai120KJRR51/0XqHNi9euKDveE2K+Xy3wLlUTrF7ThJItuGh",
+	"eroQjXX55WcJfkhoOsN6GRljX6rpdH/R704293bJ/711QARP5/p2paRH5XBb8G1nYi7lKdn9l22BDSxC",
+	"BBlQeZ4CVe/ggeZjIMvpn9D4DRTVZ0yuuhr169EU/HIK1Iux/i5AX5DrerRvAC8mGoWSLuWjbZVRLvss",
+	"i8hI8G7CE31eTn773v13Pji+8/+aL32ODWlu0LwQMBFt7ZAryt4Z0lwjaTLSh9SQHAgWiSScHbGMYJFq",
+	"AmlawOzkmZU2r718eIOcp5Pk/NHeebw9zr9u9dLb582rYCtBYZEkSg9AenWeOoJDDf8OpsnuoLHT/mhR",
+	"1yThUjEaE9G3r1h0ZmfnK2ua960UzahmIfgDTFm+StylqjfcuHl7kaD+EMxOsIU2CHXKk9emTHNAPjBm",
+	"KdQhSAfa6SDDNRLEZqKMUhXaWPhga2cRDbVQZYaX7g58Oz+8XMyaR7L77o2SYp8MhiyDq0aillRI5bSK",
+	"C2QZ8si8Zo6loqPRfNpNeJTfqZyNxETIiAyT0ZyOphGZTycm6cIjca5U3ziRiwQMJKo/68tmPfdMFWKn",
+	"hM2plOZqMtBU5RNxp0CUElFrEhiy9MhULgDQgB5CZHkjqPg+oi4kKtg5L3b/PARCSqb2gXfnr55DQStC",
+	"Y+PMxKDkeU80u7RD6CMcZxMa0u2wtJ8zcffNAXTRcX93kOdiKx1jrpkNRcp0O3Jrh1yCMnw2WjOlCbdp",
+	"xlazQ+hduWyfBYNvYAyVidvgaXhxlwcYVIUQVBh7vy5mpE8zJ+eC0WAg1L65dvQybS5oSFtRi3urGrkl",
+	"1f+iuLibCYeAV9ywLM/8YWJgdRMmSbn+DCpldjClAzSWkb6Y8pj02YxlIHxLrAuXoIFF6nu2xTvOLNPZ",
+	"aXFP4bBqUFFBMssebeDAConSYQi16ToVvdXOqGJViqBVEhp5A+oy2XrNeT1XTKnGnF0kyeUcIxxAX/Ws",
+	"Lg2hDTLXBAY3jKqAC62X7jewGEsXYR39d0l63rPKzlskrYpMmYU0kZmxhRuSfyra270Z1RJlIDumf3NW",
+	"5aSE789EDVk9DbHZurPxgf/LTUHsI849EdmL2/LtP4sHAw2Vls05vmEgD0W2mGKevgKDNFqKY5FtA4Ro",
+	"kOS4AFxe2ERwflS5A6AgLtUiR+5u3CdGPtqxqVIDAcwVtYWuFOCr4Bvjg6nJcREArFTkzkFceD27wrn5",
+	"tVugSddAaKOv0d7o8pCF0tLloJugEB+fk1AvKQIzPyREPQcl1g/ImM5JlyFaNpwYkAU4eJ7NAorsRMTM",
+	"Q0v/rgQNlHKHzvZb093dx3s9ETP4V3hRqysCVl8ll7z5gDSw9Aqp/taVn1cC0tnoseujgDBm9DCwtN+g",
+	"WCibe8U3l1Tj17u5XlpWSNnWnrFkMFRVicBNWrcKinBFxEZsLv2kxAolTPIcGN8A814KMcm/BVNpl5Eh",
+	"yxhAAKwWVTBf7j69haK74IxAYgFAc5lUNdDFvnFzdtywO46goO8RmxfkbE+dfCpkcfDx8qEA98WkbSsV",
+	"oru1eql+3Kz2IKNjubKwUKIwPYBSiyH6Ki5C85iBZSmsMOET3jU5pLnMioxxdUkJ0DPIylXuZslwXSRo",
+	"qCrkreAAu+JWdaqt8mYGcAFdccsY/LnS1711TcKnDXw6Dff4WtIbXTbhyuEg5nJapS7N9CN7qhWVo3MS",
+	"TmGQJTsYTkiA1ycaeWUfckIiwmATrPiM6G4gJK03cm6RrSbuLIyIxp6rJr12Eud2lYadR3eBbQPm1U94",
+	"Iocmz2BVbktsFsWnJa1SAq/gpQKQAvg72GTGMjFVVaO0rBOVX5oxfWd1mbWCAExLqCHLiM2Nu28SP+vd",
+	"Jn2RpmImw7h9/UZtGEzSG93Q75n323ExNL8qwUAu6kAv/sdV2/wIU5dX21+sjxnLB4zBZdB3SAp3lr5i",
+	"uc/dri2q+ENGK0gNTS7nJCaCExPGgYakn6dVcAaopxlNR0jrkYtqTDJgA5JsCk7Oi4k8r1uU53VzuQ9z",
+	"SHk81AIAmpsh6Jli8lcwD0g/MpozNRPZSAsZsZjx5rkKfKotSQQwxvAK6LbPScs2pXOtThc4IJgeLQ9s",
+	"OF1ugkbxqphyBa3JM5ou3AyB6TZPBsX6AZ72ck4G1nxuyUTvVeTIosYcXJNYHB+2C6LsIsOqiqxeEzPb",
+	"0JwVij8b08SqsavZX4MJI2PMYILXStDgKFSF00Y/MXtgZHYk1oEgCVdiJxyvfcTCixJKWmLfLsQreonY",
+	"C6lkMETYM8w5C0O+ZmY6wW03ZFjF01h2LRMDyACwKIoWLyYfFapXudKi2U6NUSlMIA3k1bwVt5XQZXAW",
+	"efRplVK/mO5NK1JFFabCdrLMArKaiSI09gVQqImBSeIacg/5ycJpFfM4nhoVAQNobNpFF9u+TAVHpT9w",
+	"JWa9oc3HVJKgzROyefJHf3z/nV89+F93P/v4ra19LKxhgmsp5wKdyJWVieyF0jxhI471GfwufItVu9cu",
+	"EcnUOd+v5uc+XdentdSVNUTlZTwOb3cKcljl4+qknY29KKtk9m9ghgcXV7s77fdDgLcbBau4mHGCb5rE",
+	"uUboRvSBsaQvSZ7rH4uljqVTpgBbM7lHSf8NQISTuHJvl6UdC/i0Cp35ZOP14hPbkixli5UXCnvqHcrC",
+	"YSosUpTzhiUcxZ7S5rnFtJrcXiZihLXk4mdLR7RmUgxD1LVpMYjpCPqwkUGSyNF0WZKMh5T3wg26dkVO",
+	"m/sC579C6ovVc01M8luqwQVRl53C0PLS5BQV9nI9/8MXXlkjxUZFtgtTv6w60YW/VQ1SXSxNXXH6nBEL",
+	"hFOdLKnJCV6yJcszSvgnbdWai5WCjb5/iHksfSfvgqQDx1ozzsgKPFBsJ5FKZPMWl4rOMS7DE4n0G2gH",
+	"Q4S6tJjmRIEFy0wc0I8trgVnSVJGjzBwd6rIlANmumNUyradiMFGqh0sFNniGQMPmgSQ5YsmdCcqTEiP",
+	"EPLdJ4okEvEhZyCheaKZj6NcTVB7iY5Ky49gps3ju785vnfv+N7bJx+8dfL9O1v7BG18ltXZkFuJSzgU",
+	"M2eaAvZrtD80Wej1usTNjgDAx1qwmF6SFs8DmRwnz0dtIfBz2DrnTnZQMBiAcx9Hzmbio+wQgSddp9Zi",
+	"NMbk/C2eIC4+t4SgAAuDtXYiXKakxyycVvRGLb7ZsZhN+KFjopwA5NtnLN7SJINAsuK09Exm+y1ui3WZ",
+	"sDuTWEj0PUyYMW71M2ZNQWM6YoZ8E+WoXPNGZuLOk0xCpOUOuZT3apWFLsON1l9LlvZhf5C/orMtQBco",
+	"tOsNhVxiB2BWbvEFesfiqbM8QBdJfjURP1iYvEbqz3O0N0kr4isEK31pdYVymHuNtbcC+vKK3j8M6Eh4",
+	"w2SBq0PuF1STkr6WQpFbfbPm1dcMCdM0lVgKJZF4xpECN3f3Eem4tbMGTHW5eoP27xGbKCikhhIOKDOS",
+	"pgyT4HGs8vPhOydv/vLkT3558vFfb+2TjmSo4XSslGRmkQymwKVlTW08+IeeamRgnF2Wihn5NsvEDtne",
+	"C2pWpMQCtm3G1s7WgQvnrDkjZBN9JvYF249XvaNunbf36hS6UiyE4HI6hr+A5PRbkLqRZT3Iub63C372",
+	"p8jm57/55/sf/fjBL//Tg//0nS3Q4ftCxE1QX2WNsTgEqHqoNwW3ek7wRcj0hHk4EPaDSPNtfLqNf4hp",
+	"ha2joIKWdAjAGWj6RdQAQpYKPbkLKBXK8OJwN8197MED4OusK7CfklRXpcgukePOAMHmyf6PNH+9GUdy",
+	"ZJTYUmqELBNZBe1fN4AR9H8Ig9fGP4M1K4da1gkhl6d5WtSYzpF8NJPUTe1UpLsHUcXWXFn6QnvCsrbu",
+	"23szH1ReKGsVixatdjqA/2jJo+XDWa79iApzK6x5AwXGkDq0Y0daXEwfOGhrVGHrvqqDO7kwoYplj3wy",
+	"CtLgQmWbM8P0nhmod3WsazHV+qLBeqpEqCpqIm2SR0bGAnCW5yT5/Dt/dfLuBw9+9PH9X/+yIn/fOiVo",
+	"6gpUnFVBioCXFp8TLpSW20C0gohZE9O96bzzeDi2GhUus72uVX0iWrMg09K03Q0ScNfOyrbRDScumoj6",
+	"mjuN55EvxkLxp8Xm7RsrVE/AwZZbL7flOYOKNBrhuSmsiZf1eHldn8UNe5TVQFYt5tFgRqeXSurKQ3y5",
+	"skmAMD0LaZxRyEmd4+SXQ9evTdWlGZ1/iegkmz2xJLGLadZjDupVjNPA7dac0D5vEo1pJPWCOr0GWmrT",
+	"jGTfwWTOSTITmRqGFKczBkjZpJDlgBmpEg4L4VYEEEqBZVmlLGEJfwWdh2jwOh6/08LaAoBTuOCgDGvm",
+	"siSvSF+5Tlh/cZubca06gA3Ja6EqVFlhsKRty89DaAOMa9/kh4HECU0ovpqUD1Ef6aO1BaCzBv7n6Jvs",
+	"fQn0vDrg7zpamJahn/Oi9MGbplCRPqRfxHQu26Lf7ml9bXHtwPNtdwebWSJ3ec1qVlx1/SV5fbRVMiXy",
+	"9pDylQMV8WgJm4XEpo1RwyIYeEXIAe0zNW+DZWpFtFitEKVoNmBqVbd7WXyyqxV5FJKvfL5Biw71AsmU",
+	"CaQ0dTfaGtVngZDPQDRZPBxnXCOqMlluuNTVil68qRJtV0MhoPPhdZBXwEIXkFEACZUEdpDYilWhnFeu",
+	"RNimry1uhdVFzPPlVmoxmFz0FeOQOcUUd0ErMIQQQTVpTK3iak4bzHyWgTfScdrfL3LaYunXsFkbKS48",
+	"smfpHHg70ivaPKkk+I0Zouv78ZX7LtHP0r7pEcvoQKuqtr8LTy3rsD5MyN+T4jpEJVr1yClMsYpxe4Gs",
+	"QKWZ/W7ZCiCQ3KbzyHPkpPovk79vwjKpeyT6UJFEEpZRqDexa8z2iSqv1IpW29JQg6uQpwQ8E7BlDRK5",
+	"Ij1vedyQ8rYJUPPwhVdKQteTF8sS4YQqxTK9Nf/x1Uvb/4Fuf3t3++mb+T932q3W9s3Hfi8kERo5JeDP",
+	"jpk1QDngu+YvwJG0GHNAKGLoIcVGqSoSRlSAK5bCHRW79H7VU3mqYirt7Ztfqxx8FbzEWgyWSKD7xgFn",
+	"X0VYvEmQEhYTqmXtWvtNDWxeLa/bXCk5VAZGWxlIDsUMXWZwHCEdO2occRBSXi2LHbGsDZrpRC1d1bE+",
+	"/JDcw60sJC+FWyEO30R1Smke3EXjGFOQjMVRVYiCb4mp2Xznu/I3n0hB+jQ7RVoLLz48aNIJnnXclUp0",
+	"86mIb136qiSHh1Tdtmns4hlFLZYLCxd2yyYcX6l+rkl2taJkiMUQ9xan/eAHH5/8j/9xfO83Dz74q5M/",
+	"+TuTyOuzjz46vvPhyVtv7m0/vb1XNho0AFGYDi8sdvjMNEljEDd5TDIhxqHWKxPqlxIofnT35L2PH/zg",
+	"4/s/+Z4Z+cn79z77zZ89+MHfnbz38RrjxgTF87IZLjgmrNlfMlk8cXEJz1vgFckkYVzlecfggrv/F/91",
+	"jZFPhiaqpc6AMhFS0bTCfPL7WAdRRmQ4nwwZJ2KCJLZP9nZ3t3d3d59YGFtUV2SgXOnRwcou/r7Ztfs/",
+	"+dVnH//PL+79c33jFY51b1LhLP/uCFQdqnAZ5WUleAMh7Ys+KFNC2eR0VHn2PJKxicgg7xhYRFDVSZT5",
+	"HXiRnxM34W3Id5mAOXqq2n2R1+jKI98xl0vXpA0ZogiYMTXNTEgV/hvN1/XFdYtTPJWHiR2FsY0I9jAL",
+	"BC9Z+sCcAxERaazX0KUxbKTL3zC5ASqq2NSF/EHXoS1NbD1VV1wwIns7OyY/Atk8eePdkz/6s60KmHee",
+	"ZGL1qreTFT2v9ekUvHemWVovdnhxfWaB8ilV1ANdyNBQ6LEwMUciy47oGVh53Gn/F5vb6XAoMnUtWS9T",
+	"TN8aSsOZHmmazolxHZTcQ+HA9d2HacfGwQbXIBnwK2v5S7o0HrDVk7XErDojqtVhzwGCHaqF9fRhMVc6",
+	"QxZnoEYlFTUQTcrLAsiTqzmecIbYUnDtFO33D5mU4ewndn0WxSOZ9dtKjBivEPf5VFZ6ohJJMpEySC0V",
+	"Cxsk3k+FwFpeBgjaE1yKtFj6tpS8DKrqKzqjc/B0YBmESQLGYy2i64uP8thYl02DIAOMCwtSXb+mUi2x",
+	"8ChXrAojfw2kKXMMLUP7ueaD+hBX912xc0UUlbfudpUrthUN4SHUQZ64bTUfSU0GUaaWZG31Q0v3Pbg+",
+	"xMDqPT984ZXIVq4xuaYgGkwWI2Tr1MKGMId8CZasXn1xsMVjgc/aLlNZCcBrBD6Ar+LNaOcssc9C0R9b",
+	"BV2OWOzSzZHN43s/P77334/vvf3FnXc//+QjcvLhm/ff+MVnv/3dVrgEmU3ItcQzbFYczO0mst4ZV/GS",
+	"xk0bJH1lNAFJNhsledty4R2YS02SzYqcb1sVM94h17S2LRk3Vf8gKRnAzBPuJwVrnvzCJcoLnHib7L64",
+	"VNcwYx3NmJ5crBUiA1dPk0nY1NQ8jcZKQDD/bAeG38SSZ94Ia6M3vJIj7hYLUmnFyVxut2Y9MR4zHldl",
+	"L+qKW6zYmftERmCWmbDMCN6FCEPjdiV9k+SvISWUMoCFqj8tk8YbYd4KWLcQTs0TpxcMRRaaZmFn/gq6",
+	"Svn5IV/C0KpM2IULIaSSgakSCtMzuV+sQ+K+DZ+BWv9GQ2o3ELFK4ye21YSxTyXWGAow9qpaPNeMRmeL",
+	"CoF+usQqHE8nadLT6n4lfg9Ewirc9SysG9twuH6SMqyB2sDuaOpLuS4Lo4vcnMOrJUKpRGtzxE8yMQZc",
+	"sQVGVOTcLKBLig0ZgEFFyI81qefpNEw18K6+oY5YBYx/pdgldC4tCV0K9zEMZqS1rgXqh/O5ZZoztV8M",
+	"bYESZlNFtGALET1Q+wYSjBZ98LZ0IDhJ/Qxy1aNr6zkGC1JkzEsZB344WI7unFBiKqNgfxGZDed52CaO",
+	"QWFFXKryGry2RFzDa030RlAkOFRFUqhVLkjRG70o1ErivAcACu2dEUy6xmZd4bBh6Vr0DP9A6lwMYtv3",
+	"6kxZStSKk+7sIPeBYrxcfk+L3sgEmUJM6zmEuS3X1FeWqD0ckJcz2scEGbOjy6DhlsgnRrO/lTyoKpPo",
+	"GpyIWAUU1+bRMQrDeFcy4y1jLjZI0rEPN/VHznVWO1qNduhLP2kNTk+oRP2NfCLOSAxRwxAZy16bMl6R",
+	"Hf9UxxMrxodP55IT6dFkzVk8C9urd7JD2aGobI9FyG30ktZKXfw8TRQWY0dgyGJ5R08YBWMqUG1IxpOQ",
+	"8qEDzzuIMtMHcd9UypOKdCR7reOwvhPQdEWGm2m/K6giZkEbbfAS+y8O2VuTyt0JF9mH49qGbKpJVcbv",
+	"/A5HKVfvWMqM/lW6z5uotOuAUKpr/s89QWNGpTEQ9EUGmqkVbvdJayNnRq0NEx8fKgwDqBFgO0KM5Dqp",
+	"jfOc78hitdBUYLyQs9Px3Ry/CLNoILl7+RIREWBRAmaZotK+VhLFWR3WRx6h4wS7VavQ1ODYT4F3WXYl",
+	"5yI0br69NzdN/WEvH5yThbaqUqGqVWHrC9Sk6q6EfJUqF/9aSnvsdMtfXKldk8BFD6GqKFgt84K8w0Ym",
+	"Kbqr8GiCrmyQXSAY59Jbrp82YGorBMCE6eKquRcAuJZ48imMRWtg+x5b0Xeb9CWuyFaBzdU0X2bTIl34",
+	"4jsVJHDF9LnLAikaiTAe3/NqZwdSxjbUPiqJeU1wvcFft1fWEpxQOcnTMuXBSUYsxVz5Lvfdallaymy1",
+	"ONLgQpjIjpDQwBXthXd/nejvlNG4DbUOq+IlYG6IM2+/VuVmqsnbPJ6mKplUMXo5mhbNCLXuv/qImtUT",
+	"ZJZF9lJwjaXx4nqVF2dhwpHbMTPPwjYVxrmMENasOGNJpSy4CatiGs9eIaBk3zgXALEWEYDRRaRPb5V8",
+	"4+GysYsEFQgfyJm85rtKIDiYpvaicPUrV43dWCBVc9jAJ79qWog1E1QtkvxpBmEPR2XeWkm6YjoYKsvR",
+	"9HVqqKaUNQlAXHNjjIIscM3NgJhMN08iZkAmS9N5ho/MMjI/C5nYss7bNaOrDPWyLeTup0Cibll8eHbR",
+	"a9Jj/c3mWcG4AOCQDzI40xzoFCqsZgyVtsB3OkcZWX+V8MHWPplY7Ry1g47Wv0Dt1ipDi09EmurDPWAK",
+	"bThaR5xliVJa/wMzFQBvUPpKE6lYbKH3fnbH/Gi5WruBEHFTeV4TGpGpUPuEjsnmyftvn7zz/mcf/c1W",
+	"RPYubO9djMjexe29JyOy9+T23lMR2Xtq+8JuRPae3r6w5yfX5iV4p5ZhxhvRBjSi/6tb0f/Vzej/6nb0",
+	"f3VDQQxLEfC4QFGi15tm2YrX98RK/g1KFDwMgGrNHWqdpP7c7KBDBFlYIkjYuuKdl2NYV8egBlIl7u2u",
+	"lsB4CT4y0NVqUzsdfSxeHzGbCAWRe4yrzJYIf/Dbf37wg787vvu3x/f+5vjefzq++/fH9z45vvd2oyiA",
+	"Kpx1Tnnk808++uKNO5999DcRKZMg+eLN97+48wN45mjR/Hjy4XufffxWRJAuyWcfvX/yJ7+8/96d+2//",
+	"5vjudyNU6j/73U8efPgz+N7RK/n8dz+wHVrCNb9hmw8bwt0E9est7MXd1ZCEi/jd4KGrpcjKNM1V3vcb",
+	"Dv8d8sAXaglxNjMPVwWA+BXrAndl0aMf9MxLMRKQ4pqmGaPxPCJxJiaTJZFjDgNQMhKwGYLfG7n31/Dr",
+	"2+24HvaqLcO3AfC+KaqJNn6VM5ql8/ZUsrg9nYSjtfRN37isg1drp4lnpRLgU07JHcC145KY6ZphFkvX",
+	"lGZXuyVrqWD5plkeM6djCsmrJB3QGd2INr5FJ5RPhAwXDHJ7G6qmm0lF9va2ISbIBTtY2wXWqIJny7Pf",
+	"Pp3/rzbbbxX1rNOYt8Gls6ulsH1M/2jwmCbixCxofXKYShIpEEZo01/hjs1fy6NBVgebVppE2K0emzjN",
+	"oRR81Tcg0yJrLQYpJdLcg3jv+bedyNwtt3KAS+WSFWbkB5R4Mwmt5DfpUYCRjatMNmj0rSiYQmVVQs3G",
+	"NbDy8ldjky8FO7StV03hjA7+RrT07EcbA8ZZlvSCXKA3VW3R74ei9dK5BVE42IDBCIMtQEuGheO/VF4c",
+	"01vtfB8Ktoo6Q4X+1DnnVsyqNHbBjsZQstEF4T8qzRZ+3TfhGgbsiKnUZzQdRaZiCVcCjLVKKHZAZMIH",
+	"KcNsZvgJGHqhnmeC8Wp2i/BVqCije78Zzj4usnKa0adr7b9BwlqnAlr16aksjbbsXKEPdoV0l8XSbaHs",
+	"O6c/jn7ltXyIwePJukMhRlb5D7jAlNIqfcXs10qXymPImlTp9rIvYJkK0he2mBRkHwPPl3tlBm5ykJjJ",
+	"JhhaJRnSIwbWh63grV1fegqk1HZF9bVV8O9UqjZk7Q37mgADget7+sym9dlLXUQPYh5L6ljMaAODBKC6",
+	"vfXxtCVHKbUZREtEdwY2yzIZP2qPvhnPc4ZMA6kouN7Ritqe+fqu6NVpTJmTjB0lYirbkvUyptrgyA9U",
+	"YzBIuEwgWj0yHn/An2Cwk/7cxHSntMdig1iWyYDLFu8ymcS2oOsMbpDNCxcJZL7eOrDGCHfbWonc9odG",
+	"zGZsBYcS5ih6NFCABd7ZR1Osjcnh0gBnlEubrIVAPQQWV0Zp4bpNMtZPKipmSUUzF+hdHEEEZSyYXif4",
+	"WxI6oRU1sdcpVNco1BmOMoYoW2oskl55lrW+thLVryP2eefCiTIFrld9TMJxBQLiqwpFH9MUqjQBZGLH",
+	"GBQiMhsmWKwNSBIoBDFvdKzvFsmwIrMH75NbwRBO4MY7LoOOYc87vi8ff+nS3ijPuou/Yd1b+5erGGv+",
+	"pIU/IRiv8C0Emru/8zy+xV/apl6b90Dw9lCAFc4kO/THjwuVQsot/LeYuiKCdgFNXOiYcbXjXyvuR6fq",
+	"NApPxePXrjrUL9ERM7XdiycLkeMijTHRjRITuRw7aY5K0UO5oglRt9HgPJzdPefulTVddMjAploMP9Qt",
+	"G1FvkrzAAkloLnFy6doVMmKu3rvmQqQjxUi0P33jzzuRY5wm4ZnzPsOB0zthES87UAlBd6m3gdEMMybg",
+	"8IZKTYzIUgjeLpdqof0+oFTlOSLxrQhqaXXn5NrLhzewArl5skPMYSU0lYJwxjC4499vXz68/vz2DTFi",
+	"nAwZjdEmkugeekKMEgdZ2N+AiZr28tGa5bp9G5Kz9gNZl8F0unnyxjsnH//1FhaL9FYGK43ps2FtNDsE",
+	"cNV6sVO4FIgciom+jWiLp2KQSJX0JBFTJSH5NWQ8jp0bOyqVA5Bk8+TNX3z+/j9+9vHbJx/+t628ukzC",
+	"By2O2gKGu2SMxoXadtZSArEwxohn7GNyp8Vb/LHHLk3VkHGVmAQKjz1GDvVoOvp3kSXfhp/3yTOwyQSD",
+	"YkdsjjGxnTzVnaGtFi9SzkBL8XMx3SGXgPS6LBV8ABzdJyiyqSf40W+29n1X6FxMW1yzbACrohc2MZFK",
+	"eQwozp1yLCjnxYbafIuApG/xo0Qm3ZRBXbZEGYlBkou7FyPCbtGeSuckTUaMSDFmOADoKRZMApKN3dJ6",
+	"Mi7bc1DB+rHHAObWgeR+uILnTYXMr31LCt4hm9efv0yevvjE72/hUnU02XUi0oFCz52oxTu4R/o3rPWs",
+	"/5UXou7o2UVwAhN+RNMkJom+kSPSwSra++TV1yGFYtTiJuLw9s0O3HJ6Cmgj6NKYwEs75CV8BwF6CSff",
+	"oBPKmUSweMLJc3yQJnLY4nBvzsUUybNzqac5//aLJux5nzDe0bvqyiTqfXA1253PXBO9RZPBcnYzRkcm",
+	"Dgj4IdzWIG7aAqsAlpfKBF7IhDMpWzybpvowHL7wit5yTJMUuSxFvaHQhyUitvDhVkQkEpmRDTUbkC2O",
+	"CzJOpKIjZnbzOlNZwqSmfgwpBQakoGgd5aRzJWbjiVCM9+bbL7B5x7AasmnKl702ZS2O1wqZTjRxX3ji",
+	"Cb0GGe0pOJ7gVKTklVeuPLu1A0cM6cvER+mjYY9Si8NPXRHPTdgASOVz6YnWZkp6lfSZF31Ce7Ddapb0",
+	"WB541eKuZXtAoF2oVoUli+DhxQsXDrxihUZ+RyKEioq4QdmUYwpekjGVzT0MaKLwGA40x7u4+zRJ+kbx",
+	"L3zZ4oh32Nslcoe8wOZIhgBH1M1YrWKHQEit5VWmUqMUZrHJRB9oe9Rhoy3tuQPvbjNYErPR+vLWpxaN",
+	"w6TzOmnB7dra2Cev7uzs3IxIy1cL9e+tjZ2dndYGuQ014Kjmqd2UGc57gOAPh/wwMA+XCRjDMFDf6ngN",
+	"Q+FPPk3TnRbvWIFcJrzHOmZw0kqv1NZjjAm8oBvnyBEmAjLNmskZQAqxV4K5R6S7McbgtnvsMfJNYEWl",
+	"btWQSab5d2aEZJmTGXnMB8E8tm8sjIqN9XLoPmYQoZmgLSelUrW4gbgAX4BXHeYFqHosAHcnYLEYN5U2",
+	"8Xhixy1uS2VS0vESF3V2yDU6YIajFlbVZSczyxtBjl28lUyUjNcOdgk7mKhKBA8sM9nUvWFDJqQxxaNt",
+	"/Uyl9dzaB+apqcHeLhb845YGNxQSS0CJuNy9wXaIhWPrMzTCYnJDMQPSHlM+x0aYJEM6mTBuTq/uUtMc",
+	"3HJ23S35dNkw4TFODCdKegKYIu6I7j8zX8YuTAiSgQImydPwoW9zE9OYmaqDLd4T47GeWqzVc3JNSDXI",
+	"2OG/fdGO5ZwkYGGw1UmT2EqjgDigUC9Lr7JeqUwo5jgLxUqiiJbH9Bpa1obP808Nv9G3BbIqW94ZOB6N",
+	"ySYlWgLxv7HhMpoRdKlkJGaW3bZ4n2m1MlGGqaRC4p2gO9860J8e/tsX9VqY3dCcCi4dRSiCsKCoKjIy",
+	"BtmDcI3wKEGhVNikMZ3DbiC/IptgJp24ksNbBy2uxYw5Hj0TSWuWtEg4l9xhh1KxhtTMQrS4fmiFJtj2",
+	"BDHdJQERKp6LLMP0CchhLgtubQCwmt6NKae9HpOyP03JHzx3w3IOd3456Tx3gw70iWvxOBno4ZqNx1fx",
+	"UtQLDXurz+KV/vZVwdn2S1T1hkYOQio3pNniReuPswLYg9d5fPeiPkfkJREn/YTFHR/RLuK55Zw9McHr",
+	"H6VUvRddzQTHicL4XC0T6gF39LS1hIZMFgQ4K7nrny3P1f+eoZoH/7aL29EEaO9kPQ4JXZtkU0Y6gclt",
+	"7RAoUa+1TFPyBXgyFBgmnVvbWi/Zxs87RpyCpoA3CMxeieYQo4bobns01ezxwIkD+kdzaT++401f37Yt",
+	"DjEl7MCgFJWpL5qLznsoMVNOpnzExYzr761QRZVZQiQTPRnbOoiUlHSnGdKBETWkjdrHe5bReN7iGVXs",
+	"gHTZXCB9eBueSHLxwtPmHtBC3Hz7EgY6JpxI1hM8ljtIoC1eIkkULmNNJuYwXXnuxvNEj/pFPWgr44HY",
+	"bEoOtDgIkSRR+6Tj3tyG/+9gmTaY0lbkP75u0RYd5AWFR5LpL81YvTg8MzSo9SxSUyN5S+uW9lmLJy7h",
+	"kNaCQIgyB8IpYEYN0mxtv3B9ACJIa1fZEVY414sTESUGDOgCodFparJmg9mA266d2GwERJ8RlJa58++3",
+	"zWvbV+LOAXltikydOPWCylFZa6RdPKKGLAwKVmtMVh+/dO3KRrShh45K+t7O7s6u9f/RSbKxv/H4zu7O",
+	"4+CnV0OwjNiiukZlgN8GrCrxlBMo4TTIEcZzakkT9HnQcVhvBAgT/S6Gx2iRDbS0FjcaiZGVrJ7i6sEa",
+	"a4Ekm7Oht+Q9kaasp9uUQ6KvQgcL1EcDlQuojj7tDTU79HcrY+T43k+O7/7T8b2373/3g5Pv/HPeiz67",
+	"La5VGsJFjg52EENTJFdk5PLLz5qa48m3GemlVJro2jloRFsR7la8gDQGIcr8LEnC8xwcPjlOUkjv3eKT",
+	"pDeaTkwQhBIx1RTm4+V6U7Ut+v39fCvAVpo6C1WLm1ew2L6Je6UYYDudGCXCFeun3NgVWKppLINy+54S",
+	"RInR3e0HqApprRkI0HHiK/HG/oZWJS5bSoo2MiYngku0wV3Y3bWRJwbj7FsIvmXCiFH9rS1hjn2A2RGs",
+	"VKEUSIa6Ir0wWBDsdrTx+O7FqsbdaM9fFcpejpg80pjr676z1STACjkdj2k2z1PIycgRXuTTB0jbsDd2",
+	"c03gY3704RwhGGUgPfwNOL4Llx4CDGmcu8xv6sHYU25vYu+UL27gFfsSwHnomCngC6+GZ5+/ch7utY3b",
+	"Ue2LPZt5tfZNoz4capUA3gcr5mtTxNxaI6b10zYjnlJVT91qADfjKYpcTHmPxWBtz9y17+FnQoOyjmLQ",
+	"ZgpjaxZw1nRQITzPsvHg+6sP6OZDPM5mR6qO8yXU3kTfzb+cVvrRHGw93rJh2juk7rAtOaT5Oya7++KR",
+	"vAwbd8VV6lrtTCa5lQ5M+jfRi8KkekbE87PeQRMmUfTVqGzKbi9Qz95Z9x2iHL+Q8IxKa/7aOYPNv2RO",
+	"oFejML/+i96JpjThEUOAZ59/PS+ZfLuSgf8BUzmpPOwDW7Pkj+pc/gHzK0faCtIgzrhQM88JvP55LZ5E",
+	"4LpasM6Zrlfkunwimt5Wz4redMy4umpqKeoTbMAH5ZIUYERC9cdV1wEB1oqckI8SDOP56qD+6kxEHftl",
+	"Z4e8bAyrniQypBLRHyz2KtEmimx23J+g/9v17WyBCwUX3bntIxddj96rot1992ki6RxsGbPhfB/hJMVx",
+	"GCN/SAZ9BUQG/xA8NHZno0+a8Lsv+/BpBT5RhIuZsUafBdPDCQcOl5FCcpIAIpEPgfOdRyICtMEjO38i",
+	"FHZxiZP89LgF6jIwJ5OOI/7Ovpc8nQswvbJM610m7N66+hK1Qy7npfNofn5c6zapli1g2uJwaPN98A+s",
+	"tfgWz1roDGGvZypz/Cs8DLBIX95hgFTclfYZ1HnxLTAhxayfcM1qjfob5WaWbIo5+kO6H/Zyyh1rhPjB",
+	"vgJAn4qdhJGdxcb9oZhmeWrzk//83v0//dWDd/7Sl9Os+XqZLJC/E9in86/rNb+N+5QyFSqmhIYYhL6h",
+	"xUcTqOBgpgdyhbRDBzZ5EEYpmpEDHpU6rGfK4gHifIqb+ix0bpZ6YVcvhsQIkyb59OuMTeEBMf03Wl9v",
+	"YRdYT3GwsJNQkKBv8ixhTwZb0Pnmlas3nru+/fyLf/jc9Y7TjIt3hMnhst7tALkvKkWyS3bmiJDqp3OW",
+	"RaQnphPBtVgk6Xhi0AUmnf9kCuk10QHc4jbSy3iFTCyPPcJgNpL7pAMOko5DnJDeVCoxZtk52eIdUJEx",
+	"cMdAkzR32OSCMJqlCcvsd/ntIrSYSGWimYYSnn/X5Hsx2V9ElheDwCJewGi2Ild8OC/ZDl5QRpQgnXHC",
+	"20oomnbInHEs15gxsqnoLZLwXjqNgWshE+0z8N7ELR4nEgv7bWGmU9OFxVpZPE1HZclgwLK2HE07Lb7Z",
+	"gVQ3CZfww9YO6YApuq3PG/ge7A/gZuiQTcD+oIuAyajFYUgyOWJbxNwlfI4clOR8SW+wcS+BJ9mSsB4A",
+	"9LuP7h0wckNCs4RbN9E8zyp3YKOUzAnXB7/FjSEXvzNWWTzvmObds8wa/+k3MaUlZzgus4NDltqsPvmo",
+	"bRYYklFjNaccHMq2SaTBnRa/MXSlJVyif3S/+aUi3IYUCk9QSWiLu5T3hZohWAxC+p507BO8ramQLCjn",
+	"X5sqj609DBlfN76CRWP3jLtefhMaLRZDE4Bbn61NpeEIztCigoYuDFNFPIS7Oda5pcPXcx7wVmn/ftnG",
+	"mn31rN/V8Z0m1BEvCpdwgckIkBV0WzLdrmLxvkNX/huro0cOwB95wP0OHjp2a5JCXKEJamhogG8kARaK",
+	"bPi5VS4sz6wSbUg1B79nX2TjmpUB12ieNfuR2/CDw/rXYMWH3ay34Vsk3lfGgu+FeiNbsZ6zBr61KlsA",
+	"REkNk8m2EhaWC+g7vUcp5A/d7E/TdHuWxGpo6raCMJIypY8+iF1DmvbxjciXr7QQZWu9bhkYOGKEDRUl",
+	"CE+lAE5G1JlXtpXkFValFhb9loXJjJy/Emnxgw/UsFD/VGLV28iD85LDYdJX7W9cOQTXv5YgUEDSlNji",
+	"MhUKi1V1EQvmV1NF/2ZELr/8rAtPMpKAcZlq8REwABJAALkXveip58KhPSbUYiRC7pSXTfGZr6QzBQb3",
+	"SFwptmZP8NZHuAHk8jaUdRa3/iGinmzwhull8+Q7H3/+/j/ef+87D37+8VazsxlyeONv57s2XVj4tCKm",
+	"zCKlFR1hrTCT1DWPhKCSdDAMp9B8B1HxLZ4oB1sVM+7DKfEMWtMbdoXgSQzkEpk97gYxiUg0PEEGPWTg",
+	"xySDdEwAgzSamyF5+KvFJRTs65ironNAOoiVB6QfwMgsdMTI6lQZ6F6bi449WQZx75iY5k3gPrBmCIj8",
+	"gCrriHsXfUIJLDS4E2gfMyMbTLgHoGRutc9J4h0pMmLzrQN9PXfMQhl9FaMlAISCGqWJ8uig+ukQKdLx",
+	"L7MSmx09/LYSO16N6U5EOjCTV3dv7tgCg51P3/jzrR1yCYJCHCWYYbS4AyYqgVQKy613SEaQ+clBal1g",
+	"DNTe8iI6anjRMyanxVeXIcEIH4k6lHdvMpEFGNTLcLyKBwPiXc+MRyHM7Ind3RKvcrK3WflTM6vX7Vlc",
+	"6uW1N9jDXfWld8Ej9u96PAwCBZA78Zg4dWQ9gW6lEwgfXhVw9Cb2limVEDU+GrUoE0YBGQb4bw5FREjf",
+	"YhXSKPfo4j+5QOUZjWGYicb4eg07VMNyCmVwD2luZV1EkwTtO5u5Azdq8Y6vFkak4/TFDpjiIMEipm12",
+	"guZ4a4eAuoMBA8ieIf4cXVYHxPJmY4SDmXQAr+kSLgDKF+7AFjeHO5FO2vVuZZpH3JFE7pCrbGbpAYKk",
+	"zHBtTIcNm0YPt52z7yqrdk+3eO6fJrPhHEJD0HTql1l0/ukWB+7hHp2TBvVPNmHJ/uC5G1sW2Z+D+osD",
+	"aHGIJ8HcDn3CBcSr2QiWvFcMhZqLKYZ1JOoAL6lZIlmLX9y7QK5lAKqGeAXyPE3AF+8HthiHYvC2gkcV",
+	"kvMii9CTLBiu9Sz12CDkyAzQ6bkILM8VXbsaBRW3nGw7qN0+pOvv0fj6GwjkD9fPj33YwsKJs/4W/Zmn",
+	"veiqnfqrsN+gbP9MaOjFgqi548MwBixpbk31mvdAOaWYbHpe/K0a9mFXzkSTdcoZKjr7ZCayESoaNp9D",
+	"GRuODiEwp6MXRXPiCKNBEhUCF9hQp4nTM1xFI32P2JluXtx9eqsSXmA+XAAXVAAFvtLatMUyGMH1X+Np",
+	"dUAEW1P3zM4ly6hk2xOWScFpum0zepz1IcWi89Ztqe99QuUIrwslCHrQTQQEZDDYPHnj3c8+/vj+vTdP",
+	"fvqr4zsfnrzz3S9+9PPP//rd+7+6u7WP/i573Wasl0wSLXpg7Qo9SMrnEZEqYyBKxq6UofFtoscRPFgm",
+	"fYA5aqSDPd3/6O3jO7/rOEYBjlGTiQdyKXgaudbPW+DBdyGI+Lr+2MbDmZDwEZuY0E4tppiQMhsJrhmR",
+	"yhKA3mFo2A45TCFwEYJApClghrJiP0mZsdNpztZXLJvRTPMQOTQBTCBmDUUKPsNruR0w8gyA2KaWJTcp",
+	"1+IUjTRDaHFKkCy2ImK06ESLoug2Jb7EWs6yAcCFHXKJO9uAUGTOlONbAZRSZIQbqBGK3kGDWOSMmSLz",
+	"Rqjet+JYYq3L5LmMSpBuvOJuseDsoMWZeUQ5AWJfgfnpVtk1czaexfRpX12k1CNiTrBIKM46VAKxDAUP",
+	"M8jB1Lu1yjfRmXI0VwVguQMQs2w9dAUbulkexwQjLkjSXw3nCTruyDCRSmQFVfPLVr2XbvjQFtg84zsr",
+	"PzYjxiYGlcMgdjS2ReummHNBYPQdADpUkhoNDWRKfTEYTTkoZBc0cVKtiEMovOPxgKGGnAVQ4dsvmkS+",
+	"brAdTriHeFNj1NWL1eKW9+GUqBTc6ojsIP+uZEmAHASJrIKU6m6/+l4XPcpHZ+P88rmznm+lmrcJILqT",
+	"N3/xxXe+d/LbN4/v/GzrLDmxOQEP92wOBDOZMZQo5mMBq9UmHlR7bvf9I3XQ4n4NbXhzv3gE0f2aSHu8",
+	"jdgHCVJm9Ij5Qk7ouGyCm9QcsY57ikETNjJDsw/BW1y/u+SAXcflPMMz9q+L1M36FPkerCnSuUDxEnaT",
+	"JvEpSL2gLm1nTC+ZyfdXZc2/7l56iAufd1Kx+G6oZ8NaZphVxqTWQeFPnisJfwnqN2uLDCHcbcdNBMrK",
+	"dWzde7vzkO0F4pIKMUkAyQElQKK+VimxUkk6AdW4A+4/8MfSFo9pks5JNuU7ZBfzYJgV3XISg8nXqylx",
+	"pKl9aNfMpLuKNAvKMq1dGd8GLKaYcSK6aTKgiK6E1I+JOiCPP/kE6QlMXmFVsHMSMp9szxnNSJrQbpIm",
+	"Jl9sKgD+QmI6pgMW28ISFWjLIo2e/QVcIs8v7+5tfi4eCmM6ZCrf+DM8LEHWZEGRy/Sfa/alrz4EEgBc",
+	"NOsNAUXnql4qIaoQdAZh3rYfFRwMbicN2LGcVPeh3otm2esRdHlW1K8Mhm6Sk8zpQ2jsrx5sZ1qF2oE0",
+	"YRBdYZYPpPfcKwzo+2gB0+M5D1u8c+2VHNLjOn9djqa3DbSHLEP20Dxlig1CKEJ7SCNkT4sXoD04Me57",
+	"9xhXoNQ5aE/k8ut1AEFUxs0s5m6BXFWQHg1dsjiMwxde0XKt6g07kEDJqbEYVaN/EVPFKu4Fs/AWwfIw",
+	"rga/i0einvkDaAxCsdRwVjCUHCCPu+5BUhznq8SirIGVLx6FZeKrWZ6Nh78DVVe0GesjhaTYQazPBFe9",
+	"cOVoulEZfYbkIv3oqMiLrpAu4ZgyLAARfS2+2cmwGnEbUrF38hghlFuBJRkIr6XxIZVbO+QZk2e4xTe/",
+	"cenq+ecuXd3eezwi+r9PReSVa5e3L0Xkyo3nt/cubgE0w2A5Ir8gnQsCO9As0aQudrn5yhFWuemKypDj",
+	"ANLTOeZnyYRc4mYcpKeVQugCPQnoYeiNrFdjvpztPVyO9yiZXc1RAyOKuX7OPP5ohSE8lAgkw2BXPtIV",
+	"jNTU0N9uEH10zbz7JUYhnUFOrcKoXWathyot+z02kJnN6waz+ajuCQhYLo0lIpzNnBjvUZpm1IwncjjW",
+	"q9UsK0011Z1/fSLqQKWFRd34snav8pQX1ulRbZkW6oojqUglBAnKTrt/q573iSh7wCq2/TydTDJxtIa5",
+	"3XRRlZ/sErZbJp2vrv15DdozEe0s3iE4Xd+BhgHzC4CBs8gxhktLKGbaLZPh5uff+auTdz948KOP7//6",
+	"l1u2hkci3bAsOqWUn8TcmCtR6kosZm043wKpLeRT8Ffck/YAznbgAT9cGLqcakIxSBT3vLwmOxXItn/l",
+	"VO2M32dBrc8mskezuIJaHya1yaPGl9rlw39Xf68pdkvZVgMBtt2EU5CVyvjj4JpfPvx3Z7G6i9tHqNSN",
+	"k81Xbjy//RRS/DMvv7QVweGAzBCeFeIrey9N4n7j3bv27POrSSWm8VNv4rVnn39Im7iJ7Pv+jz/awkgG",
+	"W3uIXLqou7V1/mxREMvPHvl+GhvBtpwOBky6muXB5FTPiwzD/pzihvZJO5n9Fm/xTqdjnGbtmI01uybk",
+	"35BNTH5UdLDPEh6LGfmay4xkfPaEi9kWOW+eg/NPNzmXbdFvg2NMN0mPaAJlZ8l5UupP/28TKvLakD98",
+	"tNXikvaZmrcRMKCb+fS9twtf/+8fEvOO7vHT995pcUWzAVPE/i/4zWbKaNxWyZjBd+RrJGNHCcPRb336",
+	"3jvka8TvG/CbmerTNLWtmm4+ffu/kM18cl9zd9zXkCMzPQ1r1XBD2gWj0Jje2nTtRmSccEwZ1H5NzbdI",
+	"ppthNgYOH4ynqUomKTMb1+Id13UH086QIRYhg0vW26RNwLIbxKsSZDJVhM7ovMUhwc/WgSsZAQ3luY4F",
+	"X6gDZ1ufM+Uy6MUHpGMm3DHlmAQPXkpyp8WfuwVZmPbJ3oVdS2a61Qu73pCBdC48RWCHEkme0Lcc/f/Y",
+	"e9fmOI4rTfivZOB9I9C9LlxJ0TIQig2YFCWOaRJBUNbGumbRia5sdBnVmeXKajRbDEWIZFCWbWnlWcn2",
+	"eizvWp6xRzPe0dihmZGW0tof9p8IBCh+mr+wkeeczKpqVHU3Lt2AdqUvIoC6ZGWePHmuz9NfpZagC4s5",
+	"obJ1G5fwatXClOw8uy44tXYtLXq0yuzrnhUtdgFuWLHL+YyRjqWvs6+xpWfYc2xpcRFfx5aWc+idIi8P",
+	"ZmTPOmMVeFW4RsjPpWWjXi4tVsG238LtvJHbzSOafK7Q15Eop4rxXZHwbbGKETot0tSxzdgQYlVaLrdj",
+	"B1t+kDv9wqVnhjPFT9S6OjQ7VREHAH7I5hDQ9wom6Ma3XjorTxYoHOz+dQfP2z85eP+NulfIWAyo5+Oc",
+	"NbmMYLk1V3J+LCCwQHWjPkHmuV5Dd37AqWB7CLfDXSFBq1klnrZFB1m0MuI9S19sFwdby7PRgOrZMu7X",
+	"ou2w9yX9WQS5mvd5dk1mrHV5DiUoKGlmYXhfDnhiAyyWGZhZQUvNaqqct1S+8KislmwQOJRogwpfl6IR",
+	"A1wWG98pUwLIZTiOGjgf9Zo43vxApwyWcaI4wmlEB2AC8toGDchhBmZpQOAUXLPCfXOk+fXwirfcHRv2",
+	"homq8LIXVqlw+nuhbkvnyre1AJTVRNfPSpu/qHp4zpIiLQpCIqC70JguXeooykeLTk+jVyQfkU2Rd1NF",
+	"0JMesRh2VAIcdIizWCccLB4aMwVcBKuyZrVTt5lsl8bB8lW6MCMY6uSRL2tFvJYRsVFbd5vXrrN6Nc/6",
+	"Z02rPKci3R1YTj77Bb4EEjGesg4U2klB4wfbsbLKrmpfTKLirnJLTLP67jj7khP7kivFO81KvOlsq5EW",
+	"kqMnHZow3HBXfUkQCy2orfEOhYtruIbBowD0UcvY6QL0DR/fuEh9dmjHReorH1sGjkpgR1YlVQ3DtltU",
+	"4Shcughelf1x6XQmqYNTxCWOELj1wBnm28qX1mcn3BMRQPNn7enDt57ee/fgvX/Y//DNx49er6/YQhOd",
+	"7w0m5jlfAh/ePFskXCw8Xag19NDTUdmWTVBXugvH9j4Xp+x92i0+Os1teyhpeYrQYKgx6RIPT1tXKOlA",
+	"aHL0+NgreWb9hcVvIe9ooJc4p3EzdXlEVjQIqw3XsXDFxPXrRGXIfMIYAmQug6hFVjJ2LnpNVXPHjI+2",
+	"+aGcBq7hkUuN4bax/BUYwTT8lOKLRthBZ1rHQs+AzLcUEdvqAt9nbf/DH+4//GD/vQ/2H/2+fsw1qurs",
+	"oXdu4rsalAAYFIwco3ED3uquVy1s7VE9mbHsQ38gBJUwcMkjoe1X6RVSmxnZQj72YtQkwcA1ubQxbb4D",
+	"1ZEdD1qAG1pEFBcnKHfzN18CoqDCeLF9G/4U8W0WKETmsuRHAJuEn2vZ+wGmhwiY4u5WFOo21XtK0WOt",
+	"cLubCG2PAExcEKZUS1SCqh8W9NN3PEpkfHoOx5E22OQcjX71FhprzwxRaAtUizKCLIZkAYA7HQWBE5sa",
+	"ZT9CJV2hAP5kEy2Il9JN53iP94HXQqYeg2wEJFI8amNzqcu2iFoefWOdvGPXL0sAoba+12xQbURPNoVn",
+	"ttD3G57jbXfh2MGIK7FW45fNsxsEOJKEWpgzTck8fTyivBCwy26ow61IQAE9huoQ19MYHdooFx5hrILY",
+	"oVewYbSvur7UQuAI2Q0b5qA3YMLsBjH7JwBmF2qH7IIkH65rySqCbQvYwhrwvwYZa/DGDPAQCO59SQs2",
+	"YOuBd6C0q0uaZ+vU1k0txZz+sgIE+Njm0lBy01j0hMmX9UKzANpeLBE2IlWDKsuUmy+xO67HtYd6DfXM",
+	"7LDncnAUlLa4gb4EPUfTV2sU5LqRn7gOMwZrHSD21lhTSSmaqbJoDGalbdDcTSISlUSR9RZaomcZ0bMM",
+	"NE78cyxSPKjV2aH//j+2SJCziU7BBVwpHj4edQlih6AvI6XiFV+ae8HKeo698HwWkips2H8PL3/uLvzv",
+	"Vb+7uLh8CazI55YXF/ERLZWwpllq86z5gKecnm3+s6fIvBYpZotrzXm90/VYc96uUx0vt58JjzEbcBN+",
+	"g3/UfFfU4Od6yfdb51zkTi2ldmhWQBjxMYBVmOIr2lxvGrcwN1odCRHXnmG67nLI12zvVCcEhm2e26r0",
+	"F1D8kPkFyzShV2KKlvtSih6Qjpu9ptiWYHFXt0VQ4DcxQuAx3d0ySnFLoMYhKCZfChlA4wOw1cAsztOu",
+	"bLAahvygF8tClUsAlgrqZidpXzawFRia0hpw2CCcXsNz+seaKebfju+fZMCXNXg68r0vWwHNzTpInpdl",
+	"i+wE5DZQ3cYinVtHyMmgpULNItWzk2EGBRggMLEBIk3ZnhBghuSRsOVzZkKDRBnHbJ6tK4SOAyffbPUM",
+	"PJom097SVJ2tUIpghW2pFInf+1nODEZFG9lZcDBeGkKD5qaBNX/cvCRR3e02G1AQHighGE/M0zbpXVJD",
+	"Vanv3BrpcZAtG9l2adg0YpyI3VB1rWpfNUpCIYYLWpZF+zSvIapCN/CC8vbURS8LIoUyvXRxZkR0whvX",
+	"WT2eCyqwhgLGCBBx370745T8zMqFr3szZNmsXPBmaDNtwvCXF5cvzS0tzy0+c3vxGytLyyuLF/7jjDfT",
+	"FlEws/KMN0Mnx8zK0vKiN2OV2MzK158xP31/ZmVp8eKSN6N3umZ1Xr4+t7i4BD537v3PHuX1F7PXL+Ze",
+	"/2z+5YvZuy/Yd3/7pRfmFheXYQqtsnONxJnE4E2vekcxVlE2h5UcjGVDHLYPRJiw3Hl7tt59zjVhNfQe",
+	"n772N/s//imWNvfyX4ZgcNxZiHTWn1JAYHTDow0ITdZJGbHaswRQeuZBGTjWrPFjzrRIIayiuBOHWGR5",
+	"vBDAMZoh82tJebgR+RN31SSXk14yHOnNDthxdp5peMdNH6s9/vSn+w9/u//wjbp3iHFPsy1zEttjjkMT",
+	"+OmXC7nRLNy1/9wcSbF5LdW5RtFEYBlaFhyyTwLQXFcIZD5woE7QIm9YnskOAehW8G1uZIVToxk3bxeq",
+	"kKCh6NQpOPOFQDwl2PfBjzyF7KVXrTErp+T0d1l1YR4t9xm2kp1+Td2R9SSN4LIKRHX3eKNYlgyWt0Op",
+	"yTAAIWyQKsaTJDSClg4ESFfJ8IV2BFeXCkURkTCWR6NQaowBAu5LW11sjpdGseC4wWocu7ahrLU+z7DY",
+	"RO90dcOW6dkakpyWwjiPBf7AoEON5zvYzUGW3QxBDA7pxRy0h9lPmrVFIuqrTpOEaUEj+hKixTZ0yBNB",
+	"EI9uMAMFlsD4SwUHhaqXqhhtfjNNIDxLjz+T7vNxN/FkCTCPNIrJkmDmzALg/+B9KgN10gSCDcfvEftP",
+	"R566Nt06l8HmDkPwvrB+nSGUNxUCgAeKskuZDcETqQmJ0WZ2zQbxJeD5INit8YChlBHT+Vt9CHgO5H5z",
+	"hOaYs/Z8aWmY2jyOhaSABL6sxlkgYpV6GP2UFi66Ps8Q69cMw5euehULtjBovJLFKnBIXj5NDiX9yCwS",
+	"As9t0EWxExQUp3FQ3MRjvbZCgCAhAXAC/BtQNsif1eTSl1sCo0z4YKBCsTh2CNyGkQYUCrUrkogjKxE8",
+	"Q2hfGoOnFUrhPrDD+ygrAC5OVJQr1JkD3zVr5xJYR5BLq5WLNtP6bPXhoynIZANx+Dc4Ccw4zB0AJwSG",
+	"EzmfFi3Yas4O9tLmSH+3eHPH2GP4Iw3CER24Yo0GzR6E7ho29z+f+zuFoFZ92eBbZiobHmsYx978HzMT",
+	"odxuEOGY+dE+1ZfZA8WdpgAhb8yz23BmOMh2jGI1iFq7lnGoeY5jlRBCMSS4whr4UWYAtEPMP61cb6Jc",
+	"w+3ud90ELrdxvE16rscaPKVwOuiJxir5840Q2mZyrN2WGx0pvM0i0dGWiFhgrwqJJu60ebbmy4HNNoBG",
+	"mmO6pj2MnbgYbgNh9SUKc+3i8jLlL/AorRcKKhPRNPMWzLNvib5mEIZyBUW5iWgwUFsgw3FXk6bADQgR",
+	"wWEsFaBUb9OTcsjep390Fl6CkFhTPj8LI6jGqjKHGE1hTwDpEq4D9k2Y3zgtdiooh+tmzSx96OyhciMa",
+	"iivhtWJFVWFPfvSvBx/dq49d7WOlpnia0c6do5eHYnhk4GW8/Ep29TlCYxGy24EjXMjAfKhZIFJ98G8e",
+	"mIkZv6owmxPce6FmNg9SFaC2f98Mg/L6xkOh6Wm3bRVXsD+6/CmbhSIqy1l5jHRwY7opMStjzYJU4Uax",
+	"i5DbGvaAGuZKZtcM3yALd93JEwavLiSCfizBdgARiXnaziQkd+/MoA48kcSUQ5HcsqOjdZ8AYMPypGSz",
+	"Skc7RRlq9v2u6Bpb0liEp8e9K63hZh47rhgNlx8nlENC6PT9z2fyO2k14F5VdRw6fXdW/Znm2KUiE2fb",
+	"CmuuHHN7V8R3Mp+Hrd/cuG3ESrO/2Lh5IwvwIiefLxsb5h0b4bbkaTcxztBzfndx8UKzK8M7Nj8NvxHe",
+	"7hL9rS3usBe/vXZ5buPFteVnLhnl6s/gn1K8dh5/2lJBH3/hz+RgW0QzEXRhA0rdRHOHyH3R+gR0192l",
+	"BtN2YBpJd4XlUeMpa6QQuDKPDaUvOZR8dELZTbErWqrePFvDNFmiUp6KTXxzA1NlUUAjwbISX5qXgZMl",
+	"dBgIV2tnxmRsl+WLrK26iWa1hs0I0wM3oWOoUV8x7mHiAAnJccvNNxlJmqU9lfs2cAqe+/y132VT7CZL",
+	"Yh2Lm7CSS7IvoTlFF8D1zCdUutgmdpCyr2fmSGgB8aVtf/Kl7oUw5/Pslpk/AEZCjxXmHB9EHwlCTU8G",
+	"9xeezVNfAh0nhQDILGc80spNBsogCO3cNVtHlPvd7X4sGki3gNqsCWxVEJTMuhGggKoGQQLcZoDQ2wmD",
+	"uUzNprj5fBmSSqzDVBkPiRwmbdykgQGtgkO9fOeOxfQFx18DvrAzzIy/3EfPR0SaAIyQ0QsWajtRPfPH",
+	"mIMrZQTKxkl9aUULIXtp7vAJ4LrmylHSnDIzl2CpkhZgQ5grfDko7aFm5lBGwlLI65FFTk6udWAx4Rip",
+	"nuUSzyUj40R1Qs23jO+Hhao1CwLx+Rv/JYemYH4yjnidAWpBqohpBmPKOGyObji8TnXThvsygNQHNNLP",
+	"X3s3VxcHdX2J0hrKElFA8/V15hOh0BebuiGlDHHju1AghdxwDsXBYwUM1Fcbq240WS1QaRWQje0OlP5o",
+	"YbzZaKDcpIGr+dKt66zT1cBM1k7TWLOa+R+Ek6JI9Wh1fWlEoq001U3mypCDTijxWo0hB3gcVF/hdCI+",
+	"bbgLQRnA/lcxTgeGwSoizWWn9Ol7zQNvOZO48xGNhIlRAcDCUvWUfRni9sKOxXgn7NrTtdWqq4XXWEck",
+	"RupTiL60+a4tbF1adEPUrKY51XS1Vcx0X6ei4zFuSVSzCs2sS1YlKQuE3qkPdiMBRDsoII8+1jOHxIJq",
+	"tRieOBhRtVo7UtuA6Yu63xbopYqyT0KaPR3kS/vM4esKAAPUQWWjQAUN5b4id/+WMIoaqmIDEfG+ZjIj",
+	"v0bWZdLUqHztjRAQtQDKjaq1aEBIi9jMRVpZuTYgs3qKRvSwaiQnE+ejeWgtigoVntn4TmRVVzJPWQvA",
+	"2nFkodm3zmpmrUgSbRKICKPqYFYZEW6rnszOh6QbiYwh2BmGhQpqXzbiQzq7sQqmpA3YZhuW2DB1G0jS",
+	"4SVQ1eBhi6ZxDCPYUO1DUIvVUdbDB8a5RA85/omzdFYnTj7fBXJzKiAigdHFgxvjlE+Whbu5UOHIgh0y",
+	"PNEfsdgORkSxHUqmAMrRh/0BTEyB4EHD9YTkzwQLmENJqPo8g8omRJLPNoJ5eFfyVks00/K+KCzrGRmy",
+	"KKnuuTWBYp5TWC5v3LjMN/vXrnwVm4HSneNOe+npMTJ2Woyun2bstCwctKZZ2dHhZRQwdjwrufiM2Vh2",
+	"39GpB8cYL4uoeO7wUhEC+GJUgQ5DX1JMJUwLoZSy7fgSwEx85ZtM0ze5TI04k3VOVKwXwJld4N0gTOci",
+	"tT1eFyN2W7RaHlu/dkN7bG39GtsRfe25fL3n3BjtsS11h5nNoT1f2jZHXWArn6PEdwKOuu3r091YJLuh",
+	"VsmstkzhqtOBaAWweXqW2dc2TXrs89d+V3d9gblGSmxZMhtibf2aZ/HpIHCE/gkPvteF4jPs3SVIhqTP",
+	"OlyGLWNXNyOlxQoQ5nc47p0a9+UWD7ahOsNOA+Ea2bFCOV7dg7CFh5VDeFAGYjdsUmMkBQaybYu4lLOa",
+	"7fKoK7SFQgFb0Wz4ebYBS48HKnRrmcnd3haBx6Qq8NphhY9xBvEtotLHWTNycF1tj+rMWWP01Y1mFDY8",
+	"1kAPFOs7dkR/BSOiYUABUAyvuRmq7MIxLusw9JSRKdY1yag7tdYAEZ1HlBxEm8IFpQugFXcnlIG7tFEf",
+	"MjDkYqwcWczTVCTm1v/0XT73yuZffs335/Ff/+7/L4ecKXsRLvsmXF3xtgvLZW87+jtOlEguyW0PQAkF",
+	"vE+4Y+BoVU6t2RDViD3jgfWYV+exgsZ9d6qO+uYvEwoJbObnZTpOLh4OACZkWpGOP955JprdJEz7oEBg",
+	"i20IreHV3/1L8+lFsG4cQ6S2kXcx3A0jsS0C26tZHBWrwcmlC9TB8eGTbUvdmYOzZ2j1yZq59pvqzm24",
+	"cpJrknvRsKiOOzKnMvvftG9jtScf/rHuMd3hUeTmOjuVYqXTOTM2bQ5mwIRmkHkyv+vwPttWbKvPatnJ",
+	"jed81VpVFRdgeCM/WUeObTR10rqtdoScHChqbng44GkHNQoTVCFJUvScNE1FmDDKYV955H26cHdL3YED",
+	"0MYvRrtvuTsm4r6VOURfIuHEAU/bjxpHOJ2UcA04CMFUJNR5V/b1ECV+RRj3JdxuQx4kfEWwZsS1zQuA",
+	"unPCvArOFxAZ6pQbx4drV0ZpPO1ic0CZwFN55hxvYvZ6SEbIkYuziG+JiGnVSnto9ovADAMKiFPrKihJ",
+	"hm6ieqz2zeW9+/+09+Dv9+7/bu/BD1d8+cXvf3zwx/v7D994+v7f7X/4m737H+09+GzvwQ/hQ5/e+/EX",
+	"Hz148uH7T37y+pOf/sP+2x87dAP7GuOLxejCWXewjaSO2peQ6Sf23doG3+Y9DpN7B6PtOlKprmOcPYf6",
+	"mn1CTSpfNqzvuBkGjTqCwFgYEZcdy/XWZTUqqicrXRsz65dxJtfsnE9a/IvvG3bg2xkgMEDebOeWnfiD",
+	"p2WIFVaGmkuK43PO/ayZ8gI8hhnp4fFHgpjzxzwOBnfHwl36zUBEuyxyXDLzJ1HQXlnayYkhQmeonsxk",
+	"OFXUVZrvWfOKRQSzlUgUOdk/1ULfiYTLx5crF0+33zeri7NWC1OAywT9NTBXVBtkAyv5v9SGmJZHW3EU",
+	"mOGNmrcsnW+a27LQNplXWUaL2T6m3FgzzgFf0tvm2ZVwO6RuoS0Bh1HAWt0omuuFQYqJd7ir3Y/bQupV",
+	"1+XIdKoSEQAGy9rG5WvXkNBXQwNS0sfDgIXa0v5awoI8duws1D11OFUAOdgU4DGHNGSsEuioShlVjZXV",
+	"rZzyhpukRVQc5fr0o8tlczXiSJiuceTKYsqOZyq3IvHxsP9wYEePqeFdIHi0Y37dXVqeyxnQoK8oWRk8",
+	"W7p0OKxz0hhMmIqOHmvd7YeYdaRR8CThlfXobo6msvJumlkoWY9HO45HA1FHXgFDK2E8ik7Vw3ezck51",
+	"hh3fGfr4meBUO/lWWKbo5NtXlvlFUBPZCgH5oy2iFvous9qSzI+rHhbu2n9CU4yRyzmLRDRedCB3/3Sj",
+	"A18WwT7D+MAowXYSdjYBAvv6WY0K0UFgZQIfh80dlnK9o20ykjJ0PZ4Exr6KItUbHQ5wHtXo4/Db7tKp",
+	"HVz2leMcXM8X/PQivNKkF85NDat98dbHjz/5NLO5Q4QAEAnbimyCV0dhzDpCa74tjnOkldlsARjd3TgW",
+	"yVzTSMMqxE4CAALo6sNMyvMVxX3FiT+nKsSO7wzPxkw2q89GK41TPBtdhGBMe9gpgIW7OV/y1aPzetu7",
+	"r12p9mOxqyW3GwBsIOnwKNQEoGHdxijcEQ6DyLjiWEPgyxqHdBCPULoRcSTMMNDjRLREM+0mwmOpuJNm",
+	"fsOs9uVGO2ylm39xbcOGjJpcQkNU3aIYbfEA/waD453MDQWYg3p1rdKXauec4eE7auc4ET6bwzfnV2LD",
+	"UEFia3v33n38p189/fVnRs17RV0O4NM8SUMeIQcLsKCdaCMu8Dic2xH9MQ7otfVr3xL9KR7P+MJxvUrz",
+	"EatUAg/notmp4R3MsAOw88lrno+gLfPrnBWSjZfr906oG0e5pjSx51SF4OjO8Oi1clcpZ6dYRX8EI5Dj",
+	"iWXL8Swkz6ETGYKptoPEtQpFfYZgYNmwGY9jwQugjcfRHAt3eRxu7ggL77CrdsTJznev1OHN3jIZIIjB",
+	"mPiuAvAizvCTAph1qtpx8EPY5eIYBWwZ4CCohHnAaW69SZ6fw8U/NxnTCdymKma5vrgSteoMKLMYZlts",
+	"KxWc9Fw8Cg4FTNsUwShK3zeqoLvWVMTzETCAFKeOYzO30O2Y1l1BFPXPmD91eD/HcpCqqaVrcwtdWi4O",
+	"lnlu9JM7TqtcjZduXS/LRG1s3LpqWWQGkgjrL932ZVWPEz5II3paod0vVx6/6VpZO4Cbyg81AkLPH3or",
+	"jiYG9P+wNNdJW+4mbxqchx6KY+27qae5csCf6ah9BNxKoVGf5jbVanmH2zDG1aQwstFuxAZcNjUnAl83",
+	"pg+BBfPTWKjnLXJdq8U6ArFIt/rYf3CqaSg73efS1IfBnaGlD+9fv3ZjWJCtuEb2hFy/dgPxXzo8mGYB",
+	"an40OYs/w6M3A6NDEdp5MgMVEECaYpxdPAdyqOfjoHpDryehTGECvwkXj0N7kx89gATG5iGreIx3BJc6",
+	"18yyCwgHxpoWd+JIBcLa+hXwhq3WYHGR0xJH8gm8mQ6/cw1vXV5cHNQc3oxO+xH0eKikc1R7nGa0xF3Z",
+	"CiVHoouBRH55FQVPplQ6B6uL72O1ra4OpdB6zvxM1aVLwFNkPNOLTLeFsSNd4RzqM67ZZRUItrT87Pi6",
+	"rUQsF+7aZR6zgjonFRPvfpWEoEOQCIEAGTZHadoWHS2iXexW2w4J+wSCVEAiCvclKhKUOmFrudsDu9tD",
+	"7HNF4njcJwBLPT8sXnz+1f8ZRorJNhhiC9i5n6oRd0sY8R1Q9l6uLDlMQFq8vJCB1VcQuSPZbbmttRCH",
+	"8ky3VwUwpxZp8dA+p1K9fu0GDPbsRHqIRXNerJkXwt1BCWcc7C0zlsyw6cpIGac4d5jIAPQgMXiCLoy0",
+	"AFVYLemRSFK9EKne3Giq9uuqdyrkXGM5Ke5lY7go11XPMTZ4wL841W7GdUeDlGJraqR6Vh0VgPdqB//j",
+	"1/vv3Nu7/5u9B38PbRhvVCuh8VoZT6uLcaw1ce09o5fE9RgOdhdOJ6nIk9SCDrgmxia3IPo6xSqjJoca",
+	"jcolsG0J4k6sksGuhNLunasqAYw2YgsEMx5L4VyiPCvGBh5m29wz0Lnj+VI8/ZtfPv7sV58//I3H9u6/",
+	"vnfv9b0HP9978A+36hb9LAJ3Jsutg3l5+db1qx7b4lpcujgnZFMFImCh9GWjqXcb8+yW6lkuQ7TItoQj",
+	"f6412zzhTXMq5B5L1wEEgy8pgZ8qhYRFNt9C31XPyMDA8QJEBEBaCCVrULW5bpQF3Z6HaaZq6csb35lk",
+	"qJjegq+sOhRghpHmhAP5svuu6egVDvFT22iW+bKH2FosN7cTrbADAIA4iafZKTG4NfBFA1vjhK0YleVW",
+	"wLKxpYJ+VrJiWeSRJVb0jI8Ay4a16zLf4OBLW4mFlC9In5Ej3YMngLgSTm+nvsKksjwd5gk8TXmzTUUz",
+	"UhFOCTBXzbObaVskvVAL8tbdfczdZjaicepzzOoeYSsHFq01o+aBOCWXfFt0gLsHn2csEl/2EpUSTQwR",
+	"6WFzkmP+iSLEk5TE1E4sXQ1QRyIwW3DNDTF7bZubexPBAwBGB4lH0JsQycdxySHJZ7RBZAl6BlKAqxnJ",
+	"kEoc1QnfEZL12qC67HMswJFmFxe/gevh0og0b2Xq4lrnkLqYjN2bijvpQlPvHiNAMT0rl+YBJ6Uybkei",
+	"ACQkbm6NLru4PAx+n/bQ104wpFtm6/FoqKo1omdPiIzJxuhdN1a25jZ0oJpd2BYo9+JOKqRRpC6OhvCN",
+	"bmN7hZ09ndgkDBsRfoo6e1BhOzsg1LoLcNYR7huchJEmyiE9vEBfPSl9DAQHA4cODH0u4Ck3Jw+rZSaE",
+	"SthLt6/OPVu36tpo8XlfPu86l/MJQ7yEzjCX/fNI5zp+I7JaVpCPiTJ6iH6UdUSDpdNT3SigOlxqXHUn",
+	"ex9gnXqJsWXgXdhZ5zFeoXpZEMIwsPEZF8mXmfY0d9LlSgI+aKJ62oN/2cU3RhNmke0bfOkOcxg3qEGA",
+	"V1cJawHxvrW82lzmQO2z1/lStRiXCMGYLQugbDF6of2zHa4yTyR17wHMqTkzrS1XmhpFuSrqm69Ur50K",
+	"mp4yPfdyGzk8yUABmUTFlhmZINZGFKmUako1mMgAcXQt5WxS+AyrW6u1lerKdA7aJ4Z6tZfNdbfhstPy",
+	"awckZJygAvWiANbBlFvyUoUsBwSxpdtGE8Zhc2cA93n4TA8hlcTuha6EpzddgslaXbDuWTcOYGJYholU",
+	"pTzSqw79Xx+6HnWuIFxZy9NIH6TZ4jx7njfbvgzCVksk0GFjWQiBPPJ7XZ3iyW5t80RwreQ8exmJEfBR",
+	"keC7QvsStSPSIiAXBdnDQIQJzAlGVgnJGf8GuMyWNcGXLlJm9GSHJ+YYgkkvRWMGdIfz2+0F4zuTQhB4",
+	"83BiPFw6sOmAenVaqYOmSgInOdTimjU0HvzNX++/9Ul1MC7gur2leBIMK3e74i46qkz0VLJzBZKog/sU",
+	"ZtT5dJhAI8oTLGTqmPM64H1NqqLNZQDglzWaU3ahEhCvm/GnABN1IUnsluQCJH4xNXFp8Qwp57L5LTtc",
+	"VbJjXGad8m0ACEU6xDwOQpiACu3G2mOOe1R7rGfUCMYKhYojMbVSvlakAOw04H1kEdmOODS85HLBY8jk",
+	"QrPNwfbXwCv36lgyetncc3xBHb3OYYdviwW9u/21O53odHL7ZshTirzhfoNmEhGYQwEPydjsMMA5x6rb",
+	"gPch+sYl2/jOC2yLJzjK0VG3srShZcKsThpaakoaGGxYLnUZH6UL1Y1JyXkz1sPoOCfNnVn2/GabSymi",
+	"0heIDg+jDPq74qlfJgDPbAHGQPCUKg1b4TTxIm7k32iGMIDQVYMVQT1qcaHrxc6ealVWQYo5TJPlpmtm",
+	"OqtyRaRG5qpia7n5gUkIwTJORScuZWuZ9HrdlANjAmOayshwWMbNoOkua1k/6uFgVw7qw0ct7VC+06O8",
+	"aCRj6c1Yn9e+krwMjyFWHiO1emKe0qNUTgMcYFG6Id4vVW9MSyWUW6org5HnzzV73XFPn2FzTQ/fwLum",
+	"hAOUfdQ4IQf7/VDyLO7EwJnCAp5OxyS1r0dIO+CuxDh0JwdBMXyFF+7Sv8bQ3nZiJru/3PSXby8a7tQ0",
+	"Mr2PlLFdYmTahxkPwMaMQilOrI/pXQV1XLpQC61Qhrp9dEWcf0OVHr4Kz74FX4cW4XlVxeOJigeKz67W",
+	"VAQHp5Deid2VTpBqMU/SCFgoWt0o6ruRVatjG/aYw8KU0dXsNtZ1Ha4/D7Bsp1EuvpZVZhtzlqp0zO5b",
+	"vjhlLLaNDDIL6zyy0BThZ2mkC+KM5nX4yuZhtMzdo1RxLpg5yQ02LvzTlJAIsvCfmVqIDALBbQbjqjMV",
+	"TXMwThvlMFAywkKr9vAHqD86oXS7ZoiPb1lrhptY33ZXndS9V7EwwgIcOaUe/VSsK/s9G7SoY5hYbgoI",
+	"Z1X1MILqqmYSI4Y8oEO5EwLp8bSKFgF7mWKUrPb0l69/8dbHdY+Z2WZKCl3hRlcdvTdjIe0Hn8M8hR3a",
+	"maQq3LxU6CKYc0cGBcJiE7Q5+bC/QkbFaUqLWds8xhKJDZwSZoCgyVTCtgngFZL/VNZFu7f8DHGqZOGu",
+	"/ecoYz4nY2e2Xnas00KxKUiGOSkOaw2rVE7eeG83St6Sr1inBdDJx8AZyb+jqujnZfOxVlXSV3pIOE1R",
+	"AAZoCkmH9GvWmgDtC8aC8SV2a82FMn8f5pfp7k16NmG2DMynUdK+TCClJ4J5dh1n3v5VtWySlxjhMIDf",
+	"FlHAdAh4GInASkRfqlbLVlnieuYKlrlmcdfcXpoENtN8jpVrYXxnomFfpEzkiHwwmBDF+UetmrIgnBIG",
+	"mRkDlgqCEvUgi4q/sEIFSFkygJSQ7VEEKTuqIl2wGdrRfpedwZkzaaV1mWSzHaaWEy281dpAB//1Pz/5",
+	"5z/UkcTvkMRotn7lqsURxJYLOKW3tyHpNEXdq5tcTkj15uFGSyq1bNGkGYEUVp3eeHnu61ThrhJf5h0b",
+	"nfIkXdCpilnW9AHltVSzfaiUEJDBuS8Pa1ULHJ5QVQUehFkNOZXde0gUYkbhS+JvsRh+5s1m7CwMkIg6",
+	"7YVN+FgqE6lkJDDaH/O151AL2x280eTyTJWwGcBwRUzr7uzb6QQ+zJLbPoFZnUk1hT2Ykqkiee82dwDn",
+	"9+CT9/fu/bw6vDUetvLNWE8XWTn3wi8PrnKBGoKomUZP/ABkGCSG51LRiSOOPD5VjsTz5srb9sIJbovi",
+	"iyp2hB0xkvnQpHuZhWL/rm0j4VlggBl7BGolYZbdmFjtyS8ePX3t3v6Hbz5+9Preg/eh3fT30wEBe74T",
+	"p4CO9j3RxJZYFfQJxyQ3lbNw3rgRQ9VooLCDiCWI/lqAz15erjPJO1RmDJCvrlW7E2pj0s+XQXkNitV5",
+	"OyUK4zuTY2LkftiYHlQX3z0E0FUp5KOQHMZTScfvlRkLYZZaAr6SwrFGMKSBAvDjQAK4No4AcZ5TK8W2",
+	"SKfVMHELlRPPJJGokjTvxJGwBrG1tzWHrN0QVgi4wTZxDa/aP4Mm2Hxna5hqX+aK6JuAUgbd3QN9rYhi",
+	"ZGvsEVmebtTQ8ESW3dr6tXm2RlX7rlE0j+A70JKqd7Aqs9cW0jgS1iWCmaGpL/apsqFtqlkjQkqD6Nrl",
+	"hXZVGhLOm846eHDqVMIuLn7Dl4AaGmJpe2mba726ifWmeevVMBKTYy7MGDLybRDuW6ARbDySwtOCtCkd",
+	"rxkMMJ/2VTddZbxrhEREETQgU0c09r2xRPUqWeZxIKXl7DPmmTOeS2XRj7qt4rBlnqHVjqpMaX2pG9VA",
+	"zGw77jBfEJUHtzgCE+wRLgzpJB3CbqRfrg5h/HRgzVLxrCb9g+pl/+2fH3z0wf7bP/viT5/VBzuCxyy9",
+	"KxwsBTtneFfv5Y3v5Ft1V9gG7g83RMREAfVnNgzBmeC+9WXt4KMPDn72A+QU9tjTB//y+E9/zn76X0/v",
+	"vbP/6L0n773psf1P7u+/+ejJu48OfvVXHjPXvPcHjx384e39n7zlsY1vveSxg5/+4ekP3ramvi+RkBio",
+	"SKJuRzp+Tq1AeeTnDVZU1z1zPkEHshmw60v2fMlT1lE6ZUuL7NvfhFcsL3qLi4vQtGvZNfGTtwV5xHTo",
+	"qpYvG+s3N24zC12MWrVRQJqHAWQNybOZAHvIw3m4o3lI221uv3x1Vnx1VkzlrBi7pZm6yc9BL/NofZpV",
+	"+TgzMUyPolSrKdxRZ7TCKMUAhlNXpMD6rKk6W6EUiONUsHsRCkb7spWoDgTqt8R2KAHJPJQMm/O1QA3j",
+	"HCC6i1ElS0rtSZAkDeNQOFYdBhnaTsxl32M6BnLjcFuqRASrZWkFX9pHg7fgWWLi7CZsPUwE/iOU7C94",
+	"zEs12IbgSbN9GdX0TZs7G4mNW5gemAydCVT5lsaLq6oPL10cuwHpdNi5Dymv9WyJ2JAVqvo8u+yV5ZU5",
+	"cN78Fx7uJRqMuuPEVb3XXlb13ouLY0/sEWv3QVpc5f7hJlnyQRGtHftgoTk24NWTiPdsmn1WvrYBhmlG",
+	"TmTx7VuipcCqHO/1eJ4c5eVfppa2/GYf3dOGarXYMjat+uoAdGeelqJkMEc6Hhbuwv8HaqdKsgxhR0Qh",
+	"4Hwn2xResOx7xDdizg00ICFFyrcwievLGnal5mLiFP6ASoUmxtvBwt0VAaV9VXOnbtvRfAnftcoaGLLR",
+	"DVDlPXuq23HgdoVgTk8zqXpl+v0FkebXe2ZKclVZwGf+OLW+DjylMv4rM82erR7xnCeKa9kOdaqS/ghx",
+	"Oqp5D0MolCkcEsQFWuajB7qzh1cVKNwciP4J3mx7zFZpUZM0+Y67BXCPbBZ8adM5gdgNm2KeNbDaoEG1",
+	"XBmnEenZOMSTq4a4nkhuaewe5OZF6h6g67U4ldtKYYvTlmBxN2Vb3NiL5sxYZY24m26aXzTMI9JuIiHO",
+	"DK+eI4NeBG5bmJeLwCKPKMs72wZM81VfNhJh458NFwnVuL04gbqYI4M3d+CR9tFAUoA1b2QI0jMRdoqH",
+	"YK5iPwCUra+yRiK0inbFJjy1gXk0GxT1JUwZ/EgPcrubNY3R0Y1pODxF0MAtIaRFbjFfouMoTBuQiDn0",
+	"AbnJSFiqFLLtAiYimTg6ZanyJQIZH/7cht9dXLzQRDGVCn4Sc8sND6mYCrFg1EGAt+X4HmFnzbOXK9SW",
+	"yylyJGcGnMFSC5UE0Smw84fskum9NdhmZwTzMjiM4eFEXGUEkZQKqEPklFgaXlRR4FmqbvOPObsPzQ+w",
+	"ZawkG4coClOP9rvZmZl+sKprPAvA7IU5CPws3DX/3jT/fnWBhjEeiLy7b9x2EePXjGgXqe6VhoGth82d",
+	"6+EplLOeQO7ixAwtJbQKqg4rBfCyOj73x5zPlZuz72aXeu6JWdBGQZlCmey+aLtDoBkAWd8BVMo+bzoF",
+	"H0BwiczzUBTpQgOkcjXm0aS4k9pfQahy7HgGAIstmPsri3NuiDupEY9JWnXm+be53qmsx+F6ByALlNEi",
+	"XmZtQYOcqwTBdUIvMJxe4SrOvPHizTrAWGt44GUrV2AWNEI1ak3umuecoLTU3D6yrBR9G3AtOl0NgOB2",
+	"Hme165KD+BCadSxMRQdvgGEipLExgyAfwCFEBati7AKjP7/f5TIN0z78vWF/aqDpNM/WLACnfZnHOMUO",
+	"zas80L+7IpmDqQSTDoPwc4DVaYylRPDAlxw252C1KRu32NSXo6pNjYxumKU4f8aBHdqZmATm5cONAJjw",
+	"aeO+QX1pHpvQQykGfFkjxLW9B+/uPXiwd/8f9x58tHf/D0fYkMZmOJUdOWCEmueSqj1vIubGdk5lDD2x",
+	"FiIsCHIPbWgb3BAjgImYS1QXHbmcIxRqgnycTgUR5H3z0JUlKJrSuK4isMQh+7/+4/5f/WiIiBIg50Kk",
+	"1E43rq5/hj8Tbcl4vcBH6VteWn52lCV6KIj6MoBvUvkMNjEEHqOEHuOQ1HDFfLOO7SUXRICyKKwarwq6",
+	"Rlmbe2XD9Wk3Mg/dTviddiGqCvPxzxg5shYpiow5dkGvItzrVCT3ZXL+ceyuUD+srguPu2bdtJiz8Sj7",
+	"i81cYCqOE7V7jL5F+6ybJQGqotSv4Stuxno9f895BSQpDrJKNuiirAUH4irTaYLF+WScBQlvpQNjGdf1",
+	"GEM2itfMU+a8VLMhn0th6sYikjlBSv7wolze+M70vI7ipHONyPunGlg+vMVOsHojmx4HN+cZdD6uX7l6",
+	"VgtYe/KLRwcffXDwy0/q1Ng4xcVMeY/388Vhh0nRe7x/Xt0fHN2ZWKaju+sw6wA2KSTjptPHZdQzvhli",
+	"RlRvQCBSmaGpIAQqohYCYT/87d79N6tVNgFMVRcRrnfTfDNq4IyVigEYd9xFDFjt2u2rc0sX675Eo4a4",
+	"iXJBhFXG2QsbS3NLy88iZhJ1qGoWKTSTxJ04TPoIF4/sINaIkkIEmnG4UiV0IbEooiFj2T3MM/seltFQ",
+	"KV+o2cXlZZtubUQqbUA8A5/SWDHWOqRlwtRh5ruJ8CXWn9valWM3vCKUmjin2zA3unO6Fc8kEEHTklns",
+	"qkU7s7b/8LdfvPXxwd++t//OvWG7Lo6EDHW7Q1NU1UN5q3DhWM7dxGo2y17WC2Wgeofx5h3G/IVLz5wh",
+	"yPzNWBdnsKwZrru9LTQCIW8nqhsbP6jPdBcEKvHQINbFTC1YyzyClLjZ78WDX08LtyarcLHcpDr3NTH8",
+	"jJ/hQIwHRjqmZV8Q2AXebIo4rbYt1uDvI2T3zJXbzVjjQHMSMJ6CW/p/yC+EGUJUIBCkWV2QMejdG/Rb",
+	"SNQsqqVUaTg2EUJR0hB/f1wFWUGDcOZaUu90Ty/ve5aa+MtMA7FmzcZZquhCGCCI0nKdskuLVP5sFWWi",
+	"vieI0zMjhYDiPhj0mPKs7XiMYR0JhEwYSBKE2/Jm95QT9RdL+oEAqmtqjLfmdeZlJV5u1W7eyD9wknZl",
+	"/j2lnRAKMgg4YaHMSOQvb9y6ylIz6cbTAp8AfABqRJ1apCEHu5Zjlx8CJjnYGkZeXUOrHbVJQtpgTaV2",
+	"QsFqL6ZpfFNGfY9t8I7YCFPx3EaahM3UYxtmoMKXsHvaaRrr+jxbgwR9yxjFmOldv3YDGgg48TZaYntA",
+	"pIFCu5ZKfAl3dELZTYVmtYvLF0r7ao0kXZMzE0qDwcPPxr0ZIYYbVv5ORawOb07rwPIitF+1LkOqdVeK",
+	"OhyNeAOvnnj9cOE9Q4vWMnjHUArtsVBqBwjctfW8iWiqTkfIwPgB6s6U9jQigNrCNMoextTJQfM+Olw4",
+	"ouGmpqMwhlI4W9JmAyV1LPVIVSooCuPPYB1nj+8KquHEX5hr8Bf+jMvNFavdjpJfHKPQrUr8srC0q8ge",
+	"iEiXoFIjLDfQXspm1A0oNlNMHROrtu0YHYChK4GlMRdcsYMY1Qj1cjtstlnMY2jEVPj4FdYwq6MbrLZ2",
+	"cWHtmWzxzW9hfZDs21xx8X///JLZvcAcBdE3+EsdzXHXKY1dSWHCVE8CigK3omT3Pa41DIAMd04g6vZ3",
+	"iD1HhUJYePM9tbXKGjyKGlipTXujjvdotqXMNkMICTsWi3huHwudDFCFAY9NE943Xjd0j+jwlcqsL85a",
+	"VYNnFOX7O+EnmL4ZbwZn6OTo1qeVlshEdjocaJkwOeTLnOQgQqB1MGnt1q9cnUAfQ/UuhqFMopuBdjFi",
+	"4rnGbyjts9zOLaw9LPIsZ1AqviyySZM1iArD0p06Mn6qrgNZ92WjoJ0arBYPLgatwcCWKTWFgLXhXKe6",
+	"YYTjoBNm9R6hPaGwix4nX7Oki62ykepNB75B624JazIpLg5Wq2uQoE+oPX3t3t79Hz350b8++cWjL94f",
+	"kmmplnvz6ImIPW+2s75Q3eSRYD0RbrfTAkE7cWoSTq9R33cQy8CyJDDdBkwmuHcVTo1kW7Ac4S9FhHSh",
+	"0BMfUsB8W/xGnXVlJLRmDYsOjSNqAO5P0s23Uc9q2naIHrsdtlJqv0bbTSSprrsqV3oeohc13E+NVcwZ",
+	"0fWzlL8CumGKA1i8JYeZiWtdWjHKmzvntZ/EjO2s3JjxDHBk26HZnTIWdIYnDnw71vCnRP3Bb/64/+bD",
+	"42zeRGiRns7uHcwMapFew4GeBjX1+fC+HD6KXYHphKJSRJe0rzUWMPIq52J4q2TeH0cKjlfQP1oIaP3P",
+	"aXo4N7qzVDxjZoipAXJ6peq2jwKpEqAqos5Ci5SXE8XaqHzxEMGLwnh0GdZGFMZnU30F45ta+VXesK49",
+	"+ee39t+5lyu+mhSqvNvGVemf8BVR5bFezDus5gf+zFD+Z+yCHQ0uuYalg4dRsurW9ScwpRzcgAXgevzZ",
+	"r5789gMC+PLlkx/968HDH3vs4Oe/PfjFfTDQLQhO1Gf7v/7ngx++BiJuLedNtJw9atn1ABXB82Uc8aZA",
+	"9C7ow4MSQoaPB5RFbdHHqNcXW8Gwrt+XlgV+lvVUEhjT++FbT++9i6DIHjt4897BG5/+22dv7N179/En",
+	"b+2/98G/ffZDjz3+86+efPj+40/+kX3+2u/qq/YrQu1LALeZ1TA8a5aGKQC3aCJnqwTf9HyJ8SOEpBwE",
+	"8AdSZzI6vDzucQ6n05cQVYGMEpKU1FeZcticKKvYXQ8PcL33vizglNl3zxHABF4JNm3HY0EXN7XQLEhU",
+	"HJfbtYgNhaAsWGM7mbPmS4GWhdNAuGxVyLU419RASuQ1U8UYtLzJdrMgLBbuCbOnPrp3CGZwyPmi0AWt",
+	"RNjfMFesmw08Jt/ccdozhqbPzwf801So8LLJHodcAK4GhEPUUq5As81lANq2x6OdKUKoQFNJFAI4htkf",
+	"n7/2LhRp4qTMake/yCgkXEzLh5J0X0bpOF6m3dy90Aq3u4nQw2pGYMKu0nX/l1eLTNb1M1pjeKPTrIPP",
+	"4Zq98Hx2auFq3dU73VcJXBMzAXaqp14TQoKDyBa6AFjPI6Ehwy9FpJkWEFLoHEksIxFsIzt+pYq9jpd8",
+	"JZAnV6A4lddDOZYCBWZ+RAZbXlyEkv7pZWYOlyWhqBwLrMyZghhBHyput+naW3jpNJal8MpxVmatmYa7",
+	"wuYDtvo2QUMF+QnASk3Fu7QTa+HjcUQhMMV4A4yiojU+qyviDRYn5vwFegrjO0KoZ2kyI6jaxLAqU+oA",
+	"2DYeW1IgbZWix/LywWqJAJ8X8wschVlJUb2Be3xX6OrCaoL2eZnvnkcpMcM6E+GA+aiQCTOjrqYTKwum",
+	"Ih+wUIzj+1Urx51BhfctqsMBwLu9+7/bu/93QOv0sxHSsXDX/G9TqnHLXhwbBwKAU91Jk0upIHGGJRkB",
+	"q4n57XnG2eWbVxjvqK5MsUojRLw1mL8ojGc1S1XKo3oGxQbEgylN9gpmxtO2eQs828uKbKG+g0DUIfgh",
+	"Wumc6qb5FEGv3c8y7BtqR829JO0Ys6AVbqrOPLspo77F4nEoeDL/YcQoQn1f3IZwKsp4yjfXVxU8X1Xw",
+	"lGiWWZ0v5PFmUD5hEEXJLa9GsyUGBB9NmsFsCqa6qceaqtPhc1oYYUxFsMr4lkYKDGGdZJR4est8YVoP",
+	"fcUUFB+W2hQrW5DpFRRhVlkEgQlAgKIULNQebvWhBnGMzuiSskPSi+P6KheWR1ceDn48j8Nvib77bJHs",
+	"2vF0k2hmZWYBDlca+uCK7//09f137u09+G979//n3v0/57YEAaCUUDnsv/fB/qPf57G2wec+fB30HT5+",
+	"9Mb+h3/NamsbN+rZPdSHU/r4Hzz64q2PD978wZO/fZTdQJD4VZfvf/jfn3zyp70Hn2a1L5AryI3S4niW",
+	"POPpw7eevnbv8Wd//eRvzTP27v8LHHvvmEl58CnGLw9+cf/pz97Z/+SfzG+ANPjJx7/eu3/v4Bf399/4",
+	"NFdoSimBktc8/vSn+w9/u//wjb0Hn1Ib/ts/OXg/9+MvP0EDzbUP5aas2KBZgnAjttpK7eRkD39RNhKo",
+	"8mbupNGs1uYyaIso8Kwy9yzhSX2euaLvQ7XZvgTedarRp5r9us1qYQcC45FWpPKNSvkPc5c3bl2dA8OP",
+	"Tk+M/9uljvXMq3/56v8JAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

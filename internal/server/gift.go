@@ -1,0 +1,45 @@
+package server
+
+import (
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// giftIn reads the gift options a merchant sent, normalised; what is
+// wrong with them is added to bad.
+func giftIn(in *api.Gift, bad *soko.Error, lang string) soko.GiftOptions {
+	if in == nil {
+		return soko.GiftOptions{}
+	}
+	g := soko.GiftOptions{Wrap: deref(in.Wrap), Wrapping: soko.Wrapping(deref(in.Wrapping)), Message: deref(in.Message), HidePrices: deref(in.HidePrices)}
+	if n := in.Noshi; n != nil {
+		g.Noshi = soko.Noshi{Title: n.Title, Name: deref(n.Name), Placement: soko.NoshiPlacement(deref(n.Placement))}
+	}
+	g = g.Normal()
+	for _, p := range soko.CheckGift(g) {
+		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	}
+	return g
+}
+
+// giftOut is an order's gift options as the API shows them.
+func giftOut(g soko.GiftOptions) api.GiftOptions {
+	out := api.GiftOptions{Wrap: g.Wrap, Wrapping: api.GiftOptionsWrapping(g.Wrapping), Message: g.Message, HidePrices: g.HidePrices}
+	if n := g.Noshi; n.Title != "" {
+		out.Noshi = &api.NoshiOut{Title: n.Title, Name: n.Name, Placement: api.NoshiOutPlacement(n.Placement)}
+	}
+	return out
+}
+
+// packChecksOut is an order's checklist in the asked language.
+func packChecksOut(checks []soko.PackCheck, lang string) []api.PackCheck {
+	out := make([]api.PackCheck, len(checks))
+	for i, c := range checks {
+		out[i] = api.PackCheck{Key: c.Key, Label: localized(lang, c.Japanese, c.English), Detail: localized(lang, c.DetailJA, c.DetailEN)}
+		if c.Insert != nil {
+			sku, n := c.Insert.SKU, c.Insert.Quantity
+			out[i].Sku, out[i].Quantity = &sku, &n
+		}
+	}
+	return out
+}
