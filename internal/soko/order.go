@@ -244,6 +244,9 @@ type Order struct {
 	Carrier      string
 	Service      string
 	DeliveryDate time.Time // zero if none was asked for
+	// ShipDate is the planned ship date (出荷予定日): the order is not
+	// released to picking before it. Zero on orders from before ship dates.
+	ShipDate time.Time
 	TimeSlot     TimeSlot
 	CODAmount    int64 // 代金引換 in yen, 0 if none
 	// ShippingFee (送料), CODFee (代引手数料) and Discount (値引き) are yen,
