@@ -39,6 +39,12 @@ func DefaultShipCalendar(pref string) *ShipCalendar {
 	}
 }
 
+// Audited changes to the calendar.
+const (
+	AuditShipCalendar AuditAction = "warehouse.ship_calendar"
+	AuditTransitDays  AuditAction = "warehouse.transit_days"
+)
+
 // MaxTransitDays bounds a transit time set by hand.
 const MaxTransitDays = 14
 
@@ -61,8 +67,8 @@ type TransitDays struct {
 // CalendarService keeps the warehouse calendar and its transit table.
 type CalendarService interface {
 	ShipCalendar(ctx context.Context) (*ShipCalendar, error)
-	SaveShipCalendar(ctx context.Context, c *ShipCalendar, staffID int64) error
-	SetTransitDays(ctx context.Context, carrier string, days map[string]int, staffID int64) error
+	SaveShipCalendar(ctx context.Context, c *ShipCalendar) error
+	SetTransitDays(ctx context.Context, carrier string, days map[string]int) error
 }
 
 // Day is t's date in Japan at midnight UTC: the civil date a warehouse in
@@ -338,4 +344,39 @@ func transitZoneOf(pref string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// ShipDateCount is the orders still to leave on one planned ship date:
+// Waiting have not gone to picking, Released have. Overdue groups every
+// date before today, under the day before today.
+type ShipDateCount struct {
+	Date              time.Time
+	Overdue           bool
+	Orders            int
+	Waiting, Released int
+}
+
+// AtRiskOrder is an order that may miss its ship or delivery date.
+type AtRiskOrder struct {
+	OrderID      int64
+	Number       string
+	MerchantCode string
+	Status       OrderStatus
+	Carrier      string
+	Prefecture   string
+	ShipDate     time.Time
+	DeliveryDate time.Time // zero when none was asked for
+}
+
+// OldHold is an order its merchant has held longer than the merchant's
+// HoldAlertDays.
+type OldHold struct {
+	OrderID      int64
+	Number       string
+	MerchantCode string
+	Reason       HoldReason
+	Note         string
+	HeldSince    time.Time
+	// StockFreed says its reserved stock went back on sale.
+	StockFreed bool
 }
