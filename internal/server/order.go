@@ -34,6 +34,9 @@ func orderOut(o *soko.Order) api.Order {
 	if !o.DeliveryDate.IsZero() {
 		out.DeliveryDate = &openapi_types.Date{Time: o.DeliveryDate}
 	}
+	if !o.ShipDate.IsZero() {
+		out.ShipDate = &openapi_types.Date{Time: o.ShipDate}
+	}
 	for i, l := range o.Lines {
 		out.Lines[i] = api.OrderLine{
 			Sku: l.SKU, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
@@ -118,6 +121,9 @@ func (h apiHandlers) newOrder(ctx context.Context, in *api.OrderInput, bad *soko
 		return nil, sent, err
 	}
 	h.checkOrder(o, bad, lang)
+	if err := h.planShipDate(ctx, o, in.ShipDate, bad, lang); err != nil {
+		return nil, sent, err
+	}
 	return o, sent, nil
 }
 
@@ -240,6 +246,13 @@ func (h apiHandlers) ChangeOrder(ctx context.Context, req api.ChangeOrderRequest
 		o.Priority = *in.Priority
 	}
 	h.checkOrder(o, bad, lang)
+	// The ship date follows a new delivery date, carrier or address, unless
+	// the merchant sets one.
+	if in.ShipDate != nil || in.DeliveryDate != nil || in.ClearDeliveryDate != nil || in.Carrier != nil || in.ShipTo != nil {
+		if err := h.planShipDate(ctx, o, in.ShipDate, bad, lang); err != nil {
+			return nil, err
+		}
+	}
 	if len(bad.Fields) > 0 {
 		return nil, bad
 	}

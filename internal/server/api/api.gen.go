@@ -175,6 +175,7 @@ func (e CarrierImportRowState) Valid() bool {
 const (
 	Cancel       ConsoleOrderAction = "cancel"
 	Hold         ConsoleOrderAction = "hold"
+	PullForward  ConsoleOrderAction = "pull_forward"
 	PutBack      ConsoleOrderAction = "put_back"
 	Reallocate   ConsoleOrderAction = "reallocate"
 	ReleaseHold  ConsoleOrderAction = "release_hold"
@@ -188,6 +189,8 @@ func (e ConsoleOrderAction) Valid() bool {
 	case Cancel:
 		return true
 	case Hold:
+		return true
+	case PullForward:
 		return true
 	case PutBack:
 		return true
@@ -306,6 +309,24 @@ func (e ManifestSummaryStatus) Valid() bool {
 	case ManifestSummaryStatusClosed:
 		return true
 	case ManifestSummaryStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OldHoldReason.
+const (
+	OldHoldReasonMerchant       OldHoldReason = "merchant"
+	OldHoldReasonPaymentPending OldHoldReason = "payment_pending"
+)
+
+// Valid indicates whether the value is a known member of the OldHoldReason enum.
+func (e OldHoldReason) Valid() bool {
+	switch e {
+	case OldHoldReasonMerchant:
+		return true
+	case OldHoldReasonPaymentPending:
 		return true
 	default:
 		return false
@@ -1555,6 +1576,20 @@ type AdminWebhookEndpoint struct {
 	Url          *string    `json:"url,omitempty"`
 }
 
+// AtRiskOrder defines model for AtRiskOrder.
+type AtRiskOrder struct {
+	CarrierName  string              `json:"carrier_name"`
+	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
+	Link         string              `json:"link"`
+	MerchantCode string              `json:"merchant_code"`
+	OrderId      int64               `json:"order_id"`
+	OrderNo      string              `json:"order_no"`
+	Prefecture   string              `json:"prefecture"`
+	ShipDate     openapi_types.Date  `json:"ship_date"`
+	Status       OrderStatus         `json:"status"`
+	StatusLabel  string              `json:"status_label"`
+}
+
 // AuditEntry defines model for AuditEntry.
 type AuditEntry struct {
 	Action string `json:"action"`
@@ -1608,6 +1643,12 @@ type BoxType struct {
 	SizeClass      int     `json:"size_class"`
 	TareGrams      int     `json:"tare_grams"`
 	Thin           bool    `json:"thin"`
+}
+
+// CalendarDay defines model for CalendarDay.
+type CalendarDay struct {
+	Date openapi_types.Date `json:"date"`
+	Name *string            `json:"name,omitempty"`
 }
 
 // CancelInput defines model for CancelInput.
@@ -1803,27 +1844,30 @@ type ConsoleOrder struct {
 	DeliveryDate *openapi_types.Date      `json:"delivery_date,omitempty"`
 
 	// DocumentsUrl Packing slip and, once labeled, the labels in one PDF; every print is logged.
-	DocumentsUrl string                      `json:"documents_url"`
-	Gift         GiftOptions                 `json:"gift"`
-	HeldFrom     *OrderStatus                `json:"held_from,omitempty"`
-	Hold         *OrderHold                  `json:"hold,omitempty"`
-	Id           int64                       `json:"id"`
-	Lines        []ConsoleOrderLine          `json:"lines"`
-	Merchant     ConsoleOrderMerchant        `json:"merchant"`
-	Note         string                      `json:"note"`
-	OrderNo      string                      `json:"order_no"`
-	OrderedAt    time.Time                   `json:"ordered_at"`
-	Parcels      []ConsoleOrderParcel        `json:"parcels"`
-	Prints       []ConsoleOrderPrint         `json:"prints"`
-	Priority     int                         `json:"priority"`
-	Recipient    Address                     `json:"recipient"`
-	Service      string                      `json:"service"`
-	ServiceName  string                      `json:"service_name"`
-	SlipA5Url    string                      `json:"slip_a5_url"`
-	Status       OrderStatus                 `json:"status"`
-	TimeSlot     string                      `json:"time_slot"`
-	Timeline     []ConsoleOrderTimelineEntry `json:"timeline"`
-	UpdatedAt    time.Time                   `json:"updated_at"`
+	DocumentsUrl string               `json:"documents_url"`
+	Gift         GiftOptions          `json:"gift"`
+	HeldFrom     *OrderStatus         `json:"held_from,omitempty"`
+	Hold         *OrderHold           `json:"hold,omitempty"`
+	Id           int64                `json:"id"`
+	Lines        []ConsoleOrderLine   `json:"lines"`
+	Merchant     ConsoleOrderMerchant `json:"merchant"`
+	Note         string               `json:"note"`
+	OrderNo      string               `json:"order_no"`
+	OrderedAt    time.Time            `json:"ordered_at"`
+	Parcels      []ConsoleOrderParcel `json:"parcels"`
+	Prints       []ConsoleOrderPrint  `json:"prints"`
+	Priority     int                  `json:"priority"`
+	Recipient    Address              `json:"recipient"`
+	Service      string               `json:"service"`
+	ServiceName  string               `json:"service_name"`
+
+	// ShipDate 出荷予定日.
+	ShipDate  *openapi_types.Date         `json:"ship_date,omitempty"`
+	SlipA5Url string                      `json:"slip_a5_url"`
+	Status    OrderStatus                 `json:"status"`
+	TimeSlot  string                      `json:"time_slot"`
+	Timeline  []ConsoleOrderTimelineEntry `json:"timeline"`
+	UpdatedAt time.Time                   `json:"updated_at"`
 }
 
 // ConsoleOrderAction defines model for ConsoleOrderAction.
@@ -1989,15 +2033,23 @@ type CountedLine struct {
 
 // Dashboard defines model for Dashboard.
 type Dashboard struct {
+	// AtRisk Up to 50 orders that may miss their date — their ship date has passed, or it is today, the cut-off has passed and they are not labelled — oldest ship date first.
+	AtRisk   []AtRiskOrder      `json:"at_risk"`
 	Carriers []CarrierProgress  `json:"carriers"`
 	Date     openapi_types.Date `json:"date"`
 
 	// DeliveryExceptions The latest 20 parcels whose status is absent, held, returning or returned, newest first, each linking to its order.
 	DeliveryExceptions []DeliveryException  `json:"delivery_exceptions"`
 	Exceptions         []DashboardException `json:"exceptions"`
-	People             []Productivity       `json:"people"`
-	RefusedPerHour     []int                `json:"refused_per_hour"`
-	ScansPerHour       []int                `json:"scans_per_hour"`
+
+	// OldHolds Merchants' own holds (入金待ち and the like) older than the merchant's hold_alert_days, oldest first.
+	OldHolds       []OldHold      `json:"old_holds"`
+	People         []Productivity `json:"people"`
+	RefusedPerHour []int          `json:"refused_per_hour"`
+	ScansPerHour   []int          `json:"scans_per_hour"`
+
+	// ShipDates Orders still to leave by planned ship date (出荷予定日), oldest first; those whose date has passed together as overdue.
+	ShipDates []ShipDateCount `json:"ship_dates"`
 
 	// ShippedPerHour Parcels handed over in each hour (JST), 0–23.
 	ShippedPerHour []int `json:"shipped_per_hour"`
@@ -2134,6 +2186,15 @@ type HandoverScanResult struct {
 	Manifest Manifest       `json:"manifest"`
 	Message  string         `json:"message"`
 	Parcel   ManifestParcel `json:"parcel"`
+}
+
+// HoldSettings defines model for HoldSettings.
+type HoldSettings struct {
+	// AlertDays Your holds (payment_pending, merchant) older than this many days are listed on the warehouse's dashboard; 0 never lists them. Default 7.
+	AlertDays int `json:"alert_days"`
+
+	// AutoFree Then also put their reserved stock back on sale (checked hourly). The order stays on hold; released, it waits for stock and is allocated again like a new order.
+	AutoFree bool `json:"auto_free"`
 }
 
 // Inbound defines model for Inbound.
@@ -2329,6 +2390,26 @@ type ManifestSummaryStatus string
 // NextCursor Pass as `cursor` for the next page; null on the last page.
 type NextCursor = string
 
+// OldHold defines model for OldHold.
+type OldHold struct {
+	// Days Whole days on hold.
+	Days         int           `json:"days"`
+	HeldSince    time.Time     `json:"held_since"`
+	Link         string        `json:"link"`
+	MerchantCode string        `json:"merchant_code"`
+	Note         string        `json:"note"`
+	OrderId      int64         `json:"order_id"`
+	OrderNo      string        `json:"order_no"`
+	Reason       OldHoldReason `json:"reason"`
+	ReasonLabel  string        `json:"reason_label"`
+
+	// StockFreed Its reserved stock went back on sale (the merchant's hold_auto_free).
+	StockFreed bool `json:"stock_freed"`
+}
+
+// OldHoldReason defines model for OldHold.Reason.
+type OldHoldReason string
+
 // OpsDelivery defines model for OpsDelivery.
 type OpsDelivery struct {
 	Attempts      int                `json:"attempts"`
@@ -2437,7 +2518,10 @@ type Order struct {
 	OrderedAt time.Time   `json:"ordered_at"`
 	Priority  int         `json:"priority"`
 	Service   string      `json:"service"`
-	ShipTo    Address     `json:"ship_to"`
+
+	// ShipDate 出荷予定日: the order is not picked before it (a supervisor may pull it forward). Null on orders from before ship dates.
+	ShipDate *openapi_types.Date `json:"ship_date,omitempty"`
+	ShipTo   Address             `json:"ship_to"`
 
 	// ShippingFee 送料, yen, tax included.
 	ShippingFee int64       `json:"shipping_fee"`
@@ -2508,7 +2592,10 @@ type OrderChange struct {
 	Note     *string           `json:"note,omitempty"`
 	Priority *int              `json:"priority,omitempty"`
 	Service  *string           `json:"service,omitempty"`
-	ShipTo   *ShipTo           `json:"ship_to,omitempty"`
+
+	// ShipDate 出荷予定日. Left out, a change of the delivery date, carrier or address plans it again.
+	ShipDate *openapi_types.Date `json:"ship_date,omitempty"`
+	ShipTo   *ShipTo             `json:"ship_to,omitempty"`
 
 	// ShippingFee 送料.
 	ShippingFee *int64 `json:"shipping_fee,omitempty"`
@@ -2691,7 +2778,7 @@ type OrderInput struct {
 	// CodFee 代引手数料: yen, tax included (10 %); only on a cash-on-delivery order; default 0.
 	CodFee *int64 `json:"cod_fee,omitempty"`
 
-	// DeliveryDate お届け希望日.
+	// DeliveryDate お届け希望日. The warehouse plans the ship date from it (less the carrier's transit days to the prefecture, moved back to a working day). A date no carrier can meet from the warehouse's calendar is refused (422 naming delivery_date, with the earliest possible date in the message).
 	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
 
 	// Discount 値引き: yen, tax included, taken off the total; at most the goods plus fees; default 0.
@@ -2714,7 +2801,10 @@ type OrderInput struct {
 
 	// Service The carrier's service, e.g. takkyubin, collect, nekopos, hikyaku, yupack.
 	Service *string `json:"service,omitempty"`
-	ShipTo  ShipTo  `json:"ship_to"`
+
+	// ShipDate 出荷予定日, when you want the order to leave. Left out, the warehouse plans it: from delivery_date, or else the first pickup its cut-off allows. The order is not picked before it. A date in the past, on a day the warehouse does not ship, or too late for delivery_date is refused (422 naming ship_date).
+	ShipDate *openapi_types.Date `json:"ship_date,omitempty"`
+	ShipTo   ShipTo              `json:"ship_to"`
 
 	// ShippingFee 送料: yen, tax included (10 %), printed on the packing slip; default 0.
 	ShippingFee *int64 `json:"shipping_fee,omitempty"`
@@ -3117,6 +3207,50 @@ type ScannedProduct struct {
 	Units int `json:"units"`
 }
 
+// ShipCalendar defines model for ShipCalendar.
+type ShipCalendar struct {
+	CompanyHolidays []CalendarDay `json:"company_holidays"`
+
+	// CutOff 出荷締め時刻, HH:MM in Japan: orders received after it ship on the next working day.
+	CutOff string `json:"cut_off"`
+
+	// HolidaySource Where the public holiday rules come from.
+	HolidaySource string `json:"holiday_source"`
+
+	// Prefecture The warehouse's prefecture, where transit days count from.
+	Prefecture string `json:"prefecture"`
+
+	// PublicHolidays Japan's public holidays of this year and the next, computed by rule.
+	PublicHolidays    []CalendarDay `json:"public_holidays"`
+	PublicHolidaysOff bool          `json:"public_holidays_off"`
+
+	// WorkingDays Whether the warehouse ships on each weekday, Sunday first.
+	WorkingDays []bool `json:"working_days"`
+}
+
+// ShipCalendarInput defines model for ShipCalendarInput.
+type ShipCalendarInput struct {
+	CompanyHolidays   []CalendarDay `json:"company_holidays"`
+	CutOff            string        `json:"cut_off"`
+	Prefecture        string        `json:"prefecture"`
+	PublicHolidaysOff bool          `json:"public_holidays_off"`
+	WorkingDays       []bool        `json:"working_days"`
+}
+
+// ShipDateCount defines model for ShipDateCount.
+type ShipDateCount struct {
+	// Date The ship date; for overdue orders the day before the dashboard's.
+	Date    openapi_types.Date `json:"date"`
+	Orders  int                `json:"orders"`
+	Overdue bool               `json:"overdue"`
+
+	// Released Being picked, inspected, packed or labelled.
+	Released int `json:"released"`
+
+	// Waiting Not yet released to picking.
+	Waiting int `json:"waiting"`
+}
+
 // ShipTo defines model for ShipTo.
 type ShipTo struct {
 	// Address1 町域・番地, e.g. 丸の内1-9-1.
@@ -3458,6 +3592,34 @@ type TrackingRangeInput struct {
 
 // TrackingRangeInputCarrier defines model for TrackingRangeInput.Carrier.
 type TrackingRangeInputCarrier string
+
+// TransitTable defines model for TransitTable.
+type TransitTable struct {
+	Carrier        string `json:"carrier"`
+	CarrierName    string `json:"carrier_name"`
+	FromPrefecture string `json:"from_prefecture"`
+
+	// Note How the defaults were made, and that they are approximations.
+	Note string `json:"note"`
+	Rows []struct {
+		// Days Calendar days from shipping to delivery (1: the next day).
+		Days        int    `json:"days"`
+		DefaultDays int    `json:"default_days"`
+		Prefecture  string `json:"prefecture"`
+
+		// Set Set by hand rather than soko's default.
+		Set bool `json:"set"`
+	} `json:"rows"`
+}
+
+// TransitTableInput defines model for TransitTableInput.
+type TransitTableInput struct {
+	// Days The prefectures whose days differ from soko's default; the others take the default again.
+	Days []struct {
+		Days       int    `json:"days"`
+		Prefecture string `json:"prefecture"`
+	} `json:"days"`
+}
 
 // UndeliveredParcels defines model for UndeliveredParcels.
 type UndeliveredParcels struct {
@@ -4136,6 +4298,12 @@ type SignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PutShipCalendarParams defines parameters for PutShipCalendar.
+type PutShipCalendarParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PrintDocumentsParams defines parameters for PrintDocuments.
 type PrintDocumentsParams struct {
 	// Papers Which papers to print: `slips` (A4/A5 packing slips) or `labels` (4×6 in shipping labels) as a document of their own, so a station with a label printer and a sheet printer sends each its own job; `all` (the default) prints both in one document, for a printer that picks its tray by page size.
@@ -4205,6 +4373,12 @@ type CreateTrackingRangeParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PutTransitDaysParams defines parameters for PutTransitDays.
+type PutTransitDaysParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // ReleaseWaveParams defines parameters for ReleaseWave.
 type ReleaseWaveParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -4219,6 +4393,9 @@ type PrintWaveParams struct {
 
 // PrintWaveParamsPapers defines parameters for PrintWave.
 type PrintWaveParamsPapers string
+
+// PutHoldSettingsJSONRequestBody defines body for PutHoldSettings for application/json ContentType.
+type PutHoldSettingsJSONRequestBody = HoldSettings
 
 // CreateInboundJSONRequestBody defines body for CreateInbound for application/json ContentType.
 type CreateInboundJSONRequestBody = InboundInput
@@ -4331,6 +4508,9 @@ type ReceiveScanJSONRequestBody = ReceiveScanInput
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
 
+// PutShipCalendarJSONRequestBody defines body for PutShipCalendar for application/json ContentType.
+type PutShipCalendarJSONRequestBody = ShipCalendarInput
+
 // PackOrderJSONRequestBody defines body for PackOrder for application/json ContentType.
 type PackOrderJSONRequestBody = PackInput
 
@@ -4340,6 +4520,9 @@ type InspectScanJSONRequestBody = InspectScanInput
 // CreateTrackingRangeJSONRequestBody defines body for CreateTrackingRange for application/json ContentType.
 type CreateTrackingRangeJSONRequestBody = TrackingRangeInput
 
+// PutTransitDaysJSONRequestBody defines body for PutTransitDays for application/json ContentType.
+type PutTransitDaysJSONRequestBody = TransitTableInput
+
 // ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
 type ReleaseWaveJSONRequestBody = WaveInput
 
@@ -4348,6 +4531,12 @@ type ServerInterface interface {
 	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
 	// (GET /api/v1/carriers)
 	ListCarriers(ctx echo.Context) error
+	// GetHoldSettings When your holds are reported as old, and whether their stock is then freed
+	// (GET /api/v1/hold-settings)
+	GetHoldSettings(ctx echo.Context) error
+	// PutHoldSettings Set when your holds are reported as old, and whether their stock is then freed
+	// (PUT /api/v1/hold-settings)
+	PutHoldSettings(ctx echo.Context) error
 	// ListInbounds List inbound notices
 	// (GET /api/v1/inbounds)
 	ListInbounds(ctx echo.Context, params ListInboundsParams) error
@@ -4606,7 +4795,7 @@ type ServerInterface interface {
 	// GetConsoleOrder One order with its stock, parcels, documents and history (supervisors)
 	// (GET /ops/orders/{order_id})
 	GetConsoleOrder(ctx echo.Context, orderId OrderID) error
-	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel or put back an order (supervisors)
+	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel, put back or pull forward an order (supervisors)
 	// (POST /ops/orders/{order_id}/actions)
 	SuperviseOrder(ctx echo.Context, orderId OrderID, params SuperviseOrderParams) error
 	// ReleasePickList Take a pick list from its picker so the next picker gets it (supervisors)
@@ -4639,6 +4828,12 @@ type ServerInterface interface {
 	// SignIn Sign in with a badge and PIN
 	// (POST /ops/session)
 	SignIn(ctx echo.Context) error
+	// GetShipCalendar The warehouse calendar (出荷カレンダー) (supervisors)
+	// (GET /ops/ship-calendar)
+	GetShipCalendar(ctx echo.Context) error
+	// PutShipCalendar Save the warehouse calendar (supervisors)
+	// (PUT /ops/ship-calendar)
+	PutShipCalendar(ctx echo.Context, params PutShipCalendarParams) error
 	// StationOrder Open an order at the packing station
 	// (GET /ops/station/orders/{code})
 	StationOrder(ctx echo.Context, code string) error
@@ -4678,6 +4873,12 @@ type ServerInterface interface {
 	// CreateTrackingRange Register a carrier's new number range (replaces the active one)
 	// (POST /ops/tracking-ranges)
 	CreateTrackingRange(ctx echo.Context, params CreateTrackingRangeParams) error
+	// GetTransitDays A carrier's transit days from the warehouse to each prefecture (supervisors)
+	// (GET /ops/transit-days/{carrier})
+	GetTransitDays(ctx echo.Context, carrier string) error
+	// PutTransitDays Set a carrier's transit days (supervisors)
+	// (PUT /ops/transit-days/{carrier})
+	PutTransitDays(ctx echo.Context, carrier string, params PutTransitDaysParams) error
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error
@@ -4697,6 +4898,24 @@ func (w *ServerInterfaceWrapper) ListCarriers(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListCarriers(ctx)
+	return err
+}
+
+// GetHoldSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetHoldSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetHoldSettings(ctx)
+	return err
+}
+
+// PutHoldSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) PutHoldSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutHoldSettings(ctx)
 	return err
 }
 
@@ -7331,6 +7550,46 @@ func (w *ServerInterfaceWrapper) SignIn(ctx echo.Context) error {
 	return err
 }
 
+// GetShipCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) GetShipCalendar(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetShipCalendar(ctx)
+	return err
+}
+
+// PutShipCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) PutShipCalendar(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutShipCalendarParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutShipCalendar(ctx, params)
+	return err
+}
+
 // StationOrder converts echo context to params.
 func (w *ServerInterfaceWrapper) StationOrder(ctx echo.Context) error {
 	var err error
@@ -7702,6 +7961,60 @@ func (w *ServerInterfaceWrapper) CreateTrackingRange(ctx echo.Context) error {
 	return err
 }
 
+// GetTransitDays converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTransitDays(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTransitDays(ctx, carrier)
+	return err
+}
+
+// PutTransitDays converts echo context to params.
+func (w *ServerInterfaceWrapper) PutTransitDays(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutTransitDaysParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutTransitDays(ctx, carrier, params)
+	return err
+}
+
 // ReleaseWave converts echo context to params.
 func (w *ServerInterfaceWrapper) ReleaseWave(ctx echo.Context) error {
 	var err error
@@ -7829,6 +8142,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/erase-personal-data", wrapper.ErasePersonalData, options.OperationMiddlewares["erasePersonalData"]...)
 	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
+	router.GET(options.BaseURL+"/api/v1/hold-settings", wrapper.GetHoldSettings, options.OperationMiddlewares["getHoldSettings"]...)
+	router.PUT(options.BaseURL+"/api/v1/hold-settings", wrapper.PutHoldSettings, options.OperationMiddlewares["putHoldSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
@@ -7887,6 +8202,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/stock/ledger", wrapper.ListLedger, options.OperationMiddlewares["listLedger"]...)
 	router.GET(options.BaseURL+"/ops/count-tasks", wrapper.ListCountTasks, options.OperationMiddlewares["listCountTasks"]...)
 	router.GET(options.BaseURL+"/ops/dashboard", wrapper.GetDashboard, options.OperationMiddlewares["getDashboard"]...)
+	router.GET(options.BaseURL+"/ops/ship-calendar", wrapper.GetShipCalendar, options.OperationMiddlewares["getShipCalendar"]...)
+	router.PUT(options.BaseURL+"/ops/ship-calendar", wrapper.PutShipCalendar, options.OperationMiddlewares["putShipCalendar"]...)
+	router.GET(options.BaseURL+"/ops/transit-days/:carrier", wrapper.GetTransitDays, options.OperationMiddlewares["getTransitDays"]...)
+	router.PUT(options.BaseURL+"/ops/transit-days/:carrier", wrapper.PutTransitDays, options.OperationMiddlewares["putTransitDays"]...)
 	router.GET(options.BaseURL+"/ops/dashboard/charts/:series", wrapper.GetDashboardChart, options.OperationMiddlewares["getDashboardChart"]...)
 	router.POST(options.BaseURL+"/ops/pick-lists/:pick_list/release", wrapper.ReleasePickList, options.OperationMiddlewares["releasePickList"]...)
 	router.GET(options.BaseURL+"/ops/orders", wrapper.SearchConsoleOrders, options.OperationMiddlewares["searchConsoleOrders"]...)
@@ -7967,6 +8286,83 @@ type ListCarriersdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListCarriersdefaultApplicationProblemPlusJSONResponse) VisitListCarriersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHoldSettingsRequestObject struct {
+}
+
+type GetHoldSettingsResponseObject interface {
+	VisitGetHoldSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetHoldSettings200JSONResponse HoldSettings
+
+func (response GetHoldSettings200JSONResponse) VisitGetHoldSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHoldSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetHoldSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetHoldSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutHoldSettingsRequestObject struct {
+	Body *PutHoldSettingsJSONRequestBody
+}
+
+type PutHoldSettingsResponseObject interface {
+	VisitPutHoldSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutHoldSettings200JSONResponse HoldSettings
+
+func (response PutHoldSettings200JSONResponse) VisitPutHoldSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutHoldSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutHoldSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutHoldSettingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12011,6 +12407,84 @@ func (response SignIndefaultApplicationProblemPlusJSONResponse) VisitSignInRespo
 	return err
 }
 
+type GetShipCalendarRequestObject struct {
+}
+
+type GetShipCalendarResponseObject interface {
+	VisitGetShipCalendarResponse(w http.ResponseWriter) error
+}
+
+type GetShipCalendar200JSONResponse ShipCalendar
+
+func (response GetShipCalendar200JSONResponse) VisitGetShipCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetShipCalendardefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetShipCalendardefaultApplicationProblemPlusJSONResponse) VisitGetShipCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutShipCalendarRequestObject struct {
+	Params PutShipCalendarParams
+	Body   *PutShipCalendarJSONRequestBody
+}
+
+type PutShipCalendarResponseObject interface {
+	VisitPutShipCalendarResponse(w http.ResponseWriter) error
+}
+
+type PutShipCalendar200JSONResponse ShipCalendar
+
+func (response PutShipCalendar200JSONResponse) VisitPutShipCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutShipCalendardefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutShipCalendardefaultApplicationProblemPlusJSONResponse) VisitPutShipCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StationOrderRequestObject struct {
 	Code string `json:"code"`
 }
@@ -12539,6 +13013,86 @@ func (response CreateTrackingRangedefaultApplicationProblemPlusJSONResponse) Vis
 	return err
 }
 
+type GetTransitDaysRequestObject struct {
+	Carrier string `json:"carrier"`
+}
+
+type GetTransitDaysResponseObject interface {
+	VisitGetTransitDaysResponse(w http.ResponseWriter) error
+}
+
+type GetTransitDays200JSONResponse TransitTable
+
+func (response GetTransitDays200JSONResponse) VisitGetTransitDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTransitDaysdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetTransitDaysdefaultApplicationProblemPlusJSONResponse) VisitGetTransitDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutTransitDaysRequestObject struct {
+	Carrier string `json:"carrier"`
+	Params  PutTransitDaysParams
+	Body    *PutTransitDaysJSONRequestBody
+}
+
+type PutTransitDaysResponseObject interface {
+	VisitPutTransitDaysResponse(w http.ResponseWriter) error
+}
+
+type PutTransitDays200JSONResponse TransitTable
+
+func (response PutTransitDays200JSONResponse) VisitPutTransitDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutTransitDaysdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutTransitDaysdefaultApplicationProblemPlusJSONResponse) VisitPutTransitDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReleaseWaveRequestObject struct {
 	Params ReleaseWaveParams
 	Body   *ReleaseWaveJSONRequestBody
@@ -12638,6 +13192,12 @@ type StrictServerInterface interface {
 	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
 	// (GET /api/v1/carriers)
 	ListCarriers(ctx context.Context, request ListCarriersRequestObject) (ListCarriersResponseObject, error)
+	// GetHoldSettings When your holds are reported as old, and whether their stock is then freed
+	// (GET /api/v1/hold-settings)
+	GetHoldSettings(ctx context.Context, request GetHoldSettingsRequestObject) (GetHoldSettingsResponseObject, error)
+	// PutHoldSettings Set when your holds are reported as old, and whether their stock is then freed
+	// (PUT /api/v1/hold-settings)
+	PutHoldSettings(ctx context.Context, request PutHoldSettingsRequestObject) (PutHoldSettingsResponseObject, error)
 	// ListInbounds List inbound notices
 	// (GET /api/v1/inbounds)
 	ListInbounds(ctx context.Context, request ListInboundsRequestObject) (ListInboundsResponseObject, error)
@@ -12896,7 +13456,7 @@ type StrictServerInterface interface {
 	// GetConsoleOrder One order with its stock, parcels, documents and history (supervisors)
 	// (GET /ops/orders/{order_id})
 	GetConsoleOrder(ctx context.Context, request GetConsoleOrderRequestObject) (GetConsoleOrderResponseObject, error)
-	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel or put back an order (supervisors)
+	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel, put back or pull forward an order (supervisors)
 	// (POST /ops/orders/{order_id}/actions)
 	SuperviseOrder(ctx context.Context, request SuperviseOrderRequestObject) (SuperviseOrderResponseObject, error)
 	// ReleasePickList Take a pick list from its picker so the next picker gets it (supervisors)
@@ -12929,6 +13489,12 @@ type StrictServerInterface interface {
 	// SignIn Sign in with a badge and PIN
 	// (POST /ops/session)
 	SignIn(ctx context.Context, request SignInRequestObject) (SignInResponseObject, error)
+	// GetShipCalendar The warehouse calendar (出荷カレンダー) (supervisors)
+	// (GET /ops/ship-calendar)
+	GetShipCalendar(ctx context.Context, request GetShipCalendarRequestObject) (GetShipCalendarResponseObject, error)
+	// PutShipCalendar Save the warehouse calendar (supervisors)
+	// (PUT /ops/ship-calendar)
+	PutShipCalendar(ctx context.Context, request PutShipCalendarRequestObject) (PutShipCalendarResponseObject, error)
 	// StationOrder Open an order at the packing station
 	// (GET /ops/station/orders/{code})
 	StationOrder(ctx context.Context, request StationOrderRequestObject) (StationOrderResponseObject, error)
@@ -12968,6 +13534,12 @@ type StrictServerInterface interface {
 	// CreateTrackingRange Register a carrier's new number range (replaces the active one)
 	// (POST /ops/tracking-ranges)
 	CreateTrackingRange(ctx context.Context, request CreateTrackingRangeRequestObject) (CreateTrackingRangeResponseObject, error)
+	// GetTransitDays A carrier's transit days from the warehouse to each prefecture (supervisors)
+	// (GET /ops/transit-days/{carrier})
+	GetTransitDays(ctx context.Context, request GetTransitDaysRequestObject) (GetTransitDaysResponseObject, error)
+	// PutTransitDays Set a carrier's transit days (supervisors)
+	// (PUT /ops/transit-days/{carrier})
+	PutTransitDays(ctx context.Context, request PutTransitDaysRequestObject) (PutTransitDaysResponseObject, error)
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx context.Context, request ReleaseWaveRequestObject) (ReleaseWaveResponseObject, error)
@@ -13005,6 +13577,75 @@ func (sh *strictHandler) ListCarriers(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(ListCarriersResponseObject); ok {
 		return validResponse.VisitListCarriersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetHoldSettings operation middleware
+func (sh *strictHandler) GetHoldSettings(ctx echo.Context) error {
+	var request GetHoldSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetHoldSettings(ctx.Request().Context(), request.(GetHoldSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetHoldSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetHoldSettingsResponseObject); ok {
+		return validResponse.VisitGetHoldSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutHoldSettings operation middleware
+func (sh *strictHandler) PutHoldSettings(ctx echo.Context) error {
+	var request PutHoldSettingsRequestObject
+
+	var body PutHoldSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutHoldSettings(ctx.Request().Context(), request.(PutHoldSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutHoldSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutHoldSettingsResponseObject); ok {
+		return validResponse.VisitPutHoldSettingsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16291,6 +16932,77 @@ func (sh *strictHandler) SignIn(ctx echo.Context) error {
 	return nil
 }
 
+// GetShipCalendar operation middleware
+func (sh *strictHandler) GetShipCalendar(ctx echo.Context) error {
+	var request GetShipCalendarRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetShipCalendar(ctx.Request().Context(), request.(GetShipCalendarRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetShipCalendar")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetShipCalendarResponseObject); ok {
+		return validResponse.VisitGetShipCalendarResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutShipCalendar operation middleware
+func (sh *strictHandler) PutShipCalendar(ctx echo.Context, params PutShipCalendarParams) error {
+	var request PutShipCalendarRequestObject
+
+	request.Params = params
+
+	var body PutShipCalendarJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutShipCalendar(ctx.Request().Context(), request.(PutShipCalendarRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutShipCalendar")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutShipCalendarResponseObject); ok {
+		return validResponse.VisitPutShipCalendarResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // StationOrder operation middleware
 func (sh *strictHandler) StationOrder(ctx echo.Context, code string) error {
 	var request StationOrderRequestObject
@@ -16691,6 +17403,80 @@ func (sh *strictHandler) CreateTrackingRange(ctx echo.Context, params CreateTrac
 	return nil
 }
 
+// GetTransitDays operation middleware
+func (sh *strictHandler) GetTransitDays(ctx echo.Context, carrier string) error {
+	var request GetTransitDaysRequestObject
+
+	request.Carrier = carrier
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTransitDays(ctx.Request().Context(), request.(GetTransitDaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTransitDays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTransitDaysResponseObject); ok {
+		return validResponse.VisitGetTransitDaysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutTransitDays operation middleware
+func (sh *strictHandler) PutTransitDays(ctx echo.Context, carrier string, params PutTransitDaysParams) error {
+	var request PutTransitDaysRequestObject
+
+	request.Carrier = carrier
+	request.Params = params
+
+	var body PutTransitDaysJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutTransitDays(ctx.Request().Context(), request.(PutTransitDaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutTransitDays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutTransitDaysResponseObject); ok {
+		return validResponse.VisitPutTransitDaysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ReleaseWave operation middleware
 func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error {
 	var request ReleaseWaveRequestObject
@@ -16770,570 +17556,605 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1/lyPHdRj6VeogfmcwdA92ZndJkTNH553hkpJWJJcbzvIoCbEBCugC0EKjCuwqDBbk23PI3UeJ1I84",
-	"iqUkfrYTKbZkx4ppKz55ZihZ/iPfhMNZkt/inbq3qroaqG40sLO7lF/4B3dmurt+3Lr31v193270xWQq",
-	"OONKNg7fbkxpRidMsQx+69MsS1h2TcRM/5rwxmFjStWoETU4nbDGoX2jETUy9uYsyVjcOFTZjEUN2R+x",
-	"CdWfMT6bNA7faCzohCrRiBqSDumcNqLGt+mU8qmQqnE7aqjFVI8oVZbwYePu3ajRl9nglhgzrkeJmexn",
-	"yVQlQq/i1ogR/bij9HMiBkSNGJGKDgZEMikTwVuNCFc8YjSGJZo1/4u9ayevfW0PR65a+ITeeZnxoRo1",
-	"Dg8uPxs1Jgl3vwfXO8ukyMKL7XJ2R3Xwja5d7zRjp4mYSTKlQxYRkRHB4UGaSCWJGlFF5IL327wpsphl",
-	"MiIJ74kZj2VE5CiZTvS57cInXf2iP8FCzDKSUqnIVKRpq80tPN6csWzhHSGuumTjl/f3Q1uNWZqcsmxx",
-	"/YUSxLAvdJK4EsYDkU2oahw2Eq6eudoAICcTjTA5iBOu2JBlMHESs8lUKMb7i5fYYhXWx2TGkzdnjIzZ",
-	"ggxERtQokUTPz6Q6IpRkTGULMk/UCFGGTvBdymPSE/GCZGya0oWEp4Mkk4pQLucsK8Wn6/mS9vSayiD5",
-	"9NPrUcgcbylYzfOLhmqaTBK1CsybdMiITN5irRLcwe/8mWM2oLNUNQ6f3o/07nFWwKI1a5hQngyYVKV7",
-	"ty9c9OYnLOuPKK+Y2Lxw0RMDTZfOCk8fyZQ3ROWUXFRO+XsZGzQOG//sUn5zXMKn8tILoj/TPOnGbNIz",
-	"M8rxrGQ2/WTbiU5eeh1GV1SOSyGoH140AGfTmCoWnyS8z1YJ5lWeLshcs22NMEMWE6o0W6cDxQwrUsmE",
-	"tcirnCxzdM2B2txxdZIoQlMpyHSmpLsUSMLN0Pg9MjLa5kX235SMkZMF7yd8SGhPnLLd8gvAbKkjYU9B",
-	"4OgX9vTKGyGmNRfZ+AW6CF98+qFeRUwXevHf1Ff+EVFC/z4fMU5SNlBEzFQZj9Fzl68qsKC7+rzlVHDJ",
-	"QIq5IdQrIk4GiT7/5SXeEIpMzNNDAPP1wd4NwdneK1T1RwSZPdFrifEA8TbYkeTFW3QYESnaHE5cf9tP",
-	"E8YVGYk0liSRRKokTUl/lmWMqxa5IeCKwaPAkWGFeqQw9BQdWmHBjOLdRjlIVkBwN2rczEQvZROQ4wRX",
-	"jAODp9NpmvSpnuLSFN/4/W9LASJWPdKz495FOaBw+XLCskxkEaGS+KO3kBXgCHqC45vXT/piynz5MGNU",
-	"0yrSRSNqTDMRz/pKNty1qH+cs95IiLEMiIxR4ziOMyZRks3ElGUqQRyg+OAgAKzIPrwcfNhP1CL8QEym",
-	"lIefsQlN0uATROrAg+lI8JInQiqadvpGCi+C/CskToaJkhHhgowW0xEDwXd1kIwNWF/NstAcd30O+Qau",
-	"Md9gcQWFoQx4ohy+HjTtniw48gMTvW+zvsIDmyT8+OZ1I8sVD62fMWBMVNVlRlGD3ZniNtwme0KkjPL8",
-	"oawakM/SlPZSZm+KlQmSOHhtLF8VUUOL3p2ZrF7/2unK8SVjg+RO8FHGTsW4DAbm4UMtSmrSlavI+OJk",
-	"qhaHhGnBn8BLwNQVm8h1XMUxhLtuPppldAHTsX7GVJhBatE9UZKlg0Mi9O2boAaFXBJVKINHJFGt4P3l",
-	"4z6ICwa2kaOEHBFz6K5B52vwjeE9iV4xTW966D2gqWTREsYXEbS422/py1KZLUslptLerUeEa5CvXqf1",
-	"SMai2PJ05k4DCEutS0WEtYYtVJtGYkrkQio22ZFwO+r5PG3nmasb4E1hrgldkFgcES44Aw0O0EmNEj7c",
-	"Cpsm9M51/ObpJdSKGqgrmsca2e/eLTvV58WdWwu8sJa4lOHL23OKhHOWdUYsGY5UZzLxBlt5KQXwrnlp",
-	"nsQV70zonc4c5xpmFGG5+lYp35EsO036Jc+St1inn1JZMqiiGauaVB9yiGuFaNRcRoZCl6GzAopVKAcg",
-	"UVhhYTtmbfn2b6/Bk63I36KSR0dXLq8xGgTRx1e812jeQcza4nsf6Tb6PISPboCD/f0aQ1hkXeI/a+Dm",
-	"YfISwNcgdr69Z/yl7UdrUb58X+GP69HDoyCFdfj9ciLVKi+MqQL9oR6T9tlq4NrXu++YQ5Lh218Lpns9",
-	"cYfY10jz7P4Pz+793dn9Pz279z8jcnbvO2fvfufs/o/O7v3q7P79s/vvk0/e+cUuoVqX40R/qu8be4HV",
-	"X/etUcJPDAKtrH3pfAAqy/tZB+DXQSvfkIH8b1bw/3NW8Hh4wDX0+hz3+2LGA2ygl6Rpwoc5mIqU+/zl",
-	"s3t/c3b/v57d+8XZ/Q/I57/8/oNf3Tt/7/3z97/zxc/+E1Dvb87ufxCSVd3IQWW4bOAvfvYX5x/+l8qB",
-	"rSMrJNYMMoQKR6vmumm/ePf7n//d/c8+/Nln//Y7n/3kr87/4O9DE/pG5SBvsy+Q+UhIRsSck77gKqN9",
-	"hYaoRB4R2pOMK+PoYGROMzYSM8l2ZEH+L5c93TLKBb7kTkemQgUO8gQceeTBH9374t//4flHf3N2738A",
-	"hP/w7N7/fOb8Bx+fv/+dQ3Lw7Cfv/OHlfXCwHDynfz4gFCyaSQa7gsGPwJIpZookivSEGpGh0K/h1wek",
-	"uX9119PePIXWmi/rWwmWr0/nwyxgV7SExit44IOmsIyadBO+Qs1qSi48+xQV2xE9ZTlSDBKWxjICQCvA",
-	"GfzLZhebWePX4NPQtbz5Hb/ELmpelw4QNcF5c6Y2vC1X2JTv8H2mBvdZd1esMo51MyxxhY28E0ukGrgp",
-	"KsEIJ76Kj3YJpTr7KU1njCg6ZuDMQFs1TVOwkaeUD2d0yII2yTEa/az9d3vqu72J4UyYHax6jhdMXuKC",
-	"4AvO7G7JK6NqhBYlTijuOsyQclxee12P2SIX3N0Dt0bHwW/XOTtZykzCt5r7ZjvmEOINJUAvZbhm52Yp",
-	"pbt8WaDH4lEYX8YJj2vt3S7iJf3B3agxp+m4I9mbM8YL5hBv7LfCJv0Kc8ZbaDCHRS1PsRY8j9HmcHFQ",
-	"W5KD1wrCFqZLnHRdYEVAX34oWL9kAGCZ1zTpj4GGtSqB1NxnyamePmrEoj8u8Vd5Q26l8T0kPJcgUxMI",
-	"r5hbKuBnS1Mx70xpphKaBm3YwEQpkSORKePD1hq4HCVT9JwnIBtmjDTP3//O+Qf//fy7H3/+w78vEf5K",
-	"6X8b39EGBttTkfRZqULwxbv/9cFPf4Pqx4M//uizP/r485/94NOPv//g53/9+TvvkYwNE6kyOHSCY5Dm",
-	"LRSQrxh/3i6ZZnrG2IaEWclgR5Ip7YNLXabJVB4RNpkq40vngoev2gpzLo9xC2tJ+QRf1R+lybQzYVLS",
-	"4Yb8zTB8M+vSSNES+qwAunCsa7HzMbLDgNXhwJDeplwJhlq7t614xQpxrtLTOsxewtIjMpil6R6YFcyf",
-	"4AV0REtCM0Zov8+mGpH1A6lEpn+U5NbB5StXn37mK88+t39w+UqLgO+QZGwiTpk0rrp18vVWYL8gnC/O",
-	"uR/V86mbqUvP9+b1G68xyTbVZKZJQKC9SpQgz7qTSpnWFrWGrQRqjlKMBZnQMSOGbXh7eja0ofCaTxw4",
-	"V/XVs3d//Olv//SLn/7m049+TXqp6I99vpbSHktlZKJr0mTMCDWBUTsSroSOEq1GVBHMsSZUtRjcsfZl",
-	"G+yxjFDlAR6FAM+rG+BoeQDIOqxfigdZp1IWIz+q315C2o3iPqoZ14mig0FAXuir5JSFeVGPxkPWeTI3",
-	"vMZUFndmXCUBMeaEKTIfJSkj80zwIbl5/YYkY8amcFPDugmOUOqF3z7wIxMpq8e7NMhf028Hb2QPvLkK",
-	"qt+O7KnUu25hmq3u2uIBF0H8suNWIjMSzirboiSjPBYTzb9I83m4YcBIYIWoLS+RGh6D9RwXjLJaLWAZ",
-	"XopabIOIz2fwNWu0FSASa9DLI8IFydgU41VgnIhkM80Tc9TakWaGFnn5IXn6hWCTjzvVWHLz+o1VFhCE",
-	"pL47bl6/YbcTMz+6xwVhoq1TYNCtEX/JnEoiGVdBOVhaNlRvvyt7xe+rd/maAamvGoLwigigpYBRMp3i",
-	"T7Mpy04TTMCgeohyPREG307wq+Cy26H/BaONYzmlkPX9rRuZuUrvj5q2qgJ/tBOVLvNbGJ36Io+nIgkp",
-	"yH3BB8lwloVikb+mzw4x2df4yIhKzReYGZQsmDryOAdaz0DWVvpb9AmF9WXG9aVTFh55yrjq9Eei3OEO",
-	"r0hC88WB8j7r6Rd7jKC45gyKK0BfNhjilPqv68IJ4c3NBq+KG5TJkIMODe+sjx0UmkOr8jBCO1unIi5z",
-	"c09V1JhlaR0kdUi1fIpBTJ3FiXqRq2wRFsgED4dJ91VZdhvcSxHpjtnisD3b37/ST2L4l3Uj0u2nSVcD",
-	"sIsBg90g+GD0znjJrIb8NmrQadJBY3k/TTTfhJGCvBIHWudIWRX58DuYcIOP8oDz1YUMFPKkMKcuyH35",
-	"4WyCHD02EBlbN0UoqyAbMrUj0YshCY7jvMnAgRItRMWEC0XYnUT6OJ8vNmalsYC1QYiL6Wz6vjLBmDVs",
-	"TxC26+GXRWW3/vwcI0sAxXn8VVZT1EXEReXkGXKx5Hmk6wa6we6oa/hmiY/VHyy0r+dpZu/PLWxoRcT7",
-	"5vGNSy8e39g7uBIR/e+zEXn95rW9Y80Zrt/62t7B1Yj0R6w/RumWJLyfzmJUoXyttSichGRaLWd13pxR",
-	"row675ISD5ap4XWuJXUtNso+NT6/RBK9AwJeZUmalPSpZPC3HUnsuFa38Izta5PHVgSLIMw3DzT+3/HD",
-	"Tzxecm3ocOior1HeZ+l1Pt04dCFj1CRteaTxdNgMGZjWict1CBc8/ZiVBZY6QiXpGkkY7nJ2h06mWh/I",
-	"U/xLpe383bP7f352/z+d3X//i3e///lvPir7qIPp//l3/xLmILcyyuVUZCqY7ZT0x7NpiQzrBUkRMWWc",
-	"mLdz6se9kUEmJiZTUXDShNRFyN/cjQijWZowqTBFvHaIjQH9TZgxLLPm8a6bjFgaixo19IrLIrg0PGyq",
-	"PmwNo7FMEAeCwTyXJOFoRdZyc9eN2jXmGa2Vp3O60P+kYo6Mu9YWbiUTdpIKFVx8hs6uzixLO4pNpqlR",
-	"fwPBwLNemvSJ/QKKKmB+bPdt9Gfc7WrZBvWk/D3jgRsKVnSm+TBAFSzoXKtkLhaDvYMtHEjZBnMUvl1O",
-	"wC/eAfxfJWN5GobQIElZRE5GyUB1vnn9JCI9KtkzVwtGyt5CBWVN/W1FMhrketbH2tfE3OWRrh56JuYy",
-	"VI0g67NUknmWKFVIcyy7Y92azZARgMZbbgVwr0/CwKVK0f4opL7b9YHeOBTKhDgierVKcgR7LGVxx+S8",
-	"+tBbq93OuMkxX13Ja2IuTdjoFBZFRjQGfDa4TtOM0XhRA4Ruu/6EKwtfC8ebGTtN2LwMnOXApJwkMAKZ",
-	"i1kak2FyymoAtsoihN+FmGGRI9gSICnDhG7N9PsjInifhSc1aNVxUdGlr5TlwGFan54WNw0BdZmYm0CJ",
-	"psZilEv1JUyJnOpzlCPGFJEj/VCN2CSCEUzmeo/pHekxDo7QVGQiLEhfpLMJN7G4fqK7JImKSC+lfOyM",
-	"1HoAmHI+EinbbZFjRSZCKnIQ7e/vH5LC3q3oTNO09iVQzRGkuf3DXC3T69jft+e26W2MKPqamG9IZgWC",
-	"B+v7KokdehgMHlg8ohqU50XJGYSNLLUUadHh1DIGOrCtJc/X2GAmMSaApumrg8bhGzWLAEQbQNgygbu3",
-	"V+YXAdYwoZwO2YRx1eFiFfpn737v/MP/8uAv/qMfaW+xGamWyjJjnat0EsQopDZbpAk5aKKQNurF22S4",
-	"oUCIrgrKL0D9OabEgkkUXTQlCmOLTNAUTC2xgextDGWczcNoEbSROaEjj/Oolmr0fqKlE4n8ejHLI9qd",
-	"VqDeBZhKrCZTK6S8YilGHl+VpGZKoL9oFUmgtNZETLAmh8GZPuWkxzCwIXUxL0ma2vAL479C6a5+jnZc",
-	"LvXCSIXyKivDhkaEmYIj0mHGWGwHBqXAjhyRb3zj8JVXSsXkvtC3hxQTht8B2sZ0sV5stsvE/Ru4V51Y",
-	"JobhUh+VziB8Vp7sUnXgPkBscDiOV1QkUWWsf7ZGlgrzi1wyDPAScCMGPyy9SwoQ8Iqt2EXko1YAv9wR",
-	"JwLX5DWRpqyvtF4ttfiUK5zNT3/9Z+e/+cma2M4a1gijXC1ZIxQdjxezHuRtB/yCIg2tVaTe+iCv6zdn",
-	"93+5aymbxsYkubreCb3T6Yu4QydW/lsKaaDZkElFrr36AsF3NF0tGI+IonecvfOI7DvCypgW1rggUGhN",
-	"XwRc6O9rJnetGl3OP3zvwTs///S3/1jb3HLreO+f7z1//UajMhcy5L47Sd5ixDwlTTmbINVkjBGZxExG",
-	"pD/Z1Zca5I4UeEqicN+KTLOkz2LSW+R16JY0JN/+F8ggXl3XC3i8LCZKoKOVJmlP3CFNzBo+u//+g+/9",
-	"5Py7/7B7qMHtrCJQYsfhhibpyDuOjWyOuVlAU8wK6rhqA4CkS3AO0mUqJHvFFtDbwp4IHsRs0pkkUurD",
-	"DWTHyGTIWbyXcJIHLRDznST9VOgPUWiZGsHYjBYml3yUDrgPayXf5t+YsJG18WyrsBJcipS9msUhEyi6",
-	"fzYwv3mjHaPrKICINE1NkP+WI7vvQ6M/3I1X4Fg1mMo2cXeuGqiVY9aKJ7GpJCg7xgO+rHrlIfBayIpA",
-	"LSfmFkMFGKNLNY8VnJGbL3ztyIQSQASqZjCpGA4L3Dyff5gM1LoT+noyUK9O8VTvRo0RS+POIBOTdd/B",
-	"kZ4oqmb4nUjjWp98Q2DWVf0oxoSz7RDu5YQHbckTL/Oj7lguW0RfMUKVZOV5Cln44YYoZ3jQVrtHxT60",
-	"f0CdLQfVn5aMKbJilTnvDDPWT6YJWw9yW/tunY8Nn1Xke6fJtEOf7oQjT1Cvm8kNcdyZvMOmzWTCNK5u",
-	"Bddb5uNSj/lDJ4gncVHXdUTggBGVS9j2LJYg74OkwIQN6/HQwlBNgQyWapJ5W/QxxnKA4gWU08Yymy0e",
-	"vsN274Aid0HeXnO1HrtAImuiAD6nl5cyKlnH/WrWhklzUqSnrAPZYXo50xTqC/fBUapXNFOdHi3Jplud",
-	"fhtRKI+A2vzet+xtWWVZHJExmyobYGYzHEaJVCJbLEU4XF6fTWLWWO8MXmMSgh+WRR3O5h1XZHhV4IOS",
-	"tZTAERzmyzZhcYDkaGszUh6Z8UTVLTuRz13F8jc5hBUY4QhrQZRLVisAgmp8i1riij9I4KHasBZo0h+X",
-	"GQT8uJaASQCrLVdjDxZeNmzIrRzX6U3g1rEOhi8b1r2ababJOi4LNZFT1i99/KWAjQeKfDduCf4e1oPo",
-	"4W2d3nAns8mEfgniw4Ji3qZJwSd5KrDMc4ETrtVIJR8uDbi2qFwvGjyQylrc3DogGclytWKSuFOlvgWf",
-	"jSiPWdwRpyzbSDIGvahj0vDCkeB+qf168JPszRKbzFpXQzEGorLuzY4MRnkENbh1MWrLhM/ebERwDkuf",
-	"+rJdEXRrDzsLpgBspDgb+awQE50mU7sWw406qeYviBIaH4LiUcamdkEBa4xNjFljprfriVxoth0W4mzX",
-	"gcQyrgu22m9hkthWW69NES4CvZQ5bR6jvr5aV6VQVVkE3FMcKpTDbZQ/EAxrkGCZnoU9HIrwXIaFp4ot",
-	"bWM5cbVMUcNVrs15LFc9K3IpShJpdiTBdyKb4Cf7lO9IIhWbhrMkNsDwsP/kpE+5PMRSG5Aq16eclxjB",
-	"YqZoKP/1RcgC0oMsYOUwGEslIyM6nbLy4UqtElsQopeLX75DBfGNelqT1VOytMzpSMGxxNidUIahEjuu",
-	"wQHRg4Uzgvo0WGcKQs0L5aSs+9glOVUw6ECO1GrO2I4kxzevO6yCbBmNayXbV2Ij4K/EiDXMZr30CXs9",
-	"uBQLQ7YG0vn5OTQLU9uMb+XQWDV9PnQCwzHpYTpE3r4LGlQAaiRKkpOXXl9OVljbNsxphwUDQOA1X7d5",
-	"qBo/5hzceCGwezXTPWOE0zF8bXezQinBuPVwLQaNUOZmrOwE1Kf8+gur4pz5uqjgAlKU4lmZoWRTM/pM",
-	"S4dlFvRKS0FuDNsuJhTsZlt8uQS8FZAtjRxcaClYDSxWdR6XvRZwMuGH4YdxMhiwrLzs2sb2lm2sJpqF",
-	"mR3kyy2sLQSQF6gc9QTN4urCnxvlEthImHCtzpruNuugY3f6bOoclaGoJ8WkIpf3nZMX44xR+oIkAEgi",
-	"jIgWsCOSMTXLINNWZOYXFkeEs7lLnjBxtWnCQaFTApgpYFXtSE7j01+8aJcfTDYu7K3euPa8KgeeMmGi",
-	"U2sNehPvjeRUs99Q+LsWMVjcmbKsMxKzLETJFVEPmvXJrT/G6J/C5+GoVzQ/EK1ukoTjGeovSPObJ7d2",
-	"I7L/yTt/ePnKhhEbUtFhWe55TBc72PMEwkEU9MxMOPxlkNog6fooY4/2RI8UDv2NbahIAAwQ7QcUGDla",
-	"8GEyEZBoQjnxxunEdCEJ/I8OBYQHcqGIe04WrH4y0ev5uOZQ1uwCZg8fxJyebnDHfYuesnK+Ew7tM0fr",
-	"FfYNYNsK9gaooUDIduWOCAMbLp5kmNlVMuuc+AMRb6Wx/jaXPWyACz9J+DhYNTFjJiZqkNwJyvDLhWUx",
-	"z9naiGw8OIxfuVUkhk22Wb6b3Fiw5ma1mntxucF1mqM7VopNpg9pXKP5IAEhY4YFGjtlrAs63VXsu6Sw",
-	"0S3QIftMb2NHkm/cunXTXJ6gR+x7lWz6dMJIj/bH9fJ0YC/F2YvbKLXQrd6eDwXXtfa6MJrf8jyjkLtn",
-	"i0mjxaUijr+2/azSOlaKrg6m5ai+cUC9193Vs3gtmaTCQfVAKoUVmRIH5dRdbMta1L6urhRMnGpkyvSR",
-	"/Os3jvf+Fd17a3/vudv5j61Ou713+6nfCx3IixOapDdT2mcjkQYj7AqHvomUPk+W8rurSy3684SAgist",
-	"y0vriTjc2lHOcIT1XM28GOFYpUu45SW1htcQrIqDli2oa4DNHgIyPTztlG7FvlC+pagxzY+yvniwggQh",
-	"SS+fdKv9VUN7dXNL8Fja2drT2cYGZQHvl9ba3w8bO3JoFA0j+9HDo9nXTSzjBksfJTHrQOy1DPXMxbBs",
-	"aWsT+wWJS2Ljy4y1r+ADLUrHpHl2/2dn9++f3fv12f3fnN376OzeL7Fjy26NEJmoMc/odHUGvXuiH031",
-	"Eptn9z48u/+Ts/vvn//gvc//7L3dktjtIBBfzbXHSnBV7r902WsiyOE132zqTxo69m8YZ2CZWcs6eddR",
-	"s40rX7eP6SxNK9MkBUT6EzEYmAT8WX98aBvBoPt/riVdjPZKserWiKX1KwnYpZYHcHo5M0utu01KiZgT",
-	"885mxcbmNFHByHkzcCEwHlPCjHzj6lFsMuEScuRY4U4132u+OHdIVfgCFtWtcgjibVpvXZCZt7Sejr+t",
-	"x0YKLsxjE2wtPVMznHe4oY1exybZF9ZHGSKb6kfsmx7dZdL1ZkZ0s5cyI3o9N7QZxHNEP3QkcL7HZRB5",
-	"srm1mZeF6FYc3jVI3928a/CGZ7X1YSBfWPUQTRJufj1Yw6mWoVbukzHTbsOKHhZ7K+2GRWXqyUKzEiHX",
-	"gjbslykPe11btLrM81IdmGnMIfFDh2168ZpuTFzUGiBsiWP1o4Mv0sUbbv2FUKq8Ql96fR3cKsH00BGs",
-	"9oK6uKjVqCEXvF/zw5MF7z9cuGvxQvFC8izlLfX98ZDQybTB0LzrGEh8gZJXnciDcnxbi22PWmh7mfZY",
-	"WiqtVUhetfIG9AEmgpu8gc1zxV7GNMNyLWNOwecZ0J1f0/e7JNmMg1M0FfMjQuW4UEVhIDJCCWdzW8O9",
-	"XhU1YyyEGTZQGBBiflKQW33pybi9r1Zzd3+/mFDgNQ0qrGC8aiktDBTcCIuHa3MXOjFLkcMFav9uGccb",
-	"qGfQpzMJlaUjwlrDlokGu3o53Dax1K+0TRKK4J0R5ZUbzYN2yuvpr8lXUqFME+OkKq4gWgG+W0DwFMX8",
-	"RIn+OHCGpzQx0srbwaqvJpEJyjpMMzFJJIsPieDgxSWfvP/viFsJ/GYtEQFfEU3SRSdmE8rjstnysaYs",
-	"IzFdRISesowOrb9Y2Zoyl58FB7E3FXeipn7QEYNOH6K8V6Zyeyb/6++Jv6ojomU312MX/9gqF+nyGdeH",
-	"MZfHIs9UkAFCw4rmg//20/M/fHcX+0VRrPbQY4wve7wKnTXRV+Jq628pLS6HEhdCe3K8WZ4Qd7R03CGk",
-	"fMUzJ9Srp2W/yBN73g5XaGBxp7coKWmfl2WYjwRJGVSM6qdCsnVlGdYXwLFGvLyyEeQHQjGjHksFBu5A",
-	"/TN2R21c3ygVNGZxZ9OLeL29z+z1wkdeDqpEsK1sZHUBq/hy28OYraS/PHXCyqOuDq+EDt2NqPFtOqV8",
-	"KsAuOGScZUk/KIniwdXXm837W1WTIk2QemZqTwwGu0fo9LYFBzHaJ8cjzynZfGP/4PYb+3vP3f6/Lr+x",
-	"v3fl9u7hG/t7T+Offm+Dft/+ZqvouEzY2bh2hsGOTSQHv+LChtkebtXLp5JIwwt2pClXGJGDVsvyh+b5",
-	"O98//4M/2y2pcplTUqi+ZWWGSVVhgo1d6KsyXzhHv5D+4STGcnrMz/0RZStpjvzI+pZpBCtn3ybbgwhu",
-	"uDU4YcIHXVoL6GV7B1iEKVZDI1ACjXi0DXc7Lo00M9bX5xQTqlzVICjegnApw7qH40sVwR6WZ4opFmSC",
-	"VQR4YzAVtCyZyF+ubxnG48lhG8I+z8AROEcpsf46vNB17BJvXTpkRtIznlkQKG2K5Frz3atTaUOBgpV6",
-	"2WSqSghfExtHbuOMItAjMWrMsSdS8LrZyjXhegY9XMqvhk2nPIpr8+w8MB8ZMG20o5phSa6hGOOxaSxd",
-	"iGqktdHWHFYBlsv5dg5p3cGvzY3z8OcFlzpWTwD2UW9V+LVATcWwfuj2UqhgKG6bLjRFlijlCfaRw1AU",
-	"g8Q7knzz5NUbpCfihUsJA0TXVKkfrQ9VsbNGhW2F5UIPLBdggC0C+cmWDnh1KksdlmvdN2s52QatvC/Q",
-	"a5nvaV39rHJteivXZojIl5XcgqtoyVdZfUBhG1mpfHPxzh4jHHZyl8uqbQDfKFq5ykJpyop8ePb6fLil",
-	"yUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjidXNCK40XJFxTXPHDYsXirgzYAFVFSvRPvjg+w9+",
-	"8rcP/v0fRat1WWtWNnok5RHX8rs4kf1w1dnzd/78/Dc/OXv3h9tvaZtaiKamYc3LP69ueHu5Q9fNjJmm",
-	"dEnKvDJUCUQf6nlaWzDqqhqHj7FGYWXlv8oqftgbfZOagKMEIiDD6P/FO+8+FNY/iqKARfVerisMo5a7",
-	"dxitNE8pAGXVrxQKpUKx0FCfpYH8sfVNWLZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaDJhgp",
-	"LHDkDm6XSDFQc4oRlrYKqoIGd0nWT23HafLJj35KegxruR9E5Oz9X7lfmw9++le7u5FpJNJb4A8tcsun",
-	"S6lEpvV7aRd3ZBr7eVVZM0ZjkiXDEabPS8Zjj7jpkOr9JGqEZoQRzWhf6UNdiBmZU14/SQ5w7lsI8rVm",
-	"XM+A5CSkQtVFS3dekJczAeSVHktLOxaIML+NPP7tyj+amo9eFcgVgtgswgwA8TxV/dE2RuY8p3wpWp/2",
-	"R0QfBKT+cgKzwARHmBKaSDx8MDphZu+cRxo7BbcNAgRD989Er05/YXL+CE2XPeDrShXUD52qSFv3QKXY",
-	"ZFUkSXjM7pQ0CRASQFrgPpam9fRMqgg7y+23ynOUamF1zUYmzshLDGtYLrU+onF5JxPbRuSwbkMYr5aK",
-	"NVgYNMViUSldmB/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn3gLdW+bUwqdld1E2mHl+RCSzfatsv56y",
-	"AQ2EykYEkjHdhbA1L/LapabfhSE1IDaUjnL0X+v7qjrdfPbSw6oZ8zpJuP/XgxpusEb0EJ6wfspo1lkR",
-	"zZdbhs00WU+EaexU7A9QWqywtEfEp7/+sy+++yOtifzBHx9qaQwEAGygcaRpdTKTyqQP0DgmsylpDoWI",
-	"Jfl9MmBMQqCCvUx2g8LbZsVj6qtMFzLZGnCfvfu981997+zdH51/9IMHf/LHD/7Dz2v1uqmhHdVa/fr1",
-	"b6mGBAKBL6+5zXI9ZU0H2KKa4bb03LqteOrH2rYM9bSRk1EyvSXqKiMXgk8FFaNeD9K7ZXwKqp49ZDlH",
-	"ZxUvrYAW8Jm+uQqig4hcjsiVT975BYQTOc0lAAFRocgE7d62htuhuQkjF7sUEVu8e05PWQTeea1AQfBq",
-	"BGmAEQr4ESRRRSaVK7J3aMf+rvX2T975xfq0TqjKafwTACLYUWkme35QF2Euz0996wZjuWlj1YBaZmfI",
-	"4+2WT0dgJ0pfU+KxlqXnI2HPRpJEHYKe1OxO6QK6tRmPUTciXWsW7h7aD/S14iLQjm9e37V+DZeYRppd",
-	"93P30MWrur/t+p3oluYs+uLdJ+vFPgMFw+cqYbuNQhPgnuGs0rLTWAEuaZ6/93N9e//2vbN3fwZQzKGt",
-	"tWwcSWsGCzHLjB6Efdv0aupCsS7kSkGGPRfXm1tL87JzxOiPhJAsnH/eL1q2HsJq627VDeqEP1Qh1C93",
-	"98a69VR9hQn6NwbroaJxwZozXBXUPLKhYMAoberoYVZpUQXG+yIOhpS8futre89qULnm1EGUsrjiFUMe",
-	"iWky0DuQYiyC4EqGXGQs7mC/24AN4xvY+tY8B7PajiQpXUCorDVOaIVrM+NgBdrW7aPje2/8tgmyVD1c",
-	"bpiMd3iFqUFWdir+J9HM+LG3Kw43MH+BKkpg13qjtsOy4AbBTBHB8FHVa4CMB7qZbdS/DUKptuOShHlo",
-	"Mp6ygYJwbsHJdJZNhRYWTpAmD4uJ/INZOkjML3qVEZgNjT2DMxYTLohVDHYv6CAqujc7c0peNRcZNJpW",
-	"EO8knTC/hbOGRnkH5yrb/g3ARS2u6U1QnjDkNGSudXkwmZOMmd72NY33eh2k+cmPfqrx/gDaFSpnXopI",
-	"b4YFkDWP1P/T7MCYoSYEa1eafZlo8IcGeEmcfa7JRfkd4Hry5z1IzR3kcbn6na7Hea0DcwSrnL+yIbZH",
-	"DI+sHXbgksQwH3/usNWy0E5lqWmpMVjaGhqmIKfoj8EblDGtymPAZXnz+h7tj42rY/0MWE4Cgg9hnlaV",
-	"Kzx8eWxMmXFOmeaw6zRRd7ZJH4/8Zi7+vsvR4uHC8jcTpC/GermlkTEi+3Cs4A8g38JadIrsO9sje3NG",
-	"07y4en8mlZgwrc0wST5558fo5NOUvAMdobBCDflf/4HYQBsyTWeS+CYgwxbBzkhSJqUzYcKIRh11/kXr",
-	"HWpevXxZ3/EaFfP97oJzabks0Y4kSiiawlTOD7kj/W68NJ1jYc6MscdqOj1c9buT5sE++T92j4jg6ULf",
-	"rhTaJ+8JvudMzACQI1slC/1Jv7sW2AAQIigYxPOKQfoEjzQfA1lO/wmN34BRA8bkptBYD4+6wS8PEfVi",
-	"rL8roS/IdT3cNwEvJkmUkh7l4z2VUS4HLIvIWPBewhNNL+e//cGDD35y9u7/bb70OXaiJDHmhYCJaLdF",
-	"rit7Z0hzjaTJWBOpQTkQLBJJODtlGcFuWGTGVZKC2ckzKzVvvnpyi1yi0+TS6cElvD0uvW310ruXzKtg",
-	"K0FhkSRKL0B6BaW7gkOzwG4ExNtFY6f9ow3TJQmXitGYiIF9xYbzdVtfWtO8b6WohzUr5UfAlOWrxD2q",
-	"+qPG7burCPUvwewER2jTfmY8eXPGNAfkQ2OWQh2CdGGcLjJcI0E0E2WUqtDBwge7rdVoqJVytnzp7sC3",
-	"c+LlYl4/d9B3bywp9slwxDK4aiRqSS2fB2ziAqmKPDKvGbJ0Xeej/E7lbCymQkZklIwXdDyLyGI2NWmu",
-	"T8S5Un7jRMS0twoV97voy2Y790xZxM5SbE6pNFejX2Eog9tRgViq26ZRYMRSzS4xHSeRIAFFljeCiu9H",
-	"1IXzm8qnxqfhL7dpelhqyfyGmJMBzZwQBxrxUKhDw1NZ3CXNFfF/N2rzroNfNyJdXDD8ROEn0ky0DIO/",
-	"aXafFpPIYAhTsE5/Bv0mupghCoNlZCBmPCYDNmcZ9hrF6uoJWg+kvkTavOtsDt1Wm3vStJXxS1o54sIK",
-	"RfNsE9rq0i2K3ulkVLEyLcdKwLVM3euqGnnDeTOXbGmNrXbbukcVVYouqkhREapLRjTDgLwGPDuSZMbG",
-	"aU772ehg/3a09jyWbsdljphzu+Jk8P2FiJebV2O6qG6ipfa+341KTH4ksSf6eAkcvl6/SiBogLIUHmjo",
-	"6nGEFCveFHiDkT4dd+gYB3eNWk+FgNSVQwSjdpmZFzqqUH2V5G6kQ2LuvZYWzFrhFPKS4rvXC2GJ4PPg",
-	"w1lZQ03JSrLQMd53fRYI7s0vYSttK0lRZn65Sfvj7UpiQbmMDrbyDKcMhWpCbFTe+c7mDbCWu5JuxEGX",
-	"4BloVrqumdcmAbJVGfKYT44EmMfvLRd6N5aEisL6F5D0vzxNxXJnwyGT4Sytsga8PXGnPJN/+TADTrCe",
-	"uGOsW1xpHmjt8PBpDQNmzTO+mfTH10wy11a97BSV4x0JLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9DeRf",
-	"9MfOBrhbx3aL+WI4c9mmt64R1ymTuG95ne4TrJhABglP5MiUMSkrnYPD4p1SMSol8AoMhf4z+L2kLWUm",
-	"ZqpslYXG+4RmjCgBxaxQ64CYBAFdJm3prUNTV06fNhmINBVzGQ5S1W+sjflO+uNb+j3zficuJi6WpV/m",
-	"/B9m8T8uO+YnWBmxXB+zDpUINKEJ2McGzm3oaOlLVlrRndqqBjxitATVUAXbkVhnQkwZBxySfhkowU0/",
-	"LpqOEdcjl8KTZMAGJGkKTi6JqbykR5SX9HC5wX5EeTxiaWxsK5DhR7G2FOij0k8D5ExBL7BEkljMeW3/",
-	"ZQFrl4RfWGMYAnrsHWnZpnR+hNkKB4S0F8sDa26XmwwpvCpmXMFo8oK2CzdDYLv1S2WwQYCnvZqjgbUV",
-	"WTTRZxU5tFhj+1hTtxAfdlwBtLAwt3HTx+oAMXc5bGpwydiEJla238weE6xHE2N+N14rQQOEUCUWSv3E",
-	"nIHJA0JkHQqScCXCXfPpKQsDJZTSbd8uJOd4dR4DPTM9a4ZTu3KYme0Ej92gYRlP8zphroqixYvJD4HS",
-	"UA5HN7m++qUIUkNe9bvzm6OEKYO7yFOtliXp0rBxqF9TVGFKFMoqtXAzvS209tUelhjwncT1em0VjMIq",
-	"ZZVB62tUBIwWx2G8RM6KNtOmI2fgSsz6I1utYkmCNk9I8/wP/v2DD3712f+49+nH39k9xLq9JpOMci7Q",
-	"Y0KSkr7e9kLZtHvo8/hdCPYj1BYmk5KGfSD4lD4uZZj1zZibVOqsYQwEG3OnNxsMQuEUtwq2OTHnBN80",
-	"hbCMlIu+LWPPqyiG5eNhpWX3ISuSbJk6vqRwBgLQkrj0bKuqoASMyoXJfLTxZvGRraJoymol1cKZelRQ",
-	"gEuU018F1VpKqF/dRKuinaprPKyJFj+rXNGWWdYGj9fmWRMzEcxhQ80lkeNZVdb1I0qkdoteC5GHTabG",
-	"/W+QS7158vI0vwlqMOF16c4GlyuznR0nXN3/yUuvb5GzXZI+jeRekTntH1WN3OnKXOiHT0JeQZzy6ht1",
-	"KLjiSKpTlH1K25Cay4UHfeUQ81j63qUVaQLIWvPKyAoVUC87kUpkizaXii4w0NcTO/QbaGvCkEdpg+QS",
-	"BVYis3EIp2lzLZxKkjJ6iplgM0VmHILwukZt69iNmGAb1SKw3zbPGJjuJUTtvGxiwaPChvQKoWQl9C9G",
-	"n+wFSEGe+OMH5qwRhpwp5kqdXF5fTtroSytCLeeWrbE6lfglX+eJQp+j5n31KvRsHue2IrEtibspyxRy",
-	"n7zIPAaHDWhquvtpVRPMYKhnNvcPMUZst7VFbEi11Id2uDGbKqgXj7cAyHiSpgwrz3AsZvzhB+fv/eX5",
-	"n/zl+ce/3D0kXclQ8Ovam8TsIhnOAJPlmhYA8IPeamQC4HosFXPyFstEi+wdBAVO0uzaWCmYbU8ypRI+",
-	"lN3dI5dDUaSbMWNTiXG2JnOsibZb+4Kdx2uUug7Oewfr5NylAETB5WwCvwHK6begXhLL+lAZ82Af8tue",
-	"Jc3Pf/0PDz7648/+8t989m++uwv20IEQcR2X/LIgXVwCNHfQh4JHvSD4IpRXwORX9MlieNcePt3DX8Ss",
-	"ROcqSOZLchZE1mr8xcA39CcXZnLiVqp1O3BDhaep7+sLEoAvym/AfsLdkFfk+4q77gLCCzz56IlWGTXr",
-	"SE6NoL+Uj5hlIivB/ddMkDnaYSE/mqYp/hpszTESs1Ba3jf0n60AG9MFoo9mknqoVklRUghDsL1mK1/o",
-	"TFnW0XN7b+aLyuuBb6Lo03LjJ9ixKx5VL6daQhQlZh+AeQ0hz6A6jGNXWgSmH9VhS3Hj6L44iCe5sqES",
-	"sEc+GgVxcKaO53TxGN1XtpbEEisVs6zPnC+wGN3k2pa553ViU7dobBe6xptmJYfOj7IjyVxkahS60S7Y",
-	"g2ZLZCyHmUmVcACEgwi4sAJgqTyNagcdTB5Cmtfw5nlYv2cgIgFEHmgDkLmaURvi1watD23V4RJXU/VJ",
-	"1kSvlaLKy5zcorZtf0Q5Mes6NNlykEZSB+PLUfkEL4oBisEQW2H8ww6/ycFjwOfNPcKvMcW4dcBtgGSZ",
-	"/a4T00Uw33lhHcQ2Jj1P9Ej1byYJdcoyqWfUUh3VchfLKBRN2zdicFIM3L/yzNMbSkFLSw1CIc9rvRAn",
-	"yhoPY0mNieV1Q92GOg6Yk5deX9t82+uh88bx3r+ie2/t7z13O/+x1Wm3924/9XshQjbotdrAn8YMS+V5",
-	"Dm0t/4MdUmPfEaHoG4c0naXSnhgpAWn8dDpNEzBY9pe57NJWni3ZSmfv9u+XLr7MpOV6d5YzjkOj0NpX",
-	"0d1tovzDItxDNdHdoo3f+sLypVGgeCsIqLmAKiiQI9QUMv1igq7ics/6Kcs6IFBMVSVUJ5r4IYjfQRYy",
-	"8LNMK11hpWqdLJEHbdE4xlSDiTgtCz3wq9GvOXynC/qHT6QgA1pSeqtmLzoXDBusSh+kdTyVUq/lI+jg",
-	"/BBtAB9RTf+6MYkXFI1Y2TPQVs3ZqGuAydja0KaMFb0PVrf92Y8/Pv/P//ns/q8/+8lfnf/J35pstE8/",
-	"+ujs3Q/Pv/Pewd5zewfLsl4No6SZ8PLqhM/PkjTWtzjlMcmEmIRGL60KtZQF/NG98x98/NmPP37wpz8y",
-	"Kz//4f1Pf/1nn/34b89/8PEW68YqG4tl7Sm4JuxUtCRpPn21guet8IpkmjCu8uQ5uOAe/MV/3GLl05GJ",
-	"Vlkn906FVDQtkXq/gsW8ZURGi+mIcSKmiGKH5GB/f29/f//plbVF6yplLZcrd+HDV79iTu3Bn/7q04//",
-	"2xf3/2H94CWGKm9T4VJVjgTKiGoSrNNY1UciEKq+6o1LqWJQfBUSk/2GZxmbikwx22UVU6ETZf4ubRtn",
-	"6x9MeAeSthPTUrQzEHmh2aWuTrRnciRGKAJmTM0ybtuL65/Rqbi+Q0Rxi1VhB2vHgq5Rssx4agAEL1n8",
-	"wFyCiIg01jB0ubgbdbYuKcX4JWyDuK51w3TDuI+L75ztxeuttEQsKWpf3WK7sDGHIlUkegFmZkftv7OJ",
-	"bCcjkambyXZJTgPbPiucrkzTdEGMxWfJqhcOSN9/lOYHXGwQBsmQX9/KzNWj8ZBtnoQVs/K0fqvD7oDX",
-	"HEremn6VcKUzZHHGdL+kogaiRPmyAPLMZvZC3CGOFISdooPBCZMynNVk4bMqHsls0FFizHiJuM9nstSA",
-	"mEiSiZSRCV2QWNjg70EqBBakNY7VvuBSpMX+DUuZmnpnM0XndAEGKqzlNU36Y2Oq1xcf5TF0O9cvwIAg",
-	"A0wKACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXN/DrbVAqo2Tkt",
-	"X1LFbrZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkWMWu1xX0jy7/+dn9//T2f33v3j3+5//5iNy",
-	"/uF7D975+ae//cfdoN3DVgRa7lOV9BlmYY2SONYCtwkvSJNp2JRRP/1io9I1Pu5s1YLQvRHWdm55ddkc",
-	"lwxCPVGtjdudanY7mTAel2W99cQdVpzMfQLNncB+ZQS7QtQcF2oEZSsSVb9E5krmaKhEZpW0t3ljrFCi",
-	"RaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYPCwWaHPfhvF+rc28JoabGgalBjUcqw5zmkksvhhg",
-	"TmVFCm1HbVttEXSeCktjPJumSV+rkKV9MUHMKPONz8P6FldIC4MkZVgcvoYtyxTedFMWVhe5PYehJfrj",
-	"LYrnTDMxSSSLiRJeldrVjbrgstWBBO9UhGVZM22eemHapPQYGSanrCTUYqP4MnRYVISXhecYBUs6WHM1",
-	"VTZPpMdyMC2YOiyGH0Ft15kiWliCqCsoCihHLB0UyrtRW1MZHG9+tnH56jp6j8FKXRnz0ovBtwPg6C0I",
-	"JaZkHM4XkfloEbm0SFyDwlYBVOXNCWzt3JpXmeiPsTFkoLy2UJtciqI/flmojUREg3FlZ2fEiZ6xg5Y4",
-	"AVi6FT7DD4idq4GGh14BTouJWhjXkx3lfjWMaczvZtEfm5BgMmAs3kGPd7X2t7FUaIFWLLqS07UzZbnk",
-	"DwciHxnN+ZbyoLKqE1twImKVGoTNk2MUhvFuZBqqYi42kNWxD7f1J851NiOtWif02CmtBvWEevfcyjeS",
-	"t+ZLuIleZm/OGC8pL/VQ5ImtdMLUWUGRHk6uocWLsOd5lB1KbKSyMxEhV8QrImMu20HjJXapwWCD1brX",
-	"njAKBjrA2pCMJyF1oQvPu1j8QBPioSkhLBXpSvZm14X9TOmQAZnAYdrvCuqHAWitA66wKeKSPZiUnk64",
-	"+xCQawcqbyQlmpZ3h6OUq08sZUbnWrrP66ix2wQ2lDdDWniCxpxKo9YPRAbaqBVuD0m7kTOjdsPkMISK",
-	"CkIkArAdIcZymzI4pty+Zo7YpjFjRcYL9R0c30VHkdtFDcndy61HL7P1PLtuScVzLUWKiyLWJx7h7QS7",
-	"aklgjaZxoQE8VVdyLkLj4dt7s2kaM3ipzE4W2i0rm6HWSa1rsUmtuxJyKJUC/2ZK++zhwF+E1L4pe6KX",
-	"UCIorWdeUKPGyCRFFwiSpm2kltga17n0luunNZjaBrGwYby4Ye4FCIZKPPkU1qI1sEOPrei7TfoSV2TL",
-	"4+dqmi+zaZEufPE9VJjZhqVWyjGypgjj8T2vqUigvEhN7aMUmU9MYtaGjigT4NvZWEtwQiUYLU1ql4tT",
-	"NmIp1lVzOdybZdIts9XiSoOAyL2aoZKRRoO0JenTBTIv/VXCh7uHZGrFJmTbXX0xgjykeXmbT0WaauVr",
-	"yFTest42vkH9AbxsSBYpNjg2cXZ++miOX646dCCM3/RK0FIbkanQguGENM9/+P75Bz/89KO/3o3IweW9",
-	"g6sRObi6d/BMRA6e2Tt4NiIHz+5d3o/IwXN7lw+sFdn1xSg26aCTRtSAQfS/ehT9rx5G/6vH0f/qgYIO",
-	"q2J0wwobFf3+LMs2VAqnliXXqDP0KKJR1ugjrrW+tze76BBCFkAEGeEbkmcesLJ5wEmgAcDB/mYVEiqC",
-	"IQJTbdiY/6HwY/XejNlUKAjTZ1xltqj9Z7/9h89+/Ldn9/7m7P5fn93/N2f3/vvZ/d+c3X+/VshfWVBV",
-	"jnnk89989MU773760V9HZBkFyRfv/fCLd38Mzxwumj+ef/iDTz/+TkQQL8mnH/3w/E/+8sEP3n3w/q/P",
-	"7n0vQmnr03/8088+/Bl87/CVfP6PP7YTWsQ1f8MxH3W8Vp0QHw+wV/c3CxtYDdYJEt1ajCytA1HmFrnl",
-	"gr1CrpFCQUDO5ubhpt44v+xsQP8oulqCLhPovFboKRVnoqynVNE5syS9sTlGutXyu2zhcLHH8VrY3Fnl",
-	"PIcou7ouZlr7Vc5oli46M8nizmwaDs3WN33tUlFewbw6Jq9Sb+tyzY9AEBuCxGzXLLNYf25pd2uP5CFb",
-	"g1keU9XpK8Qu3NmWtoM82IMAYBfZaIVKLDQJz6pLRzyX/7e2VEYZ9mwzWGnXFdM4DXKnTbCHCS81AF2f",
-	"wFeKIgXECB3669yx+Zt56OfmkSylShK702dTl/O9FGk9MBEsRdZajEhOpLkH8d7zbzuRuVtu42jWUpAV",
-	"duRHj3o7CUHyW/Q0wMgmZdEoVU1qofhoSSG0uoUs8xqWEwyocK0ncfSyLVwQ4T9cl7+Z6ojBIBSany6s",
-	"d8v5c0y2Jdg8tGRYv8XShN7x+g4X9M912av6U2c13TDzdeIyG0Bn1VcMCP/Lfa3gr4cmNtNEoXAIBZrT",
-	"dByZkmhcCdCilVDsiMiED1OGGef4ydQ0MwOV05f/8FWoUgedtdb0oKrbX+puCWJtU8a0nHpK65tWNn8G",
-	"4/gGxbqK9VcDMtkFkKNfPjVfYpA8WW8kxNgq/wHbpFJapS/ZvSkWtpFGBTJgp6RA6SahflSqDhSUCJvY",
-	"wPWDq3+oFI7KGLxVI4EJ9VhSdmJGa6j7EMDmwcfTRdw5FIBe40gvwH2xjCRP2pFh1vMij10JruXu+fpE",
-	"S8pf5/AtUu3a+Ohpxk4TMZMdyfoZUx1wSwTqfxm/fiYw9i4y/ou5beaHn5usp5T2WWzir2Qy5LLNe0wm",
-	"sS1lPge227x8lUCtld0jq8G7K8qKsXY+tPzVo0VcSlg41quBbnbwziHaL21cMJfGDahM23xIH4YlsLgs",
-	"mtXAbZqxQVJSx1IqmrlUqOIKIiicxjSc4HdJ6JSWdIPYpmJsrWQgzN+x+FVEpuUNFpZRA4+3EZM8THdX",
-	"f4GPlSN+OEBSEMl47NtxaZpC2URsX20U8IjMRwlWTwVsBORA5z2dsBjt3Fo68OIU5G4wv6HYgdReYy3f",
-	"KYF/Kfapwr/ZvlT4myuTbn6lhV/z7lT2W9ejCn7Pm1EV/1LoWFVoqdpwVVv89SOgUqhHgT+LmSvk28p7",
-	"a0uTktXyLwr3R6ca1MrdQMrrlNHzK3TMTEOTIlFhCJxIY8wCV2Iqq4NADJUU6zVuaHLTY6zSAzKImZYN",
-	"T/RVYeSPafISC6RBH3NyfPM6GTPXSURTOelKMRadT975RTdyjMmU3Mg7iA8gOCsPzW9BbSs9pd4roxnm",
-	"7OHyRkpNzU1fSB9aLr5HBwOIaZE7ROJbEZEMCvFhB1gxlZfMkxYxFEFoKgU0ZYQl/ou9ayevfW3vlhgz",
-	"TkaMxqioJ3qGvhDjxGXJHDZgo2a8fLUGXHfvQkGhQaBcE9jzmufvfHD+8S93sUSyB5lZOkjSFBoeG8NB",
-	"i0AUlgZ2CkyXyJGYam5P2zwVw0SqpC+JmCkJVbOgVFJsHXQysvWDCBcK8j6a5+/9/PMf/v2nH79//uH/",
-	"s5vXC0z4sM1RhMXg2IzRuFDR1arvEDlrLEvGaCNbbd7mTz11PFMjxlViUvieeoqc6NV09d9Flrxlevs8",
-	"D4dM2rP9/Sv9MVvAD6ybF1sxuNXmRcwZ0lNGFmLWIseAej2WCj4EtukjFGnqDX70691D3z+3ELM2l7aH",
-	"O7oGExPXnGeJ4N5tOyIve8RW/IG4uzY/TWTSSxm0fU+UuZElubp/NSLsDu2rdIHNqKWYMFwAzBQLJsHv",
-	"ze5o5Q3B9iL0RnjqKXCKd6G8DELwkqkL/fvfloJ3SfO1r10jz119+iu7CKquRrtuRLrQQqALnUnhjPTf",
-	"sIuA/ilvcdDVu8MuQAk/pWkSk0RfexHpYn+GQ/LG29i+r81NfsLd2124SvQWUHHt0Rh7/LXIK/gOuvMT",
-	"Tr5Jp5QziaFlCScv8mGayFGbw+W0EDNEz+5xX7PXvZdNatMhYbyrT9UVB0Zo9TJGxyYoGORXksg2R3HN",
-	"lg2H0DnTZL03kwlnUpJslmpcP3npdX2imIcfWetbm/dHQhMDdrjRqGMkKmwZjbucJFLRMTNH9BpTWcKk",
-	"RmnMKgGuol/QBEG612M2mQrFeH+x9xJbdA3/IE1TZfbNGdMLz6AN1lRj7OWnn9ZomNG+ApozrdJff/36",
-	"C7stoJvE9BOCEGmN75Y+2hz+1BPxwkQOgii7kJ48anbkNRunfThDNU/6LI+9bnM3ssV6GBeKimJlSXh4",
-	"9fLlI6/LjxF6EbO8U8lmHO43SjKmsoUXBpIopK2hZmNX958jyQBLLZPCl22OnvWDfSJb5CW2QNyCiAQ9",
-	"jBXFW+RVrz84vgTs3DQKn+pztvQL50x5nviD0bP2igKQmIPWCpsmRTRDku7bpA2KUbtxSN5otVq3I9L2",
-	"VST993aj1Wq1G+RuFzteSqXFQsNOjzDMwMUYmIAC1C/uKBOJiUpK1xsYalhr9bjV5l0rysqE91nXLE5a",
-	"uU+rASjXEHhBD86RzKcCCpiZzZnQB2L5vLkcpLsGJuAgeuop8i3gL0vTqhGTTDPlzIiXMkcz8pQfbvHU",
-	"obFlKTbR4NBzzCFJI8EwipRK1eYmmCKCQnf6VRddAVg9EVB1HJtQMY6FwA154sRtbjtwUdL18uG7LXKT",
-	"DplhkwWouqIXBrwRlG7Dq8YEynrj4JRwgprNl8SKAJhJU8+GA5mshhRJ23o0luC5ewgcUWODvTJsmIkD",
-	"DR4oZIRCJd/ckM5axEZkaRoaY83fkZgDak8oX+AgTJIRnU4ZN9Srp9Q4B1eXhbtFnx4bJTzGjeFGSV9M",
-	"mGxzPBE9f2a+jF2kcCJt9IunFsPc5nqlMTPFodu8LyYTvbVY67TkppBqmLGTf/6yXcuOJKCW4+UMNdds",
-	"68eMckmhrKmGsoZUJhRznIVi5zUMmIPoJdB24PP8U8Nv2tyyKtupADgejUmTEmzlln9jI2Y1I+hRyUjM",
-	"LLtt8wHTChl09z6FFoYS7wQ9+e6R/vTkn7+sYWFOQ3MquHMUoRjuA+XtkZExSEpHGCEptcixOaQJXcBp",
-	"IL8iTSjZOHXV83eP2lzLDgskPZNMY0BaRJxjR+x61xbVDCDaXD+0khAce4JhXUtSHzTvEFmGGZTIYa4J",
-	"brVngKZ3Y8pZv8+kHMxS8vUXb1nO4eiXk+6Lt+hQU1ybx8lQL9ccPL6Kl6IGNJytpsXrg70bgrO9V6jq",
-	"j4xwg1huULPNiyYTpz9bwute2b+q6Yi8IuJkkLC46we1iXhhOWdfTPH6R9FTn0VPM8FJojBFRwt6esFd",
-	"vW0tdiGTBanMiuP6z5bn6p/naIKAny1wuxoB7Z2s1yFhalPDoM1zkXa3RaDbipiyzBSABZ484/qW697Z",
-	"08rGHn7eNUIUDAW8QWBRJDQkGN1CT9unqWaPR04c0H80l/aVlrd9fdu2OYSVsiPXXxHLwOfy8AGKwZST",
-	"GR9zMef6eytUUWVAiGiiN2NHBzmRkt4sQzwwoobrZ4j3LKPxos0zqtgR6bGFQPzwDjyR5Orl58w9oIW4",
-	"xd4x5jokXCvhgseyhQja5ksoiRJlrNHEENP1F299jehVv6wXbWU8kIUliTM6UG2OMmSiDknXvbkH/++S",
-	"Jg6ZSbUb+Y9fs379LvKCwiPJ9JdmrV4ovllaAk7WlCGp7mqF0T5rc8NDx2yhVRsQogxBOK3K6DaarR0W",
-	"rg+IPdEqU3aKzTo0cCKixJABXqgRW0CW0tzOAWwNp3ZisxEQfUawBObuv9gzr+1dj7tH5M0ZMnXidAYq",
-	"x8uqIO0hiRq0MPGW2JANlezjm9cbUUMvHTXvg9Z+a996mug0aRw2rrT2W1fAI6xGYO6wvQ+MogB/G4Ys",
-	"OlBfxAmUQA3QqDZDSROU9B3T2ghiGaDj5sDGoYLq5dQQIyvZIl15lyQ0AUjSnI88kPdFmrK+HlOOiL4K",
-	"XQCaJg1ULkZiTiaz/kizQ/+0MkbO7v/p2b3/eXb//Qff+8n5d/8hn0XTbptrlYZwkcehumA208tAZOTa",
-	"qy9ExkT8FiP9lEqTYLMAjWg3wtOKV2JaQYgyf5Yk4Xkaro+O0xSqRrb5NOmPZ1NpgpBFTDWGFVq1ztSe",
-	"GAwO86MAK2PqzE5tbl7BvjEm9YVijs1sapQI13eGcmMsYKnGsQw6x3hKkGtmbz9Qtt09IqDjxNfjxmFD",
-	"qxLXLCZB856p4BINa5f39033d2WiaX21/9smkwiV3nUuHTMHuJrA9BSqgmCwK9KAwfLgd6PGlf2rZYO7",
-	"1V66IZS9HLEmkTF0r/vONau6GzXkbDKh2SKvhCIjh3iRjx8gbcPZ2MM1uQ856QMdYdjDUHqRHuBiLVx6",
-	"GMpG49w5e1svxlK5vYk9Kl89wOv2JQgcoROmgC+8Ed59/soluNcad6O1L/ZtQa+1bxr14USrBPA+mCbf",
-	"nGF0p7VMWp9lPeQx+8tregQjNDxFkYsZ75ue0pnfVtlGaoQWZZ2moM0U1lbHO1R/UaHIkar14PubL+j2",
-	"IyRncyJl5HyM2psYuP0vVyt8MoSt17tsbfaI1BFbBZHm75iioaskeQ0OzoBoY5pMcisd2Olvu/6vz4t4",
-	"cdEnaALyi/4Xlc3Y3RXsObjouUOYA93BzQHNqbTmr9YFHP6xoUCvY0F+/RddDnVxwkOGAM++9LZt2MDF",
-	"3VIG/nWmclR51AS7BuRPii6/zvw+EoYyUZxxSU2e+3R7ei1SInBdLVjnTDc/scYyRdS9rV4Q/dmEcXXD",
-	"dOrRFGzc9suVjsGIhOqPK9rumnFhm37OwDjkQQf1V2ci6tovuy3yqjGsepLIiEoMmWCx15cmUaTZdb+C",
-	"/m/h290FvwgC3Tm8I5dghy6pot19/zki6QJsGfPR4hBjMIrrMEb+kAz6OogMPhE8MnZn8xzq8LvHTXym",
-	"ryMXc2ONvgimhxsOEJeRQnKUACSRj4DzXUIkghisJ0Z/IhTgf8xJTj0OQD0G5mTSdcjfPfRqcnIBpleW",
-	"ab0LSEY6/16iWuRa3pGF5vTjRnddRNH412pzINr8HHyCtRbfIq2FaAhnvVCZ458gMQCQHhcx5DHBpYrb",
-	"qzYc98untpWHwJtocLR7u5w0rSP3xWRC9yTT4yoWHzpf/1ft5RK5mK3Ii9XqIkazO9MUQq9NHFtNzbFW",
-	"gGqhKORym9uK5NOoIdUCDHZa51oDGbDp5RWfnrjyGVzWPwX1E05zvfJpXchfGtXTy4ZBtmJNPjWMQmWX",
-	"GMTEjpLpnhI2igTcxvqMUqh90RzM0nQPOqCaPhYgX6ZMadInSrT5iKYDfCMi2DQCm64pQWzvi10TlIQR",
-	"LQaLEoyroBAqg+5Sr40FyTtOyIjQwsjCVPXJX4naHLtEF/pBSOwCEnlxKORklAxU55vXT8BmPRJpjB4F",
-	"jYltLlOhyGQmoSqQXo/fXQINcxG59uoLLiLVOIONra/NjfFagvU6N/8WTcxcODfFlFrjfsgO8KopnPql",
-	"tALA4p6IDcDWmw0KAWgnhzpUBrMu4vo/QXed1z4Pop/Ov/vx5z/8+wc/+O5nf/7xbj3aDFlq8W+Xerai",
-	"Qpha0RlqQ3wUHWNta1OQJI/Lo5J0MSi0MHwXw7naPFEu3kLMuR8HgDRoZUacCr3+GLsrMkvuxtWPLlSk",
-	"IOP2MnEzBHv5g/8eBnJVv+G3NpfQuLprroruEelikBe4qMH/aX0exiFClfE5d7joWsoyoWKOiWneBHqv",
-	"ySfHOEToOoUBW1ofJgBo0IPpAKv6mGAmz/PPHLR3JPFIiozZYvdIX89dAygT2Enb3HpPMCvUxBx2Iewu",
-	"d6VIx78MJJpdvfyOEi2v5043Il3YyRv7t1u2wHv3k3d+sdsixxCi6DDBLKPNnUddCcRSALc+IRlBcryL",
-	"BXFhmlA32gtAXMOLnjdpf19ehgQr3IAr7T+C6U2xhgCDehXIq0gYpvnrBfEo9I8+vb+/xKuc7G0g/9DM",
-	"6m1Li5XmSXuDPVqoV94FT9gw6fEwiHBD7sRj4tSR7QS6jSgQPrwhgPSm9pZZauFgjAtqVSaMAjIM8N/c",
-	"h46+6NUuEFFuisQfuUAfO5bYw2RdY6Q07FDZOq9FQ6TmVta2MU0wTquZWx6jNu/6amFEuk5f7EK4NjZE",
-	"hbpyTtCc7LYIqDsY6YbsGVKO0NZyRCxvxhsHWXIXAg1ceh2Ep8Ad2OaGuBPppF3vVqZe/HciW+QGm1t8",
-	"gOhes1wbjGgzZdA0a/fs23jK7aptnhtWyXy0gJhGtCj5LQKcYbXNgXu4RzvShKuRJoDs6y/e2rUhaXk0",
-	"WnEBbQ6BkJjJNyBcQKC1Db3MZ8UY3oWYYTxioo7wkponkrX51YPL5GYG0UAQaEe+RhMwIvsRmcYSFryt",
-	"4FGJ5LzKIvQmrdaBy6MS1gaxsmaBTs/FiKhc0bXQKKi4xeylEu32EV1/T8ZIXUMgf7QGapzDdrE2lLJi",
-	"iHvYi67cGr0J+w3K9s+Hll5s5pHbg207c2jxpEzdTM17oBRwTJqe+Xl3DfuwkDNh0N3lpMTuIZmLbIyK",
-	"hk3hWw5qItOZWS30b29zzYkjDGNMVMgqbmN0p07PcNV49T1id9q8uv/cbqld3Hy4YhUvsXB/qbVpa4Q3",
-	"gus/RWp1FnTbD+bC6BLa1O/Z7vV7tvzARRPp17Da60wqMdEy3UgQKsd4XSihBSQGKQEsyTCfrnn+zvc/",
-	"/fjjB/ffO//pr87e/fD8g+998Ud//vkvv//gV/d2DzGK0F63me1daxo5mb65EZEqYyBKxq4Mf0SgNy0G",
-	"0w6TgSImmc2QGuniTA8+ev/s3X/sOkYB/XVN8jVk9nkaudbP21Ad1cXO4+v6YxvIbXKZxmxqchK0mGJi",
-	"oW0Kk2ZEKkvAZ4wxzS1ykkLEPUQvSlN8G2XFQZIy6br1gsV7TjPNQ/I26FrMGokUkgVu5nbAyDMA4pha",
-	"lmxSrsUpGmmG0ObUdFHfjWyX6USLolqGzTPmgjmfGvUXLXLMnW1AKLJgyvGtgHstMsIN9LeAOkzW1c4Z",
-	"i5FFGqH60IpjibUukxczKkG68QqTx4KzozZn5hHlBJB9A+anR2U3DW28gDUwvrwuvifEnABIKM4a8t6R",
-	"xDIUJGaQg6l3ay3fRBfK0Vyh1GoHIBZWeOQKNkxTHYBbaDNsOMqXwXmCjjsySqQSWUHVfNyqd+WBj2xz",
-	"iAu+s3KyGTM2lQQ70kLSQ2wLrs8wWVBg2DiLTRIGamggU+qLwWjKQSG7oImTckUccrgcj4fgH0i2g+5U",
-	"nkDZIt8Qtqe9WT4kShijrgZWm1veZ5rsSsGtjsiO8u+WLAmQPJfIslgIPe2X3+uiV/nkbJyPnzvr/Zaq",
-	"eU3ILD9/7+dffPdH57997+zdn+1eJCc2FPBoaXMomEnpVKKYSAxWqyYSqqXbQ5+kjtrc7/8Ebx4WSRDd",
-	"r4m05G3EPsjsndNT5gs5IXJpgpvUkFjXPcVoPxtSqNmH4G2u360gsNcQnBdIY/+0UN3Ap8j3AKaI5wLF",
-	"SzhNmsQPgeoFdWkvYxpkpvpMmTX/NffSIwR8PkkJ8N1SL4a1zDEd2uSEo/And5aEvwT1m61FhlAMb9dt",
-	"pBPThezanm325CFNGQJqC8G0EJIDSoBEfa1UYqWSdAOqcRfcf+CPpW0e0yRdkGzGW2QfEzgNRHedxGCq",
-	"s2lMHGtsH1mYmToNkWZBWaa1K+PbAGCKOSeilyZDinnpUIgoUUfkyjNPk77ArEurgu1ISNndWzCakTSh",
-	"vSRNTImwVED4C4nphA5ZbGvvhrjLzdkSjl78BbyEno/v7q1PF4+EMZ0wlR/8BRJLkDWZfPJK/eemfenL",
-	"HwIJAVw0648gis7ujighyiLoEt5PZzHr2I8KDgZ3kibYcbmO2iO9Fw3Y10fQ5TW6vjQxdNMcZSxmuj9V",
-	"MPL8nRCSemE7s7KoHahvAdXQDPhAes+9wl05nnWjlZgez3nY5t2br+chPW7yt+V4dteE9pCqyB6a5/ra",
-	"9kbF0B5SK7KnzQuhPbgx7nv3GFeg1LnQnsgVhulCBNFy3Mxq0jEUWYC6HuiSxWWcvPS6lmtVf9SFzH+n",
-	"xg6EiZLNxEyxknvBAN5GsDyKq8Gf4omoZ/4CagehWGy4qDAUDBfSCIWn7oWkOM5XGotSSY5r6BBIoUp8",
-	"NeBpPPoTKLuizVqfaEiKXcT2THDTC1eOZ43STDZEF+n3XIywT4LJcLOVMpRhARjR1+bNbsZQTYf6tl2S",
-	"soEiYqaM3AosiReaOZIRlbst8jzN+iLW4nPzm8c3Lr14fGPv4EpE9L/PRuT1m9f2jiNy/dbX9g6u7kJo",
-	"honliPyeHcRc0fGRZok9HNIVlREDlJEcxjvTFZUhxwHUVXHMz6IJOeZmHaRPoe9rzAh6EtDD0B9br8ai",
-	"mu09Wo73JJndGlIDI4q5foDsLjIQeYMlXGAy8gqD3Zikw4zUFcirFLtP3Fu/I6lHtlXLiPIYS1n5Qf0b",
-	"ZdoY38/FZtpUr69uyo1d2rYpN+G1Ka+LmG2tbYIqw8tw7QxKAqKeubq2mPMWQJogiKBrdCKxulNMF5LQ",
-	"oWhz2z4/b1q3YIo0sXPdgz/5K2w0t3tobwzpO/lN7aM2h4pMLbJvAtyxSqPx8a6Mjsw4BKBZ3r4IrD7L",
-	"gMIuJVeeeXpNz5JHqeJZEl+v41lnqDmeYow/Vkwyr5jmL07jcdGkXtVl27/tCTkKi3sxaQdLQQEeh83Z",
-	"5YZ1ecBEX81j4Y1Hzl8fKQ655ubVCIQFuHsLT/b7UjiNRX+s12fIfOV6xTPc2GYAn+1Jr7dxma5SbIL8",
-	"qA/KTVQiydgVP6nz+JdaljZj2FbNtidz8/zDD87f+8vzP/nL849/ubvlGZWZ6ItdmrumufcyYng1Nbsw",
-	"q3tfDNBGL+Y8r/Ocd54GHUHSlEnXgPrQsE1FbT8UsK7buoA8tvkcfcpNOBbUtMO+dL2ZIl3JsOlQ11aF",
-	"08/aHFKDhGmrYttdw28pHZJYYIi9Lb8B8c+4XVs/GuJtTQmQ6ayXJnJkFDfO5mSQDGcZk/YKQJelCQ4f",
-	"MBaXKCiriH7xakoAxx+fnrIRgZlKnIvceH9RtvtFOQnVopkKhnbJRGKUlpM0JfpMAe1BrrCAhQ/Rpmlc",
-	"2tDawri78DdbLAMDH2dqj87pIrJd96FHC3i2baNFKx1Co/7I7HG3zaHIq3N8m0w/q6hrApUa9aAcdVey",
-	"N7uRqxxs6RByDf26yaZuKu6sRW6YyMEskUzfaYL7BYwxXNNEaNoGCwm3wVKYoKeFDqmZC03R02fqkx6i",
-	"59d1eYAVkhuRYURmBjS13TC1pTPbXsOGaMImcveDX1gdNaAu/NM1whrMmGcuQYnlNjcHtiTrgXYgJHOp",
-	"GeSmic8wsQHUPDmEEsxor+4K3tESvUmuyYMaSAz2a1uKFVPOgZXlzK3N0c01pzJCvoZ8ZqdqXAqKgpA2",
-	"AajNgc8Z8DW7Bbzu+oCbEC2w7kKuzDHpC85ZXwkbVqVP2jZ4dUCEYo8iTa22MGBzW5P3UA/T7XZtO4Cv",
-	"klTQuLlLVv77Z2Tf60igtbfD4uUTGXcfuvraPBVietjm+luQsr4K5aiDBPt/wuRffRv+udue7e9ffgak",
-	"yK9e3t/HIQYiI3191HqsVkwVNWPr/+wt0pJMdWDkZr8lx7OI9Fv2nHbxdbtNGAa75+m/4ENJT1kTft8N",
-	"7N8q58y7tYQYG6gAMuIwkHSEHQdaIyo7Wi30VitTxqbNp4ncNaBv8+vWCTJJoMYr9UjVPAHGjwW8IQTZ",
-	"TEkEPGxzzuZQ9lbTmiA9RqYzOWIxyaipS0s5IEFE5KynmWKPIccxMdVtzkyHLk263UIbpy5pmhYSgS5Y",
-	"u5qSZJt30acP3qWu1xCrGzn+Y8UU/bOrOG1woM2bMDpWHL5sEdSDOmBe3jHcAcAjoF1bod6pdSYFGrhU",
-	"Ikkq5hYYelEQzAeAjTFk3Bp3oTYZTU08N+UaoLYjOLmJzR5QydeknmeBG2DaT/pi0ks4iw9JTygsPbzI",
-	"e43AqgwhOwkO1muW0DWw6bqi+WqUidlwRJYYRARMCNYzpWpka/ojGyqrmes3LauTotbNyaVrA2xtt0DD",
-	"oY40kxCmvx1IlkX51OcQZaYbmCDsZ94Ptaeu7KhaV1ndTgVld+hkmrK81eQbbzfyjm6HV74SNYxkc3jF",
-	"dXWHdn2Ny/uXn9k7uLy3//St/ecODy4f7l/5V42oMWJp3Dh8OmqYm6NxeHB5P2pYJtY4/MrT+rc3G4cH",
-	"+1cPooYcz/TpfOvlvf39A9C5vfmf3WT6q/n0+970z/qT7+dzX7Fzv/L61/f29y8DCC2zcxEBOcbgR3ej",
-	"TYRVxM0y5d2zbFfLEKvyAUsy4t23T1a791QT0kTt8Yt3/uz8+z/ZBfd1oO0MdRKiuesvyCCw3nNpDUKP",
-	"VklZc9o7JtPwiRtl4Fqzws8UepJgfhQ0a1hsbwLYwqvpnaW1Fe7lyRtVeWRXbr5MMKHMWLGBfZpOF6iW",
-	"M5px21jImiVpplVxiCrBlAtsyECtLbq3CPUyibyy+2BwjUzPMmhbM50ybm5TnKypb/KpUBGK7twmLe1C",
-	"LwmuJBaPd/G4ClsjgMZzmF+0uKSo0FkPGsJg1xUJ8YczxFlmNDqzDnPpR/pixjAVxsHtCcQJTQiwikuf",
-	"cq1UoYiEA5t+EaZTLoQP2u4OYD85ZVlKsTYGjAH9fzIt2GgpzmzQdaOBFDdTEM20MsB97ci8478pWyAG",
-	"fhsjPJ8eNgiwnfeMFInP9MlD0UD9BQS1+D0sbM6KtS5NxKmt6mIPm/bHLXJsfjWLcOm2ztPQNdADubO7",
-	"2hm0a4XRozbvYgfgbkS6+lbCBntarYb2HVj2Rv9qR23z7mpX0a5WPLVA5RIHUQTDAj5d0swr+Xhd/TBO",
-	"HeXZQ9LFTekFGArx28h0EK/hc/e3WZZia0AUQjt5t0CqjC4IQQXdI3MZdZO4a07PNrUytSngFzgk0/Ii",
-	"Y1OGke4GNZHSWuS4zZcbBxVj4lkeDWBoGL3/KCsCsrY5InPz6uXLRvnGjlO7R34Xqoz1Ndxi0zjO684D",
-	"QrDXYwcYHeCwVkeMZyXve1mVKw3e5VtmJC+/7OLNcoVJMDDrMdvmCisoj5jSl6AB4ZxhsU84BwhUgb84",
-	"LnYhsbY39ZnZInY7K74ysxSNqgW0Mi7Nz773/z74u3d3a7uqLNYUJRNDuXtm8oRVhwUUu7gn7PGEB9Qs",
-	"87ld9/xH6R4LtdGvdJTlxxARzuZP3ENmbkk0TGSaBdk7WAnESmvW8PDQ3gZVEln+TjU2Xnrbsfkkvnsp",
-	"Y+bXerWivW8ri0WXq70HYad8uK3Da3Z15twfQebT5UeFm2UM0XGlRJI3Z2xme9VeXLlFbqUkPWxdNKrG",
-	"H4eUFcrWUuP8xqNnA26qsrvHPH9SxP4tUAqMO8IJkszKBluSd4nPNVcwoAkxg3re3zx59UZugcQyTG3e",
-	"PdFznCRDTtUs05rHV7Hp9ownd6wlE7tvR6cH5tmI3SHfeOX42t7JN44vP/2MZq7tBj5S+G4Lf+uJ2LTu",
-	"bjfyubGzvWnpDU5R1h+beo4o6kFA/+lBF5rhw8Ik1llktnQOVaSrwLioh014m1NwDkwSPlPYtIGLeYsc",
-	"o0Gl0H6/63rq4+/ogGhz23m/x2QSM+eV1Wvy+wqTZtfaDs2AHcj27u4eal0sczGoRkvy4J03DpwLb28g",
-	"gX/1k3d+kYPYAYujx8MBLPBKvhMDU5S3XYX8zDi5RyYhPLR7oq+EAdQ6s+1v21zOE4B5i7ym4QfJ5Kge",
-	"AsxxILNJQGozMuiaMDZVbQ4V2Iy+bdtBQx9m194PcBCQdu+69Th5f7u1mLIuZtgiN+tDgZIsOWVe3Bq4",
-	"2pqgkSOZQVLGJIn3cjarkPjaPDEsEft7a3XEaCdS6yRLCzoC7fXynTuuL6HWsiWklDgpKFpqDQe6BhZx",
-	"gYMaZmKuH04p6C0aodA+IVWb5y2rbzn6MCOAnug5LpTHzPQr6NSSDGQI/UabL2N7Iom+lLFGHViAjPhr",
-	"NEqrLaJpKhVzWz7WM1tNMzFJJDatxpCGpuAQS0g+ef/f5ZX34Det9e6SAU1TLcpgcQG0YeKysYMlTidm",
-	"qut2BlmUEID+yTs/9jyo4AHOhJTgwHYNLp0nVm8RW772xCn2LcZ+nm+DKw3LAdFTmoA1OCKFsPe73SO3",
-	"mtxrFPQX2XSbJSeRZFp1TJccE108zddfe9nVwx4pNZWkqf8B202airk53TbXKDES0njYvYCVeJJwfNeU",
-	"AYfhwE+H4MSUhOQULCCQ7immCA60OZXEjYRu6YtXUZdmeSKB7hsKCY8s+xMO1vjZ7GSYqgEUa3p6aqrd",
-	"UlYTU3kJ8OUSncWJ2kvFsF5ICbq+BoOI3Lx+Q0bk+OZ1MmYLGTn7U0Rsr3wZkZ64Q7Tsrq8uG3MiCzWg",
-	"9owhJwNasEEWcjZl2WkiRbYjbf0lMZkAQ4AaCZGtl2IjWCLyyTu/2HVBGl5UC/qPNUiPb143L7Q58Ga8",
-	"f2n87Rn0HMdAqrwz/ITyZKCvoX4qJDuEMmS2A3mTtnmPxkOwNlow2HKrZq1QcnQXOqfyCJ2F2CQ5ZqdJ",
-	"30SpuMqvttafotmQaV56StMZkzYuHWyaWkppkRM4ehTcwHWugTuEbtSarL1sYbRY6zsEZ2GlrtJjjQcv",
-	"i+E6NylUxNa77vbTpBuRrlxIxSZorxyzxSEKHUlsZAy8wRyESl2ifSWyqlD2tcHrx5yYUKFmF1C0hSkL",
-	"WDvDtPo3PdgHhJJxwmP3ane3YmGY4V66silVimX603/9Bt17q3P799vtFv701O+F4/9DE+Gxd+Dtktmu",
-	"XA7NtvkcSdzYXvMOZA0s5XXEdEGa36RTysEcXwpaTRDl6RP1Mif01H7iRt25ldh05t+lkHAg5he5qmPu",
-	"gguAMK5KLF7bXWesP8sStQAGAiR2wiS2z37jtt56ft9B2jOsIRVDzGZPTpOUDZlrw1VcFWnCzSULBVmm",
-	"qzdbT9zZg7un0pp6rN99Xty5BW8+yjPxJqpy+Lsr87FA/3k7G2l+9uGvtJozoWnqYJ3fSlMh1Z5em+vy",
-	"TQkod/pvE7ogQ6FVomZ+c+M9X3ZW1W1ZfWBtbMHry2xwS4wZf2Slwfzl4YIfd2OWAoBKMImzucOmx4JM",
-	"x3FMqJtyYzq99HZP3IELsJPEd+tZl70vLti6PAsgJ/bA/B1CTlzw41aj6iCnwxIqISg1fiwYauuYu+l3",
-	"JJHJW0yrL8lwpFUW/Svpp1RKv7uCQ+YjUL4gPVwqqhUfKp1bcMzYlCRqDcIbd+Me7aOBqFTzOs5LNmFB",
-	"XyLFQM1R7GexXgY4xJVVFQQ3gm4m5qT5/OWze39zdv+/nt37xdn9Dw7bHMshn7/3/hc/+4vzD//L2b2/",
-	"O7v/m7P7H8BGv3j3+5//3f3PPvzZZ//2O5/95K/O/+DvXaipnUbrYlNU4aw6OMJUednmYEwzNU2aJ3RI",
-	"5xSAe8dryr+Lpg5ns9jxttDkos27VnfsJHF3FyPybUy3fYRKGzaqyM3AYs5LVRsN9WsIyWML80eN/sX5",
-	"qi58CwGTmUn7I+/YTVWWxyWIFU7GBEsV1+eU+x1sheXFKkNLj5X1p8zUI6t5HSxTx6W3zV/uIoGkTLFV",
-	"zvwC/D0A+Ydh0FEoRtihIcYxiznPcVgJkrGJOGVHLpIowZYtPmTLdBIP9xsPdXctYfbVUFNrvcrHw3Nx",
-	"LkId5HZkEWrNRNkKfHwZVsb8bg0r/pNmhWi52YkjwlwTMWvUawPuli4GpMCyNBezcXneWncdmbjWPS3y",
-	"AjZ51LJzj8FlFBOvBySECOqvRovpiHF5hIZvzfylEhk0r5Hk+OTa9eum9yME1GULvAz8xji28bGXyL8D",
-	"roUJNUZ2F8MO1aHAozAV0LnCtsYJm4YvmOAepURUXOXNx29cDsFqzZXweIUjZ3kOXc/Go2HQJ8J42iWK",
-	"rsnhnSF4vWL+sns1CioDSxz0LcFLjWcHz1x83FGtpsaFjehzLPYuDmOAg9FjOXkHZpJwMqfp2JWVxxDw",
-	"t0DQyghN0wvV8B1UvqQ8w67vCer4OeKUK/kWWR6jkm+nDOlF4HYcJApaOLB0gLrLjrSlu+qyh0tv2x8h",
-	"7kzj5Z5NC6lnHfC+f7zWgd8VxH6C9oF1iO0w7MkYCOz0OxIZostHyhF+mvTHREFfItcQzGu5MBBpKub/",
-	"H3vX1hzHcZ3/ShdeuFseXAjBiixUHmBeJNoUieJSZqqyKW5jpxc7xmz3ZHoWyzVLVQJYulgRo7gkS5Et",
-	"JZJtOUocK3LJthhKkR/yTwwCFJ/8F1J9zume2cXM7uI2WFX4RAKYS0/36dOnT5/v+8anA9yOavxy+Jy7",
-	"tLSFy75ykoXrwsA+HbhmzHwvZeBc17DK13c/f3DvizTmDhDSImK2FtoDXh0GkZNyOsSSlhez+RB0d6NI",
-	"xLNNYw3LkDvxAdjS1QPKkSi3VgAJGOz4KXUhtn2nuDamtlm8NlprLHFtdBmCCeNh5wDmb2f2ki8cXAfD",
-	"3n3pfPE+FgvHMrMBwDNxh4eBJkCY3TaGwUaqjmC24lhDUJcVzqJUHIwQdEFKSJOKhXksEbeSQe75Wjto",
-	"JTe/d6lmU0ZNLqHmsLpMmb417uPfoHG8kxFirCwtLlbzNqOZxfebMnNOcfEdN3OcCZ/O4pvZV2JN3oDF",
-	"Vna23nrw1fuPPvjSuHlv0JcDEwiPk4CHqS730SbiPI+C2Q3Rn2CBXlm99H3RL3F5xhdOuqs0H7GM1Yq4",
-	"LpqZGtzCE3Zg2aCysnK8ZXac00Kyyc76vSP6xnFbU+rYKXUh2LpTXHqt3RXaWQYFXZ5FPcdxxbLleBZi",
-	"um9FXkZ9SCzTDiyDddhHBcxMsxmPIsEH2CgP4znmb/MouLkhLIJqU22Io63vXu6GN33LyWCthnPim2oD",
-	"pYLxk3zo9SGlTEJjO3onWwY4jNsyDzjOqXeS6+do8890RjmJ20RFGan9PLc6oGRtpsW6Uv5R18WDQL2g",
-	"20rEe+W+b1w9d6WpiHTNZ8DvQkX9pm+BGyqpuoIowkaYP3V4P0M5lajSjmszA51bLg6Reab1J7ecFm01",
-	"nr92Oe8kqla7dtFS+g0dIqw+f70ui8CE+CCNbACwv8spjydAi1eXHeC+48witugPTLfNmwIisaZlwPj/",
-	"Ucdc+4132kKDaYBQHGrelX7MlapeDJvg/nkERJeBcZ/mNtVqefthGJN6UmjZ+G1EDS4rbROBr5twD4EF",
-	"82UM1AXLxNBqsY5Abp21PuIPjvUYynb3VIb60LhTjPTh/auXroxKsg2OkV0hVy9dQYhlh/tlFqBmW5OJ",
-	"+FPmaNMwWhQBzpMGqACya4pJZvEs2KGei/ziCb0aBzKBDvwuXDwJB2G29ZolChX7l3EZ7wgudQbMsgky",
-	"CiaaFreiUPnCxvoFdB2t1nBxkfMSB9oTeDMdfusS3rq4sDDsObwZnfRDwHiouHPQeJx6NGe7shZIjqxj",
-	"Qwf5+VUUPC6pdA5GF9/HKmtdHUih9az5mapLzwJppNmZLjHdFiaOdIVz6M+4ZueUL9jZxacm9205Zjl/",
-	"2w7zhBXUGas4/gPS/RAtAKk2uUQhD7Bhs5QmbdHRItxEtNq6MexuREkqYHSH+2IVCjo6YSuZ2307202Y",
-	"G6wDErqb4DwBmrW5Ufni6Xf/p5gppthgRCxg+77UIO6aMOY75Oy9TFlyEIO1eFkjg6hvwOQOFLdlptZ8",
-	"FMhTnV4F3DdaJIOL9pRa9eqlK9DY0zPpERHNtEQzzwSbwxbOOMRbpi1pYNOVoTKb4sxiIn3wg0SnDr4w",
-	"1AJcYbGlhyJO9HyoerPjdXMuq96xMKVOtElxL5tgi3JZ9TJ6uKEqGc246lQIE4Smhqpn3dEAt0Vl7z8/",
-	"2H1za2f7Fzt3/h1gGK8WO6HJoIzHhWKcaEwcvGf8kDiM4TC6sJxDRR4nlnTAgRib3JJC6gSrjJocajQK",
-	"h8DCEsStSMXDqIRc9M5FFTPdVpG2SpNm2KEUzh2Up8XYIIphwT1DyB2vLsWjX/78wZfv//mlX3hsZ/vl",
-	"na2Xd+68s3PnP64RoqYVhLCdSc/WIbw8d+3yRY+tcS2eXJoVsql84bNA1mWjqTcbc+ya6lliaYzI1oRT",
-	"4qg02zzmTbMqZB5L1wEFQ13SAX6iFIqV2/MW+i6U9HRiociIAEwLgWQNqjbXjbyk2wXoZqqWPlf7wUmm",
-	"iukt+MqiRQF6GGl7OepM2u8qx69wyJ9mFdNwL7uPfdgKpTjTCjrmuxh24nEiJYanBr5oaGocEYpRWG4F",
-	"rLFryu+nJStW0gcp+0XP7BFg2LB2XWYBDqlEN1IYIx2s25PRE8BciQqrU32aSWV5Z80TeJLwZpuKZqQi",
-	"npKO2hR6jl1N2iLuBVrQbt3dx9xtZiKCbG4qc+MRfZlvCZFSqmnIU3LJ10UHuKjxeSYiqcterBKiPSbJ",
-	"KgQnOSbrMGRtvmnJ1DURF7MGuCPhmym44pqYvrbNUzndgCweOW8CVILBIYdDPuMNQks4PXQEuJySZqvY",
-	"UfeCBHuvDa7LPqcu7Unh0sJ3cDzcMSL1W567uNTZ5y5OJu5NxK1kvqk3D5GgKC/KpX7ATinM25EpAKmu",
-	"61vjy5YWRzFc0hz61hGadM1MPR6OdLXG9OwKkTIzG7/r2spW3IT2VbML0wLtXtxKhDSO1OXRUI3ITWxv",
-	"YGaXk5uEZiPDz5DU5ZDDdnFAoHUXGONCnDfYCWNDlH1+eJ6++qT8MXCIDi060PRZnyfcrDyskoYQKmbP",
-	"X784+1TVumvjxefq8oJDLmcPDPESWsPc6Z9HPtfxdVPU8jTyi9OJHrIfpYhoiHR6qhv6VIdLwFW3sveB",
-	"1qkXm1gmI0DuMV7gepkfoOItAJ9xkOoy9Z7mTit/JoHNMVY97cH/7OCboAlPke0b6tIt5tBucIPAYKhi",
-	"1gIVJBt5oRKv5Y1MX1eXquUk0tNhiVEXDl9o/2ybq8wTyd17oKdo1kwby+UejaJdDfqbx67XdgV1T56f",
-	"u2FM0Vkf2iQ6tjTIBLM2pkilVCXVYCLJ6sG9lItJ4TOsby32Vqork1mAT4zc1Z4z112Hy45rXztkIZMk",
-	"FQiLAlwHJUPyEoVEokSxlaow6kEF39E9PUIkBdELXQlPb7oDJht1oUapQ+MAJ4YlcU1UwkO9nJE6HL4e",
-	"fa6JMYybtLoj9EGaLcyxC7zZrks/aLVEDAgbq6oBYig/7OoEV3Ybm8eCayXn2A3kHsVHoWZhXaJ3JDHV",
-	"ti1epygHyUmNrZIwIf7NGLEjJq1LlykzfrLDY7MMQafnajgAu8P0or2gfadSCAJvHi30gEMHMR0q1JV0",
-	"dNBUse8shyCuKaBx75c/2717rzgZ53PdXlM89keVu513Fx3UJnoq3jgPh6jD8xR61O3pBpXwh9X4wVW0",
-	"ufSB/LJi1WifKCTEG6mW74bkCS9Vzn9y4cBMFMdnXWn/5i2uKt4wW2ad8HUgCEV5jywPQhCDC+1G2mNO",
-	"S0d7rAfSp5ArFCoKRWmlfK1QAdmpz/tI1LsecgC8ZM6CJ7DJ+WabQ+yvQbrhhYls9Jy55/CGOn6cgw5f",
-	"F/N6c/1btzrh8ZztmyaXlHnD+QZgEuGbRQEXycjMMBA0xqpbn/ch+8Ylq/3gGbbGY2zl+Kxb3rGhVXYp",
-	"PjS0UivUMJiwXOpcfRVnJ5NJzFyN9Ch5mRPVgimgLiVB2twXiA4PwlTxoOCp3yQCz3QAJmDwlCoJWkGZ",
-	"fBFXsm9MNfpTmAWMCPpRywtdHUT2FLuyAt2ZUZ4s010z5YzKeZEYmyvKrWX6BzohgMg4EZ0oGYraSxmv",
-	"q3KoTRBMUxkZNstsM6i78yDrB10c7MhBffi4oR0pKXSQF40VBboa6WnFlWRteAKz8hi51SNLAR2kchro",
-	"AAetG/L9UvUmjFQCuaa60h+7/lyy1x129RnV1/TwGt5VEg9Q+lGTpBzs90PJs7gViabZN/s8KSckta9H",
-	"SjuQh8E8dCdDQTF6hOdv0/8m8N62Y052frnuz59e1NzSPDK9j5yxHWJUjoQe91FyN5DiyP6Y3jXgjnMH",
-	"ar4VyEC3D+6Is28o8sMX4dnX4OswIpxWVzyZqXjg+OxolWI42IX0TkRXOkOqRDxOQlChaHXDsO9aVuyO",
-	"bdpjFgtTxlez21zXZbh+GmjZjqNcfCWtzDbhLFXpmNm3uFQyF1stpczCOo80NUX8WdpDUQ1G/Tp6ZLM0",
-	"Wubuca44k8w8yQk2Kf1TSUwEafrPdC1kBkFDKqVx1amLpj6YBEY5ipSMuNCKd/hD0h+dQLpZM2KPb1Vr",
-	"RodYz7mrjrq9V5EwxgIaOSei7jpRdGW/p0aDOkGI5bqAeFZVDzOoGf13Firu06LcCUBXrKyiReBephwl",
-	"qzz6+ctf3/286jHT20xJoQu20UVL79VISPvBU3hOYZt2KkcVrl8KfBH0uRODAmOxB7QZ+7C/QhHFMq3F",
-	"jG2WY4nMBlYJ00DwZCpm60TwCof/VNZFszd/DXGuZP62/e+4YD5jY6c2XratZbHYDFiGWSn2ew3rVI4O",
-	"vLcTJRvJF4zTPPjkQ/CMZN9RVPRzw3ysdZX0lR7jGek2BmwKcYf8awpNAPiCiWBQS1X4s4HM3ofny3T3",
-	"TXo2cbYM9adx0iBgSmr9l7Hn7V9Vyx7ykiIcJvDbIvSZDoAPIxZYiViXqtWyVZY4npmCZa5Z1DW35x4C",
-	"m26eYuc60L5T8bDP0knkmPNgCCEG+x+9asL8oCQOMtMGLBUEJ+qheCn8whoVMGVJH46ELEYRrOygjnTe",
-	"ntCO33fZHpw5FSitO0k206G0M9GBt9oYaO+f//Hh7z+toojfPovRbPX8RcsjiJALWKXX1+HQqUTfq5tc",
-	"npDrzdKN5lRq2aJJ0wIprDu9cmP2r6jCXcV1md3Y6ITHybxOVMRS0AeU11LN9r5SQmAG53W536ta4vCY",
-	"qipwIUxryKns3kOhENOKuiT9FsvhZ95s2s4CKDVKWNILmvCxVCZSqEhgvD+e106hF7YzuNbk8lSdsGnA",
-	"aEdM4+7i23ISHyDXTe8+o1OrprQHUzJRZO/d5gbw/O7d+3Bn653i9NZk3MpXI10us3Lmhd8cXuVBtWmU",
-	"Zhrf8UOUYXAwPJuIThRy1PEp2khcMFdetxee4LQYfFHBjLAtRjEf6nQvjVDs37UFEp4GB5iJR6BWEnrZ",
-	"tYlVHr57/9GLW7ufvP7g/ss7dz4EuOlvyiEBu9CJEmBH+6FoIiRW+X3iMcl05RlYb1yLoWrUV4ggYjGy",
-	"vw7QZy8uVpnkHSozBspXB9XuBNqE9HN5VF7DZjVtq8RA+05lmRg7H2rlUXXxzX0EXYVGPo7JYTKXdHis",
-	"zEQMswQJeGyFE7VgBIAC+OPAArg2GwHSPCcoxbpIygJMXEPnxFNLJKkkzTtRKGxAbONtzeHUboQqBNxg",
-	"QVyjq/ZPAQSbRbYGia7LTBF9E1jKAN09hGtFFiNbY4/M8nSjBsATRXYrq5fm2ApV7TugaJbBdwiSqjew",
-	"KrPXFtJsJOyWCHqGun4Qp8pGwlRTIEJCjeja4QW4KjUJ+02nCB7sOhWzpYXv1CWwhgZY2p4Lc60Wg1iv",
-	"mrdeDEJxcsqFqUJGFgbhvgWAYJOJFB4XpU1ue01jQPm0r7rJMuNdYyQiDAGATIhoxL2xWPUKVeaxIbnl",
-	"7DPmmTOeO8qiH3VbRUHLPEOrDVV4pPWNBqqBmVk47qi9IDoPbnkEThAjPNCkoyCEXUu/WQhh/HRQzVLR",
-	"GU3+B93L7hvv7H328e4bb3/91ZfVYUTwhKV3AwvLQJwzGtV7rvaDLFT3aVbD+eGaiJwo4P7MhCE6E5y3",
-	"dVnZ++zjvbdfQU1hjz2684cHX/0p/el/Hm29uXv/vYfvve6x3Xvbu6/ff/jW/b33f+Ixc817n3ps79M3",
-	"dv/prsdq33/eY3s//fTRK2/YUL8uUZAYpEjCbkc6fU6twHlk+w1GVFc9sz4BAtk02OGSvbrkCesonbCz",
-	"C+y578IrFhe8hYUFAO1adU385HVBO2JadFWrLhurV2vXmaUuRq/aGGCahwakgOQzqQF7qMO5H9E8Anab",
-	"mS+P14rHa0Upa8XEkGZCk08Blnm8P02rfFyYGCQHcarFEu7oM1pBmGACw7krcmB91lSdtUAK5HEaiHuR",
-	"CkbXZStWHUjUr4n1QAKTeSAZgvO1QA/jNkB0F6NKloTgSXBIGkSBcKo6DE5oOxGXfY/pCMSNg3WpYuEv",
-	"5x0r1KV9NOwWPCtMnN6E0MNY4H8Cyb7HI57rwWqCx832OXTTV+3Z2Vhu3IHugc7QqUHlT2m8uKj68Mml",
-	"iQFIx6POvc95raZDxEaMUNHn2WEvLK/MkPNmv3A/lmg4644dV/Ree1nRe5cWJu7YA9bug7W4yv39IFna",
-	"gyJbO+JgARzr8+JOxHtumnmWP7Y+pmnGduTg29dES0FUOdnrcT05yMu/SZC27GQfj2lDtzoIGSurvtoH",
-	"35mVpchpzIGWh/nb8O9Q7VTOKUPQEWEAPN/xOqUXrPoe6Y2YdQMDSDgi5Wt4iFuXFUSlZnLilP6ASoUm",
-	"5tshwt0UPh37quZG1cLR6hK+a5k1MGWjG+DKe3ZVt+3A6QrJnJ5mUvXy/PszIsmO90xJdlVYwGf+WBqu",
-	"A1epVP/KdLNnq0c8txPFsWwHOlFxf4w5HTS8hyYMlCnsM8R5GuaDJ7rThxcVKFwdyv4J3mx7zFZpEUia",
-	"9o6bA+QeaS/UpT3O8cVm0BRzrIHVBg2q5Uo1jcjPRgGuXBXk9URxSxP3oDYvSveAXK/lqVxXCiFOa4JF",
-	"3YStcRMvmjVjmTWibnLT/KJhHpF0Ywl5Znj1LAX0wnfTwrxc+JZ5RFnd2TZwmi/XZSMWNv/ZcJlQjdOL",
-	"E6mLWTJ4cwMeaR8NIgVY80aBID0Taad4AOEq4gGgbH2ZNWKhVbgpbsJTG3iOZpOidQldBj/Sg9zsZk0T",
-	"dHQjag5PkDRwTQhpmVvMl+goDJIGHMTs+4BMZ8QsUQrVdoETkUIcnbBE1SUSGe//3Ea9u7DwRBPNVCr4",
-	"ScwuNjyUYhrIBaMPAr4tp/cIM2uO3ShwW+5MkaM4M/AM5kaoZIjOgU0fs0vq91Zgmp0SzctwM0anE3GU",
-	"kURSKpAOkSWpNDyrQt+zUt3mP7N2HpofYMpYSzYbojBIPJrvZmam/sG6rskiADMXZiHxM3/b/P+m+f8L",
-	"89SMyUjk3X2TwkXMvmYMXKQYKw0NWw2aG5eDYyhnPYLdRbFpWkJsFVQdlkvgZX185o+ZPVemz/42vdRz",
-	"T0yTNgrKFPJs91mLDgEwAKq+A6mUfV45BR8gcInK81AU6VID5HI1nqNJcSuxv4JU5cT5DCAWmzf3Fxbn",
-	"XBG3EmMeJxnVmedf53qjsB6H6w2gLFDGi3hptAUAOVcJguOEu8CgvMJV7HmzizfjAG2t4IKXjtyAsqAx",
-	"qnFjcts85wilpeb2sWWluLeBrUWnq4EQ3PbjGe1QcpAfwrCOBYno4A3QTKQ0NmEQnAdwSFHBqJi4wPjP",
-	"v+9ymQRJH/7esD81MHSaYyuWgNO+zGOccofmVR74300Rz0JXQkiHSfhZ4Oo0wVIsuF+XHCbncLUpm7TY",
-	"tC7HVZsaG62ZoZi+4MA27VRCAvPy0UEAdHjZvG9QX5rlJvTQioFf1hhxZefOWzt37uxs/3bnzmc7258e",
-	"YEKamOFYZuRQEGqeS6522kzMtW1KbQx3Yi1kWBC0PbSpbdiGGAOMxWysuriRy2yEAk2Uj+VUEMG5b5a6",
-	"ModFU5qtq/CtcMjuB7/b/clrI0yUCDnnQ6U2ulFx/TP8mWRLJsMCHwS3fHbxqXGR6L4k6g0g36TyGQQx",
-	"+B6jAz3G4VDDFfOdcWovmSQClEVh1XhR0jVMYe6FgOvjBjKPnE74nXYgigrz8c+YObIRKZqMWXbBryLd",
-	"aymWe4M2/9h2V6gfFNeFR92E93g/W3WwX223x/vTuq5i607F5Y2HbWA6C5wdZHnLAQioTftm2IzQQRax",
-	"k6QeTMHeWoQtZFh96aOd7deL3RcxlxRXp6x2kyzKyXezoKABJs5zoSirXLp+cfbsUrUucbaQ6EUmOl1m",
-	"nD1TOzt7dvEpJOMg6JMJgnH+iVtREPeRhxhp5+3slEL4mnG4UsV0Iclz4QyxtPHmmX0Pz2epRiTQbGlx",
-	"0ebxG6FKGhAo41MaT5tlAPJ9QeLImF1H1CUWNtpD0UMjqZCjR0zpNMy0bkqn4qlEuNQt6VKgWjQzK7sv",
-	"ffT13c/3fvXe7ptbxbNO2yeb2RYKBOgMhaTBurzaPea00FJO9ZmT8SxncxCsS/OynJOXIoBSLfvAkzS2",
-	"7Hty625URvc0kKlk4bnatYssMZ1u3C84CnAMVPZcWjokA/LPaBmOoC4ZLkQkV9/QakPdJCNtsKZSG4Fg",
-	"lWeTJLoqw77HarwjakEi/rqWxEEz8VjNNFTUJaCI20kS6eocW4F0UMvMFMwrrF66AuUqnFRCrIwi4B/h",
-	"WKel4rqEOzqB7CZCs8rS4hO5VdzGki7JmRPadMHDT8fnjTHDmrW/YzGr/ZPTrmp8kEii2JehsJ87+BzN",
-	"fVXDq0/8tHrgPSOPSFIykUAK7bFAakc/1bWnx7Foqk5HSN9E3+pWSXMa+WbsMQjtVSOqG6J+H3+EPaa8",
-	"q6LDIIKDF3uAYqOnKiYWE5UICs3qM3hq2OObgk4M8RfmGvxFfcbtBAfPVg6ym53gWKXI/NJzd3f+P0T6",
-	"kMOBhiRwILIim2HXp4BtMFFBGm62PnmI9CAHBGkuOG8bMa7s7kY7aLZZxKOsGv3TrGFGRzdYZWVpfuXb",
-	"6eCb38L4oLScuWLpf9950sxe4CmHkBz+UkXglqvLxxo4lPsGzA532pw073GsoQFEwMGJss/+DpkOKC2N",
-	"ad4fqrVl1uBh2MC6AJobVbxHszVlphkClmxbLL+efSzqdwYoPQUlcn221sdaJR38qDDHgL1WVE4chtlq",
-	"YvgJum/Gm8EeOjqX2nHRf6QmW5bWpTUmx7OSsRzko7DlTTR2q+cvnkDVTPEshqacRO0MzWJkYHAwAzhI",
-	"skpiLTzpGlT1SoF7dTmoXUbRIDoMK67jpB/pLAdsvS4bA96pwSrR8GCkCrbZKZMbCgFH6PHUT5zQcgwt",
-	"nIQLI80uBnaFQswGdr5mcRcLs0PVKwcspHU3R6OLHBeqxbpyHPqEyqMXt3a2X3v42h8fvnv/6w9HpF+K",
-	"7d48+kTMnjfbaRWybvJQsJ4I1tvJgBwgKbgQK5Rx37cQOWM5OZluAwIY7l2GVSNeFywjL6W76+vA+pg9",
-	"VsSHDDAMLHynyroyFFqzhuUiwxY1AGUad/NPBXlzY1prhkzbTmvzMFnYi4zKaL9l832lnHHAqWzDbSr2",
-	"2fvF73Zff+kwUyYWWiTHM2eGk3RaJJewocchPzYdex6HgbMjUE4CKEEGEftaE3eidlambGaZgurDWMHh",
-	"ijbGGwGN/5RmajOtO03HM2GylopcyytHsLUySIcJBxRVFlg2hIwpVsambosNLwyi8fyCtTCITodbENpX",
-	"WmVWNpytPPz93d03t/Z+fq96wsyBbhoXYaCCH4mifeJSdptofuDfHqnxhZXO4wlEVlCYeT8Sumo33ASY",
-	"zUBKLMj6wZfvP/zoYwJx1+XD1/6499I/eGzvnY/23t1GHXoCOoZ9tvvB7/d+/CKYuI1Xb1qBY2ysB8gX",
-	"ry6jkDcFIrSh1hJwGwwfD0wa2iLMqZ4by/2wdqMurdLfGdZTsW8C3pfuPtp6C4mvPLb3+tbeq1/85ctX",
-	"d7beenDv7u57H//lyx977MGf3n/4yYcP7v2W/fnFX1eX7VcEui4BwHhGQ/NsMBgkJCyNBPyFBCteXWLW",
-	"BmlHhkkaQbiLgg4vy22V4WKpS8hlACQIiWiry0w5/hW0VURQwAMcvqIuB7Do9t2zBCLCK2Fn2fGY38VJ",
-	"LTTzYxVFoyT2EXj3/15hH7thtMA+9TUVCRNBcak8ElYby04WhD7jnDBz6rOt6sTi8oCnGcmiWDNXrJoJ",
-	"PKGmwGFKcIr850Z3aiC+pcgdpJ09CYEkXA0sFuilXK1Em0sfvG2PhxslwuSgcCgMAABl5sefX3wL6iWw",
-	"U85oJ7HBKBELhRVntIV1SfJ9qWzHRMXtcPd8K1jvxiMUMOFsVzU3LtJ1ExnziXFdFJv78SFBTtBPGq8x",
-	"upjtjINIcs2euZCuWjhat/VG9wUiUMH8u+3qkuj902aS4SB6SQ+QEvJQaEYapZppASmFzoHMMhT+Oiog",
-	"FrrYy3jJY4M8ugPFrrwcyIkcKKgvIvp7cWEBquvKOw9Z2ef/0FQOBUh3oSDmrUea23W69hpeWsawDLxy",
-	"kpFZaSbBprBZ+LW+PRah2rgYoMOl7C5tx1qKQGxRAGzA3pBqjGhNrtyDnBKDHTN9iZ6B9h0g1XP2ZFpQ",
-	"NIlhVEoqxls3O7Z4QJhHih7L2gerxAL2vHjKx9GYlRTFExgU6ovrpwm+eYNvTqOVmGadinFAfxTYhOlR",
-	"p9KM5/ml2AcMFOP4ftXK8KMSy1qLql+A1GBn+9c72/8G1N1vj7GO+dvmn5tSTVps4hhXkeSNqj2aXEoF",
-	"EEAshPBZRcytzzHOzl09z3hHdWWCtREBYuqh/8IgOqNZohIeVlO4PYhLJNTZT+N5dNI2b4FnI616yHWC",
-	"VRVElAfJD9FKZlU3yR4R9Nr99Fy7pjbU7PPStjFNWuGk6syxqzLsW7ylYzqQ2Q8j1lgqweY2hVNQPJM/",
-	"uR7XzTyum8nxLGd0tnzGm0H7hEYMWm5+DZg92CeKMPIMZlIw1U081lSdDp/VwhhjIvxlxtc00pwKu0lG",
-	"i6e3zA10676vKMHxYYHLYD0JqvmAI0zreSAxAShfOoKFir+1PlT+HU57k/zicapuDn88j4Lvi777bBFv",
-	"2vZ043Dm6Zl5WFyp6cMjvvvTl3ff3Nq58y872/+9s/2nzJQgkFsOXefuex/v3v9Nlk8N9tz7rwMIwIP7",
-	"r+5+8jNWWaldqab3OFX2nNteuf/13c/3Xn/l4a/upzcQ7WHR5buf/OvDe1/t3PkirTiBs4JMKy1XS84z",
-	"Hr1099GLWw++/NnDX5ln7Gz/AZa9N02n3PkC85d7724/evvN3Xv/ZX4DwlAPP/9gZ3tr793t3Ve/yJR3",
-	"0pFAzmtuiLW2UhsZ68Bf5F0L1c/MrQWaVdpc+m0R+p51t56lna3OMVcMva9muS5B/Y5q16mWvWrPnbAy",
-	"n/FQK3LKZtL/zey52rWLsxCa0fqGGXo7GJGeeeHvXvi/AAAA//8=",
+	"7L39lxvHdSD6r9TB5h3OKD1DDD9kCXN83qEoyaIlkVwOdby7Ah9Qgy4AbTSqoK4CQViP50jiky1/bZ5f",
+	"7OxmY2ftdex4440Sb86+KLLj/LD/iUZDSf/FO3VvVXV1oxrdAIeikrf6QZyZ7q6PW/feut/3zdZATGeC",
+	"M65kq/Nma0YzOmWKZfDbgGZZwrKrImb614S3Oq0ZVeNW1OJ0ylod+0YramXsjXmSsbjVUdmcRS05GLMp",
+	"1Z8xPp+2Oq+3lnRKlWhFLUlHdEFbUevrdEb5TEjVuhO11HKmR5QqS/iodf9+1BrIbHhbTBjXo8RMDrJk",
+	"phKhV3F7zIh+3FP6ORFDosaMSEWHQyKZlIng+60IVzxmNIYlmjX/m72rR7de3MOR1y18Su+9wvhIjVud",
+	"gwvPRK1pwt3vwfXOMymy8GL7nN1TPXyjb9c7y9jdRMwlmdERi4jIiODwIE2kkkSNqSJyyQddviOymGUy",
+	"Igk/FnMey4jIcTKb6nPbhU/6+kV/gqWYZySlUpGZSNP9LrfweGPOsqV3hLjqio1faLdDW41Zmtxl2fLa",
+	"8xWIYV/oJfFaGA9FNqWq1WklXD19qQVATqYaYXIQJ1yxEctg4iRm05lQjA+WL7PlKqyvkDlP3pgzMmFL",
+	"MhQZUeNEEj0/k+qQUJIxlS3JIlFjRBk6xXcpj8mxiJckY7OULiU8HSaZVIRyuWBZJT5dy5e0p9dUBcnL",
+	"l+tRyBxvJVjN87OGappME7UKzJt0xIhMvsH2K3AHv/NnjtmQzlPV6lxuR3r3OCtgUc0appQnQyZV5d7t",
+	"C2e9+SnLBmPK10xsXjjriYGmK2eFp49lyuti7ZRcrJ3yDzI2bHVa/+p8fnOcx6fy/PNiMNc86fp8emxm",
+	"lJN5xWz6ybYTHb38GoyuqJxUQlA/PGsAzmcxVSw+SviArRLMDZ4uyUKzbY0wIxYTqjRbp0PFDCtSyZTt",
+	"kxuclDm65kBd7rg6SRShqRRkNlfSXQok4WZo/B4ZGe3yIvvfkYyRoyUfJHxE6LG4y3arLwCzpZ6EPQWB",
+	"o1/Y0ytvhZjWQmST5+kyfPHph3oVMV3qxX9VX/mHRAn9+2LMOEnZUBExV1U8Rs9dvarAgu7r85YzwSUD",
+	"Kea6UK+KOBkm+vzLS7wuFJmapx0A87Xh3nXB2d6rVA3GBJk90WuJ8QDxNjgnyQu36SgiUnQ5nLj+dpAm",
+	"jCsyFmksSSKJVEmaksE8yxhX++S6gCsGjwJHhhXqkcLQU3RkhQUzincb5SBZAcH9qHUzE8cpm4IcJ7hi",
+	"HBg8nc3SZED1FOdn+MYffl0KELGakZ4d9z7KAYXLlxOWZSKLCJXEH30fWQGOoCe4cvPa0UDMmC8fZoxq",
+	"WkW6aEWtWSbi+UDJlrsW9Y8LdjwWYiIDImPUuhLHGZMoyWZixjKVIA5QfHAQAFZkH14IPhwkahl+IKYz",
+	"ysPP2JQmafAJInXgwWwseMUTIRVNewMjhRdB/iUSJ6NEyYhwQcbL2ZiB4Ls6SMaGbKDmWWiO+z6HfB3X",
+	"mG+wuILCUAY8UQ5fD5p2TxYc+YGJ46+zgcIDmyb8ys1rRpYrHtogY8CYqGrKjKIWuzfDbbhNHguRMsrz",
+	"h3LdgHyepvQ4ZfamWJkgiYPXRvmqiFpa9O7N5fr1105XjS8ZGyb3go8ydldMqmBgHj7SoqQmXbmKjC9M",
+	"Z2rZIUwL/gReAqau2FTWcRXHEO67+WiW0SVMxwYZU2EGqUX3REmWDjtE6Ns3QQ0KuSSqUAaPSKL2g/eX",
+	"j/sgLhjYRo4SckTMoVuDzlfhG8N7Er1imt700HtIU8miEsYXEbS426/py1KZLUslZtLerYeEa5CvXqfN",
+	"SMaiWHk6c6cBhKXWpSLC9kf7qDaNxYzIpVRsek7C7ajn87Sdpy9tgDeFuaZ0SWJxSLjgDDQ4QCc1Tvho",
+	"K2ya0nvX8JvLJdSKWqgrmsca2e/frzrV58S920u8sEpcyvDl7TlFwjnLemOWjMaqN516g628lAJ4a15a",
+	"JPGad6b0Xm+Bc40yirBcfauS70iW3U0GFc+Sb7DeIKWyYlBFM7ZuUn3IIa4VolFzGRkKLUNnBRSrUA5A",
+	"orDCwnbM2vLt36nBk63I36KSR0cXL9QYDYLo4yveNZp3ELO2+N5Huo0+D+GjG+Cg3W4whEXWEv+pgZuH",
+	"ySWA1yB2vr2n/aW1o1qUr95X+ONm9PA4SKEOv19JpFrlhTFVoD80Y9I+Ww1c+3r3PXNIMnz7a8F071jc",
+	"I/Y1snPy4Psn7/zdyYOfnLzzDxE5eeebJ29/8+TBD07e+c3JgwcnD94jH731y11CtS7Hif5U3zf2Amu+",
+	"7tvjhB8ZBFpZe+l8ACrl/dQB+DXQyjdkIP+LFfz/nBV8PjzgKnp9rgwGYs4DbOA4SdOEj3IwFSn3uQsn",
+	"7/zNyYP/evLOL08efJt8+uvvPvzNO6fvvnf63jc/+9mfA/X+7uTBt0Oyqhs5qAxXDfzZz/7y9P3/snZg",
+	"68gKiTXDDKHC0apZN+1nb3/307978Mn7P/vk//7mJz/6q9M/+vvQhL5ROcjb7AtkMRaSEbHgZCC4yuhA",
+	"oSEqkYeEHkvGlXF0MLKgGRuLuWTnZEH+r5Y93TKqBb7kXk+mQgUO8ggceeThn77z2Z/88ekHf3Pyzv8A",
+	"CP/xyTv/8PTp9z48fe+bHXLwzEdv/fGFNjhYDp7VPx8QChbNJINdweCHYMkUc0USRY6FGpOR0K/h1wdk",
+	"p31p19PePIXWmi+bWwnK16fzYRawKyqh8Qoe+KApLKMh3YSvULOaigvPPkXFdkzvshwphglLYxkBoBXg",
+	"DP5ls4vNrPFF+DR0LW9+x5fYRcPr0gGiIThvztWGt+UKm/Idvk834D51d8Uq46ibocQVNvJOlEg1cFOs",
+	"BSOc+Co+2iVU6ux3aTpnRNEJA2cG2qppmoKNPKV8NKcjFrRJTtDoZ+2/21PfnU0MZ8LsYNVzvGTyPBcE",
+	"X3Bmd0teGVVjtChxQnHXYYaU43LtdT1hy1xwdw/cGh0Hv9Pk7GQlMwnfau6b7ZhDiDdUAL2S4Zqdm6VU",
+	"7vIVgR6Lx2F8mSQ8brR3u4iX9Qf3o9aCppOeZG/MGS+YQ7yxvxE26a8xZ3wDDeawqPIUteD5HG0OZwe1",
+	"khxcKwhbmJY4aV1gRUBffiRYv2wAYJnXLBlMgIa1KoHUPGDJXT191IrFYFLhr/KG3Erje0R4liDTEAiv",
+	"mlsq4GdLU7HozWimEpoGbdjARCmRY5Ep48PWGrgcJzP0nCcgG2aM7Jy+983Tb//30299+On3/75C+Kuk",
+	"/218RxsYbO+KZMAqFYLP3v6vD3/6O1Q/Hv7ZB5/86Yef/ux7H3/43Ye/+OtP33qXZGyUSJXBoRMcg+zc",
+	"RgH5ovHn7ZJZpmeMbUiYlQzOSTKjA3CpyzSZyUPCpjNlfOlc8PBVu8acy2PcQi0pH+Gr+qM0mfWmTEo6",
+	"2pC/GYZvZi2NFJXQZwXQhWOtxc7PkR0GrA4HhvQ25UowVO3etuIVK8S5Sk91mF3C0kMynKfpHpgVzJ/g",
+	"BXRES0IzRuhgwGYakfUDqUSmf5Tk9sGFi5cuP/2lZ55tH1y4uE/Ad0gyNhV3mTSuujr5eiuwnxHOF+ds",
+	"R8186mbqyvO9ee36LSbZpprMLAkItJeIEuQZd1Ip09qi1rCVQM1RiokgUzphxLANb0/PhDYUXvORA+eq",
+	"vnry9g8//v1PPvvp7z7+4LfkOBWDic/XUnrMUhmZ6Jo0mTBCTWDUOQlXQk+J/Va0JpijJlS1GNxR+7IN",
+	"9igjVHWARyHA89IGOFodAFKH9aV4kDqVshj5sf7tEtJuFPexnnEdKTocBuSFgUrusjAvOqbxiPWezA2v",
+	"MZXFvTlXSUCMOWKKLMZJysgiE3xEbl67LsmEsRnc1LBugiNUeuG3D/zIRMqa8S4N8lv67eCN7IE3V0H1",
+	"25E9lWbXLUyz1V1bPOAiiF9x3EpkRsJZZVuUZJTHYqr5F9l5Dm4YMBJYIWrLS6SBx6Ce44JRVqsFLMNL",
+	"UYttEPH5NL5mjbYCRGINenlIuCAZm2G8CowTkWyueWKOWuekmWGfvPKIPP1MsMnHnfVYcvPa9VUWEISk",
+	"vjtuXrtutxMzP7rHBWGirVNg0K0Rf8mCSiIZV0E5WFo21Gy/K3vF79fv8pYBqa8agvCKCKClgHEym+FP",
+	"8xnL7iaYgEH1ENV6Igy+neC3hstuh/5njDaO5VRC1ve3bmTmqrw/GtqqCvzRTlS5zK9hdOoLPJ6JJKQg",
+	"DwQfJqN5FopFflGfHWKyr/GRMZWaLzAzKFkydehxDrSegayt9LfoEwrry4zrS6cqPPIu46o3GItqhzu8",
+	"IgnNFwfK+/xYv3jMCIprzqC4AvSywRCn1H+tCyeENzcbfF3coExGHHRoeKc+dlBoDq2qwwjtbL01cZmb",
+	"e6qi1jxLmyCpQ6ryKQYxVd1K5ORGZqT2IC1V+wNdZpdlRDXx+FErTfgkOJTzdlQSqUuCaSa2uQSWqojZ",
+	"yhBoZMrN9yQVVfNaoznA+AhfdR/1QO2pP1UvAchLzCnCzC2kNHhUPMeS8J5v1RxOEEvmcaJe4CpbhsV2",
+	"wcPB9ANVlQMJ0ktE+hO27HTn7fbFQRLDv6wfkf4gTfqazPoYVtoPEhmM3puUjK94K0ctOkt66FIZpIne",
+	"J4wUvFFxoDp32yqG4Xcw4QYf5WkJqwsZKiTD8H1e0A7yw9mEhRyzochY3RSh3JNsxNQ5ib4uSXAcF3MA",
+	"91SiRe2YcKEIu5dInzPmi41ZZcRoYxDiYnqbvq9MyG4DCyUEd3v4ZVHZrT8/x8gSQHEef5XrKeosoudy",
+	"8gw54vJs47qBrrN76iq+WeGJ9wcL7es5mlkGvoWltYh4X71y/fwLV67vHVyMiP73mYi8dvPq3hXNGa7d",
+	"fnHv4FJEBmM2mKAORBI+SOcxKtq+baMowoY0Hy2N996YU66M0celrh6UqeE1rvU5rVzIATWe4UQSvQMC",
+	"sQeS7FAyoJLB385JYse1GqjnkqlNMVwRP4Mw3zwc/X9FmT/xqNraAPPQUV+lKeMxzUyK5QYk1liaCSiB",
+	"l2tN2jBYeMF8wNJrfLZxRE7GqMlFLKyk3cgYfTXXAptwGghgwWRDMEATKknfSE0gfLB7dDrTam5euaIS",
+	"cPm7Jw/+4uTBn588eO+zt7/76e8+qPqoh1Ut8u/+LcxBbmeUy5nIVDCJLxlM5rMK1cyL/SNixjgxb+fs",
+	"CvdGhpmYmgRcwckOZORCWvJuRBjN0oRJhZUPGkeOGdDfhBnDqlgexr3JiJUh1lFLr7gqMFHDw+opsDUM",
+	"MjSxSQgG81yShKNzRKuDfTdq31gdE0louqBL/U8qFnjTNNrC7WTKjlKhgovP0Ifbm2dpT7HpLDWkGohx",
+	"nx+nyYDYL6BWCKZ9999EN939vhbGUP3P3zOO5ZFgRR+xDwO0LAR9xmu5ocVg72ALB1K1wRyF71QT8Av3",
+	"AP9XyVjeDUNomKQsIkfjZKh6X712FJFjKtnTlwq29+NlmPPpb9fkWEIKc3OsvSUWLj169dAzsZChIhvZ",
+	"gKWSLLJEqUL2bpVQ4NZshowANN5y1wD32jQMXKoUHYxDVim7PjCHjIQykbuIXvsVqa/HLGVxz6Ry+9Cr",
+	"NdrMuSmdsLqSW2IhTTT0DBZFxjQGfDa4TtOM0XjZAIRuu/6EKwuvhePNjN1N2KIKnNXApJwkMAJZiHka",
+	"k1FylzUA7DpDJ34XYoZFjmAr26QM6xRopj8YE8EHLDypQaueC/avfKUqtROzVfW0uGmIE83EwsT/7Ggs",
+	"RkFaX8KUyJk+RzlmTBE51g/VmE0jGMEUZDhmekd6jINDtICawCEyEOl8yk2IuV+/QZJEReQ4pXzifC96",
+	"AJhyMRYp290nVxSZCqnIQdRutzuksHcr69M0bXwJrOcI0tz+Ya6W6XW02/bcNr2NEUVvicWGZFYgeHAq",
+	"rZJYx8NgCCzAI2pAeV7wp0HYyFJLkRYdTpUx0IGtljxvseFcYqgLTdMbw1bn9Ya1LaINIGyZwP07K/OL",
+	"AGuYUk5HbMq4MobKIvRP3v7O6fv/5eFf/kc/gcRiM1ItlVU2aN/+uYpRSG229hhy0EQhbTQLI8twQ4HI",
+	"cxWUX4D6c0yJBZMoumhKFMbEnqCHg1piA9nbWPY4W4TRImjUc0JHHr60XqrR+4lKJ1KwtpZHtDtdg3pn",
+	"YNuxmkyjTIk1SzHy+KokNVcC3aCrSAIV46ZiiqVmDM4MKCfHDON1UhfKlaSpjSoyblmU7pqXHoirpV4Y",
+	"qVA1aGXY0IgwU3BEOsoYi+3AoBTYkSPy0kudV1+tFJMHQt8eUkwZfgdoG9Nlvdhsl4n7N3Bfd2KZGIUr",
+	"2Kz1cdb5bNYduA8Qm/OA4xUVSVQZm5+tkaXC/CKXDAO8BLzjwQ8r75KSt8PVELKLyEddA/xq/7IIXJNX",
+	"RZqygdJ6tdTiU65w7nz825+f/u5HNSHLDawRRrkqWSMUnUyW82MoRxBwd4s0tFaReuuDdMXfnTz49a6l",
+	"bBobG+rqeqf0Xm8g4h6dWvmvFKlDsxGTily98TzBdzRdLRmPiKL3nIH2kLQdYWVMC2tcEKgfqC8CLvT3",
+	"DXMWV40up++/+/CtX3z8+39qbG65fWXvX+89d+16a22Kb8grfZR8gxHzlOzI+RSpJmOMyCRmMiKD6a6+",
+	"1CAlqsBTEoX7VmSWJQMWk+NlXl6xpCH5BstAYvzqup7H42UxUQLjB2iSHot7ZAeT4U8evPfwOz86/dY/",
+	"7nY0uJ1VBCpHOdzQJB15x7GRkTQ3C2iKWUEdV0QDkLQE5yBdpkKyV21dyC3sieAYz6a9aSKlPtxA0pdM",
+	"RpzFewkneSwOMd9JMkiF/hCFlpkRjM1oYXLJR+mBv7NRTnn+jYmGqg3TXIWV4FKkrMKrj/6qDcxv3mhX",
+	"0NcVQESapiZ3ZcuR3feh0R/txitwrAZMZZtw0s1DIWJTIFP2TGBHWfXKMzu0kBWBWk7MLYYKMAZNax4r",
+	"OCM3n3/x0ETIQGC1ZjCpGI0K3Dyff5QMVd0JfSUZqhszPNX7UWvM0rg3zMR0w2CHsUjjRp+8JDCZsHlw",
+	"bsLZdgj3SsKDtuSpl9DUdCyXBKWvGKHWxa9UBKTAww1RzvCgrXaPin1o/4A6Ww6qP60YU2TF4oneGWZs",
+	"kMwSVg9yW9KxzimIz9aUMfDDe4pUhxlmH3/43un7/+nhf/hFIz0D0kHo5V44PmvL+CBnQQ9bSpMp06i/",
+	"1THdNh9XRgw8chmFqkAlP0apUmC3R1s6SB8kBZ5uOJmHZYYIC1RVqtznbdFHQMtQivdZTmplrl08fEc8",
+	"3gFF7r69U3NTX3GBVNbiAWxTLy9lVLKe+9WsDVNLpUjvsh7kUOrlzFKowj0Av6te0Vz1jikkpM7madob",
+	"imxBszhoM1ldzTaCVh4QtrlUYZlnWSFaHpIJmykblWnTgsaJVCJblgI+LtSnYJk1NjuSW0xCLEhZkOJs",
+	"0fODEkviJNR5pgROpJMv28SSAs6jJc/IkGTOE9W0Vks+97oLZZNDCMcc1oMol9tWAAQlLJfN4kK9QQIP",
+	"1YYFdJPBpMrc4If5BAwOWKJ8PfZgtXLDldzKcZ3eBG4ddTB8xXDy1RRNTeVxVeSNnLFB5eMvBGw8UOS7",
+	"cUvw91APoke3pHrDHc2nU/oFCJcLCpGbZtIf5fnzMk+gT7hWUpV8tNz5xoJ4sxSKQP53cXN1QDJy62qZ",
+	"MXFvnXIYfDamPGZxT9xl2UZyN2hdPZO7Gk6f8PtTNIOfZG9UWHxqHRnFCIu1xaLOyWAMSVA/rAvZKxM+",
+	"e6MVwTmUPvVFvSLoag87C+bNbKSWG3GtECKeJjO7FsONeqnmL4gSGh+C4lHGZnZBAVuPzSarcQLY9UQu",
+	"Ut0OC2HHdSCxjOuMfQJbGDy2tQU0poj6jJDNQ/brS9w9StqI0yPWqJ7b6IIgGDYgwcr8EHhQzhYpwsLT",
+	"zErbKGd7V+ltuMraROFqTXRNaklF9tk5SfCdyGbFygHl5ySRis3CSSMbYHjYO3M0oFx2sD4N5JcOKOcV",
+	"JraYKRpKGn8BUuf0IEtYOQzGUsnImM5mrHq4SpvHFoToFbCo3qGC6Ek9rUmFq1ha5nSk4Fhi4k4ow0CM",
+	"c64rCNGDhdPoBjRYnA0i7ws12Kxz2mUGrmHQgcTC1UTLc5JcuXnNYRUkD2lcq9i+EhsBfyUCrWU262WT",
+	"2OvBZZwYsjWQzs/PoVmY2uZ8K3fJqmH1kfM5rpBjzA7Je95BVxdAjURJcvTya+Xcjdpee047LBgAAq/5",
+	"us0jFcYy5+DGC4HdazTgGSOcjuFru5tVFwpGxYcLmGiEMjfj2vZZA8qvPb8qzpmviwouIEUlnlUZSjY1",
+	"0s+1dFhln19rKchtY9tFnIIZbYsvS8BbAVlp5OBCK8FqYLGq87hkvoALCz8MP4yT4ZBl1bUKN7a3bGM1",
+	"0SzM7CBfbmFtIYA8T+X4WNAsDqkFvSyRk1W+89qMKEEut62KDAY4rSdPE2mLD2tBgHz01g/Nr6BBw9/G",
+	"VJIZlZLFhk1BbKmI6TIyrbjUnhgOvfdM0V22hDR8LlQeK6UnEGnMpPJm2Cy9wk/YrnaUbpxc4YKNwlV+",
+	"G3o0rQ+U3RuwmfMFhwLLlIbBhbbzo2MoN4qgkGcBiaUR0VpGRDKm5hnk6IvM/KLPg7OFy08xoctpwkGr",
+	"VQJuFDjxxrA1YRPLF+zyg2UKCntrNq5F2rUDizQGE38AZtY0JM9BlWzsKbdz+u4vPvvWD05//+7J2z+z",
+	"SAeVs3YByYxsVJJq9Lc9mrJM9WK6lJHFx82w8EYaW1ftiq+PCRPH3GikmygDJHf1VRpKlNDiIot7M5b1",
+	"xmKehbjymvgYfY3JrT+2fsLAkdxAXoKRj0qY4MfjJZmloA94BL5TciruFoF+aCp0IwmUmA5RYmTqZEoi",
+	"7rIsnjfvTnE0TmbPU8Wuhmttu0C4AnzCAeBoK4MVkIQjrekvyM5Xj27vRqT90Vt/fOHihsFLUtFRVXWR",
+	"mC7PYVcriIxS0BU54fCXYWrzBZqTtiXBIz1SOAo+tlFTATBA4CtwysjxLB8mUwE5V5QTbxygMAL/oyMB",
+	"JKqvA/ecLFlzknstH9ccSs0uYPbwQSzo3Q0Esq/Ru6z6fghHuZqj9S6kALatkGeA3AsM167ccZnAhosn",
+	"Gb6UCqQdOcnB58FrhY+cjwfiQyszY2ypirBBOfzElEtZKZ2bMSOKDJN7QZ20XF0cyxi4iiDGc15Z8aNE",
+	"L5tss3o3ufGrRlK0lqjicoPrNKd7RSk2nT2isZjmgwSE5jlW6e1VcTdod7pm3xXV7W6DTWTA9DbOSfLS",
+	"7ds3jRwEAmfbK2c2oFNGjulg0iyrDfZSnL24jUqL86og9EhwrbU/h9H8tufph0xX21EALYhrsl7OpkhQ",
+	"JbrWVu/ZIv0kXOGnZGINp6CESv7Q9dRd7M1dtCZcWqmaO9PIlOkj+T9ev7L37+jeN9p7z97Jf9zvdbt7",
+	"d576g9CBvDClSXozpQM2BqE04MT1D30TrXORlMo3rK+3688TAgqutCqL81jE4f6+co4j1HM182KEY1Uu",
+	"4baXAh5eQ7A0GlpqoWwJdvwJqGfwtFe5FftC9Zai1iw/yuYSxAoShITBfNKt9rce2qubK8GjtLPa09nG",
+	"pmoB79dXbLfDxrscGkVDXzt6dDT7ion83WDp4yRmPchUkKHG6ZjEIG2Ber8qfUUmSZXz4VV8oKXtmOyc",
+	"PPjZyYMHJ+/89uTB707e+eDknV9j267dBiFfUWuR0dnqDHr3RD+a6SXunLzz/smDH508eO/0e+9++vN3",
+	"dysyHYJAvJEbAtaCa+3+K5ddk28Br/luAH/S0LG/ZJzbVWZaG7RQR802C6NuH7N5mq5NKhaQF0PEcGjK",
+	"VcwHk47tBob69UJLuhjMmGLpxTFLm9fdsEutDnf2MsyCCj4XC2Le2azi5IImKphnYgYupJGgGcHIN656",
+	"yyYTlpAjxwp3qvle88W5Q1qHL+Ah2CrjJt6m/+IZuS0qy2X52/rcSMGFLW2CrZVnaobzDje4UZHGR0zp",
+	"g5Ybt4ewBsJV/P23Yp5ZE+SMLiFXesZ4nPBR5CyNJRNkIsmU8qWxhWSMpIn0Gpr49Ypiq3kekrZpZq5f",
+	"NkUFyPN4aZMvFaqpXXz6cl2zIDpXojfMWFgF44SmUpDZ3NY0Md17oE3FYAJal16tpCkjO1B1jsVgAUuX",
+	"u/skT6mXSm9RoJH2kJjY7TjS6rqmOqwFjoNSHmNNIeMJInREE26aHxDOPCNXzV3gnZe/0xBWXOPHYs4D",
+	"/pNtgoDYPYzfbJ71lOD0VTrXZq5Cs5cqV2GzYBsziBdu88jpD/keyyDyNDbrGazKS1hzeFehBMKGNL35",
+	"WW19GHhbrPrBpwk3vx7U3F9lqFV7ns2021xQj4q9aw3ORRX7yUJzLULWgjbsfa4O7q/tZ1HlX14ffm6M",
+	"ZPEjB6d7UeluTFxUDRC2xLHmORBnGcgS7gqKUForWL38Wh3c1oLpkeP07QV1drH5UUsu+aDhh0dLPni0",
+	"oP7iheIFHlvKK7UE9JDQaTrBAORrmC5xhvJ4k/iqanyrxbbHLcq/Qo9ZWinDr5HHG2VH6QNMBHexFpvm",
+	"276CqdrVuueCQlBDQMa+pe93SbI5h6iHVCwOCZWTQiUaLUcaKZE39wnbCnAwwwZqJELMz4R0q688Gbf3",
+	"1UYv7u9nk/BQ07vKqkur9vPCQMGNsHhUm6HVi1mKHC6gd2yZrRCoCTOgcwlNJyLC9kf7RuO4dCHcUbnS",
+	"27hNqp3gvTHlazeahyZWt9qpycpUoXw647osriBaAb5bQPAUxeJIq1yBM7xLEyOtvBks9W3SNaE0ziwT",
+	"00SyuAMKnlbfPnrv//H0N/2btU8FPIg0SZe9mE0pj6tmy8easYxAlBm9yzI6soEGytbluvAMaNPeVNyJ",
+	"mvpBTwx7A8hlWZnK7Zn8z78n/qoOiZbdXPt9/ON+tUiXz1ifrFGdcTFXQQYIvax2Hv63n57+8du72EqS",
+	"YsWcY8Z42Q9aaLqNHjTXdmdLaXGlvYYfwJjjTXlC3FHpuENI+apnZGpWk9B+kacvvhmucsPi3vGyottN",
+	"XtpmMRYkZVB1b5BCCNL60jb1RcSsaTevDgdZ0GAAOmapwMg8qCHJ7qmNa8SlgsYs7m16Eddbgc1ez3zk",
+	"cug4gm1lI6sLWMWXOx7GbCX95QliVh51tcwlHdGFZqFfpzPKZwKsxSPGWZYMgpIoHlxzvdm8v1VFPrLj",
+	"xdnuHmIohC3aimFiOR55ruqd19sHd15v7z175/+88Hp77+Kd3c7r7b3L+Kc/qK9y7fKc/M2uo+MqYWfj",
+	"+kMGOzaRHPyqNRvmtLlVl08lkYYXnJOm5GtEDvb3LX/YOX3ru6d/9PPdikrBOSWFagSvb7+0prjLxoEV",
+	"qzJfuDBJIcnNSYzV9Jif+2PKydQc+bG1NNUIVs2+TU4bEdxwa3DNhQ+6sp7aK/YOsAhTrChJoIxkIYYe",
+	"YuVhaWQnYwN9TjGhylVegwJYCJcqrHs0vrQmBMjyTDHDonawigBvDCa8V6VM+sv1LcN4PDlsQ9jnGTgC",
+	"5ygl9rCAF/qOXeKtS0fMSHrG/wICpU0ErzXf2eDvgJlnGSz7LVKGnh/jFgmfHSQUy8RkpTQUCLZvJ1dT",
+	"p+tsQshynch1AC16zHwedKcy36u3LqZSDCbg7QnQ8zUly46sBeOq5M0KZghYH9JuA+9Ts+50BhalPbla",
+	"Td7xowLTKm5uTTjbjZm0EYvB8vtsOlMVN5FeIUfQOisd9POOWgvs3xk8lq18Za6/5aNV2tDE2qsONt08",
+	"KR7smQZMG+2oYfSkQ32H8sX4bNqYj5rDKsCynObuuKg7+NqUdA9/nncZ2800Mh/1VrUxC9RUjJonC5Ui",
+	"mkMpNnSpr4gKK1GCPY8xYs4g8TlJvnp04zo5FvHSZWIDoutrQj+qj6izs0aFbYUVFQ8sZ+ARKAL5yVbs",
+	"uTGTlR70Wn9i7dXamGbP1I2e76muKGb1dbqVrz1E5OVro+C7LDnP1x9Q2GhbKXCfvffRaCu93Ae4aqzC",
+	"N4pm16p7tqq2ludAyocrTV4Bqlcqi7dVnnSlYfkbgjfvog0vm8Eq1lZdEOuJlasKrnRt8+Qzqkgs4t4w",
+	"FLqE5eUffvu7D3/0tw//5E+j1WLrDQsKPpaax7X8Lk7kIFxK/vStvzj93Y9O3v7+9lvapsCx0WsaXv55",
+	"yeI75T6hN7XcDa1xk5R51R8TTwvanFGvK1z8ORYeXlvOd21p3saVdztFmEGhfCgbaHoPk0SRHepbs6d0",
+	"SWZaqU0UMVVOd/fJdaPmmnhiaHhoRnAZujJU5rcWd2Ev9YVf/KLF4wSCzsOk/Nlbbz8SBT+OMsNF25ms",
+	"qy2nyu3FjMknz+ICS5BfyhxqmWOtwgFLA1m99V3itmilX+15vxFo/i+w9T/UFbC7MfWRpJgIYjoSQXqy",
+	"KwuliV8KCxx5DrdLpBiqBcWgdlumHTB5kGSDlMWml/FHP/gpOWbYbOYgIifv/cb9uvPwp3+1uxuZTmfH",
+	"S/zBj0HVGoASGYu1cG8Wd2haJXtl4zNGY5IlozFW4JHMlBDAQTAWFTxCYKMb04wOlD7UpZiTBeUbVAvQ",
+	"A34NQV7rI/EsCE7aK9RxtnTnRVA6+1peO7qyWHSBCPOb1buLXEFpY5nw6kqvEMRm4ZsAiOeoGoy38eDk",
+	"ZWlKCVJ0MCb6ICCYmBOYBSY4xET9RBIbsSw41sVY8Ehjp+C2g5FgyGSnenX6C5OJTWhaDi+pq3bUPC5x",
+	"TeUbD1SKTVfFq4TH7F5FFyMhAaQF7mNpWk/PpIrwJmjvV9v0GmF1w05rzoNCDGso94IZ07i61Zrtc9Zp",
+	"2rHOK8dmjS8GTbHeZEqX5kc44wbmF4B2wbxnplh/dlWxWXY1Vckx5rnmbuA7NqcWPi27i6rBzPNDIplt",
+	"rGkbClYNaCBUNSKQjGl/SNg9zGUwJ1s1pAbEhpJejv61juV1p5vPXnlYDQPKpwn3/3rQwMfcih7BzTxI",
+	"Gc16K2pGuafpXJP1VJjOk8UGRpX1jiubWH38259/9q0faK3qj/6so6UxEACww9ehptXpXCqTsUXjmMxn",
+	"ZGckRCzJH5IhYxKigOxlshsU3jarP9dc/TuTyWrAffL2d05/852Tt39w+sH3Hv74z5o2yWig6TVaff36",
+	"t1SpAlH2F2pus1znqmlRX1SZ3JaerduKp0rV9o1q3tOEvMKGioi5igg14qG9Kku9v6yrVmQa07UaA+WN",
+	"pKYCkA+b9UdppigdjZPZbdFUTzoTVC9oP836t9+vYqFQ0/URi1U750NlfddArMQbqyA6iMiFiFz86K1f",
+	"QhhhOYvMh4BYo2MF3Qu2Qm3HXNKRi1mMbLZbb0Hvsgj0da3bQdB6BEnhEeoeEejekUnsjez13rO/j0Ua",
+	"f/TWL+uT/KHmuHEDAYhgR5V1TfKDOguvRH7qWzdnzS1Iq3bqKnNO7lNe8bObtExPieOxFvMXY2HPRtNu",
+	"B1S4nX7JF92PSN9a3/sd+4GmdRd5euXmtV3rPnJJm2Sn737ud1ycuvvbrt/Fd43/G9Ry/KReInXeZIDT",
+	"Wthuo2sFGHu4xkDVaawAt1ivD6CYQ5vsUIIjaU68FPPMqGjY81avpikUm0KuEmTYr7reql1ZpSNHjMFY",
+	"CMnC1UgGRQPiIxjH3YW/QReURyrz/sXufN20Wryvy0Hv62C1d7R7WEuLq/GeRzQVbCuVDbE9zKosscP4",
+	"QMTBULLXbr+494wG1dE4GareV68dBVHK4orX6mEsZslQ70CKiQiCKxlxkbG4NxDpfBoqWPoSo9D3Gp+D",
+	"xe+cJCldQoi8tZtoXXAzu+UatG3ag9B3kvlNoarrVeZouBDzNDZ3+BorSGUEp9+Gf90rsoIgpBIzvKpw",
+	"QWAFzmxhR7KTiYUkMDwBupAzDWI5ZkwROdYP1ZhNsQjvGI/omCV8BGMcHBrzaCJNyTB9eLZ1vnkdmt2T",
+	"RO3ukyuKTIVU5CBqt9sdUtgdLgJSMxpbPG+JhWeNWalpKhYBqDxPFSWwa73RiBynlE+I4AbBTInk8FFJ",
+	"08s4ZICCIqPkoG3rH29mtvVvg1CK/aSifMotvZHUKBpEcDKbZzOhhYUjpMlOsazLcJ4OE/OLXmUEFk1j",
+	"auGMxYQLYhWD3TM6iJylVlt68tg4ZNBo9UG8k3TKOh5NaWiYQhXBY6p2O1wHXNTimt4E5QlDTkMWSZqi",
+	"NZ9kbJElSjHe0K+g10F2PvrBTzXeH0CrZ+UsXxE5xloXmphm+n+aHRgLmXOR4b5MFsgjA7wivybX5KL8",
+	"DjBU4vdvN3eQx+WCl6JsldlTjqbeEaxyfkdGNRfYLexg0dxPnAOkMcHZSxKjqfy5wwbVQrO4UsN3Y0u1",
+	"FZVMpW0IBqVefChV4JYLY+4xHUyMF6Z+BiwulBc62V8XcRC+PDamzDinTHPYDYpk5mZTH4/8VnX+vqvR",
+	"4tHScTYTpM/GsLql/TMibThWcFWQr2FlUkXazizK3pjTNG8dM5hLJaZMazNM2vr6BCj5HPS7xHpl5H/+",
+	"B2LjmcgsnUvim4AMWwQTKEmZlM66igX1s2KogHVc7Vy6cEHf8RoV8/3ugt+rXKTunCRKKJrmZdQ1Uz0n",
+	"ydUbzxP8kNB0gZWcM8Y+V6tuZzUkgOwctMn/tntIBE+X+nalZEDleE/wPWfCA4Ac2pqJ6Op6AsZh8Evn",
+	"mIz2Q7x3XAeETEzBCw6Hq8ohBVwmCvMHTL5IrqFEZCo074KAdiUIhfrg+lRjutRyHU7A3X0J1+NUy5Aw",
+	"abn41ICmjMe0Eo8K249y7zijWZowqchMSJkcp6aOe2LL70MW/e5ZGcoDCBFBKT2e19LT2HyoeTrItfpP",
+	"6KMA6hoyJjfFjHrcaBpv9QiBVsZIvxJthTeQxwdMjJVJlKfkmPLJHuDSkGURmQh+nPBE847T33/v4bd/",
+	"dPL2/2W+9G+vREliTC0Bc9nuPrmm7P0pzZWKxbu4IT8QshJp6piZAKY5V0kKJjjPxLZz88bRbXKezpLz",
+	"dw/O4016/k2ro98/b14FuxEKziRRegHS65rRFxzKl/cjYGR9NPzaP9rIcJJwqRiNiRjaV2wEaX//C+tB",
+	"8S02zbBmpQQTmPV888AxVYNx6879VYSCInd4hDb1cc6TN+ZM3wZ8ZEx0qE+RPozTR6ZhpKmdRBkFM3Sw",
+	"8MHu/moA3kqhd166R/HtnHi5WDTPn/a9UCUjRzIaM+x7I/NeIFt5qtYFiJnXDFkqOpks58cJj3L5grOJ",
+	"mAkZkXEyWdLJPCLL+cyk+p+dDyzCwAsbyeR35zatPHwvmQrcYInq4BVSuhJEho38lNO8TU6z5iU20RF6",
+	"3spSyFYoxNHdYIktrCtVhPd9TJelhTlbFDpXtFwkBPTaAWZWWGjVBedAuPvkXHvV8k5ETOvYUKHhsxZ1",
+	"tnMOVoWylYLWKnWJBr3AQ3VDHN8JVNSUY5bqCwqTQBMJ8ndkcQ0MTH6oaTirtnpqfBr+cpuG4pV29JfE",
+	"ggxp5lQIsMeMhOqYW4zFfbKzonzuRl3ed/DrR6SPC4afKPxEdhJNUfibppu0mLoMQ5jiufoz6OXWx8RJ",
+	"GCwjQzHnMRmyBcuwjz9WPk3QdiX1td3lfWfx6u93uafLWQ2zok06LqxQwBeWUFswTNF7vYwqVqVjW/2r",
+	"kaOlrpaeN5w3c8WWajwF21bbW1Mb76xK4xWhWjLhGgbkNbc8J0lmLOzmtJ+JDtp3otrzKMkjZY6Yc7vi",
+	"ZPD9mQj0m9cAPKtO/ZXW5n8e9f/8EHtP2PSytHyr0iqBoPnTUrgjGRNIUeQIKdZZK/AGI+877tAz4RUN",
+	"KgwWIrVXDhFcKlVOBmjUR/VVkjsxO8Tce/taFN4PFy6paARwrRCvCx43PppXNauXrKL2CQbC16d64d78",
+	"cvrStmkXVca/m3Qw2a4QIxRp6mGb/HBeYKgS0UatJu5t3ly23PF/Iw5agqdeQGnEuka5m0SOr6vLglVM",
+	"kADzwNZy0xkjDK9p8nMGpWbK06xZ7nw0YjKcimkOc2WBx+Jedf2Y8mEGXLDH4p6xrXKleaD1AsGnDczn",
+	"Dc/4ZjKYXDUZm1v1iVZUTs5JcAgGid9FPITEU8GxK7weLHHO3B0wmDKip4HEpMHEWaB3m3gOMCkUZ67a",
+	"9NaVSXtVEneuMIIgD/saJjyRY1M8q6pgGw6Ld8qaUSmBV2Ao9N7C7xUt3zMxV1WrNKVrjDBMM6Y162Nm",
+	"tQ6IiBHQ2NIWfOyYaqb6tMlQoIocjN7Wb9QmQySDyW39nnm/Fxezk6tyrHP+D7P4H1cd8xOsx1utj1l3",
+	"XgSaEDRfMNQk6ZQ5WvqCFfR1p7aqAY8ZrUA1VMHOSaxuJGaMAw5Jv/ig4KZ9KE0niOu59T7JgA1IsiM4",
+	"OS9m8rweUZ7Xw+XuojHl8ZilsbFmQRovxYqGY+xn4eX6cqagdWkiSSwWvLH3vIC15dbOeo1hCOixz0nL",
+	"NqXzYs1XOCDkg1ke2HC73KQO4lUx5wpGk2e0XbgZAtttXg+HDQM87UaOBtZWZNFEn1Xk0KLG9lFTLRcf",
+	"9lzZzbAwt3FD9fXhie5y2NTgkrEpTaxsv5k9JlgFLcYiDnitBA0QQlXYhPUTcwYmQQ6RdSRIwpXYD2ft",
+	"3mVhoITqNti3C1lrXnXhQD96z5rh1K4cZmY7wWM3aFjF07wG66uiaPFi8gPwNJTDsXXJYNJLjaYdRpAG",
+	"8mo+ijtKmDK4izwHsSxJVyYtQJGqogpToVCuUws309tCa1/tKY7pBkncrO9nwSisUrY2ZaJGRcBcBRzG",
+	"y3A2UKyAfDwfhGJ+ssHYlqQpSdDmCdk5/aM/efjt33zyP975+MNv7nbynkJS83Uu0EdFEhUWtOyFsmk3",
+	"9+fwuxDsx6gtTKcVzYNB8Kl8XMkwm5sxN6kP3cAYiCXqjufDYSiY53bBNicWnOCbpvyikXLRm2jseWtK",
+	"MPp4uNay+4hlh7asqVBSOAPhj0lcebbrSh0FjMqFyXy08WbxkW1NZaTV+t2FM/WooACXKKe/NVRrKaF5",
+	"CSOtivbWXeNhTbT42doVbVl+wOBxbQECYiaCOWyigyRyMl9XjuAxVRhwi66FyKNWGcD9b1BkYPOs/ll+",
+	"EzRgwnV1AAwury0D4Djh6v6PXn5ti2IGFXUFkNzXlBTwj6pBUYG1RQIePTt/BXGqy9I0oeA1R7I+d9+n",
+	"tE07PFYKD/rKIeax9L1LK9IEkLXmlZEVKqBLQyKVyJZdLhVdYpi5J3boN9DWhAG30kYeJAqsRGbjEMDU",
+	"5dj5EQIyIA9xrsicQ5Rg36htPbsRE96k9gnst8szBqZ7CWEUxWAOuyFs1kghnzmR6JM9AynIE3/8UKga",
+	"YShvZtkkyd2Xkzb60opQ5czGGqtThV/yNZ4o9Dlq3tesdNXmkYUrEltJ3E1ZppD75K1NMBxvSFPTadj1",
+	"IEU9c6fdwai83f0tYkPWS31oh5uwmam0DLcAyHiSpgxLMnEsof/+t0/f/dXpj391+uGvdzukLxkKfn17",
+	"k5hdJKM5YLKsaTwDP+itRibk8JilYkG+wTKxT/YOggIn2enb6DSYbU+anrH93UOXwVOkmwljM4lR3iZv",
+	"cQdtt/YFO4/XtL0OznsHdXJuKeRTcDmfwm+AcpkJk5qxbADlbw/aEAP1DNn59Lf/+PCDP/vkV//+k3//",
+	"rV2whw6FiJu45MuCdHEJ0FJIHwoe9ZLgixixBanX6JPFQLA9fLqHv4h5hc5VkMxLchbEdWv8xfAt9CcX",
+	"ZnLiVqp1O3BDhadp7usLEoAvym/Afko3X5V8v+auO4PwAk8+eqKlhM06krtG0C9lw2aZyCpw/5aJ3EM7",
+	"LGTn0zTFX4MNocZiHkoKfUn/2dX+oEtEH80k9VD7FZWHIQzB9r1f+0JvxrKentt7M19U3oViE0WfVhs/",
+	"wY695tH65ayXEEWF2Qdg3kDIM6gO49iVFoHpR3XYBhA4ui8O4kmubKgC7JGPRkEcnKsrC7r8HN1XtpJJ",
+	"iZWKeTZgzhdYjG5yzTLd8ybRwFu0Uw1d4ztmJR3nRzknyUJkahy60c7Yg2YLtJTDzKRKOADCQQRcWAGw",
+	"rD2N9Q46mDyENLfw5nlUv2cgIgFEHmg+k7liahvi1wYNd21p8QpX0/qTbIheK5XTy5zcorZtukc5Mevq",
+	"mFxNSNxpgvHVqHyEF8UQxWCIrTD+YYff5OBzwOfNPcK3mGLcOuA2QLLMftcLd6V5HjQ/cBDbmPQ8tSbV",
+	"v5kg/BnLpJ5RS3VUy10so1BNsG3E4KSYKnHx6csbSkGlpQahkGdVn4kTpa5tTbjCSXndUDWkiQPm6OXX",
+	"SrTy9KUyIXud216/svfv6N432nvP3sl/3O91u3t3nvqDECEb9Fo55FdpzLCGpOfQ1vI/2CE19h0Sir5x",
+	"SIwq1bzFSAkoIkFnszQBg+WgzGVLW3mmYiu9vTt/WLn4KpOW6xhdzTg6RqG1r6K720T5h0W4R2rdvkXz",
+	"2PruEZVRoHgrCKj4gSookCNUtDJdyoKu4mrP+l2W9UCgmKm1UJ1q4ocgfgdZqP+QZVrpCitVdbJEHrRF",
+	"4xhTDSB/tapmaN5youbwnS7oHz6RggxpReG3hh1QXTBssPVEkNbxVCq9lo+EfNviVyU6PKbGHU1jEs8o",
+	"GnFtp1pbs2mj1iBH42R21SRDh5xX0xnly95YpIm9Xhup3nbI52mwk89grnrBvrKYvvfJ3//05J23H/7p",
+	"O6fv/TYiL73UefVV1yW0Yw3MuVkELvcE0+FsEBCEiHk54kHmYbbVk6CUBNMyMwx8ms2P02RAzAckm4N5",
+	"T0wxp72imLNfXGzVr+JnbvmJ7guc1E+Hx2Cs6plgcYVDKk4HgNPTFHaRy4lLRjMXS6YhF0F1mrmpzKx3",
+	"2zjUq+bkS2u1WBCwW+HZ9ap6DTKIKS0mRmJWq+B47S8Ym0Bj7aM514fmsl3L7kdv1tyM/yXf+/ilWu+j",
+	"V0qtsPIc18N7j1ZpbPVAVzC1jpK309bOhtZzEF5qt9eS/iP08C2TlyemPVNPIc2x7guOKlV48DxV7Kot",
+	"LrFiQa1gSK5OxyGIzlqAiufMsltrOTTaEv4qx8eCZvE52SiJeF2dOTNbGNSmJkJAQHoOKsFhDJ8rQat/",
+	"XM3xrKrUBWmkgUJdQpElU7Z0Q6yF09XA+6qL2oDA7sqrbmUn9HZVdYq3xaa+XqzdfLC6m09++OHpf/7P",
+	"Jw9++8mP/ur0x39r8vI//uCDk7ffP/3muwd7z+4dlG0wDZyFZsILgYOZJ2msz0ZfK5kQ09DolbVCS0LB",
+	"B++cfu/DT3744cOf/MCs/PT7Dz7+7c8/+eHfnn7vwy3WbQipbNUMrgnbhJYsQJcvrdFFVmT4ZJYwrvKk",
+	"dlA8H/7lf9xi5bOxiSKts0fNhFQ0rbBGfQm7z8iIjJezMeNEzBDFOuSg3d5rt9uXV9a2oYhzg7u0nktf",
+	"Mqf28Ce/+fjD//bZg3+sH7zCgeRtKlzA1JFAFVFNg9W71zVxC6SQrTLPlCoG3QKgRIvf/jpjM5EpFptQ",
+	"QCwKkyjzd9AR/HJfCe8Z2U9zjbnqDUXeGaHUUpUem9zFMZpmMqbmGbfcRf+M3KW+PVtxi+vCAWvHgpat",
+	"ssqpaQAEL1n8wBy/iIg01jBcldPWFmUwuXgVBbq/gE3x6/qmzTaMx6xPX/TemWdpvTnAi6NfaZBf0YVp",
+	"JSOyMGNhYw5F1pHoGbh/HbX/s00wPxqLTN1Mtks+HtreteEyIjRNl8R4YkretnCiWPtxugVwsUEYJCN+",
+	"bSv30zGNR2zz5OiYVRc4srblcxDNBo0QBppYzJXOkMUZl3rJdBzI3uBlAeTpzfx4uEMcKQg7RYfDIyZl",
+	"ONvYwmdVPJLZsKfEhPEKMxyfy0rHXiJJJlIGbRpjYe0xw1QItDGYgKeB4FKU7AqlCgqgBym6oEvQfbDC",
+	"q5bBjQtdX3yUx1rIhhdgQJABpgWAVJfmrjQX2jAAV4cfM22M6z5zDA1+cq0p18xdcXLFaAEP7hbKFceq",
+	"QR6uIJRXj9gs3mKbCj4N2xbnS1qzm2266+KzHmh4gcAxI4BB2BTeVLYwuMQ5C/XFbS9IqfVGW4OC7Jw8",
+	"+IuTB39+8uC9z97+7qe/+4Ccvv/uw7d+8fHv/2k3aIuztRHLTWKTAcPs6HESx1rgNmF/aTILuxiap0Vu",
+	"VMTPx52t+n+7N8Lazm2vWq/jkkGoJ2pNAnuVv5INxHTKeFyVjX4s7rHiZO4T6EYKfiUj2BWi2blQYygn",
+	"lajmhdNXKjqECqevk/Y27+QaSoD0xLUVB0Gxj3oRggZb1xBllbuywGRCYj64paDFJJOlDr/u2zDe1/qy",
+	"G2K4qS1U6ejCsZowp7nEktwB5lRVuvqm0RJsDW7QedZ4AOP5LE0GWoWsbEoPYkZVzNoirG9xJU19wpRh",
+	"y6AGpitTjt1NWVhd5PYchpYYTLYoajfLxDQxNra8d8HqRl3Q9+pAgvfWhEtb92meEmn6+h0zMkrusooQ",
+	"yI3ivjGQYE3Yd3iOcbDUknUjU2XzN49ZDqYlU51iWDDUlJwrooUliIaG0pFyzNJhodAttZ02wGfmVwGp",
+	"Xl1P77HKOZaX/YCYCwDH8ZJQYorn4nwRWYyXkXMx4RoUNpCiKm9ZZTsqNLzKxGCCXdkDTVeE2uRSFIPJ",
+	"K0JtJCIajKs6OyNOHBs7aIVznqVb4TP8gNi5mgDQ8cqyW0zUwrie7DCPd8Fcg/xuFoOJbRI4ZMzY9Gu0",
+	"v42lQgu0YjG0nK6dKcslZToQ+chozreSB1VVg9qCExGr1CBsnhyjMIx3I9PQOuZiE0wc+3Bbf+JcZzPS",
+	"anRCnzulNaCeUEfH2/lG8l7SCTdZReyNOeMVZR8fiTyxwWKYOtdQpIeTNbR4FvY8j7JDBQeo7E1FyBXx",
+	"qsiYy0LUeIm9CzEIcLUbiieMgoEOsDYk40lIKezD8z5GnGhC7JjGElKRvmRv9F2YxYyOsHA0HKb9rqB+",
+	"GIA2OuA1NkVcsgeTytMJ96QEcu1BRaykQtPy7nCUcvWJpczoXKX7vIkau03AYXWLzKUnaCyoNGr9UGSg",
+	"jVrhtkO6rZwZdVsmtzBU7BciBIHtCDGR25SnM80wNHPEvuIZKzJeqLvk+C46itwuGkjuXs0bjP6yEWGu",
+	"h2bxXCuR4qyI9YlnXjnBbr0kUKNpnGlg7borOReh8fDtvblj2nV5JUacLLRbVc5K1Umttdik6q6EHEqV",
+	"wL+Z0gF7NPAXIdU25cj0EioEpXrmBbXjjExSdIEgadr2uont9pFLb7l+2oCpbZCjEsaL6+ZegCDlxJNP",
+	"YS1aA+t4bEXfbdKXuCLbNClX03yZTYt04YvvkcK/NyyBVo2RDUUYj+95reYCZb8aah+VyHxkEqY3dESZ",
+	"xJvexlqCEyrBaGlSrl3+kBFLsd6pq62yWYZ7ma0WVxoERO7VDJVytm3mTXOedInMS3+V8NFuh8ys2IRs",
+	"u68vRpCHNC/v8plIU618jZhC4Vpf3rYdIuoP4GVDskgTqYV1E//ul3XI8ct1bQik15kOWlpqIzIVWjCc",
+	"kp3T7793+u3vf/zBX+9G5ODC3sGliBxc2jt4OiIHT+8dPBORg2f2LrQjcvDs3oUDa0V23dKKrdvotBW1",
+	"YBD9rx5F/6uH0f/qcfS/eqCgw6oY3bDCRsVgMM+yDZXCmWXJDer/PY5olBp9xFqs/b3ZRYcQsgAiqNSy",
+	"IXnmASubB5wEWiEdtDerXLQmGCIw1WZbezT8WL03YzYTCtLnGFeZbe/zye//8ZMf/u3JO39z8uCvTx78",
+	"+5N3/vvJg9+dPHivUchfVVBVjnnk09998Nlbb3/8wV9HpIyC5LN3v//Z2z+EZw4XzR9P3//exx9+MyKI",
+	"l+TjD75/+uNfPfze2w/f++3JO9+JUNr6+J9+8sn7P4PvHb6ST//ph3ZCi7jmbzjm447XahLi4wH2Unuz",
+	"sIHVYJ0g0dViZGV9piq3yG0X7BVyjRQK9XK2MA839cb55eAD+kfR1RJ0mUA/3kKn0TgTVZ1Gi86ZkvTG",
+	"Fhjp1sjvsoXDxR7HrbC5c53zHKLsmrqYaeNXOaNZuuzNJYt781k4nFvf9I1LOHqFbJuYvCq9reVaXIEg",
+	"NgSJ2a5ZZrEubGl3tUfyiA1jLY9Z1/81xC7c2VY2CT/YgwBgF9lohUosAA3P1pd0ejb/r7aEVRX2bDNY",
+	"Zf85004XapqYYA8TXmoAWp9YX4kiBcSoOHR9A9y2KuvmMSyV6pFWBnrFQOtV3UpUtdHy6jJJsmAZI1Ma",
+	"M+uJQ913CXohnc0ycS+ZgiYVtm9ZP3NFkd9wppbNDsJMNlBtXB6+Eq5ZHdk56OSJe9DUNewpNxqKnSxU",
+	"bnEtrCQLUMYRg7JO4AfIqMksoxxugnPSr9ha01WgEJJusnoKS8YF1BcvrsTFAsKsoodrpw44UYer2/Cn",
+	"8DHfLrTrtdc7nHmcgJqKR18AKHojoTuEhL62Pr6ifb5w+2+xylwdvlTHWjbIKKs99fUtcC7VJYlVjvEa",
+	"d/LkzTzG/AzZDbs3YDNX9KmU0jE0oXJFGa6Y+pBII3CjgO2L1SJz4vTGYfNN6SEPU/d2EoLk1+jdAKue",
+	"VoW9rctdg+4DFZWQm1ayz4vYTzFyyyWM4ehVWzgjCePRmsxXZXPfgKblpXRtl0CYSDC8NO9qO6X3evk5",
+	"FAxddeVr9KfOPbNh6ZupS6ECvqS5P1gZyq2E4a8dEwRuwt04xBwuaDqJTE1krgSY65RQ7JDIhI9ShiWn",
+	"8JOZ6R8Nti1f0cRXoUw1NDOuafvbtKXv/QrE2qaPQTX1VDY4WEdX6IXboFpvsQFDQPk7A3L0+yfkSwyS",
+	"JzseCzGxVsaAE0QpNp2pit2basEbmW5A2exVdCjYJKaYStWDinJheRN8zLj6R8oVWxvsu2qNNDFlJatK",
+	"zGgDuyJEynrw8Ywe7hwKQG9wpGfgJy0jyZP2mJr1vMBjV4O3ZC3l+kQr+t/k8A1mz1cnYswydjcRc9mT",
+	"bJAx1QP/Z6AAsAkgygQG+UbGUbqw/dPxc5NemdIBi02gp0xGXHb5MZNJbHsZLYDt7ly4RKDY4u6hNRV6",
+	"Oe6oL9v50MXQjBZxKRWp9skIJCJ8p4OOEpuAwKWJN1DEoCNITnoJLK4Kmzdw05JoUlHIXiqauZzL4goi",
+	"qJzMNJzgd0nojFa0g9umZUSjrENMFLT4VUSm8gYLy2iAx9uISR6mu6u/wMeqET8ciS2IZDz2HUY0TaFu",
+	"OjiZ942lLyKLcYLtEwAbATkwSohOWYwONS0deAFRcjeYSAX8dd9rSIt/8L2f+Jdio1r8m21Mi7+5Pknm",
+	"V1r4NW9Pa791TWrh97wbbfEvhZa1+CDvamvKI/rrR0ClUJAOfxZz18nDAtBkZ00ZV/v+ReH+6FSDRkli",
+	"SHm9Knp+VeutWBW7SFRGu01jLAOlxEyujzYzVFIs2L6hbV+PsUoPyCDmWjY80leFkT9mycssUG/hCidX",
+	"bl4jE+ZaCWoqJ32tvPc+euuX/cgxJlNzLy/BA5VDeJ4DtA/FbfWUeq+MZpgcjMsbKzUzN30hT7FcfZsO",
+	"hxA8J88RiW9FRKLJ5uaNo9vY3M482SeGIghNpYCu7LDEf7N39ejWi3u3xYRxMmY0RotgomcYCDFJXDpe",
+	"pwUbNePlqzXgun8fKooOA/VawXGwc/rWt08//PUu9kjxIDNPh0maagS0Fsp9AuGeGtgpMF0ix2KmuT3t",
+	"8lSMEqmSgSRirrDuD9RKjW0kgIxsAVHChYIEs53Td3/x6ff//uMP3zt9/z/t5gXDEz7qchRh0faXMRoX",
+	"WjpY9R0Mg8aEbazDcr/Lu/ypp67M1ZhxlZhc4aeeIkd6NX39d5El3zDNPZ+DQybdebt9cTBhS/iB9fNq",
+	"iwa3uryIOSN6l5GlmO+TK4B6xywVfARs00cosqM3+MFvdzt+IMBSzLtc80WIocMYhMQkUOTpaLh324/U",
+	"S1OzJT8hwLfL7yYyOU4Z+eitH0K7CriRJbnUvhQRdo8OVLokaTJhRIopwwXATLFgEgJs2D2tvCHYXoDm",
+	"aE89BVbWPtSXRAieN41h/vDrUvA+2bn14lXy7KXLX9pFUPU12vUj0oceYv2oy/t4Rvpv2EZM/5T3OOvr",
+	"3WEb0ITfpWkSk0RfexHpY4O2Dnn9Tezf3eUmEer+nT5cJXoLqLge0xibfO+TV/EdjBuy9deYxBjWhJMX",
+	"+ChN5LjL4XJaijmiZ//KQLPXvVdMDmWHMN7Xp+q6gyC0jjNGJyb7AORXksguR3HN9g0CG6BUJt5bJpxJ",
+	"aaqv7Ry9/Jo+USz4EVkzf5cPxkITA7a41KhjJCpN3NLscppIRSfMHNEtprKESY3SmL4GXEW/oAmC9K/F",
+	"bDoTivHBcu9ltuwb/kF2TJuJN+ZMLzyDPrgzjbEXLl/WaJjRgQKaAz85Ja+9du353X2gm8Q0FIVcDI3v",
+	"lj66HP50LOKlCVEGUXYpPXnU7EiDRhOyGBI6gDNUi2TA8iSPLncjW6yHcaGrAJaWh4eXLlw49Np8GqEX",
+	"Mcs7lWzO4X6jJGMqW3rxZolC2hppNnap/SxJhthrhRS+7HIM4TloE7lPXmZLxC0IfdLDWFF8n0D6nmVA",
+	"6KDQ7ByBTWb6nC39wjlTnmcYYpi+vaIAJOagtcKmSRHNkKT/JumCYtRtdcjr+/v7dyLS9VUk/fdua39/",
+	"v9si9/vY8l4qLRYadnqI8UwumMlELjlHBoZ8o5LS9waGJjZaPd7v8r4VZWXCB6xvFiet3KfVAJRrCLyg",
+	"B+dI5jMBFYzN5kyMFbF83lwO0l0DU/BEP/UU+Rrwl9K0aswk00w5M+KlzNGMPOXHdT3VMbYsxaYaHHoO",
+	"rFqYYLxWSqXqchO1FUGla/2qC+MCrJ4KaDuEXWgZx05Ahjxx4i63LXgp6XuFN/r75CYdMcMmC1B11XUM",
+	"eCOo3YxXjYnI98bBKeEENZuvCEoDMJMdPRsOZNKnUiRt6zotwXO3AxxRY4O9Mmw8mwMNHiiknkMrj9yQ",
+	"zvaJDf3UNDTBph9jsQDUnlK+xEGYJGM6mzFuqFdPqXEOri4Ld4s+x2yc8Bg3hhuFEpayy/FE9PyZ+TJ2",
+	"KQmJtGF2nloMc5vrlcbMdIfp8oGYTvXWYq3TkptCqlHGjv71K3Yt5yQBtRwvZyi6bHu/Z5RLCn0NNJQ1",
+	"pDKhmOMsFFsvY2QuhEmCtgOf558aftPlllXZVmXA8WhMdijBXs75NzY0XzOCYyoZiZllt10+ZFBYThmm",
+	"kgqJd4KefPdQf3r0r1/RsDCnoTkV3DmKUIwrhP5WyMgYVL9AGCEp7ZMr5pCmdIkFRYFfkR2o2T5z7bN2",
+	"D7tcyw5LJD2TtWdAWkScK47Y9a4tqhlAdDkUyTQwhWNPMH60JPVB9z6RZZiqjRzmquBWewZoejemnA8G",
+	"TMrhPCVfeeG25RyOfjnpv3CbjjTFdXmcjPRyzcHjq3gpakDD2WpavDbcuy4423uVqsHYCDeI5QY1u7xo",
+	"MnH6syW8/sX2JU1H5FURJ8OExX0/elbES8s5B2KG1z+KnlOoc0jSZJoozAXUgp5ecF9vW4tdyGRBKrPi",
+	"uP6z5bn65wWaIOBnC9y+RkB7J+t1SJjaFEvp8lyk3d0n0G5RzFhmOkAAT55zfcv17+1pZWMPP+8bIQqG",
+	"At4gsPoaGhKMbqGnHdBUs8dDJw7oP5pL++K+t31923Y5xK+zQ9dgHftA5fLwAYrBlJM5n3Cx4Pp7K1RR",
+	"ZUCIaKI3Y0cHOZGS43mGeGBEDdfQHO9ZRuNll2dQkfKYLQXih3fgiSSXLjxr7gEtxC33rmBSVcK1Ei54",
+	"LPcRQbu8hJIoUcYaTQwxXXvh9otEr/oVvWgr44EsLEmc0aHqcpQhE9UhfffmHvy/T3ZwyEyq3ch/fMsG",
+	"EPWRFxQeSaa/NGv1cn7M0hJwsqYMSXVXK4z2WZcbHjphS63agBBlCMKvLWzZWqdwfYAnXqtM2V3s1qeB",
+	"ExElRq6w7hLSIRd2DmBrOLUTm42A6DOCEpj7/2bPvLZ3Le4fkjfmyNSJ0xmonJRVQXqMJGrQwgR2Y0dm",
+	"VLKv3LzWilp66ah5H+y399vW00RnSavTurjf3r8IHmE1BnOHbX5mFAX42yhk0YFCRk6gBGqQE8wd05Im",
+	"KOnnTG9TCJqClvtDG/AOqpdTQ4ysZKsB5m1S0QQgyc5i7IF8INKUDfSYckz0VegCZDRpoHIxFgsynQ/G",
+	"UCvaO62MkZMHPzl55x9OHrz38Ds/Ov3WP+azaNrtcoix4CIPeI/yABxoZiYycvXG85ExEX+DkUFKpcnk",
+	"W4JGtBvhacUrwfMgRJk/S5LwPN+/UOo6hbLxXT5LBpP5zIQEKRFTjWF+COhgrvbEcNjJj8KWcjVmpy43",
+	"r2DjSJNjRzGZbz4zSoRrPEm5MRawVONYBq0jPSWIEqOQ2w9QFdKqMCCg48TX4lanpVWJqxaToHvnTHCJ",
+	"hrUL7TZmUXJlwvZ9tf/rJmURld766sowB7iawPQUKrdisCvSgMH+QPej1sX2parB3WrPXxfKXo5eeFX9",
+	"d65b7f2oJefTKc2WecklGTnEi3z8AGkbzsYerkmyykkf6AjDHkbSi/QAF2vh0sOYWRrnztk7ejGWyrWg",
+	"6DoceqRePMWvMPWSSGOX2PMYD7IwT+AkwUVjnu+fwVl8zTDYzMjM2HQVa5HqK0+kRuXymEiSmXw3vFo4",
+	"GWYMTOf2NCykG5wFFG9bhfjN+SrEgcs/J+LlYwR2biRX2Zzd/4IctJE9loSLBarSZ3H0Ryy/Xz+v4w/R",
+	"oJWGK8lPc7Vr9iUI3qJTpuBufj289fyV8yBbtu5HtS8ObPXO2jeNCn+k1XJ4H9wDb8wxlcN6B2zcQDN0",
+	"MPvLC3gFo6Q8Yw0Xcz7QhwSZNlb09qKlQouygQtgUSisrYmHtvmiQtFb69aD72++oDuPkUDNiVRdqVfQ",
+	"giKGbv/l0sRP5nLV6y17fDzadMS2hjnn75gK4askeRUOzoBoY5pMcks5+MruPB72bpZnsu+asPeDs567",
+	"irPbA1pQaU3QZ8HSrxgK9NoGerHzBbdfU5zwkCHAs8+/absmcnF/nfyUo8rjJtgakD8puvwK85s5GspE",
+	"lcJlMHshDNvTa5ESgetq5TZnuvmJtcoU0fS2el4M5lPG1XXTLldTsJHjym0NwJCLJgjXOc11xAaDe8IZ",
+	"GGg96KANyZlp+/bL/j65YZwbnjYwphLDlljsNYdNFNnpu1/BBmfh298F3yQC3QWdRC6bHt3CRd9X+1ki",
+	"6RLsiYvxsoNxUMV1GEdbSA98DUQGnwgeG7uzSY2frzjbkN9RUP+dGHsmKgxuOEBcRgrJUQKQRD4Gznce",
+	"kQjbFT0p+hOhbL4rnOTU4wB0zMClQ/oO+fsdrwA3F+D+YFmXG5KRzseeqH1yNW+LSnP6caPbIlrGAL/f",
+	"5UC0+Tn4BGu9LkVaC9EQznqmMse/QGIAIH1exJDH5VcqbjdsSPwXT22rTkMxGRnoe3IJ6ExCx7sp3ZNM",
+	"j6tY3HHxNl+2l0vk4iYjL16yjxjN7s1SSH8wsaQNNcdGQeKFCtB+ItmF9ZUmopZUSzCaa52rBjJgV8/L",
+	"Oz5x5TO4rH8J6iecZr3yacM4vjCqp5eRto0xUFSlpMtxMttTwkZyQeiGPqMUCl3tDOdpurdIYjU2TatA",
+	"vkyZUpA1Krp8TNMhvhER7BCFnc+VILbR1a4JDMSoMoNFCcY2UQhXw5AFr2eVn84aEVoYWZgSfl7fzi5P",
+	"IUa30PxJYsuvyIsFI0fjZKh6X712BH6jsUhj9OppTOxymQpFpnMJJQD1evxWUmgcj8jVG8+7qHATkGHs",
+	"7V1uHEgSPEi5C6bo5uHCuQpn1DrYQnaAG6ZK+hfSCgCLeyI2AFtcPigEoK8Kik4azDobmy64zL0e9hCB",
+	"iA1zH37vW5/8xYe721tq8W/nj235pDC1YkCCDbNTdIKNLEz1sTw2lkrSx8DswvB9DKns8kS5mCex4H4s",
+	"DtKglRlxKoy8wfh5kVlyN+E2GMaAFGRczyZ2jWRQngZiaGAg1+IDfutyybjqkL65KvqHpI+BlhAmAjEI",
+	"1u9onJJUmbiPHhd9S1kmXNMxMc2bQO81xWMwFhhaP2PQpNaHCQAa9GA6xBJ+JqDQi75hDtrnJPFIikzY",
+	"cvdQX899AygTXE273HowMTPbxP32IfQ1d2dKx78MJHb6evk9Jfa9Bnv9iPRhJ6+37+zbbi79j9765e4+",
+	"uQJhwg4TzDK63EW1KGEqPLj8/ggq4bh4LBcqDU0ivCDgGl70nEm9/eIyJFjhBlyp/RimN5WZAgzqBpBX",
+	"kTAgzejMeBTGKFxut0u8ysneBvKPzKzetLS41jxpb7DHC/W1d8ETNkx6PAyiTJE78Zg4dWQ7gW4jCoQP",
+	"rwsgvZm9ZUqVYoxxQa3KhFFAhgH+m8exYDzIasunKDdF4o9cYJwL1tPFhHljpDTs0BbGKRkiNbeytg3T",
+	"CdjZIVkMZkhfLYxI3+mLfUiZgIJzWETWCZrT3X0C6g5GmyJ7hrQ/tLUcEsub8cZBlty37lxMcYUQMbgD",
+	"u9wQdyKdtOvdytTLwUjkPrnOFhYfIMLeLNcGBNtsNTTN2j37Np5qu2qX54ZVshgvIa4YLUp+PyBnWO1y",
+	"4B7u0TlpQkbJDoDsKy/c3rVhoXlEaHEBXQ7ByJhNOyRcQLKDDX/OZ8U4+qWYY0xwog7xklokknX5pYML",
+	"5GYGEXkQ7EpepAkYkf2oaGMJC95W8KhCcl5lEXqTVuvA5VEJa4N4dbNAp+diVGKu6FpoFFTcYgZhhXb7",
+	"mK6/J2OkbiCQP14DNc5hFEtLKSuGuEe96Kqt0Zuw36Bs/1xo6cXOXbk92DAG7OeoTJFszXtMr/Qdz/y8",
+	"W8M+LORMKkK/nBjc75CFyCaoaNg02nJgIZnNzWpHQsSyyzUnjjCIJVEhq7iNk585PcOV3tf3iN3pzqX2",
+	"s7uVdnHz4YpVvMLC/YXWpq0R3giu/xKp1VnQbfO3M6NLllHJ9mYsk4LTdM+WADlrIn0RS7vPpRJTLdON",
+	"BaFygtcFFtNjkJbDkgxzWndO3/ruxx9++PDBu6c//c3J2++ffvs7n/3pX3z66+8+/M07ux2M5LXXbWYb",
+	"1ZuujaZJfkSkyhiIkrHruRMRaESPAe2jZKiISSg1pEb6ONPDD947efuf+o5RQDN9UwABsms9jVzr510o",
+	"he7yV/B1iFIzyRQmn3DCZiYvSIspJh/BphFqRqSyBHzGmFewT45SyHqBCGJpOm2grDhMUiZda36weC9o",
+	"pnmIHJvodxCzxiKFhJ2buR0w8gyAOKaWJXco1+IUjTRD6HJKEC12I2K06ESLolqGzbNWg3nXGvWX++QK",
+	"d7YBociSKce3Au61yAg30MwKaqFZVztnLEYWaYTqjhXHEmtdJi9kVIJ043UhiQVnh13OzCPKCSD7BsxP",
+	"j8puGtp4HuvQfHFdfE+IOQGQUJw15H1OEstQkJhBDqberVW+ic6Uo7mq6OsdgFjc5LEr2DDN+iB4WHFB",
+	"kv5iOE/QcUfGiVQiK6ian7fqvfbAx7YT1BnfWTnZTBibSYLt5yHxKLbdVeaYsCswdYPFJhEKNTSQKfXF",
+	"YDTloJBd0MRJtSIOeZSOx0PwDyS8QitKT6DcJy8J013OCveQrGSMuhpYXW55n+moLwW3OiI7zL8rWRIg",
+	"GjuRVbEQetovvtdFr/LJ2Tg/f+6s91up5u1AdYfTd3/x2bd+cPr7d0/e/tnuWXJiQwGPlzZHgpm0aiWK",
+	"yfxgtdpBQrV02/FJ6rDL/WaP8GanSILofk2kJW8j9kF2/YLeZb6QEyKXHXCTGhLru6cY7WdDCjX7ELzL",
+	"9btrCOwWgvMMaexfFqob+BT5HsAU8VygeAmnSZP4EVC9oC7tZUyDzFSAqrLm33IvPUbA55NUAN8t9WxY",
+	"ywJLEpi6DCj8yXMl4S9B/eYRc7GKe+m7jUBx8r5t0GpPHkoFQEBtIZgWQnJACZCor1VKrFSSfkA17oP7",
+	"D/yxtMtjmqRLks35PmljErWB6K6TGEyFRI2JE43tYwszUysl0iwoy7R2ZXwbAEyx4EQcp8kIi9pjMbBE",
+	"HZKLT18mA4GZz1YFOychbX5vyWhG0oQeJ2liyvSlAsJfSEyndMRiW/86xF1uzks4evYXcAk9P7+7tzld",
+	"PBbGdMRUfvBnSCxB1mRqOqzVf27al774IZAQwEWzwRii6OzuiBKiKoIu4YN0HrOe/ajgYHAnaYIdV7oi",
+	"PM570YC9PoIur5P3hYmhm+UoYzHT/WkNI8/fCSGpF7Yzr4ragRozUJHQgA+k99wr3JeTeT9aienxnIdd",
+	"3r/5Wh7S4yZ/U07m901oD1kX2UPzfHvby7AY2kMaRfZ0eSG0BzfGfe8e4wqUOhfaE7niTH2IICrHzawm",
+	"/kOhE6itgy5ZXMbRy69puVYNxn2ovuHU2KEwUbKZmCtWcS8YwNsIlsdxNfhTPBH1zF9A4yAUiw1nFYaC",
+	"4UIaofDUvZAUx/kqY1HWkmMNHQIprBNfDXhaj/8Eqq5os9YnGpJiF7E9E9z0wpWTeasykw3RRfoNliPs",
+	"VWIy3Gy1GmVYAEb0dflOP2OopkON6T5J2VARMVdGbgWWxAudm8mYyt198hzNBiLW4vPOV69cP//Clet7",
+	"Bxcjov99JiKv3by6dyUi126/uHdwaRdCM0wsR+Q36CLmio4PNUs8xiFdYScxRBnJYbwzXVEZchxAbSPH",
+	"/CyakCvcrIMMKDR5jxlBTwJ6GAYT69VYrmd7j5fjPUlmV0NqYEQx1w+Q3VkGIm+whDNMRl5hsBuTdJiR",
+	"uiKVa8XuI/fWP5PUI9suaUx5jOXk/KD+jTJtjO/nbDNt1q+vacqNXdq2KTfhtSmvZSi4dhJpgyrDy3At",
+	"RSoCop6+VFtQfQsgTRFElOMKocIaND+jI9HlxingdahdMkV2sE3twx//FXaV3e3YG0P6Tn5Tf6zLoSra",
+	"PmmbAHeslGp8vCujIzMOAWietxBzLel8QGGnoItPX67pG/Q4VTxL4vU6nnWGmuMpxvhjaR3zimnA5DQe",
+	"F03qVT63zVqfkKOwuBeTdlAKCvA4bM4uN6yNBSb69TwW3njs/PWx4pDeQgMEwiL4x0tP9vtCOI3FYKLX",
+	"Z8h85XrFM9zYZgCfNaqLBiv4PAqjFSdqUhntCZzHv9WytO1MORhTzllKjudQ9XHn9P1vn777q9Mf/+r0",
+	"w1/vbnlGVSZ62z0U5+oT6GK3ghheXds+zOreF0O00YsFz2utg6MPwklAR5A0ZdLuSnYM21TU9iQC67qt",
+	"zcljm88xoNyEY9nendMIfPl9ybDxV99WZtTPuhxSg4RpbWRmw99SOiKxwBB7W34D4p9xu7aGO8TbmhIg",
+	"s/lxmsixUdw4W5BhMoLeo+YKQJelCQ4fMhZXKCiriH72akoAxz8/PWUjAnt8FemW1STUiGbWMLTzJhKj",
+	"sqSrKZNpitgPc4UFLHyINjvGpQ3tZYy7C3+zxTIw8HGu9uiCLiMyEHPoPjAWGQau2GanVjqUY5YOI7PH",
+	"3S6HQsvO8W0y/ayirglUatSDkvB9yd7oR656t6VDyDX0a5eb2sW4s31y3UQOZolk+k4T3C8ijuGaJkLT",
+	"NjlJuA2WwgQ9LXRIzVxoip4+UyO4g55f12kFVkiuR4YRmRnQ1HbdVBDMbIsbG6IJm8jdD35zA9SA+vBP",
+	"3whrMGOeuQRlzrvcHFhJ1gPtQEjmUjPITROfYWIDqHnSgTLoaK/uC97TEr1JrsmDGkgM9mtbDhlTzoGV",
+	"5cyty9HNtaAyQr6GfObcunEpKApC2gSgLgc+Z8C30y/gdd8H3JRogXUXcmWukIHgnA2UsGFV+qRtN3cH",
+	"RCi4KtLUagtDtrB1sTt6mH6/b1tyfJmkgsY7u2Tlv39F2l5XEK29dYqXT2Tcfejq6/JUiFmny/W3IGV9",
+	"GUrCBwn2f4fJv/wm/HO/O2+3LzwNUuSXL7TbOMRQZGSgj1qPtR9TRc3Y+j97i+xLpnow8s5gX07mERns",
+	"23PaxdftNmEY7GCp/4IPJb3LduD33cD+rXLOvFtLiImBCiAjDgNJR9j1Y39MZU+rhd5qZcrYbOcykbsG",
+	"9F1+zTpBpgnUWaYeqZonwPixiD6EIJspiYCHXc7ZAkpPa1oT5JiR2VyOWbGRuUaCiMj5sWaKxww5jomp",
+	"7nJmuuRp0u0XWqn1yY5p4xLoRLerKUl2eR99+uBd6ntN6fqR4z9WTNE/u6rvBge6fAdGx6rfFyyCelAH",
+	"zIvyDlIWAB4B7douEU6tMynQwKUSSVKxsMDQi4JgPgBsjCHj1rgLtcloauK5KdcAjTOhFbN9chMbrqCS",
+	"r0k9zwI3wLSfDMT0OOEs7pBjobD89zLv9wOrMoTsJDhYr1lC38Cm7xpXqHEm5qMxKTGICJgQrGdG1dj2",
+	"1UA2VFW32m8c2CRFrZ+TS98G2NqOnYZDHWomIUyPSZAsi/KpzyGqTDcwQdjP3I5W29au72rcVFndTgVl",
+	"9+h0lrK83evrb7byroqdi1+KWkay6VyMWoaYoGVm60L7wtN7Bxf22pdvt5/tHFzotC/+u1bUGrM0bnUu",
+	"Ry1zc7Q6BxfaUcsysVbnS5f1b2+0OgftSwdRS07m+nS+9speu30AOrc3/zObTH8pn77tTf+MP3k7n/ui",
+	"nfvV176y125fABBaZuciAnKMwY/uR5sIq4ibVcq7Z9leL0OsygcsyYh33z5Z7d5TTcgOao+fvfXz0+/+",
+	"aBfc14HWT9RJiOauPyODQL3n0hqEHq+SUnPa50ym4RM3ysC1ZoWfGfQFwvwoaJiy3N4EsIVX0ztLayvc",
+	"y5M31uWRXbz5CsGEMmPFBvZpus2gWs5oxm1zL2uWpJlWxSGqBFMusCkKtbbo42Won1Dktb4Ag2tk+gZC",
+	"66jZjHFzm+JkO/omnwkVoejObdLSLvRz4UpiAwcXj6uwPQloPJ38osUlRYXultCUCTsfSYg/nCPOMqPR",
+	"mXWYSz/SFzOGqTAObk8gTmgEglVcBpRrpQpFJBzY9Gwx3aohfNB2WAH7yV2WpRRrY8AY0IMr04KNluLM",
+	"Bl1HKEhxMwXRTDsR3Nc5C0vIfceKLkO/lRiezzE26bDdL40Uic/0yUPRQP0FBLX4fWRszoq1Lk3FXVvV",
+	"xR42HUz2yRXzq1mES7d1noa+gR7Inf3V7rx9K4wednkfu3D3I9LXtxI2udRqNbTQwbI3+lc7apf3Vzv7",
+	"9rXiqQUqlziIIhgW8OmTnbySj9dZE+PUUZ7tkD5uSi/AUIjfyqmHeA2fu7/NsxTbc6IQ2ss7dlJldEEI",
+	"Kugfmsuon8R9c3q2sZypTQG/wCGZtjMZmzGMdDeoiZS2T650ebl5VzEmnuXRAIaG0fuPsiIga5cjMu9c",
+	"unDBKN/Y9W330O8El7GBhltsmjd6HbJACPb6XAGjAxzW6ojxrOS9Z9flSoN3+bYZycsvO3uzXGESDMz6",
+	"nG1zhRVUR0zpS9CAcMGw2CecAwSqwF8cFzuTWNub+sxsEbtzK74ysxSNqgW0Mi7NT77z/z78u7d3G7uq",
+	"LNYUJRNDuXtm8oStDwswHd+fz9/+PMIDGpb5tA3ZZ9j5taUPKG9MHmtR4M7nW4WyCK5lvaMsP4aIcLZ4",
+	"4h4yc0uiYSLTLMjewUogVlqzhoeH9jZYJ5Hl76zHxvNvOjafxPfPZ8z82qxWtPft2mLR1WrvQdgpH27r",
+	"cMuuzpz7Y8h8uvC4cLOKITqulEjyxpzNbb/osyu3yK2UpIdtikbr8cch5Rply+z/hRx/HzcbcFNV3T3m",
+	"+ZMi9q+BUmDcEU6QZFY22JK8K3yuuYIBjcCxX9JXj25czy2QWIapy/tHeo6jZMSpmmda8/gyNr6f8+Se",
+	"tWRiB/zo7oF5Nmb3yEuvXrm6d/TSlQuXn9bMtdvCRwrf3cffjkVs2ud3W/nckg0yZl7sg1OUDSamniOK",
+	"ehDQf/egT6RdmMQ6i8yWzqGK9BUYF/WwCe9yCs6BacLnCps2cLHYJ1fQoJIJRRXr4czYbVSksVkJOiC6",
+	"XE8GGg2TScycV1avye/tTXb61nZoBuxBtnd/t6N1sczFoBotyYN33rxzIby9gQT+5Y/e+mUOYgcsjh4P",
+	"B7DAK/lODExR3nYV8jPj5B6bhPDQ7om+EoZQ68y2oO5yuUgA5vvkloYfJJOjeggwx4HMJgGpzciga8LY",
+	"VHU5VGAz+rZtyQ690F2LTcBBQNq9a9bj5P3t9nLG+phhi9xsAAVKsuQu8+LWwNW2Axo5khkkZUyTeC9n",
+	"swqJr8sTwxKxx75WR4x2IrVOUlrQIWivF+7dc71BtZYtIaXESUFRqT0j6BpYxAUOapSJhX44o6C3aIRC",
+	"+4RUXZ63jb/t6MOMAHqi57hQHjPTr6BTSzKQIf4/9r63uY3jzPOrdLGuisDtgJRlrjcR617QkuUwUSyW",
+	"IMdXFeSEJqYBdDjonpseEIRVrrLIsuNkrfPu2YnPiX1nZ5Osd7PrdcrZtU/2JS/umxgiab3ar3DVz9Pd",
+	"MwPOAEOKHNJ1fkUCmJnu6X766aefP7+fvqIlpqWdK6I3ZcSoAw+QMX/NidKeFtE1FciRhY9Nua3CSA64",
+	"QuJ4TGmoSQG5hOTL1/57grwHn/Spt066NAi0KYPgAujDxG4jiyw2J4dx270ZVFFCAvqXL7+ViqBCBDiS",
+	"SkEA25HMukisfkWkXd6U28gdjpy6dyGUhnBAdJty8AZ7JJP2/lJ71fUmiRrlxotsuc1UkEgxfXQMpgIT",
+	"bZzN52/dcHjY/TgOFanpP+C7CQI5MrPbElok+lKZCHsqYcUfcIHXGhhweBzE6XA4sSSBb4MHBMo9ZYjD",
+	"gT6ngryRvF369I+oU62cS6L7MY2EM6v+hIk1cTbbGJZqwIo1vLp61Z7QVpOhWgZ5WaZDn8eNQPbKpZRg",
+	"6Kvb9cjG+nPKI2sb62SLjZXn/E8eGbBIXx0rj2zKHaJtd7112ZwTlcGAahhHTgRrwSZZqGHIom2uZLSo",
+	"LP6SHAxAIQBGgmfxUmwGi0e+fPl3dZekkcpqwfixHtK1jXVzQUuAbsb9l/o/HgLvPyZSmfzYaEwGVPCu",
+	"3oY6gVTsCsCQAfAmj0mNtsQm9XvgbbTDYOFWTV8BcrQO7MXCw2AhEpX7bJt3TJaKQ361WH8xjXpM69Jt",
+	"GgyZsnnp4NPUVsoSacLUo+EGoXM9uD1ghNfLOlUtjB5rvYdgK6wwVLqm5eCG7M0LkwIitn7rdifgbY+0",
+	"1VjFbID+yi02voJGB/eNjYE7mBuhwpBoJ5bRrFT2ucnra4KYVKFaG0R0CUsWEDsDJ9RcAHlRW1z47tJ2",
+	"fUbHsMK9sGchjWMW6Vv/yw9p48U7P/qLVmsJ//uP/yE//z+vIZz2O3B1QWtPXs5r7fhtcH/h5CfvnKqB",
+	"qboOn45J7bs0pALc8YVDqxdEcflEucoJ3XS6cKNs27E8bstfp5RwWMzPiLiMuws2AMJEXODxOtl2xjrD",
+	"iMdjUCCwxJpMIYX9D3+kXz3Z76DsGfoQyB5Ws/NtHrAeczRc2V6RGuxcKgPIEh7d2TblTgP2npne1DV9",
+	"7dNy5zZceZZzkmpoVsDfbZmVjP7TtjVSO/zoD/qYM6BB4MY62ZVCqeKG7ptj2qcEDnf6uwEdk57UR6Ja",
+	"snPjPl80V7NpWdODdWwPXkdF3dtyi4kzgwZLdw87XDUxS2aACiRJsJGTpkqEac33CXVNHnudLt/dlDuw",
+	"Ad7h/kvlvMupO07Zu5zH6Y4cmF8j4cQOV32MKiOcTkqogqRUvxIJtTjmrvlFRRR/kenjC+/19ZFFfySd",
+	"gCqVZldwwrwKhy8oD1cx1QcfqlxYcIuxkPB4jsCbcGODdtBBVHjyWksgmxDQlyjZjUdo9jNfdwMC4rE9",
+	"KkhhDN1Ijkjt6cuT3X+Z7P3DZPd3k72fXmkJhEPef+W1Rx/8/f5Hv57sfjLZ+2Ky91N40Uf3/vqrT/YO",
+	"P/rg8G9ePfz5P+6/8alLNbXN6LNYiEc4exzsY6m8aglwphlMk1qT9uiIwuDuJOQVqo6uDuezWEy9Qk3I",
+	"lmjbs+Md7rfrmJFvc7rtT3hoQ6KKxA0sR6LwaKNH/SqO5Jod87MW/2x7szZ8OwKmMpN2+qlpN6gsVRli",
+	"mZkxyVLZ/rnD/SJSYaVylYHS40j/A2bwyEpuB9OrY/mu+eYlXCABi9lRzXwNvs8Z+cdR0F5ejrATQ8xj",
+	"liORyHAsScQGcputukwijpQt6ZEtOpOkZH/hsfauKcleySO11r2sRudiW4S6kVtU2VGr8dgi8InpsTLu",
+	"d+tYSf9Sm2FaHm/GUWCuSp8tlKMBd12XXZJRWVqL2by8VF/rbpk46p4lcg1JHrXtvMlgM/JJigMSUgT1",
+	"Xf1x2GdCraLjWyt/FcsIyGsUWWteXV833I+QUBeNcTNIE+NY4uNUIf8ihBYG1DjZXQ47oENBRCGUwFxh",
+	"qXHyXcOnvODO0iLK9nKjeudy3ljN2RKqNY6c5zlvezYRDSM+HubTTq3okhreOYLnH8xvuEu93MPAlAZ9",
+	"UYpC59kTT51+3lEpUuPMi+h5zHIX50uAG6NKZt4NM+GCjGiw5WDlMQX8RTC0IkKD4FRP+G5ULqjOsP07",
+	"xzN+IjjFh3wrLBUe8m2TeeciCDt2eQwUDizo4tllUVnorrLqYfmu/RfyzrRcNmxZSDnvQOr+ar0DXxfB",
+	"Pkf/wDzBdhJ2Pg4C2/yiQoXo6pESgQ95Z4vEwEvkCMFSlAtdGQRyNN8d4E5U87fD77tLK9u4bJNlNq5n",
+	"Mud0wJrR672SiXNDQ2pf3f/04WefJzY3x5IWFpHNwAZ4VcBDR+V0gi0tz2bzwegehiGLGh0tDavgO/Gh",
+	"sGWoMsyRSLdWUBKQHfgLqkJs/85xb0xks3hvtNJY4d7oPAQl7WGnAJbvps6SLx2fB8PevX6t+ByLiWOp",
+	"1QDFM9GABlyZgjB7bAz4VsKOoI/imEPQEjVKwoQczFTQ8QSQJiEL80jMduIs9nyzz7vxne+uN63LqEMF",
+	"5BzWV42nb5P6+Bt0jg5SRIy1lcuX63mH0dTm+3VZOee4+c5bOU6Ez2fzTZ0rMScvI7G1yb23Hv7pvUfv",
+	"f6HVvJfV5YAEQqOY0yDh5X68hbhMQ97YYuMSG/Taxvr32LjC7RkbLHuq1C+xitmKuC/qlcp3MMIOKBsm",
+	"rawabZme5ySRrFys33tM3TjvaGoG9oKqEOzdOW69Vu4K5SxVBV2dRH2f4o5l0/FsiemRHXkV+SExTZtb",
+	"BOtgjAyYqW4TGoaMZtAoT6I5lu/SkN/ZYraCaltuscfb373cA2/SytnUWk37xLflFlIF4yv5MOpTTJmm",
+	"GtvBO9k0wOm6Lf2A01x6Z7l/zhb/1GBU47iNZZii2s9Tqxkma70selL6j7svHqfUC4atwnqv3Pbm5XPX",
+	"OtKArvkE8F1MUr8eW8CGiusuIcrURuifBnScgpyKZWXh2tRE56aLg2We6v3ZbadFR43nb93Ii0Q1m7eu",
+	"W0i/qSDCxvO3W6KomBAfpBANAM53OenxpqDFa4kBYN9RYiu2zA9E9XVL3IBYm21A6/9ZYa6jwnvRTIOL",
+	"UEJxonVXeZgrYb2YFsGj6wiALrlWn/o22e16R8swympS6Nn8Y0QTLqvsEIHNlTxDYMJ8FRP1jEVi6HbJ",
+	"gCG2zuYY6w9ONQxlh/tCmvrQuXO09KH9jfXnZjnZsnNkd8iN9eewxHJA/SoTUNO9SVn8CXK07pjZFKGc",
+	"JzFQociuw8qs4gbIoVoK/eIFvRFxEcMAPg0Xl8EgTPdekVgiY/8qbuMDRoVKFbNsA42CtqbZThhIn1lb",
+	"vwCuo9udTi5yWuJYZwJvYUB31vHWy5cuTWsOb0HF4wBqPGQ0OK49bkY057iyyQVF1LGpQH5+FgWNKkqd",
+	"g9nF9khtc6i4YEo19GeTXfoEgEbqk+kKUX2m7UiXOIf6jCpyVfqMPHH5W+V1W45YLt+101wygzolFacf",
+	"ID1aogVFqh0qkMgDZFhvpXGfDRQLtrFaracFexgaJxUgusN9kQyYCZ2QtdTtvl3t2szlPaiEHsa4TgBm",
+	"bWmWv/jiq/9z9BQb22CGLWDHvlIj7hbT4jul7L1UWjKPQFq8tJCB1ZcRuWPZbamltRxyca7LqwD7RrE4",
+	"u2lfUKneWH8OOnt+Ij3Dorko1syzfHtawgkFe0v3JTFshiKQ+lCc2kyED3rQwKmDLgwUA1VYLOkBi2K1",
+	"HMhRYz5vzg05OhWk1FKHFNdYiSPKDTlK8eEGsuJqxg3HQhhjaWogR1YdZbAtagf/9P7+m/cmu7+e7P0D",
+	"lGG8VqyEypUynlYVY6k5ceU986fE1RhOVxdWE1SkUWxBB1wRY4daUEgVY5ZRh0KORuEU2LIEthPKaLoq",
+	"Ibd657qMiOrLUFmmST3tkArnAuVJMjaQYtjinqnKHa8l2KO/+9XDL9778pVfe2Sy++rk3quTvbcne/94",
+	"y1TUdHkAx5kktg7m5dVbN657ZJMq9tRKg4mO9JlPuGiJdkdtt5fILTmywNJokW0yx8RR6/RpRDt6V0g9",
+	"1lwHEAwtYQL4sZRIVm7jLea9kNLTkYUiIgIgLXBB2ibbXLXznG7PwDCbbOmrzR+cpavYtIJNFm0KMMII",
+	"20uRZ9K+VzV6hYL/NM2YhmfZI+jDlijFiRYf6PciOIinWSkxvTSwoaml8ZilGIXpVoAauyn9cZKyYil9",
+	"ELKfjfQZAaYNc9dFusAhoehGCGOEg3VnMvMEEFcDhTWoXyFCWtxZ/QQax7TTN0kzQhqckoHcZmqJ3Iz7",
+	"LBpxxcxp3d1H3G16IQJtbkJz4xn4Mt8CIiVQ0+CnpIL22ACwqPF52iJpiVEkYwN7bCirsDjJIVkHAenT",
+	"bQumrgxwMWmDOmK+XoJrrotJs32a0OlyI/GIecORCQanHIJ8WhsEFnB6KgS4moBmy8hB9wIF+6gPqss+",
+	"pyVspHDl0rdxPlwY0YxbnrpYHxxRF2dj98ZsJ17uqO0TOCiqs3LNOOCgFPrtjCgAqK4bW63LVi7PQrg0",
+	"a+gvHqNLt/TSo8FMVatFz+4QCTKz1ruur2TNLWhfdoawLFDu2U7MhFakzo+GbERuYXuZlV2NbxK6jQg/",
+	"U1SXUwrb2QFcqSEgxgW4bnAQ5pooR/Twsnnrs9LHgCE6telA1xs+janeeUgtMSFkRJ6/fb3xrbpV11qL",
+	"L7XEM65yOR0wxEvMHuaif57RuQ6v21gtVxBf3ET0EP0oqYgGS2ckh4Fv8nBN4arb2ccA6zSKtC2TIiD3",
+	"CC1QvcTnyHgLhc84SS2RaE99p6U/E4DmGMmR8uA/O/naaMIosm2hJdxmDv0GNQgIhjIiXWBBspYXMvFa",
+	"3MikuZaQXUeRnkxLhLxw2KD92XZX6icade8Bn6LeM60tlxsaRbnK6ptvVK8dCjM8eXruBS2KTvpQJlGx",
+	"JUYmiLUWRZNKVVEOJoKsHl9LOZsUXsPq1mJtJYcibkD5xMxT7VV93W247LTOtVMSUsapYGpRAOug4pK8",
+	"WCKQqIHYSlgYVZbBd/ZIzyBJweqFoYCnd1yAyVpdyFHqqnEAE8OCuMYypoFaTVEdTl+POlfbGFpNWt4R",
+	"80KKXFoiz9BOvyV83u2yCCpsLKsGkKH8eKhi3NmtbR4xqqRYIi8g9ig+CjkLWwK1oyFT7dvkdWPlIDip",
+	"llVDTIi/aSF2wKQt4TxlWk8OaKS3IRj0XA4HQHe4uNVe0L9zSQSBlmcTPeDUgU2HDHUVhQ46MvKd5JgS",
+	"16Sg8eDvfrl//7NiZ5xPVX9T0sifle52zV10XJkYyWjrGgRRp9cpjKg702WZ8KfZ+EFV9KnwAfyyZtlo",
+	"nywExJvJlu+m5EkvYc5/6tKxkShOT7qS8c3bXGW0pY/MKqY9AAhFeo80DgKPQIUOQ+URx6WjPDIC6lPw",
+	"FTIZBqyyVL5uIAHs1KdjBOrtBRQKXlKx4BIyudzpU7D9FVA3vFRKRq/qe04uqPPnmQ9ojy2r7d5f7AyC",
+	"04nt6y5X5HnD9QbFJMzXmwJukqFeYUBojFm3Ph2D940K0vzBs2STRtjL+V63vLChZXYpDhpaqhXTMViw",
+	"VKhcfhUnJ+UoZm6Gaha9zJlywRRAlxpC2twG2IDyIGE8KHjq1wnAM5mAEgieQsa8y6vEi3gu3WLC0Z+U",
+	"WcCMoB61uND1bGVPsSor4J2ZpclSw7VQzaxcY7GWuSLfWmp8YBA4WMYxG4TxlNVeyXzdFFN9AmPapJFh",
+	"t/Qxwwx3Xsn6cTcHO3OQHz5vamdSCh2nobmkQDdDdVHrStIyXEKsPGLU6mNTAR0ncxrgALPSDf5+IUcl",
+	"LRUuNuVQ+HP3n3V73Ul3n1ljbR7exLsqwgFKXqqMy8G+P6Q8s52QdfS52adxNSapbR4h7YAeBv3QgxQE",
+	"xewZXr5r/iuhve3AnO36csOfv7xMdyvTyKY9o4ztFCNzJIy4j5S7XLDH1semrYw6zp2o5S4XXPWPr4jT",
+	"LRTp4evw7FvwdmgRXlRVXE5UPFB8drYqERwcQtMmVlc6QaqFNIoDYKHoDoNg7HpWrI6t26OBiSnzs9mt",
+	"r+sGXH8RYNlOI118LcnM1uasydLRq+/ySsVYbM0EMgvzPBLXlMHPUh6SahAzrrNnNg2jpe+ep4pTzsyz",
+	"XGBl4Z8qQiJI3H96aMEzCBxSCYyrSlS0GYMyZZSzQMkMFlrxCX+K+mPAhVs1M874lrVmton1fXfV4x7v",
+	"Zci0sABHzpmwu5ayruz7NM2kljCx3BAYnFU5Qg9qiv+dBJL6ZlMecOAVqyppEbCXjY+S1B796tWv7n9a",
+	"94gebSIFUwXH6KKt92bIhH3hCxinsF07l1CFG5cCXQRj7sigQFhsgDYlH/YrJFGsUlr03KYxlozYwC6h",
+	"OwiaTEakZwBeIfhv0rrM6s3fQ5wqWb5r/51nzKdk7Nzmy/a1KhSbjGToneKo1rBK5fEL7+1CSVvyBfO0",
+	"DDr5BDgj6TaKkn5e0C9rVaV5S4/QFHUbATSFaGD0a1KaAOUL2oJBLlXmN7hI34fxZXP3HfNsg9kyNZ5a",
+	"SQOBqWHrv4Ejb3+VXRvkNYxw6MDvs8AnigMeRsQwE7ElZLdrsyxxPlMJy1SRcKhvzw0C62G+wMo1079z",
+	"0bDfMZHIOfFgMCGy449aNSY+rwiDTPcBUwVBiXpIXgpfWKECpCzhQ0jI1iiClB1XkS7bCO38c5cdwYVz",
+	"KaV1kWS9HCqLiWZatTbQwf/4b4d//LiOJH5HJEaRjWvXLY4gllzALt3rQdCpQt2rOlSckepNw43mZGrZ",
+	"pEndA8GsOn3uhcZfmQx3GbVE+mCjYhrFyyqWIUmKPiC91uRsH0klBGRw2hJHtaoFDo9MVgVuhEkOuUm7",
+	"95AoRPeiJQx/i8Xw0y3rvhMOqUYxiUe8Ay9r0kQKGQm09sd47QXUwnYFNztUnKsS1h2YrYjNvDv7thrH",
+	"B9B1m7YXVSLVxu1BpIilkfdhZwtwfg8++2By7+1i91Y5bOWboaoWWTnV4NcHVznLNo3UTPMHfgoyDALD",
+	"jZgNwoAij0/RQeIZfeVte+EZLotsQwUrwvYYyXzMoHuJhWJ/V7aQ8DwwwLQ9ArmSMMquT6R2+M6DRy/f",
+	"2//o9YcPXp3sfQDlpr+vBgTsmUEYAzraj1kHS2KlPzY4JqmhXIT9xvUYskZ9iRVEJEL01wx89uXLdSLo",
+	"wKQZA+SrK9UecKVN+qU8KK9psbpou0Smf+eyTcxdD83qoLro9hGArkIhn4fkUE4lnbxWphTCrCkJ+EYK",
+	"S/VgRgEF4MeBBFClDwKG89yUUvRYXFXBxC1UTjSRREOVpOggDJg1iK29rShE7WawQsANtohrdtb+ORTB",
+	"pitbeaxaIpVE3wGUMqjunqprRRQjm2OPyPLmRgUFT8ayW9tYXyJrJmvfFYqmEXynSlLVFmZljvpM6IOE",
+	"PRLByJihz9apkpllqkkhQmw6MbTTC+Wqpks4biqp4MGhkxFZufTtlgDUUI6p7bllrvXiItabutXrPGBn",
+	"x1yYMGSkyyDcu0AhWDmSwtOCtMntr+4MMJ+O5TBeJXSohYQFARQgm4porHsjkRwVssxjR3LT2Rf0Mxc8",
+	"F8oyH1Vfhryrn6HkliwMaX2tC9VAzGw57qyzICoPanEEzrBGONOlx6kQdj39elUI46sDa5YMF5XRP6he",
+	"9t94++CTD/ff+MVXf/qiPl0RXDL1LrOxZOyc2VW9V5s/SJfqXiFNXB+ui4iJAupPLxgDZ4LrtiVqB598",
+	"ePCLnyCnsEce7f3rwz/9Ofn0fx7de3P/wbuH777ukf3Pdvdff3D41oOD9/7WI/qadz/2yMHHb+z/zX2P",
+	"NL/3vEcOfv7xo5+8YU39lkBCYqAiCYYD4fg5lQTlkR43mFFV9/T+BBXIusOuLtlrCRqTgVQxeeIS+f7T",
+	"0MTlS96lS5egaNeya+Ir95g5EZtNV3Zbor1xs3mbWOhi1KrtDNI8dCApSF5MBNhDHs6jFc0zym5T6+Wb",
+	"veKbvaKSvaJ0SbOpJr8Atczz9WmS5ePMRB4fR6kWU7ijzujyIEYHhlNXRoGNSUcONrlgiOOUsXsRCka1",
+	"RDeSA3DUb7IeF4BkzgXB4nzFUMO4A5C5i5hMltiUJ0GQlIecOVYdAhHaQUjF2CMqBHJj3hMyYv5qXlih",
+	"Jeyj4bTgWWLi5CYsPYwY/sMF+S4Naa4GazIadfpXUU3ftLGzudi4meGBwVCJQOUvaby4KPvwqZXSBUin",
+	"w859RHltJFNEZsxQ0evZaS9Mr0yB86bf8Ggt0bTXHQeuqF17WVG7K5dKD+wxc/dBWlzm/tEiWXMGRbR2",
+	"rIOF4lifFg8i3nNHr7P8ufXRTTN3ILOtb7KuBKuyXPO4nxyn8a9TSVt6sc+vaUO1mi0Zqyq/2gfdmaal",
+	"yOnMsbaH5bvwdyp3KifKwAcs4IDzHfWMe8Gy7xm+Eb1voAEJIVK6iUHclqhhVWrKJ27cH5Cp0EF/O1i4",
+	"28w3YV/Z2arbcrSWgPdaJW102ag2qPKR3dVtP3C5gjNnpIiQozz9/iyL0/O9UJFcFSbw6R8rq+vAXSrh",
+	"v9LD7NnsEc+dRHEu+1zFMhrPEafjmvfQhUyawhFBXDbTfHxHd/LwogSFm1PeP0Y7fY/YLC1TJG3OjtsZ",
+	"cI9kFFrChnN8ts07bIm0MdugbXK5Ek4jo2dDjjtXDXE9kdxS2z3IzYvUPUDXa3Eqe1JiidMmI+EwJptU",
+	"24t6z1gl7XAY39FftPUj4mEkwM8MTTeMQc98tyx048y3yCPS8s72AdN8tSXaEbP+z7bzhCpcXtSAuugt",
+	"g3a24JH20UBSgDlvxhA0z0TYKcrBXMV6AEhbXyXtiCkZbLM78NQ2xtGsU7QlYMjgo3mQW92ko42OYWi6",
+	"Q2MEDdxkTFjkFv0mKgx43IZAzJEXSA1GRGIpkW0XMBGNiaNiEsuWQCDjo6/bbg0vXXqyg2IqJHxijctt",
+	"D6mYMr5g1EGAt+X4HmFlwewFwZ2uBC7mNkEioFj6dGxenYdQTIe5LcaLDUM6ZrGZTPAcx1b/CbYTAzwE",
+	"eHSRgsgeecz9iXZ0oUuKHNAAZ5hrCBt5d3ry4gHIJOp1DVbzOaHJTHdjttcS5xOxKoUEhhJRERnEd2Tg",
+	"e5YRXP/TsMtdf4CVaReMPncFPPaMWvESJSQjyDclRoITfVnO7NAC3ABv0/Jd/f8d/f9Ly6ZT5ZDr3X1l",
+	"a1T0YWpOjUpxgTZ0bIN3tm7wU8ihfQwpDCPdtdhAZJiUtFzUMLuxpH5MHfRSY/bD5FLPPTHxFEnIjciT",
+	"5O/YkhSoQECqeUCyss+rJssEWDWR7h4yMZ0/wuh5JRMNab4C/2hpJwqgmS3r+wszgp5jO7EWj7M0JfXz",
+	"b1O1VZgERNUW4CRIrVO8xMSDqjyXfoLzhEdPXl22LI78osJ5gL7WcJdNZi5DZ6iFat6c3NXPeYx8Vn37",
+	"3FxWPFDBeWYwVIBCbsdxUbnSPHBKoS1JeMwGeAN0E3GUte0FQQgKfjGYFW2MaH36X4dUxDwew+9t+6mN",
+	"9toSWbOon7Yxj1DjsNRNeaB/t1nUgKEEOxI9/w0ACNUWWsSo3xIUFud0iispm+HaEvNSXLWMNvVUXDxT",
+	"wXbtXAwE3fhskwAGvGqwOUhqTQMieijFAGqrhbg22Xtrsrc32f3nyd4nk92Pj7EgtQVxKityyiTVzzWq",
+	"9qKJmOvbBZUxPP51EdaBmTOp9afD2UcLYMQakRzi6TF1+uLK4ExWk7YEweY0XmYOdKfQ52XmW7aS/ff/",
+	"sP+3P5shogYFdDmQcmsYFiddw8+GK6VcAfJxiqWfuPyteZboEc/tC4D4aXJ2sHLC94iJIhIKkRSXQbjo",
+	"KGZSngvIxcJU9SJPb5DU1hdWeZ929fTM5YTvaSeiqBoAf0Z3lbVIUWT0tgt6FTFmK5HcF4zHAfvuqgN4",
+	"cTJ6OIzpiI7TqQ5HKX5HdHxR91Xs3bmovPm1IuhDA2UHruVqqhLktm0ZDiMmemYgURINJuGkzYIuwrq+",
+	"8tvJ7uvF6svApRSnxGwM43Rple9WQUEHtJ3nTFFSW799vfHESr0lcLUYpo2UdbpKKHm2+UTjicvfQgQQ",
+	"U2+ljWBcf2wn5NEYwY8R696uTsGYrwiFK2VkLjScYLhCLFa9fubYQ7+VSUzhiqxcvmyDB+1Axm0wlPEp",
+	"7St6GwAnI48dArQbiJbAbEobiT1x+RYCA7ELugxTvbugS/FcLFwzLMlWILtmZdb2X/ntV/c/PfjNu/tv",
+	"3itedco+Wa+2gGFV0JRJynvi5vCU3UIrOSlvjju0msMB7wndWE64p6gqqpl+4FkKW7qd3GQfmSJb5SLh",
+	"SbzavHWdxHrQtfoFRQGKweRaV+YOSSELpAgUZ+ClTGc/GlXfVnJL3jFC2iYdKbc4I7XvxHF4UwRjjzTp",
+	"gDV5zP5TM454J/ZIU3eUtQSULvfjOFT1JbIG7qCuXinoV9hYfw5yZKihJrHcjVB0CbGkroxaAu4YcDGM",
+	"mSK1lctP5qaOa0laFwtndOiCh5+Pzpsjhk0rf6ciVkcXp93VaBa9oliX9XnY6NCACZ9Gs6obm30eXrXX",
+	"neUAptspgErXW75Px8ojnWHckN2uZ7OOSF8GHLO6LAbCcDPgneR7IMHZEnJU3cJOalDtQJPa/k8efHX/",
+	"08nu7yd7/zTZ+2Sy9/Jk74v6/KD6sLC6fur9wZCJWBhQEzyVAWKDLBFMXyNbjIXZ2KLCBD/0AwRoMGpp",
+	"yq1LnBKIi+d4Sbp3PppgjiCfQ1FiniCWCncYzlGXkzEblq+JV595Ik2mnZlh1QTniAumPMKFcsh4Q5vY",
+	"ErGOHAyY8PUZXe5UtPMjFJYNlhqPVmhSGs24z8+umZN5WlMBDyFEa8Os9oxVx/BDLGNmDnCtBUxoGNFt",
+	"ZpIZ8At9DX7RWnD+omwE9jg+rxLB1yLxS1KCXGrSFB5NDjwj4lMC/5PoBEPfHOuy7kxDL2lLJ6bwWHL0",
+	"oL7gmu3EvIzgF/q80ychDaEiQeLjr5C2nh3VJrW1leW1v0wmX38L84Osl/qKlf/79lN6jwcKBTi4wy91",
+	"rCl1JUOYnssjIkcCkkKoow021gHONXTAYANRgyZqv0MQFhO8wmDQj+XmKmnTIGhjypJZG3W8R5FNqZcZ",
+	"1lLavljoT/tYpBbmyIoH2btjsjnGNErFXyz0ROKoFVU6BEG60AE+wfAteAs4Qo8P83hayESJyFZFw2uF",
+	"yUFApSQH04ls5qWZu41r188goa94FUNXziKtz6xiBIdxFVAQbrYkh12Mh2cJB5Oa4pbI0ioaqxIVhuX9",
+	"cqy0JuILst4S7Yx2apNaOD0ZCbl2esnkHpgAvvh0cq7OaDuGHpaB6UliENzuUFhOhoOvSDTEmpFAjqqp",
+	"Y1RqmEMfaBQXElm7TEHzCrVHL9+b7P7s8Gf/dvjOg68+eL288ZTIvX70mYg97fSTAgmljT0yYrzXjzNM",
+	"pYZcygDWafW9g0V9Fi6YqD6AE8C9q7BrRD1GUsx3atjrASBtOvkAH5IBP7n07ToZioApRdoWJhF71IYC",
+	"+GiYnztAO1sXNc9Q9+28XAzlzF4Ee0f5rRqKMIGzBLh3a26blMCDX/9h//VXTrJkIqZYfDprZtqVr1i8",
+	"jh09DWbEi3HmceW5dgaqOXDGCG5km9V2J9L6pU6bq8aoPokUnCy1a74QmPm/oPGcVO/OU/GUDOmY/Pvq",
+	"kpZsRh0i9UIYs064BWpJiWJtboCnWPACHs6HPm0GPDwf2FPoX2X5m2lztnb4x/v7b947+NVn9TMGNXXL",
+	"uKg8k7/Iis6JK+ljov5A/3Im/SBWR8zHNlpDzvijIA11e+A2tfypajeL//Dwi/cOf/uhwZdoicOf/dvB",
+	"K3/tkYO3f3vwzi6YxbYGOxiT/ff/ePDTl0HErb16x3KvY2c9KMrzWgJcvwgeARnZUFJG8PGmJMSAX5ga",
+	"EEwKxgyvlrAkpItkJCNfG7yv3H907y3E5PPIwev3Dl77/N+/eG1y762Hn93ff/fDf//ipx55+Of3Dj/6",
+	"4OFn/0y+fPl39VX7Fly1BNRWLyronjUGeWw475EbpBD7yWsJ9NogItI0fixwChqjw0vD7qVgoloCfBlQ",
+	"rYgY2fVVIh00FMoqFnfBA1zpV0tkYDJs2w1T34hXwsly4BF/iIuaKeJHMgzz8bcRmgBrgq82f/D/NwM9",
+	"DoOBBSkCTsOxNqUEBju9UogbS9tnFwuiMuCa0Gvqk3tHUG5m7C8SD36FAK9NfcWGXsAl6U5OkqhXpD+3",
+	"hhcGfaASJpZksMtg28LVALCDWsplVPWp8EHbjmiwVWEFL6QXBhxqM/X6+PLltyCrCgdlUTn2H2IcsZB+",
+	"tahsxakwui9hFCoZE5KdreUu7w2jGeS8kAEiO1vXzXWlhPnMYHiKxf306sXOUE9qrTE75XXRVW9TRZ59",
+	"Jtm1cLbuqq3hSwbbCf3vdqgrYh5JumkEByseVQYvlQZMEUOfrIhi4FIYHEssA+b3WDRTxd7AS74RyMdX",
+	"oDiUN7gopUCBGBaBKS5fugQ5uNXFQ9aO6D8UlRNhZThTEP3WM8Xttrn2Fl5axbRkmiwzM2udmG8z64Xf",
+	"HNuwiMmgjQDVoJLTpR1Yi16KPeIAVO5NEVqxbnlSMYS7yQ7MxXP0ZPp3DFfPE2fTg6JFDLNSUcpuT5/Y",
+	"ogxnmGAjkpYPUjPpThjloyjMUrCZC1goHjd8OlbLd82jZ7KF3cY7rtGxOsvUFtPMbboZFA7/yl+RMGJd",
+	"1on1RlqR9kyG34wdQqe5moYkxSiWmDyQ9PG4kDF5CSbY/HFIKPNK+of5JTXZyb2AWsHJxLn4f+cJZYUZ",
+	"bSzOqIKMLJbbu0d0m6niAiuD7/AC3b6IG4Tu1rnsCzAeBfoIoGa0pQAYUpDKU8nWABNFKLYvuynUdoP9",
+	"2jWJbwC1NNn93WT374FQ5BdzpGP5rv5zR8iyeWYOBx6hZ02iV4cKIQEjAHOgfFJjS70lQsnVm9cIHcih",
+	"iDEtiiMED4xfwEMt2DKmQT1B5wHKq9gM9hVMRYn7uhV4NpK9BFTFmFBl4HvB78m6cUMO43R0cNQfJykt",
+	"TbklG88L28fEX4376WCJ3BTB2AIyOPwlkX4xg2VvarSo9d4W5M3lL65vUua+SZnL0SyLKp055y2gfEIn",
+	"spKbn/5pc3oMcKnRDHpREDmMoX5gQBuKaWGMmb9K6KZC8HVm/WMo8aaVpcywHnmLChQf5rZlU8mQYxAU",
+	"YZLKBz5JgAEx2ReQ7Ls5hqTfk5lhRi+eJhf49MvTkH+Pjd1rs2jb9mcYBQtXFpZhczVdn57x/Z+/uv/m",
+	"vcne/5zs/u/J7p9TS8JUweeAiO+/++H+g9+nUV7B3Xb0OqgRfPjgtf2Pfklqa83n6sk9XGzKofBzHw8F",
+	"Hwev/+TwNw+SGwwYc9Hl+x/9r8PP/jTZ+zxJNoMwYaqXFkEu5xmPXrn/6OV7D7/45eFv9DMmu/8K296b",
+	"elD2PsfQxcE7u49+8eb+Z/+ivwG6ysNP35/s3jt4Z3f/tc+PGN55zbzANvtSbqWkA7/IuxbKo4jbCxSp",
+	"9anw+yzwPatuPQuGX18irlrqSFFTSwAnryluM8VudRtyxtI9QgMljVLWi/4/N642b11vgGlm9jcMztnJ",
+	"CNXCSz966f8FAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
