@@ -175,6 +175,10 @@ var operationMenus = map[string]soko.Menu{
 	"UpdateAdminMerchant":       soko.MenuAdmin,
 	"UpdateAdminStaff":          soko.MenuAdmin,
 	"GetStockFigures":           soko.MenuConsole,
+	"GetShipCalendar":           soko.MenuConsole,
+	"PutShipCalendar":           soko.MenuConsole,
+	"GetTransitDays":            soko.MenuConsole,
+	"PutTransitDays":            soko.MenuConsole,
 	"ImportStatusCSV":           soko.MenuConsole,
 }
 
