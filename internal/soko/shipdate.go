@@ -249,9 +249,15 @@ func (c *ShipCalendar) PlanShipDate(o *Order, now time.Time) (time.Time, *ShipDa
 
 // AtRisk reports whether an order may miss its date: it has not left
 // although its planned ship date has passed, or it is due today, the
-// cut-off has passed and it is not labelled yet.
+// cut-off has passed and it is not labelled yet. A held order counts only
+// when a delivery date binds it.
 func (c *ShipCalendar) AtRisk(o *Order, now time.Time) bool {
 	if o.ShipDate.IsZero() || o.Status.Final() || o.Status == OrderCancelRequested {
+		return false
+	}
+	// A held order without a delivery date waits for its merchant, and
+	// gets a new ship date when released.
+	if o.Status == OrderOnHold && o.DeliveryDate.IsZero() {
 		return false
 	}
 	today, sd := Day(now), DateOf(o.ShipDate)

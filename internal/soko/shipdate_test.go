@@ -100,6 +100,7 @@ func TestShipCalendar_AtRisk(t *testing.T) {
 		{"2026-12-08", OrderLabeled, false},
 		{"2026-12-09", OrderAllocated, false},
 		{"", OrderAllocated, false},
+		{"2026-12-07", OrderOnHold, false},
 	} {
 		o := &Order{Status: tt.status}
 		if tt.ship != "" {

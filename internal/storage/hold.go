@@ -151,3 +151,24 @@ func (db *DB) FreeOldHolds(ctx context.Context) (int, error) {
 	}
 	return freed, nil
 }
+
+// replanAfterHold moves the ship date of an order released from a hold to
+// the first day it can now leave, when the hold outlasted it and no
+// delivery date binds it: a bank transfer paid a week late is not late
+// for the warehouse. An order with a delivery date keeps its date and
+// shows as late.
+func replanAfterHold(tx *gorm.DB, o *soko.Order, now time.Time) error {
+	if o.ShipDate.IsZero() || !o.DeliveryDate.IsZero() {
+		return nil
+	}
+	cal, err := shipCalendar(tx)
+	if err != nil {
+		return err
+	}
+	earliest := cal.EarliestShipDate(now)
+	if !o.ShipDate.Before(earliest) {
+		return nil
+	}
+	o.ShipDate = earliest
+	return tx.Model(&orderRow{}).Where("id = ?", o.ID).Update("ship_date", earliest).Error
+}

@@ -430,6 +430,9 @@ func (db *DB) ReleaseOrder(ctx context.Context, merchantID int64, number string)
 		if err := o.Apply(soko.ActionReleaseHold); err != nil {
 			return err
 		}
+		if err := replanAfterHold(tx, o, now); err != nil {
+			return err
+		}
 		return saveHold(tx, o, soko.ActionReleaseHold, soko.OrderOnHold, before, now)
 	})
 	if err != nil {

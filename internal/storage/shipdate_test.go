@@ -146,6 +146,7 @@ func TestHold_OldHoldsFreeStock(t *testing.T) {
 		for _, i := range []int{0, 1} {
 			o := &seed.Orders[i].Order
 			o.Status, o.HeldFrom, o.HoldReason = soko.OrderOnHold, soko.OrderReceived, soko.HoldPayment
+			o.ShipDate = civilDate("2026-11-24")
 		}
 		seed.Orders[1].Lines[0].Quantity = 20 // waits for stock
 		if err := db.Load(ctx, seed); err != nil {
@@ -208,8 +209,8 @@ func TestHold_OldHoldsFreeStock(t *testing.T) {
 		if !holds[0].StockFreed {
 			t.Errorf("listed hold %+v does not say its stock was freed", holds[0])
 		}
-		if o, err := db.ReleaseOrder(ctx, m.ID, "SO-001"); err != nil || o.Status != soko.OrderBackordered {
-			t.Fatalf("released %+v %v", o, err)
+		if o, err := db.ReleaseOrder(ctx, m.ID, "SO-001"); err != nil || o.Status != soko.OrderBackordered || o.ShipDate != civilDate("2026-11-30") {
+			t.Fatalf("released %+v %v, want Monday the 30th (Friday evening, past the cut-off)", o, err)
 		}
 		if n, err := db.AllocateWaiting(ctx, rules); err != nil || n != 1 {
 			t.Fatalf("allocated %d (%v) after release, want SO-001", n, err)
