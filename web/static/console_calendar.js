@@ -59,11 +59,13 @@
     days().forEach(function (box) { working[+box.dataset.day] = box.checked; });
     var body = {prefecture: $('cal-prefecture').value, working_days: working, cut_off: $('cal-cutoff').value.slice(0, 5),
       public_holidays_off: $('cal-public-off').checked, company_holidays: holidays};
+    var from = $('transit-rows').dataset.from;
     C.api('PUT', '/ops/ship-calendar', body).then(function (a) {
       if (C.failed('cal-msg', a)) return;
       show(a.data);
       C.show('cal-msg', 'ok', t('cal_saved'));
-      loadTransit();
+      // Another prefecture has other default transit days.
+      if (a.data.prefecture !== from) loadTransit();
     });
   }
 
@@ -86,6 +88,7 @@
     }
     var body = $('transit-rows');
     body.textContent = '';
+    body.dataset.from = tt.from_prefecture;
     tt.rows.forEach(function (r) {
       var input = el('input');
       input.type = 'number';
