@@ -84,6 +84,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	go purgeIdempotencyKeys(ctx, db, log)
 	go eraseExpiredDaily(ctx, db, log)
 	go raiseDraftPurchaseOrders(ctx, db, time.Now, log)
+	go freeOldHoldsHourly(ctx, db, log)
 	worker := &notify.Worker{Store: db, Sender: &notify.Sender{AllowHosts: cfg.WebhookAllowHosts}, Log: log, Batch: cfg.NotifyBatch, Lease: cfg.NotifyLease}
 	if cfg.SMTPURL != "" {
 		mailer, err := notify.NewMailer(cfg.SMTPURL)
@@ -188,6 +189,27 @@ func purgeIdempotencyKeys(ctx context.Context, db *storage.DB, log *slog.Logger)
 			log.Warn("prune the stock feed", "err", err)
 		} else if n > 0 {
 			log.Info("pruned superseded stock feed lines", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// freeOldHoldsHourly puts the stock of holds older than their merchants'
+// setting back on sale, for the merchants who asked for it, at start and
+// then hourly; every soko process may run it, as a second run finds the
+// stock freed already.
+func freeOldHoldsHourly(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := db.FreeOldHolds(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("free old holds' stock", "err", err, "freed", n)
+		} else if n > 0 {
+			log.Info("freed the stock of old holds", "orders", n)
 		}
 		select {
 		case <-ctx.Done():

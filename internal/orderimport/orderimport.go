@@ -410,6 +410,7 @@ var SokoColumns = []SokoColumn{
 	{Field: "carrier", Names: []string{"配送業者", "carrier", "配送会社", "運送会社"}, About: [2]string{"yamato / sagawa / japanpost / generic または ヤマト運輸 など。空欄は倉庫で選択", "yamato / sagawa / japanpost / generic or the carrier's name; blank: the warehouse chooses"}},
 	{Field: "service", Names: []string{"サービス", "service", "便種"}, About: [2]string{"takkyubin / collect / nekopos / hikyaku / yupack / yupacket など、またはその名前", "takkyubin / collect / nekopos / hikyaku / yupack / yupacket … or the service's name"}},
 	{Field: "delivery_date", Names: []string{"配達希望日", "delivery_date", "お届け希望日", "配送希望日"}, About: [2]string{"2026-11-25 または 2026/11/25", "2026-11-25 or 2026/11/25"}},
+	{Field: "ship_date", Names: []string{"出荷予定日", "ship_date", "出荷日"}, About: [2]string{"2026-11-24 など。空欄は倉庫のカレンダーで決めます（お届け希望日から逆算、なければ最短）", "e.g. 2026-11-24; blank: planned from the warehouse calendar (from the delivery date, else the earliest)"}},
 	{Field: "time_slot", Names: []string{"時間帯", "time_slot", "配達時間帯", "お届け時間帯"}, About: [2]string{"午前中 / 12-14 / 14-16 / 16-18 / 18-20 / 19-21", "午前中 (am) / 12-14 / 14-16 / 16-18 / 18-20 / 19-21"}},
 	{Field: "cod_amount", Names: []string{"代引金額", "cod_amount", "代金引換額"}, About: [2]string{"円。代引でなければ空欄か0", "yen to collect; blank or 0 for none"}},
 	{Field: "shipping_fee", Names: []string{"送料", "shipping_fee"}, About: [2]string{"円（税込）。空欄は0", "yen, tax included; blank: 0"}},
@@ -857,6 +858,13 @@ func (b *builder) build(ro *rawOrder) {
 		}
 		o.DeliveryDate = t
 	}
+	if d := get("ship_date"); d != "" {
+		t, ok := parseDate(d)
+		if !ok {
+			fail("ship_date", "出荷予定日 %s を読めません（例: 2026-11-24）", "cannot read the ship date %s (e.g. 2026-11-24)", excerpt(d))
+		}
+		o.ShipDate = t
+	}
 	if c := get("cod_amount"); c != "" {
 		n, ok := parseYen(c)
 		switch {
@@ -1095,6 +1103,18 @@ func Conflict(o *Order, fields []string) Problem {
 	return Problem{Row: o.Row, OrderNumber: o.Number, Field: "",
 		Message:   fmt.Sprintf("注文番号 %s は内容の異なる注文としてすでに登録されています（違い: %s）。番号を変えるか、登録済みの注文を確認してください", o.Number, strings.Join(ja, "、")),
 		MessageEN: fmt.Sprintf("order number %s is taken by an order that differs in %s: change the number or check the order on file", o.Number, strings.Join(en, ", "))}
+}
+
+// DateProblem is a problem with an order's delivery or ship date (field)
+// found against the warehouse calendar, which Parse does not know.
+func DateProblem(o *Order, field, ja, en string) Problem {
+	name := field
+	for _, c := range SokoColumns {
+		if c.Field == field {
+			name = c.Names[0]
+		}
+	}
+	return Problem{Row: o.Row, OrderNumber: o.Number, Field: name, Message: ja, MessageEN: en}
 }
 
 // ---- reading values ----

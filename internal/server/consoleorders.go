@@ -238,7 +238,7 @@ func (h apiHandlers) GetConsoleOrder(ctx context.Context, req api.GetConsoleOrde
 	if err != nil {
 		return nil, err
 	}
-	return api.GetConsoleOrder200JSONResponse(consoleOrderOut(v, langOf(ctx))), nil
+	return api.GetConsoleOrder200JSONResponse(h.withPullForward(consoleOrderOut(v, langOf(ctx)), v.Order)), nil
 }
 
 // SuperviseOrder answers POST /ops/orders/{order_id}/actions: hold,
@@ -252,17 +252,21 @@ func (h apiHandlers) SuperviseOrder(ctx context.Context, req api.SuperviseOrderR
 	// The console signs in without naming its PC: the history then says
 	// the action came from the console.
 	device := cmp.Or(sess.Device, "console")
-	res, err := h.store.SuperviseOrder(ctx, &soko.OrderCommand{
+	res := &soko.OrderCommandResult{}
+	if soko.OrderAction(req.Body.Action) == soko.ActionPullForward {
+		if _, err := h.store.PullForward(ctx, req.OrderId, sess.Staff.ID); err != nil {
+			return nil, err
+		}
+	} else if res, err = h.store.SuperviseOrder(ctx, &soko.OrderCommand{
 		OrderID: req.OrderId, Action: soko.OrderAction(req.Body.Action), StaffID: sess.Staff.ID, Device: device, Note: deref(req.Body.Note),
-	}, h.rules)
-	if err != nil {
+	}, h.rules); err != nil {
 		return nil, err
 	}
 	v, err := h.store.OrderView(ctx, req.OrderId)
 	if err != nil {
 		return nil, err
 	}
-	out := api.ConsoleOrderActionResult{Order: consoleOrderOut(v, langOf(ctx))}
+	out := api.ConsoleOrderActionResult{Order: h.withPullForward(consoleOrderOut(v, langOf(ctx)), v.Order)}
 	if res.NewOrderID != 0 {
 		out.NewOrderId, out.NewOrderNo = &res.NewOrderID, &res.NewOrderNumber
 	}
@@ -312,6 +316,9 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 	}
 	if o.Status == soko.OrderOnHold {
 		out.Hold = &api.OrderHold{Reason: api.OrderHoldReason(cmp.Or(o.HoldReason, soko.HoldWarehouse)), Note: o.HoldNote}
+	}
+	if !o.ShipDate.IsZero() {
+		out.ShipDate = &openapi_types.Date{Time: o.ShipDate}
 	}
 	if !o.DeliveryDate.IsZero() {
 		out.DeliveryDate = &openapi_types.Date{Time: o.DeliveryDate}
@@ -368,6 +375,20 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 	}
 	for i, a := range v.Actions {
 		out.Actions[i] = api.ConsoleOrderAction(a)
+	}
+	return out
+}
+
+// withPullForward offers pull_forward on an order not yet picked whose
+// planned ship date is after today.
+func (h apiHandlers) withPullForward(out api.ConsoleOrder, o *soko.Order) api.ConsoleOrder {
+	st := o.Status
+	if st == soko.OrderOnHold {
+		st = o.HeldFrom
+	}
+	waiting := st == soko.OrderReceived || st == soko.OrderBackordered || st == soko.OrderAllocated
+	if waiting && o.ShipDate.After(soko.Day(h.now())) {
+		out.Actions = append(out.Actions, api.ConsoleOrderAction(soko.ActionPullForward))
 	}
 	return out
 }

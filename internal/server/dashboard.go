@@ -210,6 +210,9 @@ func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardReque
 			Link: fmt.Sprintf("#order/%d", e.OrderID),
 		}
 	}
+	if err := h.shipDatesOut(ctx, &out, lang); err != nil {
+		return nil, err
+	}
 	return api.GetDashboard200JSONResponse(out), nil
 }
 

@@ -234,6 +234,19 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the first merchant's product keeps back %v, want its merchant's %v: %s", r.JSON["buffer"], before, r.Raw)
 				}
 			},
+			"getHoldSettings": func(t *testing.T) {
+				sakura.must(200, "PUT", "/api/v1/hold-settings", map[string]any{"alert_days": 33, "auto_free": true})
+				if r := midori.must(200, "GET", "/api/v1/hold-settings", nil); r.JSON["alert_days"] == 33.0 || r.JSON["auto_free"] == true {
+					t.Fatalf("the second merchant reads the first's hold settings: %s", r.Raw)
+				}
+			},
+			"putHoldSettings": func(t *testing.T) {
+				before := sakura.must(200, "GET", "/api/v1/hold-settings", nil).JSON["alert_days"]
+				midori.must(200, "PUT", "/api/v1/hold-settings", map[string]any{"alert_days": 2, "auto_free": false})
+				if r := sakura.must(200, "GET", "/api/v1/hold-settings", nil); r.JSON["alert_days"] != before {
+					t.Fatalf("the first merchant's hold settings changed: %s", r.Raw)
+				}
+			},
 			"putRetention": func(t *testing.T) {
 				before := sakura.must(200, "GET", "/api/v1/personal-data-retention", nil).JSON["retention_days"]
 				midori.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 5})

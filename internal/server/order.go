@@ -34,6 +34,9 @@ func orderOut(o *soko.Order) api.Order {
 	if !o.DeliveryDate.IsZero() {
 		out.DeliveryDate = &openapi_types.Date{Time: o.DeliveryDate}
 	}
+	if !o.ShipDate.IsZero() {
+		out.ShipDate = &openapi_types.Date{Time: o.ShipDate}
+	}
 	for _, l := range o.Lines {
 		if l.SetLineID != 0 {
 			continue // under its set
@@ -131,6 +134,9 @@ func (h apiHandlers) newOrder(ctx context.Context, in *api.OrderInput, bad *soko
 		return nil, sent, err
 	}
 	h.checkOrder(o, bad, lang)
+	if err := h.planShipDate(ctx, o, in.ShipDate, bad, lang); err != nil {
+		return nil, sent, err
+	}
 	return o, sent, nil
 }
 
@@ -279,6 +285,13 @@ func (h apiHandlers) changedOrder(ctx context.Context, o *soko.Order, in *api.Or
 		o.Priority = *in.Priority
 	}
 	h.checkOrder(o, bad, lang)
+	// The ship date follows a new delivery date, carrier or address, unless
+	// the merchant sets one.
+	if in.ShipDate != nil || in.DeliveryDate != nil || in.ClearDeliveryDate != nil || in.Carrier != nil || in.ShipTo != nil {
+		if err := h.planShipDate(ctx, o, in.ShipDate, bad, lang); err != nil {
+			return change, err
+		}
+	}
 	return change, nil
 }
 

@@ -138,6 +138,19 @@ func (h apiHandlers) checkOrderFile(ctx context.Context, merchantID int64, forma
 	}
 	f := &orderFile{merchant: m, res: res, bad: map[string]bool{}}
 	f.problems = append(append(f.problems, res.Problems...), orderimport.Complete(res.Orders, products)...)
+	// Ship dates as an order sent over the API gets them.
+	cal, err := h.store.ShipCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range res.Orders {
+		sd, p := cal.PlanShipDate(o.Order, h.now())
+		if p != nil {
+			f.problems = append(f.problems, orderimport.DateProblem(o, p.Field, p.Japanese, p.English))
+			continue
+		}
+		o.ShipDate = sd
+	}
 	unchanged, conflicts, err := h.store.CompareImport(ctx, m.ID, f.orders())
 	if err != nil {
 		return nil, err

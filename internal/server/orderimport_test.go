@@ -309,3 +309,42 @@ func TestOrderImport_Refusals(t *testing.T) {
 		t.Errorf("%d orders after refusals (%v)", len(os), err)
 	}
 }
+
+// TestOrderImport_ShipDates: a file's 出荷予定日 is kept, an お届け希望日
+// plans one, and dates the calendar cannot keep are the file's problems.
+func TestOrderImport_ShipDates(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h, seed := mustImportServer(t, db)
+	sakura := seed.Merchants[0].ID
+	sup := signIn(t, h, "V001", "5555")
+	q := "?merchant_id=" + itoa64(sakura)
+	header := "注文番号,配送業者,サービス,お届け希望日,出荷予定日,郵便番号,都道府県,市区町村,番地,氏名,SKU,数量\r\n"
+	row := func(n, delivery, ship string) string {
+		return n + ",yamato,宅急便," + delivery + "," + ship + ",100-0005,東京都,千代田区,丸の内1-9-1,山田 花子,TOWEL-WHT,1\r\n"
+	}
+	bad := sjis(t, header+row("D-3", "2026-11-24", "")+row("D-4", "", "2026/11/29")+row("D-5", "", "11月"))
+	p := decodePreview(t, sup.upload("/ops/order-imports/preview"+q, bad))
+	want := []importProblem{
+		{2, "D-3", "配達希望日", "お届け希望日 2026-11-24 にはお届けできません。最短のお届け日は 2026-11-25 です"},
+		{3, "D-4", "出荷予定日", "2026-11-29 は倉庫の休業日（日曜日）です。次の出荷日は 2026-11-30 です"},
+		{4, "D-5", "出荷予定日", "出荷予定日 11月 を読めません（例: 2026-11-24）"},
+	}
+	if p.ProblemCount != len(want) {
+		t.Fatalf("problems %+v", p.Problems)
+	}
+	for i, w := range want {
+		if p.Problems[i] != w {
+			t.Errorf("problem %d = %+v, want %+v", i, p.Problems[i], w)
+		}
+	}
+	good := sjis(t, header+row("D-1", "2026/12/01", "")+row("D-2", "", "2026-11-27"))
+	if r := sup.upload("/ops/order-imports"+q, good); r.Status != 200 || r.JSON["created"] != 2.0 {
+		t.Fatalf("import: %d %s", r.Status, r.Raw)
+	}
+	for n, want := range map[string]string{"D-1": "2026-11-30", "D-2": "2026-11-27"} {
+		o, err := db.FindOrder(context.Background(), sakura, n)
+		if err != nil || o.ShipDate.Format(time.DateOnly) != want {
+			t.Errorf("%s ship date %v (%v), want %s", n, o.ShipDate, err, want)
+		}
+	}
+}

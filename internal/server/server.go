@@ -33,6 +33,7 @@ type Store interface {
 	retentionStore
 	deliveryStatusStore
 	replenishStore
+	shipDateStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)

@@ -30,7 +30,12 @@ type Merchant struct {
 	// StockBuffer is the units kept back from the sales channels for
 	// every product without a buffer of its own (安全在庫).
 	StockBuffer int
-	CreatedAt   time.Time
+	// HoldAlertDays is how long the merchant's own hold (入金待ち and the
+	// like) may last before the dashboard lists it; 0 never lists it.
+	// HoldAutoFree then puts its reserved stock back on sale.
+	HoldAlertDays int
+	HoldAutoFree  bool
+	CreatedAt     time.Time
 }
 
 var merchantCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{1,31}$`)
@@ -78,4 +83,16 @@ func ValidInvoiceNumber(s string) bool {
 		sum += int(c-'0') * (1 + i%2)
 	}
 	return int(s[1]-'0') == 9-sum%9
+}
+
+// MaxHoldAlertDays bounds HoldAlertDays.
+const MaxHoldAlertDays = 365
+
+// ValidateHoldSettings checks a merchant's hold settings.
+func ValidateHoldSettings(days int) error {
+	if days < 0 || days > MaxHoldAlertDays {
+		return Errorf(EINVALID, "alert_days must be 0 to %d", MaxHoldAlertDays).
+			JA("保留の日数は0〜%d日にしてください", MaxHoldAlertDays).WithField("alert_days", "range")
+	}
+	return nil
 }

@@ -79,6 +79,12 @@ const (
 	ActionPutBack       OrderAction = "put_back"
 	ActionHold          OrderAction = "hold"
 	ActionReleaseHold   OrderAction = "release_hold"
+	// ActionPullForward is a supervisor releasing an order to picking
+	// before its planned ship date; its status stays.
+	ActionPullForward OrderAction = "pull_forward"
+	// ActionFreeHeldStock puts a long-held order's reserved stock back on
+	// sale; it stays on hold and is allocated again once released.
+	ActionFreeHeldStock OrderAction = "free_held_stock"
 )
 
 // Transition is one allowed edge of the order state machine.
@@ -245,8 +251,11 @@ type Order struct {
 	Carrier      string
 	Service      string
 	DeliveryDate time.Time // zero if none was asked for
-	TimeSlot     TimeSlot
-	CODAmount    int64 // 代金引換 in yen, 0 if none
+	// ShipDate is the planned ship date (出荷予定日): the order is not
+	// released to picking before it. Zero on orders from before ship dates.
+	ShipDate  time.Time
+	TimeSlot  TimeSlot
+	CODAmount int64 // 代金引換 in yen, 0 if none
 	// ShippingFee (送料), CODFee (代引手数料) and Discount (値引き) are yen,
 	// tax included, that the customer pays on top of the goods or is let
 	// off; Due adds them up.

@@ -52,7 +52,8 @@ func (db *DB) AllocateWaiting(ctx context.Context, rules soko.AllocationRules) (
 			Priority int
 		}
 		err := db.conn(ctx).Table("orders").Select("id, priority").
-			Where("status IN ? OR (status = ? AND held_from IN ?)", waiting, string(soko.OrderOnHold), waiting).
+			// A held order whose stock was put back on sale waits for its release.
+			Where("status IN ? OR (status = ? AND held_from IN ? AND hold_stock_freed = ?)", waiting, string(soko.OrderOnHold), waiting, false).
 			Where("priority < ? OR (priority = ? AND id > ?)", afterPriority, afterPriority, afterID).
 			Order("priority DESC, id").Limit(batch).Scan(&page).Error
 		if err != nil {

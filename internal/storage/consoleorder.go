@@ -276,6 +276,9 @@ func moveOrder(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *soko.OrderC
 // being picked whose tasks were all finished meanwhile moves on at once:
 // to picked, or to short when the picker came up short.
 func releaseHold(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, now time.Time) error {
+	if err := replanAfterHold(tx, o, now); err != nil {
+		return err
+	}
 	if err := moveOrder(tx, o, soko.ActionReleaseHold, c, c.Note, now); err != nil || o.Status != soko.OrderPicking {
 		return err
 	}

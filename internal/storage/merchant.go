@@ -29,6 +29,8 @@ type merchantRow struct {
 	RetentionDays    int
 	InvoiceNumber    string
 	StockBuffer      int
+	HoldAlertDays    int `gorm:"default:7"`
+	HoldAutoFree     bool
 	CreatedAt        time.Time
 }
 
@@ -41,14 +43,16 @@ func merchantToRow(m *soko.Merchant) merchantRow {
 		SenderCity: m.Sender.City, SenderStreet: m.Sender.Street, SenderBuilding: m.Sender.Building,
 		SenderName: m.Sender.Name, SenderPhone: m.Sender.Phone, SenderEmail: m.Sender.Email,
 		SlipMessage: m.SlipMessage, EmailSubject: m.EmailTemplate.Subject, EmailBody: m.EmailTemplate.Body,
-		AllowPartial: m.AllowPartial, RetentionDays: m.RetentionDays, InvoiceNumber: m.InvoiceNumber, StockBuffer: m.StockBuffer, CreatedAt: m.CreatedAt,
+		AllowPartial: m.AllowPartial, RetentionDays: m.RetentionDays, InvoiceNumber: m.InvoiceNumber, StockBuffer: m.StockBuffer,
+		HoldAlertDays: m.HoldAlertDays, HoldAutoFree: m.HoldAutoFree, CreatedAt: m.CreatedAt,
 	}
 }
 
 func (r merchantRow) merchant() *soko.Merchant {
 	return &soko.Merchant{
 		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, AllowPartial: r.AllowPartial, RetentionDays: r.RetentionDays,
-		InvoiceNumber: r.InvoiceNumber, StockBuffer: r.StockBuffer, CreatedAt: r.CreatedAt.UTC(),
+		InvoiceNumber: r.InvoiceNumber, StockBuffer: r.StockBuffer, HoldAlertDays: r.HoldAlertDays, HoldAutoFree: r.HoldAutoFree,
+		CreatedAt:     r.CreatedAt.UTC(),
 		EmailTemplate: soko.EmailTemplate{Subject: r.EmailSubject, Body: r.EmailBody},
 		Sender: soko.Address{
 			PostalCode: r.SenderPostalCode, Prefecture: r.SenderPrefecture, City: r.SenderCity,

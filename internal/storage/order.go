@@ -31,6 +31,8 @@ type orderRow struct {
 	Carrier             string
 	Service             string
 	DeliveryDate        *time.Time
+	ShipDate            *time.Time
+	HoldStockFreed      bool
 	TimeSlot            string
 	CODAmount           int64 `gorm:"column:cod_amount"`
 	ShippingFee         int64
@@ -78,7 +80,7 @@ func orderToRow(o *soko.Order) orderRow {
 		RecipientPostalCode: r.PostalCode, RecipientPrefecture: r.Prefecture, RecipientCity: r.City,
 		RecipientStreet: r.Street, RecipientBuilding: r.Building, RecipientCompany: r.Company,
 		RecipientName: r.Name, RecipientPhone: r.Phone, RecipientEmail: r.Email,
-		Carrier: o.Carrier, Service: o.Service, DeliveryDate: nullTime(o.DeliveryDate), TimeSlot: string(o.TimeSlot),
+		Carrier: o.Carrier, Service: o.Service, DeliveryDate: nullTime(o.DeliveryDate), ShipDate: nullTime(o.ShipDate), TimeSlot: string(o.TimeSlot),
 		CODAmount: o.CODAmount, ShippingFee: o.ShippingFee, CODFee: o.CODFee, Discount: o.Discount,
 		Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message, GiftWrapping: string(o.Gift.Wrapping),
 		NoshiTitle: o.Gift.Noshi.Title, NoshiName: o.Gift.Noshi.Name, NoshiPlacement: string(o.Gift.Noshi.Placement),
@@ -96,7 +98,7 @@ func (r orderRow) order() *soko.Order {
 			Street: r.RecipientStreet, Building: r.RecipientBuilding, Company: r.RecipientCompany,
 			Name: r.RecipientName, Phone: r.RecipientPhone, Email: r.RecipientEmail,
 		},
-		Carrier: r.Carrier, Service: r.Service, DeliveryDate: fromNull(r.DeliveryDate), TimeSlot: soko.TimeSlot(r.TimeSlot),
+		Carrier: r.Carrier, Service: r.Service, DeliveryDate: fromNull(r.DeliveryDate), ShipDate: fromNull(r.ShipDate), TimeSlot: soko.TimeSlot(r.TimeSlot),
 		CODAmount: r.CODAmount, ShippingFee: r.ShippingFee, CODFee: r.CODFee, Discount: r.Discount,
 		Gift: soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Wrapping: soko.Wrapping(r.GiftWrapping), Message: r.GiftMessage,
 			Noshi: soko.Noshi{Title: r.NoshiTitle, Name: r.NoshiName, Placement: soko.NoshiPlacement(r.NoshiPlacement)}},
@@ -357,8 +359,12 @@ func (db *DB) lockMerchantOrder(tx *gorm.DB, merchantID int64, number string) (*
 // audit row, after a merchant held or released it.
 func saveHold(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.OrderStatus, before orderAudit, now time.Time) error {
 	o.UpdatedAt = now
-	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Updates(map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom),
-		"hold_reason": string(o.HoldReason), "hold_note": o.HoldNote, "updated_at": now}).Error; err != nil {
+	set := map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom),
+		"hold_reason": string(o.HoldReason), "hold_note": o.HoldNote, "updated_at": now}
+	if action == soko.ActionReleaseHold {
+		set["hold_stock_freed"] = false
+	}
+	if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Updates(set).Error; err != nil {
 		return err
 	}
 	if err := recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: string(o.HoldReason)}, now); err != nil {
@@ -428,6 +434,9 @@ func (db *DB) ReleaseOrder(ctx context.Context, merchantID int64, number string)
 		}
 		before := orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status), HeldFrom: string(o.HeldFrom)}
 		if err := o.Apply(soko.ActionReleaseHold); err != nil {
+			return err
+		}
+		if err := replanAfterHold(tx, o, now); err != nil {
 			return err
 		}
 		return saveHold(tx, o, soko.ActionReleaseHold, soko.OrderOnHold, before, now)
@@ -502,7 +511,7 @@ func (db *DB) ChangeOrder(ctx context.Context, c *soko.OrderChange) error {
 		r := orderToRow(o)
 		changed := []string{"status", "held_from", "recipient_postal_code", "recipient_prefecture", "recipient_city", "recipient_street",
 			"recipient_building", "recipient_company", "recipient_name", "recipient_phone", "recipient_email",
-			"carrier", "service", "delivery_date", "time_slot", "cod_amount", "shipping_fee", "cod_fee", "discount", "priority", "note", "updated_at"}
+			"carrier", "service", "delivery_date", "ship_date", "time_slot", "cod_amount", "shipping_fee", "cod_fee", "discount", "priority", "note", "updated_at"}
 		if err := tx.Model(&orderRow{}).Where("id = ?", o.ID).Select(changed).Updates(&r).Error; err != nil {
 			return err
 		}

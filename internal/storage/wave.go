@@ -64,7 +64,15 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 	}
 	var wave *soko.Wave
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		q := lockForUpdate(tx, db.dialect).Where("status = ?", string(soko.OrderAllocated))
+		// An order is picked for its planned ship date, not before: the
+		// floor picks for the next pickup it can still make, which is today
+		// until the cut-off and the next working day after it.
+		cal, err := shipCalendar(tx)
+		if err != nil {
+			return err
+		}
+		q := lockForUpdate(tx, db.dialect).Where("status = ?", string(soko.OrderAllocated)).
+			Where("(ship_date IS NULL OR ship_date <= ?)", cal.EarliestShipDate(now))
 		if req.Carrier != "" {
 			q = q.Where("carrier = ?", req.Carrier)
 		}
@@ -96,7 +104,8 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 			units += n
 		}
 		if len(chosen) == 0 {
-			return soko.Errorf(soko.ENOTFOUND, "no allocated order fits the wave").JA("条件に合う引当済の注文がありません")
+			return soko.Errorf(soko.ENOTFOUND, "no allocated order fits the wave (orders wait for their ship date)").
+				JA("条件に合う引当済の注文がありません（出荷予定日前の注文は対象外です）")
 		}
 		var count int64
 		if err := tx.Table("waves").Count(&count).Error; err != nil {

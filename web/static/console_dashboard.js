@@ -82,6 +82,30 @@
       li.appendChild(a);
       return li;
     }, 'dash-no-delivery-exceptions');
+    fill('dash-ship-date-rows', d.ship_dates, function (c) {
+      var tr = row([{text: c.overdue ? t('dash_overdue') : c.date}, {text: count(c.orders), cls: 'n'}, {text: count(c.waiting), cls: 'n'},
+        {text: count(c.released), cls: 'n'}]);
+      if (c.overdue) tr.className = 'alert';
+      return tr;
+    }, 'dash-no-ship-dates');
+    fill('dash-at-risk', d.at_risk, function (x) {
+      var li = el('li'), a = el('a', 'exception at-risk');
+      a.href = x.link;
+      a.appendChild(el('b', '', x.order_no));
+      a.appendChild(el('span', '', t('dash_at_risk_row', {merchant: x.merchant_code, status: x.status_label, ship: x.ship_date,
+        delivery: x.delivery_date ? t('dash_delivery_by', {date: x.delivery_date}) : ''}) + ' · ' + x.carrier_name + ' ' + x.prefecture));
+      li.appendChild(a);
+      return li;
+    }, 'dash-no-at-risk');
+    fill('dash-old-holds', d.old_holds, function (x) {
+      var li = el('li'), a = el('a', 'exception old-hold');
+      a.href = x.link;
+      a.appendChild(el('b', '', x.order_no));
+      a.appendChild(el('span', '', t('dash_old_hold_row', {merchant: x.merchant_code, reason: x.reason_label, days: count(x.days),
+        freed: x.stock_freed ? t('dash_stock_freed') : ''}) + (x.note ? ' — ' + x.note : '')));
+      li.appendChild(a);
+      return li;
+    }, 'dash-no-old-holds');
     var waves = [];
     d.waves.forEach(function (w) {
       w.pickers.forEach(function (p, i) { waves.push({wave: w, picker: p, first: i === 0}); });

@@ -134,6 +134,7 @@
     if (o.hold) fact(dl, t('ord_hold'), t('ord_hold_' + o.hold.reason) + (o.hold.note ? ' — ' + o.hold.note : ''));
     fact(dl, t('ord_shipping'), [o.carrier_name, o.service_name].filter(Boolean).join(' '));
     fact(dl, t('ord_delivery'), [o.delivery_date, o.time_slot].filter(Boolean).join(' ') || t('ord_none_asked'));
+    if (o.ship_date) fact(dl, t('ord_ship_date'), o.ship_date);
     fact(dl, t('ord_cod'), o.cod_amount ? yen(o.cod_amount) : t('ord_no'));
     var gift = [];
     if (o.gift.wrap) gift.push(t('ord_gift_wrap') + (o.gift.wrapping ? '（' + t('ord_wrapping_' + o.gift.wrapping) + '）' : ''));

@@ -175,6 +175,7 @@ func (e CarrierImportRowState) Valid() bool {
 const (
 	Cancel       ConsoleOrderAction = "cancel"
 	Hold         ConsoleOrderAction = "hold"
+	PullForward  ConsoleOrderAction = "pull_forward"
 	PutBack      ConsoleOrderAction = "put_back"
 	Reallocate   ConsoleOrderAction = "reallocate"
 	ReleaseHold  ConsoleOrderAction = "release_hold"
@@ -188,6 +189,8 @@ func (e ConsoleOrderAction) Valid() bool {
 	case Cancel:
 		return true
 	case Hold:
+		return true
+	case PullForward:
 		return true
 	case PutBack:
 		return true
@@ -438,6 +441,24 @@ func (e NoshiOutPlacement) Valid() bool {
 	case NoshiOutPlacementInner:
 		return true
 	case NoshiOutPlacementOuter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OldHoldReason.
+const (
+	OldHoldReasonMerchant       OldHoldReason = "merchant"
+	OldHoldReasonPaymentPending OldHoldReason = "payment_pending"
+)
+
+// Valid indicates whether the value is a known member of the OldHoldReason enum.
+func (e OldHoldReason) Valid() bool {
+	switch e {
+	case OldHoldReasonMerchant:
+		return true
+	case OldHoldReasonPaymentPending:
 		return true
 	default:
 		return false
@@ -1719,6 +1740,20 @@ type AdminWebhookEndpoint struct {
 	Url          *string    `json:"url,omitempty"`
 }
 
+// AtRiskOrder defines model for AtRiskOrder.
+type AtRiskOrder struct {
+	CarrierName  string              `json:"carrier_name"`
+	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
+	Link         string              `json:"link"`
+	MerchantCode string              `json:"merchant_code"`
+	OrderId      int64               `json:"order_id"`
+	OrderNo      string              `json:"order_no"`
+	Prefecture   string              `json:"prefecture"`
+	ShipDate     openapi_types.Date  `json:"ship_date"`
+	Status       OrderStatus         `json:"status"`
+	StatusLabel  string              `json:"status_label"`
+}
+
 // AuditEntry defines model for AuditEntry.
 type AuditEntry struct {
 	Action string `json:"action"`
@@ -1772,6 +1807,12 @@ type BoxType struct {
 	SizeClass      int     `json:"size_class"`
 	TareGrams      int     `json:"tare_grams"`
 	Thin           bool    `json:"thin"`
+}
+
+// CalendarDay defines model for CalendarDay.
+type CalendarDay struct {
+	Date openapi_types.Date `json:"date"`
+	Name *string            `json:"name,omitempty"`
 }
 
 // CancelInput defines model for CancelInput.
@@ -1981,27 +2022,30 @@ type ConsoleOrder struct {
 	DeliveryDate *openapi_types.Date      `json:"delivery_date,omitempty"`
 
 	// DocumentsUrl Packing slip and, once labeled, the labels in one PDF; every print is logged.
-	DocumentsUrl string                      `json:"documents_url"`
-	Gift         GiftOptions                 `json:"gift"`
-	HeldFrom     *OrderStatus                `json:"held_from,omitempty"`
-	Hold         *OrderHold                  `json:"hold,omitempty"`
-	Id           int64                       `json:"id"`
-	Lines        []ConsoleOrderLine          `json:"lines"`
-	Merchant     ConsoleOrderMerchant        `json:"merchant"`
-	Note         string                      `json:"note"`
-	OrderNo      string                      `json:"order_no"`
-	OrderedAt    time.Time                   `json:"ordered_at"`
-	Parcels      []ConsoleOrderParcel        `json:"parcels"`
-	Prints       []ConsoleOrderPrint         `json:"prints"`
-	Priority     int                         `json:"priority"`
-	Recipient    Address                     `json:"recipient"`
-	Service      string                      `json:"service"`
-	ServiceName  string                      `json:"service_name"`
-	SlipA5Url    string                      `json:"slip_a5_url"`
-	Status       OrderStatus                 `json:"status"`
-	TimeSlot     string                      `json:"time_slot"`
-	Timeline     []ConsoleOrderTimelineEntry `json:"timeline"`
-	UpdatedAt    time.Time                   `json:"updated_at"`
+	DocumentsUrl string               `json:"documents_url"`
+	Gift         GiftOptions          `json:"gift"`
+	HeldFrom     *OrderStatus         `json:"held_from,omitempty"`
+	Hold         *OrderHold           `json:"hold,omitempty"`
+	Id           int64                `json:"id"`
+	Lines        []ConsoleOrderLine   `json:"lines"`
+	Merchant     ConsoleOrderMerchant `json:"merchant"`
+	Note         string               `json:"note"`
+	OrderNo      string               `json:"order_no"`
+	OrderedAt    time.Time            `json:"ordered_at"`
+	Parcels      []ConsoleOrderParcel `json:"parcels"`
+	Prints       []ConsoleOrderPrint  `json:"prints"`
+	Priority     int                  `json:"priority"`
+	Recipient    Address              `json:"recipient"`
+	Service      string               `json:"service"`
+	ServiceName  string               `json:"service_name"`
+
+	// ShipDate 出荷予定日.
+	ShipDate  *openapi_types.Date         `json:"ship_date,omitempty"`
+	SlipA5Url string                      `json:"slip_a5_url"`
+	Status    OrderStatus                 `json:"status"`
+	TimeSlot  string                      `json:"time_slot"`
+	Timeline  []ConsoleOrderTimelineEntry `json:"timeline"`
+	UpdatedAt time.Time                   `json:"updated_at"`
 }
 
 // ConsoleOrderAction defines model for ConsoleOrderAction.
@@ -2167,15 +2211,23 @@ type CountedLine struct {
 
 // Dashboard defines model for Dashboard.
 type Dashboard struct {
+	// AtRisk Up to 50 orders that may miss their date — their ship date has passed, or it is today, the cut-off has passed and they are not labelled — oldest ship date first.
+	AtRisk   []AtRiskOrder      `json:"at_risk"`
 	Carriers []CarrierProgress  `json:"carriers"`
 	Date     openapi_types.Date `json:"date"`
 
 	// DeliveryExceptions The latest 20 parcels whose status is absent, held, returning or returned, newest first, each linking to its order.
 	DeliveryExceptions []DeliveryException  `json:"delivery_exceptions"`
 	Exceptions         []DashboardException `json:"exceptions"`
-	People             []Productivity       `json:"people"`
-	RefusedPerHour     []int                `json:"refused_per_hour"`
-	ScansPerHour       []int                `json:"scans_per_hour"`
+
+	// OldHolds Merchants' own holds (入金待ち and the like) older than the merchant's hold_alert_days, oldest first.
+	OldHolds       []OldHold      `json:"old_holds"`
+	People         []Productivity `json:"people"`
+	RefusedPerHour []int          `json:"refused_per_hour"`
+	ScansPerHour   []int          `json:"scans_per_hour"`
+
+	// ShipDates Orders still to leave by planned ship date (出荷予定日), oldest first; those whose date has passed together as overdue.
+	ShipDates []ShipDateCount `json:"ship_dates"`
 
 	// ShippedPerHour Parcels handed over in each hour (JST), 0–23.
 	ShippedPerHour []int `json:"shipped_per_hour"`
@@ -2328,6 +2380,15 @@ type HandoverScanResult struct {
 	Manifest Manifest       `json:"manifest"`
 	Message  string         `json:"message"`
 	Parcel   ManifestParcel `json:"parcel"`
+}
+
+// HoldSettings defines model for HoldSettings.
+type HoldSettings struct {
+	// AlertDays Your holds (payment_pending, merchant) older than this many days are listed on the warehouse's dashboard; 0 never lists them. Default 7.
+	AlertDays int `json:"alert_days"`
+
+	// AutoFree Then also put their reserved stock back on sale (checked hourly). The order stays on hold; released, it waits for stock and is allocated again like a new order.
+	AutoFree bool `json:"auto_free"`
 }
 
 // Inbound defines model for Inbound.
@@ -2596,6 +2657,26 @@ type NoshiOut struct {
 // NoshiOutPlacement defines model for NoshiOut.Placement.
 type NoshiOutPlacement string
 
+// OldHold defines model for OldHold.
+type OldHold struct {
+	// Days Whole days on hold.
+	Days         int           `json:"days"`
+	HeldSince    time.Time     `json:"held_since"`
+	Link         string        `json:"link"`
+	MerchantCode string        `json:"merchant_code"`
+	Note         string        `json:"note"`
+	OrderId      int64         `json:"order_id"`
+	OrderNo      string        `json:"order_no"`
+	Reason       OldHoldReason `json:"reason"`
+	ReasonLabel  string        `json:"reason_label"`
+
+	// StockFreed Its reserved stock went back on sale (the merchant's hold_auto_free).
+	StockFreed bool `json:"stock_freed"`
+}
+
+// OldHoldReason defines model for OldHold.Reason.
+type OldHoldReason string
+
 // OpsAcceptSuggestions defines model for OpsAcceptSuggestions.
 type OpsAcceptSuggestions struct {
 	Lines        *[]PurchaseLineInput `json:"lines,omitempty"`
@@ -2721,7 +2802,10 @@ type Order struct {
 	OrderedAt time.Time   `json:"ordered_at"`
 	Priority  int         `json:"priority"`
 	Service   string      `json:"service"`
-	ShipTo    Address     `json:"ship_to"`
+
+	// ShipDate 出荷予定日: the order is not picked before it (a supervisor may pull it forward). Null on orders from before ship dates.
+	ShipDate *openapi_types.Date `json:"ship_date,omitempty"`
+	ShipTo   Address             `json:"ship_to"`
 
 	// ShippingFee 送料, yen, tax included.
 	ShippingFee int64       `json:"shipping_fee"`
@@ -2792,7 +2876,10 @@ type OrderChange struct {
 	Note     *string           `json:"note,omitempty"`
 	Priority *int              `json:"priority,omitempty"`
 	Service  *string           `json:"service,omitempty"`
-	ShipTo   *ShipTo           `json:"ship_to,omitempty"`
+
+	// ShipDate 出荷予定日. Left out, a change of the delivery date, carrier or address plans it again.
+	ShipDate *openapi_types.Date `json:"ship_date,omitempty"`
+	ShipTo   *ShipTo             `json:"ship_to,omitempty"`
 
 	// ShippingFee 送料.
 	ShippingFee *int64 `json:"shipping_fee,omitempty"`
@@ -2975,7 +3062,7 @@ type OrderInput struct {
 	// CodFee 代引手数料: yen, tax included (10 %); only on a cash-on-delivery order; default 0.
 	CodFee *int64 `json:"cod_fee,omitempty"`
 
-	// DeliveryDate お届け希望日.
+	// DeliveryDate お届け希望日. The warehouse plans the ship date from it (less the carrier's transit days to the prefecture, moved back to a working day). A date no carrier can meet from the warehouse's calendar is refused (422 naming delivery_date, with the earliest possible date in the message).
 	DeliveryDate *openapi_types.Date `json:"delivery_date,omitempty"`
 
 	// Discount 値引き: yen, tax included, taken off the total; at most the goods plus fees; default 0.
@@ -3000,7 +3087,10 @@ type OrderInput struct {
 
 	// Service The carrier's service, e.g. takkyubin, collect, nekopos, hikyaku, yupack.
 	Service *string `json:"service,omitempty"`
-	ShipTo  ShipTo  `json:"ship_to"`
+
+	// ShipDate 出荷予定日, when you want the order to leave. Left out, the warehouse plans it: from delivery_date, or else the first pickup its cut-off allows. The order is not picked before it. A date in the past, on a day the warehouse does not ship, or too late for delivery_date is refused (422 naming ship_date).
+	ShipDate *openapi_types.Date `json:"ship_date,omitempty"`
+	ShipTo   ShipTo              `json:"ship_to"`
 
 	// ShippingFee 送料: yen, tax included (10 %), printed on the packing slip; default 0.
 	ShippingFee *int64 `json:"shipping_fee,omitempty"`
@@ -3537,6 +3627,52 @@ type ScannedProduct struct {
 	Units int `json:"units"`
 }
 
+// ShipCalendar defines model for ShipCalendar.
+type ShipCalendar struct {
+	CompanyHolidays []CalendarDay `json:"company_holidays"`
+
+	// CutOff 出荷締め時刻, HH:MM in Japan: orders received after it ship on the next working day.
+	CutOff string `json:"cut_off"`
+
+	// HolidaySource Where the public holiday rules come from.
+	HolidaySource string `json:"holiday_source"`
+
+	// Prefecture The warehouse's prefecture, where transit days count from.
+	Prefecture string `json:"prefecture"`
+
+	// PublicHolidays Japan's public holidays of this year and the next, computed by rule.
+	PublicHolidays    []CalendarDay `json:"public_holidays"`
+	PublicHolidaysOff bool          `json:"public_holidays_off"`
+
+	// WorkingDays Whether the warehouse ships on each weekday, Sunday first.
+	WorkingDays []bool `json:"working_days"`
+}
+
+// ShipCalendarInput defines model for ShipCalendarInput.
+type ShipCalendarInput struct {
+	CompanyHolidays []CalendarDay `json:"company_holidays"`
+
+	// CutOff HH:MM, e.g. 15:00.
+	CutOff            string `json:"cut_off"`
+	Prefecture        string `json:"prefecture"`
+	PublicHolidaysOff bool   `json:"public_holidays_off"`
+	WorkingDays       []bool `json:"working_days"`
+}
+
+// ShipDateCount defines model for ShipDateCount.
+type ShipDateCount struct {
+	// Date The ship date; for overdue orders the day before the dashboard's.
+	Date    openapi_types.Date `json:"date"`
+	Orders  int                `json:"orders"`
+	Overdue bool               `json:"overdue"`
+
+	// Released Being picked, inspected, packed or labelled.
+	Released int `json:"released"`
+
+	// Waiting Not yet released to picking.
+	Waiting int `json:"waiting"`
+}
+
 // ShipTo defines model for ShipTo.
 type ShipTo struct {
 	// Address1 町域・番地, e.g. 丸の内1-9-1.
@@ -3923,6 +4059,34 @@ type TrackingRangeInput struct {
 
 // TrackingRangeInputCarrier defines model for TrackingRangeInput.Carrier.
 type TrackingRangeInputCarrier string
+
+// TransitTable defines model for TransitTable.
+type TransitTable struct {
+	Carrier        string `json:"carrier"`
+	CarrierName    string `json:"carrier_name"`
+	FromPrefecture string `json:"from_prefecture"`
+
+	// Note How the defaults were made, and that they are approximations.
+	Note string `json:"note"`
+	Rows []struct {
+		// Days Calendar days from shipping to delivery (1: the next day).
+		Days        int    `json:"days"`
+		DefaultDays int    `json:"default_days"`
+		Prefecture  string `json:"prefecture"`
+
+		// Set Set by hand rather than soko's default.
+		Set bool `json:"set"`
+	} `json:"rows"`
+}
+
+// TransitTableInput defines model for TransitTableInput.
+type TransitTableInput struct {
+	// Days The prefectures whose days differ from soko's default; the others take the default again.
+	Days []struct {
+		Days       int    `json:"days"`
+		Prefecture string `json:"prefecture"`
+	} `json:"days"`
+}
 
 // UndeliveredParcels defines model for UndeliveredParcels.
 type UndeliveredParcels struct {
@@ -4688,6 +4852,12 @@ type SignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PutShipCalendarParams defines parameters for PutShipCalendar.
+type PutShipCalendarParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PrintDocumentsParams defines parameters for PrintDocuments.
 type PrintDocumentsParams struct {
 	// Papers Which papers to print: `slips` (A4/A5 packing slips) or `labels` (4×6 in shipping labels) as a document of their own, so a station with a label printer and a sheet printer sends each its own job; `all` (the default) prints both in one document, for a printer that picks its tray by page size.
@@ -4757,6 +4927,12 @@ type CreateTrackingRangeParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PutTransitDaysParams defines parameters for PutTransitDays.
+type PutTransitDaysParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // ReleaseWaveParams defines parameters for ReleaseWave.
 type ReleaseWaveParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -4771,6 +4947,9 @@ type PrintWaveParams struct {
 
 // PrintWaveParamsPapers defines parameters for PrintWave.
 type PrintWaveParamsPapers string
+
+// PutHoldSettingsJSONRequestBody defines body for PutHoldSettings for application/json ContentType.
+type PutHoldSettingsJSONRequestBody = HoldSettings
 
 // CreateInboundJSONRequestBody defines body for CreateInbound for application/json ContentType.
 type CreateInboundJSONRequestBody = InboundInput
@@ -4904,6 +5083,9 @@ type AcceptReplenishmentJSONRequestBody = OpsAcceptSuggestions
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
 
+// PutShipCalendarJSONRequestBody defines body for PutShipCalendar for application/json ContentType.
+type PutShipCalendarJSONRequestBody = ShipCalendarInput
+
 // PackOrderJSONRequestBody defines body for PackOrder for application/json ContentType.
 type PackOrderJSONRequestBody = PackInput
 
@@ -4913,6 +5095,9 @@ type InspectScanJSONRequestBody = InspectScanInput
 // CreateTrackingRangeJSONRequestBody defines body for CreateTrackingRange for application/json ContentType.
 type CreateTrackingRangeJSONRequestBody = TrackingRangeInput
 
+// PutTransitDaysJSONRequestBody defines body for PutTransitDays for application/json ContentType.
+type PutTransitDaysJSONRequestBody = TransitTableInput
+
 // ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
 type ReleaseWaveJSONRequestBody = WaveInput
 
@@ -4921,6 +5106,12 @@ type ServerInterface interface {
 	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
 	// (GET /api/v1/carriers)
 	ListCarriers(ctx echo.Context) error
+	// GetHoldSettings When your holds are reported as old, and whether their stock is then freed
+	// (GET /api/v1/hold-settings)
+	GetHoldSettings(ctx echo.Context) error
+	// PutHoldSettings Set when your holds are reported as old, and whether their stock is then freed
+	// (PUT /api/v1/hold-settings)
+	PutHoldSettings(ctx echo.Context) error
 	// ListInbounds List inbound notices
 	// (GET /api/v1/inbounds)
 	ListInbounds(ctx echo.Context, params ListInboundsParams) error
@@ -5245,7 +5436,7 @@ type ServerInterface interface {
 	// GetConsoleOrder One order with its stock, parcels, documents and history (supervisors)
 	// (GET /ops/orders/{order_id})
 	GetConsoleOrder(ctx echo.Context, orderId OrderID) error
-	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel or put back an order (supervisors)
+	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel, put back or pull forward an order (supervisors)
 	// (POST /ops/orders/{order_id}/actions)
 	SuperviseOrder(ctx echo.Context, orderId OrderID, params SuperviseOrderParams) error
 	// ReleasePickList Take a pick list from its picker so the next picker gets it (supervisors)
@@ -5296,6 +5487,12 @@ type ServerInterface interface {
 	// SignIn Sign in with a badge and PIN
 	// (POST /ops/session)
 	SignIn(ctx echo.Context) error
+	// GetShipCalendar The warehouse calendar (出荷カレンダー) (supervisors)
+	// (GET /ops/ship-calendar)
+	GetShipCalendar(ctx echo.Context) error
+	// PutShipCalendar Save the warehouse calendar (supervisors)
+	// (PUT /ops/ship-calendar)
+	PutShipCalendar(ctx echo.Context, params PutShipCalendarParams) error
 	// StationOrder Open an order at the packing station
 	// (GET /ops/station/orders/{code})
 	StationOrder(ctx echo.Context, code string) error
@@ -5335,6 +5532,12 @@ type ServerInterface interface {
 	// CreateTrackingRange Register a carrier's new number range (replaces the active one)
 	// (POST /ops/tracking-ranges)
 	CreateTrackingRange(ctx echo.Context, params CreateTrackingRangeParams) error
+	// GetTransitDays A carrier's transit days from the warehouse to each prefecture (supervisors)
+	// (GET /ops/transit-days/{carrier})
+	GetTransitDays(ctx echo.Context, carrier string) error
+	// PutTransitDays Set a carrier's transit days (supervisors)
+	// (PUT /ops/transit-days/{carrier})
+	PutTransitDays(ctx echo.Context, carrier string, params PutTransitDaysParams) error
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error
@@ -5354,6 +5557,24 @@ func (w *ServerInterfaceWrapper) ListCarriers(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListCarriers(ctx)
+	return err
+}
+
+// GetHoldSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetHoldSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetHoldSettings(ctx)
+	return err
+}
+
+// PutHoldSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) PutHoldSettings(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutHoldSettings(ctx)
 	return err
 }
 
@@ -8554,6 +8775,46 @@ func (w *ServerInterfaceWrapper) SignIn(ctx echo.Context) error {
 	return err
 }
 
+// GetShipCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) GetShipCalendar(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetShipCalendar(ctx)
+	return err
+}
+
+// PutShipCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) PutShipCalendar(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutShipCalendarParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutShipCalendar(ctx, params)
+	return err
+}
+
 // StationOrder converts echo context to params.
 func (w *ServerInterfaceWrapper) StationOrder(ctx echo.Context) error {
 	var err error
@@ -8925,6 +9186,60 @@ func (w *ServerInterfaceWrapper) CreateTrackingRange(ctx echo.Context) error {
 	return err
 }
 
+// GetTransitDays converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTransitDays(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTransitDays(ctx, carrier)
+	return err
+}
+
+// PutTransitDays converts echo context to params.
+func (w *ServerInterfaceWrapper) PutTransitDays(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "carrier" -------------
+	var carrier string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "carrier", ctx.Param("carrier"), &carrier, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter carrier: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutTransitDaysParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutTransitDays(ctx, carrier, params)
+	return err
+}
+
 // ReleaseWave converts echo context to params.
 func (w *ServerInterfaceWrapper) ReleaseWave(ctx echo.Context) error {
 	var err error
@@ -9055,6 +9370,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/orders/:order_no/erase-personal-data", wrapper.ErasePersonalData, options.OperationMiddlewares["erasePersonalData"]...)
 	router.GET(options.BaseURL+"/api/v1/personal-data-retention", wrapper.GetRetention, options.OperationMiddlewares["getRetention"]...)
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
+	router.GET(options.BaseURL+"/api/v1/hold-settings", wrapper.GetHoldSettings, options.OperationMiddlewares["getHoldSettings"]...)
+	router.PUT(options.BaseURL+"/api/v1/hold-settings", wrapper.PutHoldSettings, options.OperationMiddlewares["putHoldSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/suppliers", wrapper.ListSuppliers, options.OperationMiddlewares["listSuppliers"]...)
@@ -9132,6 +9449,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/stock/ledger", wrapper.ListLedger, options.OperationMiddlewares["listLedger"]...)
 	router.GET(options.BaseURL+"/ops/count-tasks", wrapper.ListCountTasks, options.OperationMiddlewares["listCountTasks"]...)
 	router.GET(options.BaseURL+"/ops/dashboard", wrapper.GetDashboard, options.OperationMiddlewares["getDashboard"]...)
+	router.GET(options.BaseURL+"/ops/ship-calendar", wrapper.GetShipCalendar, options.OperationMiddlewares["getShipCalendar"]...)
+	router.PUT(options.BaseURL+"/ops/ship-calendar", wrapper.PutShipCalendar, options.OperationMiddlewares["putShipCalendar"]...)
+	router.GET(options.BaseURL+"/ops/transit-days/:carrier", wrapper.GetTransitDays, options.OperationMiddlewares["getTransitDays"]...)
+	router.PUT(options.BaseURL+"/ops/transit-days/:carrier", wrapper.PutTransitDays, options.OperationMiddlewares["putTransitDays"]...)
 	router.GET(options.BaseURL+"/ops/dashboard/charts/:series", wrapper.GetDashboardChart, options.OperationMiddlewares["getDashboardChart"]...)
 	router.POST(options.BaseURL+"/ops/pick-lists/:pick_list/release", wrapper.ReleasePickList, options.OperationMiddlewares["releasePickList"]...)
 	router.GET(options.BaseURL+"/ops/orders", wrapper.SearchConsoleOrders, options.OperationMiddlewares["searchConsoleOrders"]...)
@@ -9218,6 +9539,83 @@ type ListCarriersdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListCarriersdefaultApplicationProblemPlusJSONResponse) VisitListCarriersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHoldSettingsRequestObject struct {
+}
+
+type GetHoldSettingsResponseObject interface {
+	VisitGetHoldSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetHoldSettings200JSONResponse HoldSettings
+
+func (response GetHoldSettings200JSONResponse) VisitGetHoldSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHoldSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetHoldSettingsdefaultApplicationProblemPlusJSONResponse) VisitGetHoldSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutHoldSettingsRequestObject struct {
+	Body *PutHoldSettingsJSONRequestBody
+}
+
+type PutHoldSettingsResponseObject interface {
+	VisitPutHoldSettingsResponse(w http.ResponseWriter) error
+}
+
+type PutHoldSettings200JSONResponse HoldSettings
+
+func (response PutHoldSettings200JSONResponse) VisitPutHoldSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutHoldSettingsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutHoldSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutHoldSettingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -14479,6 +14877,84 @@ func (response SignIndefaultApplicationProblemPlusJSONResponse) VisitSignInRespo
 	return err
 }
 
+type GetShipCalendarRequestObject struct {
+}
+
+type GetShipCalendarResponseObject interface {
+	VisitGetShipCalendarResponse(w http.ResponseWriter) error
+}
+
+type GetShipCalendar200JSONResponse ShipCalendar
+
+func (response GetShipCalendar200JSONResponse) VisitGetShipCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetShipCalendardefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetShipCalendardefaultApplicationProblemPlusJSONResponse) VisitGetShipCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutShipCalendarRequestObject struct {
+	Params PutShipCalendarParams
+	Body   *PutShipCalendarJSONRequestBody
+}
+
+type PutShipCalendarResponseObject interface {
+	VisitPutShipCalendarResponse(w http.ResponseWriter) error
+}
+
+type PutShipCalendar200JSONResponse ShipCalendar
+
+func (response PutShipCalendar200JSONResponse) VisitPutShipCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutShipCalendardefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutShipCalendardefaultApplicationProblemPlusJSONResponse) VisitPutShipCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StationOrderRequestObject struct {
 	Code string `json:"code"`
 }
@@ -15007,6 +15483,86 @@ func (response CreateTrackingRangedefaultApplicationProblemPlusJSONResponse) Vis
 	return err
 }
 
+type GetTransitDaysRequestObject struct {
+	Carrier string `json:"carrier"`
+}
+
+type GetTransitDaysResponseObject interface {
+	VisitGetTransitDaysResponse(w http.ResponseWriter) error
+}
+
+type GetTransitDays200JSONResponse TransitTable
+
+func (response GetTransitDays200JSONResponse) VisitGetTransitDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTransitDaysdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetTransitDaysdefaultApplicationProblemPlusJSONResponse) VisitGetTransitDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutTransitDaysRequestObject struct {
+	Carrier string `json:"carrier"`
+	Params  PutTransitDaysParams
+	Body    *PutTransitDaysJSONRequestBody
+}
+
+type PutTransitDaysResponseObject interface {
+	VisitPutTransitDaysResponse(w http.ResponseWriter) error
+}
+
+type PutTransitDays200JSONResponse TransitTable
+
+func (response PutTransitDays200JSONResponse) VisitPutTransitDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutTransitDaysdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutTransitDaysdefaultApplicationProblemPlusJSONResponse) VisitPutTransitDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReleaseWaveRequestObject struct {
 	Params ReleaseWaveParams
 	Body   *ReleaseWaveJSONRequestBody
@@ -15106,6 +15662,12 @@ type StrictServerInterface interface {
 	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
 	// (GET /api/v1/carriers)
 	ListCarriers(ctx context.Context, request ListCarriersRequestObject) (ListCarriersResponseObject, error)
+	// GetHoldSettings When your holds are reported as old, and whether their stock is then freed
+	// (GET /api/v1/hold-settings)
+	GetHoldSettings(ctx context.Context, request GetHoldSettingsRequestObject) (GetHoldSettingsResponseObject, error)
+	// PutHoldSettings Set when your holds are reported as old, and whether their stock is then freed
+	// (PUT /api/v1/hold-settings)
+	PutHoldSettings(ctx context.Context, request PutHoldSettingsRequestObject) (PutHoldSettingsResponseObject, error)
 	// ListInbounds List inbound notices
 	// (GET /api/v1/inbounds)
 	ListInbounds(ctx context.Context, request ListInboundsRequestObject) (ListInboundsResponseObject, error)
@@ -15430,7 +15992,7 @@ type StrictServerInterface interface {
 	// GetConsoleOrder One order with its stock, parcels, documents and history (supervisors)
 	// (GET /ops/orders/{order_id})
 	GetConsoleOrder(ctx context.Context, request GetConsoleOrderRequestObject) (GetConsoleOrderResponseObject, error)
-	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel or put back an order (supervisors)
+	// SuperviseOrder Hold, release, re-allocate, resolve a short, split, cancel, put back or pull forward an order (supervisors)
 	// (POST /ops/orders/{order_id}/actions)
 	SuperviseOrder(ctx context.Context, request SuperviseOrderRequestObject) (SuperviseOrderResponseObject, error)
 	// ReleasePickList Take a pick list from its picker so the next picker gets it (supervisors)
@@ -15481,6 +16043,12 @@ type StrictServerInterface interface {
 	// SignIn Sign in with a badge and PIN
 	// (POST /ops/session)
 	SignIn(ctx context.Context, request SignInRequestObject) (SignInResponseObject, error)
+	// GetShipCalendar The warehouse calendar (出荷カレンダー) (supervisors)
+	// (GET /ops/ship-calendar)
+	GetShipCalendar(ctx context.Context, request GetShipCalendarRequestObject) (GetShipCalendarResponseObject, error)
+	// PutShipCalendar Save the warehouse calendar (supervisors)
+	// (PUT /ops/ship-calendar)
+	PutShipCalendar(ctx context.Context, request PutShipCalendarRequestObject) (PutShipCalendarResponseObject, error)
 	// StationOrder Open an order at the packing station
 	// (GET /ops/station/orders/{code})
 	StationOrder(ctx context.Context, request StationOrderRequestObject) (StationOrderResponseObject, error)
@@ -15520,6 +16088,12 @@ type StrictServerInterface interface {
 	// CreateTrackingRange Register a carrier's new number range (replaces the active one)
 	// (POST /ops/tracking-ranges)
 	CreateTrackingRange(ctx context.Context, request CreateTrackingRangeRequestObject) (CreateTrackingRangeResponseObject, error)
+	// GetTransitDays A carrier's transit days from the warehouse to each prefecture (supervisors)
+	// (GET /ops/transit-days/{carrier})
+	GetTransitDays(ctx context.Context, request GetTransitDaysRequestObject) (GetTransitDaysResponseObject, error)
+	// PutTransitDays Set a carrier's transit days (supervisors)
+	// (PUT /ops/transit-days/{carrier})
+	PutTransitDays(ctx context.Context, request PutTransitDaysRequestObject) (PutTransitDaysResponseObject, error)
 	// ReleaseWave Release a wave of allocated orders for picking (ウェーブ)
 	// (POST /ops/waves)
 	ReleaseWave(ctx context.Context, request ReleaseWaveRequestObject) (ReleaseWaveResponseObject, error)
@@ -15557,6 +16131,75 @@ func (sh *strictHandler) ListCarriers(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(ListCarriersResponseObject); ok {
 		return validResponse.VisitListCarriersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetHoldSettings operation middleware
+func (sh *strictHandler) GetHoldSettings(ctx echo.Context) error {
+	var request GetHoldSettingsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetHoldSettings(ctx.Request().Context(), request.(GetHoldSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetHoldSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetHoldSettingsResponseObject); ok {
+		return validResponse.VisitGetHoldSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutHoldSettings operation middleware
+func (sh *strictHandler) PutHoldSettings(ctx echo.Context) error {
+	var request PutHoldSettingsRequestObject
+
+	var body PutHoldSettingsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutHoldSettings(ctx.Request().Context(), request.(PutHoldSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutHoldSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutHoldSettingsResponseObject); ok {
+		return validResponse.VisitPutHoldSettingsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -19697,6 +20340,77 @@ func (sh *strictHandler) SignIn(ctx echo.Context) error {
 	return nil
 }
 
+// GetShipCalendar operation middleware
+func (sh *strictHandler) GetShipCalendar(ctx echo.Context) error {
+	var request GetShipCalendarRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetShipCalendar(ctx.Request().Context(), request.(GetShipCalendarRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetShipCalendar")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetShipCalendarResponseObject); ok {
+		return validResponse.VisitGetShipCalendarResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutShipCalendar operation middleware
+func (sh *strictHandler) PutShipCalendar(ctx echo.Context, params PutShipCalendarParams) error {
+	var request PutShipCalendarRequestObject
+
+	request.Params = params
+
+	var body PutShipCalendarJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutShipCalendar(ctx.Request().Context(), request.(PutShipCalendarRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutShipCalendar")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutShipCalendarResponseObject); ok {
+		return validResponse.VisitPutShipCalendarResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // StationOrder operation middleware
 func (sh *strictHandler) StationOrder(ctx echo.Context, code string) error {
 	var request StationOrderRequestObject
@@ -20097,6 +20811,80 @@ func (sh *strictHandler) CreateTrackingRange(ctx echo.Context, params CreateTrac
 	return nil
 }
 
+// GetTransitDays operation middleware
+func (sh *strictHandler) GetTransitDays(ctx echo.Context, carrier string) error {
+	var request GetTransitDaysRequestObject
+
+	request.Carrier = carrier
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTransitDays(ctx.Request().Context(), request.(GetTransitDaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTransitDays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTransitDaysResponseObject); ok {
+		return validResponse.VisitGetTransitDaysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutTransitDays operation middleware
+func (sh *strictHandler) PutTransitDays(ctx echo.Context, carrier string, params PutTransitDaysParams) error {
+	var request PutTransitDaysRequestObject
+
+	request.Carrier = carrier
+	request.Params = params
+
+	var body PutTransitDaysJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutTransitDays(ctx.Request().Context(), request.(PutTransitDaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutTransitDays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutTransitDaysResponseObject); ok {
+		return validResponse.VisitPutTransitDaysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ReleaseWave operation middleware
 func (sh *strictHandler) ReleaseWave(ctx echo.Context, params ReleaseWaveParams) error {
 	var request ReleaseWaveRequestObject
@@ -20176,676 +20964,708 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3/lxvHdSf6r9SZl3c4I/cMZyhKkWbO/kBRUkxLorgcar1ZgQsU0AWgjUYV1FUYENbjOSL5JEuWtFmv",
-	"rXi9jnftxE6cZKPEcfZEkRX7h/1PNBpS+i/eqXurqqsb1egGZigqeesfLA66u77eunW/fO69r2/0xHgi",
-	"OONKbuy/vjGhGR0zxTL4q0ezLGHZZREz/WfCN/Y3JlQNN6INTsdsY9++sRFtZOy1aZKxeGNfZVMWbcje",
-	"kI2p/ozx6Xhj/9WNOR1TJTaiDUkHdEY3oo1v0QnlEyHVxs1oQ80nukWpsoQPNm7fjjZ6MuvfECPGdSsx",
-	"k70smahE6FHcGDKiH7eVfk5En6ghI1LRfp9IJmUi+M5GhCMeMhrDEM2Y//325cPrz29jy8sGPqa3XmR8",
-	"oIYb+3sXnoo2xgl3fwfHO82kyMKD7XB2S7XxjY4d7yRjR4mYSjKhAxYRkRHB4UGaSCWJGlJF5Jz3WnxT",
-	"ZDHLZEQS3hVTHsuIyGEyGet924JPOvpFv4O5mGYkpVKRiUjTnRa36/HalGVzbwtx1BUTv7C7G5pqzNLk",
-	"iGXzK89WEIZ9oZ3ES9e4L7IxVRv7GwlXT17cgEVOxppg8iVOuGIDlkHHSczGE6EY781fYPPFtb5Epjx5",
-	"bcrIiM1JX2REDRNJdP9MqgNCScZUNiezRA2RZOgY36U8Jl0Rz0nGJimdS3jaTzKpCOVyxrJKerqSD2lb",
-	"j6lqJZ94op6EzPZWLqt5ftarmibjRC0u5jU6YEQm32Y7FbSD3/k9x6xPp6na2H9iN9Kzx16BimrGMKY8",
-	"6TOpKuduXzjryY9Z1htSvqRj88JZdwxnurJXePpQurwqlnbJxdIufy9j/Y39jf/rfH5znMen8vyzojfV",
-	"POnqdNw1PU5EZXcTcdZ9TfVGSfby0oW1b7UfygrL0bSiX/1k3ckevvAKtj6dTNLlV7J9pd3T75zh6ioq",
-	"R5WLqh+e9VJOJzFVLD5MeI8tMqeXeTonM31F6sM5YDGhSl+htK+YYfsqGbMd8jIn5dtTc/sWdzcoSRSh",
-	"qRRkMlXSXcAk4aZp/B4vDdrixat2UzJGDue8l/ABoV1xxLaqL1szpbaEOQUXR7+wrUe+EbogZiIbPUvn",
-	"YSFDP9SjiOlcD/4bWrw6IErov2dDxknK+oqIqari57rv6lEFBnRb77ecCC4ZSIxXhXpJxEk/0ftfHuJV",
-	"ocjYPN2HZb7S374qONt+iarekODFSvRYYtxAvHnPSfLcDTqIiBQtDjuuv+2lCeOKDEUaS5JIIlWSpqQ3",
-	"zTLG1Q65KuA6x63AlmGEuqXw6ik6sIKZacW7+fMlWViC29HGtUx0UzYGmVlwxThcplQfxB7VXZyf4Btf",
-	"+5YUIM42O4W23dsocxUEHU5YloksIlQSv/UdZBTYgu7g0rUrhz0xYb4snjGqzyqei41oY5KJeNpTcsOJ",
-	"IPqfM9YdCjGSAfE82rjU67GJOpwOBkzqMUFfNI4T/QdNr2ViwjKVaLro01Qy6MT99PoGuzVhPX0WgLQW",
-	"duSbml71XgyE0Ac2YySeMkvNX0PhzbC6c5KkjMZw3hcJvYaGtfTDcUjlEWhKE3j4D1yTUblrmS8Bnn+y",
-	"C+dLsbGs3WBzF72YcHaFT6ZqAyShW1fw471dT/ymWUbnG94lgBx+RUYebcwSHotZO6ZzaURUZMKPP/lE",
-	"LUvOmfurpWHkJCK632I9mMilOM6YRMWysPcUH+wFzlNkH14IPuwlah5+IMYTysPP2JgmafAJ8r3Ag8lQ",
-	"8IonQiqaurUv0szvkzgZJEpGhAsynE+GDPTQxUYy1mc9Nc1CfZTWGcaYT7A4gkJTZnmifH291bRzsssR",
-	"3rBxwi9du2JUq+Km9TIGdxdVTe+rSB9ynIabZFeIlFGeP5TLGuTTNKXdlFlhYqGDJA5KFmXSjTa0Jtye",
-	"yuXjr+2uml4y1k9uBR9l7EiMqtbAPDzVoKTm7gEG9tx4oub7hGk9nMBLjfmSuzNuB9gP62VMhe9QrUkn",
-	"SrK0v0+EFtASZOJ4kaJFw9ARSdROUMTxaR8kSrO2kTsJOSHmq1tDzpfhm9WvKI9AK+4nPWWpxERa8euA",
-	"cL3kNRdR5ZGxJBa6jOwKS9LXNz/bGezgbTQUEyLnUrHxOQkClO7PMz48eXEFuin0NaZzEosDwgVnYFAB",
-	"clLDhA/Woqb8cnuiRFrRBppuzGNN7LdvV+3qM+LWjTnKNCUuZfjy+pwi4Zxl7SFLBkPVHo+9xhZeSmF5",
-	"a16aJfGSd8b0VnuGfQ0yimu5+FYl35EsO0p6Fc+Sb7N2L6WyolFFM7asU73JIa4VOqPmMjIntLw6C0ux",
-	"uMqBlSiMsDAdM7Z8+jdr6GSt429JyTtHj1+oseEFyce3g9UYwoKUtcb3PtGt9HmIHl0DWh6tb8ISa4n/",
-	"1KybR8mlBa8h7Hx6T/pD241qSb56XuGPm52Hh3EU6uj7xUSqRV4YUwUqZjMm7bPVwLWvZ982myTDt78W",
-	"TLe74haxr5HN43vvH9/99fG9nxzf/aeIHN996/jOW8f3vnd891fH9+4d33ubfPrGn28RqtV9TvSn+r6x",
-	"F1jzcd8YJvzQENDC2Ev7A6tSnk/dAr8yiVdnIP+HFfz/nBV8OTzgMjphL/V6YsoDbKCbpGnCB/kyFU/u",
-	"MxeO7/7t8b2/PL7758f33iGf//W793919+TNt0/efuuLn/13OL2fHN97JySrupaDynBVw1/87C9OPvzT",
-	"pQ1bv3JIrOlnuCocLRp13X5x593Pf33vwYc/e/Cf33rwwV+d/NE/hjr0fTxB3mZfILOhkIyIGSc9wVVG",
-	"ewptlYk8ILQrGVfG78jIjGZsKKaSnZMF+b9a9nTDqBb4klttmQoV2MhD8KuT+z+6+8Uff//ko789vvu/",
-	"YIW/f3z3n548ee/jk7ff2id7T336xvcv7IK/c+9p/e89QsHonWQwK2j8AIzdYqpIokhXqCEZCP0afr1H",
-	"Nncvbnnam6fQWgt3cytB+fp0kIICdUUlMl6gA39pCsNoeG7CV6gZTcWFZ5+iYjukRywnin7C0lhGsNAK",
-	"aAZ/We1iM2N8Hj4NXcur3/EldtHwunQL0XA5r03VirflApvy8RdPNuA+dXfFIuOo66HEFVZyYJWOauCm",
-	"WLqMsOOL9GiHUKmzH9F0yoiiIwb+LnRn0DRFKznlgykdsKBNcoRGP+siWP/03VzFcCbMDBaBHHMmz3NB",
-	"8AXnmbHHK6NqiBYlTijOOsyQclquva5HbJ4L7u6BG6Pj4Deb7J2sZCbhW819sx5zCPGGikWvZLhm5mYo",
-	"lbN8UaBT62EYX0YJjxvN3Q7iBf3B7WhjRtNRW7LXpowXzCFe298Om/SXmDO+jQZzGFS5i9rl+RJtDme3",
-	"aiU5uFYQtmta4qR1OKeAvnyqtX7BLIBlXpOkN4IzrFUJPM09lhzp7qONWPRGYZem3+RaGt8p17O0Mg0X",
-	"4SVzSwX8bGkqZu0JzVRC06ANG5goJXIoMmVgDloDl8NkguCKBGTDjJHNk7ffOnnn70++8/Hn7/9jhfBX",
-	"ef7X8R2tYLA9EkmPVSoEX9z5y/s//QTVj/s//ujBjz7+/Gfvffbxu/d/8Tefv/EmydggkSqDTSfYBtm8",
-	"gQLy48aft0Umme4xtghNKxmck2RCe4C6kGkykQeEjSfKwC244OGrdok5l8c4hdqjfIiv6o/SZNIeMynp",
-	"YEX+Zhi+6bXUUlQin4WFLmxrLXV+iewwYHXYM0dvVa4ETdXObS1esXA4F89THWWXqPSA9Kdpug1mBfMT",
-	"vICOaARRUIBtsBgeSCUy/U9JbuxdePziE0/+/lNP7+5deHyHgO+QZGwsjpg0rro6+XqtZT8jmi/2uRs1",
-	"86mbriv399qVq9eZZKtqMpMkINBeJEqQp9xOpUxri1rDVgI1RylGgozpiBHDNrw5PRWaUHjMh245F/XV",
-	"4zs/+Oy3P/nip5989tFvSDcVvZHP11LaZamMDAArTUaMUIOdOyfhSmgrsbMRLQFz1CDHi+CO2pct2KNM",
-	"UNUAjwLe+uIKNFoNAKmj+hIepE6lLCI/lr9dItqVcB/LGdehov1+QF7oqeSIhXlRl8YD1n40N7ymVBa3",
-	"p1wlATHmkCkyGyYpI7NM8AG5duWqJCPGJnBTw7gJtlDphV8f+JGJlDXjXXrJr+u3gzeyt7y5Cqrfjuyu",
-	"NLtuoZu17triBheX+EXHrURmJJxFtkVJRnksxpp/kc1n4IYBI4EVota8RBp4DOo5LhhltVrAMrwUtdgG",
-	"oOAn8TVrtBUgEuullweEC5KxCeJVoJ2IZFPNE3PSOidNDzvkxVPy9DOhJp92llPJtStXF1lAcCX13XHt",
-	"ylU7nZj56B6H00Vbp0BcthF/yYxKIhlXQTlYWjbUbL6LEET4dfksr5sl9VVDEF6RALQUMEwmE/zXdMKy",
-	"owTjoahuolpPhMbXE/yWcNn1yP+MycaxnMqV9f2tK5m5Ku+PhraqAn+0HVUO85sIYH6OxxORhBTknuD9",
-	"ZDDNQnD15/XeISX7Gh8ZUqn5AjONkjlTBx7nQOsZyNpKf4s+obC+zLi+dKrgkUeMq3ZvKKod7vCKJDQf",
-	"HCjv065+scsIimvOoLiw6GWDIXapf62DE8KbqzW+DDcokwEHHRreqccOCs2hVTWM0PbWXoLLXN1TFW1M",
-	"s7QJkTqiKu9ikFKncaKe4yqbhwUywcMw6Z6qCjaFeykinRGb77emu7uP95IY/ss6Een00qSjF7CDgMFO",
-	"cPmg9faoZFZDfhtt0EnSRmN5L00034SWgrwSG6pzpCyKfPgddLjCRzngfHEgfYU8KcypC3JfvjmrEEeX",
-	"9UXG6roIBZ5kA6bOSfRiSILtOG8ycKBEC1Ex4UIRdiuRPs3ng41ZJRaw8RLiYNqrvq8MGLOB7Qlgux59",
-	"WVJ248/3MbIHoNiPP8rlJ+oscFH58Qy5WPKw7rqGrrJb6jK+WeFj9RsLzesZmtn7cw0bWpHwvnHp6vnn",
-	"Ll3d3ns8Ivq/T0XklWuXty9pznDlxvPbexcj0huy3gilW5LwXjqNUYXytdaicBKSabWc1X5tSrky6ryL",
-	"Ed4rn4ZXuJbUtdgoe9T4/BJJ9AwIeJUl2aSkRyWD385JYtu1uoVnbF8pmKUyhmUNoPH/wQ8/crxkLXQ4",
-	"tNWXKe+xFMOwVjtiGaMmrs87Gk+EzZCBbp243OTggqcfA/fAUkeoJB0jCcNdzm7R8UTrA3nGjUppO3/3",
-	"+N7Pj+/99+N7b39x593PP/mo6qM2ZuPIv/tD6IPcyCiXE5GpYLRT0htNJxUyrAeSImLCODFv56cf50b6",
-	"mRib8D/BySZEt0LI31ZEGM3ShEmFGRsaQ2zM0l+DHsMya453XaXFSixqtKFHXIXg0uthM2dgNCO8aEAc",
-	"uAzmuSQJRyuylps7rtWOMc9orTyd0bn+TypmyLgbTeFGMmaHqVDBwWfo7GpPs7St2HiSBoM3AQw87aZJ",
-	"j9gvIMcJhlB3Xkd/xu2Olm1QT8rfMx64gWBFZ5q/BqiCBZ1rS5mLpWBvYwsbUjXBnIRvVh/g524B/S8e",
-	"Y3kUXqF+krKIHA6Tvmp/48phRLpUsicvFoyU3Xk4ZlV/uyQYDcKBm1PtdTFzocaLm56JmQwlB8l6LJVk",
-	"liVKFcIcq+5YN2bTZARL4w13yeJeGYcXlypFe8OQ+m7HB3rjQCgDcUTy2qmIEeyylMVtExbtr16tdjvl",
-	"Jg3B4kiui5k0sNEJDIoMaQz0bGidphmj8bzBErrp+h0uDLx2Ha9l7Chhs6rlrF5MykkCLZCZmKYxGSRH",
-	"rMHCLrMI4XchZljkCDYjT8ow5l8z/d6QCN5j4U4NWbUdKrrylaoYOAzr093ipAFQl4mZAUpsaipGuVRf",
-	"wpTIid5HOWRMETnUD9WQjTFg3CQ36DI9I93G3gGaigzCgvREOh1zg8X1cyFIkqiIdFPKR85IrRuALmdD",
-	"kbKtHXJJkbGQiuxFu7u7+6Qwdys60zRtfAks5wjS3P5hrpbpcezu2n1b9TZGEr0uZises8KBB+v74hHb",
-	"9ygYPLC4RQ1OnoeSMwQb2dNSPIuOpsoU6Jat9nheZ/2pREwATdOX+xv7rzbMExGtsMKWCdy+udC/CLCG",
-	"MeV0wMaMqzYXi6t/fOe7Jx/+6f2/+K8+0t5SM55aKquMdS7xUJCi8LTZnGnIQROFZ6MZ3ibDCQUguqoi",
-	"+QRVHqXEgkkUXfRJFMYWmaApmNrDBrK3MZRxNguTRdBG5oSOHOexXKrR84lKOxL56ZvKLdqZLiG9MzCV",
-	"WE2mEaR8yVCMPL4oSU2VQH/RIpFApruxGGPaFkMzPcpJlyGwIXWYlyRNLfzC+K9Qumseox1XS73QUiED",
-	"T6McJNBTsEU6yBiLbcOgFNiWI/L1r++/9FKlmNwT+vaQYszwOyDbmM7rxWY7TJy/WfdlO5aJQTjVx1Jn",
-	"ED6rDnZZtuH+glhwOLZXVCRRZWy+t0aWCvOLXDIM8BJwIwY/rLxLCivg5eOxg8hbXbL41Y44EbgmL4s0",
-	"ZT2l9Wqpxadc4dz87Dd/dvLJBzXYzgbWCKNclawRio5G82kX4rYDfkGRhsYqUm98ENf1yfG9v96yJ5vG",
-	"xiS5ON4xvdXuibhNx1b+K0EaaDZgUpHLLz9L8B19ruaMR0TRW87eeUB23cHKmBbWuCCQ91BfBFzo7xsG",
-	"dy0aXU4+fPP+G7/47Le/a2xuuXFp+99uP3Pl6sbSWMiQ++4w+TYj5inZlNMxnpqMMSKTmMmI9MZb+lKD",
-	"2JECT0kUzluRSZb0WEy68zwtZElD8u1/gQjixXE9i9vLYqIEOlppknbFLbKJUcPH996+/90PTr7zz1v7",
-	"ermdVQRS7Dja0Ec68rZjJZtjbhbQJ2aBdFy2ASDS0joHz2UqJHvJ5rNcw54IHsRs3B4nUurNDUTHyGTA",
-	"WbydcJKDFoj5TpJeKvSHKLRMjGBsWgsfl7yVNrgPGwXf5t8Y2Egtnm1xrawYsci+Kq8F35kQ4MOYgXH5",
-	"BYfJGM3+u/ZuLhvgOhtZdHssujoSjt4Ophb8F7XRZTjNJlkjFydeM2MuRYpZNKtc0itYRL3WLqE3L8Ab",
-	"aJqauIs1W3bfh1o/nRBSuEQa8Pl1oJAuX7IVLWslxtgkdpNtA0ooa8N5VIKWeyOwlBAjWKBNAgG/lgiv",
-	"Pfv8gUF3AChY8/xUDAaFCzbvf5D0Vd0O/UHSVy9PcFdvRxtDlsbtfibGdd/Blh4qqqb4nUjjRp98XWAg",
-	"XHNgqU39tzLBvZjwoHl/7AXjNG3LBfDoW1+oikBJT0cOP1yR5My1sNbs0dYSmj+QzpqN6k8r2hRZJb/P",
-	"WC+ZJKx+yW06wjq3Jz5bEoKfJpM2faIdBgOhqj2VK9K480KErc3JmGlaXWtdb5iPK0EMp47ZT+Ki+cEd",
-	"ArcYUbXSY/eitPL+khSYsGE9HlmYU1M4BqU0cd4UfYqxHKB4AeVno8xmi5vvqN3boMhdkHVX6yWH7bJW",
-	"I+Bzengpo5K13Z9mbBjHKEV6xNoQsKeHM0khA3sPfNd6RFPV7tKKAMfF7tcRanJQ2ur3vmVvZS1yfkBG",
-	"bKIs5s8GnQwTqUQ2L4FOLtQH+JgxNtuD60wCHmVBAGWzPEn4ogwOiaYpgS3Yz4dtkIpA5Gj+NII3mWqZ",
-	"r6my6PpexvJX2YSFNcIWapcol6wWFggSJM4biSt+I4GHasX0rElvVGWjOWvtwI0cx+l14MZRt4YvGta9",
-	"GACoj3Vchf6RmCF5RUjPl7k23lLks3FD8OdQv0SnNz97zR1Ox2P6FYDsBcW8VeO0D/PobJmHZydca/ZK",
-	"ni4yu7Go3AygH4guLk6ubpGMZLmYxErcWqa+BZ8NKY9Z3BZHLFtJMga9qG0iI8PgfL8YSbP1k+y1CjNZ",
-	"rfenCEtZmoronAwCb4IaXB1ssHzw2WsbEexD6VNftisuXe1mZ8GojJUUZyOfFWDqaTKxYzHcqJ1q/oIk",
-	"oekhKB5lbGIHFDCQ2VilGs+JHU/k0PK2WYA+1y2JZVxn7EhZwySxrrbe+ES4oIBK5rR62EB9ArWlQtXS",
-	"vOye4rBEOVxH+QPBsMERrNKzsPJKcT3La+GpYqVplGOJqxQ1HGVtGGq16rkkvKUitumcJPhOZGMuZY/y",
-	"c5JIxSbhwJUVKDzs0jrsUS73MfsJRC/2KOcVRrCYKRoKSX4OArN0I3MYOTTGUsnIkE4mrLq5SqvEGgfR",
-	"S49QPUMFkFPdrQm0qhha5nSkYFti5HYoQ/TKOVeWhOjGwkFaPRpM/QXo/0KGL+vRd3FnSxh0IGxtMYzv",
-	"nCSXrl1xVAUBTJrWKqavxEqLvwDb2zCT9SJa7PXgol5cwSZY6Xz/HJmFT9t0PdfEounz1DEll0gXI1Ty",
-	"AodQVgZII1GSHL7wSjl+pLawotMOCwaAaLlX6FRpl8w+LPWReGnsQyVafG13tdw1wVCCcHoMTVDmZlzq",
-	"BepRfuXZRXHOfF1UcIEoKumsylCyqhl9qqXDKgv6UktBbgxbD6YLdrM1viwt3sKSlVoODrRyWc1aLOo8",
-	"LqAw4GTCD8MP46TfZ1l1JryV7S3rWE00CzMzyIdbGFtoQZ6lctgVNIuX52JdKbzDgpPC6VMbutusg47d",
-	"6rGJc1SGgGiKSUUu7Dq/O0K/UfqCuAyI64yIFrAjkjE1zSD4WWTmDxZHhLOZi2cxUOc04aDQKQHMFKiq",
-	"MbjWwCzmz9nhB+O/C3Nr1q7dr6UNT5gwgOFmZbHw3kiONPsNRSRoEYPF7QnL2kMxzUIneQkQRbM+ufbH",
-	"CMgqfB4GIqP5gWh1kyQc91B/QTa/cXhjKyK7n77x/QuPrwiikYoOqtIBxHR+DsvQAEJHQVXhhMMv/dTi",
-	"1puTjN3aQ91SGI0dW/ROYBkAgAknMHJnwV+TsYDYH8qJ1w7UJSPwf3QgALHJhSLuOZmz5vFdr+Ttmk2p",
-	"mYWrira4ETN6tMId9016xKr5ThhtabbWy7UcoLYF6g2chsJBtiN3hzAw4eJOhpndUmadH/4ACLEy/MKm",
-	"Fwgb4MJPEj4KJrLMmIGp9ZNbQRm+nOsXQ8+tjchC9KH9pVPFw7DKNKtnkxsLam5Wq7kXhxscp9m6S0qx",
-	"8eSUxjWaNxIQMqaYM7NdxbqgPuWSeVfkmroBOmSP6Wmck+TrN25cM5cn6BG7XnKhHh0z0qW9UbPQKZhL",
-	"sffiNCotdIu356nWtdZeFybzG55nFMIpbX5vtLgsCa1obD9bah2rJFe3ptWkvnKMg1ed2bN4lUxS4TgH",
-	"OCqFEZmsE9Wnu1gls6h9XVzIYTnRxJTpLfmPr17a/g90+9u720/fzP+50261tm8+9nuhDXluTJP0Wkp7",
-	"bCjSIMKusOmrSOmzpBRyvzz7pd9PaFFwpFWhgl0Rh6ttyim2UM/VzIsRtlU5hBtenHF4DMFERWjZglQT",
-	"WH8jINPD03blVOwL1VOKNib5VjYXDxaIICTp5Z2uNb/lq704udJ6lGZWuzvr2KDswvvZznZ3w8aOfDWK",
-	"hpHd6PRk9gcGy7h06BUFFzCNHMaI9UVGKBkkfbVDbphnAMJUmF0ag0IxbhXLGkAAGeRZwZLjio39VsdT",
-	"qYhKeiOTFKgQAocwb60sYo0RVkhFTTYf/MP7J9+/c//HH5ns1XmsY3EXhknM2oDsl6Gi3Qj6lzbztd9H",
-	"ZORz7q6irrhVEY5RZYx+CR9oVSEmit1SZPP43s+O7907vvub43ufHN/96PjuX2OloK0DrQMz0s0YHUkA",
-	"DDVABkUbXMhhUuvrh5c0F83oZHGYmkSIfjTRk988vvvh8b0Pju+9ffLem5//2ZtbB0RlU+aq5nTsmx29",
-	"Te6zCZ0UQqS99bHvLPb8dTEzoi28w+J90oGGOgQ7f/APP4pIp0sHHXJ87y+hrtoPju/9+vju333+p+/q",
-	"J+KWfvWPH/z9Xzz48Fc2sqMP4SuckSlPmZQ45I4fxAg4OEyM2KUD4/u92QjV7wN/F7h2id6W0kr1XjaL",
-	"jIVdfXmqNm7fLJ/gaxnL82vl6C2M6Ty+8+HxnR/u+PSwfM9WX7RCpn/dh9egb/z3lyvEvL5uXNpVxlkL",
-	"Vag7ADZgpW4HJtM0XRp/LSCEiIh+32T2mPZG+7bCFIJYZlpfQ8xiiun8hixtnqLEDrUahuwF4xVH+bKJ",
-	"VRMzYt5ZLYvhjCYqeExNw4WIG4w1NazRJbpZpcMSneRU4XY1n2s+OLdJy+gF/AJrBSfF69T0OyNnRWWi",
-	"Ln9aX9pRcGClVai1ck9Nc97mhiZ6hXfFlMdnVqAd8HnN404S7L5KR1zNFWTmUuUKagamMI14cIpT49nz",
-	"OZaXyNMwreenCmi+ZPMuQ16A1cuRr7hXa28G8oVFP+c44ebPvRpOVV61as+i6XYdVnRa6l1q/S6aBB7t",
-	"ai4lyNqlDXsXq8Hbtdnwq/yHy+HFxqgXnxp87KGOXZs4qJpFWJPGmmPczxKo8CVHfbplOjUO215QZ4e9",
-	"jjbknPcafng4573TgbaLF4on3NuTVyoo5hGhk2mDANMrXLJgFrMlGeHPtOLGOOFtJRSCzNcHfdee9Gkx",
-	"5z5ElUJlwUwajMSGPxg9S65owmVbU2po6cLsIdpQWTIYsKxd9XydLN9HNE1y6OvK3BE/d8VKVvx+aaaC",
-	"Rf43BY+ev5T+ioSLhzSQUjSdrhsbdsRCWR7AtAhWkgMCn0KJFpNeDfpz1pMpREslFTi/Ag0Xe/lDxiMw",
-	"bHTcS51gvFWZ7TavZL7cCigZkxFhO4MdcvLW/zy+8+HxvTtQivofD6yt1gfGnZOu1n3BBFpzaYQyCUyY",
-	"Ua7zjvbKOQXq5vjwjm0zYw3cXDdDKdLNepnEW9IQjNbdF1nAafp6XtOOP6nOTj1DWJUBNBFxYCsqjqa+",
-	"g85QeW8CwawWWWoFloet979IuyytVPiXKO+NAigP0XJvAihXD5p/EfMtVBuqZhTAXwHL+3WtIkqSTTmg",
-	"w1IxOyBUjgoZvtDhwNnM1hdqluHXeE2hhxVsTpYD5NHRbvSVO+PmvlhpyP1+NjFRNcXTrG1l0WVcaCg4",
-	"ERYPaoM42zFLUUgO1KVYM6ApcNn06FRC1RNzzaDR+uKFcEnvSoDNOtG4greHlC+daI5erq71VBO4rUIh",
-	"twatUxxBtLD4bgDBXRSzQyV6o8AeHtHEiGThy9VEdEPKsUkmxolk8T4RHOBs5NO3/wtxI4G/rDE7AJqh",
-	"STpvx2xMeVzVW96WvtRjOo8IPWIZHVjgnLL5Di88BUg5ryvurBX6QVv02z0Id1voys2Z/O9/JP6oDogW",
-	"UJ0shj/uVMuteY/18VzVQVlTFWSAUExt8/7//OnJ9+9sYS1TipnIuozxMvSnUPUdQSOu7tOaBodyTFUB",
-	"45zTTblDnFFpu0NE+ZJnkW4muNgv8gjn18PZw1jc7s4ryi3lKcNmQ0FSBtlMwZtclzKsPjmj9QPlWTch",
-	"UQIk2uyyVCCCGXLzsltq5dybqaAxi9urXsT1LiMz1zNvuazQ4bItTGRxAIv0ctOjmLWkvzyG1Mr4rkaE",
-	"pAM60yz0W3RC+USAa2nAOMuSXlC0x41rbno176+V6ZRsgtQzVdui3986QMe1TYaNsOecjjx01uaru3s3",
-	"X93dfvrm/3Ph1d3tx29u7b+6u/0E/vR79dUDXCikP9ll57hK2Fk5iZihjpWMO15+gRXDXt2oy7uSSMML",
-	"tKoKnD4iezs7lj9snrzx7skf/dlWRQb2/CSFcq8vDbVdlqFpZSzhoswXTlZUiIN1EmP1ecz3/SGFbQO+",
-	"52HV1NUEVs2+TdgrEdxwa/Djhze6Mk/li/YOsARTzNRLID0v8c423O04NLKZsZ7ep5hQ5TJaQhY7XJcq",
-	"qjsdX1qCerU8U0wwWSiMoh7cgfprVVS1P1zfuYjbk69tiPo8G3lgH6XE2kDwQsexS7x16YAZSc/gukCg",
-	"tLkiam2cVx0Mpzlk7pJB1SAMimw+eOuX9//4hw/+4Udbi5i0sLnt5D+/f/LmL47vvofoR0g4bAuYT7lW",
-	"hBJVxjeViw4Hi32ntMfCSlcHqk11yMlbb5rRb2JPAOkweJ3IB2MapRwpfgsqLYqpgjZ+/se2DQwKUls+",
-	"3gp6QtGxIkGFSlRISfn8Z7+8/+OPju+8T2hXmLoH9//uH04++cDaIn/7swe/+EmkJ4H//e3P7v/Nr+//",
-	"tw/hn5999Dcnb96Df5780z98/us3InLyt7+Dvx/8/JOIPPj7H558/05ETn73w2JGZ9dMKaa3ruZ/mTvD",
-	"rIL0bdFbzXPDFrZyjZVtMlSnAOSdhUb/8kRe6vXYRB1OBwMmHRruVEHaS8Pmpvomk6zC57y3GwpVrsux",
-	"UWPem04mqeZmVudbzaU+S3gsZi7qypkWH3/yiZXK9xUTYRQHVbE1NqQjWARHs5AKuUX3w1FYcnbyMU1S",
-	"yIoD5YaDBLYWOMeV4z1d6ibN2tvV0TirZ1kBB6pZppVm1DC8xNXqZjxGF2sxOo02vnXNZhXWspw3xd25",
-	"buNrc5x49POsSwHSTH/3SW9Rd7eLmopB8xDcUshXKP6WzrVAUWFTTLBEO16qhojPSfKNw5evkq6I5y61",
-	"BxC6Fir0o/qQA9trVJhWWK31luUMIAjFRX60KeBenshKyF4tgKlWEGt8Zs8Ut5fPqS4PcrUxcC1wX+iQ",
-	"l210BbBUCa23fIPCJv51QRBrwJ2MbtvOQUeLpk18o2ikr6pzUJWs0UOs5M2VOq9Yqhcrs4FW7nSlG+Lb",
-	"gjcv+g8vm8YqxladYfGR5T+sGOl1NkkZT+RwHCx9MDGSnJeppISnyGhfSWIA36hyTCaZOKKpiwYymSiw",
-	"icbOQStEOpfnYk1UpazHcmkJOX+Kh/YjT2Zszm4OzRe+IB3ypRalyRqZ0X/bm5U/vmhhI4LbGS6UsNTy",
-	"s3JNARG3+yyg+2HNnvvvvHv/g7+7/8c/ihYr2DRMOPxQqhbUXl9xInvh+jwnb/z85JMPju+8v/6U1ilR",
-	"YEoNNJTl8qIDS8KLkpR58UUJRNLpfnbWuHeXlR74EksHLE3IvzS5/jCZtOuTqfmp+ocJ2FjC5P/FG3dO",
-	"RfUPI1d/0dgs6/K1qnKdU2MjzSP9wXTqF/CACh6Y/7fH0kBal/pytWvAIquhKi/zdG7DnDCLIFGCAEeB",
-	"hEV2NibnoBQjQUxpRMhP41It6gMjhV0ceQ6nS6ToqxnFkDFbnESRTUp6SdZLWUziZJAo8un3fkq6DKve",
-	"7UXk+O1fuT837//0r7a2IlNytTvHf2CUrjuXUomMxVq/MYM7wNBcv1hKxmhMsmQwxKx2kpnLFhuhA6rn",
-	"k6ghGrWHNKM9pTd1LqZkRnnz3DVAc9/EJa91KnruDCfwFooh2HPnRa04g3RegKGy4kLhEOa3kce/XVUG",
-	"U4rBK86wcCBWA6PCQjxDVW+4jsuzSoB6jvaGGG6dQFlj6AU6OMAA7UTi5oMLBBNuzXikqVNwW0pRMAQj",
-	"jPXo9BcmFQ+haRmPVZdBsHksSJ0kgkul2HhRJEl4zG5VlFMUEpa0wH3smdbdM6kirMG/u1OdOqQRVTcs",
-	"+epcjsSwhnJRuiGNq2u+2oKr+01L53opTq39yZAp5nBO6dz8E/a4gQUKVrvgazRdLN+7KjCjHU1V6Kl5",
-	"rrkbgC3MroV3y86iqjHz/IBIZit828rGVQ2aFapqEY6MqcNM2K1EKuS1spjRtdCkXogVpaOc/GuRGMt2",
-	"N++9crMaBvGNE+7/utcAlLERnQKX0UsZzdoLonm5uPpUH+uxMCWwi5UUK2sIVFbT/Ow3f/bFd76nNZE/",
-	"+vG+lsZAAMBSowf6rEImC4yHpnFMphOyORAiluRrpM+YBNicvUy2GmH2l+d0ba4ynUlnNct9fOe7J7/6",
-	"7vGd75189N79P/nx/R/+olFV4Aba0erhDbunL4Tm1JCAl+lCzW2W6ymey/CJYN4OX81wU3q6biqe+lFb",
-	"wLKZNnI4TCY3RFNl5EzoqaBiLMVyJ2N2qN8L5uGAjYJk5KessuCcHJWJyQMIntcWl2gvIhci8vinb/x5",
-	"HrESZv5KLFFkgm4Mm1p939yEkUPSRsTW1JrRIxYBVkwrUBBKEUHwToQCfgRZISKTmyKyd2jb/q319k/f",
-	"+PP6KA4olmHcTbBEMKPKBHP5Rp2F9yPf9bVLseemjUV7eJWdIUd/l3dHwMJJX1PisZalZ0Nh90aSRO2D",
-	"nrTZmdA51LU3DsBORDrWyt/Ztx/oa8XhoS9du7Jl3VQu0wbZ7Lh/d/Zd9IT7rQC/KPVZRIa5T+rFPrMK",
-	"hs8tXdt1FJoA9wxnParajYXFJZsnb/5C396/ffP4zs8QseJWW2vZ2JLWDOZimhk9CCvc69E0XcWmK1e5",
-	"ZFfGE5GpenNrZbq0nDB6QyEkC6eF6xUtW6ew2rpbdYXI2lPVJxGzCpOcoqqKbVJOElhY1GfBeJEo4/Ol",
-	"ChUtSaiV//3d5mwGyWONvWQjV7tCkmnTMie+wiRmHtymUKYEjQvWnOGKk+Q4u4IBQ9FlhxEpqzLXIeM9",
-	"EQcBjq/ceH77Kb1Uh8Okr9rfuHIYJClLK16NoqGYJH09AylGIrhcyYCLjMXtnkin41C68a8zqlmpeQ5m",
-	"tXOSpHQOgRvWOKEVrtWMg0vItml5W98Z51czlJXqYU6GMzFNY3OHLzE1VOKKgQDbSxLyWkW24kBIJWxc",
-	"MgwITK2ZTZ9NNjMxkwSax/R9cqKXWA4ZUybDnxqyMWICh7hFXZbwAbSxd2BskIk0uVv15umGvNc1vUuA",
-	"B5JLioyFVGQv2t3d3SeF2eEgIGCosVnxuph5Jo+FxOpiFnI2UkUJzFpPNCLdlPIREdwQmMntH94qacCC",
-	"ISsPxBWTvd3dVX2UC7dByE05qsgAdl1PJGV9BcFFgpPJNJsILSwc4pncL2Ym60/TfmL+0KOMwGxo7Bmc",
-	"sZhwQaxisHVGG5Gz1GpzSl7MBhk0mlaQ7iQds33vTOnVyPM/hrKbV9n2rwItanFNT4LyhCGnITOty4PJ",
-	"nGRsliVKMd7QeK/HQTY//d5PNd3vbe0DGdlTGZHuFKPkNY/U/6fZgTFDjW0iTJyXiU069YJXwAlzTS7K",
-	"7wBzShwXyu8gj8sFL0W5UWZPOZl6W7DI+d0xqrnArmPppeYOzHxBGh84e0kiasvvO2y1LFQ5LZLWZWOw",
-	"tEkBTZ0M0RuBNyhjWpVH+L/gvYq7oEt7I+PqqO/Bg0tAPzvLXOHhy2PlkxnnJ9NsdoNs5blt0qcjv8aq",
-	"P+9qsjhdkNhqgvTZWC/XNDJGZDeH/JNvYop4RXad7ZG9NqVpXvOsN5VKjJnWZpgkn77xA3Ty6ZN8Dgo1",
-	"Y8pN8r9/SCxuikzSqSS+CciwRbAzEsiiai120KJRR51/0XqHNi9euKDveE2K+Xy3wLlUTrF7ThJItuGh",
-	"eroQjXX55WcJfkhoOsN6GRljX6rpdH/R704293bJ/711QARP5/p2paRH5XBb8G1nYi7lKdn9l22BDSxC",
-	"BBlQeZ4CVe/ggeZjIMvpn9D4DRTVZ0yuuhr169EU/HIK1Iux/i5AX5DrerRvAC8mGoWSLuWjbZVRLvss",
-	"i8hI8G7CE31eTn773v13Pji+8/+aL32ODWlu0LwQMBFt7ZAryt4Z0lwjaTLSh9SQHAgWiSScHbGMYJFq",
-	"AmlawOzkmZU2r718eIOcp5Pk/NHeebw9zr9u9dLb582rYCtBYZEkSg9AenWeOoJDDf8OpsnuoLHT/mhR",
-	"1yThUjEaE9G3r1h0ZmfnK2ua960UzahmIfgDTFm+StylqjfcuHl7kaD+EMxOsIU2CHXKk9emTHNAPjBm",
-	"KdQhSAfa6SDDNRLEZqKMUhXaWPhga2cRDbVQZYaX7g58Oz+8XMyaR7L77o2SYp8MhiyDq0aillRI5bSK",
-	"C2QZ8si8Zo6loqPRfNpNeJTfqZyNxETIiAyT0ZyOphGZTycm6cIjca5U3ziRiwQMJKo/68tmPfdMFWKn",
-	"hM2plOZqMtBU5RNxp0CUElFrEhiy9MhULgDQgB5CZHkjqPg+oi4kKtg5L3b/PARCSqb2gXfnr55DQStC",
-	"Y+PMxKDkeU80u7RD6CMcZxMa0u2wtJ8zcffNAXTRcX93kOdiKx1jrpkNRcp0O3Jrh1yCMnw2WjOlCbdp",
-	"xlazQ+hduWyfBYNvYAyVidvgaXhxlwcYVIUQVBh7vy5mpE8zJ+eC0WAg1L65dvQybS5oSFtRi3urGrkl",
-	"1f+iuLibCYeAV9ywLM/8YWJgdRMmSbn+DCpldjClAzSWkb6Y8pj02YxlIHxLrAuXoIFF6nu2xTvOLNPZ",
-	"aXFP4bBqUFFBMssebeDAConSYQi16ToVvdXOqGJViqBVEhp5A+oy2XrNeT1XTKnGnF0kyeUcIxxAX/Ws",
-	"Lg2hDTLXBAY3jKqAC62X7jewGEsXYR39d0l63rPKzlskrYpMmYU0kZmxhRuSfyra270Z1RJlIDumf3NW",
-	"5aSE789EDVk9DbHZurPxgf/LTUHsI849EdmL2/LtP4sHAw2Vls05vmEgD0W2mGKevgKDNFqKY5FtA4Ro",
-	"kOS4AFxe2ERwflS5A6AgLtUiR+5u3CdGPtqxqVIDAcwVtYWuFOCr4Bvjg6nJcREArFTkzkFceD27wrn5",
-	"tVugSddAaKOv0d7o8pCF0tLloJugEB+fk1AvKQIzPyREPQcl1g/ImM5JlyFaNpwYkAU4eJ7NAorsRMTM",
-	"Q0v/rgQNlHKHzvZb093dx3s9ETP4V3hRqysCVl8ll7z5gDSw9Aqp/taVn1cC0tnoseujgDBm9DCwtN+g",
-	"WCibe8U3l1Tj17u5XlpWSNnWnrFkMFRVicBNWrcKinBFxEZsLv2kxAolTPIcGN8A814KMcm/BVNpl5Eh",
-	"yxhAAKwWVTBf7j69haK74IxAYgFAc5lUNdDFvnFzdtywO46goO8RmxfkbE+dfCpkcfDx8qEA98WkbSsV",
-	"oru1eql+3Kz2IKNjubKwUKIwPYBSiyH6Ki5C85iBZSmsMOET3jU5pLnMioxxdUkJ0DPIylXuZslwXSRo",
-	"qCrkreAAu+JWdaqt8mYGcAFdccsY/LnS1711TcKnDXw6Dff4WtIbXTbhyuEg5nJapS7N9CN7qhWVo3MS",
-	"TmGQJTsYTkiA1ycaeWUfckIiwmATrPiM6G4gJK03cm6RrSbuLIyIxp6rJr12Eud2lYadR3eBbQPm1U94",
-	"Iocmz2BVbktsFsWnJa1SAq/gpQKQAvg72GTGMjFVVaO0rBOVX5oxfWd1mbWCAExLqCHLiM2Nu28SP+vd",
-	"Jn2RpmImw7h9/UZtGEzSG93Q75n323ExNL8qwUAu6kAv/sdV2/wIU5dX21+sjxnLB4zBZdB3SAp3lr5i",
-	"uc/dri2q+ENGK0gNTS7nJCaCExPGgYakn6dVcAaopxlNR0jrkYtqTDJgA5JsCk7Oi4k8r1uU53VzuQ9z",
-	"SHk81AIAmpsh6Jli8lcwD0g/MpozNRPZSAsZsZjx5rkKfKotSQQwxvAK6LbPScs2pXOtThc4IJgeLQ9s",
-	"OF1ugkbxqphyBa3JM5ou3AyB6TZPBsX6AZ72ck4G1nxuyUTvVeTIosYcXJNYHB+2C6LsIsOqiqxeEzPb",
-	"0JwVij8b08SqsavZX4MJI2PMYILXStDgKFSF00Y/MXtgZHYk1oEgCVdiJxyvfcTCixJKWmLfLsQreonY",
-	"C6lkMETYM8w5C0O+ZmY6wW03ZFjF01h2LRMDyACwKIoWLyYfFapXudKi2U6NUSlMIA3k1bwVt5XQZXAW",
-	"efRplVK/mO5NK1JFFabCdrLMArKaiSI09gVQqImBSeIacg/5ycJpFfM4nhoVAQNobNpFF9u+TAVHpT9w",
-	"JWa9oc3HVJKgzROyefJHf3z/nV89+F93P/v4ra19LKxhgmsp5wKdyJWVieyF0jxhI471GfwufItVu9cu",
-	"EcnUOd+v5uc+XdentdSVNUTlZTwOb3cKcljl4+qknY29KKtk9m9ghgcXV7s77fdDgLcbBau4mHGCb5rE",
-	"uUboRvSBsaQvSZ7rH4uljqVTpgBbM7lHSf8NQISTuHJvl6UdC/i0Cp35ZOP14hPbkixli5UXCnvqHcrC",
-	"YSosUpTzhiUcxZ7S5rnFtJrcXiZihLXk4mdLR7RmUgxD1LVpMYjpCPqwkUGSyNF0WZKMh5T3wg26dkVO",
-	"m/sC579C6ovVc01M8luqwQVRl53C0PLS5BQV9nI9/8MXXlkjxUZFtgtTv6w60YW/VQ1SXSxNXXH6nBEL",
-	"hFOdLKnJCV6yJcszSvgnbdWai5WCjb5/iHksfSfvgqQDx1ozzsgKPFBsJ5FKZPMWl4rOMS7DE4n0G2gH",
-	"Q4S6tJjmRIEFy0wc0I8trgVnSVJGjzBwd6rIlANmumNUyradiMFGqh0sFNniGQMPmgSQ5YsmdCcqTEiP",
-	"EPLdJ4okEvEhZyCheaKZj6NcTVB7iY5Ky49gps3ju785vnfv+N7bJx+8dfL9O1v7BG18ltXZkFuJSzgU",
-	"M2eaAvZrtD80Wej1usTNjgDAx1qwmF6SFs8DmRwnz0dtIfBz2DrnTnZQMBiAcx9Hzmbio+wQgSddp9Zi",
-	"NMbk/C2eIC4+t4SgAAuDtXYiXKakxyycVvRGLb7ZsZhN+KFjopwA5NtnLN7SJINAsuK09Exm+y1ui3WZ",
-	"sDuTWEj0PUyYMW71M2ZNQWM6YoZ8E+WoXPNGZuLOk0xCpOUOuZT3apWFLsON1l9LlvZhf5C/orMtQBco",
-	"tOsNhVxiB2BWbvEFesfiqbM8QBdJfjURP1iYvEbqz3O0N0kr4isEK31pdYVymHuNtbcC+vKK3j8M6Eh4",
-	"w2SBq0PuF1STkr6WQpFbfbPm1dcMCdM0lVgKJZF4xpECN3f3Eem4tbMGTHW5eoP27xGbKCikhhIOKDOS",
-	"pgyT4HGs8vPhOydv/vLkT3558vFfb+2TjmSo4XSslGRmkQymwKVlTW08+IeeamRgnF2Wihn5NsvEDtne",
-	"C2pWpMQCtm3G1s7WgQvnrDkjZBN9JvYF249XvaNunbf36hS6UiyE4HI6hr+A5PRbkLqRZT3Iub63C372",
-	"p8jm57/55/sf/fjBL//Tg//0nS3Q4ftCxE1QX2WNsTgEqHqoNwW3ek7wRcj0hHk4EPaDSPNtfLqNf4hp",
-	"ha2joIKWdAjAGWj6RdQAQpYKPbkLKBXK8OJwN8197MED4OusK7CfklRXpcgukePOAMHmyf6PNH+9GUdy",
-	"ZJTYUmqELBNZBe1fN4AR9H8Ig9fGP4M1K4da1gkhl6d5WtSYzpF8NJPUTe1UpLsHUcXWXFn6QnvCsrbu",
-	"23szH1ReKGsVixatdjqA/2jJo+XDWa79iApzK6x5AwXGkDq0Y0daXEwfOGhrVGHrvqqDO7kwoYplj3wy",
-	"CtLgQmWbM8P0nhmod3WsazHV+qLBeqpEqCpqIm2SR0bGAnCW5yT5/Dt/dfLuBw9+9PH9X/+yIn/fOiVo",
-	"6gpUnFVBioCXFp8TLpSW20C0gohZE9O96bzzeDi2GhUus72uVX0iWrMg09K03Q0ScNfOyrbRDScumoj6",
-	"mjuN55EvxkLxp8Xm7RsrVE/AwZZbL7flOYOKNBrhuSmsiZf1eHldn8UNe5TVQFYt5tFgRqeXSurKQ3y5",
-	"skmAMD0LaZxRyEmd4+SXQ9evTdWlGZ1/iegkmz2xJLGLadZjDupVjNPA7dac0D5vEo1pJPWCOr0GWmrT",
-	"jGTfwWTOSTITmRqGFKczBkjZpJDlgBmpEg4L4VYEEEqBZVmlLGEJfwWdh2jwOh6/08LaAoBTuOCgDGvm",
-	"siSvSF+5Tlh/cZubca06gA3Ja6EqVFlhsKRty89DaAOMa9/kh4HECU0ovpqUD1Ef6aO1BaCzBv7n6Jvs",
-	"fQn0vDrg7zpamJahn/Oi9MGbplCRPqRfxHQu26Lf7ml9bXHtwPNtdwebWSJ3ec1qVlx1/SV5fbRVMiXy",
-	"9pDylQMV8WgJm4XEpo1RwyIYeEXIAe0zNW+DZWpFtFitEKVoNmBqVbd7WXyyqxV5FJKvfL5Biw71AsmU",
-	"CaQ0dTfaGtVngZDPQDRZPBxnXCOqMlluuNTVil68qRJtV0MhoPPhdZBXwEIXkFEACZUEdpDYilWhnFeu",
-	"RNimry1uhdVFzPPlVmoxmFz0FeOQOcUUd0ErMIQQQTVpTK3iak4bzHyWgTfScdrfL3LaYunXsFkbKS48",
-	"smfpHHg70ivaPKkk+I0Zouv78ZX7LtHP0r7pEcvoQKuqtr8LTy3rsD5MyN+T4jpEJVr1yClMsYpxe4Gs",
-	"QKWZ/W7ZCiCQ3KbzyHPkpPovk79vwjKpeyT6UJFEEpZRqDexa8z2iSqv1IpW29JQg6uQpwQ8E7BlDRK5",
-	"Ij1vedyQ8rYJUPPwhVdKQteTF8sS4YQqxTK9Nf/x1Uvb/4Fuf3t3++mb+T932q3W9s3Hfi8kERo5JeDP",
-	"jpk1QDngu+YvwJG0GHNAKGLoIcVGqSoSRlSAK5bCHRW79H7VU3mqYirt7Ztfqxx8FbzEWgyWSKD7xgFn",
-	"X0VYvEmQEhYTqmXtWvtNDWxeLa/bXCk5VAZGWxlIDsUMXWZwHCEdO2occRBSXi2LHbGsDZrpRC1d1bE+",
-	"/JDcw60sJC+FWyEO30R1Smke3EXjGFOQjMVRVYiCb4mp2Xznu/I3n0hB+jQ7RVoLLz48aNIJnnXclUp0",
-	"86mIb136qiSHh1Tdtmns4hlFLZYLCxd2yyYcX6l+rkl2taJkiMUQ9xan/eAHH5/8j/9xfO83Dz74q5M/",
-	"+TuTyOuzjz46vvPhyVtv7m0/vb1XNho0AFGYDi8sdvjMNEljEDd5TDIhxqHWKxPqlxIofnT35L2PH/zg",
-	"4/s/+Z4Z+cn79z77zZ89+MHfnbz38RrjxgTF87IZLjgmrNlfMlk8cXEJz1vgFckkYVzlecfggrv/F/91",
-	"jZFPhiaqpc6AMhFS0bTCfPL7WAdRRmQ4nwwZJ2KCJLZP9nZ3t3d3d59YGFtUV2SgXOnRwcou/r7Ztfs/",
-	"+dVnH//PL+79c33jFY51b1LhLP/uCFQdqnAZ5WUleAMh7Ys+KFNC2eR0VHn2PJKxicgg7xhYRFDVSZT5",
-	"HXiRnxM34W3Id5mAOXqq2n2R1+jKI98xl0vXpA0ZogiYMTXNTEgV/hvN1/XFdYtTPJWHiR2FsY0I9jAL",
-	"BC9Z+sCcAxERaazX0KUxbKTL3zC5ASqq2NSF/EHXoS1NbD1VV1wwIns7OyY/Atk8eePdkz/6s60KmHee",
-	"ZGL1qreTFT2v9ekUvHemWVovdnhxfWaB8ilV1ANdyNBQ6LEwMUciy47oGVh53Gn/F5vb6XAoMnUtWS9T",
-	"TN8aSsOZHmmazolxHZTcQ+HA9d2HacfGwQbXIBnwK2v5S7o0HrDVk7XErDojqtVhzwGCHaqF9fRhMVc6",
-	"QxZnoEYlFTUQTcrLAsiTqzmecIbYUnDtFO33D5mU4ewndn0WxSOZ9dtKjBivEPf5VFZ6ohJJMpEySC0V",
-	"Cxsk3k+FwFpeBgjaE1yKtFj6tpS8DKrqKzqjc/B0YBmESQLGYy2i64uP8thYl02DIAOMCwtSXb+mUi2x",
-	"8ChXrAojfw2kKXMMLUP7ueaD+hBX912xc0UUlbfudpUrthUN4SHUQZ64bTUfSU0GUaaWZG31Q0v3Pbg+",
-	"xMDqPT984ZXIVq4xuaYgGkwWI2Tr1MKGMId8CZasXn1xsMVjgc/aLlNZCcBrBD6Ar+LNaOcssc9C0R9b",
-	"BV2OWOzSzZHN43s/P77334/vvf3FnXc//+QjcvLhm/ff+MVnv/3dVrgEmU3ItcQzbFYczO0mst4ZV/GS",
-	"xk0bJH1lNAFJNhsledty4R2YS02SzYqcb1sVM94h17S2LRk3Vf8gKRnAzBPuJwVrnvzCJcoLnHib7L64",
-	"VNcwYx3NmJ5crBUiA1dPk0nY1NQ8jcZKQDD/bAeG38SSZ94Ia6M3vJIj7hYLUmnFyVxut2Y9MR4zHldl",
-	"L+qKW6zYmftERmCWmbDMCN6FCEPjdiV9k+SvISWUMoCFqj8tk8YbYd4KWLcQTs0TpxcMRRaaZmFn/gq6",
-	"Svn5IV/C0KpM2IULIaSSgakSCtMzuV+sQ+K+DZ+BWv9GQ2o3ELFK4ye21YSxTyXWGAow9qpaPNeMRmeL",
-	"CoF+usQqHE8nadLT6n4lfg9Ewirc9SysG9twuH6SMqyB2sDuaOpLuS4Lo4vcnMOrJUKpRGtzxE8yMQZc",
-	"sQVGVOTcLKBLig0ZgEFFyI81qefpNEw18K6+oY5YBYx/pdgldC4tCV0K9zEMZqS1rgXqh/O5ZZoztV8M",
-	"bYESZlNFtGALET1Q+wYSjBZ98LZ0IDhJ/Qxy1aNr6zkGC1JkzEsZB344WI7unFBiKqNgfxGZDed52CaO",
-	"QWFFXKryGry2RFzDa030RlAkOFRFUqhVLkjRG70o1ErivAcACu2dEUy6xmZd4bBh6Vr0DP9A6lwMYtv3",
-	"6kxZStSKk+7sIPeBYrxcfk+L3sgEmUJM6zmEuS3X1FeWqD0ckJcz2scEGbOjy6DhlsgnRrO/lTyoKpPo",
-	"GpyIWAUU1+bRMQrDeFcy4y1jLjZI0rEPN/VHznVWO1qNduhLP2kNTk+oRP2NfCLOSAxRwxAZy16bMl6R",
-	"Hf9UxxMrxodP55IT6dFkzVk8C9urd7JD2aGobI9FyG30ktZKXfw8TRQWY0dgyGJ5R08YBWMqUG1IxpOQ",
-	"8qEDzzuIMtMHcd9UypOKdCR7reOwvhPQdEWGm2m/K6giZkEbbfAS+y8O2VuTyt0JF9mH49qGbKpJVcbv",
-	"/A5HKVfvWMqM/lW6z5uotOuAUKpr/s89QWNGpTEQ9EUGmqkVbvdJayNnRq0NEx8fKgwDqBFgO0KM5Dqp",
-	"jfOc78hitdBUYLyQs9Px3Ry/CLNoILl7+RIREWBRAmaZotK+VhLFWR3WRx6h4wS7VavQ1ODYT4F3WXYl",
-	"5yI0br69NzdN/WEvH5yThbaqUqGqVWHrC9Sk6q6EfJUqF/9aSnvsdMtfXKldk8BFD6GqKFgt84K8w0Ym",
-	"Kbqr8GiCrmyQXSAY59Jbrp82YGorBMCE6eKquRcAuJZ48imMRWtg+x5b0Xeb9CWuyFaBzdU0X2bTIl34",
-	"4jsVJHDF9LnLAikaiTAe3/NqZwdSxjbUPiqJeU1wvcFft1fWEpxQOcnTMuXBSUYsxVz5Lvfdallaymy1",
-	"ONLgQpjIjpDQwBXthXd/nejvlNG4DbUOq+IlYG6IM2+/VuVmqsnbPJ6mKplUMXo5mhbNCLXuv/qImtUT",
-	"ZJZF9lJwjaXx4nqVF2dhwpHbMTPPwjYVxrmMENasOGNJpSy4CatiGs9eIaBk3zgXALEWEYDRRaRPb5V8",
-	"4+GysYsEFQgfyJm85rtKIDiYpvaicPUrV43dWCBVc9jAJ79qWog1E1QtkvxpBmEPR2XeWkm6YjoYKsvR",
-	"9HVqqKaUNQlAXHNjjIIscM3NgJhMN08iZkAmS9N5ho/MMjI/C5nYss7bNaOrDPWyLeTup0Cibll8eHbR",
-	"a9Jj/c3mWcG4AOCQDzI40xzoFCqsZgyVtsB3OkcZWX+V8MHWPplY7Ry1g47Wv0Dt1ipDi09EmurDPWAK",
-	"bThaR5xliVJa/wMzFQBvUPpKE6lYbKH3fnbH/Gi5WruBEHFTeV4TGpGpUPuEjsnmyftvn7zz/mcf/c1W",
-	"RPYubO9djMjexe29JyOy9+T23lMR2Xtq+8JuRPae3r6w5yfX5iV4p5ZhxhvRBjSi/6tb0f/Vzej/6nb0",
-	"f3VDQQxLEfC4QFGi15tm2YrX98RK/g1KFDwMgGrNHWqdpP7c7KBDBFlYIkjYuuKdl2NYV8egBlIl7u2u",
-	"lsB4CT4y0NVqUzsdfSxeHzGbCAWRe4yrzJYIf/Dbf37wg787vvu3x/f+5vjefzq++/fH9z45vvd2oyiA",
-	"Kpx1Tnnk808++uKNO5999DcRKZMg+eLN97+48wN45mjR/Hjy4XufffxWRJAuyWcfvX/yJ7+8/96d+2//",
-	"5vjudyNU6j/73U8efPgz+N7RK/n8dz+wHVrCNb9hmw8bwt0E9est7MXd1ZCEi/jd4KGrpcjKNM1V3vcb",
-	"Dv8d8sAXaglxNjMPVwWA+BXrAndl0aMf9MxLMRKQ4pqmGaPxPCJxJiaTJZFjDgNQMhKwGYLfG7n31/Dr",
-	"2+24HvaqLcO3AfC+KaqJNn6VM5ql8/ZUsrg9nYSjtfRN37isg1drp4lnpRLgU07JHcC145KY6ZphFkvX",
-	"lGZXuyVrqWD5plkeM6djCsmrJB3QGd2INr5FJ5RPhAwXDHJ7G6qmm0lF9va2ISbIBTtY2wXWqIJny7Pf",
-	"Pp3/rzbbbxX1rNOYt8Gls6ulsH1M/2jwmCbixCxofXKYShIpEEZo01/hjs1fy6NBVgebVppE2K0emzjN",
-	"oRR81Tcg0yJrLQYpJdLcg3jv+bedyNwtt3KAS+WSFWbkB5R4Mwmt5DfpUYCRjatMNmj0rSiYQmVVQs3G",
-	"NbDy8ldjky8FO7StV03hjA7+RrT07EcbA8ZZlvSCXKA3VW3R74ei9dK5BVE42IDBCIMtQEuGheO/VF4c",
-	"01vtfB8Ktoo6Q4X+1DnnVsyqNHbBjsZQstEF4T8qzRZ+3TfhGgbsiKnUZzQdRaZiCVcCjLVKKHZAZMIH",
-	"KcNsZvgJGHqhnmeC8Wp2i/BVqCije78Zzj4usnKa0adr7b9BwlqnAlr16aksjbbsXKEPdoV0l8XSbaHs",
-	"O6c/jn7ltXyIwePJukMhRlb5D7jAlNIqfcXs10qXymPImlTp9rIvYJkK0he2mBRkHwPPl3tlBm5ykJjJ",
-	"JhhaJRnSIwbWh63grV1fegqk1HZF9bVV8O9UqjZk7Q37mgADget7+sym9dlLXUQPYh5L6ljMaAODBKC6",
-	"vfXxtCVHKbUZREtEdwY2yzIZP2qPvhnPc4ZMA6kouN7Ritqe+fqu6NVpTJmTjB0lYirbkvUyptrgyA9U",
-	"YzBIuEwgWj0yHn/An2Cwk/7cxHSntMdig1iWyYDLFu8ymcS2oOsMbpDNCxcJZL7eOrDGCHfbWonc9odG",
-	"zGZsBYcS5ih6NFCABd7ZR1Osjcnh0gBnlEubrIVAPQQWV0Zp4bpNMtZPKipmSUUzF+hdHEEEZSyYXif4",
-	"WxI6oRU1sdcpVNco1BmOMoYoW2oskl55lrW+thLVryP2eefCiTIFrld9TMJxBQLiqwpFH9MUqjQBZGLH",
-	"GBQiMhsmWKwNSBIoBDFvdKzvFsmwIrMH75NbwRBO4MY7LoOOYc87vi8ff+nS3ijPuou/Yd1b+5erGGv+",
-	"pIU/IRiv8C0Emru/8zy+xV/apl6b90Dw9lCAFc4kO/THjwuVQsot/LeYuiKCdgFNXOiYcbXjXyvuR6fq",
-	"NApPxePXrjrUL9ERM7XdiycLkeMijTHRjRITuRw7aY5K0UO5oglRt9HgPJzdPefulTVddMjAploMP9Qt",
-	"G1FvkrzAAkloLnFy6doVMmKu3rvmQqQjxUi0P33jzzuRY5wm4ZnzPsOB0zthES87UAlBd6m3gdEMMybg",
-	"8IZKTYzIUgjeLpdqof0+oFTlOSLxrQhqaXXn5NrLhzewArl5skPMYSU0lYJwxjC4499vXz68/vz2DTFi",
-	"nAwZjdEmkugeekKMEgdZ2N+AiZr28tGa5bp9G5Kz9gNZl8F0unnyxjsnH//1FhaL9FYGK43ps2FtNDsE",
-	"cNV6sVO4FIgciom+jWiLp2KQSJX0JBFTJSH5NWQ8jp0bOyqVA5Bk8+TNX3z+/j9+9vHbJx/+t628ukzC",
-	"By2O2gKGu2SMxoXadtZSArEwxohn7GNyp8Vb/LHHLk3VkHGVmAQKjz1GDvVoOvp3kSXfhp/3yTOwyQSD",
-	"YkdsjjGxnTzVnaGtFi9SzkBL8XMx3SGXgPS6LBV8ABzdJyiyqSf40W+29n1X6FxMW1yzbACrohc2MZFK",
-	"eQwozp1yLCjnxYbafIuApG/xo0Qm3ZRBXbZEGYlBkou7FyPCbtGeSuckTUaMSDFmOADoKRZMApKN3dJ6",
-	"Mi7bc1DB+rHHAObWgeR+uILnTYXMr31LCt4hm9efv0yevvjE72/hUnU02XUi0oFCz52oxTu4R/o3rPWs",
-	"/5UXou7o2UVwAhN+RNMkJom+kSPSwSra++TV1yGFYtTiJuLw9s0O3HJ6Cmgj6NKYwEs75CV8BwF6CSff",
-	"oBPKmUSweMLJc3yQJnLY4nBvzsUUybNzqac5//aLJux5nzDe0bvqyiTqfXA1253PXBO9RZPBcnYzRkcm",
-	"Dgj4IdzWIG7aAqsAlpfKBF7IhDMpWzybpvowHL7wit5yTJMUuSxFvaHQhyUitvDhVkQkEpmRDTUbkC2O",
-	"CzJOpKIjZnbzOlNZwqSmfgwpBQakoGgd5aRzJWbjiVCM9+bbL7B5x7AasmnKl702ZS2O1wqZTjRxX3ji",
-	"Cb0GGe0pOJ7gVKTklVeuPLu1A0cM6cvER+mjYY9Si8NPXRHPTdgASOVz6YnWZkp6lfSZF31Ce7Ddapb0",
-	"WB541eKuZXtAoF2oVoUli+DhxQsXDrxihUZ+RyKEioq4QdmUYwpekjGVzT0MaKLwGA40x7u4+zRJ+kbx",
-	"L3zZ4oh32Nslcoe8wOZIhgBH1M1YrWKHQEit5VWmUqMUZrHJRB9oe9Rhoy3tuQPvbjNYErPR+vLWpxaN",
-	"w6TzOmnB7dra2Cev7uzs3IxIy1cL9e+tjZ2dndYGuQ014Kjmqd2UGc57gOAPh/wwMA+XCRjDMFDf6ngN",
-	"Q+FPPk3TnRbvWIFcJrzHOmZw0kqv1NZjjAm8oBvnyBEmAjLNmskZQAqxV4K5R6S7McbgtnvsMfJNYEWl",
-	"btWQSab5d2aEZJmTGXnMB8E8tm8sjIqN9XLoPmYQoZmgLSelUrW4gbgAX4BXHeYFqHosAHcnYLEYN5U2",
-	"8Xhixy1uS2VS0vESF3V2yDU6YIajFlbVZSczyxtBjl28lUyUjNcOdgk7mKhKBA8sM9nUvWFDJqQxxaNt",
-	"/Uyl9dzaB+apqcHeLhb845YGNxQSS0CJuNy9wXaIhWPrMzTCYnJDMQPSHlM+x0aYJEM6mTBuTq/uUtMc",
-	"3HJ23S35dNkw4TFODCdKegKYIu6I7j8zX8YuTAiSgQImydPwoW9zE9OYmaqDLd4T47GeWqzVc3JNSDXI",
-	"2OG/fdGO5ZwkYGGw1UmT2EqjgDigUC9Lr7JeqUwo5jgLxUqiiJbH9Bpa1obP808Nv9G3BbIqW94ZOB6N",
-	"ySYlWgLxv7HhMpoRdKlkJGaW3bZ4n2m1MlGGqaRC4p2gO9860J8e/tsX9VqY3dCcCi4dRSiCsKCoKjIy",
-	"BtmDcI3wKEGhVNikMZ3DbiC/IptgJp24ksNbBy2uxYw5Hj0TSWuWtEg4l9xhh1KxhtTMQrS4fmiFJtj2",
-	"BDHdJQERKp6LLMP0CchhLgtubQCwmt6NKae9HpOyP03JHzx3w3IOd3456Tx3gw70iWvxOBno4ZqNx1fx",
-	"UtQLDXurz+KV/vZVwdn2S1T1hkYOQio3pNniReuPswLYg9d5fPeiPkfkJREn/YTFHR/RLuK55Zw9McHr",
-	"H6VUvRddzQTHicL4XC0T6gF39LS1hIZMFgQ4K7nrny3P1f+eoZoH/7aL29EEaO9kPQ4JXZtkU0Y6gclt",
-	"7RAoUa+1TFPyBXgyFBgmnVvbWi/Zxs87RpyCpoA3CMxeieYQo4bobns01ezxwIkD+kdzaT++401f37Yt",
-	"DjEl7MCgFJWpL5qLznsoMVNOpnzExYzr761QRZVZQiQTPRnbOoiUlHSnGdKBETWkjdrHe5bReN7iGVXs",
-	"gHTZXCB9eBueSHLxwtPmHtBC3Hz7EgY6JpxI1hM8ljtIoC1eIkkULmNNJuYwXXnuxvNEj/pFPWgr44HY",
-	"bEoOtDgIkSRR+6Tj3tyG/+9gmTaY0lbkP75u0RYd5AWFR5LpL81YvTg8MzSo9SxSUyN5S+uW9lmLJy7h",
-	"kNaCQIgyB8IpYEYN0mxtv3B9ACJIa1fZEVY414sTESUGDOgCodFparJmg9mA266d2GwERJ8RlJa58++3",
-	"zWvbV+LOAXltikydOPWCylFZa6RdPKKGLAwKVmtMVh+/dO3KRrShh45K+t7O7s6u9f/RSbKxv/H4zu7O",
-	"4+CnV0OwjNiiukZlgN8GrCrxlBMo4TTIEcZzakkT9HnQcVhvBAgT/S6Gx2iRDbS0FjcaiZGVrJ7i6sEa",
-	"a4Ekm7Oht+Q9kaasp9uUQ6KvQgcL1EcDlQuojj7tDTU79HcrY+T43k+O7/7T8b2373/3g5Pv/HPeiz67",
-	"La5VGsJFjg52EENTJFdk5PLLz5qa48m3GemlVJro2jloRFsR7la8gDQGIcr8LEnC8xwcPjlOUkjv3eKT",
-	"pDeaTkwQhBIx1RTm4+V6U7Ut+v39fCvAVpo6C1WLm1ew2L6Je6UYYDudGCXCFeun3NgVWKppLINy+54S",
-	"RInR3e0HqApprRkI0HHiK/HG/oZWJS5bSoo2MiYngku0wV3Y3bWRJwbj7FsIvmXCiFH9rS1hjn2A2RGs",
-	"VKEUSIa6Ir0wWBDsdrTx+O7FqsbdaM9fFcpejpg80pjr676z1STACjkdj2k2z1PIycgRXuTTB0jbsDd2",
-	"c03gY3704RwhGGUgPfwNOL4Llx4CDGmcu8xv6sHYU25vYu+UL27gFfsSwHnomCngC6+GZ5+/ch7utY3b",
-	"Ue2LPZt5tfZNoz4capUA3gcr5mtTxNxaI6b10zYjnlJVT91qADfjKYpcTHmPxWBtz9y17+FnQoOyjmLQ",
-	"ZgpjaxZw1nRQITzPsvHg+6sP6OZDPM5mR6qO8yXU3kTfzb+cVvrRHGw93rJh2juk7rAtOaT5Oya7++KR",
-	"vAwbd8VV6lrtTCa5lQ5M+jfRi8KkekbE87PeQRMmUfTVqGzKbi9Qz95Z9x2iHL+Q8IxKa/7aOYPNv2RO",
-	"oFejML/+i96JpjThEUOAZ59/PS+ZfLuSgf8BUzmpPOwDW7Pkj+pc/gHzK0faCtIgzrhQM88JvP55LZ5E",
-	"4LpasM6Zrlfkunwimt5Wz4redMy4umpqKeoTbMAH5ZIUYERC9cdV1wEB1oqckI8SDOP56qD+6kxEHftl",
-	"Z4e8bAyrniQypBLRHyz2KtEmimx23J+g/9v17WyBCwUX3bntIxddj96rot1992ki6RxsGbPhfB/hJMVx",
-	"GCN/SAZ9BUQG/xA8NHZno0+a8Lsv+/BpBT5RhIuZsUafBdPDCQcOl5FCcpIAIpEPgfOdRyICtMEjO38i",
-	"FHZxiZP89LgF6jIwJ5OOI/7Ovpc8nQswvbJM610m7N66+hK1Qy7npfNofn5c6zapli1g2uJwaPN98A+s",
-	"tfgWz1roDGGvZypz/Cs8DLBIX95hgFTclfYZ1HnxLTAhxayfcM1qjfob5WaWbIo5+kO6H/Zyyh1rhPjB",
-	"vgJAn4qdhJGdxcb9oZhmeWrzk//83v0//dWDd/7Sl9Os+XqZLJC/E9in86/rNb+N+5QyFSqmhIYYhL6h",
-	"xUcTqOBgpgdyhbRDBzZ5EEYpmpEDHpU6rGfK4gHifIqb+ix0bpZ6YVcvhsQIkyb59OuMTeEBMf03Wl9v",
-	"YRdYT3GwsJNQkKBv8ixhTwZb0Pnmlas3nru+/fyLf/jc9Y7TjIt3hMnhst7tALkvKkWyS3bmiJDqp3OW",
-	"RaQnphPBtVgk6Xhi0AUmnf9kCuk10QHc4jbSy3iFTCyPPcJgNpL7pAMOko5DnJDeVCoxZtk52eIdUJEx",
-	"cMdAkzR32OSCMJqlCcvsd/ntIrSYSGWimYYSnn/X5Hsx2V9ElheDwCJewGi2Ild8OC/ZDl5QRpQgnXHC",
-	"20oomnbInHEs15gxsqnoLZLwXjqNgWshE+0z8N7ELR4nEgv7bWGmU9OFxVpZPE1HZclgwLK2HE07Lb7Z",
-	"gVQ3CZfww9YO6YApuq3PG/ge7A/gZuiQTcD+oIuAyajFYUgyOWJbxNwlfI4clOR8SW+wcS+BJ9mSsB4A",
-	"9LuP7h0wckNCs4RbN9E8zyp3YKOUzAnXB7/FjSEXvzNWWTzvmObds8wa/+k3MaUlZzgus4NDltqsPvmo",
-	"bRYYklFjNaccHMq2SaTBnRa/MXSlJVyif3S/+aUi3IYUCk9QSWiLu5T3hZohWAxC+p507BO8ramQLCjn",
-	"X5sqj609DBlfN76CRWP3jLtefhMaLRZDE4Bbn61NpeEIztCigoYuDFNFPIS7Oda5pcPXcx7wVmn/ftnG",
-	"mn31rN/V8Z0m1BEvCpdwgckIkBV0WzLdrmLxvkNX/huro0cOwB95wP0OHjp2a5JCXKEJamhogG8kARaK",
-	"bPi5VS4sz6wSbUg1B79nX2TjmpUB12ieNfuR2/CDw/rXYMWH3ay34Vsk3lfGgu+FeiNbsZ6zBr61KlsA",
-	"REkNk8m2EhaWC+g7vUcp5A/d7E/TdHuWxGpo6raCMJIypY8+iF1DmvbxjciXr7QQZWu9bhkYOGKEDRUl",
-	"CE+lAE5G1JlXtpXkFValFhb9loXJjJy/Emnxgw/UsFD/VGLV28iD85LDYdJX7W9cOQTXv5YgUEDSlNji",
-	"MhUKi1V1EQvmV1NF/2ZELr/8rAtPMpKAcZlq8REwABJAALkXveip58KhPSbUYiRC7pSXTfGZr6QzBQb3",
-	"SFwptmZP8NZHuAHk8jaUdRa3/iGinmzwhull8+Q7H3/+/j/ef+87D37+8VazsxlyeONv57s2XVj4tCKm",
-	"zCKlFR1hrTCT1DWPhKCSdDAMp9B8B1HxLZ4oB1sVM+7DKfEMWtMbdoXgSQzkEpk97gYxiUg0PEEGPWTg",
-	"xySDdEwAgzSamyF5+KvFJRTs65ironNAOoiVB6QfwMgsdMTI6lQZ6F6bi449WQZx75iY5k3gPrBmCIj8",
-	"gCrriHsXfUIJLDS4E2gfMyMbTLgHoGRutc9J4h0pMmLzrQN9PXfMQhl9FaMlAISCGqWJ8uig+ukQKdLx",
-	"L7MSmx09/LYSO16N6U5EOjCTV3dv7tgCg51P3/jzrR1yCYJCHCWYYbS4AyYqgVQKy613SEaQ+clBal1g",
-	"DNTe8iI6anjRMyanxVeXIcEIH4k6lHdvMpEFGNTLcLyKBwPiXc+MRyHM7Ind3RKvcrK3WflTM6vX7Vlc",
-	"6uW1N9jDXfWld8Ej9u96PAwCBZA78Zg4dWQ9gW6lEwgfXhVw9Cb2limVEDU+GrUoE0YBGQb4bw5FREjf",
-	"YhXSKPfo4j+5QOUZjWGYicb4eg07VMNyCmVwD2luZV1EkwTtO5u5Azdq8Y6vFkak4/TFDpjiIMEipm12",
-	"guZ4a4eAuoMBA8ieIf4cXVYHxPJmY4SDmXQAr+kSLgDKF+7AFjeHO5FO2vVuZZpH3JFE7pCrbGbpAYKk",
-	"zHBtTIcNm0YPt52z7yqrdk+3eO6fJrPhHEJD0HTql1l0/ukWB+7hHp2TBvVPNmHJ/uC5G1sW2Z+D+osD",
-	"aHGIJ8HcDn3CBcSr2QiWvFcMhZqLKYZ1JOoAL6lZIlmLX9y7QK5lAKqGeAXyPE3AF+8HthiHYvC2gkcV",
-	"kvMii9CTLBiu9Sz12CDkyAzQ6bkILM8VXbsaBRW3nGw7qN0+pOvv0fj6GwjkD9fPj33YwsKJs/4W/Zmn",
-	"veiqnfqrsN+gbP9MaOjFgqi548MwBixpbk31mvdAOaWYbHpe/K0a9mFXzkSTdcoZKjr7ZCayESoaNp9D",
-	"GRuODiEwp6MXRXPiCKNBEhUCF9hQp4nTM1xFI32P2JluXtx9eqsSXmA+XAAXVAAFvtLatMUyGMH1X+Np",
-	"dUAEW1P3zM4ly6hk2xOWScFpum0zepz1IcWi89Ztqe99QuUIrwslCHrQTQQEZDDYPHnj3c8+/vj+vTdP",
-	"fvqr4zsfnrzz3S9+9PPP//rd+7+6u7WP/i573Wasl0wSLXpg7Qo9SMrnEZEqYyBKxq6UofFtoscRPFgm",
-	"fYA5aqSDPd3/6O3jO7/rOEYBjlGTiQdyKXgaudbPW+DBdyGI+Lr+2MbDmZDwEZuY0E4tppiQMhsJrhmR",
-	"yhKA3mFo2A45TCFwEYJApClghrJiP0mZsdNpztZXLJvRTPMQOTQBTCBmDUUKPsNruR0w8gyA2KaWJTcp",
-	"1+IUjTRDaHFKkCy2ImK06ESLoug2Jb7EWs6yAcCFHXKJO9uAUGTOlONbAZRSZIQbqBGK3kGDWOSMmSLz",
-	"Rqjet+JYYq3L5LmMSpBuvOJuseDsoMWZeUQ5AWJfgfnpVtk1czaexfRpX12k1CNiTrBIKM46VAKxDAUP",
-	"M8jB1Lu1yjfRmXI0VwVguQMQs2w9dAUbulkexwQjLkjSXw3nCTruyDCRSmQFVfPLVr2XbvjQFtg84zsr",
-	"PzYjxiYGlcMgdjS2ReummHNBYPQdADpUkhoNDWRKfTEYTTkoZBc0cVKtiEMovOPxgKGGnAVQ4dsvmkS+",
-	"brAdTriHeFNj1NWL1eKW9+GUqBTc6ojsIP+uZEmAHASJrIKU6m6/+l4XPcpHZ+P88rmznm+lmrcJILqT",
-	"N3/xxXe+d/LbN4/v/GzrLDmxOQEP92wOBDOZMZQo5mMBq9UmHlR7bvf9I3XQ4n4NbXhzv3gE0f2aSHu8",
-	"jdgHCVJm9Ij5Qk7ouGyCm9QcsY57ikETNjJDsw/BW1y/u+SAXcflPMMz9q+L1M36FPkerCnSuUDxEnaT",
-	"JvEpSL2gLm1nTC+ZyfdXZc2/7l56iAufd1Kx+G6oZ8NaZphVxqTWQeFPnisJfwnqN2uLDCHcbcdNBMrK",
-	"dWzde7vzkO0F4pIKMUkAyQElQKK+VimxUkk6AdW4A+4/8MfSFo9pks5JNuU7ZBfzYJgV3XISg8nXqylx",
-	"pKl9aNfMpLuKNAvKMq1dGd8GLKaYcSK6aTKgiK6E1I+JOiCPP/kE6QlMXmFVsHMSMp9szxnNSJrQbpIm",
-	"Jl9sKgD+QmI6pgMW28ISFWjLIo2e/QVcIs8v7+5tfi4eCmM6ZCrf+DM8LEHWZEGRy/Sfa/alrz4EEgBc",
-	"NOsNAUXnql4qIaoQdAZh3rYfFRwMbicN2LGcVPeh3otm2esRdHlW1K8Mhm6Sk8zpQ2jsrx5sZ1qF2oE0",
-	"YRBdYZYPpPfcKwzo+2gB0+M5D1u8c+2VHNLjOn9djqa3DbSHLEP20Dxlig1CKEJ7SCNkT4sXoD04Me57",
-	"9xhXoNQ5aE/k8ut1AEFUxs0s5m6BXFWQHg1dsjiMwxde0XKt6g07kEDJqbEYVaN/EVPFKu4Fs/AWwfIw",
-	"rga/i0einvkDaAxCsdRwVjCUHCCPu+5BUhznq8SirIGVLx6FZeKrWZ6Nh78DVVe0GesjhaTYQazPBFe9",
-	"cOVoulEZfYbkIv3oqMiLrpAu4ZgyLAARfS2+2cmwGnEbUrF38hghlFuBJRkIr6XxIZVbO+QZk2e4xTe/",
-	"cenq+ecuXd3eezwi+r9PReSVa5e3L0Xkyo3nt/cubgE0w2A5Ir8gnQsCO9As0aQudrn5yhFWuemKypDj",
-	"ANLTOeZnyYRc4mYcpKeVQugCPQnoYeiNrFdjvpztPVyO9yiZXc1RAyOKuX7OPP5ohSE8lAgkw2BXPtIV",
-	"jNTU0N9uEH10zbz7JUYhnUFOrcKoXWathyot+z02kJnN6waz+ajuCQhYLo0lIpzNnBjvUZpm1IwncjjW",
-	"q9UsK0011Z1/fSLqQKWFRd34snav8pQX1ulRbZkW6oojqUglBAnKTrt/q573iSh7wCq2/TydTDJxtIa5",
-	"3XRRlZ/sErZbJp2vrv15DdozEe0s3iE4Xd+BhgHzC4CBs8gxhktLKGbaLZPh5uff+auTdz948KOP7//6",
-	"l1u2hkci3bAsOqWUn8TcmCtR6kosZm043wKpLeRT8Ffck/YAznbgAT9cGLqcakIxSBT3vLwmOxXItn/l",
-	"VO2M32dBrc8mskezuIJaHya1yaPGl9rlw39Xf68pdkvZVgMBtt2EU5CVyvjj4JpfPvx3Z7G6i9tHqNSN",
-	"k81Xbjy//RRS/DMvv7QVweGAzBCeFeIrey9N4n7j3bv27POrSSWm8VNv4rVnn39Im7iJ7Pv+jz/awkgG",
-	"W3uIXLqou7V1/mxREMvPHvl+GhvBtpwOBky6muXB5FTPiwzD/pzihvZJO5n9Fm/xTqdjnGbtmI01uybk",
-	"35BNTH5UdLDPEh6LGfmay4xkfPaEi9kWOW+eg/NPNzmXbdFvg2NMN0mPaAJlZ8l5UupP/28TKvLakD98",
-	"tNXikvaZmrcRMKCb+fS9twtf/+8fEvOO7vHT995pcUWzAVPE/i/4zWbKaNxWyZjBd+RrJGNHCcPRb336",
-	"3jvka8TvG/CbmerTNLWtmm4+ffu/kM18cl9zd9zXkCMzPQ1r1XBD2gWj0Jje2nTtRmSccEwZ1H5NzbdI",
-	"ppthNgYOH4ynqUomKTMb1+Id13UH086QIRYhg0vW26RNwLIbxKsSZDJVhM7ovMUhwc/WgSsZAQ3luY4F",
-	"X6gDZ1ufM+Uy6MUHpGMm3DHlmAQPXkpyp8WfuwVZmPbJ3oVdS2a61Qu73pCBdC48RWCHEkme0Lcc/f/Y",
-	"e9fmOI4rTfivZOB9I9C9LlxJ0TIQig2YFCWOaRJBUNbGumbRia5sdBnVmeXKajRbDEWIZFCWbWnlWcn2",
-	"eizvWp6xRzPe0dihmZGW0tof9p8IBCh+mr+wkeeczKpqVHU3Lt2AdqUvIoC6ZGWePHmuz9NfpZagC4s5",
-	"obJ1G5fwatXClOw8uy44tXYtLXq0yuzrnhUtdgFuWLHL+YyRjqWvs6+xpWfYc2xpcRFfx5aWc+idIi8P",
-	"ZmTPOmMVeFW4RsjPpWWjXi4tVsG238LtvJHbzSOafK7Q15Eop4rxXZHwbbGKETot0tSxzdgQYlVaLrdj",
-	"B1t+kDv9wqVnhjPFT9S6OjQ7VREHAH7I5hDQ9wom6Ma3XjorTxYoHOz+dQfP2z85eP+NulfIWAyo5+Oc",
-	"NbmMYLk1V3J+LCCwQHWjPkHmuV5Dd37AqWB7CLfDXSFBq1klnrZFB1m0MuI9S19sFwdby7PRgOrZMu7X",
-	"ou2w9yX9WQS5mvd5dk1mrHV5DiUoKGlmYXhfDnhiAyyWGZhZQUvNaqqct1S+8KislmwQOJRogwpfl6IR",
-	"A1wWG98pUwLIZTiOGjgf9Zo43vxApwyWcaI4wmlEB2AC8toGDchhBmZpQOAUXLPCfXOk+fXwirfcHRv2",
-	"homq8LIXVqlw+nuhbkvnyre1AJTVRNfPSpu/qHp4zpIiLQpCIqC70JguXeooykeLTk+jVyQfkU2Rd1NF",
-	"0JMesRh2VAIcdIizWCccLB4aMwVcBKuyZrVTt5lsl8bB8lW6MCMY6uSRL2tFvJYRsVFbd5vXrrN6Nc/6",
-	"Z02rPKci3R1YTj77Bb4EEjGesg4U2klB4wfbsbLKrmpfTKLirnJLTLP67jj7khP7kivFO81KvOlsq5EW",
-	"kqMnHZow3HBXfUkQCy2orfEOhYtruIbBowD0UcvY6QL0DR/fuEh9dmjHReorH1sGjkpgR1YlVQ3DtltU",
-	"4Shcughelf1x6XQmqYNTxCWOELj1wBnm28qX1mcn3BMRQPNn7enDt57ee/fgvX/Y//DNx49er6/YQhOd",
-	"7w0m5jlfAh/ePFskXCw8Xag19NDTUdmWTVBXugvH9j4Xp+x92i0+Os1teyhpeYrQYKgx6RIPT1tXKOlA",
-	"aHL0+NgreWb9hcVvIe9ooJc4p3EzdXlEVjQIqw3XsXDFxPXrRGXIfMIYAmQug6hFVjJ2LnpNVXPHjI+2",
-	"+aGcBq7hkUuN4bax/BUYwTT8lOKLRthBZ1rHQs+AzLcUEdvqAt9nbf/DH+4//GD/vQ/2H/2+fsw1qurs",
-	"oXdu4rsalAAYFIwco3ED3uquVy1s7VE9mbHsQ38gBJUwcMkjoe1X6RVSmxnZQj72YtQkwcA1ubQxbb4D",
-	"1ZEdD1qAG1pEFBcnKHfzN18CoqDCeLF9G/4U8W0WKETmsuRHAJuEn2vZ+wGmhwiY4u5WFOo21XtK0WOt",
-	"cLubCG2PAExcEKZUS1SCqh8W9NN3PEpkfHoOx5E22OQcjX71FhprzwxRaAtUizKCLIZkAYA7HQWBE5sa",
-	"ZT9CJV2hAP5kEy2Il9JN53iP94HXQqYeg2wEJFI8amNzqcu2iFoefWOdvGPXL0sAoba+12xQbURPNoVn",
-	"ttD3G57jbXfh2MGIK7FW45fNsxsEOJKEWpgzTck8fTyivBCwy26ow61IQAE9huoQ19MYHdooFx5hrILY",
-	"oVewYbSvur7UQuAI2Q0b5qA3YMLsBjH7JwBmF2qH7IIkH65rySqCbQvYwhrwvwYZa/DGDPAQCO59SQs2",
-	"YOuBd6C0q0uaZ+vU1k0txZz+sgIE+Njm0lBy01j0hMmX9UKzANpeLBE2IlWDKsuUmy+xO67HtYd6DfXM",
-	"7LDncnAUlLa4gb4EPUfTV2sU5LqRn7gOMwZrHSD21lhTSSmaqbJoDGalbdDcTSISlUSR9RZaomcZ0bMM",
-	"NE78cyxSPKjV2aH//j+2SJCziU7BBVwpHj4edQlih6AvI6XiFV+ae8HKeo698HwWkips2H8PL3/uLvzv",
-	"Vb+7uLh8CazI55YXF/ERLZWwpllq86z5gKecnm3+s6fIvBYpZotrzXm90/VYc96uUx0vt58JjzEbcBN+",
-	"g3/UfFfU4Od6yfdb51zkTi2ldmhWQBjxMYBVmOIr2lxvGrcwN1odCRHXnmG67nLI12zvVCcEhm2e26r0",
-	"F1D8kPkFyzShV2KKlvtSih6Qjpu9ptiWYHFXt0VQ4DcxQuAx3d0ySnFLoMYhKCZfChlA4wOw1cAsztOu",
-	"bLAahvygF8tClUsAlgrqZidpXzawFRia0hpw2CCcXsNz+seaKebfju+fZMCXNXg68r0vWwHNzTpInpdl",
-	"i+wE5DZQ3cYinVtHyMmgpULNItWzk2EGBRggMLEBIk3ZnhBghuSRsOVzZkKDRBnHbJ6tK4SOAyffbPUM",
-	"PJom097SVJ2tUIpghW2pFInf+1nODEZFG9lZcDBeGkKD5qaBNX/cvCRR3e02G1AQHighGE/M0zbpXVJD",
-	"Vanv3BrpcZAtG9l2adg0YpyI3VB1rWpfNUpCIYYLWpZF+zSvIapCN/CC8vbURS8LIoUyvXRxZkR0whvX",
-	"WT2eCyqwhgLGCBBx370745T8zMqFr3szZNmsXPBmaDNtwvCXF5cvzS0tzy0+c3vxGytLyyuLF/7jjDfT",
-	"FlEws/KMN0Mnx8zK0vKiN2OV2MzK158xP31/ZmVp8eKSN6N3umZ1Xr4+t7i4BD537v3PHuX1F7PXL+Ze",
-	"/2z+5YvZuy/Yd3/7pRfmFheXYQqtsnONxJnE4E2vekcxVlE2h5UcjGVDHLYPRJiw3Hl7tt59zjVhNfQe",
-	"n772N/s//imWNvfyX4ZgcNxZiHTWn1JAYHTDow0ITdZJGbHaswRQeuZBGTjWrPFjzrRIIayiuBOHWGR5",
-	"vBDAMZoh82tJebgR+RN31SSXk14yHOnNDthxdp5peMdNH6s9/vSn+w9/u//wjbp3iHFPsy1zEttjjkMT",
-	"+OmXC7nRLNy1/9wcSbF5LdW5RtFEYBlaFhyyTwLQXFcIZD5woE7QIm9YnskOAehW8G1uZIVToxk3bxeq",
-	"kKCh6NQpOPOFQDwl2PfBjzyF7KVXrTErp+T0d1l1YR4t9xm2kp1+Td2R9SSN4LIKRHX3eKNYlgyWt0Op",
-	"yTAAIWyQKsaTJDSClg4ESFfJ8IV2BFeXCkURkTCWR6NQaowBAu5LW11sjpdGseC4wWocu7ahrLU+z7DY",
-	"RO90dcOW6dkakpyWwjiPBf7AoEON5zvYzUGW3QxBDA7pxRy0h9lPmrVFIuqrTpOEaUEj+hKixTZ0yBNB",
-	"EI9uMAMFlsD4SwUHhaqXqhhtfjNNIDxLjz+T7vNxN/FkCTCPNIrJkmDmzALg/+B9KgN10gSCDcfvEftP",
-	"R566Nt06l8HmDkPwvrB+nSGUNxUCgAeKskuZDcETqQmJ0WZ2zQbxJeD5INit8YChlBHT+Vt9CHgO5H5z",
-	"hOaYs/Z8aWmY2jyOhaSABL6sxlkgYpV6GP2UFi66Ps8Q69cMw5euehULtjBovJLFKnBIXj5NDiX9yCwS",
-	"As9t0EWxExQUp3FQ3MRjvbZCgCAhAXAC/BtQNsif1eTSl1sCo0z4YKBCsTh2CNyGkQYUCrUrkogjKxE8",
-	"Q2hfGoOnFUrhPrDD+ygrAC5OVJQr1JkD3zVr5xJYR5BLq5WLNtP6bPXhoynIZANx+Dc4Ccw4zB0AJwSG",
-	"EzmfFi3Yas4O9tLmSH+3eHPH2GP4Iw3CER24Yo0GzR6E7ho29z+f+zuFoFZ92eBbZiobHmsYx978HzMT",
-	"odxuEOGY+dE+1ZfZA8WdpgAhb8yz23BmOMh2jGI1iFq7lnGoeY5jlRBCMSS4whr4UWYAtEPMP61cb6Jc",
-	"w+3ud90ELrdxvE16rscaPKVwOuiJxir5840Q2mZyrN2WGx0pvM0i0dGWiFhgrwqJJu60ebbmy4HNNoBG",
-	"mmO6pj2MnbgYbgNh9SUKc+3i8jLlL/AorRcKKhPRNPMWzLNvib5mEIZyBUW5iWgwUFsgw3FXk6bADQgR",
-	"wWEsFaBUb9OTcsjep390Fl6CkFhTPj8LI6jGqjKHGE1hTwDpEq4D9k2Y3zgtdiooh+tmzSx96OyhciMa",
-	"iivhtWJFVWFPfvSvBx/dq49d7WOlpnia0c6do5eHYnhk4GW8/Ep29TlCYxGy24EjXMjAfKhZIFJ98G8e",
-	"mIkZv6owmxPce6FmNg9SFaC2f98Mg/L6xkOh6Wm3bRVXsD+6/CmbhSIqy1l5jHRwY7opMStjzYJU4Uax",
-	"i5DbGvaAGuZKZtcM3yALd93JEwavLiSCfizBdgARiXnaziQkd+/MoA48kcSUQ5HcsqOjdZ8AYMPypGSz",
-	"Skc7RRlq9v2u6Bpb0liEp8e9K63hZh47rhgNlx8nlENC6PT9z2fyO2k14F5VdRw6fXdW/Znm2KUiE2fb",
-	"CmuuHHN7V8R3Mp+Hrd/cuG3ESrO/2Lh5IwvwIiefLxsb5h0b4bbkaTcxztBzfndx8UKzK8M7Nj8NvxHe",
-	"7hL9rS3usBe/vXZ5buPFteVnLhnl6s/gn1K8dh5/2lJBH3/hz+RgW0QzEXRhA0rdRHOHyH3R+gR0192l",
-	"BtN2YBpJd4XlUeMpa6QQuDKPDaUvOZR8dELZTbErWqrePFvDNFmiUp6KTXxzA1NlUUAjwbISX5qXgZMl",
-	"dBgIV2tnxmRsl+WLrK26iWa1hs0I0wM3oWOoUV8x7mHiAAnJccvNNxlJmqU9lfs2cAqe+/y132VT7CZL",
-	"Yh2Lm7CSS7IvoTlFF8D1zCdUutgmdpCyr2fmSGgB8aVtf/Kl7oUw5/Pslpk/AEZCjxXmHB9EHwlCTU8G",
-	"9xeezVNfAh0nhQDILGc80spNBsogCO3cNVtHlPvd7X4sGki3gNqsCWxVEJTMuhGggKoGQQLcZoDQ2wmD",
-	"uUzNprj5fBmSSqzDVBkPiRwmbdykgQGtgkO9fOeOxfQFx18DvrAzzIy/3EfPR0SaAIyQ0QsWajtRPfPH",
-	"mIMrZQTKxkl9aUULIXtp7vAJ4LrmylHSnDIzl2CpkhZgQ5grfDko7aFm5lBGwlLI65FFTk6udWAx4Rip",
-	"nuUSzyUj40R1Qs23jO+Hhao1CwLx+Rv/JYemYH4yjnidAWpBqohpBmPKOGyObji8TnXThvsygNQHNNLP",
-	"X3s3VxcHdX2J0hrKElFA8/V15hOh0BebuiGlDHHju1AghdxwDsXBYwUM1Fcbq240WS1QaRWQje0OlP5o",
-	"YbzZaKDcpIGr+dKt66zT1cBM1k7TWLOa+R+Ek6JI9Wh1fWlEoq001U3mypCDTijxWo0hB3gcVF/hdCI+",
-	"bbgLQRnA/lcxTgeGwSoizWWn9Ol7zQNvOZO48xGNhIlRAcDCUvWUfRni9sKOxXgn7NrTtdWqq4XXWEck",
-	"RupTiL60+a4tbF1adEPUrKY51XS1Vcx0X6ei4zFuSVSzCs2sS1YlKQuE3qkPdiMBRDsoII8+1jOHxIJq",
-	"tRieOBhRtVo7UtuA6Yu63xbopYqyT0KaPR3kS/vM4esKAAPUQWWjQAUN5b4id/+WMIoaqmIDEfG+ZjIj",
-	"v0bWZdLUqHztjRAQtQDKjaq1aEBIi9jMRVpZuTYgs3qKRvSwaiQnE+ejeWgtigoVntn4TmRVVzJPWQvA",
-	"2nFkodm3zmpmrUgSbRKICKPqYFYZEW6rnszOh6QbiYwh2BmGhQpqXzbiQzq7sQqmpA3YZhuW2DB1G0jS",
-	"4SVQ1eBhi6ZxDCPYUO1DUIvVUdbDB8a5RA85/omzdFYnTj7fBXJzKiAigdHFgxvjlE+Whbu5UOHIgh0y",
-	"PNEfsdgORkSxHUqmAMrRh/0BTEyB4EHD9YTkzwQLmENJqPo8g8omRJLPNoJ5eFfyVks00/K+KCzrGRmy",
-	"KKnuuTWBYp5TWC5v3LjMN/vXrnwVm4HSneNOe+npMTJ2Woyun2bstCwctKZZ2dHhZRQwdjwrufiM2Vh2",
-	"39GpB8cYL4uoeO7wUhEC+GJUgQ5DX1JMJUwLoZSy7fgSwEx85ZtM0ze5TI04k3VOVKwXwJld4N0gTOci",
-	"tT1eFyN2W7RaHlu/dkN7bG39GtsRfe25fL3n3BjtsS11h5nNoT1f2jZHXWArn6PEdwKOuu3r091YJLuh",
-	"VsmstkzhqtOBaAWweXqW2dc2TXrs89d+V3d9gblGSmxZMhtibf2aZ/HpIHCE/gkPvteF4jPs3SVIhqTP",
-	"OlyGLWNXNyOlxQoQ5nc47p0a9+UWD7ahOsNOA+Ea2bFCOV7dg7CFh5VDeFAGYjdsUmMkBQaybYu4lLOa",
-	"7fKoK7SFQgFb0Wz4ebYBS48HKnRrmcnd3haBx6Qq8NphhY9xBvEtotLHWTNycF1tj+rMWWP01Y1mFDY8",
-	"1kAPFOs7dkR/BSOiYUABUAyvuRmq7MIxLusw9JSRKdY1yag7tdYAEZ1HlBxEm8IFpQugFXcnlIG7tFEf",
-	"MjDkYqwcWczTVCTm1v/0XT73yuZffs335/Ff/+7/L4ecKXsRLvsmXF3xtgvLZW87+jtOlEguyW0PQAkF",
-	"vE+4Y+BoVU6t2RDViD3jgfWYV+exgsZ9d6qO+uYvEwoJbObnZTpOLh4OACZkWpGOP955JprdJEz7oEBg",
-	"i20IreHV3/1L8+lFsG4cQ6S2kXcx3A0jsS0C26tZHBWrwcmlC9TB8eGTbUvdmYOzZ2j1yZq59pvqzm24",
-	"cpJrknvRsKiOOzKnMvvftG9jtScf/rHuMd3hUeTmOjuVYqXTOTM2bQ5mwIRmkHkyv+vwPttWbKvPatnJ",
-	"jed81VpVFRdgeCM/WUeObTR10rqtdoScHChqbng44GkHNQoTVCFJUvScNE1FmDDKYV955H26cHdL3YED",
-	"0MYvRrtvuTsm4r6VOURfIuHEAU/bjxpHOJ2UcA04CMFUJNR5V/b1ECV+RRj3JdxuQx4kfEWwZsS1zQuA",
-	"unPCvArOFxAZ6pQbx4drV0ZpPO1ic0CZwFN55hxvYvZ6SEbIkYuziG+JiGnVSnto9ovADAMKiFPrKihJ",
-	"hm6ieqz2zeW9+/+09+Dv9+7/bu/BD1d8+cXvf3zwx/v7D994+v7f7X/4m737H+09+GzvwQ/hQ5/e+/EX",
-	"Hz148uH7T37y+pOf/sP+2x87dAP7GuOLxejCWXewjaSO2peQ6Sf23doG3+Y9DpN7B6PtOlKprmOcPYf6",
-	"mn1CTSpfNqzvuBkGjTqCwFgYEZcdy/XWZTUqqicrXRsz65dxJtfsnE9a/IvvG3bg2xkgMEDebOeWnfiD",
-	"p2WIFVaGmkuK43PO/ayZ8gI8hhnp4fFHgpjzxzwOBnfHwl36zUBEuyxyXDLzJ1HQXlnayYkhQmeonsxk",
-	"OFXUVZrvWfOKRQSzlUgUOdk/1ULfiYTLx5crF0+33zeri7NWC1OAywT9NTBXVBtkAyv5v9SGmJZHW3EU",
-	"mOGNmrcsnW+a27LQNplXWUaL2T6m3FgzzgFf0tvm2ZVwO6RuoS0Bh1HAWt0omuuFQYqJd7ir3Y/bQupV",
-	"1+XIdKoSEQAGy9rG5WvXkNBXQwNS0sfDgIXa0v5awoI8duws1D11OFUAOdgU4DGHNGSsEuioShlVjZXV",
-	"rZzyhpukRVQc5fr0o8tlczXiSJiuceTKYsqOZyq3IvHxsP9wYEePqeFdIHi0Y37dXVqeyxnQoK8oWRk8",
-	"W7p0OKxz0hhMmIqOHmvd7YeYdaRR8CThlfXobo6msvJumlkoWY9HO45HA1FHXgFDK2E8ik7Vw3ezck51",
-	"hh3fGfr4meBUO/lWWKbo5NtXlvlFUBPZCgH5oy2iFvous9qSzI+rHhbu2n9CU4yRyzmLRDRedCB3/3Sj",
-	"A18WwT7D+MAowXYSdjYBAvv6WY0K0UFgZQIfh80dlnK9o20ykjJ0PZ4Exr6KItUbHQ5wHtXo4/Db7tKp",
-	"HVz2leMcXM8X/PQivNKkF85NDat98dbHjz/5NLO5Q4QAEAnbimyCV0dhzDpCa74tjnOkldlsARjd3TgW",
-	"yVzTSMMqxE4CAALo6sNMyvMVxX3FiT+nKsSO7wzPxkw2q89GK41TPBtdhGBMe9gpgIW7OV/y1aPzetu7",
-	"r12p9mOxqyW3GwBsIOnwKNQEoGHdxijcEQ6DyLjiWEPgyxqHdBCPULoRcSTMMNDjRLREM+0mwmOpuJNm",
-	"fsOs9uVGO2ylm39xbcOGjJpcQkNU3aIYbfEA/waD453MDQWYg3p1rdKXauec4eE7auc4ET6bwzfnV2LD",
-	"UEFia3v33n38p189/fVnRs17RV0O4NM8SUMeIQcLsKCdaCMu8Dic2xH9MQ7otfVr3xL9KR7P+MJxvUrz",
-	"EatUAg/notmp4R3MsAOw88lrno+gLfPrnBWSjZfr906oG0e5pjSx51SF4OjO8Oi1clcpZ6dYRX8EI5Dj",
-	"iWXL8Swkz6ETGYKptoPEtQpFfYZgYNmwGY9jwQugjcfRHAt3eRxu7ggL77CrdsTJznev1OHN3jIZIIjB",
-	"mPiuAvAizvCTAph1qtpx8EPY5eIYBWwZ4CCohHnAaW69SZ6fw8U/NxnTCdymKma5vrgSteoMKLMYZlts",
-	"KxWc9Fw8Cg4FTNsUwShK3zeqoLvWVMTzETCAFKeOYzO30O2Y1l1BFPXPmD91eD/HcpCqqaVrcwtdWi4O",
-	"lnlu9JM7TqtcjZduXS/LRG1s3LpqWWQGkgjrL932ZVWPEz5II3paod0vVx6/6VpZO4Cbyg81AkLPH3or",
-	"jiYG9P+wNNdJW+4mbxqchx6KY+27qae5csCf6ah9BNxKoVGf5jbVanmH2zDG1aQwstFuxAZcNjUnAl83",
-	"pg+BBfPTWKjnLXJdq8U6ArFIt/rYf3CqaSg73efS1IfBnaGlD+9fv3ZjWJCtuEb2hFy/dgPxXzo8mGYB",
-	"an40OYs/w6M3A6NDEdp5MgMVEECaYpxdPAdyqOfjoHpDryehTGECvwkXj0N7kx89gATG5iGreIx3BJc6",
-	"18yyCwgHxpoWd+JIBcLa+hXwhq3WYHGR0xJH8gm8mQ6/cw1vXV5cHNQc3oxO+xH0eKikc1R7nGa0xF3Z",
-	"CiVHoouBRH55FQVPplQ6B6uL72O1ra4OpdB6zvxM1aVLwFNkPNOLTLeFsSNd4RzqM67ZZRUItrT87Pi6",
-	"rUQsF+7aZR6zgjonFRPvfpWEoEOQCIEAGTZHadoWHS2iXexW2w4J+wSCVEAiCvclKhKUOmFrudsDu9tD",
-	"7HNF4njcJwBLPT8sXnz+1f8ZRorJNhhiC9i5n6oRd0sY8R1Q9l6uLDlMQFq8vJCB1VcQuSPZbbmttRCH",
-	"8ky3VwUwpxZp8dA+p1K9fu0GDPbsRHqIRXNerJkXwt1BCWcc7C0zlsyw6cpIGac4d5jIAPQgMXiCLoy0",
-	"AFVYLemRSFK9EKne3Giq9uuqdyrkXGM5Ke5lY7go11XPMTZ4wL841W7GdUeDlGJraqR6Vh0VgPdqB//j",
-	"1/vv3Nu7/5u9B38PbRhvVCuh8VoZT6uLcaw1ce09o5fE9RgOdhdOJ6nIk9SCDrgmxia3IPo6xSqjJoca",
-	"jcolsG0J4k6sksGuhNLunasqAYw2YgsEMx5L4VyiPCvGBh5m29wz0Lnj+VI8/ZtfPv7sV58//I3H9u6/",
-	"vnfv9b0HP9978A+36hb9LAJ3Jsutg3l5+db1qx7b4lpcujgnZFMFImCh9GWjqXcb8+yW6lkuQ7TItoQj",
-	"f6412zzhTXMq5B5L1wEEgy8pgZ8qhYRFNt9C31XPyMDA8QJEBEBaCCVrULW5bpQF3Z6HaaZq6csb35lk",
-	"qJjegq+sOhRghpHmhAP5svuu6egVDvFT22iW+bKH2FosN7cTrbADAIA4iafZKTG4NfBFA1vjhK0YleVW",
-	"wLKxpYJ+VrJiWeSRJVb0jI8Ay4a16zLf4OBLW4mFlC9In5Ej3YMngLgSTm+nvsKksjwd5gk8TXmzTUUz",
-	"UhFOCTBXzbObaVskvVAL8tbdfczdZjaicepzzOoeYSsHFq01o+aBOCWXfFt0gLsHn2csEl/2EpUSTQwR",
-	"6WFzkmP+iSLEk5TE1E4sXQ1QRyIwW3DNDTF7bZubexPBAwBGB4lH0JsQycdxySHJZ7RBZAl6BlKAqxnJ",
-	"kEoc1QnfEZL12qC67HMswJFmFxe/gevh0og0b2Xq4lrnkLqYjN2bijvpQlPvHiNAMT0rl+YBJ6Uybkei",
-	"ACQkbm6NLru4PAx+n/bQ104wpFtm6/FoqKo1omdPiIzJxuhdN1a25jZ0oJpd2BYo9+JOKqRRpC6OhvCN",
-	"bmN7hZ09ndgkDBsRfoo6e1BhOzsg1LoLcNYR7huchJEmyiE9vEBfPSl9DAQHA4cODH0u4Ck3Jw+rZSaE",
-	"SthLt6/OPVu36tpo8XlfPu86l/MJQ7yEzjCX/fNI5zp+I7JaVpCPiTJ6iH6UdUSDpdNT3SigOlxqXHUn",
-	"ex9gnXqJsWXgXdhZ5zFeoXpZEMIwsPEZF8mXmfY0d9LlSgI+aKJ62oN/2cU3RhNmke0bfOkOcxg3qEGA",
-	"V1cJawHxvrW82lzmQO2z1/lStRiXCMGYLQugbDF6of2zHa4yTyR17wHMqTkzrS1XmhpFuSrqm69Ur50K",
-	"mp4yPfdyGzk8yUABmUTFlhmZINZGFKmUako1mMgAcXQt5WxS+AyrW6u1lerKdA7aJ4Z6tZfNdbfhstPy",
-	"awckZJygAvWiANbBlFvyUoUsBwSxpdtGE8Zhc2cA93n4TA8hlcTuha6EpzddgslaXbDuWTcOYGJYholU",
-	"pTzSqw79Xx+6HnWuIFxZy9NIH6TZ4jx7njfbvgzCVksk0GFjWQiBPPJ7XZ3iyW5t80RwreQ8exmJEfBR",
-	"keC7QvsStSPSIiAXBdnDQIQJzAlGVgnJGf8GuMyWNcGXLlJm9GSHJ+YYgkkvRWMGdIfz2+0F4zuTQhB4",
-	"83BiPFw6sOmAenVaqYOmSgInOdTimjU0HvzNX++/9Ul1MC7gur2leBIMK3e74i46qkz0VLJzBZKog/sU",
-	"ZtT5dJhAI8oTLGTqmPM64H1NqqLNZQDglzWaU3ahEhCvm/GnABN1IUnsluQCJH4xNXFp8Qwp57L5LTtc",
-	"VbJjXGad8m0ACEU6xDwOQpiACu3G2mOOe1R7rGfUCMYKhYojMbVSvlakAOw04H1kEdmOODS85HLBY8jk",
-	"QrPNwfbXwCv36lgyetncc3xBHb3OYYdviwW9u/21O53odHL7ZshTirzhfoNmEhGYQwEPydjsMMA5x6rb",
-	"gPch+sYl2/jOC2yLJzjK0VG3srShZcKsThpaakoaGGxYLnUZH6UL1Y1JyXkz1sPoOCfNnVn2/GabSymi",
-	"0heIDg+jDPq74qlfJgDPbAHGQPCUKg1b4TTxIm7k32iGMIDQVYMVQT1qcaHrxc6ealVWQYo5TJPlpmtm",
-	"OqtyRaRG5qpia7n5gUkIwTJORScuZWuZ9HrdlANjAmOayshwWMbNoOkua1k/6uFgVw7qw0ct7VC+06O8",
-	"aCRj6c1Yn9e+krwMjyFWHiO1emKe0qNUTgMcYFG6Id4vVW9MSyWUW6org5HnzzV73XFPn2FzTQ/fwLum",
-	"hAOUfdQ4IQf7/VDyLO7EwJnCAp5OxyS1r0dIO+CuxDh0JwdBMXyFF+7Sv8bQ3nZiJru/3PSXby8a7tQ0",
-	"Mr2PlLFdYmTahxkPwMaMQilOrI/pXQV1XLpQC61Qhrp9dEWcf0OVHr4Kz74FX4cW4XlVxeOJigeKz67W",
-	"VAQHp5Deid2VTpBqMU/SCFgoWt0o6ruRVatjG/aYw8KU0dXsNtZ1Ha4/D7Bsp1EuvpZVZhtzlqp0zO5b",
-	"vjhlLLaNDDIL6zyy0BThZ2mkC+KM5nX4yuZhtMzdo1RxLpg5yQ02LvzTlJAIsvCfmVqIDALBbQbjqjMV",
-	"TXMwThvlMFAywkKr9vAHqD86oXS7ZoiPb1lrhptY33ZXndS9V7EwwgIcOaUe/VSsK/s9G7SoY5hYbgoI",
-	"Z1X1MILqqmYSI4Y8oEO5EwLp8bSKFgF7mWKUrPb0l69/8dbHdY+Z2WZKCl3hRlcdvTdjIe0Hn8M8hR3a",
-	"maQq3LxU6CKYc0cGBcJiE7Q5+bC/QkbFaUqLWds8xhKJDZwSZoCgyVTCtgngFZL/VNZFu7f8DHGqZOGu",
-	"/ecoYz4nY2e2Xnas00KxKUiGOSkOaw2rVE7eeG83St6Sr1inBdDJx8AZyb+jqujnZfOxVlXSV3pIOE1R",
-	"AAZoCkmH9GvWmgDtC8aC8SV2a82FMn8f5pfp7k16NmG2DMynUdK+TCClJ4J5dh1n3v5VtWySlxjhMIDf",
-	"FlHAdAh4GInASkRfqlbLVlnieuYKlrlmcdfcXpoENtN8jpVrYXxnomFfpEzkiHwwmBDF+UetmrIgnBIG",
-	"mRkDlgqCEvUgi4q/sEIFSFkygJSQ7VEEKTuqIl2wGdrRfpedwZkzaaV1mWSzHaaWEy281dpAB//1Pz/5",
-	"5z/UkcTvkMRotn7lqsURxJYLOKW3tyHpNEXdq5tcTkj15uFGSyq1bNGkGYEUVp3eeHnu61ThrhJf5h0b",
-	"nfIkXdCpilnW9AHltVSzfaiUEJDBuS8Pa1ULHJ5QVQUehFkNOZXde0gUYkbhS+JvsRh+5s1m7CwMkIg6",
-	"7YVN+FgqE6lkJDDaH/O151AL2x280eTyTJWwGcBwRUzr7uzb6QQ+zJLbPoFZnUk1hT2Ykqkiee82dwDn",
-	"9+CT9/fu/bw6vDUetvLNWE8XWTn3wi8PrnKBGoKomUZP/ABkGCSG51LRiSOOPD5VjsTz5srb9sIJbovi",
-	"iyp2hB0xkvnQpHuZhWL/rm0j4VlggBl7BGolYZbdmFjtyS8ePX3t3v6Hbz5+9Preg/eh3fT30wEBe74T",
-	"p4CO9j3RxJZYFfQJxyQ3lbNw3rgRQ9VooLCDiCWI/lqAz15erjPJO1RmDJCvrlW7E2pj0s+XQXkNitV5",
-	"OyUK4zuTY2LkftiYHlQX3z0E0FUp5KOQHMZTScfvlRkLYZZaAr6SwrFGMKSBAvDjQAK4No4AcZ5TK8W2",
-	"SKfVMHELlRPPJJGokjTvxJGwBrG1tzWHrN0QVgi4wTZxDa/aP4Mm2Hxna5hqX+aK6JuAUgbd3QN9rYhi",
-	"ZGvsEVmebtTQ8ESW3dr6tXm2RlX7rlE0j+A70JKqd7Aqs9cW0jgS1iWCmaGpL/apsqFtqlkjQkqD6Nrl",
-	"hXZVGhLOm846eHDqVMIuLn7Dl4AaGmJpe2mba726ifWmeevVMBKTYy7MGDLybRDuW6ARbDySwtOCtCkd",
-	"rxkMMJ/2VTddZbxrhEREETQgU0c09r2xRPUqWeZxIKXl7DPmmTOeS2XRj7qt4rBlnqHVjqpMaX2pG9VA",
-	"zGw77jBfEJUHtzgCE+wRLgzpJB3CbqRfrg5h/HRgzVLxrCb9g+pl/+2fH3z0wf7bP/viT5/VBzuCxyy9",
-	"KxwsBTtneFfv5Y3v5Ft1V9gG7g83RMREAfVnNgzBmeC+9WXt4KMPDn72A+QU9tjTB//y+E9/zn76X0/v",
-	"vbP/6L0n773psf1P7u+/+ejJu48OfvVXHjPXvPcHjx384e39n7zlsY1vveSxg5/+4ekP3ramvi+RkBio",
-	"SKJuRzp+Tq1AeeTnDVZU1z1zPkEHshmw60v2fMlT1lE6ZUuL7NvfhFcsL3qLi4vQtGvZNfGTtwV5xHTo",
-	"qpYvG+s3N24zC12MWrVRQJqHAWQNybOZAHvIw3m4o3lI221uv3x1Vnx1VkzlrBi7pZm6yc9BL/NofZpV",
-	"+TgzMUyPolSrKdxRZ7TCKMUAhlNXpMD6rKk6W6EUiONUsHsRCkb7spWoDgTqt8R2KAHJPJQMm/O1QA3j",
-	"HCC6i1ElS0rtSZAkDeNQOFYdBhnaTsxl32M6BnLjcFuqRASrZWkFX9pHg7fgWWLi7CZsPUwE/iOU7C94",
-	"zEs12IbgSbN9GdX0TZs7G4mNW5gemAydCVT5lsaLq6oPL10cuwHpdNi5Dymv9WyJ2JAVqvo8u+yV5ZU5",
-	"cN78Fx7uJRqMuuPEVb3XXlb13ouLY0/sEWv3QVpc5f7hJlnyQRGtHftgoTk24NWTiPdsmn1WvrYBhmlG",
-	"TmTx7VuipcCqHO/1eJ4c5eVfppa2/GYf3dOGarXYMjat+uoAdGeelqJkMEc6Hhbuwv8HaqdKsgxhR0Qh",
-	"4Hwn2xResOx7xDdizg00ICFFyrcwievLGnal5mLiFP6ASoUmxtvBwt0VAaV9VXOnbtvRfAnftcoaGLLR",
-	"DVDlPXuq23HgdoVgTk8zqXpl+v0FkebXe2ZKclVZwGf+OLW+DjylMv4rM82erR7xnCeKa9kOdaqS/ghx",
-	"Oqp5D0MolCkcEsQFWuajB7qzh1cVKNwciP4J3mx7zFZpUZM0+Y67BXCPbBZ8adM5gdgNm2KeNbDaoEG1",
-	"XBmnEenZOMSTq4a4nkhuaewe5OZF6h6g67U4ldtKYYvTlmBxN2Vb3NiL5sxYZY24m26aXzTMI9JuIiHO",
-	"DK+eI4NeBG5bmJeLwCKPKMs72wZM81VfNhJh458NFwnVuL04gbqYI4M3d+CR9tFAUoA1b2QI0jMRdoqH",
-	"YK5iPwCUra+yRiK0inbFJjy1gXk0GxT1JUwZ/EgPcrubNY3R0Y1pODxF0MAtIaRFbjFfouMoTBuQiDn0",
-	"AbnJSFiqFLLtAiYimTg6ZanyJQIZH/7cht9dXLzQRDGVCn4Sc8sND6mYCrFg1EGAt+X4HmFnzbOXK9SW",
-	"yylyJGcGnMFSC5UE0Smw84fskum9NdhmZwTzMjiM4eFEXGUEkZQKqEPklFgaXlRR4FmqbvOPObsPzQ+w",
-	"ZawkG4coClOP9rvZmZl+sKprPAvA7IU5CPws3DX/3jT/fnWBhjEeiLy7b9x2EePXjGgXqe6VhoGth82d",
-	"6+EplLOeQO7ixAwtJbQKqg4rBfCyOj73x5zPlZuz72aXeu6JWdBGQZlCmey+aLtDoBkAWd8BVMo+bzoF",
-	"H0BwiczzUBTpQgOkcjXm0aS4k9pfQahy7HgGAIstmPsri3NuiDupEY9JWnXm+be53qmsx+F6ByALlNEi",
-	"XmZtQYOcqwTBdUIvMJxe4SrOvPHizTrAWGt44GUrV2AWNEI1ak3umuecoLTU3D6yrBR9G3AtOl0NgOB2",
-	"Hme165KD+BCadSxMRQdvgGEipLExgyAfwCFEBati7AKjP7/f5TIN0z78vWF/aqDpNM/WLACnfZnHOMUO",
-	"zas80L+7IpmDqQSTDoPwc4DVaYylRPDAlxw252C1KRu32NSXo6pNjYxumKU4f8aBHdqZmATm5cONAJjw",
-	"aeO+QX1pHpvQQykGfFkjxLW9B+/uPXiwd/8f9x58tHf/D0fYkMZmOJUdOWCEmueSqj1vIubGdk5lDD2x",
-	"FiIsCHIPbWgb3BAjgImYS1QXHbmcIxRqgnycTgUR5H3z0JUlKJrSuK4isMQh+7/+4/5f/WiIiBIg50Kk",
-	"1E43rq5/hj8Tbcl4vcBH6VteWn52lCV6KIj6MoBvUvkMNjEEHqOEHuOQ1HDFfLOO7SUXRICyKKwarwq6",
-	"Rlmbe2XD9Wk3Mg/dTviddiGqCvPxzxg5shYpiow5dkGvItzrVCT3ZXL+ceyuUD+srguPu2bdtJiz8Sj7",
-	"i81cYCqOE7V7jL5F+6ybJQGqotSv4Stuxno9f895BSQpDrJKNuiirAUH4irTaYLF+WScBQlvpQNjGdf1",
-	"GEM2itfMU+a8VLMhn0th6sYikjlBSv7wolze+M70vI7ipHONyPunGlg+vMVOsHojmx4HN+cZdD6uX7l6",
-	"VgtYe/KLRwcffXDwy0/q1Ng4xcVMeY/388Vhh0nRe7x/Xt0fHN2ZWKaju+sw6wA2KSTjptPHZdQzvhli",
-	"RlRvQCBSmaGpIAQqohYCYT/87d79N6tVNgFMVRcRrnfTfDNq4IyVigEYd9xFDFjt2u2rc0sX675Eo4a4",
-	"iXJBhFXG2QsbS3NLy88iZhJ1qGoWKTSTxJ04TPoIF4/sINaIkkIEmnG4UiV0IbEooiFj2T3MM/seltFQ",
-	"KV+o2cXlZZtubUQqbUA8A5/SWDHWOqRlwtRh5ruJ8CXWn9valWM3vCKUmjin2zA3unO6Fc8kEEHTklns",
-	"qkU7s7b/8LdfvPXxwd++t//OvWG7Lo6EDHW7Q1NU1UN5q3DhWM7dxGo2y17WC2Wgeofx5h3G/IVLz5wh",
-	"yPzNWBdnsKwZrru9LTQCIW8nqhsbP6jPdBcEKvHQINbFTC1YyzyClLjZ78WDX08LtyarcLHcpDr3NTH8",
-	"jJ/hQIwHRjqmZV8Q2AXebIo4rbYt1uDvI2T3zJXbzVjjQHMSMJ6CW/p/yC+EGUJUIBCkWV2QMejdG/Rb",
-	"SNQsqqVUaTg2EUJR0hB/f1wFWUGDcOZaUu90Ty/ve5aa+MtMA7FmzcZZquhCGCCI0nKdskuLVP5sFWWi",
-	"vieI0zMjhYDiPhj0mPKs7XiMYR0JhEwYSBKE2/Jm95QT9RdL+oEAqmtqjLfmdeZlJV5u1W7eyD9wknZl",
-	"/j2lnRAKMgg4YaHMSOQvb9y6ylIz6cbTAp8AfABqRJ1apCEHu5Zjlx8CJjnYGkZeXUOrHbVJQtpgTaV2",
-	"QsFqL6ZpfFNGfY9t8I7YCFPx3EaahM3UYxtmoMKXsHvaaRrr+jxbgwR9yxjFmOldv3YDGgg48TZaYntA",
-	"pIFCu5ZKfAl3dELZTYVmtYvLF0r7ao0kXZMzE0qDwcPPxr0ZIYYbVv5ORawOb07rwPIitF+1LkOqdVeK",
-	"OhyNeAOvnnj9cOE9Q4vWMnjHUArtsVBqBwjctfW8iWiqTkfIwPgB6s6U9jQigNrCNMoextTJQfM+Olw4",
-	"ouGmpqMwhlI4W9JmAyV1LPVIVSooCuPPYB1nj+8KquHEX5hr8Bf+jMvNFavdjpJfHKPQrUr8srC0q8ge",
-	"iEiXoFIjLDfQXspm1A0oNlNMHROrtu0YHYChK4GlMRdcsYMY1Qj1cjtstlnMY2jEVPj4FdYwq6MbrLZ2",
-	"cWHtmWzxzW9hfZDs21xx8X///JLZvcAcBdE3+EsdzXHXKY1dSWHCVE8CigK3omT3Pa41DIAMd04g6vZ3",
-	"iD1HhUJYePM9tbXKGjyKGlipTXujjvdotqXMNkMICTsWi3huHwudDFCFAY9NE943Xjd0j+jwlcqsL85a",
-	"VYNnFOX7O+EnmL4ZbwZn6OTo1qeVlshEdjocaJkwOeTLnOQgQqB1MGnt1q9cnUAfQ/UuhqFMopuBdjFi",
-	"4rnGbyjts9zOLaw9LPIsZ1AqviyySZM1iArD0p06Mn6qrgNZ92WjoJ0arBYPLgatwcCWKTWFgLXhXKe6",
-	"YYTjoBNm9R6hPaGwix4nX7Oki62ykepNB75B624JazIpLg5Wq2uQoE+oPX3t3t79Hz350b8++cWjL94f",
-	"kmmplnvz6ImIPW+2s75Q3eSRYD0RbrfTAkE7cWoSTq9R33cQy8CyJDDdBkwmuHcVTo1kW7Ac4S9FhHSh",
-	"0BMfUsB8W/xGnXVlJLRmDYsOjSNqAO5P0s23Uc9q2naIHrsdtlJqv0bbTSSprrsqV3oeohc13E+NVcwZ",
-	"0fWzlL8CumGKA1i8JYeZiWtdWjHKmzvntZ/EjO2s3JjxDHBk26HZnTIWdIYnDnw71vCnRP3Bb/64/+bD",
-	"42zeRGiRns7uHcwMapFew4GeBjX1+fC+HD6KXYHphKJSRJe0rzUWMPIq52J4q2TeH0cKjlfQP1oIaP3P",
-	"aXo4N7qzVDxjZoipAXJ6peq2jwKpEqAqos5Ci5SXE8XaqHzxEMGLwnh0GdZGFMZnU30F45ta+VXesK49",
-	"+ee39t+5lyu+mhSqvNvGVemf8BVR5bFezDus5gf+zFD+Z+yCHQ0uuYalg4dRsurW9ScwpRzcgAXgevzZ",
-	"r5789gMC+PLlkx/968HDH3vs4Oe/PfjFfTDQLQhO1Gf7v/7ngx++BiJuLedNtJw9atn1ABXB82Uc8aZA",
-	"9C7ow4MSQoaPB5RFbdHHqNcXW8Gwrt+XlgV+lvVUEhjT++FbT++9i6DIHjt4897BG5/+22dv7N179/En",
-	"b+2/98G/ffZDjz3+86+efPj+40/+kX3+2u/qq/YrQu1LALeZ1TA8a5aGKQC3aCJnqwTf9HyJ8SOEpBwE",
-	"8AdSZzI6vDzucQ6n05cQVYGMEpKU1FeZcticKKvYXQ8PcL33vizglNl3zxHABF4JNm3HY0EXN7XQLEhU",
-	"HJfbtYgNhaAsWGM7mbPmS4GWhdNAuGxVyLU419RASuQ1U8UYtLzJdrMgLBbuCbOnPrp3CGZwyPmi0AWt",
-	"RNjfMFesmw08Jt/ccdozhqbPzwf801So8LLJHodcAK4GhEPUUq5As81lANq2x6OdKUKoQFNJFAI4htkf",
-	"n7/2LhRp4qTMake/yCgkXEzLh5J0X0bpOF6m3dy90Aq3u4nQw2pGYMKu0nX/l1eLTNb1M1pjeKPTrIPP",
-	"4Zq98Hx2auFq3dU73VcJXBMzAXaqp14TQoKDyBa6AFjPI6Ehwy9FpJkWEFLoHEksIxFsIzt+pYq9jpd8",
-	"JZAnV6A4lddDOZYCBWZ+RAZbXlyEkv7pZWYOlyWhqBwLrMyZghhBHyput+naW3jpNJal8MpxVmatmYa7",
-	"wuYDtvo2QUMF+QnASk3Fu7QTa+HjcUQhMMV4A4yiojU+qyviDRYn5vwFegrjO0KoZ2kyI6jaxLAqU+oA",
-	"2DYeW1IgbZWix/LywWqJAJ8X8wschVlJUb2Be3xX6OrCaoL2eZnvnkcpMcM6E+GA+aiQCTOjrqYTKwum",
-	"Ih+wUIzj+1Urx51BhfctqsMBwLu9+7/bu/93QOv0sxHSsXDX/G9TqnHLXhwbBwKAU91Jk0upIHGGJRkB",
-	"q4n57XnG2eWbVxjvqK5MsUojRLw1mL8ojGc1S1XKo3oGxQbEgylN9gpmxtO2eQs828uKbKG+g0DUIfgh",
-	"Wumc6qb5FEGv3c8y7BtqR829JO0Ys6AVbqrOPLspo77F4nEoeDL/YcQoQn1f3IZwKsp4yjfXVxU8X1Xw",
-	"lGiWWZ0v5PFmUD5hEEXJLa9GsyUGBB9NmsFsCqa6qceaqtPhc1oYYUxFsMr4lkYKDGGdZJR4est8YVoP",
-	"fcUUFB+W2hQrW5DpFRRhVlkEgQlAgKIULNQebvWhBnGMzuiSskPSi+P6KheWR1ceDn48j8Nvib77bJHs",
-	"2vF0k2hmZWYBDlca+uCK7//09f137u09+G979//n3v0/57YEAaCUUDnsv/fB/qPf57G2wec+fB30HT5+",
-	"9Mb+h3/NamsbN+rZPdSHU/r4Hzz64q2PD978wZO/fZTdQJD4VZfvf/jfn3zyp70Hn2a1L5AryI3S4niW",
-	"POPpw7eevnbv8Wd//eRvzTP27v8LHHvvmEl58CnGLw9+cf/pz97Z/+SfzG+ANPjJx7/eu3/v4Bf399/4",
-	"NFdoSimBktc8/vSn+w9/u//wjb0Hn1Ib/ts/OXg/9+MvP0EDzbUP5aas2KBZgnAjttpK7eRkD39RNhKo",
-	"8mbupNGs1uYyaIso8Kwy9yzhSX2euaLvQ7XZvgTedarRp5r9us1qYQcC45FWpPKNSvkPc5c3bl2dA8OP",
-	"Tk+M/9uljvXMq3/56v8JAAD//w==",
+	"7L3/lxvHdSf6r9SZl3c4o/QMZyhKlmbO+4GipIiWRHI51PFmNVyggC4AbTSqWl0FgrAfzxHJJ1m2pM36",
+	"2UrWm3jXTuzESTZKnGSPFVmxf9j/xKMhpf/inbq3qru6UYVuYIaSdt/6B4uD7q6vt27dr5/77Y2+mGSC",
+	"M67kxv63NzKa0wlTLIe/+jTPE5ZfFjHTfyZ8Y38jo2q0EW1wOmEb+/aNjWgjZ29Mk5zFG/sqn7JoQ/ZH",
+	"bEL1Z4xPJxv7r2/M6YQqsRFtSDqkM7oRbXyTZpRnQqqNW9GGmme6RanyhA837t6NNvoyH9wUY8Z1KzGT",
+	"/TzJVCL0KG6OGNGPO0o/J2JA1IgRqehgQCSTMhF8ZyPCEY8YjWGIZsz/dvvy4Y0Xt7HlZQOf0DuvMD5U",
+	"o439vQvPRBuThBd/e8c7zaXI/YPtcnZHdfCNrh1vlrPbiZhKktEhi4jIieDwIE2kkkSNqCJyzvtHfFPk",
+	"MctlRBLeE1Mey4jIUZJN9L5twSdd/aLbwVxMc5JSqUgm0nTniNv1eGPK8rmzhTjqwMQv7O76phqzNLnN",
+	"8vmV5wOEYV/oJPHSNR6IfELVxv5GwtXTFzdgkZOJJphyiROu2JDl0HESs0kmFOP9+ctsvrjWl8iUJ29M",
+	"GRmzORmInKhRIonun0l1QCjJmcrnZJaoEZIMneC7lMekJ+I5yVmW0rmEp4Mkl4pQLmcsD9LTlXJI23pM",
+	"oZV86qlmEjLbG1xW8/ysVzVNJolaXMzrdMiITL7FdgK0g9+5PcdsQKep2th/ajfSs8degYoaxjChPBkw",
+	"qYJzty+c9eQnLO+PKF/SsXnhrDuGMx3sFZ4+li6viqVdcrG0y9/L2WBjf+P/OF/eHOfxqTz/vOhPNU+6",
+	"Op30TI+ZCHaXibPua6o3SrJrSxfWvtV5LCssx9NAv/rJupM9fPk1bH2aZenyK9m+0unrd85wdRWV4+Ci",
+	"6odnvZTTLKaKxYcJ77NF5nSNp3My01ekPpxDFhOq9BVKB4oZtq+SCdsh1zip356a2x/x4gYliSI0lYJk",
+	"UyWLC5gk3DSN3+OlQY949ardlIyRwznvJ3xIaE/cZlvhy9ZMqSNhTt7F0S9s65Fv+C6ImcjHz9O5X8jQ",
+	"D/UoYjrXg/+6Fq8OiBL679mIcZKygSJiqkL8XPcdHpVnQHf1fstMcMlAYrwq1KsiTgaJ3v/6EK8KRSbm",
+	"6T4s85XB9lXB2farVPVHBC9WoscS4wbizXtOkhdu0mFEpDjisOP6236aMK7ISKSxJIkkUiVpSvrTPGdc",
+	"7ZCrAq5z3ApsGUaoW/KvnqJDK5iZVpybv1yShSW4G21cz0UvZROQmQVXjMNlSvVB7FPdxfkM3/j9b0oB",
+	"4my7U2jbvYsyV0XQ4YTlucgjQiVxW99BRoEt6A4uXb9y2BcZc2XxnFF9VvFcbEQbWS7iaV/JjUIE0f+c",
+	"sd5IiLH0iOfRxqV+n2XqcDocMqnHBH3ROE70HzS9nouM5SrRdDGgqWTQSfHTtzfYnYz19VkA0lrYkW9o",
+	"etV7MRRCH9ickXjKLDX/PgpvhtWdkyRlNIbzvkjoDTSspR+OQ6qPQFOawMN/UDQZ1buW5RLg+Se7cL4U",
+	"m8jGDTZ30SsJZ1d4NlUbIAnduYIf7+064jfNczrfcC4B5PArMvJoY5bwWMw6MZ1LI6IiE37y6acaWXLJ",
+	"3F+vDaMkEdH7JuvDRC7Fcc4kKpaVvaf4YM9zniL78IL3YT9Rc/8DMcko9z9jE5qk3ifI9zwPspHggSdC",
+	"KpoWa1+lma+ROBkmSkaECzKaZyMGeuhiIzkbsL6a5r4+ausMYywnWB1BpSmzPFG5vs5q2jnZ5fBv2CTh",
+	"l65fMapVddP6OYO7i6q291WkDzlOo5hkT4iUUV4+lMsa5NM0pb2UWWFioYMk9koWddKNNrQm3JnK5eNv",
+	"7C5MLzkbJHe8j3J2W4xDa2AenmpQUnN3DwN7YZKp+T5hWg8n8FJrvlTcGXc97If1c6b8d6jWpBMlWTrY",
+	"J0ILaAkycbxI0aJh6Igkascr4ri0DxKlWduoOAklIZar20DOl+Gb1a8oh0AD95OeslQik1b8OiBcL3nD",
+	"RRQ8MpbEfJeRXWFJBvrmZzvDHbyNRiIjci4Vm5yTIEDp/hzjw9MXV6CbSl8TOiexOCBccAYGFSAnNUr4",
+	"cC1qKi+3p2qkFW2g6cY81sR+925oV58Td27OUaapcSnDl9fnFAnnLO+MWDIcqc5k4jS28FIKy9vw0iyJ",
+	"l7wzoXc6M+xrmFNcy8W3gnxHsvx20g88S77FOv2UykCjiuZsWad6k31cy3dGzWVkTmh9dRaWYnGVPStR",
+	"GWFlOmZs5fRvNdDJWsffkpJzjp680GDD85KPawdrMIR5KWuN712iW+lzHz0WDWh5tLkJS6w1/tOwbg4l",
+	"1xa8gbDL6T3tDm03aiT58Lz8H7c7D4/jKDTR9yuJVIu8MKYKVMx2TNplq55rX8++YzZJ+m9/LZhu98Qd",
+	"Yl8jm8cP3j++/0/HD358fP9fInJ8/+3je28fP/j+8f1fHj94cPzgHfK7N/9yi1Ct7nOiP9X3jb3A2o/7",
+	"5ijhh4aAFsZe2x9Ylfp8mhb4tSxenYH8b1bw/3NW8MXwgMvohL3U74sp97CBXpKmCR+Wy1Q9uc9dOL7/",
+	"98cP/vr4/l8eP/gu+exv3334y/snb71z8s7bn//0v8Dp/eT4wXd9smrRslcZDjX8+U//6uTDP1/asPUr",
+	"+8SaQY6rwtGi0dTt5/fe/eyfHjz68KeP/uPbjz74m5M/+pWvQ9fH4+Vt9gUyGwnJiJhx0hdc5bSv0FaZ",
+	"yANCe5JxZfyOjMxozkZiKtk5WZH/w7JnMYywwJfc6chUKM9GHoJfnTz80f3P//gHJx/9/fH9/w4r/IPj",
+	"+//y9Ml7H5+88/Y+2Xvmd2/+4MIu+Dv3ntX/3iMUjN5JDrOCxg/A2C2miiSK9IQakaHQr+HXe2Rz9+KW",
+	"o705Cq21cLe3EtSvzyKkoEJdUY2MF+jAXZrKMFqeG/8VakYTuPDsU1RsR/Q2K4likLA0lhEstAKawV9W",
+	"u9jMGF+ET33X8up3fI1dtLwui4VouZzXp2rF23KBTbnxF0+34D5Nd8Ui42jqocYVVnJg1Y6q56ZYuoyw",
+	"44v0aIcQ1Nlv03TKiKJjBv4udGfQNEUrOeXDKR0yr01yjEY/6yJY//TdWsVwJswMFgM55kye54LgC4Vn",
+	"xh6vnKoRWpQ4oThrP0Mqabnxuh6zeSm4Fw+KMRYc/FabvZNBZuK/1Ypv1mMOPt4QWPQgwzUzN0MJzvIV",
+	"gU6tx2F8GSc8bjV3O4iX9Qd3o40ZTccdyd6YMl4xhzhtf8tv0l9izvgWGsxhUPUuGpfnC7Q5nN2q1eTg",
+	"RkHYrmmNkzbFOXn05VOt9ctmASzzypL+GM6wViXwNPdZclt3H23Eoj/2uzTdJtfS+E65nrWVabkIr5pb",
+	"yuNnS1Mx62Q0VwlNvTZsYKKUyJHIlQlz0Bq4HCUZBlckIBvmjGyevPP2yXf/8eQ7H3/2/q8Cwl/w/K/j",
+	"O1rBYHtbJH0WVAg+v/fXD3/yCaofD//0o0c/+vizn7736cfvPvz533325lskZ8NEqhw2nWAbZPMmCshP",
+	"Gn/eFsly3WNsIzStZHBOkoz2IepCpkkmDwibZMqEW3DB/VftEnMuj3EKjUf5EF/VH6VJ1pkwKelwRf5m",
+	"GL7ptdZSVCOfhYWubGsjdX6B7NBjddgzR29VrgRNNc5tLV6xcDgXz1MTZdeo9IAMpmm6DWYF8xO8gI5o",
+	"DKKgELbBYngglcj1PyW5uXfhyYtPPf21Z57d3bvw5A4B3yHJ2UTcZtK46prk67WW/YxovtrnbtTOp266",
+	"Du7v9StXbzDJVtVkssQj0F4kSpBnip1KmdYWtYatBGqOUowFmdAxI4ZtOHN6xjch/5gPi+Vc1FeP7/3w",
+	"09/8+POffPLpR78mvVT0xy5fS2mPpTIyAVhpMmaEmti5cxKuhI4SOxvRkmCOhsjxanBH48s22KNOUOEA",
+	"j0q89cUVaDQcANJE9bV4kCaVshr5sfztGtGuFPexnHEdKjoYeOSFvkpuMz8v6tF4yDpfzg2vKZXFnSlX",
+	"iUeMOWSKzEZJysgsF3xIrl+5KsmYsQxuahg3wRaCXvj1Az9ykbJ2vEsv+Q39tvdGdpa3VEH125HdlXbX",
+	"LXSz1l1b3eDqEr9ScCuRGwlnkW1RklMei4nmX2TzObhhwEhghag1L5EWHoNmjgtGWa0WsBwvRS22QVDw",
+	"0/iaNdoKEIn10ssDwgXJWYbxKtBORPKp5oklaZ2Tpocd8sopefqZUJNLO8up5PqVq4sswLuS+u64fuWq",
+	"nU7M3OieIk4XbZ0C47KN+EtmVBLJuPLKwdKyoXbzXQxBhF+Xz/KGWVJXNQThFQlASwGjJMvwX9OM5bcT",
+	"zIeiuomwngiNryf4LeGy65H/GZNNwXKCK+v6W1cycwXvj5a2qgp/tB0Fh/kNDGB+gceZSHwKcl/wQTKc",
+	"5r5w9Rf13iEluxofGVGp+QIzjZI5UwcO50DrGcjaSn+LPiG/vsy4vnRC4ZG3GVed/kiEHe7wiiS0HBwo",
+	"79OefrHHCIprhUFxYdHrBkPsUv/aFE4Ib67W+LK4QZkMOejQ8E5z7KDQHFqFwwhtb50lcZmre6qijWme",
+	"tiHSgqjqu+ilVHUjkWPIWQqepbA/sEi0tIyoTbj72NtU4e0IHtIiY6qd2Fbkk4UiZoMh0MiU289JKqqm",
+	"jUZzWONDfLX4qANqT/OuOtliTp5cdc2KgdQaj6r7WBPey6mazfFSyTRO1Atc5XO/2C64P5i+r0IpySC9",
+	"RKQ7ZvP9o+nu7pP9JIb/sm5Euv006epj1sWw0q73kEHrnXHN+Iq3crRBs6SDLpV+muh5QkveGxUbanK3",
+	"LVIYfgcdrvBRmZawOJCBwmPov88r2kG5OauwkB4biJw1deFLT8qHTJ2T6OuSBNspYg7gnkq0qB0TLhRh",
+	"dxLpcsZysDELRoy2XkIcTGfV95UJ2W1hoYTgboe+LCkX4y/3MbIHoNqPO8rlJ+osoufK4+lzxJXJ/00N",
+	"XWV31GV8M+CJdxvzzes5mlsGvoaltUp4X7909fwLl65u7z0ZEf3fZyLy2vXL25c0Z7hy88XtvYsR6Y9Y",
+	"f4w6EEl4P53GqGi7to2qCOvTfLQ03nljSrkyRp8ik3yvfhpe41qf08qF7FPjGU4k0TMgEHsgySYlfSoZ",
+	"/HZOEtuu1UAdl8xKKU/BTKc1wtH/d5T5lx5V2xhg7tvqyzRlPKa5ycJd4Yi1lmY8SuBTjSZtaMw/YN5n",
+	"KWYXrjbgnFGTrloZyW4rY/TlUgtsw2kggAXzUcEATagkXSM1gfDB7tBJptXcEkgmuHDlu8cPfnb84L8c",
+	"P3jn83vvfvbJR6GPOggyU373h9AHuZlTLjORK28SX9IfT7OAaubE/hGRMU7M2yW7wrmRQS4mJqtVcLIJ",
+	"SduQyboVEUbzNGFSIRBJ68gxs/TXoUe/KlaGca/SYjDEOtrQIw4FJur1sHoKJunCiyY2CZfBPJck4egc",
+	"0epgt2i1a6yOiSQ0ndG5/k8qZnjTtJrCzWTCDlOhvIPP0YfbmeZpR7FJlnpzkiHGfdpLkz6xXwB0DyID",
+	"dL+Nbrq7XS2Mofpfvmccy0PBqj5idw3QsuD1GS/lhpaCnY2tbEhogiUJ3wof4BfuAP0vHmN5279CgyRl",
+	"ETkcJQPV+fqVw4j0qGRPX6zY3ntzP+fT3y7JsYQs9/ZUe0PMigz6xU3PxUz6MG/yPkslmeWJUpXs3ZBQ",
+	"UIzZNBnB0jjDXbK4Vyb+xaVK0f7IZ5Wy4wNzyFAoE7mL5LUTSH3tsZTFHZPt765eo9Fmyg26xuJIboiZ",
+	"NNHQGQyKjGgM9GxonaY5o/G8xRIW03U7XBh44zpez9nthM1CyxleTMpJAi2QmZimMRkmt1mLhV1m6MTv",
+	"fMywyhEs0FTKEMpCM/3+iAjeZ/5ODVl1imD/4Cuh1E7MVtXd4qQhTjQXMxP/s6mpGAVpfQlTIjO9j3LE",
+	"mCJypB+qEZsgDoLB7OgxPSPdxt4BWkBN4BDpi3Q64SbE3IX4kCRREemllI8L34tuALqcjUTKtnbIJUUm",
+	"QiqyF+3u7u6TytytrE/TtPUlsJwjSHP7+7larsexu2v3bdXbGEn0hpiteMwqBx6cSotHbN+hYAgswC1q",
+	"cfKc4E9DsJE9LdWzWNBUnQKLZWs8njfYYCox1IWm6bXBxv7rLeFPohVW2DKBu7cW+hce1jChnA7ZhHFl",
+	"DJXV1T++972TD//84V/9JzeBxFIznloqQzZo1/65SFF42iwUIHLQROHZaBdGluOEPJHnKoCpQpVDKbFg",
+	"EkUXfRKFMbEn6OGg9rCB7G0se5zN/GThNeoVQkcZvrRcqtHziWo7UrG21lu0M11Cemdg27GaTKtMiSVD",
+	"MfL4oiQ1VQLdoItEAgCOEzFBNCJDM33KSY9hvE5ahHIlaWqjioxbFqW79tADcVjqhZYqwFKtoHWgJ2+L",
+	"dJgzFtuGQSmwLUfkpZf2X301KCb3hb49pJgw/A7INqbzZrHZDhPnb9Z92Y7lYuhHsFnq42zy2SzbcHdB",
+	"bM4DtldVJFFlbL+3Rpby84tSMvTwEvCOez8M3iU1b0cBM2UHUba6ZPHD/mXhuSYvizRlfaX1aqnFp1Lh",
+	"3Pz0139x8skHDSHLLawRRrmqWSMUHY/n0x7AEXjc3SL1jVWkzvggXfGT4wd/u2VPNo2NDXVxvBN6p9MX",
+	"cYdOrPxXi9Sh+ZBJRS5fe57gO/pczRmPiKJ3CgPtAdktDlbOtLDGBQE4T30RcKG/b5mzuGh0OfnwrYdv",
+	"/vzT3/y2tbnl5qXtf7P93JWrG0tTfH1e6cPkW4yYp2RTTid4anLGiExiJiPSn2zpSw1Soio8JVE4b0Wy",
+	"POmzmPTmJdppTUNyDZaexPjFcT2P28tiogTGD9Ak7Yk7ZBOT4Y8fvPPwex+cfOdft/b1chdWEUCOKmhD",
+	"H+nI2Y6VjKSlWUCfmAXSKUA0gEhr6+w9l6mQ7FUL07qGPREc4/mkM0mk1JvrSfqSyZCzeDvhpIzFIeY7",
+	"Sfqp0B+i0JIZwdi05j8uZSsd8He2yikvvzHRUI1hmotrZcWIRfYVvBZc74eHDyOw6PILDjFGzf4X7d1a",
+	"NsB1NrLqp1n0zSQc3TNMLThcGpMmcZptwFAXJ94wYy5FygKBFuhCXMEi6rR2Cd2PHt5A09SkE63ZcvG9",
+	"r/XTCSGVS6QFn18nwnf16JTY4BXKjom1qWvDZbKNlnsjsJQQI1igTQLj2C0RXn/+xQMTtASx7prnp2I4",
+	"rFywZf/DZKCadugPkoG6luGu3o02RiyNO4NcTFaMPxmJNG71yUsC8zvbx0tbRMuVCe6VhHvN+xMnx6xt",
+	"W0Vemr71hVoWUhSIEYKHK5KcuRbWmj3aWnzzB9JZs1H9aaBNkQf5fc76SZaw5iW3KJtNflp8tgRZwo24",
+	"qp46TPr79ON3Tj78zw//5OetVD/I0KFPdfwhc2uGbBVODb/xOpkwTfprbdNN83EwiOPUyBah2DE3bCyo",
+	"Q9mtrW2kuyQVnm44mUNl5hBWTlUNTNGZokuAlqFU77PyqNW5dnXzi8PjbFBU3LdNN/WlIrbNGqGAberh",
+	"pYxK1in+NGPDbF8p0tusA2mtejhZCnUK+uAK1yOaqk6PQo5wNk3TzkDkM5rHXjPW4mjWEZnKGL3VpQrL",
+	"POs66vyAjFmmbKCszdQaJVKJfF6LwbnQnBVnxthuS24wCeE5C+Itm3XcONGahA/o7JTAjuyXwzbhvUDz",
+	"aFw1Yj2ZaomyrSpa9L3sQlllE/xhoM1LVMptCwsEqKLzdqG6TiOeh2pFTOOkPw5ZgM5a9yhGjuN0OijG",
+	"0bSGrxhOvpg1q095HAqGkggrvmKE0xe5Ns5SlLMphuDOoXmJTm/cdpo7nE4m9CsQwegVIlcFNzgsIQ1k",
+	"iWmQcKK/kKeDM2gtiLfLavGk5Fcn17RIRm5dRH4Td5Yph95nI8pjFnfEbZavJHeD1tUx6cT+jBa3gk+7",
+	"9ZPsjYARrtG3VA16WYrfdU56w3q8+mFTFGX94LM3NiLYh9qnrqhXXbrGzc69qUwrqeVGXKtE7adJZsdi",
+	"uFEn1fwFSULTg1c8yllmB+Qxv9kEvwa/jB1PVCQP2GYhErxpSSzjOmM3zRoGj3VtAa1PRHOSzupZFM2o",
+	"g6fJ5Cn0iCWq5zq6IAiGLY5gMGUHHtQTeKpr4WhmtWnUE/BDehuOsjF3O6yJLsn2CSQEnpME34lsorLs",
+	"U35OEqlY5s/jWYHC/Q6zwz7lch8hgyDlt085D5jYYqaoL4//Bchm1I3MYeTQGEslIyOaZSzcXNDmscZB",
+	"dDBFwjNUENCquzXZiYGh5YWO5G1LjIsdyjE25lxRy4foxvyZjX3qxcuDZIgKLJ6NFyiSNZcwaE+u52Lu",
+	"6zlJLl2/UlAV5HNpWgtMX4mVFn8hKHDDTNZJ8LHXQ5EEVFQ5g5Uu968gM/9pm67n+Fg0rJ46xeYS6WHC",
+	"TlkVFGoxAWkkSpLDl1+rp9M0ViMttMOKASBa7nM6FVaZ2YelHhin9oOvrpGr7a4G+ORNVPBjymiCMjfj",
+	"Uh9Tn/Irzy+Kc+brqoILRBGks5ChZFUj/VRLhyH7/FJLQWkbWy8IGMxoa3xZW7yFJau17B1ocFnNWizq",
+	"PEV+pceFhR/6H8bJYMDyMHzkyvaWdawmmoWZGZTDrYzNtyDPUznqCZrHPrWgkydy7PHUZkQJ8tSuVZHB",
+	"AKf15EkiLR60FgTI7978ofkTNGj4bUQlyaiULDZsCsJ9RUznkSmgp7bFYOC8Z3CQ2RyQEbhQZfia7kCk",
+	"MZPK6WG1jBc3hz7sKF0536WI//IDL7f0aFofKLvTZ1nhC/bF+im9Bhd2i9AGjK5HERRSXyDXNyJay4hI",
+	"ztQ0B9gEkZs/9H5wNitShkw0eZpw0GqVgBsFdrz12ppIlvkLdvhe5IjK3Nq1a4l2acMijcHE71kzaxqS",
+	"5wC4HCtBbp689fPPv/P9k9+8dXzvp5boAMxsC4jMyEY1qUZ/26EpyxXUxYssPa5GhdfS2LpqF3x9TJjQ",
+	"8nZ1AVEGSG7rq9SXu6LFRRZ3MpZ3RmKa+7jykpAlfY3JtT+2fkLPllxDXoLBqEqYeNTenGQp6APOAd+s",
+	"ORW3qot+YEDT8QjUmA5RYmigSyURt1keT9sXDDkcJdnzVLHLfvjzIjaxsj7+mHy0lcEISMLxrOkvyObX",
+	"D29uRWT3d2/+4MKTK8aTSUWHIcCXmM7PYaExCFZTUDc+4fDLILUpHO2Ptj2Ch7olf2JCbAPZPMsAscjA",
+	"KaOCZ7lrMhGQBkc5cdqBE0bg/+hQwBHV10HxnMxZ+yP3Wtmu2ZSGWRR1Lxc3YkZvryCQfYPeZuH7wR94",
+	"bLbWuZA81LZwPD3HvcJw7cgLLuOZcHUn/ZdS5WhHheTg8uClwkfJxz0hu8FkJYse4jco+58YBJsFNOOc",
+	"GVFkkNzx6qR1wHdElihAWoznPAjCUjsvq0wzPJvS+NUgKVpLVHW43nGa3b2kFJtkpzQW07IRj9A8ReDk",
+	"Toi7QZHiJfMOAA7eBJtIn+lpnJPkpZs3rxs5CATOXQdhrk8njPRof9wu0RDmUu29Oo2gxXlREDrVujba",
+	"n/1kftPx9EPysS3ygBbEJYlIZ4PbFCTXRkClNTKC/KBLNROrPyvIh8JEl5/uaqnkqjXh4gKQcaaJKddb",
+	"8u9fv7T97+j2t3a3n71V/nOnc3S0feuJ3/NtyAsTmqTXU9pnIxBKPU5cd9NX0TpnSQ1RYzkEstuPb1Fw",
+	"pKHE2p6I/SWX5RRbaOZq5sUI2woO4aaTle8fgxetDi21gCSDRZg86hk87QSnYl8ITynayMqtbC9BLBCB",
+	"TxgsO11rfstXe3FytfWozaxxd9axqdqFdyEvd3f9xrtyNaqGvt3o9GT2Bybyd+nQA1V3EEsUMyoHIieU",
+	"DJOB2iE3zTMIWVZYYgBTqDHLG2vbQLolwCiliVREE4/b6mQqFVFJf2wwvyoJo5gUofV+q+u69QjI5qN/",
+	"fv/kB/ce/ulHpoRBmRlc3YVRErMO5MF4VI+rAlNkpC1/4PYRGRGeF1dRT9wJJC+FnCuv4gOtTcREsTuK",
+	"bB4/+OnxgwfH9399/OCT4/sfHd//WywXt3VA0oQz0ssZHUsIgGsR6RZtcCFHSWPsCrykuWhOs8VhahIh",
+	"+lGmJ795fP/D4wcfHD945+S9tz77i7e2DojKp6wonda1b3b1NhWfZTSrAAo462PfWez5JTEzoi28w+J9",
+	"0oWGugQ7f/TPP4pIt0eHXXL84K+huOYPjx/80/H9f/jsz9/VT8Qd/eofP/rHv3r04S9tHtQAkr04I1Oe",
+	"MilxyF035RfCPBEdt0eHJpbhVqscGDdMfoFr1+htKa2E97JdHjns6rWp2rh7q36Cr+eshM8roxExA/r4",
+	"3ofH9/5kx6WH5Xu2+qJVyr3oPpwGXWeWu1w+5vWSCdEIORts6E3TAbDpXU07kE3TdClagYCEOyIGA4OD",
+	"M+2P922ZQbQSzbS+hiG5KWK6jljaHtDHDjUctO+krnrNVFzMiHlnNSjbGU2U95iahiv5aWgMM6yxgIVa",
+	"pcManZRUUexqOddycMUmLaMX8HOtlcoXr1PY9Yycb0EcPndaX9hRKILvVqHW4J6a5pzN9U5UpPEhU3qj",
+	"5cp1Z6yZe5F+/1BMc2tIz+gcQBgyxuOED6PCXl4zpCeSTCifG4tezogWYspKSS4QWmztJwdkl3B2m+Xw",
+	"spFJyPMoepKvVbIGn3z6qaYqZHSqRGeQM78hgROaSkGyqQVLMmXBoP6Nlqpof6xHK2nKyCbIYSwGO246",
+	"30IZDm8FqfQUBboaDojJQIgjfTPrU4eyHzaqZaIEUcrAn0nokCbcVFUhnDmm2oakXme/3Jn6qOIK74kp",
+	"93gB1wllY3cwCrl97l6C3YcsB6s5vM1cQg7vdiFjphEnaOzUSTzlHOtL5NgdrH87lF2zZPMuA7bKimd6",
+	"9b1aezPwtliM5pgk3Py513B/1VctHD9hul3ngjot9S51m1QNRV/uai4lyMal9cdQhFNUGgvlhKIklidR",
+	"GFNvfOoUCye3omgTB9WwCGvSWPtMnrMMx/qCM+eLZTp1tom9oM4uwyTakHPeb/nh4Zz3T5eaUr1QHJXP",
+	"nrxarVGHCAtNxxtGf4VL5kWCXFIs5kyLcU0S3lFCYSrN+qktjSd9Wi3HA5n5UHQ4lyYSbMMdjJ4lVzTh",
+	"sqMp1bd0fvYQbag8GQ5Z3gk9X6cAyG2aJmWA/8rcET8v6pit+P1StJdF/jcFV7C7lO6K+OuKtZBSNJ2u",
+	"mwF7m/mQclDq11M+IPApVG8zEJXQX2FTm0JOaBKIZq7QcE2zYTwC8bxbvNT1ZpXW2W4z47UnYbltWDIm",
+	"I8J2hjvk5O3/dnzvw+MH944f/PXx/V8dWAu+G/57DoGnaqbNp5suDR8aS8aMyaXsaK+Oy9I0x8d3bNuZ",
+	"8ODmuuWri2HWy4AXSkMwLN7xsIDT9PWiph13Ut2dZoawKgNoI+LAVgSOpr6DztCk0ybQPCyyNAosj9sa",
+	"9ArtsTRoBlpi0mmVJn6I/pwi6HRV4JFXELMmbL6cUYju9JhpbmgVUZJ8yiH8MxWzA0LluIKSiG4oMDTw",
+	"9sFxFp0YeljBEmk5QAkJUYw+uDPF3BeLEBa/n03mZ0NdVWtxWwwkqDTknQiLh42p6p2YpSgke0xXa6Zt",
+	"ei6bPp1KKIhmrhk0Wl284HV7h8Ou1sEcELwzonzpRMscjXAZyAZ4CuUDFjAxXNURRAuLXwzAu4tidqhE",
+	"f+zZw9s0MSKZ/3I1uBUA25jlYpJIFu+DjZDymPzunf/XMQHqv6yLwxNKRZN03onZhPI41FvZlr7UIdye",
+	"3mY5HdqIS2UxYy88AwZZpyteWCv0g44YdPqQ1LvQVTFn8j9+RdxRHRAtoBayGP64E5Zbyx6bs1bDqadT",
+	"5WWAUGd18+F/+8nJD+5tYZlzimiOPcZ4PSDMERJzhqFERUnINQ0OC6Xf3EyOkm7qHeKMatvtI8pXHT9F",
+	"O8HFflHiOHzbj8DI4k5vHqjEWMIuzkaCpAwQoSHGoAl2sRng1noHS+RigIMBH0KPpQJTFADfnN1RK+MX",
+	"p4LGLO6sehE3OxLNXM+85bpCh8u2MJHFASzSyy2HYtaS/spMeSvjF3V2JB3SmWah36QZ5ZkAh+OQcZYn",
+	"fa9ojxvX3vRq3l8LLZpsOglHWwcYzmALCmC8fElHTsze5uu7e7de391+9tb/feH13e0nb23tv767/RT+",
+	"9HvNFViKhG93ssvOcUjYWRmI0VDHSsYdB0VlxeT+YtT1XUmk4QVaVQVOH5G9nR3LHzZP3nz35I/+YitQ",
+	"xaI8Sb76FctLgy5BuVs5wnRR5vMjtFWy/QuJMXwey31/TOAUEPX1uMrtawILs2+T3E8EN9waojv8Gx3E",
+	"+n3F3gGWYKpo5wQgzivJhJA0CEMjmznr632KCVUFKjAggeK6hKjudHxpSSy05ZkiQ8BlGEVzyA/qryHs",
+	"CHe4rnMRt6dcWx/1OTZyzz5KifXV4IVuwS7x1qVDZiQ948IHgdIi4jTaOK8WwVntAykvmVgrDI4jm4/e",
+	"/sXDP/6TR//8o63FSEW/ue3kP75/8tbPj++/hzGxANpuEHUg+SgniapHvdWMa0/6jGsQ/+pXurpQYrBL",
+	"Tt5+y4x+E3uCsAcTxRW5IbpGKUeK34LyumKqoI2f/bFtA7PJ1JYbhQc9oegYgOFRifIpKZ/99BcP//Sj",
+	"43vvE9oTpnbMw3/455NPPrC2yN/89NHPfxzpSeB/f/PTh3/3Tw//84fwz08/+ruTtx7AP0/+5Z8/+6c3",
+	"I3Ly97+Fvx/97JOIPPrHPzn5wb2InPz2T6qo+EUzNeSC3QZ7Up07w6y89G1j+trja1e2co2VbTPUQgEo",
+	"O/ON3maKerxpc2/ZJpEyDLAx0Sd+/gboQzIxKewtheb1y4E3gPqeTb5JaTewW1YLTHLv6VtBcIjOsgQs",
+	"0R9DUI3nzruiZD1eaMa4qgUNedOJbajOVosgn3bVxc1a1OZUALs6249K/kZ1cktyX65l8lK/zzJ1OB0O",
+	"mSyCdk+FjbI0w3mqpyZZIAhib9eHENIEbdVgb55mWaqvV0vQq8V4zBIei1kROBeIT2suIlzFn6oOKrA1",
+	"NvPMW9lO32kBQVr3w5HqC8fNhCYpgNH1RkKMvSdmrWix2/pIBgp8ryJ7Uqk64aTB1cHNwKNvlmmlGbXM",
+	"giu4UsGNqnm2tLUYaDarspZ1uLJCCCw2vhFazKGf5wvkrXYGJZf0Fo1JdlFTMWwP+lDLTPVBJdC5lnAD",
+	"Ru5EEsm4gQ42RHxOkq8fXrtKeiKeF4haQOhaytWPmjOjbK9RZVp+O4uzLGcQE1Nd5C8XefVaJoMxpI0R",
+	"dY2aQesze6aBpOWcmoobhCWdtaJNfYe8fqNXovdq4aPLN8jvc1o3KmeN+DtjbOmUUXCLtnZ8o+o1ColA",
+	"IYxkJ4SqbK7WeWCpXgmCcAd3OugX+5bgLbQAs63wsmksMLYwsPGXBjscGOkNlqWMJ3I08dYzyowk5wCE",
+	"1QJ8cjpQkpi8FNSBsywXt2laAvQg9hE20dpbbYXIIPCTdFIkltaFdadY5FU4MmN7dnNovnAFaZ9zvypN",
+	"NsiM7tvOrNzxRQsb4d1Of/WjpabIlQsFibgz8OViYCG+h9999+EH//Dwj38ULZala4nz/1hKETVeX3Ei",
+	"+/6ieydv/uzkkw+O772//pTWqTtkLAgtZbmyktCSLMgkZU4aZOLYG1a/d5fVE/oC6wEtrbKztGJO64I4",
+	"+9U1g5KCgOZvM7YTRTap61ud0DnJpilU/DXFR7Z2yFVjdDUJkoNcTGwLBXCW9FXfaaRdmEszHqtbS2iU",
+	"gAHTf5Q/f/PeqU7w46j+U/XkyCbId1UvxG4cECW4Cvgl3ApjUGIMSwj0WeoB22qup79GzHE4DuwaT+c2",
+	"sxSBiIkSBLgjwP3Z2RjYYinGgpjazYAaVqA168MvhV0ceQ6nS6QYqBnFLF1bPQ0ouZ/k/ZTFJE6GiSK/",
+	"+/5PSI9hWd69iBy/88viz82HP/mbra3I1ITvzfEfblKdVuiUyFmsdTUzuANEQ3CrueWMxiRPhiMExpXM",
+	"CA7YCCbXQXwCeIxGNKd9pTd1LqZkRvkKIH66wW/gkjd67B1bXSG8V8or2XPnpIQV3p6ypFOwhlPlEJY3",
+	"q3MXFXWejA3QKfe0cCBWi/SGhXiOqv5onXiCkDD4Au2PEOEikYRyAr1ABweIiZFIYlMwBUe4yhmPNHUK",
+	"bms9C4ZMdqJHp78wAGmEpvVgxyYQ4vaJVk1SFS6VYpNF8SrhMbsTqPcsJCxphfvYM627Z1JFeBPs7oSt",
+	"562oumVN+sKfTwxrqFfNHdE4XJTeVoTfb1vb30FJt7Y0Q6ZYBiKlc/NP2OMW1jRY7Yoh3XSxfO9CkcJ2",
+	"NKFsf/NcczeIZDK75t8tO4tQY+b5AZGMmXRls6Iy1KBZoVCLcGRoqhnonLA7mJxtdjbUpF6IFSW9kvwb",
+	"w5yW7W7Ze3CzWmbIThLu/rrXIuJpIzpF0FM/ZTTvLKgZtUOWT/WxnojbpsxZpdRzsAxRsNz3p7/+i8+/",
+	"832tVf3Rn+5raQwEAKyFfqDPKoAHIQQFjWMyzcjmUIhYkt8nA8YkxKTay2SrVUJMUzJ+W/XvTDprWO7j",
+	"e987+eX3ju99/+Sj9x7+2Z+2rV3ZQtNbPXdo9/SVWguVyuMxu9Bwm5U6l+OPf8oLleSqTMWUnm2aiqNK",
+	"NVbYbl9qlLzCBoqIqYoAI0uffHtV1qqk28AhkWtK12oMoA5LfQpAPmxXtrSdonQ4SrKboq2edCakXtF+",
+	"luZwJBN2qN/zojIBDUGplVPWkCp8ScGyK57IvTcWl2gvIhci8uTv3vzLMlPNfy8psUTH8nqLbOGYfXNJ",
+	"R0UEfWThOzozeptFoK9r3Q5SqCJI2otQ94hA944MUlFkr/eO/Xsk0vh3b/5lc/YWlAIzXj1YIphREG60",
+	"3KizcDKVu94Cq5iGB+QPWwmac8rojYWIFoMz4yhxPNZi/mwk7N7os7sPKtxmtxb10Y1I1zpTuvv2A33W",
+	"izyIS9evbFlvYIFCQza7xb+7+0XWVPFbJexqSaQJqOX4SbNEWsRtwDotXdt1dC0PY/dj4IV2Y2FxqzD6",
+	"GKlWrDbZpARb0px4Lqa5UdEoGCP0aNquYtuVCy7ZlUkmctVs1Q6CZ5aE0R8JIZkfJLRfNSCewjheXPgr",
+	"ZNSfqvqamAUsn4qqENuknCSwsKhqg10lUca1ThXqgJJQq5q4u83ZDNDGjSlno9QIfUJz2yJuri4nZk6Y",
+	"XaUIG9o9rKWlKL1WxtdWbCuKLjuMSFlB5FvG+yL2Bja/dvPF7Wf0Uh2OkoHqfP3KoZekLK04FRhHIksG",
+	"egZSjIV3uZIhFzmLO32RTie+OiIvMapZqXkOFr9zkqR0Dglb1m6idcHV7JZLyNbNLWjwwxc+T7dWc7iM",
+	"REmGMzFNY3OHL7GCBPMJgAA7S+DZrY4dOBBSCYtHAAMCK3Bu6y2QzVzMJIHmEcxVZnqJ5YgxZfBe1YhN",
+	"MBZ4hFvUYwkfQht7B8Y8mkiD5K03TzfkvK7pXUJYMLmkyERIRfai3d3dfVKZHQ4CEgVbWzxviJljjVko",
+	"NSJmPp8uVZTArPVEI9JLKR8TwQ2BmcpF/q2SJkjYZ4ACPAGyt7u7qit44TbweYPHATzIG3oiqVE0iOAk",
+	"m+aZ0MLCIZ7J/SpO5WCaDhLzhx5lBBZNY2rhjMWEC2IVg60z2oiSpYYtPWUUKjJotPog3Uk6YfvOmdKr",
+	"UaIB+8phhNwOV4EWtbimJ0F5wpDTkFmSpmjNJzmb5YlSjLf0K+hxkM3fff8nmu73tvbRiWZOZUR6CN6n",
+	"D1Om/0+zA2MhK1xkOC+Tk3jqBQ9EbZaaXFTeAeaUFFyovIMcLue9FOVGnT2VZOpswSLnL45RwwV2AwtL",
+	"tvcTlwvS+sDZSxKD49y+/QbVSg33KmldNrZUCxFrCmBB2DV1IrGpArecn3J7tD82XpjmHpyoFOhnZ1nE",
+	"gf/yWPlkxuXJNJvdonZFaTZ16citIO/OO0wWp0sOXU2QPhvD6pr2z4jslqk+5BtYMESR3cIsyt6Y0rSs",
+	"6NqfSiUmTGszTNqydwA2Ls8RLUwiADP5H39CbHgaydKpJK4JyLBFMIESwNS2xkSsc5dXQwWs42rz4oUL",
+	"+o7XpFjOdwv8XnXA9XOSAMiOEzzVgyzMy9eeJ/ghoekMCyzljH2hVt39xZAAsrm3S/7PrQMieDrXtysl",
+	"fSpH24JvFya8Gj7R7pdkHAa/dEnJaD/Ee6coTJiLCXjBYXNVPaSAy0Rhpo7JXiw1lIhMhOZdkDqiBKFQ",
+	"tkvvakznWq7DDnhxX8L1ONEyJHRaR9Pt05TxmAbpqDL9qPSOM5qnCZOKZELKpJea8mqJrYoHmC5bZ2Uo",
+	"9xBEBNjgvAQH19R8oHk6yLX6J/RRwOkaMCZXpYxm2mgbb3WKQCtjpF+ItsIbyOEDJsbKZORR0qN8vA20",
+	"NGB5RMaC9xKeaN5x8pv3Hn73g+N7/4/50r29AOoLTS0ec9nWDrmi7P0pzZWKaMTcHD8QshJpgJlNABNA",
+	"VYEJzjGxbV6/dniTnKdZcv723nm8Sc9/2+rod8+bV8FuhIIzSZQegHSKWXYFh6piXSwg0UXDr/3RBvqT",
+	"hEvFaEzEwL5iA4K7O19ZD4prsWlHNQv5RmDWc80DPar6o41bdxcJClC7cQttIv6UJ29Mmb4N+NCY6FCf",
+	"Il1op4tMw0hTm4kyCqZvY+GDrZ3FALyF+mu8do/i2+Xh5WLWHs3D9ULVjBzJcMSwHK0sS3Su5alaFiBm",
+	"XjPHUtHxeD7tJTwq5QvOxiITMiKjZDyn42lE5tPMAM+cnQ8swsALG8nkMA5bYdP1kinPDZaofbxCaleC",
+	"yLG+vio0b4OwoXmJTbvXEuZM1kK2fCGOxQ2W2CIxUkV438d0XhtYYYtC54qWi4SAMHBgZpWBhi64Ygm3",
+	"vjzXXljeiYr8c0/RnLMWddZzDoZC2WpBa0FdogH3LIRiVfAdT4kAOWLpbVNFCaJp9BAiS2tgYHJDTX2C",
+	"qp3zYvcvQvq9ZGofKbx49RyK+UZImplEMwe8n8fFEAYYp7YJDel2WDoor83imwPoolv83cVbDlvpGmPh",
+	"DBK7JVNSy39Q3dliBKQ04RbccjUrmN6Vy/aZN8MOxhCEC4Wn/sVdnkUUyhMKuBpeEjMyoHmhZYHJaijU",
+	"vrno9TJtLujnW9ERd1Y1KpZU/4vi4m4mHGAWcMPyEm/KIC/oJkzBFP0ZVKHvYhY3NJaTgZjymAzYjOWg",
+	"+kmsdpGgeU9qyeaIdwujYHfniDvqrlXCq+q5WfZoAwdWKdoCQ2gEiVb0TienioXMEFZFbeWLasJPd5pz",
+	"eg5MqcGZUiXJ5RzDD9sSetYEfmuhTTSBwZ2uAnF064HMexZj6SKsY31ZAgp/VpjwVdIK4DNXwIlz44kx",
+	"JP9MtLd7K2okSg8ms3tzhpCQ4fszUfxWB783W3c2ERj/8wLfu6kYjlLiJGe61sfFg4FmcsvmCr5hAm6q",
+	"bDFFdNgKgzR6YcEiOyYMpwW0fiWif2ETwfUWckYxrZVTLXKUzu59YuSjHQvQ7UEpCNQ5vFKJ6wbPLB9O",
+	"DbKSJ1wqgNiGCRPN7Arn5taRgyaLBnwbfZ32x5dHzAeGWoZ8edWm+JyE2o0ROJkAhvucJIcvv3YA6U49",
+	"hmHkfjha5uHgJYYSFPyLrG1K61tFOTx9v2Nn+0fT3d0n+30RM/iXf1HDODDhq+SSMx+QBpZeIeFvDUeL",
+	"tOIm+5TrseujUNr3tPg7aFG4nM2dQuBmX0K7uR4YOACFdmYsGY5UqPyEARMNUERR0HTM5tKFwlcoYZIX",
+	"wPQLySC13KvyWzDU9xgZsRwVVqtFVXTC3We3UHQXnBFAD4FYQgOQBl3sGyd7txh2tyAo6HvM5hU521Hg",
+	"n/HZeNxEEh+KxSJU6EpFce94AmkboNhxszrDnE7kysJCjcL0AGot+uirugjtk2mWAScizCDeNWWsf50V",
+	"GfvAknLkZ4AFWe9myXCLdG9fheo73gH2xJ0wwGN9Mz1RKT1xx7ibuNLXvXWMw6ctPIot9/h60h9fNpgE",
+	"fqSCOphfj+b6kT3VisrxOQmn0MuSiyAwnwCvTzTyygEgEWN8yyb4kBjR3UCuZn9cOOW22jhTEfYAew5N",
+	"eu3SAZ2Qhl3a0MC2AfMaJDyRI4NuG0JUxmZRfFrSKiXwCl4qENACf3ubzFkupio0Sss6UfmlOdN3Vo9Z",
+	"KwgECQo1YjmxiOz7ptyA3m0yEGg19Ca06Dca88OS/vimfs+834mr+BshFJFS1IFe3I9D2/wlFswI219s",
+	"hAMWrYECm+Y0STphxVn6ilXcKHZtUcUfMRogNTS5nJMIPyoyxoGGpIsOLjiDmLsZTcdI66VDM8mBDUiy",
+	"KTg5LzJ5Xrcoz+vmSg/6iPJ4pAUANPADsgFFyPER1ix14A84UzORj7WQEYsZbw9I4lJtTSKAMfpXQLd9",
+	"Tlq2KQvH/nSBA4Lp0fLAltPlJpsar4opV9CaPKPpws3gmW57xDc28PC0ayUZWPO5JRO9V1FBFg3m4IZy",
+	"FviwUxFlFxlWCHJgzYjtluYsX2LmhCZWjV3N/uqFKY4RpgivFa/BUaiAm0w/MXtgZHYk1qEgCVdixw9k",
+	"cJv5F8WHTGTfriTyOuU/KnhRmDvvGOYKC0O5ZmY63m03ZBjiaSy/noshQGMsiqLVi8mNSdarHLRodlJj",
+	"VPITSAt5tWyl2Ero0juLMi07pNQvYjpqRaqqwgRsJ8ssIKuZKHxjXwhJNhlYSdxA7j4/mR/Mt8wia1AR",
+	"MH3Lgv0WoA/LVHBU+j1XYt4fWdC1mgRtnpDNkz/644ff/eWj/37/04/f3tov60ZLzde5QLd9sB6evVDa",
+	"o7LiWJ/D7/y3WNi9dolIps65fjUXcXtdn9ZSV9YIlZfJxL/dKchhwcdhqOjWXpRV6sm0MMMjXG9vOhj4",
+	"wi1vVqziYsYJvmng2o3QjfEexpK+BLLdPRZLHUunxPlbE/Wmpv96AtSTOLi3y7AFPT6tSmcu2Ti9uMS2",
+	"BIpwsd5PZU+dQ1k5TJVFikresISj2FPaHkBQq8mdZSKGX0uufrZ0RGuixRiibsSLIaYj6MPmpUkix9Nl",
+	"6DGPCRCmGHTjipwWFAbnvwImzOogLFl5S7W4IJpgWwwtL0VtCdjL9fwPX35tDeyZAAyMqZoZRoBxt6oF",
+	"BsxSTJfTg6ksEE4YRazNCV6yJcuhVtyTtmql36Bgo+8fYh5L18m7IOnAsdaMM7ICD5R4S6QS+fyIS0Xn",
+	"mBXkiET6DbSDYX6EtIFiiQILlpk4xJsecS04S4yfg7TxqSJTDkHdXaNSduxETDSq2sHyxEc8Z+BBkxD1",
+	"Vo29sxPSI4QqK4kiicT4kDOQ0BzRzI1cXU1Qe5WOa8uPwUybx/d/ffzgwfGDd04+ePvkB/e29gna+Cyr",
+	"swnfEpdwJGaFaQrYr9H+0GSh1+uSATPEAB9rwWJ6SY54mUZXcPJy1DYBYw5bV7iTi1AwGEDhPo4Km4kb",
+	"ZYcReLLo1FqMJlgS5ognmJVRWkJQgIXBWjsRLlPSZzaAWfTHR3yza6Nk4YeuybGDsOoBY/GWJhkMJKtO",
+	"C8Ip94+4LRFpkj4N4pYYODFhxrg1yJk1BU3omBnyTVRB5Zo3MoN6kOQSYit3yKWyV6ss9BhutP5asnQA",
+	"+4P8FZ1tHrpAoV1vKICoHIBZ+Ygv0DuW7J6V6eFI8quJ+J6obJ9zrSL1l4UY2uDtuArBSl9aXaEOstBg",
+	"7Q2Evrym9w/TiRLeEkVz9SSHBdWkpq+lUFpd36xlzU9DwjRNTQpLIvGMIwVu7u5jpOPWzhphqsvVG7R/",
+	"j1lmyquAhAPKjKQpQ3RIjrXlPvzuyVu/OPmzX5x8/Ldb+6QrGWo4XSslmVkkwylwadlQkRX+oacamTDO",
+	"HkvFjHyL5WKHbO95NStSYwHbFpa5u3VQJBM3nBGyiT4T+4Ltx6kZ1bTO23tNCl0t+0RwOZ3AX0ByuYnY",
+	"zljeh8IKe7vgZ3+GbH726399+NGfPvrFf3j0H76zBTr8QIi4TdRXXWOsDgFq7epNwa2eE3wRg8cBBQbD",
+	"fjAmfRufbuMfYhqwdVRU0JoOAXEGmn4xagBDlio9FRdQKpThxf5u2vvYvQfA1VlXYD81qS6kyC6R484g",
+	"gs2R/b/UIhVmHMlto8TWgDnyXOQB2r9hAkbQ/yFMvDb+6a2UPNKyji9yeVriBcd0juSjmaRuaidQ0wJE",
+	"FVtYaekLnYzlHd2382Y5qLI84yoWLRp2OoD/aMmj5cNZrv2IgLkV1ryFAmNIHdqxI60uphs4aCsjYuuu",
+	"qoM7uTChwLJHLhl5aXChfNWZxfSeWVDv6rGu1XoKiwbrqRK+WtyJtOinjEwExFmek+Sz7/zNybsfPPrR",
+	"xw//6RcBYMt16kw1VaE5q6ozHi8tPidcKC23gWgF+doGUWCz8M7j4dhqVS7T9rpWiZlozaprS7H5W6Ds",
+	"N87KttHzw2ZlormwVut5lIuxUOFtsXn7xgolUnCw9dbrbTnOoCqNRnhuKmviwIEvL961uGFfZsmfVSv2",
+	"tJjR6aWSphowX6xs4iFMx0Ia5xTA2ss4+eWh69en6tKMzr/A6CSL3VmT2MU077Mi1Kuap4HbrTmhfd4m",
+	"/9VI6hV1eo1oqU0zkv0iTOacJDORq5FPcTrjACkLSVpPmJEq4bAQxYpAhJJnWVYphluLv4LOfTR4A4/f",
+	"acPaPAGncMFB8e+8gA9fkb5KnbD54jY341rFPluS10Lpt7rCYElbS/hiitCIOK59g04EUBVtKD5Myoeo",
+	"jwzQ2gKhsyb8r6BvsvcF0PPqAX830MK0LPq5MC35b5qYJum8E7MJrRReK/WLmM5lRww6fa2vLa4deL7t",
+	"7mAzS+Qup1nNikPXX1IWQVwFp5N3RpSvnKiIR0tYDBwLWqRG1WDgFUMO6ICpeQcsUytGizUKUYrmQ6ZW",
+	"dbvXxSe7WpFDIeXKlxu06FCvkEydQGpTL0bboPosEPIZiCaLh+OMC8EFoZr99exW9OJNlegUxUU8Oh9e",
+	"B2WZO3QBGQWQUElgB4ktS+dDXCvqAG662uKWX11ElLmOv0T6S2JGxEAZnAxT9QitwJBClFKpDJgNRrze",
+	"UTZmPs/BG1lw2q9VOW21vrPfrI0U5x/Z81C2fWB4E9o8qST4jRli0feTK/ddo5+lfdPbLKdDrara/i48",
+	"s6zD5jQhd0+q6xDVaNUhJz/FKsbtBbICleb2u2UrgIHkFs6jRCVK9V8GvyRjudQ9En2oSCIJyykUYtk1",
+	"ZvtE1VdqRattbajeVSgBKc8k2LKptr4fHLo+bgBcbhOoefjyazWh6+mLdYkwo0qxXG/Nv3/90va/o9vf",
+	"2t1+9lb5z53O0dH2rSd+zycRGjnF48+OmTVAFYHvmr8AR9JizAGhGEMPEBu1cmGYUQGuWAp3VFyAS4an",
+	"8kxgKp3tW78fHHwovMRaDJZIoPvGAWdfxbB4A5DiFxPCsnaj/aYhbF4tL84elByCidFWBpIjMUOXGRxH",
+	"KAaAGkfsDSkPy2K3Wd4BzTRTS1d1og8/gHsUKwvQuXArxP6bqEkpLZO7aBwjBAlA/4WkudIS07D5he/K",
+	"3XwiBRnQ/BSwFk5+uNek4z3ruCvB6OZTEd+69BUkh8dUwrpt7uIZZS3Wq4dXdsvC3a9UJPtwlGSXDY6k",
+	"L5B0klE+74xEmtjrtV1Ah2nyeeqtad+fqo4YDELIZ49+9ZPj+/ce/uj+yTu/jshLL+2/+ipJOPk6zSjf",
+	"t2Jk6caFyz1BJDGbLATynQOv6WUeZlodCdYtL6JdjlJuNu2lSZ+YD0g+hXAEMUE40EAdPLcuw6I3wQW9",
+	"cjFCZ9ipiySKSVvhnmBwlU2qdgcLp7upzKI0OMwZzYv4KQ4IDnpPp6aonZ5t+2j95TtfG6ulAo+fHfcu",
+	"INV9Y8QgLq2KKYeAgILjtT9jbBzTeUQOp1xvWgEUWA8Fdnotw46+5kYCf60xEtipQlEZeUnr/rlHi2ds",
+	"cUMXKLXpJK9n9jubs14u4cXd3RWOPhxzg7W499T+7m5N/Hqq8Yy5gA3Nx6Q96X3F6SVEDM9TxS5bcN4F",
+	"K0aAKxU4xwcgP2spKp4WqrsNdzAqE/4pRz0B4C+tQBiX1ekwvfmX2mDKeqSk56CSBoaFFiW8IFJ0AQAu",
+	"VOkALBKeQgdCkTlTFvo21hLqYpZ+6LY2S2Bn5VQHsB06swrt4k2xqtkGa9/tLc7m0Q8/Pvmv//X4wa8f",
+	"ffA3J3/2D+asffrRR8f3Pjx5+6297We39+oW/RYRjqbDC56NmSZpDLYgHpNciImv9WCtpZpk8NH9k/c+",
+	"fvTDjx/++Ptm5CfvP/j013/x6If/cPLex2uM2xykuo/MOyY2MTmSrj/hqYtLFJIFQT7JEsZVCQoK2ufD",
+	"v/pPa4w8G5mU0ybvRiakomnAt/E1rN4tIzKaZyPGiciQxPbJ3u7u9u7u7lMLY1tRzrlWxnxf/JrZtYc/",
+	"/uWnH/+3zx/8a3Pjgag3Z1L+AlDFEQgdqokXhdCpcuCpdriAN7PIPFOqGFRbBYhrBxqe5CwTOYCCgrsC",
+	"7ZCJMr+DouCWS0h4xwiAmmtMVWcgysqyJSwNAq31DKbXCO0zOVPTnFvuov+N3KVR66pN8VThH+y2P/EA",
+	"IzHNAsFLlj4QECgiIo31Gi4Ka0tBbQ1wT6DAYVM+PnTt29JEmnEVJbEjsrezY8CLyObJm++e/NFfbAVy",
+	"sEoEqKUQ1F6c4mzFsKhmrCPnnWmeNtsEnKR7s0DllAJV7Bfgkyo9ViZWkMiyI3oGLpjitP9PC7x4OBK5",
+	"up6sB+M2sF5MPwwzTdM5MX79WuyGH1Vm93E6mXGw3jVIhvzKWsEMPRoP2epIajELA8RbA/M5SC+DQrJ9",
+	"fVjMlc6QxZk44Jr92AP1wOsCyNOrRYXgDLEl79opOhgcMin90GR2fRbFI5kPOkqMGQ/Y4vhUBsNEEkly",
+	"kTLAfYyFNcoMUiHQ0GCyNPqCS1EzLtSQRUEPUnRG56D7YIUsLYObuF998VEeG9evaRBkgEllQcKlDYM2",
+	"Qxu7XNQxRVgOE2+cFwwtR+e25oP6EIf7DuxcNcTZWXe7yoFtRS+1LySwRFVdLYChAd6bqSWQ6i7uw76T",
+	"SwcAFXrPD19+LbJFDQ0QJKRqyyp8RZPNtmUMYrkES1avuW7s4rHAZ50CRrSWXWMEPsgtwZvRzllin5V6",
+	"kOYcUKn1VIsFSzaPH/zs+MF/OX7wzuf33v3sk4/IyYdvPXzz55/+5rdb/uq0Fi1zSdiWWXHwhRvYm8Lz",
+	"iZc0btowGSijCUiy2QqBdauwHSLQqSSbAUDWrcCMd8h12h8TybgpCA2IoZADlnAXsbM9MlWBYus58bb2",
+	"T3WpriOcLM2ZnlysFSKTS5Ymmd8P1B7jaqUobfdse4bfxs1m3vBrozedanTFLeal0sDJXO5UZn0xmTAe",
+	"h6AFe+IOq3ZWfCIj8JlkLDeCdyX938REkYFB4G1JCTV4Tl9h0GXSeKuA9Eogui+I3BGnF7w4Nm7cxoS7",
+	"K2io1T3kSxhayL9cuRB8Khn4ESdU9UdM7ldL1BXf+s9AY/BBS2o38dtBzyS21YaxTyWWn/Qw9lCZxutG",
+	"o7P1JkE/XeKyjadZmvS1uh8MrgeRMJQUNfPrxjZXfZCkDMvjtzAzmtKjRZeV0UXFnP2rJXw4340FXLJc",
+	"TBJjDy3r9C5OtBL6WW3IRP8F8nGtv7vEuiJSJWlKevqGus0COXYrJRZj5MeSvGJ/HyMvXLz1+1M3175Y",
+	"pjlT+9W8U6ifNFVEC7aQbgtlkgD9uxogZ6tKg5PThXcNj66j5xjyZpZ4rhAkA8vRmxNKTKE47C8is9G8",
+	"xFTAMQCwK0zRWK3L6sEtrzXRH78k0thbYFyoVS5I0R+/ItRK4rwTnevbOyOY9IzNOhBNwdK16Bn+gdS5",
+	"mGG+75QgtZSoFSfd2UEZoITJ7OU9LfpjgwABgBPof2nQ1FeWqJ0gXaeggxuwa8yOBbxVsUQuMZr9DfKg",
+	"EMz3GpyIWAUU1+bLYxSG8a5kxlvGXCyCQcE+iql/6VxntaPVaoe+8JPW4vSwNwJGYpxIYSQGSA+ArWBv",
+	"TBkPlK451fHUYwmdziUn0qHJhrN4FrZX52T7oBup7EyEz230qtZKC3Abmqh9rS+aqM3Fyt+OMArGVKBa",
+	"n4wnAY+pC8+7GCKkD+K+KaIsFelK9ka3iIvJQNMVOW6m/a6iipgFbbXBS+y/OGRnTYK785KpRVsP3phy",
+	"1QGo8yRUjqO8w1HK1TuWMqN/1e7zNirtOhGiOaMSP6nLJnNH0JhRaQwEA5GDZmqF231ytFEyo6MNA17j",
+	"q9oGIZ3AdoQYy3XqDpQFWZDFaqGpwngBULvgu2VyAcyiheTugBljuJ4N4TPLFNX2NUgUZ3VYv/T02UKw",
+	"W7VEXEOS2SmCUZddyaUIjZtv781NyVithFkhC22FcMrVqjllC9Skmq6EcpWCi389pX12uuWvrtSuQVfT",
+	"QwhV7GxkXlAUwMgkVXcVHk3QlU3YNQjGpfRW6qctmNoK2al+urhq7gWIKk8c+RTGojWwfYet6LtNuhIX",
+	"FsIduWqaK7Npkc5/8Z0qXn9FbPtlWY6tRBiH7xVD8OK5t9Q+gsS8ZuabSY7qrKwlFEJlVmImlpnDRizF",
+	"QjYFMO1qEGp1tlodqXchTNqlT2jgivb9u78ONEvKaNyBQsShZEaYGyaBdd4IuZkaiipMpqlKshCjl+Op",
+	"N2Yz7P5rTnddHb26LrLXMl8tjVfXq744CxOOih0z86xsU2WcywhhzXJwllTqgpuwKqbx7FWyPfeNcwEi",
+	"1iICYXQRGdA79eBeb9TdIkF5cvtKJq/5rhKYuUNTe1EU4eGrJlYukKo5bOCTXxWzaU30yEWSP80g7OEI",
+	"gspL0hPT4UhZjqavU0M1NUhDCOKaG2MUQLS2NwMi0n0ZOm2CTJZGTPuPzDIyPwuZ2LLOuw2jC+Zh2xZK",
+	"95OnioasPjy71HLpsP528wwwLghwKAfpnWkZ6OSremoMlehUEjydo4ysv0r4cGufZFY7R+2gq/UvULu1",
+	"ynDEM5Gm+nAPmUIbjtYRZ3milNb/wEwFgTcofaWJVCy2eXEu9HJ5tIpC+B78FgyEBOMAkalQ+4ROyObJ",
+	"+++cfPf9Tz/6u62I7F3Y3rsYkb2L23tPR2Tv6e29ZyKy98z2hd2I7D27fWHPrXzBa+GdWoaZbEQb0Ij+",
+	"r25F/1c3o/+r29H/1Q15Y1iqAY8LFCX6/Wmer3h9Z1byb1E/6HEEqDbcodZJ6s7NDtpHkJUlAjT1Fe+8",
+	"MoZ19RhUD47x3u5q1QWWxEd6ulptaqejj8XrI2aZUJBWz7jKmYn0fvSbf330w384vv/3xw/+7vjBfzi+",
+	"/4/HDz45fvBOqyyAUJx1SXnks08++vzNe59+9HcRqZMg+fyt9z+/90N4VtCi+fHkw/c+/fjtiCBdkk8/",
+	"ev/kz37x8L17D9/59fH970Wo1H/62x8/+vCn8H1Br+Sz3/7QdmgJ1/yGbT7uEO42Ub/Owl7cXS2ScDF+",
+	"13voGikyWEMh5H2/WcR/+zzwlUJ/nM3Mw1UDQNxysp67surR93rmpRgLqD9B05zReB6ROBdZtiStu4gB",
+	"qBkJ2AyD31u599fw69vtuOH3qi2Lb4PA+7ZRTbT1q5zRPJ13ppLFnWnmz/DSN33rmktOIbw2npVggE+9",
+	"XoYnrh2XxEzXDLNaV642u8YtWUsFKzfN8pg5nVBAlpR0SGd0I9r4Js0oz4T0V/Mr9tZX6j6XiuztbUNO",
+	"UJHsYG0XWEASni2Hpn+2/F8jFH+IetZpzNng2tnVUtg+YjObeEyTcWIWtBm5LUgiFcIIbLq+AW5ay+jq",
+	"YaZBY4jW0DrV3KtFE563euNLBmHDaJKSzFjOyITGzAZ8oOZsCm9kWS7uJBMw2PndKDacKVAk0K+726xh",
+	"zHAHfbPA51GCFBf55t5+mdAf03nAfG4NYWHLU8NaeYObDxnA04O7Oacm45xyuAnOSbfEWkNV4kqWmgXv",
+	"coeMA2gufhikxQrBLJJHZMPEgCaaaHUd/uTfZjQu2GHY6x32PE7AGopbX1lQDHqByjOSKDpmLr2iG7hy",
+	"+68xytJ0crGJtayQZN6468tL6F/8WqOdIdDGa7yQJ6+XaWdnyG7YnT7LChNFLctzYKLZqzJcNRsykUbg",
+	"RgHbFatFXojTK2fStT0PZeaaMxPfSn6D3vaw6knINrwsnR2qFwdKF7athFsWwZ0Y1ESbQ46th6ZwRhLG",
+	"RrRUyIg2hoyzPOl7xY0g1MM1ns4XYFwKTIFEguFlAU0gqJhO6J1OuQ8Vo2iTRVR/WkQBrIitOimyqo1F",
+	"dqMHVoaoNlv4dd/khZmoaiyoNKPpODJ1C7kS4BVSQrEDIhM+TBliGuMn4FGCqv4JJsbaLcJXoa6k7v2W",
+	"vwaRyOvFBp5tdDR5CWudOsjh0xMskLzsXGGwxwqg99UCzj4MztMfR7f+cjlE7/FkvZEQY2tl9PjalWKT",
+	"TAVmv1bRBB4DdmrQv25fwGJ1ZCBsSVnAIAaJsHhlBvE4oJqTTfDoSDKitxmYObe86kFzAVpQhzuBGsyr",
+	"JNpQqTpQu8MvEUOwFa7v6esbNNcwKFIHMbi6ZveJGW1h+YT0EWd9HLNMQSmNdQRqRHcGzpE6GX/ZoUNm",
+	"PC8YMvUA0nG9o4EK/+X6rug+bk2ZWc5uJ2IqO5L1c6Y6EDHkqclmQm5zgWkxkQktgkA3zKrUnxvwiJT2",
+	"WWxSI2Qy5PKI95hMYmZ0phncIJsXLhKof7N1YK2eDoIPqv62P/SWtGMrOJQAkFAyBOEO39lHn49N/uPS",
+	"ROiponiKFgL1EFgcTAfFddNCdRKomysVzQtEieoIIihmx/Q6wd+S0Izm/p7WKVfdClMBjjJiIVhqrJJe",
+	"fZaNTv0a1a8j9jnnohBlKlwvfEz8CUwCEjkrpd/TFGq1QmzWjrFcRmQ2SrBkM5AkUAgG19KJvlskYyDt",
+	"OHHEcsubKw7ceKfA0TTseccNGsJferQ/Lmtv4G8QT1r8hTBS5Z+08idk/Va+BUSL4u+ymkf1l46p2uw8",
+	"ELwzEmDuN5Dn7vhxoVIA3sV/i2lRStwuoElAnzCudtxrpfixUHVa5cHj8euEDvWrWg/HaoXVk2W09TRG",
+	"uEslMrk8SNsclWooxIq+Ct1Gi/Nwdvdcca+sGQuADGyqxfBD3bIR9bLkZeZBu7rEyaXrV8iYzS0301yI",
+	"dKUYi87v3vzLblQwTgN7XKIgAm4bLzN8d6Aemu5SbwOjOUKz4PBGSmVGZKmgRNQLNtLBAMLh5Tki8a0I",
+	"Kur25uT6tcOb5LzI5HnzZIeYw0poKgXhjGEW2b/dvnx448Xtm2LMOBkxGqPxNdE99IUYJ0Vs1P4GTNS0",
+	"V47WLNfdu1CiYeCpvQI+ms2TN7978vHfbmHJeGdlsN6wPhvWGLxDIIFDL3YKlwKRI5Hp24ge8VQME6mS",
+	"viRiqhB6EeqexEW8TFQrCibJ5slbP//s/V99+vE7Jx/+562yxmTCh0cctQU0s+aMxpUK19ZSAjZY4y0w",
+	"hni5c8SP+BNPXJqqEeMqMUgtTzxBDvVouvp3kSffgp/3yXOwyQSz78dsjsn33RLw2tDWEa9SzlBL8XMx",
+	"3SGXgPR6LBV8CBzdJSiyqSf40a+39t2Yi7mYHnHNsiEqHsM9EpMSWSab49wpx7LSThK6RV2HlJ0jfjuR",
+	"SS9lUJ05UUZikOTi7sWIsDu0r9I5SZMxI1JMGA4AeooFkxAyy+5oPRmX7QWtD8gnngCDdhcgvnEFz5s6",
+	"+b//TSl4l2zeePEyefbiU1/bwqXqarLrRqSrEpWybnTEu7hH+reYKZqk+l+Gt3eSuKtnF8EJTPhtmiYx",
+	"SfSNHJEu6CRyn7z+bQBSj464SW2+e6sLt5yeAtoIejQm8NIOeRXfwUhgC4HLJGalJJy8wIdpIkdHHO7N",
+	"uZgieXYv9TXn337F4CvsE8a7eleLYul6H/Bf52QZnKOJ3oatwnL2ckbHJuEQ+CHc1iBugkuIxWiOlcpk",
+	"eMmEMymPOCLkbh6+/JrecsRjiwo4tP5I6MMSEVv+fCsiEonMyIaaDcgjjgsySaSiY2Z28wZTecKkpn7M",
+	"XQcGpKB0NeWkeyVmk0woxvvz7ZfZvGtYDdk0RYzfmLIjjtcKmWaauC889ZReg5z2FRxPiF6g5LXXrjy/",
+	"tQNHDOnLJGLqo2GP0hGHn3oinpv8JJDK59IRrc2U9CrpMy8GhPZhu9Us6bMyw/OIFy3bAwLtQs1aLFwK",
+	"Dy9euHDglCw38jsSIdRVxw3KpxwLcZCcqXzuBJsnCo/hUHO8i7vPkmRgFP/Kl0ccA6v2doncIS+zOZIh",
+	"xD3rZqxWsUMgd9/yKlOvXQqz2CTTB9oeddhoS3vFgS9uM1gSs9H68tanFo3DpPttcgS369HGPnl9Z2fn",
+	"VkSOXLVQ/360sbOzc7RB7kIlaKp5ai9lhvMeYJRZEWJm4skK9xLme6G+1XUahvL/fJqmO0e8awVymfA+",
+	"65rBSSu9UluVPSbwgm6cI0fIBNSbMJMzkW/EXgnmHpHFjTGB+IAnniDfAFZU61aNmGSaf+dGSJYlmZEn",
+	"3Gi7J/aNhVGxiV4O3QdiTCdoy0mpVEfcxNIBX4BXi+A6oOqJgABfAYvFuKm3j8cTOz7itmA+JV0HIa27",
+	"Q67TITMctbKqBQyiWd4IKm3grWTS8Zx2sEvYwUQFQwVhmcmm7g0bMrnTKR5t69CurefWPjBPTQ32drFR",
+	"hsXS4IYCgg0Uii7dG2yH2LwPfYbGWFJ6JGZA2hPK59gIk2REs4xxc3p1l5rm4Jaz627Jp8dGCY9xYjhR",
+	"AByXRxx3RPefmy/jIh8RSgJA8KOj4UPf5iamMTO1x494X0wmemqxVs/JdSHVMGeH/+YVO5ZzkoCFAe9x",
+	"KJFhpFEIbaJQNVevsl6pXChWcBYKozBpOYjjo2Vt+Lz81PAbfVsgq4JbzFbppjHZpERLIO43Ni9PM4Ie",
+	"lYzEzLLbIz5ggACsDFNJhcQ7QXe+daA/Pfw3r+i1MLuhORVcOopQjPakPD7iyMgYwJThGuFR2iGXzCZN",
+	"6Bzh34FfkU0wk2Zws+nd2zo44lrMmOPRMyn7ZkmrhHOpOOx61pbUzEIccYA0N2sK255g8khNQCRQNi7P",
+	"EacFOcxlwa0NAFbTuTHltN9nUg6mKfmDF25azlGcX066L9ykQ33ijnicDPVwzcbjq3gp6oWGvdVn8cpg",
+	"+6rgbPtVqvojIwchlRvSPOJV609hBbAHr/vk7kV9jsirIk4GCYu7buqMiOeWc/ZFhtc/SqkTAKQmaTJJ",
+	"FAIBaJlQD7irp60lNGSyIMBZyV3/bHmu/vcM1Tz4t13criZAeyfrcUjo2qDaGekEJre1Q17QO621TFP4",
+	"EXjylOtbrntnW+sl2/h514hT0BTwBoEwuWgOMWqI7rZPU80eDwpxQP9oLu0nd5zp69v2iEPyGjsw4dBw",
+	"Kiui8x5KzJSTKR9zMeP6eytUUWWWEMlET8a2DiIlJb1pjnRgRA1p4UHwnmU0nh/xHKDDe2wukD6cDU8k",
+	"uXjhWXMPaCFuvn0JM6oTTiTrCx7LHSTQI14jSRQuY00m5jBdeeHmi0SP+hU9aCvjgdhsCo8dcRAiSaL2",
+	"Sbd4cxv+v4vFmmFKW5H7+IYN6+oiL6g8kkx/acbqJPyaoSXg+k4ZHtUtrVvaZ0c8KZDNtBYEQpQ5EG4l",
+	"CMvW9ivXB8RHaO0qvw0CFixORJQYFmUQ5oCFMLN9AFvDrgux2QiILiOoLXP3326b17avxN0D8sYUmTop",
+	"1Asqx3WtkfbwiBqyMOH2WmOy+vil61c2og09dFTS93Z2d3at/49mycb+xpM7uztPgp9ejcAycp5myfnb",
+	"e+eNygC/DVkI4a4QKOE0yDEmjmtJE/R50HFYfwyhbPpdzMPTIhtoaUfcaCRGVrJ6CtCqZrfGWiDJ5mzk",
+	"LHlfpCnr6zbliOirsAhb0kcDlYuRmJHJtD+Cyh7ObuWMHD/48fH9fzl+8M7D731w8p1/LXvRZ/eIQ+QL",
+	"F2UaQlSGRWnhRStsl689Hxlr97cY6adUmjT+OWhEWxHuVryQ0gBClPlZkoSXYD+VwiQpFPk54lnSH08z",
+	"E6ilREw1hbmBuf2p2haDwX65FRZz31iojrh5haSMamHS5u5i00aJADQ6hIw3dgWWahrL2RGvKEGUGN3d",
+	"foCqkNaagQALTnwl3tjf0KrEZUtJ0UbOZCa4RBvchd1dm+JmkilcC8E3DV4Bqr/NtTCgDzA7gpXKh7Vm",
+	"qCvSC4Nlge9GG0/uXgw1Xoz2/FWh7OXoBL01f2dryoEVcjqZ0HxeYlXKqCC8yKUPkLZhb+zmmgzr8ujD",
+	"OcJglKF04m/A8V259DCSmcaly/yWHow95VpQ3JZOtq456tVd/AOmXhJpXGT1PsaNrPTj2cmbiG8Kz3fO",
+	"YC++YRhsbmRmzR4saLy+8kRqVC6HiSS5SXbHq4WTQc7AAWB3w650i70AlN3FFb8+XVxx4PLPiXj+GBe7",
+	"NKirfMrufkU2ukh35GKGqvRZbP0hK+/XL2r7fWfQSsPB46e52hX7EoTU0QlTcDe/7p96+cp5kC037kaN",
+	"L/YtzHrjm0aFP9RqObwPnoQ3pphgYx0JNlaiHTmY+ZVInt7YNcdYw8WU9/UmQf6TFb2dGDbfoGywBlgU",
+	"KmNrl13edlC+mLpl48H3Vx/Qrcd4QM2OhK7US2hBEYNi/vUaEl/O5arHW3cOOWezOGxLmHP5jinlsngk",
+	"L8PGXSlqZq92JpPSUg5utVuPh72b4ZmcyDbsfe+s+w5xdrtBMyqtCfosWPolcwLB9mS6KDMaKh7CtjTh",
+	"EIOHZ5//tvlXh4u7y+SnklQe94FtWPIv61z+AVPuruDJRJWiyCt3AjHWP6/VkwhcVyu3JdMtd2yjfiLa",
+	"3lbPi/50wri6igmbwIiNHFevPwWGXDRBFHVuQYm0ah+AT4NzqlwdtCEVZtqu/bK7Q64Z54ajDYyoxAgs",
+	"FpslBIu0Ipvd4k+wwdn17W6BGxMXvQidiQooHfQgV31fu88SSedgT5yN5vsY0lUdh3G0+fTA10BkcA/B",
+	"Y2N3NtX0ixVnW/I7Cup/IcaeiQqDE/YcLiOFlCQBRCIfA+c7j0QEET9f2vkTvhzLS5yUp6dYoB4Dlw7p",
+	"FsTf3XcqpXAB7g+WH/ECY8e62xO1Qy6XRexpeX6K1i2CpjHA7xxxOLTlPrgH1npdqmfNd4aw1zOVOf4X",
+	"PAywSF/cYYC6G0EbKdqd8C0w48ZskHDNao0JKipNnbbar0/3w15OuWOtou6wL0+wXWAnYWRnsXF/qJXw",
+	"oo7JyX987+Gf//LRd//aldOsC2mZLFC+49mn89/Wa34X9yllviRdYww1FUzB6qoJVHBwlQG5AsbggUUK",
+	"REgCM3KICadFvHXK4iHG2lU39Xno3Cz1wq5e9IkRpibC6dcZm8IDYvpvtb7Owi6wnupgYSeh+tDAgCpi",
+	"Tya+p/uNK1dvvnBj+8VX/vCFG91CM67eEQawbb3bAYCugiLZJTtzjFIcpHOWR6QvppngWiySdJKZCB9T",
+	"uyebApY2BmEccZttaTyzJp/OHmEw3cp90gUnZbeI+iL9qVRiwvJz8oh3QUXG5DkTHqi5wyYXhNE8TVhu",
+	"vytvF6HFRCoTzTSUcGIsDLibgXoTeVn5CSt2AqPZiuxAMUl0KESMkQiMKEG6k4R3lFA07ZI5g3UAJM1N",
+	"Re+QhPfTaQxcC5nogIEHNT7icSKxxP4WwpqbLmy8o41p66o8GQ5Z3pHjafeIb3YB1y7hEn7Y2iFdcAd1",
+	"9HkD/5/9AVx9XbJpK6lrKVJGRxyGJJPbbIuYu4Sbeumk5Et6g42LF0x8loT1AKDffXSxgqMJLXrcumrn",
+	"JYTsgc0UNCdcH/wjbpwp+J3xjOB5x5oujnfExDB8A/GrOcNxmR0csdRC+JWjtpBvleT3kUiLeDikwZ0j",
+	"fnNU1JEqqvqgC9ytC1VsSKXKFJWEHvGivk2lQBhWfpJuNAv2CREPqZDMK+dfnyqHrT0OGV83voJFY/eM",
+	"u15+ExotFtODgFufrU2l5QjO0KKChi5MFceYpOLmWOeW9l/PZdJp0P59zeZ7fvWs3+Eca5NujBdFga7E",
+	"ZATRTXRbMt2uYvF+EeH8f1kdPSqSaCIneaaLh47dyVLI7TWJRS0N8K0kwEpFLRcl4cJyGLVoQ6o5xB4M",
+	"RD5pWBkITyhLZHzpNnzvsP5XsOLDbjbb8G007FfGgu/ALazjUxUhvCU5SrJtJWxoPETA6j1KASx8czBN",
+	"0+1ZEquRKdIOwkjKlAJIFHHERzQd4BuRK19pIcoWdt8yqRgYp2+oKMEQcQoJAhj56dRod7FatLDotixM",
+	"GYTylUiLH3yoRpVi5xJL3EdOSD05HCUD1fn6lUMIv9ESBApImhKPuEyFwsqUPYzHdEunY4xBRC5fe75I",
+	"ETSSgAlb0OIjxOFICMQpI1mq0TJcFBFXGbVxSj53yjVTae4r6UyBwX0prhRboM9762PIDxTuMJR1Nq5x",
+	"iDwsgKGwl82T73z82fu/evjedx797OOt9R3e+Nv5nsUG9Z9WjOu02QqKjrEwqEFwL7ORqCRdTIWrNN/F",
+	"zJQjnqgidFzMuBvSjGfQmt6wKwxgxmRKkdvjbqKWMRoUT5CJ4DMpACQH7EUIRTaamyF5+OuIS6jO2zVX",
+	"RfeAdDFfBaJtIZTThm8ZWZ0qEz7b4aJrT5bJeimYmOZN4D6wZgjIvpJk0+aeiAGhBBYa3Al0gGUQTF6G",
+	"E8TMitU+J4lzpMiYzbcO9PXcNQtl9FXMWIJAMNQoTaZVF9XPIipMFvzLrMRmVw+/o8QOMjkAZ+9GpAsz",
+	"eX331o6tJtz93Zt/ubVDLkFiVkEJZhhHvAgOVsLAlxXgVRHAPBZh7UVyGhTadLKqGnjRcwZX5qvLkGCE",
+	"X4o6VHZvYEc9DOoaHK/qwYCc8zPjURjq+dTubo1XFbK3WflTM6tv27O41Mtrb7DHu+pL74Iv2b/r8DBI",
+	"1kHuxGNSqCPrCXQrnUD48KqAo5fZW6YGg2h8NGpRJow8Mgzw3zIcGMNqF0uOR6VHF//JBSrPaAxDNCjj",
+	"6zXs0KI+1vy5mltZF1GWoH1ns3TgRke866qFEekW+mIXTHGApow1GgpBc7K1Q0DdwaQdZM+AAYEuqwNi",
+	"ebMxwsFMujYqDkFPINIe7sAjbg53Igtp17mVaZn1ShK5Q66ymaUHSFQ0w7V5VRa6AD3cds6uqyzsnj7i",
+	"pX+azEZzSM9C06lbU7nwTx9x4B7Fo3PSZN6QTViyP3jh5pbNrikTa6oDOOKQ04X4KgPCBeSM2iyysldM",
+	"R5yLKaZWJeoAL6lZItkRv7h3gVzPIbEBcobIizQBX7ybXGYcit7bCh4FJOdFFqEnWTFc61nqsUHanxlg",
+	"oedickep6NrVqKi49coaXu32MV1/X46vv4VA/nj9/NiHUSztSVnwZ572ogs79Vdhv17Z/jnf0KvVz0vH",
+	"h2EMcCIKU73mPVA7MSabjhd/q4F92JUzGZ3dOkpMd5/MRD5GRcNiqtTzM9AhBOZ09KJoThxhLHCifMEF",
+	"Nt0wK/SMonyhvkfsTDcv7j67FQwvMB8uBBcEAgW+0tq0jWUwguv/iqe1CESwBfTP7FyynEq2nbFcCk7T",
+	"bYuqc9aH9EUsj2fclvreJ1SO8bpApGgG2c0syRFFZPPkzXc//fjjhw/eOvnJL4/vfXjy3e99/qOfffa3",
+	"7z785f2tffR32es2Z/0kS7TogYWq9CApn0dEqpyBKBkXdYuNbxM9juDBMhAe5qiRLvb08KN3ju/9tlsw",
+	"CnCMGjQswDNxNHKtnx+BB79IA8bXIdjf5KQaWIYxy0x6tRZTTFqnRWPQjEjlCYTeYXrmDjlMIXkYErGk",
+	"qVaKsuIgSZmx02nONlAsn9Fc8xA5MkmEIGaNRAo+w+ulHTByDIDYppYlNynX4hSNNEM44pQgWWxFxGjR",
+	"iRZF0W1KXIm1jnQDgQs75BIvbANCkTlTBd/yRClFRriBguDoHTQRi5yxGFmkEar3rTiWWOsyeSGnEqQb",
+	"p5JrLDg7OOLMPKKcALGvwPx0q+y6ORvPI4ThVzdS6ktiTrBIKM4WUQnEMhQ8zCAHU+fWqt9EZ8rRipI/",
+	"yx2AiHT32BVs6GZ5LiGMuCJJfzWcJ+i4I6NEKpFXVM0vWvVeuuEjW037jO+s8tiMGctMVA6D/O3YVqid",
+	"Iu6JwAxYCOhQ/x977//cxnHli/4rXXyvisDz8KtkxSHL9YqWrFiJI7FEOX71Mns5TUyDmHDQjUwPCCEq",
+	"V1lSyXES+ya7cZKbjXNvnN1kvcmuNynvbnxt3+wP+5+YJmX9tP/CrT7ndM8MOAOAXwDQe61fRAAz0z3d",
+	"p0+fc/pzPieKyUMDm9JsDOQplxrZBU+cVTviQEfhdDxgqIE3RO8NVEhkLxC2wxn3kPNNQV0zWL60ug9f",
+	"iWslrY8o1rP7BiIJkNQW6SpIqWn24p+6mF7OLsY5fe1s3rfSzasBiO7w0W+efPcvD//86OD+O/Xz1MS0",
+	"Aia7NneVIHaaVBU5kSBqVcOFatftWn5JrfuyxyNg8WoqSsRcKy5BPH6NtF3eZPYBSVGP74u8kVO2XGpw",
+	"TEpLLHC/YtKEzcww6kNJX5prhyyw2zic57jG/nOJOo1PUe/BmKKcKzQvYTZ5FJ5B1Avu0kIizJAR52ZV",
+	"NP+2u2iCA581UjH4rqvno1p6yOxE9FZo/On5AeMvQv/mjCntxXcJ3ItA5Z2A8D5u5oFxCfKSCjlJAMkB",
+	"J0Cjv1ZpsXLNghLXOIDjPziP5b4MeRT3WdKVi2wZuWhoROvOYiDObCOJe0baW3bMiHLOMyooSYx3RWcb",
+	"MJiqJ5naiaNdrNiE9KtRus4uXXmaNRQSyFgXbF4D+9BCX/CExRHfieKIOJtjBfAXFvI23xWhLe5SgbYs",
+	"yuj5b8AD4jm9vXf8dTERxbQl0mziz3GxlKomC4oc5v9s2osuPgQSAFw8abQARedKXKdKVSHoCGG+bW8q",
+	"HDC4mSSw47GSX5PcF2nYRyPoMmbiC4Oh62Qic/YUGvttDrbTrULtAFUfZFfQ8IH1np0KA/reO4bpyR0e",
+	"+jLYfCmD9LjG7+m97isE7WHDkD08oy2ySQhFaA8bC9njywK0B19M5k/3hEzBqXPQHs9xXAaAIBrEzRzn",
+	"TwK+OKAoxCNZ7MbW114ydm3aaAVAYubcWMyqMd+obioq9gUaeItgmcTWkG9iJu5ZvgNjg1CsNJwXDCUD",
+	"yOOs5yApTvNVYlFOgZUvLoVh5isNz9zkZ6Bqi6a+zhSSYjtxeiV40g1X73XnKrPPUFx0PjvKy2VXaEf6",
+	"l5IKQESfL2tBItBNh3IIQZYjhHYrqCSC8FoZb3FdX2TPEde3L2tf3bi59PzGzYWVSx4z/z/jsZc2ry5s",
+	"eOzGnesLK5frAM0gLIeXrz7rksDWjUok+nDHjzmYYZWFrrguOzgAikin/KyYsA1J/WAN4xRCE3iSgCcM",
+	"jT17qtEfrvYmq/FmqexGLDUIotD2c+75RyfowkQykEjBnnhJVyjSbtJoGW9xjOyjTbp2illI58CpVei1",
+	"Y9aaqLWcb3EMm5kuJ8zmrPYJSFge6IvHpOg5Mz4naUZRCxnpVtuM1nisNNVSt3Svo0aBSguDOjet2atc",
+	"5YVxmtWUGaOu2JMKKiEgKDvr/J10vXfU4AlYxbQvQZXv/VOE26mJKn6yDXzuoOhc3PjzKWSPMtpFuMjw",
+	"dfMHaJgwfwwwcB4cYzi0jCPb9aAY1j777u8Of/CTxz//8Oj9d+u2jk6kXbcsOmWAn4R2zBNJ6olUzKnh",
+	"fMdE7RifQn7Ec9YewNnWc8APl4auu0ZQCInifh8ck8UKZNt/cql2we/zkNZrkW7wJKyQ1klKm94fe1O7",
+	"uvWN0ftaKu6m9qklCbY7keRgKw3ij0vH/OrWN85jdI9PH+PaPJzVXrpzfeEZlPjnbn297sHiAGaIXBTi",
+	"wu5LnbA59uxtXrt+MquEHn7mSdy8dn1Ck1hD9X30iw/qmMlg63+xjcumWVtr0xbmsfps5vNJMYIF3d3d",
+	"FRqr7VeRU11XCab9OccN45P2ZdZ86csgCOjQbDsUbaOuGXuW1ZD8qHjA3otkqHrsKceMRGf2TKpenS3R",
+	"73D4Zx7Z19uquQ0HY+aRfJ9HUPqZLbGB9sy/GlTFtil/+FPdl5o3RdrfRsCAecwnb7xeuPvff8boGtPi",
+	"J298z5cpT3ZFyuy/0ntqseDhdhq1BdzHnmKJ2I8E9r7+yRvfY0+xfNuA30zSJo9j+1Rq5pPX/4rVspd7",
+	"yu1xT6FGFuY1bFTDdWkZgkJtfrfmnuuxdiSRMmj722m/zhLzGGFz4PCHdjdOo04saOJ8GbimA6SdYS0s",
+	"BAibbG6SaoBlJ8RrqlinmzLe431fAsFPfd2VbYEHZVzHSh6rxWif3hepY9AL11lALxxQSTQlSzclvejL",
+	"5+8CC9MaW1ldtmJmnrq6nOsyiM7qMwxmKNLsabPL8f46pQRdWs4JlcVtXMGrVROPZBfZi4JTatfKskez",
+	"zL7kWdFil+CGNTudTxvpWPkSe4qtPM2eZSvLy9gcW1nNsXeKvDyYnj3jjFWobcQ1Un6urBr1cmW5qnTC",
+	"bVzOW7nVPCLJ5xq9HYlyqhjfFwnfFesYoSNKdYwx2hBi1bFcbsUOpvxE7W57bu3SlaeBEwQ/rRwvvz1R",
+	"6+rY6FRFHID4IRtDYN8rmKBbX3tpVp4slFGx69dtPD/80dE7r9e9wonFgHo+zV6TOxEst+ZK9o8lJBao",
+	"TtQnyjyXa+j2D9gVbA7hbrQvJGg1q8TTlmhjJbus+KUtIW4nB1PLs96A6tkx7teyzbD3Jf0swhzmfZHd",
+	"kFnlyHwdMwCUNLIwvC8HPLGBSrIZmVlBS81rQs7bctrwqAxLNkgcSqW7Cm+XohED9WS2vlGmBLCe6Dhq",
+	"4GLgNbG/+Y5OmSzjTHGE84gOwADktQ0akMMMzNKAwDm4ZoX7xqrycjt/xzTKvZQ3OKocSB63pXPwbS2A",
+	"ZTXR9Vlp8xdUD/dZUqRFQUgEZBca06VLGUX5aNH5afSKw0esaMq7qSLqSY8qibZVAnUgkWexTjxYPDJm",
+	"CrgIVmXNa6duM9kujYPlUbowIhjq5LEva0W+lhGxUYu7zWvXeb2er7xpTat8XVO6O7R1Me0b+BIK+fGU",
+	"tQFoJwX1H2zHSpRd1bqYBOKucklME313mnU5sTI9raktq5EWkisRPPTAcMtd9TlhLLSktsY7FC6u4RIG",
+	"T0LQRylj50vQN7x/4zL12a6dlqmvvG8ZOSqRHVmVVNUNm25RxaNw5TJ4VfbjyvkMUhuHiEvsIdS3BGeY",
+	"7ypfWp+deE9ECMmftSeP3nxy/62jt393+N4bn374Wn3NAk10PjeYqj/6EmpSLrJl4sXC3YVSQ489HZVt",
+	"2QB1pbtwbO9zecrep13io4+5bQ4lTU+RGgw1Jl3i4W7rgJKOhAZP/m3tb5nO7Kx8q/gu5B0N5BLnNG6m",
+	"Lk9YmRDCasN1LFwxcf06URkyrzCGAJnLIGqRQcYuRK6pauyZ/tEyP3amgXN4Yqgx3DaWvwI9mIafUmxo",
+	"nLqUs8Kx0DPg5FuKmO10oeZu7fC97x0+evfw7XcPP/x9/ZRzVJXZQ21uY1sBHQAMCkauqngArbrrVRNT",
+	"e1QPyAyQWwHyAyGohIFLHgtt30qvkdrMii3kYy9GTRINXINLG9Pme4CObHuQAhxoEVNcnKjczW++BEZB",
+	"hfFi2xp+ivkuCxUyc9niR0CbhK8LFekXfQk0PVSAqdPdiSPdIrynFD3WjHa7idB2C8CDC+KUaopKUvXj",
+	"gn7+jkeJjE/P4TjRApuco9GvXkJjrZkhCm2JsCgjisWQLABxpytB4MSmRqcfkZIOKICf7EEL8qV00wXe",
+	"432oayFTj8FpBBykeJTG5o4uWyJuevSOdfKOXb4sEYRafK9ZoNqInmwIzyyhbwce6yVRmgqZhWMHI65U",
+	"OR7fbJHdJMKRJNLC7GmKzsQblt8q9CURu+xHOtqJBQDoMVSHvJ7G6NBGufAYYxVUoX0NE0b7qutLLQT2",
+	"kN20YQ5qAQ/MblL91gTI7CLtmF2wyIfLWrKKYNcStrAA/gvIWIMWM8JDngqd+pImbMDWA+9AaYdLWmSb",
+	"lNZNKcWcflljERUi1yxQcttY9MTJl+VCsxDSXmwxemSqBlWWKTdfYnZcj2sP9Rrqmflhz+XgKChteQN9",
+	"CXqOhq8WFOQ6yA9cmxmDtQ4UexusoaQUjVRZNgYz0zZo7gYRC5XEsfUWmqLHqNJ/dgKNA/8sixUPa3V2",
+	"7N//xZaJcjbRKbiAa8XNx6MsQcwQ9GWsVGfNl+ZesLKeZV95PgtJFRbs/wuNP3sP/nvF7y4vr14BK/LZ",
+	"1eVlfERTJaxhpto8azHkKadnm392F1nUIsXT4lpjUe91PdZYtPNUx8vta8JjzALchm/wR833RQ0+10ve",
+	"3zrnIrdrKbVHowLCiI8BrsIUm2hxvW3cwlxvdSxEp/Y003V3hnzD5k61I6hyz3NLlX4BxQ8nv2CZJtQk",
+	"HtFyX0rRg8L/Zq0ptiNYp6tbIizUNzFC4DHd3TFKcUegxiEqJl8KGULiA1SrgVFcpFUZsBqG/CAXy1KV",
+	"SyCWCutmJWlfBpgKDElpAWw2SKcXeE7/WDPF/L3TNXKkmnah+rIGTwf/lq1aAc2NOkiel50W2QHILaC6",
+	"jUU6t46Yk0FLRZrFqmcHw3QKOEBgYENkmrI5IVAZksfCwufMgIaJMo7ZIttUSB0HTr5Z6hl5NA2mvaWh",
+	"2juRFOEa21FpC+IE/ezMDHpFC9lZcNBf6kJAYxMg5o+bRhLV3W2xAQXhgRKC/nR42iK9S2qo6ug7N0d6",
+	"HGbLIFsugT1G7CRiP1Jdq9rXjZJQyOGClmXRPs1riKrQDTRQnp667GVBpEimVy7PjYhOeOM6q6dzQQVi",
+	"KKCPQBH3zXtzTsnPrV36kjdHls3aJW+OFtM2dH91efXKwsrqwvLTd5a/vLayurZ86f+f8+ZaIg7n1p72",
+	"5mjnmFtbWV325qwSm1v70tPm07fn1laWL694c3qva2bn5RcXlpdXwOfOtf/MSZq/nDW/nGv+mXzjy1nb",
+	"l2zbX3/pKwvLy6swhFbZuUTiTGLwple8kxirKJvDIAdj2RDH7QMRJSy3387Wu8+5JqyG3uOTV//m8Ac/",
+	"QWhzL/9mSAbHnYVIe/05BQRGJzzagNBknZQRsz1PBKUzD8rAtmaNH7OnxQppFcXdToQgy9OFAE6RDJmf",
+	"SzqHG3F+4q6a5HRSI8OZ3myHXc3OmYZ33PCx2qcf/eTw0W8OH71e945V3NNsx+zEdpvjkAR+/nAh15ul",
+	"e/bP7ZElNm+kOpcomgiEoWXBIfskIM11QCDzggM4Qcu8YetMtolAt6Le5lYGnBpdcfNOAYUECUXnXoIz",
+	"DwTiKdG+D77kOZxeetUas3JIzn+VVQPzaLpnmEp2/pi6E+tJ6sFVFYrq7PGgCEsGy9ux1GQcgBA2SBXj",
+	"SRIZQUsHAqTrZPhCOoLDpQIoIhbG8ggKUGMMEHBfWnSx2V6CIuA4YDWOWdsAa60vMgSb6L2uDixMz2JI",
+	"cloK4zyW+AODDjWez2A3G1l2MwQxOBwv5qg9zHrSrCUSUV93miRKCxrRlxAttqFDngiieHSdGQBYQsVf",
+	"AhwUUC9VMdr8YppAeJYeP5Ps83EX8WQLYJ6oF5MtgpkzC6D+B+8TDNRJEwg2bL8nzD8dueva49aFjDZ3",
+	"GIP3pc0XGVJ5ExAAPFCUXTrZEDyRmpgY7cmuWSC+BD4fJLs1HjBAGfE4f6cPAc+Bs99cQXM8s/Z8acsw",
+	"tXinIyQFJLCxGmeh6KjUw+intHTR9UWGXL+mG7506FUEbGHQeC2LVWCXvPwxOUD6sbJIBHVuwy6KnaCg",
+	"OPWD4iYe67UUEgQJCYQT4N+AssH6WQ0ufbkjMMqED4ZSKJbHDonbMNKAQqH2RRJzrEoEzxDal8bgaUZS",
+	"uBds8z7KCpCLUynKNcrMgfeat2MJVUewllYzF22m+dnpw0tTkMkG4vA32AlMP8wdQCcEhhM5n5Yt2GrO",
+	"NubS5or+7vDGnrHH8CN1whU6cGCNgEYPQneBPftfzP1OIah1XwZ8xwxl4LHAOPbmfzyZiORuQAXHzEf7",
+	"VF9mDxR3GwKEPFhkd2DPcJTtGMUKqLR2Lauh5rkaq8QQiiHBNRbgS5kO0Aoxf1q53ka5htvdd90ELrdx",
+	"vG16rscCnlI4HfREsE7+fBBB2kyuaretjY4lvM0k0daWiI7AXBUSTVxpi2zDlwOLbYCNNFfpmtYwZuJi",
+	"uA2E1ZcozLXLq6t0foFbab0AqExEw4xbuMi+JvqaQRjKAYpyAxEwUFsgw52uJk2BCxAigsOqVIBSvUNP",
+	"yjF7n//WWWgEKbGmvH8WelDNVWU2MRrCnoCiSzgPmDdhvnFa7FxYDjfNnNnyofPH4EbUFQfhtWJFqLDH",
+	"3//Xo/fv18dG+1ipKe5mtHIXqPFIDI8MvIyXX8uuvkBsLEJ227CFCxmaFzUTRKoP/uahGZjxUYXZmODa",
+	"izSz5yBVAWr7+3YUluMbj4Wmp522VZzB/mj4UzYKRVaWWXmMtHHjcVNiZsaaBanChWInIbc07AY1zJXM",
+	"rhm+QJbuuZ0nCl9ZSgR9LOF2ABHp8LSVSUju3rlBHXgmiSmnIrlte0fzPgHChtVJyWaVjnaKMtLs213R",
+	"NbaksQjPr/autIabeey4YjRcfpxQDgmh0/s/n8nvpNWAa6pqO3T6blb5mWbbJZCJs22FNVdOubwr4juZ",
+	"z8M2b23dMWKl2Ve3bt3MArxYk8+XwZZpYyvalTztJsYZetbvLi9fanRldNeeT8M3wttfod9a4i574esb",
+	"Vxe2XthYffqKUa7+HP6U4rWL+GlHhX38wp/L0baIRiLowgCgbqKxR8V90foEdtf9lYBp2zGNRXeFraPG",
+	"UxakELgyj42kLzlAPtqR7KaYFS1Vb5Ft4DFZolKeim1sOcCjsjikniCsxJemMXCyhI5C4bB2pk/Gdlm9",
+	"zFqqm2hWC+yJMD1wGzKGgvqacQ8TR0hIjltuvMlI0iztqdy7gVPw7Cev/jYbYjdYEnEsbsBKLsnehMYU",
+	"XQCXM58QdLFF1UHK3p6ZLaEJhS9t+pMvdS+CMV9kt834ATESeqww5vggekkQanoyuL/wbJ76EspxUgiA",
+	"zHLGY63cYKAMgtAu3LA4otx3d/odEWC5BdRmDahWBUHJLBsBAFQ1CBLgMgOG3nYULmRqNsXF58uIVGId",
+	"hsp4SOQwaeMmDXRoHRzq1bt3LacvOP4a+IWdYWb85T56PiLWRGCEFb1gonYT1TM/dji4UkagbJzUl1a0",
+	"kLKXxg6fAK5rDo6S5pSZuQShSlqADWGu8OWgtEeamU0ZC5bCuR5Z5OTkWgcWDxxj1bO1xHOHkZ1EtSPN",
+	"d4zvh0DVmiWB+OT1v8qxKZhPxhGvM2AtSBVVmsGYMnaboxsOzaluGrg3A0p9YCP95NW3crg4wPUlSmuA",
+	"JaKA5vF15hUB6ItJ3XCkDHHjewCQwtpwjsXBYwUO1FeCddebDAtUigKysd0B6I8WxpuNB+AmAc7mS7df",
+	"ZO2uhspkrTTtaFYz/0E4KY5Vj2bXl0YkWkoTbjIHQw7bkcRrNYYc4HGAvsLhRH7aaB+CMsD9rzo4HBgG",
+	"q4g0l+3S5+81D7Qyk7jzCY2EiZUCgIkl9JRtDHl7YcVivBNW7fnaatVo4Q3WFomR+hSiLy2+b4GtK8uu",
+	"i5rVNCdMV0t1mO7rVLQ9xm0R1QyhmWXJqiRlodB79cFsJKBoBwXk0ct6ZpNYUs0mwx0HI6pWa8dqFzh9",
+	"UfdbgF6q6PRJSLOmwzy0z2y+DgAYog4q6wUqaID7itz9O8IoakDFhiLmfc1kVvwaqy6Tpkbla2+EgKgl",
+	"UA6q5iKAkBZVMxdpJXJtQGb1FI3oYWgkJxMXI3loI44LCM+sf2eyqisrT1kLwNpxZKHZVuc1s1YkiTYJ",
+	"RIxRdTCrjAi3VE9m+0PSjUVWIdgZhgUEtS+DzjGdHayDKWkDttmCpWqYugVF0qERQDV4mKJpHMMYFlTr",
+	"GNVidZT1+IZxIdlDTr/jrMxqx8mfd4HcnAuJSGh08eDCOOedZeleLlQ4ErBDhif6I5bbwYgopkPJFEg5",
+	"+rA+oBJTKHgYuJyQ/J5gCXPoEKq+yADZhEzy2UIwD+9K3myKRlqeF4WwnpEhixJ0z+0JgHnOYbq8ceMy",
+	"z/VvXPsiNgPQndMOe+nuMTJ2Woyun2fstCwctKFZ2dbhZSVgbH/WcvEZs7DsuqNdD7YxXhZR8dzmpWIk",
+	"8MWoAm2GvqSYSpQWQilly/EloJn4wjeZpm9ylRJxJuucqI5eAmd2iXfDKF2I1e54WYyYbdFsemzzxk3t",
+	"sY3NG2xP9LXnzus958Zoj+2ou8wsDu350qY56kK18gU6+E7AUbd5fbrbEcl+pFUyr22lcNVuQ7QCqnl6",
+	"trKvTZr02Cev/rbu8gJziZSYsmQWxMbmDc/y00HgCP0THn6rC+AzzN0lSoakz9pcRk1jVzdipcUaFMxv",
+	"c1w7Ne7LHR7uAjrDDgPxGtm+Ahyv7kHYwkPkEG6UodiPGpQYSYGBbNkiL+W8Zvs87gptqVDAVjQLfpFt",
+	"wdTjhgrZWmZwd3dF6DGpCnXtEOFjnEFsRVT6OBtGDl5Uu6MyczYYvXXQiKPAYwF6oIjv2BP9NYyIRiEF",
+	"QDG85kaoMgvHuKzD2FNGHrFuSEbZqbUARHQRWXKQbQonlC6AVNy9SIbu0qA+pGNYi7GyZx2epiIxt/6X",
+	"b/KF72z/xVO+v4h//T//dznlTFlDOO3bcHVFa5dWy1o7eRtnOkguOdseoBIKeZ94x8DRqhxasyCqGXvG",
+	"I+sxTee5gsZtO1UnbfnzxEICi/l5mY5zFg8bABMyrTiOP91+JhrdJEr7oEBgiW0JraHpb/6FefUiWTf2",
+	"IVa7WHcx2o9isStCm6tZ7BWrwc6lC6WDO8d3th11dwH2nqHokw1z7XPq7h24cpJzkmtoWFTHbZlTGf3n",
+	"bGus9vi9P9Y9pts8jt1YZ7tSR+l0wfRNm40ZOKEZnDyZ79q8z3YV2+mzWrZz4z5fNVdV4AIMb+QH68Sx",
+	"jYZOmnfUnpCTI0XNdQ87PO2gRmGAKiRJip6TpqkIE0Y5bJMnXqdL93bUXdgAbfxitPuWu2Mi7luZQ/Q5",
+	"Ek7s8LT9qHGE00kJ18CDEE5FQp13ZZuHKPF3hHFfot0WnINE3xGsEXNtzwVA3TlhXgfnCwoZ6pQbx4dr",
+	"B6M0nnYxOaBM4AmeucAbeHo95ETIFRdnMd8RMdOqmfbQ7Beh6QYAiFPrKihJhm6ieqz23OrBg386ePj3",
+	"Bw9+e/Dwe2u+/Oz3Pzj644PDR68/eefvDt/79cGD9w8efnzw8Hvwok/u/+Cz9x8+fu+dxz967fFPfnf4",
+	"wz85dgPbjPHFOujCWXewhUUdtS/hpJ+q79a2+C7vcRjcuxht17FKdR3j7DnW1+wValL5MrC+43YUBnUk",
+	"gbE0Iu50LJdbl2FUVE9WujZm1K/iSG7YMZ+0+BfbG7bh2xEgMkDeaOWmneoHT8sQK8wMJZcU++ec+3kz",
+	"5AV6DNPT4/2PBVXOH3M7GFwdS/fom4GIdlnkuGTkz6KgvbJjJyeGSJ2hejKT4VRRVmk+Z80rggjmK5ko",
+	"crJ/rkDfiYTLx5crF0+37zevi6NWi1KgywT9NTBWhA2ygZX8L7UhpuXJZhwFZnii5m1bzjfNLVlIm8yr",
+	"LKPFbB5Trq9ZzQFfUmuL7Fq0G1G20I6AzShkzW4cL/SiMMWDd7ir1e+0hNTrLsuR6VQlIgQOlo2tqzdu",
+	"YEFfDQlISR83AxZpW/bXFizIc8fOA+6pzQkB5GhToI45HEN2VAIZVSkj1FgZbuWcF9wkLaJiLzenH10u",
+	"G6sRW8J0jSMHiynbngluReLjYf7hwIoeU8O7QPBox/xFd2n5Wc6ABv2OkpXBs5Urx8M6Z43BRKlo67Hm",
+	"3b6ImUfqBU8SXolHd2M0lZl3w8wiyXo83nN1NJB15DtgaCWMx/G5evhuVC6ozrD9m6GPnwlOtZNvhWWK",
+	"Tr5tsswvAkxkMwLmj5aIm+i7zGtbZH5c9bB0z/4JSTFGLhcsE9F40YHc/dONDnxeBHuG8YFRgu0kbDYB",
+	"Atv8vEaF6CiwMoHvRI09lnK9p+1hJJ3Q9XgSGvsqjlVvdDjAeVSjt8Ovu0untnHZJsfZuJ4v+OlFeqVJ",
+	"T5wbGlb77M0/ffrBR5nNHSEFgEjYTmwPeHUcdVhbaM13xWm2tDKbLQSju9vpiGShYaRhHWInIRABdPXx",
+	"SsqLFeC+4sBfUBVi+zfDvTGTzeq90UrjFPdGFyEY0x52CmDpXs6XfOXkdb3t3TeuVfuxmNWSWw1ANpC0",
+	"eRxpItCwbmMc7QnHQWRcccQQ+LLG4TiIxyjdyDgSZRzonUQ0RSPtJsJjqbibZn7DvPblVitqpttfvbFl",
+	"Q0YNLiEhqm5ZjHZ4iL9B53g7c0OB5qBejVX6XK2cGW6+o1aOE+HZbL45vxIThgoSWzu4/9anf/7lk199",
+	"bNS8V9TlQD7NkzTiMdZggSpoZ1qIS7wTLeyJ/hgb9Mbmja+J/hS3Z2xwXK/SvMQ6QeBhXzQrNbqLJ+xA",
+	"7Hx2zPMJtGV+njMg2Xhn/d4ZdeMo15QG9oKqEOzdDLdeK3eVcnaOKPoTGIEcdywLx7OUPMd2ZAim2gwS",
+	"lyoU9xmSgWXdZrzTEbxA2ngazbF0j3ei7T1h6R321Z442/7ulTq8WSuTIYIYjInvKyAv4gxfKYRRJ9SO",
+	"ox/CLBdXUcDCAAdJJcwDznPpTXL/HC7+ucGYTuA2VR2Wy4srUavOgDKTYZbFrlLhWffFk/BQwLBNkYyi",
+	"tL1RgO5aQ1Gdj5ABpThlHJuxhWzHtO4AUZQ/Y35q836uykGqpnZcm5voUrg4WOa53k9uO61yNV66/WLZ",
+	"SdTW1u3rtorMwCHC5kt3fFmV44QP0sieVkj3y8Hjt10qaxt4U/mxREDI+UNvxZWJAf0/7JjrrCl3kzcN",
+	"LkIOxanW3dSPuXLEn+modQS1lSKjPs1tqtn0jqdhjKtJoWej3YgtuGxqTgQ2N6YPgYD5aUzU85a5rtlk",
+	"bYFcpDt9zD8412MoO9wX0tSHzs3Q0of2N2/cHBZkK86R3SE3b9xE/pc2D6cJQM33JmfxZ3z0pmO0KUI6",
+	"T2agAgNIQ4yzihdADvViJ6xe0JtJJFMYwOfg4nHK3uR7DySBHfOQddzG24JLnUtm2QeGA2NNi7udWIXC",
+	"2voV9IbN5iC4yGmJE/kE3lyb372Bt64uLw9qDm9Op/0YcjxU0j6pPU4jWuKu7ESSY6GLgYP8chQFT6YE",
+	"nYPZxfZYbaerIym0XjCfCV26AnWKjGd6memWMHakA86hPuOaXVWhYCurz4yv20rEcumeneYxEdQ5qZh4",
+	"9qskBh2iRAgFyLDZStOWaGsR72O22m5E3CcQpIIionBfomJBRydsI3d7aFd7hHmuWDge1wnQUi8Oixdf",
+	"fPU/w0gx2QZDbAE79lM14m4LI74Dyt7LwZKjBKTFywsZWH0FkTuR3ZZbWkudSM50eVUQc2qRFjftCyrV",
+	"mzduQmdnJ9JDLJqLYs18JdoflHDGwd4yfckMm66MlXGKc5uJDEEPUgVP0IWxFqAKqyU9Fkmql2LVWxhd",
+	"qv1F1TuX4lxjOSmusTFclBdVz1Vs8KD+4lSzGTddGaQUU1Nj1bPqqEC8Vzv6h18d/vj+wYNfHzz8e0jD",
+	"eL1aCY2XynheWYxjzYlL7xk9JS7HcDC7cDqHijxJLemAS2JscEuir1NEGTU4YDQqp8CmJYi7HZUMZiWU",
+	"Zu9cVwlwtFG1QDDjEQrnDsozMDbUYbbJPQOZO54vxZO/+cWnH//yk0e/9tjBg9cO7r928PBnBw9/d7tu",
+	"2c9icGeys3UwL6/efvG6x3a4FlcuLwjZUKEIWSR9GTT0frDIbquerWWIFtmOcMWfa40WT3jD7Aq5x9J1",
+	"QMHgSzrAT5XCgkX2vIXeq54VAwPHCxgRgGkhkiwgtLkOyoJuz8MwE1r66tY3JhkqplawyapNAUYYy5xw",
+	"KL7s3ms6eoVD/NQmmmW+7LFqLbY2txOtqA0EgDiI55kpMbg0sKGBpXHGVIxKuBVU2dhRYT+DrNgq8lgl",
+	"VvSMjwDThth1mU9w8KVFYmHJFyyfkSu6B08AcSWe3nZ9jUll63SYJ/A05Y0WgWakIp4SqFy1yG6lLZH0",
+	"Ii3IW3f3MXebWYjGqc9VVveIWzm0bK1ZaR6IU3LJd0Ubavfg84xF4steolIqE0OF9DA5yVX+iWPkk5RU",
+	"qZ2qdAWgjkRoluCG62LWbIubexPBQyBGB4lH0psIi4/jlMMhn9EGsS3QM3AEuJ4VGVKJK3XC94RkvRao",
+	"LvscS3Ck2eXlL+N8uGNEGrcydXGjfUxdTMbuTcXddKmh908RoJielUvjgINSGbcjUYAiJG5sjS67vDqM",
+	"fp/W0FNn6NJts/R4PFTVGtGzO0RWycboXddXtuEWdKgaXVgWKPfibiqkUaQujob0jW5he4WVPZ3YJHQb",
+	"GX6KOntQYTs7INK6C3TWMa4bHISRJsoxPbxEbz0pfQwFDgY2Hej6QshTbnYeVstMCJWwl+5cX3imbtW1",
+	"0eKLvnzeZS7nDwzxEtrD3OmfRzrX1Tciq2UN6zHRiR6yH2UZ0WDp9FQ3DgmHS4mrbmfvA61TLzG2DLSF",
+	"mXUe4xWql4URdAMTn3GSfJlpT3MnXa4k8IMmqqc9+MtOvjGa8BTZtuBLt5lDv0ENAr26SlgTCu9by6vF",
+	"ZY7UPmvOl6rJuEQKxmxagGWLUYP2Z9tdZZ5I6t4DmlOzZ1pbrvRoFOWqqG++UL12KGh4yvTcyy2s4UkG",
+	"CsgkKrbMyASxNqJIUKopYTCxAsTJtZSzSeE1rG6t1laqK9MFSJ8Y6tVeNdfdgcvOy68dkJBxggqUiwJc",
+	"B1NOyUsVVjkgii3dMpqwEzX2Bnifh4/0kKKSmL3QlfD0hjtgslYXzHuWjQOcGLbCRKpSHut1x/6vj12P",
+	"OlcQr6yt00gvpNnyInueN1q+DKNmUySQYWOrEELxyG91dYo7u7XNE8G1kovsZSyMgI+KBd8X2peoHbEs",
+	"AtaiIHsYCmFC5QQjq8TkjL8BL7OtmuBLFykzerLNE7MNwaCXsjEDu8PFzfaC/s0ECAItDy+Mh1MHNh2U",
+	"Xp3W0UFDJaGTHEpxzRIaj/7mrw/f/KA6GBdy3dpRPAmHwd2uuYtOKhM9lexdg0PUwXUKI+p8OjxAo5In",
+	"CGRqm/065H1NqqLFZQjklzUaU3apkhCvm9VPgUrUhUNiNyWX4OAXjyauLM+w5Fw2vmWbq0r2jMusU74L",
+	"BKFYDjHPgxAloEK7He0xV3tUe6xn1AjGCoXqxGJqUL5mrIDsNOR9rCKyG3NIeMmdBY8hk0uNFgfbX0Nd",
+	"uVfGktGr5p7TC+roeY7afFcs6f3dp+624/M52zddnlLkDdcbJJOI0GwKuEl2zAoDnnNE3Ya8D9E3LtnW",
+	"N77CdniCvRwddSs7NrSVMKsPDW1pSuoYLFgudVk9SheqG7Mk562OHlaOc9K1M8ue32hxKUVc2oBo8yjO",
+	"qL8rnvp5IvDMJmAMBk+p0qgZTZMv4ma+RdOFAYauGswI6lHLC10vZvZUq7KKopjDNFluuOamMyvXRGpk",
+	"riq2lhsfGIQILONUtDul1VomPV+35ECfwJgmGBl2y7gZNNxlKesn3RzszAE+fNTUDq13epKGRlYsvdXR",
+	"FzWvJC/DY4iVx0itnrlO6UmQ00AHWJRuiPdL1RvTUonkjurKcOT+c8Ned9rdZ9hY08O38K4p8QBlLzVO",
+	"yMG+P0Cexd0O1ExhIU+nY5La5pHSDmpXYhy6naOgGD7DS/forzG0tx2Yya4vN/zly4u6OzWNTO2RMrZT",
+	"jJX2YcRDsDHjSIoz62Nqq6COSydqqRnJSLdOrojzLVTp4evw7NvwdmgRXlRVPJ6oeKD47GxNRXBwCKlN",
+	"zK50glTr8CSNoQpFsxvHfdezanVswx4LCEwZjWa3sa4X4fqLQMt2HnDxjQyZbcxZQumY1bd6ecpcbFsZ",
+	"ZRbiPLLQFPFnaSwXxBmN6/CZzdNombtHqeJcMHOSC2xc+qcpMRFk4T8ztBAZhAK3GY2rzlQ0jcE4aZTD",
+	"SMmIC63awx8o/dGOpFs1Q3x8W7VmuIn1dXfVWd171RFGWKBGTqlHPxXryr7PFk3qGCaWGwLiWVU9jKA6",
+	"1ExixJCHtCm3Iyh6PC3QInAvU4yS1Z784rXP3vxT3WNmtJmSQle40VVb762OkPaFL+A5he3aTI4q3LhU",
+	"6CIYc1cMCoTFHtDm5MN+hRUVpyktZm7zHEskNrBLmA6CJlMJ2yWCVzj8J1gXrd7yPcSpkqV79s9RxnxO",
+	"xmY2X7av02KxKUiG2SmOaw2rVM6eeG8XSt6Sr5inJdDJp+AZybdRBfp52bysVZX0lh4WnKYoAAM2haRN",
+	"+jVLTYD0BWPB+BKztRYimb8Pz5fp7m16NnG2DIynUdK+TOBIT4SL7EUcefuratpDXqoIhwH8lohDpiPg",
+	"w0gEIhF9qZpNi7LE+cwBlrlmna65vfQQ2AzzBVauhf7NRMO+QCeRI86DwYQojj9q1ZSF0ZQ4yEwfECoI",
+	"StSDU1T8wgoVMGXJEI6EbI4iSNlJFemSPaEd7XfZEZybSSqtO0k2y2FqZ6KFVq0NdPTf/uvjf/5DHYv4",
+	"HZMYzTavXbc8gphyAbv07i4cOk1R9+oGlxNSvXm60RKklgVNmh5IYdXpzZcXvkQId5X4Mu/Y6JQn6ZJO",
+	"VYdlSR8AryXM9jEoITCDc18e16qWODwhVAVuhBmGnGD3HhYKMb3wJdVvsRx+pmXTdxaFWIg67UUNeFmC",
+	"iVRWJDDaH89rL6AWtit4q8HlTJWw6cBwRUzz7uzb6QQ+zJTbPIF5nUk1hT2Ykqkiee829oDn9+iDdw7u",
+	"/6w6vDUet/Ktjp4us3Kuwc8Pr3KhNASVZho98AOUYXAwvJCKdifmWMenypF43lx5x144wWVRbKhiRdge",
+	"YzEfGnQvs1Ds79omEs6CA8zYI4CVhFF2fWK1xz//8Mmr9w/fe+PTD187ePgOpJv+fjokYM+3Oymwo31L",
+	"NDAlVoV94jHJDeU87Deux4AaDRVmELEE2V8L9Nmrq3UmeZtgxkD56lK125E2Jv1iGZXXoFhdtF2i0L+Z",
+	"bBMj18PW9Ki6+P4xgq5KIR/F5DCeSjp9rsxYDLOUEvCFFI7VgyEJFMAfBxLAtXEEqOY5pVLsinRaCRO3",
+	"UTnxTBKpVJLm7U4srEFs7W3N4dRuSFUIuMEmcQ1H7c8gCTaf2Rql2pc5EH0DWMogu3sgrxVZjCzGHpnl",
+	"6UYNCU9k2W1s3lhkG4Tad4mieQbfgZRUvYeozF5LSONIWJcIRoaGvpinyoamqWaJCCl1omunF9JVqUs4",
+	"bjrL4MGhUwm7vPxlXwJraITQ9tI013p1Eust0+r1KBaTq1yYVcjIp0G4d4FEsPGKFJ4XpU1pf01noPJp",
+	"X3XTdca7RkhEHEMCMmVEY94bS1Svsso8dqQUzj5nnjnnuaMs+qhbqhM1zTO02lOVR1qf60Q1EDObjjvM",
+	"F0TlwS2PwARzhAtdOkuGsOvp5ytDGF8dqmapzrwm/YPq5fCHPzt6/93DH/70sz9/XB/MCB4TelfYWAp2",
+	"zvCs3qtb38in6q6xLVwfrovIiQLqzywYojPBdevL2tH77x799LtYU9hjTx7+y6d//rfs0/96cv/Hhx++",
+	"/fjtNzx2+MGDwzc+fPzWh0e//EuPmWve/oPHjv7ww8Mfvemxra+95LGjn/zhyXd/aE19X2JBYihFEnfb",
+	"0tXn1AqUR37cYEZ13TP7E2Qgmw67vGTPlzxlbaVTtrLMvv4cNLG67C0vL0PSrq2uia+8K8gjpk1XNX0Z",
+	"bN7ausMsdTFq1aDANA8dyBKS5zMB9rAO5/GM5iFpt7n18sVe8cVeMZW9YuyUZsomvwC5zKP1aYbycWZi",
+	"lJ5EqVaXcEed0YziFAMYTl2RAuuzhmrvRFIgj1PB7kUqGO3LZqLaEKjfEbuRBCbzSDJMztcCNYxzgOgu",
+	"RkiWlNKT4JA06kTCVdVhcELb7nDZ95juQHHjaFeqRITrZccKvrSPBm/Bs4WJs5sw9TAR+Eck2Vd5h5dq",
+	"sC3Bk0brKqrpW/bsbCQ3bmF4YDB0JlDlSxovrkIfXrk8dgLS+VTnPqa8NrMpYkNmqOr17LRXwitz5Lz5",
+	"NzyeSzQYdceBq2rXXlbV7uXlsQf2hNh9kBaH3D+eJEs+KLK1Yx4sJMeGvHoQ8Z5ts87K5zbEMM3IgSy2",
+	"viOaCqzK8ZrH/eQkjX+eUtryi310Thuq1WLK2LTw1SHoznxZipLOnGh7WLoH/w9gp0pOGaK2iCPg+U52",
+	"Kbxgq+9RvRGzb6ABCUekfAcPcX1Zw6zUXEycwh+AVGhgvB0s3H0R0rGvauzVbTqaL+G91lmAIRsdgCrv",
+	"2V3d9gOXKwRzeppJ1SvT718RaX6+56YkV5UAPvPj1PI6cJfK6l+ZYfYsesRznijOZSvSqUr6I8TppOY9",
+	"dKEAUzgmiEs0zScPdGcPrwIo3BqI/gneaHnMorQoSZp8x/0CuUc2Cr60xzmh2I8aYpEFiDYICMuV1TQi",
+	"PduJcOeqIa8nFrc0dg/W5sXSPVCu1/JU7iqFKU47gnW6Kdvhxl40e8Y6CzrddNt8EZhHpN1EQpwZml4g",
+	"g16EblmYxkVomUeUrTvbAk7zdV8GibDxz8BFQjUuL06kLmbL4I09eKR9NBQpQMwbGYL0TKSd4hGYq5gP",
+	"ALD1dRYkQqt4X2zDUwM8R7NBUV/CkMFHepBb3axhjI5uh7rDUyQN3BFCWuYW8ya6E0dpAAcxx14gNxgJ",
+	"S5XCarvAiUgmjk5ZqnyJRMbHXzfwu8vLlxooplLBJ7GwGnhYiqkQC0YdBHxbrt4jrCyYvTjebiqoxRww",
+	"LASUqpD36dWjDiTTIbaFotgwpH2R0mRC5Di1+k+KuynQQ0BEF0sQWZeH7s+0ozu65FgDGugMSw1hknen",
+	"Jy8egUymXjdgNc+ITWawG8OjljifyFUpFVQokVMqBvGCikPPVgQ3fyzY5W4+wMq0C8b4XXGUeqRWvEwJ",
+	"qQTwpowkONOX45kdRoAXINq0dM/8vW3+fmWJOjUec727b9wcFeNMjchRqU7Qho5tRo29F6NzwNCeQQo7",
+	"ielaShQZBEkrZQ2zG0vux5yjlxuzb2aXeu6JWaRIATaiTJJfsCkpkIGApeaByco+bzooE6iqieXuAYnp",
+	"4hGk57XKNCR9BfHRsYMowGa2ZO6vRATdFHdTIx6TNCXN8+9wvVcJAuJ6D3gSlNEpXmbiQVaeg5/gPKHr",
+	"GU0PLYsjP69xHqCvNdxls5krlDM0QjVqTu6Z55wBz2puH4llRYcK/Jl2VwMLuR3Hee1S8yAohbYki1LR",
+	"xhugm8ijbGwvOITgEBeDWTHGiNGn3+5ymUZpH34P7KcA7bVFtmFZP21jHuMUsDRNeaB/90WyAEMJdiRG",
+	"/heAINRYaIngoS85LM5BiCsbF+Hqy1EQVyOjW2YqLp6pYLs2EwPBND7cJIABnzbZHIBa84SIHkoxkNoa",
+	"Ia4dPHzr4OHDgwf/ePDw/YMHfzjBgjQWxLmsyAGT1DyXVO1FEzHXtwsqY+j+NZHWQZBPauPp4PsYAUzE",
+	"QqK66D3mvK9IE8/kdGBLcNic58ssoe6Uxl8Woa1WcvirPx7+5feHiCixgC7FSu11O9Wga/iZaqWMl4B8",
+	"kmTpldVnRlmixyK3LwPjJ2F2MHMi9BidIjIOJykOQTjvSszkIheAxUKoelWkN85y6yuzvM87e3rocsL3",
+	"tBNRlQ2AP2O4ylqkKDJm2wW9ihyzU5HclynigH132QFRNRi90zXzpsWCDYLZL7Zz0bBOJ1H7p0iWtM+6",
+	"VRIVK0r9BjZxq6M38/dcVBaUYierZIMuyvJ+IJgzncxbHE/GWZjwZjrQl3FdjzFko3jNIh3Xl2o2LCJT",
+	"GLqxqtecAQdwfFKubn1jel5HcdC5Rrr/c41mH19iZ5i9kZmWg4tzBumWm9euz2oCa49//uHR++8e/eKD",
+	"OmVTTnEyU97j/Twi7Xgl9h7vX1T3B3s3E8t0dEofHnWATQongNNJHjPqGVuGmBGBHIi5KjM0FQRERdxE",
+	"9u1Hvzl48Ea1yiZWq2rk4mY3zWfAhs5YqeiAccddxIDVbty5vrByue5LNGqoIFIuiLDOOPvK1srCyuoz",
+	"SNREabGaxQrNJHG3EyV95KjHkiTWiJJChJpxuFIldCGVbkRDxpYUMc/se3i8QPjBSLPLq6v2jDeIVRpA",
+	"PAOfEqwZax3OgqLUEfW7gfAlgt4tYObUWbbI3yYu6DLM9e6CLsWZBCJoWDKLXTVpZdYOH/3mszf/dPS3",
+	"bx/++P6wVdeJhYx0q01DVJW4ebtw4VjO3cSAomWN9SIZqt5xkntHbH/pytMzZLa/1dHFESzLwOvu7gqN",
+	"7Mu7iep2jB/UZ7oLApV4aBDr4vEwWMs8hnN4s96LG7+eFllOBquxBVF17m068BlfwzEnD/R0TMu+ILBL",
+	"vNEQnbTattiA30fI7syV262Oxo7mJGA8Bbfyf5BfCCOEVEQgSPO6IGOQMDjot5CoWSpNqdJo7OoLRUlD",
+	"0v9xFWRF7YWZa0m91z2/c99ZauLPc+2JDWs2zhOMDLmHIErLdcquLBPm2irKRH1LUCHRrBIFIAqh02PK",
+	"s7b9MYZ1LJCnYeCQINqVt7rnfFB/uSQJCfjBplZm1zRnGivxcqtW81b+gZO0K/PtlKZfKDhBwAGLZFa5",
+	"/urW7essNYNuPC3wCcAHoOzXqUUaclxvuZL2QxgsB/PRyKsLtNpT2ySkAWsotRcJVnshTTu3ZNz32BZv",
+	"i60oFc9upUnUSD22ZToqfAmrp5WmHV1fZBtwQN80RjGe9G7euAlZC5yKRdpq+kCDA+i+pkp8CXe0I9lN",
+	"hWa1y6uXSpN5jSTdkHMTOgaDh8/GvRkhhltW/s5FrI4vTuvA8iKfYLUua0WdhQaPhQx5MmxX3mpFnav2",
+	"ukkOYL6diuJVxmY3it1jjW66oJpNz+aBsJaKI6fzIbDQ3YmjRvY9lCXdk6o3vYWdsQLZgWa1w+9++Nmb",
+	"fzp48PuDh/9w8PD9g4evHjz8uD46ltit5DsbeH+IWRjLixOcVcXI1rjIMKGI7QnRKaI9NaZc4clsjLEh",
+	"I02lTDEDAnHxjsKz7s1GE4wQ5BnQxJQJ4ngWT4ojYI8RhhOlb+HVE09tKLQzFOiaMc9GUmiPRVI7rvKu",
+	"TTVIREO120KGImQ76u6Udn4kJ7bwVcIYdCjJjMZ99KHCiFzAmo6jDoBmLfDVhlPrCAhLVSooVuvPIcS8",
+	"x/cFwcvxC3MNfuHPuRP8Iib2JCiEMeCwVeKXHV65ZJGBc6sSwnysGAAVeWUj7oYUwS0CTKjgv01mH2DI",
+	"LNGD5oJrthOjcjRfbkWNFuvwDuSIK3z8GgvM7OiA1TYuL208nU2++RbmJ8DOB6x2+d9/dsXs8VDUDmL0",
+	"8EsdnXZH4oAJk1HCVE8CTJ9bUbLWAc41dIDce071Hex3SItJcEKE531L7ayzgMdxgEkktDbqeI9mO8os",
+	"M2S3sX2xxRjsYyFhALBa8Ng04X2208fENh19pxIbgqNWlXsex/nUc/gEwzfnzeEInZ14/7wOLzORnU55",
+	"xkyYHClvTnIwwcOGoWjuNq9dn0CKVfUqhq5MItGKVjHSdTpOCgAA27LzTUQoF0vAZyxPviwWuierEhWG",
+	"rcQckNoICIMLsu7LoKCdAlbrDE4GzcHAkil1mKCgzIUGxEAPxyFOzVBhkd2hkOADB1+zpItZ/LHqTYdZ",
+	"RutuSUF3UlwcfFuXu0WvUHvy6v2DB99//P1/ffzzDz97543xjacc9II39iYi9rzRylLWtTH2WE9Euy3Y",
+	"y0CgRejK/RKFuFHfd5FmxRZwYboFdHFw7zrsGsmuYLla5BQ31gU4OD6kQEe5/OU668pYaM0CS1yPPQqA",
+	"kizp5hke5jUtOyS23o2aKTFDoO0mklTXHRaenofEaoH7FKzjyTJdP0+n3FAJnaKFlgrO0fniXJfiynlj",
+	"76LmoJm+zSrYMZ4BjoXAaHSnTFOflTqAUmDW8Cc4z9Gv/3j4xqPTLN5EaJGez+odxA9okd7Ajp5H1fyL",
+	"4X056iY7A9NxfVMkvrXNGgsYS77n/N51Mu9PIwWnS/sZLQQ0/xcURJLr3SwVz5g4EsrNnl5Ci822wiou",
+	"gJ2qs8iSeOZEsTYKVTJE8OKoMxqsuRVHndlgNKF/UwNp5g3r2uN/fvPwx/dzEM1JFbxwy7jqkDj6jqjy",
+	"WC/nHVbzgT89tDQ9Zs6P5r3dQIDxcQK/unX9iectx4RiuQE//fiXj3/zLnEP+vLx9//16NEPPHb0s98c",
+	"/fwBGOiWnyvus8Nf/fPR914FEbeW8zZazh6l+XtA2OL5EoLQSCwI2boANGb4eKILIGJE4gfAhFHM/vEl",
+	"OWd6nvVUEhrT+9GbT+6/hXztHjt64/7R6x/9x8evH9x/69MP3jx8+93/+Ph7Hvv03375+L13Pv3gH9kn",
+	"r/62vm7fItK+BN6teQ3ds2ZplAKnlKa6kZW8wJ4vMX6EbLmDtUWg3jwZHV6ekj1HIexLiKrAuTPWT6qv",
+	"M+Vog1FWkfgDHuBoQXxZoFC0bS8Q9w1eCTZt22NhFxe10CxMVKdTbtcibR3yRSESfzJ7zeeCyA+HgSgj",
+	"q0i1cawpzZzqak2V/tSWdLeLBRn7cE2YNfX+/WMMqEP2F4UuaGXxjy1zxaZZwGOWwjxNEtdQkM3FYKab",
+	"SpXObLDHqXsCVwP5KmopB+NucRmCtu3xeG+K7E6QehZHwNtj1scnr74FUG4clHntKsMyCgkXwTuRJN2X",
+	"VZsd83RKNfaWmtFuNxF66Bm2ufA6XfefHFM2WdfPaI3h6ZDzjtmLa/aV57NdC2frnt7rvkK8v3gSYId6",
+	"6sgxEhxkw9GFWho8FhpwQFLEmmkBIYX2icQyFqGZ9GEq9kW85AuBPLsCxaF8MZJjKdA7cBgApIWry8uQ",
+	"+DO9k5nj4EUUlVPxKDpTECPoQ8XtDl17Gy+dxrQUmhxnZjYaabQv7HnATt8e0FDaTgKMd1PxLu3A2soW",
+	"2KMIilh5A8WORXP8gtNIhVocmIsX6Cn07wShnpXJ9KBqEcOsTClPaNd4bEmhnrQUPZaXD1Yj4BWeL3AU",
+	"ZiXF0AUsdZQuhLyvl+7Ro4dWkr6Dd1xDdPjE9npq5g7fiSuH//KXWCcRTdFIzUY6Je2ZDT+NHWK9XSJl",
+	"BnZKFcIYsj6eNGe3DOqCzY+7P1ZQVxCe7xi4rji5F1ArOJmYSfx3lFBOEVsn0oIqKMjieHt3j+8LXZ15",
+	"Rdx/L/P9i7hBmG7NZF+A8ajQR0BDapM+EFQ0la0BJopxbF81cxW9KDOvSRA8oOE9ePDbgwd/B8UmfzpC",
+	"Opbumf+2pRoX8eZqhGFZEoKcNbiUCs7MEY0VsppY3F1knF29dY3xturKFAFaEdKzwvjFUccItkp5XM+Y",
+	"W6EcckqDvYagmLRlWoFne1kWDkC7qLQLxD1FM11Q3TR/Othr9TNwzZbaUwsvSdvHLF6N+2l7kd2Scd+S",
+	"9TluXpl/MapzRonh3EZvKxB85YvrC/DeF+C9Es0yr/MYPm8O5RM6UZTcciCqRRdRUQvSDGZRMNVNIZOh",
+	"zRe0MMKYinCd8R2NhbmEjY+hxFMri4VhPfYWU1B8iLIrgtqw/jwowgxUCDFJoIgk9AXAjnf6AD8+nRlG",
+	"evEkZtgo0PHgy/NO9DXRd68tkn3bn24Sz63NLcHmSl0fnPHDn7x2+OP7Bw//+8GD/3nw4N9yS4IY0koK",
+	"TB2+/e7hh7/PVwCBcNvx64CY4NMPXz98769ZbWPrZj27hxJ1Sx8PqSdHb3z38d9+mN1AhXqqLj987388",
+	"/uDPBw8/ymBvcEyY66VlFy95xpNHbz559f6nH//14781zzh48C+w7f3YDMrDj/Do4ujnD5789MeHH/yT",
+	"+eYXr3325p8e/+lXBw/uH/38weHrHx0zvMua+fSjnxw++s3ho9cPHn5EPD0//NHRO7mPv/gAfTOXX5wb",
+	"siKDQwkFnthpKbWXkz38oqwnkAbG3E6jWa3FZdgScehZZe7ZMmz1Reaywo4lb/ly88ZNVqMkPkrqq9sD",
+	"bUxRZDzWilS+USn/38LVrdvXF8Dwo90Tj/7sVHf03Ct/8cr/DgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
