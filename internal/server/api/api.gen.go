@@ -723,6 +723,159 @@ func (e ProductInputTaxRate) Valid() bool {
 	}
 }
 
+// Defines values for ReturnDisposition.
+const (
+	ReturnDispositionExchange ReturnDisposition = "exchange"
+	ReturnDispositionInspect  ReturnDisposition = "inspect"
+	ReturnDispositionRefund   ReturnDisposition = "refund"
+)
+
+// Valid indicates whether the value is a known member of the ReturnDisposition enum.
+func (e ReturnDisposition) Valid() bool {
+	switch e {
+	case ReturnDispositionExchange:
+		return true
+	case ReturnDispositionInspect:
+		return true
+	case ReturnDispositionRefund:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnStatus.
+const (
+	ReturnStatusAnnounced ReturnStatus = "announced"
+	ReturnStatusCompleted ReturnStatus = "completed"
+	ReturnStatusReceived  ReturnStatus = "received"
+	ReturnStatusReceiving ReturnStatus = "receiving"
+)
+
+// Valid indicates whether the value is a known member of the ReturnStatus enum.
+func (e ReturnStatus) Valid() bool {
+	switch e {
+	case ReturnStatusAnnounced:
+		return true
+	case ReturnStatusCompleted:
+		return true
+	case ReturnStatusReceived:
+		return true
+	case ReturnStatusReceiving:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnInputDisposition.
+const (
+	ReturnInputDispositionExchange ReturnInputDisposition = "exchange"
+	ReturnInputDispositionInspect  ReturnInputDisposition = "inspect"
+	ReturnInputDispositionRefund   ReturnInputDisposition = "refund"
+)
+
+// Valid indicates whether the value is a known member of the ReturnInputDisposition enum.
+func (e ReturnInputDisposition) Valid() bool {
+	switch e {
+	case ReturnInputDispositionExchange:
+		return true
+	case ReturnInputDispositionInspect:
+		return true
+	case ReturnInputDispositionRefund:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnReason.
+const (
+	ReturnReasonCarrierReturn ReturnReason = "carrier_return"
+	ReturnReasonChangedMind   ReturnReason = "changed_mind"
+	ReturnReasonDamaged       ReturnReason = "damaged"
+	ReturnReasonDefective     ReturnReason = "defective"
+	ReturnReasonOther         ReturnReason = "other"
+	ReturnReasonRefused       ReturnReason = "refused"
+	ReturnReasonUnclaimed     ReturnReason = "unclaimed"
+	ReturnReasonUndeliverable ReturnReason = "undeliverable"
+	ReturnReasonWrongItem     ReturnReason = "wrong_item"
+)
+
+// Valid indicates whether the value is a known member of the ReturnReason enum.
+func (e ReturnReason) Valid() bool {
+	switch e {
+	case ReturnReasonCarrierReturn:
+		return true
+	case ReturnReasonChangedMind:
+		return true
+	case ReturnReasonDamaged:
+		return true
+	case ReturnReasonDefective:
+		return true
+	case ReturnReasonOther:
+		return true
+	case ReturnReasonRefused:
+		return true
+	case ReturnReasonUnclaimed:
+		return true
+	case ReturnReasonUndeliverable:
+		return true
+	case ReturnReasonWrongItem:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnUnitInputDestination.
+const (
+	ReturnUnitInputDestinationDisposal   ReturnUnitInputDestination = "disposal"
+	ReturnUnitInputDestinationNone       ReturnUnitInputDestination = "none"
+	ReturnUnitInputDestinationQuarantine ReturnUnitInputDestination = "quarantine"
+	ReturnUnitInputDestinationStock      ReturnUnitInputDestination = "stock"
+)
+
+// Valid indicates whether the value is a known member of the ReturnUnitInputDestination enum.
+func (e ReturnUnitInputDestination) Valid() bool {
+	switch e {
+	case ReturnUnitInputDestinationDisposal:
+		return true
+	case ReturnUnitInputDestinationNone:
+		return true
+	case ReturnUnitInputDestinationQuarantine:
+		return true
+	case ReturnUnitInputDestinationStock:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnUnitInputGrade.
+const (
+	ReturnUnitInputGradeDamaged  ReturnUnitInputGrade = "damaged"
+	ReturnUnitInputGradeOpened   ReturnUnitInputGrade = "opened"
+	ReturnUnitInputGradeSellable ReturnUnitInputGrade = "sellable"
+	ReturnUnitInputGradeWrong    ReturnUnitInputGrade = "wrong"
+)
+
+// Valid indicates whether the value is a known member of the ReturnUnitInputGrade enum.
+func (e ReturnUnitInputGrade) Valid() bool {
+	switch e {
+	case ReturnUnitInputGradeDamaged:
+		return true
+	case ReturnUnitInputGradeOpened:
+		return true
+	case ReturnUnitInputGradeSellable:
+		return true
+	case ReturnUnitInputGradeWrong:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ShipmentDeliveryStatus.
 const (
 	ShipmentDeliveryStatusAbsent         ShipmentDeliveryStatus = "absent"
@@ -3065,6 +3218,149 @@ type Retention struct {
 	RetentionDays int `json:"retention_days"`
 }
 
+// Return defines model for Return.
+type Return struct {
+	// Announced False for a parcel that came back without being announced.
+	Announced       bool              `json:"announced"`
+	CompletedAt     *time.Time        `json:"completed_at,omitempty"`
+	CreatedAt       time.Time         `json:"created_at"`
+	Disposition     ReturnDisposition `json:"disposition"`
+	ExchangeAtOnce  bool              `json:"exchange_at_once"`
+	ExchangeOrderNo *string           `json:"exchange_order_no,omitempty"`
+	Id              int64             `json:"id"`
+	Lines           []ReturnLine      `json:"lines"`
+
+	// MerchantName On the warehouse's own lists.
+	MerchantName *string `json:"merchant_name,omitempty"`
+
+	// NotOurs Units that were not yours (誤配).
+	NotOurs int     `json:"not_ours"`
+	Note    *string `json:"note,omitempty"`
+	OrderNo string  `json:"order_no"`
+
+	// Reason お客様都合, 商品不良, 誤出荷, 配送中の破損, 受取拒否, 宛所不明,
+	// 保管期限切れ, 予告なし返送 (set by the warehouse), その他.
+	Reason         ReturnReason `json:"reason"`
+	ReasonLabel    *string      `json:"reason_label,omitempty"`
+	ReceivedAt     *time.Time   `json:"received_at,omitempty"`
+	ReturnNo       string       `json:"return_no"`
+	Status         ReturnStatus `json:"status"`
+	TrackingNumber *string      `json:"tracking_number,omitempty"`
+}
+
+// ReturnDisposition defines model for Return.Disposition.
+type ReturnDisposition string
+
+// ReturnStatus defines model for Return.Status.
+type ReturnStatus string
+
+// ReturnGrades defines model for ReturnGrades.
+type ReturnGrades struct {
+	Damaged  int `json:"damaged"`
+	Opened   int `json:"opened"`
+	Sellable int `json:"sellable"`
+}
+
+// ReturnInput defines model for ReturnInput.
+type ReturnInput struct {
+	Disposition ReturnInputDisposition `json:"disposition"`
+
+	// ExchangeAtOnce For an exchange: make the replacement order now, not when the return is received.
+	ExchangeAtOnce *bool `json:"exchange_at_once,omitempty"`
+	Lines          []struct {
+		Quantity int `json:"quantity"`
+		Sku      SKU `json:"sku"`
+	} `json:"lines"`
+	Note    *string        `json:"note,omitempty"`
+	OrderNo DocumentNumber `json:"order_no"`
+
+	// Reason お客様都合, 商品不良, 誤出荷, 配送中の破損, 受取拒否, 宛所不明,
+	// 保管期限切れ, 予告なし返送 (set by the warehouse), その他.
+	Reason   ReturnReason   `json:"reason"`
+	ReturnNo DocumentNumber `json:"return_no"`
+}
+
+// ReturnInputDisposition defines model for ReturnInput.Disposition.
+type ReturnInputDisposition string
+
+// ReturnLine defines model for ReturnLine.
+type ReturnLine struct {
+	Grades ReturnGrades `json:"grades"`
+	Name   string       `json:"name"`
+
+	// Quantity Announced; 0 when it came unannounced.
+	Quantity int    `json:"quantity"`
+	Received int    `json:"received"`
+	Sku      string `json:"sku"`
+}
+
+// ReturnList defines model for ReturnList.
+type ReturnList struct {
+	Data []Return `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// ReturnParcelInput defines model for ReturnParcelInput.
+type ReturnParcelInput struct {
+	// Code The parcel's tracking number or the order's barcode.
+	Code string `json:"code"`
+}
+
+// ReturnReason お客様都合, 商品不良, 誤出荷, 配送中の破損, 受取拒否, 宛所不明,
+// 保管期限切れ, 予告なし返送 (set by the warehouse), その他.
+type ReturnReason string
+
+// ReturnScanResult defines model for ReturnScanResult.
+type ReturnScanResult struct {
+	// Allocated Orders waiting for stock that the unit let be allocated.
+	Allocated *int   `json:"allocated,omitempty"`
+	Message   string `json:"message"`
+	Return    Return `json:"return"`
+}
+
+// ReturnUnitInput defines model for ReturnUnitInput.
+type ReturnUnitInput struct {
+	Code string `json:"code"`
+
+	// Destination Default: stock for sellable, quarantine for damaged and opened, none for wrong.
+	Destination *ReturnUnitInputDestination `json:"destination,omitempty"`
+	Grade       ReturnUnitInputGrade        `json:"grade"`
+
+	// Location The shelf (stock) or quarantine location scanned.
+	Location *string `json:"location,omitempty"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+}
+
+// ReturnUnitInputDestination Default: stock for sellable, quarantine for damaged and opened, none for wrong.
+type ReturnUnitInputDestination string
+
+// ReturnUnitInputGrade defines model for ReturnUnitInput.Grade.
+type ReturnUnitInputGrade string
+
+// ReturnsReport defines model for ReturnsReport.
+type ReturnsReport struct {
+	ByProduct []struct {
+		// Frequent Returned often: at least 3 returns and a tenth of the units shipped.
+		Frequent bool   `json:"frequent"`
+		Merchant string `json:"merchant"`
+		Name     string `json:"name"`
+		Returned int    `json:"returned"`
+		Returns  int    `json:"returns"`
+		Shipped  int    `json:"shipped"`
+		Sku      string `json:"sku"`
+	} `json:"by_product"`
+	ByReason []struct {
+		Label   string `json:"label"`
+		Reason  string `json:"reason"`
+		Returns int    `json:"returns"`
+	} `json:"by_reason"`
+	Open []Return `json:"open"`
+}
+
 // RowProblem defines model for RowProblem.
 type RowProblem struct {
 	Field   string  `json:"field"`
@@ -3596,6 +3892,9 @@ type OrderID = int64
 // OrderNo defines model for orderNo.
 type OrderNo = DocumentNumber
 
+// ReturnID defines model for returnID.
+type ReturnID = int64
+
 // Sku defines model for sku.
 type Sku = SKU
 
@@ -3725,6 +4024,30 @@ type ListProductsParams struct {
 
 	// IncludeArchived List archived products too.
 	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
+}
+
+// ListReturnsParams defines parameters for ListReturns.
+type ListReturnsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page, or on the lists that sync
+	// (orders, inbounds, shipments) the `sync_cursor` of your last poll.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// UpdatedSince Only what changed at or after this time. On orders, inbounds and
+	// shipments it also puts the list in change order with a
+	// `sync_cursor` (see Syncing above).
+	UpdatedSince *UpdatedSince `form:"updated_since,omitempty" json:"updated_since,omitempty"`
+
+	// Open Only returns not completed yet.
+	Open *bool `form:"open,omitempty" json:"open,omitempty"`
+}
+
+// CreateReturnParams defines parameters for CreateReturn.
+type CreateReturnParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListShipmentsParams defines parameters for ListShipments.
@@ -4130,6 +4453,30 @@ type ReceiveScanParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// IdentifyReturnParams defines parameters for IdentifyReturn.
+type IdentifyReturnParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CompleteReturnParams defines parameters for CompleteReturn.
+type CompleteReturnParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// FinishReturnParams defines parameters for FinishReturn.
+type FinishReturnParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ReceiveReturnUnitParams defines parameters for ReceiveReturnUnit.
+type ReceiveReturnUnitParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // SignOutParams defines parameters for SignOut.
 type SignOutParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -4250,6 +4597,9 @@ type PutProductBatchJSONRequestBody = ProductBatchInput
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = ProductInput
 
+// CreateReturnJSONRequestBody defines body for CreateReturn for application/json ContentType.
+type CreateReturnJSONRequestBody = ReturnInput
+
 // PutStockSettingsJSONRequestBody defines body for PutStockSettings for application/json ContentType.
 type PutStockSettingsJSONRequestBody = StockSettings
 
@@ -4327,6 +4677,12 @@ type PutAwayScanJSONRequestBody = PutAwayInput
 
 // ReceiveScanJSONRequestBody defines body for ReceiveScan for application/json ContentType.
 type ReceiveScanJSONRequestBody = ReceiveScanInput
+
+// IdentifyReturnJSONRequestBody defines body for IdentifyReturn for application/json ContentType.
+type IdentifyReturnJSONRequestBody = ReturnParcelInput
+
+// ReceiveReturnUnitJSONRequestBody defines body for ReceiveReturnUnit for application/json ContentType.
+type ReceiveReturnUnitJSONRequestBody = ReturnUnitInput
 
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
@@ -4411,6 +4767,15 @@ type ServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx echo.Context, sku Sku) error
+	// ListReturns List returns (返品), oldest first
+	// (GET /api/v1/returns)
+	ListReturns(ctx echo.Context, params ListReturnsParams) error
+	// CreateReturn Announce a return (返品予定) of a shipped order
+	// (POST /api/v1/returns)
+	CreateReturn(ctx echo.Context, params CreateReturnParams) error
+	// GetReturn Get a return with what came back, per line and grade
+	// (GET /api/v1/returns/{return_no})
+	GetReturn(ctx echo.Context, returnNo DocumentNumber) error
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx echo.Context, params ListShipmentsParams) error
@@ -4630,6 +4995,27 @@ type ServerInterface interface {
 	// ReceiveScan Receive one scan of goods (入荷検品)
 	// (POST /ops/receive)
 	ReceiveScan(ctx echo.Context, params ReceiveScanParams) error
+	// IdentifyReturn Scan a returned parcel's tracking number or its order's barcode at the returns desk
+	// (POST /ops/return-parcels)
+	IdentifyReturn(ctx echo.Context, params IdentifyReturnParams) error
+	// ListOpsReturns The console's returns (返品) — open ones with their age, counts by reason and by product
+	// (GET /ops/returns)
+	ListOpsReturns(ctx echo.Context) error
+	// GetOpsReturn A return with its lines and grades
+	// (GET /ops/returns/{return_id})
+	GetOpsReturn(ctx echo.Context, returnId ReturnID) error
+	// CompleteReturn Complete a received return once its inspection is settled (return.completed)
+	// (POST /ops/returns/{return_id}/complete)
+	CompleteReturn(ctx echo.Context, returnId ReturnID, params CompleteReturnParams) error
+	// FinishReturn Finish receiving a return (受付完了); the merchant hears return.received
+	// (POST /ops/returns/{return_id}/finish)
+	FinishReturn(ctx echo.Context, returnId ReturnID, params FinishReturnParams) error
+	// PrintReturnSlip The return's receipt slip (返品受付票) as PDF
+	// (GET /ops/returns/{return_id}/slip.pdf)
+	PrintReturnSlip(ctx echo.Context, returnId ReturnID) error
+	// ReceiveReturnUnit Receive one returned unit, graded, and send it where it goes
+	// (POST /ops/returns/{return_id}/units)
+	ReceiveReturnUnit(ctx echo.Context, returnId ReturnID, params ReceiveReturnUnitParams) error
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx echo.Context, params SignOutParams) error
@@ -5268,6 +5654,90 @@ func (w *ServerInterfaceWrapper) PutProduct(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutProduct(ctx, sku)
+	return err
+}
+
+// ListReturns converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReturns(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReturnsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "updated_since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "updated_since", ctx.QueryParams(), &params.UpdatedSince, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter updated_since: %s", err))
+	}
+
+	// ------------- Optional query parameter "open" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "open", ctx.QueryParams(), &params.Open, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter open: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReturns(ctx, params)
+	return err
+}
+
+// CreateReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateReturn(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateReturnParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateReturn(ctx, params)
+	return err
+}
+
+// GetReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReturn(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_no" -------------
+	var returnNo DocumentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_no", ctx.Param("return_no"), &returnNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReturn(ctx, returnNo)
 	return err
 }
 
@@ -7282,6 +7752,192 @@ func (w *ServerInterfaceWrapper) ReceiveScan(ctx echo.Context) error {
 	return err
 }
 
+// IdentifyReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) IdentifyReturn(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params IdentifyReturnParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.IdentifyReturn(ctx, params)
+	return err
+}
+
+// ListOpsReturns converts echo context to params.
+func (w *ServerInterfaceWrapper) ListOpsReturns(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListOpsReturns(ctx)
+	return err
+}
+
+// GetOpsReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpsReturn(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpsReturn(ctx, returnId)
+	return err
+}
+
+// CompleteReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteReturn(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CompleteReturnParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteReturn(ctx, returnId, params)
+	return err
+}
+
+// FinishReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) FinishReturn(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FinishReturnParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FinishReturn(ctx, returnId, params)
+	return err
+}
+
+// PrintReturnSlip converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintReturnSlip(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintReturnSlip(ctx, returnId)
+	return err
+}
+
+// ReceiveReturnUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) ReceiveReturnUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReceiveReturnUnitParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReceiveReturnUnit(ctx, returnId, params)
+	return err
+}
+
 // SignOut converts echo context to params.
 func (w *ServerInterfaceWrapper) SignOut(ctx echo.Context) error {
 	var err error
@@ -7833,6 +8489,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
+	router.GET(options.BaseURL+"/api/v1/returns", wrapper.ListReturns, options.OperationMiddlewares["listReturns"]...)
+	router.POST(options.BaseURL+"/api/v1/returns", wrapper.CreateReturn, options.OperationMiddlewares["createReturn"]...)
+	router.GET(options.BaseURL+"/api/v1/returns/:return_no", wrapper.GetReturn, options.OperationMiddlewares["getReturn"]...)
 	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
@@ -7876,6 +8535,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/manifests/:manifest_id/scan", wrapper.LoadParcel, options.OperationMiddlewares["loadParcel"]...)
 	router.POST(options.BaseURL+"/ops/manifests/:manifest_id/close", wrapper.CloseManifest, options.OperationMiddlewares["closeManifest"]...)
 	router.GET(options.BaseURL+"/ops/manifests/:manifest_id/handover.pdf", wrapper.PrintHandover, options.OperationMiddlewares["printHandover"]...)
+	router.GET(options.BaseURL+"/ops/returns", wrapper.ListOpsReturns, options.OperationMiddlewares["listOpsReturns"]...)
+	router.POST(options.BaseURL+"/ops/return-parcels", wrapper.IdentifyReturn, options.OperationMiddlewares["identifyReturn"]...)
+	router.GET(options.BaseURL+"/ops/returns/:return_id", wrapper.GetOpsReturn, options.OperationMiddlewares["getOpsReturn"]...)
+	router.POST(options.BaseURL+"/ops/returns/:return_id/units", wrapper.ReceiveReturnUnit, options.OperationMiddlewares["receiveReturnUnit"]...)
+	router.POST(options.BaseURL+"/ops/returns/:return_id/finish", wrapper.FinishReturn, options.OperationMiddlewares["finishReturn"]...)
+	router.POST(options.BaseURL+"/ops/returns/:return_id/complete", wrapper.CompleteReturn, options.OperationMiddlewares["completeReturn"]...)
+	router.GET(options.BaseURL+"/ops/returns/:return_id/slip.pdf", wrapper.PrintReturnSlip, options.OperationMiddlewares["printReturnSlip"]...)
 	router.GET(options.BaseURL+"/ops/deliveries", wrapper.ListOpsDeliveries, options.OperationMiddlewares["listOpsDeliveries"]...)
 	router.GET(options.BaseURL+"/ops/deliveries/:delivery_id", wrapper.GetOpsDelivery, options.OperationMiddlewares["getOpsDelivery"]...)
 	router.POST(options.BaseURL+"/ops/deliveries/:delivery_id/redeliver", wrapper.RedeliverOps, options.OperationMiddlewares["redeliverOps"]...)
@@ -8883,6 +9549,144 @@ type PutProductdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PutProductdefaultApplicationProblemPlusJSONResponse) VisitPutProductResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReturnsRequestObject struct {
+	Params ListReturnsParams
+}
+
+type ListReturnsResponseObject interface {
+	VisitListReturnsResponse(w http.ResponseWriter) error
+}
+
+type ListReturns200JSONResponse ReturnList
+
+func (response ListReturns200JSONResponse) VisitListReturnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReturns304Response = NotModifiedResponse
+
+func (response ListReturns304Response) VisitListReturnsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListReturnsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListReturnsdefaultApplicationProblemPlusJSONResponse) VisitListReturnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReturnRequestObject struct {
+	Params CreateReturnParams
+	Body   *CreateReturnJSONRequestBody
+}
+
+type CreateReturnResponseObject interface {
+	VisitCreateReturnResponse(w http.ResponseWriter) error
+}
+
+type CreateReturn201JSONResponse Return
+
+func (response CreateReturn201JSONResponse) VisitCreateReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateReturndefaultApplicationProblemPlusJSONResponse) VisitCreateReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReturnRequestObject struct {
+	ReturnNo DocumentNumber `json:"return_no"`
+}
+
+type GetReturnResponseObject interface {
+	VisitGetReturnResponse(w http.ResponseWriter) error
+}
+
+type GetReturn200JSONResponse Return
+
+func (response GetReturn200JSONResponse) VisitGetReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReturn304Response = NotModifiedResponse
+
+func (response GetReturn304Response) VisitGetReturnResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReturndefaultApplicationProblemPlusJSONResponse) VisitGetReturnResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11901,6 +12705,289 @@ func (response ReceiveScandefaultApplicationProblemPlusJSONResponse) VisitReceiv
 	return err
 }
 
+type IdentifyReturnRequestObject struct {
+	Params IdentifyReturnParams
+	Body   *IdentifyReturnJSONRequestBody
+}
+
+type IdentifyReturnResponseObject interface {
+	VisitIdentifyReturnResponse(w http.ResponseWriter) error
+}
+
+type IdentifyReturn200JSONResponse ReturnScanResult
+
+func (response IdentifyReturn200JSONResponse) VisitIdentifyReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IdentifyReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response IdentifyReturndefaultApplicationProblemPlusJSONResponse) VisitIdentifyReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsReturnsRequestObject struct {
+}
+
+type ListOpsReturnsResponseObject interface {
+	VisitListOpsReturnsResponse(w http.ResponseWriter) error
+}
+
+type ListOpsReturns200JSONResponse ReturnsReport
+
+func (response ListOpsReturns200JSONResponse) VisitListOpsReturnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsReturnsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListOpsReturnsdefaultApplicationProblemPlusJSONResponse) VisitListOpsReturnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsReturnRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+}
+
+type GetOpsReturnResponseObject interface {
+	VisitGetOpsReturnResponse(w http.ResponseWriter) error
+}
+
+type GetOpsReturn200JSONResponse Return
+
+func (response GetOpsReturn200JSONResponse) VisitGetOpsReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetOpsReturndefaultApplicationProblemPlusJSONResponse) VisitGetOpsReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteReturnRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+	Params   CompleteReturnParams
+}
+
+type CompleteReturnResponseObject interface {
+	VisitCompleteReturnResponse(w http.ResponseWriter) error
+}
+
+type CompleteReturn200JSONResponse Return
+
+func (response CompleteReturn200JSONResponse) VisitCompleteReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CompleteReturndefaultApplicationProblemPlusJSONResponse) VisitCompleteReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FinishReturnRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+	Params   FinishReturnParams
+}
+
+type FinishReturnResponseObject interface {
+	VisitFinishReturnResponse(w http.ResponseWriter) error
+}
+
+type FinishReturn200JSONResponse ReturnScanResult
+
+func (response FinishReturn200JSONResponse) VisitFinishReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FinishReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response FinishReturndefaultApplicationProblemPlusJSONResponse) VisitFinishReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PrintReturnSlipRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+}
+
+type PrintReturnSlipResponseObject interface {
+	VisitPrintReturnSlipResponse(w http.ResponseWriter) error
+}
+
+type PrintReturnSlip200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintReturnSlip200ApplicationpdfResponse) VisitPrintReturnSlipResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintReturnSlipdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintReturnSlipdefaultApplicationProblemPlusJSONResponse) VisitPrintReturnSlipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReceiveReturnUnitRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+	Params   ReceiveReturnUnitParams
+	Body     *ReceiveReturnUnitJSONRequestBody
+}
+
+type ReceiveReturnUnitResponseObject interface {
+	VisitReceiveReturnUnitResponse(w http.ResponseWriter) error
+}
+
+type ReceiveReturnUnit200JSONResponse ReturnScanResult
+
+func (response ReceiveReturnUnit200JSONResponse) VisitReceiveReturnUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReceiveReturnUnitdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ReceiveReturnUnitdefaultApplicationProblemPlusJSONResponse) VisitReceiveReturnUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SignOutRequestObject struct {
 	Params SignOutParams
 }
@@ -12701,6 +13788,15 @@ type StrictServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx context.Context, request PutProductRequestObject) (PutProductResponseObject, error)
+	// ListReturns List returns (返品), oldest first
+	// (GET /api/v1/returns)
+	ListReturns(ctx context.Context, request ListReturnsRequestObject) (ListReturnsResponseObject, error)
+	// CreateReturn Announce a return (返品予定) of a shipped order
+	// (POST /api/v1/returns)
+	CreateReturn(ctx context.Context, request CreateReturnRequestObject) (CreateReturnResponseObject, error)
+	// GetReturn Get a return with what came back, per line and grade
+	// (GET /api/v1/returns/{return_no})
+	GetReturn(ctx context.Context, request GetReturnRequestObject) (GetReturnResponseObject, error)
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx context.Context, request ListShipmentsRequestObject) (ListShipmentsResponseObject, error)
@@ -12920,6 +14016,27 @@ type StrictServerInterface interface {
 	// ReceiveScan Receive one scan of goods (入荷検品)
 	// (POST /ops/receive)
 	ReceiveScan(ctx context.Context, request ReceiveScanRequestObject) (ReceiveScanResponseObject, error)
+	// IdentifyReturn Scan a returned parcel's tracking number or its order's barcode at the returns desk
+	// (POST /ops/return-parcels)
+	IdentifyReturn(ctx context.Context, request IdentifyReturnRequestObject) (IdentifyReturnResponseObject, error)
+	// ListOpsReturns The console's returns (返品) — open ones with their age, counts by reason and by product
+	// (GET /ops/returns)
+	ListOpsReturns(ctx context.Context, request ListOpsReturnsRequestObject) (ListOpsReturnsResponseObject, error)
+	// GetOpsReturn A return with its lines and grades
+	// (GET /ops/returns/{return_id})
+	GetOpsReturn(ctx context.Context, request GetOpsReturnRequestObject) (GetOpsReturnResponseObject, error)
+	// CompleteReturn Complete a received return once its inspection is settled (return.completed)
+	// (POST /ops/returns/{return_id}/complete)
+	CompleteReturn(ctx context.Context, request CompleteReturnRequestObject) (CompleteReturnResponseObject, error)
+	// FinishReturn Finish receiving a return (受付完了); the merchant hears return.received
+	// (POST /ops/returns/{return_id}/finish)
+	FinishReturn(ctx context.Context, request FinishReturnRequestObject) (FinishReturnResponseObject, error)
+	// PrintReturnSlip The return's receipt slip (返品受付票) as PDF
+	// (GET /ops/returns/{return_id}/slip.pdf)
+	PrintReturnSlip(ctx context.Context, request PrintReturnSlipRequestObject) (PrintReturnSlipResponseObject, error)
+	// ReceiveReturnUnit Receive one returned unit, graded, and send it where it goes
+	// (POST /ops/returns/{return_id}/units)
+	ReceiveReturnUnit(ctx context.Context, request ReceiveReturnUnitRequestObject) (ReceiveReturnUnitResponseObject, error)
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx context.Context, request SignOutRequestObject) (SignOutResponseObject, error)
@@ -13763,6 +14880,104 @@ func (sh *strictHandler) PutProduct(ctx echo.Context, sku Sku) error {
 		return err
 	} else if validResponse, ok := response.(PutProductResponseObject); ok {
 		return validResponse.VisitPutProductResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReturns operation middleware
+func (sh *strictHandler) ListReturns(ctx echo.Context, params ListReturnsParams) error {
+	var request ListReturnsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReturns(ctx.Request().Context(), request.(ListReturnsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReturns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReturnsResponseObject); ok {
+		return validResponse.VisitListReturnsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateReturn operation middleware
+func (sh *strictHandler) CreateReturn(ctx echo.Context, params CreateReturnParams) error {
+	var request CreateReturnRequestObject
+
+	request.Params = params
+
+	var body CreateReturnJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReturn(ctx.Request().Context(), request.(CreateReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateReturnResponseObject); ok {
+		return validResponse.VisitCreateReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReturn operation middleware
+func (sh *strictHandler) GetReturn(ctx echo.Context, returnNo DocumentNumber) error {
+	var request GetReturnRequestObject
+
+	request.ReturnNo = returnNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReturn(ctx.Request().Context(), request.(GetReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReturnResponseObject); ok {
+		return validResponse.VisitGetReturnResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16197,6 +17412,228 @@ func (sh *strictHandler) ReceiveScan(ctx echo.Context, params ReceiveScanParams)
 	return nil
 }
 
+// IdentifyReturn operation middleware
+func (sh *strictHandler) IdentifyReturn(ctx echo.Context, params IdentifyReturnParams) error {
+	var request IdentifyReturnRequestObject
+
+	request.Params = params
+
+	var body IdentifyReturnJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.IdentifyReturn(ctx.Request().Context(), request.(IdentifyReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "IdentifyReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(IdentifyReturnResponseObject); ok {
+		return validResponse.VisitIdentifyReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListOpsReturns operation middleware
+func (sh *strictHandler) ListOpsReturns(ctx echo.Context) error {
+	var request ListOpsReturnsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOpsReturns(ctx.Request().Context(), request.(ListOpsReturnsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOpsReturns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListOpsReturnsResponseObject); ok {
+		return validResponse.VisitListOpsReturnsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOpsReturn operation middleware
+func (sh *strictHandler) GetOpsReturn(ctx echo.Context, returnId ReturnID) error {
+	var request GetOpsReturnRequestObject
+
+	request.ReturnId = returnId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpsReturn(ctx.Request().Context(), request.(GetOpsReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpsReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpsReturnResponseObject); ok {
+		return validResponse.VisitGetOpsReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteReturn operation middleware
+func (sh *strictHandler) CompleteReturn(ctx echo.Context, returnId ReturnID, params CompleteReturnParams) error {
+	var request CompleteReturnRequestObject
+
+	request.ReturnId = returnId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteReturn(ctx.Request().Context(), request.(CompleteReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteReturnResponseObject); ok {
+		return validResponse.VisitCompleteReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FinishReturn operation middleware
+func (sh *strictHandler) FinishReturn(ctx echo.Context, returnId ReturnID, params FinishReturnParams) error {
+	var request FinishReturnRequestObject
+
+	request.ReturnId = returnId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FinishReturn(ctx.Request().Context(), request.(FinishReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FinishReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FinishReturnResponseObject); ok {
+		return validResponse.VisitFinishReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PrintReturnSlip operation middleware
+func (sh *strictHandler) PrintReturnSlip(ctx echo.Context, returnId ReturnID) error {
+	var request PrintReturnSlipRequestObject
+
+	request.ReturnId = returnId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintReturnSlip(ctx.Request().Context(), request.(PrintReturnSlipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintReturnSlip")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintReturnSlipResponseObject); ok {
+		return validResponse.VisitPrintReturnSlipResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReceiveReturnUnit operation middleware
+func (sh *strictHandler) ReceiveReturnUnit(ctx echo.Context, returnId ReturnID, params ReceiveReturnUnitParams) error {
+	var request ReceiveReturnUnitRequestObject
+
+	request.ReturnId = returnId
+	request.Params = params
+
+	var body ReceiveReturnUnitJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReceiveReturnUnit(ctx.Request().Context(), request.(ReceiveReturnUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReceiveReturnUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReceiveReturnUnitResponseObject); ok {
+		return validResponse.VisitReceiveReturnUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // SignOut operation middleware
 func (sh *strictHandler) SignOut(ctx echo.Context, params SignOutParams) error {
 	var request SignOutRequestObject
@@ -16770,570 +18207,610 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1/lyPHdRj6VeogfmcwdA92ZndJkTNH553hkpJWJJcbzvIoCbEBCugC0EKjCuwqDBbk23PI3UeJ1I84",
-	"iqUkfrYTKbZkx4ppKz55ZihZ/iPfhMNZkt/inbq3qroaqG40sLO7lF/4B3dmurt+3Lr31v193270xWQq",
-	"OONKNg7fbkxpRidMsQx+69MsS1h2TcRM/5rwxmFjStWoETU4nbDGoX2jETUy9uYsyVjcOFTZjEUN2R+x",
-	"CdWfMT6bNA7faCzohCrRiBqSDumcNqLGt+mU8qmQqnE7aqjFVI8oVZbwYePu3ajRl9nglhgzrkeJmexn",
-	"yVQlQq/i1ogR/bij9HMiBkSNGJGKDgZEMikTwVuNCFc8YjSGJZo1/4u9ayevfW0PR65a+ITeeZnxoRo1",
-	"Dg8uPxs1Jgl3vwfXO8ukyMKL7XJ2R3Xwja5d7zRjp4mYSTKlQxYRkRHB4UGaSCWJGlFF5IL327wpsphl",
-	"MiIJ74kZj2VE5CiZTvS57cInXf2iP8FCzDKSUqnIVKRpq80tPN6csWzhHSGuumTjl/f3Q1uNWZqcsmxx",
-	"/YUSxLAvdJK4EsYDkU2oahw2Eq6eudoAICcTjTA5iBOu2JBlMHESs8lUKMb7i5fYYhXWx2TGkzdnjIzZ",
-	"ggxERtQokUTPz6Q6IpRkTGULMk/UCFGGTvBdymPSE/GCZGya0oWEp4Mkk4pQLucsK8Wn6/mS9vSayiD5",
-	"9NPrUcgcbylYzfOLhmqaTBK1CsybdMiITN5irRLcwe/8mWM2oLNUNQ6f3o/07nFWwKI1a5hQngyYVKV7",
-	"ty9c9OYnLOuPKK+Y2Lxw0RMDTZfOCk8fyZQ3ROWUXFRO+XsZGzQOG//sUn5zXMKn8tILoj/TPOnGbNIz",
-	"M8rxrGQ2/WTbiU5eeh1GV1SOSyGoH140AGfTmCoWnyS8z1YJ5lWeLshcs22NMEMWE6o0W6cDxQwrUsmE",
-	"tcirnCxzdM2B2txxdZIoQlMpyHSmpLsUSMLN0Pg9MjLa5kX235SMkZMF7yd8SGhPnLLd8gvAbKkjYU9B",
-	"4OgX9vTKGyGmNRfZ+AW6CF98+qFeRUwXevHf1Ff+EVFC/z4fMU5SNlBEzFQZj9Fzl68qsKC7+rzlVHDJ",
-	"QIq5IdQrIk4GiT7/5SXeEIpMzNNDAPP1wd4NwdneK1T1RwSZPdFrifEA8TbYkeTFW3QYESnaHE5cf9tP",
-	"E8YVGYk0liSRRKokTUl/lmWMqxa5IeCKwaPAkWGFeqQw9BQdWmHBjOLdRjlIVkBwN2rczEQvZROQ4wRX",
-	"jAODp9NpmvSpnuLSFN/4/W9LASJWPdKz495FOaBw+XLCskxkEaGS+KO3kBXgCHqC45vXT/piynz5MGNU",
-	"0yrSRSNqTDMRz/pKNty1qH+cs95IiLEMiIxR4ziOMyZRks3ElGUqQRyg+OAgAKzIPrwcfNhP1CL8QEym",
-	"lIefsQlN0uATROrAg+lI8JInQiqadvpGCi+C/CskToaJkhHhgowW0xEDwXd1kIwNWF/NstAcd30O+Qau",
-	"Md9gcQWFoQx4ohy+HjTtniw48gMTvW+zvsIDmyT8+OZ1I8sVD62fMWBMVNVlRlGD3ZniNtwme0KkjPL8",
-	"oawakM/SlPZSZm+KlQmSOHhtLF8VUUOL3p2ZrF7/2unK8SVjg+RO8FHGTsW4DAbm4UMtSmrSlavI+OJk",
-	"qhaHhGnBn8BLwNQVm8h1XMUxhLtuPppldAHTsX7GVJhBatE9UZKlg0Mi9O2boAaFXBJVKINHJFGt4P3l",
-	"4z6ICwa2kaOEHBFz6K5B52vwjeE9iV4xTW966D2gqWTREsYXEbS422/py1KZLUslptLerUeEa5CvXqf1",
-	"SMai2PJ05k4DCEutS0WEtYYtVJtGYkrkQio22ZFwO+r5PG3nmasb4E1hrgldkFgcES44Aw0O0EmNEj7c",
-	"Cpsm9M51/ObpJdSKGqgrmsca2e/eLTvV58WdWwu8sJa4lOHL23OKhHOWdUYsGY5UZzLxBlt5KQXwrnlp",
-	"nsQV70zonc4c5xpmFGG5+lYp35EsO036Jc+St1inn1JZMqiiGauaVB9yiGuFaNRcRoZCl6GzAopVKAcg",
-	"UVhhYTtmbfn2b6/Bk63I36KSR0dXLq8xGgTRx1e812jeQcza4nsf6Tb6PISPboCD/f0aQ1hkXeI/a+Dm",
-	"YfISwNcgdr69Z/yl7UdrUb58X+GP69HDoyCFdfj9ciLVKi+MqQL9oR6T9tlq4NrXu++YQ5Lh218Lpns9",
-	"cYfY10jz7P4Pz+793dn9Pz279z8jcnbvO2fvfufs/o/O7v3q7P79s/vvk0/e+cUuoVqX40R/qu8be4HV",
-	"X/etUcJPDAKtrH3pfAAqy/tZB+DXQSvfkIH8b1bw/3NW8Hh4wDX0+hz3+2LGA2ygl6Rpwoc5mIqU+/zl",
-	"s3t/c3b/v57d+8XZ/Q/I57/8/oNf3Tt/7/3z97/zxc/+E1Dvb87ufxCSVd3IQWW4bOAvfvYX5x/+l8qB",
-	"rSMrJNYMMoQKR6vmumm/ePf7n//d/c8+/Nln//Y7n/3kr87/4O9DE/pG5SBvsy+Q+UhIRsSck77gKqN9",
-	"hYaoRB4R2pOMK+PoYGROMzYSM8l2ZEH+L5c93TLKBb7kTkemQgUO8gQceeTBH9374t//4flHf3N2738A",
-	"hP/w7N7/fOb8Bx+fv/+dQ3Lw7Cfv/OHlfXCwHDynfz4gFCyaSQa7gsGPwJIpZookivSEGpGh0K/h1wek",
-	"uX9119PePIXWmi/rWwmWr0/nwyxgV7SExit44IOmsIyadBO+Qs1qSi48+xQV2xE9ZTlSDBKWxjICQCvA",
-	"GfzLZhebWePX4NPQtbz5Hb/ELmpelw4QNcF5c6Y2vC1X2JTv8H2mBvdZd1esMo51MyxxhY28E0ukGrgp",
-	"KsEIJ76Kj3YJpTr7KU1njCg6ZuDMQFs1TVOwkaeUD2d0yII2yTEa/az9d3vqu72J4UyYHax6jhdMXuKC",
-	"4AvO7G7JK6NqhBYlTijuOsyQclxee12P2SIX3N0Dt0bHwW/XOTtZykzCt5r7ZjvmEOINJUAvZbhm52Yp",
-	"pbt8WaDH4lEYX8YJj2vt3S7iJf3B3agxp+m4I9mbM8YL5hBv7LfCJv0Kc8ZbaDCHRS1PsRY8j9HmcHFQ",
-	"W5KD1wrCFqZLnHRdYEVAX34oWL9kAGCZ1zTpj4GGtSqB1NxnyamePmrEoj8u8Vd5Q26l8T0kPJcgUxMI",
-	"r5hbKuBnS1Mx70xpphKaBm3YwEQpkSORKePD1hq4HCVT9JwnIBtmjDTP3//O+Qf//fy7H3/+w78vEf5K",
-	"6X8b39EGBttTkfRZqULwxbv/9cFPf4Pqx4M//uizP/r485/94NOPv//g53/9+TvvkYwNE6kyOHSCY5Dm",
-	"LRSQrxh/3i6ZZnrG2IaEWclgR5Ip7YNLXabJVB4RNpkq40vngoev2gpzLo9xC2tJ+QRf1R+lybQzYVLS",
-	"4Yb8zTB8M+vSSNES+qwAunCsa7HzMbLDgNXhwJDeplwJhlq7t614xQpxrtLTOsxewtIjMpil6R6YFcyf",
-	"4AV0REtCM0Zov8+mGpH1A6lEpn+U5NbB5StXn37mK88+t39w+UqLgO+QZGwiTpk0rrp18vVWYL8gnC/O",
-	"uR/V86mbqUvP9+b1G68xyTbVZKZJQKC9SpQgz7qTSpnWFrWGrQRqjlKMBZnQMSOGbXh7eja0ofCaTxw4",
-	"V/XVs3d//Olv//SLn/7m049+TXqp6I99vpbSHktlZKJr0mTMCDWBUTsSroSOEq1GVBHMsSZUtRjcsfZl",
-	"G+yxjFDlAR6FAM+rG+BoeQDIOqxfigdZp1IWIz+q315C2o3iPqoZ14mig0FAXuir5JSFeVGPxkPWeTI3",
-	"vMZUFndmXCUBMeaEKTIfJSkj80zwIbl5/YYkY8amcFPDugmOUOqF3z7wIxMpq8e7NMhf028Hb2QPvLkK",
-	"qt+O7KnUu25hmq3u2uIBF0H8suNWIjMSzirboiSjPBYTzb9I83m4YcBIYIWoLS+RGh6D9RwXjLJaLWAZ",
-	"XopabIOIz2fwNWu0FSASa9DLI8IFydgU41VgnIhkM80Tc9TakWaGFnn5IXn6hWCTjzvVWHLz+o1VFhCE",
-	"pL47bl6/YbcTMz+6xwVhoq1TYNCtEX/JnEoiGVdBOVhaNlRvvyt7xe+rd/maAamvGoLwigigpYBRMp3i",
-	"T7Mpy04TTMCgeohyPREG307wq+Cy26H/BaONYzmlkPX9rRuZuUrvj5q2qgJ/tBOVLvNbGJ36Io+nIgkp",
-	"yH3BB8lwloVikb+mzw4x2df4yIhKzReYGZQsmDryOAdaz0DWVvpb9AmF9WXG9aVTFh55yrjq9Eei3OEO",
-	"r0hC88WB8j7r6Rd7jKC45gyKK0BfNhjilPqv68IJ4c3NBq+KG5TJkIMODe+sjx0UmkOr8jBCO1unIi5z",
-	"c09V1JhlaR0kdUi1fIpBTJ3FiXqRq2wRFsgED4dJ91VZdhvcSxHpjtnisD3b37/ST2L4l3Uj0u2nSVcD",
-	"sIsBg90g+GD0znjJrIb8NmrQadJBY3k/TTTfhJGCvBIHWudIWRX58DuYcIOP8oDz1YUMFPKkMKcuyH35",
-	"4WyCHD02EBlbN0UoqyAbMrUj0YshCY7jvMnAgRItRMWEC0XYnUT6OJ8vNmalsYC1QYiL6Wz6vjLBmDVs",
-	"TxC26+GXRWW3/vwcI0sAxXn8VVZT1EXEReXkGXKx5Hmk6wa6we6oa/hmiY/VHyy0r+dpZu/PLWxoRcT7",
-	"5vGNSy8e39g7uBIR/e+zEXn95rW9Y80Zrt/62t7B1Yj0R6w/RumWJLyfzmJUoXyttSichGRaLWd13pxR",
-	"row675ISD5ap4XWuJXUtNso+NT6/RBK9AwJeZUmalPSpZPC3HUnsuFa38Izta5PHVgSLIMw3DzT+3/HD",
-	"Tzxecm3ocOior1HeZ+l1Pt04dCFj1CRteaTxdNgMGZjWict1CBc8/ZiVBZY6QiXpGkkY7nJ2h06mWh/I",
-	"U/xLpe383bP7f352/z+d3X//i3e///lvPir7qIPp//l3/xLmILcyyuVUZCqY7ZT0x7NpiQzrBUkRMWWc",
-	"mLdz6se9kUEmJiZTUXDShNRFyN/cjQijWZowqTBFvHaIjQH9TZgxLLPm8a6bjFgaixo19IrLIrg0PGyq",
-	"PmwNo7FMEAeCwTyXJOFoRdZyc9eN2jXmGa2Vp3O60P+kYo6Mu9YWbiUTdpIKFVx8hs6uzixLO4pNpqlR",
-	"fwPBwLNemvSJ/QKKKmB+bPdt9Gfc7WrZBvWk/D3jgRsKVnSm+TBAFSzoXKtkLhaDvYMtHEjZBnMUvl1O",
-	"wC/eAfxfJWN5GobQIElZRE5GyUB1vnn9JCI9KtkzVwtGyt5CBWVN/W1FMhrketbH2tfE3OWRrh56JuYy",
-	"VI0g67NUknmWKFVIcyy7Y92azZARgMZbbgVwr0/CwKVK0f4opL7b9YHeOBTKhDgierVKcgR7LGVxx+S8",
-	"+tBbq93OuMkxX13Ja2IuTdjoFBZFRjQGfDa4TtOM0XhRA4Ruu/6EKwtfC8ebGTtN2LwMnOXApJwkMAKZ",
-	"i1kak2FyymoAtsoihN+FmGGRI9gSICnDhG7N9PsjInifhSc1aNVxUdGlr5TlwGFan54WNw0BdZmYm0CJ",
-	"psZilEv1JUyJnOpzlCPGFJEj/VCN2CSCEUzmeo/pHekxDo7QVGQiLEhfpLMJN7G4fqK7JImKSC+lfOyM",
-	"1HoAmHI+EinbbZFjRSZCKnIQ7e/vH5LC3q3oTNO09iVQzRGkuf3DXC3T69jft+e26W2MKPqamG9IZgWC",
-	"B+v7KokdehgMHlg8ohqU50XJGYSNLLUUadHh1DIGOrCtJc/X2GAmMSaApumrg8bhGzWLAEQbQNgygbu3",
-	"V+YXAdYwoZwO2YRx1eFiFfpn737v/MP/8uAv/qMfaW+xGamWyjJjnat0EsQopDZbpAk5aKKQNurF22S4",
-	"oUCIrgrKL0D9OabEgkkUXTQlCmOLTNAUTC2xgextDGWczcNoEbSROaEjj/Oolmr0fqKlE4n8ejHLI9qd",
-	"VqDeBZhKrCZTK6S8YilGHl+VpGZKoL9oFUmgtNZETLAmh8GZPuWkxzCwIXUxL0ma2vAL479C6a5+jnZc",
-	"LvXCSIXyKivDhkaEmYIj0mHGWGwHBqXAjhyRb3zj8JVXSsXkvtC3hxQTht8B2sZ0sV5stsvE/Ru4V51Y",
-	"JobhUh+VziB8Vp7sUnXgPkBscDiOV1QkUWWsf7ZGlgrzi1wyDPAScCMGPyy9SwoQ8Iqt2EXko1YAv9wR",
-	"JwLX5DWRpqyvtF4ttfiUK5zNT3/9Z+e/+cma2M4a1gijXC1ZIxQdjxezHuRtB/yCIg2tVaTe+iCv6zdn",
-	"93+5aymbxsYkubreCb3T6Yu4QydW/lsKaaDZkElFrr36AsF3NF0tGI+IonecvfOI7DvCypgW1rggUGhN",
-	"XwRc6O9rJnetGl3OP3zvwTs///S3/1jb3HLreO+f7z1//UajMhcy5L47Sd5ixDwlTTmbINVkjBGZxExG",
-	"pD/Z1Zca5I4UeEqicN+KTLOkz2LSW+R16JY0JN/+F8ggXl3XC3i8LCZKoKOVJmlP3CFNzBo+u//+g+/9",
-	"5Py7/7B7qMHtrCJQYsfhhibpyDuOjWyOuVlAU8wK6rhqA4CkS3AO0mUqJHvFFtDbwp4IHsRs0pkkUurD",
-	"DWTHyGTIWbyXcJIHLRDznST9VOgPUWiZGsHYjBYml3yUDrgPayXf5t+YsJG18WyrsBJcipS9msUhEyi6",
-	"fzYwv3mjHaPrKICINE1NkP+WI7vvQ6M/3I1X4Fg1mMo2cXeuGqiVY9aKJ7GpJCg7xgO+rHrlIfBayIpA",
-	"LSfmFkMFGKNLNY8VnJGbL3ztyIQSQASqZjCpGA4L3Dyff5gM1LoT+noyUK9O8VTvRo0RS+POIBOTdd/B",
-	"kZ4oqmb4nUjjWp98Q2DWVf0oxoSz7RDu5YQHbckTL/Oj7lguW0RfMUKVZOV5Cln44YYoZ3jQVrtHxT60",
-	"f0CdLQfVn5aMKbJilTnvDDPWT6YJWw9yW/tunY8Nn1Xke6fJtEOf7oQjT1Cvm8kNcdyZvMOmzWTCNK5u",
-	"Bddb5uNSj/lDJ4gncVHXdUTggBGVS9j2LJYg74OkwIQN6/HQwlBNgQyWapJ5W/QxxnKA4gWU08Yymy0e",
-	"vsN274Aid0HeXnO1HrtAImuiAD6nl5cyKlnH/WrWhklzUqSnrAPZYXo50xTqC/fBUapXNFOdHi3Jplud",
-	"fhtRKI+A2vzet+xtWWVZHJExmyobYGYzHEaJVCJbLEU4XF6fTWLWWO8MXmMSgh+WRR3O5h1XZHhV4IOS",
-	"tZTAERzmyzZhcYDkaGszUh6Z8UTVLTuRz13F8jc5hBUY4QhrQZRLVisAgmp8i1riij9I4KHasBZo0h+X",
-	"GQT8uJaASQCrLVdjDxZeNmzIrRzX6U3g1rEOhi8b1r2ababJOi4LNZFT1i99/KWAjQeKfDduCf4e1oPo",
-	"4W2d3nAns8mEfgniw4Ji3qZJwSd5KrDMc4ETrtVIJR8uDbi2qFwvGjyQylrc3DogGclytWKSuFOlvgWf",
-	"jSiPWdwRpyzbSDIGvahj0vDCkeB+qf168JPszRKbzFpXQzEGorLuzY4MRnkENbh1MWrLhM/ebERwDkuf",
-	"+rJdEXRrDzsLpgBspDgb+awQE50mU7sWw406qeYviBIaH4LiUcamdkEBa4xNjFljprfriVxoth0W4mzX",
-	"gcQyrgu22m9hkthWW69NES4CvZQ5bR6jvr5aV6VQVVkE3FMcKpTDbZQ/EAxrkGCZnoU9HIrwXIaFp4ot",
-	"bWM5cbVMUcNVrs15LFc9K3IpShJpdiTBdyKb4Cf7lO9IIhWbhrMkNsDwsP/kpE+5PMRSG5Aq16eclxjB",
-	"YqZoKP/1RcgC0oMsYOUwGEslIyM6nbLy4UqtElsQopeLX75DBfGNelqT1VOytMzpSMGxxNidUIahEjuu",
-	"wQHRg4Uzgvo0WGcKQs0L5aSs+9glOVUw6ECO1GrO2I4kxzevO6yCbBmNayXbV2Ij4K/EiDXMZr30CXs9",
-	"uBQLQ7YG0vn5OTQLU9uMb+XQWDV9PnQCwzHpYTpE3r4LGlQAaiRKkpOXXl9OVljbNsxphwUDQOA1X7d5",
-	"qBo/5hzceCGwezXTPWOE0zF8bXezQinBuPVwLQaNUOZmrOwE1Kf8+gur4pz5uqjgAlKU4lmZoWRTM/pM",
-	"S4dlFvRKS0FuDNsuJhTsZlt8uQS8FZAtjRxcaClYDSxWdR6XvRZwMuGH4YdxMhiwrLzs2sb2lm2sJpqF",
-	"mR3kyy2sLQSQF6gc9QTN4urCnxvlEthImHCtzpruNuugY3f6bOoclaGoJ8WkIpf3nZMX44xR+oIkAEgi",
-	"jIgWsCOSMTXLINNWZOYXFkeEs7lLnjBxtWnCQaFTApgpYFXtSE7j01+8aJcfTDYu7K3euPa8KgeeMmGi",
-	"U2sNehPvjeRUs99Q+LsWMVjcmbKsMxKzLETJFVEPmvXJrT/G6J/C5+GoVzQ/EK1ukoTjGeovSPObJ7d2",
-	"I7L/yTt/ePnKhhEbUtFhWe55TBc72PMEwkEU9MxMOPxlkNog6fooY4/2RI8UDv2NbahIAAwQ7QcUGDla",
-	"8GEyEZBoQjnxxunEdCEJ/I8OBYQHcqGIe04WrH4y0ev5uOZQ1uwCZg8fxJyebnDHfYuesnK+Ew7tM0fr",
-	"FfYNYNsK9gaooUDIduWOCAMbLp5kmNlVMuuc+AMRb6Wx/jaXPWyACz9J+DhYNTFjJiZqkNwJyvDLhWUx",
-	"z9naiGw8OIxfuVUkhk22Wb6b3Fiw5ma1mntxucF1mqM7VopNpg9pXKP5IAEhY4YFGjtlrAs63VXsu6Sw",
-	"0S3QIftMb2NHkm/cunXTXJ6gR+x7lWz6dMJIj/bH9fJ0YC/F2YvbKLXQrd6eDwXXtfa6MJrf8jyjkLtn",
-	"i0mjxaUijr+2/azSOlaKrg6m5ai+cUC9193Vs3gtmaTCQfVAKoUVmRIH5dRdbMta1L6urhRMnGpkyvSR",
-	"/Os3jvf+Fd17a3/vudv5j61Ou713+6nfCx3IixOapDdT2mcjkQYj7AqHvomUPk+W8rurSy3684SAgist",
-	"y0vriTjc2lHOcIT1XM28GOFYpUu45SW1htcQrIqDli2oa4DNHgIyPTztlG7FvlC+pagxzY+yvniwggQh",
-	"SS+fdKv9VUN7dXNL8Fja2drT2cYGZQHvl9ba3w8bO3JoFA0j+9HDo9nXTSzjBksfJTHrQOy1DPXMxbBs",
-	"aWsT+wWJS2Ljy4y1r+ADLUrHpHl2/2dn9++f3fv12f3fnN376OzeL7Fjy26NEJmoMc/odHUGvXuiH031",
-	"Eptn9z48u/+Ts/vvn//gvc//7L3dktjtIBBfzbXHSnBV7r902WsiyOE132zqTxo69m8YZ2CZWcs6eddR",
-	"s40rX7eP6SxNK9MkBUT6EzEYmAT8WX98aBvBoPt/riVdjPZKserWiKX1KwnYpZYHcHo5M0utu01KiZgT",
-	"885mxcbmNFHByHkzcCEwHlPCjHzj6lFsMuEScuRY4U4132u+OHdIVfgCFtWtcgjibVpvXZCZt7Sejr+t",
-	"x0YKLsxjE2wtPVMznHe4oY1exybZF9ZHGSKb6kfsmx7dZdL1ZkZ0s5cyI3o9N7QZxHNEP3QkcL7HZRB5",
-	"srm1mZeF6FYc3jVI3928a/CGZ7X1YSBfWPUQTRJufj1Yw6mWoVbukzHTbsOKHhZ7K+2GRWXqyUKzEiHX",
-	"gjbslykPe11btLrM81IdmGnMIfFDh2168ZpuTFzUGiBsiWP1o4Mv0sUbbv2FUKq8Ql96fR3cKsH00BGs",
-	"9oK6uKjVqCEXvF/zw5MF7z9cuGvxQvFC8izlLfX98ZDQybTB0LzrGEh8gZJXnciDcnxbi22PWmh7mfZY",
-	"WiqtVUhetfIG9AEmgpu8gc1zxV7GNMNyLWNOwecZ0J1f0/e7JNmMg1M0FfMjQuW4UEVhIDJCCWdzW8O9",
-	"XhU1YyyEGTZQGBBiflKQW33pybi9r1Zzd3+/mFDgNQ0qrGC8aiktDBTcCIuHa3MXOjFLkcMFav9uGccb",
-	"qGfQpzMJlaUjwlrDlokGu3o53Dax1K+0TRKK4J0R5ZUbzYN2yuvpr8lXUqFME+OkKq4gWgG+W0DwFMX8",
-	"RIn+OHCGpzQx0srbwaqvJpEJyjpMMzFJJIsPieDgxSWfvP/viFsJ/GYtEQFfEU3SRSdmE8rjstnysaYs",
-	"IzFdRISesowOrb9Y2Zoyl58FB7E3FXeipn7QEYNOH6K8V6Zyeyb/6++Jv6ojomU312MX/9gqF+nyGdeH",
-	"MZfHIs9UkAFCw4rmg//20/M/fHcX+0VRrPbQY4wve7wKnTXRV+Jq628pLS6HEhdCe3K8WZ4Qd7R03CGk",
-	"fMUzJ9Srp2W/yBN73g5XaGBxp7coKWmfl2WYjwRJGVSM6qdCsnVlGdYXwLFGvLyyEeQHQjGjHksFBu5A",
-	"/TN2R21c3ygVNGZxZ9OLeL29z+z1wkdeDqpEsK1sZHUBq/hy28OYraS/PHXCyqOuDq+EDt2NqPFtOqV8",
-	"KsAuOGScZUk/KIniwdXXm837W1WTIk2QemZqTwwGu0fo9LYFBzHaJ8cjzynZfGP/4PYb+3vP3f6/Lr+x",
-	"v3fl9u7hG/t7T+Offm+Dft/+ZqvouEzY2bh2hsGOTSQHv+LChtkebtXLp5JIwwt2pClXGJGDVsvyh+b5",
-	"O98//4M/2y2pcplTUqi+ZWWGSVVhgo1d6KsyXzhHv5D+4STGcnrMz/0RZStpjvzI+pZpBCtn3ybbgwhu",
-	"uDU4YcIHXVoL6GV7B1iEKVZDI1ACjXi0DXc7Lo00M9bX5xQTqlzVICjegnApw7qH40sVwR6WZ4opFmSC",
-	"VQR4YzAVtCyZyF+ubxnG48lhG8I+z8AROEcpsf46vNB17BJvXTpkRtIznlkQKG2K5Frz3atTaUOBgpV6",
-	"2WSqSghfExtHbuOMItAjMWrMsSdS8LrZyjXhegY9XMqvhk2nPIpr8+w8MB8ZMG20o5phSa6hGOOxaSxd",
-	"iGqktdHWHFYBlsv5dg5p3cGvzY3z8OcFlzpWTwD2UW9V+LVATcWwfuj2UqhgKG6bLjRFlijlCfaRw1AU",
-	"g8Q7knzz5NUbpCfihUsJA0TXVKkfrQ9VsbNGhW2F5UIPLBdggC0C+cmWDnh1KksdlmvdN2s52QatvC/Q",
-	"a5nvaV39rHJteivXZojIl5XcgqtoyVdZfUBhG1mpfHPxzh4jHHZyl8uqbQDfKFq5ykJpyop8ePb6fLil",
-	"yUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjidXNCK40XJFxTXPHDYsXirgzYAFVFSvRPvjg+w9+",
-	"8rcP/v0fRat1WWtWNnok5RHX8rs4kf1w1dnzd/78/Dc/OXv3h9tvaZtaiKamYc3LP69ueHu5Q9fNjJmm",
-	"dEnKvDJUCUQf6nlaWzDqqhqHj7FGYWXlv8oqftgbfZOagKMEIiDD6P/FO+8+FNY/iqKARfVerisMo5a7",
-	"dxitNE8pAGXVrxQKpUKx0FCfpYH8sfVNWLZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaDJhgp",
-	"LHDkDm6XSDFQc4oRlrYKqoIGd0nWT23HafLJj35KegxruR9E5Oz9X7lfmw9++le7u5FpJNJb4A8tcsun",
-	"S6lEpvV7aRd3ZBr7eVVZM0ZjkiXDEabPS8Zjj7jpkOr9JGqEZoQRzWhf6UNdiBmZU14/SQ5w7lsI8rVm",
-	"XM+A5CSkQtVFS3dekJczAeSVHktLOxaIML+NPP7tyj+amo9eFcgVgtgswgwA8TxV/dE2RuY8p3wpWp/2",
-	"R0QfBKT+cgKzwARHmBKaSDx8MDphZu+cRxo7BbcNAgRD989Er05/YXL+CE2XPeDrShXUD52qSFv3QKXY",
-	"ZFUkSXjM7pQ0CRASQFrgPpam9fRMqgg7y+23ynOUamF1zUYmzshLDGtYLrU+onF5JxPbRuSwbkMYr5aK",
-	"NVgYNMViUSldmB/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn3gLdW+bUwqdld1E2mHl+RCSzfatsv56y",
-	"AQ2EykYEkjHdhbA1L/LapabfhSE1IDaUjnL0X+v7qjrdfPbSw6oZ8zpJuP/XgxpusEb0EJ6wfspo1lkR",
-	"zZdbhs00WU+EaexU7A9QWqywtEfEp7/+sy+++yOtifzBHx9qaQwEAGygcaRpdTKTyqQP0DgmsylpDoWI",
-	"Jfl9MmBMQqCCvUx2g8LbZsVj6qtMFzLZGnCfvfu981997+zdH51/9IMHf/LHD/7Dz2v1uqmhHdVa/fr1",
-	"b6mGBAKBL6+5zXI9ZU0H2KKa4bb03LqteOrH2rYM9bSRk1EyvSXqKiMXgk8FFaNeD9K7ZXwKqp49ZDlH",
-	"ZxUvrYAW8Jm+uQqig4hcjsiVT975BYQTOc0lAAFRocgE7d62htuhuQkjF7sUEVu8e05PWQTeea1AQfBq",
-	"BGmAEQr4ESRRRSaVK7J3aMf+rvX2T975xfq0TqjKafwTACLYUWkme35QF2Euz0996wZjuWlj1YBaZmfI",
-	"4+2WT0dgJ0pfU+KxlqXnI2HPRpJEHYKe1OxO6QK6tRmPUTciXWsW7h7aD/S14iLQjm9e37V+DZeYRppd",
-	"93P30MWrur/t+p3oluYs+uLdJ+vFPgMFw+cqYbuNQhPgnuGs0rLTWAEuaZ6/93N9e//2vbN3fwZQzKGt",
-	"tWwcSWsGCzHLjB6Efdv0aupCsS7kSkGGPRfXm1tL87JzxOiPhJAsnH/eL1q2HsJq627VDeqEP1Qh1C93",
-	"98a69VR9hQn6NwbroaJxwZozXBXUPLKhYMAoberoYVZpUQXG+yIOhpS8futre89qULnm1EGUsrjiFUMe",
-	"iWky0DuQYiyC4EqGXGQs7mC/24AN4xvY+tY8B7PajiQpXUCorDVOaIVrM+NgBdrW7aPje2/8tgmyVD1c",
-	"bpiMd3iFqUFWdir+J9HM+LG3Kw43MH+BKkpg13qjtsOy4AbBTBHB8FHVa4CMB7qZbdS/DUKptuOShHlo",
-	"Mp6ygYJwbsHJdJZNhRYWTpAmD4uJ/INZOkjML3qVEZgNjT2DMxYTLohVDHYv6CAqujc7c0peNRcZNJpW",
-	"EO8knTC/hbOGRnkH5yrb/g3ARS2u6U1QnjDkNGSudXkwmZOMmd72NY33eh2k+cmPfqrx/gDaFSpnXopI",
-	"b4YFkDWP1P/T7MCYoSYEa1eafZlo8IcGeEmcfa7JRfkd4Hry5z1IzR3kcbn6na7Hea0DcwSrnL+yIbZH",
-	"DI+sHXbgksQwH3/usNWy0E5lqWmpMVjaGhqmIKfoj8EblDGtymPAZXnz+h7tj42rY/0MWE4Cgg9hnlaV",
-	"Kzx8eWxMmXFOmeaw6zRRd7ZJH4/8Zi7+vsvR4uHC8jcTpC/GermlkTEi+3Cs4A8g38JadIrsO9sje3NG",
-	"07y4en8mlZgwrc0wST5558fo5NOUvAMdobBCDflf/4HYQBsyTWeS+CYgwxbBzkhSJqUzYcKIRh11/kXr",
-	"HWpevXxZ3/EaFfP97oJzabks0Y4kSiiawlTOD7kj/W68NJ1jYc6MscdqOj1c9buT5sE++T92j4jg6ULf",
-	"rhTaJ+8JvudMzACQI1slC/1Jv7sW2AAQIigYxPOKQfoEjzQfA1lO/wmN34BRA8bkptBYD4+6wS8PEfVi",
-	"rL8roS/IdT3cNwEvJkmUkh7l4z2VUS4HLIvIWPBewhNNL+e//cGDD35y9u7/bb70OXaiJDHmhYCJaLdF",
-	"rit7Z0hzjaTJWBOpQTkQLBJJODtlGcFuWGTGVZKC2ckzKzVvvnpyi1yi0+TS6cElvD0uvW310ruXzKtg",
-	"K0FhkSRKL0B6BaW7gkOzwG4ExNtFY6f9ow3TJQmXitGYiIF9xYbzdVtfWtO8b6WohzUr5UfAlOWrxD2q",
-	"+qPG7burCPUvwewER2jTfmY8eXPGNAfkQ2OWQh2CdGGcLjJcI0E0E2WUqtDBwge7rdVoqJVytnzp7sC3",
-	"c+LlYl4/d9B3bywp9slwxDK4aiRqSS2fB2ziAqmKPDKvGbJ0Xeej/E7lbCymQkZklIwXdDyLyGI2NWmu",
-	"T8S5Un7jRMS0twoV97voy2Y790xZxM5SbE6pNFejX2Eog9tRgViq26ZRYMRSzS4xHSeRIAFFljeCiu9H",
-	"1IXzm8qnxqfhL7dpelhqyfyGmJMBzZwQBxrxUKhDw1NZ3CXNFfF/N2rzroNfNyJdXDD8ROEn0ky0DIO/",
-	"aXafFpPIYAhTsE5/Bv0mupghCoNlZCBmPCYDNmcZ9hrF6uoJWg+kvkTavOtsDt1Wm3vStJXxS1o54sIK",
-	"RfNsE9rq0i2K3ulkVLEyLcdKwLVM3euqGnnDeTOXbGmNrXbbukcVVYouqkhREapLRjTDgLwGPDuSZMbG",
-	"aU772ehg/3a09jyWbsdljphzu+Jk8P2FiJebV2O6qG6ipfa+341KTH4ksSf6eAkcvl6/SiBogLIUHmjo",
-	"6nGEFCveFHiDkT4dd+gYB3eNWk+FgNSVQwSjdpmZFzqqUH2V5G6kQ2LuvZYWzFrhFPKS4rvXC2GJ4PPg",
-	"w1lZQ03JSrLQMd53fRYI7s0vYSttK0lRZn65Sfvj7UpiQbmMDrbyDKcMhWpCbFTe+c7mDbCWu5JuxEGX",
-	"4BloVrqumdcmAbJVGfKYT44EmMfvLRd6N5aEisL6F5D0vzxNxXJnwyGT4Sytsga8PXGnPJN/+TADTrCe",
-	"uGOsW1xpHmjt8PBpDQNmzTO+mfTH10wy11a97BSV4x0JLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9DeRf",
-	"9MfOBrhbx3aL+WI4c9mmt64R1ymTuG95ne4TrJhABglP5MiUMSkrnYPD4p1SMSol8AoMhf4z+L2kLWUm",
-	"ZqpslYXG+4RmjCgBxaxQ64CYBAFdJm3prUNTV06fNhmINBVzGQ5S1W+sjflO+uNb+j3zficuJi6WpV/m",
-	"/B9m8T8uO+YnWBmxXB+zDpUINKEJ2McGzm3oaOlLVlrRndqqBjxitATVUAXbkVhnQkwZBxySfhkowU0/",
-	"LpqOEdcjl8KTZMAGJGkKTi6JqbykR5SX9HC5wX5EeTxiaWxsK5DhR7G2FOij0k8D5ExBL7BEkljMeW3/",
-	"ZQFrl4RfWGMYAnrsHWnZpnR+hNkKB4S0F8sDa26XmwwpvCpmXMFo8oK2CzdDYLv1S2WwQYCnvZqjgbUV",
-	"WTTRZxU5tFhj+1hTtxAfdlwBtLAwt3HTx+oAMXc5bGpwydiEJla238weE6xHE2N+N14rQQOEUCUWSv3E",
-	"nIHJA0JkHQqScCXCXfPpKQsDJZTSbd8uJOd4dR4DPTM9a4ZTu3KYme0Ej92gYRlP8zphroqixYvJD4HS",
-	"UA5HN7m++qUIUkNe9bvzm6OEKYO7yFOtliXp0rBxqF9TVGFKFMoqtXAzvS209tUelhjwncT1em0VjMIq",
-	"ZZVB62tUBIwWx2G8RM6KNtOmI2fgSsz6I1utYkmCNk9I8/wP/v2DD3712f+49+nH39k9xLq9JpOMci7Q",
-	"Y0KSkr7e9kLZtHvo8/hdCPYj1BYmk5KGfSD4lD4uZZj1zZibVOqsYQwEG3OnNxsMQuEUtwq2OTHnBN80",
-	"hbCMlIu+LWPPqyiG5eNhpWX3ISuSbJk6vqRwBgLQkrj0bKuqoASMyoXJfLTxZvGRraJoymol1cKZelRQ",
-	"gEuU018F1VpKqF/dRKuinaprPKyJFj+rXNGWWdYGj9fmWRMzEcxhQ80lkeNZVdb1I0qkdoteC5GHTabG",
-	"/W+QS7158vI0vwlqMOF16c4GlyuznR0nXN3/yUuvb5GzXZI+jeRekTntH1WN3OnKXOiHT0JeQZzy6ht1",
-	"KLjiSKpTlH1K25Cay4UHfeUQ81j63qUVaQLIWvPKyAoVUC87kUpkizaXii4w0NcTO/QbaGvCkEdpg+QS",
-	"BVYis3EIp2lzLZxKkjJ6iplgM0VmHILwukZt69iNmGAb1SKw3zbPGJjuJUTtvGxiwaPChvQKoWQl9C9G",
-	"n+wFSEGe+OMH5qwRhpwp5kqdXF5fTtroSytCLeeWrbE6lfglX+eJQp+j5n31KvRsHue2IrEtibspyxRy",
-	"n7zIPAaHDWhquvtpVRPMYKhnNvcPMUZst7VFbEi11Id2uDGbKqgXj7cAyHiSpgwrz3AsZvzhB+fv/eX5",
-	"n/zl+ce/3D0kXclQ8Ovam8TsIhnOAJPlmhYA8IPeamQC4HosFXPyFstEi+wdBAVO0uzaWCmYbU8ypRI+",
-	"lN3dI5dDUaSbMWNTiXG2JnOsibZb+4Kdx2uUug7Oewfr5NylAETB5WwCvwHK6begXhLL+lAZ82Af8tue",
-	"Jc3Pf/0PDz7648/+8t989m++uwv20IEQcR2X/LIgXVwCNHfQh4JHvSD4IpRXwORX9MlieNcePt3DX8Ss",
-	"ROcqSOZLchZE1mr8xcA39CcXZnLiVqp1O3BDhaep7+sLEoAvym/AfsLdkFfk+4q77gLCCzz56IlWGTXr",
-	"SE6NoL+Uj5hlIivB/ddMkDnaYSE/mqYp/hpszTESs1Ba3jf0n60AG9MFoo9mknqoVklRUghDsL1mK1/o",
-	"TFnW0XN7b+aLyuuBb6Lo03LjJ9ixKx5VL6daQhQlZh+AeQ0hz6A6jGNXWgSmH9VhS3Hj6L44iCe5sqES",
-	"sEc+GgVxcKaO53TxGN1XtpbEEisVs6zPnC+wGN3k2pa553ViU7dobBe6xptmJYfOj7IjyVxkahS60S7Y",
-	"g2ZLZCyHmUmVcACEgwi4sAJgqTyNagcdTB5Cmtfw5nlYv2cgIgFEHmgDkLmaURvi1watD23V4RJXU/VJ",
-	"1kSvlaLKy5zcorZtf0Q5Mes6NNlykEZSB+PLUfkEL4oBisEQW2H8ww6/ycFjwOfNPcKvMcW4dcBtgGSZ",
-	"/a4T00Uw33lhHcQ2Jj1P9Ej1byYJdcoyqWfUUh3VchfLKBRN2zdicFIM3L/yzNMbSkFLSw1CIc9rvRAn",
-	"yhoPY0mNieV1Q92GOg6Yk5deX9t82+uh88bx3r+ie2/t7z13O/+x1Wm3924/9XshQjbotdrAn8YMS+V5",
-	"Dm0t/4MdUmPfEaHoG4c0naXSnhgpAWn8dDpNEzBY9pe57NJWni3ZSmfv9u+XLr7MpOV6d5YzjkOj0NpX",
-	"0d1tovzDItxDNdHdoo3f+sLypVGgeCsIqLmAKiiQI9QUMv1igq7ics/6Kcs6IFBMVSVUJ5r4IYjfQRYy",
-	"8LNMK11hpWqdLJEHbdE4xlSDiTgtCz3wq9GvOXynC/qHT6QgA1pSeqtmLzoXDBusSh+kdTyVUq/lI+jg",
-	"/BBtAB9RTf+6MYkXFI1Y2TPQVs3ZqGuAydja0KaMFb0PVrf92Y8/Pv/P//ns/q8/+8lfnf/J35pstE8/",
-	"+ujs3Q/Pv/Pewd5zewfLsl4No6SZ8PLqhM/PkjTWtzjlMcmEmIRGL60KtZQF/NG98x98/NmPP37wpz8y",
-	"Kz//4f1Pf/1nn/34b89/8PEW68YqG4tl7Sm4JuxUtCRpPn21guet8IpkmjCu8uQ5uOAe/MV/3GLl05GJ",
-	"Vlkn906FVDQtkXq/gsW8ZURGi+mIcSKmiGKH5GB/f29/f//plbVF6yplLZcrd+HDV79iTu3Bn/7q04//",
-	"2xf3/2H94CWGKm9T4VJVjgTKiGoSrNNY1UciEKq+6o1LqWJQfBUSk/2GZxmbikwx22UVU6ETZf4ubRtn",
-	"6x9MeAeSthPTUrQzEHmh2aWuTrRnciRGKAJmTM0ybtuL65/Rqbi+Q0Rxi1VhB2vHgq5Rssx4agAEL1n8",
-	"wFyCiIg01jB0ubgbdbYuKcX4JWyDuK51w3TDuI+L75ztxeuttEQsKWpf3WK7sDGHIlUkegFmZkftv7OJ",
-	"bCcjkambyXZJTgPbPiucrkzTdEGMxWfJqhcOSN9/lOYHXGwQBsmQX9/KzNWj8ZBtnoQVs/K0fqvD7oDX",
-	"HEremn6VcKUzZHHGdL+kogaiRPmyAPLMZvZC3CGOFISdooPBCZMynNVk4bMqHsls0FFizHiJuM9nstSA",
-	"mEiSiZSRCV2QWNjg70EqBBakNY7VvuBSpMX+DUuZmnpnM0XndAEGKqzlNU36Y2Oq1xcf5TF0O9cvwIAg",
-	"A0wKACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXN/DrbVAqo2Tkt",
-	"X1LFbrZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkWMWu1xX0jy7/+dn9//T2f33v3j3+5//5iNy",
-	"/uF7D975+ae//cfdoN3DVgRa7lOV9BlmYY2SONYCtwkvSJNp2JRRP/1io9I1Pu5s1YLQvRHWdm55ddkc",
-	"lwxCPVGtjdudanY7mTAel2W99cQdVpzMfQLNncB+ZQS7QtQcF2oEZSsSVb9E5krmaKhEZpW0t3ljrFCi",
-	"RaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYPCwWaHPfhvF+rc28JoabGgalBjUcqw5zmkksvhhg",
-	"TmVFCm1HbVttEXSeCktjPJumSV+rkKV9MUHMKPONz8P6FldIC4MkZVgcvoYtyxTedFMWVhe5PYehJfrj",
-	"LYrnTDMxSSSLiRJeldrVjbrgstWBBO9UhGVZM22eemHapPQYGSanrCTUYqP4MnRYVISXhecYBUs6WHM1",
-	"VTZPpMdyMC2YOiyGH0Ft15kiWliCqCsoCihHLB0UyrtRW1MZHG9+tnH56jp6j8FKXRnz0ovBtwPg6C0I",
-	"JaZkHM4XkfloEbm0SFyDwlYBVOXNCWzt3JpXmeiPsTFkoLy2UJtciqI/flmojUREg3FlZ2fEiZ6xg5Y4",
-	"AVi6FT7DD4idq4GGh14BTouJWhjXkx3lfjWMaczvZtEfm5BgMmAs3kGPd7X2t7FUaIFWLLqS07UzZbnk",
-	"DwciHxnN+ZbyoLKqE1twImKVGoTNk2MUhvFuZBqqYi42kNWxD7f1J851NiOtWif02CmtBvWEevfcyjeS",
-	"t+ZLuIleZm/OGC8pL/VQ5ImtdMLUWUGRHk6uocWLsOd5lB1KbKSyMxEhV8QrImMu20HjJXapwWCD1brX",
-	"njAKBjrA2pCMJyF1oQvPu1j8QBPioSkhLBXpSvZm14X9TOmQAZnAYdrvCuqHAWitA66wKeKSPZiUnk64",
-	"+xCQawcqbyQlmpZ3h6OUq08sZUbnWrrP66ix2wQ2lDdDWniCxpxKo9YPRAbaqBVuD0m7kTOjdsPkMISK",
-	"CkIkArAdIcZymzI4pty+Zo7YpjFjRcYL9R0c30VHkdtFDcndy61HL7P1PLtuScVzLUWKiyLWJx7h7QS7",
-	"aklgjaZxoQE8VVdyLkLj4dt7s2kaM3ipzE4W2i0rm6HWSa1rsUmtuxJyKJUC/2ZK++zhwF+E1L4pe6KX",
-	"UCIorWdeUKPGyCRFFwiSpm2kltga17n0luunNZjaBrGwYby4Ye4FCIZKPPkU1qI1sEOPrei7TfoSV2TL",
-	"4+dqmi+zaZEufPE9VJjZhqVWyjGypgjj8T2vqUigvEhN7aMUmU9MYtaGjigT4NvZWEtwQiUYLU1ql4tT",
-	"NmIp1lVzOdybZdIts9XiSoOAyL2aoZKRRoO0JenTBTIv/VXCh7uHZGrFJmTbXX0xgjykeXmbT0WaauVr",
-	"yFTest42vkH9AbxsSBYpNjg2cXZ++miOX646dCCM3/RK0FIbkanQguGENM9/+P75Bz/89KO/3o3IweW9",
-	"g6sRObi6d/BMRA6e2Tt4NiIHz+5d3o/IwXN7lw+sFdn1xSg26aCTRtSAQfS/ehT9rx5G/6vH0f/qgYIO",
-	"q2J0wwobFf3+LMs2VAqnliXXqDP0KKJR1ugjrrW+tze76BBCFkAEGeEbkmcesLJ5wEmgAcDB/mYVEiqC",
-	"IQJTbdiY/6HwY/XejNlUKAjTZ1xltqj9Z7/9h89+/Ldn9/7m7P5fn93/N2f3/vvZ/d+c3X+/VshfWVBV",
-	"jnnk89989MU773760V9HZBkFyRfv/fCLd38Mzxwumj+ef/iDTz/+TkQQL8mnH/3w/E/+8sEP3n3w/q/P",
-	"7n0vQmnr03/8088+/Bl87/CVfP6PP7YTWsQ1f8MxH3W8Vp0QHw+wV/c3CxtYDdYJEt1ajCytA1HmFrnl",
-	"gr1CrpFCQUDO5ubhpt44v+xsQP8oulqCLhPovFboKRVnoqynVNE5syS9sTlGutXyu2zhcLHH8VrY3Fnl",
-	"PIcou7ouZlr7Vc5oli46M8nizmwaDs3WN33tUlFewbw6Jq9Sb+tyzY9AEBuCxGzXLLNYf25pd2uP5CFb",
-	"g1keU9XpK8Qu3NmWtoM82IMAYBfZaIVKLDQJz6pLRzyX/7e2VEYZ9mwzWGnXFdM4DXKnTbCHCS81AF2f",
-	"wFeKIgXECB3669yx+Zt56OfmkSylShK702dTl/O9FGk9MBEsRdZajEhOpLkH8d7zbzuRuVtu42jWUpAV",
-	"duRHj3o7CUHyW/Q0wMgmZdEoVU1qofhoSSG0uoUs8xqWEwyocK0ncfSyLVwQ4T9cl7+Z6ojBIBSany6s",
-	"d8v5c0y2Jdg8tGRYv8XShN7x+g4X9M912av6U2c13TDzdeIyG0Bn1VcMCP/Lfa3gr4cmNtNEoXAIBZrT",
-	"dByZkmhcCdCilVDsiMiED1OGGef4ydQ0MwOV05f/8FWoUgedtdb0oKrbX+puCWJtU8a0nHpK65tWNn8G",
-	"4/gGxbqK9VcDMtkFkKNfPjVfYpA8WW8kxNgq/wHbpFJapS/ZvSkWtpFGBTJgp6RA6SahflSqDhSUCJvY",
-	"wPWDq3+oFI7KGLxVI4EJ9VhSdmJGa6j7EMDmwcfTRdw5FIBe40gvwH2xjCRP2pFh1vMij10JruXu+fpE",
-	"S8pf5/AtUu3a+Ohpxk4TMZMdyfoZUx1wSwTqfxm/fiYw9i4y/ou5beaHn5usp5T2WWzir2Qy5LLNe0wm",
-	"sS1lPge227x8lUCtld0jq8G7K8qKsXY+tPzVo0VcSlg41quBbnbwziHaL21cMJfGDahM23xIH4YlsLgs",
-	"mtXAbZqxQVJSx1IqmrlUqOIKIiicxjSc4HdJ6JSWdIPYpmJsrWQgzN+x+FVEpuUNFpZRA4+3EZM8THdX",
-	"f4GPlSN+OEBSEMl47NtxaZpC2URsX20U8IjMRwlWTwVsBORA5z2dsBjt3Fo68OIU5G4wv6HYgdReYy3f",
-	"KYF/Kfapwr/ZvlT4myuTbn6lhV/z7lT2W9ejCn7Pm1EV/1LoWFVoqdpwVVv89SOgUqhHgT+LmSvk28p7",
-	"a0uTktXyLwr3R6ca1MrdQMrrlNHzK3TMTEOTIlFhCJxIY8wCV2Iqq4NADJUU6zVuaHLTY6zSAzKImZYN",
-	"T/RVYeSPafISC6RBH3NyfPM6GTPXSURTOelKMRadT975RTdyjMmU3Mg7iA8gOCsPzW9BbSs9pd4roxnm",
-	"7OHyRkpNzU1fSB9aLr5HBwOIaZE7ROJbEZEMCvFhB1gxlZfMkxYxFEFoKgU0ZYQl/ou9ayevfW3vlhgz",
-	"TkaMxqioJ3qGvhDjxGXJHDZgo2a8fLUGXHfvQkGhQaBcE9jzmufvfHD+8S93sUSyB5lZOkjSFBoeG8NB",
-	"i0AUlgZ2CkyXyJGYam5P2zwVw0SqpC+JmCkJVbOgVFJsHXQysvWDCBcK8j6a5+/9/PMf/v2nH79//uH/",
-	"s5vXC0z4sM1RhMXg2IzRuFDR1arvEDlrLEvGaCNbbd7mTz11PFMjxlViUvieeoqc6NV09d9Flrxlevs8",
-	"D4dM2rP9/Sv9MVvAD6ybF1sxuNXmRcwZ0lNGFmLWIseAej2WCj4EtukjFGnqDX70691D3z+3ELM2l7aH",
-	"O7oGExPXnGeJ4N5tOyIve8RW/IG4uzY/TWTSSxm0fU+UuZElubp/NSLsDu2rdIHNqKWYMFwAzBQLJsHv",
-	"ze5o5Q3B9iL0RnjqKXCKd6G8DELwkqkL/fvfloJ3SfO1r10jz119+iu7CKquRrtuRLrQQqALnUnhjPTf",
-	"sIuA/ilvcdDVu8MuQAk/pWkSk0RfexHpYn+GQ/LG29i+r81NfsLd2124SvQWUHHt0Rh7/LXIK/gOuvMT",
-	"Tr5Jp5QziaFlCScv8mGayFGbw+W0EDNEz+5xX7PXvZdNatMhYbyrT9UVB0Zo9TJGxyYoGORXksg2R3HN",
-	"lg2H0DnTZL03kwlnUpJslmpcP3npdX2imIcfWetbm/dHQhMDdrjRqGMkKmwZjbucJFLRMTNH9BpTWcKk",
-	"RmnMKgGuol/QBEG612M2mQrFeH+x9xJbdA3/IE1TZfbNGdMLz6AN1lRj7OWnn9ZomNG+ApozrdJff/36",
-	"C7stoJvE9BOCEGmN75Y+2hz+1BPxwkQOgii7kJ48anbkNRunfThDNU/6LI+9bnM3ssV6GBeKimJlSXh4",
-	"9fLlI6/LjxF6EbO8U8lmHO43SjKmsoUXBpIopK2hZmNX958jyQBLLZPCl22OnvWDfSJb5CW2QNyCiAQ9",
-	"jBXFW+RVrz84vgTs3DQKn+pztvQL50x5nviD0bP2igKQmIPWCpsmRTRDku7bpA2KUbtxSN5otVq3I9L2",
-	"VST993aj1Wq1G+RuFzteSqXFQsNOjzDMwMUYmIAC1C/uKBOJiUpK1xsYalhr9bjV5l0rysqE91nXLE5a",
-	"uU+rASjXEHhBD86RzKcCCpiZzZnQB2L5vLkcpLsGJuAgeuop8i3gL0vTqhGTTDPlzIiXMkcz8pQfbvHU",
-	"obFlKTbR4NBzzCFJI8EwipRK1eYmmCKCQnf6VRddAVg9EVB1HJtQMY6FwA154sRtbjtwUdL18uG7LXKT",
-	"DplhkwWouqIXBrwRlG7Dq8YEynrj4JRwgprNl8SKAJhJU8+GA5mshhRJ23o0luC5ewgcUWODvTJsmIkD",
-	"DR4oZIRCJd/ckM5axEZkaRoaY83fkZgDak8oX+AgTJIRnU4ZN9Srp9Q4B1eXhbtFnx4bJTzGjeFGSV9M",
-	"mGxzPBE9f2a+jF2kcCJt9IunFsPc5nqlMTPFodu8LyYTvbVY67TkppBqmLGTf/6yXcuOJKCW4+UMNdds",
-	"68eMckmhrKmGsoZUJhRznIVi5zUMmIPoJdB24PP8U8Nv2tyyKtupADgejUmTEmzlln9jI2Y1I+hRyUjM",
-	"LLtt8wHTChl09z6FFoYS7wQ9+e6R/vTkn7+sYWFOQ3MquHMUoRjuA+XtkZExSEpHGCEptcixOaQJXcBp",
-	"IL8iTSjZOHXV83eP2lzLDgskPZNMY0BaRJxjR+x61xbVDCDaXD+0khAce4JhXUtSHzTvEFmGGZTIYa4J",
-	"brVngKZ3Y8pZv8+kHMxS8vUXb1nO4eiXk+6Lt+hQU1ybx8lQL9ccPL6Kl6IGNJytpsXrg70bgrO9V6jq",
-	"j4xwg1huULPNiyYTpz9bwute2b+q6Yi8IuJkkLC46we1iXhhOWdfTPH6R9FTn0VPM8FJojBFRwt6esFd",
-	"vW0tdiGTBanMiuP6z5bn6p/naIKAny1wuxoB7Z2s1yFhalPDoM1zkXa3RaDbipiyzBSABZ484/qW697Z",
-	"08rGHn7eNUIUDAW8QWBRJDQkGN1CT9unqWaPR04c0H80l/aVlrd9fdu2OYSVsiPXXxHLwOfy8AGKwZST",
-	"GR9zMef6eytUUWVAiGiiN2NHBzmRkt4sQzwwoobrZ4j3LKPxos0zqtgR6bGFQPzwDjyR5Orl58w9oIW4",
-	"xd4x5jokXCvhgseyhQja5ksoiRJlrNHEENP1F299jehVv6wXbWU8kIUliTM6UG2OMmSiDknXvbkH/++S",
-	"Jg6ZSbUb+Y9fs379LvKCwiPJ9JdmrV4ovllaAk7WlCGp7mqF0T5rc8NDx2yhVRsQogxBOK3K6DaarR0W",
-	"rg+IPdEqU3aKzTo0cCKixJABXqgRW0CW0tzOAWwNp3ZisxEQfUawBObuv9gzr+1dj7tH5M0ZMnXidAYq",
-	"x8uqIO0hiRq0MPGW2JANlezjm9cbUUMvHTXvg9Z+a996mug0aRw2rrT2W1fAI6xGYO6wvQ+MogB/G4Ys",
-	"OlBfxAmUQA3QqDZDSROU9B3T2ghiGaDj5sDGoYLq5dQQIyvZIl15lyQ0AUjSnI88kPdFmrK+HlOOiL4K",
-	"XQCaJg1ULkZiTiaz/kizQ/+0MkbO7v/p2b3/eXb//Qff+8n5d/8hn0XTbptrlYZwkcehumA208tAZOTa",
-	"qy9ExkT8FiP9lEqTYLMAjWg3wtOKV2JaQYgyf5Yk4Xkaro+O0xSqRrb5NOmPZ1NpgpBFTDWGFVq1ztSe",
-	"GAwO86MAK2PqzE5tbl7BvjEm9YVijs1sapQI13eGcmMsYKnGsQw6x3hKkGtmbz9Qtt09IqDjxNfjxmFD",
-	"qxLXLCZB856p4BINa5f39033d2WiaX21/9smkwiV3nUuHTMHuJrA9BSqgmCwK9KAwfLgd6PGlf2rZYO7",
-	"1V66IZS9HLEmkTF0r/vONau6GzXkbDKh2SKvhCIjh3iRjx8gbcPZ2MM1uQ856QMdYdjDUHqRHuBiLVx6",
-	"GMpG49w5e1svxlK5vYk9Kl89wOv2JQgcoROmgC+8Ed59/soluNcad6O1L/ZtQa+1bxr14USrBPA+mCbf",
-	"nGF0p7VMWp9lPeQx+8tregQjNDxFkYsZ75ue0pnfVtlGaoQWZZ2moM0U1lbHO1R/UaHIkar14PubL+j2",
-	"IyRncyJl5HyM2psYuP0vVyt8MoSt17tsbfaI1BFbBZHm75iioaskeQ0OzoBoY5pMcisd2Olvu/6vz4t4",
-	"cdEnaALyi/4Xlc3Y3RXsObjouUOYA93BzQHNqbTmr9YFHP6xoUCvY0F+/RddDnVxwkOGAM++9LZt2MDF",
-	"3VIG/nWmclR51AS7BuRPii6/zvw+EoYyUZxxSU2e+3R7ei1SInBdLVjnTDc/scYyRdS9rV4Q/dmEcXXD",
-	"dOrRFGzc9suVjsGIhOqPK9rumnFhm37OwDjkQQf1V2ci6tovuy3yqjGsepLIiEoMmWCx15cmUaTZdb+C",
-	"/m/h290FvwgC3Tm8I5dghy6pot19/zki6QJsGfPR4hBjMIrrMEb+kAz6OogMPhE8MnZn8xzq8LvHTXym",
-	"ryMXc2ONvgimhxsOEJeRQnKUACSRj4DzXUIkghisJ0Z/IhTgf8xJTj0OQD0G5mTSdcjfPfRqcnIBpleW",
-	"ab0LSEY6/16iWuRa3pGF5vTjRnddRNH412pzINr8HHyCtRbfIq2FaAhnvVCZ458gMQCQHhcx5DHBpYrb",
-	"qzYc98untpWHwJtocLR7u5w0rSP3xWRC9yTT4yoWHzpf/1ft5RK5mK3Ii9XqIkazO9MUQq9NHFtNzbFW",
-	"gGqhKORym9uK5NOoIdUCDHZa51oDGbDp5RWfnrjyGVzWPwX1E05zvfJpXchfGtXTy4ZBtmJNPjWMQmWX",
-	"GMTEjpLpnhI2igTcxvqMUqh90RzM0nQPOqCaPhYgX6ZMadInSrT5iKYDfCMi2DQCm64pQWzvi10TlIQR",
-	"LQaLEoyroBAqg+5Sr40FyTtOyIjQwsjCVPXJX4naHLtEF/pBSOwCEnlxKORklAxU55vXT8BmPRJpjB4F",
-	"jYltLlOhyGQmoSqQXo/fXQINcxG59uoLLiLVOIONra/NjfFagvU6N/8WTcxcODfFlFrjfsgO8KopnPql",
-	"tALA4p6IDcDWmw0KAWgnhzpUBrMu4vo/QXed1z4Pop/Ov/vx5z/8+wc/+O5nf/7xbj3aDFlq8W+Xerai",
-	"Qpha0RlqQ3wUHWNta1OQJI/Lo5J0MSi0MHwXw7naPFEu3kLMuR8HgDRoZUacCr3+GLsrMkvuxtWPLlSk",
-	"IOP2MnEzBHv5g/8eBnJVv+G3NpfQuLprroruEelikBe4qMH/aX0exiFClfE5d7joWsoyoWKOiWneBHqv",
-	"ySfHOEToOoUBW1ofJgBo0IPpAKv6mGAmz/PPHLR3JPFIiozZYvdIX89dAygT2Enb3HpPMCvUxBx2Iewu",
-	"d6VIx78MJJpdvfyOEi2v5043Il3YyRv7t1u2wHv3k3d+sdsixxCi6DDBLKPNnUddCcRSALc+IRlBcryL",
-	"BXFhmlA32gtAXMOLnjdpf19ehgQr3IAr7T+C6U2xhgCDehXIq0gYpvnrBfEo9I8+vb+/xKuc7G0g/9DM",
-	"6m1Li5XmSXuDPVqoV94FT9gw6fEwiHBD7sRj4tSR7QS6jSgQPrwhgPSm9pZZauFgjAtqVSaMAjIM8N/c",
-	"h46+6NUuEFFuisQfuUAfO5bYw2RdY6Q07FDZOq9FQ6TmVta2MU0wTquZWx6jNu/6amFEuk5f7EK4NjZE",
-	"hbpyTtCc7LYIqDsY6YbsGVKO0NZyRCxvxhsHWXIXAg1ceh2Ep8Ad2OaGuBPppF3vVqZe/HciW+QGm1t8",
-	"gOhes1wbjGgzZdA0a/fs23jK7aptnhtWyXy0gJhGtCj5LQKcYbXNgXu4RzvShKuRJoDs6y/e2rUhaXk0",
-	"WnEBbQ6BkJjJNyBcQKC1Db3MZ8UY3oWYYTxioo7wkponkrX51YPL5GYG0UAQaEe+RhMwIvsRmcYSFryt",
-	"4FGJ5LzKIvQmrdaBy6MS1gaxsmaBTs/FiKhc0bXQKKi4xeylEu32EV1/T8ZIXUMgf7QGapzDdrE2lLJi",
-	"iHvYi67cGr0J+w3K9s+Hll5s5pHbg207c2jxpEzdTM17oBRwTJqe+Xl3DfuwkDNh0N3lpMTuIZmLbIyK",
-	"hk3hWw5qItOZWS30b29zzYkjDGNMVMgqbmN0p07PcNV49T1id9q8uv/cbqld3Hy4YhUvsXB/qbVpa4Q3",
-	"gus/RWp1FnTbD+bC6BLa1O/Z7vV7tvzARRPp17Da60wqMdEy3UgQKsd4XSihBSQGKQEsyTCfrnn+zvc/",
-	"/fjjB/ffO//pr87e/fD8g+998Ud//vkvv//gV/d2DzGK0F63me1daxo5mb65EZEqYyBKxq4Mf0SgNy0G",
-	"0w6TgSImmc2QGuniTA8+ev/s3X/sOkYB/XVN8jVk9nkaudbP21Ad1cXO4+v6YxvIbXKZxmxqchK0mGJi",
-	"oW0Kk2ZEKkvAZ4wxzS1ykkLEPUQvSlN8G2XFQZIy6br1gsV7TjPNQ/I26FrMGokUkgVu5nbAyDMA4pha",
-	"lmxSrsUpGmmG0ObUdFHfjWyX6USLolqGzTPmgjmfGvUXLXLMnW1AKLJgyvGtgHstMsIN9LeAOkzW1c4Z",
-	"i5FFGqH60IpjibUukxczKkG68QqTx4KzozZn5hHlBJB9A+anR2U3DW28gDUwvrwuvifEnABIKM4a8t6R",
-	"xDIUJGaQg6l3ay3fRBfK0Vyh1GoHIBZWeOQKNkxTHYBbaDNsOMqXwXmCjjsySqQSWUHVfNyqd+WBj2xz",
-	"iAu+s3KyGTM2lQQ70kLSQ2wLrs8wWVBg2DiLTRIGamggU+qLwWjKQSG7oImTckUccrgcj4fgH0i2g+5U",
-	"nkDZIt8Qtqe9WT4kShijrgZWm1veZ5rsSsGtjsiO8u+WLAmQPJfIslgIPe2X3+uiV/nkbJyPnzvr/Zaq",
-	"eU3ILD9/7+dffPdH57997+zdn+1eJCc2FPBoaXMomEnpVKKYSAxWqyYSqqXbQ5+kjtrc7/8Ebx4WSRDd",
-	"r4m05G3EPsjsndNT5gs5IXJpgpvUkFjXPcVoPxtSqNmH4G2u360gsNcQnBdIY/+0UN3Ap8j3AKaI5wLF",
-	"SzhNmsQPgeoFdWkvYxpkpvpMmTX/NffSIwR8PkkJ8N1SL4a1zDEd2uSEo/And5aEvwT1m61FhlAMb9dt",
-	"pBPThezanm325CFNGQJqC8G0EJIDSoBEfa1UYqWSdAOqcRfcf+CPpW0e0yRdkGzGW2QfEzgNRHedxGCq",
-	"s2lMHGtsH1mYmToNkWZBWaa1K+PbAGCKOSeilyZDinnpUIgoUUfkyjNPk77ArEurgu1ISNndWzCakTSh",
-	"vSRNTImwVED4C4nphA5ZbGvvhrjLzdkSjl78BbyEno/v7q1PF4+EMZ0wlR/8BRJLkDWZfPJK/eemfenL",
-	"HwIJAVw0648gis7ujighyiLoEt5PZzHr2I8KDgZ3kibYcbmO2iO9Fw3Y10fQ5TW6vjQxdNMcZSxmuj9V",
-	"MPL8nRCSemE7s7KoHahvAdXQDPhAes+9wl05nnWjlZgez3nY5t2br+chPW7yt+V4dteE9pCqyB6a5/ra",
-	"9kbF0B5SK7KnzQuhPbgx7nv3GFeg1LnQnsgVhulCBNFy3Mxq0jEUWYC6HuiSxWWcvPS6lmtVf9SFzH+n",
-	"xg6EiZLNxEyxknvBAN5GsDyKq8Gf4omoZ/4CagehWGy4qDAUDBfSCIWn7oWkOM5XGotSSY5r6BBIoUp8",
-	"NeBpPPoTKLuizVqfaEiKXcT2THDTC1eOZ43STDZEF+n3XIywT4LJcLOVMpRhARjR1+bNbsZQTYf6tl2S",
-	"soEiYqaM3AosiReaOZIRlbst8jzN+iLW4nPzm8c3Lr14fGPv4EpE9L/PRuT1m9f2jiNy/dbX9g6u7kJo",
-	"honliPyeHcRc0fGRZok9HNIVlREDlJEcxjvTFZUhxwHUVXHMz6IJOeZmHaRPoe9rzAh6EtDD0B9br8ai",
-	"mu09Wo73JJndGlIDI4q5foDsLjIQeYMlXGAy8gqD3Zikw4zUFcirFLtP3Fu/I6lHtlXLiPIYS1n5Qf0b",
-	"ZdoY38/FZtpUr69uyo1d2rYpN+G1Ka+LmG2tbYIqw8tw7QxKAqKeubq2mPMWQJogiKBrdCKxulNMF5LQ",
-	"oWhz2z4/b1q3YIo0sXPdgz/5K2w0t3tobwzpO/lN7aM2h4pMLbJvAtyxSqPx8a6Mjsw4BKBZ3r4IrD7L",
-	"gMIuJVeeeXpNz5JHqeJZEl+v41lnqDmeYow/Vkwyr5jmL07jcdGkXtVl27/tCTkKi3sxaQdLQQEeh83Z",
-	"5YZ1ecBEX81j4Y1Hzl8fKQ655ubVCIQFuHsLT/b7UjiNRX+s12fIfOV6xTPc2GYAn+1Jr7dxma5SbIL8",
-	"qA/KTVQiydgVP6nz+JdaljZj2FbNtidz8/zDD87f+8vzP/nL849/ubvlGZWZ6ItdmrumufcyYng1Nbsw",
-	"q3tfDNBGL+Y8r/Ocd54GHUHSlEnXgPrQsE1FbT8UsK7buoA8tvkcfcpNOBbUtMO+dL2ZIl3JsOlQ11aF",
-	"08/aHFKDhGmrYttdw28pHZJYYIi9Lb8B8c+4XVs/GuJtTQmQ6ayXJnJkFDfO5mSQDGcZk/YKQJelCQ4f",
-	"MBaXKCiriH7xakoAxx+fnrIRgZlKnIvceH9RtvtFOQnVopkKhnbJRGKUlpM0JfpMAe1BrrCAhQ/Rpmlc",
-	"2tDawri78DdbLAMDH2dqj87pIrJd96FHC3i2baNFKx1Co/7I7HG3zaHIq3N8m0w/q6hrApUa9aAcdVey",
-	"N7uRqxxs6RByDf26yaZuKu6sRW6YyMEskUzfaYL7BYwxXNNEaNoGCwm3wVKYoKeFDqmZC03R02fqkx6i",
-	"59d1eYAVkhuRYURmBjS13TC1pTPbXsOGaMImcveDX1gdNaAu/NM1whrMmGcuQYnlNjcHtiTrgXYgJHOp",
-	"GeSmic8wsQHUPDmEEsxor+4K3tESvUmuyYMaSAz2a1uKFVPOgZXlzK3N0c01pzJCvoZ8ZqdqXAqKgpA2",
-	"AajNgc8Z8DW7Bbzu+oCbEC2w7kKuzDHpC85ZXwkbVqVP2jZ4dUCEYo8iTa22MGBzW5P3UA/T7XZtO4Cv",
-	"klTQuLlLVv77Z2Tf60igtbfD4uUTGXcfuvraPBVietjm+luQsr4K5aiDBPt/wuRffRv+udue7e9ffgak",
-	"yK9e3t/HIQYiI3191HqsVkwVNWPr/+wt0pJMdWDkZr8lx7OI9Fv2nHbxdbtNGAa75+m/4ENJT1kTft8N",
-	"7N8q58y7tYQYG6gAMuIwkHSEHQdaIyo7Wi30VitTxqbNp4ncNaBv8+vWCTJJoMYr9UjVPAHGjwW8IQTZ",
-	"TEkEPGxzzuZQ9lbTmiA9RqYzOWIxyaipS0s5IEFE5KynmWKPIccxMdVtzkyHLk263UIbpy5pmhYSgS5Y",
-	"u5qSZJt30acP3qWu1xCrGzn+Y8UU/bOrOG1woM2bMDpWHL5sEdSDOmBe3jHcAcAjoF1bod6pdSYFGrhU",
-	"Ikkq5hYYelEQzAeAjTFk3Bp3oTYZTU08N+UaoLYjOLmJzR5QydeknmeBG2DaT/pi0ks4iw9JTygsPbzI",
-	"e43AqgwhOwkO1muW0DWw6bqi+WqUidlwRJYYRARMCNYzpWpka/ojGyqrmes3LauTotbNyaVrA2xtt0DD",
-	"oY40kxCmvx1IlkX51OcQZaYbmCDsZ94Ptaeu7KhaV1ndTgVld+hkmrK81eQbbzfyjm6HV74SNYxkc3jF",
-	"dXWHdn2Ny/uXn9k7uLy3//St/ecODy4f7l/5V42oMWJp3Dh8OmqYm6NxeHB5P2pYJtY4/MrT+rc3G4cH",
-	"+1cPooYcz/TpfOvlvf39A9C5vfmf3WT6q/n0+970z/qT7+dzX7Fzv/L61/f29y8DCC2zcxEBOcbgR3ej",
-	"TYRVxM0y5d2zbFfLEKvyAUsy4t23T1a791QT0kTt8Yt3/uz8+z/ZBfd1oO0MdRKiuesvyCCw3nNpDUKP",
-	"VklZc9o7JtPwiRtl4Fqzws8UepJgfhQ0a1hsbwLYwqvpnaW1Fe7lyRtVeWRXbr5MMKHMWLGBfZpOF6iW",
-	"M5px21jImiVpplVxiCrBlAtsyECtLbq3CPUyibyy+2BwjUzPMmhbM50ybm5TnKypb/KpUBGK7twmLe1C",
-	"LwmuJBaPd/G4ClsjgMZzmF+0uKSo0FkPGsJg1xUJ8YczxFlmNDqzDnPpR/pixjAVxsHtCcQJTQiwikuf",
-	"cq1UoYiEA5t+EaZTLoQP2u4OYD85ZVlKsTYGjAH9fzIt2GgpzmzQdaOBFDdTEM20MsB97ci8478pWyAG",
-	"fhsjPJ8eNgiwnfeMFInP9MlD0UD9BQS1+D0sbM6KtS5NxKmt6mIPm/bHLXJsfjWLcOm2ztPQNdADubO7",
-	"2hm0a4XRozbvYgfgbkS6+lbCBntarYb2HVj2Rv9qR23z7mpX0a5WPLVA5RIHUQTDAj5d0swr+Xhd/TBO",
-	"HeXZQ9LFTekFGArx28h0EK/hc/e3WZZia0AUQjt5t0CqjC4IQQXdI3MZdZO4a07PNrUytSngFzgk0/Ii",
-	"Y1OGke4GNZHSWuS4zZcbBxVj4lkeDWBoGL3/KCsCsrY5InPz6uXLRvnGjlO7R34Xqoz1Ndxi0zjO684D",
-	"QrDXYwcYHeCwVkeMZyXve1mVKw3e5VtmJC+/7OLNcoVJMDDrMdvmCisoj5jSl6AB4ZxhsU84BwhUgb84",
-	"LnYhsbY39ZnZInY7K74ysxSNqgW0Mi7Nz773/z74u3d3a7uqLNYUJRNDuXtm8oRVhwUUu7gn7PGEB9Qs",
-	"87ld9/xH6R4LtdGvdJTlxxARzuZP3ENmbkk0TGSaBdk7WAnESmvW8PDQ3gZVEln+TjU2Xnrbsfkkvnsp",
-	"Y+bXerWivW8ri0WXq70HYad8uK3Da3Z15twfQebT5UeFm2UM0XGlRJI3Z2xme9VeXLlFbqUkPWxdNKrG",
-	"H4eUFcrWUuP8xqNnA26qsrvHPH9SxP4tUAqMO8IJkszKBluSd4nPNVcwoAkxg3re3zx59UZugcQyTG3e",
-	"PdFznCRDTtUs05rHV7Hp9ownd6wlE7tvR6cH5tmI3SHfeOX42t7JN44vP/2MZq7tBj5S+G4Lf+uJ2LTu",
-	"bjfyubGzvWnpDU5R1h+beo4o6kFA/+lBF5rhw8Ik1llktnQOVaSrwLioh014m1NwDkwSPlPYtIGLeYsc",
-	"o0Gl0H6/63rq4+/ogGhz23m/x2QSM+eV1Wvy+wqTZtfaDs2AHcj27u4eal0sczGoRkvy4J03DpwLb28g",
-	"gX/1k3d+kYPYAYujx8MBLPBKvhMDU5S3XYX8zDi5RyYhPLR7oq+EAdQ6s+1v21zOE4B5i7ym4QfJ5Kge",
-	"AsxxILNJQGozMuiaMDZVbQ4V2Iy+bdtBQx9m194PcBCQdu+69Th5f7u1mLIuZtgiN+tDgZIsOWVe3Bq4",
-	"2pqgkSOZQVLGJIn3cjarkPjaPDEsEft7a3XEaCdS6yRLCzoC7fXynTuuL6HWsiWklDgpKFpqDQe6BhZx",
-	"gYMaZmKuH04p6C0aodA+IVWb5y2rbzn6MCOAnug5LpTHzPQr6NSSDGQI/UabL2N7Iom+lLFGHViAjPhr",
-	"NEqrLaJpKhVzWz7WM1tNMzFJJDatxpCGpuAQS0g+ef/f5ZX34Det9e6SAU1TLcpgcQG0YeKysYMlTidm",
-	"qut2BlmUEID+yTs/9jyo4AHOhJTgwHYNLp0nVm8RW772xCn2LcZ+nm+DKw3LAdFTmoA1OCKFsPe73SO3",
-	"mtxrFPQX2XSbJSeRZFp1TJccE108zddfe9nVwx4pNZWkqf8B202airk53TbXKDES0njYvYCVeJJwfNeU",
-	"AYfhwE+H4MSUhOQULCCQ7immCA60OZXEjYRu6YtXUZdmeSKB7hsKCY8s+xMO1vjZ7GSYqgEUa3p6aqrd",
-	"UlYTU3kJ8OUSncWJ2kvFsF5ICbq+BoOI3Lx+Q0bk+OZ1MmYLGTn7U0Rsr3wZkZ64Q7Tsrq8uG3MiCzWg",
-	"9owhJwNasEEWcjZl2WkiRbYjbf0lMZkAQ4AaCZGtl2IjWCLyyTu/2HVBGl5UC/qPNUiPb143L7Q58Ga8",
-	"f2n87Rn0HMdAqrwz/ITyZKCvoX4qJDuEMmS2A3mTtnmPxkOwNlow2HKrZq1QcnQXOqfyCJ2F2CQ5ZqdJ",
-	"30SpuMqvttafotmQaV56StMZkzYuHWyaWkppkRM4ehTcwHWugTuEbtSarL1sYbRY6zsEZ2GlrtJjjQcv",
-	"i+E6NylUxNa77vbTpBuRrlxIxSZorxyzxSEKHUlsZAy8wRyESl2ifSWyqlD2tcHrx5yYUKFmF1C0hSkL",
-	"WDvDtPo3PdgHhJJxwmP3ane3YmGY4V66silVimX603/9Bt17q3P799vtFv701O+F4/9DE+Gxd+Dtktmu",
-	"XA7NtvkcSdzYXvMOZA0s5XXEdEGa36RTysEcXwpaTRDl6RP1Mif01H7iRt25ldh05t+lkHAg5he5qmPu",
-	"gguAMK5KLF7bXWesP8sStQAGAiR2wiS2z37jtt56ft9B2jOsIRVDzGZPTpOUDZlrw1VcFWnCzSULBVmm",
-	"qzdbT9zZg7un0pp6rN99Xty5BW8+yjPxJqpy+Lsr87FA/3k7G2l+9uGvtJozoWnqYJ3fSlMh1Z5em+vy",
-	"TQkod/pvE7ogQ6FVomZ+c+M9X3ZW1W1ZfWBtbMHry2xwS4wZf2Slwfzl4YIfd2OWAoBKMImzucOmx4JM",
-	"x3FMqJtyYzq99HZP3IELsJPEd+tZl70vLti6PAsgJ/bA/B1CTlzw41aj6iCnwxIqISg1fiwYauuYu+l3",
-	"JJHJW0yrL8lwpFUW/Svpp1RKv7uCQ+YjUL4gPVwqqhUfKp1bcMzYlCRqDcIbd+Me7aOBqFTzOs5LNmFB",
-	"XyLFQM1R7GexXgY4xJVVFQQ3gm4m5qT5/OWze39zdv+/nt37xdn9Dw7bHMshn7/3/hc/+4vzD//L2b2/",
-	"O7v/m7P7H8BGv3j3+5//3f3PPvzZZ//2O5/95K/O/+DvXaipnUbrYlNU4aw6OMJUednmYEwzNU2aJ3RI",
-	"5xSAe8dryr+Lpg5ns9jxttDkos27VnfsJHF3FyPybUy3fYRKGzaqyM3AYs5LVRsN9WsIyWML80eN/sX5",
-	"qi58CwGTmUn7I+/YTVWWxyWIFU7GBEsV1+eU+x1sheXFKkNLj5X1p8zUI6t5HSxTx6W3zV/uIoGkTLFV",
-	"zvwC/D0A+Ydh0FEoRtihIcYxiznPcVgJkrGJOGVHLpIowZYtPmTLdBIP9xsPdXctYfbVUFNrvcrHw3Nx",
-	"LkId5HZkEWrNRNkKfHwZVsb8bg0r/pNmhWi52YkjwlwTMWvUawPuli4GpMCyNBezcXneWncdmbjWPS3y",
-	"AjZ51LJzj8FlFBOvBySECOqvRovpiHF5hIZvzfylEhk0r5Hk+OTa9eum9yME1GULvAz8xji28bGXyL8D",
-	"roUJNUZ2F8MO1aHAozAV0LnCtsYJm4YvmOAepURUXOXNx29cDsFqzZXweIUjZ3kOXc/Go2HQJ8J42iWK",
-	"rsnhnSF4vWL+sns1CioDSxz0LcFLjWcHz1x83FGtpsaFjehzLPYuDmOAg9FjOXkHZpJwMqfp2JWVxxDw",
-	"t0DQyghN0wvV8B1UvqQ8w67vCer4OeKUK/kWWR6jkm+nDOlF4HYcJApaOLB0gLrLjrSlu+qyh0tv2x8h",
-	"7kzj5Z5NC6lnHfC+f7zWgd8VxH6C9oF1iO0w7MkYCOz0OxIZostHyhF+mvTHREFfItcQzGu5MBBpKub/",
-	"H3vX1hzHcZ3/ShdeuFseXAjBiixUHmBeJNoUieJSZqqyKW5jpxc7xmz3ZHoWyzVLVQJYulgRo7gkS5Et",
-	"JZJtOUocK3LJthhKkR/yTwwCFJ/8F1J9zume2cXM7uI2WFX4RAKYS0/36dOnT5/v+8anA9yOavxy+Jy7",
-	"tLSFy75ykoXrwsA+HbhmzHwvZeBc17DK13c/f3DvizTmDhDSImK2FtoDXh0GkZNyOsSSlhez+RB0d6NI",
-	"xLNNYw3LkDvxAdjS1QPKkSi3VgAJGOz4KXUhtn2nuDamtlm8NlprLHFtdBmCCeNh5wDmb2f2ki8cXAfD",
-	"3n3pfPE+FgvHMrMBwDNxh4eBJkCY3TaGwUaqjmC24lhDUJcVzqJUHIwQdEFKSJOKhXksEbeSQe75Wjto",
-	"JTe/d6lmU0ZNLqHmsLpMmb417uPfoHG8kxFirCwtLlbzNqOZxfebMnNOcfEdN3OcCZ/O4pvZV2JN3oDF",
-	"Vna23nrw1fuPPvjSuHlv0JcDEwiPk4CHqS730SbiPI+C2Q3Rn2CBXlm99H3RL3F5xhdOuqs0H7GM1Yq4",
-	"LpqZGtzCE3Zg2aCysnK8ZXac00Kyyc76vSP6xnFbU+rYKXUh2LpTXHqt3RXaWQYFXZ5FPcdxxbLleBZi",
-	"um9FXkZ9SCzTDiyDddhHBcxMsxmPIsEH2CgP4znmb/MouLkhLIJqU22Io63vXu6GN33LyWCthnPim2oD",
-	"pYLxk3zo9SGlTEJjO3onWwY4jNsyDzjOqXeS6+do8890RjmJ20RFGan9PLc6oGRtpsW6Uv5R18WDQL2g",
-	"20rEe+W+b1w9d6WpiHTNZ8DvQkX9pm+BGyqpuoIowkaYP3V4P0M5lajSjmszA51bLg6Reab1J7ecFm01",
-	"nr92Oe8kqla7dtFS+g0dIqw+f70ui8CE+CCNbACwv8spjydAi1eXHeC+48witugPTLfNmwIisaZlwPj/",
-	"Ucdc+4132kKDaYBQHGrelX7MlapeDJvg/nkERJeBcZ/mNtVqefthGJN6UmjZ+G1EDS4rbROBr5twD4EF",
-	"82UM1AXLxNBqsY5Abp21PuIPjvUYynb3VIb60LhTjPTh/auXroxKsg2OkV0hVy9dQYhlh/tlFqBmW5OJ",
-	"+FPmaNMwWhQBzpMGqACya4pJZvEs2KGei/ziCb0aBzKBDvwuXDwJB2G29ZolChX7l3EZ7wgudQbMsgky",
-	"CiaaFreiUPnCxvoFdB2t1nBxkfMSB9oTeDMdfusS3rq4sDDsObwZnfRDwHiouHPQeJx6NGe7shZIjqxj",
-	"Qwf5+VUUPC6pdA5GF9/HKmtdHUih9az5mapLzwJppNmZLjHdFiaOdIVz6M+4ZueUL9jZxacm9205Zjl/",
-	"2w7zhBXUGas4/gPS/RAtAKk2uUQhD7Bhs5QmbdHRItxEtNq6MexuREkqYHSH+2IVCjo6YSuZ2307202Y",
-	"G6wDErqb4DwBmrW5Ufni6Xf/p5gppthgRCxg+77UIO6aMOY75Oy9TFlyEIO1eFkjg6hvwOQOFLdlptZ8",
-	"FMhTnV4F3DdaJIOL9pRa9eqlK9DY0zPpERHNtEQzzwSbwxbOOMRbpi1pYNOVoTKb4sxiIn3wg0SnDr4w",
-	"1AJcYbGlhyJO9HyoerPjdXMuq96xMKVOtElxL5tgi3JZ9TJ6uKEqGc246lQIE4Smhqpn3dEAt0Vl7z8/",
-	"2H1za2f7Fzt3/h1gGK8WO6HJoIzHhWKcaEwcvGf8kDiM4TC6sJxDRR4nlnTAgRib3JJC6gSrjJocajQK",
-	"h8DCEsStSMXDqIRc9M5FFTPdVpG2SpNm2KEUzh2Up8XYIIphwT1DyB2vLsWjX/78wZfv//mlX3hsZ/vl",
-	"na2Xd+68s3PnP64RoqYVhLCdSc/WIbw8d+3yRY+tcS2eXJoVsql84bNA1mWjqTcbc+ya6lliaYzI1oRT",
-	"4qg02zzmTbMqZB5L1wEFQ13SAX6iFIqV2/MW+i6U9HRiociIAEwLgWQNqjbXjbyk2wXoZqqWPlf7wUmm",
-	"iukt+MqiRQF6GGl7OepM2u8qx69wyJ9mFdNwL7uPfdgKpTjTCjrmuxh24nEiJYanBr5oaGocEYpRWG4F",
-	"rLFryu+nJStW0gcp+0XP7BFg2LB2XWYBDqlEN1IYIx2s25PRE8BciQqrU32aSWV5Z80TeJLwZpuKZqQi",
-	"npKO2hR6jl1N2iLuBVrQbt3dx9xtZiKCbG4qc+MRfZlvCZFSqmnIU3LJ10UHuKjxeSYiqcterBKiPSbJ",
-	"KgQnOSbrMGRtvmnJ1DURF7MGuCPhmym44pqYvrbNUzndgCweOW8CVILBIYdDPuMNQks4PXQEuJySZqvY",
-	"UfeCBHuvDa7LPqcu7Unh0sJ3cDzcMSL1W567uNTZ5y5OJu5NxK1kvqk3D5GgKC/KpX7ATinM25EpAKmu",
-	"61vjy5YWRzFc0hz61hGadM1MPR6OdLXG9OwKkTIzG7/r2spW3IT2VbML0wLtXtxKhDSO1OXRUI3ITWxv",
-	"YGaXk5uEZiPDz5DU5ZDDdnFAoHUXGONCnDfYCWNDlH1+eJ6++qT8MXCIDi060PRZnyfcrDyskoYQKmbP",
-	"X784+1TVumvjxefq8oJDLmcPDPESWsPc6Z9HPtfxdVPU8jTyi9OJHrIfpYhoiHR6qhv6VIdLwFW3sveB",
-	"1qkXm1gmI0DuMV7gepkfoOItAJ9xkOoy9Z7mTit/JoHNMVY97cH/7OCboAlPke0b6tIt5tBucIPAYKhi",
-	"1gIVJBt5oRKv5Y1MX1eXquUk0tNhiVEXDl9o/2ybq8wTyd17oKdo1kwby+UejaJdDfqbx67XdgV1T56f",
-	"u2FM0Vkf2iQ6tjTIBLM2pkilVCXVYCLJ6sG9lItJ4TOsby32Vqork1mAT4zc1Z4z112Hy45rXztkIZMk",
-	"FQiLAlwHJUPyEoVEokSxlaow6kEF39E9PUIkBdELXQlPb7oDJht1oUapQ+MAJ4YlcU1UwkO9nJE6HL4e",
-	"fa6JMYybtLoj9EGaLcyxC7zZrks/aLVEDAgbq6oBYig/7OoEV3Ybm8eCayXn2A3kHsVHoWZhXaJ3JDHV",
-	"ti1epygHyUmNrZIwIf7NGLEjJq1LlykzfrLDY7MMQafnajgAu8P0or2gfadSCAJvHi30gEMHMR0q1JV0",
-	"dNBUse8shyCuKaBx75c/2717rzgZ53PdXlM89keVu513Fx3UJnoq3jgPh6jD8xR61O3pBpXwh9X4wVW0",
-	"ufSB/LJi1WifKCTEG6mW74bkCS9Vzn9y4cBMFMdnXWn/5i2uKt4wW2ad8HUgCEV5jywPQhCDC+1G2mNO",
-	"S0d7rAfSp5ArFCoKRWmlfK1QAdmpz/tI1LsecgC8ZM6CJ7DJ+WabQ+yvQbrhhYls9Jy55/CGOn6cgw5f",
-	"F/N6c/1btzrh8ZztmyaXlHnD+QZgEuGbRQEXycjMMBA0xqpbn/ch+8Ylq/3gGbbGY2zl+Kxb3rGhVXYp",
-	"PjS0UivUMJiwXOpcfRVnJ5NJzFyN9Ch5mRPVgimgLiVB2twXiA4PwlTxoOCp3yQCz3QAJmDwlCoJWkGZ",
-	"fBFXsm9MNfpTmAWMCPpRywtdHUT2FLuyAt2ZUZ4s010z5YzKeZEYmyvKrWX6BzohgMg4EZ0oGYraSxmv",
-	"q3KoTRBMUxkZNstsM6i78yDrB10c7MhBffi4oR0pKXSQF40VBboa6WnFlWRteAKz8hi51SNLAR2kchro",
-	"AAetG/L9UvUmjFQCuaa60h+7/lyy1x129RnV1/TwGt5VEg9Q+lGTpBzs90PJs7gViabZN/s8KSckta9H",
-	"SjuQh8E8dCdDQTF6hOdv0/8m8N62Y052frnuz59e1NzSPDK9j5yxHWJUjoQe91FyN5DiyP6Y3jXgjnMH",
-	"ar4VyEC3D+6Is28o8sMX4dnX4OswIpxWVzyZqXjg+OxolWI42IX0TkRXOkOqRDxOQlChaHXDsO9aVuyO",
-	"bdpjFgtTxlez21zXZbh+GmjZjqNcfCWtzDbhLFXpmNm3uFQyF1stpczCOo80NUX8WdpDUQ1G/Tp6ZLM0",
-	"Wubuca44k8w8yQk2Kf1TSUwEafrPdC1kBkFDKqVx1amLpj6YBEY5ipSMuNCKd/hD0h+dQLpZM2KPb1Vr",
-	"RodYz7mrjrq9V5EwxgIaOSei7jpRdGW/p0aDOkGI5bqAeFZVDzOoGf13Firu06LcCUBXrKyiReBephwl",
-	"qzz6+ctf3/286jHT20xJoQu20UVL79VISPvBU3hOYZt2KkcVrl8KfBH0uRODAmOxB7QZ+7C/QhHFMq3F",
-	"jG2WY4nMBlYJ00DwZCpm60TwCof/VNZFszd/DXGuZP62/e+4YD5jY6c2XratZbHYDFiGWSn2ew3rVI4O",
-	"vLcTJRvJF4zTPPjkQ/CMZN9RVPRzw3ysdZX0lR7jGek2BmwKcYf8awpNAPiCiWBQS1X4s4HM3ofny3T3",
-	"TXo2cbYM9adx0iBgSmr9l7Hn7V9Vyx7ykiIcJvDbIvSZDoAPIxZYiViXqtWyVZY4npmCZa5Z1DW35x4C",
-	"m26eYuc60L5T8bDP0knkmPNgCCEG+x+9asL8oCQOMtMGLBUEJ+qheCn8whoVMGVJH46ELEYRrOygjnTe",
-	"ntCO33fZHpw5FSitO0k206G0M9GBt9oYaO+f//Hh7z+toojfPovRbPX8RcsjiJALWKXX1+HQqUTfq5tc",
-	"npDrzdKN5lRq2aJJ0wIprDu9cmP2r6jCXcV1md3Y6ITHybxOVMRS0AeU11LN9r5SQmAG53W536ta4vCY",
-	"qipwIUxryKns3kOhENOKuiT9FsvhZ95s2s4CKDVKWNILmvCxVCZSqEhgvD+e106hF7YzuNbk8lSdsGnA",
-	"aEdM4+7i23ISHyDXTe8+o1OrprQHUzJRZO/d5gbw/O7d+3Bn653i9NZk3MpXI10us3Lmhd8cXuVBtWmU",
-	"Zhrf8UOUYXAwPJuIThRy1PEp2khcMFdetxee4LQYfFHBjLAtRjEf6nQvjVDs37UFEp4GB5iJR6BWEnrZ",
-	"tYlVHr57/9GLW7ufvP7g/ss7dz4EuOlvyiEBu9CJEmBH+6FoIiRW+X3iMcl05RlYb1yLoWrUV4ggYjGy",
-	"vw7QZy8uVpnkHSozBspXB9XuBNqE9HN5VF7DZjVtq8RA+05lmRg7H2rlUXXxzX0EXYVGPo7JYTKXdHis",
-	"zEQMswQJeGyFE7VgBIAC+OPAArg2GwHSPCcoxbpIygJMXEPnxFNLJKkkzTtRKGxAbONtzeHUboQqBNxg",
-	"QVyjq/ZPAQSbRbYGia7LTBF9E1jKAN09hGtFFiNbY4/M8nSjBsATRXYrq5fm2ApV7TugaJbBdwiSqjew",
-	"KrPXFtJsJOyWCHqGun4Qp8pGwlRTIEJCjeja4QW4KjUJ+02nCB7sOhWzpYXv1CWwhgZY2p4Lc60Wg1iv",
-	"mrdeDEJxcsqFqUJGFgbhvgWAYJOJFB4XpU1ue01jQPm0r7rJMuNdYyQiDAGATIhoxL2xWPUKVeaxIbnl",
-	"7DPmmTOeO8qiH3VbRUHLPEOrDVV4pPWNBqqBmVk47qi9IDoPbnkEThAjPNCkoyCEXUu/WQhh/HRQzVLR",
-	"GU3+B93L7hvv7H328e4bb3/91ZfVYUTwhKV3AwvLQJwzGtV7rvaDLFT3aVbD+eGaiJwo4P7MhCE6E5y3",
-	"dVnZ++zjvbdfQU1hjz2684cHX/0p/el/Hm29uXv/vYfvve6x3Xvbu6/ff/jW/b33f+Ixc817n3ps79M3",
-	"dv/prsdq33/eY3s//fTRK2/YUL8uUZAYpEjCbkc6fU6twHlk+w1GVFc9sz4BAtk02OGSvbrkCesonbCz",
-	"C+y578IrFhe8hYUFAO1adU385HVBO2JadFWrLhurV2vXmaUuRq/aGGCahwakgOQzqQF7qMO5H9E8Anab",
-	"mS+P14rHa0Upa8XEkGZCk08Blnm8P02rfFyYGCQHcarFEu7oM1pBmGACw7krcmB91lSdtUAK5HEaiHuR",
-	"CkbXZStWHUjUr4n1QAKTeSAZgvO1QA/jNkB0F6NKloTgSXBIGkSBcKo6DE5oOxGXfY/pCMSNg3WpYuEv",
-	"5x0r1KV9NOwWPCtMnN6E0MNY4H8Cyb7HI57rwWqCx832OXTTV+3Z2Vhu3IHugc7QqUHlT2m8uKj68Mml",
-	"iQFIx6POvc95raZDxEaMUNHn2WEvLK/MkPNmv3A/lmg4644dV/Ree1nRe5cWJu7YA9bug7W4yv39IFna",
-	"gyJbO+JgARzr8+JOxHtumnmWP7Y+pmnGduTg29dES0FUOdnrcT05yMu/SZC27GQfj2lDtzoIGSurvtoH",
-	"35mVpchpzIGWh/nb8O9Q7VTOKUPQEWEAPN/xOqUXrPoe6Y2YdQMDSDgi5Wt4iFuXFUSlZnLilP6ASoUm",
-	"5tshwt0UPh37quZG1cLR6hK+a5k1MGWjG+DKe3ZVt+3A6QrJnJ5mUvXy/PszIsmO90xJdlVYwGf+WBqu",
-	"A1epVP/KdLNnq0c8txPFsWwHOlFxf4w5HTS8hyYMlCnsM8R5GuaDJ7rThxcVKFwdyv4J3mx7zFZpEUia",
-	"9o6bA+QeaS/UpT3O8cVm0BRzrIHVBg2q5Uo1jcjPRgGuXBXk9URxSxP3oDYvSveAXK/lqVxXCiFOa4JF",
-	"3YStcRMvmjVjmTWibnLT/KJhHpF0Ywl5Znj1LAX0wnfTwrxc+JZ5RFnd2TZwmi/XZSMWNv/ZcJlQjdOL",
-	"E6mLWTJ4cwMeaR8NIgVY80aBID0Taad4AOEq4gGgbH2ZNWKhVbgpbsJTG3iOZpOidQldBj/Sg9zsZk0T",
-	"dHQjag5PkDRwTQhpmVvMl+goDJIGHMTs+4BMZ8QsUQrVdoETkUIcnbBE1SUSGe//3Ea9u7DwRBPNVCr4",
-	"ScwuNjyUYhrIBaMPAr4tp/cIM2uO3ShwW+5MkaM4M/AM5kaoZIjOgU0fs0vq91Zgmp0SzctwM0anE3GU",
-	"kURSKpAOkSWpNDyrQt+zUt3mP7N2HpofYMpYSzYbojBIPJrvZmam/sG6rskiADMXZiHxM3/b/P+m+f8L",
-	"89SMyUjk3X2TwkXMvmYMXKQYKw0NWw2aG5eDYyhnPYLdRbFpWkJsFVQdlkvgZX185o+ZPVemz/42vdRz",
-	"T0yTNgrKFPJs91mLDgEwAKq+A6mUfV45BR8gcInK81AU6VID5HI1nqNJcSuxv4JU5cT5DCAWmzf3Fxbn",
-	"XBG3EmMeJxnVmedf53qjsB6H6w2gLFDGi3hptAUAOVcJguOEu8CgvMJV7HmzizfjAG2t4IKXjtyAsqAx",
-	"qnFjcts85wilpeb2sWWluLeBrUWnq4EQ3PbjGe1QcpAfwrCOBYno4A3QTKQ0NmEQnAdwSFHBqJi4wPjP",
-	"v+9ymQRJH/7esD81MHSaYyuWgNO+zGOccofmVR74300Rz0JXQkiHSfhZ4Oo0wVIsuF+XHCbncLUpm7TY",
-	"tC7HVZsaG62ZoZi+4MA27VRCAvPy0UEAdHjZvG9QX5rlJvTQioFf1hhxZefOWzt37uxs/3bnzmc7258e",
-	"YEKamOFYZuRQEGqeS6522kzMtW1KbQx3Yi1kWBC0PbSpbdiGGAOMxWysuriRy2yEAk2Uj+VUEMG5b5a6",
-	"ModFU5qtq/CtcMjuB7/b/clrI0yUCDnnQ6U2ulFx/TP8mWRLJsMCHwS3fHbxqXGR6L4k6g0g36TyGQQx",
-	"+B6jAz3G4VDDFfOdcWovmSQClEVh1XhR0jVMYe6FgOvjBjKPnE74nXYgigrz8c+YObIRKZqMWXbBryLd",
-	"aymWe4M2/9h2V6gfFNeFR92E93g/W3WwX223x/vTuq5i607F5Y2HbWA6C5wdZHnLAQioTftm2IzQQRax",
-	"k6QeTMHeWoQtZFh96aOd7deL3RcxlxRXp6x2kyzKyXezoKABJs5zoSirXLp+cfbsUrUucbaQ6EUmOl1m",
-	"nD1TOzt7dvEpJOMg6JMJgnH+iVtREPeRhxhp5+3slEL4mnG4UsV0Iclz4QyxtPHmmX0Pz2epRiTQbGlx",
-	"0ebxG6FKGhAo41MaT5tlAPJ9QeLImF1H1CUWNtpD0UMjqZCjR0zpNMy0bkqn4qlEuNQt6VKgWjQzK7sv",
-	"ffT13c/3fvXe7ptbxbNO2yeb2RYKBOgMhaTBurzaPea00FJO9ZmT8SxncxCsS/OynJOXIoBSLfvAkzS2",
-	"7Hty625URvc0kKlk4bnatYssMZ1u3C84CnAMVPZcWjokA/LPaBmOoC4ZLkQkV9/QakPdJCNtsKZSG4Fg",
-	"lWeTJLoqw77HarwjakEi/rqWxEEz8VjNNFTUJaCI20kS6eocW4F0UMvMFMwrrF66AuUqnFRCrIwi4B/h",
-	"WKel4rqEOzqB7CZCs8rS4hO5VdzGki7JmRPadMHDT8fnjTHDmrW/YzGr/ZPTrmp8kEii2JehsJ87+BzN",
-	"fVXDq0/8tHrgPSOPSFIykUAK7bFAakc/1bWnx7Foqk5HSN9E3+pWSXMa+WbsMQjtVSOqG6J+H3+EPaa8",
-	"q6LDIIKDF3uAYqOnKiYWE5UICs3qM3hq2OObgk4M8RfmGvxFfcbtBAfPVg6ym53gWKXI/NJzd3f+P0T6",
-	"kMOBhiRwILIim2HXp4BtMFFBGm62PnmI9CAHBGkuOG8bMa7s7kY7aLZZxKOsGv3TrGFGRzdYZWVpfuXb",
-	"6eCb38L4oLScuWLpf9950sxe4CmHkBz+UkXglqvLxxo4lPsGzA532pw073GsoQFEwMGJss/+DpkOKC2N",
-	"ad4fqrVl1uBh2MC6AJobVbxHszVlphkClmxbLL+efSzqdwYoPQUlcn221sdaJR38qDDHgL1WVE4chtlq",
-	"YvgJum/Gm8EeOjqX2nHRf6QmW5bWpTUmx7OSsRzko7DlTTR2q+cvnkDVTPEshqacRO0MzWJkYHAwAzhI",
-	"skpiLTzpGlT1SoF7dTmoXUbRIDoMK67jpB/pLAdsvS4bA96pwSrR8GCkCrbZKZMbCgFH6PHUT5zQcgwt",
-	"nIQLI80uBnaFQswGdr5mcRcLs0PVKwcspHU3R6OLHBeqxbpyHPqEyqMXt3a2X3v42h8fvnv/6w9HpF+K",
-	"7d48+kTMnjfbaRWybvJQsJ4I1tvJgBwgKbgQK5Rx37cQOWM5OZluAwIY7l2GVSNeFywjL6W76+vA+pg9",
-	"VsSHDDAMLHynyroyFFqzhuUiwxY1AGUad/NPBXlzY1prhkzbTmvzMFnYi4zKaL9l832lnHHAqWzDbSr2",
-	"2fvF73Zff+kwUyYWWiTHM2eGk3RaJJewocchPzYdex6HgbMjUE4CKEEGEftaE3eidlambGaZgurDWMHh",
-	"ijbGGwGN/5RmajOtO03HM2GylopcyytHsLUySIcJBxRVFlg2hIwpVsambosNLwyi8fyCtTCITodbENpX",
-	"WmVWNpytPPz93d03t/Z+fq96wsyBbhoXYaCCH4mifeJSdptofuDfHqnxhZXO4wlEVlCYeT8Sumo33ASY",
-	"zUBKLMj6wZfvP/zoYwJx1+XD1/6499I/eGzvnY/23t1GHXoCOoZ9tvvB7/d+/CKYuI1Xb1qBY2ysB8gX",
-	"ry6jkDcFIrSh1hJwGwwfD0wa2iLMqZ4by/2wdqMurdLfGdZTsW8C3pfuPtp6C4mvPLb3+tbeq1/85ctX",
-	"d7beenDv7u57H//lyx977MGf3n/4yYcP7v2W/fnFX1eX7VcEui4BwHhGQ/NsMBgkJCyNBPyFBCteXWLW",
-	"BmlHhkkaQbiLgg4vy22V4WKpS8hlACQIiWiry0w5/hW0VURQwAMcvqIuB7Do9t2zBCLCK2Fn2fGY38VJ",
-	"LTTzYxVFoyT2EXj3/15hH7thtMA+9TUVCRNBcak8ElYby04WhD7jnDBz6rOt6sTi8oCnGcmiWDNXrJoJ",
-	"PKGmwGFKcIr850Z3aiC+pcgdpJ09CYEkXA0sFuilXK1Em0sfvG2PhxslwuSgcCgMAABl5sefX3wL6iWw",
-	"U85oJ7HBKBELhRVntIV1SfJ9qWzHRMXtcPd8K1jvxiMUMOFsVzU3LtJ1ExnziXFdFJv78SFBTtBPGq8x",
-	"upjtjINIcs2euZCuWjhat/VG9wUiUMH8u+3qkuj902aS4SB6SQ+QEvJQaEYapZppASmFzoHMMhT+Oiog",
-	"FrrYy3jJY4M8ugPFrrwcyIkcKKgvIvp7cWEBquvKOw9Z2ef/0FQOBUh3oSDmrUea23W69hpeWsawDLxy",
-	"kpFZaSbBprBZ+LW+PRah2rgYoMOl7C5tx1qKQGxRAGzA3pBqjGhNrtyDnBKDHTN9iZ6B9h0g1XP2ZFpQ",
-	"NIlhVEoqxls3O7Z4QJhHih7L2gerxAL2vHjKx9GYlRTFExgU6ovrpwm+eYNvTqOVmGadinFAfxTYhOlR",
-	"p9KM5/ml2AcMFOP4ftXK8KMSy1qLql+A1GBn+9c72/8G1N1vj7GO+dvmn5tSTVps4hhXkeSNqj2aXEoF",
-	"EEAshPBZRcytzzHOzl09z3hHdWWCtREBYuqh/8IgOqNZohIeVlO4PYhLJNTZT+N5dNI2b4FnI616yHWC",
-	"VRVElAfJD9FKZlU3yR4R9Nr99Fy7pjbU7PPStjFNWuGk6syxqzLsW7ylYzqQ2Q8j1lgqweY2hVNQPJM/",
-	"uR7XzTyum8nxLGd0tnzGm0H7hEYMWm5+DZg92CeKMPIMZlIw1U081lSdDp/VwhhjIvxlxtc00pwKu0lG",
-	"i6e3zA10676vKMHxYYHLYD0JqvmAI0zreSAxAShfOoKFir+1PlT+HU57k/zicapuDn88j4Lvi777bBFv",
-	"2vZ043Dm6Zl5WFyp6cMjvvvTl3ff3Nq58y872/+9s/2nzJQgkFsOXefuex/v3v9Nlk8N9tz7rwMIwIP7",
-	"r+5+8jNWWaldqab3OFX2nNteuf/13c/3Xn/l4a/upzcQ7WHR5buf/OvDe1/t3PkirTiBs4JMKy1XS84z",
-	"Hr1099GLWw++/NnDX5ln7Gz/AZa9N02n3PkC85d7724/evvN3Xv/ZX4DwlAPP/9gZ3tr793t3Ve/yJR3",
-	"0pFAzmtuiLW2UhsZ68Bf5F0L1c/MrQWaVdpc+m0R+p51t56lna3OMVcMva9muS5B/Y5q16mWvWrPnbAy",
-	"n/FQK3LKZtL/zey52rWLsxCa0fqGGXo7GJGeeeHvXvi/AAAA//8=",
+	"7L17lxvHlSf4VeJgeg9R6iywiqRkCXV89lAvm5ZEcljUcfcIXCAKGQDSSERAGQGCsJbniOLKliyr3R4/",
+	"unvbnrbbj/bY03J7emdbLb/+mG+iYlHSt9gT90ZERgKRiQRYFNW94z8sFjIznjdu3Mfv3vtaoy8mU8EZ",
+	"V7LRfq0xpRmdMMUy+KtPsyxh2TMiZvrPhDfajSlVo0bU4HTCGm37RiNqZOzVWZKxuNFW2YxFDdkfsQnV",
+	"nzE+mzTarzQWdEKVaEQNSYd0ThtR4yt0SvlUSNW4ETXUYqpblCpL+LBx+3bU6MtscF2MGdetxEz2s2Sq",
+	"EqFHcX3EiH7cVfo5EQOiRoxIRQcDIpmUieCtRoQjHjEawxDNmP9s95nDa8/vYstVA5/QWy8yPlSjRnv/",
+	"3JNRY5Jw93dwvLNMiiw82B5nt1QX3+jZ8U4zdjMRM0mmdMgiIjIiODxIE6kkUSOqiFzwfoc3RRazTEYk",
+	"4UdixmMZETlKphO9bzvwSU+/6HewELOMpFQqMhVp2upwux6vzli28LYQR10y8XN7e6GpxixNbrJscenZ",
+	"EsKwL3STuHKNByKbUNVoNxKunrjQgEVOJppg8iVOuGJDlkHHScwmU6EY7y9eYIvVtb5IZjx5dcbImC3I",
+	"QGREjRJJdP9MqgNCScZUtiDzRI2QZOgE36U8JkciXpCMTVO6kPB0kGRSEcrlnGWl9HQpH9KuHlPZSj7+",
+	"+HoSMttbuqzm+WmvappMErW6mFfpkBGZfJW1SmgHv/N7jtmAzlLVaD++F+nZY69ARWvGMKE8GTCpSudu",
+	"XzjtyU9Y1h9RXtGxeeG0O4YzXdorPH0oXV4WlV1yUdnln2Rs0Gg3/sPZ/OY4i0/l2WdFf6Z50uXZ5Mj0",
+	"mDE1y3jpLPHxaU9Tjmcl/ekn287u8IWXoXVF5bh0QvrhaU9nNo2pYvFhwvts9ZRe4emCzPVdoal0yGJC",
+	"lb5L6EAxw/9UMmEtcoWT5WtEs70Od1cJSRShqRRkOlPS3UQk4aZp/B65J+3w4p3TlIyRwwXvJ3xI6JG4",
+	"yXbKbx0zpa6EOQUXR7+wq0feCHHKucjGz9JF+LbVD/UoYrrQg/+SljMOiBL67/mIcZKygSJipsoYm+67",
+	"fFSBAQGly6ngkoHodFmol0ScDBK9/8tDvCwUmZinbVjmS4Pdy4Kz3Zeo6o8I3jBEjyXGDcQr6Iwkz12n",
+	"w4hI0eGw4/rbfpowrshIpLEkiSRSJWlK+rMsY1y1yGUB9xpuBbYMI9QthVdP0aGVUEwr3hWYL8nKEtyO",
+	"GlczcZSyCQiPgivG4Vah02ma9Knu4uwU3/jTr0gBcl29o2fbvY3CR+HG54RlmcgiQiXxW28hK8AWdAcX",
+	"r1467Isp84XSjFF9VvFcNKLGNBPxrK9kw93F+p9zdjQSYiwDcmrUuBjHGZMoPmdiyjKVIA1QfLAfWKzI",
+	"PjwXfNhP1CL8QEymlIefsQlN0uATJOrAg+lI8JInQiqadvtG9C8u+edInAwTJSPCBRktpiMG0vZqIxkb",
+	"sL6aZaE+bvsc8hUcYz7B4ggKTZnlifL19VbTzskuR75h4ugrrK9wwyYJv3j1khEgi5vWzxgwJqrqMqOo",
+	"wW5NcRpukkdCpIzy/KGsapDP0pQepczeFCsdJHHw2li+KqKGlve7M1k9/rXdldNLxgbJreCjjN0U47I1",
+	"MA8faFBSH125SozPTaZq0SZMaxsEXgKmrthEruMqjiHcdv3RLKML6I71M6bCDFLrC4mSLB20idC3b4Jq",
+	"G3JJ1NsMHZFEtYL3l0/7IC6YtY3cScgJMV/dNeT8DHxjeE+iR0zTqx55D2gqWbRE8UUCLc72y/qyVGbK",
+	"UomptHfrAeF6yVev03pHxpLYcnfmToMVllqBiwhrDVuoq43ElMiFVGxyRsLtqPvzVKwnLmxAN4W+JnRB",
+	"YnFAuOAM1EYgJzVK+HAraprQW5fwm8eXSCtqoIJqHmtiv327bFefFreuL/DCWuJShi9vzykSzlnWHbFk",
+	"OFLdycRrbOWlFJZ3zUvzJK54Z0JvdefY1zCjuJarb5XyHcmym0m/5FnyVdbtp1SWNKpoxqo61Zsc4lqh",
+	"M2ouI3NCl1dnZSlWVzmwEoURFqZjxpZP/8YaOtnq+FtS8s7R+XNrLBVB8vG1/TXqfpCytvjeJ7qNPg/R",
+	"o2tgf2+vRhOWWJf4z5p18yh5acHXEHY+vSf8oe1Fa0m+fF7hj+udh4dxFNbR94uJVKu8MKYK9Id6TNpn",
+	"q4FrX8++azZJhm9/LZjuHolbxL5Gmsd33z1+45+P7/7w+I1/jcjxG187vvO147vfPn7jN8d37x7ffYt8",
+	"+PrPdwjVuhwn+lN939gLrP64r48SfmgIaGXsS/sDq7I8n3UL/DJo5RsykP/FCv5/zgo+HR7wDLqaLvb7",
+	"YsYDbOAoSdOED/NlKp7cp88dv/Hr47v/9fiNnx/ffZt8/Kt37v/mjZM33zp562uf/Pi/wOn93fHdt0Oy",
+	"qms5qAyXNfzJj//h5L2/r2zYes9CYs0gw1XhaEpd1+0nd975+J/vfvTejz/6y6999L1fnnzrX0Id+pbs",
+	"IG+zL5D5SEhGxJyTvuAqo32FhqhEHhB6JBlXxrvCyJxmbCRmkp2RBfm/XPZ0wygX+JJbXZkKFdjIQ/Ae",
+	"kvt/88Yn3//Oyfu/Pn7jf8AKf+f4jX994uSbH5y89bU22X/yw9e/c24PvDr7T+l/7xMKFs0kg1lB4wdg",
+	"yRQzRRJFjoQakaHQr+HX+6S5d2HH0948hdaaL+tbCZavT+c4LVBXtETGK3TgL01hGDXPTfgKNaMpufDs",
+	"U1RsR/Qmy4likLA0lhEstAKawV82u9jMGJ+HT0PX8uZ3/BK7qHlduoWouZxXZ2rD23KFTfle5idqcJ91",
+	"d8Uq41jXwxJX2Mg7sXRUAzdF5TLCjq/Sox1Cqc5+k6YzRhQdM3BmoK2apinYyFPKhzM6ZEGb5BiNftb+",
+	"u/3pu7GJ4UyYGay6qxdMnuWC4AvO7G6PV0bVCC1KnFCcdZgh5bS89roes0UuuLsHboyOg9+os3eylJmE",
+	"bzX3zXbMIcQbSha9lOGamZuhlM7yRYEei4dhfBknPK41dzuIF/QHt6PGnKbjrmSvzhgvmEO8tr8aNulX",
+	"mDO+igZzGNRyF2uX51O0OZzeqi3JwWsFYbumS5x0HZojoC8/0Fq/YBbAMq9p0h/DGdaqBJ7mPktu6u6j",
+	"Riz64xJ/ldfkVhrfA67n0srUXISXzC0V8LOlqZh3pzRTCU2DNmxgopTIkciU8WFrDVyOkil6zhOQDTNG",
+	"midvfe3k7f9+8vUPPn73X0qEv9Lzv43vaAOD7U2R9FmpQvDJnf96/0e/Q/Xj/t++/9HffPDxj79574N3",
+	"7v/sHz9+/U2SsWEiVQabTrAN0ryOAvJ548/bIdNM9xhbHJqVDM5IMqV9cKnLNJnKA8ImU2V86Vzw8FVb",
+	"Yc7lMU5h7VE+xFf1R2ky7U6YlHS4IX8zDN/0utRStEQ+Kwtd2Na11PkpssOA1WHfHL1NuRI0tXZuW/GK",
+	"lcO5ep7WUfYSlR6QwSxNd8GsYH6CF9ARLQnNGKH9PptqQtYPpBKZ/qck1/fPnb/w+BOfe/Kpvf1z51sE",
+	"fIckYxNxk0njqlsnX2+17KdE88U+96J6PnXTden+Xr10+RqTbFNNZpoEBNoLRAnypNuplGltUWvYSqDm",
+	"KMVYkAkdM2LYhjenJ0MTCo/50C3nqr56fOe79/7ww09+9Lt77/+WHKWiP/b5WkqPWCojg65JkzEj1ACj",
+	"zki4ErpKtBpRBZhjDT62CO5Y+7IFeywTVDnAo4AqvbABjZYDQNZR/RIeZJ1KWUR+VL+9RLQb4T6qGdeh",
+	"ooNBQF7oq+QmC/OiIxoPWffR3PCaUlncnXGVBMSYQ6bIfJSkjMwzwYfk6qXLkowZm8JNDeMm2EKpF357",
+	"4EcmUlaPd+klv6bfDt7I3vLmKqh+O7K7Uu+6hW62umuLG1xc4hcdtxKZkXBW2RYlGeWxmGj+RZpPww0D",
+	"RgIrRG15idTwGKznuGCU1WoBy/BS1GIbID6fwNes0VaASKyXXh4QLkjGpohXgXYiks00T8xJ64w0PbTI",
+	"iw/I00+FmnzaqaaSq5cur7KA4Erqu+Pqpct2OjHz0T0OhIm2ToGgWyP+kjmVRDKugnKwtGyo3nxX5orf",
+	"V8/ymllSXzUE4RUJQEsBo2Q6xX/Npiy7mWDUB9VNlOuJ0Ph2gl8Fl92O/E+ZbBzLKV1Z39+6kZmr9P6o",
+	"aasq8EfbUekwv4zo1Od4PBVJSEHuCz5IhrMshEV+Xu8dUrKv8ZERlZovMNMoWTB14HEOtJ6BrK30t+gT",
+	"CuvLjOtLpwweeZNx1e2PRLnDHV6RhOaDA+V9dqRfPGIExTVnUFxZ9GWDIXapf10HJ4Q3N2u8CjcokyEH",
+	"HRreWY8dFJpDq3IYoe2tW4HL3NxTFTVmWVqHSB1RLe9ikFJncaKe4ypbhAUywcMw6b4qC6mDeykivTFb",
+	"tDuzvb3z/SSG/7JeRHr9NOnpBewhYLAXXD5ovTteMqshv40adJp00VjeTxPNN6GlIK/EhtY5UlZFPvwO",
+	"OtzgoxxwvjqQgUKeFObUBbkv35xNiOOIDUTG1nURiirIhkydkejFkATbcd5k4ECJFqJiwoUi7FYifZrP",
+	"BxuzUixg7SXEwXQ3fV8ZMGYN2xPAdj36sqTsxp/vY2QPQLEff5TVJ+o0cFH58Qy5WPLg1XUNXWa31DP4",
+	"ZomP1W8sNK+naWbvzy1saEXC+9LFy2efu3h5d/98RPR/n4zIy1ef2b2oOcOl68/v7l+ISH/E+mOUbknC",
+	"++ksRhXK11qLwklIptVyVvfVGeXKqPMuEnJ/+TS8zLWkrsVG2afG55dIomdAwKssSZOSPpUMfjsjiW3X",
+	"6haesX1t8NiKYBFc882Bxv8LP/zI8ZJrocOhrX6G8j5LL/HpxtCFjFETtOUdjcfDZshAt05crnNwwdOP",
+	"UVlgqSNUkp6RhOEuZ7foZKr1gTyvQKm0nb97fPenx3f/y/Hdtz65887Hv3u/7KMu5hzIv/tz6INczyiX",
+	"U5GpYLRT0h/PpiUyrAeSImLKODFv56cf50YGmZiYSEXBSRNCFyF+cycijGZpwqTCuPTaEBuz9Fehx7DM",
+	"muNdN2mxFIsaNfSIyxBcej1sfgCYGqKxDIgDl8E8lyThaEXWcnPPtdoz5hmtladzutD/ScUcGXetKVxP",
+	"JuwwFSo4+AydXd1ZlnYVm0xTo/4GwMCzozTpE/sFZHLA+Njea+jPuN3Tsg3qSfl7xgM3FKzoTPPXAFWw",
+	"oHOtkrlYCvY2trAhZRPMSfhG+QF+7hbQ/+oxljfDKzRIUhaRw1EyUN0vXTqMyBGV7IkLBSPl0UIFZU39",
+	"bUUwGsR61qfaa2Lu4khXNz0TcxlKgZD1WSrJPEuUKoQ5lt2xbsymyQiWxhtuxeJemoQXlypF+6OQ+m7H",
+	"B3rjUCgDcUTyapXECB6xlMVdE/Pqr95a7XbGTYz56kiuibk0sNEpDIqMaAz0bGidphmj8aLGErrp+h2u",
+	"DHztOl7N2M2EzcuWs3wxKScJtEDmYpbGZJjcZDUWtsoihN+FmGGRI9i8IynDgG7N9PsjInifhTs1ZNV1",
+	"qOjSV8pi4DCsT3eLkwZAXSbmBijR1FSMcqm+hCmRU72PcsSYInKkH6oRm0TQgolcP2J6RrqN/QM0FRmE",
+	"BemLdDbhBovrB7pLkqiIHKWUj52RWjcAXc5HImU7LXJRkYmQiuxHe3t7bVKYuxWdaZrWvgSqOYI0t3+Y",
+	"q2V6HHt7dt82vY2RRK+J+YbHrHDgwfq+esTaHgWDBxa3qMbJ81ByhmAje1qKZ9HR1DIFumVbezyvscFM",
+	"IiaApumVQaP9Ss0kANEGK2yZwO0bK/2LAGuYUE6HbMK46nKxuvrHd75x8t7f3/+Hv/aR9paa8dRSWWas",
+	"c+lVghSFp81mhkIOmig8G/XwNhlOKADRVUH5BU5/TimxYBJFF30ShbFFJmgKpvawgextDGWczcNkEbSR",
+	"OaEjx3lUSzV6PtHSjkR+kprlFu1MK0jvFEwlVpOpBSmvGIqRx1clqZkS6C9aJRLI5zURE8zJYWimTzk5",
+	"YghsSB3mJUlTC78w/iuU7urHaMflUi+0VEivstJsqEXoKdgiHWaMxbZhUApsyxH54hfbL71UKib3hb49",
+	"pJgw/A7INqaL9WKzHSbO36x71Y5lYhhO9VHpDMJn5cEuVRvuL4gFh2N7RUUSVcb6e2tkqTC/yCXDAC8B",
+	"N2Lww9K7pLACXrIVO4i81YrFL3fEicA1+YxIU9ZXWq+WWnzKFc7mvd/+5OR331uD7axhjTDK1ZI1QtHx",
+	"eDE7grjtgF9QpKGxitQbH8R1/e747q927MmmsTFJro53Qm91+yLu0omV/5YgDTQbMqnIM1eeJfiOPlcL",
+	"xiOi6C1n7zwge+5gZUwLa1wQyO6mLwIu9Pc1g7tWjS4n7715//Wf3fvDH2ubW65f3P2Pu09futyojIUM",
+	"ue8Ok68yYp6SppxN8NRkjBGZxExGpD/Z0ZcaxI4UeEqicN6KTLOkz2JytMiT3y1pSL79LxBBvDquZ3F7",
+	"WUyUQEcrTdIjcYs0MWr4+O5b97/xvZOv/36nrZfbWUUgxY6jDX2kI287NrI55mYBfWJWSMdlGwAiXVrn",
+	"4LlMhWQv2ax9W9gTwYOYTbqTREq9uYHoGJkMOYt3E05y0AIx30nST4X+EIWWqRGMTWvh45K30gX3Ya3g",
+	"2/wbAxtZi2dbXSvBpUjZlSwOmUDR/bOB+c1r7SK6jgKESNPUgPy3bNl9H2r9wW68AseqwVS2wd25FKRW",
+	"jlkrnsQmfaHsGg/4suqVQ+C1kBWBWk7MLYYKMKJLNY8VnJGrzz5/YKAEgEDVDCYVw2GBm+f9D5OBWrdD",
+	"X0gG6soUd/V21BixNO4OMjFZ9x1s6aGiaobfiTSu9ckXBUZd1UcxJpxtR3AvJjxoS554kR9123LRIvqK",
+	"EaokKs9TyMIPNyQ5w4O2mj0q9qH5A+ls2aj+tKRNkRWzzHl7mLF+Mk3Y+iW3ue/W+djwWUW8d5pMu/Tx",
+	"bhh5gnrdTG5I487kHTZtJhOmaXWrdb1uPi71mD9wgHgSF3VddwjcYkTlErbdi6WV95ekwIQN6/HIwpya",
+	"wjFYyknmTdGnGMsBihdQfjaW2Wxx8x21exsUuQvyxpqr9aIDElkTBfA5PbyUUcm67k8zNgyakyK9yboQ",
+	"HaaHM00hqXEfHKV6RDPVPaIl0XSr3W8jCuUIqM3vfcvellWWxQEZs6myADMb4TBKpBLZYgnhcG59NIkZ",
+	"Y709uMYkgB+WRR3O5l2X2XhV4IOUtZTAFrTzYRtYHBA52tqMlEdmPFF1007kfVex/E02YWWNsIW1S5RL",
+	"VisLBNn4FrXEFb+RwEO1YS7QpD8uMwj4uJaASQCzLVdTDyZeNmzIjRzH6XXgxrFuDV80rHs12kwf67gM",
+	"aiKnrF/6+DOxNt5S5LNxQ/DnsH6JHtzW6TV3OJtM6GcAHxYU8zYNCj7MQ4FlHguccK1GKvlgYcC1ReV6",
+	"aPBAKGtxcusWyUiWqxmTxK0q9S34bER5zOKuuMmyjSRj0Iu6JgwvjAT38/vXWz/JXi2xyax1NRQxEJV5",
+	"b87IIMojqMGtw6gtH3z2aiOCfVj61Jftiku3drOzYAjARoqzkc8KmOg0mdqxGG7UTTV/QZLQ9BAUjzI2",
+	"tQMKWGNsYMwaM70dT+Sg2bZZwNmuWxLLuE7Zar+FSWJbbb32iXAI9FLmtDlGfX22rkqhqjIJuKc4VCiH",
+	"2yh/IBjWOIJlehbWcCiu5/JaeKrY0jSWA1fLFDUc5dqYx3LVsyKWoiSQ5owk+E5kA/xkn/IzkkjFpuEo",
+	"iQ0oPOw/OexTLtuYagNC5fqU8xIjWMwUDcW/PgdRQLqRBYwcGmOpZGREp1NW3lypVWKLg+jF4pfPUAG+",
+	"UXdronpKhpY5HSnYlhi7HcoQKnHGFTggurFwRFCfBvNMAdS8kE7Kuo9dkFMFgw7ESK3GjJ2R5OLVS46q",
+	"IFpG01rJ9JXYaPFXMGINM1kvfMJeDy7Ewhxbs9L5/jkyC5+2Gd/KobFq+nzgAIaL5AjDIfKaYVCgAkgj",
+	"UZIcvvDycrDC2lplTjssGAACr/m6zQPl+DH74NoLLbuXM90zRjgdw9d2N0uUEsSth3MxaIIyN2NlJaA+",
+	"5ZeeXRXnzNdFBReIopTOygwlm5rRZ1o6LLOgV1oKcmPYdphQsJtt8eXS4q0s2VLLwYGWLqtZi1Wdx0Wv",
+	"BZxM+GH4YZwMBiwrT7u2sb1lG6uJZmFmBvlwC2MLLcizVI6OBM3i6sSfG8USWCRMOFdnTXebddCxW302",
+	"dY7KEOpJManIuT3n5EWcMUpfEAQAQYQR0QJ2RLComFbURGb+YHFEOJu74AmDq00TDgqdEsBMgapqIzmN",
+	"T3/xnB1+MNi4MLd67dr9qmx4yoRBp9Zq9CreG8lNzX5D8HctYrC4O2VZdyRmWegkV6AeNOuTW3+M6J/C",
+	"52HUK5ofiFY3ScJxD/UXpPmlw+s7Edn78PXvnDu/IWJDKjosiz2P6eIM1jwBOIiCQp0Jh18GqQVJ1ycZ",
+	"u7WHuqUw9De2UJHAMgDaD05g5M6CvyYTAYEmlBOvnW5MF5LA/9GhAHggF4q452TB6gcTvZy3azZlzSyg",
+	"9/BGzOnNDe64L9ObrJzvhKF9Zmu9xL4Baluh3sBpKBxkO3J3CAMTLu5kmNlVMuv88AcQb6VYfxvLHjbA",
+	"hZ8kfBzMmpgxg4kaJLeCMvxyYlmMc7Y2IosHh/Yrp4qHYZNpls8mNxasuVmt5l4cbnCcZusuKsUm0wc0",
+	"rtG8kYCQMcMEjd0y1gWV7irmXZLY6DrokH2mp3FGki9ev37VXJ6gR+x5mWz6dMLIEe2P68XpwFyKvRen",
+	"UWqhW709H2hd19rrwmR+3fOMQuyeTSaNFpcKHH9t+1mldayUXN2alpP6xoB6r6SsZ/FaMkmFQfVwVAoj",
+	"MikOyk93sRZsUfu6sJIwcaqJKdNb8n+8cnH3P9Hdr+7tPnUj/2er2+ns3njsT0Ib8tyEJunVlPbZSKRB",
+	"hF1h0zeR0ufJUnx3dapFv5/QouBIy+LSjkQcLu0oZ9jCeq5mXoywrdIhXPeCWsNjCGbFQcsW5DXAYg8B",
+	"mR6edkunYl8on1LUmOZbWV88WCGCkKSXd7rV/KpXe3VyS+uxNLO1u7ONDcouvJ9aa28vbOzIV6NoGNmL",
+	"HpzMvmCwjBsMfZTErAvYaxmqmYuwbGlzE/sJiUuw8WXG2pfwgRalY9I8vvvj47t3j9/47fHd3x2/8f7x",
+	"G7/Cii07NSAyUWOe0elqD3r2RD+a6iE2j9947/ju947vvnXyzTc//smbOyXY7eAiXsm1x8rlqpx/6bDX",
+	"IMjhNd9s6nca2vYvGmdgmVnLOnnXnWaLK183j+ksTSvDJAUg/YkYDEwA/qw/bttCMOj+n2tJF9FeKWbd",
+	"GrG0fiYBO9RyAKcXM7NUutuElIg5Me9slmxsThMVRM6bhgvAeAwJM/KNy0exSYdLxJFThdvVfK754Nwm",
+	"VdELWFS3iiGItym9dUpm3tJ8Ov60PrWj4GAem1Br6Z6a5rzNDU30EhbJPrU6yoBsqo/YNzW6y6TrzYzo",
+	"Zi5lRvR6bmjTiOeIfmAkcD7H5SXyZHNrMy+D6FZs3jMQvrt51eAN92rrzUC+sOohmiTc/Lm/hlMtr1q5",
+	"T8Z0uw0relDqrbQbFpWpR7ualQS5dmnDfply2OvapNVlnpdqYKYxh8QPDNv08JquTRzUmkXYksbqo4NP",
+	"08UbLv2Fq1R5hb7w8rp1q1ymB0aw2gvq9FCrUUMueL/mh4cL3n8wuGvxQvEgefbkLdX98YjQybRBaN4l",
+	"BBKfouRVB3lQTm9rqe1hC20v0iOWlkprFZJXrbgBvYGJ4CZuYPNYsRcxzLBcy5hT8HkGdOdr+n6XJJtx",
+	"cIqmYn5AqBwXsigMREYo4Wxuc7jXy6JmjIXQwwYKA66YHxTkRl+6M27uq9nc3e+nAwVeU6DCCsarltJC",
+	"Q8GJsHi4NnahG7MUOVwg9++WON5APoM+nUnILB0R1hq2DBrswrlw2cRSv9I2QSiCd0eUV040B+2U59Nf",
+	"E6+kQpEmxklVHEG0svhuAMFdFPNDJfrjwB7epImRVl4LZn01gUyQ1mGaiUkiWdwmgoMXl3z41n8mbiTw",
+	"l7VEBHxFNEkX3ZhNKI/LesvbmrKMxHQREXqTZXRo/cXK5pQ59yQ4iL2uuBM19YOuGHT7gPJe6crNmfzP",
+	"fyH+qA6Ilt1cjV38sVUu0uU9rocxl2ORZyrIAKFgRfP+f/vRyXfu7GC9KIrZHo4Y48ser0JlTfSVuNz6",
+	"W0qLy1DiArQnp5vlDnFGS9sdIsqXPHNCvXxa9os8sOe1cIYGFnePFiUp7fO0DPORICmDjFH9VEi2Li3D",
+	"+gQ41oiXZzaC+EBIZnTEUoHAHch/xm6pjfMbpYLGLO5uehGvt/eZuZ56y8ugSly2lYmsDmCVXm54FLOV",
+	"9JeHTlh51OXhlVChuxE1vkKnlE8F2AWHjLMs6QclUdy4+nqzeX+rbFKkCVLPTO2KwWDnAJ3eNuEgon1y",
+	"OvKcks1X9vZvvLK3+9SN//PcK3u752/stF/Z230cf/qTDep9+5OtOsdlws7GuTMMdWwiOfgZFzaM9nCj",
+	"Xt6VRBpecEaadIUR2W+1LH9onrz+zsm3frJTkuUyP0mh/JaVESZViQk2dqGvynzhGP1C+IeTGMvPY77v",
+	"DylaSXPkh1a3TBNYOfs20R5EcMOtwQkT3ujSXEAv2jvAEkwxGxqBFGjEO9twt+PQSDNjfb1PMaHKZQ2C",
+	"5C24LmVU92B8qQLsYXmmmGJCJhhFgDcGQ0HLgon84fqWYdyefG1D1OcZOAL7KCXmX4cXeo5d4q1Lh8xI",
+	"esYzCwKlDZFca767MpUWChTM1MsmU1Vy8PVh48htnFEEaiRGjTnWRApeN1u5JlzNoAcL+dVr0y1HcW0e",
+	"nQfmI7NMG82oJizJFRRjPDaFpQuoRlqbbM1mFdZyOd7OEa3b+LWxcR79POtCx+oJwD7prQq/dlFTMawP",
+	"3V6CCoZw23ShT2SJUp5gHTmEohgiPiPJlw6vXCZHIl64kDAgdH0q9aP1UBXba1SYVlgu9JblFAywxUV+",
+	"tKkDrkxlqcNyrftmLSfboJT3KXot8zmty59Vrk1v5doMHfJlJbfgKlryVVZvUNhGVirfnL6zxwiH3dzl",
+	"smobwDeKVq4yKE1Zkg/PXp83t9R5yVK9WJpFpnSnS+14XzWFgGsVmoCXTWMlYyvPzPHI8mYERxrOyLim",
+	"uOOGyQtF3B2wgKqKmWjvv/3O/e/90/3v/020mpe1Zmajh5IecS2/ixPZD2edPXn9pye/+97xnXe3n9I2",
+	"uRBNTsOal3+e3fDGcoWuqxkzRemSlHlpqBJAH+p+Wlsw6qoch59ijsLKzH+VWfywNvomOQFHCSAgw+T/",
+	"yet3HojqH0ZSwKJ6L9clhlHL1TuMVpqHFICy6mcKhVShmGioz9JA/Nj6IixblPQsdw5eCRQhFViCFCIj",
+	"7WxMcgMojmwS/kMgnMvpoA+MFHZx5BmcLpFioOYUEZY2C6qCAndJ1k9txWny4bd/RI4Y5nLfj8jxW79x",
+	"fzbv/+iXOzuRKSRytMB/tMh1/1xKJTKt30s7uANT2M/LypoxGpMsGY4wfF4yHnuHmw6pnk+iRmhGGNGM",
+	"9pXe1IWYkTnl9YPkgOa+jEu+1ozrGZCchFTIumjPnQfyciaAPNNjaWrHwiHMbyOPf7v0jybno5cFcuVA",
+	"bIYwg4V4mqr+aBsjcx5TvoTWp/0R0RsBob+cQC/QwQGGhCYSNx+MThjZO+eRpk7BbYEAwdD9M9Gj01+Y",
+	"mD9C02UP+LpUBfWhUxVh695SKTZZFUkSHrNbJUUChIQlLXAfe6Z190yqCCvL7bXKY5RqUXXNQibOyEsM",
+	"a1hOtT6icXklE1tGpF23IIyXS8UaLAyZYrKolC7MP2GPa5gsYLUL1l3TRfXelcFH7GjKkNq25PPRAt1b",
+	"ZtfCu2VnUdaYeX5AJLN1q2y9nrIGzQqVtQhHxlQXwtK8yGuXin4XmtQLsaF0lJP/Wt9X1e7mvZduVk3M",
+	"6yTh/q/7NdxgjegBPGH9lNGsuyKaL5cMm+ljPRGmsFOxPkBpssLSGhH3fvuTT77+ba2JfOtv21oaAwEA",
+	"C2gc6LM6mUllwgdoHJPZlDSHQsSS/CkZMCYBqGAvk52g8LZZ8pj6KtOpdLZmuY/vfOPkN984vvPtk/e/",
+	"ef8Hf3v/r35Wq9ZNDe2o1ujXj39LNSQABD635jbL9ZQ1FWCLaoab0lPrpuKpH2vLMtTTRg5HyfS6qKuM",
+	"nAo9FVSMejVIb5fxKch69oDpHJ1VvDQDWsBn+urqEu1H5FxEzn/4+s8BTuQ0l8AKiApFJmj3tjnc2uYm",
+	"jBx2KSI2efec3mQReOe1AgXg1QjCACMU8CMIoopMKFdk79Cu/Vvr7R++/vP1YZ2QldP4J2CJYEalkez5",
+	"Rp2GuTzf9a0LjOWmjVUDapmdIcfbLe+OwEqUvqbEYy1Lz0fC7o0kiWqDntTsTekCqrUZj1EvIj1rFu61",
+	"7Qf6WnEItItXL+1Yv4YLTCPNnvt3r+3wqu63Hb8S3VKfRV+8+2S92GdWwfC5yrXdRqEJcM9wVGnZbqws",
+	"LmmevPkzfXv/4c3jOz+GVcxXW2vZ2JLWDBZilhk9COu26dHUXcW6K1e6ZFhzcb25tTQuOyeM/kgIycLx",
+	"5/2iZesBrLbuVt0gT/gDJUL9bFdvrJtP1VeYoH5jMB8qGhesOcNlQc2RDQUDRmlRR4+ySpMqMN4XcRBS",
+	"8vL153ef1EvlilMHScrSipcMeSSmyUDPQIqxCC5XMuQiY3EX690GbBhfxNK35jmY1c5IktIFQGWtcUIr",
+	"XJsZByvItm4dHd9745dNkKXq4XLBZLzDK0wNsrJS8b+LYsafernicAHzZ6miBGatJ2orLAtuCMwkEQxv",
+	"Vb0CyLihm9lG/dsgFGo7LgmYhyLjKRsogHMLTqazbCq0sHCIZ7JdDOQfzNJBYv7Qo4zAbGjsGZyxmHBB",
+	"rGKwc0obUVG92ZlT8qy5yKDRtIJ0J+mE+SWc9WqUV3Cusu1fBlrU4pqeBOUJQ05D5lqXB5M5yZipbV/T",
+	"eK/HQZoffvtHmu73oVyhcualiBzNMAGy5pH6/zQ7MGaoCcHclWZeBg3+wAtegrPPNbkovwNcTf68Bqm5",
+	"gzwuV7/S9TjPdWC2YJXzVxbE9g7DQyuHHbgkEebj9x22WhbKqSwVLTUGS5tDwyTkFP0xeIMyplV5BFyW",
+	"F68/ov2xcXWs7wHTSQD4EPppVbnCw5fHxiczzk+m2ew6RdSdbdKnI7+Yiz/vcrJ4MFj+ZoL06VgvtzQy",
+	"RmQPthX8AeTLmItOkT1ne2SvzmiaJ1fvz6QSE6a1GSbJh69/F518+iSfgYpQmKGG/M+/IhZoQ6bpTBLf",
+	"BGTYItgZScqkdCZMaNGoo86/aL1DzQvnzuk7XpNiPt8dcC4tpyU6I4kSiqbQlfNDnpF+NV6azjExZ8bY",
+	"p2o6ba/63Ulzf4/8bzsHRPB0oW9XCuWTdwXfdSZmWJADmyUL/Un/di2wgUWIIGEQzzMG6R080HwMZDn9",
+	"Exq/gaIGjMlNV2P9etQFvzwA6sVYf1egL8h1Pdo3gBcTJErJEeXjXZVRLgcsi8hY8KOEJ/q8nPzhm/ff",
+	"/t7xnf/LfOlz7ERJYswLARPRTotcUvbOkOYaSZOxPqSG5ECwSCTh7CbLCFbDIjOukhTMTp5ZqXn1yuF1",
+	"cpZOk7M398/i7XH2NauX3j5rXgVbCQqLJFF6ANJLKN0THIoF9iI4vD00dtofLUyXJFwqRmMiBvYVC+fr",
+	"tT6zpnnfSlGPalbSj4Apy1eJj6jqjxo3bq8S1J+D2Qm20Ib9zHjy6oxpDsiHxiyFOgTpQTs9ZLhGgmgm",
+	"yihVoY2FD3Zaq2iolXS2fOnuwLfzw8vFvH7soO/eWFLsk+GIZXDVSNSSWj4P2MQFUoU8Mq+ZY+mqzkf5",
+	"ncrZWEyFjMgoGS/oeBaRxWxqwlwfiXOl/MaJiClvFUrud9qXzXbumTLEzhI2p1Saq1GvMBTB7U6BWMrb",
+	"pklgxFLNLjEcJ5EgAUWWN4KK7yPqwvFN5V3j0/CX2xQ9LLVkflHMyYBmTogDjXgoVNvwVBb3SHNF/N+J",
+	"Orzn1q8XkR4OGP5F4V+kmWgZBv/S7D4tBpFBEyZhnf4M6k30MEIUGsvIQMx4TAZszjKsNYrZ1RO0Hkh9",
+	"iXR4z9kceq0O96RpK+OXlHLEgRWS5tkitNWpWxS91c2oYmVajpWAa5m612U18przei6Z0hpb7bZ5jyqy",
+	"FJ1WkqLiqi4Z0QwD8grwnJEkMzZOs9tPRvt7N6K1+7F0Oy5zxJzbFTuD709FvNw8G9NpVRMttff928jE",
+	"5COJPdHHC+Dw9frVA4IGKHvCAwVdPY6QYsabAm8w0qfjDl3j4K6R66kASF3ZRDBql5l5oaIK1VdJ7kZq",
+	"E3PvtbRg1gqHkJck371UgCWCz4MPZ2UFNSUriUJHvO/6KBCcm5/CVtpSkqLM/HKV9sfbpcSCdBldLOUZ",
+	"DhkK5YTYKL3zrc0LYC1XJd2Igy6tZ6BY6bpiXpsAZKsi5DGeHA9gjt9bTvRuLAkVifVPIeh/uZuK4c6G",
+	"QybDUVplBXiPxK3ySP7lzQw4wY7ELWPd4krzQGuHh09rGDBr7vHVpD9+xgRzbVXLTlE5PiPBJRM8/M7n",
+	"HBJPBcfKlbqxxLnTmmCyYkR3A/EX/bGzAe7Usd1ivBj2XDbprXPEdcsk7utepfsEMyaQQcITOTJpTMpS",
+	"52CzeKdUtEoJvAJNof8M/i4pS5mJmSobZaHwPqEZI0pAMivUOgCTIKDKpE291TZ55fRuk4FIUzGXYZCq",
+	"fmMt5jvpj6/r98z73bgYuFgWfpnzf+jF/7hsmx9hZsRyfcw6VCLQhCZgHxs4t6E7S5+x1Ipu11Y14BGj",
+	"JaSGKtgZiXkmxJRxoCHpp4ES3NTjoukYaT1yITxJBmxAkqbg5KyYyrO6RXlWN5cb7EeUxyOWxsa2AhF+",
+	"FHNLgT4q/TBAzhTUAkskicWc1/ZfFqh2SfiFMYZXQLd9Rlq2KZ0fYbbCASHsxfLAmtPlJkIKr4oZV9Ca",
+	"PKXpws0QmG79VBlsEOBpV3IysLYiSyZ6ryJHFmtsH2vyFuLDrkuAFhbmNi76WA0Qc5fDpgaXjE1oYmX7",
+	"zewxwXw0McZ347USNEAIVWKh1E/MHpg4ICTWoSAJVyJcNZ/eZOFFCYV027cLwTlensdAzUzPmuHUrnzN",
+	"zHSC227IsIyneZUwV0XR4sXkQ6D0KofRTa6ufimB1JBX/er8Ziuhy+As8lCrZUm6FDYO+WuKKkyJQlml",
+	"Fm6mt4XGvlrDEgHfSVyv1lbBKKxSVglaX6MiIFocm/ECOSvKTJuKnIErMeuPbLaKJQnaPCHNk299//7b",
+	"v/nof7xx74Ov7bQxb6+JJKOcC/SYkKSkrre9UDatHvo0fhda+xFqC5NJScE+EHxKH5cyzPpmzE0yddYw",
+	"BoKNuXs0GwxCcIrrBducmHOCb5pEWEbKRd+WsedVJMPy6bDSsvuAGUm2DB1fUjgDALQkLt3bqiwoAaNy",
+	"oTOfbLxefGKrSJqymkm1sKfeKSisS5Sfv4pTa09C/ewmWhXtVl3jYU20+FnliLaMsjZ0vDbOmpiOoA8L",
+	"NZdEjmdVUdcPKZDaDXrtijxoMDXOf4NY6s2Dl6f5TVCDCa8Ldza0XBnt7Djh6vwPX3h5i5jtkvBpPO4V",
+	"kdP+VtWIna6MhX7wIOQVwinPvlHnBFdsSXWIsn/SNjzN5cKDvnKIeSx979KKNAHHWvPKyAoVkC87kUpk",
+	"iw6Xii4Q6OuJHfoNtDUh5FFakFyiwEpkJg5wmg7XwqkkKaM3MRJspsiMAwivZ9S2rp2IAduoFoH5dnjG",
+	"wHQvAbXzosGCR4UJ6RFCykqoX4w+2VOQgjzxxwfmrBGGnCnmfJ1YXl9O2uhLK0Itx5atsTqV+CVf5olC",
+	"n6PmffUy9GyOc1uR2JbE3ZRlCrlPnmQewWEDmprqflrVBDMY6pnNvTZixHZaW2BDqqU+tMON2VRBvni8",
+	"BUDGkzRlmHmGYzLj994+efMXJz/4xckHv9ppk55kKPj17E1iZpEMZ0DJck0JAPiHnmpkAHBHLBVz8lWW",
+	"iRbZ3Q8KnKTZs1gp6G1XMqUSPpS9nQMXQ1E8N2PGphJxtiZyrIm2W/uC7ccrlLpunXf318m5SwBEweVs",
+	"An8Byem3IF8Sy/qQGXN/D+LbniTNj3/7+/vv/+1Hv/iLj/7i6ztgDx0IEddxyS8L0sUhQHEHvSm41QuC",
+	"L0J6BQx+RZ8swrt28eku/iFmJTpXQTJfkrMAWavpF4Fv6E8u9OTErVTrduCGCndT39cXPAC+KL8B+wlX",
+	"Q16R7yvuulOAF3jy0SPNMmrGkdw0gv5SPGKWiayE9q8ZkDnaYSE+mqYp/hkszTESs1BY3hf1z1aAjekC",
+	"yUczSd1UqyQpKcAQbK3Zyhe6U5Z1dd/em/mg8nzgmyj6tNz4CXbsikfVw6mWEEWJ2QfWvIaQZ0gd2rEj",
+	"LS6mj+qwqbixdV8cxJ1cmVDJskc+GQVpcKYuzuniU3Rf2VwSS6xUzLI+c77AIrrJlS1zz+tgU7cobBe6",
+	"xptmJG3nRzkjyVxkahS60U7Zg2ZTZCzDzKRKOCyEWxFwYQWWpXI3qh100HmIaK7hzfOgfs8AIgFEHigD",
+	"kLmcURvS1walD23W4RJXU/VO1iSvlaTKy5zckrYtf0Q5MeNqm2g5CCOpQ/HlpHyIF8UAxWDAVhj/sKNv",
+	"sv8p0PPmHuFrTDFuHXAbEFlmv+vGdBGMd15YB7HFpOeBHqn+ywShTlkmdY9aqqNa7mIZhaRpe0YMTorA",
+	"/fNPPL6hFLQ01JJVmGUBZBDlXMx4P6TGP69XxZTrMzlETVGxCUO1xFIcBq67psoSg02mKdvUJrxVwuFE",
+	"WttaET45mEFJNnYLLQf5nRc0XNnXulR1NaGHDd3urUqPa31f9EZxPLira9OxW1loOR/rCtBfzDk4t8Mp",
+	"T7hQ3bAY6JWcgxr3XCjQECVpfvzLn37y5rsldU+2S0ac56xZvzbX8F33VRfwriXNojq0Ea1l0Ev96hb5",
+	"eSsvpmoPStghvimmMMGu7DCjYBpYl47IPztRYbQrx2EpQauLb7dUUs6GvpDRmIUc2XRCh2UCtIC0XWXJ",
+	"pFNXDHGdX8i+GrnuXNvlI95GSnmIbGiJUWsWzYl9sU0mdMyM3DtNaZ9BMKSJjBPzCI7n3MapIWn49oAw",
+	"/17lTKcSVvHoSj/nltX9hxPyuFmd9W25msd/NulwVYQIMYgSvlAegubdSCvHe+iO/foZGhZRpciXC6sX",
+	"LdvSMpb1KYHYMuMhKeVhVGuvrL9hVqJqAR/YSGUkvkdto8JhIET99HQ98J/aIn9LufELGRVyUOOS/vPE",
+	"hc1U2yr9Ij+RwYwC7/39/X/460/u/v7kL9+KyMn3vnbynTv33n/347d/HZGPf/nTk69/8PG7/xKRT958",
+	"95PX79x7/x+P77z30Y/+n/t/+W5ETr71Vyff+v79d/7zyV/+PCIn7/3t/bdfv/f+u/f/+i+iDr/3xx9+",
+	"9N6P7//g7z75m788eevrx298MyL3Pnjr5NvfOL7zy+M7f/XxH7/7yet3SFMyhdme/ZyGETm+88PjO+/d",
+	"++33i5GEJo9Id4Lli2NIppbcBMhEJviwq4mvcHnmpqUZN+EK5oKd8X5Kkwnzisl1kdFoLqNGLAveeLii",
+	"WuPbIl3MlZIkLiidWkwr1I89YrkDpKRIYAXOPnMaVZ1TWAoSN82UU5aWrU/JuraW5iGk3lqGSqMT29ap",
+	"BKUNUJyKyKszmmleZ6qcGvpAdy2IV1FeAhUoyc8GAw0iuzSNuDuHpiBUchakFeCkhZR5FfKdIeFgQz5M",
+	"N1B9eMTSAWliPLBmMN5snQHNlJ8MMJqg0ffUrB52FcppSF5jUxO4sRQYtOh6mJAykCWgUUJ+U2ydxUQM",
+	"FONtQvXBolKR80asRHc9JYpxNbJ+AvSfGodTWNisrAtbKhFkZjhlGA0YUcnNPnKJ4B6w7PYyMNgNyo+w",
+	"tGOJ8sWtgzs9WnRzMbFkt6oU3NJK9xVrU5a4FvvJP60zfotHfiABZjlHAiLJ86WJfKoOnok8x9upAIrX",
+	"mSvC+VaX1xVymNYBI2t1Zx1f9+pJv3Jx9z/R3a/u7T51I/9nq9vp7N547E9CJg3DdFYO+0s0ZlaQcMEd",
+	"mpsDJk/zpANCMU4EUtYslbnBqCFIaUmn0zQB8F5/jVj2ZMlUurs3/rR08GVSgy28WGFEbxvmZF/F0A+T",
+	"8SIsI5S7C9bWNVsTGqKqK7eWAkBLI6LRQyIg/yjCMcA0Dfm1vctrgyiTmyDR9VkyVZWrOhEZw4QWbmUh",
+	"G2WWlRsc1vnV8gBGGseYdmMibtZR7NZsvsNF+JtPpCADWpKGvuYF4QLDgxpi8KzjrpQi+B+I+Lalr1Jy",
+	"eEj1LevG555SZO5yadHCbtkM0htV0DTZizbEV2J1u/3VaX/03Q9O/u7vju/+9qPv/fLkB/9kMjPde//9",
+	"4zvvnXztzf3dp3b3l/2eNQB6psNzqx0+PUvSGF08McmEmIRaL82QvpQR7/03Tr75wUff/eD+D79tRn7y",
+	"7t17v/3JR9/9p5NvfrDFuDHj7GIZSRAcE1btXvK6Pn6hguet8IpkmjCu8kRScMHd/4e/3mLk05GJ3Frn",
+	"A54KqWha4gH+HBa2kxEZLaYjxomYIom1yf7e3u7e3t7jK2OL1mWNX3YVuVD6C58zu3b/h7+598F/++Tu",
+	"79c3XgLa8iYVTtvujkDZoZoEa5ZU1VQNpG1Y1fZSqhgUIoIkfX7x/wz0KBab8BtMC5go8zvwIl+tTXgX",
+	"Ehgmmk2ImeoORF50aanCOT0y+UJGKAKiXG29Q0aHuFGnWmpxilXurLVtQQV1WQYkNAsEL1n6QKtcREQa",
+	"6zV0eelqifzXjSWvpCzJurBW6Dq0pYnMrYU2N+B+q2VygJDmyevvnHzrJyVOSi+RyuZlTKcb+hPXu/e8",
+	"d2ZZul7s8Kz5ZoHyKZUUeFzJQlLosTAxRyJVR/QUrNnutP+bTep0OBKZuppsl/BnYEvJh1P30TRdEGPe",
+	"XEK4hV1tew8TioODDa5BMuSXtnKmHtF4yDZPSBSz8hSXVoc9AxEkUP6prw+LudIZsjgDY11n0JsmfFkA",
+	"eWIzBwPOEFsKrp2ig8EhkzKc4ceuz6p4JLNBV4kx4yXiPp/JUjBdIkkmUkYmdEFiYRMhDFIhsDiTCTLo",
+	"Cy5FWqxlupS1TM9spuicLsBsiXntpwlYfbWIri8+ymOtUcIL0CDIAJPCgpQXJCk3Cxroras+hNHtBi6b",
+	"OYYG/5pNNR/Uh7i875KdKyJ0vXW3q1yyrXrJwx7TPGPbZhjnbbJm1vRi5kOqmM02xe6Nf8iZL5eCNYwA",
+	"BqEKeFPZcihSGfO7V1XFlpmWYxa7vG+keXz3p8d3/8vx3bc+ufPOx797n5y89+b913927w9/3AnaPWx2",
+	"7OWa7UmfYUaiURLHWuA2oTZpMg2bMh4S/MunnSr8V4WlqBIhdt2rUeC4ZHDVE1WRNKoUxtUXkwnjcVkG",
+	"qCNxixU7c59AoXOwXxnBrhBByoUagfMvUfXLxaxkUQuVi6mS9jYvEh9Canni2oohwqK1LNTKX0FDrRWH",
+	"sswsWmAyITEfzF9QvZrJdrFYgfu2zI2zxmZek8JNPs9Sgxq2VYc5zSQWIgkwp7KCHVeNlmArj4DOU2Fp",
+	"jGfTNOlrFbLMD4ViRlmcyDysb3GFZ2GQpAwLJdawZZkiNK7LwugiN+fwaon+eItE0tNMTBLJYqKEV7Fp",
+	"daIu0HK1IcG7FSGK1kybpyExJYOPGBkmN1lJ2NFGsZbosKgItQz3MQqmN/XQsSZnyhHLl2nBVLsYigd1",
+	"jmaKaGEJIhChQAa6oH1cA7X1xQCE7mfeKx9dV88xmLU+Y16qPfDtwHIcLQglpnwC9heR+WgRuRRhOAaF",
+	"ZTOpygt12jpSNa8y0R9DJdFQqTmhNrkURX/8olAbiYiG4sr2zogTR8YOWuIE8ECom9Az/AOpczXotu0V",
+	"o7GUqIVx3dlB7lfD+N78bhb9sQmPJwPG4jMY/VGt/W0sFdpFKyYgzs+1M2W5RCgeOCMnRrO/pTyoLAPr",
+	"FpyIWKUG1+bRMQqLstrENFTFXGxQt2MfbuqPnOtsdrRq7dCnftJqnJ5QHevr+USc4RGyHEAkP+A+SlKt",
+	"P9DxxLLS4dNZcSI9mlxzFk/Dnued7FCSLyq7ExFyRbwkMuYyf2i6xIrNCDZYrQHnCaNgoAOqDcl4EtJ4",
+	"9OB5DxOB6oPYNuW0pCI9yV7tuRC4KR0yOCawmfa7gvphFrTWBlfYFHHI3pqU7k64Ejcc1y5koU1KNC3v",
+	"Dkcp18SgoM61dJ/XUWO3ATaUFwZfeILGnEqj1g9EBtqoFW7bpNPImVGnYfJ5hApsABIB2I4QY7lNSmhT",
+	"elIzR2Cx1EQ9OQYLuU4d30VHkZtFDcndyzOJXmbreXYop+K+lhLFaR3WR44kd4JdtSSwRtM4VQBP1ZWc",
+	"i9C4+fbebJoipV5aPycL7ZSlkFXrpNa11KTWXQn5KpUu/tWU9tmDLX9xpfZMCmA9hBJBaT3zgnzNRiYp",
+	"ukDwaIKubNBCIBjn0luun9ZgahvEhYfp4rK5FwAMlXjyKYxFa2Btj63ou036EldkAxtyNc2X2bRIVxK5",
+	"9SAwsw3TDpdTZE0RxuN7ZYjaKmJe0T5KifnQJCnaNKoPMfDdjbUEJ1SC0dKkOXIx+0YsxRoDLp/hZlml",
+	"ltlqcaTBhci9mqHyKUaDtOUZ0wUyL/1Vwoc7bTK1YhOy7Z6+GEEe0ry8w6ciTbXyNWQKhWt9edsi0Kg/",
+	"gJcNj0WaSC2sG5ydn0otpy9XKS0Qm2DqhmqpjchUaMFwQpon77518va7997/x52I7J/b3b8Qkf0Lu/tP",
+	"RGT/id39JyOy/+Tuub2I7D+1e27fWpFdjdhiwVo6aUQNaET/V7ei/6ub0f/V7ej/6oaCDqsiumGFjYp+",
+	"f5ZlGyqFU8uSa8QePww0yhp9xFqs/bnZQYcIsrBEkB1xw+OZA1Y2B5wEimHu722WLbQCDBHoarOpPRh9",
+	"rN6bMZsKBSkrGFeZLfD40R9+/9F3/+n4jV8f3/3H47t/cfzGfz+++7vju2/VgvyVgapyyiMf/+59DHOL",
+	"yDIJQgjcne/CM0eL5seT975574OvRQTpktx7/92TH/zi/jfv3H/rt8dvfCNCaQsj4uB7R68Ew+C8H1ls",
+	"fsM2HzZeqw7Ex1vYC3ubwQZWwTrBQ7eWIktzopa5RfIQzJBrpFAcg7O5ebipN84vwRTQP4qulqDLRIqx",
+	"KNZXjzNRVl+96JxZkt7YHJFutfwuWzhc7HZcC5s7q5zngLKr62KmtV/ljGbpojuTLO7OpmFotr7pa6dN",
+	"94pH1DF5lXpbl2NzAyA2XBIzXTPMYi2Gpdmt3ZIHLJNveUxV1fsQu3B7G6qZl0lF9vd3AQDskI1WqMSi",
+	"K/CsOo3qU/n/1qaNLaOebRorrUD8nJbC2phH0IA9DLzULOj6ZFalJFIgjNCmv8wdm7+aQz83R7KUKkns",
+	"Vp9NXf7DJaT1wCBYiqy1iEhOpLkH8d7zbzuRuVtuYzRr6ZIVZuSjR72ZhFbyy/RmgJFNytAoqI2XFCSg",
+	"siwzY+2iLnk9lwkCKkyHtvWyKZzSwW9ElWc/agwZZ1nSD3KB/kx1xWAQguanC+vdcv4ck3kMbB5aMqxf",
+	"bnxCb3XzfSjon+sytehPndV0wyxwExfZADqrvmJA+F+u8Q6/tg0206BQOECB5jQdR6Y8AFcCtGglFDsg",
+	"MuHDlGH2Rfxkagr7g8pZCEOHV6FiA1SZX1OPvW6t9dslhLVNSZ/y01Na66fqXKFxfIPE9cVaRAGZ7BSO",
+	"o19KKB9i8Hiyo5EQY6v8B2yTSmmVvmT222SXAxmwW1KsZxOoH5WqC8lVwyY2cP3g6B8ohKMSg7dqJDBQ",
+	"jyVlJ2a0hroPADZvfTxdxO1DYdFrbOkpuC+WieRROzLMeJ7jsUtHv2TE4HpHS0rB5etbPLVr8dHTjN1M",
+	"xEx2JetnTHXBLRFInmT8+plA7F1k/BcuYRh+bqKeUtpnscFfyWTIZYcfMZnEtqzfHNhu89wFAnmHdw6s",
+	"Bu+uKCvG2v7Q8lfvLOJQSlJ2JEOQiPCdNtovLS6YS+MGVMSQI0hOeggsLkOzmnWbZmyQlNR0kYpmLhSq",
+	"OIIIiggwvU7wtyR0Sksqo25TPalWMBDG71j6KhLT8gQLw6hBx9uISR6lu6u/wMfKCT8MkBREMh77dlya",
+	"plBCBHw/LaOAR2Q+SrCSEFAjEAc67+mExWjn1tKBh1OQO8H4BuCvLS+5F/7gOyXwl2LNdvzN1mjHv1zJ",
+	"QPMnLfyZV2q337p67fB3Xpi9+Euhejs+yAu8m0zB/vhxoVLIR4H/FjNX1MouoAmamDCuWv5F4X50qkGt",
+	"2A08ed2y8/wSHTNT3Ld4qBACJ9IYo8CVmMpqEIg5JcXaJRua3HQbq+cBGcRMy4aH+qow8sc0eYEFU9SR",
+	"i1cvkTFzVXX1KSc9Kcai++HrP+9FjjEt5+4CqtbTtf6xFuR5113quTKaYcweDm+k1NTc9IXwoeVCFHQw",
+	"AEyLPEMkvhURkzns6pXD61jn1TxpEXMiCE2lIJwxhIL+2e4zh9ee370uxoyTEaMxKuqJ7qEvxDhxUTLt",
+	"BkzUtJeP1izX7duQXHsQSF0O9rzmyetvn3zwqx0sF+atzCwdJGkK+S6N4aBFAIWlFzsFpkvkSEw1t6cd",
+	"nophIlXSl0TMlIQM8pA2PLYOOhnZXNqECwVxH82TN3/28bv/cu+Dt07e+7938toZCR92OIqwCI7NGI0L",
+	"1Y2s+g7I2WLOOtnq8A5/7LGLMzViXCUmhO+xx8ihHk1P/y6y5KumzvXTsMmkM9vbO98fswX8g/XyZCuG",
+	"tjq8SDlDepORhZi1yEUgvSOWCj4EtukTFGnqCb7/2522759biFmHa74I0BZ0DSYG15xHieDcbWluL3rE",
+	"Zr8G3F2H30xkcpQy8uHr34XKTXAjS3Jh70JE2C3aV+mCpMmYESkmDAcAPcWCSfB7s1taecNlew7qhD72",
+	"GDjFe5BeBlfwrKmR9qdfkYL3SPPa88+Qpy48/rkdXKqeJrteRHpQTrMXdXgP90j/hhU19b/ycp89PTus",
+	"iJ3wmzRNYpLoay8iPaxV2iavvAZJfKION/EJt2/04CrRU0DF9YjGBF5qkZfwHXTnJ5x8iU4pZxKhZQkn",
+	"z/FhmshRh8PltBAzJM/exb5mr7svmtCmNmG8p3fVFcrC1TrKGB0bUDDIrySRHY7imi2hB9A5qQwMUyac",
+	"SUmyWapp/fCFl/WOYhx+ZK1vHd4fCX0YsNqzJh0jUenDLc0sJ4lUdMzMFl1jKkuY1CSNUSXAVfQL+kCQ",
+	"3qWYTaZCMd5f7L7AFj3DP0jTVFx6dcb0wDMoCT/VFHvu8cc1GWa0r+DMgfuKkpdfvvTsTgvOTWJqawNE",
+	"WtO7PR8dDj8diXhhkIMgyi6kJ4+aGeml0QdZDAjtwx6qedJnOfa6w13LluqhXUioi1VW4OGFc+cOvIrX",
+	"RuhFyvJ2JZtxuN8oyZjKFh4MJFF4toaajV3Ye4okAyw7Rgpfdjh61vf3iGyRF9gCaQsQCboZK4q3yBXM",
+	"CIwMCF4Cdo6LTaZ6n+35hX2mPA/8QfSsvaJgScxGa4VNH0WTV7j3GumAYtRptMkrrVbrRkQ6voqkf+80",
+	"Wq1Wp0FuQ9kqqhnlUcoMOz1AmIHDGBhAAeoXt5RBYqKS0vMahnpuWj1udXjPirIy4X3Wc9npjNyn1QCU",
+	"awi8oBvneMynApL5m8kZ6AOxfN5cDtJdAxNwED32GPky8JelbtWISaaZcmbES5mTGXnMh1s81ja2LMUm",
+	"ejl0H3MI0kgQRpFSqTrcgCkiKPqgX3XoCqDqiYAKfFiQnXEsimeOJ3bc4bYaPSU9Lx6+1yJX6ZAZNllY",
+	"VZf0wixvBGUM8KoxQFmvHewSdlCz+RKsCCwzaeresCET1ZDi0bYejaX13GkDR9TUYK8MCzNxS4MbChGh",
+	"UNUqN6SzFrGILH2Gxlj/aiTmQNoTyhfYCJNkRKdTxs3p1V1qmoOry667JZ8jNkp4jBPDiZK+mDDZ4bgj",
+	"uv/MfBk7pHAiLfrFU4uhb3O90piZQmkd3heTiZ5arHVaclVINczY4X980Y7ljCSgluPlDDnXjIgJvm0K",
+	"JX70KuuVyoRijrNQGIUBzAF6CbQd+Dz/1PCbDresymZYBo5HY9KkRIsV/jcWMasZwRGVjMTMstsOHzCt",
+	"kCXKMJVUSLwTdOc7B/rTw//4ol4LsxuaU8GdowhFuA+UekRGxiAoHdcIj1KLXDSbNKEL2A3kV6QJ5Uum",
+	"rpLkzkGHa9lhgUfPBNOYJS0SzkV32PWsLamZhehw/dBKQrDtCcK6ljMVQymVLMMISuQwzwhutWdYTe/G",
+	"lLN+n0k5mKXkC89dt5zDnV9Oes9dp0N94jo8ToZ6uGbj8VW8FPVCw97qs3hpsHtZcLb7ElX9kRFukMoN",
+	"aXZ40WTi9Gd78Hrn9y7oc0ReEnEySFjc80FtIl5YztkXU7z+UfTUe3GkmeAkURiiowU9PeCenrYWu5DJ",
+	"glRmxXH9s+W5+t9zNEHAv+3i9jQB2jtZj0NC1yaHQYfnIu1Oi0DlYTFlmSmGBDx5xvUt17u1q5WNXfy8",
+	"Z4QoaAp4g8CkSGhIMLqF7rZPU80eD5w4oH80l/b5ljd9fdt2OMBK2YHBwylTEjGXh/dRDKaczPiYiznX",
+	"31uhiiqzhEgmejK2dZATKTmaZUgHRtSQNnAP71lG40WHZ1SxA3LEFgLpw9vwRJIL554y94AW4ha7FzHW",
+	"IeFaCRc8li0k0A5fIkmUKGNNJuYwXXru+vNEj/pFPWgr44EsLEmc0YHqcJQhE9UmPffmLvx/jzSxyUyq",
+	"nch/fM369XvICwqPJNNfmrF6UHwztAScrCnDo7qjFUb7rMMNDx2zhVZtQIhKVuumWLbWLlwfgD3RKlN2",
+	"EwvX6sWJiBJDBnShRmwBUUpz2wewNezaic1GQPQZwdIy9/5s17y2eynuHZBXZ8jUidMZqBwvq4L0CI+o",
+	"IQuDt9RqkFWyL1691Igaeuioee+39lp71tNEp0mj3Tjf2mudB4+wGoG5w9YBNYoCpv0PWXQgv4gTKOE0",
+	"yDGGdGhJE5T0M6bMN2AZ9LuIkNUiG6heTg0xspJN0pVXDEcTgCTN+chb8r5IU9bXbcoR0VehA6Dpo4HK",
+	"xUjMyWTWH2l26O9Wxsjx3R8ev/Gvx3ffuv+N7518/fd5L/rsdrhWaQgXOQ7VgdlMXU+RkWeuPBsZE/FX",
+	"GemnVJoAmwVoRDsR7la8gmkFIcr8LEnC8zBcnxynKWSN7PBp0h/PptKAkEVMNYX5yKz+TO2KwaCdbwVY",
+	"GVNndupw8wrWUDahLxRjbGZTo0S4GsyUG2MBSzWNZVBF2VOCKDEKuf0AVSGtCgMBOk58KW60G1qVeMZS",
+	"EhSyngou0bB2bm8Pg5u4MmhaX+3/iokkQqV3nUvH9AGuJjA9hbIgGOqK9MJgPYHbUeP83oWyxt1oz14W",
+	"yl6OmJPIGLrXfecKt9+OGnI2mdBskWdCkZEjvMinD5C2YW/s5prYh/zowzlC2MNQekgPcLEWLj2T8DnO",
+	"nbM39GDsKbc3sXfKVzfwkn0JgCN0whTwhVfCs89fOQv3WuN2tPbFvk3otfZNoz4capUA3gfT5KszRHda",
+	"y6T1WdYjHjO/PKdHEKHhKYqm/gjYqTN37XtIjdCgrNMUtJnC2Op4h+oPKoQcqRoPvr/5gG48xONsdqTs",
+	"OF9E7U0M3PyXsxU+moOtx7tsbfYOqTtsFYc0f8ckDV09ks/Axpkl2vhMJrmVDuz0N9AzwqR6WsSL095B",
+	"A8gv+l9UNmO3V6hn/7T7DlGOFgztBs2ptOav1ilsvi1Z5FXvzK//osuhLk14xBDg2Wdfs8VLubhdysC/",
+	"wFROKg/7wK5Z8kd1Lr/A/Jqq5mSiOOOCmjz36fbntXgSgetqwTpnuvmONZZPRN3baqUM2A3IyxfKdAxG",
+	"JFR/XNJ2V5gejH0JZ2Ac8lYH9VdnIurZL3stcsUYVj1JZEQlQiZY7NVoThRp9tyfoP/b9e1B8RVjAnUO",
+	"78gF2KFLqmh333uKSLoAW8Z8tGgjBqM4DmPkD8mgL4PI4B+Ch8bubJxDHX73aR8+rcAninAxN9bo02B6",
+	"OOHA4TJSSE4SQCTyIXC+s0hEgMF6ZOdPhAD+FznJT49boCMG5mTSc8Tfa3s5ObkA0yvLtN4FR0Y6/16i",
+	"WuSZvDoxzc+Pa93m1TDGv1aHw6HN98E/sNbiWzxroTOEvZ6qzPHv8DDAIn1ahyHHBJcqblcsHPezp7aV",
+	"Q+ANGhzt3i4mTevIfTGZ0F3JdLuKxW3n6/+8vVwih9mKPKxWz9THuzVNAXptcGw1NcdaANVCUkg//PTc",
+	"urqkUi3AYKd1rjUrAza9POPTI1c+g8P696B+wm6uVz6tC/kzo3p60TDIVqzJp4ZRqOwSw9p5yXRXCYsi",
+	"Abex3qMUcl80B7M03Z0nsRqZOhYgX6ZM6aNPlOjwEU0H+EZEsGgEGOCIEsTWvtgxoCREtBgqShBXQQEq",
+	"g+5Sr4wFyStOyIjQQsvCZPXJX4k6PAV8YKEehMQqIJGHQyGHo2Sgul+6dAg265FIY/QoaErscJkKRSYz",
+	"CVmB9Hj86hJomIvIM1eedYhU4ww2tr4ON8ZrCdbr3PxbNDFz4dwUU2qN+yE7wBWTOPUzaQWAwT0SG4DN",
+	"NxsUAtBODnmoDGWdxvV/iO46CyU0vTSxOuz9b379o59+sFPvbIYstfjb2SObUSF8WtEZaiE+io4xt7VJ",
+	"SJLj8qgkPQSFFprvIZyrwxPl8BZizn0cAJ5BKzOakuTgMEPsrsjscTeufnSh4gkybi+DmyEZRKyD/x4a",
+	"clm/4a8Ol4yrNumZq6J3QHoI8gIXNfg/rc/DOESoMj7nLhc9e7IMVMwxMc2bQO818eSIQ4SqUwjY0vow",
+	"gYUGPZgOMKuPATN5nn/mVvuMJN6RImO22DnQ13PPLJQBdtIOt94TjAo1mMMewO5yV4p0/MusRLOnh99V",
+	"ouXV3OlFpAczeWXvRssmeO99+PrPd1rkIkAUHSWYYXS486grgVQKy613SEYQHO+wIA6mCXmjPQDiGl70",
+	"tAn7++wyJBjhBlxp7yF0b5I1BBjUFThexYMBIQ6nxqPQP/r43t4Sr3Kyt1n5B2ZWr9mzWGmetDfYw131",
+	"yrvgERsmPR4GCDfkTjwmTh3ZTqDb6ATCh5cFHL2pvWWWSjgY44JalQmjgAwD/Df3oaMverUKRJSbIvGf",
+	"XKCPHVPsYbCuMVIadugqgRcNkZpbWdvGNEGcVjO3PEYd3vPVwoj0nL7YA7g2FkSFvHJO0JzstAioO4h0",
+	"Q/YMIUdoazkgljfjjYMsuQdAAxdeB/AUuAM73BzuRDpp17uVqYf/TmSLXGZzSw+ZV+zcghFtpAyaZu2c",
+	"fRtPuV21w3PDKpmPFoBpRIuSXyLAGVY7HLiHX5gf4WqkCUv2heeu71hIWo5GKw6gwwEIiZF8A8IFAK0t",
+	"9DLvFTG8CzFDPGKiDvCSmieSdfiF/XPkagZoIADakedpAkZkH5FpLGHB2woelUjOqyxCT9JqHTg8KmFs",
+	"gJU1A3R6LiKickXXrkZBxS1GL5Votw/p+ns0RuoaAvnDNVBjH0axtCdlxRD3oBdduTV6E/YblO2fDg29",
+	"WMwjtwcbxoAlnpTJm6l5D6QCjknTMz/vrGEfduUMDLq3HJTYa5O5yMaoaNgQvmVQE5nOzGiHQsSywzUn",
+	"jhDGmKiQVdxidKdOz3DZePU9YmfavLD31E6pXdx8uGIVL7Fwf6a1aWuEN4Lrv8fT6izoth7MqZ1LllHJ",
+	"drFcNk13bfqB0z6kz2O215lUYqJlupEgVI7xulBCC0gMQgJYkmE8XfPk9XfuffDB/btvnvzoN8d33jt5",
+	"+xuf/M1PP/7VO/d/88ZOG1GE9rrNbO1aU8jJ1M2NiFQZA1Eydmn4IwK1aRFMO0wGiphgNnPUSA97uv/+",
+	"W8d3/thzjALq65rga4js8zRyrZ93IDuqw87j6/pjC+Q2sUxjNjUxCVpMMVhoG8KkGZHKEvAZI6a5RQ5T",
+	"QNwDelGa5NsoKw6SlElXrRcs3nOaaR6Sl0HXYtZIpBAscDW3A0aeARDb1LJkk3ItTtFIM4QOp6aK+k5k",
+	"q0wnWhTVMmweMReM+dSkv2iRi9zZBoQiC6Yc3wq41yIj3EB9C8jDZF3tnLEYWaQRqttWHEusdZk8l1EJ",
+	"0o2XmDwWnB10ODOPKCdA7BswP90qu2rOxrOYA+Oz6+J7RMwJFgnFWXO8z0hiGQoeZpCDqXdrLd9Ep8rR",
+	"XKLUagcgJlZ46Ao2dFMNwC2UGTYc5bPgPEHHHRklUomsoGp+2qp35YaPbHGIU76z8mMzZmwqCVakhaCH",
+	"2CZcn2GwoEDYOItNEAZqaCBT6ovBaMpBIbugiZNyRRxiuByPB/APBNtBdSpPoGyRLwpb094MHwIljFFX",
+	"L1aHW95niuxKwa2OyA7y75YsCRA8l8gyLITu9rPvddGjfHQ2zk+fO+v5lqp5TYgsP3nzZ598/dsnf3jz",
+	"+M6Pd06TE5sT8HDP5lAwE9KpRDGQGKxWTTyo9ty2/SN10OF+/Sd4s108guh+TaQ93kbsg8jeOb3JfCEn",
+	"dFya4CY1R6znniLaz0IKNfsQvMP1uxUH7Bou5ymesX9fpG7Wp8j3YE2RzgWKl7CbNIkfgNQL6tJuxvSS",
+	"mewzZdb8a+6lh7jweScli++GejqsZY7h0CYmHIU/eWZJ+EtQv9laZAhheHtuIt2YLmTP1myzOw9hygCo",
+	"LYBpAZIDSoBEfa1UYqWS9AKqcQ/cf+CPpR0e0yRdkGzGW2QPAzjNiu44icFkZ9OUONbUPrJrZvI0RJoF",
+	"ZZnWroxvAxZTzDkRR2kypBiXDomIEnVAzj/xOOkLjLq0KtgZCSG7uwtGM5Im9ChJE5MiLBUAfyExndAh",
+	"i23u3RB3uTpbotHTv4CXyPPTu3vrn4uHwpgOmco3/hQPS5A1mXjySv3nqn3psw+BBAAXzfojQNHZ2REl",
+	"RBmCLuH9dBazrv2o4GBwO2nAjst51B7qvWiWfT2CLs/R9ZnB0E1zkrGU6X6qYOT5OyEi9WA7szLUDuS3",
+	"gGxoZvlAes+9wj05nvWiFUyP5zzs8N7Vl3NIj+v8NTme3TbQHlKF7KF5rK8tb1SE9pBayJ4OL0B7cGLc",
+	"9+4xrkCpc9CeyCWG6QGCaBk3sxp0DEkWIK8HumRxGIcvvKzlWtUf9SDy36mxA2FQspmYKVZyL5iFtwiW",
+	"h3E1+F08EvXMH0BtEIqlhtOCoSBcSBMU7roHSXGcrxSLUnkc15xDOApV4qtZnsbD34GyK9qM9ZFCUuwg",
+	"tmeCm164cjxrlEayIblIv+ZihHUSTISbzZShDAtARF+HN3sZQzUd8tv2SMoGioiZMnIrsCReKOZIRlTu",
+	"tMjTNOuLWIvPzS9dvHz2uYuXd/fPR0T/98mIvHz1md2LEbl0/fnd/Qs7AM0wWI7Ir9lBzBUdH2iWeIRN",
+	"uqQyYoAykqN4Z7qiMuQ4gLwqjvlZMiEXuRkH6VOo+xozgp4E9DD0x9arsahmew+X4z1KZrfmqIERxVw/",
+	"cOxOE4i8wRBOMRh5hcFufKTDjNRoc5VC9zXzzr+RsCObSJALZYsmY3X1MrnbFDXIt/9Tla1xddeL1mZa",
+	"j1SWtkvb/PiP3z35zp2dopjvUaIlqwcKVGFpKpdsk1jYOXfHS8ZjiQAURHkX8CWISWmbfGA5W+YxJhOi",
+	"fEGaVJGJkCovNZ8bYqYs3okgRBkd3/iKILFAYVczdB73SBO9JvoPtNWB/Y5RlHv1SrTyaOmI9NgtdGP0",
+	"SBMMO2j0cTkWcToGDyhRiId7ERz0OLweJhq2JmvMNrz73J/hz0ls0g9HxMDz+izKb1STBzSRLiQVXJsW",
+	"YoSJxewgu1R1BaR2hCu6l3A5ZX2T+AuMQDaTcUZj5iGCHGTIdCcVXUiS+4xc1koQ7N1J3WkRs2iA+U8k",
+	"XqrXXrroqmnl6VBdNuM2BBcU08uafs1CGsSClRBgXZrn9vZ3IgOexEvcnGkwZZPrbvSSxEyOiYvgVa7U",
+	"Hjla6Iu5w5czCRrAq8V6GGkhsusEsQYznijS/PjtX598506H92zp/15E7r3/7sdv/5r0jAGsF5FPvv/O",
+	"yT/duf/+W6SnORb89vEvf/rJm++S3jwTfNhrI/xhAWUdMO3QDPNTgZtBQH45qGTctD2ZysWCp4sdRIO8",
+	"OqNg1eMI2RUkTuRUSJq2yJ+LGeK7IMvgMmWbNG/mZ7efRuPrgRWy7e8tpHGmUnAA8mI3AP/UT/Kkz44Q",
+	"XSBIRHpcqK6eJuJcIDFuqodslOqei54gTZdJZyfyqQ+gvbgXvRa52OFmO7ECBWDXTKnwPBVP05kuDVns",
+	"OJwbnFJMr/vMtd3g6cQfuc0MrgQxZymvzIiEa5E35YEZeGl8Vv2VOLpHEiZmFqbcWqp3CALF8k0FM0hM",
+	"jhjjyzthxrRzuvlk7DjMNWrz1q9eYDVv1JA51bx/9jV33m6v8fIgQT1kOad6Zx6tjmypw6WR6UNGcoC1",
+	"TsEWhvA75ODbSztrk1q4LTvFnBYeabik2JVS/6F769+I3G/LM44ojzF9rR/Iu1F0vTmEpxtdXz2+umH2",
+	"dmjbhtmHx6a8ysEA50qkDaQq0ZlsCbOSIIgnLqwt4LLFIk1wiSjHEYIAH2upkg5FhxsgkFeoesEUaWK1",
+	"6vs/+CUWl95pWxlQ+pqEyXfa4ZCFtUX2TFArZmY3ssFK63hDhxZolpcsBU/v8kJhZcLzTzy+pk7hw1Q9",
+	"7RFfr3zaW8lsTzGuF7OkmldMwUfn5XARZF6lFVuz+RGBA4tzMTf+EhDY4+45u9wwFyfAcqp5LLzx0Pnr",
+	"Q6UhPYUaBIRFd44Wnr33MwEUFVoxGthjvmJSwz3c2E8In+1KplTCh7JK8IIRHNoXH/ZGuY5KxDA74ke1",
+	"H3+uVX3TBuDcuVawZ5Blunny3tsnb/7i5Ae/OPngVztb7lEZLMf02cW+elYtXiIML49+D3p174sB4nLE",
+	"nOe1XUB/BAg5mDAkTZm0s5JtwzYVtTUQfWOKZpMmhrtPuQnBgDzWWIv6aKZIbi6wmaD1sw6HdADCKLKm",
+	"N/wrpUMSCwyrtSn3IOYRp2trxkCMnUn7N50dpYkcGZMHZ3MySIazjEl7BSBM0QSEDhiLS5wSq4R++opn",
+	"gMY/Pd/ERgfMZN9f5ICd08LrLMqPUK0zU8HQzhr0dWkKeZOW2xTNGeROCvDqI9k0DYwVytkZiBv+Za2R",
+	"GOw0U7t0ThcR6YsZVDsaiQzB6ra4upUOwaQVmTnudDgUdnBgV2uNG+QANalJD0yiPcle7UWuWog9h6D7",
+	"+7VSTK0EnFmLXDbRQlkimb7TBPeLlqAhzERl2aJqCbcBEpiUQwsdUjMXmiK6z9QkaDsLMlZ2gxGSy5Fh",
+	"RKYHdK9fNvVkMltSzzNyQmISAznyiymhBtSD//SMsJZbffN6PB1uNmxJ1gPtQEjmwrHJVYPJNnhgap60",
+	"wbKLGJWe4F0t0RurWw5kJjFgVmz5BUwzBawsZ24djtC2OZUR8jXkM2eq2qWgKAhpg/47HPicWb5mr0DX",
+	"PX/hJkQLrDsQH3+R9AXnrK+EDaXQO23N0G4RwQQp0tRqCwM2t3U42rqZXq9nS4B9nqSCxs0dsvK//0D2",
+	"vCpkWntrFy+fyED8EN7X4akQ03aH629Byvo8lKAJHtj/HTr//Gvwn9ud2d7euSdAivz8ub09bGIgMtLX",
+	"W63basVUUdO2/p+9RVqSqS603Oy35HgWkX7L7tMOvm6nCc1gxWz9Cz6U9CZrwt87gflb5Zx5t5YQY7Mq",
+	"QIzYDCQawCpjrRGVXa0WeqOVKWPT5uNE7pil7/BLFvg0SaCuA/WOqnkCjB+L9kDYoemSCHjY4ZzNodSF",
+	"PmuCHDEynckRi0lGTS0KyoEIIiJnR5opHjHkOMaa2+HMVOXVR7dXKN3aI01TNi5Q+Xanjf4FtKAjoqzn",
+	"FcHtRY7/WDFF/9tVmTE00OFNaB2rjJyzBOqtOlCeZwG1C+AdoB1blcqpdSbtEXCpRJJUzO1i6EFBAA8s",
+	"bIxhohbQAfmIaWpiOCnXCxpnQitmLXIVC7yhkq+Pep75ySym/aQvJkcJZ3GbHAmF5UYWufUWRmUOspPg",
+	"YLxmCD2zNj1XKEuNMjEbjsgSg4iACcF4plSNbB0vZENldTL8QsV10lL08uPSs0F1tkK44VAHmkkIU9Ma",
+	"JMuifOpziDLTDXQQxpbuRatl8iutE1FdZXU7FZTdopNpyvLy8q+81sirOLfPfy5qGMmmfT5qmMMEJbob",
+	"5/bOPbG7f2537/Hre0+198+1987/p0bUGLE0brQfjxrm5mi098/tRQ3LxBrtzz2u/3q10d7fu7AfNeR4",
+	"pnfnyy/u7u3tg87t9f/kJt1fyLvf87p/0u98L+/7vO37pZe/sLu3dw6W0DI7hwLOKQY/uh1tIqwibZYp",
+	"7x6apVqGWJUPWJIR7759tNq9p5qQJmqPn7z+k5N3vrcDXvxAqUnqJERz15+SQWA9WtEahB6ukrJmt8+Y",
+	"7CKP3CgD15oVfsADIzAnAhRoW2xvAtgCyejtpbUV7uYB21W5I85ffZFgEgljxQb2aarboVrOaMZtMVFr",
+	"lqSZVsUBSY5h1liEjRZhB8uGy8grtQUG18jUKYZSlVPADRgsi+6sqW/yqVARiu7cJirYgfpxXEksGOX8",
+	"xgrLoYHG084vWhxSVKimDUUgsdIieMfjGdIsMxqdGYe59CN9MSM0HSA9CeLJofAYZm7sU66VKhSRsGFT",
+	"Iw4jqDBkyFZ0A/vJTZalFPPhQRtQ8zPTgo2W4swEXQVKAImYJMimfBnO64xdS0DMYBbHgV+6FPfnCIuC",
+	"2WrbRorEZ3rnIVG4/gLwLn7dOhunbq1LE3HTAlnsZtP+uEUumj/NIFyKHedp6JnVA7mz5wr/e8+N/HTQ",
+	"4T16pJeyF5GevpUQjaHVaijZh6ku9Z+21Q7PG2S3+gyIvKcVTy1QuWQhKIJh0s4eaebZO71K3ohNcYgQ",
+	"nJQegDkhfunILtI1fO5+m2UplgNHIbSbg0WoMrogAKZ6B+Yy6iVxz+yeLWRr4DnwB2ySKXOXsSnD6FZD",
+	"mnjSACKyDPEpxsGyHAFszjAifg2ITRNrhyMxNy+cO2eUb6wyu3PgV57NGGBHYlMs2qvICUKwV1cTGB3Q",
+	"sFZHjGclr3VflR8JgCTXTUteTonTN8sVOsFgjE/ZNlcYQXmUhL4EzRLOGSb4h30A5Bv84rjYqcTXXdV7",
+	"ZhNXn1nxlZmhaFItkJVxaX70jf/3/j/f2antqrJUU5RMzMndNZ0nrBoW8GV8/dn87U8DHlAztT/jWlF5",
+	"pTFFKGBDb5BhffBvGuuF+TQzzxeXa7HeUZZvQ0Q4mz9yD5m5JdEwAXhAewcrgVRpzRoeHdrboEoiy9+p",
+	"psazrzk2n8S3z2bM/FmvPoz3bSWYplzt3Q875cOl3K7Z0Zl9fwjZDs49LNosY4iOKyWSvDpjM2YqaJ9e",
+	"inVupSTdbF0yqqYfR5QVypaZ/3M5/T5sNuC6Krt7zPNHddi/DEqBcUc4QZJZ2WDL413ic80VDHL1yuF1",
+	"BjV8vnR45XJugcTUqx3eO9R9HCZDTtUs05rH5xFMO+PJLWvJRFxtdHPfPBuxW+SLL118ZvfwixfPPf6E",
+	"Zq6dBj5S+G4L/zoS8QJ/6DQ8/CfrZ8y82AOnKOuPTQ53FPUgiPfmfo9IOzCJudWZxb5TRXoKjIu62YR3",
+	"OAXnwCThM4WF2riYt8hFNKhkQlHFutgzVjcXaWxGgg6IDtedgUbDZBIz55XVY9KCwrkLZCRmmSTNnrUd",
+	"mga7gLfv7bS1Lpa5uDOjJXnrnRcLnwtvbiCBf/7D13+eL7FbLI4eD7dggVfymbjYBC1vuxCEzDi5RyYJ",
+	"VGj2RF8JA8hvnAcPyHkCa94i1/T6QQIpVA9hzbEhM0kgatMy6JrQNlUdDlmXjb5tZGCoBp+X9AYaBKLd",
+	"vWQ9Tt5v1xdT1sOsOsjN+pCUMEtuMg+3Bq62JmjkeMwgEHuSxLs5m1V4+Dr8/2Pv+5/bOK48/5Uu1VUR",
+	"uB2SMq31JWLdD7RsOUwUiyXK0VUFOaGJaQATDrpnpwcEYZWrLKrsOFnrvHt24nVi39lZO+vN3nqdcnbt",
+	"k33JD/efmCJp/bT/wlW/97pnBpgBwG9Dqs4/kQBmpntev379vn5eQCKxDqQy5ghZJ9rYJCMTWgbrdWl7",
+	"2/UiN1a2hjJypwV5I+2gwdZA4EZYqE6sBubHiIPd0saqkFBwnTSkZS2siyDa4RPATswELpKMMDOXYFBL",
+	"C9AhzBUNOcrtgWbmUEZcavAAkfpLFqW1FtE1FaqBbRmRcVtFseoFmm8YQwtTGmpKQi4h+/q1/56ibcMn",
+	"Y/XWWZuHIaTiA6AY+jBx2ljOgMOpftJ0bwbIKVB0+vXLb2UiqBABjpXWEMB2Te1dJNa8IqSE8A21JdD5",
+	"CKURdyCUhhCgfIsH4A32WK7U9aXmsptNGjUqjBfZEvuRIJEWxnQMRwITTVzNF25ccz1wukkSaVYzf8B3",
+	"E4ZqQKvbkIYlukono5VZ3O8FEq+l2hN4HMTpkJxYhhxsgQcEIF5UhORAn1NJ3kjRKX3yJurIKGdS3HpI",
+	"JeHUEF9gYSnOZgfD8mzYsdTH3+zaI+pqKtKLwC+LvO8HyXyoOrOllGDoq9322Nrq89pjK2urbFMMtef8",
+	"T56rCNMe21DbzOju5uiyOSc6h/s6T46cGPaCTbLQ/UjEW4FW8Zy2mKuq1wOBALhonsVItBksHvv65d/V",
+	"XZJGJqsF48eGpCtrq3RBQ4JspmpG/6d9nThgRsqPjYesx2XQNsdQK1RaXAboYahaCxJW4w25wf0OeBst",
+	"GWzFGc0V6hXqWPbnYbAQCyF9sRW0KEvFdXuwxXoJjzvCyNItHvaFtnnp4NM0WsoCW4elR8UNQueGuJ2O",
+	"OVzMts4gBKHH2pwhOIooDZWuGD64pjrTwqTQBce8dbMVBlAmNtSJ6KG/clMML4/UP+IJ5ihUGhJtJSqe",
+	"lMo+NXl9RTJKFao1gUUXsGQB8fJwQekCyIvaDKTvLm3WJ0wMUa1KZxbxJBGxufW//pjPv3j7J3/RaCzg",
+	"f//xPxTn/xcNhMt+G64uGe3JpaLRDj9G4F84uuVdUDUwUtfh8yGrfZ9HXII7vpS0ZkOUl0/MVjlhhs4W",
+	"bsw6dqIOO/LjlBIOm/lZmczi7oIDgAmZlHi8jnaciVY/DpIhCBDYYutCaxj6xz8xr56edwB1BHMIVQcR",
+	"rIKtIBQd4Vrv5mfFanBy6RwIYzR+sm2o7Xk4eyZ6U1fMtU+r7Ztw5WmuSWagSQF/d2RWQv2n7WisdvDJ",
+	"H4yZ0+Nh6GidnkqR0sm8mRu1GNKMMzDuzHc9PmQdZUyiWnpy4zlftlZl/jsMimSJdWgPXkvH7ZtqU8hT",
+	"K6/NTg8nXHWVbY5AJZwkxcBxUyXMtOL7jLshD71PF+9sqG04AG8H/kuzeZczd5ywd7lfwJzY9/4xYk6c",
+	"cNVm1CzM6biEa0hK9SvhUNu7yA0/p5kOXhTGfAk6XWOymI+sFXKtsx3VHDMvg/EFkFAApwE5wTYsuClE",
+	"xIJkCsNTuHGet9BBVGp5raQwrdjEg2nVTgao9gtfQ3F8zFuJNRWUJEU3VgNWe3ppd+dfdu/94+7O73bv",
+	"/fxyQ2ILlL1XXnv0wT/sffLb3Z3Pdu99tXvv5/Cij+7+9Tef3Tv45IODv3n14Je/33vjc5dqaocxtliE",
+	"Jpw1B7sIj6UbEpxphGNYW+cdPuBA3O20YZ2uo6vD+SzmMq9Qk6ohm9Z2vB34zTpm5NucbvsTGm3YnC51",
+	"A6uBLDVtDNWvICVXLM1Pm/3z40068C0FqDKTt7qZZSckxqoUsdzKULJUfn7OuJ/D9reZXGVo4zc2/1AQ",
+	"BvGMx8Ho7li8Q9+8hBskFIkYl8zPwPcFlD+OgPaKcoQdG2IesxrIlIcTxWLRU1ti2WUSBdimMUvZMpsk",
+	"w/sXjnV2jXD2pXHJcgNmWY3MxbEYd5Sb03mq1YLEom7LUVqR+906VrK/1CaolodbcWSYK8oX5YCJNyww",
+	"YpLZskb45ESWkWI2Ly8z17rbJq5d5wJ7Bhu7G915Q8Bh5LNM33dIETR3dYdRV0i9jI5vI/x1omJoWKnZ",
+	"yvqV1VXq9w4JdfEQD4NsM0ygoU6yhfxzEFrocXKyuxx2QISFiEKkoFudbYdZ7Bo+4Q13mhpRfpZr1TuX",
+	"i2g15UioVjlynuei45kiGsQ+HubTjuzoGSW8cwRPN8yvuUuLUVtGJOiLSpY6z5546uTzjoJE9PRM625f",
+	"xKwjzYLHMS9N+XA0qmTlHZlZINmAh5uulRSmgL+oEIuMh+GJWviOKudUZtj5naGNnzJOuZFvmaVCI98O",
+	"WWQXQdixHSQO6w5slxSAb1bxsHjH/gt5Z4Yv521ZyGzegcz91XoHHhfGPkP/wDTGdhx2Ng4CO/ycRoHo",
+	"6pFSho+C1iZLoBepawKcabPWVmGoBtPdAc6imn4c/tBdWtnBZYec5eB6NmenA9aM2e+VLJwjDat9c//z",
+	"h198mercAZa0iJhthDbAq8Mgcu1bj3CkFelsPijd/SgS8XzLcMMy+E58KGzp61y3eGyxXFISkCf8ORUh",
+	"dn5neDamvFl+NlpurPBsdB6CGfVhJwAW72RsyZcO3/vO3r36TLkdi4ljmd0AxTNxj4eBpoIwazaGwWba",
+	"Ec2Y4phD0JA1DuEgaghMFXRBCkiTNgj2WCK2k3y/qfVu0E5uf3913bqMWlxCzmF9mTx9G9zH32ByvJdp",
+	"vl67tLRULzJGM4fv47JzzvDwnbZzHAufzeGbsSsxJy/HsbXdu289/NN7j97/yoh5Ly/LAQmEx0nAQwTE",
+	"g2aVx9qIizwK5jfFcIYDemVt9QdiWOHxjAPOalWal1jGbEU8F81ODbYxwg4oG5RWVo20zK5zmkg2W6zf",
+	"O6ZsnGaaEmHPqQjB2Z3h0Wv5rpTPMlXQ1XHUDzmeWDYdz5aYjp3Iy9gTHtO0A4tJHw6x631m2oxHkeA5",
+	"NMqjSI7FOzwKbm8KW0G1pTbF8c53r9DgTUc5nVqrUZ/4loJiXM7wlXyg+kh3fKrGTsH/KQ1wtG7LPOAk",
+	"t95pnp+T2T9DjGoct4mKbElMlt0zYtUpUGYxzLboKOUf91w8TKkXkK3Ceq/C8ablc9daikDXfAb4LpTU",
+	"b2gL2FBJ3SVEUW0EdrIYZiCnElVZuDaz0IXp4qCZZ2Z/esdpmanxwo1rRZGo9fUbVy2k30gQYe2Fmw1Z",
+	"VkyID9KIBgD2XUF6PBW0eA3ZA+w7zmzFFv3AdNeMFBCINR0DRv5PCnONM+95Uw3OQwnFkfZd5WGutNPd",
+	"KAuO7yPs1GPEp7lNtdveeBnGrJIUZjbdjFiHyyozInC4GW0ITJivYqGetUgM7TbrCcTW2Rhi/cGJhqEs",
+	"uc+lqg+TO0NNH8ZfW31+kpMtv0b2hFxbfR5LLHvcrzIBNTubjMafIkebidGhCOU8qYIqsH3YLLt4HvhQ",
+	"L0R++YZeiwOZAAGfhotnwSDMzl6zRLHIPGQZj/Ge4FJnilm2oI2C0abFdhQqX1hdvwSuo90eTS5yUuJQ",
+	"NoF3oce3V/HWpYsXRyWHd0EnwxBqPFTcO6w+ThQtMFc2AskRdWwkkF+cRcHjilLnYHVxPFbb6OtACq3n",
+	"zWfKLn0CQCONZXqJ6a4weqRLnEN5xjW7onzBnlj6zuyyrYAtF+/YZZ4xgzrDFScfIB0v0YIi1RaX2MgD",
+	"eNgcpUlX9LQIt7BarWMYux+RkwoQ3eG+WIWCQidsJXO7b3e7UXODDlRC9xPcJwCztjDJX3z+xf8ZeopJ",
+	"N5igC1jaV6rE3RCGfUeEvZdJSw5i4BYvy2Sg9eVY7lB6W2ZrLUaBPNPtVYJ9o0WSP7TPKVevrT4Pkz07",
+	"lp6g0ZwXbea5YGuUwxkHfcvMJVVs+jJUxijOHCbSBzlIcOogC0MtQBSWc3oo4kQvhmowP71vzjU1OBGk",
+	"1JmMFDfYDCbKNTVwmLkegGFXWs245lrcJliaGqqBFUc5bIva/v96f+/Nu7s7v929949QhvFauRCarZTx",
+	"pKoYZ1oTV94zfUlcjeFodWE1QUUeJxZ0wBUxtrgFhdQJZhm1OORolC6BLUsQ25GKR6sSCqt3rqqY6a6K",
+	"tO0ub5YdUuFcoDxNxoamGLa4Z6Ryx2tI8ejvf/Pwq/e+fuW3HtvdeXX37qu7997evff7G1RR0w5CMGfS",
+	"2Dqol1duXLvqsQ2uxVOX5oVsKV/40GK22dJbzQV2Qw0ssDRqZBvCdeKotbo85i1zKmQeS9cBBENDUgA/",
+	"UYqFSnZcvIXeC9v4h6KdgAhCRARAWggka1K2uW4WOd2eBTJTtvSV9R+dpquYRsEhyw4FoLBrQT3g2r1X",
+	"NXKFg/802zENbdkx9GHbKMWxVtAz78WQiCdZKTG6NXCgka1xzFKM0nQrQI3dUP4wTVmxLX0Qsl8MjI0A",
+	"y4a56zJb4NCQNhMLIYwRDtbZZPQEYFeCwurVLzOpLO6seQJPEt7qUtKMVIRT0lNbQi+w60lXxINAC7LW",
+	"3X3M3WY2ojHqM21uPIIv8y0gUgo1DX5KLnkHm5DT84xG0pCDWCUEe0wtq7A4ySFZhyHr8i0Lpq4JuJg1",
+	"QRwJ32zBFTfFdNguN/fGgvuAPQgcj5g3AXaCwSWHIJ+RBqEFnB4JAS6noNkqdtC9fFNINuiC6LLPaUgb",
+	"Kbx08bu4Hi6MSHQrEhervTFxcTp6byK2k8WW3jqCg6I6LZfogEQp9dsRKwCorqOtkWWXliYhXNIe+otj",
+	"TOmG2Xo8nChqDevZEyJFZoa+0XaubMVtaJ+67RLfi+1ESCNInR8NuxG5je3ldnY1vkmYNiL8jLS6HBHY",
+	"Tg8ItO4DYlyI+waJMFVFGZPDi/TWpyWPAUN05NCBqc/7POHm5GG1VIVQMXvh5tX579StuDZSfKEhn3WV",
+	"y9mAIV5CZ5iL/nkkcx1eN2ktlxFfnCJ6iH6UVkSDpjNQ/dCnPFwqXHUn+xBgnaCVP46FlXUe4yWil/kB",
+	"dryFwmdcJNfHvsu1udO2P5OA5hirgfbgP7v4RmnCKLIdoSHdYQ7zBjEICIYqZm3ogmQ1L+zEa3Ej0+Ea",
+	"UrUZNwRyaJJmWWLsC4cD2p/tdJV5Iol7D/opmjPT6nKFoVHkq7y8+Vb0WlIQeYrk3C3Dio77kCdRsKVK",
+	"JrC1YUVKpaooBxNBVg8vpZxOCq9hZWu5tFJ9mcxD+cREq/aKue4mXHZSdu0Ih8ziVKBaFMA6qLgkL1EI",
+	"JEoQW2kXRp3v4DuZ0hOapGD1Ql/C01suwGS1LuxR6qpxABPDgrgmKuGhXs60Ohy9HmWu0TGMmLR9R+iF",
+	"NLu4wJ7lrW5D+kG7LWKosLFdNaAZyk/7OsGT3ermseBayQV2C7FH8VHYs7AhUTpSM9WuTV4nLQfBSQ2v",
+	"UmNC/M0wsQMmbUjnKTNyssdjcwwB0Qt7OAC6w/mt9oL5nUkiCIw8udEDLh3odNihrqLQQUvFvuMcKnFN",
+	"Cxr3//7Xe/e/KHfG+Vx3NxSP/Unpbs+4iw7LEwMVbz4DQdTRfQoUdTZdvhP+aDd+EBVdLn0Av6zZbrRP",
+	"lgLiTeyW75bkSS/tnP/UxUMjUZwcd6X0LTpcVbxpTGad8A4AhGJ7jywOQhCDCO1H2mOul4722ABan4Kv",
+	"UKgoFJWl8rVDBWCnPh8iUG8n5FDwkokFz8CTi60uB91fQ+uGl2bi0SvmnqMz6vR1Dnq8Ixb1Vucvtnvh",
+	"ycT2zZQr8rzhfoNiEuGbQwEPycjsMGhojFm3Ph+C941Ltv6j59gGj3GW071uRWFD29mlPGhoW63QxGDD",
+	"cqkL+6s4Ppmtxcz1SE9qL3OqvWBKoEupIW3hAKLHgzDteFDy1McJwDNdgBkQPKVKgnZQJV7E89kR0x79",
+	"aZkFrAjKUYsLXc9X9pSLspK+M5MkWYZcF6pZlWdEYniuzLeWoQ8QIQDNOBG9KBnR2itZr+tyZE6gTFMa",
+	"GU7LmBlE7qKS9cMeDnblID982tJObCl0mIGmNgW6HunzWleS5eEZ2MpjJFaP3QroMJnTAAeY527w90s1",
+	"mFFTCeSG6kt/6vmzaq876ukzidb08HW8qyIcoPSlZnE52PeHlGexHYmWsZt9nlSjktrhEdIO2sOgH7qX",
+	"gaCYvMKLd+i/GaS3Jczp7i9H/uLtRdOtTCLTeCSM7RJj50iguI8tdwMpji2PaaycOC5cqMV2IAPdPbwg",
+	"zo5QJoevwrNvwNuhRnheRfFsrOKB4LOrVQnjIAlpTKyudIxUi3ichNCFot0Pw6GbWbk4tm6PeUxMmZ7N",
+	"bn1d1+D68wDLdhLp4itpZrZRZylLx+y+pUsVY7Gtp5BZmOeRuqYIP0t72FSDEV0nr2wWRsvcPU0UZ5yZ",
+	"p7nBZoV/qgiJIHX/GdKCZxB6SKUwrjoV0USDWcooJ4GSERZauYU/0vqjF0i3aybY+LZrzWQV64fuquOa",
+	"9yoShlmgR86pdHedSbuy77NOizqDiuVIQDiraoAe1Ez/dxYq7tOh3Augr1hVSYuAvUw+SlZ79JtXv7n/",
+	"ed1jhtpMSaFLzOiyo/d6JKR94XMYp7BTO5NQhaNLiSwCmrtmUMAsNkCb4Q/7FTZRrJJbzNpmMZaIbeCU",
+	"MBMESaZi1iGAVwj+U1oX7d7iM8SJksU79t9pynyGx85svexcq0KxyXGGOSnGpYYVKscvvLcbJavJl6zT",
+	"IsjkI+CMZMcoS/q5ZV7Wikp6S4/xTOs2BmgKcY/ka1qaAOULRoPBXqrCnw9k9j6ML9Pdt+nZhNkyQk8j",
+	"pKGBKXXrv4aUt7+qtg3yUkc4dOB3RegzHQAeRiwwE7EhVbttsyxxPTMJy1yzqG9uLwwCGzKfY+Gam9+Z",
+	"SNjvUSRySjwYVIg8/VGqJswPKsIgM3PAVEEQoh42L4UvLFMBUpb0ISRkaxSByw4rSBdthHa63WUpeOFM",
+	"SmldJNlsh8piorlRrQ60/3f/7eCPn9axid8Yx2i29sxViyOIJRdwSnc6EHSqUPbqFpenJHqzcKMFmVo2",
+	"adLMQAorTp+/Nf+fKMNdxQ2ZNWx0wuNkUScqYmnRB6TXUs72WCohIIPzhhyXqhY4PKasCjwI0xxySrv3",
+	"sFGImUVDUv8Wi+FnRjZzZwGkGiUsGQQteFlKEyntSGCkP8Zrz6EUtjt4vcXlmQphM4HJgpjW3em31Tg+",
+	"oF03jT2nU64mtwdTMlHE7/3WJuD87n/xwe7dt8vdW7NhK1+PdLXIypkBHx9c5Xy3aWzNNJ3wI5BhEBie",
+	"T0QvCjn28SkzJJ41V960F57itsgPVLIj7IyxmQ8R3Us1FPu7toWEZ4EBZvQRyJUEKrs5sdrBOw8evXx3",
+	"75PXHz54dffeB1Bu+k/VgIA924sSQEf7qWhhSazyh4RjkiHlHJw3bsaQNeorrCBiMaK/5uCzl5bqTPIe",
+	"pRkD5Ksr1e4F2qj0C0VQXqNsdd5Oidz8zuSYmLof1quD6uJbYwBdpUw+DclhNpF09FqZmRBmqSTgWy6c",
+	"aQYTCigAPw44gGtjCFDPcyql6IikqoKJGyiceMqJ1CpJ814UCqsQW31bc4jaTegKATfYIq7JWftnUASb",
+	"rWwNEt2QmST6FqCUQXX3SF0rohjZHHtElqcbNRQ8kWa3sra6wFYoa98VimYRfEdKUvUmZmUOukIaQ8Ka",
+	"REAZIn2+TpVNLFNNCxESmkTfLi+Uq9KUkG46reBB0qmYXbr43YYE1NAAU9sLy1zr5UWs182oV4NQnF7n",
+	"wrRDRrYMwr0LFILN1qTwpCBtCudrJgOdT4eqnywz3jdMIsIQCpCpIhrr3lisBqVd5nEihensF8wzL3gu",
+	"lEUfdVdFQds8Q6tNVRrSeqwL1YDNbDnuJFsQhQe3OAKnWCOcm9JxKoTdTB+vCmF8deiapaI5TfIHxcve",
+	"G2/vf/bx3hu/+uZPX9VHK4JnTL3LHSw5PWdyVe+V9R9lS3Uvs3XcH26KiIkC4s9sGIIzwX3bkLX9zz7e",
+	"/9XPsKewxx7d+9eHf/pz+un/PLr75t6Ddw/efd1je1/s7L3+4OCtB/vv/a3HzDXvfuqx/U/f2Pub+x5b",
+	"/8ELHtv/5aePfvaGVfUbEhsSQyuSsN+Trj+nViA8snSDFdV1z5xPUIFsJuzqkr2G5AnrKZ2wJy6yHz4N",
+	"Qyxd9C5evAhFu7a7Jr5yR5BFTIeuajdkc+36+k1moYtRqjZzSPMwgbQgeS5lYA/7cI5XNE8ou83sl2/P",
+	"im/PikrOiplLmqma/BzUMk+Xp2mWj1MTg+QwQrW8hTvKjHYQJujAcOKKBNiQtVRvI5ACcZxyei9CweiG",
+	"bMeqB476DdEJJCCZB5Jhcb4WKGGcAUR3McpkSag8CYKkQRQI11WHQYS2F3E59JiOoLlx0JEqFv5yUVih",
+	"Ie2jwVrwbGPi9CYsPYwF/hNI9n0e8UIJti543OpeQTF93cbOpmLj5sgDxNApQxVvaby4LPvwqUszFyCd",
+	"THfuMeG1li4Rm7BCZa9nl700vTIDzpt9w/FaolGvOxKubFx7Wdm4ly7OTNhD5u4Dt7jM/fEiWbJBEa0d",
+	"62ChONbn5UTEe26bfVa8tj66aaYSMj/6hmgr0CpnGx7Pk8MM/jiVtGU3+/SaNhSr+ZKxqvKrfZCd2bYU",
+	"BZM51PGweAf+juROFUQZgp4IA8D5jjvkXrDd96jfiDk3UIGEECnfwCBuQ9awKjXjEyf3B2QqtNDfDhru",
+	"lvAp7Ktam3VbjtaQ8F7LrIkuG90EUT6wp7qdB25XcOYMNJNqUCTfnxNJdr0vVMRXpQl85sfK6jrwlEr7",
+	"XxkyezZ7xHOWKK5lN9CJiodT2Omw6j1MIZemMMaIi7TMh3d0pw8vS1C4PuL9E7zV9ZjN0qIiabIdt3Lg",
+	"HikVGtKGc3yxFbTEAmtitkGTcrnSnkYkZ6MAT64a4npic0uj92BvXmzdA+16LU5lRykscdoQLOonbIMb",
+	"fdGcGcusGfWT2+aLpnlE0o8l+Jlh6HlS6IXvtoUZXPgWeUTZvrNdwDRfbshmLKz/s+k8oRq3FydQF3Nk",
+	"8NYmPNI+GpoUYM4bKYL0TISd4gGoq1gPAGnry6wZC63CLXEbntrEOJp1ijYkkAw+0oPc7mYto3T0I5oO",
+	"TxA0cEMIaZFbzJvoKAySJgRixl4gQ4yYJUpht13ARCQVRycsUQ2JQMbjr9ts9C9efLKFbCoVfBLzS00P",
+	"WzHlfMEogwBvy/V7hJ21wG6ViC0XU+TYnBlwBgs1VGJEJ8DOH7JLKvdWYJudEczL6DQmuxNxlRFEUipo",
+	"HSIr6tLwPRX6nm3Vbf6Zt/vQfIAtYznZGERhkHi0383OTOWDFV2zaQBmL8yD42fxjvn/tvn/pUWaxmwg",
+	"8u6+WctFjF0zpVykvFYaJrYWtDavBSeQznoMvotiM7WE0CooO6wQwMvK+MyPGZsrQ7Mfp5d67omp00ZB",
+	"mkIR737PVodAMQB2fQdQKfu8ahI+oMEldp6HpEjnGiCRqzGOJsV2Yr8CV+XM/gwAFls095cm5zwvthPD",
+	"Hqep1Znn3+R6szQfh+tNgCxQRop4qbYFBXIuEwTXCa3AoLrEVaS8seLNOsBca3jgpSuX6yxomGramtwx",
+	"zzlGaqm5fWpaKdo2YFr0+hoAwS0d57SrkgP/EKp1LEhED2+AaSKksVGDIB7AwUUFq2L0AiM//6rPZRIk",
+	"Q/i9aT81UXVaYCsWgNMO5jFOvkMzlAfyd0vE80BKUOnQCT8PWJ1GWYoF9xuSw+YczTZlsyabNuS0bFPD",
+	"o+tmKc6fcmCndiYqgRl8shIABK8a9w3yS7PYhB5yMeDLGiau7d57a/fevd2df96999nuzqeH2JBGZziR",
+	"HTmihJrnkqg9byzm5nZOeQwtsTYiLAgyD61rG8wQw4CxmI9VHw25jCEUaIJ8rCaDCOK+WejKAhRNaUxX",
+	"4dvGIXvv/2Hvb38xgUUJkHMxVGqzH5XnP8PP1LZktlrgw9QtP7H0nWma6JgT9RaAb1L6DBYx+B6jgB7j",
+	"ENRwyXxzrttLxokAaVGYNV7mdA3TMvfSguuTLmSeuJ3wPe1ClCXm48/oObIaKbKMOXZBriLcayWce4uM",
+	"f5y7S9QPyvPCo37CB3yYzToY77Y74MPzeq7i7M5E5E0v20B3Fgg78PJWUyCgtuzIYIxQIIvQSVIJpsC2",
+	"FmEbEVZf+Wh35/Vy8UXIJeXZKWv9JFvl5LtdUDIBo+c5VZTVVm9enX/iUr0hcbdQ04uMdrrMOHtu/Yn5",
+	"J5a+g2AcVPpklGDcf2I7CuIh4hAj7LzdnVIIXzMOV6qYLqT2XLhDLGy8eebQw/gs5YgEml1aWrJ+/Gao",
+	"kiYoyviU5mVzDIC/L0gcGLMjRENiYqMNih65kgoxesQ53YaZ2Z3TrXgmGi6RJT0KVJt2Zm3vlY++uf/5",
+	"/ofv7r15d9KuS/qxnLe16qWbb4V6tGQdrOAXwQd4bNANWl2sK9TpZlx2PtyGTJ24Uqq+bAkfjGGPOtz1",
+	"Zfo9PtRY0FR9aB3ydeiSI3UkWoXg3Ku+kEnQHt6Aq88lH5uJYcXimTAyTmA6OyO9qywDxBFdKf94ZgJT",
+	"2KrI8p8VraQ625CNL/TmFH6fWhx4gy479YXQaAqUr0JUlU1yM5dFaYlZ++bPbxkBwr5++a0MEo1VvIOY",
+	"IeA2nqkbQ8Lqh3NqY2jPx2nLsXgH/5kBN9Dt7FNemHOwL1asHExRRgJJrs5OzH1xfGwRHCAXNi5YErg5",
+	"FMkRgEUyA5S25aeHn5DMPhOusATyq+QPSziQnQQfSRwDEV/DMXRWGn080EyLJAmFz2o0Szft+mF26JEB",
+	"I2dgBosXef5ZYdYj1EsXh5L7gOJnBB3pVKu9N95++OXfYYGwBdpxFVeCx/YIWLCzPxSH6DCIpiOcECHD",
+	"IDobjBOYZVVnK1JnjpTjKIHR7fmKq3Hw0cd1AjSpSrKDDX1CO3k0s0+LMOQbITpmWUcJjeF0qvyDaA40",
+	"aAdkAXIVkHHfkDXKouIsFH6HUHHzHS8zqTCY/JPr61NfxnZmMHqPD1lHoU/ir/o8NiZ/rgcMT3fJ/GYg",
+	"/YZMgwZSAP6PezB4jhXzAx0pzcNlxnGQhPLejZ2fM3nmjCL1+w8fvXK/TpkxUuGUj22v4x56QQbJubV2",
+	"zOTOta3TpzLSSmF9s6a7M30wigrKne+lzp4AgsfoIjf7qFQWazua2Y1WYxuJMAUdeb1/wlkelwqKyQDn",
+	"rbJ2yWY4M1iB4CyzJtazDzxN31F2nMIyGgXKGRIskJ5LZriyfuMqSwzRjbwBVgBbgKqYKzu7Mph95lqq",
+	"oJyARDpaV0ie26ZWm+o2MWmTtZTaDASrfS9JousyHHpsnffEepCI/7yexEEr8di6mahoSAAF6yZJpOsL",
+	"bAWyO9pm92CawNrq81B9wqnppyDoQYAzgizNtoobEu7oBbKfCM1ql5aeLCzKNpy0Ki+cUgwVHn42Lswp",
+	"bLhu+e9E2Gp8c1onNc/jQpbLMuzT7/KYJ0NZr+PVp558nhtnYsZj3mr3rClmeyFqi/uvej0hfeGzDbVd",
+	"0Z5G+Fib1Uj+s4icbUT36RrolGqtGii4CiGNIR/SeuzqmCeUqERQpKVxAZOAB3xLUAIwfmGuwS8aF1xg",
+	"N58qeZjg9AxZkmXsl6bRu3T+EQunANIcMd2hZ6pshX2f9Ll83gG1ZLflxiMYhgWYRuaCZ+wkplXR3QLH",
+	"fMQjcN8rfPxl1jSro5ustnJpceUv08U338L6YKd4c8Wl//v2U2b3QtsxiLDBL3XEYXFl9ljSFsRMDSRA",
+	"cHDLSnbf41rDBAhPkxMCv/0OgQspywyztn6qNpZZk4dhE9P8aW/U8R7NNpTZZog/Yudi4fLtY0ExhxQe",
+	"eGwS8yF4J3nHnG0vlqYMINXKqoPDMFscDJ+AfBe8C0ih40Ojn5Slm7JsNQ30UmZysKkZzkF4SVutRGt3",
+	"EkbveBFM+S6GqZxGKQztYgRUdKgBkBdq4xhtTFzNN+lOcXgaMt+KnLRBFBi2V26TxEaTUjOB1xuymZNO",
+	"TVaLRheD1mBkyxSqQtDy42TKIU7pOIYZzgJtmYtZUH9rJG2MiEBxH+usQzWoBvtD635By20SXBy0Vldd",
+	"Q69Qe/Ty3d2dXxz84t8O3nnwzQcTsinK+d48+lTYnre6aehOt3go2EAEnW6S6+5PDVkJ5NmI720EwrAt",
+	"NpjuAqAX3LsMp0bcESzTLVr3Ox1o4pDNEsaH5AADL363zvoyFFqzpoUWxxk1ATQq7hcn+fLW5nktATJz",
+	"OyvjYTa1FxskIf9WDd+dQsBDiySrblPtzv5v/7D3+itH2TKx0CI5mT0z6sPTIll1IZrzKmQPafM4SBu7",
+	"AtU4gBIEBM2GvLAVdqYKZpmU6qNwwdFqMKYzAa3/OU28yszuLAXPjLlXVLNaXdqKLX3B7haQb1hngQU3",
+	"zLBibVom1gTGmymY9v9JGC2nztYO/nh/7827+7/5on7KjQDcNi6DNAleFGV24qWsmWg+8L+c2LIbC5en",
+	"44GuAE5bbRzYrG4NbsK/yiBEWMy0h1+9d/DRx4TJ1pAHv/i3/Vf+2mP7b3+0/84OBtkItygcsr33/7j/",
+	"85eBxa2+ehv1VY+qrD0AsvAaMgp5SyDgGpROAgwDw8cDMKa2gHFUno3Ve1iK0ZC2cf8cG6jYNwrvK/cf",
+	"3X0Lw9Qe23/97v5rX/77V6/t3n3r4Rf39979+N+/+rnHHv75vYNPPnj4xT+zr1/+XX3ZvkWgGxLwiOY0",
+	"TM8qg0ECWDua+umV4qV6DYleG4ycj2WjtZlUpHR4WajqDLRqQ4IvAxA+sK9MfZkpB6eKvIqACBh/snAJ",
+	"DZmDlrNjzxMmCF4JlmXPY34fN7XQzI9VFBX3rEE4L8TRubL+o1M7ax4LgDMkA0HplYENI62p5pf6DVUK",
+	"C2lbXdvNgkhmuCfMnvrs7hgy5ITzRaHhV5r3uG6uWDMbeMYWgUepqCmTn5v9c4PYVUn3wpTYs/SDgKsB",
+	"lBKllCt96HLpg7Qd8HCzQtQbqAMKA8AzMfvj65ffgvIHJMqcdh0zGTliIQ90TluUFkmyL03AmKlWHe5e",
+	"bAedfiz0pExRINhVum4mZj416Mpydj85YIdTlJNGakyuTZtziEdcs+eeTU8tXK07erP/EuGhov/dkrqi",
+	"LNp0msQ4CEaicz0GeCg0xNWlCDXTAlwKvUOxJeYpTRSx1/CSbxny+AIUSXktkDMJ0Jvgggcwt6WLFyEJ",
+	"q7p4yMqY/ENWORK+nFMF0W89kd1u0rU38NIqliU35Cwrs9JKgi1hvfAbQxsWoeynGJDAKrEuLWEt4j/O",
+	"KIDmPt5IE1jRnr0RL0JE5glz/hw9ufkdwtXzxOnMoDSp2vxYUYJex1hsca7PrhQDluUPVosF2LwY5ePI",
+	"zEqK8g084FtCl5dDExrTLb51HrnETOtMmAPoUcIThqIgLgB8EeL5lfAHLBTjOL5qZ9qdUIZym7JfAKNw",
+	"d+d3uzv/AJ24fjWFOxbvmD+3pZo12cQ1UEHMdsr2aHEpFSD6YCKEz2piobPAOLty/RnGe6ov80nLQL8w",
+	"iOY0S1TCw3qKnge9IhMi9mWMRyddMwo8G7ukhVwnmFVBuPfg/BDtZF71k2yIYNAdpnHtdbWp5l+Qdo6p",
+	"0wo3VW+BXZfh0MInOeBCmX0xagJDFdXcunBKkmeKN9e3eTPf5s0USJY5nU2f8S4gf8Ik8pxbnANmA/uE",
+	"+E2SwWwKpvqJx1qq1+PzWhhmTIS/zPiGxq4lwhrJyPE0ykKOrGNvUYHgwwSXfD4JNucFQZjm84Bjgso8",
+	"IAQLGX8bQ8j8mwHytiDZj+TirLbKk0vT8/1GX55HwQ/E0L22iLfsfPpxeOHyhUU4XGnqoyu+98tX9968",
+	"u3vvf+zu/O/dnT9ntgRh1hR039h79+O9B/+UhUcHm3v8Oqjof/jgtb1Pfs1qK+vP19N7Armh+tIvfPzP",
+	"Hnxz//P913928OGD9AbqYlB2+d4n//Pgiz/t3vsyzTiBWEFmlhZ6teAZWNS0e+/Lhw8+3H/jN+lNtvx6",
+	"/JZHr9x/9PLdh1/9+uBDM+zuzr/CSfmmoeO9L9Hluf/OzqNfvbn3xb+Yb6A19MHn7+/u3N1/Z2fvtS8z",
+	"GaEURSgY5pbY6Cq1mWEo/KLoWkiYZu740KzW5dLvitD3rIT2bMl0fYG5/OmxNOeGhP73lO5O6e91G6rC",
+	"ZH7GQ61Ijhs58V/mr6zfuDoP2hwdiejUt+sX6Qsv/eSl/xcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
