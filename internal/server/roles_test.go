@@ -176,6 +176,13 @@ var operationMenus = map[string]soko.Menu{
 	"UpdateAdminStaff":          soko.MenuAdmin,
 	"GetStockFigures":           soko.MenuConsole,
 	"ImportStatusCSV":           soko.MenuConsole,
+	"ListOpsReturns":            soko.MenuConsole,
+	"CompleteReturn":            soko.MenuConsole,
+	"IdentifyReturn":            soko.MenuReturns,
+	"GetOpsReturn":              soko.MenuReturns,
+	"ReceiveReturnUnit":         soko.MenuReturns,
+	"FinishReturn":              soko.MenuReturns,
+	"PrintReturnSlip":           soko.MenuReturns,
 }
 
 // fillPath puts a plausible value in each path parameter.

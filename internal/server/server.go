@@ -32,6 +32,7 @@ type Store interface {
 	adminStore
 	retentionStore
 	deliveryStatusStore
+	returnStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
