@@ -764,7 +764,7 @@ func (w *countingWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// TestFloorPages_WireWeight loads the handheld and the dock in a fresh
+// TestFloorPages_WireWeight loads the handheld, the dock and the returns desk in a fresh
 // Chromium on a phone, as a picker opens them at the start of a shift, and
 // again as on every later visit, and adds up the bytes soko sends for each
 // (status lines, headers and compressed bodies, the service worker's own
@@ -791,6 +791,7 @@ func TestFloorPages_WireWeight(t *testing.T) {
 	for _, p := range []struct{ page, ready string }{
 		{"/hh", `document.getElementById('prompt').textContent !== '' && navigator.serviceWorker.controller !== null`},
 		{"/hh/dock", `!document.getElementById('v-signin').hidden && navigator.serviceWorker.controller !== null`},
+		{"/hh/returns", `!document.getElementById('v-signin').hidden && navigator.serviceWorker.controller !== null`},
 	} {
 		page, ready := p.page, p.ready
 		for _, visit := range []struct {
