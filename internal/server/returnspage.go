@@ -59,3 +59,38 @@ var returnsWords = map[string][2]string{
 func (s *Server) returnsPage(c echo.Context) error {
 	return s.renderFloorPage(c, "returns", returnsWords)
 }
+
+// consoleReturnsWords are the words of the console's returns section.
+var consoleReturnsWords = map[string][2]string{
+	"ret_returns":     {"返品", "Returns"},
+	"ret_help":        {"受付待ち・検品待ちの返品と経過日数、理由別・商品別の返品数。返品の多い商品には印が付きます。", "Open returns and their age; returns by reason and by product. Products returned often are flagged."},
+	"ret_open":        {"未完了の返品", "Open returns"},
+	"ret_no":          {"返品番号", "Return"},
+	"ret_merchant":    {"荷主", "Merchant"},
+	"ret_order":       {"注文", "Order"},
+	"ret_reason":      {"理由", "Reason"},
+	"ret_disposition": {"処理", "Disposition"},
+	"ret_status":      {"状態", "Status"},
+	"ret_age":         {"経過", "Age"},
+	"ret_units":       {"受付数", "Units"},
+	"ret_none":        {"未完了の返品はありません", "No open returns"},
+	"ret_by_reason":   {"理由別", "By reason"},
+	"ret_by_product":  {"商品別", "By product"},
+	"ret_count":       {"返品件数", "Returns"},
+	"ret_product":     {"商品名", "Product"},
+	"ret_returned":    {"返品数", "Units returned"},
+	"ret_shipped":     {"出荷数", "Units shipped"},
+	"ret_frequent":    {"返品多発", "Often returned"},
+	"ret_slip":        {"返品受付票", "Slip"},
+	"ret_complete":    {"完了にする", "Complete"},
+	"ret_completed":   {"返品 {no} を完了にしました", "Return {no} completed"},
+	"ret_unannounced": {"（予告なし）", "(unannounced)"},
+	"ret_days":        {"{n}日", "{n} d"},
+	"ret_d_refund":    {"返金", "Refund"},
+	"ret_d_exchange":  {"交換", "Exchange"},
+	"ret_d_inspect":   {"検品後判断", "Inspect first"},
+	"ret_s_announced": {"入荷待ち", "Expected"},
+	"ret_s_receiving": {"受付中", "Receiving"},
+	"ret_s_received":  {"検品待ち", "Awaiting decision"},
+	"ret_s_completed": {"完了", "Completed"},
+}
