@@ -592,7 +592,7 @@ var staticRef = regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)
 // not count; it is served by soko itself, revalidated by its ETag.
 func TestFloorPages_Weight(t *testing.T) {
 	srv, _ := MustServer(t)
-	for _, page := range []string{"/hh", "/hh/dock", "/station"} {
+	for _, page := range []string{"/hh", "/hh/dock", "/hh/returns", "/station"} {
 		for _, lang := range []string{"ja", "en"} {
 			rec := do(t, srv, "GET", page+"?lang="+lang, nil, "Accept-Encoding", "gzip, deflate, br")
 			if rec.Code != http.StatusOK || rec.Header().Get("Content-Encoding") != "gzip" {

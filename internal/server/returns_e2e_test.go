@@ -92,6 +92,9 @@ func TestReturns_ExchangeReceivedOnHandheld(t *testing.T) {
 		h.scan("4512345678906")
 		h.expect("ok", "荷主の商品ではないもの：誤配 → 取り置き")
 		h.waitFor("the lines", `document.getElementById('rt-lines').textContent.indexOf('1/1/0') >= 0 && document.getElementById('rt-wrong').textContent === '誤配 1個'`)
+		if w := h.eval(`String(document.documentElement.scrollWidth <= window.innerWidth)`); w != "true" {
+			t.Errorf("the receiving view is wider than the phone")
+		}
 		h.shot("returns-receiving")
 		h.click("#rt-finish")
 		h.expect("warn", "もう一度押すと受付を完了")
