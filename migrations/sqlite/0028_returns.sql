@@ -60,3 +60,8 @@ CREATE TABLE return_units (
 CREATE INDEX return_units_return ON return_units (return_id);
 CREATE INDEX return_units_line ON return_units (return_line_id);
 CREATE INDEX return_units_location ON return_units (location_id);
+
+-- A merchant may also have its customers told when a parcel is delivered
+-- (配達完了) and when the driver found nobody in (不在), by email through
+-- the outbox; off until the merchant asks for it.
+ALTER TABLE merchants ADD COLUMN delivery_notices BOOLEAN NOT NULL DEFAULT FALSE;
