@@ -131,6 +131,7 @@ func (h apiHandlers) ListOpsReturns(ctx context.Context, _ api.ListOpsReturnsReq
 	out := api.ListOpsReturns200JSONResponse{Open: make([]api.Return, len(rep.Open))}
 	for i, r := range rep.Open {
 		out.Open[i] = returnOut(r, lang, true)
+		out.Open[i].AgeDays = ptr(int(h.now().Sub(r.CreatedAt).Hours() / 24))
 	}
 	out.ByReason = make([]struct {
 		Label   string `json:"label"`

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -184,6 +185,42 @@ func TestReturns_ExchangeReceivedOnHandheld(t *testing.T) {
 		rep := sup.op("GET", "/ops/returns", nil, "")
 		if open := rep.JSON["open"].([]any); len(open) != 1 || open[0].(map[string]any)["announced"] != false {
 			t.Errorf("open returns: %s", rep.Raw)
+		}
+
+		// The console lists it, with its age and reason; and the admin has
+		// the merchant's customers hear of deliveries from now on.
+		admin := soko.SeedStaff{Staff: soko.Staff{BadgeCode: "A001", Name: "渡辺", Role: soko.RoleAdmin, Active: true}, PIN: "6666"}
+		if err := db.Load(ctx, &soko.Seed{Staff: []soko.SeedStaff{admin}}); err != nil {
+			t.Fatal(err)
+		}
+		c := console{mustBrowser(t, s.url+"/console", screen{1280, 800, false})}
+		c.signIn("A001", "6666")
+		c.click(`nav a[href="#returns"]`)
+		c.waitFor("the open returns", `document.querySelector('#ret-open tbody tr[data-no="CR-SO-1-2"]')`)
+		if row := c.text(`#ret-open tbody tr[data-no="CR-SO-1-2"]`); !strings.Contains(row, "予告なし返送") || !strings.Contains(row, "受付中") || !strings.Contains(row, "0日") {
+			t.Errorf("open return row %q", row)
+		}
+		if reasons := c.text("#ret-reasons"); !strings.Contains(reasons, "商品不良1") || !strings.Contains(reasons, "予告なし返送1") {
+			t.Errorf("returns by reason %q", reasons)
+		}
+		if products := c.text("#ret-products"); !strings.Contains(products, "TOWEL") || !strings.Contains(products, "MUG") {
+			t.Errorf("returns by product %q", products)
+		}
+		c.shot("console-returns")
+		c.click(`nav a[href="#email"]`)
+		c.waitFor("the email template", `document.getElementById('email-subject').placeholder !== ''`)
+		c.click("#email-notices")
+		c.click(`#email-form button[type=submit]`)
+		c.wantMsg("email-msg", "ok", "保存しました")
+		c.checkClean()
+		var merchants []struct {
+			ID int64 `json:"id"`
+		}
+		if err := json.Unmarshal(sup.op("GET", "/ops/merchants", nil, "").Raw, &merchants); err != nil || len(merchants) != 1 {
+			t.Fatalf("merchants: %v %v", merchants, err)
+		}
+		if tpl := sup.op("GET", "/ops/merchants/"+itoa64(merchants[0].ID)+"/email-template", nil, ""); tpl.JSON["delivery_notices"] != true {
+			t.Errorf("delivery notices after the console saved them: %s", tpl.Raw)
 		}
 
 		checks, err := db.CheckInvariants(ctx, nil)

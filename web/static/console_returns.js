@@ -10,7 +10,6 @@
     tb.textContent = '';
     items.forEach(function (x) { tb.appendChild(build(x)); });
   }
-  function days(iso) { return Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 864e5)); }
   function actions(r) {
     var box = el('span');
     var slip = el('a', '', t('ret_slip'));
@@ -41,7 +40,7 @@
         r.lines.forEach(function (l) { units += l.received; });
         var tr = row([{text: r.return_no + (r.announced ? '' : ' ' + t('ret_unannounced'))}, {text: r.merchant_name}, {text: r.order_no},
           {text: r.reason_label}, {text: t('ret_d_' + r.disposition)}, {text: t('ret_s_' + r.status)},
-          {text: t('ret_days', {n: days(r.created_at)}), cls: 'n'}, {text: count(units), cls: 'n'}, {node: actions(r)}]);
+          {text: t('ret_days', {n: r.age_days}), cls: 'n'}, {text: count(units), cls: 'n'}, {node: actions(r)}]);
         tr.dataset.no = r.return_no;
         return tr;
       });
