@@ -112,15 +112,28 @@ func (db *DB) CreateReturn(ctx context.Context, nr *soko.NewReturn) (*soko.Retur
 		for _, p := range products {
 			bySKU[p.SKU] = p
 		}
-		bad := soko.Errorf(soko.EINVALID, "the return names what the order did not ship").JA("注文で出荷していない商品・数量が含まれています")
+		// What the order's other returns announced already cannot come back twice.
+		var others []struct {
+			ProductID int64
+			N         int
+		}
+		if err := tx.Raw(`SELECT l.product_id, SUM(l.quantity) AS n FROM return_lines l JOIN returns r ON r.id = l.return_id
+			WHERE r.order_id = ? AND r.number <> ? GROUP BY l.product_id`, o.ID, nr.Number).Scan(&others).Error; err != nil {
+			return err
+		}
+		for _, x := range others {
+			shipped[x.ProductID] -= x.N
+		}
+		bad := soko.Errorf(soko.EINVALID, "the return names what the order did not ship, or its other returns announced already").
+			JA("注文で出荷していない商品・数量（ほかの返品で連絡済みの分を含む）が含まれています")
 		want := map[int64]int{}
 		for i, l := range nr.Lines {
 			p, ok := bySKU[l.SKU]
 			switch {
-			case !ok || shipped[p.ID] == 0:
+			case !ok || !onOrder(lines, p.ID):
 				bad.WithField(fmt.Sprintf("lines[%d].sku", i), fmt.Sprintf("%s is not on order %s", l.SKU, o.Number))
 			case want[p.ID]+l.Quantity > shipped[p.ID]:
-				bad.WithField(fmt.Sprintf("lines[%d].quantity", i), fmt.Sprintf("order %s shipped %d of %s", o.Number, shipped[p.ID], l.SKU))
+				bad.WithField(fmt.Sprintf("lines[%d].quantity", i), fmt.Sprintf("%d of %s may still come back on order %s", max(shipped[p.ID], 0), l.SKU, o.Number))
 			}
 			want[p.ID] += l.Quantity
 		}
@@ -161,6 +174,15 @@ func (db *DB) CreateReturn(ctx context.Context, nr *soko.NewReturn) (*soko.Retur
 		return nil, err
 	}
 	return db.ReturnByID(ctx, id)
+}
+
+func onOrder(lines []orderLineRow, productID int64) bool {
+	for _, l := range lines {
+		if l.ProductID == productID {
+			return true
+		}
+	}
+	return false
 }
 
 // sameReturn refuses a return number sent again with other content.

@@ -71,6 +71,11 @@ func TestReturns_ReceiveGradedUnits(t *testing.T) {
 		if _, err := db.CreateReturn(ctx, &tooMany); soko.ErrorCode(err) != soko.EINVALID {
 			t.Fatalf("more than shipped: %v", err)
 		}
+		// Both towels are announced on RMA-1: none is left to announce again.
+		tooMany.Lines = []soko.ReturnLineInput{{SKU: "T-1", Quantity: 1}}
+		if _, err := db.CreateReturn(ctx, &tooMany); soko.ErrorCode(err) != soko.EINVALID {
+			t.Fatalf("a towel announced twice: %v", err)
+		}
 
 		found, err := db.IdentifyReturn(ctx, number[:4]+"-"+number[4:8]+"-"+number[8:])
 		if err != nil || found.ID != r.ID || found.Status != soko.ReturnReceiving || found.TrackingNumber != number {
@@ -133,6 +138,16 @@ func TestReturns_ReceiveGradedUnits(t *testing.T) {
 		cr, err := db.IdentifyReturn(ctx, "SKR-1")
 		if err != nil || cr.Announced || cr.Number != "CR-SKR-1-2" || cr.Disposition != soko.ReturnInspect || cr.Reason != soko.ReasonCarrierReturn {
 			t.Fatalf("unannounced: %+v %v", cr, err)
+		}
+		rep, err := db.ReturnsReport(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Open) != 1 || rep.Open[0].Number != "CR-SKR-1-2" || len(rep.ByReason) != 2 || len(rep.ByProduct) != 1 {
+			t.Fatalf("report: %+v", rep)
+		}
+		if p := rep.ByProduct[0]; p.SKU != "T-1" || p.Returned != 3 || p.Returns != 1 || p.Shipped != 2 || p.Frequent() {
+			t.Errorf("by product: %+v", p)
 		}
 		mustAllChecksPass(t, db)
 	})
