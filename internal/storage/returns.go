@@ -538,6 +538,13 @@ func returnLocation(tx *gorm.DB, u *soko.ReturnUnitScan) (locationRow, error) {
 	case u.Destination == soko.DestQuarantine && loc.Kind != string(soko.LocationReceiving):
 		return loc, soko.Errorf(soko.EINVALID, "%s is not a quarantine location: use a receiving-kind location, which is never allocated", loc.Code).
 			JA("%s は保留ロケーションではありません（引当されない入荷場ロケーションを使ってください）", loc.Code).WithField("location", loc.Code)
+	case u.Destination == soko.DestQuarantine:
+		// Not where new goods wait to be put away: returns would be shelved with them.
+		receiving, err := receivingLocation(tx)
+		if err == nil && receiving.ID == loc.ID {
+			return loc, soko.Errorf(soko.EINVALID, "%s is where received goods wait for put-away, not a quarantine location", loc.Code).
+				JA("%s は入荷品の棚入れ待ち場所です。保留ロケーションではありません", loc.Code).WithField("location", loc.Code)
+		}
 	}
 	return loc, nil
 }

@@ -104,6 +104,7 @@ func TestReturns_ReceiveGradedUnits(t *testing.T) {
 			{ScanID: "bad-1", ProductID: towel, Grade: soko.GradeDamaged, Destination: soko.DestStock, Location: "A-01-01-1"},
 			{ScanID: "bad-2", ProductID: towel, Grade: soko.GradeSellable, Destination: soko.DestStock, Location: "Q-01"},
 			{ScanID: "bad-3", ProductID: towel, Grade: soko.GradeSellable, Destination: soko.DestQuarantine, Location: "A-01-01-1"},
+			{ScanID: "bad-4", ProductID: towel, Grade: soko.GradeDamaged, Destination: soko.DestQuarantine, Location: "RCV-01"},
 		} {
 			bad.ReturnID = r.ID
 			if _, err := db.ReceiveReturnUnit(ctx, &bad); soko.ErrorCode(err) != soko.EINVALID {
