@@ -143,6 +143,7 @@ var consoleOrderWords = map[string][2]string{
 	"ord_step_short_pick":     {"欠品報告", "short pick"},
 	"ord_step_inspect":        {"検品", "inspect"},
 	"ord_step_handover":       {"荷渡し", "handover"},
+	"ord_step_return":         {"返品受付", "return"},
 
 	"ord_actions":            {"操作", "Actions"},
 	"ord_actions_help":       {"今の状態でできる操作だけが表示されます。メモは履歴に残ります。", "Only what the order's status allows is offered. The note is kept in the history."},

@@ -57,6 +57,7 @@ var consoleWords = map[string][2]string{
 	"redeliver":       {"再送", "Send again"},
 	"redelivered":     {"通知 #{id} を再送待ちにしました", "Notification #{id} will be sent again now"},
 	"email":           {"発送完了メール", "Shipment email"},
+	"email_notices":   {"配達完了・不在のお知らせメールも送る（配送会社の配達状況が届いたとき）", "Also send delivered and recipient-absent notices (when the carrier reports them)"},
 	"email_help":      {"荷主ごとのお客様向けメールのひな形です。空欄は標準の文面を使います。プレビューで見本の注文に当てはめて確認できます", "Each merchant's email to its customers. Empty parts use the standard text. Preview renders it for a sample order"},
 	"subject":         {"件名", "Subject"},
 	"body":            {"本文", "Body"},
@@ -149,7 +150,7 @@ func (s *Server) consolePage(c echo.Context) error {
 // allConsoleWords are the words of every console section, each section's
 // kept in its own file beside its handlers (consoleOrderWords in
 // consoleorders.go, …).
-var allConsoleWords = mergeWords(consoleWords, dashboardWords, shipDateWords, consoleOrderWords, orderImportWords, adminWords, auditWords, replenishWords)
+var allConsoleWords = mergeWords(consoleWords, dashboardWords, shipDateWords, consoleOrderWords, orderImportWords, adminWords, auditWords, replenishWords, consoleReturnsWords)
 
 // mergeWords joins word tables; a key two tables define is a programming
 // mistake, caught when the server starts (and by every test).

@@ -10,7 +10,8 @@ import (
 func emailTemplateOut(t soko.EmailTemplate) api.EmailTemplate {
 	out := api.EmailTemplate{
 		Subject: t.Subject, Body: t.Body, DefaultSubject: soko.DefaultEmailTemplate.Subject, DefaultBody: soko.DefaultEmailTemplate.Body,
-		Placeholders: make([]api.EmailPlaceholder, len(soko.EmailPlaceholders)),
+		DeliveryNotices: t.DeliveryNotices,
+		Placeholders:    make([]api.EmailPlaceholder, len(soko.EmailPlaceholders)),
 	}
 	for i, p := range soko.EmailPlaceholders {
 		out.Placeholders[i] = api.EmailPlaceholder{Name: p.Name, Description: p.Japanese}
@@ -39,7 +40,7 @@ func (h apiHandlers) PutEmailTemplate(ctx context.Context, req api.PutEmailTempl
 	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
 		return nil, err
 	}
-	t := soko.EmailTemplate{Subject: req.Body.Subject, Body: req.Body.Body}
+	t := soko.EmailTemplate{Subject: req.Body.Subject, Body: req.Body.Body, DeliveryNotices: deref(req.Body.DeliveryNotices)}
 	if err := h.store.SaveEmailTemplate(ctx, req.MerchantId, t); err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ var handheldWords = map[string][2]string{
 	"view_count":    {"棚卸", "Count"},
 	"view_pick":     {"ピッキング", "Pick"},
 	"view_handover": {"集荷（荷渡し）", "Dock handover"},
+	"view_returns":  {"返品受付", "Returns"},
 	"pk_short":      {"欠品報告", "Report short"},
 	"pk_found":      {"実際にあった数", "Units really there"},
 	"pk_report":     {"報告する", "Report"},

@@ -595,7 +595,7 @@ var staticRef = regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)
 // not count; it is served by soko itself, revalidated by its ETag.
 func TestFloorPages_Weight(t *testing.T) {
 	srv, _ := MustServer(t)
-	for _, page := range []string{"/hh", "/hh/dock", "/station"} {
+	for _, page := range []string{"/hh", "/hh/dock", "/hh/returns", "/station"} {
 		for _, lang := range []string{"ja", "en"} {
 			rec := do(t, srv, "GET", page+"?lang="+lang, nil, "Accept-Encoding", "gzip, deflate, br")
 			if rec.Code != http.StatusOK || rec.Header().Get("Content-Encoding") != "gzip" {
@@ -767,7 +767,7 @@ func (w *countingWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// TestFloorPages_WireWeight loads the handheld and the dock in a fresh
+// TestFloorPages_WireWeight loads the handheld, the dock and the returns desk in a fresh
 // Chromium on a phone, as a picker opens them at the start of a shift, and
 // again as on every later visit, and adds up the bytes soko sends for each
 // (status lines, headers and compressed bodies, the service worker's own
@@ -794,6 +794,7 @@ func TestFloorPages_WireWeight(t *testing.T) {
 	for _, p := range []struct{ page, ready string }{
 		{"/hh", `document.getElementById('prompt').textContent !== '' && navigator.serviceWorker.controller !== null`},
 		{"/hh/dock", `!document.getElementById('v-signin').hidden && navigator.serviceWorker.controller !== null`},
+		{"/hh/returns", `!document.getElementById('v-signin').hidden && navigator.serviceWorker.controller !== null`},
 	} {
 		page, ready := p.page, p.ready
 		for _, visit := range []struct {

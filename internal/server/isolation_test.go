@@ -40,6 +40,12 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 		if n := len(sakura.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)); n != 1 {
 			t.Fatalf("the first merchant sees %d shipments, want 1", n)
 		}
+		// Shipped after all (as a return needs): the cancellation came too late.
+		if err := db.Exec(context.Background(), `UPDATE orders SET status = 'shipped' WHERE number = 'SO-SECRET'`); err != nil {
+			t.Fatal(err)
+		}
+		sakura.must(201, "POST", "/api/v1/returns", map[string]any{"return_no": "RMA-SECRET", "order_no": "SO-SECRET", "reason": "defective",
+			"disposition": "refund", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 1}}})
 
 		sakura.must(201, "PUT", "/api/v1/suppliers/SECRET-SUP", map[string]any{"name": "秘密の仕入先", "lead_time_days": 5, "skus": []string{"SECRET-1"}})
 		poNo := sakura.must(201, "POST", "/api/v1/reorder-suggestions/accept", map[string]any{
@@ -97,6 +103,19 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"changeOrder":     notFound("PATCH", "/api/v1/orders/SO-SECRET", map[string]any{"note": "x"}),
 			"listOrderEvents": notFound("GET", "/api/v1/orders/SO-SECRET/events", nil),
 			"listShipments":   emptyList("/api/v1/shipments"),
+			"listReturns":     emptyList("/api/v1/returns"),
+			"getReturn":       notFound("GET", "/api/v1/returns/RMA-SECRET", nil),
+			"createReturn": func(t *testing.T) {
+				// The first merchant's order is no order of the second's.
+				r := midori.do("POST", "/api/v1/returns", map[string]any{"return_no": "RMA-M1", "order_no": "SO-SECRET", "reason": "defective",
+					"disposition": "refund", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 1}}})
+				if r.Status != 422 || !contains(r.fields(), "order_no") || strings.Contains(string(r.Raw), "限定品") {
+					t.Fatalf("return of another merchant's order: %d %s", r.Status, r.Raw)
+				}
+				if r := sakura.must(200, "GET", "/api/v1/returns/RMA-SECRET", nil); r.JSON["status"] != "announced" {
+					t.Fatalf("the first merchant's return changed: %s", r.Raw)
+				}
+			},
 			"createTrackingEvents": func(t *testing.T) {
 				// The first merchant's tracking number is no parcel of the
 				// second's: refused like a number nobody has, nothing kept.

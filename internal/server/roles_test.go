@@ -186,6 +186,13 @@ var operationMenus = map[string]soko.Menu{
 	"ApproveOpsPurchaseOrder":   soko.MenuConsole,
 	"PrintPurchaseOrder":        soko.MenuConsole,
 	"ExportPurchaseOrderCSV":    soko.MenuConsole,
+	"ListOpsReturns":            soko.MenuConsole,
+	"CompleteReturn":            soko.MenuConsole,
+	"IdentifyReturn":            soko.MenuReturns,
+	"GetOpsReturn":              soko.MenuReturns,
+	"ReceiveReturnUnit":         soko.MenuReturns,
+	"FinishReturn":              soko.MenuReturns,
+	"PrintReturnSlip":           soko.MenuReturns,
 }
 
 // fillPath puts a plausible value in each path parameter.

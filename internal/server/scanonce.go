@@ -22,6 +22,7 @@ var scanSteps = map[string]string{
 	opsBase + "/picks/:task_id/short":          "short_pick",
 	opsBase + "/station/orders/:order_id/scan": "inspect",
 	opsBase + "/manifests/:manifest_id/scan":   "handover",
+	opsBase + "/returns/:return_id/units":      "return",
 }
 
 // scanOnce makes every scan exactly-once: a scan id seen before gets its

@@ -34,6 +34,7 @@ type Store interface {
 	deliveryStatusStore
 	replenishStore
 	shipDateStore
+	returnStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
@@ -287,6 +288,7 @@ func New(cfg Config) *Server {
 	e.GET("/", s.home)
 	e.GET("/hh", s.handheld)
 	e.GET("/hh/dock", s.dockPage)
+	e.GET("/hh/returns", s.returnsPage)
 	e.GET("/hh-sw.js", s.serviceWorker)
 	e.GET("/station", s.stationPage)
 	e.GET("/console", s.consolePage)

@@ -62,6 +62,16 @@ type webhookEvent struct {
 			TrackingNumber string `json:"tracking_number"`
 			TrackingURL    string `json:"tracking_url"`
 		} `json:"parcels"`
+		// A return's (return.received, return.completed).
+		ReturnNo        string `json:"return_no"`
+		ExchangeOrderNo string `json:"exchange_order_no"`
+		NotOurs         int    `json:"not_ours"`
+		Lines           []struct {
+			SKU      string         `json:"sku"`
+			Quantity int            `json:"quantity"`
+			Received int            `json:"received"`
+			Grades   map[string]int `json:"grades"`
+		} `json:"lines"`
 	} `json:"data"`
 }
 

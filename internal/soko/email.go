@@ -129,6 +129,9 @@ var EmailPlaceholders = []EmailPlaceholder{
 type EmailTemplate struct {
 	Subject string
 	Body    string
+	// DeliveryNotices also sends the customer soko's 配達完了 and 不在
+	// notices (DeliveryNotice) when the carrier reports them.
+	DeliveryNotices bool
 }
 
 // DefaultEmailTemplate is the shipment email a merchant gets until it

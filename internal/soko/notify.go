@@ -98,7 +98,7 @@ var WebhookEventTypes = []string{
 	"order.received", "order.allocated", "order.backordered", "order.short",
 	"order.picked", "order.packed", "order.labeled", "order.shipped",
 	"order.cancelled", "order.cancel_requested", "order.on_hold", "inbound.received", "stock.low",
-	"stock.out", "stock.changed", "shipment.delivered", "shipment.exception",
+	"stock.out", "stock.changed", "shipment.delivered", "shipment.exception", "return.received", "return.completed",
 }
 
 // OptInWebhookEvents are sent only to endpoints that name them: a

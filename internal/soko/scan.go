@@ -9,7 +9,7 @@ type ScanEvent struct {
 	ScanID    string // the client's id: a scan retried after a network drop is applied once
 	StaffID   int64
 	Device    string
-	Step      string // receive, put_away, pick, inspect, handover, count
+	Step      string // receive, put_away, pick, inspect, handover, count, return
 	Code      string
 	Result    string // ok, or the refusal's error code
 	Message   string

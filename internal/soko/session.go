@@ -87,7 +87,9 @@ const (
 	MenuPick     Menu = "pick"
 	MenuPack     Menu = "pack"
 	MenuHandover Menu = "handover"
-	MenuConsole  Menu = "console"
+	// MenuReturns is the returns desk: receiving parcels that come back.
+	MenuReturns Menu = "returns"
+	MenuConsole Menu = "console"
 	// MenuAdmin is the console's administration: merchants, staff, keys,
 	// templates.
 	MenuAdmin Menu = "admin"
@@ -96,11 +98,11 @@ const (
 // menusOf is the permission table: which role may do what. The server
 // checks it on every call, whatever the page showed.
 var menusOf = map[Role][]Menu{
-	RolePicker:     {MenuPick, MenuReceive, MenuPutAway, MenuCount},
+	RolePicker:     {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuReturns},
 	RolePacker:     {MenuPack},
 	RoleShipper:    {MenuHandover, MenuReceive, MenuPutAway},
-	RoleSupervisor: {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuConsole},
-	RoleAdmin:      {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuConsole, MenuAdmin},
+	RoleSupervisor: {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuReturns, MenuConsole},
+	RoleAdmin:      {MenuPick, MenuReceive, MenuPutAway, MenuCount, MenuPack, MenuHandover, MenuReturns, MenuConsole, MenuAdmin},
 }
 
 // Menus lists what role may do, in the order the handheld shows it.

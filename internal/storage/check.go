@@ -26,13 +26,13 @@ type OrderKey struct {
 // beyond what is on hand, every acknowledged order exists exactly once,
 // every shipped order's notifications exist, no tracking number is on two
 // parcels (whatever their carriers), every parcel's delivery status is
-// its latest tracking event's, and every scan that moved stock was
-// recorded once. Each check lists at most a few problems of its kind.
+// its latest tracking event's, every returned unit is in the ledger as
+// it was graded, and every scan that moved stock was recorded once. Each check lists at most a few problems of its kind.
 func (db *DB) CheckInvariants(ctx context.Context, acknowledged []OrderKey) ([]Check, error) {
 	tx := db.conn(ctx)
 	var out []Check
 	for _, c := range []func(*gorm.DB) (Check, error){
-		db.checkLedger, db.checkStockFeed, checkAllocations, checkShippedNotices, checkTrackingNumbers, checkDeliveryStatus, checkScans,
+		db.checkLedger, db.checkStockFeed, checkAllocations, checkShippedNotices, checkTrackingNumbers, checkDeliveryStatus, checkReturns, checkScans,
 		func(tx *gorm.DB) (Check, error) { return checkAcknowledged(tx, acknowledged) },
 	} {
 		r, err := c(tx)

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -247,14 +248,15 @@ func moveParcels(tx *gorm.DB, dialect string, parcels map[string]*trackedParcel,
 	if err != nil {
 		return err
 	}
-	merchants := map[int64]bool{}
+	owners := map[int64]bool{}
 	for _, p := range ordered {
-		merchants[p.MerchantID] = true
+		owners[p.MerchantID] = true
 	}
-	recipients, err := recipientsOf(tx, keys(merchants)...)
+	recipients, err := recipientsOf(tx, keys(owners)...)
 	if err != nil {
 		return err
 	}
+	merchants := map[int64]*merchantRow{}
 	var outbox []outboxRow
 	for _, p := range ordered {
 		e := latest[p.ID]
@@ -263,6 +265,15 @@ func moveParcels(tx *gorm.DB, dialect string, parcels map[string]*trackedParcel,
 		}
 		status := soko.DeliveryStatus(e.Status)
 		rec.Changed[p.TrackingNumber] = status
+		if status.Notified() {
+			mail, err := deliveryNotice(tx, p, e, merchants, now)
+			if err != nil {
+				return err
+			}
+			if mail != nil {
+				outbox = append(outbox, *mail)
+			}
+		}
 		eventType := ""
 		switch {
 		case status == soko.DeliveryDelivered:
@@ -295,6 +306,44 @@ func moveParcels(tx *gorm.DB, dialect string, parcels map[string]*trackedParcel,
 		return nil
 	}
 	return tx.CreateInBatches(&outbox, 500).Error
+}
+
+// deliveryNotice is the 配達完了 or 不在 email to the customer of a parcel
+// that moved to delivered or absent, when its merchant asks for these and
+// the customer has an address; nil otherwise.
+func deliveryNotice(tx *gorm.DB, p *trackedParcel, e trackingEventRow, merchants map[int64]*merchantRow, now time.Time) (*outboxRow, error) {
+	m, ok := merchants[p.MerchantID]
+	if !ok {
+		m = &merchantRow{}
+		if err := tx.Where("id = ?", p.MerchantID).Take(m).Error; err != nil {
+			return nil, err
+		}
+		merchants[p.MerchantID] = m
+	}
+	if !m.DeliveryNotices {
+		return nil, nil
+	}
+	var o orderRow
+	if err := tx.Where("id = ?", p.OrderID).Take(&o).Error; err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(o.RecipientEmail) == "" || o.PersonalDataErasedAt != nil {
+		return nil, nil
+	}
+	n := soko.DeliveryNotice{Status: soko.DeliveryStatus(e.Status), MerchantName: m.Name, OrderNumber: o.Number, CustomerName: o.RecipientName,
+		Carrier: p.Carrier, TrackingNumber: p.TrackingNumber, At: e.OccurredAt, Place: e.Place}
+	if c, ok := carrier.Find(p.Carrier); ok {
+		n.Carrier, n.TrackingURL = c.Name, c.TrackingURL(p.TrackingNumber)
+	}
+	subject, body := n.Render()
+	payload, err := json.Marshal(soko.EmailMessage{To: o.RecipientEmail, ToName: o.RecipientName, FromName: cmp.Or(m.SenderName, m.Name),
+		ReplyTo: m.SenderEmail, Subject: subject, Body: body, OrderNumber: o.Number})
+	if err != nil {
+		return nil, err
+	}
+	orderID := o.ID
+	return &outboxRow{Channel: "email", EventType: "shipment." + e.Status, OrderID: &orderID, MerchantID: p.MerchantID,
+		Payload: string(payload), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now}, nil
 }
 
 // setDeliveryStatus sets the parcels' status to their latest events' in

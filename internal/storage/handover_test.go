@@ -222,7 +222,7 @@ func TestCheckInvariants_AfterHandover(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(checks) != 8 { // ledger, stock feed, oversell, notices, tracking numbers, delivery status, scans, acknowledged orders
+		if len(checks) != 9 { // ledger, stock feed, oversell, notices, tracking numbers, delivery status, returns, scans, acknowledged orders
 			t.Fatalf("%d checks", len(checks))
 		}
 		for _, c := range checks {

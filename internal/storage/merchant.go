@@ -25,6 +25,7 @@ type merchantRow struct {
 	SlipMessage      string
 	EmailSubject     string
 	EmailBody        string
+	DeliveryNotices  bool
 	AllowPartial     bool
 	RetentionDays    int
 	InvoiceNumber    string
@@ -42,7 +43,7 @@ func merchantToRow(m *soko.Merchant) merchantRow {
 		SenderPostalCode: m.Sender.PostalCode, SenderPrefecture: m.Sender.Prefecture,
 		SenderCity: m.Sender.City, SenderStreet: m.Sender.Street, SenderBuilding: m.Sender.Building,
 		SenderName: m.Sender.Name, SenderPhone: m.Sender.Phone, SenderEmail: m.Sender.Email,
-		SlipMessage: m.SlipMessage, EmailSubject: m.EmailTemplate.Subject, EmailBody: m.EmailTemplate.Body,
+		SlipMessage: m.SlipMessage, EmailSubject: m.EmailTemplate.Subject, EmailBody: m.EmailTemplate.Body, DeliveryNotices: m.EmailTemplate.DeliveryNotices,
 		AllowPartial: m.AllowPartial, RetentionDays: m.RetentionDays, InvoiceNumber: m.InvoiceNumber, StockBuffer: m.StockBuffer,
 		HoldAlertDays: m.HoldAlertDays, HoldAutoFree: m.HoldAutoFree, CreatedAt: m.CreatedAt,
 	}
@@ -53,7 +54,7 @@ func (r merchantRow) merchant() *soko.Merchant {
 		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, AllowPartial: r.AllowPartial, RetentionDays: r.RetentionDays,
 		InvoiceNumber: r.InvoiceNumber, StockBuffer: r.StockBuffer, HoldAlertDays: r.HoldAlertDays, HoldAutoFree: r.HoldAutoFree,
 		CreatedAt:     r.CreatedAt.UTC(),
-		EmailTemplate: soko.EmailTemplate{Subject: r.EmailSubject, Body: r.EmailBody},
+		EmailTemplate: soko.EmailTemplate{Subject: r.EmailSubject, Body: r.EmailBody, DeliveryNotices: r.DeliveryNotices},
 		Sender: soko.Address{
 			PostalCode: r.SenderPostalCode, Prefecture: r.SenderPrefecture, City: r.SenderCity,
 			Street: r.SenderStreet, Building: r.SenderBuilding, Name: r.SenderName,
@@ -130,10 +131,11 @@ func (db *DB) SaveEmailTemplate(ctx context.Context, merchantID int64, t soko.Em
 			return err
 		}
 		if err := tx.Model(&merchantRow{}).Where("id = ?", merchantID).
-			Updates(map[string]any{"email_subject": t.Subject, "email_body": t.Body}).Error; err != nil {
+			Updates(map[string]any{"email_subject": t.Subject, "email_body": t.Body, "delivery_notices": t.DeliveryNotices}).Error; err != nil {
 			return err
 		}
 		return audit(tx, now, soko.AuditEmailTemplate, "merchant", merchantID,
-			map[string]string{"subject": before.EmailSubject, "body": before.EmailBody}, map[string]string{"subject": t.Subject, "body": t.Body})
+			map[string]any{"subject": before.EmailSubject, "body": before.EmailBody, "delivery_notices": before.DeliveryNotices},
+			map[string]any{"subject": t.Subject, "body": t.Body, "delivery_notices": t.DeliveryNotices})
 	})
 }

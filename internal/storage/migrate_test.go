@@ -102,7 +102,7 @@ func TestMigrations_SameSchemaOnBothDialects(t *testing.T) {
 var unindexedForeignKeys = []string{
 	"count_tasks.staff_id", "document_prints.staff_id", "manifest_prints.staff_id",
 	"manifests.closed_by", "manifests.confirmed_by", "manifests.opened_by",
-	"order_events.staff_id", "pick_tasks.product_id", "stock_movements.staff_id", "waves.released_by",
+	"order_events.staff_id", "pick_tasks.product_id", "return_units.staff_id", "stock_movements.staff_id", "waves.released_by",
 }
 
 func TestMigrations_ForeignKeysAreIndexed(t *testing.T) {

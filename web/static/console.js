@@ -350,6 +350,7 @@
       emailDefault = a.data;
       $('email-subject').value = a.data.subject;
       $('email-body').value = a.data.body;
+      $('email-notices').checked = a.data.delivery_notices;
       $('email-subject').placeholder = a.data.default_subject;
       $('email-body').placeholder = a.data.default_body;
       var tb = $('email-placeholders');
@@ -359,7 +360,7 @@
       });
     });
   }
-  function templateBody() { return {subject: $('email-subject').value, body: $('email-body').value}; }
+  function templateBody() { return {subject: $('email-subject').value, body: $('email-body').value, delivery_notices: $('email-notices').checked}; }
   function previewEmail() {
     api('POST', templatePath('/preview'), templateBody()).then(function (a) {
       if (failed('email-msg', a)) { $('email-shown').hidden = true; return; }

@@ -57,7 +57,7 @@
     O.use(s);
     $('who').textContent = s.name;
     var shown = 0;
-    ['pick', 'receive', 'putaway', 'count', 'handover'].forEach(function (m) {
+    ['pick', 'receive', 'putaway', 'count', 'handover', 'returns'].forEach(function (m) {
       var on = s.menus.indexOf(m) >= 0;
       $('m-' + m).hidden = !on;
       if (on) shown++;

@@ -897,6 +897,159 @@ func (e PurchaseOrderStatus) Valid() bool {
 	}
 }
 
+// Defines values for ReturnDisposition.
+const (
+	ReturnDispositionExchange ReturnDisposition = "exchange"
+	ReturnDispositionInspect  ReturnDisposition = "inspect"
+	ReturnDispositionRefund   ReturnDisposition = "refund"
+)
+
+// Valid indicates whether the value is a known member of the ReturnDisposition enum.
+func (e ReturnDisposition) Valid() bool {
+	switch e {
+	case ReturnDispositionExchange:
+		return true
+	case ReturnDispositionInspect:
+		return true
+	case ReturnDispositionRefund:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnStatus.
+const (
+	ReturnStatusAnnounced ReturnStatus = "announced"
+	ReturnStatusCompleted ReturnStatus = "completed"
+	ReturnStatusReceived  ReturnStatus = "received"
+	ReturnStatusReceiving ReturnStatus = "receiving"
+)
+
+// Valid indicates whether the value is a known member of the ReturnStatus enum.
+func (e ReturnStatus) Valid() bool {
+	switch e {
+	case ReturnStatusAnnounced:
+		return true
+	case ReturnStatusCompleted:
+		return true
+	case ReturnStatusReceived:
+		return true
+	case ReturnStatusReceiving:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnInputDisposition.
+const (
+	ReturnInputDispositionExchange ReturnInputDisposition = "exchange"
+	ReturnInputDispositionInspect  ReturnInputDisposition = "inspect"
+	ReturnInputDispositionRefund   ReturnInputDisposition = "refund"
+)
+
+// Valid indicates whether the value is a known member of the ReturnInputDisposition enum.
+func (e ReturnInputDisposition) Valid() bool {
+	switch e {
+	case ReturnInputDispositionExchange:
+		return true
+	case ReturnInputDispositionInspect:
+		return true
+	case ReturnInputDispositionRefund:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnReason.
+const (
+	ReturnReasonCarrierReturn ReturnReason = "carrier_return"
+	ReturnReasonChangedMind   ReturnReason = "changed_mind"
+	ReturnReasonDamaged       ReturnReason = "damaged"
+	ReturnReasonDefective     ReturnReason = "defective"
+	ReturnReasonOther         ReturnReason = "other"
+	ReturnReasonRefused       ReturnReason = "refused"
+	ReturnReasonUnclaimed     ReturnReason = "unclaimed"
+	ReturnReasonUndeliverable ReturnReason = "undeliverable"
+	ReturnReasonWrongItem     ReturnReason = "wrong_item"
+)
+
+// Valid indicates whether the value is a known member of the ReturnReason enum.
+func (e ReturnReason) Valid() bool {
+	switch e {
+	case ReturnReasonCarrierReturn:
+		return true
+	case ReturnReasonChangedMind:
+		return true
+	case ReturnReasonDamaged:
+		return true
+	case ReturnReasonDefective:
+		return true
+	case ReturnReasonOther:
+		return true
+	case ReturnReasonRefused:
+		return true
+	case ReturnReasonUnclaimed:
+		return true
+	case ReturnReasonUndeliverable:
+		return true
+	case ReturnReasonWrongItem:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnUnitInputDestination.
+const (
+	ReturnUnitInputDestinationDisposal   ReturnUnitInputDestination = "disposal"
+	ReturnUnitInputDestinationNone       ReturnUnitInputDestination = "none"
+	ReturnUnitInputDestinationQuarantine ReturnUnitInputDestination = "quarantine"
+	ReturnUnitInputDestinationStock      ReturnUnitInputDestination = "stock"
+)
+
+// Valid indicates whether the value is a known member of the ReturnUnitInputDestination enum.
+func (e ReturnUnitInputDestination) Valid() bool {
+	switch e {
+	case ReturnUnitInputDestinationDisposal:
+		return true
+	case ReturnUnitInputDestinationNone:
+		return true
+	case ReturnUnitInputDestinationQuarantine:
+		return true
+	case ReturnUnitInputDestinationStock:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnUnitInputGrade.
+const (
+	ReturnUnitInputGradeDamaged  ReturnUnitInputGrade = "damaged"
+	ReturnUnitInputGradeOpened   ReturnUnitInputGrade = "opened"
+	ReturnUnitInputGradeSellable ReturnUnitInputGrade = "sellable"
+	ReturnUnitInputGradeWrong    ReturnUnitInputGrade = "wrong"
+)
+
+// Valid indicates whether the value is a known member of the ReturnUnitInputGrade enum.
+func (e ReturnUnitInputGrade) Valid() bool {
+	switch e {
+	case ReturnUnitInputGradeDamaged:
+		return true
+	case ReturnUnitInputGradeOpened:
+		return true
+	case ReturnUnitInputGradeSellable:
+		return true
+	case ReturnUnitInputGradeWrong:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ShipmentDeliveryStatus.
 const (
 	ShipmentDeliveryStatusAbsent         ShipmentDeliveryStatus = "absent"
@@ -940,6 +1093,7 @@ const (
 	StaffSessionMenusPick     StaffSessionMenus = "pick"
 	StaffSessionMenusPutaway  StaffSessionMenus = "putaway"
 	StaffSessionMenusReceive  StaffSessionMenus = "receive"
+	StaffSessionMenusReturns  StaffSessionMenus = "returns"
 )
 
 // Valid indicates whether the value is a known member of the StaffSessionMenus enum.
@@ -960,6 +1114,8 @@ func (e StaffSessionMenus) Valid() bool {
 	case StaffSessionMenusPutaway:
 		return true
 	case StaffSessionMenusReceive:
+		return true
+	case StaffSessionMenusReturns:
 		return true
 	default:
 		return false
@@ -1193,6 +1349,8 @@ const (
 	OrderReceived        WebhookEndpointInputEventTypes = "order.received"
 	OrderShipped         WebhookEndpointInputEventTypes = "order.shipped"
 	OrderShort           WebhookEndpointInputEventTypes = "order.short"
+	ReturnCompleted      WebhookEndpointInputEventTypes = "return.completed"
+	ReturnReceived       WebhookEndpointInputEventTypes = "return.received"
 	ShipmentDelivered    WebhookEndpointInputEventTypes = "shipment.delivered"
 	ShipmentException    WebhookEndpointInputEventTypes = "shipment.exception"
 	StockChanged         WebhookEndpointInputEventTypes = "stock.changed"
@@ -1226,6 +1384,10 @@ func (e WebhookEndpointInputEventTypes) Valid() bool {
 	case OrderShipped:
 		return true
 	case OrderShort:
+		return true
+	case ReturnCompleted:
+		return true
+	case ReturnReceived:
 		return true
 	case ShipmentDelivered:
 		return true
@@ -2302,10 +2464,13 @@ type EmailPreview struct {
 // EmailTemplate defines model for EmailTemplate.
 type EmailTemplate struct {
 	// Body Empty: the default's.
-	Body           string             `json:"body"`
-	DefaultBody    string             `json:"default_body"`
-	DefaultSubject string             `json:"default_subject"`
-	Placeholders   []EmailPlaceholder `json:"placeholders"`
+	Body           string `json:"body"`
+	DefaultBody    string `json:"default_body"`
+	DefaultSubject string `json:"default_subject"`
+
+	// DeliveryNotices Customers also get the 配達完了 and 不在 notices.
+	DeliveryNotices bool               `json:"delivery_notices"`
+	Placeholders    []EmailPlaceholder `json:"placeholders"`
 
 	// Subject Empty: the default's.
 	Subject string `json:"subject"`
@@ -2313,8 +2478,11 @@ type EmailTemplate struct {
 
 // EmailTemplateInput defines model for EmailTemplateInput.
 type EmailTemplateInput struct {
-	Body    string `json:"body"`
-	Subject string `json:"subject"`
+	Body string `json:"body"`
+
+	// DeliveryNotices Also email customers soko's 配達完了 and 不在 notices when the carrier reports them. Left out: off.
+	DeliveryNotices *bool  `json:"delivery_notices,omitempty"`
+	Subject         string `json:"subject"`
 }
 
 // Gift What the packer does for a gift. The packing station shows each option as a checklist item the packer must tick before the parcel is closed, and the packing slip (納品書) prints them.
@@ -3575,6 +3743,152 @@ type Retention struct {
 	RetentionDays int `json:"retention_days"`
 }
 
+// Return defines model for Return.
+type Return struct {
+	// AgeDays Whole days since the return was announced or arrived, on the warehouse's own lists.
+	AgeDays *int `json:"age_days,omitempty"`
+
+	// Announced False for a parcel that came back without being announced.
+	Announced       bool              `json:"announced"`
+	CompletedAt     *time.Time        `json:"completed_at,omitempty"`
+	CreatedAt       time.Time         `json:"created_at"`
+	Disposition     ReturnDisposition `json:"disposition"`
+	ExchangeAtOnce  bool              `json:"exchange_at_once"`
+	ExchangeOrderNo *string           `json:"exchange_order_no,omitempty"`
+	Id              int64             `json:"id"`
+	Lines           []ReturnLine      `json:"lines"`
+
+	// MerchantName On the warehouse's own lists.
+	MerchantName *string `json:"merchant_name,omitempty"`
+
+	// NotOurs Units that were not yours (誤配).
+	NotOurs int     `json:"not_ours"`
+	Note    *string `json:"note,omitempty"`
+	OrderNo string  `json:"order_no"`
+
+	// Reason お客様都合, 商品不良, 誤出荷, 配送中の破損, 受取拒否, 宛所不明,
+	// 保管期限切れ, 予告なし返送 (set by the warehouse), その他.
+	Reason         ReturnReason `json:"reason"`
+	ReasonLabel    *string      `json:"reason_label,omitempty"`
+	ReceivedAt     *time.Time   `json:"received_at,omitempty"`
+	ReturnNo       string       `json:"return_no"`
+	Status         ReturnStatus `json:"status"`
+	TrackingNumber *string      `json:"tracking_number,omitempty"`
+}
+
+// ReturnDisposition defines model for Return.Disposition.
+type ReturnDisposition string
+
+// ReturnStatus defines model for Return.Status.
+type ReturnStatus string
+
+// ReturnGrades defines model for ReturnGrades.
+type ReturnGrades struct {
+	Damaged  int `json:"damaged"`
+	Opened   int `json:"opened"`
+	Sellable int `json:"sellable"`
+}
+
+// ReturnInput defines model for ReturnInput.
+type ReturnInput struct {
+	Disposition ReturnInputDisposition `json:"disposition"`
+
+	// ExchangeAtOnce For an exchange: make the replacement order now, not when the return is received.
+	ExchangeAtOnce *bool `json:"exchange_at_once,omitempty"`
+	Lines          []struct {
+		Quantity int `json:"quantity"`
+		Sku      SKU `json:"sku"`
+	} `json:"lines"`
+	Note    *string        `json:"note,omitempty"`
+	OrderNo DocumentNumber `json:"order_no"`
+
+	// Reason お客様都合, 商品不良, 誤出荷, 配送中の破損, 受取拒否, 宛所不明,
+	// 保管期限切れ, 予告なし返送 (set by the warehouse), その他.
+	Reason   ReturnReason   `json:"reason"`
+	ReturnNo DocumentNumber `json:"return_no"`
+}
+
+// ReturnInputDisposition defines model for ReturnInput.Disposition.
+type ReturnInputDisposition string
+
+// ReturnLine defines model for ReturnLine.
+type ReturnLine struct {
+	Grades ReturnGrades `json:"grades"`
+	Name   string       `json:"name"`
+
+	// Quantity Announced; 0 when it came unannounced.
+	Quantity int    `json:"quantity"`
+	Received int    `json:"received"`
+	Sku      string `json:"sku"`
+}
+
+// ReturnList defines model for ReturnList.
+type ReturnList struct {
+	Data []Return `json:"data"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// ReturnParcelInput defines model for ReturnParcelInput.
+type ReturnParcelInput struct {
+	// Code The parcel's tracking number or the order's barcode.
+	Code string `json:"code"`
+}
+
+// ReturnReason お客様都合, 商品不良, 誤出荷, 配送中の破損, 受取拒否, 宛所不明,
+// 保管期限切れ, 予告なし返送 (set by the warehouse), その他.
+type ReturnReason string
+
+// ReturnScanResult defines model for ReturnScanResult.
+type ReturnScanResult struct {
+	// Allocated Orders waiting for stock that the unit let be allocated.
+	Allocated *int   `json:"allocated,omitempty"`
+	Message   string `json:"message"`
+	Return    Return `json:"return"`
+}
+
+// ReturnUnitInput defines model for ReturnUnitInput.
+type ReturnUnitInput struct {
+	Code string `json:"code"`
+
+	// Destination Default: stock for sellable, quarantine for damaged and opened, none for wrong.
+	Destination *ReturnUnitInputDestination `json:"destination,omitempty"`
+	Grade       ReturnUnitInputGrade        `json:"grade"`
+
+	// Location The shelf (stock) or quarantine location scanned.
+	Location *string `json:"location,omitempty"`
+
+	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
+	ScanId ScanID `json:"scan_id"`
+}
+
+// ReturnUnitInputDestination Default: stock for sellable, quarantine for damaged and opened, none for wrong.
+type ReturnUnitInputDestination string
+
+// ReturnUnitInputGrade defines model for ReturnUnitInput.Grade.
+type ReturnUnitInputGrade string
+
+// ReturnsReport defines model for ReturnsReport.
+type ReturnsReport struct {
+	ByProduct []struct {
+		// Frequent Returned often: at least 3 returns and a tenth of the units shipped.
+		Frequent bool   `json:"frequent"`
+		Merchant string `json:"merchant"`
+		Name     string `json:"name"`
+		Returned int    `json:"returned"`
+		Returns  int    `json:"returns"`
+		Shipped  int    `json:"shipped"`
+		Sku      string `json:"sku"`
+	} `json:"by_product"`
+	ByReason []struct {
+		Label   string `json:"label"`
+		Reason  string `json:"reason"`
+		Returns int    `json:"returns"`
+	} `json:"by_reason"`
+	Open []Return `json:"open"`
+}
+
 // RowProblem defines model for RowProblem.
 type RowProblem struct {
 	Field   string  `json:"field"`
@@ -4240,6 +4554,9 @@ type PoNo = DocumentNumber
 // PurchaseOrderID defines model for purchaseOrderID.
 type PurchaseOrderID = int64
 
+// ReturnID defines model for returnID.
+type ReturnID = int64
+
 // Sku defines model for sku.
 type Sku = SKU
 
@@ -4405,6 +4722,30 @@ type ListReorderSuggestionsParams struct {
 
 // AcceptReorderSuggestionsParams defines parameters for AcceptReorderSuggestions.
 type AcceptReorderSuggestionsParams struct {
+	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListReturnsParams defines parameters for ListReturns.
+type ListReturnsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page, or on the lists that sync
+	// (orders, inbounds, shipments) the `sync_cursor` of your last poll.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// UpdatedSince Only what changed at or after this time. On orders, inbounds and
+	// shipments it also puts the list in change order with a
+	// `sync_cursor` (see Syncing above).
+	UpdatedSince *UpdatedSince `form:"updated_since,omitempty" json:"updated_since,omitempty"`
+
+	// Open Only returns not completed yet.
+	Open *bool `form:"open,omitempty" json:"open,omitempty"`
+}
+
+// CreateReturnParams defines parameters for CreateReturn.
+type CreateReturnParams struct {
 	// IdempotencyKey A unique key for this request; a retry with the same key and body replays the first answer.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -4846,6 +5187,30 @@ type GetReplenishmentChartParams struct {
 	WindowDays *int   `form:"window_days,omitempty" json:"window_days,omitempty"`
 }
 
+// IdentifyReturnParams defines parameters for IdentifyReturn.
+type IdentifyReturnParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CompleteReturnParams defines parameters for CompleteReturn.
+type CompleteReturnParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// FinishReturnParams defines parameters for FinishReturn.
+type FinishReturnParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ReceiveReturnUnitParams defines parameters for ReceiveReturnUnit.
+type ReceiveReturnUnitParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // SignOutParams defines parameters for SignOut.
 type SignOutParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -4990,6 +5355,9 @@ type AcceptReorderSuggestionsJSONRequestBody = AcceptSuggestions
 // PutReplenishmentSettingsJSONRequestBody defines body for PutReplenishmentSettings for application/json ContentType.
 type PutReplenishmentSettingsJSONRequestBody = ReplenishmentSettings
 
+// CreateReturnJSONRequestBody defines body for CreateReturn for application/json ContentType.
+type CreateReturnJSONRequestBody = ReturnInput
+
 // PutStockSettingsJSONRequestBody defines body for PutStockSettings for application/json ContentType.
 type PutStockSettingsJSONRequestBody = StockSettings
 
@@ -5079,6 +5447,12 @@ type ReceiveScanJSONRequestBody = ReceiveScanInput
 
 // AcceptReplenishmentJSONRequestBody defines body for AcceptReplenishment for application/json ContentType.
 type AcceptReplenishmentJSONRequestBody = OpsAcceptSuggestions
+
+// IdentifyReturnJSONRequestBody defines body for IdentifyReturn for application/json ContentType.
+type IdentifyReturnJSONRequestBody = ReturnParcelInput
+
+// ReceiveReturnUnitJSONRequestBody defines body for ReceiveReturnUnit for application/json ContentType.
+type ReceiveReturnUnitJSONRequestBody = ReturnUnitInput
 
 // SignInJSONRequestBody defines body for SignIn for application/json ContentType.
 type SignInJSONRequestBody = SignInInput
@@ -5214,6 +5588,15 @@ type ServerInterface interface {
 	// PutReplenishmentSettings Set how your reorder suggestions are worked out, and 自動発注
 	// (PUT /api/v1/replenishment-settings)
 	PutReplenishmentSettings(ctx echo.Context) error
+	// ListReturns List returns (返品), oldest first
+	// (GET /api/v1/returns)
+	ListReturns(ctx echo.Context, params ListReturnsParams) error
+	// CreateReturn Announce a return (返品予定) of a shipped order
+	// (POST /api/v1/returns)
+	CreateReturn(ctx echo.Context, params CreateReturnParams) error
+	// GetReturn Get a return with what came back, per line and grade
+	// (GET /api/v1/returns/{return_no})
+	GetReturn(ctx echo.Context, returnNo DocumentNumber) error
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx echo.Context, params ListShipmentsParams) error
@@ -5478,6 +5861,27 @@ type ServerInterface interface {
 	// GetReplenishmentChart A product's stock over the last 60 days and its projection, as an SVG line chart (supervisors)
 	// (GET /ops/replenishment/chart)
 	GetReplenishmentChart(ctx echo.Context, params GetReplenishmentChartParams) error
+	// IdentifyReturn Scan a returned parcel's tracking number or its order's barcode at the returns desk
+	// (POST /ops/return-parcels)
+	IdentifyReturn(ctx echo.Context, params IdentifyReturnParams) error
+	// ListOpsReturns The console's returns (返品) — open ones with their age, counts by reason and by product
+	// (GET /ops/returns)
+	ListOpsReturns(ctx echo.Context) error
+	// GetOpsReturn A return with its lines and grades
+	// (GET /ops/returns/{return_id})
+	GetOpsReturn(ctx echo.Context, returnId ReturnID) error
+	// CompleteReturn Complete a received return once its inspection is settled (return.completed)
+	// (POST /ops/returns/{return_id}/complete)
+	CompleteReturn(ctx echo.Context, returnId ReturnID, params CompleteReturnParams) error
+	// FinishReturn Finish receiving a return (受付完了); the merchant hears return.received
+	// (POST /ops/returns/{return_id}/finish)
+	FinishReturn(ctx echo.Context, returnId ReturnID, params FinishReturnParams) error
+	// PrintReturnSlip The return's receipt slip (返品受付票) as PDF
+	// (GET /ops/returns/{return_id}/slip.pdf)
+	PrintReturnSlip(ctx echo.Context, returnId ReturnID) error
+	// ReceiveReturnUnit Receive one returned unit, graded, and send it where it goes
+	// (POST /ops/returns/{return_id}/units)
+	ReceiveReturnUnit(ctx echo.Context, returnId ReturnID, params ReceiveReturnUnitParams) error
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx echo.Context, params SignOutParams) error
@@ -6404,6 +6808,90 @@ func (w *ServerInterfaceWrapper) PutReplenishmentSettings(ctx echo.Context) erro
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutReplenishmentSettings(ctx)
+	return err
+}
+
+// ListReturns converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReturns(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReturnsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "updated_since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "updated_since", ctx.QueryParams(), &params.UpdatedSince, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter updated_since: %s", err))
+	}
+
+	// ------------- Optional query parameter "open" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "open", ctx.QueryParams(), &params.Open, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter open: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReturns(ctx, params)
+	return err
+}
+
+// CreateReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateReturn(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateReturnParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateReturn(ctx, params)
+	return err
+}
+
+// GetReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReturn(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_no" -------------
+	var returnNo DocumentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_no", ctx.Param("return_no"), &returnNo, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_no: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReturn(ctx, returnNo)
 	return err
 }
 
@@ -8726,6 +9214,192 @@ func (w *ServerInterfaceWrapper) GetReplenishmentChart(ctx echo.Context) error {
 	return err
 }
 
+// IdentifyReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) IdentifyReturn(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params IdentifyReturnParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.IdentifyReturn(ctx, params)
+	return err
+}
+
+// ListOpsReturns converts echo context to params.
+func (w *ServerInterfaceWrapper) ListOpsReturns(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListOpsReturns(ctx)
+	return err
+}
+
+// GetOpsReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpsReturn(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpsReturn(ctx, returnId)
+	return err
+}
+
+// CompleteReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteReturn(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CompleteReturnParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteReturn(ctx, returnId, params)
+	return err
+}
+
+// FinishReturn converts echo context to params.
+func (w *ServerInterfaceWrapper) FinishReturn(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FinishReturnParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FinishReturn(ctx, returnId, params)
+	return err
+}
+
+// PrintReturnSlip converts echo context to params.
+func (w *ServerInterfaceWrapper) PrintReturnSlip(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PrintReturnSlip(ctx, returnId)
+	return err
+}
+
+// ReceiveReturnUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) ReceiveReturnUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "return_id" -------------
+	var returnId ReturnID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "return_id", ctx.Param("return_id"), &returnId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReceiveReturnUnitParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReceiveReturnUnit(ctx, returnId, params)
+	return err
+}
+
 // SignOut converts echo context to params.
 func (w *ServerInterfaceWrapper) SignOut(ctx echo.Context) error {
 	var err error
@@ -9390,6 +10064,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/csv", wrapper.GetPurchaseOrderCSV, options.OperationMiddlewares["getPurchaseOrderCSV"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
+	router.GET(options.BaseURL+"/api/v1/returns", wrapper.ListReturns, options.OperationMiddlewares["listReturns"]...)
+	router.POST(options.BaseURL+"/api/v1/returns", wrapper.CreateReturn, options.OperationMiddlewares["createReturn"]...)
+	router.GET(options.BaseURL+"/api/v1/returns/:return_no", wrapper.GetReturn, options.OperationMiddlewares["getReturn"]...)
 	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoint", wrapper.PutWebhookEndpoint, options.OperationMiddlewares["putWebhookEndpoint"]...)
@@ -9438,6 +10115,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/ops/manifests/:manifest_id/scan", wrapper.LoadParcel, options.OperationMiddlewares["loadParcel"]...)
 	router.POST(options.BaseURL+"/ops/manifests/:manifest_id/close", wrapper.CloseManifest, options.OperationMiddlewares["closeManifest"]...)
 	router.GET(options.BaseURL+"/ops/manifests/:manifest_id/handover.pdf", wrapper.PrintHandover, options.OperationMiddlewares["printHandover"]...)
+	router.GET(options.BaseURL+"/ops/returns", wrapper.ListOpsReturns, options.OperationMiddlewares["listOpsReturns"]...)
+	router.POST(options.BaseURL+"/ops/return-parcels", wrapper.IdentifyReturn, options.OperationMiddlewares["identifyReturn"]...)
+	router.GET(options.BaseURL+"/ops/returns/:return_id", wrapper.GetOpsReturn, options.OperationMiddlewares["getOpsReturn"]...)
+	router.POST(options.BaseURL+"/ops/returns/:return_id/units", wrapper.ReceiveReturnUnit, options.OperationMiddlewares["receiveReturnUnit"]...)
+	router.POST(options.BaseURL+"/ops/returns/:return_id/finish", wrapper.FinishReturn, options.OperationMiddlewares["finishReturn"]...)
+	router.POST(options.BaseURL+"/ops/returns/:return_id/complete", wrapper.CompleteReturn, options.OperationMiddlewares["completeReturn"]...)
+	router.GET(options.BaseURL+"/ops/returns/:return_id/slip.pdf", wrapper.PrintReturnSlip, options.OperationMiddlewares["printReturnSlip"]...)
 	router.GET(options.BaseURL+"/ops/deliveries", wrapper.ListOpsDeliveries, options.OperationMiddlewares["listOpsDeliveries"]...)
 	router.GET(options.BaseURL+"/ops/deliveries/:delivery_id", wrapper.GetOpsDelivery, options.OperationMiddlewares["getOpsDelivery"]...)
 	router.POST(options.BaseURL+"/ops/deliveries/:delivery_id/redeliver", wrapper.RedeliverOps, options.OperationMiddlewares["redeliverOps"]...)
@@ -11101,6 +11785,144 @@ type PutReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PutReplenishmentSettingsdefaultApplicationProblemPlusJSONResponse) VisitPutReplenishmentSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReturnsRequestObject struct {
+	Params ListReturnsParams
+}
+
+type ListReturnsResponseObject interface {
+	VisitListReturnsResponse(w http.ResponseWriter) error
+}
+
+type ListReturns200JSONResponse ReturnList
+
+func (response ListReturns200JSONResponse) VisitListReturnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReturns304Response = NotModifiedResponse
+
+func (response ListReturns304Response) VisitListReturnsResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListReturnsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListReturnsdefaultApplicationProblemPlusJSONResponse) VisitListReturnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReturnRequestObject struct {
+	Params CreateReturnParams
+	Body   *CreateReturnJSONRequestBody
+}
+
+type CreateReturnResponseObject interface {
+	VisitCreateReturnResponse(w http.ResponseWriter) error
+}
+
+type CreateReturn201JSONResponse Return
+
+func (response CreateReturn201JSONResponse) VisitCreateReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateReturndefaultApplicationProblemPlusJSONResponse) VisitCreateReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReturnRequestObject struct {
+	ReturnNo DocumentNumber `json:"return_no"`
+}
+
+type GetReturnResponseObject interface {
+	VisitGetReturnResponse(w http.ResponseWriter) error
+}
+
+type GetReturn200JSONResponse Return
+
+func (response GetReturn200JSONResponse) VisitGetReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReturn304Response = NotModifiedResponse
+
+func (response GetReturn304Response) VisitGetReturnResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetReturndefaultApplicationProblemPlusJSONResponse) VisitGetReturnResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -14767,6 +15589,289 @@ func (response GetReplenishmentChartdefaultApplicationProblemPlusJSONResponse) V
 	return err
 }
 
+type IdentifyReturnRequestObject struct {
+	Params IdentifyReturnParams
+	Body   *IdentifyReturnJSONRequestBody
+}
+
+type IdentifyReturnResponseObject interface {
+	VisitIdentifyReturnResponse(w http.ResponseWriter) error
+}
+
+type IdentifyReturn200JSONResponse ReturnScanResult
+
+func (response IdentifyReturn200JSONResponse) VisitIdentifyReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type IdentifyReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response IdentifyReturndefaultApplicationProblemPlusJSONResponse) VisitIdentifyReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsReturnsRequestObject struct {
+}
+
+type ListOpsReturnsResponseObject interface {
+	VisitListOpsReturnsResponse(w http.ResponseWriter) error
+}
+
+type ListOpsReturns200JSONResponse ReturnsReport
+
+func (response ListOpsReturns200JSONResponse) VisitListOpsReturnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOpsReturnsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListOpsReturnsdefaultApplicationProblemPlusJSONResponse) VisitListOpsReturnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsReturnRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+}
+
+type GetOpsReturnResponseObject interface {
+	VisitGetOpsReturnResponse(w http.ResponseWriter) error
+}
+
+type GetOpsReturn200JSONResponse Return
+
+func (response GetOpsReturn200JSONResponse) VisitGetOpsReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpsReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetOpsReturndefaultApplicationProblemPlusJSONResponse) VisitGetOpsReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteReturnRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+	Params   CompleteReturnParams
+}
+
+type CompleteReturnResponseObject interface {
+	VisitCompleteReturnResponse(w http.ResponseWriter) error
+}
+
+type CompleteReturn200JSONResponse Return
+
+func (response CompleteReturn200JSONResponse) VisitCompleteReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CompleteReturndefaultApplicationProblemPlusJSONResponse) VisitCompleteReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FinishReturnRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+	Params   FinishReturnParams
+}
+
+type FinishReturnResponseObject interface {
+	VisitFinishReturnResponse(w http.ResponseWriter) error
+}
+
+type FinishReturn200JSONResponse ReturnScanResult
+
+func (response FinishReturn200JSONResponse) VisitFinishReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FinishReturndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response FinishReturndefaultApplicationProblemPlusJSONResponse) VisitFinishReturnResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PrintReturnSlipRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+}
+
+type PrintReturnSlipResponseObject interface {
+	VisitPrintReturnSlipResponse(w http.ResponseWriter) error
+}
+
+type PrintReturnSlip200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response PrintReturnSlip200ApplicationpdfResponse) VisitPrintReturnSlipResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PrintReturnSlipdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PrintReturnSlipdefaultApplicationProblemPlusJSONResponse) VisitPrintReturnSlipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReceiveReturnUnitRequestObject struct {
+	ReturnId ReturnID `json:"return_id"`
+	Params   ReceiveReturnUnitParams
+	Body     *ReceiveReturnUnitJSONRequestBody
+}
+
+type ReceiveReturnUnitResponseObject interface {
+	VisitReceiveReturnUnitResponse(w http.ResponseWriter) error
+}
+
+type ReceiveReturnUnit200JSONResponse ReturnScanResult
+
+func (response ReceiveReturnUnit200JSONResponse) VisitReceiveReturnUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReceiveReturnUnitdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ReceiveReturnUnitdefaultApplicationProblemPlusJSONResponse) VisitReceiveReturnUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SignOutRequestObject struct {
 	Params SignOutParams
 }
@@ -15770,6 +16875,15 @@ type StrictServerInterface interface {
 	// PutReplenishmentSettings Set how your reorder suggestions are worked out, and 自動発注
 	// (PUT /api/v1/replenishment-settings)
 	PutReplenishmentSettings(ctx context.Context, request PutReplenishmentSettingsRequestObject) (PutReplenishmentSettingsResponseObject, error)
+	// ListReturns List returns (返品), oldest first
+	// (GET /api/v1/returns)
+	ListReturns(ctx context.Context, request ListReturnsRequestObject) (ListReturnsResponseObject, error)
+	// CreateReturn Announce a return (返品予定) of a shipped order
+	// (POST /api/v1/returns)
+	CreateReturn(ctx context.Context, request CreateReturnRequestObject) (CreateReturnResponseObject, error)
+	// GetReturn Get a return with what came back, per line and grade
+	// (GET /api/v1/returns/{return_no})
+	GetReturn(ctx context.Context, request GetReturnRequestObject) (GetReturnResponseObject, error)
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx context.Context, request ListShipmentsRequestObject) (ListShipmentsResponseObject, error)
@@ -16034,6 +17148,27 @@ type StrictServerInterface interface {
 	// GetReplenishmentChart A product's stock over the last 60 days and its projection, as an SVG line chart (supervisors)
 	// (GET /ops/replenishment/chart)
 	GetReplenishmentChart(ctx context.Context, request GetReplenishmentChartRequestObject) (GetReplenishmentChartResponseObject, error)
+	// IdentifyReturn Scan a returned parcel's tracking number or its order's barcode at the returns desk
+	// (POST /ops/return-parcels)
+	IdentifyReturn(ctx context.Context, request IdentifyReturnRequestObject) (IdentifyReturnResponseObject, error)
+	// ListOpsReturns The console's returns (返品) — open ones with their age, counts by reason and by product
+	// (GET /ops/returns)
+	ListOpsReturns(ctx context.Context, request ListOpsReturnsRequestObject) (ListOpsReturnsResponseObject, error)
+	// GetOpsReturn A return with its lines and grades
+	// (GET /ops/returns/{return_id})
+	GetOpsReturn(ctx context.Context, request GetOpsReturnRequestObject) (GetOpsReturnResponseObject, error)
+	// CompleteReturn Complete a received return once its inspection is settled (return.completed)
+	// (POST /ops/returns/{return_id}/complete)
+	CompleteReturn(ctx context.Context, request CompleteReturnRequestObject) (CompleteReturnResponseObject, error)
+	// FinishReturn Finish receiving a return (受付完了); the merchant hears return.received
+	// (POST /ops/returns/{return_id}/finish)
+	FinishReturn(ctx context.Context, request FinishReturnRequestObject) (FinishReturnResponseObject, error)
+	// PrintReturnSlip The return's receipt slip (返品受付票) as PDF
+	// (GET /ops/returns/{return_id}/slip.pdf)
+	PrintReturnSlip(ctx context.Context, request PrintReturnSlipRequestObject) (PrintReturnSlipResponseObject, error)
+	// ReceiveReturnUnit Receive one returned unit, graded, and send it where it goes
+	// (POST /ops/returns/{return_id}/units)
+	ReceiveReturnUnit(ctx context.Context, request ReceiveReturnUnitRequestObject) (ReceiveReturnUnitResponseObject, error)
 	// SignOut Sign out
 	// (DELETE /ops/session)
 	SignOut(ctx context.Context, request SignOutRequestObject) (SignOutResponseObject, error)
@@ -17348,6 +18483,104 @@ func (sh *strictHandler) PutReplenishmentSettings(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PutReplenishmentSettingsResponseObject); ok {
 		return validResponse.VisitPutReplenishmentSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReturns operation middleware
+func (sh *strictHandler) ListReturns(ctx echo.Context, params ListReturnsParams) error {
+	var request ListReturnsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReturns(ctx.Request().Context(), request.(ListReturnsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReturns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReturnsResponseObject); ok {
+		return validResponse.VisitListReturnsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateReturn operation middleware
+func (sh *strictHandler) CreateReturn(ctx echo.Context, params CreateReturnParams) error {
+	var request CreateReturnRequestObject
+
+	request.Params = params
+
+	var body CreateReturnJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReturn(ctx.Request().Context(), request.(CreateReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateReturnResponseObject); ok {
+		return validResponse.VisitCreateReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReturn operation middleware
+func (sh *strictHandler) GetReturn(ctx echo.Context, returnNo DocumentNumber) error {
+	var request GetReturnRequestObject
+
+	request.ReturnNo = returnNo
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReturn(ctx.Request().Context(), request.(GetReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReturnResponseObject); ok {
+		return validResponse.VisitGetReturnResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -20246,6 +21479,228 @@ func (sh *strictHandler) GetReplenishmentChart(ctx echo.Context, params GetReple
 	return nil
 }
 
+// IdentifyReturn operation middleware
+func (sh *strictHandler) IdentifyReturn(ctx echo.Context, params IdentifyReturnParams) error {
+	var request IdentifyReturnRequestObject
+
+	request.Params = params
+
+	var body IdentifyReturnJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.IdentifyReturn(ctx.Request().Context(), request.(IdentifyReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "IdentifyReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(IdentifyReturnResponseObject); ok {
+		return validResponse.VisitIdentifyReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListOpsReturns operation middleware
+func (sh *strictHandler) ListOpsReturns(ctx echo.Context) error {
+	var request ListOpsReturnsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOpsReturns(ctx.Request().Context(), request.(ListOpsReturnsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOpsReturns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListOpsReturnsResponseObject); ok {
+		return validResponse.VisitListOpsReturnsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOpsReturn operation middleware
+func (sh *strictHandler) GetOpsReturn(ctx echo.Context, returnId ReturnID) error {
+	var request GetOpsReturnRequestObject
+
+	request.ReturnId = returnId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpsReturn(ctx.Request().Context(), request.(GetOpsReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpsReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpsReturnResponseObject); ok {
+		return validResponse.VisitGetOpsReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteReturn operation middleware
+func (sh *strictHandler) CompleteReturn(ctx echo.Context, returnId ReturnID, params CompleteReturnParams) error {
+	var request CompleteReturnRequestObject
+
+	request.ReturnId = returnId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteReturn(ctx.Request().Context(), request.(CompleteReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteReturnResponseObject); ok {
+		return validResponse.VisitCompleteReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FinishReturn operation middleware
+func (sh *strictHandler) FinishReturn(ctx echo.Context, returnId ReturnID, params FinishReturnParams) error {
+	var request FinishReturnRequestObject
+
+	request.ReturnId = returnId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FinishReturn(ctx.Request().Context(), request.(FinishReturnRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FinishReturn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FinishReturnResponseObject); ok {
+		return validResponse.VisitFinishReturnResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PrintReturnSlip operation middleware
+func (sh *strictHandler) PrintReturnSlip(ctx echo.Context, returnId ReturnID) error {
+	var request PrintReturnSlipRequestObject
+
+	request.ReturnId = returnId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PrintReturnSlip(ctx.Request().Context(), request.(PrintReturnSlipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PrintReturnSlip")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PrintReturnSlipResponseObject); ok {
+		return validResponse.VisitPrintReturnSlipResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReceiveReturnUnit operation middleware
+func (sh *strictHandler) ReceiveReturnUnit(ctx echo.Context, returnId ReturnID, params ReceiveReturnUnitParams) error {
+	var request ReceiveReturnUnitRequestObject
+
+	request.ReturnId = returnId
+	request.Params = params
+
+	var body ReceiveReturnUnitJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReceiveReturnUnit(ctx.Request().Context(), request.(ReceiveReturnUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReceiveReturnUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReceiveReturnUnitResponseObject); ok {
+		return validResponse.VisitReceiveReturnUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // SignOut operation middleware
 func (sh *strictHandler) SignOut(ctx echo.Context, params SignOutParams) error {
 	var request SignOutRequestObject
@@ -20964,708 +22419,748 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3/lxvHdSf6r9SZl3c4o/QMZyhKlmbO+4GipIiWRHI51PFmNVyggC4AbTSqWl0FgrAfzxHJJ1m2pM36",
-	"2UrWm3jXTuzESTZKnGSPFVmxf9j/xKMhpf/inbq3qru6UYVuYIaSdt/6B4uD7q6vt27dr5/77Y2+mGSC",
-	"M67kxv63NzKa0wlTLIe/+jTPE5ZfFjHTfyZ8Y38jo2q0EW1wOmEb+/aNjWgjZ29Mk5zFG/sqn7JoQ/ZH",
-	"bEL1Z4xPJxv7r2/M6YQqsRFtSDqkM7oRbXyTZpRnQqqNW9GGmme6RanyhA837t6NNvoyH9wUY8Z1KzGT",
-	"/TzJVCL0KG6OGNGPO0o/J2JA1IgRqehgQCSTMhF8ZyPCEY8YjWGIZsz/dvvy4Y0Xt7HlZQOf0DuvMD5U",
-	"o439vQvPRBuThBd/e8c7zaXI/YPtcnZHdfCNrh1vlrPbiZhKktEhi4jIieDwIE2kkkSNqCJyzvtHfFPk",
-	"MctlRBLeE1Mey4jIUZJN9L5twSdd/aLbwVxMc5JSqUgm0nTniNv1eGPK8rmzhTjqwMQv7O76phqzNLnN",
-	"8vmV5wOEYV/oJPHSNR6IfELVxv5GwtXTFzdgkZOJJphyiROu2JDl0HESs0kmFOP9+ctsvrjWl8iUJ29M",
-	"GRmzORmInKhRIonun0l1QCjJmcrnZJaoEZIMneC7lMekJ+I5yVmW0rmEp4Mkl4pQLmcsD9LTlXJI23pM",
-	"oZV86qlmEjLbG1xW8/ysVzVNJolaXMzrdMiITL7FdgK0g9+5PcdsQKep2th/ajfSs8degYoaxjChPBkw",
-	"qYJzty+c9eQnLO+PKF/SsXnhrDuGMx3sFZ4+li6viqVdcrG0y9/L2WBjf+P/OF/eHOfxqTz/vOhPNU+6",
-	"Op30TI+ZCHaXibPua6o3SrJrSxfWvtV5LCssx9NAv/rJupM9fPk1bH2aZenyK9m+0unrd85wdRWV4+Ci",
-	"6odnvZTTLKaKxYcJ77NF5nSNp3My01ekPpxDFhOq9BVKB4oZtq+SCdsh1zip356a2x/x4gYliSI0lYJk",
-	"UyWLC5gk3DSN3+OlQY949ardlIyRwznvJ3xIaE/cZlvhy9ZMqSNhTt7F0S9s65Fv+C6ImcjHz9O5X8jQ",
-	"D/UoYjrXg/+6Fq8OiBL679mIcZKygSJiqkL8XPcdHpVnQHf1fstMcMlAYrwq1KsiTgaJ3v/6EK8KRSbm",
-	"6T4s85XB9lXB2farVPVHBC9WoscS4wbizXtOkhdu0mFEpDjisOP6236aMK7ISKSxJIkkUiVpSvrTPGdc",
-	"7ZCrAq5z3ApsGUaoW/KvnqJDK5iZVpybv1yShSW4G21cz0UvZROQmQVXjMNlSvVB7FPdxfkM3/j9b0oB",
-	"4my7U2jbvYsyV0XQ4YTlucgjQiVxW99BRoEt6A4uXb9y2BcZc2XxnFF9VvFcbEQbWS7iaV/JjUIE0f+c",
-	"sd5IiLH0iOfRxqV+n2XqcDocMqnHBH3ROE70HzS9nouM5SrRdDGgqWTQSfHTtzfYnYz19VkA0lrYkW9o",
-	"etV7MRRCH9ickXjKLDX/PgpvhtWdkyRlNIbzvkjoDTSspR+OQ6qPQFOawMN/UDQZ1buW5RLg+Se7cL4U",
-	"m8jGDTZ30SsJZ1d4NlUbIAnduYIf7+064jfNczrfcC4B5PArMvJoY5bwWMw6MZ1LI6IiE37y6acaWXLJ",
-	"3F+vDaMkEdH7JuvDRC7Fcc4kKpaVvaf4YM9zniL78IL3YT9Rc/8DMcko9z9jE5qk3ifI9zwPspHggSdC",
-	"KpoWa1+lma+ROBkmSkaECzKaZyMGeuhiIzkbsL6a5r4+ausMYywnWB1BpSmzPFG5vs5q2jnZ5fBv2CTh",
-	"l65fMapVddP6OYO7i6q291WkDzlOo5hkT4iUUV4+lMsa5NM0pb2UWWFioYMk9koWddKNNrQm3JnK5eNv",
-	"7C5MLzkbJHe8j3J2W4xDa2AenmpQUnN3DwN7YZKp+T5hWg8n8FJrvlTcGXc97If1c6b8d6jWpBMlWTrY",
-	"J0ILaAkycbxI0aJh6Igkascr4ri0DxKlWduoOAklIZar20DOl+Gb1a8oh0AD95OeslQik1b8OiBcL3nD",
-	"RRQ8MpbEfJeRXWFJBvrmZzvDHbyNRiIjci4Vm5yTIEDp/hzjw9MXV6CbSl8TOiexOCBccAYGFSAnNUr4",
-	"cC1qKi+3p2qkFW2g6cY81sR+925oV58Td27OUaapcSnDl9fnFAnnLO+MWDIcqc5k4jS28FIKy9vw0iyJ",
-	"l7wzoXc6M+xrmFNcy8W3gnxHsvx20g88S77FOv2UykCjiuZsWad6k31cy3dGzWVkTmh9dRaWYnGVPStR",
-	"GWFlOmZs5fRvNdDJWsffkpJzjp680GDD85KPawdrMIR5KWuN712iW+lzHz0WDWh5tLkJS6w1/tOwbg4l",
-	"1xa8gbDL6T3tDm03aiT58Lz8H7c7D4/jKDTR9yuJVIu8MKYKVMx2TNplq55rX8++YzZJ+m9/LZhu98Qd",
-	"Yl8jm8cP3j++/0/HD358fP9fInJ8/+3je28fP/j+8f1fHj94cPzgHfK7N/9yi1Ct7nOiP9X3jb3A2o/7",
-	"5ijhh4aAFsZe2x9Ylfp8mhb4tSxenYH8b1bw/3NW8MXwgMvohL3U74sp97CBXpKmCR+Wy1Q9uc9dOL7/",
-	"98cP/vr4/l8eP/gu+exv3334y/snb71z8s7bn//0v8Dp/eT4wXd9smrRslcZDjX8+U//6uTDP1/asPUr",
-	"+8SaQY6rwtGi0dTt5/fe/eyfHjz68KeP/uPbjz74m5M/+pWvQ9fH4+Vt9gUyGwnJiJhx0hdc5bSv0FaZ",
-	"yANCe5JxZfyOjMxozkZiKtk5WZH/w7JnMYywwJfc6chUKM9GHoJfnTz80f3P//gHJx/9/fH9/w4r/IPj",
-	"+//y9Ml7H5+88/Y+2Xvmd2/+4MIu+Dv3ntX/3iMUjN5JDrOCxg/A2C2miiSK9IQakaHQr+HXe2Rz9+KW",
-	"o705Cq21cLe3EtSvzyKkoEJdUY2MF+jAXZrKMFqeG/8VakYTuPDsU1RsR/Q2K4likLA0lhEstAKawV9W",
-	"u9jMGF+ET33X8up3fI1dtLwui4VouZzXp2rF23KBTbnxF0+34D5Nd8Ui42jqocYVVnJg1Y6q56ZYuoyw",
-	"44v0aIcQ1Nlv03TKiKJjBv4udGfQNEUrOeXDKR0yr01yjEY/6yJY//TdWsVwJswMFgM55kye54LgC4Vn",
-	"xh6vnKoRWpQ4oThrP0Mqabnxuh6zeSm4Fw+KMRYc/FabvZNBZuK/1Ypv1mMOPt4QWPQgwzUzN0MJzvIV",
-	"gU6tx2F8GSc8bjV3O4iX9Qd3o40ZTccdyd6YMl4xhzhtf8tv0l9izvgWGsxhUPUuGpfnC7Q5nN2q1eTg",
-	"RkHYrmmNkzbFOXn05VOt9ctmASzzypL+GM6wViXwNPdZclt3H23Eoj/2uzTdJtfS+E65nrWVabkIr5pb",
-	"yuNnS1Mx62Q0VwlNvTZsYKKUyJHIlQlz0Bq4HCUZBlckIBvmjGyevPP2yXf/8eQ7H3/2/q8Cwl/w/K/j",
-	"O1rBYHtbJH0WVAg+v/fXD3/yCaofD//0o0c/+vizn7736cfvPvz533325lskZ8NEqhw2nWAbZPMmCshP",
-	"Gn/eFsly3WNsIzStZHBOkoz2IepCpkkmDwibZMqEW3DB/VftEnMuj3EKjUf5EF/VH6VJ1pkwKelwRf5m",
-	"GL7ptdZSVCOfhYWubGsjdX6B7NBjddgzR29VrgRNNc5tLV6xcDgXz1MTZdeo9IAMpmm6DWYF8xO8gI5o",
-	"DKKgELbBYngglcj1PyW5uXfhyYtPPf21Z57d3bvw5A4B3yHJ2UTcZtK46prk67WW/YxovtrnbtTOp266",
-	"Du7v9StXbzDJVtVkssQj0F4kSpBnip1KmdYWtYatBGqOUowFmdAxI4ZtOHN6xjch/5gPi+Vc1FeP7/3w",
-	"09/8+POffPLpR78mvVT0xy5fS2mPpTIyAVhpMmaEmti5cxKuhI4SOxvRkmCOhsjxanBH48s22KNOUOEA",
-	"j0q89cUVaDQcANJE9bV4kCaVshr5sfztGtGuFPexnHEdKjoYeOSFvkpuMz8v6tF4yDpfzg2vKZXFnSlX",
-	"iUeMOWSKzEZJysgsF3xIrl+5KsmYsQxuahg3wRaCXvj1Az9ykbJ2vEsv+Q39tvdGdpa3VEH125HdlXbX",
-	"LXSz1l1b3eDqEr9ScCuRGwlnkW1RklMei4nmX2TzObhhwEhghag1L5EWHoNmjgtGWa0WsBwvRS22QVDw",
-	"0/iaNdoKEIn10ssDwgXJWYbxKtBORPKp5oklaZ2Tpocd8sopefqZUJNLO8up5PqVq4sswLuS+u64fuWq",
-	"nU7M3OieIk4XbZ0C47KN+EtmVBLJuPLKwdKyoXbzXQxBhF+Xz/KGWVJXNQThFQlASwGjJMvwX9OM5bcT",
-	"zIeiuomwngiNryf4LeGy65H/GZNNwXKCK+v6W1cycwXvj5a2qgp/tB0Fh/kNDGB+gceZSHwKcl/wQTKc",
-	"5r5w9Rf13iEluxofGVGp+QIzjZI5UwcO50DrGcjaSn+LPiG/vsy4vnRC4ZG3GVed/kiEHe7wiiS0HBwo",
-	"79OefrHHCIprhUFxYdHrBkPsUv/aFE4Ib67W+LK4QZkMOejQ8E5z7KDQHFqFwwhtb50lcZmre6qijWme",
-	"tiHSgqjqu+ilVHUjkWPIWQqepbA/sEi0tIyoTbj72NtU4e0IHtIiY6qd2Fbkk4UiZoMh0MiU289JKqqm",
-	"jUZzWONDfLX4qANqT/OuOtliTp5cdc2KgdQaj6r7WBPey6mazfFSyTRO1Atc5XO/2C64P5i+r0IpySC9",
-	"RKQ7ZvP9o+nu7pP9JIb/sm5Euv006epj1sWw0q73kEHrnXHN+Iq3crRBs6SDLpV+muh5QkveGxUbanK3",
-	"LVIYfgcdrvBRmZawOJCBwmPov88r2kG5OauwkB4biJw1deFLT8qHTJ2T6OuSBNspYg7gnkq0qB0TLhRh",
-	"dxLpcsZysDELRoy2XkIcTGfV95UJ2W1hoYTgboe+LCkX4y/3MbIHoNqPO8rlJ+osoufK4+lzxJXJ/00N",
-	"XWV31GV8M+CJdxvzzes5mlsGvoaltUp4X7909fwLl65u7z0ZEf3fZyLy2vXL25c0Z7hy88XtvYsR6Y9Y",
-	"f4w6EEl4P53GqGi7to2qCOvTfLQ03nljSrkyRp8ik3yvfhpe41qf08qF7FPjGU4k0TMgEHsgySYlfSoZ",
-	"/HZOEtuu1UAdl8xKKU/BTKc1wtH/d5T5lx5V2xhg7tvqyzRlPKa5ycJd4Yi1lmY8SuBTjSZtaMw/YN5n",
-	"KWYXrjbgnFGTrloZyW4rY/TlUgtsw2kggAXzUcEATagkXSM1gfDB7tBJptXcEkgmuHDlu8cPfnb84L8c",
-	"P3jn83vvfvbJR6GPOggyU373h9AHuZlTLjORK28SX9IfT7OAaubE/hGRMU7M2yW7wrmRQS4mJqtVcLIJ",
-	"SduQyboVEUbzNGFSIRBJ68gxs/TXoUe/KlaGca/SYjDEOtrQIw4FJur1sHoKJunCiyY2CZfBPJck4egc",
-	"0epgt2i1a6yOiSQ0ndG5/k8qZnjTtJrCzWTCDlOhvIPP0YfbmeZpR7FJlnpzkiHGfdpLkz6xXwB0DyID",
-	"dL+Nbrq7XS2Mofpfvmccy0PBqj5idw3QsuD1GS/lhpaCnY2tbEhogiUJ3wof4BfuAP0vHmN5279CgyRl",
-	"ETkcJQPV+fqVw4j0qGRPX6zY3ntzP+fT3y7JsYQs9/ZUe0PMigz6xU3PxUz6MG/yPkslmeWJUpXs3ZBQ",
-	"UIzZNBnB0jjDXbK4Vyb+xaVK0f7IZ5Wy4wNzyFAoE7mL5LUTSH3tsZTFHZPt765eo9Fmyg26xuJIboiZ",
-	"NNHQGQyKjGgM9GxonaY5o/G8xRIW03U7XBh44zpez9nthM1CyxleTMpJAi2QmZimMRkmt1mLhV1m6MTv",
-	"fMywyhEs0FTKEMpCM/3+iAjeZ/5ODVl1imD/4Cuh1E7MVtXd4qQhTjQXMxP/s6mpGAVpfQlTIjO9j3LE",
-	"mCJypB+qEZsgDoLB7OgxPSPdxt4BWkBN4BDpi3Q64SbE3IX4kCRREemllI8L34tuALqcjUTKtnbIJUUm",
-	"QiqyF+3u7u6TytytrE/TtPUlsJwjSHP7+7larsexu2v3bdXbGEn0hpiteMwqBx6cSotHbN+hYAgswC1q",
-	"cfKc4E9DsJE9LdWzWNBUnQKLZWs8njfYYCox1IWm6bXBxv7rLeFPohVW2DKBu7cW+hce1jChnA7ZhHFl",
-	"DJXV1T++972TD//84V/9JzeBxFIznloqQzZo1/65SFF42iwUIHLQROHZaBdGluOEPJHnKoCpQpVDKbFg",
-	"EkUXfRKFMbEn6OGg9rCB7G0se5zN/GThNeoVQkcZvrRcqtHziWo7UrG21lu0M11Cemdg27GaTKtMiSVD",
-	"MfL4oiQ1VQLdoItEAgCOEzFBNCJDM33KSY9hvE5ahHIlaWqjioxbFqW79tADcVjqhZYqwFKtoHWgJ2+L",
-	"dJgzFtuGQSmwLUfkpZf2X301KCb3hb49pJgw/A7INqbzZrHZDhPnb9Z92Y7lYuhHsFnq42zy2SzbcHdB",
-	"bM4DtldVJFFlbL+3Rpby84tSMvTwEvCOez8M3iU1b0cBM2UHUba6ZPHD/mXhuSYvizRlfaX1aqnFp1Lh",
-	"3Pz0139x8skHDSHLLawRRrmqWSMUHY/n0x7AEXjc3SL1jVWkzvggXfGT4wd/u2VPNo2NDXVxvBN6p9MX",
-	"cYdOrPxXi9Sh+ZBJRS5fe57gO/pczRmPiKJ3CgPtAdktDlbOtLDGBQE4T30RcKG/b5mzuGh0OfnwrYdv",
-	"/vzT3/y2tbnl5qXtf7P93JWrG0tTfH1e6cPkW4yYp2RTTid4anLGiExiJiPSn2zpSw1Soio8JVE4b0Wy",
-	"POmzmPTmJdppTUNyDZaexPjFcT2P28tiogTGD9Ak7Yk7ZBOT4Y8fvPPwex+cfOdft/b1chdWEUCOKmhD",
-	"H+nI2Y6VjKSlWUCfmAXSKUA0gEhr6+w9l6mQ7FUL07qGPREc4/mkM0mk1JvrSfqSyZCzeDvhpIzFIeY7",
-	"Sfqp0B+i0JIZwdi05j8uZSsd8He2yikvvzHRUI1hmotrZcWIRfYVvBZc74eHDyOw6PILDjFGzf4X7d1a",
-	"NsB1NrLqp1n0zSQc3TNMLThcGpMmcZptwFAXJ94wYy5FygKBFuhCXMEi6rR2Cd2PHt5A09SkE63ZcvG9",
-	"r/XTCSGVS6QFn18nwnf16JTY4BXKjom1qWvDZbKNlnsjsJQQI1igTQLj2C0RXn/+xQMTtASx7prnp2I4",
-	"rFywZf/DZKCadugPkoG6luGu3o02RiyNO4NcTFaMPxmJNG71yUsC8zvbx0tbRMuVCe6VhHvN+xMnx6xt",
-	"W0Vemr71hVoWUhSIEYKHK5KcuRbWmj3aWnzzB9JZs1H9aaBNkQf5fc76SZaw5iW3KJtNflp8tgRZwo24",
-	"qp46TPr79ON3Tj78zw//5OetVD/I0KFPdfwhc2uGbBVODb/xOpkwTfprbdNN83EwiOPUyBah2DE3bCyo",
-	"Q9mtrW2kuyQVnm44mUNl5hBWTlUNTNGZokuAlqFU77PyqNW5dnXzi8PjbFBU3LdNN/WlIrbNGqGAberh",
-	"pYxK1in+NGPDbF8p0tusA2mtejhZCnUK+uAK1yOaqk6PQo5wNk3TzkDkM5rHXjPW4mjWEZnKGL3VpQrL",
-	"POs66vyAjFmmbKCszdQaJVKJfF6LwbnQnBVnxthuS24wCeE5C+Itm3XcONGahA/o7JTAjuyXwzbhvUDz",
-	"aFw1Yj2ZaomyrSpa9L3sQlllE/xhoM1LVMptCwsEqKLzdqG6TiOeh2pFTOOkPw5ZgM5a9yhGjuN0OijG",
-	"0bSGrxhOvpg1q095HAqGkggrvmKE0xe5Ns5SlLMphuDOoXmJTm/cdpo7nE4m9CsQwegVIlcFNzgsIQ1k",
-	"iWmQcKK/kKeDM2gtiLfLavGk5Fcn17RIRm5dRH4Td5Yph95nI8pjFnfEbZavJHeD1tUx6cT+jBa3gk+7",
-	"9ZPsjYARrtG3VA16WYrfdU56w3q8+mFTFGX94LM3NiLYh9qnrqhXXbrGzc69qUwrqeVGXKtE7adJZsdi",
-	"uFEn1fwFSULTg1c8yllmB+Qxv9kEvwa/jB1PVCQP2GYhErxpSSzjOmM3zRoGj3VtAa1PRHOSzupZFM2o",
-	"g6fJ5Cn0iCWq5zq6IAiGLY5gMGUHHtQTeKpr4WhmtWnUE/BDehuOsjF3O6yJLsn2CSQEnpME34lsorLs",
-	"U35OEqlY5s/jWYHC/Q6zwz7lch8hgyDlt085D5jYYqaoL4//Bchm1I3MYeTQGEslIyOaZSzcXNDmscZB",
-	"dDBFwjNUENCquzXZiYGh5YWO5G1LjIsdyjE25lxRy4foxvyZjX3qxcuDZIgKLJ6NFyiSNZcwaE+u52Lu",
-	"6zlJLl2/UlAV5HNpWgtMX4mVFn8hKHDDTNZJ8LHXQ5EEVFQ5g5Uu968gM/9pm67n+Fg0rJ46xeYS6WHC",
-	"TlkVFGoxAWkkSpLDl1+rp9M0ViMttMOKASBa7nM6FVaZ2YelHhin9oOvrpGr7a4G+ORNVPBjymiCMjfj",
-	"Uh9Tn/Irzy+Kc+brqoILRBGks5ChZFUj/VRLhyH7/FJLQWkbWy8IGMxoa3xZW7yFJau17B1ocFnNWizq",
-	"PEV+pceFhR/6H8bJYMDyMHzkyvaWdawmmoWZGZTDrYzNtyDPUznqCZrHPrWgkydy7PHUZkQJ8tSuVZHB",
-	"AKf15EkiLR60FgTI7978ofkTNGj4bUQlyaiULDZsCsJ9RUznkSmgp7bFYOC8Z3CQ2RyQEbhQZfia7kCk",
-	"MZPK6WG1jBc3hz7sKF0536WI//IDL7f0aFofKLvTZ1nhC/bF+im9Bhd2i9AGjK5HERRSXyDXNyJay4hI",
-	"ztQ0B9gEkZs/9H5wNitShkw0eZpw0GqVgBsFdrz12ppIlvkLdvhe5IjK3Nq1a4l2acMijcHE71kzaxqS",
-	"5wC4HCtBbp689fPPv/P9k9+8dXzvp5boAMxsC4jMyEY1qUZ/26EpyxXUxYssPa5GhdfS2LpqF3x9TJjQ",
-	"8nZ1AVEGSG7rq9SXu6LFRRZ3MpZ3RmKa+7jykpAlfY3JtT+2fkLPllxDXoLBqEqYeNTenGQp6APOAd+s",
-	"ORW3qot+YEDT8QjUmA5RYmigSyURt1keT9sXDDkcJdnzVLHLfvjzIjaxsj7+mHy0lcEISMLxrOkvyObX",
-	"D29uRWT3d2/+4MKTK8aTSUWHIcCXmM7PYaExCFZTUDc+4fDLILUpHO2Ptj2Ch7olf2JCbAPZPMsAscjA",
-	"KaOCZ7lrMhGQBkc5cdqBE0bg/+hQwBHV10HxnMxZ+yP3Wtmu2ZSGWRR1Lxc3YkZvryCQfYPeZuH7wR94",
-	"bLbWuZA81LZwPD3HvcJw7cgLLuOZcHUn/ZdS5WhHheTg8uClwkfJxz0hu8FkJYse4jco+58YBJsFNOOc",
-	"GVFkkNzx6qR1wHdElihAWoznPAjCUjsvq0wzPJvS+NUgKVpLVHW43nGa3b2kFJtkpzQW07IRj9A8ReDk",
-	"Toi7QZHiJfMOAA7eBJtIn+lpnJPkpZs3rxs5CATOXQdhrk8njPRof9wu0RDmUu29Oo2gxXlREDrVujba",
-	"n/1kftPx9EPysS3ygBbEJYlIZ4PbFCTXRkClNTKC/KBLNROrPyvIh8JEl5/uaqnkqjXh4gKQcaaJKddb",
-	"8u9fv7T97+j2t3a3n71V/nOnc3S0feuJ3/NtyAsTmqTXU9pnIxBKPU5cd9NX0TpnSQ1RYzkEstuPb1Fw",
-	"pKHE2p6I/SWX5RRbaOZq5sUI2woO4aaTle8fgxetDi21gCSDRZg86hk87QSnYl8ITynayMqtbC9BLBCB",
-	"TxgsO11rfstXe3FytfWozaxxd9axqdqFdyEvd3f9xrtyNaqGvt3o9GT2Bybyd+nQA1V3EEsUMyoHIieU",
-	"DJOB2iE3zTMIWVZYYgBTqDHLG2vbQLolwCiliVREE4/b6mQqFVFJf2wwvyoJo5gUofV+q+u69QjI5qN/",
-	"fv/kB/ce/ulHpoRBmRlc3YVRErMO5MF4VI+rAlNkpC1/4PYRGRGeF1dRT9wJJC+FnCuv4gOtTcREsTuK",
-	"bB4/+OnxgwfH9399/OCT4/sfHd//WywXt3VA0oQz0ssZHUsIgGsR6RZtcCFHSWPsCrykuWhOs8VhahIh",
-	"+lGmJ795fP/D4wcfHD945+S9tz77i7e2DojKp6wonda1b3b1NhWfZTSrAAo462PfWez5JTEzoi28w+J9",
-	"0oWGugQ7f/TPP4pIt0eHXXL84K+huOYPjx/80/H9f/jsz9/VT8Qd/eofP/rHv3r04S9tHtQAkr04I1Oe",
-	"MilxyF035RfCPBEdt0eHJpbhVqscGDdMfoFr1+htKa2E97JdHjns6rWp2rh7q36Cr+eshM8roxExA/r4",
-	"3ofH9/5kx6WH5Xu2+qJVyr3oPpwGXWeWu1w+5vWSCdEIORts6E3TAbDpXU07kE3TdClagYCEOyIGA4OD",
-	"M+2P922ZQbQSzbS+hiG5KWK6jljaHtDHDjUctO+krnrNVFzMiHlnNSjbGU2U95iahiv5aWgMM6yxgIVa",
-	"pcManZRUUexqOddycMUmLaMX8HOtlcoXr1PY9Yycb0EcPndaX9hRKILvVqHW4J6a5pzN9U5UpPEhU3qj",
-	"5cp1Z6yZe5F+/1BMc2tIz+gcQBgyxuOED6PCXl4zpCeSTCifG4tezogWYspKSS4QWmztJwdkl3B2m+Xw",
-	"spFJyPMoepKvVbIGn3z6qaYqZHSqRGeQM78hgROaSkGyqQVLMmXBoP6Nlqpof6xHK2nKyCbIYSwGO246",
-	"30IZDm8FqfQUBboaDojJQIgjfTPrU4eyHzaqZaIEUcrAn0nokCbcVFUhnDmm2oakXme/3Jn6qOIK74kp",
-	"93gB1wllY3cwCrl97l6C3YcsB6s5vM1cQg7vdiFjphEnaOzUSTzlHOtL5NgdrH87lF2zZPMuA7bKimd6",
-	"9b1aezPwtliM5pgk3Py513B/1VctHD9hul3ngjot9S51m1QNRV/uai4lyMal9cdQhFNUGgvlhKIklidR",
-	"GFNvfOoUCye3omgTB9WwCGvSWPtMnrMMx/qCM+eLZTp1tom9oM4uwyTakHPeb/nh4Zz3T5eaUr1QHJXP",
-	"nrxarVGHCAtNxxtGf4VL5kWCXFIs5kyLcU0S3lFCYSrN+qktjSd9Wi3HA5n5UHQ4lyYSbMMdjJ4lVzTh",
-	"sqMp1bd0fvYQbag8GQ5Z3gk9X6cAyG2aJmWA/8rcET8v6pit+P1StJdF/jcFV7C7lO6K+OuKtZBSNJ2u",
-	"mwF7m/mQclDq11M+IPApVG8zEJXQX2FTm0JOaBKIZq7QcE2zYTwC8bxbvNT1ZpXW2W4z47UnYbltWDIm",
-	"I8J2hjvk5O3/dnzvw+MH944f/PXx/V8dWAu+G/57DoGnaqbNp5suDR8aS8aMyaXsaK+Oy9I0x8d3bNuZ",
-	"8ODmuuWri2HWy4AXSkMwLN7xsIDT9PWiph13Ut2dZoawKgNoI+LAVgSOpr6DztCk0ybQPCyyNAosj9sa",
-	"9ArtsTRoBlpi0mmVJn6I/pwi6HRV4JFXELMmbL6cUYju9JhpbmgVUZJ8yiH8MxWzA0LluIKSiG4oMDTw",
-	"9sFxFp0YeljBEmk5QAkJUYw+uDPF3BeLEBa/n03mZ0NdVWtxWwwkqDTknQiLh42p6p2YpSgke0xXa6Zt",
-	"ei6bPp1KKIhmrhk0Wl284HV7h8Ou1sEcELwzonzpRMscjXAZyAZ4CuUDFjAxXNURRAuLXwzAu4tidqhE",
-	"f+zZw9s0MSKZ/3I1uBUA25jlYpJIFu+DjZDymPzunf/XMQHqv6yLwxNKRZN03onZhPI41FvZlr7UIdye",
-	"3mY5HdqIS2UxYy88AwZZpyteWCv0g44YdPqQ1LvQVTFn8j9+RdxRHRAtoBayGP64E5Zbyx6bs1bDqadT",
-	"5WWAUGd18+F/+8nJD+5tYZlzimiOPcZ4PSDMERJzhqFERUnINQ0OC6Xf3EyOkm7qHeKMatvtI8pXHT9F",
-	"O8HFflHiOHzbj8DI4k5vHqjEWMIuzkaCpAwQoSHGoAl2sRng1noHS+RigIMBH0KPpQJTFADfnN1RK+MX",
-	"p4LGLO6sehE3OxLNXM+85bpCh8u2MJHFASzSyy2HYtaS/spMeSvjF3V2JB3SmWah36QZ5ZkAh+OQcZYn",
-	"fa9ojxvX3vRq3l8LLZpsOglHWwcYzmALCmC8fElHTsze5uu7e7de391+9tb/feH13e0nb23tv767/RT+",
-	"9HvNFViKhG93ssvOcUjYWRmI0VDHSsYdB0VlxeT+YtT1XUmk4QVaVQVOH5G9nR3LHzZP3nz35I/+YitQ",
-	"xaI8Sb76FctLgy5BuVs5wnRR5vMjtFWy/QuJMXwey31/TOAUEPX1uMrtawILs2+T3E8EN9waojv8Gx3E",
-	"+n3F3gGWYKpo5wQgzivJhJA0CEMjmznr632KCVUFKjAggeK6hKjudHxpSSy05ZkiQ8BlGEVzyA/qryHs",
-	"CHe4rnMRt6dcWx/1OTZyzz5KifXV4IVuwS7x1qVDZiQ948IHgdIi4jTaOK8WwVntAykvmVgrDI4jm4/e",
-	"/sXDP/6TR//8o63FSEW/ue3kP75/8tbPj++/hzGxANpuEHUg+SgniapHvdWMa0/6jGsQ/+pXurpQYrBL",
-	"Tt5+y4x+E3uCsAcTxRW5IbpGKUeK34LyumKqoI2f/bFtA7PJ1JYbhQc9oegYgOFRifIpKZ/99BcP//Sj",
-	"43vvE9oTpnbMw3/455NPPrC2yN/89NHPfxzpSeB/f/PTh3/3Tw//84fwz08/+ruTtx7AP0/+5Z8/+6c3",
-	"I3Ly97+Fvx/97JOIPPrHPzn5wb2InPz2T6qo+EUzNeSC3QZ7Up07w6y89G1j+trja1e2co2VbTPUQgEo",
-	"O/ON3maKerxpc2/ZJpEyDLAx0Sd+/gboQzIxKewtheb1y4E3gPqeTb5JaTewW1YLTHLv6VtBcIjOsgQs",
-	"0R9DUI3nzruiZD1eaMa4qgUNedOJbajOVosgn3bVxc1a1OZUALs6249K/kZ1cktyX65l8lK/zzJ1OB0O",
-	"mSyCdk+FjbI0w3mqpyZZIAhib9eHENIEbdVgb55mWaqvV0vQq8V4zBIei1kROBeIT2suIlzFn6oOKrA1",
-	"NvPMW9lO32kBQVr3w5HqC8fNhCYpgNH1RkKMvSdmrWix2/pIBgp8ryJ7Uqk64aTB1cHNwKNvlmmlGbXM",
-	"giu4UsGNqnm2tLUYaDarspZ1uLJCCCw2vhFazKGf5wvkrXYGJZf0Fo1JdlFTMWwP+lDLTPVBJdC5lnAD",
-	"Ru5EEsm4gQ42RHxOkq8fXrtKeiKeF4haQOhaytWPmjOjbK9RZVp+O4uzLGcQE1Nd5C8XefVaJoMxpI0R",
-	"dY2aQesze6aBpOWcmoobhCWdtaJNfYe8fqNXovdq4aPLN8jvc1o3KmeN+DtjbOmUUXCLtnZ8o+o1ColA",
-	"IYxkJ4SqbK7WeWCpXgmCcAd3OugX+5bgLbQAs63wsmksMLYwsPGXBjscGOkNlqWMJ3I08dYzyowk5wCE",
-	"1QJ8cjpQkpi8FNSBsywXt2laAvQg9hE20dpbbYXIIPCTdFIkltaFdadY5FU4MmN7dnNovnAFaZ9zvypN",
-	"NsiM7tvOrNzxRQsb4d1Of/WjpabIlQsFibgz8OViYCG+h9999+EH//Dwj38ULZala4nz/1hKETVeX3Ei",
-	"+/6ieydv/uzkkw+O772//pTWqTtkLAgtZbmyktCSLMgkZU4aZOLYG1a/d5fVE/oC6wEtrbKztGJO64I4",
-	"+9U1g5KCgOZvM7YTRTap61ud0DnJpilU/DXFR7Z2yFVjdDUJkoNcTGwLBXCW9FXfaaRdmEszHqtbS2iU",
-	"gAHTf5Q/f/PeqU7w46j+U/XkyCbId1UvxG4cECW4Cvgl3ApjUGIMSwj0WeoB22qup79GzHE4DuwaT+c2",
-	"sxSBiIkSBLgjwP3Z2RjYYinGgpjazYAaVqA168MvhV0ceQ6nS6QYqBnFLF1bPQ0ouZ/k/ZTFJE6GiSK/",
-	"+/5PSI9hWd69iBy/88viz82HP/mbra3I1ITvzfEfblKdVuiUyFmsdTUzuANEQ3CrueWMxiRPhiMExpXM",
-	"CA7YCCbXQXwCeIxGNKd9pTd1LqZkRvkKIH66wW/gkjd67B1bXSG8V8or2XPnpIQV3p6ypFOwhlPlEJY3",
-	"q3MXFXWejA3QKfe0cCBWi/SGhXiOqv5onXiCkDD4Au2PEOEikYRyAr1ABweIiZFIYlMwBUe4yhmPNHUK",
-	"bms9C4ZMdqJHp78wAGmEpvVgxyYQ4vaJVk1SFS6VYpNF8SrhMbsTqPcsJCxphfvYM627Z1JFeBPs7oSt",
-	"562oumVN+sKfTwxrqFfNHdE4XJTeVoTfb1vb30FJt7Y0Q6ZYBiKlc/NP2OMW1jRY7Yoh3XSxfO9CkcJ2",
-	"NKFsf/NcczeIZDK75t8tO4tQY+b5AZGMmXRls6Iy1KBZoVCLcGRoqhnonLA7mJxtdjbUpF6IFSW9kvwb",
-	"w5yW7W7Ze3CzWmbIThLu/rrXIuJpIzpF0FM/ZTTvLKgZtUOWT/WxnojbpsxZpdRzsAxRsNz3p7/+i8+/",
-	"832tVf3Rn+5raQwEAKyFfqDPKoAHIQQFjWMyzcjmUIhYkt8nA8YkxKTay2SrVUJMUzJ+W/XvTDprWO7j",
-	"e987+eX3ju99/+Sj9x7+2Z+2rV3ZQtNbPXdo9/SVWguVyuMxu9Bwm5U6l+OPf8oLleSqTMWUnm2aiqNK",
-	"NVbYbl9qlLzCBoqIqYoAI0uffHtV1qqk28AhkWtK12oMoA5LfQpAPmxXtrSdonQ4SrKboq2edCakXtF+",
-	"luZwJBN2qN/zojIBDUGplVPWkCp8ScGyK57IvTcWl2gvIhci8uTv3vzLMlPNfy8psUTH8nqLbOGYfXNJ",
-	"R0UEfWThOzozeptFoK9r3Q5SqCJI2otQ94hA944MUlFkr/eO/Xsk0vh3b/5lc/YWlAIzXj1YIphREG60",
-	"3KizcDKVu94Cq5iGB+QPWwmac8rojYWIFoMz4yhxPNZi/mwk7N7os7sPKtxmtxb10Y1I1zpTuvv2A33W",
-	"izyIS9evbFlvYIFCQza7xb+7+0XWVPFbJexqSaQJqOX4SbNEWsRtwDotXdt1dC0PY/dj4IV2Y2FxqzD6",
-	"GKlWrDbZpARb0px4Lqa5UdEoGCP0aNquYtuVCy7ZlUkmctVs1Q6CZ5aE0R8JIZkfJLRfNSCewjheXPgr",
-	"ZNSfqvqamAUsn4qqENuknCSwsKhqg10lUca1ThXqgJJQq5q4u83ZDNDGjSlno9QIfUJz2yJuri4nZk6Y",
-	"XaUIG9o9rKWlKL1WxtdWbCuKLjuMSFlB5FvG+yL2Bja/dvPF7Wf0Uh2OkoHqfP3KoZekLK04FRhHIksG",
-	"egZSjIV3uZIhFzmLO32RTie+OiIvMapZqXkOFr9zkqR0Dglb1m6idcHV7JZLyNbNLWjwwxc+T7dWc7iM",
-	"REmGMzFNY3OHL7GCBPMJgAA7S+DZrY4dOBBSCYtHAAMCK3Bu6y2QzVzMJIHmEcxVZnqJ5YgxZfBe1YhN",
-	"MBZ4hFvUYwkfQht7B8Y8mkiD5K03TzfkvK7pXUJYMLmkyERIRfai3d3dfVKZHQ4CEgVbWzxviJljjVko",
-	"NSJmPp8uVZTArPVEI9JLKR8TwQ2BmcpF/q2SJkjYZ4ACPAGyt7u7qit44TbweYPHATzIG3oiqVE0iOAk",
-	"m+aZ0MLCIZ7J/SpO5WCaDhLzhx5lBBZNY2rhjMWEC2IVg60z2oiSpYYtPWUUKjJotPog3Uk6YfvOmdKr",
-	"UaIB+8phhNwOV4EWtbimJ0F5wpDTkFmSpmjNJzmb5YlSjLf0K+hxkM3fff8nmu73tvbRiWZOZUR6CN6n",
-	"D1Om/0+zA2MhK1xkOC+Tk3jqBQ9EbZaaXFTeAeaUFFyovIMcLue9FOVGnT2VZOpswSLnL45RwwV2AwtL",
-	"tvcTlwvS+sDZSxKD49y+/QbVSg33KmldNrZUCxFrCmBB2DV1IrGpArecn3J7tD82XpjmHpyoFOhnZ1nE",
-	"gf/yWPlkxuXJNJvdonZFaTZ16citIO/OO0wWp0sOXU2QPhvD6pr2z4jslqk+5BtYMESR3cIsyt6Y0rSs",
-	"6NqfSiUmTGszTNqydwA2Ls8RLUwiADP5H39CbHgaydKpJK4JyLBFMIESwNS2xkSsc5dXQwWs42rz4oUL",
-	"+o7XpFjOdwv8XnXA9XOSAMiOEzzVgyzMy9eeJ/ghoekMCyzljH2hVt39xZAAsrm3S/7PrQMieDrXtysl",
-	"fSpH24JvFya8Gj7R7pdkHAa/dEnJaD/Ee6coTJiLCXjBYXNVPaSAy0Rhpo7JXiw1lIhMhOZdkDqiBKFQ",
-	"tkvvakznWq7DDnhxX8L1ONEyJHRaR9Pt05TxmAbpqDL9qPSOM5qnCZOKZELKpJea8mqJrYoHmC5bZ2Uo",
-	"9xBEBNjgvAQH19R8oHk6yLX6J/RRwOkaMCZXpYxm2mgbb3WKQCtjpF+ItsIbyOEDJsbKZORR0qN8vA20",
-	"NGB5RMaC9xKeaN5x8pv3Hn73g+N7/4/50r29AOoLTS0ec9nWDrmi7P0pzZWKaMTcHD8QshJpgJlNABNA",
-	"VYEJzjGxbV6/dniTnKdZcv723nm8Sc9/2+rod8+bV8FuhIIzSZQegHSKWXYFh6piXSwg0UXDr/3RBvqT",
-	"hEvFaEzEwL5iA4K7O19ZD4prsWlHNQv5RmDWc80DPar6o41bdxcJClC7cQttIv6UJ29Mmb4N+NCY6FCf",
-	"Il1op4tMw0hTm4kyCqZvY+GDrZ3FALyF+mu8do/i2+Xh5WLWHs3D9ULVjBzJcMSwHK0sS3Su5alaFiBm",
-	"XjPHUtHxeD7tJTwq5QvOxiITMiKjZDyn42lE5tPMAM+cnQ8swsALG8nkMA5bYdP1kinPDZaofbxCaleC",
-	"yLG+vio0b4OwoXmJTbvXEuZM1kK2fCGOxQ2W2CIxUkV438d0XhtYYYtC54qWi4SAMHBgZpWBhi64Ygm3",
-	"vjzXXljeiYr8c0/RnLMWddZzDoZC2WpBa0FdogH3LIRiVfAdT4kAOWLpbVNFCaJp9BAiS2tgYHJDTX2C",
-	"qp3zYvcvQvq9ZGofKbx49RyK+UZImplEMwe8n8fFEAYYp7YJDel2WDoor83imwPoolv83cVbDlvpGmPh",
-	"DBK7JVNSy39Q3dliBKQ04RbccjUrmN6Vy/aZN8MOxhCEC4Wn/sVdnkUUyhMKuBpeEjMyoHmhZYHJaijU",
-	"vrno9TJtLujnW9ERd1Y1KpZU/4vi4m4mHGAWcMPyEm/KIC/oJkzBFP0ZVKHvYhY3NJaTgZjymAzYjOWg",
-	"+kmsdpGgeU9qyeaIdwujYHfniDvqrlXCq+q5WfZoAwdWKdoCQ2gEiVb0TienioXMEFZFbeWLasJPd5pz",
-	"eg5MqcGZUiXJ5RzDD9sSetYEfmuhTTSBwZ2uAnF064HMexZj6SKsY31ZAgp/VpjwVdIK4DNXwIlz44kx",
-	"JP9MtLd7K2okSg8ms3tzhpCQ4fszUfxWB783W3c2ERj/8wLfu6kYjlLiJGe61sfFg4FmcsvmCr5hAm6q",
-	"bDFFdNgKgzR6YcEiOyYMpwW0fiWif2ETwfUWckYxrZVTLXKUzu59YuSjHQvQ7UEpCNQ5vFKJ6wbPLB9O",
-	"DbKSJ1wqgNiGCRPN7Arn5taRgyaLBnwbfZ32x5dHzAeGWoZ8edWm+JyE2o0ROJkAhvucJIcvv3YA6U49",
-	"hmHkfjha5uHgJYYSFPyLrG1K61tFOTx9v2Nn+0fT3d0n+30RM/iXf1HDODDhq+SSMx+QBpZeIeFvDUeL",
-	"tOIm+5TrseujUNr3tPg7aFG4nM2dQuBmX0K7uR4YOACFdmYsGY5UqPyEARMNUERR0HTM5tKFwlcoYZIX",
-	"wPQLySC13KvyWzDU9xgZsRwVVqtFVXTC3We3UHQXnBFAD4FYQgOQBl3sGyd7txh2tyAo6HvM5hU521Hg",
-	"n/HZeNxEEh+KxSJU6EpFce94AmkboNhxszrDnE7kysJCjcL0AGot+uirugjtk2mWAScizCDeNWWsf50V",
-	"GfvAknLkZ4AFWe9myXCLdG9fheo73gH2xJ0wwGN9Mz1RKT1xx7ibuNLXvXWMw6ctPIot9/h60h9fNpgE",
-	"fqSCOphfj+b6kT3VisrxOQmn0MuSiyAwnwCvTzTyygEgEWN8yyb4kBjR3UCuZn9cOOW22jhTEfYAew5N",
-	"eu3SAZ2Qhl3a0MC2AfMaJDyRI4NuG0JUxmZRfFrSKiXwCl4qENACf3ubzFkupio0Sss6UfmlOdN3Vo9Z",
-	"KwgECQo1YjmxiOz7ptyA3m0yEGg19Ca06Dca88OS/vimfs+834mr+BshFJFS1IFe3I9D2/wlFswI219s",
-	"hAMWrYECm+Y0STphxVn6ilXcKHZtUcUfMRogNTS5nJMIPyoyxoGGpIsOLjiDmLsZTcdI66VDM8mBDUiy",
-	"KTg5LzJ5Xrcoz+vmSg/6iPJ4pAUANPADsgFFyPER1ix14A84UzORj7WQEYsZbw9I4lJtTSKAMfpXQLd9",
-	"Tlq2KQvH/nSBA4Lp0fLAltPlJpsar4opV9CaPKPpws3gmW57xDc28PC0ayUZWPO5JRO9V1FBFg3m4IZy",
-	"FviwUxFlFxlWCHJgzYjtluYsX2LmhCZWjV3N/uqFKY4RpgivFa/BUaiAm0w/MXtgZHYk1qEgCVdixw9k",
-	"cJv5F8WHTGTfriTyOuU/KnhRmDvvGOYKC0O5ZmY63m03ZBjiaSy/noshQGMsiqLVi8mNSdarHLRodlJj",
-	"VPITSAt5tWyl2Ero0juLMi07pNQvYjpqRaqqwgRsJ8ssIKuZKHxjXwhJNhlYSdxA7j4/mR/Mt8wia1AR",
-	"MH3Lgv0WoA/LVHBU+j1XYt4fWdC1mgRtnpDNkz/644ff/eWj/37/04/f3tov60ZLzde5QLd9sB6evVDa",
-	"o7LiWJ/D7/y3WNi9dolIps65fjUXcXtdn9ZSV9YIlZfJxL/dKchhwcdhqOjWXpRV6sm0MMMjXG9vOhj4",
-	"wi1vVqziYsYJvmng2o3QjfEexpK+BLLdPRZLHUunxPlbE/Wmpv96AtSTOLi3y7AFPT6tSmcu2Ti9uMS2",
-	"BIpwsd5PZU+dQ1k5TJVFikresISj2FPaHkBQq8mdZSKGX0uufrZ0RGuixRiibsSLIaYj6MPmpUkix9Nl",
-	"6DGPCRCmGHTjipwWFAbnvwImzOogLFl5S7W4IJpgWwwtL0VtCdjL9fwPX35tDeyZAAyMqZoZRoBxt6oF",
-	"BsxSTJfTg6ksEE4YRazNCV6yJcuhVtyTtmql36Bgo+8fYh5L18m7IOnAsdaMM7ICD5R4S6QS+fyIS0Xn",
-	"mBXkiET6DbSDYX6EtIFiiQILlpk4xJsecS04S4yfg7TxqSJTDkHdXaNSduxETDSq2sHyxEc8Z+BBkxD1",
-	"Vo29sxPSI4QqK4kiicT4kDOQ0BzRzI1cXU1Qe5WOa8uPwUybx/d/ffzgwfGDd04+ePvkB/e29gna+Cyr",
-	"swnfEpdwJGaFaQrYr9H+0GSh1+uSATPEAB9rwWJ6SY54mUZXcPJy1DYBYw5bV7iTi1AwGEDhPo4Km4kb",
-	"ZYcReLLo1FqMJlgS5ognmJVRWkJQgIXBWjsRLlPSZzaAWfTHR3yza6Nk4YeuybGDsOoBY/GWJhkMJKtO",
-	"C8Ip94+4LRFpkj4N4pYYODFhxrg1yJk1BU3omBnyTVRB5Zo3MoN6kOQSYit3yKWyV6ss9BhutP5asnQA",
-	"+4P8FZ1tHrpAoV1vKICoHIBZ+Ygv0DuW7J6V6eFI8quJ+J6obJ9zrSL1l4UY2uDtuArBSl9aXaEOstBg",
-	"7Q2Evrym9w/TiRLeEkVz9SSHBdWkpq+lUFpd36xlzU9DwjRNTQpLIvGMIwVu7u5jpOPWzhphqsvVG7R/",
-	"j1lmyquAhAPKjKQpQ3RIjrXlPvzuyVu/OPmzX5x8/Ldb+6QrGWo4XSslmVkkwylwadlQkRX+oacamTDO",
-	"HkvFjHyL5WKHbO95NStSYwHbFpa5u3VQJBM3nBGyiT4T+4Ltx6kZ1bTO23tNCl0t+0RwOZ3AX0ByuYnY",
-	"zljeh8IKe7vgZ3+GbH726399+NGfPvrFf3j0H76zBTr8QIi4TdRXXWOsDgFq7epNwa2eE3wRg8cBBQbD",
-	"fjAmfRufbuMfYhqwdVRU0JoOAXEGmn4xagBDlio9FRdQKpThxf5u2vvYvQfA1VlXYD81qS6kyC6R484g",
-	"gs2R/b/UIhVmHMlto8TWgDnyXOQB2r9hAkbQ/yFMvDb+6a2UPNKyji9yeVriBcd0juSjmaRuaidQ0wJE",
-	"FVtYaekLnYzlHd2382Y5qLI84yoWLRp2OoD/aMmj5cNZrv2IgLkV1ryFAmNIHdqxI60uphs4aCsjYuuu",
-	"qoM7uTChwLJHLhl5aXChfNWZxfSeWVDv6rGu1XoKiwbrqRK+WtyJtOinjEwExFmek+Sz7/zNybsfPPrR",
-	"xw//6RcBYMt16kw1VaE5q6ozHi8tPidcKC23gWgF+doGUWCz8M7j4dhqVS7T9rpWiZlozaprS7H5W6Ds",
-	"N87KttHzw2ZlormwVut5lIuxUOFtsXn7xgolUnCw9dbrbTnOoCqNRnhuKmviwIEvL961uGFfZsmfVSv2",
-	"tJjR6aWSphowX6xs4iFMx0Ia5xTA2ss4+eWh69en6tKMzr/A6CSL3VmT2MU077Mi1Kuap4HbrTmhfd4m",
-	"/9VI6hV1eo1oqU0zkv0iTOacJDORq5FPcTrjACkLSVpPmJEq4bAQxYpAhJJnWVYphluLv4LOfTR4A4/f",
-	"acPaPAGncMFB8e+8gA9fkb5KnbD54jY341rFPluS10Lpt7rCYElbS/hiitCIOK59g04EUBVtKD5Myoeo",
-	"jwzQ2gKhsyb8r6BvsvcF0PPqAX830MK0LPq5MC35b5qYJum8E7MJrRReK/WLmM5lRww6fa2vLa4deL7t",
-	"7mAzS+Qup1nNikPXX1IWQVwFp5N3RpSvnKiIR0tYDBwLWqRG1WDgFUMO6ICpeQcsUytGizUKUYrmQ6ZW",
-	"dbvXxSe7WpFDIeXKlxu06FCvkEydQGpTL0bboPosEPIZiCaLh+OMC8EFoZr99exW9OJNlegUxUU8Oh9e",
-	"B2WZO3QBGQWQUElgB4ktS+dDXCvqAG662uKWX11ElLmOv0T6S2JGxEAZnAxT9QitwJBClFKpDJgNRrze",
-	"UTZmPs/BG1lw2q9VOW21vrPfrI0U5x/Z81C2fWB4E9o8qST4jRli0feTK/ddo5+lfdPbLKdDrara/i48",
-	"s6zD5jQhd0+q6xDVaNUhJz/FKsbtBbICleb2u2UrgIHkFs6jRCVK9V8GvyRjudQ9En2oSCIJyykUYtk1",
-	"ZvtE1VdqRattbajeVSgBKc8k2LKptr4fHLo+bgBcbhOoefjyazWh6+mLdYkwo0qxXG/Nv3/90va/o9vf",
-	"2t1+9lb5z53O0dH2rSd+zycRGjnF48+OmTVAFYHvmr8AR9JizAGhGEMPEBu1cmGYUQGuWAp3VFyAS4an",
-	"8kxgKp3tW78fHHwovMRaDJZIoPvGAWdfxbB4A5DiFxPCsnaj/aYhbF4tL84elByCidFWBpIjMUOXGRxH",
-	"KAaAGkfsDSkPy2K3Wd4BzTRTS1d1og8/gHsUKwvQuXArxP6bqEkpLZO7aBwjBAlA/4WkudIS07D5he/K",
-	"3XwiBRnQ/BSwFk5+uNek4z3ruCvB6OZTEd+69BUkh8dUwrpt7uIZZS3Wq4dXdsvC3a9UJPtwlGSXDY6k",
-	"L5B0klE+74xEmtjrtV1Ah2nyeeqtad+fqo4YDELIZ49+9ZPj+/ce/uj+yTu/jshLL+2/+ipJOPk6zSjf",
-	"t2Jk6caFyz1BJDGbLATynQOv6WUeZlodCdYtL6JdjlJuNu2lSZ+YD0g+hXAEMUE40EAdPLcuw6I3wQW9",
-	"cjFCZ9ipiySKSVvhnmBwlU2qdgcLp7upzKI0OMwZzYv4KQ4IDnpPp6aonZ5t+2j95TtfG6ulAo+fHfcu",
-	"INV9Y8QgLq2KKYeAgILjtT9jbBzTeUQOp1xvWgEUWA8Fdnotw46+5kYCf60xEtipQlEZeUnr/rlHi2ds",
-	"cUMXKLXpJK9n9jubs14u4cXd3RWOPhxzg7W499T+7m5N/Hqq8Yy5gA3Nx6Q96X3F6SVEDM9TxS5bcN4F",
-	"K0aAKxU4xwcgP2spKp4WqrsNdzAqE/4pRz0B4C+tQBiX1ekwvfmX2mDKeqSk56CSBoaFFiW8IFJ0AQAu",
-	"VOkALBKeQgdCkTlTFvo21hLqYpZ+6LY2S2Bn5VQHsB06swrt4k2xqtkGa9/tLc7m0Q8/Pvmv//X4wa8f",
-	"ffA3J3/2D+asffrRR8f3Pjx5+6297We39+oW/RYRjqbDC56NmSZpDLYgHpNciImv9WCtpZpk8NH9k/c+",
-	"fvTDjx/++Ptm5CfvP/j013/x6If/cPLex2uM2xykuo/MOyY2MTmSrj/hqYtLFJIFQT7JEsZVCQoK2ufD",
-	"v/pPa4w8G5mU0ybvRiakomnAt/E1rN4tIzKaZyPGiciQxPbJ3u7u9u7u7lMLY1tRzrlWxnxf/JrZtYc/",
-	"/uWnH/+3zx/8a3Pjgag3Z1L+AlDFEQgdqokXhdCpcuCpdriAN7PIPFOqGFRbBYhrBxqe5CwTOYCCgrsC",
-	"7ZCJMr+DouCWS0h4xwiAmmtMVWcgysqyJSwNAq31DKbXCO0zOVPTnFvuov+N3KVR66pN8VThH+y2P/EA",
-	"IzHNAsFLlj4QECgiIo31Gi4Ka0tBbQ1wT6DAYVM+PnTt29JEmnEVJbEjsrezY8CLyObJm++e/NFfbAVy",
-	"sEoEqKUQ1F6c4mzFsKhmrCPnnWmeNtsEnKR7s0DllAJV7Bfgkyo9ViZWkMiyI3oGLpjitP9PC7x4OBK5",
-	"up6sB+M2sF5MPwwzTdM5MX79WuyGH1Vm93E6mXGw3jVIhvzKWsEMPRoP2epIajELA8RbA/M5SC+DQrJ9",
-	"fVjMlc6QxZk44Jr92AP1wOsCyNOrRYXgDLEl79opOhgcMin90GR2fRbFI5kPOkqMGQ/Y4vhUBsNEEkly",
-	"kTLAfYyFNcoMUiHQ0GCyNPqCS1EzLtSQRUEPUnRG56D7YIUsLYObuF998VEeG9evaRBkgEllQcKlDYM2",
-	"Qxu7XNQxRVgOE2+cFwwtR+e25oP6EIf7DuxcNcTZWXe7yoFtRS+1LySwRFVdLYChAd6bqSWQ6i7uw76T",
-	"SwcAFXrPD19+LbJFDQ0QJKRqyyp8RZPNtmUMYrkES1avuW7s4rHAZ50CRrSWXWMEPsgtwZvRzllin5V6",
-	"kOYcUKn1VIsFSzaPH/zs+MF/OX7wzuf33v3sk4/IyYdvPXzz55/+5rdb/uq0Fi1zSdiWWXHwhRvYm8Lz",
-	"iZc0btowGSijCUiy2QqBdauwHSLQqSSbAUDWrcCMd8h12h8TybgpCA2IoZADlnAXsbM9MlWBYus58bb2",
-	"T3WpriOcLM2ZnlysFSKTS5Ymmd8P1B7jaqUobfdse4bfxs1m3vBrozedanTFLeal0sDJXO5UZn0xmTAe",
-	"h6AFe+IOq3ZWfCIj8JlkLDeCdyX938REkYFB4G1JCTV4Tl9h0GXSeKuA9Eogui+I3BGnF7w4Nm7cxoS7",
-	"K2io1T3kSxhayL9cuRB8Khn4ESdU9UdM7ldL1BXf+s9AY/BBS2o38dtBzyS21YaxTyWWn/Qw9lCZxutG",
-	"o7P1JkE/XeKyjadZmvS1uh8MrgeRMJQUNfPrxjZXfZCkDMvjtzAzmtKjRZeV0UXFnP2rJXw4340FXLJc",
-	"TBJjDy3r9C5OtBL6WW3IRP8F8nGtv7vEuiJSJWlKevqGus0COXYrJRZj5MeSvGJ/HyMvXLz1+1M3175Y",
-	"pjlT+9W8U6ifNFVEC7aQbgtlkgD9uxogZ6tKg5PThXcNj66j5xjyZpZ4rhAkA8vRmxNKTKE47C8is9G8",
-	"xFTAMQCwK0zRWK3L6sEtrzXRH78k0thbYFyoVS5I0R+/ItRK4rwTnevbOyOY9IzNOhBNwdK16Bn+gdS5",
-	"mGG+75QgtZSoFSfd2UEZoITJ7OU9LfpjgwABgBPof2nQ1FeWqJ0gXaeggxuwa8yOBbxVsUQuMZr9DfKg",
-	"EMz3GpyIWAUU1+bLYxSG8a5kxlvGXCyCQcE+iql/6VxntaPVaoe+8JPW4vSwNwJGYpxIYSQGSA+ArWBv",
-	"TBkPlK451fHUYwmdziUn0qHJhrN4FrZX52T7oBup7EyEz230qtZKC3Abmqh9rS+aqM3Fyt+OMArGVKBa",
-	"n4wnAY+pC8+7GCKkD+K+KaIsFelK9ka3iIvJQNMVOW6m/a6iipgFbbXBS+y/OGRnTYK785KpRVsP3phy",
-	"1QGo8yRUjqO8w1HK1TuWMqN/1e7zNirtOhGiOaMSP6nLJnNH0JhRaQwEA5GDZmqF231ytFEyo6MNA17j",
-	"q9oGIZ3AdoQYy3XqDpQFWZDFaqGpwngBULvgu2VyAcyiheTugBljuJ4N4TPLFNX2NUgUZ3VYv/T02UKw",
-	"W7VEXEOS2SmCUZddyaUIjZtv781NyVithFkhC22FcMrVqjllC9Skmq6EcpWCi389pX12uuWvrtSuQVfT",
-	"QwhV7GxkXlAUwMgkVXcVHk3QlU3YNQjGpfRW6qctmNoK2al+urhq7gWIKk8c+RTGojWwfYet6LtNuhIX",
-	"FsIduWqaK7Npkc5/8Z0qXn9FbPtlWY6tRBiH7xVD8OK5t9Q+gsS8ZuabSY7qrKwlFEJlVmImlpnDRizF",
-	"QjYFMO1qEGp1tlodqXchTNqlT2jgivb9u78ONEvKaNyBQsShZEaYGyaBdd4IuZkaiipMpqlKshCjl+Op",
-	"N2Yz7P5rTnddHb26LrLXMl8tjVfXq744CxOOih0z86xsU2WcywhhzXJwllTqgpuwKqbx7FWyPfeNcwEi",
-	"1iICYXQRGdA79eBeb9TdIkF5cvtKJq/5rhKYuUNTe1EU4eGrJlYukKo5bOCTXxWzaU30yEWSP80g7OEI",
-	"gspL0hPT4UhZjqavU0M1NUhDCOKaG2MUQLS2NwMi0n0ZOm2CTJZGTPuPzDIyPwuZ2LLOuw2jC+Zh2xZK",
-	"95OnioasPjy71HLpsP528wwwLghwKAfpnWkZ6OSremoMlehUEjydo4ysv0r4cGufZFY7R+2gq/UvULu1",
-	"ynDEM5Gm+nAPmUIbjtYRZ3milNb/wEwFgTcofaWJVCy2eXEu9HJ5tIpC+B78FgyEBOMAkalQ+4ROyObJ",
-	"+++cfPf9Tz/6u62I7F3Y3rsYkb2L23tPR2Tv6e29ZyKy98z2hd2I7D27fWHPrXzBa+GdWoaZbEQb0Ij+",
-	"r25F/1c3o/+r29H/1Q15Y1iqAY8LFCX6/Wmer3h9Z1byb1E/6HEEqDbcodZJ6s7NDtpHkJUlAjT1Fe+8",
-	"MoZ19RhUD47x3u5q1QWWxEd6ulptaqejj8XrI2aZUJBWz7jKmYn0fvSbf330w384vv/3xw/+7vjBfzi+",
-	"/4/HDz45fvBOqyyAUJx1SXnks08++vzNe59+9HcRqZMg+fyt9z+/90N4VtCi+fHkw/c+/fjtiCBdkk8/",
-	"ev/kz37x8L17D9/59fH970Wo1H/62x8/+vCn8H1Br+Sz3/7QdmgJ1/yGbT7uEO42Ub/Owl7cXS2ScDF+",
-	"13voGikyWEMh5H2/WcR/+zzwlUJ/nM3Mw1UDQNxysp67surR93rmpRgLqD9B05zReB6ROBdZtiStu4gB",
-	"qBkJ2AyD31u599fw69vtuOH3qi2Lb4PA+7ZRTbT1q5zRPJ13ppLFnWnmz/DSN33rmktOIbw2npVggE+9",
-	"XoYnrh2XxEzXDLNaV642u8YtWUsFKzfN8pg5nVBAlpR0SGd0I9r4Js0oz4T0V/Mr9tZX6j6XiuztbUNO",
-	"UJHsYG0XWEASni2Hpn+2/F8jFH+IetZpzNng2tnVUtg+YjObeEyTcWIWtBm5LUgiFcIIbLq+AW5ay+jq",
-	"YaZBY4jW0DrV3KtFE563euNLBmHDaJKSzFjOyITGzAZ8oOZsCm9kWS7uJBMw2PndKDacKVAk0K+726xh",
-	"zHAHfbPA51GCFBf55t5+mdAf03nAfG4NYWHLU8NaeYObDxnA04O7Oacm45xyuAnOSbfEWkNV4kqWmgXv",
-	"coeMA2gufhikxQrBLJJHZMPEgCaaaHUd/uTfZjQu2GHY6x32PE7AGopbX1lQDHqByjOSKDpmLr2iG7hy",
-	"+68xytJ0crGJtayQZN6468tL6F/8WqOdIdDGa7yQJ6+XaWdnyG7YnT7LChNFLctzYKLZqzJcNRsykUbg",
-	"RgHbFatFXojTK2fStT0PZeaaMxPfSn6D3vaw6knINrwsnR2qFwdKF7athFsWwZ0Y1ESbQ46th6ZwRhLG",
-	"RrRUyIg2hoyzPOl7xY0g1MM1ns4XYFwKTIFEguFlAU0gqJhO6J1OuQ8Vo2iTRVR/WkQBrIitOimyqo1F",
-	"dqMHVoaoNlv4dd/khZmoaiyoNKPpODJ1C7kS4BVSQrEDIhM+TBliGuMn4FGCqv4JJsbaLcJXoa6k7v2W",
-	"vwaRyOvFBp5tdDR5CWudOsjh0xMskLzsXGGwxwqg99UCzj4MztMfR7f+cjlE7/FkvZEQY2tl9PjalWKT",
-	"TAVmv1bRBB4DdmrQv25fwGJ1ZCBsSVnAIAaJsHhlBvE4oJqTTfDoSDKitxmYObe86kFzAVpQhzuBGsyr",
-	"JNpQqTpQu8MvEUOwFa7v6esbNNcwKFIHMbi6ZveJGW1h+YT0EWd9HLNMQSmNdQRqRHcGzpE6GX/ZoUNm",
-	"PC8YMvUA0nG9o4EK/+X6rug+bk2ZWc5uJ2IqO5L1c6Y6EDHkqclmQm5zgWkxkQktgkA3zKrUnxvwiJT2",
-	"WWxSI2Qy5PKI95hMYmZ0phncIJsXLhKof7N1YK2eDoIPqv62P/SWtGMrOJQAkFAyBOEO39lHn49N/uPS",
-	"ROiponiKFgL1EFgcTAfFddNCdRKomysVzQtEieoIIihmx/Q6wd+S0Izm/p7WKVfdClMBjjJiIVhqrJJe",
-	"fZaNTv0a1a8j9jnnohBlKlwvfEz8CUwCEjkrpd/TFGq1QmzWjrFcRmQ2SrBkM5AkUAgG19KJvlskYyDt",
-	"OHHEcsubKw7ceKfA0TTseccNGsJferQ/Lmtv4G8QT1r8hTBS5Z+08idk/Va+BUSL4u+ymkf1l46p2uw8",
-	"ELwzEmDuN5Dn7vhxoVIA3sV/i2lRStwuoElAnzCudtxrpfixUHVa5cHj8euEDvWrWg/HaoXVk2W09TRG",
-	"uEslMrk8SNsclWooxIq+Ct1Gi/Nwdvdcca+sGQuADGyqxfBD3bIR9bLkZeZBu7rEyaXrV8iYzS0301yI",
-	"dKUYi87v3vzLblQwTgN7XKIgAm4bLzN8d6Aemu5SbwOjOUKz4PBGSmVGZKmgRNQLNtLBAMLh5Tki8a0I",
-	"Kur25uT6tcOb5LzI5HnzZIeYw0poKgXhjGEW2b/dvnx448Xtm2LMOBkxGqPxNdE99IUYJ0Vs1P4GTNS0",
-	"V47WLNfdu1CiYeCpvQI+ms2TN7978vHfbmHJeGdlsN6wPhvWGLxDIIFDL3YKlwKRI5Hp24ge8VQME6mS",
-	"viRiqhB6EeqexEW8TFQrCibJ5slbP//s/V99+vE7Jx/+562yxmTCh0cctQU0s+aMxpUK19ZSAjZY4y0w",
-	"hni5c8SP+BNPXJqqEeMqMUgtTzxBDvVouvp3kSffgp/3yXOwyQSz78dsjsn33RLw2tDWEa9SzlBL8XMx",
-	"3SGXgPR6LBV8CBzdJSiyqSf40a+39t2Yi7mYHnHNsiEqHsM9EpMSWSab49wpx7LSThK6RV2HlJ0jfjuR",
-	"SS9lUJ05UUZikOTi7sWIsDu0r9I5SZMxI1JMGA4AeooFkxAyy+5oPRmX7QWtD8gnngCDdhcgvnEFz5s6",
-	"+b//TSl4l2zeePEyefbiU1/bwqXqarLrRqSrEpWybnTEu7hH+reYKZqk+l+Gt3eSuKtnF8EJTPhtmiYx",
-	"SfSNHJEu6CRyn7z+bQBSj464SW2+e6sLt5yeAtoIejQm8NIOeRXfwUhgC4HLJGalJJy8wIdpIkdHHO7N",
-	"uZgieXYv9TXn337F4CvsE8a7eleLYul6H/Bf52QZnKOJ3oatwnL2ckbHJuEQ+CHc1iBugkuIxWiOlcpk",
-	"eMmEMymPOCLkbh6+/JrecsRjiwo4tP5I6MMSEVv+fCsiEonMyIaaDcgjjgsySaSiY2Z28wZTecKkpn7M",
-	"XQcGpKB0NeWkeyVmk0woxvvz7ZfZvGtYDdk0RYzfmLIjjtcKmWaauC889ZReg5z2FRxPiF6g5LXXrjy/",
-	"tQNHDOnLJGLqo2GP0hGHn3oinpv8JJDK59IRrc2U9CrpMy8GhPZhu9Us6bMyw/OIFy3bAwLtQs1aLFwK",
-	"Dy9euHDglCw38jsSIdRVxw3KpxwLcZCcqXzuBJsnCo/hUHO8i7vPkmRgFP/Kl0ccA6v2doncIS+zOZIh",
-	"xD3rZqxWsUMgd9/yKlOvXQqz2CTTB9oeddhoS3vFgS9uM1gSs9H68tanFo3DpPttcgS369HGPnl9Z2fn",
-	"VkSOXLVQ/360sbOzc7RB7kIlaKp5ai9lhvMeYJRZEWJm4skK9xLme6G+1XUahvL/fJqmO0e8awVymfA+",
-	"65rBSSu9UluVPSbwgm6cI0fIBNSbMJMzkW/EXgnmHpHFjTGB+IAnniDfAFZU61aNmGSaf+dGSJYlmZEn",
-	"3Gi7J/aNhVGxiV4O3QdiTCdoy0mpVEfcxNIBX4BXi+A6oOqJgABfAYvFuKm3j8cTOz7itmA+JV0HIa27",
-	"Q67TITMctbKqBQyiWd4IKm3grWTS8Zx2sEvYwUQFQwVhmcmm7g0bMrnTKR5t69CurefWPjBPTQ32drFR",
-	"hsXS4IYCgg0Uii7dG2yH2LwPfYbGWFJ6JGZA2hPK59gIk2REs4xxc3p1l5rm4Jaz627Jp8dGCY9xYjhR",
-	"AByXRxx3RPefmy/jIh8RSgJA8KOj4UPf5iamMTO1x494X0wmemqxVs/JdSHVMGeH/+YVO5ZzkoCFAe9x",
-	"KJFhpFEIbaJQNVevsl6pXChWcBYKozBpOYjjo2Vt+Lz81PAbfVsgq4JbzFbppjHZpERLIO43Ni9PM4Ie",
-	"lYzEzLLbIz5ggACsDFNJhcQ7QXe+daA/Pfw3r+i1MLuhORVcOopQjPakPD7iyMgYwJThGuFR2iGXzCZN",
-	"6Bzh34FfkU0wk2Zws+nd2zo44lrMmOPRMyn7ZkmrhHOpOOx61pbUzEIccYA0N2sK255g8khNQCRQNi7P",
-	"EacFOcxlwa0NAFbTuTHltN9nUg6mKfmDF25azlGcX066L9ykQ33ijnicDPVwzcbjq3gp6oWGvdVn8cpg",
-	"+6rgbPtVqvojIwchlRvSPOJV609hBbAHr/vk7kV9jsirIk4GCYu7buqMiOeWc/ZFhtc/SqkTAKQmaTJJ",
-	"FAIBaJlQD7irp60lNGSyIMBZyV3/bHmu/vcM1Tz4t13criZAeyfrcUjo2qDaGekEJre1Q17QO621TFP4",
-	"EXjylOtbrntnW+sl2/h514hT0BTwBoEwuWgOMWqI7rZPU80eDwpxQP9oLu0nd5zp69v2iEPyGjsw4dBw",
-	"Kiui8x5KzJSTKR9zMeP6eytUUWWWEMlET8a2DiIlJb1pjnRgRA1p4UHwnmU0nh/xHKDDe2wukD6cDU8k",
-	"uXjhWXMPaCFuvn0JM6oTTiTrCx7LHSTQI14jSRQuY00m5jBdeeHmi0SP+hU9aCvjgdhsCo8dcRAiSaL2",
-	"Sbd4cxv+v4vFmmFKW5H7+IYN6+oiL6g8kkx/acbqJPyaoSXg+k4ZHtUtrVvaZ0c8KZDNtBYEQpQ5EG4l",
-	"CMvW9ivXB8RHaO0qvw0CFixORJQYFmUQ5oCFMLN9AFvDrgux2QiILiOoLXP3326b17avxN0D8sYUmTop",
-	"1Asqx3WtkfbwiBqyMOH2WmOy+vil61c2og09dFTS93Z2d3at/49mycb+xpM7uztPgp9ejcAycp5myfnb",
-	"e+eNygC/DVkI4a4QKOE0yDEmjmtJE/R50HFYfwyhbPpdzMPTIhtoaUfcaCRGVrJ6CtCqZrfGWiDJ5mzk",
-	"LHlfpCnr6zbliOirsAhb0kcDlYuRmJHJtD+Cyh7ObuWMHD/48fH9fzl+8M7D731w8p1/LXvRZ/eIQ+QL",
-	"F2UaQlSGRWnhRStsl689Hxlr97cY6adUmjT+OWhEWxHuVryQ0gBClPlZkoSXYD+VwiQpFPk54lnSH08z",
-	"E6ilREw1hbmBuf2p2haDwX65FRZz31iojrh5haSMamHS5u5i00aJADQ6hIw3dgWWahrL2RGvKEGUGN3d",
-	"foCqkNaagQALTnwl3tjf0KrEZUtJ0UbOZCa4RBvchd1dm+JmkilcC8E3DV4Bqr/NtTCgDzA7gpXKh7Vm",
-	"qCvSC4Nlge9GG0/uXgw1Xoz2/FWh7OXoBL01f2dryoEVcjqZ0HxeYlXKqCC8yKUPkLZhb+zmmgzr8ujD",
-	"OcJglKF04m/A8V259DCSmcaly/yWHow95VpQ3JZOtq456tVd/AOmXhJpXGT1PsaNrPTj2cmbiG8Kz3fO",
-	"YC++YRhsbmRmzR4saLy+8kRqVC6HiSS5SXbHq4WTQc7AAWB3w650i70AlN3FFb8+XVxx4PLPiXj+GBe7",
-	"NKirfMrufkU2ukh35GKGqvRZbP0hK+/XL2r7fWfQSsPB46e52hX7EoTU0QlTcDe/7p96+cp5kC037kaN",
-	"L/YtzHrjm0aFP9RqObwPnoQ3pphgYx0JNlaiHTmY+ZVInt7YNcdYw8WU9/UmQf6TFb2dGDbfoGywBlgU",
-	"KmNrl13edlC+mLpl48H3Vx/Qrcd4QM2OhK7US2hBEYNi/vUaEl/O5arHW3cOOWezOGxLmHP5jinlsngk",
-	"L8PGXSlqZq92JpPSUg5utVuPh72b4ZmcyDbsfe+s+w5xdrtBMyqtCfosWPolcwLB9mS6KDMaKh7CtjTh",
-	"EIOHZ5//tvlXh4u7y+SnklQe94FtWPIv61z+AVPuruDJRJWiyCt3AjHWP6/VkwhcVyu3JdMtd2yjfiLa",
-	"3lbPi/50wri6igmbwIiNHFevPwWGXDRBFHVuQYm0ah+AT4NzqlwdtCEVZtqu/bK7Q64Z54ajDYyoxAgs",
-	"FpslBIu0Ipvd4k+wwdn17W6BGxMXvQidiQooHfQgV31fu88SSedgT5yN5vsY0lUdh3G0+fTA10BkcA/B",
-	"Y2N3NtX0ixVnW/I7Cup/IcaeiQqDE/YcLiOFlCQBRCIfA+c7j0QEET9f2vkTvhzLS5yUp6dYoB4Dlw7p",
-	"FsTf3XcqpXAB7g+WH/ECY8e62xO1Qy6XRexpeX6K1i2CpjHA7xxxOLTlPrgH1npdqmfNd4aw1zOVOf4X",
-	"PAywSF/cYYC6G0EbKdqd8C0w48ZskHDNao0JKipNnbbar0/3w15OuWOtou6wL0+wXWAnYWRnsXF/qJXw",
-	"oo7JyX987+Gf//LRd//aldOsC2mZLFC+49mn89/Wa34X9yllviRdYww1FUzB6qoJVHBwlQG5AsbggUUK",
-	"REgCM3KICadFvHXK4iHG2lU39Xno3Cz1wq5e9IkRpibC6dcZm8IDYvpvtb7Owi6wnupgYSeh+tDAgCpi",
-	"Tya+p/uNK1dvvnBj+8VX/vCFG91CM67eEQawbb3bAYCugiLZJTtzjFIcpHOWR6QvppngWiySdJKZCB9T",
-	"uyebApY2BmEccZttaTyzJp/OHmEw3cp90gUnZbeI+iL9qVRiwvJz8oh3QUXG5DkTHqi5wyYXhNE8TVhu",
-	"vytvF6HFRCoTzTSUcGIsDLibgXoTeVn5CSt2AqPZiuxAMUl0KESMkQiMKEG6k4R3lFA07ZI5g3UAJM1N",
-	"Re+QhPfTaQxcC5nogIEHNT7icSKxxP4WwpqbLmy8o41p66o8GQ5Z3pHjafeIb3YB1y7hEn7Y2iFdcAd1",
-	"9HkD/5/9AVx9XbJpK6lrKVJGRxyGJJPbbIuYu4Sbeumk5Et6g42LF0x8loT1AKDffXSxgqMJLXrcumrn",
-	"JYTsgc0UNCdcH/wjbpwp+J3xjOB5x5oujnfExDB8A/GrOcNxmR0csdRC+JWjtpBvleT3kUiLeDikwZ0j",
-	"fnNU1JEqqvqgC9ytC1VsSKXKFJWEHvGivk2lQBhWfpJuNAv2CREPqZDMK+dfnyqHrT0OGV83voJFY/eM",
-	"u15+ExotFtODgFufrU2l5QjO0KKChi5MFceYpOLmWOeW9l/PZdJp0P59zeZ7fvWs3+Eca5NujBdFga7E",
-	"ZATRTXRbMt2uYvF+EeH8f1kdPSqSaCIneaaLh47dyVLI7TWJRS0N8K0kwEpFLRcl4cJyGLVoQ6o5xB4M",
-	"RD5pWBkITyhLZHzpNnzvsP5XsOLDbjbb8G007FfGgu/ALazjUxUhvCU5SrJtJWxoPETA6j1KASx8czBN",
-	"0+1ZEquRKdIOwkjKlAJIFHHERzQd4BuRK19pIcoWdt8yqRgYp2+oKMEQcQoJAhj56dRod7FatLDotixM",
-	"GYTylUiLH3yoRpVi5xJL3EdOSD05HCUD1fn6lUMIv9ESBApImhKPuEyFwsqUPYzHdEunY4xBRC5fe75I",
-	"ETSSgAlb0OIjxOFICMQpI1mq0TJcFBFXGbVxSj53yjVTae4r6UyBwX0prhRboM9762PIDxTuMJR1Nq5x",
-	"iDwsgKGwl82T73z82fu/evjedx797OOt9R3e+Nv5nsUG9Z9WjOu02QqKjrEwqEFwL7ORqCRdTIWrNN/F",
-	"zJQjnqgidFzMuBvSjGfQmt6wKwxgxmRKkdvjbqKWMRoUT5CJ4DMpACQH7EUIRTaamyF5+OuIS6jO2zVX",
-	"RfeAdDFfBaJtIZTThm8ZWZ0qEz7b4aJrT5bJeimYmOZN4D6wZgjIvpJk0+aeiAGhBBYa3Al0gGUQTF6G",
-	"E8TMitU+J4lzpMiYzbcO9PXcNQtl9FXMWIJAMNQoTaZVF9XPIipMFvzLrMRmVw+/o8QOMjkAZ+9GpAsz",
-	"eX331o6tJtz93Zt/ubVDLkFiVkEJZhhHvAgOVsLAlxXgVRHAPBZh7UVyGhTadLKqGnjRcwZX5qvLkGCE",
-	"X4o6VHZvYEc9DOoaHK/qwYCc8zPjURjq+dTubo1XFbK3WflTM6tv27O41Mtrb7DHu+pL74Iv2b/r8DBI",
-	"1kHuxGNSqCPrCXQrnUD48KqAo5fZW6YGg2h8NGpRJow8Mgzw3zIcGMNqF0uOR6VHF//JBSrPaAxDNCjj",
-	"6zXs0KI+1vy5mltZF1GWoH1ns3TgRke866qFEekW+mIXTHGApow1GgpBc7K1Q0DdwaQdZM+AAYEuqwNi",
-	"ebMxwsFMujYqDkFPINIe7sAjbg53Igtp17mVaZn1ShK5Q66ymaUHSFQ0w7V5VRa6AD3cds6uqyzsnj7i",
-	"pX+azEZzSM9C06lbU7nwTx9x4B7Fo3PSZN6QTViyP3jh5pbNrikTa6oDOOKQ04X4KgPCBeSM2iyysldM",
-	"R5yLKaZWJeoAL6lZItkRv7h3gVzPIbEBcobIizQBX7ybXGYcit7bCh4FJOdFFqEnWTFc61nqsUHanxlg",
-	"oedickep6NrVqKi49coaXu32MV1/X46vv4VA/nj9/NiHUSztSVnwZ572ogs79Vdhv17Z/jnf0KvVz0vH",
-	"h2EMcCIKU73mPVA7MSabjhd/q4F92JUzGZ3dOkpMd5/MRD5GRcNiqtTzM9AhBOZ09KJoThxhLHCifMEF",
-	"Nt0wK/SMonyhvkfsTDcv7j67FQwvMB8uBBcEAgW+0tq0jWUwguv/iqe1CESwBfTP7FyynEq2nbFcCk7T",
-	"bYuqc9aH9EUsj2fclvreJ1SO8bpApGgG2c0syRFFZPPkzXc//fjjhw/eOvnJL4/vfXjy3e99/qOfffa3",
-	"7z785f2tffR32es2Z/0kS7TogYWq9CApn0dEqpyBKBkXdYuNbxM9juDBMhAe5qiRLvb08KN3ju/9tlsw",
-	"CnCMGjQswDNxNHKtnx+BB79IA8bXIdjf5KQaWIYxy0x6tRZTTFqnRWPQjEjlCYTeYXrmDjlMIXkYErGk",
-	"qVaKsuIgSZmx02nONlAsn9Fc8xA5MkmEIGaNRAo+w+ulHTByDIDYppYlNynX4hSNNEM44pQgWWxFxGjR",
-	"iRZF0W1KXIm1jnQDgQs75BIvbANCkTlTBd/yRClFRriBguDoHTQRi5yxGFmkEar3rTiWWOsyeSGnEqQb",
-	"p5JrLDg7OOLMPKKcALGvwPx0q+y6ORvPI4ThVzdS6ktiTrBIKM4WUQnEMhQ8zCAHU+fWqt9EZ8rRipI/",
-	"yx2AiHT32BVs6GZ5LiGMuCJJfzWcJ+i4I6NEKpFXVM0vWvVeuuEjW037jO+s8tiMGctMVA6D/O3YVqid",
-	"Iu6JwAxYCOhQ/x977//cxnHli/4rXXyvisDz8KtkxSHL9YqWrFiJI7FEOX71Mns5TUyDmHDQjUwPCCEq",
-	"V1lSyXES+ya7cZKbjXNvnN1kvcmuNynvbnxt3+wP+5+YJmX9tP/CrT7ndM8MOAOAXwDQe61fRAAz0z3d",
-	"p0+fc/pzPieKyUMDm9JsDOQplxrZBU+cVTviQEfhdDxgqIE3RO8NVEhkLxC2wxn3kPNNQV0zWL60ug9f",
-	"iWslrY8o1rP7BiIJkNQW6SpIqWn24p+6mF7OLsY5fe1s3rfSzasBiO7w0W+efPcvD//86OD+O/Xz1MS0",
-	"Aia7NneVIHaaVBU5kSBqVcOFatftWn5JrfuyxyNg8WoqSsRcKy5BPH6NtF3eZPYBSVGP74u8kVO2XGpw",
-	"TEpLLHC/YtKEzcww6kNJX5prhyyw2zic57jG/nOJOo1PUe/BmKKcKzQvYTZ5FJ5B1Avu0kIizJAR52ZV",
-	"NP+2u2iCA581UjH4rqvno1p6yOxE9FZo/On5AeMvQv/mjCntxXcJ3ItA5Z2A8D5u5oFxCfKSCjlJAMkB",
-	"J0Cjv1ZpsXLNghLXOIDjPziP5b4MeRT3WdKVi2wZuWhoROvOYiDObCOJe0baW3bMiHLOMyooSYx3RWcb",
-	"MJiqJ5naiaNdrNiE9KtRus4uXXmaNRQSyFgXbF4D+9BCX/CExRHfieKIOJtjBfAXFvI23xWhLe5SgbYs",
-	"yuj5b8AD4jm9vXf8dTERxbQl0mziz3GxlKomC4oc5v9s2osuPgQSAFw8abQARedKXKdKVSHoCGG+bW8q",
-	"HDC4mSSw47GSX5PcF2nYRyPoMmbiC4Oh62Qic/YUGvttDrbTrULtAFUfZFfQ8IH1np0KA/reO4bpyR0e",
-	"+jLYfCmD9LjG7+m97isE7WHDkD08oy2ySQhFaA8bC9njywK0B19M5k/3hEzBqXPQHs9xXAaAIBrEzRzn",
-	"TwK+OKAoxCNZ7MbW114ydm3aaAVAYubcWMyqMd+obioq9gUaeItgmcTWkG9iJu5ZvgNjg1CsNJwXDCUD",
-	"yOOs5yApTvNVYlFOgZUvLoVh5isNz9zkZ6Bqi6a+zhSSYjtxeiV40g1X73XnKrPPUFx0PjvKy2VXaEf6",
-	"l5IKQESfL2tBItBNh3IIQZYjhHYrqCSC8FoZb3FdX2TPEde3L2tf3bi59PzGzYWVSx4z/z/jsZc2ry5s",
-	"eOzGnesLK5frAM0gLIeXrz7rksDWjUok+nDHjzmYYZWFrrguOzgAikin/KyYsA1J/WAN4xRCE3iSgCcM",
-	"jT17qtEfrvYmq/FmqexGLDUIotD2c+75RyfowkQykEjBnnhJVyjSbtJoGW9xjOyjTbp2illI58CpVei1",
-	"Y9aaqLWcb3EMm5kuJ8zmrPYJSFge6IvHpOg5Mz4naUZRCxnpVtuM1nisNNVSt3Svo0aBSguDOjet2atc",
-	"5YVxmtWUGaOu2JMKKiEgKDvr/J10vXfU4AlYxbQvQZXv/VOE26mJKn6yDXzuoOhc3PjzKWSPMtpFuMjw",
-	"dfMHaJgwfwwwcB4cYzi0jCPb9aAY1j777u8Of/CTxz//8Oj9d+u2jk6kXbcsOmWAn4R2zBNJ6olUzKnh",
-	"fMdE7RifQn7Ec9YewNnWc8APl4auu0ZQCInifh8ck8UKZNt/cql2we/zkNZrkW7wJKyQ1klKm94fe1O7",
-	"uvWN0ftaKu6m9qklCbY7keRgKw3ij0vH/OrWN85jdI9PH+PaPJzVXrpzfeEZlPjnbn297sHiAGaIXBTi",
-	"wu5LnbA59uxtXrt+MquEHn7mSdy8dn1Ck1hD9X30iw/qmMlg63+xjcumWVtr0xbmsfps5vNJMYIF3d3d",
-	"FRqr7VeRU11XCab9OccN45P2ZdZ86csgCOjQbDsUbaOuGXuW1ZD8qHjA3otkqHrsKceMRGf2TKpenS3R",
-	"73D4Zx7Z19uquQ0HY+aRfJ9HUPqZLbGB9sy/GlTFtil/+FPdl5o3RdrfRsCAecwnb7xeuPvff8boGtPi",
-	"J298z5cpT3ZFyuy/0ntqseDhdhq1BdzHnmKJ2I8E9r7+yRvfY0+xfNuA30zSJo9j+1Rq5pPX/4rVspd7",
-	"yu1xT6FGFuY1bFTDdWkZgkJtfrfmnuuxdiSRMmj722m/zhLzGGFz4PCHdjdOo04saOJ8GbimA6SdYS0s",
-	"BAibbG6SaoBlJ8RrqlinmzLe431fAsFPfd2VbYEHZVzHSh6rxWif3hepY9AL11lALxxQSTQlSzclvejL",
-	"5+8CC9MaW1ldtmJmnrq6nOsyiM7qMwxmKNLsabPL8f46pQRdWs4JlcVtXMGrVROPZBfZi4JTatfKskez",
-	"zL7kWdFil+CGNTudTxvpWPkSe4qtPM2eZSvLy9gcW1nNsXeKvDyYnj3jjFWobcQ1Un6urBr1cmW5qnTC",
-	"bVzOW7nVPCLJ5xq9HYlyqhjfFwnfFesYoSNKdYwx2hBi1bFcbsUOpvxE7W57bu3SlaeBEwQ/rRwvvz1R",
-	"6+rY6FRFHID4IRtDYN8rmKBbX3tpVp4slFGx69dtPD/80dE7r9e9wonFgHo+zV6TOxEst+ZK9o8lJBao",
-	"TtQnyjyXa+j2D9gVbA7hbrQvJGg1q8TTlmhjJbus+KUtIW4nB1PLs96A6tkx7teyzbD3Jf0swhzmfZHd",
-	"kFnlyHwdMwCUNLIwvC8HPLGBSrIZmVlBS81rQs7bctrwqAxLNkgcSqW7Cm+XohED9WS2vlGmBLCe6Dhq",
-	"4GLgNbG/+Y5OmSzjTHGE84gOwADktQ0akMMMzNKAwDm4ZoX7xqrycjt/xzTKvZQ3OKocSB63pXPwbS2A",
-	"ZTXR9Vlp8xdUD/dZUqRFQUgEZBca06VLGUX5aNH5afSKw0esaMq7qSLqSY8qibZVAnUgkWexTjxYPDJm",
-	"CrgIVmXNa6duM9kujYPlUbowIhjq5LEva0W+lhGxUYu7zWvXeb2er7xpTat8XVO6O7R1Me0b+BIK+fGU",
-	"tQFoJwX1H2zHSpRd1bqYBOKucklME313mnU5sTI9raktq5EWkisRPPTAcMtd9TlhLLSktsY7FC6u4RIG",
-	"T0LQRylj50vQN7x/4zL12a6dlqmvvG8ZOSqRHVmVVNUNm25RxaNw5TJ4VfbjyvkMUhuHiEvsIdS3BGeY",
-	"7ypfWp+deE9ECMmftSeP3nxy/62jt393+N4bn374Wn3NAk10PjeYqj/6EmpSLrJl4sXC3YVSQ489HZVt",
-	"2QB1pbtwbO9zecrep13io4+5bQ4lTU+RGgw1Jl3i4W7rgJKOhAZP/m3tb5nO7Kx8q/gu5B0N5BLnNG6m",
-	"Lk9YmRDCasN1LFwxcf06URkyrzCGAJnLIGqRQcYuRK6pauyZ/tEyP3amgXN4Yqgx3DaWvwI9mIafUmxo",
-	"nLqUs8Kx0DPg5FuKmO10oeZu7fC97x0+evfw7XcPP/x9/ZRzVJXZQ21uY1sBHQAMCkauqngArbrrVRNT",
-	"e1QPyAyQWwHyAyGohIFLHgtt30qvkdrMii3kYy9GTRINXINLG9Pme4CObHuQAhxoEVNcnKjczW++BEZB",
-	"hfFi2xp+ivkuCxUyc9niR0CbhK8LFekXfQk0PVSAqdPdiSPdIrynFD3WjHa7idB2C8CDC+KUaopKUvXj",
-	"gn7+jkeJjE/P4TjRApuco9GvXkJjrZkhCm2JsCgjisWQLABxpytB4MSmRqcfkZIOKICf7EEL8qV00wXe",
-	"432oayFTj8FpBBykeJTG5o4uWyJuevSOdfKOXb4sEYRafK9ZoNqInmwIzyyhbwce6yVRmgqZhWMHI65U",
-	"OR7fbJHdJMKRJNLC7GmKzsQblt8q9CURu+xHOtqJBQDoMVSHvJ7G6NBGufAYYxVUoX0NE0b7qutLLQT2",
-	"kN20YQ5qAQ/MblL91gTI7CLtmF2wyIfLWrKKYNcStrAA/gvIWIMWM8JDngqd+pImbMDWA+9AaYdLWmSb",
-	"lNZNKcWcflljERUi1yxQcttY9MTJl+VCsxDSXmwxemSqBlWWKTdfYnZcj2sP9Rrqmflhz+XgKChteQN9",
-	"CXqOhq8WFOQ6yA9cmxmDtQ4UexusoaQUjVRZNgYz0zZo7gYRC5XEsfUWmqLHqNJ/dgKNA/8sixUPa3V2",
-	"7N//xZaJcjbRKbiAa8XNx6MsQcwQ9GWsVGfNl+ZesLKeZV95PgtJFRbs/wuNP3sP/nvF7y4vr14BK/LZ",
-	"1eVlfERTJaxhpto8azHkKadnm392F1nUIsXT4lpjUe91PdZYtPNUx8vta8JjzALchm/wR833RQ0+10ve",
-	"3zrnIrdrKbVHowLCiI8BrsIUm2hxvW3cwlxvdSxEp/Y003V3hnzD5k61I6hyz3NLlX4BxQ8nv2CZJtQk",
-	"HtFyX0rRg8L/Zq0ptiNYp6tbIizUNzFC4DHd3TFKcUegxiEqJl8KGULiA1SrgVFcpFUZsBqG/CAXy1KV",
-	"SyCWCutmJWlfBpgKDElpAWw2SKcXeE7/WDPF/L3TNXKkmnah+rIGTwf/lq1aAc2NOkiel50W2QHILaC6",
-	"jUU6t46Yk0FLRZrFqmcHw3QKOEBgYENkmrI5IVAZksfCwufMgIaJMo7ZIttUSB0HTr5Z6hl5NA2mvaWh",
-	"2juRFOEa21FpC+IE/ezMDHpFC9lZcNBf6kJAYxMg5o+bRhLV3W2xAQXhgRKC/nR42iK9S2qo6ug7N0d6",
-	"HGbLIFsugT1G7CRiP1Jdq9rXjZJQyOGClmXRPs1riKrQDTRQnp667GVBpEimVy7PjYhOeOM6q6dzQQVi",
-	"KKCPQBH3zXtzTsnPrV36kjdHls3aJW+OFtM2dH91efXKwsrqwvLTd5a/vLayurZ86f+f8+ZaIg7n1p72",
-	"5mjnmFtbWV325qwSm1v70tPm07fn1laWL694c3qva2bn5RcXlpdXwOfOtf/MSZq/nDW/nGv+mXzjy1nb",
-	"l2zbX3/pKwvLy6swhFbZuUTiTGLwple8kxirKJvDIAdj2RDH7QMRJSy3387Wu8+5JqyG3uOTV//m8Ac/",
-	"QWhzL/9mSAbHnYVIe/05BQRGJzzagNBknZQRsz1PBKUzD8rAtmaNH7OnxQppFcXdToQgy9OFAE6RDJmf",
-	"SzqHG3F+4q6a5HRSI8OZ3myHXc3OmYZ33PCx2qcf/eTw0W8OH71e945V3NNsx+zEdpvjkAR+/nAh15ul",
-	"e/bP7ZElNm+kOpcomgiEoWXBIfskIM11QCDzggM4Qcu8YetMtolAt6Le5lYGnBpdcfNOAYUECUXnXoIz",
-	"DwTiKdG+D77kOZxeetUas3JIzn+VVQPzaLpnmEp2/pi6E+tJ6sFVFYrq7PGgCEsGy9ux1GQcgBA2SBXj",
-	"SRIZQUsHAqTrZPhCOoLDpQIoIhbG8ggKUGMMEHBfWnSx2V6CIuA4YDWOWdsAa60vMgSb6L2uDixMz2JI",
-	"cloK4zyW+AODDjWez2A3G1l2MwQxOBwv5qg9zHrSrCUSUV93miRKCxrRlxAttqFDngiieHSdGQBYQsVf",
-	"AhwUUC9VMdr8YppAeJYeP5Ps83EX8WQLYJ6oF5MtgpkzC6D+B+8TDNRJEwg2bL8nzD8dueva49aFjDZ3",
-	"GIP3pc0XGVJ5ExAAPFCUXTrZEDyRmpgY7cmuWSC+BD4fJLs1HjBAGfE4f6cPAc+Bs99cQXM8s/Z8acsw",
-	"tXinIyQFJLCxGmeh6KjUw+intHTR9UWGXL+mG7506FUEbGHQeC2LVWCXvPwxOUD6sbJIBHVuwy6KnaCg",
-	"OPWD4iYe67UUEgQJCYQT4N+AssH6WQ0ufbkjMMqED4ZSKJbHDonbMNKAQqH2RRJzrEoEzxDal8bgaUZS",
-	"uBds8z7KCpCLUynKNcrMgfeat2MJVUewllYzF22m+dnpw0tTkMkG4vA32AlMP8wdQCcEhhM5n5Yt2GrO",
-	"NubS5or+7vDGnrHH8CN1whU6cGCNgEYPQneBPftfzP1OIah1XwZ8xwxl4LHAOPbmfzyZiORuQAXHzEf7",
-	"VF9mDxR3GwKEPFhkd2DPcJTtGMUKqLR2Lauh5rkaq8QQiiHBNRbgS5kO0Aoxf1q53ka5htvdd90ELrdx",
-	"vG16rscCnlI4HfREsE7+fBBB2kyuaretjY4lvM0k0daWiI7AXBUSTVxpi2zDlwOLbYCNNFfpmtYwZuJi",
-	"uA2E1ZcozLXLq6t0foFbab0AqExEw4xbuMi+JvqaQRjKAYpyAxEwUFsgw52uJk2BCxAigsOqVIBSvUNP",
-	"yjF7n//WWWgEKbGmvH8WelDNVWU2MRrCnoCiSzgPmDdhvnFa7FxYDjfNnNnyofPH4EbUFQfhtWJFqLDH",
-	"3//Xo/fv18dG+1ipKe5mtHIXqPFIDI8MvIyXX8uuvkBsLEJ227CFCxmaFzUTRKoP/uahGZjxUYXZmODa",
-	"izSz5yBVAWr7+3YUluMbj4Wmp522VZzB/mj4UzYKRVaWWXmMtHHjcVNiZsaaBanChWInIbc07AY1zJXM",
-	"rhm+QJbuuZ0nCl9ZSgR9LOF2ABHp8LSVSUju3rlBHXgmiSmnIrlte0fzPgHChtVJyWaVjnaKMtLs213R",
-	"NbaksQjPr/autIabeey4YjRcfpxQDgmh0/s/n8nvpNWAa6pqO3T6blb5mWbbJZCJs22FNVdOubwr4juZ",
-	"z8M2b23dMWKl2Ve3bt3MArxYk8+XwZZpYyvalTztJsYZetbvLi9fanRldNeeT8M3wttfod9a4i574esb",
-	"Vxe2XthYffqKUa7+HP6U4rWL+GlHhX38wp/L0baIRiLowgCgbqKxR8V90foEdtf9lYBp2zGNRXeFraPG",
-	"UxakELgyj42kLzlAPtqR7KaYFS1Vb5Ft4DFZolKeim1sOcCjsjikniCsxJemMXCyhI5C4bB2pk/Gdlm9",
-	"zFqqm2hWC+yJMD1wGzKGgvqacQ8TR0hIjltuvMlI0iztqdy7gVPw7Cev/jYbYjdYEnEsbsBKLsnehMYU",
-	"XQCXM58QdLFF1UHK3p6ZLaEJhS9t+pMvdS+CMV9kt834ATESeqww5vggekkQanoyuL/wbJ76EspxUgiA",
-	"zHLGY63cYKAMgtAu3LA4otx3d/odEWC5BdRmDahWBUHJLBsBAFQ1CBLgMgOG3nYULmRqNsXF58uIVGId",
-	"hsp4SOQwaeMmDXRoHRzq1bt3LacvOP4a+IWdYWb85T56PiLWRGCEFb1gonYT1TM/dji4UkagbJzUl1a0",
-	"kLKXxg6fAK5rDo6S5pSZuQShSlqADWGu8OWgtEeamU0ZC5bCuR5Z5OTkWgcWDxxj1bO1xHOHkZ1EtSPN",
-	"d4zvh0DVmiWB+OT1v8qxKZhPxhGvM2AtSBVVmsGYMnaboxsOzaluGrg3A0p9YCP95NW3crg4wPUlSmuA",
-	"JaKA5vF15hUB6ItJ3XCkDHHjewCQwtpwjsXBYwUO1FeCddebDAtUigKysd0B6I8WxpuNB+AmAc7mS7df",
-	"ZO2uhspkrTTtaFYz/0E4KY5Vj2bXl0YkWkoTbjIHQw7bkcRrNYYc4HGAvsLhRH7aaB+CMsD9rzo4HBgG",
-	"q4g0l+3S5+81D7Qyk7jzCY2EiZUCgIkl9JRtDHl7YcVivBNW7fnaatVo4Q3WFomR+hSiLy2+b4GtK8uu",
-	"i5rVNCdMV0t1mO7rVLQ9xm0R1QyhmWXJqiRlodB79cFsJKBoBwXk0ct6ZpNYUs0mwx0HI6pWa8dqFzh9",
-	"UfdbgF6q6PRJSLOmwzy0z2y+DgAYog4q6wUqaID7itz9O8IoakDFhiLmfc1kVvwaqy6Tpkbla2+EgKgl",
-	"UA6q5iKAkBZVMxdpJXJtQGb1FI3oYWgkJxMXI3loI44LCM+sf2eyqisrT1kLwNpxZKHZVuc1s1YkiTYJ",
-	"RIxRdTCrjAi3VE9m+0PSjUVWIdgZhgUEtS+DzjGdHayDKWkDttmCpWqYugVF0qERQDV4mKJpHMMYFlTr",
-	"GNVidZT1+IZxIdlDTr/jrMxqx8mfd4HcnAuJSGh08eDCOOedZeleLlQ4ErBDhif6I5bbwYgopkPJFEg5",
-	"+rA+oBJTKHgYuJyQ/J5gCXPoEKq+yADZhEzy2UIwD+9K3myKRlqeF4WwnpEhixJ0z+0JgHnOYbq8ceMy",
-	"z/VvXPsiNgPQndMOe+nuMTJ2Woyun2fstCwctKFZ2dbhZSVgbH/WcvEZs7DsuqNdD7YxXhZR8dzmpWIk",
-	"8MWoAm2GvqSYSpQWQilly/EloJn4wjeZpm9ylRJxJuucqI5eAmd2iXfDKF2I1e54WYyYbdFsemzzxk3t",
-	"sY3NG2xP9LXnzus958Zoj+2ou8wsDu350qY56kK18gU6+E7AUbd5fbrbEcl+pFUyr22lcNVuQ7QCqnl6",
-	"trKvTZr02Cev/rbu8gJziZSYsmQWxMbmDc/y00HgCP0THn6rC+AzzN0lSoakz9pcRk1jVzdipcUaFMxv",
-	"c1w7Ne7LHR7uAjrDDgPxGtm+Ahyv7kHYwkPkEG6UodiPGpQYSYGBbNkiL+W8Zvs87gptqVDAVjQLfpFt",
-	"wdTjhgrZWmZwd3dF6DGpCnXtEOFjnEFsRVT6OBtGDl5Uu6MyczYYvXXQiKPAYwF6oIjv2BP9NYyIRiEF",
-	"QDG85kaoMgvHuKzD2FNGHrFuSEbZqbUARHQRWXKQbQonlC6AVNy9SIbu0qA+pGNYi7GyZx2epiIxt/6X",
-	"b/KF72z/xVO+v4h//T//dznlTFlDOO3bcHVFa5dWy1o7eRtnOkguOdseoBIKeZ94x8DRqhxasyCqGXvG",
-	"I+sxTee5gsZtO1UnbfnzxEICi/l5mY5zFg8bABMyrTiOP91+JhrdJEr7oEBgiW0JraHpb/6FefUiWTf2",
-	"IVa7WHcx2o9isStCm6tZ7BWrwc6lC6WDO8d3th11dwH2nqHokw1z7XPq7h24cpJzkmtoWFTHbZlTGf3n",
-	"bGus9vi9P9Y9pts8jt1YZ7tSR+l0wfRNm40ZOKEZnDyZ79q8z3YV2+mzWrZz4z5fNVdV4AIMb+QH68Sx",
-	"jYZOmnfUnpCTI0XNdQ87PO2gRmGAKiRJip6TpqkIE0Y5bJMnXqdL93bUXdgAbfxitPuWu2Mi7luZQ/Q5",
-	"Ek7s8LT9qHGE00kJ18CDEE5FQp13ZZuHKPF3hHFfot0WnINE3xGsEXNtzwVA3TlhXgfnCwoZ6pQbx4dr",
-	"B6M0nnYxOaBM4AmeucAbeHo95ETIFRdnMd8RMdOqmfbQ7Beh6QYAiFPrKihJhm6ieqz23OrBg386ePj3",
-	"Bw9+e/Dwe2u+/Oz3Pzj644PDR68/eefvDt/79cGD9w8efnzw8Hvwok/u/+Cz9x8+fu+dxz967fFPfnf4",
-	"wz85dgPbjPHFOujCWXewhUUdtS/hpJ+q79a2+C7vcRjcuxht17FKdR3j7DnW1+wValL5MrC+43YUBnUk",
-	"gbE0Iu50LJdbl2FUVE9WujZm1K/iSG7YMZ+0+BfbG7bh2xEgMkDeaOWmneoHT8sQK8wMJZcU++ec+3kz",
-	"5AV6DNPT4/2PBVXOH3M7GFwdS/fom4GIdlnkuGTkz6KgvbJjJyeGSJ2hejKT4VRRVmk+Z80rggjmK5ko",
-	"crJ/rkDfiYTLx5crF0+37zevi6NWi1KgywT9NTBWhA2ygZX8L7UhpuXJZhwFZnii5m1bzjfNLVlIm8yr",
-	"LKPFbB5Trq9ZzQFfUmuL7Fq0G1G20I6AzShkzW4cL/SiMMWDd7ir1e+0hNTrLsuR6VQlIgQOlo2tqzdu",
-	"YEFfDQlISR83AxZpW/bXFizIc8fOA+6pzQkB5GhToI45HEN2VAIZVSkj1FgZbuWcF9wkLaJiLzenH10u",
-	"G6sRW8J0jSMHiynbngluReLjYf7hwIoeU8O7QPBox/xFd2n5Wc6ABv2OkpXBs5Urx8M6Z43BRKlo67Hm",
-	"3b6ImUfqBU8SXolHd2M0lZl3w8wiyXo83nN1NJB15DtgaCWMx/G5evhuVC6ozrD9m6GPnwlOtZNvhWWK",
-	"Tr5tsswvAkxkMwLmj5aIm+i7zGtbZH5c9bB0z/4JSTFGLhcsE9F40YHc/dONDnxeBHuG8YFRgu0kbDYB",
-	"Atv8vEaF6CiwMoHvRI09lnK9p+1hJJ3Q9XgSGvsqjlVvdDjAeVSjt8Ovu0untnHZJsfZuJ4v+OlFeqVJ",
-	"T5wbGlb77M0/ffrBR5nNHSEFgEjYTmwPeHUcdVhbaM13xWm2tDKbLQSju9vpiGShYaRhHWInIRABdPXx",
-	"SsqLFeC+4sBfUBVi+zfDvTGTzeq90UrjFPdGFyEY0x52CmDpXs6XfOXkdb3t3TeuVfuxmNWSWw1ANpC0",
-	"eRxpItCwbmMc7QnHQWRcccQQ+LLG4TiIxyjdyDgSZRzonUQ0RSPtJsJjqbibZn7DvPblVitqpttfvbFl",
-	"Q0YNLiEhqm5ZjHZ4iL9B53g7c0OB5qBejVX6XK2cGW6+o1aOE+HZbL45vxIThgoSWzu4/9anf/7lk199",
-	"bNS8V9TlQD7NkzTiMdZggSpoZ1qIS7wTLeyJ/hgb9Mbmja+J/hS3Z2xwXK/SvMQ6QeBhXzQrNbqLJ+xA",
-	"7Hx2zPMJtGV+njMg2Xhn/d4ZdeMo15QG9oKqEOzdDLdeK3eVcnaOKPoTGIEcdywLx7OUPMd2ZAim2gwS",
-	"lyoU9xmSgWXdZrzTEbxA2ngazbF0j3ei7T1h6R321Z442/7ulTq8WSuTIYIYjInvKyAv4gxfKYRRJ9SO",
-	"ox/CLBdXUcDCAAdJJcwDznPpTXL/HC7+ucGYTuA2VR2Wy4srUavOgDKTYZbFrlLhWffFk/BQwLBNkYyi",
-	"tL1RgO5aQ1Gdj5ABpThlHJuxhWzHtO4AUZQ/Y35q836uykGqpnZcm5voUrg4WOa53k9uO61yNV66/WLZ",
-	"SdTW1u3rtorMwCHC5kt3fFmV44QP0sieVkj3y8Hjt10qaxt4U/mxREDI+UNvxZWJAf0/7JjrrCl3kzcN",
-	"LkIOxanW3dSPuXLEn+modQS1lSKjPs1tqtn0jqdhjKtJoWej3YgtuGxqTgQ2N6YPgYD5aUzU85a5rtlk",
-	"bYFcpDt9zD8412MoO9wX0tSHzs3Q0of2N2/cHBZkK86R3SE3b9xE/pc2D6cJQM33JmfxZ3z0pmO0KUI6",
-	"T2agAgNIQ4yzihdADvViJ6xe0JtJJFMYwOfg4nHK3uR7DySBHfOQddzG24JLnUtm2QeGA2NNi7udWIXC",
-	"2voV9IbN5iC4yGmJE/kE3lyb372Bt64uLw9qDm9Op/0YcjxU0j6pPU4jWuKu7ESSY6GLgYP8chQFT6YE",
-	"nYPZxfZYbaerIym0XjCfCV26AnWKjGd6memWMHakA86hPuOaXVWhYCurz4yv20rEcumeneYxEdQ5qZh4",
-	"9qskBh2iRAgFyLDZStOWaGsR72O22m5E3CcQpIIionBfomJBRydsI3d7aFd7hHmuWDge1wnQUi8Oixdf",
-	"fPU/w0gx2QZDbAE79lM14m4LI74Dyt7LwZKjBKTFywsZWH0FkTuR3ZZbWkudSM50eVUQc2qRFjftCyrV",
-	"mzduQmdnJ9JDLJqLYs18JdoflHDGwd4yfckMm66MlXGKc5uJDEEPUgVP0IWxFqAKqyU9Fkmql2LVWxhd",
-	"qv1F1TuX4lxjOSmusTFclBdVz1Vs8KD+4lSzGTddGaQUU1Nj1bPqqEC8Vzv6h18d/vj+wYNfHzz8e0jD",
-	"eL1aCY2XynheWYxjzYlL7xk9JS7HcDC7cDqHijxJLemAS2JscEuir1NEGTU4YDQqp8CmJYi7HZUMZiWU",
-	"Zu9cVwlwtFG1QDDjEQrnDsozMDbUYbbJPQOZO54vxZO/+cWnH//yk0e/9tjBg9cO7r928PBnBw9/d7tu",
-	"2c9icGeys3UwL6/efvG6x3a4FlcuLwjZUKEIWSR9GTT0frDIbquerWWIFtmOcMWfa40WT3jD7Aq5x9J1",
-	"QMHgSzrAT5XCgkX2vIXeq54VAwPHCxgRgGkhkiwgtLkOyoJuz8MwE1r66tY3JhkqplawyapNAUYYy5xw",
-	"KL7s3ms6eoVD/NQmmmW+7LFqLbY2txOtqA0EgDiI55kpMbg0sKGBpXHGVIxKuBVU2dhRYT+DrNgq8lgl",
-	"VvSMjwDThth1mU9w8KVFYmHJFyyfkSu6B08AcSWe3nZ9jUll63SYJ/A05Y0WgWakIp4SqFy1yG6lLZH0",
-	"Ii3IW3f3MXebWYjGqc9VVveIWzm0bK1ZaR6IU3LJd0Ubavfg84xF4steolIqE0OF9DA5yVX+iWPkk5RU",
-	"qZ2qdAWgjkRoluCG62LWbIubexPBQyBGB4lH0psIi4/jlMMhn9EGsS3QM3AEuJ4VGVKJK3XC94RkvRao",
-	"LvscS3Ck2eXlL+N8uGNEGrcydXGjfUxdTMbuTcXddKmh908RoJielUvjgINSGbcjUYAiJG5sjS67vDqM",
-	"fp/W0FNn6NJts/R4PFTVGtGzO0RWycboXddXtuEWdKgaXVgWKPfibiqkUaQujob0jW5he4WVPZ3YJHQb",
-	"GX6KOntQYTs7INK6C3TWMa4bHISRJsoxPbxEbz0pfQwFDgY2Hej6QshTbnYeVstMCJWwl+5cX3imbtW1",
-	"0eKLvnzeZS7nDwzxEtrD3OmfRzrX1Tciq2UN6zHRiR6yH2UZ0WDp9FQ3DgmHS4mrbmfvA61TLzG2DLSF",
-	"mXUe4xWql4URdAMTn3GSfJlpT3MnXa4k8IMmqqc9+MtOvjGa8BTZtuBLt5lDv0ENAr26SlgTCu9by6vF",
-	"ZY7UPmvOl6rJuEQKxmxagGWLUYP2Z9tdZZ5I6t4DmlOzZ1pbrvRoFOWqqG++UL12KGh4yvTcyy2s4UkG",
-	"CsgkKrbMyASxNqJIUKopYTCxAsTJtZSzSeE1rG6t1laqK9MFSJ8Y6tVeNdfdgcvOy68dkJBxggqUiwJc",
-	"B1NOyUsVVjkgii3dMpqwEzX2Bnifh4/0kKKSmL3QlfD0hjtgslYXzHuWjQOcGLbCRKpSHut1x/6vj12P",
-	"OlcQr6yt00gvpNnyInueN1q+DKNmUySQYWOrEELxyG91dYo7u7XNE8G1kovsZSyMgI+KBd8X2peoHbEs",
-	"AtaiIHsYCmFC5QQjq8TkjL8BL7OtmuBLFykzerLNE7MNwaCXsjEDu8PFzfaC/s0ECAItDy+Mh1MHNh2U",
-	"Xp3W0UFDJaGTHEpxzRIaj/7mrw/f/KA6GBdy3dpRPAmHwd2uuYtOKhM9lexdg0PUwXUKI+p8OjxAo5In",
-	"CGRqm/065H1NqqLFZQjklzUaU3apkhCvm9VPgUrUhUNiNyWX4OAXjyauLM+w5Fw2vmWbq0r2jMusU74L",
-	"BKFYDjHPgxAloEK7He0xV3tUe6xn1AjGCoXqxGJqUL5mrIDsNOR9rCKyG3NIeMmdBY8hk0uNFgfbX0Nd",
-	"uVfGktGr5p7TC+roeY7afFcs6f3dp+624/M52zddnlLkDdcbJJOI0GwKuEl2zAoDnnNE3Ya8D9E3LtnW",
-	"N77CdniCvRwddSs7NrSVMKsPDW1pSuoYLFgudVk9SheqG7Mk562OHlaOc9K1M8ue32hxKUVc2oBo8yjO",
-	"qL8rnvp5IvDMJmAMBk+p0qgZTZMv4ma+RdOFAYauGswI6lHLC10vZvZUq7KKopjDNFluuOamMyvXRGpk",
-	"riq2lhsfGIQILONUtDul1VomPV+35ECfwJgmGBl2y7gZNNxlKesn3RzszAE+fNTUDq13epKGRlYsvdXR",
-	"FzWvJC/DY4iVx0itnrlO6UmQ00AHWJRuiPdL1RvTUonkjurKcOT+c8Ned9rdZ9hY08O38K4p8QBlLzVO",
-	"yMG+P0Cexd0O1ExhIU+nY5La5pHSDmpXYhy6naOgGD7DS/forzG0tx2Yya4vN/zly4u6OzWNTO2RMrZT",
-	"jJX2YcRDsDHjSIoz62Nqq6COSydqqRnJSLdOrojzLVTp4evw7NvwdmgRXlRVPJ6oeKD47GxNRXBwCKlN",
-	"zK50glTr8CSNoQpFsxvHfdezanVswx4LCEwZjWa3sa4X4fqLQMt2HnDxjQyZbcxZQumY1bd6ecpcbFsZ",
-	"ZRbiPLLQFPFnaSwXxBmN6/CZzdNombtHqeJcMHOSC2xc+qcpMRFk4T8ztBAZhAK3GY2rzlQ0jcE4aZTD",
-	"SMmIC63awx8o/dGOpFs1Q3x8W7VmuIn1dXfVWd171RFGWKBGTqlHPxXryr7PFk3qGCaWGwLiWVU9jKA6",
-	"1ExixJCHtCm3Iyh6PC3QInAvU4yS1Z784rXP3vxT3WNmtJmSQle40VVb762OkPaFL+A5he3aTI4q3LhU",
-	"6CIYc1cMCoTFHtDm5MN+hRUVpyktZm7zHEskNrBLmA6CJlMJ2yWCVzj8J1gXrd7yPcSpkqV79s9RxnxO",
-	"xmY2X7av02KxKUiG2SmOaw2rVM6eeG8XSt6Sr5inJdDJp+AZybdRBfp52bysVZX0lh4WnKYoAAM2haRN",
-	"+jVLTYD0BWPB+BKztRYimb8Pz5fp7m16NnG2DIynUdK+TOBIT4SL7EUcefuratpDXqoIhwH8lohDpiPg",
-	"w0gEIhF9qZpNi7LE+cwBlrlmna65vfQQ2AzzBVauhf7NRMO+QCeRI86DwYQojj9q1ZSF0ZQ4yEwfECoI",
-	"StSDU1T8wgoVMGXJEI6EbI4iSNlJFemSPaEd7XfZEZybSSqtO0k2y2FqZ6KFVq0NdPTf/uvjf/5DHYv4",
-	"HZMYzTavXbc8gphyAbv07i4cOk1R9+oGlxNSvXm60RKklgVNmh5IYdXpzZcXvkQId5X4Mu/Y6JQn6ZJO",
-	"VYdlSR8AryXM9jEoITCDc18e16qWODwhVAVuhBmGnGD3HhYKMb3wJdVvsRx+pmXTdxaFWIg67UUNeFmC",
-	"iVRWJDDaH89rL6AWtit4q8HlTJWw6cBwRUzz7uzb6QQ+zJTbPIF5nUk1hT2Ykqkiee829oDn9+iDdw7u",
-	"/6w6vDUet/Ktjp4us3Kuwc8Pr3KhNASVZho98AOUYXAwvJCKdifmWMenypF43lx5x144wWVRbKhiRdge",
-	"YzEfGnQvs1Ds79omEs6CA8zYI4CVhFF2fWK1xz//8Mmr9w/fe+PTD187ePgOpJv+fjokYM+3Oymwo31L",
-	"NDAlVoV94jHJDeU87Deux4AaDRVmELEE2V8L9Nmrq3UmeZtgxkD56lK125E2Jv1iGZXXoFhdtF2i0L+Z",
-	"bBMj18PW9Ki6+P4xgq5KIR/F5DCeSjp9rsxYDLOUEvCFFI7VgyEJFMAfBxLAtXEEqOY5pVLsinRaCRO3",
-	"UTnxTBKpVJLm7U4srEFs7W3N4dRuSFUIuMEmcQ1H7c8gCTaf2Rql2pc5EH0DWMogu3sgrxVZjCzGHpnl",
-	"6UYNCU9k2W1s3lhkG4Tad4mieQbfgZRUvYeozF5LSONIWJcIRoaGvpinyoamqWaJCCl1omunF9JVqUs4",
-	"bjrL4MGhUwm7vPxlXwJraITQ9tI013p1Eust0+r1KBaTq1yYVcjIp0G4d4FEsPGKFJ4XpU1pf01noPJp",
-	"X3XTdca7RkhEHEMCMmVEY94bS1Svsso8dqQUzj5nnjnnuaMs+qhbqhM1zTO02lOVR1qf60Q1EDObjjvM",
-	"F0TlwS2PwARzhAtdOkuGsOvp5ytDGF8dqmapzrwm/YPq5fCHPzt6/93DH/70sz9/XB/MCB4TelfYWAp2",
-	"zvCs3qtb38in6q6xLVwfrovIiQLqzywYojPBdevL2tH77x799LtYU9hjTx7+y6d//rfs0/96cv/Hhx++",
-	"/fjtNzx2+MGDwzc+fPzWh0e//EuPmWve/oPHjv7ww8Mfvemxra+95LGjn/zhyXd/aE19X2JBYihFEnfb",
-	"0tXn1AqUR37cYEZ13TP7E2Qgmw67vGTPlzxlbaVTtrLMvv4cNLG67C0vL0PSrq2uia+8K8gjpk1XNX0Z",
-	"bN7ausMsdTFq1aDANA8dyBKS5zMB9rAO5/GM5iFpt7n18sVe8cVeMZW9YuyUZsomvwC5zKP1aYbycWZi",
-	"lJ5EqVaXcEed0YziFAMYTl2RAuuzhmrvRFIgj1PB7kUqGO3LZqLaEKjfEbuRBCbzSDJMztcCNYxzgOgu",
-	"RkiWlNKT4JA06kTCVdVhcELb7nDZ95juQHHjaFeqRITrZccKvrSPBm/Bs4WJs5sw9TAR+Eck2Vd5h5dq",
-	"sC3Bk0brKqrpW/bsbCQ3bmF4YDB0JlDlSxovrkIfXrk8dgLS+VTnPqa8NrMpYkNmqOr17LRXwitz5Lz5",
-	"NzyeSzQYdceBq2rXXlbV7uXlsQf2hNh9kBaH3D+eJEs+KLK1Yx4sJMeGvHoQ8Z5ts87K5zbEMM3IgSy2",
-	"viOaCqzK8ZrH/eQkjX+eUtryi310Thuq1WLK2LTw1SHoznxZipLOnGh7WLoH/w9gp0pOGaK2iCPg+U52",
-	"Kbxgq+9RvRGzb6ABCUekfAcPcX1Zw6zUXEycwh+AVGhgvB0s3H0R0rGvauzVbTqaL+G91lmAIRsdgCrv",
-	"2V3d9gOXKwRzeppJ1SvT718RaX6+56YkV5UAPvPj1PI6cJfK6l+ZYfYsesRznijOZSvSqUr6I8TppOY9",
-	"dKEAUzgmiEs0zScPdGcPrwIo3BqI/gneaHnMorQoSZp8x/0CuUc2Cr60xzmh2I8aYpEFiDYICMuV1TQi",
-	"PduJcOeqIa8nFrc0dg/W5sXSPVCu1/JU7iqFKU47gnW6Kdvhxl40e8Y6CzrddNt8EZhHpN1EQpwZml4g",
-	"g16EblmYxkVomUeUrTvbAk7zdV8GibDxz8BFQjUuL06kLmbL4I09eKR9NBQpQMwbGYL0TKSd4hGYq5gP",
-	"ALD1dRYkQqt4X2zDUwM8R7NBUV/CkMFHepBb3axhjI5uh7rDUyQN3BFCWuYW8ya6E0dpAAcxx14gNxgJ",
-	"S5XCarvAiUgmjk5ZqnyJRMbHXzfwu8vLlxooplLBJ7GwGnhYiqkQC0YdBHxbrt4jrCyYvTjebiqoxRww",
-	"LASUqpD36dWjDiTTIbaFotgwpH2R0mRC5Di1+k+KuynQQ0BEF0sQWZeH7s+0ozu65FgDGugMSw1hknen",
-	"Jy8egUymXjdgNc+ITWawG8OjljifyFUpFVQokVMqBvGCikPPVgQ3fyzY5W4+wMq0C8b4XXGUeqRWvEwJ",
-	"qQTwpowkONOX45kdRoAXINq0dM/8vW3+fmWJOjUec727b9wcFeNMjchRqU7Qho5tRo29F6NzwNCeQQo7",
-	"ielaShQZBEkrZQ2zG0vux5yjlxuzb2aXeu6JWaRIATaiTJJfsCkpkIGApeaByco+bzooE6iqieXuAYnp",
-	"4hGk57XKNCR9BfHRsYMowGa2ZO6vRATdFHdTIx6TNCXN8+9wvVcJAuJ6D3gSlNEpXmbiQVaeg5/gPKHr",
-	"GU0PLYsjP69xHqCvNdxls5krlDM0QjVqTu6Z55wBz2puH4llRYcK/Jl2VwMLuR3Hee1S8yAohbYki1LR",
-	"xhugm8ijbGwvOITgEBeDWTHGiNGn3+5ymUZpH34P7KcA7bVFtmFZP21jHuMUsDRNeaB/90WyAEMJdiRG",
-	"/heAINRYaIngoS85LM5BiCsbF+Hqy1EQVyOjW2YqLp6pYLs2EwPBND7cJIABnzbZHIBa84SIHkoxkNoa",
-	"Ia4dPHzr4OHDgwf/ePDw/YMHfzjBgjQWxLmsyAGT1DyXVO1FEzHXtwsqY+j+NZHWQZBPauPp4PsYAUzE",
-	"QqK66D3mvK9IE8/kdGBLcNic58ssoe6Uxl8Woa1WcvirPx7+5feHiCixgC7FSu11O9Wga/iZaqWMl4B8",
-	"kmTpldVnRlmixyK3LwPjJ2F2MHMi9BidIjIOJykOQTjvSszkIheAxUKoelWkN85y6yuzvM87e3rocsL3",
-	"tBNRlQ2AP2O4ylqkKDJm2wW9ihyzU5HclynigH132QFRNRi90zXzpsWCDYLZL7Zz0bBOJ1H7p0iWtM+6",
-	"VRIVK0r9BjZxq6M38/dcVBaUYierZIMuyvJ+IJgzncxbHE/GWZjwZjrQl3FdjzFko3jNIh3Xl2o2LCJT",
-	"GLqxqtecAQdwfFKubn1jel5HcdC5Rrr/c41mH19iZ5i9kZmWg4tzBumWm9euz2oCa49//uHR++8e/eKD",
-	"OmVTTnEyU97j/Twi7Xgl9h7vX1T3B3s3E8t0dEofHnWATQongNNJHjPqGVuGmBGBHIi5KjM0FQRERdxE",
-	"9u1Hvzl48Ea1yiZWq2rk4mY3zWfAhs5YqeiAccddxIDVbty5vrByue5LNGqoIFIuiLDOOPvK1srCyuoz",
-	"SNREabGaxQrNJHG3EyV95KjHkiTWiJJChJpxuFIldCGVbkRDxpYUMc/se3i8QPjBSLPLq6v2jDeIVRpA",
-	"PAOfEqwZax3OgqLUEfW7gfAlgt4tYObUWbbI3yYu6DLM9e6CLsWZBCJoWDKLXTVpZdYOH/3mszf/dPS3",
-	"bx/++P6wVdeJhYx0q01DVJW4ebtw4VjO3cSAomWN9SIZqt5xkntHbH/pytMzZLa/1dHFESzLwOvu7gqN",
-	"7Mu7iep2jB/UZ7oLApV4aBDr4vEwWMs8hnN4s96LG7+eFllOBquxBVF17m068BlfwzEnD/R0TMu+ILBL",
-	"vNEQnbTattiA30fI7syV262Oxo7mJGA8Bbfyf5BfCCOEVEQgSPO6IGOQMDjot5CoWSpNqdJo7OoLRUlD",
-	"0v9xFWRF7YWZa0m91z2/c99ZauLPc+2JDWs2zhOMDLmHIErLdcquLBPm2irKRH1LUCHRrBIFIAqh02PK",
-	"s7b9MYZ1LJCnYeCQINqVt7rnfFB/uSQJCfjBplZm1zRnGivxcqtW81b+gZO0K/PtlKZfKDhBwAGLZFa5",
-	"/urW7essNYNuPC3wCcAHoOzXqUUaclxvuZL2QxgsB/PRyKsLtNpT2ySkAWsotRcJVnshTTu3ZNz32BZv",
-	"i60oFc9upUnUSD22ZToqfAmrp5WmHV1fZBtwQN80RjGe9G7euAlZC5yKRdpq+kCDA+i+pkp8CXe0I9lN",
-	"hWa1y6uXSpN5jSTdkHMTOgaDh8/GvRkhhltW/s5FrI4vTuvA8iKfYLUua0WdhQaPhQx5MmxX3mpFnav2",
-	"ukkOYL6diuJVxmY3it1jjW66oJpNz+aBsJaKI6fzIbDQ3YmjRvY9lCXdk6o3vYWdsQLZgWa1w+9++Nmb",
-	"fzp48PuDh/9w8PD9g4evHjz8uD46ltit5DsbeH+IWRjLixOcVcXI1rjIMKGI7QnRKaI9NaZc4clsjLEh",
-	"I02lTDEDAnHxjsKz7s1GE4wQ5BnQxJQJ4ngWT4ojYI8RhhOlb+HVE09tKLQzFOiaMc9GUmiPRVI7rvKu",
-	"TTVIREO120KGImQ76u6Udn4kJ7bwVcIYdCjJjMZ99KHCiFzAmo6jDoBmLfDVhlPrCAhLVSooVuvPIcS8",
-	"x/cFwcvxC3MNfuHPuRP8Iib2JCiEMeCwVeKXHV65ZJGBc6sSwnysGAAVeWUj7oYUwS0CTKjgv01mH2DI",
-	"LNGD5oJrthOjcjRfbkWNFuvwDuSIK3z8GgvM7OiA1TYuL208nU2++RbmJ8DOB6x2+d9/dsXs8VDUDmL0",
-	"8EsdnXZH4oAJk1HCVE8CTJ9bUbLWAc41dIDce071Hex3SItJcEKE531L7ayzgMdxgEkktDbqeI9mO8os",
-	"M2S3sX2xxRjsYyFhALBa8Ng04X2208fENh19pxIbgqNWlXsex/nUc/gEwzfnzeEInZ14/7wOLzORnU55",
-	"xkyYHClvTnIwwcOGoWjuNq9dn0CKVfUqhq5MItGKVjHSdTpOCgAA27LzTUQoF0vAZyxPviwWuierEhWG",
-	"rcQckNoICIMLsu7LoKCdAlbrDE4GzcHAkil1mKCgzIUGxEAPxyFOzVBhkd2hkOADB1+zpItZ/LHqTYdZ",
-	"RutuSUF3UlwcfFuXu0WvUHvy6v2DB99//P1/ffzzDz97543xjacc9II39iYi9rzRylLWtTH2WE9Euy3Y",
-	"y0CgRejK/RKFuFHfd5FmxRZwYboFdHFw7zrsGsmuYLla5BQ31gU4OD6kQEe5/OU668pYaM0CS1yPPQqA",
-	"kizp5hke5jUtOyS23o2aKTFDoO0mklTXHRaenofEaoH7FKzjyTJdP0+n3FAJnaKFlgrO0fniXJfiynlj",
-	"76LmoJm+zSrYMZ4BjoXAaHSnTFOflTqAUmDW8Cc4z9Gv/3j4xqPTLN5EaJGez+odxA9okd7Ajp5H1fyL",
-	"4X056iY7A9NxfVMkvrXNGgsYS77n/N51Mu9PIwWnS/sZLQQ0/xcURJLr3SwVz5g4EsrNnl5Ci822wiou",
-	"gJ2qs8iSeOZEsTYKVTJE8OKoMxqsuRVHndlgNKF/UwNp5g3r2uN/fvPwx/dzEM1JFbxwy7jqkDj6jqjy",
-	"WC/nHVbzgT89tDQ9Zs6P5r3dQIDxcQK/unX9iectx4RiuQE//fiXj3/zLnEP+vLx9//16NEPPHb0s98c",
-	"/fwBGOiWnyvus8Nf/fPR914FEbeW8zZazh6l+XtA2OL5EoLQSCwI2boANGb4eKILIGJE4gfAhFHM/vEl",
-	"OWd6nvVUEhrT+9GbT+6/hXztHjt64/7R6x/9x8evH9x/69MP3jx8+93/+Ph7Hvv03375+L13Pv3gH9kn",
-	"r/62vm7fItK+BN6teQ3ds2ZplAKnlKa6kZW8wJ4vMX6EbLmDtUWg3jwZHV6ekj1HIexLiKrAuTPWT6qv",
-	"M+Vog1FWkfgDHuBoQXxZoFC0bS8Q9w1eCTZt22NhFxe10CxMVKdTbtcibR3yRSESfzJ7zeeCyA+HgSgj",
-	"q0i1cawpzZzqak2V/tSWdLeLBRn7cE2YNfX+/WMMqEP2F4UuaGXxjy1zxaZZwGOWwjxNEtdQkM3FYKab",
-	"SpXObLDHqXsCVwP5KmopB+NucRmCtu3xeG+K7E6QehZHwNtj1scnr74FUG4clHntKsMyCgkXwTuRJN2X",
-	"VZsd83RKNfaWmtFuNxF66Bm2ufA6XfefHFM2WdfPaI3h6ZDzjtmLa/aV57NdC2frnt7rvkK8v3gSYId6",
-	"6sgxEhxkw9GFWho8FhpwQFLEmmkBIYX2icQyFqGZ9GEq9kW85AuBPLsCxaF8MZJjKdA7cBgApIWry8uQ",
-	"+DO9k5nj4EUUlVPxKDpTECPoQ8XtDl17Gy+dxrQUmhxnZjYaabQv7HnATt8e0FDaTgKMd1PxLu3A2soW",
-	"2KMIilh5A8WORXP8gtNIhVocmIsX6Cn07wShnpXJ9KBqEcOsTClPaNd4bEmhnrQUPZaXD1Yj4BWeL3AU",
-	"ZiXF0AUsdZQuhLyvl+7Ro4dWkr6Dd1xDdPjE9npq5g7fiSuH//KXWCcRTdFIzUY6Je2ZDT+NHWK9XSJl",
-	"BnZKFcIYsj6eNGe3DOqCzY+7P1ZQVxCe7xi4rji5F1ArOJmYSfx3lFBOEVsn0oIqKMjieHt3j+8LXZ15",
-	"Rdx/L/P9i7hBmG7NZF+A8ajQR0BDapM+EFQ0la0BJopxbF81cxW9KDOvSRA8oOE9ePDbgwd/B8UmfzpC",
-	"Opbumf+2pRoX8eZqhGFZEoKcNbiUCs7MEY0VsppY3F1knF29dY3xturKFAFaEdKzwvjFUccItkp5XM+Y",
-	"W6EcckqDvYagmLRlWoFne1kWDkC7qLQLxD1FM11Q3TR/Othr9TNwzZbaUwsvSdvHLF6N+2l7kd2Scd+S",
-	"9TluXpl/MapzRonh3EZvKxB85YvrC/DeF+C9Es0yr/MYPm8O5RM6UZTcciCqRRdRUQvSDGZRMNVNIZOh",
-	"zRe0MMKYinCd8R2NhbmEjY+hxFMri4VhPfYWU1B8iLIrgtqw/jwowgxUCDFJoIgk9AXAjnf6AD8+nRlG",
-	"evEkZtgo0PHgy/NO9DXRd68tkn3bn24Sz63NLcHmSl0fnPHDn7x2+OP7Bw//+8GD/3nw4N9yS4IY0koK",
-	"TB2+/e7hh7/PVwCBcNvx64CY4NMPXz98769ZbWPrZj27hxJ1Sx8PqSdHb3z38d9+mN1AhXqqLj987388",
-	"/uDPBw8/ymBvcEyY66VlFy95xpNHbz559f6nH//14781zzh48C+w7f3YDMrDj/Do4ujnD5789MeHH/yT",
-	"+eYXr3325p8e/+lXBw/uH/38weHrHx0zvMua+fSjnxw++s3ho9cPHn5EPD0//NHRO7mPv/gAfTOXX5wb",
-	"siKDQwkFnthpKbWXkz38oqwnkAbG3E6jWa3FZdgScehZZe7ZMmz1Reaywo4lb/ly88ZNVqMkPkrqq9sD",
-	"bUxRZDzWilS+USn/38LVrdvXF8Dwo90Tj/7sVHf03Ct/8cr/DgAA//8=",
+	"7L17lxxHlS/6VWL1nbvU7cludcuysbvX/UPINha2JY1aXp45bp2qqMqoqqSyIsoZUV0quFrLkq6NDfYA",
+	"BwzDADMwPIZhBg8MnIXHNvDH+Sa0WrK/xV2xd0RmZFZEZVZ1y+Y8+AOrKzPjuWPHfv72l9a6YjQWnHEl",
+	"13a/tDamGR0xxTL4q0uzLGHZRREz/WfC13bXxlQN1qI1Tkdsbde+sRatZeyVSZKxeG1XZRMWrcnugI2o",
+	"/ozxyWht9+W1GR1RJdaiNUn7dErXorUv0DHlYyHV2o1oTc3GukWpsoT3127dita6MutdF0PGdSsxk90s",
+	"GatE6FFcHzCiH7eUfk5Ej6gBI1LRXo9IJmUi+NZahCMeMBrDEM2Y/3rz4v61Zzax5UUDH9GbzzPeV4O1",
+	"3Z1zT0Rro4Tnf3vHO8mkyPyDbXN2U7XwjbYd7zhjh4mYSDKmfRYRkRHB4UGaSCWJGlBF5Ix3D/i6yGKW",
+	"yYgkvCMmPJYRkYNkPNL7tgGftPWLbgczMclISqUiY5GmWwfcrscrE5bNnC3EUQcmfm572zfVmKXJIctm",
+	"l54KEIZ9oZXEC9e4J7IRVWu7awlXj59fg0VORppgiiVOuGJ9lkHHScxGY6EY786eY7P5tb5AJjx5ZcLI",
+	"kM1IT2REDRJJdP9Mqj1CScZUNiPTRA2QZOgI36U8Jh0Rz0jGximdSXjaSzKpCOVyyrIgPV0qhrSpxxRa",
+	"ycceqychs73BZTXPT3tV02SUqPnFvEr7jMjki2wrQDv4ndtzzHp0kqq13ce2Iz177BWoqGYMI8qTHpMq",
+	"OHf7wmlPfsSy7oDyBR2bF067YzjTwV7h6UPp8rJY2CUXC7v8i4z11nbX/q+zxc1xFp/Ks0+J7kTzpMuT",
+	"Ucf0OBbB7sbitPua6I2S7MrChbVvtR7KCmdMTTIe7Bwfn3ancjgJ9KefrLrC+8+9iK1PxuN0sRxgX2l1",
+	"9TunuKWKymFwMfXD017KyTimisX7Ce+yeY54haczMtX3suYIfRYTqvS9TXuKmbtGJSO2Ra5wUr2y9RVz",
+	"wPNrmySK0FQKMp4omd/6JOGmafwebyp6wMv3+7pkjOzPeDfhfUI74pBthG94M6WWhDl5F0e/sKlHvua7",
+	"laYiGz5FZ37JRj/Uo4jpTA/+81qm2yNK6L+nA8ZJynqKiIkKXSK67/CoPAOCUybHgksGYuploV4QcdJL",
+	"9P5Xh3hZKDIyT3dhmS/1Ni8LzjZfoKo7IHibEz2WGDcQr/szkjx9nfYjIsUBhx3X33bThHFFBiKNJUkk",
+	"kSpJU9KdZBnjaotcFiBD4FZgyzBC3ZJ/9RTtW2nQtOKIG8WSzC3BrWjtaiY6KRuBoC64YhxucKoPYpfq",
+	"Ls6O8Y2//IIUIEM3O4W23Vso6JWkK05YloksIlQSt/UtZBTYgu7gwtVL+10xZq4CkDGqzyqei7VobZyJ",
+	"eNJVci2Xe/Q/p6wzEGIoPTpBtHah22VjtT/p95nUY4K+aBwn+g+aXs3EmGUq0XTRo6lk0En+05fW2M0x",
+	"6+qzAKQ1tyMvaXrVe9EXQh/YjJF4wiw1/yVKjIbVnZEkZTSG8z5P6DU0rEUujkOqjkBTmsDDv5c3GVW7",
+	"lsUS4Pkn23C+FBvJ2g02F+DzCWeX+Hii1kD8unkJP97ZdmR+mmV0tuZcAsjhl2Tk0do04bGYtmI6k0Yu",
+	"Rib86OOPNbhSLXN/uTKMgkRE5wusCxO5EMcZk6jNlvae4oMdz3mK7MNz3ofdRM38D8RoTLn/GRvRJPU+",
+	"Qb7neTAeCB54IqSiab72ZZr5DImTfqJkRLggg9l4wED5nW8kYz3WVZPM10dlnWGMxQTLIyg1ZZYnKtbX",
+	"WU07J7sc/g0bJfzC1UtGnytvWjdjcHdR1fS+ivQhx2nkk+wIkTLKi4dyUYN8kqa0kzIrTMx1kMReyaJK",
+	"utGaVr9bE7l4/LXdheklY73kpvdRxg7FMLQG5uGJBiU1d/cwsKdHYzXbJUwr/wReasyX8jvjlof9sG7G",
+	"lP8O1ep7oiRLe7tEaAEtQSaOFymaUQwdkURteUUcl/ZBojRrG+UnoSDEYnVryPkifLP8FeUQaOB+0lOW",
+	"SoylFb/2CNdLXnMRBY+MJTHfZWRXWJKevvnZVn8Lb6OBGBM5k4qNzkgQoHR/jsXj8fNL0E2prxGdkVjs",
+	"ES44AysOkJMaJLy/EjUVl9tjFdKK1tBeZB5rYr91K7SrnxU3r89QpqlwKcOXV+cUCecsaw1Y0h+o1mjk",
+	"NDb3UgrLW/PSNIkXvDOiN1tT7KufUVzL+beCfEey7DDpBp4lX2StbkploFFFM7aoU73JPq7lO6PmMjIn",
+	"tLo6c0sxv8qelSiNsDQdM7Zi+jdq6GSl429JyTlHj56rMRx6ycc1vtVY37yUtcL3LtEt9bmPHvMGtDxa",
+	"34Ql1gr/qVk3h5IrC15D2MX0HneHth3Vknx4Xv6Pm52Hh3EU6uj7+USqeV4YUwUqZjMm7bJVz7WvZ98y",
+	"myT9t78WTDc74iaxr5H1o7tvH935zdHdHxzd+c+IHN15/ej260d3v3F059dHd+8e3X2D/OnVn20QqtV9",
+	"TvSn+r6xF1jzcV8fJHzfENDc2Cv7A6tSnU/dAr84jpdnIP+HFfxvzgo+GR5wET2/F7pdMeEeNtBJ0jTh",
+	"/WKZyif3s+eO7vz70d1/Obrzs6O7b5KP/vWr93995/i1N47feP3jH/0DnN4Pj+6+6ZNV85a9ynCo4Y9/",
+	"9M/H7/7TwoatM9sn1vQyXBWOFo26bj++/dWPfnP3wbs/evD11x+884vjr/3O16HrWPLyNvsCmQ6EZERM",
+	"OekKrjLaVWirTOQeoR3JuDLOTkamNGMDMZHsjCzJ/2HZMx9GWOBLbrZkKpRnI/fBmU/uf/fOx9/+5vF7",
+	"/35057/DCn/z6M5/Pn781vvHb7y+S3ae+NOr3zy3DU7WnSf1v3cIBaN3ksGsoPE9MHaLiSKJIh2hBqQv",
+	"9Gv49Q5Z3z6/4WhvjkJrLdzNrQTV6zOPYyhRV1Qh4zk6cJemNIyG58Z/hZrRBC48+xQV2wE9ZAVR9BKW",
+	"xjKChVZAM/jLchebGeMz8KnvWl7+jq+wi4bXZb4QDZfz6kQteVvOsSk36OPxBtyn7q6YZxx1PVS4wlIO",
+	"rMpR9dwUC5cRdnyeHu0Qgjr7IU0njCg6ZODvQncGTVO0klPen9A+89okh2j0sy6C1U/fjWUMZ8LMYD56",
+	"ZMbkWS4IvpB7ZuzxyqgaoEWJE4qz9jOkgpZrr+shmxWCe/4gH2POwW802TsZZCb+Wy3/ZjXm4OMNgUUP",
+	"MlwzczOU4CyfF+jUehjGl2HC40Zzt4N4Tn9wK1qb0nTYkuyVCeMlc4jT9hf9Jv0F5owvosEcBlXtonZ5",
+	"PkGbw+mtWkUOrhWE7ZpWOGldcJVHXz7RWj9nFsAyr3HSHcIZ1qoEnuYuSw5199FaLLpDv0vTbXIlje+E",
+	"61lZmYaL8IK5pTx+tjQV09aYZiqhqdeGDUyUEjkQmTJhDloDl4NkjMEVCciGGSPrx2+8fvzmfxx/+f2P",
+	"3v5dQPgLnv9VfEdLGGwPRdJlQYXg49v/cv+HH6L6cf977z347vsf/eite+9/9f5Pf/nRq6+RjPUTqTLY",
+	"dIJtkPXrKCA/avx5G2Sc6R5jGxZqJYMzkoxpF6IuZJqM5R5ho7Ey4RZccP9Vu8Ccy2OcQu1R3sdX9Udp",
+	"Mm6NmJS0vyR/Mwzf9FppKaqQz9xCl7a1ljo/QXbosTrsmKO3LFeCpmrnthKvmDuc8+epjrIrVLpHepM0",
+	"3QSzgvkJXkBHNAZRUAjbYDE8kEpk+p+SXN859+j5xx7/zBNPbu+ce3SLgO+QZGwkDpk0rro6+XqlZT8l",
+	"mi/3uR0186mbroP7e/XS5WtMsmU1mXHiEWjPEyXIE/lOpUxri1rDVgI1RymGgozokBHDNpw5PeGbkH/M",
+	"+/lyzuurR7e/de8PP/j4hx/ee+8D0klFd+jytZR2WCojE4CVJkNGqImdOyPhSmgpsbUWLQjmqAlXLwd3",
+	"1L5sgz2qBBUO8CgFeZ9fgkbDASB1VF+JB6lTKcuRH4vfrhDtUnEfixnXvqK9nkde6KrkkPl5UYfGfdb6",
+	"dG54Taksbk24SjxizD5TZDpIUkammeB9cvXSZUmGjI3hpoZxE2wh6IVfPfAjEylrxrv0kl/Tb3tvZGd5",
+	"CxVUvx3ZXWl23UI3K9215Q0uL/HzObcSmZFw5tkWJRnlsRhp/kXWPws3DBgJrBC14iXSwGNQz3HBKKvV",
+	"ApbhpajFNggKfhxfs0ZbASKxXnq5R7ggGRtjvAq0E5FsonliQVpnpOlhizx/Qp5+KtTk0s5iKrl66fI8",
+	"C/CupL47rl66bKcTMze6J4/TRVunwLhsI/6SKZVEMq68crC0bKjZfOdDEOHXxbO8ZpbUVQ1BeEUC0FLA",
+	"IBmP8V+TMcsOE0zCorqJsJ4Ija8m+C3gsquR/ymTTc5ygivr+luXMnMF74+GtqoSf7QdBYf5EgYwP83j",
+	"sUh8CnJX8F7Sn2S+cPVn9N4hJbsaHxlQqfkCM42SGVN7DudA6xnI2kp/iz4hv77MuL50QuGRh4yrVncg",
+	"wg53eEUSWgwOlPdJR7/YYQTFtdygOLfoVYMhdql/rQsnhDeXa3xR3KBM+hx0aHinPnZQaA6twmGEtrfW",
+	"grjM5T1V0dokS5sQaU5U1V30Uqq6lsghJEoFz1LYH5hnd1pG1CTcfehtKvd2BA9pnqbVTGzLk9hCEbPB",
+	"EGhkys3nJBVVk1qjOazxPr6af9QCtad+V50UNSc5r7xm+UAqjUflfawI78VUzeZ4qWQSJ+pprrKZX2wX",
+	"3B9M31WhPGiQXiLSHrLZ7sFke/vRbhLDf1k7Iu1umrT1MWtjWGnbe8ig9dawYnzFWzlao+OkhS6Vbpro",
+	"eUJL3hsVG6pzt81TGH4HHS7xUZGWMD+QnsJj6L/PS9pBsTnLsJAO64mM1XXhS0/K+kydkejrkgTbyWMO",
+	"4J5KtKgdEy4UYTcT6XLGYrAxC0aMNl5CHExr2feVCdltYKGE4G6Hviwp5+Mv9jGyB6DcjzvKxSfqNKLn",
+	"iuPpc8QViAN1DV1mN9VFfDPgiXcb883rszSzDHwFS2uZ8D5/4fLZpy9c3tx5NCL6v09E5MWrFzcvaM5w",
+	"6fozmzvnI9IdsO4QdSCS8G46iVHRdm0bZRHWp/loabz1yoRyZYw+efr6TvU0vMi1PqeVC9mlxjOcSKJn",
+	"QCD2QJJ1SrpUMvjtjCS2XauBOi6ZpVKegplOK4Sj/58o8089qrY2wNy31RdpynhMM5OFu8QRayzNeJTA",
+	"x2pN2tCYf8C8y1LMLlxuwBmjJl21NJLtRsboi4UW2ITTQAAL5qOCAZpQSdpGagLhg92ko7FWcwv0muDC",
+	"Fe8e3f3J0d1/OLr7xse3v/rRh++FPmohsk3x3d9AH+R6Rrkci0x5k/iS7nAyDqhmTuwfEWPGiXm7YFc4",
+	"N9LLxMhktQpO1iFpGzJZNyLCaJYmTCpEP2kcOWaW/ir06FfFijDuZVoMhlhHa3rEocBEvR5WT8EkXXjR",
+	"xCbhMpjnkiQcnSNaHWznrbaN1TGRhKZTOtP/ScUUb5pGU7iejNh+KpR38Bn6cFuTLG0pNhqn3pxkiHGf",
+	"dNKkS+wXgBeEyADtL6Gb7lZbC2Oo/hfvGcdyX7Cyj9hdA7QseH3GC7mhpWBnY0sbEppgQcI3wgf46ZtA",
+	"//PHWB76V6iXpCwi+4Okp1qfv7QfkQ6V7PHzJdt7Z+bnfPrbBTmWkOXenGqviWmeQT+/6ZmYSh/QTtZl",
+	"qSTTLFGqlL0bEgryMZsmI1gaZ7gLFvfSyL+4VCnaHfisUnZ8YA7pC2Uid5G8tgKprx2Wsrhlsv3d1as1",
+	"2ky4QdeYH8k1MZUmGnoMgyIDGgM9G1qnacZoPGuwhPl03Q7nBl67jlczdpiwaWg5w4tJOUmgBTIVkzQm",
+	"/eSQNVjYRYZO/M7HDMscwaJbpQyhLDTT7w6I4F3m79SQVSsP9g++EkrtxGxV3S1OGuJEMzE18T/rmopR",
+	"kNaXMCVyrPdRDhhTRA70QzVgI8RBMJgdHaZnpNvY2UMLqAkcIl2RTkbchJi7EB+SJCoinZTyYe570Q1A",
+	"l9OBSNnGFrmgyEhIRXai7e3tXVKau5X1aZo2vgQWcwRpbn8/V8v0OLa37b4texsjiV4T0yWPWenAg1Np",
+	"/ojtOhQMgQW4RQ1OnhP8aQg2sqelfBZzmqpSYL5stcfzGutNJIa60DS90lvbfbkh/Em0xApbJnDrxlz/",
+	"wsMaRpTTPhsxroyhsrz6R7e/cvzuP93/579zE0gsNeOppTJkg3btn/MUhafN4g8iB00Uno1mYWQZTsgT",
+	"ea4CmCpUOZQSCyZRdNEnURgTe4IeDmoPG8jexrLH2dRPFl6jXi50FOFLi6UaPZ+osiMla2u1RTvTBaR3",
+	"CrYdq8k0ypRYMBQjj89LUhMl0A06TySAGjkSI0QjMjTTpZx0GMbrpHkoV5KmNqrIuGVRumsOPRCHpV5o",
+	"qQQs1QhaB3rytkj7GWOxbRiUAttyRJ59dveFF4Jiclfo20OKEcPvgGxjOqsXm+0wcf5m3RftWCb6fgSb",
+	"hT7OOp/Nog13F8TmPGB7ZUUSVcbme2tkKT+/KCRDDy8B77j3w+BdUvF25DBTdhBFqwsWP+xfFp5r8qJI",
+	"U9ZVWq+WWnwqFM71ex/8+PjDd2pClhtYI4xyVbFGKDocziYdgCPwuLtF6hurSJ3xQbrih0d3/3XDnmwa",
+	"Gxvq/HhH9GarK+IWHVn5rxKpQ7M+k4pcvPIUwXf0uZoxHhFFb+YG2j2ynR+sjGlhjQsCGKL6IuBCf98w",
+	"Z3He6HL87mv3X/3pvT/8sbG55fqFzb/a/Oyly2sLU3x9Xun95IuMmKdkXU5GeGoyxohMYiYj0h1t6EsN",
+	"UqJKPCVROG9FxlnSZTHpzAqI1YqG5BosPYnx8+N6CreXxUQJjB+gSdoRN8k6JsMf3X3j/lfeOf7y7zd2",
+	"9XLnVhFAjsppQx/pyNmOpYykhVlAn5g50slBNIBIK+vsPZepkOwFiw27gj0RHOPZqDVKpNSb60n6kkmf",
+	"s3gz4aSIxSHmO0m6qdAfotAyNoKxac1/XIpWWuDvbJRTXnxjoqFqwzTn18qKEfPsK3gtuN4PDx9GYNHF",
+	"FxxijJr9z9u7sWiAq2xk2U8z75tJOLpnmJpzuNQmTeI0m4Chzk+8ZsZcipQFAi3QhbiERdRp7QK6Hz28",
+	"gaapSSdaseX8e1/rJxNCSpdIAz6/SoTv8tEpscErlC0Ta1PVhotkGy33RmApIUawQJsExrFbIrz61DN7",
+	"JmgJYt01z09Fv1+6YIv++0lP1e3Q55KeujLGXb0VrQ1YGrd6mRgtGX8yEGnc6JNnBeZ3No+XtoiWSxPc",
+	"8wn3mvdHTo5Z07byvDR96wu1KKQoECMED5ckOXMtrDR7tLX45g+ks2Kj+tNAmyIL8vuMdZNxwuqX3KJs",
+	"1vlp8dkCZAk34qp86jDp7977bxy/+/f3v/PTRqofZOjQx1r+kLkVQ7Zyp4bfeJ2MmCb9lbbpuvk4GMRx",
+	"YmSLUOyYGzYW1KHs1lY20l2SEk83nMyhMnMIS6eqAqboTNElQMtQyvdZcdSqXLu8+fnhcTYoyu/bupv6",
+	"Qh7bZo1QwDb18FJGJWvlf5qxYbavFOkha0Faqx7OOIXiCF1whesRTVSrQyFHeDxJ01ZPZFOaxV4z1vxo",
+	"VhGZihi95aUKyzyrOupsjwzZWNlAWZupNUikEtmsEoNzrj4rzoyx2ZZcYxLCc+bEWzZtuXGiFQkf0Nkp",
+	"gR3ZLYZtwnuB5tG4asR6MtESZVNVNO970YWyzCb4w0Drl6iQ2+YWCFBFZ81CdZ1GPA/VkpjGSXcYsgCd",
+	"tu6RjxzH6XSQj6NuDZ83nHw+a1af8jgUDCURVnzJCKdPcm2cpShmkw/BnUP9Ep3cuO00tz8ZjeifQQSj",
+	"V4hcFtxgv4A0kAWmQcKJ/kKeDM6gsSDeLKvFk5JfnlzdIhm5dR75TdxcpBx6nw0oj1ncEocsW0ruBq2r",
+	"ZdKJ/RktbtmgZusn2SsBI1ytb6kc9LIQv+uM9Ib1ePXDuijK6sFnr6xFsA+VT11Rr7x0tZudeVOZllLL",
+	"jbhWitpPk7Edi+FGrVTzFyQJTQ9e8ShjYzsgj/nNJvjV+GXseKI8ecA2C5HgdUtiGdcpu2lWMHisagto",
+	"fCLqk3SWz6KoRx08SSZPrkcsUD1X0QVBMGxwBIMpO/CgmsBTXgtHM6tMo5qAH9LbcJS1udthTXRBtk8g",
+	"IfCMJPhOZBOVZZfyM5JIxcb+PJ4lKNzvMNvvUi53ETIIUn67lPOAiS1mivry+J+GbEbdyAxGDo2xVDIy",
+	"oOMxCzcXtHmscBAdTJHwDBUEtOpuTXZiYGhZriN52xLDfIcyjI05k9fyIboxf2Zjl3rx8iAZogSLZ+MF",
+	"8mTNBQzak+s5n/t6RpILVy/lVAX5XJrWAtNXYqnFnwsKXDOTdRJ87PWQJwHlVc5gpYv9y8nMf9omqzk+",
+	"5g2rJ06xuUA6mLBTlCKFWkxAGomSZP+5F6vpNLUlUHPtsGQAiBb7nE6EVWb2YaEHxqn94Ktr5Gq7ywE+",
+	"eRMV/JgymqDMzbjQx9Sl/NJT8+Kc+bqs4AJRBOksZChZ1kg/0dJhyD6/0FJQ2MZWCwIGM9oKX1YWb27J",
+	"Ki17BxpcVrMW8zpPnl/pcWHhh/6HcdLrsSwMH7m0vWUVq4lmYWYGxXBLY/MtyFNUDjqCZrFPLWhliRx6",
+	"PLVjogR5bNuqyGCA03ryKJEWD1oLAuRPr37L/AkaNPw2oJKMqZQsNmwKwn1FTGeRKaCnNkWv57xncJDZ",
+	"DJARuFBF+JruQKQxk8rpYbmMFzeHPuwoXTrfJY//8gMvN/RoWh8ou9ll49wX7Iv1U3oNzm3noQ0YXY8i",
+	"KKS+QK5vRLSWEREsYKq1VZGZP/R+cDbNU4ZMNHmacNBqlYAbBXa88dqaSJbZ03b4XuSI0tyatWuJdmHD",
+	"Io3BxO9ZM2sakmcAuBwrQa4fv/bTj7/8jeM/vHZ0+0eW6ADMbAOIzMhGFalGf9uiKcsU1MWLLD0uR4VX",
+	"0ti6aud8fUyY0PJmdQFRBkgO9VXqy13R4iKLW2OWtQZikvm48oKQJX2NyZU/tn5Cz5ZcQV6CwahKmHjU",
+	"zoyMU9AHnAO+XnEqbpQXfc+ApuMRqDAdokTfQJdKIg5ZFk+aFwzZHyTjp6hiF/3w53lsYml9/DH5aCuD",
+	"EZCE41nTX5D1z+9f34jI9p9e/ea5R5eMJ5OK9kOALzGdncFCYxCspqBYfcLhl15qUziaH217BPd1S/7E",
+	"hNgGsnmWAWKRgVNGOc9y12QkIA2OcuK0AyeMwP/RvoAjqq+D/DmZseZH7sWiXbMpNbPI617Ob8SUHi4h",
+	"kL1ED1n4fvAHHputdS4kD7XNHU/PcS8xXDvynMt4JlzeSf+lVDraUS45uDx4ofBR8HFPyG4wWcmih/gN",
+	"yv4nBsFmDs04Y0YU6SU3vTppFfAdkSVykBbjOQ+CsFTOyzLTDM+mMH7VSIrWElUernecZncvKMVG4xMa",
+	"i2nRiEdoniBwcivE3aBI8YJ5BwAHr4NNpMv0NM5I8uz161eNHAQC57aDMNelI0Y6tDtslmgIcyn3Xp5G",
+	"0OI8LwidaF1r7c9+Mr/uePoh+dgWeUAL4oJEpNPBbQqSay2g0goZQX7QpYqJ1Z8V5ENhootPd7lUctma",
+	"cH4OyHisiSnTW/JfX76w+V/o5he3N5+8Ufxzq3VwsHnjkb/wbcjTI5qkV1PaZQMQSj1OXHfTl9E6p0kF",
+	"UWMxBLLbj29RcKShxNqOiP0ll+UEW6jnaubFCNsKDuG6k5XvH4MXrQ4ttYAkg0WYPOoZPG0Fp2JfCE/J",
+	"uU65UH64vosTqcQIwEdTKUifoRX549fe/vj2t47ffeve+6+DKHTvvbePv/9zYtrxG23HBeE0l1fmSM4n",
+	"ehZTXGk1F+/t/FJWVr8yM8+y1pLHKkZdu/Mu5ub2ttd6WL/PF/TuAh416eZbLsVQnJF1mz2f6ZaxsciU",
+	"SeYlz5tawrtE9HqhdId8A8uW0O3o5OfwcyY0euHSBsoSIdgqppz2REYo6Sc9tUWum2cQ062wBgPmmGMa",
+	"PBb/gXxUwJlKE6mIpne31dFEKqKS7tCAopUyajFrhMVRbgxwCzaQ9Qe/ffv4m7fvf+89U+OhSJ0uU8kg",
+	"iVkLEoU8u35ZYA6RtPUh3D4io+Pw/K7uiJuB7K6Q9+kFfKApIyaK3VRk/ejuj47u3j2688HR3Q+P7rx3",
+	"dOdfsZ7exh5JE85IJ2N0KCFCsEEoYLTGhRwktcE98JK+ZjI6nh+mJhGiH4315NeP7rx7dPedo7tvHL/1",
+	"2kc/fm1jj6hswvLacm37ZltvU/7ZmI5LiAvO+th35nt+VkyN7A/vsHiXtKGhNsHOH/z2uxFpd2i/TY7u",
+	"/gtUH/3W0d3fHN351Uf/9FX9RNzUr377wX/884N3f20TxXqQDccZmfCUSYlDbrs50RAHi/DBHdo3wR43",
+	"GiUJuXkEc9dahd4W0kp4L5sl2sOuXpmotVs3qif4asYKfMEiXBNTxI9uv3t0+ztbLj0s3rPlF61UD0f3",
+	"4TToevvc5fIxr2dNDEvIG2Njk+oOgM1/q9uB8SRNF8I5CMhI1KzcAAVNusNdW4cRzWhTrdBizHKKoLcD",
+	"ljZHPLJDDWc1OLm9XjseF1Ni3lkO63dKE+U9pqbhUgIfWgsNa8xxs5bpsEInBVXku1rMtRhcvkmL6AUc",
+	"gSvlOsarVL49Je9kEKjQndYndhTy6MRlqDW4p6Y5Z3O9ExVpvM+U3mi5dGEe6weYp9+/EZPMehrGdAYo",
+	"FWPG44T3o9yhUPE0JJKMKJ8Zk2fGiBZiilJSLlJcbA1Me2SbcHbIMnjZSoBPobRMPlNKq3z08cfqyrTR",
+	"iRKtXsb8lhaOOsl4YtGkTN00KBCkpSraHerRSpoysg5yGIvB0J3ONlCGw1tBKj1Fgb6YPWJSNOJI38z6",
+	"1KHsh41qmShBGDdw+BLapwk3ZWcIZ44tuybr2dkvd6Y+qrjEO2LCPW7SVWL92E0M026e3Jhg9yHTynIR",
+	"AWYuoYiAZjF1phEnqu7EWU7FHKtL5BhmbABAKP1oweZdBPCZJc/08nu18mbgbTEf7jJKuPlzp+b+qq5a",
+	"OMDEdLvKBXVS6l3oVypb0j7d1VxIkLVL6w8yCefw1FYSCoWRLM4yMbbw+MQ5KE7ySd4mDqpmEVakseap",
+	"TqcZr/YJQwvky3TidBx7QZ1eCk60Jme82/DD/Rnvnix3p3yhOCqfPXmVYqwOEeaajjfP4BKXzAuVuaCa",
+	"zqlWKxslvKWEwlyj1XN/ak/6pFyvCKALoCpzJk2o3Jo7GD1LrmjCZUtTqm/p/OwhWlNZ0u+zrBV6vkqF",
+	"lEOaJkUGxNLcET/PC70t+f1COJx5/jcBX7m7lO6K+AuvNZBSNJ2umiJ8yHxQQij16ynvEfgUytsZDE/o",
+	"L7epTSBpNgmEe5douKLZMB6BeN7OX2p7026rbLee8dqTsNg2LBmTEWFb/S1y/Pq/Hd1+9+ju7aO7/3J0",
+	"53d71ungxkefQWSuimnz8bpLwwdXM2bG5FJ0tFMFrqmb48M7ts1MeHBz3fAVDjHrZdAdpSEYFm95WMBJ",
+	"+npG0447qfZWPUNYlgE0EXFgKwJHU99Bp2jSaRKJHxZZagWWh20Nep52WBo0Ay0w6TTKo99Hf04elbss",
+	"MsvzCOoTNl9OKYS/esw017SKKEk24RAfm4rpHqFyWHKuoRsKDA28efSghW+GHpawRFoOUGBm5KMP7kw+",
+	"9/kqjfnvp5MaW1N41lrc5iMtSg15J8Lifm0ufytmKQrJHtPVinmtnsumSycSKsaZawaNVufPeeMCwnFp",
+	"q4AyCN4aUL5wokUSS7hOZg1+h/IhL5ggt/IIornFzwfg3UUx3VeiO/Ts4SFNjEjmv1wNsAfgWo4zMUok",
+	"i3fBRkh5TP70xn9zTID6L+vi8MSa0SSdtWI2ojwO9Va0pS91yEeghyyjfRuSqiyo7rknwCDrdMVza4V+",
+	"0BK9Vheynue6yudM/sfviDuqPaIF1FwWwx+3wnJr0WN9Wm84N3eivAwQCtGu3/+3Hx5/8/YG1oGnCHfZ",
+	"YYxXI+YcITFjGGuV18xc0eAwVxvPTXUp6KbaIc6ost0+onzB8VM0E1zsFwXQxZf8EJUsbnVmgVKVBS7l",
+	"dCBIygAyG2IM6nAp6xGArXewgHYGvBzwIXRYKjCHAwDg2U21NMBzKmjM4tayF3G9I9HM9dRbrip0uGxz",
+	"E5kfwDy93HAoZiXpr4ASsDJ+XohI0j6dahb6BTqmfCzA4dhnnGVJ1yva48Y1N72a91eC0ybrTkbWxh6G",
+	"M9iKC5hQUNCRE9S4/vL2zo2XtzefvPH/nnt5e/PRGxu7L29vPoY//UV9iZo8I96d7KJzHBJ2lkaqNNSx",
+	"lHHHgZlZEv0gH3V1VxJpeIFWVYHTR2Rna8vyh/XjV796/LUfbwTKfBQnyVfgY3Ht1AUwgEuH4M7LfH4I",
+	"uxIcQi4xhs9jse8PCb0Dor6WIoLm+JpAYGH2bdAPiOCGW0N0h3+jg2DIz9s7wBJMGQ6eAAZ8KdsSsiph",
+	"aGQ9Y129TzGhKodNBqhUXJcQ1Z2MLy0IFrc8U4wRkRpGUR/yg/prCFzDHa7rXMTtKdbWR32Ojdyzj1Ji",
+	"ATp4oZ2zS7x1aZ8ZSc+48EGgtJBBtTbOy3lwVvNAygsm1gqD48j6g9d/fv/b33nw2+9uzEcq+s1tx19/",
+	"+/i1nx7deQvDeAHV3kAOQXZWRhJVjXqrGNce9RnXIGTXr3S1oQZjmxy//poZ/Tr2BGEPJoorcqOKjVKO",
+	"FL8B9YfFREEbP/m2bQPT7dSGG4UHPaHoGMApUonyKSkf/ejn97/33tHttwntCFNc5/6vfnv84TvWFvmH",
+	"Hz346Q8iPQn87x9+dP+Xv7n/9+/CP++998vj1+7CP4//87cf/ebViBz/+x/h7wc/+TAiD/7jO8ffvB2R",
+	"4z9+p1w2IG+mAu2wXWNPqnJnmJWXvm1MX3MA8tJWrrCyTYaaKwBFZ77R21Rajzdt5q1rJVKGATYm+sTP",
+	"3wCeSSYmx7+h0Lx6vfQa1OPTScgp7AZ2yyqBSe49fSOIntFalKEmukMIqvHceZeUrMYLTRlXlaAhb761",
+	"DdXZaBDk06z8ulmLypxy5Ftn+1HJXytPbkFy0JWxvNDtsrHan/T7TOZBuycCj1mYAj7RU5MsEASxs+2D",
+	"UKnD/qqxN0/G41Rfr5agl4vxmCY8FtM8cC4Qn1ZfZbkM0FUeVGBrbGqet/SfvtMCgrTuhyPV546bEU1S",
+	"QOvrDIQYek/MStFih/pIBiqgLyN7Uqla4azK5dHfwKNvlmmpGTVME8y5Us6NyonItLEYaDartJZVPLdc",
+	"CMw3vhZ7zaGfp3JosmYGJZf05o1JdlFT0W+OilFJ3fVhSdCZlnADRu5EEsm4wVY2RHxGks/vX7lMOiKe",
+	"5ZBjmKRE8VF9MpftNSpNy29ncZblFGJiyov86ULTXhnLYAxpbURdrWbQ+MyeaiBpMae66g9hSWelaFPf",
+	"Ia/e6KXovUr46OIN8vucVo3KWSH+zhhbWkUU3LytHd8oe41CIlAIRNoJoSqaq3QeWKrngyjlwZ0O+sW+",
+	"KHgDLcBsK7xsGguMLYz8/KnhMgdGeo2NU8YTORh5Cz6NjSTnIKhVAnwy2lOSmLwU1IHH40wc0rRAMEJw",
+	"KGyisbfaCpFBZCzppEgsLJzrTjHPq3BkxubsZt984QrSPud+WZqskRndt51ZueOL5jbCu53+8lALTZFL",
+	"V1IScavny8XASoX33/zq/Xd+df/b343m6/Y1LITwUGo11V5fcSK7/qqEx6/+5PjDd45uv736lFYpzGQs",
+	"CA1luaLU0oIsyCRlThpk4tgblr93FxVc+gQLJi0sQ7SwpFDjikG75TWDmotQ7sBmbCeKrFPXtzqiMzKe",
+	"pFAS2VRn2dgil43R1SRI9jIxsi3kyGLSV56olnZhLvWAtW6xpUECBkz/Uf741dsnOsEPozxS2ZMj6zDx",
+	"VbVSvXFAFOgz4JdwS7BBDTassdBlqQeNrDZzdJWY43Ac2BWezmxmKSI1EyUIcEfAQ7SzMbjOUgwFMcWt",
+	"AVYth7PWh18KuzjyDE6XSNFTU4pZura8HFByN8m6KYtJnPQTRf70jR+SDsO6xTsROXrj1/mf6/d/+IuN",
+	"jcgUze/M8B9uUp1W6JTIWKx1NTO4PURDcMvdZYzGJEv6A0QOlswIDtgIJtdBfAJ4jAY0o12lN3UmJmRK",
+	"+RIoh7rBl3DJaz32jq0uF95L9afsuXNSwnJvT1HzKljkqnQIi5vVuYvyQljGBujUw5o7EMtFesNCfJaq",
+	"7mCVeIKQMPg07Q4Q4SKRhHICvUAHe4iJkUhiUzAFRzzPKY80dQpui2ELhkx2pEenvzAIcoSm1WDHOpTm",
+	"5olWdVIVLpVio3nxKuExuxkoiC0kLGmJ+9gzrbtnUkV4E2xvha3njai6YdH+3J9PDGuolhUe0Dhctd+W",
+	"zK+HAIXXSjDy1pZmyBTrZKR0Zv4Je9zAmgarXTKkmy4W710oUtiOJpTtb55r7gaRTGbX/LtlZxFqzDzf",
+	"I5Ixk65sVlSGGjQrFGoRjgxNNQOdEXYTk7PNzoaa1AuxpKRXkH9tmNOi3S16D25WwwzZUcLdX3caRDyt",
+	"RScIeuqmjGatOTWjcsiyiT7WI3Fo6sCVamEH6zQF66Hf++DHH3/5G1qr+tr3drU0BgIAFovf02cVwIMQ",
+	"goLGMZmMyXpfiFiSvyQ9xiTEpNrLZKNRQkxdMn5T9e9UOqtZ7qPbXzn+9VeObn/j+L237n//e02LezbQ",
+	"9JbPHdo+eSnbXKXyeMzO1dxmhc7l+OMf80IluSpTPqUn66biqFK1Jcib12LNYcEiwMjSJ99elZUy8jZw",
+	"SGSa0rUaA7DMUp8CkA+b1XVtpijtD5LxddFUTzoVUi9pPwtzOJIR29fveVGZgIagFs0Ji2zlvqRgXRpP",
+	"5N4r80u0E5FzEXn0T6/+rMhU899LSizQsbzeIltZZ9dc0lEeQR9Z+I7WlB6yCPR1rdtBClUESXsR6h4R",
+	"6N6RQSqK7PXesn8PRBr/6dWf1WdvQa0049WDJYIZBfFYi406DSdTsesNwJxpeED+sJWgOaeI3piLaDE4",
+	"M44Sx2Mt5k8Hwu6NPru7oMKttytRH+2ItK0zpb1rP9BnPc+DuHD10ob1BuYoNGS9nf+7vZtnTeW/lcKu",
+	"FkSagFqOn9RLpHncBqzTwrVdRdfyMHY/Bl5oN+YWt1xnACPV8tUm65RgS5oTz8QkMyoaBWOEHk3TVWy6",
+	"csEluzQai0zVW7WDeJ8FYXQHQkjmR1Htlg2IJzCO5xf+Ehn1JypPJ6YBy6eiKsQ2KScJLCyq2mBXSZRx",
+	"rVOFOqAk1Kom7m5zNgU4dmPKWSs0Qp/Q3LTKnavLiakTZleqUod2D2tpyWvTFfG1JduKoosOI1JWEBqY",
+	"8a6IvYHNL15/ZvMJvVT7g6SnWp+/tO8lKUsrTonKgRgnPT0DKYbCu1xJn4uMxa2uSCcjX6GVZxnVrNQ8",
+	"t8isKZ1Bwpa1m2hdcDm75QKydXMLavzwuc/TLWYdrrNRkOFUTNLY3OELrCDBfAIgwNYC/HqrYwcOhFTC",
+	"4hHAgMAKnNmCFGQ9E1NJoHkEc5VjvcRywJgyeK9qwEYYCzzALeqwhPehjZ09Yx5NpIE615unG3Je1/Qu",
+	"ISyYXFBkJKQiO9H29vYuKc0OBwGJgo0tntfE1LHGzNViEVOfT5cqSmDWeqIR6aSUD4nghsBMaSf/VkkT",
+	"JOwzQAGeANnZ3l7WFTx3G/i8wcMAHuQ1PZHUKBpEcDKeZGOhhYV9PJO7ZZzK3iTtJeYPPcoILJrG1MIZ",
+	"iwkXxCoGG6e0EQVLDVt6iihUZNBo9UG6k3TEdp0zpVejQAP21QsJuR0uAy1qcU1PgvKEIach0yRN0ZpP",
+	"MjbNEqUYb+hX0OMg63/6xg813e9s7KITzZzKiHQQvE8fprH+P80OjIUsd5HhvExO4okXPBC1WWhyUXEH",
+	"mFOSc6HiDnK4nPdSlGtV9lSQqbMF85w/P0Y1F9g1rLzZ3E9cLEjjA2cvSQyOc/v2G1RLRe4rOPLGlmoh",
+	"Yk2FMAi7pk4kNlXglvNTbod2h8YLU9+DE5UC/WwtijjwXx5Ln8y4OJlmsxsU9yjMpi4duSX23XmHyeJk",
+	"yaHLCdKnY1hd0f4Zke0i1Ye8hBVVFNnOzaLslQlNi5K3FtCeiCmTti4ggI3LM0QLkwjATP7Hd4gNTyPj",
+	"dCKJawIybBFMoAQwta0xEQsBZuVQAeu4Wj9/7py+4zUpFvPdAL9XFXD9jCQAsuMET3UgC/PilacIfkho",
+	"OsUKVBljn6hVd3c+JICs72yT/3tjjwiezvTtSkmXysGm4Ju5Ca+CT7T9KRmHwS9dUDLaD/HeySs3ZmIE",
+	"XnDYXFUNKeAyUZipY7IXCw0lIiOheRekjihBKNQ107sa05mW67ADnt+XcD2OtAwJnVbRdLs0ZTymQToq",
+	"TT8qvOOMZmnCpCJjIWXSSU39ucSWDQRMl43TMpR7CCICbHBegINrat7TPB3kWv0T+ijgdPUYk8tSRj1t",
+	"NI23OkGglTHSz0Vb4Q3k8AETY2Uy8ijpUD7cBFrqsSwiQ8E7CU807zj+w1v333zn6Pb/Z750by+A+kJT",
+	"i8dctrFFLil7f0pzpSIaMTfHD4SsRBpgZhPABFBVYIJzTGzrV6/sXydn6Tg5e7hzFm/Ss1+yOvqts+ZV",
+	"sBuh4EwSpQcgnWqfbcGh7FobC0i00fBrf7SB/iThUjEaE9Gzr9iA4PbWn60HxbXYNKOauXwjMOu55oEO",
+	"Vd3B2o1b8wQFqN24hTYRf8KTVyZM3wa8b0x0qE+RNrTTRqZhpKn1RBkF07ex8MHG1nwA3lyBOl65R/Ht",
+	"4vByMW2O5uF6oSpGjqQ/YFivVxY1TFfyVC0KEDOvmWOp6HA4m3QSHhXyBWdDMRYyIoNkOKPDSURmk7EB",
+	"njk9H1iEgRc2kslhHLYEqeslU54bLFG7eIVUrgSREZZKZEWoeRuEDc1LbNq9ljCnshKy5QtxzG+wxBaJ",
+	"kSrC+z6ms8rAclsUOle0XCQEhIEDMysNNHTB5Uu48em59sLyTpTnn3uK5py2qLOaczAUylYJWgvqEjW4",
+	"ZyEUq5zveEoEyAFLD00VJYim0UOILK2BgckNNfUJqnbO890/A+n3kqldpPD81TMo5hshaWoSzRzwfh7n",
+	"Q+hhnNo6NKTbYWmvuDbzb/agi3b+dxtvOWylbYyFU0jslkxJLf9B+WuLEZDShFtwy+WsYHpXLtpn3gw7",
+	"GEMQLhSe+hd3cRZRKE8o4Gp4VkxJj2a5lgUmq75Qu+ai18u0Pqefb0QH3FnVKF9S/S+Ki7uecIBZwA3L",
+	"Crwpg7ygmzAFU/RnUKa/jVnc0FhGemLCY9JjU5aB6iex2kWC5j2pJZsD3s6Ngu2tA+6ou1YJL6vnZtmj",
+	"NRxYqWgLDKEWJFrRm62MKhYyQ1gVtZEvqg4/3WnO6TkwpRpnSpkkF3MMP2xL6Fkd+K2FNtEEBne6CsTR",
+	"rQYy71mMhYuwivVlASj8aWHCl0krgM9cAifOjCfGkPwT0c72jaiWKD2YzO7NGUJChu9PRfFbHvzebN3p",
+	"RGD8zwt876ZiOEqJk5zpWh/nDwaayS2by/mGCbgps8UU0WFLDNLohTmLbJkwnAbQ+qWI/rlNBNdbyBnF",
+	"tFZOtchROLt3iZGPtixAtwelIFDn8FIprhs8s7w/MchKnnCpAGIbJkzUsyucm1tHDprMG/Bt9FXaHV4c",
+	"MB8YahHy5VWb4jMSajdG4GQCGO4zkuw/9+IepDt1GIaR++FomYeDFxhKUPAvsrYprW/l5fD0/Y6d7R5M",
+	"trcf7XZFzOBf/kUN48CEr5ILznxAGlh4hYS/NRwt0oqb7FKux66PQmHf0+Jvr0FldzZzKqWbfQnt5mpg",
+	"4AAU2pqypD9QofITBkw0QBF5QdMhm0kXCl+hhEmeBtMvJINUcq+Kb8FQ32FkwDJUWK0WVdIJt5/cQNFd",
+	"cEYAPQRiCQ1AGnSxa5zs7XzY7ZygoO8hm5XkbEeBf8Jn43ETSXwoFvNQoUsV7b3pCaStgWLHzWr1MzqS",
+	"SwsLFQrTA6i06KOv8iI0T6ZZBJyIMIN41xSx/lVWZOwDC+q1nwIWZLWbBcPN0719JbxvegfYETfDAI/V",
+	"zfREpXTETeNu4kpf99YxDp828Cg23OOrSXd40WAS+JEKqmB+HZrpR/ZUKyqHZyScQi9LzoPAfAK8PtHI",
+	"K3uARIzxLevgQ2JEdwO5mt1h7pTbaOJMRdgD7Dk06ZVLB7RCGnZhQwPbBsyrl/BEDgy6bQhRGZtF8WlB",
+	"q5TAK3ipQEAL/O1tMmOZmKjQKC3rROWXZkzfWR1mrSAQJCjUgGXEIrLvmnIDerdJT6DV0JvQot+ozQ9L",
+	"usPr+j3zfisu42+EUEQKUQd6cT8ObfOnWDAjbH+xEQ5YtAYKbJrTJOmI5Wfpz6ziRr5r8yr+gNEAqaHJ",
+	"5YxE+FExZhxoSLro4IIziLmb0nSItF44NJMM2IAk64KTs2Isz+oW5VndXOFBH1AeD7QAgAZ+QDagCDk+",
+	"wJqlDvwBZ2oqsqEWMmIx5c0BSVyqrUgEMEb/Cui2z0jLNmXu2J/McUAwPVoe2HC63GRT41Ux4Qpak6c0",
+	"XbgZPNNtjvjGeh6edqUgA2s+t2Si9yrKyaLGHFxTzgIftkqi7DzDCkEOrBix3dCc5UvMHNHEqrHL2V+9",
+	"MMUxwhThteI1OAoVcJPpJ2YPjMyOxNoXJOFKbPmBDA6Zf1F8yET27VIir1P+o4QXhbnzjmEutzAUa2am",
+	"4912Q4Yhnsayq5noAzTGvChavpjcmGS9ykGLZis1RiU/gTSQV4tW8q2ELr2zKNKyQ0r9PKajVqTKKkzA",
+	"drLIArKcicI39rmQZJOBlcQ15O7zk/nBfIssshoVAdO3LNhvDvqwSAVHpd9zJWbdgQVdq0jQ5glZP/7a",
+	"t++/+esH//3Ovfdf39gt6kZLzde5QLd9sB6evVCao7LiWD+L3/lvsbB77QKRTJ1x/Wou4vaqPq2FrqwB",
+	"Ki+jkX+7U5DDgo/DUNGNvSjL1JNpYIZHuN7OpNfzhVteL1nFxZQTfNPAtRuhG+M9jCV9AWS7eywWOpZO",
+	"iPO3IupNRf/1BKgncXBvF2ELenxapc5csnF6cYltARThfL2f0p46h7J0mEqLFBW8YQFHsae0OYCgVpNb",
+	"i0QMv5Zc/mzhiFZEizFEXYsXQ0xH0IfNS5NEDieL0GMeEiBMPujaFTkpKAzOfwlMmOVBWMbFLdXggqiD",
+	"bTG0vBC1JWAv1/Pff+7FFbBnAjAwpmpmGAHG3aoGGDALMV1ODqYyRzhhFLEmJ3jBliyGWnFP2rKVfoOC",
+	"jb5/iHksXSfvnKQDx1ozzsgKPFDiLZFKZLMDLhWdYVaQIxLpN9AOhvkR0gaKJQosWGbiEG96wLXgLDF+",
+	"DtLGJ4pMOAR1t41K2bITMdGoagvLEx/wjIEHTULUWzn2zk5IjxCqrCSKJBLjQ05BQnNEMzdydTlB7QU6",
+	"rCw/BjOtH9354Oju3aO7bxy/8/rxN29v7BK08VlWZxO+JS7hQExz0xSwX6P9oclCr9cFA2aIAT7WgsX0",
+	"khzwIo0u5+TFqG0Cxgy2Lncn56FgMIDcfRzlNhM3yg4j8GTeqbUYjbAkzAFPMCujsISgAAuDtXYiXKak",
+	"y2wAs+gOD/h620bJwg9tk2MHYdU9xuINTTIYSFaeFoRT7h5wWyLSJH0axC3Rc2LCjHGrlzFrChrRITPk",
+	"m6icyjVvZAb1IMkkxFZukQtFr1ZZ6DDcaP21ZGkP9gf5KzrbPHSBQrveUABR2QOz8gGfo3cs2T0t0sOR",
+	"5JcT8T1R2T7nWknqLwoxNMHbcRWCpb60ukIVZKHG2hsIfXlR7x+mEyW8IYrm8kkOc6pJRV9LobS6vlmL",
+	"mp+GhGmamhSWROIZRwpc397FSMeNrRXCVBerN2j/HrKxKa8CEg4oM5KmDNEhOdaWe/fN49d+fvz9nx+/",
+	"/68bu6QtGWo4bSslmVkk/QlwaVlTkRX+oacamTDODkvFlHyRZWKLbO54NStSYQGbFpa5vbGXJxPXnBGy",
+	"jj4T+4Ltx6kZVbfOmzt1Cl0l+0RwORnBX0BymYnYHrOsC4UVdrbBz/4EWf/og9/ff+97D37+tw/+9ssb",
+	"oMP3hIibRH1VNcbyEKDWrt4U3OoZwRcxeBxQYDDsB2PSN/HpJv4hJgFbR0kFregQEGeg6RejBjBkqdRT",
+	"fgGlQhle7O+muY/dewBcnXUJ9lOR6kKK7AI57hQi2BzZ/1MtUmHGkRwaJbYCzJFlIgvQ/jUTMIL+D2Hi",
+	"tfFPb6XkgZZ1fJHLkwIvOKYzJB/NJHVTW4GaFiCq2MJKC19ojVnW0n07bxaDKsozLmPRomGnA/iPFjxa",
+	"PJzF2o8ImFthzRsoMIbUoR070vJiuoGDtjIitu6qOriTcxMKLHvkkpGXBufKV51aTO+pBfUuH+tarqcw",
+	"b7CeKOGrxZ1Ii37KyEhAnOUZST768i+Ov/rOg+++f/83Pw8AW65SZ6quCs1pVZ3xeGnxOeFCabkNRCvI",
+	"1zaIAuu5dx4Px0ajcpm215VKzEQrVl1biM3fAGW/dla2jY4fNmss6gtrNZ5HsRhzFd7mm7dvLFEiBQdb",
+	"bb3aluMMKtNohOemtCYOHPji4l3zG/ZplvxZtmJPgxmdXCqpqwHzycomHsJ0LKRxRgGsvYiTXxy6fnWi",
+	"Lkzp7BOMTrLYnRWJXUyyLstDvcp5GrjdmhPa503yX42kXlKnV4iWWjcj2c3DZM5IMhWZGvgUp1MOkLKQ",
+	"pNWEGakSDguRrwhEKHmWZZliuJX4K+jcR4PX8PidNKzNE3AKFxwU/85y+PAl6avQCesvbnMzrlTssyF5",
+	"zZV+qyoMlrS1hC8mCI2I49o16EQAVdGE4sOkvI/6SA+tLRA6a8L/cvomO58APS8f8HcNLUyLop9z05L/",
+	"polpks5aMRvRUuG1Qr+I6Uy2RK/V1fra/NqB59vuDjazQO5ymtWsOHT9JUURxGVwOnlrQPnSiYp4tITF",
+	"wLGgRWpQDgZeMuSA9piatcAytWS0WK0QpWjWZ2pZt3tVfLKrFTkUUqx8sUHzDvUSyVQJpDL1fLQ1qs8c",
+	"IZ+CaDJ/OE65EFwQqtlfz25JL95EiVZeXMSj8+F1UJS5QxeQUQAJlQR2kNiydD7EtbwO4LqrLW741UVE",
+	"mWv5S6Q/K6ZE9JTByTBVj9AKDClEKZXKgNlgxOtNZWPmswy8kTmn/UyZ05brO/vN2khx/pE9BWXbe4Y3",
+	"oc2TSoLfmCHmfT+6dN8V+lnYNz1kGe1rVdX2d+6JRR3Wpwm5e1Jeh6hCqw45+SlWMW4vkCWoNLPfLVoB",
+	"DCS3cB4FKlGq/zL4JWOWSd0j0YeKJJKwjEIhlm1jtk9UdaWWtNpWhhpYhUnmu0P7LDC/l8BbCIBjUPnd",
+	"SOS6GUBMpJyLCe8iDgKSehz5gDfElIMTMJDbmLfjQdXQ+2JD/LAyGgChdumIoSPHXs+IeZs3FSp3Mhqn",
+	"bFm70EolIRNpI23KOc09vIHYTfSwFlZCr5JmX2tR1dIymz8GLn9rYWx486j5pew+SFe19Y+tZFOtMteI",
+	"WJyweKFafsP5ixZKQ5EpyxgAAGE8wfpHv/jJx6+9veGnvtXKRRZw9/Vrcw3fzb9qhfOErXljKVrDI9m8",
+	"nHxx3myHBmi2SLjPD4o/dH/Z7McEu7LDjLzF7fJKBu7ZiUqjnTsOlbJzOTSupZIwI/xcRmPmC7mnI9oP",
+	"ye4CKn6Eyn2mQVVkrlxHamVS213ednjEqyjcD5ENeeCPOLEv7kK8h7kwxintMsAONEByYhrB8ZxaWDdz",
+	"qTgeVD//nudMp+IX+fS8IkUsys7DQQhcChdwZa7m8J9lOpwXYnwMIsAXwvhhzo00d7z7+bGvn6FhEYvU",
+	"8kW4DoZtaSnPRpiC2DLhPinlEzafR3YlFi3gKWipIHN+2pZzHAYm05+e2RKiqaHN+Yq/JTDmIv2yYsp7",
+	"/PxyVtoFpjLnRHrBiN/9p/v//Hcf3/398dffiAhGYN577+2P3vz3iHz0i58gKmREPn7t7Y9fvX3vvV8e",
+	"3X73wQ9/e//rb0fk+GvfOf7at+9/9b8df/1nETl+93v333z13ntv3/+7v40O+L0//uDBuz+6//1//Pi7",
+	"Xz9+48tHd96KyL333zj+xleObv/i6PZ3Pvrjtz5+9TZZl0xZL25RDikiR7d/cHT73XsffLuMcWYgyFuj",
+	"BI0wgHKcHEI2RSZ4v6WJr3R5Fs74CTfACuaCnfBuSpORcYgA/mYLGY3mMmpQ0hmLg40rut+lfAWk+SsB",
+	"/HeUTm32LUkZhk3ahvzcYBEiQJbrdE1OYTCd3TQTpiwtW5+So6iW5gGB1jo5gpBh1gADa2vEqYi8MqGZ",
+	"5nXcIH0ifWDwNohXEQT4w0OgJBdI3hr1ikbyO4emIFRy5qUV4KSlajsL5DtDwt6G3ITieV4D+D1kHZEK",
+	"NYNxZpv7gtCFEnsYjTdM5tQM+HYVwjQkr7GxgZioQJjMWk6GSCgdFHJTfJGm2DqgZyrGdwnVB4tKRR41",
+	"YiUG71OiGFcDG1mFEacmRM8vbLrFh5qnZ2dmOCHPOIwocLMP8hoyK177TiWRkgSQD8qFPbNjiYrFbZIh",
+	"25m1CjExsFuLFFz7aWDlmliqc4nQolTZT5uM32ZOn0iAqQLcYs57sTSRS9XeM1GUhzmV1Oc6c4W/VFt1",
+	"XaH8WZO0aa3u1PH1MVWK6dtp7b++fGHzv9DNL25vPnmj+OdW6+Bg88Yjf+EzaRim48kuiZkVJHIYCs3N",
+	"wT+gedIeoYhoAYC3leL9iG8CiREUPEZxXuolPJUnAlNpbd74y+DgQ1KDjd9Z4A/eNczJvooWVQNX7JcR",
+	"wp7v2miqGhALFaDDimu7OUyh9UjKgZhiADsYx6E0p3N5LYGHcQgSXZclY7VwVUciYwi1m68sFLJCw7X/",
+	"DqgLESmglmgcoyEcCnHUK3Y1m59HkrubT6QgPZqdAGTWQWv0aojes467EsQaOBHxrUpfQXIIuZ5Pnmje",
+	"CEnslDDEygtQ2S1bfDKYJ+7dxUEyvmiquvjSukdjymetgUgT6wxqll5lmnwKL9e5TMGJaoleL1SH4MHv",
+	"fnh05/b97945fuODiDz77O4LL5CEk8/TMeW71qlbJFWAqy1BXH/rZwJvq1Psxss8zLRaEmLNvPUlMrRW",
+	"jiedNOkS8wHJJpAcJEZYnGfLX0zCrZI6L7e7zg23Ys8UO3Xr+iCEUrgnGFxpk8rdwcLpbkqzKMJ/Zoxm",
+	"eTYjBzxVvacThUHWerbNsTMW73xlrJYKPFkvuHdBHySDLNFyhQcszyE4XvtTxoYxnUVkf8L1puVlO6qJ",
+	"+a5wnxteP+OaXT9Tm5fv1IQtjbygdf/co/kzNr+hc5Rad5JXU8pP56wXS3h+e3uJow/H3FQ+2Xlsd3u7",
+	"In49VnvGXPjU+mPSnPT+zOklRAxPUcUu2lJZc9ZaFrImmKpjeyA/aykqnuSBNDb5yAQw4J9y0BEAxdyo",
+	"JMqiqrmmN/9SmwpPHinps+DjxyTtvKA+5G3PlWMI1R0Fi5yn7KhQZMaULUQVawl1HjMzdFubJbCzcmp1",
+	"2g6dWYV28bpYNogqjjMm5c78bB586/3jf/zHo7sfPHjnF8ff/5U5a/fee+/o9rvHr7+2s/nk5k41vrZB",
+	"vrHp8JxnYyZJGmP8RUwyIUa+1oOVzyuSwXt3jt96/8G33r//g2+YkR+/fffeBz9+8K1fHb/1/grjNgep",
+	"GrHuHRMbGcQyN7r3sfMLFJI5QT4ZJ4yrokQPaJ/3//nvVhj5eGAA4OpijcdCKpoGIo0/Q+KknygZkcFs",
+	"PGCciDGS2C7Z2d7e3N7efmxubEvKOVcKBIbznzG7dv8Hv773/r99fPf39Y0HclCdSfnLsedHIHSoRt6a",
+	"IE7NUY/xeQ79eZ55plQxqWzBOadQI8nAyMliA5uFUYGJMr+DouDanBPeMgKg5hoT1eqJrGWHUIBEY9mD",
+	"jkHYH6B9Bo1elrsYA9+NBlpXZYonSsZih34YEMyLNgsEL1n6QJdZREQa6zWcF9YWlpgybranDwOgbYvR",
+	"MaFr35YmsnDl2Tp3O1tbBkqcrB+/+tXjr/04EEHk4LEvLAjnrRo2XjLYpz72xnlnkqX1NgHH1W4WqJhS",
+	"7jNbK2YSecDMSz2WJpaTyKIjegqu5vy0/09bBmV/IDJ1NVmtqELP5hT4i6LRNJ0R43usZFL542C2H2bK",
+	"Bw7WuwZJn19aKdKpQ+M+W76uQczC5RqtgfkMgD2xiGSsqw+LudIZsjiTlV/nbRsnvCqAPL6c9x9niC15",
+	"107RXm+fSekvFGDXZ148klmvpcSQ8YAtjk9kMGkrkSQTKYMqLLGwRpleKgQaGgxmSldwKSrGhUqdH9CD",
+	"FJ3SGeg+WK9ey+AmC19ffJTHJhGjcF6ZpkEaGJWWpgrA6jCEoPfOYArYsRm4XIMDkOWsLcOkE80R9XEO",
+	"9x3YwzL0gLMDdr0DG4zZI77ApqLa0XKJRTVl95haUOrQxWPddTCuADhW7/7+cy9CjSOnQAtAKMoyrGyd",
+	"9bZhcFOxBAtWL4A/sEgktGEjuVezgnpjRD/AfME70s5ZKuOVHxjknVFkTwSVWmO1NZrI+tHdnxzd/Yej",
+	"u298fPurH334Hjl+97X7r/703h/+uOFdqLyKzYJ0SrPikKNi4KjzjAS8rnHT+klPGZ1AkvVGlZE2cisi",
+	"FiCSZD1QKGkjMOMtcpV2h0QyHktbI0diSH/C3Uo6zRHj8+pSnhNva3KXl+oqlnmiGdOTi7VqZDCe0mTs",
+	"9wg9pCh692wvCqNf4HBbGGgPdTfMK/l95qXSwMmsiYbvitGI8ThU8qMjbrJyZ/knMgLvyZhlRgQvwXKa",
+	"XEXSM5WxGlJCpWyOZ0UXyuWNgCJKABG+gHdHsJ7z59igdxux7q6goVb3kC9gaCFPc+lC8Cln4FEcUdUd",
+	"MLnrVH5OZGFaC0XG1IQhNKR2g6sQ9FFiW00Y+0ReGvmji0wsoefsG90OM62NprrAeRtPxmnS1Yp/EPQC",
+	"hMMQWNHUryVbDMlekjIo1S8bGByhNafL0uiifM7+1RK++nu1hZXHmRglxjJq6r37k7nclOxyQyYrN4CT",
+	"Zz3fBQY9kSpJU9LRN9QhC2BfLQX4hzEgC/D+/H0MvGUcnYSjAgMzX6YZU7tlPDioaz5RRIu4AIMH5csx",
+	"qq+UuGrcgOjudMsuhUfX0nMM+TWLOksQLgPL0ZkRSsaMg9UW+ovIdDArsE5xDFBwCaZo7NcoxTTmxEBt",
+	"z4o09rHgVKhlLkjRHT4v1FLivJM179s7I5h0jPU6EFfh5PUsQ8/wD6TOeeTHXURqhIW2lKhVKN3ZXhGq",
+	"hCCTxT0tukODzApAsOiJqdHZl5aoneR5p9Cqm0hvDJA57LwT71oQo9nfIA8Kld9bgRMRq4ri2nx6jMIG",
+	"ri9j0FvEXCyyaM4+8ql/6lxnuaPVaIc+8ZPW4PSwVwLmYpxIbi4GqF2Ak4VQ2kBJ6RMdTz2W0OlccCId",
+	"mqw5i6dhhXVOtq+kCpWtkfA5kF7QWmkOOk0Ttav1RRO/aQBr/MIomFWBan0yngSc9DY8b2OwkD6IKO8C",
+	"cENbslfaeYTMGDRdkeFm2u9KqohZ0EYbvMASjEN21iS4O3B/ekK2Jly1oARhEiqTW9zhKOWatF7Uvyr3",
+	"eROVdpVY0SyQlfTSYOYIGoAnAAaCnshAM7XC7S45WCuY0cGaAZU2NdsI2JJJj00hSIgatiPEUK5SD7Qo",
+	"lIwslppE8pzBQqG7nO8WoB8wiwaSu1NkDAP3bDBfHjhe3tcgUZzWYf3Uk/NywW6xJFCjaZxqTPSiK7kQ",
+	"oXHz7b25LhlzAbnP4KsgC22E6geqZbGe5qhJ1V0JxSoFF/9qSrvsZMtfXqltU/VADyEgKNUzLyjWaWSS",
+	"suMKjyboyiYAGwTjQnor9NMGTG0J1Dg/XVw29wLElyeOfApj0RrYrsNW9N0mXYkrsrmihZrmymxapAsk",
+	"w58kcn/JmpOL0McaiTAO3wslKS0i5jntI0jMKyJSGdCi1tJaQi5UjotaJgWinxFLscB0XjBqudIGVbZa",
+	"Hql3IQwcmk9o4Ip2/bu/CsxNymjc0g+DIGMwNwNM80rIzVRT7HQ0SVUyDjF6OZx4ozfD7r96GLrlq8pV",
+	"RfYKIp2l8fJ6VRdnbsJRvmNmnhXAE2eciwhhtTDhnFTmYKGsimk8eyUUtl3jXIDYtYhAQF1EevRmNczX",
+	"G383T1AezK2CyWu+qwTm8NDUXhR5oPiygGdzpGoOG3jnl8VSX7GqyzzJn2QQ9nAEiz1K0hGT/kBZjqav",
+	"U0M1lVIjEM41M8YoKJ3U3AyIFShLaCfzMeP+KMAKRSwi89OQiS3rrEv5DOIj2hYK95MnQVaWH54e5KN0",
+	"WH+zeQYYFwQ4FIP0zrQIeZqjsEvcGirRqSR4OkMZWX+V8P7GLhlb7Ry1g7bWv0Dt1irDAR+LNNWHu88U",
+	"2nC0jjjNEqW0/gdmKgjBQekrTaRisc2Qc0uiFUfrejJi+94yLk+ZkEgwDhCZCrVL6IisH7/9xvGbb997",
+	"75cbEdk5t7lzPiI75zd3Ho/IzuObO09EZOeJzXPbEdl5cvPcjluRllcCPbUMM1qL1qAR/V/div6vbkb/",
+	"V7ej/6sb8sawlEMf5yhKdLuTLFvy+h5byb8BatjDCFWtuUOtk9Sdmx20jyBLSwRVDpe884po1uWjUT31",
+	"xXa2l6v6uSBS0tPVclM7GX3MXx8xGwsFcJeMq4yZmO8Hf/j9g2/96ujOvx/d/eXR3b89uvMfR3c/PLr7",
+	"RqN8gFDEdUF55KMP30OAmohUSRDAa25/C57ltGh+PH73rXvvvx4RpEty7723j7//8/tv3b7/xgdHd74S",
+	"oVKPWDbwfU6vBAFsnB9ZbH7DNh92MHeT+F9nYc9vLxdTOB/J6z10tRQZrG0a8r4X4Ek+D3yUp+wnGRQx",
+	"w4fLBoDAR2FrdNmj7/XMSzEUUBeWphmj8SwicSYqkCGBGICKkYBNMQy+kXt/Bb++3Y5rfq/aovg2CMFv",
+	"GtVEG7/KGc3SWWsiWdyajP25Xvqmb1wLfUQTbrK3mnhWggE+VVQtT4Q7LomZrhmmO4S52dVuyUoqWLFp",
+	"lsfM6IhCxRdJ+3RK16K1L9Ax5WMh/ciN+d7OHz94RHZ2NiE7KE97sLYLCD7CzKHFJSOfLP5XWyIzRD2r",
+	"NOZscOXsailsF2ummXhMk3tiFrS+okKQREqEEdh0fQNct5bR5cNMg8YQraG1yllYPnxc5kcwd+o+SkTI",
+	"HdGY2YAP1JxNQdzxOBM3kxEY7PxuFBvOFMD/8evuNn8Yc91B38xxs5Ug+UW+vrNbpPbHdBYwn1tDWNjy",
+	"VLNW3uDmfUSqA3dzRk3uOeVwE5yRdgV9FtlFqb8WVN8dMg6gHrIoSIslgpknj8iGiQFN1NHqSuiy3m1G",
+	"44Idhr3eYc/jBKyhuPWlBcWgF8Djk0RZ7FgLJQ9u4NLtv8IoC9PJ+TrWskS6ee2uL4Z9Pf+ZWjtDoI0X",
+	"eS5PXi0S0E6R3bCbXTbOTRSVfM+eiWYvy3DlvMhEGoEbBWxXrBZZLk4vnVPX9DwUOWzOTHwr+RI99LDq",
+	"Ucg2vCixXVEZKnc5pYfMHz9drcNhXoxwCE42ObYemsIpSRhr0UIhI1rrM86ypOsVN4KgD1d4OpsDdMnR",
+	"BRIJhpc5XIGgYjqiN1vFPpSMonUWUf1pHgWwZM2jUZ5fbSyyax2wMkSV2cKvuyZDzERVY6HzKU2HEcKW",
+	"QDV7CCEViu0RmfB+yrDWGH4CHqWkOwTbVgmpEl5di0zvN/y1wUVWBbt+stbR5CWsq5noZ0z67nmTnh5e",
+	"qfnTMy7lmbkRZQvOFQZ7LFGMEt7PB+6rjXPy4wizjyz4nx2i93iyzkCIobUyenztSrHRWAVmv1IxUx5D",
+	"TaOgf92+QLB0dU9kJmddYKkPqopXphCPA6o5WQePjiQDesjAzLnhVQ8CQRau412rwy38/UTlKqhULaip",
+	"65eIIdgK1/fkdUebV1kwwdUVu0/MaAPLJ6SPOOvjmGVySqmt71khulNwjlTJ+NMOHTLjedqQqQeajusd",
+	"jQNVU/L1XdJ93Jgyxxk7TMREtiTrZky1IGLIAxVvQm4zgWkxkQktyssj4OcGRiKlXRab1AiZ9Lk84B0m",
+	"k5gZnWkKN8j6ufME6lJv7Fmrp4Plg6q/7Q+9Jc3YCg4lACmU9EG4w3d20edjk/+4NBF6Ki9qrIVAPQQW",
+	"B9NBcd20UJ3cDHSqaJZjS5RHEGmtUjG9TvC3JHRMM39Pyzv8o7VG6ApwlBEVwVJjmfSqs6x16leofhWx",
+	"zzkXuShT4nrhY+JPYBKQyOk6wGiaks5EYWzWlrFcRmQ6SLToIxGeFSgEg2vpSN8tkjGQdpw4YrnhzRoH",
+	"brzl1DPAH9ygIfylQ7vDoiYu/gbxpPlfCChV/ElLf0LWb+lbC6CMfxdVdsu/tABUWbpDEbw1EGDuN6UI",
+	"3fHjQqUAwYv/FhOV/9uafjEBfcS42nKvlfzHXNXJ/QhuH+aXmuo+FXaHZ7QVOvkvaGWdopW+dPyMSp/G",
+	"iI6pxFgujuQ256kcL7GkQ0O30eDQnN5lmF8+KwYMIJebaFl9X7ds5MFx8hzzVhUhF65eIkM2syxPsyrS",
+	"lmIoWn969WftKOeu1XILCPPGizRgvQkwGdgGRjNEcsHhDZQaG7mmBCpRMZbppxAzL88QiW9FxBR7uHpl",
+	"/zo5K8byrHmyRcyJJjSVgnDGMNXsrzcv7l97ZvO6GDJOBozGaKFNdA9dIYZJHkC1uwYTNe0VozXLdesW",
+	"1FfteQongyNn/fjVN4/f/9cNsEy4KzNJe0maQokiYzHeIpDloRc7hZuDyIEYQ6G7A56KfiJV0pVETBQi",
+	"NULR4jgPqokqFf0lWT9+7acfvf27e++/cfzu32P6vDV+HnBUKdAWmzEaI9eMjB5ozClgqC2XGZFbB/yA",
+	"P/LIhYkaMK4SA+zyyCNkX4+mrX8XWfJF+HmXfBY2mWCK/pDNMEO/XeBjG9o64GXK6WtRfyYmW+QCkF6H",
+	"pYL3ge27BEXW9QTf+2Bj1w3MmInJAdd8HULnMSYkMXmTRUY6zp1ysAC6meq2ZCLk9Rzww0QmnZSRP736",
+	"LS0PoVghyfnt8xFhN2lXpTOSJkNGpBgxHAD0FAsmIa6W3dTKNC7b01ppkI88AlbvNiCC4wqeHSM2+19+",
+	"QQreJuvXnrlInjz/2Gc2cKnamuzaEWmrRKWsHR3wNu6R/i1miiap/pe5AFpJ3Nazi+AEJvyQpklMEn1t",
+	"R6QNiovcJS9/CXDXowNu8p9v3WjDVaingIaEDo0JvLRFXsB3MFzYIuYyiakrCSdP836ayMEBh8t1JiZI",
+	"nu0LXX09bD5vQBh2CeNtvasgNmpi0/uQV63JI3g00dvYVljOTsbo0GQlAj+EKx1kUvAbsRhttlKZNDCZ",
+	"cCblAUdA3fX9517UW47wbVGOntYdCH1YIlsvR25ERCKRGQFSswF5wHFBRolUdMjMbl5jKkuY1NSPCe7A",
+	"gPQL+uyQ9qWYjcZCMd6dbT7HZm3Dasg65TMy4ckrE3bA8Vohk7Em7nOPPabXIKNdBccTQhwoefHFS09t",
+	"bMERQ/oy2Zr6aNijdMDhp46IZyaJCUT3mXTkbzMlvUr6zIseoV3YbjVNuqxIAz3gecv2gEC7UC4N6t7g",
+	"w/Pnzu2ZyHtHyEciJInUk9MblE04VtElGVPZzIlITxQew77meOe3nyRJz1gHSl8ecIy+2tkmcos8x2ZI",
+	"hhAcrZuxqscWuYL13pBXoW9Jc35cbDLWB9oeddhoS3v5gc9vM1gSs9H68tan1lSNa3+JHMDterC2S17e",
+	"2tq6EZEDV3fUvx+sbW1tHayRW219PKjmqZ2UGc67h6FoeRyaCTrLfVCYFIZKWdtpuA3jnKTp1gFvW6kd",
+	"SqW289ojRsTVag+KcEUtVY4cYSygWKyZnAmPI/ZKMPeIzG+MEQQRPPIIeQlYUaVbNWCSaf6dGUlaFmRG",
+	"HnFD8h7ZNWZIxUZ6OXQfCEmdoMEnpVIdcBNwB3wBXs0j8ICqRwKigAUsFtNMTo8Tjyd2fMDxdOs7tO0A",
+	"qrW3yFXaZ4ajllY1R000yxtBmVy8lUzOntMOdgk7mKhgPCEsM1nXvWFDJsE6xaNtvd6V9dzYBeapqcHe",
+	"LjYUMV8a3FCAudEHyfGBsC1ik0P0GRqC4kAGYgqkPaJ8ho0wSQZ0PGbcnF7dpaY5uOXsulvy6bBBwmOc",
+	"GE4U8MnlAccd0f1n5ss4T1qECgIQIemYAaBvcxPTGDZ+oCfWFaORnlqsdXhyVUjVz9j+Xz1vx3JGEjBD",
+	"4D0OFTWMNArxT5qLCa5XWa9UJhTLOQuFUZjcHQT70bI2fF58aviNvi2QVdn6ecDxaEzWKdESiPuNTd7T",
+	"jKBDJSMxs+z2gPcYAAYrw1RSIfFO0J1v7OlP9//qeb0WZjc0p4JLRxGKIaGUxwccGRkDVDNcIzxKW+SC",
+	"2aQRnSFaPPArsg621DHcbHr3NvYOuBYzZnj0TF6/WdIy4VzID7uetSU1sxAHHBDQzZrCtieYYVKtQ5dI",
+	"0hVZhmAuyGEuCm4NBbCazo0pJ90uk7I3Scnnnr5uOUd+fjlpP32d9vWJO+Bx0tfDNRuPr+KlqBca9laf",
+	"xUu9zcuCs80XqOoOjByEVG5I84CXTUS5qcAevPaj2+f1OSIviDjpJSxuu/k1Ip5ZztkVY7z+UUodAX41",
+	"SZNRohAtQMuEesBtPW0toSGTBQHOSu76Z8tz9b+nqObBv+3itjUB2jtZj0NC1wYEz0gnMLmNLfK03mmt",
+	"ZWLuGvLkCde3XPvmptZLNvHzthGnoCngDQJRddFmYtQQ3W2Xppo97uXigP7RXNqPbjnT17ftAYcMN7Zn",
+	"YqbhVJZE5x2UmCknEz7kYsr191aoososIZKJnoxtHURKSjqTDOnAiBrSYojgPctoPDvgGSCNd9hMIH04",
+	"G55Icv7ck+Ye0ELcbPMCpl0nnEjWFTyWW0igB7xCkihcxppMzGG69PT1Z4ge9fN60FbGA7FZkjijPXXA",
+	"QYgkidol7fzNTfj/NlnHJjOpNiL38TUb+9VGXlB6JJn+0ozVyQo2Q0vAP54yPKobWre0zw54ksOfaS0I",
+	"hKhkviq2ZWu7pesDgii0dpUdgoAFixMRJfp51YQZACZMbR/A1rDrXGw2AqLLCCrL3P7rTfPa5qW4vUde",
+	"mSBTJ7l6QeWwqjXSDh5RQxYmJl9rTFYfv3D10lq0poeOSvrO1vbWtnUS0nGytrv26Nb21qPgzFcDsIyc",
+	"pePk7OHOWaMyYFFXFoLBywVKOA1yiNnlWtIEfR50HNYdQrybfheT9bTIBlraATcaiZGVrJ4CtAoF5NBa",
+	"IMn6dOAseVekKevqNuWA6Kswj23SRwOVi4GYktGkO4BCIM5uZYwc3f3B0Z3/PLr7xv2vvHP85d8Xveiz",
+	"e8AhPIaLIlchKmKntPCiFbaLV56KjEn8i4x0UypNrv8MNKKNCHcrnst7ACHK/CxJwgtEoFIdkxRqAh3w",
+	"cdIdTsYmmkuJmGoKc6N3uxO1KXq93WIrLES/sVAdcPMKSRnVwqRN8MWmjRIBkHWIMG/sCizVNJaxA15S",
+	"gigxurv9AFUhrTUDAeac+FK8trumVYmLlpKitYzJseASbXDntrdtHpzJuHAtBF8woAao/taXzoA+wOwI",
+	"ViofIJuhrkgvDFaLvRWtPbp9PtR4Ptqzl4Wyl6MTGVf/nS1BB1bIyWhEs1kBaCmjnPAilz5A2oa9sZtr",
+	"0rCLow/nCCNW+tIJ0gHveOnSM+X84sKvfkMPxp5yLShuSiel1xz18i5+jqlnRRrnqb8PcSNL/Xh28jqC",
+	"oMLzrVPYi5cMg82MzKzZg8WY11eeSI3K5TCRxJabxauFk17GwPxvd8OudIO9AFDe+RW/OplfceDynxXx",
+	"7CEudmFQV9mE3foz2eg8J5KLKarSp7H1+6y4Xz+p7fedQSsNB4+f5mqX7EsQd0dHTMHd/LJ/6sUrZ0G2",
+	"XLsV1b7YtajstW8aFX5fq+XwPngSXplgFo51JNiAimbkYOZXwH16A9wcY42p8A4erywXvZ1AN9+gbEQH",
+	"WBRKY2uWgt50UL7Au0XjwfeXH9CNh3hAzY6ErtQLaEERvXz+1ZITn87lqsdbdQ45ZzM/bAuYc/GOqfwy",
+	"fyQvwsaZJVr6TCaFpRzcajceDns3wzOJk03Y+85p9x3i7HaDplRaE/RpsPQL5gSC7cl0UaQ9lDyETWnC",
+	"IQYPzz77JfOvFhe3FslPBak87ANbs+Sf1rn8HFPuruDJRJUiTz53IilWP6/lkwhcVyu3BdMtdmyteiKa",
+	"3lZPie5kxLi6jFmdwIiNHFctVwWGXDRB5GVxQYm0ah8gVINzqlgdtCHlZtq2/bK9Ra4Y54ajDQyoxDAt",
+	"FpslBIu0Iuvt/E+wwdn1bUN5e+OGyONrohxvBz3IZd/X9pNE0hnYE6eD2S7GfZXHYRxtPj3wRRAZ3EPw",
+	"0NidzUf9ZMXZhvyOgvqfi7GnosLghD2Hy0ghBUkAkciHwPnOIhFBxM+ndv6ELxHzAifF6ckXqMPApUPa",
+	"OfG3d53CKlyA+4NlBzwH4rHu9kRtkYv4FTp58yby1i3MpjHAbx1wOLTFPrgH1npdymfNd4aw11OVOf4X",
+	"PAywSJ/cYYDiHEEbKdqd8C0w48asl3DNao0JKipMnbY4sE/3w15OuGONou6wL0+wXWAnYWSnsXF/o5Xw",
+	"vNjJ8dffuv9Pv37w5r+4cpp1IS2SBYp3PPt09kt6zW/hPqXMl8lrjKGm4ClYXTWBCg6uMiBXACLcs3CC",
+	"iFtgRg6B4zQPyk5Z3MdYu/KmPgWdm6We29XzPjHCFE44+TpjU3hATP+N1tdZ2DnWUx4s7CSUKOoZ5EXs",
+	"ycT3tF+6dPn609c2n3n+b56+1s414/IdYVDdVrsdAA0rKJJdsDPHKMVeOmNZRLpiMhZci0WSjsYmwscU",
+	"+BlPAHAbgzAOuE3JNJ5Zk3RnjzCYbuUuaYOTsp1HfZHuRCoxYtkZecDboCJjhp0JD9TcYZ0LwmiWJiyz",
+	"3xW3i9BiIpWJZhpKODEWBgHO4MGJrCgPhQU+gdFsRHagmEnaFyLGSARGlCDtUcJbSiiatsmMwToA3Oa6",
+	"ojdJwrvpJAauhUy0x8CDGh/wOJFYkX8Dsc9NFzbe0ca0tVWW9Pssa8nhpH3A19sAfpdwCT9sbJE2uINa",
+	"+ryB/8/+AK6+Nlm3hde1FCmjAw5Dkskh2yDmLuGmvDop+JLeYOPiBROfJWE9AOh3F12s4GhCix63rtpZ",
+	"gTO7Z9MJzQnXB/+AG2cKfmc8I3jesfCL4x0xMQwvIcg1Zzgus4MDllqcv2LUFheulCE/EGkeD4c0uHXA",
+	"rw/yYlN56R90gbvFo/INKZWiopLQA54XwSlVEcPyUNKNZsE+IeIhFZJ55fyrE+WwtYch4+vGl7BobJ9y",
+	"14tvQqPFYg4RcOvTtak0HMEpWlTQ0IX55BiTlN8cq9zS/uu5yEwN2r+v2KTQPz/rdzgR2+Qk40WRQzAx",
+	"GUF0E92UTLerWLybRzj/P1ZHj/JMm8jJsGnjoWM3xykkAJvso4YG+EYSYKnslgulcG4x1lq0JtUMYg96",
+	"IhvVrAyEJxR1ND51G753WP8rWPFhN+tt+DYa9s/Ggu9gMqziUxUhUCY5SMabStjQeIiA1XuUAqL4em+S",
+	"ppvTJFYDU9MdhJGUKQW4KeKAD2jawzciV77SQpStA79hUjEwTt9QUYIh4hQSBDDy0ynp7gK6aGHRbVmY",
+	"WgnFK5EWP3hfDUq10SVWxI+ckHqyP0h6qvX5S/sQfqMlCBSQNCUecJkKheUrOxiP6VZaxxiDiFy88lSe",
+	"R2gkARO2oMVHiMOREIhTRLKUo2W4yCOuxtTGKfncKVdMObo/S2cKDO5TcaXYKn7eWx9DfqC6h6Gs03GN",
+	"Q+Rhjh6Fvawff/n9j97+3f23vvzgJ+9vrO7wxt/OdiyAqP+0YlynzVZQdIjVQw3Me5GNRCVpYypcqfk2",
+	"ZqYc8ETloeNiyt2QZjyD1vSGXWEAMyZTiswedxO1jNGgeIJMBJ9JASAZADRCKLLR3AzJw18HXEIJ37a5",
+	"Ktp7pI35KhBtC6GcNnzLyOpUmfDZFhdte7JM1kvOxDRvAveBNUNA9pUk6zb3RPQIJbDQ4E6gPayVYPIy",
+	"nCBmlq/2GUmcI0WGbLbx/7P3ts1xHNea4F/JwG4EuleFV1KyDIRiAyJFm9cyiSAoa3ZdXlSiKxtdRnVm",
+	"u7IazTZDESIZtCVbWt07ku3xtb1r3Wt7NPaMrh26c62ltPaH+ScCAYqf5i9M5Dkns6q6u7obQL9AHumL",
+	"CKC7Mivz5Mnz8pznbJrrOaCFIn8VK5YACIYeJVVaBeh+OlSYdvqLVqISmOnvpmoZlRwwuAceC+BNvr36",
+	"nWXbcjj47PXfVZfZFhRmOUmgafjSgYNTRRxnjuHKAy5IB2t3xWnQjTNXVTVCF71I5DMXVyHBDOfiDmXD",
+	"EzfpAAV1E45X8WBAYfrEdBRCPZ9dXe3RVc72ppU/t7K6a8/i0CyvvcGmu+pD74I553dzOgyKdVA7yZA5",
+	"d+RsBt2pTiB88YaCo9eyt0wPVyLlaNJ+m9AbYMOA/s3gwAir7e9L7mUZXfynVOg8YzAMKaMo10vq0FJD",
+	"9uRzjbayKaJWhPGdSpbA9XwZ5N1CjwXOXwwgFAeUy9jIwRmazeoyA3cHi3ZQPQNRBKasNpnVzRSEgzcJ",
+	"LCoOmVEAaQ93oC/pcEfaWbu5W5lnVa8s0svshuhYeYBCRZqurauy1AWY4bbvnE+VlaenfZnlp1mn0YXy",
+	"LAyd5hsvu/y0L0F7uD8taqq8YRVYsq+9dLtqq2uywpriBHwJNV1IwlJnUkHNqK0iy0bFcsSuamNpVZRu",
+	"4iXVibTw5eW1dbadQGED1AyxazyCXHy+uIwSigNvK/hTieXcryLMSxYC1+Ytzdyg7I8m6PxcLO7IHF27",
+	"GgUXt7f9xkDvdkrX33xy/WMY5NPN8+MY5Fjak9KXzzzvRVee1D+N+h1o2784aOrFFulZ4oMUA5wIF6o3",
+	"ugcaLIasksviV0eoD7tyVNEZ9FLJBBuso5IDdDQsp0pvfQYmhCCcjlkUo4k9xAJH6SBwgS03bDk/w/U4",
+	"NPeIfdPK5dWvVkvhBfTFPnBBCVDgQnvTFstAhuvf4ml1QATbZX9i51IkXIullki0kjxesqw6kz6k17CH",
+	"HqUtzb3PuD7A6wLppAVUN4soQRaRyvHrP3786NHJg4fHv/7T0b0Pj9/80dOf/+bzP/z45E/3qxuY77LX",
+	"bSJqUSsypgd2szKT5LLrMZ0mAkzJ0DU3ptwmZhwhg0UUHnTUWIAjnXz8xtG9vwZOUUBilCizgM8k55Eb",
+	"/9yHDL4rA8aPA9ifalKJluFAtKi82pgpVNZp2RiMIkqTCKB3WJ65zHZiKB6GQixNLU3RVqxHsaA4ndFs",
+	"9VQkHZ4YHaIbVEQIZlZDxZAz3M7igF4uAIjPNLZkhUtjTnHPKARfcoZiUfUYedGRMUUxbcryFmsv0w0A",
+	"F5bZlnSxAZWyrkid3hqAUvLIuIGu4ZgdJMSiFCJEFUlG9YY1xyIbXWYvJVyDdZNr9xoqKTZ9KehPXDIQ",
+	"9lMoP/NUsU1n4yryHF5cpNSclBMsEpqzDpXArELBwwx2MM/dWr030UQ1musLNDwBiHR4U3ewYZjhtYQw",
+	"44IlfTGSJ5i4Y41IpyopuJqzdr2HbnjDttye8J2VHZsDIVqEyhFQvx3aNrZt5D1RWAELgI40islDA5vS",
+	"XAzkKQ80sgueOCt3xIGOwul4wFADb4g+6GmjyL5O2A5n3EPNNwV1zWL50uo+fCWulbQ+otjMvtcTSYCi",
+	"tkiXQUrNsBc/62JmOb8Y5+y1s3nfUjevAiC644e/ffrDfzj+y8Oje+9XJ6mJ6QRM92zuK0HsNKkqciJB",
+	"1KqCB9We2438kdr0ZYdHwOJVV1SIuVE8gph+jbQ93mT2AUlRhx+KvJEz6LhUIE1KRyxwf8WiCVuZYdSH",
+	"kr40nx1ywG7hck7wjP1tiTqtT1HvwZqinCs0L2E3eRSeQ9QL7tJSIsySEedmWTT/lvvQFBc+G6Rk8d1U",
+	"J6NaOsjsRPRWaPzpxR7jL0L/5pwl7cV3CdyLQHuegPA+bueBcQnqkgo1SQDJASdAo79WarFyzYIBrnEA",
+	"6T/Ix3JfhjyKuyxpy2W2ilw0tKJVZzEQsbaRxAMj7Q27ZkQ55xkVlCTGu6LcBiym6kim9uJoH9s6If1q",
+	"lG6yS889y2oKCWSsC7aogX1oqSt4wuKI70VxRMTOsQL4Cwt5k++L0HaAKUFbFmV08hdwj3jO7u4d/1xM",
+	"RTHtiDTb+AkeloGqyYIih/k/2/ZDFx8CCQAuntQagKJzfbBTpcoQdIQw37VfKiQY3E4S2LGvL9g070Va",
+	"9tEIuoyZ+MJg6FqZyJy/hMb+NgfbaZehdoCqD6oraPnAes+ywoC+9/owPbnkoS+D7VcySI8b/K4+aL9G",
+	"0B42DNnDM9oiW4RQhPawsZA9vixAe/DFZD67J2QKTp2D9niO4zIABFEvbqafPwn44oCiEFOyOI2db7xi",
+	"7Nq01giAxMy5sVhVY36j2qkouRdo4S2CZRpXQ36Iubhn+QmMDUKx0jApGEoGkMddz0FSnOYrxaKcAStf",
+	"PArDzFdanoXp70DZFU1znSskxU7i7ErwtBeuPmgvlFafobjofHWUl6uu0I70LyUVgIg+X1aCRKCbDu0Q",
+	"gqxGCO1WUEkE4bUy3uC6usxeJK5vX1b+buvGyktbN5bWLnnM/P95j72yfWVpy2PXb19bWrtcBWgGYTm8",
+	"fItaVwS2aVQi0Yc7fszeCqssdMX1oMQBUEQ65WfFhG1JmgerGacQhsBMAmYYagc2q9Edrvamq/HmqexG",
+	"HDUIotD1M/H6o1NMYSoVSKRgT32kSxRpO6k1jLc4RvXRNn12hlVIE+DUKszaMWtN1VrOjziGzUwfJ8zm",
+	"vO4JKFjumYvHpOg4Mz4naUZRCxnpRtOs1nisNOVSt3K3pUaBSguLujCr3Ss95YV1mteWGaOuOJMSKiEg",
+	"KDvv/p32vLdUbwasZNtXoBX44RnC7TREGT/ZFj63V3Qubvz5DLJHFe0iXGb4uvkEGhbM9wEGJsExhkvL",
+	"OLJd94ph5fMf/v74xz958vNHJx99ULV9dCLtpmXRKT38JHRjnkpST6Vizgzn6xO1Pj6F/IrnrD2As23m",
+	"gB+uDF23jaAQEsX9vXdNlkuQbX/jUu2C35OQ1quRrvEkLJHWaUqbPhz7Uruy863R91oq7qT2qQMKbPci",
+	"ycFW6sUfD1zzKzvfmsTq9m8f49o8nFVeuX1t6XmU+BdvfrPqweEAZohcFOLC3kutsD727m1fvXY6q4Qe",
+	"fu5N3L56bUqbWEH1ffKLj6tYyWD7f7Gty2ZY25DTNuax+mzu+0kxgiXd3t8XGlvyl5FTXVMJlv05xw3j",
+	"k/ZlNnzpyyAIKGm2G4qmUdeMvcAqSH5UTLB3IhmqDnvGMSNRzp5J1amyFfo7JP/MI7t6V9V3ITFmHskP",
+	"eQT9odkK6xnP/FeB1tm25A//VPWl5nWRdncRMGAe89lbbxS+/d9+xugzZsTP3nrTlylP9kXK7H8Dv1OJ",
+	"BQ9306gp4HvsGZaIw0jg7KufvfUme4blxwb8ZpLWeRzbp9Iwn73x71kle7ln3B33DGpkYV7DRjXclFYh",
+	"KNTkdyruuR5rRhIpg3a/l3arLDGPEbYGDv/QbMdp1IoFbZwvAzd0gLQzrIGNAOGSzW1SBbDshHhNFWu1",
+	"U8Y7vOtLIPipbrq2LfCgjOtYyb5ejPbpXZE6Br1wkwX0wgG1RFNy4KWkl3350h1gYdpga+urVszMU9dX",
+	"c1MG0Vl/nsEORZo9a2453t2kkqBLqzmhsriN5/DTqo4p2WX2suBU2rW26tEus694VrTYJfjCht3OZ410",
+	"rH2FPcPWnmUvsLXVVRyOra3n2DtFXh7MzJ53xir0NuIaKT/X1o16eW61rHXCLTzOO7nTPKLI5yq9HYly",
+	"qhg/FAnfF5sYoSNKdYwx2hBiWVoud2J7S36iZru5sHHpuWeBEwR/Wuvv0T1V66pvdcoiDkD8kK0hsO8V",
+	"TNCdb7wyL08W2qjY8+sunnf+/uT9N6peIWPRo57PctfkMoKDrbkB98cKEguUF+oTZZ6rNXT3B9wKtoZw",
+	"PzoUErSaVeJpQzSxk13W/NL2Gbebg6Xl2WxA9ewZ92vVVtj7kv4swhzmfZldl1nnyHwfMwCU1LIwvC97",
+	"PLGeTrIZmVlBSy1qQs7bntvwqAxL1kscSq27Cm+XohED/WR2vjVICWA/0XHUwMXAa+J88xOdMVnGueII",
+	"k4gOwALktQ0akMMMzIEBgQm4ZoXvjdXl5Vb+G7No9zJ4wFHtQPK4LZ2Db2sBLKuJrs5Lm39ddfCeJUVa",
+	"FIREQHWhMV3aVFGUjxZNTqOXJB+xoylvp4qoJz3qJNpUCfSBRJ7FKvFg8ciYKeAiWJW1qJ26zWR7YBws",
+	"j9KFFcFQJ499WSnytYyIjVrcbV67LurNfOdNa1rl+5rSt0PbF9O+gS+hkR9PWROAdlLQ/MF2LEXZlZ2L",
+	"aSDuSo/ELNF3ZzmXU2vT05jZsRrDQgIQ6NB04S36zBeErdC2UjYum3lKLIwt1RWlfoFqCVlwCGYKycPV",
+	"HZ1dpNeaKwTPLm3l87++d/zuvWoRHViQTBSZc/HbiTjWPSUN4Pfmqni1kKHGunUkhyqUpWMp+wZZtBma",
+	"Q4bYTpHLLqtY1dmxzCUZfrslwqoHDSJs1yx0bkKFGLlE1CGAUMFiK/MDQvwB9i84wuXMSixnvSo8Fog7",
+	"mMgJWAWuJsSKO/MeX4doRDRi/wBOA3W9OL3Ab6+uXqrZShf4SSy99O/w11GIvwg8RqweNeFlQBzqhB7p",
+	"LJwBjJXETICtVe0kd3m6q6C5Nbg7QSR1S9So9WneRdhPeChyRAKOaYCG06lx5rNSM3e/AR7QndTqMqNF",
+	"A6qwSKOqvPXNLeehZA3hme0HvwGcZMUG+zQuLSQVOltgEaxLZX11repRgAWxP3SmoQKG3Xaz1ywU+iBz",
+	"g3IMwntdY+/6sreXMvHkWPeKQEaeXScwRNoySlnl8zf/5fjde74MtIgxuOWxxx+//fmb/8ICws0HHnv6",
+	"0x8f//HeycdvsMBoLPjd57//zdOHb7Ogkyi5H2xg1TTajEiZ3cYOnVCdpKDDbkPEdVaxI1F0U8m4W8Ui",
+	"8u+1ORQDSGT6USyMdEtpHi+z/0O1kRYC+iz3SjY1uqVfu/0koGgAxQsb+b31oLOyVhL4f3AYYI0xf0Fw",
+	"SJA7LbuOP85jgVTprnlNLI9vmbMO2QjC4gaOdI1VXGyv6uWlDxiBcC+CZbZlidBRxSDlBaxaW2bBwYqr",
+	"eCCxqDp6DDilIG/BlVtLA08n/lLS0TRLS2fJy6USjeDagv1yPje8NC6q24yzmwu7JC1MeZGF2SHgl8w2",
+	"FdDTIdsTQvbuBM2pOtluXnYedI3a0Ez/BTbmjTqoCoM+v3LXnbfXRhSHoUBN2c4ZvjPzhdZa6XDIm5oR",
+	"AWTDaVkifKM2QGuc3doZ2VLIbdkEOwrlRMNShAy3+nfcp74gdr9tZNHgkEeiXKYjCTkNKTcdwsmScg+f",
+	"37js3HZqZ2XnHjy3zJwhglMbhij1mehqK+NOe+4yZFLsj2uTWaQmLhGXOEMw4CEBxveVL22ejrgO0elj",
+	"lacP3356772TX/7++MO3Hj/6QXXD2oA670lQx3dfQh/6ZbZKXLgYUSLboO/peEMPWqC2dB8cO+O0OuOM",
+	"kz3io51PeyvR9hTpgDFKQh/x0LB1xVGOeBINOtCfyI8yN06R4rvQjd/DH5TT7pm6PGU3ckilD9ex8Imp",
+	"69epypB5hTEEyHwMMpVZmciF4JdRxjGq22Peh2PCPTx1eSF8bawcBcxgFrmJ4kDj9KKfF3adngFoV2kc",
+	"7Ha9DnztH755/PCD419+cPzoD9Uz7lFZNT+NuYtjBdYt7hEMl+zlxkFVtQP3eVXHcn7VAQIz5FMD/xES",
+	"yQhW4LHQ9q30BqnNrMFaPphi1CRRP9e4tDgWfgAVUU0PaH+ycAGj9k3mb74EFnFFjiyNhj/FfJ+FCtl4",
+	"bcNToErF1007UU0s+xKoOanpaqu9F0e6QSEPKTqsHu23E6HtFYBgJeKRrYvSRkr9gj55x3OAjM8uyXCq",
+	"Aza95EK3/AiNdWaGKLQVwp+PaBBJsgDurGs75sSmQoinSEkHDsafbDQSORLb6RLv8C70spOpxwCBBOAp",
+	"z3pqFq7YEHHdo3esUkbMceTYaFw947XQRvQgJBpo8b3AY50kSlMhMwhGL8qC6xxb8jK7QSSDSaSFudMU",
+	"4WBrltM29CWROR5GOtqLBRTNYnoeufyN0aGNcuEx5iehHDrRGy6C7EstBM6Q3bCpTRoBQXI3oJVEQyRA",
+	"YA0wNhfkdCAUnSmCfUvSyAL4X0DGWhb1BZJzngqd+pI2rMfWA+9AaVeLsMy2icqJaIQ4/WUDIrtY2h4o",
+	"uWsseoq6ZfxHLIRSd7UvIPiK3WlAlWXKzZfIiNHh2kO9hnpmcdhzOTgKZp6IwfEl6DlavkpQkOsgv3BN",
+	"ZgzWKtBqb7GaklLUUmUZ2MxO2zC0W0RsThjH1luoiw7TQIKtM9QpLvwLLFY8rFRZ33//C1ulNhOJTsEF",
+	"3ChePh4xgyAriC9jpVobvjTfBSvrBfa1l7I0dOHA/u8w+At34X+v+e3V1fXnwIp8YX11FR9RVwmrma02",
+	"z1oOecrp2eY/e4ssa5EiQrRSW9YHbY/Vlu0+VfHj9jXhMeYA7sJv8I+aH4oK/Fwd8P7WORe5W0upA1oV",
+	"EEZ8DPCTpzhEg+td4xbmZqtjIVqVZ5muOtzodcuX0Iy0RsfPHVX6Cyh+QHuCZZrQkAjL5L6UomPEX5qz",
+	"ptieYK22boiw0NPQCIHHdHvPKMU9gRqHorm+FDKEYmfoUAmruEynMmAVTPMD/4JtTySBTDasbmB+ASPo",
+	"SEQRwGWDFNqB5/SPNVPMv/faRo5U3R5UX1bg6eDfsnUroLlVB8nLRUDtAuQOUNXiD5xbR91SQEtFmsWq",
+	"YxfDTAp4/2BhQ2SXtXXg0A2ex8KWzJgFDRNlHLNltq2QLhqcfHPUs4YxtJj2KzXV3IukCDfYnkobECfo",
+	"ZtFbmBUdZGfBwXxpCgGtTYB1PtwMkqj2foP1KAgPlBDMp8XTBuldUkNlcNfcHulx2OyD7LgEFjrYSsRh",
+	"pNpWtW8aJaGQtxEty6J9mtcQZaEbGGAwJc2qlwWRIpk+d3lhRHTCG9dZPZsLKhA3DXMEWuhv311wSn5h",
+	"49JXvAWybDYueQt0mHZh+uur688tra0vrT57e/WrG2vrG6uX/s8Fb6Eh4nBh41lvgW6OhY219VVvwSqx",
+	"hY2vPGt++t7Cxtrq5TVvQR+0ze68+vLS6uoa+Ny58Z8/zfCXs+FXc8M/nx98NRv7kh37m698bWl1dR2W",
+	"0Co7Rx6USQx+6TXvNMYqyuYwmPFYNkS/fSCihOXu2/l69znXhFXQe3z6+j8f//gnWM7Yyb8ZEkBzZyHS",
+	"XT+hgMBokhMbEJqukzJitxepKcHcgzJwrVnjBzIwCqnUxZ1WhIVVZwsBnIEAJb+XhL0bkT9xn5rmdtIg",
+	"w9md7YRdn/65hnfc8rHK409+cvzwt8cP36h6fV22NdszN7G95jgQP02+RMDNZuWu/efuyLb611OdgxMl",
+	"AktPsuCQfRI0ynDgf/OCPbVBlm3P9pZvUtOMkh77O1mxxOgu+7cLlQdAIjDxtvt58D9PqdVT70tOALHo",
+	"lWvM0iWZ/CkrL8ah7Z4jfcTk62hOrSdpBldUKMoZo4JiKSJY3o6ZMuP9hrBBqhhPksgIWtoTIN0kwzdG",
+	"nBLVogEQOhbG8ggK5YUYIOC+tBWF5noJikWGAcJ7MGSwtl5dZggw1wdtHdjSHIsbz2kpjPNYsj8MOlR4",
+	"nrXKXGTZlyGIwSG9mKPzM+dJs4ZIRHXTaZIoLWhEX0K02IYOeSKI1t1NpqeoCoBaBDIuIN3LYrT5wzSF",
+	"8Cw9fi6MU+Me4uk2vT/VLKbb+D5nFkDPP97tBcqCYMP1e0rOmZG3rk23LmWtMoZ17bm0/TLD9j0EBAAP",
+	"FGWXMhuCJ1IT+7rN7JoD4kvg8MQGF8YDhvKlPHKzN/frZaFQzFkDBBibYTV4C6CXBAc2g1U4C0VLpR5G",
+	"P6VtEVNdZtjfw0zDlw56h0UaGDTeyGIVOCUvnyaHMl5Er0YAMAzbKHaCguI0D4qbeKzTUEgKCqjoCJk8",
+	"Qdlgz9wal77cExhlwgdD+0PLXY1kzRhpQKFQhyKJOXYihWcI7Utj8NQjKdwLNnkXZQVwttR+foOq8eG9",
+	"Fu1aAugY++fWc9Fm2p+9Lrw0BZlsIA7/BjeBmYf5BkCGwXAi59N2CLGas4n8OXmYLq8dGHsMf6RJuOZm",
+	"DqwR0OpB6C6wuf/l3N8pBLXpy4DvmaUMPBYYxx4BrWkbio8CajJsfrRP9WX2QHGnJkDIg2V2G+4M16YJ",
+	"o1h4OwWskvVN9swDEBeL8F4HqsWXMhOgE2L+aeV6F+Uavu5+107g4zaOt5vhbXlK4XTQE8Em+fNBBKXy",
+	"GMIDkSWbFX+ATaKrLREtgfXpJJp40gBl24uSLnYgEBn3Ip1hZN+hOgAjrL5EYa5cXl+n/AVepdVCEVUi",
+	"AH4bLrNviK5mEIZygKLcQgQM1BbIcKutSVPgAYSI4LDOdKBUb9OTct18Jn91FgZBGtwZ35+FGZTz05pL",
+	"jJawI6DRKu4D1kqb3zgtNhFm822zZyT0erEPbkRTcWV7VqwIFfbkR/928tG96thoHys1xduMTu4SDR6J",
+	"4ZGBV/HjV7NPXyAGRiHbTbjCsZpiwWwQqT74Nw/NwoyPKszWBM9epJnNg5QFqO3fd6NwML6xLzQ9a6qG",
+	"4g52R8OfslUoMjHOy2OkixvTTVDlYc2CVOFBsZuQOxr2ghrmSmafGX5AVu66mycKX1tJBP04gM9tAEA6",
+	"992hEOlTS8xg+sFbdna071MgaVuflmyW6WinKCPNvtcWbWNLGotwYr3subSGm3nsuGI0XH6cUA4JodP7",
+	"v5TJ77TVgBuq7Dp0+m5enCzm2iWQibNthTVXzni8S+I7mc/Dtm/u3DZipdnf7dy8kQV4sQ+3L4MdM8ZO",
+	"tC952k6MM/QClki1ZXTH5qexWso7XKO/NcQd9vVvbl1Z2vn61vqzzxnl6i/gn1L87DL+tKfCLv7CX8hV",
+	"9YhaIuiDAUDdRO0AjVCyPqGjw+FawLSdmHFwwPWhNDRPWZBC4Mo8NpK+5AD5aEaynSITklSdZbaFabJE",
+	"pTwVuzhygKmyOKSZIKzEl2YwcLKEjkLhsHZmTsZ2Wb/MGqqdaFYJbEaYHrgLVZRBdcO4h4kjISfHLbfe",
+	"ZCRplnZU7t3AKXjhs9d/ly2xWyyJOBa3YAM+kr2Jqzg1LoArLE0IutigjoCD3p6ZK6EOze6zklDdiWDN",
+	"l9kts35AhooeK6w5PoheEoSangzuLzybp76EFvwUAiCznPFYK7cYKIMgtEvXLY4o97vb3ZYIsMUaarMa",
+	"dKiFoGRWjQAAqgoECfCYQVeOZhQuZWo2xcPny4hUYhWWynhI5DBp4yb1TGgTHOr1O3dsHw9w/DX0FHGG",
+	"mfGXu+j5iFgTaSl28YWN2k9Ux/yxxcGVqmOtL8RJfWlFC6tdae3wCeC65uAoaU6ZmY8gVEkLsCHMJ3zZ",
+	"K+2RZuZSBhAG5vXIIicn1zqwmHCMVSfAofLIwVaimpHme8b3Q6BqxRK/ffbGv88xqJmfjCNeZcBUlirq",
+	"LokxZZw2FqnicKqdBu7NoI0WdCD47PX3crg4wPUlSmuAJaKA5vF15hUB6ItETpBShrjxXQBIYT9ox9zm",
+	"sULfg9eCTTebDAs0EAVkY7s90B8tjDcb98BNAtzNV269zJptDd2IG2na0qxi/gfhpDhWHdpdXxqRaCid",
+	"9tbb87AZSfwsVRTD4wB9hcuJPSmiQwjKQL8v1cLlwDBYSaR50C09ea+5Z5S5xJ1PaSRMrf0XbCyhp+xg",
+	"2KsDTizGO+HUTtZWK0cLb7nqfYi+NPihBbaurbopalbRnDBdDdViuqtT0fQYZ8RUmSE0M2YclaRQr1/t",
+	"rUaCtkyggDx6Wc9cEiuqXmd442BE1WrtWO1DHw/U/RaglyrKPglpznSYh/aZy9cBAEPUQYNmgQoa4L4i",
+	"9/09YRQ1oGJDEfOuZpLsErjf0oawmhqVr/0iBEQtt0FQthcBhLTQjtEiLUWu9cisnqERPQyN5GTiYhQP",
+	"bcVxAeGZze9cVnVpt1lrAVg7jiw0O+qiZtaKJNEmgYgxqm6ZNnRDdWR2PyTtWGRcHc4wLCCofRm0+nR2",
+	"sAmmpA3YZgeWOuDrhnkEh0EA1eBhiaZxDGM4UI0+evXyKGv/hXEhqQ/OfuOszevGyee7QG4mQnYQGl3c",
+	"ezAmfLOs3M2FCkcCdsjwRH/E8rkZEcVyKJkCo00Xzgd0Xw0FDwNXE5K/EyxJJiWhqkCNkqB6zh0E8/C2",
+	"5PW6qKWD66IQ1jMyZDEA3XNrCmCeCWyXN25c5sXu9atfxmYAunPWZR94e4yMnRaj65OMnQ4KB21pNujq",
+	"8LK2j3Y+G7n4jDlY9tzRrQfXGB8UUfHc5aVibNqBUQW6DH1JMZUoLYRSBh3HV4Bm4kvfZJa+yRUqxJmu",
+	"c6JaegWc2RXeDqN0KVb741UxYrVFve6x7es3tMe2tq+zA9HVnsvXe86N0R7bU3eYORza86UtcyTrykJe",
+	"KPGdgKNu6/p0uyWSw0irZJGYN1hNNZsQrYAO/h5LsLm8LZr02Gev/67q6gJzhZRYsmQOxNb2dc9yUkPg",
+	"iAj0wu+2AXyGtbtEyZB0WZPLqG7s6lqstNhgnYZCorQoZRXuyz0e7gM6wy6DJTmjuQIcr4pMcx4ih/Ci",
+	"DMVhVKPCSAoMZMcWuegXNTvkcVtoS4UCtqI58MtsB7YeL1So1jKLu78vQo9JVehljQgf4wziKKLUx9ky",
+	"cvCy2h9VmbPF6K2DWhwBMxl4oIjvOBDdjR7KPQyvuRUqrcIxLusw9pSRKdYtyag6tRKAiC4jSw4yzOKG",
+	"0gegFPcgkqH7aFAdMjHsv146sxZPU5GYr/5f3+ZL39/9zjO+v4z/+t/+18GUM4MGwm3fhU+XjHZpfdBo",
+	"px/jXInkAbntHiqhkHeJaxgcrdKlNQeinLFnPLIeM3SeK2jcsVN12pG/SCwkcJhfkuk4uXi4AJiQaUk6",
+	"/mz3mai1kyjtggKBI7YjtIahv/0d8+rFBj04h1jtY6/16DCKxb4Iba1mcVasAjeXzsNUVKv/ZttTd5bg",
+	"7hmKPtkyn31R3bkNn5zmnuQGGhbVcVfmTFb/RTsaqzz58E9Vj+kmj2O31tmt1FI6XTJz0+Zihj4wDDJP",
+	"5ndN3mX7iu11WSW7ufGeL9urMnABhjfyi3Xq2EZNJ/Xb6kDI6TVCyE0PJzzroEZhgUokSYqOk6aZCBNG",
+	"OeyQpz6nK3f31B24AG38YrT7lvvGVNy3QQ7RF0g4ccKz9qPGEU4nJVwDD0I4Ewl13pUdHqLE3xfGfYn2",
+	"G5AHib4vWC3m2uYFQN05Yd4E5wualwODM9BQWBil8bSLxQGDBJ7gmUu8htnrIRkh+uiiZjHfEzHTqp52",
+	"0OwXoQY+1oTXUusqKEmGbqI6rPLi+tH9fzl68J+O7v/u6MGbG778/A8/PvnT/eOHbzx9/z8ef/hPR/c/",
+	"Onrw6dGDN+FFn9778ecfPXjy4ftP/v4HT37y++N3/uzYDewwxhdroQtn3cEGNnLXvoRMfyeJUnOX7PB9",
+	"3uGwuHcw2q5jleoqxtlznR6yV6hI5cvA+o67URhUkQTG0oi47Fiuti7DqKiOLHVtzKpfwZXcsms+bfEv",
+	"jjfswrcrQGSAvNbIbXs9EnGoZ2aIFXaGikuK83PO/aJZ8gI9hplp//xjoUFax70Oek/Hyl36TU9Ee1Dk",
+	"eMDKn0dBe4PSTk4MkTpDdWQmw6miqtJ8zZpXBBEsljJR5GR/okDfqYTLx5crF0+377eoi6tWiVLi/Fey",
+	"d60IG2QDK/m/VIaYlqfbcRSY4YWat7BOjIiv7NRVnRVUltFito4pN9esz5gvabRldjXaj6haaE/AZRSy",
+	"ejuOlzpRmGLiHb7V6LYaQupNV+XIdKoSEQIHy9bOlevXWQiPggKkpIuXAYuMkhbYWxGblOW5YxcB99Tk",
+	"hABytClmgzEN2VIJVFRhF4QS3MqED9w0LaLiLLdnH10etFYjroTZGkcOFjPoeia4FYmPh/WHPSd6TA3v",
+	"AsGjHfOX3UcH53J6NOj3lSwNnq091x/WOW8MJkpFU4+17/ZFzD7SLHiS8FI8ulujmey8W2YWSdbh8YHr",
+	"nYesI99X2P6Cx/FEPXy3KhdUZ9j5zdHHzwSn3Mm3wjJDJ98OOcgvAkxkPUpdexXwXbKeL+Oqh5W79p9Q",
+	"FGPkcskyEY0XHch9f7bRgS+KYM8xPjBKsJ2EzSdAYIdf1KgQHQVWJvCtqHbAUq4PtE1GUoauw5PQ2Fdx",
+	"rDqjwwHOoxp9HX7TfXRmF5cdcpyL66WCn16kV5r2xrmlYZXP3/7z448/yWzuCCkARML2Ypvg1XHUYk2h",
+	"Nd8XZ7nSBtlsIRjd7VZLJEs1Iw2bEDsJgQigbQsR8vC+EnBfceEvqAqx85vj3ZjJZvndaKVxhnejixCM",
+	"aQ87BbByN+dLDgqAj9h5++3rV8v9WKxqyZ0GIBtImjyONBFoWLcxjg6E4yAyrjhiCHxZ4ZAO4jFKNzKO",
+	"RBkHeisRdVFL24nwWCrupJnfsKh9udOI6unu313fsSGjGpdQEFW1LEZ7PMS/weR4M3NDgeagWo5V+kKd",
+	"nDlevqNOjhPh+Vy+Ob8SC4YKEls5uvfe47/86umvPzVq3ivqciCf5kka8Rh7sEDn43MdxBXeipYORHeM",
+	"C3pr+/o3RHeG1zMOOK5XaV5ikyDwcC+akxrdwQw7EDufH/N8Cm2Z3+cMSDZert87p24c5ZrSwl5QFYKz",
+	"m+PVa+WuVM4miKI/hRHI8caycDxLydN3I0Mw1VaQuFKhuMuQDCybNuOtluAF0sazaI6Vu7wV7R4IS+9w",
+	"qA7E+e53b6DDm40yHSKI3pj4oQLyIs7wlUJYdULtOPohrHLJ+s0SDLCXVMI8YJJHb5r353Dxzy3GbAK3",
+	"qWqxXF3cALXqDCizGeZY7CsVnvdePA0PBSzbDMkoBo43CtBdqSnq8xEyoBSnimOztlDtmFYdIIrqZ7B5",
+	"cjfX5SBVM0vX5jZ6IFwcLPPc7Kd3nZa5Gq/cenlQJmpn59Y120WmJ4mw/cptX5bVOOGDNLKnFcr9cvD4",
+	"XVfK2gTeVN5XCAg1f+ituDYxoP+HpbnOW3I3fdPgItRQnOnczTzNlSP+TEedI2wOb9Sn+Zqq173+Moxx",
+	"NSnMbLQbsQMfm5kTgcON6UMgYH4WG/WSZa6r11lTIBfpXhfrDyaahrLLfSFNfZjcHC19GH/7+o1hQbbi",
+	"Htkbcvv6DeR/afJwlgDU/GxyFn/GR28mRpcilPNkBiowgNTEOKd4CeRQL7fC8gO9nUQyhQV8ET48Ttub",
+	"/OyBJLBlHrKJ13hTcKlzxSyHwHBgrGlxpxWrUFhbv4TesF7vBRc5LXEqn8BbaPI71/Gr66urvZrDW9Bp",
+	"N4YaD5U0T2uP04oOcFf2Ismx0UVPIn8wioInM4LOwe7ieKyy19aRFFovmZ8JXboGfYqMZ3qZ6YYwdqQD",
+	"zqE+45pdUaFga+vPj6/bBojlyl27zWMiqHNSMfXqV0kMOkSJEAqQYXOVpg3R1CI+xGq1/Yi4TyBIBU1E",
+	"4XuJigWlTthW7uuhPe0R1rmaY9xO8ZwALfXysHjxxVf/c4wUk20wxBawaz9TI+6WMOLbo+y9HCw5SkBa",
+	"vLyQgdVXELlT2W25o7XSiuRcj1cJMacWafHSvqBSvX39Bkx2fiI9xKK5KNbM16LDXglnHOwtM5fMsGnL",
+	"WBmnOHeZyBD0IHXwBF0YawGqsFzSY5GkeiVWnaXRrdpfVp2JNOcay0lxg43horysOq5jgwf9F2dazbjt",
+	"2iClWJoaq45VRwXivcrJf/718bv3ju7/09GD/wRlGG+UK6HxShknVcU41p648p7RW+JqDHurC2eTVORJ",
+	"akkHXBFjjVsSfZ0iyqjGAaNRugW2LEHcaamktyphYPXONZUARxt1CwQzHqFwLlGegbGhD7Mt7ump3PF8",
+	"KZ7+8y8ef/qrzx7+k8eO7v/g6N4Pjh787OjB729VLftZDO5MllsH8/LKrZeveWyPa/Hc5SUhayoUIYuk",
+	"L4OaPgyW2S3Vsb0M0SLbE675c6XW4AmvmVsh91j6HFAw+JIS+KlS2LDI5lvovapZMzBwvIARAZgWIskC",
+	"QpvrYFDQ7SVYZkJLX9n51jRDxTQKDll2KcAKY5sTDs2X3XvNRq9wiJ/aQrPMl+3r1mJ7czvRippAAIiL",
+	"OMlKid6jgQP1HI1zlmKUwq2gy8aeCrsZZMV2kccusaJjfATYNsSuy3yBgy8tEgtbvmD7jFzTPXgCiCvx",
+	"9DarG0wq26fDPIGnKa81CDQjFfGUQOeqZXYzbYikE2lB3rr7HnNfMwfROPW5zuoecSuHlq01a80DcUou",
+	"+b5oQu8efJ6xSHzZSVRKbWKokR4WJ7nOP3GMfJKSOrVTl64A1JEIzRHcclPMhm1w891E8BCI0UHikfQm",
+	"wubjuOWQ5DPaILYNenpSgJtZkyGVuFYn/EBI1mmA6rLPsQRHml1e/Sruh0sj0roNUhfXm33qYjp2byru",
+	"pCs1fXiGAMXsrFxaB1yU0rgdiQI0IXFra3TZ5fVh9Pt0hp45x5RumaPH46Gq1oievSGyTjZG77q5si13",
+	"oENVa8OxQLkXd1IhjSJ1cTSkb3QH2yuc7NnEJmHayPBT1Nm9CtvZAZHWbaCzjvHc4CKMNFH69PAKvfW0",
+	"9DE0OOi5dGDqSyFPubl5WCUzIVTCXrl9ben5qlXXRosv+/IlV7mcTxjiR+gOc9k/j3Su629EVssG9mOi",
+	"jB6yH2UV0WDpdFQ7DgmHS4Wr7mbvAq1TJzG2DIyFlXUe4yWql4URTAMLn3GTfJlpT/NN+riSwA+aqI72",
+	"4F92843RhFlkO4Iv3WUO8wY1CPTqKmF1aLxvLa8GlzlS+2w4X6o64xIpGLNtAZYtRgPaP9vpKvNEUvce",
+	"0JyaO9PacgNToyhXRX3zpeq1S0HLM0jPvdrAHp5koIBMomLLjEwQayOKBKWaEQYTO0CcXks5mxRew+rW",
+	"cm2l2jJdgvKJoV7tFfO52/CxSfm1PRIyTlCBalGA62DGJXmpwi4HRLGlG0YTtqLaQQ/v8/CVHtJUEqsX",
+	"2hKeXnMJJmt1wb5n1TjAiWE7TKQq5bHedOz/uu/zqHMF8craPo30QpqtLrOXeK3hyzCq10UCFTa2CyE0",
+	"j/xuW6d4s1vbPBFcK7nMXsXGCPioWPBDoX2J2hHbImAvCrKHoREmdE4wskpMzvg34GW2XRN86SJlRk82",
+	"eWKuIVj0gWzMwO5wcau9YH5zAYLAyMMb4+HWgU0HrVdnlTqoqSR0kkMlrllB48k//+Px2x+XB+NCrht7",
+	"iifhMLjbVfeh08pERyUHVyGJ2ntOYUWdT4cJNGp5gkCmprmvQ97VpCoaXIZAflmhNWWXSgnx2ln/FOhE",
+	"XUgSuy25BIlfTE08tzrHlnPZ+g66XFVyYFxmnfJ9IAjFdoh5HoQoARXabmmPud6j2mMdo0YwVihUKxYz",
+	"g/LVYwVkpyHvYheR/ZhDwUsuFzyGTK7UGhxsfw195V4bS0avmO+cXVBH73PU5PtiRR/uP3OnGU8mt2+m",
+	"PKPIG543KCYRobkU8JJsmRMGPOeIug15F6JvXLKdb32N7fEEZzk66jYobWg7YZYnDW1rSpoYHFgu9aB+",
+	"lC5UN2ZLzpstPawd57R7Zw56fq3BpRTxwAFEk0dxRv1d8tQvEoFntgFjMHhKlUb1aJZ8ETfyI5op9DB0",
+	"VWBHUI9aXuhqsbKnXJWVNMUcpslyy7Uwm125KlIjc2Wxtdz6wCJEYBmnotka2K1l2vt1U/bMCYxpgpHh",
+	"tIybQcs9qGT9tJeD3TnAh4/a2qH9Tk8z0MiOpTdb+qLWleRleAyx8hip1XP3KT0NchroAIvSDfF+qTpj",
+	"WiqR3FNtGY68f67bz5319hm21vTwHfzWjHiAspcaJ+Rg3x8gz+JOC3qmsJCnszFJ7fBIaQe9KzEO3cxR",
+	"UAzf4ZW79K8xtLddmOmeL7f8g48XTXdmGpnGI2Vstxg77cOKh2BjxpEU59bHNFZBHQ/cqJV6JCPdOL0i",
+	"zo9QpoevwbNvwduhRXhRVfF4ouKB4rO7NRPBwSWkMbG60glSpcWTNIYuFPV2HHfdzMrVsQ17LCEwZTSa",
+	"3ca6XobPXwRatknAxbcyZLYxZwmlY07f+uUZc7HtZJRZiPPIQlPEn6WxXRBntK7DdzZPo2W+PUoV54KZ",
+	"0zxg49I/zYiJIAv/maWFyCA0uM1oXHWmomkNximjHEZKRlxo5R5+T+uPZiTdqRni49uuNcNNrG+6T53X",
+	"vVctYYQFeuQM9OhnYl3Z99mhTR3DxHJLQDyrqoMRVIeaSYwY8pAu5WYETY9nBVoE7mWKUbLK01/84PO3",
+	"/1z1mFltpqTQJW502dV7syWkfeELmKewU5tLqsKtS4kugjV3zaBAWGyCNicf9lfYUXGW0mL2Ns+xRGID",
+	"t4SZIGgylbB9IniF5D/Buuj0Dr5DnCpZuWv/OcqYz8nY3PbLznVWLDYFyTA3Rb/WsErl/IX39qDkLfmS",
+	"fVoBnXwGnpH8GGWgn1fNy1pVSW/pYcNpigIwYFNImqRfs9IEKF8wFowvsVprKZL572F+mb69S88mzpae",
+	"9TRK2pcJpPREuMxexpW3f1V1m+SljnAYwG+IOGQ6Aj6MRCAS0ZeqXrcoS9zPHGCZa9Zqm68PTAKbZb7A",
+	"yrUwv7lo2K9TJnJEPhhMiOL6o1ZNWRjNiIPMzAGhgqBEPcii4i+sUAFTlgwhJWRrFEHKTqtIV2yGdrTf",
+	"ZVdwYS6ltC6TbI7DzHKihVGtDXTyH/7vJ//6xyo28euTGM22r16zPIJYcgG39P4+JJ1mqHt1jcspqd48",
+	"3egApJYFTZoZSGHV6Y1Xl75CCHeV+DLv2OiUJ+mKTlWLZUUfAK8lzHYflBCYwbkv+7WqJQ5PCFWBF2GG",
+	"ISfYvYeNQswsfEn9WyyHnxnZzJ1FITaiTjtRDV6WYCKlHQmM9sd87QXUwvYE79S4nKsSNhMYrohp3519",
+	"O5vAh9lyWyewqDOpprAHUzJVJO/t2gHw/J58/P7RvZ+Vh7fG41a+2dKzZVbODfjF4VUutIag1kyjF76H",
+	"MgwSw0upaLZijn18yhyJl8wnb9sPTvFYFAcqORF2xtjMhxbdyywU+3dtCwnnwQFm7BHASsIquzmxypOf",
+	"P3r6+r3jD996/OgHRw/eh3LTP8yGBOylZisFdrTvihqWxKqwSzwmuaVchPvGzRhQo6HCCiKWIPtrgT57",
+	"fb3KJG8SzBgoX12pdjPSxqRfHkTl1StWF+2WKMxvLtfEyPOwMzuqLn7YR9BVKuSjmBzGU0lnr5UZi2GW",
+	"SgK+lMKxZjCkgAL440ACuDaOAPU8p1KKfZHOqmDiFionnkkitUrSvNmKhTWIrb2tOWTthnSFgC/YIq7h",
+	"qP05FMHmK1ujVPsyB6KvAUsZVHf31LUii5HF2COzPH1RQ8ETWXZb29eX2Rah9l2haJ7Bt6ckVR8gKrPT",
+	"ENI4EtYlgpWhpS/WqbKhZapZIUJKk2jb7YVyVZoSrpvOKnhw6VTCLq9+1ZfAGhohtH1gmWu1vIj1phn1",
+	"WhSL6XUuzDpk5Msg3LtAIdh4TQonRWkzcL5mMtD5tKva6SbjbSMkIo6hAJkqorHujSWqU9plHicyEM6+",
+	"YJ654LlUFv2oG6oV1c0ztDpQpSmtL3ShGoiZLccd5gui8uCWR2CKNcKFKZ2nQtjN9ItVIYyvDl2zVGtR",
+	"k/5B9XL8zs9OPvrg+J2ffv6XT6u9FcFjQu8KF0vBzhle1Xtl51v5Ut0NtoPnw00ROVFA/ZkDQ3QmeG59",
+	"WTn56IOTn/4Qewp77OmD//r4L3/Nfvr/n9579/jRL5/88i2PHX98//itR0/ee3Tyq3/wmPnML//osZM/",
+	"vnP89297bOcbr3js5Cd/fPrDd6yp70tsSAytSOJ2U7r+nFqB8sivG+yornrmfoIKZDNhV5fs+ZKnrKl0",
+	"ytZW2TdfhCHWV73V1VUo2rXdNfGV9wV5xHTpqrovg+2bO7eZpS5GrRoUmOZhAllB8mImwB724eyvaB5S",
+	"dps7L1/eFV/eFTO5K8YuaaZq8gtQyzxan2YoH2cmRulplGp5C3fUGfUoTjGA4dQVKbAuq6nmXiQF8jgV",
+	"7F6kgtG+rCeqCYH6PbEfSWAyjyTD4nwtUMM4B4i+xQjJklJ5EiRJo1YkXFcdBhnaZovLrsd0C5obR/tS",
+	"JSLcHJRW8KV9NHgLnm1MnH0JSw8Tgf+IJPs73uIDNdiO4EmtcQXV9E2bOxvJjVtYHlgMnQnU4CONHy5D",
+	"Hz53eewCpMl05+5TXtvZFrEhO1T2enbbS+GVOXLe/Bv21xL1Rt1x4crGtR8rG/fy6tgLe0rsPkiLQ+73",
+	"F8mSD4ps7VgHC8WxIS9fRPzOrjlng/c2xDDNyIUsjr4n6gqsyvGGx/vkNIN/kUra8od9dE0bqtViydis",
+	"8NUh6M58W4oBkznV9bByF/7fg50akGWImiKOgOc72afwgu2+R/1GzL2BBiSkSPkeJnF9WcGq1FxMnMIf",
+	"gFSoYbwdLNxDEVLaV9UOqrYczZfwXpsswJCNDkCVd+ytbueBxxWCOR3NpOoM0u9fE2l+vxdmJFelAD7z",
+	"x5nVdeAtlfW/MsvsWfSI5zxR3MtGpFOVdEeI02nNe5hCAabQJ4grtM2nD3RnDy8DKNzsif4JXmt4zKK0",
+	"qEiafMfDArlHtgq+tOmcUBxGNbHMAkQbBITlynoakZ5tRXhzVZDXE5tbGrsHe/Ni6x5o12t5KveVwhKn",
+	"PcFa7ZTtcWMvmjtjkwWtdrprfhGYR6TtREKcGYZeIoNehO5YmMFFaJlHlO072wBO801fBomw8c/ARUI1",
+	"Hi9OpC7myuC1A3ikfTQ0KUDMGxmC9EykneIRmKtYDwCw9U0WJEKr+FDswlMDzKPZoKgvYcngR3qQO92s",
+	"ZoyOdoumw1MkDdwTQlrmFvMmuhVHaQCJmL4XyC1GwlKlsNsucCKSiaNTlipfIpFx/+sGfnt19VINxVQq",
+	"+EksrQcetmIqxIJRBwHfluv3CCcLdi+Od+sKejEHDBsBpSrkXXr1qAXFdIhtoSg2LGlXpLSZEDlOrf6T",
+	"4k4K9BAQ0cUWRNbloe9n2tGlLjn2gAY6w4GGMMm705MXj0AmU69bcJrnxCbTO43hUUvcT+SqlAo6lMgZ",
+	"NYP4uopDz3YEN/9Yssfd/AAn0x4Y43fFUeqRWvEyJaQSwJsykuBMX45ndhgBXoJo08pd8+9d8+/XVmhS",
+	"4zHXu++NW6NinKkRNSrlBdowse2odvByNAEM7TmksJWYqaVEkUGQtIGsYfZiyf0x5+jl1uzb2Uc998Qs",
+	"UqQAGzFIkr9uS1KgAgFbzQOTlX3ebFAm0FUT290DEtPFI0jPa5VpSPoVxEfHDqIAm9mK+X4pIuiGuJMa",
+	"8ZimKWmef5vrg1IQENcHwJOgjE7xMhMPqvIc/AT3CV3PaHZoWVz5RY37AHOt4C2b7VyhnaERqlF7ctc8",
+	"5xx4VvP1kVhWdKjAn2m2NbCQ23Vc1K40D4JSaEuyKBVN/AJME3mUje0FSQgOcTHYFWOMGH36vTaXaZR2",
+	"4e+B/SlAe22ZbVnWTzuYxzgFLM1QHujfQ5EswVKCHYmR/yUgCDUWWiJ46EsOh7MX4srGRbj6chTE1cjo",
+	"jtmKi2cq2KnNxUAwgw83CWDBZ002B6DWPCGih1IMpLZGiCtHD947evDg6P5/OXrw0dH9P57iQBoLYiIn",
+	"ssckNc8lVXvRRMzN7YLKGLp/daR1EOST2ng6+D5GABOxlKg2eo857yvSxDM5G9gSJJvzfJkDqDul8ZdF",
+	"aLuVHP/6T8f/8KMhIkosoCuxUgftVjnoGv5MvVLGK0A+TbH02vrzoyzRvsjtq8D4SZgdrJwIPUZZRMYh",
+	"k+IQhIuuxUwucgFYLISql0V646y2vrTKe9LV00OPE76n3YiyagD8M4arrEWKImOuXdCryDE7E8l9lSIO",
+	"OHdXHRCVg9FbbbNvWizZIJj9xW4uGtZqJerwDMWS9lk3B0TFilK/hUPcbOnt/HcuKgtKcZJlskEfyup+",
+	"IJgzm8pbXE/GWZjwetozl3FdjzFko/iZZUrXD9Rs2ESmsHRjda85Bw6gf1Ou7Hxrdl5HcdG5Rrr/iUaz",
+	"+4/YOXZvZKVl7+GcQ7nl9tVr89rAypOfPzr56IOTX3xcpWrKGW5myju8m0ek9Xdi7/DuRXV/cHZzsUxH",
+	"l/RhqgNsUsgAzqZ4zKhnHBliRgRyIOaqzNBUEBAVcR3Ztx/+9uj+W+Uqm1itypGL2+00XwEbOmOlZALG",
+	"HXcRA1a5fvva0trlqi/RqKGGSLkgwibj7Gs7a0tr688jUROVxWoWKzSTxJ1WlHSRox5bklgjSgoRasbh",
+	"kyqhD1LrRjRkbEsR88yuh+kFwg9Gml1eX7c53iBWaQDxDHxKsGGsdcgFRakj6ncL4UsEvVvAzJmrbJG/",
+	"TVzQY5ib3QU9inMJRNCyZBa7qtPJrBw//O3nb//55De/PH733rBT14qFjHSjSUtUVrh5q/DBsZy7qQFF",
+	"Bw3WiWSoOv0k947Y/tJzz86R2f5mSxdXcFAFXnt/X2hkX95PVLtl/KAu020QqMRDg1gX08NgLfMY8vDm",
+	"vBcvfj0rspwMVmMbourc27TgZ3wNx5zcM9MxLfuCwK7wWk200nLbYgv+PkJ2567cbrY0TjQnAeMpuLX/",
+	"ifxCWCGkIgJBWtQFGYOCwV6/hUTNUmlKlUZjd18oShqS/o+rIEt6L8xdS+qD9uTyvvPUxF/k3hNb1mxc",
+	"JBgZcg9BlJbrlD23SphrqygT9V1BjUSzThSAKIRJjy3PaTuRS5ayrNTO3qJWnXl4IGSq8QEe6zSiWgPp",
+	"ZXRmd286KI8vMyyPlKotayKE9KRHjc7bMvs9PpRVHNGdxWVVoVmq1C1RG9ij6XooZBrVu7fg0xfSZDUT",
+	"Q+KaudisOIHRliuu9yzZYHBEx+jWD1BnCjvWWvmzXhQlMyxyLxT6YIS8j+SIuUUfm/pGaEzOlO9Ca1ZZ",
+	"otuFYjq7mJXP//qe8RXYZ6+/lyMktamQKGHYdwnd570utWwDNbXXtTpt1Has3MV/jEEf7072lDfmApyL",
+	"LasHM7LJSBL4ZD/hoTg/xSQOUAjNDdgS+HIs0jOkTHIDlOVKrtDDJ6Sz5yIVdoHCWcqHXTjQndRFgCQG",
+	"gL9o5MJdGSkJOWeRprEIWYVm6aZdPc0JPXPfgDGEwbYNuPiiMO4V6mWbQzVesOJz6iDgTKvjd372+JP/",
+	"gDxRlm/VEW8IntgrYNnO/lQSouOoNTr9QgsZR6355F5glrO6W3F1Fsk4bqUwur1fcTee/PYDm4mZlWaH",
+	"cPmETnJvgZcWccz3YoTKsH0lNAKeiQAG8HUqYYkAgjnKClAc35cVKqbhLBbhPjVHwRIn2+g1F/JCl6nQ",
+	"3rW6iV2tYfQm77J9hemH77V5wmUaFVqB8uyULB1EMvRlBuOSAmhg3YMBy6NYGOmW0jzeZBwHSan8Waq0",
+	"6PIsGkPq9795+vDtKhVISIVTPndoHs/QKzJKL6y3YyZ3oX2dNrEJzbS7Sz5K71wfxLWCcRd6WV4nAjgv",
+	"gpbMOSrVxdqOZk6jtdh6MH/RvrzZnjDu/vIAThGg+2aqPRv3xQxnBhugOMu8iZ38A6eZJsqPM5BNQYFx",
+	"hgsWSc/By6/s3LrGUrPoRt+AKIAvQGRWM7u7ctTt5rNEpDOkIUUvvQwlaQOtDtQuCWnAakodRIJVvp6m",
+	"rZsy7npshzfFTpSKF3bSJKqlHtsxExW+hGBYI01burrMtgBvXzenB4Hb29dvAAkBZ4nqUIY13BfIagvF",
+	"enWV+BK+0YxkOxWaVS6vXxrIzWUk6bpcmBKqFR4+n2zlCDHcsfI3EbHqP5w2H82L7QHKdVkjai3VeCxk",
+	"yJNhUYGdRtS6Yj83zQXMj1PSi9rYIyHvao/V2umSqtc9S+vAGiqOXAgXDKD2XhzVst+bw8EOpOrM7mBn",
+	"JL92oVnl+IePPn/7z0f3/3D04D8fPfjo6MHrRw8+rY6GBrVL6ct73h/snES0Yk7VqSrG5gvLDPlB2IEQ",
+	"rWLxpkYGFQRaxwj1MNI0kPi1RyAuHrI9m958NMEIQZ4D6+sgQRwrgaFTXAGLChze92wHPz11poLCOEPr",
+	"VouxPc8GbKD1WNsyBySipppNIUMRsj11Z0Y3P/YastWoFGVvUUie1n20nzqC2qcCbrDC/ldQx2rj+lWs",
+	"70pVKgh65S9gxXiHHwqqFsdfmM/gL/wFB8gvlriepqhgjOrWMvHLsKiO+6EnDjKg/x02ADTOayRrcTsk",
+	"r69YLwKfEqHlputpeDFAD5oPXLWTGEW59Cqk71q8BUk+hY/fYIHZHR2wytblla1ns803v4X9CXDyAatc",
+	"/m8/e87c8dCjHiB38Jcq5uAdJyPyH0UJUx0JVffcipK1DnCvYQKUrefUrtH+DrtcUHUgVtt9V+1tsoDH",
+	"cYCcEHQ2qvgdzfaUOWZIVmvnYnsr2seC+w6lV/DYNOFdyGHwfWMBf7+01ANXrYxKLo7zTHLwEyzfgreA",
+	"K3T+PnqTiodlIjsL9bKdEybXYycnOcjXYFEltHeTCI31M6aUn2KYyjR4U+gUY/cNRzEJ9bw221nHgmPX",
+	"6i0xTl9G2uxLKEtlUJaa+YyoMPbMjSE0nU8RBlRSC7Luy6CgnQJWafVuBu1Bz5EZ6DBBf9gLXd8CMxyn",
+	"D0ohs4n7gHyduPiaJW0k5YtVZzZEsVq3++j5tFVcHHxbR8VCr1B5+vq9o/s/evKjf3vy80efv//W+MZT",
+	"rpKC1w6mIva81sgS/NoYe6wjov0G3GUg0CJEym6oYefYtmhP3UHWVNuPlekGsL/Ddzfh1kj2BbOM3jVh",
+	"YWC6UN2NDyl0l1j9apW1ZSy0ZoHtQ4czCoBhPGnnCRsXNR077FO1H9VTInpE200kqa660nZ6HvKkB+6n",
+	"YBOB4vT5RQKtx8JYwxTJ1rk+ZGYeuNcDy8R57eCiUsqYuc0r2DGeAY59vWl1Z9x1LutcCJ29reFP1Tkn",
+	"//Sn47cenuXwJkKLdDKntzfnoEV63aWUL6q6P6X35ZiY7Q7MxvVNsY9NPkUPUc6837tJ5v1ZpOBsLB6j",
+	"hYD2/4LWhORmN0/FM2ZZCFGtzQ5mZ8lTsCkrlEJVWWR7cuREsTKqSGSI4I2V/P+fJO1fMKwrT/717eN3",
+	"7+UqLqfVv9Id4zLMd/R9UeaxXs47rOYH/uxAHzUvCW09uo3NFtYL9/PxV63rT7TtOWJTS/X/+NNfPfnt",
+	"B9RKwJdPfvRvJw9/7LGTn/325Of3ERRAdNtxlx3/+l9P3nwdRNxazrtoOXvE2ucB/6rnSwhCY58AIN+C",
+	"umGGjyf2P+pzQHR/yP+EZB6+JOdML7KOSkJjej98++m99xBW47GTt+6dvPHJf//0jaN77z3++O3jX37w",
+	"3z9902OP//qrJx++//jj/8I+e/131U37FpH2JdBoL2qYnjVLoxQooo0l+30lRWmbH8+XGD9CpE8ferbO",
+	"pCKjw8t3WMt1BPIlRFUARo7tkKubTLkuQCiryOOJ+XLL8unLQkcEO/YSUdniJ8GmbXosbOOhFpqFiWq1",
+	"Btu1yEKP9M9YWD+du+YLwcuPy0AdIMp6ZOFaE2sctcmeaTeTUMQREhbjYUECfjwT5kx9dK+vocmQ+0Wh",
+	"C1qK094xn9g2B1iPV1VzFk6WoTUzF4No/juz6GOaLfY4bUzh09BLBbWUq8pucBmCtu3w+GCGZM3AJBNH",
+	"QMNrzsdnr78Hldm4KIvQgh4DCxQSLtbiRJJ0XwYYGzM7pWoHK/Vov50IPTSHbT54jT73N14iNl3Xz2iN",
+	"4exGi46om2v2tZeyWwt3664+aL9GbXwwE2CXeuaFYCQ4SG6rC60xeSw04ICkiDXTAkIKzVOJJeIqh6rY",
+	"l/EjXwrk+RUoLuXLkRxLgd6GZAD0IFhfXQXQ6OwyM/21iCgqZ2qL4ExBjKAPFbfb9Nlb+NFZbEthyHF2",
+	"ZquWRofC5gP2ujZBQ2jNBAjsZ+Jd2oW1jSpxRhH0pKY0kW3IFIt6OgSu11OQA01Kigtz8QI9hfmdItSz",
+	"Np0ZlBaBmD/OCFC8bzw2DOvYnKEUHZaXD1Yh4BXmFzgKs5Ji6AGWOkqXQt7VK3fp0UPL9G7jN65isffU",
+	"7noa5jbfi0uX//JXWCsRdVFLzUU6I+2ZLT+tHZZuO16kDOyUKoQxZHM8LQXXIKgLDj/u/VjCREl4vj5w",
+	"XXFzL6BWcDIxl/jvKKGcIbZOpAVVUJDF8e7uDj8UupxIhaj8X+WHF/GCMNOay70A61Gij6CriOVwQFDR",
+	"TK4G2CjGcXxVzzXopmKqOkHwoKvO0f3fHd3/j0cPPj168NMR0rFy1/xvV6pxEW+u5Td2GSXIWY1LqSBn",
+	"jmiskFXE8v4y4+zKzauMN1VbFuurYP3iqGUEW6U8rmaNWHSqWqRnD8UGgmLShhkFnu1lpBoA7aJOrRD3",
+	"FPV0SbXTfHaw0+hm4JoddaCWXpF2jlm8Gu/T5jK7KeOu5d53rXZk/sWobTnxvHEbvS1B8A0+XF+C974E",
+	"7w3QLIs6j+HzFlA+YRJFyR0MRLXoIupRSZrBHAqm2ilUMjT5khZGGFMRbjK+p7HPtrDxMZR4GmW5sKx9",
+	"bzEDxYcouyKoDdQfKsIMVAgxSapIBfQFwI73ugA/PpsZRnrxNGbYKNBx78vzVvQN0XWvLZJDO592Ei9s",
+	"LKzA5UpT793x45/84Pjde0cP/p+j+//f0f2/5o4EEZ4P6Bd9/MsPjh/9Id/QE8Jt/Z8DnsHHj944/vAf",
+	"WWVr50Y1+w7xbg18PJSenLz1wye/eZR9gfruln38+MP/98nHfzl68EkGe4M0YW6WtlnYgGdg/fXRg08e",
+	"P/rNyTu/yL5kmWL6v/L04dtPX7/3+NN/fPIbM+zR/f8KN+W7Zh0ffILZjpOf33/603ePP/4X85tf/ODz",
+	"t//85M+/Prp/7+Tn94/f+KTPVh80zONPfnL88LfHD984evAJMfW+8/cn7+d+/MXH6M45hrFqfvoFYsF+",
+	"Enyx11DqICeu+ItBM4HKMeYuJ80qDS7DhohDz+p/z3LHVJeZKyTrq/fy5fb1G6xCdX9UB1i1OXCsamQ8",
+	"1opuCaOF/t3SlZ1b15bAVqQLF7OFVjpaeuG177z2PwIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
