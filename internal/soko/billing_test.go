@@ -137,13 +137,13 @@ func TestBuildStatement(t *testing.T) {
 	}
 	adj := []BillingAdjustment{{Description: "10月分 返金", Amount: -500, TaxRate: 10}}
 	for _, tt := range []struct {
-		r                       Rounding
-		storage, extra, tax, tl int64
+		r                   Rounding
+		storage, extra, tax int64
 	}{
 		// storage 101 × 0.35 = 35.35; extra units 2 × 33.33 = 66.66
-		{RoundDown, 35, 66, 1024, 11265},  // base 35+150+66+80+10000-500 = 9831 → tax 983.1
-		{RoundHalfUp, 35, 67, 983, 10815}, // base 9832 → 983.2
-		{RoundUp, 36, 67, 984, 10817},     // base 9833 → 983.3 → 984
+		{RoundDown, 35, 66, 983},   // base 35+150+66+80+10000-500 = 9831 → tax 983.1
+		{RoundHalfUp, 35, 67, 983}, // base 9832 → 983.2
+		{RoundUp, 36, 67, 984},     // base 9833 → 983.3
 	} {
 		card.Rounding = tt.r
 		st := BuildStatement(card, details, adj)
