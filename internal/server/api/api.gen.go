@@ -150,6 +150,147 @@ func (e AuditEntryActorKind) Valid() bool {
 	}
 }
 
+// Defines values for BillingAdjustmentCreateTaxRate.
+const (
+	BillingAdjustmentCreateTaxRateN0  BillingAdjustmentCreateTaxRate = 0
+	BillingAdjustmentCreateTaxRateN10 BillingAdjustmentCreateTaxRate = 10
+	BillingAdjustmentCreateTaxRateN8  BillingAdjustmentCreateTaxRate = 8
+)
+
+// Valid indicates whether the value is a known member of the BillingAdjustmentCreateTaxRate enum.
+func (e BillingAdjustmentCreateTaxRate) Valid() bool {
+	switch e {
+	case BillingAdjustmentCreateTaxRateN0:
+		return true
+	case BillingAdjustmentCreateTaxRateN10:
+		return true
+	case BillingAdjustmentCreateTaxRateN8:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingRateCardRounding.
+const (
+	BillingRateCardRoundingDown   BillingRateCardRounding = "down"
+	BillingRateCardRoundingHalfUp BillingRateCardRounding = "half_up"
+	BillingRateCardRoundingUp     BillingRateCardRounding = "up"
+)
+
+// Valid indicates whether the value is a known member of the BillingRateCardRounding enum.
+func (e BillingRateCardRounding) Valid() bool {
+	switch e {
+	case BillingRateCardRoundingDown:
+		return true
+	case BillingRateCardRoundingHalfUp:
+		return true
+	case BillingRateCardRoundingUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingRateCardStoragePeriods.
+const (
+	N1 BillingRateCardStoragePeriods = 1
+	N2 BillingRateCardStoragePeriods = 2
+	N3 BillingRateCardStoragePeriods = 3
+)
+
+// Valid indicates whether the value is a known member of the BillingRateCardStoragePeriods enum.
+func (e BillingRateCardStoragePeriods) Valid() bool {
+	switch e {
+	case N1:
+		return true
+	case N2:
+		return true
+	case N3:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingRateCardTaxRate.
+const (
+	BillingRateCardTaxRateN0  BillingRateCardTaxRate = 0
+	BillingRateCardTaxRateN10 BillingRateCardTaxRate = 10
+	BillingRateCardTaxRateN8  BillingRateCardTaxRate = 8
+)
+
+// Valid indicates whether the value is a known member of the BillingRateCardTaxRate enum.
+func (e BillingRateCardTaxRate) Valid() bool {
+	switch e {
+	case BillingRateCardTaxRateN0:
+		return true
+	case BillingRateCardTaxRateN10:
+		return true
+	case BillingRateCardTaxRateN8:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingStatementRounding.
+const (
+	BillingStatementRoundingDown   BillingStatementRounding = "down"
+	BillingStatementRoundingHalfUp BillingStatementRounding = "half_up"
+	BillingStatementRoundingUp     BillingStatementRounding = "up"
+)
+
+// Valid indicates whether the value is a known member of the BillingStatementRounding enum.
+func (e BillingStatementRounding) Valid() bool {
+	switch e {
+	case BillingStatementRoundingDown:
+		return true
+	case BillingStatementRoundingHalfUp:
+		return true
+	case BillingStatementRoundingUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingStatementStatus.
+const (
+	BillingStatementStatusClosed BillingStatementStatus = "closed"
+	BillingStatementStatusOpen   BillingStatementStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the BillingStatementStatus enum.
+func (e BillingStatementStatus) Valid() bool {
+	switch e {
+	case BillingStatementStatusClosed:
+		return true
+	case BillingStatementStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingStatementMonthStatus.
+const (
+	BillingStatementMonthStatusClosed BillingStatementMonthStatus = "closed"
+	BillingStatementMonthStatusOpen   BillingStatementMonthStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the BillingStatementMonthStatus enum.
+func (e BillingStatementMonthStatus) Valid() bool {
+	switch e {
+	case BillingStatementMonthStatusClosed:
+		return true
+	case BillingStatementMonthStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CarrierImportRowState.
 const (
 	CarrierImportRowStateNew       CarrierImportRowState = "new"
@@ -1089,6 +1230,45 @@ func (e CarrierCode) Valid() bool {
 	}
 }
 
+// Defines values for CsvEncoding.
+const (
+	ShiftJis CsvEncoding = "shift_jis"
+	Utf8     CsvEncoding = "utf-8"
+)
+
+// Valid indicates whether the value is a known member of the CsvEncoding enum.
+func (e CsvEncoding) Valid() bool {
+	switch e {
+	case ShiftJis:
+		return true
+	case Utf8:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatementFormat.
+const (
+	Csv  StatementFormat = "csv"
+	Json StatementFormat = "json"
+	Pdf  StatementFormat = "pdf"
+)
+
+// Valid indicates whether the value is a known member of the StatementFormat enum.
+func (e StatementFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Json:
+		return true
+	case Pdf:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListWebhookDeliveriesParamsStatus.
 const (
 	ListWebhookDeliveriesParamsStatusDead      ListWebhookDeliveriesParamsStatus = "dead"
@@ -1594,6 +1774,171 @@ type Barcode struct {
 
 	// PackQuantity Units one scan of this code counts (a case code's quantity).
 	PackQuantity *int `json:"pack_quantity,omitempty"`
+}
+
+// BillingAdjustment defines model for BillingAdjustment.
+type BillingAdjustment struct {
+	Amount      int64     `json:"amount"`
+	CreatedAt   time.Time `json:"created_at"`
+	Description string    `json:"description"`
+	Id          int64     `json:"id"`
+	Month       string    `json:"month"`
+	TaxRate     int       `json:"tax_rate"`
+}
+
+// BillingAdjustmentCreate defines model for BillingAdjustmentCreate.
+type BillingAdjustmentCreate struct {
+	// Amount Yen before tax; negative for a credit.
+	Amount      int64                          `json:"amount"`
+	Description string                         `json:"description"`
+	TaxRate     BillingAdjustmentCreateTaxRate `json:"tax_rate"`
+}
+
+// BillingAdjustmentCreateTaxRate defines model for BillingAdjustmentCreate.TaxRate.
+type BillingAdjustmentCreateTaxRate int
+
+// BillingPrice Yen before tax, up to two decimals (銭).
+type BillingPrice = float64
+
+// BillingRateCard defines model for BillingRateCard.
+type BillingRateCard struct {
+	// Boxes Packing material per parcel, by box type code.
+	Boxes *map[string]BillingPrice `json:"boxes,omitempty"`
+
+	// Fixed Monthly fees that do not depend on the work done.
+	Fixed *[]struct {
+		Name string `json:"name"`
+
+		// Price Yen before tax, up to two decimals (銭).
+		Price BillingPrice `json:"price"`
+	} `json:"fixed,omitempty"`
+
+	// From The first month (Japan time, YYYY-MM) the card prices.
+	From string `json:"from"`
+
+	// GiftWrap Yen before tax, up to two decimals (銭).
+	GiftWrap *BillingPrice `json:"gift_wrap,omitempty"`
+
+	// InboundCase Yen before tax, up to two decimals (銭).
+	InboundCase *BillingPrice `json:"inbound_case,omitempty"`
+
+	// InboundUnit Yen before tax, up to two decimals (銭).
+	InboundUnit *BillingPrice `json:"inbound_unit,omitempty"`
+
+	// Insert Yen before tax, up to two decimals (銭).
+	Insert *BillingPrice `json:"insert,omitempty"`
+
+	// Label Yen before tax, up to two decimals (銭).
+	Label *BillingPrice `json:"label,omitempty"`
+
+	// PickExtraUnit Yen before tax, up to two decimals (銭).
+	PickExtraUnit *BillingPrice `json:"pick_extra_unit,omitempty"`
+
+	// PickOrder Yen before tax, up to two decimals (銭).
+	PickOrder *BillingPrice `json:"pick_order,omitempty"`
+
+	// ReturnUnit Yen before tax, up to two decimals (銭).
+	ReturnUnit *BillingPrice `json:"return_unit,omitempty"`
+
+	// Rounding 切り捨て, 四捨五入 or 切り上げ, of each line's amount and of the tax, once per rate.
+	Rounding BillingRateCardRounding `json:"rounding"`
+
+	// StorageLocationDay Yen before tax, up to two decimals (銭).
+	StorageLocationDay *BillingPrice `json:"storage_location_day,omitempty"`
+
+	// StoragePeriods Storage periods a month for storage_unit_period; 3 is 三期制 (1–10, 11–20, 21–end).
+	StoragePeriods BillingRateCardStoragePeriods `json:"storage_periods"`
+
+	// StorageUnitPeriod Yen before tax, up to two decimals (銭).
+	StorageUnitPeriod *BillingPrice `json:"storage_unit_period,omitempty"`
+
+	// TaxRate Consumption tax rate of the card's charges.
+	TaxRate   BillingRateCardTaxRate `json:"tax_rate"`
+	UpdatedAt *time.Time             `json:"updated_at,omitempty"`
+}
+
+// BillingRateCardRounding 切り捨て, 四捨五入 or 切り上げ, of each line's amount and of the tax, once per rate.
+type BillingRateCardRounding string
+
+// BillingRateCardStoragePeriods Storage periods a month for storage_unit_period; 3 is 三期制 (1–10, 11–20, 21–end).
+type BillingRateCardStoragePeriods int
+
+// BillingRateCardTaxRate Consumption tax rate of the card's charges.
+type BillingRateCardTaxRate int
+
+// BillingRateCardList defines model for BillingRateCardList.
+type BillingRateCardList struct {
+	Data []BillingRateCard `json:"data"`
+}
+
+// BillingStatement defines model for BillingStatement.
+type BillingStatement struct {
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+	ComputedAt time.Time  `json:"computed_at"`
+
+	// DetailCount Billable events behind the lines; format=csv lists them.
+	DetailCount int `json:"detail_count"`
+
+	// IssuerInvoiceNumber The warehouse's 適格請求書発行事業者 registration number; empty when none.
+	IssuerInvoiceNumber string                   `json:"issuer_invoice_number"`
+	IssuerName          string                   `json:"issuer_name"`
+	Lines               []BillingStatementLine   `json:"lines"`
+	MerchantCode        string                   `json:"merchant_code"`
+	MerchantName        string                   `json:"merchant_name"`
+	Month               string                   `json:"month"`
+	Rounding            BillingStatementRounding `json:"rounding"`
+	Status              BillingStatementStatus   `json:"status"`
+	Subtotal            int64                    `json:"subtotal"`
+	Tax                 int64                    `json:"tax"`
+	Taxes               []BillingTax             `json:"taxes"`
+	Total               int64                    `json:"total"`
+}
+
+// BillingStatementRounding defines model for BillingStatement.Rounding.
+type BillingStatementRounding string
+
+// BillingStatementStatus defines model for BillingStatement.Status.
+type BillingStatementStatus string
+
+// BillingStatementLine defines model for BillingStatementLine.
+type BillingStatementLine struct {
+	// Amount Yen before tax
+	Amount int64 `json:"amount"`
+
+	// Charge The charge's code: storage_unit_period, pick_order, box:60, fixed:1, adjustment…
+	Charge   string `json:"charge"`
+	Name     string `json:"name"`
+	Quantity int64  `json:"quantity"`
+	TaxRate  int    `json:"tax_rate"`
+	Unit     string `json:"unit"`
+
+	// UnitPrice Yen before tax.
+	UnitPrice float64 `json:"unit_price"`
+}
+
+// BillingStatementList defines model for BillingStatementList.
+type BillingStatementList struct {
+	Data []BillingStatementMonth `json:"data"`
+}
+
+// BillingStatementMonth defines model for BillingStatementMonth.
+type BillingStatementMonth struct {
+	ClosedAt *time.Time                  `json:"closed_at,omitempty"`
+	Month    string                      `json:"month"`
+	Status   BillingStatementMonthStatus `json:"status"`
+	Subtotal *int64                      `json:"subtotal,omitempty"`
+	Tax      *int64                      `json:"tax,omitempty"`
+	Total    *int64                      `json:"total,omitempty"`
+}
+
+// BillingStatementMonthStatus defines model for BillingStatementMonth.Status.
+type BillingStatementMonthStatus string
+
+// BillingTax defines model for BillingTax.
+type BillingTax struct {
+	Base int64 `json:"base"`
+	Rate int   `json:"rate"`
+	Tax  int64 `json:"tax"`
 }
 
 // BoxType defines model for BoxType.
@@ -3563,11 +3908,17 @@ type WebhookEndpointInput struct {
 // WebhookEndpointInputEventTypes defines model for WebhookEndpointInput.EventTypes.
 type WebhookEndpointInputEventTypes string
 
+// BillingMonth defines model for billingMonth.
+type BillingMonth = string
+
 // CarrierCode defines model for carrierCode.
 type CarrierCode string
 
 // CsrfToken defines model for csrfToken.
 type CsrfToken = string
+
+// CsvEncoding defines model for csvEncoding.
+type CsvEncoding string
 
 // Cursor defines model for cursor.
 type Cursor = string
@@ -3598,6 +3949,9 @@ type OrderNo = DocumentNumber
 
 // Sku defines model for sku.
 type Sku = SKU
+
+// StatementFormat defines model for statementFormat.
+type StatementFormat string
 
 // TaskID defines model for taskID.
 type TaskID = int64
@@ -3756,6 +4110,15 @@ type ListShipmentsParams struct {
 	UndeliveredDays *int `form:"undelivered_days,omitempty" json:"undelivered_days,omitempty"`
 }
 
+// GetStatementParams defines parameters for GetStatement.
+type GetStatementParams struct {
+	// Format json (the default), pdf (請求明細書) or csv (every billable event and the summary).
+	Format *StatementFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Encoding The CSV's encoding, utf-8 (with a BOM, the default) or shift_jis.
+	Encoding *CsvEncoding `form:"encoding,omitempty" json:"encoding,omitempty"`
+}
+
 // ListStockParams defines parameters for ListStock.
 type ListStockParams struct {
 	// Limit Page size.
@@ -3883,6 +4246,33 @@ type CreateAdminAPIKeyParams struct {
 
 // RevokeAdminAPIKeyParams defines parameters for RevokeAdminAPIKey.
 type RevokeAdminAPIKeyParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PutAdminRateCardParams defines parameters for PutAdminRateCard.
+type PutAdminRateCardParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// GetAdminStatementParams defines parameters for GetAdminStatement.
+type GetAdminStatementParams struct {
+	// Format json (the default), pdf (請求明細書) or csv (every billable event and the summary).
+	Format *StatementFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Encoding The CSV's encoding, utf-8 (with a BOM, the default) or shift_jis.
+	Encoding *CsvEncoding `form:"encoding,omitempty" json:"encoding,omitempty"`
+}
+
+// AddAdminBillingAdjustmentParams defines parameters for AddAdminBillingAdjustment.
+type AddAdminBillingAdjustmentParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CloseAdminStatementParams defines parameters for CloseAdminStatement.
+type CloseAdminStatementParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
@@ -4283,6 +4673,12 @@ type UpdateAdminMerchantJSONRequestBody = AdminMerchantUpdate
 // CreateAdminAPIKeyJSONRequestBody defines body for CreateAdminAPIKey for application/json ContentType.
 type CreateAdminAPIKeyJSONRequestBody = AdminAPIKeyCreate
 
+// PutAdminRateCardJSONRequestBody defines body for PutAdminRateCard for application/json ContentType.
+type PutAdminRateCardJSONRequestBody = BillingRateCard
+
+// AddAdminBillingAdjustmentJSONRequestBody defines body for AddAdminBillingAdjustment for application/json ContentType.
+type AddAdminBillingAdjustmentJSONRequestBody = BillingAdjustmentCreate
+
 // PutAdminWebhookEndpointJSONRequestBody defines body for PutAdminWebhookEndpoint for application/json ContentType.
 type PutAdminWebhookEndpointJSONRequestBody = WebhookEndpointInput
 
@@ -4414,6 +4810,12 @@ type ServerInterface interface {
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx echo.Context, params ListShipmentsParams) error
+	// ListStatements Your monthly statements (請求明細) from the warehouse
+	// (GET /api/v1/statements)
+	ListStatements(ctx echo.Context) error
+	// GetStatement A month's statement as JSON, PDF (請求明細書) or CSV
+	// (GET /api/v1/statements/{month})
+	GetStatement(ctx echo.Context, month BillingMonth, params GetStatementParams) error
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx echo.Context, params ListStockParams) error
@@ -4492,6 +4894,24 @@ type ServerInterface interface {
 	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
 	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
 	RevokeAdminAPIKey(ctx echo.Context, merchantId MerchantID, apiKeyId int64, params RevokeAdminAPIKeyParams) error
+	// ListAdminRateCards A merchant's rate cards (料金表), the latest first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/rate-card)
+	ListAdminRateCards(ctx echo.Context, merchantId MerchantID) error
+	// PutAdminRateCard Set a merchant's rate card from a month on (admins)
+	// (PUT /ops/admin/merchants/{merchant_id}/rate-card)
+	PutAdminRateCard(ctx echo.Context, merchantId MerchantID, params PutAdminRateCardParams) error
+	// ListAdminStatements A merchant's statements, open months first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/statements)
+	ListAdminStatements(ctx echo.Context, merchantId MerchantID) error
+	// GetAdminStatement A merchant's statement for a month as JSON, PDF or CSV (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/statements/{month})
+	GetAdminStatement(ctx echo.Context, merchantId MerchantID, month BillingMonth, params GetAdminStatementParams) error
+	// AddAdminBillingAdjustment Add an adjustment line (調整) to an open month (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/statements/{month}/adjustments)
+	AddAdminBillingAdjustment(ctx echo.Context, merchantId MerchantID, month BillingMonth, params AddAdminBillingAdjustmentParams) error
+	// CloseAdminStatement Close a merchant's month, freezing its statement (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/statements/{month}/close)
+	CloseAdminStatement(ctx echo.Context, merchantId MerchantID, month BillingMonth, params CloseAdminStatementParams) error
 	// GetAdminWebhookEndpoint The merchant's webhook endpoint, or that none is set (admins)
 	// (GET /ops/admin/merchants/{merchant_id}/webhook-endpoint)
 	GetAdminWebhookEndpoint(ctx echo.Context, merchantId MerchantID) error
@@ -5331,6 +5751,47 @@ func (w *ServerInterfaceWrapper) ListShipments(ctx echo.Context) error {
 	return err
 }
 
+// ListStatements converts echo context to params.
+func (w *ServerInterfaceWrapper) ListStatements(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListStatements(ctx)
+	return err
+}
+
+// GetStatement converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "month" -------------
+	var month BillingMonth
+
+	err = runtime.BindStyledParameterWithOptions("simple", "month", ctx.Param("month"), &month, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter month: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStatementParams
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "encoding" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "encoding", ctx.QueryParams(), &params.Encoding, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter encoding: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatement(ctx, month, params)
+	return err
+}
+
 // ListStock converts echo context to params.
 func (w *ServerInterfaceWrapper) ListStock(ctx echo.Context) error {
 	var err error
@@ -6008,6 +6469,208 @@ func (w *ServerInterfaceWrapper) RevokeAdminAPIKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RevokeAdminAPIKey(ctx, merchantId, apiKeyId, params)
+	return err
+}
+
+// ListAdminRateCards converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminRateCards(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminRateCards(ctx, merchantId)
+	return err
+}
+
+// PutAdminRateCard converts echo context to params.
+func (w *ServerInterfaceWrapper) PutAdminRateCard(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutAdminRateCardParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutAdminRateCard(ctx, merchantId, params)
+	return err
+}
+
+// ListAdminStatements converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminStatements(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminStatements(ctx, merchantId)
+	return err
+}
+
+// GetAdminStatement converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAdminStatement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "month" -------------
+	var month BillingMonth
+
+	err = runtime.BindStyledParameterWithOptions("simple", "month", ctx.Param("month"), &month, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter month: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAdminStatementParams
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "encoding" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "encoding", ctx.QueryParams(), &params.Encoding, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter encoding: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAdminStatement(ctx, merchantId, month, params)
+	return err
+}
+
+// AddAdminBillingAdjustment converts echo context to params.
+func (w *ServerInterfaceWrapper) AddAdminBillingAdjustment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "month" -------------
+	var month BillingMonth
+
+	err = runtime.BindStyledParameterWithOptions("simple", "month", ctx.Param("month"), &month, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter month: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddAdminBillingAdjustmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddAdminBillingAdjustment(ctx, merchantId, month, params)
+	return err
+}
+
+// CloseAdminStatement converts echo context to params.
+func (w *ServerInterfaceWrapper) CloseAdminStatement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "month" -------------
+	var month BillingMonth
+
+	err = runtime.BindStyledParameterWithOptions("simple", "month", ctx.Param("month"), &month, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter month: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CloseAdminStatementParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CloseAdminStatement(ctx, merchantId, month, params)
 	return err
 }
 
@@ -7831,6 +8494,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/personal-data-retention", wrapper.PutRetention, options.OperationMiddlewares["putRetention"]...)
 	router.GET(options.BaseURL+"/api/v1/stock-settings", wrapper.GetStockSettings, options.OperationMiddlewares["getStockSettings"]...)
 	router.PUT(options.BaseURL+"/api/v1/stock-settings", wrapper.PutStockSettings, options.OperationMiddlewares["putStockSettings"]...)
+	router.GET(options.BaseURL+"/api/v1/statements", wrapper.ListStatements, options.OperationMiddlewares["listStatements"]...)
+	router.GET(options.BaseURL+"/api/v1/statements/:month", wrapper.GetStatement, options.OperationMiddlewares["getStatement"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
 	router.GET(options.BaseURL+"/api/v1/carriers", wrapper.ListCarriers, options.OperationMiddlewares["listCarriers"]...)
@@ -7914,6 +8579,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/admin/carrier-accounts", wrapper.ListAdminCarrierAccounts, options.OperationMiddlewares["listAdminCarrierAccounts"]...)
 	router.DELETE(options.BaseURL+"/ops/admin/carrier-accounts/:carrier", wrapper.DeleteAdminCarrierAccount, options.OperationMiddlewares["deleteAdminCarrierAccount"]...)
 	router.PUT(options.BaseURL+"/ops/admin/carrier-accounts/:carrier", wrapper.PutAdminCarrierAccount, options.OperationMiddlewares["putAdminCarrierAccount"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/rate-card", wrapper.ListAdminRateCards, options.OperationMiddlewares["listAdminRateCards"]...)
+	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id/rate-card", wrapper.PutAdminRateCard, options.OperationMiddlewares["putAdminRateCard"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements", wrapper.ListAdminStatements, options.OperationMiddlewares["listAdminStatements"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month", wrapper.GetAdminStatement, options.OperationMiddlewares["getAdminStatement"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month/close", wrapper.CloseAdminStatement, options.OperationMiddlewares["closeAdminStatement"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month/adjustments", wrapper.AddAdminBillingAdjustment, options.OperationMiddlewares["addAdminBillingAdjustment"]...)
 	router.GET(options.BaseURL+"/ops/admin/locations", wrapper.ListAdminLocations, options.OperationMiddlewares["listAdminLocations"]...)
 	router.POST(options.BaseURL+"/ops/admin/locations", wrapper.CreateAdminLocation, options.OperationMiddlewares["createAdminLocation"]...)
 	router.PUT(options.BaseURL+"/ops/admin/locations/:location_id/walk-sequence", wrapper.UpdateAdminLocation, options.OperationMiddlewares["updateAdminLocation"]...)
@@ -8932,6 +9603,124 @@ type ListShipmentsdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListShipmentsdefaultApplicationProblemPlusJSONResponse) VisitListShipmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStatementsRequestObject struct {
+}
+
+type ListStatementsResponseObject interface {
+	VisitListStatementsResponse(w http.ResponseWriter) error
+}
+
+type ListStatements200JSONResponse BillingStatementList
+
+func (response ListStatements200JSONResponse) VisitListStatementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStatementsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListStatementsdefaultApplicationProblemPlusJSONResponse) VisitListStatementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatementRequestObject struct {
+	Month  BillingMonth `json:"month"`
+	Params GetStatementParams
+}
+
+type GetStatementResponseObject interface {
+	VisitGetStatementResponse(w http.ResponseWriter) error
+}
+
+type GetStatement200JSONResponse BillingStatement
+
+func (response GetStatement200JSONResponse) VisitGetStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatement200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetStatement200ApplicationpdfResponse) VisitGetStatementResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetStatement200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetStatement200TextcsvResponse) VisitGetStatementResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetStatementdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStatementdefaultApplicationProblemPlusJSONResponse) VisitGetStatementResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10012,6 +10801,289 @@ type RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse) VisitRevokeAdminAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminRateCardsRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type ListAdminRateCardsResponseObject interface {
+	VisitListAdminRateCardsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminRateCards200JSONResponse BillingRateCardList
+
+func (response ListAdminRateCards200JSONResponse) VisitListAdminRateCardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminRateCardsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminRateCardsdefaultApplicationProblemPlusJSONResponse) VisitListAdminRateCardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAdminRateCardRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     PutAdminRateCardParams
+	Body       *PutAdminRateCardJSONRequestBody
+}
+
+type PutAdminRateCardResponseObject interface {
+	VisitPutAdminRateCardResponse(w http.ResponseWriter) error
+}
+
+type PutAdminRateCard200JSONResponse BillingRateCard
+
+func (response PutAdminRateCard200JSONResponse) VisitPutAdminRateCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAdminRateCarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutAdminRateCarddefaultApplicationProblemPlusJSONResponse) VisitPutAdminRateCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminStatementsRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type ListAdminStatementsResponseObject interface {
+	VisitListAdminStatementsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminStatements200JSONResponse BillingStatementList
+
+func (response ListAdminStatements200JSONResponse) VisitListAdminStatementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminStatementsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminStatementsdefaultApplicationProblemPlusJSONResponse) VisitListAdminStatementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAdminStatementRequestObject struct {
+	MerchantId MerchantID   `json:"merchant_id"`
+	Month      BillingMonth `json:"month"`
+	Params     GetAdminStatementParams
+}
+
+type GetAdminStatementResponseObject interface {
+	VisitGetAdminStatementResponse(w http.ResponseWriter) error
+}
+
+type GetAdminStatement200JSONResponse BillingStatement
+
+func (response GetAdminStatement200JSONResponse) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAdminStatement200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetAdminStatement200ApplicationpdfResponse) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetAdminStatement200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetAdminStatement200TextcsvResponse) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetAdminStatementdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetAdminStatementdefaultApplicationProblemPlusJSONResponse) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddAdminBillingAdjustmentRequestObject struct {
+	MerchantId MerchantID   `json:"merchant_id"`
+	Month      BillingMonth `json:"month"`
+	Params     AddAdminBillingAdjustmentParams
+	Body       *AddAdminBillingAdjustmentJSONRequestBody
+}
+
+type AddAdminBillingAdjustmentResponseObject interface {
+	VisitAddAdminBillingAdjustmentResponse(w http.ResponseWriter) error
+}
+
+type AddAdminBillingAdjustment201JSONResponse BillingAdjustment
+
+func (response AddAdminBillingAdjustment201JSONResponse) VisitAddAdminBillingAdjustmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddAdminBillingAdjustmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AddAdminBillingAdjustmentdefaultApplicationProblemPlusJSONResponse) VisitAddAdminBillingAdjustmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseAdminStatementRequestObject struct {
+	MerchantId MerchantID   `json:"merchant_id"`
+	Month      BillingMonth `json:"month"`
+	Params     CloseAdminStatementParams
+}
+
+type CloseAdminStatementResponseObject interface {
+	VisitCloseAdminStatementResponse(w http.ResponseWriter) error
+}
+
+type CloseAdminStatement200JSONResponse BillingStatement
+
+func (response CloseAdminStatement200JSONResponse) VisitCloseAdminStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseAdminStatementdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CloseAdminStatementdefaultApplicationProblemPlusJSONResponse) VisitCloseAdminStatementResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12704,6 +13776,12 @@ type StrictServerInterface interface {
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx context.Context, request ListShipmentsRequestObject) (ListShipmentsResponseObject, error)
+	// ListStatements Your monthly statements (請求明細) from the warehouse
+	// (GET /api/v1/statements)
+	ListStatements(ctx context.Context, request ListStatementsRequestObject) (ListStatementsResponseObject, error)
+	// GetStatement A month's statement as JSON, PDF (請求明細書) or CSV
+	// (GET /api/v1/statements/{month})
+	GetStatement(ctx context.Context, request GetStatementRequestObject) (GetStatementResponseObject, error)
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx context.Context, request ListStockRequestObject) (ListStockResponseObject, error)
@@ -12782,6 +13860,24 @@ type StrictServerInterface interface {
 	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
 	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
 	RevokeAdminAPIKey(ctx context.Context, request RevokeAdminAPIKeyRequestObject) (RevokeAdminAPIKeyResponseObject, error)
+	// ListAdminRateCards A merchant's rate cards (料金表), the latest first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/rate-card)
+	ListAdminRateCards(ctx context.Context, request ListAdminRateCardsRequestObject) (ListAdminRateCardsResponseObject, error)
+	// PutAdminRateCard Set a merchant's rate card from a month on (admins)
+	// (PUT /ops/admin/merchants/{merchant_id}/rate-card)
+	PutAdminRateCard(ctx context.Context, request PutAdminRateCardRequestObject) (PutAdminRateCardResponseObject, error)
+	// ListAdminStatements A merchant's statements, open months first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/statements)
+	ListAdminStatements(ctx context.Context, request ListAdminStatementsRequestObject) (ListAdminStatementsResponseObject, error)
+	// GetAdminStatement A merchant's statement for a month as JSON, PDF or CSV (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/statements/{month})
+	GetAdminStatement(ctx context.Context, request GetAdminStatementRequestObject) (GetAdminStatementResponseObject, error)
+	// AddAdminBillingAdjustment Add an adjustment line (調整) to an open month (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/statements/{month}/adjustments)
+	AddAdminBillingAdjustment(ctx context.Context, request AddAdminBillingAdjustmentRequestObject) (AddAdminBillingAdjustmentResponseObject, error)
+	// CloseAdminStatement Close a merchant's month, freezing its statement (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/statements/{month}/close)
+	CloseAdminStatement(ctx context.Context, request CloseAdminStatementRequestObject) (CloseAdminStatementResponseObject, error)
 	// GetAdminWebhookEndpoint The merchant's webhook endpoint, or that none is set (admins)
 	// (GET /ops/admin/merchants/{merchant_id}/webhook-endpoint)
 	GetAdminWebhookEndpoint(ctx context.Context, request GetAdminWebhookEndpointRequestObject) (GetAdminWebhookEndpointResponseObject, error)
@@ -13794,6 +14890,55 @@ func (sh *strictHandler) ListShipments(ctx echo.Context, params ListShipmentsPar
 	return nil
 }
 
+// ListStatements operation middleware
+func (sh *strictHandler) ListStatements(ctx echo.Context) error {
+	var request ListStatementsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListStatements(ctx.Request().Context(), request.(ListStatementsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListStatements")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListStatementsResponseObject); ok {
+		return validResponse.VisitListStatementsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatement operation middleware
+func (sh *strictHandler) GetStatement(ctx echo.Context, month BillingMonth, params GetStatementParams) error {
+	var request GetStatementRequestObject
+
+	request.Month = month
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatement(ctx.Request().Context(), request.(GetStatementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatementResponseObject); ok {
+		return validResponse.VisitGetStatementResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListStock operation middleware
 func (sh *strictHandler) ListStock(ctx echo.Context, params ListStockParams) error {
 	var request ListStockRequestObject
@@ -14684,6 +15829,209 @@ func (sh *strictHandler) RevokeAdminAPIKey(ctx echo.Context, merchantId Merchant
 		return err
 	} else if validResponse, ok := response.(RevokeAdminAPIKeyResponseObject); ok {
 		return validResponse.VisitRevokeAdminAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminRateCards operation middleware
+func (sh *strictHandler) ListAdminRateCards(ctx echo.Context, merchantId MerchantID) error {
+	var request ListAdminRateCardsRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminRateCards(ctx.Request().Context(), request.(ListAdminRateCardsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminRateCards")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminRateCardsResponseObject); ok {
+		return validResponse.VisitListAdminRateCardsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutAdminRateCard operation middleware
+func (sh *strictHandler) PutAdminRateCard(ctx echo.Context, merchantId MerchantID, params PutAdminRateCardParams) error {
+	var request PutAdminRateCardRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body PutAdminRateCardJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutAdminRateCard(ctx.Request().Context(), request.(PutAdminRateCardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutAdminRateCard")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutAdminRateCardResponseObject); ok {
+		return validResponse.VisitPutAdminRateCardResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminStatements operation middleware
+func (sh *strictHandler) ListAdminStatements(ctx echo.Context, merchantId MerchantID) error {
+	var request ListAdminStatementsRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminStatements(ctx.Request().Context(), request.(ListAdminStatementsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminStatements")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminStatementsResponseObject); ok {
+		return validResponse.VisitListAdminStatementsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAdminStatement operation middleware
+func (sh *strictHandler) GetAdminStatement(ctx echo.Context, merchantId MerchantID, month BillingMonth, params GetAdminStatementParams) error {
+	var request GetAdminStatementRequestObject
+
+	request.MerchantId = merchantId
+	request.Month = month
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAdminStatement(ctx.Request().Context(), request.(GetAdminStatementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAdminStatement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAdminStatementResponseObject); ok {
+		return validResponse.VisitGetAdminStatementResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddAdminBillingAdjustment operation middleware
+func (sh *strictHandler) AddAdminBillingAdjustment(ctx echo.Context, merchantId MerchantID, month BillingMonth, params AddAdminBillingAdjustmentParams) error {
+	var request AddAdminBillingAdjustmentRequestObject
+
+	request.MerchantId = merchantId
+	request.Month = month
+	request.Params = params
+
+	var body AddAdminBillingAdjustmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddAdminBillingAdjustment(ctx.Request().Context(), request.(AddAdminBillingAdjustmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddAdminBillingAdjustment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddAdminBillingAdjustmentResponseObject); ok {
+		return validResponse.VisitAddAdminBillingAdjustmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CloseAdminStatement operation middleware
+func (sh *strictHandler) CloseAdminStatement(ctx echo.Context, merchantId MerchantID, month BillingMonth, params CloseAdminStatementParams) error {
+	var request CloseAdminStatementRequestObject
+
+	request.MerchantId = merchantId
+	request.Month = month
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CloseAdminStatement(ctx.Request().Context(), request.(CloseAdminStatementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CloseAdminStatement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CloseAdminStatementResponseObject); ok {
+		return validResponse.VisitCloseAdminStatementResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16770,570 +18118,606 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1/lyPHdRj6VeogfmcwdA92ZndJkTNH553hkpJWJJcbzvIoCbEBCugC0EKjCuwqDBbk23PI3UeJ1I84",
-	"iqUkfrYTKbZkx4ppKz55ZihZ/iPfhMNZkt/inbq3qroaqG40sLO7lF/4B3dmurt+3Lr31v193270xWQq",
-	"OONKNg7fbkxpRidMsQx+69MsS1h2TcRM/5rwxmFjStWoETU4nbDGoX2jETUy9uYsyVjcOFTZjEUN2R+x",
-	"CdWfMT6bNA7faCzohCrRiBqSDumcNqLGt+mU8qmQqnE7aqjFVI8oVZbwYePu3ajRl9nglhgzrkeJmexn",
-	"yVQlQq/i1ogR/bij9HMiBkSNGJGKDgZEMikTwVuNCFc8YjSGJZo1/4u9ayevfW0PR65a+ITeeZnxoRo1",
-	"Dg8uPxs1Jgl3vwfXO8ukyMKL7XJ2R3Xwja5d7zRjp4mYSTKlQxYRkRHB4UGaSCWJGlFF5IL327wpsphl",
-	"MiIJ74kZj2VE5CiZTvS57cInXf2iP8FCzDKSUqnIVKRpq80tPN6csWzhHSGuumTjl/f3Q1uNWZqcsmxx",
-	"/YUSxLAvdJK4EsYDkU2oahw2Eq6eudoAICcTjTA5iBOu2JBlMHESs8lUKMb7i5fYYhXWx2TGkzdnjIzZ",
-	"ggxERtQokUTPz6Q6IpRkTGULMk/UCFGGTvBdymPSE/GCZGya0oWEp4Mkk4pQLucsK8Wn6/mS9vSayiD5",
-	"9NPrUcgcbylYzfOLhmqaTBK1CsybdMiITN5irRLcwe/8mWM2oLNUNQ6f3o/07nFWwKI1a5hQngyYVKV7",
-	"ty9c9OYnLOuPKK+Y2Lxw0RMDTZfOCk8fyZQ3ROWUXFRO+XsZGzQOG//sUn5zXMKn8tILoj/TPOnGbNIz",
-	"M8rxrGQ2/WTbiU5eeh1GV1SOSyGoH140AGfTmCoWnyS8z1YJ5lWeLshcs22NMEMWE6o0W6cDxQwrUsmE",
-	"tcirnCxzdM2B2txxdZIoQlMpyHSmpLsUSMLN0Pg9MjLa5kX235SMkZMF7yd8SGhPnLLd8gvAbKkjYU9B",
-	"4OgX9vTKGyGmNRfZ+AW6CF98+qFeRUwXevHf1Ff+EVFC/z4fMU5SNlBEzFQZj9Fzl68qsKC7+rzlVHDJ",
-	"QIq5IdQrIk4GiT7/5SXeEIpMzNNDAPP1wd4NwdneK1T1RwSZPdFrifEA8TbYkeTFW3QYESnaHE5cf9tP",
-	"E8YVGYk0liSRRKokTUl/lmWMqxa5IeCKwaPAkWGFeqQw9BQdWmHBjOLdRjlIVkBwN2rczEQvZROQ4wRX",
-	"jAODp9NpmvSpnuLSFN/4/W9LASJWPdKz495FOaBw+XLCskxkEaGS+KO3kBXgCHqC45vXT/piynz5MGNU",
-	"0yrSRSNqTDMRz/pKNty1qH+cs95IiLEMiIxR4ziOMyZRks3ElGUqQRyg+OAgAKzIPrwcfNhP1CL8QEym",
-	"lIefsQlN0uATROrAg+lI8JInQiqadvpGCi+C/CskToaJkhHhgowW0xEDwXd1kIwNWF/NstAcd30O+Qau",
-	"Md9gcQWFoQx4ohy+HjTtniw48gMTvW+zvsIDmyT8+OZ1I8sVD62fMWBMVNVlRlGD3ZniNtwme0KkjPL8",
-	"oawakM/SlPZSZm+KlQmSOHhtLF8VUUOL3p2ZrF7/2unK8SVjg+RO8FHGTsW4DAbm4UMtSmrSlavI+OJk",
-	"qhaHhGnBn8BLwNQVm8h1XMUxhLtuPppldAHTsX7GVJhBatE9UZKlg0Mi9O2boAaFXBJVKINHJFGt4P3l",
-	"4z6ICwa2kaOEHBFz6K5B52vwjeE9iV4xTW966D2gqWTREsYXEbS422/py1KZLUslptLerUeEa5CvXqf1",
-	"SMai2PJ05k4DCEutS0WEtYYtVJtGYkrkQio22ZFwO+r5PG3nmasb4E1hrgldkFgcES44Aw0O0EmNEj7c",
-	"Cpsm9M51/ObpJdSKGqgrmsca2e/eLTvV58WdWwu8sJa4lOHL23OKhHOWdUYsGY5UZzLxBlt5KQXwrnlp",
-	"nsQV70zonc4c5xpmFGG5+lYp35EsO036Jc+St1inn1JZMqiiGauaVB9yiGuFaNRcRoZCl6GzAopVKAcg",
-	"UVhhYTtmbfn2b6/Bk63I36KSR0dXLq8xGgTRx1e812jeQcza4nsf6Tb6PISPboCD/f0aQ1hkXeI/a+Dm",
-	"YfISwNcgdr69Z/yl7UdrUb58X+GP69HDoyCFdfj9ciLVKi+MqQL9oR6T9tlq4NrXu++YQ5Lh218Lpns9",
-	"cYfY10jz7P4Pz+793dn9Pz279z8jcnbvO2fvfufs/o/O7v3q7P79s/vvk0/e+cUuoVqX40R/qu8be4HV",
-	"X/etUcJPDAKtrH3pfAAqy/tZB+DXQSvfkIH8b1bw/3NW8Hh4wDX0+hz3+2LGA2ygl6Rpwoc5mIqU+/zl",
-	"s3t/c3b/v57d+8XZ/Q/I57/8/oNf3Tt/7/3z97/zxc/+E1Dvb87ufxCSVd3IQWW4bOAvfvYX5x/+l8qB",
-	"rSMrJNYMMoQKR6vmumm/ePf7n//d/c8+/Nln//Y7n/3kr87/4O9DE/pG5SBvsy+Q+UhIRsSck77gKqN9",
-	"hYaoRB4R2pOMK+PoYGROMzYSM8l2ZEH+L5c93TLKBb7kTkemQgUO8gQceeTBH9374t//4flHf3N2738A",
-	"hP/w7N7/fOb8Bx+fv/+dQ3Lw7Cfv/OHlfXCwHDynfz4gFCyaSQa7gsGPwJIpZookivSEGpGh0K/h1wek",
-	"uX9119PePIXWmi/rWwmWr0/nwyxgV7SExit44IOmsIyadBO+Qs1qSi48+xQV2xE9ZTlSDBKWxjICQCvA",
-	"GfzLZhebWePX4NPQtbz5Hb/ELmpelw4QNcF5c6Y2vC1X2JTv8H2mBvdZd1esMo51MyxxhY28E0ukGrgp",
-	"KsEIJ76Kj3YJpTr7KU1njCg6ZuDMQFs1TVOwkaeUD2d0yII2yTEa/az9d3vqu72J4UyYHax6jhdMXuKC",
-	"4AvO7G7JK6NqhBYlTijuOsyQclxee12P2SIX3N0Dt0bHwW/XOTtZykzCt5r7ZjvmEOINJUAvZbhm52Yp",
-	"pbt8WaDH4lEYX8YJj2vt3S7iJf3B3agxp+m4I9mbM8YL5hBv7LfCJv0Kc8ZbaDCHRS1PsRY8j9HmcHFQ",
-	"W5KD1wrCFqZLnHRdYEVAX34oWL9kAGCZ1zTpj4GGtSqB1NxnyamePmrEoj8u8Vd5Q26l8T0kPJcgUxMI",
-	"r5hbKuBnS1Mx70xpphKaBm3YwEQpkSORKePD1hq4HCVT9JwnIBtmjDTP3//O+Qf//fy7H3/+w78vEf5K",
-	"6X8b39EGBttTkfRZqULwxbv/9cFPf4Pqx4M//uizP/r485/94NOPv//g53/9+TvvkYwNE6kyOHSCY5Dm",
-	"LRSQrxh/3i6ZZnrG2IaEWclgR5Ip7YNLXabJVB4RNpkq40vngoev2gpzLo9xC2tJ+QRf1R+lybQzYVLS",
-	"4Yb8zTB8M+vSSNES+qwAunCsa7HzMbLDgNXhwJDeplwJhlq7t614xQpxrtLTOsxewtIjMpil6R6YFcyf",
-	"4AV0REtCM0Zov8+mGpH1A6lEpn+U5NbB5StXn37mK88+t39w+UqLgO+QZGwiTpk0rrp18vVWYL8gnC/O",
-	"uR/V86mbqUvP9+b1G68xyTbVZKZJQKC9SpQgz7qTSpnWFrWGrQRqjlKMBZnQMSOGbXh7eja0ofCaTxw4",
-	"V/XVs3d//Olv//SLn/7m049+TXqp6I99vpbSHktlZKJr0mTMCDWBUTsSroSOEq1GVBHMsSZUtRjcsfZl",
-	"G+yxjFDlAR6FAM+rG+BoeQDIOqxfigdZp1IWIz+q315C2o3iPqoZ14mig0FAXuir5JSFeVGPxkPWeTI3",
-	"vMZUFndmXCUBMeaEKTIfJSkj80zwIbl5/YYkY8amcFPDugmOUOqF3z7wIxMpq8e7NMhf028Hb2QPvLkK",
-	"qt+O7KnUu25hmq3u2uIBF0H8suNWIjMSzirboiSjPBYTzb9I83m4YcBIYIWoLS+RGh6D9RwXjLJaLWAZ",
-	"XopabIOIz2fwNWu0FSASa9DLI8IFydgU41VgnIhkM80Tc9TakWaGFnn5IXn6hWCTjzvVWHLz+o1VFhCE",
-	"pL47bl6/YbcTMz+6xwVhoq1TYNCtEX/JnEoiGVdBOVhaNlRvvyt7xe+rd/maAamvGoLwigigpYBRMp3i",
-	"T7Mpy04TTMCgeohyPREG307wq+Cy26H/BaONYzmlkPX9rRuZuUrvj5q2qgJ/tBOVLvNbGJ36Io+nIgkp",
-	"yH3BB8lwloVikb+mzw4x2df4yIhKzReYGZQsmDryOAdaz0DWVvpb9AmF9WXG9aVTFh55yrjq9Eei3OEO",
-	"r0hC88WB8j7r6Rd7jKC45gyKK0BfNhjilPqv68IJ4c3NBq+KG5TJkIMODe+sjx0UmkOr8jBCO1unIi5z",
-	"c09V1JhlaR0kdUi1fIpBTJ3FiXqRq2wRFsgED4dJ91VZdhvcSxHpjtnisD3b37/ST2L4l3Uj0u2nSVcD",
-	"sIsBg90g+GD0znjJrIb8NmrQadJBY3k/TTTfhJGCvBIHWudIWRX58DuYcIOP8oDz1YUMFPKkMKcuyH35",
-	"4WyCHD02EBlbN0UoqyAbMrUj0YshCY7jvMnAgRItRMWEC0XYnUT6OJ8vNmalsYC1QYiL6Wz6vjLBmDVs",
-	"TxC26+GXRWW3/vwcI0sAxXn8VVZT1EXEReXkGXKx5Hmk6wa6we6oa/hmiY/VHyy0r+dpZu/PLWxoRcT7",
-	"5vGNSy8e39g7uBIR/e+zEXn95rW9Y80Zrt/62t7B1Yj0R6w/RumWJLyfzmJUoXyttSichGRaLWd13pxR",
-	"row675ISD5ap4XWuJXUtNso+NT6/RBK9AwJeZUmalPSpZPC3HUnsuFa38Izta5PHVgSLIMw3DzT+3/HD",
-	"Tzxecm3ocOior1HeZ+l1Pt04dCFj1CRteaTxdNgMGZjWict1CBc8/ZiVBZY6QiXpGkkY7nJ2h06mWh/I",
-	"U/xLpe383bP7f352/z+d3X//i3e///lvPir7qIPp//l3/xLmILcyyuVUZCqY7ZT0x7NpiQzrBUkRMWWc",
-	"mLdz6se9kUEmJiZTUXDShNRFyN/cjQijWZowqTBFvHaIjQH9TZgxLLPm8a6bjFgaixo19IrLIrg0PGyq",
-	"PmwNo7FMEAeCwTyXJOFoRdZyc9eN2jXmGa2Vp3O60P+kYo6Mu9YWbiUTdpIKFVx8hs6uzixLO4pNpqlR",
-	"fwPBwLNemvSJ/QKKKmB+bPdt9Gfc7WrZBvWk/D3jgRsKVnSm+TBAFSzoXKtkLhaDvYMtHEjZBnMUvl1O",
-	"wC/eAfxfJWN5GobQIElZRE5GyUB1vnn9JCI9KtkzVwtGyt5CBWVN/W1FMhrketbH2tfE3OWRrh56JuYy",
-	"VI0g67NUknmWKFVIcyy7Y92azZARgMZbbgVwr0/CwKVK0f4opL7b9YHeOBTKhDgierVKcgR7LGVxx+S8",
-	"+tBbq93OuMkxX13Ja2IuTdjoFBZFRjQGfDa4TtOM0XhRA4Ruu/6EKwtfC8ebGTtN2LwMnOXApJwkMAKZ",
-	"i1kak2FyymoAtsoihN+FmGGRI9gSICnDhG7N9PsjInifhSc1aNVxUdGlr5TlwGFan54WNw0BdZmYm0CJ",
-	"psZilEv1JUyJnOpzlCPGFJEj/VCN2CSCEUzmeo/pHekxDo7QVGQiLEhfpLMJN7G4fqK7JImKSC+lfOyM",
-	"1HoAmHI+EinbbZFjRSZCKnIQ7e/vH5LC3q3oTNO09iVQzRGkuf3DXC3T69jft+e26W2MKPqamG9IZgWC",
-	"B+v7KokdehgMHlg8ohqU50XJGYSNLLUUadHh1DIGOrCtJc/X2GAmMSaApumrg8bhGzWLAEQbQNgygbu3",
-	"V+YXAdYwoZwO2YRx1eFiFfpn737v/MP/8uAv/qMfaW+xGamWyjJjnat0EsQopDZbpAk5aKKQNurF22S4",
-	"oUCIrgrKL0D9OabEgkkUXTQlCmOLTNAUTC2xgextDGWczcNoEbSROaEjj/Oolmr0fqKlE4n8ejHLI9qd",
-	"VqDeBZhKrCZTK6S8YilGHl+VpGZKoL9oFUmgtNZETLAmh8GZPuWkxzCwIXUxL0ma2vAL479C6a5+jnZc",
-	"LvXCSIXyKivDhkaEmYIj0mHGWGwHBqXAjhyRb3zj8JVXSsXkvtC3hxQTht8B2sZ0sV5stsvE/Ru4V51Y",
-	"JobhUh+VziB8Vp7sUnXgPkBscDiOV1QkUWWsf7ZGlgrzi1wyDPAScCMGPyy9SwoQ8Iqt2EXko1YAv9wR",
-	"JwLX5DWRpqyvtF4ttfiUK5zNT3/9Z+e/+cma2M4a1gijXC1ZIxQdjxezHuRtB/yCIg2tVaTe+iCv6zdn",
-	"93+5aymbxsYkubreCb3T6Yu4QydW/lsKaaDZkElFrr36AsF3NF0tGI+IonecvfOI7DvCypgW1rggUGhN",
-	"XwRc6O9rJnetGl3OP3zvwTs///S3/1jb3HLreO+f7z1//UajMhcy5L47Sd5ixDwlTTmbINVkjBGZxExG",
-	"pD/Z1Zca5I4UeEqicN+KTLOkz2LSW+R16JY0JN/+F8ggXl3XC3i8LCZKoKOVJmlP3CFNzBo+u//+g+/9",
-	"5Py7/7B7qMHtrCJQYsfhhibpyDuOjWyOuVlAU8wK6rhqA4CkS3AO0mUqJHvFFtDbwp4IHsRs0pkkUurD",
-	"DWTHyGTIWbyXcJIHLRDznST9VOgPUWiZGsHYjBYml3yUDrgPayXf5t+YsJG18WyrsBJcipS9msUhEyi6",
-	"fzYwv3mjHaPrKICINE1NkP+WI7vvQ6M/3I1X4Fg1mMo2cXeuGqiVY9aKJ7GpJCg7xgO+rHrlIfBayIpA",
-	"LSfmFkMFGKNLNY8VnJGbL3ztyIQSQASqZjCpGA4L3Dyff5gM1LoT+noyUK9O8VTvRo0RS+POIBOTdd/B",
-	"kZ4oqmb4nUjjWp98Q2DWVf0oxoSz7RDu5YQHbckTL/Oj7lguW0RfMUKVZOV5Cln44YYoZ3jQVrtHxT60",
-	"f0CdLQfVn5aMKbJilTnvDDPWT6YJWw9yW/tunY8Nn1Xke6fJtEOf7oQjT1Cvm8kNcdyZvMOmzWTCNK5u",
-	"Bddb5uNSj/lDJ4gncVHXdUTggBGVS9j2LJYg74OkwIQN6/HQwlBNgQyWapJ5W/QxxnKA4gWU08Yymy0e",
-	"vsN274Aid0HeXnO1HrtAImuiAD6nl5cyKlnH/WrWhklzUqSnrAPZYXo50xTqC/fBUapXNFOdHi3Jplud",
-	"fhtRKI+A2vzet+xtWWVZHJExmyobYGYzHEaJVCJbLEU4XF6fTWLWWO8MXmMSgh+WRR3O5h1XZHhV4IOS",
-	"tZTAERzmyzZhcYDkaGszUh6Z8UTVLTuRz13F8jc5hBUY4QhrQZRLVisAgmp8i1riij9I4KHasBZo0h+X",
-	"GQT8uJaASQCrLVdjDxZeNmzIrRzX6U3g1rEOhi8b1r2ababJOi4LNZFT1i99/KWAjQeKfDduCf4e1oPo",
-	"4W2d3nAns8mEfgniw4Ji3qZJwSd5KrDMc4ETrtVIJR8uDbi2qFwvGjyQylrc3DogGclytWKSuFOlvgWf",
-	"jSiPWdwRpyzbSDIGvahj0vDCkeB+qf168JPszRKbzFpXQzEGorLuzY4MRnkENbh1MWrLhM/ebERwDkuf",
-	"+rJdEXRrDzsLpgBspDgb+awQE50mU7sWw406qeYviBIaH4LiUcamdkEBa4xNjFljprfriVxoth0W4mzX",
-	"gcQyrgu22m9hkthWW69NES4CvZQ5bR6jvr5aV6VQVVkE3FMcKpTDbZQ/EAxrkGCZnoU9HIrwXIaFp4ot",
-	"bWM5cbVMUcNVrs15LFc9K3IpShJpdiTBdyKb4Cf7lO9IIhWbhrMkNsDwsP/kpE+5PMRSG5Aq16eclxjB",
-	"YqZoKP/1RcgC0oMsYOUwGEslIyM6nbLy4UqtElsQopeLX75DBfGNelqT1VOytMzpSMGxxNidUIahEjuu",
-	"wQHRg4Uzgvo0WGcKQs0L5aSs+9glOVUw6ECO1GrO2I4kxzevO6yCbBmNayXbV2Ij4K/EiDXMZr30CXs9",
-	"uBQLQ7YG0vn5OTQLU9uMb+XQWDV9PnQCwzHpYTpE3r4LGlQAaiRKkpOXXl9OVljbNsxphwUDQOA1X7d5",
-	"qBo/5hzceCGwezXTPWOE0zF8bXezQinBuPVwLQaNUOZmrOwE1Kf8+gur4pz5uqjgAlKU4lmZoWRTM/pM",
-	"S4dlFvRKS0FuDNsuJhTsZlt8uQS8FZAtjRxcaClYDSxWdR6XvRZwMuGH4YdxMhiwrLzs2sb2lm2sJpqF",
-	"mR3kyy2sLQSQF6gc9QTN4urCnxvlEthImHCtzpruNuugY3f6bOoclaGoJ8WkIpf3nZMX44xR+oIkAEgi",
-	"jIgWsCOSMTXLINNWZOYXFkeEs7lLnjBxtWnCQaFTApgpYFXtSE7j01+8aJcfTDYu7K3euPa8KgeeMmGi",
-	"U2sNehPvjeRUs99Q+LsWMVjcmbKsMxKzLETJFVEPmvXJrT/G6J/C5+GoVzQ/EK1ukoTjGeovSPObJ7d2",
-	"I7L/yTt/ePnKhhEbUtFhWe55TBc72PMEwkEU9MxMOPxlkNog6fooY4/2RI8UDv2NbahIAAwQ7QcUGDla",
-	"8GEyEZBoQjnxxunEdCEJ/I8OBYQHcqGIe04WrH4y0ev5uOZQ1uwCZg8fxJyebnDHfYuesnK+Ew7tM0fr",
-	"FfYNYNsK9gaooUDIduWOCAMbLp5kmNlVMuuc+AMRb6Wx/jaXPWyACz9J+DhYNTFjJiZqkNwJyvDLhWUx",
-	"z9naiGw8OIxfuVUkhk22Wb6b3Fiw5ma1mntxucF1mqM7VopNpg9pXKP5IAEhY4YFGjtlrAs63VXsu6Sw",
-	"0S3QIftMb2NHkm/cunXTXJ6gR+x7lWz6dMJIj/bH9fJ0YC/F2YvbKLXQrd6eDwXXtfa6MJrf8jyjkLtn",
-	"i0mjxaUijr+2/azSOlaKrg6m5ai+cUC9193Vs3gtmaTCQfVAKoUVmRIH5dRdbMta1L6urhRMnGpkyvSR",
-	"/Os3jvf+Fd17a3/vudv5j61Ou713+6nfCx3IixOapDdT2mcjkQYj7AqHvomUPk+W8rurSy3684SAgist",
-	"y0vriTjc2lHOcIT1XM28GOFYpUu45SW1htcQrIqDli2oa4DNHgIyPTztlG7FvlC+pagxzY+yvniwggQh",
-	"SS+fdKv9VUN7dXNL8Fja2drT2cYGZQHvl9ba3w8bO3JoFA0j+9HDo9nXTSzjBksfJTHrQOy1DPXMxbBs",
-	"aWsT+wWJS2Ljy4y1r+ADLUrHpHl2/2dn9++f3fv12f3fnN376OzeL7Fjy26NEJmoMc/odHUGvXuiH031",
-	"Eptn9z48u/+Ts/vvn//gvc//7L3dktjtIBBfzbXHSnBV7r902WsiyOE132zqTxo69m8YZ2CZWcs6eddR",
-	"s40rX7eP6SxNK9MkBUT6EzEYmAT8WX98aBvBoPt/riVdjPZKserWiKX1KwnYpZYHcHo5M0utu01KiZgT",
-	"885mxcbmNFHByHkzcCEwHlPCjHzj6lFsMuEScuRY4U4132u+OHdIVfgCFtWtcgjibVpvXZCZt7Sejr+t",
-	"x0YKLsxjE2wtPVMznHe4oY1exybZF9ZHGSKb6kfsmx7dZdL1ZkZ0s5cyI3o9N7QZxHNEP3QkcL7HZRB5",
-	"srm1mZeF6FYc3jVI3928a/CGZ7X1YSBfWPUQTRJufj1Yw6mWoVbukzHTbsOKHhZ7K+2GRWXqyUKzEiHX",
-	"gjbslykPe11btLrM81IdmGnMIfFDh2168ZpuTFzUGiBsiWP1o4Mv0sUbbv2FUKq8Ql96fR3cKsH00BGs",
-	"9oK6uKjVqCEXvF/zw5MF7z9cuGvxQvFC8izlLfX98ZDQybTB0LzrGEh8gZJXnciDcnxbi22PWmh7mfZY",
-	"WiqtVUhetfIG9AEmgpu8gc1zxV7GNMNyLWNOwecZ0J1f0/e7JNmMg1M0FfMjQuW4UEVhIDJCCWdzW8O9",
-	"XhU1YyyEGTZQGBBiflKQW33pybi9r1Zzd3+/mFDgNQ0qrGC8aiktDBTcCIuHa3MXOjFLkcMFav9uGccb",
-	"qGfQpzMJlaUjwlrDlokGu3o53Dax1K+0TRKK4J0R5ZUbzYN2yuvpr8lXUqFME+OkKq4gWgG+W0DwFMX8",
-	"RIn+OHCGpzQx0srbwaqvJpEJyjpMMzFJJIsPieDgxSWfvP/viFsJ/GYtEQFfEU3SRSdmE8rjstnysaYs",
-	"IzFdRISesowOrb9Y2Zoyl58FB7E3FXeipn7QEYNOH6K8V6Zyeyb/6++Jv6ojomU312MX/9gqF+nyGdeH",
-	"MZfHIs9UkAFCw4rmg//20/M/fHcX+0VRrPbQY4wve7wKnTXRV+Jq628pLS6HEhdCe3K8WZ4Qd7R03CGk",
-	"fMUzJ9Srp2W/yBN73g5XaGBxp7coKWmfl2WYjwRJGVSM6qdCsnVlGdYXwLFGvLyyEeQHQjGjHksFBu5A",
-	"/TN2R21c3ygVNGZxZ9OLeL29z+z1wkdeDqpEsK1sZHUBq/hy28OYraS/PHXCyqOuDq+EDt2NqPFtOqV8",
-	"KsAuOGScZUk/KIniwdXXm837W1WTIk2QemZqTwwGu0fo9LYFBzHaJ8cjzynZfGP/4PYb+3vP3f6/Lr+x",
-	"v3fl9u7hG/t7T+Offm+Dft/+ZqvouEzY2bh2hsGOTSQHv+LChtkebtXLp5JIwwt2pClXGJGDVsvyh+b5",
-	"O98//4M/2y2pcplTUqi+ZWWGSVVhgo1d6KsyXzhHv5D+4STGcnrMz/0RZStpjvzI+pZpBCtn3ybbgwhu",
-	"uDU4YcIHXVoL6GV7B1iEKVZDI1ACjXi0DXc7Lo00M9bX5xQTqlzVICjegnApw7qH40sVwR6WZ4opFmSC",
-	"VQR4YzAVtCyZyF+ubxnG48lhG8I+z8AROEcpsf46vNB17BJvXTpkRtIznlkQKG2K5Frz3atTaUOBgpV6",
-	"2WSqSghfExtHbuOMItAjMWrMsSdS8LrZyjXhegY9XMqvhk2nPIpr8+w8MB8ZMG20o5phSa6hGOOxaSxd",
-	"iGqktdHWHFYBlsv5dg5p3cGvzY3z8OcFlzpWTwD2UW9V+LVATcWwfuj2UqhgKG6bLjRFlijlCfaRw1AU",
-	"g8Q7knzz5NUbpCfihUsJA0TXVKkfrQ9VsbNGhW2F5UIPLBdggC0C+cmWDnh1KksdlmvdN2s52QatvC/Q",
-	"a5nvaV39rHJteivXZojIl5XcgqtoyVdZfUBhG1mpfHPxzh4jHHZyl8uqbQDfKFq5ykJpyop8ePb6fLil",
-	"yUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjidXNCK40XJFxTXPHDYsXirgzYAFVFSvRPvjg+w9+",
-	"8rcP/v0fRat1WWtWNnok5RHX8rs4kf1w1dnzd/78/Dc/OXv3h9tvaZtaiKamYc3LP69ueHu5Q9fNjJmm",
-	"dEnKvDJUCUQf6nlaWzDqqhqHj7FGYWXlv8oqftgbfZOagKMEIiDD6P/FO+8+FNY/iqKARfVerisMo5a7",
-	"dxitNE8pAGXVrxQKpUKx0FCfpYH8sfVNWLZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaDJhgp",
-	"LHDkDm6XSDFQc4oRlrYKqoIGd0nWT23HafLJj35KegxruR9E5Oz9X7lfmw9++le7u5FpJNJb4A8tcsun",
-	"S6lEpvV7aRd3ZBr7eVVZM0ZjkiXDEabPS8Zjj7jpkOr9JGqEZoQRzWhf6UNdiBmZU14/SQ5w7lsI8rVm",
-	"XM+A5CSkQtVFS3dekJczAeSVHktLOxaIML+NPP7tyj+amo9eFcgVgtgswgwA8TxV/dE2RuY8p3wpWp/2",
-	"R0QfBKT+cgKzwARHmBKaSDx8MDphZu+cRxo7BbcNAgRD989Er05/YXL+CE2XPeDrShXUD52qSFv3QKXY",
-	"ZFUkSXjM7pQ0CRASQFrgPpam9fRMqgg7y+23ynOUamF1zUYmzshLDGtYLrU+onF5JxPbRuSwbkMYr5aK",
-	"NVgYNMViUSldmB/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn3gLdW+bUwqdld1E2mHl+RCSzfatsv56y",
-	"AQ2EykYEkjHdhbA1L/LapabfhSE1IDaUjnL0X+v7qjrdfPbSw6oZ8zpJuP/XgxpusEb0EJ6wfspo1lkR",
-	"zZdbhs00WU+EaexU7A9QWqywtEfEp7/+sy+++yOtifzBHx9qaQwEAGygcaRpdTKTyqQP0DgmsylpDoWI",
-	"Jfl9MmBMQqCCvUx2g8LbZsVj6qtMFzLZGnCfvfu981997+zdH51/9IMHf/LHD/7Dz2v1uqmhHdVa/fr1",
-	"b6mGBAKBL6+5zXI9ZU0H2KKa4bb03LqteOrH2rYM9bSRk1EyvSXqKiMXgk8FFaNeD9K7ZXwKqp49ZDlH",
-	"ZxUvrYAW8Jm+uQqig4hcjsiVT975BYQTOc0lAAFRocgE7d62htuhuQkjF7sUEVu8e05PWQTeea1AQfBq",
-	"BGmAEQr4ESRRRSaVK7J3aMf+rvX2T975xfq0TqjKafwTACLYUWkme35QF2Euz0996wZjuWlj1YBaZmfI",
-	"4+2WT0dgJ0pfU+KxlqXnI2HPRpJEHYKe1OxO6QK6tRmPUTciXWsW7h7aD/S14iLQjm9e37V+DZeYRppd",
-	"93P30MWrur/t+p3oluYs+uLdJ+vFPgMFw+cqYbuNQhPgnuGs0rLTWAEuaZ6/93N9e//2vbN3fwZQzKGt",
-	"tWwcSWsGCzHLjB6Efdv0aupCsS7kSkGGPRfXm1tL87JzxOiPhJAsnH/eL1q2HsJq627VDeqEP1Qh1C93",
-	"98a69VR9hQn6NwbroaJxwZozXBXUPLKhYMAoberoYVZpUQXG+yIOhpS8futre89qULnm1EGUsrjiFUMe",
-	"iWky0DuQYiyC4EqGXGQs7mC/24AN4xvY+tY8B7PajiQpXUCorDVOaIVrM+NgBdrW7aPje2/8tgmyVD1c",
-	"bpiMd3iFqUFWdir+J9HM+LG3Kw43MH+BKkpg13qjtsOy4AbBTBHB8FHVa4CMB7qZbdS/DUKptuOShHlo",
-	"Mp6ygYJwbsHJdJZNhRYWTpAmD4uJ/INZOkjML3qVEZgNjT2DMxYTLohVDHYv6CAqujc7c0peNRcZNJpW",
-	"EO8knTC/hbOGRnkH5yrb/g3ARS2u6U1QnjDkNGSudXkwmZOMmd72NY33eh2k+cmPfqrx/gDaFSpnXopI",
-	"b4YFkDWP1P/T7MCYoSYEa1eafZlo8IcGeEmcfa7JRfkd4Hry5z1IzR3kcbn6na7Hea0DcwSrnL+yIbZH",
-	"DI+sHXbgksQwH3/usNWy0E5lqWmpMVjaGhqmIKfoj8EblDGtymPAZXnz+h7tj42rY/0MWE4Cgg9hnlaV",
-	"Kzx8eWxMmXFOmeaw6zRRd7ZJH4/8Zi7+vsvR4uHC8jcTpC/GermlkTEi+3Cs4A8g38JadIrsO9sje3NG",
-	"07y4en8mlZgwrc0wST5558fo5NOUvAMdobBCDflf/4HYQBsyTWeS+CYgwxbBzkhSJqUzYcKIRh11/kXr",
-	"HWpevXxZ3/EaFfP97oJzabks0Y4kSiiawlTOD7kj/W68NJ1jYc6MscdqOj1c9buT5sE++T92j4jg6ULf",
-	"rhTaJ+8JvudMzACQI1slC/1Jv7sW2AAQIigYxPOKQfoEjzQfA1lO/wmN34BRA8bkptBYD4+6wS8PEfVi",
-	"rL8roS/IdT3cNwEvJkmUkh7l4z2VUS4HLIvIWPBewhNNL+e//cGDD35y9u7/bb70OXaiJDHmhYCJaLdF",
-	"rit7Z0hzjaTJWBOpQTkQLBJJODtlGcFuWGTGVZKC2ckzKzVvvnpyi1yi0+TS6cElvD0uvW310ruXzKtg",
-	"K0FhkSRKL0B6BaW7gkOzwG4ExNtFY6f9ow3TJQmXitGYiIF9xYbzdVtfWtO8b6WohzUr5UfAlOWrxD2q",
-	"+qPG7burCPUvwewER2jTfmY8eXPGNAfkQ2OWQh2CdGGcLjJcI0E0E2WUqtDBwge7rdVoqJVytnzp7sC3",
-	"c+LlYl4/d9B3bywp9slwxDK4aiRqSS2fB2ziAqmKPDKvGbJ0Xeej/E7lbCymQkZklIwXdDyLyGI2NWmu",
-	"T8S5Un7jRMS0twoV97voy2Y790xZxM5SbE6pNFejX2Eog9tRgViq26ZRYMRSzS4xHSeRIAFFljeCiu9H",
-	"1IXzm8qnxqfhL7dpelhqyfyGmJMBzZwQBxrxUKhDw1NZ3CXNFfF/N2rzroNfNyJdXDD8ROEn0ky0DIO/",
-	"aXafFpPIYAhTsE5/Bv0mupghCoNlZCBmPCYDNmcZ9hrF6uoJWg+kvkTavOtsDt1Wm3vStJXxS1o54sIK",
-	"RfNsE9rq0i2K3ulkVLEyLcdKwLVM3euqGnnDeTOXbGmNrXbbukcVVYouqkhREapLRjTDgLwGPDuSZMbG",
-	"aU772ehg/3a09jyWbsdljphzu+Jk8P2FiJebV2O6qG6ipfa+341KTH4ksSf6eAkcvl6/SiBogLIUHmjo",
-	"6nGEFCveFHiDkT4dd+gYB3eNWk+FgNSVQwSjdpmZFzqqUH2V5G6kQ2LuvZYWzFrhFPKS4rvXC2GJ4PPg",
-	"w1lZQ03JSrLQMd53fRYI7s0vYSttK0lRZn65Sfvj7UpiQbmMDrbyDKcMhWpCbFTe+c7mDbCWu5JuxEGX",
-	"4BloVrqumdcmAbJVGfKYT44EmMfvLRd6N5aEisL6F5D0vzxNxXJnwyGT4Sytsga8PXGnPJN/+TADTrCe",
-	"uGOsW1xpHmjt8PBpDQNmzTO+mfTH10wy11a97BSV4x0JLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9DeRf",
-	"9MfOBrhbx3aL+WI4c9mmt64R1ymTuG95ne4TrJhABglP5MiUMSkrnYPD4p1SMSol8AoMhf4z+L2kLWUm",
-	"ZqpslYXG+4RmjCgBxaxQ64CYBAFdJm3prUNTV06fNhmINBVzGQ5S1W+sjflO+uNb+j3zficuJi6WpV/m",
-	"/B9m8T8uO+YnWBmxXB+zDpUINKEJ2McGzm3oaOlLVlrRndqqBjxitATVUAXbkVhnQkwZBxySfhkowU0/",
-	"LpqOEdcjl8KTZMAGJGkKTi6JqbykR5SX9HC5wX5EeTxiaWxsK5DhR7G2FOij0k8D5ExBL7BEkljMeW3/",
-	"ZQFrl4RfWGMYAnrsHWnZpnR+hNkKB4S0F8sDa26XmwwpvCpmXMFo8oK2CzdDYLv1S2WwQYCnvZqjgbUV",
-	"WTTRZxU5tFhj+1hTtxAfdlwBtLAwt3HTx+oAMXc5bGpwydiEJla238weE6xHE2N+N14rQQOEUCUWSv3E",
-	"nIHJA0JkHQqScCXCXfPpKQsDJZTSbd8uJOd4dR4DPTM9a4ZTu3KYme0Ej92gYRlP8zphroqixYvJD4HS",
-	"UA5HN7m++qUIUkNe9bvzm6OEKYO7yFOtliXp0rBxqF9TVGFKFMoqtXAzvS209tUelhjwncT1em0VjMIq",
-	"ZZVB62tUBIwWx2G8RM6KNtOmI2fgSsz6I1utYkmCNk9I8/wP/v2DD3712f+49+nH39k9xLq9JpOMci7Q",
-	"Y0KSkr7e9kLZtHvo8/hdCPYj1BYmk5KGfSD4lD4uZZj1zZibVOqsYQwEG3OnNxsMQuEUtwq2OTHnBN80",
-	"hbCMlIu+LWPPqyiG5eNhpWX3ISuSbJk6vqRwBgLQkrj0bKuqoASMyoXJfLTxZvGRraJoymol1cKZelRQ",
-	"gEuU018F1VpKqF/dRKuinaprPKyJFj+rXNGWWdYGj9fmWRMzEcxhQ80lkeNZVdb1I0qkdoteC5GHTabG",
-	"/W+QS7158vI0vwlqMOF16c4GlyuznR0nXN3/yUuvb5GzXZI+jeRekTntH1WN3OnKXOiHT0JeQZzy6ht1",
-	"KLjiSKpTlH1K25Cay4UHfeUQ81j63qUVaQLIWvPKyAoVUC87kUpkizaXii4w0NcTO/QbaGvCkEdpg+QS",
-	"BVYis3EIp2lzLZxKkjJ6iplgM0VmHILwukZt69iNmGAb1SKw3zbPGJjuJUTtvGxiwaPChvQKoWQl9C9G",
-	"n+wFSEGe+OMH5qwRhpwp5kqdXF5fTtroSytCLeeWrbE6lfglX+eJQp+j5n31KvRsHue2IrEtibspyxRy",
-	"n7zIPAaHDWhquvtpVRPMYKhnNvcPMUZst7VFbEi11Id2uDGbKqgXj7cAyHiSpgwrz3AsZvzhB+fv/eX5",
-	"n/zl+ce/3D0kXclQ8Ovam8TsIhnOAJPlmhYA8IPeamQC4HosFXPyFstEi+wdBAVO0uzaWCmYbU8ypRI+",
-	"lN3dI5dDUaSbMWNTiXG2JnOsibZb+4Kdx2uUug7Oewfr5NylAETB5WwCvwHK6begXhLL+lAZ82Af8tue",
-	"Jc3Pf/0PDz7648/+8t989m++uwv20IEQcR2X/LIgXVwCNHfQh4JHvSD4IpRXwORX9MlieNcePt3DX8Ss",
-	"ROcqSOZLchZE1mr8xcA39CcXZnLiVqp1O3BDhaep7+sLEoAvym/AfsLdkFfk+4q77gLCCzz56IlWGTXr",
-	"SE6NoL+Uj5hlIivB/ddMkDnaYSE/mqYp/hpszTESs1Ba3jf0n60AG9MFoo9mknqoVklRUghDsL1mK1/o",
-	"TFnW0XN7b+aLyuuBb6Lo03LjJ9ixKx5VL6daQhQlZh+AeQ0hz6A6jGNXWgSmH9VhS3Hj6L44iCe5sqES",
-	"sEc+GgVxcKaO53TxGN1XtpbEEisVs6zPnC+wGN3k2pa553ViU7dobBe6xptmJYfOj7IjyVxkahS60S7Y",
-	"g2ZLZCyHmUmVcACEgwi4sAJgqTyNagcdTB5Cmtfw5nlYv2cgIgFEHmgDkLmaURvi1watD23V4RJXU/VJ",
-	"1kSvlaLKy5zcorZtf0Q5Mes6NNlykEZSB+PLUfkEL4oBisEQW2H8ww6/ycFjwOfNPcKvMcW4dcBtgGSZ",
-	"/a4T00Uw33lhHcQ2Jj1P9Ej1byYJdcoyqWfUUh3VchfLKBRN2zdicFIM3L/yzNMbSkFLSw1CIc9rvRAn",
-	"yhoPY0mNieV1Q92GOg6Yk5deX9t82+uh88bx3r+ie2/t7z13O/+x1Wm3924/9XshQjbotdrAn8YMS+V5",
-	"Dm0t/4MdUmPfEaHoG4c0naXSnhgpAWn8dDpNEzBY9pe57NJWni3ZSmfv9u+XLr7MpOV6d5YzjkOj0NpX",
-	"0d1tovzDItxDNdHdoo3f+sLypVGgeCsIqLmAKiiQI9QUMv1igq7ics/6Kcs6IFBMVSVUJ5r4IYjfQRYy",
-	"8LNMK11hpWqdLJEHbdE4xlSDiTgtCz3wq9GvOXynC/qHT6QgA1pSeqtmLzoXDBusSh+kdTyVUq/lI+jg",
-	"/BBtAB9RTf+6MYkXFI1Y2TPQVs3ZqGuAydja0KaMFb0PVrf92Y8/Pv/P//ns/q8/+8lfnf/J35pstE8/",
-	"+ujs3Q/Pv/Pewd5zewfLsl4No6SZ8PLqhM/PkjTWtzjlMcmEmIRGL60KtZQF/NG98x98/NmPP37wpz8y",
-	"Kz//4f1Pf/1nn/34b89/8PEW68YqG4tl7Sm4JuxUtCRpPn21guet8IpkmjCu8uQ5uOAe/MV/3GLl05GJ",
-	"Vlkn906FVDQtkXq/gsW8ZURGi+mIcSKmiGKH5GB/f29/f//plbVF6yplLZcrd+HDV79iTu3Bn/7q04//",
-	"2xf3/2H94CWGKm9T4VJVjgTKiGoSrNNY1UciEKq+6o1LqWJQfBUSk/2GZxmbikwx22UVU6ETZf4ubRtn",
-	"6x9MeAeSthPTUrQzEHmh2aWuTrRnciRGKAJmTM0ybtuL65/Rqbi+Q0Rxi1VhB2vHgq5Rssx4agAEL1n8",
-	"wFyCiIg01jB0ubgbdbYuKcX4JWyDuK51w3TDuI+L75ztxeuttEQsKWpf3WK7sDGHIlUkegFmZkftv7OJ",
-	"bCcjkambyXZJTgPbPiucrkzTdEGMxWfJqhcOSN9/lOYHXGwQBsmQX9/KzNWj8ZBtnoQVs/K0fqvD7oDX",
-	"HEremn6VcKUzZHHGdL+kogaiRPmyAPLMZvZC3CGOFISdooPBCZMynNVk4bMqHsls0FFizHiJuM9nstSA",
-	"mEiSiZSRCV2QWNjg70EqBBakNY7VvuBSpMX+DUuZmnpnM0XndAEGKqzlNU36Y2Oq1xcf5TF0O9cvwIAg",
-	"A0wKACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXN/DrbVAqo2Tkt",
-	"X1LFbrZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkWMWu1xX0jy7/+dn9//T2f33v3j3+5//5iNy",
-	"/uF7D975+ae//cfdoN3DVgRa7lOV9BlmYY2SONYCtwkvSJNp2JRRP/1io9I1Pu5s1YLQvRHWdm55ddkc",
-	"lwxCPVGtjdudanY7mTAel2W99cQdVpzMfQLNncB+ZQS7QtQcF2oEZSsSVb9E5krmaKhEZpW0t3ljrFCi",
-	"RaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYPCwWaHPfhvF+rc28JoabGgalBjUcqw5zmkksvhhg",
-	"TmVFCm1HbVttEXSeCktjPJumSV+rkKV9MUHMKPONz8P6FldIC4MkZVgcvoYtyxTedFMWVhe5PYehJfrj",
-	"LYrnTDMxSSSLiRJeldrVjbrgstWBBO9UhGVZM22eemHapPQYGSanrCTUYqP4MnRYVISXhecYBUs6WHM1",
-	"VTZPpMdyMC2YOiyGH0Ft15kiWliCqCsoCihHLB0UyrtRW1MZHG9+tnH56jp6j8FKXRnz0ovBtwPg6C0I",
-	"JaZkHM4XkfloEbm0SFyDwlYBVOXNCWzt3JpXmeiPsTFkoLy2UJtciqI/flmojUREg3FlZ2fEiZ6xg5Y4",
-	"AVi6FT7DD4idq4GGh14BTouJWhjXkx3lfjWMaczvZtEfm5BgMmAs3kGPd7X2t7FUaIFWLLqS07UzZbnk",
-	"DwciHxnN+ZbyoLKqE1twImKVGoTNk2MUhvFuZBqqYi42kNWxD7f1J851NiOtWif02CmtBvWEevfcyjeS",
-	"t+ZLuIleZm/OGC8pL/VQ5ImtdMLUWUGRHk6uocWLsOd5lB1KbKSyMxEhV8QrImMu20HjJXapwWCD1brX",
-	"njAKBjrA2pCMJyF1oQvPu1j8QBPioSkhLBXpSvZm14X9TOmQAZnAYdrvCuqHAWitA66wKeKSPZiUnk64",
-	"+xCQawcqbyQlmpZ3h6OUq08sZUbnWrrP66ix2wQ2lDdDWniCxpxKo9YPRAbaqBVuD0m7kTOjdsPkMISK",
-	"CkIkArAdIcZymzI4pty+Zo7YpjFjRcYL9R0c30VHkdtFDcndy61HL7P1PLtuScVzLUWKiyLWJx7h7QS7",
-	"aklgjaZxoQE8VVdyLkLj4dt7s2kaM3ipzE4W2i0rm6HWSa1rsUmtuxJyKJUC/2ZK++zhwF+E1L4pe6KX",
-	"UCIorWdeUKPGyCRFFwiSpm2kltga17n0luunNZjaBrGwYby4Ye4FCIZKPPkU1qI1sEOPrei7TfoSV2TL",
-	"4+dqmi+zaZEufPE9VJjZhqVWyjGypgjj8T2vqUigvEhN7aMUmU9MYtaGjigT4NvZWEtwQiUYLU1ql4tT",
-	"NmIp1lVzOdybZdIts9XiSoOAyL2aoZKRRoO0JenTBTIv/VXCh7uHZGrFJmTbXX0xgjykeXmbT0WaauVr",
-	"yFTest42vkH9AbxsSBYpNjg2cXZ++miOX646dCCM3/RK0FIbkanQguGENM9/+P75Bz/89KO/3o3IweW9",
-	"g6sRObi6d/BMRA6e2Tt4NiIHz+5d3o/IwXN7lw+sFdn1xSg26aCTRtSAQfS/ehT9rx5G/6vH0f/qgYIO",
-	"q2J0wwobFf3+LMs2VAqnliXXqDP0KKJR1ugjrrW+tze76BBCFkAEGeEbkmcesLJ5wEmgAcDB/mYVEiqC",
-	"IQJTbdiY/6HwY/XejNlUKAjTZ1xltqj9Z7/9h89+/Ldn9/7m7P5fn93/N2f3/vvZ/d+c3X+/VshfWVBV",
-	"jnnk89989MU773760V9HZBkFyRfv/fCLd38Mzxwumj+ef/iDTz/+TkQQL8mnH/3w/E/+8sEP3n3w/q/P",
-	"7n0vQmnr03/8088+/Bl87/CVfP6PP7YTWsQ1f8MxH3W8Vp0QHw+wV/c3CxtYDdYJEt1ajCytA1HmFrnl",
-	"gr1CrpFCQUDO5ubhpt44v+xsQP8oulqCLhPovFboKRVnoqynVNE5syS9sTlGutXyu2zhcLHH8VrY3Fnl",
-	"PIcou7ouZlr7Vc5oli46M8nizmwaDs3WN33tUlFewbw6Jq9Sb+tyzY9AEBuCxGzXLLNYf25pd2uP5CFb",
-	"g1keU9XpK8Qu3NmWtoM82IMAYBfZaIVKLDQJz6pLRzyX/7e2VEYZ9mwzWGnXFdM4DXKnTbCHCS81AF2f",
-	"wFeKIgXECB3669yx+Zt56OfmkSylShK702dTl/O9FGk9MBEsRdZajEhOpLkH8d7zbzuRuVtu42jWUpAV",
-	"duRHj3o7CUHyW/Q0wMgmZdEoVU1qofhoSSG0uoUs8xqWEwyocK0ncfSyLVwQ4T9cl7+Z6ojBIBSany6s",
-	"d8v5c0y2Jdg8tGRYv8XShN7x+g4X9M912av6U2c13TDzdeIyG0Bn1VcMCP/Lfa3gr4cmNtNEoXAIBZrT",
-	"dByZkmhcCdCilVDsiMiED1OGGef4ydQ0MwOV05f/8FWoUgedtdb0oKrbX+puCWJtU8a0nHpK65tWNn8G",
-	"4/gGxbqK9VcDMtkFkKNfPjVfYpA8WW8kxNgq/wHbpFJapS/ZvSkWtpFGBTJgp6RA6SahflSqDhSUCJvY",
-	"wPWDq3+oFI7KGLxVI4EJ9VhSdmJGa6j7EMDmwcfTRdw5FIBe40gvwH2xjCRP2pFh1vMij10JruXu+fpE",
-	"S8pf5/AtUu3a+Ohpxk4TMZMdyfoZUx1wSwTqfxm/fiYw9i4y/ou5beaHn5usp5T2WWzir2Qy5LLNe0wm",
-	"sS1lPge227x8lUCtld0jq8G7K8qKsXY+tPzVo0VcSlg41quBbnbwziHaL21cMJfGDahM23xIH4YlsLgs",
-	"mtXAbZqxQVJSx1IqmrlUqOIKIiicxjSc4HdJ6JSWdIPYpmJsrWQgzN+x+FVEpuUNFpZRA4+3EZM8THdX",
-	"f4GPlSN+OEBSEMl47NtxaZpC2URsX20U8IjMRwlWTwVsBORA5z2dsBjt3Fo68OIU5G4wv6HYgdReYy3f",
-	"KYF/Kfapwr/ZvlT4myuTbn6lhV/z7lT2W9ejCn7Pm1EV/1LoWFVoqdpwVVv89SOgUqhHgT+LmSvk28p7",
-	"a0uTktXyLwr3R6ca1MrdQMrrlNHzK3TMTEOTIlFhCJxIY8wCV2Iqq4NADJUU6zVuaHLTY6zSAzKImZYN",
-	"T/RVYeSPafISC6RBH3NyfPM6GTPXSURTOelKMRadT975RTdyjMmU3Mg7iA8gOCsPzW9BbSs9pd4roxnm",
-	"7OHyRkpNzU1fSB9aLr5HBwOIaZE7ROJbEZEMCvFhB1gxlZfMkxYxFEFoKgU0ZYQl/ou9ayevfW3vlhgz",
-	"TkaMxqioJ3qGvhDjxGXJHDZgo2a8fLUGXHfvQkGhQaBcE9jzmufvfHD+8S93sUSyB5lZOkjSFBoeG8NB",
-	"i0AUlgZ2CkyXyJGYam5P2zwVw0SqpC+JmCkJVbOgVFJsHXQysvWDCBcK8j6a5+/9/PMf/v2nH79//uH/",
-	"s5vXC0z4sM1RhMXg2IzRuFDR1arvEDlrLEvGaCNbbd7mTz11PFMjxlViUvieeoqc6NV09d9Flrxlevs8",
-	"D4dM2rP9/Sv9MVvAD6ybF1sxuNXmRcwZ0lNGFmLWIseAej2WCj4EtukjFGnqDX70691D3z+3ELM2l7aH",
-	"O7oGExPXnGeJ4N5tOyIve8RW/IG4uzY/TWTSSxm0fU+UuZElubp/NSLsDu2rdIHNqKWYMFwAzBQLJsHv",
-	"ze5o5Q3B9iL0RnjqKXCKd6G8DELwkqkL/fvfloJ3SfO1r10jz119+iu7CKquRrtuRLrQQqALnUnhjPTf",
-	"sIuA/ilvcdDVu8MuQAk/pWkSk0RfexHpYn+GQ/LG29i+r81NfsLd2124SvQWUHHt0Rh7/LXIK/gOuvMT",
-	"Tr5Jp5QziaFlCScv8mGayFGbw+W0EDNEz+5xX7PXvZdNatMhYbyrT9UVB0Zo9TJGxyYoGORXksg2R3HN",
-	"lg2H0DnTZL03kwlnUpJslmpcP3npdX2imIcfWetbm/dHQhMDdrjRqGMkKmwZjbucJFLRMTNH9BpTWcKk",
-	"RmnMKgGuol/QBEG612M2mQrFeH+x9xJbdA3/IE1TZfbNGdMLz6AN1lRj7OWnn9ZomNG+ApozrdJff/36",
-	"C7stoJvE9BOCEGmN75Y+2hz+1BPxwkQOgii7kJ48anbkNRunfThDNU/6LI+9bnM3ssV6GBeKimJlSXh4",
-	"9fLlI6/LjxF6EbO8U8lmHO43SjKmsoUXBpIopK2hZmNX958jyQBLLZPCl22OnvWDfSJb5CW2QNyCiAQ9",
-	"jBXFW+RVrz84vgTs3DQKn+pztvQL50x5nviD0bP2igKQmIPWCpsmRTRDku7bpA2KUbtxSN5otVq3I9L2",
-	"VST993aj1Wq1G+RuFzteSqXFQsNOjzDMwMUYmIAC1C/uKBOJiUpK1xsYalhr9bjV5l0rysqE91nXLE5a",
-	"uU+rASjXEHhBD86RzKcCCpiZzZnQB2L5vLkcpLsGJuAgeuop8i3gL0vTqhGTTDPlzIiXMkcz8pQfbvHU",
-	"obFlKTbR4NBzzCFJI8EwipRK1eYmmCKCQnf6VRddAVg9EVB1HJtQMY6FwA154sRtbjtwUdL18uG7LXKT",
-	"DplhkwWouqIXBrwRlG7Dq8YEynrj4JRwgprNl8SKAJhJU8+GA5mshhRJ23o0luC5ewgcUWODvTJsmIkD",
-	"DR4oZIRCJd/ckM5axEZkaRoaY83fkZgDak8oX+AgTJIRnU4ZN9Srp9Q4B1eXhbtFnx4bJTzGjeFGSV9M",
-	"mGxzPBE9f2a+jF2kcCJt9IunFsPc5nqlMTPFodu8LyYTvbVY67TkppBqmLGTf/6yXcuOJKCW4+UMNdds",
-	"68eMckmhrKmGsoZUJhRznIVi5zUMmIPoJdB24PP8U8Nv2tyyKtupADgejUmTEmzlln9jI2Y1I+hRyUjM",
-	"LLtt8wHTChl09z6FFoYS7wQ9+e6R/vTkn7+sYWFOQ3MquHMUoRjuA+XtkZExSEpHGCEptcixOaQJXcBp",
-	"IL8iTSjZOHXV83eP2lzLDgskPZNMY0BaRJxjR+x61xbVDCDaXD+0khAce4JhXUtSHzTvEFmGGZTIYa4J",
-	"brVngKZ3Y8pZv8+kHMxS8vUXb1nO4eiXk+6Lt+hQU1ybx8lQL9ccPL6Kl6IGNJytpsXrg70bgrO9V6jq",
-	"j4xwg1huULPNiyYTpz9bwute2b+q6Yi8IuJkkLC46we1iXhhOWdfTPH6R9FTn0VPM8FJojBFRwt6esFd",
-	"vW0tdiGTBanMiuP6z5bn6p/naIKAny1wuxoB7Z2s1yFhalPDoM1zkXa3RaDbipiyzBSABZ484/qW697Z",
-	"08rGHn7eNUIUDAW8QWBRJDQkGN1CT9unqWaPR04c0H80l/aVlrd9fdu2OYSVsiPXXxHLwOfy8AGKwZST",
-	"GR9zMef6eytUUWVAiGiiN2NHBzmRkt4sQzwwoobrZ4j3LKPxos0zqtgR6bGFQPzwDjyR5Orl58w9oIW4",
-	"xd4x5jokXCvhgseyhQja5ksoiRJlrNHEENP1F299jehVv6wXbWU8kIUliTM6UG2OMmSiDknXvbkH/++S",
-	"Jg6ZSbUb+Y9fs379LvKCwiPJ9JdmrV4ovllaAk7WlCGp7mqF0T5rc8NDx2yhVRsQogxBOK3K6DaarR0W",
-	"rg+IPdEqU3aKzTo0cCKixJABXqgRW0CW0tzOAWwNp3ZisxEQfUawBObuv9gzr+1dj7tH5M0ZMnXidAYq",
-	"x8uqIO0hiRq0MPGW2JANlezjm9cbUUMvHTXvg9Z+a996mug0aRw2rrT2W1fAI6xGYO6wvQ+MogB/G4Ys",
-	"OlBfxAmUQA3QqDZDSROU9B3T2ghiGaDj5sDGoYLq5dQQIyvZIl15lyQ0AUjSnI88kPdFmrK+HlOOiL4K",
-	"XQCaJg1ULkZiTiaz/kizQ/+0MkbO7v/p2b3/eXb//Qff+8n5d/8hn0XTbptrlYZwkcehumA208tAZOTa",
-	"qy9ExkT8FiP9lEqTYLMAjWg3wtOKV2JaQYgyf5Yk4Xkaro+O0xSqRrb5NOmPZ1NpgpBFTDWGFVq1ztSe",
-	"GAwO86MAK2PqzE5tbl7BvjEm9YVijs1sapQI13eGcmMsYKnGsQw6x3hKkGtmbz9Qtt09IqDjxNfjxmFD",
-	"qxLXLCZB856p4BINa5f39033d2WiaX21/9smkwiV3nUuHTMHuJrA9BSqgmCwK9KAwfLgd6PGlf2rZYO7",
-	"1V66IZS9HLEmkTF0r/vONau6GzXkbDKh2SKvhCIjh3iRjx8gbcPZ2MM1uQ856QMdYdjDUHqRHuBiLVx6",
-	"GMpG49w5e1svxlK5vYk9Kl89wOv2JQgcoROmgC+8Ed59/soluNcad6O1L/ZtQa+1bxr14USrBPA+mCbf",
-	"nGF0p7VMWp9lPeQx+8tregQjNDxFkYsZ75ue0pnfVtlGaoQWZZ2moM0U1lbHO1R/UaHIkar14PubL+j2",
-	"IyRncyJl5HyM2psYuP0vVyt8MoSt17tsbfaI1BFbBZHm75iioaskeQ0OzoBoY5pMcisd2Olvu/6vz4t4",
-	"cdEnaALyi/4Xlc3Y3RXsObjouUOYA93BzQHNqbTmr9YFHP6xoUCvY0F+/RddDnVxwkOGAM++9LZt2MDF",
-	"3VIG/nWmclR51AS7BuRPii6/zvw+EoYyUZxxSU2e+3R7ei1SInBdLVjnTDc/scYyRdS9rV4Q/dmEcXXD",
-	"dOrRFGzc9suVjsGIhOqPK9rumnFhm37OwDjkQQf1V2ci6tovuy3yqjGsepLIiEoMmWCx15cmUaTZdb+C",
-	"/m/h290FvwgC3Tm8I5dghy6pot19/zki6QJsGfPR4hBjMIrrMEb+kAz6OogMPhE8MnZn8xzq8LvHTXym",
-	"ryMXc2ONvgimhxsOEJeRQnKUACSRj4DzXUIkghisJ0Z/IhTgf8xJTj0OQD0G5mTSdcjfPfRqcnIBpleW",
-	"ab0LSEY6/16iWuRa3pGF5vTjRnddRNH412pzINr8HHyCtRbfIq2FaAhnvVCZ458gMQCQHhcx5DHBpYrb",
-	"qzYc98untpWHwJtocLR7u5w0rSP3xWRC9yTT4yoWHzpf/1ft5RK5mK3Ii9XqIkazO9MUQq9NHFtNzbFW",
-	"gGqhKORym9uK5NOoIdUCDHZa51oDGbDp5RWfnrjyGVzWPwX1E05zvfJpXchfGtXTy4ZBtmJNPjWMQmWX",
-	"GMTEjpLpnhI2igTcxvqMUqh90RzM0nQPOqCaPhYgX6ZMadInSrT5iKYDfCMi2DQCm64pQWzvi10TlIQR",
-	"LQaLEoyroBAqg+5Sr40FyTtOyIjQwsjCVPXJX4naHLtEF/pBSOwCEnlxKORklAxU55vXT8BmPRJpjB4F",
-	"jYltLlOhyGQmoSqQXo/fXQINcxG59uoLLiLVOIONra/NjfFagvU6N/8WTcxcODfFlFrjfsgO8KopnPql",
-	"tALA4p6IDcDWmw0KAWgnhzpUBrMu4vo/QXed1z4Pop/Ov/vx5z/8+wc/+O5nf/7xbj3aDFlq8W+Xerai",
-	"Qpha0RlqQ3wUHWNta1OQJI/Lo5J0MSi0MHwXw7naPFEu3kLMuR8HgDRoZUacCr3+GLsrMkvuxtWPLlSk",
-	"IOP2MnEzBHv5g/8eBnJVv+G3NpfQuLprroruEelikBe4qMH/aX0exiFClfE5d7joWsoyoWKOiWneBHqv",
-	"ySfHOEToOoUBW1ofJgBo0IPpAKv6mGAmz/PPHLR3JPFIiozZYvdIX89dAygT2Enb3HpPMCvUxBx2Iewu",
-	"d6VIx78MJJpdvfyOEi2v5043Il3YyRv7t1u2wHv3k3d+sdsixxCi6DDBLKPNnUddCcRSALc+IRlBcryL",
-	"BXFhmlA32gtAXMOLnjdpf19ehgQr3IAr7T+C6U2xhgCDehXIq0gYpvnrBfEo9I8+vb+/xKuc7G0g/9DM",
-	"6m1Li5XmSXuDPVqoV94FT9gw6fEwiHBD7sRj4tSR7QS6jSgQPrwhgPSm9pZZauFgjAtqVSaMAjIM8N/c",
-	"h46+6NUuEFFuisQfuUAfO5bYw2RdY6Q07FDZOq9FQ6TmVta2MU0wTquZWx6jNu/6amFEuk5f7EK4NjZE",
-	"hbpyTtCc7LYIqDsY6YbsGVKO0NZyRCxvxhsHWXIXAg1ceh2Ep8Ad2OaGuBPppF3vVqZe/HciW+QGm1t8",
-	"gOhes1wbjGgzZdA0a/fs23jK7aptnhtWyXy0gJhGtCj5LQKcYbXNgXu4RzvShKuRJoDs6y/e2rUhaXk0",
-	"WnEBbQ6BkJjJNyBcQKC1Db3MZ8UY3oWYYTxioo7wkponkrX51YPL5GYG0UAQaEe+RhMwIvsRmcYSFryt",
-	"4FGJ5LzKIvQmrdaBy6MS1gaxsmaBTs/FiKhc0bXQKKi4xeylEu32EV1/T8ZIXUMgf7QGapzDdrE2lLJi",
-	"iHvYi67cGr0J+w3K9s+Hll5s5pHbg207c2jxpEzdTM17oBRwTJqe+Xl3DfuwkDNh0N3lpMTuIZmLbIyK",
-	"hk3hWw5qItOZWS30b29zzYkjDGNMVMgqbmN0p07PcNV49T1id9q8uv/cbqld3Hy4YhUvsXB/qbVpa4Q3",
-	"gus/RWp1FnTbD+bC6BLa1O/Z7vV7tvzARRPp17Da60wqMdEy3UgQKsd4XSihBSQGKQEsyTCfrnn+zvc/",
-	"/fjjB/ffO//pr87e/fD8g+998Ud//vkvv//gV/d2DzGK0F63me1daxo5mb65EZEqYyBKxq4Mf0SgNy0G",
-	"0w6TgSImmc2QGuniTA8+ev/s3X/sOkYB/XVN8jVk9nkaudbP21Ad1cXO4+v6YxvIbXKZxmxqchK0mGJi",
-	"oW0Kk2ZEKkvAZ4wxzS1ykkLEPUQvSlN8G2XFQZIy6br1gsV7TjPNQ/I26FrMGokUkgVu5nbAyDMA4pha",
-	"lmxSrsUpGmmG0ObUdFHfjWyX6USLolqGzTPmgjmfGvUXLXLMnW1AKLJgyvGtgHstMsIN9LeAOkzW1c4Z",
-	"i5FFGqH60IpjibUukxczKkG68QqTx4KzozZn5hHlBJB9A+anR2U3DW28gDUwvrwuvifEnABIKM4a8t6R",
-	"xDIUJGaQg6l3ay3fRBfK0Vyh1GoHIBZWeOQKNkxTHYBbaDNsOMqXwXmCjjsySqQSWUHVfNyqd+WBj2xz",
-	"iAu+s3KyGTM2lQQ70kLSQ2wLrs8wWVBg2DiLTRIGamggU+qLwWjKQSG7oImTckUccrgcj4fgH0i2g+5U",
-	"nkDZIt8Qtqe9WT4kShijrgZWm1veZ5rsSsGtjsiO8u+WLAmQPJfIslgIPe2X3+uiV/nkbJyPnzvr/Zaq",
-	"eU3ILD9/7+dffPdH57997+zdn+1eJCc2FPBoaXMomEnpVKKYSAxWqyYSqqXbQ5+kjtrc7/8Ebx4WSRDd",
-	"r4m05G3EPsjsndNT5gs5IXJpgpvUkFjXPcVoPxtSqNmH4G2u360gsNcQnBdIY/+0UN3Ap8j3AKaI5wLF",
-	"SzhNmsQPgeoFdWkvYxpkpvpMmTX/NffSIwR8PkkJ8N1SL4a1zDEd2uSEo/And5aEvwT1m61FhlAMb9dt",
-	"pBPThezanm325CFNGQJqC8G0EJIDSoBEfa1UYqWSdAOqcRfcf+CPpW0e0yRdkGzGW2QfEzgNRHedxGCq",
-	"s2lMHGtsH1mYmToNkWZBWaa1K+PbAGCKOSeilyZDinnpUIgoUUfkyjNPk77ArEurgu1ISNndWzCakTSh",
-	"vSRNTImwVED4C4nphA5ZbGvvhrjLzdkSjl78BbyEno/v7q1PF4+EMZ0wlR/8BRJLkDWZfPJK/eemfenL",
-	"HwIJAVw0648gis7ujighyiLoEt5PZzHr2I8KDgZ3kibYcbmO2iO9Fw3Y10fQ5TW6vjQxdNMcZSxmuj9V",
-	"MPL8nRCSemE7s7KoHahvAdXQDPhAes+9wl05nnWjlZgez3nY5t2br+chPW7yt+V4dteE9pCqyB6a5/ra",
-	"9kbF0B5SK7KnzQuhPbgx7nv3GFeg1LnQnsgVhulCBNFy3Mxq0jEUWYC6HuiSxWWcvPS6lmtVf9SFzH+n",
-	"xg6EiZLNxEyxknvBAN5GsDyKq8Gf4omoZ/4CagehWGy4qDAUDBfSCIWn7oWkOM5XGotSSY5r6BBIoUp8",
-	"NeBpPPoTKLuizVqfaEiKXcT2THDTC1eOZ43STDZEF+n3XIywT4LJcLOVMpRhARjR1+bNbsZQTYf6tl2S",
-	"soEiYqaM3AosiReaOZIRlbst8jzN+iLW4nPzm8c3Lr14fGPv4EpE9L/PRuT1m9f2jiNy/dbX9g6u7kJo",
-	"honliPyeHcRc0fGRZok9HNIVlREDlJEcxjvTFZUhxwHUVXHMz6IJOeZmHaRPoe9rzAh6EtDD0B9br8ai",
-	"mu09Wo73JJndGlIDI4q5foDsLjIQeYMlXGAy8gqD3Zikw4zUFcirFLtP3Fu/I6lHtlXLiPIYS1n5Qf0b",
-	"ZdoY38/FZtpUr69uyo1d2rYpN+G1Ka+LmG2tbYIqw8tw7QxKAqKeubq2mPMWQJogiKBrdCKxulNMF5LQ",
-	"oWhz2z4/b1q3YIo0sXPdgz/5K2w0t3tobwzpO/lN7aM2h4pMLbJvAtyxSqPx8a6Mjsw4BKBZ3r4IrD7L",
-	"gMIuJVeeeXpNz5JHqeJZEl+v41lnqDmeYow/Vkwyr5jmL07jcdGkXtVl27/tCTkKi3sxaQdLQQEeh83Z",
-	"5YZ1ecBEX81j4Y1Hzl8fKQ655ubVCIQFuHsLT/b7UjiNRX+s12fIfOV6xTPc2GYAn+1Jr7dxma5SbIL8",
-	"qA/KTVQiydgVP6nz+JdaljZj2FbNtidz8/zDD87f+8vzP/nL849/ubvlGZWZ6ItdmrumufcyYng1Nbsw",
-	"q3tfDNBGL+Y8r/Ocd54GHUHSlEnXgPrQsE1FbT8UsK7buoA8tvkcfcpNOBbUtMO+dL2ZIl3JsOlQ11aF",
-	"08/aHFKDhGmrYttdw28pHZJYYIi9Lb8B8c+4XVs/GuJtTQmQ6ayXJnJkFDfO5mSQDGcZk/YKQJelCQ4f",
-	"MBaXKCiriH7xakoAxx+fnrIRgZlKnIvceH9RtvtFOQnVopkKhnbJRGKUlpM0JfpMAe1BrrCAhQ/Rpmlc",
-	"2tDawri78DdbLAMDH2dqj87pIrJd96FHC3i2baNFKx1Co/7I7HG3zaHIq3N8m0w/q6hrApUa9aAcdVey",
-	"N7uRqxxs6RByDf26yaZuKu6sRW6YyMEskUzfaYL7BYwxXNNEaNoGCwm3wVKYoKeFDqmZC03R02fqkx6i",
-	"59d1eYAVkhuRYURmBjS13TC1pTPbXsOGaMImcveDX1gdNaAu/NM1whrMmGcuQYnlNjcHtiTrgXYgJHOp",
-	"GeSmic8wsQHUPDmEEsxor+4K3tESvUmuyYMaSAz2a1uKFVPOgZXlzK3N0c01pzJCvoZ8ZqdqXAqKgpA2",
-	"AajNgc8Z8DW7Bbzu+oCbEC2w7kKuzDHpC85ZXwkbVqVP2jZ4dUCEYo8iTa22MGBzW5P3UA/T7XZtO4Cv",
-	"klTQuLlLVv77Z2Tf60igtbfD4uUTGXcfuvraPBVietjm+luQsr4K5aiDBPt/wuRffRv+udue7e9ffgak",
-	"yK9e3t/HIQYiI3191HqsVkwVNWPr/+wt0pJMdWDkZr8lx7OI9Fv2nHbxdbtNGAa75+m/4ENJT1kTft8N",
-	"7N8q58y7tYQYG6gAMuIwkHSEHQdaIyo7Wi30VitTxqbNp4ncNaBv8+vWCTJJoMYr9UjVPAHGjwW8IQTZ",
-	"TEkEPGxzzuZQ9lbTmiA9RqYzOWIxyaipS0s5IEFE5KynmWKPIccxMdVtzkyHLk263UIbpy5pmhYSgS5Y",
-	"u5qSZJt30acP3qWu1xCrGzn+Y8UU/bOrOG1woM2bMDpWHL5sEdSDOmBe3jHcAcAjoF1bod6pdSYFGrhU",
-	"Ikkq5hYYelEQzAeAjTFk3Bp3oTYZTU08N+UaoLYjOLmJzR5QydeknmeBG2DaT/pi0ks4iw9JTygsPbzI",
-	"e43AqgwhOwkO1muW0DWw6bqi+WqUidlwRJYYRARMCNYzpWpka/ojGyqrmes3LauTotbNyaVrA2xtt0DD",
-	"oY40kxCmvx1IlkX51OcQZaYbmCDsZ94Ptaeu7KhaV1ndTgVld+hkmrK81eQbbzfyjm6HV74SNYxkc3jF",
-	"dXWHdn2Ny/uXn9k7uLy3//St/ecODy4f7l/5V42oMWJp3Dh8OmqYm6NxeHB5P2pYJtY4/MrT+rc3G4cH",
-	"+1cPooYcz/TpfOvlvf39A9C5vfmf3WT6q/n0+970z/qT7+dzX7Fzv/L61/f29y8DCC2zcxEBOcbgR3ej",
-	"TYRVxM0y5d2zbFfLEKvyAUsy4t23T1a791QT0kTt8Yt3/uz8+z/ZBfd1oO0MdRKiuesvyCCw3nNpDUKP",
-	"VklZc9o7JtPwiRtl4Fqzws8UepJgfhQ0a1hsbwLYwqvpnaW1Fe7lyRtVeWRXbr5MMKHMWLGBfZpOF6iW",
-	"M5px21jImiVpplVxiCrBlAtsyECtLbq3CPUyibyy+2BwjUzPMmhbM50ybm5TnKypb/KpUBGK7twmLe1C",
-	"LwmuJBaPd/G4ClsjgMZzmF+0uKSo0FkPGsJg1xUJ8YczxFlmNDqzDnPpR/pixjAVxsHtCcQJTQiwikuf",
-	"cq1UoYiEA5t+EaZTLoQP2u4OYD85ZVlKsTYGjAH9fzIt2GgpzmzQdaOBFDdTEM20MsB97ci8478pWyAG",
-	"fhsjPJ8eNgiwnfeMFInP9MlD0UD9BQS1+D0sbM6KtS5NxKmt6mIPm/bHLXJsfjWLcOm2ztPQNdADubO7",
-	"2hm0a4XRozbvYgfgbkS6+lbCBntarYb2HVj2Rv9qR23z7mpX0a5WPLVA5RIHUQTDAj5d0swr+Xhd/TBO",
-	"HeXZQ9LFTekFGArx28h0EK/hc/e3WZZia0AUQjt5t0CqjC4IQQXdI3MZdZO4a07PNrUytSngFzgk0/Ii",
-	"Y1OGke4GNZHSWuS4zZcbBxVj4lkeDWBoGL3/KCsCsrY5InPz6uXLRvnGjlO7R34Xqoz1Ndxi0zjO684D",
-	"QrDXYwcYHeCwVkeMZyXve1mVKw3e5VtmJC+/7OLNcoVJMDDrMdvmCisoj5jSl6AB4ZxhsU84BwhUgb84",
-	"LnYhsbY39ZnZInY7K74ysxSNqgW0Mi7Nz773/z74u3d3a7uqLNYUJRNDuXtm8oRVhwUUu7gn7PGEB9Qs",
-	"87ld9/xH6R4LtdGvdJTlxxARzuZP3ENmbkk0TGSaBdk7WAnESmvW8PDQ3gZVEln+TjU2Xnrbsfkkvnsp",
-	"Y+bXerWivW8ri0WXq70HYad8uK3Da3Z15twfQebT5UeFm2UM0XGlRJI3Z2xme9VeXLlFbqUkPWxdNKrG",
-	"H4eUFcrWUuP8xqNnA26qsrvHPH9SxP4tUAqMO8IJkszKBluSd4nPNVcwoAkxg3re3zx59UZugcQyTG3e",
-	"PdFznCRDTtUs05rHV7Hp9ownd6wlE7tvR6cH5tmI3SHfeOX42t7JN44vP/2MZq7tBj5S+G4Lf+uJ2LTu",
-	"bjfyubGzvWnpDU5R1h+beo4o6kFA/+lBF5rhw8Ik1llktnQOVaSrwLioh014m1NwDkwSPlPYtIGLeYsc",
-	"o0Gl0H6/63rq4+/ogGhz23m/x2QSM+eV1Wvy+wqTZtfaDs2AHcj27u4eal0sczGoRkvy4J03DpwLb28g",
-	"gX/1k3d+kYPYAYujx8MBLPBKvhMDU5S3XYX8zDi5RyYhPLR7oq+EAdQ6s+1v21zOE4B5i7ym4QfJ5Kge",
-	"AsxxILNJQGozMuiaMDZVbQ4V2Iy+bdtBQx9m194PcBCQdu+69Th5f7u1mLIuZtgiN+tDgZIsOWVe3Bq4",
-	"2pqgkSOZQVLGJIn3cjarkPjaPDEsEft7a3XEaCdS6yRLCzoC7fXynTuuL6HWsiWklDgpKFpqDQe6BhZx",
-	"gYMaZmKuH04p6C0aodA+IVWb5y2rbzn6MCOAnug5LpTHzPQr6NSSDGQI/UabL2N7Iom+lLFGHViAjPhr",
-	"NEqrLaJpKhVzWz7WM1tNMzFJJDatxpCGpuAQS0g+ef/f5ZX34Det9e6SAU1TLcpgcQG0YeKysYMlTidm",
-	"qut2BlmUEID+yTs/9jyo4AHOhJTgwHYNLp0nVm8RW772xCn2LcZ+nm+DKw3LAdFTmoA1OCKFsPe73SO3",
-	"mtxrFPQX2XSbJSeRZFp1TJccE108zddfe9nVwx4pNZWkqf8B202airk53TbXKDES0njYvYCVeJJwfNeU",
-	"AYfhwE+H4MSUhOQULCCQ7immCA60OZXEjYRu6YtXUZdmeSKB7hsKCY8s+xMO1vjZ7GSYqgEUa3p6aqrd",
-	"UlYTU3kJ8OUSncWJ2kvFsF5ICbq+BoOI3Lx+Q0bk+OZ1MmYLGTn7U0Rsr3wZkZ64Q7Tsrq8uG3MiCzWg",
-	"9owhJwNasEEWcjZl2WkiRbYjbf0lMZkAQ4AaCZGtl2IjWCLyyTu/2HVBGl5UC/qPNUiPb143L7Q58Ga8",
-	"f2n87Rn0HMdAqrwz/ITyZKCvoX4qJDuEMmS2A3mTtnmPxkOwNlow2HKrZq1QcnQXOqfyCJ2F2CQ5ZqdJ",
-	"30SpuMqvttafotmQaV56StMZkzYuHWyaWkppkRM4ehTcwHWugTuEbtSarL1sYbRY6zsEZ2GlrtJjjQcv",
-	"i+E6NylUxNa77vbTpBuRrlxIxSZorxyzxSEKHUlsZAy8wRyESl2ifSWyqlD2tcHrx5yYUKFmF1C0hSkL",
-	"WDvDtPo3PdgHhJJxwmP3ane3YmGY4V66silVimX603/9Bt17q3P799vtFv701O+F4/9DE+Gxd+Dtktmu",
-	"XA7NtvkcSdzYXvMOZA0s5XXEdEGa36RTysEcXwpaTRDl6RP1Mif01H7iRt25ldh05t+lkHAg5he5qmPu",
-	"gguAMK5KLF7bXWesP8sStQAGAiR2wiS2z37jtt56ft9B2jOsIRVDzGZPTpOUDZlrw1VcFWnCzSULBVmm",
-	"qzdbT9zZg7un0pp6rN99Xty5BW8+yjPxJqpy+Lsr87FA/3k7G2l+9uGvtJozoWnqYJ3fSlMh1Z5em+vy",
-	"TQkod/pvE7ogQ6FVomZ+c+M9X3ZW1W1ZfWBtbMHry2xwS4wZf2Slwfzl4YIfd2OWAoBKMImzucOmx4JM",
-	"x3FMqJtyYzq99HZP3IELsJPEd+tZl70vLti6PAsgJ/bA/B1CTlzw41aj6iCnwxIqISg1fiwYauuYu+l3",
-	"JJHJW0yrL8lwpFUW/Svpp1RKv7uCQ+YjUL4gPVwqqhUfKp1bcMzYlCRqDcIbd+Me7aOBqFTzOs5LNmFB",
-	"XyLFQM1R7GexXgY4xJVVFQQ3gm4m5qT5/OWze39zdv+/nt37xdn9Dw7bHMshn7/3/hc/+4vzD//L2b2/",
-	"O7v/m7P7H8BGv3j3+5//3f3PPvzZZ//2O5/95K/O/+DvXaipnUbrYlNU4aw6OMJUednmYEwzNU2aJ3RI",
-	"5xSAe8dryr+Lpg5ns9jxttDkos27VnfsJHF3FyPybUy3fYRKGzaqyM3AYs5LVRsN9WsIyWML80eN/sX5",
-	"qi58CwGTmUn7I+/YTVWWxyWIFU7GBEsV1+eU+x1sheXFKkNLj5X1p8zUI6t5HSxTx6W3zV/uIoGkTLFV",
-	"zvwC/D0A+Ydh0FEoRtihIcYxiznPcVgJkrGJOGVHLpIowZYtPmTLdBIP9xsPdXctYfbVUFNrvcrHw3Nx",
-	"LkId5HZkEWrNRNkKfHwZVsb8bg0r/pNmhWi52YkjwlwTMWvUawPuli4GpMCyNBezcXneWncdmbjWPS3y",
-	"AjZ51LJzj8FlFBOvBySECOqvRovpiHF5hIZvzfylEhk0r5Hk+OTa9eum9yME1GULvAz8xji28bGXyL8D",
-	"roUJNUZ2F8MO1aHAozAV0LnCtsYJm4YvmOAepURUXOXNx29cDsFqzZXweIUjZ3kOXc/Go2HQJ8J42iWK",
-	"rsnhnSF4vWL+sns1CioDSxz0LcFLjWcHz1x83FGtpsaFjehzLPYuDmOAg9FjOXkHZpJwMqfp2JWVxxDw",
-	"t0DQyghN0wvV8B1UvqQ8w67vCer4OeKUK/kWWR6jkm+nDOlF4HYcJApaOLB0gLrLjrSlu+qyh0tv2x8h",
-	"7kzj5Z5NC6lnHfC+f7zWgd8VxH6C9oF1iO0w7MkYCOz0OxIZostHyhF+mvTHREFfItcQzGu5MBBpKub/",
-	"H3vX1hzHcZ3/ShdeuFseXAjBiixUHmBeJNoUieJSZqqyKW5jpxc7xmz3ZHoWyzVLVQJYulgRo7gkS5Et",
-	"JZJtOUocK3LJthhKkR/yTwwCFJ/8F1J9zume2cXM7uI2WFX4RAKYS0/36dOnT5/v+8anA9yOavxy+Jy7",
-	"tLSFy75ykoXrwsA+HbhmzHwvZeBc17DK13c/f3DvizTmDhDSImK2FtoDXh0GkZNyOsSSlhez+RB0d6NI",
-	"xLNNYw3LkDvxAdjS1QPKkSi3VgAJGOz4KXUhtn2nuDamtlm8NlprLHFtdBmCCeNh5wDmb2f2ki8cXAfD",
-	"3n3pfPE+FgvHMrMBwDNxh4eBJkCY3TaGwUaqjmC24lhDUJcVzqJUHIwQdEFKSJOKhXksEbeSQe75Wjto",
-	"JTe/d6lmU0ZNLqHmsLpMmb417uPfoHG8kxFirCwtLlbzNqOZxfebMnNOcfEdN3OcCZ/O4pvZV2JN3oDF",
-	"Vna23nrw1fuPPvjSuHlv0JcDEwiPk4CHqS730SbiPI+C2Q3Rn2CBXlm99H3RL3F5xhdOuqs0H7GM1Yq4",
-	"LpqZGtzCE3Zg2aCysnK8ZXac00Kyyc76vSP6xnFbU+rYKXUh2LpTXHqt3RXaWQYFXZ5FPcdxxbLleBZi",
-	"um9FXkZ9SCzTDiyDddhHBcxMsxmPIsEH2CgP4znmb/MouLkhLIJqU22Io63vXu6GN33LyWCthnPim2oD",
-	"pYLxk3zo9SGlTEJjO3onWwY4jNsyDzjOqXeS6+do8890RjmJ20RFGan9PLc6oGRtpsW6Uv5R18WDQL2g",
-	"20rEe+W+b1w9d6WpiHTNZ8DvQkX9pm+BGyqpuoIowkaYP3V4P0M5lajSjmszA51bLg6Reab1J7ecFm01",
-	"nr92Oe8kqla7dtFS+g0dIqw+f70ui8CE+CCNbACwv8spjydAi1eXHeC+48witugPTLfNmwIisaZlwPj/",
-	"Ucdc+4132kKDaYBQHGrelX7MlapeDJvg/nkERJeBcZ/mNtVqefthGJN6UmjZ+G1EDS4rbROBr5twD4EF",
-	"82UM1AXLxNBqsY5Abp21PuIPjvUYynb3VIb60LhTjPTh/auXroxKsg2OkV0hVy9dQYhlh/tlFqBmW5OJ",
-	"+FPmaNMwWhQBzpMGqACya4pJZvEs2KGei/ziCb0aBzKBDvwuXDwJB2G29ZolChX7l3EZ7wgudQbMsgky",
-	"CiaaFreiUPnCxvoFdB2t1nBxkfMSB9oTeDMdfusS3rq4sDDsObwZnfRDwHiouHPQeJx6NGe7shZIjqxj",
-	"Qwf5+VUUPC6pdA5GF9/HKmtdHUih9az5mapLzwJppNmZLjHdFiaOdIVz6M+4ZueUL9jZxacm9205Zjl/",
-	"2w7zhBXUGas4/gPS/RAtAKk2uUQhD7Bhs5QmbdHRItxEtNq6MexuREkqYHSH+2IVCjo6YSuZ2307202Y",
-	"G6wDErqb4DwBmrW5Ufni6Xf/p5gppthgRCxg+77UIO6aMOY75Oy9TFlyEIO1eFkjg6hvwOQOFLdlptZ8",
-	"FMhTnV4F3DdaJIOL9pRa9eqlK9DY0zPpERHNtEQzzwSbwxbOOMRbpi1pYNOVoTKb4sxiIn3wg0SnDr4w",
-	"1AJcYbGlhyJO9HyoerPjdXMuq96xMKVOtElxL5tgi3JZ9TJ6uKEqGc246lQIE4Smhqpn3dEAt0Vl7z8/",
-	"2H1za2f7Fzt3/h1gGK8WO6HJoIzHhWKcaEwcvGf8kDiM4TC6sJxDRR4nlnTAgRib3JJC6gSrjJocajQK",
-	"h8DCEsStSMXDqIRc9M5FFTPdVpG2SpNm2KEUzh2Up8XYIIphwT1DyB2vLsWjX/78wZfv//mlX3hsZ/vl",
-	"na2Xd+68s3PnP64RoqYVhLCdSc/WIbw8d+3yRY+tcS2eXJoVsql84bNA1mWjqTcbc+ya6lliaYzI1oRT",
-	"4qg02zzmTbMqZB5L1wEFQ13SAX6iFIqV2/MW+i6U9HRiociIAEwLgWQNqjbXjbyk2wXoZqqWPlf7wUmm",
-	"iukt+MqiRQF6GGl7OepM2u8qx69wyJ9mFdNwL7uPfdgKpTjTCjrmuxh24nEiJYanBr5oaGocEYpRWG4F",
-	"rLFryu+nJStW0gcp+0XP7BFg2LB2XWYBDqlEN1IYIx2s25PRE8BciQqrU32aSWV5Z80TeJLwZpuKZqQi",
-	"npKO2hR6jl1N2iLuBVrQbt3dx9xtZiKCbG4qc+MRfZlvCZFSqmnIU3LJ10UHuKjxeSYiqcterBKiPSbJ",
-	"KgQnOSbrMGRtvmnJ1DURF7MGuCPhmym44pqYvrbNUzndgCweOW8CVILBIYdDPuMNQks4PXQEuJySZqvY",
-	"UfeCBHuvDa7LPqcu7Unh0sJ3cDzcMSL1W567uNTZ5y5OJu5NxK1kvqk3D5GgKC/KpX7ATinM25EpAKmu",
-	"61vjy5YWRzFc0hz61hGadM1MPR6OdLXG9OwKkTIzG7/r2spW3IT2VbML0wLtXtxKhDSO1OXRUI3ITWxv",
-	"YGaXk5uEZiPDz5DU5ZDDdnFAoHUXGONCnDfYCWNDlH1+eJ6++qT8MXCIDi060PRZnyfcrDyskoYQKmbP",
-	"X784+1TVumvjxefq8oJDLmcPDPESWsPc6Z9HPtfxdVPU8jTyi9OJHrIfpYhoiHR6qhv6VIdLwFW3sveB",
-	"1qkXm1gmI0DuMV7gepkfoOItAJ9xkOoy9Z7mTit/JoHNMVY97cH/7OCboAlPke0b6tIt5tBucIPAYKhi",
-	"1gIVJBt5oRKv5Y1MX1eXquUk0tNhiVEXDl9o/2ybq8wTyd17oKdo1kwby+UejaJdDfqbx67XdgV1T56f",
-	"u2FM0Vkf2iQ6tjTIBLM2pkilVCXVYCLJ6sG9lItJ4TOsby32Vqork1mAT4zc1Z4z112Hy45rXztkIZMk",
-	"FQiLAlwHJUPyEoVEokSxlaow6kEF39E9PUIkBdELXQlPb7oDJht1oUapQ+MAJ4YlcU1UwkO9nJE6HL4e",
-	"fa6JMYybtLoj9EGaLcyxC7zZrks/aLVEDAgbq6oBYig/7OoEV3Ybm8eCayXn2A3kHsVHoWZhXaJ3JDHV",
-	"ti1epygHyUmNrZIwIf7NGLEjJq1LlykzfrLDY7MMQafnajgAu8P0or2gfadSCAJvHi30gEMHMR0q1JV0",
-	"dNBUse8shyCuKaBx75c/2717rzgZ53PdXlM89keVu513Fx3UJnoq3jgPh6jD8xR61O3pBpXwh9X4wVW0",
-	"ufSB/LJi1WifKCTEG6mW74bkCS9Vzn9y4cBMFMdnXWn/5i2uKt4wW2ad8HUgCEV5jywPQhCDC+1G2mNO",
-	"S0d7rAfSp5ArFCoKRWmlfK1QAdmpz/tI1LsecgC8ZM6CJ7DJ+WabQ+yvQbrhhYls9Jy55/CGOn6cgw5f",
-	"F/N6c/1btzrh8ZztmyaXlHnD+QZgEuGbRQEXycjMMBA0xqpbn/ch+8Ylq/3gGbbGY2zl+Kxb3rGhVXYp",
-	"PjS0UivUMJiwXOpcfRVnJ5NJzFyN9Ch5mRPVgimgLiVB2twXiA4PwlTxoOCp3yQCz3QAJmDwlCoJWkGZ",
-	"fBFXsm9MNfpTmAWMCPpRywtdHUT2FLuyAt2ZUZ4s010z5YzKeZEYmyvKrWX6BzohgMg4EZ0oGYraSxmv",
-	"q3KoTRBMUxkZNstsM6i78yDrB10c7MhBffi4oR0pKXSQF40VBboa6WnFlWRteAKz8hi51SNLAR2kchro",
-	"AAetG/L9UvUmjFQCuaa60h+7/lyy1x129RnV1/TwGt5VEg9Q+lGTpBzs90PJs7gViabZN/s8KSckta9H",
-	"SjuQh8E8dCdDQTF6hOdv0/8m8N62Y052frnuz59e1NzSPDK9j5yxHWJUjoQe91FyN5DiyP6Y3jXgjnMH",
-	"ar4VyEC3D+6Is28o8sMX4dnX4OswIpxWVzyZqXjg+OxolWI42IX0TkRXOkOqRDxOQlChaHXDsO9aVuyO",
-	"bdpjFgtTxlez21zXZbh+GmjZjqNcfCWtzDbhLFXpmNm3uFQyF1stpczCOo80NUX8WdpDUQ1G/Tp6ZLM0",
-	"Wubuca44k8w8yQk2Kf1TSUwEafrPdC1kBkFDKqVx1amLpj6YBEY5ipSMuNCKd/hD0h+dQLpZM2KPb1Vr",
-	"RodYz7mrjrq9V5EwxgIaOSei7jpRdGW/p0aDOkGI5bqAeFZVDzOoGf13Firu06LcCUBXrKyiReBephwl",
-	"qzz6+ctf3/286jHT20xJoQu20UVL79VISPvBU3hOYZt2KkcVrl8KfBH0uRODAmOxB7QZ+7C/QhHFMq3F",
-	"jG2WY4nMBlYJ00DwZCpm60TwCof/VNZFszd/DXGuZP62/e+4YD5jY6c2XratZbHYDFiGWSn2ew3rVI4O",
-	"vLcTJRvJF4zTPPjkQ/CMZN9RVPRzw3ysdZX0lR7jGek2BmwKcYf8awpNAPiCiWBQS1X4s4HM3ofny3T3",
-	"TXo2cbYM9adx0iBgSmr9l7Hn7V9Vyx7ykiIcJvDbIvSZDoAPIxZYiViXqtWyVZY4npmCZa5Z1DW35x4C",
-	"m26eYuc60L5T8bDP0knkmPNgCCEG+x+9asL8oCQOMtMGLBUEJ+qheCn8whoVMGVJH46ELEYRrOygjnTe",
-	"ntCO33fZHpw5FSitO0k206G0M9GBt9oYaO+f//Hh7z+toojfPovRbPX8RcsjiJALWKXX1+HQqUTfq5tc",
-	"npDrzdKN5lRq2aJJ0wIprDu9cmP2r6jCXcV1md3Y6ITHybxOVMRS0AeU11LN9r5SQmAG53W536ta4vCY",
-	"qipwIUxryKns3kOhENOKuiT9FsvhZ95s2s4CKDVKWNILmvCxVCZSqEhgvD+e106hF7YzuNbk8lSdsGnA",
-	"aEdM4+7i23ISHyDXTe8+o1OrprQHUzJRZO/d5gbw/O7d+3Bn653i9NZk3MpXI10us3Lmhd8cXuVBtWmU",
-	"Zhrf8UOUYXAwPJuIThRy1PEp2khcMFdetxee4LQYfFHBjLAtRjEf6nQvjVDs37UFEp4GB5iJR6BWEnrZ",
-	"tYlVHr57/9GLW7ufvP7g/ss7dz4EuOlvyiEBu9CJEmBH+6FoIiRW+X3iMcl05RlYb1yLoWrUV4ggYjGy",
-	"vw7QZy8uVpnkHSozBspXB9XuBNqE9HN5VF7DZjVtq8RA+05lmRg7H2rlUXXxzX0EXYVGPo7JYTKXdHis",
-	"zEQMswQJeGyFE7VgBIAC+OPAArg2GwHSPCcoxbpIygJMXEPnxFNLJKkkzTtRKGxAbONtzeHUboQqBNxg",
-	"QVyjq/ZPAQSbRbYGia7LTBF9E1jKAN09hGtFFiNbY4/M8nSjBsATRXYrq5fm2ApV7TugaJbBdwiSqjew",
-	"KrPXFtJsJOyWCHqGun4Qp8pGwlRTIEJCjeja4QW4KjUJ+02nCB7sOhWzpYXv1CWwhgZY2p4Lc60Wg1iv",
-	"mrdeDEJxcsqFqUJGFgbhvgWAYJOJFB4XpU1ue01jQPm0r7rJMuNdYyQiDAGATIhoxL2xWPUKVeaxIbnl",
-	"7DPmmTOeO8qiH3VbRUHLPEOrDVV4pPWNBqqBmVk47qi9IDoPbnkEThAjPNCkoyCEXUu/WQhh/HRQzVLR",
-	"GU3+B93L7hvv7H328e4bb3/91ZfVYUTwhKV3AwvLQJwzGtV7rvaDLFT3aVbD+eGaiJwo4P7MhCE6E5y3",
-	"dVnZ++zjvbdfQU1hjz2684cHX/0p/el/Hm29uXv/vYfvve6x3Xvbu6/ff/jW/b33f+Ixc817n3ps79M3",
-	"dv/prsdq33/eY3s//fTRK2/YUL8uUZAYpEjCbkc6fU6twHlk+w1GVFc9sz4BAtk02OGSvbrkCesonbCz",
-	"C+y578IrFhe8hYUFAO1adU385HVBO2JadFWrLhurV2vXmaUuRq/aGGCahwakgOQzqQF7qMO5H9E8Anab",
-	"mS+P14rHa0Upa8XEkGZCk08Blnm8P02rfFyYGCQHcarFEu7oM1pBmGACw7krcmB91lSdtUAK5HEaiHuR",
-	"CkbXZStWHUjUr4n1QAKTeSAZgvO1QA/jNkB0F6NKloTgSXBIGkSBcKo6DE5oOxGXfY/pCMSNg3WpYuEv",
-	"5x0r1KV9NOwWPCtMnN6E0MNY4H8Cyb7HI57rwWqCx832OXTTV+3Z2Vhu3IHugc7QqUHlT2m8uKj68Mml",
-	"iQFIx6POvc95raZDxEaMUNHn2WEvLK/MkPNmv3A/lmg4644dV/Ree1nRe5cWJu7YA9bug7W4yv39IFna",
-	"gyJbO+JgARzr8+JOxHtumnmWP7Y+pmnGduTg29dES0FUOdnrcT05yMu/SZC27GQfj2lDtzoIGSurvtoH",
-	"35mVpchpzIGWh/nb8O9Q7VTOKUPQEWEAPN/xOqUXrPoe6Y2YdQMDSDgi5Wt4iFuXFUSlZnLilP6ASoUm",
-	"5tshwt0UPh37quZG1cLR6hK+a5k1MGWjG+DKe3ZVt+3A6QrJnJ5mUvXy/PszIsmO90xJdlVYwGf+WBqu",
-	"A1epVP/KdLNnq0c8txPFsWwHOlFxf4w5HTS8hyYMlCnsM8R5GuaDJ7rThxcVKFwdyv4J3mx7zFZpEUia",
-	"9o6bA+QeaS/UpT3O8cVm0BRzrIHVBg2q5Uo1jcjPRgGuXBXk9URxSxP3oDYvSveAXK/lqVxXCiFOa4JF",
-	"3YStcRMvmjVjmTWibnLT/KJhHpF0Ywl5Znj1LAX0wnfTwrxc+JZ5RFnd2TZwmi/XZSMWNv/ZcJlQjdOL",
-	"E6mLWTJ4cwMeaR8NIgVY80aBID0Taad4AOEq4gGgbH2ZNWKhVbgpbsJTG3iOZpOidQldBj/Sg9zsZk0T",
-	"dHQjag5PkDRwTQhpmVvMl+goDJIGHMTs+4BMZ8QsUQrVdoETkUIcnbBE1SUSGe//3Ea9u7DwRBPNVCr4",
-	"ScwuNjyUYhrIBaMPAr4tp/cIM2uO3ShwW+5MkaM4M/AM5kaoZIjOgU0fs0vq91Zgmp0SzctwM0anE3GU",
-	"kURSKpAOkSWpNDyrQt+zUt3mP7N2HpofYMpYSzYbojBIPJrvZmam/sG6rskiADMXZiHxM3/b/P+m+f8L",
-	"89SMyUjk3X2TwkXMvmYMXKQYKw0NWw2aG5eDYyhnPYLdRbFpWkJsFVQdlkvgZX185o+ZPVemz/42vdRz",
-	"T0yTNgrKFPJs91mLDgEwAKq+A6mUfV45BR8gcInK81AU6VID5HI1nqNJcSuxv4JU5cT5DCAWmzf3Fxbn",
-	"XBG3EmMeJxnVmedf53qjsB6H6w2gLFDGi3hptAUAOVcJguOEu8CgvMJV7HmzizfjAG2t4IKXjtyAsqAx",
-	"qnFjcts85wilpeb2sWWluLeBrUWnq4EQ3PbjGe1QcpAfwrCOBYno4A3QTKQ0NmEQnAdwSFHBqJi4wPjP",
-	"v+9ymQRJH/7esD81MHSaYyuWgNO+zGOccofmVR74300Rz0JXQkiHSfhZ4Oo0wVIsuF+XHCbncLUpm7TY",
-	"tC7HVZsaG62ZoZi+4MA27VRCAvPy0UEAdHjZvG9QX5rlJvTQioFf1hhxZefOWzt37uxs/3bnzmc7258e",
-	"YEKamOFYZuRQEGqeS6522kzMtW1KbQx3Yi1kWBC0PbSpbdiGGAOMxWysuriRy2yEAk2Uj+VUEMG5b5a6",
-	"ModFU5qtq/CtcMjuB7/b/clrI0yUCDnnQ6U2ulFx/TP8mWRLJsMCHwS3fHbxqXGR6L4k6g0g36TyGQQx",
-	"+B6jAz3G4VDDFfOdcWovmSQClEVh1XhR0jVMYe6FgOvjBjKPnE74nXYgigrz8c+YObIRKZqMWXbBryLd",
-	"aymWe4M2/9h2V6gfFNeFR92E93g/W3WwX223x/vTuq5i607F5Y2HbWA6C5wdZHnLAQioTftm2IzQQRax",
-	"k6QeTMHeWoQtZFh96aOd7deL3RcxlxRXp6x2kyzKyXezoKABJs5zoSirXLp+cfbsUrUucbaQ6EUmOl1m",
-	"nD1TOzt7dvEpJOMg6JMJgnH+iVtREPeRhxhp5+3slEL4mnG4UsV0Iclz4QyxtPHmmX0Pz2epRiTQbGlx",
-	"0ebxG6FKGhAo41MaT5tlAPJ9QeLImF1H1CUWNtpD0UMjqZCjR0zpNMy0bkqn4qlEuNQt6VKgWjQzK7sv",
-	"ffT13c/3fvXe7ptbxbNO2yeb2RYKBOgMhaTBurzaPea00FJO9ZmT8SxncxCsS/OynJOXIoBSLfvAkzS2",
-	"7Hty625URvc0kKlk4bnatYssMZ1u3C84CnAMVPZcWjokA/LPaBmOoC4ZLkQkV9/QakPdJCNtsKZSG4Fg",
-	"lWeTJLoqw77HarwjakEi/rqWxEEz8VjNNFTUJaCI20kS6eocW4F0UMvMFMwrrF66AuUqnFRCrIwi4B/h",
-	"WKel4rqEOzqB7CZCs8rS4hO5VdzGki7JmRPadMHDT8fnjTHDmrW/YzGr/ZPTrmp8kEii2JehsJ87+BzN",
-	"fVXDq0/8tHrgPSOPSFIykUAK7bFAakc/1bWnx7Foqk5HSN9E3+pWSXMa+WbsMQjtVSOqG6J+H3+EPaa8",
-	"q6LDIIKDF3uAYqOnKiYWE5UICs3qM3hq2OObgk4M8RfmGvxFfcbtBAfPVg6ym53gWKXI/NJzd3f+P0T6",
-	"kMOBhiRwILIim2HXp4BtMFFBGm62PnmI9CAHBGkuOG8bMa7s7kY7aLZZxKOsGv3TrGFGRzdYZWVpfuXb",
-	"6eCb38L4oLScuWLpf9950sxe4CmHkBz+UkXglqvLxxo4lPsGzA532pw073GsoQFEwMGJss/+DpkOKC2N",
-	"ad4fqrVl1uBh2MC6AJobVbxHszVlphkClmxbLL+efSzqdwYoPQUlcn221sdaJR38qDDHgL1WVE4chtlq",
-	"YvgJum/Gm8EeOjqX2nHRf6QmW5bWpTUmx7OSsRzko7DlTTR2q+cvnkDVTPEshqacRO0MzWJkYHAwAzhI",
-	"skpiLTzpGlT1SoF7dTmoXUbRIDoMK67jpB/pLAdsvS4bA96pwSrR8GCkCrbZKZMbCgFH6PHUT5zQcgwt",
-	"nIQLI80uBnaFQswGdr5mcRcLs0PVKwcspHU3R6OLHBeqxbpyHPqEyqMXt3a2X3v42h8fvnv/6w9HpF+K",
-	"7d48+kTMnjfbaRWybvJQsJ4I1tvJgBwgKbgQK5Rx37cQOWM5OZluAwIY7l2GVSNeFywjL6W76+vA+pg9",
-	"VsSHDDAMLHynyroyFFqzhuUiwxY1AGUad/NPBXlzY1prhkzbTmvzMFnYi4zKaL9l832lnHHAqWzDbSr2",
-	"2fvF73Zff+kwUyYWWiTHM2eGk3RaJJewocchPzYdex6HgbMjUE4CKEEGEftaE3eidlambGaZgurDWMHh",
-	"ijbGGwGN/5RmajOtO03HM2GylopcyytHsLUySIcJBxRVFlg2hIwpVsambosNLwyi8fyCtTCITodbENpX",
-	"WmVWNpytPPz93d03t/Z+fq96wsyBbhoXYaCCH4mifeJSdptofuDfHqnxhZXO4wlEVlCYeT8Sumo33ASY",
-	"zUBKLMj6wZfvP/zoYwJx1+XD1/6499I/eGzvnY/23t1GHXoCOoZ9tvvB7/d+/CKYuI1Xb1qBY2ysB8gX",
-	"ry6jkDcFIrSh1hJwGwwfD0wa2iLMqZ4by/2wdqMurdLfGdZTsW8C3pfuPtp6C4mvPLb3+tbeq1/85ctX",
-	"d7beenDv7u57H//lyx977MGf3n/4yYcP7v2W/fnFX1eX7VcEui4BwHhGQ/NsMBgkJCyNBPyFBCteXWLW",
-	"BmlHhkkaQbiLgg4vy22V4WKpS8hlACQIiWiry0w5/hW0VURQwAMcvqIuB7Do9t2zBCLCK2Fn2fGY38VJ",
-	"LTTzYxVFoyT2EXj3/15hH7thtMA+9TUVCRNBcak8ElYby04WhD7jnDBz6rOt6sTi8oCnGcmiWDNXrJoJ",
-	"PKGmwGFKcIr850Z3aiC+pcgdpJ09CYEkXA0sFuilXK1Em0sfvG2PhxslwuSgcCgMAABl5sefX3wL6iWw",
-	"U85oJ7HBKBELhRVntIV1SfJ9qWzHRMXtcPd8K1jvxiMUMOFsVzU3LtJ1ExnziXFdFJv78SFBTtBPGq8x",
-	"upjtjINIcs2euZCuWjhat/VG9wUiUMH8u+3qkuj902aS4SB6SQ+QEvJQaEYapZppASmFzoHMMhT+Oiog",
-	"FrrYy3jJY4M8ugPFrrwcyIkcKKgvIvp7cWEBquvKOw9Z2ef/0FQOBUh3oSDmrUea23W69hpeWsawDLxy",
-	"kpFZaSbBprBZ+LW+PRah2rgYoMOl7C5tx1qKQGxRAGzA3pBqjGhNrtyDnBKDHTN9iZ6B9h0g1XP2ZFpQ",
-	"NIlhVEoqxls3O7Z4QJhHih7L2gerxAL2vHjKx9GYlRTFExgU6ovrpwm+eYNvTqOVmGadinFAfxTYhOlR",
-	"p9KM5/ml2AcMFOP4ftXK8KMSy1qLql+A1GBn+9c72/8G1N1vj7GO+dvmn5tSTVps4hhXkeSNqj2aXEoF",
-	"EEAshPBZRcytzzHOzl09z3hHdWWCtREBYuqh/8IgOqNZohIeVlO4PYhLJNTZT+N5dNI2b4FnI616yHWC",
-	"VRVElAfJD9FKZlU3yR4R9Nr99Fy7pjbU7PPStjFNWuGk6syxqzLsW7ylYzqQ2Q8j1lgqweY2hVNQPJM/",
-	"uR7XzTyum8nxLGd0tnzGm0H7hEYMWm5+DZg92CeKMPIMZlIw1U081lSdDp/VwhhjIvxlxtc00pwKu0lG",
-	"i6e3zA10676vKMHxYYHLYD0JqvmAI0zreSAxAShfOoKFir+1PlT+HU57k/zicapuDn88j4Lvi777bBFv",
-	"2vZ043Dm6Zl5WFyp6cMjvvvTl3ff3Nq58y872/+9s/2nzJQgkFsOXefuex/v3v9Nlk8N9tz7rwMIwIP7",
-	"r+5+8jNWWaldqab3OFX2nNteuf/13c/3Xn/l4a/upzcQ7WHR5buf/OvDe1/t3PkirTiBs4JMKy1XS84z",
-	"Hr1099GLWw++/NnDX5ln7Gz/AZa9N02n3PkC85d7724/evvN3Xv/ZX4DwlAPP/9gZ3tr793t3Ve/yJR3",
-	"0pFAzmtuiLW2UhsZ68Bf5F0L1c/MrQWaVdpc+m0R+p51t56lna3OMVcMva9muS5B/Y5q16mWvWrPnbAy",
-	"n/FQK3LKZtL/zey52rWLsxCa0fqGGXo7GJGeeeHvXvi/AAAA//8=",
+	"7L1/lxvHlRj6Veog+w4x2h4QM6RkCXN83qEoyaYlkYyGiuMIfEANujBoo1EFdRUGhBSeI4pPtmRbu89Z",
+	"O9l99iZ2du0466yyzq9VZK/3j3wTjYaSvsU7dW9VdTVQ3WiAQ1G7L/7D4qC768ete2/d3/fNxkBMpoIz",
+	"rmSj82ZjSjM6YYpl8NdRkqYJP35ZcDXSf8dMDrJkqhLBG53GrREjE/2IJJx8g04pJyqZsIh861vf+tbu",
+	"yy+3GlEj0S9OqRo1oganE9boNOCTRtTI2OuzJGNxo6OyGYsacjBiE4qLUIpl+sv/67X27jO337x8d7fZ",
+	"fm1v95nb/3Lvtfbu/u2dP2hEDbWY6vGkyhJ+3Lh7N2oMaJYlLLsqYqbHCUxu3qicnvHZpNF5rbGgE6pE",
+	"I2pIekzntBE1vq03ORVSNW4Hp5fZ8JYYMx6GlX7cU/o5EUOiRoxIRYdDIpmUieAOXCNGY1iiWfM/3716",
+	"+MoLuzhy1cIn9M5LjB/rs9rbfzpqTBLu/g6v9+R5PhCx/ju44quH/+yCJMy8E5GZGu4+TZrzRI0IJc/e",
+	"eDmCbcRsSGep2iEiI3KUDFXv24l023l9xrJFvhs7WiMEcphAP7GjlAB6lkmRhdfc5+yO6uEbfQvoacZO",
+	"EjGTZEqPWaTXKTg8SBOpJFEjqohc8EGXN0UWs0xGJOFHYsZjGektTSeaQHbgk75+0Z9gIWYZSalUZCrS",
+	"tNXlJTs3qy45sf12O7TVmKXJCcsW154rwWj7Qi+JK5FjKLIJVY1OI+HqqcsNwI5kosGe40bCFTtmGUyc",
+	"xGwyFYrxweJFtliF9RUy48nrM0bGbEGGIiNqlEii52dSHRBKMqayBQFcAVynE3yX8pgciXhBMjZN6ULC",
+	"02GSSUUol3OWlRLCtXxJu3pNZZB88sn1uG+OtxSs5vl5QzVNJolaBeZNesyITN5gZVSD3/kzG6JrdJ5s",
+	"R3r3OCtg0Zo1TChPhkyq0r3bF8578xOWDUaUV0xsXjjviYGmS2eFp49kyuuickouKqf8g4wNG53GP7mY",
+	"X9EX8am8+JwYzDRPuj6bHJkZ5XhWMpt+su1Ehy++iqMrqpie8QUDiGUU/rYUnDT96yAi03hImp/9+vsP",
+	"fvP2gz/9o0//2988+MmHcEsM5AlpMs22iJYx6FHKCDthXAF3AHYxm0xottgpIwhzHqFLRK+kETWm8bAB",
+	"d1z4DlFUjktRQj88b4yYTWOqWHyY8AFbBd8Nni7IXN9DmgKOWUyo0pCiQ8UMb9XCVYvc4GT5itJA63J3",
+	"TZFEEZpKQaYzJd0tp4U0HBq/R85Mu7x4nzUlY+RwwQcJPyb0SJywnfIbzWypJ2FPQeDoF3b1yoMC21xk",
+	"4+foInyT64d6FTFdOAnzgCih/56PGCcpGyoiZqoMR/Tc5asKLOiuPm85FVwykH+vC/WyiJNhos9/eYnX",
+	"hSIT87QDYL423L0uONt9marBiODtRfRaYjxAvN4uSPL8LXocESm6HE5cfztIE43+I5HGkiSSSJWkKRnM",
+	"soxx1SLXBdyZeBQ4MqxQjxSGnqLHVvoxo3jXaw6SFRDcjRo3M3GUsol+PBBcMQ7kTqfTNBlQPcXFKb7x",
+	"h0BqnTdr8hI77l0UbArSBCcsy0QWESqJP3oLuQ+OoCe4cvPa4UBMmU/xGaOaVpEuNOlnIp4NlGy4e17/",
+	"c86ORkKMQzJl1LgSxxmTqANlYsoylSAOUHywFwBWZB/uBx8OErUIPxCTKeXhZ2xCkzT4BJE68GA6Erzk",
+	"iZCKpr2B0YeKIP8KiZPjRMmIcEFGi+mIgQqyOkjGhmygZllojrs+h3wN15hvsLiCwlAGPFEOXw+adk8W",
+	"HPmBiaNvs4HCA5sk/MrNa0Y4LR7aIGPAmPCiqsOMoga7M8VtuE0eCZEyyvOHsmpAPsOLzN4UKxMkcfDa",
+	"WL4qoobWJXozWb3+tdOV40vGhsmd4KOMnYhxGQzMw4dalNSkK1eR8fnJVC06BEUCeAmYumITuY6rOIZw",
+	"181Hs4wuYDo2yJgKM0itiyRKsnTYIULfvgmqhMglUSc0eEQS1QreXz7ug7hgYBs5SsgRMYfuGnS+Ct8Y",
+	"3pPoFdP0pofeQ5pKFi1hfBFBi7v9pr4sldmyVGIq7d16QLgG+ep1Wo9kLIotT2fuNICw1MphRFjruIWC",
+	"3UhMiVxIxSYXJNyOej5PfXvq8gZ4U5hrQhckFgeEC85AJQV0UqOEH2+FTRN65xp+8+QSakUNVH7NY43s",
+	"d++Wneqz4s6tBV5YS1zK8OXtOUXCOct6I5Ycj1RvMvEGW3kpBfCueWmexBXvTOid3hznOs4ownL1rVK+",
+	"I1l2kgxKniVvsN4gpbJkUEUzVjWpPuQQ1wrRqLmMDIUuQ2cFFKtQDkCisMLCdsza8u3fXoMnW5G/RSWP",
+	"ji7tr7GCBNHHtySsMSUEMWuL732k2+jzED66Afba7RpDWGRd4j9r4OZh8hLA1yB2vr2n/KW1o7UoX76v",
+	"8Mf16OFRkMI6/H4pkWqVF8ZUgf5Qj0n7bDVw7evd98whyfDtrwXT3SNxh9jXSPP0/vunb//X0/t/fvr2",
+	"/4zI6dvfOb33ndP7Pzx9+zen9++f3n+XfPzWL3cI1bocJ/pTfd/YC6z+um+NEn5oEGhl7UvnA1BZ3s86",
+	"AL8KWvmGDOR/s4L/n7OCL4YHXEX/25XBQMx4gA0Yj2MOpiLlPrt/+vZ/Pr3/H0/f/uXp/fcImhbP3nn3",
+	"7N3vfP7zfwvU+7vT+++FZFU3clAZLhv485//h7MP/n3lwNalGBJrhhlChaOZdt20n9/7/mf/9f6nH/z8",
+	"0//nO5/++K/O/vhvQxP6VvKwU9a8QOYjIRkRc04GgquMDhQaohJ5QOiRZFwZzw0jc5qxkZhJdkEW5P9y",
+	"2dMto1zgS+70ZCpU4CAPwaVKHvzZ25//6z85+/A/n7793wHCf3L69v986uwHH529+50O2Xv647f+ZL8N",
+	"NuG9Z/S/9wgFi2aSwa5g8AOwZIqZIokiR0KNyLHQr+HXe6TZvrzjaW+eQmvNl/WtBMvXp/MmF7ArWkLj",
+	"FTzwQVNYRk26CV+hZjUlF559iortiJ6wHCmGCUtjGRnju8YZ/GWzi82s8QX4NHQtb37HL7GLmtelA0RN",
+	"cN6cqQ1vyxU25bven6rBfdbdFauMY90MS1xhI+/EEqkGbopKMMKJr+LjsMRT5HT2E5rOGFF0zMCZgbZq",
+	"mqZgI08pP57RYxa0SY7R6Gftv9tT3+1NDGfC7GDVFb5g8iIXBF9wZndLXhlVI7QocUJx12GGlOPy2ut6",
+	"zBa54O4euDU6Dn67ztnJUmYSvtXcN9sxhxBvKAF6KcM1OzdLKd3lSwI9Fo/C+DJOeFxr73YRL+oP7kaN",
+	"OU3HPclenzFeMId4Y78RNulXmDPeQIM5LGp5irXg+QJtDucHtSU5eK0gbGG6xEnXRYoE9OWHgvWLBgCW",
+	"eU2TwRhoWKsSSM0DlpxgiFQsBuMSf5U35FYa30PCcwkyNYHwsrmlAn62NBXz3pRmKqFp0IYNTJQSORKZ",
+	"Mj5srYHLUTJFz3kCsmHGSPPs3e+cvfdfzr770Wfv/22J8FdK/9v4jjYw2J6IZMBKFYLP7/3HBz/7nQmZ",
+	"+MmHn/7ZR5/9/AeffPT9B7/468/eeodk7DiRKoNDJzgGad5CAfmS8eftkGmmZ4xtjJuVDC5IMqUDcKnL",
+	"NJnKA8ImU2V86Vzw8FVbYc7lMW5hLSkf4qv6ozSZ9iZMSnq8IX8zDN/MujRStIQ+K4AuHOta7PwC2WHA",
+	"6rBnSG9TrgRDrd3bVrxihThX6WkdZi9h6QEZztJ0F8wK5id4AR3RktCMEToYsKlGZP1AKpHpf0pya2//",
+	"0uUnn/rK08+09/YvtQj4DknGJuKESeOqWydfbwX2c8L54pztqJ5P3Uxder43r11/hUm2qSYzTQIC7WWi",
+	"BHnanVTKtLaoNWwlUHOUYizIhI4ZMWzD29PTwWir4JoPHThX9dXTez/65Pd//vnPfvfJh78lR6kYjH2+",
+	"ltIjlsrIRNekyZgRagKjLki4EnpKtBpRRTDHmtjbYnDH2pdtsMcyQpUHeBQiVi9vgKPlASDrsH4pHmSd",
+	"SlmM/Kh+ewlpN4r7qGZch4oOhwF5YaCSExbmRUc0Pma9x3PDa0xlcW/GVRIQYw6ZIvNRkjIyzwQ/Jjev",
+	"XZdkzNgUbmpYN8ERSr3w2wd+ZCJl9XiXBvkr+u3gjeyBN1dB9duRPZV61y1Ms9VdWzzgIohfctxKZEbC",
+	"WWVblGSUx2Ki+RdpPgs3DBgJrBC15SVSw2OwnuOCUVarBSzDS1GLbRDx+RS+Zo22AkRiDXp5QLggGZti",
+	"vAqME5FspnlijloXpJmhRV56SJ5+Ltjk4041lty8dn2VBQQhqe+Om9eu2+3EzI/ucUGYaOsUGHRrxF8y",
+	"p5JIxlVQDpaWDdXb78pe8fvqXb5iQOqrhiC8IgJgYsx0iv+aTVl2kmBGCdVDlOuJMPh2gl8Fl90O/c8Z",
+	"bRzLKYWs72/dyMxVen/UtFUV+KOdqHSZ38To1Od5PBVJSEEeCD5MjmdZKBb5BX12iMm+xkdGVGq+wMyg",
+	"ZMHUgcc50HoGsrbS36JPKKwvM64vnbLwyBPGVW8wEuUOd3hFEpovDpT32ZF+8YgRFNecQXEF6MsGQ5xS",
+	"/7ounBDe3GzwqrhBmRxz0KHhnfWxg0JzaFUeRmhn61XEZW7uqYoasyytg6QOqZZPMYipszhRz3OVLcIC",
+	"meDhMOmBKkvXg3spIv0xW3S6s3b70iCJ4b+sH5H+IE36GoB9DBjsB8EHo/fGS2Y15LdRg06THhrLB2mi",
+	"+SaMFOSVONA6R8qqyIffwYQbfJQHnK8uZKiQJ4U5dUHuyw9nE+Q4YkORsXVThLIKsmOmLkj0YkiC4zhv",
+	"MnCgRAtRMeFCEXYnkT7O54uNWWksYG0Q4mJ6m76vTDBmDdsThO16+GVR2a0/P8fIEkBxHn+V1RR1HnFR",
+	"OXmGXCx5Yuy6ga6zO+oqvlniY/UHC+3rWZrZ+3MLG1oR8b5x5frF569c3927FBH936cj8urNq7tXNGe4",
+	"duuF3b3LERmM2GCM0i1J+CCdxahC+VprUTgJybRazuq9PqNcGXXeZVnuLVPDq1xL6lpslANqfH6JJHoH",
+	"BLzKkjQpGVDJ4LcLkthxrW7hGdvXJo+tCBZBmKPf80r87ZlUExa0sk9s3E0NetlGTy4A6WGIe2KLDqxe",
+	"1vROLzOi7BpQARHbggP+0iILCW+4tUrrCny30l3zIygi1LcYN+yUKHrngHB2TLVkC9oe1eJEnKiasTlL",
+	"p7BsvVojovsANtfpXjt6OmrfXoub62BcAdabWRJKjCyCJSKzqdZY1VyQmA2SCU0laX7+vb/eKdpLxOwI",
+	"lINln1bYqWVs1vlaXqGKXaVZvKlZQtxxdsbAN9U8twCGlQS5m8ZzM6GKZQlNyZRlZEqzAUsjcrSAeFS9",
+	"G2A2hsH4c/uWwxz0w+ROSJ2Agh/pggwZM/FCsYD7PGZTxp1jaS6yMYmNtcBdUBvAa0sr/NRiSn1whjVI",
+	"HCiEk3nqx3579SYdZmISFmexjgFWRWkGaqLsmCCXLCYwOYRYbVfvJGocJ0PVm2d0uilq2eIG+nba9tsZ",
+	"x0IGm30rWbbxV2Dr3/SjaTIY99gdldGtVgqfgzth0y8zpmYZ32rSTAM2WIzl7N3vnr79vQfv/+r03i8j",
+	"cvaTnzx4/1effPSjs3d+oWUgfPrJh987vfevIi2JMDoYkTThWupAHozmLoxLAjYq+IABD9FsWSOh1Zti",
+	"MYccY5oOe7MphCcGlSWpREaPWS81MQi9GPO4N9mwHWPKskTEoTBRfIGYFwg1pKWvRPuxhrQZ4YBcIokk",
+	"n3z43oOf/ruzd/8Hae59/Naf7LUjsrcHoaQR2df/YDze8fa8F+1Hl24Hw+JW59h0j/5lWtzcVcHlbIIh",
+	"Y4regZNwsWM0iy9IMhhp5UH6ay27iGsZCTJG4xs8XZT4Dpa4JLC5goDkMHT17CpudnubnoOGs3w/14oI",
+	"rVjaoS1rEbC3pUJuKPzqBc82l5gVTdLeICwVPlsoj6EV7lFiSmRoApcHBGf56kCeuGpGbNIKR59IOWNZ",
+	"b62rvhgPTjYPSqkXWmKWU+qvgg1uihruRF9KeDA5yNl3Su276yPby5UTn4dvzlKpmkn/SzGFkl+IiuFv",
+	"ZkdKKAzKqGUCuVP/zc2Bf4veCeZj1V7hEvkWz2r5ZHLVzkCuiFJl+F5gY4hjdrsePBFWdu1LZFok9Tr8",
+	"BbCxQh2vUnpCOh9sgcVa9Pfui2yWslajw2dpGlTo4TopyQ+AZxfQgtEJ3a4RyaWiSCscnafaEQEVorMX",
+	"EerU4o/f+uVGkWS+waUeZpbq/5CYrcI2dNhJHSUzrEou6YrLRhkErfP3wDK8rRXm31Az9pDovC5QNyTW",
+	"djy3a9SVinzou7ScxX652OTWrK3IuiqAewsXsxwBgapbjSWW00rdbS4t3QiDsAQcJLj6zcse/O9qBo89",
+	"e3ttIYPQUV+lfMDSa3y6cSJVxqhcsVE+GQ6KDEzrnPd13AiQd4Q1oiBukFBJ+sYvD55FdodOpqmew5V+",
+	"Lb3E8ndP7//l6f1/e3r/3c/vff+z331Y9lEPy8Lm330L5iC3MsrlVGQqWHspGYxnU7leRNcckJi3c18E",
+	"7o1oPc7UTRPcN0vtRITRLE2YVGi5qp3wZ0B/E2YMe9Dz7PtNRizNjI8aesVl+aS3oO4gVkKFrWFuqJWN",
+	"AAzmuSQJx5jWhB+Tvhu1b3SWRBKazulC/ycVc3Qj1drCrWTCDlOhgovP0IDbm2VpT7HJNA3aBKA0wewo",
+	"TQbEfgE1a7FaX/9NlD7u9rVmhVEb+XsmH+BYsGJovw8DDAgJ6mOVzMVisHewhQMp22COwrfLCfj5O4D/",
+	"q2QsT8qsrCmLyCEUCf7GtcOI6KvoqcsFue1ooYJyhf62ojQWVJ6rj7WviLmrard66JmYy1Cx12zAUknm",
+	"WaJUoeha2YXr1myGxLKW3nIrgHttEgYuVYoORiHrv10fGP6PhTIJ14herZKKZUcsZXHPVODzobc21mbG",
+	"TcXL1ZW8IubSJLGjq4OMKNo+DK7TNGM0XtQAoduuP+HKwtfC8WbGThI2LwNnOTApJwmMQOZilsbkODlh",
+	"NQBbFZ+G34WYYZEj2ArLKcPykhHahwUfsPCkBq1yk1TpK2UVubDImJ4WNw3pvZmYm7StpsZi9JLrS5gS",
+	"OdXnKEeMKSJH+qEasQlWFzd1NI+Y3pEeY+8AA9dMvhcZiHQ24aYygF92U5JEReQopXzsQmb1ADDlfCRS",
+	"ttMiVxSZCKnIXtRutzuksHfryKdpWvsSqOYI0tz+5b6jvXbbntumtzGi6CtiviGZFQgeYoFXSazjYTDk",
+	"g5TbGctzdg3CRpZairTocGoZAx3Y1pLnK2w4k6iP0TS9MWx0XqtZkjTaAMKWCdy9vTK/CLCGCeX0GLTj",
+	"Hher0D+9972zD/79g//wp37dD4vNSLVUloUOukLSQYxCarM18JGDJgppo56JNsMNhTwjQfkFqD/HlFgw",
+	"iaKLpkRhIiMTDEyllth89xNn8zBaBNV6J3TkpuxqqUbvJ1o6kcgvx708ot1pBeqdg1XGajJb22GK8viq",
+	"JDVTAqPXV5EEOhdMxAQrBBucGVBOjhimWaUuAy9JU5sMZqLpUbqrXzEyLpd6YaRCseeVYUMjwkzBEelx",
+	"xlhsBwalwI4cka9/vfPyy6Vi8kDo20OKCcPvMAaCLtaLzXaZuH8D96oTy8RxuPBwZWg6Pit3UFQduA+Q",
+	"3N2oxysqkqgy1j9bI0uF+UUuGQZ4CSQ1xDXiufK7pAABr/SzXUQ+agXwy9MCRBzy16YpGyitV0stPuUK",
+	"Z/OT3/7F2e9+vCbTvIY1wihXS9YIRcfjxewIqkgGfI4iDa1VpN76oMrU707v/3rHUjaNTYDk6non9E5v",
+	"IOJemXPiJfBJK3L1xnM2uiDhZMF4BG5sG315QNqOsDKmhTUuCPSx0BcBF/r7muFsq0aXsw/eefDWLz75",
+	"/d/XNrfcurL7T3efvXa9UVmZLZRMcJi8wYh5SppyNkGqyRgjMomZjMhgsqMvNahkU+ApicJ9K4z2AXeN",
+	"a/OxpCH59r9APcPVdT2Hx8tiCIgbMTKhSXok7pAm1jA8vf/ug+/9+Oy7f7fT0eB2VhEo+O1wQ5N05B3H",
+	"RjbH3CygKWYFdVztU0DSJTgH6TIVkr1s+5NsYU+EfIZs0pskUgYjaa5A/gaLdxNO8hQqYr6TZJAK/SEK",
+	"LVMjGJvRwuSSj9KDZIZapQDzb0wS29rs2lVYCS5Fym7YIKVQNsYG5jdvtCsYyB5ARJracJ8tR3bfh0Z/",
+	"uBuvwLEeWXSzabZk5Zi14klsGrXInsnHCYd1yjSZaiHLBGaZWwwVYMx11zxWcEZuPvfCgUlsgnx4zWBS",
+	"cXxc4ObFGMF1J/S1ZKhuTPFU70aNEUvjng1xrPoOjvQQ/Vf6O5HGtT75usAaUPVzqjcKBPERbl0QyCZj",
+	"udo1+ooRqqRGmKeQhR9uiHKGB221e1TsQ/sH1NlyUP1pyZgiK/a88L2QbJBME7Ye5LYTxzofGz6rqD6Z",
+	"JtMefbIXzoPz3cgb4LgzeYdNm8mEpSbQY2O43jIfl+bvPHS5yiQu6rqOCLwAmlIJ257FEuR9kBSYsGE9",
+	"HloYqimQwVKHBG+LPsbkYTr+BZTTxjKbLR6+w3bvgCJ3Qd5ec7VecWmN1kQBfE4vL2VUsp7706wN4yyl",
+	"SE9YD2pV6eVMUwgHGYCjVK9opnpHtKS21+r024hCeT7m5ve+ZW/LKsvigIzZVNl0V1tvZZRIJbLFUr7V",
+	"/vraNmaN9c7gFSYhFWtZ1OFs3nM93FYFPmigRQkcQSdftknSBSRHW5uR8siMJ6puEdx87iqWv8khrMAI",
+	"R1gLolyyWgEQ9AZZ1BJX/EECD9WGnYmSwbjMIOAHfQVMAtjMrhp7sK+dYUNu5bjOQuiVWcc6GJbE6Bmy",
+	"jstCTeSUDUoffylg44Ei341bgr+H9SB6eFunN9whdvl77NmqQTFv0xKFh3lhQplXJky4ViOVfLiihLVF",
+	"5Xq1KQKF9YqbWwckI1muhqWJO1XqW/DZiPKYxT1xwrKNJGPQi3qmKFi4LoXfybQe/CR7vcQms9bVUIyB",
+	"qKzCfUEGozyCGty6GLVlwmevNyI4h6VPfdmuCLq1h50FC5JspDgb+axQoSFNpnYthhv1Us1fECU0PgTF",
+	"o4xN7YIC1hhbpmeNmd6uJ3KFIuywkPW/DiSWcZ2z1X4Lk8S22nr9ROz6+RKbj1lea7tKqKpsSegpDhXK",
+	"4TbKHwiGdbPOA3oWdpRdl9PgVLGlbSyX0StT1HCVa5PZy1XPisouJWV9LkiC70S23JgcUH5BEqnYNFyz",
+	"ZaOsqpD/5HBAuexg4V8o3DWgnJcYwTB3I1AmCHKq9CALWDkMxlLJyIhOp6x8uFKrxBaE6FUGLd8h9lXW",
+	"05oaQyVLy5yOFBxLjN0JZRgqccG1W4X08XB9ogENVr2HwheF4vbWfexKLlUw6EDFptUKVhckuXLzmsMq",
+	"qN2jca1k+0psBPyVGLGG2axXzMVeD67giyFbA+n8/ByahaltxrdyaKyaPh+6nMoVcoTFWVxkCLbLBdRI",
+	"lCSHL766XDpl/+m1WflGOywYAKLqZJ+HqjhuzsGNV53G78eUOx3D13Y3K9scjFsPV4bVCGVuxspG6wPK",
+	"rz23Ks6Zr4sKLiBFKZ6VGUo2NaPPtHRYZkGvtBTkxrDtYkLBbrbFl0vAWwHZ0sjBhZaC1cBiVedxtbQC",
+	"Tib8MPwwToZDlpU3gdjY3rKN1USzMLODfLmFtYUA8hyVoyNhKqSUtyHaKJfARsKEOwfVdLdZBx27M2BT",
+	"56gMRT0pJhXZbzsnL8YZo/QFSQBQ0iwiWsCOCJZ10IqayMwfLI4IZ3OXPBG5ugug0CkBzBSwqnYkp/Hp",
+	"L563yw+WPizsrd649rwqB54yYaJTaw16E++N5ESz31D4uxYxWNybsqw3ErMsRMkVUQ+a9cmtP8bon8Ln",
+	"4ahXND8QrW6ShOMZ6i9I8xuHt3Yi0v74rT/Zv7RhxIZU9LisEmZMFxewAzOEg+g3IT5a/zJMbZB0fZSx",
+	"R3uoRwqH/sY2VCQABoj2AwqMHC34MJlAVqwW77xxejFdSAL/R48FhAdifSAbkrJg9ZOJXs3HNYeyZhcw",
+	"e/gg5vRkgzvum/SElfOdcGifOVqvzVgA21awN0ANBUK2K3dEGNhw8STDzK6SWefEH4h4K431t5U1wwa4",
+	"ssoN42APl4yZmChIG18fTmmqLlobkY0Hh/Ert4rEsMk2y3eTGwvW3KxWcy8uN7hOc3RXlGKT6UMa12g+",
+	"SEDImGFljl4Z62JZJrKKfZeUWb8FOuSA6W1ckOTrt27dNJcn6BFtr672gE4YOaKDcb08HdhLcfbiNkot",
+	"dKu350PBda29LozmtzzPKOTu2dZ2aHGpiOOvbT+rtI6VoquDaTmqbxxQ7xZesHgtmaTCQfVAKoUVmYKr",
+	"5dRtrLbXQ10RL68UjvPrql3Z/Rd094327jO383+2et3u7u0ngrXVnp/QJL2Z0gEbiTQYYbeu0mUp1syT",
+	"pfzu6sYv/jwhoOBKy/LSjkS8CKPCDEdYz9XMixGOVbqEW15Sa3gNwRrdaNmCKqvYejYg08PTXulW7Avl",
+	"W4oa0/wo64sHK0gQkvTySbfaXzW0Vze3BI+lna09nW1sUBbwfqH/djts7MihUTSMtKOHR7OvmVjGDZY+",
+	"SmKGRVcCwvh1YYow2oKWfnu0ktj4MmPty/gASzs2T+///PT+/dO3f3t6/3enb394+vavsX/0To0Qmahh",
+	"SzoWZ9C7J/rRVC+xefr2B6f3f3x6/92zH7zz2V+8s1MSux0E4o1ce6wEV+X+S5e9JoIcXvPNpv6koWP/",
+	"unEGlpm1rJN3HTXbuPJ1+5jO0rQyTVJApD8RQ1NPMZsNxh3blhrd/3Mt6WK0V4o9AEYsrV9JwC61PIDT",
+	"y5kprvKGSSkRc2Le2az1wZwmKhg5bwYuBMZjSpiRb1w9ik0mXCn4ZbHCnWq+13xx7pCq8AUsqlvlEMRb",
+	"9DU5LzNvaXVvf1tfGCm4MI9NsLX0TM1w3uGGNnoNK8wGlLct3OPsDkY21Y/YtwVuS6TrzYzoZi9lRvR6",
+	"bmgziOeIfuhI4HyPyyDyZHNrMy8L0a04vKuQvrsh4W1+VlsfBvKFVQ/RJOHmz701nGoZauU+GTPtNqzo",
+	"YbG30m5YVKYeLzQrEXItaMN+mfKw17Ut9Mo8L9WBmcYcEj902KYXr+nGxEWtAcKWOFY/Ovg8Xbx7UTmU",
+	"Kq/QF19dB7dKMD10BKu9oM4vajVqyAUf1PzwcMEHDxfuWrxQvJA8S3lLXcg9JHQybTA07xoGEp+j5FUn",
+	"8qAc39Zi26MW2l6iRywtldYqJK9aeQP6ABPBTd7A5rliL2GaYbmWMafg8wzozq/o+12SbMbBKZqK+QGh",
+	"clyoooCNSzibk+UeEZVV1IyxEGbYQGFAiPlJQW71pSfj9r7aW9L9fj6hwGva5VrBeNVSWhgouBEWH6/N",
+	"XejFLEUOF+hEtmUcb6CewYDOJPS5iwhrHbdMNNjl/aBdr9yvtE0SiuC9EeWVG82Ddsq7e67JV1KhTBPj",
+	"pCquIFoBvltA8BTF/FCJwThwhic0MdLKm8EeVCaRCco6TDMxSSSLO0Rw8OKSj9/9V8StBP6yloiAr4gm",
+	"6aIXswnlcdls+VhTlpGYLiJCT1hGj62/WNmaMvtPg4O41Qj02dEPemLYG0CU98pUbs/kf/0t8Vd1QLTs",
+	"BkYIMVMEf2yVi3T5jOvDmMtjkWcqyAChfW7zwX/62dmf3NvB7vUUqz0cMcaXPV6eFS1j6CtxnT63lBaX",
+	"Q4kLoT053ixPiDtaOu4QUr7smRPq1dOyX+SJPW+GKzSwuHe0KGmwmZdlmI8ESRlUjILizuvKMqwvgGON",
+	"eHllI8gPhGJGRywVGLgD9c/YHbVxfaNU0JjFvU0v4vX2PrPXcx95OagSwbaykdUFrOLLbQ9jtpL+8tQJ",
+	"K4+6OrySHtO5ZqHfplPKpwLsgseMsywZBCVRPLj6erN5f6tqUqQJUs9M7YrhcOcAnd624CBG++R45Dkl",
+	"m6+1925Dx6d/uf9ae/fS7Z3Oa+3dJ/GnP1hfodVlAPibraLjMmFn49oZBjs2qufupdVtmO3hVr18Kok0",
+	"vOCCNOUKI7LXaln+0Dx76/tnf/wXOyVVLnNKCtW3rMwwqSpMsLELfVXmC+foF9I/nMRYTo/5uT+ibKXN",
+	"i/rXr/gBCFbOvk22BxHccGtwwoQPurQW0Ev2DrAIU6yGZlsN5rQNdzsujTQzNtDnFBOqXNUgKN6CcCnD",
+	"uofjS+fQDCGYClqWTOQv17cM4/HksA1hn2fgCJyjlFh/HV7oO3aJty49ZkbSM55ZEChtiuRa892NqbSh",
+	"QMFKvWwyVSWEr4mNI7dxRpEJTVLIpoQO7cHrZivXhOtg/nApvxo2vfIors2z88B8ZMC00Y5qhiVZwE6Z",
+	"7cJTjGqktdHWHFYBlsv5dg5p3cGvzY3z8Oc5lzpWTwD2UW9V+LVATcVx/dDtpVDBUNw2XWiKLFHKE0kk",
+	"46b2hUHiC5J84/DGdXIk4oVLCQNE11SpH60PVbGzRoVtheVCDyznYIAtAvnxlg64MZWlDsu17pu1nKw2",
+	"zZ6r1zLf0/ZN1LZybQbbNy8puQVX0ZKvsvqAwjayWm2pzsfZY4TDXu5yWbUN4BtFK1dZKE1ZkQ/PXp8P",
+	"tzR5CaheKq0iU3rSpXa8NwSvUYvCHCu8bAYrWVt5ZY7HVjcjuNJwRcZKWXvj4oUi7g1ZQFXFSrQP3vv+",
+	"gx//zYN//WfRal3WmpWNHkl5xLX8Lk5kSSPMs7f+8ux3Pz699/72W9qmFqKpaVjz8s+rG95eaeCdMX0L",
+	"k/koSZlXhiqB6EM9T2sLRl1V4/ALrFFYWfmvsorfKJn21mdt+zUBRwlEQIbR//O37j0U1j+KooBF9V6u",
+	"Kwyjlrt3GK00TykAZdWvFAqlQrHQ0IClgfyx9U1YNo4oqnIO3uDpwkYFYrkCrUgDR4HMSLsbU9xAirEg",
+	"puA/JMK5mg6aYKSwwJEXcLtEiqGaU4ywtFVQFWlSMkiygVbo4+Q4UeTjH/6MHDGs5b4XkdN3f+P+bD74",
+	"2V/t7ESmkcjRAv/RIrd8upRKZFq/l3ZxB2QwYoOxX5U1YzQmWXI8wvR5yUxzXhyEHlO9n0SN0Iwwohkd",
+	"KH2oCzEjc8rrJ8kBzn0TQb7WjOsZkJyEVKi6aOnOC/JyJoC80mNpaccCEea3kce/XflHU/PRqwK5QhCb",
+	"RZgBIJ6lajDaxsic55QvRevTwYjog4DUX05gFpjgAFNCE4mHD0YnzOyd80hjp+C2QYBg6P6Z6NXpL0zO",
+	"H6Hpsgd8XamC+qFTFWnrHqgUm6yKJAmP2Z2SJgFCAkgL3MfStJ6eSRVhZ7l2qzxHqRZW12xk4oy8xLCG",
+	"5VLrIxqXdzKxbUQ6dRvCeLVUrMHCoCkWi0rpwvwTzriGyQKgXbDumimqz64sfMSupixS2zzHFsGAjHBq",
+	"4dOyuygbzDw/IJLZvlW2X0/ZgAZCZSMCyZjuQoTdSaRCXiuLpWMKQ2pAbCgd5ei/1vdVdbr57KWHVTPm",
+	"dZJw/9e9Gm6wRvQQnrBBymjWWxHNl1uGzTRZT4Rp7FTsD1BarLC0R8Qnv/2Lz7/7Q62J/PFPOloaAwEA",
+	"G2gcaFqdzKQy6QM0jslsSprHQsSS/CEZMiYhUMFeJjtB4W2z4jH1VaZzmWwNuE/vfe/sN987vffDsw9/",
+	"8OCnP3nwb35Rq9dNDe2o1urXr39LNSQQCLy/5jbL9ZQ1HWCLaobb0jPrtuKpH2vbMtTTRg5HyfSWqKuM",
+	"nAs+FVSMej1I75bxKah69pDlHJ1VvLQCWsBn+voqiPYish+RSx+/9UsIJ3KaS6jRdoUiE7R72xpuHXMT",
+	"Ri52KSK2ePecnjDsa68VKAhejSANMEIBP4IkqsikckX2Du3Zv7XeHmx3H6zKafwTACLYUWkme35Q52Eu",
+	"z0996wZjuWlj1YBaZmfI4+2WT0dgJ0pfU+KxlqXnI2HPRpJEdUBPavandAHd2ozHqB+RvjUL9zv2A32t",
+	"uAi0Kzev7Vi/hktMI82++3e/4+JV3W87fie6pTmLvnj3yXqxz0DB8LlK2G6j0AS4ZzirtOw0VoBLmmfv",
+	"/ELf3r9/5/TezwGKObS1lo0jac1gIWaZ0YOwb5teTV0o1oVcKciw5+J6c2tpXnaOGIOREJKF888HRcvW",
+	"Q1ht3a26QZ3whyqE+uXu3li3nqqvMEH/xmA9VDQuWHOGq4KaRzYUDBilTR09zCotqsD4QMTBkJJXb72w",
+	"+7QGlWtOHUQpiyteMeSRmCZDvQMpxiIIruSYi4zFPex3G7BhfB1b35rnYFa7IElKFxAqa40TWuHazDhY",
+	"gbZ1++j43hu/bYIsVQ+XGybjHV5hapCVnYr/UTQz/sLbFYcbmD9HFSWwa71R22FZcINgpohg+KjqNUDG",
+	"A93MNurfBqFU23FJwjw0GU/ZUEE4t+BkOsumQgsLh0iTnWIi/3CWDhPzh15lBGZDY8/gjMWEC2IVg51z",
+	"OoiK7s3OnJJXzUUGjaYVxDtJJ8xv4ayhUd7Bucq2fx1wUYtrehOUJww5DZlrXR5M5iRjprd9TeO9Xgdp",
+	"fvzDn2m834N2hcqZlyJyNMMCyJpH6v/T7MCYoSYEa1eafZlo8IcGeEmcfa7JRfkd4Hry5z1IzR3kcbn6",
+	"na7Hea0DcwSrnL+yIbZHDI+sHXbgksQwH3/usNWy0E5lqWmpMVjaGhqmIKcYjMEblDGtymPAZXnz+iM6",
+	"GBtXx/oZsJwEBB/CPK0qV3j48tiYMuOcMs1h12mi7myTPh75zVz8fZejxcOF5W8mSJ+P9XJLI2NE2nCs",
+	"4A8g38RadIq0ne2RvT6jaV5cfTCTSkyY1maYJB+/9SN08mlKvgAdobBCDflf/4bYQBsyTWeS+CYgwxbB",
+	"zkhSJqUzYcKIRh11/kXrHWpe3t/Xd7xGxXy/O+BcWi5LdEESJRRNYSrnh7wg/W68NJ1jYc6MsS/UdNpZ",
+	"9buT5l6b/B87B0TwdKFvVwrtk3cF33UmZgDIga2Shf6kf7gW2AAQIigYxPOKQfoEDzQfA1lO/4TGb8Co",
+	"IWNyU2ish0fd4JeHiHox1t+V0Bfkuh7um4AXkyRKyRHl412VUS6HLIvIWPCjhCeaXs5+/4MH7/349N7/",
+	"bb70OXaiJDHmhYCJaKdFril7Z0hzjaTJWBOpQTkQLBJJODthGcFuWGTGVZKC2ckzKzVv3ji8RS7SaXLx",
+	"ZO8i3h4X37R66d2L5lWwlaCwSBKlFyC9gtJ9waFZYD8C4u2jsdP+aMN0ScKlYjQmYmhfseF8/daX1jTv",
+	"WynqYc1K+REwZfkq8RFVg1Hj9t1VhPoWmJ3gCG3az4wnr8+Y5oD82JilUIcgfRinjwzXSBDNRBmlKnSw",
+	"8MFOazUaaqWcLV+6O/DtnHi5mNfPHfTdG0uKfXI8YhlcNRK1pJbPAzZxgVRFHpnXDFm6rvNRfqdyNhZT",
+	"ISMySsYLOp5FZDGbmjTXx+JcKb9xImLaW4WK+533ZbOde6YsYmcpNqdUmqvRrzCUwe2oQCzVbdMoMGKp",
+	"ZpeYjpNIkIAiyxtBxfcj6sL5TeVT49Pwl9s0PSy1ZH5dzMmQZk6IA434WKiO4aks7pPmivi/E3V538Gv",
+	"H5E+Lhj+ReFfpJloGQb/0uw+LSaRwRCmYJ3+DPpN9DFDFAbLyFDMeEyGbM4y7DWK1dUTtB5IfYl0ed/Z",
+	"HPqtLvekaSvjl7RyxIUViubZJrTVpVsUvdPLqGJlWo6VgGuZutdVNfKG82Yu2dIaW+22dY8qqhSdV5Gi",
+	"IlSXjGiGAXkNeC5Ikhkbpzntp6O99u1o7Xks3Y7LHDHndsXJ4PtzES83r8Z0Xt1ES+19/zAqMfmRxJ7o",
+	"4yVw+Hr9KoGgAcpSeKChq8cRUqx4U+ANRvp03KFnHNw1aj0VAlJXDhGM2mVmXuioQvVVkruROsTcey0t",
+	"mLXCKeQlxXevFcISwefBj2dlDTUlK8lCx3jf9VkguDe/hK20rSRFmfnlJh2MtyuJBeUyetjKM5wyFKoJ",
+	"sVF55zubN8Ba7kq6EQddgmegWem6Zl6bBMhWZchjPjkSYB6/t1zo3VgSKgrrn0PS//I0FcudHR8zGc7S",
+	"KmvAeyTulGfyLx9mwAl2JO4Y6xZXmgdaOzx8WsOAWfOMbyaD8VWTzLVVLztF5fiCBJdMkPidzzkkngqO",
+	"nSv1YIlzpzXBZMWIngbyLwZjZwPcqWO7xXwxnLls01vXiOuVSdy3vE73CVZMIMOEJ3JkypiUlc7BYfFO",
+	"qRiVEngFhkL/Gfxd0pYyEzNVtspC431CM0aUgGJWqHVATIKALpO29FbH1JXTp02GIk3FXIaDVPUba2O+",
+	"k8H4ln7PvN+Li4mLZemXOf+HWfyPy475MVZGLNfHrEMlAk1oAvaxoXMbOlr6kpVWdKe2qgGPGC1BNVTB",
+	"LkisMyGmjAMOSb8MlOCmHxdNx4jrkUvhSTJgA5I0BScXxVRe1CPKi3q43GA/ojwesTQ2thXI8KNYWwr0",
+	"UemnAXKmoBdYIkks5ry2/7KAtUvCL6wxDAE99gVp2aZ0foTZCgeEtBfLA2tul5sMKbwqZlzBaPKctgs3",
+	"Q2C79UtlsGGAp93I0cDaiiya6LOKHFqssX2sqVuID3uuAFpYmNu46WN1gJi7HDY1uGRsQhMr229mjwnW",
+	"o4kxvxuvlaABQqgSC6V+Ys7A5AEhsh4LknAlwl3z6QkLAyWU0m3fLiTneHUeAz0zPWuGU7tymJntBI/d",
+	"oGEZT/M6Ya6KosWLyQ+B0lAORze5vvqlCFJDXvW785ujhCmDu8hTrZYl6dKwcahfU1RhShTKKrVwM70t",
+	"tPbVHpYY8J3E9XptFYzCKmWVQetrVASMFsdhvETOijbTpiNn4ErMBiNbrWJJgjZPSPPsj//1g/d+8+l/",
+	"f/uTj76z08G6vSaTjHIu0GNCkpK+3vZC2bR76LP4XQj2I9QWJpOShn0g+JQ+LmWY9c2Ym1TqrGEMBBtz",
+	"72g2HIbCKW4VbHNizgm+aQphGSkXfVvGnldRDMvHw0rL7kNWJNkydXxJ4QwEoCVx6dlWVUEJGJULk/lo",
+	"483iI1tF0ZTVSqqFM/WooACXKKe/Cqq1lFC/uolWRXtV13hYEy1+VrmiLbOsDR6vzbMmZiKYw4aaSyLH",
+	"s6qs60eUSO0WvRYiD5tMjfvfIJd68+TlaX4T1GDC69KdDS5XZjs7Tri6/8MXX90iZ7skfRrJvSJz2j+q",
+	"GrnTlbnQD5+EvII45dU36lBwxZFUpyj7lLYhNZcLD/rKIeax9L1LK9IEkLXmlZEVKqBediKVyBZdLhVd",
+	"YKCvJ3boN9DWhCGP0gbJJQqsRGbjEE7T5Vo4lSRl9AQzwWaKzDgE4fWN2tazGzHBNqpFYL9dnjEw3UuI",
+	"2nnJxIJHhQ3pFULJSuhfjD7Zc5CCPPHHD8xZIww5U8ylOrm8vpy00ZdWhFrOLVtjdSrxS77KE4U+R837",
+	"6lXo2TzObUViWxJ3U5Yp5D55kXkMDhvS1HT306ommMFQz2y2OxgjttPaIjakWupDO9yYTRXUi8dbAGQ8",
+	"SVOGlWc4FjP+4L2zd3519tNfnX30650O6UuGgl/f3iRmF8nxDDBZrmkBAP/QW41MANwRS8WcvMEy0SK7",
+	"e0GBkzT7NlYKZtuVTKmEH8v+zoHLoSjSzZixqcQ4W5M51kTbrX3BzuM1Sl0H5929dXLuUgCi4HI2gb8A",
+	"5fRbUC+JZQOojLnXhvy2p0nzs9/+3YMPf/Lpr/7o0z/67g7YQ4dCxHVc8suCdHEJ0NxBHwoe9YLgi1Be",
+	"AZNf0SeL4V27+HQX/xCzEp2rIJkvyVkQWavxFwPf0J9cmMmJW6nW7cANFZ6mvq8vSAC+KL8B+wl3Q16R",
+	"7yvuunMIL/Dko8daZdSsIzkxgv5SPmKWiawE918xQeZoh4X8aJqm+GewNcdIzEJpeV/XP1sBNqYLRB/N",
+	"JPVQrZKipBCGYHvNVr7Qm7Ksp+f23swXldcD30TRp+XGT7BjVzyqXk61hChKzD4A8xpCnkF1GMeutAhM",
+	"P6rDluLG0X1xEE9yZUMlYI98NAri4ExdmdPFF+i+srUkllipmGUD5nyBxegm17bMPa8Tm7pFY7vQNd40",
+	"K+k4P8oFSeYiU6PQjXbOHjRbImM5zEyqhAMgHETAhRUAS+VpVDvoYPIQ0ryCN8/D+j0DEQkg8kAbgMzV",
+	"jNoQvzZofWirDpe4mqpPsiZ6rRRVXubkFrVt+yPKiVlXx2TLQRpJHYwvR+VDvCiGKAZDbIXxDzv8Jntf",
+	"AD5v7hF+hSnGrQNuAyTL7He9mC6C+c4L6yC2Mel5okeq/zJJqFOWST2jluqolrtYRqFoWtuIwUkxcP/S",
+	"U09uKAUtLTUIhTyv9VycKGs8jCU1JpbXDXUb6jhgDl98dW3zba+HzmtXdv8F3X2jvfvM7fyfrV63u3v7",
+	"iT8IEbJBr9UG/jRmWCrPc2hr+R/skBr7DghF3zik6SyV9sRICUjjp9NpmoDBcrDMZZe28nTJVnq7t/+w",
+	"dPFlJi3Xu7OccXSMQmtfRXe3ifIPi3AP1UR3izZ+6wvLl0aB4q0goOYCqqBAjlBTyPSLCbqKyz3rJyzr",
+	"gUAxVZVQnWjihyB+B1nIwM8yrXSFlap1skQetEXjGFMNJuKkLPTAr0a/5vCdLugfPpGCDGlJ6a2avehc",
+	"MGywKn2Q1vFUSr2Wj6CD80O0AXxENf3rxiSeUzRiZc9AWzVno64BJmNrQ5syVvTeW932pz/66Ozf/bvT",
+	"+7/99Md/dfbTvzHZaJ98+OHpvQ/OvvPO3u4zu3vLsl4No6SZcH91wmdnSRrrW5zymGRCTEKjl1aFWsoC",
+	"/vDtsx989OmPPnrw5z80Kz97//4nv/2LT3/0N2c/+GiLdWOVjcWy9hRcE3YqWpI0n7xcwfNWeEUyTRhX",
+	"efIcXHAP/sOfbrHy6chEq6yTe6dCKpqWSL1fwWLeMiKjxXTEOBFTRLEO2Wu3d9vt9pMra4vWVcpaLlfu",
+	"wocvf8Wc2oM//80nH/2nz+//3frBSwxV3qbCpaocCZQR1SRYp7Gqj0QgVH3VG5dSxaD4KiQm+w3PMjYV",
+	"mWK2yyqmQifK/C5tG2frH0x4D5K2E9NStDcUeaHZpa5O9MjkSIxQBMyYmmXcthfX/0an4voOEcUtVoUd",
+	"rB0LukbJMuOpARC8ZPEDcwkiItJYw9Dl4m7U2bqkFOOXsA3iutYN0w3jPs6/c7YXr7fSErGkqH11i+3C",
+	"xhyKVJHoOZiZHbX/g01kOxyJTN1MtktyGtr2WeF0ZZqmC2IsPktWvXBAevtRmh9wsUEYJMf82lZmriMa",
+	"H7PNk7BiVp7Wb3XYC+A1h5K3pl8lXOkMWZwx3S+pqIEoUb4sgDy1mb0Qd4gjBWGn6HB4yKQMZzVZ+KyK",
+	"RzIb9pQYM14i7vOZLDUgJpJkImVkQhckFjb4e5gKgQVpjWN1ILgUabF/w1Kmpt7ZTNE5XYCBCmt5TZPB",
+	"2Jjq9cVHeQzdzvULMCDIAJMCQMqLMJaqJdbd4CquYkSvcRFkjqHBv1xr7Yq5S06u6JXw4G6hXHKsGuTh",
+	"SgV5lupmfp1tKgXU7JyWL6liN9s0+DJtVSEHN+CgNgIYuGfxprIlICXOWagkaVvryDGLXa4raZ7e/8vT",
+	"+//29P67n9/7/me/+5CcffDOg7d+8cnv/34naPewFYGW+1QlA4ZZWKMkjrXAbcIL0mQaNmXUT7/YqHSN",
+	"jztbtSB0b4S1nVteXTbHJYNQT1Rr43anmt1OJozHZVlvR+IOK07mPoHmTmC/MoJdIWqOCzWCshWJql8i",
+	"cyVzNFQis0ra27wxVijRItDZ2hkiiq0cixA02FpBlGVm0QKTCYn5YP6Cjj1MdooF2ty3YbxfazOvieGm",
+	"hkGpQQ3HqsOcZhKLLwaYU1mRQttR21ZbBJ2nwtIYz6ZpMtAqZGlfTBAzynzj87C+xRXSwjBJGRaHr2HL",
+	"MoU33ZSF1UVuz2FoicF4i+I500xMEsliooRXpXZ1oy64bHUgwXsVYVnWTJunXpg2KUeMHCcnrCTUYqP4",
+	"MnRYVISXhecYBUs6WHM1VTZP5IjlYFow1SmGH0Ft15kiWliCqCsoCihHLB0WyrtRW1MZHG9+tnH56np6",
+	"j8FKXRnz0ovBtwPgOFoQSkzJOJwvIvPRInJpkbgGha0CqMqbE9jauTWvMjEYY2PIQHltoTa5FMVg/JJQ",
+	"G4mIBuPKzs6IE0fGDlriBGDpVvgM/0DsXA007HgFOC0mamFcT3aQ+9UwpjG/m8VgbEKCyZCx+AJ6vKu1",
+	"v42lQgu0YtGVnK6dKcslfzgQ+chozreUB5VVndiCExGr1CBsHh+jMIx3I9NQFXOxgayOfbitP3ausxlp",
+	"1TqhL5zSalBPqHfPrXwjeWu+hJvoZfb6jPGS8lIPRZ7YSidMnRUU6eHkGlo8D3ueR9mhxEYqexMRckW8",
+	"LDLmsh00XmKXGgw2WK177QmjYKADrA3JeBJSF/rwvI/FDzQhdkwJYalIX7LX+y7sZ0qPGZAJHKb9rqB+",
+	"GIDWOuAKmyIu2YNJ6emEuw8Bufag8kZSoml5dzhKufrEUmZ0rqX7vI4au01gQ3kzpIUnaMypNGr9UGSg",
+	"jVrhtkO6jZwZdRsmhyFUVBAiEYDtCDGW25TBMeX2NXPENo0ZKzJeqO/g+C46itwuakjuXm49epmt59l1",
+	"SyqeaylSnBexPvYIbyfYVUsCazSNcw3gqbqScxEaD9/em03TmMFLZXay0E5Z2Qy1Tmpdi01q3ZWQQ6kU",
+	"+DdTOmAPB/4ipNqm7IleQomgtJ55QY0aI5MUXSBImraRWmJrXOfSW66f1mBqG8TChvHiurkXIBgq8eRT",
+	"WIvWwDoeW9F3m/QlrsiWx8/VNF9m0yJd+OJ7qDCzDUutlGNkTRHG43teU5FAeZGa2kcpMh+axKwNHVEm",
+	"wLe3sZbghEowWprULhenbMRSrKvmcrg3y6RbZqvFlQYBkXs1QyUjjQZpS9KnC2Re+quEH+90yNSKTci2",
+	"+/piBHlI8/Iun4o01crXMVN5y3rb+Ab1B/CyIVmk2ODYxNn56aM5frnq0IEwftMrQUttRKZCC4YT0jx7",
+	"/92z997/5MO/3onI3v7u3uWI7F3e3XsqIntP7e49HZG9p3f32xHZe2Z3f89akV1fjGKTDjppRA0YRP9X",
+	"j6L/q4fR/9Xj6P/qgYIOq2J0wwobFYPBLMs2VAqnliXXqDP0KKJR1ugjrrW+tze76BBCFkAEGeEbkmce",
+	"sLJ5wEmgAcBee7MKCRXBEIGpNmzM/1D4sXpvxmwqFITpM64yW9T+09//3ac/+pvTt//z6f2/Pr3/R6dv",
+	"/5fT+787vf9urZC/sqCqHPPIZ7/78PO37n3y4V9HZBkFyefvvP/5vR/BM4eL5sezD37wyUffiQjiJfnk",
+	"w/fPfvqrBz+49+Dd356+/b0Ipa1P/v7PP/3g5/C9w1fy2d//yE5oEdf8hmM+6nitOiE+HmAvtzcLG1gN",
+	"1gkS3VqMLK0DUeYWueWCvUKukUJBQM7m5uGm3ji/7GxA/yi6WoIuE+i8VugpFWeirKdU0TmzJL2xOUa6",
+	"1fK7bOFwscfxStjcWeU8hyi7ui5mWvtVzmiWLnozyeLebBoOzdY3fe1SUV7BvDomr1Jv63LNj0AQG4LE",
+	"bNcss1h/bml3a4/kIVuDWR5T1ekrxC7c2Za2g9zbhQBgF9lohUosNAnPqktHPJP/b22pjDLs2Waw0q4r",
+	"pnEa5E6bYA8TXmoAuj6BrxRFCogROvRXuWPzN/PQz80jWUqVJHZnwKYu53sp0npoIliKrLUYkZxIcw/i",
+	"veffdiJzt9zG0aylICvsyI8e9XYSguQ36UmAkU3KolGqmtRC8dGSQmh1C1nmNSwnGFDhWk/i6GVbOCfC",
+	"f7gufzPVE8NhKDQ/XVjvlvPnmGxLsHloybB+i6UJveP1HS7on+uyV/Wnzmq6YebrxGU2gM6qrxgQ/pf7",
+	"WsGvHRObaaJQOIQCzWk6jkxJNK4EaNFKKHZAZMKPU4YZ5/jJ1DQzA5XTl//wVahSB5211vSgqttf6m4J",
+	"Ym1TxrScekrrm1Y2fwbj+AbFuor1VwMy2TmQo18+NV9ikDzZ0UiIsVX+A7ZJpbRKX7J7UyxsI40KZMBe",
+	"SYHSTUL9qFQ9KCgRNrGB6wdX/1ApHJUxeKtGAhPqsaTsxIzWUPchgM2Dj6eLuHMoAL3GkZ6D+2IZSR63",
+	"I8Os53keuxJcy93z9YmWlL/O4Vuk2rXx0dOMnSRiJnuSDTKmeuCWCNT/Mn79TGDsXWT8F3PbzA8/N1lP",
+	"KR2w2MRfyeSYyy4/YjKJbSnzObDd5v5lArVWdg6sBu+uKCvG2vnQ8lePFnEpYeFYrwa62cE7HbRf2rhg",
+	"Lo0bUJm2+ZA+DEtgcVk0q4HbNGPDpKSOpVQ0c6lQxRVEUDiNaTjB35LQKS3pBrFNxdhayUCYv2Pxq4hM",
+	"yxssLKMGHm8jJnmY7q7+Ah8rR/xwgKQgkvHYt+PSNIWyidi+2ijgEZmPEqyeCtgIyIHOezphMdq5tXTg",
+	"xSnInWB+Q7EDqb3GWr5TAn8p9qnC32xfKvzLlUk3f9LCn3l3Kvut61EFf+fNqIq/FDpWFVqqNlzVFn/9",
+	"CKgU6lHgv8XMFfJt5b21pUnJavkXhfvRqQa1cjeQ8npl9PwyHTPT0KRIVBgCJ9IYs8CVmMrqIBBDJcV6",
+	"jRua3PQYq/SADGKmZcNDfVUY+WOavMgCadBXOLly8xoZM9dJRFM56UsxFr2P3/plP3KMyZTcyDuIDyE4",
+	"Kw/Nb0FtKz2l3iujGebs4fJGSk3NTV9IH1ouvkeHQ4hpkReIxLciIhkU4sMOsGIqL5onLWIogtBUCmjK",
+	"CEv857tXD195YfeWGDNORozGqKgneoaBEOPEZcl0GrBRM16+WgOuu3ehoNAwUK4J7HnNs7feO/vo1ztY",
+	"ItmDzCwdJmkKDY+N4aBFIApLAzsFpkvkSEw1t6ddnorjRKpkIImYKQlVs6BUUmwddDKy9YMIFwryPppn",
+	"7/zis/f/9pOP3j374P/dyesFJvy4y1GExeDYjNG4UNHVqu8QOWssS8ZoI1td3uVPPHFlpkaMq8Sk8D3x",
+	"BDnUq+nr30WWvGF6+zwLh0y6s3b70mDMFvAP1s+LrRjc6vIi5hzTE0YWYtYiVwD1jlgq+DGwTR+hSFNv",
+	"8MPf7nR8/9xCzLpc2h7u6BpMTFxzniWCe7ftiLzsEVvxB+LuuvwkkclRyqDte6LMjSzJ5fbliLA7dKDS",
+	"BTajlmLCcAEwUyyYBL83u6OVNwTb89Ab4YknwCneh/IyCMGLpi70H35bCt4nzVdeuEqeufzkV3YQVH2N",
+	"dv2I9KGFQB86k8IZ6d+wi4D+V97ioK93h12AEn5C0yQmib72ItLH/gwd8tqb2L6vy01+wt3bfbhK9BZQ",
+	"cT2iMfb4a5GX8R105yecfINOKWcSQ8sSTp7nx2kiR10Ol9NCzBA9+1cGmr3uvmRSmzqE8b4+VVccGKF1",
+	"lDE6NkHBIL+SRHY5imu2bDiEzpkm60czmXAmJclmqcb1wxdf1SeKefiRtb51+WAkNDFghxuNOkaiwpbR",
+	"uMtJIhUdM3NErzCVJUxqlMasEuAq+gVNEKR/LWaTqVCMDxa7L7JF3/AP0jRVZl+fMb3wDNpgTTXG7j/5",
+	"pEbDjA4U0Jxplf7qq9ee22kB3SSmnxCESGt8t/TR5fDTkYgXJnIQRNmF9ORRsyOv2TgdwBmqeTJgeex1",
+	"l7uRLdbDuFBUFCtLwsPL+/sHXpcfI/QiZnmnks043G+UZExlCy8MJFFIW8eajV1uP0OSIZZaJoUvuxw9",
+	"63ttIlvkRbZA3IKIBD2MFcVb5IbXHxxfAnZuGoVP9Tlb+oVzpjxP/MHoWXtFAUjMQWuFTZMimiFJ/03S",
+	"BcWo2+iQ11qt1u2IdH0VSf/ebbRarW6D3O1jx0uptFho2OkBhhm4GAMTUID6xR1lIjFRSel7A0MNa60e",
+	"t7q8b0VZmfAB65vFSSv3aTUA5RoCL+jBOZL5VEABM7M5E/pALJ83l4N018AEHERPPEG+CfxlaVo1YpJp",
+	"ppwZ8VLmaEae8MMtnugYW5ZiEw0OPccckjQSDKNIqVRdboIpIih0p1910RWA1RMBVcexCRXjWAjckCdO",
+	"3OW2AxclfS8fvt8iN+kxM2yyAFVX9MKAN4LSbXjVmEBZbxycEk5Qs/mSWBEAM2nq2XAgk9WQImlbj8YS",
+	"PHc6wBE1Ntgrw4aZONDggUJGKFTyzQ3prEVsRJamoTHW/B2JOaD2hPIFDsIkGdHplHFDvXpKjXNwdVm4",
+	"W/Q5YqOEx7gx3CgZiAmTXY4noufPzJexixROpI1+8dRimNtcrzRmpjh0lw/EZKK3FmudltwUUh1n7PCf",
+	"vmTXckESUMvxcoaaa7b1Y0a5pFDWVENZQyoTijnOQrHzGgbMQfQSaDvwef6p4TddblmV7VQAHI/GpEkJ",
+	"tnLLv7ERs5oRHFHJSMwsu+3yIdMKGXT3PoEWhhLvBD35zoH+9PCfvqRhYU5Dcyq4cxShGO4D5e2RkTFI",
+	"SkcYISm1yBVzSBO6gNNAfkWaULJx6qrn7xx0uZYdFkh6JpnGgLSIOFccsetdW1QzgOhy/dBKQnDsCYZ1",
+	"LUl90LxDZBlmUCKHuSq41Z4Bmt6NKWeDAZNyOEvJ156/ZTmHo19O+s/fosea4ro8To71cs3B46t4KWpA",
+	"w9lqWrw23L0uONt9marByAg3iOUGNbu8aDJx+rMlvP6l9mVNR+RlESfDhMV9P6hNxAvLOQdiitc/ip76",
+	"LI40E5wkClN0tKCnF9zX29ZiFzJZkMqsOK5/tjxX/3uOJgj4twVuXyOgvZP1OiRMbWoYdHku0u60CHRb",
+	"EVOWmQKwwJNnXN9y/Tu7WtnYxc/7RoiCoYA3CCyKhIYEo1voaQc01ezxwIkD+kdzaV9qedvXt22XQ1gp",
+	"O3D9FbEMfC4P76EYTDmZ8TEXc66/t0IVVQaEiCZ6M3Z0kBMpOZpliAdG1HD9DPGeZTRedHlGFTsgR2wh",
+	"ED+8A08kubz/jLkHtBC32L2CuQ4J10q44LFsIYJ2+RJKokQZazQxxHTt+VsvEL3ql/SirYwHsrAkcUaH",
+	"qstRhkxUh/Tdm7vw/33SxCEzqXYi//Er1q/fR15QeCSZ/tKs1QvFN0tLwMmaMiTVHa0w2mddbnjomC20",
+	"agNClCEIp1UZ3UaztU7h+oDYE60yZSfYrEMDJyJKHDPACzViC8hSmts5gK3h1E5sNgKizwiWwNz/57vm",
+	"td1rcf+AvD5Dpk6czkDleFkVpEdIogYtTLwlNmRDJfvKzWuNqKGXjpr3XqvdaltPE50mjU7jUqvdugQe",
+	"YTUCc4ftfWAUBfjtOGTRgfoiTqAEaoBGtRlKmqCkXzCtjSCWATpuDm0cKqheTg0xspIt0pV3SUITgCTN",
+	"+cgD+UCkKRvoMeWI6KvQBaBp0kDlYiTmZDIbjDQ79E8rY+T0/p+fvv0/T++/++B7Pz777t/ls2ja7XKt",
+	"0hAu8jhUF8xmehmIjFy98VxkTMRvMDJIqTQJNgvQiHYiPK14JaYVhCjzsyQJz9NwfXScplA1ssunyWA8",
+	"m0oThCxiqjGs0Kp1pnbFcNjJjwKsjKkzO3W5eQX7xpjUF4o5NrOpUSJc3xnKjbGApRrHMugc4ylBrpm9",
+	"/UDZdveIgI4TX4sbnYZWJa5aTILmPVPBJRrW9ttt0/1dmWhaX+3/tskkQqV3nUvHzAGuJjA9haogGOyK",
+	"NGCwPPjdqHGpfblscLfai9eFspcj1iQyhu5137lmVXejhpxNJjRb5JVQZOQQL/LxA6RtOBt7uCb3ISd9",
+	"oCMMeziWXqQHuFgLlx6GstE4d87e1ouxVG5vYo/KVw/wmn0JAkfohCngC6+Fd5+/chHutcbdaO2LA1vQ",
+	"a+2bRn041CoBvA+myddnGN1pLZPWZ1kPecz+8poewQgNT1HkYsYHpqd05rdVtpEaoUVZpyloM4W11fEO",
+	"1V9UKHKkaj34/uYLuv0IydmcSBk5X0HtTQzd/perFT4ewtbrXbY2e0TqiK2CSPN3TNHQVZK8CgdnQLQx",
+	"TSa5lQ7s9Ldd/9dnRbw47xM0AflF/4vKZuzuCvbsnffcIcyB7uDmgOZUWvNX6xwO/4qhQK9jQX79F10O",
+	"dXHCQ4YAz774pm3YwMXdUgb+NaZyVHnUBLsG5I+LLr/G/D4ShjJRnHFJTZ77dHt6LVIicF0tWOdMNz+x",
+	"xjJF1L2tnhOD2YRxdd106tEUbNz2y5WOwYiE6o8r2u6acWGbfs7AOORBB/VXZyLq2y/7LXLDGFY9SWRE",
+	"JYZMsNjrS5Mo0uy7P0H/t/Dt74BfBIHuHN6RS7BDl1TR7t5+hki6AFvGfLToYAxGcR3GyB+SQV8FkcEn",
+	"gkfG7myeQx1+90UTn+nryMXcWKPPg+nhhgPEZaSQHCUASeQj4HwXEYkgBuux0Z8IBfhf4SSnHgegIwbm",
+	"ZNJ3yN/veDU5uQDTK8u03gUkI51/L1EtcjXvyEJz+nGjuy6iaPxrdTkQbX4OPsFai2+R1kI0hLOeq8zx",
+	"j5AYAEhfFDHkMcGlitsNG4775VPbykPgTTQ42r1dTprWkQdiMqG7kulxFYs7ztf/VXu5RC5mK/JitfqI",
+	"0ezONIXQaxPHVlNzrBWgWigKudzmtiL5NGpItQCDnda51kAGbHp5xafHrnwGl/WPQf2E01yvfFoX8pdG",
+	"9fSyYZCtWJNPDaNQ2SUGMbGjZLqrhI0iAbexPqMUal80h7M03YUOqKaPBciXKVOa9IkSXT6i6RDfiAg2",
+	"jcCma0oQ2/tixwQlYUSLwaIE4yoohMqgu9RrY0HyjhMyIrQwsjBVffJXoi7HLtGFfhASu4BEXhwKORwl",
+	"Q9X7xrVDsFmPRBqjR0FjYpfLVCgymUmoCqTX43eXQMNcRK7eeM5FpBpnsLH1dbkxXkuwXufm36KJmQvn",
+	"pphSa9wP2QFumMKpX0orACzusdgAbL3ZoBCAdnKoQ2Uw6zyu/0N013nt8yD66ey7H332/t8++MF3P/3L",
+	"j3bq0WbIUou/XTyyFRXC1IrOUBvio+gYa1ubgiR5XB6VpI9BoYXh+xjO1eWJcvEWYs79OACkQSsz4lTo",
+	"9cfYXZFZcjeufnShIgUZt5eJmyHYyx/89zCQq/oNf3W5hMbVfXNV9A9IH4O8wEUN/k/r8zAOEaqMz7nH",
+	"Rd9SlgkVc0xM8ybQe00+OcYhQtcpDNjS+jABQIMeTIdY1ccEM3mef+agfUESj6TImC12DvT13DeAMoGd",
+	"tMut9wSzQk3MYR/C7nJXinT8y0Ci2dfL7ynR8nru9CPSh5281r7dsgXe+x+/9cudFrkCIYoOE8wyutx5",
+	"1JVALAVw6xOSESTHu1gQF6YJdaO9AMQ1vOhZk/b35WVIsMINuFL7EUxvijUEGNQNIK8iYZjmr+fEo9A/",
+	"+mS7vcSrnOxtIP/QzOpNS4uV5kl7gz1aqFfeBY/ZMOnxMIhwQ+7EY+LUke0Euo0oED68LoD0pvaWWWrh",
+	"YIwLalUmjAIyDPDf3IeOvujVLhBRborEf3KBPnYssYfJusZIadihsnVei4ZIza2sbWOaYJxWM7c8Rl3e",
+	"99XCiPSdvtiHcG1siAp15ZygOdlpEVB3MNIN2TOkHKGt5YBY3ow3DrLkPgQauPQ6CE+BO7DLDXEn0km7",
+	"3q1MvfjvRLbIdTa3+ADRvWa5NhjRZsqgadbu2bfxlNtVuzw3rJL5aAExjWhR8lsEOMNqlwP3cI8uSBOu",
+	"RpoAsq89f2vHhqTl0WjFBXQ5BEJiJt+QcAGB1jb0Mp8VY3gXYobxiIk6wEtqnkjW5Zf39snNDKKBINCO",
+	"vEATMCL7EZnGEha8reBRieS8yiL0Jq3WgcujEtYGsbJmgU7PxYioXNG10CiouMXspRLt9hFdf4/HSF1D",
+	"IH+0Bmqcw3axNpSyYoh72Iuu3Bq9CfsNyvbPhpZebOaR24NtO3No8aRM3UzNe6AUcEyanvl5Zw37sJAz",
+	"YdD95aTEfofMRTZGRcOm8C0HNZHpzKwW+rd3uebEEYYxJipkFbcxulOnZ7hqvPoesTttXm4/s1NqFzcf",
+	"rljFSyzcX2pt2hrhjeD6j5FanQXd9oM5N7qENvW7tnv9ri0/cN5E+gJWe51JJSZaphsJQuUYrwsltIDE",
+	"ICWAJRnm0zXP3vr+Jx999OD+O2c/+83pvQ/O3vve53/2l5/9+vsPfvP2TgejCO11m9netaaRk+mbGxGp",
+	"MgaiZOzK8EcEetNiMO1xMlTEJLMZUiN9nOnBh++e3vv7vmMU0F/XJF9DZp+nkWv9vAvVUV3sPL6uP7aB",
+	"3CaXacymJidBiykmFtqmMGlGpLIEfMYY09wihylE3EP0ojTFt1FWHCYpk65bL1i85zTTPCRvg67FrJFI",
+	"IVngZm4HjDwDII6pZckm5VqcopFmCF1OTRf1nch2mU60KKpl2DxjLpjzqVF/0SJXuLMNCEUWTDm+FXCv",
+	"RUa4gf4WUIfJuto5YzGySCNUd6w4lljrMnk+oxKkG68weSw4O+hyZh5RTgDZN2B+elR209DGc1gD48vr",
+	"4ntMzAmAhOKsIe8LkliGgsQMcjD1bq3lm+hcOZorlFrtAMTCCo9cwYZpqgNwC22GDUf5MjhP0HFHRolU",
+	"Iiuoml+06l154CPbHOKc76ycbMaMTSXBjrSQ9BDbguszTBYUGDbOYpOEgRoayJT6YjCaclDILmjipFwR",
+	"hxwux+Mh+AeS7aA7lSdQtsjXhe1pb5YPiRLGqKuB1eWW95kmu1JwqyOyg/y7JUsCJM8lsiwWQk/75fe6",
+	"6FU+PhvnF8+d9X5L1bwmZJafvfOLz7/7w7Pfv3N67+c758mJDQU8Wto8FsykdCpRTCQGq1UTCdXSbccn",
+	"qYMu9/s/wZudIgmi+zWRlryN2AeZvXN6wnwhJ0QuTXCTGhLru6cY7WdDCjX7ELzL9bsVBPYKgvMcaewf",
+	"F6ob+BT5HsAU8VygeAmnSZP4IVC9oC7tZkyDzFSfKbPmv+JeeoSAzycpAb5b6vmwljmmQ5uccBT+5IUl",
+	"4S9B/WZrkSEUw9t3G+nFdCH7tmebPXlIU4aA2kIwLYTkgBIgUV8rlVipJP2AatwH9x/4Y2mXxzRJFySb",
+	"8RZpYwKngeiOkxhMdTaNiWON7SMLM1OnIdIsKMu0dmV8GwBMMedEHKXJMcW8dChElKgDcumpJ8lAYNal",
+	"VcEuSEjZ3V0wmpE0oUdJmpgSYamA8BcS0wk9ZrGtvRviLjdnSzh6/hfwEnp+cXdvfbp4JIzpkKn84M+R",
+	"WIKsyeSTV+o/N+1LX/4QSAjgotlgBFF0dndECVEWQZfwQTqLWc9+VHAwuJM0wY7LddQe6b1owL4+gi6v",
+	"0fWliaGb5ihjMdP9VMHI83dCSOqF7czKonagvgVUQzPgA+k99wr35XjWj1ZiejznYZf3b76ah/S4yd+U",
+	"49ldE9pDqiJ7aJ7ra9sbFUN7SK3Ini4vhPbgxrjv3WNcgVLnQnsiVximDxFEy3Ezq0nHUGQB6nqgSxaX",
+	"cfjiq1quVYNRHzL/nRo7FCZKNhMzxUruBQN4G8HyKK4Gf4rHop75C6gdhGKx4bzCUDBcSCMUnroXkuI4",
+	"X2ksSiU5rqFDIIUq8dWAp/HoT6DsijZrfawhKXYR2zPBTS9cOZ41SjPZEF2k33Mxwj4JJsPNVspQhgVg",
+	"RF+XN/sZQzUd6tv2ScqGioiZMnIrsCReaOZIRlTutMizNBuIWIvPzW9cuX7x+SvXd/cuRUT/9+mIvHrz",
+	"6u6ViFy79cLu3uUdCM0wsRyR37ODmCs6PtAs8QiHdEVlxBBlJIfxznRFZchxAHVVHPOzaEKucLMOMqDQ",
+	"9zVmBD0J6GEYjK1XY1HN9h4tx3uczG4NqYERxVw/QHbnGYi8wRLOMRl5hcFuTNJhRuoK5FWK3YfurX8g",
+	"qUe2VcuI8hhLWflB/Rtl2hjfz/lm2lSvr27KjV3atik34bUpr4uYba1tgirDy3DtDEoCop66vLaY8xZA",
+	"miCIoGt0IrG6U0wXktBj0eW2fX7etG7BFGli57oHP/0rbDS307E3hvSd/Kb2UZdDRaYWaZsAd6zSaHy8",
+	"K6MjMw4BaJa3LwKrzzKgsEvJpaeeXNOz5FGqeJbE1+t41hlqjqcY448Vk8wrpvmL03hcNKlXddn2b3tM",
+	"jsLiXkzawVJQgMdhc3a5YV0eKFK4zGhXb4+J4GpkIy6gi3ITsVv/nmf5U6kir2qas853+QBLNUKYq1dZ",
+	"FH6OcZiIcDbPdXNypfD0ApS9NYvVUsswE28w3rFVEcGqR6dTRsEWTuNvz6SCdzGqFQ2MWFMTBiyrInWY",
+	"Q+QRovWzCYSQucnK0DsH/nnc1t/SYiAMlyKy40ZJE8OAHvzpH3363/5mJ29E7A7QQ7UjXHk5opXg18U3",
+	"YeK7pXiGrnsrQmLByxlE4qyu54Lt5S/RTGyiDlMWH7MsKkbzSdchbcfVJtYYbNCKDJPjWWbjnrscSgui",
+	"6HuciblfBRCxXS8MELNF+nidfXUaD/umhmqX27rcxAfqg598mJdcx3Lh5AguhgM3ykCe9H2O3uUa1vQo",
+	"ZSagoennBfn15u0PUolMc8MpyxIRyx28b5Rrx4KIEJFXb72w+7S1eDx742UtdrhkxBBhfI3ldPFFkgXg",
+	"b6FIezwsjuYEiqOEU7jcVjsyKHZHXRzIk02/DFKjw+hzqeXjsDDnbVSSbxzeuB6Rm8+9UKTMBz/5ENyc",
+	"Vw//2WYEual0bIZ8Wa+tjujrFv8CwrSOXC1PnucDAQ2kCuEoQMrVUj+88cgl/kcq1egt1BBpsCXE0cKz",
+	"RnwpwpjEYKzXZwTPFYUPz3BjKzZ8tiu9bvtl1rNiW/5HfVBuojKWYJ4/rvOAa92MAVGYnKUEe/mT5tkH",
+	"752986uzn/7q7KNf72x5RmVOYzNnD+fqE+jpuIIYXpXnPszq3hdD9BqLOc87D0DoCVz5YLWSNGXS7kp2",
+	"jCCvqO3QBf5eW6mW2zsfMupRXIUqq9gp9WimSF8yvFT7tk6pftblkKwqTKMvMxv+ldJjEgtM+rIFoSAj",
+	"B7drOxpABogpSjWdHaWJHBlTImdzJ2UYpQSDaEy60pCxuMRktoro5284C+D4F2c524jATG3oRe5OPi9v",
+	"8qKchGrRTAVDu2hiA9cIvralwzA3oXnCadMEWUGzJROAgX/Z8k0Yij9Tu3ROFxHKzloSFhmGUtrWv9Ze",
+	"IUcsHUZmjztdDmXHXSiWyT23pmNNoFKjHjRI6Ev2ej9ytewtHUL2u1/J31Tyxp21yHUTy54lkuk7TXC/",
+	"pD4mEJicAdvyJ+E2fBdTxrXEKjVzoSnGnpiK2R2MRXJ9h2CF5Hpk1UycAZ0/142kntmGTzZpADaRO8T9",
+	"Vh9ok+vDf/rGfAAz5rm0UPS/y82BLVkfwF4lJHPJguSmiRg00WrUPOlAUwD0oPYF740oj026Zx5mR2Lw",
+	"qNri4FgEBVhZzty6HAMv5lRGyNeQz1yoGpeC6UpIm5KqFWZpoUCa/QJe933ATUianLAdyN68QgaCczZQ",
+	"wgb66pO2LccdEKH8sEhTa78asrmtEt/Rw/T7fdug5qskFTRu7pCV//0T0vZ65KhkwjrFyycyASgYfNLl",
+	"qRDTTpfrb0HK+io0SAgS7P8Jk3/1TfjP3e6s3d5/CqTIr+632zjEUGRkoI9aj9WKqaJmbP0/e4u0JFM9",
+	"GLk5aMnxLCKDlj2nHXzdbhOGwX6u+hd8KOkJa8LfO4H9W3Mx824tIcYGKoCMOAykwWIPnNaIyt5EZMxb",
+	"rUwZmzafJFprBNB3+TXrlp8kUHWceqRqngDjx5YSkBRjpiQCHnY5Z3MoxK5pTZAjRqYzOWIxyaiplE45",
+	"IEFE5OxIM8UjhhzHZPl0OTM9IzXp9guNBfukaZoaBfoy7mhKkl3exygziHfoey0a+5HjP1ZM0f92PRAM",
+	"DnR5E0bHGvj7FkE9qAPmRblybwHgEdCO7ZniDI2mKAdwqUSSVMwtMPSiILwcABtjEpN1N0K1TJqaDCPK",
+	"NUDjTEynLG6Rm9h+CM3OmtTzuiQGmPaTgZgcJZzFHXIkFBbDX+Tdr2BVhpCdBAfrNUvoG9j0XRsXNcrE",
+	"7HhElhhEBEwI1jOlaDnJ2VC5/S1vo1knabqfk0vfpnzY/rWGQx1oJiFMx1WQLIvyqc8hypwJMEE48qkd",
+	"rTZxru7xXVdZ3U4FZXfoZJqyvPnxa2828h6jnUtfiRpGsulcihqGmKCBbGO/vf/U7t7+bvvJW+1nOnv7",
+	"nfalf9GIGiOWxo3Ok1HD3ByNzt5+O2pYJtbofOVJ/dfrjc5e+/Je1JDjmT6db760227vgc7tzf/0JtNf",
+	"zqdve9M/7U/ezue+ZOd++dWv7bbb+wBCy+xcjFqOMfjR3WgTYRVxs8pgW0uGWJUPWJIR7759vNq9p5qQ",
+	"JmqPn7/1F2ff//EOBFQFGqFRJyGau/6cDALrY2msQejRKilrTvuCyX1/7EYZuNas8DOFLlmYsQvtgxbb",
+	"mwC2iLPxztJ6r3bzdMKqzOZLN18imOJs/KrAPk3vJVTLGc24bXVnHWU006o4xDmizRxbBFHrHT1ahLpr",
+	"RV4jGHABRqaLJjRSm04ZN7cpTtbUN/lUqAhFd27TaHeguxFXEtuZuAwRhc16QOPp5BctLikq9HqFFmXY",
+	"B0yCN2KGOMsi5w3R75lLP9IXMwZOMg6BOECc0BYH64oNKNdKFYpIOLDpYGR6t0NAu+03BPaTE5alFKs1",
+	"wRjQkS7Tgo2W4swGXX80SLo2JTpNcx3c1wULS6jGgjXGhn5jPTyfI2xZY3vBGikSn+mThzK2+gsIs/S7",
+	"KtksSmtdmogTW2fMHjYdjFvkivnTLMIVgHC+776BHsid/dVe1X0rjB50eR970vcj0te3ErZ81Wo1NJTC",
+	"Qmz6Tztql/dX+1z3teKpBSqXyo4iGJaU65NmXlvO6zOLflOUZzukj5vSCzAU4jc26yFew+fut1mWYrNa",
+	"FEJ7ef9aqowuCGFu/QNzGfWTuG9Oz7ZZNNWS4A84JNOEKWNThrlXBjWR0lrkSpcvt7IrZmmxPD7N0DDG",
+	"o6GsCMja5YjMzcv7+0b5xh6IOwd+X0T0CGpRGFqZev3iQAj2ur4BowMc1uqI8fXnnZirqndAvNMtM5KX",
+	"8Xz+ZrnCJBgq/AXb5gorKI/h1ZegAeGcYflpOAcInYRfHBc7Fy/2TX1mtqzqhZXoDbMUjaoFtDJBNp9+",
+	"7388+K/3dmoHT1isKUomhnJ3zeQJqw5U+ya+/lz+9hcRsFaz8DTjWlF5rTHFPsgNfUB5m/4YXIhfbF3k",
+	"IrgW6x1l+TEsRZE8JmHM3JJomMg0C7J3sBKIldas4eGhvQ2qJLL8nWpsvPimY/NJfPdixsyf9boXeN9W",
+	"ti8oV3v3wmFi4UZDr9jVmXN/BLm4+48KN8sYouNKiSSvz9jMdk8/vwLA3EpJeti6aFSNPw4pK5Qts//n",
+	"c/x91GzATVV295jnj4vYvwlKgXFHOEGSWdlgS/Iu8bnmCga0xWexjRfJLZBYGLDL+4d6jsPkmFM1y7Tm",
+	"8dXurN2+NJjx5I61ZMIvLDrZM89G7A75+stXru4efv3K/pNPaebabeAjhe+28K8jES/wh24jn1uyQcbM",
+	"i31wirLB2FQYRlEPUsxO9vpE2oVJrPzLbDE3qkhfgXFRD5vwLqfgHJgkfKawjRAX8xa5ggaVTCiqWA9n",
+	"xt67Io3NStAB0eV6MtBomExi5ryyek1+p3vS7FvboRmwB+Ff/Z2O1sUylxVhtCQP3nkr27nw9gYS+Fc/",
+	"fuuXOYgdsDh6PBzAAq/kOzEwRXnb9WzJjJN7ZEqUhHZP9JUwhOqbtiF7l8t5AjBvkVc0/KC8CaqHAHMc",
+	"yGwSkNqMDLomjE1Vl0NNUKNvGxkYehXnDWcBBwFpd69Zj5P3263FlPWx5gNyswGUzMqSE+ZFUoOrrQka",
+	"OZIZpAlOkng3Z7MKia/LE8MSMdpPqyNGO5FaJ1la0AFor/t37rhOuVrLlpDk6KSgaKlZKegaWFYMDuo4",
+	"E3P9cEpBb9EIhfYJqbrcohbmDRrY4QigJ3qOC+UxMwhxBaeWZCBD6De6fBnbE0n0pYxVU8ECZMRfo1Fa",
+	"bRFNU+n/x97XPjdynPn9K12sVBHIDV9E8RR7WflA7Wplltda1nJ1m5ThLJqYBjCHQfdkekAQ2lKVllt6",
+	"sayNztFbZEuJ5LN9OjvWySXfSVkp9of8J+KS3P10/0Kqn6e7pweYAcC3IZTo0y7JwXSj++mnn9ffT/QN",
+	"oLkTtopi0Q0k3VaOFpY0VASH6nbyzWv/NcWChZ+U11slTRqGypRBuBuMYeK0kVMZhxO9pG6/GfT1Q0vU",
+	"Ny+97WRQIQMcCykhgW2LLW0mVn1FJCHfFjvIpI8M03cglYYAdXSHBhAN9kimEevF+pqdTZo1ys0XmXLI",
+	"oSSRZMp1DIcSE3XczedvXLMMDe0kiSSpqH8gdhOGoq93t8aVSLSF1Bl2p2DF7wYcn9XEFPA6yNPhcmKT",
+	"XLADERAAIBARLgfGnArqRvJu6bN3UYdGuZDWq2MaCeeGRwAbq/NsZjBsHoQTq1mm1ak9oa0mIrkE8rJE",
+	"e36QLISiNV1JCaa+mk2PbG48Jz2yvrlBOmwgPRt/8kiXxerpRHpkW+wSZburq8vUnMgMKuGCDuTEcBZM",
+	"kYXsRSzeCaSI56VBBBTdLigEQO3xDIKXqWDxyDcv/bZqizScqhbMH6slXd/c8Ew5NOhmvH+xvt/ChqUd",
+	"BV3Kg6a6hqBG+xIAYwIUdJCQCq3xbeq3INpolsEAgOu5QrtAFbi8uYfJQqTt99lO0NBVKhaL3HQ+JDRu",
+	"MaVLd2jYY9J0SkFMU1kpi2QLth4NN0idq8VttdTloo61g1+BEWt1h+AorDBVuq7k4JpoTUqTAkeD+tb1",
+	"RhjUPVKXA5mwLsYrO2xwCY2OwNc2Bt5gdoUKU6KNRMTjmqsmtlOtc6JLhSp1ENFFbKJDNCfcUP0A1EV1",
+	"Au7bR+vVMRNDzJXCmUU0SVisPvqffkwXXrj9k7+q1Rbxf//23+R3pOUNhNt+G54uGO3JlbzRjj9G4M+d",
+	"3PPO6WMb6jT06YBUoHMBwvGFS6sORHFD33S9fGpot5Vw2rETcdyRv00l4XCYn+HJNOEuuAAI40lBxOtk",
+	"1xlr9OIgGYACgSO2xaSEoX/8E/XV0/sOgDhgDqFoIb5KsBOErMUsMWR2VqQCN5fMQIRFozfbtthdgLtn",
+	"bDR1XT37tNi9CU+e5544A41L+Nsrs5TVf9qMRipHn/5RuTldGoZ2rdNbKRIyWVBzM/T/hBJw7tTvunRA",
+	"WkK5RJX05sZ7vmivxhOFu4t17AheQ8bNm6LD+LmBVbrTwwmXTRWWWaACSeKsb6WpFGFa931C7ZDHPqdL",
+	"d7bFLlyAtwP/xemiy84nzji63MsRTmRl/hYJJ064bDdqGuG0UkIlFKX6pUioYdaww89LIoMXmHJfglZb",
+	"uSzqR9IIqZQu348V5jVwvgCwRCZUOT5U2rRgh7GIBMkEgdfpxgXawABRoee1noIIIsQ8kaKZ9NHsZ76a",
+	"BiTEE+MqCK4N3Vj0SeXplf29f9q/94/7e7/dv/fTSzWO/X8HL7/2+ON/OPj0V/t7n+/f+3r/3k/hiz6+",
+	"+7NHn987+vTjo7975eid3x28+YUtNTXDKF8sQhfOuINtBG+RNQ7BNI2yVdmiLdqnsLi7KZ2SrGKow229",
+	"tV+hwkWN143veDvw61WsyDc13eZP6LQhdVIaBhZ9XujaqFW/jCu5btb8vMU/O964C9+sgMYKoI22s+0a",
+	"J6wsQyyzM7pYKjs/69zPIzmjU6sMJFMj8w+ZRsic8joYPh1Ld/RvXsQDErKEjWrmK/D7nJU/jYL2cuEL",
+	"jBhiHbPo81SGE0Fi1hU7bM1WEgVIIuaubJFP4sj+3KnuriHJXh3VLDdgluXoXByLULty8zK7apUgMZiw",
+	"fKQ1H8PvJrDi/qUyxrQ83o6jwFwWPiuG87phYLsS58gq5ZNRWUqLmbo8Z65Ve0wsmdwiuYK0w8p23mZw",
+	"GfnEYSWGEkH1qfYgajMu1zDwrZS/TEQMdGqSrG9d3tjQbMRQUBcP8DJwqdoMFb8DLTMPqYUu1UF2W8MO",
+	"eIWQUYgEcCkZsrb80PAZH7jztIiys9wsP7ict1YTroRyjSMbec67nnVGQ4uPh/W0Qyd6Sg1vA8GTHfNr",
+	"9lEv1xkY0qAvCF4YPHviqbOvO5qKZj/zRdQ+Ztn08yXArlEpO2+XmQSc9GnYsUQnWAL+AhhaMaFheKYe",
+	"vl2VGdUZZn4X6OOnglPs5BthKdHJN0Pm+UWQdmwGCZAKsbCJvsu8NGCS06qHpTvmv1B3puRywbSFTBcd",
+	"cD5fbnTg2yLYFxgfmCTYVsIuJkBghp+XqBBtP1Iq8FHQ6JAEmPIsRaVDAtQUYSj6k8MB1qOafB3+yD5a",
+	"2sVlhpzm4nom46cD1ow676VsnF0aUnl0/4uHX36V2twBtrSwmGyHJsErwyCy5IInuNLybDYfjO5eFLF4",
+	"oaGkYQ1iJz40tvRkhssYCUALWgKyCz+jKsTM7wLvxlQ2i+9GI40l3o02QjClPWwVwNIdx5d88fjMTObT",
+	"G1eK/VgsHHNOAzTPxF0aBlI3hBm3MQw6KV+PcsWxhqDGKxTSQZquUnfQBSkgTUpf6ZGE7SZZNhQLDmdC",
+	"Rg3KoeawuqYjfdvUx7/B5GjXoQaurK6sVPOcUefy/bacnAu8fCedHCvCF3P5On4l1uRlJLayf/fth3/+",
+	"8PFHXys172V1OSCB0DgJaIjQjUCldqqDuESjYKHDBlNc0OubGz9kgxKvZxxwWq9SfYk1rFbEe1Gd1GAX",
+	"M+yAsqHLysrRlu4+p4Vk0+X6vVPqxkmuqV7YGVUhOLsLvHqN3BXKmdMFXZ5E/YjijWXK8UyL6ciNvIaM",
+	"xVimHRhOhXCAnMzOtDUMsDyl5li6Q6PgdoeZDqod0WGnu9+9XIc3HeV8eq2GY+I7ooPk9fiVfFj1Ie5m",
+	"3Y1t4Z1MGeBw35Z6wVkevfO8P8eLv7MY5QRuExGZlhhX3B21ag0otRnqWLSE8E97L8Y0YQsNGvuTL8Yb",
+	"NGGXlVtcAuKvGWts0lXNRflnFoc5ioMGtpojJiPgCqjHsHA3SNJSw/JvR7XSOGdSOXz3/cev/vzRx59U",
+	"PXeq53xf5vkSmzEWgsWMDBi3dZh0F5U/QuQlfUF81gi6FPqmX/9D1SPLai1D1kwQKrOJ4BxtGrcY9Cts",
+	"B2HIfIBtVxsQu7k3aLMyIN6SdlmNwx6uoZfhGz5zF/B91PMek84y4jODd/+QgJftOuQOn3+2ys9c0dzz",
+	"YqQBxUDw06q8XI6DAp33/yD6/wnVV7pqnoOXL89VZx13P3M4BUb6lbPb+h14/anB608rT/rq0NQhLtg9",
+	"Qtufj2x5swl6fxJpX0rJTeSpHZJjLUqhV7E+/upeMywtwBbuML6nimXUu1j3fSxKxSms2y89u5d8OseL",
+	"cfNHl6pAD6QSVF6MnQ+T8pDKo9/95fCdP1WVyZlhZTm7G9+eGZDPGTktwCJmNKCtjGXAJlYJOHF6oSxk",
+	"KxwvjdAGLcU6tK4MY5JR7S5zDqTNoPIsA3K6hqz9NY4RRPt0iwYcuuaRJ8mlVmoJgHpzmZUAiYHyGndO",
+	"cR5klpr6yC08k3GCnBs89/gg91TJtymsY9Zk1rxZzZixF5B5wL1nT3mIjgMKA9tbIjJM7niTOr8rDaHh",
+	"2X0CSLC6/V95p4AinVRt65RGUVB/6tKBA06diNIKu52Nzm0sB83hzL7cQILBP8ipWd3aunHVgP8PlRtu",
+	"Pn+zxotgh/BFEnEDIROc00ivoS+8Gu8CSj4lBttF/4HIthop0ASMOmCslOa4CMKo8M6ajTELYAsnOnel",
+	"hxVSxuZhERw9R0CJESREQFuyaDa9UcCGaTUpzGyqGEOzWV66EYebMtuIrfVlbNQzBrOx2SRdhii82wNE",
+	"KjjTglWz3DOZFITJXWBOEMbf3HhuXDlOdo/MDbm58RyCMXWpX2arqjsbJzeYckypielLEYA/0lQWwPE0",
+	"2DSneAHkUC7qkE3ugd6MA57AAj4ND0/DVuDOXiq/J1IvWcNrvMsolw7sxQ5EzpVnzHajUPjMZAULgD2b",
+	"zeE2JKsljpU99Oa6dHcDP7qyvDysObw5mQxCQIMQcfe4FvkJgmDF2aBy+u1BJelMznZPBpxJCTk03Yf6",
+	"xLL2YNdXiWwzZUfaFjvUZ1SSy8Jn5ImV702v23LEcumO2eYpe60dqTj7UupRMBeAs2pQjiTUIMPqKk3a",
+	"rCtZuIO4Ni0l2L1Il7MA9xt8Lhah9WjXnY/75rQrMzdoAWZaL8FzAoDsi+Mqy2Zf/V9gTZm2DcbYAmbt",
+	"SzXibjAlvkPK3nMamIMYpMVzhQysvozIHctuc47WUhTwCz1eBSi5kiXZS3tGpXpz4zmY7MWJ9BiLZlas",
+	"mWeDnWEJJxTsLTWX1LDp8VAop9i5TLgPelATr4EuDCUDVVgs6SGLE7kUiv7CZIbda6J/JpwqUzkpdrAp",
+	"XJRrom/ZdTygzSoV92jTEPtQXVkSir5RRxkUzMrh//zo4K27+3u/2r/3jwDY8FqxEpoO9Ois8I6m2hML",
+	"BDJ5Sywa0TAOUTlBURonBp7Qwh01qKGPkAn2IzUodHMUboEBMGC7kYiH8QtycT6uipjItog0yROY8dg0",
+	"Z0vq07ZtoM80MCBDGB9ejbPHf//Lh19/+M3Lv/LI/t4r+3df2b/33v69393Qof1mEII7k1bhg3l5+ca1",
+	"qx7ZppI9tbrAeEP4zCcBr/F6Q+7UF8kN0TcUVGiRbTPL2VlptGlMG+pWcF6rnwOwxhrXpf6JECQUvGUr",
+	"M/X3qkIRUciaCaggxE4ETMaAk7ruS5f1vKDbM7DMuq8a2czP7VLQo+CQhQH9QJPqAa9Vn0r7vcrRKxTi",
+	"pwaSJvVlR3iKDKWqFa2gq77XECX8WWAqDB8NHGjoaJwStKGwMQv4ZbaFP0ibWwz5L5L7sb7yEWDbsMud",
+	"u1AINW7Sz0h2hMQx1ifTbwBx1aDZ3eolwoVhqFFvoElCG22dQ+NCI5p2xQ6Ti+R60mZxP5BMe+v2c8R+",
+	"TB1E5dQ7hLieBjr3DXRySkoFcUrKaQtTN/p9yiKp8X4sEk2QpMmtEcbEcl6FIWnTHUO7JjXFEamDOmK+",
+	"OoLrdorpsG2qPhsz6gNLAUg8ZgkD5IzFLYdyYKUNQkNNNVQsvJbSa4nYkvzQDuOk3wbVZd5T46ameHX5",
+	"+7gftuBYr1ueutjojqiL87F7T1FrU56Vq9cBF6UwbqdFAeh37NoqXba6Mo4LQ5+hvzrFlG6oo0fDsapW",
+	"iZ65IVIOJ6V37VzJuj3Qvmj04Fig3LPdhHGlSG0cDXmL7cH2Mie7nNgkTBuxgLM6e1hhWzsgkLIHKf0Q",
+	"zw0uwkQTZUQPL+lvfV76GNhGhi4dmPqCTxOKFVupCSFi8vzNqwvfqxp1rbT4Yo0/YzHO3IQhPqLvMJv9",
+	"87TOtcxe2mq5hExkOqOHOMkpdhpYOn3RC31dfKQhruzNPgAA6H6sbBkYCzF4PEILVC/xA5gGQqThJtV4",
+	"qj3VJw1ROoei6Vj0pQf/M5uvjCbMIpsRatxe5jBvUIPAdSBi0gS+ZGN5tSl3GCbS4WocKi8EcCin2xIj",
+	"gzwOaP5spivUG7W694hoKl08sLZcbmoU5Sqrb75TvWYp9PLk6blbShSt9KFMomJLjUwQayWKuumqpG5N",
+	"pGM5vpayNil8DaNbi7WV6PFkAYAWxnq1l9VzN+Gxs/JrhyRkmqCCRq0AVMSSwXsSgeVXGoxbtpUmjIJG",
+	"R3pAt2K86fErPYZOFXEOehze3rAJJmN1YTuKxe0A9ExD95KIhIZyzVJxyJHnUecqG0OpSVNHpr+QJMuL",
+	"5BnaaNe4HzSbLAYsDsO/ma0HtLZ5zKgUfJHcQpYSfFXI6A6TNY7aETlKkBhG28NAAQs0JkpWE0T5w78p",
+	"IbYUJjVuI2VKT3ZprK4hWPTc0jXAgZxdXBiY34UUgsDI4ykhcevApkMu+5JSBw0R+1ZyNBhWCn10+Pe/",
+	"OLj/ZXEwzqeyvS3G9cc9y5Ir9qHjykRfxJ0rkEQdPqewotanwwSa5h/CQqauuq99OpBaVbQp94Emo6LX",
+	"lDxZCJ3fS8mMbqtX5BPZPwmJX0xNPLV8bMzKs5OudH3zLlcRd5TLLBPaAioRJAJ1ERODGFRoL5Iesay7",
+	"0iN9pUYwVshEFLLSSvmaoQBaFJ8OkNKnFVKo33VywVPI5FKjTcH2l0Dy+OJUMnpZfebkgjp5n4MubbEl",
+	"udP6q91ueDa5fTXlkiJveN4AdoL56lLASzJSJ0z0DDW/2jmIvlFOtv7mWbJNY5zl5KhbXtrQcMAWJw0N",
+	"KaueGBxYymUuE6uVk+nIaK9HchwR7bmyxhaQnDTalHMW5g7AujQIU27Egrd+m6g+0g2YguuDiyRoBmUi",
+	"Sz7njqimMITlXYEdQT1qGKSqWQyQYlVWwFA7TpM5yzVXzq5cYYmSuaLYmrM+sAgBWMYJ60bJkNVeyn5d",
+	"50NzAmNal5HhtJSboZc7D9zuuJeD2blM0+aJyIePM9BE+uDrkZzVzhJXhqcQK49otXpq0uDjVE4DcUBW",
+	"uiHez0V/Sksl4Nuix/2J98+Gee6kt8+4tdYv38JPlYQYnH6paUIO5vtDyTPbjVhD+c0+TcoxSc3wCH4P",
+	"RLIYh+46YJXjd3jpjv7fFNrbLMz5ni+7/PnHS0+3NI2sx9PK2Gyxui70ivtgY4YBZ6fWx3qsjDrO3ail",
+	"ZsAD2T6+InZHKNLDV+HdN+DboUU4q6p4OlHxQPGZ3SpFcHAJ9ZiIw2QFqRLROAmBr7LZC8OBnVmxOjZh",
+	"jwUsTJlczW5iXdfg+VkAcD+LcvH1tDJbmbO6SkedvpXVklHbt1JwbazzSENTGmlbehogQa/r+J11AbfV",
+	"pyepYieYeZ4HbFqg6JJgKNLwn1paiAwC23RK+CJTFa3XYJo2ynHw5Ro1vdjDHyIJ7QbcnpoxPr7htx1v",
+	"Yv3IPnVa915ETAkL9p/nRh/KsK7M99nSmzqFiWWXQDOyiD5GUG3VTKzEkPr6Uu4GwEBeVtEisDTpGCWp",
+	"PP7lK4/uf1HVQDuCM1ngRhddvdcjxs0XnsE8hZnahaQq7LoU6CJELzC00SAsJkHryIf5lUwCZSeXKC1q",
+	"b100Zi02cEuoCYImEzFpaSoYSP7rsi59evPvEKtKlu6Y/04y5h0Zu7D9MnMtC8IoIxnqphjVGkapnL7x",
+	"3hwU15Iv2KcTQ5q4YxQV/dxSX9aoSv0tPUIdkncCaApxV+vXtDUB2heUBVPj2K21EHD3c5hf1p++rd+t",
+	"0V2H1lMp6RqPIaXH/EVyDVfe/FU0TZJXc8djAL/NQp/IAJAzAduww3iNi2bTVFnifjoFy1SSqAfwhUX4",
+	"JTOsXDPzuxAN+wOdiZyQD9YIUe76o1ZNiB/4JWKoQKkgKFEPsqj4CyNUgKnNfUgJmR5FkLLjKtIlk6Gd",
+	"7HeZFZy7kFZam0lWx6G0nGhmVGMDHf63/3L0p8+qSPc/IjGSbF65ahgHsOUCbulWC5JOJepe2aD8nFSv",
+	"S0ySU6lliibVDDgz6vS5Wwv/Tle4i7jGXcdGJjROlmQiIpI2fUB5ra7ZHiklBA4xWuOjWtVQjMW6qgIv",
+	"wrSGXJfde0gpqmZR45rp1aD9q5HV3EkApUYJSfpBA76sLhMp5C5U2h/ztTOohc0J3mpQfqFKWE1gvCLW",
+	"+27t23ICH2rLTZ/AvEylWoc9iOCJ0PLea3SAEejwy4/3775XHN6ajoXpeiTL5WByBvz2MDBlSCQ1ifPk",
+	"hR+CDIPE8ELCulFIkfG3yJF4Rj150zx4jsciO1DBiTAzRnBuveheaqGYv0vTSHgRGGDKHoFaSVhlOydS",
+	"OXr/weOX7h58+sbDB6/s3/sY2k1/Xw4I2DPdKAF0tL9lDWyJFf5A45g4SzkP942dMVSN+gI7iEiMPDEZ",
+	"zNCVlSrhtKvLjIEcxrZqdwOpTPrFPCivYbGatVsiM78LuSYmnoet8qC66M4IQFehkE9CcphOJZ28V2Yq",
+	"LhrdEvCdFE41gzENFIAfBxJApXIEejIRXRbrVooWS8pqmLiByommkqhJlSXtRiEzBrGxtyXdQRzOQjmF",
+	"D5gmrvFV+xfQBOt2tgaJrHGniL4BKGXQ3T3U14ooRqbGHjno9AclNDxpy259c2ORrOuqfdso6nL9DLWk",
+	"yg5WZfbbjCtHwrhEsDJ66bN9qmRsm2raiJDoSfTM9kK7qp4SrptMO3hw6URMVpe/X+OAGhpgaXtum2u1",
+	"uIn1uhr1ahCeSi14d8bRv6Vcmm4bhP0u0AhWVCfuqM4zhLTJna+azLwkIR2IXrJGaE8JCQtDaEDWHdHY",
+	"90Zi0S+asJ5Ibjn7nHrnnGdTWfpH2RZR0FTvkKIjClNa3+pGNRAz0447zhdE5UENjsA59ghnpnSaDmE7",
+	"029XhzB+deDXFtG81PoH1cvBm+8dfv7JwZvvPvrz19XhjuApS+8yF0vGzhnf1Xt562/cVt1LZAvPh50i",
+	"YqKA+lMHRsOZ4Lmt8crh558cvvvq0Tu/O3jzC488vvfPD//8l/Sn//347lsHDz44+uANjxx8uXfwxoOj",
+	"tx8cfvhzj6hnPvjMI4efvXnwd/c9svXD5z1y+M5nj19905j6NS5gukBaGva62qloCC4FKA933WBHZdVT",
+	"9xN0IKsJ275kr8ZpQrpCJuSJZfKjp2GIlWVveXkZmnYXCbrh+JVbTHvE+tIVzRqvb17fukkMdDFq1XqG",
+	"kw4mkDYkz6cCDK5kjY92NI9pu3XOy3d3xXd3RSl3xdQtzbqbfAZ6mSfr07TKx5qJQXIcpSoLQaBQZzSD",
+	"MMEAhlVXWoENSEN0twPOEMcpY/ciFIyscU1VJ8k2awUckMwDTrA5XzLUMNYB0p8iupIl0e1JkCQNooBZ",
+	"/l0CGdpuRPnAIzICKragxUXM/LW8tEKNm1eDt+CR9iBqM+58CFsPY4b/MTQVeRpsi9G40b6Mavq6yZ1N",
+	"xMbNLA8shkwFKv9I48NF1YdPrU7dgJRVZmemvDbTLSJjdqjo65ltLyyvdMB53W842ks0HHXHhSsa1zxW",
+	"NO7q8tQLe8zafZAWW7k/2iSrfVBEa8c+WGiO9WnxIuJnbqtzlr+3PoZpJi5kdnRDnTjl8HifHGfwb1NL",
+	"m3vYJ/e0oVrNtoyVVV/tg+50aSlyJnOs62HpDvw7VDuVk2UIugx4j7osbhlmTM3Tr/lG1L2BBiSkSOk2",
+	"JnFrvIJdqU5MXIc/oFKhgfF2sHB3mK/TvqLRqZp2tBqH77VG6hiykXVQ5X1zq5t54HGFYE5fEi76efr9",
+	"WZa4+z1XklwVFvCpP5bW14G3VMqUrZbZM9UjnvVEcS/bgUxEPJggTsc172EKmTKFEUFc0tt8/EB3+vJi",
+	"+qps9I/RRtsjpkpLN0lr33EnA+6RrkKNm3SOz3aCBlskdaw2qOtarpT9WOvZKMCbq4K4nqLR0THOkFHJ",
+	"fKTuobIjLU5lSwhscdpmJOolZJsqe1HdGWukHvWS2+oXdfWKpBdziDPD0AvaoGe+PRZqcOYb5BGhy4Jk",
+	"GzDN12q8HjMT/6zbSKjE40U1qIu6MmijA680rwaSAqx504agfifCTtEAzFXNtSt6XB3gmEkR7rDb8NY6",
+	"5tFSXl1YMvhRv8iebtJQRkcv0tMB1rEdtbyMG+QW9U1kFAZJHRIxI1/AWYyYJEJ0sAhSmHFipUATUeMI",
+	"ZDz6deu13vLykw0UUy7gJ7awUveQiikTC0YdBHhbSUBDmxqSi+RWgdqyOUX4rFrc1eXv51qoWhCtAps9",
+	"ZJdU763DMbsgmJfhaYwPJ+IuI4gkF31NN1eKbv6BCH2lhUAdqP8smHOofoAjYyRZOURhkHj6vKuTmeoH",
+	"o7qmswDUWViAwM/SHfX/2+r/Ly7paUwHIm8/N227iPJrJrSLFPdKw8Q2g0bnWiAvlIgvitXUEo1WoavD",
+	"cgG8jI53/uj4XM6a/Th91LNvTIM2AsoU8mT3B6Y7BJoBALYMQaXM+8op+KAdJaNKHrAo0oYGtMqVIqVO",
+	"1b+CUOXU8QwAFltSny8sznmO7SZKPM7TqlPvv0llp7Aeh8oOQBYIpUW81NqCBjlbCYL7hF5gUF7hKq68",
+	"8uLVPsBcK3jhpTuXYRZUQjVpT+6o95yitFR9fGJZKfo24Fp0exIAwc06zkvbJQfxITTrSJCwLn4ApomQ",
+	"xsoMgnwAhRAV7IqyC5T+/M89ypMgGcDf6+anOppOi2TdAHCawTxCdexQDeWB/t1h8QIsJZh0GIRfAKxO",
+	"ZSzFjPo1TuFwDlebkmmLTWt8UrWpktEttRWzZxyYqV2ISaAGH28EwIKXjfsG9aUuNqGHUgz4skqIK/v3",
+	"3t6/d29/7w/79z7f3/vsGAdS2QxnciKHjFD1Xq1qZ03E7NxmVMbQE2siwgLT7qEJbYMbogQwZgux6KEj",
+	"5zhCgdSQj+VUEEHe14WuzEHR5Mp1Zb4hDjn46I8HP399jIhqQM6lUIhOLyquf4Y/a9qS6XqBj9O3/MTK",
+	"9yZZoiNB1FsAvqnLZ7CJwfeITugRCkkNW8w3b9lenCAClEVh1XhR0DVM29wLG67PupF57HHC72k2oqgw",
+	"H/+MkSNjkaLIqGsX9CrCvZYiube0849zt4X6QXFdeNRLaJ8O3KqDUbbdPh3M6r2Ks7sQlTe5bQPDWaDs",
+	"IMpbToOA2DEjgzOiE1kanSTVYAJ8axY2EWH15d/s771RrL40cklxdcpmL3G7nHx7CgomoOw8a4qSysbN",
+	"qwtPrFZrHE+LJr1wrNM1QsmzW08sPLHyPQTj0K1PygjG88d2oyAeIA4xws6b08kZ8yWh8KSI9YOangtP",
+	"iIGNV+8ceJif1TUigSSrKysmjl8PRVIHQxnfUr+krgGI9wWJBWO2C1HjWNhokqIn7qRCjB42o8fQmd2M",
+	"HsULsXD1sqRXgWjqk1k5ePk3j+5/cfjrDw7eult86qR5szptIcMGnSGTNGjx670zDgut5lSfWRrPcpyD",
+	"oMXVYDmZl6IGpS33hecpbO44uXU3wuE9DXhKWXh568ZVkqhFV+oXFAUoBl32XFo4xGnyd7gMx0CXDBci",
+	"alVfl6IjbmshrZOGEJ2AkcoPkiS6zsOBR7Zol20FCfv3W0kcNBKPbKmJshqHLuJ2kkSyukjWIRzUVCcF",
+	"4wqbG89BuQrVLCGGRhH6HyGt0xRxjcMnugHvJUySyurKk7lV3EqSNvjcOTld8PKL0XkTxHDLyN+ZiNXo",
+	"4TS3Gs0CSRTrMiT2s4nP8dhXW/j0uWerM+OMTZGkYCIBZ9IjAZcWfqpnsscxa4hul3FfWd9it6QzjXgz",
+	"Jg2ifdVI1w3pdZ+cwp5Q3lWRYRBB4sUkUIz1VMXAYiISpk2z2hxmDft0h+mMIf5CPYO/qM1ZTzCbWzmO",
+	"NztFWqVI/NK8u83/D4E+5GCgIQgckKzwRtjztcGWDVRoDjdTnzwEepDTBKkeuGImMans7lY7aLRJRCOX",
+	"jf4SqavdkXVSWV9dWv/rdPPVb2F/kFpOPbH6f957Sp1ewCkHkxz+UsXGLVuXjzVwSPcNPTvUcnPqc497",
+	"DRPQABxUQ/aZ3yHSgQ5LY5j3b8X2GqnTMKxjXYA+G1X8jCTbQh0zbFgyczH4eua1yN8ZIPUUlMgNyPYA",
+	"a5Vk8EJhjAFXraicOAzdamL4CZZvzpvDFTo9ltpZwX+kIlsW16URJouz4kgO4lGY8ia9d5tXrp5D1Uzx",
+	"KYapnEftjD7FiMBg2wwgkWSYxJqY6cqyeqWNezWe5S7T1iAqDEOuY6kfdS4HZL3G6xntVCeVaHgzUgZb",
+	"98jkmkKAEXo29RPndB3DDKfBwkiji4G5obBnAxdfkriHhdmh6JfTLCRlL4ejSysuZIu15Tj6K1Qev3R3",
+	"f+/1o9f/5ej9B48+HhN+KZZ79epzEXvaaKdVyLJBQ0b6LGi1kwwdoGZw0ahQSn3vYueMweQksg0dwPDZ",
+	"Nbg14hYjDr2U7LVagProphXxJRmEgeXvV0mPh0xKUjdYZDijOnSZxr38rCBtdGa1ZkjN7aKch+nMXkRU",
+	"RvktG+8rxYwDTGVjbutin8Nf/fHgjZdPcmRiJllyNmdmOEgnWbKBEz0L+rHZ8HlsD5zZgXICQAkiiJhh",
+	"ld2J3FlO2cyaNqpPIgUnK9qYLAR6/2c0UuvM7iIVz5TBWl3kWl45gqmVQThMSFBUSWDQEBxRrEwM3RYL",
+	"XhhEk/EFt8IguhhsQZhfaZVZrjlbOfrT/YO37h7+8svqOSMH2mNc1AMVvMCK/MRV101UP9C/HsvxhZXO",
+	"kwFE1pGYebQTumocbt0w67SUmCbrh19/ePSbT3QTd40fvf4vhy//zCOH7/3m8P095KHXjY7hgBx89KfD",
+	"n74EIm7s1duG4Bgn60Hni1fjUUgbDDu0odYS+jYIvh6QNKTpMNf13Fjuh7UbNW6Y/uZJX8S+Mnhfvv/4",
+	"7tsIfOWRwzfuHr721b9+/dr+3bcffnn/4INP/vXrn3rk4V8+PPr044df/oF889Jvq2vmWwSyxqGBcV7C",
+	"9IwxGCSaWBoB+AsBVrwax6gNwo4MgzQCcZc2OjwX28rBYqlxiGVASxAC0VbXiLD4Kyir2EEBL7D9FTWe",
+	"6UU3Yy/oJiJ8EjzLrkf8Hh5qJokfiygaR7GPjXf/3zPs4zKMJ9jXa62LhDVAcak4EoYbyxwWbH3GM6HO",
+	"1Od3q1OTy0M/zVgUxS31xKY6wFNyCpykBKdIf3Z6M9PiWwrdQbrY0wBIwtOAYoFaytZKtCn3Qdv2adgp",
+	"sU0OCofCABqg1Pn45qW3oV4CF2VeWooNogOxUFgxL01bF9e6L6XtmKq4HT691AxavXgMAybkdkWjc1U/",
+	"N5UwnxvWRbG4n10nyDnqSaU1xhezzdsWSSrJs8+ktxbu1h3Z6b2oAVQw/m6WuiR4/3SaWnCwe0lmQAlp",
+	"yCTRHKWSSAYhhe6xxDJkfgsZEAtV7DV85DuBPL0CxaW8FvCpFCiwL2L398ryMlTXlZcPWR/RfygqJ2pI",
+	"t6Ygxq3HittN/ewNfLSMbckMOc3OrDeSYIeZKPz2wKRFdG1cDK3DpXiXZmENRCDOKAA0YG+INYY1p2fu",
+	"QUyJ7MLMXqAnM79jhHqeOJ8ZFB1i2JWSivFaymOLM8Q8nPWJKx+kEjPweTHLR1GYBWfFBxgY6ovrp3X7",
+	"5i26M4tSoqZ1IcIB61EgE2pFLUsz5vNLkQ/YKEJxfNF08FE1ylpTV78AqMH+3m/39/4BoLvfnSAdS3fU",
+	"P7e5mLbYxCKuIsibrvZoUM4FtABiIYRPKmyxtUgouXz9CqFd0eMJ1kYE2FMP6xcG0bwkiUhoWE3b7YFc",
+	"ItGLfQnz0UlbjQLvRlj1kMoEqyo0UB4EP1gzWRC9xE0R9NuDNK+9JTpi4Xlu5pgGrfBQdRfJdR4OTL+l",
+	"RTrg7hfTqLG6BJuaEE5B8Uz+4fqubua7upkczTIv3fIZbw7lEyaRldz8GjCT2NcQYVozqENBRC/xSEN0",
+	"u3RBMiWMCfPXCN2WCHPKjJOMEq9HWcws68i3KEHxYYFLtp4E2XxAEab1PBCYgC5fnYKFir/tAVT+nYx7",
+	"U+vFs2TdHP7yNAp+yAb2a7N4x8ynF4dzl+aW4HLVUx/e8YN3Xjl46+7+vf++v/e/9vf+4hwJ3eSWA9d5",
+	"8MEnBw9+7+Kpgc89+hy0ADx88NrBp78glfWt56rpZywre87HXn3w6P4Xh2+8evTrB+kHNOxh0eMHn/6P",
+	"oy//vH/vq7TiBHIFziwNVkvOOx6/fP/xS3cffv2Lo1+rd+zv/TNce2+pRbn3FcYvD9/fe/zuWwdf/pP6",
+	"DRBDHX3x0f7e3cP39w5e+8op79QpgZxhbrHtthAdRzrwF3nP/kfRi0lX8KQdYjgV/T9SefT7nx3+cc+Q",
+	"UtkOKEuUspi+fjsIQ8SrGKlwh7J4e9NIUmlT7rdZ6HtGmXsG1La6SGyp9UhFdI0Dt56ujNeV8lWT1cK6",
+	"f0JDKbTKV1P9DwuXt25cXQDDT9+eGP83Wx3JuRd/8uL/DQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
