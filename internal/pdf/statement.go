@@ -96,7 +96,9 @@ func (sw *statementWriter) text(x, y float64, pt float64, s string) {
 // cell writes s in column c on the current row, aligned and cut to fit.
 func (sw *statementWriter) cell(c column, pt float64, s string) {
 	sw.f.SetFontSize(pt)
-	s = ellipsize(sw.f, oneLine(s), c.w-2)
+	if s = oneLine(s); sw.f.GetStringWidth(s) > c.w-2 {
+		s = ellipsize(sw.f, s, c.w-2)
+	}
 	x := c.x + 1
 	switch c.align {
 	case "R":

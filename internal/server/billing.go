@@ -312,6 +312,10 @@ func (h apiHandlers) GetStatement(ctx context.Context, req api.GetStatementReque
 	return api.GetStatement200JSONResponse(statementOut(st, langOf(ctx))), nil
 }
 
+// windows31J types the characters Mac input methods give that Shift_JIS
+// (Windows-31J) lacks as the ones Windows gives: 〜 as ～, − as －.
+var windows31J = strings.NewReplacer("\u301C", "\uFF5E", "\u2212", "\uFF0D", "\u2014", "\u2015")
+
 // writeStatementCSV writes a statement as one CSV: a row per billable
 // event (区分 明細), then the summary lines, the tax per rate and the total
 // (区分 集計). UTF-8 with a BOM, which spreadsheet programs in Japan need to
@@ -330,6 +334,9 @@ func writeStatementCSV(w io.Writer, st *soko.Statement, shiftJIS bool) error {
 	cw.UseCRLF = true
 	row := func(cells ...string) error {
 		for i, c := range cells {
+			if shiftJIS {
+				c = windows31J.Replace(c)
+			}
 			cells[i] = csvcell.Safe(c)
 		}
 		return cw.Write(cells)

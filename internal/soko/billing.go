@@ -119,9 +119,10 @@ type StoragePeriod struct {
 	From, To time.Time // [From, To) in JST
 }
 
-// Label returns 「第1期（1日〜10日）」.
+// Label returns 「第1期（1日～10日）」, with the full-width tilde that
+// Shift_JIS (Windows-31J) has, unlike the wave dash.
 func (p StoragePeriod) Label() string {
-	return fmt.Sprintf("第%d期（%d日〜%d日）", p.N, p.FirstDay, p.LastDay)
+	return fmt.Sprintf("第%d期（%d日～%d日）", p.N, p.FirstDay, p.LastDay)
 }
 
 // StoragePeriods splits m into n periods: 3 is 三期制 (1–10, 11–20,
