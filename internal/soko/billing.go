@@ -469,10 +469,16 @@ func chargeRank(charge string) int {
 // detail too), one per fixed fee and one per adjustment, then the tax per
 // rate and the totals.
 func BuildStatement(card *RateCard, details []BillingDetail, adjustments []BillingAdjustment) Statement {
-	st := Statement{Rounding: card.Rounding, Adjustments: adjustments}
+	st := Statement{Rounding: card.Rounding, Adjustments: adjustments, Details: make([]BillingDetail, 0, len(details))}
 	qty := map[string]int64{}
+	priced := map[string]bool{}
 	for _, d := range details {
-		if card.Price(d.Charge) == 0 || d.Quantity == 0 {
+		p, seen := priced[d.Charge]
+		if !seen {
+			p = card.Price(d.Charge) > 0
+			priced[d.Charge] = p
+		}
+		if !p || d.Quantity == 0 {
 			continue
 		}
 		qty[d.Charge] += d.Quantity
