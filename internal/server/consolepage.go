@@ -149,7 +149,7 @@ func (s *Server) consolePage(c echo.Context) error {
 // allConsoleWords are the words of every console section, each section's
 // kept in its own file beside its handlers (consoleOrderWords in
 // consoleorders.go, …).
-var allConsoleWords = mergeWords(consoleWords, dashboardWords, consoleOrderWords, orderImportWords, adminWords, auditWords)
+var allConsoleWords = mergeWords(consoleWords, dashboardWords, consoleOrderWords, orderImportWords, adminWords, auditWords, billingWords)
 
 // mergeWords joins word tables; a key two tables define is a programming
 // mistake, caught when the server starts (and by every test).
