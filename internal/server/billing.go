@@ -18,7 +18,6 @@ import (
 	"github.com/soko-wms/soko/internal/pdf"
 	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
-	"github.com/soko-wms/soko/internal/storage"
 )
 
 // 3PL billing (請求明細, issue 20): the admin's rate cards, statements,
@@ -90,7 +89,7 @@ type billingStore interface {
 	RateCards(ctx context.Context, merchantID int64) ([]soko.RateCard, error)
 	Statement(ctx context.Context, merchantID int64, m soko.Month, issuer soko.Issuer) (*soko.Statement, error)
 	CloseStatement(ctx context.Context, merchantID int64, m soko.Month, issuer soko.Issuer, staffID int64) (*soko.Statement, error)
-	StatementMonths(ctx context.Context, merchantID int64) ([]storage.StatementMonth, error)
+	StatementMonths(ctx context.Context, merchantID int64) ([]soko.StatementMonth, error)
 	AddBillingAdjustment(ctx context.Context, a *soko.BillingAdjustment) error
 }
 
@@ -201,7 +200,7 @@ func statementOut(st *soko.Statement, lang string) api.BillingStatement {
 	return out
 }
 
-func statementMonthsOut(months []storage.StatementMonth) api.BillingStatementList {
+func statementMonthsOut(months []soko.StatementMonth) api.BillingStatementList {
 	out := api.BillingStatementList{Data: make([]api.BillingStatementMonth, len(months))}
 	for i, m := range months {
 		out.Data[i] = api.BillingStatementMonth{Month: m.Month.String(), Status: api.BillingStatementMonthStatusOpen}

@@ -451,6 +451,17 @@ type Statement struct {
 	ClosedAt *time.Time `json:"closed_at,omitempty"`
 }
 
+// StatementMonth is one month in a merchant's list of statements: a
+// closed one with its totals, or an open one (a draft, without them).
+type StatementMonth struct {
+	Month    Month
+	Closed   bool
+	ClosedAt time.Time
+	Subtotal int64
+	Tax      int64
+	Total    int64
+}
+
 // chargeOrder is the order of summary lines on a statement.
 var chargeOrder = []string{ChargeStorageLocationDay, ChargeStorageUnitPeriod, ChargeInboundUnit, ChargeInboundCase,
 	ChargePickOrder, ChargePickExtraUnit, ChargeBox, ChargeLabel, ChargeGiftWrap, ChargeInsert, ChargeReturnUnit, ChargeFixed, ChargeAdjustment}

@@ -334,40 +334,30 @@ func (db *DB) CloseStatement(ctx context.Context, merchantID int64, m soko.Month
 	return st, err
 }
 
-// StatementMonth is one month in a merchant's list of statements.
-type StatementMonth struct {
-	Month    soko.Month
-	Closed   bool
-	ClosedAt time.Time
-	Subtotal int64
-	Tax      int64
-	Total    int64
-}
-
 // StatementMonths lists merchantID's closed statements, newest first, after
 // the months still open from the previous month on (drafts, without totals).
-func (db *DB) StatementMonths(ctx context.Context, merchantID int64) ([]StatementMonth, error) {
+func (db *DB) StatementMonths(ctx context.Context, merchantID int64) ([]soko.StatementMonth, error) {
 	var rows []statementRow
 	if err := db.conn(ctx).Select("month, subtotal, tax, total, closed_at").Where("merchant_id = ?", merchantID).
 		Order("month DESC").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	closed := map[string]bool{}
-	var out []StatementMonth
+	var out []soko.StatementMonth
 	for _, r := range rows {
 		m, err := soko.ParseMonth(r.Month)
 		if err != nil {
 			return nil, err
 		}
 		closed[r.Month] = true
-		out = append(out, StatementMonth{Month: m, Closed: true, ClosedAt: r.ClosedAt.UTC(), Subtotal: r.Subtotal, Tax: r.Tax, Total: r.Total})
+		out = append(out, soko.StatementMonth{Month: m, Closed: true, ClosedAt: r.ClosedAt.UTC(), Subtotal: r.Subtotal, Tax: r.Tax, Total: r.Total})
 	}
 	cur := soko.MonthOf(db.now())
 	prev := soko.MonthOf(cur.Start().AddDate(0, 0, -1))
-	var open []StatementMonth
+	var open []soko.StatementMonth
 	for _, m := range []soko.Month{cur, prev} {
 		if !closed[m.String()] {
-			open = append(open, StatementMonth{Month: m})
+			open = append(open, soko.StatementMonth{Month: m})
 		}
 	}
 	return append(open, out...), nil
