@@ -113,6 +113,7 @@ func (sw *statementWriter) newPage() {
 	sw.f.AddPage()
 	sw.page++
 	sw.y = sw.lay.top
+	sw.text(sw.lay.page.Wd-sw.lay.marginX-12, sw.lay.page.Ht-8, sw.lay.smPt, fmt.Sprintf("%d 頁", sw.page))
 	if sw.page > 1 {
 		sw.text(sw.lay.marginX, sw.y, sw.lay.smPt, fmt.Sprintf("請求明細書 %s %s 様（続き）", soko.MonthOf(sw.monthStart()).Label(), oneLine(sw.st.MerchantName)))
 		sw.y += sw.lay.smLine

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -242,8 +243,19 @@ func (db *DB) Statement(ctx context.Context, merchantID int64, m soko.Month, iss
 		var err error
 		st, err = statementIn(tx, merchantID, m, issuer, db.now())
 		return err
-	})
+	}, db.readOnlySnapshot())
 	return st, translate(err)
+}
+
+// readOnlySnapshot is a transaction whose statements all read one moment
+// and that holds no write lock: a month's draft takes seconds to count, and
+// on SQLite the usual BEGIN IMMEDIATE would hold up every scan meanwhile
+// (WAL lets a deferred reader read on beside the writer).
+func (db *DB) readOnlySnapshot() *sql.TxOptions {
+	if db.dialect == Postgres {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return &sql.TxOptions{ReadOnly: true}
 }
 
 // reportQueries turns PostgreSQL's JIT compiler off for the transaction:
