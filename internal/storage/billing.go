@@ -485,16 +485,35 @@ func inboundDetails(tx *gorm.DB, merchantID int64, from, to time.Time) ([]soko.B
 		Move      string
 		Delta     int64
 		Inbound   string
-		Pack      int64
+		ProductID int64
+		Code      string
 	}
-	if err := tx.Raw(`SELECT mv.created_at, mv.kind AS move, mv.on_hand_delta AS delta, COALESCE(i.number, '') AS inbound, COALESCE(b.pack_quantity, 1) AS pack
+	if err := tx.Raw(`SELECT mv.created_at, mv.kind AS move, mv.on_hand_delta AS delta, COALESCE(i.number, '') AS inbound, p.id AS product_id, COALESCE(se.code, '') AS code
 		FROM stock_movements mv JOIN stock s ON s.id = mv.stock_id JOIN products p ON p.id = s.product_id
 		LEFT JOIN inbounds i ON i.id = mv.document_id AND mv.document_type = 'inbound'
 		LEFT JOIN scan_events se ON se.scan_id = mv.scan_id
-		LEFT JOIN product_barcodes b ON b.merchant_id = p.merchant_id AND b.product_id = p.id AND b.code = se.code
 		WHERE p.merchant_id = ? AND mv.kind IN ('receive', 'return') AND mv.on_hand_delta > 0 AND mv.created_at >= ? AND mv.created_at < ?
 		ORDER BY mv.created_at, mv.id`, merchantID, from, to).Scan(&rows).Error; err != nil {
 		return nil, err
+	}
+	// The merchant's case barcodes; a scan is matched in its normal form,
+	// as the receiving station read it (full-width digits, a symbology prefix).
+	var cases []struct {
+		ProductID    int64
+		Code         string
+		PackQuantity int64
+	}
+	if err := tx.Raw(`SELECT product_id, code, pack_quantity FROM product_barcodes WHERE merchant_id = ? AND pack_quantity > 1`, merchantID).
+		Scan(&cases).Error; err != nil {
+		return nil, err
+	}
+	type barcode struct {
+		product int64
+		code    string
+	}
+	pack := map[barcode]int64{}
+	for _, c := range cases {
+		pack[barcode{c.ProductID, soko.ScannedCode(c.Code)}] = c.PackQuantity
 	}
 	type key struct{ day, charge, ref string }
 	qty := map[key]int64{}
@@ -502,11 +521,12 @@ func inboundDetails(tx *gorm.DB, merchantID int64, from, to time.Time) ([]soko.B
 	for _, r := range rows {
 		k := key{day(r.CreatedAt), soko.ChargeInboundUnit, r.Inbound}
 		q := r.Delta
+		n := pack[barcode{r.ProductID, soko.ScannedCode(r.Code)}]
 		switch {
 		case r.Move == string(soko.MoveReturn):
 			k.charge = soko.ChargeReturnUnit
-		case r.Pack > 1 && r.Delta%r.Pack == 0:
-			k.charge, q = soko.ChargeInboundCase, r.Delta/r.Pack
+		case n > 1 && r.Delta%n == 0:
+			k.charge, q = soko.ChargeInboundCase, r.Delta/n
 		}
 		if k.ref == "" {
 			k.ref = "予定外入荷"

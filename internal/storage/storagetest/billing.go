@@ -32,7 +32,8 @@ var jst = time.FixedZone("JST", 9*60*60)
 // MustBillingMonth stores merchant HANAYA with a month of history:
 //   - 30 Sep: 10 units received and put away on reserve BL-R1 (the opening stock);
 //   - 5 Oct: inbound BL-IN-1 received, two scans of the 6-unit case barcode
-//     as one 12-unit scan and 3 single units; put away on pick BL-P1 on the 6th;
+//     (in full-width digits) as one 12-unit scan and 3 single units; put
+//     away on pick BL-P1 on the 6th;
 //   - 15 Oct: order BL-1 (gift, 2 units) shipped in two 60 boxes;
 //   - 25 Oct: 4 units received without an inbound;
 //   - 31 Oct 23:30 JST: order BL-2 (1 unit) shipped in an 80 box;
@@ -99,7 +100,7 @@ func MustBillingMonth(tb testing.TB, db *storage.DB) BillingMonth {
 		move("BL-RCV", "receive", 10, at(9, 30, 10, 0), "", ""),
 		move("BL-RCV", "put_away", -10, at(9, 30, 12, 0), "", ""),
 		move("BL-R1", "put_away", 10, at(9, 30, 12, 0), "", ""),
-		scanEvent("bl-sc-1", "14901234567891", at(10, 5, 10, 0)),
+		scanEvent("bl-sc-1", "１４９０１２３４５６７８９１", at(10, 5, 10, 0)), // typed through an IME
 		move("BL-RCV", "receive", 12, at(10, 5, 10, 0), "BL-IN-1", "bl-sc-1"),
 		scanEvent("bl-sc-2", "4901234567894", at(10, 5, 10, 5)),
 		move("BL-RCV", "receive", 3, at(10, 5, 10, 5), "BL-IN-1", "bl-sc-2"),
