@@ -2,6 +2,9 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -163,6 +166,50 @@ func TestBilling_Refusals(t *testing.T) {
 		}
 		if err := db.AddBillingAdjustment(ctx, &soko.BillingAdjustment{MerchantID: bm.MerchantID, Month: bm.Month, Description: "x", TaxRate: 10}); soko.ErrorCode(err) != soko.EINVALID {
 			t.Errorf("a zero adjustment: %v", err)
+		}
+	})
+}
+
+// TestBilling_CloseRacesAdjustments: adjustments added while the month is
+// being closed either make it into the frozen statement or are refused;
+// none is left behind in a closed month.
+func TestBilling_CloseRacesAdjustments(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		bm := storagetest.MustBillingMonth(t, db)
+		if err := db.SaveRateCard(ctx, billingCard(bm.MerchantID, bm.Month)); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var accepted atomic.Int64
+		for i := range 8 {
+			wg.Go(func() {
+				a := &soko.BillingAdjustment{MerchantID: bm.MerchantID, Month: bm.Month, Description: fmt.Sprintf("訂正 %d", i), Amount: 100, TaxRate: 10}
+				switch err := db.AddBillingAdjustment(ctx, a); soko.ErrorCode(err) {
+				case "":
+					accepted.Add(1)
+				case soko.ECONFLICT:
+				default:
+					t.Error(err)
+				}
+			})
+		}
+		wg.Go(func() {
+			if _, err := db.CloseStatement(ctx, bm.MerchantID, bm.Month, soko.Issuer{}, 0); err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Wait()
+		st, err := db.Statement(ctx, bm.MerchantID, bm.Month, soko.Issuer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows int64
+		if err := storage.Conn(db, ctx).Table("billing_adjustments").Where("merchant_id = ? AND month = ?", bm.MerchantID, bm.Month.String()).Count(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		if st.ClosedAt == nil || int64(len(st.Adjustments)) != rows || rows != accepted.Load() {
+			t.Errorf("closed with %d adjustments; %d stored, %d accepted", len(st.Adjustments), rows, accepted.Load())
 		}
 	})
 }
