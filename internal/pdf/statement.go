@@ -44,8 +44,8 @@ func statementLayoutA4() *statementLayout {
 		{title: "単価（円）", w: 24, align: "R"}, {title: "金額（税抜）", w: 30, align: "R"}, {title: "税率", w: 14, align: "R"},
 	})
 	l.detCol = place([]column{
-		{title: "日付", w: 24, align: "L"}, {title: "項目", w: 56, align: "L"}, {title: "数量", w: 20, align: "R"},
-		{title: "内訳（注文番号・入荷番号ほか）", w: 80, align: "L"},
+		{title: "日付", w: 24, align: "L"}, {title: "項目", w: 52, align: "L"}, {title: "数量", w: 30, align: "R"},
+		{title: "内訳（注文番号・入荷番号ほか）", w: 74, align: "L"},
 	})
 	return l
 }

@@ -292,7 +292,7 @@ func statementIn(tx *gorm.DB, merchantID int64, m soko.Month, issuer soko.Issuer
 	if err != nil {
 		return nil, err
 	}
-	details, err := billingDetails(tx, merchantID, m, card)
+	details, err := billingDetails(tx, merchantID, m, card, now)
 	if err != nil {
 		return nil, err
 	}
@@ -377,11 +377,11 @@ func (db *DB) StatementMonths(ctx context.Context, merchantID int64) ([]soko.Sta
 
 // billingDetails counts merchantID's billable events of month m. Only the
 // charges card prices are counted, so an unpriced scheme costs no query.
-func billingDetails(tx *gorm.DB, merchantID int64, m soko.Month, card *soko.RateCard) ([]soko.BillingDetail, error) {
+func billingDetails(tx *gorm.DB, merchantID int64, m soko.Month, card *soko.RateCard, now time.Time) ([]soko.BillingDetail, error) {
 	var out []soko.BillingDetail
 	from, to := m.Start().UTC(), m.End().UTC()
 	if card.StorageLocationDay > 0 || card.StorageUnitPeriod > 0 {
-		d, err := storageDetails(tx, merchantID, m, card)
+		d, err := storageDetails(tx, merchantID, m, card, now)
 		if err != nil {
 			return nil, err
 		}
@@ -405,7 +405,9 @@ func day(t time.Time) string { return t.In(japan).Format("2006-01-02") }
 
 // storageDetails bills storage: one detail per period (期制) with its
 // opening stock and receipts, and one per day with the locations held.
-func storageDetails(tx *gorm.DB, merchantID int64, m soko.Month, card *soko.RateCard) ([]soko.BillingDetail, error) {
+// Periods and days that have not begun at now are not billed yet: an open
+// month's draft grows as the month goes.
+func storageDetails(tx *gorm.DB, merchantID int64, m soko.Month, card *soko.RateCard, now time.Time) ([]soko.BillingDetail, error) {
 	from, to := m.Start().UTC(), m.End().UTC()
 	var opening []struct {
 		LocationID int64
@@ -461,13 +463,16 @@ func storageDetails(tx *gorm.DB, merchantID int64, m soko.Month, card *soko.Rate
 	var out []soko.BillingDetail
 	if card.StorageUnitPeriod > 0 {
 		for _, p := range soko.StorageUnits(m, card.StoragePeriods, total, moves) {
+			if p.Period.From.After(now) {
+				continue
+			}
 			out = append(out, soko.BillingDetail{Date: day(p.Period.From), Charge: soko.ChargeStorageUnitPeriod,
 				Ref: fmt.Sprintf("%s 期首在庫 %d + 期中入庫 %d", p.Period.Label(), p.Opening, p.Received), Quantity: p.Units()})
 		}
 	}
 	if card.StorageLocationDay > 0 {
 		for i, n := range soko.LocationDays(m, shelves, shelfMoves) {
-			if n > 0 {
+			if n > 0 && !m.Start().AddDate(0, 0, i).After(now) {
 				out = append(out, soko.BillingDetail{Date: day(m.Start().AddDate(0, 0, i)), Charge: soko.ChargeStorageLocationDay,
 					Ref: fmt.Sprintf("使用ロケーション %d", n), Quantity: int64(n)})
 			}
@@ -478,7 +483,8 @@ func storageDetails(tx *gorm.DB, merchantID int64, m soko.Month, card *soko.Rate
 
 // inboundDetails bills receipts per inbound and day: a scan of a case
 // barcode (pack quantity above one) is that many cases, any other scan its
-// units; and units returned to stock.
+// units; and units returned to stock. Stock loaded with the warehouse
+// (reason seed) is on hand, and stored, but was never received.
 func inboundDetails(tx *gorm.DB, merchantID int64, from, to time.Time) ([]soko.BillingDetail, error) {
 	var rows []struct {
 		CreatedAt time.Time
@@ -492,7 +498,8 @@ func inboundDetails(tx *gorm.DB, merchantID int64, from, to time.Time) ([]soko.B
 		FROM stock_movements mv JOIN stock s ON s.id = mv.stock_id JOIN products p ON p.id = s.product_id
 		LEFT JOIN inbounds i ON i.id = mv.document_id AND mv.document_type = 'inbound'
 		LEFT JOIN scan_events se ON se.scan_id = mv.scan_id
-		WHERE p.merchant_id = ? AND mv.kind IN ('receive', 'return') AND mv.on_hand_delta > 0 AND mv.created_at >= ? AND mv.created_at < ?
+		WHERE p.merchant_id = ? AND mv.kind IN ('receive', 'return') AND mv.on_hand_delta > 0 AND mv.reason <> 'seed'
+		AND mv.created_at >= ? AND mv.created_at < ?
 		ORDER BY mv.created_at, mv.id`, merchantID, from, to).Scan(&rows).Error; err != nil {
 		return nil, err
 	}

@@ -131,6 +131,11 @@ func TestBilling_MonthFromRecords(t *testing.T) {
 		if !sawAdj || !sawPick {
 			t.Errorf("November: %+v", nov.Lines)
 		}
+		// December has not begun at the clock's 23 November: no storage period or day is billed yet.
+		dec, err := db.Statement(ctx, bm.MerchantID, bm.Month.Next().Next(), issuer)
+		if err != nil || len(dec.Lines) != 1 || dec.Lines[0].Charge != soko.ChargeFixed+"1" {
+			t.Errorf("December before it begins: %+v %v", dec, err)
+		}
 		months, err := db.StatementMonths(ctx, bm.MerchantID)
 		if err != nil {
 			t.Fatal(err)
