@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/soko-wms/soko/internal/notify"
+	"github.com/soko-wms/soko/internal/soko"
 )
 
 // config is everything soko reads from its environment; flags override it.
@@ -26,8 +27,12 @@ type config struct {
 	// (SOKO_WAVE_SIZE) allocated orders on a schedule; 0 leaves waves to supervisors.
 	WaveEvery time.Duration
 	WaveSize  int
-	// WarehouseName (SOKO_WAREHOUSE_NAME) is printed as the shipping site on handover lists.
+	// WarehouseName (SOKO_WAREHOUSE_NAME) is printed as the shipping site on
+	// handover lists and as the issuer of merchants' statements.
 	WarehouseName string
+	// InvoiceNumber (SOKO_INVOICE_NUMBER) is the warehouse's 適格請求書発行事業者
+	// registration number (T and 13 digits), printed on merchants' statements.
+	InvoiceNumber string
 	// PrinterDPI (SOKO_PRINTER_DPI, 203 or 300; default 203) is the stations'
 	// printer resolution, which barcodes are drawn in whole dots of.
 	PrinterDPI int
@@ -94,6 +99,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.WarehouseName = getenv("SOKO_WAREHOUSE_NAME")
 	if c.WarehouseName == "" {
 		c.WarehouseName = "soko 倉庫"
+	}
+	if v := getenv("SOKO_INVOICE_NUMBER"); v != "" {
+		c.InvoiceNumber = soko.InvoiceNumber(v)
+		if !soko.ValidInvoiceNumber(c.InvoiceNumber) {
+			return c, &configError{"SOKO_INVOICE_NUMBER", fmt.Sprintf("must be T and 13 digits with a valid check digit, not %q", v)}
+		}
 	}
 	c.PrinterDPI = 203
 	if v := getenv("SOKO_PRINTER_DPI"); v != "" {

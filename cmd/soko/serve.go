@@ -72,7 +72,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	stockArrived := make(chan struct{}, 1)
 	srv := server.New(server.Config{
 		Store: db, Logger: log, Version: version, Allocation: rules,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), WarehouseName: cfg.WarehouseName, PrinterDPI: cfg.PrinterDPI, WebhookAllowHosts: cfg.WebhookAllowHosts,
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), WarehouseName: cfg.WarehouseName, InvoiceNumber: cfg.InvoiceNumber, PrinterDPI: cfg.PrinterDPI, WebhookAllowHosts: cfg.WebhookAllowHosts,
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		OnStockArrived: func() {
 			select {

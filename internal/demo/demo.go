@@ -5,6 +5,8 @@
 package demo
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +41,14 @@ func Warehouse(now time.Time) *soko.Seed {
 	for _, m := range merchants {
 		m.CreatedAt = now
 		s.Merchants = append(s.Merchants, m)
+	}
+	// Rate cards from last month, so both months the statements list open
+	// are priced: this month's draft bills the day's shipped orders.
+	from := soko.MonthOf(soko.MonthOf(now).Start().AddDate(0, 0, -1))
+	for _, code := range []string{sakura, midori} {
+		c := demoRateCard
+		c.From, c.Boxes, c.Fixed = from, maps.Clone(demoRateCard.Boxes), slices.Clone(demoRateCard.Fixed)
+		s.RateCards = append(s.RateCards, soko.SeedRateCard{MerchantCode: code, RateCard: c})
 	}
 	for _, st := range staff {
 		s.Staff = append(s.Staff, soko.SeedStaff{
@@ -424,6 +434,17 @@ var boxTypes = []soko.BoxType{
 	{Code: "BOX100", Name: "100サイズ", InnerLengthMM: 400, InnerWidthMM: 300, InnerHeightMM: 250, MaxWeightGrams: 10000, TareGrams: 400, SizeClass: 100},
 	{Code: "BOX120", Name: "120サイズ", InnerLengthMM: 470, InnerWidthMM: 350, InnerHeightMM: 320, MaxWeightGrams: 15000, TareGrams: 550, SizeClass: 120},
 	{Code: "NEKOPOS", Name: "ネコポス用 薄型ケース", InnerLengthMM: 310, InnerWidthMM: 225, InnerHeightMM: 25, MaxWeightGrams: 1000, TareGrams: 30, Thin: true, Service: "nekopos"},
+}
+
+// demoRateCard is a typical small-shop 3PL rate card (prices in 銭, before
+// tax): 三期制 storage at ¥3.5 a unit a period, ¥150 an order and ¥30 an
+// additional unit, boxes at cost, and a monthly system fee.
+var demoRateCard = soko.RateCard{
+	TaxRate: 10, Rounding: soko.RoundDown, StoragePeriods: 3,
+	StorageUnitPeriod: 350, InboundUnit: 1000, InboundCase: 5000, PickOrder: 15000, PickExtraUnit: 3000,
+	Boxes: map[string]int64{"BOX60": 8000, "BOX80": 12000, "BOX100": 16000, "BOX120": 20000, "NEKOPOS": 3000},
+	Label: 1000, GiftWrap: 20000, Insert: 1500, ReturnUnit: 10000,
+	Fixed: []soko.FixedFee{{Name: "システム利用料", Price: 1000000}},
 }
 
 // apiKeyRow is a merchant's demo API key. The secrets are fixed so the API

@@ -81,6 +81,9 @@ var auditWords = map[string][2]string{
 	"aud_act_tracking_range.create":   {"送り状番号帯登録", "Tracking range added"},
 	"aud_act_carrier_account.put":     {"配送業者契約の保存", "Carrier account saved"},
 	"aud_act_carrier_account.delete":  {"配送業者契約の削除", "Carrier account removed"},
+	"aud_act_billing.rate_card":       {"料金表の保存", "Rate card saved"},
+	"aud_act_billing.adjustment":      {"請求調整の追加", "Billing adjustment added"},
+	"aud_act_billing.close":           {"請求の月締め", "Billing month closed"},
 }
 
 // auditStore is what the audit-log section needs of the store.

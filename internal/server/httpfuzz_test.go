@@ -136,6 +136,9 @@ func httpFuzzWarehouse() *soko.Seed {
 			seed.Staff = append(seed.Staff, soko.SeedStaff{Staff: soko.Staff{BadgeCode: s.badge, Name: "係員" + s.badge, Role: s.role, Active: true}, PIN: s.pin})
 		}
 	}
+	// SAKURA is billed, so its statements answer; MIDORI is not.
+	seed.RateCards = append(seed.RateCards, soko.SeedRateCard{MerchantCode: "SAKURA", RateCard: soko.RateCard{
+		From: soko.Month{Year: 2026, Month: time.October}, TaxRate: 10, Rounding: soko.RoundDown, StoragePeriods: 3, PickOrder: 15000}})
 	// X001 and the spare key come first: id 1, which "+1" and " 1" in a path also reach.
 	seed.Staff = append([]soko.SeedStaff{{Staff: soko.Staff{BadgeCode: "X001", Name: "吉田", Role: soko.RolePicker, Active: true}, PIN: "2222"}}, seed.Staff...)
 	// X002 signs in and V002 confirms closing a pickup: both get wrong PINs
@@ -916,7 +919,8 @@ var hfStringHints = map[string]string{
 	"loadParcel.code":  "440000000011",
 	"signIn.badge":     "X002", "signIn.pin": "2222",
 	"closeManifest.supervisor_badge": "V002", "closeManifest.supervisor_pin": "6666",
-	"superviseOrder.action":      "hold",
+	"superviseOrder.action": "hold",
+	"month":                 "2026-11", "putAdminRateCard.from": "2026-11",
 	"createAdminBoxType.service": "", "updateAdminBoxType.service": "",
 }
 

@@ -5,7 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -307,6 +309,31 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the first merchant has %d inserts, want 2", n)
 				}
 			},
+			"listStatements": func(t *testing.T) {
+				// The first merchant's closed October is not in the second's list.
+				mustStatementMonth(t, db, "SAKURA", "SO-SECRET", true)
+				mustStatementMonth(t, db, "MIDORI", "", false)
+				if r := sakura.must(200, "GET", "/api/v1/statements", nil); !strings.Contains(string(r.Raw), `"closed"`) {
+					t.Fatalf("the first merchant's months: %s", r.Raw)
+				}
+				for _, m := range midori.must(200, "GET", "/api/v1/statements", nil).JSON["data"].([]any) {
+					if m.(map[string]any)["status"] != "open" {
+						t.Fatalf("the second merchant sees a closed month it never had: %v", m)
+					}
+				}
+			},
+			"getStatement": func(t *testing.T) {
+				mustStatementMonth(t, db, "SAKURA", "SO-SECRET", false)
+				mustStatementMonth(t, db, "MIDORI", "", false)
+				if r := sakura.must(200, "GET", "/api/v1/statements/2026-11?format=csv", nil); !strings.Contains(string(r.Raw), "SO-SECRET") {
+					t.Fatalf("the first merchant's statement lacks its order: %s", r.Raw)
+				}
+				for _, path := range []string{"/api/v1/statements/2026-11?format=csv", "/api/v1/statements/2026-11", "/api/v1/statements/2026-10"} {
+					if r := midori.must(200, "GET", path, nil); strings.Contains(string(r.Raw), "SO-SECRET") || strings.Contains(string(r.Raw), "pick_order") {
+						t.Fatalf("GET %s shows the first merchant's order: %s", path, r.Raw)
+					}
+				}
+			},
 			"putWebhookEndpoint": func(t *testing.T) {
 				midori.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/other"})
 				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoint", nil); r.JSON["url"] != "http://127.0.0.1:9/hook" {
@@ -350,6 +377,36 @@ func markShipped(db *storage.DB, number string) error {
 		return err
 	}
 	return nil
+}
+
+// mustStatementMonth gives merchant code a rate card from October 2026 and,
+// when shipped names an order, ships it in November; close closes October.
+// Done twice, it changes nothing.
+func mustStatementMonth(t *testing.T, db *storage.DB, code, shipped string, close bool) {
+	t.Helper()
+	ctx := context.Background()
+	m, err := db.FindMerchantByCode(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oct := soko.Month{Year: 2026, Month: time.October}
+	if cards, _ := db.RateCards(ctx, m.ID); len(cards) == 0 {
+		if err := db.SaveRateCard(ctx, &soko.RateCard{MerchantID: m.ID, From: oct, TaxRate: 10, Rounding: soko.RoundDown, StoragePeriods: 3, PickOrder: 15000}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if shipped != "" {
+		if err := db.Exec(ctx, `INSERT INTO order_events (order_id, seq, action, from_status, to_status, created_at)
+			SELECT id, 99, 'ship', 'labeled', 'shipped', '2026-11-23T10:00:00.000000Z' FROM orders o WHERE number = '`+shipped+`'
+			AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.seq = 99)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if close {
+		if _, err := db.CloseStatement(ctx, m.ID, oct, soko.Issuer{Name: "soko 倉庫"}, 0); err != nil && soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Fatal(err)
+		}
+	}
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -101,6 +101,12 @@ var operationMenus = map[string]soko.Menu{
 	"CloseManifest":             soko.MenuHandover,
 	"CountLocation":             soko.MenuCount,
 	"CreateAdminAPIKey":         soko.MenuAdmin,
+	"ListAdminRateCards":        soko.MenuAdmin,
+	"PutAdminRateCard":          soko.MenuAdmin,
+	"ListAdminStatements":       soko.MenuAdmin,
+	"GetAdminStatement":         soko.MenuAdmin,
+	"CloseAdminStatement":       soko.MenuAdmin,
+	"AddAdminBillingAdjustment": soko.MenuAdmin,
 	"CreateAdminBoxType":        soko.MenuAdmin,
 	"DeleteAdminCarrierAccount": soko.MenuAdmin,
 	"ListAdminCarrierAccounts":  soko.MenuAdmin,
@@ -240,6 +246,8 @@ func sample(s *openapi3.Schema) any {
 	switch {
 	case len(s.Enum) > 0:
 		return s.Enum[0]
+	case s.Pattern == `^[0-9]{4}-(0[1-9]|1[0-2])$`: // a billing month
+		return "2026-10"
 	case len(s.AllOf) > 0:
 		out := map[string]any{}
 		for _, part := range s.AllOf {

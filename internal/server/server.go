@@ -35,6 +35,7 @@ type Store interface {
 	replenishStore
 	shipDateStore
 	returnStore
+	billingStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
@@ -158,8 +159,12 @@ type Config struct {
 	// WebhookAllowHosts are host names the admin allows webhooks to reach
 	// on internal networks.
 	WebhookAllowHosts []string
-	// WarehouseName is the shipping site printed on handover lists.
+	// WarehouseName is the shipping site printed on handover lists, and
+	// the issuer of merchants' statements.
 	WarehouseName string
+	// InvoiceNumber is the warehouse's own 適格請求書発行事業者 registration
+	// number, printed on merchants' statements; empty when it has none.
+	InvoiceNumber string
 	// PrinterDPI is the resolution of the stations' printers, 203 or 300,
 	// that every barcode is snapped to in whole dots; 0 means 203.
 	PrinterDPI int
@@ -202,6 +207,7 @@ type Server struct {
 	onStockArrived        func()
 	secureCookies         bool
 	warehouseName         string
+	invoiceNumber         string
 	webhookAllowHosts     []string
 	trustedProxies        []netip.Prefix
 	metrics               *requestMetrics
@@ -245,7 +251,7 @@ func New(cfg Config) *Server {
 		budget: newKeyBudget(cfg.RatePerSecond, cfg.RateBurst), allowPrivateWebhooks: cfg.AllowPrivateWebhooks,
 		now: cfg.Now, spec: spec, specJSON: specJSON,
 		rules: cfg.Allocation, onStockArrived: cfg.OnStockArrived, secureCookies: cfg.SecureCookies,
-		warehouseName: cfg.WarehouseName, webhookAllowHosts: cfg.WebhookAllowHosts,
+		warehouseName: cfg.WarehouseName, invoiceNumber: cfg.InvoiceNumber, webhookAllowHosts: cfg.WebhookAllowHosts,
 		trustedProxies: cfg.TrustedProxies, metrics: newRequestMetrics(), metricsToken: cfg.MetricsToken,
 		signInsPerAddress: cfg.SignInsPerAddress, signInsOverall: cfg.SignInsOverall, keyFailuresPerAddress: cfg.KeyFailuresPerAddress,
 		printerDPI: pdf.PrinterDPI(cfg.PrinterDPI),

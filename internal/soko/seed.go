@@ -15,6 +15,14 @@ type Seed struct {
 	APIKeys   []SeedAPIKey
 	// CarrierAccounts are the warehouse's own contracts (MerchantID 0).
 	CarrierAccounts []CarrierAccount
+	// RateCards are what the warehouse bills merchants (issue 20).
+	RateCards []SeedRateCard
+}
+
+// SeedRateCard is a rate card of the merchant with MerchantCode.
+type SeedRateCard struct {
+	MerchantCode string
+	RateCard
 }
 
 // SeedStaff is a staff member with the PIN they will type.

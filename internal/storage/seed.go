@@ -77,6 +77,24 @@ func (db *DB) Load(ctx context.Context, s *soko.Seed) error {
 			}
 			*a = row.account()
 		}
+		for i := range s.RateCards {
+			c := &s.RateCards[i]
+			id, err := merchantID(c.MerchantCode)
+			if err != nil {
+				return err
+			}
+			c.MerchantID, c.UpdatedAt = id, now
+			if err := c.Validate(); err != nil {
+				return err
+			}
+			row, err := rateCardToRow(&c.RateCard)
+			if err != nil {
+				return err
+			}
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+		}
 		type sku struct{ merchant, sku string }
 		products := map[sku]*soko.Product{}
 		for i := range s.Products {

@@ -150,6 +150,147 @@ func (e AuditEntryActorKind) Valid() bool {
 	}
 }
 
+// Defines values for BillingAdjustmentCreateTaxRate.
+const (
+	BillingAdjustmentCreateTaxRateN0  BillingAdjustmentCreateTaxRate = 0
+	BillingAdjustmentCreateTaxRateN10 BillingAdjustmentCreateTaxRate = 10
+	BillingAdjustmentCreateTaxRateN8  BillingAdjustmentCreateTaxRate = 8
+)
+
+// Valid indicates whether the value is a known member of the BillingAdjustmentCreateTaxRate enum.
+func (e BillingAdjustmentCreateTaxRate) Valid() bool {
+	switch e {
+	case BillingAdjustmentCreateTaxRateN0:
+		return true
+	case BillingAdjustmentCreateTaxRateN10:
+		return true
+	case BillingAdjustmentCreateTaxRateN8:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingRateCardRounding.
+const (
+	BillingRateCardRoundingDown   BillingRateCardRounding = "down"
+	BillingRateCardRoundingHalfUp BillingRateCardRounding = "half_up"
+	BillingRateCardRoundingUp     BillingRateCardRounding = "up"
+)
+
+// Valid indicates whether the value is a known member of the BillingRateCardRounding enum.
+func (e BillingRateCardRounding) Valid() bool {
+	switch e {
+	case BillingRateCardRoundingDown:
+		return true
+	case BillingRateCardRoundingHalfUp:
+		return true
+	case BillingRateCardRoundingUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingRateCardStoragePeriods.
+const (
+	N1 BillingRateCardStoragePeriods = 1
+	N2 BillingRateCardStoragePeriods = 2
+	N3 BillingRateCardStoragePeriods = 3
+)
+
+// Valid indicates whether the value is a known member of the BillingRateCardStoragePeriods enum.
+func (e BillingRateCardStoragePeriods) Valid() bool {
+	switch e {
+	case N1:
+		return true
+	case N2:
+		return true
+	case N3:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingRateCardTaxRate.
+const (
+	BillingRateCardTaxRateN0  BillingRateCardTaxRate = 0
+	BillingRateCardTaxRateN10 BillingRateCardTaxRate = 10
+	BillingRateCardTaxRateN8  BillingRateCardTaxRate = 8
+)
+
+// Valid indicates whether the value is a known member of the BillingRateCardTaxRate enum.
+func (e BillingRateCardTaxRate) Valid() bool {
+	switch e {
+	case BillingRateCardTaxRateN0:
+		return true
+	case BillingRateCardTaxRateN10:
+		return true
+	case BillingRateCardTaxRateN8:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingStatementRounding.
+const (
+	BillingStatementRoundingDown   BillingStatementRounding = "down"
+	BillingStatementRoundingHalfUp BillingStatementRounding = "half_up"
+	BillingStatementRoundingUp     BillingStatementRounding = "up"
+)
+
+// Valid indicates whether the value is a known member of the BillingStatementRounding enum.
+func (e BillingStatementRounding) Valid() bool {
+	switch e {
+	case BillingStatementRoundingDown:
+		return true
+	case BillingStatementRoundingHalfUp:
+		return true
+	case BillingStatementRoundingUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingStatementStatus.
+const (
+	BillingStatementStatusClosed BillingStatementStatus = "closed"
+	BillingStatementStatusOpen   BillingStatementStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the BillingStatementStatus enum.
+func (e BillingStatementStatus) Valid() bool {
+	switch e {
+	case BillingStatementStatusClosed:
+		return true
+	case BillingStatementStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingStatementMonthStatus.
+const (
+	BillingStatementMonthStatusClosed BillingStatementMonthStatus = "closed"
+	BillingStatementMonthStatusOpen   BillingStatementMonthStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the BillingStatementMonthStatus enum.
+func (e BillingStatementMonthStatus) Valid() bool {
+	switch e {
+	case BillingStatementMonthStatusClosed:
+		return true
+	case BillingStatementMonthStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CarrierImportRowState.
 const (
 	CarrierImportRowStateNew       CarrierImportRowState = "new"
@@ -1425,6 +1566,45 @@ func (e CarrierCode) Valid() bool {
 	}
 }
 
+// Defines values for CsvEncoding.
+const (
+	ShiftJis CsvEncoding = "shift_jis"
+	Utf8     CsvEncoding = "utf-8"
+)
+
+// Valid indicates whether the value is a known member of the CsvEncoding enum.
+func (e CsvEncoding) Valid() bool {
+	switch e {
+	case ShiftJis:
+		return true
+	case Utf8:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatementFormat.
+const (
+	Csv  StatementFormat = "csv"
+	Json StatementFormat = "json"
+	Pdf  StatementFormat = "pdf"
+)
+
+// Valid indicates whether the value is a known member of the StatementFormat enum.
+func (e StatementFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Json:
+		return true
+	case Pdf:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListWebhookDeliveriesParamsStatus.
 const (
 	ListWebhookDeliveriesParamsStatusDead      ListWebhookDeliveriesParamsStatus = "dead"
@@ -1955,6 +2135,171 @@ type Barcode struct {
 
 	// PackQuantity Units one scan of this code counts (a case code's quantity).
 	PackQuantity *int `json:"pack_quantity,omitempty"`
+}
+
+// BillingAdjustment defines model for BillingAdjustment.
+type BillingAdjustment struct {
+	Amount      int64     `json:"amount"`
+	CreatedAt   time.Time `json:"created_at"`
+	Description string    `json:"description"`
+	Id          int64     `json:"id"`
+	Month       string    `json:"month"`
+	TaxRate     int       `json:"tax_rate"`
+}
+
+// BillingAdjustmentCreate defines model for BillingAdjustmentCreate.
+type BillingAdjustmentCreate struct {
+	// Amount Yen before tax; negative for a credit.
+	Amount      int64                          `json:"amount"`
+	Description string                         `json:"description"`
+	TaxRate     BillingAdjustmentCreateTaxRate `json:"tax_rate"`
+}
+
+// BillingAdjustmentCreateTaxRate defines model for BillingAdjustmentCreate.TaxRate.
+type BillingAdjustmentCreateTaxRate int
+
+// BillingPrice Yen before tax, up to two decimals (銭).
+type BillingPrice = float64
+
+// BillingRateCard defines model for BillingRateCard.
+type BillingRateCard struct {
+	// Boxes Packing material per parcel, by box type code.
+	Boxes *map[string]BillingPrice `json:"boxes,omitempty"`
+
+	// Fixed Monthly fees that do not depend on the work done.
+	Fixed *[]struct {
+		Name string `json:"name"`
+
+		// Price Yen before tax, up to two decimals (銭).
+		Price BillingPrice `json:"price"`
+	} `json:"fixed,omitempty"`
+
+	// From The first month (Japan time, YYYY-MM) the card prices.
+	From string `json:"from"`
+
+	// GiftWrap Yen before tax, up to two decimals (銭).
+	GiftWrap *BillingPrice `json:"gift_wrap,omitempty"`
+
+	// InboundCase Yen before tax, up to two decimals (銭).
+	InboundCase *BillingPrice `json:"inbound_case,omitempty"`
+
+	// InboundUnit Yen before tax, up to two decimals (銭).
+	InboundUnit *BillingPrice `json:"inbound_unit,omitempty"`
+
+	// Insert Yen before tax, up to two decimals (銭).
+	Insert *BillingPrice `json:"insert,omitempty"`
+
+	// Label Yen before tax, up to two decimals (銭).
+	Label *BillingPrice `json:"label,omitempty"`
+
+	// PickExtraUnit Yen before tax, up to two decimals (銭).
+	PickExtraUnit *BillingPrice `json:"pick_extra_unit,omitempty"`
+
+	// PickOrder Yen before tax, up to two decimals (銭).
+	PickOrder *BillingPrice `json:"pick_order,omitempty"`
+
+	// ReturnUnit Yen before tax, up to two decimals (銭).
+	ReturnUnit *BillingPrice `json:"return_unit,omitempty"`
+
+	// Rounding 切り捨て, 四捨五入 or 切り上げ, of each line's amount and of the tax, once per rate.
+	Rounding BillingRateCardRounding `json:"rounding"`
+
+	// StorageLocationDay Yen before tax, up to two decimals (銭).
+	StorageLocationDay *BillingPrice `json:"storage_location_day,omitempty"`
+
+	// StoragePeriods Storage periods a month for storage_unit_period; 3 is 三期制 (1–10, 11–20, 21–end).
+	StoragePeriods BillingRateCardStoragePeriods `json:"storage_periods"`
+
+	// StorageUnitPeriod Yen before tax, up to two decimals (銭).
+	StorageUnitPeriod *BillingPrice `json:"storage_unit_period,omitempty"`
+
+	// TaxRate Consumption tax rate of the card's charges.
+	TaxRate   BillingRateCardTaxRate `json:"tax_rate"`
+	UpdatedAt *time.Time             `json:"updated_at,omitempty"`
+}
+
+// BillingRateCardRounding 切り捨て, 四捨五入 or 切り上げ, of each line's amount and of the tax, once per rate.
+type BillingRateCardRounding string
+
+// BillingRateCardStoragePeriods Storage periods a month for storage_unit_period; 3 is 三期制 (1–10, 11–20, 21–end).
+type BillingRateCardStoragePeriods int
+
+// BillingRateCardTaxRate Consumption tax rate of the card's charges.
+type BillingRateCardTaxRate int
+
+// BillingRateCardList defines model for BillingRateCardList.
+type BillingRateCardList struct {
+	Data []BillingRateCard `json:"data"`
+}
+
+// BillingStatement defines model for BillingStatement.
+type BillingStatement struct {
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+	ComputedAt time.Time  `json:"computed_at"`
+
+	// DetailCount Billable events behind the lines; format=csv lists them.
+	DetailCount int `json:"detail_count"`
+
+	// IssuerInvoiceNumber The warehouse's 適格請求書発行事業者 registration number; empty when none.
+	IssuerInvoiceNumber string                   `json:"issuer_invoice_number"`
+	IssuerName          string                   `json:"issuer_name"`
+	Lines               []BillingStatementLine   `json:"lines"`
+	MerchantCode        string                   `json:"merchant_code"`
+	MerchantName        string                   `json:"merchant_name"`
+	Month               string                   `json:"month"`
+	Rounding            BillingStatementRounding `json:"rounding"`
+	Status              BillingStatementStatus   `json:"status"`
+	Subtotal            int64                    `json:"subtotal"`
+	Tax                 int64                    `json:"tax"`
+	Taxes               []BillingTax             `json:"taxes"`
+	Total               int64                    `json:"total"`
+}
+
+// BillingStatementRounding defines model for BillingStatement.Rounding.
+type BillingStatementRounding string
+
+// BillingStatementStatus defines model for BillingStatement.Status.
+type BillingStatementStatus string
+
+// BillingStatementLine defines model for BillingStatementLine.
+type BillingStatementLine struct {
+	// Amount Yen before tax, rounded by the card's rule.
+	Amount int64 `json:"amount"`
+
+	// Charge The charge's code: storage_unit_period, pick_order, box:60, fixed:1, adjustment…
+	Charge   string `json:"charge"`
+	Name     string `json:"name"`
+	Quantity int64  `json:"quantity"`
+	TaxRate  int    `json:"tax_rate"`
+	Unit     string `json:"unit"`
+
+	// UnitPrice Yen before tax.
+	UnitPrice float64 `json:"unit_price"`
+}
+
+// BillingStatementList defines model for BillingStatementList.
+type BillingStatementList struct {
+	Data []BillingStatementMonth `json:"data"`
+}
+
+// BillingStatementMonth defines model for BillingStatementMonth.
+type BillingStatementMonth struct {
+	ClosedAt *time.Time                  `json:"closed_at,omitempty"`
+	Month    string                      `json:"month"`
+	Status   BillingStatementMonthStatus `json:"status"`
+	Subtotal *int64                      `json:"subtotal,omitempty"`
+	Tax      *int64                      `json:"tax,omitempty"`
+	Total    *int64                      `json:"total,omitempty"`
+}
+
+// BillingStatementMonthStatus defines model for BillingStatementMonth.Status.
+type BillingStatementMonthStatus string
+
+// BillingTax defines model for BillingTax.
+type BillingTax struct {
+	Base int64 `json:"base"`
+	Rate int   `json:"rate"`
+	Tax  int64 `json:"tax"`
 }
 
 // BoxType defines model for BoxType.
@@ -4515,11 +4860,17 @@ type WebhookEndpointList struct {
 	Data []WebhookEndpoint `json:"data"`
 }
 
+// BillingMonth defines model for billingMonth.
+type BillingMonth = string
+
 // CarrierCode defines model for carrierCode.
 type CarrierCode string
 
 // CsrfToken defines model for csrfToken.
 type CsrfToken = string
+
+// CsvEncoding defines model for csvEncoding.
+type CsvEncoding string
 
 // Cursor defines model for cursor.
 type Cursor = string
@@ -4559,6 +4910,9 @@ type ReturnID = int64
 
 // Sku defines model for sku.
 type Sku = SKU
+
+// StatementFormat defines model for statementFormat.
+type StatementFormat string
 
 // SupplierCode defines model for supplierCode.
 type SupplierCode = DocumentNumber
@@ -4779,6 +5133,15 @@ type ListShipmentsParams struct {
 	UndeliveredDays *int `form:"undelivered_days,omitempty" json:"undelivered_days,omitempty"`
 }
 
+// GetStatementParams defines parameters for GetStatement.
+type GetStatementParams struct {
+	// Format json (the default), pdf (請求明細書) or csv (every billable event and the summary).
+	Format *StatementFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Encoding The CSV's encoding, utf-8 (with a BOM, the default) or shift_jis.
+	Encoding *CsvEncoding `form:"encoding,omitempty" json:"encoding,omitempty"`
+}
+
 // ListStockParams defines parameters for ListStock.
 type ListStockParams struct {
 	// Limit Page size.
@@ -4915,6 +5278,33 @@ type CreateAdminAPIKeyParams struct {
 
 // RevokeAdminAPIKeyParams defines parameters for RevokeAdminAPIKey.
 type RevokeAdminAPIKeyParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// PutAdminRateCardParams defines parameters for PutAdminRateCard.
+type PutAdminRateCardParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// GetAdminStatementParams defines parameters for GetAdminStatement.
+type GetAdminStatementParams struct {
+	// Format json (the default), pdf (請求明細書) or csv (every billable event and the summary).
+	Format *StatementFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Encoding The CSV's encoding, utf-8 (with a BOM, the default) or shift_jis.
+	Encoding *CsvEncoding `form:"encoding,omitempty" json:"encoding,omitempty"`
+}
+
+// AddAdminBillingAdjustmentParams defines parameters for AddAdminBillingAdjustment.
+type AddAdminBillingAdjustmentParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CloseAdminStatementParams defines parameters for CloseAdminStatement.
+type CloseAdminStatementParams struct {
 	// XCSRFToken The csrf_token of the staff session.
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
@@ -5400,6 +5790,12 @@ type UpdateAdminMerchantJSONRequestBody = AdminMerchantUpdate
 // CreateAdminAPIKeyJSONRequestBody defines body for CreateAdminAPIKey for application/json ContentType.
 type CreateAdminAPIKeyJSONRequestBody = AdminAPIKeyCreate
 
+// PutAdminRateCardJSONRequestBody defines body for PutAdminRateCard for application/json ContentType.
+type PutAdminRateCardJSONRequestBody = BillingRateCard
+
+// AddAdminBillingAdjustmentJSONRequestBody defines body for AddAdminBillingAdjustment for application/json ContentType.
+type AddAdminBillingAdjustmentJSONRequestBody = BillingAdjustmentCreate
+
 // PutAdminWebhookEndpointJSONRequestBody defines body for PutAdminWebhookEndpoint for application/json ContentType.
 type PutAdminWebhookEndpointJSONRequestBody = WebhookEndpointInput
 
@@ -5600,6 +5996,12 @@ type ServerInterface interface {
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx echo.Context, params ListShipmentsParams) error
+	// ListStatements Your monthly statements (請求明細) from the warehouse
+	// (GET /api/v1/statements)
+	ListStatements(ctx echo.Context) error
+	// GetStatement A month's statement as JSON, PDF (請求明細書) or CSV
+	// (GET /api/v1/statements/{month})
+	GetStatement(ctx echo.Context, month BillingMonth, params GetStatementParams) error
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx echo.Context, params ListStockParams) error
@@ -5705,6 +6107,24 @@ type ServerInterface interface {
 	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
 	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
 	RevokeAdminAPIKey(ctx echo.Context, merchantId MerchantID, apiKeyId int64, params RevokeAdminAPIKeyParams) error
+	// ListAdminRateCards A merchant's rate cards (料金表), the latest first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/rate-card)
+	ListAdminRateCards(ctx echo.Context, merchantId MerchantID) error
+	// PutAdminRateCard Set a merchant's rate card from a month on (admins)
+	// (PUT /ops/admin/merchants/{merchant_id}/rate-card)
+	PutAdminRateCard(ctx echo.Context, merchantId MerchantID, params PutAdminRateCardParams) error
+	// ListAdminStatements A merchant's statements, open months first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/statements)
+	ListAdminStatements(ctx echo.Context, merchantId MerchantID) error
+	// GetAdminStatement A merchant's statement for a month as JSON, PDF or CSV (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/statements/{month})
+	GetAdminStatement(ctx echo.Context, merchantId MerchantID, month BillingMonth, params GetAdminStatementParams) error
+	// AddAdminBillingAdjustment Add an adjustment line (調整) to an open month (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/statements/{month}/adjustments)
+	AddAdminBillingAdjustment(ctx echo.Context, merchantId MerchantID, month BillingMonth, params AddAdminBillingAdjustmentParams) error
+	// CloseAdminStatement Close a merchant's month, freezing its statement (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/statements/{month}/close)
+	CloseAdminStatement(ctx echo.Context, merchantId MerchantID, month BillingMonth, params CloseAdminStatementParams) error
 	// GetAdminWebhookEndpoint The merchant's webhook endpoint, or that none is set (admins)
 	// (GET /ops/admin/merchants/{merchant_id}/webhook-endpoint)
 	GetAdminWebhookEndpoint(ctx echo.Context, merchantId MerchantID) error
@@ -6955,6 +7375,47 @@ func (w *ServerInterfaceWrapper) ListShipments(ctx echo.Context) error {
 	return err
 }
 
+// ListStatements converts echo context to params.
+func (w *ServerInterfaceWrapper) ListStatements(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListStatements(ctx)
+	return err
+}
+
+// GetStatement converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "month" -------------
+	var month BillingMonth
+
+	err = runtime.BindStyledParameterWithOptions("simple", "month", ctx.Param("month"), &month, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter month: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStatementParams
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "encoding" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "encoding", ctx.QueryParams(), &params.Encoding, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter encoding: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatement(ctx, month, params)
+	return err
+}
+
 // ListStock converts echo context to params.
 func (w *ServerInterfaceWrapper) ListStock(ctx echo.Context) error {
 	var err error
@@ -7782,6 +8243,208 @@ func (w *ServerInterfaceWrapper) RevokeAdminAPIKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RevokeAdminAPIKey(ctx, merchantId, apiKeyId, params)
+	return err
+}
+
+// ListAdminRateCards converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminRateCards(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminRateCards(ctx, merchantId)
+	return err
+}
+
+// PutAdminRateCard converts echo context to params.
+func (w *ServerInterfaceWrapper) PutAdminRateCard(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutAdminRateCardParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutAdminRateCard(ctx, merchantId, params)
+	return err
+}
+
+// ListAdminStatements converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminStatements(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminStatements(ctx, merchantId)
+	return err
+}
+
+// GetAdminStatement converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAdminStatement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "month" -------------
+	var month BillingMonth
+
+	err = runtime.BindStyledParameterWithOptions("simple", "month", ctx.Param("month"), &month, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter month: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAdminStatementParams
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "encoding" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "encoding", ctx.QueryParams(), &params.Encoding, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter encoding: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAdminStatement(ctx, merchantId, month, params)
+	return err
+}
+
+// AddAdminBillingAdjustment converts echo context to params.
+func (w *ServerInterfaceWrapper) AddAdminBillingAdjustment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "month" -------------
+	var month BillingMonth
+
+	err = runtime.BindStyledParameterWithOptions("simple", "month", ctx.Param("month"), &month, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter month: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddAdminBillingAdjustmentParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddAdminBillingAdjustment(ctx, merchantId, month, params)
+	return err
+}
+
+// CloseAdminStatement converts echo context to params.
+func (w *ServerInterfaceWrapper) CloseAdminStatement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "month" -------------
+	var month BillingMonth
+
+	err = runtime.BindStyledParameterWithOptions("simple", "month", ctx.Param("month"), &month, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter month: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CloseAdminStatementParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CloseAdminStatement(ctx, merchantId, month, params)
 	return err
 }
 
@@ -10062,6 +10725,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/purchase-orders/:po_no/cancel", wrapper.CancelPurchaseOrder, options.OperationMiddlewares["cancelPurchaseOrder"]...)
 	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/pdf", wrapper.GetPurchaseOrderPDF, options.OperationMiddlewares["getPurchaseOrderPDF"]...)
 	router.GET(options.BaseURL+"/api/v1/purchase-orders/:po_no/csv", wrapper.GetPurchaseOrderCSV, options.OperationMiddlewares["getPurchaseOrderCSV"]...)
+	router.GET(options.BaseURL+"/api/v1/statements", wrapper.ListStatements, options.OperationMiddlewares["listStatements"]...)
+	router.GET(options.BaseURL+"/api/v1/statements/:month", wrapper.GetStatement, options.OperationMiddlewares["getStatement"]...)
 	router.GET(options.BaseURL+"/api/v1/shipments", wrapper.ListShipments, options.OperationMiddlewares["listShipments"]...)
 	router.POST(options.BaseURL+"/api/v1/tracking-events", wrapper.CreateTrackingEvents, options.OperationMiddlewares["createTrackingEvents"]...)
 	router.GET(options.BaseURL+"/api/v1/returns", wrapper.ListReturns, options.OperationMiddlewares["listReturns"]...)
@@ -10164,6 +10829,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/admin/carrier-accounts", wrapper.ListAdminCarrierAccounts, options.OperationMiddlewares["listAdminCarrierAccounts"]...)
 	router.DELETE(options.BaseURL+"/ops/admin/carrier-accounts/:carrier", wrapper.DeleteAdminCarrierAccount, options.OperationMiddlewares["deleteAdminCarrierAccount"]...)
 	router.PUT(options.BaseURL+"/ops/admin/carrier-accounts/:carrier", wrapper.PutAdminCarrierAccount, options.OperationMiddlewares["putAdminCarrierAccount"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/rate-card", wrapper.ListAdminRateCards, options.OperationMiddlewares["listAdminRateCards"]...)
+	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id/rate-card", wrapper.PutAdminRateCard, options.OperationMiddlewares["putAdminRateCard"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements", wrapper.ListAdminStatements, options.OperationMiddlewares["listAdminStatements"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month", wrapper.GetAdminStatement, options.OperationMiddlewares["getAdminStatement"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month/close", wrapper.CloseAdminStatement, options.OperationMiddlewares["closeAdminStatement"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month/adjustments", wrapper.AddAdminBillingAdjustment, options.OperationMiddlewares["addAdminBillingAdjustment"]...)
 	router.GET(options.BaseURL+"/ops/admin/locations", wrapper.ListAdminLocations, options.OperationMiddlewares["listAdminLocations"]...)
 	router.POST(options.BaseURL+"/ops/admin/locations", wrapper.CreateAdminLocation, options.OperationMiddlewares["createAdminLocation"]...)
 	router.PUT(options.BaseURL+"/ops/admin/locations/:location_id/walk-sequence", wrapper.UpdateAdminLocation, options.OperationMiddlewares["updateAdminLocation"]...)
@@ -11983,6 +12654,124 @@ func (response ListShipmentsdefaultApplicationProblemPlusJSONResponse) VisitList
 	return err
 }
 
+type ListStatementsRequestObject struct {
+}
+
+type ListStatementsResponseObject interface {
+	VisitListStatementsResponse(w http.ResponseWriter) error
+}
+
+type ListStatements200JSONResponse BillingStatementList
+
+func (response ListStatements200JSONResponse) VisitListStatementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStatementsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListStatementsdefaultApplicationProblemPlusJSONResponse) VisitListStatementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatementRequestObject struct {
+	Month  BillingMonth `json:"month"`
+	Params GetStatementParams
+}
+
+type GetStatementResponseObject interface {
+	VisitGetStatementResponse(w http.ResponseWriter) error
+}
+
+type GetStatement200JSONResponse BillingStatement
+
+func (response GetStatement200JSONResponse) VisitGetStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatement200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetStatement200ApplicationpdfResponse) VisitGetStatementResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetStatement200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetStatement200TextcsvResponse) VisitGetStatementResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetStatementdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStatementdefaultApplicationProblemPlusJSONResponse) VisitGetStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListStockRequestObject struct {
 	Params ListStockParams
 }
@@ -13446,6 +14235,289 @@ type RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse) VisitRevokeAdminAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminRateCardsRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type ListAdminRateCardsResponseObject interface {
+	VisitListAdminRateCardsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminRateCards200JSONResponse BillingRateCardList
+
+func (response ListAdminRateCards200JSONResponse) VisitListAdminRateCardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminRateCardsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminRateCardsdefaultApplicationProblemPlusJSONResponse) VisitListAdminRateCardsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAdminRateCardRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     PutAdminRateCardParams
+	Body       *PutAdminRateCardJSONRequestBody
+}
+
+type PutAdminRateCardResponseObject interface {
+	VisitPutAdminRateCardResponse(w http.ResponseWriter) error
+}
+
+type PutAdminRateCard200JSONResponse BillingRateCard
+
+func (response PutAdminRateCard200JSONResponse) VisitPutAdminRateCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutAdminRateCarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PutAdminRateCarddefaultApplicationProblemPlusJSONResponse) VisitPutAdminRateCardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminStatementsRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type ListAdminStatementsResponseObject interface {
+	VisitListAdminStatementsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminStatements200JSONResponse BillingStatementList
+
+func (response ListAdminStatements200JSONResponse) VisitListAdminStatementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminStatementsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminStatementsdefaultApplicationProblemPlusJSONResponse) VisitListAdminStatementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAdminStatementRequestObject struct {
+	MerchantId MerchantID   `json:"merchant_id"`
+	Month      BillingMonth `json:"month"`
+	Params     GetAdminStatementParams
+}
+
+type GetAdminStatementResponseObject interface {
+	VisitGetAdminStatementResponse(w http.ResponseWriter) error
+}
+
+type GetAdminStatement200JSONResponse BillingStatement
+
+func (response GetAdminStatement200JSONResponse) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAdminStatement200ApplicationpdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetAdminStatement200ApplicationpdfResponse) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetAdminStatement200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetAdminStatement200TextcsvResponse) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetAdminStatementdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetAdminStatementdefaultApplicationProblemPlusJSONResponse) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddAdminBillingAdjustmentRequestObject struct {
+	MerchantId MerchantID   `json:"merchant_id"`
+	Month      BillingMonth `json:"month"`
+	Params     AddAdminBillingAdjustmentParams
+	Body       *AddAdminBillingAdjustmentJSONRequestBody
+}
+
+type AddAdminBillingAdjustmentResponseObject interface {
+	VisitAddAdminBillingAdjustmentResponse(w http.ResponseWriter) error
+}
+
+type AddAdminBillingAdjustment201JSONResponse BillingAdjustment
+
+func (response AddAdminBillingAdjustment201JSONResponse) VisitAddAdminBillingAdjustmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddAdminBillingAdjustmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AddAdminBillingAdjustmentdefaultApplicationProblemPlusJSONResponse) VisitAddAdminBillingAdjustmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseAdminStatementRequestObject struct {
+	MerchantId MerchantID   `json:"merchant_id"`
+	Month      BillingMonth `json:"month"`
+	Params     CloseAdminStatementParams
+}
+
+type CloseAdminStatementResponseObject interface {
+	VisitCloseAdminStatementResponse(w http.ResponseWriter) error
+}
+
+type CloseAdminStatement200JSONResponse BillingStatement
+
+func (response CloseAdminStatement200JSONResponse) VisitCloseAdminStatementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseAdminStatementdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CloseAdminStatementdefaultApplicationProblemPlusJSONResponse) VisitCloseAdminStatementResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -16887,6 +17959,12 @@ type StrictServerInterface interface {
 	// ListShipments Shipped parcels with tracking numbers
 	// (GET /api/v1/shipments)
 	ListShipments(ctx context.Context, request ListShipmentsRequestObject) (ListShipmentsResponseObject, error)
+	// ListStatements Your monthly statements (請求明細) from the warehouse
+	// (GET /api/v1/statements)
+	ListStatements(ctx context.Context, request ListStatementsRequestObject) (ListStatementsResponseObject, error)
+	// GetStatement A month's statement as JSON, PDF (請求明細書) or CSV
+	// (GET /api/v1/statements/{month})
+	GetStatement(ctx context.Context, request GetStatementRequestObject) (GetStatementResponseObject, error)
 	// ListStock Stock of every product
 	// (GET /api/v1/stock)
 	ListStock(ctx context.Context, request ListStockRequestObject) (ListStockResponseObject, error)
@@ -16992,6 +18070,24 @@ type StrictServerInterface interface {
 	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
 	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
 	RevokeAdminAPIKey(ctx context.Context, request RevokeAdminAPIKeyRequestObject) (RevokeAdminAPIKeyResponseObject, error)
+	// ListAdminRateCards A merchant's rate cards (料金表), the latest first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/rate-card)
+	ListAdminRateCards(ctx context.Context, request ListAdminRateCardsRequestObject) (ListAdminRateCardsResponseObject, error)
+	// PutAdminRateCard Set a merchant's rate card from a month on (admins)
+	// (PUT /ops/admin/merchants/{merchant_id}/rate-card)
+	PutAdminRateCard(ctx context.Context, request PutAdminRateCardRequestObject) (PutAdminRateCardResponseObject, error)
+	// ListAdminStatements A merchant's statements, open months first (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/statements)
+	ListAdminStatements(ctx context.Context, request ListAdminStatementsRequestObject) (ListAdminStatementsResponseObject, error)
+	// GetAdminStatement A merchant's statement for a month as JSON, PDF or CSV (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/statements/{month})
+	GetAdminStatement(ctx context.Context, request GetAdminStatementRequestObject) (GetAdminStatementResponseObject, error)
+	// AddAdminBillingAdjustment Add an adjustment line (調整) to an open month (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/statements/{month}/adjustments)
+	AddAdminBillingAdjustment(ctx context.Context, request AddAdminBillingAdjustmentRequestObject) (AddAdminBillingAdjustmentResponseObject, error)
+	// CloseAdminStatement Close a merchant's month, freezing its statement (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/statements/{month}/close)
+	CloseAdminStatement(ctx context.Context, request CloseAdminStatementRequestObject) (CloseAdminStatementResponseObject, error)
 	// GetAdminWebhookEndpoint The merchant's webhook endpoint, or that none is set (admins)
 	// (GET /ops/admin/merchants/{merchant_id}/webhook-endpoint)
 	GetAdminWebhookEndpoint(ctx context.Context, request GetAdminWebhookEndpointRequestObject) (GetAdminWebhookEndpointResponseObject, error)
@@ -18612,6 +19708,55 @@ func (sh *strictHandler) ListShipments(ctx echo.Context, params ListShipmentsPar
 	return nil
 }
 
+// ListStatements operation middleware
+func (sh *strictHandler) ListStatements(ctx echo.Context) error {
+	var request ListStatementsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListStatements(ctx.Request().Context(), request.(ListStatementsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListStatements")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListStatementsResponseObject); ok {
+		return validResponse.VisitListStatementsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatement operation middleware
+func (sh *strictHandler) GetStatement(ctx echo.Context, month BillingMonth, params GetStatementParams) error {
+	var request GetStatementRequestObject
+
+	request.Month = month
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatement(ctx.Request().Context(), request.(GetStatementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatementResponseObject); ok {
+		return validResponse.VisitGetStatementResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListStock operation middleware
 func (sh *strictHandler) ListStock(ctx echo.Context, params ListStockParams) error {
 	var request ListStockRequestObject
@@ -19792,6 +20937,209 @@ func (sh *strictHandler) RevokeAdminAPIKey(ctx echo.Context, merchantId Merchant
 		return err
 	} else if validResponse, ok := response.(RevokeAdminAPIKeyResponseObject); ok {
 		return validResponse.VisitRevokeAdminAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminRateCards operation middleware
+func (sh *strictHandler) ListAdminRateCards(ctx echo.Context, merchantId MerchantID) error {
+	var request ListAdminRateCardsRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminRateCards(ctx.Request().Context(), request.(ListAdminRateCardsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminRateCards")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminRateCardsResponseObject); ok {
+		return validResponse.VisitListAdminRateCardsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutAdminRateCard operation middleware
+func (sh *strictHandler) PutAdminRateCard(ctx echo.Context, merchantId MerchantID, params PutAdminRateCardParams) error {
+	var request PutAdminRateCardRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body PutAdminRateCardJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutAdminRateCard(ctx.Request().Context(), request.(PutAdminRateCardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutAdminRateCard")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutAdminRateCardResponseObject); ok {
+		return validResponse.VisitPutAdminRateCardResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminStatements operation middleware
+func (sh *strictHandler) ListAdminStatements(ctx echo.Context, merchantId MerchantID) error {
+	var request ListAdminStatementsRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminStatements(ctx.Request().Context(), request.(ListAdminStatementsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminStatements")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminStatementsResponseObject); ok {
+		return validResponse.VisitListAdminStatementsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAdminStatement operation middleware
+func (sh *strictHandler) GetAdminStatement(ctx echo.Context, merchantId MerchantID, month BillingMonth, params GetAdminStatementParams) error {
+	var request GetAdminStatementRequestObject
+
+	request.MerchantId = merchantId
+	request.Month = month
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAdminStatement(ctx.Request().Context(), request.(GetAdminStatementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAdminStatement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAdminStatementResponseObject); ok {
+		return validResponse.VisitGetAdminStatementResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddAdminBillingAdjustment operation middleware
+func (sh *strictHandler) AddAdminBillingAdjustment(ctx echo.Context, merchantId MerchantID, month BillingMonth, params AddAdminBillingAdjustmentParams) error {
+	var request AddAdminBillingAdjustmentRequestObject
+
+	request.MerchantId = merchantId
+	request.Month = month
+	request.Params = params
+
+	var body AddAdminBillingAdjustmentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddAdminBillingAdjustment(ctx.Request().Context(), request.(AddAdminBillingAdjustmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddAdminBillingAdjustment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddAdminBillingAdjustmentResponseObject); ok {
+		return validResponse.VisitAddAdminBillingAdjustmentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CloseAdminStatement operation middleware
+func (sh *strictHandler) CloseAdminStatement(ctx echo.Context, merchantId MerchantID, month BillingMonth, params CloseAdminStatementParams) error {
+	var request CloseAdminStatementRequestObject
+
+	request.MerchantId = merchantId
+	request.Month = month
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CloseAdminStatement(ctx.Request().Context(), request.(CloseAdminStatementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CloseAdminStatement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CloseAdminStatementResponseObject); ok {
+		return validResponse.VisitCloseAdminStatementResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -22419,748 +23767,783 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17lxxHlS/6VWL1nbvU7cludcuysbvX/UPINha2JY1aXp45bp2qqMqoqqSyIsoZUV0quFrLkq6NDfYA",
-	"BwzDADMwPIZhBg8MnIXHNvDH+Sa0WrK/xV2xd0RmZFZEZVZ1y+Y8+AOrKzPjuWPHfv72l9a6YjQWnHEl",
-	"13a/tDamGR0xxTL4q0uzLGHZRREz/WfC13bXxlQN1qI1Tkdsbde+sRatZeyVSZKxeG1XZRMWrcnugI2o",
-	"/ozxyWht9+W1GR1RJdaiNUn7dErXorUv0DHlYyHV2o1oTc3GukWpsoT3127dita6MutdF0PGdSsxk90s",
-	"GatE6FFcHzCiH7eUfk5Ej6gBI1LRXo9IJmUi+NZahCMeMBrDEM2Y/3rz4v61Zzax5UUDH9GbzzPeV4O1",
-	"3Z1zT0Rro4Tnf3vHO8mkyPyDbXN2U7XwjbYd7zhjh4mYSDKmfRYRkRHB4UGaSCWJGlBF5Ix3D/i6yGKW",
-	"yYgkvCMmPJYRkYNkPNL7tgGftPWLbgczMclISqUiY5GmWwfcrscrE5bNnC3EUQcmfm572zfVmKXJIctm",
-	"l54KEIZ9oZXEC9e4J7IRVWu7awlXj59fg0VORppgiiVOuGJ9lkHHScxGY6EY786eY7P5tb5AJjx5ZcLI",
-	"kM1IT2REDRJJdP9Mqj1CScZUNiPTRA2QZOgI36U8Jh0Rz0jGximdSXjaSzKpCOVyyrIgPV0qhrSpxxRa",
-	"ycceqychs73BZTXPT3tV02SUqPnFvEr7jMjki2wrQDv4ndtzzHp0kqq13ce2Iz177BWoqGYMI8qTHpMq",
-	"OHf7wmlPfsSy7oDyBR2bF067YzjTwV7h6UPp8rJY2CUXC7v8i4z11nbX/q+zxc1xFp/Ks0+J7kTzpMuT",
-	"Ucf0OBbB7sbitPua6I2S7MrChbVvtR7KCmdMTTIe7Bwfn3ancjgJ9KefrLrC+8+9iK1PxuN0sRxgX2l1",
-	"9TunuKWKymFwMfXD017KyTimisX7Ce+yeY54haczMtX3suYIfRYTqvS9TXuKmbtGJSO2Ra5wUr2y9RVz",
-	"wPNrmySK0FQKMp4omd/6JOGmafwebyp6wMv3+7pkjOzPeDfhfUI74pBthG94M6WWhDl5F0e/sKlHvua7",
-	"laYiGz5FZ37JRj/Uo4jpTA/+81qm2yNK6L+nA8ZJynqKiIkKXSK67/CoPAOCUybHgksGYuploV4QcdJL",
-	"9P5Xh3hZKDIyT3dhmS/1Ni8LzjZfoKo7IHibEz2WGDcQr/szkjx9nfYjIsUBhx3X33bThHFFBiKNJUkk",
-	"kSpJU9KdZBnjaotcFiBD4FZgyzBC3ZJ/9RTtW2nQtOKIG8WSzC3BrWjtaiY6KRuBoC64YhxucKoPYpfq",
-	"Ls6O8Y2//IIUIEM3O4W23Vso6JWkK05YloksIlQSt/UtZBTYgu7gwtVL+10xZq4CkDGqzyqei7VobZyJ",
-	"eNJVci2Xe/Q/p6wzEGIoPTpBtHah22VjtT/p95nUY4K+aBwn+g+aXs3EmGUq0XTRo6lk0En+05fW2M0x",
-	"6+qzAKQ1tyMvaXrVe9EXQh/YjJF4wiw1/yVKjIbVnZEkZTSG8z5P6DU0rEUujkOqjkBTmsDDv5c3GVW7",
-	"lsUS4Pkn23C+FBvJ2g02F+DzCWeX+Hii1kD8unkJP97ZdmR+mmV0tuZcAsjhl2Tk0do04bGYtmI6k0Yu",
-	"Rib86OOPNbhSLXN/uTKMgkRE5wusCxO5EMcZk6jNlvae4oMdz3mK7MNz3ofdRM38D8RoTLn/GRvRJPU+",
-	"Qb7neTAeCB54IqSiab72ZZr5DImTfqJkRLggg9l4wED5nW8kYz3WVZPM10dlnWGMxQTLIyg1ZZYnKtbX",
-	"WU07J7sc/g0bJfzC1UtGnytvWjdjcHdR1fS+ivQhx2nkk+wIkTLKi4dyUYN8kqa0kzIrTMx1kMReyaJK",
-	"utGaVr9bE7l4/LXdheklY73kpvdRxg7FMLQG5uGJBiU1d/cwsKdHYzXbJUwr/wReasyX8jvjlof9sG7G",
-	"lP8O1ep7oiRLe7tEaAEtQSaOFymaUQwdkURteUUcl/ZBojRrG+UnoSDEYnVryPkifLP8FeUQaOB+0lOW",
-	"SoylFb/2CNdLXnMRBY+MJTHfZWRXWJKevvnZVn8Lb6OBGBM5k4qNzkgQoHR/jsXj8fNL0E2prxGdkVjs",
-	"ES44AysOkJMaJLy/EjUVl9tjFdKK1tBeZB5rYr91K7SrnxU3r89QpqlwKcOXV+cUCecsaw1Y0h+o1mjk",
-	"NDb3UgrLW/PSNIkXvDOiN1tT7KufUVzL+beCfEey7DDpBp4lX2StbkploFFFM7aoU73JPq7lO6PmMjIn",
-	"tLo6c0sxv8qelSiNsDQdM7Zi+jdq6GSl429JyTlHj56rMRx6ycc1vtVY37yUtcL3LtEt9bmPHvMGtDxa",
-	"34Ql1gr/qVk3h5IrC15D2MX0HneHth3Vknx4Xv6Pm52Hh3EU6uj7+USqeV4YUwUqZjMm7bJVz7WvZ98y",
-	"myT9t78WTDc74iaxr5H1o7tvH935zdHdHxzd+c+IHN15/ej260d3v3F059dHd+8e3X2D/OnVn20QqtV9",
-	"TvSn+r6xF1jzcV8fJHzfENDc2Cv7A6tSnU/dAr84jpdnIP+HFfxvzgo+GR5wET2/F7pdMeEeNtBJ0jTh",
-	"/WKZyif3s+eO7vz70d1/Obrzs6O7b5KP/vWr93995/i1N47feP3jH/0DnN4Pj+6+6ZNV85a9ynCo4Y9/",
-	"9M/H7/7TwoatM9sn1vQyXBWOFo26bj++/dWPfnP3wbs/evD11x+884vjr/3O16HrWPLyNvsCmQ6EZERM",
-	"OekKrjLaVWirTOQeoR3JuDLOTkamNGMDMZHsjCzJ/2HZMx9GWOBLbrZkKpRnI/fBmU/uf/fOx9/+5vF7",
-	"/35057/DCn/z6M5/Pn781vvHb7y+S3ae+NOr3zy3DU7WnSf1v3cIBaN3ksGsoPE9MHaLiSKJIh2hBqQv",
-	"9Gv49Q5Z3z6/4WhvjkJrLdzNrQTV6zOPYyhRV1Qh4zk6cJemNIyG58Z/hZrRBC48+xQV2wE9ZAVR9BKW",
-	"xjKChVZAM/jLchebGeMz8KnvWl7+jq+wi4bXZb4QDZfz6kQteVvOsSk36OPxBtyn7q6YZxx1PVS4wlIO",
-	"rMpR9dwUC5cRdnyeHu0Qgjr7IU0njCg6ZODvQncGTVO0klPen9A+89okh2j0sy6C1U/fjWUMZ8LMYD56",
-	"ZMbkWS4IvpB7ZuzxyqgaoEWJE4qz9jOkgpZrr+shmxWCe/4gH2POwW802TsZZCb+Wy3/ZjXm4OMNgUUP",
-	"MlwzczOU4CyfF+jUehjGl2HC40Zzt4N4Tn9wK1qb0nTYkuyVCeMlc4jT9hf9Jv0F5owvosEcBlXtonZ5",
-	"PkGbw+mtWkUOrhWE7ZpWOGldcJVHXz7RWj9nFsAyr3HSHcIZ1qoEnuYuSw5199FaLLpDv0vTbXIlje+E",
-	"61lZmYaL8IK5pTx+tjQV09aYZiqhqdeGDUyUEjkQmTJhDloDl4NkjMEVCciGGSPrx2+8fvzmfxx/+f2P",
-	"3v5dQPgLnv9VfEdLGGwPRdJlQYXg49v/cv+HH6L6cf977z347vsf/eite+9/9f5Pf/nRq6+RjPUTqTLY",
-	"dIJtkPXrKCA/avx5G2Sc6R5jGxZqJYMzkoxpF6IuZJqM5R5ho7Ey4RZccP9Vu8Ccy2OcQu1R3sdX9Udp",
-	"Mm6NmJS0vyR/Mwzf9FppKaqQz9xCl7a1ljo/QXbosTrsmKO3LFeCpmrnthKvmDuc8+epjrIrVLpHepM0",
-	"3QSzgvkJXkBHNAZRUAjbYDE8kEpk+p+SXN859+j5xx7/zBNPbu+ce3SLgO+QZGwkDpk0rro6+XqlZT8l",
-	"mi/3uR0186mbroP7e/XS5WtMsmU1mXHiEWjPEyXIE/lOpUxri1rDVgI1RymGgozokBHDNpw5PeGbkH/M",
-	"+/lyzuurR7e/de8PP/j4hx/ee+8D0klFd+jytZR2WCojE4CVJkNGqImdOyPhSmgpsbUWLQjmqAlXLwd3",
-	"1L5sgz2qBBUO8CgFeZ9fgkbDASB1VF+JB6lTKcuRH4vfrhDtUnEfixnXvqK9nkde6KrkkPl5UYfGfdb6",
-	"dG54Taksbk24SjxizD5TZDpIUkammeB9cvXSZUmGjI3hpoZxE2wh6IVfPfAjEylrxrv0kl/Tb3tvZGd5",
-	"CxVUvx3ZXWl23UI3K9215Q0uL/HzObcSmZFw5tkWJRnlsRhp/kXWPws3DBgJrBC14iXSwGNQz3HBKKvV",
-	"ApbhpajFNggKfhxfs0ZbASKxXnq5R7ggGRtjvAq0E5FsonliQVpnpOlhizx/Qp5+KtTk0s5iKrl66fI8",
-	"C/CupL47rl66bKcTMze6J4/TRVunwLhsI/6SKZVEMq68crC0bKjZfOdDEOHXxbO8ZpbUVQ1BeEUC0FLA",
-	"IBmP8V+TMcsOE0zCorqJsJ4Ija8m+C3gsquR/ymTTc5ygivr+luXMnMF74+GtqoSf7QdBYf5EgYwP83j",
-	"sUh8CnJX8F7Sn2S+cPVn9N4hJbsaHxlQqfkCM42SGVN7DudA6xnI2kp/iz4hv77MuL50QuGRh4yrVncg",
-	"wg53eEUSWgwOlPdJR7/YYQTFtdygOLfoVYMhdql/rQsnhDeXa3xR3KBM+hx0aHinPnZQaA6twmGEtrfW",
-	"grjM5T1V0dokS5sQaU5U1V30Uqq6lsghJEoFz1LYH5hnd1pG1CTcfehtKvd2BA9pnqbVTGzLk9hCEbPB",
-	"EGhkys3nJBVVk1qjOazxPr6af9QCtad+V50UNSc5r7xm+UAqjUflfawI78VUzeZ4qWQSJ+pprrKZX2wX",
-	"3B9M31WhPGiQXiLSHrLZ7sFke/vRbhLDf1k7Iu1umrT1MWtjWGnbe8ig9dawYnzFWzlao+OkhS6Vbpro",
-	"eUJL3hsVG6pzt81TGH4HHS7xUZGWMD+QnsJj6L/PS9pBsTnLsJAO64mM1XXhS0/K+kydkejrkgTbyWMO",
-	"4J5KtKgdEy4UYTcT6XLGYrAxC0aMNl5CHExr2feVCdltYKGE4G6Hviwp5+Mv9jGyB6DcjzvKxSfqNKLn",
-	"iuPpc8QViAN1DV1mN9VFfDPgiXcb883rszSzDHwFS2uZ8D5/4fLZpy9c3tx5NCL6v09E5MWrFzcvaM5w",
-	"6fozmzvnI9IdsO4QdSCS8G46iVHRdm0bZRHWp/loabz1yoRyZYw+efr6TvU0vMi1PqeVC9mlxjOcSKJn",
-	"QCD2QJJ1SrpUMvjtjCS2XauBOi6ZpVKegplOK4Sj/58o8089qrY2wNy31RdpynhMM5OFu8QRayzNeJTA",
-	"x2pN2tCYf8C8y1LMLlxuwBmjJl21NJLtRsboi4UW2ITTQAAL5qOCAZpQSdpGagLhg92ko7FWcwv0muDC",
-	"Fe8e3f3J0d1/OLr7xse3v/rRh++FPmohsk3x3d9AH+R6Rrkci0x5k/iS7nAyDqhmTuwfEWPGiXm7YFc4",
-	"N9LLxMhktQpO1iFpGzJZNyLCaJYmTCpEP2kcOWaW/ir06FfFijDuZVoMhlhHa3rEocBEvR5WT8EkXXjR",
-	"xCbhMpjnkiQcnSNaHWznrbaN1TGRhKZTOtP/ScUUb5pGU7iejNh+KpR38Bn6cFuTLG0pNhqn3pxkiHGf",
-	"dNKkS+wXgBeEyADtL6Gb7lZbC2Oo/hfvGcdyX7Cyj9hdA7QseH3GC7mhpWBnY0sbEppgQcI3wgf46ZtA",
-	"//PHWB76V6iXpCwi+4Okp1qfv7QfkQ6V7PHzJdt7Z+bnfPrbBTmWkOXenGqviWmeQT+/6ZmYSh/QTtZl",
-	"qSTTLFGqlL0bEgryMZsmI1gaZ7gLFvfSyL+4VCnaHfisUnZ8YA7pC2Uid5G8tgKprx2Wsrhlsv3d1as1",
-	"2ky4QdeYH8k1MZUmGnoMgyIDGgM9G1qnacZoPGuwhPl03Q7nBl67jlczdpiwaWg5w4tJOUmgBTIVkzQm",
-	"/eSQNVjYRYZO/M7HDMscwaJbpQyhLDTT7w6I4F3m79SQVSsP9g++EkrtxGxV3S1OGuJEMzE18T/rmopR",
-	"kNaXMCVyrPdRDhhTRA70QzVgI8RBMJgdHaZnpNvY2UMLqAkcIl2RTkbchJi7EB+SJCoinZTyYe570Q1A",
-	"l9OBSNnGFrmgyEhIRXai7e3tXVKau5X1aZo2vgQWcwRpbn8/V8v0OLa37b4texsjiV4T0yWPWenAg1Np",
-	"/ojtOhQMgQW4RQ1OnhP8aQg2sqelfBZzmqpSYL5stcfzGutNJIa60DS90lvbfbkh/Em0xApbJnDrxlz/",
-	"wsMaRpTTPhsxroyhsrz6R7e/cvzuP93/579zE0gsNeOppTJkg3btn/MUhafN4g8iB00Uno1mYWQZTsgT",
-	"ea4CmCpUOZQSCyZRdNEnURgTe4IeDmoPG8jexrLH2dRPFl6jXi50FOFLi6UaPZ+osiMla2u1RTvTBaR3",
-	"CrYdq8k0ypRYMBQjj89LUhMl0A06TySAGjkSI0QjMjTTpZx0GMbrpHkoV5KmNqrIuGVRumsOPRCHpV5o",
-	"qQQs1QhaB3rytkj7GWOxbRiUAttyRJ59dveFF4Jiclfo20OKEcPvgGxjOqsXm+0wcf5m3RftWCb6fgSb",
-	"hT7OOp/Nog13F8TmPGB7ZUUSVcbme2tkKT+/KCRDDy8B77j3w+BdUvF25DBTdhBFqwsWP+xfFp5r8qJI",
-	"U9ZVWq+WWnwqFM71ex/8+PjDd2pClhtYI4xyVbFGKDocziYdgCPwuLtF6hurSJ3xQbrih0d3/3XDnmwa",
-	"Gxvq/HhH9GarK+IWHVn5rxKpQ7M+k4pcvPIUwXf0uZoxHhFFb+YG2j2ynR+sjGlhjQsCGKL6IuBCf98w",
-	"Z3He6HL87mv3X/3pvT/8sbG55fqFzb/a/Oyly2sLU3x9Xun95IuMmKdkXU5GeGoyxohMYiYj0h1t6EsN",
-	"UqJKPCVROG9FxlnSZTHpzAqI1YqG5BosPYnx8+N6CreXxUQJjB+gSdoRN8k6JsMf3X3j/lfeOf7y7zd2",
-	"9XLnVhFAjsppQx/pyNmOpYykhVlAn5g50slBNIBIK+vsPZepkOwFiw27gj0RHOPZqDVKpNSb60n6kkmf",
-	"s3gz4aSIxSHmO0m6qdAfotAyNoKxac1/XIpWWuDvbJRTXnxjoqFqwzTn18qKEfPsK3gtuN4PDx9GYNHF",
-	"FxxijJr9z9u7sWiAq2xk2U8z75tJOLpnmJpzuNQmTeI0m4Chzk+8ZsZcipQFAi3QhbiERdRp7QK6Hz28",
-	"gaapSSdaseX8e1/rJxNCSpdIAz6/SoTv8tEpscErlC0Ta1PVhotkGy33RmApIUawQJsExrFbIrz61DN7",
-	"JmgJYt01z09Fv1+6YIv++0lP1e3Q55KeujLGXb0VrQ1YGrd6mRgtGX8yEGnc6JNnBeZ3No+XtoiWSxPc",
-	"8wn3mvdHTo5Z07byvDR96wu1KKQoECMED5ckOXMtrDR7tLX45g+ks2Kj+tNAmyIL8vuMdZNxwuqX3KJs",
-	"1vlp8dkCZAk34qp86jDp7977bxy/+/f3v/PTRqofZOjQx1r+kLkVQ7Zyp4bfeJ2MmCb9lbbpuvk4GMRx",
-	"YmSLUOyYGzYW1KHs1lY20l2SEk83nMyhMnMIS6eqAqboTNElQMtQyvdZcdSqXLu8+fnhcTYoyu/bupv6",
-	"Qh7bZo1QwDb18FJGJWvlf5qxYbavFOkha0Faqx7OOIXiCF1whesRTVSrQyFHeDxJ01ZPZFOaxV4z1vxo",
-	"VhGZihi95aUKyzyrOupsjwzZWNlAWZupNUikEtmsEoNzrj4rzoyx2ZZcYxLCc+bEWzZtuXGiFQkf0Nkp",
-	"gR3ZLYZtwnuB5tG4asR6MtESZVNVNO970YWyzCb4w0Drl6iQ2+YWCFBFZ81CdZ1GPA/VkpjGSXcYsgCd",
-	"tu6RjxzH6XSQj6NuDZ83nHw+a1af8jgUDCURVnzJCKdPcm2cpShmkw/BnUP9Ep3cuO00tz8ZjeifQQSj",
-	"V4hcFtxgv4A0kAWmQcKJ/kKeDM6gsSDeLKvFk5JfnlzdIhm5dR75TdxcpBx6nw0oj1ncEocsW0ruBq2r",
-	"ZdKJ/RktbtmgZusn2SsBI1ytb6kc9LIQv+uM9Ib1ePXDuijK6sFnr6xFsA+VT11Rr7x0tZudeVOZllLL",
-	"jbhWitpPk7Edi+FGrVTzFyQJTQ9e8ShjYzsgj/nNJvjV+GXseKI8ecA2C5HgdUtiGdcpu2lWMHisagto",
-	"fCLqk3SWz6KoRx08SSZPrkcsUD1X0QVBMGxwBIMpO/CgmsBTXgtHM6tMo5qAH9LbcJS1udthTXRBtk8g",
-	"IfCMJPhOZBOVZZfyM5JIxcb+PJ4lKNzvMNvvUi53ETIIUn67lPOAiS1mivry+J+GbEbdyAxGDo2xVDIy",
-	"oOMxCzcXtHmscBAdTJHwDBUEtOpuTXZiYGhZriN52xLDfIcyjI05k9fyIboxf2Zjl3rx8iAZogSLZ+MF",
-	"8mTNBQzak+s5n/t6RpILVy/lVAX5XJrWAtNXYqnFnwsKXDOTdRJ87PWQJwHlVc5gpYv9y8nMf9omqzk+",
-	"5g2rJ06xuUA6mLBTlCKFWkxAGomSZP+5F6vpNLUlUHPtsGQAiBb7nE6EVWb2YaEHxqn94Ktr5Gq7ywE+",
-	"eRMV/JgymqDMzbjQx9Sl/NJT8+Kc+bqs4AJRBOksZChZ1kg/0dJhyD6/0FJQ2MZWCwIGM9oKX1YWb27J",
-	"Ki17BxpcVrMW8zpPnl/pcWHhh/6HcdLrsSwMH7m0vWUVq4lmYWYGxXBLY/MtyFNUDjqCZrFPLWhliRx6",
-	"PLVjogR5bNuqyGCA03ryKJEWD1oLAuRPr37L/AkaNPw2oJKMqZQsNmwKwn1FTGeRKaCnNkWv57xncJDZ",
-	"DJARuFBF+JruQKQxk8rpYbmMFzeHPuwoXTrfJY//8gMvN/RoWh8ou9ll49wX7Iv1U3oNzm3noQ0YXY8i",
-	"KKS+QK5vRLSWEREsYKq1VZGZP/R+cDbNU4ZMNHmacNBqlYAbBXa88dqaSJbZ03b4XuSI0tyatWuJdmHD",
-	"Io3BxO9ZM2sakmcAuBwrQa4fv/bTj7/8jeM/vHZ0+0eW6ADMbAOIzMhGFalGf9uiKcsU1MWLLD0uR4VX",
-	"0ti6aud8fUyY0PJmdQFRBkgO9VXqy13R4iKLW2OWtQZikvm48oKQJX2NyZU/tn5Cz5ZcQV6CwahKmHjU",
-	"zoyMU9AHnAO+XnEqbpQXfc+ApuMRqDAdokTfQJdKIg5ZFk+aFwzZHyTjp6hiF/3w53lsYml9/DH5aCuD",
-	"EZCE41nTX5D1z+9f34jI9p9e/ea5R5eMJ5OK9kOALzGdncFCYxCspqBYfcLhl15qUziaH217BPd1S/7E",
-	"hNgGsnmWAWKRgVNGOc9y12QkIA2OcuK0AyeMwP/RvoAjqq+D/DmZseZH7sWiXbMpNbPI617Ob8SUHi4h",
-	"kL1ED1n4fvAHHputdS4kD7XNHU/PcS8xXDvynMt4JlzeSf+lVDraUS45uDx4ofBR8HFPyG4wWcmih/gN",
-	"yv4nBsFmDs04Y0YU6SU3vTppFfAdkSVykBbjOQ+CsFTOyzLTDM+mMH7VSIrWElUernecZncvKMVG4xMa",
-	"i2nRiEdoniBwcivE3aBI8YJ5BwAHr4NNpMv0NM5I8uz161eNHAQC57aDMNelI0Y6tDtslmgIcyn3Xp5G",
-	"0OI8LwidaF1r7c9+Mr/uePoh+dgWeUAL4oJEpNPBbQqSay2g0goZQX7QpYqJ1Z8V5ENhootPd7lUctma",
-	"cH4OyHisiSnTW/JfX76w+V/o5he3N5+8Ufxzq3VwsHnjkb/wbcjTI5qkV1PaZQMQSj1OXHfTl9E6p0kF",
-	"UWMxBLLbj29RcKShxNqOiP0ll+UEW6jnaubFCNsKDuG6k5XvH4MXrQ4ttYAkg0WYPOoZPG0Fp2JfCE/J",
-	"uU65UH64vosTqcQIwEdTKUifoRX549fe/vj2t47ffeve+6+DKHTvvbePv/9zYtrxG23HBeE0l1fmSM4n",
-	"ehZTXGk1F+/t/FJWVr8yM8+y1pLHKkZdu/Mu5ub2ttd6WL/PF/TuAh416eZbLsVQnJF1mz2f6ZaxsciU",
-	"SeYlz5tawrtE9HqhdId8A8uW0O3o5OfwcyY0euHSBsoSIdgqppz2REYo6Sc9tUWum2cQ062wBgPmmGMa",
-	"PBb/gXxUwJlKE6mIpne31dFEKqKS7tCAopUyajFrhMVRbgxwCzaQ9Qe/ffv4m7fvf+89U+OhSJ0uU8kg",
-	"iVkLEoU8u35ZYA6RtPUh3D4io+Pw/K7uiJuB7K6Q9+kFfKApIyaK3VRk/ejuj47u3j2688HR3Q+P7rx3",
-	"dOdfsZ7exh5JE85IJ2N0KCFCsEEoYLTGhRwktcE98JK+ZjI6nh+mJhGiH4315NeP7rx7dPedo7tvHL/1",
-	"2kc/fm1jj6hswvLacm37ZltvU/7ZmI5LiAvO+th35nt+VkyN7A/vsHiXtKGhNsHOH/z2uxFpd2i/TY7u",
-	"/gtUH/3W0d3fHN351Uf/9FX9RNzUr377wX/884N3f20TxXqQDccZmfCUSYlDbrs50RAHi/DBHdo3wR43",
-	"GiUJuXkEc9dahd4W0kp4L5sl2sOuXpmotVs3qif4asYKfMEiXBNTxI9uv3t0+ztbLj0s3rPlF61UD0f3",
-	"4TToevvc5fIxr2dNDEvIG2Njk+oOgM1/q9uB8SRNF8I5CMhI1KzcAAVNusNdW4cRzWhTrdBizHKKoLcD",
-	"ljZHPLJDDWc1OLm9XjseF1Ni3lkO63dKE+U9pqbhUgIfWgsNa8xxs5bpsEInBVXku1rMtRhcvkmL6AUc",
-	"gSvlOsarVL49Je9kEKjQndYndhTy6MRlqDW4p6Y5Z3O9ExVpvM+U3mi5dGEe6weYp9+/EZPMehrGdAYo",
-	"FWPG44T3o9yhUPE0JJKMKJ8Zk2fGiBZiilJSLlJcbA1Me2SbcHbIMnjZSoBPobRMPlNKq3z08cfqyrTR",
-	"iRKtXsb8lhaOOsl4YtGkTN00KBCkpSraHerRSpoysg5yGIvB0J3ONlCGw1tBKj1Fgb6YPWJSNOJI38z6",
-	"1KHsh41qmShBGDdw+BLapwk3ZWcIZ44tuybr2dkvd6Y+qrjEO2LCPW7SVWL92E0M026e3Jhg9yHTynIR",
-	"AWYuoYiAZjF1phEnqu7EWU7FHKtL5BhmbABAKP1oweZdBPCZJc/08nu18mbgbTEf7jJKuPlzp+b+qq5a",
-	"OMDEdLvKBXVS6l3oVypb0j7d1VxIkLVL6w8yCefw1FYSCoWRLM4yMbbw+MQ5KE7ySd4mDqpmEVakseap",
-	"TqcZr/YJQwvky3TidBx7QZ1eCk60Jme82/DD/Rnvnix3p3yhOCqfPXmVYqwOEeaajjfP4BKXzAuVuaCa",
-	"zqlWKxslvKWEwlyj1XN/ak/6pFyvCKALoCpzJk2o3Jo7GD1LrmjCZUtTqm/p/OwhWlNZ0u+zrBV6vkqF",
-	"lEOaJkUGxNLcET/PC70t+f1COJx5/jcBX7m7lO6K+AuvNZBSNJ2umiJ8yHxQQij16ynvEfgUytsZDE/o",
-	"L7epTSBpNgmEe5douKLZMB6BeN7OX2p7026rbLee8dqTsNg2LBmTEWFb/S1y/Pq/Hd1+9+ju7aO7/3J0",
-	"53d71ungxkefQWSuimnz8bpLwwdXM2bG5FJ0tFMFrqmb48M7ts1MeHBz3fAVDjHrZdAdpSEYFm95WMBJ",
-	"+npG0447qfZWPUNYlgE0EXFgKwJHU99Bp2jSaRKJHxZZagWWh20Nep52WBo0Ay0w6TTKo99Hf04elbss",
-	"MsvzCOoTNl9OKYS/esw017SKKEk24RAfm4rpHqFyWHKuoRsKDA28efSghW+GHpawRFoOUGBm5KMP7kw+",
-	"9/kqjfnvp5MaW1N41lrc5iMtSg15J8Lifm0ufytmKQrJHtPVinmtnsumSycSKsaZawaNVufPeeMCwnFp",
-	"q4AyCN4aUL5wokUSS7hOZg1+h/IhL5ggt/IIornFzwfg3UUx3VeiO/Ts4SFNjEjmv1wNsAfgWo4zMUok",
-	"i3fBRkh5TP70xn9zTID6L+vi8MSa0SSdtWI2ojwO9Va0pS91yEeghyyjfRuSqiyo7rknwCDrdMVza4V+",
-	"0BK9Vheynue6yudM/sfviDuqPaIF1FwWwx+3wnJr0WN9Wm84N3eivAwQCtGu3/+3Hx5/8/YG1oGnCHfZ",
-	"YYxXI+YcITFjGGuV18xc0eAwVxvPTXUp6KbaIc6ost0+onzB8VM0E1zsFwXQxZf8EJUsbnVmgVKVBS7l",
-	"dCBIygAyG2IM6nAp6xGArXewgHYGvBzwIXRYKjCHAwDg2U21NMBzKmjM4tayF3G9I9HM9dRbrip0uGxz",
-	"E5kfwDy93HAoZiXpr4ASsDJ+XohI0j6dahb6BTqmfCzA4dhnnGVJ1yva48Y1N72a91eC0ybrTkbWxh6G",
-	"M9iKC5hQUNCRE9S4/vL2zo2XtzefvPH/nnt5e/PRGxu7L29vPoY//UV9iZo8I96d7KJzHBJ2lkaqNNSx",
-	"lHHHgZlZEv0gH3V1VxJpeIFWVYHTR2Rna8vyh/XjV796/LUfbwTKfBQnyVfgY3Ht1AUwgEuH4M7LfH4I",
-	"uxIcQi4xhs9jse8PCb0Dor6WIoLm+JpAYGH2bdAPiOCGW0N0h3+jg2DIz9s7wBJMGQ6eAAZ8KdsSsiph",
-	"aGQ9Y129TzGhKodNBqhUXJcQ1Z2MLy0IFrc8U4wRkRpGUR/yg/prCFzDHa7rXMTtKdbWR32Ojdyzj1Ji",
-	"ATp4oZ2zS7x1aZ8ZSc+48EGgtJBBtTbOy3lwVvNAygsm1gqD48j6g9d/fv/b33nw2+9uzEcq+s1tx19/",
-	"+/i1nx7deQvDeAHV3kAOQXZWRhJVjXqrGNce9RnXIGTXr3S1oQZjmxy//poZ/Tr2BGEPJoorcqOKjVKO",
-	"FL8B9YfFREEbP/m2bQPT7dSGG4UHPaHoGMApUonyKSkf/ejn97/33tHttwntCFNc5/6vfnv84TvWFvmH",
-	"Hz346Q8iPQn87x9+dP+Xv7n/9+/CP++998vj1+7CP4//87cf/ebViBz/+x/h7wc/+TAiD/7jO8ffvB2R",
-	"4z9+p1w2IG+mAu2wXWNPqnJnmJWXvm1MX3MA8tJWrrCyTYaaKwBFZ77R21Rajzdt5q1rJVKGATYm+sTP",
-	"3wCeSSYmx7+h0Lx6vfQa1OPTScgp7AZ2yyqBSe49fSOIntFalKEmukMIqvHceZeUrMYLTRlXlaAhb761",
-	"DdXZaBDk06z8ulmLypxy5Ftn+1HJXytPbkFy0JWxvNDtsrHan/T7TOZBuycCj1mYAj7RU5MsEASxs+2D",
-	"UKnD/qqxN0/G41Rfr5agl4vxmCY8FtM8cC4Qn1ZfZbkM0FUeVGBrbGqet/SfvtMCgrTuhyPV546bEU1S",
-	"QOvrDIQYek/MStFih/pIBiqgLyN7Uqla4azK5dHfwKNvlmmpGTVME8y5Us6NyonItLEYaDartJZVPLdc",
-	"CMw3vhZ7zaGfp3JosmYGJZf05o1JdlFT0W+OilFJ3fVhSdCZlnADRu5EEsm4wVY2RHxGks/vX7lMOiKe",
-	"5ZBjmKRE8VF9MpftNSpNy29ncZblFGJiyov86ULTXhnLYAxpbURdrWbQ+MyeaiBpMae66g9hSWelaFPf",
-	"Ia/e6KXovUr46OIN8vucVo3KWSH+zhhbWkUU3LytHd8oe41CIlAIRNoJoSqaq3QeWKrngyjlwZ0O+sW+",
-	"KHgDLcBsK7xsGguMLYz8/KnhMgdGeo2NU8YTORh5Cz6NjSTnIKhVAnwy2lOSmLwU1IHH40wc0rRAMEJw",
-	"KGyisbfaCpFBZCzppEgsLJzrTjHPq3BkxubsZt984QrSPud+WZqskRndt51ZueOL5jbCu53+8lALTZFL",
-	"V1IScavny8XASoX33/zq/Xd+df/b343m6/Y1LITwUGo11V5fcSK7/qqEx6/+5PjDd45uv736lFYpzGQs",
-	"CA1luaLU0oIsyCRlThpk4tgblr93FxVc+gQLJi0sQ7SwpFDjikG75TWDmotQ7sBmbCeKrFPXtzqiMzKe",
-	"pFAS2VRn2dgil43R1SRI9jIxsi3kyGLSV56olnZhLvWAtW6xpUECBkz/Uf741dsnOsEPozxS2ZMj6zDx",
-	"VbVSvXFAFOgz4JdwS7BBDTassdBlqQeNrDZzdJWY43Ac2BWezmxmKSI1EyUIcEfAQ7SzMbjOUgwFMcWt",
-	"AVYth7PWh18KuzjyDE6XSNFTU4pZura8HFByN8m6KYtJnPQTRf70jR+SDsO6xTsROXrj1/mf6/d/+IuN",
-	"jcgUze/M8B9uUp1W6JTIWKx1NTO4PURDcMvdZYzGJEv6A0QOlswIDtgIJtdBfAJ4jAY0o12lN3UmJmRK",
-	"+RIoh7rBl3DJaz32jq0uF95L9afsuXNSwnJvT1HzKljkqnQIi5vVuYvyQljGBujUw5o7EMtFesNCfJaq",
-	"7mCVeIKQMPg07Q4Q4SKRhHICvUAHe4iJkUhiUzAFRzzPKY80dQpui2ELhkx2pEenvzAIcoSm1WDHOpTm",
-	"5olWdVIVLpVio3nxKuExuxkoiC0kLGmJ+9gzrbtnUkV4E2xvha3njai6YdH+3J9PDGuolhUe0Dhctd+W",
-	"zK+HAIXXSjDy1pZmyBTrZKR0Zv4Je9zAmgarXTKkmy4W710oUtiOJpTtb55r7gaRTGbX/LtlZxFqzDzf",
-	"I5Ixk65sVlSGGjQrFGoRjgxNNQOdEXYTk7PNzoaa1AuxpKRXkH9tmNOi3S16D25WwwzZUcLdX3caRDyt",
-	"RScIeuqmjGatOTWjcsiyiT7WI3Fo6sCVamEH6zQF66Hf++DHH3/5G1qr+tr3drU0BgIAFovf02cVwIMQ",
-	"goLGMZmMyXpfiFiSvyQ9xiTEpNrLZKNRQkxdMn5T9e9UOqtZ7qPbXzn+9VeObn/j+L237n//e02LezbQ",
-	"9JbPHdo+eSnbXKXyeMzO1dxmhc7l+OMf80IluSpTPqUn66biqFK1Jcib12LNYcEiwMjSJ99elZUy8jZw",
-	"SGSa0rUaA7DMUp8CkA+b1XVtpijtD5LxddFUTzoVUi9pPwtzOJIR29fveVGZgIagFs0Ji2zlvqRgXRpP",
-	"5N4r80u0E5FzEXn0T6/+rMhU899LSizQsbzeIltZZ9dc0lEeQR9Z+I7WlB6yCPR1rdtBClUESXsR6h4R",
-	"6N6RQSqK7PXesn8PRBr/6dWf1WdvQa0049WDJYIZBfFYi406DSdTsesNwJxpeED+sJWgOaeI3piLaDE4",
-	"M44Sx2Mt5k8Hwu6NPru7oMKttytRH+2ItK0zpb1rP9BnPc+DuHD10ob1BuYoNGS9nf+7vZtnTeW/lcKu",
-	"FkSagFqOn9RLpHncBqzTwrVdRdfyMHY/Bl5oN+YWt1xnACPV8tUm65RgS5oTz8QkMyoaBWOEHk3TVWy6",
-	"csEluzQai0zVW7WDeJ8FYXQHQkjmR1Htlg2IJzCO5xf+Ehn1JypPJ6YBy6eiKsQ2KScJLCyq2mBXSZRx",
-	"rVOFOqAk1Kom7m5zNgU4dmPKWSs0Qp/Q3LTKnavLiakTZleqUod2D2tpyWvTFfG1JduKoosOI1JWEBqY",
-	"8a6IvYHNL15/ZvMJvVT7g6SnWp+/tO8lKUsrTonKgRgnPT0DKYbCu1xJn4uMxa2uSCcjX6GVZxnVrNQ8",
-	"t8isKZ1Bwpa1m2hdcDm75QKydXMLavzwuc/TLWYdrrNRkOFUTNLY3OELrCDBfAIgwNYC/HqrYwcOhFTC",
-	"4hHAgMAKnNmCFGQ9E1NJoHkEc5VjvcRywJgyeK9qwEYYCzzALeqwhPehjZ09Yx5NpIE615unG3Je1/Qu",
-	"ISyYXFBkJKQiO9H29vYuKc0OBwGJgo0tntfE1LHGzNViEVOfT5cqSmDWeqIR6aSUD4nghsBMaSf/VkkT",
-	"JOwzQAGeANnZ3l7WFTx3G/i8wcMAHuQ1PZHUKBpEcDKeZGOhhYV9PJO7ZZzK3iTtJeYPPcoILJrG1MIZ",
-	"iwkXxCoGG6e0EQVLDVt6iihUZNBo9UG6k3TEdp0zpVejQAP21QsJuR0uAy1qcU1PgvKEIach0yRN0ZpP",
-	"MjbNEqUYb+hX0OMg63/6xg813e9s7KITzZzKiHQQvE8fprH+P80OjIUsd5HhvExO4okXPBC1WWhyUXEH",
-	"mFOSc6HiDnK4nPdSlGtV9lSQqbMF85w/P0Y1F9g1rLzZ3E9cLEjjA2cvSQyOc/v2G1RLRe4rOPLGlmoh",
-	"Yk2FMAi7pk4kNlXglvNTbod2h8YLU9+DE5UC/WwtijjwXx5Ln8y4OJlmsxsU9yjMpi4duSX23XmHyeJk",
-	"yaHLCdKnY1hd0f4Zke0i1Ye8hBVVFNnOzaLslQlNi5K3FtCeiCmTti4ggI3LM0QLkwjATP7Hd4gNTyPj",
-	"dCKJawIybBFMoAQwta0xEQsBZuVQAeu4Wj9/7py+4zUpFvPdAL9XFXD9jCQAsuMET3UgC/PilacIfkho",
-	"OsUKVBljn6hVd3c+JICs72yT/3tjjwiezvTtSkmXysGm4Ju5Ca+CT7T9KRmHwS9dUDLaD/HeySs3ZmIE",
-	"XnDYXFUNKeAyUZipY7IXCw0lIiOheRekjihBKNQ107sa05mW67ADnt+XcD2OtAwJnVbRdLs0ZTymQToq",
-	"TT8qvOOMZmnCpCJjIWXSSU39ucSWDQRMl43TMpR7CCICbHBegINrat7TPB3kWv0T+ijgdPUYk8tSRj1t",
-	"NI23OkGglTHSz0Vb4Q3k8AETY2Uy8ijpUD7cBFrqsSwiQ8E7CU807zj+w1v333zn6Pb/Z750by+A+kJT",
-	"i8dctrFFLil7f0pzpSIaMTfHD4SsRBpgZhPABFBVYIJzTGzrV6/sXydn6Tg5e7hzFm/Ss1+yOvqts+ZV",
-	"sBuh4EwSpQcgnWqfbcGh7FobC0i00fBrf7SB/iThUjEaE9Gzr9iA4PbWn60HxbXYNKOauXwjMOu55oEO",
-	"Vd3B2o1b8wQFqN24hTYRf8KTVyZM3wa8b0x0qE+RNrTTRqZhpKn1RBkF07ex8MHG1nwA3lyBOl65R/Ht",
-	"4vByMW2O5uF6oSpGjqQ/YFivVxY1TFfyVC0KEDOvmWOp6HA4m3QSHhXyBWdDMRYyIoNkOKPDSURmk7EB",
-	"njk9H1iEgRc2kslhHLYEqeslU54bLFG7eIVUrgSREZZKZEWoeRuEDc1LbNq9ljCnshKy5QtxzG+wxBaJ",
-	"kSrC+z6ms8rAclsUOle0XCQEhIEDMysNNHTB5Uu48em59sLyTpTnn3uK5py2qLOaczAUylYJWgvqEjW4",
-	"ZyEUq5zveEoEyAFLD00VJYim0UOILK2BgckNNfUJqnbO890/A+n3kqldpPD81TMo5hshaWoSzRzwfh7n",
-	"Q+hhnNo6NKTbYWmvuDbzb/agi3b+dxtvOWylbYyFU0jslkxJLf9B+WuLEZDShFtwy+WsYHpXLtpn3gw7",
-	"GEMQLhSe+hd3cRZRKE8o4Gp4VkxJj2a5lgUmq75Qu+ai18u0Pqefb0QH3FnVKF9S/S+Ki7uecIBZwA3L",
-	"Crwpg7ygmzAFU/RnUKa/jVnc0FhGemLCY9JjU5aB6iex2kWC5j2pJZsD3s6Ngu2tA+6ou1YJL6vnZtmj",
-	"NRxYqWgLDKEWJFrRm62MKhYyQ1gVtZEvqg4/3WnO6TkwpRpnSpkkF3MMP2xL6Fkd+K2FNtEEBne6CsTR",
-	"rQYy71mMhYuwivVlASj8aWHCl0krgM9cAifOjCfGkPwT0c72jaiWKD2YzO7NGUJChu9PRfFbHvzebN3p",
-	"RGD8zwt876ZiOEqJk5zpWh/nDwaayS2by/mGCbgps8UU0WFLDNLohTmLbJkwnAbQ+qWI/rlNBNdbyBnF",
-	"tFZOtchROLt3iZGPtixAtwelIFDn8FIprhs8s7w/MchKnnCpAGIbJkzUsyucm1tHDprMG/Bt9FXaHV4c",
-	"MB8YahHy5VWb4jMSajdG4GQCGO4zkuw/9+IepDt1GIaR++FomYeDFxhKUPAvsrYprW/l5fD0/Y6d7R5M",
-	"trcf7XZFzOBf/kUN48CEr5ILznxAGlh4hYS/NRwt0oqb7FKux66PQmHf0+Jvr0FldzZzKqWbfQnt5mpg",
-	"4AAU2pqypD9QofITBkw0QBF5QdMhm0kXCl+hhEmeBtMvJINUcq+Kb8FQ32FkwDJUWK0WVdIJt5/cQNFd",
-	"cEYAPQRiCQ1AGnSxa5zs7XzY7ZygoO8hm5XkbEeBf8Jn43ETSXwoFvNQoUsV7b3pCaStgWLHzWr1MzqS",
-	"SwsLFQrTA6i06KOv8iI0T6ZZBJyIMIN41xSx/lVWZOwDC+q1nwIWZLWbBcPN0719JbxvegfYETfDAI/V",
-	"zfREpXTETeNu4kpf99YxDp828Cg23OOrSXd40WAS+JEKqmB+HZrpR/ZUKyqHZyScQi9LzoPAfAK8PtHI",
-	"K3uARIzxLevgQ2JEdwO5mt1h7pTbaOJMRdgD7Dk06ZVLB7RCGnZhQwPbBsyrl/BEDgy6bQhRGZtF8WlB",
-	"q5TAK3ipQEAL/O1tMmOZmKjQKC3rROWXZkzfWR1mrSAQJCjUgGXEIrLvmnIDerdJT6DV0JvQot+ozQ9L",
-	"usPr+j3zfisu42+EUEQKUQd6cT8ObfOnWDAjbH+xEQ5YtAYKbJrTJOmI5Wfpz6ziRr5r8yr+gNEAqaHJ",
-	"5YxE+FExZhxoSLro4IIziLmb0nSItF44NJMM2IAk64KTs2Isz+oW5VndXOFBH1AeD7QAgAZ+QDagCDk+",
-	"wJqlDvwBZ2oqsqEWMmIx5c0BSVyqrUgEMEb/Cui2z0jLNmXu2J/McUAwPVoe2HC63GRT41Ux4Qpak6c0",
-	"XbgZPNNtjvjGeh6edqUgA2s+t2Si9yrKyaLGHFxTzgIftkqi7DzDCkEOrBix3dCc5UvMHNHEqrHL2V+9",
-	"MMUxwhThteI1OAoVcJPpJ2YPjMyOxNoXJOFKbPmBDA6Zf1F8yET27VIir1P+o4QXhbnzjmEutzAUa2am",
-	"4912Q4Yhnsayq5noAzTGvChavpjcmGS9ykGLZis1RiU/gTSQV4tW8q2ELr2zKNKyQ0r9PKajVqTKKkzA",
-	"drLIArKcicI39rmQZJOBlcQ15O7zk/nBfIssshoVAdO3LNhvDvqwSAVHpd9zJWbdgQVdq0jQ5glZP/7a",
-	"t++/+esH//3Ovfdf39gt6kZLzde5QLd9sB6evVCao7LiWD+L3/lvsbB77QKRTJ1x/Wou4vaqPq2FrqwB",
-	"Ki+jkX+7U5DDgo/DUNGNvSjL1JNpYIZHuN7OpNfzhVteL1nFxZQTfNPAtRuhG+M9jCV9AWS7eywWOpZO",
-	"iPO3IupNRf/1BKgncXBvF2ELenxapc5csnF6cYltARThfL2f0p46h7J0mEqLFBW8YQFHsae0OYCgVpNb",
-	"i0QMv5Zc/mzhiFZEizFEXYsXQ0xH0IfNS5NEDieL0GMeEiBMPujaFTkpKAzOfwlMmOVBWMbFLdXggqiD",
-	"bTG0vBC1JWAv1/Pff+7FFbBnAjAwpmpmGAHG3aoGGDALMV1ODqYyRzhhFLEmJ3jBliyGWnFP2rKVfoOC",
-	"jb5/iHksXSfvnKQDx1ozzsgKPFDiLZFKZLMDLhWdYVaQIxLpN9AOhvkR0gaKJQosWGbiEG96wLXgLDF+",
-	"DtLGJ4pMOAR1t41K2bITMdGoagvLEx/wjIEHTULUWzn2zk5IjxCqrCSKJBLjQ05BQnNEMzdydTlB7QU6",
-	"rCw/BjOtH9354Oju3aO7bxy/8/rxN29v7BK08VlWZxO+JS7hQExz0xSwX6P9oclCr9cFA2aIAT7WgsX0",
-	"khzwIo0u5+TFqG0Cxgy2Lncn56FgMIDcfRzlNhM3yg4j8GTeqbUYjbAkzAFPMCujsISgAAuDtXYiXKak",
-	"y2wAs+gOD/h620bJwg9tk2MHYdU9xuINTTIYSFaeFoRT7h5wWyLSJH0axC3Rc2LCjHGrlzFrChrRITPk",
-	"m6icyjVvZAb1IMkkxFZukQtFr1ZZ6DDcaP21ZGkP9gf5KzrbPHSBQrveUABR2QOz8gGfo3cs2T0t0sOR",
-	"5JcT8T1R2T7nWknqLwoxNMHbcRWCpb60ukIVZKHG2hsIfXlR7x+mEyW8IYrm8kkOc6pJRV9LobS6vlmL",
-	"mp+GhGmamhSWROIZRwpc397FSMeNrRXCVBerN2j/HrKxKa8CEg4oM5KmDNEhOdaWe/fN49d+fvz9nx+/",
-	"/68bu6QtGWo4bSslmVkk/QlwaVlTkRX+oacamTDODkvFlHyRZWKLbO54NStSYQGbFpa5vbGXJxPXnBGy",
-	"jj4T+4Ltx6kZVbfOmzt1Cl0l+0RwORnBX0BymYnYHrOsC4UVdrbBz/4EWf/og9/ff+97D37+tw/+9ssb",
-	"oMP3hIibRH1VNcbyEKDWrt4U3OoZwRcxeBxQYDDsB2PSN/HpJv4hJgFbR0kFregQEGeg6RejBjBkqdRT",
-	"fgGlQhle7O+muY/dewBcnXUJ9lOR6kKK7AI57hQi2BzZ/1MtUmHGkRwaJbYCzJFlIgvQ/jUTMIL+D2Hi",
-	"tfFPb6XkgZZ1fJHLkwIvOKYzJB/NJHVTW4GaFiCq2MJKC19ojVnW0n07bxaDKsozLmPRomGnA/iPFjxa",
-	"PJzF2o8ImFthzRsoMIbUoR070vJiuoGDtjIitu6qOriTcxMKLHvkkpGXBufKV51aTO+pBfUuH+tarqcw",
-	"b7CeKOGrxZ1Ii37KyEhAnOUZST768i+Ov/rOg+++f/83Pw8AW65SZ6quCs1pVZ3xeGnxOeFCabkNRCvI",
-	"1zaIAuu5dx4Px0ajcpm215VKzEQrVl1biM3fAGW/dla2jY4fNmss6gtrNZ5HsRhzFd7mm7dvLFEiBQdb",
-	"bb3aluMMKtNohOemtCYOHPji4l3zG/ZplvxZtmJPgxmdXCqpqwHzycomHsJ0LKRxRgGsvYiTXxy6fnWi",
-	"Lkzp7BOMTrLYnRWJXUyyLstDvcp5GrjdmhPa503yX42kXlKnV4iWWjcj2c3DZM5IMhWZGvgUp1MOkLKQ",
-	"pNWEGakSDguRrwhEKHmWZZliuJX4K+jcR4PX8PidNKzNE3AKFxwU/85y+PAl6avQCesvbnMzrlTssyF5",
-	"zZV+qyoMlrS1hC8mCI2I49o16EQAVdGE4sOkvI/6SA+tLRA6a8L/cvomO58APS8f8HcNLUyLop9z05L/",
-	"polpks5aMRvRUuG1Qr+I6Uy2RK/V1fra/NqB59vuDjazQO5ymtWsOHT9JUURxGVwOnlrQPnSiYp4tITF",
-	"wLGgRWpQDgZeMuSA9piatcAytWS0WK0QpWjWZ2pZt3tVfLKrFTkUUqx8sUHzDvUSyVQJpDL1fLQ1qs8c",
-	"IZ+CaDJ/OE65EFwQqtlfz25JL95EiVZeXMSj8+F1UJS5QxeQUQAJlQR2kNiydD7EtbwO4LqrLW741UVE",
-	"mWv5S6Q/K6ZE9JTByTBVj9AKDClEKZXKgNlgxOtNZWPmswy8kTmn/UyZ05brO/vN2khx/pE9BWXbe4Y3",
-	"oc2TSoLfmCHmfT+6dN8V+lnYNz1kGe1rVdX2d+6JRR3Wpwm5e1Jeh6hCqw45+SlWMW4vkCWoNLPfLVoB",
-	"DCS3cB4FKlGq/zL4JWOWSd0j0YeKJJKwjEIhlm1jtk9UdaWWtNpWhhpYhUnmu0P7LDC/l8BbCIBjUPnd",
-	"SOS6GUBMpJyLCe8iDgKSehz5gDfElIMTMJDbmLfjQdXQ+2JD/LAyGgChdumIoSPHXs+IeZs3FSp3Mhqn",
-	"bFm70EolIRNpI23KOc09vIHYTfSwFlZCr5JmX2tR1dIymz8GLn9rYWx486j5pew+SFe19Y+tZFOtMteI",
-	"WJyweKFafsP5ixZKQ5EpyxgAAGE8wfpHv/jJx6+9veGnvtXKRRZw9/Vrcw3fzb9qhfOErXljKVrDI9m8",
-	"nHxx3myHBmi2SLjPD4o/dH/Z7McEu7LDjLzF7fJKBu7ZiUqjnTsOlbJzOTSupZIwI/xcRmPmC7mnI9oP",
-	"ye4CKn6Eyn2mQVVkrlxHamVS213ednjEqyjcD5ENeeCPOLEv7kK8h7kwxintMsAONEByYhrB8ZxaWDdz",
-	"qTgeVD//nudMp+IX+fS8IkUsys7DQQhcChdwZa7m8J9lOpwXYnwMIsAXwvhhzo00d7z7+bGvn6FhEYvU",
-	"8kW4DoZtaSnPRpiC2DLhPinlEzafR3YlFi3gKWipIHN+2pZzHAYm05+e2RKiqaHN+Yq/JTDmIv2yYsp7",
-	"/PxyVtoFpjLnRHrBiN/9p/v//Hcf3/398dffiAhGYN577+2P3vz3iHz0i58gKmREPn7t7Y9fvX3vvV8e",
-	"3X73wQ9/e//rb0fk+GvfOf7at+9/9b8df/1nETl+93v333z13ntv3/+7v40O+L0//uDBuz+6//1//Pi7",
-	"Xz9+48tHd96KyL333zj+xleObv/i6PZ3Pvrjtz5+9TZZl0xZL25RDikiR7d/cHT73XsffLuMcWYgyFuj",
-	"BI0wgHKcHEI2RSZ4v6WJr3R5Fs74CTfACuaCnfBuSpORcYgA/mYLGY3mMmpQ0hmLg40rut+lfAWk+SsB",
-	"/HeUTm32LUkZhk3ahvzcYBEiQJbrdE1OYTCd3TQTpiwtW5+So6iW5gGB1jo5gpBh1gADa2vEqYi8MqGZ",
-	"5nXcIH0ifWDwNohXEQT4w0OgJBdI3hr1ikbyO4emIFRy5qUV4KSlajsL5DtDwt6G3ITieV4D+D1kHZEK",
-	"NYNxZpv7gtCFEnsYjTdM5tQM+HYVwjQkr7GxgZioQJjMWk6GSCgdFHJTfJGm2DqgZyrGdwnVB4tKRR41",
-	"YiUG71OiGFcDG1mFEacmRM8vbLrFh5qnZ2dmOCHPOIwocLMP8hoyK177TiWRkgSQD8qFPbNjiYrFbZIh",
-	"25m1CjExsFuLFFz7aWDlmliqc4nQolTZT5uM32ZOn0iAqQLcYs57sTSRS9XeM1GUhzmV1Oc6c4W/VFt1",
-	"XaH8WZO0aa3u1PH1MVWK6dtp7b++fGHzv9DNL25vPnmj+OdW6+Bg88Yjf+EzaRim48kuiZkVJHIYCs3N",
-	"wT+gedIeoYhoAYC3leL9iG8CiREUPEZxXuolPJUnAlNpbd74y+DgQ1KDjd9Z4A/eNczJvooWVQNX7JcR",
-	"wp7v2miqGhALFaDDimu7OUyh9UjKgZhiADsYx6E0p3N5LYGHcQgSXZclY7VwVUciYwi1m68sFLJCw7X/",
-	"DqgLESmglmgcoyEcCnHUK3Y1m59HkrubT6QgPZqdAGTWQWv0aojes467EsQaOBHxrUpfQXIIuZ5Pnmje",
-	"CEnslDDEygtQ2S1bfDKYJ+7dxUEyvmiquvjSukdjymetgUgT6wxqll5lmnwKL9e5TMGJaoleL1SH4MHv",
-	"fnh05/b97945fuODiDz77O4LL5CEk8/TMeW71qlbJFWAqy1BXH/rZwJvq1Psxss8zLRaEmLNvPUlMrRW",
-	"jiedNOkS8wHJJpAcJEZYnGfLX0zCrZI6L7e7zg23Ys8UO3Xr+iCEUrgnGFxpk8rdwcLpbkqzKMJ/Zoxm",
-	"eTYjBzxVvacThUHWerbNsTMW73xlrJYKPFkvuHdBHySDLNFyhQcszyE4XvtTxoYxnUVkf8L1puVlO6qJ",
-	"+a5wnxteP+OaXT9Tm5fv1IQtjbygdf/co/kzNr+hc5Rad5JXU8pP56wXS3h+e3uJow/H3FQ+2Xlsd3u7",
-	"In49VnvGXPjU+mPSnPT+zOklRAxPUcUu2lJZc9ZaFrImmKpjeyA/aykqnuSBNDb5yAQw4J9y0BEAxdyo",
-	"JMqiqrmmN/9SmwpPHinps+DjxyTtvKA+5G3PlWMI1R0Fi5yn7KhQZMaULUQVawl1HjMzdFubJbCzcmp1",
-	"2g6dWYV28bpYNogqjjMm5c78bB586/3jf/zHo7sfPHjnF8ff/5U5a/fee+/o9rvHr7+2s/nk5k41vrZB",
-	"vrHp8JxnYyZJGmP8RUwyIUa+1oOVzyuSwXt3jt96/8G33r//g2+YkR+/fffeBz9+8K1fHb/1/grjNgep",
-	"GrHuHRMbGcQyN7r3sfMLFJI5QT4ZJ4yrokQPaJ/3//nvVhj5eGAA4OpijcdCKpoGIo0/Q+KknygZkcFs",
-	"PGCciDGS2C7Z2d7e3N7efmxubEvKOVcKBIbznzG7dv8Hv773/r99fPf39Y0HclCdSfnLsedHIHSoRt6a",
-	"IE7NUY/xeQ79eZ55plQxqWzBOadQI8nAyMliA5uFUYGJMr+DouDanBPeMgKg5hoT1eqJrGWHUIBEY9mD",
-	"jkHYH6B9Bo1elrsYA9+NBlpXZYonSsZih34YEMyLNgsEL1n6QJdZREQa6zWcF9YWlpgybranDwOgbYvR",
-	"MaFr35YmsnDl2Tp3O1tbBkqcrB+/+tXjr/04EEHk4LEvLAjnrRo2XjLYpz72xnlnkqX1NgHH1W4WqJhS",
-	"7jNbK2YSecDMSz2WJpaTyKIjegqu5vy0/09bBmV/IDJ1NVmtqELP5hT4i6LRNJ0R43usZFL542C2H2bK",
-	"Bw7WuwZJn19aKdKpQ+M+W76uQczC5RqtgfkMgD2xiGSsqw+LudIZsjiTlV/nbRsnvCqAPL6c9x9niC15",
-	"107RXm+fSekvFGDXZ148klmvpcSQ8YAtjk9kMGkrkSQTKYMqLLGwRpleKgQaGgxmSldwKSrGhUqdH9CD",
-	"FJ3SGeg+WK9ey+AmC19ffJTHJhGjcF6ZpkEaGJWWpgrA6jCEoPfOYArYsRm4XIMDkOWsLcOkE80R9XEO",
-	"9x3YwzL0gLMDdr0DG4zZI77ApqLa0XKJRTVl95haUOrQxWPddTCuADhW7/7+cy9CjSOnQAtAKMoyrGyd",
-	"9bZhcFOxBAtWL4A/sEgktGEjuVezgnpjRD/AfME70s5ZKuOVHxjknVFkTwSVWmO1NZrI+tHdnxzd/Yej",
-	"u298fPurH334Hjl+97X7r/703h/+uOFdqLyKzYJ0SrPikKNi4KjzjAS8rnHT+klPGZ1AkvVGlZE2cisi",
-	"FiCSZD1QKGkjMOMtcpV2h0QyHktbI0diSH/C3Uo6zRHj8+pSnhNva3KXl+oqlnmiGdOTi7VqZDCe0mTs",
-	"9wg9pCh692wvCqNf4HBbGGgPdTfMK/l95qXSwMmsiYbvitGI8ThU8qMjbrJyZ/knMgLvyZhlRgQvwXKa",
-	"XEXSM5WxGlJCpWyOZ0UXyuWNgCJKABG+gHdHsJ7z59igdxux7q6goVb3kC9gaCFPc+lC8Cln4FEcUdUd",
-	"MLnrVH5OZGFaC0XG1IQhNKR2g6sQ9FFiW00Y+0ReGvmji0wsoefsG90OM62NprrAeRtPxmnS1Yp/EPQC",
-	"hMMQWNHUryVbDMlekjIo1S8bGByhNafL0uiifM7+1RK++nu1hZXHmRglxjJq6r37k7nclOxyQyYrN4CT",
-	"Zz3fBQY9kSpJU9LRN9QhC2BfLQX4hzEgC/D+/H0MvGUcnYSjAgMzX6YZU7tlPDioaz5RRIu4AIMH5csx",
-	"qq+UuGrcgOjudMsuhUfX0nMM+TWLOksQLgPL0ZkRSsaMg9UW+ovIdDArsE5xDFBwCaZo7NcoxTTmxEBt",
-	"z4o09rHgVKhlLkjRHT4v1FLivJM179s7I5h0jPU6EFfh5PUsQ8/wD6TOeeTHXURqhIW2lKhVKN3ZXhGq",
-	"hCCTxT0tukODzApAsOiJqdHZl5aoneR5p9Cqm0hvDJA57LwT71oQo9nfIA8Kld9bgRMRq4ri2nx6jMIG",
-	"ri9j0FvEXCyyaM4+8ql/6lxnuaPVaIc+8ZPW4PSwVwLmYpxIbi4GqF2Ak4VQ2kBJ6RMdTz2W0OlccCId",
-	"mqw5i6dhhXVOtq+kCpWtkfA5kF7QWmkOOk0Ttav1RRO/aQBr/MIomFWBan0yngSc9DY8b2OwkD6IKO8C",
-	"cENbslfaeYTMGDRdkeFm2u9KqohZ0EYbvMASjEN21iS4O3B/ekK2Jly1oARhEiqTW9zhKOWatF7Uvyr3",
-	"eROVdpVY0SyQlfTSYOYIGoAnAAaCnshAM7XC7S45WCuY0cGaAZU2NdsI2JJJj00hSIgatiPEUK5SD7Qo",
-	"lIwslppE8pzBQqG7nO8WoB8wiwaSu1NkDAP3bDBfHjhe3tcgUZzWYf3Uk/NywW6xJFCjaZxqTPSiK7kQ",
-	"oXHz7b25LhlzAbnP4KsgC22E6geqZbGe5qhJ1V0JxSoFF/9qSrvsZMtfXqltU/VADyEgKNUzLyjWaWSS",
-	"suMKjyboyiYAGwTjQnor9NMGTG0J1Dg/XVw29wLElyeOfApj0RrYrsNW9N0mXYkrsrmihZrmymxapAsk",
-	"w58kcn/JmpOL0McaiTAO3wslKS0i5jntI0jMKyJSGdCi1tJaQi5UjotaJgWinxFLscB0XjBqudIGVbZa",
-	"Hql3IQwcmk9o4Ip2/bu/CsxNymjc0g+DIGMwNwNM80rIzVRT7HQ0SVUyDjF6OZx4ozfD7r96GLrlq8pV",
-	"RfYKIp2l8fJ6VRdnbsJRvmNmnhXAE2eciwhhtTDhnFTmYKGsimk8eyUUtl3jXIDYtYhAQF1EevRmNczX",
-	"G383T1AezK2CyWu+qwTm8NDUXhR5oPiygGdzpGoOG3jnl8VSX7GqyzzJn2QQ9nAEiz1K0hGT/kBZjqav",
-	"U0M1lVIjEM41M8YoKJ3U3AyIFShLaCfzMeP+KMAKRSwi89OQiS3rrEv5DOIj2hYK95MnQVaWH54e5KN0",
-	"WH+zeQYYFwQ4FIP0zrQIeZqjsEvcGirRqSR4OkMZWX+V8P7GLhlb7Ry1g7bWv0Dt1irDAR+LNNWHu88U",
-	"2nC0jjjNEqW0/gdmKgjBQekrTaRisc2Qc0uiFUfrejJi+94yLk+ZkEgwDhCZCrVL6IisH7/9xvGbb997",
-	"75cbEdk5t7lzPiI75zd3Ho/IzuObO09EZOeJzXPbEdl5cvPcjluRllcCPbUMM1qL1qAR/V/div6vbkb/",
-	"V7ej/6sb8sawlEMf5yhKdLuTLFvy+h5byb8BatjDCFWtuUOtk9Sdmx20jyBLSwRVDpe884po1uWjUT31",
-	"xXa2l6v6uSBS0tPVclM7GX3MXx8xGwsFcJeMq4yZmO8Hf/j9g2/96ujOvx/d/eXR3b89uvMfR3c/PLr7",
-	"RqN8gFDEdUF55KMP30OAmohUSRDAa25/C57ltGh+PH73rXvvvx4RpEty7723j7//8/tv3b7/xgdHd74S",
-	"oVKPWDbwfU6vBAFsnB9ZbH7DNh92MHeT+F9nYc9vLxdTOB/J6z10tRQZrG0a8r4X4Ek+D3yUp+wnGRQx",
-	"w4fLBoDAR2FrdNmj7/XMSzEUUBeWphmj8SwicSYqkCGBGICKkYBNMQy+kXt/Bb++3Y5rfq/aovg2CMFv",
-	"GtVEG7/KGc3SWWsiWdyajP25Xvqmb1wLfUQTbrK3mnhWggE+VVQtT4Q7LomZrhmmO4S52dVuyUoqWLFp",
-	"lsfM6IhCxRdJ+3RK16K1L9Ax5WMh/ciN+d7OHz94RHZ2NiE7KE97sLYLCD7CzKHFJSOfLP5XWyIzRD2r",
-	"NOZscOXsailsF2ummXhMk3tiFrS+okKQREqEEdh0fQNct5bR5cNMg8YQraG1yllYPnxc5kcwd+o+SkTI",
-	"HdGY2YAP1JxNQdzxOBM3kxEY7PxuFBvOFMD/8evuNn8Yc91B38xxs5Ug+UW+vrNbpPbHdBYwn1tDWNjy",
-	"VLNW3uDmfUSqA3dzRk3uOeVwE5yRdgV9FtlFqb8WVN8dMg6gHrIoSIslgpknj8iGiQFN1NHqSuiy3m1G",
-	"44Idhr3eYc/jBKyhuPWlBcWgF8Djk0RZ7FgLJQ9u4NLtv8IoC9PJ+TrWskS6ee2uL4Z9Pf+ZWjtDoI0X",
-	"eS5PXi0S0E6R3bCbXTbOTRSVfM+eiWYvy3DlvMhEGoEbBWxXrBZZLk4vnVPX9DwUOWzOTHwr+RI99LDq",
-	"Ucg2vCixXVEZKnc5pYfMHz9drcNhXoxwCE42ObYemsIpSRhr0UIhI1rrM86ypOsVN4KgD1d4OpsDdMnR",
-	"BRIJhpc5XIGgYjqiN1vFPpSMonUWUf1pHgWwZM2jUZ5fbSyyax2wMkSV2cKvuyZDzERVY6HzKU2HEcKW",
-	"QDV7CCEViu0RmfB+yrDWGH4CHqWkOwTbVgmpEl5di0zvN/y1wUVWBbt+stbR5CWsq5noZ0z67nmTnh5e",
-	"qfnTMy7lmbkRZQvOFQZ7LFGMEt7PB+6rjXPy4wizjyz4nx2i93iyzkCIobUyenztSrHRWAVmv1IxUx5D",
-	"TaOgf92+QLB0dU9kJmddYKkPqopXphCPA6o5WQePjiQDesjAzLnhVQ8CQRau412rwy38/UTlKqhULaip",
-	"65eIIdgK1/fkdUebV1kwwdUVu0/MaAPLJ6SPOOvjmGVySqmt71khulNwjlTJ+NMOHTLjedqQqQeajusd",
-	"jQNVU/L1XdJ93Jgyxxk7TMREtiTrZky1IGLIAxVvQm4zgWkxkQktyssj4OcGRiKlXRab1AiZ9Lk84B0m",
-	"k5gZnWkKN8j6ufME6lJv7Fmrp4Plg6q/7Q+9Jc3YCg4lACmU9EG4w3d20edjk/+4NBF6Ki9qrIVAPQQW",
-	"B9NBcd20UJ3cDHSqaJZjS5RHEGmtUjG9TvC3JHRMM39Pyzv8o7VG6ApwlBEVwVJjmfSqs6x16leofhWx",
-	"zzkXuShT4nrhY+JPYBKQyOk6wGiaks5EYWzWlrFcRmQ6SLToIxGeFSgEg2vpSN8tkjGQdpw4YrnhzRoH",
-	"brzl1DPAH9ygIfylQ7vDoiYu/gbxpPlfCChV/ElLf0LWb+lbC6CMfxdVdsu/tABUWbpDEbw1EGDuN6UI",
-	"3fHjQqUAwYv/FhOV/9uafjEBfcS42nKvlfzHXNXJ/QhuH+aXmuo+FXaHZ7QVOvkvaGWdopW+dPyMSp/G",
-	"iI6pxFgujuQ256kcL7GkQ0O30eDQnN5lmF8+KwYMIJebaFl9X7ds5MFx8hzzVhUhF65eIkM2syxPsyrS",
-	"lmIoWn969WftKOeu1XILCPPGizRgvQkwGdgGRjNEcsHhDZQaG7mmBCpRMZbppxAzL88QiW9FxBR7uHpl",
-	"/zo5K8byrHmyRcyJJjSVgnDGMNXsrzcv7l97ZvO6GDJOBozGaKFNdA9dIYZJHkC1uwYTNe0VozXLdesW",
-	"1FfteQongyNn/fjVN4/f/9cNsEy4KzNJe0maQokiYzHeIpDloRc7hZuDyIEYQ6G7A56KfiJV0pVETBQi",
-	"NULR4jgPqokqFf0lWT9+7acfvf27e++/cfzu32P6vDV+HnBUKdAWmzEaI9eMjB5ozClgqC2XGZFbB/yA",
-	"P/LIhYkaMK4SA+zyyCNkX4+mrX8XWfJF+HmXfBY2mWCK/pDNMEO/XeBjG9o64GXK6WtRfyYmW+QCkF6H",
-	"pYL3ge27BEXW9QTf+2Bj1w3MmInJAdd8HULnMSYkMXmTRUY6zp1ysAC6meq2ZCLk9Rzww0QmnZSRP736",
-	"LS0PoVghyfnt8xFhN2lXpTOSJkNGpBgxHAD0FAsmIa6W3dTKNC7b01ppkI88AlbvNiCC4wqeHSM2+19+",
-	"QQreJuvXnrlInjz/2Gc2cKnamuzaEWmrRKWsHR3wNu6R/i1miiap/pe5AFpJ3Nazi+AEJvyQpklMEn1t",
-	"R6QNiovcJS9/CXDXowNu8p9v3WjDVaingIaEDo0JvLRFXsB3MFzYIuYyiakrCSdP836ayMEBh8t1JiZI",
-	"nu0LXX09bD5vQBh2CeNtvasgNmpi0/uQV63JI3g00dvYVljOTsbo0GQlAj+EKx1kUvAbsRhttlKZNDCZ",
-	"cCblAUdA3fX9517UW47wbVGOntYdCH1YIlsvR25ERCKRGQFSswF5wHFBRolUdMjMbl5jKkuY1NSPCe7A",
-	"gPQL+uyQ9qWYjcZCMd6dbT7HZm3Dasg65TMy4ckrE3bA8Vohk7Em7nOPPabXIKNdBccTQhwoefHFS09t",
-	"bMERQ/oy2Zr6aNijdMDhp46IZyaJCUT3mXTkbzMlvUr6zIseoV3YbjVNuqxIAz3gecv2gEC7UC4N6t7g",
-	"w/Pnzu2ZyHtHyEciJInUk9MblE04VtElGVPZzIlITxQew77meOe3nyRJz1gHSl8ecIy+2tkmcos8x2ZI",
-	"hhAcrZuxqscWuYL13pBXoW9Jc35cbDLWB9oeddhoS3v5gc9vM1gSs9H68tan1lSNa3+JHMDterC2S17e",
-	"2tq6EZEDV3fUvx+sbW1tHayRW219PKjmqZ2UGc67h6FoeRyaCTrLfVCYFIZKWdtpuA3jnKTp1gFvW6kd",
-	"SqW289ojRsTVag+KcEUtVY4cYSygWKyZnAmPI/ZKMPeIzG+MEQQRPPIIeQlYUaVbNWCSaf6dGUlaFmRG",
-	"HnFD8h7ZNWZIxUZ6OXQfCEmdoMEnpVIdcBNwB3wBXs0j8ICqRwKigAUsFtNMTo8Tjyd2fMDxdOs7tO0A",
-	"qrW3yFXaZ4ajllY1R000yxtBmVy8lUzOntMOdgk7mKhgPCEsM1nXvWFDJsE6xaNtvd6V9dzYBeapqcHe",
-	"LjYUMV8a3FCAudEHyfGBsC1ik0P0GRqC4kAGYgqkPaJ8ho0wSQZ0PGbcnF7dpaY5uOXsulvy6bBBwmOc",
-	"GE4U8MnlAccd0f1n5ss4T1qECgIQIemYAaBvcxPTGDZ+oCfWFaORnlqsdXhyVUjVz9j+Xz1vx3JGEjBD",
-	"4D0OFTWMNArxT5qLCa5XWa9UJhTLOQuFUZjcHQT70bI2fF58aviNvi2QVdn6ecDxaEzWKdESiPuNTd7T",
-	"jKBDJSMxs+z2gPcYAAYrw1RSIfFO0J1v7OlP9//qeb0WZjc0p4JLRxGKIaGUxwccGRkDVDNcIzxKW+SC",
-	"2aQRnSFaPPArsg621DHcbHr3NvYOuBYzZnj0TF6/WdIy4VzID7uetSU1sxAHHBDQzZrCtieYYVKtQ5dI",
-	"0hVZhmAuyGEuCm4NBbCazo0pJ90uk7I3Scnnnr5uOUd+fjlpP32d9vWJO+Bx0tfDNRuPr+KlqBca9laf",
-	"xUu9zcuCs80XqOoOjByEVG5I84CXTUS5qcAevPaj2+f1OSIviDjpJSxuu/k1Ip5ZztkVY7z+UUodAX41",
-	"SZNRohAtQMuEesBtPW0toSGTBQHOSu76Z8tz9b+nqObBv+3itjUB2jtZj0NC1wYEz0gnMLmNLfK03mmt",
-	"ZWLuGvLkCde3XPvmptZLNvHzthGnoCngDQJRddFmYtQQ3W2Xppo97uXigP7RXNqPbjnT17ftAYcMN7Zn",
-	"YqbhVJZE5x2UmCknEz7kYsr191aoososIZKJnoxtHURKSjqTDOnAiBrSYojgPctoPDvgGSCNd9hMIH04",
-	"G55Icv7ck+Ye0ELcbPMCpl0nnEjWFTyWW0igB7xCkihcxppMzGG69PT1Z4ge9fN60FbGA7FZkjijPXXA",
-	"QYgkidol7fzNTfj/NlnHJjOpNiL38TUb+9VGXlB6JJn+0ozVyQo2Q0vAP54yPKobWre0zw54ksOfaS0I",
-	"hKhkviq2ZWu7pesDgii0dpUdgoAFixMRJfp51YQZACZMbR/A1rDrXGw2AqLLCCrL3P7rTfPa5qW4vUde",
-	"mSBTJ7l6QeWwqjXSDh5RQxYmJl9rTFYfv3D10lq0poeOSvrO1vbWtnUS0nGytrv26Nb21qPgzFcDsIyc",
-	"pePk7OHOWaMyYFFXFoLBywVKOA1yiNnlWtIEfR50HNYdQrybfheT9bTIBlraATcaiZGVrJ4CtAoF5NBa",
-	"IMn6dOAseVekKevqNuWA6Kswj23SRwOVi4GYktGkO4BCIM5uZYwc3f3B0Z3/PLr7xv2vvHP85d8Xveiz",
-	"e8AhPIaLIlchKmKntPCiFbaLV56KjEn8i4x0UypNrv8MNKKNCHcrnst7ACHK/CxJwgtEoFIdkxRqAh3w",
-	"cdIdTsYmmkuJmGoKc6N3uxO1KXq93WIrLES/sVAdcPMKSRnVwqRN8MWmjRIBkHWIMG/sCizVNJaxA15S",
-	"gigxurv9AFUhrTUDAeac+FK8trumVYmLlpKitYzJseASbXDntrdtHpzJuHAtBF8woAao/taXzoA+wOwI",
-	"ViofIJuhrkgvDFaLvRWtPbp9PtR4Ptqzl4Wyl6MTGVf/nS1BB1bIyWhEs1kBaCmjnPAilz5A2oa9sZtr",
-	"0rCLow/nCCNW+tIJ0gHveOnSM+X84sKvfkMPxp5yLShuSiel1xz18i5+jqlnRRrnqb8PcSNL/Xh28jqC",
-	"oMLzrVPYi5cMg82MzKzZg8WY11eeSI3K5TCRxJabxauFk17GwPxvd8OudIO9AFDe+RW/OplfceDynxXx",
-	"7CEudmFQV9mE3foz2eg8J5KLKarSp7H1+6y4Xz+p7fedQSsNB4+f5mqX7EsQd0dHTMHd/LJ/6sUrZ0G2",
-	"XLsV1b7YtajstW8aFX5fq+XwPngSXplgFo51JNiAimbkYOZXwH16A9wcY42p8A4erywXvZ1AN9+gbEQH",
-	"WBRKY2uWgt50UL7Au0XjwfeXH9CNh3hAzY6ErtQLaEERvXz+1ZITn87lqsdbdQ45ZzM/bAuYc/GOqfwy",
-	"fyQvwsaZJVr6TCaFpRzcajceDns3wzOJk03Y+85p9x3i7HaDplRaE/RpsPQL5gSC7cl0UaQ9lDyETWnC",
-	"IQYPzz77JfOvFhe3FslPBak87ANbs+Sf1rn8HFPuruDJRJUiTz53IilWP6/lkwhcVyu3BdMtdmyteiKa",
-	"3lZPie5kxLi6jFmdwIiNHFctVwWGXDRB5GVxQYm0ah8gVINzqlgdtCHlZtq2/bK9Ra4Y54ajDQyoxDAt",
-	"FpslBIu0Iuvt/E+wwdn1bUN5e+OGyONrohxvBz3IZd/X9pNE0hnYE6eD2S7GfZXHYRxtPj3wRRAZ3EPw",
-	"0NidzUf9ZMXZhvyOgvqfi7GnosLghD2Hy0ghBUkAkciHwPnOIhFBxM+ndv6ELxHzAifF6ckXqMPApUPa",
-	"OfG3d53CKlyA+4NlBzwH4rHu9kRtkYv4FTp58yby1i3MpjHAbx1wOLTFPrgH1npdymfNd4aw11OVOf4X",
-	"PAywSJ/cYYDiHEEbKdqd8C0w48asl3DNao0JKipMnbY4sE/3w15OuGONou6wL0+wXWAnYWSnsXF/o5Xw",
-	"vNjJ8dffuv9Pv37w5r+4cpp1IS2SBYp3PPt09kt6zW/hPqXMl8lrjKGm4ClYXTWBCg6uMiBXACLcs3CC",
-	"iFtgRg6B4zQPyk5Z3MdYu/KmPgWdm6We29XzPjHCFE44+TpjU3hATP+N1tdZ2DnWUx4s7CSUKOoZ5EXs",
-	"ycT3tF+6dPn609c2n3n+b56+1s414/IdYVDdVrsdAA0rKJJdsDPHKMVeOmNZRLpiMhZci0WSjsYmwscU",
-	"+BlPAHAbgzAOuE3JNJ5Zk3RnjzCYbuUuaYOTsp1HfZHuRCoxYtkZecDboCJjhp0JD9TcYZ0LwmiWJiyz",
-	"3xW3i9BiIpWJZhpKODEWBgHO4MGJrCgPhQU+gdFsRHagmEnaFyLGSARGlCDtUcJbSiiatsmMwToA3Oa6",
-	"ojdJwrvpJAauhUy0x8CDGh/wOJFYkX8Dsc9NFzbe0ca0tVWW9Pssa8nhpH3A19sAfpdwCT9sbJE2uINa",
-	"+ryB/8/+AK6+Nlm3hde1FCmjAw5Dkskh2yDmLuGmvDop+JLeYOPiBROfJWE9AOh3F12s4GhCix63rtpZ",
-	"gTO7Z9MJzQnXB/+AG2cKfmc8I3jesfCL4x0xMQwvIcg1Zzgus4MDllqcv2LUFheulCE/EGkeD4c0uHXA",
-	"rw/yYlN56R90gbvFo/INKZWiopLQA54XwSlVEcPyUNKNZsE+IeIhFZJ55fyrE+WwtYch4+vGl7BobJ9y",
-	"14tvQqPFYg4RcOvTtak0HMEpWlTQ0IX55BiTlN8cq9zS/uu5yEwN2r+v2KTQPz/rdzgR2+Qk40WRQzAx",
-	"GUF0E92UTLerWLybRzj/P1ZHj/JMm8jJsGnjoWM3xykkAJvso4YG+EYSYKnslgulcG4x1lq0JtUMYg96",
-	"IhvVrAyEJxR1ND51G753WP8rWPFhN+tt+DYa9s/Ggu9gMqziUxUhUCY5SMabStjQeIiA1XuUAqL4em+S",
-	"ppvTJFYDU9MdhJGUKQW4KeKAD2jawzciV77SQpStA79hUjEwTt9QUYIh4hQSBDDy0ynp7gK6aGHRbVmY",
-	"WgnFK5EWP3hfDUq10SVWxI+ckHqyP0h6qvX5S/sQfqMlCBSQNCUecJkKheUrOxiP6VZaxxiDiFy88lSe",
-	"R2gkARO2oMVHiMOREIhTRLKUo2W4yCOuxtTGKfncKVdMObo/S2cKDO5TcaXYKn7eWx9DfqC6h6Gs03GN",
-	"Q+Rhjh6Fvawff/n9j97+3f23vvzgJ+9vrO7wxt/OdiyAqP+0YlynzVZQdIjVQw3Me5GNRCVpYypcqfk2",
-	"ZqYc8ETloeNiyt2QZjyD1vSGXWEAMyZTiswedxO1jNGgeIJMBJ9JASAZADRCKLLR3AzJw18HXEIJ37a5",
-	"Ktp7pI35KhBtC6GcNnzLyOpUmfDZFhdte7JM1kvOxDRvAveBNUNA9pUk6zb3RPQIJbDQ4E6gPayVYPIy",
-	"nCBmlq/2GUmcI0WGbLbx/7P3ts1xHNea4F/JwG4EuleFV1KyDIRiAyJFm9cyiSAoa3ZdXlSiKxtdRnVm",
-	"u7IazTZDESIZtCVbWt07ku3xtb1r3Wt7NPaMrh26c62ltPaH+ScCAYqf5i9M5Dkns6q6u7obQL9AHumL",
-	"CKC7Mivz5Mnz8pznbJrrOaCFIn8VK5YACIYeJVVaBeh+OlSYdvqLVqISmOnvpmoZlRwwuAceC+BNvr36",
-	"nWXbcjj47PXfVZfZFhRmOUmgafjSgYNTRRxnjuHKAy5IB2t3xWnQjTNXVTVCF71I5DMXVyHBDOfiDmXD",
-	"EzfpAAV1E45X8WBAYfrEdBRCPZ9dXe3RVc72ppU/t7K6a8/i0CyvvcGmu+pD74I553dzOgyKdVA7yZA5",
-	"d+RsBt2pTiB88YaCo9eyt0wPVyLlaNJ+m9AbYMOA/s3gwAir7e9L7mUZXfynVOg8YzAMKaMo10vq0FJD",
-	"9uRzjbayKaJWhPGdSpbA9XwZ5N1CjwXOXwwgFAeUy9jIwRmazeoyA3cHi3ZQPQNRBKasNpnVzRSEgzcJ",
-	"LCoOmVEAaQ93oC/pcEfaWbu5W5lnVa8s0svshuhYeYBCRZqurauy1AWY4bbvnE+VlaenfZnlp1mn0YXy",
-	"LAyd5hsvu/y0L0F7uD8taqq8YRVYsq+9dLtqq2uywpriBHwJNV1IwlJnUkHNqK0iy0bFcsSuamNpVZRu",
-	"4iXVibTw5eW1dbadQGED1AyxazyCXHy+uIwSigNvK/hTieXcryLMSxYC1+Ytzdyg7I8m6PxcLO7IHF27",
-	"GgUXt7f9xkDvdkrX33xy/WMY5NPN8+MY5Fjak9KXzzzvRVee1D+N+h1o2784aOrFFulZ4oMUA5wIF6o3",
-	"ugcaLIasksviV0eoD7tyVNEZ9FLJBBuso5IDdDQsp0pvfQYmhCCcjlkUo4k9xAJH6SBwgS03bDk/w/U4",
-	"NPeIfdPK5dWvVkvhBfTFPnBBCVDgQnvTFstAhuvf4ml1QATbZX9i51IkXIullki0kjxesqw6kz6k17CH",
-	"HqUtzb3PuD7A6wLppAVUN4soQRaRyvHrP3786NHJg4fHv/7T0b0Pj9/80dOf/+bzP/z45E/3qxuY77LX",
-	"bSJqUSsypgd2szKT5LLrMZ0mAkzJ0DU3ptwmZhwhg0UUHnTUWIAjnXz8xtG9vwZOUUBilCizgM8k55Eb",
-	"/9yHDL4rA8aPA9ifalKJluFAtKi82pgpVNZp2RiMIkqTCKB3WJ65zHZiKB6GQixNLU3RVqxHsaA4ndFs",
-	"9VQkHZ4YHaIbVEQIZlZDxZAz3M7igF4uAIjPNLZkhUtjTnHPKARfcoZiUfUYedGRMUUxbcryFmsv0w0A",
-	"F5bZlnSxAZWyrkid3hqAUvLIuIGu4ZgdJMSiFCJEFUlG9YY1xyIbXWYvJVyDdZNr9xoqKTZ9KehPXDIQ",
-	"9lMoP/NUsU1n4yryHF5cpNSclBMsEpqzDpXArELBwwx2MM/dWr030UQ1musLNDwBiHR4U3ewYZjhtYQw",
-	"44IlfTGSJ5i4Y41IpyopuJqzdr2HbnjDttye8J2VHZsDIVqEyhFQvx3aNrZt5D1RWAELgI40islDA5vS",
-	"XAzkKQ80sgueOCt3xIGOwul4wFADb4g+6GmjyL5O2A5n3EPNNwV1zWL50uo+fCWulbQ+otjMvtcTSYCi",
-	"tkiXQUrNsBc/62JmOb8Y5+y1s3nfUjevAiC644e/ffrDfzj+y8Oje+9XJ6mJ6QRM92zuK0HsNKkqciJB",
-	"1KqCB9We2438kdr0ZYdHwOJVV1SIuVE8gph+jbQ93mT2AUlRhx+KvJEz6LhUIE1KRyxwf8WiCVuZYdSH",
-	"kr40nx1ywG7hck7wjP1tiTqtT1HvwZqinCs0L2E3eRSeQ9QL7tJSIsySEedmWTT/lvvQFBc+G6Rk8d1U",
-	"J6NaOsjsRPRWaPzpxR7jL0L/5pwl7cV3CdyLQHuegPA+bueBcQnqkgo1SQDJASdAo79WarFyzYIBrnEA",
-	"6T/Ix3JfhjyKuyxpy2W2ilw0tKJVZzEQsbaRxAMj7Q27ZkQ55xkVlCTGu6LcBiym6kim9uJoH9s6If1q",
-	"lG6yS889y2oKCWSsC7aogX1oqSt4wuKI70VxRMTOsQL4Cwt5k++L0HaAKUFbFmV08hdwj3jO7u4d/1xM",
-	"RTHtiDTb+AkeloGqyYIih/k/2/ZDFx8CCQAuntQagKJzfbBTpcoQdIQw37VfKiQY3E4S2LGvL9g070Va",
-	"9tEIuoyZ+MJg6FqZyJy/hMb+NgfbaZehdoCqD6oraPnAes+ywoC+9/owPbnkoS+D7VcySI8b/K4+aL9G",
-	"0B42DNnDM9oiW4RQhPawsZA9vixAe/DFZD67J2QKTp2D9niO4zIABFEvbqafPwn44oCiEFOyOI2db7xi",
-	"7Nq01giAxMy5sVhVY36j2qkouRdo4S2CZRpXQ36Iubhn+QmMDUKx0jApGEoGkMddz0FSnOYrxaKcAStf",
-	"PArDzFdanoXp70DZFU1znSskxU7i7ErwtBeuPmgvlFafobjofHWUl6uu0I70LyUVgIg+X1aCRKCbDu0Q",
-	"gqxGCO1WUEkE4bUy3uC6usxeJK5vX1b+buvGyktbN5bWLnnM/P95j72yfWVpy2PXb19bWrtcBWgGYTm8",
-	"fItaVwS2aVQi0Yc7fszeCqssdMX1oMQBUEQ65WfFhG1JmgerGacQhsBMAmYYagc2q9Edrvamq/HmqexG",
-	"HDUIotD1M/H6o1NMYSoVSKRgT32kSxRpO6k1jLc4RvXRNn12hlVIE+DUKszaMWtN1VrOjziGzUwfJ8zm",
-	"vO4JKFjumYvHpOg4Mz4naUZRCxnpRtOs1nisNOVSt3K3pUaBSguLujCr3Ss95YV1mteWGaOuOJMSKiEg",
-	"KDvv/p32vLdUbwasZNtXoBX44RnC7TREGT/ZFj63V3Qubvz5DLJHFe0iXGb4uvkEGhbM9wEGJsExhkvL",
-	"OLJd94ph5fMf/v74xz958vNHJx99ULV9dCLtpmXRKT38JHRjnkpST6Vizgzn6xO1Pj6F/IrnrD2As23m",
-	"gB+uDF23jaAQEsX9vXdNlkuQbX/jUu2C35OQ1quRrvEkLJHWaUqbPhz7Uruy863R91oq7qT2qQMKbPci",
-	"ycFW6sUfD1zzKzvfmsTq9m8f49o8nFVeuX1t6XmU+BdvfrPqweEAZohcFOLC3kutsD727m1fvXY6q4Qe",
-	"fu5N3L56bUqbWEH1ffKLj6tYyWD7f7Gty2ZY25DTNuax+mzu+0kxgiXd3t8XGlvyl5FTXVMJlv05xw3j",
-	"k/ZlNnzpyyAIKGm2G4qmUdeMvcAqSH5UTLB3IhmqDnvGMSNRzp5J1amyFfo7JP/MI7t6V9V3ITFmHskP",
-	"eQT9odkK6xnP/FeB1tm25A//VPWl5nWRdncRMGAe89lbbxS+/d9+xugzZsTP3nrTlylP9kXK7H8Dv1OJ",
-	"BQ9306gp4HvsGZaIw0jg7KufvfUme4blxwb8ZpLWeRzbp9Iwn73x71kle7ln3B33DGpkYV7DRjXclFYh",
-	"KNTkdyruuR5rRhIpg3a/l3arLDGPEbYGDv/QbMdp1IoFbZwvAzd0gLQzrIGNAOGSzW1SBbDshHhNFWu1",
-	"U8Y7vOtLIPipbrq2LfCgjOtYyb5ejPbpXZE6Br1wkwX0wgG1RFNy4KWkl3350h1gYdpga+urVszMU9dX",
-	"c1MG0Vl/nsEORZo9a2453t2kkqBLqzmhsriN5/DTqo4p2WX2suBU2rW26tEus694VrTYJfjCht3OZ410",
-	"rH2FPcPWnmUvsLXVVRyOra3n2DtFXh7MzJ53xir0NuIaKT/X1o16eW61rHXCLTzOO7nTPKLI5yq9HYly",
-	"qhg/FAnfF5sYoSNKdYwx2hBiWVoud2J7S36iZru5sHHpuWeBEwR/Wuvv0T1V66pvdcoiDkD8kK0hsO8V",
-	"TNCdb7wyL08W2qjY8+sunnf+/uT9N6peIWPRo57PctfkMoKDrbkB98cKEguUF+oTZZ6rNXT3B9wKtoZw",
-	"PzoUErSaVeJpQzSxk13W/NL2Gbebg6Xl2WxA9ewZ92vVVtj7kv4swhzmfZldl1nnyHwfMwCU1LIwvC97",
-	"PLGeTrIZmVlBSy1qQs7bntvwqAxL1kscSq27Cm+XohED/WR2vjVICWA/0XHUwMXAa+J88xOdMVnGueII",
-	"k4gOwALktQ0akMMMzIEBgQm4ZoXvjdXl5Vb+G7No9zJ4wFHtQPK4LZ2Db2sBLKuJrs5Lm39ddfCeJUVa",
-	"FIREQHWhMV3aVFGUjxZNTqOXJB+xoylvp4qoJz3qJNpUCfSBRJ7FKvFg8ciYKeAiWJW1qJ26zWR7YBws",
-	"j9KFFcFQJ499WSnytYyIjVrcbV67LurNfOdNa1rl+5rSt0PbF9O+gS+hkR9PWROAdlLQ/MF2LEXZlZ2L",
-	"aSDuSo/ELNF3ZzmXU2vT05jZsRrDQgIQ6NB04S36zBeErdC2UjYum3lKLIwt1RWlfoFqCVlwCGYKycPV",
-	"HZ1dpNeaKwTPLm3l87++d/zuvWoRHViQTBSZc/HbiTjWPSUN4Pfmqni1kKHGunUkhyqUpWMp+wZZtBma",
-	"Q4bYTpHLLqtY1dmxzCUZfrslwqoHDSJs1yx0bkKFGLlE1CGAUMFiK/MDQvwB9i84wuXMSixnvSo8Fog7",
-	"mMgJWAWuJsSKO/MeX4doRDRi/wBOA3W9OL3Ab6+uXqrZShf4SSy99O/w11GIvwg8RqweNeFlQBzqhB7p",
-	"LJwBjJXETICtVe0kd3m6q6C5Nbg7QSR1S9So9WneRdhPeChyRAKOaYCG06lx5rNSM3e/AR7QndTqMqNF",
-	"A6qwSKOqvPXNLeehZA3hme0HvwGcZMUG+zQuLSQVOltgEaxLZX11repRgAWxP3SmoQKG3Xaz1ywU+iBz",
-	"g3IMwntdY+/6sreXMvHkWPeKQEaeXScwRNoySlnl8zf/5fjde74MtIgxuOWxxx+//fmb/8ICws0HHnv6",
-	"0x8f//HeycdvsMBoLPjd57//zdOHb7Ogkyi5H2xg1TTajEiZ3cYOnVCdpKDDbkPEdVaxI1F0U8m4W8Ui",
-	"8u+1ORQDSGT6USyMdEtpHi+z/0O1kRYC+iz3SjY1uqVfu/0koGgAxQsb+b31oLOyVhL4f3AYYI0xf0Fw",
-	"SJA7LbuOP85jgVTprnlNLI9vmbMO2QjC4gaOdI1VXGyv6uWlDxiBcC+CZbZlidBRxSDlBaxaW2bBwYqr",
-	"eCCxqDp6DDilIG/BlVtLA08n/lLS0TRLS2fJy6USjeDagv1yPje8NC6q24yzmwu7JC1MeZGF2SHgl8w2",
-	"FdDTIdsTQvbuBM2pOtluXnYedI3a0Ez/BTbmjTqoCoM+v3LXnbfXRhSHoUBN2c4ZvjPzhdZa6XDIm5oR",
-	"AWTDaVkifKM2QGuc3doZ2VLIbdkEOwrlRMNShAy3+nfcp74gdr9tZNHgkEeiXKYjCTkNKTcdwsmScg+f",
-	"37js3HZqZ2XnHjy3zJwhglMbhij1mehqK+NOe+4yZFLsj2uTWaQmLhGXOEMw4CEBxveVL22ejrgO0elj",
-	"lacP3356772TX/7++MO3Hj/6QXXD2oA670lQx3dfQh/6ZbZKXLgYUSLboO/peEMPWqC2dB8cO+O0OuOM",
-	"kz3io51PeyvR9hTpgDFKQh/x0LB1xVGOeBINOtCfyI8yN06R4rvQjd/DH5TT7pm6PGU3ckilD9ex8Imp",
-	"69epypB5hTEEyHwMMpVZmciF4JdRxjGq22Peh2PCPTx1eSF8bawcBcxgFrmJ4kDj9KKfF3adngFoV2kc",
-	"7Ha9DnztH755/PCD419+cPzoD9Uz7lFZNT+NuYtjBdYt7hEMl+zlxkFVtQP3eVXHcn7VAQIz5FMD/xES",
-	"yQhW4LHQ9q30BqnNrMFaPphi1CRRP9e4tDgWfgAVUU0PaH+ycAGj9k3mb74EFnFFjiyNhj/FfJ+FCtl4",
-	"bcNToErF1007UU0s+xKoOanpaqu9F0e6QSEPKTqsHu23E6HtFYBgJeKRrYvSRkr9gj55x3OAjM8uyXCq",
-	"Aza95EK3/AiNdWaGKLQVwp+PaBBJsgDurGs75sSmQoinSEkHDsafbDQSORLb6RLv8C70spOpxwCBBOAp",
-	"z3pqFq7YEHHdo3esUkbMceTYaFw947XQRvQgJBpo8b3AY50kSlMhMwhGL8qC6xxb8jK7QSSDSaSFudMU",
-	"4WBrltM29CWROR5GOtqLBRTNYnoeufyN0aGNcuEx5iehHDrRGy6C7EstBM6Q3bCpTRoBQXI3oJVEQyRA",
-	"YA0wNhfkdCAUnSmCfUvSyAL4X0DGWhb1BZJzngqd+pI2rMfWA+9AaVeLsMy2icqJaIQ4/WUDIrtY2h4o",
-	"uWsseoq6ZfxHLIRSd7UvIPiK3WlAlWXKzZfIiNHh2kO9hnpmcdhzOTgKZp6IwfEl6DlavkpQkOsgv3BN",
-	"ZgzWKtBqb7GaklLUUmUZ2MxO2zC0W0RsThjH1luoiw7TQIKtM9QpLvwLLFY8rFRZ33//C1ulNhOJTsEF",
-	"3ChePh4xgyAriC9jpVobvjTfBSvrBfa1l7I0dOHA/u8w+At34X+v+e3V1fXnwIp8YX11FR9RVwmrma02",
-	"z1oOecrp2eY/e4ssa5EiQrRSW9YHbY/Vlu0+VfHj9jXhMeYA7sJv8I+aH4oK/Fwd8P7WORe5W0upA1oV",
-	"EEZ8DPCTpzhEg+td4xbmZqtjIVqVZ5muOtzodcuX0Iy0RsfPHVX6Cyh+QHuCZZrQkAjL5L6UomPEX5qz",
-	"ptieYK22boiw0NPQCIHHdHvPKMU9gRqHorm+FDKEYmfoUAmruEynMmAVTPMD/4JtTySBTDasbmB+ASPo",
-	"SEQRwGWDFNqB5/SPNVPMv/faRo5U3R5UX1bg6eDfsnUroLlVB8nLRUDtAuQOUNXiD5xbR91SQEtFmsWq",
-	"YxfDTAp4/2BhQ2SXtXXg0A2ex8KWzJgFDRNlHLNltq2QLhqcfHPUs4YxtJj2KzXV3IukCDfYnkobECfo",
-	"ZtFbmBUdZGfBwXxpCgGtTYB1PtwMkqj2foP1KAgPlBDMp8XTBuldUkNlcNfcHulx2OyD7LgEFjrYSsRh",
-	"pNpWtW8aJaGQtxEty6J9mtcQZaEbGGAwJc2qlwWRIpk+d3lhRHTCG9dZPZsLKhA3DXMEWuhv311wSn5h",
-	"49JXvAWybDYueQt0mHZh+uur688tra0vrT57e/WrG2vrG6uX/s8Fb6Eh4nBh41lvgW6OhY219VVvwSqx",
-	"hY2vPGt++t7Cxtrq5TVvQR+0ze68+vLS6uoa+Ny58Z8/zfCXs+FXc8M/nx98NRv7kh37m698bWl1dR2W",
-	"0Co7Rx6USQx+6TXvNMYqyuYwmPFYNkS/fSCihOXu2/l69znXhFXQe3z6+j8f//gnWM7Yyb8ZEkBzZyHS",
-	"XT+hgMBokhMbEJqukzJitxepKcHcgzJwrVnjBzIwCqnUxZ1WhIVVZwsBnIEAJb+XhL0bkT9xn5rmdtIg",
-	"w9md7YRdn/65hnfc8rHK409+cvzwt8cP36h6fV22NdszN7G95jgQP02+RMDNZuWu/efuyLb611OdgxMl",
-	"AktPsuCQfRI0ynDgf/OCPbVBlm3P9pZvUtOMkh77O1mxxOgu+7cLlQdAIjDxtvt58D9PqdVT70tOALHo",
-	"lWvM0iWZ/CkrL8ah7Z4jfcTk62hOrSdpBldUKMoZo4JiKSJY3o6ZMuP9hrBBqhhPksgIWtoTIN0kwzdG",
-	"nBLVogEQOhbG8ggK5YUYIOC+tBWF5noJikWGAcJ7MGSwtl5dZggw1wdtHdjSHIsbz2kpjPNYsj8MOlR4",
-	"nrXKXGTZlyGIwSG9mKPzM+dJs4ZIRHXTaZIoLWhEX0K02IYOeSKI1t1NpqeoCoBaBDIuIN3LYrT5wzSF",
-	"8Cw9fi6MU+Me4uk2vT/VLKbb+D5nFkDPP97tBcqCYMP1e0rOmZG3rk23LmWtMoZ17bm0/TLD9j0EBAAP",
-	"FGWXMhuCJ1IT+7rN7JoD4kvg8MQGF8YDhvKlPHKzN/frZaFQzFkDBBibYTV4C6CXBAc2g1U4C0VLpR5G",
-	"P6VtEVNdZtjfw0zDlw56h0UaGDTeyGIVOCUvnyaHMl5Er0YAMAzbKHaCguI0D4qbeKzTUEgKCqjoCJk8",
-	"Qdlgz9wal77cExhlwgdD+0PLXY1kzRhpQKFQhyKJOXYihWcI7Utj8NQjKdwLNnkXZQVwttR+foOq8eG9",
-	"Fu1aAugY++fWc9Fm2p+9Lrw0BZlsIA7/BjeBmYf5BkCGwXAi59N2CLGas4n8OXmYLq8dGHsMf6RJuOZm",
-	"DqwR0OpB6C6wuf/l3N8pBLXpy4DvmaUMPBYYxx4BrWkbio8CajJsfrRP9WX2QHGnJkDIg2V2G+4M16YJ",
-	"o1h4OwWskvVN9swDEBeL8F4HqsWXMhOgE2L+aeV6F+Uavu5+107g4zaOt5vhbXlK4XTQE8Em+fNBBKXy",
-	"GMIDkSWbFX+ATaKrLREtgfXpJJp40gBl24uSLnYgEBn3Ip1hZN+hOgAjrL5EYa5cXl+n/AVepdVCEVUi",
-	"AH4bLrNviK5mEIZygKLcQgQM1BbIcKutSVPgAYSI4LDOdKBUb9OTct18Jn91FgZBGtwZ35+FGZTz05pL",
-	"jJawI6DRKu4D1kqb3zgtNhFm822zZyT0erEPbkRTcWV7VqwIFfbkR/928tG96thoHys1xduMTu4SDR6J",
-	"4ZGBV/HjV7NPXyAGRiHbTbjCsZpiwWwQqT74Nw/NwoyPKszWBM9epJnNg5QFqO3fd6NwML6xLzQ9a6qG",
-	"4g52R8OfslUoMjHOy2OkixvTTVDlYc2CVOFBsZuQOxr2ghrmSmafGX5AVu66mycKX1tJBP04gM9tAEA6",
-	"992hEOlTS8xg+sFbdna071MgaVuflmyW6WinKCPNvtcWbWNLGotwYr3subSGm3nsuGI0XH6cUA4JodP7",
-	"v5TJ77TVgBuq7Dp0+m5enCzm2iWQibNthTVXzni8S+I7mc/Dtm/u3DZipdnf7dy8kQV4sQ+3L4MdM8ZO",
-	"tC952k6MM/QClki1ZXTH5qexWso7XKO/NcQd9vVvbl1Z2vn61vqzzxnl6i/gn1L87DL+tKfCLv7CX8hV",
-	"9YhaIuiDAUDdRO0AjVCyPqGjw+FawLSdmHFwwPWhNDRPWZBC4Mo8NpK+5AD5aEaynSITklSdZbaFabJE",
-	"pTwVuzhygKmyOKSZIKzEl2YwcLKEjkLhsHZmTsZ2Wb/MGqqdaFYJbEaYHrgLVZRBdcO4h4kjISfHLbfe",
-	"ZCRplnZU7t3AKXjhs9d/ly2xWyyJOBa3YAM+kr2Jqzg1LoArLE0IutigjoCD3p6ZK6EOze6zklDdiWDN",
-	"l9kts35AhooeK6w5PoheEoSangzuLzybp76EFvwUAiCznPFYK7cYKIMgtEvXLY4o97vb3ZYIsMUaarMa",
-	"dKiFoGRWjQAAqgoECfCYQVeOZhQuZWo2xcPny4hUYhWWynhI5DBp4yb1TGgTHOr1O3dsHw9w/DX0FHGG",
-	"mfGXu+j5iFgTaSl28YWN2k9Ux/yxxcGVqmOtL8RJfWlFC6tdae3wCeC65uAoaU6ZmY8gVEkLsCHMJ3zZ",
-	"K+2RZuZSBhAG5vXIIicn1zqwmHCMVSfAofLIwVaimpHme8b3Q6BqxRK/ffbGv88xqJmfjCNeZcBUlirq",
-	"LokxZZw2FqnicKqdBu7NoI0WdCD47PX3crg4wPUlSmuAJaKA5vF15hUB6ItETpBShrjxXQBIYT9ox9zm",
-	"sULfg9eCTTebDAs0EAVkY7s90B8tjDcb98BNAtzNV269zJptDd2IG2na0qxi/gfhpDhWHdpdXxqRaCid",
-	"9tbb87AZSfwsVRTD4wB9hcuJPSmiQwjKQL8v1cLlwDBYSaR50C09ea+5Z5S5xJ1PaSRMrf0XbCyhp+xg",
-	"2KsDTizGO+HUTtZWK0cLb7nqfYi+NPihBbaurbopalbRnDBdDdViuqtT0fQYZ8RUmSE0M2YclaRQr1/t",
-	"rUaCtkyggDx6Wc9cEiuqXmd442BE1WrtWO1DHw/U/RaglyrKPglpznSYh/aZy9cBAEPUQYNmgQoa4L4i",
-	"9/09YRQ1oGJDEfOuZpLsErjf0oawmhqVr/0iBEQtt0FQthcBhLTQjtEiLUWu9cisnqERPQyN5GTiYhQP",
-	"bcVxAeGZze9cVnVpt1lrAVg7jiw0O+qiZtaKJNEmgYgxqm6ZNnRDdWR2PyTtWGRcHc4wLCCofRm0+nR2",
-	"sAmmpA3YZgeWOuDrhnkEh0EA1eBhiaZxDGM4UI0+evXyKGv/hXEhqQ/OfuOszevGyee7QG4mQnYQGl3c",
-	"ezAmfLOs3M2FCkcCdsjwRH/E8rkZEcVyKJkCo00Xzgd0Xw0FDwNXE5K/EyxJJiWhqkCNkqB6zh0E8/C2",
-	"5PW6qKWD66IQ1jMyZDEA3XNrCmCeCWyXN25c5sXu9atfxmYAunPWZR94e4yMnRaj65OMnQ4KB21pNujq",
-	"8LK2j3Y+G7n4jDlY9tzRrQfXGB8UUfHc5aVibNqBUQW6DH1JMZUoLYRSBh3HV4Bm4kvfZJa+yRUqxJmu",
-	"c6JaegWc2RXeDqN0KVb741UxYrVFve6x7es3tMe2tq+zA9HVnsvXe86N0R7bU3eYORza86UtcyTrykJe",
-	"KPGdgKNu6/p0uyWSw0irZJGYN1hNNZsQrYAO/h5LsLm8LZr02Gev/67q6gJzhZRYsmQOxNb2dc9yUkPg",
-	"iAj0wu+2AXyGtbtEyZB0WZPLqG7s6lqstNhgnYZCorQoZRXuyz0e7gM6wy6DJTmjuQIcr4pMcx4ih/Ci",
-	"DMVhVKPCSAoMZMcWuegXNTvkcVtoS4UCtqI58MtsB7YeL1So1jKLu78vQo9JVehljQgf4wziKKLUx9ky",
-	"cvCy2h9VmbPF6K2DWhwBMxl4oIjvOBDdjR7KPQyvuRUqrcIxLusw9pSRKdYtyag6tRKAiC4jSw4yzOKG",
-	"0gegFPcgkqH7aFAdMjHsv146sxZPU5GYr/5f3+ZL39/9zjO+v4z/+t/+18GUM4MGwm3fhU+XjHZpfdBo",
-	"px/jXInkAbntHiqhkHeJaxgcrdKlNQeinLFnPLIeM3SeK2jcsVN12pG/SCwkcJhfkuk4uXi4AJiQaUk6",
-	"/mz3mai1kyjtggKBI7YjtIahv/0d8+rFBj04h1jtY6/16DCKxb4Iba1mcVasAjeXzsNUVKv/ZttTd5bg",
-	"7hmKPtkyn31R3bkNn5zmnuQGGhbVcVfmTFb/RTsaqzz58E9Vj+kmj2O31tmt1FI6XTJz0+Zihj4wDDJP",
-	"5ndN3mX7iu11WSW7ufGeL9urMnABhjfyi3Xq2EZNJ/Xb6kDI6TVCyE0PJzzroEZhgUokSYqOk6aZCBNG",
-	"OeyQpz6nK3f31B24AG38YrT7lvvGVNy3QQ7RF0g4ccKz9qPGEU4nJVwDD0I4Ewl13pUdHqLE3xfGfYn2",
-	"G5AHib4vWC3m2uYFQN05Yd4E5wualwODM9BQWBil8bSLxQGDBJ7gmUu8htnrIRkh+uiiZjHfEzHTqp52",
-	"0OwXoQY+1oTXUusqKEmGbqI6rPLi+tH9fzl68J+O7v/u6MGbG778/A8/PvnT/eOHbzx9/z8ef/hPR/c/",
-	"Onrw6dGDN+FFn9778ecfPXjy4ftP/v4HT37y++N3/uzYDewwxhdroQtn3cEGNnLXvoRMfyeJUnOX7PB9",
-	"3uGwuHcw2q5jleoqxtlznR6yV6hI5cvA+o67URhUkQTG0oi47Fiuti7DqKiOLHVtzKpfwZXcsms+bfEv",
-	"jjfswrcrQGSAvNbIbXs9EnGoZ2aIFXaGikuK83PO/aJZ8gI9hplp//xjoUFax70Oek/Hyl36TU9Ee1Dk",
-	"eMDKn0dBe4PSTk4MkTpDdWQmw6miqtJ8zZpXBBEsljJR5GR/okDfqYTLx5crF0+377eoi6tWiVLi/Fey",
-	"d60IG2QDK/m/VIaYlqfbcRSY4YWat7BOjIiv7NRVnRVUltFito4pN9esz5gvabRldjXaj6haaE/AZRSy",
-	"ejuOlzpRmGLiHb7V6LYaQupNV+XIdKoSEQIHy9bOlevXWQiPggKkpIuXAYuMkhbYWxGblOW5YxcB99Tk",
-	"hABytClmgzEN2VIJVFRhF4QS3MqED9w0LaLiLLdnH10etFYjroTZGkcOFjPoeia4FYmPh/WHPSd6TA3v",
-	"AsGjHfOX3UcH53J6NOj3lSwNnq091x/WOW8MJkpFU4+17/ZFzD7SLHiS8FI8ulujmey8W2YWSdbh8YHr",
-	"nYesI99X2P6Cx/FEPXy3KhdUZ9j5zdHHzwSn3Mm3wjJDJ98OOcgvAkxkPUpdexXwXbKeL+Oqh5W79p9Q",
-	"FGPkcskyEY0XHch9f7bRgS+KYM8xPjBKsJ2EzSdAYIdf1KgQHQVWJvCtqHbAUq4PtE1GUoauw5PQ2Fdx",
-	"rDqjwwHOoxp9HX7TfXRmF5cdcpyL66WCn16kV5r2xrmlYZXP3/7z448/yWzuCCkARML2Ypvg1XHUYk2h",
-	"Nd8XZ7nSBtlsIRjd7VZLJEs1Iw2bEDsJgQigbQsR8vC+EnBfceEvqAqx85vj3ZjJZvndaKVxhnejixCM",
-	"aQ87BbByN+dLDgqAj9h5++3rV8v9WKxqyZ0GIBtImjyONBFoWLcxjg6E4yAyrjhiCHxZ4ZAO4jFKNzKO",
-	"RBkHeisRdVFL24nwWCrupJnfsKh9udOI6unu313fsSGjGpdQEFW1LEZ7PMS/weR4M3NDgeagWo5V+kKd",
-	"nDlevqNOjhPh+Vy+Ob8SC4YKEls5uvfe47/86umvPzVq3ivqciCf5kka8Rh7sEDn43MdxBXeipYORHeM",
-	"C3pr+/o3RHeG1zMOOK5XaV5ikyDwcC+akxrdwQw7EDufH/N8Cm2Z3+cMSDZert87p24c5ZrSwl5QFYKz",
-	"m+PVa+WuVM4miKI/hRHI8caycDxLydN3I0Mw1VaQuFKhuMuQDCybNuOtluAF0sazaI6Vu7wV7R4IS+9w",
-	"qA7E+e53b6DDm40yHSKI3pj4oQLyIs7wlUJYdULtOPohrHLJ+s0SDLCXVMI8YJJHb5r353Dxzy3GbAK3",
-	"qWqxXF3cALXqDCizGeZY7CsVnvdePA0PBSzbDMkoBo43CtBdqSnq8xEyoBSnimOztlDtmFYdIIrqZ7B5",
-	"cjfX5SBVM0vX5jZ6IFwcLPPc7Kd3nZa5Gq/cenlQJmpn59Y120WmJ4mw/cptX5bVOOGDNLKnFcr9cvD4",
-	"XVfK2gTeVN5XCAg1f+ituDYxoP+HpbnOW3I3fdPgItRQnOnczTzNlSP+TEedI2wOb9Sn+Zqq173+Moxx",
-	"NSnMbLQbsQMfm5kTgcON6UMgYH4WG/WSZa6r11lTIBfpXhfrDyaahrLLfSFNfZjcHC19GH/7+o1hQbbi",
-	"Htkbcvv6DeR/afJwlgDU/GxyFn/GR28mRpcilPNkBiowgNTEOKd4CeRQL7fC8gO9nUQyhQV8ET48Ttub",
-	"/OyBJLBlHrKJ13hTcKlzxSyHwHBgrGlxpxWrUFhbv4TesF7vBRc5LXEqn8BbaPI71/Gr66urvZrDW9Bp",
-	"N4YaD5U0T2uP04oOcFf2Ismx0UVPIn8wioInM4LOwe7ieKyy19aRFFovmZ8JXboGfYqMZ3qZ6YYwdqQD",
-	"zqE+45pdUaFga+vPj6/bBojlyl27zWMiqHNSMfXqV0kMOkSJEAqQYXOVpg3R1CI+xGq1/Yi4TyBIBU1E",
-	"4XuJigWlTthW7uuhPe0R1rmaY9xO8ZwALfXysHjxxVf/c4wUk20wxBawaz9TI+6WMOLbo+y9HCw5SkBa",
-	"vLyQgdVXELlT2W25o7XSiuRcj1cJMacWafHSvqBSvX39Bkx2fiI9xKK5KNbM16LDXglnHOwtM5fMsGnL",
-	"WBmnOHeZyBD0IHXwBF0YawGqsFzSY5GkeiVWnaXRrdpfVp2JNOcay0lxg43horysOq5jgwf9F2dazbjt",
-	"2iClWJoaq45VRwXivcrJf/718bv3ju7/09GD/wRlGG+UK6HxShknVcU41p648p7RW+JqDHurC2eTVORJ",
-	"akkHXBFjjVsSfZ0iyqjGAaNRugW2LEHcaamktyphYPXONZUARxt1CwQzHqFwLlGegbGhD7Mt7ump3PF8",
-	"KZ7+8y8ef/qrzx7+k8eO7v/g6N4Pjh787OjB729VLftZDO5MllsH8/LKrZeveWyPa/Hc5SUhayoUIYuk",
-	"L4OaPgyW2S3Vsb0M0SLbE675c6XW4AmvmVsh91j6HFAw+JIS+KlS2LDI5lvovapZMzBwvIARAZgWIskC",
-	"QpvrYFDQ7SVYZkJLX9n51jRDxTQKDll2KcAKY5sTDs2X3XvNRq9wiJ/aQrPMl+3r1mJ7czvRippAAIiL",
-	"OMlKid6jgQP1HI1zlmKUwq2gy8aeCrsZZMV2kccusaJjfATYNsSuy3yBgy8tEgtbvmD7jFzTPXgCiCvx",
-	"9DarG0wq26fDPIGnKa81CDQjFfGUQOeqZXYzbYikE2lB3rr7HnNfMwfROPW5zuoecSuHlq01a80DcUou",
-	"+b5oQu8efJ6xSHzZSVRKbWKokR4WJ7nOP3GMfJKSOrVTl64A1JEIzRHcclPMhm1w891E8BCI0UHikfQm",
-	"wubjuOWQ5DPaILYNenpSgJtZkyGVuFYn/EBI1mmA6rLPsQRHml1e/Sruh0sj0roNUhfXm33qYjp2byru",
-	"pCs1fXiGAMXsrFxaB1yU0rgdiQI0IXFra3TZ5fVh9Pt0hp45x5RumaPH46Gq1oievSGyTjZG77q5si13",
-	"oENVa8OxQLkXd1IhjSJ1cTSkb3QH2yuc7NnEJmHayPBT1Nm9CtvZAZHWbaCzjvHc4CKMNFH69PAKvfW0",
-	"9DE0OOi5dGDqSyFPubl5WCUzIVTCXrl9ben5qlXXRosv+/IlV7mcTxjiR+gOc9k/j3Su629EVssG9mOi",
-	"jB6yH2UV0WDpdFQ7DgmHS4Wr7mbvAq1TJzG2DIyFlXUe4yWql4URTAMLn3GTfJlpT/NN+riSwA+aqI72",
-	"4F92843RhFlkO4Iv3WUO8wY1CPTqKmF1aLxvLa8GlzlS+2w4X6o64xIpGLNtAZYtRgPaP9vpKvNEUvce",
-	"0JyaO9PacgNToyhXRX3zpeq1S0HLM0jPvdrAHp5koIBMomLLjEwQayOKBKWaEQYTO0CcXks5mxRew+rW",
-	"cm2l2jJdgvKJoV7tFfO52/CxSfm1PRIyTlCBalGA62DGJXmpwi4HRLGlG0YTtqLaQQ/v8/CVHtJUEqsX",
-	"2hKeXnMJJmt1wb5n1TjAiWE7TKQq5bHedOz/uu/zqHMF8craPo30QpqtLrOXeK3hyzCq10UCFTa2CyE0",
-	"j/xuW6d4s1vbPBFcK7nMXsXGCPioWPBDoX2J2hHbImAvCrKHoREmdE4wskpMzvg34GW2XRN86SJlRk82",
-	"eWKuIVj0gWzMwO5wcau9YH5zAYLAyMMb4+HWgU0HrVdnlTqoqSR0kkMlrllB48k//+Px2x+XB+NCrht7",
-	"iifhMLjbVfeh08pERyUHVyGJ2ntOYUWdT4cJNGp5gkCmprmvQ97VpCoaXIZAflmhNWWXSgnx2ln/FOhE",
-	"XUgSuy25BIlfTE08tzrHlnPZ+g66XFVyYFxmnfJ9IAjFdoh5HoQoARXabmmPud6j2mMdo0YwVihUKxYz",
-	"g/LVYwVkpyHvYheR/ZhDwUsuFzyGTK7UGhxsfw195V4bS0avmO+cXVBH73PU5PtiRR/uP3OnGU8mt2+m",
-	"PKPIG543KCYRobkU8JJsmRMGPOeIug15F6JvXLKdb32N7fEEZzk66jYobWg7YZYnDW1rSpoYHFgu9aB+",
-	"lC5UN2ZLzpstPawd57R7Zw56fq3BpRTxwAFEk0dxRv1d8tQvEoFntgFjMHhKlUb1aJZ8ETfyI5op9DB0",
-	"VWBHUI9aXuhqsbKnXJWVNMUcpslyy7Uwm125KlIjc2Wxtdz6wCJEYBmnotka2K1l2vt1U/bMCYxpgpHh",
-	"tIybQcs9qGT9tJeD3TnAh4/a2qH9Tk8z0MiOpTdb+qLWleRleAyx8hip1XP3KT0NchroAIvSDfF+qTpj",
-	"WiqR3FNtGY68f67bz5319hm21vTwHfzWjHiAspcaJ+Rg3x8gz+JOC3qmsJCnszFJ7fBIaQe9KzEO3cxR",
-	"UAzf4ZW79K8xtLddmOmeL7f8g48XTXdmGpnGI2Vstxg77cOKh2BjxpEU59bHNFZBHQ/cqJV6JCPdOL0i",
-	"zo9QpoevwbNvwduhRXhRVfF4ouKB4rO7NRPBwSWkMbG60glSpcWTNIYuFPV2HHfdzMrVsQ17LCEwZTSa",
-	"3ca6XobPXwRatknAxbcyZLYxZwmlY07f+uUZc7HtZJRZiPPIQlPEn6WxXRBntK7DdzZPo2W+PUoV54KZ",
-	"0zxg49I/zYiJIAv/maWFyCA0uM1oXHWmomkNximjHEZKRlxo5R5+T+uPZiTdqRni49uuNcNNrG+6T53X",
-	"vVctYYQFeuQM9OhnYl3Z99mhTR3DxHJLQDyrqoMRVIeaSYwY8pAu5WYETY9nBVoE7mWKUbLK01/84PO3",
-	"/1z1mFltpqTQJW502dV7syWkfeELmKewU5tLqsKtS4kugjV3zaBAWGyCNicf9lfYUXGW0mL2Ns+xRGID",
-	"t4SZIGgylbB9IniF5D/Buuj0Dr5DnCpZuWv/OcqYz8nY3PbLznVWLDYFyTA3Rb/WsErl/IX39qDkLfmS",
-	"fVoBnXwGnpH8GGWgn1fNy1pVSW/pYcNpigIwYFNImqRfs9IEKF8wFowvsVprKZL572F+mb69S88mzpae",
-	"9TRK2pcJpPREuMxexpW3f1V1m+SljnAYwG+IOGQ6Aj6MRCAS0ZeqXrcoS9zPHGCZa9Zqm68PTAKbZb7A",
-	"yrUwv7lo2K9TJnJEPhhMiOL6o1ZNWRjNiIPMzAGhgqBEPcii4i+sUAFTlgwhJWRrFEHKTqtIV2yGdrTf",
-	"ZVdwYS6ltC6TbI7DzHKihVGtDXTyH/7vJ//6xyo28euTGM22r16zPIJYcgG39P4+JJ1mqHt1jcspqd48",
-	"3egApJYFTZoZSGHV6Y1Xl75CCHeV+DLv2OiUJ+mKTlWLZUUfAK8lzHYflBCYwbkv+7WqJQ5PCFWBF2GG",
-	"ISfYvYeNQswsfEn9WyyHnxnZzJ1FITaiTjtRDV6WYCKlHQmM9sd87QXUwvYE79S4nKsSNhMYrohp3519",
-	"O5vAh9lyWyewqDOpprAHUzJVJO/t2gHw/J58/P7RvZ+Vh7fG41a+2dKzZVbODfjF4VUutIag1kyjF76H",
-	"MgwSw0upaLZijn18yhyJl8wnb9sPTvFYFAcqORF2xtjMhxbdyywU+3dtCwnnwQFm7BHASsIquzmxypOf",
-	"P3r6+r3jD996/OgHRw/eh3LTP8yGBOylZisFdrTvihqWxKqwSzwmuaVchPvGzRhQo6HCCiKWIPtrgT57",
-	"fb3KJG8SzBgoX12pdjPSxqRfHkTl1StWF+2WKMxvLtfEyPOwMzuqLn7YR9BVKuSjmBzGU0lnr5UZi2GW",
-	"SgK+lMKxZjCkgAL440ACuDaOAPU8p1KKfZHOqmDiFionnkkitUrSvNmKhTWIrb2tOWTthnSFgC/YIq7h",
-	"qP05FMHmK1ujVPsyB6KvAUsZVHf31LUii5HF2COzPH1RQ8ETWXZb29eX2Rah9l2haJ7Bt6ckVR8gKrPT",
-	"ENI4EtYlgpWhpS/WqbKhZapZIUJKk2jb7YVyVZoSrpvOKnhw6VTCLq9+1ZfAGhohtH1gmWu1vIj1phn1",
-	"WhSL6XUuzDpk5Msg3LtAIdh4TQonRWkzcL5mMtD5tKva6SbjbSMkIo6hAJkqorHujSWqU9plHicyEM6+",
-	"YJ654LlUFv2oG6oV1c0ztDpQpSmtL3ShGoiZLccd5gui8uCWR2CKNcKFKZ2nQtjN9ItVIYyvDl2zVGtR",
-	"k/5B9XL8zs9OPvrg+J2ffv6XT6u9FcFjQu8KF0vBzhle1Xtl51v5Ut0NtoPnw00ROVFA/ZkDQ3QmeG59",
-	"WTn56IOTn/4Qewp77OmD//r4L3/Nfvr/n9579/jRL5/88i2PHX98//itR0/ee3Tyq3/wmPnML//osZM/",
-	"vnP89297bOcbr3js5Cd/fPrDd6yp70tsSAytSOJ2U7r+nFqB8sivG+yornrmfoIKZDNhV5fs+ZKnrKl0",
-	"ytZW2TdfhCHWV73V1VUo2rXdNfGV9wV5xHTpqrovg+2bO7eZpS5GrRoUmOZhAllB8mImwB724eyvaB5S",
-	"dps7L1/eFV/eFTO5K8YuaaZq8gtQyzxan2YoH2cmRulplGp5C3fUGfUoTjGA4dQVKbAuq6nmXiQF8jgV",
-	"7F6kgtG+rCeqCYH6PbEfSWAyjyTD4nwtUMM4B4i+xQjJklJ5EiRJo1YkXFcdBhnaZovLrsd0C5obR/tS",
-	"JSLcHJRW8KV9NHgLnm1MnH0JSw8Tgf+IJPs73uIDNdiO4EmtcQXV9E2bOxvJjVtYHlgMnQnU4CONHy5D",
-	"Hz53eewCpMl05+5TXtvZFrEhO1T2enbbS+GVOXLe/Bv21xL1Rt1x4crGtR8rG/fy6tgLe0rsPkiLQ+73",
-	"F8mSD4ps7VgHC8WxIS9fRPzOrjlng/c2xDDNyIUsjr4n6gqsyvGGx/vkNIN/kUra8od9dE0bqtViydis",
-	"8NUh6M58W4oBkznV9bByF/7fg50akGWImiKOgOc72afwgu2+R/1GzL2BBiSkSPkeJnF9WcGq1FxMnMIf",
-	"gFSoYbwdLNxDEVLaV9UOqrYczZfwXpsswJCNDkCVd+ytbueBxxWCOR3NpOoM0u9fE2l+vxdmJFelAD7z",
-	"x5nVdeAtlfW/MsvsWfSI5zxR3MtGpFOVdEeI02nNe5hCAabQJ4grtM2nD3RnDy8DKNzsif4JXmt4zKK0",
-	"qEiafMfDArlHtgq+tOmcUBxGNbHMAkQbBITlynoakZ5tRXhzVZDXE5tbGrsHe/Ni6x5o12t5KveVwhKn",
-	"PcFa7ZTtcWMvmjtjkwWtdrprfhGYR6TtREKcGYZeIoNehO5YmMFFaJlHlO072wBO801fBomw8c/ARUI1",
-	"Hi9OpC7myuC1A3ikfTQ0KUDMGxmC9EykneIRmKtYDwCw9U0WJEKr+FDswlMDzKPZoKgvYcngR3qQO92s",
-	"ZoyOdoumw1MkDdwTQlrmFvMmuhVHaQCJmL4XyC1GwlKlsNsucCKSiaNTlipfIpFx/+sGfnt19VINxVQq",
-	"+EksrQcetmIqxIJRBwHfluv3CCcLdi+Od+sKejEHDBsBpSrkXXr1qAXFdIhtoSg2LGlXpLSZEDlOrf6T",
-	"4k4K9BAQ0cUWRNbloe9n2tGlLjn2gAY6w4GGMMm705MXj0AmU69bcJrnxCbTO43hUUvcT+SqlAo6lMgZ",
-	"NYP4uopDz3YEN/9Yssfd/AAn0x4Y43fFUeqRWvEyJaQSwJsykuBMX45ndhgBXoJo08pd8+9d8+/XVmhS",
-	"4zHXu++NW6NinKkRNSrlBdowse2odvByNAEM7TmksJWYqaVEkUGQtIGsYfZiyf0x5+jl1uzb2Uc998Qs",
-	"UqQAGzFIkr9uS1KgAgFbzQOTlX3ebFAm0FUT290DEtPFI0jPa5VpSPoVxEfHDqIAm9mK+X4pIuiGuJMa",
-	"8ZimKWmef5vrg1IQENcHwJOgjE7xMhMPqvIc/AT3CV3PaHZoWVz5RY37AHOt4C2b7VyhnaERqlF7ctc8",
-	"5xx4VvP1kVhWdKjAn2m2NbCQ23Vc1K40D4JSaEuyKBVN/AJME3mUje0FSQgOcTHYFWOMGH36vTaXaZR2",
-	"4e+B/SlAe22ZbVnWTzuYxzgFLM1QHujfQ5EswVKCHYmR/yUgCDUWWiJ46EsOh7MX4srGRbj6chTE1cjo",
-	"jtmKi2cq2KnNxUAwgw83CWDBZ002B6DWPCGih1IMpLZGiCtHD947evDg6P5/OXrw0dH9P57iQBoLYiIn",
-	"ssckNc8lVXvRRMzN7YLKGLp/daR1EOST2ng6+D5GABOxlKg2eo857yvSxDM5G9gSJJvzfJkDqDul8ZdF",
-	"aLuVHP/6T8f/8KMhIkosoCuxUgftVjnoGv5MvVLGK0A+TbH02vrzoyzRvsjtq8D4SZgdrJwIPUZZRMYh",
-	"k+IQhIuuxUwucgFYLISql0V646y2vrTKe9LV00OPE76n3YiyagD8M4arrEWKImOuXdCryDE7E8l9lSIO",
-	"OHdXHRCVg9FbbbNvWizZIJj9xW4uGtZqJerwDMWS9lk3B0TFilK/hUPcbOnt/HcuKgtKcZJlskEfyup+",
-	"IJgzm8pbXE/GWZjwetozl3FdjzFko/iZZUrXD9Rs2ESmsHRjda85Bw6gf1Ou7Hxrdl5HcdG5Rrr/iUaz",
-	"+4/YOXZvZKVl7+GcQ7nl9tVr89rAypOfPzr56IOTX3xcpWrKGW5myju8m0ek9Xdi7/DuRXV/cHZzsUxH",
-	"l/RhqgNsUsgAzqZ4zKhnHBliRgRyIOaqzNBUEBAVcR3Ztx/+9uj+W+Uqm1itypGL2+00XwEbOmOlZALG",
-	"HXcRA1a5fvva0trlqi/RqKGGSLkgwibj7Gs7a0tr688jUROVxWoWKzSTxJ1WlHSRox5bklgjSgoRasbh",
-	"kyqhD1LrRjRkbEsR88yuh+kFwg9Gml1eX7c53iBWaQDxDHxKsGGsdcgFRakj6ncL4UsEvVvAzJmrbJG/",
-	"TVzQY5ib3QU9inMJRNCyZBa7qtPJrBw//O3nb//55De/PH733rBT14qFjHSjSUtUVrh5q/DBsZy7qQFF",
-	"Bw3WiWSoOv0k947Y/tJzz86R2f5mSxdXcFAFXnt/X2hkX95PVLtl/KAu020QqMRDg1gX08NgLfMY8vDm",
-	"vBcvfj0rspwMVmMbourc27TgZ3wNx5zcM9MxLfuCwK7wWk200nLbYgv+PkJ2567cbrY0TjQnAeMpuLX/",
-	"ifxCWCGkIgJBWtQFGYOCwV6/hUTNUmlKlUZjd18oShqS/o+rIEt6L8xdS+qD9uTyvvPUxF/k3hNb1mxc",
-	"JBgZcg9BlJbrlD23SphrqygT9V1BjUSzThSAKIRJjy3PaTuRS5ayrNTO3qJWnXl4IGSq8QEe6zSiWgPp",
-	"ZXRmd286KI8vMyyPlKotayKE9KRHjc7bMvs9PpRVHNGdxWVVoVmq1C1RG9ij6XooZBrVu7fg0xfSZDUT",
-	"Q+KaudisOIHRliuu9yzZYHBEx+jWD1BnCjvWWvmzXhQlMyxyLxT6YIS8j+SIuUUfm/pGaEzOlO9Ca1ZZ",
-	"otuFYjq7mJXP//qe8RXYZ6+/lyMktamQKGHYdwnd570utWwDNbXXtTpt1Has3MV/jEEf7072lDfmApyL",
-	"LasHM7LJSBL4ZD/hoTg/xSQOUAjNDdgS+HIs0jOkTHIDlOVKrtDDJ6Sz5yIVdoHCWcqHXTjQndRFgCQG",
-	"gL9o5MJdGSkJOWeRprEIWYVm6aZdPc0JPXPfgDGEwbYNuPiiMO4V6mWbQzVesOJz6iDgTKvjd372+JP/",
-	"gDxRlm/VEW8IntgrYNnO/lQSouOoNTr9QgsZR6355F5glrO6W3F1Fsk4bqUwur1fcTee/PYDm4mZlWaH",
-	"cPmETnJvgZcWccz3YoTKsH0lNAKeiQAG8HUqYYkAgjnKClAc35cVKqbhLBbhPjVHwRIn2+g1F/JCl6nQ",
-	"3rW6iV2tYfQm77J9hemH77V5wmUaFVqB8uyULB1EMvRlBuOSAmhg3YMBy6NYGOmW0jzeZBwHSan8Waq0",
-	"6PIsGkPq9795+vDtKhVISIVTPndoHs/QKzJKL6y3YyZ3oX2dNrEJzbS7Sz5K71wfxLWCcRd6WV4nAjgv",
-	"gpbMOSrVxdqOZk6jtdh6MH/RvrzZnjDu/vIAThGg+2aqPRv3xQxnBhugOMu8iZ38A6eZJsqPM5BNQYFx",
-	"hgsWSc/By6/s3LrGUrPoRt+AKIAvQGRWM7u7ctTt5rNEpDOkIUUvvQwlaQOtDtQuCWnAakodRIJVvp6m",
-	"rZsy7npshzfFTpSKF3bSJKqlHtsxExW+hGBYI01burrMtgBvXzenB4Hb29dvAAkBZ4nqUIY13BfIagvF",
-	"enWV+BK+0YxkOxWaVS6vXxrIzWUk6bpcmBKqFR4+n2zlCDHcsfI3EbHqP5w2H82L7QHKdVkjai3VeCxk",
-	"yJNhUYGdRtS6Yj83zQXMj1PSi9rYIyHvao/V2umSqtc9S+vAGiqOXAgXDKD2XhzVst+bw8EOpOrM7mBn",
-	"JL92oVnl+IePPn/7z0f3/3D04D8fPfjo6MHrRw8+rY6GBrVL6ct73h/snES0Yk7VqSrG5gvLDPlB2IEQ",
-	"rWLxpkYGFQRaxwj1MNI0kPi1RyAuHrI9m958NMEIQZ4D6+sgQRwrgaFTXAGLChze92wHPz11poLCOEPr",
-	"VouxPc8GbKD1WNsyBySipppNIUMRsj11Z0Y3P/YastWoFGVvUUie1n20nzqC2qcCbrDC/ldQx2rj+lWs",
-	"70pVKgh65S9gxXiHHwqqFsdfmM/gL/wFB8gvlriepqhgjOrWMvHLsKiO+6EnDjKg/x02ADTOayRrcTsk",
-	"r69YLwKfEqHlputpeDFAD5oPXLWTGEW59Cqk71q8BUk+hY/fYIHZHR2wytblla1ns803v4X9CXDyAatc",
-	"/m8/e87c8dCjHiB38Jcq5uAdJyPyH0UJUx0JVffcipK1DnCvYQKUrefUrtH+DrtcUHUgVtt9V+1tsoDH",
-	"cYCcEHQ2qvgdzfaUOWZIVmvnYnsr2seC+w6lV/DYNOFdyGHwfWMBf7+01ANXrYxKLo7zTHLwEyzfgreA",
-	"K3T+PnqTiodlIjsL9bKdEybXYycnOcjXYFEltHeTCI31M6aUn2KYyjR4U+gUY/cNRzEJ9bw221nHgmPX",
-	"6i0xTl9G2uxLKEtlUJaa+YyoMPbMjSE0nU8RBlRSC7Luy6CgnQJWafVuBu1Bz5EZ6DBBf9gLXd8CMxyn",
-	"D0ohs4n7gHyduPiaJW0k5YtVZzZEsVq3++j5tFVcHHxbR8VCr1B5+vq9o/s/evKjf3vy80efv//W+MZT",
-	"rpKC1w6mIva81sgS/NoYe6wjov0G3GUg0CJEym6oYefYtmhP3UHWVNuPlekGsL/Ddzfh1kj2BbOM3jVh",
-	"YWC6UN2NDyl0l1j9apW1ZSy0ZoHtQ4czCoBhPGnnCRsXNR077FO1H9VTInpE200kqa660nZ6HvKkB+6n",
-	"YBOB4vT5RQKtx8JYwxTJ1rk+ZGYeuNcDy8R57eCiUsqYuc0r2DGeAY59vWl1Z9x1LutcCJ29reFP1Tkn",
-	"//Sn47cenuXwJkKLdDKntzfnoEV63aWUL6q6P6X35ZiY7Q7MxvVNsY9NPkUPUc6837tJ5v1ZpOBsLB6j",
-	"hYD2/4LWhORmN0/FM2ZZCFGtzQ5mZ8lTsCkrlEJVWWR7cuREsTKqSGSI4I2V/P+fJO1fMKwrT/717eN3",
-	"7+UqLqfVv9Id4zLMd/R9UeaxXs47rOYH/uxAHzUvCW09uo3NFtYL9/PxV63rT7TtOWJTS/X/+NNfPfnt",
-	"B9RKwJdPfvRvJw9/7LGTn/325Of3ERRAdNtxlx3/+l9P3nwdRNxazrtoOXvE2ucB/6rnSwhCY58AIN+C",
-	"umGGjyf2P+pzQHR/yP+EZB6+JOdML7KOSkJjej98++m99xBW47GTt+6dvPHJf//0jaN77z3++O3jX37w",
-	"3z9902OP//qrJx++//jj/8I+e/131U37FpH2JdBoL2qYnjVLoxQooo0l+30lRWmbH8+XGD9CpE8ferbO",
-	"pCKjw8t3WMt1BPIlRFUARo7tkKubTLkuQCiryOOJ+XLL8unLQkcEO/YSUdniJ8GmbXosbOOhFpqFiWq1",
-	"Btu1yEKP9M9YWD+du+YLwcuPy0AdIMp6ZOFaE2sctcmeaTeTUMQREhbjYUECfjwT5kx9dK+vocmQ+0Wh",
-	"C1qK094xn9g2B1iPV1VzFk6WoTUzF4No/juz6GOaLfY4bUzh09BLBbWUq8pucBmCtu3w+GCGZM3AJBNH",
-	"QMNrzsdnr78Hldm4KIvQgh4DCxQSLtbiRJJ0XwYYGzM7pWoHK/Vov50IPTSHbT54jT73N14iNl3Xz2iN",
-	"4exGi46om2v2tZeyWwt3664+aL9GbXwwE2CXeuaFYCQ4SG6rC60xeSw04ICkiDXTAkIKzVOJJeIqh6rY",
-	"l/EjXwrk+RUoLuXLkRxLgd6GZAD0IFhfXQXQ6OwyM/21iCgqZ2qL4ExBjKAPFbfb9Nlb+NFZbEthyHF2",
-	"ZquWRofC5gP2ujZBQ2jNBAjsZ+Jd2oW1jSpxRhH0pKY0kW3IFIt6OgSu11OQA01Kigtz8QI9hfmdItSz",
-	"Np0ZlBaBmD/OCFC8bzw2DOvYnKEUHZaXD1Yh4BXmFzgKs5Ji6AGWOkqXQt7VK3fp0UPL9G7jN65isffU",
-	"7noa5jbfi0uX//JXWCsRdVFLzUU6I+2ZLT+tHZZuO16kDOyUKoQxZHM8LQXXIKgLDj/u/VjCREl4vj5w",
-	"XXFzL6BWcDIxl/jvKKGcIbZOpAVVUJDF8e7uDj8UupxIhaj8X+WHF/GCMNOay70A61Gij6CriOVwQFDR",
-	"TK4G2CjGcXxVzzXopmKqOkHwoKvO0f3fHd3/j0cPPj168NMR0rFy1/xvV6pxEW+u5Td2GSXIWY1LqSBn",
-	"jmiskFXE8v4y4+zKzauMN1VbFuurYP3iqGUEW6U8rmaNWHSqWqRnD8UGgmLShhkFnu1lpBoA7aJOrRD3",
-	"FPV0SbXTfHaw0+hm4JoddaCWXpF2jlm8Gu/T5jK7KeOu5d53rXZk/sWobTnxvHEbvS1B8A0+XF+C974E",
-	"7w3QLIs6j+HzFlA+YRJFyR0MRLXoIupRSZrBHAqm2ilUMjT5khZGGFMRbjK+p7HPtrDxMZR4GmW5sKx9",
-	"bzEDxYcouyKoDdQfKsIMVAgxSapIBfQFwI73ugA/PpsZRnrxNGbYKNBx78vzVvQN0XWvLZJDO592Ei9s",
-	"LKzA5UpT793x45/84Pjde0cP/p+j+//f0f2/5o4EEZ4P6Bd9/MsPjh/9Id/QE8Jt/Z8DnsHHj944/vAf",
-	"WWVr50Y1+w7xbg18PJSenLz1wye/eZR9gfruln38+MP/98nHfzl68EkGe4M0YW6WtlnYgGdg/fXRg08e",
-	"P/rNyTu/yL5kmWL6v/L04dtPX7/3+NN/fPIbM+zR/f8KN+W7Zh0ffILZjpOf33/603ePP/4X85tf/ODz",
-	"t//85M+/Prp/7+Tn94/f+KTPVh80zONPfnL88LfHD984evAJMfW+8/cn7+d+/MXH6M45hrFqfvoFYsF+",
-	"Enyx11DqICeu+ItBM4HKMeYuJ80qDS7DhohDz+p/z3LHVJeZKyTrq/fy5fb1G6xCdX9UB1i1OXCsamQ8",
-	"1opuCaOF/t3SlZ1b15bAVqQLF7OFVjpaeuG177z2PwIAAP//",
+	"7L3vlhzHcSf6Knn6+h7MyDXDGRCkyJlzP4AgZUIiCSwGvFovB9ud05XdXerqzGZl9jRaWp5DAJcUKYmW",
+	"tfpnraS1ZEuyLFu0ZGuvYYqWP+ybcDAA+Rb3ZERmVVZ1ZlV1z5D0nrv6IGK6qvJPZGRkRGTEL77S6YvJ",
+	"VHDGlezsfaUzpRmdMMUy+OsoSdOED18UXI303zGT/SyZqkTwzl7n5oiRiX5EEk4+T6eUE5VMWET+9E//",
+	"9E+3XnxxuxN1Ev3ilKpRJ+pwOmGdvQ580ok6GXt1lmQs7uypbMaijuyP2ITiIJRimf7yP7+ys/X0ra9c",
+	"em1rY+eV3a2nb/2X3Vd2ti7e2vyjTtRRi6luT6os4cPOa69FnT7NsoRlV0TMdDuezs0btd0zPpt09l7p",
+	"LOiEKtGJOpIO6Zx2os6X9CSnQqrOLW/3MhvcFGPG/bTSj7tKPydiQNSIEanoYEAkkzIRPCfXiNEYhmjG",
+	"/B+3rhzc+NwWtlw38Am9/QLjQ71WuxefijqThOd/+8d7/Bzvi1j/7R3xlYP/+4IkzLwTkZkabD1FNuaJ",
+	"GhFKnrn2YgTTiNmAzlK1SURG5CgZqO6XEplP59UZyxbFbGxrHR/JoQP9xLYSIPQskyLzj7nH2W3VxTd6",
+	"ltDTjB0nYibJlA5ZpMcpODxIE6kkUSOqiFzw/iHfEFnMMhmRhB+JGY9lpKc0negNsgmf9PSLbgcLMctI",
+	"SqUiU5Gm24c8MHMz6sCKXdzZ8U01ZmlyzLLF1WcDHG1f6CZxLXMMRDahqrPXSbh68lIHuCOZaLIXvJFw",
+	"xYYsg46TmE2mQjHeX3yBLZZpfZnMePLqjJExW5CByIgaJZLo/plU+4SSjKlsQYBXgNfpBN+lPCZHIl6Q",
+	"jE1TupDwdJBkUhHK5ZxlwY1wtRjSlh5TiJJPPNHM+2Z5g2Q1z8+bqmkySdQyMa/TISMy+TIL7Rr8zu3Z",
+	"bLrO3hM7kZ499gpc1DCGCeXJgEkVnLt94bwnP2FZf0R5TcfmhfPuGPZ0sFd4+rF0+ZKo7ZKL2i7/KGOD",
+	"zl7n/3isOKIfw6fysWdFf6Zl0kuzyZHpcSqC3U3Fefc10wsl2bVawtq3uh8LhTOmZhkPdo6Pz7tTOZ4F",
+	"+tNP1qXwwRdextYVVUyT+nNmWFU58SUpONlwz9yITOMB2fjw777+8Ld3H/7Fnz363W8e/vA+HMV9eUw2",
+	"mD4biFbk6FHKCDtmXIEIBpk8m0xottgMSR1DHd9JrUfSiTrTeNABRcJ/UMvZdJrWa2T2lW5fv3OOPKqo",
+	"HAe5Qz88b96YTWOqWHyQ8D5bXrprPF2QuVY0tIgbsphQpVeJDhQzh6fWnrfJNU6qOohesEOe6yEkUYSm",
+	"UpDpTMlcjdFaODaN3+PRSw95WWHZkIyRgwXvJ3xI6JE4ZpthlcVMqSthTl7i6Be29Mi9GvlcZONn6cKv",
+	"qumHehQxXeQmxD5RQv89HzFOUjZQRMxUiD913+FReQYEYkNOBZcMDJyXhHpRxMkg0etfHeJLQpGJeboH",
+	"ZL462HpJcLb1IlX9EUH1hOixxLiAqL9ckOS5m3QYESkOOay4/rafJnrrjUQaS5JIIlWSpqQ/yzLG1TZ5",
+	"SYBShEuBLcMIdUt+6ik6tOqtacXRnwqSLJHgtahzPRNHKZvox33BFeMgaqjeiH2qu3hsim/8MWzzva+0",
+	"3IW23ddQcy2pi5ywLBNZRKgkbuvbKCiwBd3B5etXD/piylxpkzGq9yruCy12MhHP+kp2ckVO/3POjkZC",
+	"jH1GQ9S53O+zqTqYDYdM6jFBXzSOE/0HTa9nYsoylWi+GNBUMugk/+krHXZ7yvp6LwBrLa3IFzW/6rUY",
+	"CqE3bMZIPGOWm//YiFsUdRckSRmNYb8vM3oDD2sdkuOQqiPQnCZw8+/nTUbVrmVBAtz/ZAf2l2IT2bjA",
+	"5kR/IeHsKp/OVAf0ydtX8ePdHceIoVlGFx3nEEAJv6IgjzrzhMdi3o3pQhpFH4Xw408+0UJHsML9lcow",
+	"ChYRR19ifZjI5TjOmEQ/SGntKT7Y9eynyD686H3YT9TC/0BMppT7n7EJTVLvE5R7ngfTkeCBJ0Iqmua0",
+	"L/PMZ0mcDBMlI8IFGS2mIwZuiOVGMjZgfTXLfH1U6AxjLCZYHkGpKUOeqKCvQ007J0sO/4JNEn75+lVj",
+	"oJYXrZ8xOLtQj2pzXkV6k+M08kkeCZEyyouHsq5BPkM9yyoTSx0ksVezqLJu1EmpVN2ZrB9/Y3dhfsnY",
+	"ILntfZSxYzEO0cA8PNOgpJbuHgH23GSqFnsENVZ4qbVcys+M1zzih/Uzpvxn6JgtSKIkSwd7RGgFLUEh",
+	"jgcp+oUMH5FEbXtVHJf3QaM0tI3ynVAwYkHdBna+At+sfkQ5DBo4n/SUpRJTadWvfcI1yRsOouCWsSzm",
+	"O4wshSUZ6JOfbQ+38TQaiSmRC6nY5IIEBUr357hwnry0At+U+prQBYnFPuGCM3BLATupUcKHa3FTcbg9",
+	"UWGtqIMOMPNYM/trr4VW9Rlx++YCdZqKlDJyeX1JkXDOsu6IJcOR6k4mTmNLL6VA3oaX5klc886E3u7O",
+	"sa9hRpGWy28F5Y5k2XHSDzxLvsy6/ZTKQKOKZqyuU73IPqnl26PmMDI7tEqdJVIsU9lDidIIS9MxYyum",
+	"f6uBT9ba/paVnH30+MUGT6iXfVxvYoM70ctZa3zvMt1Kn/v4MW9A66PNTVhmrcifBro5nFwheANjF9N7",
+	"0h3aTtTI8uF5+T9utx8+jq3QxN8vJFIty8KYKjAx2wlpV6x6jn09+65ZJOk//bViunUkbhP7Gtk4uffO",
+	"yd1/Orn345O7/xKRk7tvntx58+Tet07u/vbk3r2Te2+RD17/xSah2tznRH+qzxt7gLUf981Rwg8MAy2N",
+	"vbI+QJXqfJoI/PI0Xl2A/G9R8P9zUfDJyIAreAd/ud8XM+4RAybqoCBTeec+c/Hk7j+c3Pvbk7u/OLn3",
+	"NkHP9+kbb52+9eZHP/3vsHvfP7n3tk9XzVv2GsOhhj/66d+cvvtXtQ3bsAKfWjPIkCocPRpN3X505+sf",
+	"/tO9R+/+9NGfv/nou786/eY/+zp0b8r8gRnmBTIfCcmImHPSF1xltK/QV5nIfUKPJOPK3N4yMqcZG4mZ",
+	"ZBdkSf8P6575MMIKX3K7K1OhPAt5AGEV5OEP7n70vW+f3v+Hk7v/Ayj87ZO7//Lk6TfeO33rzT2y+9QH",
+	"r3/74g5cWew+rf+9Syg4vZMMZgWN74OzW8wUSRQ5EmpEhkK/hl/vko2dS5uO9eYYtNbD3d5LUD0+84iS",
+	"EndFFTZe4gOXNKVhtNw3/iPUjCZw4NmnaNiO6DErmGKQsDSWkbkb0jyDv6x2sJkxfg4+9R3Lq5/xFXHR",
+	"8rjMCdGSnNdnasXTcklMueE3T7aQPk1nxbLgaOqhIhVWusCqbFXPSVFLRljxZX4cBC4yc5v9mKYzRhQd",
+	"M7jvwusMmqboJad8OKND5vVJjtHpZ68I1t99t1ZxnAkzg+VwmAWTj3FB8IX8ZsZur4yqEXqUOKE4a79A",
+	"Kni58bges0WhuOcP8jHmEvxWm7WTQWHiP9Xyb9YTDj7ZECB6UOCamZuhBGf5gsBLrY/D+TJOeNxq7nYQ",
+	"X9AfvBZ15jQddyV7dcZ4yR3itP1lv0u/xp3xZXSYw6CqXTSS5xP0OZwf1Sp6cKMibGlakaRN0WIee/lM",
+	"tP6CIYAVXtOkP4Y9rE0J3M19lhxjmGQs+mP/labb5FoW3xnpWaFMSyK8aE4pzz1bmop5d0ozldDU68MG",
+	"IUqJHIlMmTAHbYHLUTLF4IoEdMOMkY3Tt948ffsfT7/63ofv/HNA+Qvu/3XujlZw2B6LpM+CBsFHd/72",
+	"4U/eNxE9P7z/6AfvffjTbzx47+sPf/7rD19/g2RsmEiVwaITbINs3EQF+XFzn7dJppnuMbZxrlYzuCDJ",
+	"lPYh6kKmyVTuEzaZKhNuwQX3H7U17lwe4xQat/IBvqo/SpNpd8KkpMMV5ZsR+KbXSktRhX2WCF1a1kbu",
+	"/ATFocfrsGu23qpSCZpqnNtasmJpcy7vpybOrnDpPhnM0nQL3ArmJ3gBL6IxiIJC2AaL4YFUItP/lOTm",
+	"7sXHLz3x5Gefenpn9+Lj2wTuDknGJuKYSXNV16Rfr0X2c+L5cp87Ubs7ddN1cH2vX33pBpNsVUtmmngU",
+	"2ktECfJUvlIp09aitrCVQMtRirEgEzpmxIgNZ05P+SbkH/NBTs5le/Xkznce/OHHH/3k/Qf3f0+OUtEf",
+	"u3ItpUcslZEJwEqTMSPUxM5dkHAkdJXY7kQ1wRwN8ffl4I7Gl22wR5WhwgEepaj1SyvwaDgApInrK/Eg",
+	"TSZlOfKj/u0K064U91EvuA4UHQw8+kJfJcfML4uOaDxk3U/nhNecyuLujKvEo8YcMEXmoyRlZJ4JPiTX",
+	"r74kyZixKZzUMG6CLQRv4dcP/MhEytrJLk3yG/pt74nskLcwQfXbkV2VdsctdLPWWVte4DKJX8illciM",
+	"hrMstijJKI/FRMsvsvEMnDDgJLBK1JqHSIsbg2aJC05ZbRawDA9FrbZBUPCT+Jp12gpQiTXp5T7hgmRs",
+	"ivEq0E5EspmWiQVrXZCmh23ywhll+rlwk8s79Vxy/epLyyLAS0l9dly/+pKdTszc6J48Thd9nQLjso36",
+	"S+ZUEsm48urB0oqhdvNdDkGEX+tnecOQ1DUNQXlFBsDkuOkU/zWbsuw4wawyqpsI24nQ+HqKX42UXY/9",
+	"z5ltcpETpKx737qSmyt4frT0VZXko+0oOMwvYgDzczyeisRnIPcFHyTDWeYLV/+cXjvkZNfiIyMqtVxg",
+	"plGyYGrfkRzoPQNdW+lv8U7Iby8zrg+dUHjkMeOq2x+J8IU7vCIJLQYHxvvsSL94xAiqa7lDcYnoVYch",
+	"dql/bQonhDdXa7wublAmQw42NLzTHDsotIRW4TBC21u3Ji5z9ZuqqDPL0jZMmjNVdRW9nKpuJHIMmV/B",
+	"vRS+D8zTVa0gahPuPvY2ld92BDdpnnfWTm3Ls/JCEbPBEGgUyu3nJBVVs0anOdD4AF/NP+qC2dO8qk7O",
+	"nZNtWKZZPpBK41F5HSvKezFVszheLpnFiXqOq2zhV9sF9wfT91UosRu0l4j0xmyxdzjb2Xm8n8TwX9aL",
+	"SK+fJj29zXoYVtrzbjJovTuuOF/xVI46dJp08UqlnyZ6ntCS90TFhpqu25Y5DL+DDlf4qEhLWB7IQOE2",
+	"9J/nJeugWJxVRMgRG4iMNXXhS0/KhkxdkHjXJQm2k8ccwDmVaFU7Jlwowm4n0pWMxWBjFowYbU1CHEx3",
+	"1feVCdlt4aGE4G6Hvywr5+Mv1jGyG6DcjzvK+h11HtFzxfb0XcQVEApNDb3Ebqsr+GbgJt5tzDevZ2hm",
+	"BfgantYy433+8kuPPXf5pa3dxyOi//tURF6+fmXrspYMV29+bmv3UkT6I9Yfow1EEt5PZzEa2q5vo6zC",
+	"+iwfrY13X51RrozTJ8/H363uhpe5tue0cSH71NwMJ5LoGRCIPZBkg5I+lQx+uyCJbddaoM6VzEopT8FM",
+	"p2fwdvxy/KWZVBPmvYuZ2OisFvtlHW9KiUhn2dwTC0+zrNLR293MnMkNpIJNbKFp3KFFlhJOc42ujSX6",
+	"ruXhKJagzFB/yrgRp0TR2/uEsyHV9g/4BKhWOuNEtYzgqqxC1cfZYMi5BDbH6e5O9FS0c6uRN5toXEPW",
+	"61niy7AukyUisylRgqi5IDHrJxOaSrLx0dd+vVn2qonZEZiQ1ZtP/9Unz9MSzVhuUMWu0Cxe1XklbrOa",
+	"DNR6mVsiw1Km7XVzvzehimUJTcmUZWRKsz5LI3K0gKhlPRsQNkbAuH27/uWC9IPkts/oBGiodEEGjJmo",
+	"sljAeR6zKeP59eNcZGMSG59SfkCtQK8172qmllPak9PvZ8CGfDxZJAhd9OS+DjIx8auziHiD+FkbHvSs",
+	"TRMKlcUEOodAvPWQsaLOMBmo7jyj01VZy8Lg6NNp3W9nHCFvVvtWsmzlr3LTaJWPpkl/3GW3VUbXGil8",
+	"LrIWV4LVLw1CyTqdZpqwXtiu07e+enL3aw/f+eXJnV9E5PSHP3z4zi8fvPed0zd+rnUgfPrg/tdO7vzX",
+	"SGsijPZHJE241jpQBqNTFKPXQIwK3mcgQ7RY1kxo7aZYzAGsgKaD7mwKQaxeY0kqkdEh66YmUqUbIyDE",
+	"KhO2bUxZlojYF0yMLxDzAqFma+kj0X6sKW1a2CePk0SSB/fffvijvzx96/8lG7sfvP7t3Z2I7O5CwHFE",
+	"Lup/MB5vOnPejS5Gj9/yBk8u97HqHN3DtDy5K4LL2QQDCxW9DSuRRxjSLL4gSX+kjQfpjjV0ELdyJWWM",
+	"xtd4ugjcMFWkJIi5koKUc+jy2tWc7PY0PQcLp3o+t4obrhnagcXm8Ti9UiFXVH71gGera8yKJmm379cK",
+	"nylh/GiDe5QYnB9AjNgn2Mv/1ZfHOe4dm2z7Y5SknLGs2xjQUc4aIKuHLrULQDLDCXoVc0iMVVgjX9EX",
+	"Eu5NIWt2MDbnP4SNE1eGry5Srf/QfimmAA6JrOj/ZnakhMLQnVYukNvt31yd+DfpbW/WXusRVrZv1bFZ",
+	"XpnCtMsdni5Lhfi9JMaQx+x0HXoirezYK9u0vNXbyBfgxhpzvN7ogQGzWCv6zumQzVLW0iDEgySQPwLP",
+	"LqDvYs93rkak0IcibWrsPbkTETAe9nYjQnOD+IPXf7FSpKHramnHk0HLHxL3lf+OBWbSxrz0G5EVK7Hq",
+	"jkHS5veBMAxnaqX+V7SJHfY5r6MzbxLxf8/tAM3hhM98ioaF678vAbm2UCsLrRri3sTBVCNkJGs5xPBe",
+	"aTvNytCNGghDwEa8o18dFuN/o1186tn9jUAXvqW+QlPGY5oZNMAVfD+tb1U9TqInGkNr45BgvUJ5n6WI",
+	"crbagDNG5ZI79Ql/lK+n2zwapc2NByTSIS4eBMISKknP3N7CJSi7TSfTVPeR45kHCVe8e3LvZyf3/vvJ",
+	"vbc+uvP1D9+/H/qoi1jnxXd/Cn2Qmxnlcioy5QUTS/rj2VQ2WxNaZBPzdnFtgnMj2uQ06HqCux60zYgw",
+	"mqUJkwqdbK0zWA3pr0OP/pCQAk5ilRaDUA9RR484lCB9E3BeMV4CwQLhRavYARnMc0kSjkHaCR+SXt5q",
+	"z5hXiSQ0ndOF/k8q5njj1WoKN5MJO0iF8g4+Q19zd5alXcUm09TrvgCsjdlRmvSJ/QKA2BGhtPcVVJde",
+	"62kjEMOQivdMgstQsHKuiksDjHDymo610tBysLOwpQUJTbBg4VvhDfzcbeD/5W0sj0MO4ZRF5ACQ7z9/",
+	"9SAi+ux88lJJ0Txa+CWf/rYG6w3QNttz7Q0xz5E8lxc9E3PpQzDP+iyVZJ4lSpVQBEMaQj5m0yTCCDvD",
+	"rSHu1YmfuFQp2h/5Lirs+OCOYiiUQRBA9toOQPAdsZTFXYM66lKvMXhsxg3K7/JIboi5NKgMeCtDRhTd",
+	"NIbXaZoxGi9akDCfrtvh0sAb6Xg9Y8cJm4fIGSYm5SSBFshczNKYDJNj1oKwdQGX+J1PGJYlgi0bkDKE",
+	"1I3QlS14n/k7NWxVeM+Cr4Qg5hA1T3eLk4Z89UzMTR7ihuZivNDXhzAlcqrXUY4YU0SO9EM1YhPEYzXY",
+	"wUdMz0i3sbuPkZgmgZH0RTqbcAN14UINS5KoiByllI/zGHDdAHQ5H4mUbW6Ty4pMhFRkN9rZ2dkjpbnb",
+	"mAOapq0PgXqJIM3pH77m2t3Zseu26mmMLHpDzFfcZqUND8Hty1tsz+FgSHAKu0TDSeiGYSO7W8p7Meep",
+	"KgfmZGvcnjfYYCbRgKRpem3Q2XulJQxztAKFrRB47dZS/8IjGiaU0yGY8yZgskz9kztfO333rx7+zV+4",
+	"QDaWm3HXUhmKhXXjMJc5CnebLeyCEjRRuDfaeZMznJDvEieA7UyVwymxYBJVF70ThQn1TTDSmtrN5t6U",
+	"cTb3s4XXD5ErHYXXvV6r0fOJKitSivqstmhnWsN65+BGspbM2o6jsj6+rEnNlMB0jGUmgXI8EzFBVHTD",
+	"M33KyRHDvME0TylN0tRmN5r0ENTu2kOgxmGtF1oqAdy3gviGnrwt0mHGWGwbBqPAthyR55/fe/HFoJrc",
+	"F/r0kGLC8DsM16CLZrXZDhPnb+het2KZGPqRtGtzLZpix+sW3CVIcTOaIeS5Y0iiydh+bY0u5ZcXhWbo",
+	"kSWQpRO3CD0rzpJK1HUOd28HUbRaQ/xwnouIfVfLacr6StvVUqtPhcG58eD3f336/ncboBNaeCOMcVXx",
+	"Rig6Hi9mRwCL6rkeFalvrCJ1xgewae+f3Pu7TbuzaWxiOZfHO6G3u30Rd0P3KC/A9bkiV649awMhEk4W",
+	"jEdw424DRffJTr6xMqaVNS4IFGfSBwEX+vuWFy3LTpfTd994+PrPH/zh31q7W25e3voPW89cfalTCzXo",
+	"y445SL7MiHlKNuRsgrsmY4zIJGYyIv3Jpj7UAJqpJFMShfNWGJgEd0157aqKheQ6LD0AncvjehaXl8UQ",
+	"uzdiZEKT9EjcJhsIynly762HX/vu6Vf/dXNPkzv3igCCfc4bektHznKs5CQt3AJ6xyyxTg7mC0xaobN3",
+	"X6ZCshdt0a01/ImQoJNNupNESm/Qz2VISGLxVsJJkRNIzHeS9FOhP0SlZWoUY9Oaf7sUrXQh76IVtmXx",
+	"jcnKbEwXX6aVVSOWxVerq0GPHMaKTfUHHBZvMuuft3erboDrLGQ5Xnw5RjzhGCbO1FLgdyN4G06zTZWp",
+	"5Yk3zJhLkbJAwhemMqzgEXVau4xpEB7ZQFMbLLZmy/n3vtbPpoSUDpGPLTZ+1Sy52NRNkV2T8+cPCpZp",
+	"MtV6rwnrM4oF+iQQT8My4fVnP7dvkicBc0PL/FQMh6UDthxh2rRCf5IM1LUpruprUWfE0rhrA2RXyIMb",
+	"iTRu9cnzAnHm2uM2rBRG5DJcUwjRKm3l+Fj61BeqLrUxkKsID1dkOXMsrDV79LX45g+ss2aj+tNAmyIL",
+	"yvuM9ZNpwppJbqv9NN3T4rMahFs387MSjAvgYw/ee+v03f/28Ps/b2X6AVIQfaLrT91dM3U0v9TwO6+T",
+	"CUtN1NHKy3TTfBxMJjszwm4oh9WN5graUHZpKwvpkqQk040kc7jMbMLSrqoUdXGm6DJgETPmnmfFVqtK",
+	"7fLi55vHWaAoP2+bTurLeY6tdUKB2NTDSxmVrJv/acaGQb9SpMesC/B6ejjTFCKU+nAVrkc0U90jCliF",
+	"01madgcim9PMH06zPJp1VKYiV3h1rcIKz6qNutgnYzZVNmHfIkaNEqlEtqjkAl5sRucyY2y3JDeYhDTB",
+	"JfWWzbtuvnpFw4cqkZTAiuwVwzYwA8Dz6Fw1aj2ZaY2yrSma9113oKyyCP509GYSFXrbEoGgutGiHWSA",
+	"04jnoVqxtlrSH4c8QOdte+Qjx3GWggPNOJpoGIgfNbs8DgVDSSxvuGKE0ydJG4cUxWzyIbhzaCbR2Z3b",
+	"TnMHWEb3U8+k9iqRq4KsHhTQqrLAVk040V/Is8GqtlbE26HreKBBy5NrIpLRW5cDJ8XtOuPQ+2xEeczi",
+	"rjhm2Up6N1hdXQNr6EfWceuxt6OfZK8GnHCNd0vloJfaOgIXpDesx2sfNkVRVjc+e7UTwTpUPnVVvTLp",
+	"Ghc780IqrWSWG3WthB6SJlM7FiONuqmWL8gSmh+86lHGpnZAHvebBRpruJex44lyEBPbLCBSNJHECq5z",
+	"vqZZw+Gxri+gPUhA+1ye1dsMVws4A6JQbkfUmJ7r2IKgGLZFRPBBByFUQkO+TW6ZVaZRBQIN2W04ykag",
+	"hbAlWoM6FAAmuyAJvhNZwETZp/yCJFKxqR9PaKWMP9+F2UGfcrmH0OUAPdinnAdcbJhX5AE6g3w/3cgC",
+	"Rg6NsVQyMqLTKQs3F/R5rLERHWzj8AwVBLTqbg1KWmBoWW4jedsS43yFMoyNuZDXFAdoAz/CWp9663YA",
+	"KEupPIeNF8hB42oEtAdzbhmD74Ikl69fzbkKcKU0rwWmr8RKxF8KCuyYyTpAQ/Z4yMGIzLY1lC7WL2cz",
+	"/26brXfxsexYPTPUz2VyhMBBeSgQ1oQH1kiUJAdfeLkK63PxqUbECGMdlhwAUf2d05lqJph1qL2BcWrQ",
+	"+uqru9buasDz3kQFP7a1ZihzMtbeMfUpv/rssjpnvi4buMAUQT4LOUpWddLPtHYY8s/XegoK39h6QcDg",
+	"RlvjywrxlkhWadk70CBZDS2WbZ4c581zhYUf+h/GyWDAsnAZm5X9Let4TbQIMzMohlsam48gz1I5OhIG",
+	"vadqFnSzRI49N7WAKvTEjjWRwQGn7eRJIm1dOq0IkA9e/475Eyxo+G1EJZlSKVlsxBSE+4qYLvAKrj9T",
+	"W2IwcN4z9djYAhBauVBF+JruQKQxk8rpYbWMFxfLM3xRunK+Sx7/5S8A1/JG096Bstt9Ns3vgn2xfkrT",
+	"4OJOHtqA0fWogkLqC2AORkRbGRFB3BVtrYrM/KHXg7N5njIU5cAoYNUqAScKrHhr2ppIlsVzdvheBNvS",
+	"3Nq1a5m2tmGRxuDi99DMuobkBSigCG+RjdM3fv7RV791+oc3Tu781DIdFFXYBCYzulFFq9HfdmnKMtWN",
+	"6UJGlh9X48JraWyvapfu+pgwoeWtWrqOOkByrI9SX+6KVhdZ3J2yrDsSs8wnlWtClvQxJtf+2N4Tepbk",
+	"GsoSDEZVwsSjHi3INAV7wNngG5VLxc0y0fdN8UbcAhWhQ5QYmhJKkohjlsWz9oWLD0bJ9Fmq2BV/GcY8",
+	"NrFEH39MPvrKYAQk4bjX9Bdk4/MHNzcjsvPB69+++PiK8WRS0WEIeDqmiwsSUciOFgTehOwN/csgtSkc",
+	"7be23YIHuiV/YkJsA9k8ZIBYZJCUUS6zXJpMAGRA7zenHdhhBP6PDgVsUQRaswFzC9Z+y71ctGsWpWEW",
+	"0Lt/Ieb0eAWF7Iv0mIXPB3/gsVla50DycNvS9vRs95LAtSPPpYxnwuWV9B9Kpa0d5ZqDK4NrlY9CjntC",
+	"doPJShbF2O9QDqHkjL1V1TJmVBEA6miOBzcItzlYtLk5D4JBV/bLKtMMz6ZwfjVoitYTVR6ud5xmdS8r",
+	"xSbTMzqLadGIR2meIQpSNyTdWJaJrGbegcInN8En0md6Ghckef7mzetGDwKFc8epdNGnE0aOaH/cLtEQ",
+	"5lLuvTyNoMd5WRE6E10b/c9+Nr/p3PRD8rEtNosexJpEpPPBjw+yayOw+xoZQX7w94qL1Z8V5EODp/W7",
+	"29xCvOSrU3xpCaTTxbC8vPWf6NaXd7aevlX8c7t7eLh16zNeHMvnJjRJr6e0z0aglHoucRtQhYNcM08q",
+	"iBr1pdjcfnxEwZGGEmuPRLzws8IMW2iWaubFCNsKDuGmk5XvH4O3agZ6agHRGovBe8wzeNoNTsW+EJ6S",
+	"c5xyofxlQ67MpBITKIKUSkGGDL3IH73xzkd3vnP67jcevPcmqEIP7r9z+qNfEtOO32k7LRinvb6yxHI+",
+	"1bOY4lrUrF/bZVJWqF+ZmYesjeyxjlPXrrxb+2dnx+s9bF7ny3p1oS4e6edLLsVYXJBNi72c6Zaxqcgs",
+	"viF5gQ0UETO1R8RgEEp3yBew7Andic6+D//EhEbXkjZQHh2LPmHKKaJ7D5OB2iY3zTOI6VYIqIg55pgG",
+	"j1ihkI8KePdpIhXR/O62OplJRVTSH+e4Zk5GLWaNsDjKnQFu4Viy8eh375x++87DH943tWaL1Okyl4yS",
+	"mCGkmWfVXxIG3NgCRbt9RMbG4flZfSRuB7K7QrdPL+IDxFFW7LYiGyf3fnpy797J3d+f3Hv/5O79k7t/",
+	"B1lkb2/uA04mOcoYHUuIEGwRChh1uJCjpDG4B17Sx4wBYS4PU7MI0Y+mevIbJ3ffPbn33ZN7b51+440P",
+	"//qNzX2ishnCpYiZIj37Zk8vU/7ZlE5LiAsOfew7yz0/L+ZG94d3WLxHetBQj2Dnj373g4j0juiwR07u",
+	"/a2m3L3vnNz7p5O7v/nwr76un4jb+tXvPfrHv3n07m9totgAsuE4IzOeMilxyD03JxriYLGM2REdmmCP",
+	"W62ShNw8gqVjrcJvtbwSXst2ifawqtdmqvParSUU9owVdU6KcE1MET+58+7Jne9vu/xQv2arE61Ul1v3",
+	"4TTo3va55PIJr+dNDEvoNsbGJjVtAJv/1rQC01ma1sI5CMhI1KLcAAXN+uM942g3Lvm5NmgxZjnF4lsj",
+	"lrZHPLJDDWc1OLm9Xj8eF3Ni3lmt5ticJsq7TU3DpQQ+9BYa0ZjjZq3S4RKGquWKfFWLuRaDyxepjl/g",
+	"InCtXMd4jYKC53U7GSyY4k7rE9sKeXTiKtwaXFPTnLO43omKND5gSi+0XLlAuL0H8ICnillmbxqmdAEo",
+	"FVMG0LpRfqFQuWlIJJlQvjAuz4wBaHVR0t5Fioutg2mf7BDOjlnmIlyTZ1FbJp8tpVU+/uQT9Vf1UYfO",
+	"lOgOMub3tHC0SaYziyalZX52zKBQudaqaH+sRytpysgG6GEsBkd3uthEHQ5PBan0FAXexewTk6IRR/pk",
+	"1rtOWhj7/hh0ogRh3ODCl9AhTbgpf004c3zZDVnPznq5M/VxxVUs5eDx3K0R68duY5h2++RGW0ki4FpZ",
+	"LSLAzCUUEdAups404kTVnTnLqZhjlUSOY8YGAITSj2oW7wqAz6y4p1dfq7UXA0+L5XCXScLNn7sN51eV",
+	"auEAE9PtOgfUWbm39l6p7En7dKlZy5CNpPUHmYRzeBormofCSOqzTIwvPD5zDoqTfJK3iYNqIMKaPNY+",
+	"1ek849U+YWiBnExnTsexB9T5peBEHbng/ZYfHix4/2y5O+UDxTH57M7LGQ9VcIcJc0vHm2dwNa+k1L6q",
+	"dzBGfp3jfpLw7iq46mvifGSzct10gC7oRB2IijAFmtzB6FlyRRMuu5pTvYDwXvEQdVSWDIcs64aer1Op",
+	"+ZimSZEBsbJ0xM9nXCXpGt/XwuEsy78ZFsxzSOlSJK/GvqqWovl03RThY+aDEkKtX095n8CnZMyYxfCE",
+	"/nKf2gySZpNAuHeJh5fKQkSgnvfyl3retNulAoONgtfuhHrfsGRMRoRtD7fJ6Zt/f3Ln3ZN7d07u/e3J",
+	"3X/et5cObnz0BUTmqrg2n2w6NHxwNVNmXC5FR7tV4JqmOX5827adCw9Orlu+AsaGXgbdURqGYfG2RwSc",
+	"pa/Pad5xJ9XbbhYIqwqANioOLEVga+oz6BxdOm0i8cMqS6PC8nF7g16gRywNuoFqXDqt8ugP8D4nj8pd",
+	"FZnlBQT1Cbsv5xTCXz1umhvaRJQkm3GIj03FfJ9QOS5druE1FDgaePvoQQvfDD2s4Im0EqDAzMhHH1yZ",
+	"fO5La1O41M4nNbZ+W+Uet+VIi1JD3omweNiYy9+NWYpKssd1tWZeq+ew6dOZZDGg3cIxg06rSxe9cQHh",
+	"uLR1QBkE744or51okcTiC6xpk0aL4S1V5AUT5FYeQbRE/HwA3lUU8wMl+mPPGh7TxKhk/sPVAHsAruU0",
+	"E5NEsngPfISUx+SDt/6r4wLUf9krDk+sGU3SRTdmE8rjUG9FW/pQh3wEeswyOrQhqcqC6l58Chyy2x1P",
+	"TWT9oCsG3T5kPS91lc+Z/M9/Ju6o9olWUHNdDH/cDuutRY/Nab3h3NyZ8gpAooew8fDvf3L67Tub4G7F",
+	"+hKKHDHGqxFzjpKYMYy1mookFM3YyuFQTa0tpboUfFPtEGdUWW4fU77o3FO0U1zsFwXQxVf8EJUs7h4t",
+	"/LF3Di7lfCRIygAyG2IMmnApmxGA7e1gAe0MeDlwh3DEUoE5HAAAz26rlQGeU0FjFndXPYibLxLNXM+9",
+	"5apBh2RbmsjyAJb55ZbDMWtpfwWUgNXx80JEkg7pXIvQL9Ep5VMBF45DxlmW9L2qPS5ce9ereX8tOG2y",
+	"4WRkbe5jOIOtuIAJBQUfOUGNG6/s7N6C6tz/5eIrO1uP39rce2Vn6wn86Y+aS9TkGfHuZOv2cUjZWRmp",
+	"0nDHSs4dB2ZmRfSDfNTVVUmkkQXaVAVJH5Hd7W0rHzZOX//66Tf/ejNQ5qPYSb4CH7WIC3UwgCuH4C7r",
+	"fH4IuxIcQq4xhvdjse4fE3rH6mUY2+NrAoOFxbdBPyCCG2kN0R3+hQ6CIb9gzwDLMGU4eAIY8KVsS8iq",
+	"hKGRjYz19TrFhKocNhmgUpEuIa47m1w6h/KVXmikELiGO1z3chGXp6Ctj/scH7lnHaXEAnTwQi8Xl3jq",
+	"0iEzmp65wgeF0kIGNfo4X8qDs9oHUl42sVYYHEc2Hr35y4ff+/6j3/1gczlS0e9uO/3zd07f+PnJ3W9g",
+	"GC+g2hvIIcjOykiiqlFvFefa4z7nGoTs+o2uHtRg7JHTN98wo9/AniDswURxRW5UsTHKkeM3ichIT8wU",
+	"tPGz79k2MN1OufXssdojqo4BnCKVKJ+R8uFPf/nwh/dP7rxD6JEwxXUe/uZ3p+9/1/oi//DTRz//caQn",
+	"gf/9w08f/vqfHv63d+GfD+7/+vSNe/DP03/53Yf/9HpETv/h3+DvRz97PyKP/vH7p9++E5HTf/t+uWxA",
+	"3kwF2mGnwZ9Ulc4wKy9/25i+9gDkpaVcg7JthpobAEVnvtHbVFrPbdrCW9dKpAwDbEz0iV++ATyTTEyO",
+	"f0ul2aThhIGWwjZbPerx+STkFH4Du2SVwCT3nL4VRM/o1mWoif4Ygmo8Z95VJavxQnPGVSVoyJtvbUN1",
+	"NlsE+fgzgaompqFFZU458q2z/Gjkd8qTq0kOujaVl/t9NlUHs+GQyTxo90zgMbUp4DM9NckCQRC7Oz4I",
+	"lSbsrwZ/82w6TfXxahl6tRiPecJjMc8D5wLxabvtS+DDapcHFVgam5rnLf2nz7SAIq374cj1+cXNhCYp",
+	"oPUdjYQYe3fMWtFix3pLKlMl+gy6J5WqG86qXB39DW70DZlWmlHLNMFcKuXSqJyITFurgWaxSrSs4rnl",
+	"SmC+8I3Yaw7/PJtDk7VzKLmst+xMskRNxbA9KkYlddeHJUEXWsMNOLkTSSTjBlvZMPEFST5/cO0lciTi",
+	"RQ45hklKFB81J3PZXqPStPx+Focs5xATUybypwtNe20qgzGkjRF1jZZB6z17roGkxZyaqj+ENZ21ok19",
+	"m7x6opei9yrho/UL5L9zWjcqZ434O+Ns6RZRcMu+dnyjfGsUUoFCINJOCFXRXKXzAKleCKKUB1c6eC/2",
+	"ZcFbWAFmWeFl01hgbGHk508Nlzkw0htsmjKeyNHEW/BpajQ5B0GtEuCT0YGSxOSloA08nWbimKYFghGC",
+	"Q2ETrW+rrRIZRMaSTopEbeFcd4p5XoWjM7YXNwfmC1eR9l3ul7XJBp3RfduZlTu+aGkhvMvpLw9V64pc",
+	"uZKSiLsDXy4GVip8+PbXH373Nw+/94NouW5fy0IIH0utpsbjK05k31+V8PT1n52+/92TO++sP6V1CjMZ",
+	"D0JLXa4otVSTBZmkzEmDTBx/w+rnbl3BpU+wYFJtGaLakkKtKwbtlWkGNReh3IHN2E4U2aDu3eqELsh0",
+	"lkJJZFOdZXObvGScriZBcpCJiW0hRxaTvvJEjbwLc2kGrHWLLY0ScGD6t/JHr9850w7+OMojlW9yZBMm",
+	"vqpWqjcXEAX6DNxLuCXYoAYb1ljos9SDRtaYObpOzHE4DuwaTxc2sxSRmokSBKQj4CHa2RhcZynGgpji",
+	"1gCrlsNZ680vhSWOvIDTJVIM1Jxilq4tLwec3E+yfspiEifDRJEPvvUTcsSwbvFuRE7e+m3+58bDn/xq",
+	"czMyRfOPFvgPN6lOG3RKZCzWtpoZ3D6iIbjl7jJGY5IlwxEiB0tmFAdsBJPrID4BboxGNKN9pRd1IWZk",
+	"TvkKKIe6wS8iyRtv7B1fXa68l+pP2X3npITltz1FzatgkavSJixOVucsygthGR+gUw9raUOsFukNhHiG",
+	"qv5onXiCkDL4HO2PEOEikYRyAr1AB/uIiZFIYlMwBUc8zzmPNHcKbothC4ZCdqJHp78wCHKEptVgxyaU",
+	"5vaJVk1aFZJKscmyepXwmN0OFMQWEkhakj52T+vumVQRngQ722HveSuublm0P7/PJ0Y0VMsKj2gcrtpv",
+	"S+Y3Q4DCayUYeetLM2yKdTJSujD/hDVu4U0Dapcc6aaL+rULRQrb0YSy/c1zLd0gksmsmn+17CxCjZnn",
+	"+0QyZtKVDUVlqEFDoVCLsGVoqgXogrDbmJxtVjbUpCbEippewf6NYU51q1v0Hlyslhmyk4S7v+62iHjq",
+	"RGcIeuqnjGbdJTOjssmymd7WE3Fs6sCVamEH6zQF66E/+P1ff/TVb2mr6ps/3NPaGCgAWCx+X+9VAA9C",
+	"CAoax2Q2JRtDIWJJ/pgMGJMQk2oPk81WCTFNyfhtzb9z6ayB3Cd3vnb626+d3PnW6f1vPPzRD9sW92xh",
+	"6a2eO7Rz9lK2uUnluTG72HCaFTaXcx//hBcqyTWZ8ik93TQVx5RqLEHevhZrDgsWAUaW3vn2qKyUkbeB",
+	"QyLTnK7NGIBllnoXgH7Yrq5rO0PpYJRMb4q2dtK5sHrJ+qnN4Ugm7EC/50VlAh6CWjRnLLKV3yUF69J4",
+	"IvdeXSbRbkQuRuTxD17/RZGp5j+XlKixsby3Rbayzp45pKM8gj6y8B3dOT1mEdjr2raDFKoIkvYitD0i",
+	"sL0jg1QU2eO9a/8eiTT+4PVfNGdvQa00c6sHJIIZBfFYi4U6j0umYtVbgDnT8ID8YStBd04RvbEU0WJw",
+	"ZhwjjsdazZ+PhF0bvXf3wITb6FWiPnoR6dnLlN6e/UDv9TwP4vL1q5v2NjBHoSEbvfzfvb08ayr/rRR2",
+	"VRNpAmY5ftKskeZxG0CnWtquY2t5BLsfAy+0GkvELdcZwEi1nNpkgxJsSUvihZhlxkSj4IzQo2lLxbaU",
+	"C5Ls6mQqMtXs1Q7ifRaM0R8JIZkfRbVfdiCewTmeH/grZNSfqTydmAc8n4qqkNiknCRAWDS1wa+SKHO1",
+	"ThXagJJQa5q4q83ZHODYjSunU1iEPqW5bZU715YTcyfMrlSlDv0e1tOS16Yr4mtLvhVF6zYjclYQGpjx",
+	"voi9gc0v3/zc1lOaVAejZKC6n7964GUpyytOicqRmCYDPQMpxsJLrmTIRcbibl+ks4mv0MrzjGpRap5b",
+	"ZNaULiBhy/pNtC24mt+yhm3d3IKGe/j8ztMtZh2us1Gw4VzM0tic4TVekGA+ATBgtwa/3trYgQ0hlbB4",
+	"BDAg8AJntiAF2cjEXBJoHsFc5VSTWI4YUwbvVY3YBGOBR7hERyzhQ2hjd9+4RxNpoM714umGnNc1v0sI",
+	"CyaXFZkIqchutLOzs0dKs8NBQKJga4/nDTF3vDFLtVjE3HenSxUlMGs90YgcpZSPieCGwUxpJ/9SSRMk",
+	"7HNAAZ4A2d3ZWfUqeOk08N0GjwN4kDf0RFJjaBDByXSWTYVWFg5wT+6VcSoHs3SQmD/0KCPwaBpXC2cs",
+	"JlwQaxhsntNCFCI17OkpolBRQKPXB/lO0gnbc/aUpkaBBuyrFxK6dngJeFGra3oSlCcMJQ2ZJ2mK3nyS",
+	"sXmWKMV4y3sFPQ6y8cG3fqL5fndzDy/RzK6MyBGC9+nNNNX/p8WB8ZDlV2Q4L5OTeGaCB6I2C0suKs4A",
+	"s0tyKVScQY6U8x6KslMVTwWbOkuwLPnzbdRwgN3Aypvt74kLgrTecPaQxOA4t2+/Q7VU5L6CI298qRYi",
+	"1lQIg7Br6kRiUwXXcn7OPaL9sbmFae7BiUqBfrbrIg78h8fKOzMudqZZ7BbFPQq3qctHbol9d95htjhb",
+	"cuhqivT5OFbX9H9GZKdI9SFfxIoqiuzkblH26oymRclbC2hPxJxJWxcQwMblBaKVSQRgJv/z+8SGp5Fp",
+	"OpPEdQEZsQguUAKY2taZiIUAs3KogL242rh08aI+4zUrFvPdhHuvKuD6BUkAZMcJnjqCLMwr154l+CGh",
+	"6RwrUGWMfaJe3b3lkACysbtD/s/NfSJ4utCnKyV9Kkdbgm/lLrwKPtHOp+QchnvpgpPRf4jnTl65MRMT",
+	"uAWHxVXVkAIuE4WZOiZ7sbBQIjIRWnZB6ogShEJdM72qMV1ovQ474Pl5CcfjROuQ0GkVTbdPU8ZjGuSj",
+	"0vSj4nac0SxNmFRkKqRMjlJTfy6xZQMB02XzvBzlHoaIABucF+Dgmpv3tUwHvVb/hHcUsLsGjMlVOaOZ",
+	"N9rGW50h0Mo46ZeirfAEcuSAibEyGXmUHFE+3gJeGrAsImPBjxKeaNlx+odvPHz7uyd3/h/zpXt6AdQX",
+	"ulo87rLNbXJV2fNTmiMV0Yi52X6gZCXSADObACaAqgIXnONi27h+7eAmeYxOk8eOdx/Dk/Sxr1gb/bXH",
+	"zKvgN0LFmSRKD0A61T57gkPZtR4WkOih49f+aAP9ScKlYjQmYmBfsQHBve1/tzcorsemHdcs5RuBW891",
+	"DxxR1R91br22zFCA2o1LaBPxZzx5dcb0acCHxkWH9hTpQTs9FBpGm9pIlDEwfQsLH2xuLwfgLRWo45Vz",
+	"FN8uNi8X8/ZoHu4tVMXJkQxHDOv1yqKG6Vo3VXUBYuY1sy0VHY8Xs6OER4V+wdlYTIWMyCgZL+h4FpHF",
+	"bGqAZ87vDizCwAsbyeQIDluC1L0lU54TLFF7eIRUjgSREZZKFEVoeRuEDS1LbNq91jDnshKy5QtxzE+w",
+	"xBaJkSrC8z6mi8rAcl8UXq5ovUgICAMHYVYaaOiAy0m4+eld7YX1nSjPP/cUzTlvVWe9y8FQKFslaC1o",
+	"SzTgnoVQrHK54ykRIEcsPTZVlCCaRg8hsrwGDiY31NSnqNo5L3f/OUi/l0ztIYfnr15ANd8oSXOTaOaA",
+	"9/M4H8IA49Q2oCHdDksHxbGZf7MPXfTyv3t4ymErPeMsnENit2RKav0Pyl9bjICUJtyCW67mBdOrcsU+",
+	"82bYwRiCcKHw1E/c+iyiUJ5Q4KrheTEnA5rlVha4rIZC7ZmDXpNpY8k+34wOuUPVKCep/hdF4m4kHGAW",
+	"cMGyAm/KIC/oJkzBFP0ZlOnvYRY3NJaRgZjxmAzYnGVg+kmsdpGge09qzeaQ93KnYG/7kDvmrjXCy+a5",
+	"IXvUwYGVirbAEBpBohW93c2oYiE3hDVRW91FNeGnO805PQem1HCZUmbJeonhh20JPWsCv7XQJprB4ExX",
+	"gTi69UDmPcSoJcI63pcaUPjzwoQvs1YAn7kETpyZmxjD8k9Fuzu3okam9GAyuydnCAkZvj8Xw2918Huz",
+	"dOcTgfG/LvC9m4rhGCVOcqbrfVzeGOgmt2Iulxsm4KYsFlNEhy0JSGMX5iKya8JwWkDrlyL6lxYRrt5C",
+	"l1FMW+VUqxzFZfceMfrRtgXo9qAUBOocXi3FdcPNLB/ODLKSJ1wqgNiGCRPN4grn5taRgybzBnwLfZ32",
+	"x1dGzAeGWoR8ec2m+IKE2o0RXDIBDPcFSQ6+8PI+pDsdMQwj98PRMo8ELzCUoOBfZH1T2t7Ky+Hp8x07",
+	"2zuc7ew83u+LmMG//EQN48CEj5LLznxAG6g9QsLfGokWacNN9inXY9dbofDvafV30KKyO1s4ldLNuoRW",
+	"cz0wcAAK7c5ZMhypUPkJAyYa4Ii8oOmYLaQLha9QwyTPgesXkkEquVfFt+CoP2JkxDI0WK0VVbIJd57e",
+	"RNVdcEYAPQRiCQ1AGnSxZy7Ze/mwezlDQd9jtijp2Y4B/5TPx+MmkvhQLJahQlcq2nvbE0jbAMWOi9Ud",
+	"ZnQiV1YWKhymB1Bp0cdfZSK0T6apA05EmEE8a4pY/6ooMv6Bmnrt54AFWe2mZrh5urevhPdt7wCPxO0w",
+	"wGN1MT1RKUfitrlu4kof9/ZiHD5tcaPYco2vJ/3xFYNJ4EcqqIL5HdFMP7K7WlE5viBhF3pFch4E5lPg",
+	"9Y5GWTkAJGKMb9mAOyRGdDeQq9kf55dym20uUxH2AHsOTXrt0gHdkIVd+NDAtwHzGiQ8kSODbhtCVMZm",
+	"UX2qaZUSeAUPFQhogb+9TWYsEzMVGqUVnWj80ozpM+uIWS8IBAkKNWIZsYjse6bcgF5tMhDoNfQmtOg3",
+	"GvPDkv74pn7PvN+Ny/gbIRSRQtWBXtyPQ8v8KRbMCPtfbIQDFq2BAptmN0k6Yfle+ndWcSNftWUTf8Ro",
+	"gNXQ5XJBIvyomDIOPCRddHDBGcTczWk6Rl4vLjSTDMSAJBuCk8fEVD6mW5SP6eaKG/QR5fFIKwDo4Adk",
+	"A4qQ4yOsWerAH3Cm5iIbayUjFnPeHpDE5dqKRgBj9FNAt31BWrEp84v92ZIEBNejlYEtp8tNNjUeFTOu",
+	"oDV5TtOFk8Ez3faIb2zgkWnXCjaw7nPLJnqtopwtGtzBDeUs8GG3pMouC6wQ5MCaEdst3Vm+xMwJTawZ",
+	"u5r/1QtTHCNMER4rXoejUIFrMv3ErIHR2ZFZh4IkXIltP5DBMfMTxYdMZN8uJfI65T9KeFGYO+845nIP",
+	"Q0EzMx3vshs2DMk0ll3PxBCgMZZV0fLB5MYkayoHPZrd1DiV/AzSQl8tWsmXErr0zqJIyw4Z9cuYjtqQ",
+	"KpswAd9JnQdkNReFb+xLIckmAyuJG9jdd0/mB/MtssgaTARM37JgvznoQ50Jjka/50jM+iMLulbRoM0T",
+	"snH6ze89fPu3j/7H3Qfvvbm5V9SNllquc4HX9sF6ePZAaY/KimN9Br/zn2Lh67XLRDJ1wb1XcxG3173T",
+	"qr3KGqHxMpn4lzsFPSz4OAwV3foWZZV6Mi3c8AjXezQbDHzhljdLXnEx5wTfNHDtRunGeA/jSa+BbHe3",
+	"Re3F0hlx/tZEvanYv54A9SQOrm0dtqDnTqvUmcs2Ti8us9VAES7X+ymtqbMpS5upRKSokA01EsXu0vYA",
+	"gtpM7tapGH4rufxZ7YjWRIsxTN2IF0NMR9CHzUuTRI5ndegxHxMgTD7oRoqcFRQG578CJszqICzT4pRq",
+	"cUA0wbYYXq5FbQn4y/X8D77w8hrYMwEYGFM1M4wA4y5VCwyYWkyXs4OpLDFOGEWszQ6uWZJ6qBV3p61a",
+	"6Teo2Ojzh5jH0r3kXdJ0YFtrwRlZhQdKvCVSiWxxyKWiC8wKclQi/Qb6wTA/QtpAsUSBB8tMHOJND7lW",
+	"nCXGz0Ha+EyRGYeg7p4xKbt2IiYaVW1jeeJDnjG4QZMQ9VaOvbMT0iOEKiuJIonE+JBz0NAc1cyNXF1N",
+	"UXuRjivkx2CmjZO7vz+5d+/k3lun333z9Nt3NvcI+visqLMJ3xJJOBLz3DUF4tdYf+iy0PS6bMAMMcDH",
+	"erCYJskhL9LocklejNomYCxg6fLr5DwUDAaQXx9Huc/EjbLDCDyZd2o9RhMsCXPIE8zKKDwhqMDCYK2f",
+	"CMmU9JkNYBb98SHf6NkoWfihZ3LsIKx6wFi8qVkGA8nK04Jwyr1DbktEmqRPg7glBk5MmHFuDTJmXUET",
+	"OmaGfROVc7mWjcygHiSZhNjKbXK56NUaC0cMF1p/LVk6gPVB+YqXbR6+QKVdLyiAqOyDW/mQL/E7luye",
+	"F+nhyPKrqfieqGzf5VpJ6y8KMbTB23ENgpW+tLZCFWShwdsbCH15Wa8fphMlvCWK5upJDkumScVeS6G0",
+	"uj5Zi5qfhoVpmpoUlkTiHkcO3NjZw0jHze01wlTrzRv0f4/Z1JRXAQ0HjBlJU4bokBxry7379ukbvzz9",
+	"0S9P3/u7zT3SkwwtnJ7VkswskuEMpLRsqMgK/9BTjUwY5xFLxZx8mWVim2ztei0rUhEBWxaWube5nycT",
+	"N+wRsoF3JvYF249TM6qJzlu7TQZdJftEcDmbwF/AcpmJ2J6yrA+FFXZ34J79KbLx4e//9eH9Hz765Z89",
+	"+rOvboINPxAibhP1VbUYy0OAWrt6UXCpFwRfxOBxQIHBsB+MSd/Cp1v4h5gFfB0lE7RiQ0CcgeZfjBrA",
+	"kKVST/kBlAplZLG/m/Z37N4N4NqsK4ifilYXMmRr9LhziGBzdP9PtUiFGUdybIzYCjBHlokswPs3TMAI",
+	"3n8IE6+Nf3orJY+0ruOLXJ4VeMExXSD7aCGpm9oO1LQAVcUWVqp9oTtlWVf37bxZDKooz7iKR4uGLx3g",
+	"/qjmUf1w6q0fEXC3As1bGDCG1aEdO9IyMd3AQVsZEVt3TR1cyaUJBcgeuWzk5cGl8lXnFtN7bkG9q8e6",
+	"luspLDusZ0r4anEn0qKfMjIREGd5QZIPv/qr069/99EP3nv4T78MAFuuU2eqqQrNeVWd8dzS4nPChdJ6",
+	"G6hWkK9tEAU28tt53Bybrcpl2l7XKjETrVl1rRabvwXKfuOsbBtHftisqWgurNV6HgUxliq8LTdv31ih",
+	"RAoOttp6tS3nMqjMoxHumxJNHDjw+uJdywv2aZb8WbViT4sZnV0raaoB88nqJh7GdDykcUYBrL2Ik68P",
+	"Xb8+U5fndPEJRidZ7M6Kxi5mWZ/loV7lPA1cbi0J7fM2+a9GUy+Z02tES22YkezlYTIXJJmLTI18htM5",
+	"B0hZSNJqwoxUCQdC5BSBCCUPWVYphluJv4LOfTx4A7ffWcPaPAGncMBB8e8shw9fkb8Km7D54DYn41rF",
+	"Pluy11Lpt6rBYFlba/hihtCIOK49g04EUBVtOD7MygdojwzQ2wKhsyb8L+dvsvsJ8PPqAX830MNUF/2c",
+	"u5b8J01Mk3TRjdmElgqvFfZFTBeyKwbdvrbXlmkHN992dbCZGr3LaVaL4tDxlxRFEFfB6eTdEeUrJyri",
+	"1hIWA8eCFqlRORh4xZADOmBq0QXP1IrRYo1KlKLZkKlVr92r6pOlVuRwSEH5YoGWL9RLLFNlkMrU89E2",
+	"mD5LjHwOqsny5jjnQnBBqGZ/PbsVb/FmSnTz4iIemw+Pg6LMHV4BGQOQUElgBYktS+dDXMvrAG641uKm",
+	"31xElLmuv0T682JOxEAZnAxT9Qi9wJBClFKpDJgNRrzeVjZmPsvgNjKXtJ8tS9pyfWe/Wxs5zj+yZ6Fs",
+	"+8DIJvR5UknwGzPEvO/HV+67wj+1fdNjltGhNlVtfxefquuwOU3IXZMyHaIKrzrs5OdYxbg9QFbg0sx+",
+	"V0cBDCS3cB4FKlGq/zL4JVOWSd0j0ZuKJJKwjEIhlh3jtk9UlVIrem0rQw1QYZb5ztAhC8zvi3BbCIBj",
+	"UPndaOS6GUBMpJyLGe8jDgKyehz5gDfEnMMlYCC3MW/Hg6qh18WG+GFlNABC7dMJw4scezwj5m3eVKjc",
+	"yWSaslX9QmuVhEykjbQp5zQP8ARit/GGtfASeo00+1qXqq7W2fwxcPlbtbHh7aPmV/L7IF811j+2mk21",
+	"ylwrZnHC4oXq+h3nL1soDUXmLGMAAITxBBsf/upnH73xzqaf+9YrF1nA3TfT5ga+m3/VDecJW/fGSryG",
+	"W7J9Ofliv9kODdBskXCfbxR/6P6q2Y8JdmWHGXmL2+WVDNy9E5VGu7QdKmXncmhcyyVhQfgnGY2ZL+Se",
+	"TugwpLsLqPgRKveZBk2RpXIdqdVJbXd52+ERr2Nwf4xiyAN/xIl9cQ/iPcyBMU1pnwF2oAGSE/MItufc",
+	"wrqZQ8W5QfXL72XJdC73Ip/erUgRi7L78SAEroQLuLZUc+TPKh0uKzE+ARGQC2H8MOdEWtrew3zbN8/Q",
+	"iIg6s7wO18GILa3l2QhTUFtm3KelfMLu88hSoo6A52Clgs75aXvOcRiYTH9+bkuIpoY2lyv+lsCYi/TL",
+	"iivvyUureWlrXGXOjvSCEb/7Vw//5i8+uvevp3/+VkQwAvPB/Xc+fPsfIvLhr36GqJAR+eiNdz56/c6D",
+	"+78+ufPuo5/87uGfvxOR029+//Sb33v49f96+ue/iMjpuz98+PbrD+6/8/Av/iw65A/+7ceP3v3pwx/9",
+	"5Uc/+PPTt756cvcbEXnw3lun3/rayZ1fndz5/of/9p2PXr9DNiRT9ha3KIcUkZM7Pz658+6D33+vjHFm",
+	"IMi7kwSdMIBynBxDNkUm+LCrma90eBaX8TNugBXMATvj/ZQmE3MhAvibXRQ0WsqoUclmLDY2UvSgT/ka",
+	"SPPXAvjvqJ3a7FuSMgybtA35pUEdIkCW23RtdmEwnd00E+YsrVuf00VRI88DAq295AhChlkHDNDWqFMR",
+	"eXVGMy3ruEH6RP7A4G1QryII8IeHwEkukLx16hWN5GcOTUGp5MzLKyBJS9V2avQ7w8LehtyE4mVZA/g9",
+	"ZAORCrWAcWab3wXhFUrsETTeMJlzc+BbKoR5SN5gUwMxUYEwWXSdDJFQOijkpvgiTbF1QM9UjO8RqjcW",
+	"lYo8btRKDN6nRDGuRjayCiNOTYieX9l0iw+1T8/OzHBCN+MwosDJPspryKx57DuVREoaQD4oF/bMjiUq",
+	"iNsmQ/Zo0S3UxMBq1Rm49tMA5dp4qnON0KJU2U/bjN9mTp9JgakC3GLOe0GayOVq754oysOcS+pzk7vC",
+	"X6qtSlcof9YmbVqbO01yfUqVYvp06vznVy5v/Se69eWdradvFf/c7h4ebt36zB/5XBpG6HiyS2JmFYkc",
+	"hkJLc7gf0DJpn1BEtADA20rxfsQ3gcQICjdGcV7qJTyVpwJT6W7d+uPg4ENag43fqbkP3jPCyb6KHlUD",
+	"V+zXEcI3343RVA0gFirAh5Wr7fYwhfZGUo7EHAPYwTkOpTmdw2sFPIxj0Oj6LJmqWqpORMYQajenLBSy",
+	"Qse1/wxoChEpoJZoHKMjHApxNBt2DYufR5K7i0+kIAOanQFk1kFr9FqI3r2OqxLEGjgT863LX0F2CF09",
+	"nz3RvBWS2DlhiJUJUFktW3wymCfuXcVRMr1iqrr40ronU8oX3ZFIE3sZ1C69yjT5LB6uS5mCM9UVg0Go",
+	"DsGjf/7Jyd07D39w9/St30fk+ef3XnyRJJx8nk4p37OXukVSBVy1JYjrb++Z4LbVKXbjFR5mWl0JsWbe",
+	"+hIZeiuns6M06RPzAclmkBwkJlicZ9tfTMKtkrqst7uXG27Fnjl26tb1QQilcE8wuNIilbsDwuluSrMo",
+	"wn8WjGZ5NiMHPFW9pjOFQdZ6tu2xM+pXvjJWywWerBdcu+AdJIMs0XKFByzPITge+3PGxjFdRORgxvWi",
+	"5WU7qon5rnKfO14/67pdP9uYl+/UhC2NvOB1/9yj5T22vKBLnNq0k9czys9nrxckvLSzs8LWh21uKp/s",
+	"PrG3s1NRv55o3GMufGrzNmnPev/O+SXEDM9Sxa7YUllL3loW8iaYqmP7oD9rLSqe5YE0NvnIBDDgn3J0",
+	"JACKuVVJlLqquaY3P6lNhSePlvQM3PFjknZeUB/ytpfKMYTqjoJHzlN2VCiyYMoWooq1hrqMmRk6rQ0J",
+	"7KycWp22Q2dWoVW8KVYNoorjjEm5uzybR9957/Qv//Lk3u8fffdXpz/6jdlrD+7fP7nz7umbb+xuPb21",
+	"W42vbZFvbDq86FmYWZLGGH8Rk0yIia/1YOXzimZw/+7pN9579J33Hv74W2bkp+/ce/D7v370nd+cfuO9",
+	"NcZtNlI1Yt07JjYxiGVudO8Tl2oMkiVFPpkmjKuiRA9Ynw//5i/WGPl0ZADgmmKNp0IqmgYijT9L4mSY",
+	"KBmR0WI6YpyIKbLYHtnd2dna2dl5YmlsK+o51woEhkufNav28Me/ffDe339071+bGw/koDqT8pdjz7dA",
+	"aFNNvDVBnJqjHufzEvrzsvBMqWJS2YJzTqFGkoGTk8UGNgujAhNlfgdDwfU5J7xrFEAtNWaqOxBZ1w6h",
+	"AInGsgdHBmF/hP4ZdHpZ6WIcfLdaWF2VKZ4pGYsd+2FAMC/aEAhesvyBV2YREWmsabisrNWWmDLXbM8d",
+	"B0Db6tExoWvfkiayuMqzde52t7cNlDjZOH3966ff/OtABJGDx15bEM5bNWy6YrBPc+yN884sS5t9As5V",
+	"uyFQMaX8zqxTzCTygJmXeixNLGeRui16DlfN+W7/X7YMysFIZOp6sl5RhYHNKfAXRaNpuiDm7rGSSeWP",
+	"g9n5OFM+cLBeGiRDfnWtSKcjGg/Z6nUNYhYu12gdzBcA7IlFJGN9vVnMkc5QxJms/KbbtmnCqwrIk6vd",
+	"/uMMsSUv7RQdDA6YlP5CAZY+y+qRzAZdJcaMB3xxfCaDSVuJJJlIGVRhiYV1ygxSIdDRYDBT+oJLUXEu",
+	"VOr8gB2k6JwuwPbBevVaBzdZ+Prgozw2iRjF5ZVpGrSBSYk0VQBWRyAEb+8MpoAdm4HLNTgAWS7aMkw6",
+	"0RJRb+dw34E1LEMPOCtg6R1YYMwe8QU2FdWOVkssaii7x1RNqUMXj3XPwbgC4Fi9+gdfeBlqHDkFWgBC",
+	"UZZhZZu8ty2DmwoS1FAvgD9QpxLasJH8VrOCemNUP8B8wTPSzlkqcys/Msg7k8juCCq1xWprNJGNk3s/",
+	"O7n330/uvfXRna9/+P59cvruGw9f//mDP/zbppdQeRWbmnRKQ3HIUTFw1HlGAh7XuGjDZKCMTSDJRqvK",
+	"SJu5FxELEEmyESiUtBmY8Ta5TvtjIhmPpa2RIzGkP+FuJZ32iPF5dSnPjrc1ucukuo5lnmjG9ORibRoZ",
+	"jKc0mfpvhD6mKHp3b9eF0ddcuNUG2kPdDfNKfp55uTSwMxui4ftiMmE8DpX8OBK3Wbmz/BMZwe3JlGVG",
+	"BS/BcppcRTIwlbFackKlbI6HorV6eSugiBJAhC/g3VGsl+5zbNC7jVh3KWi41d3kNQItdNNcOhB8xhnc",
+	"KE6o6o+Y3HMqPyeycK2FImMawhBacrvBVQjeUWJbbQT7TF6d+KOLTCyhZ+8b2w4zrY2lWnN5G8+madLX",
+	"hn8Q9AKUwxBY0dxvJVsMyUGSMijVL1s4HKE1p8vS6KJ8zn5qCV/9vcbCytNMTBLjGTX13v3JXG5Kdrkh",
+	"k5UbwMmzN98FBj2RKklTcqRPqGMWwL5aCfAPY0Bq8P78fYy8ZRydhKMCAzMn04KpvTIeHNQ1nymiVVyA",
+	"wYPy5RjVV0pcNdeAeN3pll0Kj66r5xi61yzqLEG4DJDjaEEomTIOXlvoLyLz0aLAOsUxQMElmKLxX6MW",
+	"01oSA7c9L9LYJ4JToVY5IEV//IJQK6nzTta8b+2MYnJkvNeBuAonr2cVfoZ/IHcuIz/uIVIjENpyojah",
+	"dGf7RagSgkwW57Tojw0yKwDB4k1Mg82+skbtJM87hVbdRHrjgMxh551414IZzfoGZVCo/N4akohYUxRp",
+	"8+kJChu4vopDr064WGTRXHzkU//Upc5qW6vVCn3iO63F7mGvBtzFOJHcXQxQuwAnC6G0gZLSZ9qeeiyh",
+	"3VmzIx2ebNiL5+GFdXa2r6QKld2J8F0gvait0hx0miZqT9uLJn7TANb4lVFwqwLX+nQ8CTjpPXjew2Ah",
+	"vRFR3wXghp5kr/byCJkpWLoiw8W035VMEUPQVgtc4wnGITs0Ca4OnJ+ekK0ZV10oQZiEyuQWZzhquSat",
+	"F+2vynnexqRdJ1Y0C2QlfXG0cBQNwBMAB8FAZGCZWuV2jxx2CmF02DGg0qZmGwFfMhmwOQQJUSN2hBjL",
+	"deqBFoWSUcRSk0ieC1godJfL3QL0A2bRQnN3ioxh4J4N5ssDx8vrGmSK89qsn3pyXq7Y1WsCDZbGucZE",
+	"1x3JhQqNi2/PzQ3JmAvIfQFfBV1oM1Q/UK2K9bTETarpSCioFCT+9ZT22dnIX6bUjql6oIcQUJSahRcU",
+	"6zQ6SfniCrcm2MomABsU40J7K+zTFkJtBdQ4P1+8ZM4FiC9PHP0UxqItsD1HrOizTboaV2RzRQszzdXZ",
+	"tEoXSIY/S+T+ijUn69DHWqkwjtwLJSnVMfOS9RFk5jURqQxoUXdlKyFXKqdFLZMC0c+opVhgOi8YtVpp",
+	"g6pYLY/USwgDh+ZTGriiff/qrwNzkzIad/XDIMgYzM0A07waumZqKHY6maUqmYYEvRzPvNGb4eu/Zhi6",
+	"1avKVVX2CiKd5fEyvarEWZpwlK+YmWcF8MQZZx0jrBcmnLPKEiyUNTHNzV4JhW3PXC5A7FpEIKAuIgN6",
+	"uxrm642/W2YoD+ZWIeS13FUCc3hoag+KPFB8VcCzJVY1mw1u51fFUl+zqssyy59lEHZzBIs9SnIkZsOR",
+	"shJNH6eGayqlRiCca2GcUVA6qb0bECtQltBOlmPG/VGAFY6oY/Pz0Imt6GxK+QziI9oWiusnT4KsLD88",
+	"P8hH6Yj+dvMMCC4IcCgG6Z1pEfK0xGFXuXVU4qWS4OkCdWT9VcKHm3tkaq1ztA562v4Cs1ubDId8KtJU",
+	"b+4hU+jD0TbiPEuU0vYfuKkgBAe1rzSRisU2Q84tiVZsrZvJhB14y7g8a0IiwTlAZCrUHqETsnH6zlun",
+	"b7/z4P6vNyOye3Fr91JEdi9t7T4Zkd0nt3afisjuU1sXdyKy+/TWxV23Ii2vBHpqHWbSiTrQiP6vbkX/",
+	"Vzej/6vb0f/VDXljWMqhj0scJfr9WZateHxPrebfAjXs4whVbThD7SWpOzc7aB9DlkgEVQ5XPPOKaNbV",
+	"o1E99cV2d1ar+lkTKenparWpnY0/lo+PmE2FArhLxlXGTMz3oz/866Pv/Obk7j+c3Pv1yb0/O7n7jyf3",
+	"3j+591arfIBQxHXBeeTD9+8jQE1EqiwI4DV3vgPPcl40P56++40H770ZEeRL8uD+O6c/+uXDb9x5+Nbv",
+	"T+5+LUKjHrFs4PucXwkC2Dg/stj8hm1+3MHcbeJ/HcJe2lktpnA5kte76Ro5MljbNHT7XoAn+W7gozxl",
+	"P8mgiBk+XDUABD4Ke6PLN/rem3kpxgLqwtI0YzReRCTORAUyJBADUHESsDmGwbe63l/jXt8uxw3/rVpd",
+	"fBuE4LeNaqKtX+WMZumiO5Ms7s6m/lwvfdK3roU+oQk32VttblaCAT5VVC1PhDuSxEzXDNMdwtLsGpdk",
+	"LROsWDQrYxZ0QqHii6RDOqedqPMlOqV8KqQfuTFf2+XtB4/I7u4WZAflaQ/WdwHBR5g5VF8y8unif40l",
+	"MkPcs05jzgJX9q7WwvawZpqJxzS5J4agzRUVgixSYozAousT4Kb1jK4eZhp0hmgLrVvOwvLh4zI/grlT",
+	"91EiQu6ExswGfKDlbAriTqeZuJ1MwGHnv0ax4UwB/B+/7W7zhzHXHezNHDdbCZIf5Bu7e0Vqf0wXAfe5",
+	"dYSFPU8NtPIGNx8gUh1cN2fU5J5TDifBBWkp6PPI1qX+WlB9d8g4gGbIoiAvlhhmmT0iGyYGPNHEq2uh",
+	"y3qXGZ0Ldhj2eIc1jxPwhuLSlwiKQS+AxyeJstixFkoeroFLp/8aoyxcJ5eaRMsK6eaNq14P+3rps41+",
+	"hkAbL/Ncn7xeJKCdo7hht/tsmrsoKvmeAxPNXtbhynmRiTQKNyrYrlotslydXjmnru1+KHLYnJn4KPlF",
+	"euwR1ZOQb7gusV1RGSp3OafHzB8/Xa3DYV6McAhONjm2HprCOWkYnahWyYg6Q8ZZlvS96kYQ9OEaTxdL",
+	"gC45ukAiwfGyhCsQNEwn9Ha3WIeSU7TJI6o/zaMAVqx5NMnzq41HtnMEXoaoMlv4dc9kiJmoaix0Pqfp",
+	"OELYEqhmDyGkQrF9IhM+TBnWGsNP4EYp6Y/Bt1VCqoRXO5Hp/Za/NrjIqmDXTzdeNHkZ63omhhmTvnPe",
+	"pKeHKbW8e6alPDM3oqxmX2GwxwrFKOH9fOC+2jhn344w+8iC/9khercnOxoJMbZeRs9du1JsMlWB2a9V",
+	"zJTHUNMoeL9uXyBYunogMpOzLrDUB1XFK3OIxwHTnGzAjY4kI3rMwM256TUPAkEW7sW7Noe7+PuZylVQ",
+	"qbpQU9evEUOwFdL37HVH21dZMMHVFb9PzGgLzyekjzj0cdwyOac01vesMN05XI5U2fjTDh0y43nOsKkH",
+	"mo7rFY0DVVNy+q54fdyaM6cZO07ETHYl62dMdSFiyAMVb0JuM4FpMZEJLcrLI+DnBkYipX0Wm9QImQy5",
+	"PORHTCYxMzbTHE6QjYuXCNSl3ty3Xk8HywdNf9sf3pa0Eys4lACkUDIE5Q7f2cM7H5v8x6WJ0FN5UWOt",
+	"BOohsDiYDop000p1cjvQqaJZji1RHkGkrUrFNJ3gb0nolGb+nla/8I86rdAVYCsjKoLlxjLrVWfZeKlf",
+	"4fp11D5nX+SqTEnqhbeJP4FJQCKnewFG05QczRTGZm0bz2VE5qNEqz4S4VmBQzC4lk702SIZA23HiSOW",
+	"m96scZDG2049A/zBDRrCX45of1zUxMXfIJ40/wsBpYo/aelPyPotfWsBlPHvospu+ZcugCpLdyiCd0cC",
+	"3P2mFKE7fiRUChC8+G8xU/m/resXE9AnjKtt91jJf8xNnfwewe3D/NJQ3aci7nCPdkM7/0VtrFP00pe2",
+	"nzHp0xjRMZWYyvpIbrOfyvESK15o6DZabJrzOwzzw2fNgAGUcjOtqx/olo0+OE2+wLxVRcjl61fJmC2s",
+	"yNOiivSkGIvuB6//ohfl0rVabgFh3niRBqwXASYDy8BohkguOLyRUlOj15RAJSrOMv0UYublBSLxrYiY",
+	"Yg/Xrx3cJI+JqXzMPNkmZkcTmkpBOGOYavYft64c3Pjc1k0xZpyMGI3RQ5voHvpCjJM8gGqvAxM17RWj",
+	"NeR67TWorzrwFE6Gi5yN09ffPn3v7zbBM+FSZpYOkjSFEkXGY7xNIMtDEzuFk4PIkZhCobtDnophIlXS",
+	"l0TMFCI1QtHiOA+qiSoV/SXZOH3j5x++888P3nvr9N3/hunz1vl5yNGkQF9sxmiMUjMydqBxp4Cjtlxm",
+	"RG4f8kP+mc9cnqkR4yoxwC6f+Qw50KPp6d9FlnwZft4jz8AiE0zRH7MFZuj3Cnxsw1uHvMw5Q63qL8Rs",
+	"m1wG1jtiqeBDEPsuQ5ENPcH7v9/ccwMzFmJ2yLVch9B5jAlJTN5kkZGOc6ccPIBuprotmQh5PYf8OJHJ",
+	"UcrIB69/R+tDqFZIcmnnUkTYbdpX6YKkyZgRKSYMBwA9xYJJiKtlt7UxjWR7ThsN8jOfAa93DxDBkYKP",
+	"TRGb/Y+/JAXvkY0bn7tCnr70xGc3kVQ9zXa9iPRUolLWiw55D9dI/xYzRZNU/8scAN0k7unZRbADE35M",
+	"0yQmiT62I9IDw0XukVe+Arjr0SE3+c+v3erBUaingI6EIxoTeGmbvIjvYLiwRcxlElNXEk6e48M0kaND",
+	"DofrQsyQPXuX+/p42HrBgDDsEcZ7elVBbdTMptchr1qTR/BoprexrUDOo4zRsclKBHkIRzropHBvxGL0",
+	"2Upl0sBkwpmUhxwBdTcOvvCyXnKEb4ty9LT+SOjNEtl6OXIzIhKZzCiQWgzIQ44EmSRS0TEzq3mDqSxh",
+	"UnM/JriDANIv6L1DeldjNpkKxXh/sfUFtugZUUM2KF+QGU9enbFDjscKmU01c1984glNg4z2FWxPCHGg",
+	"5OWXrz67uQ1bDPnLZGvqrWG30iGHn45EvDBJTKC6L6Sjf5spaSrpPS8GhPZhudU86bMiDfSQ5y3bDQLt",
+	"Qrk0qHuDDy9dvLhvIu8dJR+ZkCRST04vUDbjWEWXZExlCyciPVG4DYda4l3aeZokA+MdKH15yDH6aneH",
+	"yG3yBbZANoTgaN2MNT22yTWs94ayCu+WtORHYpOp3tB2q8NCW97LN3x+mgFJzELrw1vvWlM1rvcVcgin",
+	"62Fnj7yyvb19KyKHru2ofz/sbG9vH3bIaz29PaiWqUcpM5J3H0PR8jg0E3SW30FhUhgaZT2n4R6Mc5am",
+	"24e8Z7V2KJXay2uPGBVXmz2owhW1VDlKhKmAYrFmciY8jtgjwZwjMj8xJhBE8JnPkC+CKKp0q0ZMMi2/",
+	"M6NJy4LNyGfckLzP7Bk3pGITTQ7dB0JSJ+jwSalUh9wE3IFcgFfzCDzg6omAKGABxGJayOlx4vbEjg85",
+	"7m59hvYcQLXeNrlOh8xI1BJVc9REQ94IyuTiqWRy9px2sEtYwUQF4wmBzGRD94YNmQTrFLe2vfWu0HNz",
+	"D4Sn5gZ7uthQxJw0uKAAc6M3knMHwraJTQ7Re2gMhgMZiTmw9oTyBTbCJBnR6ZRxs3t1l5rn4JSzdLfs",
+	"c8RGCY9xYjhRwCeXhxxXRPefmS/jPGkRKghAhKTjBoC+zUlMY1j4kZ5YX0wmemqxtuHJdSHVMGMH/+EF",
+	"O5YLkoAbAs9xqKhhtFGIf9JSTHBNZU2pTCiWSxYKozC5Owj2o3Vt+Lz41MgbfVqgqLL180Di0ZhsUKI1",
+	"EPcbm7ynBcERlYzEzIrbQz5gABisjFBJhcQzQXe+ua8/PfgPL2hamNXQkgoOHUUohoRSHh9yFGQMUM2Q",
+	"RriVtslls0gTukC0eJBXZAN8qVM42fTqbe4fcq1mLHDrmbx+Q9Iy41zON7uetWU1Q4hDDgjohqaw7Alm",
+	"mFTr0CWS9EWWIZgLSpgrgltHAVDTOTHlrN9nUg5mKfmT525ayZHvX056z92kQ73jDnmcDPVwzcLjq3go",
+	"akLD2uq9eHWw9ZLgbOtFqvojowchlxvWPORlF1HuKrAbr/f4ziW9j8iLIk4GCYt7bn6NiBdWcvbFFI9/",
+	"1FIngF9N0mSSKEQL0DqhHnBPT1traChkQYGzmrv+2cpc/e85mnnwb0vcnmZAeybrcUjo2oDgGe0EJre5",
+	"TZ7TK62tTMxdQ5k84/qU693e0nbJFn7eM+oUNAWyQSCqLvpMjBmiu+3TVIvH/Vwd0D+aQ/vxbWf6+rQ9",
+	"5JDhxvZNzDTsypLqvIsaM+VkxsdczLn+3ipVVBkSIpvoydjWQaWk5GiWIR8YVUNaDBE8ZxmNF4c8A6Tx",
+	"I7YQyB/OgieSXLr4tDkHtBK32LqMadcJJ5L1BY/lNjLoIa+wJCqXsWYTs5muPnfzc0SP+gU9aKvjgdos",
+	"SZzRgTrkoESSRO2RXv7mFvx/j2xgk5lUm5H7+IaN/eqhLCg9kkx/acbqZAWboSVwP54y3Kqb2ra0zw55",
+	"ksOfaSsIlKhkuSq2FWt7peMDgii0dZUdg4IFxImIEsO8asICABPmtg8Qa9h1rjYbBdEVBBUy9/7jlnlt",
+	"62rc2yevzlCok9y8oHJctRrpEW5RwxYmJl9bTNYev3z9aifq6KGjkb67vbO9Yy8J6TTp7HUe397Zfhwu",
+	"89UIPCOP0Wny2PHuY8ZkwKKuLASDlyuUsBvkGLPLtaYJ9jzYOKw/hng3/S4m62mVDay0Q24sEqMrWTsF",
+	"eBUKyKG3QJKN+cgheV+kKevrNuWI6KMwj23SWwONi5GYk8msP4JCIM5qZYyc3Pvxyd1/Obn31sOvfff0",
+	"q/9a9KL37iGH8BguilyFqIid0sqLNtiuXHs2Mi7xLzPST6k0uf4LsIg2I1yteCnvAZQo87MkCS8QgUp1",
+	"TFKoCXTIp0l/PJuaaC4lYqo5zI3e7c/UlhgM9oqlsBD9xkN1yM0rJGVUK5M2wRebNkYEQNYhwrzxK7BU",
+	"81jGDnnJCKLE2O72AzSFtNUMDJhL4qtxZ6+jTYkrlpOiTsbkVHCJPriLOzs2D85kXLgegi8ZUAM0f5tL",
+	"Z0Af4HYEL5UPkM1wV6QJg9ViX4s6j+9cCjWej/axl4Syh6MTGdf8nS1BB17I2WRCs0UBaCmjnPEilz9A",
+	"24a1sYtr0rCLrQ/7CCNWhtIJ0oHb8dKhZ8r5xcW9+i09GLvLtaK4JZ2UXrPVy6v4J0w9L9I4T/39GBey",
+	"1I9nJW8iCCo83z6HtfiiEbCZ0Zm1eLAY8/rIE6kxuRwhkthys3i0cDLIGLj/7WpYSrdYCwDlXab49dky",
+	"xUHKPyPixcdI7MKhrrIZe+3fyULnOZFczNGUPo+lP2DF+fpJLb9vD1ptOLj9tFS7al+CuDs6YQrO5lf8",
+	"Uy9eeQx0y85rUeOLfYvK3vimMeEPtFkO78NNwqszzMKxFwk2oKIdO5j5FXCf3gA3x1ljKrzDjVeWq95O",
+	"oJtvUDaiAzwKpbG1S0FvOyhf4F3dePD91Qd062PcoGZFQkfqZfSgiEE+/2rJiU/ncNXjrV4OOXsz32w1",
+	"wrl4x1R+Wd6SV2DhDIlW3pNJ4SmHa7VbH494N8MziZNtxPvuefcdkux2geZUWhf0eYj0y2YHgu/JdFGk",
+	"PZRuCNvyhMMMHpn92FfMv7pcvFanPxWs8nFv2AaSf1r78k+YclcFdyaaFHnyuRNJsf5+Le9EkLrauC2E",
+	"brFineqOaHtaPSv6swnj6iXM6gRBbPS4arkqcOSiCyIviwtGpDX7AKEaLqcK6qAPKXfT9uyXvW1yzVxu",
+	"ONbAiEoM02KxISF4pBXZ6OV/gg/O0rcH5e3NNUQeXxPleDt4g1y++9p5mki6AH/ifLTYw7iv8jjMRZvP",
+	"DnwZVAZ3E3xs4s7mo36y6mxLeUfB/M/V2HMxYXDCns1ltJCCJYBJ5Mcg+R5DJoKIn09t/wlfIuZlTord",
+	"kxPoiMGVDunlzN/bcwqrcAHXHyw75DkQj71uT9Q2uYJf4SVv3kTeuoXZNA747UMOm7ZYB3fD2luX8l7z",
+	"7SHs9f9j722b4ziudMG/koHdCHSvCy+EKFkGQrEB8UXmWCYRBGXdWdcsKtGVja5BdWa7shrNFkMRIhm0",
+	"JVsaea5lezy2dy2P7aux72jskO9YS2ntD/efCARIfrp/4UaeczKrqruquwE0GpCv9EUE0F2ZlXny5Hl9",
+	"nqnaHH+FhwEWaXaHAcg5KmOkGHfCT0EYNxTNSBpVSyEoLwt1WnLgMt8PRznhjk1UdYdjlRTbVewkzGwa",
+	"G/e3xgl3ZCcH33/78Jd/ePzWv+btNJtCGmULZJ8p2aelO2bNX8d9ikVZJy8FQ4nwFKKuRkCVhFQZiCsA",
+	"Ea5ZOEHELaCZQ+E4d0XZsQh3sNauuKmXYXBa6qFdvVhmRhBxwsnXGR+FB4TGn2h9cws7pHqKk4WdBIqi",
+	"JiEv4khU3xO8eu36rSs3F66+/LdXbgbOMy7eEYTqdrzbAdCwKk2ydfvmWKXYjPsi8VhDdTtKGrNI83aH",
+	"KnyI4KfTBcBtLMLwpW3JpMwsNd3ZIwyhW73KAkhSBq7qizW6OlVtkcxrXwbgImOHHZUHGu1Qk4oJnsSR",
+	"SOz3sttFGTOR68gojVTlaiwIAY7w4FSS0UMhwScomrpnJ4qdpDtKhViJIFiqWNCO5FaqUh4HrC9gHQBu",
+	"s5by2yySjbgbgtZCJdoUkEENfRlGGhn564h9TkPYekdb0xakSbSzI5ItvdsNfFkLAPwukhp+UV9kAaSD",
+	"tsx5g/yf/QWk+gJWs8TrxorUni9hSjraE3VGd4kkenWW6SWzwZTihRCfFWEzARh3FVOskGjCiJ60qdp+",
+	"hjO7ZtsJ6YSbg+9LSqbg9ygzgucdiV9y2RGqYXgVQa6lwHnRDrZEbHH+sllbXLhCh3xLxa4eDmVw0Ze3",
+	"Wo5sylH/YAo8Tx7lNqRARcU14750JDgFFjGkh9L5ahYcEyoeYqVFqZ2/0U1zau00bHzz8CNENJanPPTo",
+	"m5C8WOwhAm093ZjKhDOYYkQFA13YT441Se7mOM4tXX49Z52plfHvG7Yp9PxFv6sbsaknGS8KB8EktAfV",
+	"TXxBC/PcVISrrsL5Beuje67Txst12AR46MTtTgwNwNR9NGEAfiILsEC7lYdSWBmNtebN6bQPtQdNlbTH",
+	"rAyUJ2Q8Gmcewy+d1l9DFB92c3wM31bDnpsIfg6T4Tg5VVUFyqRbUWchVbY0HipgzR7FgChea3bjeKEX",
+	"hWmLON3BGIlFmgJuivJli8dN/ISXt6+MEWV54OvUioF1+iRFEZaIc2gQwMrPHKV7HtDFGIv5JyviSsg+",
+	"4hnzQ+6krQI3ukZGfC9XUs82W1Ez3fqba5tQfmMsCDSQjCT6UscqRfrKbazHzDOtY42Bxy7duOz6CMkS",
+	"oLIFYz5CHY6GQpyskqVYLSOVq7jqcFunVJZOuUF0dOcymQKTO5NUimXxK731seQH2D1IsqaTGofKQ4ce",
+	"haPUDr7z8Mk7fzp8+zuPf/WwfvyEN/5uadsCiJafVqzrtN0KKd9F9lCCec+6kbhmAbbCFR4fYGeKL6PU",
+	"lY6rnsyXNOMZtKE3HAoLmLGZUiX2uFPVMlaD4gmiCj5qAWAJADRCKTJ5biTy8JMvNVD4BnRVBGsswH4V",
+	"qLaFUk5bvkW2Ok+pfHZLqsCeLOp6cUrM6CZIH9gwBHRfaVazvSeqyTiDhYZ0Am8iVwL1ZeSKmIVb7XnN",
+	"ckeK7Yp+fc1czwEtFPmr2LEEhWDoUVKnVYDup6sK005/0UrUAjP9rVQtopIDBPfAYwG8yTeX/27RUg4H",
+	"n73xm/oiW4fGLCcJNA1fuuLgVBHGmUO48gAL0pW1u+Y0YOPMdVWN0UUvEvjM+VVIMMMzcYey4QmbtERB",
+	"3YDjVTwY0Jg+NR2FpZ7PLi8P6Cpne9PKn1hZ3bFncWSW195gp7vqI++CM87v5nQYNOugdpIhc+7I8Qy6",
+	"I51A+OJ1BUevY2+ZAaxEytGkwzahV2LDgP7NyoGxrHaYl9zLMrr4T6nQecZgGEJGUa6X1KGFhhzI5xpt",
+	"ZVNEnQjjO7Usgev5Msi7hR4LnL8YQCgOIJeRyMEZmu36IgN3B5t2UD0DUASmrNaY1c0UhIM3CWxVHCKj",
+	"QKU93IG+pMMdaWft5m5lnnW9skgvsuuiZ+UBGhVpuravykIXYIbbvnM+VVadnvZllp9mvVYf2rMwdJon",
+	"Xnb5aV+C9nB/mtfUecNqsGQvXblVt901WWNNcQK+hJ4uBGFpMqmgZ9R2kWWjYjtiX3WxtSpK1/CS6kVa",
+	"+PLihRW2kUBjA/QMsas8glx8vrmMEoqltxX8qcJyHlYR5iULgWvzlmZu0PZHE3R+LjZ3ZI6uXY2CiztI",
+	"v1Hq3Z7S9Xc2uf4JDPLTzfPjGORY2pMylM886UVXndQ/ivotte1fLJt6kSI9S3yQYoAT4UL1RvcAwWLI",
+	"arksfn2M+rArRx2dwSCUTLDKeirZRUfDYqoM9mdgQgjC6ZhFMZrYw1rgKC0rLrDthh3nZziOQ3OP2Det",
+	"XVz+Sr2yvIC+OFRcUFEocK69aVvLQIbrX+NpdYUIlmV/audSJFyLhY5ItJI8XrCoOtM+pFeRQ4/Slube",
+	"Z1zv4nWBcNICuptFlCCKSO3gje89evjw8P6Dg1/8Yf/uhwdvfffpT3715HffO/zDvfoq5rvsdZuIRtSJ",
+	"jOmBbFZmklz2PabTRIApGTpyY8ptYsYRMlgE4UFHjQU40uHHb+7f/UvgFAUkRgkyC/BMch658c99yOC7",
+	"NmD8OBT7U08qwTLsig61Vxszhdo6LRqDUURpEkHpHbZnLrLNGJqHoRFLE6Up2orNKBYUpzOarZmKpMcT",
+	"o0N0i5oIwcxqqRhyhhtZHNDLBQDxmcaWrHFpzCnuGYXgS85QLOoeIy86MqYopk1Z3mIdRLqBwoVFti5d",
+	"bEClrC9Sp7dKqpQ8Mm6ANRyzg1SxKIUIUUWSUb1qzbHIRpfZlYRrsG5ydK+hkmLNl4L+xCUDYT+C8jNP",
+	"FRt0Ni4jzuH5rZQ6I+UEi4TmrKtKYFah4GEGO5jnbq3Bm2iqGs3xAo1OACIc3qk72DDM6F5CmHHBkj4f",
+	"yRNM3LFWpFOVFFzNWbveIze8ZSm3p3xnZcdmV4gOVeUI6N8OLY1tF3FPFHbAQkFHGsXkoYFNaS4G8pRL",
+	"jeyCJ86qHXGAo3A6HmqoATdE7w7QKLKvUm2HM+6h55uCumaxfGl1H74S10paH1GsZd8biCRAU1ukq0pK",
+	"zbDnP+tiZnl2Mc7Za2fzvpVuXg2K6A4e/Prpd/7x4M8P9u++X5+mJqYTcLpnc0cJQqdJVRETCaJWNTyo",
+	"9tyu5o/Umi97PAIUr6aiRszV4hHE9Guk7fEmsw9Ainp8T+SNnLLjUoM0KR2xwP0VmyZsZ4ZRH0r60nx2",
+	"xAG7ics5xTP21yXqtD5FvQdrinKu0LyE3eRReAJRL7hLC4kwS0aYm1XR/JvuQ6e48NkgFYvvpjod1dJD",
+	"ZCeCt0LjT88PGH8R+jcnbGkvvkvgXgToeQKq93E7D4hL0JdU6EmCkhxwAjT6a5UWK9csKHGNA0j/QT6W",
+	"+zLkUdxnSVcusmXEoqEVrTuLgYC1jSTuGmlv2TUjyDnPqKAkMd4V5TZgMVVPMrUdRztI64Twq1G6xp55",
+	"7lnWUAggY12weQ3oQwt9wRMWR3w7iiMCdo4VlL+wkLf5jggtA0xFtWVRRqd/AQ+I5+zu3snPxakopk2R",
+	"Zhs/xcNSqppsUeQo/2fDfuj8l0BCARdPGi2oonM82KlSVRV0VGG+Zb9USDC4naRixyFesNO8F2nZx1fQ",
+	"ZcjE56aGrpOJzMlbaOxvc2U73aqqHYDqg+4KWj6w3rOsMFTfe0M1PbnkoS+DjVeykh43+B29232dSnvY",
+	"qMoensEW2SaEYmkPm6iyx5eF0h58MZnP7gmZglPnSns8h3EZQAXRYN3MMH4S4MUBRCGmZHEam197xdi1",
+	"aaMVAIiZc2Oxq8b8RnVTUXEv0MLbCpbTuBryQ5yJe5afwMRFKFYaplWGkhXI467nSlKc5qusRTlGrXzx",
+	"KIwyX2l55k5/B6quaJrrmZak2EkcXwke9cLVu925yu4zFBed747yct0V2oH+paQCsKLPl7UgEeimAx1C",
+	"kPUIod0KKolKeK2Mt7iuL7IXCevbl7W/Wb++dGX9+sKFZzxm/v+8x17ZuLSw7rFrt64uXLhYh9IMquXw",
+	"8hS1rglszahEgg93+JiDHVZZ6IrrssQBQEQ65WfFhK1LmgdrGKcQhsBMAmYYGrs2q9EfrfZOV+OdpbIb",
+	"c9QgiELXz9T7j44whVPpQCIFe+QjXaFIu0mjZbzFCbqPNuizM+xCmgKmVmHWDlnrVK3l/IgT2Mz0carZ",
+	"PKt7AhqWB+biMSl6zozPSZpR1EJGutU2qzUZKk211C3d6ahxRaWFRZ2b1e5VnvLCOp3VlhmjrjiTCigh",
+	"ACg76f4d9bx31GAGrGLbl4AKfO8Y4XYaogqfbB2fOyg65zf+fAzZo452ES4yfN18Ag0b5ocKBqaBMYZL",
+	"yziiXQ+KYe3Jd3578L0fPv7Jw8OPPqhbHp1Iu2nZ6pQBfBK6MY8kqUdSMccu5xsStSE8hfyK56w9KGdb",
+	"yxV+uDZ03TWCQpUo7u+Da7JYUdn2Vy7VLvg9DWm9HOkGT8IKaT1NadN7E19qlza/Mf5eS8Xt1D61pMF2",
+	"O5IcbKXB+uPSNb+0+Y1prO7w9jGuzcNZ7ZVbVxeeR4l/8cbX6x4cDkCGyEUhzu291AmbE+/exuWrR7NK",
+	"6OEn3sSNy1dPaRNrqL4Pf/pxHTsZLP8XW79ohrWEnJaYx+qzM99PihEs6O7OjtBIyV8FTnVVJdj25xw3",
+	"jE/al1n1pS+DIKCk2VYo2kZdM/YCqyH4UTHB3otkqHrsSw4ZiXL2TKpenS3R3yH5Zx7Z11uquQWJMfNI",
+	"vscj4IdmS2xgPPNfDaizbcsf/qnuS82bIu1vYcGAecxnb79Z+PZ//zGjz5gRP3v7LV+mPNkRKbP/lX6n",
+	"FgsebqVRW8D32JdYIvYigbOvf/b2W+xLLD821G8maZPHsX0qDfPZm/+Z1bKX+5K7476EGlmY17BRDTel",
+	"ZQgKtfntmnuux9qRRMigrW+l/TpLzGOE7YHDP7S7cRp1YkEb58vADR0g7AxrIREgXLK5TapBLTtVvKaK",
+	"dbop4z3e9yUA/NTXHG0LPCjDOlZyiIvRPr0vUoegF66xgF44IEo0JUsvJb3oyyu3AYVplV1YWbZiZp66",
+	"spybMojOyvMMdijS7Flzy/H+GrUEPbOcEypbt/Ecflo1MSW7yF4WnFq7Lix7tMvsy54VLfYMfGHVbuez",
+	"RjoufJl9iV14lr3ALiwv43DswkoOvVPk5cHM7HlnrAK3EdcI+XlhxaiX55arqBNu4nHezJ3mMU0+l+nt",
+	"SJRTxfieSPiOWMMIHUGqY4zRhhCr0nK5EzvY8hO1u+251WeeexYwQfCnC8Mc3adqXQ2tTlXEAYAfsjUE",
+	"9L2CCbr5tVfOypMFGhV7ft3F8+73D99/s+4VMhYD6vk4d00uI1huzZXcH0sILFDdqE+Qea7X0N0fcCvY",
+	"HsKdaE9I0GpWiact0UYmu4z80vKM283B1vJsNqB6to37tWw77H1JfxZhruZ9kV2TGXNknscMCkoaWRje",
+	"lwOe2ACTbAZmVtBS85oq5y3nNjwqqyUbBA4l6q7C26VoxACfzOY3ypQA8olOogbOR70mzjc/0RmDZZwo",
+	"jjCN6AAsQF7boAE5ysAsDQhMwTUrfG8ilpeb+W/Mgu6lfMBxdCD5ui2dK9/WAlBWE10/K23+VdXDe5YU",
+	"aVEQEgHdhcZ06VJHUT5aND2NXpF8REZT3k0VQU96xCTaVgnwQCLOYp1wsHhkzBRwEazKmtdO3WayXRoH",
+	"y1fpwopgqJPHvqwV8VrGxEZt3W1eu87rtTzzpjWt8rym9O3Q8mLaN/AlEPnxlLWh0E4Kmj/YjpVVdlXn",
+	"4jQq7iqPxCyr745zLk+Npqc1s2M1gYUERaAj04U36TOfE7RCS6VsXDbzlFgYW6ovKv0C1RGy4BDMtCQP",
+	"V3d8dpFe60xL8OzS1p785b2DH9ytF6sDC5KJInMifDsRx3qgpQH83lwXrxYy1Ni3juBQhbZ0bGVfJYs2",
+	"q+aQIdIpctlnNas6exa5JKvf7oiw7gFBhGXNQucmVFgjl4gmBBBq2GxlfsASfyj7FxzL5cxKLGZcFR4L",
+	"xG1M5ASsBlcT1oo78x5fh2BENNb+QTkN9PXi9AK/u7z8TMN2usBPYuHKf8JfRyH+IvAYoXo0hJcV4hAT",
+	"eqSzcAYgVhIyAVKr2klu8XRLAbk1uDtBJHVHNIj6NO8i7CQ8FDkgAYc0QMPp1DjzWauZu9+gHtCd1Poi",
+	"o0UDqLBIo6q8+fV156FkhPDM8sGvAiZZkWCfxqWFpEZnW1gE61JbWb5Q9yjAgrU/dKahA4bdcrPXLBR6",
+	"N3ODcgjC231j7/pykEuZcHKse0VFRp5dJzBEujJKWe3JW/9+8IO7vgy0iDG45bFHH7/z5K1/ZwHVzQce",
+	"e/qj7x38/u7hx2+ywGgs+N2T3/7q6YN3WNBLlNwJVrFrGm1GhMzuIkMndCcpYNhtibjJanYkim4qGffr",
+	"2ET+rS6HZgCJSD+KhZHuKM3jRfa3qouwEMCzPCjZRHRLv3b7SYWiATQvrOb31gNmZa0k4P/gMIAaY/6C",
+	"xSFB7rRsOfw4jwVSpVvmNbE9vmPOOmQjqBY3cKBrrOZie3UvL32ACIR7ESyydQuEjioGIS9g1boyCw7W",
+	"XMcDiUXdwWPAKQV5Cy7dXCg9nfhLSUfTLC2dJS+XSjSCaxv2q/Hc8NI4r24zzu5M0CVpYaqbLMwOAb5k",
+	"tqlQPR2ybSHk4E7QnOrTZfOy86Br1IZmhi+wCW/Usi4M+vzSHXfeXh/THIYCdcp2zuidOdvSWisdrvKm",
+	"YUQA0XA6FgjfqA3QGse3dsZSCrktmyKjUE40LETIaKt/033qc2L3WyKLFoc8EuUyHUjIUUC56RBOF5R7",
+	"9PwmRee2UzsuOnf53DJzhgBObRii0meiq60KO+25i5BJsT9emM4itXGJuMQZggEPCTC+o3xp83SEdYhO",
+	"H6s9ffDO07vvHf7stwcfvv3o4bfrq9YG1HlPghjffQk89ItsmbBwMaJEtsHQ0/GGLlugrnQfnDjjtDzj",
+	"jJM94uOdT3sr0fYU4YAxSkIf8dCwdc1RDngSDTrQn4iPcmaYIsV3oRt/AD8op90zdXlENnLzxmJQ0Q5f",
+	"fW0l05ZNVRvL3nhWRrrN7zNeRa5Tj1ymgk/sS+Av0YiIadc36ROtCT6mWP+7yNYLf4UwqJ2s8biaiXpN",
+	"yFXWUEkiGhSX6nQEh4IgHv59V6fwWQTAxF7kmKdwRGXaqkoAb2Yrcopi/WIEaHNusFF5VFz8qTF+weNi",
+	"FHZ8UVZDxLDDf/qHx3/8fR3zioUNzInaNs68WtAq5GvpDgz8+hjmNleXAf52F0C7hueDcGYqCSkzQRUh",
+	"yAbkFQ1U7dljVPeYVlCvaiSYxIo1o51uYiFSfYmhafCwdhLV0zl5RmnP2HhYgNfZC52wGRA3uS9d4VJ+",
+	"UQ9/+nFmtoci5RE45VA7YZ/S0HtBXqP70qw1eMCIfVTLQ4iDgqP0lf2FTlVitGFHJJEKdR3vm9TGVEgQ",
+	"PJarlOPsxRtfN2aH4y0oOxgviexczPJYgPyesJDNm24do5PoqfhbTgoz3cY1+5vNG9c9yFPXBoSoTpnr",
+	"ox3Io1rH9Mivm7lNYvq6yV/FNZ3ErtZ7V2RDhbDSBcvfHOXRVj984tQt/lO1aswrTGDSmI9B7UzWuHgu",
+	"EM9UY9fMjwzPocpa3MMjN7zD1ybKmsMMZpEtLw40Jht3pt1U9Azov5AiZtvdZhMYRD586+DBBwc/++Dg",
+	"4e/qx9yjKnwZGnMLxwpsoHZAMFz5EWcBjOo+r5oIMKN6AKmJCJ8Q0YQrH8vneCy0fSu9SoZ8RvmZD++b",
+	"247ICBpc2spKvgs9um0PgOiyADYjQkHzN18Cr4Wi0CqNhj/FfIeFCvHhLQU3gHfj66a9qCEWfQlg0UQD",
+	"3ulux5FuURBeip6zMsgpwfJZQjZvikpqv2FBn34otETGZ5f2PtIBO710d7/6CE10ZkYotCXqiBpj+JIs",
+	"QIDVEWE6salRDW6kpGtXwZ9sfgxRe7vpAu/xvoe2s7GEVYKoi56NHdoC+paImx69Y51qNBxqm80PNTOk",
+	"JW1ED5J0gRbfCjzWS6I0FTIrChys++M6h9+/yK4T7G0SaWHuNEWdGQ2Lsh76kuCF9yIdGbs3krZgDNll",
+	"jMWqjXLhMVbMAEBHolddTtOXWgicIbtui21oBCzbvk6WegKUClBY7dJurixSZ4pgx8IGswD+F1D4IMtD",
+	"Au0GT4VOfUkbNhB9gHiV0q47bpFtELggAdtx+ssq5BoRbCVQcqvFpc0DZYh8LATwFbUjIB2IfGmgyjLl",
+	"5kvEaOpx7aFeQz0zP+q5HEJXZp5YFWocZm1XgdWCglwH+YVrszjaE3UgelhnDSWlaKTKYoKanbaJUbeI",
+	"SJcbxzZ+1RQ9poGWQWd9ELjwL7BY8bBWZ0P//W9smYiPEp1CUHK1ePl4hFWFOFW+jJXqrPrSfBesrBfY",
+	"S1eywqjCgf0/YfAX7sD/Xve7y8srz4EV+cLK8jI+oqkS1jBbbZ61GPKU07PNf/YWWdQixZ6FWmNR73Y9",
+	"1li0+1THj9vXhMeYA7gFv8E/ar4navBzveT9bbhY5G4tpXZpVUAY8THAmJHiEC2ut9oqEbnZ6liITu1Z",
+	"ZrxG6mS4ZhF82pHWGIp0R5X+Aoof+g/AMk1oSGwU4L6UomfEX5qzpti2YJ2ubomwwLJrhMBjurttlOK2",
+	"QI1D+UVfChkC/AZwJsMqLtKpDFgNC88AEcgS5kmANw/rq5jxxpwuQiMFcNkgqUPgOf1jzRTz7+2ukSPV",
+	"tAfVlzV4OkRc2YoV0Nyqg+TlcnJ2AXIHqG4r4lygkfi7QEtFmsWqZxfDTAqQaGFhQ8Q7t8gkEfiJsbBN",
+	"nGZBw0R1OiJcZBsKCQwgMGeOekZhRotpv9JQ7e1IinCVbau0BZHrfpZPhFnRQXYWHMyXphDQ2gTYecrN",
+	"IInq7rTYgILwQAnBfDocIyeZGqqOv7k90pPwqwTZcQlsMXsnEXuR6lrVvmaUhEIkYbQsi/ZpXkNUJRNg",
+	"gHKQtGUviyVEMn3u4tyYeLk3qbN6PBdUYCcPzBGICr55Z84p+bnVZ77szZFls/qMN0eHaQumv7K88tzC",
+	"hZWF5WdvLX9l9cLK6vIz/9ecN9cScTi3+qw3RzfH3OqFlWVvziqxudUvP2t++tbc6oXlixe8Ob3bNbvz",
+	"6ssLy8sXwOfOjf/8UYa/mA2/nBv++fzgy9nYz9ixv/7KSwvLyyuwhFbZOTi7TGLwS697RzFWUTZHBWwn",
+	"siGG7QMRJSx3356td59zTVgNvcenb/zLwfd+iA32vfybISUBdxYi3fVTCgiMh92yAaHTdVLG7PY80eSc",
+	"eVAGrjVr/EBNgEJyD3G7E2Gc83ghgGNAcuX3kqrBx2T03adOcztpkNF8A3bCEH9rqFCcaXjHLR+rPfrk",
+	"hwcPfn3w4M16zuxwOmfb3MT2muMARTj9pjU3m6U79p9AKvo6XoyxSMWwn3st1bkC10RgM2QWHLJPAuom",
+	"145mXnCgW9XivxIuo2gTjdOQPXEZZrKZte8NiNTFCsZqNzjA2rTV3nQ6lW7Co3JvihcEkg8OvuQUaui9",
+	"ao1ZuSTTP2XV7aG03WcIaDT9zs4j60mawSUVimoMw6DYHA+Wt8NKzpgoIGyQKsaTJDKClg4ESNfI8I2x",
+	"cpa6o6E1JxbG8ggKDe8YIOC+tD3u5noJim3vARacYsjgwkp9kWHLk97t6sA2i9pOppyWwjiPhZ/FoEON",
+	"53EUzUWWfRlTt5AezQHMmvOkWUskor7mNEmUFjQi1A30XeiQJ4KIRtxkBtp8oXSY2l4KvVdVMdr8YTqF",
+	"8Cw9/kwwECc9xKQqkbB06jCIR5rFqQAh0qvlpAR9es37g60bINhw/R4RBW3srWsLgBYy8qZRPHLPbLzM",
+	"kFCOStPAA0XZpcyG4InUxAdia43MAfEloEpj2YHxgKGhNt9LMFiN5GWhUKyigqYUpGds8Q40A1CDihms",
+	"xlkoOir1MPopLWlZfZEh45SZhi9dMTi2DWLQeDWLVeCUvHzhFgBLYD9FBCXvYRfFTniuoMR8juImHuu1",
+	"FMJUQ59OhNjSoGyQxb3BpS+3BUaZ8MFAyGvZFJA+ACMNKBRqTyQxR25seIbQvjQGTzOSwr1gm/dRVqDz",
+	"o4/6eJXwYeC95u1aQhsMMro3c9Fm2p/tPrw0BZlsIA7/BjeBmYf5BjSxgOFEzqflrLKas42IbvnGEd7Y",
+	"NfYY/kiTcHSbrnwwoNWD0F1gq9EWc3+nENSaLwO+bZYy8FhgHHtssUi70A4bEO29+dE+1ZfZA8XthgAh",
+	"DxbZLbgzHHEgRrHwdgpYLWPy98wDsFMDS89cmwe+lJkAnRDzTyvXWyjX8HX3u24CH7dxvK2sA4SnFE4H",
+	"PRGskT8fRADegiE8EFmyWfEH2CS62hLREYiYQqKJJw36Pgb7doqcOCJDA6YzjHhw1JlmhNWXKMy1iysr",
+	"lL/Aq7ReaOvFoioRLrKvib5mEIZyJa65hQgYqC2Q4U5Xk6bAAwgRwVFcqaBUb9GTcvxy0786C4MgMPuM",
+	"78/CDKoR080lRkvYE0D9jfuA6B3mN06LTaUQcMPsGQm9nh8qgKWpuEZyK1ZUp/z4u/9x+NHd+sT1p1Zq",
+	"ircZndwFGjwSoyMDr+LHL2efPkeYwEJ223CFY3/fnNkgUn3wbx6ahZm8zj1bEzx7kWY2D1IVoLZ/34rC",
+	"8or7odD0rMGDijvYH1/+lK3CQG3wGXmMdHFjugn6Dq1ZkCo8KHYTckfDXlCjXMnsM6MPyNIdd/NE4etL",
+	"iaAfSxBGS1p2ct8d2bRzZIkpB8S9aWdH+34KsKErpyWbVTraKcpIs291RdfYksYinE4ZCppvZLiZx04q",
+	"RqPlxwnliBA6vf+VTH5PWw24oaquQ6fvzgolzFy7VGTibFthzZVjHu+K+E7m87CNG5u3jFhhFXAW4G0J",
+	"DvGIYNOMsRntSJ52E+MMvYBNu10Z3bb5aezf9fYu0N9a4jb76tfXLy1sfnV95dnnjHL15/BPKX52EX/a",
+	"VmEff+HP5fpMRSMR9MEASt1EYxeNULI+gWNo70LAtJ2YcXDA9aE0NE9ZkELgyjw2kr7kUPLRjmQ3RWw+",
+	"qXqLbB3TZIlKeSq2cOQAU2VxSDPBshJfmsHAyRI6CoWrtTNzMrbLykXWUt1Es1pgM8L0wC0o6g/qq8Y9",
+	"TBwtBjluufUmI0mztKdy7wZOwQufvfGbbIndYkmsY3ELVvKR7E0cBoJxARzUQUKliy3iqC17e2auhGbf",
+	"/DkDKdC9CNZ8kd006wfw3Oixwprjg+glQajpyeD+wrN56kslGy4EQGY547FWbjFQBkFoF67ZOqLc7271",
+	"OyJA0k/UZg3gTIegZNYfBwVUNQgS4DEDnqh2FC5kajbFw+fLiFQi9nAYD4kcJm3cpIEJrYFDvXL7tmWW",
+	"AsdfA8uVM8yMv9xHz0fEmmC0kVceNmonUT3zxw4HV6qJ6BMQJ/WlFS3EX6C1wyeA65orR0lzygwal6BU",
+	"SQuwIcwnfDko7ZFm5lKGIgzM65FFTk6udWAx4RirXoBD5SsHO4lqR5pvG98PC1VrFor0szf/cw7T0/xk",
+	"HPE6A+zMVBHfMcaUcdoIm4DDqW4auDcDYkfgxPnsjfdydXFQ15coraEs0bXQZLCDEUEXILQgpJQhbnwH",
+	"CqSMxeJlWKIeKzDxvB6sudlktUClVUA2tjtQ+qOF8WbjgXKTAHfzlZsvs3ZXAz9+K007mtXM/yCcFMeq",
+	"R7vrSyMSLaXTQQQYHrYjiZ8ljAt4HFRf4XIiS1K0B0EZYKBUHVwODINVRJrLbunpe80Do5xJ3PmIRsKp",
+	"EVLCxlL1lB0M2aPgxGK8E07tdG216mrhdYcnA9GXFt+zha0Xlt0UNatpTjVdLdVhuq9T0fYYt51yWYVm",
+	"htWmkhQQZOqD/bFAFAgKyKOX9cwlsaSaTYY3DkZUrdaO1Q4wS6HutwV6qaLsk5DmTIf50j5z+boCwBB1",
+	"UNksUEFDua/IfX9bGEUNVbGhiHlfM0l2CdxvaUtYTY3K134RAqIWbSeo2osAQlpox2iRVlauDcisnqER",
+	"PaoaycnE+WgeWo/jQoVnNr8TWdWV/OfWArB2HFlodtR5zawVSaJNAhFjVN1iP+mW6snsfki6scjQo5xh",
+	"WKig9mXQGdLZwRqYkjZgmx3YBpfQYdKCPlQYBKoaPGziNI5hDAeqNUT4UR1lHb4wziUYz/FvnAtndePk",
+	"810gN1NpBw2NLh48GFO+WZbu5EKFYwt2yPBEf8QijBoRxXYomUIDdh/OB/CBh4KHgesJyd8JFraZklB1",
+	"AOtKUD3nDoJ5eFfyZlM00vK+KCzrGRuyKKnuuXkKxTxT2C5v0rjMi/1rl7+IzUDpznGXvfT2GBs7LUbX",
+	"pxk7LQsHrWtWdnV4GRGxnc9qLj5jDpY9d3TrwTXGyyIqnru8VIw0UhhVoMvQlxRTidJCKKXsOL4CwEdf",
+	"+Caz9E0uUSPO6TonqqOXwJld4t0wShditTNZFyN2WzSbHtu4dl17bH3jGtsVfe25fL3n3BjtsW11m5nD",
+	"oT1f2jZHsq5syQslvhNw1G1fn+52RLIXaZXMExYUa6h2G6IVtZaKQ48lIhZcC9s06bHP3vhN3fUF5hop",
+	"sWXJHIj1jWueReCAwBFBugKkjAipdzcDsWlzGTWNXQ2wIKus11II3RmlrMZ9uc3DHajOsMtgYTdprlCO",
+	"V0fsUw8rh/CiDMVe1KDGSAoMZMcW2VHmNdvjcVdoC84FtqI58ItsE7YeL1To1jKLu7MjQo9JlThYKT1P",
+	"FT7GGcRRRKWPs27k4GW1M64zZ53RWweNOAKsTPBAsb5jV/RXB0BgMbzmVqiyC8e4rKPwvMamWNclo+7U",
+	"WgAiuoi4bYh5jhtKH4BW3N1Ihu6jQX3ExMzzR8ysw9NUJOar//c3+cJrW3/3Jd9fxH/9H/97OQha2UC4",
+	"7Vvw6YrRnlkpG+3oY5wokVyS2x4Atwt5n9DvwdGqXFpzIKox5CaDjzND59HrJh07VUcd+fOEQgKH+YpM",
+	"J8nFwwXAhEwr0vHHu89Eo5tEaR8UCByxTaE1DP3NvzOvXqSMwznEageYjJNoL4rFjghtr2ZxVqwGN5fO",
+	"l6mozvDNtq1uL8DdM7L6ZN189kV1+xZ88jT3JDfQqKiOuzJnsvov2tFY7fGHf6h7TLd5HLu1zm6ljtLp",
+	"gpmbNhczMJMxyDyZ37V5n+0ott1ntezmxnu+aq+qigswvJFfrCPHNho6ad5Su0KeHjVPbno44VkHNQoL",
+	"VCFJUvScNM1EmDDKYYc88jldurOtbsMFaOMX49233DdOxX0rc4g+R8KJE561HzWJcDop4RpwEMKZSKjz",
+	"ruzwECV+TRj3JdppQR4kek2wRsy1zQuAunPCvAbOV0OFAjkFAIbCllEaT7vYHFAm8FSeucAbmL0ekRGi",
+	"j85rFvNtETOtmmkPzX4RakAIT3gjta6CkmToJqrHai+u7N/79/37/7p/7zf7999a9SVCzh08ePPp+//l",
+	"4MNf7t/7aP/+p/v334IXfXr3e08+uv/4w/cff//bj3/424N3/+TQDewwxhfroAtn3UFwdkKhfQmZ/l4S",
+	"peYu2eQ7vMdhcW9jtF3HKtV1jLPn0R7dK9Sk8mVgfcetKAzqCAJjYURcdizXW5fVqKierHRtzKpfwpVc",
+	"t2t+2uJfHG/UhW9XgOBpeaOV2/ZmJOJQz8wQK+wMNZcU5+ec+3mz5AV4DDPT4fnHQoO0TnodDJ6OpTv0",
+	"m4GIdlnkuGTlT6KgvVLEXCuGCJ2hejKT4VRRV2m+Z80bRDit8klysj/VQt9TCZdPLlcunm7fb14XV60W",
+	"pcRCo+QQGizWBtnASv4vtRGm5dF2HAVmdKPmTewTI+ArO3XVZAWVZbSY7WPKzTVjvvQljbbILkc7EXUL",
+	"bQu4jELW7MbxQi8KCXsZvtXqd1pC6jXX5QhosCIEDJb1zUvXrrEQHgUNSEkfLwNAs20JZPtF2sw8mvk8",
+	"1D21OVUAOdgUs8GYhuyoBDqqkJenom5lygfuNC2i4iw3Zh9dLlurMVfCbI0jVxZTdj1TuRWJj4f9hwMn",
+	"ekIN7wLB4x3zl91Hy3M5Axr0NSUrg2cXnhsO65w0BhOloq0n2nf7ImYfaRY8SXhlPbpbo5nsvFtmFknW",
+	"4/GuY3NF1JHXFBIy8TieqofvVuWc6gw7vzP08TPBqXbyrbDM0Mm3Q5b5RVAT2YxSR/gFvkvGQjapeli6",
+	"Y/8JTTFGLhcsEtFk0YHc92cbHfi8CPYZxgfGCbaTsLMJENjh5zUqRAeBlQl8J2rsspTrXW2TkZSh6/Ek",
+	"NPZVHKve+HCA86jGX4dfdx+d2cVlh5zk4rpS8NOL8EqnvXFuaVjtyTt/evTxJ5nNHSEEgEjYdmwTvDqO",
+	"OqwttOY74jhXWpnNFoLR3e10RLLQMNKwBrGTEIAAurYRIV/eV1HcV1z4c6pC7PzO8G7MZLP6brTSOMO7",
+	"0UUIJrSHnQJYupPzJcsC4GN23n772uVqPxa7WnKnAcAGkjaPI00AGtZtjKNd4TCIjCuONQS+rHFIB/EY",
+	"pRsRR6IMA72TiKZopN1EeCwVt9PMb5jXvnR8JDZk1OASGqLqFsVom4f4N5gcb2duKMAc1KtrlT5XJ+cM",
+	"L99xJ8eJ8Nlcvjm/EhuGChJb27/73qM///zpLz41at4r6nIAn+ZJGvEY2YKAi/9EB3GJd6KFXdGf4IJe",
+	"37j2NdGf4fWMA07qVZqXWKMSeLgXzUmNbmOGHYCdT17zfARtmd/nrJBssly/d0LdOM41pYU9pyoEZ3eG",
+	"V6+Vu0o5m2IV/RGMQI43li3Hs5A8QzcyBFNtB4lrFYr7DMHAsmkT85w+oeZYusM70dausPAOe2pXnOx+",
+	"90od3myU0wGCGIyJ7ykAL+IMXymEVaeqHQc/hF0uGQM6lQEOgkqYB0zz6J3m/Tla/HOLMZvAbao6LNcX",
+	"V6JWnQFlNsMcix2lwpPeiwlPxUKDJ+H4i/EmT8Ul4xbPgGTOjjUy6WrmYvwzR/3XSaIGQnMhDRDgsJmP",
+	"Wci/rNRw9rejWWmcM6sd/ugnT7/zj0/e/6Du5ad6yvdlmS+xkWAhWCJYX0hXh8lvo/LH5tW0p1goGlGb",
+	"A87Ud/+t7rFls5axaKbIztREMMMWT3aw/Wg7imMRAlOo2YAkn3sDDAjLG6l5W/gS9nANvQzaLl7gGJ2o",
+	"sc6ms6z4nMO7f0DAZ+06lA5ffrZmn7nipefFSgOKgZInVXmltLoVOu+vkHD2mOorWzUvR9GqT1VnHXU/",
+	"S2hsh5r2itv6BV/qiflSTypPdHUQW3WeXxXZVE9HtrzzybN6HGlfyvi09YkdkiMtSqVXsT766l6zxODG",
+	"JKOAIzDbZYpl2LtYD0MsSsUprLuXPr+XfDbHs3Hzh5eqQg9kEjS7GLsc5IFntSe//cvhD/9YB5T8PBH4",
+	"9G58d2ZAPs/JaQFkUasBXWWskKE5L5FkuV4oxxIGx4sQrQHviELrxjBmBdWeJ2uHtBlUnhV4tdbgHGpf",
+	"YgTRfXqHRxIgvZCaP8/mv6MAGjtP5g8wcVz6MneKy8AvzNSHbuFzGScoucFLj08zUa8JOePbFNaxaDLD",
+	"mnusmQjxGpLd5u/ZEx6ioyBWwvbOELaydLxxrd+1hiJG0JAB+RhhkxnvFHCR0rprnSKkDfOnNu/n+BBT",
+	"NbPC7txGlzaWg+bIzX62gQQLvlNSs7q5efOq5ZsdKDfceOWWL6vQUPBBGnHWC8BAuUb6LQd61QaGFT4E",
+	"GQToQGhmOEJZUJqjIggnBec5fRvjPKAtHOvczTyskKMIScedI2BhjlKmoC1ZNZveMGDDpJoUZjZRjKHZ",
+	"nF26EYebMNuIrfWz2KgrFuO+2WRtgawl231EKphqwapd7nOZFITJnWFOEMbfuHZ9VDlOcY/sDblx7Toi",
+	"xbZ5OMtW1fxscrnBjLnOTIwuRQD+yFJZgBXaEJOc4gWQQ71IIZvSA72RRDKFBXwRPjwJQW5+9kAn0DEP",
+	"WcNrvC241DnYiz2InBvPWNzuxCoUNitYQYTQbA62ITktcaTsoTfX5rev4VdXlpcHNYc3p9N+DGgQKmkf",
+	"1SI/RhCsOhs0m357UEmUydnu6kgKrSGHRn2oF5bJg12/yHRLGDvStdihPuOaXVKhYBdWnp9ct5WI5dId",
+	"u80T9lrnpOLUcbIkYe0SeGIoQIbNVZq2RFuLeA9xbXYiQkmFchZjq+H3EhU7j3Y99/XQnvYIEbHMMe6m",
+	"eE6AwGpxVGXZ+Vf/Z1hTRrbBCFvArv1MjbibwojvgLL3cg3MUQLS4uWFDKy+gsgdyW7LHa2lTiTP9HhV",
+	"UHhokRYv7XMq1RvXrsNkz06kR1g058WaeSnaG5RwxsHeMnPJDJuujJVxinOXiQxBD2oUctCFsRagCqsl",
+	"PRZJqpdi1VtApulRbsrLqjcVGu+JnBQ32AQuysuq57gdPRarGeMebTjCZKosiVXPqqMCRH/t8L/+4uAH",
+	"d/fv/XL//r8CYMOb1UpoMtCjaeEdTbQnDghk/JY4NKJBHKLZBEV5klp4Qgd31OCWbk+n2I/U4NDNUbkF",
+	"FsBA3O6oZBC/oBTn46pKAM1dYxgOzHhsmnMl9VnbtrFxHAzIAMaH50vx9F9++ujTn3/24Jce27/37f27",
+	"396//+P9+7+9Wbc46TG4M1kVPpiXl26+fNVj21yL5y4uCNlQoQhZJH0ZNPResMhuqh7NjiyybQFgH6mQ",
+	"rNZo8YQ3zK2Qeyx9DsAafUml/qlSSG1sKzPpveoZbTg4XoCdCJiMkWQB9aXroCzodgWWmfqqL21+4zRD",
+	"xTQKDlkZ0DcrjISoPAXiWvtes9ErHOKnFpIm82WHeF0pqpqJVtQGqgBcxGliKgweDRxo4GicELShsjEL",
+	"+Di3VdjPmlu0fXdgDxI94yPAtmGXu8xDIfjSpp+RHBaJNnP0/PAEEFdi9GnXV5lUltHTPIGnKW+0KIcm",
+	"FSGaAsf1IruRtkTSi7Qgb919j7mvmYNonPo04VIjIqVHLEyh5XXJSHwhTskl38HUDT3PWCS+7CUqJUJZ",
+	"otxHGBPHERzHyDyB33J83gGoIxGaI7juppgN2+Lmu4ngIVCogcRjljDSkAXELYdyYKMNYkvlO1AsvJbR",
+	"EavEkaLyXSFZrwWqyz7HQiFrdnH5K7gfruCY1q1MXVxrD6mL07F7T1BrMzsrl9YBF6UybkeiAHSlbm2N",
+	"Lru4Moqoj87Ql04wpZvm6PF4pKo1omdviIzz1uhdN1e27g50qBpdOBYo9+J2KqRRpC6OhkQP7mB7hZM9",
+	"m9gkTBuxgIs6e1BhOzsg0roLKf0Yzw0uwlgTZUgPL9Fbn5Y+BirEgUsHpr4Q8pRjxVZmQqiEvXLr6sLz",
+	"dauujRZf9OUVh3GWTxjiR+gOc9k/j3SuY0Imq2UVmZspo4c4yRl2Glg6PdWNQyo+Iogrd7P3AQC6lxhb",
+	"BsZCDB6P8QrVy8IIpoEQabhJvsy0p/kmfVxJKJpOVE978C+7+cZowiyyHcGX7jKHeYMaBCI2lbCmMK9m",
+	"La8Wlzn6u2w4X0LlBZI1ZNsCeNyMBrR/ttNV5omk7j0gRDF3prXlSlOjKFdFffOF6rVLQctTpudeNaLo",
+	"pA9lEhVbZmSCWBtRpKarGXVrIlfk0bWUs0nhNaxurdZWqivTBQBaGOnVXjKfuwUfm5ZfOyAhkwQVCLUC",
+	"UBFnDN6TKiy/IjBu3TKasBM1dgcYokavNNaBjsA56Ep4esMlmKzVhe0oDrcD0DMtF2WqUh7rNccTqIc+",
+	"jzpXEAONrSOjF9JseZFd4Y2WL8Oo2RQJYHGgcaoH6gGdbZ4IrpVcZK8ihSI+KhZ8T2hfonZEAkVkrSR7",
+	"2MwAORaNrBLnE/4NGJwsv6IvXaTM6Mk2T8w1BIteWroGOJDnFxcG5ncmhSAw8mgKfdw6sOnMMDNLHTRU",
+	"EjrJITCsDPro8F/++eCdj6uDcSHXrW01qj/uJZFedh86qkz0VLJ7GZKog+cUVtT5dJhAI3JULGRqm/s6",
+	"5H1NqqLFZQg0GTVaU/ZMJXR+N2Na3TKPKCSJ3ZY8A4lfTE08t3yG5PTZ+pZdrirZNS6zTvkOUInAnaXz",
+	"iIlRAiq029EeE7cbAgFwPdYzagRjhUJ1YjGzUr5mrIAWJeR95BvdiTnU7+ZywRPI5FKjxcH218BA//pE",
+	"MnrJfOf4gjp+n6M23xFLem/nS7fb8XRy+2bKM4q84XkD2AkRmksBL8mOOWHAiIb9uSHvQ/SNS7b5jZfY",
+	"Nk9wluOjbmVpQ9i+kUlDIc3B++YcTQwOLJdAFDSEiOjkBM94NCaTcKOjL2efnAikUac87Ra1hp1gR8gQ",
+	"/VanYuDfPCybawXJSaPFpRRx6QCizaM4IwmreOrnieoj24AJuD6kSqNmNEtkyev5Ec0UBrC8a7AjqEct",
+	"g1S9iAFSrcqc4C3dsXSEtpqlSpPllmtuNrtyWaRG5qpia7n1gUWIwDJORbtTyut62vt1Qw7MCYxpKiPD",
+	"aRk3g5a7DNzuqJeD3blC02bV1i4lgn48eoSqMFB1YQR97EZHn9fOkrwMTyBWHiO1ilbNjCqngTigKN0Q",
+	"75eqN6GlEslt1ZXh2Pvnmv3ccW+fUWtND9/Eb80IMTh7qUlCDvb9oeRZ3O4AuyoLeTobk9QOj+D3DRHt",
+	"CYxDt3NglaN3eOkO/WsC7W0X5nTPl1v+8uNF052ZRqbxSBnbLTbXBa14CDZmHElxYn1MYxXUcelGLTUj",
+	"GenW0RVxfoQqPXwVnn0T3g4twvOqiicTFQ8Un92tmQgOLiGNiThMTpBqHZ6kMfBVNrtx3Hczq1bHNuyx",
+	"gIUp46vZbazrZfj8eQBwn0a5+HpWmW3MWarSMadv5eKMUds3M3BtrPPIQlOEtK09AkigdR29s3nAbfPt",
+	"cao4F8w8zQM2KVD0jGAosvCfWVqIDEZyx8sRvuhMRdMaTNJGOQq+nFDTqz38AZLQdiTdqRnh41t+29Em",
+	"1tfdp07q3quOMMKC/eel0YdZWFf2fTZpUycwsdwSECOL6mEE1VXNJEYMeUiXcjvSOpI7sypaBJYmilGy",
+	"2tOffvvJO3+qE9COkkJXuNFVV++NjpD2hc9hnsJO7UxSFW5dKnQRohdY2mgQFpugzcmH/ZVOI2Mnz1Ba",
+	"zN7m0ZhJbOCWMBMETaYStkNUMJD8p7IuOr3ld4hTJUt37D/HGfM5GTuz/bJznRWEUUEyzE0xrDWsUjl5",
+	"4709KHlLvmKfjg1pkh+jqujnVfOyVlXSW3qM50jeGaApJG3Sr1lrArQvGAvGl9ittRDJ/Pcwv0zf3qJn",
+	"E7rrwHoaJe3LBFJ6IlxkL+PK27+qpk3yEnc8BvBbIg6ZjgA5E7ANd4X0pWo2bZUl7meuYJlr1ukCfGEV",
+	"fsk5Vq6F+Z2Jhv0qZSLH5IMJISq//qhVUxZG4QwxVKBUEJSoB1lU/IUVKsDUliGkhGyPIkjZURXpks3Q",
+	"jve77ArOnUkrrcskm+Mws5xoYVRrAx3+0z88/uPv60j3PyQxmm1cvmoZB7DlAm7pnR1IOs1Q9+oGl6ek",
+	"evPEJCWVWrZo0sxACqtOr7+68GWqcFeJL/OOjU55ki7pVHVY1vQB5bVUsz1USggcYtyXw1rVUowlVFWB",
+	"F2FWQ05l9x5SippZ+JKYXi3avxnZzJ1FUGqUsrQXNeBlqUykkrvQaH/M155DLWxP8GaDyzNVwmYCoxUx",
+	"7buzb2cT+DBbbvsE5nUm1RT2YEqmiuS929gFRqDDj9/fv/vj6vDWZCxMNzp6thxMuQE/PwxMBRJJInEe",
+	"v/ADkGGQGF5IRbsTc2T8rXIkrphP3rIfPMVjURyo4kTYGSM4Ny26l1ko9u/aNhKeBQaYsUegVhJW2c2J",
+	"1R7/5OHTN+4efPj2o4ff3r//PrSb/m42IGBX2p0U0NH+XjSwJVaFfcIxyS3lPNw3bsZQNRoq7CBiCfLE",
+	"FDBDV1bqTPI2lRkDOYxr1W5H2pj0i2VQXoNidd5uicL8zuSaGHseNmcH1cX3hgC6KoV8HJLDZCrp+L0y",
+	"E3HRUEvAF1I40QxGNFAAfhxIANfGEejqVLVFQq0UOyKdVcPETVROPJNEIlXWvN2JhTWIrb2t+R7icFbK",
+	"KXzBNnGNrto/gybYfGdrlGpf5oroG4BSBt3dA32tiGJka+yRg46+qKHhiSy79Y1ri2ydqvZdo2ie62eg",
+	"JVXvYlVmryWkcSSsSwQrQ0tf7FNlI9tUs0aElCbRtdsL7ao0JVw3nXXw4NKphF1c/oovATU0wtL20jbX",
+	"enUT6w0z6tUoPpFa8O6Mon/LuDTzbRDuXaARrKpOPKc6pwhpUzpfM5l5zWLeV910jfGuERIRx9CATB3R",
+	"2PfGEtWrmjBNpLScfc48c85zqSz6UbdUJ2qaZ2i1qypTWp/rRjUQM9uOO8oXROXBLY7AKfYIF6Z0kg5h",
+	"N9PPV4cwvjrwa6vOvCb9g+rl4N0fH370wcG7P3ry50/rgx3BE5beFS6Wgp0zuqv30uY38q26q2wTz4eb",
+	"ImKigPozB4bgTPDc+rJ2+NEHhz/6zuMf/vbg3T957On9//boz3/Jfvr/n979wcHDnz3+2dseO/j43sHb",
+	"Dx+/9/Dw5//oMfOZn/3eY4e/f/fg++94bPNrr3js8Ie/f/qdd62p70sF0wXS0rjbJqeioaRWoDzy6wY7",
+	"quueuZ+gA9lM2PUle77kKWsrnbILy+zrL8IQK8ve8vIyNO0uMnTD8ZV3BHnEdOmqpi+DjRubt5iFLkat",
+	"GhQ46WACWUPyfCbA4Er6crijeUTbbe68fHFXfHFXzOSumLilmbrJz0Ev83h9mlX5ODMxSo+iVHUlCBTq",
+	"jGYUpxjAcOqKFFifNVR7O5ICcZwKdi9CwWhfElWdZttiJ5KAZB5Jhs35WqCGcQ4QfYtRJUtK7UmQJI06",
+	"kXD8uwwytO0Ol32P6Q5QsUU7UiUiXCtLK/jSPhq8BY+1+p2WkLkvYethIvAflqaiTINtCp40WpdQTd+w",
+	"ubOx2LiF5YHF0JlAlR9p/HBV9eFzFyduQCoqs6kpr41si9iIHap6PbvtleWVOXDe/BsO9xINRt1x4arG",
+	"tR+rGvfi8sQLe8TafZAWV7k/3CRLPiiitWMfLDTHhrx6EfE7W+acle9tiGGasQtZHN1SJ044PN4nRxn8",
+	"89TSlj/s43vaUK0WW8ZmVV8dgu7M01KUTOZI18PSHfj/QO1USZYhagvgPWqLZMcyYxJPP/GNmHsDDUhI",
+	"kfJtTOL6soZdqbmYOIU/oFKhgfF2sHD3REhpX9XYrdt2NF/Ce62xAEM2OgBV3rO3up0HHlcI5vQ0k6pX",
+	"pt9fEml+v+dmJFeVBXzmjzPr68BbKmPKNsvs2eoRz3miuJetSKcq6Y8Rp6Oa9zCFQpnCkCAu0TYfPdCd",
+	"PbyavqoY/RO80fKYrdKiJmnyHfcK4B7ZKvjSpnNCsRc1xCILsNogoFqujP2Y9GwnwpurhrieqrFLMc5Y",
+	"cC1CpO7helc7nModpbDFaVuwTjdl29zYi+bOWGNBp5tumV8E5hFpN5EQZ4ahF8igF6E7FmZwEVrkEUVl",
+	"QboFmOZrvgwSYeOfgYuEajxenEBdzJXBG7vwSPtoICnAmjcyBOmZCDvFIzBXiWtXdaU5wInQKt4TW/DU",
+	"APNoGa8uLBn8SA9yp5s1jNHR7dB0gHVszyyvkBa5xbyJ7sRRGkAiZugFcouRsFSpXSyCVHacxCjQVPkS",
+	"gYyHXzfwu8vLzzRQTKWCn8TCSuAhFVMhFow6CPC20ojHLjWkYffieKupkh5PwoAhEVCqQt6nV4860Ezn",
+	"CMrQslQp64uUNhMix6nVf8BG2IOEFDwsSheZdXno+5l2dKlLmKLZw4vLXyk1hEnenZ48fwAymXpdh9N8",
+	"Rmgyg9MYHbXE/USsSql6xGo3kyvgqyoOjbIDrWP+sWCPu/kBTqY9MMbviqPUI7XiZUpIJVBvykiCM305",
+	"mdlhBHgBok1Ld8y/t8y/X1+iSU2GXO++N2mPinGmxvSoVDdow8Q2osbuy5E+U/a/TmKmlhJEBpWklaKG",
+	"2Ysl98eco5dbs29mH/XcE7NIkYLaiDJJ/qptSYEOBMBKQyQr+7zZVJnwXSOxRh6wEtPFI0jPa5VpSPoV",
+	"xEcnDqIAmtmS+X5lRdB1cTs14nGapqR5/i2udyuLgLjeBZwEZXSKl5l40JXnyk9wn9D1jGZXLYsrP69x",
+	"H2CuNbxls50r0BkaoRq3J3fMc05Qz2q+PraWFR0q8GfaXQ0o5HYd57VrzYOgFNqSLEpFG78A00QcZWN7",
+	"QRKCQ1wMdsUYI0affqvLZRqlffh7YH8K0F5bZOsW9dMO5jFOAUszlAf6d08kC7CUYEdi5H8BAEKNhZYI",
+	"HvqSw+EcLHFlk1a4+nJciauR0U2zFefPVLBTOxMDwQw+2iSABZ812BwUteYBET2UYgC1NUJc27//3v79",
+	"+/v3/m3//kf7935/hANpLIipnMgBk9Q8l1TteRMxN7dzKmPo/jUR1kGQT2rj6eD7GAFMxEKiuug95ryv",
+	"SBPO5GzKliDZnMfLLIHulMZfFqFlKzn4xR8O/vG7I0SUUECXYqV2u53qomv4M3GlTNaAfJRm6Qsrz4+z",
+	"RIcit68C4ifV7GDnROgxyiIyDpkUV0E47yhmcpELqMXCUvWqSG+c9dZXdnlPu3t65HHC97QbUdUNgH/G",
+	"cJW1SFFkzLULehUxZmciua9SxAHn7roDoupi9E7X7JsWCzYIZn+xlYuGdTqJ2jtGs6R91o2SqFhR6tdx",
+	"iBsdvZH/znlFQSlOsko26ENZ3w8Ec2bTeYvryTgLE95MB+YyqesxgWwUP7NI6fpSzYYkMoWlm4i95gR1",
+	"AMObcmnzG7PzOoqLzjXC/U81mj18xE6we2M7LQcP5xm0W25cvnpWG1h7/JOHhx99cPjTj+vUTTnDzUx5",
+	"j/fzFWnDTOw93j+v7g/O7kws0/EtfZjqAJsUMoCzaR4z6hlHhpgRFTkQclVmaCoIiIq4iejbD369f+/t",
+	"apVNqFbVlYsb3TTfARs6Y6ViAsYddxEDVrt26+rChYt1X6JRQ4RIuSDCGuPspc0LCxdWnkegJmqL1SxW",
+	"aCaJ250o6SNGPVKSWCNKChFqxuGTKqEPEnUjGjKWUsQ8s+9heoHqByPNLq6s2BxvEKs0gHgGPiVYNdY6",
+	"5IKi1AH1u4XwJRa924KZY3fZIn6bOKfHMDe7c3oUzyQQQcuSWeyqSSezdvDg10/e+dPhr3528IO7o05d",
+	"JxYy0q02LVFV4+bNwgcncu5OrVC0bLBeJEPVGwa5d8D2zzz37Bki29/o6OIKlnXgdXd2hEb05Z1EdTvG",
+	"D+oz3QWBSjw0iHUxPQzWMo8hD2/Oe/Hi17MCy8nKaiwhqs69TQd+xtdwyMkDM53Qsi8I7BJvNEQnrbYt",
+	"1uHvY2T3zJXbjY7GieYkYDIFd+F/Ib8QVgihiECQ5nVBxqBhcNBvIVGzUJpSpdHE7AtFSUPQ/0kVZAX3",
+	"wplrSb3bnV7e9yw18eeZe2Ldmo3zVEaG2EMQpeU6Zc8tU821VZSJ+ntBRKIZEwVUFMKkJ5bntJvIBQtZ",
+	"VmlnrxNVZ748EDLV+ACP9VpRo4XwMjqzu9dcKY8vs1oeKVVXNkQI6UmPiM67Mvs9PpTVHNCdrcuqA1mq",
+	"1B3RKOVouhYKmUbN/k349Lk0Wc3EELjmTGxWnMB4yxXXe5ZoMDiiQ3QbLlBnChlrrfxZL4qSGbZyLxR6",
+	"d4y8j8WIuUkfO/WN0Jicqd6FzqyyRLcKzXR2MWtP/vKe8RXYZ2+8lwMktamQKGHIu4Tu83afKNtATW33",
+	"rU4btx1Ld/AfE8DHu5N9yhtzDs7FutWDGdhkJKn4ZCfhoTg5xCQOUAjNlWwJfDkW6TFSJrkBqnIll+jh",
+	"U9LZZyIVdoHCWcqHXTjQncQiQBIDhb9o5MJdGSkJOWeRprEIWY1m6aZdP8oJPTZvwATCYGkDzr8oTHqF",
+	"etnmUI8XrPgZMQg40+rg3R8/+uSfECfK4q064A3BE3sFLNrZH0lCdBx1xqdfaCHjqHM2uReY5azuVlyd",
+	"eTKOOymMbu9X3I3Hv/7AZmJmpdkhXD6lkzzY4KVFHPPtGEtl2I4SGgueCQAG6utUwhIBAHOUFaA4vi9r",
+	"1EzDWSzCHSJHwRYnS/SaC3mhy1Sgd62vIas1jN7mfbajMP3wrS5PuEyjAhUoz07Jwm4kQ19mZVxSAAys",
+	"ezDU8igWRrqjNI/XGMdBUmp/liotujzzxpD67a+ePninTg0SUuGUTxyaxzP0iozSc+vtmMmda1+nS2hC",
+	"M2V3yUfpneuDda1g3IVelteJoJwXi5bMOarUxdqOZk6jtdgGav6iHXmjO+W6+4slmCIA981UdzbuixnO",
+	"DFaiOKu8ic38A08zTZQfpxRNQYFxhgsWSc+Vl1/avHmVpWbRjb4BUQBfgMCsZnZ35aDbzWcJSGcEIcUg",
+	"vAwlaQOtdtUWCWnAGkrtRoLVvpqmnRsy7ntsk7fFZpSKFzbTJGqkHts0ExW+hGBYK007ur7I1qHevmlO",
+	"DxZub1y7DiAEnCWqRxnWcEcgqi006zVV4kv4RjuS3VRoVru48kwpNpeRpGty7pSqWuHhZ5OtHCOGm1b+",
+	"piJWw4fT5qN5kR6gWpe1os5Cg8dChjwZFRXYbEWdS/Zzp7mA+XEquKiNPRLyvvZYo5suqGbTs7AOrKXi",
+	"yIVwwQDqbsdRI/u9ORxsV6re7A52BvJrF5rVDr7z8Mk7f9q/97v9+/91//5H+/ff2L//aX18aVC3Er58",
+	"4P3BzklEJ+bUnapiJF9YZIgPwnaF6BSbNzUiqGChdYylHkaaSoFfBwTi/FW2Z9M7G00wRpDPAPW1TBAn",
+	"SmDoFFfAVgWO5j3bxE+fOlJBYZyRfavF2J5nAzZAPda1yAGJaKh2W8hQhGxb3Z7RzY9cQ7YblaLsHQrJ",
+	"07qP91PHQPvUwA1WyH8Ffaw2rl/H/q5UpYJKr/w57Bjv8T1B3eL4C/MZ/IU/5wryiy2uR2kqmKC7tUr8",
+	"slpUh/0wEAcp4b9DAkDjvEayEXdD8vqK/SLwKRFabLoBwosSPWg+cNlOYhzk0quQvuvwDiT5FD5+lQVm",
+	"d3TAausXl9afzTbf/Bb2J8DJB6x28b//+DlzxwNHPZTcwV/qmIN3mIyIfxQlTPUkdN1zK0rWOsC9hglQ",
+	"tp4TXaP9HbJcUHcgdtv9vdpeYwGP4wAxIehs1PE7mm0rc8wQrNbOxXIr2seC+w6tV/DYNOF9yGHwHWMB",
+	"v1bZ6oGrVgUlF8d5JDn4CZZvzpvDFTo5j9604mGZyM5CvWzkhMlx7OQkB/EabFUJ7d00QmPDiCnVpxim",
+	"chq4KXSKkX3DQUxCP6/Ndjax4dhRvSXG6ctAm30JbakM2lIznxEVxra5MYSm8ynCgFpqQdZ9GRS0U8Bq",
+	"ncHNoD0YODKlDhPww57r/haY4SQ8KIXMJu4D4nXi4muWdBGUL1a92QDFat0dgufTVnFx8G0dFAu9Qu3p",
+	"G3f373338Xf/4/FPHj55/+3JjadcJwVv7J6K2PNGK0vwa2PssZ6Idlpwl4FAixAhu6GHnSNt0ba6jaip",
+	"lo+V6Ragv8N31+DWSHYEs4jeDWHLwHShuxsfUmCXWP5KnXVlLLRmgeWhwxkFgDCedPOAjfOajh3yVO1E",
+	"zZSAHtF2E0mq6661nZ6HOOmB+ylYw0Jx+vw8Fa3HwljDFMnWOR4yMw/c69I2cd7YPa+QMmZuZxXsmMwA",
+	"R15vWt0Zs85lzIXA7G0Nf+rOOfzlHw7efnCcw5sILdLpnN7BnIMW6TWXUj6v6v6I3pdDYrY7MBvXN0Ue",
+	"m3yKHqKceb93jcz740jB8VA8xgsB7f857QnJze4sFc+EbSEEtTa7MjsLnoKkrNAKVWeR5eTIiWJtXJPI",
+	"CMGbKPn/v0jav2BY1x7/8Z2DH9zNdVyeFn+lO8ZVNd/Ra6LKY72Yd1jND/zZUh81LwldPZ7GZh37hYfx",
+	"+OvW9SfY9hywqYX6f/Tpzx//+gOiEvDl4+/+x+GD73ns8Me/PvzJPSwKILjtuM8OfvHHw7feABG3lvMW",
+	"Ws4eofZ5gL/q+RKC0MgTAOBb0DfM8PGE/kc8BwT3h/hPCObhS3LO9DzrqSQ0pveDd57efQ/Lajx2+Pbd",
+	"wzc/+R+fvrl/971HH79z8LMP/senb3ns0V9+/vjD9x99/G/sszd+U1+zbxFpXwKM9ryG6VmzNEoBItpY",
+	"sq8pKSppfjxfYvwIK32GqmebTCoyOrw8w1qOEciXEFWBMnKkQ66vMeVYgFBWEccT8+UW5dOXBUYEO/YC",
+	"QdniJ8GmbXss7OKhFpqFiep0yu1aRKFH+GdsrD+du+ZzgcuPy0AMEFUcWbjWhBpHNNkzZTMJRRwhYDEe",
+	"FgTgxzNhztRHd4cITUbcLwpd0Mo67U3ziQ1zgPVkXTXHwWQZ2TNzPoDm/24WPKbZYk9CYwqfBi4V1FKu",
+	"K7vFZQjatsfj3RmCNQOSTBwBDK85H5+98R50ZuOizAMFPQYWKCRc7MWJJOm+rGBswuyUauwuNaOdbiL0",
+	"yBy2+eBV+txfeYvY6bp+RmuMRjead0DdXLOXrmS3Fu7WHb3bfZ1ofDATYJd65o1gJDgIbqsL1Jg8Fhrq",
+	"gKSINdMCQgrtI4kl1lWOVLEv40e+EMiTK1BcypcjOZECvQXJAOAgWFlehqLR2WVmhnsRUVSORYvgTEGM",
+	"oI8Ut1v02Zv40VlsS2HISXZmvZFGe8LmA7b7NkFD1ZoJANjPxLu0C2uJKnFGEXBSU5rIEjLFopmOKNcb",
+	"aMgBkpLiwpy/QE9hfkcI9Vw4nRlUNoGYP86ooHjHeGwY1rE5Qyl6LC8frEaFV5hf4CjMSoqRB1jqKF0I",
+	"eV8v3aFHj2zTu4XfuIzN3qd219Mwt/h2XLn8F7/MOoloikZqLtIZac9s+WntsHXb4SJlxU6pwjKGbI5H",
+	"heAqK3XB4Se9HyuQKKmeb6i4rri551ArOJk4k/jvOKGcYW2dSAuqoCCLk93dPb4ndDWQCkH5v8r3zuMF",
+	"YaZ1JvcCrEeFPgJWEYvhgEVFM7kaYKMYx/FVM0fQTc1UTSrBA1ad/Xu/2b/3X/bvf7p//0djpGPpjvnf",
+	"llSTVrw5ym9kGaWSswaXUkHOHKuxQlYTizuLjLNLNy4z3lZdWeyvgvWLo44RbJXyuJ4RsehUdUjP7olV",
+	"LIpJW2YUeLaXgWpAaRcxtULcUzTTBdVN89nBXqufFddsql218Iq0c8zi1XifthfZDRn3Lfa+o9qR+Rcj",
+	"2nLCeeM2eltRwVd+uL4o3vuieK9Es8zrfA2fN4fyCZMoSm55IaqtLiKOStIM5lAw1U2hk6HNF7QwwpiK",
+	"cI3xbY0828LGx1DiaZTFwrIOvcUMFB9W2RWL2kD9oSLMigohJkkdqVB9AWXH230oPz6eGUZ68Shm2Lii",
+	"48GX553oa6LvXlske3Y+3SSeW51bgsuVpj644wc//PbBD+7u3/9/9u/9f/v3/pI7EgR4XsIXffCzDw4e",
+	"/i5P6AnhtuHPAc7go4dvHnz4z6y2vnm9nn2HcLdKHw+tJ4dvf+fxrx5mXyDe3aqPH3z4/z7++M/79z/J",
+	"yt4gTZibpSULK3kG9l/v3//k0cNfHb770+xLFilm+CtPH7zz9I27jz7958e/MsPu3/tvcFP+wKzj/U8w",
+	"23H4k3tPf/SDg4//3fzmp99+8s6fHv/pF/v37h7+5N7Bm58M2eplwzz65IcHD3598ODN/fufEFLvu98/",
+	"fD/3408/RnfOIYzV89MvAAsOg+CL7ZZSuzlxxV+UzeRvVTdhbSXTVoypHYxFsdqT333v8A/3Dv/pHx7/",
+	"8ff1Ev9mMXv8dhTHSKY01B0ILYXu6tOs1uIybIk49Ozt4llkmvoic21qQ91kvty4dp3VqKuQugzrNsOO",
+	"PZOMx1rRHWSm+p8WLm3evLoAlihd55iLtLLX0XOv/93r/zMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
