@@ -15,15 +15,19 @@ const (
 	ActorAPIKey ActorKind = "api_key"
 	ActorCLI    ActorKind = "cli"
 	ActorSystem ActorKind = "system"
+	// ActorPortalUser is a merchant's own user signed in to the portal.
+	ActorPortalUser ActorKind = "portal_user"
 )
 
 // Actor is who made a change, and from where: the audit log's "who".
 type Actor struct {
-	Kind       ActorKind
-	StaffID    int64
-	Badge      string
-	APIKeyID   int64
-	MerchantID int64
+	Kind     ActorKind
+	StaffID  int64
+	Badge    string
+	APIKeyID int64
+	// PortalUserID is the merchant's portal user acting.
+	PortalUserID int64
+	MerchantID   int64
 	// Device is the name the staff member's device signed in with.
 	Device string
 	// Address is the client's network address as the server believes it.
@@ -52,25 +56,28 @@ type AuditAction string
 // The audited actions. Order actions are "order." and the supervisor's
 // OrderAction (order.hold, order.release_hold, order.cancel, …).
 const (
-	AuditStaffCreate    AuditAction = "staff.create"
-	AuditStaffUpdate    AuditAction = "staff.update"
-	AuditStaffPIN       AuditAction = "staff.pin_reset"
-	AuditMerchantCreate AuditAction = "merchant.create"
-	AuditMerchantUpdate AuditAction = "merchant.update"
-	AuditEmailTemplate  AuditAction = "merchant.email_template"
-	AuditAPIKeyCreate   AuditAction = "api_key.create"
-	AuditAPIKeyRevoke   AuditAction = "api_key.revoke"
-	AuditWebhookPut     AuditAction = "webhook.put"
-	AuditWebhookDelete  AuditAction = "webhook.delete"
-	AuditStockCount     AuditAction = "stock.count_adjust"
-	AuditManifestClose  AuditAction = "manifest.close"
-	AuditBoxTypeCreate  AuditAction = "box_type.create"
-	AuditBoxTypeUpdate  AuditAction = "box_type.update"
-	AuditLocationCreate AuditAction = "location.create"
-	AuditLocationWalk   AuditAction = "location.walk_sequence"
-	AuditTrackingRange  AuditAction = "tracking_range.create"
-	AuditCarrierAccount AuditAction = "carrier_account.put"
-	AuditCarrierDelete  AuditAction = "carrier_account.delete"
+	AuditStaffCreate      AuditAction = "staff.create"
+	AuditStaffUpdate      AuditAction = "staff.update"
+	AuditStaffPIN         AuditAction = "staff.pin_reset"
+	AuditMerchantCreate   AuditAction = "merchant.create"
+	AuditMerchantUpdate   AuditAction = "merchant.update"
+	AuditEmailTemplate    AuditAction = "merchant.email_template"
+	AuditAPIKeyCreate     AuditAction = "api_key.create"
+	AuditAPIKeyRevoke     AuditAction = "api_key.revoke"
+	AuditWebhookPut       AuditAction = "webhook.put"
+	AuditWebhookDelete    AuditAction = "webhook.delete"
+	AuditStockCount       AuditAction = "stock.count_adjust"
+	AuditManifestClose    AuditAction = "manifest.close"
+	AuditBoxTypeCreate    AuditAction = "box_type.create"
+	AuditBoxTypeUpdate    AuditAction = "box_type.update"
+	AuditLocationCreate   AuditAction = "location.create"
+	AuditLocationWalk     AuditAction = "location.walk_sequence"
+	AuditTrackingRange    AuditAction = "tracking_range.create"
+	AuditCarrierAccount   AuditAction = "carrier_account.put"
+	AuditCarrierDelete    AuditAction = "carrier_account.delete"
+	AuditPortalUserCreate AuditAction = "portal_user.create"
+	AuditPortalUserUpdate AuditAction = "portal_user.update"
+	AuditPortalPassword   AuditAction = "portal_user.password_reset"
 )
 
 // OrderAuditAction is the audit action of a supervisor's order command.
