@@ -32,6 +32,7 @@ type Store interface {
 	adminStore
 	retentionStore
 	deliveryStatusStore
+	portalStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
@@ -258,11 +259,14 @@ func New(cfg Config) *Server {
 		// with its POST): their trailing slash is dropped in place.
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, apiBase+"/")
+			return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, apiBase+"/") || strings.HasPrefix(p, portalBase+apiBase+"/")
 		},
 	}))
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
-		Skipper: func(c echo.Context) bool { return !strings.HasPrefix(c.Request().URL.Path, apiBase+"/") },
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return !strings.HasPrefix(p, apiBase+"/") && !strings.HasPrefix(p, portalBase+apiBase+"/")
+		},
 	}))
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}),

@@ -320,6 +320,11 @@ func (db *DB) ResetPassword(ctx context.Context, token, passwordHash string) (*s
 		if err := tx.Where("portal_user_id = ?", row.ID).Delete(&portalSessionRow{}).Error; err != nil {
 			return err
 		}
+		if a := soko.ActorOf(tx.Statement.Context); a.Kind == soko.ActorPortalUser && a.PortalUserID == 0 {
+			// The link's owner is who sets the password.
+			a.PortalUserID, a.MerchantID = row.ID, row.MerchantID
+			tx = tx.WithContext(soko.WithActor(tx.Statement.Context, a))
+		}
 		row.PasswordHash, row.FailedLogins, row.LockedUntil = passwordHash, 0, nil
 		out = row.user()
 		who := portalUserAudit{MerchantID: row.MerchantID, Email: row.Email, Role: row.Role, Active: row.Active}

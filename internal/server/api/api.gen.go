@@ -128,22 +128,22 @@ func (e AdminStaffRole) Valid() bool {
 
 // Defines values for AuditEntryActorKind.
 const (
-	ApiKey AuditEntryActorKind = "api_key"
-	Cli    AuditEntryActorKind = "cli"
-	Staff  AuditEntryActorKind = "staff"
-	System AuditEntryActorKind = "system"
+	AuditEntryActorKindApiKey AuditEntryActorKind = "api_key"
+	AuditEntryActorKindCli    AuditEntryActorKind = "cli"
+	AuditEntryActorKindStaff  AuditEntryActorKind = "staff"
+	AuditEntryActorKindSystem AuditEntryActorKind = "system"
 )
 
 // Valid indicates whether the value is a known member of the AuditEntryActorKind enum.
 func (e AuditEntryActorKind) Valid() bool {
 	switch e {
-	case ApiKey:
+	case AuditEntryActorKindApiKey:
 		return true
-	case Cli:
+	case AuditEntryActorKindCli:
 		return true
-	case Staff:
+	case AuditEntryActorKindStaff:
 		return true
-	case System:
+	case AuditEntryActorKindSystem:
 		return true
 	default:
 		return false
@@ -678,6 +678,69 @@ func (e PickTaskStatus) Valid() bool {
 	case PickTaskStatusOpen:
 		return true
 	case PickTaskStatusShort:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PortalSessionRole.
+const (
+	PortalSessionRoleOwner    PortalSessionRole = "owner"
+	PortalSessionRoleReadonly PortalSessionRole = "readonly"
+	PortalSessionRoleStaff    PortalSessionRole = "staff"
+)
+
+// Valid indicates whether the value is a known member of the PortalSessionRole enum.
+func (e PortalSessionRole) Valid() bool {
+	switch e {
+	case PortalSessionRoleOwner:
+		return true
+	case PortalSessionRoleReadonly:
+		return true
+	case PortalSessionRoleStaff:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PortalUserRole.
+const (
+	PortalUserRoleOwner    PortalUserRole = "owner"
+	PortalUserRoleReadonly PortalUserRole = "readonly"
+	PortalUserRoleStaff    PortalUserRole = "staff"
+)
+
+// Valid indicates whether the value is a known member of the PortalUserRole enum.
+func (e PortalUserRole) Valid() bool {
+	switch e {
+	case PortalUserRoleOwner:
+		return true
+	case PortalUserRoleReadonly:
+		return true
+	case PortalUserRoleStaff:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PortalUserInputRole.
+const (
+	PortalUserInputRoleOwner    PortalUserInputRole = "owner"
+	PortalUserInputRoleReadonly PortalUserInputRole = "readonly"
+	PortalUserInputRoleStaff    PortalUserInputRole = "staff"
+)
+
+// Valid indicates whether the value is a known member of the PortalUserInputRole enum.
+func (e PortalUserInputRole) Valid() bool {
+	switch e {
+	case PortalUserInputRoleOwner:
+		return true
+	case PortalUserInputRoleReadonly:
+		return true
+	case PortalUserInputRoleStaff:
 		return true
 	default:
 		return false
@@ -2890,6 +2953,57 @@ type PickerProgress struct {
 	Picker   *string `json:"picker,omitempty"`
 }
 
+// PortalSession defines model for PortalSession.
+type PortalSession struct {
+	CsrfToken    string            `json:"csrf_token"`
+	Email        string            `json:"email"`
+	MerchantCode string            `json:"merchant_code"`
+	MerchantName string            `json:"merchant_name"`
+	Name         string            `json:"name"`
+	Role         PortalSessionRole `json:"role"`
+
+	// Scopes The API scopes the role acts with under /portal/api/v1; empty is every scope.
+	Scopes []string `json:"scopes"`
+}
+
+// PortalSessionRole defines model for PortalSession.Role.
+type PortalSessionRole string
+
+// PortalSignInInput defines model for PortalSignInInput.
+type PortalSignInInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// PortalUser defines model for PortalUser.
+type PortalUser struct {
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+	Email     string    `json:"email"`
+	Id        int64     `json:"id"`
+
+	// LockedUntil While the account waits after wrong passwords.
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	Name        string     `json:"name"`
+
+	// PasswordSet False until an invited user sets their password.
+	PasswordSet bool           `json:"password_set"`
+	Role        PortalUserRole `json:"role"`
+}
+
+// PortalUserRole defines model for PortalUser.Role.
+type PortalUserRole string
+
+// PortalUserInput defines model for PortalUserInput.
+type PortalUserInput struct {
+	Email string              `json:"email"`
+	Name  *string             `json:"name,omitempty"`
+	Role  PortalUserInputRole `json:"role"`
+}
+
+// PortalUserInputRole defines model for PortalUserInput.Role.
+type PortalUserInputRole string
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail string `json:"detail"`
@@ -4238,6 +4352,41 @@ type PrintWaveParams struct {
 // PrintWaveParamsPapers defines parameters for PrintWave.
 type PrintWaveParamsPapers string
 
+// RequestPasswordResetJSONBody defines parameters for RequestPasswordReset.
+type RequestPasswordResetJSONBody struct {
+	Email string `json:"email"`
+}
+
+// ResetPasswordJSONBody defines parameters for ResetPassword.
+type ResetPasswordJSONBody struct {
+	// Password At least 10 characters, at most 72 bytes.
+	Password string `json:"password"`
+	Token    string `json:"token"`
+}
+
+// PortalSignOutParams defines parameters for PortalSignOut.
+type PortalSignOutParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// InvitePortalUserParams defines parameters for InvitePortalUser.
+type InvitePortalUserParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// UpdatePortalUserJSONBody defines parameters for UpdatePortalUser.
+type UpdatePortalUserJSONBody struct {
+	Active bool `json:"active"`
+}
+
+// UpdatePortalUserParams defines parameters for UpdatePortalUser.
+type UpdatePortalUserParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // CreateInboundJSONRequestBody defines body for CreateInbound for application/json ContentType.
 type CreateInboundJSONRequestBody = InboundInput
 
@@ -4366,6 +4515,21 @@ type CreateTrackingRangeJSONRequestBody = TrackingRangeInput
 
 // ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
 type ReleaseWaveJSONRequestBody = WaveInput
+
+// RequestPasswordResetJSONRequestBody defines body for RequestPasswordReset for application/json ContentType.
+type RequestPasswordResetJSONRequestBody RequestPasswordResetJSONBody
+
+// ResetPasswordJSONRequestBody defines body for ResetPassword for application/json ContentType.
+type ResetPasswordJSONRequestBody ResetPasswordJSONBody
+
+// PortalSignInJSONRequestBody defines body for PortalSignIn for application/json ContentType.
+type PortalSignInJSONRequestBody = PortalSignInInput
+
+// InvitePortalUserJSONRequestBody defines body for InvitePortalUser for application/json ContentType.
+type InvitePortalUserJSONRequestBody = PortalUserInput
+
+// UpdatePortalUserJSONRequestBody defines body for UpdatePortalUser for application/json ContentType.
+type UpdatePortalUserJSONRequestBody UpdatePortalUserJSONBody
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -4723,6 +4887,30 @@ type ServerInterface interface {
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
 	PrintWave(ctx echo.Context, waveNo string, params PrintWaveParams) error
+	// RequestPasswordReset Email a one-time link to set a new password
+	// (POST /portal/password-reset)
+	RequestPasswordReset(ctx echo.Context) error
+	// ResetPassword Set a new password with a reset or invitation link's token
+	// (POST /portal/password-reset/confirm)
+	ResetPassword(ctx echo.Context) error
+	// PortalSignOut Sign out of the portal
+	// (DELETE /portal/session)
+	PortalSignOut(ctx echo.Context, params PortalSignOutParams) error
+	// GetPortalSession The signed-in portal user
+	// (GET /portal/session)
+	GetPortalSession(ctx echo.Context) error
+	// PortalSignIn Sign in to the portal with email and password
+	// (POST /portal/session)
+	PortalSignIn(ctx echo.Context) error
+	// ListPortalUsers The merchant's portal users (owners)
+	// (GET /portal/users)
+	ListPortalUsers(ctx echo.Context) error
+	// InvitePortalUser Invite a person to the merchant's portal (owners)
+	// (POST /portal/users)
+	InvitePortalUser(ctx echo.Context, params InvitePortalUserParams) error
+	// UpdatePortalUser Stop a portal user, or let them sign in again (owners)
+	// (PATCH /portal/users/{user_id})
+	UpdatePortalUser(ctx echo.Context, userId int64, params UpdatePortalUserParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -7890,6 +8078,151 @@ func (w *ServerInterfaceWrapper) PrintWave(ctx echo.Context) error {
 	return err
 }
 
+// RequestPasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) RequestPasswordReset(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RequestPasswordReset(ctx)
+	return err
+}
+
+// ResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) ResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResetPassword(ctx)
+	return err
+}
+
+// PortalSignOut converts echo context to params.
+func (w *ServerInterfaceWrapper) PortalSignOut(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PortalSignOutParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PortalSignOut(ctx, params)
+	return err
+}
+
+// GetPortalSession converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPortalSession(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPortalSession(ctx)
+	return err
+}
+
+// PortalSignIn converts echo context to params.
+func (w *ServerInterfaceWrapper) PortalSignIn(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PortalSignIn(ctx)
+	return err
+}
+
+// ListPortalUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPortalUsers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPortalUsers(ctx)
+	return err
+}
+
+// InvitePortalUser converts echo context to params.
+func (w *ServerInterfaceWrapper) InvitePortalUser(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params InvitePortalUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.InvitePortalUser(ctx, params)
+	return err
+}
+
+// UpdatePortalUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdatePortalUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdatePortalUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdatePortalUser(ctx, userId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -7975,6 +8308,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoints/:endpoint_id", wrapper.UpdateWebhookEndpoint, options.OperationMiddlewares["updateWebhookEndpoint"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
 	router.POST(options.BaseURL+"/api/v1/webhook-deliveries/:delivery_id/redeliver", wrapper.RedeliverWebhook, options.OperationMiddlewares["redeliverWebhook"]...)
+	router.DELETE(options.BaseURL+"/portal/session", wrapper.PortalSignOut, options.OperationMiddlewares["portalSignOut"]...)
+	router.GET(options.BaseURL+"/portal/session", wrapper.GetPortalSession, options.OperationMiddlewares["getPortalSession"]...)
+	router.POST(options.BaseURL+"/portal/session", wrapper.PortalSignIn, options.OperationMiddlewares["portalSignIn"]...)
+	router.POST(options.BaseURL+"/portal/password-reset", wrapper.RequestPasswordReset, options.OperationMiddlewares["requestPasswordReset"]...)
+	router.POST(options.BaseURL+"/portal/password-reset/confirm", wrapper.ResetPassword, options.OperationMiddlewares["resetPassword"]...)
+	router.GET(options.BaseURL+"/portal/users", wrapper.ListPortalUsers, options.OperationMiddlewares["listPortalUsers"]...)
+	router.POST(options.BaseURL+"/portal/users", wrapper.InvitePortalUser, options.OperationMiddlewares["invitePortalUser"]...)
+	router.PATCH(options.BaseURL+"/portal/users/:user_id", wrapper.UpdatePortalUser, options.OperationMiddlewares["updatePortalUser"]...)
 	router.DELETE(options.BaseURL+"/ops/session", wrapper.SignOut, options.OperationMiddlewares["signOut"]...)
 	router.GET(options.BaseURL+"/ops/session", wrapper.GetStaffSession, options.OperationMiddlewares["getStaffSession"]...)
 	router.POST(options.BaseURL+"/ops/session", wrapper.SignIn, options.OperationMiddlewares["signIn"]...)
@@ -12980,6 +13321,303 @@ func (response PrintWavedefaultApplicationProblemPlusJSONResponse) VisitPrintWav
 	return err
 }
 
+type RequestPasswordResetRequestObject struct {
+	Body *RequestPasswordResetJSONRequestBody
+}
+
+type RequestPasswordResetResponseObject interface {
+	VisitRequestPasswordResetResponse(w http.ResponseWriter) error
+}
+
+type RequestPasswordReset202Response struct {
+}
+
+func (response RequestPasswordReset202Response) VisitRequestPasswordResetResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type RequestPasswordResetdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RequestPasswordResetdefaultApplicationProblemPlusJSONResponse) VisitRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPasswordRequestObject struct {
+	Body *ResetPasswordJSONRequestBody
+}
+
+type ResetPasswordResponseObject interface {
+	VisitResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type ResetPassword204Response struct {
+}
+
+func (response ResetPassword204Response) VisitResetPasswordResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ResetPassworddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ResetPassworddefaultApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PortalSignOutRequestObject struct {
+	Params PortalSignOutParams
+}
+
+type PortalSignOutResponseObject interface {
+	VisitPortalSignOutResponse(w http.ResponseWriter) error
+}
+
+type PortalSignOut204Response struct {
+}
+
+func (response PortalSignOut204Response) VisitPortalSignOutResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type PortalSignOutdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PortalSignOutdefaultApplicationProblemPlusJSONResponse) VisitPortalSignOutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPortalSessionRequestObject struct {
+}
+
+type GetPortalSessionResponseObject interface {
+	VisitGetPortalSessionResponse(w http.ResponseWriter) error
+}
+
+type GetPortalSession200JSONResponse PortalSession
+
+func (response GetPortalSession200JSONResponse) VisitGetPortalSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPortalSessiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPortalSessiondefaultApplicationProblemPlusJSONResponse) VisitGetPortalSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PortalSignInRequestObject struct {
+	Body *PortalSignInJSONRequestBody
+}
+
+type PortalSignInResponseObject interface {
+	VisitPortalSignInResponse(w http.ResponseWriter) error
+}
+
+type PortalSignIn200JSONResponse PortalSession
+
+func (response PortalSignIn200JSONResponse) VisitPortalSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PortalSignIndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PortalSignIndefaultApplicationProblemPlusJSONResponse) VisitPortalSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPortalUsersRequestObject struct {
+}
+
+type ListPortalUsersResponseObject interface {
+	VisitListPortalUsersResponse(w http.ResponseWriter) error
+}
+
+type ListPortalUsers200JSONResponse struct {
+	Data []PortalUser `json:"data"`
+}
+
+func (response ListPortalUsers200JSONResponse) VisitListPortalUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPortalUsersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPortalUsersdefaultApplicationProblemPlusJSONResponse) VisitListPortalUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InvitePortalUserRequestObject struct {
+	Params InvitePortalUserParams
+	Body   *InvitePortalUserJSONRequestBody
+}
+
+type InvitePortalUserResponseObject interface {
+	VisitInvitePortalUserResponse(w http.ResponseWriter) error
+}
+
+type InvitePortalUser201JSONResponse PortalUser
+
+func (response InvitePortalUser201JSONResponse) VisitInvitePortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InvitePortalUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response InvitePortalUserdefaultApplicationProblemPlusJSONResponse) VisitInvitePortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePortalUserRequestObject struct {
+	UserId int64 `json:"user_id"`
+	Params UpdatePortalUserParams
+	Body   *UpdatePortalUserJSONRequestBody
+}
+
+type UpdatePortalUserResponseObject interface {
+	VisitUpdatePortalUserResponse(w http.ResponseWriter) error
+}
+
+type UpdatePortalUser200JSONResponse PortalUser
+
+func (response UpdatePortalUser200JSONResponse) VisitUpdatePortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePortalUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdatePortalUserdefaultApplicationProblemPlusJSONResponse) VisitUpdatePortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
@@ -13336,6 +13974,30 @@ type StrictServerInterface interface {
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
 	PrintWave(ctx context.Context, request PrintWaveRequestObject) (PrintWaveResponseObject, error)
+	// RequestPasswordReset Email a one-time link to set a new password
+	// (POST /portal/password-reset)
+	RequestPasswordReset(ctx context.Context, request RequestPasswordResetRequestObject) (RequestPasswordResetResponseObject, error)
+	// ResetPassword Set a new password with a reset or invitation link's token
+	// (POST /portal/password-reset/confirm)
+	ResetPassword(ctx context.Context, request ResetPasswordRequestObject) (ResetPasswordResponseObject, error)
+	// PortalSignOut Sign out of the portal
+	// (DELETE /portal/session)
+	PortalSignOut(ctx context.Context, request PortalSignOutRequestObject) (PortalSignOutResponseObject, error)
+	// GetPortalSession The signed-in portal user
+	// (GET /portal/session)
+	GetPortalSession(ctx context.Context, request GetPortalSessionRequestObject) (GetPortalSessionResponseObject, error)
+	// PortalSignIn Sign in to the portal with email and password
+	// (POST /portal/session)
+	PortalSignIn(ctx context.Context, request PortalSignInRequestObject) (PortalSignInResponseObject, error)
+	// ListPortalUsers The merchant's portal users (owners)
+	// (GET /portal/users)
+	ListPortalUsers(ctx context.Context, request ListPortalUsersRequestObject) (ListPortalUsersResponseObject, error)
+	// InvitePortalUser Invite a person to the merchant's portal (owners)
+	// (POST /portal/users)
+	InvitePortalUser(ctx context.Context, request InvitePortalUserRequestObject) (InvitePortalUserResponseObject, error)
+	// UpdatePortalUser Stop a portal user, or let them sign in again (owners)
+	// (PATCH /portal/users/{user_id})
+	UpdatePortalUser(ctx context.Context, request UpdatePortalUserRequestObject) (UpdatePortalUserResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -17296,586 +17958,918 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 	return nil
 }
 
+// RequestPasswordReset operation middleware
+func (sh *strictHandler) RequestPasswordReset(ctx echo.Context) error {
+	var request RequestPasswordResetRequestObject
+
+	var body RequestPasswordResetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RequestPasswordReset(ctx.Request().Context(), request.(RequestPasswordResetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RequestPasswordReset")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RequestPasswordResetResponseObject); ok {
+		return validResponse.VisitRequestPasswordResetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResetPassword operation middleware
+func (sh *strictHandler) ResetPassword(ctx echo.Context) error {
+	var request ResetPasswordRequestObject
+
+	var body ResetPasswordJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetPassword(ctx.Request().Context(), request.(ResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResetPasswordResponseObject); ok {
+		return validResponse.VisitResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PortalSignOut operation middleware
+func (sh *strictHandler) PortalSignOut(ctx echo.Context, params PortalSignOutParams) error {
+	var request PortalSignOutRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PortalSignOut(ctx.Request().Context(), request.(PortalSignOutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PortalSignOut")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PortalSignOutResponseObject); ok {
+		return validResponse.VisitPortalSignOutResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPortalSession operation middleware
+func (sh *strictHandler) GetPortalSession(ctx echo.Context) error {
+	var request GetPortalSessionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPortalSession(ctx.Request().Context(), request.(GetPortalSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPortalSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPortalSessionResponseObject); ok {
+		return validResponse.VisitGetPortalSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PortalSignIn operation middleware
+func (sh *strictHandler) PortalSignIn(ctx echo.Context) error {
+	var request PortalSignInRequestObject
+
+	var body PortalSignInJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PortalSignIn(ctx.Request().Context(), request.(PortalSignInRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PortalSignIn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PortalSignInResponseObject); ok {
+		return validResponse.VisitPortalSignInResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPortalUsers operation middleware
+func (sh *strictHandler) ListPortalUsers(ctx echo.Context) error {
+	var request ListPortalUsersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPortalUsers(ctx.Request().Context(), request.(ListPortalUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPortalUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPortalUsersResponseObject); ok {
+		return validResponse.VisitListPortalUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// InvitePortalUser operation middleware
+func (sh *strictHandler) InvitePortalUser(ctx echo.Context, params InvitePortalUserParams) error {
+	var request InvitePortalUserRequestObject
+
+	request.Params = params
+
+	var body InvitePortalUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.InvitePortalUser(ctx.Request().Context(), request.(InvitePortalUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InvitePortalUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(InvitePortalUserResponseObject); ok {
+		return validResponse.VisitInvitePortalUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdatePortalUser operation middleware
+func (sh *strictHandler) UpdatePortalUser(ctx echo.Context, userId int64, params UpdatePortalUserParams) error {
+	var request UpdatePortalUserRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	var body UpdatePortalUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePortalUser(ctx.Request().Context(), request.(UpdatePortalUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePortalUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdatePortalUserResponseObject); ok {
+		return validResponse.VisitUpdatePortalUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3/lyPHdRiK/yt1EH/OYuge7MzukiIxR+dzht+kFcnlhrM8SkJsgAK6ALTQqAK7CoMF+fYckvsokfoS",
-	"P8VSEj/biRRbimPFtJWcPDOULP+Q/4TDWZL/xTt1b1V1NVDdaGBnd2k/8wfuzHR3fbl17637/b7dGIjp",
-	"THDGlWy0327MaEanTLEMfhvQLEtY9pyImf414Y12Y0bVuBE1OJ2yRtu+0YgaGXtznmQsbrRVNmdRQw7G",
-	"bEr1Z4zPp432G40lnVIlGlFD0hFd0EbU+A6dUT4TUjVuRw21nOkRpcoSPmrcvRs1BjIb3hITxvUoMZOD",
-	"LJmpROhV3Bozoh93lX5OxJCoMSNS0eGQSCZlInirEeGKx4zGsESz5n+x/9zJay/u48hVC5/SOy8zPlLj",
-	"RvvwytNRY5pw93twvfNMiiy82B5nd1QX3+jZ9c4ydpqIuSQzOmIRERkRHB6kiVSSqDFVRC75oMObIotZ",
-	"JiOS8L6Y81hGRI6T2VSf2x580tMv+hMsxTwjKZWKzESatjrcwuPNOcuW3hHiqks2fuXgILTVmKXJKcuW",
-	"158vQQz7QjeJK2E8FNmUqka7kXD11LUGADmZaoTJQZxwxUYsg4mTmE1nQjE+WL7EluuwPiZznrw5Z2TC",
-	"lmQoMqLGiSR6fibVEaEkYypbkkWixogydIrvUh6TvoiXJGOzlC4lPB0mmVSEcrlgWSk+Xc+XtK/XVAbJ",
-	"J5/cjELmeEvBap5fNFTTZJqodWDepCNGZPIWa5XgDn7nzxyzIZ2nqtF+8iDSu8dZAYs2rGFKeTJkUpXu",
-	"3b5w0ZufsmwwprxiYvPCRU8MNF06Kzx9KFPeEJVTclE55e9lbNhoN/7Z5fzmuIxP5eXnxWCuedKN+bRv",
-	"ZpSTecls+smuE5289DqMrqiclEJQP7xoAM5nMVUsPkn4gK0TzKs8XZKFZtsaYUYsJlRptk6HihlWpJIp",
-	"a5FXOVnl6JoDdbjj6iRRhKZSkNlcSXcpkISbofF7ZGS0w4vsvykZIydLPkj4iNC+OGV75ReA2VJXwp6C",
-	"wNEv7OuVN0JMayGyyfN0Gb749EO9ipgu9eK/pa/8I6KE/n0xZpykbKiImKsyHqPnLl9VYEF39XnLmeCS",
-	"gRRzQ6hXRJwME33+q0u8IRSZmqdtAPP14f4Nwdn+K1QNxgSZPdFrifEA8Ta4JMkLt+goIlJ0OJy4/naQ",
-	"JowrMhZpLEkiiVRJmpLBPMsYVy1yQ8AVg0eBI8MK9Uhh6Ck6ssKCGcW7jXKQrIHgbtS4mYl+yqYgxwmu",
-	"GAcGT2ezNBlQPcXlGb7x+9+RAkSseqRnx72LckDh8uWEZZnIIkIl8UdvISvAEfQExzevnwzEjPnyYcao",
-	"plWki0bUmGUing+UbLhrUf+4YP2xEBMZEBmjxnEcZ0yiJJuJGctUgjhA8cFhAFiRfXgl+HCQqGX4gZjO",
-	"KA8/Y1OapMEniNSBB7Ox4CVPhFQ07Q6MFF4E+ddInIwSJSPCBRkvZ2MGgu/6IBkbsoGaZ6E57voc8g1c",
-	"Y77B4goKQxnwRDl8PWjaPVlw5Acm+t9hA4UHNk348c3rRpYrHtogY8CYqKrLjKIGuzPDbbhN9oVIGeX5",
-	"Q1k1IJ+nKe2nzN4UaxMkcfDaWL0qooYWvbtzWb3+jdOV40vGhsmd4KOMnYpJGQzMwwdalNSkK9eR8YXp",
-	"TC3bhGnBn8BLwNQVm8pNXMUxhLtuPppldAnTsUHGVJhBatE9UZKlwzYR+vZNUINCLokqlMEjkqhW8P7y",
-	"cR/EBQPbyFFCjog5dDeg83PwjeE9iV4xTW966D2kqWTRCsYXEbS422/ry1KZLUslZtLerUeEa5CvX6f1",
-	"SMai2Op05k4DCEutS0WEtUYtVJvGYkbkUio2vSThdtTzedrOU9e2wJvCXFO6JLE4IlxwBhocoJMaJ3y0",
-	"EzZN6Z3r+M2TK6gVNVBXNI81st+9W3aqz4o7t5Z4Ya1wKcOXd+cUCecs645ZMhqr7nTqDbb2Ugrg3fDS",
-	"Iokr3pnSO90FzjXKKMJy/a1SviNZdpoMSp4lb7HuIKWyZFBFM1Y1qT7kENcK0ai5jAyFrkJnDRTrUA5A",
-	"orDCwnbM2vLt396AJzuRv0Ulj46uXtlgNAiij694b9C8g5i1w/c+0m31eQgf3QCHBwc1hrDIusJ/NsDN",
-	"w+QVgG9A7Hx7T/lLO4g2onz5vsIf16OHh0EKm/D75USqdV4YUwX6Qz0m7bPVwLWvd981hyTDt78WTPf7",
-	"4g6xr5Hm2b0fnb33P87u/enZe/8rImfvfffs3e+e3fvx2Xu/Prt37+zeB+TTd365R6jW5TjRn+r7xl5g",
-	"9dd9a5zwE4NAa2tfOR+Ayup+NgH4ddDKt2Qg/8QK/j/OCh4ND3gOvT7Hg4GY8wAb6CdpmvBRDqYi5T57",
-	"5ey9vz6791/P3vvl2b0PyRe/+sH9X793/v4H5x9898uf/0eg3t+e3fswJKu6kYPKcNnAX/78v5x/9J8r",
-	"B7aOrJBYM8wQKhytmpum/fLdH3zxP+59/tHPP/+/vvv5T//y/A/+NjShb1QO8jb7AlmMhWRELDgZCK4y",
-	"OlBoiErkEaF9ybgyjg5GFjRjYzGX7JIsyP/lsqdbRrnAl9zpylSowEGegCOP3P+j9778d394/vFfn733",
-	"PwHCf3j23v966vyHn5x/8N02OXz603f+8MoBOFgOn9E/HxIKFs0kg13B4EdgyRRzRRJF+kKNyUjo1/Dr",
-	"Q9I8uLbnaW+eQmvNl/WtBKvXp/NhFrArWkHjNTzwQVNYRk26CV+hZjUlF559iortmJ6yHCmGCUtjGQGg",
-	"FeAM/mW7i82s8UX4NHQtb3/Hr7CLmtelA0RNcN6cqy1vyzU25Tt8n6rBfTbdFeuMY9MMK1xhK+/ECqkG",
-	"bopKMMKJr+OjXUKpzn5K0zkjik4YODPQVk3TFGzkKeWjOR2xoE1ygkY/a//dnfpub2M4E2YH657jJZOX",
-	"uSD4gjO7W/LKqBqjRYkTirsOM6Qclzde1xO2zAV398Ct0XHw23XOTpYyk/Ct5r7ZjTmEeEMJ0EsZrtm5",
-	"WUrpLl8W6LF4GMaXScLjWnu3i3hJf3A3aixoOulK9uac8YI5xBv7rbBJv8Kc8RYazGFRq1NsBM8jtDlc",
-	"HNRW5OCNgrCF6Qon3RRYEdCXHwjWLxkAWOY1SwYToGGtSiA1D1hyqqePGrEYTEr8Vd6QO2l8DwjPFcjU",
-	"BMIr5pYK+NnSVCy6M5qphKZBGzYwUUrkWGTK+LC1Bi7HyQw95wnIhhkjzfMPvnv+4X8//94nX/zob0uE",
-	"v1L638V3tIXB9lQkA1aqEHz57n+9/7Pfovpx/48//vyPPvni5z/87JMf3P/FX33xzvskY6NEqgwOneAY",
-	"pHkLBeSrxp+3R2aZnjG2IWFWMrgkyYwOwKUu02QmjwibzpTxpXPBw1dthTmXx7iFjaR8gq/qj9Jk1p0y",
-	"KeloS/5mGL6ZdWWkaAV91gBdONaN2PkI2WHA6nBoSG9brgRDbdzbTrxijTjX6WkTZq9g6REZztN0H8wK",
-	"5k/wAjqiJaEZI3QwYDONyPqBVCLTP0py6/DK1WtPPvW1p585OLxytUXAd0gyNhWnTBpX3Sb5eiewXxDO",
-	"F+c8iOr51M3Uped78/qN15hk22oysyQg0F4jSpCn3UmlTGuLWsNWAjVHKSaCTOmEEcM2vD09HdpQeM0n",
-	"Dpzr+urZuz/57Hd/+uXPfvvZx78h/VQMJj5fS2mfpTIy0TVpMmGEmsCoSxKuhK4SrUZUEcyxIVS1GNyx",
-	"8WUb7LGKUOUBHoUAz2tb4Gh5AMgmrF+JB9mkUhYjP6rfXkHareI+qhnXiaLDYUBeGKjklIV5UZ/GI9Z9",
-	"PDe8xlQWd+dcJQEx5oQpshgnKSOLTPARuXn9hiQTxmZwU8O6CY5Q6oXfPfAjEymrx7s0yF/TbwdvZA+8",
-	"uQqq347sqdS7bmGane7a4gEXQfyy41YiMxLOOtuiJKM8FlPNv0jzWbhhwEhghagdL5EaHoPNHBeMslot",
-	"YBleilpsg4jPp/A1a7QVIBJr0MsjwgXJ2AzjVWCciGRzzRNz1LokzQwt8vID8vQLwSYfd6qx5Ob1G+ss",
-	"IAhJfXfcvH7DbidmfnSPC8JEW6fAoFsj/pIFlUQyroJysLRsqN5+1/aK31fv8jUDUl81BOEVEUBLAeNk",
-	"NsOf5jOWnSaYgEH1EOV6Igy+m+BXwWV3Q/8LRhvHckoh6/tbtzJzld4fNW1VBf5oJypd5rcxOvUFHs9E",
-	"ElKQB4IPk9E8C8Uiv6jPDjHZ1/jImErNF5gZlCyZOvI4B1rPQNZW+lv0CYX1Zcb1pVMWHnnKuOoOxqLc",
-	"4Q6vSELzxYHyPu/rF/uMoLjmDIprQF81GOKU+q+bwgnhze0Gr4oblMmIgw4N72yOHRSaQ6vyMEI7W7ci",
-	"LnN7T1XUmGdpHSR1SLV6ikFMnceJeoGrbBkWyAQPh0kPVFl2G9xLEelN2LLdmR8cXB0kMfzLehHpDdKk",
-	"pwHYw4DBXhB8MHp3smJWQ34bNegs6aKxfJAmmm/CSEFeiQNtcqSsi3z4HUy4xUd5wPn6QoYKeVKYUxfk",
-	"vvxwtkGOPhuKjG2aIpRVkI2YuiTRiyEJjuO8ycCBEi1ExYQLRdidRPo4ny82ZqWxgLVBiIvpbvu+MsGY",
-	"NWxPELbr4ZdFZbf+/BwjSwDFefxVVlPURcRF5eQZcrHkeaSbBrrB7qjn8M0SH6s/WGhfz9LM3p872NCK",
-	"iPet4xuXXzi+sX94NSL636cj8vrN5/aPNWe4fuvF/cNrERmM2WCC0i1J+CCdx6hC+VprUTgJybRazuq+",
-	"OadcGXXeJSUerlLD61xL6lpslANqfH6JJHoHBLzKkjQpGVDJ4G+XJLHjWt3CM7ZvTB5bEyyCMN8+0Pif",
-	"4ocfe7zkxtDh0FE/R/mApdf5bOvQhYxRk7TlkcaTYTNkYFonLtchXPD0Y1YWWOoIlaRnJGG4y9kdOp1p",
-	"fSBP8S+VtvN3z+79+dm9/3h274Mv3/3BF7/9uOyjLqb/59/9S5iD3MoolzORqWC2UzKYzGclMqwXJEXE",
-	"jHFi3s6pH/dGhpmYmkxFwUkTUhchf3MvIoxmacKkwhTx2iE2BvQ3YcawzJrHu24zYmksatTQKy6L4NLw",
-	"sKn6sDWMxjJBHAgG81yShKMVWcvNPTdqz5hntFaeLuhS/5OKBTLuWlu4lUzZSSpUcPEZOru68yztKjad",
-	"pUb9DQQDz/tpMiD2CyiqgPmxvbfRn3G3p2Ub1JPy94wHbiRY0ZnmwwBVsKBzrZK5WAz2DrZwIGUbzFH4",
-	"djkBv3AH8H+djOVpGELDJGURORknQ9X91vWTiPSpZE9dKxgp+0sVlDX1txXJaJDrWR9rXxMLl0e6fuiZ",
-	"WMhQNYJswFJJFlmiVCHNseyOdWs2Q0YAGm+5FcC9Pg0DlypFB+OQ+m7XB3rjSCgT4ojo1SrJEeyzlMVd",
-	"k/PqQ2+jdjvnJsd8fSWviYU0YaMzWBQZ0xjw2eA6TTNG42UNELrt+hOuLXwjHG9m7DRhizJwlgOTcpLA",
-	"CGQh5mlMRskpqwHYKosQfhdihkWOYEuApAwTujXTH4yJ4AMWntSgVddFRZe+UpYDh2l9elrcNATUZWJh",
-	"AiWaGotRLtWXMCVyps9RjhlTRI71QzVm0whGMJnrfaZ3pMc4PEJTkYmwIAORzqfcxOL6ie6SJCoi/ZTy",
-	"iTNS6wFgysVYpGyvRY4VmQqpyGF0cHDQJoW9W9GZpmntS6CaI0hz+4e5WqbXcXBgz23b2xhR9DWx2JLM",
-	"CgQP1vd1Emt7GAweWDyiGpTnRckZhI0stRRp0eHUKgY6sG0kz9fYcC4xJoCm6avDRvuNmkUAoi0gbJnA",
-	"3dtr84sAa5hSTkdsyrjqcrEO/bN3v3/+0X++/1/+gx9pb7EZqZbKMmOdq3QSxCikNlukCTloopA26sXb",
-	"ZLihQIiuCsovQP05psSCSRRdNCUKY4tM0BRMLbGB7G0MZZwtwmgRtJE5oSOP86iWavR+opUTifx6Masj",
-	"2p1WoN4FmEqsJlMrpLxiKUYeX5ek5kqgv2gdSaC01lRMsSaHwZkB5aTPMLAhdTEvSZra8Avjv0Lprn6O",
-	"dlwu9cJIhfIqa8OGRoSZgiPSUcZYbAcGpcCOHJFvfrP9yiulYvJA6NtDiinD7wBtY7rcLDbbZeL+Ddyr",
-	"TiwTo3Cpj0pnED4rT3apOnAfIDY4HMcrKpKoMtY/WyNLhflFLhkGeAm4EYMflt4lBQh4xVbsIvJRK4Bf",
-	"7ogTgWvyOZGmbKC0Xi21+JQrnM3PfvNn57/96YbYzhrWCKNcrVgjFJ1MlvM+5G0H/IIiDa1VpN76IK/r",
-	"t2f3frVnKZvGxiS5vt4pvdMdiLhLp1b+WwlpoNmISUWee/V5gu9ouloyHhFF7zh75xE5cISVMS2scUGg",
-	"0Jq+CLjQ39dM7lo3upx/9P79d37x2e/+vra55dbx/j/ff/b6jUZlLmTIfXeSvMWIeUqacj5FqskYIzKJ",
-	"mYzIYLqnLzXIHSnwlEThvhWZZcmAxaS/zOvQrWhIvv0vkEG8vq7n8XhZTJRARytN0r64Q5qYNXx274P7",
-	"3//p+ff+bq+twe2sIlBix+GGJunIO46tbI65WUBTzBrquGoDgKQrcA7SZSoke8UW0NvBnggexGzanSZS",
-	"6sMNZMfIZMRZvJ9wkgctEPOdJINU6A9RaJkZwdiMFiaXfJQuuA9rJd/m35iwkY3xbOuwElyKlL2axSET",
-	"KLp/tjC/eaMdo+sogIg0TU2Q/44ju+9Doz/YjVfgWDWYyi5xd64aqJVjNoonsakkKLvGA76qeuUh8FrI",
-	"ikAtJ+YWQwUYo0s1jxWckZvPv3hkQgkgAlUzmFSMRgVuns8/SoZq0wl9IxmqV2d4qnejxpilcXeYiemm",
-	"7+BITxRVc/xOpHGtT74pMOuqfhRjwtluCPdywoO25KmX+VF3LJctoq8YoUqy8jyFLPxwS5QzPGin3aNi",
-	"H9o/oM6Og+pPS8YUWbHKnHeGGRsks4RtBrmtfbfJx4bPKvK902TWpU92w5EnqNfN5ZY47kzeYdNmMmUa",
-	"V3eC6y3zcanH/IETxJO4qOs6InDAiMolbHsWK5D3QVJgwob1eGhhqKZABis1ybwt+hhjOUDxAsppY5XN",
-	"Fg/fYbt3QJG7IG9vuFqPXSCRNVEAn9PLSxmVrOt+NWvDpDkp0lPWhewwvZxZCvWFB+Ao1Suaq26flmTT",
-	"rU+/iyiUR0Btf+9b9raqsiyPyITNlA0wsxkO40QqkS1XIhyubM4mMWusdwavMQnBD6uiDmeLrisyvC7w",
-	"QclaSuAI2vmyTVgcIDna2oyUR+Y8UXXLTuRzV7H8bQ5hDUY4wkYQ5ZLVGoCgGt+ylrjiDxJ4qLasBZoM",
-	"JmUGAT+uJWASwGrL1diDhZcNG3Irx3V6E7h1bILhy4Z1r2ebabKOy0JN5IwNSh9/JWDjgSLfjVuCv4fN",
-	"IHpwW6c33Ml8OqVfgfiwoJi3bVLwSZ4KLPNc4IRrNVLJB0sDri0q14sGD6SyFje3CUhGslyvmCTuVKlv",
-	"wWdjymMWd8Upy7aSjEEv6po0vHAkuF9qvx78JHuzxCaz0dVQjIGorHtzSQajPIIa3KYYtVXCZ282IjiH",
-	"lU992a4Iuo2HnQVTALZSnI18VoiJTpOZXYvhRt1U8xdECY0PQfEoYzO7oIA1xibGbDDT2/VELjTbDgtx",
-	"tptAYhnXBVvtdzBJ7Kqt16YIF4Feypy2j1HfXK2rUqiqLALuKQ4VyuEuyh8IhjVIsEzPwh4ORXiuwsJT",
-	"xVa2sZq4Wqao4So35jyWq54VuRQliTSXJMF3IpvgJweUX5JEKjYLZ0lsgeFh/8nJgHLZxlIbkCo3oJyX",
-	"GMFipmgo//UFyALSgyxh5TAYSyUjYzqbsfLhSq0SOxCil4tfvkMF8Y16WpPVU7K0zOlIwbHExJ1QhqES",
-	"l1yDA6IHC2cEDWiwzhSEmhfKSVn3sUtyqmDQgRyp9ZyxS5Ic37zusAqyZTSulWxfia2AvxYj1jCb9dIn",
-	"7PXgUiwM2RpI5+fn0CxMbXO+k0Nj3fT5wAkMx6SP6RB5+y5oUAGokShJTl56fTVZYWPbMKcdFgwAgdd8",
-	"3eaBavyYc3DjhcDu1Uz3jBFOx/C13e0KpQTj1sO1GDRCmZuxshPQgPLrz6+Lc+brooILSFGKZ2WGkm3N",
-	"6HMtHZZZ0CstBbkxbLeYULCb7fDlCvDWQLYycnChpWA1sFjXeVz2WsDJhB+GH8bJcMiy8rJrW9tbdrGa",
-	"aBZmdpAvt7C2EECep3LcFzSLqwt/bpVLYCNhwrU6a7rbrIOO3RmwmXNUhqKeFJOKXDlwTl6MM0bpC5IA",
-	"IIkwIlrAjkjG1DyDTFuRmV9YHBHOFi55wsTVpgkHhU4JYKaAVbUjOY1Pf/mCXX4w2biwt3rj2vOqHHjG",
-	"hIlOrTXoTbw3klPNfkPh71rEYHF3xrLuWMyzECVXRD1o1id3/hijfwqfh6Ne0fxAtLpJEo5nqL8gzW+d",
-	"3NqLyMGn7/zhlatbRmxIRUdluecxXV7CnicQDqKgZ2bC4S/D1AZJ10cZe7QneqRw6G9sQ0UCYIBoP6DA",
-	"yNGCD5OpgEQTyok3TjemS0ngf3QkIDyQC0Xcc7Jk9ZOJXs/HNYeyYRcwe/ggFvR0izvu2/SUlfOdcGif",
-	"OVqvsG8A29awN0ANBUK2K3dEGNhw8STDzK6SWefEH4h4K431t7nsYQNc+EnCJ8GqiRkzMVHD5E5Qhl8t",
-	"LIt5ztZGZOPBYfzKrSIxbLPN8t3kxoINN6vV3IvLDa7THN2xUmw6e0DjGs0HCQgZcyzQ2C1jXdDprmLf",
-	"JYWNboEOOWB6G5ck+eatWzfN5Ql6xIFXyWZAp4z06WBSL08H9lKcvbiNUgvd+u35QHDdaK8Lo/ktzzMK",
-	"uXu2mDRaXCri+GvbzyqtY6Xo6mBajupbB9R73V09i9eKSSocVA+kUliRKXFQTt3FtqxF7evaWsHEmUam",
-	"TB/Jv37jeP9f0f23DvafuZ3/2Op2Ovu3n/i90IG8MKVJejOlAzYWaTDCrnDo20jpi2Qlv7u61KI/Twgo",
-	"uNKyvLS+iMOtHeUcR9jM1cyLEY5VuoRbXlJreA3Bqjho2YK6BtjsISDTw9Nu6VbsC+Vbihqz/Cjriwdr",
-	"SBCS9PJJd9pfNbTXN7cCj5WdbTydXWxQFvB+aa2Dg7CxI4dG0TByED04mn3DxDJusfRxErMuxF7LUM9c",
-	"DMuWtjaxX5C4JDa+zFj7Cj7QonRMmmf3fn52797Ze785u/fbs/c+PnvvV9ixZa9GiEzUWGR0tj6D3j3R",
-	"j2Z6ic2z9z46u/fTs3sfnP/w/S/+7P29ktjtIBBfzbXHSnBV7r902RsiyOE132zqTxo69m8aZ2CZWcs6",
-	"eTdRs40r37SP2TxNK9MkBUT6EzEcmgT8+WDSto1g0P2/0JIuRnulWHVrzNL6lQTsUssDOL2cmZXW3Sal",
-	"RCyIeWe7YmMLmqhg5LwZuBAYjylhRr5x9Si2mXAFOXKscKea7zVfnDukKnwBi+pOOQTxLq23LsjMW1pP",
-	"x9/WIyMFF+axDbaWnqkZzjvc0EavY5PsC+ujDJFN9SP2TY/uMul6OyO62UuZEb2eG9oM4jmiHzgSON/j",
-	"Kog82dzazMtCdCsO7zlI392+a/CWZ7XzYSBfWPcQTRNufj3cwKlWoVbukzHT7sKKHhR7K+2GRWXq8UKz",
-	"EiE3gjbslykPe91YtLrM81IdmGnMIfEDh2168ZpuTFzUBiDsiGP1o4Mv0sUbbv2FUKq8Ql96fRPcKsH0",
-	"wBGs9oK6uKjVqCGXfFDzw5MlHzxYuGvxQvFC8izlrfT98ZDQybTB0LzrGEh8gZJXnciDcnzbiG0PW2h7",
-	"mfZZWiqtVUhetfIG9AEmgpu8ge1zxV7GNMNyLWNBwecZ0J1f0/e7JNmcg1M0FYsjQuWkUEVhKDJCCWcL",
-	"W8O9XhU1YyyEGbZQGBBiflKQW33pybi9r1dzd3+/mFDgDQ0qrGC8biktDBTcCItHG3MXujFLkcMFav/u",
-	"GMcbqGcwoHMJlaUjwlqjlokGu3Yl3Dax1K+0SxKK4N0x5ZUbzYN2yuvpb8hXUqFME+OkKq4gWgO+W0Dw",
-	"FMXiRInBJHCGpzQx0srbwaqvJpEJyjrMMjFNJIvbRHDw4pJPP/i3xK0EfrOWiICviCbpshuzKeVx2Wz5",
-	"WDOWkZguI0JPWUZH1l+sbE2ZK0+Dg9ibijtRUz/oimF3AFHea1O5PZP//bfEX9UR0bKb67GLf2yVi3T5",
-	"jJvDmMtjkecqyAChYUXz/n/72fkfvruH/aIoVnvoM8ZXPV6FzproK3G19XeUFldDiQuhPTnerE6IO1o5",
-	"7hBSvuKZE+rV07Jf5Ik9b4crNLC421+WlLTPyzIsxoKkDCpGDVIh2aayDJsL4FgjXl7ZCPIDoZhRn6UC",
-	"A3eg/hm7o7aub5QKGrO4u+1FvNneZ/Z64SOvBlUi2NY2sr6AdXy57WHMTtJfnjph5VFXh1dCh+5G1PgO",
-	"nVE+E2AXHDHOsmQQlETx4Orrzeb9napJkSZIPXO1L4bDvSN0etuCgxjtk+OR55RsvnFwePuNg/1nbv8f",
-	"V9442L96e6/9xsH+k/in39ui37e/2So6LhN2tq6dYbBjG8nBr7iwZbaHW/XqqSTS8IJL0pQrjMhhq2X5",
-	"Q/P8nR+c/8Gf7ZVUucwpKVTfsjLDpKowwdYu9HWZL5yjX0j/cBJjOT3m5/6QspU0R35ofcs0gpWzb5Pt",
-	"QQQ33BqcMOGDLq0F9LK9AyzCFKuhESiBRjzahrsdl0aaGRvoc4oJVa5qEBRvQbiUYd2D8aWKYA/LM8UM",
-	"CzLBKgK8MZgKWpZM5C/Xtwzj8eSwDWGfZ+AInKOUWH8dXug5dom3Lh0xI+kZzywIlDZFcqP57tWZtKFA",
-	"wUq9bDpTJYSviY0jt3FGEeiRGDUW2BMpeN3s5JpwPYMeLOVXw6ZbHsW1fXYemI8MmLbaUc2wJNdQjPHY",
-	"NJYuRDXS2mhrDqsAy9V8O4e07uA35sZ5+PO8Sx2rJwD7qLcu/FqgpmJUP3R7JVQwFLdNl5oiS5TyBPvI",
-	"YSiKQeJLknzr5NUbpC/ipUsJA0TXVKkfbQ5VsbNGhW2F5UIPLBdggC0C+fGWDnh1JksdlhvdNxs52Rat",
-	"vC/Qa5nvaVP9rHJteifXZojIV5XcgqtoxVdZfUBhG1mpfHPxzh4jHHZzl8u6bQDfKFq5ykJpyop8ePb6",
-	"fLiVyUtA9XJpFZnSky61471lGgHXajQBL5vBStZWXpnjsdXNCK40XJFxQ3PHLYsXirg7ZAFVFSvR3v/w",
-	"B/d/+jf3/90fRet1WWtWNnoo5RE38rs4kYNw1dnzd/78/Lc/PXv3R7tvaZdaiKamYc3LP69ueHu1Q9fN",
-	"jJmmdEnKvDJUCUQf6nlaOzDqqhqHj7BGYWXlv8oqftgbfZuagOMEIiDD6P/lO+8+ENY/jKKARfVebioM",
-	"o1a7dxitNE8pAGXVrxQKpUKx0NCApYH8sc1NWHZo6VnuHHw10IRUYAtSyIy0uzHFDaA5sin4D4lwrqaD",
-	"JhgpLHDkJdwukWKoFhQjLG0VVAUN7pJskNqO0+TTH/+M9BnWcj+MyNkHv3a/Nu//7C/39iLTSKS/xB9a",
-	"5JZPl1KJTOv30i7uyDT286qyZozGJEtGY0yfl4zHHnHTEdX7SdQYzQhjmtGB0oe6FHOyoLx+khzg3LcR",
-	"5BvNuJ4ByUlIhaqLlu68IC9nAsgrPZaWdiwQYX4befzblX80NR+9KpBrBLFdhBkA4lmqBuNdjMx5TvlK",
-	"tD4djIk+CEj95QRmgQmOMCU0kXj4YHTCzN4FjzR2Cm4bBAiG7p+pXp3+wuT8EZquesA3lSqoHzpVkbbu",
-	"gUqx6bpIkvCY3SlpEiAkgLTAfSxN6+mZVBF2ljtoleco1cLqmo1MnJGXGNawWmp9TOPyTia2jUi7bkMY",
-	"r5aKNVgYNMViUSldmh/hjGuYLADaBeuumaL67MrCR+xqyiK1bcvn/hLdW+bUwqdld1E2mHl+RCSzfats",
-	"v56yAQ2EykYEkjHdhbA1L/LalabfhSE1ILaUjnL03+j7qjrdfPbSw6oZ8zpNuP/XwxpusEb0AJ6wQcpo",
-	"1l0TzVdbhs01WU+FaexU7A9QWqywtEfEZ7/5sy+/92OtifzBH7e1NAYCADbQONK0Op1LZdIHaByT+Yw0",
-	"R0LEkvw+GTImIVDBXiZ7QeFtu+Ix9VWmC5lsA7jP3v3++a+/f/buj88//uH9P/nj+//+F7V63dTQjmqt",
-	"fvP6d1RDAoHAVzbcZrmesqEDbFHNcFt6ZtNWPPVjY1uGetrIyTiZ3RJ1lZELwaeCilGvB+ndMj4FVc8e",
-	"sJyjs4qXVkAL+EzfXAfRYUSuROTqp+/8EsKJnOYSgICoUGSCdm9bw61tbsLIxS5FxBbvXtBTFoF3XitQ",
-	"ELwaQRpghAJ+BElUkUnliuwd2rW/a73903d+uTmtE6pyGv8EgAh2VJrJnh/URZjL81PfucFYbtpYN6CW",
-	"2RnyeLvV0xHYidLXlHisZenFWNizkSRRbdCTmr0ZXUK3NuMx6kWkZ83Cvbb9QF8rLgLt+Ob1PevXcIlp",
-	"pNlzP/faLl7V/W3P70S3MmfRF+8+2Sz2GSgYPlcJ210UmgD3DGeVlp3GGnBJ8/z9X+jb+3fvn737c4Bi",
-	"Dm2tZeNIWjNYinlm9CDs26ZXUxeKdSFXCjLsubjZ3Fqal50jxmAshGTh/PNB0bL1AFZbd6tuUSf8gQqh",
-	"frW7N9atp+orTNC/MVgPFY0L1pzhqqDmkQ0FA0ZpU0cPs0qLKjA+EHEwpOT1Wy/uP61B5ZpTB1HK4opX",
-	"DHksZslQ70CKiQiCKxlxkbG4i/1uAzaMb2LrW/MczGqXJEnpEkJlrXFCK1zbGQcr0LZuHx3fe+O3TZCl",
-	"6uFqw2S8wytMDbKyU/E/imbGj7xdcbiB+fNUUQK71hu1HZYFNwhmigiGj6peA2Q80O1so/5tEEq1nZQk",
-	"zEOT8ZQNFYRzC05m82wmtLBwgjTZLibyD+fpMDG/6FVGYDY09gzOWEy4IFYx2Lugg6jo3uzMKXnVXGTQ",
-	"aFpBvJN0yvwWzhoa5R2cq2z7NwAXtbimN0F5wpDTkIXW5cFkTjJmetvXNN7rdZDmpz/+mcb7Q2hXqJx5",
-	"KSL9ORZA1jxS/0+zA2OGmhKsXWn2ZaLBHxjgJXH2uSYX5XeA68mf9yA1d5DH5ep3up7ktQ7MEaxz/sqG",
-	"2B4xPLR22IFLEsN8/LnDVstCO5WVpqXGYGlraJiCnGIwAW9QxrQqjwGX5c3r+3QwMa6OzTNgOQkIPoR5",
-	"WlWu8PDlsTVlxjllmsOu00Td2SZ9PPKbufj7LkeLBwvL306Qvhjr5Y5GxogcwLGCP4B8G2vRKXLgbI/s",
-	"zTlN8+Lqg7lUYsq0NsMk+fSdn6CTT1PyJegIhRVqyP/+98QG2pBZOpfENwEZtgh2RpIyKZ0JE0Y06qjz",
-	"L1rvUPPalSv6jteomO93D5xLq2WJLkmihKIpTOX8kJek342XpgsszJkx9khNp+11vztpHh6Q/9/eERE8",
-	"XerblUL75H3B952JGQByZKtkoT/pH64FNgCECAoG8bxikD7BI83HQJbTf0LjN2DUkDG5LTQ2w6Nu8MsD",
-	"RL0Y6+9a6AtyXQ/3TcCLSRKlpE/5ZF9llMshyyIyEbyf8ETTy/nvfnj/w5+evft/mi99jp0oSYx5IWAi",
-	"2muR68reGdJcI2ky0URqUA4Ei0QSzk5ZRrAbFplzlaRgdvLMSs2br57cIpfpLLl8engZb4/Lb1u99O5l",
-	"8yrYSlBYJInSC5BeQeme4NAssBcB8fbQ2Gn/aMN0ScKlYjQmYmhfseF8vdZX1jTvWynqYc1a+REwZfkq",
-	"cZ+qwbhx++46Qv1LMDvBEdq0nzlP3pwzzQH5yJilUIcgPRinhwzXSBDNRBmlKnSw8MFeaz0aaq2cLV+5",
-	"O/DtnHi5WNTPHfTdGyuKfTIaswyuGolaUsvnAdu4QKoij8xrhixd1/kov1M5m4iZkBEZJ5MlncwjspzP",
-	"TJrrY3GulN84ETHtrULF/S76stnNPVMWsbMSm1MqzdXoVxjK4HZUIFbqtmkUGLNUs0tMx0kkSECR5Y2g",
-	"4vsRdeH8pvKp8Wn4y12aHpZaMr8pFmRIMyfEgUY8EqpteCqLe6S5Jv7vRR3ec/DrRaSHC4afKPxEmomW",
-	"YfA3ze7TYhIZDGEK1unPoN9EDzNEYbCMDMWcx2TIFizDXqNYXT1B64HUl0iH95zNodfqcE+atjJ+SStH",
-	"XFihaJ5tQltdukXRO92MKlam5VgJuJape1NVI284b+aSLW2w1e5a96iiStFFFSkqQnXFiGYYkNeA55Ik",
-	"mbFxmtN+Ojo8uB1tPI+V23GVI+bcrjgZfH8h4uX21Zguqptoqb3vH0YlJj+S2BN9vAQOX69fJxA0QFkK",
-	"DzR09ThCihVvCrzBSJ+OO3SNg7tGradCQOraIYJRu8zMCx1VqL5KcjdSm5h7r6UFs1Y4hbyk+O71Qlgi",
-	"+Dz4aF7WUFOykix0jPfdnAWCe/NL2ErbSlKUmV9u0sFkt5JYUC6ji608wylDoZoQW5V3vrN9A6zVrqRb",
-	"cdAVeAaalW5q5rVNgGxVhjzmkyMB5vF7q4XejSWhorD+BST9r05Tsdz5aMRkOEurrAFvX9wpz+RfPcyA",
-	"E6wv7hjrFleaB1o7PHxaw4BZ84xvJoPJcyaZa6dedorKySUJLpkg8Tufc0g8FRw7V+rBEudOa4LJihE9",
-	"DeRfDCbOBrhXx3aL+WI4c9mmd64R1y2TuG95ne4TrJhAhglP5NiUMSkrnYPD4p1SMSol8AoMhf4z+L2k",
-	"LWUm5qpslYXG+4RmjCgBxaxQ64CYBAFdJm3prbapK6dPmwxFmoqFDAep6jc2xnwng8kt/Z55vxsXExfL",
-	"0i9z/g+z+B+XHfNjrIxYro9Zh0oEmtAU7GND5zZ0tPQVK63oTm1dAx4zWoJqqIJdklhnQswYBxySfhko",
-	"wU0/LppOENcjl8KTZMAGJGkKTi6LmbysR5SX9XC5wX5MeTxmaWxsK5DhR7G2FOij0k8D5ExBL7BEklgs",
-	"eG3/ZQFrV4RfWGMYAnrsS9KyTen8CPM1DghpL5YH1twuNxlSeFXMuYLR5AVtF26GwHbrl8pgwwBPezVH",
-	"A2srsmiizypyaLHB9rGhbiE+7LoCaGFhbuumj9UBYu5y2NbgkrEpTaxsv509JliPJsb8brxWggYIoUos",
-	"lPqJOQOTB4TIOhIk4UqEu+bTUxYGSiil275dSM7x6jwGemZ61gynduUwM9sJHrtBwzKe5nXCXBdFixeT",
-	"HwKloRyObnJ99UsRpIa86nfnN0cJUwZ3kadarUrSpWHjUL+mqMKUKJRVauF2elto7es9LDHgO4nr9doq",
-	"GIVVyiqD1jeoCBgtjsN4iZwVbaZNR87AlZgNxrZaxYoEbZ6Q5vkf/Lv7H/768//53meffHevjXV7TSYZ",
-	"5Vygx4QkJX297YWybffQZ/G7EOzHqC1MpyUN+0DwKX1cyjDrmzG3qdRZwxgINuZufz4chsIpbhVsc2LB",
-	"Cb5pCmEZKRd9W8aeV1EMy8fDSsvuA1Yk2TF1fEXhDASgJXHp2VZVQQkYlQuT+WjjzeIjW0XRlPVKqoUz",
-	"9aigAJcop78KqrWUUL+6iVZFu1XXeFgTLX5WuaIds6wNHm/MsyZmIpjDhppLIifzqqzrh5RI7Ra9ESIP",
-	"mkyN+98il3r75OVZfhPUYMKb0p0NLldmOztOuL7/k5de3yFnuyR9Gsm9InPaP6oaudOVudAPnoS8hjjl",
-	"1TfqUHDFkVSnKPuUtiU1lwsP+soh5rH0vUtr0gSQteaVkRUqoF52IpXIlh0uFV1ioK8ndug30NaEIY/S",
-	"BsklCqxEZuMQTtPhWjiVJGX0FDPB5orMOQTh9Yza1rUbMcE2qkVgvx2eMTDdS4jaednEgkeFDekVQslK",
-	"6F+MPtkLkII88ccPzNkgDDlTzNU6uby+nLTVl1aEWs0t22B1KvFLvs4ThT5HzfvqVejZPs5tTWJbEXdT",
-	"linkPnmReQwOG9LUdPfTqiaYwVDPbB60MUZsr7VDbEi11Id2uAmbKagXj7cAyHiSpgwrz3AsZvzRh+fv",
-	"/8X5n/zF+Se/2muTnmQo+PXsTWJ2kYzmgMlyQwsA+EFvNTIBcH2WigV5i2WiRfYPgwInafZsrBTMti+Z",
-	"Ugkfyd7ekcuhKNLNhLGZxDhbkznWRNutfcHO4zVK3QTn/cNNcu5KAKLgcj6F3wDl9FtQL4llA6iMeXgA",
-	"+W1Pk+YXv/m7+x//8ed/8W8+/zff2wN76FCIuI5LflWQLi4BmjvoQ8GjXhJ8EcorYPIr+mQxvGsfn+7j",
-	"L2JeonMVJPMVOQsiazX+YuAb+pMLMzlxK9W6HbihwtPU9/UFCcAX5bdgP+FuyGvyfcVddwHhBZ589Fir",
-	"jJp1JKdG0F/JR8wykZXg/msmyBztsJAfTdMUfw225hiLeSgt75v6z1aAjekS0UczST1Uq6QoKYQh2F6z",
-	"lS90Zyzr6rm9N/NF5fXAt1H0abnxE+zYFY+ql1MtIYoSsw/AvIaQZ1AdxrErLQLTj+qwpbhxdF8cxJNc",
-	"21AJ2CMfjYI4OFfHC7p8hO4rW0tihZWKeTZgzhdYjG5ybcvc8zqxqTs0tgtd402zkrbzo1ySZCEyNQ7d",
-	"aBfsQbMlMlbDzKRKOADCQQRcWAGwVJ5GtYMOJg8hzWt48zyo3zMQkQAiD7QByFzNqC3xa4vWh7bqcImr",
-	"qfoka6LXWlHlVU5uUdu2P6KcmHW1TbYcpJHUwfhyVD7Bi2KIYjDEVhj/sMNvcvgI8Hl7j/BrTDFuHXBb",
-	"IFlmv+vGdBnMd15aB7GNSc8TPVL9m0lCnbFM6hm1VEe13MUyCkXTDowYnBQD968+9eSWUtDKUoNQyPNa",
-	"L8SJssHDWFJjYnXdULehjgPm5KXXNzbf9nrovHG8/6/o/lsH+8/czn9sdTud/dtP/F6IkA16rTfwpzHD",
-	"UnmeQ1vL/2CH1Nh3RCj6xiFNZ6W0J0ZKQBo/nc3SBAyWg1Uuu7KVp0u20t2//fuliy8zabneneWMo20U",
-	"WvsqurtNlH9YhHugJro7tPHbXFi+NAoUbwUBNRdQBQVyhJpCpl9M0FVc7lk/ZVkXBIqZqoTqVBM/BPE7",
-	"yEIGfpZppSusVG2SJfKgLRrHmGowFadloQd+NfoNh+90Qf/wiRRkSEtKb9XsReeCYYNV6YO0jqdS6rV8",
-	"CB2cH6AN4EOq6V83JvGCohErewbaqjlbdQ0wGVtb2pSxovfh+rY//8kn5//pP53d+83nP/3L8z/5G5ON",
-	"9tnHH5+9+9H5d98/3H9m/3BV1qthlDQTXlmf8Nl5ksb6Fqc8JpkQ09DopVWhVrKAP37v/IeffP6TT+7/",
-	"6Y/Nys9/dO+z3/zZ5z/5m/MffrLDurHKxnJVewquCTsVrUiaT16r4HlrvCKZJYyrPHkOLrj7/+U/7LDy",
-	"2dhEq2ySe2dCKpqWSL1fw2LeMiLj5WzMOBEzRLE2OTw42D84OHhybW3RpkpZq+XKXfjwta+ZU7v/p7/+",
-	"7JP/9uW9v9s8eImhyttUuFSVI4EyopoG6zRW9ZEIhKqve+NSqhgUX4XEZL/hWcZmIlPMdlnFVOhEmb9L",
-	"28bZ+gcT3oWk7cS0FO0ORV5odqWrE+2bHIkxioAZU/OM2/bi+md0Km7uEFHcYlXYwcaxoGuULDOeGgDB",
-	"SxY/MJcgIiKNNQxdLu5Wna1LSjF+BdsgbmrdMNsy7uPiO2d78XprLRFLitpXt9gubMyhSBWJXoCZ2VH7",
-	"P9hEtpOxyNTNZLckp6FtnxVOV6ZpuiTG4rNi1QsHpB88TPMDLjYIg2TEr+9k5urTeMS2T8KKWXlav9Vh",
-	"L4HXHEremn6VcKUzZHHGdL+iogaiRPmqAPLUdvZC3CGOFISdosPhCZMynNVk4bMuHsls2FViwniJuM/n",
-	"stSAmEiSiZSRKV2SWNjg72EqBBakNY7VgeBSpMX+DSuZmnpnc0UXdAkGKqzlNUsGE2Oq1xcf5TF0O9cv",
-	"wIAgA0wLACkvwliqllh3g6u4ihG9xkWQOYYGP7nW2hVzl5xc0Svhwd1CueRYNcjDlQryLNXt/Dq7VAqo",
-	"2TktX1LFbnZp8GXaqkIObsBBbQQwcM/iTWVLQEqcs1BJ0rbWkRMWu1xX0jy79+dn9/7j2b0Pvnz3B1/8",
-	"9mNy/tH799/5xWe/+/u9oN3DVgRa7VOVDBhmYY2TONYCtwkvSJNZ2JRRP/1iq9I1Pu7s1ILQvRHWdm55",
-	"ddkclwxCPVGtrdudanY7nTIel2W99cUdVpzMfQLNncB+ZQS7QtQcF2oMZSsSVb9E5lrmaKhEZpW0t31j",
-	"rFCiRaCztTNEFFs5FiFosLWCKMvMogUmExLzwfwFHXuYbBcLtLlvw3i/0WZeE8NNDYNSgxqOVYc5zSUW",
-	"Xwwwp7Iihbajtq22CDpPhaUxns/SZKBVyNK+mCBmlPnGF2F9iyukhWGSMiwOX8OWZQpvuikLq4vcnsPQ",
-	"EoPJDsVzZpmYJpLFRAmvSu36Rl1w2fpAgncrwrKsmTZPvTBtUvqMjJJTVhJqsVV8GTosKsLLwnOMgyUd",
-	"rLmaKpsn0mc5mJZMtYvhR1Dbda6IFpYg6gqKAsoxS4eF8m7U1lQGx5ufbVy+uq7eY7BSV8a89GLw7QA4",
-	"+ktCiSkZh/NFZDFeRi4tEtegsFUAVXlzAls7t+ZVJgYTbAwZKK8t1DaXohhMXhZqKxHRYFzZ2Rlxom/s",
-	"oCVOAJbuhM/wA2LneqBh2yvAaTFRC+N6sqPcr4YxjfndLAYTExJMhozFl9DjXa39bS0VWqAVi67kdO1M",
-	"WS75w4HIR0ZzvqU8qKzqxA6ciFilBmHz+BiFYbxbmYaqmIsNZHXsw239sXOd7Uir1gk9ckqrQT2h3j23",
-	"8o3krfkSbqKX2ZtzxkvKSz0QeWIrnTB1VlCkh5MbaPEi7HkeZYcSG6nsTkXIFfGKyJjLdtB4iV1qMNhg",
-	"ve61J4yCgQ6wNiTjSUhd6MHzHhY/0ITYNiWEpSI9yd7subCfGR0xIBM4TPtdQf0wAK11wBU2RVyyB5PS",
-	"0wl3HwJy7ULljaRE0/LucJRy9YmlzOhcK/d5HTV2l8CG8mZIS0/QWFBp1PqhyEAbtcJtm3QaOTPqNEwO",
-	"Q6ioIEQiANsRYiJ3KYNjyu1r5ohtGjNWZLxQ38HxXXQUuV3UkNy93Hr0MlvPs+uWVDzXUqS4KGJ97BHe",
-	"TrCrlgQ2aBoXGsBTdSXnIjQevr03m6Yxg5fK7GShvbKyGWqT1LoRm9SmKyGHUinwb6Z0wB4M/EVIHZiy",
-	"J3oJJYLSZuYFNWqMTFJ0gSBp2kZqia1xnUtvuX5ag6ltEQsbxosb5l6AYKjEk09hLVoDa3tsRd9t0pe4",
-	"IlseP1fTfJlNi3Thi++Bwsy2LLVSjpE1RRiP73lNRQLlRWpqH6XIfGISs7Z0RJkA3+7WWoITKsFoaVK7",
-	"XJyyEUuxrprL4d4uk26VrRZXGgRE7tUMlYw0GqQtSZ8ukXnprxI+2muTmRWbkG339MUI8pDm5R0+E2mq",
-	"la8RU3nLetv4BvUH8LIhWaTY4NjE2fnpozl+uerQgTB+0ytBS21EpkILhlPSPP/RB+cf/uizj/9qLyKH",
-	"V/YPr0Xk8Nr+4VMROXxq//DpiBw+vX/lICKHz+xfObRWZNcXo9ikg04bUQMG0f/qUfS/ehj9rx5H/6sH",
-	"CjqsitENa2xUDAbzLNtSKZxZllyjztDDiEbZoI+41vre3uyiQwhZABFkhG9JnnnAyvYBJ4EGAIcH21VI",
-	"qAiGCEy1ZWP+B8KP9XszZjOhIEyfcZXZovaf/+7vPv/J35y999dn9/7q7N6/OXvvv5/d++3ZvQ9qhfyV",
-	"BVXlmEe++O3HX77z7mcf/1VEVlGQfPn+j7589yfwzOGi+eP5Rz/87JPvRgTxknz28Y/O/+Qv7v/w3fsf",
-	"/Obsve9HKG199vd/+vlHP4fvHb6SL/7+J3ZCi7jmbzjmw47XqhPi4wH22sF2YQPrwTpBotuIkaV1IMrc",
-	"IrdcsFfINVIoCMjZwjzc1hvnl50N6B9FV0vQZQKd1wo9peJMlPWUKjpnVqQ3tsBIt1p+lx0cLvY4Xgub",
-	"O6uc5xBlV9fFTGu/yhnN0mV3Llncnc/Codn6pq9dKsormFfH5FXqbV2t+REIYkOQmO2aZRbrz63sbuOR",
-	"PGBrMMtjqjp9hdiFO9vSdpCH+xAA7CIbrVCJhSbhWXXpiGfy/zaWyijDnl0GK+26YhqnQe60CfYw4aUG",
-	"oJsT+EpRpIAYoUN/nTs2fzMP/dw+kqVUSWJ3Bmzmcr5XIq2HJoKlyFqLEcmJNPcg3nv+bScyd8ttHc1a",
-	"CrLCjvzoUW8nIUh+m54GGNm0LBqlqkktFB8tKYRWt5BlXsNyigEVrvUkjl62hQsi/Afr8jdXXTEchkLz",
-	"06X1bjl/jsm2BJuHlgzrt1ia0jte3+GC/rkpe1V/6qymW2a+Tl1mA+is+ooB4X+1rxX8tW1iM00UCodQ",
-	"oAVNJ5EpicaVAC1aCcWOiEz4KGWYcY6fzEwzM1A5ffkPX4UqddBZa0MPqrr9pe6WINYuZUzLqae0vmll",
-	"82cwjm9RrKtYfzUgk10AOfrlU/MlBsmT9cdCTKzyH7BNKqVV+pLdm2JhW2lUjMdQOanUHmlfwDpYZChs",
-	"gUrIEAeTpHsFu7aCxEyakJwkyZieMrA+7AVv7c3lLEFK7ZaUUN0mGJFK1YWSF2EjIDinEL4PlGRSGSW4",
-	"bsYwwSgr6ljMaA2DBITYefDxtCWHKQW0qIF0F+BgWUXjx+1qMet5waBpqL+/PtGSAt05fIt8ZWMEd23M",
-	"nGXsNBFz2ZVskDHVBQ9LoJSZCVHIBIYRRsYVs7B9CfFzk8CV0gGLTSiZTEZcdnifySS2VdkXcIM0r1wj",
-	"UDZm78gaI9xtayVyOx8aMeuxFVxKmKPo1UBjPninjaZYG+LMpfFoKjJwzZtxCSwuC8w1cJtlbJiUlOSU",
-	"imYuq6u4gghqwDENJ/hdEjqjJY0tdil+WyuvCUgZ85EsNhZRb3WXhbXUwPpdxD6PLpwoU+B65WQSDvgU",
-	"RDIe+3ZpmqZQBhLbcRuDQkQW4wSrwQJKAoZgMAKd6rtFMmyr4MVdyL1gvkaxo6q9llu+kwX/Uuy7hX+z",
-	"fbbwN1f23fxKC7/m3bbst67nFvyeN9cq/qXQgavQIrbhqtD460dApVBfA38Wc1eYuJX3CpcmxazlXyvu",
-	"j07VqZWLguTXLSPqV+iEmQYtRcrCkD6RxpjVrsRMVge1GFIp1p/c0oSox6hBDxd3z7l75e4GczoMvr40",
-	"ZGBzLYaf6JGNqDdLXmKBjPNjTo5vXicT5pq2aC5EelJMRPfTd37ZixzjNNVN8mbtQ4iDy7MgWlBGTE+p",
-	"j4HRDNMjcXljpWZGZClkaq3WOaTDIYQPyUtE4lsRkQxqHmKzXTGTl82TFjHESmgqBfS/hCX+i/3nTl57",
-	"cf+WmDBOxozGaBNJ9AwDISaJS0hqN2CjZrx8tQZcd+9C7aZhoDIWmE6b5+98eP7Jr/awGrUHmXk6TNIU",
-	"eksbG02LQMCbBnYKlwKRYzHTtxHt8FSMEqmSgSRiriQUKIOqVLH1hcrIlmoiXChIsWmev/+LL370t599",
-	"8sH5R//3Xl6aMeGjDkdtAeOQM0bjQvFcaymBIGVjxDP2Mdnq8A5/4onjuRozrhKTLfnEE+REr6an/y6y",
-	"5C3TRulZOGTSmR8cXB1M2BJ+YL28ro3BrQ4vYs5IS/FLMW+RY0C9PksFHwFH9xGKNPUGP/7NXtt3hS7F",
-	"vMOlbZePXtjEhJDnCTm4d9v5yUvUscWVIMSxw08TmfRTBh32E2UkBkmuHVyLCLtDBypdYt9vKaYMFwAz",
-	"xYJJCDFgd7SejGB7AdpQPPEExB/0oJIPQvCyKcH9+9+RgvdI87UXnyPPXHvya3sIqp5Gu15EetCtoQdN",
-	"YOGM9N+wYYP+Ke8m0dO7w4ZLCT+laRKTRN/IEelhK4w2eeNt7JTY4SYV5O7tHtxyegtoI+jTGNsptsgr",
-	"+A5GTiScfIvOKGcSo/gSTl7gozSR4w6He3Mp5oieveOB5vz7L5sssjZhvKdP1dVh1ufgGq84n7lGeuvm",
-	"B3D2M0YnJkAb+CHc1iBu2gruEMVo+t335zLhTMoOz+apJoaTl17XR441ESJXkmAwFppYItewCNsOaSQz",
-	"siH08e5wBMg0kYpOmDnN15jKEiY19mOuDzAg/YKmHdK7HrPpTCjGB8v9l9iyZ1gNaZrav2/OWYfjtULm",
-	"M43cV558UsMgowMF5Gka2L/++vXn91pAYonp8gSB65o0LCl1OPypL+KliecEqXwpPdHabMlrAU8HcNxq",
-	"kQxYHhHf4W5kSyAwLpR6xXqf8PDalStHXu8lI78jEpJE6s3pA8rmHG5pSjKmsqUXnJMoJMOR5njXDp4h",
-	"ydAo/oUvOxzjHQ4PiGyRl9gS0RDiRPQwVqtokVe9ru34EnB+0759pgnakjoctMW9vE+/vc0AJOag9eWt",
-	"qRaNw6T3NunA7dpptMkbrVbrdkQ6vlqo/95ptFqtToPc7WEfUqm0cGs47xEGf7jIDxPmgarSHWXiY1Hf",
-	"6nkDQ2VxPk/TVof3rEAuEz5gPbM4aaVXrdGgdEbgBT04R44wE1BWzmzOBKQQeyWYe0S6G2MKbrsnniDf",
-	"Bla0Mq0aM8k0/86MkCxzNCNP+EEwT7SNhVGxqQaHnmMBqTMJ2nJSKlWHmxAX4Avwqot5AayeCqgFj63B",
-	"GMfy7IZf4cQdbvuiUdLzqhT0WuQmHTHDUQtQdaVIDHgjKKiHt5IJX/bGwSnhBPWNUBLBA2AmTT0bDmRy",
-	"TVIkbetnWoHnXhuYp8YGe7vY4B8HGjxQyNOF+sq5e4O1iI2T0zQ0wUrMY7EA1J5SvsRBmCRjOpsxbqhX",
-	"T6lxDm45C3eLPn02TniMG8ONkoEApognoufPzJexi99OpI1J8jR8mNvcxDRmpmR3hw/EdKq3Fmv1nNwU",
-	"Uo0ydvLPX7ZruSQJWBjwHodKeLYhZ0a5pFBsVkNZQyoTijnOQrEfHoYxQkwZyNrwef6p4Tf6tkBWZftH",
-	"AMejMWlSgg328m9sHLNmBH0qGYmZZbcdPmRarYSe66fQWFLinaAn3zvSn57885c1LMxpaE4Fl44iFIOw",
-	"oOkAMjIGpQIQRkhKLXJsDmlKl3AayK9IE8ykM9fTYO+ow7WYsUTSMylOBqRFxDl2xK53bVHNAKLD9UMr",
-	"NMGxJxhstyIgQksVkWWY14oc5jnBrQ0AoOndmHI+GDAph/OUfOOFW5ZzOPrlpPfCLTrSFNfhcTLSyzUH",
-	"j6/ipagBDWerafH6cP+G4Gz/FaoGYyMHIZYb1OzwovXHWQEs4fWuHlzTdEReEXEyTFjc80MNRby0nHMg",
-	"Znj9o5Sqz6KvmeA0UZg4pWVCveCe3raW0JDJggBnJXf9Z8tz9c8LVPPgZwvcnkZAeyfrdUiY2lSWMNIJ",
-	"bG6vRaAHjtYyTVle4Mlzrm+53p19rZfs4+c9I07BUMAbBJaqQnOIUUP0tAOaavZ45MQB/UdzaV9tedvX",
-	"t22HQ7AvO3JdL7E4fy46H6LETDmZ8wkXC66/t0IVVQaEiCZ6M3Z0ECkp6c8zxAMjarguk3jPMhovOzyj",
-	"ih2RPlsKxA/vwBNJrl15xtwDWohb7h9jBkrCiWQDwWPZQgTt8BWUROEy1mhiiOn6C7deJHrVL+tFWxkP",
-	"xGZJ4owOVYeDEEkS1SY99+Y+/L9HmjhkJtVe5D9+zUZb9JAXFB5Jpr80a/USJMzSEnB9pwxJdU/rlvZZ",
-	"hxseOmFLrQWBEGUIwilgRg3SbK1duD4gIkhrV9kptlDRwImIEiMGeKHGbAm5Yws7B7A1nNqJzUZA9BnB",
-	"Cph7/2LfvLZ/Pe4dkTfnyNSJUy+onKxqjbSPJGrQwkTBYps81MePb15vRA29dFTSD1sHrQPr/6OzpNFu",
-	"XG0dtK6Cn16NwTJiO1IYlQH+NgrZpaDqixMogRqgfXCGkibo85dMwymIMIE+qEMbHQxaWocbjcTISlZP",
-	"yXtXobVAkuZi7IF8INKUDfSYckz0VejCAjVpoHIxFgsynQ/Gmh36p5UxcnbvT8/e+19n9z64//2fnn/v",
-	"7/JZNO12uFZpCBd5dLALMTQdJkRGnnv1+chYu99iZJBSadKelqAR7UV4WvFapDEIUebPkiQ8T4720XGW",
-	"Qi3PDp8lg8l8Jk1ouIipxrBCA9252hfDYTs/CrCVps5C1eHmFezmYxKSKGY+zWdGiXDdgCg3dgWWahzL",
-	"oJ+PpwRRYnR3+wGqQlprBgR0nPh63Gg3tCrxnMUkaKk0E1yiDe7KwYHpya9MjLNvIfiOye9C9XeTsdDM",
-	"AWZHsFKFalMY7Io0YLBo+92ocfXgWtngbrWXbwhlL0esFGXM9Zu+cy3E7kYNOZ9OabbM69PIyCFe5OMH",
-	"SNtwNvZwTUZKTvpARxiMMpJe/A04vguXHgYY0jh3md/Wi7FUbm9ij8rXD/C6fQnCeeiUKeALb4R3n79y",
-	"Ge61xt1o44sDW2Zt45tGfTjRKgG8D1bMN+cYc2uNmNZPWw95zP7ySivBuBlPUeRizgem03fmN7u28TOh",
-	"RVlHMWgzhbXVcXTVX1QonqdqPfj+9gu6/RDJ2ZxIGTkfo/Ymhm7/qzUkHw9h6/WuGqY9InXEVkGk+Tum",
-	"lOs6ST4HB2dAtDVNJrmVDkz6t11X3mdFvLzoEzRpEkVfjcrm7O4a9hxe9NwhzIGe7eaAFlRa81frAg7/",
-	"2FCg10civ/6L3om6OOEhQ4BnX37bttHg4m4pA/8GUzmqPGyC3QDyx0WX32B+dw9DmSjOuFQzzwm8O70W",
-	"KRG4rhasc6abn1hjlSLq3lbPi8F8yri6YfonaQo2wQer9afBiITqjyul71qkgbEv4QyMQx50UH91JqKe",
-	"/bLXIq8aw6oniYypxOgPFnvdghJFmj33K+j/Fr69PXChINCd2z5yaY/ovSra3Q+eIZIuwZaxGC/bGE5S",
-	"XIcx8odk0NdBZPCJ4KGxO5t9UoffPWriM902uVgYa/RFMD3ccIC4jBSSowQgiXwInO8yIhFEGzw2+hOh",
-	"tItjTnLqcQDqMzAnk55D/l7bq5TKBZheWab1LiAZ6Vx9iWqR5/I+OTSnHze66+2Kxr9WhwPR5ufgE6y1",
-	"+BZpLURDOOuFyhz/CIkBgPSoiCGP1C5V3F61QdJfPbWtPDHBxOij3dtlCmodeSCmU7ovmR5XsbjtwgK+",
-	"bi+XyEWeRV7EWQ8xmt2ZpRAQb6LxamqOtYKVCqU6V5sPV6QERw2plmCw0zrXBsiATS+vw/XYlc/gsv4x",
-	"qJ9wmpuVT+tC/sqonl6OErIVa/KpYRQqu8QgvHeczPaVsPEk4DbWZ5RCRZLmcJ6m+9CX1nQXAfkyZUqT",
-	"PlGiw8c0HeIbEcFWHtgKTwliO5LsmfglDG4xWJRgXAWFqBp0l3rNRUjeB0RGhBZGFqbWUv5K1OHYu7vQ",
-	"pUNib5bIi0MhJ+NkqLrfun4CNuuxSGP0KGhM7HCZCkWmcwm1mvR6/J4faJiLyHOvPu/iao0z2Nj6OtwY",
-	"ryVYr3Pzb9HEzIVzU8yoNe6H7ACvmnK2X0krACzusdgAbBXgoBCAdnKoDmYw6yKu/xN013lNDSH66fx7",
-	"n3zxo7+9/8Pvff7nn+zVo82QpRb/drlv61yEqRWdoTbER9EJVhw3ZWLyED4qSQ/jRwvD9zCcq8MT5eIt",
-	"xIL7cQBIg1ZmxKnQ648RyCKz5G5c/ehCRQoybi8TN0MyqCMA/nsTHGdQHn7rcAntxHvmqugdkR4GeYGL",
-	"Gvyf1udhHCJUGZ9zl4uepSwTKuaYmOZNoPeaLH8MWYReYBiwpfVhAoAGPZgOsdaSCWbyPP/MQfuSJB5J",
-	"kQlb7h3p67lnAGViQDHMD7wnmKtrwhN7EHeXu1Kk418GEs2eXn5XiZbXCakXkR7s5I2D2y1bdr/36Tu/",
-	"3GuRY4hmdJhgltHhzqOuBGIpgFufkIygZIGLBXERnVDN2wtF3MCLnjXJmF9dhgQr3IIrHTyE6U0JjQCD",
-	"ehXIq0gYpiXvBfEo9I8+eXCwwquc7G0g/8DM6m1Li5XmSXuDPVyoV94Fj9kw6fEwiHBD7sRj4tSR3QS6",
-	"rSgQPrwhgPRm9pZZaaxhjAtqXSaMAjIM8N/ch46+6PXeHFFuisQfuUAfOxY+xBRqY6Q07FDZ6rtFQ6Tm",
-	"Vta2MUswTquZWx6jDu/5amFEek5f7EFkN7aphWp/TtCc7rUIqDsY6YbsGRKn0NZyRCxvxhsHWXIPAg1c",
-	"piCEp8Ad2OGGuBPppF3vVqZ5qDhJZIvcYAuLDxDda5ZrgxFtvg+aZu2efRtPuV21w3PDKlmMlxDTiBYl",
-	"v3GDM6x2OHAP9+iSNOFqpAkg+8YLt/ZsSFoejVZcQIdDICQmJQ4JFxBobUMv81kxhncp5hiPmKgjvKQW",
-	"iWQdfu3wCrmZQTQQBNqRF2kCRmQ/ItNYwoK3FTwqkZzXWYTepNU6cHlUwtogVtYs0Om5GBGVK7oWGgUV",
-	"t5iDVaLdPqTr7/EYqWsI5A/XQI1z2N7ihlLWDHEPetGVW6O3Yb9B2f7Z0NKLLVZye7BtMg+Nt5SpZqp5",
-	"DxRojknTMz/vbWAfFnImDLq3mlrZa5OFyCaoaNhExNWgJjKbm9VCV/0O15w4wjDGRIWs4jZGd+b0DFcj",
-	"Wd8jdqfNawfP7JXaxc2Ha1bxEgv3V1qbtkZ4I7j+Y6RWZ0G3XXoujC5ZRiXbxybmNN23qagXTaQvYg3e",
-	"uVRiqmW6sSBUTvC6UEILSAxSAliSYepd8/ydH3z2ySf3771//rNfn7370fmH3//yj/78i1/94P6v39tr",
-	"YxShvW4z21HYtNcy3YwjIlXGQJSMXXOEiEDHYAymHSVDRUzemyE10sOZ7n/8wdm7f99zjAIKi5gUckgC",
-	"9DRyrZ93oGati53H1/XHNpDb5DJN2MzkJGgxxcRC2xQmzYhUloDPGGOaW+QkhYh7iF6UpiQ6yorDJGXS",
-	"9VAGi/eCZpqH5M3ptZg1FikkC9zM7YCRZwDEMbUs2aRci1M00gyhw6npbb8X2d7fiRZFtQzr5c6F0kM1",
-	"6i9b5Jg724BQZMmU41sB91pkhBvoOgLVsayrnTMWI4s0QnXbimOJtS6TFzIqQbrxysXHgrOjDmfmEeUE",
-	"kH0L5qdHZTcNbTyPdT++ui6+x8ScAEgozhryviSJZShIzCAHU+/WWr2JLpSjufK11Q5ALA/x0BVsmKY6",
-	"ALfQ/NlwlK+C8wQdd2ScSCWygqr5qFXvygMf25YdF3xn5WQzYWwmCfYJhqSH2JbBn2OyoMCwcRabJAzU",
-	"0ECm1BeD0ZSDQnZBEyflijjkcDkeD8E/kGwHPcM8gbJFvilMGyAr3EOihDHqamB1uOV9pvWxFNzqiOwo",
-	"/27FkgDJc4ksi4XQ0371vS56lY/PxvnoubPeb6ma14TM8vP3f/Hl9358/rv3z979+d5FcmJDAQ+XNkeC",
-	"mZROJYqJxGC1aiKhWrpt+yR11OF+Vy54s10kQXS/JtKStxH7ILN3QU+ZL+SEyKUJblJDYj33FKP9bEih",
-	"Zh+Cd7h+t4LAXkNwXiCN/eNCdQOfIt8DmCKeCxQv4TRpEj8AqhfUpf2MaZCZQjVl1vzX3EsPEfD5JCXA",
-	"d0u9GNaywHRokxOOwp+8tCL8Jajf7CwyhGJ4e24j3ZguZc920rMnD2nKEFBbCKaFkBxQAiTqa6USK5Wk",
-	"F1CNe+D+A38s7fCYJumSZHPeIgeYwGkguuckBlNoTmPiRGP72MLM1GmINAvKMq1dGd8GAFMsOBH9NBlR",
-	"zEuHmkWJOiJXn3qSDARmXVoV7JKElN39JaMZSRPaT9LEFDpLBYS/kJhO6YjFtiJyiLvcnK/g6MVfwCvo",
-	"+eju3vp08VAY0wlT+cFfILEEWZPJJ6/Uf27al776IZAQwEWzwRii6OzuiBKiLIIu4YN0HrOu/ajgYHAn",
-	"aYIdV6vBPdR70YB9cwRdXs7rKxNDN8tRxmKm+1MFI8/fCSGpF7YzL4vagfoWUDjNgA+k99wr3JOTeS9a",
-	"i+nxnIcd3rv5eh7S4yZ/W07md01oD6mK7KF5rq+tRlUM7SG1Ins6vBDagxvjvnePcQVKnQvtiVxhmB5E",
-	"EK3GzawnHUORBajrgS5ZXMbJS69ruVYNxj3I/Hdq7FCYKNlMzBUruRcM4G0Ey8O4GvwpHot65i+gdhCK",
-	"xYaLCkPBcCGNUHjqXkiK43ylsSiV5LiBDoEUqsRXA57Gwz+BsivarPWxhqTYRezOBLe9cOVk3ijNZEN0",
-	"kX4nzAi7V5gMN1spQxkWgBF9Hd7sZQzVdKgh2iMpGyoi5srIrcCSeKHFJhlTudciz5oCeR3e/Nbxjcsv",
-	"HN/YP7waEf3v0xF5/eZz+8cRuX7rxf3Da3sQmmFiOSK/kwoxV3R8pFmiqbnnisqIIcpIDuOd6YrKkOMA",
-	"6qo45mfRhBxzsw4yoNCNN2YEPQnoYRhMrFdjWc32Hi7He5zMbgOpgRHFXD9AdhcZiLzFEi4wGXmNwW5N",
-	"0mFG6grkVYrdJ+6tfyCpR7aBzpjyGEtZ+UH9W2XaGN/PxWbaVK+vbsqNXdquKTfhtSmvt5tteG6CKsPL",
-	"cC0cSgKinrq2sST1DkCaIoigl3cisbpTTJeS0JHocOMU8FoJLpkiTewneP9P/hLb/+217Y0hfSe/qX3U",
-	"4VCRqUUOTIA7Vmk0Pt610ZEZhwA0z5tKgdVnFVDYO+bqU09u6CTzMFU8S+KbdTzrDDXHU4zxx4pJ5hXT",
-	"ksdpPC6a1CvQbLvqPSZHYXEvJu1gJSjA47A5u9yyLg+Y6Kt5LLzx0PnrQ8Uh13K+GoGwVnd/6cl+Xwmn",
-	"sRhM9PoMma9dr3iGW9sM4LN96XWcLtNViq2pH/ZBuYlKJBm74sd1Hv9Sy9JmDNtA23bKbp5/9OH5+39x",
-	"/id/cf7Jr/Z2PKMyE32xd3bPtFxfRQyvpmYPZnXviyHa6MWC53We837goCNImjLp2oK3DdtU1LZ2Aeu6",
-	"rQvIY5vPMaDchGNBTTvsFtifK9KTDBst9WxVOP2swyE1SJgOMbYJOfyW0hGJBYbY2/IbEP+M27X1oyHe",
-	"1pQAmc37aSLHRnHjbEGGyWieMWmvAHRZmuDwIWNxiYKyjugXr6YEcPzR6SlbEZipxLnMjfcXZbtflpNQ",
-	"LZqpYGiXTSRGaTlJU6LPFNAe5goLWPgQbZrGpQ1dMIy7C3+zxTIw8HGu9umCLiMyEHOofD4WGQau2PaX",
-	"VjqUY5YOI7PHvQ6HIq/O8W0y/ayirglUatSDctQ9yd7sRa5ysKVDyDX06yabuqm4sxa5YSIHs0QyfacJ",
-	"7hcwxnBNE6FpezEk3AZLYYKeFjqkZi40RU+fqU/aRs+vawgBKyQ3IsOIzAxoarthaktnthOHDdGETeTu",
-	"B7+wOmpAPfinZ4Q1mDHPXIISyx1uDmxF1gPtQEjmUjPITROfYWIDqHnShhLMaK/uCd7VEr1JrsmDGkgM",
-	"9mtbihVTzoGV5cytw9HNtaAyQr6GfOZS1bgUFAUhbQJQhwOfM+Br9gp43fMBNyVaYN2DXJljMhCcs4ES",
-	"NqxKn7Rtu+uACMUeRZpabWHIFrYmb1sP0+v1bDuAr5NU0Li5R9b++2fkwOtIoLW3dvHyiYy7D119HZ4K",
-	"MWt3uP4WpKyvQznqIMH+/2Hyr78N/9ztzA8OrjwFUuTXrxwc4BBDkZGBPmo9Viumipqx9X/2FmlJprow",
-	"cnPQkpN5RAYte057+LrdJgyDHQP1X/ChpKesCb/vBfZvlXPm3VpCTAxUABlxGEg6wo4DrTGVXa0WequV",
-	"KWOz5pNE7hnQd/h16wSZJlDjlXqkap4A48cC3hCCbKYkAh52OGcLKHuraU2QPiOzuRyzmGTU1KWlHJAg",
-	"InLe10yxz5DjmJjqDndNIJUw4oNtRtUjTdNCItDLa09TkuzwHvr0wbvU89p69SLHf6yYon92FacNDnR4",
-	"E0bHisNXLIJ6UAfMy/u4OwB4BLRnK9Q7tc6kQAOXSiRJxcICQy8KgvkAsDGGjFvjLtQmo6mJ56ZcA9T2",
-	"aSc3sdkDKvma1PMscANM+8lATPsJZ3Gb9IXC0sPLvNcIrMoQspPgYL1mCT0Dm54rmq/GmZiPxmSFQUTA",
-	"hGA9M6rGtqY/sqGymrl+67U6KWq9nFx6NsDWNj40HOpIMwlhWvWBZFmUT30OUWa6gQnCfuaDUNPwyj63",
-	"dZXV3VRQdodOZynL24698XYj70vXvvq1qGEkm/ZV12sfOg82rhxceWr/8Mr+wZO3Dp5pH15pH1z9V42o",
-	"MWZp3Gg/GTXMzdFoH145iBqWiTXaX3tS//Zmo314cO0wasjJXJ/Ot1/ePzg4BJ3bm//pbaa/lk9/4E3/",
-	"tD/5QT73VTv3K69/Y//g4AqA0DI7FxGQYwx+dDfaRlhF3CxT3j3LdrUMsS4fsCQj3n37eLV7TzUhTdQe",
-	"v3znz85/8NM9cF8H2s5QJyGau/6CDAKbPZfWIPRwlZQNp33JZBo+dqMMXGtW+JlBTxLMj4JmDcvdTQA7",
-	"eDW9s7S2wv08eaMqj+zqzZcJJpQZKzawT9PpAtVyRjNuGwtZsyTNtCoOUSWYcoENGai1RfeXoV4mkVd2",
-	"HwyukWlvBm1rZjPGzW2KkzX1TT4TKkLRndukpT3oJcGVxOLxLh5XYWsE0Hja+UWLS4oKTfigIQx2XZEQ",
-	"fzhHnGVGozPrMJd+pC9mDFNhHNyeQJzQhACruAwo10oVikg4sOkXYZr+Qvig7e4A9pNTlqUUa2PAGND/",
-	"J9OCjZbizAZdNxpIcTMF0UwrA9zXJQtLyH3Hii5Dv40Rnk8fGwTYJn1GisRn+uShaKD+AoJa/B4WNmfF",
-	"Wpem4tRWdbGHTQeTFjk2v5pFuHRb52noGeiB3Nlb72/as8LoUYf3sJlxLyI9fSthLz6tVkP7Dix7o3+1",
-	"o3Z4b703ak8rnlqgcomDKIJhAZ8eaeaVfLwGgBinjvJsm/RwU3oBhkL8NjJdxGv43P1tnqXYRRCF0G7e",
-	"WJAqowtCUEHvyFxGvSTumdOzTa1MbQr4BQ7JtLzI2IxhpLtBTaS0Fjnu8NXGQcWYeJZHAxgaRu8/yoqA",
-	"rB2OyNy8duWKUb6x49Tekd+FKmMDDbfYNI7zuvOAEOz12AFGBzis1RHjWclbZFblSoN3+ZYZycsvu3iz",
-	"XGESDMx6xLa5wgrKI6agmz+CcMGw2CecAwSqwF8cF7uQWNub+sxsEbtLa74ysxSNqgW0Mi7Nz7///9z/",
-	"H+/u1XZVWawpSiaGcvfN5AmrDgsodq5P2KMJD6hZ5tO2tJ5h18mGPqC8tXOsRYHb27jEc5gg7SWSWCW+",
-	"TLuyz7tJHHbOr+lVh4/Y61s8weVm310OhYhwtnjsTjtzcaOtJNMnY8UCJZBQ7CF4pGEvqCohMX+nmkAu",
-	"v+1uniS+ezlj5td65au9byvrV2+NMeFOE6/Z1ZlzfwjJWFceFm6W8WjHKBNJ3pyzue2ke3EVILkV3PSw",
-	"ddGoGn8cUlbof6v90h8+G8hbs5dch47fPR5i/zboKcZD4mRbZsWVHcm7xA2c6zzQF5lBifFvnbx6IzeK",
-	"YmWoDu+d6DlOkhGnap5pZejr2DJ8zpM71riKvcOj00PzbMzukG++cvzc/sk3j688+ZRmrp0GPlL4bgt/",
-	"64vYNB7vNPK5JRtkzLzYAz8tG0xMiUmUPiHH4PSwR6RdmMTSj8xW86GK9BTYO/WwCe9wCv6KacLnCvtI",
-	"cLFokWO08WRCUcW6ODM2XxRpbFaCPpEO15OBksVkEjPnKNZr8lsdk2bPmjPNgF1IQO/ttbV6mLmwWKO4",
-	"efDOexkuhLc3UAq+/uk7v8xB7IDF0QnjABZ4Jd+JgSmqAK5of2b87mOTox7aPdFXwhDKr9mOvB0uFwnA",
-	"vEVe0/CD/HbUWAHmOJDZJCC1GRnUXxibqg6HonDGBGA7VENraNdxEHAQkHb/unWCeX+7tZyxHib9Ijcb",
-	"QM2ULDllXigdeP+aYCRAMoM8kWkS7+dsViHxdXhiWCL2HNcaklGYpFaTVhZ0BAr1lTt3XKtErfhLyHJx",
-	"glm00q0O1B+sKwMHNcrEQj+cUVClNEKhyUSqDs+7aN9y9GFGANXV86Uoj5npV9DPJhnIEPqNDl/F9kQS",
-	"fSlj2TwwShmJ3Ci5VoFFa1kqFrairWdJm2Vimkjso41RFk3BIbyRfPrBv82LAcJvWhHfI0OaplqUwXoH",
-	"aFbFZWNTTZxOzFXP7QwSOyEm/tN3fuI5dcEpnQkpwafuem7mjeoTk45O++IUWylji9G3wbuHFYroKU3A",
-	"QB2RQiT+3d6RW03uyAq6sGwG0IrfSjKtzaYrvpIenubrr73sSnSPlZpJ0tT/gDkpTcXCnG6Ha5QYC2mc",
-	"/l4MTTxNOL5rKpPDcOA6RHBilkRyCkYZyEAVMwQHmsFKQllCt/TFa80rszyW2PsthYSHlpAKB2tcf3Yy",
-	"zB4BijVtRjXVXqysVh7qckxsU36wvozpqY3KODxwS5SkKalxSI7FjMilVGwaQctfKOWXhxegW1XOZzOR",
-	"KRIzOdlbDaWFREFgQJHZbKQvictiOCR446BF1XLtVIwgswR5v/UuK2F8hoxrmo59v7S+fJ33OkYeFFoF",
-	"MmiIVWHe932mGTWEdJjG4tyr9Y8FqpG2kfnaD11/X/12r+wsetiI21SdVaVu1xWclY9QiK5ypTmc+GpE",
-	"vh6naSE8IV/fA0nVpfVPAj2ptYRmZ70kiZUiDWobhEhN290EsUSOxYLn90M2T1lep9IJhoXwnw7vzdZ4",
-	"du8IRElrsM0J1tRkk2Mo1QuTQHHKCPMLtGKYAkGN/fQurF9ZamVdvzC+kjWHdr9xDh/XjeP7uwBvLqQL",
-	"ZKx58SphXPDNcvltz1R4F4kmZYqtk8915UzBqI/YOkAaRTGWlyso6bEE+oB6IDGj0K8MxT3/TohMr3zj",
-	"hNprEYi6xnzGnBD04HNOh0NofRbC7edhvRtNFtdCXQ2n4vRikuRwqIs5rqiuXebZ5fXn/8k2Awnmu4I9",
-	"eHtstJ0WresXaTsNmYOOJQldHVFeiMCup+3ZZzRhWboztx5cYzRkUclbB4k0BvkHrQrmMuxwY1NJVMGU",
-	"Ut4i8590k0epm9jK5A9XOREzeRmU2ct0HidqPxWjeiH4GCo4HEbk5vUbMiLHN6+TCVvKyPnrI6fGyIj0",
-	"xR2iiUNGHW5j9GWhZu6+cXxnoKjboHQ5n7HsNJEiuyRtvVoxnYK1AmrKRba+pI34j8in7/xyzwW1e1kA",
-	"GG+rCeL45nXzgtaT5lY/ofF35lK5opYmnzBbkinlyVDL1YNUSNaGss3QqCBRpEk7vE/jEURnWDDY9hRm",
-	"rdCiYS8Cs0WEwZV4UcbsNBmYqH7XKcOSraLZiGnx9ZSmcyZtHi/IiprgW+QEjh4vVAg11sAdjVgcES4K",
-	"1ZUwwkcrgzgLK9VxjjUevCxGm8JKoYOQ3nVvkCa9iPRQA8X4jglbttEimsTGAIrmNQeh0hBSrbJWpf5u",
-	"dLEec2JSK5o9QNEWpnhjrUE8UPMC5JFMEh67V3t7FQvDimClK5tRpVimP/3Xb9D9t7q3f7/TaeFPT/xe",
-	"OF86NBEeexfeLpnt6pXQbNvP8UCO5IBveyUPPqZL0vwWnVEOilYpaDVBlKeb18s011P7ie5151Zi25n/",
-	"IaXQAjG/wFUdXzxcAIRxVeKO3+0+Y4N5lqglMBAgsRMmJUz9xm299fzCA1Ue1pCKEVb/Sk6TlI2Ya1tc",
-	"XBVpws0lCwUsZ+s3W1/c2Ye7pzL65Fi/+6y4cwvefJhn4k1UZdVxV+Yjgf6zdjbS/PyjX+9FRE5pmjpY",
-	"57fSTEi1r9dm2jNJQgl4nvTfpnRJRoL0l6SZ39x4z5edVVlwAZo3fGBtbdsYyGx4S0wYf2hmDX95uOBH",
-	"bdQoAKgEkzhbOGx6JMiEVg475dZ0evntvrgDF6C1X2xW37wvHor6FlKI/gEhJy74UetRdZDTYQmVkMQX",
-	"PxIMddqVnR6sxG8xrb4kozH4QZK3GBmkVEq/G51D5iNQvqCcllRUKz5UujBKrWmTRG1AeBOeuU8H6L2u",
-	"8Ai5ErfYAIVIMVQLFPtZrJcBAcTKqgqCG0E3EwvSfPbK2Xt/fXbvv56998uzex+2Oxzbx5y///+y963P",
-	"bRzXnv9KF78QqAwfohmvY9Z+YPSwmSgSS5CjrVpsCU1Mg5hw0D07PSAEq1xlkuVHHGudlB17ndi7thMn",
-	"3mTj65STWFfWdT7c/yQUSetT/oVbfU53zww4AwwfGMB1/UkiOY+e7nNOnz6P3+/Vxx/+/uDTj/Z3P9/f",
-	"e7i/91P40Mc7P/v6872jTz88+vnLR7/8w8EbX9jWPPMadRYL8AhnjoNthBaTdQ6Zfo0BWanRTdqjMLl3",
-	"YrI/WcU4u02oziY+ocJFnTfM2fG25zaq2MFsemBtdgwObUjsF9eoiB7PPdqoWb+IM7lq5nzc4p9+37AN",
-	"38yARrKhzXZi2TWKZVmOWGpldHNJenz2cD+L1MGJ3k6gQDw2fp9p/OaC28Ggdizc1b8ZiGhnRY4zZv4s",
-	"BtrJSjtZMcS+T9HjsQxHgoQQPV6xnReezjslZjbvTJKQ/XMt9B1LuLy4XNl4uvm+WZmetYoXGcRyPjhX",
-	"ujbIBFaSf6kMcS1PtuIoMBeFy/LBJm8YUMkoobLK+KRMlrJipo8pMdaqVRNLdTpPLiEpvvKdNxhsRi5J",
-	"cOZDS5W6q90P2ozLFazKUcZfRiIEsk9JVmsX19Y0Vz40IIV93AySRKIwhzJKAp/NQt1Th+oKINvzC2i6",
-	"kIYMBDD9GSrR7LqVc1a4cXpE6VGulx9dzpqrEVtCuc6RLYvJ2p51uZUWHwf7Dwc0uqCFt4Hg0Qfzq/bS",
-	"7FzOgAV9XvDc4NmFJ3P4VM+w3F7EOrLQupsPUeuoR0HDkObWo9s5KmXl7TQTj5Me9bcsDRe2zD4PjlZI",
-	"qO+f6wnfzsqU2gwzvgme8WPByT/kG2Ep8ZBvXpl1LoKayJYXAeUd81t4dpmVBuq4qHlYuGv+C00xSi7n",
-	"TBt9sehA4v5yowPfFMGeYHxglGBbCZtMgMC8flaiQbT4DbHAB15zi0TA42oJlBMUdS3h+6I3OhxgT1Sj",
-	"t8Mf2UtL27jMK4tsXJdT53TA5lT6XsrC2akhla/vffHo/pexz+0hBAALyYZvErzS9wJLfXuKLS3LZ3PB",
-	"6e4GAQvnmkoaViB24gIQQFey4+V9OcV96YmfUhNixjfBvTGWzfy90UhjiXujjRAU9IetAVi4mzhLvnBy",
-	"3kBz99ql/HMsdrUktAHABsIO9T2pATTMsdH3tmI2OXUUxxqCOq9QSAdpMmWNOOLFAJ4xubJDInYnSnN1",
-	"1dpeK7r9g7WaCRk1KYeGqOqKjvRtUBf/BoOjnQRxfWV5aamaX6v0jdKcCW6+ozTHivBkNt/EuRIbhlIS",
-	"W9nfeevRV+8//uChMvNO2pYDciINI4/6CCAORJ9nUsQFGnhzW6xfYINeXV/7IeuXuD3jC4ueKtVHrOgS",
-	"eNgXlaZ6dzDDDqiEZ695PoG1TK5zXEhWLNfvnNE2jjqa6omdUhOCo5vg1mvkLlfOzrGK/gROIMUdy5Tj",
-	"GUieYzvyCvLpYy2tbRXy+wSCvIlhExoEjKbQ+09jORbu0sC7vcUMvMO22GJn29+dzANv/JbxAEEMxsS3",
-	"BYAXUYKf5MKsG3ZtAz+EXS4WDteUAQ6CSqgHnKfqjXP/HC7+ickoJ3AbiYAk+uIyzKp1oNRiKLXYFMI9",
-	"6754EhwKmLYSwSgy3zeqoLvSFBqk2iWAh6k7jtXcQrdjVLUFUbp/Rv2pQ/sJiN5IlJauTSx0Zrk4eOaJ",
-	"0Y9vO807ajx342pWJqpWu3HFQKAPJBHWn7tZ53k9TvggiehpqXa/RHn8bdvK2gGscHqsERB6/vC0YjHO",
-	"wf4PS3OdteVu/K7BNPRQnErvSk9zxSyBgyJ4XI+AGMBT5lPdJlot53gbRlFLCiMbfYyowWWlHSLwdQXP",
-	"EFgwX8ZCXTbIda0W6TDEIt3oY//BuaahzHRPpasPg5ugpw/vX1+7NizIll4js0Our11D/JcOdcssQE2O",
-	"JuHxx0w7amB6U4R2nthBBQSQJiuixXMgh3I+cPMVej30eAQT+H24uAhme3L0ABIYqIes4DbeYZTLRDPL",
-	"NiAcKG+a3Ql84TLj6+fAG7Zag8VF1kqc6EzgzHTonTW8dWlxcdByODMy6vvQ4yHCzkn9cT2jGceVDY9T",
-	"RGkeSORnV1HQsKTSOVhdfB+pbHSlx5mUc+pnXV16AUD21cl0mcg2U36kLZxDe0YluShcRi4sPVXctmWI",
-	"5cJds8wFK6gTUjH27leuEXQ0JILLQIbVVhq1WUcyfxu71TY9jX0CQSpgwIL7QuEznTohq4nbXaPtHva5",
-	"KjXuRqgnAEs9PyxePP3mf4KRYu0bDPEFzNyX6sTdYEp8B4y9kyhL9kKQFicpZOD1pUTuRH5bQrUWAo9P",
-	"VL1ygDkli9Kb9pRK9fraNRjs5ER6iEczLd7MM972oIQTCv6WGkvs2HS5L9ShOLGZcBfsoKafAlvoSwam",
-	"MF/SfRZGcsEXvbnRPKNXRe9cmCUKHVLsywocUa6KnuUYcYA8qNRuxnXL2h5ha6ovesYcpYD3Kof//4OD",
-	"N3f2dz/a3/t/0Ibxar4RKtbKeF5djIXWxLb3jF4S22M42F1YTlKRhpEBHbBNjE1qQPRlhFVGTQo1GrlL",
-	"YNoS2J1AhINdCZndO1dECBht0jDzq2WHUjibKI+LsYFE0DT3DHTuOHXOHv/m148evv+Plz5yyP7uy/s7",
-	"L+/vvbO/94cbVYN+5sNxJs6tg3t58cbVKw7ZoJI9uTzHeFO4zCUer/NGU2435skN0TNEPOiRbTDLXFhp",
-	"tmlIm2pXSDxWXwcQDHWuE/iREMQXfNPmW/R3VaFa3WetCEwQIiIA0oLHSUNXm8tGVtDtMkyzrpa+WPvx",
-	"OEPF+i34yrxNAWYYaU4o8vKb7yrHrlCInyYZpvEse4ytxRBLWtHyOgAAiJN4np0Sg6qBLxpQjTO2YuSW",
-	"WwHLxoZw+3HJiqFARYoz1lNnBFg2rF3nyQaHOjeVWEj5gvQZ9kymnwDiqnF6O9WnCReGp0M9gUYRbbZ1",
-	"0QwXGqekI7aZnCfXozYLe55k+rRu7yP2NqWI6lCfoAV1NLaya9BaY2oeiFNSTjdZB7h78HnKI6nzXigi",
-	"TROjKX6xOcky//g+4klqLnJN9EIaYI6Yq1Rw1Q4xfm2bqntDRl0ARgeJR9AbD5kzcckhyaesgW8IegZS",
-	"gCsxyZAILdUJ3WKc9NpgusxzDMCRJMuL38P1sGlEPW9Z5mKtc8xcjMfvjdidaKEpt08RoCjPy9XzgJOS",
-	"G7fTogAkJHZulS1bXhoGv6916DtnGNINpXrUH2pqleiZHSJmslF2146VrFqFdkWzC2qBcs/uRIwrQ2rj",
-	"aAjfaBXbSWl2ObFJGDYi/KRt9qDBtn6AJ2UX4Kx91BuchJEuyjE7vKC/elz2GAgOBjYdGPqcSyOqdh5S",
-	"iV0IEZLnbl6Ze6pqzLWy4vN1ftl2LicThniJ3sNs9s/RNtfyG2mv5WnkY9IZPUQ/ijuiwdPpia7v6jpc",
-	"3bhqd/Y+wDr1QuXLwLuws84hNMf0EteDYWDjMy5SncfWU91p6KI54IOGoicd+J9ZfOU0YRbZvKHO7WYO",
-	"4wYzCPDqIiQtYI01nleb8gSoffy6OhctQjlCMMbLEiKPNr7Q/NkMV6gnanPvAMyp2jONL5eZGkW5Stub",
-	"b02vmQo9PVl27pYSRSt9KJNo2GInE8RaiaIupSqpBhMZIE5upaxPCp9hbGu+tRJdHs1B+8TQU+1Fdd1N",
-	"uOy8zrUDElIkqKB7UQDroOSWvEggy4GG2IpZ6wdwn4fP9BBSSexe6HJ4etMmmIzXBesed+MAJoZhmIhE",
-	"RH25kqCGH7webS7TuLKGp1F/kCSL8+Qybbbr3PVaLRZCh41hIQTyyJ90ZYQ7u/HNQ0al4PPkFhIj4KOQ",
-	"473O0ToiLQJyUWh/GIgwgTlByapGcsa/AS6zYU2ocxspU3ayQ0O1DcGkZ6IxA7rD9HZ7wfgmUggCbx5O",
-	"jIdLBz4dMnqXlDpoitC1kqNbXOOGxsPf/Org3v38YJxLZXtD0NAdVu52yV50UpnoiXDrEiRRB/UUZtSe",
-	"6TCBpilPsJCpo/Zrl/YNBXubchfALyt6TskTuYB43Zg/5bZ6RDad9xOQ+MXUxJOLE6Sci+c3a3MV4ZY6",
-	"MsuIbgJAKNIhJnEQvBBMaDeQDrHco9IhPWVGMFbIROCz0kr5Wr4AsFOX9pFFZNOn0PCSyAUXkMmFZpuC",
-	"7y+BV+6FQjJ6Ud1zekEdvc5eh26yBbm9+Z07Hf98cvtqyCVF3lDfoJmEuWpTwE0yUBoGOOdYdevSPkTf",
-	"KCe1Hz9DNmiIoxwddctKGxomzPykoaGm1AMDhaVcZvFR2lBdQUrO64EcRsc5bu7MrOc325Rz5me+gHWo",
-	"58fQ3zlP/SYBeMYLUADBk4vIa3ll4kVcS75RDWEAoasCK4J21OBCV9OdPfmmLIcUc5glS0zXTDmrcolF",
-	"SubyYmuJ+YFJ8MAzjlgnyGRrGfd6XecDYwJnWpeR4bDUMUNPd1bL+kk3B7NyUB8+ammH8p2e5EUjGUuv",
-	"B3Ja+0qSMlxArByizeqZeUpPUjkNcIBp6YZ4Pxe9gp6KxzdEl7sj9581c91pd59hc60fXsO7SsIBij+q",
-	"SMjBfD+UPLM7AXCmEJdG5bik5vUIaQfclRiH7iQgKIav8MJd/b8C1ttMzHj1y05/tnrp4ZZmkfX7tDE2",
-	"S4xM+zDjLviYvsfZme2xflfKHGcu1ELL455sn9wQJ9+QZ4evwLNvwNehRzitpriYqDhg+MxqlSI4OIX6",
-	"ndhdaQWpEtAw8oGFotX1/b4dWb45NmGPOSxMGV3NbmJdV+H6aYBlO49y8dW4Mlu5s7pKR2nf0nLJWGy1",
-	"GDIL6zzi0JTGz5JIF0SJntfhK5uE0VJ3jzLFiWDmOBWsKPxTSUgEcfhPTS1EBoHgNoZxlbGJ1nNQpI1y",
-	"GCiZxkLLP+EPUH90PG61ZsgZ37DWDHexfmSvOuvxXgRMCQtw5GSe6Evxrsz31PSiFnCx7BRonFXRwwiq",
-	"rZoJlRhSV2/KHQ9Ij8sqWgTsZR2jJJXHv37563tfVB2iZpsIzmTOMTpv670eMG4+eArzFGZoE0lV2HnJ",
-	"sUUw55YMCoTFJGgT8mF+hYyKZUqLWtskxpIWG9gl1ADBkomQbGqAV0j+67Iurb3Ze4g1JQt3zX9HOfMJ",
-	"GZvYepmxloVik5IMtVMctxrGqJy98d4oStKTz1mnBbDJp8AZSb4jr+jnlvpYYyr1VzpIOK2jAATQFMKO",
-	"tq9xawK0LygPps6xW2vO48n7ML+s776tn60xWwbmUxnpOg8hpcfceXIVZ978VbRMklczwmEAv818l0gP",
-	"8DBChpWIdS5aLVNlieuZKFimkgRddXtmElhN8xQb19T4JmJhn9WZyBH5YHAh0vOPVjUirlcSBpkaA5YK",
-	"ghF1IIuKvzBCBUhZ3IWUkOlRBCk7qSFdMBna0ecuM4MzE2mltZlkpQ6l5URTbzU+0OH//l9Hf/msiiR+",
-	"xyRGkvVLVwyOILZcwC69uQlJpxJtr2xSPibTm4QbzajUMkWTagScGXN67dbcf9EV7iKs8+TBRkY0jBZk",
-	"JAISN31Aea2u2T5WSgjI4LTOj1tVAxwe6qoK3AjjGnJddu8gUYgaRZ1r/haD4aferMZOPBeJqKOe14SP",
-	"1WUiuYwEyvpjvnYKrbDR4FqT8okaYTWA4YZYr7v1b8sJfKglN30CszKWah32IIJHQst7t7kFOL+H9z/c",
-	"33knP7xVDFv5eiDLRVZOvPCbg6ucoobQ1EyjJ34AMgwSw3MR6wQ+RR6fvIPEZXXlTXPhGNUi/aIcjTAj",
-	"RjIfPelO7KGYv0vTSDgJDDDlj0CtJMyyHROpHL374PGLOwefvv7owcv7ex9Cu+kfywEBu9wJIkBH+wlr",
-	"YkuscPsaxyQxlbOw39gRQ9WoK7CDiISI/pqCz15aqhJOO7rMGCBfbat2x5PKpZ/PgvIaFKtp2yVS45vI",
-	"NjFSH2rlQXXR7WMAXblCPgrJoZhJOn2vTCGEWd0S8K0UFhrBkAYKwI8DCaBSHQQ057lupdhkUVkNEzfQ",
-	"ONFYEjVVkqSdwGfGITb+tqSQtRvCCgE3mCau4VX7E2iCTXa2epGs80QRfRNQyqC7e6CvFVGMTI09Isvr",
-	"GyU0PGnPbnV9bZ6s6qp92yiaRPAdaEmVW1iV2Wszrg4S5kgEM6OnPt2nSoa2qcaNCJEeRNcsL7Sr6iHh",
-	"vMm4gwenToRkefF7dQ6ooR6Wtme2uVbzm1ivq7de8Xw2PubCmCEj2QZhvwUawYqRFJ4XpE3meNVggPm0",
-	"L7rRCqFdJSTM96EBWXdEY98bCUUvl2UeB5JZzj6jnjnj2FSW/lG2ReC11DOk2BK5Ka1vdKMaiJlpxx12",
-	"FkTjQQ2OwBh7hFNDOkuHsB3pN6tDGD8dWLNEMCu1/UHzcvDGO4eff3Lwxttff/WwOtgRXLD0LrWxpPyc",
-	"4V29F2s/TrbqPk1qqB92iIiJAuZPKYyGM0G9rfPK4eefHL79CnIKO+Tx3l8fffX3+Kd/e7zz5sGD947e",
-	"e90hB/d3D15/cPTWg8P3f+EQdc17nznk8LM3Dn5+zyG1Hz7nkMNffvb4lTeMq1/nSEgMVCR+t8MtP6cU",
-	"YDyS8wYrKquO2p+gA1kN2PYlO3VOI9IRMiIXFsmPvg+vWFp0FhcXoWnXsGviJ28yfSLWm65o1Xlj/Xrt",
-	"JjHQxWhVGymkeRhA3JA8Gwuwgzycxzuah7TdJvTl273i272ilL2icEuz7iafgl7m0fY0rvKxbqIXncSo",
-	"5lO4o81oeX6EAQxrrrQB65Om6Gx4nCGOU8rvRSgYWeetUHQgUL/BNj0OSOYeJ9icLxlaGHsA0ncRXckS",
-	"6fYkSJJ6gccsqw6BDG0noLzvEBkAubG3yUXI3JWstEKdm0fDacExxMTxTdh6GDL8j8fJD2hAMy1YjdGw",
-	"2b6IZvq6yZ2NxMZNTQ9MhowFKlul8eK86sMnlws3IJ0PO/cx47UeLxEZskJ5n2eWPbe8MgHOm/zC471E",
-	"g1F3nLi895rL8t67vFh4Yk9Yuw/SYiv3jzfJ6jMoorVjHyw0x7o0fxLxnttKz7LX1sUwzciJTL99g7UE",
-	"eJXFXo/7yUle/k1qaUsq++ieNjSr6ZaxsuqrXbCdSVqKjMGcaHtYuAv/DtROZWQZvA7zPcD5Djd1eMGw",
-	"72m+EbVvoAMJKVK6gUncOq9gV2oiJq7DH1Cp0MR4O3i428zVaV/R3KqadrQ6h+9aIQ0M2cgGmPKe2dXN",
-	"OFBdIZjTk4SLXpZ9f4ZFyfWeKUmucgv41B9L6+vAXSrmv1LT7JjqEceeRHEt256MRNgfIU4nde9hCKky",
-	"hWOCuKCX+eSB7vjheQUK1weif4w22w4xVVq6SVqfHbdT4B7xLNS5See4bNtrsnnSwGqDhq7lijmNtJ0N",
-	"PNy5KojrieSWyu9Bbl6k7gG6XoNTuSkEtjhtMBJ0I7JBlb+o9owV0gi60W31i4Z6RNQNOcSZ4dVz2qFn",
-	"rlUL9XLmGuQRYXhn24BpvlLnjZCZ+GfDRkIlqhfVoC5qy6DNLXikeTSQFGDNm3YE9TMRdop64K5iPwCU",
-	"ra+QRsik8LfZbXhqA/NoJiha5zBl8KN+kNVu0lRORzfQw6ERggZuMMYNcov6Ehn4XtSARMyxD0hMRkgi",
-	"IZBtFzARtYsjIxKJOkcg4+Of26h3FxefaKKYcgE/sbmlhoNUTKlYMNogwNuyfI+gWfPkVo7ZsjlFiuTM",
-	"gDOY6aFqQbQGbPqQXWK7twpqNiGYl8FhDA8n4iojiCQXQB3CS2JpeFb4rmOoutV/5oweqh9AZYwkqwOR",
-	"70WO1nelmbF9MKarmAegdGEOAj8Ld9X/b6v/v7Cgh1EMRN7eV7RdRJ1rRrSL5PdKw8DWvebWVe8cylnP",
-	"IHdBqIYWabQKXR2WCeBlbHzij4kzV2LO/nt8qWOfGAdtBJQpZMnus6Y7BJoBkPUdQKXM88op+ACCS2Se",
-	"h6JIGxrQJldiHo2zO5H5FYQqC8czAFhsQd2fW5xzjd2JlHiM06tTz79J5VZuPQ6VWwBZIJQVcWJvCxrk",
-	"bCUIrhOeAr3yCldx5tUpXq0DjLWCG168cilmQSVUo9bkrnrOGUpL1e0jy0rxbANHi05XAiC4mcdZabvk",
-	"ID6Ebh3xItbBG2CYCGms3CDIB1AIUcGqKL9A2c//2aU88qI+/L1hfmqg6zRPVg0Ap3mZQ6iOHapXOWB/",
-	"t1k4B1MJLh0G4ecAq1M5SyGjbp1TUM7BalNStNi0zkdVmyoZramlmD7nwAxtIi6BevlwJwAmvGzcN6gv",
-	"TWITOijFgC+rhLiyv/fW/t7e/u6f9vc+39/97AQKqXyGc9HIASdUPVeb2mkTMTu2KZUxPIm1EGGB6eOh",
-	"CW3DMUQJYMjmQtHFg1ziIORJDflYTgUR5H2T0JUZKJpcHV2Za4hDDj7488EvXhsiohqQc8EXYqsb5Nc/",
-	"w581bUmxXuCT9C1fWHpqlCd6LIh6C8A3dfkMNjG4DtEJPUIhqWGL+WYt20siiABlUVg1nhd09eM299yG",
-	"6/NuZB6qTvidZiHyCvPxzxg5Mh4piozadsGuItxrKZJ7Sx/+cey2UN/LrwsPuhHt0X6y6uA4226P9qd1",
-	"X8XRTcTkjW7bwHAWGDuI8pbTICC2zZvhMKITWRqdJLZgAs7WzG8hwupLH+/vvp5vvjRySX51yno3SnY5",
-	"uVYLcgag/DzripLK2s0rcxeWq3WO2qJJLxLe6Qqh5JnahbkLS08hGIdufVJOMOofuxN4YR9xiBF23mgn",
-	"Z8yVhMKVItQXanou1BADG6+e2XcwP6trRDxJlpeWTBy/4YuoAY4yPqXxtNoGIN7nRRaM2U5EnWNho0mK",
-	"nrqTCjF62JSqYWJ0U6qKE/Fw9bTEW4Foac2sHLz08df3vjj87XsHb+7ka500T1ba5jNs0BlwSb1Nfr17",
-	"zmGh5YzqM0vjWc7hwNvk6mUZmZe8BqVa8oHjFLbkezLrbkSC99TjMWXhxdqNKyRSk67MLxgKMAy67Lm0",
-	"cEiiyT/BZTgEumSwEFGb+oYUW+K2FtIGaQqx5TFSeTaKguvc7zukRjus5kXsv9ai0GtGDqmpgbI6hy7i",
-	"dhQFsjpPViEc1FKagnGF9bVrUK5CNUuIoVGE/kdI67REWOdwR8fj3YhJUlleeiKziltJ0hqfGdOhCx4+",
-	"GZs3QgxrRv7ORayOK6fZ1WgaSCLfliGxn018Dse+quHVY89Wp94zNEUSg4l4nEmHeFxa+KmuyR6HrCk6",
-	"HcZd5X2LOyXpNOLNmDSIPqsGum5Iz/voFPaI8q6K9L0AEi8mgWK8pyoGFiMRMe2a1Wcwa9ij20xnDPEX",
-	"6hr8RX3GngTTuZWTnGYLpFXyxC/Ou9v8/wDoQwYGGoLAAckKb/pdVzts6UCF5nAz9ckDoAcZTZDqgktm",
-	"EKPK7m61vWabBDRIstE/TRpqdWSDVFaXF1a/Gy+++i2sD1LLqSuW//2dJ5X2Ak45uOTwlyo2btm6fKyB",
-	"Q7pv6NmhlptT6z2uNQxAA3BQDdlnfodIBzosjWHen4iNFdKgvt/AugCtG1W8R5INodQMG5bMWAy+nnks",
-	"8nd6SD0FJXJ9stHHWiXpPZ8bY8BZyysn9v1kNTH8BNM348zgDJ0dS+284D9ikS2L69IIk8VZSUgO4lGY",
-	"8ia9duuXroyhaiZfi2Eo46id0VqMCAy2zQASSYZJrIWZrjSrV9y4V+dp7jLtDaLBMOQ6lvpR53JA1uu8",
-	"kbJODVIJBhcjZrBNqkymKwQYoedTPzGm7RhGWAQLI44uemaHwp4NnHxJwi4WZvuiV06zkJTdDI4ubbiQ",
-	"LdaW4+hPqDx+cWd/97Wj1/529O6Drz8cEn7Jl3v16LGIPW224ypk2aQ+Iz3mbbajFB2gZnDRqFDKfN/B",
-	"zhmDyUlkGzqA4d4V2DXCTUYS9FKyu7kJqI/JtCI+JIUwsPi9Kulyn0lJGgaLDEfUgC7TsJudFaTNrWmt",
-	"GVJjm9ThoZjbi4jKKL9l433FmHGAqWzcbV3sc/jRnw9ef+k0KhMyyaLz0ZnBIJ1k0RoO9Dzox6bjzGN7",
-	"4MwKlBMAihBBxLxW+Z3InZUom1nRTvVppOB0RRujhUCv/5RGahOjm6ThKRis1UWu5ZUjmFoZhMOEBEWV",
-	"eAYNISGKlZGh23zB871gNL5gzfeCyWALwvhKq8xKurOVo7/cO3hz5/DX96tjRg60apzXA+U9z/LOicvJ",
-	"Y6L6gX53KMcXVjqPBhBZRWLm453QVXPg1g2ziZYS02T96OH7Rx9/opu46/zotb8dvvQzhxy+8/Hhu7vI",
-	"Q68bHf0+OfjgL4c/fRFE3Pirtw3BMQ7Wgc4Xp84DnzYZdmhDrSX0bRB8PCBpSNNhruu5sdwPazfq3DD9",
-	"zZKeCF3l8L507/HOWwh85ZDD13cOX/3ynw9f3d9569H9ewfvffLPhz91yKO/v3/06YeP7v+J/OPF31VX",
-	"zFd4ss6hgXFWwvCMM+hFmlgaAfhzAVacOseoDcKODII0AnGXdjqcJLZVAoulziGWAS1BCERbXSHC4q+g",
-	"rGIHBTzA9lfUeaoX3bx7TjcR4ZVwsuw4xO2iUjNJ3FAEwTCKfWy8+0/PsI/TMJxgX8+1LhLWAMWl4kgY",
-	"biyjLNj6jDqhdOrznWphcnnopxmKolhTV6wrBS7IKXCaEpw8+7nVnZoW31LoDuLJLgIgCVcDigVaKVsr",
-	"0abcBWvbo/5WiW1yUDjke9AApfTjHy++BfUSOCmz0lJsEB2IhcKKWWnauri2fTFtR6Hidrh7oeVtdsMh",
-	"DJiQ2xXNrSv6ukLCPDasi3xxP79OkDHaSWU1hhezzdoWSSrJM5fjXQtX667c6r6gAVQw/m6muiR4/3iY",
-	"WnCwe0mmQAmpzyTRHKWSSAYhhc6JxNJn7iYyIOaa2Kt4ybcCeXYDilN51eOFDCiwL2L399LiIlTXlZcP",
-	"WT1m/1BUTtWQbl1BjFsPFbeb+tobeGkZy5J6ZZGVWW1G3jYzUfiNvkmL6Nq4EFqHSzldmok1EIE4Ig/Q",
-	"gJ0B1hjWKs7cg5gS6YmZvkBPanwnCPVcGM8I8pQYVqWkYrxNdWILU8Q8nPVIUj5IJWRw5sUsH0VhFpzl",
-	"KzAw1OfXT+v2zVt0exqlRA1rIsIB85EjE2pGLUsz5vNLkQ9YKELx/aKVwEfVKGstXf0CoAb7u7/b3/09",
-	"QHe/PUI6Fu6qf25zUbTYxCKuIsibrvZoUs4FtABiIYRLKmx+c55QcvH6JUI7ossjrI3wsKce5s/3gllJ",
-	"IhFRvxq32wO5RKQn+2nMR0dt9RZ4NsKq+1RGWFWhgfIg+MFa0ZzoRskUQa/dj/PaNbEl5p7jZoxx0AqV",
-	"qjNPrnO/b/otLdIBT36YRo3VJdjUhHByimeylevbuplv62YyLMusTJbPODMonzCItORm14CZxL6GCNOW",
-	"QSkFEd3IIU3R6dA5yZQwRsxdIXRDIswpM4dklHj9lvnUtB77ihIMHxa4pOtJkM0HDGFczwOBCejy1SlY",
-	"qPjb6EPl3+m4N7VdPE/WzcGPp4H3Q9a3n83CbTOebujPPD2zAJurHvrgih/88uWDN3f29/7P/u6/7u/+",
-	"PaESusktA67z4L1PDh78MYmnBmfu49dBC8CjB68efPorUlmtXavG91hW9ozbXnnw9b0vDl9/5ei3D+Ib",
-	"NOxh3uUHn/7fo/tf7e99GVecQK4gMUqD1ZLxjMcv3Xv84s6jh786+q16xv7uX2Hbe1NNyt6XGL88fHf3",
-	"8dtvHtz/F/UbIIY6+uKD/d2dw3d3D179MlHeqVMCGa+5xTbaQmwlpAN/kXUtVD8TuxdIUmlT7raZ7zrG",
-	"3DoGdrY6T2wx9LGa5ToH9jtdu65r2asm74SV+YT6UmijrJT+v81drN24Mgeumd7fMEJvFiOQMy/8jxf+",
-	"IwAA//8=",
+	"7L39kyPHlRj4r2TAezHd3GpM98yQItGhuGh+iSOSwzF7GLJNzAHZqARQQiGzWJnVGIg3ESTnKFFf3pNX",
+	"sr23K1uyVrK88tIrO3zLpbjSD/5P2Owh+V9c5HuZWVlAFlDA9HC4e8sfON1dVfnx8r2X7/u92RqIaSY4",
+	"40q2Om+2MprTKVMsh98GNM8Tlj8jYqZ/TXir08qoGreiFqdT1urYN1pRK2dvFEnO4lZH5QWLWnIwZlOq",
+	"P2O8mLY6r7fmdEqVaEUtSUd0RltR65s0ozwTUrVuRy01z/SIUuUJH7Xu3o1aA5kPb4kJ43qUmMlBnmQq",
+	"EXoVt8aM6Mc9pZ8TMSRqzIhUdDgkkkmZCN5uRbjiMaMxLNGs+V/sPXP86vN7OPKqhU/pnZcYH6lxq3Nw",
+	"5cmoNU24+z243iKXIg8vts/ZHdXDN/p2vVnOThNRSJLREYuIyIng8CBNpJJEjakics4HXb4j8pjlMiIJ",
+	"PxEFj2VE5DjJpvrcduGTvn7Rn2AuipykVCqSiTRtd7mFxxsFy+feEeKqazZ+ZX8/tNWYpckpy+fXn61B",
+	"DPtCL4lXwngo8ilVrU4r4eqJay0AcjLVCFOCOOGKjVgOEycxm2ZCMT6Yv8jmy7A+IgVP3igYmbA5GYqc",
+	"qHEiiZ6fSXVIKMmZyudklqgxogyd4ruUx+RExHOSsyylcwlPh0kuFaFczlhei0/XyyXt6TXVQfLxx9ej",
+	"kDneWrCa5xcN1TSZJmoZmDfpiBGZfIu1a3AHv/NnjtmQFqlqdR7fj/TucVbAojVrmFKeDJlUtXu3L1z0",
+	"5qcsH4wpXzGxeeGiJwaarp0Vnj6UKW+IlVNysXLKP8rZsNVp/bPL5c1xGZ/Ky8+KQaF50o1iemJmlJOi",
+	"Zjb9ZNuJjl98DUZXVE5qIagfXjQAiyymisXHCR+wZYJ5hadzMtNsWyPMiMWEKs3W6VAxw4pUMmVt8gon",
+	"ixxdc6Aud1ydJIrQVAqSFUq6S4Ek3AyN3yMjo11eZf87kjFyPOeDhI8IPRGnbLf+AjBb6knYUxA4+oU9",
+	"vfJWiGnNRD55ls7DF59+qFcR07le/Nf1lX9IlNC/z8aMk5QNFRGFquMxeu76VQUWdFeft8wElwykmBtC",
+	"vSziZJjo819c4g2hyNQ87QCYrw/3bgjO9l6majAmyOyJXkuMB4i3wSVJnrtFRxGRosvhxPW3gzRhXJGx",
+	"SGNJEkmkStKUDIo8Z1y1yQ0BVwweBY4MK9QjhaGn6MgKC2YU7zYqQbIEgrtR62YuTlI2BTlOcMU4MHia",
+	"ZWkyoHqKyxm+8cfflAJErGakZ8e9i3JA5fLlhOW5yCNCJfFHbyMrwBH0BEc3rx8PRMZ8+TBnVNMq0kUr",
+	"amW5iIuBki13LeofZ+xkLMREBkTGqHUUxzmTKMnmImO5ShAHKD44CAArsg+vBB8OEjUPPxDTjPLwMzal",
+	"SRp8gkgdeJCNBa95IqSiaW9gpPAqyL9C4mSUKBkRLsh4no0ZCL7Lg+RsyAaqyENz3PU55Ou4xnKD1RVU",
+	"hjLgiUr4etC0e7LgKA9MnHyTDRQe2DThRzevG1muemiDnAFjoqopM4pa7E6G23CbPBEiZZSXD+WqAXmR",
+	"pvQkZfamWJogiYPXxuJVEbW06N0r5Or1r52uHl9yNkzuBB/l7FRM6mBgHj7QoqQmXbmMjM9NMzXvEKYF",
+	"fwIvAVNXbCrXcRXHEO66+Wie0zlMxwY5U2EGqUX3REmWDjtE6Ns3QQ0KuSSqUAaPSKLawfvLx30QFwxs",
+	"I0cJJSKW0F2Dzs/AN4b3JHrFNL3pofeQppJFCxhfRdDqbr+hL0tltiyVyKS9Ww8J1yBfvk6bkYxFscXp",
+	"zJ0GEJZal4oIa4/aqDaNRUbkXCo2vSThdtTzedrOE9c2wJvKXFM6J7E4JFxwBhocoJMaJ3y0FTZN6Z3r",
+	"+M3jC6gVtVBXNI81st+9W3eqT4s7t+Z4YS1wKcOXt+cUCecs741ZMhqr3nTqDbb0UgrgXfPSLIlXvDOl",
+	"d3oznGuUU4Tl8lu1fEey/DQZ1DxLvsV6g5TKmkEVzdmqSfUhh7hWiEbNZWQodBE6S6BYhnIAEpUVVrZj",
+	"1lZu//YaPNmK/C0qeXR09coao0EQfXzFe43mHcSsLb73kW6jz0P46AY42N9vMIRF1gX+swZuHiYvAHwN",
+	"Ypfbe8Jf2n60FuXr9xX+uBk9PAxSWIffLyVSLfPCmCrQH5oxaZ+tBq59vfueOSQZvv21YLp3Iu4Q+xrZ",
+	"Obv3w7N3/sfZvZ+evfN3ETl759tnb3/77N6Pzt757dm9e2f33iMfv/WrXUK1LseJ/lTfN/YCa77uW+OE",
+	"HxsEWlr7wvkAVBb3sw7Ar4FWviED+SdW8P9zVvDF8IBn0OtzNBiIggfYwEmSpgkflWCqUu7TV87e+W9n",
+	"9/7L2Tu/Orv3XfLZb75//7fvnL/73vl73/785/8BqPejs3vfDcmqbuSgMlw38Oc//8/n7/+nlQNbR1ZI",
+	"rBnmCBWOVs11037+9vc/+x/3Pn3/55/+39/+9Cd/df4nfxua0DcqB3mbfYHMxkIyImacDARXOR0oNEQl",
+	"8pDQE8m4Mo4ORmY0Z2NRSHZJVuT/etnTLaNe4Evu9GQqVOAgj8GRR+7/2Tuf/9s/Pf/gv5298z8Bwn96",
+	"9s7fPXH+gw/P3/t2hxw8+fFbf3plHxwsB0/pnw8IBYtmksOuYPBDsGSKQpFEkROhxmQk9Gv49QHZ2b+2",
+	"62lvnkJrzZfNrQSL16fzYVawK1pA4yU88EFTWUZDuglfoWY1NReefYqK7ZieshIphglLYxkBoBXgDP5l",
+	"s4vNrPF5+DR0LW9+xy+wi4bXpQNEQ3DeLNSGt+USm/Idvk804D7r7oplxrFuhgWusJF3YoFUAzfFSjDC",
+	"iS/jo11Crc5+StOCEUUnDJwZaKumaQo28pTyUUFHLGiTnKDRz9p/t6e+25sYzoTZwbLneM7kZS4IvuDM",
+	"7pa8cqrGaFHihOKuwwypxOW11/WEzUvB3T1wa3Qc/HaTs5O1zCR8q7lvtmMOId5QA/Rahmt2bpZSu8uX",
+	"BHosHobxZZLwuNHe7SJe1B/cjVozmk56kr1RMF4xh3hjfyts0l9hzvgWGsxhUYtTrAXPF2hzuDioLcjB",
+	"awVhC9MFTrousCKgLz8QrF80ALDMK0sGE6BhrUogNQ9Ycqqnj1qxGExq/FXekFtpfA8IzwXINATCy+aW",
+	"CvjZ0lTMehnNVULToA0bmCglcixyZXzYWgOX4yRDz3kCsmHOyM75e98+/+5/P//Oh5/98G9rhL9a+t/G",
+	"d7SBwfZUJANWqxB8/vZ/uf+zj1D9uP/nH3z6Zx9+9vMffPLh9+//8q8/e+tdkrNRIlUOh05wDLJzCwXk",
+	"q8aft0uyXM8Y25AwKxlckiSjA3CpyzTJ5CFh00wZXzoXPHzVrjDn8hi3sJaUj/FV/VGaZL0pk5KONuRv",
+	"huGbWRdGihbQZwnQlWNdi51fIDsMWB0ODOltypVgqLV724pXLBHnMj2tw+wFLD0kwyJN98CsYP4EL6Aj",
+	"WhKaM0IHA5ZpRNYPpBK5/lGSWwdXrl57/ImvPPnU/sGVq20CvkOSs6k4ZdK46tbJ11uB/YJwvjrnftTM",
+	"p26mrj3fm9dvvMok21STyZKAQHuNKEGedCeVMq0tag1bCdQcpZgIMqUTRgzb8Pb0ZGhD4TUfO3Au66tn",
+	"b//4k9//9POfffTJB78jJ6kYTHy+ltITlsrIRNekyYQRagKjLkm4EnpKtFvRimCONaGq1eCOtS/bYI9F",
+	"hKoP8KgEeF7bAEfrA0DWYf1CPMg6lbIa+bH67QWk3SjuYzXjOlZ0OAzICwOVnLIwLzqh8Yj1Hs0NrzGV",
+	"xb2CqyQgxhwzRWbjJGVklgs+Ijev35BkwlgGNzWsm+AItV747QM/cpGyZrxLg/xV/XbwRvbAW6qg+u3I",
+	"nkqz6xam2equrR5wFcQvOW4lciPhLLMtSnLKYzHV/IvsPA03DBgJrBC15SXSwGOwnuOCUVarBSzHS1GL",
+	"bRDx+QS+Zo22AkRiDXp5SLggOcswXgXGiUheaJ5YotYlaWZok5cekKdfCDb5uLMaS25ev7HMAoKQ1HfH",
+	"zes37HZi5kf3uCBMtHUKDLo14i+ZUUkk4yooB0vLhprtd2mv+P3qXb5qQOqrhiC8IgJoKWCcZBn+VGQs",
+	"P00wAYPqIer1RBh8O8FvBZfdDv0vGG0cy6mFrO9v3cjMVXt/NLRVVfijnah2md/A6NTneJyJJKQgDwQf",
+	"JqMiD8UiP6/PDjHZ1/jImErNF5gZlMyZOvQ4B1rPQNZW+lv0CYX1Zcb1pVMXHnnKuOoNxqLe4Q6vSELL",
+	"xYHyXpzoF08YQXHNGRSXgL5oMMQp9V/XhRPCm5sNvipuUCYjDjo0vLM+dlBoDq3qwwjtbL0VcZmbe6qi",
+	"VpGnTZDUIdXiKQYxtYgT9RxX+TwskAkeDpMeqLrsNriXItKfsHmnW+zvXx0kMfzL+hHpD9KkrwHYx4DB",
+	"fhB8MHpvsmBWQ34btWiW9NBYPkgTzTdhpCCvxIHWOVKWRT78Dibc4KMy4Hx5IUOFPCnMqStyX3k4myDH",
+	"CRuKnK2bIpRVkI+YuiTRiyEJjuO8ycCBEi1ExYQLRdidRPo4Xy42ZrWxgI1BiIvpbfq+MsGYDWxPELbr",
+	"4ZdFZbf+8hwjSwDVefxVrqaoi4iLKskz5GIp80jXDXSD3VHP4Js1PlZ/sNC+nqa5vT+3sKFVEe/rRzcu",
+	"P3d0Y+/gakT0v09G5LWbz+wdac5w/dbzewfXIjIYs8EEpVuS8EFaxKhC+VprVTgJybRazuq9UVCujDrv",
+	"khIPFqnhNa4ldS02ygE1Pr9EEr0DAl5lSXYoGVDJ4G+XJLHjWt3CM7avTR5bEiyCMN880Pif4ocfebzk",
+	"2tDh0FE/Q/mApdd5tnHoQs6oSdrySOPxsBkyMK0Tl5sQLnj6MSsLLHWEStI3kjDc5ewOnWZaHyhT/Gul",
+	"7fLds3t/eXbvP5zde+/zt7//2Ucf1H3Uw/T/8rt/CXOQWznlMhO5CmY7JYNJkdXIsF6QFBEZ48S8XVI/",
+	"7o0MczE1mYqCkx1IXYT8zd2IMJqnCZMKU8Qbh9gY0N+EGcMyaxnvusmItbGoUUuvuC6CS8PDpurD1jAa",
+	"ywRxIBjMc0kSjlZkLTf33ah9Y57RWnk6o3P9TypmyLgbbeFWMmXHqVDBxefo7OoVedpTbJqlRv0NBAMX",
+	"J2kyIPYLKKqA+bH9N9GfcbevZRvUk8r3jAduJFjVmebDAFWwoHNtJXOxGOwdbOVA6jZYovDtegJ+7g7g",
+	"/zIZy9MwhIZJyiJyPE6Gqvf168cROaGSPXGtYqQ8maugrKm/XZGMBrmezbH2VTFzeaTLh56LmQxVI8gH",
+	"LJVklidKVdIc6+5Yt2YzZASg8Za7ArjXp2HgUqXoYBxS3+36QG8cCWVCHBG92jU5gicsZXHP5Lz60Fur",
+	"3Rbc5Jgvr+RVMZMmbDSDRZExjQGfDa7TNGc0njcAoduuP+HSwtfC8WbOThM2qwNnPTApJwmMQGaiSGMy",
+	"Sk5ZA8CusgjhdyFmWOUItgRIyjChWzP9wZgIPmDhSQ1a9VxUdO0rdTlwmNanp8VNQ0BdLmYmUGJHYzHK",
+	"pfoSpkRm+hzlmDFF5Fg/VGM2jWAEk7l+wvSO9BgHh2gqMhEWZCDSYspNLK6f6C5JoiJyklI+cUZqPQBM",
+	"ORuLlO22yZEiUyEVOYj29/c7pLJ3KzrTNG18CazmCNLc/mGulut17O/bc9v0NkYUfVXMNiSzCsGD9X2Z",
+	"xDoeBoMHFo+oAeV5UXIGYSNLLVVadDi1iIEObGvJ81U2LCTGBNA0fWXY6rzesAhAtAGELRO4e3tpfhFg",
+	"DVPK6YhNGVc9Lpahf/b2987f/0/3//O/9yPtLTYj1VJZZ6xzlU6CGIXUZos0IQdNFNJGs3ibHDcUCNFV",
+	"QfkFqL/ElFgwiaKLpkRhbJEJmoKpJTaQvY2hjLNZGC2CNjIndJRxHqulGr2faOFEIr9ezOKIdqcrUO8C",
+	"TCVWk2kUUr5iKUYeX5akCiXQX7SMJFBaayqmWJPD4MyAcnLCMLAhdTEvSZra8Avjv0LprnmOdlwv9cJI",
+	"lfIqS8OGRoSZgiPSUc5YbAcGpcCOHJEXXui8/HKtmDwQ+vaQYsrwO0DbmM7Xi812mbh/A/dVJ5aLUbjU",
+	"x0pnED6rT3ZZdeA+QGxwOI5XVSRRZWx+tkaWCvOLUjIM8BJwIwY/rL1LKhDwiq3YRZSjrgB+vSNOBK7J",
+	"Z0SasoHSerXU4lOpcO588rtfnH/0kzWxnQ2sEUa5WrBGKDqZzIsTyNsO+AVFGlqrSL31QV7XR2f3frNr",
+	"KZvGxiS5vN4pvdMbiLhHp1b+WwhpoPmISUWeeeVZgu9oupozHhFF7zh75yHZd4SVMy2scUGg0Jq+CLjQ",
+	"3zdM7lo2upy//+79t375ye//0Njccuto75/vPX39RmtlLmTIfXecfIsR85TsyGKKVJMzRmQSMxmRwXRX",
+	"X2qQO1LhKYnCfSuS5cmAxeRkXtahW9CQfPtfIIN4eV3P4vGymCiBjlaapCfiDtnBrOGze+/d/95Pzr/z",
+	"97sdDW5nFYESOw43NElH3nFsZHMszQKaYpZQx1UbACRdgHOQLlMh2cu2gN4W9kTwIObT3jSRUh9uIDtG",
+	"JiPO4r2EkzJogZjvJBmkQn+IQktmBGMzWphcylF64D5slHxbfmPCRtbGsy3DSnApUvZKHodMoOj+2cD8",
+	"5o12hK6jACLSNDVB/luO7L4Pjf5gN16FYzVgKtvE3blqoFaOWSuexKaSoOwZD/ii6lWGwGshKwK1nJhb",
+	"DBVgjC7VPFZwRm4++/yhCSWACFTNYFIxGlW4eTn/KBmqdSf0tWSoXsnwVO9GrTFL494wF9N138GRHiuq",
+	"CvxOpHGjT14QmHXVPIox4Ww7hHsp4UFb8tTL/Gg6lssW0VeMUDVZeZ5CFn64IcoZHrTV7lGxD+0fUGfL",
+	"QfWnNWOKvFplzjvDnA2SLGHrQW5r363zseGzFfneaZL16OO9cOQJ6nWF3BDHnck7bNpMpkzj6lZwvWU+",
+	"rvWYP3CCeBJXdV1HBA4YUb2Ebc9iAfI+SCpM2LAeDy0M1VTIYKEmmbdFH2MsB6heQCVtLLLZ6uE7bPcO",
+	"KHIX5O01V+uRCySyJgrgc3p5KaOS9dyvZm2YNCdFesp6kB2ml5OlUF94AI5SvaJC9U5oTTbd8vTbiEJl",
+	"BNTm975lb4sqy/yQTFimbICZzXAYJ1KJfL4Q4XBlfTaJWWOzM3iVSQh+WBR1OJv1XJHhZYEPStZSAkfQ",
+	"KZdtwuIAydHWZqQ8UvBENS07Uc69iuVvcghLMMIR1oKolKyWAATV+OaNxBV/kMBDtWEt0GQwqTMI+HEt",
+	"AZMAVltejT1YeNmwIbdyXKc3gVvHOhi+ZFj3craZJuu4LtREZmxQ+/hLARsPFOVu3BL8PawH0YPbOr3h",
+	"jovplH4J4sOCYt6mScHHZSqwLHOBE67VSCUfLA24sajcLBo8kMpa3dw6IBnJcrlikrizSn0LPhtTHrO4",
+	"J05ZvpFkDHpRz6ThhSPB/VL7zeAn2Rs1Npm1roZqDMTKujeXZDDKI6jBrYtRWyR89kYrgnNY+NSX7aqg",
+	"W3vYeTAFYCPF2chnlZjoNMnsWgw36qWavyBKaHwIikc5y+yCAtYYmxizxkxv1xO50Gw7LMTZrgOJZVwX",
+	"bLXfwiSxrbbemCJcBHotc9o8Rn19ta6VQtXKIuCe4rBCOdxG+QPBsAEJ1ulZ2MOhCs9FWHiq2MI2FhNX",
+	"6xQ1XOXanMd61XNFLkVNIs0lSfCdyCb4yQHllySRimXhLIkNMDzsPzkeUC47WGoDUuUGlPMaI1jMFA3l",
+	"vz4HWUB6kDmsHAZjqWRkTLOM1Q9Xa5XYghC9XPz6HSqIb9TTmqyemqXlTkcKjiUm7oRyDJW45BocED1Y",
+	"OCNoQIN1piDUvFJOyrqPXZLTCgYdyJFazhm7JMnRzesOqyBbRuNazfaV2Aj4SzFiLbNZL33CXg8uxcKQ",
+	"rYF0eX4OzcLUVvCtHBrLps8HTmA4IieYDlG274IGFYAaiZLk+MXXFpMV1rYNc9phxQAQeM3XbR6oxo85",
+	"BzdeCOxezXTPGOF0DF/b3axQSjBuPVyLQSOUuRlXdgIaUH792WVxznxdVXABKWrxrM5QsqkZvdDSYZ0F",
+	"faWloDSGbRcTCnazLb5cAN4SyBZGDi60FqwGFss6j8teCziZ8MPwwzgZDlleX3ZtY3vLNlYTzcLMDsrl",
+	"VtYWAsizVI5PBM3j1YU/N8olsJEw4VqdDd1t1kHH7gxY5hyVoagnxaQiV/adkxfjjFH6giQASCKMiBaw",
+	"I5IzVeSQaSty8wuLI8LZzCVPmLjaNOGg0CkBzBSwqnEkp/Hpz5+zyw8mG1f21mxce14rB86YMNGpjQa9",
+	"ifdGcqrZbyj8XYsYLO5lLO+NRZGHKHlF1INmfXLrjzH6p/J5OOoVzQ9Eq5sk4XiG+guy8/XjW7sR2f/4",
+	"rT+9cnXDiA2p6Kgu9zym80vY8wTCQRT0zEw4/GWY2iDp5ihjj/ZYjxQO/Y1tqEgADBDtBxQYOVrwYTIV",
+	"kGhCOfHG6cV0Lgn8j44EhAdyoYh7TuaseTLRa+W45lDW7AJmDx/EjJ5ucMd9g56yer4TDu0zR+sV9g1g",
+	"2xL2BqihQsh25Y4IAxuunmSY2a1k1iXxByLeamP9bS572AAXfpLwSbBqYs5MTNQwuROU4RcLy2Kes7UR",
+	"2XhwGH/lVpEYNtlm/W5KY8Gam9Vq7tXlBtdpju5IKTbNHtC4RstBAkJGgQUae3WsCzrdrdh3TWGjW6BD",
+	"DpjexiVJXrh166a5PEGP2Pcq2QzolJETOpg0y9OBvVRnr26j1kK3fHs+EFzX2uvCaH7L84xC7p4tJo0W",
+	"lxVx/I3tZyutY7Xo6mBaj+obB9R73V09i9eCSSocVA+kUlmRKXFQT93VtqxV7evaUsHETCNTro/k/3j9",
+	"aO9f0b1v7e89dbv8sd3rdvduP/ZHoQN5bkqT9GZKB2ws0mCEXeXQN5HSZ8lCfvfqUov+PCGg4Err8tJO",
+	"RBxu7SgLHGE9VzMvRjhW7RJueUmt4TUEq+KgZQvqGmCzh4BMD097tVuxL9RvKWpl5VE2Fw+WkCAk6ZWT",
+	"brW/1dBe3twCPBZ2tvZ0trFBWcD7pbX298PGjhIaVcPIfvTgaPY1E8u4wdLHScx6EHstQz1zMSxb2trE",
+	"fkHimtj4OmPty/hAi9Ix2Tm79/Oze/fO3vnd2b2Pzt754Oyd32DHlt0GITJRa5bTbHkGvXuiH2V6iTtn",
+	"77x/du8nZ/feO//Bu5/94t3dmtjtIBBfKbXHleBauf/aZa+JIIfXfLOpP2no2F8wzsA6s5Z18q6jZhtX",
+	"vm4fWZGmK9MkBUT6EzEcmgT8YjDp2EYw6P6faUkXo71SrLo1ZmnzSgJ2qfUBnF7OzELrbpNSImbEvLNZ",
+	"sbEZTVQwct4MXAmMx5QwI9+4ehSbTLiAHCVWuFMt91ouzh3SKnwBi+pWOQTxNq23LsjMW1tPx9/WF0YK",
+	"LsxjE2ytPVMznHe4oY1exybZF9ZHGSKbmkfsmx7dddL1ZkZ0s5c6I3ozN7QZxHNEP3AkcLnHRRB5srm1",
+	"mdeF6K44vGcgfXfzrsEbntXWh4F8YdlDNE24+fVgDadahFq9T8ZMuw0relDsXWk3rCpTjxaaKxFyLWjD",
+	"fpn6sNe1RavrPC+rAzONOSR+4LBNL17TjYmLWgOELXGseXTwRbp4w62/EEorr9AXX1sHt5VgeuAIVntB",
+	"XVzUatSScz5o+OHxnA8eLNy1eqF4IXmW8hb6/nhI6GTaYGjedQwkvkDJq0nkQT2+rcW2hy20vURPWFor",
+	"ra2QvBrlDegDTAQ3eQOb54q9hGmG9VrGjILPM6A7v6rvd0nygoNTNBWzQ0LlpFJFYShyQglnM1vDvVkV",
+	"NWMshBk2UBgQYn5SkFt97cm4vS9Xc3d/v5hQ4DUNKqxgvGwprQwU3AiLR2tzF3oxS5HDBWr/bhnHG6hn",
+	"MKCFhMrSEWHtUdtEg127Em6bWOtX2iYJRfDemPKVGy2Ddurr6a/JV1KhTBPjpKquIFoCvltA8BTF7FiJ",
+	"wSRwhqc0MdLKm8GqryaRCco6ZLmYJpLFHSI4eHHJx+/9G+JWAr9ZS0TAV0STdN6L2ZTyuG62cqyM5SSm",
+	"84jQU5bTkfUXK1tT5sqT4CD2puJO1NQPemLYG0CU99JUbs/kf/0t8Vd1SLTs5nrs4h/b9SJdOeP6MOb6",
+	"WORCBRkgNKzYuf9ff3b+p2/vYr8oitUeThjjix6vSmdN9JW42vpbSouLocSV0J4SbxYnxB0tHHcIKV/2",
+	"zAnN6mnZL8rEnjfDFRpY3DuZ15S0L8syzMaCpAwqRg1SIdm6sgzrC+BYI15Z2QjyA6GY0QlLBQbuQP0z",
+	"dkdtXN8oFTRmcW/Ti3i9vc/s9cJHXgyqRLAtbWR5Acv4ctvDmK2kvzJ1wsqjrg6vhA7draj1TZpRngmw",
+	"C44YZ3kyCEqieHDN9Wbz/lbVpMgOSD2F2hPD4e4hOr1twUGM9inxyHNK7ry+f3D79f29p27/n1de39+7",
+	"enu38/r+3uP4pz/aoN+3v9lVdFwn7GxcO8NgxyaSg19xYcNsD7fqxVNJpOEFl6QpVxiRg3bb8oed87e+",
+	"f/4nv9itqXJZUlKovuXKDJNVhQk2dqEvy3zhHP1K+oeTGOvpsTz3h5StpDnyQ+tbphGsnn2bbA8iuOHW",
+	"4IQJH3RtLaCX7B1gEaZaDY1ACTTi0Tbc7bg0spOzgT6nmFDlqgZB8RaESx3WPRhfWhHsYXmmyLAgE6wi",
+	"wBuDqaB1yUT+cn3LMB5PCdsQ9nkGjsA5Son11+GFvmOXeOvSETOSnvHMgkBpUyTXmu9eyaQNBQpW6mXT",
+	"TNUQviY2jtzGGUWgR2LUmmFPpOB1s5VrwvUMerCUXw2bXn0U1+bZeWA+MmDaaEcNw5JcQzHGY9NYuhLV",
+	"SBujrTmsCiwX8+0c0rqDX5sb5+HPsy51rJkA7KPesvBrgZqKUfPQ7YVQwVDcNp1riqxRyhPsI4ehKAaJ",
+	"L0ny9eNXbpATEc9dShgguqZK/Wh9qIqdNapsKywXemC5AANsFciPtnTAK5msdViudd+s5WQbtPK+QK9l",
+	"uad19bPqtemtXJshIl9UciuuogVf5eoDCtvIauWbi3f2GOGwV7pclm0D+EbVylUXSlNX5MOz15fDLUxe",
+	"A6qXaqvI1J50rR3vW6YRcKNGE/CyGaxmbfWVOR5Z3YzgSsMVGdc0d9yweKGIe0MWUFWxEu39737//k/+",
+	"5v6//bNouS5rw8pGD6U84lp+FydyEK46e/7WX55/9JOzt3+4/Za2qYVoaho2vPzL6oa3Fzt03cyZaUqX",
+	"pMwrQ5VA9KGep70Fo15V4/ALrFG4svLfyip+2Bt9k5qA4wQiIMPo//lbbz8Q1j+MooBV9V6uKwyjFrt3",
+	"GK20TCkAZdWvFAqlQrHQ0IClgfyx9U1YtmjpWe8cfCXQhFRgC1LIjLS7McUNoDmyKfgPiXCupoMmGCks",
+	"cOQl3C6RYqhmFCMsbRVUBQ3uknyQ2o7T5OMf/YycMKzlfhCRs/d+637duf+zv9rdjUwjkZM5/tAmt3y6",
+	"lErkWr+XdnGHprGfV5U1ZzQmeTIaY/q8ZDz2iJuOqN5PosZoRhjTnA6UPtS5KMiM8uZJcoBz30CQrzXj",
+	"egYkJyFVqi5auvOCvJwJoKz0WFvasUKE5W3k8W9X/tHUfPSqQC4RxGYRZgCIp6kajLcxMpc55QvR+nQw",
+	"JvogIPWXE5gFJjjElNBE4uGD0Qkze2c80tgpuG0QIBi6f6Z6dfoLk/NHaLroAV9XqqB56NSKtHUPVIpN",
+	"l0WShMfsTk2TACEBpBXuY2laT8+kirCz3H67PkepEVY3bGTijLzEsIbFUutjGtd3MrFtRDpNG8J4tVSs",
+	"wcKgKRaLSunc/Ahn3MBkAdCuWHfNFKvPri58xK6mLlLbtnw+maN7y5xa+LTsLuoGM88PiWS2b5Xt11M3",
+	"oIFQ3YhAMqa7ELbmRV670PS7MqQGxIbSUYn+a31fq063nL32sBrGvE4T7v/1oIEbrBU9gCdskDKa95ZE",
+	"88WWYYUm66kwjZ2q/QFqixXW9oj45He/+Pw7P9KayJ/8eUdLYyAAYAONQ02r00Iqkz5A45gUGdkZCRFL",
+	"8sdkyJiEQAV7mewGhbfNisc0V5kuZLI14D57+3vnv/3e2ds/Ov/gB/f/4s/v/7tfNup100A7arT69evf",
+	"Ug0JBAJfWXOblXrKmg6wVTXDbempdVvx1I+1bRmaaSPH4yS7JZoqIxeCTxUVo1kP0rt1fAqqnj1gOUdn",
+	"Fa+tgBbwmb6xDKKDiFyJyNWP3/oVhBM5zSUAAbFCkQnavW0Nt465CSMXuxQRW7x7Rk9ZBN55rUBB8GoE",
+	"aYARCvgRJFFFJpUrsndoz/6u9faP3/rV+rROqMpp/BMAIthRbSZ7eVAXYS4vT33rBmOlaWPZgFpnZyjj",
+	"7RZPR2AnSl9T4rGWpWdjYc9GkkR1QE/a6Wd0Dt3ajMeoH5G+NQv3O/YDfa24CLSjm9d3rV/DJaaRnb77",
+	"ud9x8arub7t+J7qFOau+ePfJerHPQMHwuZWw3UahCXDPcFZp3WksAZfsnL/7S317//7ds7d/DlAsoa21",
+	"bBxJawZzUeRGD8K+bXo1TaHYFHK1IMOei+vNrbV52SViDMZCSBbOPx9ULVsPYLV1t+oGdcIfqBDql7t7",
+	"Y9N6qr7CBP0bg/VQ0bhgzRmuCmoZ2VAxYNQ2dfQwq7aoAuMDEQdDSl679fzekxpUrjl1EKUsrnjFkMci",
+	"S4Z6B1JMRBBcyYiLnMU97HcbsGG8gK1vzXMwq12SJKVzCJW1xgmtcG1mHFyBtk376PjeG79tgqxVDxcb",
+	"JuMdvsLUIFd2Kv5H0cz4C29XHG5g/ixVlMCu9UZth2XBDYKZIoLho2rWABkPdDPbqH8bhFJtJzUJ89Bk",
+	"PGVDBeHcgpOsyDOhhYVjpMlONZF/WKTDxPyiVxmB2dDYMzhjMeGCWMVg94IOYkX3ZmdOKavmIoNG0wri",
+	"naRT5rdw1tCo7+C8yrZ/A3BRi2t6E5QnDDkNmWldHkzmJGemt31D471eB9n5+Ec/03h/AO0KlTMvReSk",
+	"wALImkfq/2l2YMxQU4K1K82+TDT4AwO8Js6+1OSi8g5wPfnLHqTmDvK4XPNO15Oy1oE5gmXOv7IhtkcM",
+	"D60dduCSxDAff+6w1bLSTmWhaakxWNoaGqYgpxhMwBuUM63KY8BlffP6EzqYGFfH+hmwnAQEH8I87VWu",
+	"8PDlsTFlxiVlmsNu0kTd2SZ9PPKbufj7rkeLBwvL30yQvhjr5ZZGxojsw7GCP4B8A2vRKbLvbI/sjYKm",
+	"ZXH1QSGVmDKtzTBJPn7rx+jk05R8CTpCYYUa8r/+HbGBNiRLC0l8E5Bhi2BnJCmT0pkwYUSjjjr/ovUO",
+	"7Vy7ckXf8RoVy/3ugnNpsSzRJUmUUDSFqZwf8pL0u/HSdIaFOXPGvlDTaWfZ7052DvbJ/7Z7SARP5/p2",
+	"pdA+eU/wPWdiBoAc2ipZ6E/6h2uBDQAhgoJBvKwYpE/wUPMxkOX0n9D4DRg1ZExuCo318Gga/PIAUS/G",
+	"+rsU+oJc18N9E/BikkQpOaF8sqdyyuWQ5RGZCH6S8ETTy/nvf3D/uz85e/v/Ml/6HDtRkhjzQsBEtNsm",
+	"15W9M6S5RtJkoonUoBwIFokknJ2ynGA3LFJwlaRgdvLMSjs3Xzm+RS7TLLl8enAZb4/Lb1q99O5l8yrY",
+	"SlBYJInSC5BeQem+4NAssB8B8fbR2Gn/aMN0ScKlYjQmYmhfseF8/faX1jTvWymaYc1S+REwZfkq8QlV",
+	"g3Hr9t1lhPqXYHaCI7RpPwVP3iiY5oB8ZMxSqEOQPozTR4ZrJIidRBmlKnSw8MFuezkaaqmcLV+4O/Dt",
+	"kni5mDXPHfTdGwuKfTIasxyuGolaUtvnAZu4QFZFHpnXDFm6rvNReadyNhGZkBEZJ5M5nRQRmReZSXN9",
+	"JM6V+hsnIqa9Vai430VfNtu5Z+oidhZic2qluQb9CkMZ3I4KxELdNo0CY5ZqdonpOIkECSiyvBFUfD+i",
+	"LpzfVD81Pg1/uU3Tw1pL5gtiRoY0d0IcaMQjoTqGp7K4T3aWxP/dqMv7Dn79iPRxwfAThZ/ITqJlGPxN",
+	"s/u0mkQGQ5iCdfoz6DfRxwxRGCwnQ1HwmAzZjOXYaxSrqydoPZD6EunyvrM59Ntd7knTVsavaeWIC6sU",
+	"zbNNaFeXblH0Ti+nitVpOVYCbmTqXlfVyBvOm7lmS2tstdvWPVpRpeiiihRVobpgRDMMyGvAc0mS3Ng4",
+	"zWk/GR3s347WnsfC7bjIEUtuV50Mvr8Q8XLzakwX1U201t73D6MSkx9J7Ik+XgKHr9cvEwgaoCyFBxq6",
+	"ehwhxYo3Fd5gpE/HHXrGwd2g1lMlIHXpEMGoXWfmhY4qVF8lpRupQ8y919aCWTucQl5TfPd6JSwRfB58",
+	"VNQ11JSsJgsd433XZ4Hg3vwSttK2khR15pebdDDZriQWlMvoYSvPcMpQqCbERuWd72zeAGuxK+lGHHQB",
+	"noFmpeuaeW0SILsqQx7zyZEAy/i9xULvxpKworD+BST9L06zYrnFaMRkOEurrgHvibhTn8m/eJgBJ9iJ",
+	"uGOsW1xpHmjt8PBpAwNmwzO+mQwmz5hkrq162SkqJ5ckuGSCxO98ziHxVHDsXKkHS5w7bQdMVozoaSD/",
+	"YjBxNsDdJrZbzBfDmes2vXWNuF6dxH3L63SfYMUEMkx4IsemjEld6RwcFu+UFaNSAq/AUOg/g99r2lLm",
+	"olB1q6w03ic0Z0QJKGaFWgfEJAjoMmlLb3VMXTl92mQo0lTMZDhIVb+xNuY7GUxu6ffM+724mrhYl35Z",
+	"8n+Yxf+47pgfYWXEen3MOlQi0ISmYB8bOreho6UvWWlFd2rLGvCY0RpUQxXsksQ6EyJjHHBI+mWgBDf9",
+	"uGg6QVyPXApPkgMbkGRHcHJZZPKyHlFe1sOVBvsx5fGYpbGxrUCGH8XaUqCPSj8NkDMFvcASSWIx4439",
+	"lxWsXRB+YY1hCOixL0nLNqXzIxRLHBDSXiwPbLhdbjKk8KoouILR5AVtF26GwHabl8pgwwBPe6VEA2sr",
+	"smiizypyaLHG9rGmbiE+7LkCaGFhbuOmj6sDxNzlsKnBJWdTmljZfjN7TLAeTYz53XitBA0QQtVYKPUT",
+	"cwYmDwiRdSRIwpUId82npywMlFBKt327kpzj1XkM9Mz0rBlO7SphZrYTPHaDhnU8zeuEuSyKVi8mPwRK",
+	"Qzkc3eT66tciSAN51e/Ob44SpgzuQuSKpsdMynAhAZkPe0pMWJhQsNzOyko26zvR11JL7YNcYFiSQ9sZ",
+	"t52qoCBezmgseDoP4q4ciKyO4R7dvE7wOSqpImWEDpSJrCy4lqUuZwAy44eweW2JJAwcpPD5A3TVsBWM",
+	"DALDVtc3ovfOye1wxXEnI359K9nGHbgfwvz4+o4bGZVyJrAF7WL088pPa6Djxqvf5GsyFGpMByo5ZWF2",
+	"vlVhqFoK2KB+mmZJPXBmhjQ6exvTAd7SMwqiNwhBs1xLKhYasrkDq5a27Fg9yQLX7/MaKYzflXKS8NNE",
+	"sZgUkuVEMjCPQ7qhGaSmpOr25Bu6EMIUYw56YUNry0mVuPOwyOPqitPwVYZwYsCFgc5CDUYMQqJMwl20",
+	"sdQmFEFls6pxq8bUuMpguJlFL7T25e7GmAqUxM26MFbchSplK9OZ1hiPMI8Ih/FS/A0UayAfF4NQPF4+",
+	"GNs6Rgu2FfOE7Jz/yb+9/93ffvo/3/nkw2/vdrCiu8kxppwL9KWTRIVJ06oam/aVfhq/C8F+jHak6bSm",
+	"lSvge+3jej7V2MG1SQ3nBm4i8D72TorhMBRod6vitREzTvBNUyLR2D8w6sF4elaUSfTxcKXP7wFrVW1Z",
+	"VGTBFBkITU7i2rNdVR8r4G6sTOajjTeLj2wrymkt19iunKlHBRW4RCX9raBaSwnN615lemmrFLywjbL6",
+	"2coVbVl/w+Dx2gocxEwEc9gkJEnkpFhVj+Mhldhwi14LkQcts4H736DKxuZlLbLyJmjAhNcVwjC4vLIO",
+	"huOEy/s/fvG1Lap51BTWQHJfUVPDP6oGVTVWVsl48PIUS4hTX5epCQWvOJLVxSt8StuQmuuFB33lEPNY",
+	"+nEHS9IEkLXmlZEVKqCTQiKVyOddLhWdYwqIJ3boN9ALgcHw0oZPJwr8B2bjEGjZ5WkilSQpo6eYI1wo",
+	"UnAIz+4bg17PbsSEYao2gf12ec7AqSshnvMlkyUUVTakVwjFjKGzPUbrXIAU5Ik/fsjmGmHIGemvNqny",
+	"4MtJG30ZUC7W692egLXsjMBoFM37mtVu2zwCekliWxB3U5Yr5D5l+xEMGx7S1PR9HScSHSRogdzZ72D0",
+	"8G57i6jB1VIfemgmLFPQSQRvAZDxJE0Z1iTjWOb+/e+ev/vr87/49fmHv9ntkL5kKPj17U1idpGMCsBk",
+	"uaY5DPygtxqZ0OgTlooZ+RbLRZvsHQQFTrLTt1G0MNueZEolfCT7u4cuu65KNxPGMokZGCaneAe9evYF",
+	"O4/XQnsdnPcO1sm5C6HpgstiCr8Byum3oJIeywdQM/lgHzKfnyQ7n/3u7+9/8Oef/vpff/qvv7MLnrKh",
+	"EHGTYK1FQbq6BGj7ow8Fj3pO8EUovINlETBaBwN/9/DpHv4iihqdqyKZL8hZYFLU+Ish0RhpVJnJiVup",
+	"1u0gQCE8TfMokCAB+KL8Buwn3Cd/Sb5fcdddQOCZJx890vrTZh3JqRH0F4xHeS7yGtx/1aQfoYcOKmfQ",
+	"NMVfg02bxqIIJWy/oP9sBdiYzhF9NJPUQ7VrylVDgJrtQr7yhV7G8p6e23uzXFTZKWITRZ/Wu8XAw7ni",
+	"0erlrJYQRY3ZB2DeQMirmiNxpVVg+vF+tkkDju6Lg3iSSxuqAXvko1EQBwt1NKPzLzCwwVYZWmClosgH",
+	"zEWJVONeXUNL97xJ1sIWLU9D1/iOWUnHedgvSTITuRqHbrQLjq2wxZMWA5ClSjgAwkEEghsCYNnEnbIQ",
+	"ugGTh5DmVbx5HjQiJhCrBiIPNIjJXTXBDfFrg6a4th59jW9m9Uk2RK8lz+ciJ7eobRvjgR8F1tUxedSQ",
+	"YNgE4+tR+RgviiGKwRB1ZyKHHH6Tgy8AnzePFXqVKcZtaMYGSJbb73oxnQcrYcyt18xmK5UpgKn+zZQn",
+	"yFgu9YxaqqPg2M0plNPcN2JwUk3puvrE4xtKQQtLDUKhrHhwIU6UNbEnNdWHFtcNFX2aOGCOX3xtgVae",
+	"WHISe93VXj/a+1d071v7e0/dLn9s97rdvduP/VGIkA16LR3yyzRmWETVC3XS8j/YITX2HRKKUVOQwLlQ",
+	"9Blj6KDAC82yNAGD5WCRyy5s5cmarfT2bv9x7eLrTFquq3M94+gYhda+ioFQJv8rLMI9UHv1LRq8Non+",
+	"qMkPwFtBQDUeVEGBHKHanOkk1t7Ioa2F5R4IFJlaCdWpJn5I73KQhdosea6VrrBStU6WKMN5aRxjEtpU",
+	"nNYFpfl9StYcvtMF/cMnUpAhrSnK2LBLqUuTCPYrCdI6nkqt1/Ih9PZ/gAaxD6nbS9No9QuKU1/ZTdbW",
+	"U9uon4zJ5d3Qpoy9Hg6Wt/3pjz88/4//8eze7z79yV+d/8XfmDzlTz744Ozt98+//e7B3lN7B4uyXgOj",
+	"pJnwyvKETxdJGutbnPKY5EJMQ6PX1gtcqA/xwTvnP/jw0x9/eP+nPzIrP//hvU9+94tPf/w35z/4cIt1",
+	"Y/2leaMYj9ogklokX+IVSZYwrsq0arjg7v/nf7/FyrOxiWNcJ/dmQiqa1ki9X8E2DzIi43k2ZpyIDFGs",
+	"Qw729/f29/cfX1pbtK6G4mIjC5dYcu0r5tTu//S3n3z4Xz+/9/frB68xVHmbChcxdCRQR1TTYAXfVR2G",
+	"AklMy964lCoGZbmhZIXfCjNnmcgVs/23MVgrUebv0jb4t/7BhPegnEdimk33hqIsQb7Q74+emOy5MYqA",
+	"OVNFboJo8Wd0Kq7vHVTd4qqwg7VjQT9BWWc8NQCClyx+YJZZREQaaxi6Kg2NjIm3TDZYTZHeL2GD3HVN",
+	"fbIN4z7WJ9B57xR5ul7s8CK5l5rl1rQ7WcrJq8xY2ZhDkVUkegFmZkft/2BTnI/HIlc3k+3SX4e2sWK4",
+	"kAVN0zkxFp8Fq144VWn/YZofcLFBGGwdHH1C4xHbPD03ZvUFX6wOewm85lAM3XQyhivdhpxTHlBRA/kD",
+	"fFEAeWIzeyHuEEcKwk7R4bA2mcDBZ1k8Wp1mMGW8kLUGxERioP6UzkksbFrQMBUCS5Ubx+pAcCnSamj+",
+	"Qg6/3lmh6IzOwUCFVR6zZDAxpnp98VEea40SXoABQQaYVgBSX563cUqDyfUwLoLcMTT4qcg0H9REXD93",
+	"zclVvRKVtAGEcs2xapCHa9iU9Qs28+tsU0OmYU/NckkrdrNN60fTcBuqMwQc1EYAA/cs3lS2OLDEOSs1",
+	"hm3TNTlhsauCQHbO7v3l2b3/cHbvvc/f/v5nH31Azt9/9/5bv/zk93/YDdo9bK24xQ6GyYBhfu44iWMt",
+	"cJvwgjTJwqaM5vkKGxU183Fnq+a0S3lCgaRk84rjkkGoJ6q9cSNszW6nU8bjunzoE3GHVSdzn0DbP7Bf",
+	"GcGuEjXHhRpDQaNENS+evFRTIFQ8eZW0t3nLxFDGhSeuLRkiqk1+qxA02LqCKOvMohUmExLzwfwFvdyY",
+	"7FRLd7pvw3i/1mbeEMNNdZtagxqO1YQ5FRLL8gaYU1352ptGS7B1eEHnWWFpjIssTQZahaztmAxiRp1v",
+	"fBbWtzhmAJFhkjJsG9LAlmVKMrspK6uL3J7D0BKDyRZl1bJcTBPJYqKEV798eaMuuGx5IMF7K8KyrJm2",
+	"TL0wDbROGBklp6wm1GKj+DJ0WKwILwvPMQ4W+7HmaqpsnsgJK8E0Z6pTDT+Cqt+FIlpYgqgrKBcrxywd",
+	"Vgp/UlttHxxvfh2K+tX19B6DNRxz5hWeAN8OgONkTigxxURxvojMxvPIJczjGhQ2kaGqbFtjq6o3vMrE",
+	"YIItgwONF4Ta5FIUg8lLQm0kIhqMqzs7I06cGDtojROApVvhM/yA2LkcaNjxSjNbTNTCuJ7ssPSrYUxj",
+	"eTeLwcSEBJMhY/El9Hiv1v42lgot0KrluEq6dqYsl/zhQOQjoznfWh5UV49oC05ErFKDsHl0jMIw3o1M",
+	"Q6uYiw1kdezDbf2Rc53NSKvRCX3hlNaAekJd3W6VGymbtibcRC+zNwrGawoPPhB5YpO1MHWuoEgPJ9fQ",
+	"4kXY8zzKDiU2UtmbipAr4mWRM5ftoPES+5dhsMFyRwRPGAUDHWBtSMaTkLrQh+d9LIujCbFjistLRfqS",
+	"vdF3YT8ZHTEgEzhM+11F/TAAbXTAK2yKuGQPJrWnE+5LB+Tag5pMSY2m5d3hKOXqE0uZ0bkW7vNmafeb",
+	"BzbUt8mbe4LGjEqj1g9FDtqoFW47pNsqmVG3ZXIYQuVmIRIB2I4QE7lNgTTTiEUzR2zgm7Mq44XKP47v",
+	"oqPI7aKB5O5VXUEvs/U8uz561XOtRYqLItZHHuHtBLvVksAaTeNCA3hWXcmlCG1KOhgE3jEte7xUZicL",
+	"7dYVVFLrpNa12KTWXQkllGqBfzOlA/Zg4K9Cat8UxNJLqBGU1jMvqF5mZJKqCwRJ07bYTGz3g1J6K/XT",
+	"Bkxtg1jYMF7cMPcCBEMlnnwKa9EaWMdjK1iKxJO4Its4pVTTfJlNi3Thi++Bwsw2LMJVj5ENRRiP73nt",
+	"pgKFpxpqH7XIfGwSszZ0RJkA397GWoITKsFoaVK7XJyyEUux4qbL4d4sk26RrVZXGgRE6dUMFRM2GqRt",
+	"VpLOkXnprxI+2u1ALRoQm5Bt9/XFCPKQ5uVdnok01crXiCkUrvXlbVuiof4AXjYkixRb35s4Oz99tMQv",
+	"1zcgEMZvuuhoqY3IVGjBcEp2zn/43vl3f/jJB3+9G5GDK3sH1yJycG3v4ImIHDyxd/BkRA6e3LuyH5GD",
+	"p/auuIpTrmNStX0TnbaiFgyi/9Wj6H/1MPpfPY7+Vw8UdFhVoxuW2KgYDIo831ApzCxLblCB7mFEo6zR",
+	"R6zF2t+bXXQIISsggozwTasEuYCVzQNOAq1hDvY3q5CwIhgiMNVmW3sw/Fi+N2OWCQVh+oyr3LY7+fT3",
+	"f//pj//m7J3/dnbvr8/u/euzd/772b2Pzu691yjkry6oqsQ88tlHH3z+1tuffPDXEVlEQfL5uz/8/O0f",
+	"wzOHi+aP5+//4JMPvx0RxEvyyQc/PP+LX9//wdv33/vd2Tvfi1Da+uQPP/30/Z/D9w5fyWd/+LGd0CKu",
+	"+RuO+bDjtZqE+HiAvbZh1bblYJ0g0a3FyNo6EHVukVsu2CvkGqmUiuVsZh5u6o3zC5IH9I+qqyXoMoGe",
+	"nJVug3Eu6roNVp0zC9Ibm2GkWyO/yxYOF3scr4bNnauc5xBl19TFTBu/yhnN03mvkCzuFVk4NFvf9I1L",
+	"RXmlVJuYvGq9rYs1PwJBbAgSs12zzGpl0oXdrT2SB2waaXnMqh6QIXbhzra2UfDBHgQAu8hGK1RiCWJ4",
+	"trp0xFPlf2tLZdRhzzaD1fbjMi01IXfaBHuY8FID0PUJfLUoUkGM0KG/xh2bv1mGfm4eyVKrJLE7A5a5",
+	"nO+FSOuhiWCpstZqRHIizT2I955/24nc3XIbR7PWgqyyIz961NtJCJLfoKcBRjati0ZZ1b4cylLXFEJr",
+	"WuK4rG48xYAK15QYR6/bwgUR/oP1fy1UTwyHodD8dG69W86fY7ItweahJcPmtUun9I7Xkb6if67LXtWf",
+	"OqvphpmvU5fZADqrvmJA+F/seAh/7ZjYTBOFwiEUaEbTSWRKonElQItWQrFDIhM+ShlmnOMnmWlzCSqn",
+	"L//hq1ClDnourulO2LTz4N0axNqmwHU99dRWvl5FV2gc36BYV7Uyd0AmuwBy9Atrl0sMkic7GQsxscp/",
+	"wDaplFbpa3a/VVViHkPlpFp7pH0B62CRobAFKiFDHEyS7hXs5w0SM9mB5CRJxvSUgfVhN3hrry9nCVJq",
+	"r6aE6ibBiFSqHpS8CBsBwTmF8H2gJJOVUYLLZgwTjLKgjsWMxk2LGpfw8bQlhylr6xgvIN0FOFgW0fhR",
+	"u1rMep4zaBrIO+X6RGtaN5TwrfKVtRHcjTEzy9lpIgrZk2yQM1VX3/vIhCjkAsMII+OKmdmOtfi5SeBK",
+	"6YDFJpRMJiMuu/yEySS2/TpmcIPsXLlGoGzM7qE1Rrjb1krkdj40YjZjK7iUMEfRq4GWrfBOB02xNsSZ",
+	"S+PRVGTg2vrjElhcF5hr4JblbJjUlOSUiuYuq6u6gghqwDENJ/hdEprRmpZH2xS/bZTXBKSM+UgWG6uo",
+	"t7jLyloaYP1WRcpLunCiTIXr1ZNJOOBTEMl47NulaZpCGUjwZbWNQSEis3GC1WABJQFDMBiBTvXdIhk2",
+	"3PHiLuRuMF+j2mvbXstt38mCf6l2ZMS/2Q6M+JtrCGJ+pZVfyz6M9lvXjRF+L9suVv9S6c1YaR7eclVo",
+	"/PUjoFKor4E/i8IVJrYANEkgU8ZV279W3B+dqtMoFwXJr1dH1C/TCTOtu6qUhSF9Io0xq12JTK4OajGk",
+	"Uq0/uaEJUY/RgB4u7p5z98q6hh0w+PLSkIEVWgw/1iMbUS9LXmSBjPMjDr1HJsy189JciPSlmIjex2/9",
+	"qh85xmmqm7hO0EBw+iSsK7INZcT0lPoYGM0xPRKXN1Yqw2zthb4v9VkVBN+FpuPwekQkg+qH2JDd9EMx",
+	"D9vEUC6hqRTQJhnW+y/2njl+9fm9W2LCOBkzGqOBJNGzDYSYJC47qdOCXeOw5coN6O6aZge1S4ccNAh9",
+	"kpdqViwyeeHLNeMtr/cu1J0aBqp6gdl35/yt755/+JtdrKTtnWqRDpM01XRt7UttAsF6GlFSuNCIHItM",
+	"36S0y1MxSqRKBpKIQkkorgYVtWLrx5WRLTNFuFCQHrRz/u4vP/vh337y4Xvn7/8/u2VZyYSPuhw1HYyh",
+	"zhmNK4V/rZUHAqyNAdLY9mS7y7v8sceOCjVmXCUm0/Oxx8ixXk1f/13kybdMc8CnAUFJt9jfvzqYsDn8",
+	"wPplTR5DF11exfqR1kDmomiTIyCbE5YKPoLbyCcGsqM3+MHvdju+G3cuii7X1w1EQKEHOTHh72UyEe7d",
+	"9jP0koxsYSgIz+zy00QmJykjH7/1YyhqDNKOJNf2r0WE3aEDlc5JmkwYkWLKcAEwUyyYhPAIdkfr+Ai2",
+	"56CFxmOPQexEH6oQIQQvm/Lhf/xNKXif7Lz6/DPkqWuPf2UXQdXXaNePSB86TfShtTmckf4bNpvQP5Wd",
+	"MPp6d9hGMOGnNE1ikmhpIiJ9bOPRIa+/if1/u9yksdy93YcbWm8B7RsnNMYmwW3yMr6DUR8JJ1+nGeVM",
+	"YgRiwslzfJQmctzlcOfPRYHo2T8a6Ftr7yWTAdchjPf1qboa0vocXDsx5+/XSG9DFACcJzmjExNcDrwc",
+	"JA0QlW31eYjAlMpE88qEMym7PC9STQzHL76mjxzrOUSunMJgLDSxRK4NHzbT00hm5FrNBmSXI0CmiVR0",
+	"wsxpvspUnjCpsR/zlIAB6Rc07ZD+9ZhNM6EYH8z3XmTzvmE1ZMfULX6jYF2OVyIpMo3cVx5/XMMgpwMF",
+	"5AkOUUpee+36s7ttILHE9C6EoHtNGpaUuhz+dCLiuYlFBY1iLj21wGxJQ0nTvBgSOoDjVrNkwMpo/i53",
+	"I1sCgXGhTC3WKoWH165cOfQ6ChrdA5GQJFJvTh9QXnCQMCjJmcrnXmBRopAMR5rjXdt/iiRDY7SofNnl",
+	"GKtxsE9km7zI5oiGEOOih7EaUZtAnpblVfAScH4ENsk0QVtSh4O2uOcI3t3EABJz0Frw0FSLhm3Sf5N0",
+	"QTLotjrk9Xa7fTsiXV+l1X/vttrtdrdF7vaxu7ZUWjA3nPcQA1dc1IoJUUE1744ysb2oK/a9gaEqOi/S",
+	"tN3lfatMyIQPWN8sTlrJW2tjKFkSeEEPzpEjZAJK4pnNmWAaYq8Ec49Id2NMweX42GPkG8CKFqZVYyaZ",
+	"5t+5EfBliWbkMT+A57GOsY4qNtXg0HPMIO0nQTtUSqXqchOeA3wBXnXxOoDVUwF17LHhJeNYWt7wK5y4",
+	"y223T0r6XoWFfpvcpCNmOGoFqq6MigFvBMUA8VYyodfeODglnKC+EWqijwDMZEfPhgOZPJkUSdv6yBbg",
+	"udsB5qmxwd4uNnDJgQYPFHKMoTZ06ZphbWJj/DQNTbCK9FjMALWnlM9xECbJmGYZ44Z69ZQa5+CWs3C3",
+	"6HPCxgmPcWO4UTIQwBTxRPT8ufkydrHnibTxVJ51AuY2NzGNmSk33uUDMZ3qrcUdDcKbQqpRzo7/+Ut2",
+	"LZckAesI3uNQxc+2mc4plxQK5Wooa0jlQjHHWSh2ecUQTIiHAz0BPi8/NfxG3xbIqmzvC+B4NCY7lGDb",
+	"2PIbG4OtGcEJlYzEzLLbLh8yrRInyjCVVEi8E/Tku4f60+N//pKGhTkNzang0lGEYgAZNExARsagzAHC",
+	"CEmpTY7MIU3pHE4D+RXZARNv5vox7B52uRYz5kh6Jj3LgLSKOEeO2PWuLaoZQHS5fmiFJjj2BAMFFwRE",
+	"aAcj8hxzcpHDPCO4tV8ANL0bUxaDAZNyWKTka8/dspzD0S8n/edu0ZGmuC6Pk5Ferjl4fBUvRQ1oOFtN",
+	"i9eHezcEZ3svUzUYGzkIsdygZpdXLVfOgmEJr391/5qmI/KyiJNhwuK+HyYp4rnlnNCKUW8GpVR9Fiea",
+	"CU6hb54SIBPqBff1trWEhkwWBDgrues/W56rf56higo/W+D2NQLaO1mvw/SxxKoYRjqBze22CfTv0Rqy",
+	"KSkMPBnbW/bv7Gm9ZA8/7xtxCoYC3iCwzBaacowaoqcd0FSzx0MnDug/mkv7atvbvr5tuxwCldmh6+WM",
+	"jQVK0fkAJWbKScEnXMy4/t4KVVQZECKa6M3Y0UGkpOSkyBEPjKjheifjPctoPO/ynCp2SE7YXCB+eAee",
+	"SHLtylPmHtBC3HzvCLNnEk4kGwgeyzYiaJcvoCQKl7FGE0NM15+79TzRq35JL9rKeCA2SxLndKi6HIRI",
+	"kqgO6bs39+D/fbKDQ+ZS7Ub+41dtpEgfeUHlkWT6S7NWL7nDLC0Bt33KkFR3tW5pn3W54aETNtdaEAhR",
+	"hiCcAmbUIM3WOpXrA6KZtHaVn2L7Fw2ciCgxYoAXaszmkPc2s3MAW8OpndhsBESfESyAuf8v9sxre9fj",
+	"/iF5o0CmTpx6QeVkUWukJ0iiBi3MdAFrh9Ubz+799OzeR2fv/OHs3m92kY49RVDjZcZElqL1GcQ41eV9",
+	"YxMxWiz4zJxAMBN5THb6IdtJ35pIbStNrcSVtpA+QctDh7ygVPYKT+cROaZTdpwo9tVjlScDFZFjNij0",
+	"TaGPY6xUJnfbXY4AtF0/+h7p21SxWAwKy9hBHobzi5EplDtyI+yA3tHXHLn66LLhX7tRqYS46bq8WmoX",
+	"NK/Ikn1EklIdQrtDSekRoaVBgcVdDnYwLcICTCoaizOmHRqpz8iYZmM8NsA1YL+kxTNXCacPV4Rv/+kj",
+	"cRjEKCTooWVvYC2dUKQVwyk7yM21mN2HGrLI3A9JH0xX/t9qGD7svuT5h6QPnT7xS7/RcGm+glZKGNHn",
+	"ri+fWmkRJ4qkYmS5UmU/JpYdm12iZero5vVW1NJEjOaqg/Z+e9968WmWtDqtq+399lWItlFjsG9aJDDK",
+	"M/xtFLIuQ+0mp1rBvSAnmC6ndS6wbF0ybeMgTgz63A9tjD/YK7rc6OZGa7Aae9mBDu1mkuzMxh7zGYg0",
+	"ZQM9phwTjZQuuFdDHdXssZiRaTEYa4r0+VbOiGYJ7/zd2b337n/vJ+ff+ftyFo2OXa6Ve8JFGePvAoVN",
+	"nxiRk2deedaQR/ItRgYplSZ5cQ62gd0I+Va8lC8A6oT5syQJL0sc+EedpVCRt8uzZDApMmkSPERMNa/1",
+	"o14HhdoTw2GnPArweKTOztzl5hXsyWXSCinmLxaZUaddTy/KjYWNpZrb5tCVyzMHUGKsWPYDNAqwNEYE",
+	"dJzietzqtLRS/YzFJGiMlglNtBqdruzvY+IoVyZTwbeVfdNkaaIhaJ3J38wBzgOw14YqzBjsijRgsPXC",
+	"3ah1df9a3eButZdvCGXFRKz3Zpxu675zjQDvRi1ZTKc0n5dVpmTkEC/y8QOuGTgbe7gmr6y8BIGOMKRs",
+	"JL0oOghfqYh/GCZM4zLw5bZejKVyy588Kl8+wOv2JQjKo1OmgC+8Ht59+cpl4Putu9HaFwe2WOLaN40i",
+	"fayVY3gf7PlvFBg5b835NtqiGfKY/ZX1koLRb57JhIuCD1gMPrPcCcBeFFxoUTbcA/T6ytqauKubLyoU",
+	"lbdqPfj+5gu6/RDJ2ZxIHTkfoR1DDN3+FyvBPhrC1utddNF4ROqIbQWRlu+YgszLJPkMHJwB0cY06Qlo",
+	"4Ny67XprPy3i+UWfoEl2qnpcVV6wu0vYc3DRc4cwR0uB9oBmVFpDcPsCDv/IUKDXDaa8/qt+uqY44SFD",
+	"gGdfftM2w+Hibi0D/xpTJao8bIJdA/JHRZdfY36PHkOZKM64hFEvlGN7eq1SInBdLViXTLc8sdYiRTS9",
+	"rZ41et4N0wVNU7AJIVqsIg/mVFQVXEMM1+gQzN4JZ9IoXBY6aMlxxtK+/bLfJq8YF4MniWhtBmK4WOz1",
+	"/EoU2em7X0ExsvDt74IzEYHugm8il7yMftyqB2r/KSLpHKx6s/G8g0Fh1XUY5TEkg74GIoNPBA+N3dkc",
+	"sib87osmPtMzl4uZ8ctcBNN7xqjlS8RlpJASJQBJ5EPgfJcRiSBm6JHRnwglTx1xUlKPA9AJA8cK6Tvk",
+	"73e8esdcgBOC5VrvApKRzumdqDZ5pux2RUv6caO7Ds1oBm93ORBteQ4+wVrfR5XWQjSEs16ozPGPkBgA",
+	"SF8UMZT5FrWK2ys21eHLp7bVpxeZTBv0ALl8X60jD8R0Svck0+MqFndcgMxX7eUSufjRyIsb7SNGsztZ",
+	"CmktJqa2oebYKOSwUnB3sYX4isT+qCXVHAx2WudaAxmw6ZXV9B658hlc1j8G9RNOc73yaYMpvjSqp5dp",
+	"iGzFmnwaGIXqLjEI0h8n2Z4SNrIKAij0GaVQV2hnWKTpHnSXNj2CQL5MmdKkT5To8jFNh/hGRLAhDza0",
+	"VILYvkK7JpIPw7wMFiUYYUQhvgwDB7wWQaTs5iMjQisjC1MxrXwl6nLswF/ptSOxw1LkRWSR43EyVL2v",
+	"Xz8Gm/VYpDG6DzQmdrlMhSLTQkLFNb0ev3MPGuYi8swrz7roeBMWYWx9XW6M1xKs16X5t2pi5sI57DIK",
+	"bq7lOxko6BVTlPpLaQWAxT0SG4Ct5R0UAtBODjX+DGZdxPV/jI5rrzUpxAGef+fDz374t/d/8J1P//LD",
+	"3Wa0GbLU4t8un9hqNWFqxbAAG+ym6AT7BphiT2UwK5XE+C+rPj8MbOzyRLnIIzHjfkQM0qCVGXEqjH/B",
+	"PAKRW3I3QS8YTIAUZBzAJoKM5FANBCJZTJioQXn4rcsl46pD+uaq6B+SPoY7QrAGRAJYn4dxiFBlnHE9",
+	"LvqWskzQpGNimjeB3mtqdWDwLnT0w9BFrQ8TADTowXSIFdNMWJ8XA8MctC/Jiudzwua7h/p67htAGT8y",
+	"BryC9wQz7k2gbh8iUEtXinT8y0Bip6+X31Oi7fUz60ekDzt5ff922zbP6H/81q922+QI4nodJphloPdW",
+	"YF4PYimAW5+QjKDwiIuKcrHNUJPfC8pdw4ueNinVX16GBCvcgCvtP4TpTSGcAIN6BcirShimsfYF8Sj0",
+	"jz6+v7/Aq5zsbSD/wMzqTUuLK82T9gZ7uFBfeRc8YsOkx8Mg1hO5E4+JU0e2E+g2okD48IYA0svsLbPQ",
+	"HscYF9SyTBgFZBjgv6UPHX3Ryx12otIUiT9ygT52LF+KhRCMkdKwQ2VraFcNkZpbWdtGlmDE4k5peYy6",
+	"vO+rhRHpO32xDzkO2GwaanY6QXO62yag7mDMJ7JnSH9EW8shsbzZxHzATvomnMPk+0KgFtyBXW6IO5FO",
+	"2vVuZVomTZBEtskNNrP4AHHuZrk2LNdm7aFp1u7Zt/HU21W7vDSsktl4DtG9aFHy2684w2qXA/dwjy5J",
+	"E7hJdgBkX3vu1q4NzizjMqsL6HIICcbU4iHhAlIObBByOStGs89FgZG5iTrES2qWSNbl1w6ukJs5xMVB",
+	"yCl5niZgRPZjk40lLHhbwaMayXmZRehNWq0Dl0clrA2ixs0CnZ6LsYGlomuhUVFxq5mUNdrtQ7r+Ho2R",
+	"uoFA/nAN1DiHUSwtpSwZ4h70oqu3Rm/CfoOy/dOhpVcbJZX2YMMYsH2eMjWJNe+BMusx2fHMz7tr2IeF",
+	"nEkI6C8mSPc7ZCbyCSoaNp14MaiJZIVZ7UiIWHa55sQRBvQmKmQVt9HqmdMzXKVzfY/Yne5c239qt9Yu",
+	"bj5csorXWLi/1Nq0NcIbwfUfI7U6C7rttXVhdMlyKtlexnIpOE33bEL5RRPp81hJu5BKTLVMNxaEygle",
+	"F0poAYlBcgxLckxC3Tl/6/uffPjh/Xvvnv/st2dvv3/+3e99/md/+dlvvn//t+/sdjCK0F63ue0Lbprk",
+	"mZ7kEZEqZyBKxq7FSUSg7zeGlY+SoSImA9SQGunjTPc/eO/s7T/0HaPAUGcsBAHpsJ5GrvXzLlSedlkk",
+	"ZWS0TWkwWX0TlpnsHC2mmKwAm8ynGZHKE/AZY3R/mxynkHsC0YvSNDZAWXGYpEy6Tuhg8Z7RXPMQOTYx",
+	"6CBmjUUKaTM3Sztg5BkAcUwtS+5QrsUpGmmG0OWUIFrsRraDf6JFUS3DelmkoURpjfrzNjnizjYgFJkz",
+	"5fhWwL0WGeEGegdBjTvraueMYVyzFao7VhxLrHWZPJdTCdKN1/QhFpwddjkzjygngOwbMD89KrtpaONZ",
+	"rN7z5XXxPSLmBEBCcdaQ9yVJLENBYgY5mHq31uJNdKEczRWhXu0AxCIvD13BhmlWB+BWWrgbjvJlcJ6g",
+	"446ME6lEXlE1v2jVe+WBj23jnQu+s0qymTCWSYLdvk36iGlmUWDarMCwcUgrUUlqNDSQKfXFYDTloJBd",
+	"0cRJvSIO2YyOx0PwD6SdQuc/T6BskxeEaeZlhXtIGTJGXQ2sLre8zzQwl4JbHZEdlt8tWBIgjTSRdbEQ",
+	"etovv9dFr/LR2Ti/eO6s91ur5mGu0/m7v/z8Oz86//27Z2//fPciObGhgIdLmyPBTHKzEtWUerBa7SCh",
+	"Wrrt+CR12OV+bz14s1MlQXS/JtKStxH7IMd9Rk+ZL+SEyGUH3KSGxPruKUb72ZBCzT4E73L97goCexXB",
+	"eYE09o8L1Q18qnwPYIp4LlC8hNOkSfwAqF5Rl/ZypkFmSjbVWfNfdS89RMCXk9QA3y31YljLDAsDmOoI",
+	"KPzJSwvCX4L6zdYiQyiGt+820ovpXPZtP0x78pCwDwG1lWBaCMkBJUCivlYrsVJJ+gHVuA/uP/DH0i6P",
+	"aZLOSV7wNtnHVGYD0V0nMZhykRoTJxrbxxZmpmJJpFlQnmvtyvg2AJhixok4SZMRxQoNUL0rUYfk6hOP",
+	"k4HA/GOrgl2SkLy+N2c0J2lCT5I0MeUKUwHhLySmUzpisa1rHuIuN4sFHL34C3gBPb+4u7c5XTwUxnTM",
+	"VHnwF0gsQdZkEm1X6j837Utf/hBICOCi+WAMUXR2d0QJURdBl/BBWsSsZz+qOBjcSZpgx8Wajg/1XjRg",
+	"Xx9BVxa2+9LE0GUlyljMdH9awcjLd0JI6oXtFHVRO1DpBUoIGvCB9F56hftyUvSjpZgez3nY5f2br5Uh",
+	"PW7yN+WkuGtCe8iqyB5a5vraumzV0B7SKLKnyyuhPbgx7nv3GFeg1LnQnsiVSOpDBNFi3Mxy0jGUG4EK",
+	"N+iSxWUcv/ialmvVYNyHGhhOjR0KEyWbi0KxmnvBAN5GsDyMq8Gf4pGoZ/4CGgehWGy4qDAUDBfSCIWn",
+	"7oWkOM5XG4uykhzX0CGQwirx1YCn9fBPoO6KNmt9pCEpdhHbM8FNL1w5KVq1mWyILtLvZxthDxqT4WZr",
+	"xijDAjCir8t3+jlDNR0qAfdJyoaKiEIZuRVYEq80yiVjKnfb5GlTKrLLd75+dOPyc0c39g6uRkT/+2RE",
+	"Xrv5zN5RRK7fen7v4NouhGaYWI7I74dEzBUdH2qWaKpPuvJKYogyksN4Z7qiMuQ4gApDjvlZNCFH3KyD",
+	"DCj01I4ZQU8CehgGE+vVmK9mew+X4z1KZreG1MCIYq4fILuLDETeYAkXmIy8xGA3JukwI3WlIleK3cfu",
+	"rX8gqUe2DdaY8hiLuvlB/Rtl2hjfz8Vm2qxeX9OUG7u0bVNuwmtTXodGW4vKBFWGl+EasdQERD1xbW1h",
+	"+S2ANEUQQUf+RGKds5jOJaEj0eXGKeA1BJ0zRXawK+j9v/grbOK527E3hvSd/Kb2UZdDbbI22TcB7ljl",
+	"yfh4l0ZHZhwCUFG2hgOrzyKgsAPU1SceX9MP6mGqeJbE1+t41hlqjqca448Vk8wrprGW03hcNKlXqtz2",
+	"xnxEjsLqXkzawUJQgMdhS3a5YV0eMNGv5rHwxkPnrw8Vh/QWGiAQVq0/mXuy35fCaSwGE70+Q+ZL1yue",
+	"4cY2A/hsT3p94+t0lWqD+Yd9UG6iGknGrvhRnce/1LK0GcO2wbf97nfO3//u+bu/Pv+LX59/+JvdLc+o",
+	"zkRf7YDfJ9CdcAkxvOqyfZjVvS+GaKMXM15WPC+7+oOOIGnKpGvu3zFsU1HboAms67ZCJo9tPseAchOO",
+	"BTXtsOfnSaFIXzJsl9a3VeH0sy6H1CBhyjKa2fC3lI5ILDDE3pbfgPhn3K6tpA7xtqYESFacpIkcG8WN",
+	"sxkZJqMiZ9JeAeiyNMHhQ8biGgVlGdEvXk0J4PgXp6dsRGCm+uO8NN5flO1+Xk9CjWhmBUO7bCIxastJ",
+	"PueX+YQMPDMaWPgQbXaMSxv6wRh3F/5mi2Vg4GOh9uiMziMyEAX0ABiLHANXbBNbKx3KMUuHkdnjbpeP",
+	"TNlWdHybTD+rqGsClRr1oDB7X7I3+pGroW3pEHIN/QriplYn7qxNbpjIwTyRTN9pgvulvDFc00Ro2q4k",
+	"CbfBUpigp4UOqZkLTdHTZyr1dtDz61qjwArJjahaQhVNbTdMlfXc9qSxIZqwidL94LcYQA2oD//0jbAG",
+	"M5aZS1BsvMvNgS3IeqAdCMlcaga5aeIzTGwANU86UIwc7dV9wXtaojfJNWVQA4nBfm2LEmPKObCykrl1",
+	"Obq5ZlRGyNeQz1xaNS4FRUFImwDU5cDnDPh2+hW87vuAmxItsO5CrswRGQjO2UAJG1alT9o2z3ZAhGKP",
+	"Ik2ttjBkM1uduqOH6ff7tjHGV0kqaLyzS5b++2dk3+vNobW3TvXyiYy7D119XZ4KkXW6XH8LUtZXoTB7",
+	"kGD/d5j8q2/CP3e7xf7+lSdAivzqlf19HGIocjLQR63HasdUUTO2/s/eIm3JVA9G3hm05aSIyKBtz2kX",
+	"X7fbhGGw76f+Cz6U9JTtwO+7gf1b5Zx5t5YQEwMVQEYcBpKOsPdGe0xlT6uF3mplyli28ziRuwb0XX7d",
+	"OkGmCdR4pR6pmifA+LGUPYQgmymxhDPtcs5mUPZW05ogJ4xkhRwzKI6MdWkpBySIiCxONFM8YchxTEx1",
+	"l7tWrkoY8cG2lOuTHdNMJdCRb1dTkuzyPvr0wbvU95rz9SPHf6yYon92tdcNDnT5DoyOtbevWAT1oA6Y",
+	"F5UtnywAPALatb0anFpnUqCBSyWSpGJmgaEXBcF8ANgYQ8atcRdqk9HUxHNTrgEa50IrZm1yE9ueoJKv",
+	"Sb3MAjfAtJ8MxPQk4SzukBOhsPTwvKxrDasyhOwkOFivWULfwKbv2keocS6K0ZgsMIgImBCsJ6NqbLtb",
+	"IBuqq5nrN1BskqLWL8mlbwNsbftSw6EONZMQpuEmSJZV+dTnEHWmG5gg7GfeD7X+X9mtuqmyup0Kyu7Q",
+	"aZaysnng62+2yu6SnatfiVpGsulcjVqGmKB/aOvK/pUn9g6u7O0/fmv/qc7Blc7+1X/VilpjlsatzuNR",
+	"y9wcrc7Blf2oZZlYq/OVx/Vvb7Q6B/vXDqKWnBT6dL7x0t7+/gHo3N78T24y/bVy+n1v+if9yffLua/a",
+	"uV9+7Wt7+/tXAISW2bmIgBJj8KO70SbCKuJmnfLuWbZXyxDL8gFLcuLdt49Wu/dUE7KD2uPnb/3i/Ps/",
+	"2QX3daABE3USornrL8ggsN5zaQ1CD1dJWXPal0ym4SM3ysC1ZoWfDLrzYH4UtC2Zb28C2MKr6Z2ltRXu",
+	"lckbq/LIrt58iWBCmbFiA/s0jR9QLWc057bFljVL0lyr4hBVgikX2JqEWlv0yTzU1Sfyyu6DwTUyjf6g",
+	"gVOWMW5uU5xsR9/kmVARiu7cJi3tQlcVriQWj3fxuAqbhIDG0ykvWlxSVGlHCa2RsP+QhPjDAnGWGY3O",
+	"rMNc+pG+mDFMBRpDJBhbAk0IsIrLgHKtVKGIhAObzimmdTeED9o+J2A/OWV5SrE2BowBnbByLdhoKc5s",
+	"0PVlghQ3UxDNtDLAfV2ysITcd6zoMvQbeuH5nGCDANuu0kiR+EyfPBQN1F9AUIvfzcXmrFjr0lSc2qou",
+	"9rDpYNImR+ZXswiXbus8DX0DPZA7+8tdivtWGD3s8j62JO9HpK9vJexKqdVqaGSDZW/0r3bULu8vdziG",
+	"nhxaoHKJgyiCYQGfPtkpK/l4rTAxTh3l2Q7p46b0AgyF+A2VeojX8Ln7W5Gn2E8ThdBe2WKTKqMLQlBB",
+	"/9BcRv0k7pvTs+3dTG0K+AUOybS8yFnGMNLdoCZSWpscdfliC61qTDwrowEMDaP3H2VFQNYuR2TeuXbl",
+	"ilG+sffa7qHfj812EDEtFL0+VdiNpuw2BYwOcFirI8azUjaLXZUrDd7lW2YkL7/s4s1ylUkwMOsLts1V",
+	"VlAfMaUvQQPCGfM6uUCgCvzFcbELibW9qc/MFrG7tOQrM0vRqFpBK+PS/PR7/+/9//H2bmNXlcWaqmRi",
+	"KHfPTJ6w1WEBpi/3s+XbX0R4QMMyn7YxfYb9V1v6gMoG7bEWBW5v4hIvYYK0l0hilfg67co+7yVx2Dm/",
+	"pFcdfMFe3+oJztf77kooRISz2SN32pmLG20luT4ZKxYogYRiD8EjDXtBrRISy3dWE8jlN93Nk8R3L+fM",
+	"/NqsfLX37cr61RtjTLjTxKt2debcH0Iy1pWHhZt1PNoxykSSNwpW2J7SF1cBklvBTQ/bFI1W449DyhX6",
+	"n9n/cyX+Pmw24Kaquw4dv3s0xP4N0FOMh8TJtsyKK1uSd40buNR5oEM4gxLjXz9+5UZpFMXKUF3eP9Zz",
+	"HCcjTlWRa2Xoq9g8v+DJHWtcxS760emBeTZmd8gLLx89s3f8wtGVx5/QzLXbwkcK323jbyciNi34u61y",
+	"bskGOTMv9sFPywYTU2ISpU/IMTg96EMfRFiYxNKPzFbzoYr0Fdg79bAJ73IK/oppwguFfSS4mLXJEdp4",
+	"cqGoYj2cGduQijQ2K0GfSJfryUDJYjKJmXMU6zX5Tb/JTt+aM82APUhA7+92tHqYu7BYo7h58C67es6E",
+	"tzdQCr768Vu/KkHsgMXRCeMAFnil3ImBKaoArmh/bvzuY5OjHto90VfCEMqv2d7UXS5nCcC8TV7V8IP8",
+	"dtRYAeY4kNmk7YNo9EUzNlVdDkXhjAnA9mqH3omu9ybgICDt3nXrBPP+dmuesT4m/SI3G0DNlDw5ZV4o",
+	"HXj/dsBIgGQGeSLTJN4r2axC4uvyxLBE7L6vNSSjMEmtJi0s6BAU6it37rimoVrxx1aNTjCLFrrVgfqD",
+	"dWXgoEa5mOmHGQVVSiMUmkyk6vKyn/wtRx9mBFBdPV+K8piZfgX9bJKBDKHf6PJFbE8k0Zcyls0Do5SR",
+	"yI2SaxVYtJalYmYr2nqWtCwX00RiR3mMstgRHMIbycfv/ZuyGCD8phXxXTKkaapFGax3gGZVXDa2l8Xp",
+	"RKH6bmeQ2Akx8R+/9WPPqQtO6VxICT51133WOYf1FrEf84k4xabi2Gz3TfDuYYUiekoTMFBHpBKJf7d/",
+	"6FZTOrKCLiybAbTgt5JMa7Ppgq/ENPp87dWXXIluaKFKdvQ/2Bo1FTNzul2uUWIspHH6ezE08TTh+K6p",
+	"TA7DgesQwYlZEskpGGUgA1VkCA40g9WEsoRu6YvXmhdmeSSx9xsKCQ8tIRUO1rj+7GSYPQIUa9qMaqq9",
+	"WFmtPtSlbEAM1pcxPbVRGQf7bomS7EhqHJJjkRE5l4pNI2h+DaX8yvACdKvKIstErkjM5GR3MZQWEgWB",
+	"AUVms5G+JC6L4ZDgjYMWVcu1UzGCzBLk/da7rITxGTKuaTr2/dL68nXe6xh5UGgVyKAhVoV5358wzagh",
+	"pMO02OderX8sUI20jczXfug6Xeu3+3Vn0ceW9KbqrKp1uy7grPwChehVrjSHE1+OyNejNK2EJ5TreyCp",
+	"urb+SaA7u5bQ7KyXJLFSpEFtgxCpabubIJbIsZjx8n6AztWuTqUTDCvhP13ez5Z4dv8QRElrsC0J1tRk",
+	"k2Mo1QuTQHHKCPMLtGKYAkGN/fQurF9Za2VdvjC+lDWHtr9xDh7VjeP7uwBvLqQLZKx58SJhXPDNcvlN",
+	"z1R4F4kmZYotk8915UzBqI/YOkAaRTGWlyso6TEH+oB6IDGj0K8MxT3/TrDd7Y0TardNIOoa8xlLQtCD",
+	"F5wOh9D6LITbz8J615osroW6Gk7F6cUkyeFQF3NcUVO7zNPz68/+k20GEsy3BXvw9lhrO61a1y/Sdhoy",
+	"Bx1JEro6orIQgV1Px7PPaMKydGduPbjGaMiiUrYOEmkM8g9aFcxl2OXGppKoiimlvkXmP+kmX6RuYiuT",
+	"P1zlRGTyMiizl2kRJ2ovFaNmIfgYKjgcRuTm9RsyIkc3r5MJm8vI+esjp8bIiJyIO0QTh4y63Mboy0rN",
+	"3D3j+M5BUbdB6bLIWH6aSJFfkrZerZhOwVoBNeUiW1/SRvxH5OO3frXrgtq9LACMt9UEcXTzunlB60mF",
+	"1U9o/M1CKlfU0uQT5nMypTwZarl6kArJOlC2GRoVJIrs0C4/ofEIojMsGGx7CrNWaNGwG4HZIsLgSrwo",
+	"Y3aaDExUv+uUYclW0XzEtPh6StOCSZvHC7KiJvg2OYajxwsVQo01cEf/H3tf1BzHcaT5Vyp4F4GZcw8A",
+	"QrDWJuIeIIqUYdMigqDMi/D4OIXpGkwbPVVzXT0YjhiKEMGQLHvF025Itk62dCd5ba9291Yrh7wrHqWz",
+	"H+6fGAQoPvkvXFRmVnX3TPdMgwAaYKyeSADdVdVVWVlZmfl9uSV8j0mVYVfCDB9zGcReROEdZ9XIwRW1",
+	"NSutFCoIma9utcOg5bEW3kAxv2NbjC6gRzTwyQGK7jU3Q4UppObKOg36OzPEuioZQStqLRDReYR4I9cg",
+	"Lig9ADiS7UD67tFWfcrAkBGscGR9HsciMq/+1x/yxss3f/SNZnMe//ef/mM+XjqvI1z2m/B0QW/PLOX1",
+	"dvg+jhRIzoltj+HgfT5ite/yPpdw0SqcWrMhiuHm5ZDmpus00L1s37E6bM9PE4QWNvMlGZeJxcMBwISM",
+	"C8LxT3aeifYgCuIRKBDYYhtCa+j6hz8yn54ceHCVhzGEagvZv4KdIBRbwpUtzo6K1eDk0hkCy/7kybap",
+	"bjXg7JmafbJqnn1O3boOT57kmqQ6mubVcUdmJbP/nO2N1R598vu6x3SPh6Gb6+RU6isdN8zYqDyTZpxB",
+	"5Mn8rsdHbEuxzRGrJSc3nvNFa1WUXIDujfRkHdq30dZR57raFvLE3Brp4eGAq3ZqZCaoQJKkGDppqkSY",
+	"0Mthuzz0Pl24valuwQFo/Rezr2+pN07k+pZ3IXqKhBMHXPU9qoxwOinhGkB8fiUS6m5XtnvwEr8szPUl",
+	"2OpCHCR4WbB2yLVOV6NzwrwCly+g09IxNxcfrl0apblpsyCeIfCUntngbYxeT4kIOYpbLIDCtOrEQzT7",
+	"hW+GAQnEsb0qKEmGbqSGrPbc0t7uv+zd/Ye93d/t3f3phabE8jH7r73x+KO/3//k13u7n+3d/XLv7k/h",
+	"Qx/f+euvPrv76JOPHv3N649+/o/7b33uoHm2G3MX6+MVzl4Hu0gtppsSIv3EAVnb4Ft8yGFybyXF/nQd",
+	"/ewuoDqX+oSaVE3ZsnfHm4HfqiOC2WJgXXQMLm1Y2C/JUVFDWXi1MbN+EWdy1c75SYt/tr9pB76dAWKy",
+	"4e1uatmJxbIqQyyzMgQuyY7PXe7nsHRwCtsJJRAnxh8K4m8ueRyM746F2/SbMY92nuc4Z+aPoqC9vLCT",
+	"E0PEfaqhTGQ4ViwC7/GKQ14EFHdKzWzRnSQl+8ea6Hsi7vLycuX86fb75nR21mpBbBnL5fhcUW6Qdayk",
+	"/1KbYloebsVRYC4qXxSTTV6zpJJxassa5ZNRWUaLWRxTaqx1t01cqdN59jwWxTe286aAw8hnqZr5AKky",
+	"b3VH/a6QegWzcozy17GKoNinZqsbF9fWqFY+AJCiER4G6UKiMIc6ThOfzUHeU49TBpDD/AKbLoQh+woq",
+	"/dlSovl5K8e84U7SIsqOcr1673LeXM04Eqo1jlxaTN7xTOlWJD4e4g/HdnRJDe8cwbMv5lfco/mxnDEN",
+	"+rKShc6z888W1FM9wnIHsejpUutuP8SsI42CRxEvzEd3c1TJyrtpZoFkQx5uuzJcCJl9GQytiPEwPNYb",
+	"vpuVM6oz7PhO8Y6fCE7xJd8KS4WXfNtl3r0IciI7QQwl70TYwbvLnLZUx2XVw8Jt+18AxRi5bFgYfTnv",
+	"QOr9ar0DT4tgn6J/YJZgOwk7HQeB7X5Oo0J0/A2JwPeD9jaLoY6rK6CcKlHXUWGohrPdAe5GNfs4/L57",
+	"tLKDy3ZZ5uC6lLmnAzen2e+VLJybGlb76t7nD+9/kdjcAVIAiIhthjbAq8Og70rfPsGRlmez+WB0D/p9",
+	"ETXaRhpWwHfiAxHAQIvJ9L6C5L7sxJ9RFWLHd4pnYyKbxWejlcYKz0bnIShpDzsFsHA7dZd85fB1A+3b",
+	"a88X32MR1ZLaDUA2EPV4GGgi0LDXxjDYTqrJmas45hA0ZY1DOIiKKRPjSJAQeCbFlT0Wi1txtlbXRjfo",
+	"xDe/u7ZhXUZtLgEQVV8hT98m9/FvMDjeSxWury0vLdWLc5Weqp1ziofvrJ3jRPh0Dt/UvRIBQxmJre3d",
+	"eefhHz94/OGXRs17WV0OzIk8igMeIoE4FPo80kZc4P2gsS1GJQ7o1fW174lRhcczdlj2Vmk+YoVS4OFc",
+	"NDs1uIURdmAlPHrO8yG0ZXqdk0SycrF+74i6cdbVlCb2jKoQHN0pHr1W7grl7Biz6A9hBHI8sWw6nqXk",
+	"mTiRV7CePubSOqhQOGLg5E0Nm/F+X/AMe/+TaI6F27wf3NwWlt5hR22Lo53vXu6FN+nlZIggxn3iOwrI",
+	"izjDT/Jh1m11bUs/hCgXR4dr0wDHSSVMA8e59U7y/Jwu/qnJqMZxG6s+S+HictSqM6DMYphtsaWUf9Rz",
+	"8TA8FDBtFZJR5PY3K6G71lZEUu0z4MMkxLGZW0A7xnWXEEX4GfOnHh+lKHpjVVm4NrXQueniYJmnRn9y",
+	"x2nRVeOla1fyIlEbG9cuWwr0sSDC+kvXm7II44QNaWRPy8D9UunxNx2UtQdc4XwCCAiYP7ytOI5z0P/T",
+	"wlxHhdydvGlwFjAUT7TvKg9zJVUCx0Vwch9BYYDAqE/zmup0vEkYRllNCiObfY3YgMcqu0RgdyXvEJgw",
+	"X8VCXbLMdZ0O6wnkIt0cIf7gWMNQdrrPpKkPgztFSx/6X197cZqTLbtG9oRcX3sR+V963K8yATU9mpTF",
+	"n1TaMQOjQxHgPImBCgwgbVFmFzdADvV83y/e0OtRIGOYwOfg4TKc7enRA0lg3zSygsd4T3CpU2CWHWA4",
+	"MNa0uNUPlS+srV9Ab9jpjCcXOS1xqDuBd67Hb63hq0uLi+Oawzun41EIGA8V9Q5rj9OM5lxXNgPJkaV5",
+	"LJCfn0XBo4pS52B1sT9W2xzoQAqtG+Znyi49DyT75ma6zHRXGDvSJc6hPuOaXVS+YOeXvlVet+WI5cJt",
+	"u8wlM6hTUnHi6FdJDDpEieALkGFzlMZd0dMi3EG02lZA3CfgpIIKWPBepEJBoRO2mnrdt7s9QJyr2caD",
+	"GPcJ0FLPT/MXn331f4qeYrINptgCdu4rNeKuCSO+Y8reS6UlBxFIi5cWMrD6MiJ3KLsttbUW+oE81e1V",
+	"QMypRZw9tM+oVK+vvQiDPT2RnmLRnBVr5oVgZ1zCGQd7y4wlMWwGMlTmUpw6TKQPepDKT4EuDLUAVVgs",
+	"6aGIYr0QqmFjdp3RK2p4LJUlSl1SXGclrihX1NDVGPGgeFClaMZ1V7U9RmhqqIZWHWWI92oH//vD/bfv",
+	"7O3+eu/uPwAM441iJVQOynhcKMZSa+LgPbOXxGEMx9GF1QQVeRRb0gEHYmxzS6KvY8wyanPI0ShcAgtL",
+	"ELf6KhpHJeSidy6rCDjatK3Mb5YdUuFcoDxJxoYighbcM4bc8ZpSPP67Xz388oM/v/Zrj+3tvr535/W9",
+	"u+/u3f3Ha3XLfhbCdSaJrYN5efHalcse2+RaPLvcELKtfOGzQDZlq613WvPsmhraQjxokW0KV7mw1u7y",
+	"iLfNqZBqlp4DCoampAB+rBQLldxy8Rb6rjpkq4eiE4MKQkYEYFoIJGtRtrlu5TndLsE0U7b0xY0fnKSr",
+	"mHrBLosOBZhhLHPCsS6//a5q9AoH/2m6wjTeZSeqtdjCkk60gh4QAOIkHidSYnxrYEdjW+OIUIzCdCuo",
+	"srGp/FGSsmJLoGKJMzE0dwRYNsxdl2mAQ1PaTCws+YLlM9ydjFoAcSWe3l79ApPK1ukwLfA45u0uJc1I",
+	"RTwlPbUj9Dy7GndFNAy0oNu6e4+518xGNJf6VFlQj7iVfcvWmpTmAT8ll3xL9KB2D7ZnLJKmHEYqpjIx",
+	"VOIXwUmu8k8YIp8k1SKnQi+sBepI+GYLrrohJt12uXk3EtwHYnSQeCS9CbByJi45BPmMNghtgZ6xEOBK",
+	"UmRIRa7UCd8Wkg27oLpsO5bgSLPlxW/jergwIs1bnrpY602oi5Oxe2NxK15o650ncFBUZ+XSPOCkFPrt",
+	"SBSgCImbW6PLlpem0e/THvrGEYZ0zWw9Hk5VtUb07AmRVLIxeteNla26De2r9gC2Bcq9uBULaRSp86Mh",
+	"faPb2F5mZ1fjm4RhI8NPVmePK2xnBwRaD4DOOsR9g5Mw00SZ0MML9NUnpY+hwMHYoQNDb/g85ubkYbXE",
+	"hFARe+n65ca36lZdGy0+35SXHHI5HTDER+gMc9E/j3Suq29EVssFrMdEET1kP0oQ0WDpDNUg9CkPl4Cr",
+	"7mQfAa3TMDK2DPSFyDqP8QLVy/wAhoHAZ1ykpky0p3nTlouWwA8aqaH24H928Y3RhFFk20NTusMcxg1q",
+	"EOjVVcQ6UDXWWl5dLlOk9kl3Tak6jEukYEyWJcI62tih/bMdrjItkrr3gObUnJnWlssNjaJcZfXN16rX",
+	"TgVNT56eu2FE0UkfyiQqtsTIBLE2okipVBXlYGIFiMNrKWeTwmdY3VqsrdRAxg2AT0y91V40z12Hx47r",
+	"XjsmIWWcCoRFAa6DiiF5scIqB0SxlVStH+N9nj7TU4pKInphIKH1tgswWasL1j1B4wAnhq0wEauYh3ol",
+	"VRp+/HnUuYJ4ZW2dRvogzRbn2SXe7jalH3Q6IgKEja1CCMUjfzzQMZ7s1jaPBNdKzrMbWBgBm8Ia702J",
+	"2hHLImAtCrKHoRAmVE4wskpMzvg34GW2VROa0nnKjJ7s8cgcQzDpuWzMwO5wdtFeML5TSQSBnqcXxsOl",
+	"A5sOK3pXFDpoq8h3kkMQ1wTQePB3v9y/d7/YGedz3d1UPPKnpbs97x46rEwMVbT9PARRx/cpzKi702EA",
+	"jUqeYCJTz5zXPh/ZEuxdLn0gv6zRnLJnCgnxBkn9lJumifxy3s9A4BdDE88unmLJuWR+8w5XFW2bK7OO",
+	"+RYQhGI5xDQPQhCBCh30tcdc7VHtsaFRI+grFKofispS+TqhArJTn4+wishWyAHwkooFl5DJhXaXg+2v",
+	"oa7cK6Vk9KJ558kFdfY6Bz2+JRb0ztY3bvXC44ntmyFX5HnD/QZgEuGbQwEPyb7ZYcBzjlm3Ph+B941L",
+	"tvGDF9gmj3CUs71ueWFDWwmzOGhoS1PSwGDDcqnz6lE6V13JkpxX+3paOc6Trp2Z1367y6UUYW4HoseD",
+	"MKH+Lmj1aSLwTBagBIOnVHHQCarki3gx3aMZwhhDVw1WBPWo5YWuZ5E9xaqsoCjmNE2Wmq5z1azK8yI2",
+	"MlfkW0vND0xCAJZxLHr93GotJ71eV+XYmMCYpjQyHJa5ZtB050HWD3s42JWD/PBZSzu13ulhOppZsfRq",
+	"X59VXElahkuIlcdIrR65TulhMqeBDjAr3eDvl2pY0lIJ5KYaSH/m+bNmn3vS02faXFPjG/hWRTxAyUeV",
+	"cTnY74eUZ3GrDzVTmM/jakxS2z1S2kHtSvRD91IUFNNXeOE2/a+E9rYTc7L7y01//vai4Vamkak/UsZ2",
+	"ibHSPsy4DzZmGEhxZH1MfWXUce5CLXQCGeju4RVxuociPXwZ2r4GX4cW4VlVxeVExQPFZ1erEsHBKaQ+",
+	"EV3pBKnW51EcQhWKziAMR25kxerYuj0amJgyO5vd+rquwPNngZbtONLFV5PMbGPOUpaO2X1LyxVzsW0k",
+	"lFmY55G4pog/S2O5IM5oXqevbJpGy7w9SxWnnJknucHK0j9VxESQuP/M1IJnEArcJjSuOlHRNAdlYJTT",
+	"SMmIC634hj9W+qMXSLdrptzxbdWa6SbW991TR73eq74wwgI1cnJv9JVYV/Z7NmhRS5hYbgqIZ1UN0YPq",
+	"smYiI4bcp0O5F0DR46qSFoF7mXyUrPb4V69/de/zusfMbDMlhS64RhcdvVf7QtoPPoNxCju0UwlVuHkp",
+	"0EUw564YFAiLDdCm5MP+CisqViktZm3THEskNnBKmAGCJlMR2yKCVwj+U1oX7d78M8SpkoXb9r+zjPmU",
+	"jJ3aetmxVsVik5EMc1JMag2rVI4OvLcbJW3JF6zTAujkJ+AZSfdRlPRzw3ysVZX0lR4WnCYvAAM2hahH",
+	"+jWBJgB8wVgwTYlorUYg0+9hfJnevkltE2fL2HwaJd2UEYT0hD/PruDM27+qjg3yUkU4dOB3RegzHQAf",
+	"RiQwE7EpVadjsyxxPVMJy1yz/sC8nhsENtN8hpVrZnynomG/Q5HIGfFgMCGy849aNWZ+UBEHmRkDpgqC",
+	"EvUgioq/sEIFTFnSh5CQxSiClB1WkS7YCO3se5edwXOnAqV1kWSzHSqLiWZ6tTbQwf/474/+8Gkdi/hN",
+	"SIxm689ftjyCCLmAU3prC4JOFepe3ebyhFRvmm40J1PLJk2aEUhh1emLNxp/RRnuKmrK9MVGxzyKF3Ss",
+	"+iwBfUB6LeVsT6QSAjM4b8pJrWqJwyPKqsCDMMkhp7R7DwuFmFE0JdVvsRx+pmczdhb4WIg6HgZt+FhK",
+	"EymsSGC0P8Zrz6AWtjt4o83lqSphM4DpipjW3dm31Tg+zJJbnMCcTqSa3B5MyViRvA/a28Dze3D/o707",
+	"7xa7t8pxK1/t62qZlVMdPj28ypnSEFSaafbEj1GGQWC4EYteP+RYx6foInHJPHndPniC2yLbUcGOsCPG",
+	"Yj406V5iodi/awskPA0OMGOPQK4kzLIbE6s9eu/B41fv7H/y5sMHr+/d/Qjgpv9UDQnYpV4/Bna0H4s2",
+	"QmKVPyIek9RUzsF540YMWaO+QgQRi5D9NUOfvbRUZ5L3KM0YKF8dVLsXaGPSz+dReY2L1Vk7JTLjO5Vj",
+	"YuZ+2KiOqovvTBB0FQr5LCaHcirpybEypRhmCRLwtRSWGsEUAAXwx4EEcG0uAlTznKAUWyKuCjBxDZUT",
+	"TySRSiVp3uuHwhrE1t7WHKJ2U6pCwAsWxDU9a/8UQLBpZGsQ66ZMJdG3gaUM0N1juFZkMbI59sgsTy9q",
+	"ADyRZbe6vjbPVilr3wFF0wy+Y5BUvY1ZmcOukOYiYa9EMDM09VmcKpsKU02ACDENYmCXF+CqNCScN50g",
+	"eHDqVMSWF7/dlMAaGmBqey7MtV4MYr1qer0chOLkKhcmFTLSMAj3LQAEK1ek8LgobXLHawYDlU9HahCv",
+	"MD4wQiLCEADIhIhG3BuL1LCwyjwOJDed/Zxp85znQln0o+6qftAxbWi1rQpDWk81UA3EzMJxp90FUXlw",
+	"yyNwghjhzJCOghB2I326EML46VA1S/XnNOkfVC/7b7178NnH+2/94qs/flkfRwSXTL3LHCwZO2c6qvfi",
+	"xg/SUN0LbAP3hxsicqKA+jMbhuhMcN82Ze3gs48PfvETrCnsscd3//XhH/+U/PR/H995e//B+4/ef9Nj",
+	"+/d399988OidBwcf/K3HzDPvf+qxg0/f2v+bex7b+N5LHjv4+aePf/KWNfWbEgsSQymScNCTrj6nVqA8",
+	"0vMGK6rrnjmfAIFsBuxwyV5T8pj1lI7Z+UX2/eegi6VFb3FxEUC7tromfvKWoBsxHbqq05St9asb15ml",
+	"Lkat2sowzcMAEkDyXCLAHtbhnEQ0T4HdpvbL12fF12dFJWdFaUgzocnPAJZ5tj5NsnycmRjEh1GqxSXc",
+	"UWd0gjBGB4ZTV6TARqytepuBFMjjlLF7kQpGN2UnUj1w1G+KrUACk3kgGYLztUAN4y5A9BajTJaY4EkQ",
+	"JA36gXBVdRhEaHt9Lkce030obhxsSRUJfyUvrNCUtmm4LXi2MHHyEkIPI4H/CST7Lu/zXA22IXjU7l5E",
+	"NX3Vxs5mcuNmpgcmQycClb+l8eGi7MNnl0sDkI6nOveE8lpPlohNWaGiz7PLXphemSLnTX/hJJZo3OuO",
+	"E1fUr32sqN/lxdITe8jcfZAWl7k/CZKlOyiytSMOFsCxPi+eRHznptln+Wvro5tm5kRme98UHQVWZbnu",
+	"8Tw5TOdPE6QtvdlnY9pQrWYhY1XlV/ugO9NlKXIGc6jjYeE2/DuWO5UTZQh6IgyA5zvaIveCrb5H9UbM",
+	"uYEGJIRI+SYGcZuyhqjUlE+c3B+QqdBGfztYuDvCp7Cvam/XLRytKeG7VlgLXTa6Bap8aE91Ow7cruDM",
+	"GWom1TBPv78g4vR6n6tIrgoT+MwfK8N14CmV1L8y0+zZ7BHP3URxLbuBjlU0miFOhzXvYQiZNIUJQVyg",
+	"ZT68oztpvChB4eqY90/wdtdjNkuLQNJ0d9zJkHsks9CUNpzji52gLeZZC7MNWpTLldQ0Ij3bD/DkqiGv",
+	"Jxa3NHYP1ubF0j1QrtfyVG4phRCnTcH6g5htcmMvmjNjhbX6g/im+UXLNBEPIgl+Zui6QQa98N22MJ0L",
+	"3zKPKFt3tguc5itN2YqE9X+2nCdU4/biROpijgze3oYmbdNQpABz3sgQpDaRdooHYK4iHgDS1ldYKxJa",
+	"hTviJrTawjiadYo2JUwZ/EgNud3N2sboGPRpODxG0sBNIaRlbjFfovthELcgEDPxAanJiFisFFbbBU5E",
+	"MnF0zGLVlEhkPPm5reZgcfGZNoqpVPCTaCy1PCzFlPEFow4Cvi1X7xF21jy7UaC2XEyRY3Fm4BnMtVBJ",
+	"EJ0CO3vMLoneW4Vtdko0L+PDmO5OxFVGEkmpoHSIrKhKw3dU6Hu2VLf5T8PuQ/MDbBkryeZCFAaxR/vd",
+	"7MxEP1jVVc4CMHuhAY6fhdvm/zfN/19ZoGGUI5F375WFi5h7zQy4SDFWGga2HrS3rwTHkM56BLnrR2Zo",
+	"MbFVUHZYLoGX1fGpP6buXKk5+2HyqOdaTJw2CtIU8mT3OxYdAmAArPoOpFK2vWoSPqDAJVaeh6RI5xog",
+	"lasxjibFrdj+ClyVpf0ZQCy2YN4vTM55UdyKjXicpFVn2r/O9XZhPg7X20BZoIwW8RJrCwByLhME1wlv",
+	"gUF1ias48+YWb9YBxlrDAy9ZuUxlQSNUs9bktmnnCKml5vWZaaV4t4GrRW+ggRDczuOcdig58A+hWceC",
+	"WPTwBRgmUhobMwjiARxcVLAqxi4w+vO/DbiMg3gEf2/Zn1poOs2zVUvAaTvzGCffoenKA/27I6IGTCWY",
+	"dOiEbwBXpzGWIsH9puSwOcezTVnZZNOmnJVtamR0wyzF2TMO7NBOxSQwnU83AmDCq+Z9g/zSNDehh1IM",
+	"/LJGiGt7d9/Zu3t3b/ef9+5+trf76SE2pLEZjmVHjhmhpl1StWdNxNzYzqiM4U2sgwwLgq6H1rUN1xAj",
+	"gJFoRGqAF7nURSjQRPlYTQYRxH3T1JU5LJrSXF2FbwuH7H/4+/2//dkUESVCzoVQqe1Bvzj/Gf5MZUvK",
+	"YYEPg1s+v/StWZbohBP1BpBvUvoMghh8j1FAj3EIarhkvjlX7SXlRIC0KMwaL3K6hgnMvRBwfdxA5qnb",
+	"Cb/TLkRRYj7+GT1H1iJFkTHHLuhVpHutRHJv0OUfx+4S9YPivPD+IOZDPkpnHUxW2x3y0Vk9V3F0p6Ly",
+	"ZsM20J0Fyg68vNUABNSO7RkuIxTIInaSRIMpuFuLsIMMq6/9dm/3zWL1Rcwlxdkp64M4jXLy3S4oGICx",
+	"85wpympr1y83zi/XmxJ3CxW9SFmnK4yzFzbON84vfQvJOAj6ZIxg3H/iVj+IRshDjLTzdndKIXzNODyp",
+	"InqQynPhDrG08abNkYfxWcoRCTRbXlqyfvxWqOIWGMrYSuuCOQbA3xfEjozZTURTYmKjDYo+MZIKOXrE",
+	"Gd2GqdGd0a14KhYuTUtyFKgO7cza/mu//ere5we/eX//7TvFu07bls1uCwUCdMZM0mBLXh0cs1toOSf7",
+	"zJXxrOZyEGxJ01lO5KUIoLSRbvAkhS3dT27ejUrVPQ1kUrLw4sa1yyw2k27ULygKUAyU9lyZOyQF8k/V",
+	"MpxCXTKeiEiqvqXVtrpJQtpibaW2A8Fq34nj/lUZjjy2wXtiI4jFf96Io6Ade2zDDFQ0JaCIu3Hc1/V5",
+	"tgruoI7ZKehXWF97EdJVOFUJsWUUAf8IYZ2OipoS3ugFchALzWrLS8/kZnEbSVqT507o0gWNn47OmyGG",
+	"G1b+jkWsJjenPdV4lkiiWJdhYT8X+JzOfbWBT594tDrTz9QQSUImEkihPRZI7einBjZ6HIm26vWE9I31",
+	"rW5VtKeRb8aGQeiu2qe8IZr32SHsGeldNR0GfQi82ACKtZ7q6FiMVSzINGuew6jhkO8IihjiL8wz+Ivm",
+	"OXcTzMZWDnObLRFWKRK/JO7u4v9jpA85HGhIAgdFVmQ7HPhksGUdFVTDzeYnj5Ee5IAgzQPP20HMSru7",
+	"0Q3aXdbn/XQ1+gusZVZHt1htdXlh9ZvJ4pvfwvpgaTnzxPL/e/dZs3uBpxxMcvhLHYFbLi8fc+Cw3Ddg",
+	"drirzUn7HtcaBkAEHJwo++zvkOmA3NLo5v2x2lxhLR6GLcwLoL1Rx3c021RmmyFgyY7F8uvZZrF+Z4Cl",
+	"pyBFbsQ2R5irpIOXC30MOGtF6cRhmM4mhp9g+s5553CGjs6ldlz0H4nIVlXr0gqT41lJSQ7yUdj0Jlq7",
+	"9ecvn0DWTPEuhqGcRO4M7WJkYHAwAwgk2UpiHYx0Zat6JcC9pszWLiNrEBWGLa7jSj9SLAdkvSlbGe3U",
+	"YrX++GIkFWzTWybXFAKO0OPJnzih4xhGWIYLI/EuBvaEQswGTr5m0QATs0M1rAYspPUgp0YXKS6sFuvS",
+	"cegTao9fvbO3+7NHP/u3R+89+OqjKe6XYrk3TZ+I2PN2N8lC1m0eCjYUwVY3zpQDpAouxApl1PctRM5Y",
+	"Tk6mu4AAhndX4NSItgRLlZfSg60tYH1MhxWxkQzDwOK362wgQ6E1a1kuMhxRC1Cm0SA/Ksjb22c1Z8iM",
+	"7bQuD+XMXmRURvmtmu8r4YwDTmVrblOyz8Gvf7//5mtPsmUioUV8PHtm3EmnRbyGAz2O8mNn487jMHB2",
+	"BapxAMXIIGK7NXYn1s5Kpc2skFH9JFLwZEkbs4WA1v+MempToztNxVPSWUtJrtWlI9hcGaTDhABFnQWW",
+	"DSElirWZrttiwQuD/mx+wY0w6J8OtyCMr7LMrLQ5W3v0h3v7b985+NX9+gkzB7ptXISBCl4WRffE5fQ1",
+	"0fzAvzm1xhdmOs8mEFnFwsyTSOi6vXATYDYFKbEg64dffvDotx8TiLspH/3s3w5e+2uPHbz724P3drEO",
+	"PQEdwxHb//APBz99FUTc2qs3bYFjHKwHyBevKfshbwtEaEOuJeA2GDYPTBraIswpnxvT/TB3oyltpb85",
+	"NlSRbwze1+49vvMOEl957ODNOwdvfPGXL9/Yu/POw/v39t//+C9f/tRjD//0waNPPnp4/5/Zn1/9XX3F",
+	"fkWgmxIAjHMahmeNwSCmwtJIwF9IsOI1JXptkHZknKQRCneR0eGlua1SXCxNCb4MgAQhEW19hSnHv4Ky",
+	"iggKaMDhK5oyg0W3fTcIRIRPws2y5zF/gJtaaOZHqt+fVmIfgXf/7ivs4zRML7BPc01JwkRQXCmPhK2N",
+	"ZTcLQp9xT5g99dmdeuni8oCnmcqiuGGeWDcbuGRNgSdJwSnSn9uDMwPxraTcQTLZZQgk4WlgsUAt5XIl",
+	"ulz6oG2HPNyuECYHiUNhAAAosz/+/Oo7kC+BkzKnXYkNRo5YSKyY0xbWJUn3JWU7SiW3w9sLnWBrEE2p",
+	"gAmxXdXevkzPlRLmE+O6KBb340OCnKCeNFpjejLbnINIcs1euJScWrhat/X24BUiUEH/u53qiuj9k2GS",
+	"4CB6SWdICXkoNKMapZppAS6F3qHEMhT+FlZALFSxV/CRrwXy6AoUp/JKIEspUKi+iOjvpcVFyK6rLh6y",
+	"OqH/UFSeCJDuTEH0W08Vt+v07DV8tIplyXRZZmVW23GwI6wXfnNkwyKUGxcBdLiS26WdWEsRiCMKgA3Y",
+	"G6saIzrlK/cgp0R2Ys6eoyczvkO4es6fzAiKNjGsSkXJeFvmxhZlCvNIMWRp+WC1SMCdF6N8HIVZSVG8",
+	"gaFCfXH+NME3b/CdsyglZlinIhwwHwUyYWbUVWnGeH4l8gELxTj2rzopflRiWetQ9guQGuzt/m5v9++B",
+	"uvsXM6Rj4bb556ZUZZNNHOMqkrxRtkebS6kAAoiJED6rifmtecbZxavPM95TAxljbkSAmHqYvzDoz2kW",
+	"q5iH9QRuD8UlYprsCxiPjrumF2gbadVDrmPMqiCiPHB+iE7cUIM4HSIYdkdJXHtDbavGS9KOMXFa4abq",
+	"zbOrMhxZvKVjOpDpDyPWWErB5taFU5A8k7+5vs6b+TpvJkezzOl0+ox3DuUTBpGV3PwcMBvYJ4ow0gxm",
+	"UzA1iD3WVr0eb2hhhDEW/grjmxppToW9JKPEUy/zmWmd+IoKFB8muGTzSbCaDyjCJJ8HHBOA8qUQLGT8",
+	"bY4g8+/Jam+SXjzmqpt9FcU8XOhzrYcq8htJwLeQWBX1zUBbjQYcYcRnzsJAAri9ZVuGBlu4n4YqQpR1",
+	"m6xK8JWzrhpEKwxA5lgzeps504JL4HiCkjzAM5gGmywtLhlhgeo+6AeEoeFYNkWo5JZG9I4ZLbJpx02J",
+	"5JpSAfv4sKuQmFsy3oYg2jy7EvSCmEpYt8PAyCT3/UhonY83AWNjnaYQIttHyKHmvh9g/GE9xSHR4aEW",
+	"3hitBHzo2LovfTN7SX0mx4WYIZXARvJ5JGYZOUuTErLWmb4GcFiaJQ7Ai2eU65CPjj/x+hIJpJKiASEQ",
+	"K5laxIwIDWjFUtsRhZaMkty9sUD5NNPZ7RG5QEdzisoS5wVo5CXRNbHWf2jNszXaHZAku9KUWsRxUiAE",
+	"B8DCoBMjOMtyPVEakH2CONZojzalmfI5jeYKI/ABVCuBaI3Fdwmfxms9VctLS/mCroUT82ok3C3RpN0X",
+	"M2OEAuNxUvnLY5YI+a+W2OYoFnBupbfH4uIMveidg8nII6OcAQbObCtsxEu+4Ml22HK+fDmRCLQR6BXA",
+	"qbAUeu74gQwT28baaLAtjDAFcicg882IN5jS25kSrXnbqwRwax2efGrhW/ihM/FbVkXQJOXMWjGgaz3T",
+	"xUmSF2Q6KgXpMob1EK4USRmwamFeMxYgi/PCh+G0yl+DUkgvfP4QQC/I2GpKB/QizU52FVx8srrelUQG",
+	"yoDlxfPzzEhSI5AaCWTCQiuG1ZaXvo0TfU3E0agBsLL6Cp0pnWBHWCab5GTJgMzIVAISP3MiIbTMI5Au",
+	"18yc+02J7cHlrDOI0E6TwmODPpgEaPohHs1jAxkHIUKgg61u3JTuSykxmH4CfZObvurUxImB2NJdnA55",
+	"yKz9VwGWjVK8aKOAGCViWtKoMttrugcfv/QljdfpYyRj83lc3qmfjCLHo5898aHdMnxsBJNI9IzV/IkS",
+	"IsPtmMOFJfRgKjCYGqBmNTWUIhucmakSvw9JTzzvS6G11Aei3WqECB1fdJOE4koa9VwQOdny2A4PA4C2",
+	"Mi12hATW9tzMH2OSiNQinsHEdje4U/EupwV8UlRx/vxq5A87MwIjIq2cnpkUyWnCOK5jFm6bfyx9dZ/H",
+	"7e6kvnmp7/PjEhMv13tDgzjGcPaPKrmAYVgn5W/bVCoUXE5oP3rwyW45ixWJ83XruEpIXIOKjMyNWPWz",
+	"uhBIBENUbj13gUMSlKkSPt4z7wffEyPXpYh2rNQOovDchXMLoLuonXElvf/z1/ffvrN393/u7f6fvd0/",
+	"pTzZxE2VU2Vn//2P9x/8U7oMAqTKTD4HzB0PH7yx/8kvWW1148V68k4gN9VA+rnN/+TBV/c+P3jzJ49+",
+	"8yB5gaqVFD2+/8n/enT/j3t3v0iAYpDimxqlpVjOaePxa/cev3rn4Ze/fPQb08be7r9CtOptMyl3v8C0",
+	"w4P3dh//4u39+/9ifgP13B99/uHe7p2D93b33/gihcqmTN6cbm6Iza5S2ymnLv5CzyplhItP1amc7tIX",
+	"QGyoqErWEEvMZ2/MdIaTVSd3sIIjn7ytbgir62ssiLUIO+h0iHaAucgXEbMKF5OfWE0Lwfim2hEErbQS",
+	"hRI8+anAz5D6LFbrcul3Reh7NiDk2cJYdbzmYKnGcVaFplxfe5HV6NJFnoW6zYzHSyXjoVYUNjKf/18a",
+	"5hLaAO1NEbjMqFVfn3vlR6/8/wAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
