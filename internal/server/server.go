@@ -290,6 +290,8 @@ func New(cfg Config) *Server {
 	e.GET("/hh-sw.js", s.serviceWorker)
 	e.GET("/station", s.stationPage)
 	e.GET("/console", s.consolePage)
+	e.GET(portalBase, s.portalPage)
+	e.GET(portalBase+"/reset", s.portalPage)
 	e.GET("/track/:token", s.trackingPage)
 	e.GET("/api/docs", s.apiDocs)
 	if err := s.mountAPI(spec); err != nil {
