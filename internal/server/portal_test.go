@@ -399,3 +399,41 @@ func readPortalLetter(t *testing.T, raw []byte) (subject, body string) {
 	}
 	return subject, string(b)
 }
+
+// Every change of the portal's own needs the session's CSRF token: none,
+// another session's, or one of a session that signed out is refused, and
+// nothing is done.
+func TestPortal_CSRF(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h := mustAPIServer(t, db, Config{})
+	mustPortalUsers(t, db)
+	owner := signInPortal(t, h, "owner@sakura.example", portalPassword)
+	other := signInPortal(t, h, "owner@midori.example", portalPassword)
+	gone := signInPortal(t, h, "owner@sakura.example", portalPassword)
+	gone.must(204, "DELETE", "/portal/session", nil)
+	users := owner.must(200, "GET", "/portal/users", nil).JSON["data"].([]any)
+	staffID := itoa64(int64(users[1].(map[string]any)["id"].(float64)))
+	for _, token := range []string{"", other.csrf, gone.csrf, strings.Repeat(owner.csrf, 200)} {
+		forged := &portalClient{tb: t, h: h, cookie: owner.cookie, csrf: token}
+		for _, c := range []struct {
+			method, path string
+			body         any
+		}{
+			{"POST", "/portal/users", map[string]any{"email": "x@sakura.example", "role": "owner"}},
+			{"PATCH", "/portal/users/" + staffID, map[string]any{"active": false}},
+			{"DELETE", "/portal/session", nil},
+			{"POST", "/portal/api/v1/orders", order("SO-X", line("NONE", 1))},
+		} {
+			if r := forged.do(c.method, c.path, c.body); r.Status != 403 {
+				t.Errorf("%s %s with CSRF token %.10q: %d %s, want 403", c.method, c.path, token, r.Status, r.Raw)
+			}
+		}
+	}
+	if n := len(owner.must(200, "GET", "/portal/users", nil).JSON["data"].([]any)); n != 3 {
+		t.Fatalf("a forged change went through: %d users", n)
+	}
+	owner.must(200, "GET", "/portal/session", nil)
+	if r := gone.do("GET", "/portal/session", nil); r.Status != 401 {
+		t.Fatalf("a signed-out session: %d", r.Status)
+	}
+}
