@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/japanese"
+
 	"github.com/soko-wms/soko/internal/notify"
 	"github.com/soko-wms/soko/internal/password"
 	"github.com/soko-wms/soko/internal/soko"
@@ -435,5 +437,32 @@ func TestPortal_CSRF(t *testing.T) {
 	owner.must(200, "GET", "/portal/session", nil)
 	if r := gone.do("GET", "/portal/session", nil); r.Status != 401 {
 		t.Fatalf("a signed-out session: %d", r.Status)
+	}
+}
+
+// The stock downloads as CSV, in UTF-8 with a byte order mark or in
+// Shift_JIS, with the merchant's products only.
+func TestPortal_StockCSV(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h := mustAPIServer(t, db, Config{})
+	mustPortalUsers(t, db)
+	(client{t, h, keySakura}).must(201, "PUT", "/api/v1/products/TOWEL-1", product("今治タオル", 1650))
+	(client{t, h, keySakura}).must(201, "PUT", "/api/v1/products/FORMULA", product("=SUM(A1)", 10))
+	viewer := signInPortal(t, h, "viewer@sakura.example", portalPassword)
+	r := viewer.must(200, "GET", "/portal/stock.csv", nil)
+	if !strings.HasPrefix(string(r.Raw), "\uFEFFSKU,商品名,引当可能") || !strings.Contains(string(r.Raw), "TOWEL-1,今治タオル,0,0,0,0,") ||
+		!strings.Contains(r.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(string(r.Raw), "'=SUM(A1)") {
+		t.Fatalf("UTF-8 CSV %v:\n%s", r.Header, r.Raw)
+	}
+	r = viewer.must(200, "GET", "/portal/stock.csv?encoding=shift_jis", nil)
+	text, err := japanese.ShiftJIS.NewDecoder().Bytes(r.Raw)
+	if err != nil || !strings.HasPrefix(string(text), "SKU,商品名") || !strings.Contains(string(text), "TOWEL-1,今治タオル") || !strings.Contains(r.Header.Get("Content-Type"), "shift_jis") {
+		t.Fatalf("Shift_JIS CSV %v: %v\n%s", r.Header, err, text)
+	}
+	if r := viewer.do("GET", "/portal/stock.csv?encoding=latin1", nil); r.Status != 422 && r.Status != 400 {
+		t.Fatalf("an unknown encoding: %d %s", r.Status, r.Raw)
+	}
+	if r := signInPortal(t, h, "owner@midori.example", portalPassword).must(200, "GET", "/portal/stock.csv", nil); strings.Contains(string(r.Raw), "TOWEL-1") {
+		t.Fatalf("another merchant's CSV: %s", r.Raw)
 	}
 }

@@ -33,6 +33,8 @@ var portalWords = map[string][2]string{
 	"inbound":            {"入荷予定数", "Inbound"},
 	"on_hand":            {"実在庫", "On hand"},
 	"lots":               {"ロット・期限", "Lots & expiry"},
+	"csv_utf8":           {"CSVダウンロード（UTF-8）", "Download CSV (UTF-8)"},
+	"csv_sjis":           {"CSVダウンロード（Shift_JIS）", "Download CSV (Shift_JIS)"},
 	"no_stock":           {"在庫はまだありません", "No stock yet"},
 	"order_no":           {"注文番号", "Order no."},
 	"status":             {"状態", "Status"},

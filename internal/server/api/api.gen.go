@@ -1314,6 +1314,24 @@ func (e PrintWaveParamsPapers) Valid() bool {
 	}
 }
 
+// Defines values for DownloadPortalStockCSVParamsEncoding.
+const (
+	ShiftJis DownloadPortalStockCSVParamsEncoding = "shift_jis"
+	Utf8     DownloadPortalStockCSVParamsEncoding = "utf-8"
+)
+
+// Valid indicates whether the value is a known member of the DownloadPortalStockCSVParamsEncoding enum.
+func (e DownloadPortalStockCSVParamsEncoding) Valid() bool {
+	switch e {
+	case ShiftJis:
+		return true
+	case Utf8:
+		return true
+	default:
+		return false
+	}
+}
+
 // APIScope defines model for APIScope.
 type APIScope string
 
@@ -4370,6 +4388,14 @@ type PortalSignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// DownloadPortalStockCSVParams defines parameters for DownloadPortalStockCSV.
+type DownloadPortalStockCSVParams struct {
+	Encoding *DownloadPortalStockCSVParamsEncoding `form:"encoding,omitempty" json:"encoding,omitempty"`
+}
+
+// DownloadPortalStockCSVParamsEncoding defines parameters for DownloadPortalStockCSV.
+type DownloadPortalStockCSVParamsEncoding string
+
 // InvitePortalUserParams defines parameters for InvitePortalUser.
 type InvitePortalUserParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -4902,6 +4928,9 @@ type ServerInterface interface {
 	// PortalSignIn Sign in to the portal with email and password
 	// (POST /portal/session)
 	PortalSignIn(ctx echo.Context) error
+	// DownloadPortalStockCSV The merchant's stock per SKU as a CSV file
+	// (GET /portal/stock.csv)
+	DownloadPortalStockCSV(ctx echo.Context, params DownloadPortalStockCSVParams) error
 	// ListPortalUsers The merchant's portal users (owners)
 	// (GET /portal/users)
 	ListPortalUsers(ctx echo.Context) error
@@ -8145,6 +8174,24 @@ func (w *ServerInterfaceWrapper) PortalSignIn(ctx echo.Context) error {
 	return err
 }
 
+// DownloadPortalStockCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) DownloadPortalStockCSV(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DownloadPortalStockCSVParams
+	// ------------- Optional query parameter "encoding" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "encoding", ctx.QueryParams(), &params.Encoding, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter encoding: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DownloadPortalStockCSV(ctx, params)
+	return err
+}
+
 // ListPortalUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) ListPortalUsers(ctx echo.Context) error {
 	var err error
@@ -8313,6 +8360,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/portal/session", wrapper.PortalSignIn, options.OperationMiddlewares["portalSignIn"]...)
 	router.POST(options.BaseURL+"/portal/password-reset", wrapper.RequestPasswordReset, options.OperationMiddlewares["requestPasswordReset"]...)
 	router.POST(options.BaseURL+"/portal/password-reset/confirm", wrapper.ResetPassword, options.OperationMiddlewares["resetPassword"]...)
+	router.GET(options.BaseURL+"/portal/stock.csv", wrapper.DownloadPortalStockCSV, options.OperationMiddlewares["downloadPortalStockCSV"]...)
 	router.GET(options.BaseURL+"/portal/users", wrapper.ListPortalUsers, options.OperationMiddlewares["listPortalUsers"]...)
 	router.POST(options.BaseURL+"/portal/users", wrapper.InvitePortalUser, options.OperationMiddlewares["invitePortalUser"]...)
 	router.PATCH(options.BaseURL+"/portal/users/:user_id", wrapper.UpdatePortalUser, options.OperationMiddlewares["updatePortalUser"]...)
@@ -13497,6 +13545,51 @@ func (response PortalSignIndefaultApplicationProblemPlusJSONResponse) VisitPorta
 	return err
 }
 
+type DownloadPortalStockCSVRequestObject struct {
+	Params DownloadPortalStockCSVParams
+}
+
+type DownloadPortalStockCSVResponseObject interface {
+	VisitDownloadPortalStockCSVResponse(w http.ResponseWriter) error
+}
+
+type DownloadPortalStockCSV200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response DownloadPortalStockCSV200TextcsvResponse) VisitDownloadPortalStockCSVResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type DownloadPortalStockCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DownloadPortalStockCSVdefaultApplicationProblemPlusJSONResponse) VisitDownloadPortalStockCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPortalUsersRequestObject struct {
 }
 
@@ -13989,6 +14082,9 @@ type StrictServerInterface interface {
 	// PortalSignIn Sign in to the portal with email and password
 	// (POST /portal/session)
 	PortalSignIn(ctx context.Context, request PortalSignInRequestObject) (PortalSignInResponseObject, error)
+	// DownloadPortalStockCSV The merchant's stock per SKU as a CSV file
+	// (GET /portal/stock.csv)
+	DownloadPortalStockCSV(ctx context.Context, request DownloadPortalStockCSVRequestObject) (DownloadPortalStockCSVResponseObject, error)
 	// ListPortalUsers The merchant's portal users (owners)
 	// (GET /portal/users)
 	ListPortalUsers(ctx context.Context, request ListPortalUsersRequestObject) (ListPortalUsersResponseObject, error)
@@ -18144,6 +18240,31 @@ func (sh *strictHandler) PortalSignIn(ctx echo.Context) error {
 	return nil
 }
 
+// DownloadPortalStockCSV operation middleware
+func (sh *strictHandler) DownloadPortalStockCSV(ctx echo.Context, params DownloadPortalStockCSVParams) error {
+	var request DownloadPortalStockCSVRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadPortalStockCSV(ctx.Request().Context(), request.(DownloadPortalStockCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadPortalStockCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DownloadPortalStockCSVResponseObject); ok {
+		return validResponse.VisitDownloadPortalStockCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListPortalUsers operation middleware
 func (sh *strictHandler) ListPortalUsers(ctx echo.Context) error {
 	var request ListPortalUsersRequestObject
@@ -18695,181 +18816,185 @@ var swaggerSpec = []string{
 	"P1zlRGTyMiizl2kRJ2ovFaNmIfgYKjgcRuTm9RsyIkc3r5MJm8vI+esjp8bIiJyIO0QTh4y63Mboy0rN",
 	"3D3j+M5BUbdB6bLIWH6aSJFfkrZerZhOwVoBNeUiW1/SRvxH5OO3frXrgtq9LACMt9UEcXTzunlB60mF",
 	"1U9o/M1CKlfU0uQT5nMypTwZarl6kArJOlC2GRoVJIrs0C4/ofEIojMsGGx7CrNWaNGwG4HZIsLgSrwo",
-	"Y3aaDExUv+uUYclW0XzEtPh6StOCSZvHC7KiJvg2OYajxwsVQo01cEf/H3tf1BzHcaT5Vyp4F4GZcw8A",
-	"QrDWJuIeIIqUYdMigqDMi/D4OIXpGkwbPVVzXT0YjhiKEMGQLHvF025Itk62dCd5ba9291Yrh7wrHqWz",
-	"H+6fGAQoPvkvXFRmVnX3TPdMgwAaYKyeSADdVdVVWVlZmfl9uSV8j0mVYVfCDB9zGcReROEdZ9XIwRW1",
-	"NSutFCoIma9utcOg5bEW3kAxv2NbjC6gRzTwyQGK7jU3Q4UppObKOg36OzPEuioZQStqLRDReYR4I9cg",
-	"Lig9ADiS7UD67tFWfcrAkBGscGR9HsciMq/+1x/yxss3f/SNZnMe//ef/mM+XjqvI1z2m/B0QW/PLOX1",
-	"dvg+jhRIzoltj+HgfT5ite/yPpdw0SqcWrMhiuHm5ZDmpus00L1s37E6bM9PE4QWNvMlGZeJxcMBwISM",
-	"C8LxT3aeifYgCuIRKBDYYhtCa+j6hz8yn54ceHCVhzGEagvZv4KdIBRbwpUtzo6K1eDk0hkCy/7kybap",
-	"bjXg7JmafbJqnn1O3boOT57kmqQ6mubVcUdmJbP/nO2N1R598vu6x3SPh6Gb6+RU6isdN8zYqDyTZpxB",
-	"5Mn8rsdHbEuxzRGrJSc3nvNFa1WUXIDujfRkHdq30dZR57raFvLE3Brp4eGAq3ZqZCaoQJKkGDppqkSY",
-	"0Mthuzz0Pl24valuwQFo/Rezr2+pN07k+pZ3IXqKhBMHXPU9qoxwOinhGkB8fiUS6m5XtnvwEr8szPUl",
-	"2OpCHCR4WbB2yLVOV6NzwrwCly+g09IxNxcfrl0apblpsyCeIfCUntngbYxeT4kIOYpbLIDCtOrEQzT7",
-	"hW+GAQnEsb0qKEmGbqSGrPbc0t7uv+zd/Ye93d/t3f3phabE8jH7r73x+KO/3//k13u7n+3d/XLv7k/h",
-	"Qx/f+euvPrv76JOPHv3N649+/o/7b33uoHm2G3MX6+MVzl4Hu0gtppsSIv3EAVnb4Ft8yGFybyXF/nQd",
-	"/ewuoDqX+oSaVE3ZsnfHm4HfqiOC2WJgXXQMLm1Y2C/JUVFDWXi1MbN+EWdy1c75SYt/tr9pB76dAWKy",
-	"4e1uatmJxbIqQyyzMgQuyY7PXe7nsHRwCtsJJRAnxh8K4m8ueRyM746F2/SbMY92nuc4Z+aPoqC9vLCT",
-	"E0PEfaqhTGQ4ViwC7/GKQ14EFHdKzWzRnSQl+8ea6Hsi7vLycuX86fb75nR21mpBbBnL5fhcUW6Qdayk",
-	"/1KbYloebsVRYC4qXxSTTV6zpJJxassa5ZNRWUaLWRxTaqx1t01cqdN59jwWxTe286aAw8hnqZr5AKky",
-	"b3VH/a6QegWzcozy17GKoNinZqsbF9fWqFY+AJCiER4G6UKiMIc6ThOfzUHeU49TBpDD/AKbLoQh+woq",
-	"/dlSovl5K8e84U7SIsqOcr1673LeXM04Eqo1jlxaTN7xTOlWJD4e4g/HdnRJDe8cwbMv5lfco/mxnDEN",
-	"+rKShc6z888W1FM9wnIHsejpUutuP8SsI42CRxEvzEd3c1TJyrtpZoFkQx5uuzJcCJl9GQytiPEwPNYb",
-	"vpuVM6oz7PhO8Y6fCE7xJd8KS4WXfNtl3r0IciI7QQwl70TYwbvLnLZUx2XVw8Jt+18AxRi5bFgYfTnv",
-	"QOr9ar0DT4tgn6J/YJZgOwk7HQeB7X5Oo0J0/A2JwPeD9jaLoY6rK6CcKlHXUWGohrPdAe5GNfs4/L57",
-	"tLKDy3ZZ5uC6lLmnAzen2e+VLJybGlb76t7nD+9/kdjcAVIAiIhthjbAq8Og70rfPsGRlmez+WB0D/p9",
-	"ETXaRhpWwHfiAxHAQIvJ9L6C5L7sxJ9RFWLHd4pnYyKbxWejlcYKz0bnIShpDzsFsHA7dZd85fB1A+3b",
-	"a88X32MR1ZLaDUA2EPV4GGgi0LDXxjDYTqrJmas45hA0ZY1DOIiKKRPjSJAQeCbFlT0Wi1txtlbXRjfo",
-	"xDe/u7ZhXUZtLgEQVV8hT98m9/FvMDjeSxWury0vLdWLc5Weqp1ziofvrJ3jRPh0Dt/UvRIBQxmJre3d",
-	"eefhHz94/OGXRs17WV0OzIk8igMeIoE4FPo80kZc4P2gsS1GJQ7o1fW174lRhcczdlj2Vmk+YoVS4OFc",
-	"NDs1uIURdmAlPHrO8yG0ZXqdk0SycrF+74i6cdbVlCb2jKoQHN0pHr1W7grl7Biz6A9hBHI8sWw6nqXk",
-	"mTiRV7CePubSOqhQOGLg5E0Nm/F+X/AMe/+TaI6F27wf3NwWlt5hR22Lo53vXu6FN+nlZIggxn3iOwrI",
-	"izjDT/Jh1m11bUs/hCgXR4dr0wDHSSVMA8e59U7y/Jwu/qnJqMZxG6s+S+HictSqM6DMYphtsaWUf9Rz",
-	"8TA8FDBtFZJR5PY3K6G71lZEUu0z4MMkxLGZW0A7xnWXEEX4GfOnHh+lKHpjVVm4NrXQueniYJmnRn9y",
-	"x2nRVeOla1fyIlEbG9cuWwr0sSDC+kvXm7II44QNaWRPy8D9UunxNx2UtQdc4XwCCAiYP7ytOI5z0P/T",
-	"wlxHhdydvGlwFjAUT7TvKg9zJVUCx0Vwch9BYYDAqE/zmup0vEkYRllNCiObfY3YgMcqu0RgdyXvEJgw",
-	"X8VCXbLMdZ0O6wnkIt0cIf7gWMNQdrrPpKkPgztFSx/6X197cZqTLbtG9oRcX3sR+V963K8yATU9mpTF",
-	"n1TaMQOjQxHgPImBCgwgbVFmFzdADvV83y/e0OtRIGOYwOfg4TKc7enRA0lg3zSygsd4T3CpU2CWHWA4",
-	"MNa0uNUPlS+srV9Ab9jpjCcXOS1xqDuBd67Hb63hq0uLi+Oawzun41EIGA8V9Q5rj9OM5lxXNgPJkaV5",
-	"LJCfn0XBo4pS52B1sT9W2xzoQAqtG+Znyi49DyT75ma6zHRXGDvSJc6hPuOaXVS+YOeXvlVet+WI5cJt",
-	"u8wlM6hTUnHi6FdJDDpEieALkGFzlMZd0dMi3EG02lZA3CfgpIIKWPBepEJBoRO2mnrdt7s9QJyr2caD",
-	"GPcJ0FLPT/MXn331f4qeYrINptgCdu4rNeKuCSO+Y8reS6UlBxFIi5cWMrD6MiJ3KLsttbUW+oE81e1V",
-	"QMypRZw9tM+oVK+vvQiDPT2RnmLRnBVr5oVgZ1zCGQd7y4wlMWwGMlTmUpw6TKQPepDKT4EuDLUAVVgs",
-	"6aGIYr0QqmFjdp3RK2p4LJUlSl1SXGclrihX1NDVGPGgeFClaMZ1V7U9RmhqqIZWHWWI92oH//vD/bfv",
-	"7O3+eu/uPwAM441iJVQOynhcKMZSa+LgPbOXxGEMx9GF1QQVeRRb0gEHYmxzS6KvY8wyanPI0ShcAgtL",
-	"ELf6KhpHJeSidy6rCDjatK3Mb5YdUuFcoDxJxoYighbcM4bc8ZpSPP67Xz388oM/v/Zrj+3tvr535/W9",
-	"u+/u3f3Ha3XLfhbCdSaJrYN5efHalcse2+RaPLvcELKtfOGzQDZlq613WvPsmhraQjxokW0KV7mw1u7y",
-	"iLfNqZBqlp4DCoampAB+rBQLldxy8Rb6rjpkq4eiE4MKQkYEYFoIJGtRtrlu5TndLsE0U7b0xY0fnKSr",
-	"mHrBLosOBZhhLHPCsS6//a5q9AoH/2m6wjTeZSeqtdjCkk60gh4QAOIkHidSYnxrYEdjW+OIUIzCdCuo",
-	"srGp/FGSsmJLoGKJMzE0dwRYNsxdl2mAQ1PaTCws+YLlM9ydjFoAcSWe3l79ApPK1ukwLfA45u0uJc1I",
-	"RTwlPbUj9Dy7GndFNAy0oNu6e4+518xGNJf6VFlQj7iVfcvWmpTmAT8ll3xL9KB2D7ZnLJKmHEYqpjIx",
-	"VOIXwUmu8k8YIp8k1SKnQi+sBepI+GYLrrohJt12uXk3EtwHYnSQeCS9CbByJi45BPmMNghtgZ6xEOBK",
-	"UmRIRa7UCd8Wkg27oLpsO5bgSLPlxW/jergwIs1bnrpY602oi5Oxe2NxK15o650ncFBUZ+XSPOCkFPrt",
-	"SBSgCImbW6PLlpem0e/THvrGEYZ0zWw9Hk5VtUb07AmRVLIxeteNla26De2r9gC2Bcq9uBULaRSp86Mh",
-	"faPb2F5mZ1fjm4RhI8NPVmePK2xnBwRaD4DOOsR9g5Mw00SZ0MML9NUnpY+hwMHYoQNDb/g85ubkYbXE",
-	"hFARe+n65ca36lZdGy0+35SXHHI5HTDER+gMc9E/j3Suq29EVssFrMdEET1kP0oQ0WDpDNUg9CkPl4Cr",
-	"7mQfAa3TMDK2DPSFyDqP8QLVy/wAhoHAZ1ykpky0p3nTlouWwA8aqaH24H928Y3RhFFk20NTusMcxg1q",
-	"EOjVVcQ6UDXWWl5dLlOk9kl3Tak6jEukYEyWJcI62tih/bMdrjItkrr3gObUnJnWlssNjaJcZfXN16rX",
-	"TgVNT56eu2FE0UkfyiQqtsTIBLE2okipVBXlYGIFiMNrKWeTwmdY3VqsrdRAxg2AT0y91V40z12Hx47r",
-	"XjsmIWWcCoRFAa6DiiF5scIqB0SxlVStH+N9nj7TU4pKInphIKH1tgswWasL1j1B4wAnhq0wEauYh3ol",
-	"VRp+/HnUuYJ4ZW2dRvogzRbn2SXe7jalH3Q6IgKEja1CCMUjfzzQMZ7s1jaPBNdKzrMbWBgBm8Ia702J",
-	"2hHLImAtCrKHoRAmVE4wskpMzvg34GW2VROa0nnKjJ7s8cgcQzDpuWzMwO5wdtFeML5TSQSBnqcXxsOl",
-	"A5sOK3pXFDpoq8h3kkMQ1wTQePB3v9y/d7/YGedz3d1UPPKnpbs97x46rEwMVbT9PARRx/cpzKi702EA",
-	"jUqeYCJTz5zXPh/ZEuxdLn0gv6zRnLJnCgnxBkn9lJumifxy3s9A4BdDE88unmLJuWR+8w5XFW2bK7OO",
-	"+RYQhGI5xDQPQhCBCh30tcdc7VHtsaFRI+grFKofispS+TqhArJTn4+wishWyAHwkooFl5DJhXaXg+2v",
-	"oa7cK6Vk9KJ558kFdfY6Bz2+JRb0ztY3bvXC44ntmyFX5HnD/QZgEuGbQwEPyb7ZYcBzjlm3Ph+B941L",
-	"tvGDF9gmj3CUs71ueWFDWwmzOGhoS1PSwGDDcqnz6lE6V13JkpxX+3paOc6Trp2Z1367y6UUYW4HoseD",
-	"MKH+Lmj1aSLwTBagBIOnVHHQCarki3gx3aMZwhhDVw1WBPWo5YWuZ5E9xaqsoCjmNE2Wmq5z1azK8yI2",
-	"MlfkW0vND0xCAJZxLHr93GotJ71eV+XYmMCYpjQyHJa5ZtB050HWD3s42JWD/PBZSzu13ulhOppZsfRq",
-	"X59VXElahkuIlcdIrR65TulhMqeBDjAr3eDvl2pY0lIJ5KYaSH/m+bNmn3vS02faXFPjG/hWRTxAyUeV",
-	"cTnY74eUZ3GrDzVTmM/jakxS2z1S2kHtSvRD91IUFNNXeOE2/a+E9rYTc7L7y01//vai4Vamkak/UsZ2",
-	"ibHSPsy4DzZmGEhxZH1MfWXUce5CLXQCGeju4RVxuociPXwZ2r4GX4cW4VlVxeVExQPFZ1erEsHBKaQ+",
-	"EV3pBKnW51EcQhWKziAMR25kxerYuj0amJgyO5vd+rquwPNngZbtONLFV5PMbGPOUpaO2X1LyxVzsW0k",
-	"lFmY55G4pog/S2O5IM5oXqevbJpGy7w9SxWnnJknucHK0j9VxESQuP/M1IJnEArcJjSuOlHRNAdlYJTT",
-	"SMmIC634hj9W+qMXSLdrptzxbdWa6SbW991TR73eq74wwgI1cnJv9JVYV/Z7NmhRS5hYbgqIZ1UN0YPq",
-	"smYiI4bcp0O5F0DR46qSFoF7mXyUrPb4V69/de/zusfMbDMlhS64RhcdvVf7QtoPPoNxCju0UwlVuHkp",
-	"0EUw564YFAiLDdCm5MP+CisqViktZm3THEskNnBKmAGCJlMR2yKCVwj+U1oX7d78M8SpkoXb9r+zjPmU",
-	"jJ3aetmxVsVik5EMc1JMag2rVI4OvLcbJW3JF6zTAujkJ+AZSfdRlPRzw3ysVZX0lR4WnCYvAAM2hahH",
-	"+jWBJgB8wVgwTYlorUYg0+9hfJnevkltE2fL2HwaJd2UEYT0hD/PruDM27+qjg3yUkU4dOB3RegzHQAf",
-	"RiQwE7EpVadjsyxxPVMJy1yz/sC8nhsENtN8hpVrZnynomG/Q5HIGfFgMCGy849aNWZ+UBEHmRkDpgqC",
-	"EvUgioq/sEIFTFnSh5CQxSiClB1WkS7YCO3se5edwXOnAqV1kWSzHSqLiWZ6tTbQwf/474/+8Gkdi/hN",
-	"SIxm689ftjyCCLmAU3prC4JOFepe3ebyhFRvmm40J1PLJk2aEUhh1emLNxp/RRnuKmrK9MVGxzyKF3Ss",
-	"+iwBfUB6LeVsT6QSAjM4b8pJrWqJwyPKqsCDMMkhp7R7DwuFmFE0JdVvsRx+pmczdhb4WIg6HgZt+FhK",
-	"EymsSGC0P8Zrz6AWtjt4o83lqSphM4DpipjW3dm31Tg+zJJbnMCcTqSa3B5MyViRvA/a28Dze3D/o707",
-	"7xa7t8pxK1/t62qZlVMdPj28ypnSEFSaafbEj1GGQWC4EYteP+RYx6foInHJPHndPniC2yLbUcGOsCPG",
-	"Yj406V5iodi/awskPA0OMGOPQK4kzLIbE6s9eu/B41fv7H/y5sMHr+/d/Qjgpv9UDQnYpV4/Bna0H4s2",
-	"QmKVPyIek9RUzsF540YMWaO+QgQRi5D9NUOfvbRUZ5L3KM0YKF8dVLsXaGPSz+dReY2L1Vk7JTLjO5Vj",
-	"YuZ+2KiOqovvTBB0FQr5LCaHcirpybEypRhmCRLwtRSWGsEUAAXwx4EEcG0uAlTznKAUWyKuCjBxDZUT",
-	"TySRSiVp3uuHwhrE1t7WHKJ2U6pCwAsWxDU9a/8UQLBpZGsQ66ZMJdG3gaUM0N1juFZkMbI59sgsTy9q",
-	"ADyRZbe6vjbPVilr3wFF0wy+Y5BUvY1ZmcOukOYiYa9EMDM09VmcKpsKU02ACDENYmCXF+CqNCScN50g",
-	"eHDqVMSWF7/dlMAaGmBqey7MtV4MYr1qer0chOLkKhcmFTLSMAj3LQAEK1ek8LgobXLHawYDlU9HahCv",
-	"MD4wQiLCEADIhIhG3BuL1LCwyjwOJDed/Zxp85znQln0o+6qftAxbWi1rQpDWk81UA3EzMJxp90FUXlw",
-	"yyNwghjhzJCOghB2I326EML46VA1S/XnNOkfVC/7b7178NnH+2/94qs/flkfRwSXTL3LHCwZO2c6qvfi",
-	"xg/SUN0LbAP3hxsicqKA+jMbhuhMcN82Ze3gs48PfvETrCnsscd3//XhH/+U/PR/H995e//B+4/ef9Nj",
-	"+/d399988OidBwcf/K3HzDPvf+qxg0/f2v+bex7b+N5LHjv4+aePf/KWNfWbEgsSQymScNCTrj6nVqA8",
-	"0vMGK6rrnjmfAIFsBuxwyV5T8pj1lI7Z+UX2/eegi6VFb3FxEUC7tromfvKWoBsxHbqq05St9asb15ml",
-	"Lkat2sowzcMAEkDyXCLAHtbhnEQ0T4HdpvbL12fF12dFJWdFaUgzocnPAJZ5tj5NsnycmRjEh1GqxSXc",
-	"UWd0gjBGB4ZTV6TARqytepuBFMjjlLF7kQpGN2UnUj1w1G+KrUACk3kgGYLztUAN4y5A9BajTJaY4EkQ",
-	"JA36gXBVdRhEaHt9Lkce030obhxsSRUJfyUvrNCUtmm4LXi2MHHyEkIPI4H/CST7Lu/zXA22IXjU7l5E",
-	"NX3Vxs5mcuNmpgcmQycClb+l8eGi7MNnl0sDkI6nOveE8lpPlohNWaGiz7PLXphemSLnTX/hJJZo3OuO",
-	"E1fUr32sqN/lxdITe8jcfZAWl7k/CZKlOyiytSMOFsCxPi+eRHznptln+Wvro5tm5kRme98UHQVWZbnu",
-	"8Tw5TOdPE6QtvdlnY9pQrWYhY1XlV/ugO9NlKXIGc6jjYeE2/DuWO5UTZQh6IgyA5zvaIveCrb5H9UbM",
-	"uYEGJIRI+SYGcZuyhqjUlE+c3B+QqdBGfztYuDvCp7Cvam/XLRytKeG7VlgLXTa6Bap8aE91Ow7cruDM",
-	"GWom1TBPv78g4vR6n6tIrgoT+MwfK8N14CmV1L8y0+zZ7BHP3URxLbuBjlU0miFOhzXvYQiZNIUJQVyg",
-	"ZT68oztpvChB4eqY90/wdtdjNkuLQNJ0d9zJkHsks9CUNpzji52gLeZZC7MNWpTLldQ0Ij3bD/DkqiGv",
-	"Jxa3NHYP1ubF0j1QrtfyVG4phRCnTcH6g5htcmMvmjNjhbX6g/im+UXLNBEPIgl+Zui6QQa98N22MJ0L",
-	"3zKPKFt3tguc5itN2YqE9X+2nCdU4/biROpijgze3oYmbdNQpABz3sgQpDaRdooHYK4iHgDS1ldYKxJa",
-	"hTviJrTawjiadYo2JUwZ/EgNud3N2sboGPRpODxG0sBNIaRlbjFfovthELcgEDPxAanJiFisFFbbBU5E",
-	"MnF0zGLVlEhkPPm5reZgcfGZNoqpVPCTaCy1PCzFlPEFow4Cvi1X7xF21jy7UaC2XEyRY3Fm4BnMtVBJ",
-	"EJ0CO3vMLoneW4Vtdko0L+PDmO5OxFVGEkmpoHSIrKhKw3dU6Hu2VLf5T8PuQ/MDbBkryeZCFAaxR/vd",
-	"7MxEP1jVVc4CMHuhAY6fhdvm/zfN/19ZoGGUI5F375WFi5h7zQy4SDFWGga2HrS3rwTHkM56BLnrR2Zo",
-	"MbFVUHZYLoGX1fGpP6buXKk5+2HyqOdaTJw2CtIU8mT3OxYdAmAArPoOpFK2vWoSPqDAJVaeh6RI5xog",
-	"lasxjibFrdj+ClyVpf0ZQCy2YN4vTM55UdyKjXicpFVn2r/O9XZhPg7X20BZoIwW8RJrCwByLhME1wlv",
-	"gUF1ias48+YWb9YBxlrDAy9ZuUxlQSNUs9bktmnnCKml5vWZaaV4t4GrRW+ggRDczuOcdig58A+hWceC",
-	"WPTwBRgmUhobMwjiARxcVLAqxi4w+vO/DbiMg3gEf2/Zn1poOs2zVUvAaTvzGCffoenKA/27I6IGTCWY",
-	"dOiEbwBXpzGWIsH9puSwOcezTVnZZNOmnJVtamR0wyzF2TMO7NBOxSQwnU83AmDCq+Z9g/zSNDehh1IM",
-	"/LJGiGt7d9/Zu3t3b/ef9+5+trf76SE2pLEZjmVHjhmhpl1StWdNxNzYzqiM4U2sgwwLgq6H1rUN1xAj",
-	"gJFoRGqAF7nURSjQRPlYTQYRxH3T1JU5LJrSXF2FbwuH7H/4+/2//dkUESVCzoVQqe1Bvzj/Gf5MZUvK",
-	"YYEPg1s+v/StWZbohBP1BpBvUvoMghh8j1FAj3EIarhkvjlX7SXlRIC0KMwaL3K6hgnMvRBwfdxA5qnb",
-	"Cb/TLkRRYj7+GT1H1iJFkTHHLuhVpHutRHJv0OUfx+4S9YPivPD+IOZDPkpnHUxW2x3y0Vk9V3F0p6Ly",
-	"ZsM20J0Fyg68vNUABNSO7RkuIxTIInaSRIMpuFuLsIMMq6/9dm/3zWL1Rcwlxdkp64M4jXLy3S4oGICx",
-	"85wpympr1y83zi/XmxJ3CxW9SFmnK4yzFzbON84vfQvJOAj6ZIxg3H/iVj+IRshDjLTzdndKIXzNODyp",
-	"InqQynPhDrG08abNkYfxWcoRCTRbXlqyfvxWqOIWGMrYSuuCOQbA3xfEjozZTURTYmKjDYo+MZIKOXrE",
-	"Gd2GqdGd0a14KhYuTUtyFKgO7cza/mu//ere5we/eX//7TvFu07bls1uCwUCdMZM0mBLXh0cs1toOSf7",
-	"zJXxrOZyEGxJ01lO5KUIoLSRbvAkhS3dT27ejUrVPQ1kUrLw4sa1yyw2k27ULygKUAyU9lyZOyQF8k/V",
-	"MpxCXTKeiEiqvqXVtrpJQtpibaW2A8Fq34nj/lUZjjy2wXtiI4jFf96Io6Ade2zDDFQ0JaCIu3Hc1/V5",
-	"tgruoI7ZKehXWF97EdJVOFUJsWUUAf8IYZ2OipoS3ugFchALzWrLS8/kZnEbSVqT507o0gWNn47OmyGG",
-	"G1b+jkWsJjenPdV4lkiiWJdhYT8X+JzOfbWBT594tDrTz9QQSUImEkihPRZI7einBjZ6HIm26vWE9I31",
-	"rW5VtKeRb8aGQeiu2qe8IZr32SHsGeldNR0GfQi82ACKtZ7q6FiMVSzINGuew6jhkO8IihjiL8wz+Ivm",
-	"OXcTzMZWDnObLRFWKRK/JO7u4v9jpA85HGhIAgdFVmQ7HPhksGUdFVTDzeYnj5Ee5IAgzQPP20HMSru7",
-	"0Q3aXdbn/XQ1+gusZVZHt1htdXlh9ZvJ4pvfwvpgaTnzxPL/e/dZs3uBpxxMcvhLHYFbLi8fc+Cw3Ddg",
-	"drirzUn7HtcaBkAEHJwo++zvkOmA3NLo5v2x2lxhLR6GLcwLoL1Rx3c021RmmyFgyY7F8uvZZrF+Z4Cl",
-	"pyBFbsQ2R5irpIOXC30MOGtF6cRhmM4mhp9g+s5553CGjs6ldlz0H4nIVlXr0gqT41lJSQ7yUdj0Jlq7",
-	"9ecvn0DWTPEuhqGcRO4M7WJkYHAwAwgk2UpiHYx0Zat6JcC9pszWLiNrEBWGLa7jSj9SLAdkvSlbGe3U",
-	"YrX++GIkFWzTWybXFAKO0OPJnzih4xhGWIYLI/EuBvaEQswGTr5m0QATs0M1rAYspPUgp0YXKS6sFuvS",
-	"cegTao9fvbO3+7NHP/u3R+89+OqjKe6XYrk3TZ+I2PN2N8lC1m0eCjYUwVY3zpQDpAouxApl1PctRM5Y",
-	"Tk6mu4AAhndX4NSItgRLlZfSg60tYH1MhxWxkQzDwOK362wgQ6E1a1kuMhxRC1Cm0SA/Ksjb22c1Z8iM",
-	"7bQuD+XMXmRURvmtmu8r4YwDTmVrblOyz8Gvf7//5mtPsmUioUV8PHtm3EmnRbyGAz2O8mNn487jMHB2",
-	"BapxAMXIIGK7NXYn1s5Kpc2skFH9JFLwZEkbs4WA1v+MempToztNxVPSWUtJrtWlI9hcGaTDhABFnQWW",
-	"DSElirWZrttiwQuD/mx+wY0w6J8OtyCMr7LMrLQ5W3v0h3v7b985+NX9+gkzB7ptXISBCl4WRffE5fQ1",
-	"0fzAvzm1xhdmOs8mEFnFwsyTSOi6vXATYDYFKbEg64dffvDotx8TiLspH/3s3w5e+2uPHbz724P3drEO",
-	"PQEdwxHb//APBz99FUTc2qs3bYFjHKwHyBevKfshbwtEaEOuJeA2GDYPTBraIswpnxvT/TB3oyltpb85",
-	"NlSRbwze1+49vvMOEl957ODNOwdvfPGXL9/Yu/POw/v39t//+C9f/tRjD//0waNPPnp4/5/Zn1/9XX3F",
-	"fkWgmxIAjHMahmeNwSCmwtJIwF9IsOI1JXptkHZknKQRCneR0eGlua1SXCxNCb4MgAQhEW19hSnHv4Ky",
-	"iggKaMDhK5oyg0W3fTcIRIRPws2y5zF/gJtaaOZHqt+fVmIfgXf/7ivs4zRML7BPc01JwkRQXCmPhK2N",
-	"ZTcLQp9xT5g99dmdeuni8oCnmcqiuGGeWDcbuGRNgSdJwSnSn9uDMwPxraTcQTLZZQgk4WlgsUAt5XIl",
-	"ulz6oG2HPNyuECYHiUNhAAAosz/+/Oo7kC+BkzKnXYkNRo5YSKyY0xbWJUn3JWU7SiW3w9sLnWBrEE2p",
-	"gAmxXdXevkzPlRLmE+O6KBb340OCnKCeNFpjejLbnINIcs1euJScWrhat/X24BUiUEH/u53qiuj9k2GS",
-	"4CB6SWdICXkoNKMapZppAS6F3qHEMhT+FlZALFSxV/CRrwXy6AoUp/JKIEspUKi+iOjvpcVFyK6rLh6y",
-	"OqH/UFSeCJDuTEH0W08Vt+v07DV8tIplyXRZZmVW23GwI6wXfnNkwyKUGxcBdLiS26WdWEsRiCMKgA3Y",
-	"G6saIzrlK/cgp0R2Ys6eoyczvkO4es6fzAiKNjGsSkXJeFvmxhZlCvNIMWRp+WC1SMCdF6N8HIVZSVG8",
-	"gaFCfXH+NME3b/CdsyglZlinIhwwHwUyYWbUVWnGeH4l8gELxTj2rzopflRiWetQ9guQGuzt/m5v9++B",
-	"uvsXM6Rj4bb556ZUZZNNHOMqkrxRtkebS6kAAoiJED6rifmtecbZxavPM95TAxljbkSAmHqYvzDoz2kW",
-	"q5iH9QRuD8UlYprsCxiPjrumF2gbadVDrmPMqiCiPHB+iE7cUIM4HSIYdkdJXHtDbavGS9KOMXFa4abq",
-	"zbOrMhxZvKVjOpDpDyPWWErB5taFU5A8k7+5vs6b+TpvJkezzOl0+ox3DuUTBpGV3PwcMBvYJ4ow0gxm",
-	"UzA1iD3WVr0eb2hhhDEW/grjmxppToW9JKPEUy/zmWmd+IoKFB8muGTzSbCaDyjCJJ8HHBOA8qUQLGT8",
-	"bY4g8+/Jam+SXjzmqpt9FcU8XOhzrYcq8htJwLeQWBX1zUBbjQYcYcRnzsJAAri9ZVuGBlu4n4YqQpR1",
-	"m6xK8JWzrhpEKwxA5lgzeps504JL4HiCkjzAM5gGmywtLhlhgeo+6AeEoeFYNkWo5JZG9I4ZLbJpx02J",
-	"5JpSAfv4sKuQmFsy3oYg2jy7EvSCmEpYt8PAyCT3/UhonY83AWNjnaYQIttHyKHmvh9g/GE9xSHR4aEW",
-	"3hitBHzo2LovfTN7SX0mx4WYIZXARvJ5JGYZOUuTErLWmb4GcFiaJQ7Ai2eU65CPjj/x+hIJpJKiASEQ",
-	"K5laxIwIDWjFUtsRhZaMkty9sUD5NNPZ7RG5QEdzisoS5wVo5CXRNbHWf2jNszXaHZAku9KUWsRxUiAE",
-	"B8DCoBMjOMtyPVEakH2CONZojzalmfI5jeYKI/ABVCuBaI3Fdwmfxms9VctLS/mCroUT82ok3C3RpN0X",
-	"M2OEAuNxUvnLY5YI+a+W2OYoFnBupbfH4uIMveidg8nII6OcAQbObCtsxEu+4Ml22HK+fDmRCLQR6BXA",
-	"qbAUeu74gQwT28baaLAtjDAFcicg882IN5jS25kSrXnbqwRwax2efGrhW/ihM/FbVkXQJOXMWjGgaz3T",
-	"xUmSF2Q6KgXpMob1EK4USRmwamFeMxYgi/PCh+G0yl+DUkgvfP4QQC/I2GpKB/QizU52FVx8srrelUQG",
-	"yoDlxfPzzEhSI5AaCWTCQiuG1ZaXvo0TfU3E0agBsLL6Cp0pnWBHWCab5GTJgMzIVAISP3MiIbTMI5Au",
-	"18yc+02J7cHlrDOI0E6TwmODPpgEaPohHs1jAxkHIUKgg61u3JTuSykxmH4CfZObvurUxImB2NJdnA55",
-	"yKz9VwGWjVK8aKOAGCViWtKoMttrugcfv/QljdfpYyRj83lc3qmfjCLHo5898aHdMnxsBJNI9IzV/IkS",
-	"IsPtmMOFJfRgKjCYGqBmNTWUIhucmakSvw9JTzzvS6G11Aei3WqECB1fdJOE4koa9VwQOdny2A4PA4C2",
-	"Mi12hATW9tzMH2OSiNQinsHEdje4U/EupwV8UlRx/vxq5A87MwIjIq2cnpkUyWnCOK5jFm6bfyx9dZ/H",
-	"7e6kvnmp7/PjEhMv13tDgzjGcPaPKrmAYVgn5W/bVCoUXE5oP3rwyW45ixWJ83XruEpIXIOKjMyNWPWz",
-	"uhBIBENUbj13gUMSlKkSPt4z7wffEyPXpYh2rNQOovDchXMLoLuonXElvf/z1/ffvrN393/u7f6fvd0/",
-	"pTzZxE2VU2Vn//2P9x/8U7oMAqTKTD4HzB0PH7yx/8kvWW1148V68k4gN9VA+rnN/+TBV/c+P3jzJ49+",
-	"8yB5gaqVFD2+/8n/enT/j3t3v0iAYpDimxqlpVjOaePxa/cev3rn4Ze/fPQb08be7r9CtOptMyl3v8C0",
-	"w4P3dh//4u39+/9ifgP13B99/uHe7p2D93b33/gihcqmTN6cbm6Iza5S2ymnLv5CzyplhItP1amc7tIX",
-	"QGyoqErWEEvMZ2/MdIaTVSd3sIIjn7ytbgir62ssiLUIO+h0iHaAucgXEbMKF5OfWE0Lwfim2hEErbQS",
-	"hRI8+anAz5D6LFbrcul3Reh7NiDk2cJYdbzmYKnGcVaFplxfe5HV6NJFnoW6zYzHSyXjoVYUNjKf/18a",
-	"5hLaAO1NEbjMqFVfn3vlR6/8/wAAAP//",
+	"Y3aaDExUv+uUYclW0XzEtPh6StOCSZvHC7KiJvg2OYajxwsVQo01cEf/H3tf3xzHceb3VbqYVGE3NwuA",
+	"EKyTiUqlIL7IsGkRxaXMVHkdbmOnFzvGbPdkehbLFUtVIlmSZZ8Y3ZVkK7KlRPLZPt1dTieXfCeFUuw/",
+	"8k0MAhT/uq+Q6ud5umdmMbO7eBuAFf1FApiXnu6nn35ef79N4XtMqhy6Elb4GGcQ3yJKfZxVIwdX1ea0",
+	"slJgEDJf3e6EQdtjbfRAsb5jS4wuYEQ08CkAiuE1N0OlJaTGZZ3U+js1xboqGbVW1NogovPY4o1Yg7ig",
+	"dAH0kWwF0neXtusTBoaIYKUji3iSiNjc+l9+yBsv3/rRX7Ra8/i///Dvi/uli16Ey34Lri552zNLRW87",
+	"+DuOlEguyG2P9cH7fMRq3+URl+BolU6t2RDl7eazdZqbV2cb3Wd9d6IO+uanqYUWNvNlmcySi4cDgAmZ",
+	"lKTjD3eeic4gDpIRKBDYYk2hNbz6hz8yn54eeODKwxhCtYnoX8F2EIpN4WiL86NiNTi5dA7AMtp/sm2o",
+	"2w04eyZWn6yaa59Xt2/AlSe5JpkXTYrquCOzktl/3r6N1R5/8vu6x3Sfh6Gb6/RUipROGmZsRM+kGWeQ",
+	"eTK/6/MR21RsY8Rq6cmN53zZWpUVF2B4IztZB45tdHTcvaG2hDyxsEZ2eDjgqoMauQkqkSQphk6aKhEm",
+	"jHLYVx54ny7c2VC34QC08Yvp7lvmjhNx34ocoqdIOHHAVftRswinkxKuoYnPr0RCnXdlXw9R4peFcV+C",
+	"zR7kQYKXBeuEXOssG50T5hVwvgBOSyfcOD5cuzJK42mzIJki8FSe2eAdzF5PyAg5iFskQGFadZMhmv3C",
+	"N8OAAuLEugpKkqEbqyGrPb+0c++fd+7//c693+3c/+mFlkT6mN3X3njy0d/tfvLrnXuf7dz/auf+T+FD",
+	"n9z9q68/u//4k48e//Xrj3/+D7tvfe5a8+xrjC8WoQtn3cEeQovploRMP2FA1pp8kw85TO7tlOxP1zHO",
+	"7hKqc5lPqEnVkm3rO94K/HYdO5htD6zLjoHThsR+aY2KGspS18bM+kWcyVU75yct/vn3TTrw7QwQkg3v",
+	"9DLLTiiWVRliuZWh5pL8+JxzP4fUwZneTqBA3Df+UBB+84zHwfjuWLhDvxmLaBdFjgtm/igK2itKOzkx",
+	"xL5PNZSpDCeKxRA9XnGdFwHlnTIzW+aTZGT/WAt9TyRcPrtcuXi6/b45nZ+1WpBYxHI5PldUG2QDK9m/",
+	"1CaYlgdbcRSYi8oX5WCT1y2oZJLZskb55FSW0WK2jykz1rrbJo7qdJ5dQlJ8YztvCDiMfJbhzIeWKnNX",
+	"bxT1hNQrWJVjlL9OVAxkn5qtNi+urRFXPjQgxSM8DLJEojCHOskCn81B3VOfUwWQ6/kFNF1IQ0YKmP4s",
+	"lWhx3coxb7iTtIjyo1yvPrpcNFdTjoRqjSNXFlN0PFO5FYmPh/2HYzt6Rg3vAsHTHfOr7tLiXM6YBn1Z",
+	"ydLg2flnS/hUj7DcQSL6eqZ1tx9i1pFGweOYl9ajuzmqZOXdNLNAsiEPtxwNF7bMvgyGVsx4GB6rh+9m",
+	"5YzqDDu+U/TxU8Epd/KtsFTo5NtXFvlFUBPZDRKgvBNhF32XOW2hjmdVDwt37H+hKcbIZcO20c8WHcjc",
+	"X2104GkR7FOMD0wTbCdhpxMgsK+f06gQHX5DKvBR0NliCfC4OgLlDEVdV4WhGk4PBziPavpx+H13aWUH",
+	"l33lLAfX5ZyfDticZr9XsnBualjt6wefP/riy9TmDhACQMRsI7QJXh0GkaO+PcSRVmSz+WB0D6JIxI2O",
+	"kYYViJ34AAQw0GJ/eV9JcV9+4s+oCrHjO8WzMZXN8rPRSmOFZ6OLEMxoDzsFsHAn40u+cnDeQHv32qVy",
+	"Pxa7WjK7AcAG4j4PA00AGtZtDIOtlE3OuOJYQ9CSNQ7pICJTJsSRIAXwTMmVPZaI20meq6vZC7rJre+u",
+	"NW3IqMMlNETVVyjSt8F9/BsMjvczxPW15aWlenmt0lO1c07x8J22c5wIn87hm/ErsWEoJ7G1nbvvPPrj",
+	"B08+/MqoeS+vywE5kcdJwEMEEAeizyNtxAUeBY0tMZrhgF5dX/ueGFV4POMLZ/UqzUesUAk8nItmpwa3",
+	"McMOqIRHr3k+gLbMrnNaSDZbrt87om6c5prSxJ5RFYKjO8Wj18pdqZwdYxX9AYxAjieWLcezkDz7TuQV",
+	"5NPHWlrXKhSOGAR5M8NmPIoEz6H3H0ZzLNzhUXBrS1h4h221JY52vnuFDm/6lpMBghiPiW8rAC/iDD/J",
+	"h1m37NoWfgi7XBwcri0DHAeVMA84zq13kufnZPHPTEY1gdtERSzTF1egVp0BZRbDbItNpfyjnosHwaGA",
+	"aasQjKLwfdMKumsdRSDVPgM8TOo4NnML3Y5J3RVEUf+M+VOfjzIQvYmqLF2bWejCcnGwzDOjP7njtMzV",
+	"eOn61aJMVLN5/YqFQB9LIqy/dKMly3qc8EEa0dNy7X6Z8vhbrpW1D1jhfF8jIPT8obfiMM5B/09Kcx21",
+	"5e7kTYOz0ENxqH1XeZorZQkcF8H9+wiIAQKjPs1tqtv19rdhzKpJYWTT3YgmXFaZE4Gvm9GHwIL5Khbq",
+	"skWu63ZZXyAW6cYI+w+ONQ1lp/tMmvowuFO09OH962svTgqy5dfInpDray8i/kuf+1UWoGZHk7H4U6Yd",
+	"MzA6FKGdJzVQAQGkI2bZxQ2QQz0f+eUbej0OZAIT+DxcPAtme3b0ABIYmYes4DHeF1zqTDPLNiAcGGta",
+	"3I5C5Qtr65fAG3a748VFTkscyCfwzvX57TW8dWlxcVxzeOd0Mgqhx0PF/YPa4zSjBe7KRiA5ojSPJfKL",
+	"qyh4XFHpHKwuvo/VNgY6kELrhvmZqkvPA8i+8UyXme4JY0e6wjnUZ1yzi8oX7PzSc7PrtgKxXLhjl3nG",
+	"CuqMVJx496skBB2CRPAFyLA5SpOe6GsRbmO32mZA2CcQpAIGLLgvVqGg1Albzdzu290eYJ+r2caDBPcJ",
+	"wFLPT4oXn331f4qRYrINJtgCdu4rNeKuCyO+Y8rey5QlBzFIi5cVMrD6ciJ3ILsts7UWokCe6vYqAebU",
+	"Iskf2mdUqtfXXoTBnp5IT7Bozoo180KwPS7hjIO9ZcaSGjYDGSrjFGcOE+mDHiT6KdCFoRagCsslPRRx",
+	"ohdCNWxM5xm9qobHwiwxk5PiXjaDi3JVDR3HiAfkQZV2M6471vYEW1NDNbTqKAe8V9v7Xx/uvn13596v",
+	"d+7/PbRhvFGuhGZrZTyuLsaZ1sS190xfEtdjON5dWE1SkceJBR1wTYwdbkH0dYJVRh0ONRqlS2DbEsTt",
+	"SMXjXQmF3TtXVAwYbdoy85tlh1I4lyhPi7GBRNA294x17ngtKZ787a8effXBn1/7tcd27r2+c/f1nfvv",
+	"7tz/h+t1i34WgjuT5tbBvLx4/eoVj21wLZ5dbgjZUb7wWSBbst3R2+15dl0NLREPWmQbwjEX1jo9HvOO",
+	"ORUyj6XrAIKhJSmBnyjFQiU3Xb6FvqsO1eqh6CagghARAZAWAsnaVG2u20VBt8swzVQtfbH5g5MMFdNb",
+	"8JVlhwLMMNKccOTlt99VjV7hED/NMkyjL7uPrcUSSzrRCvoAAIiTeJydEuNbA180tjWO2IpRWm4FLBsb",
+	"yh+lJSuWAhUpzsTQ+AiwbFi7LrMNDi1pK7GQ8gXpM5xPRk8AcSWc3n79ApPK8nSYJ/Ak4Z0eFc1IRTgl",
+	"fbUt9Dy7lvREPAy0IG/d3cfcbWYjGqc+QwvqEbayb9FaU2oeiFNyyTdFH7h78HnGImnJYawSookhil9s",
+	"TnLMP2GIeJLERU5EL6wN6kj4ZguuuiGmr+1xc28suA/A6CDxCHoTIHMmLjkk+Yw2CC1Bz1gKcCUlGVKx",
+	"ozrhW0KyYQ9Ul32OBTjSbHnx27geLo1I81akLtb6+9TFydi9ibidLHT09iECFNVZuTQPOCmlcTsSBSAh",
+	"cXNrdNny0iT4fdpDf3GEIV03W4+HE1WtET17QqRMNkbvurGyVbehfdUZwLZAuRe3EyGNInVxNIRvdBvb",
+	"y+3samKTMGxE+Mnr7HGF7eyAQOsBwFmHuG9wEqaaKPv08AJ99UnpYyA4GDt0YOgNnyfcnDyslpoQKmYv",
+	"3bjSeK5u1bXR4vMtedl1LmcThngJnWEu++eRznX8RmS1XEA+JsroIfpR2hENls5QDUKf6nCpcdWd7COA",
+	"dRrGxpaBd2Fnncd4ieplfgDDwMZnXKSWTLWnudPSRUvAB43VUHvwP7v4xmjCLLJ9Q0u6wxzGDWoQ4NVV",
+	"zLrAGmstrx6XGVD79HUtqbqMS4RgTJclRh5tfKH9sx2uMk8kde8BzKk5M60tV5gaRbnK65tvVK+dCpqe",
+	"Ij1304iikz6USVRsqZEJYm1EkUqpKqrBRAaIg2spZ5PCZ1jdWq6t1EAmDWifmOjVXjTX3YDLjsuvHZOQ",
+	"WYIK1IsCWAcVt+QlClkOCGIrZa0fw32ePNMTSCWxe2Eg4ekdl2CyVhese9qNA5gYlmEiUQkP9UqGGn78",
+	"etS5gnBlLU8jfZBmi/PsMu/0WtIPul0RQ4eNZSEE8sgfD3SCJ7u1zWPBtZLz7CYSI+CjkOO9JVE7Ii0C",
+	"clGQPQxEmMCcYGSVkJzxb4DLbFkTWtJFyoye7PPYHEMw6YVozIDucHa7vWB8p1IIAm+eTIyHSwc2HTJ6",
+	"V5Q66KjYd5JDLa5pQ+Pe3/5y98EX5cE4n+vehuKxP6nc7ZK76KAyMVTx1iVIoo7vU5hR59NhAo0oT7CQ",
+	"qW/Oa5+PLAV7j0sfwC9rNKfsmVJAvEHKn3LLPKKYzvsZSPxiauLZxVOknEvnt+hwVfGWcZl1wjcBIBTp",
+	"ELM4CEEMKnQQaY857lHtsaFRIxgrFCoKRWWlfN1QAdipz0fIIrIZcmh4yeSCZ5DJhU6Pg+2vgVfulZlk",
+	"9KK55/CCOn2dgz7fFAt6e/MvbvfD48ntmyFXFHnD/QbNJMI3hwIekpHZYYBzjlW3Ph9B9I1L1vzBC2yD",
+	"xzjK6VG3orShZcIsTxpaakoaGGxYLnURH6UL1c1IyXkt0pPoOE+aO7Po+Z0el1KEhS8QfR6EKfR3yVOf",
+	"JgDPdAFmQPCUKgm6QZV4ES9m32iGMIbQVYMVQT1qcaHr+c6eclVWQoo5SZNlputcNatySSRG5spia5n5",
+	"gUkIwDJORD8qZGs56fW6JsfGBMY0lZHhsIybQdNd1LJ+0MPBrhzUh09b2ol8pwd50VTG0muRPqt9JVkZ",
+	"nkGsPEZq9cg8pQepnAY4wLx0Q7xfquGMlkogN9RA+lPPnzV73WFPn0lzTQ9v4l0V4QClHzVLyMF+P5Q8",
+	"i9sRcKYwnyfVmKT29QhpB9yVGIfuZyAoJq/wwh363wza207Mye4vN/3F24uGW5lGpveRMrZLjEz7MOM+",
+	"2JhhIMWR9TG9K6eOCxdqoRvIQPcOroizbyjTw1fg2dfh69AiPKuqeDZR8UDx2dWqRHBwCumd2F3pBKkW",
+	"8TgJgYWiOwjDkRtZuTq2YY8GFqZMr2a3sa6rcP1ZgGU7jnLx1bQy25izVKVjdt/ScsVYbM0UMgvrPNLQ",
+	"FOFnaaQL4ozmdfLKZmG0zN3TVHEmmHmSG2xW+KeKkAjS8J+ZWogMAsFtCuOqUxVNczBLG+UkUDLCQiv3",
+	"8MeoP/qBdLtmgo9vWWsmm1jfd1cd1b1XkTDCAhw5hR59JdaV/Z4mLeoMJpabAsJZVUOMoLqqmdiIIffp",
+	"UO4HQHpcVdEiYC9TjJLVnvzq9a8ffF73mJltpqTQJW502dF7LRLSfvAZzFPYoZ1KqsLNS4kugjl3ZFAg",
+	"LDZBm5EP+ytkVKxSWszaZjGWSGzglDADBE2mYrZJAK+Q/KeyLtq9xWeIUyULd+x/pxnzGRk7tfWyY60K",
+	"xSYnGeak2K81rFI5euO93ShZS75knRZAJx8CZyT7jrKin5vmY62qpK/0kHCaogAM0BTiPunXtDUB2heM",
+	"BdOS2K3VCGT2Pswv09236NmE2TI2n0ZJt2QMKT3hz7OrOPP2r6prk7zECIcB/J4IfaYDwMOIBVYitqTq",
+	"dm2VJa5npmCZaxYNzO2FSWAzzWdYuebGdyoa9juUiZySDwYTIj//qFUT5gcVYZCZMWCpIChRD7Ko+Asr",
+	"VICUJX1ICdkeRZCygyrSBZuhne532Rk8dyqttC6TbLZDZTnR3FutDbT33//b4z98WkcSv30So9n6pSsW",
+	"RxBbLuCU3tyEpFOFuld3uDwh1ZuFGy2o1LJFk2YEUlh1+uLNxl9ShbuKWzLr2OiEx8mCTlTE0qYPKK+l",
+	"mu19pYSADM5bcr9WtcDhMVVV4EGY1pBT2b2HRCFmFC1J/C0Ww8+82YydBT4SUSfDoAMfS2UipYwERvtj",
+	"vvYMamG7g5sdLk9VCZsBTFbEtO7Ovq0m8GGW3PYJzOlUqinswZRMFMn7oLMFOL97X3y0c/fd8vDWbNjK",
+	"1yJdLbJy5oVPD65yjhqCqJmmT/wYZBgkhhuJ6EchRx6fMkfisrnyhr3wBLdF/kUlO8KOGMl8aNK91EKx",
+	"f9e2kfA0MMCMPQK1kjDLbkys9vi9h09evbv7yZuPHr6+c/8jaDf9x2pAwC73owTQ0X4sOtgSq/wR4Zhk",
+	"pnIOzhs3Yqga9RV2ELEY0V9z8NlLS3UmeZ/KjAHy1bVq9wNtTPr5IiivcbE6a6dEbnynckxM3Q/N6qC6",
+	"+PY+gK5SIZ+G5DCbSjp8r8xMCLPUEvCNFM40ggkNFIAfBxLAtXEEiPOcWik2RVJVw8R1VE48lUSiStK8",
+	"H4XCGsTW3tYcsnYTWCHgBtvENblq/xSaYLOdrUGiWzJTRN8BlDLo7h7ra0UUI1tjj8jydKOGhiey7FbX",
+	"1+bZKlXtu0bRLILvWEuq3sKqzGFPSONIWJcIZoamPt+nyia2qaaNCAkNYmCXF9pVaUg4bzrt4MGpUzFb",
+	"Xvx2SwJqaICl7YVtrvXyJtZr5q1XglCcHHNhypCRbYNw3wKNYLORFB4XpE3heM1ggPl0pAbJCuMDIyQi",
+	"DKEBmTqise+NxWpYyjKPAyksZz9nnnnOc6ks+lH3VBR0zTO02lKlKa2nulENxMy2407yBVF5cIsjcII9",
+	"wrkhHaVD2I306eoQxk8H1iwVzWnSP6hedt96d++zj3ff+sXXf/yqPt4RPGPpXe5gydk5k7t6LzZ/kG3V",
+	"vcCauD/cEBETBdSf2TAEZ4L7tiVre599vPeLnyCnsMee3P+XR3/8U/rT/3ly9+3dh+8/fv9Nj+1+cW/3",
+	"zYeP33m498HfeMxc8/6nHtv79K3dv37gseb3XvLY3s8/ffKTt6yp35JISAxUJOGgLx0/p1agPLLzBiuq",
+	"6545n6AD2QzY9SV7LckT1lc6YecX2fefh1csLXqLi4vQtGvZNfGTNwV5xHToqm5LttevNW8wC12MWrWd",
+	"Q5qHAaQNyXOpAHvIw7m/o3lC221mv3xzVnxzVlRyVszc0kzd5Gegl3m6Pk2rfJyZGCQHUarlFO6oM7pB",
+	"mGAAw6krUmAj1lH9jUAKxHHK2b0IBaNbshurPgTqN8RmIAHJPJAMm/O1QA3jHCC6i1ElS0LtSZAkDaJA",
+	"OFYdBhnafsTlyGM6AnLjYFOqWPgrRWmFlrSPBm/Bs8TE6U3YehgL/E8g2Xd5xAs1WFPwuNO7iGr6ms2d",
+	"TcXGzU0PTIZOBap4S+PFZdWHzy7P3IB0POzc+5TXerpEbMIKlX2eXfbS8soMOG/2C/f3Eo1H3XHiyt5r",
+	"Lyt77/LizBN7wNp9kBZXub+/SZZ8UERrxz5YaI71efkk4j23zD4rXlsfwzRTJzL/9g3RVWBVzvZ6PE8O",
+	"8vKnqaUtu9mn97ShWs23jFVVX+2D7szSUhQM5kDHw8Id+HesdqogyxD0RRgAzne8SeEFy75HfCPm3EAD",
+	"ElKkfAOTuC1Zw67UTEycwh9QqdDBeDtYuNvCp7Sv6mzVbTtaS8J3rbA2hmx0G1T50J7qdhy4XSGYM9RM",
+	"qmGRfn9BJNn1PleRXJUW8Jk/VtbXgadUyn9lptmz1SOe80RxLXuBTlQ8miJOBzXvYQi5MoV9grhAy3zw",
+	"QHf68LIChWtj0T/BOz2P2SotapIm33E7B+6RzkJL2nSOL7aDjphnbaw2aFMtV8ppRHo2CvDkqiGuJ5Jb",
+	"GrsHuXmRugfoei1O5aZS2OK0IVg0SNgGN/aiOTNWWDsaJLfML9rmEckglhBnhlc3yKAXvtsW5uXCt8gj",
+	"yvLO9gDTfKUl27Gw8c+2i4Rq3F6cQF3MkcE7W/BI+2ggKcCaNzIE6ZkIO8UDMFexHwDK1ldYOxZahdvi",
+	"Fjy1jXk0GxRtSZgy+JEe5HY36xijYxDRcHiCoIEbQkiL3GK+REdhkLQhEbPvAzKTEbNEKWTbBUxEMnF0",
+	"whLVkghkvP9z263B4uIzHRRTqeAn0Vhqe0jFlIsFow4CvC3H9wg7a57dLFFbLqfIkZwZcAYLLVQSRKfA",
+	"zh6yS6r3VmGbnRLMy/gwJocTcZURRFIqoA6RFbE0fEeFvmepus1/GnYfmh9gy1hJNg5RGCQe7XezM1P9",
+	"YFXXbBaA2QsNCPws3DH/v2X+/8oCDWM2EHl336ztIsavmdIuUt4rDQNbDzpbV4NjKGc9gtxFsRlaQmgV",
+	"VB1WCOBldXzmjxmfKzNnP0wv9dwT06CNgjKFItn9ju0OgWYAZH0HUCn7vGoKPoDgEpnnoSjShQZI5WrM",
+	"o0lxO7G/glDlzPEMABZbMPeXFue8KG4nRjxO0qozz7/B9VZpPQ7XWwBZoIwW8VJrCxrkXCUIrhN6gUF1",
+	"has488aLN+sAY63hgZeuXI5Z0AjVtDW5Y55zhNJSc/vUslL0bcC16A80AILbeZzTrksO4kNo1rEgEX28",
+	"AYaJkMbGDIJ8AIcQFayKsQuM/vyvAy6TIBnB39v2pzaaTvNs1QJw2pd5jFPs0LzKA/27LeIGTCWYdBiE",
+	"bwBWpzGWYsH9luSwOcerTdmsxaYtOa3a1Mho0yzF2TMO7NBOxSQwL59sBMCEV437BvWlWWxCD6UY8GWN",
+	"ENd27r+zc//+zr1/2rn/2c69Tw+wIY3NcCw7cswINc8lVXvWRMyN7YzKGHpiXURYEOQe2tA2uCFGAGPR",
+	"iNUAHbmMIxRognyspoII8r5Z6MoCFE1pXFfhW+KQ3Q9/v/s3P5sgogTIuRAqtTWIyuuf4c9EWzJbL/BB",
+	"+pbPLz03zRLdF0S9CeCbVD6DTQy+xyihxzgkNVwx35xje8kEEaAsCqvGy4KuYdrmXtpwfdyNzBO3E36n",
+	"XYiywnz8M0aOrEWKImOOXdCrCPdaieTeJOcfx+4K9YPyuvBokPAhH2WrDvaz7Q756Kyeqzi6U1F509s2",
+	"MJwFyg6ivNU0CKht+2ZwRiiRRegkqQZT4FuLsIsIq6/9dufem+Xqi5BLyqtT1gdJtsvJd7ugZADGznOm",
+	"KKut3bjSOL9cb0ncLUR6kbFOVxhnLzTPN84vPYdgHNT6ZIxg3H/idhTEI8QhRth5uzulEL5mHK5UMV1I",
+	"9Fy4QyxsvHnmyMP8LNWIBJotLy3ZOH47VEkbDGV8SvuCOQYg3hckDozZTURLYmGjTYoeupMKMXrEGd2G",
+	"mdGd0a14KhYuTUt6FKgu7cza7mu//frB53u/eX/37bvlu07bJ5vdFgps0BkzSYNNeW1wzGGh5YLqM0fj",
+	"WY1zEGxK87KCzEtZg1Iz+8CTFLbsewrrblSG9zSQKWXhxeb1Kywxk27ULygKUAxU9lxZOCTT5J/hMpwA",
+	"XTJeiEiqvq3VlrpFQtpmHaW2AsFq30mS6JoMRx5r8r5oBon4j80kDjqJx5pmoKIloYu4lySRrs+zVQgH",
+	"dc1OwbjC+tqLUK7CiSXE0ihC/yOkdboqbkm4ox/IQSI0qy0vPVNYxW0kaU2eOyGnCx5+Ojpvihg2rfwd",
+	"i1jt35z2VON5IIlyXYbEfi7xORn7qolXn3i2OveeiSmSFEwkkEJ7LJDawU8NbPY4Fh3V7wvpG+tb3a5o",
+	"TyPejE2DkK8aUd0Qzfv0FPaU8q6aDoMIEi82gWKtpzoGFhOVCDLNWucwazjk24IyhvgLcw3+onXOeYL5",
+	"3MpBvNkZ0ipl4pfm3V3+fwz0oQADDUHggGRFdsKBTwZbPlBBHG62PnkM9KCgCdJccMkOYlrZ3c1e0Omx",
+	"iEdZNvoLrG1WR7dZbXV5YfVb6eKb38L6ILWcuWL5/777rNm9gFMOJjn8pY6NW64uH2vgkO4bena44+ak",
+	"fY9rDQMgAA5OkH32d4h0QGFpDPP+WG2ssDYPwzbWBdDeqOM9mm0os82wYcmOxeLr2ccif2eA1FNQIjdi",
+	"GyOsVdLBy6UxBpy1snLiMMxWE8NPMH3nvHM4Q0fHUjsu+I9UZKviurTC5HBWMpKDeBS2vInWbv3SlROo",
+	"minfxTCUk6idoV2MCAyuzQASSZZJrIuZrjyrV9q415J57jKyBlFhWHIdR/1IuRyQ9ZZs57RTm9Wi8cVI",
+	"GWyzW6bQFAKM0OOpnzih4xhGOAsWRhpdDOwJhT0bOPmaxQMszA7VsJpmIa0HBRxdpLiQLdaV49An1J68",
+	"enfn3s8e/+xfH7/38OuPJoRfyuXePPpExJ53emkVsu7wULChCDZ7SY4OkBhcCBXKqO/b2DljMTmZ7kEH",
+	"MNy7AqdGvClYhl5KDzY3AfUxm1bEh+QQBha/XWcDGQqtWdtikeGI2tBlGg+Ks4K8s3VWa4bM2E7LeZjN",
+	"7EVEZZTfqvG+Usw4wFS25jYV++z9+ve7b752mC0TCy2S49kz40E6LZI1HOhx0I+dDZ/H9cDZFagmAJQg",
+	"goh9rbE7kTsrUzazQkb1YaTgcEUb04WA1v+MRmozoztNxTNjsJaKXKsrR7C1MgiHCQmKOgssGkJGFGtT",
+	"Q7flghcG0XR8wWYYRKeDLQjjq6wyK2vO1h7/4cHu23f3fvVF/YSRA902LuuBCl4WZX7ictZNND/wb03k",
+	"+MJK5+kAIqtIzLy/E7puHW5qmM20lNgm60dfffD4tx9TE3dLPv7Zv+699lce23v3t3vv3UMeemp0DEds",
+	"98M/7P30VRBxa6/esgTHOFgPOl+8loxC3hHYoQ21ltC3wfDxgKShbYc51XNjuR/WbrSkZfqbY0MV+8bg",
+	"fe3Bk7vvIPCVx/bevLv3xpf/9tUbO3ffefTFg933P/63r37qsUd/+uDxJx89+uKf2J9f/V19xX5FoFsS",
+	"GhjnNAzPGoNBQsTSCMBfCrDitSRGbRB2ZBykEYi7yOjwsthWGSyWloRYBrQEIRBtfYUph7+CsoodFPAA",
+	"11/RkrledPvuBjUR4ZXgWfY95g9wUwvN/FhF0SSKfWy8+/+eYR+nYTLBPs01FQkTQHGlOBKWG8tuFmx9",
+	"xj1h9tRnd+szk8tDP81EFMWmuWLdbOAZOQUOU4JTpj+3BmemxbcSuoN0smcBkISrAcUCtZSrlehx6YO2",
+	"HfJwq8I2OSgcCgNogDL748+vvgP1Ejgpc9pRbDAKxEJhxZy2bV2SdF9K2zFTcTvcvdANNgfxBAZMyO2q",
+	"ztYVum4mYT4xrItycT++TpAT1JNGa0wuZptzLZJcsxcup6cWrtYdvTV4hQBUMP5up7oieP90mCQ42L2k",
+	"c6CEPBSaEUepZlpASKF/ILEMhb+JDIilKvYqXvKNQB5dgeJUXg3kTAoU2Bex+3tpcRGq66rLh6zu038o",
+	"KodqSHemIMatJ4rbDbr2Ol5axbLkXjnLyqx2kmBb2Cj8xsimRag2LobW4Uq8SzuxFiIQRxQAGrA3xhoj",
+	"urMz9yCmRH5izl6gJze+A4R6zp/MCMo2MaxKRcV4m8Zji3PEPFIMWVY+WC0W4PNilo+jMCspyjcwMNSX",
+	"109T++ZNvn0WpcQM61SEA+ajRCbMjDqWZsznVyIfsFCM4/tVN4OPSihrXap+AVCDnXu/27n3dwDd/Ysp",
+	"0rFwx/xzS6pZi00c4iqCvFG1R4dLqaAFEAshfFYT85vzjLOL1y4x3lcDmWBtRIA99TB/YRDNaZaohIf1",
+	"tN0eyCUSmuwLmI9OeuYt8GyEVQ+5TrCqgoDyIPghuklDDZJsimDYG6V57abaUo2XpB1jGrTCTdWfZ9dk",
+	"OLL9lg7pQGY/jFBjqQSb2xBOSfFM8eb6pm7mm7qZAs0yp7PlM945lE8YRF5yi2vAbGKfIMJIM5hNwdQg",
+	"8VhH9fu8oYURxkT4K4xvaIQ5FdZJRomnt8znpnXfV1Sg+LDAJV9Pgmw+oAjTeh4ITECXL6VgoeJvYwSV",
+	"f4fj3iS9eMysm5GKEx4uRFzroYr9RprwLQVWRX0z0FajAUYY4ZmzMJDQ3N62T4YHtnE/DVWMXdYdsioh",
+	"Vs56ahCvMGgyR87oLeZMCy4B4wkoeQBnMNtssrS4ZIQF2H0wDghDw7FsiFDJTY3dO2a0iKadtCSCa0oF",
+	"6OPDnkJgbsl4B5Jo8+xq0A8SorDuhIGRSe77sdC6uN8EjI11mkLIbB+hhpr7foD5h/UMhkSXh1p4Y7AS",
+	"8KFj6770rbyT+kxBCDEHKoEPKcaRmGbkLO2XkLXu5DWAw9IscQBRPKNch3x0/IXXl0kglRQNSIFYydQi",
+	"YQRoQCuW2Y4otGSUFO6NBaqnmYxuj50LdDRnoCxxXgBGXhJcE2v/u/Y8W6PdAUWyKy2pRZKkBCE4ABYG",
+	"3QSbsyzWE5UB2SsIY432aEuaKZ/TaK4waj4AthLI1tj+LuHTeG2kanlpqVjQtXBiXo2EuyXab/clzBih",
+	"gHicMn95zAIh/+US2xglAs6t7PZYXJyiF71zMBlFYJRTmoFz2wof4qVfcLgdtlwsX04kAm0EegX6VFim",
+	"e+74Gxn2bRtro8G2MMIUyO2AzDcj3mBKb+UoWou21wyNW+tw5VPbvoUfOrV/y6oImqSCWStv6FrPveIk",
+	"wQtyL5qppcsY1kNwKVIasGrbvKYsQL7PCy+G06p4DWbq9MLrD9DoBRVbLekavUizk10Fjk9e1ztKZIAM",
+	"WF48P8+MJDUCqRFAJiy1YlhteenbONHXRRKPGtBWVl+hM6UbbAuLZJOeLLkmMzKVAMTPnEjYWuZRky7X",
+	"zJz7LYnPA+esO4jRTpPCY4MITAI0/bAfzWMDmQQhtkAHm72kJd2XUmEw/QT6prB81amJE2tiy77idMBD",
+	"pu2/CnrZqMSLNgqIUSqmMxpVkAyYp1qJwsDONSlA3CJwACGJcAF5FIxD5DG+zYOQb4TCS6NPHhB5ejY9",
+	"jDicG4Nu19IYpZVB5tEW5ltoMU+0CjXbqDdKyGNtyT6Pt8B5uHy7I0IWC262Q1LPVR6BmkNXRUdwCYQp",
+	"EqVCvdKSqYmSuYWiVD0V+ghYi7wJZv+0/1O7SMQvqaEMFfdJDMwkFha0FIUmhOwofxz3Og1ODJJu47lM",
+	"eML+rGG4Pw4OGZs4Qk1MMVWCRxisPEl4p9cXMqnulMimTSGbZYSz+b2XMK51sfkDGOEU0Tcny+TkFa7u",
+	"SxojSceIQ+jzZPZ8VjqKgmRW3tiF584CRUgdQukRa42e9Pwln+WYM+UHW9zMADWrqaEU+bzkVGvg+1Dv",
+	"x4u+FJ6W+UB02Yz+xJgvBVGAV0zjER/ETq16bJuHAXR1My22hQTCgsKiN2ONi8winsGeDje4U0msZAV8",
+	"v6ji/PnVyB++zAiMiLVyR+x+kZwkjOM6ZuGO+ccit0c86fT265uXIp8fl5h4hYFLGsQxVnL8qJLYA2Y0",
+	"M6HmDaVCweU+7UcXHs7BX6xInG/YmG2KXxxU5F81ExXldSHgZ4ao3PoudoH4PxMlfPzNPAq+J0bulSLe",
+	"tlI7iMNzF84tgO6i54wr6d2fv7779t2d+/9j597/3rn3p0wSh2DZCgimdt//ePfhP2YZQKBKbP91AFrz",
+	"6OEbu5/8ktVWmy/W03sCuaEG0i98/E8efv3g8703f/L4Nw/TG4iop+zy3U/+5+Mv/rhz/8u0RxKq2zOj",
+	"tOjiBc948tqDJ6/effTVLx//xjxj596/QKL2bTMp97/Eitu99+49+cXbu1/8s/nNr17/+sHnjz//cOfe",
+	"3b337u2+8WUGkICK2Atec1Ns9JTayuQz8Bd6GosXLj4RszndpS+A2BCfUN4HST1Hb8xrhJNVp+GHkiOf",
+	"Eg1uCKvrayxItAi7GG+LtwG0y9j6VuFi3R+raSEY31DbgrqKrUShBO//VIAmyXwWqxnHBb0YyoV6lhOu",
+	"jh4+spSOA4q05Prai6xG8QYKqtVtUwjGUxgPtaKMqfn8/9y42Lx+pQHam/yi3KhVpM+98qNX/l8AAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
