@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/soko-wms/soko/internal/password"
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -20,10 +21,12 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 	name := fs.String("name", "", "name")
 	merchantCode := fs.String("merchant", "", "merchant code")
 	badge := fs.String("badge", "", "badge code, or random to have soko make one")
-	role := fs.String("role", "", "role: picker, packer, shipper, supervisor or admin")
+	role := fs.String("role", "", "role: picker, packer, shipper, supervisor or admin; for a portal user owner, staff or readonly")
 	pin := fs.String("pin", "", "PIN, 4-8 digits for pickers and packers, 6-8 for other roles, not trivial (default: a random one, printed once)")
 	scope := fs.String("scope", "", "API key scopes, comma-separated: read, orders, products, inbounds, webhooks (default: all)")
 	expires := fs.String("expires", "", "API key expiry, YYYY-MM-DD (the key stops at the start of that day in Japan) or RFC 3339 (default: never)")
+	email := fs.String("email", "", "a portal user's email, which they sign in with")
+	portalPassword := fs.String("password", "", "a portal user's password, at least 10 characters (default: email them a link to set one)")
 	days := fs.Int("days", -1, "days after shipping or cancelling to keep customers' personal data (0: keep)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -141,6 +144,30 @@ func admin(ctx context.Context, cfg config, cmd string, args []string, out io.Wr
 		fmt.Fprintf(out, "staff %s added: %s, %s\n", s.BadgeCode, s.Name, s.Role)
 		if printPIN {
 			fmt.Fprintf(out, "PIN (shown only now): %s\n", *pin)
+		}
+	case "portal-user create":
+		m, err := db.FindMerchantByCode(ctx, *merchantCode)
+		if err != nil {
+			return fmt.Errorf("%s", errorLine(err))
+		}
+		u := &soko.PortalUser{MerchantID: m.ID, Email: *email, Name: *name, Role: soko.PortalRole(*role)}
+		invite := *portalPassword == ""
+		if !invite {
+			if err := soko.CheckPassword(*portalPassword); err != nil {
+				return fmt.Errorf("%s", errorLine(err))
+			}
+			if u.PasswordHash, err = password.Hash(*portalPassword); err != nil {
+				return err
+			}
+		}
+		db.PublicURL = cfg.BaseURL
+		token, err := db.CreatePortalUser(ctx, u, invite)
+		if err != nil {
+			return fmt.Errorf("%s", errorLine(err))
+		}
+		fmt.Fprintf(out, "portal user %s added to %s as %s\n", u.Email, m.Code, u.Role)
+		if invite {
+			fmt.Fprintf(out, "link to set the password (emailed; works once, for 7 days):\n%s/portal/reset#%s\n", strings.TrimSuffix(cfg.BaseURL, "/"), token)
 		}
 	}
 	return nil

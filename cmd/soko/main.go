@@ -39,6 +39,9 @@ usage:
   soko apikey list --merchant CODE
   soko apikey revoke PREFIX
   soko staff add --badge CODE --name NAME --role ROLE [--pin PIN]
+  soko portal-user create --merchant CODE --email EMAIL --role owner|staff|readonly [--name NAME] [--password PW]
+                                          a merchant's user of /portal; without --password it is
+                                          emailed (and shown) a link to set one, valid for 7 days
   soko check [--orders FILE]              verify every invariant (ledger, no oversell, notifications,
                                           tracking numbers unique across carriers, delivery status
                                           the latest event's, scans once,
@@ -85,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "merchant" || cmd == "apikey" || cmd == "staff" || (cmd == "check" && !strings.HasPrefix(rest[0], "-"))) {
+	if len(rest) > 0 && (cmd == "merchant" || cmd == "apikey" || cmd == "staff" || cmd == "portal-user" || (cmd == "check" && !strings.HasPrefix(rest[0], "-"))) {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -120,7 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importStatus(ctx, cfg, rest, stdout)
 	case "erase-expired":
 		return eraseExpired(ctx, cfg, stdout)
-	case "merchant add", "merchant list", "merchant set-retention", "apikey create", "apikey list", "apikey revoke", "staff add":
+	case "merchant add", "merchant list", "merchant set-retention", "apikey create", "apikey list", "apikey revoke", "staff add", "portal-user create":
 		return admin(ctx, cfg, cmd, rest, stdout)
 	}
 	return errUsage

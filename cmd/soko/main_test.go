@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/password"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -158,6 +159,20 @@ func checkDemo(t *testing.T, env []string) {
 	}
 	if _, body := mustGet(t, first.URL+"/"); !strings.Contains(body, "さくら雑貨店") {
 		t.Fatalf("home page does not show the demo merchant:\n%.500s", body)
+	}
+	// Each merchant's owner signs in to the portal with the printed login.
+	login := regexp.MustCompile(`SAKURA\s+owner\s+(\S+@\S+)\s+(\S+)`).FindStringSubmatch(out)
+	if login == nil {
+		t.Fatalf("no portal login printed:\n%s", out)
+	}
+	res, err = http.Post(first.URL+"/portal/session", "application/json", strings.NewReader(`{"email":"`+login[1]+`","password":"`+login[2]+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(b), `"merchant_code":"SAKURA"`) {
+		t.Fatalf("the printed portal login: %d %s", res.StatusCode, b)
 	}
 	first.stop(t)
 
@@ -398,4 +413,45 @@ func TestConfig_TrustedProxiesAndMetrics(t *testing.T) {
 func allChecksPassed(out string) bool {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	return len(lines) >= 9 && strings.Count(out, "\nok  ")+1 == len(lines) && strings.HasPrefix(out, "ok  ")
+}
+
+// An admin gives a merchant's people portal accounts: with a password, or
+// with a link to set one; a bad email or role is refused.
+func TestAdmin_PortalUser(t *testing.T) {
+	dbURL := filepath.Join(t.TempDir(), "soko.db")
+	if _, err := runSoko(t, dbURL, "merchant", "add", "--code", "SAKURA", "--name", "さくら雑貨店"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runSoko(t, dbURL, "portal-user", "create", "--merchant", "SAKURA", "--email", "Owner@Sakura.example", "--role", "owner", "--password", "a-long-password")
+	if err != nil || !strings.Contains(out, "portal user owner@sakura.example added to SAKURA as owner") || strings.Contains(out, "/portal/reset#") {
+		t.Fatalf("portal-user create with a password: %q %v", out, err)
+	}
+	out, err = runSoko(t, dbURL, "portal-user", "create", "--merchant", "SAKURA", "--email", "staff@sakura.example", "--role", "staff")
+	link := regexp.MustCompile(`/portal/reset#([A-Za-z0-9_-]{43})`).FindStringSubmatch(out)
+	if err != nil || link == nil {
+		t.Fatalf("portal-user create without a password: %q %v", out, err)
+	}
+	for _, bad := range [][]string{
+		{"--email", "staff@sakura.example", "--role", "staff"},
+		{"--email", "x@sakura.example", "--role", "boss"},
+		{"--email", "not-an-email", "--role", "staff"},
+		{"--email", "y@sakura.example", "--role", "staff", "--password", "short"},
+	} {
+		if _, err := runSoko(t, dbURL, append([]string{"portal-user", "create", "--merchant", "SAKURA"}, bad...)...); err == nil {
+			t.Errorf("portal-user create %v was accepted", bad)
+		}
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.FindPortalUserByEmail(ctx, "owner@sakura.example")
+	if err != nil || !password.Check(u.PasswordHash, "a-long-password") {
+		t.Fatalf("owner: %+v %v", u, err)
+	}
+	if _, err := db.ResetPassword(ctx, link[1], "hash"); err != nil {
+		t.Fatalf("the printed link: %v", err)
+	}
 }

@@ -147,6 +147,9 @@ func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) er
 	for i := range seed.APIKeys {
 		seed.APIKeys[i].Secret, _, _ = soko.NewAPIKeySecret()
 	}
+	for i := range seed.PortalUsers {
+		seed.PortalUsers[i].Password = soko.NewToken()[:16]
+	}
 	// The store's clock follows the day while it is played, so the
 	// console opens on a day's work; nothing else runs yet.
 	day := demo.NewDay(seed, now)
@@ -171,6 +174,13 @@ func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) er
 		fmt.Fprintf(out, "  %s\t%s\n", k.MerchantCode, k.Secret)
 	}
 	fmt.Fprintf(out, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orders\n\n", seed.APIKeys[0].Secret, strings.TrimSuffix(url, "/"))
+	fmt.Fprintf(out, "merchant portal logins at %s/portal (email + password, shown once):\n", strings.TrimSuffix(url, "/"))
+	tw = tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	for _, u := range seed.PortalUsers {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.MerchantCode, u.Role, u.Email, u.Password)
+	}
+	tw.Flush()
+	fmt.Fprintln(out)
 	return nil
 }
 

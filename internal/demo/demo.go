@@ -124,6 +124,10 @@ func Warehouse(now time.Time) *soko.Seed {
 	for _, k := range apiKeys {
 		s.APIKeys = append(s.APIKeys, soko.SeedAPIKey{MerchantCode: k.merchant, Name: "デモ", Secret: k.secret})
 	}
+	for _, u := range portalUsers {
+		s.PortalUsers = append(s.PortalUsers, soko.SeedPortalUser{MerchantCode: u.merchant,
+			PortalUser: soko.PortalUser{Email: u.email, Name: u.name, Role: soko.PortalOwner}, Password: u.password})
+	}
 	return s
 }
 
@@ -459,6 +463,17 @@ type apiKeyRow struct {
 var apiKeys = []apiKeyRow{
 	{sakura, "soko_sakurademos4yvhv73r6ubphrym55eba"},
 	{midori, "soko_midoridemotre77hnjh5ldz4mzvyruez"},
+}
+
+// portalUserRow is a merchant's owner in the portal; `soko serve --demo`
+// gives each a fresh password and prints it, as it does the API keys.
+type portalUserRow struct {
+	merchant, email, name, password string
+}
+
+var portalUsers = []portalUserRow{
+	{sakura, "owner@sakura.example", "桜井 花子", "sakura-demo-password"},
+	{midori, "owner@midori.example", "緑川 健", "midori-demo-password"},
 }
 
 // line is a SKU and quantity of an order; price and tax rate come from the product.

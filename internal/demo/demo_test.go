@@ -584,6 +584,27 @@ func TestWarehouse_APIKeys(t *testing.T) {
 	}
 }
 
+// Each merchant has an owner in the portal, with a password soko accepts.
+func TestWarehouse_PortalUsers(t *testing.T) {
+	s := mustWarehouse(t)
+	per := map[string]int{}
+	for _, u := range s.PortalUsers {
+		user := u.PortalUser
+		if err := soko.CheckPortalUser(&user); err != nil || user.Role != soko.PortalOwner {
+			t.Errorf("%s user %+v: %v", u.MerchantCode, user, err)
+		}
+		if err := soko.CheckPassword(u.Password); err != nil {
+			t.Errorf("%s password: %v", u.MerchantCode, err)
+		}
+		per[u.MerchantCode]++
+	}
+	for _, m := range s.Merchants {
+		if per[m.Code] != 1 {
+			t.Errorf("merchant %s has %d portal owners, want 1", m.Code, per[m.Code])
+		}
+	}
+}
+
 func TestWarehouse_BoxTypes(t *testing.T) {
 	s := mustWarehouse(t)
 	codes := map[string]bool{}

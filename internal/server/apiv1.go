@@ -70,26 +70,32 @@ func (s *Server) mountAPI(spec *openapi3.T) error {
 	s.echo.GET(apiBase+"/openapi.json", s.openAPIDocument)
 	s.echo.GET(apiBase+"/openapi.yaml", openAPIYAML)
 	routes := splitRouter{
-		api: s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router, s.businessChecks()), s.idempotent, conditionalGET),
-		ops: s.echo.Group(opsBase, s.staffSession, s.checkCSRF, validateRequest(router, nil), s.scanOnce),
+		api:    s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router, s.businessChecks()), s.idempotent, conditionalGET),
+		ops:    s.echo.Group(opsBase, s.staffSession, s.checkCSRF, validateRequest(router, nil), s.scanOnce),
+		portal: s.echo.Group(portalBase, s.portalSession, s.checkPortalCSRF, validateRequest(router, nil)),
+		// The portal serves every merchant API operation to its session:
+		// the same handlers behind the same checks, the session in the key's place.
+		portalAPI: s.echo.Group(portalBase+apiBase, s.portalSession, s.checkPortalCSRF, s.portalAsMerchant,
+			s.limitRate, validateRequest(router, s.businessChecks()), s.idempotent, conditionalGET),
 	}
 	api.RegisterHandlers(routes, api.NewStrictHandler(apiHandlers{s}, nil))
 	return nil
 }
 
-// splitRouter hands each generated route to the group its path belongs to.
-type splitRouter struct{ api, ops *echo.Group }
-
-func (r splitRouter) group(path string) (*echo.Group, string) {
-	if rest, ok := strings.CutPrefix(path, opsBase); ok {
-		return r.ops, rest
-	}
-	return r.api, strings.TrimPrefix(path, apiBase)
-}
+// splitRouter hands each generated route to the group its path belongs
+// to; a merchant API route goes to the portal's copy of the API too.
+type splitRouter struct{ api, ops, portal, portalAPI *echo.Group }
 
 func (r splitRouter) add(method, path string, h echo.HandlerFunc, m []echo.MiddlewareFunc) *echo.Route {
-	g, rest := r.group(path)
-	return g.Add(method, rest, h, m...)
+	if rest, ok := strings.CutPrefix(path, opsBase+"/"); ok {
+		return r.ops.Add(method, "/"+rest, h, m...)
+	}
+	if rest, ok := strings.CutPrefix(path, portalBase+"/"); ok {
+		return r.portal.Add(method, "/"+rest, h, m...)
+	}
+	rest := strings.TrimPrefix(path, apiBase)
+	r.portalAPI.Add(method, rest, h, m...)
+	return r.api.Add(method, rest, h, m...)
 }
 
 func (r splitRouter) CONNECT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
@@ -233,6 +239,10 @@ func validateRequest(router routers.Router, checks map[string]businessCheck) ech
 				return echo.ErrNotFound
 			}
 			if k, ok := req.Context().Value(callerKey{}).(*soko.APIKey); ok && !k.Allows(operationScopes(route.Operation)) {
+				if ps, ok := portalSessionOf(req.Context()); ok {
+					return soko.Errorf(soko.EFORBIDDEN, "a portal user of role %s may not do this (it needs %s)", ps.User.Role, strings.Join(operationScopes(route.Operation), " or ")).
+						JA("このユーザーの権限（%s）ではこの操作はできません", ps.User.Role)
+				}
 				return soko.Errorf(soko.EFORBIDDEN, "this API key's scopes (%s) do not include %s", strings.Join(k.Scopes, ", "), strings.Join(operationScopes(route.Operation), " or ")).
 					JA("このAPIキーのスコープ（%s）では使えません。%s のスコープが必要です", strings.Join(k.Scopes, ", "), strings.Join(operationScopes(route.Operation), " または "))
 			}

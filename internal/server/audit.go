@@ -109,6 +109,8 @@ func actorName(a soko.Actor) string {
 		return a.Badge
 	case soko.ActorAPIKey:
 		return "key:" + strconv.FormatInt(a.APIKeyID, 10)
+	case soko.ActorPortalUser:
+		return "portal:" + strconv.FormatInt(a.PortalUserID, 10)
 	}
 	return string(a.Kind)
 }

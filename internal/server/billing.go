@@ -219,7 +219,7 @@ func (h apiHandlers) statementFile(st *soko.Statement, format string, encoding *
 	if format == "pdf" {
 		return &buf, pdf.Statement(&buf, st, pdf.StatementOptions{Now: h.now})
 	}
-	return &buf, writeStatementCSV(&buf, st, encoding != nil && *encoding == api.ShiftJis)
+	return &buf, writeStatementCSV(&buf, st, encoding != nil && *encoding == api.CsvEncodingShiftJis)
 }
 
 // ListAdminRateCards answers GET /ops/admin/merchants/{merchant_id}/rate-card.

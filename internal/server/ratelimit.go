@@ -35,7 +35,12 @@ func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		now := time.Now()
-		full, fits, err := s.store.Spend(c.Request().Context(), "apikey:"+strconv.FormatInt(key.ID, 10), now, s.budget.interval, s.budget.burst)
+		bucket := "apikey:" + strconv.FormatInt(key.ID, 10)
+		if ps, ok := portalSessionOf(c.Request().Context()); ok {
+			// A portal user spends a budget of their own, as a key does.
+			bucket = "portal:" + strconv.FormatInt(ps.User.ID, 10)
+		}
+		full, fits, err := s.store.Spend(c.Request().Context(), bucket, now, s.budget.interval, s.budget.burst)
 		if err != nil {
 			return err
 		}

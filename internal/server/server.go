@@ -36,6 +36,7 @@ type Store interface {
 	shipDateStore
 	returnStore
 	billingStore
+	portalStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
@@ -269,11 +270,14 @@ func New(cfg Config) *Server {
 		// with its POST): their trailing slash is dropped in place.
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, apiBase+"/")
+			return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, apiBase+"/") || strings.HasPrefix(p, portalBase+apiBase+"/")
 		},
 	}))
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
-		Skipper: func(c echo.Context) bool { return !strings.HasPrefix(c.Request().URL.Path, apiBase+"/") },
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return !strings.HasPrefix(p, apiBase+"/") && !strings.HasPrefix(p, portalBase+apiBase+"/")
+		},
 	}))
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}),
@@ -298,6 +302,8 @@ func New(cfg Config) *Server {
 	e.GET("/hh-sw.js", s.serviceWorker)
 	e.GET("/station", s.stationPage)
 	e.GET("/console", s.consolePage)
+	e.GET(portalBase, s.portalPage)
+	e.GET(portalBase+"/reset", s.portalPage)
 	e.GET("/track/:token", s.trackingPage)
 	e.GET("/api/docs", s.apiDocs)
 	if err := s.mountAPI(spec); err != nil {

@@ -15,15 +15,19 @@ const (
 	ActorAPIKey ActorKind = "api_key"
 	ActorCLI    ActorKind = "cli"
 	ActorSystem ActorKind = "system"
+	// ActorPortalUser is a merchant's own user signed in to the portal.
+	ActorPortalUser ActorKind = "portal_user"
 )
 
 // Actor is who made a change, and from where: the audit log's "who".
 type Actor struct {
-	Kind       ActorKind
-	StaffID    int64
-	Badge      string
-	APIKeyID   int64
-	MerchantID int64
+	Kind     ActorKind
+	StaffID  int64
+	Badge    string
+	APIKeyID int64
+	// PortalUserID is the merchant's portal user acting.
+	PortalUserID int64
+	MerchantID   int64
 	// Device is the name the staff member's device signed in with.
 	Device string
 	// Address is the client's network address as the server believes it.
@@ -74,6 +78,9 @@ const (
 	AuditRateCard          AuditAction = "billing.rate_card"
 	AuditBillingAdjustment AuditAction = "billing.adjustment"
 	AuditStatementClose    AuditAction = "billing.close"
+	AuditPortalUserCreate  AuditAction = "portal_user.create"
+	AuditPortalUserUpdate  AuditAction = "portal_user.update"
+	AuditPortalPassword    AuditAction = "portal_user.password_reset"
 )
 
 // OrderAuditAction is the audit action of a supervisor's order command.

@@ -13,6 +13,8 @@ type Seed struct {
 	Stock     []SeedStock
 	Orders    []SeedOrder
 	APIKeys   []SeedAPIKey
+	// PortalUsers are merchants' users of the portal, with their passwords.
+	PortalUsers []SeedPortalUser
 	// CarrierAccounts are the warehouse's own contracts (MerchantID 0).
 	CarrierAccounts []CarrierAccount
 	// RateCards are what the warehouse bills merchants (issue 20).
@@ -49,6 +51,14 @@ type SeedStock struct {
 type SeedOrder struct {
 	MerchantCode string
 	Order
+}
+
+// SeedPortalUser is a portal user of the merchant with MerchantCode and
+// the password they will type.
+type SeedPortalUser struct {
+	MerchantCode string
+	PortalUser
+	Password string
 }
 
 // SeedAPIKey is an API key of the merchant with MerchantCode, with its secret.

@@ -13,20 +13,21 @@ import (
 )
 
 type auditRow struct {
-	ID              int64
-	At              time.Time
-	ActorKind       string
-	ActorStaffID    *int64
-	ActorBadge      string
-	ActorAPIKeyID   *int64 `gorm:"column:actor_api_key_id"`
-	ActorMerchantID *int64
-	Device          string
-	Address         string
-	Action          string
-	TargetType      string
-	TargetID        int64
-	BeforeJSON      string `gorm:"column:before_json"`
-	AfterJSON       string `gorm:"column:after_json"`
+	ID                int64
+	At                time.Time
+	ActorKind         string
+	ActorStaffID      *int64
+	ActorBadge        string
+	ActorAPIKeyID     *int64 `gorm:"column:actor_api_key_id"`
+	ActorPortalUserID *int64
+	ActorMerchantID   *int64
+	Device            string
+	Address           string
+	Action            string
+	TargetType        string
+	TargetID          int64
+	BeforeJSON        string `gorm:"column:before_json"`
+	AfterJSON         string `gorm:"column:after_json"`
 }
 
 func (auditRow) TableName() string { return "audit_log" }
@@ -37,7 +38,7 @@ func (r auditRow) entry() soko.AuditEntry {
 		Before: r.BeforeJSON, After: r.AfterJSON,
 		Actor: soko.Actor{
 			Kind: soko.ActorKind(r.ActorKind), StaffID: idOf(r.ActorStaffID), Badge: r.ActorBadge,
-			APIKeyID: idOf(r.ActorAPIKeyID), MerchantID: idOf(r.ActorMerchantID), Device: r.Device, Address: r.Address,
+			APIKeyID: idOf(r.ActorAPIKeyID), PortalUserID: idOf(r.ActorPortalUserID), MerchantID: idOf(r.ActorMerchantID), Device: r.Device, Address: r.Address,
 		},
 	}
 }
@@ -58,7 +59,7 @@ func audit(tx *gorm.DB, now time.Time, action soko.AuditAction, targetType strin
 	a := soko.ActorOf(tx.Statement.Context)
 	row := auditRow{
 		At: now, ActorKind: string(a.Kind), ActorStaffID: nullID(a.StaffID), ActorBadge: a.Badge,
-		ActorAPIKeyID: nullID(a.APIKeyID), ActorMerchantID: nullID(a.MerchantID),
+		ActorAPIKeyID: nullID(a.APIKeyID), ActorPortalUserID: nullID(a.PortalUserID), ActorMerchantID: nullID(a.MerchantID),
 		Device: a.Device, Address: a.Address,
 		Action: string(action), TargetType: targetType, TargetID: targetID,
 	}
@@ -95,6 +96,13 @@ func (db *DB) AuditLog(ctx context.Context, f soko.AuditFilter) ([]soko.AuditEnt
 				JA("APIキーは key:<番号> で指定してください").WithField("actor", "pattern")
 		}
 		q = q.Where("actor_api_key_id = ?", id)
+	case strings.HasPrefix(actor, "portal:"):
+		id, err := strconv.ParseInt(strings.TrimPrefix(actor, "portal:"), 10, 64)
+		if err != nil {
+			return nil, false, soko.Errorf(soko.EINVALID, "actor %q: a portal user is portal:<id>", actor).
+				JA("荷主ポータルのユーザーは portal:<番号> で指定してください").WithField("actor", "pattern")
+		}
+		q = q.Where("actor_portal_user_id = ?", id)
 	default:
 		q = q.Where("actor_badge = ?", strings.ToUpper(actor))
 	}

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/soko-wms/soko/internal/password"
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -146,6 +147,28 @@ func (db *DB) Load(ctx context.Context, s *soko.Seed) error {
 			}
 			key := soko.APIKey{MerchantID: id, Name: k.Name, Prefix: soko.APIKeyPrefix(k.Secret), Hash: soko.HashAPIKey(k.Secret)}
 			if err := createAPIKey(tx, &key, now); err != nil {
+				return err
+			}
+		}
+		for _, u := range s.PortalUsers {
+			id, err := merchantID(u.MerchantCode)
+			if err != nil {
+				return err
+			}
+			if err := soko.CheckPassword(u.Password); err != nil {
+				return err
+			}
+			hash, err := password.Hash(u.Password)
+			if err != nil {
+				return err
+			}
+			user := u.PortalUser
+			user.MerchantID, user.PasswordHash = id, hash
+			if err := soko.CheckPortalUser(&user); err != nil {
+				return err
+			}
+			if err := tx.Create(&portalUserRow{MerchantID: id, Email: user.Email, Name: user.Name, Role: string(user.Role),
+				PasswordHash: hash, Active: true, CreatedAt: now}).Error; err != nil {
 				return err
 			}
 		}

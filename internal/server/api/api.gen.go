@@ -128,22 +128,22 @@ func (e AdminStaffRole) Valid() bool {
 
 // Defines values for AuditEntryActorKind.
 const (
-	ApiKey AuditEntryActorKind = "api_key"
-	Cli    AuditEntryActorKind = "cli"
-	Staff  AuditEntryActorKind = "staff"
-	System AuditEntryActorKind = "system"
+	AuditEntryActorKindApiKey AuditEntryActorKind = "api_key"
+	AuditEntryActorKindCli    AuditEntryActorKind = "cli"
+	AuditEntryActorKindStaff  AuditEntryActorKind = "staff"
+	AuditEntryActorKindSystem AuditEntryActorKind = "system"
 )
 
 // Valid indicates whether the value is a known member of the AuditEntryActorKind enum.
 func (e AuditEntryActorKind) Valid() bool {
 	switch e {
-	case ApiKey:
+	case AuditEntryActorKindApiKey:
 		return true
-	case Cli:
+	case AuditEntryActorKindCli:
 		return true
-	case Staff:
+	case AuditEntryActorKindStaff:
 		return true
-	case System:
+	case AuditEntryActorKindSystem:
 		return true
 	default:
 		return false
@@ -978,6 +978,69 @@ func (e PickTaskStatus) Valid() bool {
 	}
 }
 
+// Defines values for PortalSessionRole.
+const (
+	PortalSessionRoleOwner    PortalSessionRole = "owner"
+	PortalSessionRoleReadonly PortalSessionRole = "readonly"
+	PortalSessionRoleStaff    PortalSessionRole = "staff"
+)
+
+// Valid indicates whether the value is a known member of the PortalSessionRole enum.
+func (e PortalSessionRole) Valid() bool {
+	switch e {
+	case PortalSessionRoleOwner:
+		return true
+	case PortalSessionRoleReadonly:
+		return true
+	case PortalSessionRoleStaff:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PortalUserRole.
+const (
+	PortalUserRoleOwner    PortalUserRole = "owner"
+	PortalUserRoleReadonly PortalUserRole = "readonly"
+	PortalUserRoleStaff    PortalUserRole = "staff"
+)
+
+// Valid indicates whether the value is a known member of the PortalUserRole enum.
+func (e PortalUserRole) Valid() bool {
+	switch e {
+	case PortalUserRoleOwner:
+		return true
+	case PortalUserRoleReadonly:
+		return true
+	case PortalUserRoleStaff:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PortalUserInputRole.
+const (
+	PortalUserInputRoleOwner    PortalUserInputRole = "owner"
+	PortalUserInputRoleReadonly PortalUserInputRole = "readonly"
+	PortalUserInputRoleStaff    PortalUserInputRole = "staff"
+)
+
+// Valid indicates whether the value is a known member of the PortalUserInputRole enum.
+func (e PortalUserInputRole) Valid() bool {
+	switch e {
+	case PortalUserInputRoleOwner:
+		return true
+	case PortalUserInputRoleReadonly:
+		return true
+	case PortalUserInputRoleStaff:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProductBatchItemResult.
 const (
 	ProductBatchItemResultCreated ProductBatchItemResult = "created"
@@ -1568,16 +1631,16 @@ func (e CarrierCode) Valid() bool {
 
 // Defines values for CsvEncoding.
 const (
-	ShiftJis CsvEncoding = "shift_jis"
-	Utf8     CsvEncoding = "utf-8"
+	CsvEncodingShiftJis CsvEncoding = "shift_jis"
+	CsvEncodingUtf8     CsvEncoding = "utf-8"
 )
 
 // Valid indicates whether the value is a known member of the CsvEncoding enum.
 func (e CsvEncoding) Valid() bool {
 	switch e {
-	case ShiftJis:
+	case CsvEncodingShiftJis:
 		return true
-	case Utf8:
+	case CsvEncodingUtf8:
 		return true
 	default:
 		return false
@@ -1761,6 +1824,24 @@ func (e PrintWaveParamsPapers) Valid() bool {
 	case PrintWaveParamsPapersLabels:
 		return true
 	case PrintWaveParamsPapersSlips:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DownloadPortalStockCSVParamsEncoding.
+const (
+	DownloadPortalStockCSVParamsEncodingShiftJis DownloadPortalStockCSVParamsEncoding = "shift_jis"
+	DownloadPortalStockCSVParamsEncodingUtf8     DownloadPortalStockCSVParamsEncoding = "utf-8"
+)
+
+// Valid indicates whether the value is a known member of the DownloadPortalStockCSVParamsEncoding enum.
+func (e DownloadPortalStockCSVParamsEncoding) Valid() bool {
+	switch e {
+	case DownloadPortalStockCSVParamsEncodingShiftJis:
+		return true
+	case DownloadPortalStockCSVParamsEncodingUtf8:
 		return true
 	default:
 		return false
@@ -3811,6 +3892,57 @@ type PickerProgress struct {
 	Picker   *string `json:"picker,omitempty"`
 }
 
+// PortalSession defines model for PortalSession.
+type PortalSession struct {
+	CsrfToken    string            `json:"csrf_token"`
+	Email        string            `json:"email"`
+	MerchantCode string            `json:"merchant_code"`
+	MerchantName string            `json:"merchant_name"`
+	Name         string            `json:"name"`
+	Role         PortalSessionRole `json:"role"`
+
+	// Scopes The API scopes the role acts with under /portal/api/v1; empty is every scope.
+	Scopes []string `json:"scopes"`
+}
+
+// PortalSessionRole defines model for PortalSession.Role.
+type PortalSessionRole string
+
+// PortalSignInInput defines model for PortalSignInInput.
+type PortalSignInInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// PortalUser defines model for PortalUser.
+type PortalUser struct {
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+	Email     string    `json:"email"`
+	Id        int64     `json:"id"`
+
+	// LockedUntil While the account waits after wrong passwords.
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	Name        string     `json:"name"`
+
+	// PasswordSet False until an invited user sets their password.
+	PasswordSet bool           `json:"password_set"`
+	Role        PortalUserRole `json:"role"`
+}
+
+// PortalUserRole defines model for PortalUser.Role.
+type PortalUserRole string
+
+// PortalUserInput defines model for PortalUserInput.
+type PortalUserInput struct {
+	Email string              `json:"email"`
+	Name  *string             `json:"name,omitempty"`
+	Role  PortalUserInputRole `json:"role"`
+}
+
+// PortalUserInputRole defines model for PortalUserInput.Role.
+type PortalUserInputRole string
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail string `json:"detail"`
@@ -5703,6 +5835,49 @@ type PrintWaveParams struct {
 // PrintWaveParamsPapers defines parameters for PrintWave.
 type PrintWaveParamsPapers string
 
+// RequestPasswordResetJSONBody defines parameters for RequestPasswordReset.
+type RequestPasswordResetJSONBody struct {
+	Email string `json:"email"`
+}
+
+// ResetPasswordJSONBody defines parameters for ResetPassword.
+type ResetPasswordJSONBody struct {
+	// Password At least 10 characters, at most 72 bytes.
+	Password string `json:"password"`
+	Token    string `json:"token"`
+}
+
+// PortalSignOutParams defines parameters for PortalSignOut.
+type PortalSignOutParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// DownloadPortalStockCSVParams defines parameters for DownloadPortalStockCSV.
+type DownloadPortalStockCSVParams struct {
+	Encoding *DownloadPortalStockCSVParamsEncoding `form:"encoding,omitempty" json:"encoding,omitempty"`
+}
+
+// DownloadPortalStockCSVParamsEncoding defines parameters for DownloadPortalStockCSV.
+type DownloadPortalStockCSVParamsEncoding string
+
+// InvitePortalUserParams defines parameters for InvitePortalUser.
+type InvitePortalUserParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// UpdatePortalUserJSONBody defines parameters for UpdatePortalUser.
+type UpdatePortalUserJSONBody struct {
+	Active bool `json:"active"`
+}
+
+// UpdatePortalUserParams defines parameters for UpdatePortalUser.
+type UpdatePortalUserParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PutHoldSettingsJSONRequestBody defines body for PutHoldSettings for application/json ContentType.
 type PutHoldSettingsJSONRequestBody = HoldSettings
 
@@ -5870,6 +6045,21 @@ type PutTransitDaysJSONRequestBody = TransitTableInput
 
 // ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
 type ReleaseWaveJSONRequestBody = WaveInput
+
+// RequestPasswordResetJSONRequestBody defines body for RequestPasswordReset for application/json ContentType.
+type RequestPasswordResetJSONRequestBody RequestPasswordResetJSONBody
+
+// ResetPasswordJSONRequestBody defines body for ResetPassword for application/json ContentType.
+type ResetPasswordJSONRequestBody ResetPasswordJSONBody
+
+// PortalSignInJSONRequestBody defines body for PortalSignIn for application/json ContentType.
+type PortalSignInJSONRequestBody = PortalSignInInput
+
+// InvitePortalUserJSONRequestBody defines body for InvitePortalUser for application/json ContentType.
+type InvitePortalUserJSONRequestBody = PortalUserInput
+
+// UpdatePortalUserJSONRequestBody defines body for UpdatePortalUser for application/json ContentType.
+type UpdatePortalUserJSONRequestBody UpdatePortalUserJSONBody
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -6368,6 +6558,33 @@ type ServerInterface interface {
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
 	PrintWave(ctx echo.Context, waveNo string, params PrintWaveParams) error
+	// RequestPasswordReset Email a one-time link to set a new password
+	// (POST /portal/password-reset)
+	RequestPasswordReset(ctx echo.Context) error
+	// ResetPassword Set a new password with a reset or invitation link's token
+	// (POST /portal/password-reset/confirm)
+	ResetPassword(ctx echo.Context) error
+	// PortalSignOut Sign out of the portal
+	// (DELETE /portal/session)
+	PortalSignOut(ctx echo.Context, params PortalSignOutParams) error
+	// GetPortalSession The signed-in portal user
+	// (GET /portal/session)
+	GetPortalSession(ctx echo.Context) error
+	// PortalSignIn Sign in to the portal with email and password
+	// (POST /portal/session)
+	PortalSignIn(ctx echo.Context) error
+	// DownloadPortalStockCSV The merchant's stock per SKU as a CSV file
+	// (GET /portal/stock.csv)
+	DownloadPortalStockCSV(ctx echo.Context, params DownloadPortalStockCSVParams) error
+	// ListPortalUsers The merchant's portal users (owners)
+	// (GET /portal/users)
+	ListPortalUsers(ctx echo.Context) error
+	// InvitePortalUser Invite a person to the merchant's portal (owners)
+	// (POST /portal/users)
+	InvitePortalUser(ctx echo.Context, params InvitePortalUserParams) error
+	// UpdatePortalUser Stop a portal user, or let them sign in again (owners)
+	// (PATCH /portal/users/{user_id})
+	UpdatePortalUser(ctx echo.Context, userId int64, params UpdatePortalUserParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -10633,6 +10850,169 @@ func (w *ServerInterfaceWrapper) PrintWave(ctx echo.Context) error {
 	return err
 }
 
+// RequestPasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) RequestPasswordReset(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RequestPasswordReset(ctx)
+	return err
+}
+
+// ResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) ResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResetPassword(ctx)
+	return err
+}
+
+// PortalSignOut converts echo context to params.
+func (w *ServerInterfaceWrapper) PortalSignOut(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PortalSignOutParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PortalSignOut(ctx, params)
+	return err
+}
+
+// GetPortalSession converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPortalSession(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPortalSession(ctx)
+	return err
+}
+
+// PortalSignIn converts echo context to params.
+func (w *ServerInterfaceWrapper) PortalSignIn(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PortalSignIn(ctx)
+	return err
+}
+
+// DownloadPortalStockCSV converts echo context to params.
+func (w *ServerInterfaceWrapper) DownloadPortalStockCSV(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DownloadPortalStockCSVParams
+	// ------------- Optional query parameter "encoding" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "encoding", ctx.QueryParams(), &params.Encoding, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter encoding: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DownloadPortalStockCSV(ctx, params)
+	return err
+}
+
+// ListPortalUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPortalUsers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPortalUsers(ctx)
+	return err
+}
+
+// InvitePortalUser converts echo context to params.
+func (w *ServerInterfaceWrapper) InvitePortalUser(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params InvitePortalUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.InvitePortalUser(ctx, params)
+	return err
+}
+
+// UpdatePortalUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdatePortalUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "user_id" -------------
+	var userId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdatePortalUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdatePortalUser(ctx, userId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -10742,6 +11122,15 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/api/v1/webhook-endpoints/:endpoint_id", wrapper.UpdateWebhookEndpoint, options.OperationMiddlewares["updateWebhookEndpoint"]...)
 	router.GET(options.BaseURL+"/api/v1/webhook-deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
 	router.POST(options.BaseURL+"/api/v1/webhook-deliveries/:delivery_id/redeliver", wrapper.RedeliverWebhook, options.OperationMiddlewares["redeliverWebhook"]...)
+	router.DELETE(options.BaseURL+"/portal/session", wrapper.PortalSignOut, options.OperationMiddlewares["portalSignOut"]...)
+	router.GET(options.BaseURL+"/portal/session", wrapper.GetPortalSession, options.OperationMiddlewares["getPortalSession"]...)
+	router.POST(options.BaseURL+"/portal/session", wrapper.PortalSignIn, options.OperationMiddlewares["portalSignIn"]...)
+	router.POST(options.BaseURL+"/portal/password-reset", wrapper.RequestPasswordReset, options.OperationMiddlewares["requestPasswordReset"]...)
+	router.POST(options.BaseURL+"/portal/password-reset/confirm", wrapper.ResetPassword, options.OperationMiddlewares["resetPassword"]...)
+	router.GET(options.BaseURL+"/portal/stock.csv", wrapper.DownloadPortalStockCSV, options.OperationMiddlewares["downloadPortalStockCSV"]...)
+	router.GET(options.BaseURL+"/portal/users", wrapper.ListPortalUsers, options.OperationMiddlewares["listPortalUsers"]...)
+	router.POST(options.BaseURL+"/portal/users", wrapper.InvitePortalUser, options.OperationMiddlewares["invitePortalUser"]...)
+	router.PATCH(options.BaseURL+"/portal/users/:user_id", wrapper.UpdatePortalUser, options.OperationMiddlewares["updatePortalUser"]...)
 	router.DELETE(options.BaseURL+"/ops/session", wrapper.SignOut, options.OperationMiddlewares["signOut"]...)
 	router.GET(options.BaseURL+"/ops/session", wrapper.GetStaffSession, options.OperationMiddlewares["getStaffSession"]...)
 	router.POST(options.BaseURL+"/ops/session", wrapper.SignIn, options.OperationMiddlewares["signIn"]...)
@@ -17834,6 +18223,348 @@ func (response PrintWavedefaultApplicationProblemPlusJSONResponse) VisitPrintWav
 	return err
 }
 
+type RequestPasswordResetRequestObject struct {
+	Body *RequestPasswordResetJSONRequestBody
+}
+
+type RequestPasswordResetResponseObject interface {
+	VisitRequestPasswordResetResponse(w http.ResponseWriter) error
+}
+
+type RequestPasswordReset202Response struct {
+}
+
+func (response RequestPasswordReset202Response) VisitRequestPasswordResetResponse(w http.ResponseWriter) error {
+	w.WriteHeader(202)
+	return nil
+}
+
+type RequestPasswordResetdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RequestPasswordResetdefaultApplicationProblemPlusJSONResponse) VisitRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPasswordRequestObject struct {
+	Body *ResetPasswordJSONRequestBody
+}
+
+type ResetPasswordResponseObject interface {
+	VisitResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type ResetPassword204Response struct {
+}
+
+func (response ResetPassword204Response) VisitResetPasswordResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ResetPassworddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ResetPassworddefaultApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PortalSignOutRequestObject struct {
+	Params PortalSignOutParams
+}
+
+type PortalSignOutResponseObject interface {
+	VisitPortalSignOutResponse(w http.ResponseWriter) error
+}
+
+type PortalSignOut204Response struct {
+}
+
+func (response PortalSignOut204Response) VisitPortalSignOutResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type PortalSignOutdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PortalSignOutdefaultApplicationProblemPlusJSONResponse) VisitPortalSignOutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPortalSessionRequestObject struct {
+}
+
+type GetPortalSessionResponseObject interface {
+	VisitGetPortalSessionResponse(w http.ResponseWriter) error
+}
+
+type GetPortalSession200JSONResponse PortalSession
+
+func (response GetPortalSession200JSONResponse) VisitGetPortalSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPortalSessiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPortalSessiondefaultApplicationProblemPlusJSONResponse) VisitGetPortalSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PortalSignInRequestObject struct {
+	Body *PortalSignInJSONRequestBody
+}
+
+type PortalSignInResponseObject interface {
+	VisitPortalSignInResponse(w http.ResponseWriter) error
+}
+
+type PortalSignIn200JSONResponse PortalSession
+
+func (response PortalSignIn200JSONResponse) VisitPortalSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PortalSignIndefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PortalSignIndefaultApplicationProblemPlusJSONResponse) VisitPortalSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadPortalStockCSVRequestObject struct {
+	Params DownloadPortalStockCSVParams
+}
+
+type DownloadPortalStockCSVResponseObject interface {
+	VisitDownloadPortalStockCSVResponse(w http.ResponseWriter) error
+}
+
+type DownloadPortalStockCSV200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response DownloadPortalStockCSV200TextcsvResponse) VisitDownloadPortalStockCSVResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type DownloadPortalStockCSVdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DownloadPortalStockCSVdefaultApplicationProblemPlusJSONResponse) VisitDownloadPortalStockCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPortalUsersRequestObject struct {
+}
+
+type ListPortalUsersResponseObject interface {
+	VisitListPortalUsersResponse(w http.ResponseWriter) error
+}
+
+type ListPortalUsers200JSONResponse struct {
+	Data []PortalUser `json:"data"`
+}
+
+func (response ListPortalUsers200JSONResponse) VisitListPortalUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPortalUsersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPortalUsersdefaultApplicationProblemPlusJSONResponse) VisitListPortalUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InvitePortalUserRequestObject struct {
+	Params InvitePortalUserParams
+	Body   *InvitePortalUserJSONRequestBody
+}
+
+type InvitePortalUserResponseObject interface {
+	VisitInvitePortalUserResponse(w http.ResponseWriter) error
+}
+
+type InvitePortalUser201JSONResponse PortalUser
+
+func (response InvitePortalUser201JSONResponse) VisitInvitePortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InvitePortalUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response InvitePortalUserdefaultApplicationProblemPlusJSONResponse) VisitInvitePortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePortalUserRequestObject struct {
+	UserId int64 `json:"user_id"`
+	Params UpdatePortalUserParams
+	Body   *UpdatePortalUserJSONRequestBody
+}
+
+type UpdatePortalUserResponseObject interface {
+	VisitUpdatePortalUserResponse(w http.ResponseWriter) error
+}
+
+type UpdatePortalUser200JSONResponse PortalUser
+
+func (response UpdatePortalUser200JSONResponse) VisitUpdatePortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePortalUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdatePortalUserdefaultApplicationProblemPlusJSONResponse) VisitUpdatePortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListCarriers Carriers, services, time slots and pickup cut-offs this warehouse offers
@@ -18331,6 +19062,33 @@ type StrictServerInterface interface {
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
 	PrintWave(ctx context.Context, request PrintWaveRequestObject) (PrintWaveResponseObject, error)
+	// RequestPasswordReset Email a one-time link to set a new password
+	// (POST /portal/password-reset)
+	RequestPasswordReset(ctx context.Context, request RequestPasswordResetRequestObject) (RequestPasswordResetResponseObject, error)
+	// ResetPassword Set a new password with a reset or invitation link's token
+	// (POST /portal/password-reset/confirm)
+	ResetPassword(ctx context.Context, request ResetPasswordRequestObject) (ResetPasswordResponseObject, error)
+	// PortalSignOut Sign out of the portal
+	// (DELETE /portal/session)
+	PortalSignOut(ctx context.Context, request PortalSignOutRequestObject) (PortalSignOutResponseObject, error)
+	// GetPortalSession The signed-in portal user
+	// (GET /portal/session)
+	GetPortalSession(ctx context.Context, request GetPortalSessionRequestObject) (GetPortalSessionResponseObject, error)
+	// PortalSignIn Sign in to the portal with email and password
+	// (POST /portal/session)
+	PortalSignIn(ctx context.Context, request PortalSignInRequestObject) (PortalSignInResponseObject, error)
+	// DownloadPortalStockCSV The merchant's stock per SKU as a CSV file
+	// (GET /portal/stock.csv)
+	DownloadPortalStockCSV(ctx context.Context, request DownloadPortalStockCSVRequestObject) (DownloadPortalStockCSVResponseObject, error)
+	// ListPortalUsers The merchant's portal users (owners)
+	// (GET /portal/users)
+	ListPortalUsers(ctx context.Context, request ListPortalUsersRequestObject) (ListPortalUsersResponseObject, error)
+	// InvitePortalUser Invite a person to the merchant's portal (owners)
+	// (POST /portal/users)
+	InvitePortalUser(ctx context.Context, request InvitePortalUserRequestObject) (InvitePortalUserResponseObject, error)
+	// UpdatePortalUser Stop a portal user, or let them sign in again (owners)
+	// (PATCH /portal/users/{user_id})
+	UpdatePortalUser(ctx context.Context, request UpdatePortalUserRequestObject) (UpdatePortalUserResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -23762,788 +24520,1149 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 	return nil
 }
 
+// RequestPasswordReset operation middleware
+func (sh *strictHandler) RequestPasswordReset(ctx echo.Context) error {
+	var request RequestPasswordResetRequestObject
+
+	var body RequestPasswordResetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RequestPasswordReset(ctx.Request().Context(), request.(RequestPasswordResetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RequestPasswordReset")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RequestPasswordResetResponseObject); ok {
+		return validResponse.VisitRequestPasswordResetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResetPassword operation middleware
+func (sh *strictHandler) ResetPassword(ctx echo.Context) error {
+	var request ResetPasswordRequestObject
+
+	var body ResetPasswordJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetPassword(ctx.Request().Context(), request.(ResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResetPasswordResponseObject); ok {
+		return validResponse.VisitResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PortalSignOut operation middleware
+func (sh *strictHandler) PortalSignOut(ctx echo.Context, params PortalSignOutParams) error {
+	var request PortalSignOutRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PortalSignOut(ctx.Request().Context(), request.(PortalSignOutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PortalSignOut")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PortalSignOutResponseObject); ok {
+		return validResponse.VisitPortalSignOutResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPortalSession operation middleware
+func (sh *strictHandler) GetPortalSession(ctx echo.Context) error {
+	var request GetPortalSessionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPortalSession(ctx.Request().Context(), request.(GetPortalSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPortalSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPortalSessionResponseObject); ok {
+		return validResponse.VisitGetPortalSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PortalSignIn operation middleware
+func (sh *strictHandler) PortalSignIn(ctx echo.Context) error {
+	var request PortalSignInRequestObject
+
+	var body PortalSignInJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PortalSignIn(ctx.Request().Context(), request.(PortalSignInRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PortalSignIn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PortalSignInResponseObject); ok {
+		return validResponse.VisitPortalSignInResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DownloadPortalStockCSV operation middleware
+func (sh *strictHandler) DownloadPortalStockCSV(ctx echo.Context, params DownloadPortalStockCSVParams) error {
+	var request DownloadPortalStockCSVRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadPortalStockCSV(ctx.Request().Context(), request.(DownloadPortalStockCSVRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadPortalStockCSV")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DownloadPortalStockCSVResponseObject); ok {
+		return validResponse.VisitDownloadPortalStockCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPortalUsers operation middleware
+func (sh *strictHandler) ListPortalUsers(ctx echo.Context) error {
+	var request ListPortalUsersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPortalUsers(ctx.Request().Context(), request.(ListPortalUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPortalUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPortalUsersResponseObject); ok {
+		return validResponse.VisitListPortalUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// InvitePortalUser operation middleware
+func (sh *strictHandler) InvitePortalUser(ctx echo.Context, params InvitePortalUserParams) error {
+	var request InvitePortalUserRequestObject
+
+	request.Params = params
+
+	var body InvitePortalUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.InvitePortalUser(ctx.Request().Context(), request.(InvitePortalUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InvitePortalUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(InvitePortalUserResponseObject); ok {
+		return validResponse.VisitInvitePortalUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdatePortalUser operation middleware
+func (sh *strictHandler) UpdatePortalUser(ctx echo.Context, userId int64, params UpdatePortalUserParams) error {
+	var request UpdatePortalUserRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	var body UpdatePortalUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePortalUser(ctx.Request().Context(), request.(UpdatePortalUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePortalUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdatePortalUserResponseObject); ok {
+		return validResponse.VisitUpdatePortalUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3vlhzHcSf6Knn6+h7MyDXDGRCkyJlzP4AgZUIiCSwGvFovB9ud05XdXerqzGZl9jRaWp5DAJcUKYmW",
-	"tfpnraS1ZEuyLFu0ZGuvYYqWP+ybcDAA+Rb3ZERmVVZ1ZlV1z5D0nrv6IGK6qvJPZGRkRGTEL77S6YvJ",
-	"VHDGlezsfaUzpRmdMMUy+OsoSdOED18UXI303zGT/SyZqkTwzl7n5oiRiX5EEk4+T6eUE5VMWET+9E//",
-	"9E+3XnxxuxN1Ev3ilKpRJ+pwOmGdvQ580ok6GXt1lmQs7uypbMaijuyP2ITiIJRimf7yP7+ys/X0ra9c",
-	"em1rY+eV3a2nb/2X3Vd2ti7e2vyjTtRRi6luT6os4cPOa69FnT7NsoRlV0TMdDuezs0btd0zPpt09l7p",
-	"LOiEKtGJOpIO6Zx2os6X9CSnQqrOLW/3MhvcFGPG/bTSj7tKPydiQNSIEanoYEAkkzIRPCfXiNEYhmjG",
-	"/B+3rhzc+NwWtlw38Am9/QLjQ71WuxefijqThOd/+8d7/Bzvi1j/7R3xlYP/+4IkzLwTkZkabD1FNuaJ",
-	"GhFKnrn2YgTTiNmAzlK1SURG5CgZqO6XEplP59UZyxbFbGxrHR/JoQP9xLYSIPQskyLzj7nH2W3VxTd6",
-	"ltDTjB0nYibJlA5ZpMcpODxIE6kkUSOqiFzw/iHfEFnMMhmRhB+JGY9lpKc0negNsgmf9PSLbgcLMctI",
-	"SqUiU5Gm24c8MHMz6sCKXdzZ8U01ZmlyzLLF1WcDHG1f6CZxLXMMRDahqrPXSbh68lIHuCOZaLIXvJFw",
-	"xYYsg46TmE2mQjHeX3yBLZZpfZnMePLqjJExW5CByIgaJZLo/plU+4SSjKlsQYBXgNfpBN+lPCZHIl6Q",
-	"jE1TupDwdJBkUhHK5ZxlwY1wtRjSlh5TiJJPPNHM+2Z5g2Q1z8+bqmkySdQyMa/TISMy+TIL7Rr8zu3Z",
-	"bLrO3hM7kZ499gpc1DCGCeXJgEkVnLt94bwnP2FZf0R5TcfmhfPuGPZ0sFd4+rF0+ZKo7ZKL2i7/KGOD",
-	"zl7n/3isOKIfw6fysWdFf6Zl0kuzyZHpcSqC3U3Fefc10wsl2bVawtq3uh8LhTOmZhkPdo6Pz7tTOZ4F",
-	"+tNP1qXwwRdextYVVUyT+nNmWFU58SUpONlwz9yITOMB2fjw777+8Ld3H/7Fnz363W8e/vA+HMV9eUw2",
-	"mD4biFbk6FHKCDtmXIEIBpk8m0xottgMSR1DHd9JrUfSiTrTeNABRcJ/UMvZdJrWa2T2lW5fv3OOPKqo",
-	"HAe5Qz88b96YTWOqWHyQ8D5bXrprPF2QuVY0tIgbsphQpVeJDhQzh6fWnrfJNU6qOohesEOe6yEkUYSm",
-	"UpDpTMlcjdFaODaN3+PRSw95WWHZkIyRgwXvJ3xI6JE4ZpthlcVMqSthTl7i6Be29Mi9GvlcZONn6cKv",
-	"qumHehQxXeQmxD5RQv89HzFOUjZQRMxUiD913+FReQYEYkNOBZcMDJyXhHpRxMkg0etfHeJLQpGJeboH",
-	"ZL462HpJcLb1IlX9EUH1hOixxLiAqL9ckOS5m3QYESkOOay4/rafJnrrjUQaS5JIIlWSpqQ/yzLG1TZ5",
-	"SYBShEuBLcMIdUt+6ik6tOqtacXRnwqSLJHgtahzPRNHKZvox33BFeMgaqjeiH2qu3hsim/8MWzzva+0",
-	"3IW23ddQcy2pi5ywLBNZRKgkbuvbKCiwBd3B5etXD/piylxpkzGq9yruCy12MhHP+kp2ckVO/3POjkZC",
-	"jH1GQ9S53O+zqTqYDYdM6jFBXzSOE/0HTa9nYsoylWi+GNBUMugk/+krHXZ7yvp6LwBrLa3IFzW/6rUY",
-	"CqE3bMZIPGOWm//YiFsUdRckSRmNYb8vM3oDD2sdkuOQqiPQnCZw8+/nTUbVrmVBAtz/ZAf2l2IT2bjA",
-	"5kR/IeHsKp/OVAf0ydtX8ePdHceIoVlGFx3nEEAJv6IgjzrzhMdi3o3pQhpFH4Xw408+0UJHsML9lcow",
-	"ChYRR19ifZjI5TjOmEQ/SGntKT7Y9eynyD686H3YT9TC/0BMppT7n7EJTVLvE5R7ngfTkeCBJ0Iqmua0",
-	"L/PMZ0mcDBMlI8IFGS2mIwZuiOVGMjZgfTXLfH1U6AxjLCZYHkGpKUOeqKCvQ007J0sO/4JNEn75+lVj",
-	"oJYXrZ8xOLtQj2pzXkV6k+M08kkeCZEyyouHsq5BPkM9yyoTSx0ksVezqLJu1EmpVN2ZrB9/Y3dhfsnY",
-	"ILntfZSxYzEO0cA8PNOgpJbuHgH23GSqFnsENVZ4qbVcys+M1zzih/Uzpvxn6JgtSKIkSwd7RGgFLUEh",
-	"jgcp+oUMH5FEbXtVHJf3QaM0tI3ynVAwYkHdBna+At+sfkQ5DBo4n/SUpRJTadWvfcI1yRsOouCWsSzm",
-	"O4wshSUZ6JOfbQ+38TQaiSmRC6nY5IIEBUr357hwnry0At+U+prQBYnFPuGCM3BLATupUcKHa3FTcbg9",
-	"UWGtqIMOMPNYM/trr4VW9Rlx++YCdZqKlDJyeX1JkXDOsu6IJcOR6k4mTmNLL6VA3oaX5klc886E3u7O",
-	"sa9hRpGWy28F5Y5k2XHSDzxLvsy6/ZTKQKOKZqyuU73IPqnl26PmMDI7tEqdJVIsU9lDidIIS9MxYyum",
-	"f6uBT9ba/paVnH30+MUGT6iXfVxvYoM70ctZa3zvMt1Kn/v4MW9A66PNTVhmrcifBro5nFwheANjF9N7",
-	"0h3aTtTI8uF5+T9utx8+jq3QxN8vJFIty8KYKjAx2wlpV6x6jn09+65ZJOk//bViunUkbhP7Gtk4uffO",
-	"yd1/Orn345O7/xKRk7tvntx58+Tet07u/vbk3r2Te2+RD17/xSah2tznRH+qzxt7gLUf981Rwg8MAy2N",
-	"vbI+QJXqfJoI/PI0Xl2A/G9R8P9zUfDJyIAreAd/ud8XM+4RAybqoCBTeec+c/Hk7j+c3Pvbk7u/OLn3",
-	"NkHP9+kbb52+9eZHP/3vsHvfP7n3tk9XzVv2GsOhhj/66d+cvvtXtQ3bsAKfWjPIkCocPRpN3X505+sf",
-	"/tO9R+/+9NGfv/nou786/eY/+zp0b8r8gRnmBTIfCcmImHPSF1xltK/QV5nIfUKPJOPK3N4yMqcZG4mZ",
-	"ZBdkSf8P6575MMIKX3K7K1OhPAt5AGEV5OEP7n70vW+f3v+Hk7v/Ayj87ZO7//Lk6TfeO33rzT2y+9QH",
-	"r3/74g5cWew+rf+9Syg4vZMMZgWN74OzW8wUSRQ5EmpEhkK/hl/vko2dS5uO9eYYtNbD3d5LUD0+84iS",
-	"EndFFTZe4gOXNKVhtNw3/iPUjCZw4NmnaNiO6DErmGKQsDSWkbkb0jyDv6x2sJkxfg4+9R3Lq5/xFXHR",
-	"8rjMCdGSnNdnasXTcklMueE3T7aQPk1nxbLgaOqhIhVWusCqbFXPSVFLRljxZX4cBC4yc5v9mKYzRhQd",
-	"M7jvwusMmqboJad8OKND5vVJjtHpZ68I1t99t1ZxnAkzg+VwmAWTj3FB8IX8ZsZur4yqEXqUOKE4a79A",
-	"Kni58bges0WhuOcP8jHmEvxWm7WTQWHiP9Xyb9YTDj7ZECB6UOCamZuhBGf5gsBLrY/D+TJOeNxq7nYQ",
-	"X9AfvBZ15jQddyV7dcZ4yR3itP1lv0u/xp3xZXSYw6CqXTSS5xP0OZwf1Sp6cKMibGlakaRN0WIee/lM",
-	"tP6CIYAVXtOkP4Y9rE0J3M19lhxjmGQs+mP/labb5FoW3xnpWaFMSyK8aE4pzz1bmop5d0ozldDU68MG",
-	"IUqJHIlMmTAHbYHLUTLF4IoEdMOMkY3Tt948ffsfT7/63ofv/HNA+Qvu/3XujlZw2B6LpM+CBsFHd/72",
-	"4U/eNxE9P7z/6AfvffjTbzx47+sPf/7rD19/g2RsmEiVwaITbINs3EQF+XFzn7dJppnuMbZxrlYzuCDJ",
-	"lPYh6kKmyVTuEzaZKhNuwQX3H7U17lwe4xQat/IBvqo/SpNpd8KkpMMV5ZsR+KbXSktRhX2WCF1a1kbu",
-	"/ATFocfrsGu23qpSCZpqnNtasmJpcy7vpybOrnDpPhnM0nQL3ArmJ3gBL6IxiIJC2AaL4YFUItP/lOTm",
-	"7sXHLz3x5Gefenpn9+Lj2wTuDknGJuKYSXNV16Rfr0X2c+L5cp87Ubs7ddN1cH2vX33pBpNsVUtmmngU",
-	"2ktECfJUvlIp09aitrCVQMtRirEgEzpmxIgNZ05P+SbkH/NBTs5le/Xkznce/OHHH/3k/Qf3f0+OUtEf",
-	"u3ItpUcslZEJwEqTMSPUxM5dkHAkdJXY7kQ1wRwN8ffl4I7Gl22wR5WhwgEepaj1SyvwaDgApInrK/Eg",
-	"TSZlOfKj/u0K064U91EvuA4UHQw8+kJfJcfML4uOaDxk3U/nhNecyuLujKvEo8YcMEXmoyRlZJ4JPiTX",
-	"r74kyZixKZzUMG6CLQRv4dcP/MhEytrJLk3yG/pt74nskLcwQfXbkV2VdsctdLPWWVte4DKJX8illciM",
-	"hrMstijJKI/FRMsvsvEMnDDgJLBK1JqHSIsbg2aJC05ZbRawDA9FrbZBUPCT+Jp12gpQiTXp5T7hgmRs",
-	"ivEq0E5EspmWiQVrXZCmh23ywhll+rlwk8s79Vxy/epLyyLAS0l9dly/+pKdTszc6J48Thd9nQLjso36",
-	"S+ZUEsm48urB0oqhdvNdDkGEX+tnecOQ1DUNQXlFBsDkuOkU/zWbsuw4wawyqpsI24nQ+HqKX42UXY/9",
-	"z5ltcpETpKx737qSmyt4frT0VZXko+0oOMwvYgDzczyeisRnIPcFHyTDWeYLV/+cXjvkZNfiIyMqtVxg",
-	"plGyYGrfkRzoPQNdW+lv8U7Iby8zrg+dUHjkMeOq2x+J8IU7vCIJLQYHxvvsSL94xAiqa7lDcYnoVYch",
-	"dql/bQonhDdXa7wublAmQw42NLzTHDsotIRW4TBC21u3Ji5z9ZuqqDPL0jZMmjNVdRW9nKpuJHIMmV/B",
-	"vRS+D8zTVa0gahPuPvY2ld92BDdpnnfWTm3Ls/JCEbPBEGgUyu3nJBVVs0anOdD4AF/NP+qC2dO8qk7O",
-	"nZNtWKZZPpBK41F5HSvKezFVszheLpnFiXqOq2zhV9sF9wfT91UosRu0l4j0xmyxdzjb2Xm8n8TwX9aL",
-	"SK+fJj29zXoYVtrzbjJovTuuOF/xVI46dJp08UqlnyZ6ntCS90TFhpqu25Y5DL+DDlf4qEhLWB7IQOE2",
-	"9J/nJeugWJxVRMgRG4iMNXXhS0/KhkxdkHjXJQm2k8ccwDmVaFU7Jlwowm4n0pWMxWBjFowYbU1CHEx3",
-	"1feVCdlt4aGE4G6Hvywr5+Mv1jGyG6DcjzvK+h11HtFzxfb0XcQVEApNDb3Ebqsr+GbgJt5tzDevZ2hm",
-	"BfgantYy433+8kuPPXf5pa3dxyOi//tURF6+fmXrspYMV29+bmv3UkT6I9Yfow1EEt5PZzEa2q5vo6zC",
-	"+iwfrY13X51RrozTJ8/H363uhpe5tue0cSH71NwMJ5LoGRCIPZBkg5I+lQx+uyCJbddaoM6VzEopT8FM",
-	"p2fwdvxy/KWZVBPmvYuZ2OisFvtlHW9KiUhn2dwTC0+zrNLR293MnMkNpIJNbKFp3KFFlhJOc42ujSX6",
-	"ruXhKJagzFB/yrgRp0TR2/uEsyHV9g/4BKhWOuNEtYzgqqxC1cfZYMi5BDbH6e5O9FS0c6uRN5toXEPW",
-	"61niy7AukyUisylRgqi5IDHrJxOaSrLx0dd+vVn2qonZEZiQ1ZtP/9Unz9MSzVhuUMWu0Cxe1XklbrOa",
-	"DNR6mVsiw1Km7XVzvzehimUJTcmUZWRKsz5LI3K0gKhlPRsQNkbAuH27/uWC9IPkts/oBGiodEEGjJmo",
-	"sljAeR6zKeP59eNcZGMSG59SfkCtQK8172qmllPak9PvZ8CGfDxZJAhd9OS+DjIx8auziHiD+FkbHvSs",
-	"TRMKlcUEOodAvPWQsaLOMBmo7jyj01VZy8Lg6NNp3W9nHCFvVvtWsmzlr3LTaJWPpkl/3GW3VUbXGil8",
-	"LrIWV4LVLw1CyTqdZpqwXtiu07e+enL3aw/f+eXJnV9E5PSHP3z4zi8fvPed0zd+rnUgfPrg/tdO7vzX",
-	"SGsijPZHJE241jpQBqNTFKPXQIwK3mcgQ7RY1kxo7aZYzAGsgKaD7mwKQaxeY0kqkdEh66YmUqUbIyDE",
-	"KhO2bUxZlojYF0yMLxDzAqFma+kj0X6sKW1a2CePk0SSB/fffvijvzx96/8lG7sfvP7t3Z2I7O5CwHFE",
-	"Lup/MB5vOnPejS5Gj9/yBk8u97HqHN3DtDy5K4LL2QQDCxW9DSuRRxjSLL4gSX+kjQfpjjV0ELdyJWWM",
-	"xtd4ugjcMFWkJIi5koKUc+jy2tWc7PY0PQcLp3o+t4obrhnagcXm8Ti9UiFXVH71gGera8yKJmm379cK",
-	"nylh/GiDe5QYnB9AjNgn2Mv/1ZfHOe4dm2z7Y5SknLGs2xjQUc4aIKuHLrULQDLDCXoVc0iMVVgjX9EX",
-	"Eu5NIWt2MDbnP4SNE1eGry5Srf/QfimmAA6JrOj/ZnakhMLQnVYukNvt31yd+DfpbW/WXusRVrZv1bFZ",
-	"XpnCtMsdni5Lhfi9JMaQx+x0HXoirezYK9u0vNXbyBfgxhpzvN7ogQGzWCv6zumQzVLW0iDEgySQPwLP",
-	"LqDvYs93rkak0IcibWrsPbkTETAe9nYjQnOD+IPXf7FSpKHramnHk0HLHxL3lf+OBWbSxrz0G5EVK7Hq",
-	"jkHS5veBMAxnaqX+V7SJHfY5r6MzbxLxf8/tAM3hhM98ioaF678vAbm2UCsLrRri3sTBVCNkJGs5xPBe",
-	"aTvNytCNGghDwEa8o18dFuN/o1186tn9jUAXvqW+QlPGY5oZNMAVfD+tb1U9TqInGkNr45BgvUJ5n6WI",
-	"crbagDNG5ZI79Ql/lK+n2zwapc2NByTSIS4eBMISKknP3N7CJSi7TSfTVPeR45kHCVe8e3LvZyf3/vvJ",
-	"vbc+uvP1D9+/H/qoi1jnxXd/Cn2Qmxnlcioy5QUTS/rj2VQ2WxNaZBPzdnFtgnMj2uQ06HqCux60zYgw",
-	"mqUJkwqdbK0zWA3pr0OP/pCQAk5ilRaDUA9RR484lCB9E3BeMV4CwQLhRavYARnMc0kSjkHaCR+SXt5q",
-	"z5hXiSQ0ndOF/k8q5njj1WoKN5MJO0iF8g4+Q19zd5alXcUm09TrvgCsjdlRmvSJ/QKA2BGhtPcVVJde",
-	"62kjEMOQivdMgstQsHKuiksDjHDymo610tBysLOwpQUJTbBg4VvhDfzcbeD/5W0sj0MO4ZRF5ACQ7z9/",
-	"9SAi+ux88lJJ0Txa+CWf/rYG6w3QNttz7Q0xz5E8lxc9E3PpQzDP+iyVZJ4lSpVQBEMaQj5m0yTCCDvD",
-	"rSHu1YmfuFQp2h/5Lirs+OCOYiiUQRBA9toOQPAdsZTFXYM66lKvMXhsxg3K7/JIboi5NKgMeCtDRhTd",
-	"NIbXaZoxGi9akDCfrtvh0sAb6Xg9Y8cJm4fIGSYm5SSBFshczNKYDJNj1oKwdQGX+J1PGJYlgi0bkDKE",
-	"1I3QlS14n/k7NWxVeM+Cr4Qg5hA1T3eLk4Z89UzMTR7ihuZivNDXhzAlcqrXUY4YU0SO9EM1YhPEYzXY",
-	"wUdMz0i3sbuPkZgmgZH0RTqbcAN14UINS5KoiByllI/zGHDdAHQ5H4mUbW6Ty4pMhFRkN9rZ2dkjpbnb",
-	"mAOapq0PgXqJIM3pH77m2t3Zseu26mmMLHpDzFfcZqUND8Hty1tsz+FgSHAKu0TDSeiGYSO7W8p7Meep",
-	"KgfmZGvcnjfYYCbRgKRpem3Q2XulJQxztAKFrRB47dZS/8IjGiaU0yGY8yZgskz9kztfO333rx7+zV+4",
-	"QDaWm3HXUhmKhXXjMJc5CnebLeyCEjRRuDfaeZMznJDvEieA7UyVwymxYBJVF70ThQn1TTDSmtrN5t6U",
-	"cTb3s4XXD5ErHYXXvV6r0fOJKitSivqstmhnWsN65+BGspbM2o6jsj6+rEnNlMB0jGUmgXI8EzFBVHTD",
-	"M33KyRHDvME0TylN0tRmN5r0ENTu2kOgxmGtF1oqAdy3gviGnrwt0mHGWGwbBqPAthyR55/fe/HFoJrc",
-	"F/r0kGLC8DsM16CLZrXZDhPnb+het2KZGPqRtGtzLZpix+sW3CVIcTOaIeS5Y0iiydh+bY0u5ZcXhWbo",
-	"kSWQpRO3CD0rzpJK1HUOd28HUbRaQ/xwnouIfVfLacr6StvVUqtPhcG58eD3f336/ncboBNaeCOMcVXx",
-	"Rig6Hi9mRwCL6rkeFalvrCJ1xgewae+f3Pu7TbuzaWxiOZfHO6G3u30Rd0P3KC/A9bkiV649awMhEk4W",
-	"jEdw424DRffJTr6xMqaVNS4IFGfSBwEX+vuWFy3LTpfTd994+PrPH/zh31q7W25e3voPW89cfalTCzXo",
-	"y445SL7MiHlKNuRsgrsmY4zIJGYyIv3Jpj7UAJqpJFMShfNWGJgEd0157aqKheQ6LD0AncvjehaXl8UQ",
-	"uzdiZEKT9EjcJhsIynly762HX/vu6Vf/dXNPkzv3igCCfc4bektHznKs5CQt3AJ6xyyxTg7mC0xaobN3",
-	"X6ZCshdt0a01/ImQoJNNupNESm/Qz2VISGLxVsJJkRNIzHeS9FOhP0SlZWoUY9Oaf7sUrXQh76IVtmXx",
-	"jcnKbEwXX6aVVSOWxVerq0GPHMaKTfUHHBZvMuuft3erboDrLGQ5Xnw5RjzhGCbO1FLgdyN4G06zTZWp",
-	"5Yk3zJhLkbJAwhemMqzgEXVau4xpEB7ZQFMbLLZmy/n3vtbPpoSUDpGPLTZ+1Sy52NRNkV2T8+cPCpZp",
-	"MtV6rwnrM4oF+iQQT8My4fVnP7dvkicBc0PL/FQMh6UDthxh2rRCf5IM1LUpruprUWfE0rhrA2RXyIMb",
-	"iTRu9cnzAnHm2uM2rBRG5DJcUwjRKm3l+Fj61BeqLrUxkKsID1dkOXMsrDV79LX45g+ss2aj+tNAmyIL",
-	"yvuM9ZNpwppJbqv9NN3T4rMahFs387MSjAvgYw/ee+v03f/28Ps/b2X6AVIQfaLrT91dM3U0v9TwO6+T",
-	"CUtN1NHKy3TTfBxMJjszwm4oh9WN5graUHZpKwvpkqQk040kc7jMbMLSrqoUdXGm6DJgETPmnmfFVqtK",
-	"7fLi55vHWaAoP2+bTurLeY6tdUKB2NTDSxmVrJv/acaGQb9SpMesC/B6ejjTFCKU+nAVrkc0U90jCliF",
-	"01madgcim9PMH06zPJp1VKYiV3h1rcIKz6qNutgnYzZVNmHfIkaNEqlEtqjkAl5sRucyY2y3JDeYhDTB",
-	"JfWWzbtuvnpFw4cqkZTAiuwVwzYwA8Dz6Fw1aj2ZaY2yrSma9113oKyyCP509GYSFXrbEoGgutGiHWSA",
-	"04jnoVqxtlrSH4c8QOdte+Qjx3GWggPNOJpoGIgfNbs8DgVDSSxvuGKE0ydJG4cUxWzyIbhzaCbR2Z3b",
-	"TnMHWEb3U8+k9iqRq4KsHhTQqrLAVk040V/Is8GqtlbE26HreKBBy5NrIpLRW5cDJ8XtOuPQ+2xEeczi",
-	"rjhm2Up6N1hdXQNr6EfWceuxt6OfZK8GnHCNd0vloJfaOgIXpDesx2sfNkVRVjc+e7UTwTpUPnVVvTLp",
-	"Ghc780IqrWSWG3WthB6SJlM7FiONuqmWL8gSmh+86lHGpnZAHvebBRpruJex44lyEBPbLCBSNJHECq5z",
-	"vqZZw+Gxri+gPUhA+1ye1dsMVws4A6JQbkfUmJ7r2IKgGLZFRPBBByFUQkO+TW6ZVaZRBQIN2W04ykag",
-	"hbAlWoM6FAAmuyAJvhNZwETZp/yCJFKxqR9PaKWMP9+F2UGfcrmH0OUAPdinnAdcbJhX5AE6g3w/3cgC",
-	"Rg6NsVQyMqLTKQs3F/R5rLERHWzj8AwVBLTqbg1KWmBoWW4jedsS43yFMoyNuZDXFAdoAz/CWp9663YA",
-	"KEupPIeNF8hB42oEtAdzbhmD74Ikl69fzbkKcKU0rwWmr8RKxF8KCuyYyTpAQ/Z4yMGIzLY1lC7WL2cz",
-	"/26brXfxsexYPTPUz2VyhMBBeSgQ1oQH1kiUJAdfeLkK63PxqUbECGMdlhwAUf2d05lqJph1qL2BcWrQ",
-	"+uqru9buasDz3kQFP7a1ZihzMtbeMfUpv/rssjpnvi4buMAUQT4LOUpWddLPtHYY8s/XegoK39h6QcDg",
-	"RlvjywrxlkhWadk70CBZDS2WbZ4c581zhYUf+h/GyWDAsnAZm5X9Let4TbQIMzMohlsam48gz1I5OhIG",
-	"vadqFnSzRI49N7WAKvTEjjWRwQGn7eRJIm1dOq0IkA9e/475Eyxo+G1EJZlSKVlsxBSE+4qYLvAKrj9T",
-	"W2IwcN4z9djYAhBauVBF+JruQKQxk8rpYbWMFxfLM3xRunK+Sx7/5S8A1/JG096Bstt9Ns3vgn2xfkrT",
-	"4OJOHtqA0fWogkLqC2AORkRbGRFB3BVtrYrM/KHXg7N5njIU5cAoYNUqAScKrHhr2ppIlsVzdvheBNvS",
-	"3Nq1a5m2tmGRxuDi99DMuobkBSigCG+RjdM3fv7RV791+oc3Tu781DIdFFXYBCYzulFFq9HfdmnKMtWN",
-	"6UJGlh9X48JraWyvapfu+pgwoeWtWrqOOkByrI9SX+6KVhdZ3J2yrDsSs8wnlWtClvQxJtf+2N4Tepbk",
-	"GsoSDEZVwsSjHi3INAV7wNngG5VLxc0y0fdN8UbcAhWhQ5QYmhJKkohjlsWz9oWLD0bJ9Fmq2BV/GcY8",
-	"NrFEH39MPvrKYAQk4bjX9Bdk4/MHNzcjsvPB69+++PiK8WRS0WEIeDqmiwsSUciOFgTehOwN/csgtSkc",
-	"7be23YIHuiV/YkJsA9k8ZIBYZJCUUS6zXJpMAGRA7zenHdhhBP6PDgVsUQRaswFzC9Z+y71ctGsWpWEW",
-	"0Lt/Ieb0eAWF7Iv0mIXPB3/gsVla50DycNvS9vRs95LAtSPPpYxnwuWV9B9Kpa0d5ZqDK4NrlY9CjntC",
-	"doPJShbF2O9QDqHkjL1V1TJmVBEA6miOBzcItzlYtLk5D4JBV/bLKtMMz6ZwfjVoitYTVR6ud5xmdS8r",
-	"xSbTMzqLadGIR2meIQpSNyTdWJaJrGbegcInN8En0md6Ghckef7mzetGDwKFc8epdNGnE0aOaH/cLtEQ",
-	"5lLuvTyNoMd5WRE6E10b/c9+Nr/p3PRD8rEtNosexJpEpPPBjw+yayOw+xoZQX7w94qL1Z8V5EODp/W7",
-	"29xCvOSrU3xpCaTTxbC8vPWf6NaXd7aevlX8c7t7eLh16zNeHMvnJjRJr6e0z0aglHoucRtQhYNcM08q",
-	"iBr1pdjcfnxEwZGGEmuPRLzws8IMW2iWaubFCNsKDuGmk5XvH4O3agZ6agHRGovBe8wzeNoNTsW+EJ6S",
-	"c5xyofxlQ67MpBITKIKUSkGGDL3IH73xzkd3vnP67jcevPcmqEIP7r9z+qNfEtOO32k7LRinvb6yxHI+",
-	"1bOY4lrUrF/bZVJWqF+ZmYesjeyxjlPXrrxb+2dnx+s9bF7ny3p1oS4e6edLLsVYXJBNi72c6Zaxqcgs",
-	"viF5gQ0UETO1R8RgEEp3yBew7Andic6+D//EhEbXkjZQHh2LPmHKKaJ7D5OB2iY3zTOI6VYIqIg55pgG",
-	"j1ihkI8KePdpIhXR/O62OplJRVTSH+e4Zk5GLWaNsDjKnQFu4Viy8eh375x++87DH943tWaL1Okyl4yS",
-	"mCGkmWfVXxIG3NgCRbt9RMbG4flZfSRuB7K7QrdPL+IDxFFW7LYiGyf3fnpy797J3d+f3Hv/5O79k7t/",
-	"B1lkb2/uA04mOcoYHUuIEGwRChh1uJCjpDG4B17Sx4wBYS4PU7MI0Y+mevIbJ3ffPbn33ZN7b51+440P",
-	"//qNzX2ishnCpYiZIj37Zk8vU/7ZlE5LiAsOfew7yz0/L+ZG94d3WLxHetBQj2Dnj373g4j0juiwR07u",
-	"/a2m3L3vnNz7p5O7v/nwr76un4jb+tXvPfrHv3n07m9totgAsuE4IzOeMilxyD03JxriYLGM2REdmmCP",
-	"W62ShNw8gqVjrcJvtbwSXst2ifawqtdmqvParSUU9owVdU6KcE1MET+58+7Jne9vu/xQv2arE61Ul1v3",
-	"4TTo3va55PIJr+dNDEvoNsbGJjVtAJv/1rQC01ma1sI5CMhI1KLcAAXN+uM942g3Lvm5NmgxZjnF4lsj",
-	"lrZHPLJDDWc1OLm9Xj8eF3Ni3lmt5ticJsq7TU3DpQQ+9BYa0ZjjZq3S4RKGquWKfFWLuRaDyxepjl/g",
-	"InCtXMd4jYKC53U7GSyY4k7rE9sKeXTiKtwaXFPTnLO43omKND5gSi+0XLlAuL0H8ICnillmbxqmdAEo",
-	"FVMG0LpRfqFQuWlIJJlQvjAuz4wBaHVR0t5Fioutg2mf7BDOjlnmIlyTZ1FbJp8tpVU+/uQT9Vf1UYfO",
-	"lOgOMub3tHC0SaYziyalZX52zKBQudaqaH+sRytpysgG6GEsBkd3uthEHQ5PBan0FAXexewTk6IRR/pk",
-	"1rtOWhj7/hh0ogRh3ODCl9AhTbgpf004c3zZDVnPznq5M/VxxVUs5eDx3K0R68duY5h2++RGW0ki4FpZ",
-	"LSLAzCUUEdAups404kTVnTnLqZhjlUSOY8YGAITSj2oW7wqAz6y4p1dfq7UXA0+L5XCXScLNn7sN51eV",
-	"auEAE9PtOgfUWbm39l6p7En7dKlZy5CNpPUHmYRzeBormofCSOqzTIwvPD5zDoqTfJK3iYNqIMKaPNY+",
-	"1ek849U+YWiBnExnTsexB9T5peBEHbng/ZYfHix4/2y5O+UDxTH57M7LGQ9VcIcJc0vHm2dwNa+k1L6q",
-	"dzBGfp3jfpLw7iq46mvifGSzct10gC7oRB2IijAFmtzB6FlyRRMuu5pTvYDwXvEQdVSWDIcs64aer1Op",
-	"+ZimSZEBsbJ0xM9nXCXpGt/XwuEsy78ZFsxzSOlSJK/GvqqWovl03RThY+aDEkKtX095n8CnZMyYxfCE",
-	"/nKf2gySZpNAuHeJh5fKQkSgnvfyl3retNulAoONgtfuhHrfsGRMRoRtD7fJ6Zt/f3Ln3ZN7d07u/e3J",
-	"3X/et5cObnz0BUTmqrg2n2w6NHxwNVNmXC5FR7tV4JqmOX5827adCw9Orlu+AsaGXgbdURqGYfG2RwSc",
-	"pa/Pad5xJ9XbbhYIqwqANioOLEVga+oz6BxdOm0i8cMqS6PC8nF7g16gRywNuoFqXDqt8ugP8D4nj8pd",
-	"FZnlBQT1Cbsv5xTCXz1umhvaRJQkm3GIj03FfJ9QOS5druE1FDgaePvoQQvfDD2s4Im0EqDAzMhHH1yZ",
-	"fO5La1O41M4nNbZ+W+Uet+VIi1JD3omweNiYy9+NWYpKssd1tWZeq+ew6dOZZDGg3cIxg06rSxe9cQHh",
-	"uLR1QBkE744or51okcTiC6xpk0aL4S1V5AUT5FYeQbRE/HwA3lUU8wMl+mPPGh7TxKhk/sPVAHsAruU0",
-	"E5NEsngPfISUx+SDt/6r4wLUf9krDk+sGU3SRTdmE8rjUG9FW/pQh3wEeswyOrQhqcqC6l58Chyy2x1P",
-	"TWT9oCsG3T5kPS91lc+Z/M9/Ju6o9olWUHNdDH/cDuutRY/Nab3h3NyZ8gpAooew8fDvf3L67Tub4G7F",
-	"+hKKHDHGqxFzjpKYMYy1mookFM3YyuFQTa0tpboUfFPtEGdUWW4fU77o3FO0U1zsFwXQxVf8EJUs7h4t",
-	"/LF3Di7lfCRIygAyG2IMmnApmxGA7e1gAe0MeDlwh3DEUoE5HAAAz26rlQGeU0FjFndXPYibLxLNXM+9",
-	"5apBh2RbmsjyAJb55ZbDMWtpfwWUgNXx80JEkg7pXIvQL9Ep5VMBF45DxlmW9L2qPS5ce9ereX8tOG2y",
-	"4WRkbe5jOIOtuIAJBQUfOUGNG6/s7N6C6tz/5eIrO1uP39rce2Vn6wn86Y+aS9TkGfHuZOv2cUjZWRmp",
-	"0nDHSs4dB2ZmRfSDfNTVVUmkkQXaVAVJH5Hd7W0rHzZOX//66Tf/ejNQ5qPYSb4CH7WIC3UwgCuH4C7r",
-	"fH4IuxIcQq4xhvdjse4fE3rH6mUY2+NrAoOFxbdBPyCCG2kN0R3+hQ6CIb9gzwDLMGU4eAIY8KVsS8iq",
-	"hKGRjYz19TrFhKocNhmgUpEuIa47m1w6h/KVXmikELiGO1z3chGXp6Ctj/scH7lnHaXEAnTwQi8Xl3jq",
-	"0iEzmp65wgeF0kIGNfo4X8qDs9oHUl42sVYYHEc2Hr35y4ff+/6j3/1gczlS0e9uO/3zd07f+PnJ3W9g",
-	"GC+g2hvIIcjOykiiqlFvFefa4z7nGoTs+o2uHtRg7JHTN98wo9/AniDswURxRW5UsTHKkeM3ichIT8wU",
-	"tPGz79k2MN1OufXssdojqo4BnCKVKJ+R8uFPf/nwh/dP7rxD6JEwxXUe/uZ3p+9/1/oi//DTRz//caQn",
-	"gf/9w08f/vqfHv63d+GfD+7/+vSNe/DP03/53Yf/9HpETv/h3+DvRz97PyKP/vH7p9++E5HTf/t+uWxA",
-	"3kwF2mGnwZ9Ulc4wKy9/25i+9gDkpaVcg7JthpobAEVnvtHbVFrPbdrCW9dKpAwDbEz0iV++ATyTTEyO",
-	"f0ul2aThhIGWwjZbPerx+STkFH4Du2SVwCT3nL4VRM/o1mWoif4Ygmo8Z95VJavxQnPGVSVoyJtvbUN1",
-	"NlsE+fgzgaompqFFZU458q2z/Gjkd8qTq0kOujaVl/t9NlUHs+GQyTxo90zgMbUp4DM9NckCQRC7Oz4I",
-	"lSbsrwZ/82w6TfXxahl6tRiPecJjMc8D5wLxabvtS+DDapcHFVgam5rnLf2nz7SAIq374cj1+cXNhCYp",
-	"oPUdjYQYe3fMWtFix3pLKlMl+gy6J5WqG86qXB39DW70DZlWmlHLNMFcKuXSqJyITFurgWaxSrSs4rnl",
-	"SmC+8I3Yaw7/PJtDk7VzKLmst+xMskRNxbA9KkYlddeHJUEXWsMNOLkTSSTjBlvZMPEFST5/cO0lciTi",
-	"RQ45hklKFB81J3PZXqPStPx+Focs5xATUybypwtNe20qgzGkjRF1jZZB6z17roGkxZyaqj+ENZ21ok19",
-	"m7x6opei9yrho/UL5L9zWjcqZ434O+Ns6RZRcMu+dnyjfGsUUoFCINJOCFXRXKXzAKleCKKUB1c6eC/2",
-	"ZcFbWAFmWeFl01hgbGHk508Nlzkw0htsmjKeyNHEW/BpajQ5B0GtEuCT0YGSxOSloA08nWbimKYFghGC",
-	"Q2ETrW+rrRIZRMaSTopEbeFcd4p5XoWjM7YXNwfmC1eR9l3ul7XJBp3RfduZlTu+aGkhvMvpLw9V64pc",
-	"uZKSiLsDXy4GVip8+PbXH373Nw+/94NouW5fy0IIH0utpsbjK05k31+V8PT1n52+/92TO++sP6V1CjMZ",
-	"D0JLXa4otVSTBZmkzEmDTBx/w+rnbl3BpU+wYFJtGaLakkKtKwbtlWkGNReh3IHN2E4U2aDu3eqELsh0",
-	"lkJJZFOdZXObvGScriZBcpCJiW0hRxaTvvJEjbwLc2kGrHWLLY0ScGD6t/JHr9850w7+OMojlW9yZBMm",
-	"vqpWqjcXEAX6DNxLuCXYoAYb1ljos9SDRtaYObpOzHE4DuwaTxc2sxSRmokSBKQj4CHa2RhcZynGgpji",
-	"1gCrlsNZ680vhSWOvIDTJVIM1Jxilq4tLwec3E+yfspiEifDRJEPvvUTcsSwbvFuRE7e+m3+58bDn/xq",
-	"czMyRfOPFvgPN6lOG3RKZCzWtpoZ3D6iIbjl7jJGY5IlwxEiB0tmFAdsBJPrID4BboxGNKN9pRd1IWZk",
-	"TvkKKIe6wS8iyRtv7B1fXa68l+pP2X3npITltz1FzatgkavSJixOVucsygthGR+gUw9raUOsFukNhHiG",
-	"qv5onXiCkDL4HO2PEOEikYRyAr1AB/uIiZFIYlMwBUc8zzmPNHcKbothC4ZCdqJHp78wCHKEptVgxyaU",
-	"5vaJVk1aFZJKscmyepXwmN0OFMQWEkhakj52T+vumVQRngQ722HveSuublm0P7/PJ0Y0VMsKj2gcrtpv",
-	"S+Y3Q4DCayUYeetLM2yKdTJSujD/hDVu4U0Dapcc6aaL+rULRQrb0YSy/c1zLd0gksmsmn+17CxCjZnn",
-	"+0QyZtKVDUVlqEFDoVCLsGVoqgXogrDbmJxtVjbUpCbEippewf6NYU51q1v0Hlyslhmyk4S7v+62iHjq",
-	"RGcIeuqnjGbdJTOjssmymd7WE3Fs6sCVamEH6zQF66E/+P1ff/TVb2mr6ps/3NPaGCgAWCx+X+9VAA9C",
-	"CAoax2Q2JRtDIWJJ/pgMGJMQk2oPk81WCTFNyfhtzb9z6ayB3Cd3vnb626+d3PnW6f1vPPzRD9sW92xh",
-	"6a2eO7Rz9lK2uUnluTG72HCaFTaXcx//hBcqyTWZ8ik93TQVx5RqLEHevhZrDgsWAUaW3vn2qKyUkbeB",
-	"QyLTnK7NGIBllnoXgH7Yrq5rO0PpYJRMb4q2dtK5sHrJ+qnN4Ugm7EC/50VlAh6CWjRnLLKV3yUF69J4",
-	"IvdeXSbRbkQuRuTxD17/RZGp5j+XlKixsby3Rbayzp45pKM8gj6y8B3dOT1mEdjr2raDFKoIkvYitD0i",
-	"sL0jg1QU2eO9a/8eiTT+4PVfNGdvQa00c6sHJIIZBfFYi4U6j0umYtVbgDnT8ID8YStBd04RvbEU0WJw",
-	"ZhwjjsdazZ+PhF0bvXf3wITb6FWiPnoR6dnLlN6e/UDv9TwP4vL1q5v2NjBHoSEbvfzfvb08ayr/rRR2",
-	"VRNpAmY5ftKskeZxG0CnWtquY2t5BLsfAy+0GkvELdcZwEi1nNpkgxJsSUvihZhlxkSj4IzQo2lLxbaU",
-	"C5Ls6mQqMtXs1Q7ifRaM0R8JIZkfRbVfdiCewTmeH/grZNSfqTydmAc8n4qqkNiknCRAWDS1wa+SKHO1",
-	"ThXagJJQa5q4q83ZHODYjSunU1iEPqW5bZU715YTcyfMrlSlDv0e1tOS16Yr4mtLvhVF6zYjclYQGpjx",
-	"voi9gc0v3/zc1lOaVAejZKC6n7964GUpyytOicqRmCYDPQMpxsJLrmTIRcbibl+ks4mv0MrzjGpRap5b",
-	"ZNaULiBhy/pNtC24mt+yhm3d3IKGe/j8ztMtZh2us1Gw4VzM0tic4TVekGA+ATBgtwa/3trYgQ0hlbB4",
-	"BDAg8AJntiAF2cjEXBJoHsFc5VSTWI4YUwbvVY3YBGOBR7hERyzhQ2hjd9+4RxNpoM714umGnNc1v0sI",
-	"CyaXFZkIqchutLOzs0dKs8NBQKJga4/nDTF3vDFLtVjE3HenSxUlMGs90YgcpZSPieCGwUxpJ/9SSRMk",
-	"7HNAAZ4A2d3ZWfUqeOk08N0GjwN4kDf0RFJjaBDByXSWTYVWFg5wT+6VcSoHs3SQmD/0KCPwaBpXC2cs",
-	"JlwQaxhsntNCFCI17OkpolBRQKPXB/lO0gnbc/aUpkaBBuyrFxK6dngJeFGra3oSlCcMJQ2ZJ2mK3nyS",
-	"sXmWKMV4y3sFPQ6y8cG3fqL5fndzDy/RzK6MyBGC9+nNNNX/p8WB8ZDlV2Q4L5OTeGaCB6I2C0suKs4A",
-	"s0tyKVScQY6U8x6KslMVTwWbOkuwLPnzbdRwgN3Aypvt74kLgrTecPaQxOA4t2+/Q7VU5L6CI298qRYi",
-	"1lQIg7Br6kRiUwXXcn7OPaL9sbmFae7BiUqBfrbrIg78h8fKOzMudqZZ7BbFPQq3qctHbol9d95htjhb",
-	"cuhqivT5OFbX9H9GZKdI9SFfxIoqiuzkblH26oymRclbC2hPxJxJWxcQwMblBaKVSQRgJv/z+8SGp5Fp",
-	"OpPEdQEZsQguUAKY2taZiIUAs3KogL242rh08aI+4zUrFvPdhHuvKuD6BUkAZMcJnjqCLMwr154l+CGh",
-	"6RwrUGWMfaJe3b3lkACysbtD/s/NfSJ4utCnKyV9Kkdbgm/lLrwKPtHOp+QchnvpgpPRf4jnTl65MRMT",
-	"uAWHxVXVkAIuE4WZOiZ7sbBQIjIRWnZB6ogShEJdM72qMV1ovQ474Pl5CcfjROuQ0GkVTbdPU8ZjGuSj",
-	"0vSj4nac0SxNmFRkKqRMjlJTfy6xZQMB02XzvBzlHoaIABucF+Dgmpv3tUwHvVb/hHcUsLsGjMlVOaOZ",
-	"N9rGW50h0Mo46ZeirfAEcuSAibEyGXmUHFE+3gJeGrAsImPBjxKeaNlx+odvPHz7uyd3/h/zpXt6AdQX",
-	"ulo87rLNbXJV2fNTmiMV0Yi52X6gZCXSADObACaAqgIXnONi27h+7eAmeYxOk8eOdx/Dk/Sxr1gb/bXH",
-	"zKvgN0LFmSRKD0A61T57gkPZtR4WkOih49f+aAP9ScKlYjQmYmBfsQHBve1/tzcorsemHdcs5RuBW891",
-	"DxxR1R91br22zFCA2o1LaBPxZzx5dcb0acCHxkWH9hTpQTs9FBpGm9pIlDEwfQsLH2xuLwfgLRWo45Vz",
-	"FN8uNi8X8/ZoHu4tVMXJkQxHDOv1yqKG6Vo3VXUBYuY1sy0VHY8Xs6OER4V+wdlYTIWMyCgZL+h4FpHF",
-	"bGqAZ87vDizCwAsbyeQIDluC1L0lU54TLFF7eIRUjgSREZZKFEVoeRuEDS1LbNq91jDnshKy5QtxzE+w",
-	"xBaJkSrC8z6mi8rAcl8UXq5ovUgICAMHYVYaaOiAy0m4+eld7YX1nSjPP/cUzTlvVWe9y8FQKFslaC1o",
-	"SzTgnoVQrHK54ykRIEcsPTZVlCCaRg8hsrwGDiY31NSnqNo5L3f/OUi/l0ztIYfnr15ANd8oSXOTaOaA",
-	"9/M4H8IA49Q2oCHdDksHxbGZf7MPXfTyv3t4ymErPeMsnENit2RKav0Pyl9bjICUJtyCW67mBdOrcsU+",
-	"82bYwRiCcKHw1E/c+iyiUJ5Q4KrheTEnA5rlVha4rIZC7ZmDXpNpY8k+34wOuUPVKCep/hdF4m4kHGAW",
-	"cMGyAm/KIC/oJkzBFP0ZlOnvYRY3NJaRgZjxmAzYnGVg+kmsdpGge09qzeaQ93KnYG/7kDvmrjXCy+a5",
-	"IXvUwYGVirbAEBpBohW93c2oYiE3hDVRW91FNeGnO805PQem1HCZUmbJeonhh20JPWsCv7XQJprB4ExX",
-	"gTi69UDmPcSoJcI63pcaUPjzwoQvs1YAn7kETpyZmxjD8k9Fuzu3okam9GAyuydnCAkZvj8Xw2918Huz",
-	"dOcTgfG/LvC9m4rhGCVOcqbrfVzeGOgmt2Iulxsm4KYsFlNEhy0JSGMX5iKya8JwWkDrlyL6lxYRrt5C",
-	"l1FMW+VUqxzFZfceMfrRtgXo9qAUBOocXi3FdcPNLB/ODLKSJ1wqgNiGCRPN4grn5taRgybzBnwLfZ32",
-	"x1dGzAeGWoR8ec2m+IKE2o0RXDIBDPcFSQ6+8PI+pDsdMQwj98PRMo8ELzCUoOBfZH1T2t7Ky+Hp8x07",
-	"2zuc7ew83u+LmMG//EQN48CEj5LLznxAG6g9QsLfGokWacNN9inXY9dbofDvafV30KKyO1s4ldLNuoRW",
-	"cz0wcAAK7c5ZMhypUPkJAyYa4Ii8oOmYLaQLha9QwyTPgesXkkEquVfFt+CoP2JkxDI0WK0VVbIJd57e",
-	"RNVdcEYAPQRiCQ1AGnSxZy7Ze/mwezlDQd9jtijp2Y4B/5TPx+MmkvhQLJahQlcq2nvbE0jbAMWOi9Ud",
-	"ZnQiV1YWKhymB1Bp0cdfZSK0T6apA05EmEE8a4pY/6ooMv6Bmnrt54AFWe2mZrh5urevhPdt7wCPxO0w",
-	"wGN1MT1RKUfitrlu4kof9/ZiHD5tcaPYco2vJ/3xFYNJ4EcqqIL5HdFMP7K7WlE5viBhF3pFch4E5lPg",
-	"9Y5GWTkAJGKMb9mAOyRGdDeQq9kf55dym20uUxH2AHsOTXrt0gHdkIVd+NDAtwHzGiQ8kSODbhtCVMZm",
-	"UX2qaZUSeAUPFQhogb+9TWYsEzMVGqUVnWj80ozpM+uIWS8IBAkKNWIZsYjse6bcgF5tMhDoNfQmtOg3",
-	"GvPDkv74pn7PvN+Ny/gbIRSRQtWBXtyPQ8v8KRbMCPtfbIQDFq2BAptmN0k6Yfle+ndWcSNftWUTf8Ro",
-	"gNXQ5XJBIvyomDIOPCRddHDBGcTczWk6Rl4vLjSTDMSAJBuCk8fEVD6mW5SP6eaKG/QR5fFIKwDo4Adk",
-	"A4qQ4yOsWerAH3Cm5iIbayUjFnPeHpDE5dqKRgBj9FNAt31BWrEp84v92ZIEBNejlYEtp8tNNjUeFTOu",
-	"oDV5TtOFk8Ez3faIb2zgkWnXCjaw7nPLJnqtopwtGtzBDeUs8GG3pMouC6wQ5MCaEdst3Vm+xMwJTawZ",
-	"u5r/1QtTHCNMER4rXoejUIFrMv3ErIHR2ZFZh4IkXIltP5DBMfMTxYdMZN8uJfI65T9KeFGYO+845nIP",
-	"Q0EzMx3vshs2DMk0ll3PxBCgMZZV0fLB5MYkayoHPZrd1DiV/AzSQl8tWsmXErr0zqJIyw4Z9cuYjtqQ",
-	"KpswAd9JnQdkNReFb+xLIckmAyuJG9jdd0/mB/MtssgaTARM37JgvznoQ50Jjka/50jM+iMLulbRoM0T",
-	"snH6ze89fPu3j/7H3Qfvvbm5V9SNllquc4HX9sF6ePZAaY/KimN9Br/zn2Lh67XLRDJ1wb1XcxG3173T",
-	"qr3KGqHxMpn4lzsFPSz4OAwV3foWZZV6Mi3c8AjXezQbDHzhljdLXnEx5wTfNHDtRunGeA/jSa+BbHe3",
-	"Re3F0hlx/tZEvanYv54A9SQOrm0dtqDnTqvUmcs2Ti8us9VAES7X+ymtqbMpS5upRKSokA01EsXu0vYA",
-	"gtpM7tapGH4rufxZ7YjWRIsxTN2IF0NMR9CHzUuTRI5ndegxHxMgTD7oRoqcFRQG578CJszqICzT4pRq",
-	"cUA0wbYYXq5FbQn4y/X8D77w8hrYMwEYGFM1M4wA4y5VCwyYWkyXs4OpLDFOGEWszQ6uWZJ6qBV3p61a",
-	"6Teo2Ojzh5jH0r3kXdJ0YFtrwRlZhQdKvCVSiWxxyKWiC8wKclQi/Qb6wTA/QtpAsUSBB8tMHOJND7lW",
-	"nCXGz0Ha+EyRGYeg7p4xKbt2IiYaVW1jeeJDnjG4QZMQ9VaOvbMT0iOEKiuJIonE+JBz0NAc1cyNXF1N",
-	"UXuRjivkx2CmjZO7vz+5d+/k3lun333z9Nt3NvcI+visqLMJ3xJJOBLz3DUF4tdYf+iy0PS6bMAMMcDH",
-	"erCYJskhL9LocklejNomYCxg6fLr5DwUDAaQXx9Huc/EjbLDCDyZd2o9RhMsCXPIE8zKKDwhqMDCYK2f",
-	"CMmU9JkNYBb98SHf6NkoWfihZ3LsIKx6wFi8qVkGA8nK04Jwyr1DbktEmqRPg7glBk5MmHFuDTJmXUET",
-	"OmaGfROVc7mWjcygHiSZhNjKbXK56NUaC0cMF1p/LVk6gPVB+YqXbR6+QKVdLyiAqOyDW/mQL/E7luye",
-	"F+nhyPKrqfieqGzf5VpJ6y8KMbTB23ENgpW+tLZCFWShwdsbCH15Wa8fphMlvCWK5upJDkumScVeS6G0",
-	"uj5Zi5qfhoVpmpoUlkTiHkcO3NjZw0jHze01wlTrzRv0f4/Z1JRXAQ0HjBlJU4bokBxry7379ukbvzz9",
-	"0S9P3/u7zT3SkwwtnJ7VkswskuEMpLRsqMgK/9BTjUwY5xFLxZx8mWVim2ztei0rUhEBWxaWube5nycT",
-	"N+wRsoF3JvYF249TM6qJzlu7TQZdJftEcDmbwF/AcpmJ2J6yrA+FFXZ34J79KbLx4e//9eH9Hz765Z89",
-	"+rOvboINPxAibhP1VbUYy0OAWrt6UXCpFwRfxOBxQIHBsB+MSd/Cp1v4h5gFfB0lE7RiQ0CcgeZfjBrA",
-	"kKVST/kBlAplZLG/m/Z37N4N4NqsK4ifilYXMmRr9LhziGBzdP9PtUiFGUdybIzYCjBHlokswPs3TMAI",
-	"3n8IE6+Nf3orJY+0ruOLXJ4VeMExXSD7aCGpm9oO1LQAVcUWVqp9oTtlWVf37bxZDKooz7iKR4uGLx3g",
-	"/qjmUf1w6q0fEXC3As1bGDCG1aEdO9IyMd3AQVsZEVt3TR1cyaUJBcgeuWzk5cGl8lXnFtN7bkG9q8e6",
-	"luspLDusZ0r4anEn0qKfMjIREGd5QZIPv/qr069/99EP3nv4T78MAFuuU2eqqQrNeVWd8dzS4nPChdJ6",
-	"G6hWkK9tEAU28tt53Bybrcpl2l7XKjETrVl1rRabvwXKfuOsbBtHftisqWgurNV6HgUxliq8LTdv31ih",
-	"RAoOttp6tS3nMqjMoxHumxJNHDjw+uJdywv2aZb8WbViT4sZnV0raaoB88nqJh7GdDykcUYBrL2Ik68P",
-	"Xb8+U5fndPEJRidZ7M6Kxi5mWZ/loV7lPA1cbi0J7fM2+a9GUy+Z02tES22YkezlYTIXJJmLTI18htM5",
-	"B0hZSNJqwoxUCQdC5BSBCCUPWVYphluJv4LOfTx4A7ffWcPaPAGncMBB8e8shw9fkb8Km7D54DYn41rF",
-	"Pluy11Lpt6rBYFlba/hihtCIOK49g04EUBVtOD7MygdojwzQ2wKhsyb8L+dvsvsJ8PPqAX830MNUF/2c",
-	"u5b8J01Mk3TRjdmElgqvFfZFTBeyKwbdvrbXlmkHN992dbCZGr3LaVaL4tDxlxRFEFfB6eTdEeUrJyri",
-	"1hIWA8eCFqlRORh4xZADOmBq0QXP1IrRYo1KlKLZkKlVr92r6pOlVuRwSEH5YoGWL9RLLFNlkMrU89E2",
-	"mD5LjHwOqsny5jjnQnBBqGZ/PbsVb/FmSnTz4iIemw+Pg6LMHV4BGQOQUElgBYktS+dDXMvrAG641uKm",
-	"31xElLmuv0T682JOxEAZnAxT9Qi9wJBClFKpDJgNRrzeVjZmPsvgNjKXtJ8tS9pyfWe/Wxs5zj+yZ6Fs",
-	"+8DIJvR5UknwGzPEvO/HV+67wj+1fdNjltGhNlVtfxefquuwOU3IXZMyHaIKrzrs5OdYxbg9QFbg0sx+",
-	"V0cBDCS3cB4FKlGq/zL4JVOWSd0j0ZuKJJKwjEIhlh3jtk9UlVIrem0rQw1QYZb5ztAhC8zvi3BbCIBj",
-	"UPndaOS6GUBMpJyLGe8jDgKyehz5gDfEnMMlYCC3MW/Hg6qh18WG+GFlNABC7dMJw4scezwj5m3eVKjc",
-	"yWSaslX9QmuVhEykjbQp5zQP8ARit/GGtfASeo00+1qXqq7W2fwxcPlbtbHh7aPmV/L7IF811j+2mk21",
-	"ylwrZnHC4oXq+h3nL1soDUXmLGMAAITxBBsf/upnH73xzqaf+9YrF1nA3TfT5ga+m3/VDecJW/fGSryG",
-	"W7J9Ofliv9kODdBskXCfbxR/6P6q2Y8JdmWHGXmL2+WVDNy9E5VGu7QdKmXncmhcyyVhQfgnGY2ZL+Se",
-	"TugwpLsLqPgRKveZBk2RpXIdqdVJbXd52+ERr2Nwf4xiyAN/xIl9cQ/iPcyBMU1pnwF2oAGSE/MItufc",
-	"wrqZQ8W5QfXL72XJdC73Ip/erUgRi7L78SAEroQLuLZUc+TPKh0uKzE+ARGQC2H8MOdEWtrew3zbN8/Q",
-	"iIg6s7wO18GILa3l2QhTUFtm3KelfMLu88hSoo6A52Clgs75aXvOcRiYTH9+bkuIpoY2lyv+lsCYi/TL",
-	"iivvyUureWlrXGXOjvSCEb/7Vw//5i8+uvevp3/+VkQwAvPB/Xc+fPsfIvLhr36GqJAR+eiNdz56/c6D",
-	"+78+ufPuo5/87uGfvxOR029+//Sb33v49f96+ue/iMjpuz98+PbrD+6/8/Av/iw65A/+7ceP3v3pwx/9",
-	"5Uc/+PPTt756cvcbEXnw3lun3/rayZ1fndz5/of/9p2PXr9DNiRT9ha3KIcUkZM7Pz658+6D33+vjHFm",
-	"IMi7kwSdMIBynBxDNkUm+LCrma90eBaX8TNugBXMATvj/ZQmE3MhAvibXRQ0WsqoUclmLDY2UvSgT/ka",
-	"SPPXAvjvqJ3a7FuSMgybtA35pUEdIkCW23RtdmEwnd00E+YsrVuf00VRI88DAq295AhChlkHDNDWqFMR",
-	"eXVGMy3ruEH6RP7A4G1QryII8IeHwEkukLx16hWN5GcOTUGp5MzLKyBJS9V2avQ7w8LehtyE4mVZA/g9",
-	"ZAORCrWAcWab3wXhFUrsETTeMJlzc+BbKoR5SN5gUwMxUYEwWXSdDJFQOijkpvgiTbF1QM9UjO8RqjcW",
-	"lYo8btRKDN6nRDGuRjayCiNOTYieX9l0iw+1T8/OzHBCN+MwosDJPspryKx57DuVREoaQD4oF/bMjiUq",
-	"iNsmQ/Zo0S3UxMBq1Rm49tMA5dp4qnON0KJU2U/bjN9mTp9JgakC3GLOe0GayOVq754oysOcS+pzk7vC",
-	"X6qtSlcof9YmbVqbO01yfUqVYvp06vznVy5v/Se69eWdradvFf/c7h4ebt36zB/5XBpG6HiyS2JmFYkc",
-	"hkJLc7gf0DJpn1BEtADA20rxfsQ3gcQICjdGcV7qJTyVpwJT6W7d+uPg4ENag43fqbkP3jPCyb6KHlUD",
-	"V+zXEcI3343RVA0gFirAh5Wr7fYwhfZGUo7EHAPYwTkOpTmdw2sFPIxj0Oj6LJmqWqpORMYQajenLBSy",
-	"Qse1/wxoChEpoJZoHKMjHApxNBt2DYufR5K7i0+kIAOanQFk1kFr9FqI3r2OqxLEGjgT863LX0F2CF09",
-	"nz3RvBWS2DlhiJUJUFktW3wymCfuXcVRMr1iqrr40ronU8oX3ZFIE3sZ1C69yjT5LB6uS5mCM9UVg0Go",
-	"DsGjf/7Jyd07D39w9/St30fk+ef3XnyRJJx8nk4p37OXukVSBVy1JYjrb++Z4LbVKXbjFR5mWl0JsWbe",
-	"+hIZeiuns6M06RPzAclmkBwkJlicZ9tfTMKtkrqst7uXG27Fnjl26tb1QQilcE8wuNIilbsDwuluSrMo",
-	"wn8WjGZ5NiMHPFW9pjOFQdZ6tu2xM+pXvjJWywWerBdcu+AdJIMs0XKFByzPITge+3PGxjFdRORgxvWi",
-	"5WU7qon5rnKfO14/67pdP9uYl+/UhC2NvOB1/9yj5T22vKBLnNq0k9czys9nrxckvLSzs8LWh21uKp/s",
-	"PrG3s1NRv55o3GMufGrzNmnPev/O+SXEDM9Sxa7YUllL3loW8iaYqmP7oD9rLSqe5YE0NvnIBDDgn3J0",
-	"JACKuVVJlLqquaY3P6lNhSePlvQM3PFjknZeUB/ytpfKMYTqjoJHzlN2VCiyYMoWooq1hrqMmRk6rQ0J",
-	"7KycWp22Q2dWoVW8KVYNoorjjEm5uzybR9957/Qv//Lk3u8fffdXpz/6jdlrD+7fP7nz7umbb+xuPb21",
-	"W42vbZFvbDq86FmYWZLGGH8Rk0yIia/1YOXzimZw/+7pN9579J33Hv74W2bkp+/ce/D7v370nd+cfuO9",
-	"NcZtNlI1Yt07JjYxiGVudO8Tl2oMkiVFPpkmjKuiRA9Ynw//5i/WGPl0ZADgmmKNp0IqmgYijT9L4mSY",
-	"KBmR0WI6YpyIKbLYHtnd2dna2dl5YmlsK+o51woEhkufNav28Me/ffDe339071+bGw/koDqT8pdjz7dA",
-	"aFNNvDVBnJqjHufzEvrzsvBMqWJS2YJzTqFGkoGTk8UGNgujAhNlfgdDwfU5J7xrFEAtNWaqOxBZ1w6h",
-	"AInGsgdHBmF/hP4ZdHpZ6WIcfLdaWF2VKZ4pGYsd+2FAMC/aEAhesvyBV2YREWmsabisrNWWmDLXbM8d",
-	"B0Db6tExoWvfkiayuMqzde52t7cNlDjZOH3966ff/OtABJGDx15bEM5bNWy6YrBPc+yN884sS5t9As5V",
-	"uyFQMaX8zqxTzCTygJmXeixNLGeRui16DlfN+W7/X7YMysFIZOp6sl5RhYHNKfAXRaNpuiDm7rGSSeWP",
-	"g9n5OFM+cLBeGiRDfnWtSKcjGg/Z6nUNYhYu12gdzBcA7IlFJGN9vVnMkc5QxJms/KbbtmnCqwrIk6vd",
-	"/uMMsSUv7RQdDA6YlP5CAZY+y+qRzAZdJcaMB3xxfCaDSVuJJJlIGVRhiYV1ygxSIdDRYDBT+oJLUXEu",
-	"VOr8gB2k6JwuwPbBevVaBzdZ+Prgozw2iRjF5ZVpGrSBSYk0VQBWRyAEb+8MpoAdm4HLNTgAWS7aMkw6",
-	"0RJRb+dw34E1LEMPOCtg6R1YYMwe8QU2FdWOVkssaii7x1RNqUMXj3XPwbgC4Fi9+gdfeBlqHDkFWgBC",
-	"UZZhZZu8ty2DmwoS1FAvgD9QpxLasJH8VrOCemNUP8B8wTPSzlkqcys/Msg7k8juCCq1xWprNJGNk3s/",
-	"O7n330/uvfXRna9/+P59cvruGw9f//mDP/zbppdQeRWbmnRKQ3HIUTFw1HlGAh7XuGjDZKCMTSDJRqvK",
-	"SJu5FxELEEmyESiUtBmY8Ta5TvtjIhmPpa2RIzGkP+FuJZ32iPF5dSnPjrc1ucukuo5lnmjG9ORibRoZ",
-	"jKc0mfpvhD6mKHp3b9eF0ddcuNUG2kPdDfNKfp55uTSwMxui4ftiMmE8DpX8OBK3Wbmz/BMZwe3JlGVG",
-	"BS/BcppcRTIwlbFackKlbI6HorV6eSugiBJAhC/g3VGsl+5zbNC7jVh3KWi41d3kNQItdNNcOhB8xhnc",
-	"KE6o6o+Y3HMqPyeycK2FImMawhBacrvBVQjeUWJbbQT7TF6d+KOLTCyhZ+8b2w4zrY2lWnN5G8+madLX",
-	"hn8Q9AKUwxBY0dxvJVsMyUGSMijVL1s4HKE1p8vS6KJ8zn5qCV/9vcbCytNMTBLjGTX13v3JXG5Kdrkh",
-	"k5UbwMmzN98FBj2RKklTcqRPqGMWwL5aCfAPY0Bq8P78fYy8ZRydhKMCAzMn04KpvTIeHNQ1nymiVVyA",
-	"wYPy5RjVV0pcNdeAeN3pll0Kj66r5xi61yzqLEG4DJDjaEEomTIOXlvoLyLz0aLAOsUxQMElmKLxX6MW",
-	"01oSA7c9L9LYJ4JToVY5IEV//IJQK6nzTta8b+2MYnJkvNeBuAonr2cVfoZ/IHcuIz/uIVIjENpyojah",
-	"dGf7RagSgkwW57Tojw0yKwDB4k1Mg82+skbtJM87hVbdRHrjgMxh551414IZzfoGZVCo/N4akohYUxRp",
-	"8+kJChu4vopDr064WGTRXHzkU//Upc5qW6vVCn3iO63F7mGvBtzFOJHcXQxQuwAnC6G0gZLSZ9qeeiyh",
-	"3VmzIx2ebNiL5+GFdXa2r6QKld2J8F0gvait0hx0miZqT9uLJn7TANb4lVFwqwLX+nQ8CTjpPXjew2Ah",
-	"vRFR3wXghp5kr/byCJkpWLoiw8W035VMEUPQVgtc4wnGITs0Ca4OnJ+ekK0ZV10oQZiEyuQWZzhquSat",
-	"F+2vynnexqRdJ1Y0C2QlfXG0cBQNwBMAB8FAZGCZWuV2jxx2CmF02DGg0qZmGwFfMhmwOQQJUSN2hBjL",
-	"deqBFoWSUcRSk0ieC1godJfL3QL0A2bRQnN3ioxh4J4N5ssDx8vrGmSK89qsn3pyXq7Y1WsCDZbGucZE",
-	"1x3JhQqNi2/PzQ3JmAvIfQFfBV1oM1Q/UK2K9bTETarpSCioFCT+9ZT22dnIX6bUjql6oIcQUJSahRcU",
-	"6zQ6SfniCrcm2MomABsU40J7K+zTFkJtBdQ4P1+8ZM4FiC9PHP0UxqItsD1HrOizTboaV2RzRQszzdXZ",
-	"tEoXSIY/S+T+ijUn69DHWqkwjtwLJSnVMfOS9RFk5jURqQxoUXdlKyFXKqdFLZMC0c+opVhgOi8YtVpp",
-	"g6pYLY/USwgDh+ZTGriiff/qrwNzkzIad/XDIMgYzM0A07waumZqKHY6maUqmYYEvRzPvNGb4eu/Zhi6",
-	"1avKVVX2CiKd5fEyvarEWZpwlK+YmWcF8MQZZx0jrBcmnLPKEiyUNTHNzV4JhW3PXC5A7FpEIKAuIgN6",
-	"uxrm642/W2YoD+ZWIeS13FUCc3hoag+KPFB8VcCzJVY1mw1u51fFUl+zqssyy59lEHZzBIs9SnIkZsOR",
-	"shJNH6eGayqlRiCca2GcUVA6qb0bECtQltBOlmPG/VGAFY6oY/Pz0Imt6GxK+QziI9oWiusnT4KsLD88",
-	"P8hH6Yj+dvMMCC4IcCgG6Z1pEfK0xGFXuXVU4qWS4OkCdWT9VcKHm3tkaq1ztA562v4Cs1ubDId8KtJU",
-	"b+4hU+jD0TbiPEuU0vYfuKkgBAe1rzSRisU2Q84tiVZsrZvJhB14y7g8a0IiwTlAZCrUHqETsnH6zlun",
-	"b7/z4P6vNyOye3Fr91JEdi9t7T4Zkd0nt3afisjuU1sXdyKy+/TWxV23Ii2vBHpqHWbSiTrQiP6vbkX/",
-	"Vzej/6vb0f/VDXljWMqhj0scJfr9WZateHxPrebfAjXs4whVbThD7SWpOzc7aB9DlkgEVQ5XPPOKaNbV",
-	"o1E99cV2d1ar+lkTKenparWpnY0/lo+PmE2FArhLxlXGTMz3oz/866Pv/Obk7j+c3Pv1yb0/O7n7jyf3",
-	"3j+591arfIBQxHXBeeTD9+8jQE1EqiwI4DV3vgPPcl40P56++40H770ZEeRL8uD+O6c/+uXDb9x5+Nbv",
-	"T+5+LUKjHrFs4PucXwkC2Dg/stj8hm1+3MHcbeJ/HcJe2lktpnA5kte76Ro5MljbNHT7XoAn+W7gozxl",
-	"P8mgiBk+XDUABD4Ke6PLN/rem3kpxgLqwtI0YzReRCTORAUyJBADUHESsDmGwbe63l/jXt8uxw3/rVpd",
-	"fBuE4LeNaqKtX+WMZumiO5Ms7s6m/lwvfdK3roU+oQk32VttblaCAT5VVC1PhDuSxEzXDNMdwtLsGpdk",
-	"LROsWDQrYxZ0QqHii6RDOqedqPMlOqV8KqQfuTFf2+XtB4/I7u4WZAflaQ/WdwHBR5g5VF8y8unif40l",
-	"MkPcs05jzgJX9q7WwvawZpqJxzS5J4agzRUVgixSYozAousT4Kb1jK4eZhp0hmgLrVvOwvLh4zI/grlT",
-	"91EiQu6ExswGfKDlbAriTqeZuJ1MwGHnv0ax4UwB/B+/7W7zhzHXHezNHDdbCZIf5Bu7e0Vqf0wXAfe5",
-	"dYSFPU8NtPIGNx8gUh1cN2fU5J5TDifBBWkp6PPI1qX+WlB9d8g4gGbIoiAvlhhmmT0iGyYGPNHEq2uh",
-	"y3qXGZ0Ldhj2eIc1jxPwhuLSlwiKQS+AxyeJstixFkoeroFLp/8aoyxcJ5eaRMsK6eaNq14P+3rps41+",
-	"hkAbL/Ncn7xeJKCdo7hht/tsmrsoKvmeAxPNXtbhynmRiTQKNyrYrlotslydXjmnru1+KHLYnJn4KPlF",
-	"euwR1ZOQb7gusV1RGSp3OafHzB8/Xa3DYV6McAhONjm2HprCOWkYnahWyYg6Q8ZZlvS96kYQ9OEaTxdL",
-	"gC45ukAiwfGyhCsQNEwn9Ha3WIeSU7TJI6o/zaMAVqx5NMnzq41HtnMEXoaoMlv4dc9kiJmoaix0Pqfp",
-	"OELYEqhmDyGkQrF9IhM+TBnWGsNP4EYp6Y/Bt1VCqoRXO5Hp/Za/NrjIqmDXTzdeNHkZ63omhhmTvnPe",
-	"pKeHKbW8e6alPDM3oqxmX2GwxwrFKOH9fOC+2jhn344w+8iC/9khercnOxoJMbZeRs9du1JsMlWB2a9V",
-	"zJTHUNMoeL9uXyBYunogMpOzLrDUB1XFK3OIxwHTnGzAjY4kI3rMwM256TUPAkEW7sW7Noe7+PuZylVQ",
-	"qbpQU9evEUOwFdL37HVH21dZMMHVFb9PzGgLzyekjzj0cdwyOac01vesMN05XI5U2fjTDh0y43nOsKkH",
-	"mo7rFY0DVVNy+q54fdyaM6cZO07ETHYl62dMdSFiyAMVb0JuM4FpMZEJLcrLI+DnBkYipX0Wm9QImQy5",
-	"PORHTCYxMzbTHE6QjYuXCNSl3ty3Xk8HywdNf9sf3pa0Eys4lACkUDIE5Q7f2cM7H5v8x6WJ0FN5UWOt",
-	"BOohsDiYDop000p1cjvQqaJZji1RHkGkrUrFNJ3gb0nolGb+nla/8I86rdAVYCsjKoLlxjLrVWfZeKlf",
-	"4fp11D5nX+SqTEnqhbeJP4FJQCKnewFG05QczRTGZm0bz2VE5qNEqz4S4VmBQzC4lk702SIZA23HiSOW",
-	"m96scZDG2049A/zBDRrCX45of1zUxMXfIJ40/wsBpYo/aelPyPotfWsBlPHvospu+ZcugCpLdyiCd0cC",
-	"3P2mFKE7fiRUChC8+G8xU/m/resXE9AnjKtt91jJf8xNnfwewe3D/NJQ3aci7nCPdkM7/0VtrFP00pe2",
-	"nzHp0xjRMZWYyvpIbrOfyvESK15o6DZabJrzOwzzw2fNgAGUcjOtqx/olo0+OE2+wLxVRcjl61fJmC2s",
-	"yNOiivSkGIvuB6//ohfl0rVabgFh3niRBqwXASYDy8BohkguOLyRUlOj15RAJSrOMv0UYublBSLxrYiY",
-	"Yg/Xrx3cJI+JqXzMPNkmZkcTmkpBOGOYavYft64c3Pjc1k0xZpyMGI3RQ5voHvpCjJM8gGqvAxM17RWj",
-	"NeR67TWorzrwFE6Gi5yN09ffPn3v7zbBM+FSZpYOkjSFEkXGY7xNIMtDEzuFk4PIkZhCobtDnophIlXS",
-	"l0TMFCI1QtHiOA+qiSoV/SXZOH3j5x++888P3nvr9N3/hunz1vl5yNGkQF9sxmiMUjMydqBxp4Cjtlxm",
-	"RG4f8kP+mc9cnqkR4yoxwC6f+Qw50KPp6d9FlnwZft4jz8AiE0zRH7MFZuj3Cnxsw1uHvMw5Q63qL8Rs",
-	"m1wG1jtiqeBDEPsuQ5ENPcH7v9/ccwMzFmJ2yLVch9B5jAlJTN5kkZGOc6ccPIBuprotmQh5PYf8OJHJ",
-	"UcrIB69/R+tDqFZIcmnnUkTYbdpX6YKkyZgRKSYMBwA9xYJJiKtlt7UxjWR7ThsN8jOfAa93DxDBkYKP",
-	"TRGb/Y+/JAXvkY0bn7tCnr70xGc3kVQ9zXa9iPRUolLWiw55D9dI/xYzRZNU/8scAN0k7unZRbADE35M",
-	"0yQmiT62I9IDw0XukVe+Arjr0SE3+c+v3erBUaingI6EIxoTeGmbvIjvYLiwRcxlElNXEk6e48M0kaND",
-	"DofrQsyQPXuX+/p42HrBgDDsEcZ7elVBbdTMptchr1qTR/BoprexrUDOo4zRsclKBHkIRzropHBvxGL0",
-	"2Upl0sBkwpmUhxwBdTcOvvCyXnKEb4ty9LT+SOjNEtl6OXIzIhKZzCiQWgzIQ44EmSRS0TEzq3mDqSxh",
-	"UnM/JriDANIv6L1DeldjNpkKxXh/sfUFtugZUUM2KF+QGU9enbFDjscKmU01c1984glNg4z2FWxPCHGg",
-	"5OWXrz67uQ1bDPnLZGvqrWG30iGHn45EvDBJTKC6L6Sjf5spaSrpPS8GhPZhudU86bMiDfSQ5y3bDQLt",
-	"Qrk0qHuDDy9dvLhvIu8dJR+ZkCRST04vUDbjWEWXZExlCyciPVG4DYda4l3aeZokA+MdKH15yDH6aneH",
-	"yG3yBbZANoTgaN2MNT22yTWs94ayCu+WtORHYpOp3tB2q8NCW97LN3x+mgFJzELrw1vvWlM1rvcVcgin",
-	"62Fnj7yyvb19KyKHru2ofz/sbG9vH3bIaz29PaiWqUcpM5J3H0PR8jg0E3SW30FhUhgaZT2n4R6Mc5am",
-	"24e8Z7V2KJXay2uPGBVXmz2owhW1VDlKhKmAYrFmciY8jtgjwZwjMj8xJhBE8JnPkC+CKKp0q0ZMMi2/",
-	"M6NJy4LNyGfckLzP7Bk3pGITTQ7dB0JSJ+jwSalUh9wE3IFcgFfzCDzg6omAKGABxGJayOlx4vbEjg85",
-	"7m59hvYcQLXeNrlOh8xI1BJVc9REQ94IyuTiqWRy9px2sEtYwUQF4wmBzGRD94YNmQTrFLe2vfWu0HNz",
-	"D4Sn5gZ7uthQxJw0uKAAc6M3knMHwraJTQ7Re2gMhgMZiTmw9oTyBTbCJBnR6ZRxs3t1l5rn4JSzdLfs",
-	"c8RGCY9xYjhRwCeXhxxXRPefmS/jPGkRKghAhKTjBoC+zUlMY1j4kZ5YX0wmemqxtuHJdSHVMGMH/+EF",
-	"O5YLkoAbAs9xqKhhtFGIf9JSTHBNZU2pTCiWSxYKozC5Owj2o3Vt+Lz41MgbfVqgqLL180Di0ZhsUKI1",
-	"EPcbm7ynBcERlYzEzIrbQz5gABisjFBJhcQzQXe+ua8/PfgPL2hamNXQkgoOHUUohoRSHh9yFGQMUM2Q",
-	"RriVtslls0gTukC0eJBXZAN8qVM42fTqbe4fcq1mLHDrmbx+Q9Iy41zON7uetWU1Q4hDDgjohqaw7Alm",
-	"mFTr0CWS9EWWIZgLSpgrgltHAVDTOTHlrN9nUg5mKfmT525ayZHvX056z92kQ73jDnmcDPVwzcLjq3go",
-	"akLD2uq9eHWw9ZLgbOtFqvojowchlxvWPORlF1HuKrAbr/f4ziW9j8iLIk4GCYt7bn6NiBdWcvbFFI9/",
-	"1FIngF9N0mSSKEQL0DqhHnBPT1traChkQYGzmrv+2cpc/e85mnnwb0vcnmZAeybrcUjo2oDgGe0EJre5",
-	"TZ7TK62tTMxdQ5k84/qU693e0nbJFn7eM+oUNAWyQSCqLvpMjBmiu+3TVIvH/Vwd0D+aQ/vxbWf6+rQ9",
-	"5JDhxvZNzDTsypLqvIsaM+VkxsdczLn+3ipVVBkSIpvoydjWQaWk5GiWIR8YVUNaDBE8ZxmNF4c8A6Tx",
-	"I7YQyB/OgieSXLr4tDkHtBK32LqMadcJJ5L1BY/lNjLoIa+wJCqXsWYTs5muPnfzc0SP+gU9aKvjgdos",
-	"SZzRgTrkoESSRO2RXv7mFvx/j2xgk5lUm5H7+IaN/eqhLCg9kkx/acbqZAWboSVwP54y3Kqb2ra0zw55",
-	"ksOfaSsIlKhkuSq2FWt7peMDgii0dZUdg4IFxImIEsO8asICABPmtg8Qa9h1rjYbBdEVBBUy9/7jlnlt",
-	"62rc2yevzlCok9y8oHJctRrpEW5RwxYmJl9bTNYev3z9aifq6KGjkb67vbO9Yy8J6TTp7HUe397Zfhwu",
-	"89UIPCOP0Wny2PHuY8ZkwKKuLASDlyuUsBvkGLPLtaYJ9jzYOKw/hng3/S4m62mVDay0Q24sEqMrWTsF",
-	"eBUKyKG3QJKN+cgheV+kKevrNuWI6KMwj23SWwONi5GYk8msP4JCIM5qZYyc3Pvxyd1/Obn31sOvfff0",
-	"q/9a9KL37iGH8BguilyFqIid0sqLNtiuXHs2Mi7xLzPST6k0uf4LsIg2I1yteCnvAZQo87MkCS8QgUp1",
-	"TFKoCXTIp0l/PJuaaC4lYqo5zI3e7c/UlhgM9oqlsBD9xkN1yM0rJGVUK5M2wRebNkYEQNYhwrzxK7BU",
-	"81jGDnnJCKLE2O72AzSFtNUMDJhL4qtxZ6+jTYkrlpOiTsbkVHCJPriLOzs2D85kXLgegi8ZUAM0f5tL",
-	"Z0Af4HYEL5UPkM1wV6QJg9ViX4s6j+9cCjWej/axl4Syh6MTGdf8nS1BB17I2WRCs0UBaCmjnPEilz9A",
-	"24a1sYtr0rCLrQ/7CCNWhtIJ0oHb8dKhZ8r5xcW9+i09GLvLtaK4JZ2UXrPVy6v4J0w9L9I4T/39GBey",
-	"1I9nJW8iCCo83z6HtfiiEbCZ0Zm1eLAY8/rIE6kxuRwhkthys3i0cDLIGLj/7WpYSrdYCwDlXab49dky",
-	"xUHKPyPixcdI7MKhrrIZe+3fyULnOZFczNGUPo+lP2DF+fpJLb9vD1ptOLj9tFS7al+CuDs6YQrO5lf8",
-	"Uy9eeQx0y85rUeOLfYvK3vimMeEPtFkO78NNwqszzMKxFwk2oKIdO5j5FXCf3gA3x1ljKrzDjVeWq95O",
-	"oJtvUDaiAzwKpbG1S0FvOyhf4F3dePD91Qd062PcoGZFQkfqZfSgiEE+/2rJiU/ncNXjrV4OOXsz32w1",
-	"wrl4x1R+Wd6SV2DhDIlW3pNJ4SmHa7VbH494N8MziZNtxPvuefcdkux2geZUWhf0eYj0y2YHgu/JdFGk",
-	"PZRuCNvyhMMMHpn92FfMv7pcvFanPxWs8nFv2AaSf1r78k+YclcFdyaaFHnyuRNJsf5+Le9EkLrauC2E",
-	"brFineqOaHtaPSv6swnj6iXM6gRBbPS4arkqcOSiCyIviwtGpDX7AKEaLqcK6qAPKXfT9uyXvW1yzVxu",
-	"ONbAiEoM02KxISF4pBXZ6OV/gg/O0rcH5e3NNUQeXxPleDt4g1y++9p5mki6AH/ifLTYw7iv8jjMRZvP",
-	"DnwZVAZ3E3xs4s7mo36y6mxLeUfB/M/V2HMxYXDCns1ltJCCJYBJ5Mcg+R5DJoKIn09t/wlfIuZlTord",
-	"kxPoiMGVDunlzN/bcwqrcAHXHyw75DkQj71uT9Q2uYJf4SVv3kTeuoXZNA747UMOm7ZYB3fD2luX8l7z",
-	"7SHs9f9j722b4ziudMG/koHdCHSvCy+EKFkGQrEB8UXmWCYRBGXdWdcsKtGVja5BdWa7shrNFkMRIhm0",
-	"JVsaea5lezy2dy2P7aux72jskO9YS2ntD/efCARIfrp/4UaeczKrqruquwE0GpCv9EUE0F2ZlXny5Hl9",
-	"nqnaHH+FhwEWaXaHAcg5KmOkGHfCT0EYNxTNSBpVSyEoLwt1WnLgMt8PRznhjk1UdYdjlRTbVewkzGwa",
-	"G/e3xgl3ZCcH33/78Jd/ePzWv+btNJtCGmULZJ8p2aelO2bNX8d9ikVZJy8FQ4nwFKKuRkCVhFQZiCsA",
-	"Ea5ZOEHELaCZQ+E4d0XZsQh3sNauuKmXYXBa6qFdvVhmRhBxwsnXGR+FB4TGn2h9cws7pHqKk4WdBIqi",
-	"JiEv4khU3xO8eu36rSs3F66+/LdXbgbOMy7eEYTqdrzbAdCwKk2ydfvmWKXYjPsi8VhDdTtKGrNI83aH",
-	"KnyI4KfTBcBtLMLwpW3JpMwsNd3ZIwyhW73KAkhSBq7qizW6OlVtkcxrXwbgImOHHZUHGu1Qk4oJnsSR",
-	"SOz3sttFGTOR68gojVTlaiwIAY7w4FSS0UMhwScomrpnJ4qdpDtKhViJIFiqWNCO5FaqUh4HrC9gHQBu",
-	"s5by2yySjbgbgtZCJdoUkEENfRlGGhn564h9TkPYekdb0xakSbSzI5ItvdsNfFkLAPwukhp+UV9kAaSD",
-	"tsx5g/yf/QWk+gJWs8TrxorUni9hSjraE3VGd4kkenWW6SWzwZTihRCfFWEzARh3FVOskGjCiJ60qdp+",
-	"hjO7ZtsJ6YSbg+9LSqbg9ygzgucdiV9y2RGqYXgVQa6lwHnRDrZEbHH+sllbXLhCh3xLxa4eDmVw0Ze3",
-	"Wo5sylH/YAo8Tx7lNqRARcU14750JDgFFjGkh9L5ahYcEyoeYqVFqZ2/0U1zau00bHzz8CNENJanPPTo",
-	"m5C8WOwhAm093ZjKhDOYYkQFA13YT441Se7mOM4tXX49Z52plfHvG7Yp9PxFv6sbsaknGS8KB8EktAfV",
-	"TXxBC/PcVISrrsL5Beuje67Txst12AR46MTtTgwNwNR9NGEAfiILsEC7lYdSWBmNtebN6bQPtQdNlbTH",
-	"rAyUJ2Q8Gmcewy+d1l9DFB92c3wM31bDnpsIfg6T4Tg5VVUFyqRbUWchVbY0HipgzR7FgChea3bjeKEX",
-	"hWmLON3BGIlFmgJuivJli8dN/ISXt6+MEWV54OvUioF1+iRFEZaIc2gQwMrPHKV7HtDFGIv5JyviSsg+",
-	"4hnzQ+6krQI3ukZGfC9XUs82W1Ez3fqba5tQfmMsCDSQjCT6UscqRfrKbazHzDOtY42Bxy7duOz6CMkS",
-	"oLIFYz5CHY6GQpyskqVYLSOVq7jqcFunVJZOuUF0dOcymQKTO5NUimXxK731seQH2D1IsqaTGofKQ4ce",
-	"haPUDr7z8Mk7fzp8+zuPf/WwfvyEN/5uadsCiJafVqzrtN0KKd9F9lCCec+6kbhmAbbCFR4fYGeKL6PU",
-	"lY6rnsyXNOMZtKE3HAoLmLGZUiX2uFPVMlaD4gmiCj5qAWAJADRCKTJ5biTy8JMvNVD4BnRVBGsswH4V",
-	"qLaFUk5bvkW2Ok+pfHZLqsCeLOp6cUrM6CZIH9gwBHRfaVazvSeqyTiDhYZ0Am8iVwL1ZeSKmIVb7XnN",
-	"ckeK7Yp+fc1czwEtFPmr2LEEhWDoUVKnVYDup6sK005/0UrUAjP9rVQtopIDBPfAYwG8yTeX/27RUg4H",
-	"n73xm/oiW4fGLCcJNA1fuuLgVBHGmUO48gAL0pW1u+Y0YOPMdVWN0UUvEvjM+VVIMMMzcYey4QmbtERB",
-	"3YDjVTwY0Jg+NR2FpZ7PLi8P6Cpne9PKn1hZ3bFncWSW195gp7vqI++CM87v5nQYNOugdpIhc+7I8Qy6",
-	"I51A+OJ1BUevY2+ZAaxEytGkwzahV2LDgP7NyoGxrHaYl9zLMrr4T6nQecZgGEJGUa6X1KGFhhzI5xpt",
-	"ZVNEnQjjO7Usgev5Msi7hR4LnL8YQCgOIJeRyMEZmu36IgN3B5t2UD0DUASmrNaY1c0UhIM3CWxVHCKj",
-	"QKU93IG+pMMdaWft5m5lnnW9skgvsuuiZ+UBGhVpuravykIXYIbbvnM+VVadnvZllp9mvVYf2rMwdJon",
-	"Xnb5aV+C9nB/mtfUecNqsGQvXblVt901WWNNcQK+hJ4uBGFpMqmgZ9R2kWWjYjtiX3WxtSpK1/CS6kVa",
-	"+PLihRW2kUBjA/QMsas8glx8vrmMEoqltxX8qcJyHlYR5iULgWvzlmZu0PZHE3R+LjZ3ZI6uXY2CiztI",
-	"v1Hq3Z7S9Xc2uf4JDPLTzfPjGORY2pMylM886UVXndQ/ivotte1fLJt6kSI9S3yQYoAT4UL1RvcAwWLI",
-	"arksfn2M+rArRx2dwSCUTLDKeirZRUfDYqoM9mdgQgjC6ZhFMZrYw1rgKC0rLrDthh3nZziOQ3OP2Det",
-	"XVz+Sr2yvIC+OFRcUFEocK69aVvLQIbrX+NpdYUIlmV/audSJFyLhY5ItJI8XrCoOtM+pFeRQ4/Slube",
-	"Z1zv4nWBcNICuptFlCCKSO3gje89evjw8P6Dg1/8Yf/uhwdvfffpT3715HffO/zDvfoq5rvsdZuIRtSJ",
-	"jOmBbFZmklz2PabTRIApGTpyY8ptYsYRMlgE4UFHjQU40uHHb+7f/UvgFAUkRgkyC/BMch658c99yOC7",
-	"NmD8OBT7U08qwTLsig61Vxszhdo6LRqDUURpEkHpHbZnLrLNGJqHoRFLE6Up2orNKBYUpzOarZmKpMcT",
-	"o0N0i5oIwcxqqRhyhhtZHNDLBQDxmcaWrHFpzCnuGYXgS85QLOoeIy86MqYopk1Z3mIdRLqBwoVFti5d",
-	"bEClrC9Sp7dKqpQ8Mm6ANRyzg1SxKIUIUUWSUb1qzbHIRpfZlYRrsG5ydK+hkmLNl4L+xCUDYT+C8jNP",
-	"FRt0Ni4jzuH5rZQ6I+UEi4TmrKtKYFah4GEGO5jnbq3Bm2iqGs3xAo1OACIc3qk72DDM6F5CmHHBkj4f",
-	"yRNM3LFWpFOVFFzNWbveIze8ZSm3p3xnZcdmV4gOVeUI6N8OLY1tF3FPFHbAQkFHGsXkoYFNaS4G8pRL",
-	"jeyCJ86qHXGAo3A6HmqoATdE7w7QKLKvUm2HM+6h55uCumaxfGl1H74S10paH1GsZd8biCRAU1ukq0pK",
-	"zbDnP+tiZnl2Mc7Za2fzvpVuXg2K6A4e/Prpd/7x4M8P9u++X5+mJqYTcLpnc0cJQqdJVRETCaJWNTyo",
-	"9tyu5o/Umi97PAIUr6aiRszV4hHE9Guk7fEmsw9Ainp8T+SNnLLjUoM0KR2xwP0VmyZsZ4ZRH0r60nx2",
-	"xAG7ics5xTP21yXqtD5FvQdrinKu0LyE3eRReAJRL7hLC4kwS0aYm1XR/JvuQ6e48NkgFYvvpjod1dJD",
-	"ZCeCt0LjT88PGH8R+jcnbGkvvkvgXgToeQKq93E7D4hL0JdU6EmCkhxwAjT6a5UWK9csKHGNA0j/QT6W",
-	"+zLkUdxnSVcusmXEoqEVrTuLgYC1jSTuGmlv2TUjyDnPqKAkMd4V5TZgMVVPMrUdRztI64Twq1G6xp55",
-	"7lnWUAggY12weQ3oQwt9wRMWR3w7iiMCdo4VlL+wkLf5jggtA0xFtWVRRqd/AQ+I5+zu3snPxakopk2R",
-	"Zhs/xcNSqppsUeQo/2fDfuj8l0BCARdPGi2oonM82KlSVRV0VGG+Zb9USDC4naRixyFesNO8F2nZx1fQ",
-	"ZcjE56aGrpOJzMlbaOxvc2U73aqqHYDqg+4KWj6w3rOsMFTfe0M1PbnkoS+DjVeykh43+B29232dSnvY",
-	"qMoensEW2SaEYmkPm6iyx5eF0h58MZnP7gmZglPnSns8h3EZQAXRYN3MMH4S4MUBRCGmZHEam197xdi1",
-	"aaMVAIiZc2Oxq8b8RnVTUXEv0MLbCpbTuBryQ5yJe5afwMRFKFYaplWGkhXI467nSlKc5qusRTlGrXzx",
-	"KIwyX2l55k5/B6quaJrrmZak2EkcXwke9cLVu925yu4zFBed747yct0V2oH+paQCsKLPl7UgEeimAx1C",
-	"kPUIod0KKolKeK2Mt7iuL7IXCevbl7W/Wb++dGX9+sKFZzxm/v+8x17ZuLSw7rFrt64uXLhYh9IMquXw",
-	"8hS1rglszahEgg93+JiDHVZZ6IrrssQBQEQ65WfFhK1LmgdrGKcQhsBMAmYYGrs2q9EfrfZOV+OdpbIb",
-	"c9QgiELXz9T7j44whVPpQCIFe+QjXaFIu0mjZbzFCbqPNuizM+xCmgKmVmHWDlnrVK3l/IgT2Mz0carZ",
-	"PKt7AhqWB+biMSl6zozPSZpR1EJGutU2qzUZKk211C3d6ahxRaWFRZ2b1e5VnvLCOp3VlhmjrjiTCigh",
-	"ACg76f4d9bx31GAGrGLbl4AKfO8Y4XYaogqfbB2fOyg65zf+fAzZo452ES4yfN18Ag0b5ocKBqaBMYZL",
-	"yziiXQ+KYe3Jd3578L0fPv7Jw8OPPqhbHp1Iu2nZ6pQBfBK6MY8kqUdSMccu5xsStSE8hfyK56w9KGdb",
-	"yxV+uDZ03TWCQpUo7u+Da7JYUdn2Vy7VLvg9DWm9HOkGT8IKaT1NadN7E19qlza/Mf5eS8Xt1D61pMF2",
-	"O5IcbKXB+uPSNb+0+Y1prO7w9jGuzcNZ7ZVbVxeeR4l/8cbX6x4cDkCGyEUhzu291AmbE+/exuWrR7NK",
-	"6OEn3sSNy1dPaRNrqL4Pf/pxHTsZLP8XW79ohrWEnJaYx+qzM99PihEs6O7OjtBIyV8FTnVVJdj25xw3",
-	"jE/al1n1pS+DIKCk2VYo2kZdM/YCqyH4UTHB3otkqHrsSw4ZiXL2TKpenS3R3yH5Zx7Z11uquQWJMfNI",
-	"vscj4IdmS2xgPPNfDaizbcsf/qnuS82bIu1vYcGAecxnb79Z+PZ//zGjz5gRP3v7LV+mPNkRKbP/lX6n",
-	"FgsebqVRW8D32JdYIvYigbOvf/b2W+xLLD821G8maZPHsX0qDfPZm/+Z1bKX+5K7476EGlmY17BRDTel",
-	"ZQgKtfntmnuux9qRRMigrW+l/TpLzGOE7YHDP7S7cRp1YkEb58vADR0g7AxrIREgXLK5TapBLTtVvKaK",
-	"dbop4z3e9yUA/NTXHG0LPCjDOlZyiIvRPr0vUoegF66xgF44IEo0JUsvJb3oyyu3AYVplV1YWbZiZp66",
-	"spybMojOyvMMdijS7Flzy/H+GrUEPbOcEypbt/Ecflo1MSW7yF4WnFq7Lix7tMvsy54VLfYMfGHVbuez",
-	"RjoufJl9iV14lr3ALiwv43DswkoOvVPk5cHM7HlnrAK3EdcI+XlhxaiX55arqBNu4nHezJ3mMU0+l+nt",
-	"SJRTxfieSPiOWMMIHUGqY4zRhhCr0nK5EzvY8hO1u+251WeeexYwQfCnC8Mc3adqXQ2tTlXEAYAfsjUE",
-	"9L2CCbr5tVfOypMFGhV7ft3F8+73D99/s+4VMhYD6vk4d00uI1huzZXcH0sILFDdqE+Qea7X0N0fcCvY",
-	"HsKdaE9I0GpWiact0UYmu4z80vKM283B1vJsNqB6to37tWw77H1JfxZhruZ9kV2TGXNknscMCkoaWRje",
-	"lwOe2ACTbAZmVtBS85oq5y3nNjwqqyUbBA4l6q7C26VoxACfzOY3ypQA8olOogbOR70mzjc/0RmDZZwo",
-	"jjCN6AAsQF7boAE5ysAsDQhMwTUrfG8ilpeb+W/Mgu6lfMBxdCD5ui2dK9/WAlBWE10/K23+VdXDe5YU",
-	"aVEQEgHdhcZ06VJHUT5aND2NXpF8REZT3k0VQU96xCTaVgnwQCLOYp1wsHhkzBRwEazKmtdO3WayXRoH",
-	"y1fpwopgqJPHvqwV8VrGxEZt3W1eu87rtTzzpjWt8rym9O3Q8mLaN/AlEPnxlLWh0E4Kmj/YjpVVdlXn",
-	"4jQq7iqPxCyr745zLk+Npqc1s2M1gYUERaAj04U36TOfE7RCS6VsXDbzlFgYW6ovKv0C1RGy4BDMtCQP",
-	"V3d8dpFe60xL8OzS1p785b2DH9ytF6sDC5KJInMifDsRx3qgpQH83lwXrxYy1Ni3juBQhbZ0bGVfJYs2",
-	"q+aQIdIpctlnNas6exa5JKvf7oiw7gFBhGXNQucmVFgjl4gmBBBq2GxlfsASfyj7FxzL5cxKLGZcFR4L",
-	"xG1M5ASsBlcT1oo78x5fh2BENNb+QTkN9PXi9AK/u7z8TMN2usBPYuHKf8JfRyH+IvAYoXo0hJcV4hAT",
-	"eqSzcAYgVhIyAVKr2klu8XRLAbk1uDtBJHVHNIj6NO8i7CQ8FDkgAYc0QMPp1DjzWauZu9+gHtCd1Poi",
-	"o0UDqLBIo6q8+fV156FkhPDM8sGvAiZZkWCfxqWFpEZnW1gE61JbWb5Q9yjAgrU/dKahA4bdcrPXLBR6",
-	"N3ODcgjC231j7/pykEuZcHKse0VFRp5dJzBEujJKWe3JW/9+8IO7vgy0iDG45bFHH7/z5K1/ZwHVzQce",
-	"e/qj7x38/u7hx2+ywGgs+N2T3/7q6YN3WNBLlNwJVrFrGm1GhMzuIkMndCcpYNhtibjJanYkim4qGffr",
-	"2ET+rS6HZgCJSD+KhZHuKM3jRfa3qouwEMCzPCjZRHRLv3b7SYWiATQvrOb31gNmZa0k4P/gMIAaY/6C",
-	"xSFB7rRsOfw4jwVSpVvmNbE9vmPOOmQjqBY3cKBrrOZie3UvL32ACIR7ESyydQuEjioGIS9g1boyCw7W",
-	"XMcDiUXdwWPAKQV5Cy7dXCg9nfhLSUfTLC2dJS+XSjSCaxv2q/Hc8NI4r24zzu5M0CVpYaqbLMwOAb5k",
-	"tqlQPR2ybSHk4E7QnOrTZfOy86Br1IZmhi+wCW/Usi4M+vzSHXfeXh/THIYCdcp2zuidOdvSWisdrvKm",
-	"YUQA0XA6FgjfqA3QGse3dsZSCrktmyKjUE40LETIaKt/033qc2L3WyKLFoc8EuUyHUjIUUC56RBOF5R7",
-	"9PwmRee2UzsuOnf53DJzhgBObRii0meiq60KO+25i5BJsT9emM4itXGJuMQZggEPCTC+o3xp83SEdYhO",
-	"H6s9ffDO07vvHf7stwcfvv3o4bfrq9YG1HlPghjffQk89ItsmbBwMaJEtsHQ0/GGLlugrnQfnDjjtDzj",
-	"jJM94uOdT3sr0fYU4YAxSkIf8dCwdc1RDngSDTrQn4iPcmaYIsV3oRt/AD8op90zdXlENnLzxmJQ0Q5f",
-	"fW0l05ZNVRvL3nhWRrrN7zNeRa5Tj1ymgk/sS+Av0YiIadc36ROtCT6mWP+7yNYLf4UwqJ2s8biaiXpN",
-	"yFXWUEkiGhSX6nQEh4IgHv59V6fwWQTAxF7kmKdwRGXaqkoAb2Yrcopi/WIEaHNusFF5VFz8qTF+weNi",
-	"FHZ8UVZDxLDDf/qHx3/8fR3zioUNzInaNs68WtAq5GvpDgz8+hjmNleXAf52F0C7hueDcGYqCSkzQRUh",
-	"yAbkFQ1U7dljVPeYVlCvaiSYxIo1o51uYiFSfYmhafCwdhLV0zl5RmnP2HhYgNfZC52wGRA3uS9d4VJ+",
-	"UQ9/+nFmtoci5RE45VA7YZ/S0HtBXqP70qw1eMCIfVTLQ4iDgqP0lf2FTlVitGFHJJEKdR3vm9TGVEgQ",
-	"PJarlOPsxRtfN2aH4y0oOxgviexczPJYgPyesJDNm24do5PoqfhbTgoz3cY1+5vNG9c9yFPXBoSoTpnr",
-	"ox3Io1rH9Mivm7lNYvq6yV/FNZ3ErtZ7V2RDhbDSBcvfHOXRVj984tQt/lO1aswrTGDSmI9B7UzWuHgu",
-	"EM9UY9fMjwzPocpa3MMjN7zD1ybKmsMMZpEtLw40Jht3pt1U9Azov5AiZtvdZhMYRD586+DBBwc/++Dg",
-	"4e/qx9yjKnwZGnMLxwpsoHZAMFz5EWcBjOo+r5oIMKN6AKmJCJ8Q0YQrH8vneCy0fSu9SoZ8RvmZD++b",
-	"247ICBpc2spKvgs9um0PgOiyADYjQkHzN18Cr4Wi0CqNhj/FfIeFCvHhLQU3gHfj66a9qCEWfQlg0UQD",
-	"3ulux5FuURBeip6zMsgpwfJZQjZvikpqv2FBn34otETGZ5f2PtIBO710d7/6CE10ZkYotCXqiBpj+JIs",
-	"QIDVEWE6salRDW6kpGtXwZ9sfgxRe7vpAu/xvoe2s7GEVYKoi56NHdoC+paImx69Y51qNBxqm80PNTOk",
-	"JW1ED5J0gRbfCjzWS6I0FTIrChys++M6h9+/yK4T7G0SaWHuNEWdGQ2Lsh76kuCF9yIdGbs3krZgDNll",
-	"jMWqjXLhMVbMAEBHolddTtOXWgicIbtui21oBCzbvk6WegKUClBY7dJurixSZ4pgx8IGswD+F1D4IMtD",
-	"Au0GT4VOfUkbNhB9gHiV0q47bpFtELggAdtx+ssq5BoRbCVQcqvFpc0DZYh8LATwFbUjIB2IfGmgyjLl",
-	"5kvEaOpx7aFeQz0zP+q5HEJXZp5YFWocZm1XgdWCglwH+YVrszjaE3UgelhnDSWlaKTKYoKanbaJUbeI",
-	"SJcbxzZ+1RQ9poGWQWd9ELjwL7BY8bBWZ0P//W9smYiPEp1CUHK1ePl4hFWFOFW+jJXqrPrSfBesrBfY",
-	"S1eywqjCgf0/YfAX7sD/Xve7y8srz4EV+cLK8jI+oqkS1jBbbZ61GPKU07PNf/YWWdQixZ6FWmNR73Y9",
-	"1li0+1THj9vXhMeYA7gFv8E/ar4navBzveT9bbhY5G4tpXZpVUAY8THAmJHiEC2ut9oqEbnZ6liITu1Z",
-	"ZrxG6mS4ZhF82pHWGIp0R5X+Aoof+g/AMk1oSGwU4L6UomfEX5qzpti2YJ2ubomwwLJrhMBjurttlOK2",
-	"QI1D+UVfChkC/AZwJsMqLtKpDFgNC88AEcgS5kmANw/rq5jxxpwuQiMFcNkgqUPgOf1jzRTz7+2ukSPV",
-	"tAfVlzV4OkRc2YoV0Nyqg+TlcnJ2AXIHqG4r4lygkfi7QEtFmsWqZxfDTAqQaGFhQ8Q7t8gkEfiJsbBN",
-	"nGZBw0R1OiJcZBsKCQwgMGeOekZhRotpv9JQ7e1IinCVbau0BZHrfpZPhFnRQXYWHMyXphDQ2gTYecrN",
-	"IInq7rTYgILwQAnBfDocIyeZGqqOv7k90pPwqwTZcQlsMXsnEXuR6lrVvmaUhEIkYbQsi/ZpXkNUJRNg",
-	"gHKQtGUviyVEMn3u4tyYeLk3qbN6PBdUYCcPzBGICr55Z84p+bnVZ77szZFls/qMN0eHaQumv7K88tzC",
-	"hZWF5WdvLX9l9cLK6vIz/9ecN9cScTi3+qw3RzfH3OqFlWVvziqxudUvP2t++tbc6oXlixe8Ob3bNbvz",
-	"6ssLy8sXwOfOjf/8UYa/mA2/nBv++fzgy9nYz9ixv/7KSwvLyyuwhFbZOTi7TGLwS697RzFWUTZHBWwn",
-	"siGG7QMRJSx3356td59zTVgNvcenb/zLwfd+iA32vfybISUBdxYi3fVTCgiMh92yAaHTdVLG7PY80eSc",
-	"eVAGrjVr/EBNgEJyD3G7E2Gc83ghgGNAcuX3kqrBx2T03adOcztpkNF8A3bCEH9rqFCcaXjHLR+rPfrk",
-	"hwcPfn3w4M16zuxwOmfb3MT2muMARTj9pjU3m6U79p9AKvo6XoyxSMWwn3st1bkC10RgM2QWHLJPAuom",
-	"145mXnCgW9XivxIuo2gTjdOQPXEZZrKZte8NiNTFCsZqNzjA2rTV3nQ6lW7Co3JvihcEkg8OvuQUaui9",
-	"ao1ZuSTTP2XV7aG03WcIaDT9zs4j60mawSUVimoMw6DYHA+Wt8NKzpgoIGyQKsaTJDKClg4ESNfI8I2x",
-	"cpa6o6E1JxbG8ggKDe8YIOC+tD3u5noJim3vARacYsjgwkp9kWHLk97t6sA2i9pOppyWwjiPhZ/FoEON",
-	"53EUzUWWfRlTt5AezQHMmvOkWUskor7mNEmUFjQi1A30XeiQJ4KIRtxkBtp8oXSY2l4KvVdVMdr8YTqF",
-	"8Cw9/kwwECc9xKQqkbB06jCIR5rFqQAh0qvlpAR9es37g60bINhw/R4RBW3srWsLgBYy8qZRPHLPbLzM",
-	"kFCOStPAA0XZpcyG4InUxAdia43MAfEloEpj2YHxgKGhNt9LMFiN5GWhUKyigqYUpGds8Q40A1CDihms",
-	"xlkoOir1MPopLWlZfZEh45SZhi9dMTi2DWLQeDWLVeCUvHzhFgBLYD9FBCXvYRfFTniuoMR8juImHuu1",
-	"FMJUQ59OhNjSoGyQxb3BpS+3BUaZ8MFAyGvZFJA+ACMNKBRqTyQxR25seIbQvjQGTzOSwr1gm/dRVqDz",
-	"o4/6eJXwYeC95u1aQhsMMro3c9Fm2p/tPrw0BZlsIA7/BjeBmYf5BjSxgOFEzqflrLKas42IbvnGEd7Y",
-	"NfYY/kiTcHSbrnwwoNWD0F1gq9EWc3+nENSaLwO+bZYy8FhgHHtssUi70A4bEO29+dE+1ZfZA8XthgAh",
-	"DxbZLbgzHHEgRrHwdgpYLWPy98wDsFMDS89cmwe+lJkAnRDzTyvXWyjX8HX3u24CH7dxvK2sA4SnFE4H",
-	"PRGskT8fRADegiE8EFmyWfEH2CS62hLREYiYQqKJJw36Pgb7doqcOCJDA6YzjHhw1JlmhNWXKMy1iysr",
-	"lL/Aq7ReaOvFoioRLrKvib5mEIZyJa65hQgYqC2Q4U5Xk6bAAwgRwVFcqaBUb9GTcvxy0786C4MgMPuM",
-	"78/CDKoR080lRkvYE0D9jfuA6B3mN06LTaUQcMPsGQm9nh8qgKWpuEZyK1ZUp/z4u/9x+NHd+sT1p1Zq",
-	"ircZndwFGjwSoyMDr+LHL2efPkeYwEJ223CFY3/fnNkgUn3wbx6ahZm8zj1bEzx7kWY2D1IVoLZ/34rC",
-	"8or7odD0rMGDijvYH1/+lK3CQG3wGXmMdHFjugn6Dq1ZkCo8KHYTckfDXlCjXMnsM6MPyNIdd/NE4etL",
-	"iaAfSxBGS1p2ct8d2bRzZIkpB8S9aWdH+34KsKErpyWbVTraKcpIs291RdfYksYinE4ZCppvZLiZx04q",
-	"RqPlxwnliBA6vf+VTH5PWw24oaquQ6fvzgolzFy7VGTibFthzZVjHu+K+E7m87CNG5u3jFhhFXAW4G0J",
-	"DvGIYNOMsRntSJ52E+MMvYBNu10Z3bb5aezf9fYu0N9a4jb76tfXLy1sfnV95dnnjHL15/BPKX52EX/a",
-	"VmEff+HP5fpMRSMR9MEASt1EYxeNULI+gWNo70LAtJ2YcXDA9aE0NE9ZkELgyjw2kr7kUPLRjmQ3RWw+",
-	"qXqLbB3TZIlKeSq2cOQAU2VxSDPBshJfmsHAyRI6CoWrtTNzMrbLykXWUt1Es1pgM8L0wC0o6g/qq8Y9",
-	"TBwtBjluufUmI0mztKdy7wZOwQufvfGbbIndYkmsY3ELVvKR7E0cBoJxARzUQUKliy3iqC17e2auhGbf",
-	"/DkDKdC9CNZ8kd006wfw3Oixwprjg+glQajpyeD+wrN56kslGy4EQGY547FWbjFQBkFoF67ZOqLc7271",
-	"OyJA0k/UZg3gTIegZNYfBwVUNQgS4DEDnqh2FC5kajbFw+fLiFQi9nAYD4kcJm3cpIEJrYFDvXL7tmWW",
-	"AsdfA8uVM8yMv9xHz0fEmmC0kVceNmonUT3zxw4HV6qJ6BMQJ/WlFS3EX6C1wyeA65orR0lzygwal6BU",
-	"SQuwIcwnfDko7ZFm5lKGIgzM65FFTk6udWAx4RirXoBD5SsHO4lqR5pvG98PC1VrFor0szf/cw7T0/xk",
-	"HPE6A+zMVBHfMcaUcdoIm4DDqW4auDcDYkfgxPnsjfdydXFQ15coraEs0bXQZLCDEUEXILQgpJQhbnwH",
-	"CqSMxeJlWKIeKzDxvB6sudlktUClVUA2tjtQ+qOF8WbjgXKTAHfzlZsvs3ZXAz9+K007mtXM/yCcFMeq",
-	"R7vrSyMSLaXTQQQYHrYjiZ8ljAt4HFRf4XIiS1K0B0EZYKBUHVwODINVRJrLbunpe80Do5xJ3PmIRsKp",
-	"EVLCxlL1lB0M2aPgxGK8E07tdG216mrhdYcnA9GXFt+zha0Xlt0UNatpTjVdLdVhuq9T0fYYt51yWYVm",
-	"htWmkhQQZOqD/bFAFAgKyKOX9cwlsaSaTYY3DkZUrdaO1Q4wS6HutwV6qaLsk5DmTIf50j5z+boCwBB1",
-	"UNksUEFDua/IfX9bGEUNVbGhiHlfM0l2CdxvaUtYTY3K134RAqIWbSeo2osAQlpox2iRVlauDcisnqER",
-	"PaoaycnE+WgeWo/jQoVnNr8TWdWV/OfWArB2HFlodtR5zawVSaJNAhFjVN1iP+mW6snsfki6scjQo5xh",
-	"WKig9mXQGdLZwRqYkjZgmx3YBpfQYdKCPlQYBKoaPGziNI5hDAeqNUT4UR1lHb4wziUYz/FvnAtndePk",
-	"810gN1NpBw2NLh48GFO+WZbu5EKFYwt2yPBEf8QijBoRxXYomUIDdh/OB/CBh4KHgesJyd8JFraZklB1",
-	"AOtKUD3nDoJ5eFfyZlM00vK+KCzrGRuyKKnuuXkKxTxT2C5v0rjMi/1rl7+IzUDpznGXvfT2GBs7LUbX",
-	"pxk7LQsHrWtWdnV4GRGxnc9qLj5jDpY9d3TrwTXGyyIqnru8VIw0UhhVoMvQlxRTidJCKKXsOL4CwEdf",
-	"+Caz9E0uUSPO6TonqqOXwJld4t0wShditTNZFyN2WzSbHtu4dl17bH3jGtsVfe25fL3n3BjtsW11m5nD",
-	"oT1f2jZHsq5syQslvhNw1G1fn+52RLIXaZXMExYUa6h2G6IVtZaKQ48lIhZcC9s06bHP3vhN3fUF5hop",
-	"sWXJHIj1jWueReCAwBFBugKkjAipdzcDsWlzGTWNXQ2wIKus11II3RmlrMZ9uc3DHajOsMtgYTdprlCO",
-	"V0fsUw8rh/CiDMVe1KDGSAoMZMcW2VHmNdvjcVdoC84FtqI58ItsE7YeL1To1jKLu7MjQo9JlThYKT1P",
-	"FT7GGcRRRKWPs27k4GW1M64zZ53RWweNOAKsTPBAsb5jV/RXB0BgMbzmVqiyC8e4rKPwvMamWNclo+7U",
-	"WgAiuoi4bYh5jhtKH4BW3N1Ihu6jQX3ExMzzR8ysw9NUJOar//c3+cJrW3/3Jd9fxH/9H/97OQha2UC4",
-	"7Vvw6YrRnlkpG+3oY5wokVyS2x4Atwt5n9DvwdGqXFpzIKox5CaDjzND59HrJh07VUcd+fOEQgKH+YpM",
-	"J8nFwwXAhEwr0vHHu89Eo5tEaR8UCByxTaE1DP3NvzOvXqSMwznEageYjJNoL4rFjghtr2ZxVqwGN5fO",
-	"l6mozvDNtq1uL8DdM7L6ZN189kV1+xZ88jT3JDfQqKiOuzJnsvov2tFY7fGHf6h7TLd5HLu1zm6ljtLp",
-	"gpmbNhczMJMxyDyZ37V5n+0ott1ntezmxnu+aq+qigswvJFfrCPHNho6ad5Su0KeHjVPbno44VkHNQoL",
-	"VCFJUvScNM1EmDDKYYc88jldurOtbsMFaOMX49233DdOxX0rc4g+R8KJE561HzWJcDop4RpwEMKZSKjz",
-	"ruzwECV+TRj3JdppQR4kek2wRsy1zQuAunPCvAbOV0OFAjkFAIbCllEaT7vYHFAm8FSeucAbmL0ekRGi",
-	"j85rFvNtETOtmmkPzX4RakAIT3gjta6CkmToJqrHai+u7N/79/37/7p/7zf7999a9SVCzh08ePPp+//l",
-	"4MNf7t/7aP/+p/v334IXfXr3e08+uv/4w/cff//bj3/424N3/+TQDewwxhfroAtn3UFwdkKhfQmZ/l4S",
-	"peYu2eQ7vMdhcW9jtF3HKtV1jLPn0R7dK9Sk8mVgfcetKAzqCAJjYURcdizXW5fVqKierHRtzKpfwpVc",
-	"t2t+2uJfHG/UhW9XgOBpeaOV2/ZmJOJQz8wQK+wMNZcU5+ec+3mz5AV4DDPT4fnHQoO0TnodDJ6OpTv0",
-	"m4GIdlnkuGTlT6KgvVLEXCuGCJ2hejKT4VRRV2m+Z80bRDit8klysj/VQt9TCZdPLlcunm7fb14XV60W",
-	"pcRCo+QQGizWBtnASv4vtRGm5dF2HAVmdKPmTewTI+ArO3XVZAWVZbSY7WPKzTVjvvQljbbILkc7EXUL",
-	"bQu4jELW7MbxQi8KCXsZvtXqd1pC6jXX5QhosCIEDJb1zUvXrrEQHgUNSEkfLwNAs20JZPtF2sw8mvk8",
-	"1D21OVUAOdgUs8GYhuyoBDqqkJenom5lygfuNC2i4iw3Zh9dLlurMVfCbI0jVxZTdj1TuRWJj4f9hwMn",
-	"ekIN7wLB4x3zl91Hy3M5Axr0NSUrg2cXnhsO65w0BhOloq0n2nf7ImYfaRY8SXhlPbpbo5nsvFtmFknW",
-	"4/GuY3NF1JHXFBIy8TieqofvVuWc6gw7vzP08TPBqXbyrbDM0Mm3Q5b5RVAT2YxSR/gFvkvGQjapeli6",
-	"Y/8JTTFGLhcsEtFk0YHc92cbHfi8CPYZxgfGCbaTsLMJENjh5zUqRAeBlQl8J2rsspTrXW2TkZSh6/Ek",
-	"NPZVHKve+HCA86jGX4dfdx+d2cVlh5zk4rpS8NOL8EqnvXFuaVjtyTt/evTxJ5nNHSEEgEjYdmwTvDqO",
-	"OqwttOY74jhXWpnNFoLR3e10RLLQMNKwBrGTEIAAurYRIV/eV1HcV1z4c6pC7PzO8G7MZLP6brTSOMO7",
-	"0UUIJrSHnQJYupPzJcsC4GN23n772uVqPxa7WnKnAcAGkjaPI00AGtZtjKNd4TCIjCuONQS+rHFIB/EY",
-	"pRsRR6IMA72TiKZopN1EeCwVt9PMb5jXvnR8JDZk1OASGqLqFsVom4f4N5gcb2duKMAc1KtrlT5XJ+cM",
-	"L99xJ8eJ8Nlcvjm/EhuGChJb27/73qM///zpLz41at4r6nIAn+ZJGvEY2YKAi/9EB3GJd6KFXdGf4IJe",
-	"37j2NdGf4fWMA07qVZqXWKMSeLgXzUmNbmOGHYCdT17zfARtmd/nrJBssly/d0LdOM41pYU9pyoEZ3eG",
-	"V6+Vu0o5m2IV/RGMQI43li3Hs5A8QzcyBFNtB4lrFYr7DMHAsmkT85w+oeZYusM70dausPAOe2pXnOx+",
-	"90od3myU0wGCGIyJ7ykAL+IMXymEVaeqHQc/hF0uGQM6lQEOgkqYB0zz6J3m/Tla/HOLMZvAbao6LNcX",
-	"V6JWnQFlNsMcix2lwpPeiwlPxUKDJ+H4i/EmT8Ul4xbPgGTOjjUy6WrmYvwzR/3XSaIGQnMhDRDgsJmP",
-	"Wci/rNRw9rejWWmcM6sd/ugnT7/zj0/e/6Du5ad6yvdlmS+xkWAhWCJYX0hXh8lvo/LH5tW0p1goGlGb",
-	"A87Ud/+t7rFls5axaKbIztREMMMWT3aw/Wg7imMRAlOo2YAkn3sDDAjLG6l5W/gS9nANvQzaLl7gGJ2o",
-	"sc6ms6z4nMO7f0DAZ+06lA5ffrZmn7nipefFSgOKgZInVXmltLoVOu+vkHD2mOorWzUvR9GqT1VnHXU/",
-	"S2hsh5r2itv6BV/qiflSTypPdHUQW3WeXxXZVE9HtrzzybN6HGlfyvi09YkdkiMtSqVXsT766l6zxODG",
-	"JKOAIzDbZYpl2LtYD0MsSsUprLuXPr+XfDbHs3Hzh5eqQg9kEjS7GLsc5IFntSe//cvhD/9YB5T8PBH4",
-	"9G58d2ZAPs/JaQFkUasBXWWskKE5L5FkuV4oxxIGx4sQrQHviELrxjBmBdWeJ2uHtBlUnhV4tdbgHGpf",
-	"YgTRfXqHRxIgvZCaP8/mv6MAGjtP5g8wcVz6MneKy8AvzNSHbuFzGScoucFLj08zUa8JOePbFNaxaDLD",
-	"mnusmQjxGpLd5u/ZEx6ioyBWwvbOELaydLxxrd+1hiJG0JAB+RhhkxnvFHCR0rprnSKkDfOnNu/n+BBT",
-	"NbPC7txGlzaWg+bIzX62gQQLvlNSs7q5efOq5ZsdKDfceOWWL6vQUPBBGnHWC8BAuUb6LQd61QaGFT4E",
-	"GQToQGhmOEJZUJqjIggnBec5fRvjPKAtHOvczTyskKMIScedI2BhjlKmoC1ZNZveMGDDpJoUZjZRjKHZ",
-	"nF26EYebMNuIrfWz2KgrFuO+2WRtgawl231EKphqwapd7nOZFITJnWFOEMbfuHZ9VDlOcY/sDblx7Toi",
-	"xbZ5OMtW1fxscrnBjLnOTIwuRQD+yFJZgBXaEJOc4gWQQ71IIZvSA72RRDKFBXwRPjwJQW5+9kAn0DEP",
-	"WcNrvC241DnYiz2InBvPWNzuxCoUNitYQYTQbA62ITktcaTsoTfX5rev4VdXlpcHNYc3p9N+DGgQKmkf",
-	"1SI/RhCsOhs0m357UEmUydnu6kgKrSGHRn2oF5bJg12/yHRLGDvStdihPuOaXVKhYBdWnp9ct5WI5dId",
-	"u80T9lrnpOLUcbIkYe0SeGIoQIbNVZq2RFuLeA9xbXYiQkmFchZjq+H3EhU7j3Y99/XQnvYIEbHMMe6m",
-	"eE6AwGpxVGXZ+Vf/Z1hTRrbBCFvArv1MjbibwojvgLL3cg3MUQLS4uWFDKy+gsgdyW7LHa2lTiTP9HhV",
-	"UHhokRYv7XMq1RvXrsNkz06kR1g058WaeSnaG5RwxsHeMnPJDJuujJVxinOXiQxBD2oUctCFsRagCqsl",
-	"PRZJqpdi1VtApulRbsrLqjcVGu+JnBQ32AQuysuq57gdPRarGeMebTjCZKosiVXPqqMCRH/t8L/+4uAH",
-	"d/fv/XL//r8CYMOb1UpoMtCjaeEdTbQnDghk/JY4NKJBHKLZBEV5klp4Qgd31OCWbk+n2I/U4NDNUbkF",
-	"FsBA3O6oZBC/oBTn46pKAM1dYxgOzHhsmnMl9VnbtrFxHAzIAMaH50vx9F9++ujTn3/24Jce27/37f27",
-	"396//+P9+7+9Wbc46TG4M1kVPpiXl26+fNVj21yL5y4uCNlQoQhZJH0ZNPResMhuqh7NjiyybQFgH6mQ",
-	"rNZo8YQ3zK2Qeyx9DsAafUml/qlSSG1sKzPpveoZbTg4XoCdCJiMkWQB9aXroCzodgWWmfqqL21+4zRD",
-	"xTQKDlkZ0DcrjISoPAXiWvtes9ErHOKnFpIm82WHeF0pqpqJVtQGqgBcxGliKgweDRxo4GicELShsjEL",
-	"+Di3VdjPmlu0fXdgDxI94yPAtmGXu8xDIfjSpp+RHBaJNnP0/PAEEFdi9GnXV5lUltHTPIGnKW+0KIcm",
-	"FSGaAsf1IruRtkTSi7Qgb919j7mvmYNonPo04VIjIqVHLEyh5XXJSHwhTskl38HUDT3PWCS+7CUqJUJZ",
-	"otxHGBPHERzHyDyB33J83gGoIxGaI7juppgN2+Lmu4ngIVCogcRjljDSkAXELYdyYKMNYkvlO1AsvJbR",
-	"EavEkaLyXSFZrwWqyz7HQiFrdnH5K7gfruCY1q1MXVxrD6mL07F7T1BrMzsrl9YBF6UybkeiAHSlbm2N",
-	"Lru4Moqoj87Ql04wpZvm6PF4pKo1omdviIzz1uhdN1e27g50qBpdOBYo9+J2KqRRpC6OhkQP7mB7hZM9",
-	"m9gkTBuxgIs6e1BhOzsg0roLKf0Yzw0uwlgTZUgPL9Fbn5Y+BirEgUsHpr4Q8pRjxVZmQqiEvXLr6sLz",
-	"dauujRZf9OUVh3GWTxjiR+gOc9k/j3SuY0Imq2UVmZspo4c4yRl2Glg6PdWNQyo+Iogrd7P3AQC6lxhb",
-	"BsZCDB6P8QrVy8IIpoEQabhJvsy0p/kmfVxJKJpOVE978C+7+cZowiyyHcGX7jKHeYMaBCI2lbCmMK9m",
-	"La8Wlzn6u2w4X0LlBZI1ZNsCeNyMBrR/ttNV5omk7j0gRDF3prXlSlOjKFdFffOF6rVLQctTpudeNaLo",
-	"pA9lEhVbZmSCWBtRpKarGXVrIlfk0bWUs0nhNaxurdZWqivTBQBaGOnVXjKfuwUfm5ZfOyAhkwQVCLUC",
-	"UBFnDN6TKiy/IjBu3TKasBM1dgcYokavNNaBjsA56Ep4esMlmKzVhe0oDrcD0DMtF2WqUh7rNccTqIc+",
-	"jzpXEAONrSOjF9JseZFd4Y2WL8Oo2RQJYHGgcaoH6gGdbZ4IrpVcZK8ihSI+KhZ8T2hfonZEAkVkrSR7",
-	"2MwAORaNrBLnE/4NGJwsv6IvXaTM6Mk2T8w1BIteWroGOJDnFxcG5ncmhSAw8mgKfdw6sOnMMDNLHTRU",
-	"EjrJITCsDPro8F/++eCdj6uDcSHXrW01qj/uJZFedh86qkz0VLJ7GZKog+cUVtT5dJhAI3JULGRqm/s6",
-	"5H1NqqLFZQg0GTVaU/ZMJXR+N2Na3TKPKCSJ3ZY8A4lfTE08t3yG5PTZ+pZdrirZNS6zTvkOUInAnaXz",
-	"iIlRAiq029EeE7cbAgFwPdYzagRjhUJ1YjGzUr5mrIAWJeR95BvdiTnU7+ZywRPI5FKjxcH218BA//pE",
-	"MnrJfOf4gjp+n6M23xFLem/nS7fb8XRy+2bKM4q84XkD2AkRmksBL8mOOWHAiIb9uSHvQ/SNS7b5jZfY",
-	"Nk9wluOjbmVpQ9i+kUlDIc3B++YcTQwOLJdAFDSEiOjkBM94NCaTcKOjL2efnAikUac87Ra1hp1gR8gQ",
-	"/VanYuDfPCybawXJSaPFpRRx6QCizaM4IwmreOrnieoj24AJuD6kSqNmNEtkyev5Ec0UBrC8a7AjqEct",
-	"g1S9iAFSrcqc4C3dsXSEtpqlSpPllmtuNrtyWaRG5qpia7n1gUWIwDJORbtTyut62vt1Qw7MCYxpKiPD",
-	"aRk3g5a7DNzuqJeD3blC02bV1i4lgn48eoSqMFB1YQR97EZHn9fOkrwMTyBWHiO1ilbNjCqngTigKN0Q",
-	"75eqN6GlEslt1ZXh2Pvnmv3ccW+fUWtND9/Eb80IMTh7qUlCDvb9oeRZ3O4AuyoLeTobk9QOj+D3DRHt",
-	"CYxDt3NglaN3eOkO/WsC7W0X5nTPl1v+8uNF052ZRqbxSBnbLTbXBa14CDZmHElxYn1MYxXUcelGLTUj",
-	"GenW0RVxfoQqPXwVnn0T3g4twvOqiicTFQ8Un92tmQgOLiGNiThMTpBqHZ6kMfBVNrtx3Hczq1bHNuyx",
-	"gIUp46vZbazrZfj8eQBwn0a5+HpWmW3MWarSMadv5eKMUds3M3BtrPPIQlOEtK09AkigdR29s3nAbfPt",
-	"cao4F8w8zQM2KVD0jGAosvCfWVqIDEZyx8sRvuhMRdMaTNJGOQq+nFDTqz38AZLQdiTdqRnh41t+29Em",
-	"1tfdp07q3quOMMKC/eel0YdZWFf2fTZpUycwsdwSECOL6mEE1VXNJEYMeUiXcjvSOpI7sypaBJYmilGy",
-	"2tOffvvJO3+qE9COkkJXuNFVV++NjpD2hc9hnsJO7UxSFW5dKnQRohdY2mgQFpugzcmH/ZVOI2Mnz1Ba",
-	"zN7m0ZhJbOCWMBMETaYStkNUMJD8p7IuOr3ld4hTJUt37D/HGfM5GTuz/bJznRWEUUEyzE0xrDWsUjl5",
-	"4709KHlLvmKfjg1pkh+jqujnVfOyVlXSW3qM50jeGaApJG3Sr1lrArQvGAvGl9ittRDJ/Pcwv0zf3qJn",
-	"E7rrwHoaJe3LBFJ6IlxkL+PK27+qpk3yEnc8BvBbIg6ZjgA5E7ANd4X0pWo2bZUl7meuYJlr1ukCfGEV",
-	"fsk5Vq6F+Z2Jhv0qZSLH5IMJISq//qhVUxZG4QwxVKBUEJSoB1lU/IUVKsDUliGkhGyPIkjZURXpks3Q",
-	"jve77ArOnUkrrcskm+Mws5xoYVRrAx3+0z88/uPv60j3PyQxmm1cvmoZB7DlAm7pnR1IOs1Q9+oGl6ek",
-	"evPEJCWVWrZo0sxACqtOr7+68GWqcFeJL/OOjU55ki7pVHVY1vQB5bVUsz1USggcYtyXw1rVUowlVFWB",
-	"F2FWQ05l9x5SippZ+JKYXi3avxnZzJ1FUGqUsrQXNeBlqUykkrvQaH/M155DLWxP8GaDyzNVwmYCoxUx",
-	"7buzb2cT+DBbbvsE5nUm1RT2YEqmiuS929gFRqDDj9/fv/vj6vDWZCxMNzp6thxMuQE/PwxMBRJJInEe",
-	"v/ADkGGQGF5IRbsTc2T8rXIkrphP3rIfPMVjURyo4kTYGSM4Ny26l1ko9u/aNhKeBQaYsUegVhJW2c2J",
-	"1R7/5OHTN+4efPj2o4ff3r//PrSb/m42IGBX2p0U0NH+XjSwJVaFfcIxyS3lPNw3bsZQNRoq7CBiCfLE",
-	"FDBDV1bqTPI2lRkDOYxr1W5H2pj0i2VQXoNidd5uicL8zuSaGHseNmcH1cX3hgC6KoV8HJLDZCrp+L0y",
-	"E3HRUEvAF1I40QxGNFAAfhxIANfGEejqVLVFQq0UOyKdVcPETVROPJNEIlXWvN2JhTWIrb2t+R7icFbK",
-	"KXzBNnGNrto/gybYfGdrlGpf5oroG4BSBt3dA32tiGJka+yRg46+qKHhiSy79Y1ri2ydqvZdo2ie62eg",
-	"JVXvYlVmryWkcSSsSwQrQ0tf7FNlI9tUs0aElCbRtdsL7ao0JVw3nXXw4NKphF1c/oovATU0wtL20jbX",
-	"enUT6w0z6tUoPpFa8O6Mon/LuDTzbRDuXaARrKpOPKc6pwhpUzpfM5l5zWLeV910jfGuERIRx9CATB3R",
-	"2PfGEtWrmjBNpLScfc48c85zqSz6UbdUJ2qaZ2i1qypTWp/rRjUQM9uOO8oXROXBLY7AKfYIF6Z0kg5h",
-	"N9PPV4cwvjrwa6vOvCb9g+rl4N0fH370wcG7P3ry50/rgx3BE5beFS6Wgp0zuqv30uY38q26q2wTz4eb",
-	"ImKigPozB4bgTPDc+rJ2+NEHhz/6zuMf/vbg3T957On9//boz3/Jfvr/n979wcHDnz3+2dseO/j43sHb",
-	"Dx+/9/Dw5//oMfOZn/3eY4e/f/fg++94bPNrr3js8Ie/f/qdd62p70sF0wXS0rjbJqeioaRWoDzy6wY7",
-	"quueuZ+gA9lM2PUle77kKWsrnbILy+zrL8IQK8ve8vIyNO0uMnTD8ZV3BHnEdOmqpi+DjRubt5iFLkat",
-	"GhQ46WACWUPyfCbA4Er6crijeUTbbe68fHFXfHFXzOSumLilmbrJz0Ev83h9mlX5ODMxSo+iVHUlCBTq",
-	"jGYUpxjAcOqKFFifNVR7O5ICcZwKdi9CwWhfElWdZttiJ5KAZB5Jhs35WqCGcQ4QfYtRJUtK7UmQJI06",
-	"kXD8uwwytO0Ol32P6Q5QsUU7UiUiXCtLK/jSPhq8BY+1+p2WkLkvYethIvAflqaiTINtCp40WpdQTd+w",
-	"ubOx2LiF5YHF0JlAlR9p/HBV9eFzFyduQCoqs6kpr41si9iIHap6PbvtleWVOXDe/BsO9xINRt1x4arG",
-	"tR+rGvfi8sQLe8TafZAWV7k/3CRLPiiitWMfLDTHhrx6EfE7W+acle9tiGGasQtZHN1SJ044PN4nRxn8",
-	"89TSlj/s43vaUK0WW8ZmVV8dgu7M01KUTOZI18PSHfj/QO1USZYhagvgPWqLZMcyYxJPP/GNmHsDDUhI",
-	"kfJtTOL6soZdqbmYOIU/oFKhgfF2sHD3REhpX9XYrdt2NF/Ce62xAEM2OgBV3rO3up0HHlcI5vQ0k6pX",
-	"pt9fEml+v+dmJFeVBXzmjzPr68BbKmPKNsvs2eoRz3miuJetSKcq6Y8Rp6Oa9zCFQpnCkCAu0TYfPdCd",
-	"PbyavqoY/RO80fKYrdKiJmnyHfcK4B7ZKvjSpnNCsRc1xCILsNogoFqujP2Y9GwnwpurhrieqrFLMc5Y",
-	"cC1CpO7helc7nModpbDFaVuwTjdl29zYi+bOWGNBp5tumV8E5hFpN5EQZ4ahF8igF6E7FmZwEVrkEUVl",
-	"QboFmOZrvgwSYeOfgYuEajxenEBdzJXBG7vwSPtoICnAmjcyBOmZCDvFIzBXiWtXdaU5wInQKt4TW/DU",
-	"APNoGa8uLBn8SA9yp5s1jNHR7dB0gHVszyyvkBa5xbyJ7sRRGkAiZugFcouRsFSpXSyCVHacxCjQVPkS",
-	"gYyHXzfwu8vLzzRQTKWCn8TCSuAhFVMhFow6CPC20ojHLjWkYffieKupkh5PwoAhEVCqQt6nV4860Ezn",
-	"CMrQslQp64uUNhMix6nVf8BG2IOEFDwsSheZdXno+5l2dKlLmKLZw4vLXyk1hEnenZ48fwAymXpdh9N8",
-	"Rmgyg9MYHbXE/USsSql6xGo3kyvgqyoOjbIDrWP+sWCPu/kBTqY9MMbviqPUI7XiZUpIJVBvykiCM305",
-	"mdlhBHgBok1Ld8y/t8y/X1+iSU2GXO++N2mPinGmxvSoVDdow8Q2osbuy5E+U/a/TmKmlhJEBpWklaKG",
-	"2Ysl98eco5dbs29mH/XcE7NIkYLaiDJJ/qptSYEOBMBKQyQr+7zZVJnwXSOxRh6wEtPFI0jPa5VpSPoV",
-	"xEcnDqIAmtmS+X5lRdB1cTs14nGapqR5/i2udyuLgLjeBZwEZXSKl5l40JXnyk9wn9D1jGZXLYsrP69x",
-	"H2CuNbxls50r0BkaoRq3J3fMc05Qz2q+PraWFR0q8GfaXQ0o5HYd57VrzYOgFNqSLEpFG78A00QcZWN7",
-	"QRKCQ1wMdsUYI0affqvLZRqlffh7YH8K0F5bZOsW9dMO5jFOAUszlAf6d08kC7CUYEdi5H8BAEKNhZYI",
-	"HvqSw+EcLHFlk1a4+nJciauR0U2zFefPVLBTOxMDwQw+2iSABZ812BwUteYBET2UYgC1NUJc27//3v79",
-	"+/v3/m3//kf7935/hANpLIipnMgBk9Q8l1TteRMxN7dzKmPo/jUR1kGQT2rj6eD7GAFMxEKiuug95ryv",
-	"SBPO5GzKliDZnMfLLIHulMZfFqFlKzn4xR8O/vG7I0SUUECXYqV2u53qomv4M3GlTNaAfJRm6Qsrz4+z",
-	"RIcit68C4ifV7GDnROgxyiIyDpkUV0E47yhmcpELqMXCUvWqSG+c9dZXdnlPu3t65HHC97QbUdUNgH/G",
-	"cJW1SFFkzLULehUxZmciua9SxAHn7roDoupi9E7X7JsWCzYIZn+xlYuGdTqJ2jtGs6R91o2SqFhR6tdx",
-	"iBsdvZH/znlFQSlOsko26ENZ3w8Ec2bTeYvryTgLE95MB+YyqesxgWwUP7NI6fpSzYYkMoWlm4i95gR1",
-	"AMObcmnzG7PzOoqLzjXC/U81mj18xE6we2M7LQcP5xm0W25cvnpWG1h7/JOHhx99cPjTj+vUTTnDzUx5",
-	"j/fzFWnDTOw93j+v7g/O7kws0/EtfZjqAJsUMoCzaR4z6hlHhpgRFTkQclVmaCoIiIq4iejbD369f+/t",
-	"apVNqFbVlYsb3TTfARs6Y6ViAsYddxEDVrt26+rChYt1X6JRQ4RIuSDCGuPspc0LCxdWnkegJmqL1SxW",
-	"aCaJ250o6SNGPVKSWCNKChFqxuGTKqEPEnUjGjKWUsQ8s+9heoHqByPNLq6s2BxvEKs0gHgGPiVYNdY6",
-	"5IKi1AH1u4XwJRa924KZY3fZIn6bOKfHMDe7c3oUzyQQQcuSWeyqSSezdvDg10/e+dPhr3528IO7o05d",
-	"JxYy0q02LVFV4+bNwgcncu5OrVC0bLBeJEPVGwa5d8D2zzz37Bki29/o6OIKlnXgdXd2hEb05Z1EdTvG",
-	"D+oz3QWBSjw0iHUxPQzWMo8hD2/Oe/Hi17MCy8nKaiwhqs69TQd+xtdwyMkDM53Qsi8I7BJvNEQnrbYt",
-	"1uHvY2T3zJXbjY7GieYkYDIFd+F/Ib8QVgihiECQ5nVBxqBhcNBvIVGzUJpSpdHE7AtFSUPQ/0kVZAX3",
-	"wplrSb3bnV7e9yw18eeZe2Ldmo3zVEaG2EMQpeU6Zc8tU821VZSJ+ntBRKIZEwVUFMKkJ5bntJvIBQtZ",
-	"VmlnrxNVZ748EDLV+ACP9VpRo4XwMjqzu9dcKY8vs1oeKVVXNkQI6UmPiM67Mvs9PpTVHNCdrcuqA1mq",
-	"1B3RKOVouhYKmUbN/k349Lk0Wc3EELjmTGxWnMB4yxXXe5ZoMDiiQ3QbLlBnChlrrfxZL4qSGbZyLxR6",
-	"d4y8j8WIuUkfO/WN0Jicqd6FzqyyRLcKzXR2MWtP/vKe8RXYZ2+8lwMktamQKGHIu4Tu83afKNtATW33",
-	"rU4btx1Ld/AfE8DHu5N9yhtzDs7FutWDGdhkJKn4ZCfhoTg5xCQOUAjNlWwJfDkW6TFSJrkBqnIll+jh",
-	"U9LZZyIVdoHCWcqHXTjQncQiQBIDhb9o5MJdGSkJOWeRprEIWY1m6aZdP8oJPTZvwATCYGkDzr8oTHqF",
-	"etnmUI8XrPgZMQg40+rg3R8/+uSfECfK4q064A3BE3sFLNrZH0lCdBx1xqdfaCHjqHM2uReY5azuVlyd",
-	"eTKOOymMbu9X3I3Hv/7AZmJmpdkhXD6lkzzY4KVFHPPtGEtl2I4SGgueCQAG6utUwhIBAHOUFaA4vi9r",
-	"1EzDWSzCHSJHwRYnS/SaC3mhy1Sgd62vIas1jN7mfbajMP3wrS5PuEyjAhUoz07Jwm4kQ19mZVxSAAys",
-	"ezDU8igWRrqjNI/XGMdBUmp/liotujzzxpD67a+ePninTg0SUuGUTxyaxzP0iozSc+vtmMmda1+nS2hC",
-	"M2V3yUfpneuDda1g3IVelteJoJwXi5bMOarUxdqOZk6jtdgGav6iHXmjO+W6+4slmCIA981UdzbuixnO",
-	"DFaiOKu8ic38A08zTZQfpxRNQYFxhgsWSc+Vl1/avHmVpWbRjb4BUQBfgMCsZnZ35aDbzWcJSGcEIcUg",
-	"vAwlaQOtdtUWCWnAGkrtRoLVvpqmnRsy7ntsk7fFZpSKFzbTJGqkHts0ExW+hGBYK007ur7I1qHevmlO",
-	"DxZub1y7DiAEnCWqRxnWcEcgqi006zVV4kv4RjuS3VRoVru48kwpNpeRpGty7pSqWuHhZ5OtHCOGm1b+",
-	"piJWw4fT5qN5kR6gWpe1os5Cg8dChjwZFRXYbEWdS/Zzp7mA+XEquKiNPRLyvvZYo5suqGbTs7AOrKXi",
-	"yIVwwQDqbsdRI/u9ORxsV6re7A52BvJrF5rVDr7z8Mk7f9q/97v9+/91//5H+/ff2L//aX18aVC3Er58",
-	"4P3BzklEJ+bUnapiJF9YZIgPwnaF6BSbNzUiqGChdYylHkaaSoFfBwTi/FW2Z9M7G00wRpDPAPW1TBAn",
-	"SmDoFFfAVgWO5j3bxE+fOlJBYZyRfavF2J5nAzZAPda1yAGJaKh2W8hQhGxb3Z7RzY9cQ7YblaLsHQrJ",
-	"07qP91PHQPvUwA1WyH8Ffaw2rl/H/q5UpYJKr/w57Bjv8T1B3eL4C/MZ/IU/5wryiy2uR2kqmKC7tUr8",
-	"slpUh/0wEAcp4b9DAkDjvEayEXdD8vqK/SLwKRFabLoBwosSPWg+cNlOYhzk0quQvuvwDiT5FD5+lQVm",
-	"d3TAausXl9afzTbf/Bb2J8DJB6x28b//+DlzxwNHPZTcwV/qmIN3mIyIfxQlTPUkdN1zK0rWOsC9hglQ",
-	"tp4TXaP9HbJcUHcgdtv9vdpeYwGP4wAxIehs1PE7mm0rc8wQrNbOxXIr2seC+w6tV/DYNOF9yGHwHWMB",
-	"v1bZ6oGrVgUlF8d5JDn4CZZvzpvDFTo5j9604mGZyM5CvWzkhMlx7OQkB/EabFUJ7d00QmPDiCnVpxim",
-	"chq4KXSKkX3DQUxCP6/Ndjax4dhRvSXG6ctAm30JbakM2lIznxEVxra5MYSm8ynCgFpqQdZ9GRS0U8Bq",
-	"ncHNoD0YODKlDhPww57r/haY4SQ8KIXMJu4D4nXi4muWdBGUL1a92QDFat0dgufTVnFx8G0dFAu9Qu3p",
-	"G3f373338Xf/4/FPHj55/+3JjadcJwVv7J6K2PNGK0vwa2PssZ6Idlpwl4FAixAhu6GHnSNt0ba6jaip",
-	"lo+V6Ragv8N31+DWSHYEs4jeDWHLwHShuxsfUmCXWP5KnXVlLLRmgeWhwxkFgDCedPOAjfOajh3yVO1E",
-	"zZSAHtF2E0mq6661nZ6HOOmB+ylYw0Jx+vw8Fa3HwljDFMnWOR4yMw/c69I2cd7YPa+QMmZuZxXsmMwA",
-	"R15vWt0Zs85lzIXA7G0Nf+rOOfzlHw7efnCcw5sILdLpnN7BnIMW6TWXUj6v6v6I3pdDYrY7MBvXN0Ue",
-	"m3yKHqKceb93jcz740jB8VA8xgsB7f857QnJze4sFc+EbSEEtTa7MjsLnoKkrNAKVWeR5eTIiWJtXJPI",
-	"CMGbKPn/v0jav2BY1x7/8Z2DH9zNdVyeFn+lO8ZVNd/Ra6LKY72Yd1jND/zZUh81LwldPZ7GZh37hYfx",
-	"+OvW9SfY9hywqYX6f/Tpzx//+gOiEvDl4+/+x+GD73ns8Me/PvzJPSwKILjtuM8OfvHHw7feABG3lvMW",
-	"Ws4eofZ5gL/q+RKC0MgTAOBb0DfM8PGE/kc8BwT3h/hPCObhS3LO9DzrqSQ0pveDd57efQ/Lajx2+Pbd",
-	"wzc/+R+fvrl/971HH79z8LMP/senb3ns0V9+/vjD9x99/G/sszd+U1+zbxFpXwKM9ryG6VmzNEoBItpY",
-	"sq8pKSppfjxfYvwIK32GqmebTCoyOrw8w1qOEciXEFWBMnKkQ66vMeVYgFBWEccT8+UW5dOXBUYEO/YC",
-	"QdniJ8GmbXss7OKhFpqFiep0yu1aRKFH+GdsrD+du+ZzgcuPy0AMEFUcWbjWhBpHNNkzZTMJRRwhYDEe",
-	"FgTgxzNhztRHd4cITUbcLwpd0Mo67U3ziQ1zgPVkXTXHwWQZ2TNzPoDm/24WPKbZYk9CYwqfBi4V1FKu",
-	"K7vFZQjatsfj3RmCNQOSTBwBDK85H5+98R50ZuOizAMFPQYWKCRc7MWJJOm+rGBswuyUauwuNaOdbiL0",
-	"yBy2+eBV+txfeYvY6bp+RmuMRjead0DdXLOXrmS3Fu7WHb3bfZ1ofDATYJd65o1gJDgIbqsL1Jg8Fhrq",
-	"gKSINdMCQgrtI4kl1lWOVLEv40e+EMiTK1BcypcjOZECvQXJAOAgWFlehqLR2WVmhnsRUVSORYvgTEGM",
-	"oI8Ut1v02Zv40VlsS2HISXZmvZFGe8LmA7b7NkFD1ZoJANjPxLu0C2uJKnFGEXBSU5rIEjLFopmOKNcb",
-	"aMgBkpLiwpy/QE9hfkcI9Vw4nRlUNoGYP86ooHjHeGwY1rE5Qyl6LC8frEaFV5hf4CjMSoqRB1jqKF0I",
-	"eV8v3aFHj2zTu4XfuIzN3qd219Mwt/h2XLn8F7/MOoloikZqLtIZac9s+WntsHXb4SJlxU6pwjKGbI5H",
-	"heAqK3XB4Se9HyuQKKmeb6i4rri551ArOJk4k/jvOKGcYW2dSAuqoCCLk93dPb4ndDWQCkH5v8r3zuMF",
-	"YaZ1JvcCrEeFPgJWEYvhgEVFM7kaYKMYx/FVM0fQTc1UTSrBA1ad/Xu/2b/3X/bvf7p//0djpGPpjvnf",
-	"llSTVrw5ym9kGaWSswaXUkHOHKuxQlYTizuLjLNLNy4z3lZdWeyvgvWLo44RbJXyuJ4RsehUdUjP7olV",
-	"LIpJW2YUeLaXgWpAaRcxtULcUzTTBdVN89nBXqufFddsql218Iq0c8zi1XifthfZDRn3Lfa+o9qR+Rcj",
-	"2nLCeeM2eltRwVd+uL4o3vuieK9Es8zrfA2fN4fyCZMoSm55IaqtLiKOStIM5lAw1U2hk6HNF7QwwpiK",
-	"cI3xbY0828LGx1DiaZTFwrIOvcUMFB9W2RWL2kD9oSLMigohJkkdqVB9AWXH230oPz6eGUZ68Shm2Lii",
-	"48GX553oa6LvXlske3Y+3SSeW51bgsuVpj644wc//PbBD+7u3/9/9u/9f/v3/pI7EgR4XsIXffCzDw4e",
-	"/i5P6AnhtuHPAc7go4dvHnz4z6y2vnm9nn2HcLdKHw+tJ4dvf+fxrx5mXyDe3aqPH3z4/z7++M/79z/J",
-	"yt4gTZibpSULK3kG9l/v3//k0cNfHb770+xLFilm+CtPH7zz9I27jz7958e/MsPu3/tvcFP+wKzj/U8w",
-	"23H4k3tPf/SDg4//3fzmp99+8s6fHv/pF/v37h7+5N7Bm58M2eplwzz65IcHD3598ODN/fufEFLvu98/",
-	"fD/3408/RnfOIYzV89MvAAsOg+CL7ZZSuzlxxV+UzeRvVTdhbSXTVoypHYxFsdqT333v8A/3Dv/pHx7/",
-	"8ff1Ev9mMXv8dhTHSKY01B0ILYXu6tOs1uIybIk49Ozt4llkmvoic21qQ91kvty4dp3VqKuQugzrNsOO",
-	"PZOMx1rRHWSm+p8WLm3evLoAlihd55iLtLLX0XOv/93r/zMAAP//",
+	"7P1tlxzHcSeKf5U88/f/YEauGc6AIEXOnH0BgaQFiSSwGPBqvRpsd3ZXdnepqzOLldnTaGl5DgFcUqQk",
+	"WtbqyVpJa8mWZFm2aMnWXsMkJb3Yb8LBAOS3uCcjMquyqjO7qnuGpPfc1QsR01WVD5GRkRGREb/4ykZf",
+	"TDLBGVdyY/8rGxnN6YQplsNfvSRNEz58QXA10n/HTPbzJFOJ4Bv7GzdHjEz0I5Jw8jmaUU5UMmER+fM/",
+	"//M/337hhZ2NaCPRL2ZUjTaiDU4nbGN/Az7ZiDZy9vI0yVm8sa/yKYs2ZH/EJhQHoRTL9Zf/5Yu720/f",
+	"+sqlV7Y3d7+4t/30rf+698Xd7Yu3tv5kI9pQ80y3J1We8OHGK69EG32a5wnLr4iY6XY8nZs3lnbP+HSy",
+	"sf/FjTmdUCU2og1Jh3RGN6KNL+lJZkKqjVve7mU+uCnGjPtppR93lH5OxICoESNS0cGASCZlInhBrhGj",
+	"MQzRjPk/bV85vPHcNra8bOATevt5xod6rfYuPhVtTBJe/O0f7/GzvC9i/bd3xFcO/68LkjDzTkSmarD9",
+	"FNmcJWpEKPnMtRcimEbMBnSaqi0iciJHyUB1vpTIYjovT1k+L2djW9vwkRw60E9sKwFCT3Mpcv+Yu5zd",
+	"Vh18o2sJneXsOBFTSTI6ZJEep+DwIE2kkkSNqCJyzvtHfFPkMctlRBLeE1Mey0hPKZvoDbIFn3T1i24H",
+	"czHNSUqlIplI050jHpi5GXVgxS7u7vqmGrM0OWb5/OozAY62L3SSeClzDEQ+oWpjfyPh6slLG8AdyUST",
+	"veSNhCs2ZDl0nMRskgnFeH/+eTZfpPVlMuXJy1NGxmxOBiInapRIovtnUh0QSnKm8jkBXgFepxN8l/KY",
+	"9EQ8JznLUjqX8HSQ5FIRyuWM5cGNcLUc0rYeU4iSTzzRzPtmeYNkNc/Pm6ppMknUIjGv0yEjMvkyC+0a",
+	"/M7t2Wy6jf0ndiM9e+wVuKhhDBPKkwGTKjh3+8J5T37C8v6I8iUdmxfOu2PY08Fe4elH0uWLYmmXXCzt",
+	"8k9yNtjY3/j/PVYe0Y/hU/nYM6I/1TLpxemkZ3rMRLC7TJx3X1O9UJJdW0pY+1bnI6FwztQ058HO8fF5",
+	"dyrH00B/+sm6FD78/EvYuqKKaVI/Z4ZVlxNfkoKTTffMjUgWD8jmB//w9Ye/vfvwr/7i0e9+8/CH9+Eo",
+	"7stjssn02UC0Ikd7KSPsmHEFIhhk8nQyofl8KyR1DHV8J7UeyUa0kcWDDVAk/Ae1nGZZulwjs690+vqd",
+	"c+RRReU4yB364XnzxjSLqWLxYcL7bHHprvF0TmZa0dAibshiQpVeJTpQzByeWnveIdc4qesgesGOeKGH",
+	"kEQRmkpBsqmShRqjtXBsGr/Ho5ce8arCsikZI4dz3k/4kNCeOGZbYZXFTKkjYU5e4ugXtvXIvRr5TOTj",
+	"Z+jcr6rph3oUMZ0XJsQBUUL/PRsxTlI2UERMVYg/dd/hUXkGBGJDZoJLBgbOi0K9IOJkkOj1rw/xRaHI",
+	"xDzdBzJfHWy/KDjbfoGq/oigekL0WGJcQNRfLkjy7E06jIgURxxWXH/bTxO99UYijSVJJJEqSVPSn+Y5",
+	"42qHvChAKcKlwJZhhLolP/UUHVr11rTi6E8lSRZI8Eq0cT0XvZRN9OO+4IpxEDVUb8Q+1V08luEbfwrb",
+	"fP8rLXehbfcV1Fwr6iInLM9FHhEqidv6DgoKbEF3cPn61cO+yJgrbXJG9V7FfaHFTi7iaV/JjUKR0/+c",
+	"sd5IiLHPaIg2Lvf7LFOH0+GQST0m6IvGcaL/oOn1XGQsV4nmiwFNJYNOip++ssFuZ6yv9wKw1sKKfEHz",
+	"q16LoRB6w+aMxFNmuflPjbhFUXdBkpTRGPb7IqM38LDWITkOqT4CzWkCN/9B0WRU71qWJMD9T3Zhfyk2",
+	"kY0LbE705xPOrvJsqjZAn7x9FT/e23WMGJrndL7hHAIo4VcU5NHGLOGxmHViOpdG0Uch/PiTT7TQEaxw",
+	"/2JtGCWLiN6XWB8mcjmOcybRD1JZe4oP9jz7KbIPL3of9hM19z8Qk4xy/zM2oUnqfYJyz/MgGwkeeCKk",
+	"omlB+yrPfJrEyTBRMiJckNE8GzFwQyw2krMB66tp7uujRmcYYznB6ggqTRnyRCV9HWraOVly+BdskvDL",
+	"168aA7W6aP2cwdmFelSb8yrSmxynUUyyJ0TKKC8fymUN8inqWVaZWOggib2aRZ11o42UStWZyuXjb+wu",
+	"zC85GyS3vY9ydizGIRqYh2calNTS3SPAnp1kar5PUGOFl1rLpeLMeMUjflg/Z8p/ho7ZnCRKsnSwT4RW",
+	"0BIU4niQol/I8BFJ1I5XxXF5HzRKQ9uo2AklI5bUbWDnK/DN6keUw6CB80lPWSqRSat+HRCuSd5wEAW3",
+	"jGUx32FkKSzJQJ/8bGe4g6fRSGREzqVikwsSFCjdn+PCefLSCnxT6WtC5yQWB4QLzsAtBeykRgkfrsVN",
+	"5eH2RI21og10gJnHmtlfeSW0qp8Rt2/OUaepSSkjl9eXFAnnLO+MWDIcqc5k4jS28FIK5G14aZbES96Z",
+	"0NudGfY1zCnScvGtoNyRLD9O+oFnyZdZp59SGWhU0Zwt61Qvsk9q+faoOYzMDq1TZ4EUi1T2UKIywsp0",
+	"zNjK6d9q4JO1tr9lJWcfPX6xwRPqZR/Xm9jgTvRy1hrfu0y30uc+fiwa0PpocxOWWWvyp4FuDifXCN7A",
+	"2OX0nnSHths1snx4Xv6P2+2Hj2IrNPH384lUi7IwpgpMzHZC2hWrnmNfz75jFkn6T3+tmG73xG1iXyOb",
+	"J/feOrn7Lyf3fnxy998icnL39ZM7r5/c+9bJ3d+e3Lt3cu8N8v6rv9giVJv7nOhP9XljD7D24745Svih",
+	"YaCFsdfWB6hSn08TgV/K4tUFyP8RBf8fFwUfjwy4gnfwl/t9MeUeMWCiDkoyVXfuZy6e3P2nk3t/f3L3",
+	"Fyf33iTo+T597Y3TN17/8Kf/A3bveyf33vTpqkXLXmM41PCHP/2707f/ZmnDNqzAp9YMcqQKR49GU7cf",
+	"3vn6B/9y79HbP330l68/+u6vTr/5r74O3Zsyf2CGeYHMRkIyImac9AVXOe0r9FUm8oDQnmRcmdtbRmY0",
+	"ZyMxleyCrOj/Yd2zGEZY4Utud2QqlGchDyGsgjz8wd0Pv/ft0/v/dHL3fwKFv31y99+ePP3GO6dvvL5P",
+	"9p56/9VvX9yFK4u9p/W/9wgFp3eSw6yg8QNwdoupIokiPaFGZCj0a/j1HtncvbTlWG+OQWs93O29BPXj",
+	"s4goqXBXVGPjBT5wSVMZRst94z9CzWgCB559iobtiB6zkikGCUtjGZm7Ic0z+MtqB5sZ43Pwqe9YXv2M",
+	"r4mLlsdlQYiW5Lw+VSuelgtiyg2/ebKF9Gk6KxYFR1MPNamw0gVWbat6ToqlZIQVX+THQeAis7DZj2k6",
+	"ZUTRMYP7LrzOoGmKXnLKh1M6ZF6f5BidfvaKYP3dd2sVx5kwM1gMh5kz+RgXBF8obmbs9sqpGqFHiROK",
+	"s/YLpJKXG4/rMZuXinvxoBhjIcFvtVk7GRQm/lOt+GY94eCTDQGiBwWumbkZSnCWzwu81PoonC/jhMet",
+	"5m4H8Xn9wSvRxoym445kL08Zr7hDnLa/7HfpL3FnfBkd5jCoeheN5PkYfQ7nR7WaHtyoCFua1iRpU7SY",
+	"x14+E60/bwhghVeW9Mewh7Upgbu5z5JjDJOMRX/sv9J0m1zL4jsjPWuUaUmEF8wp5blnS1Mx62Q0VwlN",
+	"vT5sEKKUyJHIlQlz0Ba4HCUZBlckoBvmjGyevvH66Zv/fPrVdz54618Dyl9w/69zd7SCw/ZYJH0WNAg+",
+	"vPP3D3/ynono+eH9Rz9454OffuPBO19/+PNff/DqayRnw0SqHBadYBtk8yYqyI+b+7wtkuW6x9jGuVrN",
+	"4IIkGe1D1IVMk0weEDbJlAm34IL7j9ol7lwe4xQat/Ihvqo/SpOsM2FS0uGK8s0IfNNrraWoxj4LhK4s",
+	"ayN3fozi0ON12DNbb1WpBE01zm0tWbGwORf3UxNn17j0gAymaboNbgXzE7yAF9EYREEhbIPF8EAqket/",
+	"SnJz7+Ljl5548tNPPb27d/HxHQJ3hyRnE3HMpLmqa9Kv1yL7OfF8tc/dqN2duuk6uL7Xr754g0m2qiWT",
+	"JR6F9hJRgjxVrFTKtLWoLWwl0HKUYizIhI4ZMWLDmdNTvgn5x3xYkHPRXj25850Hf/jxhz9578H9d0kv",
+	"Ff2xK9dS2mOpjEwAVpqMGaEmdu6ChCOho8TORrQkmKMh/r4a3NH4sg32qDNUOMCjErV+aQUeDQeANHF9",
+	"LR6kyaSsRn4sf7vGtCvFfSwXXIeKDgYefaGvkmPml0U9Gg9Z55M54TWnsrgz5SrxqDGHTJHZKEkZmeWC",
+	"D8n1qy9KMmYsg5Maxk2wheAt/PqBH7lIWTvZpUl+Q7/tPZEd8pYmqH47sqvS7riFbtY6a6sLXCXx84W0",
+	"ErnRcBbFFiU55bGYaPlFNj8DJww4CawSteYh0uLGoFniglNWmwUsx0NRq20QFPwkvmadtgJUYk16eUC4",
+	"IDnLMF4F2olIPtUysWStC9L0sEOeP6NMPxducnlnOZdcv/riogjwUlKfHdevvminEzM3uqeI00Vfp8C4",
+	"bKP+khmVRDKuvHqwtGKo3XwXQxDh1+WzvGFI6pqGoLwiA2ByXJbhv6YZy48TzCqjuomwnQiNr6f4LZGy",
+	"67H/ObNNIXKClHXvW1dycwXPj5a+qop8tB0Fh/kFDGB+lseZSHwGcl/wQTKc5r5w9ef02iEnuxYfGVGp",
+	"5QIzjZI5UweO5EDvGejaSn+Ld0J+e5lxfeiEwiOPGVed/kiEL9zhFUloOTgw3qc9/WKPEVTXCofiAtHr",
+	"DkPsUv/aFE4Ib67W+LK4QZkMOdjQ8E5z7KDQElqFwwhtb50lcZmr31RFG9M8bcOkBVPVV9HLqepGIseQ",
+	"+RXcS+H7wCJd1QqiNuHuY29TxW1HcJMWeWft1LYiKy8UMRsMgUah3H5OUlE1bXSaA40P8dXiow6YPc2r",
+	"6uTcOdmGVZoVA6k1HlXXsaa8l1M1i+PlkmmcqGe5yud+tV1wfzB9X4USu0F7iUh3zOb7R9Pd3cf7SQz/",
+	"Zd2IdPtp0tXbrIthpV3vJoPWO+Oa8xVP5WiDZkkHr1T6aaLnCS15T1RsqOm6bZHD8DvocIWPyrSExYEM",
+	"FG5D/3lesQ7KxVlFhPTYQOSsqQtfelI+ZOqCxLsuSbCdIuYAzqlEq9ox4UIRdjuRrmQsBxuzYMRoaxLi",
+	"YDqrvq9MyG4LDyUEdzv8ZVm5GH+5jpHdANV+3FEu31HnET1Xbk/fRVwJodDU0IvstrqCbwZu4t3GfPP6",
+	"DM2tAF/D01plvM9dfvGxZy+/uL33eET0f5+KyEvXr2xf1pLh6s3ntvcuRaQ/Yv0x2kAk4f10GqOh7fo2",
+	"qiqsz/LR2njn5Snlyjh9inz8vfpueIlre04bF7JPzc1wIomeAYHYA0k2KelTyeC3C5LYdq0F6lzJrJTy",
+	"FMx0+gzejl+OvzSVasK8dzETG53VYr+s402pEOksm3ti4WkWVTp6u5ObM7mBVLCJLTSNO7TIUsJprtG1",
+	"sUDftTwc5RJUGerPGTfilCh6+4BwNqTa/gGfANVKZ5yolhFctVWo+zgbDDmXwOY43duNnop2bzXyZhON",
+	"l5D1ep74MqyrZInINCNKEDUTJGb9ZEJTSTY//Nqvt6peNTHtgQlZv/n0X33yIi3RjOUGVewKzeNVnVfi",
+	"NluSgbpc5lbIsJBpe93c702oYnlCU5KxnGQ077M0Ir05RC3r2YCwMQLG7dv1L5ekHyS3fUYnQEOlczJg",
+	"zESVxQLO85hljBfXjzORj0lsfErFAbUCvda8q8ksp7Qnp9/PgA35eLJMELroyX0d5GLiV2cR8QbxszY9",
+	"6FlbJhQqjwl0DoF46yFjRRvDZKA6s5xmq7KWhcHRp9O63045Qt6s9q1k+cpfFabRKh9lSX/cYbdVTtca",
+	"KXwu8hZXgvUvDULJOp3mmrBe2K7TN756cvdrD9/65cmdX0Tk9Ic/fPjWLx+8853T136udSB8+uD+107u",
+	"/LdIayKM9kckTbjWOlAGo1MUo9dAjAreZyBDtFjWTGjtpljMAKyApoPONIMgVq+xJJXI6ZB1UhOp0okR",
+	"EGKVCds2MpYnIvYFE+MLxLxAqNla+ki0H2tKmxYOyOMkkeTB/Tcf/uivT9/4f8jm3vuvfntvNyJ7exBw",
+	"HJGL+h+Mx1vOnPeii9Hjt7zBk4t9rDpH9zCtTu6K4HI6wcBCRW/DShQRhjSPL0jSH2njQbpjDR3ErVxJ",
+	"OaPxNZ7OAzdMNSkJYq6iIBUcurh2S052e5qeg4VTP59bxQ0vGdqhxebxOL1SIVdUfvWAp6trzIomaafv",
+	"1wo/U8H40Qb3KDE4P4AYcUCwl//Ql8cF7h2b7PhjlKScsrzTGNBRzRogq4cutQtAMsMJehULSIxVWKNY",
+	"0ecT7k0ha3YwNuc/hI0TV4avLlKt/9B+KTIAh0RW9H8z7SmhMHSnlQvkdvs3Vyf+TXrbm7XXeoS17Vt3",
+	"bFZXpjTtCoeny1Ihfq+IMeQxO12HnkgrO/baNq1u9TbyBbhxiTm+3OiBAbNYK/rO6ZBPU9bSIMSDJJA/",
+	"As8uoO9i33euRqTUhyJtauw/uRsRMB729yJCC4P4/Vd/sVKkoetqaceTQcsfEveV/44FZtLGvPQbkTUr",
+	"se6OQdIW94EwDGdqlf5XtIkd9jmvo7NoEvF/z+0ALeCEz3yKhoXrvy8BubZQqwqtJcS9iYOpR8hI1nKI",
+	"4b3Sdpq1oRs1EIaAjXhHvzosxv9Bu/jEs/sbgS58S32FpozHNDdogCv4flrfqnqcRE80htbGIcF6hfI+",
+	"SxHlbLUB54zKBXfqE/4oX0+3RTRKmxsPSKRDXDwIhCVUkq65vYVLUHabTrJU91HgmQcJV757cu9nJ/f+",
+	"x8m9Nz688/UP3rsf+qiDWOfld38OfZCbOeUyE7nygokl/fE0k83WhBbZxLxdXpvg3Ig2OQ26nuCuB20r",
+	"IozmacKkQidb6wxWQ/rr0KM/JKSEk1ilxSDUQ7ShRxxKkL4JOK8YL4FggfCiVeyADOa5JAnHIO2ED0m3",
+	"aLVrzKtEEprO6Fz/JxUzvPFqNYWbyYQdpkJ5B5+jr7kzzdOOYpMs9bovAGtj2kuTPrFfABA7IpR2v4Lq",
+	"0itdbQRiGFL5nklwGQpWzVVxaYARTl7Tcak0tBzsLGxlQUITLFn4VngDP3sb+H9xG8vjkEM4ZRE5BOT7",
+	"z109jIg+O5+8VFE0e3O/5NPfLsF6A7TN9lx7Q8wKJM/FRc/FTPoQzPM+SyWZ5YlSFRTBkIZQjNk0iTDC",
+	"znCXEPfqxE9cqhTtj3wXFXZ8cEcxFMogCCB77QQg+HosZXHHoI661GsMHptyg/K7OJIbYiYNKgPeypAR",
+	"RTeN4XWa5ozG8xYkLKbrdrgw8EY6Xs/ZccJmIXKGiUk5SaAFMhPTNCbD5Ji1IOyygEv8zicMqxLBlg1I",
+	"GULqRujKFrzP/J0atiq9Z8FXQhBziJqnu8VJQ756LmYmD3FTczFe6OtDmBKZ6XWUI8YUkSP9UI3YBPFY",
+	"DXZwj+kZ6Tb2DjAS0yQwkr5IpxNuoC5cqGFJEhWRXkr5uIgB1w1Al7ORSNnWDrmsyERIRfai3d3dfVKZ",
+	"u405oGna+hBYLhGkOf3D11x7u7t23VY9jZFFb4jZitussuEhuH1xi+07HAwJTmGXaDgJ3TBsZHdLdS8W",
+	"PFXnwIJsjdvzBhtMJRqQNE2vDTb2v9gShjlagcJWCLxya6F/4RENE8rpEMx5EzBZpf7Jna+dvv03D//u",
+	"r1wgG8vNuGupDMXCunGYixyFu80WdkEJmijcG+28yTlOyHeJE8B2psrhlFgwiaqL3onChPomGGlN7WZz",
+	"b8o4m/nZwuuHKJSO0uu+XKvR84lqK1KJ+qy3aGe6hPXOwY1kLZm1HUdVfXxRk5oqgekYi0wC5XgmYoKo",
+	"6IZn+pSTHsO8wbRIKU3S1GY3mvQQ1O7aQ6DGYa0XWqoA3LeC+IaevC3SYc5YbBsGo8C2HJHPfnb/hReC",
+	"anJf6NNDignD7zBcg86b1WY7TJy/ofuyFcvF0I+kvTTXoil2fNmCuwQpb0ZzhDx3DEk0GduvrdGl/PKi",
+	"1Aw9sgSydOIWoWflWVKLui7g7u0gylaXED+c5yJi39VymrK+0na11OpTaXBuPnj3b0/f+24DdEILb4Qx",
+	"rmreCEXH4/m0B7ConutRkfrGKlJnfACb9t7JvX/YsjubxiaWc3G8E3q70xdxJ3SP8jxcnyty5dozNhAi",
+	"4WTOeAQ37jZQ9IDsFhsrZ1pZ44JAcSZ9EHChv2950bLodDl9+7WHr/78wR/+2NrdcvPy9n/c/szVFzeW",
+	"Qg36smMOky8zYp6STTmd4K7JGSMyiZmMSH+ypQ81gGaqyJRE4bwVBibBXVNRu6pmIbkOSw9A5+K4nsHl",
+	"ZTHE7o0YmdAk7YnbZBNBOU/uvfHwa989/ervt/Y1uQuvCCDYF7yht3TkLMdKTtLSLaB3zALrFGC+wKQ1",
+	"Onv3ZSoke8EW3VrDnwgJOvmkM0mk9Ab9XIaEJBZvJ5yUOYHEfCdJPxX6Q1RaMqMYm9b826VspQN5F62w",
+	"LctvTFZmY7r4Iq2sGrEovlpdDXrkMFZsWn7AYfEms/5Fe7eWDXCdhazGiy/GiCccw8SZWgj8bgRvw2m2",
+	"qTK1OPGGGXMpUhZI+MJUhhU8ok5rlzENwiMbaGqDxdZsufje1/rZlJDKIfKRxcavmiUXm7opsmNy/vxB",
+	"wTJNMq33mrA+o1igTwLxNCwTXn/muQOTPAmYG1rmp2I4rByw1QjTphX6s2SgrmW4qq9EGyOWxh0bILtC",
+	"HtxIpHGrTz4rEGeuPW7DSmFELsM1hRCt0laBj6VPfaGWpTYGchXh4YosZ46FtWaPvhbf/IF11mxUfxpo",
+	"U+RBeZ+zfpIlrJnkttpP0z0tPluCcOtmftaCcQF87ME7b5y+/d8ffv/nrUw/QAqiT3T8qbtrpo4Wlxp+",
+	"53UyYamJOlp5mW6aj4PJZGdG2A3lsLrRXEEbyi5tbSFdklRkupFkDpeZTVjZVbWiLs4UXQYsY8bc86zc",
+	"anWpXV38YvM4CxQV523TSX25yLG1TigQm3p4KaOSdYo/zdgw6FeK9Jh1AF5PDydLIUKpD1fhekRT1elR",
+	"wCrMpmnaGYh8RnN/OM3iaNZRmcpc4dW1Cis86zbq/ICMWaZswr5FjBolUol8XssFvNiMzmXG2G5JbjAJ",
+	"aYIL6i2bddx89ZqGD1UiKYEV2S+HbWAGgOfRuWrUejLVGmVbU7Toe9mBssoi+NPRm0lU6m0LBILqRvN2",
+	"kAFOI56HasXaakl/HPIAnbftUYwcx1kJDjTjaKJhIH7U7PI4FAwlsbzhihFOHydtHFKUsymG4M6hmURn",
+	"d247zR1iGd1PPJPaq0SuCrJ6WEKryhJbNeFEfyHPBqvaWhFvh67jgQatTq6JSEZvXQycFLeXGYfeZyPK",
+	"YxZ3xDHLV9K7werqGFhDP7KOW4+9Hf0keznghGu8W6oGvSytI3BBesN6vPZhUxRlfeOzlzciWIfap66q",
+	"VyVd42LnXkillcxyo65V0EPSJLNjMdKok2r5giyh+cGrHuUsswPyuN8s0FjDvYwdT1SAmNhmAZGiiSRW",
+	"cJ3zNc0aDo91fQHtQQLa5/Ks3ma4WsAZEIUKO2KJ6bmOLQiKYVtEBB90EEIlNOTbFJZZbRp1INCQ3Yaj",
+	"bARaCFuiS1CHAsBkFyTBdyILmCj7lF+QRCqW+fGEVsr4812YHfYpl/sIXQ7Qg33KecDFhnlFHqAzyPfT",
+	"jcxh5NAYSyUjI5plLNxc0OexxkZ0sI3DM1QQ0Kq7NShpgaHlhY3kbUuMixXKMTbmQlFTHKAN/Ahrfeqt",
+	"2wGgLJXyHDZeoACNWyKgPZhzixh8FyS5fP1qwVWAK6V5LTB9JVYi/kJQ4IaZrAM0ZI+HAozIbFtD6XL9",
+	"Cjbz77bpehcfi47VM0P9XCY9BA4qQoGwJjywRqIkOfz8S3VYn4tPNSJGGOuw4gCIlt85nalmglmHpTcw",
+	"Tg1aX31119pdDXjem6jgx7bWDGVOxqV3TH3Krz6zqM6Zr6sGLjBFkM9CjpJVnfRTrR2G/PNLPQWlb2y9",
+	"IGBwo63xZY14CySrtewdaJCshhaLNk+B8+a5wsIP/Q/jZDBgebiMzcr+lnW8JlqEmRmUw62MzUeQZ6gc",
+	"9YRB76mbBZ08kWPPTS2gCj2xa01kcMBpO3mSSFuXTisC5P1Xv2P+BAsafhtRSTIqJYuNmIJwXxHTOV7B",
+	"9adqWwwGznumHhubA0IrF6oMX9MdiDRmUjk9rJbx4mJ5hi9KV853KeK//AXgWt5o2jtQdrvPsuIu2Bfr",
+	"pzQNLu4WoQ0YXY8qKKS+AOZgRLSVERHEXdHWqsjNH3o9OJsVKUNRAYwCVq0ScKLAiremrYlkmT9rh+9F",
+	"sK3MrV27lmmXNizSGFz8HppZ15C8AAUU4S2yefrazz/86rdO//DayZ2fWqaDogpbwGRGN6ppNfrbDk1Z",
+	"rjoxncvI8uNqXHgtje1V7cJdHxMmtLxVS9dRB0iO9VHqy13R6iKLOxnLOyMxzX1SeUnIkj7G5Nof23tC",
+	"z5JcQ1mCwahKmHjU3pxkKdgDzgbfrF0qblWJfmCKN+IWqAkdosTQlFCSRByzPJ62L1x8OEqyZ6hiV/xl",
+	"GIvYxAp9/DH56CuDEZCE417TX5DNzx3e3IrI7vuvfvvi4yvGk0lFhyHg6ZjOL0hEIevNCbwJ2Rv6l0Fq",
+	"Uzjab227BQ91S/7EhNgGsnnIALHIICmjQma5NJkAyIDeb047sMMI/B8dCtiiCLRmA+bmrP2We6ls1yxK",
+	"wyygd/9CzOjxCgrZF+gxC58P/sBjs7TOgeThtoXt6dnuFYFrR15IGc+EqyvpP5QqWzsqNAdXBi9VPko5",
+	"7gnZDSYrWRRjv0M5hJIz9lZVy5lRRQCoozke3CDcFmDR5uY8CAZd2y+rTDM8m9L51aApWk9UdbjecZrV",
+	"vawUm2RndBbTshGP0jxFFKROSLqxPBf5knkHCp/cBJ9In+lpXJDkszdvXjd6ECicu06liz6dMNKj/XG7",
+	"REOYS7X36jSCHudFRehMdG30P/vZ/KZz0w/Jx7bYLHoQlyQinQ9+fJBdG4Hd18gI8oO/11ys/qwgHxo8",
+	"Xb67zS3Ei746xZcWQDpdDMvL2/+Zbn95d/vpW+U/dzpHR9u3PuXFsXx2QpP0ekr7bARKqecStwFVOMg1",
+	"s6SGqLG8FJvbj48oONJQYm1PxHM/K0yxhWapZl6MsK3gEG46Wfn+MXirZqCnFhCtsRi8xzyDp53gVOwL",
+	"4Sk5xykXyl825MpUKjGBIkipFGTI0Iv84WtvfXjnO6dvf+PBO6+DKvTg/lunP/olMe34nbZZyTjt9ZUF",
+	"lvOpnuUU16Lm8rVdJGWN+rWZecjayB7rOHXtyru1f3Z3vd7D5nW+rFcX6uKRfrHkUozFBdm02IuZbjnL",
+	"RG7xDcnzbKCImKp9IgaDULpDsYBVT+hudPZ9+GcmNHopaQPl0bHoE6acIrr3MBmoHXLTPIOYboWAiphj",
+	"jmnwiBUK+aiAd58mUhHN726rk6lURCX9cYFr5mTUYtYIi6PCGeAWjiWbj3731um37zz84X1Ta7ZMna5y",
+	"ySiJGUKaeVb9RWHAjS1QtNtHZGwcXpzVPXE7kN0Vun16AR8gjrJitxXZPLn305N7907uvnty772Tu/dP",
+	"7v4DZJG9uXUAOJmklzM6lhAh2CIUMNrgQo6SxuAeeEkfMwaEuTpMzSJEP8r05DdP7r59cu+7J/feOP3G",
+	"ax/87WtbB0TlU4RLEVNFuvbNrl6m4rOMZhXEBYc+9p3Fnj8rZkb3h3dYvE+60FCXYOePfveDiHR7dNgl",
+	"J/f+XlPu3ndO7v3Lyd3ffPA3X9dPxG396vce/fPfPXr7tzZRbADZcJyRKU+ZlDjkrpsTDXGwWMasR4cm",
+	"2ONWqyQhN49g4Vir8dtSXgmvZbtEe1jVa1O18cqtBRT2nJV1TspwTUwRP7nz9smd7++4/LB8zVYnWqUu",
+	"t+7DadC97XPJ5RNenzUxLKHbGBub1LQBbP5b0wpk0zRdCucgICNRi3IDFDTtj/eNo9245GfaoMWY5RSL",
+	"b41Y2h7xyA41nNXg5PZ6/XhczIh5Z7WaYzOaKO82NQ1XEvjQW2hEY4GbtUqHCxiqliuKVS3nWg6uWKRl",
+	"/AIXgWvlOsZrFBQ8r9vJYMEUd1of21YoohNX4dbgmprmnMX1TlSk8SFTeqHlygXC7T2ABzxVTHN705DR",
+	"OaBUZAygdaPiQqF205BIMqF8blyeOQPQ6rKkvYsUF1sH0wHZJZwds9xFuCbPoLZMPl1Jq3z8ySeWX9VH",
+	"G3SqRGeQM7+nhaNNkk0tmpSW+fkxg0LlWqui/bEeraQpI5ugh7EYHN3pfAt1ODwVpNJTFHgXc0BMikYc",
+	"6ZNZ7zppYez7Y9CJEoRxgwtfQoc04ab8NeHM8WU3ZD076+XO1McVV7GUg8dzt0asH7uNYdrtkxttJYmA",
+	"a2W1iAAzl1BEQLuYOtOIE1V35iynco51EjmOGRsAEEo/WrJ4VwB8ZsU9vfparb0YeFoshrtMEm7+3Gs4",
+	"v+pUCweYmG7XOaDOyr1L75WqnrRPlppLGbKRtP4gk3AOT2NF81AYyfIsE+MLj8+cg+IknxRt4qAaiLAm",
+	"j7VPdTrPeLWPGVqgINOZ03HsAXV+KTjRhpzzfssPD+e8f7bcneqB4ph8ducVjIcquMOEhaXjzTO4WlRS",
+	"al/VOxgjv85xP0l4ZxVc9TVxPvJptW46QBdsRBsQFWEKNLmD0bPkiiZcdjSnegHhveIh2lB5MhyyvBN6",
+	"vk6l5mOaJmUGxMrSET+fcpWka3y/FA5nUf5NsWCeQ0qXIkU19lW1FM2n66YIHzMflBBq/XrKBwQ+JWPG",
+	"LIYn9Ff41KaQNJsEwr0rPLxQFiIC9bxbvNT1pt0uFBhsFLx2Jyz3DUvGZETYznCHnL7+jyd33j65d+fk",
+	"3t+f3P3XA3vp4MZHX0Bkrppr88mmQ8MHV5Mx43IpO9qrA9c0zfGj27btXHhwct3yFTA29DLojtIwDIt3",
+	"PCLgLH09p3nHnVR3p1kgrCoA2qg4sBSBranPoHN06bSJxA+rLI0Ky0ftDXqe9lgadAMtcem0yqM/xPuc",
+	"Iip3VWSW5xHUJ+y+nFEIf/W4aW5oE1GSfMohPjYVswNC5bhyuYbXUOBo4O2jBy18M/SwgifSSoASM6MY",
+	"fXBlirkvrE3pUjuf1Njl26rwuC1GWlQa8k6ExcPGXP5OzFJUkj2uqzXzWj2HTZ9OJYsB7RaOGXRaXbro",
+	"jQsIx6WtA8ogeGdE+dKJlkksvsCaNmm0GN5SR14wQW7VEUQLxC8G4F1FMTtUoj/2rOExTYxK5j9cDbAH",
+	"4FpmuZgkksX74COkPCbvv/HfHBeg/stecXhizWiSzjsxm1Aeh3or29KHOuQj0GOW06ENSVUWVPfiU+CQ",
+	"3dnw1ETWDzpi0OlD1vNCV8Wcyf/6V+KO6oBoBbXQxfDHnbDeWvbYnNYbzs2dKq8AJHoImw//8Sen376z",
+	"Be5WrC+hSI8xXo+Yc5TEnGGsVSaSUDRjK4dDPbW2kupS8k29Q5xRbbl9TPmCc0/RTnGxX5RAF1/xQ1Sy",
+	"uNOb+2PvHFzK2UiQlAFkNsQYNOFSNiMA29vBEtoZ8HLgDqHHUoE5HAAAz26rlQGeU0FjFndWPYibLxLN",
+	"XM+95bpBh2RbmMjiABb55ZbDMWtpfyWUgNXxi0JEkg7pTIvQL9GM8kzAheOQcZYnfa9qjwvX3vVq3l8L",
+	"TptsOhlZWwcYzmArLmBCQclHTlDj5hd3925Bde7/evGLu9uP39ra/+Lu9hP40580l6gpMuLdyS7bxyFl",
+	"Z2WkSsMdKzl3HJiZFdEPilHXVyWRRhZoUxUkfUT2dnasfNg8ffXrp9/8261AmY9yJ/kKfCxFXFgGA7hy",
+	"CO6izueHsKvAIRQaY3g/luv+EaF3rF6GsT2+JjBYWHwb9AMiuJHWEN3hX+ggGPLz9gywDFOFgyeAAV/J",
+	"toSsShga2cxZX69TTKgqYJMBKhXpEuK6s8mlcyhf6YVGCoFruMN1LxdxeUra+rjP8ZF71lFKLEAHL3QL",
+	"cYmnLh0yo+mZK3xQKC1kUKOP88UiOKt9IOVlE2uFwXFk89Hrv3z4ve8/+t0PthYjFf3uttO/fOv0tZ+f",
+	"3P0GhvECqr2BHILsrJwkqh71VnOuPe5zrkHIrt/o6kINxi45ff01M/pN7AnCHkwUV+RGFRujHDl+i4ic",
+	"dMVUQRs/+55tA9PtlFvPHqs9ouoYwClSifIZKR/89JcPf3j/5M5bhPaEKa7z8De/O33vu9YX+YefPvr5",
+	"jyM9CfzvH3768Nf/8vC/vw3/fHD/16ev3YN/nv7b7z74l1cjcvpPf4S/H/3svYg8+ufvn377TkRO//j9",
+	"atmAopkatMNugz+pLp1hVl7+tjF97QHIK0u5BmXbDLUwAMrOfKO3qbSe27S5t66VSBkG2JjoE798A3gm",
+	"mZgc/5ZKs0nDCQMthW225ajH55OQU/oN7JLVApPcc/pWED2jsyxDTfTHEFTjOfOuKlmPF5oxrmpBQ958",
+	"axuqs9UiyMefCVQ3MQ0tanMqkG+d5Ucjf6M6uSXJQdcyebnfZ5k6nA6HTBZBu2cCj1maAj7VU5MsEASx",
+	"t+uDUGnC/mrwN0+zLNXHq2Xo1WI8ZgmPxawInAvEp+21L4EPq10dVGBpbGqet/SfPtMCirTuhyPXFxc3",
+	"E5qkgNbXGwkx9u6YtaLFjvWWVKZK9Bl0TypVJ5xVuTr6G9zoGzKtNKOWaYKFVCqkUTURmbZWA81iVWhZ",
+	"x3MrlMBi4Rux1xz+eaaAJmvnUHJZb9GZZImaimF7VIxa6q4PS4LOtYYbcHInkkjGDbayYeILknzu8NqL",
+	"pCfieQE5hklKFB81J3PZXqPKtPx+Focs5xATUyXyJwtNey2TwRjSxoi6Rsug9Z4910DSck5N1R/Cms5a",
+	"0aa+TV4/0SvRe7Xw0eUL5L9zWjcqZ434O+Ns6ZRRcIu+dnyjemsUUoFCINJOCFXZXK3zAKmeD6KUB1c6",
+	"eC/2ZcFbWAFmWeFl01hgbGHk508Mlzkw0hssSxlP5GjiLfiUGU3OQVCrBfjkdKAkMXkpaANnWS6OaVoi",
+	"GCE4FDbR+rbaKpFBZCzppEgsLZzrTrHIq3B0xvbi5tB84SrSvsv9qjbZoDO6bzuzcscXLSyEdzn95aGW",
+	"uiJXrqQk4s7Al4uBlQofvvn1h9/9zcPv/SBarNvXshDCR1KrqfH4ihPZ91clPH31Z6fvfffkzlvrT2md",
+	"wkzGg9BSlytLLS3JgkxS5qRBJo6/YfVzd1nBpY+xYNLSMkRLSwq1rhi0X6UZ1FyEcgc2YztRZJO6d6sT",
+	"OifZNIWSyKY6y9YOedE4XU2C5CAXE9tCgSwmfeWJGnkX5tIMWOsWWxol4MD0b+UPX71zph38UZRHqt7k",
+	"yCZMfFWvVG8uIEr0GbiXcEuwQQ02rLHQZ6kHjawxc3SdmONwHNg1ns5tZikiNRMlCEhHwEO0szG4zlKM",
+	"BTHFrQFWrYCz1ptfCksceQGnS6QYqBnFLF1bXg44uZ/k/ZTFJE6GiSLvf+snpMewbvFeRE7e+G3x5+bD",
+	"n/xqaysyRfN7c/yHm1SnDTolchZrW80M7gDRENxydzmjMcmT4QiRgyUzigM2gsl1EJ8AN0YjmtO+0os6",
+	"F1Myo3wFlEPd4BeQ5I039o6vrlDeK/Wn7L5zUsKK256y5lWwyFVlE5Ynq3MWFYWwjA/QqYe1sCFWi/QG",
+	"QnyGqv5onXiCkDL4LO2PEOEikYRyAr1ABweIiZFIYlMwBUc8zxmPNHcKbothC4ZCdqJHp78wCHKEpvVg",
+	"xyaU5vaJVk1aFZJKscmiepXwmN0OFMQWEkhakT52T+vumVQRngS7O2HveSuublm0v7jPJ0Y01MsKj2gc",
+	"rtpvS+Y3Q4DCaxUYeetLM2yKdTJSOjf/hDVu4U0Dalcc6aaL5WsXihS2owll+5vnWrpBJJNZNf9q2VmE",
+	"GjPPD4hkzKQrG4rKUIOGQqEWYcvQVAvQOWG3MTnbrGyoSU2IFTW9kv0bw5yWrW7Ze3CxWmbIThLu/rrX",
+	"IuJpIzpD0FM/ZTTvLJgZtU2WT/W2nohjUweuUgs7WKcpWA/9wbt/++FXv6Wtqm/+cF9rY6AAYLH4A71X",
+	"ATwIIShoHJNpRjaHQsSS/CkZMCYhJtUeJlutEmKakvHbmn/n0lkDuU/ufO30t187ufOt0/vfePijH7Yt",
+	"7tnC0ls9d2j37KVsC5PKc2N2seE0K20u5z7+CS9UkmsyFVN6umkqjinVWIK8fS3WAhYsAowsvfPtUVkr",
+	"I28Dh0SuOV2bMQDLLPUuAP2wXV3XdobS4SjJboq2dtK5sHrF+lmaw5FM2KF+z4vKBDwEtWjOWGSruEsK",
+	"1qXxRO69vEiivYhcjMjj77/6izJTzX8uKbHExvLeFtnKOvvmkI6KCPrIwnd0ZvSYRWCva9sOUqgiSNqL",
+	"0PaIwPaODFJRZI/3jv17JNL4/Vd/0Zy9BbXSzK0ekAhmFMRjLRfqPC6ZylVvAeZMwwPyh60E3Tll9MZC",
+	"RIvBmXGMOB5rNX82EnZt9N7dBxNus1uL+uhGpGsvU7r79gO914s8iMvXr27Z28AChYZsdot/d/eLrKni",
+	"t0rY1ZJIEzDL8ZNmjbSI2wA6LaXtOraWR7D7MfBCq7FA3GqdAYxUK6hNNinBlrQknotpbkw0Cs4IPZq2",
+	"VGxLuSDJrk4ykatmr3YQ77NkjP5ICMn8KKr9qgPxDM7x4sBfIaP+TOXpxCzg+VRUhcQm5SQBwqKpDX6V",
+	"RJmrdarQBpSEWtPEXW3OZgDHblw5G6VF6FOa21a5c205MXPC7CpV6tDvYT0tRW26Mr624ltRdNlmRM4K",
+	"QgMz3hexN7D5pZvPbT+lSXU4Sgaq87mrh16WsrzilKgciSwZ6BlIMRZeciVDLnIWd/oinU58hVY+y6gW",
+	"pea5RWZN6RwStqzfRNuCq/ktl7Ctm1vQcA9f3Hm6xazDdTZKNpyJaRqbM3yJFySYTwAM2FmCX29t7MCG",
+	"kEpYPAIYEHiBc1uQgmzmYiYJNI9grjLTJJYjxpTBe1UjNsFY4BEuUY8lfAht7B0Y92giDdS5XjzdkPO6",
+	"5ncJYcHksiITIRXZi3Z3d/dJZXY4CEgUbO3xvCFmjjdmoRaLmPnudKmiBGatJxqRXkr5mAhuGMyUdvIv",
+	"lTRBwj4HFOAJkL3d3VWvghdOA99t8DiAB3lDTyQ1hgYRnGTTPBNaWTjEPblfxakcTNNBYv7Qo4zAo2lc",
+	"LZyxmHBBrGGwdU4LUYrUsKenjEJFAY1eH+Q7SSds39lTmholGrCvXkjo2uFF4EWtrulJUJ4wlDRklqQp",
+	"evNJzmZ5ohTjLe8V9DjI5vvf+onm+72tfbxEM7syIj0E79ObKdP/p8WB8ZAVV2Q4L5OTeGaCB6I2S0su",
+	"Ks8As0sKKVSeQY6U8x6KcqMunko2dZZgUfIX26jhALuBlTfb3xOXBGm94ewhicFxbt9+h2qlyH0NR974",
+	"Ui1ErKkQBmHX1InEpgqu5fyc26P9sbmFae7BiUqBfnaWRRz4D4+Vd2Zc7kyz2C2Ke5RuU5eP3BL77rzD",
+	"bHG25NDVFOnzcayu6f+MyG6Z6kO+gBVVFNkt3KLs5SlNy5K3FtCeiBmTti4ggI3LC0QrkwjATP7X94kN",
+	"TyNZOpXEdQEZsQguUAKY2taZiIUA82qogL242rx08aI+4zUrlvPdgnuvOuD6BUkAZMcJnupBFuaVa88Q",
+	"/JDQdIYVqHLGPlav7v5iSADZ3Nsl//+tAyJ4OtenKyV9Kkfbgm8XLrwaPtHuJ+QchnvpkpPRf4jnTlG5",
+	"MRcTuAWHxVX1kAIuE4WZOiZ7sbRQIjIRWnZB6ogShEJdM72qMZ1rvQ474MV5CcfjROuQ0GkdTbdPU8Zj",
+	"GuSjyvSj8nac0TxNmFQkE1ImvdTUn0ts2UDAdNk6L0e5hyEiwAbnJTi45uYDLdNBr9U/4R0F7K4BY3JV",
+	"zmjmjbbxVmcItDJO+oVoKzyBHDlgYqxMRh4lPcrH28BLA5ZHZCx4L+GJlh2nf/jGwze/e3Ln/zZfuqcX",
+	"QH2hq8XjLtvaIVeVPT+lOVIRjZib7QdKViINMLMJYAKoKnDBOS62zevXDm+Sx2iWPHa89xiepI99xdro",
+	"rzxmXgW/ESrOJFF6ANKp9tkVHMqudbGARBcdv/ZHG+hPEi4VozERA/uKDQju7vy7vUFxPTbtuGYh3wjc",
+	"eq57oEdVf7Rx65VFhgLUblxCm4g/5cnLU6ZPAz40Ljq0p0gX2umi0DDa1GaijIHpW1j4YGtnMQBvoUAd",
+	"r52j+Ha5ebmYtUfzcG+hak6OZDhiWK9XljVM17qpWhYgZl4z21LR8Xg+7SU8KvULzsYiEzIio2Q8p+Np",
+	"RObTzADPnN8dWISBFzaSyREctgSpe0umPCdYovbxCKkdCSInLJUoitDyNggbWpbYtHutYc5kLWTLF+JY",
+	"nGCJLRIjVYTnfUzntYEVvii8XNF6kRAQBg7CrDLQ0AFXkHDrk7vaC+s7UZF/7imac96qznqXg6FQtlrQ",
+	"WtCWaMA9C6FYFXLHUyJAjlh6bKooQTSNHkJkeQ0cTG6oqU9RtXNe7P45SL+XTO0jhxevXkA13yhJM5No",
+	"5oD387gYwgDj1DahId0OSwflsVl8cwBddIu/u3jKYStd4yycQWK3ZEpq/Q/KX1uMgJQm3IJbruYF06ty",
+	"xT7zZtjBGIJwofDUT9zlWUShPKHAVcNnxYwMaF5YWeCyGgq1bw56TabNBft8KzriDlWjgqT6XxSJu5lw",
+	"gFnABctLvCmDvKCbMAVT9GdQpr+LWdzQWE4GYspjMmAzloPpJ7HaRYLuPak1myPeLZyC3Z0j7pi71giv",
+	"mueG7NEGDqxStAWG0AgSrejtTk4VC7khrIna6i6qCT/dac7pOTClhsuUKksulxh+2JbQsybwWwttohkM",
+	"znQViKNbD2TeQ4ylRFjH+7IEFP68MOGrrBXAZ66AE+fmJsaw/FPR3u6tqJEpPZjM7skZQkKG78/F8Fsd",
+	"/N4s3flEYPzvC3zvpmI4RomTnOl6Hxc3BrrJrZgr5IYJuKmKxRTRYSsC0tiFhYjsmDCcFtD6lYj+hUWE",
+	"q7fQZRTTVjnVKkd52b1PjH60YwG6PSgFgTqHVytx3XAzy4dTg6zkCZcKILZhwkSzuMK5uXXkoMmiAd9C",
+	"X6f98ZUR84GhliFfXrMpviChdmMEl0wAw31BksPPv3QA6U49hmHkfjha5pHgJYYSFPyLrG9K21tFOTx9",
+	"vmNn+0fT3d3H+30RM/iXn6hhHJjwUXLZmQ9oA0uPkPC3RqJF2nCTfcr12PVWKP17Wv0dtKjszuZOpXSz",
+	"LqHVXA8MHIBCOzOWDEcqVH7CgIkGOKIoaDpmc+lC4SvUMMmz4PqFZJBa7lX5LTjqe4yMWI4Gq7WiKjbh",
+	"7tNbqLoLzgigh0AsoQFIgy72zSV7txh2t2Ao6HvM5hU92zHgn/L5eNxEEh+KxSJU6EpFe297AmkboNhx",
+	"sTrDnE7kyspCjcP0AGot+virSoT2yTTLgBMRZhDPmjLWvy6KjH9gSb32c8CCrHezZLhFurevhPdt7wB7",
+	"4nYY4LG+mJ6olJ64ba6buNLHvb0Yh09b3Ci2XOPrSX98xWAS+JEK6mB+PZrrR3ZXKyrHFyTsQq9ILoLA",
+	"fAq83tEoKweARIzxLZtwh8SI7gZyNfvj4lJuq81lKsIeYM+hSa9dOqATsrBLHxr4NmBeg4QncmTQbUOI",
+	"ytgsqk9LWqUEXsFDBQJa4G9vkznLxVSFRmlFJxq/NGf6zOox6wWBIEGhRiwnFpF935Qb0KtNBgK9ht6E",
+	"Fv1GY35Y0h/f1O+Z9ztxFX8jhCJSqjrQi/txaJk/wYIZYf+LjXDAojVQYNPsJkknrNhL/84qbhSrtmji",
+	"jxgNsBq6XC5IhB8VGePAQ9JFBxecQczdjKZj5PXyQjPJQQxIsik4eUxk8jHdonxMN1feoI8oj0daAUAH",
+	"PyAbUIQcH2HNUgf+gDM1E/lYKxmxmPH2gCQu19Y0AhijnwK67QvSik1ZXOxPFyQguB6tDGw5XW6yqfGo",
+	"mHIFrclzmi6cDJ7ptkd8YwOPTLtWsoF1n1s20WsVFWzR4A5uKGeBDzsVVXZRYIUgB9aM2G7pzvIlZk5o",
+	"Ys3Y1fyvXpjiGGGK8FjxOhyFClyT6SdmDYzOjsw6FCThSuz4gQyOmZ8oPmQi+3Ylkdcp/1HBi8Lceccx",
+	"V3gYSpqZ6XiX3bBhSKax/HouhgCNsaiKVg8mNyZZUzno0eykxqnkZ5AW+mrZSrGU0KV3FiJXND1kUvrx",
+	"sGQ+6CgxZv6NgqiR66HEFm8Ed0vwQS6qVcfEDMF6sWAM5LPEgqdzf32xvshCAvfy9asEn6M/RqSM0L4y",
+	"qQ6I4vxYBiQzl+E2Bz6RBGqf4ednqOJugTgNA8NUF/HhqsSL3HUqZrhkuZMhv7qWblMsuJtT9ERzhfeM",
+	"SjkTeexLR1oF+NlSp2gvPMmXpC/3Z2ndzHXwTYM7YAVYfS2SyuJvdYvOnsa0by4HoaQ4KkGzXGsqlhqy",
+	"fRRFGA3btNWRzHP8PgdlGDH4B7x5xwkgqUuoZIgV25O8GFCg0s7629d3IPh3TFHFsjKhRlTUknc+qu3x",
+	"+JLVqECiezP1zo10lmrQopcSJWBHyN27uBvyXNQw8QJe9WW+8dWc176xLySrmNzcJG5QhHwRFH6Y9zK/",
+	"uMF5hIm9Fga+gANa5pxFd7BHeOX9kYXjrPlWzBOyefrN7z1887eP/ufdB++8vrWPhf4MHgnlXGBAV7BS",
+	"qjU12uN141g/g9/57Ztw4MVlLTQuuBEXbi2GdaMdlgY5jNCtNZn4lzuF7Rd8HBabre/XV6k01uKCFoHc",
+	"e9PBwBeIf7NyXypmnOCbppCHccdgJKC5Y11SzMPdFktDDs6IALsmHlrNM+pJXUri4NouQ531RDtUOnPZ",
+	"xunFZbYlILWLleAqa+psyspmqhApKmXDEolid2l7aNlMj3OZ8en3n1Y/WzqiNXHEDFM3IokR0xH0YTOW",
+	"JZHj6TJcsY8IKqwYdCNFzgoXhvNfAS1sdXiurDylWhwQTYBehpeX4nkFblL1/A8//9IaqGQBgDBTTzmM",
+	"DeYuVQt0sKVoX2eH2VpgnDC+ZJsdvGRJloNwuTtt1RrwQcVGnz/EPJZu+M+CpgPbWgvOyCo8UPwzkUrk",
+	"8yMuFZ1jvqijEuk38IYEM+ekDSFOFNxtmIlDJsIRTxOpJEZWA6DIVJEph3SfrnE2duxETJ6C2sHC9Uc8",
+	"ZxBbISEeuhqVbSekRwj1txJFEomRg+egoTmqmZvTsJqi9gId18iPYa6bJ3ffPbl37+TeG6ffff3023e2",
+	"9gne/lhRZ6FAJJJwJGbFpQWIX+MXRGe2ptdlA3OLoZ/2boNpkhzxMsG6kOTlqG1q3hyWrgg0KoKEYQBF",
+	"YFFUeNPd+GuMzZZFp/YuYYLOnyOeYL5e6SNHBRYGa28QkExJn9nUFtEfH/HNrs2fgB+6JvsaEm4GjMVb",
+	"mmUwxLg6LQi03z/itniwgQMwWIxi4EQLG/N7kDN7STChY2bYN1EFl2vZyAweTpJLiLrfIZfLXq2x0GO4",
+	"0PprydIBrA/KVwzD8PAFKu16QQFe6wAuHI/4Ar+PGcuKGZMRNSy/morvydfxhV1UtP6yRE8bJDbXIFjp",
+	"S49R3+zvciyJxUtA5Cp9rrfDV149/W3BNKnZaynLFZ6sZTVow8I0TU1yYyJxjyMHbu7uYwz81s4aCQzL",
+	"zRu8GR2zzBTeAg0HjBlJU4a4wRyrjr795ulrvzz90S9P3/mHrX3SlQwtnK7VkswskuEUpLRsqNUN/9BT",
+	"jUyAf4+lYka+zHKxQ7b3vJYVqYmAbQvY3906KGAmGvYI2cTbdPuC7cepJthE5+29JoOulpcouJxO4C9g",
+	"udzk8mQs70PJnb1diMB6imx+8O7vH97/4aNf/sWjv/jqFtjwAyHiNvHAdYuxOgSowq4XBZd6TvBFTCsC",
+	"fDAMCMVspW18uo1/iGnA11ExQWs2BLjyNf9iPBkGs1Z6Kg6gVCgji/3dtI++8m4A12ZdQfzUtLqQIbtE",
+	"jzuH2GZH9/9EyxeZcSTHxoitOW3zXOQB3r9hQgnxZlyYTB7801tDf6R1HV9Oy7REko/pHNlHC0nd1E6g",
+	"2hGoKrbk3tIXOhnLO7pv581yUGXh3lU8WjR8HQ2RBUseLR/OcutHBNytQPMWBkz1GgBHWiWmG1Jua+Zi",
+	"666pgyu5MKEA2SOXjbw8uFDY8NyyPc4t3WP1LIhqpZ1Fh/VUeRDFb9BEWlxsRiYCIvAvSPLBV391+vXv",
+	"PvrBOw//5ZcByON1buia6pOdVz0yT/wOPidcKK23gWoFSB4Ga2aziNvCzbHVqpCy7XWt4mPRmvU4l1Zt",
+	"aVF/pXFWto2eH1AxE80lF1vPoyTGQu3PxebtGysUz8LB1luvt+VcBlV5NMJ9U6GJUyii4QJzYcE+yWJw",
+	"q9ZyazGjs2slTdXBPl7dxMOYjoc0zimU8SgzqJYnNV2fqsszOv8Y41YtqnNNYxfTvM+KIOBqBh8ut5aE",
+	"9nkbZASjqVfM6TXiaDfNSPaLAMoLksxErkY+w+mcQ2ctWHU9lVKqhAMhCopA7KqHLKtEy9Qic6FzHw/e",
+	"wO131oBnTyoCHHB9bYTnRWGJFfmrtAmbD25zMq5VBroley0EttUNBsvaWsMXUwTNxXHtG9w6ADFqw/Fh",
+	"Vj5Ee2SA3hZIqjCB4QV/k72PgZ9XDwW/gR6mZXkxhWvJf9LENEnnnZhNaKUkZ2lfxHQuO2LQ6Wt7bZF2",
+	"cPNtVwebWaJ3Oc1qURw6/pKyPO4qCM68M6J85RR23FrCoqNZODs1qqaJrBhyQAdMzTvgmVoxjrhRiVI0",
+	"HzK16rV7XX2y1IocDikpXy7Q4oV6hWXqDFKbejHaBtNngZHPQTVZ3BznXCI0COLvr3S64i3eVIlOUXbK",
+	"Y/PhcVAWQMUrIGMAEioJrCCxBUt9WJxFhdhN11rcCgQaAv5oQalFmBExUAZBydTDQy8wJJemVCoT6Yi5",
+	"ELeVzabKc7iNLCTtp6uStlr53+/WRo7zj+wZOgfZjvyKPk8qCX5jhlj0/fjKfdf4Z2nf9JjldKhNVdvf",
+	"xaeWddicQOquSZUOUY1XHXbyc6xi3B4gK3Bpbr9bRgGMrrVATyVeXar/MshWGcul7pHoTQUB4DmFEl27",
+	"xm2fqDqlVvTa1oYaoMI0952hQxaY3xfgthCgKGWiFQbUyHUzgKVLORdT3keEHGT1OPJBMokZh0vAQNZ7",
+	"0U4oitiE+GHNTIDI7tMJw4scezwjGnrRVKgQ1iRL2ap+obWKBSfSRtpU0S4GeAKx23jDWnoJvUaafa1D",
+	"VUfrbP4YuOKtpVlD7cPMV/L7IF81Vsa3mk29/mgrZnHin4Xq+B3nL1mQJUVmLGcADYfxBJsf/OpnH772",
+	"1paf+9YrJFwWQmmmzQ18t/iqE0aQsO6NlXgNt2Sz18syYbnfbIcGgryEYik2ij+pa9W8+AS7ssOMvGVP",
+	"ixo37t6JKqNd2A61gqQFaLrlkrAg/LOcxsyXjEUndBjS3QXUggoVgk6DpshCIafU6qS2u6Lt8IjXMbg/",
+	"QjHkAcbjxL64D/Ee5sDIUtpngCprIEbFLILtObOAn+ZQcW5Q/fJ7UTKdy73IJ3crUsai7H002LErIcau",
+	"LdUc+bNKh4tKjE9ABORCGFnSOZEWtvew2PbNMzQiYplZvgzxx4gtreXZCFNQW6bcp6V8zO7zyFJiGQHP",
+	"wUoFnfOT9pzjMBBm5fzclhBNDW0u1oKvwPSXifk1V96Tl1bz0i5xlTk70gtT//bfPPy7v/rw3u9P//KN",
+	"iGAE5oP7b33w5j9F5INf/QzxgiPy4WtvffjqnQf3f31y5+1HP/ndw798KyKn3/z+6Te/9/Dr/+30L38R",
+	"kdO3f/jwzVcf3H/r4V/9RXTEH/zxx4/e/unDH/31hz/4y9M3vnpy9xsRefDOG6ff+trJnV+d3Pn+B3/8",
+	"zoev3iGbkil7i1sWyovIyZ0fn9x5+8G736uiX5riFJ1Jgk4YwL/HHD1IY+xo5qscnuVl/JQbyB1zwE55",
+	"P6XJxFyIADJzBwWNljJqVLEZy42NFD3sU75GDZJrgcogqJ1aXAaSMgybtA35pcEyrJi8sOna7MIg0Ilp",
+	"JsxZWrc+p4uiJ5tTgOPykiMIJmkdMEBbo05F5OUpzbWs4wYDGvkDg7dBvYogwB8eAie5JUasU69spDhz",
+	"KGSNViFgyvGCJK3UYVui3xkW9jbkQk0syhpAdiObiGGrBYwz2+IuCK9QYo+g8YbJnJsD31IhzEPyBssM",
+	"+FAN3GrecTJEQumgkJviizTF1gFXWTG+T6jeWFQq8rhRKzF4nxLFuBrZyCqMODUhen5l0y1LtwLigBlO",
+	"6GYcRhQ42UdFdbE1j32nxlRFAygG5QJi2rFEJXHbZMj25p1STQys1jID134aoFwbT3WhEVr8Qvtpm/Fb",
+	"TI0zKTB16HNEQylJE7lc7d0TZeGwc0l9bnJX+It41ukKhTHbpE1rc6dJrmdUKaZPp43/8sXL2/+Zbn95",
+	"d/vpW+U/dzpHR9u3PvUnPpeGETqe7JKYWUWiACjS0hzuB7RMOiAUsY4ACh3yCsrCNYh8BYkRFG6M4qII",
+	"WHgqTwWm0tm+9afBwYe0Bhu/s+Q+eN8IJ/sqelQNkL1fRwjffDdGUzXAG6m1MVsCALb2RlKOxAwD2ME5",
+	"DkWbncNrBaSkY9Do+izJ1FKqTkTOEIS9oCyUOETHtf8MaAoRKUH4aByjIxxKNDUbdg2LX0SSu4tPpCAD",
+	"mp8BftzB8fVaiN69jqsSxBo4E/Oty19BdghdPZ890bwVxuQ5oUvWUXwqq2XLEgfzxL2rOEqyK6bely+t",
+	"e5JRPu+MRJrYy6B26VWmyWfwcF3IFJyqjhgMQhVqHv3rT07u3nn4g7unb7wbkc9+dv+FF0jCyedoRvm+",
+	"vdQtkyrgqi3Bii/2ngluW50yaF7hYabVkRBr5q08lKO3Mpv20qRPzAckn0JykJhg2bYdf5kht372ot7u",
+	"Xm64tdxm2Klb8Q1he8I9weAqi1TtDginu6nMogz/mTOaF9mMHJC29ZpOFQZZ69m2x85YvvK1sVou8GS9",
+	"4NoF7yAZZIlWa/9g4SbB8difMTaO6Twih1OuF60o6FRPzHeV+8Lx+mnX7frpxrx8p1p4ZeQlr/vnHi3u",
+	"scUFXeDUpp28nlF+Pnu9JOGl3d0Vtj5sc1MTa++J/d3dmvr1ROMec4G1m7dJe9b7d84vIWZ4hip2xRZR",
+	"XPDWspA3wdSjPAD9WWtR8bQIpLHJRyaAAf+Uo54AkP5WxbKW1VM3vflJbWr/ebSkz8AdPyZpR8RJ0F4s",
+	"1BOqSA0eOU9BaqHInClbojDWGuoimnLotDYksLNyqjjbDp1ZhVbxplg1iCqOcybl3uJsHn3nndO//uuT",
+	"e+8++u6vTn/0G7PXHty/f3Ln7dPXX9vbfnp7rx5f2yLf2HR40bMw0ySNMf4iJrkQE1/ri3EVXsX69P7d",
+	"02+88+g77zz88bfMyE/fuvfg3b999J3fnH7jnTXGbTZSK9i0IC5bUANdUOSTLGFclcXbwPp8+Hd/tcbI",
+	"s5GBBm2KNc6EVDQNRBp/msTJMFEyIqN5NmKciAxZbJ/s7e5u7+7uPrEwthX1nGslAsOlT5tVe/jj3z54",
+	"5x8/vPf75sYDOajOpKKqKO2b4kl2C4Q21cRbLcqpRu1xPi/UBVgUnilVTCpbitQp4UtycHKy2MBmYVRg",
+	"oszvYCi4PueEd4wCqKXGVHUGIu/YIZTlA7AgTs/UXhmhfwadXla6GAffrRZWV22KZ0rGYsd+GBDMizYE",
+	"gpcsf+CVWUREGmsaLiprS4sPmmu2Z48DoG3LcZOha9+SJrK8yrMVUPd2dkyRCbJ5+urXT7/5t4EIIqdS",
+	"x9JSod56ktmKwT7NsTfOO9M8bfYJOFfthkDllIo7s41yJpGnzEWlx8rEChZZtkXP4aq52O3/2xbIOhyJ",
+	"XF1P1iu3M7A5Bf5ymTRN58TcPdYyqfxxMLsfZcoHDtZLg7Xxhns0HrLVK97ELFzI1zqYLwDYE4tIzvp6",
+	"s5gj3aI4U97mti1LeF0BeXK123+cIbbkpZ2ig0EQn7ugz6J6tBy5e8L4VAaTthKJ2NcTOiexsE6ZQSoE",
+	"OhoMZkpfcClqzoVaBTiwgxSd0TnYPlNuy7yZLHx98FEem0SM8vLKNA3awKRCmhCO9gp44QZI3eAA5IVo",
+	"yzHpREtEvZ3DfQfWsAo9UMHkRnoHFhizR3yBTWUdvNUSixoKsnqhnW0RXBePdd/BuALgWL36h59/Carf",
+	"OaW7AEJRVmFlm7y3LYObShIsoV4Af2CZSmjDRopbzRrqjVH9APMFz0g7Z6nMrfzIIO9MIrsjqNQWq63e",
+	"RzZP7v3s5N7/OLn3xod3vv7Be/fJ6duvPXz15w/+8MctL6GK+mZL0ikNxSFHxRQqKDIS8LjGRRsmA2Vs",
+	"Akk2W9XM2yq8iFiaTpLNQAm9rcCMd8h12h8TyXgsbfU0iSH9CXdrrLWvJVLUHfTseD3HRVJdxwKANGd6",
+	"crE2jQzGU5pk/huhjyiK3t3by8Lo2xdJ8FRkMq8U55mXSwM7syEavi8mE8bjUDGonrjNqp0Vn8gIbk8y",
+	"lhsVvALLaXIVycDUTGzJCbWCah6KLtXLWwFFVAAifAHvjmK9cJ9jg95txLpLQcOt7iZfItBCN82VA8Fn",
+	"nMGN4oSq/ojJ/TJakSSydK2FImMawhBacrvBVQjeUWJbbQT7VF6d+KOLTCyhZ+8b2w4zrY2luuTyNp5m",
+	"adLXhn8Q9AKUwxBY0cxvJVsMyUGSMjISaSxbOByhNafLyuiiYs5+aglfZdbGkvtZLiaJ8YyiezOQzOWm",
+	"ZFcbMlm5AZw8e/NdYtATqZI0JT19Qh2zAPbVSoB/GAOyBO/P38fIW+DXSTgqMTALMs2Z2q/iwek3sqki",
+	"WsUFGDzBodweSwfVxFVzDYjXnW5BvvDoOnqOoXvNsgIfhMsAOXpzQknGOHhtob+IzEbzEusUxwCl+GCK",
+	"xn+NWkxrSQzc9lmRxj4RnAq1ygEp+uPnhVpJnXey5n1rZxSTnvFeB+IqnLyeVfgZ/oHcuYj8uI9IjUBo",
+	"y4nahNKdHZShSggyWZ7Toj82yKwABIs3MQ02+8oatZM875TgdhPpjQOygJ134l1LZjTrG5RBocKsa0gi",
+	"Yk1RpM0nJyhs4PoqDr1lwsUiixbio5j6Jy51VttarVboY99pLXYPezngLsaJFO5igNoFOFkIpcWYwhZW",
+	"wgrbU48ltDuX7EiHJxv24nl4YZ2d7SupQmVnInwXSC9oq7QAnaaJ2tf2oonfNIA1fmUU3KrAtT4dTwJO",
+	"eheedzFYSG9E1HcBuKEr2cvdIkImA0tX5LiY9ruKKWII2mqBl3iCccgOTYKrA+enJ2RrylUHitMmoQLq",
+	"5RmOWq5J60X7q3aet6s/tnqsaB7ISvrCaO4oGoAnAA6CgcjBMrXK7T452iiF0dGGAZU21TwJ+JLJgM0g",
+	"SIgasSPEWK5TKbosoY8ilppE8kLAQgnUQu6WoB8wixaau1N+EgP3bDBfETheXdcgU5zXZv3Ek/MKxW65",
+	"JtBgaZxrTPSyI7lUoU1tO8PAm5IxF5D7Ar4KutBWqLKsWhXraYGbVNORUFIpSPzrKe2zs5G/SqldU/VA",
+	"DyGgKDULLyjjbHSS6sUVbk2wlU0ANijGpfZW2qcthNoKqHF+vnjRnAsQX544+imMRVtg+45YwZqMjsYV",
+	"2VzR0kxzdTat0gWS4c8Sub9iNeJl6GOtVBhH7oWSlJYx84L1EWTmNRGpDGhRZ2UroVAqs7KWSYnoZ9RS",
+	"rV44BaNWK21QF6vVkXoJYeDQfEoDV7TvX/11YG5SRuOOfhgEGYO5GWCal0PXTA1lsCfTVCVZSNDL8dQb",
+	"vRm+/muGoVu9qlxdZa8h0lker9KrTpyFCUfFipl51gBPnHEuY4T1woQLVlmAhbImprnZq6Cw7ZvLBYhd",
+	"iwgE1EVkQG/Xw3y98XeLDOXB3CqFvJa7SmAOD03tQVEEiq8KeLbAqmazwe38qljqa1Z1WWT5swzCbo5g",
+	"sUdJemI6HCkr0fRxarimVmoEwrnmxhkFpZPauwGxAmUF7WQxZtwfBVjjiGVsfh46sRWdTSmfQXxE20J5",
+	"/eRJkJXVh+cH+Sgd0d9ungHBBQEO5SC9My1DnhY47Cq3jkq8VBI8naOOrL9K+HBrH2o/g3WO1kFX219g",
+	"dmuT4YhnIk315h4yhT4cbSPO8kQpbf+BmwpCcFD7ShOpWGwz5NySaOXWuplM2KG3jMszJiQSnANEpkLt",
+	"Ezohm6dvvXH65lsP7v96KyJ7F7f3LkVk79L23pMR2Xtye++piOw9tX1xNyJ7T29f3HMr0vJaoKfWYSYb",
+	"0QY0ov+rW9H/1c3o/+p29H91Q94Ylmro4wJHiX5/mucrHt+Z1fxboIZ9FKGqDWeovSR152YH7WPIComg",
+	"yuGqVbmLaNbVo1E99cX2dler+rkkUtLT1WpTOxt/LB4fMcuEArhLxlXOTMz3oz/8/tF3fnNy959O7v36",
+	"5N5fnNz955N7753ce6NVPkAo4rrkPPLBe/cRoCYidRYE8Jo734FnBS+aH0/f/saDd16PCPIleXD/rdMf",
+	"/fLhN+48fOPdk7tfi9CoRywb+L7gV4IANs6PLDa/YZsfdTB3m/hfh7CXdleLKVyM5PVuukaODNY2Dd2+",
+	"l+BJvhv4qEjZT3IoYoYPVw0AgY/C3ujqjb73Zl6KsYC6sDTNGY3nEYlzUYMMCcQA1JwEbIZh8K2u99e4",
+	"17fLccN/q7Ysvg1C8NtGNdHWr3JG83TemUoWd6aZP9dLn/Sta6FPaMJN9labm5VggE8dVcsT4Y4kMdM1",
+	"w3SHsDC7xiVZywQrF83KmDmdUKj4IumQzuhGtPElmlGeCelHbizWdnH7wSOyt7cN2UFF2oP1XUDwEWYO",
+	"LS8Z+XT5v8YSmSHuWacxZ4Fre1drYftYM83EY5rcE0PQ5ooKQRapMEZg0fUJcNN6RlcPMw06Q7SF1qlm",
+	"YfnwcZkfwdyp+ygRIXdCY2YDPtByNgVxsywXt5MJOOz81yg2nCmA/+O33W3+MOa6g71Z4GYrQYqDfHNv",
+	"v0ztj+k84D63jrCw56mBVt7g5kNEqoPr5pya3HPK4SS4IC0FfR7ZZam/FlTfHTIOoBmyKMiLFYZZZI/I",
+	"hokBTzTx6lrost5lRueCHYY93mHN4wS8obj0FYJi0Avg8UmiLHashZKHa+DK6b/GKEvXyaUm0bJCunnj",
+	"qi+Hfb306UY/Q6CNl3ihT14vE9DOUdyw232WFS6KWr7nwESzV3W4al5kIo3CjQq2q1aLvFCnV86pa7sf",
+	"yhw2ZyY+Sn6BHntE9STkG16W2K6oDJW7nNFj5o+frtfhMC9GOAQnmxxbD03hnDSMjWipkhFtDBlnedL3",
+	"qhtB0IdrPJ0vALoU6AKJBMfLAq5A0DCd0Nudch0qTtEmj6j+tIgCWLHm0aTIrzYe2Y0eeBmi2mzh132T",
+	"IWaiqrHQ+Yym4whhS6CaPYSQCsUOiEz4MGVYaww/gRulpD8G31YFqRJe3YhM77f8tcFFXge7frrxosnL",
+	"WNdzMcyZ9J3zJj09TKnF3ZNV8szciLIl+wqDPVYoRgnvFwP31cY5+3aE2UcW/M8O0bs9WW8kxNh6GT13",
+	"7UqxSaYCs1+rmCmPoaZR8H7dvkCwdPVA5CZnXWCpD6rKV2YQjwOmOdmEGx1JRvSYgZtzy2seBIIs3It3",
+	"bQ538PczlaugUnWgpq5fI4ZgK6Tv2euOtq+yYIKra36fmNEWnk9IH3Ho47hlCk5prO9ZY7pzuByps/En",
+	"HTpkxvOsYVMPNB3XKxoHqqYU9F3x+rg1Z2Y5O07EVHYk6+dMdSBiyAMVb0Juc4FpMZEJLSrKI+DnBkYi",
+	"pX0Wm9QImQy5POI9JpOYGZtpBifI5sVLBOpSbx1Yr6eD5YOmv+0Pb0vaiRUcSgBSKBmCcofv7OOdj03+",
+	"49JE6KmiqLFWAvUQWBxMB0W6aaU6uR3oVNG8wJaojiDSVqVimk7wtyQ0o7m/p9Uv/KONVugKsJURFcFy",
+	"Y5X16rNsvNSvcf06ap+zLwpVpiL1wtvEn8AkIJHTvQCjaUp6U4WxWTvGcxmR2SjRqo9EeFbgEAyupRN9",
+	"tkjGQNtx4ojlljdrHKTxjlPPAH9wg4bwlx7tj8uauPgbxJMWfyGgVPknrfwJWb+Vby2AMv5dVtmt/tIB",
+	"UGXpDkXwzkiAu9+UInTHj4RKAYIX/y2mqvi3df1iAvqEcbXjHivFj4WpU9wjuH2YXxqq+9TEHe7RTmjn",
+	"v6CNdYpe+sr2MyZ9GiM6phKZXB7JbfZTNV5ixQsN3UaLTXN+h2Fx+KwZMIBSbqp19UPdstEHs+TzzFtV",
+	"hFy+fpWM2dyKPC2qSFeKsei8/+ovulEhXevlFhDmjZdpwHoRYDKwDIzmiOSCwxsplSGwVK5o6qBKhNOK",
+	"Cb57Qe9teD0ipuzD9WuHN8lj+Pgx83CHmO1NaCoF4Yxh3tl/2r5yeOO57ZtizDgZMRqjuzbRvfWFGCdF",
+	"NNX+Bswamy1HbkiHOlkFEKPm6NNPId5fXgiMWGTy3Idr2lsc7ytQG3bgKfoMl1Cbp6++efrOP2yBV8Vd",
+	"1Wk6SNIUyisZb/cOgQwVzSgpnHpEjkQGRfqOeCqGiVRJXxIxVYgyCQWX4yIgKLJViAkXCvLjN09f+/kH",
+	"b/3rg3feOH37v2Pqv3XcHnE0h9CPnDMao8SPjA1rXEHgZK6WSJE7R/yIf+pTl6dqxLhKDCjNpz5FDvVo",
+	"uvp3kSdfhp/3yWeAQQnCC4zZHNEFuiW2t9kXR7zK9UNtpszFdIdchm3TY6ngQziy3M1ANvUE77+7te8G",
+	"lczF9IjrMwnC/jGeJTE5n2U2Pc6dcvBeuln2ttwj5CQd8eNEJr2Ukfdf/Y7W5VAlkuTS7qWIsNu0r9I5",
+	"SZMxI1JMGA4AeooFkxATzG4nUhmyPasNHvmpT4HHvgto5kjBxzLElf/TL0nBu2TzxnNXyNOXnvj0FpKq",
+	"q9muG5GuSlTKutER7+Ia6d9ipmiS6n+Zw6uTxF09uwikR8KPaZrEJNEqR0S6YHTJffLFrwBmfHTETe72",
+	"K7e6cIzrKaATpEdjAi/tkBfwHQx1tmi/TGLaTcLJs3yYJnJ0xEExmIspsmf3cl8fbdvPGwCJfcJ4V68q",
+	"qLya2fQ6FBV3iugjzfQ2LhfI2csZHZuMSpDloI6APg13XixGf7NUJoVNJpxJecQRDHjz8PMv6SVH6Lmo",
+	"QH7rj4TeLJGt9SO3IiKRyYzyq8WAPOJIkEkiFR0zs5o3mMoTJjX3Y3I+CCD9gt47pHs1ZpNMKMb78+3P",
+	"s3nXiBqySfmcTHny8pQdcTwSyTTTzH3xiSc0DXLaV7A9ITyDkpdeuvrM1g5sMeQvk2mqt4bdSkccfuqJ",
+	"eG4SsMDsmEvHdjBT0lTSe14MCO3DcqtZ0mdlCusRL1q2GwTahVJvULMHH166ePHAZA04BgoyIUmknpxe",
+	"oHzKsQIwyZnK5040faJwGw61xLu0+zRJBsazUfnyiGPk2N4ukTvk82yObAiB3boZazbtkGtYqw5lFd6L",
+	"acmPxCaZ3tB2q8NCW94rNnxxEgNJzEJrxUPvWlPxrvsVcgSawdHGPvnizs7OrYgcuXav/v1oY2dn52iD",
+	"vNLV24NqmdpLmZG8BxhGV8TQmYC54v4ME9rQoOw6DXdhnNM03TniXWtxQJnXblE3xajn2mRD9bOsA8tR",
+	"ImQCCt2ayZnQPmKPBHOOyOLEmEAAxKc+Rb4AoqjWrRoxybT8zo0VIEs2I59ywwk/tW9cqIpNNDl0Hwin",
+	"naCzKqVSHXETLAhyAV4togeBqycCIpgFEItpIafHidsTOz7iuLv1Gdp1wOC6O+Q6HTIjUStULRAfDXkj",
+	"KPGLp5LJN3TawS5hBRMVjIUEMpNN3Rs2ZJLDU9za9sa+Rs+tfRCemhvs6WLDKAvS4IICRI/eSM79Ddsh",
+	"NrFF76ExGD1kJGbA2hPK59gIk2REs4xxs3t1l5rn4JSzdLfs02OjhMc4MZwoYKvLI44rovvPzZdxkXAJ",
+	"1Q8gutNxYUDf5iSmMSz8SE+sLyYTPbV4X5PwupBqmLPD//i8HcsFScCFguc4VAMxmjTEbmkpJrimsqZU",
+	"LhQrJAuFUZi8IwQq0nYCfF5+auSNPi1QVNnafyDxaEw2KdEaiPuNTTzUgqBHJSMxs+L2iA8YgB0rI1RS",
+	"IfFM0J1vHehPD//j85oWZjW0pIJDRxGK4ayUx0ccBRkDRDakEW6lHXLZLNKEzhHpHuQV2QQ/cAYnm169",
+	"rYMjrtWMOW49g0lgSFplnMvFZteztqxmCHHEAb3d0BSWPcHsmHoNvUSSvshzBKJBCXNFcOvkAGo6J6ac",
+	"9vtMysE0JX/27E0rOYr9y0n32Zt0qHfcEY+ToR6uWXh8FQ9FTWhYW70Xrw62XxScbb9AVX9k9CDkcsOa",
+	"R7zq3ircHHbjdR/fvaT3EXlBxMkgYXHXzQ0S8dxKzr7I8PhHLXUC2NskTSaJQqQDrRPqAXf1tLWGhkIW",
+	"FDirueufrczV/56hiQr/tsTtaga0Z7Ieh4SuDYCf0U5gcls75Fm90tpCxrw7lMlTrk+57u1tbZds4+dd",
+	"o05BUyAbBCICo7/HmCG62z5NtXg8KNQB/aM5tB/fcaavT9sjDtl57MDEe8OurKjOe6gxU06mfMzFjOvv",
+	"rVJFlSEhsomejG0dVEpKetMc+cCoGtLin+A5y2g8P+I5oKT32FwgfzgLnkhy6eLT5hzQStx8+zKmjCec",
+	"SNYXPJY7yKBHvMaSqFzGmk3MZrr67M3niB7183rQVscDtVmSOKcDdcRBiSSJ2ifd4s1t+P8u2cQmc6m2",
+	"IvfxDRu31kVZUHkkmf7SjNXJaDZDS+BuP2W4Vbe0bWmfHfGkgG7TVhAoUcliRW8r1vYrxwcEgGjrKj8G",
+	"BQuIExElhkXFhzmAPcxsHyDWsOtCbTYKoisIamTu/qdt89r21bh7QF6eolAnhXlB5bhuNdIeblHDFqY7",
+	"j7fD2o0n9358cu+9k7t/PLn3D1u4jx1DUPNlxkSWoosa1Dh1xLvGJ2KsWLhYKxSCmchjstn1+U661o8q",
+	"mTKnRNfxhXQJeh72yWeVyq7xdB6RQzphh4li/+FQ5UlfReSQ9af6pNDLMVIqk1s7RxwJ2H2MZsljx3td",
+	"Z+tbfITYlPAFN4TWh2H9YhQK5YyKFjbB7uhqiVx99JiRX1tRaYQU3R3xaskusLwiu+0jkpTmEDGBWnan",
+	"R4SWDgUWH3Hwg2kVFmhSsVgKZ9qB0fqMjmkmZpAJNY8C2S9o9ayA6uzCEeH6f7q4OQxjTCXYoYCOSvta",
+	"smg1B/eKkZT7KM21mt2FWlQo3A9IF1xX7m8BgQ+zL2X+AemKGdfiR39pAWpFxhz3Vc4KaIXi+HJ3K53G",
+	"iSKpGBbAne58TGZNolLr0dI03Ig29CZGd9Xezu7Orr3qp1mysb/x+M7uzuMQkqNG4N+0TGCMZyzNzEJg",
+	"loVpBeeCHCNGhLa5wLMF1j7rjyFqVb+LKbfaeAF/xRE3trmxGqzFDjwGZSDRbybJ5mzkCJ++SFPW123K",
+	"EdFMWUQoaqqjmT0SMzKZ9kdQzseRWzkjWiTc/beTe288/Np3T7/6+7IXzY5HHILcuCgzjqIyAlKr8UTk",
+	"5Mq1Z8z2SL7MSD+l0iB2zME3sBWh3IoXspfAnDA/S5LwEterUo0ohcpeRzxL+uNpZmIylYiplrVuDH5/",
+	"qrbFYLBfLoUttGH8zEfcvEJSRrVZZdP0sWljTgPwJNaJMB42lmppm7MjXnEHUGK8WPYDdAqwNEYGLCTF",
+	"1Xhjf0Mb1VcsJ0UbOZOZ0JtWs9PF3V2bzWryplxf2ZcMNAk6gpoL4EAfcHkA/lofrKLhrkgTBms+vxJt",
+	"PL57KdR4MdrHXhTq/2Xvb5sbOa48UfyrZHD/EQT+Lj401ZJlMhQbVD/IPZa6Gc2WtXNdvqwkKkHUsJAJ",
+	"VxaIhjoUoe4O2ZItjWbWsj0ee+61Zmyvxt7R2CHvWFfStV/sNxFFtvrVfoUbec7JrCqgCgBJAKS86jdN",
+	"AFWVWZnnnDyPv2PVxFx+6/j7bCNJiCV0222e9DNYWu05wvPy9AHHDOyN3VwCU8gOQeAjzDvb07lUO8hx",
+	"Kah/1JQzzLJjvm0mY7ncmExLOleYT6xe3MXnRPp1FYeugH+GG1kYp2Qn7yCUMfy+PIW9eIlUjYSsRxTC",
+	"2CnCiFkVk/MhJ0Qi2zQalSzJmomAIJ7dDbvSE+wFQGsPr/hWd3jFQd95VoX9GS52FhZLk6545YJstKts",
+	"lqqHTqVpbP22yDTNeW1/GQ9aHaGS/YxUu2EvguxZ3hYpnM3fKn/17JIV0L0WXvHGXtiwvRXGXknOrO1I",
+	"NgRcDzG173Sxls6G1Gxa1GTkQO+XgfaWpqnm3JZSdWXDbBKUOlojNJeuWjYpm5cFvrXC3CYDkph0UmXp",
+	"s6Pmg9effELfniGD0o5UHamb6EtUTff+g41jzudwNfMdDJPmeNMx2wjhnF1D/ZuGWfIKbBwt0Yl5Mmck",
+	"QYD527MR7zQ9Kn+eRLxfmvbYVZLdblCPaxuMmYZI3yQOBC8sDZEVLxVi5ZPSRI4YSmT2yj36a0eqV0bp",
+	"TxmpzJphxyz5efHlcyLN7wpyJpoUDkIilw91en4tciJIXWPcZkI327GFQY6Y9LS6Sr6Wm1ibDYKY9LjB",
+	"pnMQ0kBz3TW3BiPSmn2AM09OD7s66E11AYvA3hkss1sU5stZAy2uMdlShLSEEJtJWS1wH8E5Ydc3qENA",
+	"HxfdZcl5DjULcymKUeDVrzHN++BZ77X665i9WZwHOXDK7MAXQWXIM8HMxJ2tKp+vOjuhvONg/js1diom",
+	"zBVyjQ0xF2khGUkAkegZSL4VJCLI2zs3/lNl5dSbkmXc4xZoV0BwkwWO+IP1XHskqSAQKBJfOjgtm3gS",
+	"pcvsCt6F6Q7uEe7pFiyXQlHLvgSmzfYhz7A2/ljktTIewlGnqnP8BTIDLNL8mAFa7FT6SNHvhFdBQCMU",
+	"zUgaUUsuKC9zddoW32W2H45yxh2bKHcWxypJma3YSZjZNDbur40R7loWHf3dm8f//PtHb/xrXk+zvvVR",
+	"ukB2Tck+rdwza/4K7lMsyurxyRlKbYvB62oIVEkIGgO5ApzohgUFRfQRmjmUf3BXWhGLcA+zToubehUG",
+	"p6Ue2tXLZWoEtT85+zrjo5BBaPyJ1je3sEOipzhZ2EloNNYk/FQciTLdgpdu3Lxz7fbS9ef/+trtwFnG",
+	"xTOCsBlPdzoApl2lSrZp3xzzdZtxXyQea6huR0mjFmne7lCuG7Xp6nQBNh/TkXxpC6spR4FKZy0Lg+tW",
+	"r7MAYjyBy39kja5OVVski9qXAZjIWCdLIUYjHWpSMcGTOBKJvS87XZRRE7mOjNBIVS7biHAcCdVRJVmT",
+	"N2zTC4Km7tmJYj34nlIh5uQIlioWtCO5kyoIUfYFrAOA5tZSfpdFshF3Q5BaKESbAnIJQl+GkQaoXF3H",
+	"DgY0hA0R2uzOIE2ivT2R7Oj9buDLWgAQlpHU8EV9mQUQDtox/EaRM/wCgt4Bq0EmKgashfZ8CVPS0YGo",
+	"MzpLZB8lKMvkktlgSnYAF58lYTMBGHcdkw0g0IQePWmTFvoZWvSGLQomDjeM70sKpuB9FBlBfsf2Tbno",
+	"CGXzvIRQ9VLgvGgHWyK2aJ3ZrC26YwHnoqVilxmKNLjsyzst1zLONfDCZJB8Czi3IYWGclwz7kvXyqrQ",
+	"CxCbvOl8XheOCbk/sdKiVM/f6qY5sTYLHd88/AQejdUpDz36JCQrFisBQVpP16cy4Qym6FFBRxeiQmB2",
+	"njs5TnNKlx/PWX15pf/7li3tvnje72o4BUIWwIPCAakJ7UGeH1/Swjw3FeG6y/V/xtronquX83J1cgEy",
+	"nbjbiaGMn2oIJ3TAT6QBFprn5QFR1kYjJnoLOu1D7kFTJe0xKwPpCVk3nHP34ZdO6y/Biw+7Od6Hb/PC",
+	"L4wHP4escpqYqqqCVtOtqLOUKlskArngZo9i6AtQa3bjeKkXhWkL8dUwGh+LNAX0I+XLFo+beIWX16+M",
+	"EvVVuqdORUlYsUJUFGGxBIdSGcyBduBnl7+ah2UyymL+yYo6nmSXeEb9kHtpS+ex0zTrJJFMvVxxCdtu",
+	"Rc10569ubEP6jdEgUEEylOhLHasUm9DuYmZy7mmUY+CxK7euumpg0gQobcGoj5CHoyERJ8tkKWbLSOVy",
+	"DzscMvaGXRvAQbeoqeSFDKbA5M4llGJ7cZae+pjyAz16iLKmExqHHFyHAYej1I6+99Hnb/3x+M3vPfrl",
+	"R/XTB7zxu5VdCwNczq2Y4WzrdlK+jz2AqVlDVpfHNaNUzGL6ItZo+TJKXRGF6sl8cj/yoHW94VCYyo8l",
+	"0Sqx7E75+5gXjRxEuaxUDMMSgFmFpHyy3Ijk4ZMvNTTiDuioCDZYgJVbkHcOSc02fYt0dZ5SXuGOVIHl",
+	"LKr/ckLMyCYIH1g3BNQhalazVViqyTiDhYZwAm9ixxOqUMql8wu32ou6kMS5L/r1DXM8B7RQZK9i7R4k",
+	"gqFFSTWHAZqfLitMO/lFK1ELzPR3UrWMQg76MAQeC+BNvrX67WXbODz49NVf15fZJpQoOkqgaWAiqkIc",
+	"A0IqdDh1HiC6ugIPV6YJPXVz9YVjZNGzBCF1cQUSzPBczKFseEIYLhFQt4C9iowB8BJTk1GY6vnk6uqA",
+	"rHK6N638mYXVPcuLI6O89gSb7aqPPAvOOb6bk2FQtobSSYbMmSOnU+hOxIFw400FrNexp8wA4inFaNJh",
+	"ndAr0WFA/mbpwJhWS4oSvB1qRF4W0cU/pULjGZ1hCPxGsV4ShxbgdSCea6SVDRF1IvTv1LIArufLIG8W",
+	"eixw9mIArjgATsd2LE7RbNeXGZg7WL6G4hngXjBktcGsbCYnHLxJYLPiEN8Iak7gDPQlMXeknbabO5V5",
+	"Vv/NIr3MboqepQco2aXp2gpDC0CCEW77zvlQWXV42pdZfJr1Wn0oVETXab59uotP+xKkh/tpUVMNGqvB",
+	"kj137U7d1pllJWbFCfgSqhsRSqnJpILqaVtPmY2Khbl91cUiwyjdwEOqF2nhy8uX1thWAiU+UD3HrvMI",
+	"YvH5MksKKJaeVvBTheY8LCLMSxYc1+YtzdygAJYm6OxcLHPKDF27GgUTd7CJTql1O6Pj73xi/RMo5LON",
+	"8+MYZFhaThmKZ571oKsO6p9E/Jbq9s+WTT3Pqbm0FCsYgCOcq97IHmiTGrJaLopfHyM+7MpRbXMwCAgV",
+	"rLOeSvbR0LDISIP1GRgQAnc6RlGMJPYwFzhKy5ILbOFtx9kZrlOpOUfsm9Yur36tXpleQDcOJRdUJApc",
+	"aGva5jKQ4vqXyK0uEUHRRkyNL0XCtVjqiEQryeMli401bSa9jp0wKWxpzn3G9T4eFwgKL6DOX0QJ4unU",
+	"jl79wWcffXT88LWjX/z+8P77R298//FPf/n5b39w/PsH9XWMd9njNhGNqBMZ1QN70plJctn3mE4TAapk",
+	"6FqUU2wTI44QwSIwG2I1FuBIxx++fnj/z4ETFFi1icB3gOyTs8iNfe5DBN8VxGdFnrY6mwBK9kWHgAaM",
+	"mkIFzhaXxAiiNIkg9Q4LlZfZdgxl9FCIpakxMeqKzSgW5Kczkq2ZiqTHEyNDdIvKaUHNaqkYYoZbmR/Q",
+	"yzkA8ZlGl6xxadQp7hmB4EvOkCzqHiMrOjKqKIZNWV5jHcR8gsSFZbYpnW9ApawvUie3SrKUPFJuoPc/",
+	"RgcpY1EKgSWaVqlet+pYZL3L7FrCNWg3uabNoZJiw5eCfuKSAbGfQPiZp4ot4o2riFZ6cTOlzkk4wSKh",
+	"OuuyEpgVKMjMoAfz3Kk1eBJNVaK57l6jA4AIajlzAxuGGV1LCDMuaNIXI3iCgTvWinSqkoKpOW/Te+SG",
+	"t2zj/CmfWRnb7AvRoawcQZXw1Iy6iwhACitgIaEjjWKy0ECnNAcDWcqlSnbBEmfVhjgAszgZDznUgKCj",
+	"9weaobKvU26HU+4B/YCcumaxfGllH74S10paG1FsZPcNeBKgqC3SVSmlZtiLH3Uxszw/H+f8pbN530oz",
+	"D2Ebjl771ePv/f3Rn147vP9ufZqSmDhgtry5pwThNKWqiA4GXqsaMqrl2/U8S234sscjwLNrKirEXC+y",
+	"IIZfI23Zm9Q+gOvq8QORV3LK2KUGYVJiscD9ikUTtjLDiA8lfWmuHcFgt3E5p8hjf1mkTutTlHuwpkjn",
+	"CtVL2E0ehWcg9YK5tJQIs2SEPlvlzb/tLprhwmeDVCy+m+p0REsPMc4I6A2VP704oPxFaN+csaS9+C6B",
+	"exFoshVQvo/becAeg7qkQk0SpOSAEaDRXqvUWLlmQYlpHED4D+Kx3Jchj+I+S7pyma0iKhOtaN1pDASP",
+	"byhx31B7y64ZgS96RgQlibGuKLYBi6l6kqndONrD5mwIRBylG+yJp55kDYVQStYEW9SAw7XUFzxhccR3",
+	"ozgiePZYQfoLC3mb74nQ9nGqyLYs0uj0D+AB8pzf2Ts5X8xEMG2LNNv4KTJLqWiySZGj7J8te9HFT4GE",
+	"BC6eNFqQRee62adKVWXQUYb5jr2pEGBwO0nJjkPd/WZ5LtKyj8+gyzC6L0wOXScjmbOX0Nhvc2k73aqs",
+	"HQCthOoKWj7Q3rOoMGTfe0M5PbngoS+DrRezlB43+D29332FUnvYqMwensEW2SKEYmoPmyizx5eF1B58",
+	"MZmP7gmZglHnUns8h/YaQAbRYN7MMH4SICcCWCeGZHEa29940ei1aaMVAJyfM2OxqsZ8o7qpqDgXaOFt",
+	"Bsssjob8EOdinuUnMHESiqWGaaWhZAnyuOu5lBQn+SpzUU6RK19khVHqKy3Pwux3oOqIprmea0qKncTp",
+	"heBJD1y9312orD5DctH56igvV12hHfxlSiIAM/p8WQsSgWY6NDUJshoh1FtBJFEKr6XxFtf1ZfYsod77",
+	"svZXmzdXrm3eXLr0hMfM/0977MWtK0ubHrtx5/rSpct1SM2gXA4v32jaFYFtGJFIQPoOKXawwipzXXFd",
+	"FjgAsFQn/CyZsE1J82ANYxTCEBhJwAhDY99GNfqjxd5sJd55CrsxrAZOFDp+pl5/dIIpzKQCiQTsiVm6",
+	"QpB2k0bLWIsTVB9t0bVzrEKaAqZWYdYOWWum2nJ+xAl0ZrqccjbP65yAguWBuXhMip5T43OUZgS1kJFu",
+	"tc1qTYZKU011K/c6alxSaWFRF+a1e5VcXlin89oyo9QVZ1IBJQQAZWfdv5Pye0cNRsAqtn0FGvofnMLd",
+	"TkNU4ZNt4nMHSefi+p9PQXtU0S7CZYavmw+gYcH8UMLANDDGcGkZR9z3QTKsff693xz94EePfvrR8Qfv",
+	"1W1HqUi7adnslAF8EjoxT0SpJxIxp07nGyK1ITyF/IrntD1IZ9vIJX5k0OFdQyiUieJ+H1yT5YrMtr9w",
+	"qnbO72lQ69VIN3gSVlDrLKlNH0x8qF3Z/ub4cy0Vd1P71JIC291IctCVBvOPS9f8yvY3p7G6w9vHuDYP",
+	"Z7UX71xfehop/tlbL9Q9YA5Ahsh5IS7sudQJmxPv3tbV6yfTSujhZ97EravXZ7SJNRTfxz/7sI6VDLYT",
+	"Htu8bIa1bXVtiyorz859P8lHsKS7e3tCQyCqEpzqukqw7M8ZbuiftC+z7ktfBkFAQbOdULSNuGbsGVZD",
+	"8KNigL0XyVD12FccMhLF7JlUvTpbod8h+Gce2dc7qrkDgTHzSH7AI+jyzlbYwHjmXw0a4NuSP/yp7kvN",
+	"myLt72DCgHnMp2++Xrj7f/6E0TVmxE/ffMOXKU/2RMrsv9J7arHg4U4atQXcx77CEnEQCZx9/dM332Bf",
+	"YfmxIX8zSZs8ju1TaZhPX/+vrJa93FfcGfcVlMjCvIb1argprYJTqM3v1txzPdaOJEIG7Xwn7ddZYh4j",
+	"bA0c/tDuxmnUiQVtnC8DN3SAsDOshS0x4ZDNbVINctkp4zVVrNNNGe/xvi8B4Ke+4ZpZwIMyrGMlh7qS",
+	"2qf3ReoQ9MINFtALB9QcUMnSQ0kv+/LaXUBhWmeX1lYtmZmnrq3mpgyks/Y0gx2KNHvSnHK8v0ElQU+s",
+	"5ojK5m08hVerJoZkl9nzglNp16VVj3aZfdWzpMWegBvW7XY+aajj0lfZV9ilJ9kz7NLqKg7HLq3l0DtF",
+	"nh7MzJ52yip0+eIaIT8vrRnx8tRqVeuE28jO2zluHlPkc5Xejkg5VYwfiITviQ300BGkOvoYrQuxKiyX",
+	"49jBkp+o3W0vrD/x1JOACYKfLg132p+pdjW0OlUeBwB+yNYQ0PcKKuj2N148L0sW2qhY/nUHz9t/d/zu",
+	"63WvELEYEM+nOWtyEcFyba7k/FhBYIHqQn2CzHO1hu78gFPB1hDuRQdCglSzQjxtiTZ2wsnawFJCrdsc",
+	"LC3PZgOiZ9eYX6u2wt6X9LMIcznvy+yGzLoU5Tv6QUJJI3PD+3LAEhvoqZyBmRWk1KKmzHnb8QkeleWS",
+	"DQKHUhO7wtulqMRAP5ntb5YJAeysO4kYuBj5mjjf/ETnDJZxJj/CNLwDsAB5aYMK5CgFs9QhMAXTrHDf",
+	"RF1ebufvmEe7l/IBx7UDyedt6Vz6thaAspro+nlJ86+rHp6zJEiLhJAIqC40qkuXKory3qLpSfSK4CP2",
+	"9uXdVBH0pEedyNoqgY6oiLNYJxwsHhk1BUwEK7IWtRO3GW2X+sHyWbqwIujq5LEva0W8ljG+UZt3m5eu",
+	"i3oj34PWqlb5Dr90d2g7xNo38CW0tOQpa0OinRQ0f9AdK7PsqvhiFhl3lSwxz+y70/DlzNr0tObGVhNo",
+	"SJAEOjJceJuu+YKgFdqm4sZkM0+JhdGl+qLSLlAdIQsGwVxT8nB1x0cX6bXONQXPLm3t8z+/c/TD+/Vi",
+	"dmCBMpFkzoRvJ+JYD5Q0gN2bq+LF3plo6wM4VKEsHUvZ10mjzbI5ZIjtFLnss5oVnT2LXJLlb3dEWPeg",
+	"QYTtmoXGTagwRy4RTXAg1LDYynzAFH9I+xcc0+XMSixnvSo8Foi7GMgJWA2OJswVd+o9vg7BiGjM/YN0",
+	"GqjrxekFfnd19YmGrXSBT2Lp2n/Br6MQvwg8RqgeDeFliTg4JwD9yAKLiUMmwCbDdpI7PN1R0OYdzJ0g",
+	"krojGtQEOG8i7CU8FDkgAYc0QMPp1BjzWamZO98gH9Bxan2Z0aIBVFikUVTefmHTWShdGX2ni55n2/t2",
+	"HTDJHKAwNnPFcWkhqdDZJhbButTWVi/VPXKwYO4P8TRUwLA7bvaahULvZ2ZQDkF4t2/0XV8OdhUnnBxr",
+	"XlGSkWfXCRSRroxSVvv8jX8/+uF9XwZaxOjc8thnH771+Rv/zgLKmw889vjHPzj63f3jD19ngZFY8N3n",
+	"v/nl49feYkEvUXIvWMeqadQZETK7ix06oTpJQa/ploibrGZHIu+mknG/jkXk3+lyKAaQiPSjWBjpjtI8",
+	"XmZ/rboICwEdxwcpm1o+09duPylRNIDihfX83nrQclYrCfg/OAygxphfMDkkyHHLjsOP81ggVbpjXhPL",
+	"4zuG1yEaQbm4gQNdYzXn26t7eeoDRCDci2CZbVogdNvDt21ruroycw7WXMUDkUXdwWMAlwK9BVduL5Vy",
+	"J34piTXN0hIveazYhdgW7FfjueGhcVHNZpzduaBL0sJUF1mYHQJ8yWxTIXs6ZLtCyMGdoDnVp9vNy86D",
+	"jlHrmhk+wCY8UcuqMOj6lXuO314ZUxyGBDVjPWf0zpxvaq2lDpd50zAkgGg4HQuEb8QGSI3TaztjWwq5",
+	"LZtiR6EcaViIkNFa/7a76gui99tGFi0OcSSKZTqQkJOAchMTTheUe/T8JkXntlM7LTp3+dwydUa7DvyU",
+	"EVdhM9HRVoWd9tRliKTYj5ems0htXCIucYagwEMAjO8pX9o4HWEdotHHao9fe+vx/XeOf/6bo/ff/Oyj",
+	"79bXrQ6o85YEdXz3Jd9V3XSZrRIWLnqUSDcYejqe0GUL1JXuwokjTqtzjjhZFh9vfNpTibanCAeMXhK6",
+	"xEPF1hVHOeBJVOhAfiI+yrlhihTfhU78AfygnHTPxOUJu5GbNxaDgnb46GsrmbZsqNpo9sayMtRtvs/6",
+	"KnKdemQyFWxiX0L/Eo2ImHZ9kz61NcHHFPN/l9lm4Vdwg9rJGourmaiXhVxnDZUkokF+qU5HcEgI4uHf",
+	"dHUK1yIAJtYixzwFFpVpqyoAvJ2tyAzJ+tkI0ObcYKPiqLj4U+v4BY+LkdjxRVkNEcOO/+FvH/3hd3WM",
+	"KxY2MEdquzjzakKroK+VezDwK2M6t7m8DLC3uwDaNTwfhDNTSUiRCcoIwW5AXlFB1Z5lo7rHtIJ8VUPB",
+	"RFasGe11EwuR6kt0TYOFtZeons7RM1J71o2HBXicPdMJmwH1JvelS1zKL+rxzz7M1PZQpDwCoxxyJ+xT",
+	"GvogyEt0X5q1BgsYsY9qeQhxEHAUvrJf6FQlRhp2RBKpUNfxvEmtT4UIwWO5TDnOnr31glE7XN+CMsZ4",
+	"TmR8MU+2APo9YyKbN908RkfRU7G3HBVmso1r9lfbt256EKeuDRBRnSLXJ2PIk2rH9MgXzNwmUX3d5K/j",
+	"mk6iV+uDa7KhQljpguZvWHm01g9XzFzjn6lWY15hApXGXAa5M1nh4oVAPFONfTM/UjyHMmtxD09c8A63",
+	"TRQ1hxnMI1peHGhMNO5cq6noGVB/IUXMdrvNJnQQef+No9feO/r5e0cf/bZ+yj2qwpehMXdwrMA6agcI",
+	"w6UfcRbAqO561USAGdUDSE1E+ASPJhz5mD7HY6HtW+l1UuSzlp9597457agZQYNLm1nJ96FGt+0BEF3m",
+	"wGbUUND85kvoa6HItUqj4aeY77FQIT68bcEN4N34umkvaohlXwJYNLUB73R340i3yAkvRc9pGWSUYPos",
+	"IZs3RWVrv2FCn74rtITG5xf2PhGDzS7c3a9moYl4ZoRAW6GKqDGKL9ECOFhdI0xHNjXKwY2UdOUq+MnG",
+	"xxC1t5su8R7ve6g7G01YJYi66FnfoU2gb4m46dE71ilHw6G22fhQM0Na0ob0IEgXaPGdwGO9JEpTIbOk",
+	"wMG8P65z+P3L7CbB3iaRFuZMU1SZ0bAo66EvCV74INKR0XsjaRPGsLuM0Vi1ES48xowZAOhI9LqLafpS",
+	"C4EzZDdtsg2NgGnbN0lTT6ClAiRWu7CbS4vUmSDYs7DBLID/AnIfZHFIaLvBU6FTX9KGDXgfwF+ltKuO",
+	"W2ZbBC5IwHacflmHWCOCrQRK7rS4tHGgDJGPhQC+ovYEhAOxXxqIsky4+RIxmnpceyjXUM4sjnouB9eV",
+	"mSdmhRqDWdtVYLWgQNdBfuHaLI4ORB0aPWyyhpJSNFJlMUHNTtvAqFtEbJcbx9Z/1RQ9pqEtg87qIHDh",
+	"n2Gx4mGtzob+/Se2So2PEp2CU3K9ePh4hFWFOFW+jJXqrPvS3Ata1jPsuWtZYlSBYf8zDP7MPfjvFb+7",
+	"urr2FGiRz6ytruIjmiphDbPV5lnLIU85Pdv8s6fIshYp1izUGst6v+uxxrLdpzpebl8THmMYcAe+wR81",
+	"PxA1+FwveX/rLha5U0upfVoVIEZ8DHTMSHGIFtc7bZWI3Gx1LESn9iQzViNVMtywCD7tSGt0RTpWpV9A",
+	"8EP9AWimCQ2JhQLcl1L0DPlLw2uK7QrW6eqWCAtddg0ReEx3d41Q3BUocSi+6EshQ4DfgJ7JsIrLxJUB",
+	"q2HiGSAC2YZ5EuDNw/o6RrwxpovQSAEcNtjUIfCc/LFqivl7t2voSDUto/qyBk8HjytbswSaW3WgvFxM",
+	"zi5AjoHqNiPOORqpfxdIqUizWPXsYphJARItLGyIeOcWmSQCOzEWtojTLGiYqE5HhMtsS2EDA3DMGVbP",
+	"WpjRYtpbGqq9G0kRrrNdlbbAc93P4okwK2Jkp8HBfGkKAa1NgJWn3AySqO5eiw0ICA+EEMynw9Fzkomh",
+	"av+b2yM9SX+VIGOXwCazdxJxEKmuFe0bRkgoRBJGzbKon+YlRFUwAQYoB0lb9TJfQiTTpy4vjPGXe5Ma",
+	"q6czQQVW8sAcoVHBt+4tOCG/sP7EV70F0mzWn/AWiJl2YPprq2tPLV1aW1p98s7q19Yvra2vPvF/LHgL",
+	"LRGHC+tPegt0ciysX1pb9RasEFtY/+qT5tN3FtYvrV6+5C3o/a7ZnZeeX1pdvQQ2d278p08y/OVs+NXc",
+	"8E/nB1/Nxn7Cjv3Ci88tra6uwRJaYefg7DKKwZte8U6irCJtjnLYTqRDDOsHIkpY7rw9X+s+Z5qwGlqP",
+	"j1/9l6Mf/AgL7Hv5N8OWBNxpiHTWT8khMB52yzqEZmukjNntRWqTc+5OGTjWrPIDOQEKm3uIu50I/Zyn",
+	"cwGcApIrv5eUDT4mou+umuV20iCj+w3YCYP/raFCca7uHbd8rPbZxz86eu1XR6+9Xs+pHU7m7JqT2B5z",
+	"HKAIp1+05mazcs/+CU1FX8GDMRapGLZzb6Q6l+CaCCyGzJxD9knQusmVo5kXHKhWtfivhMso2tTGaUif",
+	"uAoz2c7K9wZI6nJFx2o3OMDatNXBdCqVbsOjcm+KBwQ2Hxx8ySnk0HvVErNySabPZdXlobTd5whoNP3K",
+	"zhPLSZrBFRWKagzDoFgcD5q3w0rOOlGA2yBVjCdJZAgtHXCQbpDiG2PmLFVHQ2lOLIzmERQK3tFBwH1p",
+	"a9zN8RIUy94DTDhFl8Gltfoyw5Invd/VgS0WtZVMOSmFfh4LP4tOhxrP4yiagyy7GUO3EB7NAcwaftKs",
+	"JRJR33CSJEoLEhHyBvrOdcgTQY1G3GQGynwhdZjKXgq1V1U+2jwzzcA9S48/FwzESZmYRCU2LJ06DOKJ",
+	"ZjETIER6tRyVoE2veX+wdAMIG47fE6KgjT11bQLQUta8aVQfuSe2nmfYUI5S08ACRdqlyIbgidTUD8Tm",
+	"GhkG8SWgSmPagbGAoaA2X0swmI3kZa5QzKKCohRsz9jiHSgGoAIVM1iNs1B0VOqh91PapmX1ZYYdp8w0",
+	"fOmSwbFsEJ3G65mvAqfk5RO3AFgC6ykiSHkPu0h2wnMJJeY68pt4rNdSCFMNdToRYkuDsMEu7g0ufbkr",
+	"0MuED4aGvLabArYPQE8DEoU6EEnMsTc2PENoXxqFpxlJ4V6wzftIK1D50Ud5vE74MPBei3YtoQwGO7o3",
+	"c95m2p/dPrw0OZmsIw5/g5PAzMPcAUUsoDiR8Wl7VlnJ2UZEt3zhCG/sG30MP9IkXLtNlz4Y0OqB6y6w",
+	"2WjLud/JBbXhy4DvmqUMPBYYwx5LLNIulMMG1PbefLRP9WX2QHG3IYDIg2V2B84M1zgQvVh4OgWslnXy",
+	"98wDsFIDU89cmQe+lJkAcYj509L1DtI13O6+6yZwufXj7WQVIDwldzrIiWCD7PkgAvAWdOEByZLOih9g",
+	"k+hoS0RHIGIKkSZyGtR9DNbtFHviiAwNmHgY8eCoMs0Qqy+RmGuX19YofoFHab1Q1otJVSJcZt8Qfc3A",
+	"DeVSXHMLETAQW0DDna4mSYEMCB7BUb1SQajeoSfl+stN/+gsDILA7HM+PwszqEZMN4cYLWFPQOtv3AdE",
+	"7zDfOCk2lUTALbNnRPR6cSgBlqbiCsktWVGe8qPv/8fxB/frE+efWqopnmbEuUs0eCRGewZewsuvZldf",
+	"IExgIbttOMKxvm/BbBCJPvibh2ZhJs9zz9YEeS/SzMZBqhzU9vedKCzPuB9yTc8bPKi4g/3x6U/ZKgzk",
+	"Bp+TxUgHN4aboO7QqgWpQkaxm5BjDXtAjTIls2tGM8jKPXfyROErK4mgjyUIoyUlO7l7RxbtnJhiygFx",
+	"b9vZ0b7PADZ0bVa0WSWjnaCMNPtOV3SNLmk0wumkoaD6RoqbeeykZDSafhxRjnCh0/tfy+h31mLADVV1",
+	"HDp5d14oYebYpSQTp9sKq66ckr0r/DuZzcO2bm3fMWSFWcCZg7clOPgjgm0zxna0J3naTYwx9AwW7XZl",
+	"dNfGp7F+1zu4RL+1xF329Rc2ryxtf31z7cmnjHD1F/CnFK9dxk+7KuzjF/5Crs5UNBJBFwaQ6iYa+6iE",
+	"kvYJPYYOLgVM24kZAwdMHwpD85QFKTiuzGMj6UsOKR/tSHZTxOaTqrfMNjFMlqiUp2IHRw4wVBaHNBNM",
+	"K/GlGQyMLKGjULhcOzMno7usXWYt1U00qwU2IkwP3IGk/qC+bszDxLXFIMMtt96kJGmW9lTu3cAoeObT",
+	"V3+dLbFbLIl5LG7BSi7J3sRhIBgTwEEdJJS62KIetWVvz8yR0OybnzOQAt2LYM2X2W2zfgDPjRYrrDk+",
+	"iF4SiJqeDOYvPJunvlSy4VwApJYzHmvlFgNpEIh26YbNI8p9d6ffEQE2/URp1oCe6eCUzOrjIIGqBk4C",
+	"ZDPoE9WOwqVMzKbIfL6MSCRiDYexkMhg0sZMGpjQBhjUa3fv2s5SYPhr6HLlFDNjL/fR8hGxJhht7CsP",
+	"G7WXqJ75scPBlGoi+gT4SX1pSQvxF2jt8AlguubSUdKcMIPCJUhV0gJ0CHOFLwepPdLMHMqQhIFxPdLI",
+	"yci1BiwGHGPVC3CofOZgJ1HtSPNdY/thomrNQpF++vp/zWF6mk/GEK8zwM5MFfU7Rp8yThthE3A41U0D",
+	"92bQ2BF64nz66ju5vDjI60uU1pCW6EpoMtjBiKALEFoQQsrgN74HCVJGY/EyLFGPFTrxvBJsuNlkuUCl",
+	"WUDWtzuQ+qOFsWbjgXSTAHfzxdvPs3ZXQ3/8Vpp2NKuZ/8CdFMeqR7vrS0MSLaXTQQQYHrYjidcSxgU8",
+	"DrKvcDmxS1J0AE4Z6ECpOrgc6Aar8DSXndLTt5oHRjkXv/MJlYSZNaSEjaXsKTsYdo8CjkV/J3DtdHW1",
+	"6mzhTYcnA96XFj+wia2XVt0UNatpTjldLdVhuq9T0fYYt5VyWYZmhtWmkhQQZOqD9bHQKBAEkEcv65lD",
+	"YkU1mwxPHPSoWqkdqz3oLIWy3ybopYqiT0Iang7zqX3m8HUJgCHKoLJZoICGdF+Ru39XGEENWbGhiHlf",
+	"M0l6CZxvaUtYSY3C194IDlGLthNU7UUALi3UY7RIKzPXBmhWz1GJHpWN5GjiYhQPbcZxIcMzm9+ZtOrK",
+	"/udWA7B6HGlodtRFzawWSaRNBBGjV91iP+mW6snsfEi6scjQo5xiWMig9mXQGZLZwQaoktZhmzFsg0uo",
+	"MGlBHSoMAlkNHhZxGsMwBoZqDTX8qPayDh8YFxKM5/QnzqXzOnHy8S6gm6mUg4ZGFg8yxpRPlpV7OVfh",
+	"2IQdUjzRHrEIo4ZEsRxKplCA3Qf+gH7goeBh4GpC8meChW2mIFQdwLoSFM85RjAP70rebIpGWl4XhWk9",
+	"Y10WJdk9t2eQzDOF7fIm9cs8279x9UvfDKTunHbZS0+Psb7Tond9mr7TMnfQpmZlR4eXNSK281nP+WcM",
+	"Y1m+o1MPjjFe5lHx3OGlYmwjhV4FOgx9ST6VKC24UsrY8UUAPvrSNpmnbXKFCnFma5yojl4BY3aFd8Mo",
+	"XYrV3mRVjFht0Wx6bOvGTe2xza0bbF/0tefi9Z4zY7THdtVdZphDe760ZY6kXdmUFwp8J2Co27o+3e2I",
+	"5CDSKlkkLCjWUO02eCtqLRWHHktELLgWtmjSY5+++uu6qwvMFVJiyZJhiM2tG55F4ADHEUG6AqSMCKl2",
+	"NwOxaXMZNY1eDbAg66zXUgjdGaWsxn25y8M9yM6wy2BhN2mukI5XR+xTDzOH8KAMxUHUoMJIcgxkbIvd",
+	"URY1O+BxV2gLzgW6omH4ZbYNW48HKlRrmcXd2xOhx6RKHKyUXqQMH2MM4iii0sbZNHTwvNobV5mzyeit",
+	"g0YcAVYmWKCY37Ev+usDILDoXnMrVFmFY0zWUXheY0Osm5JRdWotABJdRtw2xDzHDaULoBR3P5KhuzSo",
+	"j5iYef6ImXV4morE3Pp/fosvvbzz7a/4/jL+9f///5WDoJUNhNu+A1dXjPbEWtloJx/jTIHkktj2ALhd",
+	"yPuEfg+GVuXSGoaoxpCbDD7ODJ1Hr5t07FSddOQvEgoJMPM1mU4Si4cDgAmZVoTjT3eeiUY3idI+CBBg",
+	"sW2hNQz9rW+bVy+2jMM5xGoPOhkn0UEUiz0R2lrN4qxYDU4unU9TUZ3hk21X3V2Cs2dk9smmufZZdfcO",
+	"XDnLPckNNMqr447Muaz+s3Y0Vnv0/u/rHtNtHsdurbNTqaN0umTmps3BDJ3JGESezHdt3md7iu32WS07",
+	"ufGcr9qrquQCdG/kF+vEvo2GTpp31L6Qs2vNk5seTnjeTo3CAlVQkhQ9R01zISb0ctghT8ynK/d21V04",
+	"AK3/Yrz5lrtjJuZbmUH0BSJOnPC87ahJiNNRCdeAgxDOhUKddWWHBy/xy8KYL9FeC+Ig0cuCNWKubVwA",
+	"xJ0j5g0wvhoqFNhTAGAobBqlsbSLxQFlBE/pmUu8gdHrEREhunRRs5jviphp1Ux7qPaLUANCeMIbqTUV",
+	"lCRFN1E9Vnt27fDBvx8+/NfDB78+fPjGui8Rcu7otdcfv/vfjt7/58MHHxw+/OTw4Rvwoo/v/+DzDx4+",
+	"ev/dR3/33Uc/+s3R23906AZ2GGOLddCEs+YgGDuh0L6ESH8viVJzlmzzPd7jsLh30duuY5XqOvrZ82iP",
+	"7hVqUvkysLbjThQGdQSBsTAiLjqWq63LclRUT1aaNmbVr+BKbto1nzX5F8cbdeDbFSB4Wt5o5ba9GYk4",
+	"1HNTxAo7Q8Ulxfk5437RLHkBHsPMdHj+sdBArZMeB4PcsXKPvhnwaJd5jktW/iwC2itFzLVkiNAZqicz",
+	"Gk4VVZXma9a8QYTTKpskR/tTTfSdibt8crpy/nT7fou6uGq1KKUuNEoOocFibpB1rOR/qY1QLU+240gw",
+	"ows1b2OdGAFf2amrJiuILCPFbB1Tbq5Z50tf0mjL7Gq0F1G10K6AwyhkzW4cL/WikLCX4a5Wv9MSUm+4",
+	"KkdAgxUhYLBsbl+5cYOF8CgoQEr6eBgAmm1LYLdfbJuZRzNfhLynNqcMIAebYjYYw5AdlUBFFfblqchb",
+	"mTLDzVIjKs5ya/7e5bK1GnMkzFc5cmkxZcczpVsR+XhYfzjA0RNKeOcIHm+YP+8uLY/lDEjQl5WsdJ5d",
+	"emrYrXNWH0yUiraeaN/ti5h9pFnwJOGV+ehujeay826ZWSRZj8f7rpsroo68rLAhE4/jqVr4blUuqMyw",
+	"8ztHGz8jnGoj3xLLHI18O2SZXQQ5kc0odQ2/wHbJupBNKh5W7tk/oSjG0OWSRSKazDuQu3++3oEvCmGf",
+	"o39gHGE7CjsfB4EdflGjQHQQWBnBd6LGPku53tc2GEkRuh5PQqNfxbHqjXcHOItq/HH4grt0bgeXHXKS",
+	"g+tawU4vwivNeuPc0rDa52/98bMPP8507gghAETCdmMb4NVx1GFtoTXfE6c50sp0thCU7m6nI5KlhqGG",
+	"DfCdhAAE0LWFCPn0vorkvuLCX1ARYud3jmdjRpvVZ6Olxjmejc5DMKE+7ATAyr2cLVnmAB+z8/buG1er",
+	"7VisaslxA4ANJG0eR5oANKzZGEf7wmEQGVMccwh8WeMQDuIxUjcijkQZBnonEU3RSLuJ8Fgq7qaZ3bCo",
+	"fen6kViXUYNLKIiqWxSjXR7ibzA53s7MUIA5qFfnKn2hOOccD99xnONI+HwO35xdiQVDBYqtHd5/57M/",
+	"/dPjX3xixLxXlOUAPs2TNOIxdguCXvxnYsQV3omW9kV/ggN6c+vGN0R/jsczDjipVWleYoNS4OFcNJwa",
+	"3cUIOwA7nz3n+QTSMr/PWSLZZLF+74yycZxpSgt7QUUIzu4cj15Ld5V0NsUs+hMogRxPLJuOZyF5hk5k",
+	"cKbaChJXKhT3GYKBZdOmznP6jJJj5R7vRDv7wsI7HKh9cbbz3Ss1eLNRZgMEMegTP1AAXsQZvlIIq05Z",
+	"Ow5+CKtcsg7olAY4CCphHjBN1pvl+Tma/HOLMR/Hbao6LFcXVyJWnQJlNsOwxZ5S4VnPxYSnYqnBk3D8",
+	"wXibp+KKMYvn0GTOjjUy6GrmYuwz1/qvk0QNhObCNkCAw2Yus5B/Warh/E9Hs9I4Z1Y7/vFPH3/v7z9/",
+	"9726l5/qjM/LMltiK8FEsESwvpAuD5PfReGPxatpT7FQNKI2B5yp7/9b3WOrZi1j0UyxO1MTwQxbPNnD",
+	"8qPdKI5FCJ1CzQYk+dgbYEDYvpGat4UvYQ830Mqg7eKFHqMTFdbZcJYlnwt49g8Q+LxNh9Lhy3lr/pEr",
+	"XsovlhqQDJQ8q8grbatbIfP+AhvOnlJ8Zavm5Vq06pnKrJPuZ0kb26GiveK2ftkv9cz9Us9KT3R0ULfq",
+	"fH9V7KY6G9ryLmaf1dNQ+0rWT1uf2SA50aJUWhWbo4/uDdsY3Khk5HCEznaZYBm2LjbDEJNScQqb7qUv",
+	"7iGfzfF8zPzhpaqQAxkFzc/HLgf7wLPa57/58/GP/lAHlPx8I/DpnfiOZ4A+Lwi3ALKolYAuM1bI0PBL",
+	"JFmuFsp1CQP2IkRrwDsi17pRjFlBtOebtUPYDDLPCn21NoAPtS/Rg+iu3uORBEgvbM2f7+a/pwAaO9/M",
+	"H2DiuPRljovLwC/M1IdO4QvpJyg5wUvZp5mol4Wc82kK61hUmWHNPdZMhHgZm93mz9kzMtFJECthe+cI",
+	"W1k63rjS71pDUUfQkEHzMcImM9Yp4CKldVc6RUgb5qc27+f6IaZqbonduY0uLSwHyZGb/XwdCRZ8pyRn",
+	"dXv79nXbb3Yg3XDrxTu+rEJDwQdpxFkvAAPlCul3HOhVGzqs8CHIIEAHQjXDNZQFoTnKg3BWcJ7Z6xgX",
+	"AW3hVHw3d7dCrkVIOo6PoAtzlDIFZcmq2fSGARsmlaQws4l8DM3m/MKNONyE0UYsrZ/HRl2zGPfNJmsL",
+	"7Fqy20ekgqkmrNrlvpBBQZjcOcYEYfytGzdHpeMU98iekFs3biJSbJuH8yxVzc8mFxvMOteZidGhCMAf",
+	"WSgLsEIbYhIuXgI61Mvksill6K0kkiks4LNw8SQNcvOzh3YCHfOQDTzG24JLnYO9OADPubGMxd1OrEJh",
+	"o4IVjRCazcEyJCclThQ99Bba/O4NvHVtdXVQcngLOu3HgAahkvZJNfJTOMGqo0HzqbcHkUSRnN2ujqTQ",
+	"GmJoVId6aZUs2M3LTLeE0SNdiR3KM67ZFRUKdmnt6cllWwlZrtyz2zxhrXWOKmaOkyUJa5fAE0MBNGyO",
+	"0rQl2lrEB4hrsxcRSiqksxhdDe9LVOws2s3c7aHl9ggRsQwbd1PkE2hgtTwqs+zii/9zzCkj3WCELmDX",
+	"fq5K3G1hyHdA2Hu5AuYoAWrx8kQGWl+B5E6kt+VYa6UTyXNlr4oWHlqkxUP7glL11o2bMNnzI+kRGs1F",
+	"0Waeiw4GKZxx0LfMXDLFpitjZYzi3GEiQ5CDGokcZGGsBYjCakqPRZLqlVj1lrDT9Cgz5XnVm0ob74mM",
+	"FDfYBCbK86rnejt6LFZzxj3acg2TKbMkVj0rjgoQ/bXj//6Lox/eP3zwz4cP/xUAG16vFkKTgR5NC+9o",
+	"oj1xQCDjt8ShEQ3iEM3HKcqT1MITOrijBrft9nSK9UgNDtUclVtgAQzE3Y5KBvELSnE+rqsE0Nw1uuFA",
+	"jceiOZdSn5VtGx3HwYAMYHx4vhSP/+Vnn33yT5++9s8eO3zw3cP73z18+JPDh7+5Xbc46TGYM1kWPqiX",
+	"V24/f91ju1yLpy4vCdlQoQhZJH0ZNPRBsMxuqx7NjjSyXQFgH6mQrNZo8YQ3zKmQeyxdB2CNvqRU/1Qp",
+	"bG1sMzPpvepZ23AwvAA7ETAZI8kCqkvXQZnT7RosM9VVX9n+5ixdxTQKDlnp0DcrjA1ReQqNa+17zUeu",
+	"cPCfWkiazJYd6utKXtWMtKI2tArARZwmpsIga+BAA6xxRtCGysIs6Me5q8J+Vtyi7btD9yDRMzYCbBtW",
+	"ucs8FIIvbfgZm8Nio81ce354ApArdfRp19eZVLajp3kCT1PeaFEMTSpCNIUe18vsVtoSSS/Sgqx1dx9z",
+	"txlGNEZ9mnCpEZHSoy5Moe3rkjXxBT8ll3wPQzf0PKOR+LKXqJQaylLLfYQxcT2C4xg7T+Bdrp93AOJI",
+	"hIYFN90Us2Fb3NybCB5CCzWgeIwSRhqigLjlkA5spEFsW/kOJAtvZO2IVeKaovJ9IVmvBaLLPsdCIWt2",
+	"efVruB8u4ZjWrUxc3GgPiYvZ6L1nyLWZn5ZL64CLUum3I1KAdqVubY0su7w2qlEf8dBXzjCl24b1eDxS",
+	"1BrSsydE1vPWyF03V7bpGDpUjS6wBdK9uJsKaQSp86NhowfH2F6Bs+fjm4RpIxZwUWYPCmynB0RadyGk",
+	"HyPf4CKMVVGG5PAKvfWs5DG0Qhw4dGDqSyFPOWZsZSqEStiLd64vPV234tpI8WVfXnMYZ/mAIV5CZ5iL",
+	"/nkkc10nZNJa1rFzM0X0ECc5w04DTaenunFIyUcEceVO9j4AQPcSo8vAWIjB4zFeIXpZGME0ECINN8mX",
+	"mfQ0d9LlSkLSdKJ62oO/7OYbpQmjyHYEX7rDHOYNYhAasamENYV5Nat5tbjMtb/LhvMlZF5gs4ZsWwCP",
+	"m9GA9mc7XWWeSOLeg4Yo5sy0ulxpaBTpqihvvhS9diloecrk3EuGFB31IU2iYMuUTCBrQ4pUdDWnak3s",
+	"FXlyKeV0UngNK1urpZXqynQJgBZGWrVXzHV34LJp2bUDFDKJU4FQKwAVcc7gPanC9CsC49YtIwk7UWN/",
+	"oEPU6JXGPNAROAddCU9vuACT1bqwHMXhdgB6pu1FmaqUx3rD9QnUQ9ejzBXUgcbmkdELaba6zK7xRsuX",
+	"YdRsigSwOFA51QP5gE43TwTXSi6zl7CFIj4qFvxAaF+idMQGiti1kvRhMwPssWholXo+4W/Qwcn2V/Sl",
+	"85QZOdnmiTmGYNFLU9cAB/Li4sLA/M4lEQRGHt1CH7cOdDozzNxCBw2VhI5yCAwrgz46/pd/PHrrw2pn",
+	"XMh1a1eNqo97TqRX3UUnpYmeSvavQhB1kE9hRZ1NhwE0ao6KiUxtc16HvK9JVLS4DKFNRo3WlD1RCZ3f",
+	"zTqt7phHFILEbkuegMAvhiaeWj3H5vTZ+pYdrirZNyazTvketBKBM0vnEROjBERot6M9Ju42BALgeqxn",
+	"xAj6CoXqxGJuqXzNWEFblJD3sd/oXswhfzcXC56AJlcaLQ66v4YO9K9MRKNXzD2nJ9Tx+xy1+Z5Y0Qd7",
+	"X7nbjqcT2zdTnpPnDfkNYCdEaA4FPCQ7hsOgIxrW54a8D943Ltn2N59juzzBWY73upWFDWH7RgYNhTSM",
+	"960FmhgwLJfQKGgIEdHRCfJ4NCaScKujr2ZXTgTSqFOedotSw06wI2SIdqsTMfA3D8vmWtHkpNHiUoq4",
+	"dADR5lGcNQmreOoXqdVHtgET9PqQKo2a0TyRJW/mRzRTGMDyrsGOoBy1HaTqRQyQalHmCG/lnm1HaLNZ",
+	"qiRZbrkW5rMrV0VqaK7Kt5ZbH1iECDTjVLQ7pX1dZ71ft+TAnECZpjQynJYxM2i5y8DtTno42J0rFG1W",
+	"be1KIujjyT1UhYGqEyPoslsdfVErS/I0PAFZeYzEKmo1c8qchsYBReoGf79UvQk1lUjuqq4Mx54/N+x1",
+	"pz19Rq01PXwb75oTYnD2UpO4HOz7Q8qzuNuB7qos5Ol8VFI7PILfN0R0INAP3c6BVY7e4ZV79NcE0tsu",
+	"zGz5yy1/OXvRdOcmkWk8EsZ2i81xQSsego4ZR1KcWR7TWAVxXLpRK81IRrp1ckGcH6FKDl+HZ9+Gt0ON",
+	"8KKK4slIxQPBZ3drLoSDS0hjIg6TI6RahydpDP0qm9047ruZVYtj6/ZYwsSU8dns1tf1PFx/EQDcp5Eu",
+	"vpllZht1lrJ0DPetXZ4zavt2Bq6NeR6Za4qQtrVHAAm0rqN3Ng+4be4eJ4pzzsxZMtikQNFzgqHI3H9m",
+	"acEzGMk9L9fwRWcimtZgkjLKUfDlhJpebeEPNAltR9JxzQgb3/a3Ha1iveCuOqt5rzrCEAvWn5d6H+ah",
+	"Xdn32aZNnUDFcktAHVlUDz2oLmsmMWTIQzqU25HWkdybV9IidGkiHyWrPf7Zdz9/6491AtpRUugKM7rq",
+	"6L3VEdK+8AWMU9ipnUuowq1LhSxC9ALbNhqIxQZoc/Rhv9JpZPTkOVKL2ds8GjORDZwSZoIgyVTC9qgV",
+	"DAT/Ka2LuLf8DHGiZOWe/XOcMp+jsXPbLzvXeUEYFSjDnBTDUsMKlbMX3ltGyWvyFft0akiT/BhVST8v",
+	"mZe1opLe0mM81+SdAZpC0ib5mpUmQPmC0WB8idVaS5HM34fxZbp7h55N6K4D62mEtC8TCOmJcJk9jytv",
+	"f1VNG+Sl3vHowG+JOGQ6AuRMwDbcF9KXqtm0WZa4n7mEZa5ZpwvwhVX4JRdYuBbmdy4S9usUiRwTDyaE",
+	"qPz6o1RNWRiFc8RQgVRBEKIeRFHxC0tUgKktQwgJ2RpFoLKTCtIVG6Edb3fZFVw4l1JaF0k27DC3mGhh",
+	"VKsDHf/D3z76w+/q2O5/iGI027p63XYcwJILOKX39iDoNEfZqxtczkj05huTlGRq2aRJMwMprDi9+dLS",
+	"VynDXSW+zBs2OuVJuqJT1WFZ0Qek11LO9lAqIfQQ474clqq2xVhCWRV4EGY55JR272FLUTMLX1KnV4v2",
+	"b0Y2c2cRpBqlLO1FDXhZShOp7F1opD/Gay+gFLYcvN3g8lyFsJnAaEFM++702/k4PsyW2zqBRZ1RNbk9",
+	"mJKpInrvNvahI9Dxh+8e3v9JtXtrsi5Mtzp6vj2YcgN+cTowFZpIUhPn8Qs/ABkGgeGlVLQ7MceOv1WG",
+	"xDVz5R174QzZojhQBUfYGSM4Ny26l2ko9ndtCwnPAwPM6COQKwmr7ObEao9++tHjV+8fvf/mZx999/Dh",
+	"u1Bu+tv5gIBda3dSQEf7G9HAklgV9gnHJLeUi3DeuBlD1miosIKIJdgnpoAZurZWZ5K3Kc0YmsO4Uu12",
+	"pI1Kv1wG5TVIVhftlCjM71yOibH8sD0/qC5+MATQVUnk45AcJhNJp6+VmagXDZUEfEmFE81gRAEF4McB",
+	"BXBtDIGuTlVbJFRKsSfSeRVM3EbhxDNKpKbKmrc7sbAKsdW3NT9AHM5KOoUbbBHX6Kz9cyiCzVe2Rqn2",
+	"ZS6JvgEoZVDdPVDXiihGNscee9DRjRoKnkiz29y6scw2KWvfFYrme/0MlKTqfczK7LWENIaENYlgZWjp",
+	"i3WqbGSZalaIkNIkunZ7oVyVpoTrprMKHlw6lbDLq1/zJaCGRpjaXlrmWq8uYr1lRr0exWcSC969Ue3f",
+	"sl6a+TII9y5QCFaVJ54TnVOEtCmdr5nMomYx76tuusF41xCJiGMoQKaKaKx7Y4nqVU2YJlKazr5gnrng",
+	"uVAWfdQt1Yma5hla7avKkNYXulANyMyW446yBVF4cIsjMMMa4cKUzlIh7Gb6xaoQxleH/tqqs6hJ/qB4",
+	"OXr7J8cfvHf09o8//9Mn9cGK4AlT7woHS0HPGV3Ve2X7m/lS3XW2jfzhpoiYKCD+DMMQnAnyrS9rxx+8",
+	"d/zj7z360W+O3v6jxx4//B+f/enP2af/9/H9Hx599PNHP3/TY0cfPjh686NH73x0/E9/7zFzzc9/57Hj",
+	"37199HdveWz7Gy967PhHv3v8vbetqu9LBdOFpqVxt01GRUNJrUB45NcNdlTXPXM+QQWymbCrS/Z8yVPW",
+	"Vjpll1bZC8/CEGur3urqKhTtLjM0w/GV9wRZxHToqqYvg61b23eYhS5GqRoUetLBBLKC5MWMgMGU9OVw",
+	"RfOIstscv3x5Vnx5VszlrJi4pJmqyS9ALfN4eZpl+Tg1MUpPIlR1JQgUyoxmFKfowHDiigRYnzVUezeS",
+	"AnGcCnovQsFoX1KrOs12xV4kAck8kgyL87VACeMMILqLUSZLSuVJECSNOpFw/XcZRGjbHS77HtMdaMUW",
+	"7UmViHCjLKzgS/tosBY81up3WkLmbsLSw0TgH7ZNRZkE2xY8abSuoJi+ZWNnY7FxC8sDi6Ezgipnaby4",
+	"KvvwqcsTFyAVhdnUhNdWtkVsxA5VvZ7d9sr0yhw4b/4Nh2uJBr3uuHBV49rLqsa9vDrxwp4wdx+oxWXu",
+	"DxfJkg2KaO1YBwvFsSGvXkS8Z8fwWfnehuimGbuQxdFt68QJh8fz5CSDf5FK2vLMPr6mDcVqsWRsXvnV",
+	"IcjOfFuKksmc6HhYuQf/D+ROlUQZoraAvkdtkezZzpjUp5/6jZhzAxVICJHyXQzi+rKGVak5nzi5PyBT",
+	"oYH+dtBwD0RIYV/V2K/bcjRfwnttsABdNjoAUd6zp7qdB7IrOHN6mknVK5Pvz4k0v98Lc6KrygQ+8+Pc",
+	"6jrwlMo6ZZtl9mz2iOcsUdzLVqRTlfTHkNNJ1XuYQiFNYYgQV2ibT+7ozh5e3b6q6P0TvNHymM3SoiJp",
+	"sh0PCuAe2Sr40oZzQnEQNcQyCzDbIKBcrqz7McnZToQnVw1xPVVjn3ycseBahNi6h+t97XAq95TCEqdd",
+	"wTrdlO1yoy+aM2ODBZ1uumO+CMwj0m4iwc8MQy+RQi9CxxZmcBFa5BFFaUG6BZjmG74MEmH9n4HzhGpk",
+	"L06gLubI4I19eKR9NDQpwJw3UgTpmQg7xSNQV6nXrupKw8CJ0Co+EDvw1ADjaFlfXVgy+EgPctzNGkbp",
+	"6HZoOtB17MAsr5AWucW8ie7EURpAIGboBXKLkbBUqX1MglR2nMQI0FT5EoGMh1838Lurq080kEylgk9i",
+	"aS3wsBVTwReMMgjwttKIxy40pGH34ninqZIeT8KAYSOgVIW8T68edaCYzjUoQ81SpawvUtpM8BynVv5B",
+	"N8IeBKTgYVG6zKzJQ/dn0tGFLmGKZg8vr36tVBEmendy8uIByGTidRO4+ZzQZAanMdprifuJWJVS9air",
+	"3VyOgK+rODTCDqSO+WPJsrv5AJxpGcbYXXGUeiRWvEwIqQTyTRlRcCYvJ1M7DAEvgbdp5Z75e8f8/coK",
+	"TWoy5Hp336Q1KsaYGlOjUl2gDRPbihr7z0f6XLv/dRIztZQgMiglrRQ1zB4suR9zhl5uzb6VXeq5J2ae",
+	"IgW5EWWU/HVbkgIVCICVhkhW9nnzyTLh+4ZiDT1gJqbzR5Cc1yqTkPQV+EcndqIAmtmKub8yI+imuJsa",
+	"8pilKmmef4fr/cokIK73ASdBGZniZSoeVOW59BPcJzQ9o/lly+LKL2rcB5hrDU/ZbOcK7QwNUY3bk3vm",
+	"OWfIZzW3j81lRYMK7Jl2VwMKuV3HRe1K88Aphboki1LRxhtgmoijbHQvCEJw8IvBrhhlxMjT73S5TKO0",
+	"D78H9lOA+toy27Son3Ywj3FyWJqhPJC/ByJZgqUEPRI9/0sAEGo0tETw0JccmHMwxZVNmuHqy3EproZG",
+	"t81WXDxVwU7tXBQEM/holQAWfN5gc5DUmgdE9JCKAdTWEHHt8OE7hw8fHj74t8OHHxw++N0JGNJoEFPh",
+	"yAGV1DyXRO1FIzE3twtKY2j+NRHWQZBNav3pYPsYAkzEUqK6aD3mrK9IE87kfNKWINicx8ssge6Uxl4W",
+	"oe1WcvSL3x/9/fdHkCihgK7ESu13O9VJ1/Az9UqZrAD5JMXSl9aeHqeJDnluXwLET8rZwcqJ0GMURWQc",
+	"Iikug3DRtZjJeS4gFwtT1as8vXFWW19Z5T3t6umR7ITvaTeiqhoAf0Z3ldVIkWTMsQtyFTFm50K5L5HH",
+	"AefuqgOi6mT0TtfsmxZL1glmv9jJecM6nUQdnKJY0j7rVolXrEj1mzjErY7eyt9zUVFQipOsog26KKv7",
+	"AWfOfCpvcT0ZZ2HCm+nAXCY1PSagjeI1yxSuL5Vs2ESmsHQTda85Qx7A8KZc2f7m/KyO4qJzjXD/U/Vm",
+	"D7PYGXZvbKXlIHOeQ7nl1tXr57WBtUc//ej4g/eOf/Zhnaop57iZKe/xfj4jbbgTe4/3L6r5g7M7F810",
+	"fEkfhjpAJ4UI4HyKx4x4xpHBZ0RJDoRclSmaChyiIm4i+vZrvzp88Ga1yCZUq+rMxa1umq+ADZ2yUjEB",
+	"Y447jwGr3bhzfenS5bovUamhhkg5J8IG4+y57UtLl9aeRqAmKovVLFaoJom7nSjpI0Y9tiSxSpQUItSM",
+	"w5UqoQupdSMqMraliHlm38PwAuUPRppdXluzMd4gVmkA/gx8SrButHWIBUWpA+p3C+FLTHq3CTOnrrJF",
+	"/DZxQdkwN7sLyorn4oigZck0dtUkzqwdvfarz9/64/Evf370w/ujuK4TCxnpVpuWqKpw83bhwomMu5kl",
+	"ipYN1otkqHrDIPcO2P6Jp548R2T7Wx1dXMGyCrzu3p7QiL68l6hux9hBfaa7QFCJhwqxLoaHQVvmMcTh",
+	"Db8XD349L7CcLK3GNkTVubfpwGd8DYecPDDTCTX7AsGu8EZDdNJq3WITfh9Du+cu3G51NE40RwGTCbhL",
+	"/xvZhbBCCEUEhLSoCzQGBYODdguRmoXSlCqNJu6+UKQ0BP2fVEBW9F44dymp97vTi/uepyT+Ivee2LRq",
+	"4yKlkSH2EHhpuU7ZU6uUc20FZaL+RlAj0awTBWQUwqQnpue0m8glC1lWqWdvUqvOfHogRKrxAR7rtaJG",
+	"C+FldKZ3b7hUHl9muTxSqq5siBDCkx41Ou/K7Ht8KKs5oDubl1WHZqlSd0SjtEfTjVDINGr2b8PVF1Jl",
+	"NRND4Jpz0VlxAuM1V1zveaLB4IgO0W04QZ0p7Fhr6c9aURTMsJl7odD7Y+h9LEbMbbps5huhMThTvQud",
+	"eUWJ7hSK6exi1j7/8zvGVmCfvvpODpDUhkKihGHfJTSfd/vUsg3E1G7fyrRx27FyD/+YAD7ecfaMN+YC",
+	"8MWmlYMZ2GQkKflkL+GhODvEJA5QcM2VbAncHIv0FCGT3ABVsZIr9PApyexzoQq7QOE86cMuHMhO6iJA",
+	"FAOJv6jkwlkZKQkxZ5GmsQhZjWbppl0/CYeeum/ABMRg2wZcfFKY9Aj1ss2hGi9Y8XPqIOBUq6O3f/LZ",
+	"x/+AOFEWb9UBbwie2CNg2c7+RBSi46gzPvxCCxlHnfOJvcAs53W24uosknLcSWF0e77ibjz61Xs2EjMv",
+	"yQ7u8ilx8mCBlxZxzHdjTJVhe0poTHgmABjIr1MJSwQAzFFUgPz4vqxRMQ1nsQj3qDkKljjZRq85lxea",
+	"TIX2rvUN7GoNo7d5n+0pDD98p8sTLtOo0AqUZ1yytB/J0JdZGpcUAAPrHgy5PIqFke4ozeMNxnGQlMqf",
+	"pUqLJs+iUaR+88vHr71VpwIJqXDKZ3bNIw+9KKP0wlo7ZnIX2tbpEprQXLu75L30zvTBvFZQ7kIvi+tE",
+	"kM6LSUuGjyplsbajGW60GttAzl+0J291p5x3f7kEUwTgvpnqzsd8McOZwUoEZ5U1sZ1/4CzDRPlxStEU",
+	"FChnuGCR9Fx6+ZXt29dZahbdyBsgBbAFCMxqbmdXDrrdXEtAOiMaUgzCy1CQNtBqX+0QkQasodR+JFjt",
+	"62nauSXjvse2eVtsR6l4ZjtNokbqsW0zUeFLcIa10rSj68tsE/Ltm4Z7MHF768ZNACHgLFE9irCGewJR",
+	"baFYr6kSX8Id7Uh2U6FZ7fLaE6XYXIaSbsiFGWW1wsPPJ1o5hgy3Lf1NhayGmdPGo3mxPUC1LGtFnaUG",
+	"j4UMeTLKK7DdijpX7HWzXMD8OBW9qI0+EvK+9lijmy6pZtOzsA6speLIuXBBAeruxlEj+94wB9uXqjc/",
+	"xs5Afu1Cs9rR9z76/K0/Hj747eHD/3748IPDh68ePvykPj41qFsJXz7w/qDnJKITc6pOVTE2X1hmiA/C",
+	"9oXoFIs3NSKoYKJ1jKkehppKgV8HCOLiZbZn0zsfSTCGkM8B9bWMECcKYOgUV8BmBY7ue7aNV88cqaAw",
+	"zsi61aJvz7MOG2g91rXIAYloqHZbyFCEbFfdndPJj72GbDUqedk75JKndR9vp46B9qmBGayw/xXUsVq/",
+	"fh3ru1KVCkq98hewYrzHDwRVi+MX5hr8wl9wCfnFEteTFBVMUN1aRX5ZLqrDfhjwg5T0v8MGgMZ4jWQj",
+	"7oZk9RXrReAqEVpsuoGGFyVy0Fxw1U5iHOTSSxC+6/AOBPkUPn6dBWZ3dMBqm5dXNp/MNt98C/sT4OQD",
+	"Vrv8P3/ylDnjoUc9pNzBL3WMwTtMRsQ/ihKmehKq7rklJasd4F7DBChaz6ldo/0Ou1xQdSBW2/2N2t1g",
+	"AY/jADEhiDfqeI9mu8qwGYLV2rnY3or2sWC+Q+kVPDZNeB9iGHzPaMAvV5Z64KpVQcnFcR5JDj7B8i14",
+	"C7hCZ++jNy1/WEay8xAvWzlicj12cpSDeA02q4T2bhqusWHElGouhqnMAjeFuBi7bziISajntdHOJhYc",
+	"u1ZviTH6MtBmX0JZKoOy1MxmRIGxa04MoYk/RRhQSS3Qui+DgnQKWK0zuBm0BwMsU2owQX/YC13fAjOc",
+	"pA9KIbKJ+4B4nbj4miVdBOWLVW8+QLFad4fg+bQVXBxsWwfFQq9Qe/zq/cMH33/0/f949NOPPn/3zcmV",
+	"p1wlBW/sz4TseaOVBfi1UfZYT0R7LTjLgKBFiJDdUMPOsW3RrrqLqKm2HyvTLUB/h3s34NRI9gSziN4N",
+	"YdPAdKG6Gx9S6C6x+rU668pYaM0C24cOZxQAwnjSzQM2LmpiO+xTtRc1UwJ6RN1NJKmuu9J2eh7ipAfu",
+	"U7CBieJ0/SIlrcfCaMPkyda5PmRmHrjXpWXivLF/USFlzNzOy9kxmQKOfb1pdefcdS7rXAidva3iT9U5",
+	"x//8+6M3XzsN8yZCi3Q63DsYc9AiveFCyhdV3J/Q+nJIzHYH5mP6ptjHJh+iBy9n3u7dIPX+NFRwOhSP",
+	"8URA+39Ba0JysztPwTNhWQhBrc0vzc6Cp2BTViiFqrPI9uTIkWJtXJHICMKbKPj/v0nYv6BY1x794a2j",
+	"H97PVVzOqn+lY+OqnO/oZVFlsV7OG6zmA3+y1EbNU0JXj29js4n1wsN4/HVr+hNsew7Y1EL9f/bJPz36",
+	"1XvUSsCXj77/H8ev/cBjxz/51fFPH2BSAMFtx3129Is/HL/xKpC41Zx3UHP2CLXPA/xVz5fghMY+AQC+",
+	"BXXDDB9P6H/U54Dg/hD/CcE8fEnGmV5kPZWERvV+7a3H99/BtBqPHb95//j1j//XJ68f3n/nsw/fOvr5",
+	"e//rkzc89tmf/+nR++9+9uG/sU9f/XV9w75FpH0JMNqLGqZn1dIoBYhoo8m+rKSobPPj+RL9R5jpM5Q9",
+	"22RSkdLh5Tus5ToC+RK8KpBGju2Q6xtMuS5ASKuI44nxcovy6ctCRwQ79hJB2eKVoNO2PRZ2kamFZmGi",
+	"Op1yvRZR6BH+GQvrZ3PWfCFw+XEZqANEVY8sXGtCjaM22XPtZhKKOELAYmQWBOBHnjA89cH9oYYmI84X",
+	"hSZoZZ72trliyzCwnqyq5jSYLCNrZi4G0Py359HHNFvsSdqYwtXQSwWllKvKbnEZgrTt8Xh/jmDNgCQT",
+	"RwDDa/jj01ffgcpsXJRFaEGPjgVyCRdrcSJJsi9LGJswOqUa+yvNaK+bCD0yhm0uvE7X/YWXiM3W9DNS",
+	"YzS60aID6uaaPXctO7Vwt+7p/e4r1MYHIwF2qedeCEaEg+C2utAak8dCQx6QFLFmWoBLoX0issS8ypEi",
+	"9nm85EuCPLsAxaV8PpITCdA7EAyAHgRrq6uQNDq/yMxwLSKSyqnaIjhVED3oI8ntDl17Gy+dx7YUhpxk",
+	"ZzYbaXQgbDxgt28DNJStmQCA/VysS7uwtlElziiCntQUJrINmWLRTEek6w0U5ECTkuLCXDxHT2F+J3D1",
+	"XJrNDCqLQMyPc0oo3jMWG7p1bMxQih7L0werUeIVxhc4ErOSYiQDSx2lSyHv65V79OiRZXp38I6rWOw9",
+	"s7OehrnDd+PK5b/8VdZJRFM0UnOQzkl6ZstPa4el2w4XKUt2ShWmMWRzPCkEV1mqCw4/6flYgURJ+XxD",
+	"yXXFzb2AUsHRxLn4f8cR5Rxz60RaEAUFWpzs7O7xA6GrgVQIyv8lfnARDwgzrXM5F2A9KuQRdBWxGA6Y",
+	"VDSXowE2inEcXzVzDbqpmKpJKXjQVefwwa8PH/y3w4efHD788RjqWLln/tuRatKMN9fyG7uMUspZg0up",
+	"IGaO2Vghq4nlvWXG2ZVbVxlvq64s1lfB+sVRxxC2Snlczxqx6FR1SM4eiHVMiklbZhR4tpeBakBqF3Vq",
+	"Bb+naKZLqpvmo4O9Vj9LrtlW+2rpRWnnmPmr8TxtL7NbMu5b7H3XakfmX4zalhPOG7fe24oMvnLm+jJ5",
+	"78vkvRLJsqjzOXzeAtInTKJIueWJqDa7iHpUkmQwTMFUN4VKhjZf0sIQYyrCDcZ3NfbZFtY/hhRPoywX",
+	"lnXoLeYg+DDLrpjUBuIPBWGWVAg+SapIhewLSDve7UP68enUMJKLJ1HDJkg67qgk5fFKh2vdU0m4lOV6",
+	"VHb2RnnT1VaiQZNK0eZRbBg2klCRG9gnwwMD5KeeSrDjRoMMSgiTsZbqJhsI24N1ufvMWRVcQpPBhClq",
+	"dJtHtFxbXTPEYoQxhQBgajiXXREruaexRtfMFiRMlPoSuztLtatCI1sV9IPnkvEGxM+X2fNROzKitWOk",
+	"bRwZmuRhmAityytnQdnYoiWEpJYzlHvxMIww9LiV6yfU5LEW3kCLIXjRgX1fe7Lon3qiJHpQaDCEDynv",
+	"KTROyVkbppAbzdF7AIel2eIIHPgRYA32p18jdo0IUkmxBNFPS5ka9FhobkM7lmNHJFpSSkp5Y4XS7qp5",
+	"BPr9QJFl5LLuXKNeWBcR4myw0U/wn4JldoO4AzL1N3ypRZraoLWdAIujZooIsLbZIOUi2iuoySfxqC/N",
+	"ki9qVFcY1UnqZbbJIFBrQWRFSPO1TurLa2vlhK6FI/P5ULjbomG9L2VGCYWW+40WT3gjxeRa6sT/1TW2",
+	"208FnFt59lhdHSMXvQVYjLJuyGOg6gpshQ/xsjc4HYddLqcvRxKIwrIBJbUsB9E7/ZrLIbaxOhqwBYBp",
+	"yYOI1DdD3qBK4yKMYq8Jasy34MovbKU5vujYUnMrImiRSlatuvZ8qzDELFs7FAaaqPrcKNYI52dDOvOu",
+	"SB+zAcWSdLwYTqvyPZioKB2vP0FNOiRr+tLVpJNkJ70KDJ+irGd7Is3ax1xevbTMDCUtRVJjM7G4Uoth",
+	"tctrX8OFvi3SpL8EFfD1DTpTmtGBsF3NspOlUA9PqhJgppgTCavgPYIb4ZqZc9+X+DwwzprdBPU0KTzW",
+	"7YBKgKofls57rCvTKEbovWivlfrSvSlVJ9AnkDelmetOTMys3j4/xPk0khrHf3Mou7eAO8goQEYZmU6o",
+	"VCFaTbEfynAnaENuHTAAIX64zra/8aIH/hGP8QMeAR6Ql3mfPNYScejZzBBsBL3bbTaN5llMCjSPjiSD",
+	"BDmhxTLDPMKaxRTop2Sx+rLNk30wHq7dbYiYJYIbdkjrhaRDEHNoqugOXAJuilSpWG/4MlNRcreQl6ql",
+	"4hA7pidRmho9TLPgPwdlJH5V9WSseEhkYBaxNJetzDUhZEOFmCJV5pzops2lp3PuCftZw3T/Jjqlb2Kq",
+	"7WmaEWw3WmtpyhsAhDy/UyKfMQGBbEOc2994Ef1aV7a/CTMcQ/rmZBkdt8bdfVGjJ2mKPWlDnk4eys5m",
+	"URLHLiq78NxJ2tJSmWJ2xFqlJzt/yWaZcpLMyTY3N0HNaqonRTGsMVYbeAFSfXnZm8LTci+IJpuRn+jz",
+	"JSeKL8lWRQ+pFaseO+BxFCJImTgQEuIvpfmuRhsXuU28gOVcbnLnEljJE/gwqeL6hfOhPxzMEIxItHJH",
+	"7DBJjiLGQRmzcs/8Z0FwOzxttIblzYudkE+LTLxSxyVNYopJXN+ei+8BkxlyruZdpWLB5ZD0owtPZ+Cv",
+	"zomc71ifbdbZPpqTfbWdqk5RFkIv5RiFW9v5LrDJ0EgKHxyZd6JviL4bUiQHlmq7SbywvrACsoueMyik",
+	"j3703aMf3j98+H8dPvh/Dh/8ORfEoRadC8PNPo9+/t7RR7/NJQ5igujwddAZ57OPXj96/x9ZbXP7Zj27",
+	"hzpFlD4ewJKO3/zeo19+lN2AkZPKy4/e/78fffinw4cfZ4XaUNiSm2Ur6iBux/AzEDH08OHHn330y+O3",
+	"f5bdZLHNh295/Npbj1+9/9kn//jol2bYwwf/A2K7PzTr+PBjzM8//umDxz/+4dGH/26++dl3P3/rj4/+",
+	"+IvDB/ePf/rg6PWPh7JLyob57OMfHb32q6PXXj98+DH1lnv7747fzX382YeYgOR6YtTz0y+0whlu2yp2",
+	"W0rt5wIs+EXZTP7amKltJdNWjMUImD3Jap//9gfHv39w/A9/++gPv6uXZOQsZ4/fjeIYHYxlDj2nDSCt",
+	"L2Ik04lqvQ5cgmWlAyZXZih7A0YyKBI687ZUaDgUV3FT2Ny6waJUi7iJ7sXkAKAkjWljzxfMcGY1LQTj",
+	"u+pAEJKDZSBk2OFXBdC43GuxmrHT0Gij0K9nYePr6NDAavdBqDdfbt24yWrkXiEfYt2Wv6H7iPFYKwoQ",
+	"m9f/L0tXtm9fX4LDiszAwqxVRy+88u1X/r8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

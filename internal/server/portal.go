@@ -1,0 +1,359 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/soko-wms/soko/internal/password"
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// portalBase is where the merchant portal lives: its page, its own
+// operations (session, password reset, users) and, under portalBase+apiBase,
+// the merchant API served to its session.
+const portalBase = "/portal"
+
+// portalCookie is the portal session's cookie, sent only to the portal.
+const portalCookie = "soko_portal"
+
+// portalStore is what the portal needs from storage.
+type portalStore interface {
+	FindPortalUserByEmail(ctx context.Context, email string) (*soko.PortalUser, error)
+	PortalUsers(ctx context.Context, merchantID int64) ([]*soko.PortalUser, error)
+	CreatePortalUser(ctx context.Context, u *soko.PortalUser, invite bool) (string, error)
+	SetPortalUserActive(ctx context.Context, merchantID, id int64, active bool) (*soko.PortalUser, error)
+	ClaimPortalLogin(ctx context.Context, userID int64) (*soko.PortalLoginAttempt, error)
+	SettlePortalLogin(ctx context.Context, a *soko.PortalLoginAttempt, right bool) error
+	CreatePortalSession(ctx context.Context, u *soko.PortalUser) (*soko.PortalSession, string, error)
+	FindPortalSession(ctx context.Context, token string) (*soko.PortalSession, error)
+	DeletePortalSession(ctx context.Context, id int64) error
+	RequestPasswordReset(ctx context.Context, email string) (string, error)
+	ResetPassword(ctx context.Context, token, passwordHash string) (*soko.PortalUser, error)
+}
+
+// portalSessionKey carries the portal session through a request's context.
+type portalSessionKey struct{}
+
+// portalSessionOf returns the signed-in portal user's session, if any.
+func portalSessionOf(ctx context.Context) (*soko.PortalSession, bool) {
+	s, ok := ctx.Value(portalSessionKey{}).(*soko.PortalSession)
+	return s, ok
+}
+
+// portalOwner returns the session of a signed-in owner, or refuses.
+func portalOwner(ctx context.Context) (*soko.PortalSession, error) {
+	s, ok := portalSessionOf(ctx)
+	if !ok {
+		panic("portal handler reached without a portal session")
+	}
+	if s.User.Role != soko.PortalOwner {
+		return nil, soko.Errorf(soko.EFORBIDDEN, "only the merchant's owners manage portal users").JA("ポータルのユーザー管理はオーナーだけが行えます")
+	}
+	return s, nil
+}
+
+// isPortalOpen reports whether the request is one of the portal calls made
+// without a session: signing in and the password reset.
+func isPortalOpen(c echo.Context) bool {
+	if c.Request().Method != http.MethodPost {
+		return false
+	}
+	switch c.Request().URL.Path {
+	case portalBase + "/session", portalBase + "/password-reset", portalBase + "/password-reset/confirm":
+		return true
+	}
+	return false
+}
+
+// portalSession resolves the portal cookie to a signed-in portal user, and
+// guards the calls made without one by the sign-in limits.
+func (s *Server) portalSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := context.WithValue(c.Request().Context(), langKey{}, language(c))
+		c.SetRequest(c.Request().WithContext(ctx))
+		if isPortalOpen(c) {
+			return s.guardPortalSignIn(c, next)
+		}
+		cookie, err := c.Cookie(portalCookie)
+		if err != nil || cookie.Value == "" {
+			return soko.Errorf(soko.EUNAUTHORIZED, "sign in to the portal").JA("ポータルにログインしてください")
+		}
+		sess, err := s.store.FindPortalSession(ctx, cookie.Value)
+		if err != nil {
+			return err
+		}
+		ctx = soko.WithActor(context.WithValue(ctx, portalSessionKey{}, sess), portalActor(c, sess))
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+// portalActor is who a portal user's changes are made by.
+func portalActor(c echo.Context, sess *soko.PortalSession) soko.Actor {
+	return soko.Actor{Kind: soko.ActorPortalUser, PortalUserID: sess.User.ID, MerchantID: sess.User.MerchantID, Address: c.RealIP()}
+}
+
+// guardPortalSignIn counts a sign-in or reset request against the
+// per-address and overall limits the staff sign-in counts against (in
+// buckets of their own), and takes a right sign-in's count back, so only
+// wrong passwords and unknown emails use the limits up.
+func (s *Server) guardPortalSignIn(c echo.Context, next echo.HandlerFunc) error {
+	ctx := c.Request().Context()
+	ip := c.RealIP()
+	limits := []windowLimit{{"portal-signin:ip:" + ip, s.signInsPerAddress}, {"portal-signin:all", s.signInsOverall}}
+	// Until a user is known, the address is all an audit entry can name.
+	ctx = soko.WithActor(ctx, soko.Actor{Kind: soko.ActorPortalUser, Address: ip})
+	c.SetRequest(c.Request().WithContext(ctx))
+	start, err := s.hitLimits(ctx, limits)
+	if err != nil {
+		if soko.ErrorCode(err) == soko.ETOOMANY {
+			s.log.Warn("portal sign-in rate limited", "ip", ip)
+		}
+		return err
+	}
+	if err := next(c); err != nil {
+		return err
+	}
+	if c.Request().URL.Path == portalBase+"/session" && c.Response().Status == http.StatusOK {
+		for _, l := range limits {
+			if err := s.store.Unhit(ctx, l.bucket, start); err != nil {
+				s.log.Warn("portal sign-in limit not taken back", "bucket", l.bucket, "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkPortalCSRF requires the portal session's token in X-CSRF-Token on
+// every change, as checkCSRF does for staff.
+func (s *Server) checkPortalCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		if isPortalOpen(c) {
+			return next(c)
+		}
+		sess, _ := portalSessionOf(c.Request().Context())
+		got := c.Request().Header.Get("X-CSRF-Token")
+		if sess == nil || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
+			return soko.Errorf(soko.EFORBIDDEN, "missing or wrong CSRF token").JA("画面を読み込み直してください（CSRFトークンが一致しません）")
+		}
+		return next(c)
+	}
+}
+
+// portalAsMerchant makes a portal session the caller of the merchant API:
+// a key of the user's merchant with the scopes of the user's role, the
+// user as the actor of every change, and the request's path the API's own,
+// so the document's route, the idempotency keys and the handlers are the
+// very ones a key uses.
+func (s *Server) portalAsMerchant(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		sess, _ := portalSessionOf(req.Context())
+		key := &soko.APIKey{MerchantID: sess.User.MerchantID, Name: "portal:" + sess.User.Email, Scopes: sess.User.Role.Scopes()}
+		if key.Scopes == nil {
+			key.Scopes = []string{}
+		}
+		ctx := context.WithValue(req.Context(), callerKey{}, key)
+		u := *req.URL
+		u.Path = strings.TrimPrefix(u.Path, portalBase)
+		u.RawPath = strings.TrimPrefix(u.RawPath, portalBase)
+		req = req.WithContext(ctx)
+		req.URL = &u
+		req.RequestURI = strings.TrimPrefix(req.RequestURI, portalBase)
+		c.SetRequest(req)
+		c.Set("api_key", "portal:"+strconv.FormatInt(sess.User.ID, 10))
+		return next(c)
+	}
+}
+
+func portalSessionOut(sess *soko.PortalSession) api.PortalSession {
+	scopes := sess.User.Role.Scopes()
+	if scopes == nil {
+		scopes = []string{}
+	}
+	return api.PortalSession{
+		Email: sess.User.Email, Name: sess.User.Name, Role: api.PortalSessionRole(sess.User.Role),
+		MerchantCode: sess.Merchant.Code, MerchantName: sess.Merchant.Name, CsrfToken: sess.CSRFToken, Scopes: scopes,
+	}
+}
+
+func portalUserOut(u *soko.PortalUser) api.PortalUser {
+	out := api.PortalUser{
+		Id: u.ID, Email: u.Email, Name: u.Name, Role: api.PortalUserRole(u.Role), Active: u.Active,
+		PasswordSet: u.PasswordHash != "", CreatedAt: apiTime(u.CreatedAt),
+	}
+	if !u.LockedUntil.IsZero() {
+		t := apiTime(u.LockedUntil)
+		out.LockedUntil = &t
+	}
+	return out
+}
+
+// GetPortalSession answers GET /portal/session.
+func (h apiHandlers) GetPortalSession(ctx context.Context, _ api.GetPortalSessionRequestObject) (api.GetPortalSessionResponseObject, error) {
+	sess, _ := portalSessionOf(ctx)
+	return api.GetPortalSession200JSONResponse(portalSessionOut(sess)), nil
+}
+
+// portalSignedIn answers a portal sign-in with the session and its cookie.
+type portalSignedIn struct {
+	session api.PortalSession
+	cookie  *http.Cookie
+}
+
+func (r portalSignedIn) VisitPortalSignInResponse(w http.ResponseWriter) error {
+	http.SetCookie(w, r.cookie)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	return json.NewEncoder(w).Encode(r.session)
+}
+
+// PortalSignIn answers POST /portal/session: an email and password become
+// a session. A wrong email and a wrong password get the same answer; the
+// account waits after five wrong passwords in a row (ClaimPortalLogin).
+// Every refusal is logged with the email and address, never the password.
+func (h apiHandlers) PortalSignIn(ctx context.Context, req api.PortalSignInRequestObject) (api.PortalSignInResponseObject, error) {
+	ip := soko.ActorOf(ctx).Address
+	email := soko.NormalEmail(req.Body.Email)
+	wrong := soko.Errorf(soko.EUNAUTHORIZED, "wrong email or password").JA("メールアドレスまたはパスワードが違います")
+	u, err := h.store.FindPortalUserByEmail(ctx, email)
+	if soko.ErrorCode(err) == soko.ENOTFOUND || (err == nil && !u.Active) {
+		password.Check("", req.Body.Password)
+		h.log.Warn("portal sign-in refused: unknown email", "email", email, "ip", ip)
+		return nil, wrong
+	} else if err != nil {
+		return nil, err
+	}
+	attempt, err := h.store.ClaimPortalLogin(ctx, u.ID)
+	if err != nil {
+		if soko.ErrorCode(err) == soko.ELOCKED {
+			h.log.Warn("portal sign-in refused: account locked", "email", email, "ip", ip)
+		}
+		return nil, err
+	}
+	right := password.Check(u.PasswordHash, req.Body.Password)
+	if err := h.store.SettlePortalLogin(ctx, attempt, right); err != nil {
+		return nil, err
+	}
+	if !right {
+		if wait := soko.BadgeWait(attempt.Count); wait > 0 {
+			h.log.Warn("portal account locked after wrong passwords", "email", email, "ip", ip, "wrong", attempt.Count, "wait", wait)
+			return nil, soko.PortalLocked(h.now().Add(wait), h.now())
+		}
+		h.log.Warn("portal sign-in refused: wrong password", "email", email, "ip", ip)
+		return nil, wrong
+	}
+	sess, token, err := h.store.CreatePortalSession(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return portalSignedIn{session: portalSessionOut(sess), cookie: &http.Cookie{
+		Name: portalCookie, Value: token, Path: portalBase, HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: h.secureCookies || viaHTTPS(ctx), Expires: sess.ExpiresAt, MaxAge: int(sess.ExpiresAt.Sub(h.now()).Seconds()),
+	}}, nil
+}
+
+// portalSignedOut answers a portal sign-out and clears the cookie.
+type portalSignedOut struct{ secure bool }
+
+func (r portalSignedOut) VisitPortalSignOutResponse(w http.ResponseWriter) error {
+	http.SetCookie(w, &http.Cookie{Name: portalCookie, Value: "", Path: portalBase, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.secure, MaxAge: -1})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// PortalSignOut answers DELETE /portal/session.
+func (h apiHandlers) PortalSignOut(ctx context.Context, _ api.PortalSignOutRequestObject) (api.PortalSignOutResponseObject, error) {
+	sess, _ := portalSessionOf(ctx)
+	if err := h.store.DeletePortalSession(ctx, sess.ID); err != nil {
+		return nil, err
+	}
+	return portalSignedOut{secure: h.secureCookies || viaHTTPS(ctx)}, nil
+}
+
+// RequestPasswordReset answers POST /portal/password-reset: the same 202
+// whether the email has an account or not.
+func (h apiHandlers) RequestPasswordReset(ctx context.Context, req api.RequestPasswordResetRequestObject) (api.RequestPasswordResetResponseObject, error) {
+	_, err := h.store.RequestPasswordReset(ctx, req.Body.Email)
+	switch {
+	case soko.ErrorCode(err) == soko.ENOTFOUND:
+		h.log.Info("password reset for no portal user", "email", soko.NormalEmail(req.Body.Email), "ip", soko.ActorOf(ctx).Address)
+	case err != nil:
+		return nil, err
+	}
+	return api.RequestPasswordReset202Response{}, nil
+}
+
+// ResetPassword answers POST /portal/password-reset/confirm.
+func (h apiHandlers) ResetPassword(ctx context.Context, req api.ResetPasswordRequestObject) (api.ResetPasswordResponseObject, error) {
+	if err := soko.CheckPassword(req.Body.Password); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(req.Body.Password)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := h.store.ResetPassword(ctx, req.Body.Token, hash); err != nil {
+		return nil, err
+	}
+	return api.ResetPassword204Response{}, nil
+}
+
+// ListPortalUsers answers GET /portal/users.
+func (h apiHandlers) ListPortalUsers(ctx context.Context, _ api.ListPortalUsersRequestObject) (api.ListPortalUsersResponseObject, error) {
+	sess, err := portalOwner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users, err := h.store.PortalUsers(ctx, sess.User.MerchantID)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ListPortalUsers200JSONResponse{Data: make([]api.PortalUser, len(users))}
+	for i, u := range users {
+		out.Data[i] = portalUserOut(u)
+	}
+	return out, nil
+}
+
+// InvitePortalUser answers POST /portal/users: an owner invites a person
+// to the merchant's portal.
+func (h apiHandlers) InvitePortalUser(ctx context.Context, req api.InvitePortalUserRequestObject) (api.InvitePortalUserResponseObject, error) {
+	sess, err := portalOwner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := &soko.PortalUser{MerchantID: sess.User.MerchantID, Email: req.Body.Email, Name: deref(req.Body.Name), Role: soko.PortalRole(req.Body.Role)}
+	if _, err := h.store.CreatePortalUser(ctx, u, true); err != nil {
+		return nil, err
+	}
+	return api.InvitePortalUser201JSONResponse(portalUserOut(u)), nil
+}
+
+// UpdatePortalUser answers PATCH /portal/users/{user_id}: an owner stops a
+// user of the merchant, or lets them sign in again; never themselves.
+func (h apiHandlers) UpdatePortalUser(ctx context.Context, req api.UpdatePortalUserRequestObject) (api.UpdatePortalUserResponseObject, error) {
+	sess, err := portalOwner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.UserId == sess.User.ID {
+		return nil, soko.Errorf(soko.ECONFLICT, "you cannot stop your own account").JA("自分のアカウントは停止できません")
+	}
+	u, err := h.store.SetPortalUserActive(ctx, sess.User.MerchantID, req.UserId, req.Body.Active)
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdatePortalUser200JSONResponse(portalUserOut(u)), nil
+}
