@@ -404,7 +404,9 @@ func (s *shippingSite) scanID(step string) string {
 func (s *shippingSite) createOrder(number string) {
 	s.t.Helper()
 	o := order(number, line("TOWEL", 2), line("MUG", 1))
-	first := s.counted("create order", func() reply { return s.shop.must(201, "POST", "/api/v1/orders", o, "Idempotency-Key", "create-"+number) })
+	first := s.counted("create order", func() reply {
+		return s.shop.must(201, "POST", "/api/v1/orders", o, "Idempotency-Key", "create-"+number)
+	})
 	again := s.counted("create order, replayed", func() reply {
 		return s.shop.must(201, "POST", "/api/v1/orders", o, "Idempotency-Key", "create-"+number)
 	})
@@ -482,7 +484,9 @@ func (s *shippingSite) ship(number string) []string {
 		// The scale reads a little over what box and contents should weigh.
 		parcels = append(parcels, map[string]any{"box": rec["box"], "weight_grams": rec["weight_grams"].(float64) + 15})
 	}
-	if p := s.counted("pack", func() reply { return packer.op("POST", station+"/pack", map[string]any{"parcels": parcels}, packer.csrf) }); len(parcels) == 0 || p.Status != 200 || p.JSON["status"] != "packed" {
+	if p := s.counted("pack", func() reply {
+		return packer.op("POST", station+"/pack", map[string]any{"parcels": parcels}, packer.csrf)
+	}); len(parcels) == 0 || p.Status != 200 || p.JSON["status"] != "packed" {
 		t.Fatalf("pack into %v: %d %s", parcels, p.Status, p.Raw)
 	}
 	label := s.counted("label", func() reply { return packer.op("POST", station+"/label", nil, packer.csrf) })
