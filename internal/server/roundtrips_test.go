@@ -14,9 +14,9 @@ import (
 // they were set; lower them when a change saves one.
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
 	bounds := map[string]int64{
-		"create order":           41,
+		"create order":           38,
 		"create order, replayed": 6,
-		"pick scan":              28,
+		"pick scan":              26,
 		"inspect scan":           23,
 		"pack":                   18,
 		"label":                  18,
