@@ -17,7 +17,7 @@ func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, 
 	// row the units leave.
 	var t pickTaskRow
 	err := lockForUpdate(tx, dialect).
-		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status, " +
+		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status, "+
 			"(SELECT a.stock_id FROM allocations a WHERE a.id = pick_tasks.allocation_id) AS stock_id").
 		Where("pick_tasks.id = ?", taskID).Take(&t).Error
 	if err != nil {
