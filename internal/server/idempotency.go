@@ -50,6 +50,9 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		sum := sha256.Sum256(append([]byte(req.Method+" "+req.URL.Path+"\n"), canonicalJSON(body)...))
 		mine := &soko.IdempotentRequest{MerchantID: merchantOf(req.Context()), Key: key, RequestHash: hex.EncodeToString(sum[:])}
 
+		if !oneCommit[c.Path()] {
+			return s.idempotentApart(c, next, mine, body)
+		}
 		ctx, w := req.Context(), c.Response().Writer
 		var prior *soko.IdempotentRequest
 		var answer *held
@@ -98,6 +101,42 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return answer.send(c, w)
 	}
+}
+
+// oneCommit are the idempotent routes whose handler runs in one
+// transaction with its claim and its kept answer (see idempotent). Other
+// routes take several steps that commit or fail one by one (a batch of
+// orders answers for each) and are kept apart (idempotentApart).
+var oneCommit = map[string]bool{apiBase + "/orders": true}
+
+// idempotentApart runs an idempotent request whose steps commit on their
+// own: the claim commits first, the handler's steps as they go, the answer
+// after them; a request that failed in soko lets go of its key, so its
+// retry runs afresh.
+func (s *Server) idempotentApart(c echo.Context, next echo.HandlerFunc, mine *soko.IdempotentRequest, body []byte) error {
+	ctx, w := c.Request().Context(), c.Response().Writer
+	prior, claimed, err := s.store.ClaimIdempotencyKey(ctx, mine, idempotencyStale)
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		return s.replay(c, mine, prior)
+	}
+	work, cancel := context.WithTimeout(ctx, idempotencyWork)
+	defer cancel()
+	answer := hold(c, work, body, next, w)
+	c.SetRequest(c.Request().WithContext(ctx))
+	if answer.status >= 500 || answer.status == http.StatusTooManyRequests {
+		// Nothing was done, or we cannot tell: let the retry run afresh.
+		err = s.store.ReleaseIdempotencyKey(ctx, mine.MerchantID, mine.Key)
+	} else {
+		mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get(echo.HeaderContentType), answer.body.Bytes()
+		err = s.store.FinishIdempotentRequest(ctx, mine)
+	}
+	if err != nil {
+		s.log.Error("keeping an idempotent request's answer", "err", err)
+	}
+	return answer.send(c, w)
 }
 
 // errNotClaimed rolls back the transaction of a request whose key was

@@ -89,6 +89,13 @@ func (db *DB) FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentReq
 		Updates(map[string]any{"status_code": r.Status, "content_type": r.ContentType, "response_body": string(r.Body)}).Error)
 }
 
+// ReleaseIdempotencyKey forgets a claimed request that failed without
+// changing anything, so the client's retry runs it afresh.
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key string) error {
+	return translate(db.conn(ctx).Where("merchant_id = ? AND key = ? AND status_code = 0", merchantID, key).
+		Delete(&idempotencyRow{}).Error)
+}
+
 // PurgeIdempotencyKeys deletes keys older than the window and returns how many.
 func (db *DB) PurgeIdempotencyKeys(ctx context.Context) (int64, error) {
 	res := db.conn(ctx).Where("created_at < ?", db.now().Add(-soko.IdempotencyWindow)).Delete(&idempotencyRow{})
