@@ -39,6 +39,12 @@ type DB struct {
 	// trips counts what soko asks the database, for tests that bound the
 	// round trips of a request (see RoundTrips).
 	trips *tripCounter
+	// writer is held by this process's SQLite write transaction: SQLite
+	// has one writer at a time, and writers waiting here rather than in
+	// SQLite's busy handler (which sleeps and retries) hold no connection
+	// and start the moment the writer before them commits. Nil on
+	// PostgreSQL, whose row locks let writers run side by side.
+	writer chan struct{}
 }
 
 // publicURLKey carries DB.PublicURL in a transaction's context, to the
@@ -73,6 +79,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{gorm: g, dialect: dialect, Now: time.Now, trips: trips}
+	if dialect == SQLite {
+		db.writer = make(chan struct{}, 1)
+	}
 	db.SetPoolSize(0)
 	if err := db.Ping(ctx); err != nil {
 		sqlDB.Close()
@@ -109,7 +118,8 @@ func sqliteDSN(path string) string {
 
 // SetPoolSize sets how many connections soko keeps to the database at
 // most (SOKO_DB_POOL); 0 sizes the pool from the machine. On PostgreSQL a
-// few connections per core keep the cores busy while others wait on the
+// request holds its connection for its whole transaction (InTransaction),
+// so some ten per core keep the cores busy while others wait on the
 // network or a lock; more only queue inside PostgreSQL. SQLite has one
 // writer at a time (every write transaction starts as BEGIN IMMEDIATE, see
 // sqliteDSN) and WAL lets readers run beside it, so a handful is plenty.
@@ -117,7 +127,7 @@ func (db *DB) SetPoolSize(n int) {
 	if n <= 0 {
 		n = 8
 		if db.dialect == Postgres {
-			n = max(8, 4*runtime.NumCPU())
+			n = max(20, 10*runtime.NumCPU())
 		}
 	}
 	sqlDB, err := db.gorm.DB()
@@ -170,7 +180,11 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		}
 		return translate(err)
 	}
-	var err error
+	release, err := db.takeWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	for attempt := 0; attempt < 4; attempt++ {
 		touched := newStockTouched()
 		txCtx := context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
@@ -188,6 +202,24 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
 	}
 	return translate(err)
+}
+
+// takeWriter waits for this process's turn to write to SQLite, as long as
+// SQLite's own busy timeout would; on PostgreSQL it returns at once.
+func (db *DB) takeWriter(ctx context.Context) (release func(), err error) {
+	if db.writer == nil {
+		return func() {}, nil
+	}
+	wait := time.NewTimer(10 * time.Second)
+	defer wait.Stop()
+	select {
+	case db.writer <- struct{}{}:
+		return func() { <-db.writer }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-wait.C:
+		return nil, unavailable(errors.New("another write transaction has run for 10 s"))
+	}
 }
 
 // retryable reports whether err ended a transaction PostgreSQL chose as a
@@ -223,7 +255,11 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 	if _, ok := ctx.Value(joinedKey{}).(*joined); ok {
 		return fn(ctx)
 	}
-	var err error
+	release, err := db.takeWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	for attempt := 0; attempt < 4; attempt++ {
 		touched := newStockTouched()
 		txCtx := context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
