@@ -77,7 +77,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(req.WithContext(ctx))
 		switch {
 		case errors.Is(err, errNotClaimed):
-			c.Response().Writer = w
+			c.Response().Writer, c.Response().Committed = w, false
 			return s.replay(c, mine, prior)
 		case errors.Is(err, errRefused):
 			// Refused: nothing of it is committed. Its answer is kept on its

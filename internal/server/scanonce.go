@@ -74,7 +74,7 @@ func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(req.WithContext(ctx))
 		switch {
 		case errors.Is(err, soko.ErrScanSeen):
-			c.Response().Writer = w
+			c.Response().Writer, c.Response().Committed = w, false
 			return s.replayScan(c, scan.ScanID)
 		case errors.Is(err, errRefused):
 			var p problem
