@@ -204,13 +204,16 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return translate(err)
 }
 
-// takeWriter waits for this process's turn to write to SQLite, as long as
-// SQLite's own busy timeout would; on PostgreSQL it returns at once.
+// takeWriter waits for this process's turn to write to SQLite; on
+// PostgreSQL it returns at once. Writers queue here as requests queue for
+// a connection, so the wait is bounded by the request's context; the
+// minute's bound only ends a wait that cannot end (a transaction waiting
+// for another of its own goroutine's).
 func (db *DB) takeWriter(ctx context.Context) (release func(), err error) {
 	if db.writer == nil {
 		return func() {}, nil
 	}
-	wait := time.NewTimer(10 * time.Second)
+	wait := time.NewTimer(time.Minute)
 	defer wait.Stop()
 	select {
 	case db.writer <- struct{}{}:
@@ -218,7 +221,7 @@ func (db *DB) takeWriter(ctx context.Context) (release func(), err error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-wait.C:
-		return nil, unavailable(errors.New("another write transaction has run for 10 s"))
+		return nil, unavailable(errors.New("waited a minute for the other write transactions"))
 	}
 }
 
