@@ -27,6 +27,9 @@ type config struct {
 	// (SOKO_WAVE_SIZE) allocated orders on a schedule; 0 leaves waves to supervisors.
 	WaveEvery time.Duration
 	WaveSize  int
+	// DBPool (SOKO_DB_POOL) is how many database connections a server
+	// keeps at most; 0, the default, sizes the pool from the machine.
+	DBPool int
 	// WarehouseName (SOKO_WAREHOUSE_NAME) is printed as the shipping site on
 	// handover lists and as the issuer of merchants' statements.
 	WarehouseName string
@@ -152,6 +155,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.MetricsAddr = getenv("SOKO_METRICS_ADDR")
 	c.MetricsToken = getenv("SOKO_METRICS_TOKEN")
+	if v := getenv("SOKO_DB_POOL"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, &configError{"SOKO_DB_POOL", fmt.Sprintf("must be a number of connections from 1 to 1000, not %q", v)}
+		}
+		c.DBPool = n
+	}
 	c.WaveSize = 20
 	if v := getenv("SOKO_WAVE_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)

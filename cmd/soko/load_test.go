@@ -148,10 +148,9 @@ func TestLoad_OrderFoundAfterConflict(t *testing.T) {
 // A short warehouse day on SQLite: soko load sets up its warehouse, drives
 // one soko server that is killed with SIGKILL while the floor works and is
 // started again on its port, and every order ships; then soko check passes
-// with the acknowledged orders. The kill comes after the orders are in: an
-// order whose request dies with its server waits two minutes for its
-// Idempotency-Key (idempotencyStale), too long for this test; the order
-// retries themselves are TestLoad_OrderRetriedWithItsKey's.
+// with the acknowledged orders. The kill comes after the orders are in;
+// orders killed on their way are TestKill_OrderRetriesGetTheirFirstAnswer's,
+// the order retries themselves TestLoad_OrderRetriedWithItsKey's.
 func TestLoad_DayOnSQLiteSurvivesAKill(t *testing.T) {
 	dir := t.TempDir()
 	dbURL, world, ackedFile := filepath.Join(dir, "soko.db"), filepath.Join(dir, "world.json"), filepath.Join(dir, "acked.tsv")

@@ -58,7 +58,7 @@ usage:
 environment: SOKO_DATABASE_URL (default soko.db), SOKO_ADDR (default :8080),
 SOKO_BASE_URL, SOKO_SMTP_URL, SOKO_LOG_FORMAT (text|json),
 SOKO_EXPIRY_MARGIN_DAYS (default 0), SOKO_WAVE_MINUTES (default 0: waves by hand),
-SOKO_WAVE_SIZE (default 20)
+SOKO_WAVE_SIZE (default 20), SOKO_DB_POOL (database connections; default from the cores)
 `
 
 func main() {
@@ -135,6 +135,7 @@ func openDB(ctx context.Context, cfg config) (*storage.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the database %s: %s", cfg.redacted(), errorLine(err))
 	}
+	db.SetPoolSize(cfg.DBPool)
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cannot migrate the database %s: %s", cfg.redacted(), errorLine(err))

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -30,6 +31,10 @@ const (
 // idempotent gives POSTs with an Idempotency-Key Stripe's semantics: the
 // first request runs and its answer is kept; a retry with the same key and
 // body gets that answer again; the same key with another body is refused.
+// The claim of the key, the request's effect and its kept answer commit in
+// one transaction: a retry after the first answer was lost (the server
+// killed after its commit) gets that answer, and a request whose server
+// died before its commit left nothing behind, so its retry runs afresh.
 func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -45,32 +50,98 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		sum := sha256.Sum256(append([]byte(req.Method+" "+req.URL.Path+"\n"), canonicalJSON(body)...))
 		mine := &soko.IdempotentRequest{MerchantID: merchantOf(req.Context()), Key: key, RequestHash: hex.EncodeToString(sum[:])}
 
-		ctx := req.Context()
-		prior, claimed, err := s.store.ClaimIdempotencyKey(ctx, mine, idempotencyStale)
-		if err != nil {
+		if !oneCommit[c.Path()] {
+			return s.idempotentApart(c, next, mine, body)
+		}
+		ctx, w := req.Context(), c.Response().Writer
+		var prior *soko.IdempotentRequest
+		var answer *held
+		err = s.store.InTransaction(ctx, func(ctx context.Context) error {
+			p, claimed, err := s.store.ClaimIdempotencyKey(ctx, mine, idempotencyStale)
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				prior = p
+				return errNotClaimed
+			}
+			work, cancel := context.WithTimeout(ctx, idempotencyWork)
+			defer cancel()
+			answer = hold(c, work, body, next, w)
+			if answer.err != nil || answer.status >= 400 {
+				return errRefused
+			}
+			mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get(echo.HeaderContentType), answer.body.Bytes()
+			return s.store.FinishIdempotentRequest(ctx, mine)
+		})
+		c.SetRequest(req.WithContext(ctx))
+		switch {
+		case errors.Is(err, errNotClaimed):
+			c.Response().Writer, c.Response().Committed = w, false
+			return s.replay(c, mine, prior)
+		case errors.Is(err, errRefused):
+			// Refused: nothing of it is committed. Its answer is kept on its
+			// own, claim and answer in one transaction, unless nothing was
+			// done or we cannot tell (5xx, 429): the retry runs afresh.
+			if answer.status < 500 && answer.status != http.StatusTooManyRequests {
+				mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get(echo.HeaderContentType), answer.body.Bytes()
+				if err := s.store.InTransaction(ctx, func(ctx context.Context) error {
+					if _, claimed, err := s.store.ClaimIdempotencyKey(ctx, mine, idempotencyStale); err != nil || !claimed {
+						return err // another request took the key meanwhile: its answer stands
+					}
+					return s.store.FinishIdempotentRequest(ctx, mine)
+				}); err != nil {
+					s.log.Error("keeping a refused request's answer", "err", err)
+				}
+			}
+			return answer.send(c, w)
+		case err != nil:
+			c.Response().Writer, c.Response().Committed = w, false
 			return err
 		}
-		if !claimed {
-			return s.replay(c, mine, prior)
-		}
-
-		rec := &recorder{ResponseWriter: c.Response().Writer, status: http.StatusOK}
-		c.Response().Writer = rec
-		work, cancel := context.WithTimeout(ctx, idempotencyWork)
-		defer cancel()
-		c.SetRequest(req.WithContext(work))
-		if err := next(c); err != nil {
-			c.Error(err)
-		}
-		status := c.Response().Status
-		if status >= 500 || status == http.StatusTooManyRequests {
-			// Nothing was done, or we cannot tell: let the retry run afresh.
-			return s.store.ReleaseIdempotencyKey(ctx, mine.MerchantID, key)
-		}
-		mine.Status, mine.ContentType, mine.Body = status, c.Response().Header().Get(echo.HeaderContentType), rec.body.Bytes()
-		return s.store.FinishIdempotentRequest(ctx, mine)
+		return answer.send(c, w)
 	}
 }
+
+// oneCommit are the idempotent routes whose handler runs in one
+// transaction with its claim and its kept answer (see idempotent). Other
+// routes take several steps that commit or fail one by one (a batch of
+// orders answers for each) and are kept apart (idempotentApart).
+var oneCommit = map[string]bool{apiBase + "/orders": true}
+
+// idempotentApart runs an idempotent request whose steps commit on their
+// own: the claim commits first, the handler's steps as they go, the answer
+// after them; a request that failed in soko lets go of its key, so its
+// retry runs afresh.
+func (s *Server) idempotentApart(c echo.Context, next echo.HandlerFunc, mine *soko.IdempotentRequest, body []byte) error {
+	ctx, w := c.Request().Context(), c.Response().Writer
+	prior, claimed, err := s.store.ClaimIdempotencyKey(ctx, mine, idempotencyStale)
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		return s.replay(c, mine, prior)
+	}
+	work, cancel := context.WithTimeout(ctx, idempotencyWork)
+	defer cancel()
+	answer := hold(c, work, body, next, w)
+	c.SetRequest(c.Request().WithContext(ctx))
+	if answer.status >= 500 || answer.status == http.StatusTooManyRequests {
+		// Nothing was done, or we cannot tell: let the retry run afresh.
+		err = s.store.ReleaseIdempotencyKey(ctx, mine.MerchantID, mine.Key)
+	} else {
+		mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get(echo.HeaderContentType), answer.body.Bytes()
+		err = s.store.FinishIdempotentRequest(ctx, mine)
+	}
+	if err != nil {
+		s.log.Error("keeping an idempotent request's answer", "err", err)
+	}
+	return answer.send(c, w)
+}
+
+// errNotClaimed rolls back the transaction of a request whose key was
+// used before: it is answered with the earlier request's answer.
+var errNotClaimed = errors.New("idempotency key used before")
 
 // replay answers a retry with the first request's answer, waiting for it
 // while the first request still runs.
@@ -103,18 +174,6 @@ func (s *Server) replay(c echo.Context, mine, prior *soko.IdempotentRequest) err
 	}
 	c.Response().Header().Set("Idempotent-Replayed", "true")
 	return c.Blob(prior.Status, prior.ContentType, prior.Body)
-}
-
-// recorder keeps a copy of what a handler writes, to store it for replays.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
 }
 
 // canonicalJSON is a JSON body in one spelling: members sorted, no spaces,

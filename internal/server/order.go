@@ -152,21 +152,22 @@ func recipientOf(t api.ShipTo) soko.Address {
 // orderLines are an order's lines as sent, a price or a tax rate left out
 // taken from the product; an unknown SKU is added to bad.
 func (h apiHandlers) orderLines(ctx context.Context, merchantID int64, in []api.OrderLineInput, bad *soko.Error, lang string) ([]soko.OrderLine, error) {
-	products := map[string]*soko.Product{}
+	// The products the lines need are read at once, in one statement.
+	var skus []string
+	for _, l := range in {
+		if l.UnitPrice == nil || l.TaxRate == nil {
+			skus = append(skus, l.Sku)
+		}
+	}
+	products, err := h.store.ProductsBySKU(ctx, merchantID, skus)
+	if err != nil {
+		return nil, err
+	}
 	lines := make([]soko.OrderLine, len(in))
 	for i, l := range in {
 		line := soko.OrderLine{SKU: l.Sku, Quantity: l.Quantity, UnitPrice: deref(l.UnitPrice), TaxRate: int(deref(l.TaxRate))}
 		if l.UnitPrice == nil || l.TaxRate == nil {
-			p, ok := products[l.Sku]
-			if !ok {
-				var err error
-				p, err = h.store.FindProduct(ctx, merchantID, l.Sku)
-				if err != nil && soko.ErrorCode(err) != soko.ENOTFOUND {
-					return nil, err
-				}
-				products[l.Sku] = p
-			}
-			if p != nil {
+			if p := products[l.Sku]; p != nil {
 				if l.UnitPrice == nil {
 					line.UnitPrice = p.Price
 				}

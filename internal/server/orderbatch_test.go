@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -29,7 +30,12 @@ func TestAPI_OrderBatch(t *testing.T) {
 			ruleBad,
 			order("SO-OLD", line("MUG-1", 5)), // the number of another order
 		}}
-		r := shop.must(200, "POST", "/api/v1/orders/batch", batch)
+		// With an Idempotency-Key too: its orders commit one by one, so a
+		// refused one leaves the others standing.
+		r := shop.must(200, "POST", "/api/v1/orders/batch", batch, "Idempotency-Key", "batch-1")
+		if again := shop.must(200, "POST", "/api/v1/orders/batch", batch, "Idempotency-Key", "batch-1"); !bytes.Equal(r.Raw, again.Raw) {
+			t.Fatalf("replayed batch:\n%s\n%s", r.Raw, again.Raw)
+		}
 		if r.JSON["created"] != 1.0 || r.JSON["replayed"] != 1.0 || r.JSON["refused"] != 3.0 {
 			t.Fatalf("counts: %s", r.Raw)
 		}

@@ -2,11 +2,11 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,9 +25,14 @@ var scanSteps = map[string]string{
 	opsBase + "/returns/:return_id/units":      "return",
 }
 
+// errRefused rolls back the transaction of a scan, or an idempotent
+// request, that was refused: its answer is kept on its own.
+var errRefused = errors.New("refused")
+
 // scanOnce makes every scan exactly-once: a scan id seen before gets its
 // first answer again, refused scans are recorded for the supervisors'
-// error rates, and applied scans keep their answer for retries.
+// error rates, and an applied scan's answer is stored in the commit that
+// applies it, so a retry after a lost answer always gets that answer.
 func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -50,57 +55,61 @@ func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
 			scan.Code = scan.Location
 		}
 		// A scan sent again is found when storage claims its id, inside the
-		// transaction that would apply it, and answered from there.
-		ctx := req.Context()
-		rec := &recorder{ResponseWriter: c.Response().Writer, status: http.StatusOK}
-		c.Response().Writer = rec
-		if err := next(c); err != nil {
-			if errors.Is(err, soko.ErrScanSeen) {
-				c.Response().Writer = rec.ResponseWriter
-				return s.replayScan(c, scan.ScanID)
+		// transaction that would apply it, and answered from there. The
+		// handler runs inside that transaction, and its answer is kept in
+		// it: the scan, its effect and its answer commit together.
+		ctx, w := req.Context(), c.Response().Writer
+		var answer *held
+		err = s.store.InTransaction(ctx, func(ctx context.Context) error {
+			answer = hold(c, ctx, body, next, w)
+			switch {
+			case errors.Is(answer.err, soko.ErrScanSeen):
+				return answer.err
+			case answer.err != nil || answer.status != http.StatusOK:
+				return errRefused
 			}
-			c.Error(err)
+			var a struct{ Message string }
+			json.Unmarshal(answer.body.Bytes(), &a)
+			return s.store.SaveScanAnswer(ctx, scan.ScanID, answer.status, answer.body.Bytes(), a.Message)
+		})
+		c.SetRequest(req.WithContext(ctx))
+		switch {
+		case errors.Is(err, soko.ErrScanSeen):
+			c.Response().Writer, c.Response().Committed = w, false
+			return s.replayScan(c, scan.ScanID)
+		case errors.Is(err, errRefused):
+			var p problem
+			json.Unmarshal(answer.body.Bytes(), &p)
+			sess := sessionOf(ctx)
+			if err := s.store.RecordRefusedScan(ctx, soko.ScanEvent{
+				StaffID: sess.Staff.ID, Device: sess.Device, Step: step, Code: scan.Code,
+				Result: p.Type, Message: p.Detail,
+			}, answer.status, answer.body.Bytes()); err != nil {
+				s.log.Error("recording a refused scan", "err", err)
+			}
+			return answer.send(c, w)
+		case err != nil:
+			// Not committed (the database failed, or a step did): the retry
+			// runs afresh.
+			c.Response().Writer, c.Response().Committed = w, false
+			return err
 		}
-		status := c.Response().Status
-		sess := sessionOf(ctx)
-		if status == http.StatusOK {
-			var answer struct{ Message string }
-			json.Unmarshal(rec.body.Bytes(), &answer)
-			return s.store.SaveScanAnswer(ctx, scan.ScanID, status, rec.body.Bytes(), answer.Message)
-		}
-		var p problem
-		json.Unmarshal(rec.body.Bytes(), &p)
-		return s.store.RecordRefusedScan(ctx, soko.ScanEvent{
-			StaffID: sess.Staff.ID, Device: sess.Device, Step: step, Code: scan.Code,
-			Result: p.Type, Message: p.Detail,
-		}, status, rec.body.Bytes())
+		return answer.send(c, w)
 	}
 }
 
-// replayScan answers a scan sent again with its first answer, waiting a
-// moment when the first is still being applied.
+// replayScan answers a scan sent again with its first answer. The answer
+// commits with the scan, so a scan seen is a scan answered; only scans
+// applied before answers were kept that way can lack one.
 func (s *Server) replayScan(c echo.Context, scanID string) error {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		rec, err := s.store.FindScan(c.Request().Context(), scanID)
-		if err != nil {
-			return err
-		}
-		if rec.StatusCode != 0 {
-			c.Response().Header().Set("Scan-Replayed", "true")
-			return c.JSONBlob(rec.StatusCode, rec.Response)
-		}
-		if time.Now().After(deadline) {
-			// The scan was applied (its id is claimed in the same commit) but
-			// its answer was never stored: the server died, or lost its
-			// database, between the two. Say so: the screen must reload.
-			return soko.Errorf(soko.ECONFLICT, "this scan was applied, but its answer was lost: reload to see where things stand").
-				JA("このスキャンは登録済みです（応答が失われました）。画面を読み込み直して状態を確認してください").WithField("scan_id", "applied")
-		}
-		select {
-		case <-c.Request().Context().Done():
-			return c.Request().Context().Err()
-		case <-time.After(20 * time.Millisecond):
-		}
+	rec, err := s.store.FindScan(c.Request().Context(), scanID)
+	if err != nil {
+		return err
 	}
+	if rec.StatusCode == 0 {
+		return soko.Errorf(soko.ECONFLICT, "this scan was applied, but its answer was lost: reload to see where things stand").
+			JA("このスキャンは登録済みです（応答が失われました）。画面を読み込み直して状態を確認してください").WithField("scan_id", "applied")
+	}
+	c.Response().Header().Set("Scan-Replayed", "true")
+	return c.JSONBlob(rec.StatusCode, rec.Response)
 }

@@ -132,6 +132,9 @@ type Store interface {
 	FindIdempotentRequest(ctx context.Context, merchantID int64, key string) (*soko.IdempotentRequest, error)
 	FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error
 	ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key string) error
+	// InTransaction runs fn in one transaction that the store's calls
+	// made with fn's context join (see storage.DB.InTransaction).
+	InTransaction(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // Config is everything the server is told at start-up; cmd/soko fills it.

@@ -270,6 +270,20 @@ type shippingSite struct {
 	mailbox  *mailbox
 	worker   *notify.Worker
 	scans    int
+	db       *storage.DB
+	// trips is the most round trips a request of each step cost.
+	trips map[string]storage.RoundTrips
+}
+
+// counted runs a request and keeps the round trips it cost under step
+// (the most, over the step's requests).
+func (s *shippingSite) counted(step string, request func() reply) reply {
+	before := s.db.RoundTrips()
+	r := request()
+	if d := s.db.RoundTrips().Sub(before); d.Total() > s.trips[step].Total() {
+		s.trips[step] = d
+	}
+	return r
 }
 
 func mustShippingSite(t *testing.T, db *storage.DB) *shippingSite {
@@ -333,7 +347,7 @@ func mustShippingSite(t *testing.T, db *storage.DB) *shippingSite {
 	}
 	mailer.Timeout, mailer.Now = 5*time.Second, clock.now
 	s := &shippingSite{
-		t: t, clock: clock, url: srv.URL, merchant: merchant, mailbox: mb,
+		t: t, clock: clock, url: srv.URL, merchant: merchant, mailbox: mb, db: db, trips: map[string]storage.RoundTrips{},
 		shop:   client{t, overHTTP{srv.URL}, secret},
 		worker: &notify.Worker{Store: db, Sender: &notify.Sender{AllowPrivate: true, Now: clock.now}, Mailer: mailer, Now: clock.now},
 	}
@@ -400,8 +414,12 @@ func (s *shippingSite) scanID(step string) string {
 func (s *shippingSite) createOrder(number string) {
 	s.t.Helper()
 	o := order(number, line("TOWEL", 2), line("MUG", 1))
-	first := s.shop.must(201, "POST", "/api/v1/orders", o, "Idempotency-Key", "create-"+number)
-	again := s.shop.must(201, "POST", "/api/v1/orders", o, "Idempotency-Key", "create-"+number)
+	first := s.counted("create order", func() reply {
+		return s.shop.must(201, "POST", "/api/v1/orders", o, "Idempotency-Key", "create-"+number)
+	})
+	again := s.counted("create order, replayed", func() reply {
+		return s.shop.must(201, "POST", "/api/v1/orders", o, "Idempotency-Key", "create-"+number)
+	})
 	if first.JSON["status"] != "allocated" || again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(first.Raw, again.Raw) {
 		s.t.Fatalf("create %s: %s\nretried: %s", number, first.Raw, again.Raw)
 	}
@@ -434,12 +452,16 @@ func (s *shippingSite) ship(number string) []string {
 			t.Fatalf("pick task %d: %d %s", tasks, next.Status, next.Raw)
 		}
 		path := fmt.Sprintf("/ops/picks/%d/scan", int64(next.JSON["id"].(float64)))
-		if r := picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": next.JSON["location"]}, picker.csrf); r.Status != 200 {
+		if r := s.counted("pick scan", func() reply {
+			return picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": next.JSON["location"]}, picker.csrf)
+		}); r.Status != 200 {
 			t.Fatalf("scan location: %d %s", r.Status, r.Raw)
 		}
 		remaining := int(next.JSON["remaining"].(float64))
 		for i := 1; i <= remaining; i++ {
-			r := picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": shopProducts[next.JSON["sku"].(string)].jan}, picker.csrf)
+			r := s.counted("pick scan", func() reply {
+				return picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": shopProducts[next.JSON["sku"].(string)].jan}, picker.csrf)
+			})
 			if r.Status != 200 || r.JSON["task_done"] != (i == remaining) {
 				t.Fatalf("pick %s unit %d/%d: %d %s", next.JSON["sku"], i, remaining, r.Status, r.Raw)
 			}
@@ -455,7 +477,9 @@ func (s *shippingSite) ship(number string) []string {
 	for _, l := range st.JSON["lines"].([]any) {
 		l := l.(map[string]any)
 		for range int(l["quantity"].(float64)) {
-			last = packer.op("POST", station+"/scan", map[string]any{"scan_id": s.scanID("insp"), "code": shopProducts[l["sku"].(string)].jan}, packer.csrf)
+			last = s.counted("inspect scan", func() reply {
+				return packer.op("POST", station+"/scan", map[string]any{"scan_id": s.scanID("insp"), "code": shopProducts[l["sku"].(string)].jan}, packer.csrf)
+			})
 			if last.Status != 200 {
 				t.Fatalf("inspect %s: %d %s", l["sku"], last.Status, last.Raw)
 			}
@@ -470,10 +494,12 @@ func (s *shippingSite) ship(number string) []string {
 		// The scale reads a little over what box and contents should weigh.
 		parcels = append(parcels, map[string]any{"box": rec["box"], "weight_grams": rec["weight_grams"].(float64) + 15})
 	}
-	if p := packer.op("POST", station+"/pack", map[string]any{"parcels": parcels}, packer.csrf); len(parcels) == 0 || p.Status != 200 || p.JSON["status"] != "packed" {
+	if p := s.counted("pack", func() reply {
+		return packer.op("POST", station+"/pack", map[string]any{"parcels": parcels}, packer.csrf)
+	}); len(parcels) == 0 || p.Status != 200 || p.JSON["status"] != "packed" {
 		t.Fatalf("pack into %v: %d %s", parcels, p.Status, p.Raw)
 	}
-	label := packer.op("POST", station+"/label", nil, packer.csrf)
+	label := s.counted("label", func() reply { return packer.op("POST", station+"/label", nil, packer.csrf) })
 	if label.Status != 200 || label.JSON["order"].(map[string]any)["status"] != "labeled" {
 		t.Fatalf("label: %d %s", label.Status, label.Raw)
 	}
@@ -490,7 +516,9 @@ func (s *shippingSite) ship(number string) []string {
 	manifest := fmt.Sprintf("/ops/manifests/%d", int64(m.JSON["id"].(float64)))
 	for _, n := range numbers {
 		// The label's NW-7 barcode, as the scanner sends it: with start/stop characters.
-		if r := shipper.op("POST", manifest+"/scan", map[string]any{"scan_id": s.scanID("load"), "code": "a" + n + "a"}, shipper.csrf); r.Status != 200 {
+		if r := s.counted("handover scan", func() reply {
+			return shipper.op("POST", manifest+"/scan", map[string]any{"scan_id": s.scanID("load"), "code": "a" + n + "a"}, shipper.csrf)
+		}); r.Status != 200 {
 			t.Fatalf("load %s: %d %s", n, r.Status, r.Raw)
 		}
 	}

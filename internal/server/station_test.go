@@ -119,8 +119,17 @@ func TestStation_InspectAndPack(t *testing.T) {
 		if r := pack(1500, false); r.Status != 409 || !contains(r.fields(), "weight_grams") {
 			t.Fatalf("weight far off: %d %s", r.Status, r.Raw)
 		}
-		if r := pack(760, false); r.Status != 200 || r.JSON["status"] != "packed" {
-			t.Fatalf("pack: %d %s", r.Status, r.Raw)
+		packed := pack(760, false)
+		if packed.Status != 200 || packed.JSON["status"] != "packed" {
+			t.Fatalf("pack: %d %s", packed.Status, packed.Raw)
+		}
+		// Sent again after a lost answer, the same parcels get the same
+		// answer; other parcels are refused.
+		if r := pack(760, false); r.Status != 200 || !bytes.Equal(r.Raw, packed.Raw) {
+			t.Fatalf("pack retried: %d %s\nfirst: %s", r.Status, r.Raw, packed.Raw)
+		}
+		if r := pack(900, true); r.Status != 409 {
+			t.Fatalf("packed again with another weight: %d %s", r.Status, r.Raw)
 		}
 		// The supervisor resets SO-2's inspection, in its history; a packer may not.
 		o2 := packer.op("GET", "/ops/station/orders/SO-2", nil, "")

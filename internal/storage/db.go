@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -35,6 +36,15 @@ type DB struct {
 	// PublicURL is how customers reach soko (SOKO_BASE_URL): shipment
 	// emails link the order's tracking page under it. Empty, they do not.
 	PublicURL string
+	// trips counts what soko asks the database, for tests that bound the
+	// round trips of a request (see RoundTrips).
+	trips *tripCounter
+	// writer is held by this process's SQLite write transaction: SQLite
+	// has one writer at a time, and writers waiting here rather than in
+	// SQLite's busy handler (which sleeps and retries) hold no connection
+	// and start the moment the writer before them commits. Nil on
+	// PostgreSQL, whose row locks let writers run side by side.
+	writer chan struct{}
 }
 
 // publicURLKey carries DB.PublicURL in a transaction's context, to the
@@ -59,21 +69,20 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err := g.Callback().Create().After("gorm:create").Register("soko:stock_feed", noteMovements); err != nil {
 		return nil, err
 	}
+	trips := &tripCounter{}
+	if err := trips.register(g); err != nil {
+		return nil, err
+	}
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, err
 	}
-	if dialect == SQLite {
-		// WAL lets readers run beside the one writer; every write
-		// transaction starts as BEGIN IMMEDIATE (see sqliteDSN), so a
-		// handful of connections is plenty.
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(40)
-		sqlDB.SetMaxIdleConns(20)
-	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{gorm: g, dialect: dialect, Now: time.Now}
+	db := &DB{gorm: g, dialect: dialect, Now: time.Now, trips: trips}
+	if dialect == SQLite {
+		db.writer = make(chan struct{}, 1)
+	}
+	db.SetPoolSize(0)
 	if err := db.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -105,6 +114,28 @@ func sqliteDSN(path string) string {
 	// RFC 3339 drops trailing zeros, and "…:05Z" sorts after "…:05.5Z".
 	q.Set("_timefmt", "2006-01-02T15:04:05.000000Z07:00")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// SetPoolSize sets how many connections soko keeps to the database at
+// most (SOKO_DB_POOL); 0 sizes the pool from the machine. On PostgreSQL a
+// request holds its connection for its whole transaction (InTransaction),
+// so some ten per core keep the cores busy while others wait on the
+// network or a lock; more only queue inside PostgreSQL. SQLite has one
+// writer at a time (every write transaction starts as BEGIN IMMEDIATE, see
+// sqliteDSN) and WAL lets readers run beside it, so a handful is plenty.
+func (db *DB) SetPoolSize(n int) {
+	if n <= 0 {
+		n = 8
+		if db.dialect == Postgres {
+			n = max(20, 10*runtime.NumCPU())
+		}
+	}
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return
+	}
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(n)
 }
 
 // Dialect is Postgres or SQLite.
@@ -139,20 +170,33 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // nothing. Its last step publishes the stock changes fn made to the stock
 // change feed, with their shortage alerts (publishStockChanges). A
 // transaction PostgreSQL chose as a deadlock victim is run again, a few
-// times: fn must therefore only touch the database.
+// times: fn must therefore only touch the database. Called with the
+// context of InTransaction, fn joins that transaction instead.
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	var err error
+	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
+		err := fn(j.tx.WithContext(ctx))
+		if err != nil && j.failed == nil {
+			j.failed = err
+		}
+		return translate(err)
+	}
+	release, err := db.takeWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	for attempt := 0; attempt < 4; attempt++ {
 		touched := newStockTouched()
 		txCtx := context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
+		db.trips.begins.Add(1)
 		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
 			if err := fn(tx); err != nil {
 				return err
 			}
 			return publishStockChanges(tx, touched, db.now())
 		})
-		var pg *pgconn.PgError
-		if !errors.As(err, &pg) || (pg.Code != "40P01" && pg.Code != "40001") {
+		db.trips.commits.Add(1)
+		if !retryable(err) {
 			break
 		}
 		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
@@ -160,8 +204,97 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return translate(err)
 }
 
-// conn returns a session bound to ctx for single statements.
-func (db *DB) conn(ctx context.Context) *gorm.DB { return db.gorm.WithContext(ctx) }
+// takeWriter waits for this process's turn to write to SQLite; on
+// PostgreSQL it returns at once. Writers queue here as requests queue for
+// a connection, so the wait is bounded by the request's context; the
+// minute's bound only ends a wait that cannot end (a transaction waiting
+// for another of its own goroutine's).
+func (db *DB) takeWriter(ctx context.Context) (release func(), err error) {
+	if db.writer == nil {
+		return func() {}, nil
+	}
+	wait := time.NewTimer(time.Minute)
+	defer wait.Stop()
+	select {
+	case db.writer <- struct{}{}:
+		return func() { <-db.writer }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-wait.C:
+		return nil, unavailable(errors.New("waited a minute for the other write transactions"))
+	}
+}
+
+// retryable reports whether err ended a transaction PostgreSQL chose as a
+// deadlock or serialization victim: run again, it will likely pass.
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
+}
+
+// ErrStepFailed ends an InTransaction whose function succeeded although
+// one of the storage steps it joined failed: the step may have written
+// half its work, so nothing is committed, and the request fails as a
+// whole (its retry runs afresh).
+var ErrStepFailed = soko.Errorf(soko.EINTERNAL, "a step of the transaction failed; nothing was committed").JA("処理の一部が失敗したため、何も登録されていません")
+
+// joined is the transaction InTransaction opened, for the storage calls
+// made with its context.
+type joined struct {
+	tx     *gorm.DB
+	failed error // the first error a joined step returned
+}
+
+type joinedKey struct{}
+
+// InTransaction runs fn in one transaction that every storage call made
+// with fn's context joins, and commits it when fn returns nil: a request's
+// effect and the answer it stores for its retries commit together, and
+// its reads see its own writes. When fn or a joined step fails, nothing is
+// committed and fn's error is returned (ErrStepFailed when fn itself went
+// on). A deadlock victim's fn is run again, a few times: fn must be
+// repeatable. Nested calls join the outer transaction.
+func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(joinedKey{}).(*joined); ok {
+		return fn(ctx)
+	}
+	release, err := db.takeWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	for attempt := 0; attempt < 4; attempt++ {
+		touched := newStockTouched()
+		txCtx := context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
+		j := &joined{}
+		db.trips.begins.Add(1)
+		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
+			j.tx = tx
+			if err := fn(context.WithValue(txCtx, joinedKey{}, j)); err != nil {
+				return err
+			}
+			if j.failed != nil {
+				return ErrStepFailed
+			}
+			return publishStockChanges(tx, touched, db.now())
+		})
+		db.trips.commits.Add(1)
+		if !retryable(err) && !retryable(j.failed) {
+			break
+		}
+		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+	}
+	return translate(err)
+}
+
+// conn returns a session bound to ctx for single statements: inside
+// InTransaction, on its transaction.
+func (db *DB) conn(ctx context.Context) *gorm.DB {
+	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
+		return j.tx.WithContext(ctx)
+	}
+	return db.gorm.WithContext(ctx)
+}
 
 // nullTime maps the domain's zero time to SQL NULL.
 func nullTime(t time.Time) *time.Time {

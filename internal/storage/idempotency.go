@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -32,18 +31,29 @@ func (r idempotencyRow) request() *soko.IdempotentRequest {
 
 // ClaimIdempotencyKey records that the request r is starting, unless the
 // merchant used r.Key before: then it returns that earlier request (claimed
-// false), finished or still running. Keys older than the window, and claims
-// abandoned for longer than stale, are given to the new request.
+// false). Keys older than the window, and claims abandoned for longer than
+// stale, are given to the new request. Run in the request's InTransaction,
+// the claim commits with the request's effect and answer, or not at all: a
+// retry sent while the first request runs waits for its commit (the key's
+// unique index holds it) and finds the answer, and a request whose process
+// died left no claim behind.
 func (db *DB) ClaimIdempotencyKey(ctx context.Context, r *soko.IdempotentRequest, stale time.Duration) (prior *soko.IdempotentRequest, claimed bool, err error) {
 	now := db.now()
 	err = db.transact(ctx, func(tx *gorm.DB) error {
-		var row idempotencyRow
-		err := lockForUpdate(tx, db.dialect).Where("merchant_id = ? AND key = ?", r.MerchantID, r.Key).Take(&row).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
+		// One statement when the key is new, the usual case; a key in use
+		// is left alone, without the error that would end a PostgreSQL
+		// transaction.
+		res := tx.Exec(`INSERT INTO idempotency_keys (merchant_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (merchant_id, key) DO NOTHING`, r.MerchantID, r.Key, r.RequestHash, now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
 			claimed = true
-			return tx.Create(&idempotencyRow{MerchantID: r.MerchantID, Key: r.Key, RequestHash: r.RequestHash, CreatedAt: now}).Error
-		case err != nil:
+			return nil
+		}
+		var row idempotencyRow
+		if err := lockForUpdate(tx, db.dialect).Where("merchant_id = ? AND key = ?", r.MerchantID, r.Key).Take(&row).Error; err != nil {
 			return err
 		}
 		expired := now.Sub(row.CreatedAt) > soko.IdempotencyWindow
@@ -58,12 +68,6 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, r *soko.IdempotentRequest
 		return nil
 	})
 	if err != nil {
-		// An insert that lost a race to another request with the same key
-		// finds that request's row on the next look.
-		if soko.ErrorCode(err) == soko.ECONFLICT {
-			p, err := db.FindIdempotentRequest(ctx, r.MerchantID, r.Key)
-			return p, false, err
-		}
 		return nil, false, err
 	}
 	return prior, claimed, nil

@@ -13,10 +13,12 @@ import (
 // are another picker's or finished.
 func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, error) {
 	// The order's status comes with the task, in the same statement: a
-	// held order or one being cancelled is not picked.
+	// held order or one being cancelled is not picked. So does the stock
+	// row the units leave.
 	var t pickTaskRow
 	err := lockForUpdate(tx, dialect).
-		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status").
+		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status, "+
+			"(SELECT a.stock_id FROM allocations a WHERE a.id = pick_tasks.allocation_id) AS stock_id").
 		Where("pick_tasks.id = ?", taskID).Take(&t).Error
 	if err != nil {
 		return t, err
@@ -115,24 +117,20 @@ func takeUnits(tx *gorm.DB, t pickTaskRow, n int, staffID int64, scanID string, 
 	if n == 0 {
 		return nil
 	}
-	var a allocationRow
-	if err := tx.Where("id = ?", t.AllocationID).Take(&a).Error; err != nil {
-		return err
-	}
-	res := tx.Exec(`UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE id = ? AND allocated >= ?`, n, n, a.StockID, n)
+	res := tx.Exec(`UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE id = ? AND allocated >= ?`, n, n, t.StockID, n)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected != 1 {
 		return soko.Errorf(soko.ECONFLICT, "the shelf's stock changed; count it").JA("棚の在庫が変わっています。棚卸をしてください")
 	}
-	if err := tx.Exec(`UPDATE allocations SET picked = picked + ? WHERE id = ?`, n, a.ID).Error; err != nil {
+	if err := tx.Exec(`UPDATE allocations SET picked = picked + ? WHERE id = ?`, n, t.AllocationID).Error; err != nil {
 		return err
 	}
 	if err := tx.Exec(`UPDATE pick_tasks SET picked = picked + ? WHERE id = ?`, n, t.ID).Error; err != nil {
 		return err
 	}
-	return tx.Create(&stockMovementRow{StockID: a.StockID, Kind: string(soko.MovePick), OnHandDelta: -n, AllocatedDelta: -n,
+	return tx.Create(&stockMovementRow{StockID: t.StockID, Kind: string(soko.MovePick), OnHandDelta: -n, AllocatedDelta: -n,
 		StaffID: nullID(staffID), Reason: "pick", DocumentType: "order", DocumentID: t.OrderID, ScanID: &scanID, CreatedAt: now}).Error
 }
 

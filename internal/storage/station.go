@@ -154,6 +154,17 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 			return err
 		}
 		o := row.order()
+		if o.Status == soko.OrderPacked {
+			// Packed already: the same parcels again are a retry whose
+			// first answer was lost, answered as the first was.
+			var parcels []parcelRow
+			if err := tx.Where("order_id = ?", o.ID).Order("seq").Find(&parcels).Error; err != nil {
+				return err
+			}
+			if samePacking(parcels, p.Parcels) {
+				return nil
+			}
+		}
 		if err := o.Apply(soko.ActionPack); err != nil {
 			return soko.Errorf(soko.ECONFLICT, "order %s is %s: inspect it first", o.Number, row.Status).
 				JA("注文 %s は「%s」です。先に検品してください", o.Number, soko.OrderStatus(row.Status).Label())
@@ -202,6 +213,20 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 		return nil, err
 	}
 	return db.OrderByID(ctx, p.OrderID)
+}
+
+// samePacking reports whether an order's parcels are the ones a pack
+// request asks for, box and weight, in order.
+func samePacking(have []parcelRow, want []soko.PackedParcel) bool {
+	if len(have) != len(want) {
+		return false
+	}
+	for i, p := range have {
+		if p.BoxType != want[i].BoxCode || p.WeightGrams != want[i].WeightGrams {
+			return false
+		}
+	}
+	return true
 }
 
 // moveStatus writes the order's new status only if it still has the one

@@ -48,6 +48,9 @@ type pickTaskRow struct {
 	// OrderStatus is read along with the task where a query asks for it
 	// (lockTask); it is no column of pick_tasks.
 	OrderStatus string `gorm:"->;-:migration"`
+	// StockID is the shelf's stock row of the task's allocation, read
+	// along with the task by lockTask; it is no column of pick_tasks.
+	StockID int64 `gorm:"->;-:migration"`
 }
 
 func (pickTaskRow) TableName() string { return "pick_tasks" }
@@ -204,23 +207,21 @@ func taskView(tx *gorm.DB, id int64) (*soko.PickTask, error) {
 	var r pickTaskFields
 	err := tx.Raw(`SELECT t.id, t.wave_id, w.number AS wave_number, t.order_id, o.number AS order_number, t.allocation_id,
 		t.location_id, loc.code AS location_code, t.product_id, p.sku, p.name AS product_name, s.lot, t.quantity, t.picked,
-		t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list
+		t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list,
+		(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = t.pick_list AND l.status = ? AND l.staff_id = t.staff_id) AS tasks_left
 		FROM pick_tasks t JOIN waves w ON w.id = t.wave_id JOIN orders o ON o.id = t.order_id
 		JOIN locations loc ON loc.id = t.location_id JOIN products p ON p.id = t.product_id
 		JOIN allocations a ON a.id = t.allocation_id JOIN stock s ON s.id = a.stock_id
-		WHERE t.id = ?`, id).Scan(&r).Error
+		WHERE t.id = ?`, string(soko.PickOpen), id).Scan(&r).Error
 	if err != nil {
 		return nil, err
 	}
 	if r.ID == 0 {
 		return nil, soko.Errorf(soko.ENOTFOUND, "no pick task %d", id).JA("ピッキング指示が見つかりません")
 	}
+	// The tasks left on the picker's list come in the same statement.
 	t := r.task()
-	var left int64
-	if err := tx.Table("pick_tasks").Where("pick_list = ? AND status = ? AND staff_id = ?", r.PickList, string(soko.PickOpen), r.StaffID).Count(&left).Error; err != nil {
-		return nil, err
-	}
-	t.Left = int(left)
+	t.Left = r.TasksLeft
 	return t, nil
 }
 
@@ -241,6 +242,7 @@ type pickTaskFields struct {
 	StaffID                  *int64
 	LocationConfirmed        bool
 	PickList                 string
+	TasksLeft                int // read by taskView only
 }
 
 func (r pickTaskFields) task() *soko.PickTask {

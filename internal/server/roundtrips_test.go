@@ -1,0 +1,44 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// Each request of the floor and of order intake costs at most so many
+// round trips to the database (statements, BEGINs and COMMITs), and at
+// most one commit: a change that adds one fails here instead of slowing
+// the floor unseen (issue 17). The bounds are what the requests cost when
+// they were set; lower them when a change saves one.
+func TestRoundTrips_PerRequestBounded(t *testing.T) {
+	bounds := map[string]int64{
+		"create order":           38,
+		"create order, replayed": 6,
+		"pick scan":              26,
+		"inspect scan":           23,
+		"pack":                   18,
+		"label":                  18,
+		"handover scan":          11,
+	}
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		s := mustShippingSite(t, db)
+		s.createOrder("SO-1")
+		s.ship("SO-1")
+		for step, most := range bounds {
+			got, ok := s.trips[step]
+			if !ok {
+				t.Errorf("%s: not measured", step)
+				continue
+			}
+			t.Logf("%-22s %2d round trips: %2d statements, %d BEGIN, %d COMMIT", step, got.Total(), got.Statements, got.Begins, got.Commits)
+			if got.Total() > most {
+				t.Errorf("%s: %d round trips, at most %d", step, got.Total(), most)
+			}
+			if got.Commits > 1 && step != "create order, replayed" {
+				t.Errorf("%s: %d commits, want one", step, got.Commits)
+			}
+		}
+	})
+}
