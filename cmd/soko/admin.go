@@ -207,7 +207,7 @@ func parseExpiry(v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, time.FixedZone("JST", 9*60*60))
+	t, err := time.ParseInLocation(time.DateOnly, v, soko.JST)
 	if err != nil {
 		if t, err = time.Parse(time.RFC3339, v); err != nil {
 			return time.Time{}, fmt.Errorf("--expires %q: give a day as 2027-03-31 or a time as 2027-03-31T18:00:00+09:00", v)

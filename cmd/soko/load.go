@@ -1240,7 +1240,7 @@ func (l *loader) dock(ctx context.Context, i int) {
 	}
 	scans := 0
 	for ctx.Err() == nil {
-		today := time.Now().In(time.FixedZone("JST", 9*60*60)).Format("2006-01-02")
+		today := time.Now().In(soko.JST).Format("2006-01-02")
 		a, err := l.send(ctx, home, request{kind: kManifestOpen, method: http.MethodPost, path: "/ops/manifests", staff: s,
 			body: map[string]any{"carrier": carrier, "pickup_date": today}})
 		var m manifest

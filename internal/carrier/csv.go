@@ -786,11 +786,8 @@ func (r *record) day(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(jst).Format(r.layout.dateFormat)
+	return t.In(soko.JST).Format(r.layout.dateFormat)
 }
-
-// jst is Japan Standard Time; Japan keeps no daylight saving time.
-var jst = time.FixedZone("JST", 9*60*60)
 
 func (r *record) shipDate() string { return r.day(r.ShipDate) }
 

@@ -22,7 +22,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.csv from the current output")
 
-var shipDay = time.Date(2026, 11, 24, 0, 0, 0, 0, jst)
+var shipDay = time.Date(2026, 11, 24, 0, 0, 0, 0, soko.JST)
 
 // sampleMerchant is a Kyoto shop whose sender address needs two of
 // e飛伝's 16-character columns.

@@ -50,13 +50,11 @@ var statusTimeLayouts = []string{
 	"2006/1/2 15:04:05", "2006/1/2 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
 }
 
-var japanTime = time.FixedZone("JST", 9*60*60)
-
 // ParseStatusTime reads a status's time as files and partners write it.
 func ParseStatusTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(norm.NFKC.String(s))
 	for _, l := range statusTimeLayouts {
-		if t, err := time.ParseInLocation(l, s, japanTime); err == nil {
+		if t, err := time.ParseInLocation(l, s, soko.JST); err == nil {
 			return t.UTC(), true
 		}
 	}

@@ -132,15 +132,12 @@ func NewDay(seed *soko.Seed, end time.Time) *Day {
 	return &Day{Opening: &opening, orders: byArrival(seed.Orders), open: opensAt(end), end: end, at: -11 * time.Hour}
 }
 
-// japan is the warehouse's time zone.
-var japan = time.FixedZone("JST", 9*60*60)
-
 // opensAt is when the day ending at end opens: eight hours before, but
 // neither in yesterday nor, once the morning is three hours old, before
 // 07:00.
 func opensAt(end time.Time) time.Time {
-	y, m, d := end.In(japan).Date()
-	midnight := time.Date(y, m, d, 0, 0, 0, 0, japan)
+	y, m, d := end.In(soko.JST).Date()
+	midnight := time.Date(y, m, d, 0, 0, 0, 0, soko.JST)
 	earliest := midnight.Add(7 * time.Hour)
 	if end.Sub(earliest) < 3*time.Hour {
 		earliest = midnight
@@ -714,11 +711,11 @@ func (d *Day) fromShelf(carrierCode string) (shelved, bool) {
 // for a pickup after the day's end it is rounded up to the half hour, and
 // it never passes into tomorrow.
 func (d *Day) pickupTime(at time.Duration) string {
-	t := d.clock(at).In(japan)
+	t := d.clock(at).In(soko.JST)
 	if at > dayLength {
 		t = t.Add(29*time.Minute + 59*time.Second).Truncate(30 * time.Minute)
 	}
-	if t.YearDay() != d.end.In(japan).YearDay() {
+	if t.YearDay() != d.end.In(soko.JST).YearDay() {
 		return "23:59"
 	}
 	return t.Format("15:04")

@@ -153,7 +153,7 @@ func refusal(o *soko.Order) string { return strings.Join(Refusals(o), "; ") }
 // offset instead of time.LoadLocation keeps it independent of the host's
 // time zone database; Japan has no daylight saving time.
 func japaneseDate(now time.Time) time.Time {
-	y, m, d := now.In(time.FixedZone("JST", 9*60*60)).Date()
+	y, m, d := now.In(soko.JST).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

@@ -245,7 +245,7 @@ func (m *Mailer) message(msg soko.EmailMessage) (*gomail.Msg, error) {
 	if m.Now != nil {
 		now = m.Now
 	}
-	gm.SetDateWithValue(now().In(japan))
+	gm.SetDateWithValue(now().In(soko.JST))
 	_, domain, _ := strings.Cut(m.from, "@")
 	gm.SetMessageIDWithValue(rand.Text() + "@" + domain)
 	// Text is sent in canonical form, lines ending in CRLF (RFC 2046).
@@ -253,9 +253,6 @@ func (m *Mailer) message(msg soko.EmailMessage) (*gomail.Msg, error) {
 	gm.SetBodyString(gomail.TypeTextPlain, body)
 	return gm, nil
 }
-
-// japan is the time zone of the Date header: customers read it in Japan.
-var japan = time.FixedZone("JST", 9*60*60)
 
 // oneLine keeps a header value on one line whatever the data held.
 func oneLine(s string) string { return strings.TrimSpace(lineBreaks.Replace(s)) }

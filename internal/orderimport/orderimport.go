@@ -136,9 +136,6 @@ type Options struct {
 	Today time.Time
 }
 
-// japan is the zone of times a file writes without one.
-var japan = time.FixedZone("JST", 9*60*60)
-
 // Parse reads one file. The error is for the file as a whole — too large,
 // too many rows, no header soko knows — as an EINVALID soko error; what is
 // wrong with single rows is in the Result's Problems.
@@ -1165,7 +1162,7 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	for _, layout := range []string{"2006-1-2 15:04:05", "2006-1-2 15:04", "2006/1/2 15:04:05", "2006/1/2 15:04", "2006-1-2", "2006/1/2"} {
-		if t, err := time.ParseInLocation(layout, s, japan); err == nil {
+		if t, err := time.ParseInLocation(layout, s, soko.JST); err == nil {
 			return t.UTC(), true
 		}
 	}

@@ -17,7 +17,7 @@ import (
 )
 
 // today is the day the tests run on, in Japan.
-var today = time.Date(2026, 11, 23, 0, 0, 0, 0, japan)
+var today = time.Date(2026, 11, 23, 0, 0, 0, 0, soko.JST)
 
 func mustParseFile(t *testing.T, name string, format Format) *Result {
 	t.Helper()

@@ -365,7 +365,7 @@ func (hw *handoverWriter) header() {
 
 	closed := ""
 	if !d.ClosedAt.IsZero() {
-		closed = date(d.ClosedAt) + " " + d.ClosedAt.In(jst).Format("15:04")
+		closed = date(d.ClosedAt) + " " + d.ClosedAt.In(soko.JST).Format("15:04")
 	}
 	const labelW = 18
 	factW := countX - gap - x - labelW
@@ -417,7 +417,7 @@ func (hw *handoverWriter) footer(page, pages int) {
 	r := rect{l.marginX, l.page.Ht - l.marginBot - l.smLine, l.contentWidth() / 3, l.smLine}
 	hw.pen.fitted(r, []string{"集荷番号 " + hw.number + "　" + oneLine(hw.d.Carrier)}, l.smPt, l.minPt, "L", true)
 	r.x += r.w
-	hw.pen.text(r, l.smPt, "発行 "+date(hw.issued)+" "+hw.issued.In(jst).Format("15:04"), "C")
+	hw.pen.text(r, l.smPt, "発行 "+date(hw.issued)+" "+hw.issued.In(soko.JST).Format("15:04"), "C")
 	r.x += r.w
 	hw.pen.text(r, l.smPt, fmt.Sprintf("頁 %d / %d", page, pages), "R")
 }

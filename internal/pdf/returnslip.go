@@ -47,7 +47,6 @@ func ReturnSlip(w io.Writer, r *soko.Return, opt ReturnSlipOptions) error {
 	defer release()
 	f.SetTitle("返品受付票 "+oneLine(r.Number), true)
 	f.AddPage()
-	jst := time.FixedZone("JST", 9*3600)
 	const left, width = 15.0, 180.0
 
 	f.SetFont(fontFamily, "", 20)
@@ -55,7 +54,7 @@ func ReturnSlip(w io.Writer, r *soko.Return, opt ReturnSlipOptions) error {
 	f.CellFormat(width, 10, "返品受付票", "", 0, "L", false, 0, "")
 	f.SetFont(fontFamily, "", 9)
 	f.SetXY(left, 14)
-	f.CellFormat(width, 5, "発行 "+issued.In(jst).Format("2006/01/02 15:04"), "", 0, "R", false, 0, "")
+	f.CellFormat(width, 5, "発行 "+issued.In(soko.JST).Format("2006/01/02 15:04"), "", 0, "R", false, 0, "")
 	dpi := opt.DPI.orDefault()
 	module := snapModule(0.33, dpi)
 	code.draw(f, left+width-code.width(module), 21, module, 12, dpi)
@@ -77,7 +76,7 @@ func ReturnSlip(w io.Writer, r *soko.Return, opt ReturnSlipOptions) error {
 		{"受付場所", opt.Warehouse},
 	}
 	if !r.ReceivedAt.IsZero() {
-		facts = append(facts, [2]string{"受付日時", r.ReceivedAt.In(jst).Format("2006/01/02 15:04")})
+		facts = append(facts, [2]string{"受付日時", r.ReceivedAt.In(soko.JST).Format("2006/01/02 15:04")})
 	}
 	y := 42.0
 	f.SetFont(fontFamily, "", 10)

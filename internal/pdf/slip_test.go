@@ -26,7 +26,7 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/slip_golden.txt from the current output")
 
 // fixedNow is the clock golden tests print with.
-func fixedNow() time.Time { return time.Date(2026, 11, 23, 10, 30, 0, 0, jst) }
+func fixedNow() time.Time { return time.Date(2026, 11, 23, 10, 30, 0, 0, soko.JST) }
 
 const longName = "【季節限定】京都宇治抹茶と北海道産小豆を使用した贅沢な和菓子詰め合わせギフトセット（12個入り・化粧箱付き・のし対応）"
 
@@ -50,10 +50,10 @@ func MustSlipData(tb testing.TB) SlipData {
 				PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-9-1",
 				Building: "丸の内グランドビル 12階", Company: "株式会社サンプル商事", Name: "山田 太郎",
 			},
-			DeliveryDate: time.Date(2026, 11, 25, 0, 0, 0, 0, jst),
+			DeliveryDate: time.Date(2026, 11, 25, 0, 0, 0, 0, soko.JST),
 			TimeSlot:     soko.Slot14To16,
 			CODAmount:    16590,
-			OrderedAt:    time.Date(2026, 11, 20, 21, 15, 0, 0, jst),
+			OrderedAt:    time.Date(2026, 11, 20, 21, 15, 0, 0, soko.JST),
 			Lines: []soko.OrderLine{
 				{SKU: "TEA-001", Name: "静岡県産 深蒸し煎茶 100g", Quantity: 2, UnitPrice: 1070, TaxRate: 8},
 				{SKU: "MUG-002", Name: "有田焼 マグカップ 藍", Quantity: 1, UnitPrice: 3300, TaxRate: 10},

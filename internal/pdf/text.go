@@ -1,15 +1,12 @@
 package pdf
 
 import (
+	"github.com/soko-wms/soko/internal/soko"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 )
-
-// jst is Japan Standard Time. Japan keeps no daylight saving, so a fixed zone
-// is exact and needs no time-zone database on the machine.
-var jst = time.FixedZone("JST", 9*60*60)
 
 // measurer tells the printed width of text in the document's current font.
 type measurer interface {
@@ -218,7 +215,7 @@ func absUint(n int64) uint64 {
 
 // date prints a day in Japan the way forms do: 2026年11月20日.
 func date(t time.Time) string {
-	t = t.In(jst)
+	t = t.In(soko.JST)
 	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
 }
 

@@ -66,7 +66,7 @@ func (h apiHandlers) ExportCarrierCSV(ctx context.Context, req api.ExportCarrier
 		left[p.Row] = true
 	}
 	return api.ExportCarrierCSV200JSONResponse{
-		Filename: fmt.Sprintf("%s-%s.csv", code, h.now().In(japan).Format("20060102-1504")),
+		Filename: fmt.Sprintf("%s-%s.csv", code, h.now().In(soko.JST).Format("20060102-1504")),
 		Rows:     len(rows) - len(left), Csv: buf.Bytes(), Problems: rowProblems(problems, langOf(ctx)),
 	}, nil
 }

@@ -227,7 +227,7 @@ func (h apiHandlers) SearchConsoleOrders(ctx context.Context, req api.SearchCons
 
 // japaneseMidnight is the start of a calendar day in Japan.
 func japaneseMidnight(d time.Time) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, japan)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, soko.JST)
 }
 
 // GetConsoleOrder answers GET /ops/orders/{order_id}: the order page.

@@ -149,7 +149,7 @@ func TestConsole_OrdersInBrowser(t *testing.T) {
 		t.Errorf("the picker's short report in the history reads %q", short)
 	}
 	created, _ := db.OrderByID(context.Background(), ids["SKR-100004"])
-	firstTime := created.CreatedAt.In(japan).Format("2006/01/02 15:04:05")
+	firstTime := created.CreatedAt.In(soko.JST).Format("2006/01/02 15:04:05")
 	if got := c.text(`#order-timeline tbody tr:first-child .time`); got != firstTime {
 		t.Errorf("the first line of the history is at %q, want %q in Japan's time", got, firstTime)
 	}

@@ -59,7 +59,7 @@ func statusFile(b *testing.B, numbers []string, round int) []byte {
 	var sb strings.Builder
 	sb.WriteString("お問い合せ送り状No.,荷物状況,日時,担当店\r\n")
 	for i, n := range numbers {
-		at := storagetest.Fixed.Add(time.Duration(round+1)*time.Hour + time.Duration(i%60)*time.Minute).In(japan)
+		at := storagetest.Fixed.Add(time.Duration(round+1)*time.Hour + time.Duration(i%60)*time.Minute).In(soko.JST)
 		fmt.Fprintf(&sb, "%s,%s,%s,千代田丸の内センター\r\n", n, words[(round+i)%len(words)], at.Format("2006/01/02 15:04"))
 	}
 	out, err := japanese.ShiftJIS.NewEncoder().String(sb.String())

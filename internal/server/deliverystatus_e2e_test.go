@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/soko-wms/soko/internal/soko"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -41,7 +42,7 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 		shipped := s.clock.now()
 		at := func(h int) string { return shipped.Add(time.Duration(h) * time.Hour).Format(time.RFC3339) }
 		jst := func(h int) string {
-			return shipped.Add(time.Duration(h) * time.Hour).In(japan).Format("2006/01/02 15:04")
+			return shipped.Add(time.Duration(h) * time.Hour).In(soko.JST).Format("2006/01/02 15:04")
 		}
 
 		// The partner pushes the first two events; the parcel is out for delivery.

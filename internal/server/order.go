@@ -14,9 +14,6 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
-// japan is the warehouse's time zone: "today" for a delivery date is Japan's today.
-var japan = time.FixedZone("JST", 9*60*60)
-
 func orderOut(o *soko.Order) api.Order {
 	r := o.Recipient
 	out := api.Order{
@@ -195,7 +192,7 @@ func (h apiHandlers) checkOrder(o *soko.Order, bad *soko.Error, lang string) {
 	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
 	}
-	today := h.now().In(japan).Format("2006-01-02")
+	today := h.now().In(soko.JST).Format("2006-01-02")
 	if !o.DeliveryDate.IsZero() && o.DeliveryDate.Format("2006-01-02") < today {
 		bad.WithField("delivery_date", localized(lang, "お届け希望日が過去の日付です", "delivery date is in the past"))
 	}

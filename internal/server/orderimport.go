@@ -128,7 +128,7 @@ func (h apiHandlers) checkOrderFile(ctx context.Context, merchantID int64, forma
 	} else if err != nil {
 		return nil, err
 	}
-	res, err := orderimport.Parse(body, orderimport.Options{Format: orderimport.Format(format), Today: h.now().In(japan)})
+	res, err := orderimport.Parse(body, orderimport.Options{Format: orderimport.Format(format), Today: h.now().In(soko.JST)})
 	if err != nil {
 		return nil, err
 	}

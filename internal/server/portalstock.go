@@ -66,7 +66,7 @@ func (h apiHandlers) DownloadPortalStockCSV(ctx context.Context, req api.Downloa
 	if err := w.Error(); err != nil {
 		return nil, err
 	}
-	name := fmt.Sprintf("stock-%s-%s.csv", sess.Merchant.Code, h.now().In(japan).Format("20060102-1504"))
+	name := fmt.Sprintf("stock-%s-%s.csv", sess.Merchant.Code, h.now().In(soko.JST).Format("20060102-1504"))
 	if !sjis {
 		return stockCSV{name: name, charset: "utf-8", body: buf.Bytes()}, nil
 	}

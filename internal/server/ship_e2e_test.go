@@ -508,7 +508,7 @@ func (s *shippingSite) ship(number string) []string {
 		numbers = append(numbers, p.(map[string]any)["tracking_number"].(string))
 	}
 
-	today := s.clock.now().In(japan).Format("2006-01-02")
+	today := s.clock.now().In(soko.JST).Format("2006-01-02")
 	m := shipper.op("POST", "/ops/manifests", map[string]any{"carrier": "yamato", "pickup_date": today}, shipper.csrf)
 	if m.Status != 200 || m.JSON["status"] != "open" {
 		t.Fatalf("open the pickup of %s: %d %s", today, m.Status, m.Raw)

@@ -99,7 +99,7 @@ func (p *trackingPage) fill(t *soko.ShipmentTracking, lang string) {
 	p.Found, p.Shop, p.Order, p.Lines, p.ParcelCount = true, t.MerchantName, t.OrderNumber, t.Lines, len(t.Parcels)
 	p.Destination = strings.TrimSpace(t.Prefecture + " " + t.City)
 	if !t.ShippedAt.IsZero() {
-		p.Shipped = localized(lang, t.ShippedAt.In(japan).Format("2006年1月2日"), t.ShippedAt.In(japan).Format("2 Jan 2006"))
+		p.Shipped = localized(lang, t.ShippedAt.In(soko.JST).Format("2006年1月2日"), t.ShippedAt.In(soko.JST).Format("2 Jan 2006"))
 	}
 	for _, tp := range t.Parcels {
 		pp := trackingPageParcel{Seq: tp.Seq, Carrier: carrierNameIn(lang, tp.Carrier), Service: serviceName(tp.Carrier, tp.Service),
@@ -112,7 +112,7 @@ func (p *trackingPage) fill(t *soko.ShipmentTracking, lang string) {
 		}
 		for _, e := range tp.Events {
 			pp.Events = append(pp.Events, trackingPageEvent{
-				At:     localized(lang, e.At.In(japan).Format("1月2日 15:04"), e.At.In(japan).Format("2 Jan 15:04")),
+				At:     localized(lang, e.At.In(soko.JST).Format("1月2日 15:04"), e.At.In(soko.JST).Format("2 Jan 15:04")),
 				Status: localized(lang, e.Status.Japanese(), e.Status.English()), StatusCode: string(e.Status), Place: e.Place,
 			})
 		}

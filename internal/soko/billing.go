@@ -86,7 +86,7 @@ func ParseMonth(s string) (Month, error) {
 
 // MonthOf returns the month, in Japan time, that t falls in.
 func MonthOf(t time.Time) Month {
-	y, m, _ := t.In(jst).Date()
+	y, m, _ := t.In(JST).Date()
 	return Month{y, m}
 }
 
@@ -97,7 +97,7 @@ func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.M
 func (m Month) Label() string { return fmt.Sprintf("%d年%d月", m.Year, int(m.Month)) }
 
 // Start is 00:00 JST of the month's first day.
-func (m Month) Start() time.Time { return time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, jst) }
+func (m Month) Start() time.Time { return time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, JST) }
 
 // End is the start of the next month.
 func (m Month) End() time.Time { return m.Start().AddDate(0, 1, 0) }
@@ -145,7 +145,7 @@ func StoragePeriods(m Month, n int) []StoragePeriod {
 			l = firsts[i+1] - 1
 		}
 		out[i] = StoragePeriod{N: i + 1, FirstDay: f, LastDay: l,
-			From: time.Date(m.Year, m.Month, f, 0, 0, 0, 0, jst), To: time.Date(m.Year, m.Month, l+1, 0, 0, 0, 0, jst)}
+			From: time.Date(m.Year, m.Month, f, 0, 0, 0, 0, JST), To: time.Date(m.Year, m.Month, l+1, 0, 0, 0, 0, JST)}
 	}
 	return out
 }

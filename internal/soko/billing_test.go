@@ -76,7 +76,7 @@ func TestMonth_JapanTime(t *testing.T) {
 
 func TestStorageUnits_ThreePeriods(t *testing.T) {
 	m := Month{2026, 11}
-	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, jst) }
+	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, JST) }
 	moves := []StockMove{
 		{At: at(5, 10), Delta: 50, Inbound: true},  // received in period 1
 		{At: at(9, 12), Delta: -30},                // shipped in period 1
@@ -104,7 +104,7 @@ func TestStorageUnits_ThreePeriods(t *testing.T) {
 
 func TestLocationDays(t *testing.T) {
 	m := Month{2026, 11}
-	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, jst) }
+	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, JST) }
 	moves := []StockMove{
 		{At: at(2, 9), Location: 2, Delta: 10},  // location 2 filled on the 2nd
 		{At: at(3, 9), Location: 1, Delta: -5},  // location 1 emptied on the 3rd: still counts that day

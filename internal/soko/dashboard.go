@@ -108,6 +108,6 @@ func (p Productivity) ErrorRate() float64 {
 
 // WorkDay is the day in Japan that t falls on, at midnight JST.
 func WorkDay(t time.Time) time.Time {
-	y, m, d := t.In(jst).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, jst)
+	y, m, d := t.In(JST).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, JST)
 }

@@ -26,7 +26,7 @@ func (s DeliveryStatus) Notified() bool { return s == DeliveryDelivered || s == 
 
 // Render writes the notice: Japanese first, English after.
 func (n DeliveryNotice) Render() (subject, body string) {
-	at := n.At.In(jst).Format("2006年1月2日 15:04")
+	at := n.At.In(JST).Format("2006年1月2日 15:04")
 	where := ""
 	if n.Place != "" {
 		where = "（" + n.Place + "）"
@@ -41,7 +41,7 @@ func (n DeliveryNotice) Render() (subject, body string) {
 			"ご注文番号 %s のお荷物を%sにお届けにあがりましたが、ご不在のため持ち戻りました%s。\n"+
 			"お手数ですが、不在票または下記の配送会社のページから再配達をご依頼ください。\n\n%s\n%s\n\n"+
 			"---\nWe tried to deliver your order %s on %s, but nobody was in. Please arrange a redelivery with the carrier (tracking number above).\n",
-			n.CustomerName, n.MerchantName, n.OrderNumber, at, where, parcel, n.MerchantName, n.OrderNumber, n.At.In(jst).Format("2006-01-02 15:04"))
+			n.CustomerName, n.MerchantName, n.OrderNumber, at, where, parcel, n.MerchantName, n.OrderNumber, n.At.In(JST).Format("2006-01-02 15:04"))
 		return subject, body
 	}
 	subject = fmt.Sprintf("【%s】ご注文の商品のお届けが完了しました（ご注文番号: %s）", n.MerchantName, n.OrderNumber)
@@ -49,6 +49,6 @@ func (n DeliveryNotice) Render() (subject, body string) {
 		"ご注文番号 %s のお荷物は%sにお届けが完了しました%s。\n"+
 		"お心当たりのない場合は、このメールにご返信ください。\n\n%s\n%s\n\n"+
 		"---\nYour order %s was delivered on %s. If it has not reached you, please reply to this email.\n",
-		n.CustomerName, n.MerchantName, n.OrderNumber, at, where, parcel, n.MerchantName, n.OrderNumber, n.At.In(jst).Format("2006-01-02 15:04"))
+		n.CustomerName, n.MerchantName, n.OrderNumber, at, where, parcel, n.MerchantName, n.OrderNumber, n.At.In(JST).Format("2006-01-02 15:04"))
 	return subject, body
 }

@@ -52,7 +52,7 @@ func (e ShipmentEmail) ShippedDate() string {
 	if e.ShippedAt.IsZero() {
 		return ""
 	}
-	y, m, d := e.ShippedAt.In(jst).Date()
+	y, m, d := e.ShippedAt.In(JST).Date()
 	return fmt.Sprintf("%d年%d月%d日", y, m, d)
 }
 
@@ -194,7 +194,7 @@ func (t EmailTemplate) Validate() error {
 		return Errorf(EINVALID, "the body template has %d characters, more than %d", n, maxBodyRunes).
 			JA("本文は%d文字以内にしてください（%d文字あります）", maxBodyRunes, n).WithField("body", "too_long")
 	}
-	sample := SampleShipmentEmail(time.Date(2026, 11, 23, 10, 0, 0, 0, jst))
+	sample := SampleShipmentEmail(time.Date(2026, 11, 23, 10, 0, 0, 0, JST))
 	subject, err := render("subject", cmp.Or(t.Subject, DefaultEmailTemplate.Subject), sample, maxSubjectOutput)
 	if err != nil {
 		return err

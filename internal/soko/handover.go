@@ -63,18 +63,19 @@ type ManifestParcel struct {
 	LoadedAt       time.Time
 }
 
-// jst is Japan Standard Time, which has no daylight saving: pickups are
-// agreed in the warehouse's local time.
-var jst = time.FixedZone("JST", 9*60*60)
+// JST is Japan Standard Time, which has no daylight saving: the time of
+// the warehouse, its pickups, documents and working days. Every package
+// uses this one zone.
+var JST = time.FixedZone("JST", 9*60*60)
 
 // Cutoff is the last moment a parcel can be labelled and still be expected
 // on this pickup: the pickup time in Japan, or the end of the pickup day.
 func (m *Manifest) Cutoff() time.Time {
 	y, mo, d := m.PickupDate.Date()
 	if h, min, ok := clock(m.PickupTime); ok {
-		return time.Date(y, mo, d, h, min, 0, 0, jst).UTC()
+		return time.Date(y, mo, d, h, min, 0, 0, JST).UTC()
 	}
-	return time.Date(y, mo, d+1, 0, 0, 0, 0, jst).UTC().Add(-time.Microsecond)
+	return time.Date(y, mo, d+1, 0, 0, 0, 0, JST).UTC().Add(-time.Microsecond)
 }
 
 var pickupTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)

@@ -30,7 +30,7 @@ func TestJapaneseHolidays_CabinetOfficeLists(t *testing.T) {
 			t.Errorf("%d:\n got %v\nwant %v", y, got, want)
 		}
 	}
-	if n := JapaneseHoliday(time.Date(2026, 9, 22, 10, 0, 0, 0, jst)); n != "国民の休日" {
+	if n := JapaneseHoliday(time.Date(2026, 9, 22, 10, 0, 0, 0, JST)); n != "国民の休日" {
 		t.Errorf("2026-09-22 is %q", n)
 	}
 	if n := JapaneseHoliday(time.Date(2026, 9, 24, 0, 0, 0, 0, time.UTC)); n != "" {

@@ -74,7 +74,7 @@ type CalendarService interface {
 // Day is t's date in Japan at midnight UTC: the civil date a warehouse in
 // Japan calls today.
 func Day(t time.Time) time.Time {
-	y, m, d := t.In(jst).Date()
+	y, m, d := t.In(JST).Date()
 	return civil(y, m, d)
 }
 
@@ -149,7 +149,7 @@ func (c *ShipCalendar) PreviousWorking(day time.Time) time.Time {
 // the next working day.
 func (c *ShipCalendar) EarliestShipDate(now time.Time) time.Time {
 	today := Day(now)
-	local := now.In(jst)
+	local := now.In(JST)
 	if local.Hour()*60+local.Minute() >= c.CutOff {
 		today = today.AddDate(0, 0, 1)
 	}
@@ -264,7 +264,7 @@ func (c *ShipCalendar) AtRisk(o *Order, now time.Time) bool {
 	if sd.Before(today) {
 		return true
 	}
-	local := now.In(jst)
+	local := now.In(JST)
 	return sd.Equal(today) && local.Hour()*60+local.Minute() >= c.CutOff && o.Status != OrderLabeled
 }
 

@@ -17,9 +17,9 @@ func TestPlanShipDate(t *testing.T) {
 	cal := DefaultShipCalendar("東京都")
 	cal.Holidays = map[time.Time]string{date("2026-12-17"): "棚卸"}
 	cal.Transit = map[string]map[string]int{"sagawa": {"北海道": 1}}
-	monMorning := time.Date(2026, 12, 7, 10, 0, 0, 0, jst)
-	monEvening := time.Date(2026, 12, 7, 15, 30, 0, 0, jst)
-	friEvening := time.Date(2026, 12, 11, 16, 0, 0, 0, jst)
+	monMorning := time.Date(2026, 12, 7, 10, 0, 0, 0, JST)
+	monEvening := time.Date(2026, 12, 7, 15, 30, 0, 0, JST)
+	friEvening := time.Date(2026, 12, 11, 16, 0, 0, 0, JST)
 	tests := []struct {
 		name           string
 		now            time.Time
@@ -38,7 +38,7 @@ func TestPlanShipDate(t *testing.T) {
 		{"a carrier set faster", monMorning, "sagawa", "北海道", "2026-12-08", "", "2026-12-07", ""},
 		{"the warehouse's choice takes the fastest", monMorning, "", "北海道", "2026-12-08", "", "2026-12-07", ""},
 		{"okinawa takes three days", monMorning, "yamato", "沖縄県", "2026-12-09", "", "delivery_date", "2026-12-10"},
-		{"new year's day is closed", time.Date(2026, 12, 31, 16, 0, 0, 0, jst), "yamato", "東京都", "", "", "2027-01-04", ""},
+		{"new year's day is closed", time.Date(2026, 12, 31, 16, 0, 0, 0, JST), "yamato", "東京都", "", "", "2027-01-04", ""},
 		{"set ship date kept", monMorning, "yamato", "大阪府", "2026-12-21", "2026-12-15", "2026-12-15", ""},
 		{"set ship date on a sunday", monMorning, "yamato", "大阪府", "", "2026-12-13", "ship_date", "2026-12-14"},
 		{"set ship date on a public holiday", monMorning, "yamato", "大阪府", "", "2027-01-11", "ship_date", "2027-01-12"},
@@ -88,7 +88,7 @@ func TestDefaultTransitDays(t *testing.T) {
 
 func TestShipCalendar_AtRisk(t *testing.T) {
 	cal := DefaultShipCalendar("東京都")
-	now := time.Date(2026, 12, 8, 16, 0, 0, 0, jst)
+	now := time.Date(2026, 12, 8, 16, 0, 0, 0, JST)
 	for _, tt := range []struct {
 		ship   string
 		status OrderStatus

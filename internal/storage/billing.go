@@ -401,7 +401,7 @@ func billingDetails(tx *gorm.DB, merchantID int64, m soko.Month, card *soko.Rate
 	return append(out, d...), nil
 }
 
-func day(t time.Time) string { return t.In(japan).Format("2006-01-02") }
+func day(t time.Time) string { return t.In(soko.JST).Format("2006-01-02") }
 
 // storageDetails bills storage: one detail per period (期制) with its
 // opening stock and receipts, and one per day with the locations held.

@@ -213,7 +213,7 @@ func packChecks(tx *gorm.DB, o *soko.Order, now time.Time) ([]soko.PackCheck, er
 		if err != nil {
 			return nil, err
 		}
-		in := soko.InsertOrder{GoodsTotal: o.GoodsTotal(), FirstOrder: first, Day: now.In(japan)}
+		in := soko.InsertOrder{GoodsTotal: o.GoodsTotal(), FirstOrder: first, Day: now.In(soko.JST)}
 		for _, l := range o.Lines {
 			in.SKUs = append(in.SKUs, l.SKU)
 		}

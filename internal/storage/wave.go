@@ -114,7 +114,7 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 		if err := tx.Table("waves").Count(&count).Error; err != nil {
 			return err
 		}
-		w := waveRow{Number: fmt.Sprintf("W%s-%04d", now.In(japan).Format("060102"), count+1), Carrier: req.Carrier, CutOff: nullTime(req.CutOff),
+		w := waveRow{Number: fmt.Sprintf("W%s-%04d", now.In(soko.JST).Format("060102"), count+1), Carrier: req.Carrier, CutOff: nullTime(req.CutOff),
 			Priority: req.Priority, Status: string(soko.WaveReleased), Mode: string(req.Mode), ReleasedBy: nullID(req.StaffID), CreatedAt: now}
 		if err := tx.Create(&w).Error; err != nil {
 			return err
@@ -147,9 +147,6 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 	})
 	return wave, err
 }
-
-// japan is the warehouse's time zone, for wave numbers by day.
-var japan = time.FixedZone("JST", 9*60*60)
 
 // planTasks makes one task per allocation of the chosen orders, ordered by
 // the walk: in a batch wave all orders in one walk, each into its own tote;

@@ -27,8 +27,6 @@ type BillingMonth struct {
 	Gifts                      int64
 }
 
-var jst = time.FixedZone("JST", 9*60*60)
-
 // MustBillingMonth stores merchant HANAYA with a month of history:
 //   - 30 Sep: 10 units received and put away on reserve BL-R1 (the opening stock);
 //   - 5 Oct: inbound BL-IN-1 received, two scans of the 6-unit case barcode
@@ -55,7 +53,7 @@ func MustBillingMonth(tb testing.TB, db *storage.DB) BillingMonth {
 		tb.Fatalf("load: %v", err)
 	}
 	at := func(month time.Month, day, hour, minute int) string {
-		return time.Date(2026, month, day, hour, minute, 0, 0, jst).UTC().Format("2006-01-02T15:04:05.000000Z07:00")
+		return time.Date(2026, month, day, hour, minute, 0, 0, soko.JST).UTC().Format("2006-01-02T15:04:05.000000Z07:00")
 	}
 	product := `(SELECT id FROM products WHERE sku = 'HN-1')`
 	merchant := `(SELECT id FROM merchants WHERE code = 'HANAYA')`
