@@ -134,7 +134,14 @@ func (db *DB) CancelInbound(ctx context.Context, merchantID int64, number string
 		if err != nil {
 			return err
 		}
-		return tx.Model(&inboundRow{}).Where("id = ?", row.ID).Updates(map[string]any{"cancelled_at": now, "updated_at": now}).Error
+		if err := tx.Model(&inboundRow{}).Where("id = ?", row.ID).Updates(map[string]any{"cancelled_at": now, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		// A purchase order is cancelled through its inbound notice (see
+		// CancelPurchaseOrder): it must not stay "ordered" for goods that
+		// will not come.
+		return tx.Model(&purchaseOrderRow{}).Where("inbound_id = ? AND status = ?", row.ID, string(soko.PurchaseOrdered)).
+			Update("status", string(soko.PurchaseCancelled)).Error
 	})
 }
 

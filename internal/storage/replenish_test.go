@@ -107,6 +107,31 @@ func TestReplenishment_AcceptReceiveClosesTheLoop(t *testing.T) {
 	})
 }
 
+// TestReplenishment_CancelledInboundCancelsItsOrder: the supplier cannot
+// deliver, so the supervisor cancels the purchase order's inbound notice;
+// the purchase order shows cancelled, not ordered, and the suggestion to
+// buy the towel comes back.
+func TestReplenishment_CancelledInboundCancelsItsOrder(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, m := replenishFloor(t, db)
+		po, err := db.PlacePurchaseOrder(ctx, soko.PurchaseRequest{MerchantID: m, SupplierCode: "TOWELCO", OrderedBy: "小林"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CancelInbound(ctx, m, po.InboundNumber); err != nil {
+			t.Fatal(err)
+		}
+		po, err = db.FindPurchaseOrder(ctx, m, po.Number)
+		if err != nil || po.Status != soko.PurchaseCancelled {
+			t.Fatalf("the purchase order after its inbound was cancelled: %+v %v", po, err)
+		}
+		if s := mustSuggestion(t, db, m, "TOWEL"); s.Inbound != 0 || s.Quantity != 10 {
+			t.Fatalf("the suggestion after the cancelled inbound: %+v", s)
+		}
+	})
+}
+
 // TestReplenishment_AutoOrderOncePerDay: the morning job raises the
 // suggestion as a draft waiting for approval, once a day however often it
 // runs; approving the draft creates its inbound.
