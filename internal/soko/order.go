@@ -273,9 +273,12 @@ type Order struct {
 	// primary; NoConsolidation is the merchant's opt out for the order.
 	ConsolidatedInto int64
 	NoConsolidation  bool
-	Priority         int
-	Note             string
-	Lines            []OrderLine
+	// ConsolidatedIntoNumber is the primary's number, where a list reads
+	// tracking numbers (FindOrder, ListOrders).
+	ConsolidatedIntoNumber string
+	Priority               int
+	Note                   string
+	Lines                  []OrderLine
 	// TrackingNumbers are the carrier's numbers of the order's parcels, in
 	// parcel order, where a list asks for them (FindOrder, ListOrders).
 	TrackingNumbers []string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -218,6 +219,26 @@ func (db *DB) loadTrackingNumbers(ctx context.Context, os []*soko.Order) error {
 	for _, r := range rows {
 		for _, o := range byParcels[r.OrderID] {
 			o.TrackingNumbers = append(o.TrackingNumbers, r.TrackingNumber)
+		}
+	}
+	var primaries []int64
+	for id, os := range byParcels {
+		if slices.ContainsFunc(os, func(o *soko.Order) bool { return o.ConsolidatedInto != 0 }) {
+			primaries = append(primaries, id)
+		}
+	}
+	if len(primaries) == 0 {
+		return nil
+	}
+	var numbers []orderRow
+	if err := db.conn(ctx).Select("id, number").Where("id IN ?", primaries).Find(&numbers).Error; err != nil {
+		return translate(err)
+	}
+	for _, n := range numbers {
+		for _, o := range byParcels[n.ID] {
+			if o.ID != n.ID {
+				o.ConsolidatedIntoNumber = n.Number
+			}
 		}
 	}
 	return nil
