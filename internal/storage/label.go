@@ -247,6 +247,12 @@ func (db *DB) ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.P
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		// The parcel collects for every order that leaves in it (同梱).
+		members, err := db.ConsolidatedOrders(ctx, o.ID)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		o.CODAmount = soko.GroupCOD(append(members, o))
 		orders[o.ID] = o
 		if merchants[o.MerchantID] == nil {
 			if merchants[o.MerchantID], err = db.MerchantByID(ctx, o.MerchantID); err != nil {
