@@ -147,7 +147,8 @@ func regroup(tx *gorm.DB, group []*soko.Order, primary *soko.Order, staffID int6
 
 // Consolidate merges order orderID with the same merchant's order number
 // with — and the groups either is in — into one group that leaves as one
-// parcel, as a supervisor asks before picking. A merge the rules refuse is
+// parcel, as a supervisor asks before picking, when the merchant allows
+// consolidation. A merge the rules refuse is
 // ECONFLICT saying why; each order that moved has it in its history and
 // in the audit log.
 func (db *DB) Consolidate(ctx context.Context, orderID int64, with string, staffID int64, device string) (*soko.Order, error) {
@@ -171,6 +172,15 @@ func (db *DB) Consolidate(ctx context.Context, orderID int64, with string, staff
 		if other.ID == row.ID {
 			return soko.Errorf(soko.EINVALID, "an order cannot be consolidated with itself").
 				JA("同じ注文どうしは同梱できません").WithField("with", "same_order")
+		}
+		var m merchantRow
+		if err := tx.Select("id, name, consolidate").Where("id = ?", row.MerchantID).Take(&m).Error; err != nil {
+			return err
+		}
+		if !m.Consolidate {
+			// The merchant pays per parcel and decides: its setting first.
+			return soko.Errorf(soko.ECONFLICT, "%s does not allow consolidating orders (a merchant setting)", m.Name).
+				JA("荷主「%s」は同梱を許可していません（荷主設定）", m.Name)
 		}
 		group, err := db.groupRows(tx, rootOf(row.order()))
 		if err != nil {
