@@ -139,8 +139,12 @@ func regroup(tx *gorm.DB, group []*soko.Order, primary *soko.Order, staffID int6
 		if o == primary {
 			detail = how + ": primary of its parcel"
 		}
-		action := soko.ActionConsolidate
-		events = append(events, orderEvent{o, soko.OrderEvent{Action: action, From: o.Status, To: o.Status, StaffID: staffID, Device: device, Detail: detail}})
+		events = append(events, orderEvent{o, soko.OrderEvent{Action: soko.ActionConsolidate, From: o.Status, To: o.Status, StaffID: staffID, Device: device, Detail: detail}})
+	}
+	if len(events) > 0 && !slices.ContainsFunc(events, func(e orderEvent) bool { return e.order == primary }) {
+		// The primary's own history says what its parcel now carries too.
+		events = append(events, orderEvent{primary, soko.OrderEvent{Action: soko.ActionConsolidate, From: primary.Status, To: primary.Status,
+			StaffID: staffID, Device: device, Detail: how + ": primary of its parcel"}})
 	}
 	return events, nil
 }
