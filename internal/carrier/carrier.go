@@ -40,6 +40,10 @@ type Service struct {
 	NameEN       string
 	COD          bool  // cash on delivery (代引) can be collected
 	MaxCODAmount int64 // largest COD amount in yen, tax included; 0 = no limit
+	// CODService is the carrier's service that carries this one's parcels
+	// when they collect cash (宅急便 → 宅急便コレクト); empty when the
+	// service collects itself or cannot.
+	CODService string
 	// Thin marks ポスト投函 services (ネコポス, ゆうパケット): delivered to the
 	// mailbox, so no time slot, no delivery date and no COD.
 	Thin        bool
@@ -64,6 +68,28 @@ func All() []*Carrier {
 	}
 	slices.SortFunc(all, func(a, b *Carrier) int { return strings.Compare(a.Code, b.Code) })
 	return all
+}
+
+// SharedService returns the service one parcel carrying orders of services
+// a and b goes by, and whether they can share a parcel (同梱) at all: the
+// same service, or a service and the one that collects its cash on
+// delivery. Post-box services never share: one order fills their thickness.
+func (c *Carrier) SharedService(a, b string) (string, bool) {
+	sa, okA := c.Service(a)
+	sb, okB := c.Service(b)
+	switch {
+	case (okA && sa.Thin) || (okB && sb.Thin):
+		return "", false
+	case a == b:
+		return a, true
+	case !okA || !okB:
+		return "", false
+	case sa.CODService == b:
+		return b, true
+	case sb.CODService == a:
+		return a, true
+	}
+	return "", false
 }
 
 // Service returns the carrier's service with code.

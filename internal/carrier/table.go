@@ -13,7 +13,7 @@ var carriers = []Carrier{
 		TrackingURLTemplate: "https://jizen.kuronekoyamato.co.jp/jizen/servlet/crjz.b.NQ0010?id={number}",
 		TrackingDigits:      12,
 		Services: []Service{
-			{Code: "takkyubin", Name: "宅急便", NameEN: "TA-Q-BIN", Cool: true,
+			{Code: "takkyubin", Name: "宅急便", NameEN: "TA-Q-BIN", Cool: true, CODService: "collect",
 				SizeClasses: []int{60, 80, 100, 120, 140, 160, 180, 200}}, // verify: 180/200 exist since 2021, not with cool
 			// コレクト is its own 送り状種類 in B2 (2), so COD is a service of its
 			// own rather than an option of 宅急便. Verify: 300,000 yen is the

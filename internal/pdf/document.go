@@ -110,6 +110,14 @@ func Document(w io.Writer, d DocumentData, opt DocumentOptions) error {
 		if sw.code, err = orderBarcode(&s.Order, slipLay); err != nil {
 			return err
 		}
+		for j := range s.Others {
+			o := &SlipData{Merchant: s.Merchant, Order: s.Others[j]}
+			other := slipWriter{lay: slipLay, s: o}
+			if other.sum, err = totalsOf(o); err != nil {
+				return err
+			}
+			sw.others = append(sw.others, other)
+		}
 		slips[i] = sw
 	}
 	labels := make([]labelWriter, len(d.Labels))

@@ -42,6 +42,9 @@ type SlipOptions struct {
 type SlipData struct {
 	Merchant soko.Merchant
 	Order    soko.Order
+	// Others are the orders that leave in Order's parcel (同梱): the slip
+	// lists each one's lines and totals under its own order number.
+	Others []soko.Order
 }
 
 // Slip writes one order's packing slip as a PDF to w.
@@ -256,6 +259,8 @@ type slipWriter struct {
 	sum    slipTotals
 	code   bars
 	issued time.Time
+	// others write the lines and totals of SlipData.Others.
+	others []slipWriter
 }
 
 // column is one column of the lines table, where it sits and how it aligns.
@@ -303,11 +308,25 @@ func (sw *slipWriter) write() {
 	for _, b := range sw.intro() {
 		p.add(b)
 	}
+	if len(sw.others) > 0 {
+		p.add(sw.orderHeading(sw.s.Order.Number))
+	}
 	for _, b := range sw.rows(cols, bottom-contTop-theadHeight) {
 		p.add(b)
 	}
 	for _, b := range sw.totals(cols) {
 		p.add(b)
+	}
+	for i := range sw.others {
+		o := &sw.others[i]
+		o.f, o.issued = sw.f, sw.issued
+		p.add(sw.orderHeading(o.s.Order.Number))
+		for _, b := range o.rows(cols, bottom-contTop-theadHeight) {
+			p.add(b)
+		}
+		for _, b := range o.totals(cols) {
+			p.add(b)
+		}
 	}
 	for _, b := range sw.giftMessage() {
 		p.add(b)
@@ -327,6 +346,15 @@ func (sw *slipWriter) write() {
 			it.b.draw(it.y)
 		}
 	}
+}
+
+// orderHeading starts the lines of one order of a slip that lists several
+// orders sent in one parcel (同梱).
+func (sw *slipWriter) orderHeading(number string) block {
+	l := sw.lay
+	return block{height: l.line + 2*l.vpad + 2, draw: func(y float64) {
+		sw.text(l.marginX, y+2+l.vpad, l.contentWidth(), l.line, l.bodyPt, "ご注文番号 "+number+"（同梱）", "L")
+	}}
 }
 
 // placed is a block at its place on a page.

@@ -59,6 +59,7 @@ var adminWords = map[string][2]string{
 	"adm_email":             {"メールアドレス", "Email"},
 	"adm_slip_message":      {"納品書メッセージ", "Packing-slip message"},
 	"adm_allow_partial":     {"分割出荷を許可", "Allow partial shipments"},
+	"adm_consolidate":       {"同梱を許可（同じお届け先の注文を1個口で出荷）", "Consolidate orders to the same recipient into one parcel"},
 	"adm_email_link":        {"発送完了メールを編集", "Edit the shipment email"},
 	"adm_no_merchants":      {"荷主はまだ登録されていません", "No merchants yet"},
 	"adm_sender_incomplete": {"ご依頼主が未設定です", "Sender not set"},
@@ -247,7 +248,7 @@ func spelled(err error, lang string) error {
 func adminMerchantOut(m *soko.Merchant) api.AdminMerchant {
 	s := m.Sender
 	return api.AdminMerchant{
-		Id: m.ID, Code: m.Code, Name: m.Name, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, InvoiceNumber: m.InvoiceNumber,
+		Id: m.ID, Code: m.Code, Name: m.Name, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, Consolidate: m.Consolidate, InvoiceNumber: m.InvoiceNumber,
 		CreatedAt: apiTime(m.CreatedAt),
 		Sender: api.AdminSender{
 			PostalCode: s.PostalCode, Prefecture: s.Prefecture, City: s.City, Address1: s.Street,
@@ -315,6 +316,9 @@ func (h apiHandlers) UpdateAdminMerchant(ctx context.Context, req api.UpdateAdmi
 	}
 	if in.AllowPartial != nil {
 		m.AllowPartial = *in.AllowPartial
+	}
+	if in.Consolidate != nil {
+		m.Consolidate = *in.Consolidate
 	}
 	if in.InvoiceNumber != nil {
 		m.InvoiceNumber = soko.InvoiceNumber(*in.InvoiceNumber)

@@ -239,7 +239,11 @@ func (h apiHandlers) GetConsoleOrder(ctx context.Context, req api.GetConsoleOrde
 	if err != nil {
 		return nil, err
 	}
-	return api.GetConsoleOrder200JSONResponse(h.withPullForward(consoleOrderOut(v, langOf(ctx)), v.Order)), nil
+	out, err := h.withConsolidation(ctx, h.withPullForward(consoleOrderOut(v, langOf(ctx)), v.Order), v.Order)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetConsoleOrder200JSONResponse(out), nil
 }
 
 // SuperviseOrder answers POST /ops/orders/{order_id}/actions: hold,
@@ -254,7 +258,11 @@ func (h apiHandlers) SuperviseOrder(ctx context.Context, req api.SuperviseOrderR
 	// the action came from the console.
 	device := cmp.Or(sess.Device, "console")
 	res := &soko.OrderCommandResult{}
-	if soko.OrderAction(req.Body.Action) == soko.ActionPullForward {
+	if done, err := h.superviseConsolidation(ctx, req.OrderId, req.Body, sess.Staff.ID, device); done {
+		if err != nil {
+			return nil, err
+		}
+	} else if soko.OrderAction(req.Body.Action) == soko.ActionPullForward {
 		if _, err := h.store.PullForward(ctx, req.OrderId, sess.Staff.ID); err != nil {
 			return nil, err
 		}
@@ -267,7 +275,11 @@ func (h apiHandlers) SuperviseOrder(ctx context.Context, req api.SuperviseOrderR
 	if err != nil {
 		return nil, err
 	}
-	out := api.ConsoleOrderActionResult{Order: h.withPullForward(consoleOrderOut(v, langOf(ctx)), v.Order)}
+	order, err := h.withConsolidation(ctx, h.withPullForward(consoleOrderOut(v, langOf(ctx)), v.Order), v.Order)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ConsoleOrderActionResult{Order: order}
 	if res.NewOrderID != 0 {
 		out.NewOrderId, out.NewOrderNo = &res.NewOrderID, &res.NewOrderNumber
 	}

@@ -56,6 +56,10 @@ func orderOut(o *soko.Order) api.Order {
 		out.Lines = append(out.Lines, line)
 	}
 	out.TrackingNumbers = append([]string{}, o.TrackingNumbers...)
+	out.Consolidate = ptr(!o.NoConsolidation)
+	if o.ConsolidatedIntoNumber != "" {
+		out.ConsolidatedInto = &o.ConsolidatedIntoNumber
+	}
 	if o.Status == soko.OrderOnHold {
 		reason := cmp.Or(o.HoldReason, soko.HoldWarehouse)
 		out.Hold = &api.OrderHold{Reason: api.OrderHoldReason(reason), Note: o.HoldNote}
@@ -115,7 +119,7 @@ func (h apiHandlers) newOrder(ctx context.Context, in *api.OrderInput, bad *soko
 		MerchantID: merchantID, Number: in.OrderNo, Status: soko.OrderReceived, Recipient: address.Normalize(sent),
 		Carrier: string(deref(in.Carrier)), Service: deref(in.Service), TimeSlot: soko.TimeSlot(deref(in.TimeSlot)),
 		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
-		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt),
+		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt), NoConsolidation: in.Consolidate != nil && !*in.Consolidate,
 	}
 	o.Gift = giftIn(in.Gift, bad, lang)
 	if in.DeliveryDate != nil {

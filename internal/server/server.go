@@ -27,6 +27,7 @@ type Store interface {
 	// Each console section declares what it needs beside its handlers.
 	dashboardStore
 	consoleOrderStore
+	consolidationStore
 	orderImportStore
 	carrierImportStore
 	adminStore

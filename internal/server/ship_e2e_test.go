@@ -435,12 +435,14 @@ func (s *shippingSite) createOrder(number string) {
 // supervisor releases a wave, the picker picks it, the packer inspects,
 // packs and labels it, and the shipper loads its parcels onto the day's
 // Yamato pickup and closes it. It returns the parcels' tracking numbers.
-func (s *shippingSite) ship(number string) []string {
+// The orders named with leave in number's parcel (同梱): the wave takes
+// them all and the pickup ships them all.
+func (s *shippingSite) ship(number string, with ...string) []string {
 	t := s.t
 	t.Helper()
 	sup, picker, packer, shipper := s.signIn("V001", "5555"), s.signIn("P001", "1111"), s.signIn("K001", "3333"), s.signIn("S001", "4444")
 
-	if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "batch", "carrier": "yamato"}, sup.csrf); w.Status != 201 || w.JSON["orders"].(float64) != 1 {
+	if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "batch", "carrier": "yamato"}, sup.csrf); w.Status != 201 || w.JSON["orders"].(float64) != float64(1+len(with)) {
 		t.Fatalf("release wave: %d %s", w.Status, w.Raw)
 	}
 	for tasks := 0; ; tasks++ {
@@ -448,7 +450,7 @@ func (s *shippingSite) ship(number string) []string {
 		if next.Status == 404 {
 			break
 		}
-		if next.Status != 200 || tasks > 5 {
+		if next.Status != 200 || tasks > 5*(1+len(with)) {
 			t.Fatalf("pick task %d: %d %s", tasks, next.Status, next.Raw)
 		}
 		path := fmt.Sprintf("/ops/picks/%d/scan", int64(next.JSON["id"].(float64)))
@@ -523,7 +525,7 @@ func (s *shippingSite) ship(number string) []string {
 		}
 	}
 	closed := shipper.op("POST", manifest+"/close", map[string]any{}, shipper.csrf)
-	if closed.Status != 200 || fmt.Sprint(closed.JSON["shipped"]) != "["+number+"]" {
+	if closed.Status != 200 || fmt.Sprint(closed.JSON["shipped"]) != fmt.Sprint(append([]string{number}, with...)) {
 		t.Fatalf("close the pickup: %d %s", closed.Status, closed.Raw)
 	}
 	return numbers

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/soko-wms/soko/internal/pdf"
@@ -19,14 +20,21 @@ func (s *Server) documents(ctx context.Context, o *soko.Order, d *pdf.DocumentDa
 	if err != nil {
 		return false, err
 	}
-	d.Slips = append(d.Slips, pdf.SlipData{Merchant: *m, Order: *o})
+	// The orders that leave in o's parcel (同梱) are on its slip, and the
+	// label collects their cash on delivery too.
+	group, err := s.consolidationOf(ctx, o)
+	if err != nil {
+		return false, err
+	}
+	others, onLabel := groupDocuments(group)
+	d.Slips = append(d.Slips, pdf.SlipData{Merchant: *m, Order: *o, Others: others})
 	parcels, err := s.store.Parcels(ctx, o.ID)
 	if err != nil {
 		return false, err
 	}
 	for _, p := range parcels {
 		if p.TrackingNumber != "" {
-			d.Labels = append(d.Labels, pdf.LabelData{Merchant: *m, Order: *o, Parcel: p, Parcels: len(parcels)})
+			d.Labels = append(d.Labels, pdf.LabelData{Merchant: *m, Order: onLabel, Parcel: p, Parcels: len(parcels)})
 			labeled = true
 		}
 	}
@@ -48,12 +56,18 @@ func (h apiHandlers) PrintSlip(ctx context.Context, req api.PrintSlipRequestObje
 	if err != nil {
 		return nil, err
 	}
+	group, err := h.consolidationOf(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	o = group[0]
+	others, _ := groupDocuments(group)
 	opt := pdf.SlipOptions{Size: pdf.A4, Now: h.now, DPI: h.printerDPI}
 	if deref(req.Params.Size) == "a5" {
 		opt.Size = pdf.A5
 	}
 	var buf bytes.Buffer
-	if err := pdf.Slip(&buf, pdf.SlipData{Merchant: *m, Order: *o}, opt); err != nil {
+	if err := pdf.Slip(&buf, pdf.SlipData{Merchant: *m, Order: *o, Others: others}, opt); err != nil {
 		return nil, err
 	}
 	if _, err := h.store.RecordPrint(ctx, o.ID, "slip", sess.Staff.ID); err != nil {
@@ -67,6 +81,10 @@ func (h apiHandlers) PrintSlip(ctx context.Context, req api.PrintSlipRequestObje
 func (h apiHandlers) PrintDocuments(ctx context.Context, req api.PrintDocumentsRequestObject) (api.PrintDocumentsResponseObject, error) {
 	buf, _, err := h.printOrders(ctx, func() ([]*soko.Order, error) {
 		o, err := h.store.OrderByID(ctx, req.OrderId)
+		if err == nil && o.ConsolidatedInto != 0 {
+			// Its papers are those of the order whose parcel it leaves in.
+			o, err = h.store.OrderByID(ctx, o.ConsolidatedInto)
+		}
 		return []*soko.Order{o}, err
 	}, string(deref(req.Params.Papers)), false)
 	if err != nil {
@@ -80,7 +98,11 @@ func (h apiHandlers) PrintDocuments(ctx context.Context, req api.PrintDocumentsR
 // printed does not stop the rest: the last page lists it with why, and the
 // Soko-Unprinted header names it.
 func (h apiHandlers) PrintWave(ctx context.Context, req api.PrintWaveRequestObject) (api.PrintWaveResponseObject, error) {
-	buf, unprinted, err := h.printOrders(ctx, func() ([]*soko.Order, error) { return h.store.WaveOrders(ctx, req.WaveNo) }, string(deref(req.Params.Papers)), true)
+	buf, unprinted, err := h.printOrders(ctx, func() ([]*soko.Order, error) {
+		orders, err := h.store.WaveOrders(ctx, req.WaveNo)
+		// An order that leaves in another's parcel is on that one's papers.
+		return slices.DeleteFunc(orders, func(o *soko.Order) bool { return o.ConsolidatedInto != 0 }), err
+	}, string(deref(req.Params.Papers)), true)
 	if err != nil {
 		return nil, err
 	}

@@ -29,17 +29,28 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 		}
 		out.CarrierLabel = &label
 	}
+	// The orders that leave in this one's parcel (同梱) are inspected and
+	// packed with it: their lines follow its own, each naming its order.
+	group, err := s.consolidationOf(ctx, o)
+	if err != nil {
+		return out, err
+	}
 	sets := map[int64]string{}
-	for _, l := range o.Lines {
-		if l.IsSet {
-			sets[l.ID] = l.Name + "（" + l.SKU + " ×" + strconv.Itoa(l.Quantity) + "）"
-			continue // its components are scanned instead
+	for _, g := range group {
+		for _, l := range g.Lines {
+			if l.IsSet {
+				sets[l.ID] = l.Name + "（" + l.SKU + " ×" + strconv.Itoa(l.Quantity) + "）"
+				continue // its components are scanned instead
+			}
+			line := api.StationLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Inspected: l.Inspected}
+			if set, ok := sets[l.SetLineID]; ok {
+				line.Set = &set
+			}
+			if len(group) > 1 {
+				line.OrderNo = &g.Number
+			}
+			out.Lines = append(out.Lines, line)
 		}
-		line := api.StationLine{Sku: l.SKU, Name: l.Name, Quantity: l.Quantity, Inspected: l.Inspected}
-		if set, ok := sets[l.SetLineID]; ok {
-			line.Set = &set
-		}
-		out.Lines = append(out.Lines, line)
 	}
 	items, err := s.store.PackItems(ctx, o.ID)
 	if err != nil {

@@ -20,6 +20,9 @@ type Merchant struct {
 	// AllowPartial lets a short order ship what was picked while the
 	// missing units follow as a new, backordered order (分割出荷).
 	AllowPartial bool
+	// Consolidate lets orders to the same recipient leave as one parcel
+	// (同梱); off unless the merchant asks for it.
+	Consolidate bool
 	// RetentionDays is how long after an order ships or is cancelled its
 	// customer's personal data is kept before it is erased; 0 keeps it.
 	RetentionDays int

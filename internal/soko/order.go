@@ -85,6 +85,11 @@ const (
 	// ActionFreeHeldStock puts a long-held order's reserved stock back on
 	// sale; it stays on hold and is allocated again once released.
 	ActionFreeHeldStock OrderAction = "free_held_stock"
+	// ActionConsolidate joins an order to a group that leaves as one
+	// parcel (同梱); ActionUnconsolidate takes it out again. Neither
+	// changes its status.
+	ActionConsolidate   OrderAction = "consolidate"
+	ActionUnconsolidate OrderAction = "unconsolidate"
 )
 
 // Transition is one allowed edge of the order state machine.
@@ -263,9 +268,17 @@ type Order struct {
 	CODFee      int64
 	Discount    int64
 	Gift        GiftOptions
-	Priority    int
-	Note        string
-	Lines       []OrderLine
+	// ConsolidatedInto is the primary order of the group this order leaves
+	// with in one parcel (同梱), 0 when it leaves on its own or is the
+	// primary; NoConsolidation is the merchant's opt out for the order.
+	ConsolidatedInto int64
+	NoConsolidation  bool
+	// ConsolidatedIntoNumber is the primary's number, where a list reads
+	// tracking numbers (FindOrder, ListOrders).
+	ConsolidatedIntoNumber string
+	Priority               int
+	Note                   string
+	Lines                  []OrderLine
 	// TrackingNumbers are the carrier's numbers of the order's parcels, in
 	// parcel order, where a list asks for them (FindOrder, ListOrders).
 	TrackingNumbers []string

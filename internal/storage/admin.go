@@ -37,6 +37,7 @@ func (db *DB) UpdateMerchant(ctx context.Context, m *soko.Merchant) error {
 			"sender_email":       row.SenderEmail,
 			"slip_message":       row.SlipMessage,
 			"allow_partial":      row.AllowPartial,
+			"consolidate":        row.Consolidate,
 			"invoice_number":     row.InvoiceNumber,
 		})
 		if res.Error != nil {

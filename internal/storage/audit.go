@@ -204,13 +204,14 @@ type merchantAudit struct {
 	Sender       soko.Address `json:"sender"`
 	SlipMessage  string       `json:"slip_message"`
 	AllowPartial bool         `json:"allow_partial"`
+	Consolidate  bool         `json:"consolidate"`
 	// InvoiceNumber is the merchant's public tax registration, not personal data.
 	InvoiceNumber string `json:"invoice_number,omitempty"`
 }
 
 func merchantAuditOf(r merchantRow) merchantAudit {
 	m := r.merchant()
-	return merchantAudit{Code: m.Code, Name: m.Name, Sender: m.Sender, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, InvoiceNumber: m.InvoiceNumber}
+	return merchantAudit{Code: m.Code, Name: m.Name, Sender: m.Sender, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, Consolidate: m.Consolidate, InvoiceNumber: m.InvoiceNumber}
 }
 
 type countLineAudit struct {

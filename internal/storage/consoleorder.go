@@ -241,6 +241,11 @@ func (db *DB) SuperviseOrder(ctx context.Context, c *soko.OrderCommand, rules so
 		if err != nil {
 			return err
 		}
+		if c.Action == soko.ActionHold || c.Action == soko.ActionCancel {
+			if err := db.leaveGroupBefore(tx, o, soko.OrderStatus(before.Status), string(c.Action), now); err != nil {
+				return err
+			}
+		}
 		// The supervisor's note stays in the order's history only: it is
 		// free text that may name the customer, and the log outlives that.
 		after := orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status), HeldFrom: string(o.HeldFrom), SplitInto: res.NewOrderID}

@@ -162,12 +162,13 @@ type shippedParcel struct {
 	TrackingURL    string `json:"tracking_url,omitempty"`
 }
 
-// noticeOfShipment gathers the parcels of a shipped order and renders its
-// customer's email with the merchant's template, inside the transaction that
-// ships it, so the email says exactly what was shipped.
+// noticeOfShipment gathers the parcels of a shipped order — those of its
+// group's primary when it left in another order's parcel — and renders its
+// customer's email with the merchant's template, inside the transaction
+// that ships it, so the email says exactly what was shipped.
 func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotice, error) {
 	var parcels []parcelRow
-	if err := tx.Where("order_id = ?", o.ID).Order("seq").Find(&parcels).Error; err != nil {
+	if err := tx.Where("order_id = ?", rootOf(o)).Order("seq").Find(&parcels).Error; err != nil {
 		return nil, err
 	}
 	c, _ := carrier.Find(o.Carrier)

@@ -386,8 +386,9 @@ func (db *DB) handOver(tx *gorm.DB, m *soko.Manifest, c *soko.CloseManifest, now
 	orderIDs := map[int64]bool{}
 	var handed, pulled []int64
 	var statuses []struct {
-		ID     int64
-		Status string
+		ID               int64
+		Status           string
+		ConsolidatedInto *int64
 	}
 	ids := make([]int64, 0, len(m.Loaded))
 	for _, p := range m.Loaded {
@@ -395,12 +396,22 @@ func (db *DB) handOver(tx *gorm.DB, m *soko.Manifest, c *soko.CloseManifest, now
 	}
 	// The orders are locked before their statuses decide what goes: a hold
 	// or cancel in the meantime waits for the close, or is seen by it.
-	if err := lockForUpdate(tx, db.dialect).Table("orders").Select("id, status").Where("id IN ?", append(ids, 0)).Order("id").Scan(&statuses).Error; err != nil {
+	// The orders consolidated into them come along: their parcel goes only
+	// if they are labelled too.
+	if err := lockForUpdate(tx, db.dialect).Table("orders").Select("id, status, consolidated_into").
+		Where("id IN ? OR consolidated_into IN ?", append(ids, 0), append(ids, 0)).Order("id").Scan(&statuses).Error; err != nil {
 		return err
 	}
 	status := map[int64]string{}
 	for _, s := range statuses {
-		status[s.ID] = s.Status
+		if s.ConsolidatedInto == nil {
+			status[s.ID] = s.Status
+		}
+	}
+	for _, s := range statuses {
+		if s.ConsolidatedInto != nil && s.Status != string(soko.OrderLabeled) {
+			status[*s.ConsolidatedInto] = s.Status
+		}
 	}
 	for _, p := range m.Loaded {
 		if status[p.OrderID] != string(soko.OrderLabeled) {
@@ -421,9 +432,19 @@ func (db *DB) handOver(tx *gorm.DB, m *soko.Manifest, c *soko.CloseManifest, now
 			return err
 		}
 	}
-	var orders []orderRow
-	if err := lockForUpdate(tx, db.dialect).Where("id IN ?", append(keys(orderIDs), 0)).Order("id").Find(&orders).Error; err != nil {
+	var rows []orderRow
+	if err := lockForUpdate(tx, db.dialect).Where("id IN ? OR consolidated_into IN ?", append(keys(orderIDs), 0), append(keys(orderIDs), 0)).
+		Order("id").Find(&rows).Error; err != nil {
 		return err
+	}
+	var orders []orderRow
+	members := map[int64][]*soko.Order{}
+	for _, r := range rows {
+		if r.ConsolidatedInto != nil {
+			members[*r.ConsolidatedInto] = append(members[*r.ConsolidatedInto], r.order())
+		} else {
+			orders = append(orders, r)
+		}
 	}
 	for _, row := range orders {
 		var left int64
@@ -442,7 +463,13 @@ func (db *DB) handOver(tx *gorm.DB, m *soko.Manifest, c *soko.CloseManifest, now
 		if err := setStatusBy(tx, o, soko.ActionShip, soko.OrderLabeled, c.StaffID, c.Device, detail, now); err != nil {
 			return err
 		}
+		if err := carryGroup(tx, o, members[o.ID], soko.ActionShip, soko.OrderLabeled, c.StaffID, c.Device, detail, now); err != nil {
+			return err
+		}
 		res.Shipped = append(res.Shipped, o.Number)
+		for _, m := range members[o.ID] {
+			res.Shipped = append(res.Shipped, m.Number)
+		}
 	}
 	return nil
 }

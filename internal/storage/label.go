@@ -161,11 +161,11 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 	now := db.now()
 	res := &soko.LabelResult{}
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		var row orderRow
-		if err := lockForUpdate(tx, db.dialect).Where("id = ?", orderID).Take(&row).Error; err != nil {
+		o, members, err := db.lockGroup(tx, orderID)
+		if err != nil {
 			return err
 		}
-		o := row.order()
+		row := orderToRow(o)
 		if o.Status == soko.OrderLabeled {
 			// Labelled already — a retry whose first answer was lost, or a
 			// second press: the same labels again, no new numbers.
@@ -212,7 +212,10 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 		if len(parcels) == 0 {
 			return soko.Errorf(soko.ECONFLICT, "order %s has no parcels", o.Number).JA("注文 %s には荷物（個口）がありません", o.Number)
 		}
-		return setStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, device, "", now)
+		if err := setStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, device, "", now); err != nil {
+			return err
+		}
+		return carryGroup(tx, o, members, soko.ActionLabel, soko.OrderPacked, staffID, device, "", now)
 	})
 	if err != nil {
 		return nil, err
@@ -244,6 +247,12 @@ func (db *DB) ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.P
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		// The parcel collects for every order that leaves in it (同梱).
+		members, err := db.ConsolidatedOrders(ctx, o.ID)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		o.CODAmount = soko.GroupCOD(append(members, o))
 		orders[o.ID] = o
 		if merchants[o.MerchantID] == nil {
 			if merchants[o.MerchantID], err = db.MerchantByID(ctx, o.MerchantID); err != nil {
@@ -320,15 +329,14 @@ func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, 
 			orderIDs[p.OrderID] = true
 		}
 		for _, id := range keys(orderIDs) {
-			var row orderRow
-			if err := lockForUpdate(tx, db.dialect).Where("id = ?", id).Take(&row).Error; err != nil {
+			o, members, err := db.lockGroup(tx, id)
+			if err != nil {
 				return err
 			}
 			var open int64
 			if err := tx.Table("parcels").Where("order_id = ? AND tracking_number IS NULL", id).Count(&open).Error; err != nil {
 				return err
 			}
-			o := row.order()
 			if open > 0 || o.Status != soko.OrderPacked {
 				continue
 			}
@@ -336,6 +344,9 @@ func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, 
 				return err
 			}
 			if err := setStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, "", "numbers from the carrier's software", now); err != nil {
+				return err
+			}
+			if err := carryGroup(tx, o, members, soko.ActionLabel, soko.OrderPacked, staffID, "", "numbers from the carrier's software", now); err != nil {
 				return err
 			}
 			labeled = append(labeled, o.Number)

@@ -27,6 +27,7 @@ type merchantRow struct {
 	EmailBody        string
 	DeliveryNotices  bool
 	AllowPartial     bool
+	Consolidate      bool
 	RetentionDays    int
 	InvoiceNumber    string
 	StockBuffer      int
@@ -44,14 +45,14 @@ func merchantToRow(m *soko.Merchant) merchantRow {
 		SenderCity: m.Sender.City, SenderStreet: m.Sender.Street, SenderBuilding: m.Sender.Building,
 		SenderName: m.Sender.Name, SenderPhone: m.Sender.Phone, SenderEmail: m.Sender.Email,
 		SlipMessage: m.SlipMessage, EmailSubject: m.EmailTemplate.Subject, EmailBody: m.EmailTemplate.Body, DeliveryNotices: m.EmailTemplate.DeliveryNotices,
-		AllowPartial: m.AllowPartial, RetentionDays: m.RetentionDays, InvoiceNumber: m.InvoiceNumber, StockBuffer: m.StockBuffer,
+		AllowPartial: m.AllowPartial, Consolidate: m.Consolidate, RetentionDays: m.RetentionDays, InvoiceNumber: m.InvoiceNumber, StockBuffer: m.StockBuffer,
 		HoldAlertDays: m.HoldAlertDays, HoldAutoFree: m.HoldAutoFree, CreatedAt: m.CreatedAt,
 	}
 }
 
 func (r merchantRow) merchant() *soko.Merchant {
 	return &soko.Merchant{
-		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, AllowPartial: r.AllowPartial, RetentionDays: r.RetentionDays,
+		ID: r.ID, Code: r.Code, Name: r.Name, SlipMessage: r.SlipMessage, AllowPartial: r.AllowPartial, Consolidate: r.Consolidate, RetentionDays: r.RetentionDays,
 		InvoiceNumber: r.InvoiceNumber, StockBuffer: r.StockBuffer, HoldAlertDays: r.HoldAlertDays, HoldAutoFree: r.HoldAutoFree,
 		CreatedAt:     r.CreatedAt.UTC(),
 		EmailTemplate: soko.EmailTemplate{Subject: r.EmailSubject, Body: r.EmailBody, DeliveryNotices: r.DeliveryNotices},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -46,6 +47,8 @@ type orderRow struct {
 	NoshiName           string
 	NoshiPlacement      string
 	OrderedAt           *time.Time
+	ConsolidatedInto    *int64
+	NoConsolidation     bool
 	Priority            int
 	Note                string
 	CreatedAt           time.Time
@@ -84,6 +87,7 @@ func orderToRow(o *soko.Order) orderRow {
 		CODAmount: o.CODAmount, ShippingFee: o.ShippingFee, CODFee: o.CODFee, Discount: o.Discount,
 		Gift: o.Gift.HidePrices, GiftWrap: o.Gift.Wrap, GiftMessage: o.Gift.Message, GiftWrapping: string(o.Gift.Wrapping),
 		NoshiTitle: o.Gift.Noshi.Title, NoshiName: o.Gift.Noshi.Name, NoshiPlacement: string(o.Gift.Noshi.Placement),
+		ConsolidatedInto: nullID(o.ConsolidatedInto), NoConsolidation: o.NoConsolidation,
 		Priority: o.Priority, Note: o.Note, OrderedAt: nullTime(o.OrderedAt),
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
@@ -102,6 +106,7 @@ func (r orderRow) order() *soko.Order {
 		CODAmount: r.CODAmount, ShippingFee: r.ShippingFee, CODFee: r.CODFee, Discount: r.Discount,
 		Gift: soko.GiftOptions{HidePrices: r.Gift, Wrap: r.GiftWrap, Wrapping: soko.Wrapping(r.GiftWrapping), Message: r.GiftMessage,
 			Noshi: soko.Noshi{Title: r.NoshiTitle, Name: r.NoshiName, Placement: soko.NoshiPlacement(r.NoshiPlacement)}},
+		ConsolidatedInto: fromNullID(r.ConsolidatedInto), NoConsolidation: r.NoConsolidation,
 		Priority: r.Priority, Note: r.Note, OrderedAt: fromNull(r.OrderedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ChangeSeq: r.ChangeSeq,
 	}
@@ -193,24 +198,48 @@ func (db *DB) FindOrder(ctx context.Context, merchantID int64, number string) (*
 }
 
 // loadTrackingNumbers fills the orders' tracking numbers, parcel by parcel,
-// in one query.
+// in one query; an order consolidated into another has that one's.
 func (db *DB) loadTrackingNumbers(ctx context.Context, os []*soko.Order) error {
 	if len(os) == 0 {
 		return nil
 	}
-	byID, ids := index(os, func(o *soko.Order) int64 { return o.ID })
+	byParcels := map[int64][]*soko.Order{}
+	for _, o := range os {
+		byParcels[rootOf(o)] = append(byParcels[rootOf(o)], o)
+	}
 	var rows []struct {
 		OrderID        int64
 		TrackingNumber string
 	}
 	err := db.conn(ctx).Table("parcels").Select("order_id, tracking_number").
-		Where("order_id IN ? AND tracking_number IS NOT NULL AND tracking_number <> ''", ids).Order("order_id, seq").Scan(&rows).Error
+		Where("order_id IN ? AND tracking_number IS NOT NULL AND tracking_number <> ''", keys(byParcels)).Order("order_id, seq").Scan(&rows).Error
 	if err != nil {
 		return translate(err)
 	}
 	for _, r := range rows {
-		o := byID[r.OrderID]
-		o.TrackingNumbers = append(o.TrackingNumbers, r.TrackingNumber)
+		for _, o := range byParcels[r.OrderID] {
+			o.TrackingNumbers = append(o.TrackingNumbers, r.TrackingNumber)
+		}
+	}
+	var primaries []int64
+	for id, os := range byParcels {
+		if slices.ContainsFunc(os, func(o *soko.Order) bool { return o.ConsolidatedInto != 0 }) {
+			primaries = append(primaries, id)
+		}
+	}
+	if len(primaries) == 0 {
+		return nil
+	}
+	var numbers []orderRow
+	if err := db.conn(ctx).Select("id, number").Where("id IN ?", primaries).Find(&numbers).Error; err != nil {
+		return translate(err)
+	}
+	for _, n := range numbers {
+		for _, o := range byParcels[n.ID] {
+			if o.ID != n.ID {
+				o.ConsolidatedIntoNumber = n.Number
+			}
+		}
 	}
 	return nil
 }
@@ -331,6 +360,9 @@ func (db *DB) CancelOrder(ctx context.Context, merchantID int64, number, reason 
 		if err := recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: reason}, now); err != nil {
 			return err
 		}
+		if err := db.leaveGroupBefore(tx, o, from, "cancelled", now); err != nil {
+			return err
+		}
 		return audit(tx, now, soko.OrderAuditAction(action), "order", o.ID,
 			orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: row.Status, HeldFrom: row.HeldFrom},
 			orderAudit{MerchantID: o.MerchantID, Number: o.Number, Status: string(o.Status)})
@@ -405,7 +437,10 @@ func (db *DB) HoldOrder(ctx context.Context, merchantID int64, number string, re
 			}
 		}
 		o.HoldReason, o.HoldNote = reason, note
-		return saveHold(tx, o, soko.ActionHold, from, before, now)
+		if err := saveHold(tx, o, soko.ActionHold, from, before, now); err != nil {
+			return err
+		}
+		return db.leaveGroupBefore(tx, o, from, "held", now)
 	})
 	if err != nil {
 		return nil, err
@@ -516,6 +551,9 @@ func (db *DB) ChangeOrder(ctx context.Context, c *soko.OrderChange) error {
 			return err
 		}
 		if err := audit(tx, now, soko.OrderAuditAction("change"), "order", o.ID, orderChangeAudit(cur), orderChangeAudit(o)); err != nil {
+			return err
+		}
+		if err := db.leaveGroupBefore(tx, cur, before, "changed by the merchant", now); err != nil {
 			return err
 		}
 		return recordEvent(tx, o, soko.OrderEvent{Action: "change", From: cur.Status, To: o.Status, Detail: "changed by the merchant"}, now)

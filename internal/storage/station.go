@@ -18,8 +18,11 @@ func (db *DB) StationOrder(ctx context.Context, code string) (*soko.Order, error
 	err := db.conn(ctx).Table("orders").Where("number = ?", code).Order("id").Pluck("id", &ids).Error
 	if err == nil && len(ids) == 0 {
 		if i := strings.LastIndex(code, "-"); i > 0 {
-			err = db.conn(ctx).Table("pick_tasks").Joins("JOIN waves ON waves.id = pick_tasks.wave_id").
-				Where("waves.number = ? AND pick_tasks.tote = ?", code[:i], code[i+1:]).Distinct().Pluck("pick_tasks.order_id", &ids).Error
+			// A tote holds one order, or one group of orders that leave as
+			// one parcel: the station packs the group's primary.
+			err = db.conn(ctx).Table("pick_tasks").Joins("JOIN waves ON waves.id = pick_tasks.wave_id").Joins("JOIN orders ON orders.id = pick_tasks.order_id").
+				Where("waves.number = ? AND pick_tasks.tote = ?", code[:i], code[i+1:]).
+				Distinct().Pluck("COALESCE(orders.consolidated_into, pick_tasks.order_id)", &ids).Error
 		}
 	}
 	if err != nil {
@@ -29,7 +32,12 @@ func (db *DB) StationOrder(ctx context.Context, code string) (*soko.Order, error
 	case 0:
 		return nil, soko.Errorf(soko.ENOTFOUND, "no order or tote %s", code).JA("注文・トート %s が見つかりません", code)
 	case 1:
-		return db.OrderByID(ctx, ids[0])
+		o, err := db.OrderByID(ctx, ids[0])
+		if err != nil || o.ConsolidatedInto == 0 {
+			return o, err
+		}
+		// An order that leaves in another's parcel is packed with it.
+		return db.OrderByID(ctx, o.ConsolidatedInto)
 	}
 	return nil, soko.Errorf(soko.ECONFLICT, "%d merchants have an order %s: scan the tote instead", len(ids), code).
 		JA("複数の荷主に注文番号 %s があります。トートをスキャンしてください", code)
@@ -58,17 +66,22 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, er
 		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "inspect", Code: s.Code, OrderID: s.OrderID}, now); err != nil {
 			return err
 		}
-		var row orderRow
-		if err := lockForUpdate(tx, db.dialect).Where("id = ?", s.OrderID).Take(&row).Error; err != nil {
+		// A group that leaves as one parcel is inspected as one: a unit
+		// counts against any of its orders' lines.
+		o, members, err := db.lockGroup(tx, s.OrderID)
+		if err != nil {
 			return err
 		}
-		o := row.order()
 		if o.Status != soko.OrderPicked {
 			return soko.Errorf(soko.ECONFLICT, "order %s is %s, not waiting for inspection", o.Number, o.Status).
 				JA("注文 %s は「%s」のため検品できません", o.Number, o.Status.Label())
 		}
+		if err := groupIn(o, members, soko.OrderPicked); err != nil {
+			return err
+		}
+		ids := groupIDs(o, members)
 		var lines []orderLineRow
-		if err := tx.Where("order_id = ? AND product_id = ? AND NOT is_set", o.ID, s.ProductID).Order("id").Find(&lines).Error; err != nil {
+		if err := tx.Where("order_id IN ? AND product_id = ? AND NOT is_set", ids, s.ProductID).Order("id").Find(&lines).Error; err != nil {
 			return err
 		}
 		if len(lines) == 0 {
@@ -101,13 +114,16 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, er
 			return err
 		}
 		var open int64
-		if err := tx.Table("order_lines").Where("order_id = ? AND inspected < quantity AND NOT is_set", o.ID).Count(&open).Error; err != nil || open > 0 {
+		if err := tx.Table("order_lines").Where("order_id IN ? AND inspected < quantity AND NOT is_set", ids).Count(&open).Error; err != nil || open > 0 {
 			return err
 		}
 		if err := o.Apply(soko.ActionInspect); err != nil {
 			return err
 		}
-		return setStatusBy(tx, o, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now)
+		if err := setStatusBy(tx, o, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now); err != nil {
+			return err
+		}
+		return carryGroup(tx, o, members, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now)
 	})
 	if err != nil {
 		return nil, err
@@ -120,20 +136,22 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, er
 func (db *DB) ResetInspection(ctx context.Context, orderID, staffID int64, device string) (*soko.Order, error) {
 	now := db.now()
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		var row orderRow
-		if err := lockForUpdate(tx, db.dialect).Where("id = ?", orderID).Take(&row).Error; err != nil {
+		o, members, err := db.lockGroup(tx, orderID)
+		if err != nil {
 			return err
 		}
-		o := row.order()
 		if o.Status != soko.OrderPicked && o.Status != soko.OrderInspected {
 			return soko.Errorf(soko.ECONFLICT, "order %s is %s", o.Number, o.Status).JA("注文 %s は「%s」のため検品をやり直せません", o.Number, o.Status.Label())
 		}
-		if err := tx.Exec(`UPDATE order_lines SET inspected = 0 WHERE order_id = ?`, o.ID).Error; err != nil {
+		if err := tx.Exec(`UPDATE order_lines SET inspected = 0 WHERE order_id IN ?`, groupIDs(o, members)).Error; err != nil {
 			return err
 		}
 		from := o.Status
 		if o.Status == soko.OrderInspected {
 			if err := o.Apply(soko.ActionResetInspect); err != nil {
+				return err
+			}
+			if err := carryGroup(tx, o, members, soko.ActionResetInspect, from, staffID, device, "inspection reset", now); err != nil {
 				return err
 			}
 		}
@@ -149,11 +167,11 @@ func (db *DB) ResetInspection(ctx context.Context, orderID, staffID int64, devic
 func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error) {
 	now := db.now()
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		var row orderRow
-		if err := lockForUpdate(tx, db.dialect).Where("id = ?", p.OrderID).Take(&row).Error; err != nil {
+		o, members, err := db.lockGroup(tx, p.OrderID)
+		if err != nil {
 			return err
 		}
-		o := row.order()
+		row := orderToRow(o)
 		if o.Status == soko.OrderPacked {
 			// Packed already: the same parcels again are a retry whose
 			// first answer was lost, answered as the first was.
@@ -207,7 +225,10 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 			}
 		}
 		note := strings.TrimPrefix(strings.Join([]string{p.WeightNote, checkedNote(checks, inserted)}, "; "), "; ")
-		return setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, strings.TrimSuffix(note, "; "), now)
+		if err := setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, strings.TrimSuffix(note, "; "), now); err != nil {
+			return err
+		}
+		return carryGroup(tx, o, members, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, "", now)
 	})
 	if err != nil {
 		return nil, err
@@ -284,7 +305,8 @@ func packItems(tx *gorm.DB, orderID int64, now time.Time) ([]soko.PackItem, erro
 	}
 	var rows []item
 	err := tx.Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
-		FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? AND NOT l.is_set ORDER BY l.id`, orderID).Scan(&rows).Error
+		FROM order_lines l JOIN products p ON p.id = l.product_id JOIN orders o ON o.id = l.order_id
+		WHERE (o.id = ? OR o.consolidated_into = ?) AND NOT l.is_set ORDER BY l.id`, orderID, orderID).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

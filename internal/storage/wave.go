@@ -74,8 +74,10 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 		if err != nil {
 			return err
 		}
+		// A consolidated order goes when its group's primary does, whatever
+		// its own ship date (waveUnits).
 		q := lockForUpdate(tx, db.dialect).Where("status = ?", string(soko.OrderAllocated)).
-			Where("(ship_date IS NULL OR ship_date <= ?)", cal.EarliestShipDate(now))
+			Where("(ship_date IS NULL OR ship_date <= ? OR consolidated_into IS NOT NULL)", cal.EarliestShipDate(now))
 		if req.Carrier != "" {
 			q = q.Where("carrier = ?", req.Carrier)
 		}
@@ -93,17 +95,26 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 		if err := loadLinesTx(tx, orders); err != nil {
 			return err
 		}
+		groups, grouped, err := db.waveUnits(tx, orders, req.StaffID, now)
+		if err != nil {
+			return err
+		}
+		// A group of orders that leave as one parcel is picked as one.
 		var chosen []*soko.Order
+		var picked [][]*soko.Order
 		units := 0
-		for _, o := range orders {
+		for _, g := range groups {
 			n := 0
-			for _, l := range o.Lines {
-				n += l.Quantity
+			for _, o := range g {
+				for _, l := range o.Lines {
+					n += l.Quantity
+				}
 			}
-			if (req.MaxOrders > 0 && len(chosen) >= req.MaxOrders) || (req.MaxUnits > 0 && units+n > req.MaxUnits && len(chosen) > 0) {
+			if (req.MaxOrders > 0 && len(chosen) > 0 && len(chosen)+len(g) > req.MaxOrders) || (req.MaxUnits > 0 && units+n > req.MaxUnits && len(chosen) > 0) {
 				break
 			}
-			chosen = append(chosen, o)
+			chosen = append(chosen, g...)
+			picked = append(picked, g)
 			units += n
 		}
 		if len(chosen) == 0 {
@@ -119,7 +130,7 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 		if err := tx.Create(&w).Error; err != nil {
 			return err
 		}
-		tasks, err := planTasks(tx, w, chosen)
+		tasks, err := planTasks(tx, w, picked)
 		if err != nil {
 			return err
 		}
@@ -138,7 +149,7 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 		if err := tx.Model(&orderRow{}).Where("id IN ?", ids).Updates(map[string]any{"status": string(soko.OrderPicking), "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := recordEvents(tx, events, now); err != nil {
+		if err := recordEvents(tx, append(grouped, events...), now); err != nil {
 			return err
 		}
 		wave = &soko.Wave{ID: w.ID, Number: w.Number, Mode: req.Mode, Carrier: w.Carrier, CutOff: req.CutOff, Priority: w.Priority,
@@ -149,13 +160,16 @@ func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave
 }
 
 // planTasks makes one task per allocation of the chosen orders, ordered by
-// the walk: in a batch wave all orders in one walk, each into its own tote;
-// in a single wave order by order.
-func planTasks(tx *gorm.DB, w waveRow, orders []*soko.Order) ([]pickTaskRow, error) {
-	tote := map[int64]int{}
-	ids := make([]int64, len(orders))
-	for i, o := range orders {
-		ids[i], tote[o.ID] = o.ID, i+1
+// the walk: in a batch wave all orders in one walk, each group of orders
+// that leave as one parcel into its own tote; in a single wave group by
+// group, each its own pick list.
+func planTasks(tx *gorm.DB, w waveRow, groups [][]*soko.Order) ([]pickTaskRow, error) {
+	tote, primary := map[int64]int{}, map[int64]int64{}
+	var ids []int64
+	for i, g := range groups {
+		for _, o := range g {
+			ids, tote[o.ID], primary[o.ID] = append(ids, o.ID), i+1, g[0].ID
+		}
 	}
 	var allocs []struct {
 		ID, OrderID, LocationID, ProductID int64
@@ -170,7 +184,7 @@ func planTasks(tx *gorm.DB, w waveRow, orders []*soko.Order) ([]pickTaskRow, err
 	}
 	sort.Slice(allocs, func(i, j int) bool {
 		a, b := allocs[i], allocs[j]
-		if w.Mode == string(soko.WaveSingle) && a.OrderID != b.OrderID {
+		if w.Mode == string(soko.WaveSingle) && tote[a.OrderID] != tote[b.OrderID] {
 			return tote[a.OrderID] < tote[b.OrderID]
 		}
 		if a.WalkSequence != b.WalkSequence {
@@ -189,7 +203,7 @@ func planTasks(tx *gorm.DB, w waveRow, orders []*soko.Order) ([]pickTaskRow, err
 		orderID := a.OrderID
 		list := "W" + strconv.FormatInt(w.ID, 10)
 		if w.Mode == string(soko.WaveSingle) {
-			list += "-O" + strconv.FormatInt(a.OrderID, 10)
+			list += "-O" + strconv.FormatInt(primary[a.OrderID], 10)
 		}
 		tasks = append(tasks, pickTaskRow{
 			WaveID: w.ID, AllocationID: a.ID, LocationID: a.LocationID, ProductID: a.ProductID, Quantity: a.Quantity - a.Picked,

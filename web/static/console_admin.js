@@ -172,6 +172,7 @@
     $('adm-me-slip').value = m.slip_message;
     $('adm-me-invoice').value = m.invoice_number;
     $('adm-me-partial').checked = m.allow_partial;
+    $('adm-me-consolidate').checked = m.consolidate;
     form.hidden = false;
     $('adm-me-name').focus();
   }
@@ -185,7 +186,8 @@
         address1: value('adm-me-street'), address2: value('adm-me-building'), name: value('adm-me-sender-name'),
         phone: value('adm-me-phone'), email: value('adm-me-email')
       },
-      slip_message: $('adm-me-slip').value, allow_partial: $('adm-me-partial').checked, invoice_number: value('adm-me-invoice')
+      slip_message: $('adm-me-slip').value, allow_partial: $('adm-me-partial').checked,
+      consolidate: $('adm-me-consolidate').checked, invoice_number: value('adm-me-invoice')
     };
     show('adm-me-msg', '', t('working'));
     api('PUT', '/ops/admin/merchants/' + m.id, body).then(function (a) {

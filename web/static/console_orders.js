@@ -166,6 +166,19 @@
     $('order-no-actions').hidden = o.actions.length > 0;
     $('order-note').disabled = !o.actions.length;
 
+    // 同梱: the group the order ships in, merged and separated before picking.
+    var group = o.consolidation, gp = $('order-group');
+    gp.textContent = group ? t('ord_group', {primary: group.primary_no}) : t('ord_group_none');
+    (group ? group.orders : []).forEach(function (g) {
+      var a = el('a', 'code', g.order_no);
+      a.href = '#order/' + g.id;
+      gp.appendChild(document.createTextNode(' '));
+      gp.appendChild(a);
+    });
+    var before = ['received', 'backordered', 'allocated'].indexOf(o.status) >= 0;
+    $('order-merge').hidden = !before;
+    $('order-unmerge').hidden = !(before && group);
+
     fill('order-lines', o.lines, function (l) {
       return [{text: l.sku, cls: 'code'}, {text: l.name}, {text: count(l.quantity), cls: 'n'},
         {text: count(l.allocated), cls: l.allocated < l.quantity && o.status !== 'cancelled' ? 'n alert' : 'n'},
@@ -225,10 +238,10 @@
     });
     $('order-body').hidden = false;
   }
-  function act(id, action) {
-    var body = {action: action}, note = $('order-note').value.trim();
+  function act(id, action, more) {
+    var body = Object.assign({action: action}, more), note = $('order-note').value.trim();
     if (note) body.note = note;
-    var buttons = $('order-buttons').querySelectorAll('button');
+    var buttons = document.querySelectorAll('#order-buttons button, #order-merge button');
     buttons.forEach(function (b) { b.disabled = true; });
     show('order-msg', '', t('working'));
     api('POST', '/ops/orders/' + id + '/actions', body).then(function (a) {
@@ -249,6 +262,14 @@
     });
   }
 
+  $('order-merge').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var other = $('order-merge-with').value.trim();
+    if (!other) { show('order-msg', 'error', t('ord_consolidate_required')); return; }
+    act(shown.id, 'consolidate', {with: other});
+    $('order-merge-with').value = '';
+  });
+  $('order-unmerge').addEventListener('click', function () { act(shown.id, 'unconsolidate'); });
   $('ord-form').addEventListener('submit', submit);
   $('ord-clear').addEventListener('click', function () {
     fields.forEach(function (f) { $(f[1]).value = ''; });

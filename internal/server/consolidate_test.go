@@ -1,0 +1,104 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// mustConsolidating turns on the shop's consent to 同梱, as the admin does.
+func mustConsolidating(t *testing.T, db *storage.DB) {
+	t.Helper()
+	ctx := context.Background()
+	m, err := db.FindMerchantByCode(ctx, "SAKURA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Consolidate = true
+	if err := db.UpdateMerchant(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConsolidate_TwoOrdersOneParcel: two orders the shop sends for one
+// customer leave as one parcel — one wave tote, one inspection at the
+// station, one label — and both are shipped and notified with the same
+// tracking number; the packing slip lists each order's lines under its
+// own number.
+func TestConsolidate_TwoOrdersOneParcel(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		s := mustShippingSite(t, db)
+		mustConsolidating(t, db)
+		s.createOrder("SO-1")
+		s.createOrder("SO-2")
+		numbers := s.ship("SO-1", "SO-2")
+		if len(numbers) != 1 {
+			t.Fatalf("tracking numbers %v, want one parcel", numbers)
+		}
+
+		for _, n := range []string{"SO-1", "SO-2"} {
+			o := s.shop.must(200, "GET", "/api/v1/orders/"+n, nil)
+			if o.JSON["status"] != "shipped" || fmt.Sprint(o.JSON["tracking_numbers"]) != fmt.Sprint(numbers) {
+				t.Errorf("%s: %s %v, want shipped with %v", n, o.JSON["status"], o.JSON["tracking_numbers"], numbers)
+			}
+		}
+		if o := s.shop.must(200, "GET", "/api/v1/orders/SO-2", nil); o.JSON["consolidated_into"] != "SO-1" {
+			t.Errorf("SO-2 consolidated_into %v, want SO-1", o.JSON["consolidated_into"])
+		}
+		// An order may opt out (the wave then leaves it alone: storage tests).
+		apart := order("SO-3", line("MUG", 1))
+		apart["consolidate"] = false
+		if r := s.shop.must(201, "POST", "/api/v1/orders", apart); r.JSON["consolidate"] != false {
+			t.Errorf("SO-3 opting out: %s", r.Raw)
+		}
+
+		// Each order is notified: a webhook and an email with the shared number.
+		if _, failed := s.deliver(); failed != 0 {
+			t.Fatalf("%d notifications failed", failed)
+		}
+		for _, n := range []string{"SO-1", "SO-2"} {
+			events := s.merchant.events(t, n)
+			i := slices.IndexFunc(events, func(e webhookEvent) bool { return e.Type == "order.shipped" })
+			if i < 0 || len(events[i].Data.Parcels) != 1 || events[i].Data.Parcels[0].TrackingNumber != numbers[0] {
+				t.Errorf("%s's webhooks %v: want order.shipped with %s", n, eventTypes(events), numbers[0])
+			}
+		}
+		_, _, letters := s.mailbox.received()
+		mailed := map[string]bool{}
+		for _, raw := range letters {
+			if l := mustReadLetter(t, raw); strings.Contains(l.body, numbers[0]) {
+				mailed[l.subject] = true
+			}
+		}
+		if len(mailed) != 2 {
+			t.Errorf("emails with the tracking number %s: %v, want one per order", numbers[0], mailed)
+		}
+
+		// The packing slip, printed from either order, lists both.
+		packer := s.signIn("K001", "3333")
+		st := packer.op("GET", "/ops/station/orders/SO-2", nil, "")
+		if st.Status != 200 || st.JSON["order_no"] != "SO-1" {
+			t.Fatalf("SO-2 at the station: %d %s, want SO-1's parcel", st.Status, st.Raw)
+		}
+		slip := packer.op("GET", fmt.Sprintf("/ops/station/orders/%d/slip.pdf", int64(st.JSON["id"].(float64))), nil, "")
+		if slip.Status != 200 {
+			t.Fatalf("slip: %d %s", slip.Status, slip.Raw)
+		}
+		text := strings.Join(strings.Fields(pdfText(t, slip.Raw)), "")
+		towel, mug := strings.Join(strings.Fields(shopProducts["TOWEL"].name), ""), strings.Join(strings.Fields(shopProducts["MUG"].name), "")
+		one, two := strings.Index(text, "ご注文番号SO-1（同梱）"), strings.Index(text, "ご注文番号SO-2（同梱）")
+		if one < 0 || two < one {
+			t.Fatalf("the slip does not head each order's lines with its number:\n%s", text)
+		}
+		for _, part := range []string{text[one:two], text[two:]} {
+			if !strings.Contains(part, towel) || !strings.Contains(part, mug) {
+				t.Errorf("an order's part of the slip lacks its lines:\n%s", part)
+			}
+		}
+	})
+}
