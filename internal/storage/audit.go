@@ -206,11 +206,14 @@ type merchantAudit struct {
 	AllowPartial bool         `json:"allow_partial"`
 	// InvoiceNumber is the merchant's public tax registration, not personal data.
 	InvoiceNumber string `json:"invoice_number,omitempty"`
+	HoldAlertDays int    `json:"hold_alert_days"`
+	HoldAutoFree  bool   `json:"hold_auto_free"`
 }
 
 func merchantAuditOf(r merchantRow) merchantAudit {
 	m := r.merchant()
-	return merchantAudit{Code: m.Code, Name: m.Name, Sender: m.Sender, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, InvoiceNumber: m.InvoiceNumber}
+	return merchantAudit{Code: m.Code, Name: m.Name, Sender: m.Sender, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, InvoiceNumber: m.InvoiceNumber,
+		HoldAlertDays: m.HoldAlertDays, HoldAutoFree: m.HoldAutoFree}
 }
 
 type countLineAudit struct {
