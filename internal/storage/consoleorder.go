@@ -596,10 +596,12 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 
 // splitSet keeps in o the whole sets picked of set line set and moves the
 // others to order restID, as a set line with its component lines: a set
-// never ships without its components nor they without it. Components
-// picked beyond the whole sets go back on the books of the shelves they
-// came from (the returned "SKU × n" say which, for the event), so the
-// order ships exactly its sets.
+// never ships without its components nor they without it. A set's kits
+// (集合包装, a line of the set's own product under it) make whole sets
+// alone; its components make them together. Components picked beyond the
+// whole sets go back on the books of the shelves they came from (the
+// returned "SKU × n" say which, for the event), so the order ships
+// exactly its sets; kits not yet picked follow the rest.
 func splitSet(tx *gorm.DB, o *soko.Order, set soko.OrderLine, restID int64, picked map[int64]int, allocs []orderAllocation, staffID int64, now time.Time) ([]string, error) {
 	comps, err := componentsOf(tx, []int64{set.ProductID})
 	if err != nil {
@@ -610,22 +612,48 @@ func splitSet(tx *gorm.DB, o *soko.Order, set soko.OrderLine, restID int64, pick
 		per[c.ProductID], sku[c.ProductID] = c.Quantity, c.SKU
 	}
 	children := o.SetComponents(set)
+	kitQty, kitPicked, compSets, hasComps := 0, 0, set.Quantity, false
+	for _, c := range children {
+		if c.ProductID == set.ProductID {
+			kitQty, kitPicked = c.Quantity, picked[c.ID]
+		}
+	}
 	perSet := func(c soko.OrderLine) int {
 		if q := per[c.ProductID]; q > 0 {
 			return q
 		}
-		return max(1, c.Quantity/set.Quantity) // the set changed since the order came in
+		return max(1, c.Quantity/max(1, set.Quantity-kitQty)) // the set changed since the order came in
 	}
-	whole := set.Quantity
 	for _, c := range children {
-		whole = min(whole, picked[c.ID]/perSet(c))
+		if c.ProductID != set.ProductID {
+			hasComps = true
+			compSets = min(compSets, picked[c.ID]/perSet(c))
+		}
 	}
+	if !hasComps {
+		compSets = 0
+	}
+	whole := min(set.Quantity, kitPicked+compSets)
 	if whole == set.Quantity {
 		return nil, nil
 	}
+	kitKeep := min(kitPicked, whole)
+	restKits := min(kitQty-kitKeep, set.Quantity-whole)
+	keep := func(c soko.OrderLine) int {
+		if c.ProductID == set.ProductID {
+			return kitKeep
+		}
+		return perSet(c) * (whole - kitKeep)
+	}
+	rest := func(c soko.OrderLine) int {
+		if c.ProductID == set.ProductID {
+			return restKits
+		}
+		return perSet(c) * (set.Quantity - whole - restKits)
+	}
 	var back []string
 	for _, c := range children {
-		extra := picked[c.ID] - perSet(c)*whole
+		extra := picked[c.ID] - keep(c)
 		if extra > 0 {
 			back = append(back, fmt.Sprintf("%s × %d", sku[c.ProductID], extra))
 		}
@@ -651,12 +679,21 @@ func splitSet(tx *gorm.DB, o *soko.Order, set soko.OrderLine, restID int64, pick
 		return nil, err
 	}
 	for _, c := range children {
-		if err := tx.Exec(`UPDATE order_lines SET quantity = ? WHERE id = ?`, perSet(c)*whole, c.ID).Error; err != nil {
+		k, r := keep(c), rest(c)
+		if k == 0 {
+			// Nothing of it ships now: the line itself follows the rest.
+			if err := tx.Exec(`UPDATE order_lines SET order_id = ?, set_line_id = ?, quantity = ? WHERE id = ?`, restID, restSet.ID, r, c.ID).Error; err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := tx.Exec(`UPDATE order_lines SET quantity = ? WHERE id = ?`, k, c.ID).Error; err != nil {
 			return nil, err
 		}
-		if err := tx.Create(&orderLineRow{OrderID: restID, ProductID: c.ProductID, Quantity: perSet(c) * restSet.Quantity,
-			TaxRate: c.TaxRate, SetLineID: &restSet.ID}).Error; err != nil {
-			return nil, err
+		if r > 0 {
+			if err := tx.Create(&orderLineRow{OrderID: restID, ProductID: c.ProductID, Quantity: r, TaxRate: c.TaxRate, SetLineID: &restSet.ID}).Error; err != nil {
+				return nil, err
+			}
 		}
 	}
 	return back, nil
