@@ -33,6 +33,7 @@ type Store interface {
 	retentionStore
 	deliveryStatusStore
 	replenishStore
+	kittingStore
 	shipDateStore
 	returnStore
 	billingStore

@@ -492,6 +492,27 @@ func (e InsertInputRule) Valid() bool {
 	}
 }
 
+// Defines values for KittingTaskStatus.
+const (
+	KittingTaskStatusCancelled KittingTaskStatus = "cancelled"
+	KittingTaskStatusDone      KittingTaskStatus = "done"
+	KittingTaskStatusOpen      KittingTaskStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the KittingTaskStatus enum.
+func (e KittingTaskStatus) Valid() bool {
+	switch e {
+	case KittingTaskStatusCancelled:
+		return true
+	case KittingTaskStatusDone:
+		return true
+	case KittingTaskStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ManifestStatus.
 const (
 	ManifestStatusClosed ManifestStatus = "closed"
@@ -3107,6 +3128,72 @@ type InspectScanInput struct {
 	ScanId ScanID `json:"scan_id"`
 }
 
+// KitComponent defines model for KitComponent.
+type KitComponent struct {
+	Barcodes []string `json:"barcodes"`
+
+	// From Shelves with free units now, pick shelves first in walk order.
+	From []struct {
+		Free     int    `json:"free"`
+		Location string `json:"location"`
+	} `json:"from"`
+	Name   string `json:"name"`
+	PerKit int    `json:"per_kit"`
+
+	// Quantity Units for all the kits.
+	Quantity int    `json:"quantity"`
+	Sku      string `json:"sku"`
+}
+
+// KittingFinish defines model for KittingFinish.
+type KittingFinish struct {
+	// Location Where the kits were put; the task's location when absent.
+	Location *string `json:"location,omitempty"`
+	Picks    []struct {
+		Location string `json:"location"`
+		Sku      string `json:"sku"`
+		Units    int    `json:"units"`
+	} `json:"picks"`
+}
+
+// KittingTask defines model for KittingTask.
+type KittingTask struct {
+	// Barcodes The set's own barcodes, for labelling the kits.
+	Barcodes []string `json:"barcodes"`
+
+	// Components Empty in lists.
+	Components []KitComponent `json:"components"`
+	CreatedAt  time.Time      `json:"created_at"`
+	DoneAt     *time.Time     `json:"done_at,omitempty"`
+	Id         int64          `json:"id"`
+
+	// Location Where the kits go.
+	Location     string  `json:"location"`
+	MerchantCode string  `json:"merchant_code"`
+	MerchantId   int64   `json:"merchant_id"`
+	Name         string  `json:"name"`
+	Note         *string `json:"note,omitempty"`
+
+	// Quantity Kits to assemble.
+	Quantity int `json:"quantity"`
+
+	// Sku The set product's SKU.
+	Sku    string            `json:"sku"`
+	Status KittingTaskStatus `json:"status"`
+}
+
+// KittingTaskStatus defines model for KittingTask.Status.
+type KittingTaskStatus string
+
+// KittingTaskCreate defines model for KittingTaskCreate.
+type KittingTaskCreate struct {
+	Location   string  `json:"location"`
+	MerchantId int64   `json:"merchant_id"`
+	Note       *string `json:"note,omitempty"`
+	Quantity   int     `json:"quantity"`
+	Sku        string  `json:"sku"`
+}
+
 // LabelResult defines model for LabelResult.
 type LabelResult struct {
 	Message string          `json:"message"`
@@ -5028,6 +5115,9 @@ type IdempotencyKey = string
 // InboundID defines model for inboundID.
 type InboundID = int64
 
+// KittingTaskID defines model for kittingTaskID.
+type KittingTaskID = int64
+
 // Limit defines model for limit.
 type Limit = int
 
@@ -5552,6 +5642,24 @@ type FinishReceivingParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// CreateKittingTaskParams defines parameters for CreateKittingTask.
+type CreateKittingTaskParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CancelKittingTaskParams defines parameters for CancelKittingTask.
+type CancelKittingTaskParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CompleteKittingTaskParams defines parameters for CompleteKittingTask.
+type CompleteKittingTaskParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PrintLocationLabelsParams defines parameters for PrintLocationLabels.
 type PrintLocationLabelsParams struct {
 	Zone *string `form:"zone,omitempty" json:"zone,omitempty"`
@@ -5998,6 +6106,12 @@ type ResetAdminStaffPINJSONRequestBody = AdminPINReset
 // CountLocationJSONRequestBody defines body for CountLocation for application/json ContentType.
 type CountLocationJSONRequestBody = CountInput
 
+// CreateKittingTaskJSONRequestBody defines body for CreateKittingTask for application/json ContentType.
+type CreateKittingTaskJSONRequestBody = KittingTaskCreate
+
+// CompleteKittingTaskJSONRequestBody defines body for CompleteKittingTask for application/json ContentType.
+type CompleteKittingTaskJSONRequestBody = KittingFinish
+
 // OpenManifestJSONRequestBody defines body for OpenManifest for application/json ContentType.
 type OpenManifestJSONRequestBody = ManifestInput
 
@@ -6393,6 +6507,21 @@ type ServerInterface interface {
 	// FinishReceiving Finish receiving an inbound (partly or fully received)
 	// (POST /ops/inbounds/{inbound_id}/finish)
 	FinishReceiving(ctx echo.Context, inboundId InboundID, params FinishReceivingParams) error
+	// ListKittingTasks Kitting tasks (集合包装) not done yet, oldest first (floor staff)
+	// (GET /ops/kitting-tasks)
+	ListKittingTasks(ctx echo.Context) error
+	// CreateKittingTask Ask for kits of a set product to be assembled ahead of its orders (supervisors)
+	// (POST /ops/kitting-tasks)
+	CreateKittingTask(ctx echo.Context, params CreateKittingTaskParams) error
+	// GetKittingTask A kitting task with its components, their barcodes and the shelves that have them (floor staff)
+	// (GET /ops/kitting-tasks/{kitting_task_id})
+	GetKittingTask(ctx echo.Context, kittingTaskId KittingTaskID) error
+	// CancelKittingTask Cancel an open kitting task (supervisors)
+	// (POST /ops/kitting-tasks/{kitting_task_id}/cancel)
+	CancelKittingTask(ctx echo.Context, kittingTaskId KittingTaskID, params CancelKittingTaskParams) error
+	// CompleteKittingTask Finish a kitting task with the components picked and where the kits were put (floor staff)
+	// (POST /ops/kitting-tasks/{kitting_task_id}/complete)
+	CompleteKittingTask(ctx echo.Context, kittingTaskId KittingTaskID, params CompleteKittingTaskParams) error
 	// PrintLocationLabels Shelf labels with location barcodes, for a zone
 	// (GET /ops/location-labels.pdf)
 	PrintLocationLabels(ctx echo.Context, params PrintLocationLabelsParams) error
@@ -9230,6 +9359,138 @@ func (w *ServerInterfaceWrapper) FinishReceiving(ctx echo.Context) error {
 	return err
 }
 
+// ListKittingTasks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListKittingTasks(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListKittingTasks(ctx)
+	return err
+}
+
+// CreateKittingTask converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateKittingTask(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateKittingTaskParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateKittingTask(ctx, params)
+	return err
+}
+
+// GetKittingTask converts echo context to params.
+func (w *ServerInterfaceWrapper) GetKittingTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "kitting_task_id" -------------
+	var kittingTaskId KittingTaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "kitting_task_id", ctx.Param("kitting_task_id"), &kittingTaskId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter kitting_task_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetKittingTask(ctx, kittingTaskId)
+	return err
+}
+
+// CancelKittingTask converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelKittingTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "kitting_task_id" -------------
+	var kittingTaskId KittingTaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "kitting_task_id", ctx.Param("kitting_task_id"), &kittingTaskId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter kitting_task_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CancelKittingTaskParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelKittingTask(ctx, kittingTaskId, params)
+	return err
+}
+
+// CompleteKittingTask converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteKittingTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "kitting_task_id" -------------
+	var kittingTaskId KittingTaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "kitting_task_id", ctx.Param("kitting_task_id"), &kittingTaskId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter kitting_task_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CompleteKittingTaskParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteKittingTask(ctx, kittingTaskId, params)
+	return err
+}
+
 // PrintLocationLabels converts echo context to params.
 func (w *ServerInterfaceWrapper) PrintLocationLabels(ctx echo.Context) error {
 	var err error
@@ -11243,6 +11504,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/replenishment", wrapper.GetReplenishment, options.OperationMiddlewares["getReplenishment"]...)
 	router.GET(options.BaseURL+"/ops/replenishment/chart", wrapper.GetReplenishmentChart, options.OperationMiddlewares["getReplenishmentChart"]...)
 	router.POST(options.BaseURL+"/ops/replenishment/accept", wrapper.AcceptReplenishment, options.OperationMiddlewares["acceptReplenishment"]...)
+	router.GET(options.BaseURL+"/ops/kitting-tasks", wrapper.ListKittingTasks, options.OperationMiddlewares["listKittingTasks"]...)
+	router.POST(options.BaseURL+"/ops/kitting-tasks", wrapper.CreateKittingTask, options.OperationMiddlewares["createKittingTask"]...)
+	router.GET(options.BaseURL+"/ops/kitting-tasks/:kitting_task_id", wrapper.GetKittingTask, options.OperationMiddlewares["getKittingTask"]...)
+	router.POST(options.BaseURL+"/ops/kitting-tasks/:kitting_task_id/complete", wrapper.CompleteKittingTask, options.OperationMiddlewares["completeKittingTask"]...)
+	router.POST(options.BaseURL+"/ops/kitting-tasks/:kitting_task_id/cancel", wrapper.CancelKittingTask, options.OperationMiddlewares["cancelKittingTask"]...)
 	router.POST(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/approve", wrapper.ApproveOpsPurchaseOrder, options.OperationMiddlewares["approveOpsPurchaseOrder"]...)
 	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.pdf", wrapper.PrintPurchaseOrder, options.OperationMiddlewares["printPurchaseOrder"]...)
 	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.csv", wrapper.ExportPurchaseOrderCSV, options.OperationMiddlewares["exportPurchaseOrderCSV"]...)
@@ -15825,6 +16091,198 @@ func (response FinishReceivingdefaultApplicationProblemPlusJSONResponse) VisitFi
 	return err
 }
 
+type ListKittingTasksRequestObject struct {
+}
+
+type ListKittingTasksResponseObject interface {
+	VisitListKittingTasksResponse(w http.ResponseWriter) error
+}
+
+type ListKittingTasks200JSONResponse []KittingTask
+
+func (response ListKittingTasks200JSONResponse) VisitListKittingTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKittingTasksdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListKittingTasksdefaultApplicationProblemPlusJSONResponse) VisitListKittingTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKittingTaskRequestObject struct {
+	Params CreateKittingTaskParams
+	Body   *CreateKittingTaskJSONRequestBody
+}
+
+type CreateKittingTaskResponseObject interface {
+	VisitCreateKittingTaskResponse(w http.ResponseWriter) error
+}
+
+type CreateKittingTask201JSONResponse KittingTask
+
+func (response CreateKittingTask201JSONResponse) VisitCreateKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKittingTaskdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateKittingTaskdefaultApplicationProblemPlusJSONResponse) VisitCreateKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetKittingTaskRequestObject struct {
+	KittingTaskId KittingTaskID `json:"kitting_task_id"`
+}
+
+type GetKittingTaskResponseObject interface {
+	VisitGetKittingTaskResponse(w http.ResponseWriter) error
+}
+
+type GetKittingTask200JSONResponse KittingTask
+
+func (response GetKittingTask200JSONResponse) VisitGetKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetKittingTaskdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetKittingTaskdefaultApplicationProblemPlusJSONResponse) VisitGetKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelKittingTaskRequestObject struct {
+	KittingTaskId KittingTaskID `json:"kitting_task_id"`
+	Params        CancelKittingTaskParams
+}
+
+type CancelKittingTaskResponseObject interface {
+	VisitCancelKittingTaskResponse(w http.ResponseWriter) error
+}
+
+type CancelKittingTask204Response struct {
+}
+
+func (response CancelKittingTask204Response) VisitCancelKittingTaskResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type CancelKittingTaskdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CancelKittingTaskdefaultApplicationProblemPlusJSONResponse) VisitCancelKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteKittingTaskRequestObject struct {
+	KittingTaskId KittingTaskID `json:"kitting_task_id"`
+	Params        CompleteKittingTaskParams
+	Body          *CompleteKittingTaskJSONRequestBody
+}
+
+type CompleteKittingTaskResponseObject interface {
+	VisitCompleteKittingTaskResponse(w http.ResponseWriter) error
+}
+
+type CompleteKittingTask200JSONResponse KittingTask
+
+func (response CompleteKittingTask200JSONResponse) VisitCompleteKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteKittingTaskdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CompleteKittingTaskdefaultApplicationProblemPlusJSONResponse) VisitCompleteKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PrintLocationLabelsRequestObject struct {
 	Params PrintLocationLabelsParams
 }
@@ -18897,6 +19355,21 @@ type StrictServerInterface interface {
 	// FinishReceiving Finish receiving an inbound (partly or fully received)
 	// (POST /ops/inbounds/{inbound_id}/finish)
 	FinishReceiving(ctx context.Context, request FinishReceivingRequestObject) (FinishReceivingResponseObject, error)
+	// ListKittingTasks Kitting tasks (集合包装) not done yet, oldest first (floor staff)
+	// (GET /ops/kitting-tasks)
+	ListKittingTasks(ctx context.Context, request ListKittingTasksRequestObject) (ListKittingTasksResponseObject, error)
+	// CreateKittingTask Ask for kits of a set product to be assembled ahead of its orders (supervisors)
+	// (POST /ops/kitting-tasks)
+	CreateKittingTask(ctx context.Context, request CreateKittingTaskRequestObject) (CreateKittingTaskResponseObject, error)
+	// GetKittingTask A kitting task with its components, their barcodes and the shelves that have them (floor staff)
+	// (GET /ops/kitting-tasks/{kitting_task_id})
+	GetKittingTask(ctx context.Context, request GetKittingTaskRequestObject) (GetKittingTaskResponseObject, error)
+	// CancelKittingTask Cancel an open kitting task (supervisors)
+	// (POST /ops/kitting-tasks/{kitting_task_id}/cancel)
+	CancelKittingTask(ctx context.Context, request CancelKittingTaskRequestObject) (CancelKittingTaskResponseObject, error)
+	// CompleteKittingTask Finish a kitting task with the components picked and where the kits were put (floor staff)
+	// (POST /ops/kitting-tasks/{kitting_task_id}/complete)
+	CompleteKittingTask(ctx context.Context, request CompleteKittingTaskRequestObject) (CompleteKittingTaskResponseObject, error)
 	// PrintLocationLabels Shelf labels with location barcodes, for a zone
 	// (GET /ops/location-labels.pdf)
 	PrintLocationLabels(ctx context.Context, request PrintLocationLabelsRequestObject) (PrintLocationLabelsResponseObject, error)
@@ -22585,6 +23058,177 @@ func (sh *strictHandler) FinishReceiving(ctx echo.Context, inboundId InboundID, 
 	return nil
 }
 
+// ListKittingTasks operation middleware
+func (sh *strictHandler) ListKittingTasks(ctx echo.Context) error {
+	var request ListKittingTasksRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListKittingTasks(ctx.Request().Context(), request.(ListKittingTasksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListKittingTasks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListKittingTasksResponseObject); ok {
+		return validResponse.VisitListKittingTasksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateKittingTask operation middleware
+func (sh *strictHandler) CreateKittingTask(ctx echo.Context, params CreateKittingTaskParams) error {
+	var request CreateKittingTaskRequestObject
+
+	request.Params = params
+
+	var body CreateKittingTaskJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateKittingTask(ctx.Request().Context(), request.(CreateKittingTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateKittingTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateKittingTaskResponseObject); ok {
+		return validResponse.VisitCreateKittingTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetKittingTask operation middleware
+func (sh *strictHandler) GetKittingTask(ctx echo.Context, kittingTaskId KittingTaskID) error {
+	var request GetKittingTaskRequestObject
+
+	request.KittingTaskId = kittingTaskId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetKittingTask(ctx.Request().Context(), request.(GetKittingTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetKittingTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetKittingTaskResponseObject); ok {
+		return validResponse.VisitGetKittingTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CancelKittingTask operation middleware
+func (sh *strictHandler) CancelKittingTask(ctx echo.Context, kittingTaskId KittingTaskID, params CancelKittingTaskParams) error {
+	var request CancelKittingTaskRequestObject
+
+	request.KittingTaskId = kittingTaskId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelKittingTask(ctx.Request().Context(), request.(CancelKittingTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelKittingTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CancelKittingTaskResponseObject); ok {
+		return validResponse.VisitCancelKittingTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteKittingTask operation middleware
+func (sh *strictHandler) CompleteKittingTask(ctx echo.Context, kittingTaskId KittingTaskID, params CompleteKittingTaskParams) error {
+	var request CompleteKittingTaskRequestObject
+
+	request.KittingTaskId = kittingTaskId
+	request.Params = params
+
+	var body CompleteKittingTaskJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteKittingTask(ctx.Request().Context(), request.(CompleteKittingTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteKittingTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteKittingTaskResponseObject); ok {
+		return validResponse.VisitCompleteKittingTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PrintLocationLabels operation middleware
 func (sh *strictHandler) PrintLocationLabels(ctx echo.Context, params PrintLocationLabelsParams) error {
 	var request PrintLocationLabelsRequestObject
@@ -24868,815 +25512,827 @@ func (sh *strictHandler) UpdatePortalUser(ctx echo.Context, userId int64, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1tlxzHcSeKf5U88/f/YEauGc6AIEXOnH0BgaQFiSSwGPBqtRpsd3ZXdnepqzOLldnTaGl5DgFcUqQk",
-	"WtbqyVpJa8mWZFm2aMnWXsMkLb3Yb8LBAOS3uCcjMquyqjO7qnuGpPfc1QsR01WVD5GRkRGREb/46kZf",
-	"TDLBGVdyY/+rGxnN6YQplsNfvSRNEz58QXA10n/HTPbzJFOJ4Bv7GzdHjEz0I5Jw8jmaUU5UMmER+eIX",
-	"v/jF7Rde2NmINhL9YkbVaCPa4HTCNvY34JONaCNnL0+TnMUb+yqfsmhD9kdsQnEQSrFcf/lfvrS7/fSt",
-	"r156ZXtz90t720/f+q97X9rdvnhr6082og01z3R7UuUJH2688kq00ad5nrD8ioiZbsfTuXljafeMTycb",
-	"+1/amNMJVWIj2pB0SGd0I9r4sp5kJqTauOXtXuaDm2LMuJ9W+nFH6edEDIgaMSIVHQyIZFImghfkGjEa",
-	"wxDNmP/T9pXDG89tY8vLBj6ht59nfKjXau/iU9HGJOHF3/7xHj/L+yLWf3tHfOXw/7ogCTPvRGSqBttP",
-	"kc1ZokaEks9ceyGCacRsQKep2iIiJ3KUDFTny4kspvPylOXzcja2tQ0fyaED/cS2EiD0NJci94+5y9lt",
-	"1cE3upbQWc6OEzGVJKNDFulxCg4P0kQqSdSIKiLnvH/EN0Ues1xGJOE9MeWxjPSUsoneIFvwSVe/6HYw",
-	"F9OcpFQqkok03TnigZmbUQdW7OLurm+qMUuTY5bPrz4T4Gj7QieJlzLHQOQTqjb2NxKunry0AdyRTDTZ",
-	"S95IuGJDlkPHScwmmVCM9+efZ/NFWl8mU568PGVkzOZkIHKiRokkun8m1QGhJGcqnxPgFeB1OsF3KY9J",
-	"T8RzkrMspXMJTwdJLhWhXM5YHtwIV8shbesxhSj5xBPNvG+WN0hW8/y8qZomk0QtEvM6HTIik6+w0K7B",
-	"79yezabb2H9iN9Kzx16BixrGMKE8GTCpgnO3L5z35Ccs748oX9KxeeG8O4Y9HewVnn4kXb4olnbJxdIu",
-	"/yRng439jf/fY+UR/Rg+lY89I/pTLZNenE56psdMBLvLxHn3NdULJdm1pYS1b3U+EgrnTE1zHuwcH593",
-	"p3I8DfSnn6xL4cPPv4StK6qYJvVzZlh1OfFlKTjZdM/ciGTxgGx+8PffePi7uw//8s8f/f63D390H47i",
-	"vjwmm0yfDUQrcrSXMsKOGVcggkEmTycTms+3QlLHUMd3UuuRbEQbWTzYAEXCf1DLaZalyzUy+0qnr985",
-	"Rx5VVI6D3KEfnjdvTLOYKhYfJrzPFpfuGk/nZKYVDS3ihiwmVOlVogPFzOGptecdco2Tug6iF+yIF3oI",
-	"SRShqRQkmypZqDFaC8em8Xs8eukRryosm5Ixcjjn/YQPCe2JY7YVVlnMlDoS5uQljn5hW4/cq5HPRD5+",
-	"hs79qpp+qEcR03lhQhwQJfTfsxHjJGUDRcRUhfhT9x0elWdAIDZkJrhkYOC8KNQLIk4GiV7/+hBfFIpM",
-	"zNN9IPPVwfaLgrPtF6jqjwiqJ0SPJcYFRP3lgiTP3qTDiEhxxGHF9bf9NNFbbyTSWJJEEqmSNCX9aZ4z",
-	"rnbIiwKUIlwKbBlGqFvyU0/RoVVvTSuO/lSSZIEEr0Qb13PRS9lEP+4LrhgHUUP1RuxT3cVjGb7xp7DN",
-	"97/achfadl9BzbWiLnLC8lzkEaGSuK3voKDAFnQHl69fPeyLjLnSJmdU71XcF1rs5CKe9pXcKBQ5/c8Z",
-	"642EGPuMhmjjcr/PMnU4HQ6Z1GOCvmgcJ/oPml7PRcZylWi+GNBUMuik+OmrG+x2xvp6LwBrLazIFzS/",
-	"6rUYCqE3bM5IPGWWm//UiFsUdRckSRmNYb8vMnoDD2sdkuOQ6iPQnCZw8x8UTUb1rmVJAtz/ZBf2l2IT",
-	"2bjA5kR/PuHsKs+magP0ydtX8eO9XceIoXlO5xvOIYASfkVBHm3MEh6LWSemc2kUfRTCjz/5RAsdwQr3",
-	"L9WGUbKI6H2Z9WEil+M4ZxL9IJW1p/hgz7OfIvvwovdhP1Fz/wMxySj3P2MTmqTeJyj3PA+ykeCBJ0Iq",
-	"mha0r/LMp0mcDBMlI8IFGc2zEQM3xGIjORuwvprmvj5qdIYxlhOsjqDSlCFPVNLXoaadkyWHf8EmCb98",
-	"/aoxUKuL1s8ZnF2oR7U5ryK9yXEaxSR7QqSM8vKhXNYgn6KeZZWJhQ6S2KtZ1Fk32kipVJ2pXD7+xu7C",
-	"/JKzQXLb+yhnx2IcooF5eKZBSS3dPQLs2Umm5vsENVZ4qbVcKs6MVzzih/Vzpvxn6JjNSaIkSwf7RGgF",
-	"LUEhjgcp+oUMH5FE7XhVHJf3QaM0tI2KnVAyYkndBna+At+sfkQ5DBo4n/SUpRKZtOrXAeGa5A0HUXDL",
-	"WBbzHUaWwpIM9MnPdoY7eBqNREbkXCo2uSBBgdL9OS6cJy+twDeVviZ0TmJxQLjgDNxSwE5qlPDhWtxU",
-	"Hm5P1Fgr2kAHmHmsmf2VV0Kr+hlx++YcdZqalDJyeX1JkXDO8s6IJcOR6kwmTmMLL6VA3oaXZkm85J0J",
-	"vd2ZYV/DnCItF98Kyh3J8uOkH3iWfIV1+imVgUYVzdmyTvUi+6SWb4+aw8js0Dp1FkixSGUPJSojrEzH",
-	"jK2c/q0GPllr+1tWcvbR4xcbPKFe9nG9iQ3uRC9nrfG9y3Qrfe7jx6IBrY82N2GZtSZ/GujmcHKN4A2M",
-	"XU7vSXdou1Ejy4fn5f+43X74KLZCE38/n0i1KAtjqsDEbCekXbHqOfb17DtmkaT/9NeK6XZP3Cb2NbJ5",
-	"cu+tk7v/fHLvJyd3/zUiJ3dfP7nz+sm9b5/c/d3JvXsn994g77/6yy1CtbnPif5Unzf2AGs/7pujhB8a",
-	"BloYe219gCr1+TQR+KUsXl2A/B9R8P9xUfDxyIAreAd/ud8XU+4RAybqoCRTded+5uLJ3X88ufd3J3d/",
-	"eXLvTYKe79PX3jh94/UPf/Y/YPe+d3LvTZ+uWrTsNYZDDX/4s789ffuvlzZswwp8as0gR6pw9Gg0dfvh",
-	"nW988M/3Hr39s0d/8fqj7/369Fv/4uvQvSnzB2aYF8hsJCQjYsZJX3CV075CX2UiDwjtScaVub1lZEZz",
-	"NhJTyS7Iiv4f1j2LYYQVvuR2R6ZCeRbyEMIqyMMf3v3w+985vf+PJ3f/J1D4Oyd3//XJ02++c/rG6/tk",
-	"76n3X/3OxV24sth7Wv97j1Bweic5zAoaPwBnt5gqkijSE2pEhkK/hl/vkc3dS1uO9eYYtNbD3d5LUD8+",
-	"i4iSCndFNTZe4AOXNJVhtNw3/iPUjCZw4NmnaNiO6DErmWKQsDSWkbkb0jyDv6x2sJkxPgef+o7l1c/4",
-	"mrhoeVwWhGhJzutTteJpuSCm3PCbJ1tIn6azYlFwNPVQkworXWDVtqrnpFhKRljxRX4cBC4yC5v9mKZT",
-	"RhQdM7jvwusMmqboJad8OKVD5vVJjtHpZ68I1t99t1ZxnAkzg8VwmDmTj3FB8IXiZsZur5yqEXqUOKE4",
-	"a79AKnm58bges3mpuBcPijEWEvxWm7WTQWHiP9WKb9YTDj7ZECB6UOCamZuhBGf5vMBLrY/C+TJOeNxq",
-	"7nYQn9cfvBJtzGg67kj28pTxijvEafsrfpf+EnfGV9BhDoOqd9FIno/R53B+VKvpwY2KsKVpTZI2RYt5",
-	"7OUz0frzhgBWeGVJfwx7WJsSuJv7LDnGMMlY9Mf+K023ybUsvjPSs0aZlkR4wZxSnnu2NBWzTkZzldDU",
-	"68MGIUqJHIlcmTAHbYHLUZJhcEUCumHOyObpG6+fvvlPp19754O3/iWg/AX3/zp3RyORxh2aslwVd5Vh",
-	"tfyCNJEAm6ev/eLDr3379A+vndz5WRGYkyZjtkVEGtsjA1T2CeVzotuG6+U0kYrFNpA1pnLUEzSPD8iu",
-	"cehDnFCtw23JlEr4UJJypC5xnK2C85kq0RnkjIVXQ077Iz1UMyEbmGJUdMPSMZFK9MekR/tjPWRJU0Y2",
-	"ayOyfQVWawWP+LFI+ixocX145+8e/vQ9EzL1o/uPfvjOBz/75oN3vvHwF7/54NXXSM6GiVQ57CqCbZDN",
-	"m2iBPG4uTLdIluseC/o7dM5oH8JaZJpk8oCwSaZMPAsX3K/LLPGX8xin0CgrD/FV/VGaZJ0Jk5IOVzxA",
-	"zIlqeq21FNX25wKhF/fAAhdVtlajhPgYjySP52fPiL9VTwZoqnFua8nrBQG5uEsaxdAzIEAg6mw2Svoj",
-	"onxyyZEwVOrtXXgLxoxl0tyGBoIxds8iT0pRot8zYgSkh3cIHjnRsP1rW/mADKZpug3OLfMTvIDhEEgJ",
-	"CsFDmhYcJFmOZLm5d/HxS088+emnnt7du/j4DoEbbJKziThmDomWWnlrMd45CYZqn7tRu8gO03WQw69f",
-	"ffEGk2xVezpLPGbVJaIEeapYqZTRY0bEFAKdwH8hxViQCR0zYmSrM6enfBPyj/mwIOfimX1y57sP/vCT",
-	"D3/63oP775Jeqo8xR/intMdSGZkwQH1wE2oiOC9IUEw6SuxsREtCihqyQKohRo0v25CjOkOFw4wquROX",
-	"VuDRcBhSE9fXopKaHBvV+KPlb9eYdqXoo+Wi+1DRwcCjtfZVcsz80rhH4yHrnKue2T6ESPTHLO5MuUo8",
-	"yvQhU1r+p4zMcsGH5PrVFyUIVjgPYNwEWwjGgqwffpSLlLWTXZrkN/TbXrXFIW/pCNFvR3ZV2ikc0M1a",
-	"2kZ1gaskfr6QViI3auCi2KIkpzwWEy2/yOZn4IQBV5XVNNc8RFrcWzVLXLga0MYpy/FQ1LothKY/ia/Z",
-	"qwMBR7cmvTwgXJCcZRg1Be1EJJ9qmViy1gVpetghz59Rpp8LN7m8s5xLrl99cVEEeCmpz47rV1+004mZ",
-	"G2NWRIujx11gdoCxEciMSqI1Ha+xIK0YajffxUBY+HX5LG8YkroOCtDwkQEwRTPL8F/TjOXHCeY2Ut1E",
-	"2FsBja+n+i6Rsuux/zmzTSFygpR1b/1XcrYGz4+WHtOKfLQdBYf5BQyjf5bHmUh8bpq+4INkOM19SRPP",
-	"6bVDTnbtCjKiUssFZholc6YOHMmBPlzQtZX+FhV9v37PuD50QkG6x4yrTn8kwmEf8IoktBwcuJCmPf1i",
-	"jxFU1wq39gLR625r7FL/2hTUCm+u1viy6FWZDDk4GuCd5ghWoSW0Cgez2t46S6KDV78vjTamedqGSQum",
-	"qq+il1PVjUSOIf8wuJfCt9JF0rQVRG2SLsbepoo7t+AmLbIf26ltRW5oKG47GIiPQrn9nKSiatp4dQM0",
-	"PsRXi486YPY0r6qT+enkvFZpVgyk1nhUXcea8l5O1SyOl0umcaKe5Sqf+9V2wf0pHX0VghcA7SUi3TGb",
-	"7x9Nd3cf7ycx/Jd1I9Ltp0lXb7MuBjd3vZsMWu+Ma1cAeCpHGzRLOnix108TPU9oyXuiYkNNl76LHIbf",
-	"QYcrfFQmxywOZKBwG/rP84p1UC7OKiKkxwYiZ01d+JLk8iFTFyTeuEqC7RSOJDinEq1qx4QLRdjtRLqS",
-	"sRxszIJxy61JiIPprPq+MoHjLdy4kGLg8Jdl5WL85TpGdgNU+3FHuXxHnUcMZ7k9fdfBJZBHU0Mvstvq",
-	"Cr4ZiAdxG/PN6zM0twJ8DV9zlfE+d/nFx569/OL23uMR0f99KiIvXb+yfVlLhqs3n9veuxSR/oj1x2gD",
-	"kYT302mMhrbr26iqsD7LR2vjnZenlCvj9ClQIfbqu+Elru05bVzIPjXxCYkkegYEImAk2aSkTyWD3y5I",
-	"Ytvdqnh695rjKH3qp5fmGKNxOf7yVKoJ894ITmyMYIv9so43pUKks2zuiQVJWlTp6O1Obs7kBlLBJrYA",
-	"Se7QIksJp7lG18YCfdfycJRLUGWoLzJuxClR9PYB4WxItf0DPgGqlc44US3jCGurUPdxNhhyLoHNcbq3",
-	"Gz0V7d5q5M0mGi8h6/U88eX5V8kSkWlGlCBqJkjM+smEppJsfvj132xVvWpi2gMTsn7/7r+A50VyrBnL",
-	"DarYFZrHqzqvxG22JA96ucytkGEh3/u6uQSdUMXyhKYkYznJaN5naUR6c4id17MBYWMEjNu3618uST9I",
-	"bvuMTgAoS+dkwJiJbYwFnOcxyxgv7mhnIh+T2PiUigNqBXqteVeTWU5pT06/nwEb8vFkmaZ20ZOBPcjF",
-	"xK/OIu4SorhtejDctkxAXh4T6BzCQdfDZ4s2hslAdWY5zVZlLQvGpE+ndb+dcgReWu1byfKVvypMo1U+",
-	"ypL+uMNuq5yuNVL4XOQtrgTrXxqcnHU6zTVhveBxp2987eTu1x++9auTO7+MyOmPfvTwrV89eOe7p6/9",
-	"QutA+PTB/a+f3PlvkdZEGO2PSJpwrXWgDEanKMZQghgVvM9AhmixrJnQ2k2xmAFkBk0HnWkGodReY0kq",
-	"kdMh66QmXqoTIyzJKhO2bWQsT0TsC2nHF4h5gVCztfSRaD/WlDYtHJDHSSLJg/tvPvzxX52+8f+Qzb33",
-	"X/3O3m5E9vYg7D0iF/U/GI+3nDnvRRejx295Q3gX+1h1ju5hWp3cFcHldILhrYrehpUo4lxpHl+QpD/S",
-	"xoN0xxo6iFu5knJG42s8nQdumGpSEsRcRUEqOHRx7Zac7PY0PQcLp34+t4peXzK0Q4sQ5XF6pUKuqPzq",
-	"AU9X15gVTdJO368VfqaCNKUN7lFSBLVxJg8I9vIf+vK4QF9kE38IWiLllOWdxoCOau4KWT2+q12UlhlO",
-	"0KtYALOswhrFij6fcG8iY7ODsTkLJ2ycuDJ8dZFq/Yf2S5EBRCmyov+baU8JhcFLrVwgt9u/uTrxb9Lb",
-	"3tzR1iOsbd+6Y7O6MqVpVzg8XZYK8XtFjCGP2ek69ERa2bHXtml1q7eRL8CNS8zx5UYPDJjFWtF3Tod8",
-	"mrKWBiEeJIEsJnh2AX0X+75zNSKlPhRpU2P/yd2IgPGwvxcRWhjE77/6y5XCMV1XSzueDFr+AB+h/Hcs",
-	"MJM25qXfiKxZiXV3DJK2uA+EYThTq/S/ok3ssM95HZ1Fk4hCfW4HaAFqfeZTNCxc/30JyLWFWlVoLSHu",
-	"TRxMPUJGspZDDO+VttOsDd2ogTAEbMQ7+tXBWf4P5sonjjHRCLfiW+orNGU8prnBpFzB99P6VtXjJHqi",
-	"MbQ2DgnWK5T3WYpYe6sNOGdULrhTn/BH+Xq6LaJR2tx4QDonojNCICyhknTN7S1cgrLbdJKluo8CVT9I",
-	"uPLdk3s/P7n3P07uvfHhnW988N790EcdRNwvv/si9EFu5pTLTOTKC2mX9MfTTDZbE1pkE/N2eW2CcyPa",
-	"5DQYj4K7HrStiDCapwmTCp1srfOoDemvQ4/+kJAS1GSVFoOAI9GGHnEoTf8moA1jvARCVsKLVrEDMpjn",
-	"kiQcg7QTPiTdotWuMa8SSWg6g/yDNBUzvPFqNYWbyYQdpkJ5B5+jr7kzzdOOYpMs9bovAPFl2kuTPrFf",
-	"QDkAxMntfhXVpVe62gjEMKTyPZMFNBSsmtDj0gAjnLym41JpaDnYWdjKgoQmWLLwrfAGfvY28P/iNpbH",
-	"IYdwyiJyCPUXPnf1MCL67HzyUkXR7M39kk9/uwRxEDBf23PtDTEr8GQXFz0XM+nD0c/7LJVklidKVbAs",
-	"QxpCMWbTJIJZO8NdQtyrEz9xqVK0P/JdVNjxwR3FUNgkOWSvnQAQZI+lLO4Y7FuXeo3BY1NusKYXR3JD",
-	"zKTBBsFbGTKi6KYxvE7TnNF43oKExXTdDhcG3kjH6zk7TtgsRM4wMSknCbRAZmKaxmSYHLMWhF0WcInf",
-	"+YRhVSLY4hUpw5SlCF3ZgveZv1PDVqX3LPhKCOgQsRt1tzhpQE3Ixcxkw25qLsYLfX0IUyIzvY5yxJgi",
-	"cqQfqhGbICqwQbDuMT0j3cbeAUZimjRa0hfpdMIN4IoLeC1JoiLSSykfFzHgugHocjYSKdvaIZcVmQip",
-	"yF60u7u7TypztzEHNE1bHwLLJYI0p3/4mmtvd9eu26qnMbLoDTFbcZtVNjwEty9usX2HgyHBKewSDUMh",
-	"GIaN7G6p7sWCp+ocWJCtcXveYIOpRAOSpum1wcb+l1qCgUcrUNgKgVduLfQvPKJhQjkdgjlvAiar1D+5",
-	"8/XTt//64d/+pQunZLkZdy2VoVhYNw5zkaNwt9nyQihBE4V7o503OccJ+S5xAgjjVDmcEgsmUXXRO1GY",
-	"UN8EI62p3WzuTRlnMz9beP0QhdJRet2XazV6PlFtRSpRn/UW7UyXsN45uJGsJbO246iqjy9qUlMlMB1j",
-	"kUmgKNRETBCb3/BMn3LSY5g3mBYppUma2uxGkx6C2l17IN44rPVCS5UyC62A5qEnb4t0mDMW24bBKLAt",
-	"R+Szn91/4YWgmtwX+vSQYsLwOwzXoPNmtdkOE+dv6L5sxXIx9OO5L821aIodX7bgLkHKm9EcgfcdQxJN",
-	"xvZra3Qpv7woNUOPLIEsnbhF6Fl5ltSirouiC3YQZatLiB/OcxGx72o5TVlfabtaavWpNDg3H7z7N6fv",
-	"fa8BwKOFN8IYVzVvhKLj8XzaA3Bez/WoSH1jFakzPgDve+/k3t9v2Z1NYxPLuTjeCb3d6Yu4E7pHeR6u",
-	"zxW5cu0ZGwiRcDJnPIIbdxsoekB2i42VM62scUGgRJg+CLjQ37e8aFl0upy+/drDV3/x4A9/bO1uuXl5",
-	"+z9uf+bqixtLAS992TGHyVcYMU/JppxOcNfkjBGZxExGpD/Z0ocaAIRVZEqicN4KA5PgrqmooFazkFyH",
-	"pQcm1oORgMvLYojdGzEyoUnaE7fJJkLDntx74+HXv3f6tX/b2tfkLrwiUEeh4A29pSNnOVZykpZuAb1j",
-	"FlingJQGJq3R2bsvUyHZC7b02xr+REjQySedSSKlN+jnMiQksXg74aTMCSTmO0n6qdAfotKSGcXYtObf",
-	"LmUrHci7aIWwWn5jsjIb08UXaWXViEXx1epq0COHsW7Y8gMOS4iZ9S/au7VsgOssZDVefDFGPOEYJs7U",
-	"QuB3I4QgTrNNrbPFiTfMmEuRskDCF6YyrOARdVq7jGkQHtlAUxsstmbLxfe+1s+mhFQOkY8sNn7VLLnY",
-	"VO+RHZPz5w8KlmmSab3XhPUZxQJ9EoinYZnw+jPPHZjkScDc0DI/FcNh5YCtRpg2rdCfJQN1LcNVfSXa",
-	"GLE07tgA2RXy4EYijVt98lmBaIftcRtWCiNyGa4phGiVtgqUNn3qC7UstTGQqwgPV2Q5cyysNXv0tfjm",
-	"D6yzZqP600CbIg/K+5z1kyxhzSS3Naea7mnx2RKcZTfzsxaMCxB4D9554/Tt//7wB79oZfoBUhB9ouNP",
-	"3V0zdbS41PA7r5MJS03U0crLdNN8HEwmOzPOcyiH1Y3mCtpQdmlrC+mSpCLTjSRzuMxswsquqpUWcqbo",
-	"MmAZM+aeZ+VWq0vt6uIXm8dZoKg4b5tO6stFjq11QoHY1MNLGZWsU/xpxoZBv1Kkx6wDII96OFkKEUp9",
-	"uArXI5qqTo8CYmY2TdPOQOQzmvvDaRZHs47KVOYKr65VWOFZt1HnB2TMMmUT9i1i1CiRSuTzWi7gxWZ0",
-	"LjPGdktyg0lIE1xQb9ms4+ar1zR8QI2jBFZkvxy2gRkAnkfnqlHryVRrlG1N0aLvZQfKKovgT0dvJlGp",
-	"ty0QCGpszdtBBjiNeB6qFSv8Jf1xyAN03rZHMXIcZyU40IyjiYaB+FGzy+NQMJTEIpsrRjh9nLRxSFHO",
-	"phiCO4dmEp3due00d4jFnD/xTGqvErkq1O9hCfArS4TfhBP9hTwbuG9rRbwduo4HP7U6uSYiGb11MXBS",
-	"3F5mHHqfjSiPWdwRxyxfSe8Gq6tjYA39yDoT4ztqj18g2csBJ1zj3VI16GVpNYsL0hvW47UPm6Io6xuf",
-	"vbwRwTrUPnVVvSrpGhc790IqrWSWG3Wtgh6SJpkdi5FGnVTLF2QJzQ9e9ShnmR2Qx/1mgcYa7mXseKIC",
-	"xMQ2C4gUTSSxguucr2nWgfBe0xfQHiSgfS7P6m2Ga1acAVGosCOWmJ7r2IKgGLZFRPBBByFUQkO+TWGZ",
-	"1aZRBwIN2W04ykaghbAlugR1KABMdkESfCeygImyT/kFSaRimR9PaKWMP9+F2WGfcrmPAPoAPdinnAdc",
-	"bJhX5AE6g3w/3cgcRg6NsVQyMqJZxsLNBX0ea2xEB9s4PEOAy4duDUpaYGh5YSN52xLjYoVyjI25UFS2",
-	"B2gDP8Jan3qrxwAoS6VIjI0XKEDjlghoD+bcIgbfBUkuX79acBXgSmleC0xfiZWIvxAUuGEm6wAN2eOh",
-	"ACMy29ZQuly/gs38u2263sXHomP1zFA/l0kPgYOKUKBcxNM+RuQkSpLDz79Uh/W5+FQjYoSxDisOgGj5",
-	"ndOZKneYdVh6A+NUQvZV+Xet3dWg972JCn5sa81Q5mRcesfUp/zqM4vqnPm6auACUwT5LOQoWdVJP9Xa",
-	"Ycg/v9RTUPrG1gsCBjfaGl/WiLdAslrL3oEGyWposWjzFDhvniss/ND/ME4GA5aHiymt7G9Zx2uiRZiZ",
-	"QTncyth8BHnGlm7xmQWdPJFjz00toAo9sWtNZHDAaTt5kkhbHVErAuT9V79rSyhoCxp+G1FJMioli42Y",
-	"gnBfEdM5XsH1p2pbDAbOe7YwzRwQWrlQZfia7kCkMZPK6WG1jBcXyzN8UbpyvksR/+UvQ9jyRtPegbLb",
-	"fZYVd8G+WD+laXBxtwhtwOh6VEEh9QUwByOirYyIIO6KtlZFbv7Q68HZrEgZigpgFLBqlYATBVa8NW1N",
-	"JMv8WTt8L4JtZW7t2rVMu7Rhkcbg4vfQzLqG5AUo47liNaSFiiVOyZPI8uNqXHgtje1V7cJdHxMmtLxV",
-	"S9dRB0iO9VHqy13R6iKLOxnLOyMxzX1SeUnIkj7G5Nof23tCz5JcQ1mCwahKmHjU3pxkKdgDzgbfrF0q",
-	"blWJfmBKiOIWqAkdosTQFPKSRByzPJ62L599OEqyZ6hiV/zFQIvYxAp9/DH56CuDEZCE417TX5DNzx3e",
-	"3IrI7vuvfufi4yvGk0lFhyHg6ZjOL0hEIevNCbwJ2Rv6l0FqUzjab227BQ91S/7EhNgGsnnIALHIICmj",
-	"Qma5NJkAyIDeb047sMNMEbKhgC2KQGs2YG7O2m+5l8p2zaI0zKIoabS4EDN6vIJC9gV6zMLngz/w2Cyt",
-	"cyB5uG1he3q2e0Xg2pEXUsYz4epK+g+lytaOCs3BlcFLlY9SjntCdoPJShbF2O9QDqHkjL3Vn3JmVBEA",
-	"6miOBzcItwVYtLk5D4JB1/bLKtMMz6Z0fjVoitYTVR2ud5xmdS8rxSbZGZ3FtGzEozRPEQWpE5JuLM9F",
-	"vmTegcInN8En0md6Ghck+ezNm9eNHgQK565T6aJPJwyqArZLNIS5VHuvTiPocV5UhM5E10b/s5/Nbzo3",
-	"/ZB8bEseowdxSSLS+eDHB9m1Edh9jYwgP/h7zcXqzwryocHT5bvb3EK86KuWfWkBpNPFsLy8/Z/p9ld2",
-	"t5++Vf5zp3N0tH3rU14cy2cnNEmvp7TPRqCUei5xG1CFg1wzS2qIGstLsbn9+IiCIw0l1vZEPPezwhRb",
-	"aJZq5sUI2woO4aaTle8fg7dqBnpqAdH6ggy4j+FpJzgV+0J4Ss5xyoXylw25MpVKTKAIUioFGTL0In/4",
-	"2lsf3vnu6dvffPDO66AKPbj/1umPf0VMO36nbVYyTnt9ZYHlfKpnOcW1qLl8bRdJWaN+bWYesjayxzpO",
-	"Xbvybu2f3V2v97B5nS/r1YW6eKRfLLkUY3FBNi32YqZbzjKRW3xD8jwbKCKmap+IwSCU7lAsYNUTuhud",
-	"fR/+mQmNXkraQJF+LPqEKaeI7j1MBmqH3DTPIKZbIaAi5phjGjxihUI+KuDdp4lURPO72+pkKhVRSX9c",
-	"4Jo5GbWYNcLiqHAGuNV1yeaj3791+p07D3903xTkLVOnq1wySmKGkGaeVX9RGHBjCxTt9hEZG4cXZ3VP",
-	"3A5kd4Vun17AB4ijrNhtRTZP7v3s5N69k7vvntx77+Tu/ZO7fw9ZZG9uHQBOJunljI4lRAi2CAWMNriQ",
-	"o6QxuAde0seMAWGuDlOzCNGPMj35zZO7b5/c+97JvTdOv/naB3/z2tYBUfkU4VLEVJGufbOrl6n4LKNZ",
-	"BXHBoY99Z7Hnz4qZ0f3hHRbvky401CXY+aPf/zAi3R4ddsnJvb/TlLv33ZN7/3xy97cf/PU39BNxW7/6",
-	"/Uf/9LeP3v6dTRQbQDYcZ2TKUyYlDrnr5kRDHCyWMevRoQn2uNUqScjNI1g41mr8tpRXwmvZLtEeVvXa",
-	"VG28cmsBhT1nZZ2TMlwTU8RP7rx9cucHOy4/LF+z1YlWqQ6v+3AadG/7XHL5hNdnTQxL6DbGxiY1bQCb",
-	"/9a0Atk0TZfCOQjISNSi3AAFTfvjfeNoNy75mTZoMWY5xeJbI5a2RzyyQw1nNTi5vV4/HhczYt5ZrebY",
-	"jCbKu01Nw5UEPvQWGtFY4Gat0uEChqrlimJVy7mWgysWaRm/wEXgWrmO8RoFBc/rdjJYMMWd1se2FYro",
-	"xFW4Nbimpjlncb0TFWl8yJReaLlyifRw6fMvimlubxoyOgeUiowBtG5UXCjUbhoSSSaUz43Ls6yKLmoc",
-	"f0GS2DqYDsgu4eyY5S7CNXkGtWXy6VUrpy8pmn4TiiVqrTWbWjQpLfPzYxZj0XRwrujRSpoysgl6GIvB",
-	"0Z3Ot1CHw1NBKj1FgXcxB8SkaMSRPpn1rpMWxr4/Bp0oQRg3uPAldEgTbspfE84cX3ZD1rOzXu5MfVxx",
-	"FUs5eDx3a8T6sdsYpt0+udFWkgi4VlaLCDBzCUUEtIupM404UXVnznIq51gnkeOYsQEAofSjJYt3BcBn",
-	"VtzTq6/V2ouBp8ViuMsk4ebPvYbzq061cICJ6XadA+qs3Lv0XqnqSftkqbmUIRtJ6w8yCefwNFY0D4WR",
-	"LM8yMb7w+Mw5KE7ySdEmDqqBCGvyWPtUp/OMV/uYoQUKMp05HcceUOeXghNtyDnvt/zwcM77Z8vdqR4o",
-	"jslnd17BeKiCO0xYWDrePIOrRSWl9lW9gzHy6xz3k4R3VsFVXxPnI59W66YDdMFGtAFREaZAkzsYPUuu",
-	"aMJlR3OqFxDeKx6iDZUnwyHLO6Hn61RqPqZpUmZArCwd8fMpV0m6xvdL4XAW5d8UC+Y5pHQpUlRjX1VL",
-	"0Xy6borwMfNBCaHWr6d8QOBTMmbMYnhCf4VPbQpJs0kg3LvCwwtlISJQz7vFS11v2u1CgcFGwWt3wnLf",
-	"sGRMRoTtDHfI6ev/cHLn7ZN7d07u/d3J3X85sJcObnz0BUTmqrk2n2w6NHxwNRkzLpeyo706cE3THD+6",
-	"bdvOhQcn1y1fAWNDL4PuKA3DsHjHIwLO0tdzmnfcSXV3mgXCqgKgjYoDSxHYmvoMOkeXTptI/LDK0qiw",
-	"fNTeoOdpj6VBN9ASl06rPPpDvM8ponJXRWZ5HkF9wu7LGYXwV4+b5oY2ESXJpxziY1MxOyBUjiuXa3gN",
-	"BY4G3j560MI3Qw8reCKtBCgxM4rRB1emmPvC2pQutfNJjV2+rQqP22KkRaUh70RYPGzM5e/ELEUl2eO6",
-	"WjOv1XPY9OlUshjQbuGYQafVpYveuIBwXNo6oAyCd0aUL51omcTiC6xpk0aL4S115AUT5FYdQbRA/GIA",
-	"3lUUs0Ml+mPPGh7TxKhk/sPVAHsArmWWi0kiWbwPPkLKY/L+G//NcQHqv+wVhyfWjCbpvBOzCeVxqLey",
-	"LX2oQz4CPWY5HdqQVGVBdS8+BQ7ZnQ1PTWT9oCMGnT5kPS90VcyZ/K9/Ie6oDohWUAtdDH/cCeutZY/N",
-	"ab3h3Nyp8gpAooew+fAffnr6nTtb4G7F+hKK9Bjj9Yg5R0nMGcZaZSIJRTO2cjjUU2srqS4l39Q7xBnV",
-	"ltvHlC849xTtFBf7RQl08VU/RCWLO725P/bOwaWcjQRJGUBmQ4xBEy5lMwKwvR0soZ0BLwfuEHosFZjD",
-	"AQDw7LZaGeA5FTRmcWfVg7j5ItHM9dxbrht0SLaFiSwOYJFfbjkcs5b2V0IJWB2/KEQk6ZDOtAj9Ms0o",
-	"zwRcOA4ZZ3nS96r2uHDtXa/m/bXgtMmmk5G1dYDhDLbiAiYUlHzkBDVufml37xZU5/6vF7+0u/34ra39",
-	"L+1uP4E//UlziZoiI96d7LJ9HFJ2VkaqNNyxknPHgZlZEf2gGHV9VRJpZIE2VUHSR2RvZ8fKh83TV79x",
-	"+q2/2QqU+Sh3kq/Ax1LEhWUwgCuH4C7qfH4IuwocQqExhvdjue4fEXrH6mUY2+NrAoOFxbdBPyCCG2kN",
-	"0R3+hQ6CIT9vzwDLMFU4eAIY8JVsS8iqhKGRzZz19TrFhKoCNhmgUpEuIa47m1w6h/KVXmikELiGO1z3",
-	"chGXp6Stj/scH7lnHaXEAnTwQrcQl3jq0iEzmp65wgeF0kIGNfo4XyyCs9oHUl42sVYYHEc2H73+q4ff",
-	"/8Gj3/9wazFS0e9uO/2Lt05f+8XJ3W9iGC+g2hvIIcjOykmi6lFvNefa4z7nGoTs+o2uLtRg7JLT118z",
-	"o9/EniDswURxRW5UsTHKkeO3iMhJV0wVtPHz79s2MN1OufXssdojqo4BnCKVKJ+R8sHPfvXwR/dP7rxF",
-	"aE+Y4joPf/v70/e+Z32Rf/jZo1/8JNKTwP/+4WcPf/PPD//72/DPB/d/c/raPfjn6b/+/oN/fjUip//4",
-	"R/j70c/fi8ijf/rB6XfuROT0jz+olg0omqlBO+w2+JPq0hlm5eVvG9PXHoC8spRrULbNUAsDoOzMN3qb",
-	"Suu5TZt761qJlGGAjYk+8cs3gGeSicnxb6k0mzScMNBS2GZbjnp8Pgk5pd/ALlktMMk9p28F0TM6yzLU",
-	"RH8MQTWeM++qkvV4oRnjqhY05M23tqE6Wy2CfPyZQHUT09CiNqcC+dZZfjTyN6qTW5IcdC2Tl/t9lqnD",
-	"6XDIZBG0eybwmKUp4FM9NckCQRB7uz4IlSbsrwZ/8zTLUn28WoZeLcZjlvBYzIrAuUB82l77Eviw2tVB",
-	"BZbGpuZ5S//pMy2gSOt+OHJ9cXEzoUkKaH29kRBj745ZK1rsWG9JZapEn0H3pFJ1wlmVq6O/wY2+IdNK",
-	"M2qZJlhIpUIaVRORaWs10CxWhZZ1PLdCCSwWvhF7zeGfZwposnYOJZf1Fp1JlqipGLZHxail7vqwJOhc",
-	"a7gBJ3ciiWTcYCsbJr4gyecOr71IeiKeF5BjmKRE8VFzMpftNapMy+9ncchyDjExVSJ/stC01zIZjCFt",
-	"jKhrtAxa79lzDSQt59RU/SGs6awVberb5PUTvRK9VwsfXb5A/jundaNy1oi/M86WThkFt+hrxzeqt0Yh",
-	"FSgEIu2EUJXN1ToPkOr5IEp5cKWD92JfEbyFFWCWFV42jQXGFkZ+/sRwmQMjvcGylPFEjibegk+Z0eQc",
-	"BLVagE9OB0oSk5eCNnCW5eKYpiWCEYJDYROtb6utEhlExpJOisTSwrnuFIu8CkdnbC9uDs0XriLtu9yv",
-	"apMNOqP7tjMrd3zRwkJ4l9NfHmqpK3LlSkoi7gx8uRhYqfDhm994+L3fPvz+D6PFun0tCyF8JLWaGo+v",
-	"OJF9f1XC01d/fvre907uvLX+lNYpzGQ8CC11ubLU0pIsyCRlThpk4vgbVj93lxVc+hgLJi0tQ7S0pFDr",
-	"ikH7VZpBzUUod2AzthNFNql7tzqhc5JNUyiJbKqzbO2QF43T1SRIDnIxsS0UyGLSV56okXdhLs2AtW6x",
-	"pVECDkz/Vv7w1Ttn2sEfRXmk6k2ObMLEV/VK9eYCokSfgXsJtwQb1GDDGgt9lnrQyBozR9eJOQ7HgV3j",
-	"6dxmliJSM1GCgHQEPEQ7G4PrLMVYEFPcGmDVCjhrvfmlsMSRF3C6RIqBmlHM0rXl5YCT+0neT1lM4mSY",
-	"KPL+t39KegzrFu9F5OSN3xV/bj786a+3tiJTNL83x3+4SXXaoFMiZ7G21czgDhANwS13lzMakzwZjhA5",
-	"WDKjOGAjmFwH8QlwYzSiOe0rvahzMSUzyldAOdQNfgFJ3nhj7/jqCuW9Un/K7jsnJay47SlrXgWLXFU2",
-	"YXmyOmdRUQjL+ACdelgLG2K1SG8gxGeo6o/WiScIKYPP0v4IES4SSSgn0At0cICYGIkkNgVTcMTznPFI",
-	"c6fgthi2YChkJ3p0+guDIEdoWg92bEJpbp9o1aRVIakUmyyqVwmP2e1AQWwhgaQV6WP3tO6eSRXhSbC7",
-	"E/aet+LqlkX7i/t8YkRDvazwiMbhqv22ZH4zBCi8VoGRt740w6ZYJyOlc/NPWOMW3jSgdsWRbrpYvnah",
-	"SGE7mlC2v3mupRtEMplV86+WnUWoMfP8gEjGTLqyoagMNWgoFGoRtgxNtQCdE3Ybk7PNyoaa1IRYUdMr",
-	"2b8xzGnZ6pa9BxerZYbsJOHur3stIp42ojMEPfVTRvPOgplR22T5VG/riTg2deAqtbCDdZqC9dAfvPs3",
-	"H37t29qq+taP9rU2BgoAFos/0HsVwIMQgoLGMZlmZHMoRCzJn5IBYxJiUu1hstUqIaYpGb+t+XcunTWQ",
-	"++TO109/9/WTO98+vf/Nhz/+Udvini0svdVzh3bPXsq2MKk8N2YXG06z0uZy7uOf8EIluSZTMaWnm6bi",
-	"mFKNJcjb12ItYMEiwMjSO98elbUy8jZwSOSa07UZA7DMUu8C0A/b1XVtZygdjpLspmhrJ50Lq1esn6U5",
-	"HMmEHer3vKhMwENQi+aMRbaKu6RgXRpP5N7LiyTai8jFiDz+/qu/LDPV/OeSEktsLO9tka2ss28O6aiI",
-	"oI8sfEdnRo9ZBPa6tu0ghSqCpL0IbY8IbO/IIBVF9njv2L9HIo3ff/WXzdlbUCvN3OoBiWBGQTzWcqHO",
-	"45KpXPUWYM40PCB/2ErQnVNGbyxEtBicGceI47FW82cjYddG7919MOE2u7Woj25EuvYypbtvP9B7vciD",
-	"uHz96pa9DSxQaMhmt/h3d7/Imip+q4RdLYk0AbMcP2nWSIu4DaDTUtquY2t5BLsfAy+0GgvErdYZwEi1",
-	"gtpkkxJsSUviuZjmxkSj4IzQo2lLxbaUC5Ls6iQTuWr2agfxPkvG6I+EkMyPotqvOhDP4BwvDvwVMurP",
-	"VJ5OzAKeT0VVSGxSThIgLJra4FdJlLlapwptQEmoNU3c1eZsBnDsxpWzUVqEPqW5bZU715YTMyfMrlKl",
-	"Dv0e1tNS1KYr42srvhVFl21G5KwgNDDjfRF7A5tfuvnc9lOaVIejZKA6n7t66GUpyytOicqRyJKBnoEU",
-	"Y+ElVzLkImdxpy/S6cRXaOWzjGpRap5bZNaUziFhy/pNtC24mt9yCdu6uQUN9/DFnadbzDpcZ6Nkw5mY",
-	"prE5w5d4QYL5BMCAnSX49dbGDmwIqYTFI4ABgRc4twUpyGYuZpJA8wjmKjNNYjliTBm8VzViE4wFHuES",
-	"9VjCh9DG3oFxjybSQJ3rxdMNOa9rfpcQFkwuKzIRUpG9aHd3d59UZoeDgETB1h7PG2LmeGMWarGIme9O",
-	"lypKYNZ6ohHppZSPieCGwUxpJ/9SSRMk7HNAAZ4A2dvdXfUqeOE08N0GjwN4kDf0RFJjaBDBSTbNM6GV",
-	"hUPck/tVnMrBNB0k5g89ygg8msbVwhmLCRfEGgZb57QQpUgNe3rKKFQU0Oj1Qb6TdML2nT2lqVGiAfvq",
-	"hYSuHV4EXtTqmp4E5QlDSUNmSZqiN5/kbJYnSjHe8l5Bj4Nsvv/tn2q+39vax0s0sysj0kPwPr2ZMv1/",
-	"WhwYD1lxRYbzMjmJZyZ4IGqztOSi8gwwu6SQQuUZ5Eg576EoN+riqWRTZwkWJX+xjRoOsBtYebP9PXFJ",
-	"kNYbzh6SGBzn9u13qFaK3Ndw5I0v1ULEmgphEHZNnUhsquBazs+5Pdofm1uY5h6cqBToZ2dZxIH/8Fh5",
-	"Z8blzjSL3aK4R+k2dfnILbHvzjvMFmdLDl1NkT4fx+qa/s+I7JapPuQLWFFFkd3CLcpentK0LHlrAe2J",
-	"mDFp6wIC2Li8QLQyiQDM5H/9gNjwNJKlU0lcF5ARi+ACJYCpbZ2JWAgwr4YK2IurzUsXL+ozXrNiOd8t",
-	"uPeqA65fkARAdpzgqR5kYV659gzBDwlNZ1iBKmfsY/Xq7i+GBJDNvV3y/986IIKnc326UtKncrQt+Hbh",
-	"wqvhE+1+Qs5huJcuORn9h3juFJUbczGBW3BYXFUPKeAyUZipY7IXSwslIhOhZRekjihBKNQ106sa07nW",
-	"67ADXpyXcDxOtA4JndbRdPs0ZTymQT6qTD8qb8cZzdOESUUyIWXSS039ucSWDQRMl63zcpR7GCICbHBe",
-	"goNrbj7QMh30Wv0T3lHA7howJlfljGbeaBtvdYZAK+OkX4i2whPIkQMmxspk5FHSo3y8Dbw0YHlExoL3",
-	"Ep5o2XH6h28+fPN7J3f+b/Ole3oB1Be6Wjzusq0dclXZ81OaIxXRiLnZfqBkJdIAM5sAJoCqAhec42Lb",
-	"vH7t8CZ5jGbJY8d7j+FJ+thXrY3+ymPmVfAboeJMEqUHIJ1qn13BoexaFwtIdNHxa3+0gf4k4VIxGhMx",
-	"sK/YgODuzr/bGxTXY9OOaxbyjcCt57oHelT1Rxu3XllkKEDtxiW0ifhTnrw8Zfo04EPjokN7inShnS4K",
-	"DaNNbSbKGJi+hYUPtnYWA/AWCtTx2jmKb5ebl4tZezQP9xaq5uRIhiOG9XplWcN0rZuqZQFi5jWzLRUd",
-	"j+fTXsKjUr/gbCwyISMySsZzOp5GZD7NDPDM+d2BRRh4YSOZHMFhS5C6t2TKc4Ilah+PkNqRIHLCUomi",
-	"CC1vg7ChZYlNu9ca5kzWQrZ8IY7FCZbYIjFSRXjex3ReG1jhi8LLFa0XCQFh4CDMKgMNHXAFCbc+uau9",
-	"sL4TFfnnnqI5563qrHc5GAplqwWtBW2JBtyzEIpVIXc8JQLkiKXHpooSRNPoIUSW18DB5Iaa+hRVO+fF",
-	"7p+D9HvJ1D5yePHqBVTzjZI0M4lmDng/j4shDDBObRMa0u2wdFAem8U3B9BFt/i7i6ccttI1zsIZJHZL",
-	"pqTW/6D8tcUISGnCLbjlal4wvSpX7DNvhh2MIQgXCk/9xF2eRRTKEwpcNXxWzMiA5oWVBS6roVD75qDX",
-	"ZNpcsM+3oiPuUDUqSKr/RZG4mwkHmAVcsLzEmzLIC7oJUzBFfwZl+ruYxQ2N5WQgpjwmAzZjOZh+Eqtd",
-	"JOjek1qzOeLdwinY3TnijrlrjfCqeW7IHm3gwCpFW2AIjSDRit7u5FSxkBvCmqit7qKa8NOd5pyeA1Nq",
-	"uEypsuRyieGHbQk9awK/tdAmmsHgTFeBOLr1QOY9xFhKhHW8L0tA4c8LE77KWgF85go4cW5uYgzLPxXt",
-	"7d6KGpnSg8nsnpwhJGT4/lwMv9XB783SnU8Exv++wPduKoZjlDjJma73cXFjoJvcirlCbpiAm6pYTBEd",
-	"tiIgjV1YiMiOCcNpAa1fiehfWES4egtdRjFtlVOtcpSX3fvE6Ec7FqDbg1IQqHN4tRLXDTezfDg1yEqe",
-	"cKkAYhsmTDSLK5ybW0cOmiwa8C30ddofXxkxHxhqGfLlNZviCxJqN0ZwyQQw3BckOfz8SweQ7tRjGEbu",
-	"h6NlHgleYihBwb/I+qa0vVWUw9PnO3a2fzTd3X283xcxg3/5iRrGgQkfJZed+YA2sPQICX9rJFqkDTfZ",
-	"p1yPXW+F0r+n1d9Bi8rubO5USjfrElrN9cDAASi0M2PJcKRC5ScMmGiAI4qCpmM2ly4UvkINkzwLrl9I",
-	"BqnlXpXfgqO+x8iI5WiwWiuqYhPuPr2FqrvgjAB6CMQSGoA06GLfXLJ3i2F3C4aCvsdsXtGzHQP+KZ+P",
-	"x00k8aFYLEKFrlS097YnkLYBih0XqzPM6USurCzUOEwPoNaij7+qRGifTLMMOBFhBvGsKWP966LI+AeW",
-	"1Gs/ByzIejdLhluke/tKeN/2DrAnbocBHuuL6YlK6Ynb5rqJK33c24tx+LTFjWLLNb6e9MdXDCaBH6mg",
-	"DubXo7l+ZHe1onJ8QcIu9IrkIgjMp8DrHY2ycgBIxBjfsgl3SIzobiBXsz8uLuW22lymIuwB9hya9Nql",
-	"AzohC7v0oYFvA+Y1SHgiRwbdNoSojM2i+rSkVUrgFTxUIKAF/vY2mbNcTFVolFZ0ovFLc6bPrB6zXhAI",
-	"EhRqxHJiEdn3TbkBvdpkINBr6E1o0W805ocl/fFN/Z55vxNX8TdCKCKlqgO9uB+HlvkTLJgR9r/YCAcs",
-	"WgMFNs1uknTCir3076ziRrFqiyb+iNEAq6HL5YJE+FGRMQ48JF10cMEZxNzNaDpGXi8vNJMcxIAkm4KT",
-	"x0QmH9Mtysd0c+UN+ojyeKQVAHTwA7IBRcjxEdYsdeAPOFMzkY+1khGLGW8PSOJybU0jgDH6KaDbviCt",
-	"2JTFxf50QQKC69HKwJbT5SabGo+KKVfQmjyn6cLJ4Jlue8Q3NvDItGslG1j3uWUTvVZRwRYN7uCGchb4",
-	"sFNRZRcFVghyYM2I7ZbuLF9i5oQm1oxdzf/qhSmOEaYIjxWvw1GowDWZfmLWwOjsyKxDQRKuxI4fyOCY",
-	"+YniQyayb1cSeZ3yHxW8KMyddxxzhYehpJmZjnfZDRuGZBrLr+diCNAYi6po9WByY5I1lYMezU5qnEp+",
-	"Bmmhr5atFEsJXXpnIXJF00MmpR8PS+aDjhJj5t8oiBq5Hkps8UZwtwQf5KJadUzMEKwXC8ZAPksseDr3",
-	"1xfriywkcC9fv0rwOfpjRMoI7SuT6oAozo9lQDJzGW5z4BNJoPYZfn6GKu4WiNMwMEx1ER+uSrzIXadi",
-	"hkuWOxnyq2vpNsWCuzlFTzRXeM+olDORx750pFWAny11ivbCk3xJ+nJ/ltbNXAffNLgDVoDV1yKpLP5W",
-	"t+jsaUz75nIQSoqjEjTLtaZiqSHbR1GE0bBNWx3JPMfvc1CGEYN/wJt3nACSuoRKhlixPcmLAQUq7ay/",
-	"fX0Hgn/HFFUsKxNqREUteeej2h6PL1mNCiS6N1Pv3EhnqQYteilRAnaE3L2LuyHPRQ0TL+BVX+YbX815",
-	"7Rv7QrKKyc1N4gZFyBdB4Yd5L/OLG5xHmNhrYeALOKBlzll0B3uEV94fWTjOmm/FPCGbp9/6/sM3f/fo",
-	"f9598M7rW/tY6M/gkVDOBQZ0BSulWlOjPV43jvUz+J3fvgkHXlzWQuOCG3Hh1mJYN9phaZDDCN1ak4l/",
-	"uVPYfsHHYbHZ+n59lUpjLS5oEci9Nx0MfIH4Nyv3pWLGCb5pCnkYdwxGApo71iXFPNxtsTTk4IwIsGvi",
-	"odU8o57UpSQOru0y1FlPtEOlM5dtnF5cZlsCUrtYCa6yps6mrGymCpGiUjYskSh2l7aHls30OJcZn37/",
-	"afWzpSNaE0fMMHUjkhgxHUEfNmNZEjmeLsMV+4igwopBN1LkrHBhOP8V0MJWh+fKylOqxQHRBOhleHkp",
-	"nlfgJlXP//DzL62BShYACDP1lMPYYO5StUAHW4r2dXaYrQXGCeNLttnBS5ZkOQiXu9NWrQEfVGz0+UPM",
-	"Y+mG/yxoOrCtteCMrMIDxT8TqUQ+P+JS0TnmizoqkX4Db0gwc07aEOJEwd2GmThkIhzxNJFKYmQ1AIpM",
-	"FZlySPfpGmdjx07E5CmoHSxcf8RzBrEVEuKhq1HZdkJ6hFB/K1EkkRg5eA4amqOauTkNqylqL9BxjfwY",
-	"5rp5cvfdk3v3Tu69cfq910+/c2drn+DtjxV1FgpEIglHYlZcWoD4NX5BdGZrel02MLcY+mnvNpgmyREv",
-	"E6wLSV6O2qbmzWHpikCjIkgYBlAEFkWFN92Nv8bYbFl0au8SJuj8OeIJ5uuVPnJUYGGw9gYByZT0mU1t",
-	"Ef3xEd/s2vwJ+KFrsq8h4WbAWLylWQZDjKvTgkD7/SNuiwcbOACDxSgGTrSwMb8HObOXBBM6ZoZ9E1Vw",
-	"uZaNzODhJLmEqPsdcrns1RoLPYYLrb+WLB3A+qB8xTAMD1+g0q4XFOC1DuDC8Ygv8PuYsayYMRlRw/Kr",
-	"qfiefB1f2EVF6y9L9LRBYnMNgpW+9Bj1zf4ux5JYvARErtLnejt85dXT3xZMk5q9lrJc4claVoM2LEzT",
-	"1CQ3JhL3OHLg5u4+xsBv7ayRwLDcvMGb0THLTOEt0HDAmJE0ZYgbzLHq6Ntvnr72q9Mf/+r0nb/f2idd",
-	"ydDC6VotycwiGU5BSsuGWt3wDz3VyAT491gqZuQrLBc7ZHvPa1mRmgjYtoD93a2DAmaiYY+QTbxNty/Y",
-	"fpxqgk103t5rMuhqeYmCy+kE/gKWy00uT8byPpTc2duFCKynyOYH7/7bw/s/evSrP3/051/bAht+IETc",
-	"Jh64bjFWhwBV2PWi4FLPCb6IaUWAD4YBoZittI1Pt/EPMQ34OiomaM2GAFe+5l+MJ8Ng1kpPxQGUCmVk",
-	"sb+b9tFX3g3g2qwriJ+aVhcyZJfocecQ2+zo/p9o+SIzjuTYGLE1p22eizzA+zdMKCHejAuTyYN/emvo",
-	"j7Su48tpmZZI8jGdI/toIamb2glUOwJVxZbcW/pCJ2N5R/ftvFkOqizcu4pHi4avoyGyYMmj5cNZbv2I",
-	"gLsVaN7CgKleA+BIq8R0Q8ptzVxs3TV1cCUXJhQge+SykZcHFwobnlu2x7mle6yeBVGttLPosJ4qD6L4",
-	"DZpIi4vNyERABP4FST742q9Pv/G9Rz985+E//yoAebzODV1TfbLzqkfmid/B54QLpfU2UK0AycNgzWwW",
-	"cVu4ObZaFVK2va5VfCxasx7n0qotLeqvNM7KttHzAypmornkYut5lMRYqP252Lx9Y4XiWTjYeuv1tpzL",
-	"oCqPRrhvKjRxCkU0XGAuLNgnWQxu1VpuLWZ0dq2kqTrYx6ubeBjT8ZDGOYUyHmUG1fKkputTdXlG5x9j",
-	"3KpFda5p7GKa91kRBFzN4MPl1pLQPm+DjGA09Yo5vUYc7aYZyX4RQHlBkpnI1chnOJ1z6KwFq66nUkqV",
-	"cCBEQRGIXfWQZZVomVpkLnTu48EbuP3OGvDsSUWAA66vjfC8KCyxIn+VNmHzwW1OxrXKQLdkr4XAtrrB",
-	"YFlba/hiiqC5OK59g1sHIEZtOD7MyodojwzQ2wJJFSYwvOBvsvcx8PPqoeA30MO0LC+mcC35T5qYJum8",
-	"E7MJrZTkLO2LmM5lRww6fW2vLdIObr7t6mAzS/Qup1ktikPHX1KWx10FwZl3RpSvnMKOW0tYdDQLZ6dG",
-	"1TSRFUMO6ICpeQc8UyvGETcqUYrmQ6ZWvXavq0+WWpHDISXlywVavFCvsEydQWpTL0bbYPosMPI5qCaL",
-	"m+OcS4QGQfz9lU5XvMWbKtEpyk55bD48DsoCqHgFZAxAQiWBFSS2YKkPi7OoELvpWotbgUBDwB8tKLUI",
-	"MyIGyiAomXp46AWG5NKUSmUiHTEX4ray2VR5DreRhaT9dFXSViv/+93ayHH+kT1D5yDbkV/R50klwW/M",
-	"EIu+H1+57xr/LO2bHrOcDrWpavu7+NSyDpsTSN01qdIhqvGqw05+jlWM2wNkBS7N7XfLKIDRtRboqcSr",
-	"S/VfBtkqY7nUPRK9qSAAPKdQomvXuO0TVafUil7b2lADVJjmvjN0yALz+wLcFgIUpUy0woAauW4GsHQp",
-	"52LK+4iQg6weRz5IJjHjcAkYyHov2glFEZsQP6yZCRDZfTpheJFjj2dEQy+aChXCmmQpW9UvtFax4ETa",
-	"SJsq2sUATyB2G29YSy+h10izr3Wo6midzR8DV7y1NGuofZj5Sn4f5KvGyvhWs6nXH23FLE78s1Adv+P8",
-	"JQuypMiM5Qyg4TCeYPODX//8w9fe2vJz33qFhMtCKM20uYHvFl91wggS1r2xEq/hlmz2elkmLPeb7dBA",
-	"kJdQLMVG8Sd1rZoXn2BXdpiRt+xpUePG3TtRZbQL26FWkLQATbdcEhaEf5bTmPmSseiEDkO6u4BaUKFC",
-	"0GnQFFko5JRandR2V7QdHvE6BvdHKIY8wHic2Bf3Id7DHBhZSvsMUGUNxKiYRbA9Zxbw0xwqzg2qX34v",
-	"SqZzuRf55G5FyliUvY8GO3YlxNi1pZojf1bpcFGJ8QmIgFwII0s6J9LC9h4W2755hkZELDPLlyH+GLGl",
-	"tTwbYQpqy5T7tJSP2X0eWUosI+A5WKmgc37SnnMcBsKsnJ/bEqKpoc3FWvAVmP4yMb/mynvy0mpe2iWu",
-	"MmdHemHq3/7rh3/7lx/e+7fTv3gjIhiB+eD+Wx+8+Y8R+eDXP0e84Ih8+NpbH75658H935zcefvRT3//",
-	"8C/eisjpt35w+q3vP/zGfzv9i19G5PTtHz1889UH9996+Jd/Hh3xB3/8yaO3f/bwx3/14Q//4vSNr53c",
-	"/WZEHrzzxum3v35y59cnd37wwR+/++Grd8imZMre4paF8iJycucnJ3fefvDu96vol6Y4RWeSoBMG8O8x",
-	"Rw/SGDua+SqHZ3kZP+UGcsccsFPeT2kyMRcigMzcQUGjpYwaVWzGcmMjRQ/7lK9Rg+RaoDIIaqcWl4Gk",
-	"DMMmbUN+abAMKyYvbLo2uzAIdGKaCXOW1q3P6aLoyeYU4Li85AiCSVoHDNDWqFMReXlKcy3ruMGARv7A",
-	"4G1QryII8IeHwEluiRHr1CsbKc4cClmjVQiYcrwgSSt12Jbod4aFvQ25UBOLsgaQ3cgmYthqAePMtrgL",
-	"wiuU2CNovGEy5+bAt1QI85C8wTIDPlQDt5p3nAyRUDoo5Kb4Ik2xdcBVVozvE6o3FpWKPG7USgzep0Qx",
-	"rkY2sgojTk2Inl/ZdMvSrYA4YIYTuhmHEQVO9lFRXWzNY9+pMVXRAIpBuYCYdixRSdw2GbK9eadUEwOr",
-	"tczAtZ8GKNfGU11ohBa/0H7aZvwWU+NMCkwd+hzRUErSRC5Xe/dEWTjsXFKfm9wV/iKedbpCYcw2adPa",
-	"3GmS6xlViunTaeO/fOny9n+m21/Z3X76VvnPnc7R0fatT/2Jz6VhhI4nuyRmVpEoAIq0NIf7AS2TDghF",
-	"rCOAQoe8grJwDSJfQWIEhRujuCgCFp7KU4GpdLZv/Wlw8CGtwcbvLLkP3jfCyb6KHlUDZO/XEcI3343R",
-	"VA3wRmptzJYAgK29kZQjMcMAdnCOQ9Fm5/BaASnpGDS6PksytZSqE5EzBGEvKAslDtFx7T8DmkJEShA+",
-	"GsfoCIcSTc2GXcPiF5Hk7uITKciA5meAH3dwfL0Wonev46oEsQbOxHzr8leQHUJXz2dPNG+FMXlO6JJ1",
-	"FJ/KatmyxME8ce8qjpLsiqn35UvrnmSUzzsjkSb2MqhdepVp8hk8XBcyBaeqIwaDUIWaR//y05O7dx7+",
-	"8O7pG+9G5LOf3X/hBZJw8jmaUb5vL3XLpAq4akuw4ou9Z4LbVqcMmld4mGl1JMSaeSsP5eitzKa9NOkT",
-	"8wHJp5AcJCZYtm3HX2bIrZ+9qLe7lxtuLbcZdupWfEPYnnBPMLjKIlW7A8LpbiqzKMN/5ozmRTYjB6Rt",
-	"vaZThUHWerbtsTOWr3xtrJYLPFkvuHbBO0gGWaLV2j9YuElwPPZnjI1jOo/I4ZTrRSsKOtUT813lvnC8",
-	"ftp1u366MS/fqRZeGXnJ6/65R4t7bHFBFzi1aSevZ5Sfz14vSXhpd3eFrQ/b3NTE2ntif3e3pn490bjH",
-	"XGDt5m3SnvX+nfNLiBmeoYpdsUUUF7y1LORNMPUoD0B/1lpUPC0CaWzykQlgwD/lqCcApL9Vsaxl9dRN",
-	"b35Sm9p/Hi3pM3DHj0naEXEStBcL9YQqUoNHzlOQWigyZ8qWKIy1hrqIphw6rQ0J7KycKs62Q2dWoVW8",
-	"KVYNoorjnEm5tzibR9995/Sv/urk3ruPvvfr0x//1uy1B/fvn9x5+/T11/a2n97eq8fXtsg3Nh1e9CzM",
-	"NEljjL+ISS7ExNf6YlyFV7E+vX/39JvvPPruOw9/8m0z8tO37j14928effe3p998Z41xm43UCjYtiMsW",
-	"1EAXFPkkSxhXZfE2sD4f/u1frjHybGSgQZtijTMhFU0DkcafJnEyTJSMyGiejRgnIkMW2yd7u7vbu7u7",
-	"TyyMbUU951qJwHDp02bVHv7kdw/e+YcP7/1bc+OBHFRnUlFVlPZN8SS7BUKbauKtFuVUo/Y4nxfqAiwK",
-	"z5QqJpUtReqU8CU5ODlZbGCzMCowUeZ3MBRcn3PCO0YB1FJjqjoDkXfsEMryAVgQp2dqr4zQP4NOLytd",
-	"jIPvVgurqzbFMyVjsWM/DAjmRRsCwUuWP/DKLCIijTUNF5W1pcUHzTXbs8cB0LbluMnQtW9JE1le5dkK",
-	"qHs7O6bIBNk8ffUbp9/6m0AEkVOpY2mpUG89yWzFYJ/m2BvnnWmeNvsEnKt2Q6BySsWd2UY5k8hT5qLS",
-	"Y2ViBYss26LncNVc7Pb/bQtkHY5Erq4n65XbGdicAn+5TJqmc2LuHmuZVP44mN2PMuUDB+ulwdp4wz0a",
-	"D9nqFW9iFi7kax3MFwDsiUUkZ329WcyRblGcKW9z25YlvK6APLna7T/OEFvy0k7RwSCIz13QZ1E9Wo7c",
-	"PWF8KoNJW4lE7OsJnZNYWKfMIBUCHQ0GM6UvuBQ150KtAhzYQYrO6Bxsnym3Zd5MFr4++CiPTSJGeXll",
-	"mgZtYFIhTQhHewW8cAOkbnAA8kK05Zh0oiWi3s7hvgNrWIUeqGByI70DC4zZI77AprIO3mqJRQ0FWb3Q",
-	"zrYIrovHuu9gXAFwrF79w8+/BNXvnNJdAKEoq7CyTd7blsFNJQmWUC+AP7BMJbRhI8WtZg31xqh+gPmC",
-	"Z6Sds1TmVn5kkHcmkd0RVGqL1VbvI5sn935+cu9/nNx748M73/jgvfvk9O3XHr76iwd/+OOWl1BFfbMl",
-	"6ZSG4pCjYgoVFBkJeFzjog2TgTI2gSSbrWrmbRVeRCxNJ8lmoITeVmDGO+Q67Y+JZDyWtnqaxJD+hLs1",
-	"1trXEinqDnp2vJ7jIqmuYwFAmjM9uVibRgbjKU0y/43QRxRF7+7tZWH07YskeCoymVeK88zLpYGd2RAN",
-	"3xeTCeNxqBhUT9xm1c6KT2QEtycZy40KXoHlNLmKZGBqJrbkhFpBNQ9Fl+rlrYAiKgARvoB3R7FeuM+x",
-	"Qe82Yt2loOFWd5MvEWihm+bKgeAzzuBGcUJVf8TkfhmtSBJZutZCkTENYQgtud3gKgTvKLGtNoJ9Kq9O",
-	"/NFFJpbQs/eNbYeZ1sZSXXJ5G0+zNOlrwz8IegHKYQisaOa3ki2G5CBJGRmJNJYtHI7QmtNlZXRRMWc/",
-	"tYSvMmtjyf0sF5PEeEbRvRlI5nJTsqsNmazcAE6evfkuMeiJVEmakp4+oY5ZAPtqJcA/jAFZgvfn72Pk",
-	"LfDrJByVGJgFmeZM7Vfx4PQb2VQRreICDJ7gUG6PpYNq4qq5BsTrTrcgX3h0HT3H0L1mWYEPwmWAHL05",
-	"oSRjHLy20F9EZqN5iXWKY4BSfDBF479GLaa1JAZu+6xIY58IToVa5YAU/fHzQq2kzjtZ8761M4pJz3iv",
-	"A3EVTl7PKvwM/0DuXER+3EekRiC05URtQunODspQJQSZLM9p0R8bZFYAgsWbmAabfWWN2kmed0pwu4n0",
-	"xgFZwM478a4lM5r1DcqgUGHWNSQRsaYo0uaTExQ2cH0Vh94y4WKRRQvxUUz9E5c6q22tViv0se+0FruH",
-	"vRxwF+NECncxQO0CnCyE0mJMYQsrYYXtqccS2p1LdqTDkw178Ty8sM7O9pVUobIzEb4LpBe0VVqATtNE",
-	"7Wt70cRvGsAavzIKblXgWp+OJwEnvQvPuxgspDci6rsA3NCV7OVuESGTgaUrclxM+13FFDEEbbXASzzB",
-	"OGSHJsHVgfPTE7I15aoDxWmTUAH18gxHLdek9aL9VTvP29UfWz1WNA9kJX1hNHcUDcATAAfBQORgmVrl",
-	"dp8cbZTC6GjDgEqbap4EfMlkwGYQJESN2BFiLNepFF2W0EcRS00ieSFgoQRqIXdL0A+YRQvN3Sk/iYF7",
-	"NpivCByvrmuQKc5rs37iyXmFYrdcE2iwNM41JnrZkVyq0Ka2nWHgTcmYC8h9AV8FXWgrVFlWrYr1tMBN",
-	"qulIKKkUJP71lPbZ2chfpdSuqXqghxBQlJqFF5RxNjpJ9eIKtybYyiYAGxTjUnsr7dMWQm0F1Dg/X7xo",
-	"zgWIL08c/RTGoi2wfUesYE1GR+OKbK5oaaa5OptW6QLJ8GeJ3F+xGvEy9LFWKowj90JJSsuYecH6CDLz",
-	"mohUBrSos7KVUCiVWVnLpET0M2qpVi+cglGrlTaoi9XqSL2EMHBoPqWBK9r3r/46MDcpo3FHPwyCjMHc",
-	"DDDNy6FrpoYy2JNpqpIsJOjleOqN3gxf/zXD0K1eVa6ustcQ6SyPV+lVJ87ChKNixcw8a4AnzjiXMcJ6",
-	"YcIFqyzAQlkT09zsVVDY9s3lAsSuRQQC6iIyoLfrYb7e+LtFhvJgbpVCXstdJTCHh6b2oCgCxVcFPFtg",
-	"VbPZ4HZ+VSz1Nau6LLL8WQZhN0ew2KMkPTEdjpSVaPo4NVxTKzUC4Vxz44yC0knt3YBYgbKCdrIYM+6P",
-	"AqxxxDI2Pw+d2IrOppTPID6ibaG8fvIkyMrqw/ODfJSO6G83z4DgggCHcpDemZYhTwscdpVbRyVeKgme",
-	"zlFH1l8lfLi1D7WfwTpH66Cr7S8wu7XJcMQzkaZ6cw+ZQh+OthFneaKUtv/ATQUhOKh9pYlULLYZcm5J",
-	"tHJr3Uwm7NBbxuUZExIJzgEiU6H2CZ2QzdO33jh9860H93+zFZG9i9t7lyKyd2l778mI7D25vfdURPae",
-	"2r64G5G9p7cv7rkVaXkt0FPrMJONaAMa0f/Vrej/6mb0f3U7+r+6IW8MSzX0cYGjRL8/zfMVj+/Mav4t",
-	"UMM+ilDVhjPUXpK6c7OD9jFkhURQ5XDVqtxFNOvq0aie+mJ7u6tV/VwSKenparWpnY0/Fo+PmGVCAdwl",
-	"4ypnJub70R/+7dF3f3ty9x9P7v3m5N6fn9z9p5N7753ce6NVPkAo4rrkPPLBe/cRoCYidRYE8Jo734Vn",
-	"BS+aH0/f/uaDd16PCPIleXD/rdMf/+rhN+88fOPdk7tfj9CoRywb+L7gV4IANs6PLDa/YZsfdTB3m/hf",
-	"h7CXdleLKVyM5PVuukaODNY2Dd2+l+BJvhv4qEjZT3IoYoYPVw0AgY/C3ujqjb73Zl6KsYC6sDTNGY3n",
-	"EYlzUYMMCcQA1JwEbIZh8K2u99e417fLccN/q7Ysvg1C8NtGNdHWr3JG83TemUoWd6aZP9dLn/Sta6FP",
-	"aMJN9labm5VggE8dVcsT4Y4kMdM1w3SHsDC7xiVZywQrF83KmDmdUKj4IumQzuhGtPFlmlGeCelHbizW",
-	"dnH7wSOyt7cN2UFF2oP1XUDwEWYOLS8Z+XT5v8YSmSHuWacxZ4Fre1drYftYM83EY5rcE0PQ5ooKQRap",
-	"MEZg0fUJcNN6RlcPMw06Q7SF1qlmYfnwcZkfwdyp+ygRIXdCY2YDPtByNgVxsywXt5MJOOz81yg2nCmA",
-	"/+O33W3+MOa6g71Z4GYrQYqDfHNvv0ztj+k84D63jrCw56mBVt7g5kNEqoPr5pya3HPK4SS4IC0FfR7Z",
-	"Zam/FlTfHTIOoBmyKMiLFYZZZI/IhokBTzTx6lrost5lRueCHYY93mHN4wS8obj0FYJi0Avg8UmiLHas",
-	"hZKHa+DK6b/GKEvXyaUm0bJCunnjqi+Hfb306UY/Q6CNl3ihT14vE9DOUdyw232WFS6KWr7nwESzV3W4",
-	"al5kIo3CjQq2q1aLvFCnV86pa7sfyhw2ZyY+Sn6BHntE9STkG16W2K6oDJW7nNFj5o+frtfhMC9GOAQn",
-	"mxxbD03hnDSMjWipkhFtDBlnedL3qhtB0IdrPJ0vALoU6AKJBMfLAq5A0DCd0Nudch0qTtEmj6j+tIgC",
-	"WLHm0aTIrzYe2Y0eeBmi2mzh132TIWaiqrHQ+Yym4whhS6CaPYSQCsUOiEz4MGVYaww/gRulpD8G31YF",
-	"qRJe3YhM77f8tcFFXge7frrxosnLWNdzMcyZ9J3zJj09TKnF3ZNV8szciLIl+wqDPVYoRgnvFwP31cY5",
-	"+3aE2UcW/M8O0bs9WW8kxNh6GT137UqxSaYCs1+rmCmPoaZR8H7dvkCwdPVA5CZnXWCpD6rKV2YQjwOm",
-	"OdmEGx1JRvSYgZtzy2seBIIs3It3bQ538PczlaugUnWgpq5fI4ZgK6Tv2euOtq+yYIKra36fmNEWnk9I",
-	"H3Ho47hlCk5prO9ZY7pzuByps/EnHTpkxvOsYVMPNB3XKxoHqqYU9F3x+rg1Z2Y5O07EVHYk6+dMdSBi",
-	"yAMVb0Juc4FpMZEJLSrKI+DnBkYipX0Wm9QImQy5POI9JpOYGZtpBifI5sVLBOpSbx1Yr6eD5YOmv+0P",
-	"b0vaiRUcSgBSKBmCcofv7OOdj03+49JE6KmiqLFWAvUQWBxMB0W6aaU6uR3oVNG8wJaojiDSVqVimk7w",
-	"tyQ0o7m/p9Uv/KONVugKsJURFcFyY5X16rNsvNSvcf06ap+zLwpVpiL1wtvEn8AkIJHTvQCjaUp6U4Wx",
-	"WTvGcxmR2SjRqo9EeFbgEAyupRN9tkjGQNtx4ojlljdrHKTxjlPPAH9wg4bwlx7tj8uauPgbxJMWfyGg",
-	"VPknrfwJWb+Vby2AMv5dVtmt/tIBUGXpDkXwzkiAu9+UInTHj4RKAYIX/y2mqvi3df1iAvqEcbXjHivF",
-	"j4WpU9wjuH2YXxqq+9TEHe7RTmjnv6CNdYpe+sr2MyZ9GiM6phKZXB7JbfZTNV5ixQsN3UaLTXN+h2Fx",
-	"+KwZMIBSbqp19UPdstEHs+TzzFtVhFy+fpWM2dyKPC2qSFeKsei8/+ovu1EhXevlFhDmjZdpwHoRYDKw",
-	"DIzmiOSCwxsplSGwVK5o6qBKhNOKCb57Qe9teD0ipuzD9WuHN8lj+Pgx83CHmO1NaCoF4Yxh3tl/2r5y",
-	"eOO57ZtizDgZMRqjuzbRvfWFGCdFNNX+Bswamy1HbkiHOlkFEKPm6NNPId5fXgiMWGTy3Idr2lsc7ytQ",
-	"G3bgKfoMl1Cbp6++efrO32+BV8Vd1Wk6SNIUyisZb/cOgQwVzSgpnHpEjkQGRfqOeCqGiVRJXxIxVYgy",
-	"CQWX4yIgKLJViAkXCvLjN09f+8UHb/3Lg3feOH37v2Pqv3XcHnE0h9CPnDMao8SPjA1rXEHgZK6WSJE7",
-	"R/yIf+pTl6dqxLhKDCjNpz5FDvVouvp3kSdfgZ/3yWeAQQnCC4zZHNEFuiW2t9kXR7zK9UNtpszFdIdc",
-	"hm3TY6ngQziy3M1ANvUE77+7te8GlczF9IjrMwnC/jGeJTE5n2U2Pc6dcvBeuln2ttwj5CQd8eNEJr2U",
-	"kfdf/a7W5VAlkuTS7qWIsNu0r9I5SZMxI1JMGA4AeooFkxATzG4nUhmyPasNHvmpT4HHvgto5kjBxzLE",
-	"lf/TL0vBu2TzxnNXyNOXnvj0FpKqq9muG5GuSlTKutER7+Ia6d9ipmiS6n+Zw6uTxF09uwikR8KPaZrE",
-	"JNEqR0S6YHTJffKlrwJmfHTETe72K7e6cIzrKaATpEdjAi/tkBfwHQx1tmi/TGLaTcLJs3yYJnJ0xEEx",
-	"mIspsmf3cl8fbdvPGwCJfcJ4V68qqLya2fQ6FBV3iugjzfQ2LhfI2csZHZuMSpDloI6APg13XixGf7NU",
-	"JoVNJpxJecQRDHjz8PMv6SVH6LmoQH7rj4TeLJGt9SO3IiKRyYzyq8WAPOJIkEkiFR0zs5o3mMoTJjX3",
-	"Y3I+CCD9gt47pHs1ZpNMKMb78+3Ps3nXiBqySfmcTHny8pQdcTwSyTTTzH3xiSc0DXLaV7A9ITyDkpde",
-	"uvrM1g5sMeQvk2mqt4bdSkccfuqJeG4SsMDsmEvHdjBT0lTSe14MCO3DcqtZ0mdlCusRL1q2GwTahVJv",
-	"ULMHH166ePHAZA04BgoyIUmknpxeoHzKsQIwyZnK5040faJwGw61xLu0+zRJBsazUfnyiGPk2N4ukTvk",
-	"82yObAiB3boZazbtkGtYqw5lFd6LacmPxCaZ3tB2q8NCW94rNnxxEgNJzEJrxUPvWlPxrvtVcgSawdHG",
-	"PvnSzs7OrYgcuXav/v1oY2dn52iDvNLV24NqmdpLmZG8BxhGV8TQmYC54v4ME9rQoOw6DXdhnNM03Tni",
-	"XWtxQJnXblE3xajn2mRD9bOsA8tRImQCCt2ayZnQPmKPBHOOyOLEmEAAxKc+Rb4AoqjWrRoxybT8zo0V",
-	"IEs2I59ywwk/tW9cqIpNNDl0HwinnaCzKqVSHXETLAhyAV4togeBqycCIpgFEItpIafHidsTOz7iuLv1",
-	"Gdp1wOC6O+Q6HTIjUStULRAfDXkjKPGLp5LJN3TawS5hBRMVjIUEMpNN3Rs2ZJLDU9za9sa+Rs+tfRCe",
-	"mhvs6WLDKAvS4IICRI/eSM79DdshNrFF76ExGD1kJGbA2hPK59gIk2REs4xxs3t1l5rn4JSzdLfs02Oj",
-	"hMc4MZwoYKvLI44rovvPzZdxkXAJ1Q8gutNxYUDf5iSmMSz8SE+sLyYTPbV4X5PwupBqmLPD//i8HcsF",
-	"ScCFguc4VAMxmjTEbmkpJrimsqZULhQrJAuFUZi8IwQq0nYCfF5+auSNPi1QVNnafyDxaEw2KdEaiPuN",
-	"TTzUgqBHJSMxs+L2iA8YgB0rI1RSIfFM0J1vHehPD//j85oWZjW0pIJDRxGK4ayUx0ccBRkDRDakEW6l",
-	"HXLZLNKEzhHpHuQV2QQ/cAYnm169rYMjrtWMOW49g0lgSFplnMvFZteztqxmCHHEAb3d0BSWPcHsmHoN",
-	"vUSSvshzBKJBCXNFcOvkAGo6J6ac9vtMysE0JX/27E0rOYr9y0n32Zt0qHfcEY+ToR6uWXh8FQ9FTWhY",
-	"W70Xrw62XxScbb9AVX9k9CDkcsOaR7zq3ircHHbjdR/fvaT3EXlBxMkgYXHXzQ0S8dxKzr7I8PhHLXUC",
-	"2NskTSaJQqQDrRPqAXf1tLWGhkIWFDirueufrczV/56hiQr/tsTtaga0Z7Ieh4SuDYCf0U5gcls75Fm9",
-	"0tpCxrw7lMlTrk+57u1tbZds4+ddo05BUyAbBCICo7/HmCG62z5NtXg8KNQB/aM5tB/fcaavT9sjDtl5",
-	"7MDEe8OurKjOe6gxU06mfMzFjOvvrVJFlSEhsomejG0dVEpKetMc+cCoGtLin+A5y2g8P+I5oKT32Fwg",
-	"fzgLnkhy6eLT5hzQStx8+zKmjCecSNYXPJY7yKBHvMaSqFzGmk3MZrr67M3niB7183rQVscDtVmSOKcD",
-	"dcRBiSSJ2ifd4s1t+P8u2cQmc6m2IvfxDRu31kVZUHkkmf7SjNXJaDZDS+BuP2W4Vbe0bWmfHfGkgG7T",
-	"VhAoUcliRW8r1vYrxwcEgGjrKj8GBQuIExElhkXFhzmAPcxsHyDWsOtCbTYKoisIamTu/qdt89r21bh7",
-	"QF6eolAnhXlB5bhuNdIeblHDFqY7j7fD2o0n935ycu+9k7t/PLn391u4jx1DUPNlxkSWoosa1Dh1xLvG",
-	"J2KsWLhYKxSCmchjstn1+U661o8qmTKnRNfxhXQJeh72yWeVyq7xdB6RQzphh4li/+FQ5UlfReSQ9af6",
-	"pNDLMVIqk1s7RxwJ2H2MZsljx3tdZ+tbfITYlPAFN4TWh2H9YhQK5YyKFjbB7uhqiVx99JiRX1tRaYQU",
-	"3R3xaskusLwiu+0jkpTmEDGBWnanR4SWDgUWH3Hwg2kVFmhSsVgKZ9qB0fqMjmkmZpAJNY8C2S9o9ayA",
-	"6uzCEeH6f7q4OQxjTCXYoYCOSvtasmg1B/eKkZT7KM21mt2FWlQo3A9IF1xX7m8BgQ+zL2X+AemKGdfi",
-	"R39pAWpFxhz3Vc4KaIXi+HJ3K53GiSKpGBbAne58TGZNolLr0dI03Ig29CZGd9Xezu7Orr3qp1mysb/x",
-	"+M7uzuMQkqNG4N+0TGCMZyzNzEJgloVpBeeCHCNGhLa5wLMF1j7rjyFqVb+LKbfaeAF/xRE3trmxGqzF",
-	"DjwGZSDRbybJ5mzkCJ++SFPW123KEdFMWUQoaqqjmT0SMzKZ9kdQzseRWzkjWiTc/deTe288/Pr3Tr/2",
-	"b2Uvmh2POAS5cVFmHEVlBKRW44nIyZVrz5jtkXyFkX5KpUHsmINvYCtCuRUvZC+BOWF+liThJa5XpRpR",
-	"CpW9jniW9MfTzMRkKhFTLWvdGPz+VP2/7P1tcyPHlSeKf5UM7j+CwN/Fh6ZaskyGYoPqB7nHUjej2bJ2",
-	"rsuXlUQliDILmXBlgWioQxHq7pAt2dJoZi3b47HnXmvG9mrsHY0d8o51Jd3xi/0moshWv9qvcCPPOZlV",
-	"BVQBIAmAlFf9pgmgqjIr85yT5/F3llSzuZ5thW20QX5mX9IlLBbcmFW2TB8fTeY0AE9inwjysInYSNtE",
-	"+LLgDuCMvFj2BnQKiDhEAnSS4ka4sL5gjOorlpK8hUTojjJMa8hpbXXVVrNS3VTeV/YdgiZBR9D4Bjgw",
-	"BgQPwF9bBqtI1OWZhcGez694C0+sXq56uJvtyk2VWjUxl986/j7bSBJiCd12myf9DJZWe47wvDx9wDED",
-	"e2M3l8AUskMQ+AjzzvZ0LtUOclwK6h815Qyz7Jhvm8lYLjcm05LOFeYTqxd38TmRfl3FoSvgn+FGFsYp",
-	"2ck7CGUMvy9PYS9eIlUjIesRhTB2ijBiVsXkfMgJkcg2jUYlS7JmIiCIZ3fDrvQEewHQ2sMrvtUdXnHQ",
-	"d55VYX+Gi52FxdKkK165IBvtKpul6qFTaRpbvy0yTXNe21/Gg1ZHqGQ/I9Vu2Isge5a3RQpn87fKXz27",
-	"ZAV0r4VXvLEXNmxvhbFXkjNrO5INAddDTO27XaylsyE1mxY1GTnQ+2WgvaVpqjm3pVRd2TCbBKWO1gjN",
-	"pauWTcrmZYFvrTC3yYAkJp1UWfrsqPng9Sef0LdnyKC0I1VH6ib6ElXTvf9g45jzOVzNfAfDpDnedMw2",
-	"Qjhn11D/pmGWvAIbR0t0Yp7MGUkQYP72bMQ7TY/KnycR75emPXaVZLcb1OPaBmOmIdI3iQPBC0tDZMVL",
-	"hVj5pDSRI4YSmb1yj/7akeqVUfpTRiqzZtgxS35efPmcSPO7gpyJJoWDkMjlQ52eX4ucCFLXGLeZ0M12",
-	"bGGQIyY9ra6Sr+Um1maDICY9brDpHIQ00Fx3za3BiLRmH+DMk9PDrg56U13AIrB3BsvsFoX5ctZAi2tM",
-	"thQhLSHEZlJWC9xHcE7Y9Q3qENDHRXdZcp5DzcJcimIUePVrTPM+eNZ7rf46Zm8W50EOnDI78EVQGfJM",
-	"MDNxZ6vK56vOTijvOJj/To2diglzhVxjQ8xFWkhGEkAkegaSbwWJCPL2zo3/VFk59aZkGfe4BdoVENxk",
-	"gSP+YD3XHkkqCASKxJcOTssmnkTpMruCd2G6g3uEe7oFy6VQ1LIvgWmzfcgzrI0/FnmtjIdw1KnqHH+B",
-	"zACLND9mgBY7lT5S9DvhVRDQCEUzkkbUkgvKy1ydtsV3me2Ho5xxxybKncWxSlJmK3YSZjaNjftrY4S7",
-	"lkVHf/vm8T/94dEb/5LX06xvfZQukF1Tsk8r98yav4L7FIuyenxyhlLbYvC6GgJVEoLGQK4AJ7phQUER",
-	"fYRmDuUf3JVWxCLcw6zT4qZehcFpqYd29XKZGkHtT86+zvgoZBAaf6L1zS3skOgpThZ2EhqNNQk/FUei",
-	"TLfgpRs371y7vXT9+b++djtwlnHxjCBsxtOdDoBpV6mSbdo3x3zdZtwXiccaqttR0qhFmrc7lOtGbbo6",
-	"XYDNx3QkX9rCaspRoNJZy8LgutXrLIAYT+DyH1mjq1PVFsmi9mUAJjLWyVKI0UiHmlRM8CSORGLvy04X",
-	"ZdREriMjNFKVyzYiHEdCdVRJ1uQN2/SCoKl7dqJYD76nVIg5OYKligXtSO6kCkKUfQHrAKC5tZTfZZFs",
-	"xN0QpBYK0aaAXILQl2GkASpX17GDAQ1hQ4Q2uzNIk2hvTyQ7er8b+LIWAIRlJDV8UV9mAYSDdgy/UeQM",
-	"v4Cgd8BqkImKAWuhPV/ClHR0IOqMzhLZRwnKMrlkNpiSHcDFZ0nYTADGXcdkAwg0oUdP2qSFfoYWvWGL",
-	"gonDDeP7koIpeB9FRpDfsX1TLjpC2TwvIVS9FDgv2sGWiC1aZzZri+5YwLloqdhlhiINLvvyTsu1jHMN",
-	"vDAZJN8Czm1IoaEc14z70rWyKvQCxCZvOp/XhWNC7k+stCjV87e6aU6szULHNw8/gUdjdcpDjz4JyYrF",
-	"SkCQ1tP1qUw4gyl6VNDRhagQmJ3nTo7TnNLlx3NWX17p/75lS7svnve7Gk6BkAXwoHBAakJ7kOfHl7Qw",
-	"z01FuO5y/Z+xNrrn6uW8XJ1cgEwn7nZiKOOnGsIJHfATaYCF5nl5QJS10YiJ3oJO+5B70FRJe8zKQHpC",
-	"1g3n3H34pdP6S/Diw26O9+HbvPAL48HPIaucJqaqqqDVdCvqLKXKFolALrjZoxj6AtSa3The6kVh2kJ8",
-	"NYzGxyJNAf1I+bLF4yZe4eX1K6NEfZXuqVNRElasEBVFWCzBoVQGc6Ad+Nnlr+ZhmYyymH+yoo4n2SWe",
-	"UT/kXtrSeew0zTpJJFMvV1zCtltRM935qxvbkH5jNAhUkAwl+lLHKsUmtLuYmZx7GuUYeOzKrauuGpg0",
-	"AUpbMOoj5OFoSMTJMlmK2TJSudzDDoeMvWHXBnDQLWoqeSGDKTC5cwml2F6cpac+pvxAjx6irOmExiEH",
-	"12HA4Si1o+9/9Plbfzp+8/uPfvVR/fQBb/xuZdfCAJdzK2Y427qdlO9jD2Bq1pDV5XHNKBWzmL6INVq+",
-	"jFJXRKF6Mp/cjzxoXW84FKbyY0m0Siy7U/4+5kUjB1EuKxXDsARgViEpnyw3Inn45EsNjbgDOiqCDRZg",
-	"5RbknUNSs03fIl2dp5RXuCNVYDmL6r+cEDOyCcIH1g0BdYia1WwVlmoyzmChIZzAm9jxhCqUcun8wq32",
-	"oi4kce6Lfn3DHM8BLRTZq1i7B4lgaFFSzWGA5qfLCtNOftFK1AIz/Z1ULaOQgz4MgccCeJNvrX572TYO",
-	"Dz599Tf1ZbYJJYqOEmgamIiqEMeAkAodTp0HiK6uwMOVaUJP3Vx94RhZ9CxBSF1cgQQzPBdzKBueEIZL",
-	"BNQtYK8iYwC8xNRkFKZ6Prm6OiCrnO5NK39mYXXP8uLIKK89wWa76iPPgnOO7+ZkGJStoXSSIXPmyOkU",
-	"uhNxINx4UwHrdewpM4B4SjGadFgn9Ep0GJC/WTowptWSogRvhxqRl0V08U+p0HhGZxgCv1Gsl8ShBXgd",
-	"iOcaaWVDRJ0I/Tu1LIDr+TLIm4UeC5y9GIArDoDTsR2LUzTb9WUG5g6Wr6F4BrgXDFltMCubyQkHbxLY",
-	"rDjEN4KaEzgDfUnMHWmn7eZOZZ7Vf7NIL7ObomfpAUp2abq2wtACkGCE275zPlRWHZ72ZRafZr1WHwoV",
-	"0XWab5/u4tO+BOnhflrUVIPGarBkz127U7d1ZlmJWXECvoTqRoRSajKpoHra1lNmo2Jhbl91scgwSjfw",
-	"kOpFWvjy8qU1tpVAiQ9Uz7HrPIJYfL7MkgKKpacV/FShOQ+LCPOSBce1eUszNyiApQk6OxfLnDJD165G",
-	"wcQdbKJTat3O6Pg7n1j/BAr5bOP8OAYZlpZThuKZZz3oqoP6JxG/pbr9s2VTz3NqLi3FCgbgCOeqN7IH",
-	"2qSGrJaL4tfHiA+7clTbHAwCQgXrrKeSfTQ0LDLSYH0GBoTAnY5RFCOJPcwFjtKy5AJbeNtxdobrVGrO",
-	"EfumtcurX6tXphfQjUPJBRWJAhfamra5DKS4/iVyq0tEULQRU+NLkXAtljoi0UryeMliY02bSa9jJ0wK",
-	"W5pzn3G9j8cFgsILqPMXUYJ4OrWjV3/42UcfHT987eiXfzi8//7RGz94/LNfff67Hx7/4UF9HeNd9rhN",
-	"RCPqREb1wJ50ZpJc9j2m00SAKhm6FuUU28SII0SwCMyGWI0FONLxh68f3v9z4AQFVm0i8B0g++QscmOf",
-	"+xDBdwXxWZGnrc4mgJJ90SGgAaOmUIGzxSUxgihNIki9w0LlZbYdQxk9FGJpakyMumIzigX56Yxka6Yi",
-	"6fHEyBDdonJaULNaKoaY4VbmB/RyDkB8ptEla1wadYp7RiD4kjMki7rHyIqOjCqKYVOW11gHMZ8gcWGZ",
-	"bUrnG1Ap64vUya2SLCWPlBvo/Y/RQcpYlEJgiaZVqtetOhZZ7zK7lnAN2k2uaXOopNjwpaCfuGRA7CcQ",
-	"fuapYot44yqilV7cTKlzEk6wSKjOuqwEZgUKMjPowTx3ag2eRFOVaK671+gAIIJaztzAhmFG1xLCjAua",
-	"9MUInmDgjrUinaqkYGrO2/QeueEt2zh/ymdWxjb7QnQoK0dQJTw1o+4iApDCClhI6EijmCw00CnNwUCW",
-	"cqmSXbDEWbUhDsAsTsZDDjUg6Oj9gWao7OuU2+GUe0A/IKeuWSxfWtmHr8S1ktZGFBvZfQOeBChqi3RV",
-	"SqkZ9uJHXcwsz8/HOX/pbN630sxD2Iaj1379+Pt/d/Qfrx3ef7c+TUlMHDBb3txTgnCaUlVEBwOvVQ0Z",
-	"1fLtep6lNnzZ4xHg2TUVFWKuF1kQw6+RtuxNah/AdfX4gcgrOWXsUoMwKbFY4H7FoglbmWHEh5K+NNeO",
-	"YLDbuJxT5LG/LFKn9SnKPVhTpHOF6iXsJo/CM5B6wVxaSoRZMkKfrfLm33YXzXDhs0EqFt9NdTqipYcY",
-	"ZwT0hsqfXhxQ/iK0b85Y0l58l8C9CDTZCijfx+08YI9BXVKhJglScsAI0GivVWqsXLOgxDQOIPwH8Vju",
-	"y5BHcZ8lXbnMVhGViVa07jQGgsc3lLhvqL1l14zAFz0jgpLEWFcU24DFVD3J1G4c7WFzNgQijtIN9sRT",
-	"T7KGQigla4ItasDhWuoLnrA44rtRHBE8e6wg/YWFvM33RGj7OFVkWxZpdPoH8AB5zu/snZwvZiKYtkWa",
-	"bfwUmaVUNNmkyFH2z5a96OKnQEICF08aLciic93sU6WqMugow3zH3lQIMLidpGTHoe5+szwXadnHZ9Bl",
-	"GN0XJoeuk5HM2Uto7Le5tJ1uVdYOgFZCdQUtH2jvWVQYsu+9oZyeXPDQl8HWi1lKjxv8nt7vvkKpPWxU",
-	"Zg/PYItsEUIxtYdNlNnjy0JqD76YzEf3hEzBqHOpPZ5Dew0gg2gwb2YYPwmQEwGsE0OyOI3tb7xo9Nq0",
-	"0QoAzs+ZsVhVY75R3VRUnAu08DaDZRZHQ36IczHP8hOYOAnFUsO00lCyBHnc9VxKipN8lbkop8iVL7LC",
-	"KPWVlmdh9jtQdUTTXM81JcVO4vRC8KQHrt7vLlRWnyG56Hx1lJerrtAO/jIlEYAZfb6sBYlAMx2amgRZ",
-	"jRDqrSCSKIXX0niL6/oye5ZQ731Z+6vNmyvXNm8uXXrCY+b/pz324taVpU2P3bhzfenS5TqkZlAuh5dv",
-	"NO2KwDaMSCQgfYcUO1hhlbmuuC4LHABYqhN+lkzYpqR5sIYxCmEIjCRghKGxb6Ma/dFib7YS7zyF3RhW",
-	"AycKHT9Trz86wRRmUoFEAvbELF0hSLtJo2WsxQmqj7bo2jlWIU0BU6swa4esNVNtOT/iBDozXU45m+d1",
-	"TkDB8sBcPCZFz6nxOUozglrISLfaZrUmQ6WpprqVex01Lqm0sKgL89q9Si4vrNN5bZlR6oozqYASAoCy",
-	"s+7fSfm9owYjYBXbvgIN/Q9O4W6nIarwyTbxuYOkc3H9z6egPapoF+Eyw9fNB9CwYH4oYWAaGGO4tIwj",
-	"7vsgGdY+//5vj37440c/++j4g/fqtqNUpN20bHbKAD4JnZgnotQTiZhTp/MNkdoQnkJ+xXPaHqSzbeQS",
-	"PzLo8K4hFMpEcb8PrslyRWbbXzhVO+f3NKj1aqQbPAkrqHWW1KYPJj7Urmx/c/y5loq7qX1qSYHtbiQ5",
-	"6EqD+cela35l+5vTWN3h7WNcm4ez2ot3ri89jRT/7K0X6h4wByBD5LwQF/Zc6oTNiXdv6+r1k2kl9PAz",
-	"b+LW1esz2sQaiu/jn39Yx0oG2wmPbV42w9q2urZFlZVn576f5CNY0t29PaEhEFUJTnVdJVj25ww39E/a",
-	"l1n3pS+DIKCg2U4o2kZcM/YMqyH4UTHA3otkqHrsKw4ZiWL2TKpena3Q7xD8M4/s6x3V3IHAmHkkP+AR",
-	"dHlnK2xgPPOvBg3wbckf/lT3peZNkfZ3MGHAPObTN18v3P0/f8roGjPip2++4cuUJ3siZfZf6T21WPBw",
-	"J43aAu5jX2GJOIgEzr7+6ZtvsK+w/NiQv5mkTR7H9qk0zKev/1dWy17uK+6M+wpKZGFew3o13JRWwSnU",
-	"5ndr7rkea0cSIYN2vpv26ywxjxG2Bg5/aHfjNOrEgjbOl4EbOkDYGdbClphwyOY2qQa57JTxmirW6aaM",
-	"93jflwDwU99wzSzgQRnWsZJDXUnt0/sidQh64QYL6IUDag6oZOmhpJd9ee0uoDCts0trq5bMzFPXVnNT",
-	"BtJZe5rBDkWaPWlOOd7foJKgJ1ZzRGXzNp7Cq1UTQ7LL7HnBqbTr0qpHu8y+6lnSYk/ADet2O5801HHp",
-	"q+wr7NKT7Bl2aXUVh2OX1nLonSJPD2ZmTztlFbp8cY2Qn5fWjHh5arWqdcJtZOftHDePKfK5Sm9HpJwq",
-	"xg9EwvfEBnroCFIdfYzWhVgVlstx7GDJT9TuthfWn3jqScAEwU+Xhjvtz1S7GlqdKo8DAD9kawjoewUV",
-	"dPsbL56XJQttVCz/uoPn7b89fvf1uleIWAyI59OcNbmIYLk2V3J+rCCwQHWhPkHmuVpDd37AqWBrCPei",
-	"AyFBqlkhnrZEGzvhZG1gKaHWbQ6WlmezAdGza8yvVVth70v6WYS5nPdldkNmXYryHf0goaSRueF9OWCJ",
-	"DfRUzsDMClJqUVPmvO34BI/KcskGgUOpiV3h7VJUYqCfzPY3y4QAdtadRAxcjHxNnG9+onMGyziTH2Ea",
-	"3gFYgLy0QQVylIJZ6hCYgmlWuG+iLi+383fMo91L+YDj2oHk87Z0Ln1bC0BZTXT9vKT511UPz1kSpEVC",
-	"SARUFxrVpUsVRXlv0fQkekXwEXv78m6qCHrSo05kbZVAR1TEWawTDhaPjJoCJoIVWYvaiduMtkv9YPks",
-	"XVgRdHXy2Je1Il7LGN+ozbvNS9dFvZHvQWtVq3yHX7o7tB1i7Rv4Elpa8pS1IdFOCpo/6I6VWXZVfDGL",
-	"jLtKlphn9t1p+HJmbXpac2OrCTQkSAIdGS68Tdd8QdAKbVNxY7KZp8TC6FJ9UWkXqI6QBYNgril5uLrj",
-	"o4v0WueagmeXtvb5n985+tH9ejE7sECZSDJnwrcTcawHShrA7s1V8WLvTLT1ARyqUJaOpezrpNFm2Rwy",
-	"xHaKXPZZzYrOnkUuyfK3OyKse9AgwnbNQuMmVJgjl4gmOBBqWGxlPmCKP6T9C47pcmYllrNeFR4LxF0M",
-	"5ASsBkcT5oo79R5fh2BENOb+QToN1PXi9AK/u7r6RMNWusAnsXTtv+DXUYhfBB4jVI+G8LJEHJwTgH5k",
-	"gcXEIRNgk2E7yR2e7iho8w7mThBJ3RENagKcNxH2Eh6KHJCAQxqg4XRqjPms1Mydb5AP6Di1vsxo0QAq",
-	"LNIoKm+/sOkslK6MvttFz7PtfbsOmGQOUBibueK4tJBU6GwTi2Bdamurl+oeOVgw94d4Gipg2B03e81C",
-	"ofczMyiHILzbN/quLwe7ihNOjjWvKMnIs+sEikhXRimrff7Gvx396L4vAy1idG557LMP3/r8jX9jAeXN",
-	"Bx57/JMfHv3+/vGHr7PASCz47vPf/urxa2+xoJcouResY9U06owImd3FDp1QnaSg13RLxE1WsyORd1PJ",
-	"uF/HIvLvdjkUA0hE+lEsjHRHaR4vs79WXYSFgI7jg5RNLZ/pa7eflCgaQPHCen5vPWg5q5UE/B8cBlBj",
-	"zC+YHBLkuGXH4cd5LJAq3TGvieXxHcPrEI2gXNzAga6xmvPt1b089QEiEO5FsMw2LRC67eHbtjVdXZk5",
-	"B2uu4oHIou7gMYBLgd6CK7eXSrkTv5TEmmZpiZc8VuxCbAv2q/Hc8NC4qGYzzu5c0CVpYaqLLMwOAb5k",
-	"tqmQPR2yXSHk4E7QnOrT7eZl50HHqHXNDB9gE56oZVUYdP3KPcdvr4wpDkOCmrGeM3pnzje11lKHy7xp",
-	"GBJANJyOBcI3YgOkxum1nbEthdyWTbGjUI40LETIaK1/2131BdH7bSOLFoc4EsUyHUjISUC5iQmnC8o9",
-	"en6TonPbqZ0Wnbt8bpk6o10HfsqIq7CZ6Girwk576jJEUuzHS9NZpDYuEZc4Q1DgIQDG95QvbZyOsA7R",
-	"6GO1x6+99fj+O8e/+O3R+29+9tH36utWB9R5S4I6vvuS76puusxWCQsXPUqkGww9HU/osgXqSnfhxBGn",
-	"1TlHnCyLjzc+7alE21OEA0YvCV3ioWLriqMc8CQqdCA/ER/l3DBFiu9CJ/4AflBOumfi8oTdyM0bi0FB",
-	"O3z0tZVMWzZUbTR7Y1kZ6jbfZ30VuU49MpkKNrEvoX+JRkRMu75Jn9qa4GOK+b/LbLPwK7hB7WSNxdVM",
-	"1MtCrrOGShLRIL9UpyM4JATx8DtdncK1CICJtcgxT4FFZdqqCgBvZysyQ7J+NgK0OTfYqDgqLv7UOn7B",
-	"42IkdnxRVkPEsOO//5tHf/x9HeOKhQ3Mkdouzrya0Croa+UeDPzKmM5tLi8D7O0ugHYNzwfhzFQSUmSC",
-	"MkKwG5BXVFC1Z9mo7jGtIF/VUDCRFWtGe93EQqT6El3TYGHtJaqnc/SM1J5142EBHmfPdMJmQL3JfekS",
-	"l/KLevzzDzO1PRQpj8Aoh9wJ+5SGPgjyEt2XZq3BAkbso1oeQhwEHIWv7Bc6VYmRhh2RRCrUdTxvUutT",
-	"IULwWC5TjrNnb71g1A7Xt6CMMZ4TGV/Mky2Afs+YyOZNN4/RUfRU7C1HhZls45r91fatmx7EqWsDRFSn",
-	"yPXJGPKk2jE98gUzt0lUXzf567imk+jV+uCabKgQVrqg+RtWHq31wxUz1/hnqtWYV5hApTGXQe5MVrh4",
-	"IRDPVGPfzI8Uz6HMWtzDExe8w20TRc1hBvOIlhcHGhONO9dqKnoG1F9IEbPdbrMJHUTef+PotfeOfvHe",
-	"0Ue/q59yj6rwZWjMHRwrsI7aAcJw6UecBTCqu141EWBG9QBSExE+waMJRz6mz/FYaPtWep0U+azlZ969",
-	"b047akbQ4NJmVvJ9qNFtewBElzmwGTUUNL/5EvpaKHKt0mj4KeZ7LFSID29bcAN4N75u2osaYtmXABZN",
-	"bcA73d040i1ywkvRc1oGGSWYPkvI5k1R2dpvmNCn7wotofH5hb1PxGCzC3f3q1loIp4ZIdBWqCJqjOJL",
-	"tAAOVtcI05FNjXJwIyVduQp+svExRO3tpku8x/se6s5GE1YJoi561ndoE+hbIm569I51ytFwqG02PtTM",
-	"kJa0IT0I0gVafDfwWC+J0lTILClwMO+P6xx+/zK7SbC3SaSFOdMUVWY0LMp66EuCFz6IdGT03kjahDHs",
-	"LmM0Vm2EC48xYwYAOhK97mKavtRC4AzZTZtsQyNg2vZN0tQTaKkAidUu7ObSInUmCPYsbDAL4L+A3AdZ",
-	"HBLabvBU6NSXtGED3gfwVyntquOW2RaBCxKwHadf1iHWiGArgZI7LS5tHChD5GMhgK+oPQHhQOyXBqIs",
-	"E26+RIymHtceyjWUM4ujnsvBdWXmiVmhxmDWdhVYLSjQdZBfuDaLowNRh0YPm6yhpBSNVFlMULPTNjDq",
-	"FhHb5cax9V81RY9paMugszoIXPhnWKx4WKuzoX//ia1S46NEp+CUXC8ePh5hVSFOlS9jpTrrvjT3gpb1",
-	"DHvuWpYYVWDY/wyDP3MP/nvF766urj0FWuQza6ur+IimSljDbLV51nLIU07PNv/sKbKsRYo1C7XGst7v",
-	"eqyxbPepjpfb14THGAbcgW/wR80PRA0+10ve37qLRe7UUmqfVgWIER8DHTNSHKLF9U5bJSI3Wx0L0ak9",
-	"yYzVSJUMNyyCTzvSGl2RjlXpFxD8UH8AmmlCQ2KhAPelFD1D/tLwmmK7gnW6uiXCQpddQwQe091dIxR3",
-	"BUocii/6UsgQ4DegZzKs4jJxZcBqmHgGiEC2YZ4EePOwvo4Rb4zpIjRSAIcNNnUIPCd/rJpi/t7tGjpS",
-	"TcuovqzB08HjytYsgeZWHSgvF5OzC5BjoLrNiHOORurfBVIq0ixWPbsYZlKARAsLGyLeuUUmicBOjIUt",
-	"4jQLGiaq0xHhMttS2MAAHHOG1bMWZrSY9paGau9GUoTrbFelLfBc97N4IsyKGNlpcDBfmkJAaxNg5Sk3",
-	"gySqu9diAwLCAyEE8+lw9JxkYqja/+b2SE/SXyXI2CWwyeydRBxEqmtF+4YREgqRhFGzLOqneQlRFUyA",
-	"AcpB0la9zJcQyfSpywtj/OXepMbq6UxQgZU8MEdoVPCtewtOyC+sP/FVb4E0m/UnvAViph2Y/trq2lNL",
-	"l9aWVp+8s/q19Utr66tP/B8L3kJLxOHC+pPeAp0cC+uX1la9BSvEFta/+qT59N2F9Uurly95C3q/a3bn",
-	"peeXVlcvgc2dG//pkwx/ORt+NTf80/nBV7Oxn7Bjv/Dic0urq2uwhFbYOTi7jGLwple8kyirSJujHLYT",
-	"6RDD+oGIEpY7b8/Xus+ZJqyG1uPjV//56Ic/xgL7Xv7NsCUBdxoinfVTcgiMh92yDqHZGiljdnuR2uSc",
-	"u1MGjjWr/EBOgMLmHuJuJ0I/5+lcAKeA5MrvJWWDj4nou6tmuZ00yOh+A3bC4H9rqFCcq3vHLR+rffbx",
-	"j49e+/XRa6/Xc2qHkzm75iS2xxwHKMLpF6252azcs39CU9FX8GCMRSqG7dwbqc4luCYCiyEz55B9ErRu",
-	"cuVo5gUHqlUt/ivhMoo2tXEa0ieuwky2s/K9AZK6XNGx2g0OsDZtdTCdSqXb8Kjcm+IBgc0HB19yCjn0",
-	"XrXErFyS6XNZdXkobfc5AhpNv7LzxHKSZnBFhaIawzAoFseD5u2wkrNOFOA2SBXjSRIZQksHHKQbpPjG",
-	"mDlL1dFQmhMLo3kEhYJ3dBBwX9oad3O8BMWy9wATTtFlcGmtvsyw5Envd3Vgi0VtJVNOSqGfx8LPotOh",
-	"xvM4iuYgy27G0C2ER3MAs4afNGuJRNQ3nCSJ0oJEhLyBvnMd8kRQoxE3mYEyX0gdprKXQu1VlY82z0wz",
-	"cM/S488FA3FSJiZRiQ1Lpw6DeKJZzAQIkV4tRyVo02veHyzdAMKG4/eEKGhjT12bALSUNW8a1Ufuia3n",
-	"GTaUo9Q0sECRdimyIXgiNfUDsblGhkF8CajSmHZgLGAoqM3XEgxmI3mZKxSzqKAoBdsztngHigGoQMUM",
-	"VuMsFB2Veuj9lLZpWX2ZYccpMw1fumRwLBtEp/F65qvAKXn5xC0AlsB6ighS3sMukp3wXEKJuY78Jh7r",
-	"tRTCVEOdToTY0iBssIt7g0tf7gr0MuGDoSGv7aaA7QPQ04BEoQ5EEnPsjQ3PENqXRuFpRlK4F2zzPtIK",
-	"VH70UR6vEz4MvNeiXUsog8GO7s2ct5n2Z7cPL01OJuuIw9/gJDDzMHdAEQsoTmR82p5VVnK2EdEtXzjC",
-	"G/tGH8OPNAnXbtOlDwa0euC6C2w22nLud3JBbfgy4LtmKQOPBcawxxKLtAvlsAG1vTcf7VN9mT1Q3G0I",
-	"IPJgmd2BM8M1DkQvFp5OAatlnfw98wCs1MDUM1fmgS9lJkAcYv60dL2DdA23u++6CVxu/Xg7WQUIT8md",
-	"DnIi2CB7PogAvAVdeECypLPiB9gkOtoS0RGImEKkiZwGdR+DdTvFnjgiQwMmHkY8OKpMM8TqSyTm2uW1",
-	"NYpf4FFaL5T1YlKVCJfZN0RfM3BDuRTX3EIEDMQW0HCnq0lSIAOCR3BUr1QQqnfoSbn+ctM/OguDIDD7",
-	"nM/PwgyqEdPNIUZL2BPQ+hv3AdE7zDdOik0lEXDL7BkRvV4cSoClqbhCcktWlKf86Af/fvzB/frE+aeW",
-	"aoqnGXHuEg0eidGegZfw8qvZ1RcIE1jIbhuOcKzvWzAbRKIP/uahWZjJ89yzNUHeizSzcZAqB7X9fScK",
-	"yzPuh1zT8wYPKu5gf3z6U7YKA7nB52Qx0sGN4SaoO7RqQaqQUewm5FjDHlCjTMnsmtEMsnLPnTxR+MpK",
-	"IuhjCcJoSclO7t6RRTsnpphyQNzbdna07zOADV2bFW1WyWgnKCPNvtsVXaNLGo1wOmkoqL6R4mYeOykZ",
-	"jaYfR5QjXOj0/tcy+p21GHBDVR2HTt6dF0qYOXYpycTptsKqK6dk7wr/TmbzsK1b23cMWWEWcObgbQkO",
-	"/ohg24yxHe1JnnYTYww9g0W7XRndtfFprN/1Di7Rby1xl339hc0rS9tf31x78ikjXP0F/CnFa5fx064K",
-	"+/iFv5CrMxWNRNCFAaS6icY+KqGkfUKPoYNLAdN2YsbAAdOHwtA8ZUEKjivz2Ej6kkPKRzuS3RSx+aTq",
-	"LbNNDJMlKuWp2MGRAwyVxSHNBNNKfGkGAyNL6CgULtfOzMnoLmuXWUt1E81qgY0I0wN3IKk/qK8b8zBx",
-	"bTHIcMutNylJmqU9lXs3MAqe+fTV32RL7BZLYh6LW7CSS7I3cRgIxgRwUAcJpS62qEdt2dszcyQ0++bn",
-	"DKRA9yJY82V226wfwHOjxQprjg+ilwSipieD+QvP5qkvlWw4FwCp5YzHWrnFQBoEol26YfOIct/d6XdE",
-	"gE0/UZo1oGc6OCWz+jhIoKqBkwDZDPpEtaNwKROzKTKfLyMSiVjDYSwkMpi0MZMGJrQBBvXa3bu2sxQY",
-	"/hq6XDnFzNjLfbR8RKwJRhv7ysNG7SWqZ37scDClmog+AX5SX1rSQvwFWjt8ApiuuXSUNCfMoHAJUpW0",
-	"AB3CXOHLQWqPNDOHMiRhYFyPNHIycq0BiwHHWPUCHCqfOdhJVDvSfNfYfpioWrNQpJ++/l9zmJ7mkzHE",
-	"6wywM1NF/Y7Rp4zTRtgEHE5108C9GTR2hJ44n776Ti4vDvL6EqU1pCW6EpoMdjAi6AKEFoSQMviN70GC",
-	"lNFYvAxL1GOFTjyvBBtuNlkuUGkWkPXtDqT+aGGs2Xgg3STA3Xzx9vOs3dXQH7+Vph3NauY/cCfFserR",
-	"7vrSkERL6XQQAYaH7UjitYRxAY+D7CtcTuySFB2AUwY6UKoOLge6wSo8zWWn9PSt5oFRzsXvfEIlYWYN",
-	"KWFjKXvKDobdo4Bj0d8JXDtdXa06W3jT4cmA96XFD2xi66VVN0XNappTTldLdZju61S0PcZtpVyWoZlh",
-	"takkBQSZ+mB9LDQKBAHk0ct65pBYUc0mwxMHPapWasdqDzpLoey3CXqpouiTkIanw3xqnzl8XQJgiDKo",
-	"bBYooCHdV+Tu3xVGUENWbChi3tdMkl4C51vaElZSo/C1N4JD1KLtBFV7EYBLC/UYLdLKzLUBmtVzVKJH",
-	"ZSM5mrgYxUObcVzI8MzmdyaturL/udUArB5HGpoddVEzq0USaRNBxOhVt9hPuqV6Mjsfkm4sMvQopxgW",
-	"Mqh9GXSGZHawAaqkddhmDNvgEipMWlCHCoNAVoOHRZzGMIyBoVpDDT+qvazDB8aFBOM5/Ylz6bxOnHy8",
-	"C+hmKuWgoZHFg4wx5ZNl5V7OVTg2YYcUT7RHLMKoIVEsh5IpFGD3gT+gH3goeBi4mpD8mWBhmykIVQew",
-	"rgTFc44RzMO7kjebopGW10VhWs9Yl0VJds/tGSTzTGG7vEn9Ms/2b1z90jcDqTunXfbS02Os77ToXZ+m",
-	"77TMHbSpWdnR4WWNiO181nP+GcNYlu/o1INjjJd5VDx3eKkY20ihV4EOQ1+STyVKC66UMnZ8EYCPvrRN",
-	"5mmbXKFCnNkaJ6qjV8CYXeHdMEqXYrU3WRUjVls0mx7bunFTe2xz6wbbF33tuXi958wY7bFddZcZ5tCe",
-	"L22ZI2lXNuWFAt8JGOq2rk93OyI5iLRKFgkLijVUuw3eilpLxaHHEhELroUtmvTYp6/+pu7qAnOFlFiy",
-	"ZBhic+uGZxE4wHFEkK4AKSNCqt3NQGzaXEZNo1cDLMg667UUQndGKatxX+7ycA+yM+wyWNhNmiuk49UR",
-	"+9TDzCE8KENxEDWoMJIcAxnbYneURc0OeNwV2oJzga5oGH6ZbcPW44EK1Vpmcff2ROgxqRIHK6UXKcPH",
-	"GIM4iqi0cTYNHTyv9sZV5mwyeuugEUeAlQkWKOZ37Iv++gAILLrX3ApVVuEYk3UUntfYEOumZFSdWguA",
-	"RJcRtw0xz3FD6QIoxd2PZOguDeojJmaeP2JmHZ6mIjG3/p/f4ksv73z7K76/jH/9//9/5SBoZQPhtu/A",
-	"1RWjPbFWNtrJxzhTILkktj0AbhfyPqHfg6FVubSGIaox5CaDjzND59HrJh07VScd+YuEQgLMfE2mk8Ti",
-	"4QBgQqYV4fjTnWei0U2itA8CBFhsW2gNQ3/r2+bViy3jcA6x2oNOxkl0EMViT4S2VrM4K1aDk0vn01RU",
-	"Z/hk21V3l+DsGZl9smmufVbdvQNXznJPcgON8uq4I3Muq/+sHY3VHr3/h7rHdJvHsVvr7FTqKJ0umblp",
-	"czBDZzIGkSfzXZv32Z5iu31Wy05uPOer9qoquQDdG/nFOrFvo6GT5h21L+TsWvPkpocTnrdTo7BAFZQk",
-	"Rc9R01yICb0cdsgT8+nKvV11Fw5A678Yb77l7piJ+VZmEH2BiBMnPG87ahLidFTCNeAghHOhUGdd2eHB",
-	"S/yyMOZLtNeCOEj0smCNmGsbFwBx54h5A4yvhgoF9hQAGAqbRmks7WJxQBnBU3rmEm9g9HpERIguXdQs",
-	"5rsiZlo10x6q/SLUgBCe8EZqTQUlSdFNVI/Vnl07fPBvhw//5fDBbw4fvrHuS4ScO3rt9cfv/rej9//p",
-	"8MEHhw8/OXz4Brzo4/s//PyDh4/ef/fR337v0Y9/e/T2nxy6gR3G2GIdNOGsOQjGTii0LyHS30ui1Jwl",
-	"23yP9zgs7l30tutYpbqOfvY82qN7hZpUvgys7bgThUEdQWAsjIiLjuVq67IcFdWTlaaNWfUruJKbds1n",
-	"Tf7F8UYd+HYFCJ6WN1q5bW9GIg713BSxws5QcUlxfs64XzRLXoDHMDMdnn8sNFDrpMfBIHes3KNvBjza",
-	"ZZ7jkpU/i4D2ShFzLRkidIbqyYyGU0VVpfmaNW8Q4bTKJsnR/lQTfWfiLp+crpw/3b7foi6uWi1KqQuN",
-	"kkNosJgbZB0r+V9qI1TLk+04EszoQs3bWCdGwFd26qrJCiLLSDFbx5Sba9b50pc02jK7Gu1FVC20K+Aw",
-	"ClmzG8dLvSgk7GW4q9XvtITUG67KEdBgRQgYLJvbV27cYCE8CgqQkj4eBoBm2xLY7RfbZubRzBch76nN",
-	"KQPIwaaYDcYwZEclUFGFfXkq8lamzHCz1IiKs9yav3e5bK3GHAnzVY5cWkzZ8UzpVkQ+HtYfDnD0hBLe",
-	"OYLHG+bPu0vLYzkDEvRlJSudZ5eeGnbrnNUHE6WirSfad/siZh9pFjxJeGU+ulujuey8W2YWSdbj8b7r",
-	"5oqoIy8rbMjE43iqFr5blQsqM+z8ztHGzwin2si3xDJHI98OWWYXQU5kM0pdwy+wXbIuZJOKh5V79k8o",
-	"ijF0uWSRiCbzDuTun6934ItC2OfoHxhH2I7CzsdBYIdf1CgQHQRWRvCdqLHPUq73tQ1GUoSux5PQ6Fdx",
-	"rHrj3QHOohp/HL7gLp3bwWWHnOTgulaw04vwSrPeOLc0rPb5W3/67MOPM507QggAkbDd2AZ4dRx1WFto",
-	"zffEaY60Mp0tBKW72+mIZKlhqGEDfCchAAF0bSFCPr2vIrmvuPAXVITY+Z3j2ZjRZvXZaKlxjmej8xBM",
-	"qA87AbByL2dLljnAx+y8vfvG1Wo7FqtactwAYANJm8eRJgANazbG0b5wGETGFMccAl/WOISDeIzUjYgj",
-	"UYaB3klEUzTSbiI8loq7aWY3LGpfun4k1mXU4BIKouoWxWiXh/gbTI63MzMUYA7q1blKXyjOOcfDdxzn",
-	"OBI+n8M3Z1diwVCBYmuH99/57D/+8fEvPzFi3ivIcmgJlEY8xlZBkNMKHZehyI7A5s/Glyu8Ey3ti/4E",
-	"5/Xm1o1viP4cT2sccFIj07zEBmXEwzFpGDe6iwF3wHk+ewr0CYRnftuzvLLJQv/eGUXlOEuVFvaCShSc",
-	"3TmexJbuKulsikn1J9AJOR5gNjvPIvQMHdDgW7UFJa5yKO4zxAbLpk2N6PQZJcfKPd6JdvaFRXs4UPvi",
-	"bMe9V2r/ZqPMBhdi0EV+oADLiDN8pRBWnZJ4HBoRFr1kDdEpK3AQY8I8YJqsN8vjdDT55xZjPn7cVHVY",
-	"rkyuRKw6fcpshmGLPaXCs56LCU/FUoMn4fiD8TZPxRVjJc+h55wda2QM1szFmGuuE2AniRqI1IVdgQCW",
-	"zVxmEQCzzMP5n45mpXHOrHb8k589/v7fff7ue3UvP9UZn5dlpsVWgnlhiWB9IV1aJr+Lwh9rWdOeYqFo",
-	"RG0OsFM/+Ne6x1bNWsaimWKzpiZiG7Z4sofVSLtRHIsQGoeaDUjyoTiAhLBtJDVvC1/CHm6g0UHbxQst",
-	"Ryeqs7PRLUs+F/DsHyDweVsSpcOX89b8A1m8lF8sNSAZKHlWkVfaZbdC5v0F9p89pfjKVs3LdWzVM5VZ",
-	"J93Pkq62QzV8xW39sn3qmdunnpWe6Oig5tX5dqvYXHU2tOVdzLarp6H2lay9tj6zQXKiRam0KjZHH90b",
-	"tk+4UcnI/wiN7jLBMmxdbIYh5qjiFDbdS1/cQz6b4/mY+cNLVSEHMgqan8tdDraFZ7XPf/vn4x//sQ6g",
-	"+fm+4NM78R3PAH1eEG4BoFErAV2irJCh4ZdIslxplGsaBuxFANcAf0SedqMYs4Joz/duhygaJKIV2mxt",
-	"AB9qX6IH0V29xyMJCF/YqT/f3H9PAVJ2vrc/oMZx6cscF5dhYZipD53CF9JPUHKCl7JPM1EvCznn0xTW",
-	"sagyw5p7rJkI8TL2vs2fs2dkopMAWML2zhHFsnS8cZXgtYaiBqEhg15kBFVmrFOASUrrrpKKgDfMT23e",
-	"z7VHTNXc8rxzG11aZw6SIzf7+ToSLBZPSQrr9vbt67b97ED24daLd3xZBY6CD9IIu17ACcrV1e84DKw2",
-	"NFzhQwhCABaEaobrLwtCc5QH4axYPbPXMS4C+MKp+G7uboVcx5B0HB9BU+YoZQqqlFWz6Q3jN0wqSWFm",
-	"E/kYms35hRtxuAmjjVhpP4+NumYh75tN1hbYxGS3j8AFU81ftct9IYOCMLlzjAnC+Fs3bo7KzinukT0h",
-	"t27cRODYNg/nWbman00uNpg1sjMTo0MRcECyUBZAhzbEJFy8BHSol8llU8rQW0kkU1jAZ+HiSfrl5mcP",
-	"3QU65iEbeIy3BZc6h4JxAJ5zYxmLu51YhcJGBSv6IjSbg1VJTkqcKHroLbT53Rt469rq6qDk8BZ02o8B",
-	"HEIl7ZNq5KdwglVHg+ZTfg8iiSI5u10dSaE1xNCoLPXSKlmwm5eZbgmjR7qKO5RnXLMrKhTs0trTk8u2",
-	"ErJcuWe3ecLS6xxVzBw2SxL0LmEphgJo2BylaUu0tYgPEOZmLyLQVEhnMboa3peo2Fm0m7nbQ8vtEQJk",
-	"GTbupsgn0M9qeVSi2cUX/+eYYka6wQhdwK79XJW428KQ74Cw93L1zFEC1OLliQy0vgLJnUhvy7HWSieS",
-	"58peFR09tEiLh/YFpeqtGzdhsudH0iM0mouizTwXHQxSOOOgb5m5ZIpNV8bKGMW5w0SGIAc1EjnIwlgL",
-	"EIXVlB6LJNUrseotYePpUWbK86o3la7eExkpbrAJTJTnVc+1evRYrOYMg7Tl+idTZkmselYcFRD7a8f/",
-	"/ZdHP7p/+OCfDh/+C+A3vF4thCbDQJoW/NFEe+JwQcZviQMnGoQlmo9TlCepRSt06EcNbrvv6RTLkxoc",
-	"ijsqt8DiGYi7HZUMwhmUwn5cVwmAu2t0w4EajzV0LsM+q+I2Oo5DBRmA/PB8KR7/888/++QfP33tnzx2",
-	"+OB7h/e/d/jwp4cPf3u7bmHTYzBnsqR8UC+v3H7+usd2uRZPXV4SsqFCEbJI+jJo6INgmd1WPZodaWS7",
-	"ArA/UiFZrdHiCW+YUyH3WLoOsBt9SZn/qVLY6dhmZtJ71bMu4mB4AZQiQDRGkgVUpq6DMqfbNVhmKrO+",
-	"sv3NWbqKaRQcstKhb1YY+6PyFPrY2veaj1zh4D+1CDWZLTvU5pW8qhlpRW3oHICLOE2IhUHWwIEGWOOM",
-	"GA6VdVrQnnNXhf2s1kXbd4dmQqJnbATYNix6l3lkBF/a8DP2isW+m7lu/fAEIFdq8NOurzOpbINP8wSe",
-	"przRohiaVARwCi2vl9mttCWSXqQFWevuPuZuM4xojPo04VIjQKVHTZlC2+Yl6+kLfkou+R6Gbuh5RiPx",
-	"ZS9RKfWXpQ78iGriWgbHMTaiwLtce+8AxJEIDQtuuilmw7a4uTcRPISOakDxGCWMNEQBccshHdhIg9h2",
-	"9h1IFt7IuhOrxPVI5ftCsl4LRJd9jkVG1uzy6tdwP1zCMa1bmbi40R4SF7PRe8+QazM/LZfWARel0m9H",
-	"pADdS93aGll2eW1U3z7ioa+cYUq3DevxeKSoNaRnT4isBa6Ru26ubNMxdKgaXWALpHtxNxXSCFLnR8O+",
-	"D46xvQJnz8c3CdNGaOCizB4U2E4PiLTuQkg/Rr7BRRirogzJ4RV661nJY+iMOHDowNSXQp5yzNjKVAiV",
-	"sBfvXF96um7FtZHiy7685iDP8gFDvITOMBf980jmusbIpLWsYyNniughbHIGpQaaTk9145CSjwjxyp3s",
-	"fcCD7iVGl4GxEJLHY7xC9LIwgmkgYhpuki8z6WnupMuVhKTpRPW0B3/ZzTdKE0aR7Qi+dIc5zBvEIPRl",
-	"UwlrCvNqVvNqcZnrhpcN50vIvMDeDdm2ADw3owHtz3a6yjyRxL0H/VHMmWl1udLQKNJVUd58KXrtUtDy",
-	"lMm5lwwpOupDmkTBlimZQNaGFKnoak7Fm9g68uRSyumk8BpWtlZLK9WV6RLgLoy0aq+Y6+7AZdOyawco",
-	"ZBKnAoFYAEjinLF8UoXpV4TNrVtGEnaixv5Aw6jRK415oCNgD7oSnt5wASardWE5ioPxADBN25oyVSmP",
-	"9YZrG6iHrkeZK6ghjc0joxfSbHWZXeONli/DqNkUCUBzoHKqB/IBnW6eCK6VXGYvYUdFfFQs+IHQvkTp",
-	"iP0UsYkl6cNmBthy0dAqtYDC36Chk2236EvnKTNyss0TcwzBopemrgEs5MWFiYH5nUsiCIw8uqM+bh3o",
-	"dGaYuYUOGioJHeUQNlaGhHT8z/9w9NaH1c64kOvWrhpVH/ecSK+6i05KEz2V7F+FIOogn8KKOpsOA2jU",
-	"KxUTmdrmvA55X5OoaHEZQteMGq0pe6ISSb+bNV7dMY8oBIndljwBgV8MTTy1eo696rP1LTtcVbJvTGad",
-	"ApQAnVk6D6AYJSBCux3tMXG3IRAP12M9I0bQVyhUJxZzS+Vrxgq6pIS8j+1H92IO+bu5WPAENLnSaHHQ",
-	"/TU0pH9lIhq9Yu45PaGO3+eozffEij7Y+8rddjyd2L6Z8pw8b8hvAEQhQnMo4CHZMRwGDdKwPjfkffC+",
-	"ccm2v/kc2+UJznK8160sbAjbNzJoKKRhvG8t0MSAYbmEvkFDAImOTpDHozGRhFsdfTW7ciLMRp3ytFuU",
-	"GnaCHSFDtFudiIG/eVg214qeJ40Wl1LEpQOINo/irGdYxVO/SJ0/sg2YoPWHVGnUjOYJNHkzP6KZwgC0",
-	"dw12BOWobShVL2KAVIsyR3gr92x3QpvNUiXJcsu1MJ9duSpSQ3NVvrXc+sAiRKAZp6LdKW3zOuv9uiUH",
-	"5gTKNKWR4bSMmUHLXYZ1d9LDwe5coWizamtXEkEfT+6hKgxUnRhBl93q6ItaWZKn4QnIymMkVlGrmVPm",
-	"NPQRKFI3+Pul6k2oqURyV3VlOPb8uWGvO+3pM2qt6eHbeNecAISzl5rE5WDfH1Kexd0ONFtlIU/no5La",
-	"4RELvyGiA4F+6HYOu3L0Dq/co78mkN52YWbLX275y9mLpjs3iUzjkTC2W2yOC1rxEHTMOJLizPKYxiqI",
-	"49KNWmlGMtKtkwvi/AhVcvg6PPs2vB1qhBdVFE9GKh4IPrtbcyEcXEIaE3GYHCHVOjxJY2hf2ezGcd/N",
-	"rFocW7fHEiamjM9mt76u5+H6i4DnPo108c0sM9uos5SlY7hv7fKcQdy3M6xtzPPIXFMEvK09AkigdR29",
-	"s3n8bXP3OFGcc2bOksEmxY2eEwxF5v4zSwuewUjuebn+LzoT0bQGk5RRjkIzJxD1agt/oGdoO5KOa0bY",
-	"+Lbd7WgV6wV31VnNe9URhliw/rzU+zAP7cq+zzZt6gQqllsCatCieuhBdVkziSFDHtKh3I60juTevJIW",
-	"oWkT+ShZ7fHPv/f5W3+qE9COkkJXmNFVR++tjpD2hS9gnMJO7VxCFW5dKmQRohfYLtJALDZAm6MP+5VO",
-	"I6Mnz5FazN7mwZmJbOCUMBMESaYStkedYSD4T2ldxL3lZ4gTJSv37J/jlPkcjZ3bftm5zgvCqEAZ5qQY",
-	"lhpWqJy98N4ySl6Tr9inU0Oa5MeoSvp5ybysFZX0lh7juZ7vDNAUkjbJ16w0AcoXjAbjS6zWWopk/j6M",
-	"L9PdO/RsQncdWE8jpH2ZQEhPhMvseVx5+6tq2iAvtZJHB35LxCHTESBnArbhvpC+VM2mzbLE/cwlLHPN",
-	"Ol2AL6zCL7nAwrUwv3ORsF+nSOSYeDAhROXXH6VqysIonCOGCqQKghD1IIqKX1iiAkxtGUJIyNYoApWd",
-	"VJCu2AjteLvLruDCuZTSukiyYYe5xUQLo1od6Pjv/+bRH39fx+7/QxSj2dbV67YBAZZcwCm9twdBpznK",
-	"Xt3gckaiN9+npCRTyyZNmhlIYcXpzZeWvkoZ7irxZd6w0SlP0hWdqg7Lij4gvZZytodSCaGlGPflsFS1",
-	"HccSyqrAgzDLIae0ew87jJpZ+JIav1rwfzOymTuLINUoZWkvasDLUppIZStDI/0xXnsBpbDl4O0Gl+cq",
-	"hM0ERgti2nen387H8WG23NYJLOqMqsntwZRMFdF7t7EPDYKOP3z38P5Pq91bkzVlutXR823JlBvwi9OQ",
-	"qdBTkno6j1/4AcgwCAwvpaLdiTk2AK4yJK6ZK+/YC2fIFsWBKjjCzhjBuWnRvUxDsb9rW0h4HhhgRh+B",
-	"XElYZTcnVnv0s48ev3r/6P03P/voe4cP34Vy09/NBwTsWruTAjrad0QDS2JV2Ccck9xSLsJ542YMWaOh",
-	"wgoilmDbmAJm6NpanUnepjRjaBfjSrXbkTYq/XIZlNcgWV20U6Iwv3M5Jsbyw/b8oLr4wRBAVyWRj0Ny",
-	"mEwknb5WZqJeNFQS8CUVTjSDEQUUgB8HFMC1MQS6OlVtkVApxZ5I51UwcRuFE88okXosa97uxMIqxFbf",
-	"1vwAcTgr6RRusEVco7P2z6EINl/ZGqXal7kk+gaglEF190BdK6IY2Rx7bElHN2ooeCLNbnPrxjLbpKx9",
-	"Vyia7/UzUJKq9zErs9cS0hgS1iSClaGlL9apspFlqlkhQkqT6NrthXJVmhKum84qeHDpVMIur37Nl4Aa",
-	"GmFqe2mZa726iPWWGfV6FJ9JLHj3RnWDy1pr5ssg3LtAIVhVnnhOdE4R0qZ0vmYyi5rFvK+66QbjXUMk",
-	"Io6hAJkqorHujSWqVzVhmkhpOvuCeeaC50JZ9FG3VCdqmmdota8qQ1pf6EI1IDNbjjvKFkThwS2OwAxr",
-	"hAtTOkuFsJvpF6tCGF8d2m2rzqIm+YPi5ejtnx5/8N7R2z/5/D8+qQ9WBE+Yelc4WAp6zuiq3ivb38yX",
-	"6q6zbeQPN0XERAHxZxiG4EyQb31ZO/7gveOffP/Rj3979PafPPb44f/47D/+nH36fx/f/9HRR7949Is3",
-	"PXb04YOjNz969M5Hx//4dx4z1/zi9x47/v3bR3/7lse2v/Gix45//PvH33/bqvq+VDBd6GEad9tkVDSU",
-	"1AqER37dYEd13TPnE1Qgmwm7umTPlzxlbaVTdmmVvfAsDLG26q2urkLR7jJDMxxfeU+QRUyHrmr6Mti6",
-	"tX2HWehilKpBoScdTCArSF7MCBhMSV8OVzSPKLvN8cuXZ8WXZ8VczoqJS5qpmvwC1DKPl6dZlo9TE6P0",
-	"JEJVV4JAocxoRnGKDgwnrkiA9VlDtXcjKRDHqaD3IhSM9iW1qtNsV+xFEpDMI8mwOF8LlDDOAKK7GGWy",
-	"pFSeBEHSqBMJ146XQYS23eGy7zHdgVZs0Z5UiQg3ysIKvrSPBmvBY61+pyVk7iYsPUwE/mHbVJRJsG3B",
-	"k0brCorpWzZ2NhYbt7A8sBg6I6hylsaLq7IPn7o8cQFSUZhNTXhtZVvERuxQ1evZba9Mr8yB8+bfcLiW",
-	"aNDrjgtXNa69rGrcy6sTL+wJc/eBWlzm/nCRLNmgiNaOdbBQHBvy6kXEe3YMn5XvbYhumrELWRzdtk6c",
-	"cHg8T04y+BeppC3P7ONr2lCsFkvG5pVfHYLszLelKJnMiY6HlXvw/0DuVEmUIWoL6HvUFsme7YxJbfup",
-	"34g5N1CBhBAp38Ugri9rWJWa84mT+wMyFRrobwcN90CEFPZVjf26LUfzJbzXBgvQZaMDEOU9e6rbeSC7",
-	"gjOnp5lUvTL5/pxI8/u9MCe6qkzgMz/Ora4DT6msU7ZZZs9mj3jOEsW9bEU6VUl/DDmdVL2HKRTSFIYI",
-	"cYW2+eSO7uzh1e2rit4/wRstj9ksLSqSJtvxoADuka2CL204JxQHUUMsswCzDQLK5cq6H5Oc7UR4ctUQ",
-	"11M19snHGQuuRYite7je1w6nck8pLHHaFazTTdkuN/qiOTM2WNDppjvmi8A8Iu0mEvzMMPQSKfQidGxh",
-	"BhehRR5RlBakW4BpvuHLIBHW/xk4T6hG9uIE6mKODN7Yh0faR0OTAsx5I0WQnomwUzwCdZV67aquNAyc",
-	"CK3iA7EDTw0wjpb11YUlg4/0IMfdrGGUjm6HpgNdxw7M8gppkVvMm+hOHKUBBGKGXiC3GAlLldrHJEhl",
-	"x0mMAE2VLxHIePh1A7+7uvpEA8lUKvgkltYCD1sxFXzBKIMAbyuNeOxCQxp2L453mirp8SQMGDYCSlXI",
-	"+/TqUQeK6VyDMtQsVcr6IqXNBM9xauUfdCPsQUAKHhaly8yaPHR/Jh1d6BKmaPbw8urXShVhoncnJy8e",
-	"gEwmXjeBm88JTWZwGqO9lrifiFUpVY+62s3lCPi6ikMj7EDqmD+WLLubD8CZlmGM3RVHqUdixcuEkEog",
-	"35QRBWfycjK1wxDwEnibVu6Zv3fM36+s0KQmQ653901ao2KMqTE1KtUF2jCxraix/3ykz7X7XycxU0sJ",
-	"IoNS0kpRw+zBkvsxZ+jl1uxb2aWee2LmKVKQG1FGyV+3JSlQgQBYaYhkZZ83nywTvm8o1tADZmI6fwTJ",
-	"ea0yCUlfgX90YicKoJmtmPsrM4JuirupIY9ZqpLm+Xe43q9MAuJ6H3ASlJEpXqbiQVWeSz/BfULTM5pf",
-	"tiyu/KLGfYC51vCUzXau0M7QENW4PblnnnOGfFZz+9hcVjSowJ5pdzWgkNt1XNSuNA+cUqhLsigVbbwB",
-	"pok4ykb3giAEB78Y7IpRRow8/W6XyzRK+/B7YD8FqK8ts02L+mkH8xgnh6UZygP5eyCSJVhK0CPR878E",
-	"AKFGQ0sED33JgTkHU1zZpBmuvhyX4mpodNtsxcVTFezUzkVBMIOPVglgwecNNgdJrXlARA+pGEBtDRHX",
-	"Dh++c/jw4eGDfz18+MHhg9+fgCGNBjEVjhxQSc1zSdReNBJzc7ugNIbmXxNhHQTZpNafDraPIcBELCWq",
-	"i9ZjzvqKNOFMzidtCYLNebzMEuhOaexlEdpuJUe//MPR3/1gBIkSCuhKrNR+t1OddA0/U6+UyQqQT1Is",
-	"fWnt6XGa6JDn9iVA/KScHaycCD1GUUTGIZLiMggXXYuZnOcCcrEwVb3K0xtntfWVVd7Trp4eyU74nnYj",
-	"qqoB8Gd0V1mNFEnGHLsgVxFjdi6U+xJ5HHDurjogqk5G73TNvmmxZJ1g9oudnDes00nUwSmKJe2zbpV4",
-	"xYpUv4lD3Ororfw9FxUFpTjJKtqgi7K6H3DmzKfyFteTcRYmvJkOzGVS02MC2ihes0zh+lLJhk1kCks3",
-	"UfeaM+QBDG/Kle1vzs/qKC461wj3P1Vv9jCLnWH3xlZaDjLnOZRbbl29fl4bWHv0s4+OP3jv+Ocf1qma",
-	"co6bmfIe7+cz0oY7sfd4/6KaPzi7c9FMx5f0YagDdFKIAM6neMyIZxwZfEaU5EDIVZmiqcAhKuImom+/",
-	"9uvDB29Wi2xCtarOXNzqpvkK2NApKxUTMOa48xiw2o0715cuXa77EpUaaoiUcyJsMM6e2760dGntaQRq",
-	"orJYzWKFapK424mSPmLUY0sSq0RJIULNOFypErqQWjeiImNbiphn9j0ML1D+YKTZ5bU1G+MNYpUG4M/A",
-	"pwTrRluHWFCUOqB+txC+xKR3mzBz6ipbxG8TF5QNc7O7oKx4Lo4IWpZMY1dN4sza0Wu//vytPx3/6hdH",
-	"P7o/ius6sZCRbrVpiaoKN28XLpzIuJtZomjZYL1Ihqo3DHLvgO2feOrJc0S2v9XRxRUsq8Dr7u0JjejL",
-	"e4nqdowd1Ge6CwSVeKgQ62J4GLRlHkMc3vB78eDX8wLLydJqbENUnXubDnzG13DIyQMznVCzLxDsCm80",
-	"RCet1i024fcxtHvuwu1WR+NEcxQwmYC79L+RXQgrhFBEQEiLukBjUDA4aLcQqVkoTanSaOLuC0VKQ9D/",
-	"SQVkRe+Fc5eSer87vbjveUriL3LviU2rNi5SGhliD4GXluuUPbVKOddWUCbqO4IaiWadKCCjECY9MT2n",
-	"3UQuWciySj17k1p15tMDIVKND/BYrxU1WggvozO9e8Ol8vgyy+WRUnVlQ4QQnvSo0XlXZt/jQ1nNAd3Z",
-	"vKw6NEuVuiMapT2aboRCplGzfxuuvpAqq5kYAteci86KExivueJ6zxMNBkd0iG7DCepMYcdaS3/WiqJg",
-	"hs3cC4XeH0PvYzFibtNlM98IjcGZ6l3ozCtKdKdQTGcXs/b5n98xtgL79NV3coCkNhQSJQz7LqH5vNun",
-	"lm0gpnb7VqaN246Ve/jHBPDxjrNnvDEXgC82rRzMwCYjScknewkPxdkhJnGAgmuuZEvg5likpwiZ5Aao",
-	"ipVcoYdPSWafC1XYBQrnSR924UB2UhcBohhI/EUlF87KSEmIOYs0jUXIajRLN+36STj01H0DJiAG2zbg",
-	"4pPCpEeol20O1XjBip9TBwGnWh29/dPPPv57xImyeKsOeEPwxB4By3b2J6IQHUed8eEXWsg46pxP7AVm",
-	"Oa+zFVdnkZTjTgqj2/MVd+PRr9+zkZh5SXZwl0+JkwcLvLSIY74bY6oM21NCY8IzAcBAfp1KWCIAYI6i",
-	"AuTH92WNimk4i0W4R81RsMTJNnrNubzQZCq0d61vYFdrGL3N+2xPYfjhu12ecJlGhVagPOOSpf1Ihr7M",
-	"0rikABhY92DI5VEsjHRHaR5vMI6DpFT+LFVaNHkWjSL12189fu2tOhVISIVTPrNrHnnoRRmlF9baMZO7",
-	"0LZOl9CE5trdJe+ld6YP5rWCchd6WVwngnReTFoyfFQpi7UdzXCj1dgGcv6iPXmrO+W8+8slmCIA981U",
-	"dz7mixnODFYiOKusie38A2cZJsqPU4qmoEA5wwWLpOfSy69s377OUrPoRt4AKYAtQGBWczu7ctDt5loC",
-	"0hnRkGIQXoaCtIFW+2qHiDRgDaX2I8FqX0/Tzi0Z9z22zdtiO0rFM9tpEjVSj22biQpfgjOslaYdXV9m",
-	"m5Bv3zTcg4nbWzduAggBZ4nqUYQ13BOIagvFek2V+BLuaEeymwrNapfXnijF5jKUdEMuzCirFR5+PtHK",
-	"MWS4belvKmQ1zJw2Hs2L7QGqZVkr6iw1eCxkyJNRXoHtVtS5Yq+b5QLmx6noRW30kZD3tcca3XRJNZue",
-	"hXVgLRVHzoULClB3N44a2feGOdi+VL35MXYG8msXmtWOvv/R52/96fDB7w4f/vfDhx8cPnz18OEn9fGp",
-	"Qd1K+PKB9wc9JxGdmFN1qoqx+cIyQ3wQti9Ep1i8qRFBBROtY0z1MNRUCvw6QBAXL7M9m975SIIxhHwO",
-	"qK9lhDhRAEOnuAI2K3B037NtvHrmSAWFcUbWrRZ9e5512EDrsa5FDkhEQ7XbQoYiZLvq7pxOfuw1ZKtR",
-	"ycveIZc8rft4O3UMtE8NzGCF/a+gjtX69etY35WqVFDqlb+AFeM9fiCoWhy/MNfgF/6CS8gvlriepKhg",
-	"gurWKvLLclEd9sOAH6Sk/x02ADTGayQbcTckq69YLwJXidBi0w00vCiRg+aCq3YS4yCXXoLwXYd3IMin",
-	"8PHrLDC7owNW27y8svlktvnmW9ifACcfsNrl//nTp8wZDz3qIeUOfqljDN5hMiL+UZQw1ZNQdc8tKVnt",
-	"APcaJkDRek7tGu132OWCqgOx2u47aneDBTyOA8SEIN6o4z2a7SrDZghWa+dieyvax4L5DqVX8Ng04X2I",
-	"YfA9owG/XFnqgatWBSUXx3kkOfgEy7fgLeAKnb2P3rT8YRnJzkO8bOWIyfXYyVEO4jXYrBLau2m4xoYR",
-	"U6q5GKYyC9wU4mLsvuEgJqGe10Y7m1hw7Fq9Jcboy0CbfQllqQzKUjObEQXGrjkxhCb+FGFAJbVA674M",
-	"CtIpYLXO4GbQHgywTKnBBP1hL3R9C8xwkj4ohcgm7gPideLia5Z0EZQvVr35AMVq3R2C59NWcHGwbR0U",
-	"C71C7fGr9w8f/ODRD/790c8++vzdNydXnnKVFLyxPxOy541WFuDXRtljPRHtteAsA4IWIUJ2Qw07x7ZF",
-	"u+ouoqbafqxMtwD9He7dgFMj2RPMIno3hE0D04XqbnxIobvE6tfqrCtjoTULbB86nFEACONJNw/YuKiJ",
-	"7bBP1V7UTAnoEXU3kaS67krb6XmIkx64T8EGJorT9YuUtB4Low2TJ1vn+pCZeeBel5aJ88b+RYWUMXM7",
-	"L2fHZAo49vWm1Z1z17mscyF09raKP1XnHP/TH47efO00zJsILdLpcO9gzEGL9IYLKV9UcX9C68shMdsd",
-	"mI/pm2Ifm3yIHrycebt3g9T701DB6VA8xhMB7f8FrQnJze48Bc+EZSEEtTa/NDsLnoJNWaEUqs4i25Mj",
-	"R4q1cUUiIwhvouD//yZh/4JiXXv0x7eOfnQ/V3E5q/6Vjo2rcr6jl0WVxXo5b7CaD/zJUhs1TwldPb6N",
-	"zSbWCw/j8det6U+w7TlgUwv1/9kn//jo1+9RKwFfPvrBvx+/9kOPHf/018c/e4BJAQS3HffZ0S//ePzG",
-	"q0DiVnPeQc3ZI9Q+D/BXPV+CExr7BAD4FtQNM3w8of9RnwOC+0P8JwTz8CUZZ3qR9VQSGtX7tbce338H",
-	"02o8dvzm/ePXP/5fn7x+eP+dzz586+gX7/2vT97w2Gd//sdH77/72Yf/yj599Tf1DfsWkfYlwGgvapie",
-	"VUujFCCijSb7spKiss2P50v0H2Gmz1D2bJNJRUqHl++wlusI5EvwqkAaObZDrm8w5boAIa0ijifGyy3K",
-	"py8LHRHs2EsEZYtXgk7b9ljYRaYWmoWJ6nTK9VpEoUf4Zyysn81Z84XA5cdloA4QVT2ycK0JNY7aZM+1",
-	"m0ko4ggBi5FZEIAfecLw1Af3hxqajDhfFJqglXna2+aKLcPAerKqmtNgsoysmbkYQPPfnkcf02yxJ2lj",
-	"CldDLxWUUq4qu8VlCNK2x+P9OYI1A5JMHAEMr+GPT199ByqzcVEWoQU9OhbIJVysxYkkyb4sYWzC6JRq",
-	"7K80o71uIvTIGLa58Dpd9xdeIjZb089IjdHoRosOqJtr9ty17NTC3bqn97uvUBsfjATYpZ57IRgRDoLb",
-	"6kJrTB4LDXlAUsSaaQEuhfaJyBLzKkeK2Ofxki8J8uwCFJfy+UhOJEDvQDAAehCsra5C0uj8IjPDtYhI",
-	"Kqdqi+BUQfSgjyS3O3Ttbbx0HttSGHKSndlspNGBsPGA3b4N0FC2ZgIA9nOxLu3C2kaVOKMIelJTmMg2",
-	"ZIpFMx2RrjdQkANNSooLc/EcPYX5ncDVc2k2M6gsAjE/zimheM9YbOjWsTFDKXosTx+sRolXGF/gSMxK",
-	"ipEMLHWULoW8r1fu0aNHlundwTuuYrH3zM56GuYO340rl//yV1knEU3RSM1BOifpmS0/rR2WbjtcpCzZ",
-	"KVWYxpDN8aQQXGWpLjj8pOdjBRIl5fMNJdcVN/cCSgVHE+fi/x1HlHPMrRNpQRQUaHGys7vHD4SuBlIh",
-	"KP+X+MFFPCDMtM7lXID1qJBH0FXEYjhgUtFcjgbYKMZxfNXMNeimYqompeBBV53DB785fPDfDh9+cvjw",
-	"J2OoY+We+W9Hqkkz3lzLb+wySilnDS6lgpg5ZmOFrCaW95YZZ1duXWW8rbqyWF8F6xdHHUPYKuVxPWvE",
-	"olPVITl7INYxKSZtmVHg2V4GqgGpXdSpFfyeopkuqW6ajw72Wv0suWZb7aulF6WdY+avxvO0vcxuybhv",
-	"sfddqx2ZfzFqW044b9x6bysy+MqZ68vkvS+T90oky6LO5/B5C0ifMIki5ZYnotrsIupRSZLBMAVT3RQq",
-	"Gdp8SQtDjKkINxjf1dhnW1j/GFI8jbJcWNaht5iD4MMsu2JSG4g/FIRZUiH4JKkiFbIvIO14tw/px6dT",
-	"w0gunkQNmyDpuKOSlMcrHa51TyXhUpbrUdnZG+VNV1uJBk0qRZtHsWHYSEJFbmCfDA8MkJ96KsGOGw0y",
-	"KCFMxlqqm2wgbA/W5e4zZ1VwCU0GE6ao0W0e0XJtdc0QixHGFAKAqeFcdkWs5J7GGl0zW5AwUepL7O4s",
-	"1a4KjWxV0A+eS8YbED9fZs9H7ciI1o6RtnFkaJKHYSK0Lq+cBWVji5YQklrOUO7FwzDC0ONWrp9Qk8da",
-	"eAMthuBFB/Z97cmif+qJkuhBocEQPqS8p9A4JWdtmEJuNEfvARyWZosjcOBHgDXYn36N2DUiSCXFEkQ/",
-	"LWVq0GOhuQ3tWI4dkWhJKSnljRVKu6vmEej3A0WWkcu6c416YV1EiLPBRj/BfwqW2Q3iDsjU3/ClFmlq",
-	"g9Z2AiyOmikiwNpmg5SLaK+gJp/Eo740S76oUV1hVCepl9kmg0CtBZEVIc3XOqkvr62VE7oWjsznQ+Fu",
-	"i4b1vpQZJRRa7jdaPOGNFJNrqRP/V9fYbj8VcG7l2WN1dYxc9BZgMcq6IY+BqiuwFT7Ey97gdBx2uZy+",
-	"HEkgCssGlNSyHETv9Gsuh9jG6mjAFgCmJQ8iUt8MeYMqjYswir0mqDHfgiu/sJXm+KJjS82tiKBFKlm1",
-	"6trzrcIQs2ztUBhooupzo1gjnJ8N6cy7In3MBhRL0vFiOK3K92CionS8/gQ16ZCs6UtXk06SnfQqMHyK",
-	"sp7tiTRrH3N59dIyM5S0FEmNzcTiSi2G1S6vfQ0X+rZIk/4SVMDXN+hMaUYHwnY1y06WQj08qUqAmWJO",
-	"JKyC9whuhGtmzn1f4vPAOGt2E9TTpPBYtwMqAap+WDrvsa5Moxih96K9VupL96ZUnUCfQN6UZq47MTGz",
-	"evv8EOfTSGoc/82h7N4C7iCjABllZDqhUoVoNcV+KMOdoA25dcAAhPjhOtv+xose+Ec8xg94BHhAXuZ9",
-	"8lhLxKFnM0OwEfRut9k0mmcxKdA8OpIMEuSEFssM8whrFlOgn5LF6ss2T/bBeLh2tyFilghu2CGtF5IO",
-	"QcyhqaI7cAm4KVKlYr3hy0xFyd1CXqqWikPsmJ5EaWr0MM2C/xyUkfhV1ZOx4iGRgVnE0ly2MteEkA0V",
-	"YopUmXOimzaXns65J+xnDdP9TnRK38RU29M0I9hutNbSlDcACHl+p0Q+YwIC2YY4t7/xIvq1rmx/E2Y4",
-	"hvTNyTI6bo27+6JGT9IUe9KGPJ08lJ3NoiSOXVR24bmTtKWlMsXsiLVKT3b+ks0y5SSZk21uboKa1VRP",
-	"imJYY6w28AKk+vKyN4Wn5V4QTTYjP9HnS04UX5Ktih5SK1Y9dsDjKESQMnEgJMRfSvNdjTYucpt4Acu5",
-	"3OTOJbCSJ/BhUsX1C+dDfziYIRiRaOWO2GGSHEWMgzJm5Z75z4LgdnjaaA3Lmxc7IZ8WmXiljkuaxBST",
-	"uL49F98DJjPkXM27SsWCyyHpRxeezsBfnRM537E+26yzfTQn+2o7VZ2iLIReyjEKt7bzXWCToZEUPjgy",
-	"70TfEH03pEgOLNV2k3hhfWEFZBc9Z1BIH/34e0c/un/48P86fPD/HD74cy6IQy06F4abfR794r2jj36X",
-	"SxzEBNHh66AzzmcfvX70/j+w2ub2zXp2D3WKKH08gCUdv/n9R7/6KLsBIyeVlx+9/38/+vA/Dh9+nBVq",
-	"Q2FLbpatqIO4HcPPQMTQw4cff/bRr47f/nl2k8U2H77l8WtvPX71/mef/MOjX5lhDx/8D4jt/sis48OP",
-	"MT//+GcPHv/kR0cf/pv55uff+/ytPz360y8PH9w//tmDo9c/HsouKRvms49/fPTar49ee/3w4cfUW+7t",
-	"vz1+N/fx5x9iApLriVHPT7/QCme4bavYbSm1nwuw4BdlM/lrY6a2lUxbMRYjYPYkq33+ux8e/+HB8d//",
-	"zaM//r5ekpGznD1+N4pjdDCWOfScNoC0voiRTCeq9TpwCZaVDphcmaHsDRjJoEjozNtSoeFQXMVNYXPr",
-	"BotSLeImuheTA4CSNKaNPV8ww5nVtBCM76oDQUgOloGQYYdfFUDjcq/FasZOQ6ONQr+ehY2vo0MDq90H",
-	"od58uXXjJquRe4V8iHVb/obuI8ZjrShAbF7/vyxd2b59fQkOKzIDC7NWHb3wyrdf+f8CAAD//w==",
+	"7P1tlyRHkSeKfxU/9Z//6SpNVKmq1RJS1dkXjR5GjR66t6t1WVbVm+mV4ZkZZGR4KNyzshJW56i7r4QE",
+	"0jAsAoYFdmAGGAYWDQzspVdo4MV+E1VXt/Qt7nEz9wiPSPd4yCpJs+cuL1BXRoQ/mJubm5mb/eyrawM+",
+	"TXnCEinWdr+6ltKMTplkGfx1GMVxlIxe4Ikcq79DJgZZlMqIJ2u7azfGjEzVIxIl5As0pQmR0ZQF5Etf",
+	"+tKXNl94YWstWIvUiymV47VgLaFTtra7Bp+sBWsZe2UWZSxc25XZjAVrYjBmU4qDkJJl6sv/9PL25hM3",
+	"v3rp1c317Zd3Np+4+Z93Xt7evHhz4y/WgjW5SFV7QmZRMlp79dVgbUCzLGLZkzxkqh1H5/qN2u5ZMpuu",
+	"7b68tqBTKvlasCboiM7pWrD2ZTXJlAu5dtPZvciGN/iEJW5aqcc9qZ4TPiRyzIiQdDgkggkR8SQn15jR",
+	"EIaox/wfNp/cv/7MJrZcN/ApPX6eJSO1VjsXHw/WplGS/+0e79HTyYCH6m/niJ/c/78uCML0OwGZyeHm",
+	"42R9HskxoeTzV18IYBohG9JZLDcIz4gYR0PZ+3Ik8um8MmPZopiNaW3NRXLoQD0xrXgIPcsEz9xj7ifs",
+	"WPbwjb4hdJqxo4jPBEnpiAVqnDyBB3EkpCByTCURi2RwkKzzLGSZCEiUHPJZEopATSmdqg2yAZ/01Yt2",
+	"Bws+y0hMhSQpj+Otg8Qzcz1qz4pd3N52TTVkcXTEssWVpzwcbV7oRWEtcwx5NqVybXctSuRjl9aAO6Kp",
+	"InvBG1Ei2Yhl0HEUsmnKJUsGi+fYYpnWl8ksiV6ZMTJhCzLkGZHjSBDVPxNyj1CSMZktCPAK8Dqd4rs0",
+	"CckhDxckY2lMFwKeDqNMSEITMWeZdyNcKYa0qcbko+Sjjzbzvl5eL1n18/Om6iSSMkpGN6iYeLvW7/Qk",
+	"FZPz7j+OppFcXsxrdMSIiL7CfLsWv7N71pt+bffR7UBRH3sFLm4Yw5Qm0ZAJ6SWAeeG8Jz9l2WBMk5qO",
+	"9Qvn3THIFG+v8PQT6fJFXttlwmu7/IuMDdd21/5/DxcqwsP4VDz8FB/MlEx8cTY91D2m3Ntdys+7r5la",
+	"KMGu1hLWvNX7RCicMTnLEm/n+Pi8OxWTmac/9WRVCu8/9xK2LqlkitTP6GFV5cSXBU/Iun3mByQNh2T9",
+	"o1994/5vb9//279+8Pvf3P/BXVAFBuKIrDN1NhGlSNLDmBF2xBIJRwCcCbPplGaLDZ/U0dRxaQpqJGvB",
+	"WhoO10CRcSsKYpamcb1GaF7pDdQ758ijsk7GfxKyfZaGVLJwP0oGbHnpribxgsyVoqNE3IiFhEq1SnQo",
+	"mT68lfa+Ra4mpKoDqQU7SHI9iESS0Fhwks6kyNUoZQVg0/g9Hv30ICkrTOuCMbK/SAZRMiL0kB+xDb/K",
+	"pKfUEzAnJ3HUC5tq5E6LYM6zyVN04VYV1UM1ipAuchNmj0iu/p6PWUJiNpSEz6SPP1Xf/lE5BgRiQ6Q8",
+	"EQwMrBe5fIGH0TBS618d4otckql+ugtkvjLcfJEnbPMFKgdjguoRUWMJcQFRf7ogyNM36Cgggh8ksOLq",
+	"20Ecqa035nEoSCSIkFEck8Esy1git8iLHJQyXApsGUaoWnJTT9KRUa91K5b+VpBkiQSvBmvXMn4Ys6l6",
+	"POCJZAmIGqo24oCqLh5O8Y2/hG2++9WWu9C0+ypqziV1NSEsy3gWECqI3foWCgpsQXVw+dqV/QFPmS1t",
+	"MkbVXsV9ocROxsPZQIq1XJFU/5yzwzHnE5fREqxdHgxYKvdnoxETakzQFw3DSP1B42sZT1kmI8UXQxoL",
+	"Bp3kP311jR2nbKD2ArDW0op8UfGrWosR52rDZoyEM2a4+S+1uEVRd0GQmNEQ9vsyozfwsNIhExxSdQSK",
+	"0zhu/r28yaDatShIgPufbMP+kmwqGhdYn+jPRwm7kqQzuQb65PEV/Hhn2zKiaJbRxZp1CKCE7yjIg7V5",
+	"lIR83gvpQmhDA4XwI4892kJHMML95cowChbhh19mA5jI5TDMmEA/TGntKT7YceynwDy86Hw4iOTC/YBP",
+	"U5q4n7EpjWLnE5R7jgfpmCeeJ1xIGue0L/PM50gYjSIpApJwMl6kYwZukOVGMjZkAznLXH1U6AxjLCZY",
+	"HkGpKU2eoKCvRU0zJ0MO94JNo+TytSvaQC4v2iBjcHahHtXmvArUJsdp5JM85DxmNCkeiroGkxnqWUaZ",
+	"WOogCp2aRZV1g7WYCtmbifrxN3bn55eMDaNj56OMHfGJjwb64ZkGJZR0dwiwp6epXOwS1FjhpdZyKT8z",
+	"XnWIHzbImHSfoRO2IJEULB7uEq4UtAiFOB6k6JfSfEQiueVUcWzeB41S0zbId0LBiAV1G9j5Sfim+xFl",
+	"MajnfFJTFpKnwqhfeyRRJG84iLxbxrCY6zAyFBZkqE5+tjXawtNozFMiFkKy6QUBCpTqz3IhPXapA9+U",
+	"+prSBQn5Hkl4wsAtBuwkx1EyWombisPt0QprBWvogNOPFbO/+qpvVT/Pj28sUKepSCktl1eXFFGSsKw3",
+	"ZtFoLHvTqdXY0ksxkLfhpXkU1rwzpce9OfY1yijScvktr9wRLDuKBp5n0VdYbxBT4WlU0ozVdaoW2SW1",
+	"XHtUH0Z6h1aps0SKZSo7KFEaYWk6emzF9G828MlK29+wkrWPHrnY4Il1so/tTWxwJzo5a4Xvbabr9LmL",
+	"H/MGlD7a3IRh1or8aaCbxckVgjcwdjG9x+yhbQeNLO+fl/vjdvvhk9gKTfz9fCTksiwMqQQTs52QtsWq",
+	"49hXs+/pRRLu018pppuH/JiY18j6yZ13Tm7/7uTOj05u/8+AnNx+4+TWGyd3vnVy+7cnd+6c3HmTfPja",
+	"zzcIVeZ+QtSn6rwxB1j7cd8YR8m+ZqClsVfWB6hSnU8TgV9Kw+4C5P+Igv+Pi4JPRwY8iTEAlwcDPksc",
+	"YkBHPRRkKu/cz188uf3PJ3f+6eT2z0/uvEXQ8336+punb77x8U/+G+zeD07uvOXSVfOWncawr+GPf/KP",
+	"p+/9fW3DJqzBpdYMM6RKgh6Npm4/vvWNj35358F7P3nwN288+M4vT7/5B1eH9k2ZOzBEv0DmYy4Y4fOE",
+	"DHgiMzqQ6KuMxB6hh4IlUt8eMzKnGRvzmWAXREn/9+ue+TD8Cl903BMxl46F3IewDnL/+7c//u63T+/+",
+	"88nt/wEU/vbJ7f/52Onb75+++cYu2Xn8w9e+fXEbrix2nlD/3iEUnN5RBrOCxvfA2c1nkkSSHHI5JiOu",
+	"XsOvd8j69qUNy3qzDFrj4W7vJagen3lES4m7ggobL/GBTZrSMFruG/cRqkfjOfDMUzRsx/SIFUwxjFgc",
+	"ikDfDSmewV+6HWx6jM/Ap65jufsZXxEXLY/LnBAtyXltJjuelktiyg7/eayF9Gk6K5YFR1MPFanQ6QKr",
+	"slUdJ0UtGWHFl/lx6LnIzG32IxrPGJF0wuC+C68zaByjl5wmoxkdMadPcoJOP3NFsPruu9nFccb1DJbD",
+	"cRZMPJxwgi/kNzNme2VUjtGjlBCKs3YLpIKXG4/rCVsUinv+IB9jLsFvtlk74RUm7lMt/2Y14eCSDR6i",
+	"ewWunrkeineWz3O81PoknC+TKAlbzd0M4jn1wavB2pzGk55gr8xYUnKHWG1/xe3Sr3FnfAUd5jCoaheN",
+	"5PkUfQ7nR7WKHtyoCBuaViRpU7Saw14+E62f0wQwwiuNBhPYw8qUwN08YNERhmmGfDBxX2naTa5k8Z2R",
+	"nhXKtCTCC/qUctyzxTGf91KayYjGTh82CFFKxJhnUoc5KAtcjKMUgysi0A0zRtZP33zj9K1/Of3a+x+9",
+	"8weP8ufd/6vcHY15HPZozDKZ31X61fILQkcCrJ++/rOPv/at0z+9fnLrJ3lgThxN2AbhcWiODFDZpzRZ",
+	"ENU2XC/HkZAsNIG0IRXjQ06zcI9sa4c+xAlVOtwUDIIbBSlGahPH2io4n5nkvWHGmH81xGwwVkPVEzKB",
+	"KVpF1ywdEiH5YEIO6WCihixozMh6ZUSmL89qdfCIH/FowLwW18e3/un+jz/QIVM/uPvg++9/9JO3773/",
+	"jfs/+/VHr71OMjaKhMxgVxFsg6zfQAvkEX1hukHSTPWY09+ic0oHENYi4igVe4RNU6njWRKeuHWZGn95",
+	"EuIUGmXlPr6qPoqjtDdlQtBRxwNEn6i610pLQWV/LhF6eQ8scVFpazVKiE/xSHJ4fna0+Ot6MkBTjXNb",
+	"SV4vCcjlXdIohp4CAQJRZ/NxNBgT6ZJLloShQm3v3FswYSwV+jbUE4yxfRZ5UogS9Z4WIyA9nENwyImG",
+	"7V/ZyntkOIvjTXBu6Z/gBQyHQEpQCB5StEhAkmVIlhs7Fx+59Ohjn3v8ie2di49sEbjBJhmb8iNmkajW",
+	"yluJ8c5JMJT73A7aRXborr0cfu3Ki9eZYF3t6TRymFWXiOTk8XylYkaPGOEzCHQC/4XgE06mdMKIlq3W",
+	"nB53Tcg95v2cnMtn9smtd+/96Ucf//iDe3f/SA5jdYxZwj+mhywWgQ4DVAc3oTqC84IAxaQn+dZaUBNS",
+	"1JCFUg4xanzZhBxVGcofZlTK3bjUgUf9YUhNXF+JSmpybJTjj+rfrjBtp+ijetG9L+lw6NBaBzI6Ym5p",
+	"fEjDEeudq57ZPoSIDyYs7M0SGTmU6X0mlfyPGZlnPBmRa1deFCBY4TyAcRNswRsLsnr4UcZj1k52KZJf",
+	"V2871RaLvIUjRL0dmFVpp3BANytpG+UFLpP4+Vxa8Uyrgctii5KMJiGfKvlF1j8PJwy4qoymueIh0uLe",
+	"qlniwtWAMk5Zhoei0m0hNP0xfM1cHXA4uhXpxR5JOMlYilFT0E5AspmSiQVrXRC6hy3y/Bll+rlwk807",
+	"9Vxy7cqLyyLASUl1dly78qKZTsjsGLM8Whw97hyzA7SNQOZUEKXpOI0FYcRQu/kuB8LCr/WzvK5Jajso",
+	"QMNHBsAU0TTFf81Slh1FmFtJVRN+bwU0vprqWyNlV2P/c2abXOR4KWvf+ndytnrPj5Ye05J8NB15h/lF",
+	"DKN/OglTHrncNAOeDKPRLHMlTTyj1g452bYryJgKJReYbpQsmNyzJAf6cEHXlupbVPTd+j1L1KHjC9I9",
+	"YonsDcbcH/YBrwhCi8GBC2l2qF48ZATVtdytvUT0qtsau1S/NgW1wpvdGq+LXhXRKAFHA7zTHMHKlYSW",
+	"/mBW01uvJjq4+31psDbL4jZMmjNVdRWdnCqvR2IC+YfeveS/lc6Tto0gapN0MXE2ld+5eTdpnv3YTm3L",
+	"c0N9cdveQHwUyu3nJCSVs8arG6DxPr6af9QDs6d5Va3MTyvntUyzfCCVxoPyOlaU92KqenGcXDILI/l0",
+	"IrOFW23niTulYyB98AagvQSkP2GL3YPZ9vYjgyiE/7J+QPqDOOqrbdbH4Oa+c5NB671J5QoAT+VgjaZR",
+	"Dy/2BnGk5gktOU9UbKjp0neZw/A76LDDR0VyzPJAhhK3ofs8L1kHxeJ0ESGHbMgz1tSFK0kuGzF5QeCN",
+	"qyDYTu5IgnMqUqp2SBIuCTuOhC0Zi8GGzBu33JqEOJhe1/elDhxv4caFFAOLvwwr5+Mv1jEwG6Dcjz3K",
+	"+h11HjGcxfZ0XQcXQCJNDb3IjuWT+KYnHsRuzDWvz9PMCPAVfM1lxvvC5Rcffvryi5s7jwRE/ffxgLx0",
+	"7cnNy0oyXLnxzObOpYAMxmwwQRuIRMkgnoVoaNu+jbIK67J8lDbee2VGE6mdPjkqxE51N7yUKHtOGRdi",
+	"QHV8QiSImgGBCBhB1ikZUMHgtwuCmHY3Sp7eneY4Spf66aQ5xmhcDr88E3LKnDeCUxMj2GK/rOJNKRHp",
+	"LJt7akCallU6etzL9JncQCrYxAagyR5aYChhNdfo2lii70oejmIJygz1JZZocUokPd4jCRtRZf+AT4Aq",
+	"pTOMZMs4wsoqVH2cDYacTWB9nO5sB48H2zcbebOJxjVkvZZFrjz/MlkCMkuJ5ETOOQnZIJrSWJD1j7/+",
+	"642yV43PDsGErN6/uy/gkzw5Vo/lOpXsSZqFXZ1X/JjV5EHXy9wSGZbyva/pS9AplSyLaExSlpGUZgMW",
+	"B+RwAbHzajYgbLSAsfu2/csF6YfRscvoBIC0eEGGjOnYxpDDeR6ylCX5He2cZxMSap9SfkB1oNeKdzWp",
+	"4ZT25HT7GbAhF08WaWoXHRnYw4xP3eos4j4hity6A0NuQwfkZSGBziEcdDV8uGBtFA1lb57RtCtrGTAo",
+	"dTqt+u0sQeClbt8KlnX+KjeNunyURoNJjx3LjK40UvicZy2uBKtfapycVTrNFGGd4HWnb37t5PbX77/z",
+	"i5NbPw/I6Q9+cP+dX9x7/93T13+mdCB8eu/u109u/ZdAaSKMDsYkjhKldaAMRqcoxlCCGOXJgIEMUWJZ",
+	"MaGxm0I+B8gMGg97sxRCqZ3GkpA8oyPWi3W8VC9EWJIuEzZtpCyLeOgKaccXiH6BUL211JFoPlaU1i3s",
+	"kUdIJMi9u2/d/+Hfnb75/5D1nQ9f+/bOdkB2diDsPSAX1T9YEm5Yc94JLgaP3HSG8C730XWO9mFantyT",
+	"PBGzKYa3SnoMK5HHudIsvCDIYKyMB2GP1XcQt3IlZYyGV5N44blhqkhJEHMlBSnn0OW1qznZzWl6DhZO",
+	"9XxuFb1eM7R9gxDlcHrFXHRUftWAZ901ZkmjuDdwa4WfLyFNKYN7HOVBbQkTewR7+XcDcZSjP7KpOwQt",
+	"EmLGsl5jQEc5d4V0j+9qF6Wlh+P1KubALF1YI1/R56PEmcjY7GBszsLxGye2DO8uUo3/0HzJU4BIRVZ0",
+	"fzM7lFxi8FIrF8hx+ze7E/8GPXbmjrYeYWX7Vh2b5ZUpTLvc4WmzlI/fS2IMecxM16In0sqMvbJNy1u9",
+	"jXwBbqwxx+uNHhgwC5Wib50O2SxmLQ1CPEg8WUzw7AL6LnZd52pACn0oUKbG7mPbAQHjYXcnIDQ3iD98",
+	"7eedwjFtV0s7nvRa/gAfId13LDCTNual24isWIlVdwySNr8PhGFYUyv139EmttjnvI7OvElEwT63AzQH",
+	"1T7zKeoXrv+2BOTKQq0stGqIewMHU42QEazlEP17pe00K0PXaiAMARtxjr47OMv/wVz5zDEmGuFWXEv9",
+	"JI1ZEtJMY1J28P20vlV1OIkebQytDX2C9UmaDFiMWHvdBpwxKpbcqY+6o3wd3ebRKG1uPCCdE9EZIRCW",
+	"UEH6+vYWLkHZMZ2mseojR/X3Eq549+TOT0/u/LeTO29+fOsbH31w1/dRDxH/i+++BH2QGxlNRMoz6YS0",
+	"iwaTWSqarQklsol+u7g2wbkRZXJqjEee2B60jYAwmsURExKdbK3zqDXpr0GP7pCQAtSkS4tewJFgTY3Y",
+	"l6Z/A9CGMV4CISvhRaPYARn0c0GiBIO0o2RE+nmrfW1eRYLQeA75B3HM53jj1WoKN6Ip24+5dA4+Q19z",
+	"b5bFPcmmaex0XwDiy+wwjgbEfAHlCBAnt/9VVJde7SsjEMOQivd0FtCIs3JCj00DjHBymo610tBwsLWw",
+	"pQXxTbBg4Zv+Dfz0MfD/8jYWRz6HcMwCsg/1H75wZT8g6ux87FJJ0TxcuCWf+rYGcRAwX9tz7XU+z/Fk",
+	"lxc943PhwtHPBiwWZJ5FUpawLH0aQj5m3SSCWVvDrSHulambuFRKOhi7LirM+OCOYsRNkhyy15YHCPKQ",
+	"xSzsaexbm3qNwWOzRGNNL4/kOp8LjQ2CtzJkTNFNo3mdxhmj4aIFCfPp2h0uDbyRjtcydhSxuY+cfmLS",
+	"hETQApnzWRySUXTEWhC2LuASv3MJw7JEMMUzYoYpSwG6snkyYO5ONVsV3jPvKz6gQ8RuVN3ipAE1IeNz",
+	"nQ27rrgYL/TVIUyJSNU6ijFjkoixeijHbIqowBrB+pCpGak2dvYwElOn0ZIBj2fTRAOu2IDXgkQyIIcx",
+	"TSZ5DLhqALqcj3nMNrbIZUmmXEiyE2xvb++S0txNzAGN49aHQL1EEPr0919z7Wxvm3Xrehoji17n847b",
+	"rLThIbh9eYvtWhwMCU5+l6gfCkEzbGB2S3kv5jxV5cCcbI3b8zobzgQakDSOrw7Xdl9uCQYedKCwEQKv",
+	"3lzqnztEw5QmdATmvA6YLFP/5NbXT9/7+/v/+Lc2nJLhZty1VPhiYe04zGWOwt1myhuhBI0k7o123uQM",
+	"J+S6xPEgjFNpcUrImUDVRe1ErkN9I4y0pmaz2TdlCZu72cLph8iVjsLrXq/VqPkElRUpRX1WWzQzrWG9",
+	"c3AjGUtmZcdRWR9f1qRmkmM6xjKTQFGqKZ8iNr/mmQFNyCHDvME4TymN4thkN+r0ENTu2gPxhn6tF1oq",
+	"lVloBTQPPTlbpKOMsdA0DEaBaTkgzz67+8ILXjV5wNXpIfiU4XcYrkEXzWqzGSbOX9O9bsUyPnLjudfm",
+	"WjTFjtctuE2Q4mY0Q+B9y5BEk7H92mpdyi0vCs3QIUsgSydsEXpWnCWVqOu86IIZRNFqDfH9eS48dF0t",
+	"xzEbSGVXC6U+FQbn+r0//sPpB99pAPBo4Y3QxlXFGyHpZLKYHQI4r+N6lMeusfLYGh+A931wcudXG2Zn",
+	"01DHci6Pd0qPewMe9nz3KM/D9bkkT159ygRCRAlZsCSAG3cTKLpHtvONlTGlrCWcQIkwdRAkXH3f8qJl",
+	"2ely+t7r91/72b0//bm1u+XG5c1/v/n5Ky+u1QJeurJj9qOvMKKfknUxm+KuyRgjIgqZCMhguqEONQAI",
+	"K8mUSOK8JQYmwV1TXkGtYiHZDksHTKwDIwGXl4UQuzdmZEqj+JAfk3WEhj258+b9r3/n9Gv/urGryJ17",
+	"RaCOQs4baksH1nJ0cpIWbgG1Y5ZYJ4eUBiat0Nm5L2Mu2Aum9NsK/kRI0MmmvWkkhDPo5zIkJLFwM0pI",
+	"kRNI9HeCDGKuPkSlJdWKsW7NvV2KVnqQd9EKYbX4RmdlNqaLL9PKqBHL4qvV1aBDDmPdsPoDDkuI6fXP",
+	"27tZN8BVFrIcL74cIx4lGCbO5FLgdyOEIE6zTa2z5Yk3zDgRPGaehC9MZejgEbVau4xpEA7ZQGMTLLZi",
+	"y/n3rtbPpoSUDpFPLDa+a5ZcqKv3iJ7O+XMHBYs4SpXeq8P6tGKBPgnE0zBMeO2pZ/Z08iRgbiiZH/PR",
+	"qHTAliNMm1bor6KhvJriqr4arI1ZHPZMgGyHPLgxj8NWnzzLEe2wPW5DpzAim+GaQoi6tJWjtKlTn8u6",
+	"1EZPriI87Mhy+lhYafboa3HNH1hnxUbVp542eeaV9xkbRGnEmkluak413dPisxqcZTvzsxKMCxB4995/",
+	"8/S9/3r/ez9rZfoBUhB9tOdO3V0xdTS/1HA7r6Mpi3XUUedluqE/9iaTnRnn2ZfDakdzeW0os7SVhbRJ",
+	"UpLpWpJZXKY3YWlXVUoLWVO0GbCIGbPPs2KrVaV2efHzzWMtUJCft00n9eU8x9Y4oUBsquHFjArWy//U",
+	"Y8OgX8HjI9YDkEc1nDSGCKUBXIWrEc1k75ACYmY6i+PekGdzmrnDaZZHs4rKVOQKd9cqjPCs2qiLPTJh",
+	"qTQJ+wYxahwJybNFJRfwYjM6lx5juyW5zgSkCS6pt2zes/PVKxo+oMZRAiuyWwxbwwwAz6NzVav1ZKY0",
+	"yramaN533YHSZRHc6ejNJCr0tiUCQY2tRTvIAKsRx0PZscJfNJj4PEDnbXvkI8dxloID9TiaaOiJH9W7",
+	"PPQFQwksstkxwunTpI1FimI2+RDsOTST6OzObau5fSzm/JlnUjuVyK5Qv/sFwK8oEH6jhKgvxNnAfVsr",
+	"4u3QdRz4qeXJNRFJ663LgZP8uM44dD4b0yRkYY8fsayT3g1WV0/DGrqRdabad9Qev0CwVzxOuMa7pXLQ",
+	"S201iwvCGdbjtA+boiirG5+9shbAOlQ+tVW9MukaFztzQip1Msu1ulZCD4mj1IxFS6NerOQLsoTiB6d6",
+	"lLHUDMjhfjNAYw33MmY8QQ5iYpoFRIomkhjBdc7XNKtAeK/oC2gPEtA+l6d7m/6aFWdAFMrtiBrTcxVb",
+	"EBTDtogILugghEpoyLfJLbPKNKpAoD67DUfZCLTgt0RrUIc8wGQXBMF3AgOYKAY0uSCIkCx14wl1yvhz",
+	"XZjtD2gidhFAH6AHBzRJPC42zCtyAJ1Bvp9qZAEjh8ZYLBgZ0zRl/ua8Po8VNqKFbeyfIcDlQ7caJc0z",
+	"tCy3kZxt8Um+QhnGxlzIK9sDtIEbYW1AndVjAJSlVCTGxAvkoHE1AtqBObeMwXdBkMvXruRcBbhSitc8",
+	"05e8E/GXggLX9GQtoCFzPORgRHrbakoX65ezmXu3zVa7+Fh2rJ4Z6ucyOUTgoDwUKOPhbIAROZEUZP+5",
+	"l6qwPhcfb0SM0NZhyQEQ1N85nalyh16H2hsYqxKyq8q/be12g953Jiq4sa0VQ+mTsfaOaUCTK08tq3P6",
+	"67KBC0zh5TOfo6Srk36mtEOff77WU1D4xlYLAgY32gpfVoi3RLJKy86BesmqabFs8+Q4b44rLPzQ/TCM",
+	"hkOW+Yspdfa3rOI1USJMz6AYbmlsLoI8ZUq3uMyCXhaJieOmFlCFHt02JjI44JSdPI2EqY6oFAHy4Wvv",
+	"mhIKyoKG38ZUkJQKwUItpiDcl4d0gVdwg5nc5MOh9Z4pTLMAhNaEyyJ8TXXA45AJafXQLePFxvL0X5R2",
+	"znfJ47/cZQhb3miaO1B2PGBpfhfsivWTigYXt/PQBoyuRxUUUl8AczAgysoICOKuKGuVZ/oPtR4Jm+cp",
+	"Q0EOjAJWreRwosCKt6atjmRZPG2G70SwLc2tXbuGaWsb5nEILn4HzYxrSFyAMp4dqyEtVSyxSp4Ehh+7",
+	"ceHVODRXtUt3fYzr0PJWLV1DHSA6UkepK3dFqYss7KUs6435LHNJ5ZqQJXWMiZU/NveEjiW5irIEg1El",
+	"1/GohwuSxmAPWBt8vXKpuFEm+p4uIYpboCJ0iOQjXchLEH7EsnDWvnz2/jhKn6KSPekuBprHJpbo447J",
+	"R18ZjIBECe419QVZ/8L+jY2AbH/42rcvPtIxnkxIOvIBT4d0cUEgCtnhgsCbkL2hfhnGJoWj/dY2W3Bf",
+	"teROTAhNIJuDDBCLDJIyyGWWTZMpgAyo/Wa1AztMFyEbcdiiCLRmAuYWrP2We6loVy9KwyzykkbLCzGn",
+	"Rx0Usi/SI+Y/H9yBx3pprQPJwW1L29Ox3UsC14w8lzKOCZdX0n0olbZ2kGsOtgyuVT4KOe4I2fUmKxkU",
+	"Y7dD2YeSM3FWf8qYVkUAqKM5Hlwj3OZg0frm3AsGXdkvXabpn03h/GrQFI0nqjxc5zj16l6Wkk3TMzqL",
+	"adGIQ2meIQpSzyfdWJbxrGbensInN8AnMmBqGhcEefbGjWtaDwKFc9uqdDGgUwZVAdslGsJcyr2Xp+H1",
+	"OC8rQmeia6P/2c3mN6ybfkg+NiWP0YNYk4h0PvjxXnZtBHZfISPIDf5ecbG6s4JcaPC0fnfrW4gXXdWy",
+	"Ly2BdNoYlpc3/yPd/Mr25hM3i39u9Q4ONm8+5MSxfHpKo/haTAdsDEqp4xK3AVXYyzXzqIKoUV+Kze7H",
+	"RRQcqS+x9pCHCzcrzLCFZqmmXwywLe8QblhZ+e4xOKtmoKcWEK0vCI/7GJ72vFMxL/inZB2nCZfusiFP",
+	"zoTkUyiCFAtORgy9yB+//s7Ht949fe/te++/AarQvbvvnP7wF0S343bapgXjtNdXlljOpXoWU1yJmvVr",
+	"u0zKCvUrM3OQtZE9VnHqmpW3a/9sbzu9h83rfFmtLtTFI4N8yQWf8AuiabGXM90ylvLM4BuS59lQEj6T",
+	"u4QPh750h3wBy57Q7eDs+/CvdGh0LWk9Rfqx6BOmnCK69ygayi1yQz+DmG6JgIqYY45p8IgVCvmogHcf",
+	"R0ISxe92q9OZkERGg0mOa2Zl1GLWCAuD3BlgV9cl6w9+/87pt2/d/8FdXZC3SJ0uc8k4ChlCmjlW/UWu",
+	"wY0NULTdR6BtnCQ/qw/5sSe7y3f79AI+QBxlyY4lWT+585OTO3dObv/x5M4HJ7fvntz+FWSRvbWxBziZ",
+	"5DBjdCIgQrBFKGCwlnAxjhqDe+AldcxoEObyMBWLEPUoVZNfP7n93smd75zcefP07dc/+ofXN/aIzGYI",
+	"l8JnkvTNm321TPlnKU1LiAsWfcw7yz0/y+da94d3WLhL+tBQn2DnD37//YD0D+moT07u/JOi3J13T+78",
+	"7uT2bz76+2+oJ/xYvfrdB//yjw/e+61JFBtCNlzCyCyJmRA45L6dEw1xsFjG7JCOdLDHzVZJQnYewdKx",
+	"VuG3Wl7xr2W7RHtY1aszufbqzSUU9owVdU6KcE1MET+59d7Jre9t2fxQv2bdiVaqDq/6sBq0b/tscrmE",
+	"17M6hsV3G2Nik5o2gMl/a1qBdBbHtXAOHDISlSjXQEGzwWRXO9q1S36uDFqMWY6x+NaYxe0Rj8xQ/VkN",
+	"Vm6v04+X8DnR73SrOTankXRuU91wKYEPvYVaNOa4WV06XMJQNVyRr2ox12Jw+SLV8QtcBK6U6xiuUFDw",
+	"vG4nvQVT7Gl9alshj07swq3eNdXNWYvrnCiPw30m1UKLziXS/aXPv8RnmblpSOkCUCpSBtC6QX6hULlp",
+	"iASZ0mShXZ5FVXRe4fgLgoTGwbRHtknCjlhmI1yTp1BbJp/rWjm9pmj6DSiWqLTWdGbQpJTMz45YiEXT",
+	"wbmiRitozMg66GEsBEd3vNhAHQ5PBSHVFDnexewRnaIRBupkVrtOGBj7wQR0oghh3ODCl9ARjRJd/pok",
+	"zPJlN2Q9W+tlz9TFFVewlIPDc7dCrB87xjDt9smNppKEx7XSLSJAz8UXEdAupk43YkXVnTnLqZhjlUSW",
+	"Y8YEAPjSj2oW70kAn+m4p7uv1cqLgafFcrjLNEr0nzsN51eVav4AE93tKgfUWbm39l6p7En7bKlZy5CN",
+	"pHUHmfhzeBormvvCSOqzTLQvPDxzDoqVfJK3iYNqIMKKPNY+1ek849U+ZWiBnExnTscxB9T5peAEa2KR",
+	"DFp+uL9IBmfL3SkfKJbJZ3ZezniogltMmFs6zjyDK3klpfZVvb0x8qsc99Mo6XXBVV8R5yObleumA3TB",
+	"WrAGURG6QJM9GDXLRNIoET3FqU5AeKd4CNZkFo1GLOv5nq9SqfmIxlGRAdFZOuLns0RG8Qrf18LhLMu/",
+	"GRbMs0hpUySvxt5VS1F8umqK8BFzQQmh1q+mvEfgUzJhzGB4Qn+5T20GSbORJ9y7xMNLZSECUM/7+Ut9",
+	"Z9rtUoHBRsFrdkK9b1gwJgLCtkZb5PSN/35y672TO7dO7vzTye0/7JlLBzs++gIic1Vcm481HRouuJqU",
+	"aZdL0dFOFbimaY6f3LZt58KDk+umq4CxppdGdxSaYVi45RABZ+nrGcU79qT6W80CoasAaKPiwFJ4tqY6",
+	"g87RpdMmEt+vsjQqLJ+0N+i5SNYAVem8hI7B4u5KkftjFh8ZuFFlnmNeP0n4HEvtEKHfQKDdKCFzGk8c",
+	"8WzlMRqfhitc2xsR749L9zoOlpQxbyI5y3qTSDZnkrsEEdyMxTGIuYmGPTiPjPN8JYvxlU5CWDMPg8go",
+	"GT0TJZEYd82VsRbAFallJolu7nQGIZ+MSComFwQxX+PFAwY+V2S9E7xN8dLKGTqrZ6DoNenm7c0zGLtZ",
+	"Ms6VtpgYm22q8brdYDYjIWuY4gbFtAK/0Fg+iwRU0ufzxCQ9CdQ5MBcAQtQt1m8vdAqp6MtlA9eikO1h",
+	"u0uy0dXlKnBoPGGdPmiP+NV2s424Mwrmk0gr9spILxiYXz4+p8YuOaFCsOlhzGolo5PvLL1RZ9S1L7al",
+	"1q3BQHWWYa/NNPZJaEsuW5u6QIiybRGL7xt26kqF21eXh03c0mAwaAZpKDt0Jt2qu8D2VWqE1V2yLnPa",
+	"uRbmeSXvvPdvNXdprQCM9jGQJk+H6gqJ9zyiKfrvjecU8o4cwvY6TUZMkGyWQGJSzOd7hIpJKaoJ43/g",
+	"hidpn7Zh6mZADx2ugI3pVYCV5aP3rkw+96W1Ke4yzweTpJ7F8qvO5RDXUkPOibBw1Aii1AtZjN5Jx53h",
+	"ioAiDit/QGeChVBmAOx7vC28dNEphf0JAaugYfGkN6ZJ7USL7GHXidAGvwTjiquQVzq7oDyCYIn4+QCc",
+	"q8jn+5IPHIoWPaKR9oW5jQmNqAaA4mnGp5Fg4S5cztIkJB+++V+su1f1l4ktcQT50yhe9EI2pUno661o",
+	"K2UZgURQesQyOjK5QNJUM7j4ONyEby2XGVU9LUSPD3sDgJtZ6iqfM/lffyD2qPZIMovj3AmGP275HYZF",
+	"j82Kjx8UZSadApCoIazf/+8/Pv32rQ2458bCXpIcMpZUUxUs71zGMMg95ZEvjaSV7VeraRR8U+0QZ1RZ",
+	"bhdTvmAFiLTzGJkvCoSxr7qxwVnYO1x4dLgCEHw+5iRmUKsEgjubAMGbSy+YsKyipgYAFULwxiGLOSbP",
+	"QuUddiw7V9aIOQ1Z2Ot6EDdHcOm5nnvLVU86km1pIssDWOaXmxbHrOR2KzCcjFqeV4AUdETnSoR+maY0",
+	"STlEeo1YwrJo4PSp4sK1v/PW769Ux4SsW6nwG3sYR2pKXWEmZ8FHVjbJ+svbOzdf3t584uZ/vvjy9uYj",
+	"Nzd2X97efBR/+ovm2oA5FJE92bp97FN2OkOEa+7odKtm4ft1hJ3KR11dlUhoWXBB6EJZAdnZ2jLyYf30",
+	"tW+cfvMfNjz11Yqd5KqsVgt1VYe/3Dn3aVnnc2MHl3Coco3Rvx+Ldf+EYNO617/u4OZQDOYX3xp2ivBE",
+	"S2sIq3UvtLcKxfPmDDAMU67DQ6D4TgnmAuAsYGhkPWMDtU4hoTKvVwEY9UgXH9edTS6dQ91wJyalD9XM",
+	"Hq4d1YXLU9DWxX1WcIJjHYXAyr/wQj8Xl3jq0hHTmp6OnQSF0mA1Nl4uv5hHxbfPYLmsg9wxK4GsP3jj",
+	"F/e/+70Hv//+xnKKiPue8/Rv3jl9/Wcnt9/G/CkoJ6SxHiEtPiORrKYbVD3dLt8H5Eq5ja4+FL/uk9M3",
+	"XtejX8eeIN5Uh88HdjqXNsqR4zcIz0ifzyS08dPvmjYQ50Bu2OkP0BOqjh6ASBlJl5Hy0U9+cf8Hd09u",
+	"vUPoIddVDe//5venH3zHXAL/6ScPfvajQE0C//unn9z/9e/u/9f34J/37v769PU78M/T//n7j373WkBO",
+	"//nP8PeDn34QkAf/8r3Tb98KyOmfv1eu15Q3U8HU2u7m/cFZOfnbJFO0r/xSWsoVKNtmqLkBUHTmGr3B",
+	"MHGEMS2cBUV5zDCyWYf9uuUb4GKKSIMrtVSadf7zCs7qhnIT55MJXfgNzJJVIsLtc/qmF7asVwcNwAcT",
+	"iGZ2nHlXpKgGas9ZIivR2k6gGxMjvdEiutqdgl01MTUtKnPKSw5Yy49G/lp5cjVZ2VdTcXkwYKncn41G",
+	"TOTZUmdC7avF3pmpqQnmiT7d2XZh153N3y1maRqr49UwdLfg2nmUhHyeZyx4EgOabxIrHu3SoDxLYzAR",
+	"nDWX1ZnmUaRVPwlyfR4xM6VRDDDJh2POJ84ds1KY/pHakvjzWbC8la7R88NZrHA/xo5lT5Op04xa4jPk",
+	"UimXRmUEGNpaDdSLVaJl9XorVwLzhW8EvbX456kcE7adQ8lmvWVnkiFqzEft4cgqmCkuEC+6UBqux8kd",
+	"CSJYootaaCa+IMgX9q++SA55uMixXjE7nOKj5ix602tQmpbbz2KR5RyCkctE/mxrAlxNhTd5pzGVodEy",
+	"aL1nzzWDp5hTU9ktv6azUppP7WW1PtFLaROVvJ36BXLfOa0aDr1C4oN2tvSK9INlXzu+Ub418qlAvuod",
+	"Vux60Vylcw+pnveWh/GutPde7Cs8aWEF6GX9CoYyQGOesflLbnxmBTE8I73O0pglkRhPnQGMqdbkLOja",
+	"SmR1RodSEJ0QjDZwmmb8iMYFdCSicmITrW+rjRLphSQVVm5qXUOlKeYJrZbO2F7c7OsvbEXadblf1iYb",
+	"dEb7bWtW9viCpYVwLqe7LmetK7JzCUse9oauJFgsEX3/rW/c/85v7n/3+8FyweSWFag+kSKZjcdXGImB",
+	"uxz06Ws/Pf3gOye33ll9SqtUxNQehJa6XFHjsgZ+IoqZhT8RWf6G7uduXaXLT7FSZW39x9pajq1LNe6W",
+	"aQbFrqHOlIHKiSRZp/bd6pQuSDqLY/VEl8Xb2CIvaqerRqYYZnxqWsghXYWrLmQj78JcmisF2FUuxxE4",
+	"MN1b+ePXbp1pB38SdSnLNzmiqRhRXoVIv28uIArYP7iXsGvfQvFbLG41YLEjbL4xhHaVZC9/HNjVJF4Y",
+	"SA8skUEkJyAdTZQvjFEX1BB8wskAErtDiP3P64iozS+4IY64gNMlgg/lnCI8iqnrC5w8iLJBzEISRqNI",
+	"kg+/9WNyyAZ8ygTZCcjJm7/N/1y//+NfbmwEZBixGEq/wz9sNANl0EmesVDZanpwewhDZdcZzhgNSRaN",
+	"xliyQTCtOGAjiGoA8QlwYzSmGR1ItagLPiNzmnSAl1YNfhFJ3nhjb/nqcuW9VPjT7DsrFz+/7SmKjXqr",
+	"i5Y2YXGyWmdRXoFU+wCtQqRLG6Jbih0Q4vNUDsarxBP4lMGn6WCM0GKRIDQh0At0sIdgZJEgBvuCJwik",
+	"Pk8CxZ08YRhuBfhmSshO1ejUFxq6l9C4GuzYVB6jfYZ7k1aFpJJsuqxeRUnIjt3yKOUCSFqSPmZPq+6Z",
+	"kAGeBNtbfu95K66unq9+yFPkGKJFg7k3gySRSJIxDfP7M8d5C5V1WmCvw2ul+j3Gl6bZFAuUxXSh/wlr",
+	"3MKbBtQuOdJ1F/Vr54sUNqPxwSzp50q6QSSTXjX3aplZ+BrTz/eIYEzjxGiKCl+DmkK+FmHL0FgJ0AVh",
+	"x4iKo1fW16QiREdNr2D/xjCnutUtevcuVktokmmU2L/utIh4WgvOEPQ0iBnNektmRmWTZTO1raf8SBfg",
+	"Ne+DbuctkGkZYEsm1cdf+5ayqr75g12ljYECwOOYDeSe2quA2ojYXzQMySwl6yPOQ0H+kgwZExCTag6T",
+	"jVaZyE0oSG3Nv3PprIHcJ7e+fvrbr5/c+tbp3bfv//AHbauqt7D0uidtO8e/oknluDG72HCadcj3sE2m",
+	"fEpPNE3FMqWa0gc7FMHP8VgDACdVO98claWtE+SBQzxTnK7MGKiHIdQuAP2wXUH9dobS/jhKb/C2dtK5",
+	"sHrJ+qnN4YimbF+954TDBB6CIoBnrG6a3yV5CwI6IvdeWSbRTkAuBuSRD1/7eQER4D6XJK+xsZy3Raak",
+	"4a4+pIM8gj4wuGm9OT1imB2tbDvIXQ8ALSFA2yMA2zvQEJGBOd575u8xj8MPX/t5c9o8FKnVt3pAIpiR",
+	"Fwi/WKjzuGQqVr1FFQ3qH5A7bMXrzimiN5YiWjTAn2XEJaFS8+djbtZG7d1dMOHW+5Woj35A+uYypb9r",
+	"PlB7Pc+DuHztyoa5Dczh/8h6P/93fzfPmsp/K4Vd1USagFmOnzRrpHncBtCplrar2FoOwe4GH/atxhJx",
+	"ywWeMFItpzZZpwRbUpJ4wWeZNtEoOCPUaNpSsS3lvCS7Mk15Jpu92l6g9YIxBmPOBXPD1w/KDsQzOMfz",
+	"A79DJu+Z6gLzucfzKZ3nL4hNmpAICIumNvhVIqmv1qlEG1AQakwTe7UTNofseO3KWSsswpt1yfkNFyC2",
+	"LcfnVphdqTywzgnVnpa8KHARX1vyrUhatxmRs7w1GVgy4KEzsPmlG89sPq5ItT+OhrL3hSv7TpYyvGLV",
+	"Bh/zNBqqGQg+4U5yRaOEZyzsDXg8m7oq3D3LqBKl+rmBxI/pAhK2jN9E2YLd/JY1bGvnFjTcw+d3nhDX",
+	"MPfeGGrLtWDDOZ/FoT7Da7wg3nwCYMBeTeEgY2N7NoSQ3ABBwYDAC5yZSmBkPeNzQaB5RNEXqSKxGDMm",
+	"NdC+HLMpxgKPcYkOWZSMoI2dPe0ejYSuMaMWTzVkva74XUBYMLksyZQLSXaC7e3tXVKaHQ4CEgVbezyv",
+	"87nljVkqgsfnrjtdKimBWauJBuQwpsmE8EQzmK6p6cEP0EHCLgcU4tLsbG93vQpeOg1ct8ETDxD3dTWR",
+	"WBsahCcknWUpV8rCPu7J3TJA+HAWDyP9hxplAB5N7WpJGAtJwokxDDbOaSEKker39BRRqCig0euDfCfo",
+	"lO1ae0pRoyjD4CrU5rt2eBF4UalrahI0iRhKGjKP4hi9+SRj8yySkiUt7xXUOMj6h9/6seL7nY1dvETT",
+	"uzIgh4iarDZTqv5PiQPtIcuvyHBeOifxzAT3RG0WllxQnAF6l+RSqDiDLCnnPBTFWlU8FWxqLcGy5M+3",
+	"UcMBdh1Lnre/Jy4I0nrDmUMSg+Psvt0O1TyL2VHAR/tSDTa/Ls0KYdfUisSmEq7l3Jx7SAcTfQvT3IMV",
+	"lQL9bNVFHLgPj847Myx2pl7sFlXVCrepzUcFLcvz9rPF2ZJDuynS5+NYXdH/GZDtItWHfBFL2UmynbtF",
+	"2SszGuMtKOaZYSUhwudMmILMUOVFXAAgNax8Qf7X94gJTyNpPBPEdgFpsQguUALFTIwzESswZ+VQAXNx",
+	"tX7p4kV1xitWLOa7Afde1Uo3FwQBdEMreOoQsjCfvPoUwQ8JjedY+jNj7FP16u4uhwSQ9Z1t8v/f2CM8",
+	"iRfqdKVkQMV4kyebuQuvAgy5/Rk5h+FeuuBk9B/iuZOXzM74FG7BYXFlNaQgEZHETB2dvVhYKAGZciW7",
+	"IHVEckKhoKxa1ZAulF6HHST5eQnH41TpkNBptYzBgMYsCamXj0rTD4rbcUazOGJCkpQLER3GuvBvZOo1",
+	"A6bLxnk5yh0MEUBRlqSoyqK4eU/JdNBr1U94RwG7a8iY6MoZzbzRNt7qDIFW2km/FG2FJ5AlB3SMlc7I",
+	"o+SQJpNN4KUhywIy4clhlERKdpz+6e37b33n5Nb/rb+0Ty/AWEVXi8NdtrFFrkhzfgp9pGIZiERvP1Cy",
+	"IqErYugAJsAIBRec5WJbv3Z1/wZ5mKbRw0c7D+NJ+vBXjY3+6sP6VfAboeJMIqkGIKwy632eQL3bPlbu",
+	"6qPj1/xoAv1JlAjJaEj40LxiAoL7W/9mb1Bsj007rlnKNwK3nu0eOKRyMF67+eoyQ0G5FFxCk4g/S6JX",
+	"ZkydBslIu+jQniJ9aKePQkNrU+uR1Aama2Hhg42t5QC8JQi8pHKO4tvF5k34vD2ah30LVXFyRKMxy0Am",
+	"i6J4/Eo3VXUBYvo1vS0lnUwWs8MoCQr9ImETnnIRkHE0WdDJLCCLWaqBZ87vDizAwAsTyWQJDlP73b4l",
+	"k44TLJK7eIRUjgSeERYLFEVoeWuEDSVLTNq90jDnohKy5QpxzE+wyFTnEzLA8z6ki8rAcl8UXq4ovYhz",
+	"CAMHYVYaqO+Ay0m48dld7fn1nSDPP3dUKzxvVWe1y0FfKFslaM1rSzTgnvlQrHK546jNlAMUc40LpIYQ",
+	"GF4DB5MdaupSVP0gpc9A+r1gchc5PH/1Aqr5Wkma60Qzq2pSEuZDGGKc2jo0pNph8bA4NvNv9qCLfv53",
+	"H085bKWvnYVzSOwWTAql/wH8rsEIiGmUGDTNbl4wtSq1oKo4Bi9OOzx1E7c+i8iXJ+S5aniWz8mQZrmV",
+	"BS6rEZe7+qBXZFpfss83goPEomqQk1T9iyJx16MEYBZwwbICb0ojL6gmdKU69ZkY80z2MYsbGsvIkM+S",
+	"kAzZnGUaQxvKjEXo3hNKszlI+rlTsL91kFjmrjHCy+a5JnuwhgMrVcuDITRW55D0uJdRyXxuCGOitrqL",
+	"aipcYzVn9eyZUsNlSpkl6yWGG7bF96wN2LdhMDjTzwHv2yKSgxi1RFjF+1JTjee8ivGUWctTGKNUFSLT",
+	"NzGa5R8PdrZvBo1M6SiGYZ+cvhIU8P25GH7dqw7ppTufCIz/fSsO2akYllFiJWfa3sfljYFuciPmcrmh",
+	"A27KYjFGdNiSgNR2YS4iezoMp0VNo1JE/3Jtg4jFoe8yiimrnCqVo7js3iVaP9oylVEcKAWeAtNXSnHd",
+	"cDObjGYaWckRLuVBbMOEiWZxhXOzC/hCk3kDroW+RgeTJ8fMBYZahHw5zabwgoCi2QFcMkH9E4QB34N0",
+	"p0OGYeRuOFrmkOAFhhJUWg6Mb0rZW3kdYnW+Y2e7B7Pt7UcGAx4y+JebqH4cGP9RctmaD2gDHYDR7W+1",
+	"RAuU4SYGNFFjh7IcuX9Pqb/DZrQCRS4zlTwUz7eaq1VhAaDQ3pxFo7H01f3SYKIejsgryU/YQtg1iCRq",
+	"mORpcP1CMkgl96r4Fhz1h4yMWYYGq7GiSjbh9hMbqLrzhBFAD4FYQg2QBl3s6kv2fj7sfs5QCNzPFiU9",
+	"2zLgH3f5eOxEEheKxTJUaAf6H/Lj7nDwuFi9UUanorOyUOEwNYBKi/W1Lh7tlExTB5yIMIN41hSx/lVR",
+	"pP0DRSLhJ4EFWe2mZrh5urejWgcu5tIAD/mxH+CxupiOqJRDfqyvmxKpjntzMQ6ftrhRbLnG16LB5EmN",
+	"SeBGKqiC+ek6C2ZX62Izah84RXIeBOZS4NWORlk5BCRijG9ZhzskRlQ3kKs5mOSXchttLlMR9sBfxEVN",
+	"euXSAT2fhV340MC3AfMaQtkfjW7rQ1TGZlF9qmmVEngFDxUIaIG/nU1mLOMz6RulEZ1o/NKMqTPrkBkv",
+	"CAQJcjlmWV5DaFeXG1CrTYYcvYbOhBapa9rUhiFEgwnUvtHv98Iy/oYPRaRQdaAX+2PfMn+Glcr8/hcT",
+	"4YCVe6Cyud5Ngk5Zvpf+jZU6y1dt2cQfM+phNXS5XBAIP8pTlgAPCRsdnCcsKJcrKy40owzEgCDrPCEP",
+	"81Q8DFWVHlbNFTfoY5qEY6UAoIMfkA0oQo6PsVi8BX+QMDnn2UQpGSGfJ+0BSWyuXaqe5C3YpNq+IPJq",
+	"TfnF/mxJAoLr0cjAltNNdDY1HhWzREJr4pymCyeDY7rtEd/Y0CHTrhZsYNznhk3UWgU5WzS4gxvKWeDD",
+	"XkmVXRZYPsiBFSO2W7qzXImZUxoZM7ab/7Wu4hIeK06HI5eeazL1RK+B1tmRWUecRIl0l7+a0yPmJooL",
+	"mci8XUrktWs12XhRmDtvOeZyD0NBMz0d57JrNvTJNJZdy/gIoDGWVdHywWTHJCsqez2avVg7ldwM0kJf",
+	"LVrJlxK6dM6CZ5LG+0wINx6WyIY9ySfMvVEQNXI1lNj8DX+lMt+DjJfLvfI5gvViwRjIZwl5Ei/chV0H",
+	"PPUJ3MvXrhB8jv4YHjNCB1KnOiCK88MpkExfhpsc+EgQKDqLn3cJoq8sngHi1AwMU13GhysTL7DXKZ9h",
+	"zXJHo+TKSrpNvuB2TtGjzcUWUyrEnGehKx2pC/CzoU7enn+SLwlX7k9twfJV8E29O6BL9cAJs6ruVi06",
+	"cxrTgb4cpKB6gxI0z5SmYqgh2kdR+NGwdVs9wRzH7zNQ/xqDf8CbdxQBkrqAEtJwHQbQBLoRT6Wd1bev",
+	"60Bw75i8fHhpQo2oqAXvfFLb45Ga1ShBojsz9c6NdIZq0KKTEgVgh8/du7wbsoxXMPE8XvU633g353Wb",
+	"gsEmNzcKGxQhVwSFG+a9yC9ucB5hYq+Bgc/hgOqcs+gOdgivbDA2cJwV34p+QtZPv/nd+2/99sH/uH3v",
+	"/Tc2drHQn8YjoUnCMaDLW6LeWXW6IS1AjfXz+F3X6rCXdU3a4h27FsOq0Q61QQ5jdGtNp57C1bD9vI/9",
+	"YrP1/XqXSmMtLmgRyP1wNhy6AvFvlO5LofQvvKkLeWh3DEYC6jvWmmIe9raoDTk4IwLsinhoFc+oI3Up",
+	"Cr1rW4c664h2KHVms43Vi81sNSC1y5XgSmtaKk9rbaYSkYJCNtRIFLNL20PLpmqcdcan239a/qx2RCvi",
+	"iGmmbkQSI7oj6MNkLAsiJrM6XLFPCCosH3QjRc4KF4bz74AW1h2eKy1OqRYHRBOgl+blWjyvmhLT+8+9",
+	"tAIqmQcgDPd+DTaYvVQt0MFq0b7ODrO1xDh+fMk2O7hmSepBuOyd1nE3+xUbdf4Q/VjY4T9Lmg5sayU4",
+	"A6PwQPHPSEieLQ4SIekC80UtlUi9gTckmDknTAhxJOFuQ08cMhEOEihhj5HVACgyk2SWQLpPXzsbe2Yi",
+	"Ok9BbhGY70GSMYitEBAPXY7KNhNSI4T6W5EkkcDIwXPQ0CzVzM5p6KaovUAnFfJjmOv6ye0/nty5c3Ln",
+	"zdPvvHH67VsbuwRvf4yoM1AgAkk45vP80gLEr/YLojNb0euyhrnF0E9zt8EUSQ6SIsE6l+TFqE1q3gKW",
+	"Lg80yoOEYQB5YFGQe9Pt+GuMzRZ5p+YuYYrOn4Mkwny9wkeOCiwM1twgIJmiATOpLXwwOUjW+yZ/An7o",
+	"6+xrSLgZMhZuKJbBEOPytCDQfvcgMcWDNRyAxmLkQytaWJvfw4yZS4IpnTDNvpHMuVzJRqbxcKJMQNT9",
+	"Frlc9GqMhUOGC62+FiwewvqgfMUwDAdfoNKuFhTgtfbgwvEgWeL3CWNpPmMypprlu6n4jnwdV9hFSesv",
+	"SvS0QWKzDYJOXzqM+mZ/l2VJLF8CIlepc70dvnL39Lcl06Rir8Usk3iyFtWgNQvTONbJjZHAPY4cuL69",
+	"izHwG1srJDDUmzd4MzphqS68BRoOGDOCxgxxgxOsOvreW6ev/+L0h784ff9XG7ukLxhaOH2jJelZRKMZ",
+	"SGnRUKsb/qGmGugA/0MW8zn5Csv4FtnccVpWpCICNg1gf39jL4eZaNgjZB1v080Lph+rmmATnTd3mgy6",
+	"Sl4iT8RsCn8By2U6lydl2QBK7uxsQwTW42T9oz/+6/27P3jwi79+8Ndf2wAbfsh52CYeuGoxlocAVdjV",
+	"ouBSLwi+iGlFgA+GAaGYrbSJTzfxDz7z+DpKJmjFhgBXvuJfjCfDYNZST/kBFHOpZbG7m/bRV84NYNus",
+	"HcRPRavzGbI1etw5xDZbuv9nWr5IjyM60kZsxWmbZTzz8P51HUqIN+NcZ/Lgn84a+mOl67hyWmYFknxI",
+	"F8g+SkiqprY81Y5AVTEl92pf6KUs66m+rTeLQRWFe7t4tKj/OhoiC2oe1Q+n3vrhHncr0LyFAVO+BsCR",
+	"lolph5SbmrnYum3q4EouTchD9sBmIycPLhU2PLdsj3NL9+ieBVGutLPssJ5JB6L4dRoJg4vNyJRDBP4F",
+	"QT762i9Pv/GdB99///7vfuGBPF7lhq6pPtl51SNzxO/gc5JwqfQ2UK0AyUNjzazncVu4OTZaFVI2va5U",
+	"fCxYsR5nbdWWFvVXGmdl2jh0AyqmvLnkYut5FMRYqv253Lx5o0PxLBxstfVqW9ZlUJlHA9w3JZpYhSIa",
+	"LjCXFuyzLAbXtZZbixmdXStpqg726eomDsa0PKRhRqGMR5FBVZ/UdG0mL8/p4lOMWzWozhWNnc+yAcuD",
+	"gMsZfLjcShKa522QEbSmXjKnV4ijXdcj2c0DKC8IMueZHLsMp3MOnTVg1dVUSiGjBAiRUwRiVx1k6RIt",
+	"U4nMhc5dPHgdt99ZA54dqQhwwA2UEZ7lhSU68ldhEzYf3PpkXKkMdEv2WgpsqxoMhrWVhs9nCJqL49rV",
+	"uHUAYtSG4/2svI/2yBC9LZBUoQPDc/4mO58CP3cPBb+OHqa6vJjcteQ+aUIaxYteyKa0VJKzsC9CuhA9",
+	"PuwNlL22TDu4+Targ83U6F1Ws0oU+46/qCiP2wXBOemNadI5hR23FjfoaAbOTo7LaSIdQw7okMlFDzxT",
+	"HeOIG5UoSbMRk12v3avqk6FWYHFIQfligZYv1EssU2WQytTz0TaYPkuMfA6qyfLmOOcSoV4Qf3el0463",
+	"eDPJe3nZKYfNh8dBUQAVr4C0AUioILCCxBQsdWFx5hVi121rccMTaAj4ozmllmFG+FBqBCVdDw+9wJBc",
+	"GlMhdaQj5kIcS5NNlWVwG5lL2s+VJW258r/brY0c5x7ZU3QBsh35FX2eVBD8Rg8x7/uRzn1X+Ke2b3rE",
+	"MjpSpqrp7+LjdR02J5Daa1KmQ1DhVYud3BwrWWIOkA5cmpnv6iiA0bUG6KnAq4vVXxrZKmWZUD0Stakg",
+	"ADyjUKJrW7vtI1mlVEevbWWoHirMMtcZOmKe+X0RbgsBilJESmFAjVw1A1i6NEn4LBkgQg6yehi4IJn4",
+	"PIFLQE/We96OL4pYh/hhzUyAyB7QKcOLHHM8Ixp63pSvENY0jVlXv9BKxYIjYSJtymgXQzyB2DHesBZe",
+	"QqeRZl7rUdlTOps7Bi5/qzZrqH2YeSe/D/JVY2V8o9lU64+2YhYr/pnLnttx/pIBWZJkzjIG0HAYT7D+",
+	"0S9/+vHr72y4uW+1QsJFIZRm2lzHd/Oven4ECePe6MRruCWbvV6GCYv9ZjrUEOQFFEu+UdxJXV3z4iPs",
+	"ygwzcJY9zWvc2HsnKI12aTtUCpLmoOmGS/yC8K8yGjJXMhad0pFPd+dQC8pXCDr2miJLhZxio5Oa7vK2",
+	"/SNexeD+BMWQAxgvIebFXYj30AdGGtMBA1RZDTHK5wFsz7kB/NSHinWD6pbfy5LpXO5FPrtbkSIWZeeT",
+	"wY7thBi7slSz5E+XDpeVGJeA8MgFP7KkdSItbe9Rvu2bZ6hFRJ1ZXof4o8WW0vJMhCmoLbPEpaV8yu7z",
+	"wFCijoDnYKWCzvlZe85xGAizcn5uS4imhjaXa8GXYPqLxPyKK++xS928tDWuMmtHOmHq3/v7+//4tx/f",
+	"+dfTv3kzIBiBee/uOx+99c8B+eiXP0W84IB8/Po7H792697dX5/ceu/Bj39//2/eCcjpN793+s3v3v/G",
+	"fzn9m58H5PS9H9x/67V7d9+5/7d/HRwk9/78owfv/eT+D//u4+//zembXzu5/XZA7r3/5um3vn5y65cn",
+	"t7730Z/f/fi1W2RdMGlucYtCeQE5ufWjk1vv3fvjd8vol7o4RW8aoRMG8O8xRw/SGHuK+UqHZ3EZP0s0",
+	"5I4+YGfJIKbRVF+IADJzDwWNkjJyXLIZi42NFN0f0GSFGiRXPZVBUDs1uAwkZhg2aRpyS4M6rJgst+na",
+	"7EIv0Iluxs9ZSrc+p4uix5pTgMPiksMLJmkcMEBbrU4F5JUZzZSsSzQGNPIHBm+DehVAgD88BE6yS4wY",
+	"p17RSH7mUMgaLUPAFOMFSVqqw1aj32kWdjZkQ00syxpAdiPriGGrBIw12/wuCK9QQoegcYbJnJsD31DB",
+	"z0PiOks1+FAF3GrRszJEfOmgkJviijTF1gFXWbJkl1C1saiQ5BGtVmLwPiWSJXJsIqsw4lSH6LmVTbss",
+	"XQfEAT0c3804jMhzso/z6mIrHvtWjamSBpAPygbENGMJCuK2yZA9XPQKNdGzWnUGrvnUQ7k2nupcIzT4",
+	"hebTNuM3mBpnUmCq0OeIhlKQJrC52rknisJh55L63OSucBfxrNIVCmO2SZtW5k6TXE+plEydTmv/6eXL",
+	"m/+Rbn5le/OJm8U/t3oHB5s3H/oLl0tDCx1HdknIjCKRAxQpaQ73A0om7RGKWEcAhQ55BUXhGkS+gsQI",
+	"CjdGYV4EzD+Vxz1T6W3e/Evv4H1ag4nfqbkP3tXCybyKHlUNZO/WEfw3343RVA3wRnJlzBYPgK25kRRj",
+	"PscAdnCOQ9Fm6/DqgJR0BBrdgEWprKXqlGcMQdhzykKJQ3Rcu8+AphCRAoSPhiE6wqFEU7Nh17D4eSS5",
+	"vfhEcDKk2Rngxy0cX6eF6NzruCperIEzMd+q/OVlB9/V89kTzVthTJ4TumQVxae0WqYssTdP3LmK4yh9",
+	"Utf7cqV1T1OaLHpjHkfmMqhdepVu8ik8XJcyBWeyx4dDX4WaB3/48cntW/e/f/v0zT8G5Nlnd194gUQJ",
+	"+QJNabJrLnWLpAq4aouw4ou5Z4LbVqsMmlN46Gn1BMSaOSsPZeitTGeHcTQg+gOSzSA5iE+xbNuWu8yQ",
+	"XT97WW+3LzfsWm5z7NSu+IawPf6eYHClRSp3B4RT3ZRmUYT/LBjN8mzGBJC21ZrOJAZZq9m2x86oX/nK",
+	"WA0XOLJecO28d5AMskTLtX+wcBNP8NifMzYJ6SIg+7NELVpe0KmamG8r97nj9XO22/VzjXn5VrXw0sgL",
+	"XnfPPVjeY8sLusSpTTt5NaP8fPZ6QcJL29sdtj5sc10Ta+fR3e3tivr1aOMes4G1m7dJe9b7N84vPmZ4",
+	"ikr2pCmiuOStZT5vgq5HuQf6s9KiwlkeSGOSj3QAA/4pxoccQPpbFcuqq6eue3OTWtf+c2hJn4c7fkzS",
+	"DoiVoL1cqMdXkRo8co6C1FySBZOmRGGoNNRlNGXfaa1JYGZlVXE2HVqz8q3iDd41iCoMMybEzvJsHrz7",
+	"/unf/d3JnT8++M4vT3/4G73X7t29e3LrvdM3Xt/ZfGJzpxpf2yLfWHd40bEwsygOMf4iJBnnU1fry3EV",
+	"TsX69O7t07fff/Du+/d/9C098tN37tz74z88ePc3p2+/v8K49UZqBZvmxWXzaqBLinyURiyRRfE2sD7v",
+	"/+PfrjDydKyhQZtijVMuJI09kcafI2E0iqQIyHiRjllCeIostkt2trc3t7e3H10aW0c952qBwHDpc3rV",
+	"7v/ot/fe/+8f3/nX5sY9OajWpIKyKB3o4klmC/g21dRZLcqqRu1wPi/VBVgWnjGVTEhTitQq4UsycHKy",
+	"UMNmYVRgJPXvYCjYPuco6WkFUEmNmewNedYzQyjKB2BBnENde2WM/hl0ehnpoh18N1tYXZUpnikZix25",
+	"YUAwL1oTCF4y/IFXZgHhcahouKys1RYf1NdsTx95QNvqcZOha9eSRqK4yjMVUHe2tnSRCbJ++to3Tr/5",
+	"D54IIqtSR22pUGc9ybRjsE9z7I31ziyLm30C1lW7JlAxpfzObK2YSeAoc1HqsTSxnEXqtug5XDXnu/1/",
+	"2wJZ+2OeyWvRauV2hianwF0uk8bxgui7x0omlTsOZvuTTPnAwTppsDLe8CENR6x7xZuQ+Qv5GgfzBQB7",
+	"YgHJ2EBtFn2kGxRnmrS5bUujpKqAPNbt9h9niC05aSfpcOjF587ps6we1SN3T1kyE96krUgg9vWULkjI",
+	"jVNmGHOOjgaNmTLgieAV50KlAhzYQZLO6QJsn1liyrzpLHx18NEk1IkYxeWVbhq0gWmJND4c7Q544RpI",
+	"XeMAZLloyzDpRElEtZ39fXvWsAw9UMLkRnp7FhizR1yBTUUdvG6JRQ0FWZ3QzqYIro3HumthXAFwrFr9",
+	"/edegup3VukugFAUZVjZJu9ty+CmggQ11PPgD9SphCZsJL/VrKDeaNUPMF/wjDRzFlLfyo818s40MDuC",
+	"CmWxmup9ZP3kzk9P7vy3kztvfnzrGx99cJecvvf6/dd+du9Pf95wEiqvb1aTTqkpDjkqulBBnpGAxzUu",
+	"2igaSm0TCLLeqmbeRu5FxNJ0gqx7SuhteGa8Ra7RwYQIloTCVE8TGNIfJXaNtfa1RPK6g44dr+a4TKpr",
+	"WACQZkxNLlSmkcZ4iqPUfSP0CUXR23u7Loy+fZEER0Um/Up+njm51LMzG6LhB3w6ZUnoKwZ1yI9ZubP8",
+	"ExHA7UnKMq2Cl2A5da4iGeqaiS05oVJQzUHRWr28FVBECSDCFfBuKdZL9zkm6N1ErNsU1Nxqb/Iagea7",
+	"aS4dCC7jDG4Up1QOxkzsFtGKJBKFa80XGdMQhtCS2zWugveOEttqI9hn4srUHV2kYwkde1/bdphprS3V",
+	"msvbcJbG0UAZ/l7QC1AOfWBFc7eVbDAkh1HMyJjHoWjhcITWrC5LowvyObupxV2VWRtL7qcZn0baM4ru",
+	"TU8yl52SXW5IZ+V6cPLMzXeBQU+EjOKYHKoT6oh5sK86Af5hDEgN3p+7j7GzwK+VcFRgYOZkWjC5W8aD",
+	"U2+kM0mUigsweDyBcnssHpYTV/U1IF532gX5/KPrqTn67jWLCnwQLgPkOFwQSlKWgNcW+gvIfLwosE5x",
+	"DFCKD6ao/deoxbSWxMBtz/I4dIngmMsuByQfTJ7nspM6b2XNu9ZOKyaH2nvtiauw8nq68DP8A7lzGflx",
+	"F5EagdCGE5UJpTrbK0KVEGSyOKf5YKKRWQEIFm9iGmz2zhq1lTxvleC2E+m1AzKHnbfiXQtm1OvrlUG+",
+	"wqwrSCJiTFGkzWcnKEzgeheHXp1wMciiufjIp/6ZS51uW6vVCn3qO63F7mGveNzFOJHcXQxQuwAnC6G0",
+	"GFPYwkrosD3VWHy7s2ZHWjzZsBfPwwtr7WxXSRUqelPuukB6QVmlOeg0jeSushd1/KYGrHEro+BWBa51",
+	"6XgCcNL78LyPwUJqI6K+C8ANfcFe6ecRMilYujzDxTTflUwRTdBWC1zjCcYhWzTxrg6cn46QrVkie1Cc",
+	"NvIVUC/OcNRydVov2l+V87xd/bHusaKZJyvpi+OFpWgAngA4CIY8A8vUKLe75GCtEEYHaxpUWlfzJOBL",
+	"JkM2hyAhqsUO5xOxSqXoooQ+iliqE8lzAQslUHO5W4B+wCxaaO5W+UkM3DPBfHngeHldvUxxXpv1M0/O",
+	"yxW7ek2gwdI415jouiO5UKF1bTvNwOuCMRuQ+wK+CrrQhq+yrOyK9bTETbLpSCio5CX+tZgO2NnIX6bU",
+	"tq56oIbgUZSahReUcdY6SfniCrcm2Mo6ABsU40J7K+zTFkKtA2qcmy9e1OcCxJdHln4KY1EW2K4lVrAm",
+	"o6VxBSZXtDDTbJ1NqXSeZPizRO53rEZchz7WSoWx5J4vSamOmZesDy8zr4hIpUGLep2thFypTItaJgWi",
+	"n1ZLlXphFYzqVtqgKlbLI3USQsOhuZSGRNKBe/VXgbmJGQ176qEXZAzmpoFpXvFdMzWUwZ7OYhmlPkEv",
+	"JjNn9Kb/+q8Zhq57Vbmqyl5BpDM8XqZXlThLEw7yFdPzrACeWOOsY4TVwoRzVlmChTImpr7ZK6Gw7erL",
+	"BYhdCwgE1AVkSI+rYb7O+LtlhnJgbhVCXsldyTGHh8bmoMgDxbsCni2xqt5scDvfFUt9xaouyyx/lkGY",
+	"zeEt9ijIIZ+NxtJINHWcaq6plBqBcK6FdkZB6aT2bkCsQFlCO1mOGXdHAVY4oo7Nz0MnNqKzKeXTi49o",
+	"WiiunxwJsqL88PwgH4Ul+tvN0yO4IMChGKRzpkXI0xKHXUmMoxIvlXgSL1BHVl9FyWhjF2o/g3WO1kFf",
+	"2V9gdiuT4SBJeRyrzT1iEn04ykacZ5GUyv4DNxWE4KD2FUdCstBkyNkl0YqtdSOasn1nGZendEgkOAeI",
+	"iLncJXRK1k/fefP0rXfu3f31RkB2Lm7uXArIzqXNnccCsvPY5s7jAdl5fPPidkB2nti8uGNXpE0qgZ5K",
+	"h5muBWvQiPqvakX9VzWj/qvaUf9VDTljWMqhj0scxQeDWZZ1PL5To/m3QA37JEJVG85Qc0lqz80M2sWQ",
+	"JRJBlcOuVbnzaNbu0aiO+mI7292qftZESjq66ja1s/HH8vERspRLgLtkicyYjvl+8Kd/ffDub05u//PJ",
+	"nV+f3Pnrk9v/cnLng5M7b7bKB/BFXBecRz764C4C1ASkyoIAXnPrXXiW86L+8fS9t++9/0ZAkC/Jvbvv",
+	"nP7wF/ffvnX/zT+e3P56gEY9YtnA9zm/EgSwsX5kof4N2/ykg7nbxP9ahL203S2mcDmS17npGjnSW9vU",
+	"d/tegCe5buCDPGU/yqCIGT7sGgACH/m90eUbfefNvOATDnVhaZwxGi4CEma8AhniiQGoOAnYHMPgW13v",
+	"r3Cvb5bjuvtWrS6+DULw20Y10davJoxm8aI3EyzszVJ3rpc66VvXQp/SKNHZW21uVrwBPlVULUeEO5JE",
+	"T1cP0x7C0uwal2QlE6xYNCNjFnRKoeKLoCM6p2vB2pdpSpOUCzdyY762y9sPHpGdnU3IDsrTHozvAoKP",
+	"MHOovmTkE8X/Gktk+rhnlcasBa7sXaWF7WLNNB2PqXNPNEGbKyp4WaTEGJ5FVyfADeMZ7R5m6nWGKAut",
+	"V87CcuHjMjeCuVX3USBC7pSGzAR8oOWsC+KmacaPoyk47NzXKCacyYP/47bdTf4w5rqDvZnjZktO8oN8",
+	"fWe3SO0P6cLjPjeOML/nqYFWzuDmfUSqg+vmjOrcc5rASXBBGAq6PLJ1qb8GVN8eMg6gGbLIy4slhllm",
+	"j8CEiQFPNPHqSuiyzmVG54IZhjneYc3DCLyhuPQlgmLQC+DxCSINdqyBkodr4NLpv8IoC9fJpSbR0iHd",
+	"vHHV62FfL32u0c/gaeOlJNcnrxUJaOcobtjxgKW5i6KS7znU0exlHa6cFxkJrXCjgm2r1TzL1enOOXVt",
+	"90ORw2bNxEXJL9Ijh6ie+nzDdYntkgpfucs5PWLu+OlqHQ79YoBDsLLJsXXfFM5Jw1gLapWMYG3EEpZF",
+	"A6e64QV9uJrEiyVAlxxdIBLgeFnCFfAaplN63CvWoeQUbfKIqk/zKICONY+meX619siuHYKXIajMFn7d",
+	"1RliOqoaC53PaTwJELYEqtlDCCmXbI+IKBnFDGuN4SdwoxQNJuDbKiFVwqtrge79prs2OM+qYNdPNF40",
+	"ORnrWsZHGROuc16np/sptbx70lKemR1RVrOvMNijQzFKeD8fuKs2ztm3I8w+MOB/ZojO7ckOx5xPjJfR",
+	"cdcuJZum0jP7lYqZJiHUNPLer5sXCJauHvJM56xzLPVBZfHKHOJxwDQn63CjI8iYHjFwc244zQNPkIV9",
+	"8a7M4R7+fqZyFVTIHtTUdWvEEGyF9D173dH2VRZ0cHXF7xMy2sLzCekjFn0st0zOKY31PStMdw6XI1U2",
+	"/qxDh/R4ntZs6oCmS9SKhp6qKTl9O14ft+bMNGNHEZ+JnmCDjMkeRAw5oOJ1yG3GMS0m0KFFeXkE/FzD",
+	"SMR0wEKdGiGiUSIOkkMmopBpm2kOJ8j6xUsE6lJv7Bmvp4Xlg6a/6Q9vS9qJFRyKB1IoGoFyh+/s4p2P",
+	"Sf5LhI7Qk3lRY6UEqiGw0JsOinRTSnV07OlU0izHliiPIFBWpWSKTvC3IDSlmbun7hf+wVordAXYyoiK",
+	"YLixzHrVWTZe6le4fhW1z9oXuSpTknr+beJOYOKQyGlfgNE4JoczibFZW9pzGZD5OFKqj0B4VuAQDK6l",
+	"U3W2CMZA27HiiMWGM2scpPGWVc8Af7CDhvCXQzqYFDVx8TeIJ83/QkCp4k9a+hOyfkvfGgBl/Luoslv+",
+	"pQegysIeCk96Yw7ufl2K0B4/EioGCF78N5/J/N/G9YsJ6FOWyC37WMl/zE2d/B7B7kP/0lDdpyLucI/2",
+	"fDv/BWWsU/TSl7afNunjENExJU9FfSS33k/leImOFxqqjRab5vwOw/zwWTFgAKXcTOnq+6plrQ+m0XPM",
+	"WVWEXL52hUzYwog8JapIX/AJ73342s/7QS5dq+UWEOYtKdKA1SLAZGAZGM0QyQWHN5YyRWCpTNLYQpXw",
+	"pxUTfPeC2tvwekB02YdrV/dvkIfx8cP64RbR25vQWHCSMIZ5Z/9h88n9689s3uATlpAxoyG6ayPV24Dz",
+	"SZRHU+2uwayx2WLkmnSok5UAMSqOPvUU4v3FBc+IeSrOfbi6veXxvgq1YYeOos9wCbV++tpbp+//agO8",
+	"KvaqzuJhFMdQXkl7u7cIZKgoRonh1CNizFMo0neQxHwUCRkNBOEziSiTUHA5zAOCAlOFmCRcQn78+unr",
+	"P/vonT/ce//N0/f+K6b+G8ftQYLmEPqRM0ZDlPiBtmG1KwiczOUSKWLrIDlIHnro8kyOWSIjDUrz0ENk",
+	"X42mr37nWfQV+HmXfB4YlCC8wIQtEF2gX2B7631xkJS5fqTMlAWfbZHLsG0OWcyTERxZ9mYg62qCd/+4",
+	"sWsHlSz47CBRZxKE/WM8S6RzPotsepw7TcB7aWfZm3KPkJN0kBxFIjqMGfnwtXeVLocqkSCXti8FhB3T",
+	"gYwXJI4mjAg+ZTgA6CnkTEBMMDuOhNRke1oZPOKhh8Bj3wc0c6Tgwyniyv/llwVP+mT9+jNPkicuPfq5",
+	"DSRVX7FdPyB9GcmY9YODpI9rpH4LmaRRrP6lD69eFPbV7AKQHlFyROMoJJFSOQLSB6NL7JKXvwqY8cFB",
+	"onO3X73Zh2NcTQGdIIc0JPDSFnkB38FQZ4P2ywSm3UQJeToZxZEYHySgGCz4DNmzf3mgjrbN5zWAxC5h",
+	"SV+tKqi8itnUOuQVd/LoI8X0Ji4XyHmYMTrRGZUgy0EdAX0a7rxYiP5mIXUKm4gSJsRBgmDA6/vPvaSW",
+	"HKHnghz5bTDmarMEptaP2AiIQCbTyq8SA+IgQYJMIyHphOnVvM5kFjGhuB+T80EAqRfU3iH9KyGbplyy",
+	"ZLDYfI4t+lrUkHWaLMgsiV6ZsYMEj0QySxVzX3z0UUWDjA4kbE8Iz6DkpZeuPLWxBVsM+UtnmqqtYbbS",
+	"QQI/HfJwoROwwOxYCMt20FNSVFJ7ng8JHcByy3k0YEUK60GSt2w2CLQLpd6gZg8+vHTx4p7OGrAMFGRC",
+	"Egk1ObVA2SzBCsAkYzJbWNH0kcRtOFIS79L2EyQaas9G6cuDBCPHdraJ2CLPsQWyIQR2q2aM2bRFrmKt",
+	"OpRVeC+mJD8Sm6RqQ5utDgtteC/f8PlJDCTRC60UD7VrdcW7/lfJAWgGB2u75OWtra2bATmw7V71+8Ha",
+	"1tbWwRp5ta+2B1Uy9TBmWvLuYRhdHkOnA+by+zNMaEODsm813IdxzuJ46yDpG4sDyrz287opWj1XJhuq",
+	"n0Ud2AQlQsqh0K2enA7tI+ZI0OeIyE+MKQRAPPQQ+SKIokq3cswEU/I701aAKNiMPGSHEz60q12okk0V",
+	"OVQfCKcdobMqpkIeJDpYEOQCvJpHDwJXTzlEMHMgFlNCTo0Ttyd2fJDg7lZnaN8Cg+tvkWt0xLRELVE1",
+	"R3zU5A2gxC+eSjrf0GoHu4QVjKQ3FhLITNZVb9iQTg6PcWubG/sKPTd2QXgqbjCniwmjzEmDCwoQPWoj",
+	"Wfc3bIuYxBa1hyZg9JAxnwNrT2mywEaYIGOapizRu1d1qXgOTjlDd8M+h2wcJSFODCcK2OriIMEVUf1n",
+	"+sswT7iE6gcQ3Wm5MKBvfRLTEBZ+rCY24NOpmlq4q0h4jQs5ytj+v3/ejOWCIOBCwXMcqoFoTRpit5QU",
+	"44misqJUxiXLJQuFUei8IwQqUnYCfF58quWNOi1QVJnafyDxaEjWKVEaiP2NSTxUguCQCkZCZsTtQTJk",
+	"AHYstVCJucAzQXW+sac+3f/3zyta6NVQkgoOHUkohrPSJDxIUJAxQGRDGuFW2iKX9SJN6QKR7kFekXXw",
+	"A6dwsqnV29g7SJSascCtpzEJNEnLjHM53+xq1obVNCEOEkBv1zSFZY8wO6ZaQy8SZMCzDIFoUMI8yRPj",
+	"5ABqWiemmA0GTIjhLCZ/9fQNIzny/ZuQ/tM36EjtuIMkjEZquHrh8VU8FBWhYW3VXrwy3HyRJ2zzBSoH",
+	"Y60HIZdr1jxIyu6t3M1hNl7/ke1Lah+RF3gYDSMW9u3cIB4ujOQc8BSPf9RSp4C9TeJoGklEOlA6oRpw",
+	"X01baWgoZEGBM5q7+tnIXPXvOZqo8G9D3L5iQHMmq3EI6FoD+GntBCa3sUWeViutLGTMu0OZPEvUKdc/",
+	"3lR2ySZ+3tfqFDQFsoEjIjD6e7QZorod0FiJx71cHVA/6kP7kS1r+uq0PUggO4/t6Xhv2JUl1XkHNWaa",
+	"kFkySfg8Ud8bpYpKTUJkEzUZ0zqolJQczjLkA61qCIN/gucso+HiIMkAJf2QLTjyh7XgkSCXLj6hzwGl",
+	"xC02L2PKeJQQwQY8CcUWMuhBUmFJVC5DxSZ6M115+sYzRI36eTVoo+OB2ixImNGhPEhAiSSR3CX9/M1N",
+	"+P8+WccmMyE3AvvxdRO31kdZUHokmPpSj9XKaNZDi+BuP2a4VTeUbWmeHSRRDt2mrCBQoqLlit5GrO2W",
+	"jg8IAFHWVXYEChYQJyCSj/KKDwsAe5ibPkCsYde52qwVRFsQVMjc/w+b+rXNK2F/j7wyQ6FOcvOCiknV",
+	"aqSHuEU1W+juHN4OYzee3PnRyZ0PTm7/+eTOrzZwH1uGoOLLlPE0Rhc1qHHyIOlrn4i2YuFiLVcI5jwL",
+	"yXrf5TvpGz+qYFKfEn3LF9In6HnYJc9KmV5N4kVA9umU7UeS/bt9mUUDGZB9Npipk0Itx1jKVGxsHSRI",
+	"wP7DNI0ePtrpW1vf4COEuoQvuCGUPgzrF6JQKGaUt7AOdkdfSeTyo4e1/NoICiMk7+4gKZfsAssrMNs+",
+	"IFFhDhEdqGV2ekBo4VBg4UECfjClwgJNShZL7kzb01qf1jH1xDQyoeJRIPsFpZ7lUJ19OCJs/08fN4dm",
+	"jJkAOxTQUelASRal5uBe0ZJyF6W5UrP7UIsKhfse6YPryv7NI/Bh9oXM3yN9Pk+U+FFfGoBanv6/7L1t",
+	"cyPHlSb6VzK4N4LAdfGl2S1ZJkOxQfWL3Gu5m9FsWTvX5ctKohJEmYVMuLJANNShCHV3tC3Z0tizlu3x",
+	"2HOvPWN7NfaOxw57x1rZa3/YfyKK7O5P+xdu5Dkns6qAKgAkAZDylb6oSQKVWZknT57X5xG58FUiHLSC",
+	"u77yp5V3wyhlsdpzwJ3596HOmiiNbUTLrOGCt2AOMYarLi2vLq/aVD/vRAvrC5eXV5cvQ0lO2oL4phUC",
+	"cp6RmllUgVk61wruBb2PGBHG54LIFnj7orEPVavms9hya5wXiFf4knxz8hqsxw4yBjSQGDfTrNZr5ZRP",
+	"Q8WxaJhn6hYzQukqFM2qo5vdUj3W7jZaQOeT01uJYEYlPPwfh4/eOv7m946+8T+zUYw4+hKK3KTKOo68",
+	"rALSmPFMJezq7Wt0PKLXBWvEXBNiRx9iA3UP9VY41L0E7gT9WrNIZrheBTaiGJi9fNmJGvvdDtVkpirk",
+	"Rtfma/Ab3XRJNZvr2VZYog2KM/uSPsJiwY1bZdv08dHkTgPwJPJEUIRNxEbbJsKXhXAAZxTFsl/AoICI",
+	"QxRApyluhgvrC8apvmolyVtIhO4oc2iNOK2trtpuVuqbysfKvkrQJBgIGk+AA2NA8gDitWWwiiRdnlkY",
+	"5Hx+w1u4vHql6uFutiu3VGrNxFx96/jvWSJJyCV0222e9DNYWu05wfPy8gHXDOyN3VwCU8guQThHWHe2",
+	"p3OldlDjUjD/iJQzzKpjvmImY0+5cZmWdK4xn456cRdfFunnVRy6Bv4ZbmRhnJKdvItQxvD35SnsxWtk",
+	"aiTkPaISRqYIo2ZVTMGHnBKJLGk0GlmSNRMBSTy7G3alJ9gLgNYeXvGt7vCKg73zkgr7M1zsLC2WJl3x",
+	"xgXZaNfZLFUPg0rT2PptkVma89r+sjNobYTK42e02k37Iaie5W2Rwt385fJXzz6yArbXwhve2A82LLfC",
+	"2E9SMGs7kg0Bn4ec2te62EtnU2q2LGoycaD3y0B7S8tUc2FLqbqyYTYJWh2tE5orVy2blK3LgthaYW6T",
+	"AUlMOqmy8tlR88HPn3xCX5nhAaUdqbpSNzGWqJru/QeJY87ncjXzHUyT5s6mO2wjlHP2GeJvGj6SV2Hj",
+	"aIlOfCZzThIkmL8yG/VO06P250nU+6Vpj12l2e0G9bi2yZhpqPRNOoEQhaUhsualQq58UpnICUOJzl65",
+	"T//akeqNUfZTJiqzPrBjlvy8zuXLIs3vCp5MdCkchESuHur057V4EkHrGuc2U7rZji0MnohJb6trFGu5",
+	"hb3ZoIjJjhsknYOUBrrrjtwanEjr9gHOPAU97OpgNNUlLAL7zWCZ3aY0X84baHGNxZYipCWE3EzKaoH7",
+	"EYITdn2DOiT0cdFdlZznULOwlqKYBV79HNO8D5H1Xqu/jtWbxXlQAKfMD3wVTIb8IZiZurNd5fM1ZyfU",
+	"dxzcf2fGTsWFuUqhsaHDRVZIJhIgJHoGmm8FhQjq9s7t/KmydupNybLT4xZoV0BykwVO+IP1HD2SVJAI",
+	"FIkvHZyWLTyJ0mV2Fb+F5Q7uEe7pFiyXUlHLvoRDm+1D/sDa/GPxrJWdIRx1qjbHX+FhgEWa32EAip3K",
+	"GCnGnfBTkNAIRTOSRtVSCMrLQp2W4rvM98NRzrhjE9XO4lglJbMVOwkzm8bG/Y1xwh1l0dF33jn+p98+",
+	"eftf8naaja2PsgWyz5Ts08p9s+Zv4D7Foqwfn4KhRFsMUVcjoEpC0hjEFeBENywoKKKP0Myh/YO71opY",
+	"hHtYdVrc1GswOC310K5eKTMjiP7k7OuMj8IDQuNPtL65hR1SPcXJwk4C0ViT8FNxJKp0C167eevu9TtL",
+	"N175m+t3AucZF+8IwmY83e0AmHaVJtmmfXOs123GfZF4rKG6HSWNWaR5u0O1bkTT1ekCbD6WI/nSNlZT",
+	"jQK1ztojDKFbvc4CyPEErv6RNbo6VW2RLGpfBuAiY58spRiNdqhJxQRP4kgk9nvZ7aKMmch1ZJRGqnLV",
+	"RoTjSKiOKslI3pCmFxRN3bMTxX7wPaVCrMkRLFUsaEdyJ1WQouwLWAcAza2l/B6LZCPuhqC1UIk2BdQS",
+	"hL4MIw1QubqODAY0hE0R2urOIE2ivT2R7Oj9buDLWgAQlpHU8Iv6MgsgHbRjzhtlzvAXkPQOWA0qUTFh",
+	"LbTnS5iSjg5EndFdIvuoQVmml8wGU7EDhPisCJsJwLjrWGwAiSaM6ElbtNDP0KI3bFMwnXBz8H1JyRT8",
+	"HmVG8LwjfVMuO0LVPK8hVL0UOC/awZaILVpnNmuL7ljAuWip2FWGogwu+/Juy1HGOQIvLAbJU8C5DSkQ",
+	"ynHNuC8dlVWBCxBJ3nS+rgvHhNqfWGlRaudvddOcWpuFjW8efoKIxuqUhx59E5IXi52AoK2nG1OZcAZT",
+	"jKhgoAtRIbA6z90cp7mly6/nrL+8Mv5927Z2X7zodzWcAiEL4EXhgNSE9qDOjy9pYZ6binDd1fq/aH10",
+	"z/XLebk+uQAPnbjXiaGNn3oIJwzAT2QBFsjz8oAoa6MRE70Fnfah9qCpkvaYlYHyhIwN59xj+KXT+muI",
+	"4sNujo/h27rwCxPBzyGrnCanqqqg1XQr6iylyjaJQC242aMYeAFqzW4cL/WiMG0hvhpm42ORpoB+pHzZ",
+	"4nETP+Hl7StjRH2WvlOnpiTsWCEpirBZgkOrDNZAO/CzK5/NwzIZYzH/ZEWMJ9lHPGN+yL20pfPYaZp1",
+	"kkimXq65hG23oma6859ubkP5jbEg0EAykuhLHasUSWh3sTI59zSqMfDY1dvXXDcwWQJUtmDMR6jD0VCI",
+	"k1WyFKtlpHK1hx0OFXvDoQ04QbeJVPJCJlNgcueSSrFcnKW3Ppb8AEcPSdZ0UuNQg+sw4HCU2tE3Pnz6",
+	"7h+O3/nGk599WD99wht/t7JrYYDLTytWONu+nZTvIwcwkTVkfXlcMyrFLJYvYo+WL6PUNVGonswX9+MZ",
+	"tKE3HApL+bElWiX2uFP9PtZF4wmiWlZqhmEJwKxCUT55biTy8JMvNRBxB3RVBBsswM4tqDuHomZbvkW2",
+	"Ok+prnBHqsCeLOr/ckrM6CZIH9gwBPQhalazXViqyTiDhYZ0Am8i4wl1KOXK+YVb7UVdKOLcF/36hrme",
+	"A1oo8lexdw8KwdCjpJ7DAN1PVxWmnf6ilagFZvo7qVpGJQc8DIHHAniTL69+ZdkShwcfvfmL+jLbhBZF",
+	"Jwk0DSxEVYhjQEiFDqfOA0RX1+Dh2jSBUzfXXzhGF71EEFIXVyHBDM/FHcqGJ4ThEgV1G45X8WAAvMTU",
+	"dBSWej63ujqgq5ztTSt/ZmV1357FkVlee4PNdtVH3gXnnN/N6TBoW0PtJEPm3JHTGXQnOoHwxVsKjl7H",
+	"3jIDiKeUo0mHbUKvxIYB/ZuVA2NZLRlK8HZoEXlZRhf/KRU6zxgMQ+A3yvWSOrQArwP5XKOtbIqoE2F8",
+	"p5YlcD1fBnm30GOB8xcDCMUBcDrSsThDs11fZuDuYPsaqmeAe8GU1QazupmCcPAmga2KQ3wj6DmBO9CX",
+	"dLgj7azd3K3Ms/5vFulldkv0rDxAyy5N13YYWgASzHDbd86nyqrT077M8tOs1+pDoyKGTvP06S4/7UvQ",
+	"Hu5Pi5p60FgNluzl63frts8sazErTsCX0N2IUEpNJhV0T9t+ymxUbMztqy42GUbpBl5SvUgLX165tMa2",
+	"Emjxge45doNHkIvPt1lSQrH0toI/VVjOwyrCvGQhcG3e0swNGmBpgs7PxTanzNG1q1FwcQdJdEq92xld",
+	"f+eT65/AIJ9tnh/HIMfSnpShfOZZL7rqpP5J1G+pbf9S2dTzJzVXlmIVA5wIF6o3ugdoUkNWy2Xx62PU",
+	"h1056m0OBgGhgnXWU8k+OhoWGWmwPwMTQhBOxyyK0cQe1gJHaVlxgW287Tg/wzGVmnvEvmntyurn6pXl",
+	"BfTFoeKCikKBC+1N21oGMlz/Gk+rK0RQtBFTO5ci4VosdUSileTxksXGmvYhvYFMmJS2NPc+43ofrwsE",
+	"hRfQ5y+iBPF0akdvfuvjDz88fvT46Ce/PXzw66O3v/nshz97+qtvHf/2YX0d8132uk1EI+pExvRATjoz",
+	"SS77HtNpIsCUDB1FOeU2MeMIGSwCs6GjxgIc6fiDtw4f/CVwigK7NhH4DpB9ch658c99yOC7hvisydN2",
+	"ZxNAyb7oENCAMVOowdnikhhFlCYRlN5ho/Iy246hjR4asTQRE6Ot2IxiQXE6o9maqUh6PDE6RLeonRbM",
+	"rJaKIWe4lcUBvVwAEJ9pbMkal8ac4p5RCL7kDMWi7jHyoiNjimLalOUt1kHMJyhcWGab0sUGVMr6InV6",
+	"q6RKySPjBrj/MTtIFYtSCGzRtEb1ujXHIhtdZtcTrsG6yZE2h0qKDV8K+hOXDIT9BMrPPFVs0dm4hmil",
+	"F7dS6pyUEywSmrOuKoFZhYKHGexgnru1Bm+iqWo0x+41OgGIoJYzd7BhmNG9hDDjgiV9MZInmLhjrUin",
+	"Kim4mvN2vUdueMsS50/5zsqOzb4QHarKEdQJT2TUXUQAUtgBCwUdaRSThwY2pbkYyFMuNbILnjirdsQB",
+	"mMXpeKihBgQdvT9Ahso+T7UdzrgH9AMK6prF8qXVffhKXCtpfUSxkX1vIJIATW2RriopNcNe/KyLmeX5",
+	"xTjnr53N+1a6eQjbcPT458++8XdHf358+OCn9WlqYjoBsz2be0oQTlOqiuhgELWq4UG153Y9f6Q2fNnj",
+	"EeDZNRU1Yq4XjyCmXyNtjzeZfQDX1eMHIm/klB2XGqRJ6YgF7q/YNGE7M4z6UNKX5rMjDtgdXM4pnrG/",
+	"LlGn9SnqPVhTlHOF5iXsJo/CM4h6wV1aSoRZMkKfrYrm33EfmuHCZ4NULL6b6nRUSw8xzgjoDY0/vThg",
+	"/EXo35yxpb34LoF7ESDZCqjex+08YI9BX1KhJwlKcsAJ0OivVVqsXLOgxDUOIP0H+Vjuy5BHcZ8lXbnM",
+	"VhGViVa07iwGgsc3krhvpL1l14zAFz2jgpLEeFeU24DFVD3J1G4c7SE5GwIRR+kGu/z8c6yhEErJumCL",
+	"GnC4lvqCJyyO+G4URwTPHisof2Ehb/M9EVoep4pqy6KMTv8CHhDP+d29k5+LmSimbZFmGz/Fw1KqmmxR",
+	"5Cj/Z8t+6OKXQEIBF08aLaiic2z2qVJVFXRUYb5jv1RIMLidpGLHIXa/Wd6LtOzjK+gyjO4LU0PXyUTm",
+	"7C009re5sp1uVdUOgFZCdwUtH1jvWVYYqu+9oZqeXPLQl8HWq1lJjxv8vt7vvkGlPWxUZQ/PYItsE0Kx",
+	"tIdNVNnjy0JpD76YzGf3hEzBqXOlPZ5Dew2ggmiwbmYYPwmQEwGsE1OyOI3tL7xq7Nq00QoAzs+5sdhV",
+	"Y36juqmouBdo4W0FyyyuhvwQ5+Ke5ScwcRGKlYZplaFkBfK467mSFKf5KmtRTlErXzwKo8xXWp6F2e9A",
+	"1RVNcz3XkhQ7idMrwZNeuHq/u1DZfYbiovPdUV6uu0I7+MuUVABW9PmyFiQC3XQgNQmyHiG0W0ElUQmv",
+	"lfEW1/Vl9hKh3vuy9p82b61c37y1dOmyx8z/X/DYq1tXlzY9dvPujaVLV+pQmkG1HF6eaNo1gW0YlUhA",
+	"+g4pdrDDKgtdcV2WOACwVKf8rJiwTUnzYA3jFMIQmEnADENj32Y1+qPV3mw13nkquzFHDYIodP1Mvf/o",
+	"BFOYSQcSKdgTH+kKRdpNGi3jLU7QfbRFn51jF9IUMLUKs3bIWjO1lvMjTmAz08epZvO87gloWB6Yi8ek",
+	"6DkzPidpRlELGelW26zWZKg01VK3cr+jxhWVFhZ1YV67V3nKC+t0XltmjLriTCqghACg7Kz7d9Lz3lGD",
+	"GbCKbV8BQv+DU4TbaYgqfLJNfO6g6Fzc+PMpZI862kW4zPB18wk0bJgfKhiYBsYYLi3jiPs+KIa1p9/4",
+	"5dG3vvfkhx8e/+79umWUirSblq1OGcAnoRvzRJJ6IhVz6nK+IVEbwlPIr3jO2oNyto1c4UcGHd41gkKV",
+	"KO7vg2uyXFHZ9lcu1S74PQ1pvRbpBk/CCmmdpbTpg4kvtavbXxp/r6XiXmqfWtJguxtJDrbSYP1x6Zpf",
+	"3f7SNFZ3ePsY1+bhrPbq3RtLL6DEv3T7i3UPDgcgQ+SiEBf2XuqEzYl3b+vajZNZJfTwM2/i1rUbM9rE",
+	"Gqrv4x99UMdOBsuExzavmGEtra6lqLL67Nz3k2IES7q7tyc0JKIqwaluqATb/pzjhvFJ+zLrvvRlEASU",
+	"NNsJRduoa8ZeZDUEPyom2HuRDFWPfcYhI1HOnknVq7MV+jsk/8wj+3pHNXcgMWYeyQ94BCzvbIUNjGf+",
+	"qwEBvm35wz/Vfal5U6T9HSwYMI/56J23Ct/+Xz9g9Bkz4kfvvO3LlCd7ImX2v9Lv1GLBw500agv4HvsM",
+	"S8RBJHD29Y/eeZt9huXHhvrNJG3yOLZPpWE+euu/sFr2cp9xd9xnUCML8xo2quGmtApBoTa/V3PP9Vg7",
+	"kggZtPO1tF9niXmMsD1w+Id2N06jTixo43wZuKEDhJ1hLaTEhEs2t0k1qGWnitdUsU43ZbzH+74EgJ/6",
+	"hiOzgAdlWMdKDrGS2qf3ReoQ9MINFtALB0QOqGTppaSXfXn9HqAwrbNLa6tWzMxT11ZzUwbRWXuBwQ5F",
+	"mj1nbjne36CWoMurOaGydRvP46dVE1Oyy+wVwam169KqR7vMPutZ0WKX4QvrdjufM9Jx6bPsM+zSc+xF",
+	"dml1FYdjl9Zy6J0iLw9mZi84YxVYvrhGyM9La0a9PL9aRZ1wB4/zdu40j2nyuUZvR6KcKsYPRML3xAZG",
+	"6AhSHWOMNoRYlZbLndjBlp+o3W0vrF9+/jnABMGfLg0z7c/UuhpanaqIAwA/ZGsI6HsFE3T7C6+elycL",
+	"NCr2/LqL59vfOf7pW3WvkLEYUM+nuWtyGcFya67k/lhBYIHqRn2CzHO9hu7+gFvB9hDuRQdCglazSjxt",
+	"iTYy4WQ0sFRQ6zYHW8uz2YDq2TXu16rtsPcl/VmEuZr3ZXZTZixFeUY/KChpZGF4Xw54YgOcyhmYWUFL",
+	"LWqqnLeMT/CorJZsEDiUSOwKb5eiEQN8MttfKlMCyKw7iRq4GPWaON/8ROcMlnGmOMI0ogOwAHltgwbk",
+	"KAOzNCAwBdes8L2JWF7u5L8xD7qX8gHH0YHk67Z0rnxbC0BZTXT9vLT551UP71lSpEVBSAR0FxrTpUsd",
+	"Rflo0fQ0ekXyEbl9eTdVBD3pERNZWyXAiIo4i3XCweKRMVPARbAqa1E7dZvJdmkcLF+lCyuCoU4e+7JW",
+	"xGsZExu1dbd57bqoN/IctNa0yjP80rdDyxBr38CXQGnJU9aGQjspaP5gO1ZW2VWdi1lU3FUeiXlW353m",
+	"XM6Mpqc1t2M1gYUERaAj04V36DOfELRCSypuXDbzlFgYW6ovKv0C1RGy4BDMtSQPV3d8dpFe61xL8OzS",
+	"1p7+5b2j7z6oF6sDC5KJInMmfDsRx3qgpQH83lwXL3Jnoq8P4FCFtnRsZV8nizar5pAh0ily2Wc1qzp7",
+	"Frkkq9/uiLDuAUGEZc1C5yZUWCOXiCYEEGrYbGV+wBJ/KPsXHMvlzEosZ1wVHgvEPUzkBKwGVxPWijvz",
+	"Hl+HYEQ01v5BOQ309eL0Ar+7unq5YTtd4CexdP0/46+jEH8ReIxQPRrCywpxcE4A+pElFhOHTIAkw3aS",
+	"OzzdUUDzDu5OEEndEQ0iAc67CHsJD0UOSMAhDdBwOjXOfNZq5u43qAd0J7W+zGjRACos0qgq73xx03ko",
+	"XRl9rYuRZ8t9uw6YZA5QGMlccVxaSGp0toVFsC61tdVLdY8CLFj7Q2caOmDYXTd7zUKh9zM3KIcgvNs3",
+	"9q4vB1nFCSfHuldUZOTZdQJDpCujlNWevv1vR9994MtAixiDWx77+IN3n779byyguvnAY8++/62j3zw4",
+	"/uAtFhiNBb97+sufPXv8Lgt6iZJ7wTp2TaPNiJDZXWTohO4kBVzTLRE3Wc2ORNFNJeN+HZvIv9bl0Awg",
+	"EelHsTDSHaV5vMz+RnURFgIYxwclmyif6dduP6lQNIDmhfX83npAOauVBPwfHAZQY8xfsDgkyJ2WHYcf",
+	"57FAqnTHvCa2x3fMWYdsBNXiBg50jdVcbK/u5aUPEIFwL4JltmmB0C2Hb9v2dHVlFhysuY4HEou6g8eA",
+	"UwryFly9s1R6OvGXko6mWVo6Sx4rshDbhv1qPDe8NC6q24yzOxd0SVqY6iYLs0OAL5ltKlRPh2xXCDm4",
+	"EzSn+nTZvOw86Bq1oZnhC2zCG7WsC4M+v3Lfnbc3xjSHoUDN2M4ZvTPnW1prpcNV3jSMCCAaTscC4Ru1",
+	"AVrj9NbOWEoht2VTZBTKiYaFCBlt9W+7T31C7H5LZNHikEeiXKYDCTkJKDcdwumCco+e36To3HZqp0Xn",
+	"Lp9bZs5ox8BPFXEVPhNdbVXYac9fgUyK/fHSdBapjUvEJc4QDHhIgPE95UubpyOsQ3T6WO3Z43efPXjv",
+	"+Me/PPr1Ox9/+PX6urUBdd6TIMZ3X/Jd1U2X2Sph4WJEiWyDoafjDV22QF3pPjhxxml1zhkne8THO5/2",
+	"VqLtKcIBY5SEPuKhYeuaoxzwJBp0oD8RH+XcMEWK70I3/gB+UE67Z+ryhGzk5o3FoKIdvvraSqYtm6o2",
+	"lr3xrIx0m99nvIpcpx65TAWf2JfAX6IREdOub9InWhN8TLH+d5ltFv4KYVA7WeNxNRP1upDrrKGSRDQo",
+	"LtXpCA4FQTz8alen8FkEwMRe5JincERl2qpKAG9nKzJDsX4pArQ5N9ioPCou/tQYv+BxMQo7viirIWLY",
+	"8d//7ZPf/6aOecXCBuZEbRdnXi1oFfK1ch8GfmMMc5urywB/uwugXcPzQTgzlYSUmaCKEGQD8ooGqvbs",
+	"Map7TCuoVzUSTGLFmtFeN7EQqb7E0DR4WHuJ6umcPKO0Z2w8LMDr7MVO2AyIm9yXrnApv6jHP/ogM9tD",
+	"kfIInHKonbBPaeiDIK/RfWnWGjxgxD6q5SHEQcFR+sr+QqcqMdqwI5JIhbqO901qYyokCB7LVcpx9tLt",
+	"Lxqzw/EWlB2Ml0V2LuZ5LEB+z1jI5k23jtFJ9FT8LSeFmW7jmv2n7du3PMhT1waEqE6Z65MdyJNax/TI",
+	"L5q5TWL6usnfwDWdxK7WB9dlQ4Ww0gXL3xzl0VY/fGLmFv9MrRrzChOYNOZjUDuTNS5eCMQz1dg38yPD",
+	"c6iyFvfwxA3v8LWJsuYwg3lky4sDjcnGnWs3FT0D+i+kiNlut9kEBpFfv330+P2jH79/9OGv6qfcoyp8",
+	"GRpzB8cKbKB2QDBc+RFnAYzqPq+aCDCjegCpiQifENGEKx/L53gstH0rvU6GfEb5mQ/vm9uOyAgaXNrK",
+	"Sr4PPbptD4DosgA2I0JB8zdfAq+FotAqjYY/xXyPhQrx4S0FN4B34+umvaghln0JYNFEA97p7saRblEQ",
+	"XoqeszLIKcHyWUI2b4pKar9hQZ9+KLRExueX9j7RAZtdurtffYQmOjMjFNoKdUSNMXxJFiDA6ogwndjU",
+	"qAY3UtK1q+BPNj+GqL3ddIn3eN9D29lYwipB1EXPxg5tAX1LxE2P3rFONRoOtc3mh5oZ0pI2ogdJukCL",
+	"rwUe6yVRmgqZFQUO1v1xncPvX2a3CPY2ibQwd5qizoyGRVkPfUnwwgeRjozdG0lbMIbsMsZi1Ua58Bgr",
+	"ZgCgI9HrLqfpSy0EzpDdssU2NAKWbd8iSz0BSgUorHZpN1cWqTNFsGdhg1kA/wsofJDlIYF2g6dCp76k",
+	"DRuIPkC8SmnXHbfMtghckIDtOP1lHXKNCLYSKLnT4tLmgTJEPhYC+IraE5AORL40UGWZcvMlYjT1uPZQ",
+	"r6GeWRz1XA6hKzNPrAo1DrO2q8BqQUGug/zCtVkcHYg6ED1ssoaSUjRSZTFBzU7bxKhbRKTLjWMbv2qK",
+	"HtNAy6CzPghc+BdZrHhYq7Oh//4DWyXio0SnEJRcL14+HmFVIU6VL2OlOuu+NN8FK+tF9vL1rDCqcGD/",
+	"Iwz+4n343xt+d3V17XmwIl9cW13FRzRVwhpmq82zlkOecnq2+c/eIstapNizUGss6/2uxxrLdp/q+HH7",
+	"mvAYcwB34Df4R80PRA1+rpe8vw0Xi9ytpdQ+rQoIIz4GGDNSHKLF9U5bJSI3Wx0L0ak9x4zXSJ0MNy2C",
+	"TzvSGkOR7qjSX0DxQ/8BWKYJDYmNAtyXUvSM+Etz1hTbFazT1S0RFlh2jRB4THd3jVLcFahxKL/oSyFD",
+	"gN8AzmRYxWU6lQGrYeEZIAJZwjwJ8OZhfR0z3pjTRWikAC4bJHUIPKd/rJli/r3bNXKkmvag+rIGT4eI",
+	"K1uzAppbdZC8XE7OLkDuANVtRZwLNBJ/F2ipSLNY9eximEkBEi0sbIh45xaZJAI/MRa2idMsaJioTkeE",
+	"y2xLIYEBBObMUc8ozGgx7Vcaqr0bSRGus12VtiBy3c/yiTArOsjOgoP50hQCWpsAO0+5GSRR3b0WG1AQ",
+	"HighmE+HY+QkU0PV8Te3R3oSfpUgOy6BLWbvJOIgUl2r2jeMklCIJIyWZdE+zWuIqmQCDFAOkrbqZbGE",
+	"SKbPX1kYEy/3JnVWT+eCCuzkgTkCUcGX7y84Jb+wfvmz3gJZNuuXvQU6TDsw/bXVteeXLq0trT53d/Vz",
+	"65fW1lcv/18L3kJLxOHC+nPeAt0cC+uX1la9BavEFtY/+5z56WsL65dWr1zyFvR+1+zOa68sra5eAp87",
+	"N/4LJxn+Sjb8am74F/KDr2ZjX7Zjf/HVl5dWV9dgCa2yc3B2mcTgl97wTmKsomyOCthOZEMM2wciSlju",
+	"vj1f7z7nmrAaeo/P3vzno299Dxvse/k3Q0oC7ixEuuunFBAYD7tlA0KzdVLG7PYi0eSce1AGrjVr/EBN",
+	"gEJyD3GvE2Gc83QhgFNAcuX3kqrBx2T03admuZ00yGi+ATthiL81VCjONbzjlo/VPv7j944e//zo8Vv1",
+	"nNnhdM6uuYntNccBinD6TWtuNiv37T+BVPQNvBhjkYphP/dmqnMFronAZsgsOGSfBNRNrh3NvOBAt6rF",
+	"fyVcRtEmGqche+IazGQ7a98bEKkrFYzVbnCAtWmrg+l0Kt2BR+XeFC8IJB8cfMkp1NB71Rqzckmmf8qq",
+	"20Npu88R0Gj6nZ0n1pM0g6sqFNUYhkGxOR4sb4eVnDFRQNggVYwnSWQELR0IkG6Q4Rtj5Sx1R0NrTiyM",
+	"5REUGt4xQMB9aXvczfUSFNveAyw4xZDBpbX6MsOWJ73f1YFtFrWdTDkthXEeCz+LQYcaz+Momoss+zKm",
+	"biE9mgOYNedJs5ZIRH3DaZIoLWhEqBvou9AhTwQRjbjJDLT5Qukwtb0Ueq+qYrT5wzSD8Cw9/lwwECc9",
+	"xKQqkbB06jCIJ5rFTIAQ6dVyUoI+veb9wdYNEGy4fk+Igjb21rUFQEsZedMoHrnLW68wJJSj0jTwQFF2",
+	"KbMheCI18YHYWiNzQHwJqNJYdmA8YGiozfcSDFYjeVkoFKuooCkF6RlbvAPNANSgYgarcRaKjko9jH5K",
+	"S1pWX2bIOGWm4UtXDI5tgxg0Xs9iFTglL1+4BcAS2E8RQcl72EWxE54rKDGfo7iJx3othTDV0KcTIbY0",
+	"KBtkcW9w6ctdgVEmfDAQ8lo2BaQPwEgDCoU6EEnMkRsbniG0L43B04ykcC/Y5n2UFej86KM+Xid8GHiv",
+	"RbuW0AaDjO7NXLSZ9me3Dy9NQSYbiMO/wU1g5mG+AU0sYDiR82k5q6zmbCOiW75xhDf2jT2GP9IkHN2m",
+	"Kx8MaPUgdBfYarTl3N8pBLXhy4DvmqUMPBYYxx5bLNIutMMGRHtvfrRP9WX2QHGvIUDIg2V2F+4MRxyI",
+	"USy8nQJWy5j8PfMA7NTA0jPX5oEvZSZAJ8T808r1Dso1fN39rpvAx20cbyfrAOEphdNBTwQb5M8HEYC3",
+	"YAgPRJZsVvwBNomutkR0BCKmkGjiSYO+j8G+nSInjsjQgOkMIx4cdaYZYfUlCnPtytoa5S/wKq0X2nqx",
+	"qEqEy+wLoq8ZhKFciWtuIQIGagtkuNPVpCnwAEJEcBRXKijVu/SkHL/c9K/OwiAIzD7n+7Mwg2rEdHOJ",
+	"0RL2BFB/4z4geof5jdNiUykE3DJ7RkKvF4cKYGkqrpHcihXVKT/55r8f/+5BfeL6Uys1xduMTu4SDR6J",
+	"0ZGB1/Dj17JPXyBMYCG7bbjCsb9vwWwQqT74Nw/Nwkxe556tCZ69SDObB6kKUNu/70RhecX9UGh63uBB",
+	"xR3sjy9/ylZhoDb4nDxGurgx3QR9h9YsSBUeFLsJuaNhL6hRrmT2mdEHZOW+u3mi8I2VRNCPJQijJS07",
+	"ue+ObNo5scSUA+LesbOjfZ8BbOjarGSzSkc7RRlp9rWu6Bpb0liE0ylDQfONDDfz2EnFaLT8OKEcEUKn",
+	"97+eye+s1YAbquo6dPruvFDCzLVLRSbOthXWXDnl8a6I72Q+D9u6vX3XiBVWAWcB3pbgEI8Its0Y29Ge",
+	"5Gk3Mc7Qi9i025XRPZufxv5d7+AS/a0l7rHPf3Hz6tL25zfXnnveKFd/Af+U4meX8addFfbxF/5Crs9U",
+	"NBJBHwyg1E009tEIJesTOIYOLgVM24kZBwdcH0pD85QFKQSuzGMj6UsOJR/tSHZTxOaTqrfMNjFNlqiU",
+	"p2IHRw4wVRaHNBMsK/GlGQycLKGjULhaOzMnY7usXWEt1U00qwU2I0wP3IGi/qC+btzDxNFikOOWW28y",
+	"kjRLeyr3buAUvPjRm7/IltgtlsQ6FrdgJR/J3sRhIBgXwEEdJFS62CKO2rK3Z+ZKaPbNnzOQAt2LYM2X",
+	"2R2zfgDPjR4rrDk+iF4ShJqeDO4vPJunvlSy4UIAZJYzHmvlFgNlEIR26aatI8r97m6/IwIk/URt1gDO",
+	"dAhKZv1xUEBVgyABHjPgiWpH4VKmZlM8fL6MSCViD4fxkMhh0sZNGpjQBjjUa/fuWWYpcPw1sFw5w8z4",
+	"y330fESsCUYbeeVho/YS1TN/7HBwpZqIPgFxUl9a0UL8BVo7fAK4rrlylDSnzKBxCUqVtAAbwnzCl4PS",
+	"HmlmLmUowsC8Hlnk5ORaBxYTjrHqBThUvnKwk6h2pPmu8f2wULVmoUg/euu/5DA9zU/GEa8zwM5MFfEd",
+	"Y0wZp42wCTic6qaBezMgdgROnI/efC9XFwd1fYnSGsoSXQtNBjsYEXQBQgtCShnixvehQMpYLF6GJeqx",
+	"AhPPG8GGm01WC1RaBWRjuwOlP1oYbzYeKDcJcDdfvfMKa3c18OO30rSjWc38D8JJcax6tLu+NCLRUjod",
+	"RIDhYTuS+FnCuIDHQfUVLieyJEUHEJQBBkrVweXAMFhFpLnslp6+1zwwyrnEnU9oJMyMkBI2lqqn7GDI",
+	"HgUnFuOdcGqna6tVVwtvOjwZiL60+IEtbL206qaoWU1zqulqqQ7TfZ2Ktse47ZTLKjQzrDaVpIAgUx/s",
+	"jwWiQFBAHr2sZy6JFdVsMrxxMKJqtXas9oBZCnW/LdBLFWWfhDRnOsyX9pnL1xUAhqiDymaBChrKfUXu",
+	"+7vCKGqoig1FzPuaSbJL4H5LW8JqalS+9osQELVoO0HVXgQQ0kI7Rou0snJtQGb1HI3oUdVITiYuRvPQ",
+	"ZhwXKjyz+Z3Jqq7kP7cWgLXjyEKzoy5qZq1IEm0SiBij6hb7SbdUT2b3Q9KNRYYe5QzDQgW1L4POkM4O",
+	"NsCUtAHb7MA2uIQOkxb0ocIgUNXgYROncQxjOFCtIcKP6ijr8IVxIcF4Tn/jXDqvGyef7wK5mUo7aGh0",
+	"8eDBmPLNsnI/FyocW7BDhif6IxZh1IgotkPJFBqw+3A+gA88FDwMXE9I/k6wsM2UhKoDWFeC6jl3EMzD",
+	"u5I3m6KRlvdFYVnP2JBFSXXPnRkU80xhu7xJ4zIv9W9e+zQ2A6U7p1320ttjbOy0GF2fZuy0LBy0qVnZ",
+	"1eFlRMR2Puu5+Iw5WPbc0a0H1xgvi6h47vJSMdJIYVSBLkNfUkwlSguhlLLj+CoAH33qm8zTN7lKjTiz",
+	"dU5UR6+AM7vCu2GULsVqb7IuRuy2aDY9tnXzlvbY5tZNti/62nP5es+5Mdpju+oeM4dDe760bY5kXdmS",
+	"F0p8J+Co274+3e2I5CDSKlkkLCjWUO02RCtqLRWHHktELLgWtmnSYx+9+Yu66wvMNVJiy5I5EJtbNz2L",
+	"wAGBI4J0BUgZEVLvbgZi0+Yyahq7GmBB1lmvpRC6M0pZjftyl4d7UJ1hl8HCbtJcoRyvjtinHlYO4UUZ",
+	"ioOoQY2RFBjIji2yoyxqdsDjrtAWnAtsRXPgl9k2bD1eqNCtZRZ3b0+EHpMqcbBSepEqfIwziKOISh9n",
+	"08jBK2pvXGfOJqO3DhpxBFiZ4IFifce+6K8PgMBieM2tUGUXjnFZR+F5jU2xbkpG3am1AER0GXHbEPMc",
+	"N5Q+AK24+5EM3UeD+oiJmeePmFmHp6lIzFf/7y/zpdd3vvIZ31/Gf/2f/0c5CFrZQLjtO/DpitEur5WN",
+	"dvIxzpRILsltD4DbhbxP6PfgaFUurTkQ1Rhyk8HHmaHz6HWTjp2qk478SUIhgcN8XaaT5OLhAmBCphXp",
+	"+NPdZ6LRTaK0DwoEjti20BqG/vJXzKsXKeNwDrHaAybjJDqIYrEnQturWZwVq8HNpfNlKqozfLPtqntL",
+	"cPeMrD7ZNJ99Sd27C5+c5Z7kBhoV1XFX5lxW/yU7Gqs9+fVv6x7TbR7Hbq2zW6mjdLpk5qbNxQzMZAwy",
+	"T+Z3bd5ne4rt9lktu7nxnq/aq6riAgxv5BfrxLGNhk6ad9W+kLOj5slNDyc876BGYYEqJEmKnpOmuQgT",
+	"RjnskCc+pyv3d9U9uABt/GK8+5b7xkzctzKH6BMknDjheftRkwinkxKuAQchnIuEOu/KDg9R4teFcV+i",
+	"vRbkQaLXBWvEXNu8AKg7J8wb4Hw1VCiQUwBgKGwZpfG0i80BZQJP5ZlLvIHZ6xEZIfroomYx3xUx06qZ",
+	"9tDsF6EGhPCEN1LrKihJhm6ieqz20trhw387fPQvhw9/cfjo7XVfIuTc0eO3nv30vx79+p8OH/7u8NGf",
+	"Dh+9DS/67MG3nv7u0ZNf//TJd77+5Hu/PPr2Hxy6gR3G+GIddOGsOwjOTii0LyHT30ui1Nwl23yP9zgs",
+	"7j2MtutYpbqOcfY82qN7hZpUvgys77gThUEdQWAsjIjLjuV667IaFdWTla6NWfWruJKbds1nLf7F8UZd",
+	"+HYFCJ6WN1q5bW9GIg713Ayxws5Qc0lxfs65XzRLXoDHMDMdnn8sNEjrpNfB4OlYuU+/GYhol0WOS1b+",
+	"LAraK0XMtWKI0BmqJzMZThV1leZ71rxBhNMqnyQn+1Mt9J1JuHxyuXLxdPt+i7q4arUoJRYaJYfQYLE2",
+	"yAZW8n+pjTAtT7bjKDCjGzXvYJ8YAV/ZqasmK6gso8VsH1NurhnzpS9ptGV2LdqLqFtoV8BlFLJmN46X",
+	"elFI2MvwrVa/0xJSb7guR0CDFSFgsGxuX715k4XwKGhASvp4GQCabUsg2y/SZubRzBeh7qnNqQLIwaaY",
+	"DcY0ZEcl0FGFvDwVdStTPnCztIiKs9yaf3S5bK3GXAnzNY5cWUzZ9UzlViQ+HvYfDpzoCTW8CwSPd8xf",
+	"cR8tz+UMaNDXlawMnl16fjisc9YYTJSKtp5o3+2LmH2kWfAk4ZX16G6N5rLzbplZJFmPx/uOzRVRR15X",
+	"SMjE43iqHr5blQuqM+z8ztHHzwSn2sm3wjJHJ98OWeYXQU1kM0od4Rf4LhkL2aTqYeW+/Sc0xRi5XLJI",
+	"RJNFB3Lfn2904JMi2OcYHxgn2E7CzidAYIdf1KgQHQRWJvCdqLHPUq73tU1GUoaux5PQ2FdxrHrjwwHO",
+	"oxp/HX7RfXRuF5cdcpKL63rBTy/CK81649zSsNrTd//w8Qd/zGzuCCEARMJ2Y5vg1XHUYW2hNd8Tp7nS",
+	"ymy2EIzubqcjkqWGkYYNiJ2EAATQtY0I+fK+iuK+4sJfUBVi53eOd2Mmm9V3o5XGOd6NLkIwoT3sFMDK",
+	"/ZwvWRYAH7Pz9ts3r1X7sdjVkjsNADaQtHkcaQLQsG5jHO0Lh0FkXHGsIfBljUM6iMco3Yg4EmUY6J1E",
+	"NEUj7SbCY6m4l2Z+w6L2peMjsSGjBpfQEFW3KEa7PMS/weR4O3NDAeagXl2r9Ik6Oed4+Y47OU6Ez+fy",
+	"zfmV2DBUkNja4YP3Pv7zPz77yZ+MmvcKuhwogdKIx0gVBDWtwLgMTXYENn+2c7nCO9HSvuhPcF9vbt38",
+	"gujP8bbGASd1Ms1LbFBFPFyT5uBG9zDhDjjPZy+BPoHyzG97Vlc2WerfO6OqHOep0sJeUI2CszvHm9jK",
+	"XaWcTbGo/gQ2IccLzFbnWYSeoQsaYqu2ocR1DsV9hthg2bSJiE6fUXOs3OedaGdfWLSHA7Uvznbde6X+",
+	"bzbKbHAhBkPkBwqwjDjDVwph1amIx6ERYdNLRohOVYGDGBPmAdM8erO8TkeLf24x5hPHTVWH5drkStSq",
+	"s6fMZphjsadUeNZ7MeGpWGrwJBx/Md7hqbhqvOQ5cM7ZsUbmYM1cjLvmmAA7SdRApC5kBQJYNvMxiwCY",
+	"VR7O/3Y0K41zZrXj7//w2Tf+7ulP3697+anO+L4scy22EqwLSwTrC+nKMvk9VP7Yy5r2FAtFI2pzgJ36",
+	"5r/WPbZq1jIWzRTJmpqIbdjiyR52I+1GcSxCIA41G5DkU3EACWFpJDVvC1/CHm6g00HbxQuUoxP12dns",
+	"lhWfC3j3Dwj4vD2J0uHLz9b8E1m89LxYaUAxUPKsKq+UZbdC5/0V8s+eUn1lq+blGFv1THXWSfezhNV2",
+	"qIevuK2f0qeemT71rPJEVweRV+fpVpFcdTay5V1M2tXTSPtKRq+tz+yQnGhRKr2KzdFX94blCTcmGcUf",
+	"geguUyzD3sVmGGKNKk5h0730xb3kszmej5s/vFQVeiCToPmF3OUgLTyrPf3lX46/9/s6gObnecGnd+O7",
+	"MwPyeUFOCwCNWg3oCmWFDM15iSTLtUY50jA4XgRwDfBHFGk3hjErqPY8dztk0aAQrUCztQHnUPsSI4ju",
+	"03s8koDwhUz9eXL/PQVI2Xluf0CN49KXuVNchoVhpj50C1/IOEHJDV56fJqJel3IOd+msI5FkxnW3GPN",
+	"RIjXkfs2f8+e8RCdBMAStneOKJal443rBK81FBGEhgy4yAiqzHinAJOU1l0nFQFvmD+1eT9Hj5iqudV5",
+	"5za6tM8cNEdu9vMNJFgsnpIS1u3tOzcs/exA9eHWq3d9WQWOgg/SCLtewAnK9dXvOAysNhCu8CEEIQAL",
+	"QjPD8cuC0hwVQTgrVs/sbYyLAL5wqnM397BCjjEkHXeOgJQ5SpmCLmXVbHrD+A2TalKY2UQxhmZzfulG",
+	"HG7CbCN22s9jo65byPtmk7UFkpjs9hG4YKr1q3a5L2RSECZ3jjlBGH/r5q1R1TnFPbI35NbNWwgc2+bh",
+	"PDtX87PJ5QYzIjszMboUAQckS2UBdGhDTHKKl0AO9TKFbEoP9FYSyRQW8CX48CR8ufnZA7tAxzxkA6/x",
+	"tuBS51AwDiBybjxjca8Tq1DYrGAFL0KzOdiV5LTEibKH3kKb37uJX11bXR3UHN6CTvsxgEOopH1Si/wU",
+	"QbDqbNB82u9BJVEmZ7erIym0hhwataVeWiUPdvMK0y1h7EjXcYf6jGt2VYWCXVp7YXLdViKWK/ftNk/Y",
+	"ep2TipnDZkmC3iUsxVCADJurNG2JthbxAcLc7EUEmgrlLMZWw+8lKnYe7Wbu66E97RECZJlj3E3xnACf",
+	"1fKoQrOLr/7PscSMbIMRtoBd+7kacXeEEd8BZe/l+pmjBKTFywsZWH0FkTuR3ZY7WiudSJ7r8apg9NAi",
+	"LV7aF1Sqt27egsmen0iPsGguijXzcnQwKOGMg71l5pIZNl0ZK+MU5y4TGYIe1CjkoAtjLUAVVkt6LJJU",
+	"r8Sqt4TE06PclFdUbyqs3hM5KW6wCVyUV1TPUT16LFZzhkHacvzJVFkSq55VRwXE/trxf/vJ0XcfHD78",
+	"p8NH/wL4DW9VK6HJMJCmBX800Z44XJDxW+LAiQZhieYTFOVJatEKHfpRg1v2PZ1ie1KDQ3NH5RZYPANx",
+	"r6OSQTiDUtiPGyoBcHeNYTgw47GHzlXYZ13cxsZxqCADkB+eL8Wzf/7Rx3/6x48e/5PHDh9+/fDB1w8f",
+	"/eDw0S/v1C1segzuTFaUD+bl1Tuv3PDYLtfi+StLQjZUKEIWSV8GDX0QLLM7qkezI4tsVwD2RyokqzVa",
+	"POENcyvkHkufA+xGX1Llf6oUMh3bykx6r3rGIg6OF0ApAkRjJFlAbeo6KAu6XYdlpjbrq9tfmmWomEbB",
+	"ISsD+maFkR+Vp8Bja99rPnqFQ/zUItRkvuwQzStFVTPRitrAHICLOE2IhcGjgQMNHI0zYjhU9mkBPeeu",
+	"CvtZr4u27w5kQqJnfATYNmx6l3lkBF/a9DNyxSLvZo6tH54A4koEP+36OpPKEnyaJ/A05Y0W5dCkIoBT",
+	"oLxeZrfTlkh6kRbkrbvvMfc1cxCNU58mXGoEqPSIlCm0NC8Zpy/EKbnke5i6oecZi8SXvUSlxC9LDPyI",
+	"auIog+MYiSjwW47eOwB1JEJzBDfdFLNhW9x8NxE8BEY1kHjMEkYasoC45VAObLRBbJl9B4qFNzJ2YpU4",
+	"jlS+LyTrtUB12edYZGTNrqx+DvfDFRzTupWpi5vtIXUxG7v3DLU287NyaR1wUSrjdiQKwF7q1tbositr",
+	"o3j76Ax95gxTumOOHo9HqlojevaGyChwjd51c2Wb7kCHqtGFY4FyL+6lQhpF6uJoyPvgDrZXONnziU3C",
+	"tBEauKizBxW2swMirbuQ0o/x3OAijDVRhvTwCr31rPQxMCMOXDow9aWQpxwrtjITQiXs1bs3ll6oW3Vt",
+	"tPiyL687yLN8whA/QneYy/55pHMdMTJZLetI5EwZPYRNzqDUwNLpqW4cUvERIV65m70PeNC9xNgyMBZC",
+	"8niMV6heFkYwDURMw03yZaY9zTfp40pC0XSietqDf9nNN0YTZpHtCL50lznMG9Qg8LKphDWFeTVrebW4",
+	"zLHhZcP5EiovkLsh2xaA52Y0oP2zna4yTyR17wE/irkzrS1XmhpFuSrqm09Vr10KWp4yPfeaEUUnfSiT",
+	"qNgyIxPE2ogiNV3NqXkTqSNPrqWcTQqvYXVrtbZSXZkuAe7CSK/2qvncXfjYtPzaAQmZJKhAIBYAkjhn",
+	"LJ9UYfkVYXPrltGEnaixP0AYNXqlsQ50BOxBV8LTGy7BZK0ubEdxMB4ApmmpKVOV8lhvONpAPfR51LmC",
+	"CGlsHRm9kGary+w6b7R8GUbNpkgAmgONUz1QD+hs80RwreQyew0ZFfFRseAHQvsStSPyKSKJJdnDZgZI",
+	"uWhklSig8G9A6GTpFn3pImVGT7Z5Yq4hWPTS0jWAhby4MDEwv3MpBIGRRzPq49aBTWeGmVvqoKGS0EkO",
+	"YWNlSEjH//wPR+9+UB2MC7lu7apR/XEvi/Sa+9BJZaKnkv1rkEQdPKewos6nwwQacaViIVPb3Nch72tS",
+	"FS0uQ2DNqNGassuVSPrdjHh1xzyikCR2W3IZEr+Ymnh+9Ry56rP1LbtcVbJvXGadApQA3Vk6D6AYJaBC",
+	"ux3tMXGvIRAP12M9o0YwVihUJxZzK+VrxgpYUkLeR/rRvZhD/W4uFzyBTK40Whxsfw2E9G9MJKNXzXdO",
+	"L6jj9zlq8z2xog/2PnOvHU8nt2+mPKfIG543AKIQobkU8JLsmBMGBGnYnxvyPkTfuGTbX3qZ7fIEZzk+",
+	"6laWNoTtG5k0FNIcvC8v0MTgwHIJvEFDAIlOTvCMR2MyCbc7+lr2yYkwG3XK025Ra9gJdoQM0W91Kgb+",
+	"zcOyuVZwnjRaXEoRlw4g2jyKM86wiqd+kpg/sg2YgPpDqjRqRvMEmryVH9FMYQDauwY7gnrUEkrVixgg",
+	"1arMCd7KfctOaKtZqjRZbrkW5rMr10RqZK4qtpZbH1iECCzjVLQ7pTSvs96v23JgTmBMUxkZTsu4GbTc",
+	"ZVh3J70c7M4VmjartnYlEfTjySNUhYGqCyPoY7c7+qJ2luRleAKx8hipVbRq5lQ5DTwCRemGeL9UvQkt",
+	"lUjuqq4Mx94/N+3nTnv7jFprevg2fmtOAMLZS00ScrDvDyXP4l4HyFZZyNP5mKR2eMTCb4joQGAcup3D",
+	"rhy9wyv36V8TaG+7MLM9X275y48XTXduGpnGI2Vst9hcF7TiIdiYcSTFmfUxjVVQx6UbtdKMZKRbJ1fE",
+	"+RGq9PANePYdeDu0CC+qKp5MVDxQfHa35iI4uIQ0JuIwOUGqdXiSxkBf2ezGcd/NrFod70cApjdBHPYL",
+	"+MnpRmJH7UJuwEl7U6DNFF4lC0ejs589fy67RHMnWOHasx99/eg7bx298/jpPz+uY+RGScH6Ii0ag6wG",
+	"YQAs+Zsct/YaoERRIojLsCXi0LMMpvROGCG1OLotLLWm2kZf7hsDlYoCkLDYtuNBKaBlBqeAKTm8WqSQ",
+	"xCeIIF/mFrmS8T6/qxcvXJqb3fm03BSEvlzIjUzNJ2Ot9yE5CcIBZKtmxynSbwyDXcG41qK9G5t7qyV4",
+	"6GicUFAmMwkLOmjlPv24Y34cZzoUpWlmF8KF2hW2n1MuGSBjNoZHp5xw+t0xd8eeAAUObA38OKVzokO6",
+	"n61VwdoYs8sryPV8crtjcLzKfj94/jTVzzh2JhwxnhfqLozmUDIKQjKVcwiztbRd09qjQdiLQjXceuUd",
+	"lhNl0afkXtTYF6EvERqMJB5UF08SqKQvZiY95DgjQpxYhHtkay/7civCenpuLmq4r3kYWuS77LFiPPzc",
+	"VVqzT8S1h7blvBOFEypXD2ymedrYvETTDggkCh2VbAiqMQPpQJnsjjPp7NmzUrmEBeLju0ptzvkV+PxF",
+	"4FWaRtvmZtYhaUwJqpY3XvDalTmTKW1nnDdYb52liO3F6hFQGa3r6J3N8+CYb48LieSKCmbp6E7K3zIn",
+	"2yZLw5ulhQx9JPe8HA+jzkIltAaTwJmMYhUiMqPqTNsAd387ku7UjMi1tbmMmkKPwZT8ovvUWdNs5tpf",
+	"8BYQB6o0CzgPr92+zzZt6gSeu1sCIkpUPaxkcNXriRFDHpKibUdaR3JvXs1DQJ5KtQLgyT999w91ArxU",
+	"UuiKdFaVGXq7I6R94QtoCdipnUvJkFuXUeEde6xQWGyhZE4+7K90GsXxXKXF7G2eJIXEBm4JM0HQZCph",
+	"e8TQCEW41F5Bp7f8DnGqZOW+/ec4zzgnY+e2X3au84ISLUiGuSmGtYZVKmcHwLIHJe/jVuzTqaEF82NU",
+	"+UyvmZe1qpLe0mOcZS4fA1SzpE36NWsRhjZiY8H4ElETliKZ/x7WedK3d+jZxLIwsJ5GSfsygdI6ES6z",
+	"V3Dl7V9V04aEGtYpNgehJeKQ6QgQ7AFjfF9IX6pm03Y74X7mGge5Zp0u+NRVOIIXWLkW5ncuGvbzVBE4",
+	"pi6TkFrz649aNWVhFM4RyxBadkCJehDZxl9YoQJuGxlCaZbFCgEpO6kiXbGVkuP9LruCC+cCaeMqOs1x",
+	"mFttYmFUawMd//3fPvn9b+oYGB6SGM22rt2wRGDY+gy39N4eFH/NUffqBpczUr15vsCSjgnbvGRmIIVV",
+	"p7deW/osdZqqxJd5x0anPElXdKo6LGu+hjY36p0caukBal/uy2Gtapl/E6puxosw6+WkyFUuCuZD0bzq",
+	"SUvCZUY2c2cRlPynLO1FDXhZKteupBQ32h/rJi+gFrYneLvB5bkqYTOB0YqY9t3Zt/MJfJgtt/26izqT",
+	"agp7MCUpDJom3cY+EHUef/DTwwc/qA5vTUaOeruj50uNmhvwk0OMWuB2Z1okB0KPX/gB6F4o0FxKRbsT",
+	"c4zoVzkS180n79oPzvBYFAeqigTT3zG9TYvuZRaK/bu2gB7ngcVr7BHoWYJVdnNitSc//PDZmw+Ofv3O",
+	"xx9+/fDRTwH25VfzAeO93u6kgFL8VdFAaBoV9glPMLeUi3DfuBlTCgQ7+VmC9I0F7P61tTqTvE3tfkDb",
+	"6LIv7Ugbk365DFJ3UKwu2i1RmN+5XBNjz8P2/CBzbdptEiEfh6g2mUo6fc/6RJyQ1Jr7qRRONIMRjcyA",
+	"4wwSwLVxBLo6VW2RUEvznkjn1bh8B5UTzySRUruatzuxsAaxtbc1P0A8/Eo5hS9YMIXR3bPnAEaTR5iJ",
+	"Uu3LXDNrA0qXAGVpAF8G0URtrytSQ9MXNQAPkGW3uXVzmW1S96wDbMlzbg5Aw+h97I7qtYQ0joR1iWBl",
+	"aOmLeDFsJFxM1hCc0iS6dnsBNoamhOums056XDqVsCurn/MloPdH2GJaCjdTrwaTuW1GvRHFZ1IL3v1R",
+	"rMwZxX2+Hdm9CwAyVPVr5lTnFKElS+drJrOoWcz7qptuMN41QiLiGICACJkI8SdYonpVE6aJlLaVLphn",
+	"LngulUU/6pbqRE3zDK32VWVK6xMNGAFiZmFxRvmCqDy4xfOaIVZPYUpnQepxM/1kIfXgq5ubo6U6i1TM",
+	"SOrl6Ns/OP7d+0ff/v7TP/+pPojMM2GdVeFiKdg5o9F1rm5/KQ+Zs8628Xy4KSI2Iag/c2CoghfPrS9r",
+	"x797//j733jyvV8effsPHnv26L9//Oe/ZD/9z2cPvnv04Y+f/Pgdjx198PDonQ+fvPfh8T/+ncfMZ378",
+	"G48d/+bbR99512PbX3jVY8ff+82zb3w7qyBWMF0es4aKu21yKhpKagXKI79usKO67pn7CZCAzIQdPpDn",
+	"S56yttIpu7TKvvgSDLG26q2urgJ4zjJDNxxfeU+QR0yXrmr6Mti6vX2XWQoR1KpBgRsaJpABAy1mAgyu",
+	"pC+HkYVGwN/kzsund8Wnd8Vc7oqJoYUI1ekCYAqN16dZlY8zE6P0JEpVV4Kxos5oRnGKAQynrkiB9VlD",
+	"tXcjKRBPtWD3IiSjptJS7JTYiyQwCkWSIUiWFqhhnANE32JUyZJS1wQkSaNOJMCJlmgeQ0khl32P6Q5Q",
+	"Ikd7UiUi3ChLK/jSPhq8BY+1+p2WkLkvIQRIIvAfli6uTINtC540WldRTd+2ubOxHBWF5YHF0JlAlR9p",
+	"/HBV9eHzVyYGAigqs6kpr61si9iIHap6PbvtleWVOZKM/BsO9/QPRt1x4arGtR+rGvfK6sQLe8IeWpAW",
+	"10E7DFZDPiiyJiEeDYDUhLx6EfE7O+acle9tiGGasQtZHN1SmE84PN4nJxn8kwQtkT/s47ElUK0WoRvm",
+	"VYMdgu7M08OVTOZE18PKffj/QO1USZYhagvgH22LZM8y1JtvLmrL+2fuDTQgIUXKdzGJ68saosPkYuIU",
+	"/oBKhQbG28HCPRAhpX1VY79uOwF9Ce+1wQIM2egAVHnP3up2HnhcIZjT00yqXpl+f1mk+f1emJNcVRbw",
+	"mT/Orb8abylXDEadjFQ94jlPFPeyFelUJf0x4nRS8x6mUChTGBLEFdrmkwe6s4dP2E8DuX6P2SotAisi",
+	"3/GgALKXrYIvbTonFAdRQyyzAKsNAqrlQq4DBO4DPduJ8OaqIb6+auxTjDMWXIsQKTShMdbixe8phVAD",
+	"u9gzscuNvWjujA0WdLrpjvlFYB6RdhMJcWYYeokMehG6Y0EdGYQAqIoNrxu+DBJh45+Bi4RqPF6cwBXN",
+	"lcEb+/BI+2ggC8OaNzIEbQsSwL/yCMxV7AeAsvUNFiRCq/hA7MBTA8yj2aAo0fMO9DLRWA1jdHQ7NB3b",
+	"rLcrhLQIiuZNdCeO0gASMUMvkFuMhKVK7WMRpLLjJEaBpsqXSCgy/LqB311dvdxAMZUKfhJLa4GHlKiF",
+	"WDDqIMC9TSMeu9SQht2L452mSno8CQOGhJypCnmfXj3qAKiFIwpGy1KlrC9S2kyIHKdW/wEreA8SUvCw",
+	"KF1m1uWh72fa0aUuYYpmD6+sfq7UECZ5d3ry4gE5Zup1E07zOaE6Dk5jdNQS9xMx46XqEbv0XK6Az6s4",
+	"NMoOtI75x5I97uYHOJn2wBi/K45Sj9SKlykhlUC9KSMJzvTlZGaHEeAliDat3Df/3jH/fmOFJjUZg5T7",
+	"3qQ9KsaZGtOjUg2UBBPbihr7r0T6XFm4O4mZWkpQdVSSVoreay+W3B9zjl5uzb6cfdRzT8wiRQpqI8ok",
+	"+fO2JSUDmMAGP/u8+VSZ8H0jsUYesBLTxSNIz2uVaUj6FcRHJw6iAKrwivl+ZUXQLXEvNeIxS1PSPH9c",
+	"OyjglSmjU7x8D3y+3R33CV3PaH7Vsrjyixr3Afuv8ZbNdq5AK26Eatye3Hdd2KerZ03HtV5j8NY4VODP",
+	"tLsa2IDsOi5q15oHQSm0JVmUijZ+AaaJfCbG9oIkBIe4GOyKMUaMPv1al8s0Svvw98D+FKC9tsw2Lfp+",
+	"1qXNKWBphvJA/x6IZAmWEuxIjPwvAVC/sdASwUNf5pqz843ek1a4+nJciauR0W2zFRfPVLBTOxcDwQw+",
+	"2iSABZ836DMUtRbb/1Nrx4IQ1w4fvXf46NHhw389fPS7w4e/OcGBNBbEVE7kgElqnkuq9qKJmJvbBZUx",
+	"dP+aCK+WoUNsZL6PEcBELCWqi95jzvuKNOG9z6dsCZLNedz6Egh9afxlEVrWwKOf/Pbo7745QkQJjX8l",
+	"Vmq/26kuuoY/E2fhZA3IJ2mWvrT2wjhLdChy+xrAKFDNDnZOhB6jLCLjkElxFYSLjuoxF7mAWiwsVa+K",
+	"9MZZb31ll/e0u6dHHid8T7sRVd0AhLwE4SprkaLImGsX9CpyPcxFcl+jiAPO3XUHRNXF6J2u2TctlmwQ",
+	"zP5iJxcN63QSdXCKZkn7rNslUbGi1G/iELc7eiv/nYuKRlicZJVs0Ieyvh8I5syn8xbXk3EWJryZDsxl",
+	"UtdjAtkofmaZ0vWlmg3JHAtLNxGL5BnqAIY35er2l+bndRQXnWuk3ZpqNHv4iJ1h98Z2Wg4eznNot9y6",
+	"duO8NrD25IcfHv/u/eMffVCnbso5bmbKe7yfr0gbat/Y7PH+RXV/cHbnYpmOb+nDVAfYpJABnE/zmFHP",
+	"ODLEjKjIgRBkM0NTQUBUxE1kwXn888OH71SrbEKXra5c3Oqm+Q7Y0BkrFRMw7riLGLDazbs3li5dqfsS",
+	"jRoiJs0FETYYZy9vX1q6tPYCAjVRW6xmsUIzSdzrREkfuaKQGtAaUVKIUDMOn1QJfZAo1NGQsdR+5pl9",
+	"D9MLVD8YaXZlbc3meINYpQHEM/Apwbqx1iEXFKWOMMsthC+x6N0WzJy6yxZxlMUFPYa52V3Qo3gugQha",
+	"lsxiV006mbWjxz9/+u4fjn/246PvPhh16jqxkJFutWmJqho37xQ+OJFzN7NC0bLBepEMVW+YbMoRTF1+",
+	"/rlzZJi63dHFFSzrwOvu7QmNLCh7iep2jB/UZ7oLApV4aBDrYnoYrGUeQx7enPfixa/nBZaTldUkAk0O",
+	"nXubDvyMr+EYTAZmOqFlXxDYFd5oiE5abVtswt/HyO65K7fbHY0TzUnAvKGiL75fCCuEUEQgSIu6IGPQ",
+	"MDjot5CoWUh7qdJoYha0oqQh+dakCrKCA+3ctaTe704v73uemviTzAG3ac3GRSojQ+whiNJynbLnV6nm",
+	"2irKRH1VEKF/xggHFYUw6YnlOe0mcslCllXa2ZtEmZ8vD4RMNT7AovcDvIzO7O4NV8rjy6yWR0rVlQ0R",
+	"QnoSCKVFj3Vl9nt8KKs5oDtbl1U3DkQkdUc0SrlSb4ZCplGzfwc+fSFNVjMxBK45F5sVJzDecsX1nica",
+	"DI7oEN2GC9QZeDvayZ/1oiiZYSv3QgEA2KPkfSxGzB362Mw3QmNypnoXOvPKEt0tNNPZxaw9/ct7xldg",
+	"H735Xg6Q1KZCooQh/ym6z7t9ok4GNbXbtzpt3Has3Md/TEDj5E72jDfmApyLTasHM7DJSFLxyV7CQ3F2",
+	"iEkcoBCaK9mSM8Dy5waoZE2gh09JZ5+LVNgFCucpH3bhQHcSmxdJDBT+opELd2WkJOScRZrGImQ1mqWb",
+	"dv0kJ/TU/F0TCIOl77r4ojDpFeplm0M9XrDi58Tk5Uyro2//4OM//j3iRFm8VQe8IXhir4BlO/sTSYiO",
+	"o8749AstZBx1zif3ArOc192Kq7NIxnEnhdHt/Yq78eTn79tMzLw0O4TLp3SSBxu8tIhjvhtjqQzbU0Jj",
+	"wTMBwEB9nUpYIgBgjrICFMf3ZY2aaQrEKdjiRLGhfMgLXSaeiAx6pr7hS1u+wNq8z/YUph++1uUJl2lU",
+	"oOTn2SlZ2o9k6MusjEsKgIF1D4ZaHsXCSHeU5vEG4zhISu3PUqVFl2fRGFK//Nmzx+/WqUFCKpzymUPz",
+	"eIZelVF6Yb0dM7kL7et0CU1oriyL+Si9c32wrhWMu9DL8jpRStwvdI4qdbG2o5nTaC22gZq/aE/e7qYz",
+	"p6baBrhvprrzcV/McGawEsVZ5U1s5x84yzRRfpxSNAUFxhkuWCQ9V15+dfvODZaaRTf6BkQBfAECs5rb",
+	"3ZWDbjefJSCdickjty2CSqDVvtohIQ1YQ6n9SLDa59O0c1vGfY9t87bYjlLx4naaRI3UY9tmosKXEAxr",
+	"pWlH15fZJtTbN83pwcLtrZu3AISAs0T1KMMa7glEtYVmvaZKfAnfaEeymwrNalfWLpdicxlJuikXZlTV",
+	"Cg8/n2zlGDHctvI3FbEaPpw2H82L9ADVuqwVdZYaPBYy5MmoqMB2K+pctZ+b5QLmxyk7xyqBaFXI+9pj",
+	"jW66pJpNz8I6sJaKIxfCBQOouxtHjez35nCwfal68zvYGcivXWhWO/rGh0/f/cPhw18dPvpvh49+d/jo",
+	"zcNHf6qPLw3qVsKXD7w/2DmJ6MSculNVjOQLywzxQdi+EJ1i82aBhi/GUg8jTaXArwMCcfEq27PpnY8m",
+	"GCPI54D6WiaIEyUwdIorYKsCR/OebeOnZ45UUBhnZN9qMbbn2YANUI91LXJAIhqq3RYyFCHbVffmdPMj",
+	"15DtRqUoe4dC8rTu4/3UMdA+NXCDFfJfQR+rjevXsb8rVamg0it/ATvGe/xAULc4/sJ8Bn/hL7iC/GKL",
+	"60maCibobq0Sv6wW1WE/DMRBSvjvkADQOK+RbMTdkLy+Yr8IfEqEFptugPCiRA+aD1yzkxgHufQapO86",
+	"vANJPoWPX2eB2R0dsNrmlZXN57LNN7+F/Qlw8gGrXflfP3je3PFGZXeg5A7+UsccvMNkRPyjKGGqJ6Hr",
+	"nltRcjypsNcwAcrWc6JrtL9DlgvqDsRuu6+q3Q0W8DgOEBOCzkYdv6PZrjLHDMFq7Vwst6J9LLjv0HoF",
+	"j00T3occBt8zFvDrla0euGpVUHJxnEeSg59g+Ra8BVyhs/PoTSselonsPNTLVk6YHMdOTnIQr8FWldDe",
+	"TSM0NoyYUn2KYSqzwE2hU4zsGw5iEvp5bbYTec4zqrfEOH0ZaLMvoS2VQVtq5jOiwkCifU3nU4QBtdSC",
+	"rPsyKGingNU6g5tBezBwZEodJuCHvdD9LTDDSXhQCplN3AfE68TF1yzpIihfrHrzAYrVujsEz6et4uLg",
+	"2zooFnqF2rM3Hxw+/OaTb/77kx9++PSn70xuPOU6KXhjfyZizxutLMGvjbHHeiLaa8FdBgItQoTshh52",
+	"jrRFu+oeoqZaPlamW4D+Dt/dgFsj2RPMIno3hC0D04XubnxIgV1i9XN11pWx0JoFlocOZxQAwnjSzQM2",
+	"Lmo6dshTtRc1UwJ6RNtNJKmuu9Z2eh7ipAfup2ADC8Xp84tUtI7U4xTJ1jkeMjMP3OvSNnHe2L+okDJm",
+	"bucV7JjMAPcAM4ZWd86scxlzIZc5w5+6c47/6bdH7zw+zeFNhBbpdE7vYM5Bi/SmSylfVHV/Qu/LITHb",
+	"HZiP65sij00+RQ9Rzrzfu0Hm/Wmk4HQoHuOFgPb/gvaE5GZ3nopnwrYQglqbX5mdBU9BUlZohaqzyHJy",
+	"5ESxNq5JZITgTZT8//9J2r9gWNee/P7do+8+yHVczoq/0h3jqprv6HVR5bFeyTus5gf+XKmPmpeErh5P",
+	"Y7OJ/cLDePx16/oTbHsO2NRC/X/8p3988vP3iUrAl0+++e/Hj7/lseMf/Pz4hw+xKIDgtuM+O/rJ74/f",
+	"fhNE3FrOO2g5e4Ta5wH+qudLCEIjTwCAb0HfMMPHE/of8RwQ3B/iPyGYhy/JOdOLrKeS0Jjej9999uA9",
+	"LKvx2PE7D47f+uP//tNbhw/e+/iDd49+/P7//tPbHvv4L//45Nc//fiDf2UfvfmL+oZ9i0j7EmC0FzVM",
+	"z5qlUQoQ0caSfV1JUUnz4/kS40dY6TNUPdtkUpHR4eUZ1nKMQL6EqAqUkSMdcn2DKccChLKKOJ6YL7co",
+	"n74sMCLYsZcIyhY/CTZt22NhFw+10CxMVKdTbtciCj3CP2Nj/Wzumk8ELj8uAzFAVHFk4VoTahzRZM+V",
+	"zSQUcYSAxXhYEIAfz4Q5U797MERoMuJ+UeiCVtZpb5tPbJkDrCfrqjkNJsvInpmLATT/lXnwmGaLPQmN",
+	"KXwauFRQS7mu7BaXIWjbHo/35wjWDEgycQQwvOZ8fPTme9CZjYuyCBT0GFigkHCxFyeSpPuygrEJs1Oq",
+	"sb/SjPa6idAjc9jmgzfoc3/lLWKzdf2M1hiNbrTogLq5Zi9fz24t3K37er/7BtH4YCbALvXcG8FIcBDc",
+	"VheoMXksNNQBSRFrpgWEFNonEkusqxypYl/Bj3wqkGdXoLiUr0RyIgV6F5IBwEGwtroKRaPzy8wM9yKi",
+	"qJyKFsGZghhBHylud+mzd/Cj89iWwpCT7MxmI40OhM0H7PZtgoaqNRMAsJ+Ld2kX1hJV4owi4KSmNJEl",
+	"ZIpFMx1RrjfQkAMkJcWFuXiBnsL8ThDquTSbGVQ2gZg/zqmgeM94bBjWsTlDKXosLx+sRoVXmF/gKMxK",
+	"ipEHWOooXQp5X6/cp0ePbNO7i9+4hs3eM7vraZi7fDeuXP4rn2WdRDRFIzUX6Zy0Z7b8tHbYuu1wkbJi",
+	"p1RhGUM2x5NCcJWVuuDwk96PFUiUVM83VFxX3NwLqBWcTJxL/HecUM6xtk6kBVVQkMXJ7u4ePxC6GkiF",
+	"oPxf4wcX8YIw0zqXewHWo0IfAauIxXDAoqK5XA2wUYzj+KqZI+imZqomleABq87hw18cPvyvh4/+dPjo",
+	"+2OkY+W++d+OVJNWvDnKb2QZpZKzBpdSQc4cq7FCVhPLe8uMs6u3rzHeVl1Z7K+C9YujjhFslfK4nhGx",
+	"6FR1SM8eiHUsiklbZhR4tpeBakBpFzG1QtxTNNMl1U3z2cFeq58V12yrfbX0qrRzzOLVeJ+2l9ltGfct",
+	"9r6j2pH5FyPacsJ54zZ6W1HBV364Pi3e+7R4r0SzLOp8DZ+3gPIJkyhKbnkhqq0uIo5K0gzmUDDVTaGT",
+	"oc2XtDDCmIpwg/FdjTzbwsbHUOJplOXCsg69xRwUH1bZFYvaQP2hIsyKCiEmSR2pUH0BZce7fSg/Pp0Z",
+	"RnrxJGbYBEXHHZWkPF7pcK17KgmXslqPSmZv1DddbTUakFSKNo9ic2AjCR25gX0yPDDA89RTCTJuNMih",
+	"hDQZa6lusoGwPdiXu8+cV8ElkAwmTBHRbR7Rcm11zQiLUcaUAoCp4Vx2RazknsYeXTNb0DBR6ktkd5Zq",
+	"V4VGtyrgg+eS8Qbkz5fZK1E7Mqq1Y7RtHBmZ5GGYCK3LO2fB2NiiJYSiljO0e/EwjDD1uJXjE2ryWAtv",
+	"gGIIXnRg39eeK8anLpdkDwoEQ/iQck6hcUbO2rCE3GyO3gO4LM0WRxDAjwBrsD/9HrHrJJBKiiXIflrJ",
+	"1GDHArkN7VjuOKLQklFSejZWqOyu+owA3w80WUau6s4R9cK6iBBng0Q/wX8IltlNOh1Qqb/hSy3S1Cat",
+	"7QRYHDVTRIC1ZINUi2g/QSSfdEZ9aZZ8UaO5wqhPUi+zTQaJWgsiK0Karw1SX1lbKxd0LZyYz0fC3RYN",
+	"230pM0YoUO43WjzhjRSLa4mJ/7NrbLefCri38sdjdXWMXvQWYDHK2JDHQNUVjhU+xMve4HQn7Eq5fDmR",
+	"QBSWDWipZTmI3un3XA4dG2ujwbEAMC15EJH5ZsQbTGlchFHHa4Ie8y345Ce20xxfdGyruVURtEglq1bd",
+	"e75VGGKW1A6FgSbqPjeGNcL52ZTOvDvSx2xAsSUdPwy3VfkeTNSUjp8/QU86FGv60vWkk2Ynuwocn6Ku",
+	"Z3sizehjrqxeWmZGkpYiqZFMLK60YljtytrncKHviDTpL0EHfH2D7pRmdCAsq1l2sxT64clUAswUcyNh",
+	"F7xHcCNcM3Pv+xKfB85Zs5ugnSaFx7odMAnQ9MPWeY91ZRrFCL0X7bVSX7o3pe4E+gn0TWnlulMTM+u3",
+	"zw9xPkRS487fHNruLeAOHhQQo0xMJzSqEK2myIcyzARtxK0DDiDkD9fZ9hde9SA+4jF+wCPAA/Ky6JPH",
+	"WiIOPVsZgkTQu91m01iexaJA8+hIMiiQE1osM6wjrFlMgX5KHqsv2zzZB+fh+r2GiFkiuDkOab1QdAhq",
+	"Dl0V3YGPQJgiVSrWG77MTJTcVyhK1VJxiIzpSZSmxg7TLPiPQZmIX1M9GSsekhiYRSytZSsLTQjZUCGW",
+	"SJUFJ7ppc+mFXHjC/qxhul+NThmbmCo9TTOC7UZvLU15A4CQ53dL5CsmIJFthHP7C69iXOvq9pdghmNE",
+	"39wso/PWuLuvaowkTZGTNuTp5KnsbBYleeyisQvPnYSWltoUsyvWGj3Z/Us+y5SLZE62ubkJalZTPSmK",
+	"aY2x1sAXodSXl70pPC33guiyGf2JMV8KoviSfFWMkFq16rEDHkchgpSJAyEh/1Ja72qscZHbxAvYzuUm",
+	"dy6JlbyAD4sqrl84H/nDwYzAiEQrd8UOi+QoYRzUMSv3zf8sCG6Hp43WsL55tRPyaYmJVxq4pElMsYjr",
+	"K3OJPWAxQy7UvKtULLgc0n70wdM5+KtzEue7NmabMdtHc/KvtlPVKepC4FKOUbm1XewCSYZGSvjgyLwT",
+	"fUH03ZAiObBS203ihfWFFdBd9JxBJX30va8ffffB4aP/5/Dh/zh8+JdcEocoOheGyT6Pfvz+0Ye/yhUO",
+	"YoHo8OeAGefjD986+vU/sNrm9q169h1iiih9PIAlHb/zjSc/+zD7AmZOKj9+9Ov/98kHfz589MesURsa",
+	"W3KzbEUdxO0YfgYihh4++uPHH/7s+Ns/yr5ksc2Hv/Ls8bvP3nzw8Z/+4cnPzLCHD/875Ha/a9bx0R+x",
+	"Pv/4hw+fff+7Rx/8m/nNj77+9N0/PPnDTw4fPjj+4cOjt/44VF1SNszHf/ze0eOfHz1+6/DRH4lb7tvf",
+	"Of5p7scffYAFSI4To56ffoEKZ5i2Vey2lNrPJVjwF2Uz+RvjpraVTFsxNiNg9SSrPf3Vt45/+/D47//2",
+	"ye9/Uy+pyFnOHr8bxTEGGMsCes4aQFlfxEymU9V6HU4JtpUOuFyZo+wNOMlgSOgs2lJh4VBexU1hc+sm",
+	"i1It4iaGF5MDgJI0ro29X7DCmdW0EIzvqgNBSA72AOGBHX5VAI3LvRarGT8NnTZK/XoWNr6OAQ3sdh+E",
+	"evPl1s1brEbhFYoh1m37G4aPGI+1ogSxef3/vHR1+86NJbisyA0szFp19MIbX3nj/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
