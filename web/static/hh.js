@@ -547,7 +547,7 @@
     if (window.SokoKit) return go();
     prompt('loading');
     var s = document.createElement('script');
-    s.src = $('m-kit').dataset.src;
+    s.src = $('m-kit').dataset.code;
     s.onload = go;
     document.head.appendChild(s);
   }
