@@ -102,7 +102,7 @@ func (h apiHandlers) CompleteKittingTask(ctx context.Context, req api.CompleteKi
 	if err != nil {
 		return nil, err
 	}
-	d := &soko.KittingFinish{TaskID: req.KittingTaskId, StaffID: sess.Staff.ID, Device: sess.Device, Location: strings.TrimSpace(deref(req.Body.Location))}
+	d := &soko.KittingFinish{TaskID: req.KittingTaskId, StaffID: sess.Staff.ID, Location: strings.TrimSpace(deref(req.Body.Location))}
 	for _, p := range req.Body.Picks {
 		d.Picks = append(d.Picks, soko.KitPick{SKU: p.Sku, Location: p.Location, Units: p.Units})
 	}

@@ -89,7 +89,6 @@ type KitPick struct {
 type KittingFinish struct {
 	TaskID   int64
 	StaffID  int64
-	Device   string
 	Location string
 	Picks    []KitPick
 }
