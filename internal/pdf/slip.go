@@ -485,6 +485,9 @@ func (sw *slipWriter) firstHeader() (func(), float64) {
 		addLines(&right, "ご注文日　"+date(o.OrderedAt), l.bodyPt, l.line, l.rightCol)
 	}
 	addLines(&right, "発行日　"+date(sw.issued), l.bodyPt, l.line, l.rightCol)
+	if label := shipDateLabel(o.ShipDate, sw.issued); label != "" {
+		addLines(&right, label+"　"+date(o.ShipDate), l.bodyPt, l.line, l.rightCol)
+	}
 	right = append(right, line{h: 2})
 	addLines(&right, m.Name, l.bodyPt+1, l.line+0.6, l.rightCol)
 	if m.InvoiceNumber != "" {
@@ -595,6 +598,20 @@ func (sw *slipWriter) intro() []block {
 		}
 	}
 	return append(bs, block{height: 2, draw: func(float64) {}})
+}
+
+// shipDateLabel names an order's ship date on a slip issued at issued:
+// 出荷日 when the slip is printed on or after it, as at the packing
+// station on the day the parcel leaves, 出荷予定日 when printed ahead of
+// it; empty for an order without a ship date.
+func shipDateLabel(shipDate, issued time.Time) string {
+	if shipDate.IsZero() {
+		return ""
+	}
+	if date(shipDate) == date(issued) || shipDate.Before(issued) {
+		return "出荷日"
+	}
+	return "出荷予定日"
 }
 
 func timeSlotLabel(t soko.TimeSlot) string {

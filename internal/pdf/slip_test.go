@@ -751,3 +751,29 @@ func TestSlip_QualifiedInvoice(t *testing.T) {
 		t.Error("a slip of a merchant without a registration number names one")
 	}
 }
+
+// The slip says when the parcel leaves: 出荷日 when printed on the ship
+// date (at the packing station), 出荷予定日 when a wave is printed ahead.
+func TestSlip_ShipDate(t *testing.T) {
+	for _, tc := range []struct {
+		ship time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), `発行日\s+2026年11月23日\s*\n\s*出荷日\s+2026年11月23日`},
+		{time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), `発行日\s+2026年11月23日\s*\n\s*出荷予定日\s+2026年11月24日`},
+		{time.Time{}, ``},
+	} {
+		s := MustSlipData(t)
+		s.Order.ShipDate = tc.ship
+		text := MustText(t, MustRender(t, []SlipData{s}, SlipOptions{Now: fixedNow}))
+		if tc.want == "" {
+			if strings.Contains(text, "出荷") {
+				t.Errorf("a slip without a ship date names one:\n%s", text)
+			}
+			continue
+		}
+		if !regexp.MustCompile(tc.want).MatchString(text) {
+			t.Errorf("slip of an order shipping %s lacks %s:\n%s", tc.ship.Format(time.DateOnly), tc.want, text)
+		}
+	}
+}

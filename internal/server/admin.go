@@ -60,6 +60,11 @@ var adminWords = map[string][2]string{
 	"adm_slip_message":      {"納品書メッセージ", "Packing-slip message"},
 	"adm_allow_partial":     {"分割出荷を許可", "Allow partial shipments"},
 	"adm_consolidate":       {"同梱を許可（同じお届け先の注文を1個口で出荷）", "Consolidate orders to the same recipient into one parcel"},
+	"adm_holds":             {"保留（入金待ちなど）", "Holds (awaiting payment and the like)"},
+	"adm_holds_help":        {"荷主の保留がこの日数を過ぎるとダッシュボードに表示されます。0 にすると表示しません", "The merchant's holds older than this are listed on the dashboard; 0 never lists them"},
+	"adm_hold_days":         {"保留の警告日数", "Days before a hold is old"},
+	"adm_hold_free":         {"日数を過ぎた保留の引当在庫を自動で解放する", "Then put their reserved stock back on sale automatically"},
+	"adm_hold_days_bad":     {"0〜365 の整数を入力してください", "Enter a whole number from 0 to 365"},
 	"adm_email_link":        {"発送完了メールを編集", "Edit the shipment email"},
 	"adm_no_merchants":      {"荷主はまだ登録されていません", "No merchants yet"},
 	"adm_sender_incomplete": {"ご依頼主が未設定です", "Sender not set"},
@@ -249,7 +254,7 @@ func adminMerchantOut(m *soko.Merchant) api.AdminMerchant {
 	s := m.Sender
 	return api.AdminMerchant{
 		Id: m.ID, Code: m.Code, Name: m.Name, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, Consolidate: m.Consolidate, InvoiceNumber: m.InvoiceNumber,
-		CreatedAt: apiTime(m.CreatedAt),
+		HoldAlertDays: m.HoldAlertDays, HoldAutoFree: m.HoldAutoFree, CreatedAt: apiTime(m.CreatedAt),
 		Sender: api.AdminSender{
 			PostalCode: s.PostalCode, Prefecture: s.Prefecture, City: s.City, Address1: s.Street,
 			Address2: &s.Building, Name: s.Name, Phone: &s.Phone, Email: &s.Email,
@@ -323,9 +328,18 @@ func (h apiHandlers) UpdateAdminMerchant(ctx context.Context, req api.UpdateAdmi
 	if in.InvoiceNumber != nil {
 		m.InvoiceNumber = soko.InvoiceNumber(*in.InvoiceNumber)
 	}
+	if in.HoldAlertDays != nil {
+		m.HoldAlertDays = *in.HoldAlertDays
+	}
+	if in.HoldAutoFree != nil {
+		m.HoldAutoFree = *in.HoldAutoFree
+	}
 	bad := soko.Errorf(soko.EINVALID, "the merchant's sender cannot be printed on labels").JA("ご依頼主の住所に誤りがあります")
 	for _, p := range address.Check(m.Sender, "sender") {
 		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+	}
+	if soko.ValidateHoldSettings(m.HoldAlertDays) != nil {
+		bad.WithField("hold_alert_days", localized(lang, fmt.Sprintf("0〜%d日にしてください", soko.MaxHoldAlertDays), fmt.Sprintf("0 to %d days", soko.MaxHoldAlertDays)))
 	}
 	if m.InvoiceNumber != "" && !soko.ValidInvoiceNumber(m.InvoiceNumber) {
 		bad.WithField("invoice_number", localized(lang, "登録番号は T と13桁の数字です（先頭の検査用数字が合いません）", "a registration number is T and 13 digits (its check digit does not match)"))

@@ -307,3 +307,39 @@ func TestAdmin_CarrierAccountsInBrowser(t *testing.T) {
 	}
 	sup.checkClean()
 }
+
+// TestAdmin_MerchantHoldSettingsInBrowser edits, in the console, after how
+// many days a merchant's holds (入金待ち) are old and whether their stock is
+// then freed: the merchant API's hold settings, from the merchant's form.
+func TestAdmin_MerchantHoldSettingsInBrowser(t *testing.T) {
+	site := mustAdminSite(t)
+	srv := httptest.NewServer(site.h)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	if _, err := site.db.SetHoldSettings(ctx, site.seed.Merchants[0].ID, 7, false); err != nil {
+		t.Fatal(err)
+	}
+	c := console{mustBrowser(t, srv.URL+"/console#merchants", screen{1366, 768, false})}
+	c.signIn("A001", pinAdmin)
+	c.waitFor("the merchants", `!document.getElementById('merchants').hidden && document.querySelector('#adm-merchant-table tr[data-code="SAKURA"] button')`)
+	c.click(`#adm-merchant-table tr[data-code="SAKURA"] button`)
+	c.waitFor("SAKURA's hold settings", `!document.getElementById('adm-merchant-edit').hidden && document.getElementById('adm-me-hold-days').value === '7' && !document.getElementById('adm-me-hold-free').checked`)
+	if label := c.text(`#adm-merchant-edit fieldset:last-of-type`); !strings.Contains(label, "保留の警告日数") || !strings.Contains(label, "引当在庫を自動で解放") {
+		t.Errorf("the hold settings read %q", label)
+	}
+	c.fill("#adm-me-hold-days", "400")
+	c.click("#adm-merchant-edit button[type=submit]")
+	c.waitFor("400 days refused beside the field", `document.getElementById('adm-me-hold-days').getAttribute('aria-invalid') === 'true'`)
+	if note := c.text("#adm-merchant-edit .adm-field-error"); !strings.Contains(note, "0〜365") {
+		t.Errorf("the days' note says %q", note)
+	}
+	c.fill("#adm-me-hold-days", "14")
+	c.do(chromedp.Click(chromedp.CSS("#adm-me-hold-free")))
+	c.click("#adm-merchant-edit button[type=submit]")
+	c.wantMsg("adm-merchant-msg", "ok", "荷主 SAKURA を保存しました")
+	m, err := site.db.FindMerchantByCode(ctx, "SAKURA")
+	if err != nil || m.HoldAlertDays != 14 || !m.HoldAutoFree {
+		t.Fatalf("SAKURA's hold settings in the database: %d days, auto free %v (%v)", m.HoldAlertDays, m.HoldAutoFree, err)
+	}
+	c.shot("admin-merchant-holds")
+}

@@ -59,6 +59,8 @@ var auditWords = map[string][2]string{
 	"aud_act_staff.pin_reset":         {"PIN再発行", "PIN reset"},
 	"aud_act_merchant.create":         {"荷主登録", "Merchant added"},
 	"aud_act_merchant.update":         {"荷主変更", "Merchant changed"},
+	"aud_act_kitting.create":          {"キッティング指示", "Kitting task created"},
+	"aud_act_kitting.cancel":          {"キッティング取消", "Kitting task cancelled"},
 	"aud_act_merchant.email_template": {"発送完了メール変更", "Shipment email changed"},
 	"aud_act_api_key.create":          {"APIキー作成", "API key made"},
 	"aud_act_api_key.revoke":          {"APIキー失効", "API key revoked"},

@@ -27,6 +27,7 @@ var handheldWords = map[string][2]string{
 	"view_putaway":  {"棚入れ", "Put away"},
 	"view_count":    {"棚卸", "Count"},
 	"view_pick":     {"ピッキング", "Pick"},
+	"view_kit":      {"キッティング", "Kitting"},
 	"view_handover": {"集荷（荷渡し）", "Dock handover"},
 	"view_returns":  {"返品受付", "Returns"},
 	"pk_short":      {"欠品報告", "Report short"},

@@ -100,6 +100,11 @@ func menuOf(t *testing.T, path, method string, op *openapi3.Operation) soko.Menu
 var operationMenus = map[string]soko.Menu{
 	"CloseManifest":             soko.MenuHandover,
 	"CountLocation":             soko.MenuCount,
+	"ListKittingTasks":          soko.MenuPutAway,
+	"CreateKittingTask":         soko.MenuConsole,
+	"GetKittingTask":            soko.MenuPutAway,
+	"CompleteKittingTask":       soko.MenuPutAway,
+	"CancelKittingTask":         soko.MenuConsole,
 	"CreateAdminAPIKey":         soko.MenuAdmin,
 	"ListAdminRateCards":        soko.MenuAdmin,
 	"PutAdminRateCard":          soko.MenuAdmin,

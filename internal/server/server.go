@@ -34,6 +34,7 @@ type Store interface {
 	retentionStore
 	deliveryStatusStore
 	replenishStore
+	kittingStore
 	shipDateStore
 	returnStore
 	billingStore

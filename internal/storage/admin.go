@@ -16,6 +16,9 @@ func (db *DB) UpdateMerchant(ctx context.Context, m *soko.Merchant) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
+	if err := soko.ValidateHoldSettings(m.HoldAlertDays); err != nil {
+		return err
+	}
 	return db.transact(ctx, func(tx *gorm.DB) error {
 		var before merchantRow
 		if err := lockForUpdate(tx, db.dialect).Where("id = ?", m.ID).Take(&before).Error; err != nil {
@@ -39,6 +42,8 @@ func (db *DB) UpdateMerchant(ctx context.Context, m *soko.Merchant) error {
 			"allow_partial":      row.AllowPartial,
 			"consolidate":        row.Consolidate,
 			"invoice_number":     row.InvoiceNumber,
+			"hold_alert_days":    row.HoldAlertDays,
+			"hold_auto_free":     row.HoldAutoFree,
 		})
 		if res.Error != nil {
 			return res.Error

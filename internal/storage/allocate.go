@@ -128,10 +128,21 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 		byStock[c.StockID] = c
 	}
 
+	book, err := kitsFirst(tx, orders, byProduct)
+	if err != nil {
+		return nil, err
+	}
+
 	var picks []soko.Pick
 	var events []orderEvent
 	var allocatedIDs, backorderedIDs []int64
 	for _, o := range orders {
+		// A set takes its kits first, its components only for the rest.
+		kits := book.plan(o, byProduct)
+		stored := o.Lines
+		if kits != nil {
+			o.Lines = kits.lines
+		}
 		var mine []soko.Candidate
 		seen := map[int64]bool{}
 		for _, l := range o.Lines {
@@ -145,6 +156,7 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 		planned, short := soko.PlanAllocation(o, tracked, mine, now, rules)
 		from := o.Status
 		if len(planned) == 0 || (len(short) > 0 && !rules.AllowPartial) {
+			o.Lines = stored
 			if o.Status == soko.OrderReceived {
 				if err := o.Apply(soko.ActionBackorder); err != nil {
 					return nil, err
@@ -154,6 +166,11 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 			}
 			status[o.ID] = o.Status
 			continue
+		}
+		if kits != nil {
+			if err := kits.store(tx, planned); err != nil {
+				return nil, err
+			}
 		}
 		for _, p := range planned {
 			byStock[p.StockID].Available -= p.Quantity

@@ -207,11 +207,14 @@ type merchantAudit struct {
 	Consolidate  bool         `json:"consolidate"`
 	// InvoiceNumber is the merchant's public tax registration, not personal data.
 	InvoiceNumber string `json:"invoice_number,omitempty"`
+	HoldAlertDays int    `json:"hold_alert_days"`
+	HoldAutoFree  bool   `json:"hold_auto_free"`
 }
 
 func merchantAuditOf(r merchantRow) merchantAudit {
 	m := r.merchant()
-	return merchantAudit{Code: m.Code, Name: m.Name, Sender: m.Sender, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, Consolidate: m.Consolidate, InvoiceNumber: m.InvoiceNumber}
+	return merchantAudit{Code: m.Code, Name: m.Name, Sender: m.Sender, SlipMessage: m.SlipMessage, AllowPartial: m.AllowPartial, Consolidate: m.Consolidate, InvoiceNumber: m.InvoiceNumber,
+		HoldAlertDays: m.HoldAlertDays, HoldAutoFree: m.HoldAutoFree}
 }
 
 type countLineAudit struct {

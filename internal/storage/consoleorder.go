@@ -337,20 +337,28 @@ func putBack(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, now time.Time) er
 				return err
 			}
 		}
-		if a.Picked > 0 {
-			if err := tx.Exec(`UPDATE stock SET on_hand = on_hand + ? WHERE id = ?`, a.Picked, a.StockID).Error; err != nil {
-				return err
-			}
-			if err := tx.Create(&stockMovementRow{StockID: a.StockID, Kind: string(soko.MoveReturn), OnHandDelta: a.Picked,
-				StaffID: nullID(c.StaffID), Reason: "put back", DocumentType: "order", DocumentID: &o.ID, CreatedAt: now}).Error; err != nil {
-				return err
-			}
-		}
-		if err := tx.Exec(`UPDATE allocations SET quantity = 0, picked = 0 WHERE id = ?`, a.ID).Error; err != nil {
+		if err := unpickUnits(tx, a, a.Picked, o.ID, c.StaffID, "put back", now); err != nil {
 			return err
 		}
 	}
 	return moveOrder(tx, o, soko.ActionPutBack, c, c.Note, now)
+}
+
+// unpickUnits puts n picked units of an allocation, whose open units are
+// released, back on the books of the stock row they were taken from, with
+// a ledger line, and takes them off the allocation.
+func unpickUnits(tx *gorm.DB, a orderAllocation, n int, orderID, staffID int64, reason string, now time.Time) error {
+	if n <= 0 {
+		return nil
+	}
+	if err := tx.Exec(`UPDATE stock SET on_hand = on_hand + ? WHERE id = ?`, n, a.StockID).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec(`UPDATE allocations SET quantity = quantity - ?, picked = picked - ? WHERE id = ?`, n, n, a.ID).Error; err != nil {
+		return err
+	}
+	return tx.Create(&stockMovementRow{StockID: a.StockID, Kind: string(soko.MoveReturn), OnHandDelta: n,
+		StaffID: nullID(staffID), Reason: reason, DocumentType: "order", DocumentID: &orderID, CreatedAt: now}).Error
 }
 
 // orderAllocation is one allocation of an order with its stock row's product.
@@ -549,7 +557,19 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 		return err
 	}
 	rest.ID = row.ID
+	var unpicked []string
 	for _, l := range o.Lines {
+		if l.SetLineID != 0 {
+			continue // a set's component goes where its set goes
+		}
+		if l.IsSet {
+			back, err := splitSet(tx, o, l, rest.ID, picked, allocs, c.StaffID, now)
+			if err != nil {
+				return err
+			}
+			unpicked = append(unpicked, back...)
+			continue
+		}
 		switch p := picked[l.ID]; {
 		case p == l.Quantity:
 		case p == 0:
@@ -571,7 +591,117 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 		return err
 	}
 	res.NewOrderID, res.NewOrderNumber = rest.ID, rest.Number
-	return moveOrder(tx, o, soko.ActionSplit, c, joinDetail(fmt.Sprintf("欠品分は %s へ / missing units follow as %s", number, number), c.Note), now)
+	detail := fmt.Sprintf("欠品分は %s へ / missing units follow as %s", number, number)
+	if len(unpicked) > 0 {
+		what := strings.Join(unpicked, ", ")
+		detail += fmt.Sprintf("。揃わないセットの構成品 %s はトートから出して棚へ戻す / take %s of incomplete sets out of the tote, back to their shelves", what, what)
+	}
+	return moveOrder(tx, o, soko.ActionSplit, c, joinDetail(detail, c.Note), now)
+}
+
+// splitSet keeps in o the whole sets picked of set line set and moves the
+// others to order restID, as a set line with its component lines: a set
+// never ships without its components nor they without it. A set's kits
+// (集合包装, a line of the set's own product under it) make whole sets
+// alone; its components make them together. Components picked beyond the
+// whole sets go back on the books of the shelves they came from (the
+// returned "SKU × n" say which, for the event), so the order ships
+// exactly its sets; kits not yet picked follow the rest.
+func splitSet(tx *gorm.DB, o *soko.Order, set soko.OrderLine, restID int64, picked map[int64]int, allocs []orderAllocation, staffID int64, now time.Time) ([]string, error) {
+	comps, err := componentsOf(tx, []int64{set.ProductID})
+	if err != nil {
+		return nil, err
+	}
+	per, sku := map[int64]int{}, map[int64]string{}
+	for _, c := range comps[set.ProductID] {
+		per[c.ProductID], sku[c.ProductID] = c.Quantity, c.SKU
+	}
+	children := o.SetComponents(set)
+	kitQty, kitPicked, compSets, hasComps := 0, 0, set.Quantity, false
+	for _, c := range children {
+		if c.ProductID == set.ProductID {
+			kitQty, kitPicked = c.Quantity, picked[c.ID]
+		}
+	}
+	perSet := func(c soko.OrderLine) int {
+		if q := per[c.ProductID]; q > 0 {
+			return q
+		}
+		return max(1, c.Quantity/max(1, set.Quantity-kitQty)) // the set changed since the order came in
+	}
+	for _, c := range children {
+		if c.ProductID != set.ProductID {
+			hasComps = true
+			compSets = min(compSets, picked[c.ID]/perSet(c))
+		}
+	}
+	if !hasComps {
+		compSets = 0
+	}
+	whole := min(set.Quantity, kitPicked+compSets)
+	if whole == set.Quantity {
+		return nil, nil
+	}
+	kitKeep := min(kitPicked, whole)
+	restKits := min(kitQty-kitKeep, set.Quantity-whole)
+	keep := func(c soko.OrderLine) int {
+		if c.ProductID == set.ProductID {
+			return kitKeep
+		}
+		return perSet(c) * (whole - kitKeep)
+	}
+	rest := func(c soko.OrderLine) int {
+		if c.ProductID == set.ProductID {
+			return restKits
+		}
+		return perSet(c) * (set.Quantity - whole - restKits)
+	}
+	var back []string
+	for _, c := range children {
+		extra := picked[c.ID] - keep(c)
+		if extra > 0 {
+			back = append(back, fmt.Sprintf("%s × %d", sku[c.ProductID], extra))
+		}
+		for _, a := range allocs {
+			if a.OrderLineID != c.ID || extra == 0 {
+				continue
+			}
+			n := min(extra, a.Picked)
+			if err := unpickUnits(tx, a, n, o.ID, staffID, "split: incomplete set", now); err != nil {
+				return nil, err
+			}
+			extra -= n
+		}
+	}
+	if whole == 0 {
+		return back, tx.Exec(`UPDATE order_lines SET order_id = ? WHERE id = ? OR set_line_id = ?`, restID, set.ID, set.ID).Error
+	}
+	if err := tx.Exec(`UPDATE order_lines SET quantity = ? WHERE id = ?`, whole, set.ID).Error; err != nil {
+		return nil, err
+	}
+	restSet := orderLineRow{OrderID: restID, ProductID: set.ProductID, Quantity: set.Quantity - whole, UnitPrice: set.UnitPrice, TaxRate: set.TaxRate, IsSet: true}
+	if err := tx.Create(&restSet).Error; err != nil {
+		return nil, err
+	}
+	for _, c := range children {
+		k, r := keep(c), rest(c)
+		if k == 0 {
+			// Nothing of it ships now: the line itself follows the rest.
+			if err := tx.Exec(`UPDATE order_lines SET order_id = ?, set_line_id = ?, quantity = ? WHERE id = ?`, restID, restSet.ID, r, c.ID).Error; err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := tx.Exec(`UPDATE order_lines SET quantity = ? WHERE id = ?`, k, c.ID).Error; err != nil {
+			return nil, err
+		}
+		if r > 0 {
+			if err := tx.Create(&orderLineRow{OrderID: restID, ProductID: c.ProductID, Quantity: r, TaxRate: c.TaxRate, SetLineID: &restSet.ID}).Error; err != nil {
+				return nil, err
+			}
+		}
+	}
+	return back, nil
 }
 
 // freeSplitNumber is the first of <number>-2, <number>-3, … the merchant

@@ -3,6 +3,9 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/soko-wms/soko/internal/soko"
@@ -110,5 +113,125 @@ func TestSet_OrderAllocatesComponentsAndStockFollows(t *testing.T) {
 		if err != nil || len(items) != 2 {
 			t.Errorf("pack items %+v %v: want the components only", items, err)
 		}
+	})
+}
+
+// A short order split in two ships its whole sets with their components
+// and sends the rest of each set, set line and components together, to
+// the new order; components picked beyond the whole sets go back.
+func TestSet_SplitKeepsASetWithItsComponents(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		addr := soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田 花子"}
+		seed := &soko.Seed{
+			Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店", AllowPartial: true}},
+			Staff: []soko.SeedStaff{
+				{Staff: soko.Staff{BadgeCode: "P001", Name: "田中", Role: soko.RolePicker, Active: true}, PIN: "1111"},
+				{Staff: soko.Staff{BadgeCode: "V001", Name: "伊藤", Role: soko.RoleSupervisor, Active: true}, PIN: "5555"},
+			},
+			Locations: []soko.Location{
+				{Code: "A-01", Zone: "A", WalkSequence: 1, Kind: soko.LocationPick},
+				{Code: "A-02", Zone: "A", WalkSequence: 2, Kind: soko.LocationPick},
+			},
+			Products: []soko.SeedProduct{
+				{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10, Barcodes: []soko.ProductBarcode{{Code: "4901234567894", PackQuantity: 1}}}},
+				{MerchantCode: "SAKURA", Product: soko.Product{SKU: "MUG", Name: "マグカップ", TaxRate: 10, Barcodes: []soko.ProductBarcode{{Code: "4560123000043", PackQuantity: 1}}}},
+			},
+			Stock: []soko.SeedStock{
+				{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01", Stock: soko.Stock{OnHand: 3}},
+				{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-02", Stock: soko.Stock{OnHand: 10}},
+			},
+		}
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		m := seed.Merchants[0].ID
+		if _, err := db.PutProduct(ctx, &soko.Product{MerchantID: m, SKU: "GIFT", Name: "ギフト", Price: 3000, TaxRate: 10, ReorderPoint: soko.KeepReorderPoint, KeepStockBuffer: true,
+			Components: []soko.Component{{SKU: "TOWEL", Quantity: 1}, {SKU: "MUG", Quantity: 2}}}); err != nil {
+			t.Fatal(err)
+		}
+		o := &soko.Order{MerchantID: m, Number: "SS-1", Status: soko.OrderReceived, Carrier: "yamato", Recipient: addr,
+			Lines: []soko.OrderLine{{SKU: "GIFT", Quantity: 3, UnitPrice: 3000, TaxRate: 10}, {SKU: "MUG", Quantity: 1, UnitPrice: 800, TaxRate: 10}}}
+		if err := db.CreateOrder(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		f := &shortFloor{db: db, seed: seed, picker: seed.Staff[0].ID, supervisor: seed.Staff[1].ID, orders: map[string]int64{"SS-1": o.ID}}
+		if st, err := db.AllocateOrder(ctx, o.ID, rules); err != nil || st != soko.OrderAllocated {
+			t.Fatalf("allocate: %s %v", st, err)
+		}
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{MaxOrders: 1, StaffID: f.supervisor}); err != nil {
+			t.Fatal(err)
+		}
+		// One towel of three is on the shelf; all seven mugs are.
+		scan := 0
+		next := func() string { scan++; return fmt.Sprintf("split-%04d", scan) }
+		for {
+			task, err := db.NextPickTask(ctx, f.picker)
+			if soko.ErrorCode(err) == soko.ENOTFOUND {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Pick(ctx, &soko.PickScan{ScanID: next(), TaskID: task.ID, StaffID: f.picker, Device: "HT-01", Code: task.LocationCode, Location: true}); err != nil {
+				t.Fatal(err)
+			}
+			if task.SKU == "TOWEL" {
+				if _, err := db.ReportShort(ctx, &soko.ShortPick{ScanID: next(), TaskID: task.ID, StaffID: f.picker, Device: "HT-01", Found: 1}, rules); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			if _, err := db.Pick(ctx, &soko.PickScan{ScanID: next(), TaskID: task.ID, StaffID: f.picker, Device: "HT-01", Code: "4560123000043",
+				ProductID: task.ProductID, Units: task.Remaining()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if st := f.status(t, "SS-1"); st != soko.OrderShort {
+			t.Fatalf("SS-1 is %s, want short", st)
+		}
+		res := f.mustAct(t, "SS-1", soko.ActionSplit, soko.OrderPicked)
+		e := f.lastEvent(t, "SS-1", "split", soko.OrderShort, soko.OrderPicked)
+		if !strings.Contains(e.Detail, "MUG × 4") {
+			t.Errorf("the split's detail %q does not say to take the 4 spare mugs out of the tote", e.Detail)
+		}
+		type line struct {
+			sku      string
+			qty      int
+			set, sub bool
+		}
+		lines := func(o *soko.Order) []line {
+			var out []line
+			set := int64(0)
+			for _, l := range o.Lines {
+				if l.IsSet {
+					set = l.ID
+				}
+				out = append(out, line{l.SKU, l.Quantity, l.IsSet, l.SetLineID != 0 && l.SetLineID == set})
+			}
+			return out
+		}
+		shipped, _ := db.OrderByID(ctx, o.ID)
+		rest, err := db.OrderByID(ctx, res.NewOrderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []line{{"GIFT", 1, true, false}, {"MUG", 2, false, true}, {"TOWEL", 1, false, true}, {"MUG", 1, false, false}}
+		if got := lines(shipped); !slices.Equal(got, want) {
+			t.Errorf("SS-1 ships %+v, want one whole set and the loose mug %+v", got, want)
+		}
+		want = []line{{"GIFT", 2, true, false}, {"MUG", 4, false, true}, {"TOWEL", 2, false, true}}
+		if got := lines(rest); !slices.Equal(got, want) {
+			t.Errorf("%s waits for %+v, want the two other sets with their components %+v", rest.Number, got, want)
+		}
+		if shipped.GoodsTotal()+rest.GoodsTotal() != 3*3000+800 {
+			t.Errorf("goods %d + %d, want the order's 9800 yen", shipped.GoodsTotal(), rest.GoodsTotal())
+		}
+		for _, l := range shipped.Lines {
+			if l.Physical() && l.Picked != l.Quantity {
+				t.Errorf("SS-1's %s: %d picked of %d", l.SKU, l.Picked, l.Quantity)
+			}
+		}
+		f.wantStock(t, "MUG", "A-02", 7, 0) // 10 − 7 picked + 4 back
+		mustBalanced(t, db)
 	})
 }

@@ -154,10 +154,11 @@ func stockFiguresOf(tx *gorm.DB, productIDs []int64) (map[int64]soko.StockFigure
 	return out, setFigures(tx, out)
 }
 
-// setFigures replaces the figures of the sets among figures by what their
-// components allow: as many sets on hand as the components' free units
-// make whole (soko.SetAvailable), none allocated or held — the
-// components carry those — and the set's own buffer kept back.
+// setFigures adds to the figures of the sets among figures, which are
+// their pre-assembled kits' own (集合包装: on hand, allocated, held), as
+// many sets as the components' free units make whole (soko.SetAvailable)
+// on hand; the components carry their own allocations and holds, and the
+// set's own buffer is kept back.
 func setFigures(tx *gorm.DB, figures map[int64]soko.StockFigures) error {
 	comps, err := componentsOf(tx, keys(figures))
 	if err != nil || len(comps) == 0 {
@@ -181,7 +182,7 @@ func setFigures(tx *gorm.DB, figures map[int64]soko.StockFigures) error {
 	}
 	for id, cs := range comps {
 		f := figures[id]
-		f.OnHand, f.Allocated, f.Held = soko.SetAvailable(cs, free), 0, 0
+		f.OnHand += soko.SetAvailable(cs, free)
 		figures[id] = f
 	}
 	return nil
@@ -254,7 +255,7 @@ func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 	if err := tx.Raw(touchedSQL, ids, ids).Scan(&products).Error; err != nil {
 		return err
 	}
-	// A set's figures are its components': touchedSQL read its own shelves.
+	// A set's figures add what its components make to its kits': touchedSQL read the kits' shelves.
 	sets := map[int64]soko.StockFigures{}
 	for _, p := range products {
 		sets[p.ID] = p.figures()

@@ -173,12 +173,18 @@
     $('adm-me-invoice').value = m.invoice_number;
     $('adm-me-partial').checked = m.allow_partial;
     $('adm-me-consolidate').checked = m.consolidate;
+    $('adm-me-hold-days').value = m.hold_alert_days;
+    $('adm-me-hold-free').checked = m.hold_auto_free;
     form.hidden = false;
     $('adm-me-name').focus();
   }
   function saveMerchant(e) {
     e.preventDefault();
-    var m = editing, form = $('adm-merchant-edit');
+    var m = editing, form = $('adm-merchant-edit'), days = $('adm-me-hold-days');
+    if (!/^\d{1,3}$/.test(days.value.trim()) || +days.value > 365) {
+      fieldWrong('adm-me-msg', form, days, t('adm_hold_days_bad'));
+      return;
+    }
     var body = {
       name: value('adm-me-name'),
       sender: {
@@ -187,7 +193,8 @@
         phone: value('adm-me-phone'), email: value('adm-me-email')
       },
       slip_message: $('adm-me-slip').value, allow_partial: $('adm-me-partial').checked,
-      consolidate: $('adm-me-consolidate').checked, invoice_number: value('adm-me-invoice')
+      consolidate: $('adm-me-consolidate').checked, invoice_number: value('adm-me-invoice'),
+      hold_alert_days: +days.value, hold_auto_free: $('adm-me-hold-free').checked
     };
     show('adm-me-msg', '', t('working'));
     api('PUT', '/ops/admin/merchants/' + m.id, body).then(function (a) {

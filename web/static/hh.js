@@ -29,7 +29,7 @@
   function go(name) {
     view = name;
     document.body.dataset.view = name;
-    ['login', 'menu', 'pick', 'receive', 'putaway', 'count'].forEach(function (v) { $('v-' + v).hidden = v !== name; });
+    ['login', 'menu', 'pick', 'receive', 'putaway', 'count', 'kit'].forEach(function (v) { $('v-' + v).hidden = v !== name; });
     $('back').hidden = name === 'login' || name === 'menu';
     $('signout').hidden = name === 'login';
     $('title').textContent = t('view_' + name);
@@ -39,6 +39,7 @@
     if (name === 'receive') startReceive();
     if (name === 'putaway') startPutAway();
     if (name === 'count') startCount();
+    if (name === 'kit') startKit();
     if (scanner) scanner.focus(true);
   }
 
@@ -48,6 +49,7 @@
     if (view === 'receive') return receiveScan(code);
     if (view === 'putaway') return putAwayScan(code);
     if (view === 'count') return countScan(code);
+    if (view === 'kit' && window.SokoKit) return SokoKit.scan(code);
     say('warn', t('choose_menu'));
   }
 
@@ -62,6 +64,7 @@
       $('m-' + m).hidden = !on;
       if (on) shown++;
     });
+    $('m-kit').hidden = $('m-putaway').hidden;
     $('no-menus').hidden = shown > 0;
     SokoScan.resume();
     go('menu');
@@ -538,6 +541,17 @@
     if (view === 'putaway' && !late) startPutAway();
   }
 
+  // ---- kitting (キッティング): its code loads when first opened ----
+  function startKit() {
+    var go = function () { SokoKit.start({prompt: prompt, failed: failed, el: el, $: $, focus: function () { scanner.focus(true); }}); };
+    if (window.SokoKit) return go();
+    prompt('loading');
+    var s = document.createElement('script');
+    s.src = $('m-kit').dataset.code;
+    s.onload = go;
+    document.head.appendChild(s);
+  }
+
   // ---- counts (棚卸): a location, then everything on it ----
   function startCount() {
     ct = {loc: null, lines: []};
@@ -658,7 +672,7 @@
       if (view === 'count' && ct.lines.length) twice($('back'), t('ct_unsaved'), function () { go('menu'); });
       else go('menu');
     };
-    ['pick', 'receive', 'putaway', 'count'].forEach(function (m) { $('m-' + m).onclick = function () { go(m); }; });
+    ['pick', 'receive', 'putaway', 'count', 'kit'].forEach(function (m) { $('m-' + m).onclick = function () { go(m); }; });
     $('pk-short').onclick = function () {
       if (!pk.task) return;
       var f = $('pk-found');

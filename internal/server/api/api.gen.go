@@ -498,6 +498,27 @@ func (e InsertInputRule) Valid() bool {
 	}
 }
 
+// Defines values for KittingTaskStatus.
+const (
+	KittingTaskStatusCancelled KittingTaskStatus = "cancelled"
+	KittingTaskStatusDone      KittingTaskStatus = "done"
+	KittingTaskStatusOpen      KittingTaskStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the KittingTaskStatus enum.
+func (e KittingTaskStatus) Valid() bool {
+	switch e {
+	case KittingTaskStatusCancelled:
+		return true
+	case KittingTaskStatusDone:
+		return true
+	case KittingTaskStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ManifestStatus.
 const (
 	ManifestStatusClosed ManifestStatus = "closed"
@@ -2057,7 +2078,13 @@ type AdminMerchant struct {
 	// Consolidate Whether orders to the same recipient leave as one parcel (同梱).
 	Consolidate bool      `json:"consolidate"`
 	CreatedAt   time.Time `json:"created_at"`
-	Id          int64     `json:"id"`
+
+	// HoldAlertDays The merchant's holds (入金待ち and the like) older than this many days are listed on the dashboard; 0 never (the merchant's hold-settings alert_days).
+	HoldAlertDays int `json:"hold_alert_days"`
+
+	// HoldAutoFree Whether such old holds also put their reserved stock back on sale (hold-settings auto_free).
+	HoldAutoFree bool  `json:"hold_auto_free"`
+	Id           int64 `json:"id"`
 
 	// InvoiceNumber 適格請求書発行事業者 registration number (T and 13 digits) printed on the merchant's packing slips; empty when none.
 	InvoiceNumber string `json:"invoice_number"`
@@ -2080,6 +2107,12 @@ type AdminMerchantUpdate struct {
 
 	// Consolidate Ship orders to the same recipient in one parcel (同梱); off by default.
 	Consolidate *bool `json:"consolidate,omitempty"`
+
+	// HoldAlertDays Days after which the merchant's holds are listed as old; absent keeps it.
+	HoldAlertDays *int `json:"hold_alert_days,omitempty"`
+
+	// HoldAutoFree Whether old holds free their stock; absent keeps it.
+	HoldAutoFree *bool `json:"hold_auto_free,omitempty"`
 
 	// InvoiceNumber T and 13 digits; full-width digits and hyphens are accepted and stored as T1234567890123. Empty removes it.
 	InvoiceNumber *string `json:"invoice_number,omitempty"`
@@ -3129,6 +3162,72 @@ type InspectScanInput struct {
 
 	// ScanId Made by the handheld for each scan; a scan sent again with the same id is applied once.
 	ScanId ScanID `json:"scan_id"`
+}
+
+// KitComponent defines model for KitComponent.
+type KitComponent struct {
+	Barcodes []string `json:"barcodes"`
+
+	// From Shelves with free units now, pick shelves first in walk order.
+	From []struct {
+		Free     int    `json:"free"`
+		Location string `json:"location"`
+	} `json:"from"`
+	Name   string `json:"name"`
+	PerKit int    `json:"per_kit"`
+
+	// Quantity Units for all the kits.
+	Quantity int    `json:"quantity"`
+	Sku      string `json:"sku"`
+}
+
+// KittingFinish defines model for KittingFinish.
+type KittingFinish struct {
+	// Location Where the kits were put; the task's location when absent.
+	Location *string `json:"location,omitempty"`
+	Picks    []struct {
+		Location string `json:"location"`
+		Sku      string `json:"sku"`
+		Units    int    `json:"units"`
+	} `json:"picks"`
+}
+
+// KittingTask defines model for KittingTask.
+type KittingTask struct {
+	// Barcodes The set's own barcodes, for labelling the kits.
+	Barcodes []string `json:"barcodes"`
+
+	// Components Empty in lists.
+	Components []KitComponent `json:"components"`
+	CreatedAt  time.Time      `json:"created_at"`
+	DoneAt     *time.Time     `json:"done_at,omitempty"`
+	Id         int64          `json:"id"`
+
+	// Location Where the kits go.
+	Location     string  `json:"location"`
+	MerchantCode string  `json:"merchant_code"`
+	MerchantId   int64   `json:"merchant_id"`
+	Name         string  `json:"name"`
+	Note         *string `json:"note,omitempty"`
+
+	// Quantity Kits to assemble.
+	Quantity int `json:"quantity"`
+
+	// Sku The set product's SKU.
+	Sku    string            `json:"sku"`
+	Status KittingTaskStatus `json:"status"`
+}
+
+// KittingTaskStatus defines model for KittingTask.Status.
+type KittingTaskStatus string
+
+// KittingTaskCreate defines model for KittingTaskCreate.
+type KittingTaskCreate struct {
+	Location   string  `json:"location"`
+	MerchantId int64   `json:"merchant_id"`
+	Note       *string `json:"note,omitempty"`
+	Quantity   int     `json:"quantity"`
+	Sku        string  `json:"sku"`
 }
 
 // LabelResult defines model for LabelResult.
@@ -5064,6 +5163,9 @@ type IdempotencyKey = string
 // InboundID defines model for inboundID.
 type InboundID = int64
 
+// KittingTaskID defines model for kittingTaskID.
+type KittingTaskID = int64
+
 // Limit defines model for limit.
 type Limit = int
 
@@ -5588,6 +5690,24 @@ type FinishReceivingParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// CreateKittingTaskParams defines parameters for CreateKittingTask.
+type CreateKittingTaskParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CancelKittingTaskParams defines parameters for CancelKittingTask.
+type CancelKittingTaskParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// CompleteKittingTaskParams defines parameters for CompleteKittingTask.
+type CompleteKittingTaskParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PrintLocationLabelsParams defines parameters for PrintLocationLabels.
 type PrintLocationLabelsParams struct {
 	Zone *string `form:"zone,omitempty" json:"zone,omitempty"`
@@ -6034,6 +6154,12 @@ type ResetAdminStaffPINJSONRequestBody = AdminPINReset
 // CountLocationJSONRequestBody defines body for CountLocation for application/json ContentType.
 type CountLocationJSONRequestBody = CountInput
 
+// CreateKittingTaskJSONRequestBody defines body for CreateKittingTask for application/json ContentType.
+type CreateKittingTaskJSONRequestBody = KittingTaskCreate
+
+// CompleteKittingTaskJSONRequestBody defines body for CompleteKittingTask for application/json ContentType.
+type CompleteKittingTaskJSONRequestBody = KittingFinish
+
 // OpenManifestJSONRequestBody defines body for OpenManifest for application/json ContentType.
 type OpenManifestJSONRequestBody = ManifestInput
 
@@ -6333,7 +6459,7 @@ type ServerInterface interface {
 	// CreateAdminMerchant Add a merchant (admins)
 	// (POST /ops/admin/merchants)
 	CreateAdminMerchant(ctx echo.Context, params CreateAdminMerchantParams) error
-	// UpdateAdminMerchant Change a merchant's name, sender block (ご依頼主), slip message and partial shipping (admins)
+	// UpdateAdminMerchant Change a merchant's name, sender block (ご依頼主), slip message, partial shipping and hold settings (admins)
 	// (PUT /ops/admin/merchants/{merchant_id})
 	UpdateAdminMerchant(ctx echo.Context, merchantId MerchantID, params UpdateAdminMerchantParams) error
 	// ListAdminAPIKeys A merchant's API keys, newest first (admins)
@@ -6429,6 +6555,21 @@ type ServerInterface interface {
 	// FinishReceiving Finish receiving an inbound (partly or fully received)
 	// (POST /ops/inbounds/{inbound_id}/finish)
 	FinishReceiving(ctx echo.Context, inboundId InboundID, params FinishReceivingParams) error
+	// ListKittingTasks Kitting tasks (集合包装) not done yet, oldest first (floor staff)
+	// (GET /ops/kitting-tasks)
+	ListKittingTasks(ctx echo.Context) error
+	// CreateKittingTask Ask for kits of a set product to be assembled ahead of its orders (supervisors)
+	// (POST /ops/kitting-tasks)
+	CreateKittingTask(ctx echo.Context, params CreateKittingTaskParams) error
+	// GetKittingTask A kitting task with its components, their barcodes and the shelves that have them (floor staff)
+	// (GET /ops/kitting-tasks/{kitting_task_id})
+	GetKittingTask(ctx echo.Context, kittingTaskId KittingTaskID) error
+	// CancelKittingTask Cancel an open kitting task (supervisors)
+	// (POST /ops/kitting-tasks/{kitting_task_id}/cancel)
+	CancelKittingTask(ctx echo.Context, kittingTaskId KittingTaskID, params CancelKittingTaskParams) error
+	// CompleteKittingTask Finish a kitting task with the components picked and where the kits were put (floor staff)
+	// (POST /ops/kitting-tasks/{kitting_task_id}/complete)
+	CompleteKittingTask(ctx echo.Context, kittingTaskId KittingTaskID, params CompleteKittingTaskParams) error
 	// PrintLocationLabels Shelf labels with location barcodes, for a zone
 	// (GET /ops/location-labels.pdf)
 	PrintLocationLabels(ctx echo.Context, params PrintLocationLabelsParams) error
@@ -9266,6 +9407,138 @@ func (w *ServerInterfaceWrapper) FinishReceiving(ctx echo.Context) error {
 	return err
 }
 
+// ListKittingTasks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListKittingTasks(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListKittingTasks(ctx)
+	return err
+}
+
+// CreateKittingTask converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateKittingTask(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateKittingTaskParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateKittingTask(ctx, params)
+	return err
+}
+
+// GetKittingTask converts echo context to params.
+func (w *ServerInterfaceWrapper) GetKittingTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "kitting_task_id" -------------
+	var kittingTaskId KittingTaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "kitting_task_id", ctx.Param("kitting_task_id"), &kittingTaskId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter kitting_task_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetKittingTask(ctx, kittingTaskId)
+	return err
+}
+
+// CancelKittingTask converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelKittingTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "kitting_task_id" -------------
+	var kittingTaskId KittingTaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "kitting_task_id", ctx.Param("kitting_task_id"), &kittingTaskId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter kitting_task_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CancelKittingTaskParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelKittingTask(ctx, kittingTaskId, params)
+	return err
+}
+
+// CompleteKittingTask converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteKittingTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "kitting_task_id" -------------
+	var kittingTaskId KittingTaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "kitting_task_id", ctx.Param("kitting_task_id"), &kittingTaskId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter kitting_task_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CompleteKittingTaskParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteKittingTask(ctx, kittingTaskId, params)
+	return err
+}
+
 // PrintLocationLabels converts echo context to params.
 func (w *ServerInterfaceWrapper) PrintLocationLabels(ctx echo.Context) error {
 	var err error
@@ -11279,6 +11552,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/ops/replenishment", wrapper.GetReplenishment, options.OperationMiddlewares["getReplenishment"]...)
 	router.GET(options.BaseURL+"/ops/replenishment/chart", wrapper.GetReplenishmentChart, options.OperationMiddlewares["getReplenishmentChart"]...)
 	router.POST(options.BaseURL+"/ops/replenishment/accept", wrapper.AcceptReplenishment, options.OperationMiddlewares["acceptReplenishment"]...)
+	router.GET(options.BaseURL+"/ops/kitting-tasks", wrapper.ListKittingTasks, options.OperationMiddlewares["listKittingTasks"]...)
+	router.POST(options.BaseURL+"/ops/kitting-tasks", wrapper.CreateKittingTask, options.OperationMiddlewares["createKittingTask"]...)
+	router.GET(options.BaseURL+"/ops/kitting-tasks/:kitting_task_id", wrapper.GetKittingTask, options.OperationMiddlewares["getKittingTask"]...)
+	router.POST(options.BaseURL+"/ops/kitting-tasks/:kitting_task_id/complete", wrapper.CompleteKittingTask, options.OperationMiddlewares["completeKittingTask"]...)
+	router.POST(options.BaseURL+"/ops/kitting-tasks/:kitting_task_id/cancel", wrapper.CancelKittingTask, options.OperationMiddlewares["cancelKittingTask"]...)
 	router.POST(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/approve", wrapper.ApproveOpsPurchaseOrder, options.OperationMiddlewares["approveOpsPurchaseOrder"]...)
 	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.pdf", wrapper.PrintPurchaseOrder, options.OperationMiddlewares["printPurchaseOrder"]...)
 	router.GET(options.BaseURL+"/ops/purchase-orders/:purchase_order_id/purchase-order.csv", wrapper.ExportPurchaseOrderCSV, options.OperationMiddlewares["exportPurchaseOrderCSV"]...)
@@ -15861,6 +16139,198 @@ func (response FinishReceivingdefaultApplicationProblemPlusJSONResponse) VisitFi
 	return err
 }
 
+type ListKittingTasksRequestObject struct {
+}
+
+type ListKittingTasksResponseObject interface {
+	VisitListKittingTasksResponse(w http.ResponseWriter) error
+}
+
+type ListKittingTasks200JSONResponse []KittingTask
+
+func (response ListKittingTasks200JSONResponse) VisitListKittingTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKittingTasksdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListKittingTasksdefaultApplicationProblemPlusJSONResponse) VisitListKittingTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKittingTaskRequestObject struct {
+	Params CreateKittingTaskParams
+	Body   *CreateKittingTaskJSONRequestBody
+}
+
+type CreateKittingTaskResponseObject interface {
+	VisitCreateKittingTaskResponse(w http.ResponseWriter) error
+}
+
+type CreateKittingTask201JSONResponse KittingTask
+
+func (response CreateKittingTask201JSONResponse) VisitCreateKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKittingTaskdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateKittingTaskdefaultApplicationProblemPlusJSONResponse) VisitCreateKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetKittingTaskRequestObject struct {
+	KittingTaskId KittingTaskID `json:"kitting_task_id"`
+}
+
+type GetKittingTaskResponseObject interface {
+	VisitGetKittingTaskResponse(w http.ResponseWriter) error
+}
+
+type GetKittingTask200JSONResponse KittingTask
+
+func (response GetKittingTask200JSONResponse) VisitGetKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetKittingTaskdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetKittingTaskdefaultApplicationProblemPlusJSONResponse) VisitGetKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelKittingTaskRequestObject struct {
+	KittingTaskId KittingTaskID `json:"kitting_task_id"`
+	Params        CancelKittingTaskParams
+}
+
+type CancelKittingTaskResponseObject interface {
+	VisitCancelKittingTaskResponse(w http.ResponseWriter) error
+}
+
+type CancelKittingTask204Response struct {
+}
+
+func (response CancelKittingTask204Response) VisitCancelKittingTaskResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type CancelKittingTaskdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CancelKittingTaskdefaultApplicationProblemPlusJSONResponse) VisitCancelKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteKittingTaskRequestObject struct {
+	KittingTaskId KittingTaskID `json:"kitting_task_id"`
+	Params        CompleteKittingTaskParams
+	Body          *CompleteKittingTaskJSONRequestBody
+}
+
+type CompleteKittingTaskResponseObject interface {
+	VisitCompleteKittingTaskResponse(w http.ResponseWriter) error
+}
+
+type CompleteKittingTask200JSONResponse KittingTask
+
+func (response CompleteKittingTask200JSONResponse) VisitCompleteKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteKittingTaskdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CompleteKittingTaskdefaultApplicationProblemPlusJSONResponse) VisitCompleteKittingTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PrintLocationLabelsRequestObject struct {
 	Params PrintLocationLabelsParams
 }
@@ -18837,7 +19307,7 @@ type StrictServerInterface interface {
 	// CreateAdminMerchant Add a merchant (admins)
 	// (POST /ops/admin/merchants)
 	CreateAdminMerchant(ctx context.Context, request CreateAdminMerchantRequestObject) (CreateAdminMerchantResponseObject, error)
-	// UpdateAdminMerchant Change a merchant's name, sender block (ご依頼主), slip message and partial shipping (admins)
+	// UpdateAdminMerchant Change a merchant's name, sender block (ご依頼主), slip message, partial shipping and hold settings (admins)
 	// (PUT /ops/admin/merchants/{merchant_id})
 	UpdateAdminMerchant(ctx context.Context, request UpdateAdminMerchantRequestObject) (UpdateAdminMerchantResponseObject, error)
 	// ListAdminAPIKeys A merchant's API keys, newest first (admins)
@@ -18933,6 +19403,21 @@ type StrictServerInterface interface {
 	// FinishReceiving Finish receiving an inbound (partly or fully received)
 	// (POST /ops/inbounds/{inbound_id}/finish)
 	FinishReceiving(ctx context.Context, request FinishReceivingRequestObject) (FinishReceivingResponseObject, error)
+	// ListKittingTasks Kitting tasks (集合包装) not done yet, oldest first (floor staff)
+	// (GET /ops/kitting-tasks)
+	ListKittingTasks(ctx context.Context, request ListKittingTasksRequestObject) (ListKittingTasksResponseObject, error)
+	// CreateKittingTask Ask for kits of a set product to be assembled ahead of its orders (supervisors)
+	// (POST /ops/kitting-tasks)
+	CreateKittingTask(ctx context.Context, request CreateKittingTaskRequestObject) (CreateKittingTaskResponseObject, error)
+	// GetKittingTask A kitting task with its components, their barcodes and the shelves that have them (floor staff)
+	// (GET /ops/kitting-tasks/{kitting_task_id})
+	GetKittingTask(ctx context.Context, request GetKittingTaskRequestObject) (GetKittingTaskResponseObject, error)
+	// CancelKittingTask Cancel an open kitting task (supervisors)
+	// (POST /ops/kitting-tasks/{kitting_task_id}/cancel)
+	CancelKittingTask(ctx context.Context, request CancelKittingTaskRequestObject) (CancelKittingTaskResponseObject, error)
+	// CompleteKittingTask Finish a kitting task with the components picked and where the kits were put (floor staff)
+	// (POST /ops/kitting-tasks/{kitting_task_id}/complete)
+	CompleteKittingTask(ctx context.Context, request CompleteKittingTaskRequestObject) (CompleteKittingTaskResponseObject, error)
 	// PrintLocationLabels Shelf labels with location barcodes, for a zone
 	// (GET /ops/location-labels.pdf)
 	PrintLocationLabels(ctx context.Context, request PrintLocationLabelsRequestObject) (PrintLocationLabelsResponseObject, error)
@@ -22621,6 +23106,177 @@ func (sh *strictHandler) FinishReceiving(ctx echo.Context, inboundId InboundID, 
 	return nil
 }
 
+// ListKittingTasks operation middleware
+func (sh *strictHandler) ListKittingTasks(ctx echo.Context) error {
+	var request ListKittingTasksRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListKittingTasks(ctx.Request().Context(), request.(ListKittingTasksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListKittingTasks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListKittingTasksResponseObject); ok {
+		return validResponse.VisitListKittingTasksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateKittingTask operation middleware
+func (sh *strictHandler) CreateKittingTask(ctx echo.Context, params CreateKittingTaskParams) error {
+	var request CreateKittingTaskRequestObject
+
+	request.Params = params
+
+	var body CreateKittingTaskJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateKittingTask(ctx.Request().Context(), request.(CreateKittingTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateKittingTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateKittingTaskResponseObject); ok {
+		return validResponse.VisitCreateKittingTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetKittingTask operation middleware
+func (sh *strictHandler) GetKittingTask(ctx echo.Context, kittingTaskId KittingTaskID) error {
+	var request GetKittingTaskRequestObject
+
+	request.KittingTaskId = kittingTaskId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetKittingTask(ctx.Request().Context(), request.(GetKittingTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetKittingTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetKittingTaskResponseObject); ok {
+		return validResponse.VisitGetKittingTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CancelKittingTask operation middleware
+func (sh *strictHandler) CancelKittingTask(ctx echo.Context, kittingTaskId KittingTaskID, params CancelKittingTaskParams) error {
+	var request CancelKittingTaskRequestObject
+
+	request.KittingTaskId = kittingTaskId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelKittingTask(ctx.Request().Context(), request.(CancelKittingTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelKittingTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CancelKittingTaskResponseObject); ok {
+		return validResponse.VisitCancelKittingTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteKittingTask operation middleware
+func (sh *strictHandler) CompleteKittingTask(ctx echo.Context, kittingTaskId KittingTaskID, params CompleteKittingTaskParams) error {
+	var request CompleteKittingTaskRequestObject
+
+	request.KittingTaskId = kittingTaskId
+	request.Params = params
+
+	var body CompleteKittingTaskJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteKittingTask(ctx.Request().Context(), request.(CompleteKittingTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteKittingTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteKittingTaskResponseObject); ok {
+		return validResponse.VisitCompleteKittingTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PrintLocationLabels operation middleware
 func (sh *strictHandler) PrintLocationLabels(ctx echo.Context, params PrintLocationLabelsParams) error {
 	var request PrintLocationLabelsRequestObject
@@ -24904,824 +25560,839 @@ func (sh *strictHandler) UpdatePortalUser(ctx echo.Context, userId int64, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39lxxHlSeM/ytx+jvfo24mu90ty8buPvuDkO1BYFtatfyws7S2KqoyqiqprIxyRmSXCtbnWNJjY4M9",
-	"wPI2LLADM8AwzOKBGfZBazzww/4nbrVk/xfPiXsjMiOzIvKlum3Pnmf5AasrM+Plxo0bN+7L535lY8hn",
-	"c56wRIqN/a9szGlKZ0yyFP4aRHEcJeMXeCIn6u+QiWEazWXEk439jZsTRmbqEYkS8jk6pwmR0YwF5C//",
-	"8i//cvuFF3Y2go1IvTincrIRbCR0xjb2N+CTjWAjZS9nUcrCjX2ZZizYEMMJm1EchJQsVV/+py/ubj99",
-	"6yuXXtne3P3i3vbTt/7z3hd3ty/e2vqzjWBDLueqPSHTKBlvvPJKsDGkaRqx9AoPmWrH0bl+o7Z7lmSz",
-	"jf0vbizpjEq+EWwIOqYLuhFsfElNcs6F3Ljl7F6ko5t8yhI3rdTjnlTPCR8ROWFESDoaEcGEiHiSk2vC",
-	"aAhD1GP+D9tXDm88t40t1w18Rm8/z5KxWqu9i08FG7Moyf92j/f42WTIQ/W3c8RXDv+vC4Iw/U5AMjna",
-	"fopsLiI5IZR85toLAUwjZCOaxXKL8JSISTSSvS9FIp/OyxlLl8VsTGsbLpJDB+qJacVD6CwVPHWPuZ+w",
-	"27KHb/QNoecpO454JsicjlmgxskTeBBHQgoiJ1QSsUyGR8kmT0OWioBEyYBnSSgCNaX5TG2QLfikr160",
-	"O1jyLCUxFZLMeRzvHCWemetRe1bs4u6ua6ohi6Njli6vPuPhaPNCLwprmWPE0xmVG/sbUSKfvLQB3BHN",
-	"FNkL3ogSycYshY6jkM3mXLJkuPw8W67S+jLJkujljJEpW5IRT4mcRIKo/pmQB4SSlMl0SYBXgNfpDN+l",
-	"SUgGPFySlM1juhTwdBSlQhKaiAVLvRvhajGkbTUmHyWfeKKZ9/Xyesmqn583VeNoFslVYl6nY0ZE9GXm",
-	"2zX4nd2z3nQb+0/sBmr22CtwUcMYZjSJRkxI79zNC+c9+RlLhxOa1HSsXzjvjmFPe3uFpx9Jly/y2i4T",
-	"Xtvln6VstLG/8f97rDiiH8On4rFn+DBTMunFbDbQPc65t7s5P+++MrVQgl2rJax5q/eRUDhlMksTb+f4",
-	"+Lw7FdPM0596si6FDz//ErYuqWSK1M/pYVXlxJcET8imfeYGZB6OyOYH//j1h7+9+/Cv/+rR737z8If3",
-	"4SgeimOyydTZQJQiRwcxI+yYJRJEMMjkbDaj6XLLJ3U0dVwntRrJRrAxD0cboEi4D2qRzedxvUZmXukN",
-	"1TvnyKOSiqmXO9TD8+aNbB5SycLDKBmy1aW7lsRLslCKhhJxYxYSKtUq0ZFk+vBU2vMOuZaQqg6iFuwo",
-	"yfUQEklCY8HJPJMiV2OUFo5N4/d49NKjpKywbArGyOEyGUbJmNABP2ZbfpVFT6knYE5O4qgXttXInRr5",
-	"gqfTZ+jSraqph2oUIV3mV4gDIrn6ezFhCYnZSBKeSR9/qr79o3IMCMSGmPNEMLjgvMjlCzyMRpFa/+oQ",
-	"X+SSzPTTfSDz1dH2izxh2y9QOZwQVE+IGkuIC4j6ywVBnr1JxwER/CiBFVffDuNIbb0Jj0NBIkGEjOKY",
-	"DLM0ZYncIS9yUIpwKbBlGKFqyU09ScdGvdWtWPpTQZIVErwSbFxP+SBmM/V4yBPJEhA1VG3EIVVdPDbH",
-	"N/4ctvn+V1ruQtPuK6i5ltTFhLA05WlAqCB26zsoKLAF1cHl61cPh3zObGmTMqr2Ku4LJXZSHmZDKTZy",
-	"RU79c8EGE86nrktDsHF5OGRzeZiNx0yoMUFfNAwj9QeNr6d8zlIZKb4Y0Vgw6CT/6Ssb7PacDdVeANZa",
-	"WZEvKH5VazHmXG3YlJEwY4ab/1yLWxR1FwSJGQ1hv68yegMPKx0ywSFVR6A4jePmP8ibDKpdi4IEuP/J",
-	"LuwvyWaicYH1if58lLCryTyTG6BP3r6KH+/tWpcYmqZ0uWEdAijhOwryYGMRJSFf9EK6FFrRRyH8+JNP",
-	"tNARjHD/YmUYBYvwwZfYECZyOQxTJtAOUlp7ig/2HPspMA8vOh8OI7l0P+CzOU3cz9iMRrHzCco9x4P5",
-	"hCeeJ1xIGue0L/PMp0kYjSMpApJwMlnOJwzMEKuNpGzEhjJLXX1U6AxjLCZYHkGpKU2eoKCvRU0zJ0MO",
-	"94LNouTy9av6glpetGHK4OxCParNeRWoTY7TyCc54DxmNCkeiroGkwz1LKNMrHQQhU7Nosq6wUZMhexl",
-	"on78jd35+SVlo+i281HKjvnURwP98EyDEkq6OwTYs7O5XO4T1FjhpdZyKT8zXnGIHzZMmXSfoVO2JJEU",
-	"LB7tE64UtAiFOB6kaBfSfEQiueNUcWzeB41S0zbId0LBiAV1G9j5CnzT/YiyGNRzPqkpC8nnwqhfByRR",
-	"JG84iLxbxrCY6zAyFBZkpE5+tjPewdNowudELIVkswsCFCjVn2XCefJSB74p9TWjSxLyA5LwhIFZCthJ",
-	"TqJkvBY3FYfbExXWCjbQAKYfK2Z/5RXfqn6G3765RJ2mIqW0XF5fUkRJwtLehEXjiezNZlZjKy/FQN6G",
-	"lxZRWPPOjN7uLbCvcUqRlqtveeWOYOlxNPQ8i77MesOYCk+jkqasrlO1yC6p5dqj+jDSO7RKnRVSrFLZ",
-	"QYnSCEvT0WMrpn+rgU/W2v6Glax99PjFBkuok31sa2KDOdHJWWt8bzNdp89d/Jg3oPTR5iYMs1bkTwPd",
-	"LE6uELyBsYvpPWkPbTdoZHn/vNwft9sPH8VWaOLv5yMhV2VhSCVcMdsJaVusOo59NfueXiThPv2VYro9",
-	"4LeJeY1sntx7++Tuv5zc+/HJ3f8ZkJO7r5/cef3k3rdO7v725N69k3tvkPdf/cUWoeq6nxD1qTpvzAHW",
-	"ftw3J1FyqBloZeyV9QGqVOfTROCX5mF3AfJ/RMH/x0XBxyMDrqAP/vJwyLPEIQZ01EFBpvLO/czFk7v/",
-	"dHLvH07u/uLk3psELd+nr71x+sbrH/70v8Hufe/k3psuXTVv2XkZ9jX84U///vSdv61t2IQVuNSaUYpU",
-	"SdCi0dTth3e+/sG/3Hv0zk8fffP1R9/91ek3fu/q0PaUuQMz9AtkMeGCEb5IyJAnMqVDibbKSBwQOhAs",
-	"kdp7y8iCpmzCM8EuiJL+79c982H4Fb7odk/EXDoW8hDCKsjDH9z98HvfPr3/Tyd3/wdQ+Nsnd//nk6dv",
-	"vXv6xuv7ZO+p91/99sVdcFnsPa3+vUcoGL2jFGYFjR+AsZtnkkSSDLickDFXr+HXe2Rz99KWdXuzLrTG",
-	"wt3eSlA9PvOIkhJ3BRU2XuEDmzSlYbTcN+4jVI/Gc+CZp3ixndBjVjDFKGJxKALtG1I8g790O9j0GJ+D",
-	"T13HcvczviIuWh6XOSFakvN6Jjuelitiyg6/ebKF9Gk6K1YFR1MPFanQyYFV2aqOk6KWjLDiq/w48jgy",
-	"8zv7MY0zRiSdMvB3oTuDxjFayWkyzuiYOW2SUzT6GRfB+rvvVhfDGdczWA2HWTLxWMIJvpB7Zsz2Sqmc",
-	"oEUpIRRn7RZIBS83HtdTtiwU9/xBPsZcgt9qs3bCK0zcp1r+zXrCwSUbPET3Clw9cz0U7yyf5+jU+iiM",
-	"L9MoCVvN3Qzi8+qDV4KNBY2nPcFezlhSModYbX/ZbdKvMWd8GQ3mMKhqF43k+RhtDudHtYoe3KgIG5pW",
-	"JGlTtJjjvnwmWn9eE8AIr3k0nMIeVlcJ3M1DFh1jmGTIh1O3S9Nucq0b3xnpWaFMSyK8oE8ph58tjvmi",
-	"N6epjGjstGGDEKVETHgqdZiDuoGLSTTH4IoIdMOUkc3TN14/ffOfT7/67gdv/96j/Hn3/5AngseR19UL",
-	"w0BvNJG8iG9M2TCag58/Zkq7ooLwhJE5TYcsJpun33zr4d/+1jeYNfxVHYzExzwaMu8l5MM7//DwJ+/p",
-	"KKIf3n/0g3c/+OlbD979+sOf//qDV18jKRtHQqbAaATbIJs3USl/XPsQt8g8VT2GJrbWaCMXBJnTIUR6",
-	"iDiaiwPCZnOpQzwSnriP9xoTchLiFBrFxyG+qj6Ko3lvxoSg444yVR8yutdKS0GFZcucs0L20iI37o+P",
-	"USA77B57evN3lYvQVOPc1pJWK+LBtaNrNu6hkhK1uzZKXPv1gPDRiAyWJujOvX+btlhluxyQURbH22BT",
-	"0T/BC+iFxwgSCjErLIQHQvJU/VOQm3sXH7/0xJOffurp3b2Lj+8QcJySlM34MRPaT9l0uVhrxc9p85X7",
-	"3A3aBRTorr2sdf3qizeYYF2vcfPIoc1fUvzxVL5SKMx5BvE1cG0WfMrJjE4Z0fLLmtNTrgm5x3yYk3P1",
-	"sn5y5zsP/vjjD3/y3oP7fyCDmA+ntoCN6YDFItDRZ3E0ZYTqwMELAs7DnuQ7G0FNJEtD8kE5sqXxZRPp",
-	"UmUof3RLKWT/Ugce9Ue/NHF9JRim6T5dDnupf7vCtJ2CXupl5qGko5FDWRrK6Ji5xeCAhmPW86s3H6Wq",
-	"oTiVhb0skZFDhztkkiwmUczIIuXJmFy/+qIgU8bmII5h3ARb8IYgrB/1kvKYtZNdiuQ31NtO1cAib3H/",
-	"Vm8HZlXanfTQzVrHfHmByyR+PpdWPNWq1qrYoiSlSchncN5tfgZOGLCQGG1uzUOkhbukWeKCRVrdidRJ",
-	"rUam9EeIiH4SXzMWaw6KuCK9OCAJJymbY7AOtBOQNFMysWCtC0L3sEOeP6NMPxdusnmnnkuuX31xVQQ4",
-	"KanOjutXXzTTCZkd2pQHKaOhl2NQutbDyYIKIlginQq5MGKo3XxX4y/h1/pZ3tAkte/FoDcjA2Bm4HyO",
-	"/8rmLD2OMKWOqib8l2RofD2ds0bKrsf+58w2ucjxUtZ2Nney8XnPj5aGupJ8NB15h/kFjN5+NgnnPHJZ",
-	"B4Y8GUXjLHXF6j+n1g452b56kgkVSi4w3ShZMnlgSQ40HYKuLdW36BBz6/csUYeOLzb0mCWyN5xwf7QB",
-	"vCIILQYHlotsoF4cMILqWm5NXSF61VqKXapfm2Ip4c1ujdcFTYponMBlHt5pDpzkSkJLfwyl6a1XE5Ta",
-	"3U0XbGRp3IZJc6aqrqKTU+WNSEwh7c27l/zO0DxX1wiiNrH+U2dTuavHu0nzpLt2aluekugLF/bGf6NQ",
-	"bj8nIanMGj0GQONDfDX/qAfXnuZVtRIOrVTLMs3ygVQaD8rrWFHei6nqxXFySRZG8tlEpku32s4TdybB",
-	"UPqy2kF7CUh/ypb7R9nu7uPDKIT/sn5A+sM46qtt1seY2r5zk0HrvWnF8oyncrBB51EP/UnDOFLzhJac",
-	"Jyo21ORrXOUw/A467PBRkZOxOpCRxG3oPs9Lt4NicbqIkAEb8ZQ1deHKzUrHTF4Q6OgTBNvJAy7gnIqU",
-	"qh2ShEvCbkfClozFYEPmDZdtTUIcTK/r+1LHK7cwlUJku8VfhpXz8RfrGJgNUO7HHmX9jjqP0MFie7q8",
-	"kAV+RFNDL7Lb8gq+6QlDsBtzzeszNDUCfA0jb5nxPnf5xceevfzi9t7jAVH/fSogL12/sn1ZSYarN5/b",
-	"3rsUkOGEDad4ByJRMoyzEC/atm2jrMK6bj5KG++9nNFEaqNPDkawV90NLyXqPqcuF2JItVs8EkTNgEDg",
-	"hSCblAypYPDbBUFMu+YGavmjOuV7edO8PoOhAZfDL2VCzpjTETUzoWkt9ss61pQSkc6yuWcGm2dVpaO3",
-	"e6k+kxtIBZvY4PLYQwsMJazmGk0bK/Rdy8JRLEGZof6SJVqcEklvH5CEjam6/4BNgCqlM4xky/C1yipU",
-	"bZwNFzmbwPo43dsNngp2bzXyZhONa8h6PY1c6eVlsgQkm4OLY8FJyIbRjMaCbH74tV9vla1qPBvAFbLq",
-	"9nX7fZM8J1OP5QaV7ApNw67GK36b1aTf1svcEhlW0oyva0fjjEqWRjQmc5Zqd05ABksI2VazAWGjBYzd",
-	"t21fLkg/im67Lp2AixUvyYgxHVIXcjjPQzZnSe4HXfB0SkJtU8oPqA70WtNXMzec0p6cbjsDNuTiySI7",
-	"6qIj8XeU8plbnUW4HwQP23RAh23pOLA0JNA5RCGuBwsWbIyjkewtUjrvyloGA0idTut+myWI99PtW8HS",
-	"zl/lV6MuH82j4bTHbsuUrjVS+JynLVyC1S81PMs6naaKsE7MstM3vnpy92sP3/7lyZ1fBOT0hz98+PYv",
-	"H7z7ndPXfq50IHz64P7XTu78l0BpIowOJySOEqV1oAxGoyiG7oEY5cmQgQxRYlkxobk3hXwBSA00HvWy",
-	"OUTwOi9LQvKUjlkv1mE6vRDRMLpM2LQxZ2nEQ1ckNb5A9AuE6q2ljkTzsaK0buGAPE4iQR7cf/Phj/7m",
-	"9I3/h2zuvf/qt/d2A7K3B9HWAbmo/sGScMua815wMXj8ljNydLWPrnO0D9Py5K7wRGQzjKqU9DasRB5e",
-	"SdPwgiDDibo8CHusvoO4lSkpZTS8lsRLj4epIiVBzJUUpJxDV9eu5mQ3p+k53HCq53OroOmaoR0aYCKH",
-	"0SvmoqPyqwacddeYJY3i3tCtFX6mBHCkLtyTSIMcAVzGAcFe/t1QHOegf2y24w6WEiJjaa8xoKOcMkG6",
-	"x1C1i4TSw/FaFXM8kC6ska/o81HizJ9rNjA2J3/4Lye2DO8uUo390HzJ54CMiazo/iYbSC4xaqiVCeR2",
-	"+ze7E/8mve1MWWw9wsr2rRo2yytTXO1yg6fNUj5+L4kx5DEzXYueSCsz9so2LW/1NvIFuLHmOl5/6YEB",
-	"s1Ap+tbpkGYxa3khxIPEkzwDzy6g7WLfda4GpNCHAnXV2H9yNyBwedjfCwjNL8Tvv/qLTiGPtqmlHU96",
-	"b/6AWiDdPhaYSZvrpfsSWbklVs0xSNrcHwjDsKZW6r/jndhin/M6OvMmEfz43A7QHEv5zKeoX7j+2xKQ",
-	"awu1stCqIe5NHEw1QkawlkP075W206wMXauBMARsxDn67pgg/wfq4xOHNmhE+XAt9RUasySkqYZC7GD7",
-	"ae1VdRiJnmgMrQ19gvUKTYYsRoi3bgNOGRUr5tQn3FG+jm7zaJQ2Hg/IItQB3Wr+hArS195bcIKy23Q2",
-	"j1UfOZi7l3DFuyf3fnZy77+d3Hvjwztf/+C9+76Pegj0Xnz3l9AHuZnSRMx5Kp1IatFwms1F821CiWyi",
-	"3y7cJjg3oq6cGlqQJ7YFbSsgjKZxxIREI1vr9F1N+uvQozskpMDS6NKiF+ci2FAj9mWH3wSQW4yXQKRE",
-	"eNEodkAG/VyQKMEg7SgZk37eal9fryJBaLygS/WfmC/Q49VqCjejGTuMuXQOPkVbcy9L455ks3nsNF8A",
-	"0Eg2iKMhMV8ACj3Cs/a/gurSK311CcQwpOI9nWkz5qycNGPTACOcnFfHWmloONha2NKC+CZYsPAt/wZ+",
-	"9jbw/+o2Fsc+g3DMAnIIsP+fu3oYEHV2PnmppGgOlm7Jp76tAboDqNH2XHuDL3IY09VFT/lCuODb0yGL",
-	"BVmkkZQlCEWfhpCPWTeJGMrWcGuIe3XmJi6Vkg4nLkeFGR/4KMZcavgEZK8dD/7ggMUs7GnIVZt6jcFj",
-	"WaIhjldHcoMvhIak0Ek2E4pmGs3rNE4ZDZctSJhP1+5wZeCNdLyesuOILXzk9BOTJiSCFsiCZ3FIxtEx",
-	"a0HYuoBL/M4lDMsSwdRMiBniCQdoyubJkLk71WxVWM+8r/jw9RAyUHWLk4Zk/ZQvdBLmpuJidOirQ5gS",
-	"MVfrKCaMSSIm6qGcsBmC0Wrg5AFTM1Jt7B1gJKbO3iRDHmezRON82DjLgkQyIIOYJtM8Blw1AF0uJjxm",
-	"WzvksiQzLiTZC3Z3d/dJae4m5oDGcetDoF4iCH36+91ce7u7Zt26nsbIojf4ouM2K214CG5f3WL7FgdD",
-	"gpPfJOrPwNcMG5jdUt6LOU9VOTAnW+P2vMFGmcALJI3ja6ON/S+2xKAOOlDYCIFXbq30zx2iYUYTOobr",
-	"vA6YLFP/5M7XTt/524d//9c2io/hZty1VPhiYe04zFWOwt1mqtqgBI0k7o121uQUJ+Ry4niynam0OCXk",
-	"TKDqonYi16G+EUZaU7PZbE9ZwhZutnDaIXKlo7C612s1aj5BZUVKUZ/VFs1Ma1jvHMxI5iaztuGorI+v",
-	"alKZ5JiOscokUItoxmcICa95ZkgTMmCYNxjnKaVRHJvsRp0egtpde/zX0K/1QksldP9W+ObQk7NFOk4Z",
-	"C03DcCkwLQfks5/df+EFr5o85Or0EHzG8DsM16DLZrXZDBPnr+let2IpH7thxGtzLZpix+sW3CZI4RlN",
-	"Ee/dukjilbH92mpdyi0vCs3QIUsgSydsEXpWnCWVqOsc698Momi1hvj+PBceulzLccyGUt2rhVKfigvn",
-	"5oM//N3pe99twI1oYY3Ql6uKNULS6XSZDQAT1uEe5bFrrDy2xgeYce+d3PvHLbOzaahjOVfHO6O3e0Me",
-	"9nx+lOfBfS7JlWvPmECIKCFLlgTgcTeBogdkN99YKVPKWsIJVKZSB0HC1fctHS2rRpfTd157+OrPH/zx",
-	"T63NLTcvb//77c9cfXGjFmfRlR1zGH2ZEf2UbIpshrsmZYyIKGQiIMPZljrUAJeqJFMiifOWGJgEvqa8",
-	"cFflhmQbLB3opKvjegaXl4UGnmBGo3jAb5NNRCQ9uffGw6999/Sr/7q1r8idW0UAvj/nDbWlA2s5OhlJ",
-	"C7OA2jErrJMjGQOTVujs3JcxF+wFU3FsDXsiJOiks94sEsIZ9HMZEpJYuB0lpMgJJPo7QYYxVx+i0jLX",
-	"irFuzb1dilZ6kHfRCtiz+EZnZTami6/SyqgRq+KrlWvQIYexXFX9AYeVq/T65+3dqhvgOgtZjhdfjRHX",
-	"2BuCyZXA70bkOpxmmxJbqxNvmHEieMyuFLAioS/5qyRf20DynEtm1hrJVK7gb0tfzoMErBm1Io0TFw8h",
-	"VAIyT1mR+iLzm4y+eJZxV2CnQoKmWEWwKNSOSsYjyL7S/Wic8mwe6AKg0Yymy642cd/qOyS67qF9mo35",
-	"oP6qZ9vK0P6/LObWrLxaoyr1mOtXNSvrYXTM3+ngBrBau4y5Pw7y0dhESK7Zcv69q/Wzad5dd/awuiU6",
-	"8ZiewnpZJV3zS0Ndbkn0dLasO5xexNFc3Rh1QKxWyXFrIRKN2cLXn3nuQKcdA1qN0pZiPh6XVNNybHYT",
-	"hf4iGslrc2SNV4KNCYvDngkt75BBOuFx2OqTz3KEp2yPeNIpAM/m2qbguy5t5bB6Sl/msi4p2HOWwMOO",
-	"LKcl01qzRyulR5jqguTdG1WfetrkqVdTyjHAmqEZMJGxKcIBn9UAY9s505UzEzALH7z7xuk7//Xh93/e",
-	"ymgCGFv0iZ476X3NpOvcHeh2+0QzFut4vc7LdFN/7E3DPDMwty/7u6Ti+KwPZmkrC2mTpHQwaElmcZne",
-	"hKVdVakFZU3RZsAi2tI+FIutVpXa5cXPN4+1QEF+aDcd95fz7HRjvgWxqYYXMypYL/9Tjw3D5QWPj1kP",
-	"UDnVcOYxxPYNIYhEjSiTvQEFiNN5Fse9EU8XNA1X4BKzxP7bZR5eHes6V5EiB7+74mJEa9X2szwgUzaX",
-	"BgjDILFNIiF5uqzk2Loh1JTe64A2wcusIcu+7crRiq6FtMkLaFIiOQKjOrRrMPWuwhw56m5Vva5IiHZ8",
-	"dIMJyApeuc2yRc+Gp6hc6KEiLiXARvvWZQFRRWCjoi9F3+JJpi6QbS1Ped91p2AX3nCjTzSTqNBYVwgE",
-	"ldyW7RBCrEYcD2XHOpLRcOoz+J63qSEfOY6zFAusx9FEQ0+4uBZNoS/2UWAp144BjR8nbSxSFLPJh2DP",
-	"oZlEZ/dlWc0dYsnwTxw4wan5dgWUPixgpEWBIx0lSlRKcTYI6da3h3ZgWg5I4vLkmoikle3VOGl+u+5a",
-	"7Hw2oUnIwh4/ZmmnywJcFXsaxdQNpDXTpuL2dhTBXvbY3BtdyeUYt9qaKReEM4rPealtCpqubnz28kYA",
-	"61D51NZPy6RrXOzUiaDWyZagdcwSWFAczc1YtDTqxUq+IEsofnBqbSmbmwE5rO0GV7DBDWvGE+SYRaZZ",
-	"AKBpIokRXOfslV3DSrOuAaM9Jkj71L3ubforo5wBQCy//NTcl9e5wIJi2BYAxYUUhsgoDel1+XWyMo0q",
-	"7q/vsomjbMRV8V+fa0DGPDiEFwTBdwKDjyqGNLkgiJBs7oYP65Tg6/KPHw5pIvaxTAMgjQ5pknjsgphG",
-	"6LTyJxIaWcLIoTEWC0YmdD5n/ua8hpo1NqIFZe6foYT4ddWtBkX0DC3N70jOtvg0X6EUQ+HUSYQBVIBk",
-	"4gZUHFJnjSLAYCqVIjLhQTlGZI2AdkBMrkJuXhDk8vWrOVcBjJziNc/0JT+L7wosJzBZC1fMHA859pje",
-	"tprSxfrlbObebdl6fs5Va/CZkb0ukwHihOWRfykPsyEG4EVSkMPPv1RF8br4VCNAjL4dluwSQb2L+Uz1",
-	"YfQ61DpcrXrbuw5IGfu2263EhTMvyW2HUQylT8Zal/KQJlefWVXn9NflCy4whZfPfIaSrp6FTGmHPqdC",
-	"raWgMOitF/MPtr81vqwQb4VklZadA/WSVdNi9c6Twzq6nHdZ4rUNhNFoxFJ/ya7O9pZ1rCZKhOkZFMMt",
-	"jc1FkGeomAy4BuuqXgt6aSSmjsAMABF7YjcvmqIONnVPnkXC1OBUigB5/9Xv6D/hBg2/TaggcyoEC7WY",
-	"guh+HtIl+g2Hmdzmo5H1nq49yZYAyJxwWUSrqg54HDIhrR66OfNt6F6/i7hzelse7ukudtnSDWsct+z2",
-	"kM1zL7grtFcqGlzczUMCMEAAVVDIdAOI0YCoW0ZAEGZJ3VZ5qv9Q65GwRZ4hGOQ4SHCrlRxOFFjx1rTV",
-	"gWvLZ83wnYDVpbm1a9cwbW3DPA7BL+GgmTENiQtQLBbeIpunr/38w69+6/SPr53c+alhOqihsgVMpnWj",
-	"ilajvu3RmKWyF9KlCAw/duPCa3Fo/MsrDkrGdSZJq5auow4QHauj1JWqptRFFvbmLO1NeJa6pHJNhKI6",
-	"xsTaHxvnpmNJrqEswdhzyXX4+WBJ5jHcB6wNvlnxhG6ViX6gC9XiFqgIHSL5WJeLE4QfszTM2hdpP5xE",
-	"82eoZFfcJWfzUOQSfdwpOGgrgxGQKMG9pr4gm587vLkVkN33X/32xcc7ho8KScc+nPmQLi8IBB0cLAm8",
-	"Ccla6pdRbDK22m9tswUPVUvuPKTQxK06yACpByApg1xm2TSZAaaI2m9WO7DDCPwfHXPYooiraOJjl6z9",
-	"lnupaFcvSsMsoHf3QizocQeF7Av0mPnPB3eegV5a60BycNvK9nRs95LANSPPpYxjwuWVdB9Kpa0d5JqD",
-	"LYNrlY9CjjsCKL25iQa03G1Q9oFiTZ2lG1OmVRHA5WmOoNOA1jk2vHb3e7HfK/ulyzT9symMXw2aorFE",
-	"lYfrHKde3ctSstn8jMZiWjTiUJozBD3r+aQbS1Oe1szbU+foJthEhkxN44Ign71587rWg0Dh3LUK2wzp",
-	"jJEBHU7b5RXDXMq9l6fhtTivKkJnomuj/dnN5jetAATAGjCFtdGCWJN3eN5Byb4V9bN65wRAd62HionV",
-	"nQToKv5A63e39kK86KrJfmkFk9eGrL28/R/p9pd3t5++Vfxzp3d0tH3rU07Y2mdnNIqvx3TIJqCUOpy4",
-	"DSDiXq5ZRBUAnfrKi3Y/LqLgSH159AMeLt2skGELzVJNvxhgW94h3LRAONxjcBbJQUstANhfEB7zMTzt",
-	"eadiXvBPyTpOEy7dVYKuZELyGdQ8iwUnY4ZW5A9fe/vDO985feetB+++DqrQg/tvn/7ol0S34zbazgvG",
-	"aa+vrLCcS/UsprgWNevXdpWUFepXZuYgayN7rGPUNStvx0rt7jqth83rfFmtLpTBJMN8yQWf8guiabFX",
-	"E1tTNuepgTMlz7ORJDyT+4SPRr7spnwBy5bQ3eDs+/AvdDx3LWkdaZOYzj6cshQzzBHMfxyN5A65qZ9B",
-	"ILpE/FSElEDUC4QGhvRzKG8RR0ISxe92q7NMSCKj4TSHMbQS6DFJjIVBbgywC1aTzUe/e/v023ce/vC+",
-	"rnFdICWUuWQShQwRDB2r/iLXWOYGF97uI9B3nCQ/qwf8tieZ0+d9egEfIGy6ZLcl2Ty599OTe/dO7v7h",
-	"5N57J3fvn9z9R0gafXPrAGBxySBldCogcLFVhGLCxSRqDO6Bl9QxozHXy8NULELUo7ma/ObJ3XdO7n33",
-	"5N4bp2+99sHfvbZ1QGSaIToSzyTpmzf7apnyz+Z0XgJYsehj3lnt+bN8oXV/eIeF+6QPDfUJdv7odz8I",
-	"SH9Ax31ycu8fFOXufefk3r+c3P3NB3/7dfWE31avfu/RP//9o3d+a/JCR5D8mjCSJTETAofctyEQIHgX",
-	"qxYO6FgHe9xqlRNoJz+sHGsVfqvlFf9atsPVgFW9lsmNV26tFF1w53YhIsTJnXdO7nx/x+aH+jXrTjRb",
-	"RkEfVoO2t88ml0t4fVbHsPi8MSY2qWkDmHTXphWYZ3Fci97CIQEZqo8jLlg2nO5rQ7s2yS/UhRYDrWOs",
-	"tTdhcXuAMzNUfyqGlcrvtOMlfEH0O91KDC5oJJ3bVDdcytdFa6EWjTlMXpcOVyCTDVfkq1rMtRhcvkh1",
-	"/AKOwLVSm8M16oeel3fSWx/JntbHthXy6MQu3OpdU92ctbjOifI4PGRSLXRXP33hB3BgJfMsNZ6GOV0C",
-	"KM2cAZJ2kDsUKp6GSJAZTZba5JkywKhnRQkZCxgyNAamA7JLEnbMUhvQnjyD2jL5dCmL+vEnn6h31Qcb",
-	"NJO8N0qZ29KS4J1knhnwOCXz02MWEiG50qrocKpGK2jMyCboYSwEQ3e83EIdDk8FIdUUOfpiDojOKwkD",
-	"dTKrXSdM1YrhFHSiCFEbweFL6JhGia52TxJm2bIbQA6s9bJn6uKKq1i5xWG5WyPWj93GMO32GZmmcIzH",
-	"tNItIkDPxRcR0C6mTjdiRdWdOTWrmGOVRJZhxgQA+HKmahbvCmBNddzT3ddq7cXA02I13GUWJfrPvYbz",
-	"q0o1f4CJ7nadA+qs3FvrVypb0j5ZatYyZCNp3UEm/hyeJMNiJZ7yMv4wkvosE20LD8+cg2Iln+Rt4qAa",
-	"iLAmj7VPdTrPeLWPGUkkJ9OZ03HMAXV+KTjBhlgmw5YfHi6T4dlyd8oHinXlMzsvZzxUwS0mzG86zjyD",
-	"q3nhtPZF/L0x8usc97Mo6XUpo7AmrE+axaxEt2OWqt0KURG6Hps9GMizlTRKRE9xqrP+g1M8BBsyjcZj",
-	"lvZ8z9cpzH5M46jIgOgsHfHzLJFRvMb3tehXq/Ivw/qYFiltigSGtbpqKYpP181cPmYu5DDU+tWUDwh8",
-	"SqaMGche6C+3qWWQNBt5wr1LPLxSBSYA9byfv9R3pt2u1BNtFLxmJ9TbhgVjIiBsZ7xDTl//7yd33jm5",
-	"d+fk3j+c3P39gXE62PHRFxCIr5rk3HRouNCp5iaruuhor4pT1TTHj27btjPhwcl1y1WvXNNLg7kKzTAs",
-	"3HGIgLP09ZziHXtS/Z1mgdBVALRRcWApPFtTnUHnaNJpE4nvV1kaFZaP2hr0PB2w2GsGqjHptMqjP0R/",
-	"Th6V2xVO5nlEIvKbLxcUwl8dZpob6oooSJolEB8b88UBoWJacq6hGwoMDUn76EGD1g49dLBEGglQAH3k",
-	"o/euTD73lbUpTGrnkxrbADRmLG6rkRalhpwTYeG4MZe/F7IYlWSH6WrNvFbHYTOkmWAhgFvDMYNGq0sX",
-	"nXEB/ri0dUAZeNKb0KR2okUSiyuwpk0aLYa3VJEXdJBbeQTBCvHzAThXkS8OJR9OHWt4TCOtkrkPVw3s",
-	"ATC285TPIsHCfbAR0iQk77/xXywToPrLuDgcsWY0ipe9kM1oEvp6K9pShzrkI9BjltKxCUmVBkP74lNg",
-	"kN3ZcJRAVw96fNQbQtbzSlf5nMn/+j2xR3VAlIKa62L4445fby16bE7r9efmZtIpAIkawubD//6T02/f",
-	"2QJzK5aTkWTAWFKNmLOUxJRhrNWcR75oxlYGh2pqbSnVpeCbaoc4o8pyu5jyBctP0U5xMV8UQBdfcSPS",
-	"srA3WLpj7ywY2sWEk5gBQj7EGDTB0DYDfhvvYIHkDng54EMYsJhjDgeABLHbsjOee8xpyMJe14O42ZGo",
-	"53ruLVcvdEi2lYmsDmCVX25ZHLOW9ldACRgdP687JuiYLpQI/RKd02TOweE4ZglLo6FTtceFa2961e+v",
-	"hZ5PNq2MrK0DDGcwBVYwoaDgIyuocfOLu3u3oBj/f774xd3tx29t7X9xd/sJ/OnPmitS5Rnx9mTr9rFP",
-	"2emM0am5o5Nxx4KZ6Yh+kI+6uiqR0LJAXVVB0gdkb2fHyIfN01e/fvqNv9vyVPUpdpILXrYWcaEOu7Bz",
-	"CO6qzufG3SvBIeQao38/Fuv+EaF3dK+62h4UFBjML741+gHhiZbWEN3hXmgv9vnz5gwwDFOu/kCg5EMp",
-	"2xKyKmFoZDNlQ7VOIaEyR0kHfFeki4/rziaXzqFarRMayQeuYQ/Xdi7i8hS0dXGfZSN3rKMQWG8SXujn",
-	"4hJPXTpmWtPTLnxQKA1kUKON88U8OKt9IOVlHWuFwXFk89Hrv3z4ve8/+t0PtlYjFd3mttNvvn362s9P",
-	"7r6lQQbpjBENOQTZWSmJZDXqrWJce9xlXIOQXfelqw8lV/vk9PXX9Og3sScIe9BRXIEdVawv5cjxW4Sn",
-	"pM8zCW387HumDUy3k1t2FB70hKqjB6dIRtJ1Sfngp798+MP7J3feJnTAdS2th7/53el73zW2yD/+9NHP",
-	"fxyoSeB///jTh7/+l4f/9R3454P7vz597R788/R//u6Df3k1IKf/9Cf4+9HP3gvIo3/+/um37wTk9E/f",
-	"L1cJyZupQDvsNtiTqtIZZuXkbxPT177eQGkp16Bsm6HmF4CiM9foTSqtw5u2dJax4zHDABsdfeKWbwDP",
-	"JCKd499SadZpOH6gJf+drR6q+XwScgq7gVmySmCSfU7f8qJn9Ooy1PhwCkE1jjPvqhTVeKEFS2QlaMiZ",
-	"b21CdbZaBPm4M4GqV0xNi8qccrhea/nxkr9RnlxNctC1ubg8HLK5PMzGYybyoN0zgcfUpoBnamqCeYIg",
-	"9nZdECpN2F8N9uZsPo/V8WoYuluMxyJKQr7IA+c88Wl7zcXhSwBd5UF5lsak5jkrfaozzaNIq34S5Prc",
-	"cTOjUQxofYMJ51PnjlkrWuxYbUmpi8KfQfekQvb8WZXd0d/Ao6/J1GlGLdMEc6mUS6NyIjJtrQbqxSrR",
-	"sornliuB+cI3Yq9Z/PNMDk3WzqBks96qMckQNebj9qgYldRdF5YEXSoN12PkjgQRLNHYypqJLwjyucNr",
-	"L5IBD5c55BgmKVF81KLaiO41KE3LbWexyHIOMTFlIn+y0LTX5sIbQ9oYUdd4M2i9Z881kLSYU1PJCr+m",
-	"s1a0qWuTV0/0UvReJXy0foHcPqd1o3LWiL/TxpZeEQW3amvHN8peI58K5AORtkKoiuYqnXtI9bwXpdy7",
-	"0l6/2Jd50uIWoJcVXtaNecbmR37+xHCZPSO9weYxSyIxmTnru821Jtfzlbd6JqUjKYjOS8E78Hye8mMa",
-	"FwhGCA6FTbT2Vhsl0ouMJawUido62fYU87wKS2dsL24O9Re2Iu1y7pe1yQad0X7bmpU9vmBlIZzL6akA",
-	"V2eK7F5DKuyNXLkYWJj04Ztff/jd3zz83g+C1TKdLQsh2KU2VnrBCLJKQh8VUyxNaWDSjRWG8BGChi0S",
-	"H0p6UUGtFyWS+wrF2eUedI0LuwKarltRLh13oDHP8gKdRVG51UGdTUFvLLDVeHyHkRi6i7Cevvqz0/e+",
-	"e3Ln7fWXdJ1qWtqC0lKXLepj1WSBRjGzljGy7C3d9Y66KlkfY5Wr2tpRtXWgWpd52i/TDErMQrkHk7Ee",
-	"SbJJbd/yjC7JPIuhArwuqbO1Q17URmedIDpK+cy0kCOrCVdNqUbehbk0A/baFbImERhw3aLsw1fvnEmC",
-	"fRQ1rcqeLNFUEyAvBqDfNw6YAn0H/DJ23TwonIc1JkB0YlApHOh5rXZLXBIlLglNoLBPgKEyuvVu+bbr",
-	"RGr7o+euJfHS5OMivrU6GECmAoqkoYFGwxZ8yskQsrJCAKPLQcCVyBDckFRcQCIRwUdyQTG32VQSBP4f",
-	"RukwZiEJo3Ekyfvf+gkZMCzuvheQkzd+m/+5+fAnv9raCsgoYjGUaYZ/2KmI6hosecpCdcPVgztADAm7",
-	"smHKaEjSaDxBvGXBtLqlD0VISdRFlZhqJqVDqVhhyTOyoEkHbEjV4BeQ5I1xDq6KraVSY2a3Wol0uY+s",
-	"KG/mrWdW2rqFPmKdYHnNM205tUqfrWyjbvHxQIjPUDmcrBOF4a0QS4cTxAWJhNpr0At0cIBIIpEgJnGV",
-	"57pDoLiTJwx3HoCTKNE8U6NTX2jcPULjaohoE7Z1+/S0Jl0USSXZbFUpjZKQ3XZLsTkXQNKSzDJ7WnXP",
-	"hAzw/Njd8fscWnF19VT245VprU+Lhmrt9QkNc6+j45QGWPwWwKnwWgl831ggNZtidZGYLvU/YY1b2CCB",
-	"2iX3g+6ifu188dVmND6MBP1cSTfQjPWquVfLzMLXmH5+QARjOslbU1T4GtQU8rUIW4bGSoAuCbuNKe16",
-	"ZX1NKkJ01A8L9m8MDqtb3aJ372K1zCueRYn9616LOLGN4AyhYsOY0bS3cjmpbLI0U9t6xo919TzzPmiE",
-	"3upW1rV15SL64Ve/pe6i3/jhvtLhQAHgccyG8kDtVYBcQuAOGoYkm5PNMeehIH9ORowJiOQ1h8lWqzSi",
-	"JgiDtpfmc+msgdwnd752+tuvndz51un9tx7+6Idt67i2uB92z7jaPXvV4vwi5vAzXmw4zYqbmhXF8IQT",
-	"YMq+aOVTerppKtYFrFIU4ixld3MwtQCQxdTON0dlaesEebiV0uHx8gNg1kLtAtAP25XwbXe9OpxE85u8",
-	"7e3qXFi9dGeqzXyJZuxQvefEsgIeggo+ZyxNlnvgvNV8HPGOL6+SaC8gFwPy+Puv/qLI73OfS5LX3LGc",
-	"PjZTj2hfH9JBnncQGNCT3oIeswBu+epGCIlnAaQ6Bnj3CODGHmh8p8Ac7z3z94TH4fuv/qI55w0qzGlf",
-	"KJAIZuRFsS0W6jxcc8Wqt4DApv4BuYN9vEagIuZlJQ5Io/NYl7gkVGr+YsLN2qi9uw9XuM1+JVamH5C+",
-	"cUH1980Haq/n2SOXr1/dMj7UHLuHbPbzf/f381yz/LdSsFpNfA5cy/GTZo00j3YBOtXSdp27lkOwu5ED",
-	"fauxQtxydQaM78upTTYpwZaUJF7yLNVXNArGCDWatlRsSzkvya7O5jyVzb4AL0pqwRjDCeeCubFnh2Wz",
-	"4xlcCvmB3wGH4ExF/fjCYy+VVPrEJk1IBITFqzbYVSKpAxKoxDugINRcTezVTtgCi4ijKWejuBG6lOa2",
-	"tQHtuxxfWMGJpdp+aPcwlpa8ol8RlVyyrUhatxmRs7yAyiwZ8tAZDv7Szee2n1KkOpxEI9n73NVDJ0sZ",
-	"XrEKe074PBqpGQg+5U5yReOEpyzsDXmczVzlaT7LKNou4bnBs43pEtLcjN1E3QW72S1r2NbOyGiIXsg9",
-	"xXYJcH91koINFzyLQ32G11hBvFkYwIC9GtR/c8f2bAghuUFxgAGB7Tg1ZTzIZsoXgkDzCIEr5orEYsKY",
-	"1Ci5csJmGEE9wSUasCgZQxt7B9o8GgkNEK8WTzVkva74XUAwNbksyYwLSfaC3d3dfVKaHQ4C0itbWzxv",
-	"8IVljVmpYMMXLk84lZTArNVEAzKIaTIlPNEMpgtiuZdK6NBqlwEKUBjI3u5uVwf6ymng8qFPPSiaN9RE",
-	"Yn3RIDwh8yydc6UsHOKe3C+je46yeBTpP9QoA7BoalNLwlhIEvTPqovB1jktRCFS/ZaeInYXBTRafZDv",
-	"BJ2xfWtPKWoUGMquKis+t8OLwItKXVOToEnEUNKQRRTHaM0nKVukkZQsaelXUOMgm+9/6yeK7/e29tH1",
-	"pndlQAYIeag201z9nxIH2kKWO9ZwXjqT88wE98S6Fje5oDgD9C7JpVBxBllSznkoio2qeCrY1FqCVcmf",
-	"b6OGA+wG1itt710uCNJ6w5lDEkMK7b7dBtWimP4q+r62pRpgXV1XDYLVqRW/TiU489ycO6DDqfbCNPdg",
-	"xfJAP+4mLRvw6sPOOzMsdqZe7BYlUQqzqc1HBS3L8/azxdlSarsp0udjWF3T/hmQ3SJBinwB69BIspub",
-	"RdnLGY2LQsGmDADhCyZMNUWAaBcXiFImEbaa/K/vExPUR+ZxJohtAtJiEUygBJDIjTERyyem5QAD47ja",
-	"vHTxojrjFSsW890Cv1cVpv6CIABNZIWcDSB39cq1Zwh+SGi8wLpdKWMfq1V3fzWQgGzu7ZL//9YB4Um8",
-	"VKcrJUMqJts82c5NeBVUp91zGnNNcJUJdarCdOUOOFdcVW6NhIVMM4YlA8AxtuQZWJcWVuRAxBOyuWpj",
-	"CCo7RjEQ2CmjBLycumO4d+H9GmromQKgPD/PSV7snGwqDTEgaj/RWPGQGpu2g6oxzic8UT3ndeC0vTYo",
-	"21GRqaIZIyLmGovKFALVkTBLZny1lgdfnfwJl9Eo0t4lRPEOCqe8mNCUhdVgjR0CpQi40fhDwBXJ/1Y9",
-	"A7qyHY3hdpN0dwVAFEKxCmgtxqHm1U1TPoOYB9jKshp2kohIYjabXpTiPhqQGVcnFaRXSU4o1P5TEw/p",
-	"Umnx2EGSa0egDM3UjQE6rSJOD2nMkpB6pUZp+hbZGU3jiAmpOENEg1jXaIxMaU3APdo6L7eIY/sHgJ+f",
-	"FAD6SnYdqBMcbjHqJ/RIgSwdMSa6yoFmSdA2Ju8MwXjaJbMSkYf6hiVadByezlqlZECT6Tbw0khtyylP",
-	"BlESKQFz+se3Hr753ZM7/7f+0tZVAA4PDWsO4+jWDrkqjbYktAKFiN2JFragUkdCby+9tQHODSSZZVDd",
-	"vH7t8CZ5jM6jx473HsOd+dhXjEXmlcf0q2AlxGsSiaQagLAq4vZ5AqUJ+ygx+2jmNz+aZBgSJUIyGiqZ",
-	"q18xQfP9nX+z/jLbPteOa1Zy8sCIaxuDBlQOJxu3XlllKEC2t4NzA6WcvJwxdfYnY31g4O2Z9KGdPgoN",
-	"rTtvRlKbE1wLCx9s7awGaa4UcUwqWhO+XWzehC/aI97YPseKSSsaq8MPz8i8zu9afsm6IML8OIRtKel0",
-	"uswGURIU2mTCpnzORUAm0XRJp1lAltlcgzOdn8czKLSJBcWLsV5tU6bX9olKxwkWyX08QipHAk8JU7qO",
-	"zO0sGoVGyRIDTQEajKgE6LnCYPMTLDKFlIQMULsL6bIysNzyiK40pTxxDqkSIMxKA/UdcDkJtz45R65f",
-	"uw1yjAZHYanzVmzXcwX7AhcrIYrem2MDNqAP6S2XO44yGmLC4mNdaQxip9QQAsNrYE60w5FdKr6Z82r3",
-	"zwFEhWByHzk8f/UCXuq0krTQyZhWgYskzIcwQk13ExpS7bB4VByb+TcH0EU//7uPpxy20tem4QWAHwgm",
-	"hdL/MF1C42jENEoMAGw3m6dalSvmmTMLFcbghdSFp27i1mfa+XLpPI6lz/IFGdE0v1ODgXLM5b4+6BWZ",
-	"NlesMVvBUWJRNchJqv5Fkbib+rKGC5YWmGwanUQ1oa8j6jMx4ansI9IBNJaSEc+SkIzYgqVw0RdYESZC",
-	"Y65Qms1R0s9NwP2do8QybhiTS9kYo8kebODASoWNYAiNQOqS3u6ltORYLxmdjEGileexqcaA1ZzVs2dK",
-	"Da6zMkvWSww3tJHvWRNAtIH/UQwGZ7r0RE2uV4jBQYxaIqxja6spnHBedRPKrOXBMC8BeKfa76ZZ/qlg",
-	"b/dW0MiUDtxy++T0oYXD9+dy8eteIEIv3fnE2/zvWxzCTtexLiVWArNta17dGOgUMWIulxs6vKosFmNE",
-	"UC4JSH0vzEVkTwddtSg/UcrfWFlEcLT6XI9M3cqp0MY/9IPsE60f7RgQeweSh6cW6NVSFD/44ZNxptHH",
-	"HMFxHlRDTI9pFlc4N7vWIjSZN+Ba6Ot0OL0yYS7A4CLAz3ltCi8IqG8agEsRoOovCHL4+ZcOICVuwDBp",
-	"wA3ZzBwSvMAZg6KYgbFNqftWXjJSne/Y2f5Rtrv7+HDIQwb/chPVj5XkP0ouW/MBbaD2CPF/qyVaAMm6",
-	"Q8grA4WjsO8p9XfUjOihyGWmkgde+lZzPcB8ANPtLVg0nkhfiRYNuOvhiLzo75QthV0uQqKGSZ4FGzOk",
-	"/lTy84pvwS0zYGTCUrywmltU6U64+/QWqu48YQQQdiByVIMIQhf7OqSinw+7nzMU9D1ly5KebV3gn3LZ",
-	"eOy0IRfSyyqcbqfC1rcdYdMN5QpwsXrjlM5EZ2WhwmFqAJUWXfxVJkL71Kk6cFGE4sSzpsjsqIoibR8o",
-	"kk0/CrzUajc1w80hEVxl7m87Bzjgt/0gqNXFdMQgDfht7VxMpDruTRgEfNrCf9xyja9Hw+kVjdvhRvOo",
-	"Al4OaKoemV0tqZheELALnSI5D/lzKfBqR6OsHAFaN0YzbYLHkIFXC/J5h9PcBbvVxnWO0CDYs2/Sa5fX",
-	"6Plu2IUNDWwbMK9RlERiohGgfajj2CyqTzWtUgKv4KEC4Uvwt7PJlKU8k75RGtGJl1+aMnVmDZixgkBI",
-	"KPogTdWCfV2SQ602GXG0Gjr9cuqNxmzAaDi9qd7T7/fCMkaND2mnUHWgF/tj3zJ/gkVl/PYXE8+ChZ2g",
-	"CK3eTeDlNXvp31hVmnzVVq/4E0Y9rIYmlwsCIXr5nCXAQ8JG0OcJgwjLBY2nyOuFQzNKQQwIsskT8hif",
-	"i8dUi+Ix1VwRLzGhSQiOZDTwA/oFRVj+Cdb1tSAyEiYXPJ0qJSPUQCXtQHtsrq1oBDBGNwVU2xeEEZsi",
-	"D+PIViQgmB6NDGw53UTnzuNRkSUSWhPnNF04GRzTbY+KyEYOmXatYANjPjdsotYqyNmiwRzcUPIFH/ZK",
-	"quyqwPLBUqwZn9/SnOVKw53RyFxju9lfnVDeIUJ54bHiNDhy6XGTqScW7I+5GJExB2SMHTdsxTFzE8WF",
-	"3mXeLqVtWyVySphqiJRgGeZyC0NBMz0d57JrNvTJNJZeT/kY4FNWVdHywWRHoCsqey2avVgbldwM0kJf",
-	"LVrJlxK6dM6Cp5LGh0wIN2acSEc9yafMvVEQWXU9JOX8De9u8T5IebkyH18goDUWVYLspZAn8dJdg2/I",
-	"5z6Be/n6VYLP0R7DY0boUOrEFkQ6f2wOJNPOcIN4EAkC9QHx8y4pE9VK0RqsVjMwTHUVQ7FMvMBep3yG",
-	"NcsdjZOra+k2+YLbGWRPXGpUbuZUiAVPQ1fyWRdwdEOdvD3/JF8Srkyv2tqy62AAe3dAh9ITSiQVBRKr",
-	"NzpzGtOhdg5C2X1Ughap0lQMNUT7KAo/YrxuqyeY4/h9DmIgMfgHrHnHEVQbEFDtE9xhAEShG/FUo1p/",
-	"+7oOBPeOySu9libUiBxc8M5HtT0er1mNUtkAZ17muZHOUA1adFKigGfxmXtXd0Oa8gpupMeqXmcb72a8",
-	"do19JTVJZ2JHYYMi5IqgcJdCKLLJG4xHmMZtSiXk4E91xlk0BzuEVzqcGMjaim1FPyGbp9/43sM3f/vo",
-	"f9x98O7rW/tYDFOjz9Ak4RjQ5a0mbK4a7THtcayfwe/c9xt/4MVlJTQu2BEXdr2SdaMdaoMcJmjWms3c",
-	"yx3D9vM+9ovN1v71LtX4WjhosdjBIBuNXGkXN0v+Ur5ICL6pi91ocwxGAmofa03BG3tb1IYcnBEleU30",
-	"u4pl1JGoFoXeta1DZnZEO5Q6s9nG6sVmthog59VqiaU1tTZlaTOViBQUsqFGophd2h5+ea7GWXf5dNtP",
-	"y5/VjmhN1DjN1I24cUR3BH2Y/HRBxDSrQ5H7iIDh8kE3UuSs4HA4/w7YcN3B2ObFKdXigGiCb9O8XIve",
-	"5vGkqvkffv6lNTDoPHBwuua4HwnOXqoWWHC12G5nB1VbYRw/mmibHVyzJPWQa/ZO67ib/YqNOn+Ifizs",
-	"8J8VTQe2tRKcQSlHKBKSp8ujREi6xOxgSyVSb2gM1wnWF9chxBHmMumJQybCURJHQgqMrAb4mEySLIF0",
-	"n742NvbMRHSegtzBrLGjJGUQWyEgHroclW0mpEYINeoiSSKBkYPnoKFZqpmd09BNUXuBTivkxzDXzZO7",
-	"fzi5d+/k3hun33399Nt3tvZ1BpoRdQb4RSAJJ3yROy1A/Gq7IBqzFb0uG1RdCP00vg2mSHKUFOn0uSQv",
-	"Rm0SMZewdHmgUR4kDAPIA4uC3Jpux19jbLbIOzW+hBkaf46SCLMzCxs5KrAwWONBQDJFQ2ZSW/hwepRs",
-	"9k3+BPzQ17n2kHAzYizcUiyDIcblaUGg/f5RYgpsa/AHjbzJR1a0sL5+j1JmnAQzOmWafSOZc7mSjUyj",
-	"H0WpgKj7HXK56NVcFgYMF1p9LVg8gvVB+YphGA6+QKVdLSiAqR2Aw/EoWeF3zKRcFDAxyPLdVHxHvo4r",
-	"7KKk9RdlrNrg7tkXgk5fOi71zfYu6yax6gRErlLnejsM7u7pbytXk8p9LWapBu4vKqZrFqZxrJMbI4F7",
-	"HDlwc3cfY+C3dtZIYKi/3qBndMrmujgdaDhwmRE0ZogSnWBl3nfePH3tl6c/+uXpu/+4tU/6guENp2+0",
-	"JD2LaJyBlBYN9ezhH2qqgQ7wH7CYL8iXWcp3yPae82ZFKiJg2xS16G8d5KAiDXuEbKI33bxg+rEqbjbR",
-	"eXuv6UJXyUvkichm8BewXKpzeeYsHUJZqr1diMB6imx+8Id/fXj/h49++VeP/uqrW3CHH3EetokHrt4Y",
-	"y0M4hMWJzFIvCb5Y5CHrgFDMVtrGp9v4B888to7SFbRyhwBTvuJfjCfDYNZST/kBFHNpMpSd3bSPvnJu",
-	"APvO2kH8VLQ630W2Ro87h9hmS/f/REt86XFEx/oSWzHapilPPbx/Q4cSomec60we/NNa7iSvmDhRuo4r",
-	"pyUrqg2EdInso4SkamrHUxEMVBVTlrL2hd6cpT3Vt/VmMaiiuHUXixb1u6MhsqDmUf1w6m8/3GNuBZq3",
-	"uMCU3QA40jIx7ZByU1caW7evOriSKxPykD2w2cjJgyvFP88t2+Pc0j26Z0GUq1GtGqwzV+2gGzQSBgWd",
-	"kRmHCPwLgnzw1V+dfv27j37w7sN/+aUH4HodD11TDb/zqtnniN/B5wB3MdSxeIDbopGFNvO4LdwcW62K",
-	"jZte1yrQF6xZs7a2sk+LGj2NszJtDNzwmXPeXJa09TwKYqzUx11t3rzRocAcDrbaerUtyxlU5tEA902J",
-	"JlZZkAYH5sqCfZIFE7vWO2wxo7NrJU0V9D5e3cTBmJaFNEwpFG0pMqjqk5quZ/Lygi4/xrhVg+Fd0dh5",
-	"lg5ZHgRczuDD5VaS0Dxvg4ygNfXSdXqNONpNPZL9PIDygiALnsqJ6+J0zqGzBpq8mkopZJQgCJShCMSu",
-	"OsjSJVqmEpkLnbt48AZuv7MGPDtSEeCAG6pLeJqXEenIX8WdsPng1ifjWqXSW7LXSmBb9cJgWFtp+DxD",
-	"iGQc175GKQQQozYc72flQ7yPjNDaAkkVOjA852+y9zHwc/dQ8BtoYarLi8lNS+6TJqRRvOyFbEZLZWuL",
-	"+0VIl6LHR72huq+t0g4832Z1sJkavctqVoli3/EXFSWku+B1J70JTTqnsOPW4gYLz4AXykk5TaRjyAEd",
-	"MbnsgWWqYxxxoxIlaTpmsqvbvao+GWoFFocUlC8WaNWhXmKZKoNUpp6PtuHqs8LI56CarG6Ocy6j6y3Z",
-	"4K4G3NGLl0ney4uMOe58eBwURYLRBaQvgIQKAitITFFfF/JqXkV5074tbnkCDQFtNqfUKswIH0mNoKSr",
-	"H6IVGJJLYyqkjnTEXIjb0mRTpSl4I3NJ++mypH38yScazdrIce6RPUOXINuRX9HmSQXBb/QQ874f79x3",
-	"hX9q+6bHLKVjdVU1/V18qq7D5gRSe03KdAgqvGqxk5tjJUvMAdKBS1PzXR0FMLrWAD0VeHWx+ksjW81Z",
-	"KlSPRG0qCABPKRRk29Vm+0hWKdXRalsZqocKWeo6Q8fMM78vgLcQoChFpBQG1MhVM4CcTJOEZ8kQEXKQ",
-	"1cPABcnEFwk4AT1Z73k7vihiHeJnKkVTSYZ0xtCRY45nxL7Pm/KVPZvNY9bVLrRWQelImEibMtrFCE8g",
-	"dhs9rIWV0HlJM6/1qOwpnc0dA5e/VZs11D7MvJPdB/nKZ/BZyd2oVpttxSxW/DOXPbfh/CUDsiTJgml0",
-	"WYwn2PzgVz/78LW3t9zct16x6aLsTTNtbuC7+Vc9P4KEMW904jXcks1WL8OExX4zHWrA+QKKJd8o7qSu",
-	"rnnxEXZlhhk4i9zmFY3svROURruyHSrlZ3OIfMMlfkH4FykNmSsZi87o2Ke7c6j85SsWHnuvIitlu2Kj",
-	"k5ru8rb9I17nwv0RiiEHMF5CzIv7EO+hD4x5TIcMUGU1xChfBLA9FwbwUx8qlgfVLb9XJdO5+EU+Oa9I",
-	"EYuy99Fgx3ZCjF1bqlnyp0uHq0qMS0B45IIfWdI6kVa29zjf9s0z1CKi7lpeh/ijxZbS8kyEKagtWeLS",
-	"Uj5m83lgKFFHwHO4pYLO+UlbznEYCLNyfmZLiKaGNhG43YagLxVlKBLzK6a8Jy91s9LWmMqsHemEqX/n",
-	"bx/+/V9/eO9fT7/5RkAwAvPB/bc/ePOfAvLBr36GeMEB+fC1tz989c6D+78+ufPOo5/87uE33w7I6Te+",
-	"f/qN7z38+n85/eYvAnL6zg8fvvnqg/tvP/zrvwqOkgd/+vGjd3768Ed/8+EPvnn6xldP7r4VkAfvvnH6",
-	"ra+d3PnVyZ3vf/Cn73z46h2yKZg0Xly7ZMHJnR+f3HnnwR++V0a/1KVIerMIjTCAf485epDG2FPMVzo8",
-	"C2d8lmjIHX3AZskwptFMO0QAmbmHgkZJGTkp3RmLjY0UPRzSZI2KM9c8dWBQOzW4DCRmGDZpGnJLgzqs",
-	"mDS/07XZhV6gE92Mn7OUbn1OjqInm1OAw8LJ4QWTNAYYoK1WpwLyckZTJesSjQGN/IHB26BeBRDgDw+B",
-	"k+yCMsaoVzSSnzkUskbLEDDFeEGSlqru1eh3moWdDdlQE6uyBpDdyCZi2CoBY8029wWhCyV0CBpnmMy5",
-	"GfANFfw8JG6wuQYfqoBbLXtWhogvHRRyU1yRptg64CpLluwTqjYWFZI8rtVKDN6nRLJETkxkFUac6hA9",
-	"t7JpFyHsgDigh+PzjMOIPCf7JK8lt+axb1UUK2kA+aBsQEwzlqAgbpsM2cGyV6iJntWqu+CaTz2Ua2Op",
-	"zjVCg19oPm0zfoOpcSYFpgp9jmgoBWkCm6ude6IoE3cuqc9N5gp3ydYqXaEMapu0aXXdaZLrcyolU6fT",
-	"xn/64uXt/0i3v7y7/fSt4p87vaOj7Vuf+jOXSUMLHUd2SciMIpEDFClpDv4BJZMOCEWsI4BCh7wCq14Q",
-	"ZDRDYgQFj1GYl3zzT+Upz1R627f+3Dt4n9Zg4ndq/MH7WjiZV9GiqoHs3TqC3/PdGE3VAG8k18Zs8QDY",
-	"Go+kmPAFBrCDcRxKdFuHVwekpGPQ6IYsmstaqs54yhCEPacsFLREw7X7DGgKESlA+GgYoiEcSjQ1X+wa",
-	"Fj+PJLcXnwhORjQ9A/y4hePrvCE69zquihdr4EzMty5/ednB53o+e6J5K4zJc0KXrKL4lFbLFKH25ok7",
-	"V3ESza/oel+utO7ZnCbL3gTqoS3bW/9Nk8/g4bqSKZjJHh+NfBVqHv3+Jyd37zz8wd3TN/4QkM9+dv+F",
-	"F0iUkM/ROU32jVO3SKoAV1uEFV+Mnwm8rVYZNKfw0NPqCYg1c1YeStFaOc8GcTQk+gOSZpAcxGdYtm3H",
-	"XWbIrpa+qrfbzg27ltsCO7UrviFsj78nGFxpkcrdAeFUN6VZFOE/S0bTPJsxAaRttaaZxCBrNdv22Bn1",
-	"K18Zq+ECR9YLrp3XB8kgS9RV3JAneOwvGJuGdBmQwyxRi5YXdKom5tvKfW54/bRtdv10Y16+VRu+NPKC",
-	"191zD1b32OqCrnBq005e71J+Pnu9IOGl3d0OWx+2ua6JtffE/u5uRf16onGP2cDazdukPev9G+cXHzM8",
-	"QyW7Yooorlhrmc+aoOtRHoD+rLSoMMsDaUzykQ5gwD/FZMABpL9Vsay66vm6Nzepde0/h5b0GfDxY5J2",
-	"QKwE7dVCPb7642CRc5Qf55IsmTQlCkOloa6iKftOa00CMyurZrfp0JqVbxVv8q5BVFiJdW91No++8+7p",
-	"3/zNyb0/PPrur05/9Bu91x7cv39y553T11/b2356e68aX9si31h3eNGxMFkUhxh/EZKU85mr9dW4Cqdi",
-	"fXr/7ulb7z76zrsPf/wtPfLTt+89+MPfPfrOb07feneNceuN1Ao2zYvL5tVAVxR5LJ5bFG+D2+fDv//r",
-	"NUYOBXbbxBpjiV5PpPGnSRiNIykCMlnOJywhfI4stk/2dne3d3d3n1gZW0c951qBwHDp03rVHv74tw/e",
-	"/e8f3vvX5sY9OajWpIKyKB3q4klmC/g21cxZLcqqPe4wPq/UBVgVnjGVTEhTitQq4UtSMHKyUMNmYVRg",
-	"JPXvcFGwbc5R0tMKoJIameyNeNozQyjKB2BBnIGuvTJB+wwavYx00Qa+Wy1uXZUpnikZix27YUAwL1oT",
-	"CF4y/IEus4DwOFQ0XFXWaosPajfbs8ce0LZ63GTo2rWkkShceaYC6t7Oji4yQTZPX/366Tf+zhNBZFXq",
-	"qC0V6qwnOe8Y7NMce2O9k6Vxs03AcrVrAhVTyn1mG8VMAkeZi1KPpYnlLFK3Rc/B1Zzv9v9tC2QdTngq",
-	"r0frldsZmZwCd7lMGsdLon2PlUwqdxzM7keZ8oGDddJgbbzhAQ3HrHvFm5D5C/kaA/MFAHtiAUnZUG0W",
-	"faQbFGeatPG2zaOkqoA82c37jzPElpy0k3Q08uJz5/RZVY/qkbtnLMmEN2krEoh9PaNLEnJjlBnFnKOh",
-	"QWOmYKn9snGhUgEO7kGSLugS7j5ZYsq86Sx8dfDRJNSJGIXzSjcN2sCsRBofjnYHvHANpK5xANJctKWY",
-	"dKIkotrO/r49a1iGHihhciO9PQuM2SOuwKaiDl7HxCLrwKwo4t986+Hf/nbfrhZt6qwOWMyTsSCSQ7w3",
-	"7gQDw0XJOOXZHIMdAAMNsMp4Ys5+p22roTCsE2LaFOO1cWH3LawtALBVXHj4+ZegCp9VQgygHEUZ3rbJ",
-	"itwyyKpYippV9OAg1KmmJnwl965W0He0CgrYM3hWmzkLqaMDJhoBaBaYnUmFujmbKoJk8+Tez07u/beT",
-	"e298eOfrH7x3n5y+89rDV3/+4I9/2nISKq+zVpPWqSkOuTK6YEKeGYFqAy7aOBpJfTcRZLNV7b6t3JqJ",
-	"JfIE2fSU8tvyzHiHXKfDKREsCYWp4iYwtSBK7Fpv7Wua5PUPHZJHzXGVVNexECFNmZpcqK5oGmsqjuZu",
-	"z9RHFM1vy5i6cP72xRoclaH0K/m56uRSz85siMof8tmMJaGvKNWA32blzvJPRIAiiqVaTJXgQXXOJBnp",
-	"2o0tOaFS2M1B0dr7QSvAihJQhSvw3lLwV/xKJvjeRM7bFNTcam/yGoHm83iXDibXJRHOjRmVwwkT9mkT",
-	"icLE54vQaQiHaMntGt/B6yvFttoI9kxcnbmjnHRMo2Pv6zsmZnzrG3ONEznM5nE0pJIJL/gGKKk+0KSF",
-	"+7ZusCxHUczIhMehaGH4hNasLkujC/I5u6nFXRViG0v/z1M+i7SFFs2snqQyOzW83JDODvbg9RkPfIGF",
-	"T4SM4pgM1Al1zDwYXJ2ABzEWpQZ30N3HxFlo2Ep8KrA4czItmdwv49KpN+aZJErVBjg+nkDZPxaPygm0",
-	"2h2Jble7MKB/dD01R59/tagECGE7QI7BklAyZwlYj6G/gCwmywJzFccAJQFhitqOjlpMa0kM3PZZHocu",
-	"ERxz2eWA5MPp81x2ulZY2fuutdOKyUBb0T3xHVZ+URd+hn8gd64iUO4jYiQQ2nCiusqpzg6KkCkEuyzO",
-	"aT6caoRYAKRFj1CD7aCzRm0l8VulwO2Efm0IzeHvrbjbghn1+nplkK9A7BqSiJgrMdLmkxMUJoC+i2Gx",
-	"TrgYhNNcfORT/8SlTret1WqFPvad1mL3sJc9ZmucSG62BshfgLWFkF6MbWxxS+iwPdVYfLuzZkdaPNmw",
-	"F8/DGmztbFdpFyp6M+5yZL2gbqU5+DWN5L66L+o4Ug2c41ZGwbwLXOvS8QTYQPrwvI9BS2ojor4LABJ9",
-	"wV7u55E6c7jp8hQX03xXuopogrZa4BqLNA7Zool3deD8dISOZYnsQZHcyFfIvTjDUcvV6cV4/6qc5+3q",
-	"oHWPWU092VFfmCwtRQNwDcBAMOIp3EyNcrtPjjYKYXS0ocGtdVVRAjZtMmILsJNRLXY4n4p1KlYXpfxR",
-	"xFKd0J4LWCjFmsvdAnwEZtFCc7fKYGIAoQkqzAPYy+vqZYrz2qyfeJJgrtjVawINN41zjc2uO5ILFVrX",
-	"2NMMvCkYs4HBL+CroAtt+Srcyq6YUyvcJJuOhIJKXuJfj+mQnY38ZUrt6uoLaggeRalZeEE5aa2TlB1o",
-	"uDXhrqwDwUExLrS34n7aQqh1QK9z88WL+lyAOPfI0k9hLOoGtm+JFawNaWlcgclZLa5pts6mVDpPUv5Z",
-	"Mgg6VkWuQ0FrpcJYcs+XLFXHzCu3Dy8zr4mMpcGTep1vCblSOS9qqhTIglotVeqFVbiqW4mFqlgtj9RJ",
-	"CA3L5lIaEkmH7tVfB24nZjTsqYdesDOYmwbIednnZmrwks2yWEZzn6AX08wZRep3QzbD4XWvbldV2SvI",
-	"eIbHy/SqEmdlwkG+YnqeFeAVa5x1jLBeuHLOKivwVOaKqT17JTS4fe1cgBi6gEBgX0BG9HY13NgZB7jK",
-	"UA7sr0LIK7krOeYS0dgcFHnAelfgtRVW1ZsNogS6YrqvWV1mleXPMgizObxFJwUZ8Gw8kUaiqeNUc02l",
-	"5AmElS21MQpKOLU3A2IlzBLqymrsujsascIRdWx+HjqxEZ1NqadenEbTQuF+ciTqivLD84OeFJbobzdP",
-	"j+CCQItikM6ZFqFXKxx2NTGGSnQq8SReoo6svoqS8dY+1KCG2zneDvrq/gXXbnVlOErmPI7V5h4ziTYc",
-	"dUdcpJGU6v4HZioIgEDtK46EZKHJ1LNLsxVb62Y0Y4fOcjLP6NBMMA4QEXO5T+iMbJ6+/cbpm28/uP/r",
-	"rYDsXdzeuxSQvUvbe08GZO/J7b2nArL31PbF3YDsPb19cc+ujJtUAk6VDjPbCDagEfVf1Yr6r2pG/Ve1",
-	"o/6rGnLG0pRDMFc4ig+HWZp2PL7nRvNvgV72UYTMNpyhxklqz80M2sWQJRJBtcWu1cHzqNruUbGOOmd7",
-	"u92qj9ZEbDq66ja1s/HH6vERsjmXALvJEpkyHXv+6I//+ug7vzm5+08n9359cu+vTu7+88m9907uvdEq",
-	"L8EX+V1wHvngvfsIlBOQKgsCiM6d78CznBf1j6fvvPXg3dcDgnxJHtx/+/RHv3z41p2Hb/zh5O7XArzU",
-	"I6YOfJ/zK0EgHetHFurfsM2POqi8TRyyRdhLu91iG1cjip2brpEjvTVWfd73AsTJ5YEPcuiAKIViaviw",
-	"awAIfOS3Rpc9+k7PvOBTDvVpaZwyGi4DEqa8Al3iiQGoGAnYAsPxW7n31/Drm+W44faq1cW3QSpA26gm",
-	"2vrVhNE0XvYywcJeNnfnnKmTvnVN9hmNEp1F1saz4g3wqaJ7OSLtkSR6unqY9hBWZte4JGtdwYpFMzJm",
-	"SWcUKs8IOqYLuhFsfInOaTLnwo0gma/t6vaDR2RvbxuylPL0C2O7gOAjzGCqL135dPG/xlKdPu5ZpzFr",
-	"gSt7V2lh+1i7Tcdj6hwYTdDmyg5eFikxhmfR1Qlw01hGu4eZeo0h6obWK2eDuXB6mRtJ3ao/KRCpd0ZD",
-	"ZgI+8OasC/PO5ym/Hc3AYOd2o5hwJg8OkfvubvKYMece7ps5frfkJD/IN/f2C4iBkC495nNjCPNbnhpo",
-	"5QxuPkTEPHA3p1TnwNMEToILwlDQZZGtS0E24P72kHEAzdBJXl4sMcwqewQmTAx4oolX10K5dS4zGhfM",
-	"MMzxDmseRmANxaUvERSDXgAXUBBpMGwNpD24gUun/xqjLEwnl5pES4e098ZVr4efvfTpRjuDp42Xklyf",
-	"vF4kwp2juGG3h2yemygqeacjHc1e1uHK+ZmR0Ao3Kti2Ws3TXJ3unNvXdj8UuXTWTFyU/AI9dojqmc82",
-	"XJdgL6nwld1c0GPmjp+u1gPRLwY4BCurHVv3TeGcNIyNoFbJCDbGLGFpNHSqG17wiWtJvFwBlslRDiIB",
-	"hpcVfAPvxXRGb/eKdSgZRZssourTPAqgY+2lWZ7nrS2yGwOwMgSV2cKv+zo/R0dVY8H1BY2nAcKnQFV9",
-	"CCHlkh0QESXjmGHNM/wEPErRcAq2rRJiJry6Eejeb7lrlPO0Crr9dKOjyclY11M+TplwnfM6Td5PqdXd",
-	"My/lu9kRZTX7CoM9OhTFhPfzgbtq9Jx9O8LsAwNCaIbo3J5sMOF8aqyMDl+7lGw2l57Zr1VUNQmhtpLX",
-	"v25eIFhCe8RTnTvPseQIlcUrC4jHgas52QSPjiATeszAzLnlvB54gixsx7u6Dvfw9zOVzaBC9qC2r1sj",
-	"hmArpO/Z65+2r/agg6srdp+Q0RaWT0gfsehjmWVyTmmsM1phunNwjlTZ+JMOHdLjeVazqQMiL1ErGnqq",
-	"t+T07eg+bs2Z85QdRzwTPcGGKZM9iBhyQNbrkNuUY1pMoEOL8jIN+LmGs4jpkIU6NUJE40QcJQMmopDp",
-	"O9MCTpDNi5cI1MfeOjBWTwtTCK/+pj/0lrQTKzgUD7RRNAblDt/ZR5+PSf5LhI7Qk3lxZaUEqiGw0JsO",
-	"inRTSnV029OppGmOcVEeQaBulZIpOsHfgtA5Td09dXf4BxutUB5gKyM6g+HGMutVZ9no1K9w/Tpqn7Uv",
-	"clWmJPX828SdwMQhkdN2gNE4JoNMYmzWjrZcBmQxiZTqIxAmFjgEg2vpTJ0tgjHQdqw4YrHlzF4Habxj",
-	"1VXAH+ygIfxlQIfTojYv/gbxpPlfCGxV/ElLf0LWb+lbA+SMfxfVfsu/9ADcWdhD4UlvwsHcr0si2uNH",
-	"QsUABYz/5pnM/21Mv5gIP2OJ3LGPlfzH/KqT+xHsPvQvDVWGKuIO92jPt/NfUJd1ilb60vbTV/o4RJRO",
-	"yeeiPpJb76dyvERHh4Zqo8WmOb/DMD981gwYQCmXKV39ULWs9cF59HnmrG5CLl+/SqZsaUSeElWkL/iU",
-	"995/9Rf9IJeu1bIPCDeXFGnAahFgMrAMjKaIKIPDm0g5R4CrVNLYQrfwpxUTfPeC2tvwekB0+Ynr1w5v",
-	"ksfw8WP64Q7R25vQWHCSMIZ5Z/9h+8rhjee2b/IpS8iE0RDNtZHqbcj5NMqjqfY3YNbYbDFyTTrUyUrA",
-	"HBVDn3oK8f7igmfEfC7Ofbi6vdXxvgI1akcOQAhwQm2evvrm6bv/uAVWFXtVs3gUxTGUedLW7h0CGSqK",
-	"UWI49YiY8DkUCzxKYj6OhIyGgvBMItolFH4O84CgwFRDJgmXkB+/efrazz94+/cP3n3j9J3/iqn/xnB7",
-	"lOB1CO3IKaMhSvxA32G1KQiMzOVSLWLnKDlKPvWpy5mcsERGGhznU58ih2o0ffU7T6Mvw8/75DPAoATh",
-	"BaZsiegC/QJjXO+Lo6TM9WN1TVnybIdchm1TQGiUNgPZVBO8/4etfTuoZMmzo0SdSRD2j/Eskc75LLLp",
-	"ce40AeulnWVvyk5CTtJRchyJaBAz8v6r31G6HKpEglzavRQQdpsOZbwkcTRlRPAZwwFATyFnAmKC2e1I",
-	"SE22Z9WFR3zqU2Cx7wOqOlLwsTni2//5lwRP+mTzxnNXyNOXnvj0FpKqr9iuH5C+jGTM+sFR0sc1Ur+F",
-	"TNIoVv/Sh1cvCvtqdgFIjyg5pnEUkkipHAHpw6VL7JMvfgWw64OjROduv3KrD8e4mgIaQQY0JPDSDnkB",
-	"38FQZ4M6zASm3UQJeTYZx5GYHCWgGCx5huzZvzxUR9v28xpAYp+wpK9WFVRexWxqHfLKP3n0kWJ6E5cL",
-	"5BykjE51RiXIclBHQJ8GnxcL0d4spE5hE1HChDhKEJR48/DzL6klRwi8IEegG0642iyBqTkktgIikMm0",
-	"8qvEgDhKkCCzSEg6ZXo1bzCZRkwo7sfkfBBA6gW1d0j/ashmcy5ZMlxuf54t+1rUkE2aLEmWRC9n7CjB",
-	"I5Fkc8XcF594QtEgpUMJ2xPCMyh56aWrz2ztwBZD/tKZpmprmK10lMBPAx4udQIWXDuWwro76CkpKqk9",
-	"z0eEDmG55SIasiKF9SjJWzYbBNqFknNQOwgfXrp48UBnDVgXFGRCEgk1ObVAaZZgJWKSMpkurWj6SOI2",
-	"HCuJd2n3aRKNtGWj9OVRgpFje7tE7JDPsyWyIQR2q2bMtWmHXMOaeSir0C+mJD8Sm8zVhjZbHRba8F6+",
-	"4fOTGEiiF1opHmrX6sp7/a+QI9AMjjb2yRd3dnZuBeTIvveq3482dnZ2jjbIK321PaiSqYOYacl7gGF0",
-	"eQydDpjL/WeY0IYXyr7VcB/GmcXxzlHSNzcOKDfbz+u3aPVcXdlQ/Szq0SYoEeYcCu7qyenQPmKOBH2O",
-	"iPzEmEEAxKc+Rb4AoqjSrZwwwZT8TvUtQBRsRj5lhxN+al+bUCWbKXKoPhDWO0JjVUyFPEp0sCDIBXg1",
-	"jx4Erp5xiGDmQCymhJwaJ25P7Pgowd2tztC+BUrX3yHX6ZhpiVqiao48qckbQKlhPJV0vqHVDnYJKxhJ",
-	"bywkkJlsqt6wIZ0cHuPWNh77Cj239kF4Km4wp4sJo8xJgwsKED1qI1n+G7ZDTGKL2kNTuPSQCV8Aa89o",
-	"ssRGmCATOp+zRO9e1aXiOTjlDN0N+wzYJEpCnBhOFDDexVGCK6L6T/WXYZ5wCVUYILrTMmFA3/okpiEs",
-	"/ERNbMhnMzW1cF+R8DoXcpyyw3//vBnLBUHAhILnOFQl0Zo0xG4pKcYTRWVFqZRLlksWCqPQeUcIVKTu",
-	"CfB58amWN+q0QFFlahCCxKMh2aREaSD2NybxUAmCARWMhMyI26NkxAB0WWqhEnOBZ4LqfOtAfXr4759X",
-	"tNCroSQVHDqSUAxnpUl4lKAgY4AMhzTCrbRDLutFmtElIu6DvCKbYAeew8mmVm/r4ChRasYSt57GJNAk",
-	"LTPO5Xyzq1kbVtOEOEoARV7TFJY9wuyYai2/SJAhT1MEokEJc4UnxsgB1LROTJENh0yIURaTv3j2ppEc",
-	"+f5NSP/Zm3SsdtxREkZjNVy98PgqHoqK0LC2ai9eHW2/yBO2/QKVw4nWg5DLNWseJWXzVm7mMBuv//ju",
-	"JbWPyAs8jEYRC/t2bhAPl0ZyDvkcj3/UUmeAAU7iaBZJRDpQOqEacF9NW2loKGRBgTOau/rZyFz17wVe",
-	"UeHfhrh9xYDmTFbjENC1BhLU2glMbmuHPKtWWt2QMe8OZXKWqFOuf3tb3Uu28fO+VqegKZANHEHp0N6j",
-	"ryGq2yGNlXg8yNUB9aM+tB/fsaavTtujBLLz2IGO94ZdWVKd91BjpgnJkmnCF4n63ihVVGoSIpuoyZjW",
-	"QaWkZJClyAda1RAG/wTPWUbD5VGSAlr7gC058oe14JEgly4+rc8BpcQtty9jyniUEMGGPAnFDjLoUVJh",
-	"SVQuQ8UmejNdffbmc0SN+nk1aKPjgdosSJjSkTxKQIkkkdwn/fzNbfj/PtnEJlMhtwL78Q0Tt9ZHWVB6",
-	"JJj6Uo/VymjWQ4vAtx8z3Kpb6m5pnh0lUQ7dpm5BoERFq5XFjVjbLx0fEACiblfpMShYQJyASD7OK08s",
-	"AexhYfoAsYZd52qzVhBtQVAhc/8/bOvXtq+G/QPycoZCneTXCyqm1VsjHeAW1Wyhu3NYO8y98eTej0/u",
-	"vXdy908n9/5xC/exdRFUfDlnfB6jiRrUOHmU9LVNRN9iwbGWKwQLnoZks++ynfSNHVUwqU+JvmUL6RO0",
-	"POyTz0o5v5bEy4Ac0hk7jCT7d4cyjYYyIIdsmKmTQi3HRMq52No5SpCA/cfoPHrseK9vbX2DjxDqUsJg",
-	"hlD6MKxfiEKhmFHewibcO/pKIpcfPabl11ZQXELy7o6ScukwuHkFZtsHJCquQ0QHapmdHhBaGBRYeJSA",
-	"HUypsECT0o0lN6YdaK1P65h6YhqZUPEokP2CUs9yyNA+HBG2/aePm0MzRibgHgoorXSoJItSc3CvaEm5",
-	"j9Jcqdl9qImFwv2A9MF0Zf/mEfgw+0LmH5A+XyRK/KgvDVAunzPLfJWyHFohP77s3UqzMJIk5uP/l723",
-	"bW7kuNJE/0oG90YQuC6+NLsly2QoNqh+kXssdzOaLWvnunxZSVSCKLOQCVcWiIY6FKHuDtmSLY1n1rI9",
-	"HnvutWdsr8be0dgh71grae0P+09Eka3+tH9hI885mVUFVAEgCYCUV/qiJlCoyso8efK8Po8D7sy/D3XW",
-	"RGlsI1pmDhe8BbOJMVx1aXl1edWm+nknWlhfuLy8unwZSnLSFsQ3rRCQ84wU0aIKzNK5VnAu6H3EiDA+",
-	"F0S2wNsXjX2oWjXXYsutcV4gXuFL8s3Ja7AeO8gY0FFi3EyzWq+VUz4NFceiYe6pW8wIpatQNLOObnZL",
-	"9Vi722gBrVBObyWCGZXw8L8fPnr9+Ls/PPrO/8ieYsTRl1DkJlXWceRlFZDGjGcqYVdvX6PtEb0sWCPm",
-	"mhA7+hAbqHuot8Kh7iVwJ+hjzSKZ4XoVWJFiYBjzZSdq7Hc7VJOZqpAbXZuvwW900yXVbK5nS2EJPyjO",
-	"7Eu6xCLP2jZ9vDW50wA8iXwVFGETsdG2ifBlIRzAGUWx7A8wKCDiEAXQaYqb4cL6gnGqr1pJ8hYSoTvK",
-	"bFojTmurq7ablfqm8rGybxI0CQaCxhPxwDMgeQDx2jJYRZIuz0wMck+/4i1cXr1SdXM32pVbKrVmYq6+",
-	"dfzvLKEl5BK67TZP+hksrfac4Hl5+YBjBtbGLi6BKWSHIOwjrDvb07lSO6hxKZh/RA4aZtUx3zCDsbvc",
-	"uExLOteYT1u9uIrPi/TLKg5dA/8MF7LwnJKVvItQxvD98hTW4iUyNRLyHlEJI2MFYDTHFHzIKZHIklej",
-	"kSVZMxGQxLOrYWd6grUAiO/hGd/qDs842DvPqbA/w8nO0mJp0hWvXJCFdp3NUvUwqDSNpd8WmaU5r+Uv",
-	"24PWRqjcfkar3bQXQfUsb4sUzuavl796dskK2F4Lr3hjL2xYjoexV1IwazuSDQHXQ07tW13spbMpNVsW",
-	"NZk40PtloL2lZaq5sKVUXdkwiwStjtYJzZWrlg3K1mVBbK0wtsmAJCYdVFn57Kjx4PUnH9A3ZrhBaUWq",
-	"jtRNjCWqpnv/QQKb8zlczXgH06S5vek22wjlnF1DPFLDW/IqLBxN0Yn3ZM5JggTzN2aj3ml41P48iXq/",
-	"NO1nV2l2u0A9rm0yZhoqfZN2IERh6RFZ81IhVz6pTOSEoURnr9ynf+1I9coo+ykTlVlv2DFTfl778nmR",
-	"5lcFdya6FA5CIlcPdfr9WtyJoHWNc5sp3WzFFgZ3xKSn1TWKtdzC3mxQxGTHDZLfQUoD3XVHsg1OpHX7",
-	"AGeegh52djCa6hIWgf1lsMxuU5ov5w20uMZiSxHSFEJuJmW1wP0JwQk7v0EdEvo46a5KznOoWVhLUcwC",
-	"r36Jad6HyHqv1V/H6s3iOCiAU+YHvggmQ34TzEzd2a7y+ZqzE+o7Du6/M2On4sJcpdDY0OYiKyQTCRAS",
-	"PQPNt4JCBHV757b/VFk79aZk2e5xE7QrILnJAif8wXqOpkkqSASKxJcOTssWnkTpMruKv8JyB3cLd3cL",
-	"lkupqGVfwqbN1iG/YW3+sbjXyvYQPnWqNsdf4GaASZrfZgCKncoYKcad8CpIaISiGUmjaikE5WWhTks1",
-	"Xub74VPOuGIT1c7is0pKZitWEkY2jYX7a+OEO8oiZNp6/Ma/5O00G1sfZQtk15Ss08p9M+ev4DrFoqwf",
-	"n4KhRJ8MUVcjoEpC0hjEFeBENywoKKKP0Mih/YO71opYhHtYdVpc1GvwcJrqoVW9UmZGEP3J2ecZb4Ub",
-	"hJ4/0fzmJnZI9RQHCysJRGNNwk/FJ1GlW/DSzVt3r99ZuvHCX1+/EzjPuHhGEDbj6U4HwLSrNMk27Ztj",
-	"vW4z7ovEYw3V7ShpzCLN2x2qdSOark4XYPOxHMmXtrGaahSoddZuYQjd6nUWQI4ncPWPrNHVqWqLZFH7",
-	"MgAXGftkKcVotENNKiZ4Ekcisb/LThclgTUuMkojVblqI8JxJFRHlWQkb0gXDIqm7tmBYj/4nlIh1uQI",
-	"lioWtCO5kypIUfYFzAOA5tZSfo9FshF3Q9BaqESbAmoJQl+GkQaoXF1HBgN6hE0R2urOIE2ivT2R7Oj9",
-	"buDLWgAQlpHU8EF9mQWQDtox+40yZ/gBJL0DVoNKVExYC+35EoakowNRZ3SWyD5qUJbpJbPAVOwAIT4r",
-	"wmYA8Nx1LDaARBNG9KQtWuhnaNEbtimYdrjZ+L6kZAr+jjIjuN+RvimXHaFqnpcQql4KHBetYEvEFq0z",
-	"G7VFdyzgXLRU7CpDiTbQl3dbjjLOEXhhMUieAs4tSIFQjmvGfemorApcgEjypvN1XfhMqP2JlRaldv5W",
-	"N82ptVnY+ObmJ4horE750aNPQvJisRMQtPV0YyoTjmCKERUMdCEqBFbnuZPjNKd0+fGc9ZdXxr9v29bu",
-	"ixf9roZTIGQBPCgckJrQHtT58SUtzH1TEa67Wv9nrY/uuX45L9cnF+CmE/c6MbTxUw/hhAH4iSzAAnle",
-	"HhBlbTRioreg0z7UHjRV0h4zM1CekLHhnHsMv3RYfwlRfFjN8TF8Wxd+YSL4OWSV0+RUVRW0mm5FnaVU",
-	"2SYRqAU3axQDL0Ct2Y3jpV4Upi3EV8NsfCzSFNCPlC9bPG7iFV7evjJG1BfpN3VqSsKOFZKiCJslOLTK",
-	"YA20Az+78sU8LJMxFvN3VsR4kl3iGfND7qUtncdO06yTRDL1cs0lbLsVNdOdv7q5DeU3xoJAA8lIoi91",
-	"rFIkod3FyuTc3ajGwGNXb19z3cBkCVDZgjEfoQ5HQyFOVslSrJaRytUedjhU7A2HNmAH3SZSyQuZTIHB",
-	"nUsqxXJxlp76WPIDHD0kWdNJjUMNrsOAw6fUjr7zwadv/fH4ze88/uUH9dMnvPGzlV0LA1y+W7HC2fbt",
-	"pHwfOYCJrCHry+OaUSlmsXwRe7R8GaWuiUL1ZL64H/egDb3ho7CUH1uiVWK3O9XvY1007iCqZaVmGJYA",
-	"zCoU5ZPnRiIPf/lSAxF3QEdFsMEC7NyCunMoarblW2Sr85TqCnekCuzOov4vp8SMboL0gQ1DQB+iZjXb",
-	"hQXk4zDRkE7gTWQ8oQ6lXDm/cLO9qAtFnPuiX98wx3NAE0X+KvbuQSEYepTUcxig++mqwrTTXzQTtcAM",
-	"fydVy6jkgIch8FgAb/L11W8sW+Lw4ONXf11fZpvQougkgYaBhagKcQwIqdDh1HmA6OoaPFybJnDq5voL",
-	"x+ii5whC6uIqJBjhubhD2eMJYbhEQd2G7VXcGAAvMTUdhaWeT62uDugqZ3vTzJ9ZWd23e3FklteeYLOd",
-	"9ZFnwTnnd3M6DNrWUDvJkDl35HQG3Yl2IPzwloKt17GnzADiKeVo0mGb0CuxYUD/ZuXAWFZLhhK8HVpE",
-	"XpbRxX9Khc4zBsMQ+I1yvaQOLcDrQD7XaCubIupEGN+pZQlcz5dB3i30WOD8xQBCcQCcjnQsztBs15cZ",
-	"uDvYvobqGeBeMGW1waxupiAcvElgq+IQ3wh6TuAM9CVt7kg7azd3KvOs/5tFepndEj0rD9CyS8O1HYYW",
-	"gAQz3Pad86my6vS0L7P8NOu1+tCoiKHTPH26y0/7ErSH+2pRUw8aq8GUPX/9bt32mWUtZsUB+BK6GxFK",
-	"qcmkgu5p20+ZPRUbc/uqi02GUbqBh1Qv0sKXVy6tsa0EWnyge47d4BHk4vNtlpRQLD2t4KsKy3lYRZiX",
-	"LASuzVuasUEDLA3Q+bnY5pQ5unY2Ci7uIIlOqXc7o+PvfHL9Exjks83z4zPIsbQ7ZSifedaDrjqpfxL1",
-	"W2rbP1c29PxOzZWlWMUAO8KF6o3uAZrUkNVyWfz6GPVhZ456m4NBQKhgnfVUso+OhkVGGuzPwIQQhNMx",
-	"i2I0sYe1wFFaVlxgG287zs9wTKXmHLFvWruy+qV6ZXkB/XCouKCiUOBCe9O2loEM17/E3eoKERQtxNT2",
-	"pUi4FksdkWglebxksbGmvUlvIBMmpS3Nuc+43sfjAkHhBfT5iyhBPJ3a0avf++SDD44fvXb0898fPnj3",
-	"6I3vPvnJLz/97feOf/+wvo75LnvcJqIRdSJjeiAnnRkkl32P6TQRYEqGjqKccpuYcYQMFoHZ0FZjAT7p",
-	"+P3XDx/8OXCKArs2EfgOkH1yHrnxz33I4LuG+KzJ03ZnE0DJvugQ0IAxU6jB2eKSGEWUJhGU3mGj8jLb",
-	"jqGNHhqxNBETo63YjGJBcTqj2ZqpSHo8MTpEt6idFsysloohZ7iVxQG9XAAQ72lsyRqXxpzinlEIvuQM",
-	"xaLuMfKiI2OKYtqU5S3WQcwnKFxYZpvSxQZUyvoidXqrpErJI+MGuP8xO0gVi1IIbNG0RvW6NcciG11m",
-	"1xOuwbrJkTaHSooNXwr6iksGwn4C5WfuKrZob1xDtNKLWyl1TsoJJgnNWVeVwKxCwc0MdjDPnVqDJ9FU",
-	"NZpj9xqdAERQy5k72PCY0b2EMOKCJX0xkieYuGOtSKcqKbia83a9Ry54yxLnT/nMyrbNvhAdqsoR1AlP",
-	"ZNRdRABS2AELBR1pFJOHBjalORjIUy41sgueOKt2xAGYxel4qKEGBB29P0CGyr5MtR3OuAf0Awrqmsny",
-	"pdV9+EpcK2l9RLGR/W4gkgBNbZGuKik1j734WRczyvOLcc5fO5v3rXTzELbh6LVfPfnO3x396bXDB7+o",
-	"T1MT0w6Y7d7cU4JwmlJVRAeDqFUNN6rdt+v5LbXhyx6PAM+uqagRc724BTH9Gmm7vcnsA7iuHj8QeSOn",
-	"bLvUIE1KWyxw32LThO3MMOpDSV+aa0dssDs4nVPcY39Zok7zU9R7MKco5wrNS1hNHoVnEPWCu7SUCDNl",
-	"hD5bFc2/4y6a4cRnD6mYfDfU6aiWHmKcEdAbGn96ccD4i9C/OWNLe/FdAvciQLIVUL2PW3nAHoO+pEJP",
-	"EpTkgBOg0V+rtFi5ZkGJaxxA+g/ysdyXIY/iPku6cpmtIioTzWjdWQwEj28kcd9Ie8vOGYEvekYFJYnx",
-	"rii3AZOpepKp3TjaQ3I2BCKO0g12+emnWEMhlJJ1wRY14HAt9QVPWBzx3SiOCJ49VlD+wkLe5nsitDxO",
-	"FdWWRRmd/gE8IJ7zO3sn3xczUUzbIs0WfoqbpVQ12aLIUf7Plr3o4pdAQgEXTxotqKJzbPapUlUVdFRh",
-	"vmN/VEgwuJWkYschdr9Znos07eMr6DKM7gtTQ9fJRObsLTT201zZTreqagdAK6G7gqYPrPcsKwzV995Q",
-	"TU8ueejLYOvFrKTHPfy+3u++QqU9bFRlD89gi2wTQrG0h01U2ePLQmkPvpjMZ/eETMGpc6U9nkN7DaCC",
-	"aLBuZhg/CZATAawTU7I4jO2vvGjs2rTRCgDOz7mx2FVjPlHdVFScCzTxtoJlFkdD/hHn4p7lBzBxEYqV",
-	"hmmVoWQF8rjquZIUp/kqa1FOUStf3AqjzFeanoXZr0DVEU1jPdeSFDuI0yvBkx64er+7UNl9huKi891R",
-	"Xq67Qjv4y5RUAFb0+bIWJALddCA1CbIeIbRbQSVRCa+V8RbX9WX2HKHe+7L2V5u3Vq5v3lq6dNlj5v/P",
-	"eOzFratLmx67effG0qUrdSjNoFoOL0807ZrANoxKJCB9hxQ72GGVha64LkscAFiqU35WTNimpHGwhnEK",
-	"4RGYScAMQ2PfZjX6o9XebDXeeSq7MVsNgih0/Ey9/+gEQ5hJBxIp2BNv6QpF2k0aLeMtTtB9tEXXzrEL",
-	"aQqYWoVRO2StmVrL+SdOYDPT5VSzeV7nBDQsD4zFY1L0nBmfkzSjqIWMdKttZmsyVJpqqVu531HjikoL",
-	"k7owr9Wr3OWFeTqvJTNGXXEkFVBCAFB21vU76X7vqMEMWMWyrwCh/8Epwu30iCp8sk2876DoXNz48ylk",
-	"jzraRbjM8HXzCTRsmB8qGJgGxhhOLeOI+z4ohrVPv/Obo+/98PFPPjh+7526ZZSKtBuWrU4ZwCehE/NE",
-	"knoiFXPqcr4hURvCU8jPeM7ag3K2jVzhRwYd3jWCQpUo7vvBOVmuqGz7C5dqF/yehrRei3SDJ2GFtM5S",
-	"2vTBxIfa1e2vjT/XUnEvtXctabDdjSQHW2mw/rh0zq9uf20aszu8fIxrc3NWe/HujaVnUOKfu/3Vugeb",
-	"A5AhclGIC3sudcLmxKu3de3GyawSuvmZF3Hr2o0ZLWIN1ffxT9+vYyeDZcJjm1fMYy2trqWosvrs3NeT",
-	"YgRLuru3JzQkoirBqW6oBNv+nOOG8Un7Muu+9GUQBJQ02wlF26hrxp5lNQQ/KibYe5EMVY99wSEjUc6e",
-	"SdWrsxX6HpJ/5pZ9vaOaO5AYM7fkBzwClne2wgaeZ/6rAQG+bfnDr+q+1Lwp0v4OFgyY23z85uuFX//P",
-	"HzO6xjzx4zff8GXKkz2RMvtf6W9qseDhThq1BfyOfYEl4iASOPr6x2++wb7A8s+G+s0kbfI4tnelx3z8",
-	"+n9mtezlvuDOuC+gRhbmNWxUww1pFYJCbX6v5u7rsXYkETJo51tpv84Scxthe+Dwi3Y3TqNOLGjhfBm4",
-	"RwcIO8NaSIkJh2xukWpQy04Vr6linW7KeI/3fQkAP/UNR2YBN8qwjpUcYiW1d++L1CHohRssoBcOiBxQ",
-	"ydJDSS/78vo9QGFaZ5fWVq2YmbuureaGDKKz9gyDFYo0e8qccry/QS1Bl1dzQmXrNp7Gq1UTU7LL7AXB",
-	"qbXr0qpHq8y+6FnRYpfhB+t2OZ8y0nHpi+wL7NJT7Fl2aXUVH8cureXQO0VeHszInnHGKrB8cY2Qn5fW",
-	"jHp5erWKOuEObuft3G4e0+Rzjd6ORDlVjB+IhO+JDYzQEaQ6xhhtCLEqLZfbsYMtP1G7215Yv/z0U4AJ",
-	"gn9dGmban6l1NTQ7VREHAH7I5hDQ9wom6PZXXjwvTxZoVOz+dQfP9//2+Bev171CxmJAPZ/mrMllBMut",
-	"uZLzYwWBBaob9Qkyz/UauvMDTgXbQ7gXHQgJWs0q8bQl2siEk9HAUkGtWxxsLc9GA6pn17hfq7bD3pf0",
-	"tQhzNe/L7KbMWIryjH5QUNLIwvC+HPDEBjiVMzCzgpZa1FQ5bxmf4FZZLdkgcCiR2BXeLkUjBvhktr9W",
-	"pgSQWXcSNXAx6jVxvPmBzhks40xxhGlEB2AC8toGDchRBmZpQGAKrlnhdxOxvNzJ/2IedC/lDxxHB5Kv",
-	"29K58m0tAGU10fXz0uZfVj08Z0mRFgUhEdBdaEyXLnUU5aNF09PoFclH5Pbl3VQR9KRHTGRtlQAjKuIs",
-	"1gkHi0fGTAEXwaqsRe3UbSbbpXGwfJUuzAiGOnnsy1oRr2VMbNTW3ea166LeyHPQWtMqz/BLvw4tQ6x9",
-	"A18CpSVPWRsK7aSg8YPtWFllV7UvZlFxV7kl5ll9d5p9OTOantbcttUEFhIUgY5MF96haz4jaIWWVNy4",
-	"bOYusTC2VF9U+gWqI2TBIZhrSR7O7vjsIr3WuZbg2amtffrnt49+8KBerA4sSCaKzJnw7UQc64GWBvB7",
-	"c128yJ2Jvj6AQxXa0rGVfZ0s2qyaQ4ZIp8hln9Ws6uxZ5JKsfrsjwroHBBGWNQudm1BhjVwimhBAqGGz",
-	"lfkDS/yh7F9wLJczM7GccVV4LBD3MJETsBocTVgr7sx7fB2CEdFY+wflNNDXi8ML/O7q6uWG7XSBv8TS",
-	"9f+EH0chfhB4jFA9GsLLCnFwTAD6kSUWE4dMgCTDdpA7PN1RQPMO7k4QSd0RDSIBzrsIewkPRQ5IwCEN",
-	"0ON0apz5rNXMnW9QD+h2an2Z0aQBVFikUVXe+eqm81C6MvpWFyPPlvt2HTDJHKAwkrnic2kiqdHZFhbB",
-	"vNTWVi/VPQqwYO0P7WnogGF33eg1C4Xez9ygHILwbt/Yu74cZBUnnBzrXlGRkWfnCQyRroxSVvv0jX87",
-	"+sEDXwZaxBjc8tgn77/16Rv/xgKqmw889uRH3zv63YPj919ngdFY8Nmnv/nlk9feYkEvUXIvWMeuabQZ",
-	"ETK7iwyd0J2kgGu6JeImq9knUXRTybhfxybyb3U5NANIRPpRLIx0R2keL7O/Vl2EhQDG8UHJJspn+tit",
-	"JxWKBtC8sJ5fWw8oZ7WSgP+DjwHUGPMNFocEud2y4/DjPBZIle6Y18T2+I7Z65CNoFrcwIGusZqL7dW9",
-	"vPQBIhCuRbDMNi0QuuXwbduerq7MgoM11/FAYlF38BiwS0Hegqt3lkp3J34oaWuaqaW95LEiC7Ft2K/G",
-	"c8ND46K6zTi6c0GXpImpbrIwKwT4ktmiQvV0yHaFkIMrQWOqT5fNy46DjlEbmhk+wCY8Ucu6MOj6lftu",
-	"v70ypjkMBWrGds7olTnf0lorHa7ypmFEANFwOhYI36gN0Bqnt3bGUgq5JZsio1BONCxEyGirf9td9Rmx",
-	"+y2RRYtDHolymQ4k5CSg3LQJpwvKPXp8k6Jz26GdFp27fGyZOaMdAz9VxFX4THS0VWGnPX0FMin2z0vT",
-	"maQ2ThGXOEIw4CEBxveUL22ejrAO0eljtSevvfXkwdvHP/vN0btvfvLBt+vr1gbUeU+CGN99yXdVN11m",
-	"q4SFixElsg2G7o4ndNkEdaW7cOKM0+qcM052i493Pu2pRMtThAPGKAld4qFh65qjHPAkGnSgPxEf5dww",
-	"RYrvQif+AH5QTrtn6vKEbOTmjcWgoh0++tpKpi2bqjaWvfGsjHSbzzNeRa5Tj1ymgk/sS+Av0YiIaec3",
-	"6ROtCd6mWP+7zDYL30IY1A7WeFzNRL0s5DprqCQRDYpLdTqCQ0EQD7/Z1SlciwCY2Isc8xS2qExbVQng",
-	"7WxGZijWz0WANuceNiqPipM/NcYvuF2Mwo4vymqIGHb893/z+A+/q2NesbCAOVHbxZFXC1qFfK3chwe/",
-	"Moa5zdVlgL/dBdCu4fEgnJlKQspMUEUIsgF5RQNVe3Yb1T2mFdSrGgkmsWLNaK+bWIhUX2JoGjysvUT1",
-	"dE6eUdozNh4W4HH2bCdsBsRN7ktXuJSf1OOfvp+Z7aFIeQROOdRO2Ls09EGQ1+i+NHMNHjBiH9XyEOKg",
-	"4Ch9ZT/QqUqMNuyIJFKhruN5k9qYCgmCx3KVcpw9d/urxuxwvAVlG+N5ke2LeW4LkN8zFrJ5061jdBI9",
-	"FX/LSWGm27hmf7V9+5YHeeragBDVKXN9sg15UuuYbvlVM7ZJTF83+Bs4p5PY1frgumyoEGa6YPmbrTza",
-	"6ocrZm7xz9SqMa8wgUljLoPamaxx8UIgnqnGvhkfGZ5DlbW4hidueIefTZQ1hxHMI1tefNCYbNy5dlPR",
-	"PaD/QoqY7XabTWAQefeNo9feOfrZO0cf/LZ+yjWqwpehZ+7gswIbqB0QDFd+xFkAT3XXqyYCzKgeQGoi",
-	"widENOHIx/I5Hgtt30qvkyGfUX7mw/vmtCMyggaXtrKS70OPbtsDILosgM2IUNB850vgtVAUWqWn4V8x",
-	"32OhQnx4S8EN4N34umkvaohlXwJYNNGAd7q7caRbFISXouesDHJKsHyWkM2bopLab1jQpx8KLZHx+aW9",
-	"T7TBZpfu7ldvoYn2zAiFtkIdUWMMX5IFCLA6IkwnNjWqwY2UdO0q+JfNjyFqbzdd4j3e99B2NpawShB1",
-	"0bOxQ1tA3xJx06N3rFONhkNts/mhZoa0pI3oQZIu0OJbgcd6SZSmQmZFgYN1f1zn8PuX2S2CvU0iLcyZ",
-	"pqgzo2FR1kNfErzwQaQjY/dG0haMIbuMsVi1US48xooZAOhI9LrLafpSC4EjZLdssQ09Acu2b5GlngCl",
-	"AhRWu7SbK4vUmSLYs7DBLID/BRQ+yPKQQLvBU6FTX9KCDUQfIF6ltOuOW2ZbBC5IwHacvlmHXCOCrQRK",
-	"7rS4tHmgDJGPhQC+ovYEpAORLw1UWabcfIkYTT2uPdRrqGcWR92XQ+jKjBOrQo3DrO0ssFpQkOsgP3Ft",
-	"FkcHog5ED5usoaQUjVRZTFCz0jYx6iYR6XLj2MavmqLHNNAy6KwPAif+WRYrHtbqbOi//8BWifgo0SkE",
-	"JdeLh49HWFWIU+XLWKnOui/Nb8HKepY9fz0rjCps2P8ID3/2PvzvFb+7urr2NFiRz66truItmiphDbPU",
-	"5l7LIU853dv8Z0+RZS1S7FmoNZb1ftdjjWW7TnW83L4m3MZswB34BL/U/EDU4O96yfvbcLHInVpK7dOs",
-	"gDDibYAxI8VHtLjeaatE5EarYyE6taeY8Rqpk+GmRfBpR1pjKNJtVfoGFD/0H4BlmtAjsVGA+1KKnhF/",
-	"afaaYruCdbq6JcICy64RAo/p7q5RirsCNQ7lF30pZAjwG8CZDLO4TLsyYDUsPANEIEuYJwHePKyvY8Yb",
-	"c7oIjRTAYYOkDoHn9I81U8y/d7tGjlTTblRf1uDuEHFla1ZAc7MOkpfLydkJyG2guq2Ic4FG4u8CLRVp",
-	"FquenQwzKECihYkNEe/cIpNE4CfGwjZxmgkNE9XpiHCZbSkkMIDAnNnqGYUZTab9SUO1dyMpwnW2q9IW",
-	"RK77WT4RRkUb2VlwMF4aQkBzE2DnKTcPSVR3r8UGFIQHSgjG0+EYOcnUUHX8za2RnoRfJci2S2CL2TuJ",
-	"OIhU16r2DaMkFCIJo2VZtE/zGqIqmQAPKAdJW/WyWEIk06evLIyJl3uTOqunc0EFdvLAGIGo4Ov3F5yS",
-	"X1i//EVvgSyb9cveAm2mHRj+2ura00uX1pZWn7q7+qX1S2vrq5f/nwVvoSXicGH9KW+BTo6F9Utrq96C",
-	"VWIL6198yvz1rYX1S6tXLnkLer9rVuelF5ZWVy+Bz517/jMnefyV7PGrucc/k3/4avbsy/bZX33x+aXV",
-	"1TWYQqvsHJxdJjH4o1e8kxirKJujArYT2RDD9oGIEpY7b8/Xu8+5JqyG3uOTV//56Hs/xAb7Xv7NkJKA",
-	"OwuRzvopBQTGw27ZgNBsnZQxq71INDnnHpSBY80aP1AToJDcQ9zrRBjnPF0I4BSQXPm1pGrwMRl9d9Us",
-	"l5MeMppvwA4Y4m8NFYpzDe+46WO1Tz784dFrvzp67fV6zuxwOmfXnMT2mOMARTj9pjU3mpX79p9AKvoK",
-	"HoyxSMWwn3sz1bkC10RgM2QWHLJ3Auom145mXnCgW9XivxIuo2gTjdOQPXENRrKdte8NiNSVCsZq93CA",
-	"tWmrg+l0Kt2BW+XeFA8IJB8cfMkp1NB71Rqzckqmv8uq20Npuc8R0Gj6nZ0n1pM0gqsqFNUYhkGxOR4s",
-	"b4eVnDFRQNggVYwnSWQELR0IkG6Q4Rtj5Sx1R0NrTiyM5REUGt4xQMB9aXvczfESFNveAyw4xZDBpbX6",
-	"MsOWJ73f1YFtFrWdTDkthXEeCz+LQYcaz+MomoMs+zGmbiE9mgOYNftJs5ZIRH3DaZIoLWhEqBvou9Ah",
-	"TwQRjbjBDLT5Qukwtb0Ueq+qYrT5zTSD8Czd/lwwECfdxKQqkbB06jCIJxrFTIAQ6dVyUoI+veb9wdYN",
-	"EGw4fk+Igjb21LUFQEsZedMoHrnLWy8wJJSj0jTwQFF2KbMheCI18YHYWiOzQXwJqNJYdmA8YGiozfcS",
-	"DFYjeVkoFKuooCkF6RlbvAPNANSgYh5W4ywUHZV6GP2UlrSsvsyQccoMw5euGBzbBjFovJ7FKnBIXr5w",
-	"C4AlsJ8igpL3sItiJzxXUGKuo7iJx3othTDV0KcTIbY0KBtkcW9w6ctdgVEmvDEQ8lo2BaQPwEgDCoU6",
-	"EEnMkRsb7iG0L43B04ykcC/Y5n2UFej86KM+Xid8GHivRTuX0AaDjO7NXLSZ1me3Dy9NQSYbiMPv4CQw",
-	"4zC/gCYWMJzI+bScVVZzthHRLd84whv7xh7DP2kQjm7TlQ8GNHsQugtsNdpy7nsKQW34MuC7ZioDjwXG",
-	"sccWi7QL7bAB0d6bP+1dfZndUNxrCBDyYJndhTPDEQdiFAtPp4DVMiZ/z9wAOzWw9My1eeBLmQHQDjH/",
-	"tHK9g3INP3efdRO43MbxdrIOEJ5SOB30RLBB/nwQAXgLhvBAZMlmxT9gkehoS0RHIGIKiSbuNOj7GOzb",
-	"KXLiiAwNmPYw4sFRZ5oRVl+iMNeurK1R/gKP0nqhrReLqkS4zL4i+ppBGMqVuOYmImCgtkCGO11NmgI3",
-	"IEQER3GlglK9S3fK8ctN/+gsPASB2ed8fhZGUI2Ybg4xmsKeAOpvXAdE7zCfOC02lULALbNmJPR6cagA",
-	"lobiGsmtWFGd8uPv/vvxew/qE9efWqkpnma0c5fo4ZEYHRl4CS+/ll19gTCBhey24QjH/r4Fs0Ck+uDf",
-	"PDQTM3mdezYnuPcizWwepCpAbb/ficLyivuh0PS8wYOKK9gfX/6UzcJAbfA5eYx0cGO6CfoOrVmQKtwo",
-	"dhFyW8MeUKNcyeya0Rtk5b47eaLwlZVE0J8lCKMlLTu5345s2jmxxJQD4t6xo6N1nwFs6NqsZLNKRztF",
-	"GWn2ra7oGlvSWITTKUNB840MN3PbScVotPw4oRwRQqf3v57J76zVgHtU1XHo9N15oYSZY5eKTJxtK6y5",
-	"csrtXRHfyXwetnV7+64RK6wCzgK8LcEhHhFsm2dsR3uSp93EOEPPYtNuV0b3bH4a+3e9g0v0XUvcY1/+",
-	"6ubVpe0vb6499bRRrv4CfpXitcv4164K+/iBv5DrMxWNRNCFAZS6icY+GqFkfQLH0MGlgGk7MOPggOtD",
-	"aWiesiCFwJW5bSR9yaHkox3JborYfFL1ltkmpskSlfJU7OCTA0yVxSGNBMtKfGkeBk6W0FEoXK2dGZOx",
-	"XdausJbqJprVApsRphvuQFF/UF837mHiaDHIccvNNxlJmqU9lXs3cAqe/fjVX2dT7CZLYh2Lm7CSS7I3",
-	"cRgIxgVwUAcJlS62iKO27O2ZORKaffN1BlKgexHM+TK7Y+YP4LnRY4U5xxvRS4JQ053B/YV789SXSjZc",
-	"CIDMcsZjrdxkoAyC0C7dtHVEuc/u9jsiQNJP1GYN4EyHoGTWHwcFVDUIEuA2A56odhQuZWo2xc3ny4hU",
-	"IvZwGA+JHCZt3KSBAW2AQ712755llgLHXwPLlTPMjL/cR89HxJpgtJFXHhZqL1E982WHgyvVRPQJiJP6",
-	"0ooW4i/Q3OEdwHXNlaOkOWUGjUtQqqQF2BDmCl8OSnukmTmUoQgD83pkkZOTax1YTDjGqhfgo/KVg51E",
-	"tSPNd43vh4WqNQtF+vHr/zmH6Wn+Mo54nQF2ZqqI7xhjyjhshE3Ax6luGrg3A2JH4MT5+NW3c3VxUNeX",
-	"KK2hLNG10GSwgxFBFyC0IKSUIW58HwqkjMXiZViiHisw8bwSbLjRZLVApVVANrY7UPqjhfFm44FykwBX",
-	"88U7L7B2VwM/fitNO5rVzP8gnBTHqker60sjEi2l00EEGB62I4nXEsYF3A6qr3A6kSUpOoCgDDBQqg5O",
-	"B4bBKiLNZaf09L3mgaecS9z5hEbCzAgpYWGpeso+DNmjYMdivBN27XRttepq4U2HJwPRlxY/sIWtl1bd",
-	"EDWraU41XS3VYbqvU9H2GLedclmFZobVppIUEGTqg/2xQBQICsijl/XMIbGimk2GJw5GVK3WjtUeMEuh",
-	"7rcFeqmi7JOQZk+H+dI+c/i6AsAQdVDZKFBBQ7mvyP1+VxhFDVWxoYh5XzNJdgmcb2lLWE2Nytf+EAKi",
-	"Fm0nqFqLAEJaaMdokVZWrg3IrJ6jET2qGsnJxMVoHtqM40KFZza+M1nVlfzn1gKwdhxZaPapi5pZK5JE",
-	"mwQixqi6xX7SLdWT2fmQdGORoUc5w7BQQe3LoDOks4MNMCVtwDbbsA0uocOkBX2o8BCoavCwidM4hjFs",
-	"qNYQ4Ud1lHX4wLiQYDynP3EundeJk893gdxMpR00NLp4cGNM+WRZuZ8LFY4t2CHDE/0RizBqRBTboWQK",
-	"Ddh92B/ABx4KHgauJyR/JljYZkpC1QGsK0H1nNsI5uZdyZtN0UjL+6KwrGdsyKKkuufODIp5prBc3qRx",
-	"mef6N699HpuB0p3TTnvp6TE2dlqMrk8zdloWDtrUrOzo8DIiYjue9Vx8xmwsu+/o1INjjJdFVDx3eKkY",
-	"aaQwqkCHoS8pphKlhVBK2XZ8EYCPPvdN5umbXKVGnNk6J6qjV8CZXeHdMEqXYrU3WRcjdls0mx7bunlL",
-	"e2xz6ybbF33tuXy959wY7bFddY+ZzaE9X9o2R7KubMkLJb4TcNRtX5/udkRyEGmVLBIWFGuodhuiFbWW",
-	"ikOPJSIWXAvbNOmxj1/9dd31BeYaKbFlyWyIza2bnkXggMARQboCpIwIqXc3A7Fpcxk1jV0NsCDrrNdS",
-	"CN0ZpazGfbnLwz2ozrDTYGE3aaxQjldH7FMPK4fwoAzFQdSgxkgKDGTbFtlRFjU74HFXaAvOBbai2fDL",
-	"bBuWHg9U6NYyk7u3J0KPSZU4WCm9SBU+xhnEp4hKH2fTyMELam9cZ84mo7cOGnEEWJnggWJ9x77orw+A",
-	"wGJ4zc1QZReOcVlH4XmNTbFuSkbdqbUARHQZcdsQ8xwXlC6AVtz9SIbu0qA+YmDm/iNG1uFpKhLz0//3",
-	"63zp5Z1vfMH3l/Ff//f/VQ6CVvYgXPYduLriaZfXyp528mecKZFcktseALcLeZ/Q78HRqpxasyGqMeQm",
-	"g48zj86j10367FSd9MmfJRQS2MzXZTpJLh4OACZkWpGOP915JhrdJEr7oEBgi20LreHRX/+GefUiZRyO",
-	"IVZ7wGScRAdRLPZEaHs1i6NiNTi5dL5MRXWGT7ZddW8Jzp6R1Seb5trn1L27cOUs1yT3oFFRHXdkzmX2",
-	"n7NPY7XH7/6+7jHd5nHs5jo7lTpKp0tmbNoczMBMxiDzZD5r8z7bU2y3z2rZyY3nfNVaVRUXYHgjP1kn",
-	"jm00dNK8q/aFnB01T254OOB5BzUKE1QhSVL0nDTNRZgwymEfeeJ9unJ/V92DA9DGL8a7b7lfzMR9K3OI",
-	"PkPCiQOetx81iXA6KeEacBDCuUio867s4yFK/LIw7ku014I8SPSyYI2Ya5sXAHXnhHkDnK+GCgVyCgAM",
-	"hS2jNJ52sTmgTOCpPHOJNzB7PSIjRJcuahbzXREzrZppD81+EWpACE94I7WugpJk6Caqx2rPrR0+/LfD",
-	"R/9y+PDXh4/eWPclQs4dvfb6k1/8l6N3/+nw4XuHjz46fPQGvOiTB9/79L1Hj9/9xeO//fbjH/7m6Pt/",
-	"dOgG9jHGF+ugC2fdQXB2QqF9CZn+XhKl5izZ5nu8x2Fy72G0Xccq1XWMs+fRHt0r1KTyZWB9x50oDOoI",
-	"AmNhRFx2LNdbl9WoqJ6sdG3MrF/Fmdy0cz5r8S8+b9SBb2eA4Gl5o5Vb9mYk4lDPzRArrAw1lxTH55z7",
-	"RTPlBXgMM9Lh8cdCg7ROehwM7o6V+/TJQES7LHJcMvNnUdBeKWKuFUOEzlA9mclwqqirNN+z5g0inFb5",
-	"JDnZn2qh70zC5ZPLlYun2/db1MVZq0UpsdAoOYQGi7VBNrCS/6Y2wrQ82YqjwIxu1LyDfWIEfGWHrpqs",
-	"oLKMFrN9TLmxZsyXvqSnLbNr0V5E3UK7Ag6jkDW7cbzUi0LCXoZftfqdlpB6w3U5AhqsCAGDZXP76s2b",
-	"LIRbQQNS0sfDANBsWwLZfpE2M49mvgh1T21OFUAONsUsMKYhOyqBjirk5amoW5nyhpulRVQc5db8o8tl",
-	"czXmSJivceTKYsqOZyq3IvHxsP9wYEdPqOFdIHi8Y/6Cu7Q8lzOgQV9WsjJ4dunp4bDOWWMwUSraeqJ1",
-	"ty9i1pFGwZOEV9ajuzmay8q7aWaRZD0e7zs2V0QdeVkhIROP46l6+G5WLqjOsOM7Rx8/E5xqJ98Kyxyd",
-	"fPvIMr8IaiKbUeoIv8B3yVjIJlUPK/ftP6EpxsjlkkUimiw6kPv9fKMDnxXBPsf4wDjBdhJ2PgEC+/hF",
-	"jQrRQWBlAt+JGvss5Xpf22QkZeh6PAmNfRXHqjc+HOA8qvHH4VfdpXM7uOwjJzm4rhf89CK80qwXzk0N",
-	"q3361h8/ef/DzOaOEAJAJGw3tgleHUcd1hZa8z1xmiOtzGYLwejudjoiWWoYadiA2EkIQABd24iQL++r",
-	"KO4rTvwFVSF2fOd4NmayWX02Wmmc49noIgQT2sNOAazcz/mSZQHwMStvf33zWrUfi10tud0AYANJm8eR",
-	"JgAN6zbG0b5wGETGFccaAl/WOKSDeIzSjYgjUYaB3klEUzTSbiI8lop7aeY3LGpfOj4SGzJqcAkNUXWL",
-	"YrTLQ/wOBsfbmRsKMAf16lqlz9TOOcfDd9zOcSJ8Podvzq/EhqGCxNYOH7z9yZ/+8cnPPzJq3ivqcgCf",
-	"5kka8RjZgoCL/0wbcYV3oqV90Z/ggN7cuvkV0Z/j8YwPnNSrNC+xQSXwcC6anRrdwww7ADufveb5BNoy",
-	"v85ZIdlkuX7vjLpxnGtKE3tBVQiO7hyPXit3lXI2xSr6ExiBHE8sW45nIXmGTmQIptoOEtcqFPcZgoFl",
-	"wybmOX1GzbFyn3einX1h4R0O1L442/nulTq82VNmAwQxGBM/UABexBm+UgizTlU7Dn4Iu1wyBnQqAxwE",
-	"lTA3mObWm+X5OVr8c5Mxn8Btqjos1xdXoladAWUWw2yLPaXCs56LCU/FUoMn4fiD8Q5PxVXjFs+BZM4+",
-	"a2TS1YzF+GeO+q+TRA2E5kIaIMBhM5dZyL+s1HD+p6OZaRwzqx3/6CdPvvN3n/7inbqXH+qMz8syX2Ir",
-	"wUKwRLC+kK4Ok99D5Y/Nq2lPsVA0ojYHnKnv/mvdY6tmLmPRTJGdqYlghi2e7GH70W4UxyIEplCzAEk+",
-	"9wYYEJY3UvO28CWs4QZ6GbRcvMAxOlFjnU1nWfG5gGf/gIDP23UofXz53pp/5oqX7hcrDSgGSp5V5ZXS",
-	"6lbovL9AwtlTqq9s1rwcRaueqc466XqW0NgONe0Vl/VzvtQz86WeVZ7o6CC26jy/KrKpzka2vIvJs3oa",
-	"aV/J+LT1mR2SE01KpVexOfro3rDE4MYko4AjMNtlimXYu9gMQyxKxSFsupe+uId8NsbzcfOHp6pCD2QS",
-	"NL8YuxzkgWe1T3/z5+Mf/qEOKPl5IvDpnfhuz4B8XpDdAsiiVgO6ylghQ7NfIslyvVCOJQy2FyFaA94R",
-	"hdaNYcwKqj1P1g5pM6g8K/BqbcA+1L7ECKK7eo9HEiC9kJo/z+a/pwAaO0/mDzBxXPoyt4vLwC/M0IdO",
-	"4QsZJyg5wUu3TzNRLws559MU5rFoMsOce6yZCPEykt3mz9kzbqKTIFbC8s4RtrL0eeNav2sNRYygIQPy",
-	"McImM94p4CKlddc6RUgb5qs27+f4EFM1t8Lu3EKXNpaD5siNfr6BBAu+U1Kzur1954blmx0oN9x68a4v",
-	"q9BQ8EYacdYLwEC5RvodB3rVBoYVPgQZBOhAaGY4QllQmqMiCGcF55m9jXER0BZOte/mHlbIUYSk4/YR",
-	"sDBHKVPQlqyaTW8YsGFSTQojmyjG0GzOL92Ij5sw24it9fNYqOsW477ZZG2BrCW7fUQqmGrBqp3uC5kU",
-	"hMGdY04Qnr9189aocpziGtkTcuvmLUSKbfNwnq2q+dHkcoMZc50ZGB2KAPyRpbIAK7QhJtnFSyCHeplC",
-	"NqUbeiuJZAoT+BxcPAlBbn70QCfQMTfZwGO8LbjUOdiLA4icG89Y3OvEKhQ2K1hBhNBsDrYhOS1xouyh",
-	"t9Dm927iT9dWVwc1h7eg034MaBAqaZ/UIj9FEKw6GzSffntQSZTJ2e3qSAqtIYdGfaiXVsmD3bzCdEsY",
-	"O9K12KE+45pdVaFgl9aemVy3lYjlyn27zBP2WuekYuY4WZKwdgk8MRQgw+YoTVuirUV8gLg2exGhpEI5",
-	"i7HV8HeJip1Hu5n7eWh3e4SIWGYbd1PcJ0BgtTyqsuziq/9zrCkj22CELWDnfq5G3B1hxHdA2Xu5BuYo",
-	"AWnx8kIGVl9B5E5kt+W21konkue6vSooPLRIi4f2BZXqrZu3YLDnJ9IjLJqLYs08Hx0MSjjjYG+ZsWSG",
-	"TVfGyjjFucNEhqAHNQo56MJYC1CF1ZIeiyTVK7HqLSHT9Cg35QXVmwqN90ROinvYBC7KC6rnuB09Fqs5",
-	"4x5tOcJkqiyJVc+qowJEf+34v/786AcPDh/+0+GjfwHAhterldBkoEfTwjuaaE0cEMj4JXFoRIM4RPMJ",
-	"ivIktfCEDu6owS3dnk6xH6nBoZujcgksgIG411HJIH5BKc7HDZUAmrvGMByY8dg050rqs7ZtY+M4GJAB",
-	"jA/Pl+LJP//0k4/+8ePX/sljhw+/ffjg24ePfnz46Dd36hYnPQZ3JqvCB/Py6p0Xbnhsl2vx9JUlIRsq",
-	"FCGLpC+Dhj4Iltkd1aPRkUW2KwDsIxWS1RotnvCGORVyt6XrAKzRl1TqnyqF1Ma2MpPeq57RhoPjBdiJ",
-	"gMkYSRZQX7oOyoJu12Gaqa/66vbXZhkqpqfgIysD+maGkRCVp0Bca99rPnqFQ/zUQtJkvuwQrytFVTPR",
-	"itpAFYCTOE1MhcGtgQ8a2BpnBG2obMwCPs5dFfaz5hZt3x3Yg0TP+AiwbNjlLvNQCL606Wckh0WizRw9",
-	"P9wBxJUYfdr1dSaVZfQ0d+BpyhstyqFJRYimwHG9zG6nLZH0Ii3IW3e/Y+5nZiMapz5NuNSISOkRC1No",
-	"eV0yEl+IU3LJ9zB1Q/czFokve4lKiVCWKPcRxsRxBMcxMk/grxyfdwDqSIRmC266IWaPbXHz20TwECjU",
-	"QOIxSxhpyALikkM5sNEGsaXyHSgW3sjoiFXiSFH5vpCs1wLVZe9joZA1u7L6JVwPV3BM81amLm62h9TF",
-	"bOzeM9TazM/KpXnASamM25EoAF2pm1ujy66sjSLqoz30hTMM6Y7ZejweqWqN6NkTIuO8NXrXjZVtug0d",
-	"qkYXtgXKvbiXCmkUqYujIdGD29heYWfPJzYJw0Ys4KLOHlTYzg6ItO5CSj/GfYOTMNZEGdLDK/TWs9LH",
-	"QIU4cOjA0JdCnnKs2MpMCJWwF+/eWHqmbtW10eLLvrzuMM7yCUO8hM4wl/3zSOc6JmSyWtaRuZkyeoiT",
-	"nGGngaXTU904pOIjgrhyJ3sfAKB7ibFl4FmIweMxXqF6WRjBMBAiDRfJl5n2NL+ky5WEoulE9bQH/7KL",
-	"b4wmzCLbJ/jSHeYwblCDQMSmEtYU5tWs5dXiMkd/lz3Ol1B5gWQN2bIAHjejB9qv7XCVuSOpew8IUcyZ",
-	"aW250tQoylVR33yueu1U0PSU6bmXjCg66UOZRMWWGZkg1kYUqelqTt2ayBV5ci3lbFJ4Datbq7WV6sp0",
-	"CYAWRnq1V811d+Gyafm1AxIySVCBUCsAFXHO4D2pwvIrAuPWLaMJO1Fjf4AhavRMYx3oCJyDroS7N1yC",
-	"yVpd2I7icDsAPdNyUaYq5bHecDyBeuh61LmCGGhsHRm9kGary+w6b7R8GUbNpkgAiwONUz1QD+hs80Rw",
-	"reQyewkpFPFWseAHQvsStSMSKCJrJdnDZgTIsWhklTif8DtgcLL8ir50kTKjJ9s8MccQTHpp6RrgQF5c",
-	"XBgY37kUgsCTR1Po49KBTWceM7fUQUMloZMcAsPKoI+O//kfjt56vzoYF3Ld2lWj+uOeF+k1d9FJZaKn",
-	"kv1rkEQd3Kcwo86nwwQakaNiIVPbnNch72tSFS0uQ6DJqNGcssuV0PndjGl1x9yikCR2S3IZEr+Ymnh6",
-	"9RzJ6bP5LTtcVbJvXGad8j2gEoEzS+cRE6MEVGi3oz0m7jUEAuB6rGfUCMYKherEYm6lfM1YAS1KyPvI",
-	"N7oXc6jfzeWCJ5DJlUaLg+2vgYH+lYlk9Kr5zekFdfw6R22+J1b0wd4X7rXj6eT2zZDnFHnD/QawEyI0",
-	"hwIekh2zw4ARDftzQ96H6BuXbPtrz7NdnuAox0fdytKGsHwjk4ZCmo339QUaGGxYLoEoaAgR0ckJ7vFo",
-	"TCbhdkdfy66cCKRRpzztFrWGHWBHyBD9Vqdi4N88LBtrBclJo8WlFHHpA0SbR3FGElZx188S1Ue2ABNw",
-	"fUiVRs1onsiSt/JPNEMYwPKuwYqgHrUMUvUiBki1KnOCt3Lf0hHaapYqTZabroX5rMo1kRqZq4qt5eYH",
-	"JiECyzgV7U4pr+us1+u2HBgTGNNURobDMm4GTXcZuN1JDwe7coWmzaqlXUkE/XnyCFXhQdWFEXTZ7Y6+",
-	"qJ0leRmeQKw8RmoVrZo5VU4DcUBRuiHeL1VvQkslkruqK8Ox589Ne91pT59Rc00338ZfzQkxOHupSUIO",
-	"9v2h5Fnc6wC7Kgt5Oh+T1D4ewe8bIjoQGIdu58AqR6/wyn361wTa207MbPeXm/7y7UXDnZtGpueRMrZL",
-	"bI4LmvEQbMw4kuLM+pieVVDHpQu10oxkpFsnV8T5J1Tp4Rtw7zvwdmgRXlRVPJmoeKD47GrNRXBwCumZ",
-	"iMPkBKnW4UkaA19lsxvHfTeyanVswx5LWJgyvprdxrpegOsvAoD7NMrFN7PKbGPOUpWO2X1rV+aM2r6d",
-	"gWtjnUcWmiKkbe0RQALN6+iVzQNum1+PU8W5YOYsN9ikQNFzgqHIwn9maiEyGMk9L0f4ojMVTXMwSRvl",
-	"KPhyQk2v9vAHSELbkXS7ZoSPb/ltR5tYX3VXndW9Vx1hhAX7z0ujD/Owruz7bNOiTmBiuSkgRhbVwwiq",
-	"q5pJjBjykA7ldqR1JPfmVbQILE0Uo2S1Jz/99qdv/bFOQDtKCl3hRlcdvbc7QtoXvoB5Cju0c0lVuHmp",
-	"0EWIXmBpo0FYbII2Jx/2I51Gxk6eo7SYtc2jMZPYwClhBgiaTCVsj6hgIPlPZV20e8vPEKdKVu7bf44z",
-	"5nMydm7rZcc6LwijgmSYk2JYa1ilcvbGe7tR8pZ8xTqdGtIk/4yqop+XzMtaVUlv6TGeI3lngKaQtEm/",
-	"Zq0J0L5gLBhfYrfWUiTzv8P8Mv16h+5N6K4D82mUtC8TSOmJcJm9gDNvv1VNm+Ql7ngM4LdEHDIdAXIm",
-	"YBvuC+lL1WzaKktcz1zBMtes0wX4wir8kgusXAvjOxcN+2XKRI7JBxNCVH7+UaumLIzCOWKoQKkgKFEP",
-	"sqj4gRUqwNSWIaSEbI8iSNlJFemKzdCO97vsDC6cSyutyySb7TC3nGjhqdYGOv77v3n8h9/Vke5/SGI0",
-	"27p2wzIOYMsFnNJ7e5B0mqPu1Q0uZ6R688QkJZVatmjSjEAKq05vvbT0RapwV4kv846NTnmSruhUdVjW",
-	"9AHltVSzPVRKCBxi3JfDWtVSjCVUVYEHYVZDTmX3HlKKmlH4kpheLdq/ebIZO4ug1ChlaS9qwMtSmUgl",
-	"d6HR/pivvYBa2O7g7QaX56qEzQBGK2Jad2ffzifwYZbc9gks6kyqKezBlEwVyXu3sQ+MQMfv/+LwwY+r",
-	"w1uTsTDd7uj5cjDlHvjZYWAqkEgSifP4iR+ADIPE8FIq2p2YI+NvlSNx3Vx51144w21RfFDFjrAjRnBu",
-	"mnQvs1Ds99o2Ep4HBpixR6BWEmbZjYnVHv/kgyevPjh6981PPvj24aNfQLvpb+cDAna93UkBHe2booEt",
-	"sSrsE45JbioX4bxxI4aq0VBhBxFLkCemgBm6tlZnkrepzBjIYVyrdjvSxqRfLoPyGhSri3ZKFMZ3LsfE",
-	"2P2wPT+oLn4wBNBVKeTjkBwmU0mn75WZiIuGWgI+l8KJRjCigQLw40ACuDaOQFenqi0SaqXYE+m8Gibu",
-	"oHLimSQSqbLm7U4srEFs7W3NDxCHs1JO4Qe2iWt01f45NMHmO1ujVPsyV0TfAJQy6O4e6GtFFCNbY48c",
-	"dPRDDQ1PZNltbt1cZptUte8aRfNcPwMtqXofqzJ7LSGNI2FdIpgZmvpinyob2aaaNSKkNIiuXV5oV6Uh",
-	"4bzprIMHp04l7Mrql3wJqKERlraXtrnWq5tYb5un3ojiM6kF7/4o+reMSzPfBuHeBRrBqurEc6pzipA2",
-	"peM1g1nULOZ91U03GO8aIRFxDA3I1BGNfW8sUb2qAdNASsvZF8w9FzyXyqI/dUt1oqa5h1b7qjKl9Zlu",
-	"VAMxs+24o3xBVB7c4gjMsEe4MKSzdAi7kX62OoTx1YFfW3UWNekfVC9H3//x8XvvHH3/R5/+6aP6YEfw",
-	"hKV3hYOlYOeM7uq9uv21fKvuOtvG/eGGiJgooP7MhiE4E9y3vqwdv/fO8Y++8/iHvzn6/h899uTRf/vk",
-	"T3/O/vofTx784OiDnz3+2ZseO3r/4dGbHzx++4Pjf/w7j5lrfvY7jx3/7vtHf/uWx7a/8qLHjn/4uyff",
-	"+b419X2pYLhAWhp32+RUNJTUCpRHft5gRXXdM+cTdCCbAbu+ZM+XPGVtpVN2aZV99Tl4xNqqt7q6Ck27",
-	"ywzdcHzlPUEeMR26qunLYOv29l1moYtRqwYFTjoYQNaQvJgJMLiSvhzuaB7RdpvbL5+fFZ+fFXM5KyZu",
-	"aaZu8gvQyzxen2ZVPs5MjNKTKFVdCQKFOqMZxSkGMJy6IgXWZw3V3o2kQByngt2LUDDal0RVp9mu2Isk",
-	"IJlHkmFzvhaoYZwDRL9iVMmSUnsSJEmjTiQc/y6DDG27w2XfY7oDVGzRnlSJCDfK0gq+tLcGb8FjrX6n",
-	"JWTuR9h6mAj8h6WpKNNg24InjdZVVNO3be5sLDZuYXpgMnQmUOVbGi+uqj58+srEDUhFZTY15bWVLREb",
-	"sUJVr2eXvbK8MgfOm3/D4V6iwag7TlzVc+1lVc+9sjrxxJ6wdh+kxVXuDzfJkg+KaO3YBwvNsSGvnkT8",
-	"zY7ZZ+VrG2KYZuxEFp9uqRMnfDyeJyd5+GeppS2/2cf3tKFaLbaMzau+OgTdmaelKBnMiY6Hlfvw/4Ha",
-	"qZIsQ9QWwHvUFsmeZcYknn7iGzHnBhqQkCLlu5jE9WUNu1JzMXEKf0ClQgPj7WDhHoiQ0r6qsV+37Wi+",
-	"hPfaYAGGbHQAqrxnT3U7DtyuEMzpaSZVr0y/Py/S/HovzEmuKgv4zJdz6+vAUypjyjbT7NnqEc95oriW",
-	"rUinKumPEaeTmvcwhEKZwpAgrtAynzzQnd28mr6qGP0TvNHymK3SoiZp8h0PCuAe2Sz40qZzQnEQNcQy",
-	"C7DaIKBaroz9mPRsJ8KTq4a4nqqxTzHOWHAtQqTu4XpfO5zKPaWwxWlXsE43Zbvc2IvmzNhgQaeb7pgP",
-	"AnOLtJtIiDPDo5fIoBeh2xbm4SK0yCOKyoJ0CzDNN3wZJMLGPwMXCdW4vTiBupgjgzf24Zb21kBSgDVv",
-	"ZAjSPRF2ikdgrhLXrupKs4EToVV8IHbgrgHm0TJeXZgy+JNu5HY3axijo9uh4QDr2IGZXiEtcot5E92J",
-	"ozSARMzQC+QmI2GpUvtYBKnscxKjQFPlSwQyHn7dwO+url5uoJhKBX+JpbXAQyqmQiwYdRDgbaURj11q",
-	"SMPqxfFOUyU9noQBQyKgVIW8T68edaCZzhGUoWWpUtYXKS0mRI5Tq/+AjbAHCSm4WZSaucBIQxTCsuKM",
-	"ZNNJcXCqpqgd/e2bx//0+xzyf3bE2AEE5ruA1azok7stIii+ibLQ916iuhD3jtJWnaLf4E7sKZI+DIE7",
-	"k9I6wfCpq+Kh50Rm6XWLKelbGBBAz+ijeT2EVguGxQYLurLw/jgxGJaB1zFnk2rmESUx7m4euy9EB7xz",
-	"Dl4KMvp2U9XmadTwJZ6Ay+w5BQy/cX9gly+zlypOJps29iXIh5m1K6tfKvVCSNm4Q+riofdkZ9smqNJz",
-	"gvIZHMbokDEuPgKFStUjSsG5nL9fVnFoThpQ+eYfS1bXmj9ALVptZZzeOEo90uledgKoBIp9GamP7LCa",
-	"zOYzEroEob6V++bfO+bfr6zQoCajDXC/m7RByHiyYxqEqrvjYWBbUWP/hUifK/ViJzFDSwmfhOoBSyHb",
-	"7Kme+zLnZefm7OvZpZ67YxamU1CYUibJX7b9QND+AUB1CCNm7zefEh++byTWyAOWwbpgEB2yWmXHE30E",
-	"wemJI1gAJbdifl9ZjnVL3EuNeMzSjjf3v8v1fmUFFtf7AFKhjE7xMvsaWiJd7Q+uE/r90fxKlXHmFzWu",
-	"A4y1hiZOtnIFLkkjVOPW5L65zxmKic3PxxYSozcLzmS7qwEC3s6jOempWREigmjIsygVbfwBDBNBrI3h",
-	"CxkgDkFJWBVjCRp9+q0ul2mU9uH7wP4VoLG8zDYt5Kp9mMc4RYvNozzQvwciWYKpBCMe0y5LgM5qzGNj",
-	"FPmSw+YcrC9mk5YX+3JcfbGR0W2zFBfPVLBDOxcDwTx8tEkAEz5vpD+oKM6jUXooxYAobIS4dvjo7cNH",
-	"jw4f/uvho/cOH/7uBBvSWBBT2ZEDJqm5L6naiyZibmwXVMbQ924ipoYgV8EmM8DxNAKYiKVEddF1z/tq",
-	"mkA+51MzBpn+PFhpCW6qZFzvi9BSxRz9/PdHf/fdESJKEKwrsVL73U51xTt8TUQ1k3V/n6RT/dLaM+Ms",
-	"0aGw+UsAt0oFU9i2EnqMUrjkILryzUXH75MLG0EhHPYJVIXZ4wzYoLLFftqt6yO3E76nXYiqVgz8GmOF",
-	"1iJFkTHHLuhVBPidi+S+ROEeHLtrzYiqOwE6XbNuWizZCKT9YCcXiux0EnVwik5Ve6/bJSHJotRv4iNu",
-	"d/RW/jcXFYKmOMgq2aCLsqYriKTNp+0Z55NxFia8mQ6MZVLXYwLZKF6zTLUSpZoNGXwKUzcRddAZijCG",
-	"F+Xq9tfm53UUJ51r5FqYaipheIudYfXGtrkObs5z6HXdunbjvBaw9vgnHxy/987xT9+vUyvrHBcz5T3e",
-	"z5cDDtPg93j/oro/OLpzsUzH91NinglsUki/zqdzz6hnfDLEjKjChGDDMkNTQUBUxE2EPn/tV4cP36xW",
-	"2QQpVl02utVN8+3HoTNWKgZg3HEXMWC1m3dvLF26UvclGjWUO8gFETYYZ89vX1q6tPYMomRRXkKzWKGZ",
-	"JO51oqSPBAHIB2ONKClEqBmHK1VCFxJvJhoyls/F3LPvYS6Dijcjza6srdkEexCrNIB4Bt4lWDfWOiTi",
-	"otSxJLiJ8CVmPmy10qlbnBE8T1zQbZgb3QXdiucSiKBpySx21aSdWTt67VefvvXH41/+7OgHD0btuk4s",
-	"ZKRbbZqiqq7ZO4ULJ3LuZlalW/awXiRD1RtmGHCsApeffuocaQVud3RxBsvaH7t7e0Ij9LVNw+72me6C",
-	"QCUeGsS6mJsHa5nHUARh9nvx4NfzQirKaposG63OvU0H/sbXcLDVAyOd0LIvCOwKbzREJ622LTbh+zGy",
-	"e+7K7XZH40BzEjCZgrv0f5BfCDOEOFAgSIu6IGPQrTnot5CoWRxTqdJoYuqLoqQh48KkCrKC+OLctaTe",
-	"704v73uemvizTPyxac3GRarhQ+AniNJynbKnV6ng3SrKRH1TEItrRgMC5Zww6InlOe0mcsnixVXa2ZvE",
-	"k5qvgIFMNd7AY71W1Gghto/O7O4NV0cFNTZUSCWl6sqGCCE96RHLfFdmn+NNWc2hDNqiuDow1UrdEY1S",
-	"gqyboZBp1OzfgasvpMlqBoaoQedis+IAxluuON/zhOLBJzo4veHuAKaQLtjKn/WiKJlhyyZDoffHyPtY",
-	"gJ47dNnMF0JjcqZ6FTrzyhLdLXQy2smsffrnt42vwD5+9e0cGqxNhUQJQ9IrdJ93+8SXB2pqt2912rjl",
-	"WLmP/5gAu9/t7BkvzAXYF5tWD2ZIn5Gk4pO9hIfi7Pie+IBCaK5kSeDHsUhPkTLJPaAqV3KVbj4lnX0u",
-	"UmEnKJynfNiJA91JFA4kMVB1jUYunJWRkpBzFmkai5DVaJRu2PWT7NBTkzZMIAyWs+Hii8KkR6iXLQ41",
-	"2MGMnxN9gzOtjr7/408+/HsE6bJgtw71RPDEHgHLdvQnkhAdR53x6ReayDjqnE/uBUY5r7MVZ2eRjONO",
-	"Ck+35yuuxuNfvWMzMfPS7BAun9JOHuyu0yKO+W6MpTJsTwmNBc/UMQD1dSphiQB0P8oKUBzflzXqZOIs",
-	"FuEeMdNgD4Fl2c2FvNBlKnDr1jeQUhye3ua2WYGzb3V5wmUaFXhYebZLlvYjGfoyK+OSAjB43Y2hlkex",
-	"MNIdpXm8wTg+JKXec6nSosuzaAyp3/zyyWtv1ak7RSoc8plD87iHXpRRemG9HTO4C+3rdAnKaa7UOvko",
-	"vXN9sK4VjLvQy/I6EZTzYtGS2UeVuljbp5ndaC22gZq/aE/e7k657v5KCaALYK0z1Z2P+2IeZx5Wojir",
-	"vInt/A1nmSbKP6cUykKBcYYTFknXKMWubt+5wVIz6UbfgCiAL0BIYnM7u3K4+eZaQjEawQYyiO1DSdpA",
-	"q321Q0IasIZS+5FgtS+naee2jPse2+ZtsR2l4tntNIkaqce2zUCFLyEY1krTjq4vs02ot2+a3YOF21s3",
-	"bwECBGeJ6lGGNdwTCCkMnZJNlfgSftGOZDcVmtWurF0uBUYzknRTLsyoqhVufj7ZyjFiuG3lbypiNbw5",
-	"bT6aF7kZqnVZK+osNXgsZMiTUVGB7VbUuWqvm+UE5p9TQQRu7JGQ97XHGt10STWbnsXUYC3oXOxnzSOd",
-	"7m4cNbLPzeZg+1L15rexM4RlO9GsdvSdDz5964+HD397+Oi/Hj567/DRq4ePPqqPLw3qVmLHD7w/2DmJ",
-	"6MScWoNVjMwXywzBWaBbs9g5qxG+BgutYyz1MNJUiro7IBAXr7I9G975aIIxgnwOkLtlgjhRAkOnOAO2",
-	"KnA06dw2Xj1zmIjCc0b2rRZje54N2ADvW9fCNiSiodptIUMRsl11b04nPxI92W5UirJ3KCRP8z7eTx2D",
-	"q1QDN1gh+Rj0sdq4fh37u1KVCiq98hewXb/HDwS16uMH5hr8wF9wBfnFFteTNBVM0N1aJX5ZLaoD3hiI",
-	"g5SQDyL7onFeI9mIuyF5fcV+EbhKhBYYcIBtpEQPmguu2UGMw7t6CdJ3Hd6BJJ/C26+zwKyODlht88rK",
-	"5lPZ4ptPYX0CHHzAalf+54+fNme8UdkdKLmDb+qYg3eAmAg+FSVM9SRAHnArStY6wLWGAVC2nhNXpv0M",
-	"KUaoOxC77b6pdjdYwOM4QEAO2ht1/I1mu8psM0RIsGOxxJb2tuC+Q+sV3DZNeB9yGHzPWMAvV7Z64KxV",
-	"4fjFcR7GD/6C6VvwFnCGzk5iOK14WCay81AvWzlhcgRHOclBsAxbVUJrN43Q2DBcTfUuhqHMArSGdjHi",
-	"VDh8T+jntdlOhLLIcDAS4/RliNm+hLZUBm2pmc+ICmPXnBhC0/4UYUAttSDrvgwK2ilgtc7gYtAaDGyZ",
-	"UocJyHkvdH8LjHASEppCZhPXAcFScfI1S7qIiBir3nxQerXuDmEjaqu4OPi2DgeHXqH25NUHhw+/+/i7",
-	"//74Jx98+os3Jzeecp0UvLE/E7HnjVaW4NfG2GM9Ee214CwDgRYh4rZADztHzqhddQ8hay0ZLtMtgN6H",
-	"327AqZHsCWbh1BvCloHpQnc33qRA7bH6pTrrylhozQJLAogjCgDePenm0TIXNW07JAnbi5opoWyi7SaS",
-	"VNddazvdD0HqA/dXsIGF4nT9IhWtx8JYwxTJ1jkSODMOXOvSNnHe2L+okDJmbOcV7JjMAEdSdZrdOVP+",
-	"ZbSRQKtuDX/qzjn+p98fvfnaaTZvIrRIp7N7B3MOWqQ3XUr5oqr7E3pfDgbbrsB8XN8USYTyKXqIcub9",
-	"3g0y708jBadD8RgvBLT+F7QnJDe681Q8E7aFEM7d/MrsLHgKMuJCK1SdRZYQJSeKtXFNIiMEb6Lk//8h",
-	"af+CYV17/Ie3jn7wINdxOSvyULeNq2q+o5dFlcd6Je+wmj/4U6U+al4Suno8h9Am9gsPkyHUretPmPk5",
-	"VFnLs/DJR//4+FfvEI+DLx9/99+PX/uex45//KvjnzzEogDCOo/77Ojnfzh+41UQcWs576Dl7BFsnwfg",
-	"t54vIQiNJA0AvgV9wwxvTwiDRDJBeH+I/4RgHr4k50wvsp5KQmN6v/bWkwdvY1mNx47ffHD8+of/66PX",
-	"Dx+8/cn7bx397J3/9dEbHvvkz//4+N1ffPL+v7KPX/11fcO+RaR9CRjmixqGZ83SKAV8bmPJvqykqORY",
-	"8nyJ8SOs9Bmqnm0yqcjo8PL0djk6Jl9CVAXKyJGLur7BlKNgQllFEFXMl1uIVV8W6Cjss5cIRxivBJu2",
-	"7bGwi5taaBYmqtMpt2uRAgCxt7GxfjZnzWeCFAGngeg3qgjKcK4JNY44yudKJZNH8zSbBdkPcE+YPfXe",
-	"gyE2mRHni0IXtLJOe9tcsWU2sJ6sq+Y0mCwje2YuBsr/N+ZBIptN9iQcsnA1ENmglnJd2S0uQ9C2PR7v",
-	"zxEpG5Bk4ggwkM3++PjVt6EzGydlEfj/MbBAIeFiL04kSfdlBWMTZqdUY3+lGe11E6FH5rDNhTfour/w",
-	"FrHZun5Ga4xGN1p0KOlcs+evZ6cWrtZ9vd99hTiUMBNgp3rujWAkOAhuqwu8pDwWGuqApIg10wJCCu0T",
-	"iSXWVY5UsS/gJZ8L5NkVKE7lC5GcSIHehWQAEECsra5C0ej8MjPDvYgoKqfipHCmIEbQR4rbXbr2Dl46",
-	"j2UpPHKSldlspNGBsPmA3b5N0FC1ZgLsAXPxLu3EWpZQHFEEhOCUJrJsWLFopiPK9QYacoAhpjgxFy/Q",
-	"UxjfCUI9l2YzgsomEPPlnAqK94zHhmEdmzOUosfy8sFqVHiF+QWOwqykGLmBpY7SpZD39cp9uvXINr27",
-	"+Itr2Ow9s7OeHnOX78aV03/li6yTiKZopOYgnZP2zKaf5g5btx0uUlbslCosY8jGeFIIrrJSF3z8pOdj",
-	"BRIl1fMNFdcVF/cCagUnE+cS/x0nlHOsrRNpQRUUZHGys7vHD4SuBlIhKP+X+MFFPCDMsM7lXID5qNBH",
-	"QOliMRywqGguRwMsFOP4fNXMsaNTM1WTSvCA0ujw4a8PH/6Xw0cfHT760RjpWLlv/rcj1aQVb45vHSle",
-	"qeSswaVUkDPHaqyQ1cTy3jLj7Orta4y3VVcW+6tg/uKoYwRbpTyuOyYWY7J2SM8eiHUsiklb5ilwby8D",
-	"1YDSLqLJhbinaKZLQCOTZQd7rX5WXLOt9tXSi9KOMYtX43naXma3Zdy32PuO50jmX4w44wnnjdvobUUF",
-	"X/nm+rx47/PivRLNsqjzNXzeAsonDKIoueWFqLa6iAhCSTOYTcFUN4VOhjZf0sIIYyrCDcZ3NZKcCxsf",
-	"Q4mnpywXpnXoLeag+LDKrljUBuoPFWFWVAgxSepIheoLKDve7UP58enMMNKLJzHDJig67qgk5fFKh2vd",
-	"U0m4lNV6VNKqo77paqvRgCFUtHkUmw0bSejIDeyd4YYB7qeeSpBxo0EOJaTJWEt1kw2E7cG+3H3mvAou",
-	"geExYYpYhvOIlmura0ZYgF4MUwAwNBzLroiV3NPYo2tGCxomSn2J1NpS7arQ6FYFZPxcMt6A/PkyeyFq",
-	"R0a1doy2jYGAjIdhIrQu75wFY2OLphCKWs7Q7sXDMMLU41aOT6jJYy28AYoheNGBdV97qhifulySPSgQ",
-	"DOFNyjmFxhk5a8MScrM5eg3gsDRLHEEAPwKswf70e8Suk0AqKZYg+2klU4MdC+Q2tGK57YhCS0ZJ6d5Y",
-	"obK76j0CfD/QZBm5qjvHkgzzIkIcDRL9BP8hWGY3aXdApf6GL7VIU5u0tgNgcdRMEQHWMj1SLaK9ghhW",
-	"aY/60kz5okZzhVGfpF5mmwwStRZEVoQ0XhukvrK2Vi7oWjgxn4+EuyUatvtSZozQlF1aBYQy3kixuDZl",
-	"baVT9sU1tttPBZxb+e2xujpGL3oLMBllVNRjoOoK2wpv4mVvcLoddqVcvpxIIArLBrTUshxE7/R7Loe2",
-	"jbXRYFsAmJY8iMh8M+INpjROwqjtNUGP+RZc+ZntNMcXHdtqblUETVLJrFX3nm8VHjFLaofCgybqPjeG",
-	"NcL52ZTOvDvSxyxAsSUdL4bTqnwNJmpKx+tP0JMOxZq+dD3ppNnJrgLHp6jr2Z5IM/qYK6uXlpmRpKVI",
-	"aiQTiyutGFa7svYlnOg7Ik36S9ABX9+gM6UZHQjLapadLIV+eDKVADPFnEjYBe8R3AjXzJz7vsT7gXPW",
-	"7CZop0nhsW4HTAI0/bB13mNdmUYxQu9Fe63Ul+5NqTuB/gJ9U1q57tTEzPrt8484HyKpcftvDm33FnAH",
-	"NwqIUSamExpViFZT5EMZpuE24tYBBxDyh+ts+ysvehAf8Rg/4BHgAXlZ9MljLRGHnq0MQRbu3W6zaSzP",
-	"YlGguXUkGRTICS2WGdYR1iymQD8lj9WXbZ7sg/Nw/V5DxCwR3GyHtF4oOgQ1h66K7sAlEKZIlYr1hi8z",
-	"EyX3E4pStVQcIl19EqWpscM0C/5jUCbi11RPxoqHJAZmEktr2cpCE0I2VIglUmXBiW7aXHomF56wf2sY",
-	"7jejU8YmpkpP04xgudFbS1PeACDk+Z0S+YoJSGQb4dz+yosY17q6/TUY4RjRNyfL6Lw1ru6LGiNJU+Sk",
-	"DXk6eSo7G0VJHrto7MJ9J6GlpTbF7Ii1Rk92/pLPMuUimZMtbm6AmtVUT4piWmOsNfBVKPXlZW8Kd8u9",
-	"ILpsRn9izJeCKL4kXxUjpFateuyAx1GIIGXiQEjIv5TWuxprXOQW8QK2c7nBnUtiJS/gw6KK8xfOR/7w",
-	"YUZgRKKVO2KHRXKUMA7qmJX75n8WBLfD00ZrWN+82An5tMTEKw1c0iCmWMT1jbnEHrCYIRdq3lUqFlwO",
-	"aT+68HQO/uqcxPmujdlmzPbRnPyr7VR1iroQuJRjVG5tF7tAkqGREj74ZN6JviL67pEiObBS203ihfWF",
-	"FdBddJ9BJX30w28f/eDB4aP/7/Dhfz98+OdcEocoOheGyT6PfvbO0Qe/zRUOYoHo8HXAjPPJB68fvfsP",
-	"rLa5faue/YaYIkpvD2BJx29+5/EvP8h+gJmTysuP3v3/H7//p8NHH2aN2tDYkhtlK+ogbsfwPRAx9PDR",
-	"h5988Mvj7/80+5HFNh/+yZPX3nry6oNPPvqHx780jz18+N8gt/sDM4+PPsT6/OOfPHzyox8cvf9v5pOf",
-	"fvvTt/74+I8/P3z44PgnD49e/3CouqTsMZ98+MOj13519Nrrh48+JG657//t8S9yf/70fSxAcpwY9fzw",
-	"C1Q4w7StYrel1H4uwYIflI3kr42b2lYybcXYjIDVk6z26W+/d/z7h8d//zeP//C7eklFznJ2+90ojjHA",
-	"WBbQc9YAyvoiZjKdqtbrsEuwrXTA5cocZW/ASQZDQmfRlgoLh/IqbgibWzdZlGoRNzG8mBwAlKRxbez5",
-	"ghXOrKaFYHxXHQhCcrAbCDfs8KsCaFzutVjN+GnotFHq17Ow8XUMaGC3+yDUmy+3bt5iNQqvUAyxbtvf",
-	"MHzEeKwVJYjN6/+npavbd24swWFFbmBh1KqjF175xiv/OwAA//8=",
+	"7L3/lyRHdSf6r8Tp53emG2e3ukcjIXWf98Mwksygb7PTo8d61bPV0ZVRVUllZZQyIrumYHWOZuZJSCAZ",
+	"WASYBdZgA8Z4kcFmn2eFjH/Y/0Q9PSP9F+/EvRGZkZkR+aW6JXnPW35A05WZ8eXGjRs37pfP/drakM/m",
+	"PGGJFGu7X1ub05TOmGQp/HUUxXGUjJ/niZyov0Mmhmk0lxFP1nbXbkwYmalHJErIl+icJkRGMxaQP//z",
+	"P//zzeef31oL1iL14pzKyVqwltAZW9tdg0/WgrWUvZJFKQvXdmWasWBNDCdsRnEQUrJUffkfX97efPLm",
+	"1y69urm+/fLO5pM3/9POy9ubF29u/MlasCaXc9WekGmUjNdefTVYG9I0jVh6hYdMtePoXL/R2D1Lstna",
+	"7strSzqjkq8Fa4KO6YKuBWtfUZOccyHXbjq7F+noBp+yxE0r9Xgg1XPCR0ROGBGSjkZEMCEinuTkmjAa",
+	"whD1mP/95pX9689sYstNA5/RW8+xZKzWaufiE8HaLEryv93jPX46GfJQ/e0c8ZX9//uCIEy/E5BMjjaf",
+	"IOuLSE4IJV948fkAphGyEc1iuUF4SsQkGsnBVyKRT+eVjKXLYjamtTUXyaED9cS04iF0lgqeusd8mLBb",
+	"coBvHBpCz1N2HPFMkDkds0CNkyfwII6EFEROqCRimQwPknWehiwVAYmSI54loQjUlOYztUE24JND9aLd",
+	"wZJnKYmpkGTO43jrIPHMXI/as2IXt7ddUw1ZHB2zdHn1KQ9HmxcGUdjIHCOezqhc212LEvn4pTXgjmim",
+	"yF7wRpRINmYpdByFbDbnkiXD5bNsWaf1ZZIl0SsZI1O2JCOeEjmJBFH9MyH3CCUpk+mSAK8Ar9MZvkuT",
+	"kBzxcElSNo/pUsDTUZQKSWgiFiz1boSrxZA21Zh8lHzssXbe18vrJat+ft5UnUZSRsn4BhVTb9f6nYGk",
+	"Ynre/cfRLJL1xbxGx4yI6KvMt2vxO7tnvenXdh/bDhT1sVfg4pYxzGgSjZiQXgKYF8578jOWDic0aehY",
+	"v3DeHYNM8fYKTz+RLl/gjV0mvLHLP0nZaG137f94pFARHsGn4pGn+DBTMvGFbHake5xzb3dzft59ZWqh",
+	"BHuxkbDmrcEnQuGUySxNvJ3j4/PuVEwzT3/qyaoU3n/2JWxdUskUqZ/Rw6rKia8InpB1+8wPyDwckfWP",
+	"/v6bD35358Ff/sXD3//2wY/ugSowFMdknamziShFkh7FjLBjlkg4AuBMyGYzmi43fFJHU8elKaiRrAVr",
+	"83C0BoqMW1EQ2XweN2uE5pXBUL1zjjwqm2T8JyHbs3lIJQv3o2TI6kv3YhIvyUIpOkrEjVlIqFSrREeS",
+	"6cNbae9b5MWEVHUgtWAHSa4HkUgSGgtO5pkUuRqlbgHYNH6PRz89SMoK07pgjOwvk2GUjAk94sdsw68y",
+	"6SkNBMzJSRz1wqYaufNGsODp9Cm6dKuK6qEaRUiX+RVmj0iu/l5MWEJiNpKEZ9LHn6pv/6gcAwKxIeY8",
+	"EQwuWC9w+TwPo1Gk1r86xBe4JDP9dBfIfHW0+QJP2ObzVA4nBNUjosYS4gKi/nRBkKdv0HFABD9IYMXV",
+	"t8M4UltvwuNQkEgQIaM4JsMsTVkit8gLHJQyXApsGUaoWnJTT9KxUa91K5b+VpCkRoJXg7VrKT+K2Uw9",
+	"HvJEsgREDVUbcUhVF4/M8Y0/hW2++7WOu9C0+ypqziV1NSEsTXkaECqI3foWCgpsQXVw+drV/SGfM1va",
+	"pIyqvYr7QomdlIfZUIq1XJFU/1ywownnU9elJVi7PByyudzPxmMm1JigLxqGkfqDxtdSPmepjBRfjGgs",
+	"GHSS//S1NXZrzoZqLwBr1Vbky4pf1VqMOVcbNmUkzJjh5j/V4hZF3QVBYkZD2O91Rm/hYaVDJjik6ggU",
+	"p3Hc/Ht5k0G1a1GQAPc/2Yb9JdlMtC6wPtGfixJ2NZlncg30yVtX8eOdbesSRdOULtesQwAlfE9BHqwt",
+	"oiTki0FIl0JfNFAIP/r4Yx10BCPcX64Mo2ARfvQVNoSJXA7DlAm0w5TWnuKDHcd+CszDi86Hw0gu3Q/4",
+	"bE4T9zM2o1HsfIJyz/FgPuGJ5wkXksY57cs883kSRuNIioAknEyW8wkDM0i9kZSN2FBmqauPCp1hjMUE",
+	"yyMoNaXJExT0tahp5mTI4V6wWZRcvnZVX5DLizZMGZxdqEd1Oa8CtclxGvkkjziPGU2Kh6KpwSRDPcso",
+	"E7UOotCpWVRZN1iLqZCDTDSPv7U7P7+kbBTdcj5K2TGf+migH55pUEJJd4cAe3o2l8tdghorvNRZLuVn",
+	"xqsO8cOGKZPuM3TKliSSgsWjXcKVghahEMeDFO1Smo9IJLecKo7N+6BRatoG+U4oGLGgbgs7X4Fv+h9R",
+	"FoN6zic1ZSH5XBj1a48kiuQtB5F3yxgWcx1GhsKCjNTJz7bGW3gaTficiKWQbHZBgAKl+rNMSI9f6sE3",
+	"pb5mdElCvkcSnjAwiwE7yUmUjFfipuJwe6zCWsEaGuD0Y8Xsr77qW9Uv8Fs3lqjTVKSUlsurS4ooSVg6",
+	"mLBoPJGD2cxqrPZSDORteWkRhQ3vzOitwQL7GqcUaVl/yyt3BEuPo6HnWfRVNhjGVHgalTRlTZ2qRXZJ",
+	"Ldce1YeR3qFV6tRIUaeygxKlEZamo8dWTP9mC5+stP0NK1n76NGLLZZYJ/vY1sQWc6KTs1b43ma6Xp+7",
+	"+DFvQOmj7U0YZq3Inxa6WZxcIXgLYxfTe9we2nbQyvL+ebk/7rYfPomt0Mbfz0VC1mVhSCVcMbsJaVus",
+	"Oo59NfuBXiThPv2VYrp5xG8R8xpZP7n7zsmdfzq5+5OTO/8jICd33ji5/cbJ3e+c3Pndyd27J3ffJB++",
+	"9ssNQtV1PyHqU3XemAOs+7hvTKJkXzNQbeyV9QGqVOfTRuCX5mF/AfK/RcH/z0XBpyMDrmAMwOXhkGeJ",
+	"QwzoqIeCTOWd+4WLJ3f+4eTu353c+eXJ3bcIWr5PX3/z9M03Pv7Zf4Xd+8HJ3bdcumresvMy7Gv445/9",
+	"7el7f93YsAlrcKk1oxSpkqBFo63bj29/86N/uvvwvZ89/PYbD7/369Nv/bOrQ9tT5g4M0S+QxYQLRvgi",
+	"IUOeyJQOJdoqI7FH6JFgidTeY0YWNGUTngl2QZT0f7/umQ/Dr/BFtwYi5tKxkPsQ1kEe/PDOx9//7um9",
+	"fzi589+Bwt89ufM/Hj99+/3TN9/YJTtPfPjady9ug8ti50n17x1CwegdpTAraHwPjN08kySS5IjLCRlz",
+	"9Rp+vUPWty9tWLc360JrLNzdrQTV4zOPaClxV1Bh4xof2KQpDaPjvnEfoXo0ngPPPMWL7YQes4IpRhGL",
+	"QxFo35DiGfyl38Gmx/gMfOo6lvuf8RVx0fG4zAnRkZzXMtnztKyJKTv85/EO0qftrKgLjrYeKlKhlwOr",
+	"slUdJ0UjGWHF6/w48jgy8zv7MY0zRiSdMvB3oTuDxjFayWkyzuiYOW2SUzT6GRfB6rvvZh/DGdczqIfj",
+	"LJl4JOEEX8g9M2Z7pVRO0KKUEIqzdgukgpdbj+spWxaKe/4gH2MuwW92WTvhFSbuUy3/ZjXh4JINHqJ7",
+	"Ba6euR6Kd5bPcXRqfRLGl2mUhJ3mbgbxrPrg1WBtQePpQLBXMpaUzCFW2191m/QbzBlfRYM5DKraRSt5",
+	"PkWbw/lRraIHtyrChqYVSdoWrea4L5+J1s9qAhjhNY+GU9jD6iqBu3nIomMM0wz5cOp2adpNrnTjOyM9",
+	"K5TpSITn9Snl8LPFMV8M5jSVEY2dNmwQopSICU+lDnNQN3AxieYYXBGBbpgysn765hunb/3j6dff/+id",
+	"f/Yof979P+SJ4HHkdfXCMNAbTSQv4itTNozm4OePmdKuqCA8YWRO0yGLyfrpt99+8Ne/8w1mBX/VhMfh",
+	"gMYslbl/1H8VuCB09MH66eu/+Pjr3zn94+snt3+WBwPF0ZRtEB6H5piCa8KMJkui2gaXdhwJyUITvBtS",
+	"MTniNA33yLZ2IkBsUqXDTcEgoFKQYqQ2DaztifPJJB+MUtZAepENJ2qoekImGEZfC/Q2ComQfDglR3Q4",
+	"VUMWNGZkvTIi05dnUXpY4Y95NGTeW97Ht//uwU8/0GFaP7r38Ifvf/Szt++//80Hv/jNR6+9TlI2joRM",
+	"YScTbIOs38Bbz6PaSbtB5qnqMae/Rec5HUIojYijudgjbDaXOoYm4Ylbf2qw0SchTqFVPu/jq+qjOJoP",
+	"ZkwIOu55aOlTXPdaaSmoyITy1qyRvb4jajxV2mitMupTPBQdtqcdLYD7nk3QVOvcVjoxaiLaJVUbhOe+",
+	"ktSNkjNKXDJzj/DRiBwtTeCje7u2ysOnQJJByN1iEg0nRLoEpCXqlASPw9xUMmVsLrQr2BOJsn0WwVbI",
+	"NPWelmcgxpxDcAisFjlUkSl7ZJTF8SZY9vRP8ALGgiAlKEROKVokIFJTJMuNnYuPXnrs8c8/8eT2zsVH",
+	"twi470nKZvyYWSRqvOKuxPPnJKHKfW4H3cJadNfezXXt6gvXmWB9jQnzyHGnvKR2yBP5SqFKwTOI8gLj",
+	"jeBTTmZ0yogW8tacnnBNyD3m/ZycdeXh5Pa79//4k49/+sH9e38gR7E6T61TKKZHLBaBjoFUGgShOnz1",
+	"ggCtbCD51lrQEE/VkoJTjq9qfdnEW1UZyh9jVUpcudSDR/0xWG1cXwnJarPqlIOvmt+uMG2v0KvmU2Nf",
+	"0tHIobIPZXTM3AfBEQ3HbOBXsldQeLvHT/HhlIWDLJGR4yaxz6SS/zEji5QnY3Lt6gsCBCucBzBugi14",
+	"A2FWj71Kecy6yS5F8uvqbaf+ZJG3sAKptwOzKt10HehmJUWnvMBlEj+XSyuean20LrYoSWkS8hmc+Otf",
+	"gBMG7HRG5V3xEOngtGuXuOAXUTdzpauokSklG+LyH8fXjN+Ew9GtSC/2SMJJyuYYMgbtBCTNlEwsWOuC",
+	"0D1skefOKNPPhZts3mnmkmtXX6iLACcl1dlx7eoLZjohswPs8lB5dDdwTI3QlxWyoIIoTcd5axFGDHWb",
+	"bz0KGH5tnuV1TVLbOgOXC2QAzI+dz/Ff2ZylxxEmllLVhN9UA42vpnU3SNnV2P+c2SYXOV7K2iEPvSzN",
+	"3vOjo7m4JB9NR95hfhlzCJ5OwjmPXDaqIU9G0ThLXRkjz6i1Q0627xVkQoWSC0w3SpZM7lmSAw3YoGtL",
+	"9S0q+m79niXq0PFFKB+zRA6GE+6PeYFXBKHF4MB+lh2pF48YQXUtt+nXiF612WOX6te2iF54s1/jTaG7",
+	"IhonYPGAd9rDd7mS0NIfyWt6GzSERvd3FgdrWRp3YdKcqaqr6ORUeT0SU0i+9O4lv0s+z1g3gqhLxsnU",
+	"2VTucPRu0jz1s5valifG+oLWvVkIKJS7z0lIKrNWvxXQeB9fzT8awLWnfVWttFcr4bdMs3wglcaD8jpW",
+	"lPdiqnpxnFyShZF8OpHp0q2288SdzzKUPmwH0F4Ccjhly92DbHv70WEUwn/ZYUAOh3F0qLbZIUZ2Hzo3",
+	"GbQ+mFb8H3gqB2t0Hg3QqzmMIzVPaMl5omJDbR7vOofhd9Bhj4+KzKD6QEYSt6H7PC/dDorF6SNCjtiI",
+	"p6ytC1eGYDpm8oJAd7Mg2E5uSIJzKlKqdkgSLgm7FQlbMhaDDZk3aLszCXEwg77vSx0138GeDPkVFn8Z",
+	"Vs7HX6xjYDZAuR97lM076jwCWIvt6fKFFygqbQ29wG7JK/imJxjGbsw1ry/Q1AjwFczcZcb70uUXHnn6",
+	"8gubO48GRP33iYC8dO3K5mUlGa7eeGZz51JAhhM2nOIdiETJMM5CvGjbto2yCuu6+ShtfPBKRhOpjT45",
+	"JMZOdTe8lKj7nLpciCHVwRmRIGoGBMJ/BFmnZEgFg98uCGLa3ShZenfag0hd6qeT5higcjn8SibkjDnd",
+	"oTMTINlhv6xiTSkR6Sybe2YQquoqHb01SPWZ3EIq2MQGncoeWmAoYTXXatqo0XclC0exBGWG+nOWaHFK",
+	"JL21RxI2pur+AzYBqpTOMJIdgygrq1C1cbZc5GwC6+N0Zzt4Iti+2cqbbTRuIOu1NHKBHJTJEpBsDk6e",
+	"BSchG0YzGguy/vE3frNRtqrx7AiukNXgA3f0QZJnBuuxXKeSXaFp2Nd4xW+xhiTwZplbIkMt2f2a9sbO",
+	"qGRpRGMyZ6l2aAXkaAmJA2o2IGy0gLH7tu3LBelH0S3XpRPQ4eIlGTGmAztDDud5yOYsyZ3FC55OSaht",
+	"SvkB1YNeK/pq5oZTupPTbWfAhlw8WeToXXSkn49SPnOrswh6hRB66w4AvQ0djZiGBDqHWNjVwPGCtXE0",
+	"koNFSud9WcsgYanTadVvswRRp/p9K1ja+6v8atTno3k0nA7YLZnSlUYKn/O0g0uw+qUGCVql01QR1onc",
+	"d/rm10/ufOPBO786uf3LgJz+6EcP3vnV/fffPX39F0oHwqf3733j5PZ/DpQmwuhwQuIoUVoHymA0imIA",
+	"KYhRngwZyBAllhUTmntTyBeAF0Lj0SCbQxy587IkJE/pmA1iHSw2CBGTpc+ETRtzlkY8dMXz4wtEv0Co",
+	"3lrqSDQfK0rrFvbIoyQS5P69tx78+K9O3/x/yfrOh699d2c7IDs7EPMfkIvqHywJN6w57wQXg0dvOuOX",
+	"6330naN9mJYnd4UnIpthbK+kt2Al8iBfmoYXBBlO1OVB2GP1HcSdTEkpo+GLSbz0eJgqUhLEXElByjm0",
+	"vnYNJ7s5Tc/hhlM9nzuF7jcMbd/AYzmMXjEXPZVfNeCsv8YsaRQPhm6t8AslmC114Z5EeXRdwsQewV7+",
+	"r6E4zqEv2cwdCxcJkbF00BrQUU7cIf0DzbqFi+nheK2KOSpNH9bIV/S5KHFmcbYbGNtTkPyXE1uG9xep",
+	"xn5ovuRzwIdFVnR/kx1JLjFuqpMJ5Fb3N/sT/wa95Uyc7TzCyvatGjbLK1Nc7XKDp81SPn4viTHkMTNd",
+	"i55IKzP2yjYtb/Uu8gW4seE63nzpgQGzUCn61umQZjHreCHEg8STwgXPLqDtYtd1rgak0IcCddXYfXw7",
+	"IHB52N0JCM0vxB++9stecaG2qaUbT3pv/oCdId0+FphJl+ul+xJZuSVWzTFI2twfCMOwplbqv+ed2GKf",
+	"8zo68yYRAvzcDtAcUfzMp6hfuP7bEpArC7Wy0Gog7g0cTDVCRrCOQ/Tvla7TrAxdq4EwBGzEOfr+yDT/",
+	"G3DmMwfYaMWacS31FRqzJKSpBuTsYfvp7FV1GIkeaw2tDX2C9QpNhixGoMF+A04ZFTVz6mPuKF9Ht3k0",
+	"ShePB+Sy6pB2NX9CBTnU3ltwgrJbdDaPVR95SQMv4Yp3T+7+/OTufz25++bHt7/50Qf3fB8NsNxB8d2f",
+	"Qx/kRkoTMeepdOL5RcNpNhfttwklsol+u3Cb4NyIunJqgEue2Ba0jYAwmsYRExKNbJ2TyDXpr0GP7pCQ",
+	"AtGlT4tetJVgTY3Yh1FwA6CWMV4C8TrhRaPYARn0c0GiBIO0o2RMDvNWD/X1KhKExgvIP4hjvkCPV6cp",
+	"3IhmbD/m0jn4FG3NgyyNB5LN5rHTfAFwN9lRHA2J+QJqMSBI8OHXUF169VBdAjEMqXhPpyONOStnFtk0",
+	"wAgn59WxURoaDrYWtrQgvgkWLHzTv4GfvgX8X9/G4thnEI5ZQPah+MWXru4HRJ2dj18qKZpHS7fkU982",
+	"wC0C4G13rr3OFzmYbn3RU74QriIC6ZDFgizSSMoSkKdPQ8jHrJtEJG9ruA3EvTpzE5dKSYcTl6PCjA98",
+	"FGNusvWQvbY8KJhHLGbhQAP/2tRrDR7LEg20XR/Jdb4QGhhFpxlNKJppNK/TOGU0XHYgYT5du8PawFvp",
+	"eC1lxxFb+MjpJyZNSAQtkAXP4pCMo2PWgbBNAZf4nUsYliWCqRwSM0xZCtCUzZMhc3eq2aqwnnlf8aE8",
+	"InCl6hYnDZARKV/oVOB1xcXo0FeHMCVirtZRTBiTREzUQzlhM4RE1vDdR0zNSLWxs4eRmDqHmAx5nM0S",
+	"jTZjo30LEsmAHMU0meYx4KoB6HIx4THb2CKXJZlxIclOsL29vUtKczcxBzSOOx8CzRJB6NPf7+ba2d42",
+	"69b3NEYWvc4XPbdZacNDcHt9i+1aHAwJTn6TqB8HQjNsYHZLeS/mPFXlwJxsrdvzOhtlAi+QNI5fHK3t",
+	"vtwRCT3oQWEjBF69WeufO0TDjCZ0DNd5HTBZpv7J7W+cvvfXD/72L20sKcPNuGup8MXC2nGYdY7C3WZq",
+	"O6EEjSTujW7W5BQn5HLieHLuqbQ4JeRMoOqidiLXob4RRlpTs9lsT1nCFm62cNohcqWjsLo3azVqPkFl",
+	"RUpRn9UWzUwbWO8czEjmJrOy4aisj9c1qUxyTMeoMwlU5JrxGRYm0DwzpAk5Ypg3GOcppVEcm+xGnR6C",
+	"2l13FOLQr/VCS6UaE51Q9qEnZ4t0nDIWmobhUmBaDsgXv7j7/PNeNXnI1ekh+IzhdxiuQZftarMZJs5f",
+	"071pxVI+doPZN+ZatMWONy24TZDCM5pi1QHrIolXxu5rq3Upt7woNEOHLIEsnbBD6FlxllSirvOKE2YQ",
+	"RasNxPfnufDQ5VqOYzaU6l4tlPpUXDjX7//hb04/+F4LekkHa4S+XFWsEZJOp8vsCJCJHe5RHrvGymNr",
+	"fIBc+MHJ3b/fMDubhjqWsz7eGb01GPJw4POjPAfuc0muvPiUCYSIErJkSQAedxMouke2842VMqWsJZxA",
+	"fTR1ECRcfd/R0VI3upy+9/qD135x/4//2tnccuPy5r/b/MLVF9Ya0T5d2TH70VcZ0U/JushmuGtSxoiI",
+	"QiYCMpxtqEMN0NFKMiWSOG+JgUnga8rLx1VuSLbB0oGR68BIwOVloQFomNEoPuK3yDri4p7cffPBN753",
+	"+vV/2dhV5M6tIlBEIucNtaUDazl6GUkLs4DaMTXWyfG0gUkrdHbuy5gL9rype7eCPRESdNLZYBYJ4Qz6",
+	"uQwJSSzcjBJS5AQS/Z0gw5irD1FpmWvFWLfm3i5FKwPIu+gEL1t8o7MyW9PF67QyakRdfHVyDTrkMBZN",
+	"az7gsH6aXv+8vZtNA1xlIcvx4vUYcY0+IpisBX634ifiNLsUeqtPvGXGieAxu1IAq4S+5K+SfO2CW3Qu",
+	"mVkrJFO5gr8tfTkPErBm1Ik0TnRGBJEJyDxlReqLzG8y+uJZRp6BnQoJmqKOYFGoHZWMR5B9pfvROOXZ",
+	"PNBlcKMZTZd9beK+1XdIdN1D9zQb80HzVc+2laH9f1nMrV15tUZV6jHXrxpW1sPomL/Tww1gtXYZc38c",
+	"5KOxiZBcseX8e1frZ9O8++7sYXVL9OIxPYXVskr65peGuuiXGOhsWXc4vYijubox6oBYrZLj1kIkGrOF",
+	"rz31zJ5OOwa0GqUtxXw8Lqmm5djsNgr9WTSSL86RNV4N1iYsDgcmtLxHBumEx2GnT77IESS1O+JJrwA8",
+	"m2vbgu/6tJWDOyp9mcumpGDPWQIPe7KclkwrzR6tlB5hqsvy929Ufeppk6deTSlHQWuHZsBExrYIB3zW",
+	"AM9u50xXzkxAzrz//pun7/2XBz/4RSejCWBs0ccG7qT3FZOuc3eg2+0TzVis4/V6L9MN/bE3DfPM8PC+",
+	"7O+SiuOzPpilrSykTZLSwaAlmcVlehOWdlWlIpk1RZsBi2hL+1AstlpVapcXP9881gIF+aHddtxfzrPT",
+	"jfkWxKYaXsyoYIP8Tz02DJcXPD5mA8CGVcOZxxDbN4QgEjWiTA6OKADtzrM4Hox4uqBpWMOUzBL7b5d5",
+	"uD7WVa4iRQ5+f8XFiNaq7We5R6ZsLg0QhkFim0RC8nRZybF1Q6gpvdcBbYKXWUOWXduVoxVdC0aRFwC5",
+	"RHKE53Vo12DqrcMcOaq/Vb2uSIhufHSdCcgKrt1m2WJgw1NULvQAEkkJsNGudVlAVBHYqOhL0bd4kqkL",
+	"ZFfLU9530ynYhzfc6BPtJCo01hqBoJ7gshtCiNWI46HsWc00Gk59Bt/zNjXkI8dxlmKB9TjaaOgJF9ei",
+	"KfTFPgosKNwzoPHTpI1FimI2+RDsObST6Oy+LKu5fSxc/5kDJzg1376w5vsFmLko0MyjRIlKKc4GZN75",
+	"9tANTMuB21yeXBuRtLJdj5Pmt5quxc5nE5qELBzwY5b2uizAVXGgUUzdQFozbSrubkcR7BWPzb3VlVyO",
+	"cWus3HNBOKP4nJfatqDp6sZnr6wFsA6VT239tEy61sVOnQhqvWwJWscsgQXF0dyMRUujQazkC7KE4gen",
+	"1payuRmQw9pucAVb3LBmPEGOWWSaBQCaNpIYwXXOXtlVSgesaMDojgnSPXWvf5v++jxnABDLLz8N9+VV",
+	"LrCgGHYFQHEhhSEySkt6XX6drEyjivvru2ziKFtxVfzX5waQMQ8O4QVB8J3A4KOKIU0uCCIkm7vhw3ol",
+	"+Lr84/tDmohdLBYCSKNDmiQeuyCmETqt/ImERpYwcmiMxYKRCZ3Pmb85r6FmhY1oQZn7ZwhlOqBbDYro",
+	"GVqa35GcbfFpvkIphsKpkwgDqADJxA2oOKTOSlmAwVQqiGXCg3KMyAYB7YCYrENuXhDk8rWrOVcBjJzi",
+	"Nc/0JT+L7wosJzBZC1fMHA859pjetprSxfrlbObebdlqfs66NfjMyF6XyRHihOWRfykPsyEG4EVSkP1n",
+	"X6qieF18ohUgRt8OS3aJoNnFfKYqRXodGh2uVtX3bQekjH3b7Vfkw5mX5LbDKIbSJ2OjS3lIk6tP1dU5",
+	"/XX5ggtM4eUzn6Gkr2chU9qhz6nQaCkoDHqrxfyD7W+FLyvEq5Gs0rJzoF6yalrU7zw5rKPLeZclXttA",
+	"GI1GLPUXjuttb1nFaqJEmJ5BMdzS2FwEecqUjHJdCwZpJKaOwAwAEXtsOy8bow42dU+eRcJUglWKAPnw",
+	"tXdNxRR1g4bfJlSQORWChVpMQXQ/D+kS/YbDTG7y0ch6zxTEWgIgc8JlEa2qOuBxyIS0eujnzLehe/0u",
+	"4t7pbXm4p7vkakc3rHHcsltDNs+94K7QXqlocHE7DwnAAAFUQSHTDSBGA6JuGQFBmCV1W+Wp/kOtR8IW",
+	"eYZgkOMgwa1WcjhRYMU701YHri2fNsN3AlaX5tatXcO0jQ3zOAS/hINmxjQkLkDJ4p5V2GoFiqwKR4Hh",
+	"x35c+GIcGv9yzUHJuM4k6dTSNdQBomN1lLpS1ZS6yMLBnKWDCc9Sl1RuiFBUx5hY+WPj3HQsyYsoSzD2",
+	"XHIdfn60JPMY7gPWBl+veEI3ykTf0+WScQtUhA6RfKyLFgrCj1kaZqzzKu1PovlTVLIr7sLHeShyiT7u",
+	"FBy0lcEISJTgXlNfkPUv7d/YCMj2h6999+KjPcNHhaRjH858SJcXBIIOHi0JvAnJWuqXUWwytrpvbbMF",
+	"91VL7jyk0MStOsgAqQcgKYNcZtk0mQGmiNpvVjuww3TxwzGHLYq4iiY+dsm6b7mXinb1orTMIq9gVl+I",
+	"BT3uoZB9mR4z//ngzjPQS2sdSA5uq21Px3YvCVwz8lzKOCZcXkn3oVTa2kGuOdgyuFH5KOS4I4DSm5to",
+	"QMvdBmUfKNbUWewtZVoVAVye9gg6DWidY8Nrd78X+72yX/pM0z+bwvjVoikaS1R5uM5x6tW9LCWbzc9o",
+	"LKZFIw6lOUPQs4FPurE05WnDvD11jm6ATWTI1DQuCPLFGzeuaT0IFM5tq7DNkM4YVCPtllcMcyn3Xp6G",
+	"1+JcV4TORNdW+7ObzW9YAQiANWDKu6MFsSHv8LyDkn0r6mf13gmA7loPFROrOwnQVfyBNu9u7YV4IR+c",
+	"ZU24VMPktSFrL2/+B7r51e3NJ28W/9waHBxs3vycE7b26RmN4msxHbIJKKUOJ24LiLiXaxZRBUCnufKi",
+	"3Y+LKDhSXx79EQ+XblbIsIV2qaZfDLAt7xBuWCAc7jE4i+SgpRYA7C8Ij/kYng68UzEv+KdkHacJl+4q",
+	"QVcyIfkMap7FgpMxQyvyx6+/8/Htd0/fe/v++2+AKnT/3junP/4V0e24jbbzgnG66ys1lnOpnsUUV6Jm",
+	"89rWSVmhfmVmDrK2sscqRl2z8nas1Pa203rYvs6X1epCGUwyzJdc8Cm/INoWu57YmrI5Tw2cKXmOjSTh",
+	"mdwlfDTyZTflC1i2hG4HZ9+Hf6bjuRtJ60ibxHT24ZSlmGGOYP7jaCS3yA39DALRJeKnIqQEol4gNDCk",
+	"n0N5izgSkih+t1udZUISGQ2nOYyhlUCPSWIsDHJjgF3Vm6w//P07p9+9/eBH93Qh8AIpocwlkyhkiGDo",
+	"WPUXuMYyN7jwdh+BvuMk+Vl9xG95kjl93qfn8QHCpkt2S5L1k7s/O7l79+TOH07ufnBy597Jnb+HpNG3",
+	"NvYAFpccpYxOBQQudopQTLiYRK3BPfCSOmY05np5mIpFiHo0V5NfP7nz3snd753cffP07dc/+pvXN/aI",
+	"TDNER+KZJIfmzUO1TPlnczovAaxY9DHv1Hv+Il9o3R/eYeEuOYSGDgl2/vD3PwzI4REdH5KTu3+nKHf3",
+	"3ZO7/3Ry57cf/fU31RN+S736/Yf/+LcP3/udyQsdQfJrwkiWxEwIHPKhDYEAwbtYtfCIjnWwx81OOYF2",
+	"8kPtWKvwWyOv+NeyG64GrOqLmVx79Wat6II7twsRIU5uv3dy+wdbNj80r1l/otkyCvqwGrS9fTa5XMLr",
+	"izqGxeeNMbFJbRvApLu2rcA8i+NG9BYOCchQfx1xwbLhdFcb2rVJfqEutBhoHWOtvQmLuwOcmaH6UzGs",
+	"VH6nHS/hC6Lf6VdicEEj6dymuuFSvi5aC7VozGHy+nRYg0w2XJGvajHXYnD5IjXxCzgCV0ptDleoH3pe",
+	"3klvfSR7Wp/aVsijE/twq3dNdXPW4jonyuNwn0m10H399IUfwIGVzLPUeBrmdAmgNHMGSNpB7lCoeBoi",
+	"QWY0WWqTZ8oAo54VJWQsYMjQGJj2yDZJ2DFLbUB78hRqy+TzpSzqRx9/rNlVH6zRTPLBKGVuS0uCd5J5",
+	"ZsDjlMxPj1lIhORKq6LDqRqtoDEj66CHsRAM3fFyA3U4PBWEVFPk6IvZIzqvJAzUyax2nTBVK4ZT0Iki",
+	"RG0Ehy+hYxoluto9SZhly24BObDWy56piyuuYuUWh+VuhVg/dgvDtLtnZJrCMR7TSr+IAD0XX0RAt5g6",
+	"3YgVVXfm1KxijlUSWYYZEwDgy5lqWLwrgDXVc0/3X6uVFwNPi3q4yyxK9J87LedXlWr+ABPd7SoH1Fm5",
+	"t9GvVLakfbbUbGTIVtK6g0z8OTxJhsVKPOVl/GEkzVkm2hYenjkHxUo+ydvEQbUQYUUe657qdJ7xap8y",
+	"kkhOpjOn45gD6vxScII1sUyGHT/cXybDs+XulA8U68pndl7OeKiCW0yY33SceQZX88Jp3Yv4e2PkVznu",
+	"Z1Ey6FNGYUVYnzSLWYluxyxVuxWiInQ9NnswkGcraZSIgeJUZ/0Hp3gI1mQajccsHfier1KY/ZjGUZEB",
+	"0Vs64udZIqN4he8b0a/q8i/D+pgWKW2KBIa1+mopik9XzVw+Zi7kMNT61ZT3CHxKpowZyF7oL7epZZA0",
+	"G3nCvUs8XKsCE4B6fpi/dOhMu63VE20VvGYnNNuGBWMiIGxrvEVO3/hvJ7ffO7l7++Tu353c+ec943Sw",
+	"46MvIBBfNcm57dBwoVPNTVZ10dFOFaeqbY6f3LbtZsKDk+umq165ppcGcxWaYVi45RABZ+nrGcU79qQO",
+	"t9oFQl8B0EXFgaXwbE11Bp2jSadLJL5fZWlVWD5pa9CzkWzApdN5CT2Dxd2FYfcnLD426MLqeo55/STh",
+	"C6ysRYR+A3G1o4QsaDx1xLOVx2hsGq5wbW9EvD8u3Ws4qClj3kRylg6mkWzPJHcJIvCMxTGIuamGPTiP",
+	"jPN8JYvxlU5CWDMPg8goGT8TJZGY9M2VsRbAFallJolm7nkGIZ+MSCqmFwQxX6PjAQOfK7LeidWoeGnl",
+	"DJ3VM1D0mvSz9uYZjP1uMs6VtpgYm20r6bzdcm1GQjYwxQ2KaQV+oVE/iwQDHJNFYpKeBOocmAsAIeoW",
+	"63cXOoVU9OWygWlRyO4o/SXZ6OpyFQw3nrBeH3SHKeu62cbcGQXzSaQVe2WkF8HMLx+fVWOXnFAh2Owo",
+	"Zo2S0cl3lt6oM+q619ZT69ZyQXUlHTdnGvsktCWXrU1dwFrZdxGL71t26hX47FOTh23c0nJh0AzSUmXs",
+	"TLpVf4HtK8wKq1u7Xea0cy3Mc0reef1vDb60TgBG+xhIk6dD9cXxew4hIP1+4wWFvCOHsL1OkzETJM0S",
+	"SEyK+WKPUDEtRTVh/A94eJLuaRumTA700MMFbK5eBcJaPnrvyuRzr61N4cs8H0ySFoRX4+qsh7iWGnJO",
+	"hIXjVhClQchitE46fIYrAoo4bvlDmgkWQlURuN+jt/DSRacU9icErIKGxZPBhCaNEy2yh10nQhf8Eowr",
+	"rkJe6eyC8giCGvHzAThXkS/2JR86FC16TCNtC3NfJjSiGtQPmKd8FgkW7oJzliYh+fDN/2z5XtVfJrbE",
+	"EeRPo3g5CNmMJqGvt6KtOUsJJILSY5bSsckFkqZ4ycUnwBO+Va8qrHpaigEfDYYAN1PrKp8z+Z//TOxR",
+	"7ZEki+PcCIY/bvkNhkWP7YqPHxQlk04BSNQQ1h/8t5+efvf2Bvi5sY6fJEeMJdVUBcs6lzIMcp/zyJdG",
+	"0unu16hpFHxT7RBnVFluF1M+bwWIdLMYmS8KhLGvuUsBsHBwtPTocAX+/2LCScygNBEEd7bh/7dXWjFh",
+	"WUUJHQAqhOCNIxZzTJ4FdEZ2S/YupBNzGrJw0Pcgbo/g0nM995arlnQkW20i9QHU+eWmxTErmd0KDCej",
+	"lucFXwUd04USoV+hc5rMOUR6jVnC0mjotKniwnX3eev3VypbRNatVPiNPYwjNZXtMJOz4CMrm2T95e2d",
+	"my9vbz558z9dfHl789GbG7svb28+hj/9SXsp0ByKyJ5s0z72KTu9wdE1d/Tyqln4fj1hp/JRV1clEloW",
+	"XBAaTDUgO1tbRj6sn772zdNv/c2Gp5xisZNcuP6NUFdNoNG9c5/qOp8b8LiEQ5VrjP79WKz7JwSb1r/c",
+	"fQ8zh2Iwv/jWsFOEJ1paQ1ite6G9RWeeM2eAYZhy2S0CtbZKMBcAZwFDI+spG6p1CgmVeXkaANZHuvi4",
+	"7mxyqbspA0fR0YDhRTWzh2tHdeHyFLR1cZ8VnOBYRyGw0De8cJiLSzx16ZhpTU/HToJCabAaW53LL+RR",
+	"8d0zWC7rIHfMSiDrD9/41YPv/+Dh73+4UU8Rcfs5T7/9zunrvzi587ZGd6YzRjTWI6TFpySS1XSDqqXb",
+	"ZfuAXCn3pesQat0fktM3XtejX8eeIN5Uh88HdjqXvpQjx28QnpJDnklo4+ffN20gzoHcsNMfoCdUHT0A",
+	"kTKSrkvKRz/71YMf3Tu5/Q6hR1wXMX3w29+ffvA94wT+488e/uIngZoE/vePP3vwm3968F/eg3/ev/eb",
+	"09fvwj9P/8fvP/qn1wJy+g//Cn8//PkHAXn4jz84/e7tgJz+6w/K5dnyZiqYWtv9rD84Kyd/m2SK7oWe",
+	"Sku5AmW7DDW/ABSduUZvMEwcYUxLZ/1gHjOMbNZhv275BriYItLgSh2VZp3/vIKxuqVGxvlkQhd2A7Nk",
+	"lYhw+5y+6YUtGzRBA/DhFKKZHWfeVSmqgdoLlshKtLYT6MbESG90iK52p2BXr5iaFpU55XUSrOXHS/5a",
+	"eXINWdkvzsXl4ZDN5X42HjORZ0udCbWvEXsnU1MTzBN9urPtwq47m71bZPN5rI5Xw9D9gmsXURLyRZ6x",
+	"4EkMaPckVizapUF5lsZgIjhLrKszzaNIq34S5Po8YmZGoxhgko8mnE+dO2alMP1jtSXx57NgeStdY+CH",
+	"s1jBP8ZuyYEmU68ZdcRnyKVSLo3KCDC0sxqoF6tEy6p7K1cC84VvBb21+OepHBO2m0HJZr26MckQNebj",
+	"7nBkFcwUF4gXXSoN12PkjgQRLNFFLTQTXxDkS/svvkCOeLjMsV4xO5ziow5l3nSvQWlabjuLRZZzCEYu",
+	"E/mzrQnw4lx4k3daUxlabwad9+y5ZvAUc2qrFebXdFZK82l0VusTvZQ2UcnbaV4gt89p1XDoFRIftLFl",
+	"UKQf1G3t+EbZa+RTgXzVO6zY9aK5SuceUj3nLQ/jXWmvX+yrPOlwC9DL+lUMZYDGPGPzl9z4zApieEZ6",
+	"nc1jlkRiMnMGMM61Jjfw1RV9KqUjKYhOCMY78Hye8mMaF9CRiMqJTXT2Vhsl0gtJKqzc1KaGSlPME1ot",
+	"nbG7uNnXX9iKtMu5X9YmW3RG+21rVvb4gtpCOJfTU3q3yRTZv3hnOBi5kmCxIvyDt7754Hu/ffD9Hwb1",
+	"+ugdK1DZNc5qvWDofgVJgYop1gQ39WmMFYbwEaK1LhJfeZqidO0gSiT3Vei162zp4mJ26VldMKxcs3dP",
+	"x1zmldGLar71QZ1NQW+tbNp6fIeRGLqr35++9vPTD753cvud1Zd0lTKm2oLSUZctCpM2wG9EMbOWMbLs",
+	"Lf31jqbypJ9iedHGop2NBTg719fcLdMMavtDnS0DFRRJsk5t3/KMLsk8i2P1RNcy3NgiL2ijs0bmGKV8",
+	"ZlrIIW2Fq5hnK+/CXNorJdilSScRGHDdouzj126fSYJ9EsVEy54s0VaMKa/CpN83DpgC9hD8MnbBYqhY",
+	"jMW9QHRiNg8c6KYKhi0uiRKXhCZQUTHAUBnder/A41VS5PzRcy8m8dIAoWBhEXUwgEw1sdEwSl2GRPAp",
+	"J0NIhw8hYyKvvqJEhuCGpOICEokIPpILiqAypoQz8P8wSocxC0kYjSNJPvzOT8kRG/IZE2QnICdv/i7/",
+	"c/3BT3+9sRGQUcTikBwt8R82BoS6BkueslDdcPXg9hC8yy4pnTIakjQaT7DQhWBa3dKHImBB6GqWTDWT",
+	"0qFUrLDkGVnQpAcot2rwy0jy1jgHV6n8Uo1Xs1stBIPcR1bUlfUWki1t3UIfsU6wvNistpxaNWdr26hf",
+	"YiIQ4gtUDierRGF4S/PT4QQB2SKh9hr0Ah3sIYRbJIhBDOG57hAo7uQJw50HqHBKNM/U6NQXGvCY0Lga",
+	"ItpWVKQ7LkCbLoqkkmxWV0qjJGS33FJszgWQtCSzzJ5W3TMhAzw/trf8PodOXF09lf1AsVrr06LBeBuN",
+	"ajehYe51dJzSUI+oA2I9vFaqemQskJpNsaxbTJf6n7DGHWyQQO2S+0F30bx2vvhqMxofOJV+rqQbaMZ6",
+	"1dyrZWbha0w/3yOCMY2uoykqfA1qCvlahC1DYyVAl4TdQiwhvbK+JhUheuqHBfu3Boc1rW7Ru3exOgK6",
+	"zKLE/nWnQ5zYWnCGULFhzGg6qF1OKpsszdS2nvFjXbbYvA8aobesqHVtrV1EP/76d9Rd9Fs/2lU6HCgA",
+	"PI7ZUO6pvQpYl4iYRsOQZHOyPuY8FORPyYgxAZG85jDZ6JS/3YYd1fXSfC6dtZD75PY3Tn/3jZPb3zm9",
+	"9/aDH/+oawH9DvfD/qnuzvGveBFz+BkvtpxmPbJk7ItWPqUn26ZiXcDaki6738cKFNsAIF3VzjdHZWnr",
+	"BHm4ldLh8fIDVUSE2gWgH3Za+o7Xq/1JNL/Bu96uzoXVS3emxsyXaMb21XtOEFHgISideMaasLkHzltG",
+	"0RHv+EqdRDsBuRiQRz987ZcFsIL7XJK84Y7l9LGZQpC7+pAO8ryDwKDNDRb0mGFOuboRQsZ/ABgTAd49",
+	"ArixBxpYMzDH+8D8PeFx+OFrv2wHG4DSvtoXCiSCGXnLBxQLdR6uuWLVO9Qeof4BuYN9vEagIualFgek",
+	"YRGtS1wSKjV/MeFmbdTe3YUr3PphJVbmMCCHxgV1uGs+UHs9zx65fO3qhvGh5qCJZP0w//fhbp5rlv9W",
+	"ClZriM+Bazl+0q6R5tEuQKdG2q5y13IIdjdks281asQtl8XC+L6c2mSdEmxJSeIlz1J9RaNgjFCj6UrF",
+	"rpTzkuzqbM5T2e4L8MLTF4wxnHAumBv0f1g2O57BpZAf+D3yn89UTZkvPPZS6Tx/QWzShERAWLxqg10l",
+	"kjoggUq8AwpCzdXEXu2ELQBTQJty1oob4c0mSIMWt5F9l+MLKzixVFRZZ9JqS0teSrmISi7ZViRt2ozI",
+	"Wd5KFiwZ8tAZDv7SjWc2n1Ck2p9EIzn40tV9J0sZXrEqqk/4PBqpGQg+5U5yReOEpywcDHmczVx1Ab/I",
+	"KNou4bkpJBDTJaS5GbuJugv2s1s2sK2dkdESvZB7iiEaZOH1s+qba8GGC57FoT7DG6wg3iwMYMBBQ7kl",
+	"c8f2bAghuYHPggGB7Tg19dPIesoXgkDzWHtAzBWJxYQxqcsTyAmbYQT1BJfoiEXJGNrY2dPm0Ujoyjxq",
+	"8VRD1uuK3wUEU5PLksy4kGQn2N7e3iWl2eEgIL2ys8XzOl9Y1pha6UC+cHnCqaQEZq0mGpCjmCZTwhPN",
+	"YLoSqQd1QYdWuwxQiOazs73d14FeOw1cPvSpB778uppIrC8ahCdknqVzrpSFfdyTu2VY9VEWjyL9hxpl",
+	"ABZNbWpJGAtJgv5ZdTHYOKeFKESq39JTxO6igEarD/KdoDO2a+0pRY2ieIWrvJ3P7fAC8KJS19QkaBIx",
+	"lDRkEcUxWvNJyhZpJCVLOvoV1DjI+off+ani+52NXXS96V0ZkCPEmlabaa7+T4kDbSHLHWs4L53JeWaC",
+	"e2Jdi5tcUJwBepfkUqg4gywp5zwUxVpVPBVsai1BXfLn26jlALuOheK7e5cLgnTecOaQxJBCu2+3QTXP",
+	"/XaUPdK2VFPRQBe0hWB1asWvUwnOPDfnHtHhVHth2nuwYnmgH3eTlg24/rD3zgyLnakXu0MtusJsavNR",
+	"QcvyvP1scbaU2n6K9PkYVle0fwZku0iQIl/GAoCSbOdmUfZKRmP0gmJ2HtZfInzBhCljDbVxxAWAn8N6",
+	"IeR//oCYoD4yjzNBbBOQFotgAiVQAsYYE7FudVoOMDCOq/VLFy+qM16xYjHfDfB7VesDXRAEMCGtkLMj",
+	"yF298uJTBD8kNF5gwdSUsU/VqrtbDyQg6zvb5P/c2CM8iZfqdKVkSMVkkyebuQmvAqe5fU5jbgiuMqFO",
+	"VXzU3AHniqvKrZGwkGnGsFYTOMaWPAPr0sKKHIh4QtbrNoagsmMUA4GdMkrAy6k7hnsX3q+heLGpvM7z",
+	"85ykbBjNI5ZIsq40xICo/URjxUNqbNoOqsY4n/BE9ZwX4NX22qBsR0WmimaMiJhrEFBTgV1HwiyZ8dVa",
+	"Hnx18idcRqNIe5ewfEpQOOXFhKYsrAZrbBGoAcWNxh8Crkj+t+oZylrY0RhuN0l/VwBEIRSrgNZiHGpe",
+	"Vj7lM4h5gK0sq2EniYgkZrPpRSnuowGZcXVSQXqV5IRC0WU18ZAulRaPHSS5dgTK0EzdGKDTaqmPIY1Z",
+	"ElKv1ChN3yI7o2kcMSEVZ4joKNbFsSNT0xxwjzbOyy3i2P4BFC5KispFSnbtqRMcbjHqJ/RIgSwdMSb6",
+	"yoF2SdA1Ju8MwXjaJVOLyEN9wxItOg5PZ61SckST6Sbw0khtyylPjqIkUgLm9I9vP3jreye3/x/9pa2r",
+	"AA4xGtYcxtGNLXJVGm1JaAUKS6UkWtiCSh0Jvb301gYcXZBklkF1/dqL+zfII3QePXK88wjuzEe+Ziwy",
+	"rz6iXwUrIV6TSCTVAIQuwau6OeQJ1IQ+RIl5iGZ+86NJhiFRIiSjoZK5+hUTNH+49W/WX2bb57pxTS0n",
+	"D4y4tjHoiMrhZO3mq3WGgpJCdnBuoJSTVzKmzv5krA8MvD2TQ2jnEIWG1p3XI6nNCa6FhQ82tupBmjWY",
+	"yKSiNeHbxeZN+KI74o3tc6yYtKKxOvzwjAT7QAlru49fsimIMD8OYVtKOp0us6MoCQptMmFTPuciIJNo",
+	"uqTTLCDLbK7Bmc7P4xkU2sSC4sVYr7bkGFRt+0Sl4wSL5C4eIZUjgaeEKV1H5nYWjUKjZImBpgANRlQC",
+	"9FxhsPkJFpkKlkIGqN2FdFkZWG55RFeaUp44h1QJEGalgfoOuJyEG5+dI9ev3QY5RoOjoud5K7aruYJ9",
+	"gYuVEEXvzbEFG9CH9JbLHUf9shzEm2vsLDWEwPAamBPtcGSXiu8H8n0GICoEk7vI4fmrF/BSp5WkhU7G",
+	"tCqLJWE+hBFquuvQkGqHxaPi2My/2YMuDvO/D/GUw1YOtWl4AeAHgkmh9D9Ml9A4GjGNEoM428/mqVal",
+	"EXgYx+CtZQBP3cRtzrTz5dJ5HEtf5Asyoml+pwYD5ZjLXX3QKzKt16wxG8FBYlE1yEmq/kWRuOv6soYL",
+	"lhaYbBqdRDWhryPqMzHhqTxEpANoLCUjniUhGbEFSzXOPJTii9CYK5Rmc5Ac5ibgw62DxDJuGJNL2Rij",
+	"yR6s4cBKFSVhCK0VbCS9NUipZD6jkzFIdPI8thV3spqzevZMqcV1VmbJZonhhjbyPesCiG8YDM70c8DE",
+	"t4jkIEYjEVaxtTVUrDqvglVl1vIUjylVTkm1302z/BPBzvbNoJUpHQVj7JPTV6YFvj+Xi1//ylx66c4n",
+	"3uZ/3apcdrqOdSmxEphtW3N9Y6BTxIi5XG7o8KqyWIwRQbkkIPW9MBeRAx101aHuVyl/o17/I2Jx6HM9",
+	"MnUrp0Ib/9APsku0frRlqgc5kDw8RdivlqL4wQ+fjDONPuYIjvOgGmJ6TLu4wrnZRa6hybwB10Jfo8Pp",
+	"lQlzAQYXAX7Oa1N4QUBh+QBcilAjCKHy9yAl7ohh0oAbspk5JHiBMwbVyANjm1L3rbxWtzrfsbPdg2x7",
+	"+9HhkIcM/uUmqh8ryX+UXLbmA9pAj+IB9rdaogWQrDuEvDIsXZPb95T6O2pH9FDkMlPJAy99q7lapSIA",
+	"0x0sWDSeSF9tPA246+EIxURxJCSZsqWw63RJ1DDJ02BjhtSfSn5e8S24ZY4YmbAUL6zmFlW6E24/uYGq",
+	"O08YAYQdiBzVIILQxa4OqTjMh32YMxQWt2DLkp5tXeCfcNl47LQhF9JLHU63B/2P+K3+JRNwsQbjlM5E",
+	"b2WhwmFqAJUWm+vBPNYrdaoJXBShOPGsKTI7qqJI2weKZNNPAi+12k3DcHNIBEdFG1zM2gCP+C0/CGp1",
+	"MR0xSEf8lnYuJlId9yYMAj7t4D/uuMbXouH0isbtcKN5VAEvdS0Ss6t1QSa1D5wiOQ/5cynwakejrBwB",
+	"WjdGM62Dx5CBVwvyeYfT3AW70cV1jtAg/kJHatIrl9cY+G7YhQ0NbBswrxGUxtII0D7UcWwW1aeGVimB",
+	"V/BQgfAl+NvZZMpSnknfKI3oxMsvTZk6s46YsYJASCj6IE3Vgl1dkkOtNhlxtBo6/XJS131qDDqJhlOo",
+	"D6XfH4RljBof0k6h6kAv9se+Zf4Mq/n57S8mngWrW0H1f72bwMtr9tK/sXKA+arVr/gTRj2shiaXCwIh",
+	"evmcJcBDwkbQ5wkLyiX9CodmlIIYEGSdJ+QRPhePQOWxR1RzRbzEhCYhOJLRwA/oFxRh+cE8IGyIjITJ",
+	"BU+nSskINVBJN9Aem2trFca8Rc1U2xdEXtEsD+PIahIQTI9GBnacbqJz5/GoyBIJrYlzmi6cDI7pdkdF",
+	"ZCOHTHuxYANjPjdsotYqyNmixRzcUvIFHw5KqmxdYPlgKVaMz+9oznKl4c5oZK6x/eyvTVXJ8FhxGhy5",
+	"9LjJ1BML9sdcjMiYAzLGlhu24pi5ieJC7zJvl9K27XpmNqYaIiVYhrncwlDQTE/HueyaDX0yjaXXUj4G",
+	"+JS6Klo+mOwIdEVlr0VzEGujkptBOuirRSv5UkKXzlnwVNJ4nwnhxowT6Wgg+ZS5Nwoiq66GpJy/4a/m",
+	"53uQ8nJJZL5AQGssqgTZSyFP4qW7+PGQz30C9/K1qwSfoz2Gx4zQodSJLYh0/sgcSKad4QbxIBIECjPj",
+	"531SJiqLZ8BqNQPDVOsYimXiBfY65TNsWO5onFxdSbfJF9zOIHusvSDpnAqx4GnoSj7rA45uqJO355/k",
+	"S8KV6dVY1H8VDGDvDuhTYXPKrMrU1RudOY3pUDsHKajeoAQtUqWpGGqI7lEUfsR43dZAMMfx+wzEQGLw",
+	"D1jzjiOoNiCgzDq4wwCIQjfiqUa1+vZ1HQjuHZOX2C9NqBU5uOCdT2p7PNqwGqWyAc68zHMjnaEatOik",
+	"RAHP4jP31ndDmvIKbqTHqt5kG+9nvO5SVNtkYkdhiyLkiqBwl0IosslbjEeYxm1KJeTgT03GWTQHO4RX",
+	"OpwYyNqKbUU/Ieun3/r+g7d+9/C/37n//hsbu1gMU6PP0CThGNBFIunems7K7C1JIGqsX8Dv+lZQvqzr",
+	"Nhfv2PVKVo12aAxymKBZazbzFHeH7ed97Bebnf3rfarxdXDQYrGDo2w0cqVd3Cj5S6E8Nrypi91ocwxG",
+	"Amofa0PBG3tbNIYcnBEleUX0u4pl1JGoFoXetW1CZnZEO5Q6s9nG6sVmtgYg53q1xNKalko4W5upRKSg",
+	"kA0NEsXs0u7wy3M1zqbLp9t+Wv6scUQrosZppm7FjSO6I+jD5KcLIqZZE4rcJwQMlw+6lSJnBYfD+ffA",
+	"husPxjYvTqkOB0QbfJvm5Ub0toYy7PvPvrQCBp0HDg73fgMSnL1UHbDgGrHdzg6qVmMcP5polx3csCTN",
+	"kGv2Tuu5m/2KjTp/iH4s7PCfmqYD21oJzqCUIxQJydPlQSIkXWJ2sKUSqTc0husE64vrEOIIc5n0xCET",
+	"4SCJIyEFRlYDfEwmSZZAus+hNjYOzER0noLcwqyxgyRlEFshIB66HJVtJqRGCDXqIkkigZGD56ChWaqZ",
+	"ndPQT1F7nk4r5Mcw1/WTO384uXv35O6bp9974/S7tzd2dQaaEXUG+EUgCSd8kTstQPxquyAasxW9LhtU",
+	"XQj9NL4NpkhykBTp9LkkL0ZtEjGXsHR5oFEeJAwDyAOLgtyabsdfY2y2yDs1voQZGn8OkgizMwsbOSqw",
+	"MFjjQUAyRUNmUlv4cHqQrB+a/An44VDn2kPCzYixcEOxDIYYl6cFgfa7B4kpsK3BHzTyJh9Z0cL6+j1K",
+	"mXESzOiUafaNZM7lSjYyjX4UpQKi7rfI5aJXc1k4YrjQ6mvB4hGsD8pXDMNw8AUq7WpBAUxtDxyOB0mN",
+	"3zGTclHAxCDL91PxHfk6rrCLktZflLHqgrtnXwh6fem41Lfbu6ybRN0JiFylzvVuGNz9099qV5PKfS1m",
+	"qQbuLyqmaxamcayTGyOBexw5cH17F2PgN7ZWSGBovt6gZ3TK5ro4HWg4cJkRNGaIEp1gZd733jp9/Ven",
+	"P/7V6ft/v7FLDgXDG86h0ZL0LKJxBlJatNSzh3+oqQY6wP+IxXxBvspSvkU2d5w3K1IRAZumqMXhxl4O",
+	"KtKyR8g6etPNC6Yfq+JmG503d9oudJW8RJ6IbAZ/AculOpdnztIhlKXa2YYIrCfI+kd/+JcH93708Fd/",
+	"8fAvvr4Bd/gR52GXeODqjbE8hH1YnMgs9ZLgi0Uesg4IxWylTXy6iX/wzGPrKF1BK3cIMOUr/sV4Mgxm",
+	"LfWUH0AxlyZD2dlN9+gr5waw76w9xE9Fq/NdZBv0uHOIbbZ0/8+0xJceR3SsL7EVo22a8tTD+9d1KCF6",
+	"xrnO5ME/reVO8oqJE6XruHJasqLaQEiXyD5KSKqmtjwVwUBVMWUpG18YzFk6UH1bbxaDKopb97FoUb87",
+	"GiILGh41D6f59sM95lageYcLTNkNgCMtE9MOKTd1pbF1+6qDK1mbkIfsgc1GTh6sFf88t2yPc0v36J8F",
+	"Ua5GVTdYZ67aQddpJAwKOiMzDhH4FwT56Ou/Pv3m9x7+8P0H//QrD8D1Kh66thp+51WzzxG/g88B7mKo",
+	"Y/EAt0UjC63ncVu4OTY6FRs3va5UoC9YsWZtY2WfDjV6Wmdl2jhyw2fOeXtZ0s7zKIhRq49bb9680aPA",
+	"HA622nq1LcsZVObRAPdNiSZWWZAWB2ZtwT7Lgol96x12mNHZtZK2Cnqfrm7iYEzLQhqmFIq2FBlUzUlN",
+	"1zJ5eUGXn2LcqsHwrmjsPEuHLA8CLmfw4XIrSWied0FG0Jp66Tq9Qhztuh7Jbh5AeUGQBU/lxHVxOufQ",
+	"WQNNXk2lFDJKEATKUARiVx1k6RMtU4nMhc5dPHgdt99ZA54dqQhwwA3VJTzNy4j05K/iTth+cOuTcaVS",
+	"6R3ZqxbYVr0wGNZWGj7PECIZx7WrUQoBxKgLx/tZeR/vIyO0tkBShQ4Mz/mb7HwK/Nw/FPw6Wpia8mJy",
+	"05L7pAlpFC8HIZvRUtna4n4R0qUY8NFgqO5rddqB59usDjbToHdZzSpR7Dv+oqKEdB+87mQwoUnvFHbc",
+	"Wtxg4RnwQjkpp4n0DDmgIyaXA7BM9YwjblWiJE3HTPZ1u1fVJ0OtwOKQgvLFAtUd6iWWqTJIZer5aFuu",
+	"PjVGPgfVpL45zrmMrrdkg7sacE8vXib5IC8y5rjz4XFQFAlGF5C+ABIqCKwgMUV9XcireRXldfu2uOEJ",
+	"NAS02ZxSdZgRPpIaQUlXP0QrMCSXxlRIHemIuRC3pMmmSlPwRuaS9vNlSfvo44+1mrWR49wje4ouQbYj",
+	"v6LNkwqC3+gh5n0/2rvvCv809k2PWUrH6qpq+rv4RFOH7Qmk9pqU6RBUeNViJzfHSpaYA6QHl6bmuyYK",
+	"YHStAXoq8Opi9ZdGtpqzVKgeidpUEACeUijItq3N9pGsUqqn1bYyVA8VstR1ho6ZZ35fBm8hQFGKSCkM",
+	"qJGrZgA5mSYJz5IhIuQgq4eBC5KJLxJwAnqy3vN2fFHEOsTPVIqmkgzpjKEjxxzPiH2fN+Urezabx6yv",
+	"XWilgtKRMJE2ZbSLEZ5A7BZ6WAsrofOSZl4bUDlQOps7Bi5/qzFrqHuYeS+7D/KVz+BTy92oVpvtxCxW",
+	"/DOXA7fh/CUDsiTJgml0WYwnWP/o1z//+PV3Ntzct1qx6aLsTTttruO7+VcDP4KEMW/04jXcku1WL8OE",
+	"xX4zHWrA+QKKJd8o7qSuvnnxEXZlhhk4i9zmFY3svROURlvbDpXyszlEvuESvyD8s5SGzJWMRWd07NPd",
+	"OVT+8hULj71XkVrZrtjopKa7vG3/iFe5cH+CYsgBjJcQ8+IuxHvoA2Me0yEDVFkNMcoXAWzPhQH81IeK",
+	"5UF1y++6ZDoXv8hn5xUpYlF2Phns2F6IsStLNUv+9OmwrsS4BIRHLviRJa0Tqba9x/m2b5+hFhFN1/Im",
+	"xB8ttpSWZyJMQW3JEpeW8imbzwNDiSYCnsMtFXTOz9pyjsNAmJXzM1tCNDW0icDtNgR9qShDkZhfMeU9",
+	"fqmflbbBVGbtSCdM/Xt//eBv//Lju/9y+u03A4IRmPfvvfPRW/8QkI9+/XPECw7Ix6+/8/Frt+/f+83J",
+	"7fce/vT3D779TkBOv/WD0299/8E3//Ppt38ZkNP3fvTgrdfu33vnwV/+RXCQ3P/Xnzx872cPfvxXH//w",
+	"26dvfv3kztsBuf/+m6ff+cbJ7V+f3P7BR//67sev3SbrgknjxbVLFpzc/snJ7ffu/+H7ZfRLXYpkMIvQ",
+	"CAP495ijB2mMA8V8pcOzcMZniYbc0QdslgxjGs20QwSQmQcoaJSUkZPSnbHY2EjR/SFNVqg486KnDgxq",
+	"pwaXgcQMwyZNQ25p0IQVk+Z3ui670At0opvxc5bSrc/JUfR4ewpwWDg5vGCSxgADtNXqVEBeyWiqZF2i",
+	"MaCRPzB4G9SrAAL84SFwkl1Qxhj1ikbyM4dC1mgZAqYYL0jSUtW9Bv1Os7CzIRtqoi5rANmNrCOGrRIw",
+	"1mxzXxC6UEKHoHGGyZybAd9Qwc9D4jqba/ChCrjVcmBliPjSQSE3xRVpiq0DrrJkyS6hamNRIcmjWq3E",
+	"4H1KJEvkxERWYcSpDtFzK5t2EcIeiAN6OD7POIzIc7JP8lpyKx77VkWxkgaQD8oGxDRjCQridsmQPVoO",
+	"CjXRs1pNF1zzqYdyXSzVuUZo8AvNp13GbzA1zqTAVKHPEQ2lIE1gc7VzTxRl4s4l9bnNXOEu2VqlK5RB",
+	"7ZI2ra47bXJ9TqVk6nRa+48vX978D3Tzq9ubT94s/rk1ODjYvPm5P3GZNLTQcWSXhMwoEjlAkZLm4B9Q",
+	"MmmPUMQ6Aih0yCuw6gVBRjMkRlDwGIV5yTf/VJ7wTGWwefNPvYP3aQ0mfqfBH7yrhZN5FS2qGsjerSP4",
+	"Pd+t0VQt8EZyZcwWD4Ct8UiKCV9gADsYx6FEt3V49UBKOgaNbsiiuWyk6oynDEHYc8pCQUs0XLvPgLYQ",
+	"kQKEj4YhGsKhRFP7xa5l8fNIcnvxieBkRNMzwI9bOL7OG6Jzr+OqeLEGzsR8q/KXlx18ruezJ5p3wpg8",
+	"J3TJKopPabVMEWpvnrhzFSfR/Iqu9+VK657NabIcTKAe2rK79d80+RQerrVMwUwO+Gjkq1Dz8J9/enLn",
+	"9oMf3jl98w8B+eIXd59/nkQJ+RKd02TXOHWLpApwtUVY8cX4mcDbapVBcwoPPa2BgFgzZ+WhFK2V8+wo",
+	"joZEf0DSDJKD+AzLtm25ywzZ1dLrervt3LBruS2wU7viG8L2+HuCwZUWqdwdEE51U5pFEf6zZDTNsxkT",
+	"QNpWa5pJDLJWs+2OndG88pWxGi5wZL3g2nl9kAyyRF3FDXmCx/6CsWlIlwHZzxK1aHlBp2pivq3c54bX",
+	"z9tm18+35uVbteFLIy943T33oL7H6gta49S2nbzapfx89npBwkvb2z22PmxzXRNr57Hd7e2K+vVY6x6z",
+	"gbXbt0l31vs3zi8+ZniKSnbFFFGsWWuZz5qg61Hugf6stKgwywNpTPKRDmDAP8XkiANIf6diWU3V83Vv",
+	"blLr2n8OLekL4OPHJO2AWAna9UI9vvrjYJFzlB/nkiyZNCUKQ6Wh1tGUfae1JoGZlVWz23Rozcq3ijd4",
+	"3yAqrMS6U5/Nw3ffP/2rvzq5+4eH3/v16Y9/q/fa/Xv3Tm6/d/rG6zubT27uVONrO+Qb6w4vOhYmi+IQ",
+	"4y9CknI+c7Vej6twKtan9+6cvv3+w3fff/CT7+iRn75z9/4f/ubhu789ffv9FcatN1In2DQvLptXA60p",
+	"8lg8tyjeBrfPB3/7lyuMHArsdok1xhK9nkjjz5MwGkdSBGSynE9YQvgcWWyX7Gxvb25vbz9WG1tPPefF",
+	"AoHh0uf1qj34ye/uv//fPr77L+2Ne3JQrUkFZVE61MWTzBbwbaqZs1qUVXvcYXyu1QWoC8+YSiakKUVq",
+	"lfAlKRg5WahhszAqMJL6d7go2DbnKBloBVBJjUwORjwdmCEU5QOwIM6Rrr0yQfsMGr2MdNEGvpsdbl2V",
+	"KZ4pGYsdu2FAMC9aEwheMvyBLrOA8DhUNKwra43FB7Wb7eljD2hbM24ydO1a0kgUrjxTAXVna0sXmSDr",
+	"p6998/Rbf+OJILIqdTSWCnXWk5z3DPZpj72x3snSuN0mYLnaNYGKKeU+s7ViJoGjzEWpx9LEchZp2qLn",
+	"4GrOd/v/sgWy9ic8ldei1crtjExOgbtcJo3jJdG+x0omlTsOZvuTTPnAwTppsDLe8BENx6x/xZuQ+Qv5",
+	"GgPzBQB7YgFJ2VBtFn2kGxRnmnTxts2jpKqAPN7P+48zxJactJN0NPLic+f0qatHzcjdM5Zkwpu0FQnE",
+	"vp7RJQm5McqMYs7R0KAxU7DUftm4UKkAB/cgSRd0CXefLDFl3nQWvjr4aBLqRIzCeaWbBm1gViKND0e7",
+	"B164BlLXOABpLtpSTDpRElFtZ3/fnjUsQw+UMLmR3p4FxuwRV2BTUQevZ2KRdWBWFPFvv/3gr3+3a1eL",
+	"NnVWj1jMk7EgkkO8N+4EA8NFyTjl2RyDHQADDbDKeGLOfqdtq6UwrBNi2hTjtXFhdy2sLQCwVVy4/+xL",
+	"UIXPKiEGUI6iDG/bZkXuGGRVLEXDKnpwEJpUUxO+kntXK+g7WgUF7Bk8q82chdTRARONADQLzM6kQt2c",
+	"TRVBsn5y9+cnd//ryd03P779zY8+uEdO33v9wWu/uP/Hf91wEiqvs9aQ1qkpDrkyumBCnhmBagMu2jga",
+	"SX03EWS9U+2+jdyaiSXyBFn3lPLb8Mx4i1yjwykRLAmFqeImMLUgSuxab91rmuT1Dx2SR82xTqprWIiQ",
+	"pkxNLlRXNI01FUdzt2fqE4rmt2VMUzh/92INjspQ+pX8XHVyqWdntkTlD/lsxpLQV5TqiN9i5c7yT0SA",
+	"IoqlWkyV4EF1ziQZ6dqNHTmhUtjNQdHG+0EnwIoSUIUr8N5S8Gt+JRN8byLnbQpqbrU3eYNA83m8SweT",
+	"65II58aMyuGECfu0iURh4vNF6LSEQ3Tkdo3v4PWVYltdBHsmrs7cUU46ptGx9/UdEzO+9Y25wYkcZvM4",
+	"GlLJhBd8A5RUH2jSwn1bN1iWoyhmZMLjUHQwfEJrVpel0QX5nN3U4q4Ksa2l/+cpn0XaQotmVk9SmZ0a",
+	"Xm5IZwd78PqMB77AwidCRnFMjtQJdcw8GFy9gAcxFqUBd9Ddx8RZaNhKfCqwOHMyLZncLePSqTfmmSRK",
+	"1QY4Pp5A2T8Wj8oJtNodiW5XuzCgf3QDNUeff7WoBAhhO0COoyWhZM4SsB5DfwFZTJYF5iqOAUoCwhS1",
+	"HR21mM6SGLjtizwOXSI45rLPAcmH0+e47HWtsLL3XWunFZMjbUX3xHdY+UV9+Bn+gdxZR6DcRcRIILTh",
+	"RHWVU53tFSFTCHZZnNN8ONUIsQBIix6hFttBb43aSuK3SoHbCf3aEJrD31txtwUz6vX1yiBfgdgVJBEx",
+	"V2KkzWcnKEwAfR/DYpNwMQinufjIp/6ZS51+W6vTCn3qO63D7mGveMzWOJHcbA2QvwBrCyG9GNvY4ZbQ",
+	"Y3uqsfh2Z8OOtHiyZS+ehzXY2tmu0i5UDGbc5ch6Xt1Kc/BrGslddV/UcaQaOMetjIJ5F7jWpeMJsIEc",
+	"wvNDDFpSGxH1XQCQOBTslcM8UmcON12e4mKa70pXEU3QTgvcYJHGIVs08a4OnJ+O0LEskQMokhv5CrkX",
+	"ZzhquTq9GO9flfO8Wx20/jGrqSc76suTpaVoAK4BGAhGPIWbqVFud8nBWiGMDtY0uLWuKkrApk1GbAF2",
+	"MqrFDudTsUrF6qKUP4pYqhPacwELpVhzuVuAj8AsOmjuVhlMDCA0QYV5AHt5Xb1McV6b9TNPEswVu2ZN",
+	"oOWmca6x2U1HcqFC6xp7moHXBWM2MPgFfBV0oQ1fhVvZF3Oqxk2y7UgoqOQl/rWYDtnZyF+m1LauvqCG",
+	"4FGU2oUXlJPWOknZgYZbE+7KOhAcFONCeyvupx2EWg/0OjdfvKDPBYhzjyz9FMaibmC7lljB2pCWxhWY",
+	"nNXimmbrbEql8yTlnyWDoGdV5CYUtE4qjCX3fMlSTcxcu314mXlFZCwNnjTofUvIlcp5UVOlQBbUaqlS",
+	"L6zCVf1KLFTFanmkTkJoWDaX0pBIOnSv/ipwOzGj4UA99IKdwdw0QM4rPjdTi5dslsUymvsEvZhmzihS",
+	"vxuyHQ6vf3W7qspeQcYzPF6mV5U4tQkH+YrpeVaAV6xxNjHCauHKOavU4KnMFVN79kpocLvauQAxdAGB",
+	"wL6AjOitarixMw6wzlAO7K9CyCu5KznmEtHYHBR5wHpf4LUaq+rNBlECfTHdV6wuU2f5swzCbA5v0UlB",
+	"jng2nkgj0dRxqrmmUvIEwsqW2hgFJZy6mwGxEmYJdaUeu+6ORqxwRBObn4dObERnW+qpF6fRtFC4nxyJ",
+	"uqL88PygJ4Ul+rvN0yO4INCiGKRzpkXoVY3DribGUIlOJZ7ES9SR1VdRMt7YhRrUcDvH28Ghun/BtVtd",
+	"GQ6SOY9jtbnHTKINR90RF2kkpbr/gZkKAiBQ+4ojIVloMvXs0mzF1roRzdi+s5zMUzo0E4wDRMRc7hI6",
+	"I+un77x5+tY79+/9ZiMgOxc3dy4FZOfS5s7jAdl5fHPniYDsPLF5cTsgO09uXtyxK+MmlYBTpcPM1oI1",
+	"aET9V7Wi/quaUf9V7aj/qoacsTTlEMwaR/HhMEvTnsf33Gj+HdDLPomQ2ZYz1DhJ7bmZQbsYskQiqLbY",
+	"tzp4HlXbPyrWUedsZ7tf9dGGiE1HV/2mdjb+qB8fIZtzCbCbLJEp07HnD//4Lw/f/e3JnX84ufubk7t/",
+	"cXLnH0/ufnBy981OeQm+yO+C88hHH9xDoJyAVFkQQHRuvwvPcl7UP56+9/b9998ICPIluX/vndMf/+rB",
+	"27cfvPmHkzvfCPBSj5g68H3OrwSBdKwfWah/wzY/6aDyLnHIFmEvbfeLbaxHFDs3XStHemus+rzvBYiT",
+	"ywMf5NABUQrF1PBh3wAQ+MhvjS579J2eecGnHOrT0jhlNFwGJEx5BbrEEwNQMRKwBYbjd3Lvr+DXN8tx",
+	"3e1Va4pvg1SArlFNtPOrCaNpvBxkgoWDbO7OOVMnfeea7DMaJTqLrItnxRvgU0X3ckTaI0n0dPUw7SHU",
+	"Zte6JCtdwYpFMzJmSWcUKs8IOqYLuhasfYXOaTLnwo0gma9tffvBI7KzswlZSnn6hbFdQPARZjA1l658",
+	"svhfa6lOH/es0pi1wJW9q7SwXazdpuMxdQ6MJmh7ZQcvi5QYw7Po6gS4YSyj/cNMvcYQdUMblLPBXDi9",
+	"zI2kbtWfFIjUO6MhMwEfeHPWhXnn85TfimZgsHO7UUw4kweHyH13N3nMmHMP980cv1tykh/k6zu7BcRA",
+	"SJce87kxhPktTy20cgY37yNiHribU6pz4GkCJ8EFYSjossg2pSAbcH97yDiAdugkLy+WGKbOHoEJEwOe",
+	"aOPVlVBuncuMxgUzDHO8w5qHEVhDcelLBMWgF8AFFEQaDFsDaQ9u4NLpv8IoC9PJpTbR0iPtvXXVm+Fn",
+	"L32+1c7gaeOlJNcnrxWJcOcobtitIZvnJopK3ulIR7OXdbhyfmYktMKNCratVvM0V6d75/Z13Q9FLp01",
+	"Exclv0yPHaJ65rMNNyXYSyp8ZTcX9Ji546er9UD0iwEOwcpqx9Z9UzgnDWMtaFQygrUxS1gaDZ3qhhd8",
+	"4sUkXtaAZXKUg0iA4aWGb+C9mM7orUGxDiWjaJtFVH2aRwH0rL00y/O8tUV27QisDEFltvDrrs7P0VHV",
+	"WHB9QeNpgPApUFUfQki5ZHtERMk4ZljzDD8Bj1I0nIJtq4SYCa+uBbr3m+4a5Tytgm4/2epocjLWtZSP",
+	"UyZc57xOk/dTqr575qV8NzuirGFfYbBHj6KY8H4+cFeNnrNvR5h9YEAIzRCd25MdTTifGiujw9cuJZvN",
+	"pWf2KxVVTUKoreT1r5sXCJbQHvFU585zLDlCZfHKAuJx4GpO1sGjI8iEHjMwc244rweeIAvb8a6uwwP8",
+	"/UxlM6iQA6jt69aIIdgK6Xv2+qfdqz3o4OqK3SdktIPlE9JHLPpYZpmcU1rrjFaY7hycI1U2/qxDh/R4",
+	"ntZs6oDIS9SKhp7qLTl9e7qPO3PmPGXHEc/EQLBhyuQAIoYckPU65DblmBYT6NCivEwDfq7hLGI6ZKFO",
+	"jRDROBEHyRETUcj0nWkBJ8j6xUsE6mNv7Bmrp4UphFd/0x96S7qJFRyKB9ooGoNyh+/sos/HJP8lQkfo",
+	"yby4slIC1RBY6E0HRboppTq65elU0jTHuCiPIFC3SskUneBvQeicpu6e+jv8g7VOKA+wlRGdwXBjmfWq",
+	"s2x16le4fhW1z9oXuSpTknr+beJOYOKQyGk7wGgck6NMYmzWlrZcBmQxiZTqIxAmFjgEg2vpTJ0tgjHQ",
+	"dqw4YrHhzF4Habxl1VXAH+ygIfzliA6nRW1e/A3iSfO/ENiq+JOW/oSs39K3BsgZ/y6q/ZZ/GQC4s7CH",
+	"wpPBhIO5X5dEtMePhIoBChj/zTOZ/9uYfjERfsYSuWUfK/mP+VUn9yPYfehfWqoMVcQd7tGBb+c/ry7r",
+	"FK30pe2nr/RxiCidks9FcyS33k/leImeDg3VRodNc36HYX74rBgwgFIuU7r6vmpZ64Pz6FnmrG5CLl+7",
+	"SqZsaUSeElXkUPApH3z42i8Pg1y6Vss+INxcUqQBq0WAycAyMJoiogwObyLlHAGuUkljC93Cn1ZM8N0L",
+	"am/D6wHR5Seuvbh/gzyCjx/RD7eI3t6ExoKThDHMO/v3m1f2rz+zeYNPWUImjIZoro1Ub0POp1EeTbW7",
+	"BrPGZouRa9KhTlYC5qgY+tRTiPcXFzwj5nNx7sPV7dXH+yrUqB05ACHACbV++tpbp+///QZYVexVzeJR",
+	"FMdQ5klbu7cIZKgoRonh1CNiwudQLPAgifk4EjIaCsIziWiXUPg5zAOCAlMNmSRcQn78+unrv/jonX++",
+	"//6bp+/9F0z9N4bbgwSvQ2hHThkNUeIH+g6rTUFgZC6XahFbB8lB8rnPXc7khCUy0uA4n/sc2VejOVS/",
+	"8zT6Kvy8S74ADEoQXmDKlogucFhgjOt9cZCUuX6srilLnm2Ry7BtCgiN0mYg62qC9/6wsWsHlSx5dpCo",
+	"MwnC/jGeJdI5n0U2Pc6dJmC9tLPsTdlJyEk6SI4jER3FjHz42rtKl0OVSJBL25cCwm7RoYyXJI6mjAg+",
+	"YzgA6CnkTEBMMLsVCanJ9rS68IjPfQ4s9oeAqo4UfGSO+PZ/+hXBk0Oyfv2ZK+TJS499fgNJdajY7jAg",
+	"hzKSMTsMDpJDXCP1W8gkjWL1L314DaLwUM0uAOkRJcc0jkISKZUjIIdw6RK75OWvAXZ9cJDo3O1Xbx7C",
+	"Ma6mgEaQIxoSeGmLPI/vYKizQR1mAtNuooQ8nYzjSEwOElAMljxD9jy8PFRH2+ZzGkBil7DkUK0qqLyK",
+	"2dQ65JV/8ugjxfQmLhfIeZQyOtUZlSDLQR0BfRp8XixEe7OQOoVNRAkT4iBBUOL1/WdfUkuOEHhBjkA3",
+	"nHC1WQJTc0hsBEQgk2nlV4kBcZAgQWaRkHTK9GpeZzKNmFDcj8n5IIDUC2rvkMOrIZvNuWTJcLn5LFse",
+	"alFD1mmyJFkSvZKxgwSPRJLNFXNffOwxRYOUDiVsTwjPoOSll64+tbEFWwz5S2eaqq1httJBAj8d8XCp",
+	"E7Dg2rEU1t1BT0lRSe15PiJ0CMstF9GQFSmsB0nestkg0C6UnIPaQfjw0sWLezprwLqgIBOSSKjJqQVK",
+	"swQrEZOUyXRpRdNHErfhWEm8S9tPkmikLRulLw8SjBzb2SZiizzLlsiGENitmjHXpi3yItbMQ1mFfjEl",
+	"+ZHYZK42tNnqsNCG9/INn5/EQBK90ErxULtWV947/Bo5AM3gYG2XvLy1tXUzIAf2vVf9frC2tbV1sEZe",
+	"PVTbgyqZehQzLXn3MIwuj6HTAXO5/wwT2vBCeWg1fAjjzOJ46yA5NDcOKDd7mNdv0eq5urKh+lnUo01Q",
+	"Isw5FNzVk9OhfcQcCfocEfmJMYMAiM99jnwZRFGlWzlhgin5nepbgCjYjHzODif83K42oUo2U+RQfSCs",
+	"d4TGqpgKeZDoYEGQC/BqHj0IXD3jEMHMgVhMCTk1Ttye2PFBgrtbnaGHFijd4Ra5RsdMS9QSVXPkSU3e",
+	"AEoN46mk8w2tdrBLWMFIemMhgcxkXfWGDenk8Bi3tvHYV+i5sQvCU3GDOV1MGGVOGlxQgOhRG8ny37At",
+	"YhJb1B6awqWHTPgCWHtGkyU2wgSZ0PmcJXr3qi4Vz8EpZ+hu2OeITaIkxInhRAHjXRwkuCKq/1R/GeYJ",
+	"l1CFAaI7LRMG9K1PYhrCwk/UxIZ8NlNTC3cVCa9xIccp2/93z5mxXBAETCh4jkNVEq1JQ+yWkmI8UVRW",
+	"lEq5ZLlkoTAKnXeEQEXqngCfF59qeaNOCxRVpgYhSDwaknVKlAZif2MSD5UgOKKCkZAZcXuQjBiALkst",
+	"VGIu8ExQnW/sqU/3/91zihZ6NZSkgkNHEorhrDQJDxIUZAyQ4ZBGuJW2yGW9SDO6RMR9kFdkHezAczjZ",
+	"1Opt7B0kSs1Y4tbTmASapGXGuZxvdjVrw2qaEAcJoMhrmsKyR5gdU63lFwky5GmKQDQoYa7wxBg5gJrW",
+	"iSmy4ZAJMcpi8mdP3zCSI9+/CTl8+gYdqx13kITRWA1XLzy+ioeiIjSsrdqLV0ebL/CEbT5P5XCi9SDk",
+	"cs2aB0nZvJWbOczGO3x0+5LaR+R5HkajiIWHdm4QD5dGcg75HI9/1FJngAFO4mgWSUQ6UDqhGvChmrbS",
+	"0FDIggJnNHf1s5G56t8LvKLCvw1xDxUDmjNZjUNA1xpIUGsnMLmNLfK0Wml1Q8a8O5TJWaJOucNbm+pe",
+	"somfH2p1CpoC2cARlA7tPfoaorod0liJx71cHVA/6kP70S1r+uq0PUggO4/t6Xhv2JUl1XkHNWaakCyZ",
+	"JnyRqO+NUkWlJiGyiZqMaR1USkqOshT5QKsawuCf4DnLaLg8SFJAaz9iS478YS14JMili0/qc0ApccvN",
+	"y5gyHiVEsCFPQrGFDHqQVFgSlctQsYneTFefvvEMUaN+Tg3a6HigNgsSpnQkDxJQIkkkd8lh/uYm/P8h",
+	"WccmUyE3AvvxdRO3doiyoPRIMPWlHuv/x977P0dyVPmi/0qG7otQ96P0ZTRjY6Rw3JDni5nFzChGY7z7",
+	"KJ4q1ZWtLlSd2VRWq6c94QjPTAzYYC/sxcCywHuwC1wv3GUh4C6+xhd+uP+JZWk8P91/4UWeczKrqruq",
+	"uyV1t2Se/YtHUndlVubJk+fr55PraKapRZDbjwUe1brxLe3ffBk56DbjBYERFQ0zi1u1tl64PqAAxHhX",
+	"yQEYWLA4HkvVnmOe6APYQ8+OAWoNh3ZmMxmIeUUwsMzB3y7Rx5ZuhsEG+1oXlTpz7gXX+4NeI9/FI0pi",
+	"QcOVRDus33j46CeHjz44fPiXw0e/ruM5zjmCRi47QnViDFGDGZf6MqCYCHmxkFhzBkFPJSGrBWWxk8DG",
+	"UbVI6ZYIcrGQgGHkYZ19Pk07t2Xc99g2b4vtKBXPb6dJ1Eg9ti0aXXNTmO1opWlH15d9iQsYrPBOtHJw",
+	"KcgdfYuPEBKVMIQhjD0M+xeiUsjeyD2hBn5HYDRy8U8rpL/qXuaEuOF8WaQOA8/Ls8feY1HmDjEq1LIn",
+	"3WM8CyiI0JcQBzMmLKxJwWNxwbQNsvrIxqQXI2RCI6Ow7IvGPHOQoQFcEfn4T4CHgwSjq8EPBZRW3jCa",
+	"xZg5eFZIU66jNjdmdgCcWKjcN1gAoav87yoUPrx9pvM3WKB60qgf800LlKs6Ihe+SoSDVnDXV/608m4Y",
+	"pSxWew64M/8+1FkTpbGNaJk1XPAWzCHGcNWl5dXlVZvq551oYX3h8vLq8mUoyUlbEN+0QkDOM1JEiyow",
+	"S+dawb2g9xEjwvhcENkCb1809qFq1XwWW26N8wLxCl+Sb05eg/XYQcaAjhLjZprVeq2c8mmoOBYN80zd",
+	"YkYoXYWiWXV0s1uqx9rdRgtohXJ6KxHMqISH/+Pw0RvH3/ze0Tf+ZzaKEUdfQpGbVFnHkZdVQBoznqmE",
+	"Xb19jY5H9KpgjZhrQuzoQ2yg7qHeCoe6l8CdoF9rFskM16vAihQDw5gvO1Fjv9uhmsxUhdzo2nwNfqOb",
+	"Lqlmcz3bCkv4QXFmX9JHLPKsbdPHR5M7DcCTyFdBETYRG22bCF8WwgGcURTLfgGDAiIOUQCdprgZLqwv",
+	"GKf6qpUkbyERuqPMoTXitLa6artZqW8qHyv7KkGTYCBoPBEPjAHJA4jXlsEqknR5ZmGQe/o1b+Hy6pWq",
+	"h7vZrtxSqTUTc/Wt479nCS0hl9Btt3nSz2BptecEz8vLB1wzsDd2cwlMIbsE4Rxh3dmezpXaQY1Lwfwj",
+	"ctAwq475ipmMPeXGZVrSucZ8OurFXXxRpJ9Xcega+Ge4kYVxSnbyLkIZw9+Xp7AXr5CpkZD3iEoYGSsA",
+	"ozmm4ENOiUSWvBqNLMmaiYAknt0Nu9IT7AVAfA+v+FZ3eMXB3nlBhf0ZLnaWFkuTrnjtgmy062yWqodB",
+	"pWls/bbILM15bX/ZGbQ2QuXxM1rtpv0QVM/ytkjhbv5y+atnH1kB22vhNW/sBxuW42HsJymYtR3JhoDP",
+	"Q07ta13spbMpNVsWNZk40PtloL2lZaq5sKVUXdkwmwStjtYJzZWrlk3K1mVBbK0wt8mAJCadVFn57Kj5",
+	"4OdPPqGvzPCA0o5UXambGEtUTff+gwQ253O5mvkOpklzZ9MdthHKOfsM8UgNH8mrsHG0RCc+kzknCRLM",
+	"X5mNeqfpUfvzJOr90rTHrtLsdoN6XNtkzDRU+iadQIjC0hBZ81IhVz6pTOSEoURnr9ynf+1I9doo+ykT",
+	"lVkf2DFLfl7n8kWR5ncFTya6FA5CIlcPdfrzWjyJoHWNc5sp3WzHFgZPxKS31TWKtdzC3mxQxGTHDZLf",
+	"QUoD3XVHsg1OpHX7AGeegh52dTCa6hIWgf1msMxuU5ov5w20uMZiSxHSEkJuJmW1wP0IwQm7vkEdEvq4",
+	"6K5KznOoWVhLUcwCr36Oad6HyHqv1V/H6s3iPCiAU+YHvgwmQ/4QzEzd2a7y+ZqzE+o7Du6/M2On4sJc",
+	"pdDY0OEiKyQTCRASPQPNt4JCBHV753b+VFk79aZk2elxC7QrILnJAif8wXqOpkkqSASKxJcOTssWnkTp",
+	"MruK38JyB/cI93QLlkupqGVfwqHN9iF/YG3+sXjWys4QjjpVm+Ov8DDAIs3vMADFTmWMFONO+ClIaISi",
+	"GUmjaikE5WWhTks1Xub74Shn3LGJamdxrJKS2YqdhJlNY+P+zjjhjrIImbaevPmveTvNxtZH2QLZZ0r2",
+	"aeW+WfPXcJ9iUdaPT8FQok+GqKsRUCUhaQziCnCiGxYUFNFHaObQ/sFda0Uswj2sOi1u6jUYnJZ6aFev",
+	"lJkRRH9y9nXGR+EBofEnWt/cwg6pnuJkYSeBaKxJ+Kk4ElW6Ba/cvHX3+p2lGy/93fU7gfOMi3cEYTOe",
+	"7nYATLtKk2zTvjnW6zbjvkg81lDdjpLGLNK83aFaN6Lp6nQBNh/LkXxpG6upRoFaZ+0RhtCtXmcB5HgC",
+	"V//IGl2dqrZIFrUvA3CRsU+WUoxGO9SkYoIncSQS+73sdlESWOMiozRSlas2IhxHQnVUSUbyhnTBoGjq",
+	"np0o9oPvKRViTY5gqWJBO5I7qYIUZV/AOgBobi3l91gkG3E3BK2FSrQpoJYg9GUYaYDK1XVkMKAhbIrQ",
+	"VncGaRLt7YlkR+93A1/WAoCwjKSGX9SXWQDpoB1z3ihzhr+ApHfAalCJiglroT1fwpR0dCDqjO4S2UcN",
+	"yjK9ZDaYih0gxGdF2EwAxl3HYgNINGFET9qihX6GFr1hm4LphJuD70tKpuD3KDOC5x3pm3LZEarmeQWh",
+	"6qXAedEOtkRs0TqzWVt0xwLORUvFrjKUaAN9ebflKOMcgRcWg+Qp4NyGFAjluGbcl47KqsAFiCRvOl/X",
+	"hWNC7U+stCi187e6aU6tzcLGNw8/QURjdcpDj74JyYvFTkDQ1tONqUw4gylGVDDQhagQWJ3nbo7T3NLl",
+	"13PWX14Z/75tW7svXvS7Gk6BkAXwonBAakJ7UOfHl7Qwz01FuO5q/Z+3Prrn+uW8XJ9cgIdO3OvE0MZP",
+	"PYQTBuAnsgAL5Hl5QJS10YiJ3oJO+1B70FRJe8zKQHlCxoZz7jH80mn9NUTxYTfHx/BtXfiFieDnkFVO",
+	"k1NVVdBquhV1llJlm0SgFtzsUQy8ALVmN46XelGYthBfDbPxsUhTQD9SvmzxuImf8PL2lTGiPkvfqVNT",
+	"EnaskBRF2CzBoVUGa6Ad+NmVz+ZhmYyxmH+yIsaT7COeMT/kXtrSeew0zTpJJFMv11zCtltRM935m5vb",
+	"UH5jLAg0kIwk+lLHKkUS2l2sTM49jWoMPHb19jXXDUyWAJUtGPMR6nA0FOJklSzFahmpXO1hh0PF3nBo",
+	"A07QbSKVvJDJFJjcuaRSLBdn6a2PJT/A0UOSNZ3UONTgOgw4HKV29I33P377j8dvfePJz9+vnz7hjb9b",
+	"2bUwwOWnFSucbd9OyveRA5jIGrK+PK4ZlWIWyxexR8uXUeqaKFRP5ov78Qza0BsOhaX82BKtEnvcqX4f",
+	"66LxBFEtKzXDsARgVqEonzw3Enn4yZcaiLgDuiqCDRZg5xbUnUNRsy3fIludp1RXuCNVYE8W9X85JWZ0",
+	"E6QPbBgC+hA1q9kuLCAfh4WGdAJvIuMJdSjlyvmFW+1FXSji3Bf9+oa5ngNaKPJXsXcPCsHQo6SewwDd",
+	"T1cVpp3+opWoBWb6O6laRiUHPAyBxwJ4ky+vfmXZEocHH77+y/oy24QWRScJNA0sRFWIY0BIhQ6nzgNE",
+	"V9fg4do0gVM31184Rhe9QBBSF1chwQzPxR3KhieE4RIFdRuOV/FgALzE1HQUlno+s7o6oKuc7U0rf2Zl",
+	"dd+exZFZXnuDzXbVR94F55zfzekwaFtD7SRD5tyR0xl0JzqB8MVbCo5ex94yA4inlKNJh21Cr8SGAf2b",
+	"lQNjWS0ZSvB2aBF5WUYX/ykVOs8YDEPgN8r1kjq0AK8D+VyjrWyKqBNhfKeWJXA9XwZ5t9BjgfMXAwjF",
+	"AXA60rE4Q7NdX2bg7mD7GqpngHvBlNUGs7qZgnDwJoGtikN8I+g5gTvQl3S4I+2s3dytzLP+bxbpZXZL",
+	"9Kw8QMsuTdd2GFoAEsxw23fOp8qq09O+zPLTrNfqQ6Mihk7z9OkuP+1L0B7uT4uaetBYDZbsxet367bP",
+	"LGsxK07Al9DdiFBKTSYVdE/bfspsVGzM7asuNhlG6QZeUr1IC19eubTGthJo8YHuOXaDR5CLz7dZUkKx",
+	"9LaCP1VYzsMqwrxkIXBt3tLMDRpgaYLOz8U2p8zRtatRcHEHSXRKvdsZXX/nk+ufwCCfbZ4fxyDH0p6U",
+	"oXzmWS+66qT+SdRvqW3/QtnU8yc1V5ZiFQOcCBeqN7oHaFJDVstl8etj1IddOeptDgYBoYJ11lPJPjoa",
+	"FhlpsD8DE0IQTscsitHEHtYCR2lZcYFtvO04P8MxlZp7xL5p7crq5+qV5QX0xaHigopCgQvtTdtaBjJc",
+	"/xpPqytEULQRUzuXIuFaLHVEopXk8ZLFxpr2Ib2BTJiUtjT3PuN6H68LBIUX0OcvogTxdGpHr3/ro/ff",
+	"P370+Oinvzt88JujN7/59Ic///jX3zr+3cP6Oua77HWbiEbUiYzpgZx0ZpJc9j2m00SAKRk6inLKbWLG",
+	"ETJYBGZDR40FONLxe28cPvhL4BQFdm0i8B0g++Q8cuOf+5DBdw3xWZOn7c4mgJJ90SGgAWOmUIOzxSUx",
+	"iihNIii9w0blZbYdQxs9NGJpIiZGW7EZxYLidEazNVOR9HhidIhuUTstmFktFUPOcCuLA3q5ACA+09iS",
+	"NS6NOcU9oxB8yRmKRd1j5EVHxhTFtCnLW6yDmE9QuLDMNqWLDaiU9UXq9FZJlZJHxg1w/2N2kCoWpRDY",
+	"ommN6nVrjkU2usyuJ1yDdZMjbQ6VFBu+FPQnLhkI+wmUn3mq2KKzcQ3RSi9updQ5KSdYJDRnXVUCswoF",
+	"DzPYwTx3aw3eRFPVaI7da3QCEEEtZ+5gwzCjewlhxgVL+mIkTzBxx1qRTlVScDXn7XqP3PCWJc6f8p2V",
+	"HZt9ITpUlSOoE57IqLuIAKSwAxYKOtIoJg8NbEpzMZCnXGpkFzxxVu2IAzCL0/FQQw0IOnp/gAyVfZ5q",
+	"O5xxD+gHFNQ1i+VLq/vwlbhW0vqIYiP73kAkAZraIl1VUmqGvfhZFzPL84txzl87m/etdPMQtuHo8S+e",
+	"fuMfjv78+PDBz+rT1MR0AmZ7NveUIJymVBXRwSBqVcODas/tev5IbfiyxyPAs2sqasRcLx5BTL9G2h5v",
+	"MvsArqvHD0TeyCk7LjVIk9IRC9xfsWnCdmYY9aGkL81nRxywO7icUzxjf12iTutT1HuwpijnCs1L2E0e",
+	"hWcQ9YK7tJQIs2SEPlsVzb/jPjTDhc8GqVh8N9XpqJYeYpwR0Bsaf3pxwPiL0L85Y0t78V0C9yJAshVQ",
+	"vY/becAeg76kQk8SlOSAE6DRX6u0WLlmQYlrHED6D/Kx3Jchj+I+S7pyma0iKhOtaN1ZDASPbyRx30h7",
+	"y64ZgS96RgUlifGuKLcBi6l6kqndONpDcjYEIo7SDXb52WdYQyGUknXBFjXgcC31BU9YHPHdKI4Inj1W",
+	"UP7CQt7meyK0PE4V1ZZFGZ3+BTwgnvO7eyc/FzNRTNsizTZ+ioelVDXZoshR/s+W/dDFL4GEAi6eNFpQ",
+	"RefY7FOlqiroqMJ8x36pkGBwO0nFjkPsfrO8F2nZx1fQZRjdF6aGrpOJzNlbaOxvc2U73aqqHQCthO4K",
+	"Wj6w3rOsMFTfe0M1PbnkoS+DrZezkh43+H29332NSnvYqMoensEW2SaEYmkPm6iyx5eF0h58MZnP7gmZ",
+	"glPnSns8h/YaQAXRYN3MMH4SICcCWCemZHEa21942di1aaMVAJyfc2Oxq8b8RnVTUXEv0MLbCpZZXA35",
+	"Ic7FPctPYOIiFCsN0ypDyQrkcddzJSlO81XWopyiVr54FEaZr7Q8C7PfgaormuZ6riUpdhKnV4InvXD1",
+	"fnehsvsMxUXnu6O8XHeFdvCXKakArOjzZS1IBLrpQGoSZD1CaLeCSqISXivjLa7ry+wFQr33Ze1vNm+t",
+	"XN+8tXTpssfM/5/z2MtbV5c2PXbz7o2lS1fqUJpBtRxenmjaNYFtGJVIQPoOKXawwyoLXXFdljgAsFSn",
+	"/KyYsE1J82AN4xTCEJhJwAxDY99mNfqj1d5sNd55KrsxRw2CKHT9TL3/6ARTmEkHEinYEx/pCkXaTRot",
+	"4y1O0H20RZ+dYxfSFDC1CrN2yFoztZbzI05gM9PHqWbzvO4JaFgemIvHpOg5Mz4naUZRCxnpVtus1mSo",
+	"NNVSt3K/o8YVlRYWdWFeu1d5ygvrdF5bZoy64kwqoIQAoOys+3fS895Rgxmwim1fAUL/g1OE22mIKnyy",
+	"TXzuoOhc3PjzKWSPOtpFuMzwdfMJNGyYHyoYmAbGGC4t44j7PiiGtY+/8aujb33vyQ/fP/79u3XLKBVp",
+	"Ny1bnTKAT0I35okk9UQq5tTlfEOiNoSnkF/xnLUH5WwbucKPDDq8awSFKlHc3wfXZLmisu2vXKpd8Hsa",
+	"0not0g2ehBXSOktp0wcTX2pXt780/l5Lxb3UPrWkwXY3khxspcH649I1v7r9pWms7vD2Ma7Nw1nt5bs3",
+	"lp5DiX/h9hfrHhwOQIbIRSEu7L3UCZsT797WtRsns0ro4WfexK1rN2a0iTVU38c/eq+OnQyWCY9tXjHD",
+	"WlpdS1Fl9dm57yfFCJZ0d29PaEhEVYJT3VAJtv05xw3jk/Zl1n3pyyAIKGm2E4q2UdeMPc9qCH5UTLD3",
+	"IhmqHvuMQ0ainD2TqldnK/R3SP6ZR/b1jmruQGLMPJIf8AhY3tkKGxjP/FcDAnzb8od/qvtS86ZI+ztY",
+	"MGAe8+FbbxS+/b9+wOgzZsQP33rTlylP9kTK7H+l36nFgoc7adQW8D32GZaIg0jg7OsfvvUm+wzLjw31",
+	"m0na5HFsn0rDfPjGf2G17OU+4+64z6BGFuY1bFTDTWkVgkJtfq/mnuuxdiQRMmjna2m/zhLzGGF74PAP",
+	"7W6cRp1Y0Mb5MnBDBwg7w1pIiQmXbG6TalDLThWvqWKdbsp4j/d9CQA/9Q1HZgEPyrCOlRxiJbVP74vU",
+	"IeiFGyygFw6IHFDJ0ktJL/vy+j1AYVpnl9ZWrZiZp66t5qYMorP2HIMdijR7xtxyvL9BLUGXV3NCZes2",
+	"nsVPqyamZJfZS4JTa9elVY92mX3Ws6LFLsMX1u12PmOk49Jn2WfYpWfY8+zS6ioOxy6t5dA7RV4ezMye",
+	"c8YqsHxxjZCfl9aMenl2tYo64Q4e5+3caR7T5HON3o5EOVWMH4iE74kNjNARpDrGGG0IsSotlzuxgy0/",
+	"UbvbXli//OwzgAmCP10aZtqfqXU1tDpVEQcAfsjWEND3Cibo9hdePi9PFmhU7Pl1F8+3v3P8szfqXiFj",
+	"MaCeT3PX5DKC5dZcyf2xgsAC1Y36BJnneg3d/QG3gu0h3IsOhAStZpV42hJtZMLJaGCpoNZtDraWZ7MB",
+	"1bNr3K9V22HvS/qzCHM178vspsxYivKMflBQ0sjC8L4c8MQGOJUzMLOCllrUVDlvGZ/gUVkt2SBwKJHY",
+	"Fd4uRSMG+GS2v1SmBJBZdxI1cDHqNXG++YnOGSzjTHGEaUQHYAHy2gYNyFEGZmlAYAquWeF7E7G83Ml/",
+	"Yx50L+UDjqMDyddt6Vz5thaAspro+nlp88+rHt6zpEiLgpAI6C40pkuXOory0aLpafSK5CNy+/Juqgh6",
+	"0iMmsrZKgBEVcRbrhIPFI2OmgItgVdaiduo2k+3SOFi+ShdWBEOdPPZlrYjXMiY2autu89p1UW/kOWit",
+	"aZVn+KVvh5Yh1r6BL4HSkqesDYV2UtD8wXasrLKrOhezqLirPBLzrL47zbmcGU1Pa27HagILCYpAR6YL",
+	"79BnPiFohZZU3Lhs5imxMLZUX1T6BaojZMEhmGtJHq7u+Owivda5luDZpa19/Jd3jr77oF6sDixIJorM",
+	"mfDtRBzrgZYG8HtzXbzInYm+PoBDFdrSsZV9nSzarJpDhkinyGWf1azq7Fnkkqx+uyPCugcEEZY1C52b",
+	"UGGNXCKaEECoYbOV+QFL/KHsX3AslzMrsZxxVXgsEPcwkROwGlxNWCvuzHt8HYIR0Vj7B+U00NeL0wv8",
+	"7urq5YbtdIGfxNL1v8VfRyH+IvAYoXo0hJcV4uCcAPQjSywmDpkASYbtJHd4uqOA5h3cnSCSuiMaRAKc",
+	"dxH2Eh6KHJCAQxqg4XRqnPms1czdb1AP6E5qfZnRogFUWKRRVd754qbzULoy+loXI8+W+3YdMMkcoDCS",
+	"ueK4tJDU6GwLi2Bdamurl+oeBViw9ofONHTAsLtu9pqFQu9nblAOQXi3b+xdXw6yihNOjnWvqMjIs+sE",
+	"hkhXRimrffzmvx9994EvAy1iDG557KP33v74zX9nAdXNBx57+v1vHf32wfF7b7DAaCz43ce/+vnTx2+z",
+	"oJcouResY9c02owImd1Fhk7oTlLANd0ScZPV7EgU3VQy7texifxrXQ7NABKRfhQLI91RmsfL7O9UF2Eh",
+	"gHF8ULKJ8pl+7faTCkUDaF5Yz++tB5SzWknA/8FhADXG/AWLQ4Lcadlx+HEeC6RKd8xrYnt8x5x1yEZQ",
+	"LW7gQNdYzcX26l5e+gARCPciWGabFgjdcvi2bU9XV2bBwZrreCCxqDt4DDilIG/B1TtLpacTfynpaJql",
+	"pbPksSILsW3Yr8Zzw0vjorrNOLtzQZekhalusjA7BPiS2aZC9XTIdoWQgztBc6pPl83LzoOuURuaGb7A",
+	"JrxRy7ow6PMr9915e21McxgK1IztnNE7c76ltVY6XOVNw4gAouF0LBC+URugNU5v7YylFHJbNkVGoZxo",
+	"WIiQ0Vb/tvvUJ8Tut0QWLQ55JMplOpCQk4By0yGcLij36PlNis5tp3ZadO7yuWXmjHYM/FQRV+Ez0dVW",
+	"hZ327BXIpNgfL01nkdq4RFziDMGAhwQY31O+tHk6wjpEp4/Vnj5+++mDd45//Kuj37z10ftfr69bG1Dn",
+	"PQlifPcl31XddJmtEhYuRpTINhh6Ot7QZQvUle6DE2ecVueccbJHfLzzaW8l2p4iHDBGSegjHhq2rjnK",
+	"AU+iQQf6E/FRzg1TpPgudOMP4AfltHumLk/IRm7eWAwq2uGrr61k2rKpamPZG8/KSLf5fcaryHXqkctU",
+	"8Il9CfwlGhEx7fomfaI1wccU63+X2WbhrxAGtZM1HlczUa8Kuc4aKklEg+JSnY7gUBDEw692dQqfRQBM",
+	"7EWOeQpHVKatqgTwdrYiMxTrFyJAm3ODjcqj4uJPjfELHhejsOOLshoihh3/498/+cNv65hXLGxgTtR2",
+	"cebVglYhXyv3YeDXxjC3uboM8Le7ANo1PB+EM1NJSJkJqghBNiCvaKBqzx6juse0gnpVI8EkVqwZ7XUT",
+	"C5HqSwxNg4e1l6iezskzSnvGxsMCvM6e74TNgLjJfekKl/KLevyj9zKzPRQpj8Aph9oJ+5SGPgjyGt2X",
+	"Zq3BA0bso1oeQhwUHKWv7C90qhKjDTsiiVSo63jfpDamQoLgsVylHGcv3P6iMTscb0HZwXhRZOdinscC",
+	"5PeMhWzedOsYnURPxd9yUpjpNq7Z32zfvuVBnro2IER1ylyf7ECe1DqmR37RzG0S09dN/gau6SR2tT64",
+	"LhsqhJUuWP7mKI+2+uETM7f4Z2rVmFeYwKQxH4Pamaxx8UIgnqnGvpkfGZ5DlbW4hydueIevTZQ1hxnM",
+	"I1teHGhMNu5cu6noGdB/IUXMdrvNJjCI/ObNo8fvHv343aP3f10/5R5V4cvQmDs4VmADtQOC4cqPOAtg",
+	"VPd51USAGdUDSE1E+ISIJlz5WD7HY6HtW+l1MuQzys98eN/cdkRG0ODSVlbyfejRbXsARJcFsBkRCpq/",
+	"+RJ4LRSFVmk0/CnmeyxUiA9vKbgBvBtfN+1FDbHsSwCLJhrwTnc3jnSLgvBS9JyVQU4Jls8SsnlTVFL7",
+	"DQv69EOhJTI+v7T3iQ7Y7NLd/eojNNGZGaHQVqgjaozhS7IAAVZHhOnEpkY1uJGSrl0Ff7L5MUTt7aZL",
+	"vMf7HtrOxhJWCaIuejZ2aAvoWyJuevSOdarRcKhtNj/UzJCWtBE9SNIFWnwt8FgvidJUyKwocLDuj+sc",
+	"fv8yu0Wwt0mkhbnTFHVmNCzKeuhLghc+iHRk7N5I2oIxZJcxFqs2yoXHWDEDAB2JXnc5TV9qIXCG7JYt",
+	"tqERsGz7FlnqCVAqQGG1S7u5skidKYI9CxvMAvhfQOGDLA8JtBs8FTr1JW3YQPQB4lVKu+64ZbZF4IIE",
+	"bMfpL+uQa0SwlUDJnRaXNg+UIfKxEMBX1J6AdCDypYEqy5SbLxGjqce1h3oN9cziqOdyCF2ZeWJVqHGY",
+	"tV0FVgsKch3kF67N4uhA1IHoYZM1lJSikSqLCWp22iZG3SIiXW4c2/hVU/SYBloGnfVB4MI/z2LFw1qd",
+	"Df33n9gqER8lOoWg5Hrx8vEIqwpxqnwZK9VZ96X5LlhZz7MXr2eFUYUD+59h8Ofvw/9e87urq2vPghX5",
+	"/NrqKj6iqRLWMFttnrUc8pTTs81/9hZZ1iLFnoVaY1nvdz3WWLb7VMeP29eEx5gDuAO/wT9qfiBq8HO9",
+	"5P1tuFjkbi2l9mlVQBjxMcCYkeIQLa532ioRudnqWIhO7RlmvEbqZLhpEXzakdYYinRHlf4Cih/6D8Ay",
+	"TWhIbBTgvpSiZ8RfmrOm2K5gna5uibDAsmuEwGO6u2uU4q5AjUP5RV8KGQL8BnAmwyou06kMWA0LzwAR",
+	"yBLmSYA3D+vrmPHGnC5CIwVw2SCpQ+A5/WPNFPPv3a6RI9W0B9WXNXg6RFzZmhXQ3KqD5OVycnYBcgeo",
+	"biviXKCR+LtAS0WaxapnF8NMCpBoYWFDxDu3yCQR+ImxsE2cZkHDRHU6IlxmWwoJDCAwZ456RmFGi2m/",
+	"0lDt3UiKcJ3tqrQFket+lk+EWdFBdhYczJemENDaBNh5ys0gierutdiAgvBACcF8OhwjJ5kaqo6/uT3S",
+	"k/CrBNlxCWwxeycRB5HqWtW+YZSEQiRhtCyL9mleQ1QlE2CAcpC0VS+LJUQyffbKwph4uTeps3o6F1Rg",
+	"Jw/MEYgKvnx/wSn5hfXLn/UWyLJZv+wt0GHagemvra49u3RpbWn1mburn1u/tLa+evn/WvAWWiIOF9af",
+	"8Rbo5lhYv7S26i1YJbaw/tlnzE9fW1i/tHrlkreg97tmd155aWl19RL43LnxnzvJ8Fey4Vdzwz+XH3w1",
+	"G/uyHfuLL7+4tLq6BktolZ2Ds8skBr/0mncSYxVlc1TAdiIbYtg+EFHCcvft+Xr3OdeE1dB7fPr6vxx9",
+	"63vYYN/LvxlSEnBnIdJdP6WAwHjYLRsQmq2TMma3F4km59yDMnCtWeMHagIUknuIe50I45ynCwGcApIr",
+	"v5dUDT4mo+8+NcvtpEFG8w3YCUP8raFCca7hHbd8rPbRn7539PgXR4/fqOfMDqdzds1NbK85DlCE029a",
+	"c7NZuW//CaSir+HFGItUDPu5N1OdK3BNBDZDZsEh+ySgbnLtaOYFB7pVLf4r4TKKNtE4DdkT12Am21n7",
+	"3oBIXalgrHaDA6xNWx1Mp1PpDjwq96Z4QSD54OBLTqGG3qvWmJVLMv1TVt0eStt9joBG0+/sPLGepBlc",
+	"VaGoxjAMis3xYHk7rOSMiQLCBqliPEkiI2jpQIB0gwzfGCtnqTsaWnNiYSyPoNDwjgEC7kvb426ul6DY",
+	"9h5gwSmGDC6t1ZcZtjzp/a4ObLOo7WTKaSmM81j4WQw61HgeR9FcZNmXMXUL6dEcwKw5T5q1RCLqG06T",
+	"RGlBI0LdQN+FDnkiiGjETWagzRdKh6ntpdB7VRWjzR+mGYRn6fHngoE46SEmVYmEpVOHQTzRLGYChEiv",
+	"lpMS9Ok17w+2boBgw/V7QhS0sbeuLQBaysibRvHIXd56iSGhHJWmgQeKskuZDcETqYkPxNYamQPiS0CV",
+	"xrID4wFDQ22+l2CwGsnLQqFYRQVNKUjP2OIdaAagBhUzWI2zUHRU6mH0U1rSsvoyQ8YpMw1fumJwbBvE",
+	"oPF6FqvAKXn5wi0AlsB+ighK3sMuip3wXEGJ+RzFTTzWaymEqYY+nQixpUHZIIt7g0tf7gqMMuGDgZDX",
+	"sikgfQBGGlAo1IFIYo7c2PAMoX1pDJ5mJIV7wTbvo6xA50cf9fE64cPAey3atYQ2GGR0b+aizbQ/u314",
+	"aQoy2UAc/g1uAjMP8w1oYgHDiZxPy1llNWcbEd3yjSO8sW/sMfyRJuHoNl35YECrB6G7wFajLef+TiGo",
+	"DV8GfNcsZeCxwDj22GKRdqEdNiDae/OjfaovsweKew0BQh4ss7twZzjiQIxi4e0UsFrG5O+ZB2CnBpae",
+	"uTYPfCkzAToh5p9WrndQruHr7nfdBD5u43g7WQcITymcDnoi2CB/PogAvAVDeCCyZLPiD7BJdLUloiMQ",
+	"MYVEE08a9H0M9u0UOXFEhgZMZxjx4KgzzQirL1GYa1fW1ih/gVdpvdDWi0VVIlxmXxB9zSAM5UpccwsR",
+	"MFBbIMOdriZNgQcQIoKjuFJBqd6lJ+X45aZ/dRYGQWD2Od+fhRlUI6abS4yWsCeA+hv3AdE7zG+cFptK",
+	"IeCW2TMSer04VABLU3GN5FasqE75yTf/4/j3D+oT159aqSneZnRyl2jwSIyODLyCH7+WffoCYQIL2W3D",
+	"FY79fQtmg0j1wb95aBZm8jr3bE3w7EWa2TxIVYDa/n0nCssr7odC0/MGDyruYH98+VO2CgO1wefkMdLF",
+	"jekm6Du0ZkGq8KDYTcgdDXtBjXIls8+MPiAr993NE4WvrSSCfixBGC1p2cl9d2TTzoklphwQ946dHe37",
+	"DGBD12Ylm1U62inKSLOvdUXX2JLGIpxOGQqab2S4mcdOKkaj5ccJ5YgQOr3/9Ux+Z60G3FBV16HTd+eF",
+	"EmauXSoycbatsObKKY93RXwn83nY1u3tu0assAo4C/C2BId4RLBtxtiO9iRPu4lxhp7Hpt2ujO7Z/DT2",
+	"73oHl+hvLXGPff6Lm1eXtj+/ufbMs0a5+gv4pxQ/u4w/7aqwj7/wF3J9pqKRCPpgAKVuorGPRihZn8Ax",
+	"dHApYNpOzDg44PpQGpqnLEghcGUeG0lfcij5aEeymyI2n1S9ZbaJabJEpTwVOzhygKmyOKSZYFmJL81g",
+	"4GQJHYXC1dqZORnbZe0Ka6luolktsBlheuAOFPUH9XXjHiaOFoMct9x6k5GkWdpTuXcDp+D5D1//ZbbE",
+	"brEk1rG4BSv5SPYmDgPBuAAO6iCh0sUWcdSWvT0zV0Kzb/6cgRToXgRrvszumPUDeG70WGHN8UH0kiDU",
+	"9GRwf+HZPPWlkg0XAiCznPFYK7cYKIMgtEs3bR1R7nd3+x0RIOknarMGcKZDUDLrj4MCqhoECfCYAU9U",
+	"OwqXMjWb4uHzZUQqEXs4jIdEDpM2btLAhDbAoV67d88yS4Hjr4Hlyhlmxl/uo+cjYk0w2sgrDxu1l6ie",
+	"+WOHgyvVRPQJiJP60ooW4i/Q2uETwHXNlaOkOWUGjUtQqqQF2BDmE74clPZIM3MpQxEG5vXIIicn1zqw",
+	"mHCMVS/AofKVg51EtSPNd43vh4WqNQtF+uEb/yWH6Wl+Mo54nQF2ZqqI7xhjyjhthE3A4VQ3DdybAbEj",
+	"cOJ8+Po7ubo4qOtLlNZQluhaaDLYwYigCxBaEFLKEDe+DwVSxmLxMixRjxWYeF4LNtxsslqg0iogG9sd",
+	"KP3Rwniz8UC5SYC7+fKdl1i7q4Efv5WmHc1q5n8QTopj1aPd9aURiZbS6SACDA/bkcTPEsYFPA6qr3A5",
+	"kSUpOoCgDDBQqg4uB4bBKiLNZbf09L3mgVHOJe58QiNhZoSUsLFUPWUHQ/YoOLEY74RTO11brbpaeNPh",
+	"yUD0pcUPbGHrpVU3Rc1qmlNNV0t1mO7rVLQ9xm2nXFahmWG1qSQFBJn6YH8sEAWCAvLoZT1zSayoZpPh",
+	"jYMRVau1Y7UHzFKo+22BXqoo+ySkOdNhvrTPXL6uADBEHVQ2C1TQUO4rct/fFUZRQ1VsKGLe10ySXQL3",
+	"W9oSVlOj8rVfhICoRdsJqvYigJAW2jFapJWVawMyq+doRI+qRnIycTGahzbjuFDhmc3vTFZ1Jf+5tQCs",
+	"HUcWmh11UTNrRZJok0DEGFW32E+6pXoyux+Sbiwy9ChnGBYqqH0ZdIZ0drABpqQN2GYHtsEldJi0oA8V",
+	"BoGqBg+bOI1jGMOBag0RflRHWYcvjAsJxnP6G+fSed04+XwXyM1U2kFDo4sHD8aUb5aV+7lQ4diCHTI8",
+	"0R+xCKNGRLEdSqbQgN2H8wF84KHgYeB6QvJ3goVtpiRUHcC6ElTPuYNgHt6VvNkUjbS8LwrLesaGLEqq",
+	"e+7MoJhnCtvlTRqXeaF/89qnsRko3TntspfeHmNjp8Xo+jRjp2XhoE3Nyq4OLyMitvNZz8VnzMGy545u",
+	"PbjGeFlExXOXl4qRRgqjCnQZ+pJiKlFaCKWUHceXAfjoU99knr7JVWrEma1zojp6BZzZFd4No3QpVnuT",
+	"dTFit0Wz6bGtm7e0xza3brJ90deey9d7zo3RHttV95g5HNrzpW1zJOvKlrxQ4jsBR9329eluRyQHkVbJ",
+	"ImFBsYZqtyFaUWupOPRYImLBtbBNkx778PVf1l1fYK6REluWzIHY3LrpWQQOCBwRpCtAyoiQenczEJs2",
+	"l1HT2NUAC7LOei2F0J1Rymrcl7s83IPqDLsMFnaT5grleHXEPvWwcggvylAcRA1qjKTAQHZskR1lUbMD",
+	"HneFtuBcYCuaA7/MtmHr8UKFbi2zuHt7IvSYVImDldKLVOFjnEEcRVT6OJtGDl5Se+M6czYZvXXQiCPA",
+	"ygQPFOs79kV/fQAEFsNrboUqu3CMyzoKz2tsinVTMupOrQUgosuI24aY57ih9AFoxd2PZOg+GtRHTMw8",
+	"f8TMOjxNRWK++n9/mS+9uvOVz/j+Mv7r//w/ykHQygbCbd+BT1eMdnmtbLSTj3GmRHJJbnsA3C7kfUK/",
+	"B0ercmnNgajGkJsMPs4MnUevm3TsVJ105E8SCgkc5usynSQXDxcAEzKtSMef7j4TjW4SpX1QIHDEtoXW",
+	"MPSXv2JevUgZh3OI1R4wGSfRQRSLPRHaXs3irFgNbi6dL1NRneGbbVfdW4K7Z2T1yab57Avq3l345Cz3",
+	"JDfQqKiOuzLnsvov2NFY7clvflf3mG7zOHZrnd1KHaXTJTM3bS5mYCZjkHkyv2vzPttTbLfPatnNjfd8",
+	"1V5VFRdgeCO/WCeObTR00ryr9oWcHTVPbno44XkHNQoLVCFJUvScNM1FmDDKYYc88Tldub+r7sEFaOMX",
+	"49233Ddm4r6VOUSfIOHECc/bj5pEOJ2UcA04COFcJNR5V3Z4iBK/Koz7Eu21IA8SvSpYI+ba5gVA3Tlh",
+	"3gDnq6FCgZwCAENhyyiNp11sDigTeCrPXOINzF6PyAjRRxc1i/muiJlWzbSHZr8INSCEJ7yRWldBSTJ0",
+	"E9VjtRfWDh/+++Gjfz18+MvDR2+u+xIh544ev/H0Z//16Df/fPjw94ePPjh89Ca86NMH3/r494+e/OZn",
+	"T77z9Sff+9XRt//o0A3sMMYX66ALZ91BcHZCoX0Jmf5eEqXmLtnme7zHYXHvYbRdxyrVdYyz59Ee3SvU",
+	"pPJlYH3HnSgM6ggCY2FEXHYs11uX1aionqx0bcyqX8WV3LRrPmvxL4436sK3K0DwtLzRym17MxJxqOdm",
+	"iBV2hppLivNzzv2iWfICPIaZ6fD8Y6FBWie9DgZPx8p9+s1ARLssclyy8mdR0F4pYq4VQ4TOUD2ZyXCq",
+	"qKs037PmDSKcVvkkOdmfaqHvTMLlk8uVi6fb91vUxVWrRSmx0Cg5hAaLtUE2sJL/S22EaXmyHUeBGd2o",
+	"eQf7xAj4yk5dNVlBZRktZvuYcnPNmC99SaMts2vRXkTdQrsCLqOQNbtxvNSLQsJehm+1+p2WkHrDdTkC",
+	"GqwIAYNlc/vqzZsshEdBA1LSx8sA0GxbAtl+kTYzj2a+CHVPbU4VQA42xWwwpiE7KoGOKuTlqahbmfKB",
+	"m6VFVJzl1vyjy2VrNeZKmK9x5Mpiyq5nKrci8fGw/3DgRE+o4V0geLxj/pL7aHkuZ0CDvqpkZfDs0rPD",
+	"YZ2zxmCiVLT1RPtuX8TsI82CJwmvrEd3azSXnXfLzCLJejzed2yuiDryqkJCJh7HU/Xw3apcUJ1h53eO",
+	"Pn4mONVOvhWWOTr5dsgyvwhqIptR6gi/wHfJWMgmVQ8r9+0/oSnGyOWSRSKaLDqQ+/58owOfFME+x/jA",
+	"OMF2EnY+AQI7/KJGheggsDKB70SNfZZyva9tMpIydD2ehMa+imPVGx8OcB7V+Ovwi+6jc7u47JCTXFzX",
+	"C356EV5p1hvnlobVPn77jx+996fM5o4QAkAkbDe2CV4dRx3WFlrzPXGaK63MZgvB6O52OiJZahhp2IDY",
+	"SQhAAF3biJAv76so7isu/AVVIXZ+53g3ZrJZfTdaaZzj3egiBBPaw04BrNzP+ZJlAfAxO2+/ffNatR+L",
+	"XS250wBgA0mbx5EmAA3rNsbRvnAYRMYVxxoCX9Y4pIN4jNKNiCNRhoHeSURTNNJuIjyWintp5jcsal86",
+	"PhIbMmpwCQ1RdYtitMtD/BtMjrczNxRgDurVtUqfqJNzjpfvuJPjRPh8Lt+cX4kNQwWJrR0+eOejP//k",
+	"6U8/MGreK+hyoARKIx4jVRDUtALjMjTZEdj82c7lCu9ES/uiP8F9vbl18wuiP8fbGgec1Mk0L7FBFfFw",
+	"TZqDG93DhDvgPJ+9BPoEyjO/7Vld2WSpf++MqnKcp0oLe0E1Cs7uHG9iK3eVcjbFovoT2IQcLzBbnWcR",
+	"eoYuaIit2oYS1zkU9xlig2XTJiI6fUbNsXKfd6KdfWHRHg7Uvjjbde+V+r/ZKLPBhRgMkR8owDLiDF8p",
+	"hFWnIh6HRoRNLxkhOlUFDmJMmAdM8+jN8jodLf65xZhPHDdVHZZrkytRq86eMpthjsWeUuFZ78WEp2Kp",
+	"wZNw/MV4h6fiqvGS58A5Z8camYM1czHummMC7CRRA5G6kBUIYNnMxywCYFZ5OP/b0aw0zpnVjr//w6ff",
+	"+IePf/Zu3ctPdcb3ZZlrsZVgXVgiWF9IV5bJ76Hyx17WtKdYKBpRmwPs1Df/re6xVbOWsWimSNbURGzD",
+	"Fk/2sBtpN4pjEQJxqNmAJJ+KA0gISyOpeVv4EvZwA50O2i5eoBydqM/OZres+FzAu39AwOftSZQOX362",
+	"5p/I4qXnxUoDioGSZ1V5pSy7FTrvr5B/9pTqK1s1L8fYqmeqs066nyWstkM9fMVt/ZQ+9cz0qWeVJ7o6",
+	"iLw6T7eK5KqzkS3vYtKunkbaVzJ6bX1mh+REi1LpVWyOvro3LE+4Mcko/ghEd5liGfYuNsMQa1RxCpvu",
+	"pS/uJZ/N8Xzc/OGlqtADmQTNL+QuB2nhWe3jX/3l+Ht/qANofp4XfHo3vjszIJ8X5LQA0KjVgK5QVsjQ",
+	"nJdIslxrlCMNg+NFANcAf0SRdmMYs4Jqz3O3QxYNCtEKNFsbcA61LzGC6D69xyMJCF/I1J8n999TgJSd",
+	"5/YH1DgufZk7xWVYGGbqQ7fwhYwTlNzgpcenmahXhZzzbQrrWDSZYc091kyEeBW5b/P37BkP0UkALGF7",
+	"54hiWTreuE7wWkMRQWjIgIuMoMqMdwowSWnddVIR8Ib5U5v3c/SIqZpbnXduo0v7zEFz5GY/30CCxeIp",
+	"KWHd3r5zw9LPDlQfbr1815dV4Cj4II2w6wWcoFxf/Y7DwGoD4QofQhACsCA0Mxy/LCjNURGEs2L1zN7G",
+	"uAjgC6c6d3MPK+QYQ9Jx5whImaOUKehSVs2mN4zfMKkmhZlNFGNoNueXbsThJsw2Yqf9PDbquoW8bzZZ",
+	"WyCJyW4fgQumWr9ql/tCJgVhcueYE4Txt27eGlWdU9wje0Nu3byFwLFtHs6zczU/m1xuMCOyMxOjSxFw",
+	"QLJUFkCHNsQkp3gJ5FAvU8im9EBvJZFMYQFfgA9Pwpebnz2wC3TMQzbwGm8LLnUOBeMAIufGMxb3OrEK",
+	"hc0KVvAiNJuDXUlOS5woe+gttPm9m/jVtdXVQc3hLei0HwM4hEraJ7XITxEEq84Gzaf9HlQSZXJ2uzqS",
+	"QmvIoVFb6qVV8mA3rzDdEsaOdB13qM+4ZldVKNiltecm120lYrly327zhK3XOamYOWyWJOhdwlIMBciw",
+	"uUrTlmhrER8gzM1eRKCpUM5ibDX8XqJi59Fu5r4e2tMeIUCWOcbdFM8J8Fktjyo0u/jq/xxLzMg2GGEL",
+	"2LWfqxF3RxjxHVD2Xq6fOUpAWry8kIHVVxC5E9ltuaO10onkuR6vCkYPLdLipX1BpXrr5i2Y7PmJ9AiL",
+	"5qJYMy9GB4MSzjjYW2YumWHTlbEyTnHuMpEh6EGNQg66MNYCVGG1pMciSfVKrHpLSDw9yk15SfWmwuo9",
+	"kZPiBpvARXlJ9RzVo8diNWcYpC3Hn0yVJbHqWXVUQOyvHf+3nx5998Hhw38+fPSvgN/wRrUSmgwDaVrw",
+	"RxPticMFGb8lDpxoEJZoPkFRnqQWrdChHzW4Zd/TKbYnNTg0d1RugcUzEPc6KhmEMyiF/bihEgB31xiG",
+	"AzMee+hchX3WxW1sHIcKMgD54flSPP2XH330wU8+fPzPHjt8+PXDB18/fPSDw0e/ulO3sOkxuDNZUT6Y",
+	"l1fvvHTDY7tci2evLAnZUKEIWSR9GTT0QbDM7qgezY4ssl0B2B+pkKzWaPGEN8ytkHssfQ6wG31Jlf+p",
+	"Ush0bCsz6b3qGYs4OF4ApQgQjZFkAbWp66As6HYdlpnarK9uf2mWoWIaBYesDOibFUZ+VJ4Cj619r/no",
+	"FQ7xU4tQk/myQzSvFFXNRCtqA3MALuI0IRYGjwYONHA0zojhUNmnBfScuyrsZ70u2r47kAmJnvERYNuw",
+	"6V3mkRF8adPPyBWLvJs5tn54AogrEfy06+tMKkvwaZ7A05Q3WpRDk4oAToHyepndTlsi6UVakLfuvsfc",
+	"18xBNE59mnCpEaDSI1Km0NK8ZJy+EKfkku9h6oaeZywSX/YSlRK/LDHwI6qJowyOYySiwG85eu8A1JEI",
+	"zRHcdFPMhm1x891E8BAY1UDiMUsYacgC4pZDObDRBrFl9h0oFt7I2IlV4jhS+b6QrNcC1WWfY5GRNbuy",
+	"+jncD1dwTOtWpi5utofUxWzs3jPU2szPyqV1wEWpjNuRKAB7qVtbo8uurI3i7aMz9JkzTOmOOXo8Hqlq",
+	"jejZGyKjwDV6182VbboDHapGF44Fyr24lwppFKmLoyHvgzvYXuFkzyc2CdNGaOCizh5U2M4OiLTuQko/",
+	"xnODizDWRBnSwyv01rPSx8CMOHDpwNSXQp5yrNjKTAiVsJfv3lh6rm7VtdHiy7687iDP8glD/AjdYS77",
+	"55HOdcTIZLWsI5EzZfQQNjmDUgNLp6e6cUjFR4R45W72PuBB9xJjy8BYCMnjMV6helkYwTQQMQ03yZeZ",
+	"9jTfpI8rCUXTieppD/5lN98YTZhFtiP40l3mMG9Qg8DLphLWFObVrOXV4jLHhpcN50uovEDuhmxbAJ6b",
+	"0YD2z3a6yjyR1L0H/CjmzrS2XGlqFOWqqG8+Vb12KWh5yvTcK0YUnfShTKJiy4xMEGsjitR0NafmTaSO",
+	"PLmWcjYpvIbVrdXaSnVlugS4CyO92qvmc3fhY9PyawckZJKgAoFYAEjinLF8UoXlV4TNrVtGE3aixv4A",
+	"YdTolcY60BGwB10JT2+4BJO1urAdxcF4AJimpaZMVcpjveFoA/XQ51HnCiKksXVk9EKarS6z67zR8mUY",
+	"NZsiAWgONE71QD2gs80TwbWSy+wVZFTER8WCHwjtS9SOyKeIJJZkD5sZIOWikVWigMK/AaGTpVv0pYuU",
+	"GT3Z5om5hmDRS0vXABby4sLEwPzOpRAERh7NqI9bBzadGWZuqYOGSkInOYSNlSEhHf/LPx29/V51MC7k",
+	"urWrRvXHvSjSa+5DJ5WJnkr2r0ESdfCcwoo6nw4TaMSVioVMbXNfh7yvSVW0uAyBNaNGa8ouVyLpdzPi",
+	"1R3ziEKS2G3JZUj8Ymri2dVz5KrP1rfsclXJvnGZdQpQAnRn6TyAYpSACu12tMfEvYZAPFyP9YwawVih",
+	"UJ1YzK2UrxkrYEkJeR/pR/diDvW7uVzwBDK50mhxsP01ENK/NpGMXjXfOb2gjt/nqM33xIo+2PvMvXY8",
+	"ndy+mfKcIm943gCIQoTmUsBLsmNOGBCkYX9uyPsQfeOSbX/pRbbLE5zl+KhbWdoQtm9k0lBIc/C+vEAT",
+	"gwPLJfAGDQEkOjnBMx6NySTc7uhr2ScnwmzUKU+7Ra1hJ9gRMkS/1akY+DcPy+ZawXnSaHEpRVw6gGjz",
+	"KM44wyqe+kli/sg2YALqD6nSqBnNE2jyVn5EM4UBaO8a7AjqUUsoVS9igFSrMid4K/ctO6GtZqnSZLnl",
+	"WpjPrlwTqZG5qthabn1gESKwjFPR7pTSvM56v27LgTmBMU1lZDgt42bQcpdh3Z30crA7V2jarNralUTQ",
+	"jyePUBUGqi6MoI/d7uiL2lmSl+EJxMpjpFbRqplT5TTwCBSlG+L9UvUmtFQiuau6Mhx7/9y0nzvt7TNq",
+	"renh2/itOQEIZy81ScjBvj+UPIt7HSBbZSFP52OS2uERC78hogOBceh2Drty9A6v3Kd/TaC97cLM9ny5",
+	"5S8/XjTduWlkGo+Usd1ic13QiodgY8aRFGfWxzRWQR2XbtRKM5KRbp1cEedHqNLDN+DZd+Dt0CK8qKp4",
+	"MlHxQPHZ3ZqL4OAS0piIw+QEqdbhSRoDfWWzG8d9N7NqdbwfAZjeBHHYL+AnpxuJHbULuQEn7U2BNlN4",
+	"lSwcjc5+9vy57BLNnWCFa09/9PWj77xx9Nbjj//lcR0jN0oK1hdp0RhkNQgDYMnf5Li11wAlihJBXIYt",
+	"EYeeZTCld8IIqcXRbWGpNdU2+nLfGKhUFICExbYdD0oBLTM4BUzJ4dUihSQ+QQT5MrfIlYz3+V29eOHS",
+	"3OzOp+WmIPTlQm5kaj4Za70PyUkQDiBbNTtOkX5jGOwKxrUW7d3Y3FstwUNH44SCMplJWNBBK/fpxx3z",
+	"4zjToShNM7sQLtSusP2ccskAGbMxPDrlhNPvjrk79gQocGBr4McpnRMd0v1srQrWxphdXkGu55PbHYPj",
+	"Vfb7wfOnqX7GsTPhiPG8UHdhNIeSURCSqZxDmK2l7ZrWHg3CXhSq4dYr77CcKIs+Jfeixr4IfYnQYCTx",
+	"oLp4kkAlfTEz6SHHGRHixCLcI1t72ZdbEdbTc3NRw33Nw9Ai32WPFePh567Smn0irj20LeedKJxQuXpg",
+	"M83TxuYlmnZAIFHoqGRDUI0ZSAfKZHecSWfPnpXKJSwQH99VanPOL8HnLwKv0jTaNjezDkljSlC1vPGC",
+	"167MmUxpO+O8wXrrLEVsL1aPgMpoXUfvbJ4Hx3x7XEgkV1QwS0d3Uv6WOdk2WRreLC1k6CO55+V4GHUW",
+	"KqE1mATOZBSrEJEZVWfaBrj725F0p2ZErq3NZdQUegym5Bfdp86aZjPX/oK3gDhQpVnAeXjt9n22aVMn",
+	"8NzdEhBRouphJYOrXk+MGPKQFG070jqSe/NqHgLyVKoVAE/+47f/WCfASyWFrkhnVZmhtztC2he+gJaA",
+	"ndq5lAy5dRkV3rHHCoXFFkrm5MP+SqdRHM9VWsze5klSSGzgljATBE2mErZHDI1QhEvtFXR6y+8Qp0pW",
+	"7tt/jvOMczJ2bvtl5zovKNGCZJibYlhrWKVydgAse1DyPm7FPp0aWjA/RpXP9Ip5Wasq6S09xlnm8jFA",
+	"NUvapF+zFmFoIzYWjC8RNWEpkvnvYZ0nfXuHnk0sCwPraZS0LxMorRPhMnsJV97+VTVtSKhhnWJzEFoi",
+	"DpmOAMEeMMb3hfSlajZttxPuZ65xkGvW6YJPXYUjeIGVa2F+56JhP08VgWPqMgmpNb/+qFVTFkbhHLEM",
+	"oWUHlKgHkW38hRUq4LaRIZRmWawQkLKTKtIVWyk53u+yK7hwLpA2rqLTHIe51SYWRrU20PE//v2TP/y2",
+	"joHhIYnRbOvaDUsEhq3PcEvv7UHx1xx1r25wOSPVm+cLLOmYsM1LZgZSWHV665Wlz1KnqUp8mXdsdMqT",
+	"dEWnqsOy5mtoc6PeyaGWHqD25b4c1qqW+Teh6ma8CLNeTopc5aJgPhTNq560JFxmZDN3FkHJf8rSXtSA",
+	"l6Vy7UpKcaP9sW7yAmphe4K3G1yeqxI2ExitiGnfnX07n8CH2XLbr7uoM6mmsAdTksKgadJt7ANR5/F7",
+	"Pzt88IPq8NZk5Ki3O3q+1Ki5AT85xKgFbnemRXIg9PiFH4DuhQLNpVS0OzHHiH6VI3HdfPKu/eAMj0Vx",
+	"oKpIMP0d09u06F5modi/awvocR5YvMYegZ4lWGU3J1Z78sP3n77+4Og3b330/tcPH/0MYF9+PR8w3uvt",
+	"TgooxV8VDYSmUWGf8ARzS7kI942bMaVAsJOfJUjfWMDuX1urM8nb1O4HtI0u+9KOtDHpl8sgdQfF6qLd",
+	"EoX5ncs1MfY8bM8PMtem3SYR8nGIapOppNP3rE/ECUmtuZ9K4UQzGNHIDDjOIAFcG0egq1PVFgm1NO+J",
+	"dF6Ny3dQOfFMEim1q3m7EwtrEFt7W/MDxMOvlFP4ggVTGN09ew5gNHmEmSjVvsw1szagdAlQlgbwZRBN",
+	"1Pa6IjU0fVED8ABZdptbN5fZJnXPOsCWPOfmADSM3sfuqF5LSONIWJcIVoaWvogXw0bCxWQNwSlNomu3",
+	"F2BjaEq4bjrrpMelUwm7svo5XwJ6f4QtpqVwM/VqMJnbZtQbUXwmteDdH8XKnFHc59uR3bsAIENVv2ZO",
+	"dU4RWrJ0vmYyi5rFvK+66QbjXSMkIo4BCIiQiRB/giWqVzVhmkhpW+mCeeaC51JZ9KNuqU7UNM/Qal9V",
+	"prQ+0YARIGYWFmeUL4jKg1s8rxli9RSmdBakHjfTTxZSD766uTlaqrNIxYykXo6+/YPj37979O3vf/zn",
+	"D+qDyDwT1lkVLpaCnTMaXefq9pfykDnrbBvPh5siYhOC+jMHhip48dz6snb8+3ePv/+NJ9/71dG3/+ix",
+	"p4/++0d//kv20/98+uC7R+//+MmP3/LY0XsPj956/8k77x//5B88Zj7z49967Pi33z76ztse2/7Cyx47",
+	"/t5vn37j21kFsYLp8pg1VNxtk1PRUFIrUB75dYMd1XXP3E+ABGQm7PCBPF/ylLWVTtmlVfbFF2CItVVv",
+	"dXUVwHOWGbrh+Mp7gjxiunRV05fB1u3tu8xSiKBWDQrc0DCBDBhoMRNgcCV9OYwsNAL+JndePr0rPr0r",
+	"5nJXTAwtRKhOFwBTaLw+zap8nJkYpSdRqroSjBV1RjOKUwxgOHVFCqzPGqq9G0mBeKoFuxchGTWVlmKn",
+	"xF4kgVEokgxBsrRADeMcIPoWo0qWlLomIEkadSIBTrRE8xhKCrnse0x3gBI52pMqEeFGWVrBl/bR4C14",
+	"rNXvtITMfQkhQBKB/7B0cWUabFvwpNG6imr6ts2djeWoKCwPLIbOBKr8SOOHq6oPn70yMRBAUZlNTXlt",
+	"ZVvERuxQ1evZba8sr8yRZOTfcLinfzDqjgtXNa79WNW4V1YnXtgT9tCCtLgO2mGwGvJBkTUJ8WgApCbk",
+	"1YuI39kx56x8b0MM04xdyOLolsJ8wuHxPjnJ4J8kaIn8YR+PLYFqtQjdMK8a7BB0Z54ermQyJ7oeVu7D",
+	"/wdqp0qyDFFbAP9oWyR7lqHefHNRW94/c2+gAQkpUr6LSVxf1hAdJhcTp/AHVCo0MN4OFu6BCCntqxr7",
+	"ddsJ6Et4rw0WYMhGB6DKe/ZWt/PA4wrBnJ5mUvXK9PuLIs3v98Kc5KqygM/8cW791XhLuWIw6mSk6hHP",
+	"eaK4l61IpyrpjxGnk5r3MIVCmcKQIK7QNp880J09fMJ+Gsj1e8xWaRFYEfmOBwWQvWwVfGnTOaE4iBpi",
+	"mQVYbRBQLRdyHSBwH+jZToQ3Vw3x9VVjn2KcseBahEihCY2xFi9+TymEGtjFnoldbuxFc2dssKDTTXfM",
+	"LwLziLSbSIgzw9BLZNCL0B0L6sggBEBVbHjd8GWQCBv/DFwkVOPx4gSuaK4M3tiHR9pHA1kY1ryRIWhb",
+	"kAD+lUdgrmI/AJStb7AgEVrFB2IHnhpgHs0GRYmed6CXicZqGKOj26Hp2Ga9XSGkRVA0b6I7cZQGkIgZ",
+	"eoHcYiQsVWofiyCVHScxCjRVvkRCkeHXDfzu6urlBoqpVPCTWFoLPKRELcSCUQcB7m0a8dilhjTsXhzv",
+	"NFXS40kYMCTkTFXI+/TqUQdALRxRMFqWKmV9kdJmQuQ4tfoPWMF7kJCCh0WpWQuMNEQhbCuuSLacFAen",
+	"aora0XfeOv7n3+UYuLIrxk4gMH8LWM2KPrnbIoLimygLfe8lqgtx7yht1Sn6De7EnrLNYhACdyaldYLh",
+	"t66Kh8aJzNbrFlPSt3B8gGLXR/N6iDUCDIsNFnRl4f1xYTAsA69j7ibqzKVFwLi7GXZfiA545xy8FGyf",
+	"66aqzdOo4Uu8AZfZCyptAUXqwClfZq9U3Ew2bexLkA+zaldWP1fqhZCycZfUxUPRzO62TVCl5wSpOTiN",
+	"0SFj3HwE7JeqR9Tec7l/P6/i0Nw0oPLNP5asrjU/gFq02so4vXGUeqTTvewGUAkU+zJSH9llNZnNZyR0",
+	"CUJ9K/fNv3fMv19boUlNRt/lvjdpg5DxZMc0CFWjVMHEtqLG/kuRPlcK9E5ippYSTiDVA5ZCJ9tbPffH",
+	"nJedW7MvZx/13BOzMJ2CwpQySf687QfK0D2wu9I+bz4lPnzfSKyRByyDdcEgumS1yq4n+hUEpyeOYAGk",
+	"84r5fmU51i1xLzXiMUs73jx/XC8ugMUpo1O8PABBHmsA9wn9/mh+pcq48osa9wGb39HEyXauwOluhGrc",
+	"ntx3LfCnKyZOx/W9Y+TceLPgTLa7GqiY7Dqam56aFSEiiIY8i1LRxi/ANJFMxhi+kAHiEJSEXTGWoNGn",
+	"X+tymUZpH/4e2J8CNJaX2aalPsha5DlFi81QHujfA5EswVKCEY9plyVgSTDmsTGKfJnrjM932U9aXuzL",
+	"cfXFRka3zVZcPFPBTu1cDAQz+GiTABZ83ojbUFFcxF5IrRMBQlw7fPTO4aNHhw//7fDR7w8f/vYEB9JY",
+	"EFM5kQMmqXkuqdqLJmJubhdUxtD3biK2XQbNsZE5nkYAE7GUqC667nlfTRPY/nxqxiDTnycNKOEvkIzr",
+	"fRFaysajn/7u6B++OUJEiQphJVZqv9uprniHPxNh5GTd3yfpVL+09tw4S3QobP4KYFhQwRS2rYQeoxQu",
+	"OYiufHPR8WzmwkZQCId9AlVh9jgDNqhssZ926/rI44TvaTeiqhWDYK8gVmgtUhQZc+2CXkWijblI7isU",
+	"7sG5u9aMqLoToNM1+6bFko1A2l/s5EKRnU6iDk7RqWqfdbskJFmU+k0c4nZHb+W/c1GhIIuTrJIN+lDW",
+	"dAWRtPm0PeN6Ms7ChDfTgblM6npMIBvFzyxTrUSpZkMmzcLSTUTheYYijOFNubr9pfl5HcVF5xo5z6aa",
+	"Shg+YmfYvbFtroOH8xx6Xbeu3TivDaw9+eH7x79/9/hH79WplXWOm5nyHu/nywGHemc2e7x/Ud0fnN25",
+	"WKbj+ykxzwQ2KaRf59O5Z9QzjgwxI6owIfjezNBUEBAVcRMpiB7/4vDhW9Uqm6B9q8tGt7ppvv04dMZK",
+	"xQSMO+4iBqx28+6NpUtX6r5Eo4ZyB7kgwgbj7MXtS0uX1p5DlCzKS2gWKzSTxL1OlPSRqAt5Ga0RJYUI",
+	"NePwSZXQB4m/Hg0Zy6tontn3MJdBxZuRZlfW1myCPYhVGkA8A58SrBtrHRJxUerYytxC+BIzH7Za6dQt",
+	"zghiLS7oMczN7oIexXMJRNCyZBa7atLJrB09/sXHb//x+Oc/Pvrug1GnrhMLGelWm5aoqmv2TuGDEzl3",
+	"M6vSLRusF8lQ9YaZvhy71+VnnzlHeq/bHV1cwbL2x+7entBIQWPTsLt9prsgUImHBrEu5ubBWuYxFEGY",
+	"8168+PW8kIqymqZEoMmhc2/TgZ/xNRx9zMBMJ7TsCwK7whsN0UmrbYtN+PsY2T135Xa7o3GiOQmYN073",
+	"xfcLYYUQBwoEaVEXZAy6NQf9FhI1yycgVRpNTEFXlDRkPptUQVYQ0J27ltT73enlfc9TE3+SCfg2rdm4",
+	"SDV8CPwEUVquU/bsKhW8W0WZqK+KBuWvHB0flHPCpCeW57SbyCWLF1dpZ2+CVVqsEYVMNT7AUicAto/O",
+	"7O4NV0cFNTZUSCWl6sqGCCE9CWzeose6Mvs9PpTVHMqgLYqrGwcikrojGqVEtTdDIdOo2b8Dn76QJquZ",
+	"GKIGnYvNihMYb7nies8TigdHdHB6w90BDLwd7eTPelGUzLBlk6EA9PFR8j4WoOcOfWzmG6ExOVO9C515",
+	"ZYnuFjoZ7WLWPv7LO8ZXYB++/k4ODdamQqKEIfksus+7feKtBjW127c6bdx2rNzHf0zAoeVO9ow35gKc",
+	"i02rBzOkz0hS8clewkNxdnxPHKAQmivZkjNwIuQGqKSsoIdPSWefi1TYBQrnKR924UB3EpUaSQxUXaOR",
+	"C3dlpCTknEWaxiJkNZqlm3b9JCf01ORpEwiD5U67+KIw6RXqZZtDDXaw4udEo+ZMq6Nv/+CjP/0jgnRZ",
+	"sFuHeiJ4Yq+AZTv7E0mIjqPO+PQLLWQcdc4n9wKznNfdiquzSMZxJ4XR7f2Ku/HkF+/aTMy8NDuEy6d0",
+	"kge767SIY74bY6kM21NCY8EzdQxAfZ1KWCIA3Y+yAhTH92WNOpkKrDXYQ0CxoXzIC10mnogM96e+4Utb",
+	"vsDa3DYrcPa1Lk+4TCOZK4Cp8eyULO1HMvRlVsYlBWDwugdDLY9iYaQ7SvN4g3EcJKXec6nSosuzaAyp",
+	"X/386eO369SdIhVO+cyheTxDL8sovbDejpnchfZ1ugTlNFeKy3yU3rk+WNcKxl3oZXmdKCXiHTpHlbpY",
+	"29HMabQW20DNX7Qnb3fTmfOCbQPWOlPd+bgvZjgzWInirPImtvMPnGWaKD9OKZSFAuMMFyySrlGKXd2+",
+	"c4OlZtGNvgFRAF+AkMTmdnflcPPNZwnFaGLmzm0LXxNota92SEgD1lBqPxKs9vk07dyWcd9j27wttqNU",
+	"PL+dJlEj9di2majwJQTDWmna0fVltgn19k1zerBwe+vmLUCA4CxRPcqwhnsCIYWhU7KpEl/CN9qR7KZC",
+	"s9qVtculwGhGkm7KhRlVtcLDzydbOUYMt638TUWshg+nzUfzIjdDtS5rRZ2lBo+FDHkyKiqw3Yo6V+3n",
+	"ZrmA+XHKzrFKIFoV8r72WKObLqlm07OYGqwFnYv9rHmk092No0b2e3M42L5Uvfkd7Axh2S40qx194/2P",
+	"3/7j4cNfHz76b4ePfn/46PXDRx/Ux5cGdSux4wfeH+ycRHRiTq3BKkbmi2WG4CzQrVnsnC1wIMZY6mGk",
+	"qRR1d0AgLl5leza989EEYwT5HCB3ywRxogSGTnEFbFXgaNK5bfz0zGEiCuOM7FstxvY8G7AB3reuhW1I",
+	"REO120KGImS76t6cbn4kerLdqBRl71BIntZ9vJ86BlepBm6wQvIx6GO1cf069nelKhVUeuUvYLt+jx8I",
+	"atXHX5jP4C/8BVeQX2xxPUlTwQTdrVXil9WiOuCNgThICfkgsi8a5zWSjbgbktdX7BeBT4nQAgMOsI2U",
+	"6EHzgWt2EuPwrl6B9F2HdyDJp/Dx6ywwu6MDVtu8srL5TLb55rewPwFOPmC1K//rB8+aO96o7A6U3MFf",
+	"6piDd4CYCD4VJUz1JEAecCtKjqQW9homQNl6TlyZ9ndIMULdgdht91W1u8ECHscBAnLQ2ajjdzTbVeaY",
+	"IUKCnYsltrSPBfcdWq/gsWnC+5DD4HvGAn61stUDV60Kxy+O8zB+8BMs34K3gCt0dhLDacXDMpGdh3rZ",
+	"ygmTIzjKSQ6CZdiqEtq7aYTGhuFqqk8xTGUWoDV0ihGnwuF7Qj+vzXYilEWGg5EYpy9DzPYltKUyaEvN",
+	"fEZUGLvmxhCazqcIA2qpBVn3ZVDQTgGrdQY3g/Zg4MiUOkxAznuh+1tghpOQ0BQym7gPCJaKi69Z0kVE",
+	"xFj15oPSq3V3CBtRW8XFwbd1ODj0CrWnrz84fPjNJ9/8jyc/fP/jn701ufGU66Tgjf2ZiD1vtLIEvzbG",
+	"HuuJaK8FdxkItAgRtwV62DlyRu2qewhZa8lwmW4B9D58dwNujWRPMAun3hC2DEwXurvxIQVqj9XP1VlX",
+	"xkJrFlgSQJxRAPDuSTePlrmo6dghSdhe1EwJZRNtN5Gkuu5a2+l5CFIfuJ+CDSwUp88vUtE68r5TJFvn",
+	"SODMPHCvS9vEeWP/okLKmLmdV7BjMgPcA8wYWt05U/5ltJFc5gx/6s45/uffHb31+DSHNxFapNM5vYM5",
+	"By3Smy6lfFHV/Qm9LweDbXdgPq5viiRC+RQ9RDnzfu8GmfenkYLToXiMFwLa/wvaE5Kb3XkqngnbQgjn",
+	"bn5ldhY8BRlxoRWqziJLiJITxdq4JpERgjdR8v//J2n/gmFde/KHt4+++yDXcTkr8lB3jKtqvqNXRZXH",
+	"eiXvsJof+DOlPmpeErp6PIfQJvYLD5Mh1K3rT5j5OVRZy7Pw0Qc/efKLd4nHwZdPvvkfx4+/5bHjH/zi",
+	"+IcPsSiAsM7jPjv66R+O33wdRNxazjtoOXsE2+cB+K3nSwhCI0kDgG9B3zDDxxPCIJFMEN4f4j8hmIcv",
+	"yTnTi6ynktCY3o/ffvrgHSyr8djxWw+O3/jT//7gjcMH73z03ttHP373f3/wpsc++stPnvzmZx+992/s",
+	"w9d/Wd+wbxFpXwKG+aKG6VmzNEoBn9tYsq8qKSo5ljxfYvwIK32GqmebTCoyOrw8vV2OjsmXEFWBMnLk",
+	"oq5vMOUomFBWEUQV8+UWYtWXBToKO/YS4QjjJ8GmbXss7OKhFpqFiep0yu1apABA7G1srJ/NXfOJIEXA",
+	"ZSD6jSqCMlxrQo0jjvK5Usnk0TzNYUH2AzwT5kz9/sEQm8yI+0WhC1pZp71tPrFlDrCerKvmNJgsI3tm",
+	"LgbK/1fmQSKbLfYkHLLwaSCyQS3lurJbXIagbXs83p8jUjYgycQRYCCb8/Hh6+9AZzYuyiLw/2NggULC",
+	"xV6cSJLuywrGJsxOqcb+SjPa6yZCj8xhmw/eoM/9lbeIzdb1M1pjNLrRokNJ55q9eD27tXC37uv97mvE",
+	"oYSZALvUc28EI8FBcFtd4CXlsdBQByRFrJkWEFJon0gssa5ypIp9CT/yqUCeXYHiUr4UyYkU6F1IBgAB",
+	"xNrqKhSNzi8zM9yLiKJyKk4KZwpiBH2kuN2lz97Bj85jWwpDTrIzm400OhA2H7DbtwkaqtZMgD1gLt6l",
+	"XVjLEoozioAQnNJElg0rFs10RLneQEMOMMQUF+biBXoK8ztBqOfSbGZQ2QRi/jinguI947FhWMfmDKXo",
+	"sbx8sBoVXmF+gaMwKylGHmCpo3Qp5H29cp8ePbJN7y5+4xo2e8/srqdh7vLduHL5r3yWdRLRFI3UXKRz",
+	"0p7Z8tPaYeu2w0XKip1ShWUM2RxPCsFVVuqCw096P1YgUVI931BxXXFzL6BWcDJxLvHfcUI5x9o6kRZU",
+	"QUEWJ7u7e/xA6GogFYLyf4UfXMQLwkzrXO4FWI8KfQSULhbDAYuK5nI1wEYxjuOrZo4dnZqpmlSCB5RG",
+	"hw9/efjwvx4++uDw0ffHSMfKffO/HakmrXhzfOtI8UolZw0upYKcOVZjhawmlveWGWdXb19jvK26sthf",
+	"BesXRx0j2Crlcd0xsRiTtUN69kCsY1FM2jKjwLO9DFQDSruIJhfinqKZLgGNTJYd7LX6WXHNttpXSy9L",
+	"O8csXo33aXuZ3ZZx32LvO54jmX8x4ownnDduo7cVFXzlh+vT4r1Pi/dKNMuiztfweQsonzCJouSWF6La",
+	"6iIiCCXNYA4FU90UOhnafEkLI4ypCDcY39VIci5sfAwlnkZZLizr0FvMQfFhlV2xqA3UHyrCrKgQYpLU",
+	"kQrVF1B2vNuH8uPTmWGkF09ihk1QdNxRScrjlQ7XuqeScCmr9aikVUd909VWowFDqGjzKDYHNpLQkRvY",
+	"J8MDAzxPPZUg40aDHEpIk7GW6iYbCNuDfbn7zHkVXALDY8IUsQznES3XVteMsAC9GKYAYGo4l10RK7mn",
+	"sUfXzBY0TJT6Eqm1pdpVodGtCsj4uWS8AfnzZfZS1I6Mau0YbRsDARkPw0RoXd45C8bGFi0hFLWcod2L",
+	"h2GEqcetHJ9Qk8daeAMUQ/CiA/u+9kwxPnW5JHtQIBjCh5RzCo0zctaGJeRmc/QewGVptjiCAH4EWIP9",
+	"6feIXSeBVFIsQfbTSqYGOxbIbWjHcscRhZaMktKzsUJld9VnBPh+oMkyclV3jiUZ1kWEOBsk+gn+U7DM",
+	"btLpgEr9DV9qkaY2aW0nwOKomSICrGV6pFpE+wliWKUz6kuz5IsazRVGfZJ6mW0ySNRaEFkR0nxtkPrK",
+	"2lq5oGvhxHw+Eu62aNjuS5kxQlN2aRUQyngjxeLalLWVTtln19huPxVwb+WPx+rqGL3oLcBilFFRj4Gq",
+	"KxwrfIiXvcHpTtiVcvlyIoEoLBvQUstyEL3T77kcOjbWRoNjAWBa8iAi882IN5jSuAijjtcEPeZb8MlP",
+	"bKc5vujYVnOrImiRSlatuvd8qzDELKkdCgNN1H1uDGuE87MpnXl3pI/ZgGJLOn4YbqvyPZioKR0/f4Ke",
+	"dCjW9KXrSSfNTnYVOD5FXc/2RJrRx1xZvbTMjCQtRVIjmVhcacWw2pW1z+FC3xFp0l+CDvj6Bt0pzehA",
+	"WFaz7GYp9MOTqQSYKeZGwi54j+BGuGbm3vclPg+cs2Y3QTtNCo91O2ASoOmHrfMe68o0ihF6L9prpb50",
+	"b0rdCfQT6JvSynWnJmbWb58f4nyIpMadvzm03VvAHTwoIEaZmE5oVCFaTZEPZZiG24hbBxxAyB+us+0v",
+	"vOxBfMRj/IBHgAfkZdEnj7VEHHq2MgRZuHe7zaaxPItFgebRkWRQICe0WGZYR1izmAL9lDxWX7Z5sg/O",
+	"w/V7DRGzRHBzHNJ6oegQ1By6KroDH4EwRapUrDd8mZkoua9QlKql4hDp6pMoTY0dplnwn4MyEb+mejJW",
+	"PCQxMItYWstWFpoQsqFCLJEqC0500+bSc7nwhP1Zw3S/Gp0yNjFVeppmBNuN3lqa8gYAIc/vlshXTEAi",
+	"2wjn9hdexrjW1e0vwQzHiL65WUbnrXF3X9YYSZoiJ23I08lT2dksSvLYRWMXnjsJLS21KWZXrDV6svuX",
+	"fJYpF8mcbHNzE9SspnpSFNMaY62BL0KpLy97U3ha7gXRZTP6E2O+FETxJfmqGCG1atVjBzyOQgQpEwdC",
+	"Qv6ltN7VWOMit4kXsJ3LTe5cEit5AR8WVVy/cD7yh4MZgRGJVu6KHRbJUcI4qGNW7pv/WRDcDk8brWF9",
+	"83In5NMSE680cEmTmGIR11fmEnvAYoZcqHlXqVhwOaT96IOnc/BX5yTOd23MNmO2j+bkX22nqlPUhcCl",
+	"HKNya7vYBZIMjZTwwZF5J/qC6LshRXJgpbabxAvrCyugu+g5g0r66HtfP/rug8NH/8/hw/9x+PAvuSQO",
+	"UXQuDJN9Hv343aP3f50rHMQC0eHPATPOR++/cfSbf2K1ze1b9ew7xBRR+ngASzp+6xtPfv5+9gXMnFR+",
+	"/Og3/++T9/58+OhPWaM2NLbkZtmKOojbMfwMRAw9fPSnj97/+fG3f5R9yWKbD3/l6eO3n77+4KMP/unJ",
+	"z82whw//O+R2v2vW8dGfsD7/+IcPn37/u0fv/bv5zY++/vHbf3zyx58ePnxw/MOHR2/8aai6pGyYj/70",
+	"vaPHvzh6/Mbhoz8Rt9y3v3P8s9yPP3oPC5AcJ0Y9P/0CFc4wbavYbSm1n0uw4C/KZvJ3xk1tK5m2YmxG",
+	"wOpJVvv41986/t3D43/8+yd/+G29pCJnOXv8bhTHGGAsC+g5awBlfREzmU5V63U4JdhWOuByZY6yN+Ak",
+	"gyGhs2hLhYVDeRU3hc2tmyxKtYibGF5MDgBK0rg29n7BCmdW00IwvqsOBCE52AOEB3b4VQE0LvdarGb8",
+	"NHTaKPXrWdj4OgY0sNt9EOrNl1s3b7EahVcohli37W8YPmI81ooSxOb1/3bp6vadG0twWZEbWJi16uiF",
+	"177y2v8XAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
