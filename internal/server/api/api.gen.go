@@ -4676,6 +4676,27 @@ type StockChangeList struct {
 	NextAfter int64 `json:"next_after"`
 }
 
+// StockDay defines model for StockDay.
+type StockDay struct {
+	// Allocated Units allocated to orders at the end of the day.
+	Allocated int `json:"allocated"`
+
+	// Available on_hand − allocated.
+	Available int `json:"available"`
+
+	// Date The day in Japan.
+	Date openapi_types.Date `json:"date"`
+
+	// OnHand Units on hand at the end of the day.
+	OnHand int `json:"on_hand"`
+}
+
+// StockHistory defines model for StockHistory.
+type StockHistory struct {
+	Days []StockDay `json:"days"`
+	Sku  string     `json:"sku"`
+}
+
 // StockHold defines model for StockHold.
 type StockHold struct {
 	// CountTaskId The count task whose completion releases them.
@@ -5175,6 +5196,12 @@ type ListProductsParams struct {
 
 	// IncludeArchived List archived products too.
 	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
+}
+
+// GetStockHistoryParams defines parameters for GetStockHistory.
+type GetStockHistoryParams struct {
+	// Days How many days, today included.
+	Days *int `form:"days,omitempty" json:"days,omitempty"`
 }
 
 // ListPurchaseOrdersParams defines parameters for ListPurchaseOrders.
@@ -5835,6 +5862,18 @@ type PrintWaveParams struct {
 // PrintWaveParamsPapers defines parameters for PrintWave.
 type PrintWaveParamsPapers string
 
+// CreatePortalAPIKeyParams defines parameters for CreatePortalAPIKey.
+type CreatePortalAPIKeyParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// RevokePortalAPIKeyParams defines parameters for RevokePortalAPIKey.
+type RevokePortalAPIKeyParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // RequestPasswordResetJSONBody defines parameters for RequestPasswordReset.
 type RequestPasswordResetJSONBody struct {
 	Email string `json:"email"`
@@ -6046,6 +6085,9 @@ type PutTransitDaysJSONRequestBody = TransitTableInput
 // ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
 type ReleaseWaveJSONRequestBody = WaveInput
 
+// CreatePortalAPIKeyJSONRequestBody defines body for CreatePortalAPIKey for application/json ContentType.
+type CreatePortalAPIKeyJSONRequestBody = AdminAPIKeyCreate
+
 // RequestPasswordResetJSONRequestBody defines body for RequestPasswordReset for application/json ContentType.
 type RequestPasswordResetJSONRequestBody RequestPasswordResetJSONBody
 
@@ -6144,6 +6186,9 @@ type ServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx echo.Context, sku Sku) error
+	// GetStockHistory A product's stock at the end of each of the last days, from its ledger
+	// (GET /api/v1/products/{sku}/stock-history)
+	GetStockHistory(ctx echo.Context, sku Sku, params GetStockHistoryParams) error
 	// ListPurchaseOrders Your purchase orders, newest first
 	// (GET /api/v1/purchase-orders)
 	ListPurchaseOrders(ctx echo.Context, params ListPurchaseOrdersParams) error
@@ -6558,6 +6603,15 @@ type ServerInterface interface {
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
 	PrintWave(ctx echo.Context, waveNo string, params PrintWaveParams) error
+	// ListPortalAPIKeys The merchant's API keys, newest first (owners)
+	// (GET /portal/api-keys)
+	ListPortalAPIKeys(ctx echo.Context) error
+	// CreatePortalAPIKey Make an API key for the merchant's developer (owners); the answer is the only place its secret appears
+	// (POST /portal/api-keys)
+	CreatePortalAPIKey(ctx echo.Context, params CreatePortalAPIKeyParams) error
+	// RevokePortalAPIKey Stop one of the merchant's API keys at once and for good (owners)
+	// (POST /portal/api-keys/{api_key_id}/revoke)
+	RevokePortalAPIKey(ctx echo.Context, apiKeyId int64, params RevokePortalAPIKeyParams) error
 	// RequestPasswordReset Email a one-time link to set a new password
 	// (POST /portal/password-reset)
 	RequestPasswordReset(ctx echo.Context) error
@@ -7228,6 +7282,31 @@ func (w *ServerInterfaceWrapper) PutProduct(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutProduct(ctx, sku)
+	return err
+}
+
+// GetStockHistory converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStockHistory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "sku" -------------
+	var sku Sku
+
+	err = runtime.BindStyledParameterWithOptions("simple", "sku", ctx.Param("sku"), &sku, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStockHistoryParams
+	// ------------- Optional query parameter "days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "days", ctx.QueryParams(), &params.Days, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStockHistory(ctx, sku, params)
 	return err
 }
 
@@ -10850,6 +10929,84 @@ func (w *ServerInterfaceWrapper) PrintWave(ctx echo.Context) error {
 	return err
 }
 
+// ListPortalAPIKeys converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPortalAPIKeys(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPortalAPIKeys(ctx)
+	return err
+}
+
+// CreatePortalAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) CreatePortalAPIKey(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreatePortalAPIKeyParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreatePortalAPIKey(ctx, params)
+	return err
+}
+
+// RevokePortalAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokePortalAPIKey(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "api_key_id" -------------
+	var apiKeyId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "api_key_id", ctx.Param("api_key_id"), &apiKeyId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter api_key_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RevokePortalAPIKeyParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokePortalAPIKey(ctx, apiKeyId, params)
+	return err
+}
+
 // RequestPasswordReset converts echo context to params.
 func (w *ServerInterfaceWrapper) RequestPasswordReset(ctx echo.Context) error {
 	var err error
@@ -11063,6 +11220,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/products", wrapper.ListProducts, options.OperationMiddlewares["listProducts"]...)
 	router.GET(options.BaseURL+"/api/v1/products/:sku", wrapper.GetProduct, options.OperationMiddlewares["getProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
+	router.GET(options.BaseURL+"/api/v1/products/:sku/stock-history", wrapper.GetStockHistory, options.OperationMiddlewares["getStockHistory"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/batch", wrapper.PutProductBatch, options.OperationMiddlewares["putProductBatch"]...)
 	router.GET(options.BaseURL+"/api/v1/inserts", wrapper.ListInserts, options.OperationMiddlewares["listInserts"]...)
 	router.DELETE(options.BaseURL+"/api/v1/inserts/:code", wrapper.DeleteInsert, options.OperationMiddlewares["deleteInsert"]...)
@@ -11131,6 +11289,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/portal/users", wrapper.ListPortalUsers, options.OperationMiddlewares["listPortalUsers"]...)
 	router.POST(options.BaseURL+"/portal/users", wrapper.InvitePortalUser, options.OperationMiddlewares["invitePortalUser"]...)
 	router.PATCH(options.BaseURL+"/portal/users/:user_id", wrapper.UpdatePortalUser, options.OperationMiddlewares["updatePortalUser"]...)
+	router.GET(options.BaseURL+"/portal/api-keys", wrapper.ListPortalAPIKeys, options.OperationMiddlewares["listPortalAPIKeys"]...)
+	router.POST(options.BaseURL+"/portal/api-keys", wrapper.CreatePortalAPIKey, options.OperationMiddlewares["createPortalAPIKey"]...)
+	router.POST(options.BaseURL+"/portal/api-keys/:api_key_id/revoke", wrapper.RevokePortalAPIKey, options.OperationMiddlewares["revokePortalAPIKey"]...)
 	router.DELETE(options.BaseURL+"/ops/session", wrapper.SignOut, options.OperationMiddlewares["signOut"]...)
 	router.GET(options.BaseURL+"/ops/session", wrapper.GetStaffSession, options.OperationMiddlewares["getStaffSession"]...)
 	router.POST(options.BaseURL+"/ops/session", wrapper.SignIn, options.OperationMiddlewares["signIn"]...)
@@ -12401,6 +12562,56 @@ type PutProductdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PutProductdefaultApplicationProblemPlusJSONResponse) VisitPutProductResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockHistoryRequestObject struct {
+	Sku    Sku `json:"sku"`
+	Params GetStockHistoryParams
+}
+
+type GetStockHistoryResponseObject interface {
+	VisitGetStockHistoryResponse(w http.ResponseWriter) error
+}
+
+type GetStockHistory200JSONResponse StockHistory
+
+func (response GetStockHistory200JSONResponse) VisitGetStockHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockHistory304Response = NotModifiedResponse
+
+func (response GetStockHistory304Response) VisitGetStockHistoryResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetStockHistorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStockHistorydefaultApplicationProblemPlusJSONResponse) VisitGetStockHistoryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -18223,6 +18434,126 @@ func (response PrintWavedefaultApplicationProblemPlusJSONResponse) VisitPrintWav
 	return err
 }
 
+type ListPortalAPIKeysRequestObject struct {
+}
+
+type ListPortalAPIKeysResponseObject interface {
+	VisitListPortalAPIKeysResponse(w http.ResponseWriter) error
+}
+
+type ListPortalAPIKeys200JSONResponse struct {
+	Data []AdminAPIKey `json:"data"`
+}
+
+func (response ListPortalAPIKeys200JSONResponse) VisitListPortalAPIKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPortalAPIKeysdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPortalAPIKeysdefaultApplicationProblemPlusJSONResponse) VisitListPortalAPIKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePortalAPIKeyRequestObject struct {
+	Params CreatePortalAPIKeyParams
+	Body   *CreatePortalAPIKeyJSONRequestBody
+}
+
+type CreatePortalAPIKeyResponseObject interface {
+	VisitCreatePortalAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type CreatePortalAPIKey201JSONResponse AdminAPIKey
+
+func (response CreatePortalAPIKey201JSONResponse) VisitCreatePortalAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePortalAPIKeydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreatePortalAPIKeydefaultApplicationProblemPlusJSONResponse) VisitCreatePortalAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokePortalAPIKeyRequestObject struct {
+	ApiKeyId int64 `json:"api_key_id"`
+	Params   RevokePortalAPIKeyParams
+}
+
+type RevokePortalAPIKeyResponseObject interface {
+	VisitRevokePortalAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type RevokePortalAPIKey200JSONResponse AdminAPIKey
+
+func (response RevokePortalAPIKey200JSONResponse) VisitRevokePortalAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokePortalAPIKeydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RevokePortalAPIKeydefaultApplicationProblemPlusJSONResponse) VisitRevokePortalAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RequestPasswordResetRequestObject struct {
 	Body *RequestPasswordResetJSONRequestBody
 }
@@ -18648,6 +18979,9 @@ type StrictServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx context.Context, request PutProductRequestObject) (PutProductResponseObject, error)
+	// GetStockHistory A product's stock at the end of each of the last days, from its ledger
+	// (GET /api/v1/products/{sku}/stock-history)
+	GetStockHistory(ctx context.Context, request GetStockHistoryRequestObject) (GetStockHistoryResponseObject, error)
 	// ListPurchaseOrders Your purchase orders, newest first
 	// (GET /api/v1/purchase-orders)
 	ListPurchaseOrders(ctx context.Context, request ListPurchaseOrdersRequestObject) (ListPurchaseOrdersResponseObject, error)
@@ -19062,6 +19396,15 @@ type StrictServerInterface interface {
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
 	PrintWave(ctx context.Context, request PrintWaveRequestObject) (PrintWaveResponseObject, error)
+	// ListPortalAPIKeys The merchant's API keys, newest first (owners)
+	// (GET /portal/api-keys)
+	ListPortalAPIKeys(ctx context.Context, request ListPortalAPIKeysRequestObject) (ListPortalAPIKeysResponseObject, error)
+	// CreatePortalAPIKey Make an API key for the merchant's developer (owners); the answer is the only place its secret appears
+	// (POST /portal/api-keys)
+	CreatePortalAPIKey(ctx context.Context, request CreatePortalAPIKeyRequestObject) (CreatePortalAPIKeyResponseObject, error)
+	// RevokePortalAPIKey Stop one of the merchant's API keys at once and for good (owners)
+	// (POST /portal/api-keys/{api_key_id}/revoke)
+	RevokePortalAPIKey(ctx context.Context, request RevokePortalAPIKeyRequestObject) (RevokePortalAPIKeyResponseObject, error)
 	// RequestPasswordReset Email a one-time link to set a new password
 	// (POST /portal/password-reset)
 	RequestPasswordReset(ctx context.Context, request RequestPasswordResetRequestObject) (RequestPasswordResetResponseObject, error)
@@ -20043,6 +20386,32 @@ func (sh *strictHandler) PutProduct(ctx echo.Context, sku Sku) error {
 		return err
 	} else if validResponse, ok := response.(PutProductResponseObject); ok {
 		return validResponse.VisitPutProductResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStockHistory operation middleware
+func (sh *strictHandler) GetStockHistory(ctx echo.Context, sku Sku, params GetStockHistoryParams) error {
+	var request GetStockHistoryRequestObject
+
+	request.Sku = sku
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStockHistory(ctx.Request().Context(), request.(GetStockHistoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStockHistory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStockHistoryResponseObject); ok {
+		return validResponse.VisitGetStockHistoryResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -24520,6 +24889,103 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 	return nil
 }
 
+// ListPortalAPIKeys operation middleware
+func (sh *strictHandler) ListPortalAPIKeys(ctx echo.Context) error {
+	var request ListPortalAPIKeysRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPortalAPIKeys(ctx.Request().Context(), request.(ListPortalAPIKeysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPortalAPIKeys")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPortalAPIKeysResponseObject); ok {
+		return validResponse.VisitListPortalAPIKeysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreatePortalAPIKey operation middleware
+func (sh *strictHandler) CreatePortalAPIKey(ctx echo.Context, params CreatePortalAPIKeyParams) error {
+	var request CreatePortalAPIKeyRequestObject
+
+	request.Params = params
+
+	var body CreatePortalAPIKeyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreatePortalAPIKey(ctx.Request().Context(), request.(CreatePortalAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreatePortalAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreatePortalAPIKeyResponseObject); ok {
+		return validResponse.VisitCreatePortalAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokePortalAPIKey operation middleware
+func (sh *strictHandler) RevokePortalAPIKey(ctx echo.Context, apiKeyId int64, params RevokePortalAPIKeyParams) error {
+	var request RevokePortalAPIKeyRequestObject
+
+	request.ApiKeyId = apiKeyId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokePortalAPIKey(ctx.Request().Context(), request.(RevokePortalAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokePortalAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokePortalAPIKeyResponseObject); ok {
+		return validResponse.VisitRevokePortalAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RequestPasswordReset operation middleware
 func (sh *strictHandler) RequestPasswordReset(ctx echo.Context) error {
 	var request RequestPasswordResetRequestObject
@@ -24856,338 +25322,338 @@ func (sh *strictHandler) UpdatePortalUser(ctx echo.Context, userId int64, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1tlxzHcSeKf5U88/f/YEauGc6AIEXOnH0BgaQFiSSwGPBqvRpsd3ZXdnepqzOLldnTaGl5DgFcUqQk",
-	"WtbqyVpJa8mWZFm2aMnWXsMkJb3Yb8LBAOS3uCcjMquyqjO7qnuGpPfc1QsR01WVD5GRkRGREb/4ykZf",
-	"TDLBGVdyY/8rGxnN6YQplsNfvSRNEz58QXA10n/HTPbzJFOJ4Bv7GzdHjEz0I5Jw8jmaUU5UMmER+fM/",
-	"//M/337hhZ2NaCPRL2ZUjTaiDU4nbGN/Az7ZiDZy9vI0yVm8sa/yKYs2ZH/EJhQHoRTL9Zf/5Yu720/f",
-	"+sqlV7Y3d7+4t/30rf+698Xd7Yu3tv5kI9pQ80y3J1We8OHGK69EG32a5wnLr4iY6XY8nZs3lnbP+HSy",
-	"sf/FjTmdUCU2og1Jh3RGN6KNL+lJZkKqjVve7mU+uCnGjPtppR93lH5OxICoESNS0cGASCZlInhBrhGj",
-	"MQzRjPk/bV85vPHcNra8bOATevt5xod6rfYuPhVtTBJe/O0f7/GzvC9i/bd3xFcO/68LkjDzTkSmarD9",
-	"FNmcJWpEKPnMtRcimEbMBnSaqi0iciJHyUB1vpTIYjovT1k+L2djW9vwkRw60E9sKwFCT3Mpcv+Yu5zd",
+	"7P1tlxzHcSeKf5U88/f/YEauGc6AIEXOnH0BgaQJiSSwGPBqvRpsd3ZXdnepqzOLldnTaGl5DgFcUqQk",
+	"WtbqyVpJa8mWZFm2aMnWXsMUJb3Yb8LBAOS3uCcjMquyqjO7qnuGpPfc1QsR01WVD5GRkRGREb/48kZf",
+	"TDLBGVdyY//LGxnN6YQplsNfvSRNEz58UXA10n/HTPbzJFOJ4Bv7GzdHjEz0I5Jw8lmaUU5UMmER+fM/",
+	"//M/337xxZ2NaCPRL2ZUjTaiDU4nbGN/Az7ZiDZy9so0yVm8sa/yKYs2ZH/EJhQHoRTL9Zf/5Qu720/f",
+	"+vKlV7c3d7+wt/30rf+694Xd7Yu3tv5kI9pQ80y3J1We8OHGq69GG32a5wnLr4iY6XY8nZs3lnbP+HSy",
+	"sf+FjTmdUCU2og1Jh3RGN6KNL+pJZkKqjVve7mU+uCnGjPtppR93lH5OxICoESNS0cGASCZlInhBrhGj",
+	"MQzRjPk/bV85vPHcNra8bOATevsFxod6rfYuPhVtTBJe/O0f7/GzvC9i/bd3xFcO/68LkjDzTkSmarD9",
+	"FNmcJWpEKPnMtRcjmEbMBnSaqi0iciJHyUB1vpjIYjqvTFk+L2djW9vwkRw60E9sKwFCT3Mpcv+Yu5zd",
 	"Vh18o2sJneXsOBFTSTI6ZJEep+DwIE2kkkSNqCJyzvtHfFPkMctlRBLeE1Mey0hPKZvoDbIFn3T1i24H",
 	"czHNSUqlIplI050jHpi5GXVgxS7u7vqmGrM0OWb5/OozAY62L3SSeClzDEQ+oWpjfyPh6slLG8AdyUST",
-	"veSNhCs2ZDl0nMRskgnFeH/+eTZfpPVlMuXJy1NGxmxOBiInapRIovtnUh0QSnKm8jkBXgFepxN8l/KY",
-	"9EQ8JznLUjqX8HSQ5FIRyuWM5cGNcLUc0rYeU4iSTzzRzPtmeYNkNc/Pm6ppMknUIjGv0yEjMvkyC+0a",
-	"/M7t2Wy6jf0ndiM9e+wVuKhhDBPKkwGTKjh3+8J5T37C8v6I8iUdmxfOu2PY08Fe4elH0uWLYmmXXCzt",
-	"8k9yNtjY3/j/PVYe0Y/hU/nYM6I/1TLpxemkZ3rMRLC7TJx3X1O9UJJdW0pY+1bnI6FwztQ058HO8fF5",
-	"dyrH00B/+sm6FD78/EvYuqKKaVI/Z4ZVlxNfkoKTTffMjUgWD8jmB//w9Ye/vfvwr/7i0e9+8/CH9+Eo",
+	"veSNhCs2ZDl0nMRskgnFeH/+OTZfpPVlMuXJK1NGxmxOBiInapRIovtnUh0QSnKm8jkBXgFepxN8l/KY",
+	"9EQ8JznLUjqX8HSQ5FIRyuWM5cGNcLUc0rYeU4iSTzzRzPtmeYNkNc/Pm6ppMknUIjGv0yEjMvkSC+0a",
+	"/M7t2Wy6jf0ndiM9e+wVuKhhDBPKkwGTKjh3+8J5T37C8v6I8iUdmxfOu2PY08Fe4elH0uVLYmmXXCzt",
+	"8k9yNtjY3/j/PVYe0Y/hU/nYM6I/1TLppemkZ3rMRLC7TJx3X1O9UJJdW0pY+1bnI6FwztQ058HO8fF5",
+	"dyrH00B/+sm6FD783MvYuqKKaVI/Z4ZVlxNflIKTTffMjUgWD8jmB//wtYe/ufvwr/7i0W9//fAH9+Eo",
 	"7stjssn02UC0Ikd7KSPsmHEFIhhk8nQyofl8KyR1DHV8J7UeyUa0kcWDDVAk/Ae1nGZZulwjs690+vqd",
 	"c+RRReU4yB364XnzxjSLqWLxYcL7bHHprvF0TmZa0dAibshiQpVeJTpQzByeWnveIdc4qesgesGOeKGH",
 	"kEQRmkpBsqmShRqjtXBsGr/Ho5ce8arCsikZI4dz3k/4kNCeOGZbYZXFTKkjYU5e4ugXtvXIvRr5TOTj",
-	"Z+jcr6rph3oUMZ0XJsQBUUL/PRsxTlI2UERMVYg/dd/hUXkGBGJDZoJLBgbOi0K9IOJkkOj1rw/xRaHI",
-	"xDzdBzJfHWy/KDjbfoGq/oigekL0WGJcQNRfLkjy7E06jIgURxxWXH/bTxO99UYijSVJJJEqSVPSn+Y5",
-	"42qHvChAKcKlwJZhhLolP/UUHVr11rTi6E8lSRZI8Eq0cT0XvZRN9OO+4IpxEDVUb8Q+1V08luEbfwrb",
-	"fP8rLXehbfcV1Fwr6iInLM9FHhEqidv6DgoKbEF3cPn61cO+yJgrbXJG9V7FfaHFTi7iaV/JjUKR0/+c",
-	"sd5IiLHPaIg2Lvf7LFOH0+GQST0m6IvGcaL/oOn1XGQsV4nmiwFNJYNOip++ssFuZ6yv9wKw1sKKfEHz",
+	"Z+jcr6rph3oUMZ0XJsQBUUL/PRsxTlI2UERMVYg/dd/hUXkGBGJDZoJLBgbOS0K9KOJkkOj1rw/xJaHI",
+	"xDzdBzJfHWy/JDjbfpGq/oigekL0WGJcQNRfLkjy7E06jIgURxxWXH/bTxO99UYijSVJJJEqSVPSn+Y5",
+	"42qHvCRAKcKlwJZhhLolP/UUHVr11rTi6E8lSRZI8Gq0cT0XvZRN9OO+4IpxEDVUb8Q+1V08luEbfwrb",
+	"fP/LLXehbfdV1Fwr6iInLM9FHhEqidv6DgoKbEF3cPn61cO+yJgrbXJG9V7FfaHFTi7iaV/JjUKR0/+c",
+	"sd5IiLHPaIg2Lvf7LFOH0+GQST0m6IvGcaL/oOn1XGQsV4nmiwFNJYNOip++vMFuZ6yv9wKw1sKKfF7z",
 	"q16LoRB6w+aMxFNmuflPjbhFUXdBkpTRGPb7IqM38LDWITkOqT4CzWkCN/9B0WRU71qWJMD9T3Zhfyk2",
-	"kY0LbE705xPOrvJsqjZAn7x9FT/e23WMGJrndL7hHAIo4VcU5NHGLOGxmHViOpdG0Uch/PiTT7TQEaxw",
-	"/2JtGCWLiN6XWB8mcjmOcybRD1JZe4oP9jz7KbIPL3of9hM19z8Qk4xy/zM2oUnqfYJyz/MgGwkeeCKk",
+	"kY0LbE70FxLOrvJsqjZAn7x9FT/e23WMGJrndL7hHAIo4VcU5NHGLOGxmHViOpdG0Uch/PiTT7TQEaxw",
+	"/0JtGCWLiN4XWR8mcjmOcybRD1JZe4oP9jz7KbIPL3of9hM19z8Qk4xy/zM2oUnqfYJyz/MgGwkeeCKk",
 	"omlB+yrPfJrEyTBRMiJckNE8GzFwQyw2krMB66tp7uujRmcYYznB6ggqTRnyRCV9HWraOVly+BdskvDL",
 	"168aA7W6aP2cwdmFelSb8yrSmxynUUyyJ0TKKC8fymUN8inqWVaZWOggib2aRZ11o42UStWZyuXjb+wu",
-	"zC85GyS3vY9ydizGIRqYh2calNTS3SPAnp1kar5PUGOFl1rLpeLMeMUjflg/Z8p/ho7ZnCRKsnSwT4RW",
+	"zC85GyS3vY9ydizGIRqYh2calNTS3SPAnp1kar5PUGOFl1rLpeLMeNUjflg/Z8p/ho7ZnCRKsnSwT4RW",
 	"0BIU4niQol/I8BFJ1I5XxXF5HzRKQ9uo2AklI5bUbWDnK/DN6keUw6CB80lPWSqRSat+HRCuSd5wEAW3",
 	"jGUx32FkKSzJQJ/8bGe4g6fRSGREzqVikwsSFCjdn+PCefLSCnxT6WtC5yQWB4QLzsAtBeykRgkfrsVN",
-	"5eH2RI21og10gJnHmtlfeSW0qp8Rt2/OUaepSSkjl9eXFAnnLO+MWDIcqc5k4jS28FIK5G14aZbES96Z",
-	"0NudGfY1zCnScvGtoNyRLD9O+oFnyZdZp59SGWhU0Zwt61Qvsk9q+faoOYzMDq1TZ4EUi1T2UKIywsp0",
+	"5eH2RI21og10gJnHmtlffTW0qp8Rt2/OUaepSSkjl9eXFAnnLO+MWDIcqc5k4jS28FIK5G14aZbES96Z",
+	"0NudGfY1zCnScvGtoNyRLD9O+oFnyZdYp59SGWhU0Zwt61Qvsk9q+faoOYzMDq1TZ4EUi1T2UKIywsp0",
 	"zNjK6d9q4JO1tr9lJWcfPX6xwRPqZR/Xm9jgTvRy1hrfu0y30uc+fiwa0PpocxOWWWvyp4FuDifXCN7A",
-	"2OX0nnSHths1snx4Xv6P2+2Hj2IrNPH384lUi7IwpgpMzHZC2hWrnmNfz75jFkn6T3+tmG73xG1iXyOb",
-	"J/feOrn7Lyf3fnxy998icnL39ZM7r5/c+9bJ3d+e3Lt3cu8N8v6rv9giVJv7nOhP9XljD7D24745Svih",
-	"YaCFsdfWB6hSn08TgV/K4tUFyP8RBf8fFwUfjwy4gnfwl/t9MeUeMWCiDkoyVXfuZy6e3P2nk3t/f3L3",
-	"Fyf33iTo+T597Y3TN17/8Kf/A3bveyf33vTpqkXLXmM41PCHP/2707f/ZmnDNqzAp9YMcqQKR49GU7cf",
-	"3vn6B/9y79HbP330l68/+u6vTr/5r74O3Zsyf2CGeYHMRkIyImac9AVXOe0r9FUm8oDQnmRcmdtbRmY0",
-	"ZyMxleyCrOj/Yd2zGEZY4Utud2QqlGchDyGsgjz8wd0Pv/ft0/v/dHL3fwKFv31y99+ePP3GO6dvvL5P",
-	"9p56/9VvX9yFK4u9p/W/9wgFp3eSw6yg8QNwdoupIokiPaFGZCj0a/j1HtncvbTlWG+OQWs93O29BPXj",
+	"2OX0nnSHths1snx4Xv6P2+2Hj2IrNPH3C4lUi7IwpgpMzHZC2hWrnmNfz75jFkn6T3+tmG73xG1iXyOb",
+	"J/fePrn7Lyf3fnRy998icnL3jZM7b5zc++bJ3d+c3Lt3cu9N8v5rP98iVJv7nOhP9XljD7D24745Svih",
+	"YaCFsdfWB6hSn08TgV/O4tUFyP8RBf8fFwUfjwy4gnfwl/t9MeUeMWCiDkoyVXfuZy6e3P2nk3t/f3L3",
+	"5yf33iLo+T59/c3TN9/48Cf/A3bveyf33vLpqkXLXmM41PCHP/m703f+ZmnDNqzAp9YMcqQKR49GU7cf",
+	"3vnaB/9y79E7P3n0l288+s4vT7/xr74O3Zsyf2CGeYHMRkIyImac9AVXOe0r9FUm8oDQnmRcmdtbRmY0",
+	"ZyMxleyCrOj/Yd2zGEZY4Utud2QqlGchDyGsgjz8/t0Pv/ut0/v/dHL3fwKFv3Vy99+ePP36u6dvvrFP",
+	"9p56/7VvXdyFK4u9p/W/9wgFp3eSw6yg8QNwdoupIokiPaFGZCj0a/j1HtncvbTlWG+OQWs93O29BPXj",
 	"s4goqXBXVGPjBT5wSVMZRst94z9CzWgCB559iobtiB6zkikGCUtjGZm7Ic0z+MtqB5sZ43Pwqe9YXv2M",
 	"r4mLlsdlQYiW5Lw+VSuelgtiyg2/ebKF9Gk6KxYFR1MPNamw0gVWbat6ToqlZIQVX+THQeAis7DZj2k6",
 	"ZUTRMYP7LrzOoGmKXnLKh1M6ZF6f5BidfvaKYP3dd2sVx5kwM1gMh5kz+RgXBF8obmbs9sqpGqFHiROK",
-	"s/YLpJKXG4/rMZuXinvxoBhjIcFvtVk7GRQm/lOt+GY94eCTDQGiBwWumbkZSnCWzwu81PoonC/jhMet",
-	"5m4H8Xn9wSvRxoym445kL08Zr7hDnLa/7HfpL3FnfBkd5jCoeheN5PkYfQ7nR7WaHtyoCFua1iRpU7SY",
-	"x14+E60/bwhghVeW9Mewh7Upgbu5z5JjDJOMRX/sv9J0m1zL4jsjPWuUaUmEF8wp5blnS1Mx62Q0VwlN",
-	"vT5sEKKUyJHIlQlz0Ba4HCUZBlckoBvmjGyevvH66Zv/fPrVdz54618Dyl9w/69zd7SCw/ZYJH0WNAg+",
-	"vPP3D3/ynono+eH9Rz9454OffuPBO19/+PNff/DqayRnw0SqHBadYBtk8yYqyI+b+7wtkuW6x9jGuVrN",
+	"s/YLpJKXG4/rMZuXinvxoBhjIcFvtVk7GRQm/lOt+GY94eCTDQGiBwWumbkZSnCWLwi81PoonC/jhMet",
+	"5m4H8Tn9wavRxoym445kr0wZr7hDnLa/5HfpL3FnfAkd5jCoeheN5PkYfQ7nR7WaHtyoCFua1iRpU7SY",
+	"x14+E60/ZwhghVeW9Mewh7Upgbu5z5JjDJOMRX/sv9J0m1zL4jsjPWuUaUmEF80p5blnS1Mx62Q0VwlN",
+	"vT5sEKKUyJHIlQlz0Ba4HCUZBlckoBvmjGyevvnG6Vv/fPqVdz94+18Dyl9w/69zd7SCw/ZYJH0WNAg+",
+	"vPP3D3/8nono+cH9R99/94OffP3Bu197+LNfffDa6yRnw0SqHBadYBtk8yYqyI+b+7wtkuW6x9jGuVrN",
 	"4IIkGe1D1IVMk0weEDbJlAm34IL7j9ol7lwe4xQat/Ihvqo/SpOsM2FS0uGK8s0IfNNrraWoxj4LhK4s",
 	"ayN3fozi0ON12DNbb1WpBE01zm0tWbGwORf3UxNn17j0gAymaboNbgXzE7yAF9EYREEhbIPF8EAqket/",
-	"SnJz7+Ljl5548tNPPb27d/HxHQJ3hyRnE3HMpLmqa9Kv1yL7OfF8tc/dqN2duuk6uL7Xr754g0m2qiWT",
-	"JR6F9hJRgjxVrFTKtLWoLWwl0HKUYizIhI4ZMWLDmdNTvgn5x3xYkHPRXj25850Hf/jxhz9578H9d0kv",
-	"Ff2xK9dS2mOpjEwAVpqMGaEmdu6ChCOho8TORrQkmKMh/r4a3NH4sg32qDNUOMCjErV+aQUeDQeANHF9",
-	"LR6kyaSsRn4sf7vGtCvFfSwXXIeKDgYefaGvkmPml0U9Gg9Z55M54TWnsrgz5SrxqDGHTJHZKEkZmeWC",
-	"D8n1qy9KMmYsg5Maxk2wheAt/PqBH7lIWTvZpUl+Q7/tPZEd8pYmqH47sqvS7riFbtY6a6sLXCXx84W0",
-	"ErnRcBbFFiU55bGYaPlFNj8DJww4CawSteYh0uLGoFniglNWmwUsx0NRq20QFPwkvmadtgJUYk16eUC4",
-	"IDnLMF4F2olIPtUysWStC9L0sEOeP6NMPxducnlnOZdcv/riogjwUlKfHdevvminEzM3uqeI00Vfp8C4",
-	"bKP+khmVRDKuvHqwtGKo3XwXQxDh1+WzvGFI6pqGoLwiA2ByXJbhv6YZy48TzCqjuomwnQiNr6f4LZGy",
-	"67H/ObNNIXKClHXvW1dycwXPj5a+qop8tB0Fh/kFDGB+lseZSHwGcl/wQTKc5r5w9ef02iEnuxYfGVGp",
-	"5QIzjZI5UweO5EDvGejaSn+Ld0J+e5lxfeiEwiOPGVed/kiEL9zhFUloOTgw3qc9/WKPEVTXCofiAtHr",
-	"DkPsUv/aFE4Ib67W+LK4QZkMOdjQ8E5z7KDQElqFwwhtb50lcZmr31RFG9M8bcOkBVPVV9HLqepGIseQ",
-	"+RXcS+H7wCJd1QqiNuHuY29TxW1HcJMWeWft1LYiKy8UMRsMgUah3H5OUlE1bXSaA40P8dXiow6YPc2r",
-	"6uTcOdmGVZoVA6k1HlXXsaa8l1M1i+PlkmmcqGe5yud+tV1wfzB9X4USu0F7iUh3zOb7R9Pd3cf7SQz/",
-	"Zd2IdPtp0tXbrIthpV3vJoPWO+Oa8xVP5WiDZkkHr1T6aaLnCS15T1RsqOm6bZHD8DvocIWPyrSExYEM",
-	"FG5D/3lesQ7KxVlFhPTYQOSsqQtfelI+ZOqCxLsuSbCdIuYAzqlEq9ox4UIRdjuRrmQsBxuzYMRoaxLi",
-	"YDqrvq9MyG4LDyUEdzv8ZVm5GH+5jpHdANV+3FEu31HnET1Xbk/fRVwJodDU0IvstrqCbwZu4t3GfPP6",
-	"DM2tAF/D01plvM9dfvGxZy+/uL33eET0f5+KyEvXr2xf1pLh6s3ntvcuRaQ/Yv0x2kAk4f10GqOh7fo2",
-	"qiqsz/LR2njn5Snlyjh9inz8vfpueIlre04bF7JPzc1wIomeAYHYA0k2KelTyeC3C5LYdq0F6lzJrJTy",
-	"FMx0+gzejl+OvzSVasK8dzETG53VYr+s402pEOksm3ti4WkWVTp6u5ObM7mBVLCJLTSNO7TIUsJprtG1",
-	"sUDftTwc5RJUGerPGTfilCh6+4BwNqTa/gGfANVKZ5yolhFctVWo+zgbDDmXwOY43duNnop2bzXyZhON",
-	"l5D1ep74MqyrZInINCNKEDUTJGb9ZEJTSTY//Nqvt6peNTHtgQlZv/n0X33yIi3RjOUGVewKzeNVnVfi",
-	"NluSgbpc5lbIsJBpe93c702oYnlCU5KxnGQ077M0Ir05RC3r2YCwMQLG7dv1L5ekHyS3fUYnQEOlczJg",
-	"zESVxQLO85hljBfXjzORj0lsfErFAbUCvda8q8ksp7Qnp9/PgA35eLJMELroyX0d5GLiV2cR8QbxszY9",
-	"6FlbJhQqjwl0DoF46yFjRRvDZKA6s5xmq7KWhcHRp9O63045Qt6s9q1k+cpfFabRKh9lSX/cYbdVTtca",
-	"KXwu8hZXgvUvDULJOp3mmrBe2K7TN756cvdrD9/65cmdX0Tk9Ic/fPjWLx+8853T136udSB8+uD+107u",
-	"/LdIayKM9kckTbjWOlAGo1MUo9dAjAreZyBDtFjWTGjtpljMAKyApoPONIMgVq+xJJXI6ZB1UhOp0okR",
-	"EGKVCds2MpYnIvYFE+MLxLxAqNla+ki0H2tKmxYOyOMkkeTB/Tcf/uivT9/4f8jm3vuvfntvNyJ7exBw",
-	"HJGL+h+Mx1vOnPeii9Hjt7zBk4t9rDpH9zCtTu6K4HI6wcBCRW/DShQRhjSPL0jSH2njQbpjDR3ErVxJ",
-	"OaPxNZ7OAzdMNSkJYq6iIBUcurh2S052e5qeg4VTP59bxQ0vGdqhxebxOL1SIVdUfvWAp6trzIomaafv",
-	"1wo/U8H40Qb3KDE4P4AYcUCwl//Ql8cF7h2b7PhjlKScsrzTGNBRzRogq4cutQtAMsMJehULSIxVWKNY",
-	"0ecT7k0ha3YwNuc/hI0TV4avLlKt/9B+KTIAh0RW9H8z7SmhMHSnlQvkdvs3Vyf+TXrbm7XXeoS17Vt3",
-	"bFZXpjTtCoeny1Ihfq+IMeQxO12HnkgrO/baNq1u9TbyBbhxiTm+3OiBAbNYK/rO6ZBPU9bSIMSDJJA/",
-	"As8uoO9i33euRqTUhyJtauw/uRsRMB729yJCC4P4/Vd/sVKkoetqaceTQcsfEveV/44FZtLGvPQbkTUr",
-	"se6OQdIW94EwDGdqlf5XtIkd9jmvo7NoEvF/z+0ALeCEz3yKhoXrvy8BubZQqwqtJcS9iYOpR8hI1nKI",
-	"4b3Sdpq1oRs1EIaAjXhHvzosxv9Bu/jEs/sbgS58S32FpozHNDdogCv4flrfqnqcRE80htbGIcF6hfI+",
-	"SxHlbLUB54zKBXfqE/4oX0+3RTRKmxsPSKRDXDwIhCVUkq65vYVLUHabTrJU91HgmQcJV757cu9nJ/f+",
-	"x8m9Nz688/UP3rsf+qiDWOfld38OfZCbOeUyE7nygokl/fE0k83WhBbZxLxdXpvg3Ig2OQ26nuCuB20r",
-	"IozmacKkQidb6wxWQ/rr0KM/JKSEk1ilxSDUQ7ShRxxKkL4JOK8YL4FggfCiVeyADOa5JAnHIO2ED0m3",
-	"aLVrzKtEEprO6Fz/JxUzvPFqNYWbyYQdpkJ5B5+jr7kzzdOOYpMs9bovAGtj2kuTPrFfABA7IpR2v4Lq",
-	"0itdbQRiGFL5nklwGQpWzVVxaYARTl7Tcak0tBzsLGxlQUITLFn4VngDP3sb+H9xG8vjkEM4ZRE5BOT7",
-	"z109jIg+O5+8VFE0e3O/5NPfLsF6A7TN9lx7Q8wKJM/FRc/FTPoQzPM+SyWZ5YlSFRTBkIZQjNk0iTDC",
-	"znCXEPfqxE9cqhTtj3wXFXZ8cEcxFMogCCB77QQg+HosZXHHoI661GsMHptyg/K7OJIbYiYNKgPeypAR",
-	"RTeN4XWa5ozG8xYkLKbrdrgw8EY6Xs/ZccJmIXKGiUk5SaAFMhPTNCbD5Ji1IOyygEv8zicMqxLBlg1I",
-	"GULqRujKFrzP/J0atiq9Z8FXQhBziJqnu8VJQ756LmYmD3FTczFe6OtDmBKZ6XWUI8YUkSP9UI3YBPFY",
-	"DXZwj+kZ6Tb2DjAS0yQwkr5IpxNuoC5cqGFJEhWRXkr5uIgB1w1Al7ORSNnWDrmsyERIRfai3d3dfVKZ",
-	"u405oGna+hBYLhGkOf3D11x7u7t23VY9jZFFb4jZitussuEhuH1xi+07HAwJTmGXaDgJ3TBsZHdLdS8W",
-	"PFXnwIJsjdvzBhtMJRqQNE2vDTb2v9gShjlagcJWCLxya6F/4RENE8rpEMx5EzBZpf7Jna+dvv03D//u",
-	"r1wgG8vNuGupDMXCunGYixyFu80WdkEJmijcG+28yTlOyHeJE8B2psrhlFgwiaqL3onChPomGGlN7WZz",
-	"b8o4m/nZwuuHKJSO0uu+XKvR84lqK1KJ+qy3aGe6hPXOwY1kLZm1HUdVfXxRk5oqgekYi0wC5XgmYoKo",
-	"6IZn+pSTHsO8wbRIKU3S1GY3mvQQ1O7aQ6DGYa0XWqoA3LeC+IaevC3SYc5YbBsGo8C2HJHPfnb/hReC",
-	"anJf6NNDignD7zBcg86b1WY7TJy/ofuyFcvF0I+kvTTXoil2fNmCuwQpb0ZzhDx3DEk0GduvrdGl/PKi",
-	"1Aw9sgSydOIWoWflWVKLui7g7u0gylaXED+c5yJi39VymrK+0na11OpTaXBuPnj3b0/f+24DdEILb4Qx",
-	"rmreCEXH4/m0B7ConutRkfrGKlJnfACb9t7JvX/YsjubxiaWc3G8E3q70xdxJ3SP8jxcnyty5dozNhAi",
-	"4WTOeAQ37jZQ9IDsFhsrZ1pZ44JAcSZ9EHChv2950bLodDl9+7WHr/78wR/+2NrdcvPy9n/c/szVFzeW",
-	"Qg36smMOky8zYp6STTmd4K7JGSMyiZmMSH+ypQ81gGaqyJRE4bwVBibBXVNRu6pmIbkOSw9A5+K4nsHl",
-	"ZTHE7o0YmdAk7YnbZBNBOU/uvfHwa989/ervt/Y1uQuvCCDYF7yht3TkLMdKTtLSLaB3zALrFGC+wKQ1",
-	"Onv3ZSoke8EW3VrDnwgJOvmkM0mk9Ab9XIaEJBZvJ5yUOYHEfCdJPxX6Q1RaMqMYm9b826VspQN5F62w",
+	"SnJz7+Ljl5548tNPPb27d/HxHQJ3hyRnE3HMpLmqa9Kv1yL7OfF8tc/dqN2duuk6uL7Xr750g0m2qiWT",
+	"JR6F9hJRgjxVrFTKtLWoLWwl0HKUYizIhI4ZMWLDmdNTvgn5x3xYkHPRXj258+0Hf/jRhz9+78H935Fe",
+	"KvpjV66ltMdSGZkArDQZM0JN7NwFCUdCR4mdjWhJMEdD/H01uKPxZRvsUWeocIBHJWr90go8Gg4AaeL6",
+	"WjxIk0lZjfxY/naNaVeK+1guuA4VHQw8+kJfJcfML4t6NB6yzidzwmtOZXFnylXiUWMOmSKzUZIyMssF",
+	"H5LrV1+SZMxYBic1jJtgC8Fb+PUDP3KRsnayS5P8hn7beyI75C1NUP12ZFel3XEL3ax11lYXuEriFwpp",
+	"JXKj4SyKLUpyymMx0fKLbH4GThhwElglas1DpMWNQbPEBaesNgtYjoeiVtsgKPhJfM06bQWoxJr08oBw",
+	"QXKWYbwKtBORfKplYslaF6TpYYe8cEaZfi7c5PLOci65fvWlRRHgpaQ+O65ffclOJ2ZudE8Rp4u+ToFx",
+	"2Ub9JTMqiWRcefVgacVQu/kuhiDCr8tnecOQ1DUNQXlFBsDkuCzDf00zlh8nmFVGdRNhOxEaX0/xWyJl",
+	"12P/c2abQuQEKevet67k5gqeHy19VRX5aDsKDvPzGMD8LI8zkfgM5L7gg2Q4zX3h6s/ptUNOdi0+MqJS",
+	"ywVmGiVzpg4cyYHeM9C1lf4W74T89jLj+tAJhUceM646/ZEIX7jDK5LQcnBgvE97+sUeI6iuFQ7FBaLX",
+	"HYbYpf61KZwQ3lyt8WVxgzIZcrCh4Z3m2EGhJbQKhxHa3jpL4jJXv6mKNqZ52oZJC6aqr6KXU9WNRI4h",
+	"8yu4l8L3gUW6qhVEbcLdx96mituO4CYt8s7aqW1FVl4oYjYYAo1Cuf2cpKJq2ug0Bxof4qvFRx0we5pX",
+	"1cm5c7INqzQrBlJrPKquY015L6dqFsfLJdM4Uc9ylc/9arvg/mD6vgoldoP2EpHumM33j6a7u4/3kxj+",
+	"y7oR6fbTpKu3WRfDSrveTQatd8Y15yueytEGzZIOXqn000TPE1rynqjYUNN12yKH4XfQ4QoflWkJiwMZ",
+	"KNyG/vO8Yh2Ui7OKCOmxgchZUxe+9KR8yNQFiXddkmA7RcwBnFOJVrVjwoUi7HYiXclYDjZmwYjR1iTE",
+	"wXRWfV+ZkN0WHkoI7nb4y7JyMf5yHSO7Aar9uKNcvqPOI3qu3J6+i7gSQqGpoZfYbXUF3wzcxLuN+eb1",
+	"GZpbAb6Gp7XKeJ+9/NJjz15+aXvv8Yjo/z4VkZevX9m+rCXD1ZvPbe9dikh/xPpjtIFIwvvpNEZD2/Vt",
+	"VFVYn+WjtfHOK1PKlXH6FPn4e/Xd8DLX9pw2LmSfmpvhRBI9AwKxB5JsUtKnksFvFySx7VoL1LmSWSnl",
+	"KZjp9Bm8Hb8cf3Eq1YR572ImNjqrxX5Zx5tSIdJZNvfEwtMsqnT0dic3Z3IDqWATW2gad2iRpYTTXKNr",
+	"Y4G+a3k4yiWoMtSfM27EKVH09gHhbEi1/QM+AaqVzjhRLSO4aqtQ93E2GHIugc1xurcbPRXt3mrkzSYa",
+	"LyHr9TzxZVhXyRKRaUaUIGomSMz6yYSmkmx++NVfbVW9amLaAxOyfvPpv/rkRVqiGcsNqtgVmserOq/E",
+	"bbYkA3W5zK2QYSHT9rq535tQxfKEpiRjOclo3mdpRHpziFrWswFhYwSM27frXy5JP0hu+4xOgIZK52TA",
+	"mIkqiwWc5zHLGC+uH2ciH5PY+JSKA2oFeq15V5NZTmlPTr+fARvy8WSZIHTRk/s6yMXEr84i4g3iZ216",
+	"0LO2TChUHhPoHALx1kPGijaGyUB1ZjnNVmUtC4OjT6d1v51yhLxZ7VvJ8pW/KkyjVT7Kkv64w26rnK41",
+	"Uvhc5C2uBOtfGoSSdTrNNWG9sF2nb37l5O5XH779i5M7P4/I6Q9+8PDtXzx499unr/9M60D49MH9r57c",
+	"+W+R1kQY7Y9ImnCtdaAMRqcoRq+BGBW8z0CGaLGsmdDaTbGYAVgBTQedaQZBrF5jSSqR0yHrpCZSpRMj",
+	"IMQqE7ZtZCxPROwLJsYXiHmBULO19JFoP9aUNi0ckMdJIsmD+289/OFfn775/5DNvfdf+9bebkT29iDg",
+	"OCIX9T8Yj7ecOe9FF6PHb3mDJxf7WHWO7mFandwVweV0goGFit6GlSgiDGkeX5CkP9LGg3THGjqIW7mS",
+	"ckbjazydB26YalISxFxFQSo4dHHtlpzs9jQ9Bwunfj63ihteMrRDi83jcXqlQq6o/OoBT1fXmBVN0k7f",
+	"rxV+poLxow3uUWJwfgAx4oBgL/+hL48L3Ds22fHHKEk5ZXmnMaCjmjVAVg9daheAZIYT9CoWkBirsEax",
+	"oi8k3JtC1uxgbM5/CBsnrgxfXaRa/6H9UmQADoms6P9m2lNCYehOKxfI7fZvrk78m/S2N2uv9Qhr27fu",
+	"2KyuTGnaFQ5Pl6VC/F4RY8hjdroOPZFWduy1bVrd6m3kC3DjEnN8udEDA2axVvSd0yGfpqylQYgHSSB/",
+	"BJ5dQN/Fvu9cjUipD0Xa1Nh/cjciYDzs70WEFgbx+6/9fKVIQ9fV0o4ng5Y/JO4r/x0LzKSNeek3ImtW",
+	"Yt0dg6Qt7gNhGM7UKv2vaBM77HNeR2fRJOL/ntsBWsAJn/kUDQvXf18Ccm2hVhVaS4h7EwdTj5CRrOUQ",
+	"w3ul7TRrQzdqIAwBG/GOfnVYjP+DdvGJZ/c3Al34lvoKTRmPaW7QAFfw/bS+VfU4iZ5oDK2NQ4L1CuV9",
+	"liLK2WoDzhmVC+7UJ/xRvp5ui2iUNjcekEiHuHgQCEuoJF1zewuXoOw2nWSp7qPAMw8Srnz35N5PT+79",
+	"j5N7b35452sfvHc/9FEHsc7L7/4c+iA3c8plJnLlBRNL+uNpJputCS2yiXm7vDbBuRFtchp0PcFdD9pW",
+	"RBjN04RJhU621hmshvTXoUd/SEgJJ7FKi0Goh2hDjziUIH0TcF4xXgLBAuFFq9gBGcxzSRKOQdoJH5Ju",
+	"0WrXmFeJJDSd0bn+TypmeOPVago3kwk7TIXyDj5HX3NnmqcdxSZZ6nVfANbGtJcmfWK/ACB2RCjtfhnV",
+	"pVe72gjEMKTyPZPgMhSsmqvi0gAjnLym41JpaDnYWdjKgoQmWLLwrfAGfvY28P/iNpbHIYdwyiJyCMj3",
+	"n716GBF9dj55qaJo9uZ+yae/XYL1Bmib7bn2hpgVSJ6Li56LmfQhmOd9lkoyyxOlKiiCIQ2hGLNpEmGE",
+	"neEuIe7ViZ+4VCnaH/kuKuz44I5iKJRBEED22glA8PVYyuKOQR11qdcYPDblBuV3cSQ3xEwaVAa8lSEj",
+	"im4aw+s0zRmN5y1IWEzX7XBh4I10vJ6z44TNQuQME5NykkALZCamaUyGyTFrQdhlAZf4nU8YViWCLRuQ",
+	"MoTUjdCVLXif+Ts1bFV6z4KvhCDmEDVPd4uThnz1XMxMHuKm5mK80NeHMCUy0+soR4wpIkf6oRqxCeKx",
+	"GuzgHtMz0m3sHWAkpklgJH2RTifcQF24UMOSJCoivZTycREDrhuALmcjkbKtHXJZkYmQiuxFu7u7+6Qy",
+	"dxtzQNO09SGwXCJIc/qHr7n2dnftuq16GiOL3hCzFbdZZcNDcPviFtt3OBgSnMIu0XASumHYyO6W6l4s",
+	"eKrOgQXZGrfnDTaYSjQgaZpeG2zsf6ElDHO0AoWtEHj11kL/wiMaJpTTIZjzJmCySv2TO189fedvHv7d",
+	"X7lANpabcddSGYqFdeMwFzkKd5st7IISNFG4N9p5k3OckO8SJ4DtTJXDKbFgElUXvROFCfVNMNKa2s3m",
+	"3pRxNvOzhdcPUSgdpdd9uVaj5xPVVqQS9Vlv0c50CeudgxvJWjJrO46q+viiJjVVAtMxFpkEyvFMxARR",
+	"0Q3P9CknPYZ5g2mRUpqkqc1uNOkhqN21h0CNw1ovtFQBuG8F8Q09eVukw5yx2DYMRoFtOSLPP7//4otB",
+	"Nbkv9OkhxYThdxiuQefNarMdJs7f0H3ZiuVi6EfSXppr0RQ7vmzBXYKUN6M5Qp47hiSajO3X1uhSfnlR",
+	"aoYeWQJZOnGL0LPyLKlFXRdw93YQZatLiB/OcxGx72o5TVlfabtaavWpNDg3H/zub0/f+04DdEILb4Qx",
+	"rmreCEXH4/m0B7ConutRkfrGKlJnfACb9t7JvX/YsjubxiaWc3G8E3q70xdxJ3SP8gJcnyty5dozNhAi",
+	"4WTOeAQ37jZQ9IDsFhsrZ1pZ44JAcSZ9EHChv2950bLodDl95/WHr/3swR/+2NrdcvPy9n/c/szVlzaW",
+	"Qg36smMOky8xYp6STTmd4K7JGSMyiZmMSH+ypQ81gGaqyJRE4bwVBibBXVNRu6pmIbkOSw9A5+K4nsHl",
+	"ZTHE7o0YmdAk7YnbZBNBOU/uvfnwq985/crvt/Y1uQuvCCDYF7yht3TkLMdKTtLSLaB3zALrFGC+wKQ1",
+	"Onv3ZSoke9EW3VrDnwgJOvmkM0mk9Ab9XIaEJBZvJ5yUOYHEfCdJPxX6Q1RaMqMYm9b826VspQN5F62w",
 	"LctvTFZmY7r4Iq2sGrEovlpdDXrkMFZsWn7AYfEms/5Fe7eWDXCdhazGiy/GiCccw8SZWgj8bgRvw2m2",
 	"qTK1OPGGGXMpUhZI+MJUhhU8ok5rlzENwiMbaGqDxdZsufje1/rZlJDKIfKRxcavmiUXm7opsmNy/vxB",
-	"wTJNMq33mrA+o1igTwLxNCwTXn/muQOTPAmYG1rmp2I4rByw1QjTphX6s2SgrmW4qq9EGyOWxh0bILtC",
-	"HtxIpHGrTz4rEGeuPW7DSmFELsM1hRCt0laBj6VPfaGWpTYGchXh4YosZ46FtWaPvhbf/IF11mxUfxpo",
-	"U+RBeZ+zfpIlrJnkttpP0z0tPluCcOtmftaCcQF87ME7b5y+/d8ffv/nrUw/QAqiT3T8qbtrpo4Wlxp+",
-	"53UyYamJOlp5mW6aj4PJZGdG2A3lsLrRXEEbyi5tbSFdklRkupFkDpeZTVjZVbWiLs4UXQYsY8bc86zc",
-	"anWpXV38YvM4CxQV523TSX25yLG1TigQm3p4KaOSdYo/zdgw6FeK9Jh1AF5PDydLIUKpD1fhekRT1elR",
-	"wCrMpmnaGYh8RnN/OM3iaNZRmcpc4dW1Cis86zbq/ICMWaZswr5FjBolUol8XssFvNiMzmXG2G5JbjAJ",
-	"aYIL6i2bddx89ZqGD1UiKYEV2S+HbWAGgOfRuWrUejLVGmVbU7Toe9mBssoi+NPRm0lU6m0LBILqRvN2",
-	"kAFOI56HasXaakl/HPIAnbftUYwcx1kJDjTjaKJhIH7U7PI4FAwlsbzhihFOHydtHFKUsymG4M6hmURn",
-	"d247zR1iGd1PPJPaq0SuCrJ6WEKryhJbNeFEfyHPBqvaWhFvh67jgQatTq6JSEZvXQycFLeXGYfeZyPK",
-	"YxZ3xDHLV9K7werqGFhDP7KOW4+9Hf0keznghGu8W6oGvSytI3BBesN6vPZhUxRlfeOzlzciWIfap66q",
-	"VyVd42LnXkillcxyo65V0EPSJLNjMdKok2r5giyh+cGrHuUsswPyuN8s0FjDvYwdT1SAmNhmAZGiiSRW",
-	"cJ3zNc0aDo91fQHtQQLa5/Ks3ma4WsAZEIUKO2KJ6bmOLQiKYVtEBB90EEIlNOTbFJZZbRp1INCQ3Yaj",
-	"bARaCFuiS1CHAsBkFyTBdyILmCj7lF+QRCqW+fGEVsr4812YHfYpl/sIXQ7Qg33KecDFhnlFHqAzyPfT",
-	"jcxh5NAYSyUjI5plLNxc0OexxkZ0sI3DM1QQ0Kq7NShpgaHlhY3kbUuMixXKMTbmQlFTHKAN/Ahrfeqt",
-	"2wGgLJXyHDZeoACNWyKgPZhzixh8FyS5fP1qwVWAK6V5LTB9JVYi/kJQ4IaZrAM0ZI+HAozIbFtD6XL9",
-	"Cjbz77bpehcfi47VM0P9XCY9BA4qQoGwJjywRqIkOfz8S3VYn4tPNSJGGOuw4gCIlt85nalmglmHpTcw",
-	"Tg1aX31119pdDXjem6jgx7bWDGVOxqV3TH3Krz6zqM6Zr6sGLjBFkM9CjpJVnfRTrR2G/PNLPQWlb2y9",
-	"IGBwo63xZY14CySrtewdaJCshhaLNk+B8+a5wsIP/Q/jZDBgebiMzcr+lnW8JlqEmRmUw62MzUeQZ6gc",
-	"9YRB76mbBZ08kWPPTS2gCj2xa01kcMBpO3mSSFuXTisC5P1Xv2P+BAsafhtRSTIqJYuNmIJwXxHTOV7B",
-	"9adqWwwGznumHhubA0IrF6oMX9MdiDRmUjk9rJbx4mJ5hi9KV853KeK//AXgWt5o2jtQdrvPsuIu2Bfr",
-	"pzQNLu4WoQ0YXY8qKKS+AOZgRLSVERHEXdHWqsjNH3o9OJsVKUNRAYwCVq0ScKLAiremrYlkmT9rh+9F",
-	"sK3MrV27lmmXNizSGFz8HppZ15C8AAUU4S2yefrazz/86rdO//DayZ2fWqaDogpbwGRGN6ppNfrbDk1Z",
-	"rjoxncvI8uNqXHgtje1V7cJdHxMmtLxVS9dRB0iO9VHqy13R6iKLOxnLOyMxzX1SeUnIkj7G5Nof23tC",
-	"z5JcQ1mCwahKmHjU3pxkKdgDzgbfrF0qblWJfmCKN+IWqAkdosTQlFCSRByzPJ62L1x8OEqyZ6hiV/xl",
-	"GIvYxAp9/DH56CuDEZCE417TX5DNzx3e3IrI7vuvfvvi4yvGk0lFhyHg6ZjOL0hEIevNCbwJ2Rv6l0Fq",
-	"Uzjab227BQ91S/7EhNgGsnnIALHIICmjQma5NJkAyIDeb047sMMI/B8dCtiiCLRmA+bmrP2We6ls1yxK",
-	"wyygd/9CzOjxCgrZF+gxC58P/sBjs7TOgeThtoXt6dnuFYFrR15IGc+EqyvpP5QqWzsqNAdXBi9VPko5",
-	"7gnZDSYrWRRjv0M5hJIz9lZVy5lRRQCoozke3CDcFmDR5uY8CAZd2y+rTDM8m9L51aApWk9UdbjecZrV",
-	"vawUm2RndBbTshGP0jxFFKROSLqxPBf5knkHCp/cBJ9In+lpXJDkszdvXjd6ECicu06liz6dMNKj/XG7",
-	"REOYS7X36jSCHudFRehMdG30P/vZ/KZz0w/Jx7bYLHoQlyQinQ9+fJBdG4Hd18gI8oO/11ys/qwgHxo8",
-	"Xb67zS3Ei746xZcWQDpdDMvL2/+Zbn95d/vpW+U/dzpHR9u3PuXFsXx2QpP0ekr7bARKqecStwFVOMg1",
-	"s6SGqLG8FJvbj48oONJQYm1PxHM/K0yxhWapZl6MsK3gEG46Wfn+MXirZqCnFhCtsRi8xzyDp53gVOwL",
-	"4Sk5xykXyl825MpUKjGBIkipFGTI0Iv84WtvfXjnO6dvf+PBO6+DKvTg/lunP/olMe34nbZZyTjt9ZUF",
-	"lvOpnuUU16Lm8rVdJGWN+rWZecjayB7rOHXtyru1f3Z3vd7D5nW+rFcX6uKRfrHkUozFBdm02IuZbjnL",
-	"RG7xDcnzbKCImKp9IgaDULpDsYBVT+hudPZ9+GcmNHopaQPl0bHoE6acIrr3MBmoHXLTPIOYboWAiphj",
-	"jmnwiBUK+aiAd58mUhHN726rk6lURCX9cYFr5mTUYtYIi6PCGeAWjiWbj3731um37zz84X1Ta7ZMna5y",
-	"ySiJGUKaeVb9RWHAjS1QtNtHZGwcXpzVPXE7kN0Vun16AR8gjrJitxXZPLn305N7907uvnty772Tu/dP",
-	"7v4DZJG9uXUAOJmklzM6lhAh2CIUMNrgQo6SxuAeeEkfMwaEuTpMzSJEP8r05DdP7r59cu+7J/feOP3G",
-	"ax/87WtbB0TlU4RLEVNFuvbNrl6m4rOMZhXEBYc+9p3Fnj8rZkb3h3dYvE+60FCXYOePfveDiHR7dNgl",
-	"J/f+XlPu3ndO7v3Lyd3ffPA3X9dPxG396vce/fPfPXr7tzZRbADZcJyRKU+ZlDjkrpsTDXGwWMasR4cm",
-	"2ONWqyQhN49g4Vir8dtSXgmvZbtEe1jVa1O18cqtBRT2nJV1TspwTUwRP7nz9smd7++4/LB8zVYnWqUu",
-	"t+7DadC97XPJ5RNenzUxLKHbGBub1LQBbP5b0wpk0zRdCucgICNRi3IDFDTtj/eNo9245GfaoMWY5RSL",
-	"b41Y2h7xyA41nNXg5PZ6/XhczIh5Z7WaYzOaKO82NQ1XEvjQW2hEY4GbtUqHCxiqliuKVS3nWg6uWKRl",
-	"/AIXgWvlOsZrFBQ8r9vJYMEUd1of21YoohNX4dbgmprmnMX1TlSk8SFTeqHlygXC7T2ABzxVTHN705DR",
-	"OaBUZAygdaPiQqF205BIMqF8blyeOQPQ6rKkvYsUF1sH0wHZJZwds9xFuCbPoLZMPl1Jq3z8ySeWX9VH",
-	"G3SqRGeQM7+nhaNNkk0tmpSW+fkxg0LlWqui/bEeraQpI5ugh7EYHN3pfAt1ODwVpNJTFHgXc0BMikYc",
-	"6ZNZ7zppYez7Y9CJEoRxgwtfQoc04ab8NeHM8WU3ZD076+XO1McVV7GUg8dzt0asH7uNYdrtkxttJYmA",
-	"a2W1iAAzl1BEQLuYOtOIE1V35iynco51EjmOGRsAEEo/WrJ4VwB8ZsU9vfparb0YeFoshrtMEm7+3Gs4",
-	"v+pUCweYmG7XOaDOyr1L75WqnrRPlppLGbKRtP4gk3AOT2NF81AYyfIsE+MLj8+cg+IknxRt4qAaiLAm",
-	"j7VPdTrPeLWPGVqgINOZ03HsAXV+KTjRhpzzfssPD+e8f7bcneqB4ph8ducVjIcquMOEhaXjzTO4WlRS",
-	"al/VOxgjv85xP0l4ZxVc9TVxPvJptW46QBdsRBsQFWEKNLmD0bPkiiZcdjSnegHhveIh2lB5MhyyvBN6",
-	"vk6l5mOaJmUGxMrSET+fcpWka3y/FA5nUf5NsWCeQ0qXIkU19lW1FM2n66YIHzMflBBq/XrKBwQ+JWPG",
-	"LIYn9Ff41KaQNJsEwr0rPLxQFiIC9bxbvNT1pt0uFBhsFLx2Jyz3DUvGZETYznCHnL7+jyd33j65d+fk",
-	"3t+f3P3XA3vp4MZHX0Bkrppr88mmQ8MHV5Mx43IpO9qrA9c0zfGj27btXHhwct3yFTA29DLojtIwDIt3",
-	"PCLgLH09p3nHnVR3p1kgrCoA2qg4sBSBranPoHN06bSJxA+rLI0Ky0ftDXqe9lgadAMtcem0yqM/xPuc",
-	"Iip3VWSW5xHUJ+y+nFEIf/W4aW5oE1GSfMohPjYVswNC5bhyuYbXUOBo4O2jBy18M/SwgifSSoASM6MY",
-	"fXBlirkvrE3pUjuf1Njl26rwuC1GWlQa8k6ExcPGXP5OzFJUkj2uqzXzWj2HTZ9OJYsB7RaOGXRaXbro",
-	"jQsIx6WtA8ogeGdE+dKJlkksvsCaNmm0GN5SR14wQW7VEUQLxC8G4F1FMTtUoj/2rOExTYxK5j9cDbAH",
-	"4FpmuZgkksX74COkPCbvv/HfHBeg/stecXhizWiSzjsxm1Aeh3or29KHOuQj0GOW06ENSVUWVPfiU+CQ",
-	"3dnw1ETWDzpi0OlD1vNCV8Wcyf/6V+KO6oBoBbXQxfDHnbDeWvbYnNYbzs2dKq8AJHoImw//8Sen376z",
-	"Be5WrC+hSI8xXo+Yc5TEnGGsVSaSUDRjK4dDPbW2kupS8k29Q5xRbbl9TPmCc0/RTnGxX5RAF1/xQ1Sy",
-	"uNOb+2PvHFzK2UiQlAFkNsQYNOFSNiMA29vBEtoZ8HLgDqHHUoE5HAAAz26rlQGeU0FjFndWPYibLxLN",
-	"XM+95bpBh2RbmMjiABb55ZbDMWtpfyWUgNXxi0JEkg7pTIvQL9GM8kzAheOQcZYnfa9qjwvX3vVq3l8L",
-	"TptsOhlZWwcYzmArLmBCQclHTlDj5hd3925Bde7/evGLu9uP39ra/+Lu9hP40580l6gpMuLdyS7bxyFl",
-	"Z2WkSsMdKzl3HJiZFdEPilHXVyWRRhZoUxUkfUT2dnasfNg8ffXrp9/8261AmY9yJ/kKfCxFXFgGA7hy",
-	"CO6izueHsKvAIRQaY3g/luv+EaF3rF6GsT2+JjBYWHwb9AMiuJHWEN3hX+ggGPLz9gywDFOFgyeAAV/J",
-	"toSsShga2cxZX69TTKgqYJMBKhXpEuK6s8mlcyhf6YVGCoFruMN1LxdxeUra+rjP8ZF71lFKLEAHL3QL",
-	"cYmnLh0yo+mZK3xQKC1kUKOP88UiOKt9IOVlE2uFwXFk89Hrv3z4ve8/+t0PthYjFf3uttO/fOv0tZ+f",
-	"3P0GhvECqr2BHILsrJwkqh71VnOuPe5zrkHIrt/o6kINxi45ff01M/pN7AnCHkwUV+RGFRujHDl+i4ic",
-	"dMVUQRs/+55tA9PtlFvPHqs9ouoYwClSifIZKR/89JcPf3j/5M5bhPaEKa7z8De/O33vu9YX+YefPvr5",
-	"jyM9CfzvH3768Nf/8vC/vw3/fHD/16ev3YN/nv7b7z74l1cjcvpPf4S/H/3svYg8+ufvn377TkRO//j9",
-	"atmAopkatMNugz+pLp1hVl7+tjF97QHIK0u5BmXbDLUwAMrOfKO3qbSe27S5t66VSBkG2JjoE798A3gm",
-	"mZgc/5ZKs0nDCQMthW225ajH55OQU/oN7JLVApPcc/pWED2jsyxDTfTHEFTjOfOuKlmPF5oxrmpBQ958",
-	"axuqs9UiyMefCVQ3MQ0tanMqkG+d5Ucjf6M6uSXJQdcyebnfZ5k6nA6HTBZBu2cCj1maAj7VU5MsEASx",
-	"t+uDUGnC/mrwN0+zLNXHq2Xo1WI8ZgmPxawInAvEp+21L4EPq10dVGBpbGqet/SfPtMCirTuhyPXFxc3",
-	"E5qkgNbXGwkx9u6YtaLFjvWWVKZK9Bl0TypVJ5xVuTr6G9zoGzKtNKOWaYKFVCqkUTURmbZWA81iVWhZ",
-	"x3MrlMBi4Rux1xz+eaaAJmvnUHJZb9GZZImaimF7VIxa6q4PS4LOtYYbcHInkkjGDbayYeILknzu8NqL",
-	"pCfieQE5hklKFB81J3PZXqPKtPx+Focs5xATUyXyJwtNey2TwRjSxoi6Rsug9Z4910DSck5N1R/Cms5a",
-	"0aa+TV4/0SvRe7Xw0eUL5L9zWjcqZ434O+Ns6ZRRcIu+dnyjemsUUoFCINJOCFXZXK3zAKmeD6KUB1c6",
-	"eC/2ZcFbWAFmWeFl01hgbGHk508Mlzkw0hssSxlP5GjiLfiUGU3OQVCrBfjkdKAkMXkpaANnWS6OaVoi",
-	"GCE4FDbR+rbaKpFBZCzppEgsLZzrTrHIq3B0xvbi5tB84SrSvsv9qjbZoDO6bzuzcscXLSyEdzn95aGW",
-	"uiJXrqQk4s7Al4uBlQofvvn1h9/9zcPv/SBarNvXshDCR1KrqfH4ihPZ91clPH31Z6fvfffkzlvrT2md",
-	"wkzGg9BSlytLLS3JgkxS5qRBJo6/YfVzd1nBpY+xYNLSMkRLSwq1rhi0X6UZ1FyEcgc2YztRZJO6d6sT",
-	"OifZNIWSyKY6y9YOedE4XU2C5CAXE9tCgSwmfeWJGnkX5tIMWOsWWxol4MD0b+UPX71zph38UZRHqt7k",
-	"yCZMfFWvVG8uIEr0GbiXcEuwQQ02rLHQZ6kHjawxc3SdmONwHNg1ns5tZikiNRMlCEhHwEO0szG4zlKM",
-	"BTHFrQFWrYCz1ptfCksceQGnS6QYqBnFLF1bXg44uZ/k/ZTFJE6GiSLvf+snpMewbvFeRE7e+G3x5+bD",
-	"n/xqaysyRfN7c/yHm1SnDTolchZrW80M7gDRENxydzmjMcmT4QiRgyUzigM2gsl1EJ8AN0YjmtO+0os6",
-	"F1Myo3wFlEPd4BeQ5I039o6vrlDeK/Wn7L5zUsKK256y5lWwyFVlE5Ynq3MWFYWwjA/QqYe1sCFWi/QG",
-	"QnyGqv5onXiCkDL4LO2PEOEikYRyAr1ABweIiZFIYlMwBUc8zxmPNHcKbothC4ZCdqJHp78wCHKEpvVg",
-	"xyaU5vaJVk1aFZJKscmiepXwmN0OFMQWEkhakT52T+vumVQRngS7O2HveSuublm0v7jPJ0Y01MsKj2gc",
-	"rtpvS+Y3Q4DCaxUYeetLM2yKdTJSOjf/hDVu4U0Dalcc6aaL5WsXihS2owll+5vnWrpBJJNZNf9q2VmE",
-	"GjPPD4hkzKQrG4rKUIOGQqEWYcvQVAvQOWG3MTnbrGyoSU2IFTW9kv0bw5yWrW7Ze3CxWmbIThLu/rrX",
-	"IuJpIzpD0FM/ZTTvLJgZtU2WT/W2nohjUweuUgs7WKcpWA/9wbt/++FXv6Wtqm/+cF9rY6AAYLH4A71X",
-	"ATwIIShoHJNpRjaHQsSS/CkZMCYhJtUeJlutEmKakvHbmn/n0lkDuU/ufO30t187ufOt0/vfePijH7Yt",
-	"7tnC0ls9d2j37KVsC5PKc2N2seE0K20u5z7+CS9UkmsyFVN6umkqjinVWIK8fS3WAhYsAowsvfPtUVkr",
-	"I28Dh0SuOV2bMQDLLPUuAP2wXV3XdobS4SjJboq2dtK5sHrF+lmaw5FM2KF+z4vKBDwEtWjOWGSruEsK",
-	"1qXxRO69vEiivYhcjMjj77/6izJTzX8uKbHExvLeFtnKOvvmkI6KCPrIwnd0ZvSYRWCva9sOUqgiSNqL",
-	"0PaIwPaODFJRZI/3jv17JNL4/Vd/0Zy9BbXSzK0ekAhmFMRjLRfqPC6ZylVvAeZMwwPyh60E3Tll9MZC",
-	"RIvBmXGMOB5rNX82EnZt9N7dBxNus1uL+uhGpGsvU7r79gO914s8iMvXr27Z28AChYZsdot/d/eLrKni",
-	"t0rY1ZJIEzDL8ZNmjbSI2wA6LaXtOraWR7D7MfBCq7FA3GqdAYxUK6hNNinBlrQknotpbkw0Cs4IPZq2",
-	"VGxLuSDJrk4ykatmr3YQ77NkjP5ICMn8KKr9qgPxDM7x4sBfIaP+TOXpxCzg+VRUhcQm5SQBwqKpDX6V",
-	"RJmrdarQBpSEWtPEXW3OZgDHblw5G6VF6FOa21a5c205MXPC7CpV6tDvYT0tRW26Mr624ltRdNlmRM4K",
-	"QgMz3hexN7D5pZvPbT+lSXU4Sgaq87mrh16WsrzilKgciSwZ6BlIMRZeciVDLnIWd/oinU58hVY+y6gW",
-	"pea5RWZN6RwStqzfRNuCq/ktl7Ctm1vQcA9f3Hm6xazDdTZKNpyJaRqbM3yJFySYTwAM2FmCX29t7MCG",
-	"kEpYPAIYEHiBc1uQgmzmYiYJNI9grjLTJJYjxpTBe1UjNsFY4BEuUY8lfAht7B0Y92giDdS5XjzdkPO6",
-	"5ncJYcHksiITIRXZi3Z3d/dJZXY4CEgUbO3xvCFmjjdmoRaLmPnudKmiBGatJxqRXkr5mAhuGMyUdvIv",
-	"lTRBwj4HFOAJkL3d3VWvghdOA99t8DiAB3lDTyQ1hgYRnGTTPBNaWTjEPblfxakcTNNBYv7Qo4zAo2lc",
-	"LZyxmHBBrGGwdU4LUYrUsKenjEJFAY1eH+Q7SSds39lTmholGrCvXkjo2uFF4EWtrulJUJ4wlDRklqQp",
-	"evNJzmZ5ohTjLe8V9DjI5vvf+onm+72tfbxEM7syIj0E79ObKdP/p8WB8ZAVV2Q4L5OTeGaCB6I2S0su",
-	"Ks8As0sKKVSeQY6U8x6KcqMunko2dZZgUfIX26jhALuBlTfb3xOXBGm94ewhicFxbt9+h2qlyH0NR974",
-	"Ui1ErKkQBmHX1InEpgqu5fyc26P9sbmFae7BiUqBfnaWRRz4D4+Vd2Zc7kyz2C2Ke5RuU5eP3BL77rzD",
-	"bHG25NDVFOnzcayu6f+MyG6Z6kO+gBVVFNkt3KLs5SlNy5K3FtCeiBmTti4ggI3LC0QrkwjATP7X94kN",
-	"TyNZOpXEdQEZsQguUAKY2taZiIUA82qogL242rx08aI+4zUrlvPdgnuvOuD6BUkAZMcJnupBFuaVa88Q",
-	"/JDQdIYVqHLGPlav7v5iSADZ3Nsl//+tAyJ4OtenKyV9Kkfbgm8XLrwaPtHuJ+QchnvpkpPRf4jnTlG5",
-	"MRcTuAWHxVX1kAIuE4WZOiZ7sbRQIjIRWnZB6ogShEJdM72qMZ1rvQ474MV5CcfjROuQ0GkdTbdPU8Zj",
-	"GuSjyvSj8nac0TxNmFQkE1ImvdTUn0ts2UDAdNk6L0e5hyEiwAbnJTi45uYDLdNBr9U/4R0F7K4BY3JV",
-	"zmjmjbbxVmcItDJO+oVoKzyBHDlgYqxMRh4lPcrH28BLA5ZHZCx4L+GJlh2nf/jGwze/e3Ln/zZfuqcX",
-	"QH2hq8XjLtvaIVeVPT+lOVIRjZib7QdKViINMLMJYAKoKnDBOS62zevXDm+Sx2iWPHa89xiepI99xdro",
-	"rzxmXgW/ESrOJFF6ANKp9tkVHMqudbGARBcdv/ZHG+hPEi4VozERA/uKDQju7vy7vUFxPTbtuGYh3wjc",
-	"eq57oEdVf7Rx65VFhgLUblxCm4g/5cnLU6ZPAz40Ljq0p0gX2umi0DDa1GaijIHpW1j4YGtnMQBvoUAd",
-	"r52j+Ha5ebmYtUfzcG+hak6OZDhiWK9XljVM17qpWhYgZl4z21LR8Xg+7SU8KvULzsYiEzIio2Q8p+Np",
-	"RObTzADPnN8dWISBFzaSyREctgSpe0umPCdYovbxCKkdCSInLJUoitDyNggbWpbYtHutYc5kLWTLF+JY",
-	"nGCJLRIjVYTnfUzntYEVvii8XNF6kRAQBg7CrDLQ0AFXkHDrk7vaC+s7UZF/7imac96qznqXg6FQtlrQ",
-	"WtCWaMA9C6FYFXLHUyJAjlh6bKooQTSNHkJkeQ0cTG6oqU9RtXNe7P45SL+XTO0jhxevXkA13yhJM5No",
-	"5oD387gYwgDj1DahId0OSwflsVl8cwBddIu/u3jKYStd4yycQWK3ZEpq/Q/KX1uMgJQm3IJbruYF06ty",
-	"xT7zZtjBGIJwofDUT9zlWUShPKHAVcNnxYwMaF5YWeCyGgq1bw56TabNBft8KzriDlWjgqT6XxSJu5lw",
-	"gFnABctLvCmDvKCbMAVT9GdQpr+LWdzQWE4GYspjMmAzloPpJ7HaRYLuPak1myPeLZyC3Z0j7pi71giv",
-	"mueG7NEGDqxStAWG0AgSrejtTk4VC7khrIna6i6qCT/dac7pOTClhsuUKksulxh+2JbQsybwWwttohkM",
-	"znQViKNbD2TeQ4ylRFjH+7IEFP68MOGrrBXAZ66AE+fmJsaw/FPR3u6tqJEpPZjM7skZQkKG78/F8Fsd",
-	"/N4s3flEYPzvC3zvpmI4RomTnOl6Hxc3BrrJrZgr5IYJuKmKxRTRYSsC0tiFhYjsmDCcFtD6lYj+hUWE",
-	"q7fQZRTTVjnVKkd52b1PjH60YwG6PSgFgTqHVytx3XAzy4dTg6zkCZcKILZhwkSzuMK5uXXkoMmiAd9C",
-	"X6f98ZUR84GhliFfXrMpviChdmMEl0wAw31BksPPv3QA6U49hmHkfjha5pHgJYYSFPyLrG9K21tFOTx9",
-	"vmNn+0fT3d3H+30RM/iXn6hhHJjwUXLZmQ9oA0uPkPC3RqJF2nCTfcr12PVWKP17Wv0dtKjszuZOpXSz",
-	"LqHVXA8MHIBCOzOWDEcqVH7CgIkGOKIoaDpmc+lC4SvUMMmz4PqFZJBa7lX5LTjqe4yMWI4Gq7WiKjbh",
-	"7tNbqLoLzgigh0AsoQFIgy72zSV7txh2t2Ao6HvM5hU92zHgn/L5eNxEEh+KxSJU6EpFe297AmkboNhx",
-	"sTrDnE7kyspCjcP0AGot+virSoT2yTTLgBMRZhDPmjLWvy6KjH9gSb32c8CCrHezZLhFurevhPdt7wB7",
-	"4nYY4LG+mJ6olJ64ba6buNLHvb0Yh09b3Ci2XOPrSX98xWAS+JEK6mB+PZrrR3ZXKyrHFyTsQq9ILoLA",
-	"fAq83tEoKweARIzxLZtwh8SI7gZyNfvj4lJuq81lKsIeYM+hSa9dOqATsrBLHxr4NmBeg4QncmTQbUOI",
-	"ytgsqk9LWqUEXsFDBQJa4G9vkznLxVSFRmlFJxq/NGf6zOox6wWBIEGhRiwnFpF935Qb0KtNBgK9ht6E",
-	"Fv1GY35Y0h/f1O+Z9ztxFX8jhCJSqjrQi/txaJk/wYIZYf+LjXDAojVQYNPsJkknrNhL/84qbhSrtmji",
-	"jxgNsBq6XC5IhB8VGePAQ9JFBxecQczdjKZj5PXyQjPJQQxIsik4eUxk8jHdonxMN1feoI8oj0daAUAH",
-	"PyAbUIQcH2HNUgf+gDM1E/lYKxmxmPH2gCQu19Y0AhijnwK67QvSik1ZXOxPFyQguB6tDGw5XW6yqfGo",
-	"mHIFrclzmi6cDJ7ptkd8YwOPTLtWsoF1n1s20WsVFWzR4A5uKGeBDzsVVXZRYIUgB9aM2G7pzvIlZk5o",
-	"Ys3Y1fyvXpjiGGGK8FjxOhyFClyT6SdmDYzOjsw6FCThSuz4gQyOmZ8oPmQi+3Ylkdcp/1HBi8Lceccx",
-	"V3gYSpqZ6XiX3bBhSKax/HouhgCNsaiKVg8mNyZZUzno0eykxqnkZ5AW+mrZSrGU0KV3FiJXND1kUvrx",
-	"sGQ+6CgxZv6NgqiR66HEFm8Ed0vwQS6qVcfEDMF6sWAM5LPEgqdzf32xvshCAvfy9asEn6M/RqSM0L4y",
-	"qQ6I4vxYBiQzl+E2Bz6RBGqf4ednqOJugTgNA8NUF/HhqsSL3HUqZrhkuZMhv7qWblMsuJtT9ERzhfeM",
-	"SjkTeexLR1oF+NlSp2gvPMmXpC/3Z2ndzHXwTYM7YAVYfS2SyuJvdYvOnsa0by4HoaQ4KkGzXGsqlhqy",
-	"fRRFGA3btNWRzHP8PgdlGDH4B7x5xwkgqUuoZIgV25O8GFCg0s7629d3IPh3TFHFsjKhRlTUknc+qu3x",
-	"+JLVqECiezP1zo10lmrQopcSJWBHyN27uBvyXNQw8QJe9WW+8dWc176xLySrmNzcJG5QhHwRFH6Y9zK/",
-	"uMF5hIm9Fga+gANa5pxFd7BHeOX9kYXjrPlWzBOyefrN7z1887eP/ufdB++8vrWPhf4MHgnlXGBAV7BS",
-	"qjU12uN141g/g9/57Ztw4MVlLTQuuBEXbi2GdaMdlgY5jNCtNZn4lzuF7Rd8HBabre/XV6k01uKCFoHc",
-	"e9PBwBeIf7NyXypmnOCbppCHccdgJKC5Y11SzMPdFktDDs6IALsmHlrNM+pJXUri4NouQ531RDtUOnPZ",
-	"xunFZbYlILWLleAqa+psyspmqhApKmXDEolid2l7aNlMj3OZ8en3n1Y/WzqiNXHEDFM3IokR0xH0YTOW",
-	"JZHj6TJcsY8IKqwYdCNFzgoXhvNfAS1sdXiurDylWhwQTYBehpeX4nkFblL1/A8//9IaqGQBgDBTTzmM",
-	"DeYuVQt0sKVoX2eH2VpgnDC+ZJsdvGRJloNwuTtt1RrwQcVGnz/EPJZu+M+CpgPbWgvOyCo8UPwzkUrk",
-	"8yMuFZ1jvqijEuk38IYEM+ekDSFOFNxtmIlDJsIRTxOpJEZWA6DIVJEph3SfrnE2duxETJ6C2sHC9Uc8",
-	"ZxBbISEeuhqVbSekRwj1txJFEomRg+egoTmqmZvTsJqi9gId18iPYa6bJ3ffPbl37+TeG6ffff3023e2",
-	"9gne/lhRZ6FAJJJwJGbFpQWIX+MXRGe2ptdlA3OLoZ/2boNpkhzxMsG6kOTlqG1q3hyWrgg0KoKEYQBF",
-	"YFFUeNPd+GuMzZZFp/YuYYLOnyOeYL5e6SNHBRYGa28QkExJn9nUFtEfH/HNrs2fgB+6JvsaEm4GjMVb",
-	"mmUwxLg6LQi03z/itniwgQMwWIxi4EQLG/N7kDN7STChY2bYN1EFl2vZyAweTpJLiLrfIZfLXq2x0GO4",
-	"0PprydIBrA/KVwzD8PAFKu16QQFe6wAuHI/4Ar+PGcuKGZMRNSy/morvydfxhV1UtP6yRE8bJDbXIFjp",
-	"S49R3+zvciyJxUtA5Cp9rrfDV149/W3BNKnZaynLFZ6sZTVow8I0TU1yYyJxjyMHbu7uYwz81s4aCQzL",
-	"zRu8GR2zzBTeAg0HjBlJU4a4wRyrjr795ulrvzz90S9P3/mHrX3SlQwtnK7VkswskuEUpLRsqNUN/9BT",
-	"jUyAf4+lYka+zHKxQ7b3vJYVqYmAbQvY3906KGAmGvYI2cTbdPuC7cepJthE5+29JoOulpcouJxO4C9g",
-	"udzk8mQs70PJnb1diMB6imx+8O7vH97/4aNf/sWjv/jqFtjwAyHiNvHAdYuxOgSowq4XBZd6TvBFTCsC",
-	"fDAMCMVspW18uo1/iGnA11ExQWs2BLjyNf9iPBkGs1Z6Kg6gVCgji/3dtI++8m4A12ZdQfzUtLqQIbtE",
-	"jzuH2GZH9/9EyxeZcSTHxoitOW3zXOQB3r9hQgnxZlyYTB7801tDf6R1HV9Oy7REko/pHNlHC0nd1E6g",
-	"2hGoKrbk3tIXOhnLO7pv581yUGXh3lU8WjR8HQ2RBUseLR/OcutHBNytQPMWBkz1GgBHWiWmG1Jua+Zi",
-	"666pgyu5MKEA2SOXjbw8uFDY8NyyPc4t3WP1LIhqpZ1Fh/VUeRDFb9BEWlxsRiYCIvAvSPLBV391+vXv",
-	"PvrBOw//5ZcByON1buia6pOdVz0yT/wOPidcKK23gWoFSB4Ga2aziNvCzbHVqpCy7XWt4mPRmvU4l1Zt",
-	"aVF/pXFWto2eH1AxE80lF1vPoyTGQu3PxebtGysUz8LB1luvt+VcBlV5NMJ9U6GJUyii4QJzYcE+yWJw",
-	"q9ZyazGjs2slTdXBPl7dxMOYjoc0zimU8SgzqJYnNV2fqsszOv8Y41YtqnNNYxfTvM+KIOBqBh8ut5aE",
-	"9nkbZASjqVfM6TXiaDfNSPaLAMoLksxErkY+w+mcQ2ctWHU9lVKqhAMhCopA7KqHLKtEy9Qic6FzHw/e",
-	"wO131oBnTyoCHHB9bYTnRWGJFfmrtAmbD25zMq5VBroley0EttUNBsvaWsMXUwTNxXHtG9w6ADFqw/Fh",
-	"Vj5Ee2SA3hZIqjCB4QV/k72PgZ9XDwW/gR6mZXkxhWvJf9LENEnnnZhNaKUkZ2lfxHQuO2LQ6Wt7bZF2",
-	"cPNtVwebWaJ3Oc1qURw6/pKyPO4qCM68M6J85RR23FrCoqNZODs1qqaJrBhyQAdMzTvgmVoxjrhRiVI0",
-	"HzK16rV7XX2y1IocDikpXy7Q4oV6hWXqDFKbejHaBtNngZHPQTVZ3BznXCI0COLvr3S64i3eVIlOUXbK",
-	"Y/PhcVAWQMUrIGMAEioJrCCxBUt9WJxFhdhN11rcCgQaAv5oQalFmBExUAZBydTDQy8wJJemVCoT6Yi5",
-	"ELeVzabKc7iNLCTtp6uStlr53+/WRo7zj+wZOgfZjvyKPk8qCX5jhlj0/fjKfdf4Z2nf9JjldKhNVdvf",
-	"xaeWddicQOquSZUOUY1XHXbyc6xi3B4gK3Bpbr9bRgGMrrVATyVeXar/MshWGcul7pHoTQUB4DmFEl27",
-	"xm2fqDqlVvTa1oYaoMI0952hQxaY3xfgthCgKGWiFQbUyHUzgKVLORdT3keEHGT1OPJBMokZh0vAQNZ7",
-	"0U4oitiE+GHNTIDI7tMJw4scezwjGnrRVKgQ1iRL2ap+obWKBSfSRtpU0S4GeAKx23jDWnoJvUaafa1D",
-	"VUfrbP4YuOKtpVlD7cPMV/L7IF81Vsa3mk29/mgrZnHin4Xq+B3nL1mQJUVmLGcADYfxBJsf/OpnH772",
-	"1paf+9YrJFwWQmmmzQ18t/iqE0aQsO6NlXgNt2Sz18syYbnfbIcGgryEYik2ij+pa9W8+AS7ssOMvGVP",
-	"ixo37t6JKqNd2A61gqQFaLrlkrAg/LOcxsyXjEUndBjS3QXUggoVgk6DpshCIafU6qS2u6Lt8IjXMbg/",
-	"QjHkAcbjxL64D/Ee5sDIUtpngCprIEbFLILtObOAn+ZQcW5Q/fJ7UTKdy73IJ3crUsai7H002LErIcau",
-	"LdUc+bNKh4tKjE9ABORCGFnSOZEWtvew2PbNMzQiYplZvgzxx4gtreXZCFNQW6bcp6V8zO7zyFJiGQHP",
-	"wUoFnfOT9pzjMBBm5fzclhBNDW0u1oKvwPSXifk1V96Tl1bz0i5xlTk70gtT//bfPPy7v/rw3u9P//KN",
-	"iGAE5oP7b33w5j9F5INf/QzxgiPy4WtvffjqnQf3f31y5+1HP/ndw798KyKn3/z+6Te/9/Dr/+30L38R",
-	"kdO3f/jwzVcf3H/r4V/9RXTEH/zxx4/e/unDH/31hz/4y9M3vnpy9xsRefDOG6ff+trJnV+d3Pn+B3/8",
-	"zoev3iGbkil7i1sWyovIyZ0fn9x5+8G736uiX5riFJ1Jgk4YwL/HHD1IY+xo5qscnuVl/JQbyB1zwE55",
-	"P6XJxFyIADJzBwWNljJqVLEZy42NFD3sU75GDZJrgcogqJ1aXAaSMgybtA35pcEyrJi8sOna7MIg0Ilp",
-	"JsxZWrc+p4uiJ5tTgOPykiMIJmkdMEBbo05F5OUpzbWs4wYDGvkDg7dBvYogwB8eAie5JUasU69spDhz",
-	"KGSNViFgyvGCJK3UYVui3xkW9jbkQk0syhpAdiObiGGrBYwz2+IuCK9QYo+g8YbJnJsD31IhzEPyBssM",
-	"+FAN3GrecTJEQumgkJviizTF1gFXWTG+T6jeWFQq8rhRKzF4nxLFuBrZyCqMODUhen5l0y1LtwLigBlO",
-	"6GYcRhQ42UdFdbE1j32nxlRFAygG5QJi2rFEJXHbZMj25p1STQys1jID134aoFwbT3WhEVr8Qvtpm/Fb",
-	"TI0zKTB16HNEQylJE7lc7d0TZeGwc0l9bnJX+It41ukKhTHbpE1rc6dJrmdUKaZPp43/8sXL2/+Zbn95",
-	"d/vpW+U/dzpHR9u3PvUnPpeGETqe7JKYWUWiACjS0hzuB7RMOiAUsY4ACh3yCsrCNYh8BYkRFG6M4qII",
-	"WHgqTwWm0tm+9afBwYe0Bhu/s+Q+eN8IJ/sqelQNkL1fRwjffDdGUzXAG6m1MVsCALb2RlKOxAwD2ME5",
-	"DkWbncNrBaSkY9Do+izJ1FKqTkTOEIS9oCyUOETHtf8MaAoRKUH4aByjIxxKNDUbdg2LX0SSu4tPpCAD",
-	"mp8BftzB8fVaiN69jqsSxBo4E/Oty19BdghdPZ890bwVxuQ5oUvWUXwqq2XLEgfzxL2rOEqyK6bely+t",
-	"e5JRPu+MRJrYy6B26VWmyWfwcF3IFJyqjhgMQhVqHv3rT07u3nn4g7unb7wbkc9+dv+FF0jCyedoRvm+",
-	"vdQtkyrgqi3Bii/2ngluW50yaF7hYabVkRBr5q08lKO3Mpv20qRPzAckn0JykJhg2bYdf5kht372ot7u",
-	"Xm64tdxm2Klb8Q1he8I9weAqi1TtDginu6nMogz/mTOaF9mMHJC29ZpOFQZZ69m2x85YvvK1sVou8GS9",
-	"4NoF7yAZZIlWa/9g4SbB8difMTaO6Twih1OuF60o6FRPzHeV+8Lx+mnX7frpxrx8p1p4ZeQlr/vnHi3u",
-	"scUFXeDUpp28nlF+Pnu9JOGl3d0Vtj5sc1MTa++J/d3dmvr1ROMec4G1m7dJe9b7d84vIWZ4hip2xRZR",
-	"XPDWspA3wdSjPAD9WWtR8bQIpLHJRyaAAf+Uo54AkP5WxbKW1VM3vflJbWr/ebSkz8AdPyZpR8RJ0F4s",
-	"1BOqSA0eOU9BaqHInClbojDWGuoimnLotDYksLNyqjjbDp1ZhVbxplg1iCqOcybl3uJsHn3nndO//uuT",
-	"e+8++u6vTn/0G7PXHty/f3Ln7dPXX9vbfnp7rx5f2yLf2HR40bMw0ySNMf4iJrkQE1/ri3EVXsX69P7d",
-	"02+88+g77zz88bfMyE/fuvfg3b999J3fnH7jnTXGbTZSK9i0IC5bUANdUOSTLGFclcXbwPp8+Hd/tcbI",
-	"s5GBBm2KNc6EVDQNRBp/msTJMFEyIqN5NmKciAxZbJ/s7e5u7+7uPrEwthX1nGslAsOlT5tVe/jj3z54",
-	"5x8/vPf75sYDOajOpKKqKO2b4kl2C4Q21cRbLcqpRu1xPi/UBVgUnilVTCpbitQp4UtycHKy2MBmYVRg",
+	"wTJNMq33mrA+o1igTwLxNCwTXn/muQOTPAmYG1rmp2I4rByw1QjTphX6s2SgrmW4qq9GGyOWxh0bILtC",
+	"HtxIpHGrT54XiDPXHrdhpTAil+GaQohWaavAx9KnvlDLUhsDuYrwcEWWM8fCWrNHX4tv/sA6azaqPw20",
+	"KfKgvM9ZP8kS1kxyW+2n6Z4Wny1BuHUzP2vBuAA+9uDdN0/f+e8Pv/ezVqYfIAXRJzr+1N01U0eLSw2/",
+	"8zqZsNREHa28TDfNx8FksjMj7IZyWN1orqANZZe2tpAuSSoy3Ugyh8vMJqzsqlpRF2eKLgOWMWPueVZu",
+	"tbrUri5+sXmcBYqK87bppL5c5NhaJxSITT28lFHJOsWfZmwY9CtFesw6AK+nh5OlEKHUh6twPaKp6vQo",
+	"YBVm0zTtDEQ+o7k/nGZxNOuoTGWu8OpahRWedRt1fkDGLFM2Yd8iRo0SqUQ+r+UCXmxG5zJjbLckN5iE",
+	"NMEF9ZbNOm6+ek3DhyqRlMCK7JfDNjADwPPoXDVqPZlqjbKtKVr0vexAWWUR/OnozSQq9bYFAkF1o3k7",
+	"yACnEc9DtWJttaQ/DnmAztv2KEaO46wEB5pxNNEwED9qdnkcCoaSWN5wxQinj5M2DinK2RRDcOfQTKKz",
+	"O7ed5g6xjO4nnkntVSJXBVk9LKFVZYmtmnCiv5Bng1VtrYi3Q9fxQINWJ9dEJKO3LgZOitvLjEPvsxHl",
+	"MYs74pjlK+ndYHV1DKyhH1nHrcfejn6SvRJwwjXeLVWDXpbWEbggvWE9XvuwKYqyvvHZKxsRrEPtU1fV",
+	"q5KucbFzL6TSSma5Udcq6CFpktmxGGnUSbV8QZbQ/OBVj3KW2QF53G8WaKzhXsaOJypATGyzgEjRRBIr",
+	"uM75mmYNh8e6voD2IAHtc3lWbzNcLeAMiEKFHbHE9FzHFgTFsC0igg86CKESGvJtCsusNo06EGjIbsNR",
+	"NgIthC3RJahDAWCyC5LgO5EFTJR9yi9IIhXL/HhCK2X8+S7MDvuUy32ELgfowT7lPOBiw7wiD9AZ5Pvp",
+	"RuYwcmiMpZKREc0yFm4u6PNYYyM62MbhGSoIaNXdGpS0wNDywkbytiXGxQrlGBtzoagpDtAGfoS1PvXW",
+	"7QBQlkp5DhsvUIDGLRHQHsy5RQy+C5Jcvn614CrAldK8Fpi+EisRfyEocMNM1gEassdDAUZktq2hdLl+",
+	"BZv5d9t0vYuPRcfqmaF+LpMeAgcVoUBYEx5YI1GSHH7u5Tqsz8WnGhEjjHVYcQBEy++czlQzwazD0hsY",
+	"pwatr766a+2uBjzvTVTwY1trhjIn49I7pj7lV59ZVOfM11UDF5giyGchR8mqTvqp1g5D/vmlnoLSN7Ze",
+	"EDC40db4ska8BZLVWvYONEhWQ4tFm6fAefNcYeGH/odxMhiwPFzGZmV/yzpeEy3CzAzK4VbG5iPIM1SO",
+	"esKg99TNgk6eyLHnphZQhZ7YtSYyOOC0nTxJpK1LpxUB8v5r3zZ/ggUNv42oJBmVksVGTEG4r4jpHK/g",
+	"+lO1LQYD5z1Tj43NAaGVC1WGr+kORBozqZweVst4cbE8wxelK+e7FPFf/gJwLW807R0ou91nWXEX7Iv1",
+	"U5oGF3eL0AaMrkcVFFJfAHMwItrKiAjirmhrVeTmD70enM2KlKGoAEYBq1YJOFFgxVvT1kSyzJ+1w/ci",
+	"2Fbm1q5dy7RLGxZpDC5+D82sa0hegAKK8BbZPH39Zx9+5Zunf3j95M5PLNNBUYUtYDKjG9W0Gv1th6Ys",
+	"V52YzmVk+XE1LryWxvaqduGujwkTWt6qpeuoAyTH+ij15a5odZHFnYzlnZGY5j6pvCRkSR9jcu2P7T2h",
+	"Z0muoSzBYFQlTDxqb06yFOwBZ4Nv1i4Vt6pEPzDFG3EL1IQOUWJoSihJIo5ZHk/bFy4+HCXZM1SxK/4y",
+	"jEVsYoU+/ph89JXBCEjCca/pL8jmZw9vbkVk9/3XvnXx8RXjyaSiwxDwdEznFySikPXmBN6E7A39yyC1",
+	"KRztt7bdgoe6JX9iQmwD2TxkgFhkkJRRIbNcmkwAZEDvN6cd2GEE/o8OBWxRBFqzAXNz1n7LvVy2axal",
+	"YRbQu38hZvR4BYXs8/SYhc8Hf+CxWVrnQPJw28L29Gz3isC1Iy+kjGfC1ZX0H0qVrR0VmoMrg5cqH6Uc",
+	"94TsBpOVLIqx36EcQskZe6uq5cyoIgDU0RwPbhBuC7Boc3MeBIOu7ZdVphmeTen8atAUrSeqOlzvOM3q",
+	"XlaKTbIzOotp2YhHaZ4iClInJN1Ynot8ybwDhU9ugk+kz/Q0Lkjy/M2b140eBArnrlPpok8njPRof9wu",
+	"0RDmUu29Oo2gx3lREToTXRv9z342v+nc9EPysS02ix7EJYlI54MfH2TXRmD3NTKC/ODvNRerPyvIhwZP",
+	"l+9ucwvxkq9O8aUFkE4Xw/Ly9n+m21/a3X76VvnPnc7R0fatT3lxLJ+d0CS9ntI+G4FS6rnEbUAVDnLN",
+	"LKkhaiwvxeb24yMKjjSUWNsT8dzPClNsoVmqmRcjbCs4hJtOVr5/DN6qGeipBURrLAbvMc/gaSc4FftC",
+	"eErOccqF8pcNuTKVSkygCFIqBRky9CJ/+PrbH9759uk7X3/w7hugCj24//bpD39BTDt+p21WMk57fWWB",
+	"5XyqZznFtai5fG0XSVmjfm1mHrI2ssc6Tl278m7tn91dr/eweZ0v69WFunikXyy5FGNxQTYt9mKmW84y",
+	"kVt8Q/ICGygipmqfiMEglO5QLGDVE7obnX0f/pkJjV5K2kB5dCz6hCmniO49TAZqh9w0zyCmWyGgIuaY",
+	"Yxo8YoVCPirg3aeJVETzu9vqZCoVUUl/XOCaORm1mDXC4qhwBriFY8nmo9++ffqtOw9/cN/Umi1Tp6tc",
+	"MkpihpBmnlV/SRhwYwsU7fYRGRuHF2d1T9wOZHeFbp9exAeIo6zYbUU2T+795OTevZO7vzu5997J3fsn",
+	"d/8Bssje2joAnEzSyxkdS4gQbBEKGG1wIUdJY3APvKSPGQPCXB2mZhGiH2V68psnd985ufedk3tvnn79",
+	"9Q/+9vWtA6LyKcKliKkiXftmVy9T8VlGswrigkMf+85iz8+LmdH94R0W75MuNNQl2Pmj334/It0eHXbJ",
+	"yb2/15S79+2Te/9ycvfXH/zN1/QTcVu/+t1H//x3j975jU0UG0A2HGdkylMmJQ656+ZEQxwsljHr0aEJ",
+	"9rjVKknIzSNYONZq/LaUV8Jr2S7RHlb12lRtvHprAYU9Z2WdkzJcE1PET+68c3LnezsuPyxfs9WJVqnL",
+	"rftwGnRv+1xy+YTX8yaGJXQbY2OTmjaAzX9rWoFsmqZL4RwEZCRqUW6Agqb98b5xtBuX/EwbtBiznGLx",
+	"rRFL2yMe2aGGsxqc3F6vH4+LGTHvrFZzbEYT5d2mpuFKAh96C41oLHCzVulwAUPVckWxquVcy8EVi7SM",
+	"X+AicK1cx3iNgoLndTsZLJjiTutj2wpFdOIq3BpcU9Ocs7jeiYo0PmRKL7RcuUC4vQfwgKeKaW5vGjI6",
+	"B5SKjAG0blRcKNRuGhJJJpTPjcszZwBaXZa0d5HiYutgOiC7hLNjlrsI1+QZ1JbJpytplY8/+cTyq/po",
+	"g06V6Axy5ve0cLRJsqlFk9IyPz9mUKhca1W0P9ajlTRlZBP0MBaDozudb6EOh6eCVHqKAu9iDohJ0Ygj",
+	"fTLrXSctjH1/DDpRgjBucOFL6JAm3JS/Jpw5vuyGrGdnvdyZ+rjiKpZy8Hju1oj1Y7cxTLt9cqOtJBFw",
+	"rawWEWDmEooIaBdTZxpxourOnOVUzrFOIscxYwMAQulHSxbvCoDPrLinV1+rtRcDT4vFcJdJws2few3n",
+	"V51q4QAT0+06B9RZuXfpvVLVk/bJUnMpQzaS1h9kEs7haaxoHgojWZ5lYnzh8ZlzUJzkk6JNHFQDEdbk",
+	"sfapTucZr/YxQwsUZDpzOo49oM4vBSfakHPeb/nh4Zz3z5a7Uz1QHJPP7ryC8VAFd5iwsHS8eQZXi0pK",
+	"7at6B2Pk1znuJwnvrIKrvibORz6t1k0H6IKNaAOiIkyBJncwepZc0YTLjuZULyC8VzxEGypPhkOWd0LP",
+	"16nUfEzTpMyAWFk64udTrpJ0je+XwuEsyr8pFsxzSOlSpKjGvqqWovl03RThY+aDEkKtX0/5gMCnZMyY",
+	"xfCE/gqf2hSSZpNAuHeFhxfKQkSgnneLl7retNuFAoONgtfuhOW+YcmYjAjbGe6Q0zf+8eTOOyf37pzc",
+	"+/uTu/96YC8d3PjoC4jMVXNtPtl0aPjgajJmXC5lR3t14JqmOX5027adCw9Orlu+AsaGXgbdURqGYfGO",
+	"RwScpa/nNO+4k+ruNAuEVQVAGxUHliKwNfUZdI4unTaR+GGVpVFh+ai9QS/QHkuDbqAlLp1WefSHeJ9T",
+	"ROWuiszyAoL6hN2XMwrhrx43zQ1tIkqSTznEx6ZidkCoHFcu1/AaChwNvH30oIVvhh5W8ERaCVBiZhSj",
+	"D65MMfeFtSldaueTGrt8WxUet8VIi0pD3omweNiYy9+JWYpKssd1tWZeq+ew6dOpZDGg3cIxg06rSxe9",
+	"cQHhuLR1QBkE74woXzrRMonFF1jTJo0Ww1vqyAsmyK06gmiB+MUAvKsoZodK9MeeNTymiVHJ/IerAfYA",
+	"XMssF5NEsngffISUx+T9N/+b4wLUf9krDk+sGU3SeSdmE8rjUG9lW/pQh3wEesxyOrQhqcqC6l58Chyy",
+	"Oxuemsj6QUcMOn3Iel7oqpgz+V//StxRHRCtoBa6GP64E9Zbyx6b03rDublT5RWARA9h8+E//vj0W3e2",
+	"wN2K9SUU6THG6xFzjpKYM4y1ykQSimZs5XCop9ZWUl1Kvql3iDOqLbePKV907inaKS72ixLo4st+iEoW",
+	"d3pzf+ydg0s5GwmSMoDMhhiDJlzKZgRgeztYQjsDXg7cIfRYKjCHAwDg2W21MsBzKmjM4s6qB3HzRaKZ",
+	"67m3XDfokGwLE1kcwCK/3HI4Zi3tr4QSsDp+UYhI0iGdaRH6RZpRngm4cBwyzvKk71XtceHau17N+2vB",
+	"aZNNJyNr6wDDGWzFBUwoKPnICWrc/MLu3i2ozv1fL35hd/vxW1v7X9jdfgJ/+pPmEjVFRrw72WX7OKTs",
+	"rIxUabhjJeeOAzOzIvpBMer6qiTSyAJtqoKkj8jezo6VD5unr33t9Bt/uxUo81HuJF+Bj6WIC8tgAFcO",
+	"wV3U+fwQdhU4hEJjDO/Hct0/IvSO1cswtsfXBAYLi2+DfkAEN9Iaojv8Cx0EQ37BngGWYapw8AQw4CvZ",
+	"lpBVCUMjmznr63WKCVUFbDJApSJdQlx3Nrl0DuUrvdBIIXANd7ju5SIuT0lbH/c5PnLPOkqJBejghW4h",
+	"LvHUpUNmND1zhQ8KpYUMavRxvlQEZ7UPpLxsYq0wOI5sPnrjFw+/+71Hv/3+1mKkot/ddvqXb5++/rOT",
+	"u1/HMF5AtTeQQ5CdlZNE1aPeas61x33ONQjZ9RtdXajB2CWnb7xuRr+JPUHYg4niityoYmOUI8dvEZGT",
+	"rpgqaOOn37VtYLqdcuvZY7VHVB0DOEUqUT4j5YOf/OLhD+6f3Hmb0J4wxXUe/vq3p+99x/oi//CTRz/7",
+	"UaQngf/9w08e/upfHv73d+CfD+7/6vT1e/DP03/77Qf/8lpETv/pj/D3o5++F5FH//y902/dicjpH79X",
+	"LRtQNFODdtht8CfVpTPMysvfNqavPQB5ZSnXoGyboRYGQNmZb/Q2ldZzmzb31rUSKcMAGxN94pdvAM8k",
+	"E5Pj31JpNmk4YaClsM22HPX4fBJySr+BXbJaYJJ7Tt8Komd0lmWoif4Ygmo8Z95VJevxQjPGVS1oyJtv",
+	"bUN1tloE+fgzgeompqFFbU4F8q2z/Gjkb1QntyQ56FomL/f7LFOH0+GQySJo90zgMUtTwKd6apIFgiD2",
+	"dn0QKk3YXw3+5mmWpfp4tQy9WozHLOGxmBWBc4H4tL32JfBhtauDCiyNTc3zlv7TZ1pAkdb9cOT64uJm",
+	"QpMU0Pp6IyHG3h2zVrTYsd6SylSJPoPuSaXqhLMqV0d/gxt9Q6aVZtQyTbCQSoU0qiYi09ZqoFmsCi3r",
+	"eG6FElgsfCP2msM/zxTQZO0cSi7rLTqTLFFTMWyPilFL3fVhSdC51nADTu5EEsm4wVY2THxBks8eXnuJ",
+	"9EQ8LyDHMEmJ4qPmZC7ba1SZlt/P4pDlHGJiqkT+ZKFpr2UyGEPaGFHXaBm03rPnGkhazqmp+kNY01kr",
+	"2tS3yesneiV6rxY+unyB/HdO60blrBF/Z5wtnTIKbtHXjm9Ub41CKlAIRNoJoSqbq3UeINULQZTy4EoH",
+	"78W+JHgLK8AsK7xsGguMLYz8/InhMgdGeoNlKeOJHE28BZ8yo8k5CGq1AJ+cDpQkJi8FbeAsy8UxTUsE",
+	"IwSHwiZa31ZbJTKIjCWdFImlhXPdKRZ5FY7O2F7cHJovXEXad7lf1SYbdEb3bWdW7viihYXwLqe/PNRS",
+	"V+TKlZRE3Bn4cjGwUuHDt7728Du/fvjd70eLdftaFkL4SGo1NR5fcSL7/qqEp6/99PS975zceXv9Ka1T",
+	"mMl4EFrqcmWppSVZkEnKnDTIxPE3rH7uLiu49DEWTFpahmhpSaHWFYP2qzSDmotQ7sBmbCeKbFL3bnVC",
+	"5ySbplAS2VRn2dohLxmnq0mQHORiYlsokMWkrzxRI+/CXJoBa91iS6MEHJj+rfzha3fOtIM/ivJI1Zsc",
+	"2YSJr+qV6s0FRIk+A/cSbgk2qMGGNRb6LPWgkTVmjq4TcxyOA7vG07nNLEWkZqIEAekIeIh2NgbXWYqx",
+	"IKa4NcCqFXDWevNLYYkjL+B0iRQDNaOYpWvLywEn95O8n7KYxMkwUeT9b/6Y9BjWLd6LyMmbvyn+3Hz4",
+	"419ubUWmaH5vjv9wk+q0QadEzmJtq5nBHSAaglvuLmc0JnkyHCFysGRGccBGMLkO4hPgxmhEc9pXelHn",
+	"YkpmlK+Acqgb/DySvPHG3vHVFcp7pf6U3XdOSlhx21PWvAoWuapswvJkdc6iohCW8QE69bAWNsRqkd5A",
+	"iM9Q1R+tE08QUgafpf0RIlwkklBOoBfo4AAxMRJJbAqm4IjnOeOR5k7BbTFswVDITvTo9BcGQY7QtB7s",
+	"2ITS3D7RqkmrQlIpNllUrxIes9uBgthCAkkr0sfuad09kyrCk2B3J+w9b8XVLYv2F/f5xIiGelnhEY3D",
+	"VfttyfxmCFB4rQIjb31phk2xTkZK5+afsMYtvGlA7Yoj3XSxfO1CkcJ2NKFsf/NcSzeIZDKr5l8tO4tQ",
+	"Y+b5AZGMmXRlQ1EZatBQKNQibBmaagE6J+w2JmeblQ01qQmxoqZXsn9jmNOy1S17Dy5WywzZScLdX/da",
+	"RDxtRGcIeuqnjOadBTOjtsnyqd7WE3Fs6sBVamEH6zQF66E/+N3ffviVb2qr6hs/2NfaGCgAWCz+QO9V",
+	"AA9CCAoax2Sakc2hELEkf0oGjEmISbWHyVarhJimZPy25t+5dNZA7pM7Xz39zVdP7nzz9P7XH/7wB22L",
+	"e7aw9FbPHdo9eynbwqTy3JhdbDjNSpvLuY9/wguV5JpMxZSebpqKY0o1liBvX4u1gAWLACNL73x7VNbK",
+	"yNvAIZFrTtdmDMAyS70LQD9sV9e1naF0OEqym6KtnXQurF6xfpbmcCQTdqjf86IyAQ9BLZozFtkq7pKC",
+	"dWk8kXuvLJJoLyIXI/L4+6/9vMxU859LSiyxsby3Rbayzr45pKMigj6y8B2dGT1mEdjr2raDFKoIkvYi",
+	"tD0isL0jg1QU2eO9Y/8eiTR+/7WfN2dvQa00c6sHJIIZBfFYy4U6j0umctVbgDnT8ID8YStBd04ZvbEQ",
+	"0WJwZhwjjsdazZ+NhF0bvXf3wYTb7NaiProR6drLlO6+/UDv9SIP4vL1q1v2NrBAoSGb3eLf3f0ia6r4",
+	"rRJ2tSTSBMxy/KRZIy3iNoBOS2m7jq3lEex+DLzQaiwQt1pnACPVCmqTTUqwJS2J52KaGxONgjNCj6Yt",
+	"FdtSLkiyq5NM5KrZqx3E+ywZoz8SQjI/imq/6kA8g3O8OPBXyKg/U3k6MQt4PhVVIbFJOUmAsGhqg18l",
+	"UeZqnSq0ASWh1jRxV5uzGcCxG1fORmkR+pTmtlXuXFtOzJwwu0qVOvR7WE9LUZuujK+t+FYUXbYZkbOC",
+	"0MCM90XsDWx++eZz209pUh2OkoHqfPbqoZelLK84JSpHIksGegZSjIWXXMmQi5zFnb5IpxNfoZXnGdWi",
+	"1Dy3yKwpnUPClvWbaFtwNb/lErZ1cwsa7uGLO0+3mHW4zkbJhjMxTWNzhi/xggTzCYABO0vw662NHdgQ",
+	"UgmLRwADAi9wbgtSkM1czCSB5hHMVWaaxHLEmDJ4r2rEJhgLPMIl6rGED6GNvQPjHk2kgTrXi6cbcl7X",
+	"/C4hLJhcVmQipCJ70e7u7j6pzA4HAYmCrT2eN8TM8cYs1GIRM9+dLlWUwKz1RCPSSykfE8ENg5nSTv6l",
+	"kiZI2OeAAjwBsre7u+pV8MJp4LsNHgfwIG/oiaTG0CCCk2yaZ0IrC4e4J/erOJWDaTpIzB96lBF4NI2r",
+	"hTMWEy6INQy2zmkhSpEa9vSUUagooNHrg3wn6YTtO3tKU6NEA/bVCwldO7wEvKjVNT0JyhOGkobMkjRF",
+	"bz7J2SxPlGK85b2CHgfZfP+bP9Z8v7e1j5doZldGpIfgfXozZfr/tDgwHrLiigznZXISz0zwQNRmaclF",
+	"5RlgdkkhhcozyJFy3kNRbtTFU8mmzhIsSv5iGzUcYDew8mb7e+KSIK03nD0kMTjO7dvvUK0Uua/hyBtf",
+	"qoWINRXCIOyaOpHYVMG1nJ9ze7Q/NrcwzT04USnQz86yiAP/4bHyzozLnWkWu0Vxj9Jt6vKRW2LfnXeY",
+	"Lc6WHLqaIn0+jtU1/Z8R2S1TfcjnsaKKIruFW5S9MqVpWfLWAtoTMWPS1gUEsHF5gWhlEgGYyf/6HrHh",
+	"aSRLp5K4LiAjFsEFSgBT2zoTsRBgXg0VsBdXm5cuXtRnvGbFcr5bcO9VB1y/IAmA7DjBUz3Iwrxy7RmC",
+	"HxKazrACVc7Yx+rV3V8MCSCbe7vk/791QARP5/p0paRP5Whb8O3ChVfDJ9r9hJzDcC9dcjL6D/HcKSo3",
+	"5mICt+CwuKoeUsBlojBTx2QvlhZKRCZCyy5IHVGCUKhrplc1pnOt12EHvDgv4XicaB0SOq2j6fZpynhM",
+	"g3xUmX5U3o4zmqcJk4pkQsqkl5r6c4ktGwiYLlvn5Sj3MEQE2OC8BAfX3HygZTrotfonvKOA3TVgTK7K",
+	"Gc280Tbe6gyBVsZJvxBthSeQIwdMjJXJyKOkR/l4G3hpwPKIjAXvJTzRsuP0D19/+NZ3Tu783+ZL9/QC",
+	"qC90tXjcZVs75Kqy56c0RyqiEXOz/UDJSqQBZjYBTABVBS44x8W2ef3a4U3yGM2Sx473HsOT9LEvWxv9",
+	"1cfMq+A3QsWZJEoPQDrVPruCQ9m1LhaQ6KLj1/5oA/1JwqViNCZiYF+xAcHdnX+3Nyiux6Yd1yzkG4Fb",
+	"z3UP9KjqjzZuvbrIUIDajUtoE/GnPHllyvRpwIfGRYf2FOlCO10UGkab2kyUMTB9CwsfbO0sBuAtFKjj",
+	"tXMU3y43Lxez9mge7i1UzcmRDEcM6/XKsobpWjdVywLEzGtmWyo6Hs+nvYRHpX7B2VhkQkZklIzndDyN",
+	"yHyaGeCZ87sDizDwwkYyOYLDliB1b8mU5wRL1D4eIbUjQeSEpRJFEVreBmFDyxKbdq81zJmshWz5QhyL",
+	"EyyxRWKkivC8j+m8NrDCF4WXK1ovEgLCwEGYVQYaOuAKEm59cld7YX0nKvLPPUVzzlvVWe9yMBTKVgta",
+	"C9oSDbhnIRSrQu54SgTIEUuPTRUliKbRQ4gsr4GDyQ019Smqds6L3T8H6feSqX3k8OLVC6jmGyVpZhLN",
+	"HPB+HhdDGGCc2iY0pNth6aA8NotvDqCLbvF3F085bKVrnIUzSOyWTEmt/0H5a4sRkNKEW3DL1bxgelWu",
+	"2GfeDDsYQxAuFJ76ibs8iyiUJxS4anhezMiA5oWVBS6roVD75qDXZNpcsM+3oiPuUDUqSKr/RZG4mwkH",
+	"mAVcsLzEmzLIC7oJUzBFfwZl+ruYxQ2N5WQgpjwmAzZjOZh+EqtdJOjek1qzOeLdwinY3TnijrlrjfCq",
+	"eW7IHm3gwCpFW2AIjSDRit7u5FSxkBvCmqit7qKa8NOd5pyeA1NquEypsuRyieGHbQk9awK/tdAmmsHg",
+	"TFeBOLr1QOY9xFhKhHW8L0tA4c8LE77KWgF85go4cW5uYgzLPxXt7d6KGpnSg8nsnpwhJGT4/lwMv9XB",
+	"783SnU8Exv++wPduKoZjlDjJma73cXFjoJvcirlCbpiAm6pYTBEdtiIgjV1YiMiOCcNpAa1fiehfWES4",
+	"egtdRjFtlVOtcpSX3fvE6Ec7FqDbg1IQqHN4tRLXDTezfDg1yEqecKkAYhsmTDSLK5ybW0cOmiwa8C30",
+	"ddofXxkxHxhqGfLlNZviCxJqN0ZwyQQw3BckOfzcyweQ7tRjGEbuh6NlHgleYihBwb/I+qa0vVWUw9Pn",
+	"O3a2fzTd3X283xcxg3/5iRrGgQkfJZed+YA2sPQICX9rJFqkDTfZp1yPXW+F0r+n1d9Bi8rubO5USjfr",
+	"ElrN9cDAASi0M2PJcKRC5ScMmGiAI4qCpmM2ly4UvkINkzwLrl9IBqnlXpXfgqO+x8iI5WiwWiuqYhPu",
+	"Pr2FqrvgjAB6CMQSGoA06GLfXLJ3i2F3C4aCvsdsXtGzHQP+KZ+Px00k8aFYLEKFrlS097YnkLYBih0X",
+	"qzPM6USurCzUOEwPoNaij7+qRGifTLMMOBFhBvGsKWP966LI+AeW1Gs/ByzIejdLhluke/tKeN/2DrAn",
+	"bocBHuuL6YlK6Ynb5rqJK33c24tx+LTFjWLLNb6e9MdXDCaBH6mgDubXo7l+ZHe1onJ8QcIu9IrkIgjM",
+	"p8DrHY2ycgBIxBjfsgl3SIzobiBXsz8uLuW22lymIuwB9hya9NqlAzohC7v0oYFvA+Y1SHgiRwbdNoSo",
+	"jM2i+rSkVUrgFTxUIKAF/vY2mbNcTFVolFZ0ovFLc6bPrB6zXhAIEhRqxHJiEdn3TbkBvdpkINBr6E1o",
+	"0W805ocl/fFN/Z55vxNX8TdCKCKlqgO9uB+HlvkTLJgR9r/YCAcsWgMFNs1uknTCir3076ziRrFqiyb+",
+	"iNEAq6HL5YJE+FGRMQ48JF10cMEZxNzNaDpGXi8vNJMcxIAkm4KTx0QmH9Mtysd0c+UN+ojyeKQVAHTw",
+	"A7IBRcjxEdYsdeAPOFMzkY+1khGLGW8PSOJybU0jgDH6KaDbviCt2JTFxf50QQKC69HKwJbT5SabGo+K",
+	"KVfQmjyn6cLJ4Jlue8Q3NvDItGslG1j3uWUTvVZRwRYN7uCGchb4sFNRZRcFVghyYM2I7ZbuLF9i5oQm",
+	"1oxdzf/qhSmOEaYIjxWvw1GowDWZfmLWwOjsyKxDQRKuxI4fyOCY+YniQyayb1cSeZ3yHxW8KMyddxxz",
+	"hYehpJmZjnfZDRuGZBrLr+diCNAYi6po9WByY5I1lYMezU5qnEp+Bmmhr5atFEsJXXpnIXJF00MmpR8P",
+	"S+aDjhJj5t8oiBq5Hkps8UZwtwQf5KJadUzMEKwXC8ZAPksseDr31xfriywkcC9fv0rwOfpjRMoI7SuT",
+	"6oAozo9lQDJzGW5z4BNJoPYZfn6GKu4WiNMwMEx1ER+uSrzIXadihkuWOxnyq2vpNsWCuzlFTzRXeM+o",
+	"lDORx750pFWAny11ivbCk3xZ+nJ/ltbNXAffNLgDVoDV1yKpLP5Wt+jsaUz75nIQSoqjEjTLtaZiqSHb",
+	"R1GE0bBNWx3JPMfvc1CGEYN/wJt3nACSuoRKhlixPcmLAQUq7ay/fX0Hgn/HFFUsKxNqREUteeej2h6P",
+	"L1mNCiS6N1Pv3EhnqQYteilRAnaE3L2LuyHPRQ0TL+BVX+YbX8157Rv7QrKKyc1N4gZFyBdB4Yd5L/OL",
+	"G5xHmNhrYeALOKBlzll0B3uEV94fWTjOmm/FPCGbp9/47sO3fvPof9598O4bW/tY6M/gkVDOBQZ0BSul",
+	"WlOjPV43jvUz+J3fvgkHXlzWQuOCG3Hh1mJYN9phaZDDCN1ak4l/uVPYfsHHYbHZ+n59lUpjLS5oEci9",
+	"Nx0MfIH4Nyv3pWLGCb5pCnkYdwxGApo71iXFPNxtsTTk4IwIsGviodU8o57UpSQOru0y1FlPtEOlM5dt",
+	"nF5cZlsCUrtYCa6yps6mrGymCpGiUjYskSh2l7aHls30OJcZn37/afWzpSNaE0fMMHUjkhgxHUEfNmNZ",
+	"EjmeLsMV+4igwopBN1LkrHBhOP8V0MJWh+fKylOqxQHRBOhleHkpnlfgJlXP//BzL6+BShYACDP1lMPY",
+	"YO5StUAHW4r2dXaYrQXGCeNLttnBS5ZkOQiXu9NWrQEfVGz0+UPMY+mG/yxoOrCtteCMrMIDxT8TqUQ+",
+	"P+JS0TnmizoqkX4Db0gwc07aEOJEwd2GmThkIhzxNJFKYmQ1AIpMFZlySPfpGmdjx07E5CmoHSxcf8Rz",
+	"BrEVEuKhq1HZdkJ6hFB/K1EkkRg5eA4amqOauTkNqylqL9JxjfwY5rp5cvd3J/fundx78/Q7b5x+687W",
+	"PsHbHyvqLBSIRBKOxKy4tADxa/yC6MzW9LpsYG4x9NPebTBNkiNeJlgXkrwctU3Nm8PSFYFGRZAwDKAI",
+	"LIoKb7obf42x2bLo1N4lTND5c8QTzNcrfeSowMJg7Q0CkinpM5vaIvrjI77ZtfkT8EPXZF9Dws2AsXhL",
+	"swyGGFenBYH2+0fcFg82cAAGi1EMnGhhY34PcmYvCSZ0zAz7Jqrgci0bmcHDSXIJUfc75HLZqzUWegwX",
+	"Wn8tWTqA9UH5imEYHr5ApV0vKMBrHcCF4xFf4PcxY1kxYzKihuVXU/E9+Tq+sIuK1l+W6GmDxOYaBCt9",
+	"6THqm/1djiWxeAmIXKXP9Xb4yqunvy2YJjV7LWW5wpO1rAZtWJimqUluTCTuceTAzd19jIHf2lkjgWG5",
+	"eYM3o2OWmcJboOGAMSNpyhA3mGPV0XfeOn39F6c//MXpu/+wtU+6kqGF07VakplFMpyClJYNtbrhH3qq",
+	"kQnw77FUzMiXWC52yPae17IiNRGwbQH7u1sHBcxEwx4hm3ibbl+w/TjVBJvovL3XZNDV8hIFl9MJ/AUs",
+	"l5tcnozlfSi5s7cLEVhPkc0Pfvf7h/d/8OgXf/HoL76yBTb8QIi4TTxw3WKsDgGqsOtFwaWeE3wR04oA",
+	"HwwDQjFbaRufbuMfYhrwdVRM0JoNAa58zb8YT4bBrJWeigMoFcrIYn837aOvvBvAtVlXED81rS5kyC7R",
+	"484httnR/T/R8kVmHMmxMWJrTts8F3mA92+YUEK8GRcmkwf/9NbQH2ldx5fTMi2R5GM6R/bRQlI3tROo",
+	"dgSqii25t/SFTsbyju7bebMcVFm4dxWPFg1fR0NkwZJHy4ez3PoRAXcr0LyFAVO9BsCRVonphpTbmrnY",
+	"umvq4EouTChA9shlIy8PLhQ2PLdsj3NL91g9C6JaaWfRYT1VHkTxGzSRFhebkYmACPwLknzwlV+efu07",
+	"j77/7sN/+UUA8nidG7qm+mTnVY/ME7+DzwkXSuttoFoBkofBmtks4rZwc2y1KqRse12r+Fi0Zj3OpVVb",
+	"WtRfaZyVbaPnB1TMRHPJxdbzKImxUPtzsXn7xgrFs3Cw9dbrbTmXQVUejXDfVGjiFIpouMBcWLBPshjc",
+	"qrXcWszo7FpJU3Wwj1c38TCm4yGNcwplPMoMquVJTden6vKMzj/GuFWL6lzT2MU077MiCLiawYfLrSWh",
+	"fd4GGcFo6hVzeo042k0zkv0igPKCJDORq5HPcDrn0FkLVl1PpZQq4UCIgiIQu+ohyyrRMrXIXOjcx4M3",
+	"cPudNeDZk4oAB1xfG+F5UVhiRf4qbcLmg9ucjGuVgW7JXguBbXWDwbK21vDFFEFzcVz7BrcOQIzacHyY",
+	"lQ/RHhmgtwWSKkxgeMHfZO9j4OfVQ8FvoIdpWV5M4VrynzQxTdJ5J2YTWinJWdoXMZ3Ljhh0+tpeW6Qd",
+	"3Hzb1cFmluhdTrNaFIeOv6Qsj7sKgjPvjChfOYUdt5aw6GgWzk6NqmkiK4Yc0AFT8w54plaMI25UohTN",
+	"h0yteu1eV58stSKHQ0rKlwu0eKFeYZk6g9SmXoy2wfRZYORzUE0WN8c5lwgNgvj7K52ueIs3VaJTlJ3y",
+	"2Hx4HJQFUPEKyBiAhEoCK0hswVIfFmdRIXbTtRa3AoGGgD9aUGoRZkQMlEFQMvXw0AsMyaUplcpEOmIu",
+	"xG1ls6nyHG4jC0n76aqkrVb+97u1keP8I3uGzkG2I7+iz5NKgt+YIRZ9P75y3zX+Wdo3PWY5HWpT1fZ3",
+	"8allHTYnkLprUqVDVONVh538HKsYtwfIClya2++WUQCjay3QU4lXl+q/DLJVxnKpeyR6U0EAeE6hRNeu",
+	"cdsnqk6pFb22taEGqDDNfWfokAXm93m4LQQoSplohQE1ct0MYOlSzsWU9xEhB1k9jnyQTGLG4RIwkPVe",
+	"tBOKIjYhflgzEyCy+3TC8CLHHs+Ihl40FSqENclStqpfaK1iwYm0kTZVtIsBnkDsNt6wll5Cr5FmX+tQ",
+	"1dE6mz8GrnhradZQ+zDzlfw+yFeNlfGtZlOvP9qKWZz4Z6E6fsf5yxZkSZEZyxlAw2E8weYHv/zph6+/",
+	"veXnvvUKCZeFUJppcwPfLb7qhBEkrHtjJV7DLdns9bJMWO4326GBIC+hWIqN4k/qWjUvPsGu7DAjb9nT",
+	"osaNu3eiymgXtkOtIGkBmm65JCwI/yynMfMlY9EJHYZ0dwG1oEKFoNOgKbJQyCm1Oqntrmg7POJ1DO6P",
+	"UAx5gPE4sS/uQ7yHOTCylPYZoMoaiFExi2B7zizgpzlUnBtUv/xelEznci/yyd2KlLEoex8NduxKiLFr",
+	"SzVH/qzS4aIS4xMQAbkQRpZ0TqSF7T0stn3zDI2IWGaWL0P8MWJLa3k2whTUlin3aSkfs/s8spRYRsBz",
+	"sFJB5/ykPec4DIRZOT+3JURTQ5uLteArMP1lYn7NlffkpdW8tEtcZc6O9MLUv/M3D//urz689/vTv3wz",
+	"IhiB+eD+2x+89U8R+eCXP0W84Ih8+PrbH75258H9X53ceefRj3/78C/fjsjpN753+o3vPvzafzv9y59H",
+	"5PSdHzx867UH999++Fd/ER3xB3/80aN3fvLwh3/94ff/8vTNr5zc/XpEHrz75uk3v3py55cnd773wR+/",
+	"/eFrd8imZMre4paF8iJycudHJ3feefC771bRL01xis4kQScM4N9jjh6kMXY081UOz/IyfsoN5I45YKe8",
+	"n9JkYi5EAJm5g4JGSxk1qtiM5cZGih72KV+jBsm1QGUQ1E4tLgNJGYZN2ob80mAZVkxe2HRtdmEQ6MQ0",
+	"E+YsrVuf00XRk80pwHF5yREEk7QOGKCtUaci8sqU5lrWcYMBjfyBwdugXkUQ4A8PgZPcEiPWqVc2Upw5",
+	"FLJGqxAw5XhBklbqsC3R7wwLextyoSYWZQ0gu5FNxLDVAsaZbXEXhFcosUfQeMNkzs2Bb6kQ5iF5g2UG",
+	"fKgGbjXvOBkioXRQyE3xRZpi64CrrBjfJ1RvLCoVedyolRi8T4liXI1sZBVGnJoQPb+y6ZalWwFxwAwn",
+	"dDMOIwqc7KOiutiax75TY6qiARSDcgEx7ViikrhtMmR7806pJgZWa5mBaz8NUK6Np7rQCC1+of20zfgt",
+	"psaZFJg69DmioZSkiVyu9u6JsnDYuaQ+N7kr/EU863SFwpht0qa1udMk1zOqFNOn08Z/+cLl7f9Mt7+0",
+	"u/30rfKfO52jo+1bn/oTn0vDCB1PdknMrCJRABRpaQ73A1omHRCKWEcAhQ55BWXhGkS+gsQICjdGcVEE",
+	"LDyVpwJT6Wzf+tPg4ENag43fWXIfvG+Ek30VPaoGyN6vI4RvvhujqRrgjdTamC0BAFt7IylHYoYB7OAc",
+	"h6LNzuG1AlLSMWh0fZZkailVJyJnCMJeUBZKHKLj2n8GNIWIlCB8NI7REQ4lmpoNu4bFLyLJ3cUnUpAB",
+	"zc8AP+7g+HotRO9ex1UJYg2cifnW5a8gO4Suns+eaN4KY/Kc0CXrKD6V1bJliYN54t5VHCXZFVPvy5fW",
+	"Pckon3dGIk3sZVC79CrT5DN4uC5kCk5VRwwGoQo1j/71xyd37zz8/t3TN38Xkeef33/xRZJw8lmaUb5v",
+	"L3XLpAq4akuw4ou9Z4LbVqcMmld4mGl1JMSaeSsP5eitzKa9NOkT8wHJp5AcJCZYtm3HX2bIrZ+9qLe7",
+	"lxtuLbcZdupWfEPYnnBPMLjKIlW7A8LpbiqzKMN/5ozmRTYjB6RtvaZThUHWerbtsTOWr3xtrJYLPFkv",
+	"uHbBO0gGWaLV2j9YuElwPPZnjI1jOo/I4ZTrRSsKOtUT813lvnC8ftp1u366MS/fqRZeGXnJ6/65R4t7",
+	"bHFBFzi1aSevZ5Sfz14vSXhpd3eFrQ/b3NTE2ntif3e3pn490bjHXGDt5m3SnvX+nfNLiBmeoYpdsUUU",
+	"F7y1LORNMPUoD0B/1lpUPC0CaWzykQlgwD/lqCcApL9Vsaxl9dRNb35Sm9p/Hi3pM3DHj0naEXEStBcL",
+	"9YQqUoNHzlOQWigyZ8qWKIy1hrqIphw6rQ0J7KycKs62Q2dWoVW8KVYNoorjnEm5tzibR99+9/Sv//rk",
+	"3u8efeeXpz/8tdlrD+7fP7nzzukbr+9tP729V4+vbZFvbDq86FmYaZLGGH8Rk1yIia/1xbgKr2J9ev/u",
+	"6dffffTtdx/+6Jtm5Kdv33vwu7999O1fn3793TXGbTZSK9i0IC5bUANdUOSTLGFclcXbwPp8+Hd/tcbI",
+	"s5GBBm2KNc6EVDQNRBp/msTJMFEyIqN5NmKciAxZbJ/s7e5u7+7uPrEwthX1nGslAsOlT5tVe/ij3zx4",
+	"9x8/vPf75sYDOajOpKKqKO2b4kl2C4Q21cRbLcqpRu1xPi/UBVgUnilVTCpbitQp4UtycHKy2MBmYVRg",
 	"oszvYCi4PueEd4wCqKXGVHUGIu/YIZTlA7AgTs/UXhmhfwadXla6GAffrRZWV22KZ0rGYsd+GBDMizYE",
-	"gpcsf+CVWUREGmsaLiprS4sPmmu2Z48DoG3LcZOha9+SJrK8yrMVUPd2dkyRCbJ5+urXT7/5t4EIIqdS",
+	"gpcsf+CVWUREGmsaLiprS4sPmmu2Z48DoG3LcZOha9+SJrK8yrMVUPd2dkyRCbJ5+trXTr/xt4EIIqdS",
 	"x9JSod56ktmKwT7NsTfOO9M8bfYJOFfthkDllIo7s41yJpGnzEWlx8rEChZZtkXP4aq52O3/2xbIOhyJ",
 	"XF1P1iu3M7A5Bf5ymTRN58TcPdYyqfxxMLsfZcoHDtZLg7Xxhns0HrLVK97ELFzI1zqYLwDYE4tIzvp6",
 	"s5gj3aI4U97mti1LeF0BeXK123+cIbbkpZ2ig0EQn7ugz6J6tBy5e8L4VAaTthKJ2NcTOiexsE6ZQSoE",
 	"OhoMZkpfcClqzoVaBTiwgxSd0TnYPlNuy7yZLHx98FEem0SM8vLKNA3awKRCmhCO9gp44QZI3eAA5IVo",
-	"yzHpREtEvZ3DfQfWsAo9UMHkRnoHFhizR3yBTWUdvNUSixoKsnqhnW0RXBePdd/BuALgWL36h59/Carf",
+	"yzHpREtEvZ3DfQfWsAo9UMHkRnoHFhizR3yBTWUdvNUSixoKsnqhnW0RXBePdd/BuALgWL36h597Garf",
 	"OaW7AEJRVmFlm7y3LYObShIsoV4Af2CZSmjDRopbzRrqjVH9APMFz0g7Z6nMrfzIIO9MIrsjqNQWq63e",
-	"RzZP7v3s5N7/OLn3xod3vv7Be/fJ6duvPXz15w/+8MctL6GK+mZL0ikNxSFHxRQqKDIS8LjGRRsmA2Vs",
+	"RzZP7v305N7/OLn35od3vvbBe/fJ6TuvP3ztZw/+8MctL6GK+mZL0ikNxSFHxRQqKDIS8LjGRRsmA2Vs",
 	"Akk2W9XM2yq8iFiaTpLNQAm9rcCMd8h12h8TyXgsbfU0iSH9CXdrrLWvJVLUHfTseD3HRVJdxwKANGd6",
 	"crE2jQzGU5pk/huhjyiK3t3by8Lo2xdJ8FRkMq8U55mXSwM7syEavi8mE8bjUDGonrjNqp0Vn8gIbk8y",
 	"lhsVvALLaXIVycDUTGzJCbWCah6KLtXLWwFFVAAifAHvjmK9cJ9jg95txLpLQcOt7iZfItBCN82VA8Fn",
@@ -25195,474 +25661,484 @@ var swaggerSpec = []string{
 	"adLXhn8Q9AKUwxBY0cxvJVsMyUGSMjISaSxbOByhNafLyuiiYs5+aglfZdbGkvtZLiaJ8YyiezOQzOWm",
 	"ZFcbMlm5AZw8e/NdYtATqZI0JT19Qh2zAPbVSoB/GAOyBO/P38fIW+DXSTgqMTALMs2Z2q/iwek3sqki",
 	"WsUFGDzBodweSwfVxFVzDYjXnW5BvvDoOnqOoXvNsgIfhMsAOXpzQknGOHhtob+IzEbzEusUxwCl+GCK",
-	"xn+NWkxrSQzc9lmRxj4RnAq1ygEp+uPnhVpJnXey5n1rZxSTnvFeB+IqnLyeVfgZ/oHcuYj8uI9IjUBo",
-	"y4nahNKdHZShSggyWZ7Toj82yKwABIs3MQ02+8oatZM875TgdhPpjQOygJ134l1LZjTrG5RBocKsa0gi",
-	"Yk1RpM0nJyhs4PoqDr1lwsUiixbio5j6Jy51VttarVboY99pLXYPezngLsaJFO5igNoFOFkIpcWYwhZW",
-	"wgrbU48ltDuX7EiHJxv24nl4YZ2d7SupQmVnInwXSC9oq7QAnaaJ2tf2oonfNIA1fmUU3KrAtT4dTwJO",
-	"eheedzFYSG9E1HcBuKEr2cvdIkImA0tX5LiY9ruKKWII2mqBl3iCccgOTYKrA+enJ2RrylUHitMmoQLq",
-	"5RmOWq5J60X7q3aet6s/tnqsaB7ISvrCaO4oGoAnAA6CgcjBMrXK7T452iiF0dGGAZU21TwJ+JLJgM0g",
-	"SIgasSPEWK5TKbosoY8ilppE8kLAQgnUQu6WoB8wixaau1N+EgP3bDBfETheXdcgU5zXZv3Ek/MKxW65",
-	"JtBgaZxrTPSyI7lUoU1tO8PAm5IxF5D7Ar4KutBWqLKsWhXraYGbVNORUFIpSPzrKe2zs5G/SqldU/VA",
-	"DyGgKDULLyjjbHSS6sUVbk2wlU0ANijGpfZW2qcthNoKqHF+vnjRnAsQX544+imMRVtg+45YwZqMjsYV",
-	"2VzR0kxzdTat0gWS4c8Sub9iNeJl6GOtVBhH7oWSlJYx84L1EWTmNRGpDGhRZ2UroVAqs7KWSYnoZ9RS",
-	"rV44BaNWK21QF6vVkXoJYeDQfEoDV7TvX/11YG5SRuOOfhgEGYO5GWCal0PXTA1lsCfTVCVZSNDL8dQb",
-	"vRm+/muGoVu9qlxdZa8h0lker9KrTpyFCUfFipl51gBPnHEuY4T1woQLVlmAhbImprnZq6Cw7ZvLBYhd",
-	"iwgE1EVkQG/Xw3y98XeLDOXB3CqFvJa7SmAOD03tQVEEiq8KeLbAqmazwe38qljqa1Z1WWT5swzCbo5g",
-	"sUdJemI6HCkr0fRxarimVmoEwrnmxhkFpZPauwGxAmUF7WQxZtwfBVjjiGVsfh46sRWdTSmfQXxE20J5",
-	"/eRJkJXVh+cH+Sgd0d9ungHBBQEO5SC9My1DnhY47Cq3jkq8VBI8naOOrL9K+HBrH2o/g3WO1kFX219g",
-	"dmuT4YhnIk315h4yhT4cbSPO8kQpbf+BmwpCcFD7ShOpWGwz5NySaOXWuplM2KG3jMszJiQSnANEpkLt",
-	"Ezohm6dvvXH65lsP7v96KyJ7F7f3LkVk79L23pMR2Xtye++piOw9tX1xNyJ7T29f3HMr0vJaoKfWYSYb",
-	"0QY0ov+rW9H/1c3o/+p29H91Q94Ylmro4wJHiX5/mucrHt+Z1fxboIZ9FKGqDWeovSR152YH7WPIComg",
-	"yuGqVbmLaNbVo1E99cX2dler+rkkUtLT1WpTOxt/LB4fMcuEArhLxlXOTMz3oz/8/tF3fnNy959O7v36",
-	"5N5fnNz955N7753ce6NVPkAo4rrkPPLBe/cRoCYidRYE8Jo734FnBS+aH0/f/saDd16PCPIleXD/rdMf",
-	"/fLhN+48fOPdk7tfi9CoRywb+L7gV4IANs6PLDa/YZsfdTB3m/hfh7CXdleLKVyM5PVuukaODNY2Dd2+",
-	"l+BJvhv4qEjZT3IoYoYPVw0AgY/C3ujqjb73Zl6KsYC6sDTNGY3nEYlzUYMMCcQA1JwEbIZh8K2u99e4",
-	"17fLccN/q7Ysvg1C8NtGNdHWr3JG83TemUoWd6aZP9dLn/Sta6FPaMJN9labm5VggE8dVcsT4Y4kMdM1",
-	"w3SHsDC7xiVZywQrF83KmDmdUKj4IumQzuhGtPElmlGeCelHbizWdnH7wSOyt7cN2UFF2oP1XUDwEWYO",
-	"LS8Z+XT5v8YSmSHuWacxZ4Fre1drYftYM83EY5rcE0PQ5ooKQRapMEZg0fUJcNN6RlcPMw06Q7SF1qlm",
-	"YfnwcZkfwdyp+ygRIXdCY2YDPtByNgVxsywXt5MJOOz81yg2nCmA/+O33W3+MOa6g71Z4GYrQYqDfHNv",
-	"v0ztj+k84D63jrCw56mBVt7g5kNEqoPr5pya3HPK4SS4IC0FfR7ZZam/FlTfHTIOoBmyKMiLFYZZZI/I",
-	"hokBTzTx6lrost5lRueCHYY93mHN4wS8obj0FYJi0Avg8UmiLHashZKHa+DK6b/GKEvXyaUm0bJCunnj",
-	"qi+Hfb306UY/Q6CNl3ihT14vE9DOUdyw232WFS6KWr7nwESzV3W4al5kIo3CjQq2q1aLvFCnV86pa7sf",
-	"yhw2ZyY+Sn6BHntE9STkG16W2K6oDJW7nNFj5o+frtfhMC9GOAQnmxxbD03hnDSMjWipkhFtDBlnedL3",
-	"qhtB0IdrPJ0vALoU6AKJBMfLAq5A0DCd0Nudch0qTtEmj6j+tIgCWLHm0aTIrzYe2Y0eeBmi2mzh132T",
-	"IWaiqrHQ+Yym4whhS6CaPYSQCsUOiEz4MGVYaww/gRulpD8G31YFqRJe3YhM77f8tcFFXge7frrxosnL",
-	"WNdzMcyZ9J3zJj09TKnF3ZNV8szciLIl+wqDPVYoRgnvFwP31cY5+3aE2UcW/M8O0bs9WW8kxNh6GT13",
-	"7UqxSaYCs1+rmCmPoaZR8H7dvkCwdPVA5CZnXWCpD6rKV2YQjwOmOdmEGx1JRvSYgZtzy2seBIIs3It3",
-	"bQ538PczlaugUnWgpq5fI4ZgK6Tv2euOtq+yYIKra36fmNEWnk9IH3Ho47hlCk5prO9ZY7pzuByps/En",
-	"HTpkxvOsYVMPNB3XKxoHqqYU9F3x+rg1Z2Y5O07EVHYk6+dMdSBiyAMVb0Juc4FpMZEJLSrKI+DnBkYi",
-	"pX0Wm9QImQy5POI9JpOYGZtpBifI5sVLBOpSbx1Yr6eD5YOmv+0Pb0vaiRUcSgBSKBmCcofv7OOdj03+",
-	"49JE6KmiqLFWAvUQWBxMB0W6aaU6uR3oVNG8wJaojiDSVqVimk7wtyQ0o7m/p9Uv/KONVugKsJURFcFy",
-	"Y5X16rNsvNSvcf06ap+zLwpVpiL1wtvEn8AkIJHTvQCjaUp6U4WxWTvGcxmR2SjRqo9EeFbgEAyupRN9",
-	"tkjGQNtx4ojlljdrHKTxjlPPAH9wg4bwlx7tj8uauPgbxJMWfyGgVPknrfwJWb+Vby2AMv5dVtmt/tIB",
-	"UGXpDkXwzkiAu9+UInTHj4RKAYIX/y2mqvi3df1iAvqEcbXjHivFj4WpU9wjuH2YXxqq+9TEHe7RTmjn",
-	"v6CNdYpe+sr2MyZ9GiM6phKZXB7JbfZTNV5ixQsN3UaLTXN+h2Fx+KwZMIBSbqp19UPdstEHs+TzzFtV",
-	"hFy+fpWM2dyKPC2qSFeKsei8/+ovulEhXevlFhDmjZdpwHoRYDKwDIzmiOSCwxsplSGwVK5o6qBKhNOK",
-	"Cb57Qe9teD0ipuzD9WuHN8lj+Pgx83CHmO1NaCoF4Yxh3tl/2r5yeOO57ZtizDgZMRqjuzbRvfWFGCdF",
-	"NNX+Bswamy1HbkiHOlkFEKPm6NNPId5fXgiMWGTy3Idr2lsc7ytQG3bgKfoMl1Cbp6++efrOP2yBV8Vd",
-	"1Wk6SNIUyisZb/cOgQwVzSgpnHpEjkQGRfqOeCqGiVRJXxIxVYgyCQWX4yIgKLJViAkXCvLjN09f+/kH",
-	"b/3rg3feOH37v2Pqv3XcHnE0h9CPnDMao8SPjA1rXEHgZK6WSJE7R/yIf+pTl6dqxLhKDCjNpz5FDvVo",
-	"uvp3kSdfhp/3yWeAQQnCC4zZHNEFuiW2t9kXR7zK9UNtpszFdIdchm3TY6ngQziy3M1ANvUE77+7te8G",
-	"lczF9IjrMwnC/jGeJTE5n2U2Pc6dcvBeuln2ttwj5CQd8eNEJr2Ukfdf/Y7W5VAlkuTS7qWIsNu0r9I5",
-	"SZMxI1JMGA4AeooFkxATzG4nUhmyPasNHvmpT4HHvgto5kjBxzLElf/TL0nBu2TzxnNXyNOXnvj0FpKq",
-	"q9muG5GuSlTKutER7+Ia6d9ipmiS6n+Zw6uTxF09uwikR8KPaZrEJNEqR0S6YHTJffLFrwBmfHTETe72",
-	"K7e6cIzrKaATpEdjAi/tkBfwHQx1tmi/TGLaTcLJs3yYJnJ0xEExmIspsmf3cl8fbdvPGwCJfcJ4V68q",
-	"qLya2fQ6FBV3iugjzfQ2LhfI2csZHZuMSpDloI6APg13XixGf7NUJoVNJpxJecQRDHjz8PMv6SVH6Lmo",
-	"QH7rj4TeLJGt9SO3IiKRyYzyq8WAPOJIkEkiFR0zs5o3mMoTJjX3Y3I+CCD9gt47pHs1ZpNMKMb78+3P",
-	"s3nXiBqySfmcTHny8pQdcTwSyTTTzH3xiSc0DXLaV7A9ITyDkpdeuvrM1g5sMeQvk2mqt4bdSkccfuqJ",
-	"eG4SsMDsmEvHdjBT0lTSe14MCO3DcqtZ0mdlCusRL1q2GwTahVJvULMHH166ePHAZA04BgoyIUmknpxe",
-	"oHzKsQIwyZnK5040faJwGw61xLu0+zRJBsazUfnyiGPk2N4ukTvk82yObAiB3boZazbtkGtYqw5lFd6L",
-	"acmPxCaZ3tB2q8NCW94rNnxxEgNJzEJrxUPvWlPxrvsVcgSawdHGPvnizs7OrYgcuXav/v1oY2dn52iD",
-	"vNLV24NqmdpLmZG8BxhGV8TQmYC54v4ME9rQoOw6DXdhnNM03TniXWtxQJnXblE3xajn2mRD9bOsA8tR",
-	"ImQCCt2ayZnQPmKPBHOOyOLEmEAAxKc+Rb4AoqjWrRoxybT8zo0VIEs2I59ywwk/tW9cqIpNNDl0Hwin",
-	"naCzKqVSHXETLAhyAV4togeBqycCIpgFEItpIafHidsTOz7iuLv1Gdp1wOC6O+Q6HTIjUStULRAfDXkj",
-	"KPGLp5LJN3TawS5hBRMVjIUEMpNN3Rs2ZJLDU9za9sa+Rs+tfRCemhvs6WLDKAvS4IICRI/eSM79Ddsh",
-	"NrFF76ExGD1kJGbA2hPK59gIk2REs4xxs3t1l5rn4JSzdLfs02OjhMc4MZwoYKvLI44rovvPzZdxkXAJ",
-	"1Q8gutNxYUDf5iSmMSz8SE+sLyYTPbV4X5PwupBqmLPD//i8HcsFScCFguc4VAMxmjTEbmkpJrimsqZU",
-	"LhQrJAuFUZi8IwQq0nYCfF5+auSNPi1QVNnafyDxaEw2KdEaiPuNTTzUgqBHJSMxs+L2iA8YgB0rI1RS",
-	"IfFM0J1vHehPD//j85oWZjW0pIJDRxGK4ayUx0ccBRkDRDakEW6lHXLZLNKEzhHpHuQV2QQ/cAYnm169",
-	"rYMjrtWMOW49g0lgSFplnMvFZteztqxmCHHEAb3d0BSWPcHsmHoNvUSSvshzBKJBCXNFcOvkAGo6J6ac",
-	"9vtMysE0JX/27E0rOYr9y0n32Zt0qHfcEY+ToR6uWXh8FQ9FTWhYW70Xrw62XxScbb9AVX9k9CDkcsOa",
-	"R7zq3ircHHbjdR/fvaT3EXlBxMkgYXHXzQ0S8dxKzr7I8PhHLXUC2NskTSaJQqQDrRPqAXf1tLWGhkIW",
-	"FDirueufrczV/56hiQr/tsTtaga0Z7Ieh4SuDYCf0U5gcls75Fm90tpCxrw7lMlTrk+57u1tbZds4+dd",
-	"o05BUyAbBCICo7/HmCG62z5NtXg8KNQB/aM5tB/fcaavT9sjDtl57MDEe8OurKjOe6gxU06mfMzFjOvv",
-	"rVJFlSEhsomejG0dVEpKetMc+cCoGtLin+A5y2g8P+I5oKT32FwgfzgLnkhy6eLT5hzQStx8+zKmjCec",
-	"SNYXPJY7yKBHvMaSqFzGmk3MZrr67M3niB7183rQVscDtVmSOKcDdcRBiSSJ2ifd4s1t+P8u2cQmc6m2",
-	"IvfxDRu31kVZUHkkmf7SjNXJaDZDS+BuP2W4Vbe0bWmfHfGkgG7TVhAoUcliRW8r1vYrxwcEgGjrKj8G",
-	"BQuIExElhkXFhzmAPcxsHyDWsOtCbTYKoisIamTu/qdt89r21bh7QF6eolAnhXlB5bhuNdIeblHDFqY7",
-	"j7fD2o0n9358cu+9k7t/PLn3D1u4jx1DUPNlxkSWoosa1Dh1xLvGJ2KsWLhYKxSCmchjstn1+U661o8q",
-	"mTKnRNfxhXQJeh72yWeVyq7xdB6RQzphh4li/+FQ5UlfReSQ9af6pNDLMVIqk1s7RxwJ2H2MZsljx3td",
-	"Z+tbfITYlPAFN4TWh2H9YhQK5YyKFjbB7uhqiVx99JiRX1tRaYQU3R3xaskusLwiu+0jkpTmEDGBWnan",
-	"R4SWDgUWH3Hwg2kVFmhSsVgKZ9qB0fqMjmkmZpAJNY8C2S9o9ayA6uzCEeH6f7q4OQxjTCXYoYCOSvta",
-	"smg1B/eKkZT7KM21mt2FWlQo3A9IF1xX7m8BgQ+zL2X+AemKGdfiR39pAWpFxhz3Vc4KaIXi+HJ3K53G",
-	"iSKpGBbAne58TGZNolLr0dI03Ig29CZGd9Xezu7Orr3qp1mysb/x+M7uzuMQkqNG4N+0TGCMZyzNzEJg",
-	"loVpBeeCHCNGhLa5wLMF1j7rjyFqVb+LKbfaeAF/xRE3trmxGqzFDjwGZSDRbybJ5mzkCJ++SFPW123K",
-	"EdFMWUQoaqqjmT0SMzKZ9kdQzseRWzkjWiTc/beTe288/Np3T7/6+7IXzY5HHILcuCgzjqIyAlKr8UTk",
-	"5Mq1Z8z2SL7MSD+l0iB2zME3sBWh3IoXspfAnDA/S5LwEterUo0ohcpeRzxL+uNpZmIylYiplrVuDH5/",
-	"qrbFYLBfLoUttGH8zEfcvEJSRrVZZdP0sWljTgPwJNaJMB42lmppm7MjXnEHUGK8WPYDdAqwNEYGLCTF",
-	"1Xhjf0Mb1VcsJ0UbOZOZ0JtWs9PF3V2bzWryplxf2ZcMNAk6gpoL4EAfcHkA/lofrKLhrkgTBms+vxJt",
-	"PL57KdR4MdrHXhTq/2Xvb5sbOa48UfyrZHD/EQT+Lj401ZJlMhQbVD/IPZa6Gc2WtXNdvqwkKkHUsJAJ",
-	"VxaIhjoUoe4O2ZItjWbWsj0ee+61Zmyvxt7R2CHvWFfStV/sNxFFtvrVfoUbec7JrCqgCgBJAKS86jdN",
-	"AFWVWZnnnDyPv2PVxFx+6/j7bCNJiCV0222e9DNYWu05wvPy9AHHDOyN3VwCU8gOQeAjzDvb07lUO8hx",
-	"Kah/1JQzzLJjvm0mY7ncmExLOleYT6xe3MXnRPp1FYeugH+GG1kYp2Qn7yCUMfy+PIW9eIlUjYSsRxTC",
-	"2CnCiFkVk/MhJ0Qi2zQalSzJmomAIJ7dDbvSE+wFQGsPr/hWd3jFQd95VoX9GS52FhZLk6545YJstKts",
-	"lqqHTqVpbP22yDTNeW1/GQ9aHaGS/YxUu2EvguxZ3hYpnM3fKn/17JIV0L0WXvHGXtiwvRXGXknOrO1I",
-	"NgRcDzG173Sxls6G1Gxa1GTkQO+XgfaWpqnm3JZSdWXDbBKUOlojNJeuWjYpm5cFvrXC3CYDkph0UmXp",
-	"s6Pmg9effELfniGD0o5UHamb6EtUTff+g41jzudwNfMdDJPmeNMx2wjhnF1D/ZuGWfIKbBwt0Yl5Mmck",
-	"QYD527MR7zQ9Kn+eRLxfmvbYVZLdblCPaxuMmYZI3yQOBC8sDZEVLxVi5ZPSRI4YSmT2yj36a0eqV0bp",
-	"TxmpzJphxyz5efHlcyLN7wpyJpoUDkIilw91en4tciJIXWPcZkI327GFQY6Y9LS6Sr6Wm1ibDYKY9LjB",
-	"pnMQ0kBz3TW3BiPSmn2AM09OD7s66E11AYvA3hkss1sU5stZAy2uMdlShLSEEJtJWS1wH8E5Ydc3qENA",
-	"HxfdZcl5DjULcymKUeDVrzHN++BZ77X665i9WZwHOXDK7MAXQWXIM8HMxJ2tKp+vOjuhvONg/js1diom",
-	"zBVyjQ0xF2khGUkAkegZSL4VJCLI2zs3/lNl5dSbkmXc4xZoV0BwkwWO+IP1XHskqSAQKBJfOjgtm3gS",
-	"pcvsCt6F6Q7uEe7pFiyXQlHLvgSmzfYhz7A2/ljktTIewlGnqnP8BTIDLNL8mAFa7FT6SNHvhFdBQCMU",
-	"zUgaUUsuKC9zddoW32W2H45yxh2bKHcWxypJma3YSZjZNDbur40R7loWHf3dm8f//PtHb/xrXk+zvvVR",
-	"ukB2Tck+rdwza/4K7lMsyurxyRlKbYvB62oIVEkIGgO5ApzohgUFRfQRmjmUf3BXWhGLcA+zToubehUG",
-	"p6Ue2tXLZWoEtT85+zrjo5BBaPyJ1je3sEOipzhZ2EloNNYk/FQciTLdgpdu3Lxz7fbS9ef/+trtwFnG",
-	"xTOCsBlPdzoApl2lSrZp3xzzdZtxXyQea6huR0mjFmne7lCuG7Xp6nQBNh/TkXxpC6spR4FKZy0Lg+tW",
-	"r7MAYjyBy39kja5OVVski9qXAZjIWCdLIUYjHWpSMcGTOBKJvS87XZRRE7mOjNBIVS7biHAcCdVRJVmT",
-	"N2zTC4Km7tmJYj34nlIh5uQIlioWtCO5kyoIUfYFrAOA5tZSfpdFshF3Q5BaKESbAnIJQl+GkQaoXF3H",
-	"DgY0hA0R2uzOIE2ivT2R7Oj9buDLWgAQlpHU8EV9mQUQDtox/EaRM/wCgt4Bq0EmKgashfZ8CVPS0YGo",
-	"MzpLZB8lKMvkktlgSnYAF58lYTMBGHcdkw0g0IQePWmTFvoZWvSGLQomDjeM70sKpuB9FBlBfsf2Tbno",
-	"CGXzvIRQ9VLgvGgHWyK2aJ3ZrC26YwHnoqVilxmKNLjsyzst1zLONfDCZJB8Czi3IYWGclwz7kvXyqrQ",
-	"CxCbvOl8XheOCbk/sdKiVM/f6qY5sTYLHd88/AQejdUpDz36JCQrFisBQVpP16cy4Qym6FFBRxeiQmB2",
-	"njs5TnNKlx/PWX15pf/7li3tvnje72o4BUIWwIPCAakJ7UGeH1/Swjw3FeG6y/V/xtronquX83J1cgEy",
-	"nbjbiaGMn2oIJ3TAT6QBFprn5QFR1kYjJnoLOu1D7kFTJe0xKwPpCVk3nHP34ZdO6y/Biw+7Od6Hb/PC",
-	"L4wHP4escpqYqqqCVtOtqLOUKlskArngZo9i6AtQa3bjeKkXhWkL8dUwGh+LNAX0I+XLFo+beIWX16+M",
-	"EvVVuqdORUlYsUJUFGGxBIdSGcyBduBnl7+ah2UyymL+yYo6nmSXeEb9kHtpS+ex0zTrJJFMvVxxCdtu",
-	"Rc10569ubEP6jdEgUEEylOhLHasUm9DuYmZy7mmUY+CxK7euumpg0gQobcGoj5CHoyERJ8tkKWbLSOVy",
-	"DzscMvaGXRvAQbeoqeSFDKbA5M4llGJ7cZae+pjyAz16iLKmExqHHFyHAYej1I6+99Hnb/3x+M3vPfrl",
-	"R/XTB7zxu5VdCwNczq2Y4WzrdlK+jz2AqVlDVpfHNaNUzGL6ItZo+TJKXRGF6sl8cj/yoHW94VCYyo8l",
-	"0Sqx7E75+5gXjRxEuaxUDMMSgFmFpHyy3Ijk4ZMvNTTiDuioCDZYgJVbkHcOSc02fYt0dZ5SXuGOVIHl",
-	"LKr/ckLMyCYIH1g3BNQhalazVViqyTiDhYZwAm9ixxOqUMql8wu32ou6kMS5L/r1DXM8B7RQZK9i7R4k",
-	"gqFFSTWHAZqfLitMO/lFK1ELzPR3UrWMQg76MAQeC+BNvrX67WXbODz49NVf15fZJpQoOkqgaWAiqkIc",
-	"A0IqdDh1HiC6ugIPV6YJPXVz9YVjZNGzBCF1cQUSzPBczKFseEIYLhFQt4C9iowB8BJTk1GY6vnk6uqA",
-	"rHK6N638mYXVPcuLI6O89gSb7aqPPAvOOb6bk2FQtobSSYbMmSOnU+hOxIFw400FrNexp8wA4inFaNJh",
-	"ndAr0WFA/mbpwJhWS4oSvB1qRF4W0cU/pULjGZ1hCPxGsV4ShxbgdSCea6SVDRF1IvTv1LIArufLIG8W",
-	"eixw9mIArjgATsd2LE7RbNeXGZg7WL6G4hngXjBktcGsbCYnHLxJYLPiEN8Iak7gDPQlMXeknbabO5V5",
-	"Vv/NIr3MboqepQco2aXp2gpDC0CCEW77zvlQWXV42pdZfJr1Wn0oVETXab59uotP+xKkh/tpUVMNGqvB",
-	"kj137U7d1pllJWbFCfgSqhsRSqnJpILqaVtPmY2Khbl91cUiwyjdwEOqF2nhy8uX1thWAiU+UD3HrvMI",
-	"YvH5MksKKJaeVvBTheY8LCLMSxYc1+YtzdygAJYm6OxcLHPKDF27GgUTd7CJTql1O6Pj73xi/RMo5LON",
-	"8+MYZFhaThmKZ571oKsO6p9E/Jbq9s+WTT3Pqbm0FCsYgCOcq97IHmiTGrJaLopfHyM+7MpRbXMwCAgV",
-	"rLOeSvbR0LDISIP1GRgQAnc6RlGMJPYwFzhKy5ILbOFtx9kZrlOpOUfsm9Yur36tXpleQDcOJRdUJApc",
-	"aGva5jKQ4vqXyK0uEUHRRkyNL0XCtVjqiEQryeMli401bSa9jp0wKWxpzn3G9T4eFwgKL6DOX0QJ4unU",
-	"jl79wWcffXT88LWjX/z+8P77R298//FPf/n5b39w/PsH9XWMd9njNhGNqBMZ1QN70plJctn3mE4TAapk",
-	"6FqUU2wTI44QwSIwG2I1FuBIxx++fnj/z4ETFFi1icB3gOyTs8iNfe5DBN8VxGdFnrY6mwBK9kWHgAaM",
-	"mkIFzhaXxAiiNIkg9Q4LlZfZdgxl9FCIpakxMeqKzSgW5Kczkq2ZiqTHEyNDdIvKaUHNaqkYYoZbmR/Q",
-	"yzkA8ZlGl6xxadQp7hmB4EvOkCzqHiMrOjKqKIZNWV5jHcR8gsSFZbYpnW9ApawvUie3SrKUPFJuoPc/",
-	"RgcpY1EKgSWaVqlet+pYZL3L7FrCNWg3uabNoZJiw5eCfuKSAbGfQPiZp4ot4o2riFZ6cTOlzkk4wSKh",
-	"OuuyEpgVKMjMoAfz3Kk1eBJNVaK57l6jA4AIajlzAxuGGV1LCDMuaNIXI3iCgTvWinSqkoKpOW/Te+SG",
-	"t2zj/CmfWRnb7AvRoawcQZXw1Iy6iwhACitgIaEjjWKy0ECnNAcDWcqlSnbBEmfVhjgAszgZDznUgKCj",
-	"9weaobKvU26HU+4B/YCcumaxfGllH74S10paG1FsZPcNeBKgqC3SVSmlZtiLH3Uxszw/H+f8pbN530oz",
-	"D2Ebjl771ePv/f3Rn147vP9ufZqSmDhgtry5pwThNKWqiA4GXqsaMqrl2/U8S234sscjwLNrKirEXC+y",
-	"IIZfI23Zm9Q+gOvq8QORV3LK2KUGYVJiscD9ikUTtjLDiA8lfWmuHcFgt3E5p8hjf1mkTutTlHuwpkjn",
-	"CtVL2E0ehWcg9YK5tJQIs2SEPlvlzb/tLprhwmeDVCy+m+p0REsPMc4I6A2VP704oPxFaN+csaS9+C6B",
-	"exFoshVQvo/becAeg7qkQk0SpOSAEaDRXqvUWLlmQYlpHED4D+Kx3Jchj+I+S7pyma0iKhOtaN1pDASP",
-	"byhx31B7y64ZgS96RgQlibGuKLYBi6l6kqndONrD5mwIRBylG+yJp55kDYVQStYEW9SAw7XUFzxhccR3",
-	"ozgiePZYQfoLC3mb74nQ9nGqyLYs0uj0D+AB8pzf2Ts5X8xEMG2LNNv4KTJLqWiySZGj7J8te9HFT4GE",
-	"BC6eNFqQRee62adKVWXQUYb5jr2pEGBwO0nJjkPd/WZ5LtKyj8+gyzC6L0wOXScjmbOX0Nhvc2k73aqs",
-	"HQCthOoKWj7Q3rOoMGTfe0M5PbngoS+DrRezlB43+D29332FUnvYqMwensEW2SKEYmoPmyizx5eF1B58",
-	"MZmP7gmZglHnUns8h/YaQAbRYN7MMH4SICcCWCeGZHEa29940ei1aaMVAJyfM2OxqsZ8o7qpqDgXaOFt",
-	"Bsssjob8EOdinuUnMHESiqWGaaWhZAnyuOu5lBQn+SpzUU6RK19khVHqKy3Pwux3oOqIprmea0qKncTp",
-	"heBJD1y9312orD5DctH56igvV12hHfxlSiIAM/p8WQsSgWY6NDUJshoh1FtBJFEKr6XxFtf1ZfYsod77",
-	"svZXmzdXrm3eXLr0hMfM/0977MWtK0ubHrtx5/rSpct1SM2gXA4v32jaFYFtGJFIQPoOKXawwipzXXFd",
-	"FjgAsFQn/CyZsE1J82ANYxTCEBhJwAhDY99GNfqjxd5sJd55CrsxrAZOFDp+pl5/dIIpzKQCiQTsiVm6",
-	"QpB2k0bLWIsTVB9t0bVzrEKaAqZWYdYOWWum2nJ+xAl0ZrqccjbP65yAguWBuXhMip5T43OUZgS1kJFu",
-	"tc1qTYZKU011K/c6alxSaWFRF+a1e5VcXlin89oyo9QVZ1IBJQQAZWfdv5Pye0cNRsAqtn0FGvofnMLd",
-	"TkNU4ZNt4nMHSefi+p9PQXtU0S7CZYavmw+gYcH8UMLANDDGcGkZR9z3QTKsff693xz94EePfvrR8Qfv",
-	"1W1HqUi7adnslAF8EjoxT0SpJxIxp07nGyK1ITyF/IrntD1IZ9vIJX5k0OFdQyiUieJ+H1yT5YrMtr9w",
-	"qnbO72lQ69VIN3gSVlDrLKlNH0x8qF3Z/ub4cy0Vd1P71JIC291IctCVBvOPS9f8yvY3p7G6w9vHuDYP",
-	"Z7UX71xfehop/tlbL9Q9YA5Ahsh5IS7sudQJmxPv3tbV6yfTSujhZ97EravXZ7SJNRTfxz/7sI6VDLYT",
-	"Htu8bIa1bXVtiyorz859P8lHsKS7e3tCQyCqEpzqukqw7M8ZbuiftC+z7ktfBkFAQbOdULSNuGbsGVZD",
-	"8KNigL0XyVD12FccMhLF7JlUvTpbod8h+Gce2dc7qrkDgTHzSH7AI+jyzlbYwHjmXw0a4NuSP/yp7kvN",
-	"myLt72DCgHnMp2++Xrj7f/6E0TVmxE/ffMOXKU/2RMrsv9J7arHg4U4atQXcx77CEnEQCZx9/dM332Bf",
-	"YfmxIX8zSZs8ju1TaZhPX/+vrJa93FfcGfcVlMjCvIb1argprYJTqM3v1txzPdaOJEIG7Xwn7ddZYh4j",
-	"bA0c/tDuxmnUiQVtnC8DN3SAsDOshS0x4ZDNbVINctkp4zVVrNNNGe/xvi8B4Ke+4ZpZwIMyrGMlh7qS",
-	"2qf3ReoQ9MINFtALB9QcUMnSQ0kv+/LaXUBhWmeX1lYtmZmnrq3mpgyks/Y0gx2KNHvSnHK8v0ElQU+s",
-	"5ojK5m08hVerJoZkl9nzglNp16VVj3aZfdWzpMWegBvW7XY+aajj0lfZV9ilJ9kz7NLqKg7HLq3l0DtF",
-	"nh7MzJ52yip0+eIaIT8vrRnx8tRqVeuE28jO2zluHlPkc5Xejkg5VYwfiITviQ300BGkOvoYrQuxKiyX",
-	"49jBkp+o3W0vrD/x1JOACYKfLg132p+pdjW0OlUeBwB+yNYQ0PcKKuj2N148L0sW2qhY/nUHz9t/d/zu",
-	"63WvELEYEM+nOWtyEcFyba7k/FhBYIHqQn2CzHO1hu78gFPB1hDuRQdCglSzQjxtiTZ2wsnawFJCrdsc",
-	"LC3PZgOiZ9eYX6u2wt6X9LMIcznvy+yGzLoU5Tv6QUJJI3PD+3LAEhvoqZyBmRWk1KKmzHnb8QkeleWS",
-	"DQKHUhO7wtulqMRAP5ntb5YJAeysO4kYuBj5mjjf/ETnDJZxJj/CNLwDsAB5aYMK5CgFs9QhMAXTrHDf",
-	"RF1ebufvmEe7l/IBx7UDyedt6Vz6thaAspro+nlJ86+rHp6zJEiLhJAIqC40qkuXKory3qLpSfSK4CP2",
-	"9uXdVBH0pEedyNoqgY6oiLNYJxwsHhk1BUwEK7IWtRO3GW2X+sHyWbqwIujq5LEva0W8ljG+UZt3m5eu",
-	"i3oj34PWqlb5Dr90d2g7xNo38CW0tOQpa0OinRQ0f9AdK7PsqvhiFhl3lSwxz+y70/DlzNr0tObGVhNo",
-	"SJAEOjJceJuu+YKgFdqm4sZkM0+JhdGl+qLSLlAdIQsGwVxT8nB1x0cX6bXONQXPLm3t8z+/c/TD+/Vi",
-	"dmCBMpFkzoRvJ+JYD5Q0gN2bq+LF3plo6wM4VKEsHUvZ10mjzbI5ZIjtFLnss5oVnT2LXJLlb3dEWPeg",
-	"QYTtmoXGTagwRy4RTXAg1LDYynzAFH9I+xcc0+XMSixnvSo8Foi7GMgJWA2OJswVd+o9vg7BiGjM/YN0",
-	"GqjrxekFfnd19YmGrXSBT2Lp2n/Br6MQvwg8RqgeDeFliTg4JwD9yAKLiUMmwCbDdpI7PN1R0OYdzJ0g",
-	"krojGtQEOG8i7CU8FDkgAYc0QMPp1BjzWamZO98gH9Bxan2Z0aIBVFikUVTefmHTWShdGX2ni55n2/t2",
-	"HTDJHKAwNnPFcWkhqdDZJhbButTWVi/VPXKwYO4P8TRUwLA7bvaahULvZ2ZQDkF4t2/0XV8OdhUnnBxr",
-	"XlGSkWfXCRSRroxSVvv8jX8/+uF9XwZaxOjc8thnH771+Rv/zgLKmw889vjHPzj63f3jD19ngZFY8N3n",
-	"v/nl49feYkEvUXIvWMeqadQZETK7ix06oTpJQa/ploibrGZHIu+mknG/jkXk3+lyKAaQiPSjWBjpjtI8",
-	"XmZ/rboICwEdxwcpm1o+09duPylRNIDihfX83nrQclYrCfg/OAygxphfMDkkyHHLjsOP81ggVbpjXhPL",
-	"4zuG1yEaQbm4gQNdYzXn26t7eeoDRCDci2CZbVogdNvDt21ruroycw7WXMUDkUXdwWMAlwK9BVduL5Vy",
-	"J34piTXN0hIveazYhdgW7FfjueGhcVHNZpzduaBL0sJUF1mYHQJ8yWxTIXs6ZLtCyMGdoDnVp9vNy86D",
-	"jlHrmhk+wCY8UcuqMOj6lXuO314ZUxyGBDVjPWf0zpxvaq2lDpd50zAkgGg4HQuEb8QGSI3TaztjWwq5",
-	"LZtiR6EcaViIkNFa/7a76gui99tGFi0OcSSKZTqQkJOAchMTTheUe/T8JkXntlM7LTp3+dwydUa7DvyU",
-	"EVdhM9HRVoWd9tRliKTYj5ems0htXCIucYagwEMAjO8pX9o4HWEdotHHao9fe+vx/XeOf/6bo/ff/Oyj",
-	"79bXrQ6o85YEdXz3Jd9V3XSZrRIWLnqUSDcYejqe0GUL1JXuwokjTqtzjjhZFh9vfNpTibanCAeMXhK6",
-	"xEPF1hVHOeBJVOhAfiI+yrlhihTfhU78AfygnHTPxOUJu5GbNxaDgnb46GsrmbZsqNpo9sayMtRtvs/6",
-	"KnKdemQyFWxiX0L/Eo2ImHZ9kz61NcHHFPN/l9lm4Vdwg9rJGourmaiXhVxnDZUkokF+qU5HcEgI4uHf",
-	"dHUK1yIAJtYixzwFFpVpqyoAvJ2tyAzJ+tkI0ObcYKPiqLj4U+v4BY+LkdjxRVkNEcOO/+FvH/3hd3WM",
-	"KxY2MEdquzjzakKroK+VezDwK2M6t7m8DLC3uwDaNTwfhDNTSUiRCcoIwW5AXlFB1Z5lo7rHtIJ8VUPB",
-	"RFasGe11EwuR6kt0TYOFtZeons7RM1J71o2HBXicPdMJmwH1JvelS1zKL+rxzz7M1PZQpDwCoxxyJ+xT",
-	"GvogyEt0X5q1BgsYsY9qeQhxEHAUvrJf6FQlRhp2RBKpUNfxvEmtT4UIwWO5TDnOnr31glE7XN+CMsZ4",
-	"TmR8MU+2APo9YyKbN908RkfRU7G3HBVmso1r9lfbt256EKeuDRBRnSLXJ2PIk2rH9MgXzNwmUX3d5K/j",
-	"mk6iV+uDa7KhQljpguZvWHm01g9XzFzjn6lWY15hApXGXAa5M1nh4oVAPFONfTM/UjyHMmtxD09c8A63",
-	"TRQ1hxnMI1peHGhMNO5cq6noGVB/IUXMdrvNJnQQef+No9feO/r5e0cf/bZ+yj2qwpehMXdwrMA6agcI",
-	"w6UfcRbAqO561USAGdUDSE1E+ASPJhz5mD7HY6HtW+l1UuSzlp9597457agZQYNLm1nJ96FGt+0BEF3m",
-	"wGbUUND85kvoa6HItUqj4aeY77FQIT68bcEN4N34umkvaohlXwJYNLUB73R340i3yAkvRc9pGWSUYPos",
-	"IZs3RWVrv2FCn74rtITG5xf2PhGDzS7c3a9moYl4ZoRAW6GKqDGKL9ECOFhdI0xHNjXKwY2UdOUq+MnG",
-	"xxC1t5su8R7ve6g7G01YJYi66FnfoU2gb4m46dE71ilHw6G22fhQM0Na0ob0IEgXaPGdwGO9JEpTIbOk",
-	"wMG8P65z+P3L7CbB3iaRFuZMU1SZ0bAo66EvCV74INKR0XsjaRPGsLuM0Vi1ES48xowZAOhI9LqLafpS",
-	"C4EzZDdtsg2NgGnbN0lTT6ClAiRWu7CbS4vUmSDYs7DBLID/AnIfZHFIaLvBU6FTX9KGDXgfwF+ltKuO",
-	"W2ZbBC5IwHacflmHWCOCrQRK7rS4tHGgDJGPhQC+ovYEhAOxXxqIsky4+RIxmnpceyjXUM4sjnouB9eV",
-	"mSdmhRqDWdtVYLWgQNdBfuHaLI4ORB0aPWyyhpJSNFJlMUHNTtvAqFtEbJcbx9Z/1RQ9pqEtg87qIHDh",
-	"n2Gx4mGtzob+/Se2So2PEp2CU3K9ePh4hFWFOFW+jJXqrPvS3Ata1jPsuWtZYlSBYf8zDP7MPfjvFb+7",
-	"urr2FGiRz6ytruIjmiphDbPV5lnLIU85Pdv8s6fIshYp1izUGst6v+uxxrLdpzpebl8THmMYcAe+wR81",
-	"PxA1+FwveX/rLha5U0upfVoVIEZ8DHTMSHGIFtc7bZWI3Gx1LESn9iQzViNVMtywCD7tSGt0RTpWpV9A",
-	"8EP9AWimCQ2JhQLcl1L0DPlLw2uK7QrW6eqWCAtddg0ReEx3d41Q3BUocSi+6EshQ4DfgJ7JsIrLxJUB",
-	"q2HiGSAC2YZ5EuDNw/o6RrwxpovQSAEcNtjUIfCc/LFqivl7t2voSDUto/qyBk8HjytbswSaW3WgvFxM",
-	"zi5AjoHqNiPOORqpfxdIqUizWPXsYphJARItLGyIeOcWmSQCOzEWtojTLGiYqE5HhMtsS2EDA3DMGVbP",
-	"WpjRYtpbGqq9G0kRrrNdlbbAc93P4okwK2Jkp8HBfGkKAa1NgJWn3AySqO5eiw0ICA+EEMynw9Fzkomh",
-	"av+b2yM9SX+VIGOXwCazdxJxEKmuFe0bRkgoRBJGzbKon+YlRFUwAQYoB0lb9TJfQiTTpy4vjPGXe5Ma",
-	"q6czQQVW8sAcoVHBt+4tOCG/sP7EV70F0mzWn/AWiJl2YPprq2tPLV1aW1p98s7q19Yvra2vPvF/LHgL",
-	"LRGHC+tPegt0ciysX1pb9RasEFtY/+qT5tN3FtYvrV6+5C3o/a7ZnZeeX1pdvQQ2d278p08y/OVs+NXc",
-	"8E/nB1/Nxn7Cjv3Ci88tra6uwRJaYefg7DKKwZte8U6irCJtjnLYTqRDDOsHIkpY7rw9X+s+Z5qwGlqP",
-	"j1/9l6Mf/AgL7Hv5N8OWBNxpiHTWT8khMB52yzqEZmukjNntRWqTc+5OGTjWrPIDOQEKm3uIu50I/Zyn",
-	"cwGcApIrv5eUDT4mou+umuV20iCj+w3YCYP/raFCca7uHbd8rPbZxz86eu1XR6+9Xs+pHU7m7JqT2B5z",
-	"HKAIp1+05mazcs/+CU1FX8GDMRapGLZzb6Q6l+CaCCyGzJxD9knQusmVo5kXHKhWtfivhMso2tTGaUif",
-	"uAoz2c7K9wZI6nJFx2o3OMDatNXBdCqVbsOjcm+KBwQ2Hxx8ySnk0HvVErNySabPZdXlobTd5whoNP3K",
-	"zhPLSZrBFRWKagzDoFgcD5q3w0rOOlGA2yBVjCdJZAgtHXCQbpDiG2PmLFVHQ2lOLIzmERQK3tFBwH1p",
-	"a9zN8RIUy94DTDhFl8Gltfoyw5Invd/VgS0WtZVMOSmFfh4LP4tOhxrP4yiagyy7GUO3EB7NAcwaftKs",
-	"JRJR33CSJEoLEhHyBvrOdcgTQY1G3GQGynwhdZjKXgq1V1U+2jwzzcA9S48/FwzESZmYRCU2LJ06DOKJ",
-	"ZjETIER6tRyVoE2veX+wdAMIG47fE6KgjT11bQLQUta8aVQfuSe2nmfYUI5S08ACRdqlyIbgidTUD8Tm",
-	"GhkG8SWgSmPagbGAoaA2X0swmI3kZa5QzKKCohRsz9jiHSgGoAIVM1iNs1B0VOqh91PapmX1ZYYdp8w0",
-	"fOmSwbFsEJ3G65mvAqfk5RO3AFgC6ykiSHkPu0h2wnMJJeY68pt4rNdSCFMNdToRYkuDsMEu7g0ufbkr",
-	"0MuED4aGvLabArYPQE8DEoU6EEnMsTc2PENoXxqFpxlJ4V6wzftIK1D50Ud5vE74MPBei3YtoQwGO7o3",
-	"c95m2p/dPrw0OZmsIw5/g5PAzMPcAUUsoDiR8Wl7VlnJ2UZEt3zhCG/sG30MP9IkXLtNlz4Y0OqB6y6w",
-	"2WjLud/JBbXhy4DvmqUMPBYYwx5LLNIulMMG1PbefLRP9WX2QHG3IYDIg2V2B84M1zgQvVh4OgWslnXy",
-	"98wDsFIDU89cmQe+lJkAcYj509L1DtI13O6+6yZwufXj7WQVIDwldzrIiWCD7PkgAvAWdOEByZLOih9g",
-	"k+hoS0RHIGIKkSZyGtR9DNbtFHviiAwNmHgY8eCoMs0Qqy+RmGuX19YofoFHab1Q1otJVSJcZt8Qfc3A",
-	"DeVSXHMLETAQW0DDna4mSYEMCB7BUb1SQajeoSfl+stN/+gsDILA7HM+PwszqEZMN4cYLWFPQOtv3AdE",
-	"7zDfOCk2lUTALbNnRPR6cSgBlqbiCsktWVGe8qPv/8fxB/frE+efWqopnmbEuUs0eCRGewZewsuvZldf",
-	"IExgIbttOMKxvm/BbBCJPvibh2ZhJs9zz9YEeS/SzMZBqhzU9vedKCzPuB9yTc8bPKi4g/3x6U/ZKgzk",
-	"Bp+TxUgHN4aboO7QqgWpQkaxm5BjDXtAjTIls2tGM8jKPXfyROErK4mgjyUIoyUlO7l7RxbtnJhiygFx",
-	"b9vZ0b7PADZ0bVa0WSWjnaCMNPtOV3SNLmk0wumkoaD6RoqbeeykZDSafhxRjnCh0/tfy+h31mLADVV1",
-	"HDp5d14oYebYpSQTp9sKq66ckr0r/DuZzcO2bm3fMWSFWcCZg7clOPgjgm0zxna0J3naTYwx9AwW7XZl",
-	"dNfGp7F+1zu4RL+1xF329Rc2ryxtf31z7cmnjHD1F/CnFK9dxk+7KuzjF/5Crs5UNBJBFwaQ6iYa+6iE",
-	"kvYJPYYOLgVM24kZAwdMHwpD85QFKTiuzGMj6UsOKR/tSHZTxOaTqrfMNjFMlqiUp2IHRw4wVBaHNBNM",
-	"K/GlGQyMLKGjULhcOzMno7usXWYt1U00qwU2IkwP3IGk/qC+bszDxLXFIMMtt96kJGmW9lTu3cAoeObT",
-	"V3+dLbFbLIl5LG7BSi7J3sRhIBgTwEEdJJS62KIetWVvz8yR0OybnzOQAt2LYM2X2W2zfgDPjRYrrDk+",
-	"iF4SiJqeDOYvPJunvlSy4VwApJYzHmvlFgNpEIh26YbNI8p9d6ffEQE2/URp1oCe6eCUzOrjIIGqBk4C",
-	"ZDPoE9WOwqVMzKbIfL6MSCRiDYexkMhg0sZMGpjQBhjUa3fv2s5SYPhr6HLlFDNjL/fR8hGxJhht7CsP",
-	"G7WXqJ75scPBlGoi+gT4SX1pSQvxF2jt8AlguubSUdKcMIPCJUhV0gJ0CHOFLwepPdLMHMqQhIFxPdLI",
-	"yci1BiwGHGPVC3CofOZgJ1HtSPNdY/thomrNQpF++vp/zWF6mk/GEK8zwM5MFfU7Rp8yThthE3A41U0D",
-	"92bQ2BF64nz66ju5vDjI60uU1pCW6EpoMtjBiKALEFoQQsrgN74HCVJGY/EyLFGPFTrxvBJsuNlkuUCl",
-	"WUDWtzuQ+qOFsWbjgXSTAHfzxdvPs3ZXQ3/8Vpp2NKuZ/8CdFMeqR7vrS0MSLaXTQQQYHrYjidcSxgU8",
-	"DrKvcDmxS1J0AE4Z6ECpOrgc6Aar8DSXndLTt5oHRjkXv/MJlYSZNaSEjaXsKTsYdo8CjkV/J3DtdHW1",
-	"6mzhTYcnA96XFj+wia2XVt0UNatpTjldLdVhuq9T0fYYt5VyWYZmhtWmkhQQZOqD9bHQKBAEkEcv65lD",
-	"YkU1mwxPHPSoWqkdqz3oLIWy3ybopYqiT0Iang7zqX3m8HUJgCHKoLJZoICGdF+Ru39XGEENWbGhiHlf",
-	"M0l6CZxvaUtYSY3C194IDlGLthNU7UUALi3UY7RIKzPXBmhWz1GJHpWN5GjiYhQPbcZxIcMzm9+ZtOrK",
-	"/udWA7B6HGlodtRFzawWSaRNBBGjV91iP+mW6snsfEi6scjQo5xiWMig9mXQGZLZwQaoktZhmzFsg0uo",
-	"MGlBHSoMAlkNHhZxGsMwBoZqDTX8qPayDh8YFxKM5/QnzqXzOnHy8S6gm6mUg4ZGFg8yxpRPlpV7OVfh",
-	"2IQdUjzRHrEIo4ZEsRxKplCA3Qf+gH7goeBh4GpC8meChW2mIFQdwLoSFM85RjAP70rebIpGWl4XhWk9",
-	"Y10WJdk9t2eQzDOF7fIm9cs8279x9UvfDKTunHbZS0+Psb7Tond9mr7TMnfQpmZlR4eXNSK281nP+WcM",
-	"Y1m+o1MPjjFe5lHx3OGlYmwjhV4FOgx9ST6VKC24UsrY8UUAPvrSNpmnbXKFCnFma5yojl4BY3aFd8Mo",
-	"XYrV3mRVjFht0Wx6bOvGTe2xza0bbF/0tefi9Z4zY7THdtVdZphDe760ZY6kXdmUFwp8J2Co27o+3e2I",
-	"5CDSKlkkLCjWUO02eCtqLRWHHktELLgWtmjSY5+++uu6qwvMFVJiyZJhiM2tG55F4ADHEUG6AqSMCKl2",
-	"NwOxaXMZNY1eDbAg66zXUgjdGaWsxn25y8M9yM6wy2BhN2mukI5XR+xTDzOH8KAMxUHUoMJIcgxkbIvd",
-	"URY1O+BxV2gLzgW6omH4ZbYNW48HKlRrmcXd2xOhx6RKHKyUXqQMH2MM4iii0sbZNHTwvNobV5mzyeit",
-	"g0YcAVYmWKCY37Ev+usDILDoXnMrVFmFY0zWUXheY0Osm5JRdWotABJdRtw2xDzHDaULoBR3P5KhuzSo",
-	"j5iYef6ImXV4morE3Pp/fosvvbzz7a/4/jL+9f///5WDoJUNhNu+A1dXjPbEWtloJx/jTIHkktj2ALhd",
-	"yPuEfg+GVuXSGoaoxpCbDD7ODJ1Hr5t07FSddOQvEgoJMPM1mU4Si4cDgAmZVoTjT3eeiUY3idI+CBBg",
-	"sW2hNQz9rW+bVy+2jMM5xGoPOhkn0UEUiz0R2lrN4qxYDU4unU9TUZ3hk21X3V2Cs2dk9smmufZZdfcO",
-	"XDnLPckNNMqr447Muaz+s3Y0Vnv0/u/rHtNtHsdurbNTqaN0umTmps3BDJ3JGESezHdt3md7iu32WS07",
-	"ufGcr9qrquQCdG/kF+vEvo2GTpp31L6Qs2vNk5seTnjeTo3CAlVQkhQ9R01zISb0ctghT8ynK/d21V04",
-	"AK3/Yrz5lrtjJuZbmUH0BSJOnPC87ahJiNNRCdeAgxDOhUKddWWHBy/xy8KYL9FeC+Ig0cuCNWKubVwA",
-	"xJ0j5g0wvhoqFNhTAGAobBqlsbSLxQFlBE/pmUu8gdHrEREhunRRs5jviphp1Ux7qPaLUANCeMIbqTUV",
-	"lCRFN1E9Vnt27fDBvx8+/NfDB78+fPjGui8Rcu7otdcfv/vfjt7/58MHHxw+/OTw4Rvwoo/v/+DzDx4+",
-	"ev/dR3/33Uc/+s3R23906AZ2GGOLddCEs+YgGDuh0L6ESH8viVJzlmzzPd7jsLh30duuY5XqOvrZ82iP",
-	"7hVqUvkysLbjThQGdQSBsTAiLjqWq63LclRUT1aaNmbVr+BKbto1nzX5F8cbdeDbFSB4Wt5o5ba9GYk4",
-	"1HNTxAo7Q8Ulxfk5437RLHkBHsPMdHj+sdBArZMeB4PcsXKPvhnwaJd5jktW/iwC2itFzLVkiNAZqicz",
-	"Gk4VVZXma9a8QYTTKpskR/tTTfSdibt8crpy/nT7fou6uGq1KKUuNEoOocFibpB1rOR/qY1QLU+240gw",
-	"ows1b2OdGAFf2amrJiuILCPFbB1Tbq5Z50tf0mjL7Gq0F1G10K6AwyhkzW4cL/WikLCX4a5Wv9MSUm+4",
-	"KkdAgxUhYLBsbl+5cYOF8CgoQEr6eBgAmm1LYLdfbJuZRzNfhLynNqcMIAebYjYYw5AdlUBFFfblqchb",
-	"mTLDzVIjKs5ya/7e5bK1GnMkzFc5cmkxZcczpVsR+XhYfzjA0RNKeOcIHm+YP+8uLY/lDEjQl5WsdJ5d",
-	"emrYrXNWH0yUiraeaN/ti5h9pFnwJOGV+ehujeay826ZWSRZj8f7rpsroo68rLAhE4/jqVr4blUuqMyw",
-	"8ztHGz8jnGoj3xLLHI18O2SZXQQ5kc0odQ2/wHbJupBNKh5W7tk/oSjG0OWSRSKazDuQu3++3oEvCmGf",
-	"o39gHGE7CjsfB4EdflGjQHQQWBnBd6LGPku53tc2GEkRuh5PQqNfxbHqjXcHOItq/HH4grt0bgeXHXKS",
-	"g+tawU4vwivNeuPc0rDa52/98bMPP8507gghAETCdmMb4NVx1GFtoTXfE6c50sp0thCU7m6nI5KlhqGG",
-	"DfCdhAAE0LWFCPn0vorkvuLCX1ARYud3jmdjRpvVZ6Olxjmejc5DMKE+7ATAyr2cLVnmAB+z8/buG1er",
-	"7VisaslxA4ANJG0eR5oANKzZGEf7wmEQGVMccwh8WeMQDuIxUjcijkQZBnonEU3RSLuJ8Fgq7qaZ3bCo",
-	"fen6kViXUYNLKIiqWxSjXR7ibzA53s7MUIA5qFfnKn2hOOccD99xnONI+HwO35xdiQVDBYqtHd5/57M/",
-	"/dPjX3xixLxXlOUAPs2TNOIxdguCXvxnYsQV3omW9kV/ggN6c+vGN0R/jsczDjipVWleYoNS4OFcNJwa",
-	"3cUIOwA7nz3n+QTSMr/PWSLZZLF+74yycZxpSgt7QUUIzu4cj15Ld5V0NsUs+hMogRxPLJuOZyF5hk5k",
-	"cKbaChJXKhT3GYKBZdOmznP6jJJj5R7vRDv7wsI7HKh9cbbz3Ss1eLNRZgMEMegTP1AAXsQZvlIIq05Z",
-	"Ow5+CKtcsg7olAY4CCphHjBN1pvl+Tma/HOLMR/Hbao6LFcXVyJWnQJlNsOwxZ5S4VnPxYSnYqnBk3D8",
-	"wXibp+KKMYvn0GTOjjUy6GrmYuwz1/qvk0QNhObCNkCAw2Yus5B/Warh/E9Hs9I4Z1Y7/vFPH3/v7z9/",
-	"9726l5/qjM/LMltiK8FEsESwvpAuD5PfReGPxatpT7FQNKI2B5yp7/9b3WOrZi1j0UyxO1MTwQxbPNnD",
-	"8qPdKI5FCJ1CzQYk+dgbYEDYvpGat4UvYQ830Mqg7eKFHqMTFdbZcJYlnwt49g8Q+LxNh9Lhy3lr/pEr",
-	"XsovlhqQDJQ8q8grbatbIfP+AhvOnlJ8Zavm5Vq06pnKrJPuZ0kb26GiveK2ftkv9cz9Us9KT3R0ULfq",
-	"fH9V7KY6G9ryLmaf1dNQ+0rWT1uf2SA50aJUWhWbo4/uDdsY3Khk5HCEznaZYBm2LjbDEJNScQqb7qUv",
-	"7iGfzfF8zPzhpaqQAxkFzc/HLgf7wLPa57/58/GP/lAHlPx8I/DpnfiOZ4A+Lwi3ALKolYAuM1bI0PBL",
-	"JFmuFsp1CQP2IkRrwDsi17pRjFlBtOebtUPYDDLPCn21NoAPtS/Rg+iu3uORBEgvbM2f7+a/pwAaO9/M",
-	"H2DiuPRljovLwC/M1IdO4QvpJyg5wUvZp5mol4Wc82kK61hUmWHNPdZMhHgZm93mz9kzMtFJECthe+cI",
-	"W1k63rjS71pDUUfQkEHzMcImM9Yp4CKldVc6RUgb5qc27+f6IaZqbonduY0uLSwHyZGb/XwdCRZ8pyRn",
-	"dXv79nXbb3Yg3XDrxTu+rEJDwQdpxFkvAAPlCul3HOhVGzqs8CHIIEAHQjXDNZQFoTnKg3BWcJ7Z6xgX",
-	"AW3hVHw3d7dCrkVIOo6PoAtzlDIFZcmq2fSGARsmlaQws4l8DM3m/MKNONyE0UYsrZ/HRl2zGPfNJmsL",
-	"7Fqy20ekgqkmrNrlvpBBQZjcOcYEYfytGzdHpeMU98iekFs3biJSbJuH8yxVzc8mFxvMOteZidGhCMAf",
-	"WSgLsEIbYhIuXgI61Mvksill6K0kkiks4LNw8SQNcvOzh3YCHfOQDTzG24JLnYO9OADPubGMxd1OrEJh",
-	"o4IVjRCazcEyJCclThQ99Bba/O4NvHVtdXVQcngLOu3HgAahkvZJNfJTOMGqo0HzqbcHkUSRnN2ujqTQ",
-	"GmJoVId6aZUs2M3LTLeE0SNdiR3KM67ZFRUKdmnt6cllWwlZrtyz2zxhrXWOKmaOkyUJa5fAE0MBNGyO",
-	"0rQl2lrEB4hrsxcRSiqksxhdDe9LVOws2s3c7aHl9ggRsQwbd1PkE2hgtTwqs+zii/9zzCkj3WCELmDX",
-	"fq5K3G1hyHdA2Hu5AuYoAWrx8kQGWl+B5E6kt+VYa6UTyXNlr4oWHlqkxUP7glL11o2bMNnzI+kRGs1F",
-	"0Waeiw4GKZxx0LfMXDLFpitjZYzi3GEiQ5CDGokcZGGsBYjCakqPRZLqlVj1lrDT9Cgz5XnVm0ob74mM",
-	"FDfYBCbK86rnejt6LFZzxj3acg2TKbMkVj0rjgoQ/bXj//6Lox/eP3zwz4cP/xUAG16vFkKTgR5NC+9o",
-	"oj1xQCDjt8ShEQ3iEM3HKcqT1MITOrijBrft9nSK9UgNDtUclVtgAQzE3Y5KBvELSnE+rqsE0Nw1uuFA",
-	"jceiOZdSn5VtGx3HwYAMYHx4vhSP/+Vnn33yT5++9s8eO3zw3cP73z18+JPDh7+5Xbc46TGYM1kWPqiX",
-	"V24/f91ju1yLpy4vCdlQoQhZJH0ZNPRBsMxuqx7NjjSyXQFgH6mQrNZo8YQ3zKmQeyxdB2CNvqRU/1Qp",
-	"bG1sMzPpvepZ23AwvAA7ETAZI8kCqkvXQZnT7RosM9VVX9n+5ixdxTQKDlnp0DcrjA1ReQqNa+17zUeu",
-	"cPCfWkiazJYd6utKXtWMtKI2tArARZwmpsIga+BAA6xxRtCGysIs6Me5q8J+Vtyi7btD9yDRMzYCbBtW",
-	"ucs8FIIvbfgZm8Nio81ce354ApArdfRp19eZVLajp3kCT1PeaFEMTSpCNIUe18vsVtoSSS/Sgqx1dx9z",
-	"txlGNEZ9mnCpEZHSoy5Moe3rkjXxBT8ll3wPQzf0PKOR+LKXqJQaylLLfYQxcT2C4xg7T+Bdrp93AOJI",
-	"hIYFN90Us2Fb3NybCB5CCzWgeIwSRhqigLjlkA5spEFsW/kOJAtvZO2IVeKaovJ9IVmvBaLLPsdCIWt2",
-	"efVruB8u4ZjWrUxc3GgPiYvZ6L1nyLWZn5ZL64CLUum3I1KAdqVubY0su7w2qlEf8dBXzjCl24b1eDxS",
-	"1BrSsydE1vPWyF03V7bpGDpUjS6wBdK9uJsKaQSp86NhowfH2F6Bs+fjm4RpIxZwUWYPCmynB0RadyGk",
-	"HyPf4CKMVVGG5PAKvfWs5DG0Qhw4dGDqSyFPOWZsZSqEStiLd64vPV234tpI8WVfXnMYZ/mAIV5CZ5iL",
-	"/nkkc10nZNJa1rFzM0X0ECc5w04DTaenunFIyUcEceVO9j4AQPcSo8vAWIjB4zFeIXpZGME0ECINN8mX",
-	"mfQ0d9LlSkLSdKJ62oO/7OYbpQmjyHYEX7rDHOYNYhAasamENYV5Nat5tbjMtb/LhvMlZF5gs4ZsWwCP",
-	"m9GA9mc7XWWeSOLeg4Yo5sy0ulxpaBTpqihvvhS9diloecrk3EuGFB31IU2iYMuUTCBrQ4pUdDWnak3s",
-	"FXlyKeV0UngNK1urpZXqynQJgBZGWrVXzHV34LJp2bUDFDKJU4FQKwAVcc7gPanC9CsC49YtIwk7UWN/",
-	"oEPU6JXGPNAROAddCU9vuACT1bqwHMXhdgB6pu1FmaqUx3rD9QnUQ9ejzBXUgcbmkdELaba6zK7xRsuX",
-	"YdRsigSwOFA51QP5gE43TwTXSi6zl7CFIj4qFvxAaF+idMQGiti1kvRhMwPssWholXo+4W/Qwcn2V/Sl",
-	"85QZOdnmiTmGYNFLU9cAB/Li4sLA/M4lEQRGHt1CH7cOdDozzNxCBw2VhI5yCAwrgz46/pd/PHrrw2pn",
-	"XMh1a1eNqo97TqRX3UUnpYmeSvavQhB1kE9hRZ1NhwE0ao6KiUxtc16HvK9JVLS4DKFNRo3WlD1RCZ3f",
-	"zTqt7phHFILEbkuegMAvhiaeWj3H5vTZ+pYdrirZNyazTvketBKBM0vnEROjBERot6M9Ju42BALgeqxn",
-	"xAj6CoXqxGJuqXzNWEFblJD3sd/oXswhfzcXC56AJlcaLQ66v4YO9K9MRKNXzD2nJ9Tx+xy1+Z5Y0Qd7",
-	"X7nbjqcT2zdTnpPnDfkNYCdEaA4FPCQ7hsOgIxrW54a8D943Ltn2N59juzzBWY73upWFDWH7RgYNhTSM",
-	"960FmhgwLJfQKGgIEdHRCfJ4NCaScKujr2ZXTgTSqFOedotSw06wI2SIdqsTMfA3D8vmWtHkpNHiUoq4",
-	"dADR5lGcNQmreOoXqdVHtgET9PqQKo2a0TyRJW/mRzRTGMDyrsGOoBy1HaTqRQyQalHmCG/lnm1HaLNZ",
-	"qiRZbrkW5rMrV0VqaK7Kt5ZbH1iECDTjVLQ7pX1dZ71ft+TAnECZpjQynJYxM2i5y8DtTno42J0rFG1W",
-	"be1KIujjyT1UhYGqEyPoslsdfVErS/I0PAFZeYzEKmo1c8qchsYBReoGf79UvQk1lUjuqq4Mx54/N+x1",
-	"pz19Rq01PXwb75oTYnD2UpO4HOz7Q8qzuNuB7qos5Ol8VFI7PILfN0R0INAP3c6BVY7e4ZV79NcE0tsu",
-	"zGz5yy1/OXvRdOcmkWk8EsZ2i81xQSsego4ZR1KcWR7TWAVxXLpRK81IRrp1ckGcH6FKDl+HZ9+Gt0ON",
-	"8KKK4slIxQPBZ3drLoSDS0hjIg6TI6RahydpDP0qm9047ruZVYtj6/ZYwsSU8dns1tf1PFx/EQDcp5Eu",
-	"vpllZht1lrJ0DPetXZ4zavt2Bq6NeR6Za4qQtrVHAAm0rqN3Ng+4be4eJ4pzzsxZMtikQNFzgqHI3H9m",
-	"acEzGMk9L9fwRWcimtZgkjLKUfDlhJpebeEPNAltR9JxzQgb3/a3Ha1iveCuOqt5rzrCEAvWn5d6H+ah",
-	"Xdn32aZNnUDFcktAHVlUDz2oLmsmMWTIQzqU25HWkdybV9IidGkiHyWrPf7Zdz9/6491AtpRUugKM7rq",
-	"6L3VEdK+8AWMU9ipnUuowq1LhSxC9ALbNhqIxQZoc/Rhv9JpZPTkOVKL2ds8GjORDZwSZoIgyVTC9qgV",
-	"DAT/Ka2LuLf8DHGiZOWe/XOcMp+jsXPbLzvXeUEYFSjDnBTDUsMKlbMX3ltGyWvyFft0akiT/BhVST8v",
-	"mZe1opLe0mM81+SdAZpC0ib5mpUmQPmC0WB8idVaS5HM34fxZbp7h55N6K4D62mEtC8TCOmJcJk9jytv",
-	"f1VNG+Sl3vHowG+JOGQ6AuRMwDbcF9KXqtm0WZa4n7mEZa5ZpwvwhVX4JRdYuBbmdy4S9usUiRwTDyaE",
-	"qPz6o1RNWRiFc8RQgVRBEKIeRFHxC0tUgKktQwgJ2RpFoLKTCtIVG6Edb3fZFVw4l1JaF0k27DC3mGhh",
-	"VKsDHf/D3z76w+/q2O5/iGI027p63XYcwJILOKX39iDoNEfZqxtczkj05huTlGRq2aRJMwMprDi9+dLS",
-	"VynDXSW+zBs2OuVJuqJT1WFZ0Qek11LO9lAqIfQQ474clqq2xVhCWRV4EGY55JR272FLUTMLX1KnV4v2",
-	"b0Y2c2cRpBqlLO1FDXhZShOp7F1opD/Gay+gFLYcvN3g8lyFsJnAaEFM++702/k4PsyW2zqBRZ1RNbk9",
-	"mJKpInrvNvahI9Dxh+8e3v9JtXtrsi5Mtzp6vj2YcgN+cTowFZpIUhPn8Qs/ABkGgeGlVLQ7MceOv1WG",
-	"xDVz5R174QzZojhQBUfYGSM4Ny26l2ko9ndtCwnPAwPM6COQKwmr7ObEao9++tHjV+8fvf/mZx999/Dh",
-	"u1Bu+tv5gIBda3dSQEf7G9HAklgV9gnHJLeUi3DeuBlD1miosIKIJdgnpoAZurZWZ5K3Kc0YmsO4Uu12",
-	"pI1Kv1wG5TVIVhftlCjM71yOibH8sD0/qC5+MATQVUnk45AcJhNJp6+VmagXDZUEfEmFE81gRAEF4McB",
-	"BXBtDIGuTlVbJFRKsSfSeRVM3EbhxDNKpKbKmrc7sbAKsdW3NT9AHM5KOoUbbBHX6Kz9cyiCzVe2Rqn2",
-	"ZS6JvgEoZVDdPVDXiihGNscee9DRjRoKnkiz29y6scw2KWvfFYrme/0MlKTqfczK7LWENIaENYlgZWjp",
-	"i3WqbGSZalaIkNIkunZ7oVyVpoTrprMKHlw6lbDLq1/zJaCGRpjaXlrmWq8uYr1lRr0exWcSC969Ue3f",
-	"sl6a+TII9y5QCFaVJ54TnVOEtCmdr5nMomYx76tuusF41xCJiGMoQKaKaKx7Y4nqVU2YJlKazr5gnrng",
-	"uVAWfdQt1Yma5hla7avKkNYXulANyMyW446yBVF4cIsjMMMa4cKUzlIh7Gb6xaoQxleH/tqqs6hJ/qB4",
-	"OXr7J8cfvHf09o8//9Mn9cGK4AlT7woHS0HPGV3Ve2X7m/lS3XW2jfzhpoiYKCD+DMMQnAnyrS9rxx+8",
-	"d/zj7z360W+O3v6jxx4//B+f/enP2af/9/H9Hx599PNHP3/TY0cfPjh686NH73x0/E9/7zFzzc9/57Hj",
-	"37199HdveWz7Gy967PhHv3v8vbetqu9LBdOFpqVxt01GRUNJrUB45NcNdlTXPXM+QQWymbCrS/Z8yVPW",
-	"Vjpll1bZC8/CEGur3urqKhTtLjM0w/GV9wRZxHToqqYvg61b23eYhS5GqRoUetLBBLKC5MWMgMGU9OVw",
-	"RfOIstscv3x5Vnx5VszlrJi4pJmqyS9ALfN4eZpl+Tg1MUpPIlR1JQgUyoxmFKfowHDiigRYnzVUezeS",
-	"AnGcCnovQsFoX1KrOs12xV4kAck8kgyL87VACeMMILqLUSZLSuVJECSNOpFw/XcZRGjbHS77HtMdaMUW",
-	"7UmViHCjLKzgS/tosBY81up3WkLmbsLSw0TgH7ZNRZkE2xY8abSuoJi+ZWNnY7FxC8sDi6Ezgipnaby4",
-	"KvvwqcsTFyAVhdnUhNdWtkVsxA5VvZ7d9sr0yhw4b/4Nh2uJBr3uuHBV49rLqsa9vDrxwp4wdx+oxWXu",
-	"DxfJkg2KaO1YBwvFsSGvXkS8Z8fwWfnehuimGbuQxdFt68QJh8fz5CSDf5FK2vLMPr6mDcVqsWRsXvnV",
-	"IcjOfFuKksmc6HhYuQf/D+ROlUQZoraAvkdtkezZzpjUp5/6jZhzAxVICJHyXQzi+rKGVak5nzi5PyBT",
-	"oYH+dtBwD0RIYV/V2K/bcjRfwnttsABdNjoAUd6zp7qdB7IrOHN6mknVK5Pvz4k0v98Lc6KrygQ+8+Pc",
-	"6jrwlMo6ZZtl9mz2iOcsUdzLVqRTlfTHkNNJ1XuYQiFNYYgQV2ibT+7ozh5e3b6q6P0TvNHymM3SoiJp",
-	"sh0PCuAe2Sr40oZzQnEQNcQyCzDbIKBcrqz7McnZToQnVw1xPVVjn3ycseBahNi6h+t97XAq95TCEqdd",
-	"wTrdlO1yoy+aM2ODBZ1uumO+CMwj0m4iwc8MQy+RQi9CxxZmcBFa5BFFaUG6BZjmG74MEmH9n4HzhGpk",
-	"L06gLubI4I19eKR9NDQpwJw3UgTpmQg7xSNQV6nXrupKw8CJ0Co+EDvw1ADjaFlfXVgy+EgPctzNGkbp",
-	"6HZoOtB17MAsr5AWucW8ie7EURpAIGboBXKLkbBUqX1MglR2nMQI0FT5EoGMh1838Lurq080kEylgk9i",
-	"aS3wsBVTwReMMgjwttKIxy40pGH34ninqZIeT8KAYSOgVIW8T68edaCYzjUoQ81SpawvUtpM8BynVv5B",
-	"N8IeBKTgYVG6zKzJQ/dn0tGFLmGKZg8vr36tVBEmendy8uIByGTidRO4+ZzQZAanMdprifuJWJVS9air",
-	"3VyOgK+rODTCDqSO+WPJsrv5AJxpGcbYXXGUeiRWvEwIqQTyTRlRcCYvJ1M7DAEvgbdp5Z75e8f8/coK",
-	"TWoy5Hp336Q1KsaYGlOjUl2gDRPbihr7z0f6XLv/dRIztZQgMiglrRQ1zB4suR9zhl5uzb6VXeq5J2ae",
-	"IgW5EWWU/HVbkgIVCICVhkhW9nnzyTLh+4ZiDT1gJqbzR5Cc1yqTkPQV+EcndqIAmtmKub8yI+imuJsa",
-	"8pilKmmef4fr/cokIK73ASdBGZniZSoeVOW59BPcJzQ9o/lly+LKL2rcB5hrDU/ZbOcK7QwNUY3bk3vm",
-	"OWfIZzW3j81lRYMK7Jl2VwMKuV3HRe1K88Aphboki1LRxhtgmoijbHQvCEJw8IvBrhhlxMjT73S5TKO0",
-	"D78H9lOA+toy27Son3Ywj3FyWJqhPJC/ByJZgqUEPRI9/0sAEGo0tETw0JccmHMwxZVNmuHqy3EproZG",
-	"t81WXDxVwU7tXBQEM/holQAWfN5gc5DUmgdE9JCKAdTWEHHt8OE7hw8fHj74t8OHHxw++N0JGNJoEFPh",
-	"yAGV1DyXRO1FIzE3twtKY2j+NRHWQZBNav3pYPsYAkzEUqK6aD3mrK9IE87kfNKWINicx8ssge6Uxl4W",
-	"oe1WcvSL3x/9/fdHkCihgK7ESu13O9VJ1/Az9UqZrAD5JMXSl9aeHqeJDnluXwLET8rZwcqJ0GMURWQc",
-	"Iikug3DRtZjJeS4gFwtT1as8vXFWW19Z5T3t6umR7ITvaTeiqhoAf0Z3ldVIkWTMsQtyFTFm50K5L5HH",
-	"AefuqgOi6mT0TtfsmxZL1glmv9jJecM6nUQdnKJY0j7rVolXrEj1mzjErY7eyt9zUVFQipOsog26KKv7",
-	"AWfOfCpvcT0ZZ2HCm+nAXCY1PSagjeI1yxSuL5Vs2ESmsHQTda85Qx7A8KZc2f7m/KyO4qJzjXD/U/Vm",
-	"D7PYGXZvbKXlIHOeQ7nl1tXr57WBtUc//ej4g/eOf/Zhnaop57iZKe/xfj4jbbgTe4/3L6r5g7M7F810",
-	"fEkfhjpAJ4UI4HyKx4x4xpHBZ0RJDoRclSmaChyiIm4i+vZrvzp88Ga1yCZUq+rMxa1umq+ADZ2yUjEB",
-	"Y447jwGr3bhzfenS5bovUamhhkg5J8IG4+y57UtLl9aeRqAmKovVLFaoJom7nSjpI0Y9tiSxSpQUItSM",
-	"w5UqoQupdSMqMraliHlm38PwAuUPRppdXluzMd4gVmkA/gx8SrButHWIBUWpA+p3C+FLTHq3CTOnrrJF",
-	"/DZxQdkwN7sLyorn4oigZck0dtUkzqwdvfarz9/64/Evf370w/ujuK4TCxnpVpuWqKpw83bhwomMu5kl",
-	"ipYN1otkqHrDIPcO2P6Jp548R2T7Wx1dXMGyCrzu3p7QiL68l6hux9hBfaa7QFCJhwqxLoaHQVvmMcTh",
-	"Db8XD349L7CcLK3GNkTVubfpwGd8DYecPDDTCTX7AsGu8EZDdNJq3WITfh9Du+cu3G51NE40RwGTCbhL",
-	"/xvZhbBCCEUEhLSoCzQGBYODdguRmoXSlCqNJu6+UKQ0BP2fVEBW9F44dymp97vTi/uepyT+Ivee2LRq",
-	"4yKlkSH2EHhpuU7ZU6uUc20FZaL+RlAj0awTBWQUwqQnpue0m8glC1lWqWdvUqvOfHogRKrxAR7rtaJG",
-	"C+FldKZ3b7hUHl9muTxSqq5siBDCkx41Ou/K7Ht8KKs5oDubl1WHZqlSd0SjtEfTjVDINGr2b8PVF1Jl",
-	"NRND4Jpz0VlxAuM1V1zveaLB4IgO0W04QZ0p7Fhr6c9aURTMsJl7odD7Y+h9LEbMbbps5huhMThTvQud",
-	"eUWJ7hSK6exi1j7/8zvGVmCfvvpODpDUhkKihGHfJTSfd/vUsg3E1G7fyrRx27FyD/+YAD7ecfaMN+YC",
-	"8MWmlYMZ2GQkKflkL+GhODvEJA5QcM2VbAncHIv0FCGT3ABVsZIr9PApyexzoQq7QOE86cMuHMhO6iJA",
-	"FAOJv6jkwlkZKQkxZ5GmsQhZjWbppl0/CYeeum/ABMRg2wZcfFKY9Aj1ss2hGi9Y8XPqIOBUq6O3f/LZ",
-	"x/+AOFEWb9UBbwie2CNg2c7+RBSi46gzPvxCCxlHnfOJvcAs53W24uosknLcSWF0e77ibjz61Xs2EjMv",
-	"yQ7u8ilx8mCBlxZxzHdjTJVhe0poTHgmABjIr1MJSwQAzFFUgPz4vqxRMQ1nsQj3qDkKljjZRq85lxea",
-	"TIX2rvUN7GoNo7d5n+0pDD98p8sTLtOo0AqUZ1yytB/J0JdZGpcUAAPrHgy5PIqFke4ozeMNxnGQlMqf",
-	"pUqLJs+iUaR+88vHr71VpwIJqXDKZ3bNIw+9KKP0wlo7ZnIX2tbpEprQXLu75L30zvTBvFZQ7kIvi+tE",
-	"kM6LSUuGjyplsbajGW60GttAzl+0J291p5x3f7kEUwTgvpnqzsd8McOZwUoEZ5U1sZ1/4CzDRPlxStEU",
-	"FChnuGCR9Fx6+ZXt29dZahbdyBsgBbAFCMxqbmdXDrrdXEtAOiMaUgzCy1CQNtBqX+0QkQasodR+JFjt",
-	"62nauSXjvse2eVtsR6l4ZjtNokbqsW0zUeFLcIa10rSj68tsE/Ltm4Z7MHF768ZNACHgLFE9irCGewJR",
-	"baFYr6kSX8Id7Uh2U6FZ7fLaE6XYXIaSbsiFGWW1wsPPJ1o5hgy3Lf1NhayGmdPGo3mxPUC1LGtFnaUG",
-	"j4UMeTLKK7DdijpX7HWzXMD8OBW9qI0+EvK+9lijmy6pZtOzsA6speLIuXBBAeruxlEj+94wB9uXqjc/",
-	"xs5Afu1Cs9rR9z76/K0/Hj747eHD/3748IPDh68ePvykPj41qFsJXz7w/qDnJKITc6pOVTE2X1hmiA/C",
-	"9oXoFIs3NSKoYKJ1jKkehppKgV8HCOLiZbZn0zsfSTCGkM8B9bWMECcKYOgUV8BmBY7ue7aNV88cqaAw",
-	"zsi61aJvz7MOG2g91rXIAYloqHZbyFCEbFfdndPJj72GbDUqedk75JKndR9vp46B9qmBGayw/xXUsVq/",
-	"fh3ru1KVCkq98hewYrzHDwRVi+MX5hr8wl9wCfnFEteTFBVMUN1aRX5ZLqrDfhjwg5T0v8MGgMZ4jWQj",
-	"7oZk9RXrReAqEVpsuoGGFyVy0Fxw1U5iHOTSSxC+6/AOBPkUPn6dBWZ3dMBqm5dXNp/MNt98C/sT4OQD",
-	"Vrv8P3/ylDnjoUc9pNzBL3WMwTtMRsQ/ihKmehKq7rklJasd4F7DBChaz6ldo/0Ou1xQdSBW2/2N2t1g",
-	"AY/jADEhiDfqeI9mu8qwGYLV2rnY3or2sWC+Q+kVPDZNeB9iGHzPaMAvV5Z64KpVQcnFcR5JDj7B8i14",
-	"C7hCZ++jNy1/WEay8xAvWzlicj12cpSDeA02q4T2bhqusWHElGouhqnMAjeFuBi7bziISajntdHOJhYc",
-	"u1ZviTH6MtBmX0JZKoOy1MxmRIGxa04MoYk/RRhQSS3Qui+DgnQKWK0zuBm0BwMsU2owQX/YC13fAjOc",
-	"pA9KIbKJ+4B4nbj4miVdBOWLVW8+QLFad4fg+bQVXBxsWwfFQq9Qe/zq/cMH33/0/f949NOPPn/3zcmV",
-	"p1wlBW/sz4TseaOVBfi1UfZYT0R7LTjLgKBFiJDdUMPOsW3RrrqLqKm2HyvTLUB/h3s34NRI9gSziN4N",
-	"YdPAdKG6Gx9S6C6x+rU668pYaM0C24cOZxQAwnjSzQM2LmpiO+xTtRc1UwJ6RN1NJKmuu9J2eh7ipAfu",
-	"U7CBieJ0/SIlrcfCaMPkyda5PmRmHrjXpWXivLF/USFlzNzOy9kxmQKOfb1pdefcdS7rXAidva3iT9U5",
-	"x//8+6M3XzsN8yZCi3Q63DsYc9AiveFCyhdV3J/Q+nJIzHYH5mP6ptjHJh+iBy9n3u7dIPX+NFRwOhSP",
-	"8URA+39Ba0JysztPwTNhWQhBrc0vzc6Cp2BTViiFqrPI9uTIkWJtXJHICMKbKPj/v0nYv6BY1x794a2j",
-	"H97PVVzOqn+lY+OqnO/oZVFlsV7OG6zmA3+y1EbNU0JXj29js4n1wsN4/HVr+hNsew7Y1EL9f/bJPz36",
-	"1XvUSsCXj77/H8ev/cBjxz/51fFPH2BSAMFtx3129Is/HL/xKpC41Zx3UHP2CLXPA/xVz5fghMY+AQC+",
-	"BXXDDB9P6H/U54Dg/hD/CcE8fEnGmV5kPZWERvV+7a3H99/BtBqPHb95//j1j//XJ68f3n/nsw/fOvr5",
-	"e//rkzc89tmf/+nR++9+9uG/sU9f/XV9w75FpH0JMNqLGqZn1dIoBYhoo8m+rKSobPPj+RL9R5jpM5Q9",
-	"22RSkdLh5Tus5ToC+RK8KpBGju2Q6xtMuS5ASKuI44nxcovy6ctCRwQ79hJB2eKVoNO2PRZ2kamFZmGi",
-	"Op1yvRZR6BH+GQvrZ3PWfCFw+XEZqANEVY8sXGtCjaM22XPtZhKKOELAYmQWBOBHnjA89cH9oYYmI84X",
-	"hSZoZZ72trliyzCwnqyq5jSYLCNrZi4G0Py359HHNFvsSdqYwtXQSwWllKvKbnEZgrTt8Xh/jmDNgCQT",
-	"RwDDa/jj01ffgcpsXJRFaEGPjgVyCRdrcSJJsi9LGJswOqUa+yvNaK+bCD0yhm0uvE7X/YWXiM3W9DNS",
-	"YzS60aID6uaaPXctO7Vwt+7p/e4r1MYHIwF2qedeCEaEg+C2utAak8dCQx6QFLFmWoBLoX0issS8ypEi",
-	"9nm85EuCPLsAxaV8PpITCdA7EAyAHgRrq6uQNDq/yMxwLSKSyqnaIjhVED3oI8ntDl17Gy+dx7YUhpxk",
-	"ZzYbaXQgbDxgt28DNJStmQCA/VysS7uwtlElziiCntQUJrINmWLRTEek6w0U5ECTkuLCXDxHT2F+J3D1",
-	"XJrNDCqLQMyPc0oo3jMWG7p1bMxQih7L0werUeIVxhc4ErOSYiQDSx2lSyHv65V79OiRZXp38I6rWOw9",
-	"s7OehrnDd+PK5b/8VdZJRFM0UnOQzkl6ZstPa4el2w4XKUt2ShWmMWRzPCkEV1mqCw4/6flYgURJ+XxD",
-	"yXXFzb2AUsHRxLn4f8cR5Rxz60RaEAUFWpzs7O7xA6GrgVQIyv8lfnARDwgzrXM5F2A9KuQRdBWxGA6Y",
-	"VDSXowE2inEcXzVzDbqpmKpJKXjQVefwwa8PH/y3w4efHD788RjqWLln/tuRatKMN9fyG7uMUspZg0up",
-	"IGaO2Vghq4nlvWXG2ZVbVxlvq64s1lfB+sVRxxC2Snlczxqx6FR1SM4eiHVMiklbZhR4tpeBakBqF3Vq",
-	"Bb+naKZLqpvmo4O9Vj9LrtlW+2rpRWnnmPmr8TxtL7NbMu5b7H3XakfmX4zalhPOG7fe24oMvnLm+jJ5",
-	"78vkvRLJsqjzOXzeAtInTKJIueWJqDa7iHpUkmQwTMFUN4VKhjZf0sIQYyrCDcZ3NfbZFtY/hhRPoywX",
-	"lnXoLeYg+DDLrpjUBuIPBWGWVAg+SapIhewLSDve7UP68enUMJKLJ1HDJkg67qgk5fFKh2vdU0m4lOV6",
-	"VHb2RnnT1VaiQZNK0eZRbBg2klCRG9gnwwMD5KeeSrDjRoMMSgiTsZbqJhsI24N1ufvMWRVcQpPBhClq",
-	"dJtHtFxbXTPEYoQxhQBgajiXXREruaexRtfMFiRMlPoSuztLtatCI1sV9IPnkvEGxM+X2fNROzKitWOk",
-	"bRwZmuRhmAityytnQdnYoiWEpJYzlHvxMIww9LiV6yfU5LEW3kCLIXjRgX1fe7Lon3qiJHpQaDCEDynv",
-	"KTROyVkbppAbzdF7AIel2eIIHPgRYA32p18jdo0IUkmxBNFPS5ka9FhobkM7lmNHJFpSSkp5Y4XS7qp5",
-	"BPr9QJFl5LLuXKNeWBcR4myw0U/wn4JldoO4AzL1N3ypRZraoLWdAIujZooIsLbZIOUi2iuoySfxqC/N",
-	"ki9qVFcY1UnqZbbJIFBrQWRFSPO1TurLa2vlhK6FI/P5ULjbomG9L2VGCYWW+40WT3gjxeRa6sT/1TW2",
-	"208FnFt59lhdHSMXvQVYjLJuyGOg6gpshQ/xsjc4HYddLqcvRxKIwrIBJbUsB9E7/ZrLIbaxOhqwBYBp",
-	"yYOI1DdD3qBK4yKMYq8Jasy34MovbKU5vujYUnMrImiRSlatuvZ8qzDELFs7FAaaqPrcKNYI52dDOvOu",
-	"SB+zAcWSdLwYTqvyPZioKB2vP0FNOiRr+tLVpJNkJ70KDJ+irGd7Is3ax1xevbTMDCUtRVJjM7G4Uoth",
-	"tctrX8OFvi3SpL8EFfD1DTpTmtGBsF3NspOlUA9PqhJgppgTCavgPYIb4ZqZc9+X+DwwzprdBPU0KTzW",
-	"7YBKgKofls57rCvTKEbovWivlfrSvSlVJ9AnkDelmetOTMys3j4/xPk0khrHf3Mou7eAO8goQEYZmU6o",
-	"VCFaTbEfynAnaENuHTAAIX64zra/8aIH/hGP8QMeAR6Ql3mfPNYScejZzBBsBL3bbTaN5llMCjSPjiSD",
-	"BDmhxTLDPMKaxRTop2Sx+rLNk30wHq7dbYiYJYIbdkjrhaRDEHNoqugOXAJuilSpWG/4MlNRcreQl6ql",
-	"4hA7pidRmho9TLPgPwdlJH5V9WSseEhkYBaxNJetzDUhZEOFmCJV5pzops2lp3PuCftZw3T/Jjqlb2Kq",
-	"7WmaEWw3WmtpyhsAhDy/UyKfMQGBbEOc2994Ef1aV7a/CTMcQ/rmZBkdt8bdfVGjJ2mKPWlDnk4eys5m",
-	"URLHLiq78NxJ2tJSmWJ2xFqlJzt/yWaZcpLMyTY3N0HNaqonRTGsMVYbeAFSfXnZm8LTci+IJpuRn+jz",
-	"JSeKL8lWRQ+pFaseO+BxFCJImTgQEuIvpfmuRhsXuU28gOVcbnLnEljJE/gwqeL6hfOhPxzMEIxItHJH",
-	"7DBJjiLGQRmzcs/8Z0FwOzxttIblzYudkE+LTLxSxyVNYopJXN+ei+8BkxlyruZdpWLB5ZD0owtPZ+Cv",
-	"zomc71ifbdbZPpqTfbWdqk5RFkIv5RiFW9v5LrDJ0EgKHxyZd6JviL4bUiQHlmq7SbywvrACsoueMyik",
-	"j3703aMf3j98+H8dPvh/Dh/8ORfEoRadC8PNPo9+/t7RR7/NJQ5igujwddAZ57OPXj96/x9ZbXP7Zj27",
-	"hzpFlD4ewJKO3/zeo19+lN2AkZPKy4/e/78fffinw4cfZ4XaUNiSm2Ur6iBux/AzEDH08OHHn330y+O3",
-	"f5bdZLHNh295/Npbj1+9/9kn//jol2bYwwf/A2K7PzTr+PBjzM8//umDxz/+4dGH/26++dl3P3/rj4/+",
-	"+IvDB/ePf/rg6PWPh7JLyob57OMfHb32q6PXXj98+DH1lnv7747fzX382YeYgOR6YtTz0y+0whlu2yp2",
-	"W0rt5wIs+EXZTP7amKltJdNWjMUImD3Jap//9gfHv39w/A9/++gPv6uXZOQsZ4/fjeIYHYxlDj2nDSCt",
-	"L2Ik04lqvQ5cgmWlAyZXZih7A0YyKBI687ZUaDgUV3FT2Ny6waJUi7iJ7sXkAKAkjWljzxfMcGY1LQTj",
-	"u+pAEJKDZSBk2OFXBdC43GuxmrHT0Gij0K9nYePr6NDAavdBqDdfbt24yWrkXiEfYt2Wv6H7iPFYKwoQ",
-	"m9f/L0tXtm9fX4LDiszAwqxVRy+88u1X/r8AAAD//w==",
+	"xn+NWkxrSQzc9rxIY58IToVa5YAU/fELQq2kzjtZ8761M4pJz3ivA3EVTl7PKvwM/0DuXER+3EekRiC0",
+	"5URtQunODspQJQSZLM9p0R8bZFYAgsWbmAabfWWN2kmed0pwu4n0xgFZwM478a4lM5r1DcqgUGHWNSQR",
+	"saYo0uaTExQ2cH0Vh94y4WKRRQvxUUz9E5c6q22tViv0se+0FruHvRJwF+NECncxQO0CnCyE0mJMYQsr",
+	"YYXtqccS2p1LdqTDkw178Ty8sM7O9pVUobIzEb4LpBe1VVqATtNE7Wt70cRvGsAavzIKblXgWp+OJwEn",
+	"vQvPuxgspDci6rsA3NCV7JVuESGTgaUrclxM+13FFDEEbbXASzzBOGSHJsHVeYbO1xCT5T6pyUlGGI8d",
+	"hNHz0eMCSnMw/iCm8yLUq108wXKBU4jKtlMM3OE3HH7BRXoeywf49s98RS0nEFG1gqgIh4sU+pgnBHDK",
+	"VQeKHSehgvylTohWk0kTR3u+ph+2q2e3euxxHshy+/xo7iiugE8BDqeByMHTYY2lfXK0UR5uRxsGpNxU",
+	"hyVwN0EGbAZBZ9QcY0KM5TqVx1GRgMMWjmxqgAmKAxtK6hbneAkiA7NowbZOOVMMBLXBoUUiQnVdg0xx",
+	"XsL/E0/2LAyF5SKzQeKda4z9MhWvNMlMrUTDwJuSMRfg/QK+Crr1VqhSsVoVO2yBm1STitFCFF5PaZ+d",
+	"jfxVSu2aKhp6CAHFu1l4QVlwo+NWL0Jxa4LvxQT0g6FVWgOlv6OFUFsBhdDPFy8ZPQPyFRLH3oGxaIt+",
+	"3xErWOPT0eAjm3tcmv2uDaBNhAC4wlkyQVasbr0Mza7VOefIvVDS2zJmXrBmg8y8JsKZAcHqrGx1FkZK",
+	"VtbGKREijZmjVRunANlqpTLqYrU6Ui8hDLyeT2ngivb9q78ObFLKaNzRD4OgdTA3A3T0SujasqGs+mSa",
+	"qiQLCXo5nnqjgcPXyc2whqtXKazrdTWEQ8vjVXrVibMw4ahYMTPPGoCOM85ljLBe2HnBKgswY9ZlYW6K",
+	"K6h+++ayCmIhIwIBmhEZ0Nv1sHFvPOciQ3kw3Eohr+WuEpgTRlN7UBSJB6sC6C2wqtlsEO2xKjb/mlWC",
+	"Fln+LIOwmyNYPFSSnpgOR8pKNH2cGq6pla6B8MC5cW5CKa72bmWsaFpBz1nMQfBHldY4Yhmbn4dObEVn",
+	"UwpxEG/TtlBeZ3oSrmX14flBiEpH9LebZ0BwQcBMOUjvTMsQugUOu8qt4xsvKQVP56gj668SPtzah1ri",
+	"4O1B66Cr7S9w42iT4YhnIk315h4yhT5BbSPO8kQpbf+B2xNCulD7ShOpWGwzLt0Se+XWuplM2KG3LNAz",
+	"JsQWnE1EpkLtEzohm6dvv3n61tsP7v9qKyJ7F7f3LkVk79L23pMR2Xtye++piOw9tX1xNyJ7T29f3HMr",
+	"HPNa4LDWYSYb0QY0ov+rW9H/1c3o/+p29H91Q96YqGoo7QJHiX5/mucrHt+Z1fxboNB9FKHPDWeovXR3",
+	"52YH7WPIComgauaqVd6L6OjVo5s99er2dlerIrsk8tbT1WpTOxt/ePyBLBMK4FMZVzkzOQSP/vD7R9/+",
+	"9cndfzq596uTe39xcvefT+69d3LvzVb5JaEI/pLzyAfv3UfAo4jUWRDAkO58G54VvGh+PH3n6w/efSMi",
+	"yJfkwf23T3/4i4dfv/Pwzd+d3P1qhEY9YiPB9wW/EgREcn5ksfkN2/yokwPaxJM7hL20u1qM6mJkuHfT",
+	"NXJksFZuKJqjBOPyRXREBQREkkNRPHy4akARfBS+3ahGiHgjPaQYC6gzTNOc0XgekTgXNQiaQExJzUnA",
+	"ZphW0SpcZI04EbscN/y3tMviJSGlo22UHG39Kmc0T+edqWRxZ5r5cwf1Sd+6tv6EJtxkA7a5qQsGjNVR",
+	"2jwZE0gSM10zTHcIC7NrXJK1TLBy0ayMmdMJhQpCkg7pjG5EG1+kGeWZkH4k0GJtF7cfPCJ7e9uQbVak",
+	"0VjfBQSzYSba8hKkT5f/ayy5GuKedRpzFri2d7UWto81+Ex8r7laMgRtrtARZJEKYwQWXZ8AN61ndPWw",
+	"5aAzRFtonWpWnw9vmfkR8Z06ohIRlyc0ZjaACC1nU2A5y3JxO5mAw85/jWLD4wJ4Un7b3eajI3YC2JsF",
+	"DrsSpDjIN/f2S6iImM4D7nPrCAt7nhpo5Q2WP0TkQ7ibzKnBMqAcToIL0lLQ55FdlkpuizS4Q8YBNENg",
+	"BXmxwjCL7BHZsEPgiSZeXQut2LvM6Fyww7DHO6x5nIA3FJe+QlAMogJ8R0mUxSK2pQkgrKBy+q8xytJ1",
+	"cqlJtKwAX9C46sthhC99utHPEGjjZV7ok9fLhMZzFDfsdp9lhYuilj88MNkRVR2ummebSKNwo4LtqtUi",
+	"L9TplXM02+6HMifSmYmPkp+nxx5RPQn5hpcBJSgqQ+VTZ/SY+ePx63VdzIsRDsFBJ8DWQ1M4Jw1jI1qq",
+	"ZEQbQ8ZZnvS96kYQROQaT+cLAEEFWkUiwfGyEFcSNEwn9HanXIeKU7TJI6o/LaIAVqyhNSny9Y1HdqMH",
+	"XoaoNlv4dd9kHJoofSycP6PpOEIYnIQrAbdCSih2QGTChynD2nX4CdwoJf0x+LYqyKfw6kZker/lrzUv",
+	"8jp4+tONF01exrqei2HOpO+cN3AHYUot7p6skrfoRigu2VcY7LFCcVN4vxi4r9bS2bcjzD6yYJJ2iN7t",
+	"yXojIcbWy+i5a1eKTTIVmP1axXF5DDWygvfr9gWCpdAHIjcYCAJLx1BVvjKDeBwwzckm3OhIMqLHDNyc",
+	"W17zIBBk4V68a3O4g7+fqfwJlaoDNZr9GjEE7yF9z17Htn3VDhOsX/P7xIy28HxCOpJDH8ctU3BKY73Y",
+	"GtOdw+VInY0/6dAhM55nDZt6oA65XtE4UIWnoO+K18etOTPL2XEiprIjWT9nqgMRQ57SAyaEOxeYZhWZ",
+	"0KKi3AZ+bmBJUtpnsUm1kcmQyyPeYzKJmbGZZnCCbF68RKDO+daB9Xo62FBo+tv+8LaknVjBoQQgqpIh",
+	"KHf4zj7e+dhkUi5NhJ4qimRrJVAPgcXB9GKkm1aqk9uBThXNC6yS6ggibVUqpukEf0tCM5r7e1r9wj/a",
+	"aIXWAVsZUTYsN1ZZrz7Lxkv9Gtevo/Y5+6JQZSpSL7xN/AlxAhKD3QswmqakN1UYm7VjPJcRmY0SrfpI",
+	"hPsFDsFgbTrRZ4tkDLQdJy5dbnlRCEAa7zj1MfAHN2gIf+nR/rissYy/QTxp8RcClJV/0sqfkEVe+dYC",
+	"cuPfZdXm6i8dAOmW7lAE74wEuPtNaUt3/EioFCCd8d9iqop/W9cvAhpMGFc77rFS/FiYOsU9gtuH+aWh",
+	"WlRN3OEe7YR2/ovaWKfopa9sP2PSpzGirSqRyeWZAWY/VeMlVrzQ0G202DTndxgWh8+aAQMo5aZaVz/U",
+	"LRt9MEs+x7xVasjl61fJmM2tyNOiinSlGIvO+6/9vBsV0rVevgNhA3mZVq4XASYDy8BojshAOLyRUhkC",
+	"leWKpg5KSThNneC7F/TehtcjYsqIXL92eJM8ho8fMw93iNnehKZSEM4Y5jH+p+0rhzee274pxoyTEaMx",
+	"umsT3VtfiHFSRFPtb8Cssdly5IZ0qJNVAFZqjj79FPJH5IXAiEUmz324pr3F8b4KtYYHniLicAm1efra",
+	"W6fv/sMWeFXcVZ2mgyRNoVyX8XbvEMh40oySwqlH5EhkUPTxiKdimEiV9CURU4WopVDAOy4CgiJb1Zpw",
+	"oQBvYfP09Z998Pa/Pnj3zdN3/jtCSVjH7RFHcwj9yDmjMUr8yNiwxhUETuZqyR25c8SP+Kc+dXmqRoyr",
+	"xIAcfepT5FCPpqt/F3nyJfh5n3wGGJQgXMWYzRGtoltixZt9ccSrXD/UZspcTHfIZdg2PZYKPoQjy90M",
+	"ZFNP8P7vtvbdoJK5mB5xfSZB2D/GsyQmh7hEZ8C5Uw7eSxe1wZYPhRy3I36cyKSXMvL+a9/WuhyqRJJc",
+	"2r0UEXab9lU6J2kyZkSKCcMBQE+xYBJigtntRCpDtme1wSM/9Snw2HcBHR8p+FiGdQr+9ItS8C7ZvPHc",
+	"FfL0pSc+vYWk6mq260akqxKVsm50xLu4Rvq3mCmapPpf5vDqJHFXzy4C6ZHwY5omMUm0yhGRLhhdcp98",
+	"4ctQgyA64gYL4NVbXTjG9RTQCdKjMYGXdsiL+A6GOtuUIiYxjSvh5Fk+TBM5OuKgGMzFFNmze7mvj7bt",
+	"FwwgyT5hvKtXFVRezWx6HYoKTkX0kWZ6G5cL5OzljI5Nhi7IclBHQJ+GOy8Wo79ZKpMSKRPOpDziCC69",
+	"efi5l/WSI5RhVCAJ9kdCb5bI1o6SWxGRyGRG+dViQB5xJMgkkYqOmVnNG0zlCZOa+xHsAQSQfkHvHdK9",
+	"GrNJJhTj/fn259i8a0QN2aR8TqY8eWXKjjgeiWSaaea++MQTmgY57SvYnhCeQcnLL199ZmsHthjyl8lc",
+	"1lvDbqUjDj/1RDw3CX1gdsylYzuYKWkq6T0vBoT2YbnVLOmzMiX6iBct2w0C7ULpQKgBhQ8vXbx4YLIG",
+	"HAMFmZAkUk9OL1A+5VhRmuRM5XMnmj5RuA2HWuJd2n2aJAPj2ah8ecQxcmxvl8gd8jk2RzaEwG7djDWb",
+	"dsg1rH2IsgrvxbTkR2KTTG9ou9VhoS3vFRu+OImBJGahteKhd62poNj9MjkCzeBoY598YWdn51ZEjly7",
+	"V/9+tLGzs3O0QV7t6u1BtUztpcxI3gMMoyti6EzAXHF/hgmSaFB2nYa7MM5pmu4c8a61OKBscLeow2PU",
+	"c22yofpZ1hXmKBEyAYWTzeRMaB+xR4I5R2RxYkwgAOJTnyKfB1FU61aNmGRafufGCpAlm5FPueGEn9o3",
+	"LlTFJpocug+EZ0/QWZVSqY64CRYEuQCvFtGDwNUTARHMwiYgIgPh9sSOjzjubn2Gdh1wwe4OuU6HzEjU",
+	"ClULBFFD3ghKRuOpZPJXnXawS1jBRAVjIYHMZFP3hg0ZsIEUt7a9sa/Rc2sfhKfmBnu62DDKgjS4oAD5",
+	"pDeSc3/DdohNbNF7aAxGDxmJGbD2hPI5NsIkGdEsY9zsXt2l5jk45SzdLfv02CjhMU4MJwpY/fKI44ro",
+	"/nPzZVwk8EI1DYjudFwY0Lc5iWkMCz/SE+uLyURPLd7XJLwupBrm7PA/vmDHckEScKHgOQ7VZYwmDbFb",
+	"WooJrqmsKZULxQrJQmEUJu8Iga+0nQCfl58aeaNPCxRVtpYkSDwak01KtAbifmMTD7Ug6FHJSMysuD3i",
+	"Awbg2coIlVRIPBN051sH+tPD//iCpoVZDS2p4NBRhGI4K+XxEUdBxgDhD2mEW2mHXDaLNKFzrJwA8ops",
+	"gh84g5NNr97WwRHXasYct57BuDAkrTLO5WKz61lbVjOEOOJQDcDQFJY9weyYek3GRJK+yHMENkIJc0Vw",
+	"6+QAajonppz2+0zKwTQlf/bsTSs5iv3LSffZm3Sod9wRj5OhHq5ZeHwVD0VNaFhbvRevDrZfEpxtv0hV",
+	"f2T0IORyw5pHvOreKtwcduN1H9+9pPcReVHEySBhcdfNDRLx3ErOvsjw+EctdQJY7iRNJonJCNc6oR5w",
+	"V09ba2goZEGBs5q7/tnKXP3vGZqo8G9L3K5mQHsm63FI6NoAQhrtBCa3tUOe1SutLWTMu0OZPOX6lOve",
+	"3tZ2yTZ+3jXqFDQFskEgwjT6e4wZorvt01SLx4NCHdA/mkP78R1n+vq0PeKQnccOTLw37MqK6ryHGjPl",
+	"ZMrHXMy4/t4qVVQZEiKb6MnY1kGlpKQ3zZEPjKohLZ4OnrOMxvMjngPqfo/NBfKHs+CJJJcuPm3OAa3E",
+	"zbcvIwRBwolkfcFjuYMMesRrLInKZazZxGymq8/efI7oUb+gB211PFCbJYlzOlBHHJRIkqh90i3e3Ib/",
+	"75JNbDKXaityH9+wcWtdlAWVR5LpL81YnYxmM7QE7vZThlt1S9uW9tkRTwooQG0FgRKVLFaIt2Jtv3J8",
+	"QACItq7yY1CwgDgRUWJYVBCZA1zBzPYBYg27LtRmoyC6gqBG5u5/2javbV+NuwfklSkKdVKYF1SO61Yj",
+	"7eEWNWxhuvN4O6zdeHLvRyf33ju5+8eTe/+whfvYMQQ1X2ZMZCm6qEGNU0e8a3wixoqFi7VCIZiJPCab",
+	"XZ/vpGv9qJIpc0p0HV9Il6DnYZ88r1R2jafziBzSCTtMFPsPhypP+ioih6w/1SeFXo6RUpnc2jniSMDu",
+	"YzRLHjve6zpb3+JtxKYkNLghtD4M6xejUChnVLSwCXZHV0vk6qPHjPzaikojpOjuiFdLwIHlFdltH5Gk",
+	"NIeICdSyOz0itHQosPiIgx9Mq7BAk4rFUjjTDozWZ3RMMzGDdKl5FMh+QatnBfRrF44I1//Txc1hGGMq",
+	"wQ4FtF3a15JFqzm4V4yk3EdprtXsLtQ2Q+F+QLrgunJ/Cwh8mH0p8w9IV8y4Fj/6Swt4LDLmuK9yVkAr",
+	"FMeXu1vpNE4UScWwAIJ152MyaxKVWo+WpuFGtKE3Mbqr9nZ2d3btVT/Nko39jcd3dnceh5AcNQL/pmUC",
+	"YzxjqW8WAkctTCs4F+QYMSK0zQWeLbD2WX8MUav6XUy51cYL+CuOuLHNjdVgLXbgMSgrin4zSTZnI0f4",
+	"9EWasr5uU46IZsoiQlFTHc3skZiRybQ/gvJQjtzKGdEi4e6/ndx78+FXv3P6ld+XvWh2POIQ5MZFmXEU",
+	"lRGQWo0nIidXrj1jtkfyJUb6KZUGsWMOvoGtCOVWvJC9BOaE+VmShJc4cZXqVilUijviWdIfTzMTk6lE",
+	"TLWsdWPw+1O1LQaD/XIpbOEW42c+4uYVkjKqzSqbpo9NG3MagEyx7ojxsLFUS9ucHfGKO4AS48WyH6BT",
+	"gKUxMmAhKa7GG/sb2qi+Yjkp2siZ/H/Z+//mSI4qXxh/Kxm63wh1fyn9GHlsjBSOG/KMx57FnlGMxvju",
+	"Q/GoUl3Z6kLVmU1ltXraE47wzITBBnvZvRhYFvZ5YBe4XrjLQsBd/Bie5Y/7TixL4/nrvoUn8pyTWVXd",
+	"Vd0tqX/IXIggPOqursrKPHny/Picz+kos2mNOG2sr9tqVqqbysfKvkrUJBgIGt9QCZ4ByQOI15bRdJJ0",
+	"eWZisIf4G97SU+tXq27uRrt2S6XWTMzhW8f/zjYmhVxCt93mST+jOdaeEzwvLx9wzMDa2MUlMoXsEIR9",
+	"hLizA52D2gHGpWD+UZPXMEPHfMUMxu5y4zKt6FxhPm314iq+KNKXVBy6Av4ZLmThOSUreRepseH71Sms",
+	"xWtkaiTkPaISxs4jRs2qmIIPOSUS2SbkaGRJ1kwEJPHsatiZnmAtgKp9eMZ3usMzDvbO8yrsz3Cys7RY",
+	"mnTFG5dkoV1ls1Q9DCpNY+l3RWZpzmv5y/agtREqt5/RajftRYCe5W2Rwtn85fJXzy5ZA9tr6Q1v7IUN",
+	"26tj7JUUzNqNZEPA9ZBT+1oXa+lsSs3CoiYTB3q/jAS6FKaaC1tK1ZUNASxlKnFOaA6uWjYoi8uC2Fph",
+	"bJMRSUw6qDL47Kjx4PVnH9BXZrhBaUWqjtRtjCWqpnv/wUZEizlczXgH06S5vek22wjlnF1D/cCGt+Q1",
+	"WDiaojPvyZyTBAnmr8xGvdPwqPx5EvV+ZdrPrtLsdoF6XNtkzDRU+jbtQIjC0iOy4qVCrnxSmcgJQ4nO",
+	"XrtP/9qT6o1R9lMmKrPesGOmfFH78kWR5lcFdya6FI5CIoeHOv9+Le5E0LrGuc2UbrZiS4M7YtLT6jrF",
+	"Wm5hbTYoYrLjBpsYQkoD3XXXLB2cSOv2Qd8CCnrY2cFoqktYBPaXwSq7TWm+nDfQ4hrBliKkKYTcTMpq",
+	"gfsTghN2foM6JPRx0h1KznOsWYilKGaB17/ANO9DZL3X6m8ierM4DgrglPmBr4LJkN8EM1N3tqp8vubs",
+	"hPqOg/vvzNipuDDXKDQ2tLnICslEAoREz0DzraEQAW5vYftPlZVTb0uW7R43QfsCkpsscMIfbObabUkF",
+	"iUCR+NLRaVngSZSusmv4K4Q7uFu4u1vyZUpFrfoSNm22DvkNa/OPxb1WtofwqVO1Of4MNwNM0vw2A7Rs",
+	"qoyRYtwJr4KERiiakTSqlkJQXhbqtC3jy3w/fMoFV2wi7Cw+qwQyW7GSMLJpLNxfGyfctcA6+dt3T//p",
+	"N4/f+Ze8nWZj66NsgeyaknVau2/m/A1cp1iU1eNTMJTaYEPU1QiokpA0BnEFOtEtSwqK7CM0cij/4K60",
+	"IhbhAaJOi4t6HR5OUz20qlfLzAhqp3PxecZb4Qah5080v7mJHVI9xcHCSkLjuibxp+KTCOkWvHbz1t0X",
+	"7qzcePmvX7gTOM+4eEYQN+P5TgfgtKs0ybbtmyNetxn3ReKxhup2lDRmkebtDmHdqO1bpwttGBCO5Etb",
+	"WE0YBSqdtVsYQrd6kwWQ4wkc/pE1ujpVbZEsa18G4CJjnSylGI12qEnFBE/iSCT2d9npooyZyHVklEaq",
+	"cmgj4nEkVkeVZE0Dse0zKJq6ZweK9eAHSoWIyREsVSxoR3IvVZCi7AuYByDNraX8HotkI+6GoLVQiTYF",
+	"YAlCX4aRBqpcXceOGPQImyK06M4gTaKDA5Hs6cNu4MtaABSWkdTwQX2VBZAO2jP7jTJn+AEkvQNWAyQq",
+	"JqyF9nwJQ9LRkagzOktkHzUoy/SSWWACO0CIz4qwGQA8dxPBBpBowoietKCFfsYWvWWLgmmHm43vS0qm",
+	"4O8oM4L7HduB5bIjhOZ5DVsfSIHjohVsidiydWajtuyOBZ6LloodMhRlcNWXd1uuBaFrCIdgkHxLQbcg",
+	"hQaFXDPuS9cardBbEpsG6jyuC58J2J9YaVFq5+9005xam4WNb25+hojG+pQfPfokJC8WKwFBW083pjLh",
+	"CKYYUcFAF7JCIDrPnRznOaXLj+esvrwy/n3blnZfvuh3NZ0CMQvgQeGI1IT2AOfHV7Qw901FuOmw/s9Z",
+	"H91z9XJerk4uwE0n7nViKOOnGsIJA/ATWYCFZox5QpSN0YyJ3pJO+4A9aKqkPWZmAJ6QdVdaeAy/dFh/",
+	"DlF8WM3xMXyLC780Efwcs8p5cqqqilpNt6LOSqpskQhgwc0axdAXoNbsxvFKLwrTFvKrYTY+FmkK7EfK",
+	"ly0eN/EKL29fGSPq8/SbOhUlYcUKSVGExRIcSmUQA+3Iz65+Pk/LZIzF/J0VdTzJLvGM+SEP0pbOc6dp",
+	"1kkimXq54hK224qa6d5f3dwF+I2xINBAMpLoSx2rFJsa7yMyOXc3whh47Nrt664amCwBgi0Y8xFwOBqA",
+	"OBmSpYiWkcphDzscEHvDoQ3YQbepSemlTKbA4BaSSrG9XUtPfYT8QI8ekqzppMYBg+s44PAptZNvfPTp",
+	"e78/ffcbj3/6Uf38CW/8bG3f0gCX71ZEONu6nZQfYk9pataQ1eVxzQiKWYQvYo2WL6PUFVGonsyD+3EP",
+	"2tAbPgqh/FgSrRK73Qm/j7ho3EGEZaViGJYAzSqA8slzI5GHv3ypobF7QEdFsMUCrNwC3DmAmi18i2x1",
+	"nhKucE+qwO4sqv9ySszoJkgf2DAE1CFqVrNVWKrJOIOJhnQCb2LHE6pQysH5hZvtZV0AcR6Kfn3LHM8B",
+	"TRT5q1i7B0Aw9Cip5jBA99OhwrTTXzQTtcAMfy9Vq6jkoA9D4LEA3uTL619ZtY3og4/f/Hl9lW1DiaKT",
+	"BBoGAlEV8hgQU6HjqfOA0dUVeLgyTejRnKsvHKOLnicKqcurkGCEC3GHsscTw3CJgroN26u4MYBeYmo6",
+	"CqGeT6+vD+gqZ3vTzF9YWd23e3FklteeYLOd9ZFnwYLzuzkdBmVrqJ1kyJw7cj6D7kw7EH54S8HW69hT",
+	"ZoDxlHI06bBN6JXYMKB/MzgwwmrJUIK3Q4vIyzK6+E+p0HnGYBgSv1Gul9ShJXgdyOcabWVTRJ0I4zu1",
+	"LIHr+TLIu4UeC5y/GEAoDojTsR2LMzTb9VUG7g6Wr6F6BroXTFltMaubKQgHbxJYVBzyG0HNCZyBvqTN",
+	"HWln7eZOZZ7Vf7NIr7JbomflAUp2abi2wtASkGCG275zPlVWnZ72ZZafZr1WHwoVMXSab8fv8tO+BO3h",
+	"vlrWVIPGajBlL75wt27rzLISs+IAfAnVjUil1GRSQfW0rafMnoqFuX3VxSLDKN3CQ6oXaeHLq1c22E4C",
+	"JT5QPcdu8Ahy8fkyS0oolp5W8FWF5TysIsxLFgLX5i3N2KAAlgbo/Fwsc8ocXTsbBRd3sIlOqXc7o+Nv",
+	"Mbn+CQzy2eb58RnkWNqdMpTPvOhBV53UP4v6LbXtny8ben6n5mApVjHAjnCheqN7oE1qyGq5LH59jPqw",
+	"M0e1zcEgIVSwyXoqOURHwzIjDdZnYEIIwumYRTGa2EMscJSWgQts4W3H+RmuU6k5R+yb1q6uf6FeCS+g",
+	"Hw6BCyqAApfam7ZYBjJc/xx3qwMiKFqIqe1LkXAtVjoi0UryeMVyY017k97ATpiUtjTnPuP6EI8LJIUX",
+	"UOcvogT5dGonb37rk48+On301smPf3P84Fcn73zzyQ9++ukvv3X6m4f1Tcx32eM2EY2oExnTA3vSmUFy",
+	"2feYThMBpmToWt5TbhMzjpDBIjIb2moswCedfvj28YM/BU5RYNUmEt8Bs0/OIzf+uQ8ZfFcQnxV52ups",
+	"Iig5FB0iGjBmChU4W14So4jSJALoHRYqr7LdGMrooRBLU2NitBWbUSwoTmc0WzMVSY8nRofoFpXTgpnV",
+	"UjHkDHeyOKCXCwDiPY0tWePSmFPcMwrBl5yhWNQ9Rl50ZExRTJuyvMU6yPkEwIVVti1dbEClrC9Sp7dK",
+	"UEoeGTdmGik7SIhFKQSWaFqjetOaY5GNLrMXEq7Busk1bQ6VFFu+FPQVlwyE/QzKz9xV7NDeuI5spZcX",
+	"KbUg5QSThOasQyUwq1BwM4MdzHOn1uBJNFWN5rp7jU4AIqnlzB1seMzoWkIYccGSvhzJE0zcsRb20M+7",
+	"mvN2vUcueMs2zp/ymZVtm0MhOoTKEVQJT82ou8gApLACFgAdaRSThwY2pTkYyFMuNbILnjirdsSBmMXp",
+	"eMBQA4OOPhxohspeImyHM+6B/YCCumayfGl1H74S10paH1FsZb8biCRAUVukqyCl5rGXP+tiRrm4GOf8",
+	"tbN530o3D2kbTt762ZNv/N3Jf7x1/OAn9WlqYtoBs92bB0oQT1OqiuxgELWq4Ua1+3Yzv6W2fNnjEfDZ",
+	"NRUVYm4WtyCmXyNttzeZfUDX1eNHIm/klG2XGqRJaYsF7lssmrCVGUZ9KOlLc+2IDXYHp3OKe+zPS9Rp",
+	"fop6D+YU5VyheQmryaPwAqJecJdWEmGmjNhnq6L5d9xFM5z47CEVk++GOh3V0kOOMyJ6Q+NPLw8YfxH6",
+	"NxcsaS++S+BeBJpsBYT3cSsP3GNQl1SoSQJIDjgBGv21SouVaxaUuMYBpP8gH8t9GfIo7rOkK1fZOrIy",
+	"0YzWncVA9PhGEg+NtLfsnBH5omdUUJIY74pyGzCZqieZ2o+jA2zOhkTEUbrFnnrmadZQSKVkXbBlDTxc",
+	"K33BExZHfD+KI6JnjxXAX1jI2/xAhLaPUwXasiij0z+AB8Rzfmfv5PtiJoppV6TZwk9xs5SqJguKHOX/",
+	"7NiLLj8EEgBcPGm0AEXnutmnSlUh6Ahhvmd/VEgwuJUksONQd79Znos07eMRdBlH96XB0HUykbl4CY39",
+	"NAfb6VahdoC0EqoraPrAes+ywoC+94YwPbnkoS+DnVczSI97+H192H2DoD1sFLKHZ7RFtgihCO1hEyF7",
+	"fFmA9uCLyXx2T8gUnDoH7fEc22sACKJB3MwwfxIwJwJZJ6ZkcRi7X3zV2LVpoxUAnZ9zY7Gqxnyiuqmo",
+	"OBdo4i2CZRZHQ/4RC3HP8gOYGIRipWFaMJQMII+rnoOkOM1XiUU5B1a+uBVGma80PUuzX4GqI5rGulBI",
+	"ih3E+ZXgWQ9cfdhdqqw+Q3HR+eooL1ddoR39ZUoqABF9vqwFiUA3HZqaBFmNENqtoJIIwmtlvMV1fZU9",
+	"T6z3vqz91fattRe2b61cecpj5r/PeuzVnWsr2x67effGypWrdYBmEJbDyzeadkVgW0YlEpG+Y4odrLDK",
+	"QldclyUOgCzVKT8rJmxb0jhYwziF8AjMJGCGoXFosxr90WpvthpvkcpuzFaDIAodP1OvPzrDEGZSgUQK",
+	"9sxbehJFugaRpBWKm1cWdJvDBBsvmrMkxFJfKE4s2n0EBOMArccu2uZirXzZ5AlyDWABsZLY0Rr+b8Nc",
+	"jDBhQoYOPhvyvsfMtIjQl0gHmU36sq1EpBLEGjKMQpS6k3oQCoMiV5liGpWHX+3qtC1kWrcEZ0TC0kyE",
+	"w4uxWsCPeATdFwP2nBvsx2//V1+60dZX2avwLhC9g7ge9Blj1GjRPjfJ1wL4koYK8DmFgLfufgqVCyFr",
+	"iQSaI0A5ZnAgsO9YULbtX6QvX6K1GwODekn1kOU45H3t0cJY7VbloNi24MNOyTPruR75Tz3zzOhGtTP1",
+	"VQqzMHqTQiltFPepCdyCDujtIfEtyj2C0pvZXsIlA+EHdClIUE4NwE1meqznFUg3abS4FisTlC/u0LVz",
+	"LGOcAilfYdSOmm+m7nb+iRM43XQ5gb4XJcfAeDAwFo9J0XPnQU5GjaUnZKRbRvlOSGtVLXVr9ztqHCq9",
+	"MKlL81q9Sg1UmKdFLRkc5IWRVHCRAcPhRdfvrPu9owZT6BXLvsY7nUQdnSNfR4+oIjjcxvsOis7lTWCd",
+	"Q/aIEkOEqwxfN5+BR8aNIcTRNE49nFrGsXHEoBjWPv3GL06+9d3HP/jo9Lcf1G1Luki7YVl42wDBEZnc",
+	"Z5LUM6mYc+OBh0RtiJAlP+M5dxHwsFs55FjWe6BrBIWsR/f94JysVkBj/8yl2mXPpiGt1yPd4ElYIa2z",
+	"lDZ9NPGhdm33S+PPtVTcS+1dSyr09yPJwVYaLGAonfNru1+axuwOLx/j2tyc1V69e2PlWZT452+/Uvdg",
+	"cwC1TC6MeWnPpU7YnHj1dq7fOJtVQje/8CLuXL8xo0Wsofo+/eGHdSyFsq002fZV81jbl9v2uLP6bOHr",
+	"SUHGFd09OBAaMtmVwZAbKkEXzUV+MMFhX2bTl74MgoCy7nuhaBt1zdhzrIbBjyJCpxfJUPXY5xy1mo2G",
+	"SNWrszX6HtAD5pZ9vaeae5BZN7d0gQq2xgaeZ/5Xk904dq218Ku6LzVvirS/h96nuc3H775d+PX//D6j",
+	"a8wTP373HV+mPDkQKbP/K/1NLRY83EujtoDfsc+xRBxFAkdf//jdd9jnWP7ZAABP0iaPY3tXeszHb/9X",
+	"Vste7nPujPscamRhXsOGRd2Q1iGq3Ob3au6+HmtHEjnH9r6W9ussMbcRtogWv2h34zTqxIIWzpf5AFBU",
+	"DFdJleYWqQbFMASZTxXrdFPGe7zvSwj/1LdcNxy4UUaWruRQW2N7975IHQVnuMUCeuGAuosqWXoo6VVf",
+	"vnAPaNw22ZWNdStm5q4b67khg+hsPAthBTOmp80px/tbVFP41HpOqCzw6xm8WjUR07HKXhacakOvrHu0",
+	"yuzznhUt9hT8YNMu59NGOq58nn2OXXmaPceurK/j49iVjRz9r8jLgxnZs85YhTaBXCNn8JUNo16eWa/q",
+	"vXIHt/NubjePCY9dp7cjUU4V40ci4QdiC0P81JMBkxQ2B1EVNsvt2MGaQRswe3qBAbOh2amKOABzTDaH",
+	"QN9ZMEF3v/jqojxZ6MNk9687eL79t6c/ebvuFVKeA+r5PGdNDlJQbs2VnB9ryExSzfRBnJuuWNmdH3Aq",
+	"2CLkg+hISNBqVolDhFpgBz/7jhQtdIuD3BTZaED17Bv3a91zkWj6WoS5oplVdlNmbc7yLUEBkdbI8ni+",
+	"HPDEBpqyZ2yIBS21rKn0xraMg1tlYNRB5mHqgll4uxSNGGhItfulMiWArbknUQOXA/CN480PdM5sOxeK",
+	"I0wjOgATkNc2aECOMjBLAwJTcM0Kv5uoTdSd/C/m0S+q/IHj+gnlgZ86V/+hBdA0J7q+KG3+kurhOUuK",
+	"tCgIiYDyZGO6dKkkMR8tmp5Gr0AvYHNw3k0Vcdd61MqwrRJoqYxErXUi0uORMVPARbAqa1k7dZvJdmkc",
+	"LA/zhxnBUCePfVkrEj6NiY1a4H5euy7rrXwTa2ta5VuE069D22LavoEvoScuT1kbkLpS0PjBdqyE6Vbt",
+	"i1lAdiu3xDzhu+fZlzPr89Wa27aawEICFPnIdOEduuYzQndKrwQum7lLLIwt1ReVfoHqCFlwCOaK6cXZ",
+	"HZ9dpNdaKIbXTm3t0z+9f/KdB/UizKQgmSgyFyLIFHGsB2qiwO/N0QBg81309YFdrsBrgVwYm2TRZnAw",
+	"GWI/Vi77rGZVZ89SH2UFIB0R1j3oMJNDpaSKhQpBtoloQgChhtWa5g+sEYK6IcERb2tmYjVrduOxQNzD",
+	"RE7AanA0YbGJM+/xdYiHSCN4GPB4QAyAwwv87vr6Uw1bKgd/iZUX/gt+HIX4QeAxogVqCC9D8uGYgDUo",
+	"SywmjtoEu5TbQe7xdM98HCCpehBJ3REN6iKedxEOEh6KHBOJoyqhx+nUOPNZrao73wBQ7HZqfZXRpAHX",
+	"YKRRVd55Zdt5KF0Zfa2LkWfbPHsTSA0dIzl2g8bn0kQSU4JFJsK81DbWr9Q9CrAgeJD2NJTQsbtu9JqF",
+	"Qh9mblCOgny/b+xdXw5wGFiiLeteEUrRs/MEhkhXRimrffrOv51854EvAy1iDG557JMP3/v0nX9jARXe",
+	"BB578r1vnfz6wemHb7PAaCz47NNf/PTJW++xoJcoeRBsIu0C2ozIud/FFr8Ag1LQrL4l4iar2Sc53Ffc",
+	"ryMLxde6HKqJJFKFKRZGuqM0j1fZX6su8sociJQNSTb1jKeP3XoS0jyA6qfN/Np60LNaKwkEYvgYoJ0y",
+	"3yA4JMjtlj1HQOmxQKp0z7wm8mt0zF6HbASB+QPH2shqLrZX9/LSB5RiuBbBKtu2nRRsE/C2LQrtyiw4",
+	"WHMlUyQWdcevA7sU5C24dmeldHfih5K2ppla2kseK7Yxt4wf1YSQeGhcVrcZR7cQelqamOoqLbNCQFCb",
+	"LSqUX4RsXwg5uBI0pvp02wHacdAxakMzwwfYhCdqWRkXXb923+23N8ZUl6JAzdjOGb0yi8XmW+lwyJuG",
+	"EQGk0+rYThpGbYDWOL+1M7YnmVuyKbYky4mG5RgabfXvuqs+I3a/7YTT4pBHolymYxk6C6s/bcLpsvqP",
+	"Ht+k9P52aOel9y8fW2bOEEOyDUNU+kx0tFWRLz5zFTIp9s8r05mkNk4RlzhCB5xm/ED50ubpiCwVnT5W",
+	"e/LWe08evH/6o1+c/OrdTz76en3T2oA670m0eZ9xfehLvq+66SpbJzJtjCiRbTB0dzyhyyaoK92FE2ec",
+	"1ucN0aYtPt75tKcSLU+RTxyjJHSJh4atq650zLVo0IH+RIKlhZESFd+FTvwBArI8jNspwkn0e17PpjwV",
+	"g4p2+OhrK5m2bKraWPbGszLSbT7PGrNynXrkMhV8Yl9CAySNlLp2fpM+9UXC2xTxv6tsu/AthEHtYI3H",
+	"1UzU60JusoZKEtGguFSnIzgAgrJqDWLQRTKDmKewRWXaqkoA72YzMkOxfj4Cukr3sFF5VJz8qbUMhNvF",
+	"KOz4oqyGlIOnf/83j3/36zpztTJuAXOito8jrxa0Cvlauw8PfmNM60eHywB/uwusf8PjQT5ElYSUmSBE",
+	"CJY3eEUDVXt2G9U9phXgVY0Ek1ixZnTQTSzHsi8xNA0e1kGiejonzyjtWTsvFuBx9lwnbEIUAKINDriU",
+	"n9TTH36Yme2hSHkETjlgJ+xdGvooyGt0X5q5Bg8YydNq+R4EoOAofWU/0KlKjDbsiCRSoa7jeZPamAoJ",
+	"gsdySDnOnr/9ijE7XOOTyoohWsl5bguQ3wsC2bzp4hidRE/F33JSmOk2rtlf7d6+5UGeujYgRHXKXJ9t",
+	"Q57VOqZbvmLGNonp6wZ/A+d0ErtaH70gGyqEmS5Y/lCRNNLqhytmbvHPvPBsApPGXAbYmazy+VJQJqrG",
+	"IZSboeE5hKw9S1XZ4NJPlDWHEcwjW1580Jhs3EKrqegeUH8hRcz2u80mtCD61Tsnb31w8qMPTj76Zf38",
+	"lX+lBFX0zD18VmADtQOC4eBHnAXwVHe9aiJDleoBJy9SBGM5rDnyET7HY6HtW+lNMuSznsH58L457aib",
+	"SYNLi6zkh1Dk3/aAyTILYDPqSGq+8yU0xlEUWqWn4V8xP2Ah1dvaHv5QXImvm/aihlj1JbDNQ3o8ZZ3u",
+	"fhzpFgXhpeg5K4OcEoTPUmuEpqjsDTos6NMPhZbI+PzS3mfaYLNLd/ert9BEe2aEQlujiqgxhi/JAgRY",
+	"syJfKzY1wuBGSrpyFfzL5seQ9rubrvAe71PlurGEVZJSMTvFDi2AviXipkfvWCeMhqN9tPmhZkbVpo3o",
+	"QZIu0OJrgcd6SZSmQmagwEHcH9e5BiCr7BbxZieRFuZMU1SZ0bBtGkJfEj/5UaQjY/dG0gLGsD2VsVi1",
+	"US48RsQMMPwketPlNH2phcARslsWbENPQNj2LbLUE+jJAsBql3ZzsEidKYIDyzvOAvhPQOGDLA8JldU8",
+	"FTr1JS3YQPQB4lVKu+q4VbZD7KTEjMnpm03INSJbU6DkXotLmwfKKD1ZCOxN6kBAOhAbLoIqy5SbL5Hk",
+	"rce1h3oN9czyqPtyCF2ZcSIq1DjM2s4CqwUFuQ7yE9dmcXQk6tApZps1lJSikSpLKmxW2iZG3SRiv+04",
+	"tvGrpugxDX1ddFYHgRP/HIsVD2t1NvS//8TWqXNaolMISm4WDx+PyO6Q6M6XsVKdTV+a34KV9Rx78YUM",
+	"GFXYsP8ZHv7cffjPG353fX3jGbAin9tYX8dbNFXCGmapzb1WQ55yurf5nz1FVrVIsWah1ljVh12PNVbt",
+	"OtXxcvuacBuzAffgE/xS8yNRg7/rJe9vw8Uid2opdUizAsKIt4GWOyk+osX1XlslIjdaHQvRqT3NjNdI",
+	"lQw3LQVYO9IaQ5Fuq9I3oPih/gAs04QeiYUC3JdS9Iz4S7PXFNsXrNPVLREW2nQbIfCY7u4bpbgvUONQ",
+	"ftGXQobIH5IqMh9WaVcGrIbAM6AUsx03JfRHCOubmPHGnC5yqwVw2GBXmMBz+seaKebf+10jR6ppN6ov",
+	"a3B3iLiyDSuguVkn9hLn3NsJyG2gukXEuUAjNQAELRVpFquenQwzKKCyhokNsWGCpTaKwE+MhS3iNBMa",
+	"JqrTEeEq21HYAQUCc2arZz0QaTLtTxqqvR9JEW6yfZW2IHLdz/KJMCrayM6Cg/HSEAKamwArT7l5SKK6",
+	"By02oCA8UEIwng7HyEmmhqrjb26N9CQNmoJsuwQWzN5JxFGkula1bxkloZCKHC3Lon2a1xBVyQR4QDmh",
+	"ybqXxRIimT5zdWlMvNyb1Fk9nwsqsJIHxgidTr58f8kp+aXNpz7vLZFls/mUt0SbaQ+Gv7G+8czKlY2V",
+	"9afvrn9h88rG5vpT/8eSt9QScbi0+bS3RCfH0uaVjXVvySqxpc3PP23++trS5pX1q1e8JX3YNavz2ssr",
+	"6+tXwOfOPf/Zszz+avb49dzjn80/fD179lP22a+8+uLK+voGTKFVdo4PM5MY/NEb3lmMVZTNUQHbiWyI",
+	"YftARAnLnbeL9e5zrgmroff45M1/PvnWd7HAvpd/M+xpwp2FSGf9lAIC43n7bEBotk7KeIKghVIDuaAM",
+	"HGvW+AFMgMLuQOJeJ8I45yLIfywafExG3101y+Wkh4xuWGIHDPG3hgrFQsM7bvpY7ZM/fPfkrZ+dvPV2",
+	"PWd2OJ2zb05ie8xx4DKdftGaG83afftP6Er8Bh6MsUjFsJ97M9U5gGsisBgyCw7ZO0HvN1eOZl5woFrV",
+	"EkgTsatoUx+4IXviOoxkNyvfGxCpqxUt793DgdamrY6mU6l0B26Ve1M8ILB76eBLTgFD71VrzMopmf4u",
+	"qy4PpeVeIKHR9Cs7z6wnaQTXVCiqSVCDYnE8WN6ObD1rZQNhg1QxniSREbR0IEC6RYZvjMhZqo6G0pxY",
+	"GMsjKBS8Y4CA+9LWuJvjJSiWvQcIOMWQwZWN+irDkid92NWBLRa1lUw5LYVxHstfjUGHGs8TsZqDLPsx",
+	"pm4hPZpjqDb7SQP1YX3LaZIoLWhEwA30XeiQJ4I6FbnBDJT5AnSYyl4KtVdVMdr8ZppBeJZuvxAS1Uk3",
+	"MalK7Hg8dR7VM41iJkyq9Go5KUGfXvP+YOkGCDYxLk63EMoCgFay7m+jGlE+tfMyw46UBE0DDxRllzIb",
+	"gidSU0MhizUyG8SXQEuPsAPjAUNBbb6WYBCN5GWhUERRQVEK9ndt8Q4UA1CBinlYjbNQdFTqYfRT2q6H",
+	"9VWGLevMMHzpwOBYNohB480sVoFD8vLALSCWwHqKCCDvYRfFTngOUGKuo7iJx3othTz3UKcTITk9KBvg",
+	"kmcNLn25LzDKhDeGjt62HQv2H8FIAwqFOhJJzLG5PtxDaF8ag6cZSeFesM37KCtQ+dFHfbxJ/DDwXst2",
+	"LqEMBlYMuPVstJnWZ78PL01BJhuIw+/gJDDjML+AIhYwnMj5tE3vrOZsI6NbvnCENw6NPYZ/0iBcv14H",
+	"Hwxo9iB0F1g02mruewpBbfky4PtmKgOPBcaxxxKLtAvlsAGU7+Cf9q6+zG4o7jUECHmwyu7CmeE6j2IU",
+	"C0+ngNWCrBLD3AArNRB65so88KXMAGiHmH9aud5DuYafu8+6CVxu43h7WQUITymcDnoi2CJ/PoiAvAVD",
+	"eCCyZLPiH7BIdLQloiOQMYVEE3ca1H0M1u0Um2qJjE6c9jDywVFlmhFWX6Iw165ubFD+Ao/SeqGsF0FV",
+	"IlxlXxR9zSAM5SCuuYkIGKgtkOFOV5OmwA0IEcFRzZZBqd6lO+UaVE7/6Cw8BDs7zPn8LIyguuWCOcRo",
+	"CntGPdp1QPYO84nTYlMBAu6YNSOh18tDAFgaiiskt2JFOOXH3/z3098+qE+MP7VSUzzNaOeu0MMjMToy",
+	"8Bpefj27+hJxAgvZbcMRjvV9S2aBSPXBv3loJmZynHs2J7j3Is1sHqQqQG2/34vCcsT9UGh63uRBxRXs",
+	"j4c/ZbMwgA1ekMdIBzemm6Du0JoFqcKNYhchtzXsATXKlcyuGb1B1u67kycK31hLBP1ZwjBaUrKT++3I",
+	"op0zS0w5Ie4dOzpa9xnQhm7MSjardLRTlJFmX+uKrrEljUU4HRgKmm9kuJnbTipGo+XHCeWIEDq9/wuZ",
+	"/M5aDbhHVR2HTt8tiiXMHLsEMnG2rbDmyjm3d0V8J/N52M7t3btGrBAFnAV4W4JDPCLYNc/YjQ4kT7uJ",
+	"cYaew6Ldrozu2fw01u96R1fou5a4x156Zfvayu5L2xtPP2OUq7+EX6V47Sr+ta/CPn7gL+XqTEUjEXRh",
+	"AFA30ThEI5SsT2hSdnQlYNoOzDg44PpQGpqnLEghcGVuG0lfcoB8tCPZTZGbT6reKtvGNFmiUp6KPXxy",
+	"gKmyOKSRIKzEl+Zh4GQJHYXCYe3MmIztsnGVtVQ30awW2Iww3XAPQP1BfdO4h4nrq0OOW26+yUjSLO2p",
+	"3LuBU/Dcx2/+PJtiN1kScSxuwkouyd7EcSAYF8BRHSQEXWxRk+uyt2fmSGj2zdcZSYHuRTDnq+yOmT+g",
+	"50aPFeYcb0QvCUJNdwb3F+7NU18q2XAhADLLGY+1cpOBMghCu3LT4ohyn93td0SAXYNRmzWMh49Byaw+",
+	"DgBUNQgS4DaDRnPtKFzJ1GyKm8+XEalErOEwHhI5TNq4SQMD2gKHeuPePduaDhx/DW3ynGFm/OU+ej4i",
+	"1kSjnSaR7bp0kKie+bLDwZVqIvsExEl9aUUL+Rdo7vAO4Lrm4ChpTplB4RJAlbQAG8Jc4ctBaY80M4cy",
+	"gDAwr0cWOTm51oHFhGOsegE+Ko8c7CSqHWm+b3w/BKrWcs1ocpye5i/jiNcZcGemihqmY0wZh420Cfg4",
+	"1U0D92bQGRaaan385vs5XBzg+hKlNcASXQlNRjsYEXUBUgtCShnixvcBIGUsFi/jEvVYoZXXG8GWG02G",
+	"BSpFAdnY7gD0RwvjzcYDcJMAV/PVOy+zdhcaEbFWmnY0q5n/QDgpjlWPVteXRiRaSqeDDDA8bEcSryWO",
+	"C7gdoK9wOrHNWnQEQRloYas6OB0YBquINJed0tP3mgeespC48xmNhJl1tIWFJfSUfRi2n4Mdi/FO2LXT",
+	"tdWq0cLbjk8Goi8tfmSBrVfW3RA1q2lOmK6W6jDd16loe4zbSrkMoZlxtakkBQaZ+mB9LHQaBQXk0ct6",
+	"5pBYU80mwxMHI6pWa8fqAFrToe63AL1UUfZJSLOnwzy0zxy+DgAYog4qGwUqaID7itzvsWMYoGJDEfO+",
+	"ZpLsEjjf0pawmhqVr/0hBEQt205QtRYBhLTQjtEirUSuDcisnqMRPQqN5GTichQPbcdxAeGZje9CVnU5",
+	"PVfWnNbZcWSh2acua2atSBJtEogYo+qW+0m3VE9m50PSjUXGHuUMwwKC2pdBZ0hnB1tgStqAbbZhG1xC",
+	"hUkL6lDhIYBq8LCI0ziGMWyo1lDDj+oo6/CBcSnJeM5/4lxZ1ImTz3eB3EylHDQ0unhwY0z5ZFm7nwsV",
+	"jgXskOGJ/ohlGLWNCUGv14haQfXMKRyEgoeBqwnJnwmWtpmSUHUg60pQPec2grl5V/JmUzTS8roohPWM",
+	"DVmUoHvuzADMM4Xl8iaNyzzfv3n9L7EZgO6cd9pLT4+xsdNidH2asdOycNC2ZmVHh5d1Mrfj2czFZ8zG",
+	"svuOTj04xnhZRMVzh5eKsY0URhXoMPQlxVSitBBKKduOrwLx0V98k3n6JteoEGe2zonq6DVwZtd4N4zS",
+	"lVgdTFbFiNUWzabHdm7e0h7b3rnJDkVfey5f7zk3RntsX91jZnNoz5e2zJGsKwt5ocR3Ao66revT3Y5I",
+	"jiKtkmXigmIN1W5DtKLWUnHosUTEgmthiyY99vGbP6+7usBcISWWLJkNsb1z07MMHNiIFyldgVJGhLbx",
+	"qiOxaXMZNY1dDbQgm6zXUkjdGaWsxn25z8MDQGfYabC0mzRWgOPVkfuUerXiQRmKo6ghbPthCAxk2xa7",
+	"oyxrdsTjrtCWnAtsRbPhV9kuLD0eqFCtZSb34ECEHpMqcbRSepkQPsYZxKeISh9n28jBy+pgXGXONqO3",
+	"DhpxBFyZ4IEivuNQ9DcHSGAxvOZmqLIKx7iso/i8xqZYtyWj6tRaACK6irxtyHmOC0oXQCnuYSRDd2lQ",
+	"HzEwc/8RI+vwNBWJ+en/+WW+8vreVz7n+6v4r////6+cBK3sQbjse3B1xdOe2ih72tmfcaFEcklue4Dc",
+	"LuR9Yr8HR6tyas2GqOaQm4w+zjw6z1436bNTddYnf5ZYSGAzvyDTSXLxcAAwIdOKdPz5zjPR6CZR2gcF",
+	"AltsV2gNj/7yV8yrF1vG4RhidQCdjJPoKIrFgQhtrWZxVKwGJ5fOw1RUZ/hk21f3VuDsGYk+2TbXPq/u",
+	"3YUrZ7kmuQeNiuq4I3Mus/+8fRqrPf7Vb+oe020ex7nm/fZU6iidrpixaXMwQ2cyBpkn81mb99mBYvt9",
+	"VstObjznq9aqClyA4Y38ZJ05ttHQSfOuOhRydq15csPDAc87qFGYoApJkqLnpGkuwoRRDvvIM+/Ttfv7",
+	"6h4cgDZ+Md59y/1iJu5bmUP0GRJOHPC8/ahJhNNJCdfAgxDORUKdd2UfD1Hi14VxX6KDFuRBotcFa8Rc",
+	"27wAqDsnzFvgfDVUKLCnANBQWBil8bSLxQFlAk/wzBXewOz1iIwQXbqsWcz3Rcy0aqY9NPtFqIEhPOGN",
+	"1LoKSpKhm6geqz2/cfzw344f/cvxw58fP3pn05dIOXfy1ttPfvLfTn71T8cPf3v86I/Hj96BF33y4Fuf",
+	"/vbR41/95PHffv3xd39x8u3fO3YD+xjji3XQhbPuIDg7odC+hEx/L4lSc5bs8gPe4zC59zDarmOV6jrG",
+	"2fNsj+4ValL5MrC+414UBnUkgbE0Ii47lqutyzAqqicrXRsz69dwJrftnM9a/IvPG3Xg2xkgelreaOWW",
+	"vRmJONRzM8QKK0PFJcXxOed+2Ux5gR7DjHR4/LHQIK2THgeDu2PtPn0yENEuixyXzPxFFLRXyphrxRCp",
+	"M1RPZjKcKqoqzdeseYMMp1U+SU72pwr0nUm4fHK5cvF0+37LujhrtSilLjRKDrHBIjbIBlby39RGmJZn",
+	"W3EUmNGFmnewToyIr+zQVZMVVJbRYraOKTfWrPOlL+lpq+x6dBBRtdC+gMMoZM1uHK/0opC4l+FXrX6n",
+	"JaTeclWOwAYrQuBg2d69dvMmC+FWUICU9PEwADbblsBuv9g2M89mvgy4pzYnBJCjTTELjGnIjkqgogr7",
+	"8lTgVqa84WZpERVHuTP/6HLZXI05EuZrHDlYTNnxTHArEh8P6w8HdvSEGt4Fgsc75i+7S8tzOQMa9HUl",
+	"K4NnV54ZDutcNAYTpaKtJ1p3+yJmHWkUPEl4JR7dzdFcVt5NM4sk6/H40HVzRdaR1xU2ZOJxPFUP383K",
+	"JdUZdnwL9PEzwal28q2wzNHJt48s84sAE9mMUtfwC3yXrAvZpOph7b79JxTFGLlcsUxEk0UHcr+fb3Tg",
+	"syLYC4wPjBNsJ2GLCRDYxy9rVIiOAisT+E7UOGQp14faJiMpQ9fjSWjsqzhWvfHhAOdRjT8OX3GXzu3g",
+	"so+c5OB6oeCnF+mVZr1wbmpY7dP3fv/Jh3/IbO4IKQBEwvZjm+DVcdRhbaE1PxDnOdLKbLYQjO5upyOS",
+	"lYaRhi2InYRABNC1hQh5eF8FuK848ZdUhdjxLfBszGSz+my00jjHs9FFCCa0h50CWLuf8yXLAuBjVt7+",
+	"+ub1aj8Wq1pyuwHIBpI2jyNNBBrWbYyjQ+E4iIwrjhgCX9Y4pIN4jNKNjCNRxoHeSURTNNJuIjyWintp",
+	"5jcsa1+6fiQ2ZNTgEgqi6pbFaJ+H+B0MjrczNxRoDurVWKXP1M5Z4OE7buc4EV7M4ZvzK7FgqCCxteMH",
+	"73/yH//45Md/NGreK+pyIJ/mSRrxGLsFQS/+C23ENd6JVg5Ff4IDenvn5hdFf47HMz5wUq/SvMQWQeDh",
+	"XDQ7NbqHGXYgdr445vkM2jK/zhmQbLJcv3dB3TjONaWJvaQqBEe3wKPXyl2lnE0RRX8GI5DjiWXheJaS",
+	"Z+hEhmCqrSBxpUJxnyEZWDZs6jynL6g51u7zTrR3KCy9w5E6FBc7371Shzd7ymyIIAZj4kcKyIs4w1cK",
+	"YdYJtePoh7DKJeuATjDAQVIJc4Npbr1Znp+jxT83GfMJ3Kaqw3J1cSVq1RlQZjHMtjhQKrzouZjwVKw0",
+	"eBKOPxjv8FRcM27xHJrM2WeNTLqasRj/zLX+6yRRA6m5sA0Q8LCZyyzlXwY1nP/paGYax8xqp9/7wZNv",
+	"/N2nP/mg7uWHOuPzssyX2EkQCJYI1hfS4TD5PVT+WLya9hQLRSNqc+CZ+ua/1j22buYyFs0UuzM1kcyw",
+	"xZMDLD/aj+JYhNAp1CxAks+9AQeE7RupeVv4EtZwC70MWi5e6DE6UWGdTWdZ8bmEZ/+AgM/bdSh9fPne",
+	"mn/mipfuFysNKAZKXlTllbbVrdB5f4YNZ8+pvrJZ83ItWvVMddZZ17Okje1Q0V5xWf/SL/XC/VIvKk90",
+	"dFC36nx/VeymOhvZ8i5nn9XzSPta1k9bX9ghOdOkVHoV26OP7i3bGNyYZBRwhM52mWIZ9i62wxBBqTiE",
+	"bffSl/eQz8a4GDd/eKoq9EAmQfOLscvBPvCs9ukv/nT63d/VgSU/3wh8eie+2zMgn5dktwCzqNWADhkr",
+	"ZGj2SyRZrhbKdQmD7UWM1sB3RKF1YxizgmrPN2uHtBkgzwp9tbZgH2pfYgTRXX3AIwmUXtiaP9/N/0AB",
+	"NXa+mT/QxHHpy9wuLiO/MEMfOoUvZZyg5AQv3T7NRL0u5JxPU5jHoskMc+6xZiLE69jsNn/OXnATnYWx",
+	"EpZ3jrSVpc8bV/pdayjqCBoyaD5G3GTGOwVepLTuSqeIacN81eb9XD/EVM0N2J1b6NLCctAcudHPN5Bg",
+	"yXdKMKu7u3du2H6zA3DDnVfv+rKKDQVvpJFnvUAMlCuk33OkV23osMKHKIOAHQjNDNdQFpTmqAjCRcl5",
+	"Zm9jXAa2hXPtu7mHFXItQtJx+wi6MEcpU1CWrJpNb5iwYVJNCiObKMbQbM4v3YiPmzDbiKX181ioFyzH",
+	"fbPJ2gK7luz3kalgqoBVO92XMikIg1tgThCev3Pz1ig4TnGN7Am5c/MWMsW2eTjPUtX8aHK5waxznRkY",
+	"HYpA/JGlsoArtCEm2cUrIId6lUI2pRt6J4lkChP4PFw8SYPc/OihnUDH3GQLj/G24FLnaC+OIHJuPGNx",
+	"rxOrUNisYEUjhGZzsAzJaYkzZQ+9pTa/dxN/urG+Pqg5vCWd9mNgg1BJ+6wW+TmCYNXZoPnU24NKokzO",
+	"fldHUmgNOTSqQ72yTh7s9lWmW8LYka7EDvUZ1+yaCgW7svHs5LqtRCzX7ttlnrDWOicVM+fJksS1S+SJ",
+	"oQAZNkdp2hJtLeIj5LU5iIglFeAsxlbD3yUqdh7tdu7nod3tETJimW3cTXGfQAOr1VHIssuv/heIKSPb",
+	"YIQtYOd+rkbcHWHEd0DZe7kC5igBafHyQgZWX0HkzmS35bbWWieSC91eFS08tEiLh/Ylleqdm7dgsIsT",
+	"6REWzWWxZl6MjgYlnHGwt8xYMsOmK2NlnOLcYSJD0IMahRx0YawFqMJqSY9Fkuq1WPVWsNP0KDflZdWb",
+	"ShvviZwU97AJXJSXVc/1dvRYrObMe7TjGiYTsiRWPauOChT9tdP//uOT7zw4fvhPx4/+BQgb3q5WQpOR",
+	"Hk2L72iiNXFEIOOXxLERDfIQzScoypPU0hM6uqMGt+32dIr1SA0O1RyVS2AJDMS9jkoG+QtKeT5uqATY",
+	"3DWG4cCMx6I5B6nPyraNjeNoQAY4Pjxfiif//MNP/viPH7/1Tx47fvj14wdfP370/eNHv7hTtzzpMbgz",
+	"GQofzMtrd16+4bF9rsUzV1eEbKhQhCySvgwa+ihYZXdUj0ZHFtm+ALKPVEhWa7R4whvmVMjdlq4DskZf",
+	"EtQ/VQpbG1tkJr1XPWsbDo4XcCcCJ2MkWUB16TooC7q9ANNMddXXdr80y1AxPQUfWRnQNzOMDVF5Co1r",
+	"7XvNR69wiJ9aSprMlx3q60pR1Uy0oja0CsBJnCanwuDWwAcNbI0LkjZUFmZBP859Ffaz4hZt3x26B4me",
+	"8RFg2bDKXeapEHxp08/YHBYbbeba88MdQFypo0+7vsmksh09zR14mvJGi3JoUhGjKfS4XmW305ZIepEW",
+	"5K273zH3M7MRjVOfJlxqZKT0qAtTaPu6ZE18IU7JJT/A1A3dz1gkvuwlKqWGstRyH2lMXI/gOMbOE/gr",
+	"1887AHUkQrMFt90Qs8e2uPltIngILdRA4jFLGGnIAuKSAxzYaIPYtvIdAAtvZe2IVeKaovJDIVmvBarL",
+	"3sdSIWt2df0LuB4OcEzzVqYubraH1MVs7N4LYG3mZ+XSPOCkVMbtSBSgXambW6PLrm6MatRHe+hzFxjS",
+	"HbP1eDxS1RrRsydE1vPW6F03VrbtNnSoGl3YFij34l4qpFGkLo6GjR7cxvYKO3s+sUkYNnIBF3X2oMJ2",
+	"dkCkdRdS+jHuG5yEsSbKkB5eo7eelT6GVogDhw4MfSXkKUfEVmZCqIS9evfGyrN1q66NFl/15QuO4yyf",
+	"MMRL6Axz2T+PdK7rhExWyyZ2bqaMHvIkZ9xpYOn0VDcOCXxEFFfuZO8DAXQvMbYMPAs5eDzGK1QvCyMY",
+	"BlKk4SL5MtOe5pd0uZIAmk5UT3vwL7v4xmjCLLJ9gi/dYQ7jBjUIjdhUwprCvJq1vFpc5trfZY/zJSAv",
+	"sFlDtizAx83ogfZrO1xl7kjq3oOGKObMtLZcaWoU5aqob/6ieu1U0PSU6bnXjCg66UOZRMWWGZkg1kYU",
+	"qehqTtWa2Cvy7FrK2aTwGla3Vmsr1ZXpChAtjPRqr5nr7sJl0/JrByRkkqACsVYAK+KcyXtShfArIuPW",
+	"LaMJO1HjcKBD1OiZRhzoCJ6DroS7N1yCyVpdWI7ieDuAPdP2okxVymO95foE6qHrUecK6kBjcWT0Qpqt",
+	"r7IXeKPlyzBqNkUCXBxonOoBPKCzzRPBtZKr7DVsoYi3igU/EtqXqB2xgSJ2rSR72IwAeywaWaWeT/gd",
+	"dHCy/RV96SJlRk+2eWKOIZj0Uuga8EBeXl4YGN9CgCDw5NEt9HHpwKYzj5lb6qChktBJDpFhZdRHp//8",
+	"DyfvfVgdjAu5bu2rUfVxL4r0urvorDLRU8nhdUiiDu5TmFHn02ECjZqjIpCpbc7rkPc1qYoWlyG0yajR",
+	"nLKnKqnzu1mn1T1zi0KS2C3JU5D4xdTEM+sLbE6fzW/Z4aqSQ+My65QfQCsROLN0njExSkCFdjvaY+Je",
+	"QyABrsd6Ro1grFCoTizmBuVrxgraooS8j/1GD2IO+N1cLngCmVxrtDjY/ho60L8xkYxeM785v6COX+eo",
+	"zQ/Emj46+Ny9djyd3L4Z8pwib7jfgHZChOZQwEOyY3YYdETD+tyQ9yH6xiXb/dKLbJ8nOMrxUbeytCEs",
+	"38ikoZBm4315iQYGG5ZLaBQ0xIjo5AT3eDQmk3C7o69nV05E0qhTnnaLWsMOsCNkiH6rUzHwbx6WjbWi",
+	"yUmjxaUUcekDRJtHcdYkrOKun6VWH9kCTNDrQ6o0akbzZJa8lX+iGcIAl3cNVgT1qO0gVS9ygFSrMid4",
+	"a/dtO0KLZqnSZLnpWprPqlwXqZG5qthabn5gEiKwjFPR7pT2dZ31et2WA2MCY5pgZDgs42bQdJeR2531",
+	"cLArVyjarFratUTQn2ePUBUeVA2MoMtud/RlrSzJy/AEYuUxUqto1cwJOQ2NA4rSDfF+qXoTWiqR3Fdd",
+	"GY49f27a6857+oyaa7r5Lv5qTozB2UtNEnKw7w+QZ3GvA91VWcjT+Zik9vFIft8Q0ZHAOHQ7R1Y5eoXX",
+	"7tO/JtDedmJmu7/c9JdvLxru3DQyPY+UsV1ic1zQjIdgY8aRFBfWx/SsgjouXai1ZiQj3Tq7Is4/oUoP",
+	"34B734G3Q4vwsqriyUTFA8VnV2sugoNTSM9EHiYnSLUOT9IY+lU2u3HcdyOrVsc27LGCwJTxaHYb63oZ",
+	"rr8MBO7TgItvZ8hsY84SSsfsvo2rc2Zt383ItRHnkYWmiGlbe0SQQPM6emXzhNvm1+NUcS6YOcsNNilR",
+	"9JxoKLLwn5laiAxG8sDLNXzRmYqmOZikjHIUfTmxpld7+ANNQtuRdLtmhI9v+9uONrFecVdd1L1XHWGE",
+	"BevPS6MP87Cu7Pvs0qJOYGK5KaCOLKqHEVSHmkmMGPKQDuV2pHUkD+YFWoQuTRSjZLUnP/z6p+/9vk5E",
+	"O0oKXeFGVx29tztC2he+hHkKO7SFpCrcvFToImQvsG2jQVhsgjYnH/YjnUbGTp6jtJi1zbMxk9jAKWEG",
+	"CJpMJeyAWsFA8p9gXbR7y88Qp0rW7tt/jjPmczK2sPWyY50XhVFBMsxJMaw1rFK5eOG93Sh5S75inc5N",
+	"aZJ/RhXo5zXzslZV0lt6jOeavDNgU0japF+z0gQoXzAWjC+xWmslkvnfYX6Zfr1H9yZ214H5NEralwmk",
+	"9ES4yl7GmbffqqZN8lLveAzgt0QcMh0BcyZwGx4K6UvVbFqUJa5nDrDMNet0gb6wir/kEivXwvgWomFf",
+	"okzkmHwwMUTl5x+1asrCKJwjhwpABUGJepBFxQ+sUAGntgwhJWRrFEHKzqpI12yGdrzfZWdwaSGltC6T",
+	"bLbD3HKihadaG+j07//m8e9+Xcd2/0MSo9nO9Ru24wCWXMApfXAASac56l7d4HJGqjffmKQEqWVBk2YE",
+	"Ulh1euu1lc8Twl0lvsw7NjrlSbqmU9VhWdEHwGsJsz0EJYQeYtyXw1rVthhLCFWBB2GGISfYvYctRc0o",
+	"fEmdXi3bv3myGTuLAGqUsrQXNeBlCSZS2bvQaH/M115CLWx38G6Dy4UqYTOA0YqY1t3Zt/MJfJglt3UC",
+	"yzqTagp7MCVTRfLebRxCR6DTD39y/OD71eGtybow3e7o+fZgyj3ws9OBqdBEkpo4j5/4AcowSAyvpKLd",
+	"iTl2/K1yJF4wV961F85wWxQfVLEj7IiRnJsm3cssFPu9toWEi+AAM/YIYCVhlt2YWO3xDz568uaDk1+9",
+	"+8lHXz9+9BMoN/3lfEjAXmh3UmBH+6poYEmsCvvEY5KbymU4b9yIATUaKqwgYgn2iSlwhm5s1JnkbYIZ",
+	"Q3MYV6rdjrQx6VfLqLwGxeqynRKF8S3kmBi7H3bnR9XFj4YIuiqFfByTw2Qq6fy1MhP1oqGSgL9I4UQj",
+	"GFFAAfxxIAFcG0egq1PVFgmVUhyIdF4FE3dQOfFMEqmpsubtTiysQWztbc2PkIezUk7hB7aIazRqfwFF",
+	"sPnK1ijVvsyB6BvAUgbV3QN1rchiZDH22IOOfqih4Iksu+2dm6tsm1D7rlA03+tnoCRVHyIqs9cS0jgS",
+	"1iWCmaGpL9apspFlqlkhQkqD6NrlhXJVGhLOm84qeHDqVMKurn/Bl8AaGiG0vbTMtV5dxHrbPPVGFF9I",
+	"LXj3R7V/y3pp5ssg3LtAIVgVTjynOqdIaVM6XjOYZc1i3lfddIvxrhESEcdQgEwV0Vj3xhLVqxowDaQU",
+	"zr5k7rnkuVQW/albqhM1zT20OlSVKa3PdKEaiJktxx3lC6Ly4JZHYIY1woUhXaRC2I30s1UhjK8O/bVV",
+	"Z1mT/kH1cvLt75/+9oOTb3/v0//4Y32wInhC6F3hYCnYOaOreq/tfilfqrvJdnF/uCEiJwqoP7NhiM4E",
+	"960va6e//eD0e994/N1fnHz79x578uh/fPIff8r++n+fPPjOyUc/evyjdz128uHDk3c/evz+R6f/+Hce",
+	"M9f86NceO/31t0/+9j2P7X7xVY+dfvfXT77xbWvq+1LBcKFpadxtk1PRUFIrUB75eYMV1XXPnE9QgWwG",
+	"7OqSPV/ylLWVTtmVdfbK8/CIjXVvfX0dinZXGbrh+MoHgjxiOnRV05fBzu3du8xSF6NWDQo96WAAWUHy",
+	"cibA4Er6criieUTZbW6//OWs+MtZMZezYuKSZqomvwS1zOP1aYbycWZilJ5FqepKEijUGc0oTjGA4dQV",
+	"KbA+a6j2fiQF8jgV7F6kgtG+pFZ1mu2Lg0gCk3kkGRbna4EaxjlA9CtGSJaUypMgSRp1IuH67zLI0LY7",
+	"XPY9pjvQii06kCoR4VZZWsGX9tbgLXis1e+0hMz9CEsPE4H/sG0qyjTYruBJo3UN1fRtmzsby41bmB6Y",
+	"DJ0JVPmWxour0IfPXJ24AKmozKamvHayJWIjVqjq9eyyV8Irc+S8+TccriUajLrjxFU9115W9dyr6xNP",
+	"7Bmx+yAtDrk/XCRLPiiytWMdLBTHhrx6EvE3e2afla9tiGGasRNZfLptnTjh4/E8OcvDP0slbfnNPr6m",
+	"DdVqsWRsXvjqEHRnvi1FyWDOdDys3Yf/DmCnSrIMUVtA36O2SA5sZ0zq00/9Rsy5gQYkpEj5PiZxfVnD",
+	"qtRcTJzCH4BUaGC8HSzcIxFS2lc1Duu2HM2X8F5bLMCQjQ5AlffsqW7HgdsVgjk9zaTqlen3F0WaX++l",
+	"OclVJYDPfDm3ug48pbJO2WaaPYse8ZwnimvZinSqkv4YcTqreQ9DKMAUhgRxjZb57IHu7ObV7auK0T/B",
+	"Gy2PWZQWFUmT73hUIPfIZsGXNp0TiqOoIVZZgGiDgLBcWfdj0rOdCE+uGvJ6qsYhxThjwbUIsXUP14fa",
+	"8VQeKIUlTvuCdbop2+fGXjRnxhYLOt10z3wQmFuk3URCnBkevUIGvQjdtjAPF6FlHlEEC9It4DTf8mWQ",
+	"CBv/DFwkVOP24kTqYo4M3jiEW9pbQ5MCxLyRIUj3RNopHoG5Sr12VVeaDZwIreIjsQd3DTCPlvXVhSmD",
+	"P+lGbnezhjE6uh0aDnQdOzLTK6RlbjFvojtxlAaQiBl6gdxkJCxV6hBBkMo+JzEKNFW+RCLj4dcN/O76",
+	"+lMNFFOp4C+xshF42IqpEAtGHQR8W2nEY5ca0rB6cbzXVEmPJ2HAsBFQqkLep1ePOlBM5xqUoWWpUtYX",
+	"KS0mRI5Tq/+gG2EPElJwsyhdZdblod9n2tGlLmGIZg2vrn+h1BAmeXd68vIRyGTqdRt284LYZAaHMTpq",
+	"ieuJXJVS9air3VyOgJdUHBplB1rH/GPFbnfzB+xMu2GM3xVHqUdqxcuUkEoAb8pIgjN9OZnZYQR4BaJN",
+	"a/fNv/fMv99Yo0FNxlzvfjdpjYpxpsbUqFQXaMPAdqLG4cuRXmj3v05ihpYSRQZB0kpZw+zBkvsy5+jl",
+	"5uzL2aWeu2MWKVKAjSiT5JdsSQpUIABXGjJZ2fvNB2XCD43EGnlAJKaLR5Ce1yrTkPQRxEcnDqIAm9ma",
+	"+X0lIuiWuJca8ZilKWnuf5frw0oQENeHwJOgjE7xMhMPqvIc/ATXCV3PaH5oWZz5ZY3rAGOt4SmbrVyh",
+	"naERqnFrct/c5wJ4VvPzsVhWdKjAn2l3NbCQ23lc1q40D4JSaEuyKBVt/AEME3mUje0FSQgOcTFYFWOM",
+	"GH36tS6XaZT24fvA/hWgvbbKti3rp32YxzgFLM2jPNC/RyJZgakEOxIj/ytAEGostETw0JccNucgxJVN",
+	"inD15TiIq5HRXbMUl89UsENbiIFgHj7aJIAJnzfZHIBa84SIHkoxkNoaIa4dP3r/+NGj44f/evzot8cP",
+	"f32GDWksiKnsyAGT1NyXVO1lEzE3tksqY+j+NZHWQZBPauPp4PsYAUzESqK66D3mvK9IE8/kfGBLkGzO",
+	"82WWUHdK4y+L0HYrOfnxb07+7psjRJRYQNdipQ67nWrQNXxNvVImK0A+S7H0lY1nx1miQ5Hb14DxkzA7",
+	"WDkReoyyiIxDJsUhCJddi5lc5AKwWAhVr4r0xlltfWWV97Srp0duJ3xPuxBV1QD4NYarrEWKImOOXdCr",
+	"yDE7F8l9jSIOOHZXHRBVg9E7XbNuWqzYIJj9YC8XDet0EnV0jmJJe6/bJVGxotRv4yNud/RO/jeXlQWl",
+	"OMgq2aCLsrofCObMp/IW55NxFia8mQ6MZVLXYwLZKF6zSun6Us2GTWQKUzdR95oL4ACGF+Xa7pfm53UU",
+	"J51rpPufajR7eItdYPXGVloObs4FlFvuXL+xqAWsPf7BR6e//eD0hx/WqZpyjouZ8h7v5xFpw53Ye7x/",
+	"Wd0fHN1CLNPxJX2Y6gCbFDKA8ykeM+oZnwwxIwI5EHNVZmgqCIiKuIns22/97Pjhu9Uqm1itqpGLO900",
+	"XwEbOmOlYgDGHXcRA1a7effGypWrdV+iUUMNkXJBhC3G2Yu7V1aubDyLRE1UFqtZrNBMEvc6UdJHjnps",
+	"SWKNKClEqBmHK1VCF1LrRjRkbEsRc8++h+kFwg9Gml3d2LA53iBWaQDxDLxLsGmsdcgFRakj6ncT4UsE",
+	"vVvAzLmrbJG/TVzSbZgb3SXdigsJRNC0ZBa7atLOrJ289bNP3/v96U9/dPKdB6N2XScWMtKtNk1RVeHm",
+	"ncKFEzl3MwOKlj2sF8lQ9YZJ7h2x/VPPPL1AZvvbHV2cwbIKvO7BgdDIvnyQqG7H+EF9prsgUImHBrEu",
+	"pofBWuYx5OHNfi8e/HpeZDkZrMY2RNW5t+nA3/gajjl5YKQTWvYFgV3jjYbopNW2xTZ8P0Z2F67cbnc0",
+	"DjQnAZMpuCv/G/mFMENIRQSCtKwLMgYFg4N+C4mapdKUKo0m7r5QlDQk/Z9UQVb0Xli4ltSH3enlfRep",
+	"iT/LvSe2rdm4TDAy5B6CKC3XKXtmnTDXVlEm6quCGolmnSgAUQiDnlie024iVyxlWaWdvU2tOvPwQMhU",
+	"4w081mtFjRbSy+jM7t5yUB5fZlgeKVVXNkQI6UmPGp13ZfY53pTVHNGdxWXVoVmq1B3RKO3RdDMUMo2a",
+	"/Ttw9aU0Wc3AkLhmITYrDmC85YrzPU82GHyiY3QbBqgzhR1rrfxZL4qSGRa5Fwp9OEbex3LE3KHLZr4Q",
+	"GpMz1avQmVeW6G6hmM5OZu3TP71vfAX28Zvv5whJbSokShj2XUL3eb9PLdtATe33rU4btxxr9/EfE9DH",
+	"u50944W5BPti2+rBjGwykgQ+OUh4KC5OMYkPKITmSpYEfhyL9Bwpk9wDqnIl1+jmU9LZC5EKO0HhPOXD",
+	"ThzoTuoiQBIDwF80cuGsjJSEnLNI01iErEajdMOun2WHnrtvwATCYNsGXH5RmPQI9bLFoRovmPEFdRBw",
+	"ptXJt7//yR/+HnmiLN+qI94QPLFHwKod/ZkkRMdRZ3z6hSYyjjqLyb3AKOd1tuLsLJNx3Enh6fZ8xdV4",
+	"/LMPbCZmXpodwuVT2smDBV5axDHfjxEqww6U0Ah4JgIYwNephCUCCOYoK0BxfF/WqJiGs1iEB9QcBUuc",
+	"bKPXXMgLXaZCe9f6Fna1hqe3eZ8dKEw/fK3LEy7TqNAKlGe7ZOUwkqEvMxiXFEAD624MWB7Fwkh3lObx",
+	"FuP4kJTKn6VKiy7PsjGkfvHTJ2+9V6cCCalwyBcOzeMeelVG6aX1dszgLrWv0yU2obl2d8lH6Z3rg7hW",
+	"MO5CL8vrRADnRdCS2UeVuljbp5ndaC22AcxfdCBvd6eMu79awikCdN9MdefjvpjHmYeVKM4qb2I3f8NZ",
+	"ponyzyllU1BgnOGERdJz8PJru3dusNRMutE3IArgCxCZ1dzOrhx1u7mWiHRGNKQYpJehJG2g1aHaIyEN",
+	"WEOpw0iw2ktp2rkt477Hdnlb7EapeG43TaJG6rFdM1DhSwiGtdK0o+urbBvw9k2zexC4vXPzFpAQcJao",
+	"HmVYwwOBrLZQrNdUiS/hF+1IdlOhWe3qxlOl3FxGkm7KpRmhWuHmi8lWjhHDXSt/UxGr4c1p89G82B6g",
+	"Wpe1os5Kg8dChjwZFRXYbUWda/a6WU5g/jkVvaiNPRLyvvZYo5uuqGbTs7QOrKXiyIVwwQDq7sdRI/vc",
+	"bA52KFVvfhs7I/m1E81qJ9/46NP3fn/88JfHj/778aPfHj968/jRH+vjoUHdSvrygfcHOycRnZhTdaqK",
+	"sfnCKkN+EHYoRKdYvKmRQQWB1jFCPYw0lRK/DgjE5UO2Z8NbjCYYI8gLYH0tE8SJEhg6xRmwqMDRfc92",
+	"8eqZMxUUnjOybrUY2/NswAZaj3Utc0AiGqrdFjIUIdtX9+Z08mOvIVuNSlH2DoXkad7H+6ljqH1q4AYr",
+	"7H8Fdaw2rl/H+q5UpYKgV/4SVoz3+JGganH8wFyDH/hLDpBfLHE9S1HBBNWtVeKXYVEd98NAHKSk/x02",
+	"ADTOayQbcTckr69YLwJXidBy0w00vCjRg+aC63YQ4yiXXoP0XYd3IMmn8PabLDCrowNW2766tv10tvjm",
+	"U1ifAAcfsNrV//n9Z8wZDz3qAXIH39QxB+84GZH/KEqY6kmouudWlKx1gGsNA6BsPad2jfYz7HJB1YFY",
+	"bfdVtb/FAh7HAXJC0N6o428021dmmyFZrR2L7a1obwvuO5RewW3ThPchh8EPjAX8emWpB85aFZVcHOeZ",
+	"5OAvmL4lbwln6OJ99KYVD8tEdh7qZScnTK7HTk5ykK/Bokpo7aYRGhtmTKnexTCUWfCm0C7G7huOYhLq",
+	"eW22s4kFx67VW2Kcvoy02ZdQlsqgLDXzGVFh7JsTQ2janyIMqKQWZN2XQUE7BazWGVwMWoOBLVPqMEF/",
+	"2Etd3wIjnKQPSiGzieuAfJ04+ZolXSTli1VvPkSxWneH6Pm0VVwcfFtHxUKvUHvy5oPjh998/M1/f/yD",
+	"jz79ybuTG0+5SgreOJyJ2PNGK0vwa2PssZ6IDlpwloFAixApu6GGnWPbon11D1lTbT9WplvA/g6/3YJT",
+	"IzkQzDJ6N4SFgelCdTfepNBdYv0LddaVsdCaBbYPHY4oAIbxpJsnbFzWtO2wT9VB1EyJ6BFtN5Gkuu5K",
+	"2+l+yJMeuL+CLQSK0/XLBFqPhbGGKZKtc33IzDhwrUvLxHnj8LJSypixLSrYMZkBjn29aXbn3HUu61wI",
+	"nb2t4U/VOaf/9JuTd986z+ZNhBbpdHbvYM5Bi/SmSylfVnV/Ru/LMTHbFZiP65tiH5t8ih6inHm/d4vM",
+	"+/NIwflYPMYLAa3/Ja0JyY1ukYpnwrIQolqbH8zOkqdgU1YohaqzyPbkyIlibVyRyAjBmyj5/79J2r9g",
+	"WNce/+69k+88yFVczqp/pdvGVZjv6HVR5bFezTus5g/+dKmPmpeErh7fxmYb64WH+fjr1vUn2vYcsaml",
+	"+v/kj//4+GcfUCsBXz7+5r+fvvUtj51+/2enP3iIoACi24777OTHvzt9500QcWs576Hl7BFrnwf8q54v",
+	"IQiNfQKAfAvqhhnentj/qM8B0f0h/xOSefiSnDO9zHoqCY3p/dZ7Tx68j7Aaj52+++D07T/8rz++ffzg",
+	"/U8+fO/kRx/8rz++47FP/vSPj3/1k08+/Ff28Zs/r2/Zt4i0L4FGe1nD8KxZGqVAEW0s2deVFJVtfjxf",
+	"YvwIkT5D6Nkmk4qMDi/fYS3XEciXEFUBGDm2Q65vMeW6AKGsIo8n5ssty6cvCx0R7LNXiMoWrwSbtu2x",
+	"sIubWmgWJqrTKbdrkYUe6Z+xsH42Z81ngpcfp4E6QFT1yMK5JtY4apM9124moYgjJCzGzYIE/LgnzJ76",
+	"7YOhhiYjzheFLmglTnvXXLFjNrCerKrmPJwsI2tmLgfR/Ffm0cc0m+xJ2pjC1dBLBbWUq8pucRmCtu3x",
+	"+HCOZM3AJBNHQMNr9sfHb74Pldk4KcvQgh4DCxQSLtbiRJJ0XwYYmzA7pRqHa83ooJsIPTKHbS68Qdf9",
+	"mZeIzdb1M1pjNLvRsiPq5pq9+EJ2auFq3deH3TeojQ9mAuxUz70QjAQHyW11oTUmj4UGHJAUsWZaQEih",
+	"fSaxRFzlSBX7Ml7yF4G8uALFqXw5khMp0LuQDIAeBBvr6wAanV9mZrgWEUXlXG0RnCmIEfSR4naXrr2D",
+	"l85jWQqPnGRlthtpdCRsPmC/bxM0hNZMgMB+Lt6lnVjbqBJHFEFPakoT2YZMsWimI+B6AwU50KSkODGX",
+	"L9BTGN8ZQj1XZjOCyiIQ8+WcAMUHxmPDsI7NGUrRY3n5YDUCXmF+gaMwKylGbmCpo3Ql5H29dp9uPbJM",
+	"7y7+4joWe8/srKfH3OX7ceX0X/086ySiKRqpOUjnpD2z6ae5w9Jtx4uUgZ1ShTCGbIxnpeAqg7rg4yc9",
+	"HyuYKAnPNwSuKy7uJdQKTiYWEv8dJ5RzxNaJtKAKCrI42dnd40dCVxOpEJX/a/zoMh4QZlgLORdgPir0",
+	"EXQVsRwOCCqay9EAC8U4Pl81cw26qZiqSRA86Kpz/PDnxw//2/GjPx4/+t4Y6Vi7b/6zJ9WkiDfX8hu7",
+	"jBLkrMGlVJAzRzRWyGpi9WCVcXbt9nXG26ori/VVMH9x1DGCrVIe17NGLDpVHdKzR2ITQTFpyzwF7u1l",
+	"pBoA7aJOrRD3FM10RXXTfHaw1+pn4JpddahWXpV2jFm8Gs/T9iq7LeO+5d53rXZk/sWobTnxvHEbva1A",
+	"8JVvrr+A9/4C3ivRLMs6j+HzllA+YRBFyS0Holp0EfWoJM1gNgVT3RQqGdp8RQsjjKkItxjf19hnW9j4",
+	"GEo8PWW1MK1DbzEHxYcouyKoDdQfKsIMVAgxSapIBfQFwI73+wA/Pp8ZRnrxLGbYBKDjjkpSHq/xTrRy",
+	"KPrjutEeir5dzayGS/UkGAQ2YOMZVQwlrm0eQo1hbbB6FX6iWUskwrNM9s6KXdaMh+1I1jeZMtoPVIQv",
+	"jU0b3RPa1c8yLRqJKOXtMc7/DrzZ9s7NL4qL+w3F1j4hTyePCGybd8FhlMQDis1+4MaTtPcx28us15SO",
+	"e5SCkYnn3Opt79yEhw/Gb3BV89KN9x0bG8gv1SW0/HIriOOdtwVYEKFKYcj1jcSNMRfZeAVaPEkrFK5B",
+	"Yk5eQnEkYrPuTkQKre3JgIG9jkVc2Tsw3ukInugymSpRX2v3eSfaOxR9wq0dqcMRZL93zPeWxsJcGsIb",
+	"UDWsw3GB1ZHjKzsU/dWS8nlzg2kJsld6AmTvNsWA+CyzJxPIbW7i5yOvu8aaN6c0nWMles11BzUrb+T5",
+	"QKlwpHrLiWKHa91TSbiSoSYripglAhhYV1vfANo9izaPYmP6RhK4LQJ7Z7hhgJZpTyXYu6pBoVkAnLCW",
+	"6iZbSICHDBeHzMXnuIR2vQlT1DI+zw29sb5hzC7j1lAyHYaGY9kXsZIHGtkuzGjBVo9SX6Yijs1G2Veh",
+	"8VIUayF3IG8AEm2VvRy1I+OkmM3fiCNj3fEwTITW5RwUoLx3aAoBHnqBwmkehhGCeHZyx3eTx1p4Ayc6",
+	"vOiABbXxdDHT81RJHr5weuNNyo/vcYfFxrCE3GyOXgNwO80SR5AKj4C1tz/9ausXSCCVFCuAI7KSqSEi",
+	"BG3iaMXOtDfWCMBevUegcx7QFUQOv+5a3sO8iBBHgy3zgv8UrLKbtDtgC2/5Uos0tfAvOwAWR80UudRt",
+	"215C9dsrqF027VFfmik3hivsEGIc0KtsmwHkydKxi5DGa8+Lqxsb5YKuhRPz+Ui4W6LhCErKYsF1yq6s",
+	"A9cnb6RYppKyttIp+/wG2++nAjzA/PZYXx/jYXhLMBmDLZbG/m5gW+FNvOwNzrfDrpbLlxMJ5DPbAseG",
+	"5cjup89eMLRtbLQDtgXQUsqjiAIhRrwhKIWTMGp7TcDWggbKZ5azZdzZTqQtVkXQJJX6I1XJpp3CI2bZ",
+	"JKnwoIl4XIwtgsS4ma89X26XCRzFLDCAF8NpNdonHEnvgtefgd0Fyh586dhdSLOTXQUhxKKuZwcizRqx",
+	"XV2/ssqMJK1EUmNbzrjSimG1qxtfwIm+I9KkvwJcMvUtOlOa0ZGw/UGzk6XALEOmErCPmRMJ+WQ8Iu7i",
+	"mplz35d4PwhzNrsJ2mlSeKzbAZMATT8kofFYV6ZRjCS20UEr9aV7U6rzo79A35TWgDk1MTPmmvwjFtOS",
+	"cdz+mwOBjaWuw40CYpSJ6YRGFfK+FTuLFV/kthQgbh0IpQISZ5PtfvFVDzINHuNHPAJmPS/L43isJeLQ",
+	"sxhL4yuEbL/bbBrLswivN7eOJAOoudBilSEiv2bZefopxX592ebJITgPL9xriJglgpvtkNYL8H1Qc+iq",
+	"6A5cAgH/VKlYb/kyM1FyP6F8T0vFIRAf9JIoTY0dplnwn4MyEb+uejJWPCQxMJNYigovC/IL2VAhgo3L",
+	"wvzdtLnybC7Qb//WMNyvRueM8k+10VszguVGby1NeQNaCiwknIiQMCOcu198FTNE13a/BCMcI/rmZBmN",
+	"AMPVfVVjTmZRIeBsFNOLAFPBf3bEDgfmyWeZMtz0bIubG6CeMEJcfM9XoGiGl73pYOIBXTajPzF7SkEU",
+	"X5KvirlGq1Y9dsTjCAM8WhwJCUiG0soRY42L3CJewsJoN7iFQBTyAj4sqjh/4XzkDx9mBEYkWrkjdlgk",
+	"J4zngeSu3Tf/sXTyHZ42WsP65tVOyKclJuUBYBrEtKO/M489ICwwl7TdVyoWXA5pP7rwfA7++pzE+a6N",
+	"2XKspTPmj55j8LqgCyF9GqNya7vYBbbrGynhg0/mneiLou8eKZIjK7XdJF7aXFoD3UX3GVTSJ9/9+sl3",
+	"Hhw/+r+OH/4/xw//lINDULPrpeG22Sc/+uDko1/mIPhYajF8HfSY++Sjt09+9Q+str17q579hnould4e",
+	"aAdP3/3G459+lP0AMQiVl5/86v9+/OF/HD/6Q0Z5AiWiuVG2og4yYA3fA7m3jx/94ZOPfnr67R9mP7Jd",
+	"QoZ/8uSt9568+eCTP/7D45+axx4//B+AkvqOmcdHf8BKt9MfPHzyve+cfPhv5pMffv3T937/+Pc/Pn74",
+	"4PQHD0/e/sMQTrPsMZ/84bsnb/3s5K23jx/9gbq0fvtvT3+S+/OHHyKU13WXqueHX2gqN9wAXey3lDrM",
+	"QRXwg7KR/LVxU9tKpq0Yy/qwDoHVPv3lt05/8/D07//m8e9+XS/Btq5mt9+P4hgDjGUBPWcNoKwj2oA5",
+	"Va03YZcgQcOAy5U5yt6AkwyGhM6iLRUWDuVV3BC2d26yKNUibmJ4MTkCUmbj2uRSl2tHV1hNC8H4vjoS",
+	"xIlkNxBu2OFXBfrV3GuxmvHT0GkjEJVnG7DUMaCBvDGDpKm+3Ll5i9UovEIxxLotJMfwEeOxVgS1Mq//",
+	"X1au7d65sQKHFbmBhVGrjl564ytv/H8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

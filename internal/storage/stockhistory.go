@@ -1,0 +1,60 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// jstDate is the SQL for the date ("2006-01-02") in Japan on which
+// column's time falls.
+func (db *DB) jstDate(column string) string {
+	if db.dialect == Postgres {
+		return "to_char(" + column + " AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD')"
+	}
+	return "strftime('%Y-%m-%d', " + column + ", '+9 hours')"
+}
+
+// DailyStock returns a merchant's product's stock at the end of each of
+// the days days ending with the day now falls on in Japan, oldest first,
+// summed from the product's ledger in every location: what came before the
+// first day in one sum, then each day's changes.
+func (db *DB) DailyStock(ctx context.Context, merchantID int64, sku string, now time.Time, days int) ([]soko.StockDay, error) {
+	tx := db.conn(ctx)
+	var p productRow
+	if err := tx.Select("id").Where("merchant_id = ? AND sku = ?", merchantID, sku).Take(&p).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, soko.Errorf(soko.ENOTFOUND, "no product %s", sku).JA("商品 %s は見つかりません", sku)
+		}
+		return nil, translate(err)
+	}
+	from := soko.StockHistoryFirstDay(now, days).UTC()
+	var opening struct{ OnHand, Allocated int }
+	err := tx.Raw(`SELECT COALESCE(SUM(sm.on_hand_delta), 0) AS on_hand, COALESCE(SUM(sm.allocated_delta), 0) AS allocated
+		FROM stock_movements sm JOIN stock s ON s.id = sm.stock_id
+		WHERE s.product_id = ? AND sm.created_at < ?`, p.ID, from).Scan(&opening).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	var rows []struct {
+		Day               string
+		OnHand, Allocated int
+	}
+	day := db.jstDate("sm.created_at")
+	err = tx.Raw(`SELECT `+day+` AS day, SUM(sm.on_hand_delta) AS on_hand, SUM(sm.allocated_delta) AS allocated
+		FROM stock_movements sm JOIN stock s ON s.id = sm.stock_id
+		WHERE s.product_id = ? AND sm.created_at >= ?
+		GROUP BY `+day, p.ID, from).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	changes := make(map[string]soko.StockDelta, len(rows))
+	for _, r := range rows {
+		changes[r.Day] = soko.StockDelta{OnHand: r.OnHand, Allocated: r.Allocated}
+	}
+	return soko.StockDays(now, days, soko.StockDelta{OnHand: opening.OnHand, Allocated: opening.Allocated}, changes), nil
+}
