@@ -204,7 +204,8 @@
       });
     });
     b.className = 'redeliver';
-    cell(tr, '', d.endpoint_id ? b : null);
+    // A pending delivery is being sent: only a finished one goes again.
+    cell(tr, '', d.endpoint_id && d.status !== 'pending' ? b : null);
     return tr;
   }
   $('delivery-filter').addEventListener('submit', function (ev) { ev.preventDefault(); loadDeliveries(false); });

@@ -52,8 +52,10 @@
     act('cancel', '/cancel', null, true);
   }
 
+  var kept = {};
   function openAddress(o, etag) {
     var f = $('order-address');
+    kept = o.ship_to || {};
     f.dataset.order = o.order_no;
     f.dataset.etag = etag;
     addressFields.forEach(function (k) { f.elements[k].value = (o.ship_to && o.ship_to[k]) || ''; });
@@ -64,7 +66,10 @@
   $('order-address').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var f = ev.target, no = f.dataset.order;
+    // ship_to is replaced whole: what the form does not show (company,
+    // email) stays as it was.
     var to = {};
+    ['company', 'email'].forEach(function (k) { if (kept[k]) to[k] = kept[k]; });
     addressFields.forEach(function (k) {
       var v = f.elements[k].value.trim();
       if (v) to[k] = v;
