@@ -203,7 +203,7 @@ func TestPortal_DeveloperInBrowser(t *testing.T) {
 			b.expect("ok", "APIキーを発行しました")
 			b.waitFor("the secret", `!document.getElementById('dev-secret').hidden && document.querySelectorAll('#key-table tbody tr').length === 2`)
 			secret := b.text("#dev-secret-value")
-			if !strings.HasPrefix(secret, "sk_") && len(secret) < 20 {
+			if !strings.HasPrefix(secret, "soko_") || len(secret) < 30 {
 				t.Fatalf("the secret shown: %q", secret)
 			}
 			if msg := b.text("#dev-secret"); !strings.Contains(msg, "今だけ表示") {
@@ -232,7 +232,7 @@ func TestPortal_DeveloperInBrowser(t *testing.T) {
 			b.click("#hook-form button[type=submit]")
 			b.expect("ok", "送信先を追加しました")
 			b.waitFor("the endpoint", `document.querySelectorAll('#hook-table tbody tr').length === 1 && !document.getElementById('dev-secret').hidden`)
-			if s := b.text("#dev-secret-value"); !strings.HasPrefix(s, "whsec_") && len(s) < 20 {
+			if s := b.text("#dev-secret-value"); !strings.HasPrefix(s, "whsec_") || len(s) < 30 {
 				t.Errorf("the endpoint's secret: %q", s)
 			}
 			if row := b.text("#hook-table tbody tr"); !strings.Contains(row, "http://127.0.0.1:9/hook") || !strings.Contains(row, "order.cancelled") || !strings.Contains(row, "送信中") {

@@ -260,7 +260,7 @@
       st.textContent = t('s_' + o.status);
       st.className = 'status s_' + o.status;
       var to = o.ship_to;
-      $('order-ship').textContent = to ? t('ship_to') + ': ' + [to.name, to.postal_code ? '〒' + to.postal_code : '', to.prefecture, to.city, to.address1, to.address2].filter(Boolean).join(' ') : '';
+      $('order-ship').textContent = to ? t('ship_to') + ': ' + [to.name, to.postal_code ? '〒' + to.postal_code.replace(/^(\d{3})(\d{4})$/, '$1-$2') : '', to.prefecture, to.city, to.address1, to.address2].filter(Boolean).join(' ') : '';
       var tbody = $('order-lines').tBodies[0];
       tbody.textContent = '';
       o.lines.forEach(function (l) {

@@ -8,7 +8,7 @@
   var t = P.t, el = P.el, api = P.api;
   function $(id) { return document.getElementById(id); }
   var SVG = 'http://www.w3.org/2000/svg';
-  var W = 640, H = 220, L = 44, R = 12, T = 12, B = 28;
+  var W = 640, H = 220, L = 56, R = 12, T = 12, B = 28;
 
   function svg(tag, attrs, text) {
     var e = document.createElementNS(SVG, tag);
