@@ -116,6 +116,14 @@ func TestPortal_ChangeOrder(t *testing.T) {
 			t.Errorf("the API reads %v", got)
 		}
 
+		midori := signInPortal(t, h, "owner@midori.example", portalPassword)
+		for _, c := range []struct{ method, path string }{{"PATCH", "/portal/api/v1/orders/SO-1"}, {"GET", "/portal/api/v1/products/TOWEL/stock-history"}} {
+			if r := midori.do(c.method, c.path, map[string]any{"ship_to": to}); r.Status != 404 {
+				t.Errorf("%s %s as another merchant's owner: %d %s", c.method, c.path, r.Status, r.Raw)
+			}
+		}
+		owner.must(200, "GET", "/portal/api/v1/products/TOWEL/stock-history", nil)
+
 		if err := db.Exec(context.Background(), `UPDATE orders SET status = 'picking' WHERE number = 'SO-2'`); err != nil {
 			t.Fatal(err)
 		}

@@ -166,6 +166,12 @@ func TestPortal_OrderAddressInBrowser(t *testing.T) {
 			if got := shop.must(200, "GET", "/api/v1/orders/SO-2", nil).JSON["ship_to"].(map[string]any); got["city"] != "千代田区" {
 				t.Errorf("a refused change happened: %v", got)
 			}
+			// Cancelling is still possible: the warehouse puts the goods back.
+			b.click("#order-cancel")
+			b.expect("error", "もう一度押すとキャンセルします")
+			b.click("#order-cancel")
+			b.expect("ok", "注文 SO-2 のキャンセルを倉庫に依頼しました")
+			b.waitFor("SO-2 cancel requested", `document.getElementById('order-status').textContent === 'キャンセル依頼中' && document.querySelectorAll('#order-actions button').length === 0`)
 
 			b.click("#signout")
 			b.signInPortalPage("viewer@sakura.example")

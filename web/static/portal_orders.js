@@ -34,7 +34,8 @@
         }
         api('POST', base + path, body).then(function (a) {
           if (!a.ok) { P.failed(a); return P.reloadOrder(o.order_no); }
-          P.say('ok', t('done_' + key, {no: o.order_no}));
+          // Once picking has started a cancellation is a request to the warehouse.
+          P.say('ok', t(a.data.status === 'cancel_requested' ? 'done_cancel_requested' : 'done_' + key, {no: o.order_no}));
           P.reloadOrder(o.order_no);
         });
       });
