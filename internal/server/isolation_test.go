@@ -72,11 +72,10 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			}
 		}
 		ops := map[string]func(t *testing.T){
-			"listProducts":    emptyList("/api/v1/products"),
-			"getProduct":      notFound("GET", "/api/v1/products/SECRET-1", nil),
-			"listStock":       emptyList("/api/v1/stock"),
-			"getStock":        notFound("GET", "/api/v1/stock/SECRET-1", nil),
-			"getStockHistory": notFound("GET", "/api/v1/products/SECRET-1/stock-history", nil),
+			"listProducts": emptyList("/api/v1/products"),
+			"getProduct":   notFound("GET", "/api/v1/products/SECRET-1", nil),
+			"listStock":    emptyList("/api/v1/stock"),
+			"getStock":     notFound("GET", "/api/v1/stock/SECRET-1", nil),
 			"listStockChanges": func(t *testing.T) {
 				// The feed holds the second merchant's own products, each
 				// once, and none of the first's, whatever SKUs they share.
@@ -96,6 +95,7 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					delete(own, sku)
 				}
 			},
+			"getStockHistory": notFound("GET", "/api/v1/products/SECRET-1/stock-history", nil),
 			"listInbounds":    emptyList("/api/v1/inbounds"),
 			"getInbound":      notFound("GET", "/api/v1/inbounds/ASN-SECRET", nil),
 			"listOrders":      emptyList("/api/v1/orders"),
