@@ -567,21 +567,32 @@ func (h apiHandlers) CreateAdminAPIKey(ctx context.Context, req api.CreateAdminA
 	if _, err := h.merchant(ctx, req.MerchantId); err != nil {
 		return nil, err
 	}
+	out, err := h.makeAPIKey(ctx, req.MerchantId, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateAdminAPIKey201JSONResponse(out), nil
+}
+
+// makeAPIKey makes a key of the merchant as in asks: the warehouse's admin
+// and the merchant's own owners make keys alike. The answer is the one that
+// carries the secret.
+func (h apiHandlers) makeAPIKey(ctx context.Context, merchantID int64, in *api.AdminAPIKeyCreate) (api.AdminAPIKey, error) {
 	secret, prefix, hash := soko.NewAPIKeySecret()
-	k := &soko.APIKey{MerchantID: req.MerchantId, Name: strings.TrimSpace(deref(req.Body.Name)), Prefix: prefix, Hash: hash, ExpiresAt: deref(req.Body.ExpiresAt)}
-	for _, s := range deref(req.Body.Scopes) {
+	k := &soko.APIKey{MerchantID: merchantID, Name: strings.TrimSpace(deref(in.Name)), Prefix: prefix, Hash: hash, ExpiresAt: deref(in.ExpiresAt)}
+	for _, s := range deref(in.Scopes) {
 		k.Scopes = append(k.Scopes, string(s))
 	}
 	if !k.ExpiresAt.IsZero() && !k.ExpiresAt.After(h.now()) {
-		return nil, soko.Errorf(soko.EINVALID, "expires_at is in the past").JA("有効期限が過去の日時です").
+		return api.AdminAPIKey{}, soko.Errorf(soko.EINVALID, "expires_at is in the past").JA("有効期限が過去の日時です").
 			WithField("expires_at", localized(langOf(ctx), "未来の日時を指定してください", "must be in the future"))
 	}
 	if err := h.store.CreateAPIKey(ctx, k); err != nil {
-		return nil, err
+		return api.AdminAPIKey{}, err
 	}
 	out := adminAPIKeyOut(k, h.now())
 	out.Secret = &secret
-	return api.CreateAdminAPIKey201JSONResponse(out), nil
+	return out, nil
 }
 
 // RevokeAdminAPIKey answers POST

@@ -95,6 +95,7 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					delete(own, sku)
 				}
 			},
+			"getStockHistory": notFound("GET", "/api/v1/products/SECRET-1/stock-history", nil),
 			"listInbounds":    emptyList("/api/v1/inbounds"),
 			"getInbound":      notFound("GET", "/api/v1/inbounds/ASN-SECRET", nil),
 			"listOrders":      emptyList("/api/v1/orders"),

@@ -50,6 +50,7 @@ type Store interface {
 	ListProducts(ctx context.Context, merchantID int64, withArchived bool, page soko.Page) ([]*soko.Product, error)
 	StockOf(ctx context.Context, merchantID int64, sku string) (*soko.StockSummary, error)
 	ListStock(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.StockSummary, error)
+	DailyStock(ctx context.Context, merchantID int64, sku string, now time.Time, days int) ([]soko.StockDay, error)
 	StockChanges(ctx context.Context, merchantID, after int64, limit int) ([]soko.StockChange, error)
 	SetStockBuffer(ctx context.Context, merchantID int64, units int) (*soko.Merchant, error)
 	CreateInbound(ctx context.Context, in *soko.Inbound) error

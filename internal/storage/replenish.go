@@ -735,43 +735,23 @@ func (db *DB) RaiseDraftPurchaseOrders(ctx context.Context) (int, error) {
 }
 
 // StockHistory is a product's units on hand at the end of each of the last
-// days days (Japan), oldest first, worked back from today's stock through
-// the ledger; and the inbound units due, by expected day.
+// days days (Japan), oldest first, from the ledger (DailyStock); and the
+// inbound units due, by expected day.
 func (db *DB) StockHistory(ctx context.Context, merchantID int64, sku string, days int) ([]soko.ChartPoint, []soko.ChartPoint, error) {
-	conn := db.conn(ctx)
-	var p productRow
-	if err := conn.Where("merchant_id = ? AND sku = ?", merchantID, sku).Take(&p).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, nil, soko.Errorf(soko.ENOTFOUND, "no product %s", sku).JA("商品 %s は見つかりません", sku)
-		}
-		return nil, nil, translate(err)
+	now, conn := db.now(), db.conn(ctx)
+	id, err := productIDOf(conn, merchantID, sku)
+	if err != nil {
+		return nil, nil, err
 	}
-	today := soko.WorkDay(db.now())
-	start := today.AddDate(0, 0, -days+1)
-	var onHand int
-	if err := conn.Raw(`SELECT COALESCE(SUM(on_hand), 0) FROM stock WHERE product_id = ?`, p.ID).Scan(&onHand).Error; err != nil {
-		return nil, nil, translate(err)
+	daily, err := db.dailyStock(conn, id, now, days)
+	if err != nil {
+		return nil, nil, err
 	}
-	var moves []struct {
-		CreatedAt time.Time
-		Delta     int
+	history := make([]soko.ChartPoint, len(daily))
+	for i, d := range daily {
+		history[i] = soko.ChartPoint{Day: d.Date, Units: d.OnHand}
 	}
-	if err := conn.Raw(`SELECT m.created_at, m.on_hand_delta AS delta FROM stock_movements m JOIN stock s ON s.id = m.stock_id
-		WHERE s.product_id = ? AND m.created_at >= ? AND m.on_hand_delta <> 0 ORDER BY m.id DESC`, p.ID, start.UTC()).Scan(&moves).Error; err != nil {
-		return nil, nil, translate(err)
-	}
-	history := make([]soko.ChartPoint, days)
-	level, next := onHand, 0
-	for d := days - 1; d >= 0; d-- {
-		day := start.AddDate(0, 0, d)
-		history[d] = soko.ChartPoint{Day: day, Units: level}
-		// Undo the day's movements to get the level at the day's start,
-		// which is the end of the day before.
-		for next < len(moves) && !moves[next].CreatedAt.Before(day) {
-			level -= moves[next].Delta
-			next++
-		}
-	}
+	today := soko.WorkDay(now)
 	var due []struct {
 		ExpectedDate *time.Time
 		Units        int
@@ -779,7 +759,7 @@ func (db *DB) StockHistory(ctx context.Context, merchantID int64, sku string, da
 	if err := conn.Raw(`SELECT i.expected_date, SUM(l.quantity - l.received) AS units
 		FROM inbound_lines l JOIN inbounds i ON i.id = l.inbound_id
 		WHERE l.product_id = ? AND i.status <> 'received' AND i.cancelled_at IS NULL AND l.quantity > l.received
-		GROUP BY i.expected_date ORDER BY i.expected_date`, p.ID).Scan(&due).Error; err != nil {
+		GROUP BY i.expected_date ORDER BY i.expected_date`, id).Scan(&due).Error; err != nil {
 		return nil, nil, translate(err)
 	}
 	arrivals := make([]soko.ChartPoint, 0, len(due))

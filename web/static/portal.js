@@ -1,7 +1,8 @@
 /* soko merchant portal: a thin client of /portal/api/v1 (the merchant API
  * served to the portal session) and /portal (session, password reset,
  * users). Views are chosen by the URL's fragment: #stock, #orders,
- * #order/<no>, #inbounds, #products, #users. */
+ * #order/<no>, #inbounds, #products, #users, and those the section
+ * scripts (portal_*.js) register through SokoPortal. */
 (function () {
   'use strict';
   var W = JSON.parse(document.getElementById('words').textContent);
@@ -29,17 +30,20 @@
     tr.appendChild(td);
     return td;
   }
-  function api(method, path, body) {
+  // api calls the portal; headers adds to the usual ones (If-Match), and
+  // the answer carries the response's ETag.
+  function api(method, path, body, headers) {
     var h = {Accept: 'application/json', 'Accept-Language': lang};
     if (body) h['Content-Type'] = 'application/json';
     if (csrf && method !== 'GET') h['X-CSRF-Token'] = csrf;
+    for (var k in headers || {}) h[k] = headers[k];
     return fetch(path, {method: method, headers: h, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin'})
       .then(function (r) {
         return r.text().then(function (text) {
           var data = {};
           try { data = text ? JSON.parse(text) : {}; } catch (e) { /* keep the status */ }
           if (r.status === 401 && me) signedOut();
-          return {ok: r.ok, status: r.status, data: data};
+          return {ok: r.ok, status: r.status, data: data, etag: r.headers.get('ETag') || ''};
         });
       }, function () { return {ok: false, status: 0, data: {detail: t('offline')}}; });
   }
@@ -103,6 +107,7 @@
     $('v-signin').hidden = true;
     $('app').hidden = false;
     $('nav-users').hidden = s.role !== 'owner';
+    document.querySelectorAll('.owner-only').forEach(function (e) { e.hidden = s.role !== 'owner'; });
     if (!location.hash) location.hash = '#stock';
     route();
   }
@@ -155,10 +160,15 @@
   });
 
   // --- views -----------------------------------------------------------
+  // extra holds the views section scripts register: what showing one loads
+  // (given the fragment after its name) and the nav link it comes under.
+  var extra = {};
+  var orderHooks = [];
   function show(view) {
+    var nav = view === 'order' ? 'orders' : extra[view] ? extra[view].nav : view;
     document.querySelectorAll('.view').forEach(function (v) { v.hidden = v.id !== 'v-' + view; });
     document.querySelectorAll('nav a').forEach(function (a) {
-      a.classList.toggle('current', a.getAttribute('href') === '#' + (view === 'order' ? 'orders' : view));
+      a.classList.toggle('current', a.getAttribute('href') === '#' + nav);
     });
   }
   function route() {
@@ -168,6 +178,7 @@
     var view = parts[0] || 'stock';
     var load = {stock: loadStock, orders: loadOrders, order: function () { loadOrder(parts.slice(1).join('/')); },
       inbounds: loadInbounds, products: loadProducts, users: loadUsers}[view];
+    if (!load && extra[view]) load = function () { extra[view].load(parts.slice(1).join('/')); };
     if (!load) { view = 'stock'; load = loadStock; }
     show(view);
     load();
@@ -183,7 +194,9 @@
       fill($('stock-table').tBodies[0], r[0].map(function (s) {
         var tr = el('tr');
         tr.dataset.sku = s.sku;
-        cell(tr, t('sku'), s.sku);
+        var sku = el('a', s.sku);
+        sku.href = '#sku/' + encodeURIComponent(s.sku);
+        cell(tr, t('sku'), sku);
         cell(tr, t('name'), s.name);
         cell(tr, t('available'), s.available, 'n');
         cell(tr, t('allocated'), s.allocated, 'n');
@@ -246,7 +259,8 @@
       var st = $('order-status');
       st.textContent = t('s_' + o.status);
       st.className = 'status s_' + o.status;
-      $('order-ship').textContent = o.ship_to ? t('ship_to') + ': ' + [o.ship_to.name, o.ship_to.prefecture, o.ship_to.city].filter(Boolean).join(' ') : '';
+      var to = o.ship_to;
+      $('order-ship').textContent = to ? t('ship_to') + ': ' + [to.name, to.postal_code ? '〒' + to.postal_code.replace(/^(\d{3})(\d{4})$/, '$1-$2') : '', to.prefecture, to.city, to.address1, to.address2].filter(Boolean).join(' ') : '';
       var tbody = $('order-lines').tBodies[0];
       tbody.textContent = '';
       o.lines.forEach(function (l) {
@@ -285,40 +299,9 @@
         li.appendChild(document.createTextNode(what + (e.detail ? ' — ' + e.detail : '')));
         ol.appendChild(li);
       });
-      orderActions(o);
+      orderHooks.forEach(function (fn) { fn(o, r[0].etag); });
     });
   }
-  function orderActions(o) {
-    var box = $('order-actions');
-    box.textContent = '';
-    if (!may('orders')) return;
-    var early = ['received', 'backordered', 'allocated'].indexOf(o.status) >= 0;
-    var base = API + '/orders/' + encodeURIComponent(o.order_no);
-    function act(key, path, body, confirm) {
-      var b = el('button', t(key));
-      b.type = 'button';
-      b.id = 'order-' + key;
-      b.addEventListener('click', function () {
-        if (confirm && !b.dataset.armed) {
-          b.dataset.armed = '1';
-          b.classList.add('armed');
-          say('error', t('confirm_' + key));
-          setTimeout(function () { delete b.dataset.armed; b.classList.remove('armed'); }, 4000);
-          return;
-        }
-        api('POST', base + path, body).then(function (a) {
-          if (!a.ok) return failed(a);
-          say('ok', t('done_' + key, {no: o.order_no}));
-          loadOrder(o.order_no);
-        });
-      });
-      box.appendChild(b);
-    }
-    if (early) act('hold', '/hold', {reason: 'merchant'});
-    if (o.status === 'on_hold' && o.hold && o.hold.reason !== 'warehouse') act('release', '/release', null);
-    if (early || o.status === 'on_hold') act('cancel', '/cancel', null, true);
-  }
-
   function addInboundLine() {
     var d = el('div', null, 'line');
     var sku = el('input');
@@ -464,6 +447,18 @@
       loadUsers();
     });
   });
+
+  // --- what section scripts share ----------------------------------------
+  window.SokoPortal = {
+    // register adds a view: its <section id="v-name">, what showing it
+    // loads (given the fragment after #name/) and the nav link it comes under.
+    register: function (name, load, nav) { extra[name] = {load: load, nav: nav || name}; },
+    // onOrder runs fn(order, etag) each time the order view shows an order.
+    onOrder: function (fn) { orderHooks.push(fn); },
+    me: function () { return me; },
+    reloadOrder: function (no) { loadOrder(no); },
+    API: API, api: api, t: t, el: el, cell: cell, say: say, failed: failed, markFields: markFields, when: when, may: may, fill: fill, all: all
+  };
 
   // --- start -------------------------------------------------------------
   if (location.pathname === '/portal/reset') {

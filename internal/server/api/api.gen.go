@@ -4823,6 +4823,27 @@ type StockChangeList struct {
 	NextAfter int64 `json:"next_after"`
 }
 
+// StockDay defines model for StockDay.
+type StockDay struct {
+	// Allocated Units allocated to orders at the end of the day.
+	Allocated int `json:"allocated"`
+
+	// Available on_hand − allocated.
+	Available int `json:"available"`
+
+	// Date The day in Japan.
+	Date openapi_types.Date `json:"date"`
+
+	// OnHand Units on hand at the end of the day.
+	OnHand int `json:"on_hand"`
+}
+
+// StockHistory defines model for StockHistory.
+type StockHistory struct {
+	Days []StockDay `json:"days"`
+	Sku  string     `json:"sku"`
+}
+
 // StockHold defines model for StockHold.
 type StockHold struct {
 	// CountTaskId The count task whose completion releases them.
@@ -5325,6 +5346,12 @@ type ListProductsParams struct {
 
 	// IncludeArchived List archived products too.
 	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
+}
+
+// GetStockHistoryParams defines parameters for GetStockHistory.
+type GetStockHistoryParams struct {
+	// Days How many days, today included.
+	Days *int `form:"days,omitempty" json:"days,omitempty"`
 }
 
 // ListPurchaseOrdersParams defines parameters for ListPurchaseOrders.
@@ -6003,6 +6030,18 @@ type PrintWaveParams struct {
 // PrintWaveParamsPapers defines parameters for PrintWave.
 type PrintWaveParamsPapers string
 
+// CreatePortalAPIKeyParams defines parameters for CreatePortalAPIKey.
+type CreatePortalAPIKeyParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// RevokePortalAPIKeyParams defines parameters for RevokePortalAPIKey.
+type RevokePortalAPIKeyParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // RequestPasswordResetJSONBody defines parameters for RequestPasswordReset.
 type RequestPasswordResetJSONBody struct {
 	Email string `json:"email"`
@@ -6220,6 +6259,9 @@ type PutTransitDaysJSONRequestBody = TransitTableInput
 // ReleaseWaveJSONRequestBody defines body for ReleaseWave for application/json ContentType.
 type ReleaseWaveJSONRequestBody = WaveInput
 
+// CreatePortalAPIKeyJSONRequestBody defines body for CreatePortalAPIKey for application/json ContentType.
+type CreatePortalAPIKeyJSONRequestBody = AdminAPIKeyCreate
+
 // RequestPasswordResetJSONRequestBody defines body for RequestPasswordReset for application/json ContentType.
 type RequestPasswordResetJSONRequestBody RequestPasswordResetJSONBody
 
@@ -6318,6 +6360,9 @@ type ServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx echo.Context, sku Sku) error
+	// GetStockHistory A product's stock at the end of each of the last days, from its ledger
+	// (GET /api/v1/products/{sku}/stock-history)
+	GetStockHistory(ctx echo.Context, sku Sku, params GetStockHistoryParams) error
 	// ListPurchaseOrders Your purchase orders, newest first
 	// (GET /api/v1/purchase-orders)
 	ListPurchaseOrders(ctx echo.Context, params ListPurchaseOrdersParams) error
@@ -6747,6 +6792,15 @@ type ServerInterface interface {
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
 	PrintWave(ctx echo.Context, waveNo string, params PrintWaveParams) error
+	// ListPortalAPIKeys The merchant's API keys, newest first (owners)
+	// (GET /portal/api-keys)
+	ListPortalAPIKeys(ctx echo.Context) error
+	// CreatePortalAPIKey Make an API key for the merchant's developer (owners); the answer is the only place its secret appears
+	// (POST /portal/api-keys)
+	CreatePortalAPIKey(ctx echo.Context, params CreatePortalAPIKeyParams) error
+	// RevokePortalAPIKey Stop one of the merchant's API keys at once and for good (owners)
+	// (POST /portal/api-keys/{api_key_id}/revoke)
+	RevokePortalAPIKey(ctx echo.Context, apiKeyId int64, params RevokePortalAPIKeyParams) error
 	// RequestPasswordReset Email a one-time link to set a new password
 	// (POST /portal/password-reset)
 	RequestPasswordReset(ctx echo.Context) error
@@ -7417,6 +7471,31 @@ func (w *ServerInterfaceWrapper) PutProduct(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutProduct(ctx, sku)
+	return err
+}
+
+// GetStockHistory converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStockHistory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "sku" -------------
+	var sku Sku
+
+	err = runtime.BindStyledParameterWithOptions("simple", "sku", ctx.Param("sku"), &sku, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sku: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStockHistoryParams
+	// ------------- Optional query parameter "days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "days", ctx.QueryParams(), &params.Days, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStockHistory(ctx, sku, params)
 	return err
 }
 
@@ -11171,6 +11250,84 @@ func (w *ServerInterfaceWrapper) PrintWave(ctx echo.Context) error {
 	return err
 }
 
+// ListPortalAPIKeys converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPortalAPIKeys(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPortalAPIKeys(ctx)
+	return err
+}
+
+// CreatePortalAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) CreatePortalAPIKey(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreatePortalAPIKeyParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreatePortalAPIKey(ctx, params)
+	return err
+}
+
+// RevokePortalAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokePortalAPIKey(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "api_key_id" -------------
+	var apiKeyId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "api_key_id", ctx.Param("api_key_id"), &apiKeyId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter api_key_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RevokePortalAPIKeyParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokePortalAPIKey(ctx, apiKeyId, params)
+	return err
+}
+
 // RequestPasswordReset converts echo context to params.
 func (w *ServerInterfaceWrapper) RequestPasswordReset(ctx echo.Context) error {
 	var err error
@@ -11384,6 +11541,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/products", wrapper.ListProducts, options.OperationMiddlewares["listProducts"]...)
 	router.GET(options.BaseURL+"/api/v1/products/:sku", wrapper.GetProduct, options.OperationMiddlewares["getProduct"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/:sku", wrapper.PutProduct, options.OperationMiddlewares["putProduct"]...)
+	router.GET(options.BaseURL+"/api/v1/products/:sku/stock-history", wrapper.GetStockHistory, options.OperationMiddlewares["getStockHistory"]...)
 	router.PUT(options.BaseURL+"/api/v1/products/batch", wrapper.PutProductBatch, options.OperationMiddlewares["putProductBatch"]...)
 	router.GET(options.BaseURL+"/api/v1/inserts", wrapper.ListInserts, options.OperationMiddlewares["listInserts"]...)
 	router.DELETE(options.BaseURL+"/api/v1/inserts/:code", wrapper.DeleteInsert, options.OperationMiddlewares["deleteInsert"]...)
@@ -11452,6 +11610,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/portal/users", wrapper.ListPortalUsers, options.OperationMiddlewares["listPortalUsers"]...)
 	router.POST(options.BaseURL+"/portal/users", wrapper.InvitePortalUser, options.OperationMiddlewares["invitePortalUser"]...)
 	router.PATCH(options.BaseURL+"/portal/users/:user_id", wrapper.UpdatePortalUser, options.OperationMiddlewares["updatePortalUser"]...)
+	router.GET(options.BaseURL+"/portal/api-keys", wrapper.ListPortalAPIKeys, options.OperationMiddlewares["listPortalAPIKeys"]...)
+	router.POST(options.BaseURL+"/portal/api-keys", wrapper.CreatePortalAPIKey, options.OperationMiddlewares["createPortalAPIKey"]...)
+	router.POST(options.BaseURL+"/portal/api-keys/:api_key_id/revoke", wrapper.RevokePortalAPIKey, options.OperationMiddlewares["revokePortalAPIKey"]...)
 	router.DELETE(options.BaseURL+"/ops/session", wrapper.SignOut, options.OperationMiddlewares["signOut"]...)
 	router.GET(options.BaseURL+"/ops/session", wrapper.GetStaffSession, options.OperationMiddlewares["getStaffSession"]...)
 	router.POST(options.BaseURL+"/ops/session", wrapper.SignIn, options.OperationMiddlewares["signIn"]...)
@@ -12727,6 +12888,56 @@ type PutProductdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PutProductdefaultApplicationProblemPlusJSONResponse) VisitPutProductResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockHistoryRequestObject struct {
+	Sku    Sku `json:"sku"`
+	Params GetStockHistoryParams
+}
+
+type GetStockHistoryResponseObject interface {
+	VisitGetStockHistoryResponse(w http.ResponseWriter) error
+}
+
+type GetStockHistory200JSONResponse StockHistory
+
+func (response GetStockHistory200JSONResponse) VisitGetStockHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStockHistory304Response = NotModifiedResponse
+
+func (response GetStockHistory304Response) VisitGetStockHistoryResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetStockHistorydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetStockHistorydefaultApplicationProblemPlusJSONResponse) VisitGetStockHistoryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -18741,6 +18952,126 @@ func (response PrintWavedefaultApplicationProblemPlusJSONResponse) VisitPrintWav
 	return err
 }
 
+type ListPortalAPIKeysRequestObject struct {
+}
+
+type ListPortalAPIKeysResponseObject interface {
+	VisitListPortalAPIKeysResponse(w http.ResponseWriter) error
+}
+
+type ListPortalAPIKeys200JSONResponse struct {
+	Data []AdminAPIKey `json:"data"`
+}
+
+func (response ListPortalAPIKeys200JSONResponse) VisitListPortalAPIKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPortalAPIKeysdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPortalAPIKeysdefaultApplicationProblemPlusJSONResponse) VisitListPortalAPIKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePortalAPIKeyRequestObject struct {
+	Params CreatePortalAPIKeyParams
+	Body   *CreatePortalAPIKeyJSONRequestBody
+}
+
+type CreatePortalAPIKeyResponseObject interface {
+	VisitCreatePortalAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type CreatePortalAPIKey201JSONResponse AdminAPIKey
+
+func (response CreatePortalAPIKey201JSONResponse) VisitCreatePortalAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePortalAPIKeydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreatePortalAPIKeydefaultApplicationProblemPlusJSONResponse) VisitCreatePortalAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokePortalAPIKeyRequestObject struct {
+	ApiKeyId int64 `json:"api_key_id"`
+	Params   RevokePortalAPIKeyParams
+}
+
+type RevokePortalAPIKeyResponseObject interface {
+	VisitRevokePortalAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type RevokePortalAPIKey200JSONResponse AdminAPIKey
+
+func (response RevokePortalAPIKey200JSONResponse) VisitRevokePortalAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokePortalAPIKeydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RevokePortalAPIKeydefaultApplicationProblemPlusJSONResponse) VisitRevokePortalAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RequestPasswordResetRequestObject struct {
 	Body *RequestPasswordResetJSONRequestBody
 }
@@ -19166,6 +19497,9 @@ type StrictServerInterface interface {
 	// PutProduct Create or update a product
 	// (PUT /api/v1/products/{sku})
 	PutProduct(ctx context.Context, request PutProductRequestObject) (PutProductResponseObject, error)
+	// GetStockHistory A product's stock at the end of each of the last days, from its ledger
+	// (GET /api/v1/products/{sku}/stock-history)
+	GetStockHistory(ctx context.Context, request GetStockHistoryRequestObject) (GetStockHistoryResponseObject, error)
 	// ListPurchaseOrders Your purchase orders, newest first
 	// (GET /api/v1/purchase-orders)
 	ListPurchaseOrders(ctx context.Context, request ListPurchaseOrdersRequestObject) (ListPurchaseOrdersResponseObject, error)
@@ -19595,6 +19929,15 @@ type StrictServerInterface interface {
 	// PrintWave Every slip and label of a wave in one PDF, in pick order (tote by tote)
 	// (GET /ops/waves/{wave_no}/documents.pdf)
 	PrintWave(ctx context.Context, request PrintWaveRequestObject) (PrintWaveResponseObject, error)
+	// ListPortalAPIKeys The merchant's API keys, newest first (owners)
+	// (GET /portal/api-keys)
+	ListPortalAPIKeys(ctx context.Context, request ListPortalAPIKeysRequestObject) (ListPortalAPIKeysResponseObject, error)
+	// CreatePortalAPIKey Make an API key for the merchant's developer (owners); the answer is the only place its secret appears
+	// (POST /portal/api-keys)
+	CreatePortalAPIKey(ctx context.Context, request CreatePortalAPIKeyRequestObject) (CreatePortalAPIKeyResponseObject, error)
+	// RevokePortalAPIKey Stop one of the merchant's API keys at once and for good (owners)
+	// (POST /portal/api-keys/{api_key_id}/revoke)
+	RevokePortalAPIKey(ctx context.Context, request RevokePortalAPIKeyRequestObject) (RevokePortalAPIKeyResponseObject, error)
 	// RequestPasswordReset Email a one-time link to set a new password
 	// (POST /portal/password-reset)
 	RequestPasswordReset(ctx context.Context, request RequestPasswordResetRequestObject) (RequestPasswordResetResponseObject, error)
@@ -20576,6 +20919,32 @@ func (sh *strictHandler) PutProduct(ctx echo.Context, sku Sku) error {
 		return err
 	} else if validResponse, ok := response.(PutProductResponseObject); ok {
 		return validResponse.VisitPutProductResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStockHistory operation middleware
+func (sh *strictHandler) GetStockHistory(ctx echo.Context, sku Sku, params GetStockHistoryParams) error {
+	var request GetStockHistoryRequestObject
+
+	request.Sku = sku
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStockHistory(ctx.Request().Context(), request.(GetStockHistoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStockHistory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStockHistoryResponseObject); ok {
+		return validResponse.VisitGetStockHistoryResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -25224,6 +25593,103 @@ func (sh *strictHandler) PrintWave(ctx echo.Context, waveNo string, params Print
 	return nil
 }
 
+// ListPortalAPIKeys operation middleware
+func (sh *strictHandler) ListPortalAPIKeys(ctx echo.Context) error {
+	var request ListPortalAPIKeysRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPortalAPIKeys(ctx.Request().Context(), request.(ListPortalAPIKeysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPortalAPIKeys")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPortalAPIKeysResponseObject); ok {
+		return validResponse.VisitListPortalAPIKeysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreatePortalAPIKey operation middleware
+func (sh *strictHandler) CreatePortalAPIKey(ctx echo.Context, params CreatePortalAPIKeyParams) error {
+	var request CreatePortalAPIKeyRequestObject
+
+	request.Params = params
+
+	var body CreatePortalAPIKeyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreatePortalAPIKey(ctx.Request().Context(), request.(CreatePortalAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreatePortalAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreatePortalAPIKeyResponseObject); ok {
+		return validResponse.VisitCreatePortalAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokePortalAPIKey operation middleware
+func (sh *strictHandler) RevokePortalAPIKey(ctx echo.Context, apiKeyId int64, params RevokePortalAPIKeyParams) error {
+	var request RevokePortalAPIKeyRequestObject
+
+	request.ApiKeyId = apiKeyId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokePortalAPIKey(ctx.Request().Context(), request.(RevokePortalAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokePortalAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokePortalAPIKeyResponseObject); ok {
+		return validResponse.VisitRevokePortalAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RequestPasswordReset operation middleware
 func (sh *strictHandler) RequestPasswordReset(ctx echo.Context) error {
 	var request RequestPasswordResetRequestObject
@@ -25920,479 +26386,489 @@ var swaggerSpec = []string{
 	"RHWVU53tFSFTCHZZnNN8ONUIsQBIix6hFttBb43aSuK3SoHbCf3aEJrD31txtwUz6vX1yiBfgdgVJBEx",
 	"V2KkzWcnKEwAfR/DYpNwMQinufjIp/6ZS51+W6vTCn3qO63D7mGveMzWOJHcbA2QvwBrCyG9GNvY4ZbQ",
 	"Y3uqsfh2Z8OOtHiyZS+ehzXY2tmu0i5UDGbc5ch6Xt1Kc/BrGslddV/UcaQaOMetjIJ5F7jWpeMJsIEc",
-	"wvNDDFpSGxH1XQCQOBTslcM8UmcON12e4mKa70pXEU3QTgvcYJHGIVs08a4OnJ+O0LEskQMokhv5CrkX",
-	"ZzhquTq9GO9flfO8Wx20/jGrqSc76suTpaVoAK4BGAhGPIWbqVFud8nBWiGMDtY0uLWuKkrApk1GbAF2",
-	"MqrFDudTsUrF6qKUP4pYqhPacwELpVhzuVuAj8AsOmjuVhlMDCA0QYV5AHt5Xb1McV6b9TNPEswVu2ZN",
-	"oOWmca6x2U1HcqFC6xp7moHXBWM2MPgFfBV0oQ1fhVvZF3Oqxk2y7UgoqOQl/rWYDtnZyF+m1LauvqCG",
-	"4FGU2oUXlJPWOknZgYZbE+7KOhAcFONCeyvupx2EWg/0OjdfvKDPBYhzjyz9FMaibmC7lljB2pCWxhWY",
-	"nNXimmbrbEql8yTlnyWDoGdV5CYUtE4qjCX3fMlSTcxcu314mXlFZCwNnjTofUvIlcp5UVOlQBbUaqlS",
-	"L6zCVf1KLFTFanmkTkJoWDaX0pBIOnSv/ipwOzGj4UA99IKdwdw0QM4rPjdTi5dslsUymvsEvZhmzihS",
-	"vxuyHQ6vf3W7qspeQcYzPF6mV5U4tQkH+YrpeVaAV6xxNjHCauHKOavU4KnMFVN79kpocLvauQAxdAGB",
-	"wL6AjOitarixMw6wzlAO7K9CyCu5KznmEtHYHBR5wHpf4LUaq+rNBlECfTHdV6wuU2f5swzCbA5v0UlB",
-	"jng2nkgj0dRxqrmmUvIEwsqW2hgFJZy6mwGxEmYJdaUeu+6ORqxwRBObn4dObERnW+qpF6fRtFC4nxyJ",
-	"uqL88PygJ4Ul+rvN0yO4INCiGKRzpkXoVY3DribGUIlOJZ7ES9SR1VdRMt7YhRrUcDvH28Ghun/BtVtd",
-	"GQ6SOY9jtbnHTKINR90RF2kkpbr/gZkKAiBQ+4ojIVloMvXs0mzF1roRzdi+s5zMUzo0E4wDRMRc7hI6",
-	"I+un77x5+tY79+/9ZiMgOxc3dy4FZOfS5s7jAdl5fHPniYDsPLF5cTsgO09uXtyxK+MmlYBTpcPM1oI1",
-	"aET9V7Wi/quaUf9V7aj/qoacsTTlEMwaR/HhMEvTnsf33Gj+HdDLPomQ2ZYz1DhJ7bmZQbsYskQiqLbY",
-	"tzp4HlXbPyrWUedsZ7tf9dGGiE1HV/2mdjb+qB8fIZtzCbCbLJEp07HnD//4Lw/f/e3JnX84ufubk7t/",
-	"cXLnH0/ufnBy981OeQm+yO+C88hHH9xDoJyAVFkQQHRuvwvPcl7UP56+9/b9998ICPIluX/vndMf/+rB",
-	"27cfvPmHkzvfCPBSj5g68H3OrwSBdKwfWah/wzY/6aDyLnHIFmEvbfeLbaxHFDs3XStHemus+rzvBYiT",
-	"ywMf5NABUQrF1PBh3wAQ+MhvjS579J2eecGnHOrT0jhlNFwGJEx5BbrEEwNQMRKwBYbjd3Lvr+DXN8tx",
-	"3e1Va4pvg1SArlFNtPOrCaNpvBxkgoWDbO7OOVMnfeea7DMaJTqLrItnxRvgU0X3ckTaI0n0dPUw7SHU",
-	"Zte6JCtdwYpFMzJmSWcUKs8IOqYLuhasfYXOaTLnwo0gma9tffvBI7KzswlZSnn6hbFdQPARZjA1l658",
-	"svhfa6lOH/es0pi1wJW9q7SwXazdpuMxdQ6MJmh7ZQcvi5QYw7Po6gS4YSyj/cNMvcYQdUMblLPBXDi9",
-	"zI2kbtWfFIjUO6MhMwEfeHPWhXnn85TfimZgsHO7UUw4kweHyH13N3nMmHMP980cv1tykh/k6zu7BcRA",
-	"SJce87kxhPktTy20cgY37yNiHribU6pz4GkCJ8EFYSjossg2pSAbcH97yDiAdugkLy+WGKbOHoEJEwOe",
-	"aOPVlVBuncuMxgUzDHO8w5qHEVhDcelLBMWgF8AFFEQaDFsDaQ9u4NLpv8IoC9PJpTbR0iPtvXXVm+Fn",
-	"L32+1c7gaeOlJNcnrxWJcOcobtitIZvnJopK3ulIR7OXdbhyfmYktMKNCratVvM0V6d75/Z13Q9FLp01",
-	"Exclv0yPHaJ65rMNNyXYSyp8ZTcX9Ji546er9UD0iwEOwcpqx9Z9UzgnDWMtaFQygrUxS1gaDZ3qhhd8",
-	"4sUkXtaAZXKUg0iA4aWGb+C9mM7orUGxDiWjaJtFVH2aRwH0rL00y/O8tUV27QisDEFltvDrrs7P0VHV",
-	"WHB9QeNpgPApUFUfQki5ZHtERMk4ZljzDD8Bj1I0nIJtq4SYCa+uBbr3m+4a5Tytgm4/2epocjLWtZSP",
-	"UyZc57xOk/dTqr575qV8NzuirGFfYbBHj6KY8H4+cFeNnrNvR5h9YEAIzRCd25MdTTifGiujw9cuJZvN",
-	"pWf2KxVVTUKoreT1r5sXCJbQHvFU585zLDlCZfHKAuJx4GpO1sGjI8iEHjMwc244rweeIAvb8a6uwwP8",
-	"/UxlM6iQA6jt69aIIdgK6Xv2+qfdqz3o4OqK3SdktIPlE9JHLPpYZpmcU1rrjFaY7hycI1U2/qxDh/R4",
-	"ntZs6oDIS9SKhp7qLTl9e7qPO3PmPGXHEc/EQLBhyuQAIoYckPU65DblmBYT6NCivEwDfq7hLGI6ZKFO",
-	"jRDROBEHyRETUcj0nWkBJ8j6xUsE6mNv7Bmrp4UphFd/0x96S7qJFRyKB9ooGoNyh+/sos/HJP8lQkfo",
-	"yby4slIC1RBY6E0HRboppTq65elU0jTHuCiPIFC3SskUneBvQeicpu6e+jv8g7VOKA+wlRGdwXBjmfWq",
-	"s2x16le4fhW1z9oXuSpTknr+beJOYOKQyGk7wGgck6NMYmzWlrZcBmQxiZTqIxAmFjgEg2vpTJ0tgjHQ",
-	"dqw4YrHhzF4Habxl1VXAH+ygIfzliA6nRW1e/A3iSfO/ENiq+JOW/oSs39K3BsgZ/y6q/ZZ/GQC4s7CH",
-	"wpPBhIO5X5dEtMePhIoBChj/zTOZ/9uYfjERfsYSuWUfK/mP+VUn9yPYfehfWqoMVcQd7tGBb+c/ry7r",
-	"FK30pe2nr/RxiCidks9FcyS33k/leImeDg3VRodNc36HYX74rBgwgFIuU7r6vmpZ64Pz6FnmrG5CLl+7",
-	"SqZsaUSeElXkUPApH3z42i8Pg1y6Vss+INxcUqQBq0WAycAyMJoiogwObyLlHAGuUkljC93Cn1ZM8N0L",
-	"am/D6wHR5Seuvbh/gzyCjx/RD7eI3t6ExoKThDHMO/v3m1f2rz+zeYNPWUImjIZoro1Ub0POp1EeTbW7",
-	"BrPGZouRa9KhTlYC5qgY+tRTiPcXFzwj5nNx7sPV7dXH+yrUqB05ACHACbV++tpbp+///QZYVexVzeJR",
-	"FMdQ5klbu7cIZKgoRonh1CNiwudQLPAgifk4EjIaCsIziWiXUPg5zAOCAlMNmSRcQn78+unrv/jonX++",
-	"//6bp+/9F0z9N4bbgwSvQ2hHThkNUeIH+g6rTUFgZC6XahFbB8lB8rnPXc7khCUy0uA4n/sc2VejOVS/",
-	"8zT6Kvy8S74ADEoQXmDKlogucFhgjOt9cZCUuX6srilLnm2Ry7BtCgiN0mYg62qC9/6wsWsHlSx5dpCo",
-	"MwnC/jGeJdI5n0U2Pc6dJmC9tLPsTdlJyEk6SI4jER3FjHz42rtKl0OVSJBL25cCwm7RoYyXJI6mjAg+",
-	"YzgA6CnkTEBMMLsVCanJ9rS68IjPfQ4s9oeAqo4UfGSO+PZ/+hXBk0Oyfv2ZK+TJS499fgNJdajY7jAg",
-	"hzKSMTsMDpJDXCP1W8gkjWL1L314DaLwUM0uAOkRJcc0jkISKZUjIIdw6RK75OWvAXZ9cJDo3O1Xbx7C",
-	"Ma6mgEaQIxoSeGmLPI/vYKizQR1mAtNuooQ8nYzjSEwOElAMljxD9jy8PFRH2+ZzGkBil7DkUK0qqLyK",
-	"2dQ65JV/8ugjxfQmLhfIeZQyOtUZlSDLQR0BfRp8XixEe7OQOoVNRAkT4iBBUOL1/WdfUkuOEHhBjkA3",
-	"nHC1WQJTc0hsBEQgk2nlV4kBcZAgQWaRkHTK9GpeZzKNmFDcj8n5IIDUC2rvkMOrIZvNuWTJcLn5LFse",
-	"alFD1mmyJFkSvZKxgwSPRJLNFXNffOwxRYOUDiVsTwjPoOSll64+tbEFWwz5S2eaqq1httJBAj8d8XCp",
-	"E7Dg2rEU1t1BT0lRSe15PiJ0CMstF9GQFSmsB0nestkg0C6UnIPaQfjw0sWLezprwLqgIBOSSKjJqQVK",
-	"swQrEZOUyXRpRdNHErfhWEm8S9tPkmikLRulLw8SjBzb2SZiizzLlsiGENitmjHXpi3yItbMQ1mFfjEl",
-	"+ZHYZK42tNnqsNCG9/INn5/EQBK90ErxULtWV947/Bo5AM3gYG2XvLy1tXUzIAf2vVf9frC2tbV1sEZe",
-	"PVTbgyqZehQzLXn3MIwuj6HTAXO5/wwT2vBCeWg1fAjjzOJ46yA5NDcOKDd7mNdv0eq5urKh+lnUo01Q",
-	"Isw5FNzVk9OhfcQcCfocEfmJMYMAiM99jnwZRFGlWzlhgin5nepbgCjYjHzODif83K42oUo2U+RQfSCs",
-	"d4TGqpgKeZDoYEGQC/BqHj0IXD3jEMHMgVhMCTk1Ttye2PFBgrtbnaGHFijd4Ra5RsdMS9QSVXPkSU3e",
-	"AEoN46mk8w2tdrBLWMFIemMhgcxkXfWGDenk8Bi3tvHYV+i5sQvCU3GDOV1MGGVOGlxQgOhRG8ny37At",
-	"YhJb1B6awqWHTPgCWHtGkyU2wgSZ0PmcJXr3qi4Vz8EpZ+hu2OeITaIkxInhRAHjXRwkuCKq/1R/GeYJ",
-	"l1CFAaI7LRMG9K1PYhrCwk/UxIZ8NlNTC3cVCa9xIccp2/93z5mxXBAETCh4jkNVEq1JQ+yWkmI8UVRW",
-	"lEq5ZLlkoTAKnXeEQEXqngCfF59qeaNOCxRVpgYhSDwaknVKlAZif2MSD5UgOKKCkZAZcXuQjBiALkst",
-	"VGIu8ExQnW/sqU/3/91zihZ6NZSkgkNHEorhrDQJDxIUZAyQ4ZBGuJW2yGW9SDO6RMR9kFdkHezAczjZ",
-	"1Opt7B0kSs1Y4tbTmASapGXGuZxvdjVrw2qaEAcJoMhrmsKyR5gdU63lFwky5GmKQDQoYa7wxBg5gJrW",
-	"iSmy4ZAJMcpi8mdP3zCSI9+/CTl8+gYdqx13kITRWA1XLzy+ioeiIjSsrdqLV0ebL/CEbT5P5XCi9SDk",
-	"cs2aB0nZvJWbOczGO3x0+5LaR+R5HkajiIWHdm4QD5dGcg75HI9/1FJngAFO4mgWSUQ6UDqhGvChmrbS",
-	"0FDIggJnNHf1s5G56t8LvKLCvw1xDxUDmjNZjUNA1xpIUGsnMLmNLfK0Wml1Q8a8O5TJWaJOucNbm+pe",
-	"somfH2p1CpoC2cARlA7tPfoaorod0liJx71cHVA/6kP70S1r+uq0PUggO4/t6Xhv2JUl1XkHNWaakCyZ",
-	"JnyRqO+NUkWlJiGyiZqMaR1USkqOshT5QKsawuCf4DnLaLg8SFJAaz9iS478YS14JMili0/qc0ApccvN",
-	"y5gyHiVEsCFPQrGFDHqQVFgSlctQsYneTFefvvEMUaN+Tg3a6HigNgsSpnQkDxJQIkkkd8lh/uYm/P8h",
-	"WccmUyE3AvvxdRO3doiyoPRIMPWlHuv/x977P0dyVPmi/0qG7otQ96P0ZTRjY6Rw3JDni5nFzChGY7z7",
-	"KJ4q1ZWtLlSd2VRWq6c94QjPTAzYYC/sxcCywHuwC1wv3GUh4C6+xhd+uP+JZWk8P91/4UWeczKrqruq",
-	"uyV1t2Se/YtHUndlVubJk+fr55PraKapRZDbjwUe1brxLe3ffBk56DbjBYERFQ0zi1u1tl64PqAAxHhX",
-	"yQEYWLA4HkvVnmOe6APYQ8+OAWoNh3ZmMxmIeUUwsMzB3y7Rx5ZuhsEG+1oXlTpz7gXX+4NeI9/FI0pi",
-	"QcOVRDus33j46CeHjz44fPiXw0e/ruM5zjmCRi47QnViDFGDGZf6MqCYCHmxkFhzBkFPJSGrBWWxk8DG",
-	"UbVI6ZYIcrGQgGHkYZ19Pk07t2Xc99g2b4vtKBXPb6dJ1Eg9ti0aXXNTmO1opWlH15d9iQsYrPBOtHJw",
-	"KcgdfYuPEBKVMIQhjD0M+xeiUsjeyD2hBn5HYDRy8U8rpL/qXuaEuOF8WaQOA8/Ls8feY1HmDjEq1LIn",
-	"3WM8CyiI0JcQBzMmLKxJwWNxwbQNsvrIxqQXI2RCI6Ow7IvGPHOQoQFcEfn4T4CHgwSjq8EPBZRW3jCa",
-	"xZg5eFZIU66jNjdmdgCcWKjcN1gAoav87yoUPrx9pvM3WKB60qgf800LlKs6Ihe+SoSDVnDXV/608m4Y",
-	"pSxWew64M/8+1FkTpbGNaJk1XPAWzCHGcNWl5dXlVZvq551oYX3h8vLq8mUoyUlbEN+0QkDOM1JEiyow",
-	"S+dawb2g9xEjwvhcENkCb1809qFq1XwWW26N8wLxCl+Sb05eg/XYQcaAjhLjZprVeq2c8mmoOBYN80zd",
-	"YkYoXYWiWXV0s1uqx9rdRgtohXJ6KxHMqISH/+Pw0RvH3/ze0Tf+ZzaKEUdfQpGbVFnHkZdVQBoznqmE",
-	"Xb19jY5H9KpgjZhrQuzoQ2yg7qHeCoe6l8CdoF9rFskM16vAihQDw5gvO1Fjv9uhmsxUhdzo2nwNfqOb",
-	"Lqlmcz3bCkv4QXFmX9JHLPKsbdPHR5M7DcCTyFdBETYRG22bCF8WwgGcURTLfgGDAiIOUQCdprgZLqwv",
-	"GKf6qpUkbyERuqPMoTXitLa6artZqW8qHyv7KkGTYCBoPBEPjAHJA4jXlsEqknR5ZmGQe/o1b+Hy6pWq",
-	"h7vZrtxSqTUTc/Wt479nCS0hl9Btt3nSz2BptecEz8vLB1wzsDd2cwlMIbsE4Rxh3dmezpXaQY1Lwfwj",
-	"ctAwq475ipmMPeXGZVrSucZ8OurFXXxRpJ9Xcega+Ge4kYVxSnbyLkIZw9+Xp7AXr5CpkZD3iEoYGSsA",
-	"ozmm4ENOiUSWvBqNLMmaiYAknt0Nu9IT7AVAfA+v+FZ3eMXB3nlBhf0ZLnaWFkuTrnjtgmy062yWqodB",
-	"pWls/bbILM15bX/ZGbQ2QuXxM1rtpv0QVM/ytkjhbv5y+atnH1kB22vhNW/sBxuW42HsJymYtR3JhoDP",
-	"Q07ta13spbMpNVsWNZk40PtloL2lZaq5sKVUXdkwmwStjtYJzZWrlk3K1mVBbK0wt8mAJCadVFn57Kj5",
-	"4OdPPqGvzPCA0o5UXambGEtUTff+gwQ253O5mvkOpklzZ9MdthHKOfsM8UgNH8mrsHG0RCc+kzknCRLM",
-	"X5mNeqfpUfvzJOr90rTHrtLsdoN6XNtkzDRU+iadQIjC0hBZ81IhVz6pTOSEoURnr9ynf+1I9doo+ykT",
-	"lVkf2DFLfl7n8kWR5ncFTya6FA5CIlcPdfrzWjyJoHWNc5sp3WzHFgZPxKS31TWKtdzC3mxQxGTHDZLf",
-	"QUoD3XVHsg1OpHX7AGeegh52dTCa6hIWgf1msMxuU5ov5w20uMZiSxHSEkJuJmW1wP0IwQm7vkEdEvq4",
-	"6K5KznOoWVhLUcwCr36Oad6HyHqv1V/H6s3iPCiAU+YHvgwmQ/4QzEzd2a7y+ZqzE+o7Du6/M2On4sJc",
-	"pdDY0OEiKyQTCRASPQPNt4JCBHV753b+VFk79aZk2elxC7QrILnJAif8wXqOpkkqSASKxJcOTssWnkTp",
-	"MruK38JyB/cI93QLlkupqGVfwqHN9iF/YG3+sXjWys4QjjpVm+Ov8DDAIs3vMADFTmWMFONO+ClIaISi",
-	"GUmjaikE5WWhTks1Xub74Shn3LGJamdxrJKS2YqdhJlNY+P+zjjhjrIImbaevPmveTvNxtZH2QLZZ0r2",
-	"aeW+WfPXcJ9iUdaPT8FQok+GqKsRUCUhaQziCnCiGxYUFNFHaObQ/sFda0Uswj2sOi1u6jUYnJZ6aFev",
-	"lJkRRH9y9nXGR+EBofEnWt/cwg6pnuJkYSeBaKxJ+Kk4ElW6Ba/cvHX3+p2lGy/93fU7gfOMi3cEYTOe",
-	"7nYATLtKk2zTvjnW6zbjvkg81lDdjpLGLNK83aFaN6Lp6nQBNh/LkXxpG6upRoFaZ+0RhtCtXmcB5HgC",
-	"V//IGl2dqrZIFrUvA3CRsU+WUoxGO9SkYoIncSQS+73sdlESWOMiozRSlas2IhxHQnVUSUbyhnTBoGjq",
-	"np0o9oPvKRViTY5gqWJBO5I7qYIUZV/AOgBobi3l91gkG3E3BK2FSrQpoJYg9GUYaYDK1XVkMKAhbIrQ",
-	"VncGaRLt7YlkR+93A1/WAoCwjKSGX9SXWQDpoB1z3ihzhr+ApHfAalCJiglroT1fwpR0dCDqjO4S2UcN",
-	"yjK9ZDaYih0gxGdF2EwAxl3HYgNINGFET9qihX6GFr1hm4LphJuD70tKpuD3KDOC5x3pm3LZEarmeQWh",
-	"6qXAedEOtkRs0TqzWVt0xwLORUvFrjKUaAN9ebflKOMcgRcWg+Qp4NyGFAjluGbcl47KqsAFiCRvOl/X",
-	"hWNC7U+stCi187e6aU6tzcLGNw8/QURjdcpDj74JyYvFTkDQ1tONqUw4gylGVDDQhagQWJ3nbo7T3NLl",
-	"13PWX14Z/75tW7svXvS7Gk6BkAXwonBAakJ7UOfHl7Qwz01FuO5q/Z+3Prrn+uW8XJ9cgIdO3OvE0MZP",
-	"PYQTBuAnsgAL5Hl5QJS10YiJ3oJO+1B70FRJe8zKQHlCxoZz7jH80mn9NUTxYTfHx/BtXfiFieDnkFVO",
-	"k1NVVdBquhV1llJlm0SgFtzsUQy8ALVmN46XelGYthBfDbPxsUhTQD9SvmzxuImf8PL2lTGiPkvfqVNT",
-	"EnaskBRF2CzBoVUGa6Ad+NmVz+ZhmYyxmH+yIsaT7COeMT/kXtrSeew0zTpJJFMv11zCtltRM935m5vb",
-	"UH5jLAg0kIwk+lLHKkUS2l2sTM49jWoMPHb19jXXDUyWAJUtGPMR6nA0FOJklSzFahmpXO1hh0PF3nBo",
-	"A07QbSKVvJDJFJjcuaRSLBdn6a2PJT/A0UOSNZ3UONTgOgw4HKV29I33P377j8dvfePJz9+vnz7hjb9b",
-	"2bUwwOWnFSucbd9OyveRA5jIGrK+PK4ZlWIWyxexR8uXUeqaKFRP5ov78Qza0BsOhaX82BKtEnvcqX4f",
-	"66LxBFEtKzXDsARgVqEonzw3Enn4yZcaiLgDuiqCDRZg5xbUnUNRsy3fIludp1RXuCNVYE8W9X85JWZ0",
-	"E6QPbBgC+hA1q9kuLCAfh4WGdAJvIuMJdSjlyvmFW+1FXSji3Bf9+oa5ngNaKPJXsXcPCsHQo6SewwDd",
-	"T1cVpp3+opWoBWb6O6laRiUHPAyBxwJ4ky+vfmXZEocHH77+y/oy24QWRScJNA0sRFWIY0BIhQ6nzgNE",
-	"V9fg4do0gVM31184Rhe9QBBSF1chwQzPxR3KhieE4RIFdRuOV/FgALzE1HQUlno+s7o6oKuc7U0rf2Zl",
-	"dd+exZFZXnuDzXbVR94F55zfzekwaFtD7SRD5tyR0xl0JzqB8MVbCo5ex94yA4inlKNJh21Cr8SGAf2b",
-	"lQNjWS0ZSvB2aBF5WUYX/ykVOs8YDEPgN8r1kjq0AK8D+VyjrWyKqBNhfKeWJXA9XwZ5t9BjgfMXAwjF",
-	"AXA60rE4Q7NdX2bg7mD7GqpngHvBlNUGs7qZgnDwJoGtikN8I+g5gTvQl3S4I+2s3dytzLP+bxbpZXZL",
-	"9Kw8QMsuTdd2GFoAEsxw23fOp8qq09O+zPLTrNfqQ6Mihk7z9OkuP+1L0B7uT4uaetBYDZbsxet367bP",
-	"LGsxK07Al9DdiFBKTSYVdE/bfspsVGzM7asuNhlG6QZeUr1IC19eubTGthJo8YHuOXaDR5CLz7dZUkKx",
-	"9LaCP1VYzsMqwrxkIXBt3tLMDRpgaYLOz8U2p8zRtatRcHEHSXRKvdsZXX/nk+ufwCCfbZ4fxyDH0p6U",
-	"oXzmWS+66qT+SdRvqW3/QtnU8yc1V5ZiFQOcCBeqN7oHaFJDVstl8etj1IddOeptDgYBoYJ11lPJPjoa",
-	"FhlpsD8DE0IQTscsitHEHtYCR2lZcYFtvO04P8MxlZp7xL5p7crq5+qV5QX0xaHigopCgQvtTdtaBjJc",
-	"/xpPqytEULQRUzuXIuFaLHVEopXk8ZLFxpr2Ib2BTJiUtjT3PuN6H68LBIUX0OcvogTxdGpHr3/ro/ff",
-	"P370+Oinvzt88JujN7/59Ic///jX3zr+3cP6Oua77HWbiEbUiYzpgZx0ZpJc9j2m00SAKRk6inLKbWLG",
-	"ETJYBGZDR40FONLxe28cPvhL4BQFdm0i8B0g++Q8cuOf+5DBdw3xWZOn7c4mgJJ90SGgAWOmUIOzxSUx",
-	"iihNIii9w0blZbYdQxs9NGJpIiZGW7EZxYLidEazNVOR9HhidIhuUTstmFktFUPOcCuLA3q5ACA+09iS",
-	"NS6NOcU9oxB8yRmKRd1j5EVHxhTFtCnLW6yDmE9QuLDMNqWLDaiU9UXq9FZJlZJHxg1w/2N2kCoWpRDY",
-	"ommN6nVrjkU2usyuJ1yDdZMjbQ6VFBu+FPQnLhkI+wmUn3mq2KKzcQ3RSi9updQ5KSdYJDRnXVUCswoF",
-	"DzPYwTx3aw3eRFPVaI7da3QCEEEtZ+5gwzCjewlhxgVL+mIkTzBxx1qRTlVScDXn7XqP3PCWJc6f8p2V",
-	"HZt9ITpUlSOoE57IqLuIAKSwAxYKOtIoJg8NbEpzMZCnXGpkFzxxVu2IAzCL0/FQQw0IOnp/gAyVfZ5q",
-	"O5xxD+gHFNQ1i+VLq/vwlbhW0vqIYiP73kAkAZraIl1VUmqGvfhZFzPL84txzl87m/etdPMQtuHo8S+e",
-	"fuMfjv78+PDBz+rT1MR0AmZ7NveUIJymVBXRwSBqVcODas/tev5IbfiyxyPAs2sqasRcLx5BTL9G2h5v",
-	"MvsArqvHD0TeyCk7LjVIk9IRC9xfsWnCdmYY9aGkL81nRxywO7icUzxjf12iTutT1HuwpijnCs1L2E0e",
-	"hWcQ9YK7tJQIs2SEPlsVzb/jPjTDhc8GqVh8N9XpqJYeYpwR0Bsaf3pxwPiL0L85Y0t78V0C9yJAshVQ",
-	"vY/becAeg76kQk8SlOSAE6DRX6u0WLlmQYlrHED6D/Kx3Jchj+I+S7pyma0iKhOtaN1ZDASPbyRx30h7",
-	"y64ZgS96RgUlifGuKLcBi6l6kqndONpDcjYEIo7SDXb52WdYQyGUknXBFjXgcC31BU9YHPHdKI4Inj1W",
-	"UP7CQt7meyK0PE4V1ZZFGZ3+BTwgnvO7eyc/FzNRTNsizTZ+ioelVDXZoshR/s+W/dDFL4GEAi6eNFpQ",
-	"RefY7FOlqiroqMJ8x36pkGBwO0nFjkPsfrO8F2nZx1fQZRjdF6aGrpOJzNlbaOxvc2U73aqqHQCthO4K",
-	"Wj6w3rOsMFTfe0M1PbnkoS+DrZezkh43+H29332NSnvYqMoensEW2SaEYmkPm6iyx5eF0h58MZnP7gmZ",
-	"glPnSns8h/YaQAXRYN3MMH4SICcCWCemZHEa21942di1aaMVAJyfc2Oxq8b8RnVTUXEv0MLbCpZZXA35",
-	"Ic7FPctPYOIiFCsN0ypDyQrkcddzJSlO81XWopyiVr54FEaZr7Q8C7PfgaormuZ6riUpdhKnV4InvXD1",
-	"fnehsvsMxUXnu6O8XHeFdvCXKakArOjzZS1IBLrpQGoSZD1CaLeCSqISXivjLa7ry+wFQr33Ze1vNm+t",
-	"XN+8tXTpssfM/5/z2MtbV5c2PXbz7o2lS1fqUJpBtRxenmjaNYFtGJVIQPoOKXawwyoLXXFdljgAsFSn",
-	"/KyYsE1J82AN4xTCEJhJwAxDY99mNfqj1d5sNd55KrsxRw2CKHT9TL3/6ARTmEkHEinYEx/pCkXaTRot",
-	"4y1O0H20RZ+dYxfSFDC1CrN2yFoztZbzI05gM9PHqWbzvO4JaFgemIvHpOg5Mz4naUZRCxnpVtus1mSo",
-	"NNVSt3K/o8YVlRYWdWFeu1d5ygvrdF5bZoy64kwqoIQAoOys+3fS895Rgxmwim1fAUL/g1OE22mIKnyy",
-	"TXzuoOhc3PjzKWSPOtpFuMzwdfMJNGyYHyoYmAbGGC4t44j7PiiGtY+/8aujb33vyQ/fP/79u3XLKBVp",
-	"Ny1bnTKAT0I35okk9UQq5tTlfEOiNoSnkF/xnLUH5WwbucKPDDq8awSFKlHc3wfXZLmisu2vXKpd8Hsa",
-	"0not0g2ehBXSOktp0wcTX2pXt780/l5Lxb3UPrWkwXY3khxspcH649I1v7r9pWms7vD2Ma7Nw1nt5bs3",
-	"lp5DiX/h9hfrHhwOQIbIRSEu7L3UCZsT797WtRsns0ro4WfexK1rN2a0iTVU38c/eq+OnQyWCY9tXjHD",
-	"WlpdS1Fl9dm57yfFCJZ0d29PaEhEVYJT3VAJtv05xw3jk/Zl1n3pyyAIKGm2E4q2UdeMPc9qCH5UTLD3",
-	"IhmqHvuMQ0ainD2TqldnK/R3SP6ZR/b1jmruQGLMPJIf8AhY3tkKGxjP/FcDAnzb8od/qvtS86ZI+ztY",
-	"MGAe8+FbbxS+/b9+wOgzZsQP33rTlylP9kTK7H+l36nFgoc7adQW8D32GZaIg0jg7OsfvvUm+wzLjw31",
-	"m0na5HFsn0rDfPjGf2G17OU+4+64z6BGFuY1bFTDTWkVgkJtfq/mnuuxdiQRMmjna2m/zhLzGGF74PAP",
-	"7W6cRp1Y0Mb5MnBDBwg7w1pIiQmXbG6TalDLThWvqWKdbsp4j/d9CQA/9Q1HZgEPyrCOlRxiJbVP74vU",
-	"IeiFGyygFw6IHFDJ0ktJL/vy+j1AYVpnl9ZWrZiZp66t5qYMorP2HIMdijR7xtxyvL9BLUGXV3NCZes2",
-	"nsVPqyamZJfZS4JTa9elVY92mX3Ws6LFLsMX1u12PmOk49Jn2WfYpWfY8+zS6ioOxy6t5dA7RV4ezMye",
-	"c8YqsHxxjZCfl9aMenl2tYo64Q4e5+3caR7T5HON3o5EOVWMH4iE74kNjNARpDrGGG0IsSotlzuxgy0/",
-	"UbvbXli//OwzgAmCP10aZtqfqXU1tDpVEQcAfsjWEND3Cibo9hdePi9PFmhU7Pl1F8+3v3P8szfqXiFj",
-	"MaCeT3PX5DKC5dZcyf2xgsAC1Y36BJnneg3d/QG3gu0h3IsOhAStZpV42hJtZMLJaGCpoNZtDraWZ7MB",
-	"1bNr3K9V22HvS/qzCHM178vspsxYivKMflBQ0sjC8L4c8MQGOJUzMLOCllrUVDlvGZ/gUVkt2SBwKJHY",
-	"Fd4uRSMG+GS2v1SmBJBZdxI1cDHqNXG++YnOGSzjTHGEaUQHYAHy2gYNyFEGZmlAYAquWeF7E7G83Ml/",
-	"Yx50L+UDjqMDyddt6Vz5thaAspro+nlp88+rHt6zpEiLgpAI6C40pkuXOory0aLpafSK5CNy+/Juqgh6",
-	"0iMmsrZKgBEVcRbrhIPFI2OmgItgVdaiduo2k+3SOFi+ShdWBEOdPPZlrYjXMiY2autu89p1UW/kOWit",
-	"aZVn+KVvh5Yh1r6BL4HSkqesDYV2UtD8wXasrLKrOhezqLirPBLzrL47zbmcGU1Pa27HagILCYpAR6YL",
-	"79BnPiFohZZU3Lhs5imxMLZUX1T6BaojZMEhmGtJHq7u+Owivda5luDZpa19/Jd3jr77oF6sDixIJorM",
-	"mfDtRBzrgZYG8HtzXbzInYm+PoBDFdrSsZV9nSzarJpDhkinyGWf1azq7Fnkkqx+uyPCugcEEZY1C52b",
-	"UGGNXCKaEECoYbOV+QFL/KHsX3AslzMrsZxxVXgsEPcwkROwGlxNWCvuzHt8HYIR0Vj7B+U00NeL0wv8",
-	"7urq5YbtdIGfxNL1v8VfRyH+IvAYoXo0hJcV4uCcAPQjSywmDpkASYbtJHd4uqOA5h3cnSCSuiMaRAKc",
-	"dxH2Eh6KHJCAQxqg4XRqnPms1czdb1AP6E5qfZnRogFUWKRRVd754qbzULoy+loXI8+W+3YdMMkcoDCS",
-	"ueK4tJDU6GwLi2Bdamurl+oeBViw9ofONHTAsLtu9pqFQu9nblAOQXi3b+xdXw6yihNOjnWvqMjIs+sE",
-	"hkhXRimrffzmvx9994EvAy1iDG557KP33v74zX9nAdXNBx57+v1vHf32wfF7b7DAaCz43ce/+vnTx2+z",
-	"oJcouResY9c02owImd1Fhk7oTlLANd0ScZPV7EgU3VQy7texifxrXQ7NABKRfhQLI91RmsfL7O9UF2Eh",
-	"gHF8ULKJ8pl+7faTCkUDaF5Yz++tB5SzWknA/8FhADXG/AWLQ4Lcadlx+HEeC6RKd8xrYnt8x5x1yEZQ",
-	"LW7gQNdYzcX26l5e+gARCPciWGabFgjdcvi2bU9XV2bBwZrreCCxqDt4DDilIG/B1TtLpacTfynpaJql",
-	"pbPksSILsW3Yr8Zzw0vjorrNOLtzQZekhalusjA7BPiS2aZC9XTIdoWQgztBc6pPl83LzoOuURuaGb7A",
-	"JrxRy7ow6PMr9915e21McxgK1IztnNE7c76ltVY6XOVNw4gAouF0LBC+URugNU5v7YylFHJbNkVGoZxo",
-	"WIiQ0Vb/tvvUJ8Tut0QWLQ55JMplOpCQk4By0yGcLij36PlNis5tp3ZadO7yuWXmjHYM/FQRV+Ez0dVW",
-	"hZ327BXIpNgfL01nkdq4RFziDMGAhwQY31O+tHk6wjpEp4/Vnj5+++mDd45//Kuj37z10ftfr69bG1Dn",
-	"PQlifPcl31XddJmtEhYuRpTINhh6Ot7QZQvUle6DE2ecVueccbJHfLzzaW8l2p4iHDBGSegjHhq2rjnK",
-	"AU+iQQf6E/FRzg1TpPgudOMP4AfltHumLk/IRm7eWAwq2uGrr61k2rKpamPZG8/KSLf5fcaryHXqkctU",
-	"8Il9CfwlGhEx7fomfaI1wccU63+X2WbhrxAGtZM1HlczUa8Kuc4aKklEg+JSnY7gUBDEw692dQqfRQBM",
-	"7EWOeQpHVKatqgTwdrYiMxTrFyJAm3ODjcqj4uJPjfELHhejsOOLshoihh3/498/+cNv65hXLGxgTtR2",
-	"cebVglYhXyv3YeDXxjC3uboM8Le7ANo1PB+EM1NJSJkJqghBNiCvaKBqzx6juse0gnpVI8EkVqwZ7XUT",
-	"C5HqSwxNg4e1l6iezskzSnvGxsMCvM6e74TNgLjJfekKl/KLevyj9zKzPRQpj8Aph9oJ+5SGPgjyGt2X",
-	"Zq3BA0bso1oeQhwUHKWv7C90qhKjDTsiiVSo63jfpDamQoLgsVylHGcv3P6iMTscb0HZwXhRZOdinscC",
-	"5PeMhWzedOsYnURPxd9yUpjpNq7Z32zfvuVBnro2IER1ylyf7ECe1DqmR37RzG0S09dN/gau6SR2tT64",
-	"LhsqhJUuWP7mKI+2+uETM7f4Z2rVmFeYwKQxH4Pamaxx8UIgnqnGvpkfGZ5DlbW4hydueIevTZQ1hxnM",
-	"I1teHGhMNu5cu6noGdB/IUXMdrvNJjCI/ObNo8fvHv343aP3f10/5R5V4cvQmDs4VmADtQOC4cqPOAtg",
-	"VPd51USAGdUDSE1E+ISIJlz5WD7HY6HtW+l1MuQzys98eN/cdkRG0ODSVlbyfejRbXsARJcFsBkRCpq/",
-	"+RJ4LRSFVmk0/CnmeyxUiA9vKbgBvBtfN+1FDbHsSwCLJhrwTnc3jnSLgvBS9JyVQU4Jls8SsnlTVFL7",
-	"DQv69EOhJTI+v7T3iQ7Y7NLd/eojNNGZGaHQVqgjaozhS7IAAVZHhOnEpkY1uJGSrl0Ff7L5MUTt7aZL",
-	"vMf7HtrOxhJWCaIuejZ2aAvoWyJuevSOdarRcKhtNj/UzJCWtBE9SNIFWnwt8FgvidJUyKwocLDuj+sc",
-	"fv8yu0Wwt0mkhbnTFHVmNCzKeuhLghc+iHRk7N5I2oIxZJcxFqs2yoXHWDEDAB2JXnc5TV9qIXCG7JYt",
-	"tqERsGz7FlnqCVAqQGG1S7u5skidKYI9CxvMAvhfQOGDLA8JtBs8FTr1JW3YQPQB4lVKu+64ZbZF4IIE",
-	"bMfpL+uQa0SwlUDJnRaXNg+UIfKxEMBX1J6AdCDypYEqy5SbLxGjqce1h3oN9cziqOdyCF2ZeWJVqHGY",
-	"tV0FVgsKch3kF67N4uhA1IHoYZM1lJSikSqLCWp22iZG3SIiXW4c2/hVU/SYBloGnfVB4MI/z2LFw1qd",
-	"Df33n9gqER8lOoWg5Hrx8vEIqwpxqnwZK9VZ96X5LlhZz7MXr2eFUYUD+59h8Ofvw/9e87urq2vPghX5",
-	"/NrqKj6iqRLWMFttnrUc8pTTs81/9hZZ1iLFnoVaY1nvdz3WWLb7VMeP29eEx5gDuAO/wT9qfiBq8HO9",
-	"5P1tuFjkbi2l9mlVQBjxMcCYkeIQLa532ioRudnqWIhO7RlmvEbqZLhpEXzakdYYinRHlf4Cih/6D8Ay",
-	"TWhIbBTgvpSiZ8RfmrOm2K5gna5uibDAsmuEwGO6u2uU4q5AjUP5RV8KGQL8BnAmwyou06kMWA0LzwAR",
-	"yBLmSYA3D+vrmPHGnC5CIwVw2SCpQ+A5/WPNFPPv3a6RI9W0B9WXNXg6RFzZmhXQ3KqD5OVycnYBcgeo",
-	"biviXKCR+LtAS0WaxapnF8NMCpBoYWFDxDu3yCQR+ImxsE2cZkHDRHU6IlxmWwoJDCAwZ456RmFGi2m/",
-	"0lDt3UiKcJ3tqrQFket+lk+EWdFBdhYczJemENDaBNh5ys0gierutdiAgvBACcF8OhwjJ5kaqo6/uT3S",
-	"k/CrBNlxCWwxeycRB5HqWtW+YZSEQiRhtCyL9mleQ1QlE2CAcpC0VS+LJUQyffbKwph4uTeps3o6F1Rg",
-	"Jw/MEYgKvnx/wSn5hfXLn/UWyLJZv+wt0GHagemvra49u3RpbWn1mburn1u/tLa+evn/WvAWWiIOF9af",
-	"8Rbo5lhYv7S26i1YJbaw/tlnzE9fW1i/tHrlkreg97tmd155aWl19RL43LnxnzvJ8Fey4Vdzwz+XH3w1",
-	"G/uyHfuLL7+4tLq6BktolZ2Ds8skBr/0mncSYxVlc1TAdiIbYtg+EFHCcvft+Xr3OdeE1dB7fPr6vxx9",
-	"63vYYN/LvxlSEnBnIdJdP6WAwHjYLRsQmq2TMma3F4km59yDMnCtWeMHagIUknuIe50I45ynCwGcApIr",
-	"v5dUDT4mo+8+NcvtpEFG8w3YCUP8raFCca7hHbd8rPbRn7539PgXR4/fqOfMDqdzds1NbK85DlCE029a",
-	"c7NZuW//CaSir+HFGItUDPu5N1OdK3BNBDZDZsEh+ySgbnLtaOYFB7pVLf4r4TKKNtE4DdkT12Am21n7",
-	"3oBIXalgrHaDA6xNWx1Mp1PpDjwq96Z4QSD54OBLTqGG3qvWmJVLMv1TVt0eStt9joBG0+/sPLGepBlc",
-	"VaGoxjAMis3xYHk7rOSMiQLCBqliPEkiI2jpQIB0gwzfGCtnqTsaWnNiYSyPoNDwjgEC7kvb426ul6DY",
-	"9h5gwSmGDC6t1ZcZtjzp/a4ObLOo7WTKaSmM81j4WQw61HgeR9FcZNmXMXUL6dEcwKw5T5q1RCLqG06T",
-	"RGlBI0LdQN+FDnkiiGjETWagzRdKh6ntpdB7VRWjzR+mGYRn6fHngoE46SEmVYmEpVOHQTzRLGYChEiv",
-	"lpMS9Ok17w+2boBgw/V7QhS0sbeuLQBaysibRvHIXd56iSGhHJWmgQeKskuZDcETqYkPxNYamQPiS0CV",
-	"xrID4wFDQ22+l2CwGsnLQqFYRQVNKUjP2OIdaAagBhUzWI2zUHRU6mH0U1rSsvoyQ8YpMw1fumJwbBvE",
-	"oPF6FqvAKXn5wi0AlsB+ighK3sMuip3wXEGJ+RzFTTzWaymEqYY+nQixpUHZIIt7g0tf7gqMMuGDgZDX",
-	"sikgfQBGGlAo1IFIYo7c2PAMoX1pDJ5mJIV7wTbvo6xA50cf9fE64cPAey3atYQ2GGR0b+aizbQ/u314",
-	"aQoy2UAc/g1uAjMP8w1oYgHDiZxPy1llNWcbEd3yjSO8sW/sMfyRJuHoNl35YECrB6G7wFajLef+TiGo",
-	"DV8GfNcsZeCxwDj22GKRdqEdNiDae/OjfaovsweKew0BQh4ss7twZzjiQIxi4e0UsFrG5O+ZB2CnBpae",
-	"uTYPfCkzAToh5p9WrndQruHr7nfdBD5u43g7WQcITymcDnoi2CB/PogAvAVDeCCyZLPiD7BJdLUloiMQ",
-	"MYVEE08a9H0M9u0UOXFEhgZMZxjx4KgzzQirL1GYa1fW1ih/gVdpvdDWi0VVIlxmXxB9zSAM5UpccwsR",
-	"MFBbIMOdriZNgQcQIoKjuFJBqd6lJ+X45aZ/dRYGQWD2Od+fhRlUI6abS4yWsCeA+hv3AdE7zG+cFptK",
-	"IeCW2TMSer04VABLU3GN5FasqE75yTf/4/j3D+oT159aqSneZnRyl2jwSIyODLyCH7+WffoCYQIL2W3D",
-	"FY79fQtmg0j1wb95aBZm8jr3bE3w7EWa2TxIVYDa/n0nCssr7odC0/MGDyruYH98+VO2CgO1wefkMdLF",
-	"jekm6Du0ZkGq8KDYTcgdDXtBjXIls8+MPiAr993NE4WvrSSCfixBGC1p2cl9d2TTzoklphwQ946dHe37",
-	"DGBD12Ylm1U62inKSLOvdUXX2JLGIpxOGQqab2S4mcdOKkaj5ccJ5YgQOr3/9Ux+Z60G3FBV16HTd+eF",
-	"EmauXSoycbatsObKKY93RXwn83nY1u3tu0assAo4C/C2BId4RLBtxtiO9iRPu4lxhp7Hpt2ujO7Z/DT2",
-	"73oHl+hvLXGPff6Lm1eXtj+/ufbMs0a5+gv4pxQ/u4w/7aqwj7/wF3J9pqKRCPpgAKVuorGPRihZn8Ax",
-	"dHApYNpOzDg44PpQGpqnLEghcGUeG0lfcij5aEeymyI2n1S9ZbaJabJEpTwVOzhygKmyOKSZYFmJL81g",
-	"4GQJHYXC1dqZORnbZe0Ka6luolktsBlheuAOFPUH9XXjHiaOFoMct9x6k5GkWdpTuXcDp+D5D1//ZbbE",
-	"brEk1rG4BSv5SPYmDgPBuAAO6iCh0sUWcdSWvT0zV0Kzb/6cgRToXgRrvszumPUDeG70WGHN8UH0kiDU",
-	"9GRwf+HZPPWlkg0XAiCznPFYK7cYKIMgtEs3bR1R7nd3+x0RIOknarMGcKZDUDLrj4MCqhoECfCYAU9U",
-	"OwqXMjWb4uHzZUQqEXs4jIdEDpM2btLAhDbAoV67d88yS4Hjr4Hlyhlmxl/uo+cjYk0w2sgrDxu1l6ie",
-	"+WOHgyvVRPQJiJP60ooW4i/Q2uETwHXNlaOkOWUGjUtQqqQF2BDmE74clPZIM3MpQxEG5vXIIicn1zqw",
-	"mHCMVS/AofKVg51EtSPNd43vh4WqNQtF+uEb/yWH6Wl+Mo54nQF2ZqqI7xhjyjhthE3A4VQ3DdybAbEj",
-	"cOJ8+Po7ubo4qOtLlNZQluhaaDLYwYigCxBaEFLKEDe+DwVSxmLxMixRjxWYeF4LNtxsslqg0iogG9sd",
-	"KP3Rwniz8UC5SYC7+fKdl1i7q4Efv5WmHc1q5n8QTopj1aPd9aURiZbS6SACDA/bkcTPEsYFPA6qr3A5",
-	"kSUpOoCgDDBQqg4uB4bBKiLNZbf09L3mgVHOJe58QiNhZoSUsLFUPWUHQ/YoOLEY74RTO11brbpaeNPh",
-	"yUD0pcUPbGHrpVU3Rc1qmlNNV0t1mO7rVLQ9xm2nXFahmWG1qSQFBJn6YH8sEAWCAvLoZT1zSayoZpPh",
-	"jYMRVau1Y7UHzFKo+22BXqoo+ySkOdNhvrTPXL6uADBEHVQ2C1TQUO4rct/fFUZRQ1VsKGLe10ySXQL3",
-	"W9oSVlOj8rVfhICoRdsJqvYigJAW2jFapJWVawMyq+doRI+qRnIycTGahzbjuFDhmc3vTFZ1Jf+5tQCs",
-	"HUcWmh11UTNrRZJok0DEGFW32E+6pXoyux+Sbiwy9ChnGBYqqH0ZdIZ0drABpqQN2GYHtsEldJi0oA8V",
-	"BoGqBg+bOI1jGMOBag0RflRHWYcvjAsJxnP6G+fSed04+XwXyM1U2kFDo4sHD8aUb5aV+7lQ4diCHTI8",
-	"0R+xCKNGRLEdSqbQgN2H8wF84KHgYeB6QvJ3goVtpiRUHcC6ElTPuYNgHt6VvNkUjbS8LwrLesaGLEqq",
-	"e+7MoJhnCtvlTRqXeaF/89qnsRko3TntspfeHmNjp8Xo+jRjp2XhoE3Nyq4OLyMitvNZz8VnzMGy545u",
-	"PbjGeFlExXOXl4qRRgqjCnQZ+pJiKlFaCKWUHceXAfjoU99knr7JVWrEma1zojp6BZzZFd4No3QpVnuT",
-	"dTFit0Wz6bGtm7e0xza3brJ90deey9d7zo3RHttV95g5HNrzpW1zJOvKlrxQ4jsBR9329eluRyQHkVbJ",
-	"ImFBsYZqtyFaUWupOPRYImLBtbBNkx778PVf1l1fYK6REluWzIHY3LrpWQQOCBwRpCtAyoiQenczEJs2",
-	"l1HT2NUAC7LOei2F0J1Rymrcl7s83IPqDLsMFnaT5grleHXEPvWwcggvylAcRA1qjKTAQHZskR1lUbMD",
-	"HneFtuBcYCuaA7/MtmHr8UKFbi2zuHt7IvSYVImDldKLVOFjnEEcRVT6OJtGDl5Se+M6czYZvXXQiCPA",
-	"ygQPFOs79kV/fQAEFsNrboUqu3CMyzoKz2tsinVTMupOrQUgosuI24aY57ih9AFoxd2PZOg+GtRHTMw8",
-	"f8TMOjxNRWK++n9/mS+9uvOVz/j+Mv7r//w/ykHQygbCbd+BT1eMdnmtbLSTj3GmRHJJbnsA3C7kfUK/",
-	"B0ercmnNgajGkJsMPs4MnUevm3TsVJ105E8SCgkc5usynSQXDxcAEzKtSMef7j4TjW4SpX1QIHDEtoXW",
-	"MPSXv2JevUgZh3OI1R4wGSfRQRSLPRHaXs3irFgNbi6dL1NRneGbbVfdW4K7Z2T1yab57Avq3l345Cz3",
-	"JDfQqKiOuzLnsvov2NFY7clvflf3mG7zOHZrnd1KHaXTJTM3bS5mYCZjkHkyv2vzPttTbLfPatnNjfd8",
-	"1V5VFRdgeCO/WCeObTR00ryr9oWcHTVPbno44XkHNQoLVCFJUvScNM1FmDDKYYc88Tldub+r7sEFaOMX",
-	"49233Ddm4r6VOUSfIOHECc/bj5pEOJ2UcA04COFcJNR5V3Z4iBK/Koz7Eu21IA8SvSpYI+ba5gVA3Tlh",
-	"3gDnq6FCgZwCAENhyyiNp11sDigTeCrPXOINzF6PyAjRRxc1i/muiJlWzbSHZr8INSCEJ7yRWldBSTJ0",
-	"E9VjtRfWDh/+++Gjfz18+MvDR2+u+xIh544ev/H0Z//16Df/fPjw94ePPjh89Ca86NMH3/r494+e/OZn",
-	"T77z9Sff+9XRt//o0A3sMMYX66ALZ91BcHZCoX0Jmf5eEqXmLtnme7zHYXHvYbRdxyrVdYyz59Ee3SvU",
-	"pPJlYH3HnSgM6ggCY2FEXHYs11uX1aionqx0bcyqX8WV3LRrPmvxL4436sK3K0DwtLzRym17MxJxqOdm",
-	"iBV2hppLivNzzv2iWfICPIaZ6fD8Y6FBWie9DgZPx8p9+s1ARLssclyy8mdR0F4pYq4VQ4TOUD2ZyXCq",
-	"qKs037PmDSKcVvkkOdmfaqHvTMLlk8uVi6fb91vUxVWrRSmx0Cg5hAaLtUE2sJL/S22EaXmyHUeBGd2o",
-	"eQf7xAj4yk5dNVlBZRktZvuYcnPNmC99SaMts2vRXkTdQrsCLqOQNbtxvNSLQsJehm+1+p2WkHrDdTkC",
-	"GqwIAYNlc/vqzZsshEdBA1LSx8sA0GxbAtl+kTYzj2a+CHVPbU4VQA42xWwwpiE7KoGOKuTlqahbmfKB",
-	"m6VFVJzl1vyjy2VrNeZKmK9x5Mpiyq5nKrci8fGw/3DgRE+o4V0geLxj/pL7aHkuZ0CDvqpkZfDs0rPD",
-	"YZ2zxmCiVLT1RPtuX8TsI82CJwmvrEd3azSXnXfLzCLJejzed2yuiDryqkJCJh7HU/Xw3apcUJ1h53eO",
-	"Pn4mONVOvhWWOTr5dsgyvwhqIptR6gi/wHfJWMgmVQ8r9+0/oSnGyOWSRSKaLDqQ+/58owOfFME+x/jA",
-	"OMF2EnY+AQI7/KJGheggsDKB70SNfZZyva9tMpIydD2ehMa+imPVGx8OcB7V+Ovwi+6jc7u47JCTXFzX",
-	"C356EV5p1hvnlobVPn77jx+996fM5o4QAkAkbDe2CV4dRx3WFlrzPXGaK63MZgvB6O52OiJZahhp2IDY",
-	"SQhAAF3biJAv76so7isu/AVVIXZ+53g3ZrJZfTdaaZzj3egiBBPaw04BrNzP+ZJlAfAxO2+/ffNatR+L",
-	"XS250wBgA0mbx5EmAA3rNsbRvnAYRMYVxxoCX9Y4pIN4jNKNiCNRhoHeSURTNNJuIjyWintp5jcsal86",
-	"PhIbMmpwCQ1RdYtitMtD/BtMjrczNxRgDurVtUqfqJNzjpfvuJPjRPh8Lt+cX4kNQwWJrR0+eOejP//k",
-	"6U8/MGreK+hyoARKIx4jVRDUtALjMjTZEdj82c7lCu9ES/uiP8F9vbl18wuiP8fbGgec1Mk0L7FBFfFw",
-	"TZqDG93DhDvgPJ+9BPoEyjO/7Vld2WSpf++MqnKcp0oLe0E1Cs7uHG9iK3eVcjbFovoT2IQcLzBbnWcR",
-	"eoYuaIit2oYS1zkU9xlig2XTJiI6fUbNsXKfd6KdfWHRHg7Uvjjbde+V+r/ZKLPBhRgMkR8owDLiDF8p",
-	"hFWnIh6HRoRNLxkhOlUFDmJMmAdM8+jN8jodLf65xZhPHDdVHZZrkytRq86eMpthjsWeUuFZ78WEp2Kp",
-	"wZNw/MV4h6fiqvGS58A5Z8camYM1czHummMC7CRRA5G6kBUIYNnMxywCYFZ5OP/b0aw0zpnVjr//w6ff",
-	"+IePf/Zu3ctPdcb3ZZlrsZVgXVgiWF9IV5bJ76Hyx17WtKdYKBpRmwPs1Df/re6xVbOWsWimSNbURGzD",
-	"Fk/2sBtpN4pjEQJxqNmAJJ+KA0gISyOpeVv4EvZwA50O2i5eoBydqM/OZres+FzAu39AwOftSZQOX362",
-	"5p/I4qXnxUoDioGSZ1V5pSy7FTrvr5B/9pTqK1s1L8fYqmeqs066nyWstkM9fMVt/ZQ+9cz0qWeVJ7o6",
-	"iLw6T7eK5KqzkS3vYtKunkbaVzJ6bX1mh+REi1LpVWyOvro3LE+4Mcko/ghEd5liGfYuNsMQa1RxCpvu",
-	"pS/uJZ/N8Xzc/OGlqtADmQTNL+QuB2nhWe3jX/3l+Ht/qANofp4XfHo3vjszIJ8X5LQA0KjVgK5QVsjQ",
-	"nJdIslxrlCMNg+NFANcAf0SRdmMYs4Jqz3O3QxYNCtEKNFsbcA61LzGC6D69xyMJCF/I1J8n999TgJSd",
-	"5/YH1DgufZk7xWVYGGbqQ7fwhYwTlNzgpcenmahXhZzzbQrrWDSZYc091kyEeBW5b/P37BkP0UkALGF7",
-	"54hiWTreuE7wWkMRQWjIgIuMoMqMdwowSWnddVIR8Ib5U5v3c/SIqZpbnXduo0v7zEFz5GY/30CCxeIp",
-	"KWHd3r5zw9LPDlQfbr1815dV4Cj4II2w6wWcoFxf/Y7DwGoD4QofQhACsCA0Mxy/LCjNURGEs2L1zN7G",
-	"uAjgC6c6d3MPK+QYQ9Jx5whImaOUKehSVs2mN4zfMKkmhZlNFGNoNueXbsThJsw2Yqf9PDbquoW8bzZZ",
-	"WyCJyW4fgQumWr9ql/tCJgVhcueYE4Txt27eGlWdU9wje0Nu3byFwLFtHs6zczU/m1xuMCOyMxOjSxFw",
-	"QLJUFkCHNsQkp3gJ5FAvU8im9EBvJZFMYQFfgA9Pwpebnz2wC3TMQzbwGm8LLnUOBeMAIufGMxb3OrEK",
-	"hc0KVvAiNJuDXUlOS5woe+gttPm9m/jVtdXVQc3hLei0HwM4hEraJ7XITxEEq84Gzaf9HlQSZXJ2uzqS",
-	"QmvIoVFb6qVV8mA3rzDdEsaOdB13qM+4ZldVKNiltecm120lYrly327zhK3XOamYOWyWJOhdwlIMBciw",
-	"uUrTlmhrER8gzM1eRKCpUM5ibDX8XqJi59Fu5r4e2tMeIUCWOcbdFM8J8Fktjyo0u/jq/xxLzMg2GGEL",
-	"2LWfqxF3RxjxHVD2Xq6fOUpAWry8kIHVVxC5E9ltuaO10onkuR6vCkYPLdLipX1BpXrr5i2Y7PmJ9AiL",
-	"5qJYMy9GB4MSzjjYW2YumWHTlbEyTnHuMpEh6EGNQg66MNYCVGG1pMciSfVKrHpLSDw9yk15SfWmwuo9",
-	"kZPiBpvARXlJ9RzVo8diNWcYpC3Hn0yVJbHqWXVUQOyvHf+3nx5998Hhw38+fPSvgN/wRrUSmgwDaVrw",
-	"RxPticMFGb8lDpxoEJZoPkFRnqQWrdChHzW4Zd/TKbYnNTg0d1RugcUzEPc6KhmEMyiF/bihEgB31xiG",
-	"AzMee+hchX3WxW1sHIcKMgD54flSPP2XH330wU8+fPzPHjt8+PXDB18/fPSDw0e/ulO3sOkxuDNZUT6Y",
-	"l1fvvHTDY7tci2evLAnZUKEIWSR9GTT0QbDM7qgezY4ssl0B2B+pkKzWaPGEN8ytkHssfQ6wG31Jlf+p",
-	"Ush0bCsz6b3qGYs4OF4ApQgQjZFkAbWp66As6HYdlpnarK9uf2mWoWIaBYesDOibFUZ+VJ4Cj619r/no",
-	"FQ7xU4tQk/myQzSvFFXNRCtqA3MALuI0IRYGjwYONHA0zojhUNmnBfScuyrsZ70u2r47kAmJnvERYNuw",
-	"6V3mkRF8adPPyBWLvJs5tn54AogrEfy06+tMKkvwaZ7A05Q3WpRDk4oAToHyepndTlsi6UVakLfuvsfc",
-	"18xBNE59mnCpEaDSI1Km0NK8ZJy+EKfkku9h6oaeZywSX/YSlRK/LDHwI6qJowyOYySiwG85eu8A1JEI",
-	"zRHcdFPMhm1x891E8BAY1UDiMUsYacgC4pZDObDRBrFl9h0oFt7I2IlV4jhS+b6QrNcC1WWfY5GRNbuy",
-	"+jncD1dwTOtWpi5utofUxWzs3jPU2szPyqV1wEWpjNuRKAB7qVtbo8uurI3i7aMz9JkzTOmOOXo8Hqlq",
-	"jejZGyKjwDV6182VbboDHapGF44Fyr24lwppFKmLoyHvgzvYXuFkzyc2CdNGaOCizh5U2M4OiLTuQko/",
-	"xnODizDWRBnSwyv01rPSx8CMOHDpwNSXQp5yrNjKTAiVsJfv3lh6rm7VtdHiy7687iDP8glD/AjdYS77",
-	"55HOdcTIZLWsI5EzZfQQNjmDUgNLp6e6cUjFR4R45W72PuBB9xJjy8BYCMnjMV6helkYwTQQMQ03yZeZ",
-	"9jTfpI8rCUXTieppD/5lN98YTZhFtiP40l3mMG9Qg8DLphLWFObVrOXV4jLHhpcN50uovEDuhmxbAJ6b",
-	"0YD2z3a6yjyR1L0H/CjmzrS2XGlqFOWqqG8+Vb12KWh5yvTcK0YUnfShTKJiy4xMEGsjitR0NafmTaSO",
-	"PLmWcjYpvIbVrdXaSnVlugS4CyO92qvmc3fhY9PyawckZJKgAoFYAEjinLF8UoXlV4TNrVtGE3aixv4A",
-	"YdTolcY60BGwB10JT2+4BJO1urAdxcF4AJimpaZMVcpjveFoA/XQ51HnCiKksXVk9EKarS6z67zR8mUY",
-	"NZsiAWgONE71QD2gs80TwbWSy+wVZFTER8WCHwjtS9SOyKeIJJZkD5sZIOWikVWigMK/AaGTpVv0pYuU",
-	"GT3Z5om5hmDRS0vXABby4sLEwPzOpRAERh7NqI9bBzadGWZuqYOGSkInOYSNlSEhHf/LPx29/V51MC7k",
-	"urWrRvXHvSjSa+5DJ5WJnkr2r0ESdfCcwoo6nw4TaMSVioVMbXNfh7yvSVW0uAyBNaNGa8ouVyLpdzPi",
-	"1R3ziEKS2G3JZUj8Ymri2dVz5KrP1rfsclXJvnGZdQpQAnRn6TyAYpSACu12tMfEvYZAPFyP9YwawVih",
-	"UJ1YzK2UrxkrYEkJeR/pR/diDvW7uVzwBDK50mhxsP01ENK/NpGMXjXfOb2gjt/nqM33xIo+2PvMvXY8",
-	"ndy+mfKcIm943gCIQoTmUsBLsmNOGBCkYX9uyPsQfeOSbX/pRbbLE5zl+KhbWdoQtm9k0lBIc/C+vEAT",
-	"gwPLJfAGDQEkOjnBMx6NySTc7uhr2ScnwmzUKU+7Ra1hJ9gRMkS/1akY+DcPy+ZawXnSaHEpRVw6gGjz",
-	"KM44wyqe+kli/sg2YALqD6nSqBnNE2jyVn5EM4UBaO8a7AjqUUsoVS9igFSrMid4K/ctO6GtZqnSZLnl",
-	"WpjPrlwTqZG5qthabn1gESKwjFPR7pTSvM56v27LgTmBMU1lZDgt42bQcpdh3Z30crA7V2jarNralUTQ",
-	"jyePUBUGqi6MoI/d7uiL2lmSl+EJxMpjpFbRqplT5TTwCBSlG+L9UvUmtFQiuau6Mhx7/9y0nzvt7TNq",
-	"renh2/itOQEIZy81ScjBvj+UPIt7HSBbZSFP52OS2uERC78hogOBceh2Drty9A6v3Kd/TaC97cLM9ny5",
-	"5S8/XjTduWlkGo+Usd1ic13QiodgY8aRFGfWxzRWQR2XbtRKM5KRbp1cEedHqNLDN+DZd+Dt0CK8qKp4",
-	"MlHxQPHZ3ZqL4OAS0piIw+QEqdbhSRoDfWWzG8d9N7NqdbwfAZjeBHHYL+AnpxuJHbULuQEn7U2BNlN4",
-	"lSwcjc5+9vy57BLNnWCFa09/9PWj77xx9Nbjj//lcR0jN0oK1hdp0RhkNQgDYMnf5Li11wAlihJBXIYt",
-	"EYeeZTCld8IIqcXRbWGpNdU2+nLfGKhUFICExbYdD0oBLTM4BUzJ4dUihSQ+QQT5MrfIlYz3+V29eOHS",
-	"3OzOp+WmIPTlQm5kaj4Za70PyUkQDiBbNTtOkX5jGOwKxrUW7d3Y3FstwUNH44SCMplJWNBBK/fpxx3z",
-	"4zjToShNM7sQLtSusP2ccskAGbMxPDrlhNPvjrk79gQocGBr4McpnRMd0v1srQrWxphdXkGu55PbHYPj",
-	"Vfb7wfOnqX7GsTPhiPG8UHdhNIeSURCSqZxDmK2l7ZrWHg3CXhSq4dYr77CcKIs+Jfeixr4IfYnQYCTx",
-	"oLp4kkAlfTEz6SHHGRHixCLcI1t72ZdbEdbTc3NRw33Nw9Ai32WPFePh567Smn0irj20LeedKJxQuXpg",
-	"M83TxuYlmnZAIFHoqGRDUI0ZSAfKZHecSWfPnpXKJSwQH99VanPOL8HnLwKv0jTaNjezDkljSlC1vPGC",
-	"167MmUxpO+O8wXrrLEVsL1aPgMpoXUfvbJ4Hx3x7XEgkV1QwS0d3Uv6WOdk2WRreLC1k6CO55+V4GHUW",
-	"KqE1mATOZBSrEJEZVWfaBrj725F0p2ZErq3NZdQUegym5Bfdp86aZjPX/oK3gDhQpVnAeXjt9n22aVMn",
-	"8NzdEhBRouphJYOrXk+MGPKQFG070jqSe/NqHgLyVKoVAE/+47f/WCfASyWFrkhnVZmhtztC2he+gJaA",
-	"ndq5lAy5dRkV3rHHCoXFFkrm5MP+SqdRHM9VWsze5klSSGzgljATBE2mErZHDI1QhEvtFXR6y+8Qp0pW",
-	"7tt/jvOMczJ2bvtl5zovKNGCZJibYlhrWKVydgAse1DyPm7FPp0aWjA/RpXP9Ip5Wasq6S09xlnm8jFA",
-	"NUvapF+zFmFoIzYWjC8RNWEpkvnvYZ0nfXuHnk0sCwPraZS0LxMorRPhMnsJV97+VTVtSKhhnWJzEFoi",
-	"DpmOAMEeMMb3hfSlajZttxPuZ65xkGvW6YJPXYUjeIGVa2F+56JhP08VgWPqMgmpNb/+qFVTFkbhHLEM",
-	"oWUHlKgHkW38hRUq4LaRIZRmWawQkLKTKtIVWyk53u+yK7hwLpA2rqLTHIe51SYWRrU20PE//v2TP/y2",
-	"joHhIYnRbOvaDUsEhq3PcEvv7UHx1xx1r25wOSPVm+cLLOmYsM1LZgZSWHV665Wlz1KnqUp8mXdsdMqT",
-	"dEWnqsOy5mtoc6PeyaGWHqD25b4c1qqW+Teh6ma8CLNeTopc5aJgPhTNq560JFxmZDN3FkHJf8rSXtSA",
-	"l6Vy7UpKcaP9sW7yAmphe4K3G1yeqxI2ExitiGnfnX07n8CH2XLbr7uoM6mmsAdTksKgadJt7ANR5/F7",
-	"Pzt88IPq8NZk5Ki3O3q+1Ki5AT85xKgFbnemRXIg9PiFH4DuhQLNpVS0OzHHiH6VI3HdfPKu/eAMj0Vx",
-	"oKpIMP0d09u06F5modi/awvocR5YvMYegZ4lWGU3J1Z78sP3n77+4Og3b330/tcPH/0MYF9+PR8w3uvt",
-	"TgooxV8VDYSmUWGf8ARzS7kI942bMaVAsJOfJUjfWMDuX1urM8nb1O4HtI0u+9KOtDHpl8sgdQfF6qLd",
-	"EoX5ncs1MfY8bM8PMtem3SYR8nGIapOppNP3rE/ECUmtuZ9K4UQzGNHIDDjOIAFcG0egq1PVFgm1NO+J",
-	"dF6Ny3dQOfFMEim1q3m7EwtrEFt7W/MDxMOvlFP4ggVTGN09ew5gNHmEmSjVvsw1szagdAlQlgbwZRBN",
-	"1Pa6IjU0fVED8ABZdptbN5fZJnXPOsCWPOfmADSM3sfuqF5LSONIWJcIVoaWvogXw0bCxWQNwSlNomu3",
-	"F2BjaEq4bjrrpMelUwm7svo5XwJ6f4QtpqVwM/VqMJnbZtQbUXwmteDdH8XKnFHc59uR3bsAIENVv2ZO",
-	"dU4RWrJ0vmYyi5rFvK+66QbjXSMkIo4BCIiQiRB/giWqVzVhmkhpW+mCeeaC51JZ9KNuqU7UNM/Qal9V",
-	"prQ+0YARIGYWFmeUL4jKg1s8rxli9RSmdBakHjfTTxZSD766uTlaqrNIxYykXo6+/YPj37979O3vf/zn",
-	"D+qDyDwT1lkVLpaCnTMaXefq9pfykDnrbBvPh5siYhOC+jMHhip48dz6snb8+3ePv/+NJ9/71dG3/+ix",
-	"p4/++0d//kv20/98+uC7R+//+MmP3/LY0XsPj956/8k77x//5B88Zj7z49967Pi33z76ztse2/7Cyx47",
-	"/t5vn37j21kFsYLp8pg1VNxtk1PRUFIrUB75dYMd1XXP3E+ABGQm7PCBPF/ylLWVTtmlVfbFF2CItVVv",
-	"dXUVwHOWGbrh+Mp7gjxiunRV05fB1u3tu8xSiKBWDQrc0DCBDBhoMRNgcCV9OYwsNAL+JndePr0rPr0r",
-	"5nJXTAwtRKhOFwBTaLw+zap8nJkYpSdRqroSjBV1RjOKUwxgOHVFCqzPGqq9G0mBeKoFuxchGTWVlmKn",
-	"xF4kgVEokgxBsrRADeMcIPoWo0qWlLomIEkadSIBTrRE8xhKCrnse0x3gBI52pMqEeFGWVrBl/bR4C14",
-	"rNXvtITMfQkhQBKB/7B0cWUabFvwpNG6imr6ts2djeWoKCwPLIbOBKr8SOOHq6oPn70yMRBAUZlNTXlt",
-	"ZVvERuxQ1evZba8sr8yRZOTfcLinfzDqjgtXNa79WNW4V1YnXtgT9tCCtLgO2mGwGvJBkTUJ8WgApCbk",
-	"1YuI39kx56x8b0MM04xdyOLolsJ8wuHxPjnJ4J8kaIn8YR+PLYFqtQjdMK8a7BB0Z54ermQyJ7oeVu7D",
-	"/wdqp0qyDFFbAP9oWyR7lqHefHNRW94/c2+gAQkpUr6LSVxf1hAdJhcTp/AHVCo0MN4OFu6BCCntqxr7",
-	"ddsJ6Et4rw0WYMhGB6DKe/ZWt/PA4wrBnJ5mUvXK9PuLIs3v98Kc5KqygM/8cW791XhLuWIw6mSk6hHP",
-	"eaK4l61IpyrpjxGnk5r3MIVCmcKQIK7QNp880J09fMJ+Gsj1e8xWaRFYEfmOBwWQvWwVfGnTOaE4iBpi",
-	"mQVYbRBQLRdyHSBwH+jZToQ3Vw3x9VVjn2KcseBahEihCY2xFi9+TymEGtjFnoldbuxFc2dssKDTTXfM",
-	"LwLziLSbSIgzw9BLZNCL0B0L6sggBEBVbHjd8GWQCBv/DFwkVOPx4gSuaK4M3tiHR9pHA1kY1ryRIWhb",
-	"kAD+lUdgrmI/AJStb7AgEVrFB2IHnhpgHs0GRYmed6CXicZqGKOj26Hp2Ga9XSGkRVA0b6I7cZQGkIgZ",
-	"eoHcYiQsVWofiyCVHScxCjRVvkRCkeHXDfzu6urlBoqpVPCTWFoLPKRELcSCUQcB7m0a8dilhjTsXhzv",
-	"NFXS40kYMCTkTFXI+/TqUQdALRxRMFqWKmV9kdJmQuQ4tfoPWMF7kJCCh0WpWQuMNEQhbCuuSLacFAen",
-	"aora0XfeOv7n3+UYuLIrxk4gMH8LWM2KPrnbIoLimygLfe8lqgtx7yht1Sn6De7EnrLNYhACdyaldYLh",
-	"t66Kh8aJzNbrFlPSt3B8gGLXR/N6iDUCDIsNFnRl4f1xYTAsA69j7ibqzKVFwLi7GXZfiA545xy8FGyf",
-	"66aqzdOo4Uu8AZfZCyptAUXqwClfZq9U3Ew2bexLkA+zaldWP1fqhZCycZfUxUPRzO62TVCl5wSpOTiN",
-	"0SFj3HwE7JeqR9Tec7l/P6/i0Nw0oPLNP5asrjU/gFq02so4vXGUeqTTvewGUAkU+zJSH9llNZnNZyR0",
-	"CUJ9K/fNv3fMv19boUlNRt/lvjdpg5DxZMc0CFWjVMHEtqLG/kuRPlcK9E5ippYSTiDVA5ZCJ9tbPffH",
-	"nJedW7MvZx/13BOzMJ2CwpQySf687QfK0D2wu9I+bz4lPnzfSKyRByyDdcEgumS1yq4n+hUEpyeOYAGk",
-	"84r5fmU51i1xLzXiMUs73jx/XC8ugMUpo1O8PABBHmsA9wn9/mh+pcq48osa9wGb39HEyXauwOluhGrc",
-	"ntx3LfCnKyZOx/W9Y+TceLPgTLa7GqiY7Dqam56aFSEiiIY8i1LRxi/ANJFMxhi+kAHiEJSEXTGWoNGn",
-	"X+tymUZpH/4e2J8CNJaX2aalPsha5DlFi81QHujfA5EswVKCEY9plyVgSTDmsTGKfJnrjM932U9aXuzL",
-	"cfXFRka3zVZcPFPBTu1cDAQz+GiTABZ83ojbUFFcxF5IrRMBQlw7fPTO4aNHhw//7fDR7w8f/vYEB9JY",
-	"EFM5kQMmqXkuqdqLJmJubhdUxtD3biK2XQbNsZE5nkYAE7GUqC667nlfTRPY/nxqxiDTnycNKOEvkIzr",
-	"fRFaysajn/7u6B++OUJEiQphJVZqv9uprniHPxNh5GTd3yfpVL+09tw4S3QobP4KYFhQwRS2rYQeoxQu",
-	"OYiufHPR8WzmwkZQCId9AlVh9jgDNqhssZ926/rI44TvaTeiqhWDYK8gVmgtUhQZc+2CXkWijblI7isU",
-	"7sG5u9aMqLoToNM1+6bFko1A2l/s5EKRnU6iDk7RqWqfdbskJFmU+k0c4nZHb+W/c1GhIIuTrJIN+lDW",
-	"dAWRtPm0PeN6Ms7ChDfTgblM6npMIBvFzyxTrUSpZkMmzcLSTUTheYYijOFNubr9pfl5HcVF5xo5z6aa",
-	"Shg+YmfYvbFtroOH8xx6Xbeu3TivDaw9+eH7x79/9/hH79WplXWOm5nyHu/nywGHemc2e7x/Ud0fnN25",
-	"WKbj+ykxzwQ2KaRf59O5Z9QzjgwxI6owIfjezNBUEBAVcRMpiB7/4vDhW9Uqm6B9q8tGt7ppvv04dMZK",
-	"xQSMO+4iBqx28+6NpUtX6r5Eo4ZyB7kgwgbj7MXtS0uX1p5DlCzKS2gWKzSTxL1OlPSRqAt5Ga0RJYUI",
-	"NePwSZXQB4m/Hg0Zy6tontn3MJdBxZuRZlfW1myCPYhVGkA8A58SrBtrHRJxUerYytxC+BIzH7Za6dQt",
-	"zghiLS7oMczN7oIexXMJRNCyZBa7atLJrB09/sXHb//x+Oc/Pvrug1GnrhMLGelWm5aoqmv2TuGDEzl3",
-	"M6vSLRusF8lQ9YaZvhy71+VnnzlHeq/bHV1cwbL2x+7entBIQWPTsLt9prsgUImHBrEu5ubBWuYxFEGY",
-	"8168+PW8kIqymqZEoMmhc2/TgZ/xNRx9zMBMJ7TsCwK7whsN0UmrbYtN+PsY2T135Xa7o3GiOQmYN073",
-	"xfcLYYUQBwoEaVEXZAy6NQf9FhI1yycgVRpNTEFXlDRkPptUQVYQ0J27ltT73enlfc9TE3+SCfg2rdm4",
-	"SDV8CPwEUVquU/bsKhW8W0WZqK+KBuWvHB0flHPCpCeW57SbyCWLF1dpZ2+CVVqsEYVMNT7AUicAto/O",
-	"7O4NV0cFNTZUSCWl6sqGCCE9CWzeose6Mvs9PpTVHMqgLYqrGwcikrojGqVEtTdDIdOo2b8Dn76QJquZ",
-	"GKIGnYvNihMYb7nies8TigdHdHB6w90BDLwd7eTPelGUzLBlk6EA9PFR8j4WoOcOfWzmG6ExOVO9C515",
-	"ZYnuFjoZ7WLWPv7LO8ZXYB++/k4ODdamQqKEIfksus+7feKtBjW127c6bdx2rNzHf0zAoeVO9ow35gKc",
-	"i02rBzOkz0hS8clewkNxdnxPHKAQmivZkjNwIuQGqKSsoIdPSWefi1TYBQrnKR924UB3EpUaSQxUXaOR",
-	"C3dlpCTknEWaxiJkNZqlm3b9JCf01ORpEwiD5U67+KIw6RXqZZtDDXaw4udEo+ZMq6Nv/+CjP/0jgnRZ",
-	"sFuHeiJ4Yq+AZTv7E0mIjqPO+PQLLWQcdc4n9wKznNfdiquzSMZxJ4XR7f2Ku/HkF+/aTMy8NDuEy6d0",
-	"kge767SIY74bY6kM21NCY8EzdQxAfZ1KWCIA3Y+yAhTH92WNOpkKrDXYQ0CxoXzIC10mnogM96e+4Utb",
-	"vsDa3DYrcPa1Lk+4TCOZK4Cp8eyULO1HMvRlVsYlBWDwugdDLY9iYaQ7SvN4g3EcJKXec6nSosuzaAyp",
-	"X/386eO369SdIhVO+cyheTxDL8sovbDejpnchfZ1ugTlNFeKy3yU3rk+WNcKxl3oZXmdKCXiHTpHlbpY",
-	"29HMabQW20DNX7Qnb3fTmfOCbQPWOlPd+bgvZjgzWInirPImtvMPnGWaKD9OKZSFAuMMFyySrlGKXd2+",
-	"c4OlZtGNvgFRAF+AkMTmdnflcPPNZwnFaGLmzm0LXxNota92SEgD1lBqPxKs9vk07dyWcd9j27wttqNU",
-	"PL+dJlEj9di2majwJQTDWmna0fVltgn19k1zerBwe+vmLUCA4CxRPcqwhnsCIYWhU7KpEl/CN9qR7KZC",
-	"s9qVtculwGhGkm7KhRlVtcLDzydbOUYMt638TUWshg+nzUfzIjdDtS5rRZ2lBo+FDHkyKiqw3Yo6V+3n",
-	"ZrmA+XHKzrFKIFoV8r72WKObLqlm07OYGqwFnYv9rHmk092No0b2e3M42L5Uvfkd7Axh2S40qx194/2P",
-	"3/7j4cNfHz76b4ePfn/46PXDRx/Ux5cGdSux4wfeH+ycRHRiTq3BKkbmi2WG4CzQrVnsnC1wIMZY6mGk",
-	"qRR1d0AgLl5leza989EEYwT5HCB3ywRxogSGTnEFbFXgaNK5bfz0zGEiCuOM7FstxvY8G7AB3reuhW1I",
-	"REO120KGImS76t6cbn4kerLdqBRl71BIntZ9vJ86BlepBm6wQvIx6GO1cf069nelKhVUeuUvYLt+jx8I",
-	"atXHX5jP4C/8BVeQX2xxPUlTwQTdrVXil9WiOuCNgThICfkgsi8a5zWSjbgbktdX7BeBT4nQAgMOsI2U",
-	"6EHzgWt2EuPwrl6B9F2HdyDJp/Dx6ywwu6MDVtu8srL5TLb55rewPwFOPmC1K//rB8+aO96o7A6U3MFf",
-	"6piDd4CYCD4VJUz1JEAecCtKjqQW9homQNl6TlyZ9ndIMULdgdht91W1u8ECHscBAnLQ2ajjdzTbVeaY",
-	"IUKCnYsltrSPBfcdWq/gsWnC+5DD4HvGAn61stUDV60Kxy+O8zB+8BMs34K3gCt0dhLDacXDMpGdh3rZ",
-	"ygmTIzjKSQ6CZdiqEtq7aYTGhuFqqk8xTGUWoDV0ihGnwuF7Qj+vzXYilEWGg5EYpy9DzPYltKUyaEvN",
-	"fEZUGLvmxhCazqcIA2qpBVn3ZVDQTgGrdQY3g/Zg4MiUOkxAznuh+1tghpOQ0BQym7gPCJaKi69Z0kVE",
-	"xFj15oPSq3V3CBtRW8XFwbd1ODj0CrWnrz84fPjNJ9/8jyc/fP/jn701ufGU66Tgjf2ZiD1vtLIEvzbG",
-	"HuuJaK8FdxkItAgRtwV62DlyRu2qewhZa8lwmW4B9D58dwNujWRPMAun3hC2DEwXurvxIQVqj9XP1VlX",
-	"xkJrFlgSQJxRAPDuSTePlrmo6dghSdhe1EwJZRNtN5Gkuu5a2+l5CFIfuJ+CDSwUp88vUtE68r5TJFvn",
-	"SODMPHCvS9vEeWP/okLKmLmdV7BjMgPcA8wYWt05U/5ltJFc5gx/6s45/uffHb31+DSHNxFapNM5vYM5",
-	"By3Smy6lfFHV/Qm9LweDbXdgPq5viiRC+RQ9RDnzfu8GmfenkYLToXiMFwLa/wvaE5Kb3XkqngnbQgjn",
-	"bn5ldhY8BRlxoRWqziJLiJITxdq4JpERgjdR8v//J2n/gmFde/KHt4+++yDXcTkr8lB3jKtqvqNXRZXH",
-	"eiXvsJof+DOlPmpeErp6PIfQJvYLD5Mh1K3rT5j5OVRZy7Pw0Qc/efKLd4nHwZdPvvkfx4+/5bHjH/zi",
-	"+IcPsSiAsM7jPjv66R+O33wdRNxazjtoOXsE2+cB+K3nSwhCI0kDgG9B3zDDxxPCIJFMEN4f4j8hmIcv",
-	"yTnTi6ynktCY3o/ffvrgHSyr8djxWw+O3/jT//7gjcMH73z03ttHP373f3/wpsc++stPnvzmZx+992/s",
-	"w9d/Wd+wbxFpXwKG+aKG6VmzNEoBn9tYsq8qKSo5ljxfYvwIK32GqmebTCoyOrw8vV2OjsmXEFWBMnLk",
-	"oq5vMOUomFBWEUQV8+UWYtWXBToKO/YS4QjjJ8GmbXss7OKhFpqFiep0yu1apABA7G1srJ/NXfOJIEXA",
-	"ZSD6jSqCMlxrQo0jjvK5Usnk0TzNYUH2AzwT5kz9/sEQm8yI+0WhC1pZp71tPrFlDrCerKvmNJgsI3tm",
-	"LgbK/1fmQSKbLfYkHLLwaSCyQS3lurJbXIagbXs83p8jUjYgycQRYCCb8/Hh6+9AZzYuyiLw/2NggULC",
-	"xV6cSJLuywrGJsxOqcb+SjPa6yZCj8xhmw/eoM/9lbeIzdb1M1pjNLrRokNJ55q9eD27tXC37uv97mvE",
-	"oYSZALvUc28EI8FBcFtd4CXlsdBQByRFrJkWEFJon0gssa5ypIp9CT/yqUCeXYHiUr4UyYkU6F1IBgAB",
-	"xNrqKhSNzi8zM9yLiKJyKk4KZwpiBH2kuN2lz97Bj85jWwpDTrIzm400OhA2H7DbtwkaqtZMgD1gLt6l",
-	"XVjLEoozioAQnNJElg0rFs10RLneQEMOMMQUF+biBXoK8ztBqOfSbGZQ2QRi/jinguI947FhWMfmDKXo",
-	"sbx8sBoVXmF+gaMwKylGHmCpo3Qp5H29cp8ePbJN7y5+4xo2e8/srqdh7vLduHL5r3yWdRLRFI3UXKRz",
-	"0p7Z8tPaYeu2w0XKip1ShWUM2RxPCsFVVuqCw096P1YgUVI931BxXXFzL6BWcDJxLvHfcUI5x9o6kRZU",
-	"QUEWJ7u7e/xA6GogFYLyf4UfXMQLwkzrXO4FWI8KfQSULhbDAYuK5nI1wEYxjuOrZo4dnZqpmlSCB5RG",
-	"hw9/efjwvx4++uDw0ffHSMfKffO/HakmrXhzfOtI8UolZw0upYKcOVZjhawmlveWGWdXb19jvK26sthf",
-	"BesXRx0j2Crlcd0xsRiTtUN69kCsY1FM2jKjwLO9DFQDSruIJhfinqKZLgGNTJYd7LX6WXHNttpXSy9L",
-	"O8csXo33aXuZ3ZZx32LvO54jmX8x4ownnDduo7cVFXzlh+vT4r1Pi/dKNMuiztfweQsonzCJouSWF6La",
-	"6iIiCCXNYA4FU90UOhnafEkLI4ypCDcY39VIci5sfAwlnkZZLizr0FvMQfFhlV2xqA3UHyrCrKgQYpLU",
-	"kQrVF1B2vNuH8uPTmWGkF09ihk1QdNxRScrjlQ7XuqeScCmr9aikVUd909VWowFDqGjzKDYHNpLQkRvY",
-	"J8MDAzxPPZUg40aDHEpIk7GW6iYbCNuDfbn7zHkVXALDY8IUsQznES3XVteMsAC9GKYAYGo4l10RK7mn",
-	"sUfXzBY0TJT6Eqm1pdpVodGtCsj4uWS8AfnzZfZS1I6Mau0YbRsDARkPw0RoXd45C8bGFi0hFLWcod2L",
-	"h2GEqcetHJ9Qk8daeAMUQ/CiA/u+9kwxPnW5JHtQIBjCh5RzCo0zctaGJeRmc/QewGVptjiCAH4EWIP9",
-	"6feIXSeBVFIsQfbTSqYGOxbIbWjHcscRhZaMktKzsUJld9VnBPh+oMkyclV3jiUZ1kWEOBsk+gn+U7DM",
-	"btLpgEr9DV9qkaY2aW0nwOKomSICrGV6pFpE+wliWKUz6kuz5IsazRVGfZJ6mW0ySNRaEFkR0nxtkPrK",
-	"2lq5oGvhxHw+Eu62aNjuS5kxQlN2aRUQyngjxeLalLWVTtln19huPxVwb+WPx+rqGL3oLcBilFFRj4Gq",
-	"KxwrfIiXvcHpTtiVcvlyIoEoLBvQUstyEL3T77kcOjbWRoNjAWBa8iAi882IN5jSuAijjtcEPeZb8MlP",
-	"bKc5vujYVnOrImiRSlatuvd8qzDELKkdCgNN1H1uDGuE87MpnXl3pI/ZgGJLOn4YbqvyPZioKR0/f4Ke",
-	"dCjW9KXrSSfNTnYVOD5FXc/2RJrRx1xZvbTMjCQtRVIjmVhcacWw2pW1z+FC3xFp0l+CDvj6Bt0pzehA",
-	"WFaz7GYp9MOTqQSYKeZGwi54j+BGuGbm3vclPg+cs2Y3QTtNCo91O2ASoOmHrfMe68o0ihF6L9prpb50",
-	"b0rdCfQT6JvSynWnJmbWb58f4nyIpMadvzm03VvAHTwoIEaZmE5oVCFaTZEPZZiG24hbBxxAyB+us+0v",
-	"vOxBfMRj/IBHgAfkZdEnj7VEHHq2MgRZuHe7zaaxPItFgebRkWRQICe0WGZYR1izmAL9lDxWX7Z5sg/O",
-	"w/V7DRGzRHBzHNJ6oegQ1By6KroDH4EwRapUrDd8mZkoua9QlKql4hDp6pMoTY0dplnwn4MyEb+mejJW",
-	"PCQxMItYWstWFpoQsqFCLJEqC0500+bSc7nwhP1Zw3S/Gp0yNjFVeppmBNuN3lqa8gYAIc/vlshXTEAi",
-	"2wjn9hdexrjW1e0vwQzHiL65WUbnrXF3X9YYSZoiJ23I08lT2dksSvLYRWMXnjsJLS21KWZXrDV6svuX",
-	"fJYpF8mcbHNzE9SspnpSFNMaY62BL0KpLy97U3ha7gXRZTP6E2O+FETxJfmqGCG1atVjBzyOQgQpEwdC",
-	"Qv6ltN7VWOMit4kXsJ3LTe5cEit5AR8WVVy/cD7yh4MZgRGJVu6KHRbJUcI4qGNW7pv/WRDcDk8brWF9",
-	"83In5NMSE680cEmTmGIR11fmEnvAYoZcqHlXqVhwOaT96IOnc/BX5yTOd23MNmO2j+bkX22nqlPUhcCl",
-	"HKNya7vYBZIMjZTwwZF5J/qC6LshRXJgpbabxAvrCyugu+g5g0r66HtfP/rug8NH/8/hw/9x+PAvuSQO",
-	"UXQuDJN9Hv343aP3f50rHMQC0eHPATPOR++/cfSbf2K1ze1b9ew7xBRR+ngASzp+6xtPfv5+9gXMnFR+",
-	"/Og3/++T9/58+OhPWaM2NLbkZtmKOojbMfwMRAw9fPSnj97/+fG3f5R9yWKbD3/l6eO3n77+4KMP/unJ",
-	"z82whw//O+R2v2vW8dGfsD7/+IcPn37/u0fv/bv5zY++/vHbf3zyx58ePnxw/MOHR2/8aai6pGyYj/70",
-	"vaPHvzh6/Mbhoz8Rt9y3v3P8s9yPP3oPC5AcJ0Y9P/0CFc4wbavYbSm1n0uw4C/KZvJ3xk1tK5m2YmxG",
-	"wOpJVvv41986/t3D43/8+yd/+G29pCJnOXv8bhTHGGAsC+g5awBlfREzmU5V63U4JdhWOuByZY6yN+Ak",
-	"gyGhs2hLhYVDeRU3hc2tmyxKtYibGF5MDgBK0rg29n7BCmdW00IwvqsOBCE52AOEB3b4VQE0LvdarGb8",
-	"NHTaKPXrWdj4OgY0sNt9EOrNl1s3b7EahVcohli37W8YPmI81ooSxOb1/3bp6vadG0twWZEbWJi16uiF",
-	"177y2v8XAAD//w==",
+	"wvNDDFpSGxH1XQCQOBTslcM8UmcON12e4mKa70pXEU3QTgvcYJHGIVs08a7OU3S5gpgs9klFTjLCktBC",
+	"Oj0fPc6jNHvjIEK6zEPOusU1NAucXFR2naInlqDl8PMu0hexjIFr/yx7ajmeyK4eosIftpLrY45QxCyR",
+	"Ayi6HHlu8ZZOiLcmna6O9/mKftitrl7/GOjUk2335cnSUlwBJwMMTiOegqXDXJZ2ycFacbgdrGmwdF2l",
+	"loCPhIzYAuyuVB9jnE/FKhXQUZGAwxaObKoBEvIDG0r75ud4AWYDs+jAtlZZVQxINUGqeUJEeV29THFe",
+	"wv8zTzrNLwrNIrNF4p1rrH+TildcyXTNRs3A64IxG2j+Ar4KuvWGr2Ky7IthVuMm2aZidBCF12I6ZGcj",
+	"f5lS27qahxqCR/FuF15QnlzruGWHLG5NsL3oxAK4aBW3gcLe0UGo9UBDdPPFC1rPgLyJyLrvwFjUjX7X",
+	"EitYa9TS4AOTA11c++07gLoieEAezpKR0rPKdhOqXqdzzpJ7vuS7Jmau3Wa9zLwi0poG4xr0vnXml5R5",
+	"UaOnQKrU1xyl2liF0PqV7KiK1fJInYTQMH8upSGRdOhe/VXgm2JGw4F66AXPg7lpwKVXfG7LFq/rLItl",
+	"NPcJejHNnFHJfrd2O7xi/2qJVb2ugrRoeLxMrypxahMO8hXT86wA+VjjbGKE1cLfc1apwZ0Zk4X2FJfQ",
+	"BXe1swpiMgMCgaIBGdFb1fB1Z1xpnaEcWHKFkFdyV3LMTaOxOSjyBIi+QH41VtWbDaJO+tYIWLFaUZ3l",
+	"zzIIszm8RUwFOeLZeCKNRFPHqeaaSgkdCFNcauMmlATrblbGyqolFJ96LoQ7urXCEU1sfh46sRGdbanM",
+	"XtxP00LhznQkfovyw/ODMhWW6O82T4/ggsCdYpDOmRahfDUOu5oYwzc6KXkSL1FHVl9FyXhjF2qag7UH",
+	"bweH6v4FZhx1ZThI5jyO1eYeM4k2QXVHXKSRlOr+B2ZPCKhB7SuOhGShyfy0S/0VW+tGNGP7zvJET+lQ",
+	"XzA2ERFzuUvojKyfvvPm6Vvv3L/3m42A7Fzc3LkUkJ1LmzuPB2Tn8c2dJwKy88Tmxe2A7Dy5eXHHrrSc",
+	"VAKYlQ4zWwvWoBH1X9WK+q9qRv1XtaP+qxpyxmaVQ3prHMWHwyxNex7fc6P5d0DD+yRCsFvOUON0t+dm",
+	"Bu1iyBKJoHpn32rzeZR2/yhrR928ne1+1WwbIoAdXfWb2tn4w2EPZHMuAcaVJTJlOpfh4R//5eG7vz25",
+	"8w8nd39zcvcvTu7848ndD07uvtkpz8WXSVBwHvnog3sIvBSQKgsCKNPtd+FZzov6x9P33r7//hsBQb4k",
+	"9++9c/rjXz14+/aDN/9wcucbAV7qEaMJvs/5lSAwk/UjC/Vv2OYnnaTQJa7dIuyl7X6xsvUIdeema+VI",
+	"b81eXzRHAQrmiugIciiKKIXifPiwb0ARfOT3bpQjRJyRHoJPOdQ7pnHKaLgMSJjyChSOJ6akYiRgC0zv",
+	"6BQuskKciFmO624vbVO8JKSWdI2So51fTRhN4+UgEywcZHN3DqM66TvX+J/RKNFZiV08dd6AsSpanCNz",
+	"A0mip6uHaQ+hNrvWJVnpClYsmpExSzqjUMlI0DFd0LVg7St0TpM5F25E0nxt69sPHpGdnU3IesvTeYzt",
+	"AoLZMCOuuRTqk8X/Wku/+rhnlcasBa7sXaWF7WItQB3fq11LmqDtlUK8LFJiDM+iqxPghrGM9g9b9hpD",
+	"1A1tUM4udOE+Mzcyv1XPVCDy84yGzAQQ4c1ZF3qez1N+K5qBwc7tRjHhcR5cK/fd3eTFI4YD3DdzPHjJ",
+	"SX6Qr+/sFpAVIV16zOfGEOa3PLXQyhksv48IjOCbTKnGVKAJnAQXhKGgyyLblNJuikXYQ8YBtENxeXmx",
+	"xDB19ghM2CHwRBuvroSa7FxmNC6YYZjjHdY8jMAaiktfIigGUQHOpCDSYCKbEgkQVlA6/VcYZWE6udQm",
+	"WnrAKLSuejOc8aXPt9oZPG28lOT65LUisfIcxQ27NWTz3ERRyWMe6eyIsg5XzveNhFa4UcG21Wqe5up0",
+	"71zRrvuhyM20ZuKi5JfpsUNUz3y24SbABkmFr4zrgh4zdzx+tb6MfjHAIVgoCdi6bwrnpGGsBY1KRrA2",
+	"ZglLo6FT3fCCmbyYxMsaUFGOmhEJMLzU4kq8F9MZvTUo1qFkFG2ziKpP8yiAnrW8ZjlugLbIrh2BlSGo",
+	"zBZ+3dX5XjpKHwv4L2g8DRCOJ0okB6+Q5JLtEREl45hhDT38BDxK0XAKtq0SAiu8uhbo3m+6a97ztAri",
+	"/mSro8nJWNdSPk6ZcJ3zGnbBT6n67pmX8iftCMWGfYXBHj2KrML7+cBdNZ/Ovh1h9oEBtTRDdG5PdjTh",
+	"fGqsjA5fu5RsNpee2a9UpDcJoVaX179uXiBYkn3EU43FwLGEDZXFKwuIx4GrOVkHj44gE3rMwMy54bwe",
+	"eIIsbMe7ug4P8PczlWGhQg6gVrRbI4bgPaTv2evpdq8eooP1K3afkNEOlk9IR7LoY5llck5prVtbYbpz",
+	"cI5U2fizDh3S43las6kDcjFRKxp6qgHl9O3pPu7MmfOUHUc8EwPBhimTA4gYcpRA0CHcKcc0q0CHFuVl",
+	"P/BzDY8S0yELdaqNiMaJOEiOmIhCpu9MCzhB1i9eIlBvfWPPWD0tjCq8+pv+0FvSTazgUDxQWdEYlDt8",
+	"Zxd9PiaZNBE6Qk/mxbqVEqiGwEJvejHSTSnV0S1Pp5KmOWZKeQSBulVKpugEfwtC5zR199Tf4R+sdUIN",
+	"ga2MaB+GG8usV51lq1O/wvWrqH3WvshVmZLU828Td0Ich8Rg2wFG45gcZRJjs7a05TIgi0mkVB+BsMPA",
+	"IRisTWfqbBGMgbZjxaWLDScaAkjjLatOB/5gBw3hL0d0OC1qPeNvEE+a/4VAacWftPQnZJGXvjXA4Ph3",
+	"UT26/MsAwMKFPRSeDCYczP26xKY9fiRUDNDS+G+eyfzfxvSLwAozlsgt+1jJf8yvOrkfwe5D/9JStaoi",
+	"7nCPDnw7/3l1WadopS9tP32lj0NEfZV8LpozA/R+KsdL9HRoqDY6bJrzOwzzw2fFgAGUcpnS1fdVy1of",
+	"nEfPMme1HHL52lUyZUsj8pSoIoeCT/ngw9d+eRjk0rVaRgThC5MirVwtAkwGloHRFBGKcHgTKecImJZK",
+	"GltoKf40dYLvXlB7G14PiC5ncu3F/RvkEXz8iH64RfT2JjQWnCSMYR7jv9+8sn/9mc0bfMoSMmE0RHNt",
+	"pHobcj6N8miq3TWYNTZbjFyTDnWyEtBLxdCnnkL+iLjgGTGfi3Mfrm6vPt5XoebxyAEwAk6o9dPX3jp9",
+	"/+83wKpir2oWj6I4hrJh2tq9RSDjSTFKDKceERM+h+KTB0nMx5GQ0VAQnklET4VC4mEeEBSY6tok4RLw",
+	"FtZPX//FR+/88/333zx9778glIQx3B4keB1CO3LKaIgSP9B3WG0KAiNzufSP2DpIDpLPfe5yJicskZEG",
+	"W/rc58i+Gs2h+p2n0Vfh513yBWBQgnAVU7ZEtIrDArNe74uDpMz1Y3VNWfJsi1yGbVNAspQ2A1lXE7z3",
+	"h41dO6hkybODRJ1JEPaP8SyRziEu0Blw7jQB66WN2mDKmEKO20FyHInoKGbkw9feVbocqkSCXNq+FBB2",
+	"iw5lvCRxNGVE8BnDAUBPIWcCYoLZrUhITban1YVHfO5zYLE/BJR+pOAjc6yX8KdfETw5JOvXn7lCnrz0",
+	"2Oc3kFSHiu0OA3IoIxmzw+AgOcQ1Ur+FTNIoVv/Sh9cgCg/V7AKQHlFyTOMoJJFSOQJyCJcusUte/hrU",
+	"QggOEo0F8OrNQzjG1RTQCHJEQwIvbZHn8R0MdTYpRUxgGleUkKeTcRyJyUECisGSZ8ieh5eH6mjbfE4D",
+	"kuwSlhyqVQWVVzGbWoe8klQefaSY3sTlAjmPUkanOkMXZDmoI6BPg8+LhWhvFlKnRIooYUIcJAhyvb7/",
+	"7EtqyRFSMcgRDYcTrjZLYGpYiY2ACGQyrfwqMSAOEiTILBKSTplezetMphETivsR7AEEkHpB7R1yeDVk",
+	"szmXLBkuN59ly0Mtasg6TZYkS6JXMnaQ4JFIsrli7ouPPaZokNKhhO0J4RmUvPTS1ac2tmCLIX/pzGW1",
+	"NcxWOkjgpyMeLnVCH1w7lsK6O+gpKSqpPc9HhA5hueUiGrIiJfogyVs2GwTahRKGUIsKH166eHFPZw1Y",
+	"FxRkQhIJNTm1QGmWYGVrkjKZLq1o+kjiNhwriXdp+0kSjbRlo/TlQYKRYzvbRGyRZ9kS2RACu1Uz5tq0",
+	"RV7EGowoq9AvpiQ/EpvM1YY2Wx0W2vBevuHzkxhIohdaKR5q1+pKjodfIwegGRys7ZKXt7a2bgbkwL73",
+	"qt8P1ra2tg7WyKuHantQJVOPYqYl7x6G0eUxdDpgLvefYYIkXigPrYYPYZxZHG8dJIfmxgHliw/zekBa",
+	"PVdXNlQ/i/rGCUqEOYcCznpyOrSPmCNBnyMiPzFmEADxuc+RL4MoqnQrJ0wwJb9TfQsQBZuRz9nhhJ/b",
+	"1SZUyWaKHKoPhImP0FgVUyEPEh0sCHIBXs2jB4GrZxwimLlJQEQGwu2JHR8kuLvVGXpogRwebpFrdMy0",
+	"RC1RNUcy1eQNoHQ1nko6f9VqB7uEFYykNxYSyEzWVW/YkAYbiHFrG499hZ4buyA8FTeY08WEUeakwQUF",
+	"yCe1kSz/DdsiJrFF7aEpXHrIhC+AtWc0WWIjTJAJnc9Zonev6lLxHJxyhu6GfY7YJEpCnBhOFGoGiIME",
+	"V0T1n+ovwzyBF6p6QHSnZcKAvvVJTENY+Ima2JDPZmpq4a4i4TUu5Dhl+//uOTOWC4KACQXPcahyozVp",
+	"iN1SUownisqKUimXLJcsFEah844Q+ErdE+Dz4lMtb9RpgaLK1LQEiUdDsk6J0kDsb0zioRIER1QwEjIj",
+	"bg+SEQMQb6mFSswFngmq84099en+v3tO0UKvhpJUcOhIQjGclSbhQYKCjAHSINIIt9IWuawXaUaXWMEB",
+	"5BVZBzvwHE42tXobeweJUjOWuPU0xoUmaZlxLuebXc3asJomxEECVQk0TWHZI8yOqdaGjAQZ8jRFYCOU",
+	"MFd4YowcQE3rxBTZcMiEGGUx+bOnbxjJke/fhBw+fYOO1Y47SMJorIarFx5fxUNRERrWVu3Fq6PNF3jC",
+	"Np+ncjjRehByuWbNg6Rs3srNHGbjHT66fUntI/I8D6NRxMJDOzeIh0sjOYd8jsc/aqkzwJQncTSLdEa4",
+	"0gnVgA/VtJWGhkIWFDijuaufjcxV/17gFRX+bYh7qBjQnMlqHAK61sCUWjuByW1skafVSqsbMubdoUzO",
+	"EnXKHd7aVPeSTfz8UKtT0BTIBo4gh2jv0dcQ1e2Qxko87uXqgPpRH9qPblnTV6ftQQLZeWxPx3vDriyp",
+	"zjuoMdOEZMk04YtEfW+UKio1CZFN1GRM66BSUnKUpcgHWtUQBk8Hz1lGw+VBkgL6/xFbcuQPa8EjQS5d",
+	"fFKfA0qJW25eRgiCKCGCDXkSii1k0IOkwpKoXIaKTfRmuvr0jWeIGvVzatBGxwO1WZAw/f/Ye9smSY4q",
+	"TfSvuNVes868RL10qSWgymRrpW699CLUZV0ttHMJboVXhmdlUJHuSXhkZafaZKbuNoEE0sAsAoYB7oUZ",
+	"YDWww4DBDlqhHT7sP1GputWf9i9c83OOe3hkRmRmdWVllbhgNqOuzMgID/fjx8/r8/B2HkowIlmSb7DI",
+	"XbkM/z9iDbxlpvNm4H9909atRagLSl9pYX5JY/U6mmloCeT2U4FbtWl8S/tdKBMHBWi8IDCiknGmeqvW",
+	"NkrHBxSAGO8qOwQDCyYnYLnad0wmQ4ArGNhngFrDRzuzmQxEXxGMTHP0n5fpsuXrcbTJvtZHpc6ce8H1",
+	"wajXyPdwi5JY0OMqoh3Wbzy6/5Oj+x8e3fvz0f1fN3Efe46gkcueUL0UQ9RgxuWhjCgmQl4sJNacQTBQ",
+	"WcwaUVXsJLJxVC1yOiUiLxYSMYw8bLAX8rx3Q6bDgO3wrthJcvH0Tp4lrTxgO6LVNyeFWY5Onvd0cyWU",
+	"OIHRKu8lq4eXI2/rW7yNmKipIQxh7GFYvxiVQvFG7g4N8Dsio5HLX62S/moGhRPiHhfKMhUdeF6B3fYB",
+	"Swp3iFGhlt3pAeNFQEHEoYQ4mDFhYU5KHosLpm2S1Uc2Jr0YIV0aGYVpv2TMMwdBG8ER4cd/ItwcJBh9",
+	"DX4ooP7yltEsxszBvUKacgO1uTGzI+BYQ+W+ySIIXfmf1Sh8ePtC52+ySA2kUT/mlxZ4WfWEF77KhINW",
+	"cMeXv1t5P05ylqp9BwTrvw911iR5aiNaZg6XgiWziTFcdXllbWXNpvp5L1naWHpiZW3lCSjJyTsQ37RC",
+	"QM4zUo6LOnBU51rBuaAPECPC+FwQ2QJvX7QOoGrVXIstt8Z5gXhFKMk3J6/BeuwgY0BvinEzzRqDjqd8",
+	"WipNRcvcU3eYEUpXoWhmHd3sjhqwbr/VAZoqT29lghmVcO9/HN1/88E3v3f8jf9ZPMWIYyihyE2qouMo",
+	"KCogjRnPVMau3rhG2yN5VbBWyjUhdgwhNtAMUG/FY91L4E7Qx5olssCJK7FspcBYF8pe0jro96gmM1cx",
+	"N7rWr8Fv9fNl1W5vFEthCWQozhxKusQiGds2fbw1udMAZIr8JxRhE6nRtpkIZSkcwBlFsewPMCgg0hgF",
+	"0GmK6/HSxpJxqq9aSQqWMqF7ymxaI07ra2u2m5X6pvxY2VcJmgQDQdOJneAZkDyAeG0VTCdJV2AmBrnM",
+	"XwuWnli7UndzN9rVl1RuzUSvvnX67yxBKuQS+t0uz4YFzLEOnOAFvnzAMQNrYxeXwBSKQxD2Edad7Wuv",
+	"1A5qXErmH5HNxkV1zFfMYOwuNy7TsvYa82mrl1fxeZG/oNLYNfCf4UKWnlOxkrcQGhu+X5nDWrxCpkZG",
+	"3iMqYWRAAczvlIIPnhJJLBk6GlmStTMBSTy7GnamZ1gLgIwfn/Ht/viMg73zjIqHZzjZRVosz/ritQuy",
+	"0K6zWaoBBpXmsfQ7orA0F7X8VXvQ2gi1289otev2Iqie5V2Rw9n85epXLy5ZBdtr6bVg6oUtyxky9UoK",
+	"Zu0ksiXgesipfa2PvXQ2pWbLomYTB3q/AgS6skzVC1tK1ZctAShlKnNOqFeuWjUoW5cFsbXS2GYDkph1",
+	"UFXls5PGg9effEBfOcMNSitSd6RuYSxRtd37jxIinc/hasY7mib19qbbbBOUc3EN8ZKNb8mrsHA0RSfe",
+	"k56TBAnmr5yNeqfhUfvzLOr98ryfXafZ7QINuLbJmHmo9C3agRCFpUcUzUulXPmsMuEJQ4XOXr1D/9qV",
+	"6rVJ9lMhKme9YadM+Xnty+dF7q8K7kx0KRyEhFcP9fj7tbwTQesa57ZQusWKLY3uiFlPq2sUa3kJe7NB",
+	"EZMdN0qmCCkNdNcdaTs4kdbtA94CCnrY2cFoqktYRPaX0Qq7QWk+zxvocI3FliKmKYTcTM4akfsTghN2",
+	"fqMmJPRx0l2VXOBQs7CWopwFXvs803wIkfVBZ7iB1ZvlcVAAp8oPfBlMBn8TnJm6s13lizVnZ9R3HNx/",
+	"Z8bOxYW5SqGxsc1FVkghEiAk+gw03yoKEdTtndv+U1Xt1FuSFbvHTdCegOQmi5zwRxse7ZdUkAgUWSgd",
+	"nJYtPEnyFXYVf4XlDu4W7u4WfJlSUSuhhE1brIO/YW3+sbzXqvYQPnWuNsdf4GaASVrcZgDKptoYKcad",
+	"8CpIaMSinUijaikEFRShTktdX+X74VNOuWIz1c7isypKZmtWEkY2j4X7G+OEOwosZG57+NY/+3aaja1P",
+	"sgWKayrWafWOmfPXcJ1SUdWPT8FQouOGqKsRUCUhaQziCnCimxYUFNFHaOTQ/sFda0Uq4n2sOi0v6jV4",
+	"OE312KpeqTIjiE7n9POMt8INQs+faX69iR1TPeXBwkoCcV2b8FPxSVTpFr1y/aVbz95cfu7Fv3n2ZuQ8",
+	"4/IZQdiMj3c6AKZdrUm2Zd8c63Xb6VBkAWupfk9JYxZp3u1RrRvRvvX6QMOA5UihtI3VVKNArbN2C0Po",
+	"Vm+wCHI8kat/ZK2+zlVXZJd0KCNwkbFPllKMRjs0pGKCZ2kiMvu74nRRElgIE6M0cuVVGxGOI6E6qqwg",
+	"DUT6aVA0zcAOFPvB95WKsSZHsFyxqJvI3VxBinIoYB4ANLeR89sska20H4PWQiXaFlBLEIcyTjRA5eom",
+	"MmLQI2yK0FZ3RnmW7O+LbFcf9KNQNiKAsEykhg+aKyyCdNCu2W+UOcMPIOkdsQZUomLCWugglDAknRyK",
+	"JqOzRA5Rg7JCL5kFpmIHCPFZETYDgOduYLEBJJowoidt0cKwQIvetE3BtMPNxg8lJVPwd5QZwf2OdGBe",
+	"doSqeV5B6gMpcFy0gh2RWrTOYtQW3bGEc9FRqasMJRrKUN7qOApCRwiHxSA+paBbkBJBIdeMh9JRo5W4",
+	"JZE0UPt1XfhMqP1JlRaVdv52P/fU2lnY+ObmJ4horM350ZNPQvJisRMQtPV8YyozjmCOERUMdCEqBFbn",
+	"uZPjcU7p6uO56C+vjX/fsK3dFy/6XQ+nQMgCeFA4IDWhA6jz48tamPvmIt5wtf5PWx89cP1ygdcnF+Gm",
+	"E7d7KbTxUw/hjAH4mSzAEhmjD4iyPhkxMVjS+RBqD9oq606ZGShPKNiVzj2GXzmsv4QoPqzm9Bi+rQu/",
+	"MBF8D1nlcXKqqg5aTXeS3nKubJMI1IKbNUqBF6DR7qfp8iCJ8w7iq2E2PhV5DuhHKpQdnrbxisC3r4wR",
+	"9Vn6TZOakrBjhaQowWYJDq0yWAPtwM+ufNaHZTLGon9nRYwnxSWBMT/kft7RPnaaZr0skXngNZewnU7S",
+	"znf/0/UdKL8xFgQaSEYSQ6lTlSOp8R5WJnt3oxqDgF29cc11A5MlQGULxnyEOhwNhThFJUu5WkYqV3vY",
+	"41CxNx7agB10g0hKL2QyBQZ3LqkUy+1aeepjyQ9w9JBkzSc1DjW4DgMOn9I4/sYHn7zzxwdvf+Phzz9o",
+	"Pn7CGz9b3bMwwNW7FSucbd9Ozg+QU5rIGoq+PK4ZlWKWyxexRyuUSe6aKNRA+sX9uAdt6A0fhaX82BKt",
+	"MrvdqX4f66JxB1EtKzXDsAxgVqEonzw3Enn4K5QaiN0jOiqiTRZh5xbUnUNRsy3fIlud51RXuCtVZHcW",
+	"9X85JWZ0E6QPbBgC+hA1a9guLCCzh4mGdAJvI+MJdSh55fzCzfYlXSriPBDD5qY5niOaKPJXsXcPCsHQ",
+	"o6SewwjdT1cVpp3+oploRGb4u7laQSUHPAxRwCJ4ky+vfWXFEtFHH73+y+YK24IWRScJNAwsRFWIY0BI",
+	"hQ6nLgBEV9fg4do0gaPZ6y+cooueIQipi6uQYITn4g4VjyeE4QoFdQO2V3ljALzE3HQUlno+ubY2oquc",
+	"7U0zf2pldcfuxYlZXnuCne2sTzwLzjm/6+kwaFtD7SRj5tyRxzPoTrQD4YcvKdh6PXvKjCCeUo4mH7cJ",
+	"gwobBvRvUQ6MZbVkKMHboUUUFBld/KdU6DxjMAyB3yjXS+rQAryO5HONtrIpol6C8Z1GkcANQhn5bmHA",
+	"IucvRhCKA+B0pGNxhma3ucLA3cH2NVTPAPeCKatNZnUzBeHgTSJbFYf4RtBzAmdgKGlzJ9pZu96pzIv+",
+	"b5boFfaSGFh5gJZdGq7tMLQAJJjhtu/sp8rq09OhLPLTbNAZQqMihk59On6Xnw4laA/31SVNPWisAVP2",
+	"/LO3mrbPrGgxKw8glNDdiFBKbSYVdE/bfsriqdiYO1R9bDJM8k08pAaJFqG8cnmdbWfQ4gPdc+w5nkAu",
+	"3m+zpIRi5WkFX9VYzuMqwrxkKXBt3tKMDRpgaYDOz8U2p8LRtbNRcnFHSXQqvdszOv7OJ9c/g0F+tnl+",
+	"fAY5lnanjOUzT3vQ1Sf1T6J+K237Z6qG7u9UryzFKgbYES5Ub3QP0KTGrOFl8ZtT1IedOeptjkYBoaIN",
+	"NlDZAToaFhlptD8DE0IQTscsitHEAdYCJ3lVcYFtvO05P8MxlZpzxL5p48ra55u15QX0w7HigppCgQvt",
+	"TdtaBjJc/xJ3qytEULQQc9uXIuNaLPdEppXk6bLFxpr3Jn0OmTApbWnOfcb1AR4XCAovoM9fJBni6TSO",
+	"X//Wxx988OD+G8c//d3R3d8cv/XNRz/8+Se//taD391rbmC+yx63mWglvcSYHshJZwbJ5TBgOs8EmJKx",
+	"o7yn3CZmHCGDRWA2tNVYhE968P6bR3f/HDlFgV2bCHwHyD6eR2788xAy+K4hvmjytN3ZBFByIHoENGDM",
+	"FGpwtrgkRhHlWQKld9iovMJ2Umijh0YsTcTEaCu2k1RQnM5otnYusgHPjA7RHWqnBTOro1LIGW4XccDA",
+	"CwDiPY0t2eDSmFM8MAohlJyhWDQDRl50YkxRTJsy32IdxXyCwoUVtiVdbEDlbChyp7cqqpQCMm7MNFJ2",
+	"kCoWpRDYommN6g1rjiU2usyezbgG68YjbY6VFJuhFPQVlwyE/QTKz9xVbNPeuIZopRe3UuqclBNMEpqz",
+	"riqBWYWCmxnsYO6dWqMn0Vw1mmP3mpwARFDLM3ew4TGTewlhxCVL+mIkTzBxxzrIoe+7mot2vScueMcS",
+	"58/5zCq2zYEQParKEdQJT2TUfUQAUtgBCwUdeZKShwY2pTkYyFOuNLJLnjird8QBmMXpeKihBgQdfTBC",
+	"hspeoNoOZ9wD+gEFdc1khdLqPnwlrpW0PqLYLH43EkmAprZE15WUmsde/KyLGeX5xTgXr53N+9a6eQjb",
+	"cPzGLx594++O//2No7s/a85TE9MOONu9ua8E4TTlqowOBlGrBm5Uu283/C21GcoBTwDPrq2oEXOjvAUx",
+	"/Zpou73J7AO4rgE/FL6RU7VdGpAmpS0WuW+xacJ2Zhj1oWQozbUTNthNnM457rG/LFGn+SnrPZhTlHOF",
+	"5iWsJk/iU4h6yV1azoSZMkKfrYvm33QXneHEFw+pmXw31PmolgFinBHQGxp/+tKI8Zegf3PKlvbyu0Tu",
+	"RYBkK6J6H7fygD0GfUmlniQoyQEnQKO/Vmuxcs2iCtc4gvQf5GN5KGOepEOW9eUKW0NUJprRprMYCB7f",
+	"SOKBkfaOnTMCXwyMCsoy411RbgMmUw0kU3tpso/kbAhEnOSb7ImnnmQthVBK1gW7pAGHa3koeMbShO8l",
+	"aULw7KmC8hcW8y7fF7HlcaqptizL6PwP4BHxXNzZO/u+OBPFtCPyYuHnuFkqVZMtipzk/2zbiy5+CSQU",
+	"cPGs1YEqOsdmnytVV0FHFea79kelBINbSSp2HGP3O8tzkaZ9egVdgdF9YWroeoXInL6Fxn7qle3066p2",
+	"ALQSuito+sB6L7LCUH0fjNX0eMnDUEbbLxclPe7hd/RB/zUq7WGTKnt4AVtkmxDKpT1spsqeUJZKe/DF",
+	"pJ/dEzIHp86V9gQO7TWCCqLRuplx/CRATgSwTkzJ4jB2vvCysWvzVicCOD/nxmJXjflE9XNRcy7QxNsK",
+	"lrM4GvxHnIt75g9g5iIUKw3zKkMpCuRx1b2SFKf5amtRHqNWvrwVJpmvND1LZ78CdUc0jfVcS1LsIB5f",
+	"CZ70wNUH/aXa7jMUF+13RwVed4V28Jc5qQCs6AtlI8oEuulAahIVPUJot4JKohJeK+Mdrpsr7BlCvQ9l",
+	"4z9tvbT67NZLy5efCJj57+cC9vL21eWtgF2/9dzy5StNKM2gWo7AJ5p2TWCbRiUSkL5Dih3tsCpCV1xX",
+	"JQ4ALNUpPysmbEvSOFjLOIXwCMwkYIahdWCzGsPJau9sNd55KrspWw2CKHT8zL3/6ARDOJMOJFKwJ97S",
+	"syjSVYgkLVPcvLah2xwmSLxozpIYW32hObFs91EhGIfSemTRNhdrFco2zxBrABuIlURGa/g/G+ZiVBMm",
+	"ZOzKZ2M+DJiZFhGHEuEgi0m/ZDsRqQWxgQijEKXu5QGEwqDJVeaYRuXxV/s67wqZNy3AGYGwtDPh6sVY",
+	"I+KHPAH2xYg97Qb70Zv/JZRutM0V9jK8C0TvIK4HPGOMiBbtczO/FyCUNFQon1NY8Nbfy6FzIWYdkQE5",
+	"ArRjRvsCeceiqm3/PH35Aq3dlDKoF9QAUY5jPtQBLYzVbnUOiqUFH3dKnlrzOPKfeOqpyUS1Z+qrlGZh",
+	"8iaFVtokHRIJ3Dkd0Ftj4luWeyxKbxd7CZcMhB+qS0GCPDUANznTY91XIP2s1eFaLM/QvrhN1y6wjXEO",
+	"oHylUTtovjN1t/0nzuB00+VU9H1ecgyIByNjCZgUA3ceeDJqLD0hE90xyndGWKt6qVu901PTqtJLk7q0",
+	"qNWr1UCleTqvJYODvDSSGiwyQDg87fqddL/31GgKvWbZV3mvl6nDx8jX0SPqAA638L6jonNxE1iPIXsE",
+	"iSHiFYav62fgEXFjrOJoHqceTi3jSBwxKoaNT77xq+Nvfe/hDz948Pv3mpaSLtFuWLa8bQTgiEzuE0nq",
+	"iVTMY9cDj4naGCCLP+Oeuwj1sJte5VjBPdA3gkLWo/t+dE5Wakpj/8Kl2mXP5iGt1xLd4llcI61nKW36",
+	"cOZD7erOl6afa7m4ndu7VnTo7yWSg6002sBQOedXd740j9kdXz7Gtbk5a7x867nlz6HEP3Pji80ANgdA",
+	"y3hhzAt7LvXi9syrt33tuZNZJXTzUy/i9rXnzmgRG6i+H/zo/Sa2QlkqTbZ1xTzW8nJbjjurz859PSnI",
+	"uKz7+/tCQya7NhjynMrQRXORH0xw2JfZCGUooyiirPtuLLpGXTP2NGtg8KNcoTNIZKwG7DMOWs1GQ6Qa",
+	"NNkqfQ/VA+aWQ72r2ruQWTe3dIEKtspGnmf+15D9NHXUWvhVM5Sat0U+3EXv09zmo7ffLP36f/2A0TXm",
+	"iR+9/VYoc57ti5zZ/1X+ppEKHu/mSVfA79hnWCYOE4Gjb3709lvsM8x/NhSAZ3mbp6m9Kz3mozf/C2sU",
+	"L/cZd8Z9BjWyMK9hw6JuSGsQVe7y2w1334B1E4mYY7tfy4dNlpnbCNtEi190+2me9FJBCxdKPwCUlMNV",
+	"UuXeIjWgGYZK5nPFev2c8QEfhhLCP81Nx4YDNyrA0pUcozW2dx+K3EFwxpssoheOiF1UycpDSa+E8tnb",
+	"AOO2wS6vr1kxM3ddX/OGDKKz/jkIK5gxPWlOOT7cpJ7CJ9Y8obKFX0/h1aqNNR0r7EXBqTf08lpAq8w+",
+	"G1jRYk/ADzbscj5ppOPyZ9ln2OUn2dPs8toaPo5dXvfgf4UvD2Zkn3PGKtAEco2YwZfXjXp5aq2Oe+Um",
+	"bucdbzdPCY9do7cjUc4V44ci4/tiE0P8xMmASQqbg6gLm3k7drRn0AbMnjzHgNnY7NRFHAA5pphDgO8s",
+	"maA7X3j5vDxZ4GGy+9cdPN/+zoOfvdkMSinPEfX8OGeNV1JQbc1VnB+riExSj/RBmJuuWdmdH3Aq2Cbk",
+	"/eRQSNBqVolDhFogg599R4oWusVBbIpiNKB69oz7tRa4SDR9LWKvaWaFXZcFzZlPCQoVaa0ijxfKEU9s",
+	"hJS9QEMsaalLmlpvLGUc3KooRh1FHiYWzNLb5WjEACHVzpeqlABSc8+iBi5GwTeO1x/ogtF2ThVHmEd0",
+	"ACbA1zZoQE4yMCsDAnNwzUq/m4km6qb/i0XwRVU/cBqfkF/4qb3+Dy0ApjnTzfPS5i+oAZ6zpEjLgpAJ",
+	"aE82pkufWhL9aNH8NHpN9QKSg/N+rgi7NiAqw67KgFIZgVqbBKTHE2OmgItgVdYl7dRtIduVcTC/zB9m",
+	"BEOdPA1lowz4NCU2agv3fe16SW/6JNbWtPIpwunXsaWYtm8QSuDE5TnrQqWuFDR+sB1ry3Tr9sVZlOzW",
+	"bolFlu8+zr48M56vzsK21QwWElSRT0wX3qRrPiVwp/RK4LKZu6TC2FJDUesXqJ6QJYdgoTW9OLvTs4v0",
+	"Wudaw2untvHJn989/u7dZrnMpCSZKDKnAsgUaapHeqLA7/VgAJB8F319QJcr4VogFsYGWbRFOZiMkY+V",
+	"yyFrWNU5sNBHRQNIT8TNABhmvKqUXLFYYZFtJtoQQGhgt6b5A3uEoG9IcKy3NTOxUpDdBCwStzGRE7EG",
+	"HE3YbOLMe3wdwiHSWDwM9XgADIDDi8L+2toTLdsqB3+J5Wf/M36cxPhBFDCCBWqJoKjkwzEBalCRWMwc",
+	"tAmylNtB7vJ813wcIah6lEjdEy1iEfddhP2Mx8JDInFQJfQ4nRtnvuhVdecbFBS7ndpcYTRpgDWYaFSV",
+	"N7+45TyUvky+1sfIsyXP3gBQQ4dIjmzQ+FyaSEJKsJWJMC+N9bXLzYACLFg8SHsaWujYLTd6zWKhDwo3",
+	"yIMg3xsaezeUIxgGFmjLuldUpRjYeQJDpC+TnDU+eetfj797N5SRFikGtwL28fvvfPLWv7KIGm+igD36",
+	"/reOf3v3wftvsshoLPjsk1/9/NEb77BokCm5H20g7ALajIi530eKXyiDUkBW3xFpmzXsk1zdVzpsIgrF",
+	"1/ocuokkQoUpFie6pzRPV9jfqD7iyuyLnI1JNnHG08duPanSPILupw1/bQPgrNZKAoAYPgZgp8w3WBwS",
+	"ebtl1wFQBiySKt81r4n4Gj2z1yEbQcX8kUNtZA0X22sGvvQBpBiuRbTCtiyTgiUB79qm0L4sgoMN1zJF",
+	"YtF0+DqwS0Heoqs3lyt3J34oaWuaqaW9FLAyjblF/KgHhMRD46K6zTi6c4GnpYmp79IyKwQAtcWiQvtF",
+	"zPaEkKMrQWNqzpcO0I6DjlEbmhk/wGY8UavauOj61Ttuv702pbsUBeqM7ZzJK3O+tflWOlzlTcuIAMJp",
+	"9SyThlEboDUe39qZyknmlmyOlGSeaFiMoclW/4676lNi91smnA6HPBLlMh3K0ElQ/WkTzhfVf/L4ZoX3",
+	"t0N7XHj/6rEV5gwhJNswRK3PREdbHfjiU1cgk2L/vDyfSeriFHGJI3SF04zvq1DaPB2BpaLTxxqP3njn",
+	"0d13H/z4V8e/efvjD77e3LA2oPY9iS4fMq4PQsn3VD9fYWsEpo0RJbINxu6OJ3TVBPWlu3DmjNPaoku0",
+	"aYtPdz7tqUTLU8YTxygJXRKgYeu6Kx1yLRp0oD8RYOncQInK70In/ggAmV/G7RThLPrd17M5z8Wooh0/",
+	"+rpK5h2bqjaWvfGsjHSbzwtiVq7zgFymkk8cSiBA0gipa+c3GxIvEt6mXP+7wrZK30IY1A7WeFztTL0q",
+	"5AZrqSwTLYpL9XqCQ0FQ0a1BCLoIZpDyHLaozDt1CeCdYkbOUKyfSQCu0j1sUh4VJ39ulIFwuxSFHV+U",
+	"NRBy8MHf/+3DP/y2yVyvjFtAT9T2cOT1glYjX6t34MGvTaF+dHUZ4G/3AfVvfDyIh6iymDITVBGC7Q1B",
+	"2UDVgd1GzYBpBfWqRoJJrFg72e9nFmM5lBiaBg9rP1MD7ckzSntB58UiPM6e7sVtiAJAtMEVLvmT+uBH",
+	"7xdmeyxynoBTDrUT9i4tfRj5Gj2UZq7BA0bwtIbPQQAKjtJX9gOdq8xow57IEhXrJp43uY2pkCAEzKuU",
+	"4+yZG180ZocjPqntGKKVXOS2APk9ZSFbMN86RifRc/G3nBQWuo1r9p92brwUQJ66MSJETcpcn2xDntQ6",
+	"plt+0YxtFtPXDf45nNNZ7Gp9+KxsqRhmumT5Q0fSRKsfrjhzi//MG89mMGnMZVA7U3Q+XwjIRNU6gHYz",
+	"NDzHKmtP0lU2uvQzZc1hBIvIlpcfNCUbd67dVHQP6L+QImV7/XYbKIh+89bxG+8d//i94w9+3Xz8zr9K",
+	"gCp65i4+K7KB2hHBcOVHnEXwVHe9aiNClRoAJi9CBGM7rDnysXyOp0Lbt9IbZMgXnMF+eN+cdsRm0uLS",
+	"VlbyA2jy7waAZFkEsBkxkprvQgnEOIpCq/Q0/Cvl+yymflvL4Q/Nlfi6+SBpiZVQAto8pMdz1uvvpYnu",
+	"UBBeioGzMsgpwfJZokZoi1pu0HFBn38otELGF5f2PtEGO7t097B+C820ZyYotFXqiJpi+JIsQIC1aPK1",
+	"YtOgGtxESdeugn/Z/BjCfvfzZT7gQ+pcN5awynJqZqfYoS2g74i0HdA7NqlGw8E+2vxQu4Bq00b0IEkX",
+	"afG1KGCDLMlzIYuiwNG6P649ApAV9hLhZmeJFuZMU9SZ0bI0DXEoCZ/8MNGJsXsTaQvGkJ7KWKzaKBee",
+	"YsUMIPxkesPlNEOphcARspdssQ09Acu2XyJLPQNOFiisdmk3VxapC0Wwb3HHWQT/iSh8UOQhobOa50Ln",
+	"oaQFG4k+QLxKadcdt8K2CZ2UkDE5fbMBuUZEa4qU3O1wafNABaQniwG9Se0LSAci4SKoskK5hRJB3gZc",
+	"B6jXUM9cmnRfDqErM06sCjUOs7azwBpRSa4jf+K6LE0ORROYYrZYS0kpWrmyoMJmpW1i1E0i8m2nqY1f",
+	"tcWAaeB10UUfBE780yxVPG402dj//gNbI+a0TOcQlNwoHz4Bgd0h0F0oU6V6G6E0vwUr62n2/LNFYVRp",
+	"w/5HePjTd+A/r4X9tbX1p8CKfHp9bQ1v0VYZa5mlNvdaiXnO6d7mf/YUWdEix56FRmtFH/QD1lqx69TE",
+	"y+1rwm3MBtyFT/BLzQ9FA/5uVry/DRcL79RS6oBmBYQRbwOUOzk+osP1bldlwhutToXoNZ5kxmukTobr",
+	"FgKsm2iNoUi3VekbUPzQfwCWaUaPxEYBHkopBkb8pdlriu0J1uvrjohLNN1GCAKm+3tGKe4J1DiUXwyl",
+	"kDHih+SKzIcV2pURa2DhGUCKWcZNCfwIcXMDM96Y00VstQgOG2SFiQKnf6yZYv691zdypNp2o4ayAXeH",
+	"iCtbtwLqzTqhlzjn3k6At4GatiLOBRqJABC0VKJZqgZ2MsygAMoaJjZGwgQLbZSAn5gK28RpJjTOVK8n",
+	"4hW2rZABBQJzZqsXHIg0mfYnLdXdS6SIN9ieyjsQuR4W+UQYFW1kZ8HBeGkIEc1NhJ2n3DwkU/39DhtR",
+	"EAEoIRhPj2PkpFBD9fE3t0Z6FoKmqNgukS1m72XiMFF9q9o3jZJQCEWOlmXZPvU1RF0yAR5QDWiyFhSx",
+	"hETmT11ZmhIvD2Z1Vh/PBRXYyQNjBKaTL99Zckp+aeOJzwZLZNlsPBEs0WbaheGvr60/tXx5fXntyVtr",
+	"n9+4vL6x9sT/tRQsdUQaL208GSzRybG0cXl9LViySmxp47NPmr++trRxee3K5WBJH/TN6rzy4vLa2mXw",
+	"ub3nf+4kj79SPH7Ne/zn/IevFc9+wj77iy8/v7y2tg5TaJWdw8MsJAZ/9FpwEmMVZXNSwHYmG2LcPhBJ",
+	"xrzz9ny9e881YQ30Hh+9/k/H3/oeNtgP/DdDThPuLEQ66+cUEJiO22cDQmfrpEwHCDpXaCAXlIFjzRo/",
+	"UBOgkB1I3O4lGOc8D/AfWw0+JaPvrjrL5aSHTCYssQOG+FtLxeJcwztu+ljj4z997/iNXxy/8WbTMzuc",
+	"ztkzJ7E95jhgmc6/ac2NZvWO/SewEr+GB2MqcjHu517PtVfgmglshiyCQ/ZOwP3m2tHMC450q1oAaQJ2",
+	"FV3igRuzJ67BSHaK9r0RkbpSQ3nvHg6wNl11OJ9OpZtwK+9N8YBA9tLRl5xDDX1QrzFrp2T+u6y+PZSW",
+	"+xwBjebf2XliPUkjuKpiUQ+CGpWb48HydmDrBZUNhA1yxXiWJUbQ8pEA6SYZvilWzlJ3NLTmpMJYHlGp",
+	"4R0DBDyUtsfdHC9Rue09woJTDBlcXm+uMGx50gd9HdlmUdvJ5GkpjPNY/GoMOjS4D8RqDrLix5i6hfSo",
+	"h1Bt9pMG6MPmptMkSV7SiFA3MHShQ54JYipygxlp84XSYWp7KfVe1cVo/c10BuFZuv25gKjOuolJVSLj",
+	"8dxxVE80ijNBUqVX86QEfXrNh6OtGyDYhLg430YoWwC0XLC/TSKifGL7RYaMlFSaBh4oyi5lNgTPpCZC",
+	"IVtrZDZIKAGWHssOjAcMDbV+L8FoNVJQhEKxigqaUpDftcN70AxADSrmYQ3OYtFTeYDRT2lZD5srDCnr",
+	"zDBC6YrBsW0Qg8YbRawChxT4hVsALIH9FAmUvMd9FDsRuIIScx3FTQI26CjEuYc+nQTB6UHZAJY8a3EZ",
+	"yj2BUSa8MTB6WzoW5B/BSAMKhToUWcqRXB/uIXQojcHTTqRwL9jlQ5QV6PwYoj7eIHwYeK9Ldi6hDQZW",
+	"DLD1bLSZ1mdvCC9NQSYbiMPv4CQw4zC/gCYWMJzI+bSkd1ZzdhHRzW8c4a0DY4/hnzQIx9frygcjmj0I",
+	"3UW2Gm3F+55CUJuhjPiemcooYJFx7LHFIu9DO2wE7Tv4p71rKIsbitstAUIerbBbcGY45lGMYuHpFLFG",
+	"VHRimBtgpwaWnrk2D3wpMwDaIeafVq53Ua7h5+6zfgaX2zjebtEBwnMKp4OeiDbJn48SAG/BEB6ILNms",
+	"+AcsEh1tmegJREwh0cSdBn0fo307ZVItUcCJ0x5GPDjqTDPCGkoU5saV9XXKX+BR2iy19WJRlYhX2BfE",
+	"UDMIQ7kSV28iIgZqC2S419ekKXADQkRwEtkyKNVbdCePoHL+R2fpIcjssODzszSCesoFc4jRFA6MerTr",
+	"gOgd5hOnxeZSCLht1oyEXl8aK4ClobhGcitWVKf88Jv/9uD3d5sz159aqSmfZrRzl+nhiZgcGXgFL79W",
+	"XH2BMIGF7HfhCMf+viWzQKT64N88NhMze517MSe49xLNbB6kLkBtv99N4uqK+7HQ9KLBg8orOJxe/lTM",
+	"wkht8Dl5jHRwY7oJ+g6tWZAr3Ch2EbytYQ+oSa5kcc3kDbJ6x508SfzaaibozwqE0YqWHe+3E5t2Tiwx",
+	"1YC4N+3oaN3PADZ0/axks05HO0WZaPa1vugbW9JYhPMpQ0HzjQw3c9tZxWiy/DihnBBCp/d/tpDfs1YD",
+	"7lF1x6HTd+eFEmaOXSoycbatsObKY27vmvhO4fOw7Rs7t4xYYRVwEeDtCA7xiGjHPGMn2Zc872fGGXoa",
+	"m3b7Mrlt89PYvxscXqbvOuI2e+GLW1eXd17YWn/yKaNcwyX8KsdrV/CvPRUP8YNwyeszFa1M0IURlLqJ",
+	"1gEaoWR9AknZ4eWIaTsw4+CA60NpaJ6zKIfAlbltIkPJoeSjm8h+jth8Ug1W2BamyTKV81zs4pMjTJWl",
+	"MY0Ey0pCaR4GTpbQSSxcrZ0Zk7Fd1q+wjupnmjUimxGmG+5CUX/U3DDuYeZ4dchx8+abjCTN8oHy3g2c",
+	"gqc/ev2XxRS7yZJYx+ImrOKS4k0cBoJxARzUQUalix0iua56e2aOhPbQfF2AFOhBAnO+wm6a+QN4bvRY",
+	"Yc7xRvSSINR0Z3B/4d48D6WSLRcCILOc8VQrNxkogyC0y9dtHZH32a1hT0TIGozarGU8fAxKFv1xUEDV",
+	"gCABbjMgmusm8XKhZnPcfKFMSCViD4fxkMhh0sZNGhnQJjjU67dvW2o6cPw10OQ5w8z4y0P0fESqCUY7",
+	"zxLLurSfqYH5ssfBlWoj+gTESUNpRQvxF2ju8A7gunrlKLmnzKBxCUqVtAAbwlwRylFpTzQzhzIUYWBe",
+	"jyxycnKtA4sJx1QNInyUXznYy1Q30XzP+H5YqNrwyGg8TE/zl3HEmwywM3NFhOkYU8ZhI2wCPk7188i9",
+	"GTDDAqnWR6+/69XFQV1fprSGskTXQlPADiYEXYDQgpBShrjxHSiQMhZLUGCJBqxE5fVatOlGU9QCVVYB",
+	"2djuSOmPFsabTUfKTSJczZdvvsi6fSAiYp0872nWMP+BcFKaqgGtbiiNSHSUzkcRYHjcTSReSxgXcDuo",
+	"vsLpRJq15BCCMkBhq3o4HRgGq4k0V53S8/eaR55yLnHnExoJZ8ZoCwtL1VP2YUg/BzsW452wa+drq9VX",
+	"C285PBmIvnT4oS1svbzmhqhZQ3Oq6eqoHtNDnYtuwLjtlCsqNAusNpXlgCDTHO2PBaZRUEABvWxgDolV",
+	"1W4zPHEwomq1dqr2gZoOdb8t0MsVZZ+ENHs69kv7zOHrCgBj1EFVo0AFDeW+wvs9MoZBVWwsUj7UTJJd",
+	"Audb3hFWU6PytT+EgKhF24nq1iKCkBbaMVrktZVrIzKrF2hET6pGcjJxMZqHttK0VOFZjO9UVnU1PFdB",
+	"TuvsOLLQ7FMvaWatSBJtEogUo+oW+0l31EAW50PWT0WBHuUMw1IFdSij3pjOjjbBlLQB22LDtriEDpMO",
+	"9KHCQ6CqIcAmTuMYprChOmOEH/VR1vED40KC8Tz+iXP5vE4cP98FcjOXdtDY6OLRjTHnk2X1jhcqnFqw",
+	"Q4Yn+iMWYdQSE4JebxC0ghqYUziKBY8j1xPinwkWtpmSUE0A68pQPXsbwdy8L3m7LVp5dV8UlvVMDVlU",
+	"VPfcPINinjksVzBrXOaZ4fVrf43NQOnO40575ekxNXZajq7PM3ZaFQ7a0qzq6AgKJnM7ng0vPmM2lt13",
+	"dOrBMcarIiqBO7xUijRSGFWgwzCUFFNJ8lIopWo7vgzAR3/1TRbpm1ylRpyzdU5UT6+CM7vK+3GSL6dq",
+	"f7YuRuy2aLcDtn39JR2wre3r7EAMdeDy9YFzY3TA9tRtZjaHDkJp2xzJurIlL5T4zsBRt319ut8T2WGi",
+	"VXaJsKBYS3W7EK1odFQaBywTqeBa2KbJgH30+i+bri/Qa6TEliWzIba2rwcWgQOJeBHSFSBlRGyJVx2I",
+	"TZfLpG3saoAF2WCDjkLoziRnDR7KPR7vQ3WGnQYLu0ljhXK8JmKfElcrHpSxOExawtIPQ2Cg2LbIjnJJ",
+	"s0Oe9oW24FxgK5oNv8J2YOnxQIVuLTO5+/siDphUmYOV0peowsc4g/gUUevjbBk5eFHtT+vM2WL01lEr",
+	"TQArEzxQrO84EMONERBYDK+5GartwjEu6yQ8r6kp1i3JqDu1EYGIriBuG2Ke44LSBdCKe5DI2F0aNScM",
+	"zNx/wsh6PM9FZn76f3+ZL7+6+5XPhOEK/uv//D+qQdCqHoTLvgtX1zztifWqp538GadKJFfktkfA7WI+",
+	"JPR7cLRqp9ZsiHoMudng48yjffS6WZ+dq5M++dOEQgKb+VmZz5KLhwOACZnXpOMf7zwTrX6W5ENQILDF",
+	"doTW8Ogvf8W8epkyDseQqn1gMs6SwyQV+yK2vZrlUbEGnFzaL1NRvfGTbU/dXoazZ2L1yZa59hl1+xZc",
+	"eZZr4j1oUlTHHZkLmf1n7NNY4+FvftcMmO7yNPXI++2p1FM6XzZj0+ZgBmYyBpkn81mXD9m+YntD1ihO",
+	"bjzn69aqrrgAwxv+ZJ04ttHSWfuWOhDy7Kh5vOHhgBcd1ChNUI0kSTFw0rQQYcIoh33kiffp6p09dRsO",
+	"QBu/mO6+eb84E/etyiH6FAknDnjRftQswumkhGvAQYgXIqHOu7KPhyjxq8K4L8l+B/IgyauCtVKubV4A",
+	"1J0T5k1wvloqFsgpADAUtozSeNrl5oAqgafyzGXewuz1hIwQXXpJs5TviZRp1c4HaPaLWANCeMZbuXUV",
+	"lCRDN1MD1nhm/ejevx7d/+eje788uv/WRigRcu74jTcf/ey/Hv/mH4/u/f7o/odH99+CF31091uf/P7+",
+	"w9/87OF3vv7we786/vYfHbqBfYzxxXrowll3EJydWOhQQqZ/kCW5OUt2+D4fcJjc2xht16nKdRPj7D7a",
+	"o3uFhlShjKzvuJvEURNBYCyMiMuOeb11RY2KGsha18bM+lWcyS0752ct/uXnTTrw7QwQPC1vdbxlbyci",
+	"jfXCDLHSylBzSXl8zrm/ZKa8BI9hRjo+/lRokNZZj4PR3bF6hz4ZiWhXRY4rZv40CjqoRMy1YojQGWog",
+	"CxnOFXWV+j1rwSjCaZ1P4sn+XAt9zyRcPrtcuXi6fb9LujxrjSQnFholx9BgsTbIBlb8bxoTTMuTrTgK",
+	"zORGzZvYJ0bAV3boqs1KKstoMdvH5I21YL4MJT1thV1L9hPqFtoTcBjFrN1P0+VBEhP2MvyqM+x1hNSb",
+	"rssR0GBFDBgsWztXr19nMdwKGpCyIR4GgGbbEcj2i7SZPpr5Jah76nKqAHKwKWaBMQ3ZUxl0VCEvT03d",
+	"ypw33FlaROVRbi8+ulw1V1OOhMUaR64spup4pnIrEp8A+w9HdvSMGt4Fgqc75i+6S6tzOSMa9FUla4Nn",
+	"l58aD+ucNgaT5KKrZ1p3+yJmHWkUPMt4bT26m6OFrLybZpZINuDpgWNzRdSRVxUSMvE0nauH72blguoM",
+	"O75z9PELwal38q2wLNDJt4+s8ougJrKd5I7wC3yXgoVsVvWwesf+E5pijFwuWySi2aID3u8XGx34tAj2",
+	"OcYHpgm2k7DzCRDYx1/SqBAdBFYh8L2kdcByrg+0TUZShm7As9jYV2mqBtPDAc6jmn4cftFdurCDyz5y",
+	"loPr2ZKfXoZXOuuFc1PDGp+888eP3/9TYXMnCAEgMraX2gSvTpMe6wqt+b54nCOtymaLweju93oiW24Z",
+	"adiE2EkMQAB924jgl/fVFPeVJ/6CqhA7vnM8GwvZrD8brTQu8Gx0EYIZ7WGnAFbveL5kVQB8ysrbX1+/",
+	"Vu/HYleLtxsAbCDr8jTRBKBh3cY0ORAOg8i44lhDEMoGh3QQT1G6EXEkKTDQe5loi1bez0TAcnE7L/yG",
+	"SzqUjo/EhoxaXEJDVNOiGO3xGL+DwfFu4YYCzEGzvlbpU7VzzvHwnbZznAifz+Hr+ZXYMFSS2MbR3Xc/",
+	"/vefPPrph0bNByVdDpRAecJTpAqCmlZgXIYmOwKbP92+XOW9ZPlADGc4r7e2r39BDBd4WuMDZ3UyzUts",
+	"UkU8HJNm4ya3MeEOOM+nL4E+gfL0l72oK5st9R+cUlVO81RpYi+oRsHRneNJbOWuVs7mWFR/ApuQ4wFm",
+	"q/MsQs/YAQ2xVdtQ4jqH0iFDbLBi2EREp0+pOVbv8F6yeyAs2sOhOhCnO+6DSv+3eMrZ4EKMhsgPFWAZ",
+	"cYavFMOsUxGPQyPCppeCEJ2qAkcxJswN5rn1zvI4nSz+3mQsJo6bqx7z2uQq1Kqzp8ximG2xr1R82nMx",
+	"47lYbvEsnn4w3uS5uGq85AVwztlnTczBmrEYd80xAfaypIVIXcgKBLBs5jKLAFhUHi7+dDQzjWNmjQff",
+	"/+Gjb/zdJz97rxn4Qz3j87LKtdjOsC4sE2wopCvL5LdR+WMvaz5QLBatpMsBduqb/9IM2JqZy1S0cyRr",
+	"aiO2YYdn+9iNtJekqYiBONQsQOan4gASwtJIat4VoYQ13ESng5aLlyhHZ+qzs9ktKz4X8OwfEfBFexKV",
+	"j6/eW4tPZPHK/WKlAcVAydOqvEqW3Rqd9xfIP/uY6quYtcBjbNVnqrNOup4VrLZjPXzlZf0rfeqp6VNP",
+	"K090dBB5tU+3iuSqZyNbwcWkXX0caV8t6LX1qR2SE01KrVexNfno3rQ84cYko/gjEN0VimXcu9iKY6xR",
+	"xSFsuZe+uId8McbzcfPHp6pGDxQStLiQuxylhWeNT3715wff+0MTQPN9XvD5nfhuz4B8XpDdAkCjVgO6",
+	"QlkhY7NfEsm81ihHGgbbiwCuAf6IIu3GMGYl1e5zt0MWDQrRSjRbm7APdSgxguiu3ueJBIQvZOr3yf33",
+	"FSBl+9z+gBrHZSi9XVyFhWGGPnYKX8g4QcUJXrl92pl6VcgFn6Ywj2WTGeY8YO1MiFeR+9Y/Z0+5iU4C",
+	"YAnLu0AUy8rnTesEb7QUEYTGDLjICKrMeKcAk5Q3XScVAW+Yr7p86NEj5mphdd7eQlf2mYPm8Ea/2ECC",
+	"xeKpKGHd2bn5nKWfHak+3H75VijrwFHwRhph10s4QV5f/a7DwOoC4QofQxACsCA0Mxy/LCjNSRGE02L1",
+	"nL2NcRHAFx5r3y08rOAxhuTT9hGQMic5U9ClrNrtYBy/YVZNCiObKcbQbi8u3YiPmzHbiJ32i1ioZy3k",
+	"fbvNugJJTPaGCFww1/pVO90XMikIgzvHnCA8f/v6S5Oqc8prZE/I7esvIXBsl8eL7Fz1R+PlBgsiOzMw",
+	"OhQBB6RIZQF0aEvMsouXQQ71CoVsKjf0dpbIHCbwGbh4Fr5cf/TALtAzN9nEY7wruNQeCsYhRM6NZyxu",
+	"91IVC5sVrOFFaLdHu5KcljhR9jBY6vLb1/Gn62tro5ojWNL5MAVwCJV1T2qRP0YQrD4btJj2e1BJlMnZ",
+	"6+tECq0hh0ZtqZfXyIPdusJ0Rxg70nXcoT7jml1VsWCX1z83u26rEMvVO3aZZ2y99qTizGGzJEHvEpZi",
+	"LECGzVGad0RXi/QQYW72EwJNhXIWY6vh7zKVOo92y/t5bHd7ggBZZhv3c9wnwGe1MqnQ7OKr/3MsMSPb",
+	"YIItYOd+oUbcTWHEd0TZB14/c5KBtAS+kIHVVxK5E9lt3tZa7SXyXLdXDaOHFnn50L6gUr19/SUY7PmJ",
+	"9ASL5qJYM88nh6MSzjjYW2YshWHTl6kyTrF3mMgY9KBGIQddmGoBqrBe0lOR5Xo1VYNlJJ6e5Ka8qAZz",
+	"YfWeyUlxD5vBRXlRDRzVY8BStWAYpG3Hn0yVJakaWHVUQuxvPPhvPz3+7t2je/94dP+fAb/hzXolNBsG",
+	"0rzgj2ZaE4cLMn1JHDjRKCzRYoKiPMstWqFDP2pxy76nc2xPanFo7qhdAotnIG73VDYKZ1AJ+/GcygDc",
+	"XWMYDsx47KFzFfZFF7excRwqyAjkRxBK8eiffvTxhz/56I1/DNjRva8f3f360f0fHN3/1c2mhU1PwZ0p",
+	"ivLBvLx688XnArbHtXjqyrKQLRWLmCUylFFLH0Yr7KYa0OjIItsTgP2RC8karQ7PeMucCt5t6TrAbgwl",
+	"Vf7nSiHTsa3MpPdqFizi4HgBlCJANCaSRdSmrqOqoNuzMM3UZn1150tnGSqmp+AjawP6ZoaRH5XnwGNr",
+	"32sxeoVD/NQi1BS+7BjNK0VVC9FKusAcgJM4T4iF0a2BDxrZGqfEcKjt0wJ6zj0VD4teF23fHciExMD4",
+	"CLBs2PQufWSEUNr0M3LFIu+mx9YPdwBxJYKfbnODSWUJPs0deJ7zVodyaFIRwClQXq+wG3lHZINEC/LW",
+	"3e+Y+5nZiMapzzMuNQJUBkTKFFual4LTF+KUXPJ9TN3Q/YxFEspBpnLilyUGfkQ1cZTBaYpEFPgrR+8d",
+	"gToSsdmCW26IxWM73Pw2EzwGRjWQeMwSJhqygLjkUA5stEFqmX1HioU3C3ZilTmOVH4gJBt0QHXZ+1hk",
+	"ZM2urH0e18MVHNO8VamL690xdXE2du8pam0WZ+XSPOCk1MbtSBSAvdTNrdFlV9Yn8fbRHvrMKYZ002w9",
+	"nk5UtUb07AlRUOAavevGyrbcho5Vqw/bAuVe3M6FNIrUxdGQ98Ft7KC0sxcTm4RhIzRwWWePKmxnByRa",
+	"9yGln+K+wUmYaqKM6eFVeuuz0sfAjDhy6MDQl2Oec6zYKkwIlbGXbz23/LmmVddGi6+E8lkHeeYnDPES",
+	"OsNc9i8gneuIkclq2UAiZ8roIWxyAaUGls5A9dOYio8I8cqd7EPAgx5kxpaBZyEkT8B4jeplcQLDQMQ0",
+	"XKRQFtrT/JIuVxKKpjM10AH8yy6+MZowi2yfEEp3mMO4QQ0CL5vKWFuYV7OWV4dLjw2veFwoofICuRuK",
+	"ZQF4bkYPtF/b4SpzR1L3AfCjmDPT2nKVqVGUq7K++avqtVNB01Ol514xouikD2USFVthZIJYG1GkpqsF",
+	"NW8ideTJtZSzSeE1rG6t11aqL/NlwF2Y6NVeNdfdgsvm5deOSMgsQQUCsQCQxAVj+eQKy68Im1t3jCbs",
+	"Ja2DEcKoyTONdaATYA/6Eu7ecgkma3VhO4qD8QAwTUtNmaucp3rT0QbqsetR5woipLF1ZPRCmq2tsGd5",
+	"qxPKOGm3RQbQHGic6pF6QGebZ4JrJVfYK8ioiLdKBT8UOpSoHZFPEUksyR42I0DKRSOrRAGF3wGhk6Vb",
+	"DKWLlBk92eWZOYZg0itL1wAW8uLCxMD4zqUQBJ48mVEflw5sOvOYhaUOWiqLneQQNlaBhPTgn/7h+J33",
+	"64NxMdedPTWpP+55kV9zF51UJgYqO7gGSdTRfQoz6nw6TKARVyoWMnXNeR3zoSZV0eEyBtaMBs0pe6IW",
+	"Sb9fEK/umluUksRuSZ6AxC+mJp5aO0eu+mJ+qw5XlR0Yl1nnACVAZ5b2ARSTDFRov6cDJm63BOLhBmxg",
+	"1AjGCoXqpWJhpXztVAFLSsyHSD+6n3Ko3/VywTPI5Gqrw8H210BI/9pMMnrV/ObxBXX6Oiddvi9W9eH+",
+	"Z2530/nk9s2QFxR5w/0GQBQiNocCHpI9s8OAIA37c2M+hOgbl2znS8+zPZ7hKKdH3arShrB8E5OGQpqN",
+	"9+UlGhhsWC6BN2gMINHJCe7xZEom4UZPXyuunAmzUec875e1hh1gT8gY/VanYuDfPK4aaw3nSavDpRRp",
+	"5QNElydpwRlWc9dPE/NHsQAzUH9IlSftZJFAky/5TzRDGIH2bsCKoB61hFLNMgZIvSpzgrd6x7IT2mqW",
+	"Ok3mTdfSYlblmsiNzNXF1rz5gUlIwDLORbdXSfN61ut1Q46MCYxpKiPDYRk3g6a7CuvupIeDXblS02bd",
+	"0q5mgv48eYSq9KD6wgi67EZPX9TOEl+GZxCrgJFaRatmQZXTwCNQlm6I90s1mNFSSeSe6st46vlz3V73",
+	"uKfPpLmmm+/grxYEIFy81CwhB/v+UPIsbveAbJXFPF+MSWofj1j4LZEcCoxDdz3syskrvHqH/jWD9rYT",
+	"c7b7y01/9fai4S5MI9PzSBnbJTbHBc14DDZmmkhxan1Mzyqp48qFWm0nMtGdkyti/wl1evg5uPdNeDu0",
+	"CC+qKp5NVAJQfHa1FiI4OIX0TMRhcoLU6PEsT4G+st1P06EbWb06PkgATG+GOOwX8Mr5RmInrYL3wFl7",
+	"U6DNFF6lCEejs1/cfyGrRGMnWOHGox99/fg7bx6//cYn//RGEyM3Sgo2FHnZGGQNCANgyd/suLXXACWK",
+	"EkFcxh2RxoFlMKV3wgipxdHtYKk11TaG8sAYqFQUgITFth0PSgEtMzgFTMnh1SKHJD5BBIXSm+Raxnt/",
+	"VS9euNQb3fm03JSEvlrIjUwtJmOtDyA5CcIBZKtmxSnSbwyDPcG41qK7l5pzqyN47GicUFBmMwlLOmj1",
+	"Dv25a/6cZjqUpenMDoQLtSrswFMuBSBj8YyAdjnh9Ltt7rY9AQoc2hr4aUrnRJv0oJirkrUxZZVXkev5",
+	"5HbH6PNq+/3g/vNUP9PYmfCJ6aJQd+FpDiWjJCRz2YcwWkvbNa81GoW9KFXDbdSeYZ4oiyEl95LWgYhD",
+	"idBgJPGguniWQSV9OTMZIMcZEeKkIt4nW3sllNsJ1tNzc1DDec3j2CLfFbcV0+HnrtKcfSqOPbQtF50o",
+	"nFG5BmAzLdLG5hWadkQgUeioZENQjRlIB8pkf5pJZ/eelcplLBCf3lVqc84vwvUXgVdpHm2bW0WHpDEl",
+	"qFreeMHrVxZMprRTcN5gvXWRIrYHa0BAZTSvk1fW58Exv54WEvGKCs7S0Z2Vv2VBtk2RhjdTCxn6RO4H",
+	"Hg+jLkIlNAezwJlMYhUiMqP6TNsId383kW7XTMi1dblM2kJPwZT8orvqtGk2c+wvBUuIA1WZBVyE127f",
+	"Z4cWdQbP3U0BESWqAVYyuOr1zIghj0nRdhOtE7m/qOYhIE+lWgHw5D95549NArxUUuiadFadGXqjJ6R9",
+	"4QtoCdihnUvJkJuXSeEdu61QWGyhpCcf9iOdJ2m6UGkxa+uTpJDYwClhBgiaTGVsnxgaoQiX2ito91af",
+	"IU6VrN6x/5zmGXsydm7rZce6KCjRkmSYk2Jca1ilcnoALLtRfB+3Zp0eG1rQf0adz/SKeVmrKuktA8ZZ",
+	"4fIxQDXLuqRfixZhaCM2FkwoETVhOZH+77DOk369S/cmloWR+TRKOpQZlNaJeIW9iDNvv1VtGxJqWafY",
+	"bISOSGOmE0CwB4zxAyFDqdpt2+2E6+k1DnLNen3wqetwBC+wci2N71w07AtUETilLpOQWv35R62asziJ",
+	"F4hlCC07oEQDiGzjB1aogNtGxlCaZbFCQMpOqkhXbaXkdL/LzuDSuUDauIpOsx0WVptYeqq1gR78/d8+",
+	"/MNvmxgYHpMYzbavPWeJwLD1GU7p/X0o/lqg7tUtLs9I9fp8gRUdE7Z5yYxACqtOX3pl+bPUaaqyUPqO",
+	"jc55lq/qXPVY0XwNbW7UOznW0gPUvjyU41rVMv9mVN2MB2HRy0mRKy8KFkLRvBpIS8JlnmzGzhIo+c9Z",
+	"Pkha8LJUrl1LKW60P9ZNXkAtbHfwTovLc1XCZgCTFTGtu7NvFxP4MEtu+3Uv6UKqKezBlKQwaJ71WwdA",
+	"1Png/Z8d3f1BfXhrNnLUGz29WGpU74GfHmLUErc70yI7FHr6xI9A90KB5nIuur2UY0S/zpF41lx5y154",
+	"htui/KC6SDB9j+ltmvSgsFDs99oCepwHFq+xR6BnCWbZjYk1Hv7wg0ev3z3+zdsff/D1o/s/A9iXXy8G",
+	"jPfZbi8HlOKvihZC06h4SHiC3lRegvPGjZhSINjJzzKkbyxh96+vN5nkXWr3A9pGl33pJtqY9CtVkLqj",
+	"YnXRTonS+M7lmJi6H3YWB5lr026zCPk0RLXZVNLj96zPxAlJrbl/lcKZRjChkRlwnEECuDaOQF/nqisy",
+	"amneF/miGpdvonLihSRSalfzbi8V1iC29rbmh4iHXyun8AMLpjC5e/YcwGh8hJkk16H0mllbULoEKEsj",
+	"+DKIJmp7XZEamn6oAXiALLut7esrbIu6Zx1gi8+5OQINow+wO2rQEdI4EtYlgpmhqS/jxbCJcDFFQ3BO",
+	"g+jb5QXYGBoSzpsuOulx6lTGrqx9PpSA3p9gi2kl3EyzHkzmhnnqc0l6KrUQ3JnEylxQ3PvtyO5dAJCh",
+	"rl/TU51zhJasHK8ZzCXNUj5U/XyT8b4REpGmAAREyESIP8EyNagbMA2ksq10ydxzKXCpLPpTd1QvaZt7",
+	"aHWgalNan2rACBAzC4szyRdE5cEtntcZYvWUhnQapB430k8XUg++ujk5Oqp3iYoZSb0cf/sHD37/3vG3",
+	"v//Jv3/YHEXmmbHOqnSwlOycyeg6V3e+5EPmbLAd3B9uiIhNCOrPbBiq4MV9G8rGg9+/9+D733j4vV8d",
+	"f/uPAXt0/79//O9/Lv76n4/ufvf4gx8//PHbATt+/97x2x88fPeDBz/5u4CZa37824A9+O23j7/zTsB2",
+	"vvBywB5877ePvvHtooJYwXB5yloq7XfJqWgpqRUoD3/eYEV1MzDnEyABmQE7fKAglDxnXaVzdnmNffEZ",
+	"eMT6WrC2tgbgOSsM3XB85X1BHjEduqodymj7xs4tZilEUKtGJW5oGEABDHSpEGBwJUM5jiw0Af7G2y9/",
+	"PSv+elYs5KyYGVqIUJ0uAKbQdH1aVPk4MzHJT6JUdS0YK+qMdpLmGMBw6ooU2JC1VHcvkQLxVEt2L0Iy",
+	"aiotxU6J/UQCo1AiGYJkaYEaxjlA9CtGlSw5dU1AkjTpJQKcaInmMZQUcjkMmO4BJXKyL1Um4s2qtEIo",
+	"7a3BWwhYZ9jrCOn9CCFAMoH/sHRxVRpsR/Cs1bmKavqGzZ1N5agoTQ9Mhi4EqnpL48V11YdPXZkZCKCs",
+	"zOamvLaLJWITVqju9eyy15ZXeiQZ/huO9/SPRt1x4uqeay+re+6VtZkn9oQ9tCAtroN2HKyGfFBkTUI8",
+	"GgCpiXn9JOJvds0+q17bGMM0Uyey/HRLYT7j4/E8OcnDP03QEv5mn44tgWq1DN2wqBrsGHSnTw9XMZgT",
+	"HQ+rd+C/I7VTFVmGpCuAf7Qrsn3LUG9+eUlb3j9zbqABCSlSvodJ3FA2EB3Gi4lT+AMqFVoYbwcL91DE",
+	"lPZVrYOm7QQMJbzXJoswZKMjUOUDe6rbceB2hWDOQDOpBlX6/XmR++u9tCC5qi3gM18urL8aTylXDEad",
+	"jFQ9EjhPFNeyk+hcZcMp4nRS8x6GUCpTGBPEVVrmkwe6i5vP2E8Duf6A2SotAisi3/GwBLJXzEIobTon",
+	"FodJS6ywCKsNIqrlQq4DBO4DPdtL8ORqIL6+ah1QjDMVXIsYKTShMdbixe8rhVADe9gzsceNvWjOjE0W",
+	"9fr5rvkgMrfI+5mEODM8epkMehG7bUEdGYQAqMoNr5uhjDJh45+Ri4Rq3F6cwBXNkcFbB3BLe2sgC8Oa",
+	"NzIEbQsSwL/yBMxV7AeAsvVNFmVCq/RQ7MJdI8yj2aAo0fOO9DLRs1rG6Oj3aDi2WW9PCGkRFM2b6F6a",
+	"5BEkYsZewJuMjOVKHWARpLLPyYwCzVUokVBk/HWjsL+29kQLxVQq+Essr0cBUqKWYsGogwD3Nk946lJD",
+	"GlYvTXfbKhvwLI4YEnLmKuZDevWkB6AWjigYLUuVs6HIaTEhcpxb/Qes4ANISMHNktzMBUYakhiWFWek",
+	"mE6Kg1M1ReP4O28/+MffeQxcxRFjBxCZ7yLWsKJP7rZIoPgmKULf+5nqQ9w7yTtNin6DO7GvbLMYhMCd",
+	"SWmdYPjUVfHQcxKz9LrDlAwtHB+g2A3RvB5jjQDDYpNFfVl6f5wYDMvA65iziTpzaRIw7m4eeyBED7xz",
+	"Dl4Kts/1c9XledIKJZ6AK+wZlXeAInVkl6+wV2pOJps2DiXIh5m1K2ufr/RCSNm4Q+rioWgWZ9sWqNJz",
+	"gtQcHcbkkDEuPgL2SzUgau+FnL8vqDQ2Jw2ofPOPZatrzR+gFq22Mk5vmuQB6fSgOAFUBsW+jNRHcVjN",
+	"ZvMZCV2GUN/qHfPvXfPv11ZpULPRd7nfzdogZDzZKQ1C9ShVMLDtpHXwYqLPlQK9l5mh5YQTSPWAldDJ",
+	"9lT3vvS8bG/OvlxcGrg7FmE6BYUpVZL8gu0HKtA9sLvS3m8xJT78wEiskQcsg3XBIDpktSqOJ/oIgtMz",
+	"R7AA0nnV/L62HOslcTs34nGWdry5/7ReXACLU0anBD4AgY81gOuEfn+yuFJlnPlLGtcBm9/RxClWrsTp",
+	"boRq2prccS3wj1dMnE/re8fIufFmwZns9jVQMdl5NCc9NStCRBANeZbkoos/gGEimYwxfCEDxCEoCati",
+	"LEGjT7/W5zJP8iF8H9m/IjSWV9iWpT4oWuQ5RYvNowLQv4ciW4apBCMe0y7LwJJgzGNjFIXS64z3u+xn",
+	"LS8O5bT6YiOjO2YpLp6pYId2LgaCefhkkwAmfNGI21BRXMZeyK0TAULcOLr/7tH9+0f3/uXo/u+P7v32",
+	"BBvSWBBz2ZEjJqm5L6naiyZibmwXVMbQ924jtl0BzbFZOJ5GADOxnKk+uu6+r6YJbH8xNWOQ6fdJAyr4",
+	"CyTj+kDElrLx+Ke/O/67b04QUaJCWE2VOuj36ive4WsijJyt+/skneqX1z83zRIdC5u/AhgWVDCFbStx",
+	"wCiFSw6iK9+85Hg2vbARFMJhn0BdmD0tgA1qW+zn3bo+cTvhe9qFqGvFINgriBVaixRFxhy7oFeRaGMh",
+	"kvsKhXtw7K41I6nvBOj1zbppsWwjkPaDXS8U2etl6vAxOlXtvW5UhCTLUr+Fj7jR09v+by4qFGR5kHWy",
+	"QRcVTVcQSVtM2zPOJ+Mszng7HxnLrK7HDLJRvmaFaiUqNRsyaZambiYKz1MUYYwvytWdLy3O6yhPOtfI",
+	"eTbXVML4FjvF6k1tcx3dnOfQ67p97bnzWsDGwx9+8OD37z340ftNamVd4GLmfMCHfjngWO/M1oAPL6r7",
+	"g6M7F8t0ej8l5pnAJoX062I694x6xidDzIgqTAi+tzA0FQRERdpGCqI3fnF07+16lU3QvvVlo9v93G8/",
+	"jp2xUjMA4467iAFrXL/13PLlK81QolFDuQMviLDJOHt+5/Ly5fXPIUoW5SU0SxWaSeJ2L8mGSNSFvIzW",
+	"iJJCxJpxuFJldCHx16MhY3kVzT2HAeYyqHgz0ezK+rpNsEepyiOIZ+Bdog1jrUMiLskdW5mbiFBi5sNW",
+	"Kz12izOCWIsLug290V3QrXgugQialsJiV23amY3jN37xyTt/fPDzHx9/9+6kXddLhUx0p0tTVNc1e7N0",
+	"4UzO3ZlV6VY9bJDIWA3Gmb4cu9cTTz15jvReN3q6PINV7Y/9/X2hkYLGpmH3hkz3QaCyAA1iXc7Ng7XM",
+	"UyiCMPu9fPDrRSEVFTVNmUCTQ3tv04O/8TUcfczISGe07EsCu8pbLdHL622LLfh+iuyeu3K70dM4UE8C",
+	"Fo3TffH9QpghxIECQbqkSzIG3ZqjfguJmuUTkCpPZqagK0saMp/NqiBrCOjOXUvqg/788r7nqYk/zQR8",
+	"W9ZsvEQ1fAj8BFFarnP21BoVvFtFmamvihblrxwdH5RzwqBnlue8n8llixdXa2dvgVVarhGFTDXewFIn",
+	"ALaPLuzuTVdHBTU2VEglperLloghPQls3mLA+rL4HG/KGg5l0BbFNY0DkUjdE61KotrrsZB50h7ehKsv",
+	"pMlqBoaoQedis+IApluuON+LhOLBJzo4vfHuAAbejnbyZ70oSmbYsslYAPr4JHmfCtBzky4784XQmJyp",
+	"X4XeorJEt0qdjHYyG5/8+V3jK7CPXn/XQ4O1qZAkY0g+i+7z3pB4q0FN7Q2tTpu2HKt38B8zcGi5nX3G",
+	"C3MB9sWW1YMF0mciqfhkP+OxOD2+Jz6gFJqrWJJTcCJ4D6ilrKCbz0lnn4tU2AmKFykfduJAdxKVGkkM",
+	"VF2jkQtnZaIk5JxFnqciZg0apRt28yQ79LHJ02YQBsuddvFFYdYjNCgWhxrsYMbPiUbNmVbH3/7Bx3/6",
+	"ewTpsmC3DvVE8MweASt29CeSEJ0mvenpF5rINOmdT+4FRrmosxVn5xIZx70cnm7PV1yNh794z2ZiFqXZ",
+	"IVw+p5082l2nRZryvRRLZdi+EhoLnqljAOrrVMYyAeh+lBWgOH4oG9TJVGKtwR4Cig35IS90mXgmCtyf",
+	"5mYobfkC63LbrMDZ1/o84zJPpFcA0+DFLlk+SGQcyqKMSwrA4HU3hloexeJE95Tm6Sbj+JCces+lyssu",
+	"zyVjSP3q54/eeKdJ3SlS4ZBPHZrHPfSyTPIL6+2YwV1oX6dPUE4Lpbj0o/TO9cG6VjDu4qDI6yQ5Ee/Q",
+	"PqrVxdo+zexGa7GN1Pwl+/JGPz9zXrAdwFpnqr8Y98U8zjysQnHWeRM7/g3PMk3kP6cSykKBcYYTlkjX",
+	"KMWu7tx8juVm0o2+AVEAX4CQxBZ2dnm4+eZaQjGamblzx8LXRFodqF0S0oi1lDpIBGu8kOe9GzIdBmyH",
+	"d8VOkound/IsaeUB2zEDFaGEYFgnz3u6ucK2oN6+bXYPFm5vX38JECA4y9SAMqzxvkBIYeiUbKsslPCL",
+	"biL7udCscWX9iUpgNCNJ1+XSGVW1ws3PJ1s5RQx3rPzNRazGN6fNR/MyN0O9LuskveUWT4WMeTYpKrDT",
+	"SXpX7XVnOYH+c6r2scogWhXzoQ5Yq58vq3Y7sJgarAOdi8OieaTX30uTVvG52RzsQKrB4jZ2gbBsJ5o1",
+	"jr/xwSfv/PHo3q+P7v+3o/u/P7r/+tH9D5vTS4P6tdjxI+8Pdk4meimn1mCVIvPFCkNwFujWLHfOljgQ",
+	"Uyz1MNJUibo7IhAXr7K9GN75aIIpgnwOkLtVgjhTAkPnOAO2KnAy6dwOXn3mMBGl50zsWy3H9gIbsAHe",
+	"t76FbchES3W7QsYiZnvq9oJOfiR6st2oFGXvUUie5n26nzoFV6kBbrBC8jHoY7Vx/Sb2d+UqF1R6FS5h",
+	"u/6AHwpq1ccPzDX4QbjkCvLLLa4naSqYobu1TvyKWlQHvDESB6kgH0T2ReO8JrKV9mPy+sr9InCViC0w",
+	"4AjbSIUeNBdcs4OYhnf1CqTverwHST6Ft99gkVkdHbHG1pXVrSeLxTefwvpEOPiINa78rx88Zc54o7J7",
+	"UHIH3zQxB+8AMRF8KsmYGkiAPOBWlBxJLaw1DICy9Zy4Mu1nSDFC3YHYbfdVtbfJIp6mEQJy0N5o4m80",
+	"21NmmyFCgh2LJba0twX3HVqv4LZ5xoeQw+D7xgJ+tbbVA2etDscvTX0YP/gLpm8pWMIZOj2J4bziYYXI",
+	"LkK9bHvC5AiOPMlBsAxbVUJrN4/Q2DhcTf0uhqGcBWgN7WLEqXD4ntDPa7OdCGVR4GBkxukrELNDCW2p",
+	"DNpSC58RFcaeOTGEpv0p4ohaakHWQxmVtFPEGr3RxaA1GNkylQ4TkPNe6P4WGOEsJDSlzCauA4Kl4uRr",
+	"lvURETFVg8Wg9GrdH8NG1FZxcfBtHQ4OvULj0et3j+598+E3/+3hDz/45Gdvz248eZ0UvHVwJmLPW50i",
+	"wa+NsccGItnvwFkGAi1ixG2BHnaOnFF76jZC1loyXKY7AL0Pv92EUyPbF8zCqbeELQPTpe5uvEmJ2mPt",
+	"803Wl6nQmkWWBBBHFAG8e9b30TIvadp2SBK2n7RzQtlE201kuW661na6H4LUR+6vaBMLxen6S1S0jrzv",
+	"FMnWHgmcGQeudWWbOG8dXFRIGTO28wp2zGaAB4AZQ7O7YMq/gjaSS8/wp+6cB//4u+O333iczZsJLfL5",
+	"7N7RnIMW+XWXUr6o6v6E3peDwbYrsBjXN0cSIT9FD1FO3+/dJPP+caTg8VA8pgsBrf8F7QnxRneeimfG",
+	"thDCuVtcmZ0FT0FGXGiFarLEEqJ4otiY1iQyQfBmSv7//yTtXzKsGw//8M7xd+96HZdnRR7qtnFdzXfy",
+	"qqjzWK/4Dqv5gz9Z6aP6ktDX0zmEtrBfeJwMoWldf8LM91BlLc/Cxx/+5OEv3iMeh1A+/Oa/PXjjWwF7",
+	"8INfPPjhPSwKIKzzdMiOf/qHB2+9DiJuLeddtJwDgu0LAPw2CCUEoZGkAcC3oG+Y4e0JYZBIJgjvD/Gf",
+	"EMwjlOSc6UtsoLLYmN5vvPPo7rtYVhOwB2/fffDmn/73h28e3X334/ffOf7xe//7w7cC9vGff/LwNz/7",
+	"+P1/YR+9/svmpn2LRIcSMMwvaRieNUuTHPC5jSX7qpKilmMpCCXGj7DSZ6x6ts2kIqMj8OntPDqmUEJU",
+	"BcrIkYu6ucmUo2BCWUUQVcyXW4jVUJboKOyzlwlHGK8Em7YbsLiPm1poFmeq16u2a5ECALG3sbH+bM6a",
+	"TwUpAk4D0W/UEZThXBNqHHGUL5RKxkfzNJsF2Q9wT5g99fu7Y2wyE84XhS5obZ32jrli22xgPVtXzeNg",
+	"skzsmbkYKP9fWQSJbDHZs3DIwtVAZINaynVld7iMQdsOeHqwQKRsQJJJE8BANvvjo9ffhc5snJRLwP+P",
+	"gQUKCZd7cRJJuq8oGJsxO6VaB6vtZL+fCT0xh20ufI6u+wtvETtb189ojcnoRpccSjrX7Plni1MLV+uO",
+	"Pui/RhxKmAmwU73wRjASHAS31SVeUp4KDXVAUqSaaQEhhe6JxBLrKieq2Bfxkr8K5OkVKE7li4mcSYHe",
+	"gmQAEECsr61B0ejiMjPjvYgoKo/FSeFMQYygTxS3W3TtTbx0EctSeuQsK7PVypNDYfMBe0OboKFqzQzY",
+	"AxbiXdqJtSyhOKIECMEpTWTZsFLRzieU64005ABDTHliLl6gpzS+E4R6Lp/NCGqbQMyXCyoo3jceG4Z1",
+	"bM5QigHz5YM1qPAK8wschVlJMXEDS53kyzEf6tU7dOuJbXq38BfXsNn7zM56eswtvpfWTv+Vz7JeJtqi",
+	"lZuDdEHas5h+mjts3Xa4SEWxU66wjKEY40khuKpKXfDxs56PNUiUVM83VlxXXtwLqBWcTJxL/HeaUC6w",
+	"tk7kJVVQksXZzu4BPxS6HkiFoPxf4YcX8YAwwzqXcwHmo0YfAaWLxXDAoqKFHA2wUIzj81XbY0enZqo2",
+	"leABpdHRvV8e3fuvR/c/PLr//SnSsXrH/GdXqlkr3hzfOlK8UslZi0upIGeO1Vgxa4iV/RXG2dUb1xjv",
+	"qr4s91fB/KVJzwi2ynnadEwsxmTtkZ49FBtYFJN3zFPg3kEBqgGlXUSTC3FP0c6XgUamyA4OOsOiuGZH",
+	"Hajll6UdYxGvxvO0u8JuyHRosfcdz5H0X4w44wnnjdvobU0FX/Xm+mvx3l+L9yo0yyXt1/AFSyifMIiy",
+	"5FYXotrqIiIIJc1gNgVT/Rw6Gbp8WQsjjLmINxnf00hyLmx8DCWenrJSmtaxt1iA4sMqu3JRG6g/VIRF",
+	"USHEJKkjFaovoOx4bwjlx49nhpFePIkZNkPRcU9lOU9XeS9ZPhDDaVTAB2JoV7Po4VIDCQaBDdgERhVD",
+	"i2uXx9Bj2BjtXoWfaNYRmQgskr2zYi9pxuNuIpsbSJ0FKiKUxqZNbgvt+meZFq1MVOL2GOd/G95sa/v6",
+	"F8Tp/YYytU/M89kjAlvmXXAYFfGAMtkP3HgWeh+zvcx6zem4RymYmHj2Vm9r+zo8fDR+g6vqSzfed2ps",
+	"wF+qC2j5eSuI4120BVgSoVph8Eg7cWMsRDa+CBRP0gqFY6f05CUWhyI16+5EZNM3WciAgb2OTVzFOzDe",
+	"6wme6SqZqlBfq3d4L9k9EEOqWztUBxPAfm+a7y2Mhbk0hjegblhXxwVWh4dXdiCGKxXt8+YG8xLkoPIE",
+	"KN5tjgHxs8yezCC33sQvRl53jDVvTmk6xyr0mqNmNStv5HlfqXiievNEsce1HqgsXi6qJmuamCUWMLC+",
+	"tr4BcG2LLk9SY/omErAtIntnuGGElulAZchd1aLQLBScsI7qZ5sIgIcIFwfMxee4BK7kjCni6/exodfX",
+	"1o3ZBUSdmEyHoeFY9kSq5L5GtAszWrDVkzyUuUhTs1H2VGy8FMU6iB3IW1CJtsJeTLqJcVLM5m+lQOXJ",
+	"4zgTWldjUIDy3qYphPLQUzRO8zhOsIhn2zu+2zzVIhg50eFFRyyo9SfLmZ4nKvLwpdMbb1J9fE87LNbH",
+	"JeR6e/IagNtpljiBVHgCqL3D+XdbP0sCqaRYhjoiK5kaIkJAE0crdqK9sUoF7PV7BJjzAK4gcfXr1mvE",
+	"eRExjgYp86L/EK2w67Q7YAtvhlKLPLflX3YALE3aOWKpW85kquq3VxBXOe3RUJopN4Yr7BBCHNArbItB",
+	"yZOFYxcxjdeeF1fW16sFXQsn5ouRcLdE4xGUnKWC65xdXgOsT97KsU0lZ12lc/bZdbY3zAV4gP72WFub",
+	"4mEESzAZoxRLU383sq3wJkHxBo+3w65Uy5cTCcQz2wTHhnlg9/NHLxjbNjbaAdsCYCnlYUKBECPeEJTC",
+	"SZi0vWZAa0ED5VOL2TLtbCfQFqsiaJIq/ZG6ZNN26RFnSZJUetBMOC7GFkFg3MLXXiy2ywyOYhEYwIvh",
+	"tJrsE06Ed8HrT4DuAm0PoXToLqTZya6CEGJZ17N9kRdEbFfWLq8wI0nLidRIy5nWWjGscWX98zjRN0We",
+	"DZcBS6a5SWdKOzkUlh+0OFlKyDJkKgH6mDmREE8mIOAurpk590OJ94MwZ7ufoZ0mRcD6PTAJ0PRDEJqA",
+	"9WWepAhim+x38lC6N6U+P/oL9E1lD5hTE2eGXOM/4nwoGaftvwUA2FjoOtwoIEaFmM5oVCHuW5lZrPwi",
+	"N6QAcetBKBUqcTbYzhdeDiDTEDB+yBNA1guKPE7AOiKNA1tjaXyFmO31221jeZbL682tE8mg1FxoscKw",
+	"Ir9h0XmGOcV+Q9nl2QE4D8/ebomUZYKb7ZA3S+X7oObQVdE9uAQC/rlSqd4MZWGieD+hfE9HpTEAHwyy",
+	"JM+NHaZZ9B+jKhG/pgYyVTwmMTCTWFkVXhXkF7KlYiw2rgrz9/P28ue8QL/9W8Nwv5o8ZpR/rkRv7QSW",
+	"G721POctoBQ4l3AiloQZ4dz5wsuYIbq68yUY4RTRNyfL5AowXN2XNeZkzisEXIxifhFgavgvjtjxwDz5",
+	"LHMuNz3Z4noD1DNGiMvv+UVomuFVbzqaeECXzehPzJ5SECWU5KtirtGq1YAd8jTBAI8Wh0JCJUNl54ix",
+	"xoW3iBewMdoN7lxKFHwBHxdVnL94MfKHDzMCIzKt3BE7LpIzxvNAclfvmP9YOPkez1udcX3zci/m8xKT",
+	"6gAwDWLe0d8zjz1gWaCXtN1TKhVcjmk/uvDxHPy1BYnzLRuz5dhLZ8wfvcDgdUkXQvo0ReXWdbELpOub",
+	"KOGjT+a95Ati6B4pskMrtf0sXdpYWgXdRfcZVdLH3/v68XfvHt3/f47u/Y+je3/2yiGI7HppnDb7+Mfv",
+	"HX/wa68EH1stxq8DjrmPP3jz+Df/wBpbOy81i98Q51Ll7QF28MHb33j48w+KH2ANQu3lx7/5fx++/+9H",
+	"9/9UQJ5Ai6g3yk7SQwSs8Xsg9vbR/T99/MHPH3z7R8WPLEvI+E8evfHOo9fvfvzhPzz8uXns0b3/DlVS",
+	"3zXzeP9P2On24If3Hn3/u8fv/6v55Edf/+SdPz7840+P7t198MN7x2/+aaxOs+oxH//pe8dv/OL4jTeP",
+	"7v+JWFq//Z0HP/P+/NH7WMrr2KWa/vBLpHLjBOhir6PUgVeqgB9UjeRvjJvaVTLvpNjWh30IrPHJr7/1",
+	"4Hf3Hvz93z78w2+bFbWtK8Xt95I0xQBjVUDPWQMo61htwJyq1huwSxCgYcTlKhzlYMRJBkNCF9GWGguH",
+	"8ipuCFvb11mSa5G2MbyYHQIos3FtvNTl6uFl1tBCML6nDgVhItkNhBt2/FUBftV7LdYwfho6bVREFVgC",
+	"liYGNBA3ZhQ0NZTb119iDQqvUAyxaRvJMXzEeKoVlVqZ1//Py1d3bj63DIcVuYGlUaueXnrtK6/9fwEA",
+	"AP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
