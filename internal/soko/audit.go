@@ -81,6 +81,8 @@ const (
 	AuditPortalUserCreate  AuditAction = "portal_user.create"
 	AuditPortalUserUpdate  AuditAction = "portal_user.update"
 	AuditPortalPassword    AuditAction = "portal_user.password_reset"
+	AuditPortalTOTPOn      AuditAction = "portal_user.totp_enable"
+	AuditPortalTOTPReset   AuditAction = "portal_user.totp_reset"
 )
 
 // OrderAuditAction is the audit action of a supervisor's order command.

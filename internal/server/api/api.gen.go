@@ -978,6 +978,21 @@ func (e PickTaskStatus) Valid() bool {
 	}
 }
 
+// Defines values for PortalSecondFactorSecondFactor.
+const (
+	Totp PortalSecondFactorSecondFactor = "totp"
+)
+
+// Valid indicates whether the value is a known member of the PortalSecondFactorSecondFactor enum.
+func (e PortalSecondFactorSecondFactor) Valid() bool {
+	switch e {
+	case Totp:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PortalSessionRole.
 const (
 	PortalSessionRoleOwner    PortalSessionRole = "owner"
@@ -3892,6 +3907,16 @@ type PickerProgress struct {
 	Picker   *string `json:"picker,omitempty"`
 }
 
+// PortalSecondFactor defines model for PortalSecondFactor.
+type PortalSecondFactor struct {
+	// Challenge Send it back with the code; it lasts five minutes.
+	Challenge    string                         `json:"challenge"`
+	SecondFactor PortalSecondFactorSecondFactor `json:"second_factor"`
+}
+
+// PortalSecondFactorSecondFactor defines model for PortalSecondFactor.SecondFactor.
+type PortalSecondFactorSecondFactor string
+
 // PortalSession defines model for PortalSession.
 type PortalSession struct {
 	CsrfToken    string            `json:"csrf_token"`
@@ -3903,6 +3928,9 @@ type PortalSession struct {
 
 	// Scopes The API scopes the role acts with under /portal/api/v1; empty is every scope.
 	Scopes []string `json:"scopes"`
+
+	// TotpEnabled The user signs in with a code of an authenticator app after the password.
+	TotpEnabled bool `json:"totp_enabled"`
 }
 
 // PortalSessionRole defines model for PortalSession.Role.
@@ -3912,6 +3940,18 @@ type PortalSessionRole string
 type PortalSignInInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+}
+
+// PortalTOTPSetup defines model for PortalTOTPSetup.
+type PortalTOTPSetup struct {
+	// QrPng The QR code as a PNG image, base64.
+	QrPng []byte `json:"qr_png"`
+
+	// Secret The secret in base32, to type into an app that cannot scan.
+	Secret string `json:"secret"`
+
+	// Uri The otpauth://totp/ link the QR code holds.
+	Uri string `json:"uri"`
 }
 
 // PortalUser defines model for PortalUser.
@@ -3928,6 +3968,9 @@ type PortalUser struct {
 	// PasswordSet False until an invited user sets their password.
 	PasswordSet bool           `json:"password_set"`
 	Role        PortalUserRole `json:"role"`
+
+	// TotpEnabled Signing in also takes a code of the user's authenticator app.
+	TotpEnabled bool `json:"totp_enabled"`
 }
 
 // PortalUserRole defines model for PortalUser.Role.
@@ -5414,6 +5457,29 @@ type RevokeAdminAPIKeyParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// InviteAdminPortalUserParams defines parameters for InviteAdminPortalUser.
+type InviteAdminPortalUserParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// UpdateAdminPortalUserJSONBody defines parameters for UpdateAdminPortalUser.
+type UpdateAdminPortalUserJSONBody struct {
+	Active bool `json:"active"`
+}
+
+// UpdateAdminPortalUserParams defines parameters for UpdateAdminPortalUser.
+type UpdateAdminPortalUserParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ResetAdminPortalUserTOTPParams defines parameters for ResetAdminPortalUserTOTP.
+type ResetAdminPortalUserTOTPParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PutAdminRateCardParams defines parameters for PutAdminRateCard.
 type PutAdminRateCardParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -5853,6 +5919,12 @@ type PortalSignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PassPortalTOTPJSONBody defines parameters for PassPortalTOTP.
+type PassPortalTOTPJSONBody struct {
+	Challenge string `json:"challenge"`
+	Code      string `json:"code"`
+}
+
 // DownloadPortalStockCSVParams defines parameters for DownloadPortalStockCSV.
 type DownloadPortalStockCSVParams struct {
 	Encoding *DownloadPortalStockCSVParamsEncoding `form:"encoding,omitempty" json:"encoding,omitempty"`
@@ -5860,6 +5932,23 @@ type DownloadPortalStockCSVParams struct {
 
 // DownloadPortalStockCSVParamsEncoding defines parameters for DownloadPortalStockCSV.
 type DownloadPortalStockCSVParamsEncoding string
+
+// StartPortalTOTPParams defines parameters for StartPortalTOTP.
+type StartPortalTOTPParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ConfirmPortalTOTPJSONBody defines parameters for ConfirmPortalTOTP.
+type ConfirmPortalTOTPJSONBody struct {
+	Code string `json:"code"`
+}
+
+// ConfirmPortalTOTPParams defines parameters for ConfirmPortalTOTP.
+type ConfirmPortalTOTPParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
 
 // InvitePortalUserParams defines parameters for InvitePortalUser.
 type InvitePortalUserParams struct {
@@ -5965,6 +6054,12 @@ type UpdateAdminMerchantJSONRequestBody = AdminMerchantUpdate
 // CreateAdminAPIKeyJSONRequestBody defines body for CreateAdminAPIKey for application/json ContentType.
 type CreateAdminAPIKeyJSONRequestBody = AdminAPIKeyCreate
 
+// InviteAdminPortalUserJSONRequestBody defines body for InviteAdminPortalUser for application/json ContentType.
+type InviteAdminPortalUserJSONRequestBody = PortalUserInput
+
+// UpdateAdminPortalUserJSONRequestBody defines body for UpdateAdminPortalUser for application/json ContentType.
+type UpdateAdminPortalUserJSONRequestBody UpdateAdminPortalUserJSONBody
+
 // PutAdminRateCardJSONRequestBody defines body for PutAdminRateCard for application/json ContentType.
 type PutAdminRateCardJSONRequestBody = BillingRateCard
 
@@ -6054,6 +6149,12 @@ type ResetPasswordJSONRequestBody ResetPasswordJSONBody
 
 // PortalSignInJSONRequestBody defines body for PortalSignIn for application/json ContentType.
 type PortalSignInJSONRequestBody = PortalSignInInput
+
+// PassPortalTOTPJSONRequestBody defines body for PassPortalTOTP for application/json ContentType.
+type PassPortalTOTPJSONRequestBody PassPortalTOTPJSONBody
+
+// ConfirmPortalTOTPJSONRequestBody defines body for ConfirmPortalTOTP for application/json ContentType.
+type ConfirmPortalTOTPJSONRequestBody ConfirmPortalTOTPJSONBody
 
 // InvitePortalUserJSONRequestBody defines body for InvitePortalUser for application/json ContentType.
 type InvitePortalUserJSONRequestBody = PortalUserInput
@@ -6297,6 +6398,18 @@ type ServerInterface interface {
 	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
 	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
 	RevokeAdminAPIKey(ctx echo.Context, merchantId MerchantID, apiKeyId int64, params RevokeAdminAPIKeyParams) error
+	// ListAdminPortalUsers A merchant's portal users (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/portal-users)
+	ListAdminPortalUsers(ctx echo.Context, merchantId MerchantID) error
+	// InviteAdminPortalUser Invite a person to a merchant's portal, e.g. its first owner (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/portal-users)
+	InviteAdminPortalUser(ctx echo.Context, merchantId MerchantID, params InviteAdminPortalUserParams) error
+	// UpdateAdminPortalUser Lock a merchant's portal user out, or let them in again (admins)
+	// (PATCH /ops/admin/merchants/{merchant_id}/portal-users/{user_id})
+	UpdateAdminPortalUser(ctx echo.Context, merchantId MerchantID, userId int64, params UpdateAdminPortalUserParams) error
+	// ResetAdminPortalUserTOTP Turn a portal user's two-step sign-in off (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/portal-users/{user_id}/totp-reset)
+	ResetAdminPortalUserTOTP(ctx echo.Context, merchantId MerchantID, userId int64, params ResetAdminPortalUserTOTPParams) error
 	// ListAdminRateCards A merchant's rate cards (料金表), the latest first (admins)
 	// (GET /ops/admin/merchants/{merchant_id}/rate-card)
 	ListAdminRateCards(ctx echo.Context, merchantId MerchantID) error
@@ -6573,9 +6686,18 @@ type ServerInterface interface {
 	// PortalSignIn Sign in to the portal with email and password
 	// (POST /portal/session)
 	PortalSignIn(ctx echo.Context) error
+	// PassPortalTOTP Finish signing in with the authenticator app's code
+	// (POST /portal/session/totp)
+	PassPortalTOTP(ctx echo.Context) error
 	// DownloadPortalStockCSV The merchant's stock per SKU as a CSV file
 	// (GET /portal/stock.csv)
 	DownloadPortalStockCSV(ctx echo.Context, params DownloadPortalStockCSVParams) error
+	// StartPortalTOTP Start turning on two-step sign-in for yourself
+	// (POST /portal/totp)
+	StartPortalTOTP(ctx echo.Context, params StartPortalTOTPParams) error
+	// ConfirmPortalTOTP Turn two-step sign-in on with a code of the new secret
+	// (POST /portal/totp/confirm)
+	ConfirmPortalTOTP(ctx echo.Context, params ConfirmPortalTOTPParams) error
 	// ListPortalUsers The merchant's portal users (owners)
 	// (GET /portal/users)
 	ListPortalUsers(ctx echo.Context) error
@@ -8460,6 +8582,152 @@ func (w *ServerInterfaceWrapper) RevokeAdminAPIKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RevokeAdminAPIKey(ctx, merchantId, apiKeyId, params)
+	return err
+}
+
+// ListAdminPortalUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminPortalUsers(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminPortalUsers(ctx, merchantId)
+	return err
+}
+
+// InviteAdminPortalUser converts echo context to params.
+func (w *ServerInterfaceWrapper) InviteAdminPortalUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params InviteAdminPortalUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.InviteAdminPortalUser(ctx, merchantId, params)
+	return err
+}
+
+// UpdateAdminPortalUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAdminPortalUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateAdminPortalUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAdminPortalUser(ctx, merchantId, userId, params)
+	return err
+}
+
+// ResetAdminPortalUserTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) ResetAdminPortalUserTOTP(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ResetAdminPortalUserTOTPParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResetAdminPortalUserTOTP(ctx, merchantId, userId, params)
 	return err
 }
 
@@ -10917,6 +11185,15 @@ func (w *ServerInterfaceWrapper) PortalSignIn(ctx echo.Context) error {
 	return err
 }
 
+// PassPortalTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) PassPortalTOTP(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PassPortalTOTP(ctx)
+	return err
+}
+
 // DownloadPortalStockCSV converts echo context to params.
 func (w *ServerInterfaceWrapper) DownloadPortalStockCSV(ctx echo.Context) error {
 	var err error
@@ -10932,6 +11209,68 @@ func (w *ServerInterfaceWrapper) DownloadPortalStockCSV(ctx echo.Context) error 
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.DownloadPortalStockCSV(ctx, params)
+	return err
+}
+
+// StartPortalTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) StartPortalTOTP(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StartPortalTOTPParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StartPortalTOTP(ctx, params)
+	return err
+}
+
+// ConfirmPortalTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) ConfirmPortalTOTP(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ConfirmPortalTOTPParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ConfirmPortalTOTP(ctx, params)
 	return err
 }
 
@@ -11125,6 +11464,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/portal/session", wrapper.PortalSignOut, options.OperationMiddlewares["portalSignOut"]...)
 	router.GET(options.BaseURL+"/portal/session", wrapper.GetPortalSession, options.OperationMiddlewares["getPortalSession"]...)
 	router.POST(options.BaseURL+"/portal/session", wrapper.PortalSignIn, options.OperationMiddlewares["portalSignIn"]...)
+	router.POST(options.BaseURL+"/portal/session/totp", wrapper.PassPortalTOTP, options.OperationMiddlewares["passPortalTOTP"]...)
+	router.POST(options.BaseURL+"/portal/totp", wrapper.StartPortalTOTP, options.OperationMiddlewares["startPortalTOTP"]...)
+	router.POST(options.BaseURL+"/portal/totp/confirm", wrapper.ConfirmPortalTOTP, options.OperationMiddlewares["confirmPortalTOTP"]...)
 	router.POST(options.BaseURL+"/portal/password-reset", wrapper.RequestPasswordReset, options.OperationMiddlewares["requestPasswordReset"]...)
 	router.POST(options.BaseURL+"/portal/password-reset/confirm", wrapper.ResetPassword, options.OperationMiddlewares["resetPassword"]...)
 	router.GET(options.BaseURL+"/portal/stock.csv", wrapper.DownloadPortalStockCSV, options.OperationMiddlewares["downloadPortalStockCSV"]...)
@@ -11220,6 +11562,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/ops/admin/carrier-accounts/:carrier", wrapper.PutAdminCarrierAccount, options.OperationMiddlewares["putAdminCarrierAccount"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/rate-card", wrapper.ListAdminRateCards, options.OperationMiddlewares["listAdminRateCards"]...)
 	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id/rate-card", wrapper.PutAdminRateCard, options.OperationMiddlewares["putAdminRateCard"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/portal-users", wrapper.ListAdminPortalUsers, options.OperationMiddlewares["listAdminPortalUsers"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/portal-users", wrapper.InviteAdminPortalUser, options.OperationMiddlewares["inviteAdminPortalUser"]...)
+	router.PATCH(options.BaseURL+"/ops/admin/merchants/:merchant_id/portal-users/:user_id", wrapper.UpdateAdminPortalUser, options.OperationMiddlewares["updateAdminPortalUser"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/portal-users/:user_id/totp-reset", wrapper.ResetAdminPortalUserTOTP, options.OperationMiddlewares["resetAdminPortalUserTOTP"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements", wrapper.ListAdminStatements, options.OperationMiddlewares["listAdminStatements"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month", wrapper.GetAdminStatement, options.OperationMiddlewares["getAdminStatement"]...)
 	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month/close", wrapper.CloseAdminStatement, options.OperationMiddlewares["closeAdminStatement"]...)
@@ -14624,6 +14970,171 @@ type RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse) VisitRevokeAdminAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminPortalUsersRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type ListAdminPortalUsersResponseObject interface {
+	VisitListAdminPortalUsersResponse(w http.ResponseWriter) error
+}
+
+type ListAdminPortalUsers200JSONResponse struct {
+	Data []PortalUser `json:"data"`
+}
+
+func (response ListAdminPortalUsers200JSONResponse) VisitListAdminPortalUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminPortalUsersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminPortalUsersdefaultApplicationProblemPlusJSONResponse) VisitListAdminPortalUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InviteAdminPortalUserRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     InviteAdminPortalUserParams
+	Body       *InviteAdminPortalUserJSONRequestBody
+}
+
+type InviteAdminPortalUserResponseObject interface {
+	VisitInviteAdminPortalUserResponse(w http.ResponseWriter) error
+}
+
+type InviteAdminPortalUser201JSONResponse PortalUser
+
+func (response InviteAdminPortalUser201JSONResponse) VisitInviteAdminPortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InviteAdminPortalUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response InviteAdminPortalUserdefaultApplicationProblemPlusJSONResponse) VisitInviteAdminPortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminPortalUserRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	UserId     int64      `json:"user_id"`
+	Params     UpdateAdminPortalUserParams
+	Body       *UpdateAdminPortalUserJSONRequestBody
+}
+
+type UpdateAdminPortalUserResponseObject interface {
+	VisitUpdateAdminPortalUserResponse(w http.ResponseWriter) error
+}
+
+type UpdateAdminPortalUser200JSONResponse PortalUser
+
+func (response UpdateAdminPortalUser200JSONResponse) VisitUpdateAdminPortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminPortalUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateAdminPortalUserdefaultApplicationProblemPlusJSONResponse) VisitUpdateAdminPortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetAdminPortalUserTOTPRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	UserId     int64      `json:"user_id"`
+	Params     ResetAdminPortalUserTOTPParams
+}
+
+type ResetAdminPortalUserTOTPResponseObject interface {
+	VisitResetAdminPortalUserTOTPResponse(w http.ResponseWriter) error
+}
+
+type ResetAdminPortalUserTOTP200JSONResponse PortalUser
+
+func (response ResetAdminPortalUserTOTP200JSONResponse) VisitResetAdminPortalUserTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetAdminPortalUserTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ResetAdminPortalUserTOTPdefaultApplicationProblemPlusJSONResponse) VisitResetAdminPortalUserTOTPResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -18382,12 +18893,65 @@ func (response PortalSignIn200JSONResponse) VisitPortalSignInResponse(w http.Res
 	return err
 }
 
+type PortalSignIn202JSONResponse PortalSecondFactor
+
+func (response PortalSignIn202JSONResponse) VisitPortalSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PortalSignIndefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
 }
 
 func (response PortalSignIndefaultApplicationProblemPlusJSONResponse) VisitPortalSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PassPortalTOTPRequestObject struct {
+	Body *PassPortalTOTPJSONRequestBody
+}
+
+type PassPortalTOTPResponseObject interface {
+	VisitPassPortalTOTPResponse(w http.ResponseWriter) error
+}
+
+type PassPortalTOTP200JSONResponse PortalSession
+
+func (response PassPortalTOTP200JSONResponse) VisitPassPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PassPortalTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PassPortalTOTPdefaultApplicationProblemPlusJSONResponse) VisitPassPortalTOTPResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -18433,6 +18997,87 @@ type DownloadPortalStockCSVdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response DownloadPortalStockCSVdefaultApplicationProblemPlusJSONResponse) VisitDownloadPortalStockCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartPortalTOTPRequestObject struct {
+	Params StartPortalTOTPParams
+}
+
+type StartPortalTOTPResponseObject interface {
+	VisitStartPortalTOTPResponse(w http.ResponseWriter) error
+}
+
+type StartPortalTOTP200JSONResponse PortalTOTPSetup
+
+func (response StartPortalTOTP200JSONResponse) VisitStartPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartPortalTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response StartPortalTOTPdefaultApplicationProblemPlusJSONResponse) VisitStartPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmPortalTOTPRequestObject struct {
+	Params ConfirmPortalTOTPParams
+	Body   *ConfirmPortalTOTPJSONRequestBody
+}
+
+type ConfirmPortalTOTPResponseObject interface {
+	VisitConfirmPortalTOTPResponse(w http.ResponseWriter) error
+}
+
+type ConfirmPortalTOTP200JSONResponse struct {
+	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+func (response ConfirmPortalTOTP200JSONResponse) VisitConfirmPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmPortalTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ConfirmPortalTOTPdefaultApplicationProblemPlusJSONResponse) VisitConfirmPortalTOTPResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -18801,6 +19446,18 @@ type StrictServerInterface interface {
 	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
 	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
 	RevokeAdminAPIKey(ctx context.Context, request RevokeAdminAPIKeyRequestObject) (RevokeAdminAPIKeyResponseObject, error)
+	// ListAdminPortalUsers A merchant's portal users (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/portal-users)
+	ListAdminPortalUsers(ctx context.Context, request ListAdminPortalUsersRequestObject) (ListAdminPortalUsersResponseObject, error)
+	// InviteAdminPortalUser Invite a person to a merchant's portal, e.g. its first owner (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/portal-users)
+	InviteAdminPortalUser(ctx context.Context, request InviteAdminPortalUserRequestObject) (InviteAdminPortalUserResponseObject, error)
+	// UpdateAdminPortalUser Lock a merchant's portal user out, or let them in again (admins)
+	// (PATCH /ops/admin/merchants/{merchant_id}/portal-users/{user_id})
+	UpdateAdminPortalUser(ctx context.Context, request UpdateAdminPortalUserRequestObject) (UpdateAdminPortalUserResponseObject, error)
+	// ResetAdminPortalUserTOTP Turn a portal user's two-step sign-in off (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/portal-users/{user_id}/totp-reset)
+	ResetAdminPortalUserTOTP(ctx context.Context, request ResetAdminPortalUserTOTPRequestObject) (ResetAdminPortalUserTOTPResponseObject, error)
 	// ListAdminRateCards A merchant's rate cards (料金表), the latest first (admins)
 	// (GET /ops/admin/merchants/{merchant_id}/rate-card)
 	ListAdminRateCards(ctx context.Context, request ListAdminRateCardsRequestObject) (ListAdminRateCardsResponseObject, error)
@@ -19077,9 +19734,18 @@ type StrictServerInterface interface {
 	// PortalSignIn Sign in to the portal with email and password
 	// (POST /portal/session)
 	PortalSignIn(ctx context.Context, request PortalSignInRequestObject) (PortalSignInResponseObject, error)
+	// PassPortalTOTP Finish signing in with the authenticator app's code
+	// (POST /portal/session/totp)
+	PassPortalTOTP(ctx context.Context, request PassPortalTOTPRequestObject) (PassPortalTOTPResponseObject, error)
 	// DownloadPortalStockCSV The merchant's stock per SKU as a CSV file
 	// (GET /portal/stock.csv)
 	DownloadPortalStockCSV(ctx context.Context, request DownloadPortalStockCSVRequestObject) (DownloadPortalStockCSVResponseObject, error)
+	// StartPortalTOTP Start turning on two-step sign-in for yourself
+	// (POST /portal/totp)
+	StartPortalTOTP(ctx context.Context, request StartPortalTOTPRequestObject) (StartPortalTOTPResponseObject, error)
+	// ConfirmPortalTOTP Turn two-step sign-in on with a code of the new secret
+	// (POST /portal/totp/confirm)
+	ConfirmPortalTOTP(ctx context.Context, request ConfirmPortalTOTPRequestObject) (ConfirmPortalTOTPResponseObject, error)
 	// ListPortalUsers The merchant's portal users (owners)
 	// (GET /portal/users)
 	ListPortalUsers(ctx context.Context, request ListPortalUsersRequestObject) (ListPortalUsersResponseObject, error)
@@ -21695,6 +22361,157 @@ func (sh *strictHandler) RevokeAdminAPIKey(ctx echo.Context, merchantId Merchant
 		return err
 	} else if validResponse, ok := response.(RevokeAdminAPIKeyResponseObject); ok {
 		return validResponse.VisitRevokeAdminAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminPortalUsers operation middleware
+func (sh *strictHandler) ListAdminPortalUsers(ctx echo.Context, merchantId MerchantID) error {
+	var request ListAdminPortalUsersRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminPortalUsers(ctx.Request().Context(), request.(ListAdminPortalUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminPortalUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminPortalUsersResponseObject); ok {
+		return validResponse.VisitListAdminPortalUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// InviteAdminPortalUser operation middleware
+func (sh *strictHandler) InviteAdminPortalUser(ctx echo.Context, merchantId MerchantID, params InviteAdminPortalUserParams) error {
+	var request InviteAdminPortalUserRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body InviteAdminPortalUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.InviteAdminPortalUser(ctx.Request().Context(), request.(InviteAdminPortalUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InviteAdminPortalUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(InviteAdminPortalUserResponseObject); ok {
+		return validResponse.VisitInviteAdminPortalUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAdminPortalUser operation middleware
+func (sh *strictHandler) UpdateAdminPortalUser(ctx echo.Context, merchantId MerchantID, userId int64, params UpdateAdminPortalUserParams) error {
+	var request UpdateAdminPortalUserRequestObject
+
+	request.MerchantId = merchantId
+	request.UserId = userId
+	request.Params = params
+
+	var body UpdateAdminPortalUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAdminPortalUser(ctx.Request().Context(), request.(UpdateAdminPortalUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAdminPortalUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAdminPortalUserResponseObject); ok {
+		return validResponse.VisitUpdateAdminPortalUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResetAdminPortalUserTOTP operation middleware
+func (sh *strictHandler) ResetAdminPortalUserTOTP(ctx echo.Context, merchantId MerchantID, userId int64, params ResetAdminPortalUserTOTPParams) error {
+	var request ResetAdminPortalUserTOTPRequestObject
+
+	request.MerchantId = merchantId
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetAdminPortalUserTOTP(ctx.Request().Context(), request.(ResetAdminPortalUserTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetAdminPortalUserTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResetAdminPortalUserTOTPResponseObject); ok {
+		return validResponse.VisitResetAdminPortalUserTOTPResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -24706,6 +25523,52 @@ func (sh *strictHandler) PortalSignIn(ctx echo.Context) error {
 	return nil
 }
 
+// PassPortalTOTP operation middleware
+func (sh *strictHandler) PassPortalTOTP(ctx echo.Context) error {
+	var request PassPortalTOTPRequestObject
+
+	var body PassPortalTOTPJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PassPortalTOTP(ctx.Request().Context(), request.(PassPortalTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PassPortalTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PassPortalTOTPResponseObject); ok {
+		return validResponse.VisitPassPortalTOTPResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DownloadPortalStockCSV operation middleware
 func (sh *strictHandler) DownloadPortalStockCSV(ctx echo.Context, params DownloadPortalStockCSVParams) error {
 	var request DownloadPortalStockCSVRequestObject
@@ -24725,6 +25588,79 @@ func (sh *strictHandler) DownloadPortalStockCSV(ctx echo.Context, params Downloa
 		return err
 	} else if validResponse, ok := response.(DownloadPortalStockCSVResponseObject); ok {
 		return validResponse.VisitDownloadPortalStockCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// StartPortalTOTP operation middleware
+func (sh *strictHandler) StartPortalTOTP(ctx echo.Context, params StartPortalTOTPParams) error {
+	var request StartPortalTOTPRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StartPortalTOTP(ctx.Request().Context(), request.(StartPortalTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StartPortalTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StartPortalTOTPResponseObject); ok {
+		return validResponse.VisitStartPortalTOTPResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ConfirmPortalTOTP operation middleware
+func (sh *strictHandler) ConfirmPortalTOTP(ctx echo.Context, params ConfirmPortalTOTPParams) error {
+	var request ConfirmPortalTOTPRequestObject
+
+	request.Params = params
+
+	var body ConfirmPortalTOTPJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ConfirmPortalTOTP(ctx.Request().Context(), request.(ConfirmPortalTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ConfirmPortalTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ConfirmPortalTOTPResponseObject); ok {
+		return validResponse.VisitConfirmPortalTOTPResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -24856,13 +25792,13 @@ func (sh *strictHandler) UpdatePortalUser(ctx echo.Context, userId int64, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P1tlxzHcSeKf5U88/f/YEauGc6AIEXOnH0BgaQFiSSwGPBqvRpsd3ZXdnepqzOLldnTaGl5DgFcUqQk",
-	"WtbqyVpJa8mWZFm2aMnWXsMkJb3Yb8LBAOS3uCcjMquyqjO7qnuGpPfc1QsR01WVD5GRkRGREb/4ykZf",
-	"TDLBGVdyY/8rGxnN6YQplsNfvSRNEz58QXA10n/HTPbzJFOJ4Bv7GzdHjEz0I5Jw8jmaUU5UMmER+fM/",
-	"//M/337hhZ2NaCPRL2ZUjTaiDU4nbGN/Az7ZiDZy9vI0yVm8sa/yKYs2ZH/EJhQHoRTL9Zf/5Yu720/f",
-	"+sqlV7Y3d7+4t/30rf+698Xd7Yu3tv5kI9pQ80y3J1We8OHGK69EG32a5wnLr4iY6XY8nZs3lnbP+HSy",
+	"7P1tlxzHcSeKf5U88/f/YEauGc6AIEXOnH0BgaQFiSRgDHi1Xg22O7sru7vU1ZnFyuxptLQ8hwAuKVIS",
+	"LWv1ZK2ktWRLsiyvaMnWXsEkLb3Yb8LBAOS3uCcjMquyqjO7qnuGpPfc1QsR01WVD5GRkRGREb/4ykZf",
+	"TDLBGVdyY/8rGxnN6YQplsNfvSRNEz58QXA10n/HTPbzJFOJ4Bv7GzdHjEz0I5Jw8jmaUU5UMmER+Yu/",
+	"+Iu/2H7hhZ2NaCPRL2ZUjTaiDU4nbGN/Az7ZiDZy9vI0yVm8sa/yKYs2ZH/EJhQHoRTL9Zf/+Yu720/f",
+	"+sqlV7Y3d7+4t/30rf+y98Xd7Yu3tv5kI9pQ80y3J1We8OHGK69EG32a5wnLr4iY6XY8nZs3lnbP+HSy",
 	"sf/FjTmdUCU2og1Jh3RGN6KNL+lJZkKqjVve7mU+uCnGjPtppR93lH5OxICoESNS0cGASCZlInhBrhGj",
-	"MQzRjPk/bV85vPHcNra8bOATevt5xod6rfYuPhVtTBJe/O0f7/GzvC9i/bd3xFcO/68LkjDzTkSmarD9",
+	"MQzRjPk/bl85vPHcNra8bOATevt5xod6rfYuPhVtTBJe/O0f7/GzvC9i/bd3xFcO/68LkjDzTkSmarD9",
 	"FNmcJWpEKPnMtRcimEbMBnSaqi0iciJHyUB1vpTIYjovT1k+L2djW9vwkRw60E9sKwFCT3Mpcv+Yu5zd",
 	"Vh18o2sJneXsOBFTSTI6ZJEep+DwIE2kkkSNqCJyzvtHfFPkMctlRBLeE1Mey0hPKZvoDbIFn3T1i24H",
 	"czHNSUqlIplI050jHpi5GXVgxS7u7vqmGrM0OWb5/OozAY62L3SSeClzDEQ+oWpjfyPh6slLG8AdyUST",
@@ -24870,7 +25806,7 @@ var swaggerSpec = []string{
 	"9EQ8JznLUjqX8HSQ5FIRyuWM5cGNcLUc0rYeU4iSTzzRzPtmeYNkNc/Pm6ppMknUIjGv0yEjMvkyC+0a",
 	"/M7t2Wy6jf0ndiM9e+wVuKhhDBPKkwGTKjh3+8J5T37C8v6I8iUdmxfOu2PY08Fe4elH0uWLYmmXXCzt",
 	"8k9yNtjY3/j/PVYe0Y/hU/nYM6I/1TLpxemkZ3rMRLC7TJx3X1O9UJJdW0pY+1bnI6FwztQ058HO8fF5",
-	"dyrH00B/+sm6FD78/EvYuqKKaVI/Z4ZVlxNfkoKTTffMjUgWD8jmB//w9Ye/vfvwr/7i0e9+8/CH9+Eo",
+	"dyrH00B/+sm6FD78/EvYuqKKaVI/Z4ZVlxNfkoKTTffMjUgWD8jmB//49Ye/vfvwr//y0e9+8/CH9+Eo",
 	"7stjssn02UC0Ikd7KSPsmHEFIhhk8nQyofl8KyR1DHV8J7UeyUa0kcWDDVAk/Ae1nGZZulwjs690+vqd",
 	"c+RRReU4yB364XnzxjSLqWLxYcL7bHHprvF0TmZa0dAibshiQpVeJTpQzByeWnveIdc4qesgesGOeKGH",
 	"kEQRmkpBsqmShRqjtXBsGr/Ho5ce8arCsikZI4dz3k/4kNCeOGZbYZXFTKkjYU5e4ugXtvXIvRr5TOTj",
@@ -24891,778 +25827,803 @@ var swaggerSpec = []string{
 	"0NudGfY1zCnScvGtoNyRLD9O+oFnyZdZp59SGWhU0Zwt61Qvsk9q+faoOYzMDq1TZ4EUi1T2UKIywsp0",
 	"zNjK6d9q4JO1tr9lJWcfPX6xwRPqZR/Xm9jgTvRy1hrfu0y30uc+fiwa0PpocxOWWWvyp4FuDifXCN7A",
 	"2OX0nnSHths1snx4Xv6P2+2Hj2IrNPH384lUi7IwpgpMzHZC2hWrnmNfz75jFkn6T3+tmG73xG1iXyOb",
-	"J/feOrn7Lyf3fnxy998icnL39ZM7r5/c+9bJ3d+e3Lt3cu8N8v6rv9giVJv7nOhP9XljD7D24745Svih",
-	"YaCFsdfWB6hSn08TgV/K4tUFyP8RBf8fFwUfjwy4gnfwl/t9MeUeMWCiDkoyVXfuZy6e3P2nk3t/f3L3",
-	"Fyf33iTo+T597Y3TN17/8Kf/A3bveyf33vTpqkXLXmM41PCHP/2707f/ZmnDNqzAp9YMcqQKR49GU7cf",
-	"3vn6B/9y79HbP330l68/+u6vTr/5r74O3Zsyf2CGeYHMRkIyImac9AVXOe0r9FUm8oDQnmRcmdtbRmY0",
-	"ZyMxleyCrOj/Yd2zGEZY4Utud2QqlGchDyGsgjz8wd0Pv/ft0/v/dHL3fwKFv31y99+ePP3GO6dvvL5P",
-	"9p56/9VvX9yFK4u9p/W/9wgFp3eSw6yg8QNwdoupIokiPaFGZCj0a/j1HtncvbTlWG+OQWs93O29BPXj",
-	"s4goqXBXVGPjBT5wSVMZRst94z9CzWgCB559iobtiB6zkikGCUtjGZm7Ic0z+MtqB5sZ43Pwqe9YXv2M",
-	"r4mLlsdlQYiW5Lw+VSuelgtiyg2/ebKF9Gk6KxYFR1MPNamw0gVWbat6ToqlZIQVX+THQeAis7DZj2k6",
-	"ZUTRMYP7LrzOoGmKXnLKh1M6ZF6f5BidfvaKYP3dd2sVx5kwM1gMh5kz+RgXBF8obmbs9sqpGqFHiROK",
-	"s/YLpJKXG4/rMZuXinvxoBhjIcFvtVk7GRQm/lOt+GY94eCTDQGiBwWumbkZSnCWzwu81PoonC/jhMet",
-	"5m4H8Xn9wSvRxoym445kL08Zr7hDnLa/7HfpL3FnfBkd5jCoeheN5PkYfQ7nR7WaHtyoCFua1iRpU7SY",
-	"x14+E60/bwhghVeW9Mewh7Upgbu5z5JjDJOMRX/sv9J0m1zL4jsjPWuUaUmEF8wp5blnS1Mx62Q0VwlN",
-	"vT5sEKKUyJHIlQlz0Ba4HCUZBlckoBvmjGyevvH66Zv/fPrVdz54618Dyl9w/69zd7SCw/ZYJH0WNAg+",
-	"vPP3D3/ynono+eH9Rz9454OffuPBO19/+PNff/DqayRnw0SqHBadYBtk8yYqyI+b+7wtkuW6x9jGuVrN",
-	"4IIkGe1D1IVMk0weEDbJlAm34IL7j9ol7lwe4xQat/Ihvqo/SpOsM2FS0uGK8s0IfNNrraWoxj4LhK4s",
-	"ayN3fozi0ON12DNbb1WpBE01zm0tWbGwORf3UxNn17j0gAymaboNbgXzE7yAF9EYREEhbIPF8EAqket/",
-	"SnJz7+Ljl5548tNPPb27d/HxHQJ3hyRnE3HMpLmqa9Kv1yL7OfF8tc/dqN2duuk6uL7Xr754g0m2qiWT",
-	"JR6F9hJRgjxVrFTKtLWoLWwl0HKUYizIhI4ZMWLDmdNTvgn5x3xYkHPRXj25850Hf/jxhz9578H9d0kv",
-	"Ff2xK9dS2mOpjEwAVpqMGaEmdu6ChCOho8TORrQkmKMh/r4a3NH4sg32qDNUOMCjErV+aQUeDQeANHF9",
-	"LR6kyaSsRn4sf7vGtCvFfSwXXIeKDgYefaGvkmPml0U9Gg9Z55M54TWnsrgz5SrxqDGHTJHZKEkZmeWC",
-	"D8n1qy9KMmYsg5Maxk2wheAt/PqBH7lIWTvZpUl+Q7/tPZEd8pYmqH47sqvS7riFbtY6a6sLXCXx84W0",
-	"ErnRcBbFFiU55bGYaPlFNj8DJww4CawSteYh0uLGoFniglNWmwUsx0NRq20QFPwkvmadtgJUYk16eUC4",
-	"IDnLMF4F2olIPtUysWStC9L0sEOeP6NMPxducnlnOZdcv/riogjwUlKfHdevvminEzM3uqeI00Vfp8C4",
-	"bKP+khmVRDKuvHqwtGKo3XwXQxDh1+WzvGFI6pqGoLwiA2ByXJbhv6YZy48TzCqjuomwnQiNr6f4LZGy",
-	"67H/ObNNIXKClHXvW1dycwXPj5a+qop8tB0Fh/kFDGB+lseZSHwGcl/wQTKc5r5w9ef02iEnuxYfGVGp",
-	"5QIzjZI5UweO5EDvGejaSn+Ld0J+e5lxfeiEwiOPGVed/kiEL9zhFUloOTgw3qc9/WKPEVTXCofiAtHr",
-	"DkPsUv/aFE4Ib67W+LK4QZkMOdjQ8E5z7KDQElqFwwhtb50lcZmr31RFG9M8bcOkBVPVV9HLqepGIseQ",
-	"+RXcS+H7wCJd1QqiNuHuY29TxW1HcJMWeWft1LYiKy8UMRsMgUah3H5OUlE1bXSaA40P8dXiow6YPc2r",
-	"6uTcOdmGVZoVA6k1HlXXsaa8l1M1i+PlkmmcqGe5yud+tV1wfzB9X4USu0F7iUh3zOb7R9Pd3cf7SQz/",
-	"Zd2IdPtp0tXbrIthpV3vJoPWO+Oa8xVP5WiDZkkHr1T6aaLnCS15T1RsqOm6bZHD8DvocIWPyrSExYEM",
-	"FG5D/3lesQ7KxVlFhPTYQOSsqQtfelI+ZOqCxLsuSbCdIuYAzqlEq9ox4UIRdjuRrmQsBxuzYMRoaxLi",
-	"YDqrvq9MyG4LDyUEdzv8ZVm5GH+5jpHdANV+3FEu31HnET1Xbk/fRVwJodDU0IvstrqCbwZu4t3GfPP6",
-	"DM2tAF/D01plvM9dfvGxZy+/uL33eET0f5+KyEvXr2xf1pLh6s3ntvcuRaQ/Yv0x2kAk4f10GqOh7fo2",
-	"qiqsz/LR2njn5Snlyjh9inz8vfpueIlre04bF7JPzc1wIomeAYHYA0k2KelTyeC3C5LYdq0F6lzJrJTy",
-	"FMx0+gzejl+OvzSVasK8dzETG53VYr+s402pEOksm3ti4WkWVTp6u5ObM7mBVLCJLTSNO7TIUsJprtG1",
-	"sUDftTwc5RJUGerPGTfilCh6+4BwNqTa/gGfANVKZ5yolhFctVWo+zgbDDmXwOY43duNnop2bzXyZhON",
-	"l5D1ep74MqyrZInINCNKEDUTJGb9ZEJTSTY//Nqvt6peNTHtgQlZv/n0X33yIi3RjOUGVewKzeNVnVfi",
-	"NluSgbpc5lbIsJBpe93c702oYnlCU5KxnGQ077M0Ir05RC3r2YCwMQLG7dv1L5ekHyS3fUYnQEOlczJg",
-	"zESVxQLO85hljBfXjzORj0lsfErFAbUCvda8q8ksp7Qnp9/PgA35eLJMELroyX0d5GLiV2cR8QbxszY9",
-	"6FlbJhQqjwl0DoF46yFjRRvDZKA6s5xmq7KWhcHRp9O63045Qt6s9q1k+cpfFabRKh9lSX/cYbdVTtca",
-	"KXwu8hZXgvUvDULJOp3mmrBe2K7TN756cvdrD9/65cmdX0Tk9Ic/fPjWLx+8853T136udSB8+uD+107u",
-	"/LdIayKM9kckTbjWOlAGo1MUo9dAjAreZyBDtFjWTGjtpljMAKyApoPONIMgVq+xJJXI6ZB1UhOp0okR",
-	"EGKVCds2MpYnIvYFE+MLxLxAqNla+ki0H2tKmxYOyOMkkeTB/Tcf/uivT9/4f8jm3vuvfntvNyJ7exBw",
-	"HJGL+h+Mx1vOnPeii9Hjt7zBk4t9rDpH9zCtTu6K4HI6wcBCRW/DShQRhjSPL0jSH2njQbpjDR3ErVxJ",
-	"OaPxNZ7OAzdMNSkJYq6iIBUcurh2S052e5qeg4VTP59bxQ0vGdqhxebxOL1SIVdUfvWAp6trzIomaafv",
-	"1wo/U8H40Qb3KDE4P4AYcUCwl//Ql8cF7h2b7PhjlKScsrzTGNBRzRogq4cutQtAMsMJehULSIxVWKNY",
-	"0ecT7k0ha3YwNuc/hI0TV4avLlKt/9B+KTIAh0RW9H8z7SmhMHSnlQvkdvs3Vyf+TXrbm7XXeoS17Vt3",
-	"bFZXpjTtCoeny1Ihfq+IMeQxO12HnkgrO/baNq1u9TbyBbhxiTm+3OiBAbNYK/rO6ZBPU9bSIMSDJJA/",
-	"As8uoO9i33euRqTUhyJtauw/uRsRMB729yJCC4P4/Vd/sVKkoetqaceTQcsfEveV/44FZtLGvPQbkTUr",
-	"se6OQdIW94EwDGdqlf5XtIkd9jmvo7NoEvF/z+0ALeCEz3yKhoXrvy8BubZQqwqtJcS9iYOpR8hI1nKI",
-	"4b3Sdpq1oRs1EIaAjXhHvzosxv9Bu/jEs/sbgS58S32FpozHNDdogCv4flrfqnqcRE80htbGIcF6hfI+",
-	"SxHlbLUB54zKBXfqE/4oX0+3RTRKmxsPSKRDXDwIhCVUkq65vYVLUHabTrJU91HgmQcJV757cu9nJ/f+",
-	"x8m9Nz688/UP3rsf+qiDWOfld38OfZCbOeUyE7nygokl/fE0k83WhBbZxLxdXpvg3Ig2OQ26nuCuB20r",
-	"IozmacKkQidb6wxWQ/rr0KM/JKSEk1ilxSDUQ7ShRxxKkL4JOK8YL4FggfCiVeyADOa5JAnHIO2ED0m3",
-	"aLVrzKtEEprO6Fz/JxUzvPFqNYWbyYQdpkJ5B5+jr7kzzdOOYpMs9bovAGtj2kuTPrFfABA7IpR2v4Lq",
-	"0itdbQRiGFL5nklwGQpWzVVxaYARTl7Tcak0tBzsLGxlQUITLFn4VngDP3sb+H9xG8vjkEM4ZRE5BOT7",
-	"z109jIg+O5+8VFE0e3O/5NPfLsF6A7TN9lx7Q8wKJM/FRc/FTPoQzPM+SyWZ5YlSFRTBkIZQjNk0iTDC",
-	"znCXEPfqxE9cqhTtj3wXFXZ8cEcxFMogCCB77QQg+HosZXHHoI661GsMHptyg/K7OJIbYiYNKgPeypAR",
-	"RTeN4XWa5ozG8xYkLKbrdrgw8EY6Xs/ZccJmIXKGiUk5SaAFMhPTNCbD5Ji1IOyygEv8zicMqxLBlg1I",
-	"GULqRujKFrzP/J0atiq9Z8FXQhBziJqnu8VJQ756LmYmD3FTczFe6OtDmBKZ6XWUI8YUkSP9UI3YBPFY",
-	"DXZwj+kZ6Tb2DjAS0yQwkr5IpxNuoC5cqGFJEhWRXkr5uIgB1w1Al7ORSNnWDrmsyERIRfai3d3dfVKZ",
-	"u405oGna+hBYLhGkOf3D11x7u7t23VY9jZFFb4jZitussuEhuH1xi+07HAwJTmGXaDgJ3TBsZHdLdS8W",
-	"PFXnwIJsjdvzBhtMJRqQNE2vDTb2v9gShjlagcJWCLxya6F/4RENE8rpEMx5EzBZpf7Jna+dvv03D//u",
-	"r1wgG8vNuGupDMXCunGYixyFu80WdkEJmijcG+28yTlOyHeJE8B2psrhlFgwiaqL3onChPomGGlN7WZz",
-	"b8o4m/nZwuuHKJSO0uu+XKvR84lqK1KJ+qy3aGe6hPXOwY1kLZm1HUdVfXxRk5oqgekYi0wC5XgmYoKo",
-	"6IZn+pSTHsO8wbRIKU3S1GY3mvQQ1O7aQ6DGYa0XWqoA3LeC+IaevC3SYc5YbBsGo8C2HJHPfnb/hReC",
-	"anJf6NNDignD7zBcg86b1WY7TJy/ofuyFcvF0I+kvTTXoil2fNmCuwQpb0ZzhDx3DEk0GduvrdGl/PKi",
-	"1Aw9sgSydOIWoWflWVKLui7g7u0gylaXED+c5yJi39VymrK+0na11OpTaXBuPnj3b0/f+24DdEILb4Qx",
-	"rmreCEXH4/m0B7ConutRkfrGKlJnfACb9t7JvX/YsjubxiaWc3G8E3q70xdxJ3SP8jxcnyty5dozNhAi",
-	"4WTOeAQ37jZQ9IDsFhsrZ1pZ44JAcSZ9EHChv2950bLodDl9+7WHr/78wR/+2NrdcvPy9n/c/szVFzeW",
-	"Qg36smMOky8zYp6STTmd4K7JGSMyiZmMSH+ypQ81gGaqyJRE4bwVBibBXVNRu6pmIbkOSw9A5+K4nsHl",
-	"ZTHE7o0YmdAk7YnbZBNBOU/uvfHwa989/ervt/Y1uQuvCCDYF7yht3TkLMdKTtLSLaB3zALrFGC+wKQ1",
-	"Onv3ZSoke8EW3VrDnwgJOvmkM0mk9Ab9XIaEJBZvJ5yUOYHEfCdJPxX6Q1RaMqMYm9b826VspQN5F62w",
-	"LctvTFZmY7r4Iq2sGrEovlpdDXrkMFZsWn7AYfEms/5Fe7eWDXCdhazGiy/GiCccw8SZWgj8bgRvw2m2",
-	"qTK1OPGGGXMpUhZI+MJUhhU8ok5rlzENwiMbaGqDxdZsufje1/rZlJDKIfKRxcavmiUXm7opsmNy/vxB",
-	"wTJNMq33mrA+o1igTwLxNCwTXn/muQOTPAmYG1rmp2I4rByw1QjTphX6s2SgrmW4qq9EGyOWxh0bILtC",
-	"HtxIpHGrTz4rEGeuPW7DSmFELsM1hRCt0laBj6VPfaGWpTYGchXh4YosZ46FtWaPvhbf/IF11mxUfxpo",
-	"U+RBeZ+zfpIlrJnkttpP0z0tPluCcOtmftaCcQF87ME7b5y+/d8ffv/nrUw/QAqiT3T8qbtrpo4Wlxp+",
-	"53UyYamJOlp5mW6aj4PJZGdG2A3lsLrRXEEbyi5tbSFdklRkupFkDpeZTVjZVbWiLs4UXQYsY8bc86zc",
-	"anWpXV38YvM4CxQV523TSX25yLG1TigQm3p4KaOSdYo/zdgw6FeK9Jh1AF5PDydLIUKpD1fhekRT1elR",
-	"wCrMpmnaGYh8RnN/OM3iaNZRmcpc4dW1Cis86zbq/ICMWaZswr5FjBolUol8XssFvNiMzmXG2G5JbjAJ",
-	"aYIL6i2bddx89ZqGD1UiKYEV2S+HbWAGgOfRuWrUejLVGmVbU7Toe9mBssoi+NPRm0lU6m0LBILqRvN2",
-	"kAFOI56HasXaakl/HPIAnbftUYwcx1kJDjTjaKJhIH7U7PI4FAwlsbzhihFOHydtHFKUsymG4M6hmURn",
-	"d247zR1iGd1PPJPaq0SuCrJ6WEKryhJbNeFEfyHPBqvaWhFvh67jgQatTq6JSEZvXQycFLeXGYfeZyPK",
-	"YxZ3xDHLV9K7werqGFhDP7KOW4+9Hf0keznghGu8W6oGvSytI3BBesN6vPZhUxRlfeOzlzciWIfap66q",
-	"VyVd42LnXkillcxyo65V0EPSJLNjMdKok2r5giyh+cGrHuUsswPyuN8s0FjDvYwdT1SAmNhmAZGiiSRW",
-	"cJ3zNc0aDo91fQHtQQLa5/Ks3ma4WsAZEIUKO2KJ6bmOLQiKYVtEBB90EEIlNOTbFJZZbRp1INCQ3Yaj",
-	"bARaCFuiS1CHAsBkFyTBdyILmCj7lF+QRCqW+fGEVsr4812YHfYpl/sIXQ7Qg33KecDFhnlFHqAzyPfT",
-	"jcxh5NAYSyUjI5plLNxc0OexxkZ0sI3DM1QQ0Kq7NShpgaHlhY3kbUuMixXKMTbmQlFTHKAN/Ahrfeqt",
-	"2wGgLJXyHDZeoACNWyKgPZhzixh8FyS5fP1qwVWAK6V5LTB9JVYi/kJQ4IaZrAM0ZI+HAozIbFtD6XL9",
-	"Cjbz77bpehcfi47VM0P9XCY9BA4qQoGwJjywRqIkOfz8S3VYn4tPNSJGGOuw4gCIlt85nalmglmHpTcw",
-	"Tg1aX31119pdDXjem6jgx7bWDGVOxqV3TH3Krz6zqM6Zr6sGLjBFkM9CjpJVnfRTrR2G/PNLPQWlb2y9",
-	"IGBwo63xZY14CySrtewdaJCshhaLNk+B8+a5wsIP/Q/jZDBgebiMzcr+lnW8JlqEmRmUw62MzUeQZ6gc",
-	"9YRB76mbBZ08kWPPTS2gCj2xa01kcMBpO3mSSFuXTisC5P1Xv2P+BAsafhtRSTIqJYuNmIJwXxHTOV7B",
-	"9adqWwwGznumHhubA0IrF6oMX9MdiDRmUjk9rJbx4mJ5hi9KV853KeK//AXgWt5o2jtQdrvPsuIu2Bfr",
-	"pzQNLu4WoQ0YXY8qKKS+AOZgRLSVERHEXdHWqsjNH3o9OJsVKUNRAYwCVq0ScKLAiremrYlkmT9rh+9F",
-	"sK3MrV27lmmXNizSGFz8HppZ15C8AAUU4S2yefrazz/86rdO//DayZ2fWqaDogpbwGRGN6ppNfrbDk1Z",
-	"rjoxncvI8uNqXHgtje1V7cJdHxMmtLxVS9dRB0iO9VHqy13R6iKLOxnLOyMxzX1SeUnIkj7G5Nof23tC",
-	"z5JcQ1mCwahKmHjU3pxkKdgDzgbfrF0qblWJfmCKN+IWqAkdosTQlFCSRByzPJ62L1x8OEqyZ6hiV/xl",
-	"GIvYxAp9/DH56CuDEZCE417TX5DNzx3e3IrI7vuvfvvi4yvGk0lFhyHg6ZjOL0hEIevNCbwJ2Rv6l0Fq",
-	"Uzjab227BQ91S/7EhNgGsnnIALHIICmjQma5NJkAyIDeb047sMMI/B8dCtiiCLRmA+bmrP2We6ls1yxK",
-	"wyygd/9CzOjxCgrZF+gxC58P/sBjs7TOgeThtoXt6dnuFYFrR15IGc+EqyvpP5QqWzsqNAdXBi9VPko5",
-	"7gnZDSYrWRRjv0M5hJIz9lZVy5lRRQCoozke3CDcFmDR5uY8CAZd2y+rTDM8m9L51aApWk9UdbjecZrV",
-	"vawUm2RndBbTshGP0jxFFKROSLqxPBf5knkHCp/cBJ9In+lpXJDkszdvXjd6ECicu06liz6dMNKj/XG7",
-	"REOYS7X36jSCHudFRehMdG30P/vZ/KZz0w/Jx7bYLHoQlyQinQ9+fJBdG4Hd18gI8oO/11ys/qwgHxo8",
-	"Xb67zS3Ei746xZcWQDpdDMvL2/+Zbn95d/vpW+U/dzpHR9u3PuXFsXx2QpP0ekr7bARKqecStwFVOMg1",
-	"s6SGqLG8FJvbj48oONJQYm1PxHM/K0yxhWapZl6MsK3gEG46Wfn+MXirZqCnFhCtsRi8xzyDp53gVOwL",
-	"4Sk5xykXyl825MpUKjGBIkipFGTI0Iv84WtvfXjnO6dvf+PBO6+DKvTg/lunP/olMe34nbZZyTjt9ZUF",
-	"lvOpnuUU16Lm8rVdJGWN+rWZecjayB7rOHXtyru1f3Z3vd7D5nW+rFcX6uKRfrHkUozFBdm02IuZbjnL",
-	"RG7xDcnzbKCImKp9IgaDULpDsYBVT+hudPZ9+GcmNHopaQPl0bHoE6acIrr3MBmoHXLTPIOYboWAiphj",
-	"jmnwiBUK+aiAd58mUhHN726rk6lURCX9cYFr5mTUYtYIi6PCGeAWjiWbj3731um37zz84X1Ta7ZMna5y",
-	"ySiJGUKaeVb9RWHAjS1QtNtHZGwcXpzVPXE7kN0Vun16AR8gjrJitxXZPLn305N7907uvnty772Tu/dP",
-	"7v4DZJG9uXUAOJmklzM6lhAh2CIUMNrgQo6SxuAeeEkfMwaEuTpMzSJEP8r05DdP7r59cu+7J/feOP3G",
-	"ax/87WtbB0TlU4RLEVNFuvbNrl6m4rOMZhXEBYc+9p3Fnj8rZkb3h3dYvE+60FCXYOePfveDiHR7dNgl",
-	"J/f+XlPu3ndO7v3Lyd3ffPA3X9dPxG396vce/fPfPXr7tzZRbADZcJyRKU+ZlDjkrpsTDXGwWMasR4cm",
-	"2ONWqyQhN49g4Vir8dtSXgmvZbtEe1jVa1O18cqtBRT2nJV1TspwTUwRP7nz9smd7++4/LB8zVYnWqUu",
-	"t+7DadC97XPJ5RNenzUxLKHbGBub1LQBbP5b0wpk0zRdCucgICNRi3IDFDTtj/eNo9245GfaoMWY5RSL",
-	"b41Y2h7xyA41nNXg5PZ6/XhczIh5Z7WaYzOaKO82NQ1XEvjQW2hEY4GbtUqHCxiqliuKVS3nWg6uWKRl",
-	"/AIXgWvlOsZrFBQ8r9vJYMEUd1of21YoohNX4dbgmprmnMX1TlSk8SFTeqHlygXC7T2ABzxVTHN705DR",
-	"OaBUZAygdaPiQqF205BIMqF8blyeOQPQ6rKkvYsUF1sH0wHZJZwds9xFuCbPoLZMPl1Jq3z8ySeWX9VH",
-	"G3SqRGeQM7+nhaNNkk0tmpSW+fkxg0LlWqui/bEeraQpI5ugh7EYHN3pfAt1ODwVpNJTFHgXc0BMikYc",
-	"6ZNZ7zppYez7Y9CJEoRxgwtfQoc04ab8NeHM8WU3ZD076+XO1McVV7GUg8dzt0asH7uNYdrtkxttJYmA",
-	"a2W1iAAzl1BEQLuYOtOIE1V35iynco51EjmOGRsAEEo/WrJ4VwB8ZsU9vfparb0YeFoshrtMEm7+3Gs4",
-	"v+pUCweYmG7XOaDOyr1L75WqnrRPlppLGbKRtP4gk3AOT2NF81AYyfIsE+MLj8+cg+IknxRt4qAaiLAm",
-	"j7VPdTrPeLWPGVqgINOZ03HsAXV+KTjRhpzzfssPD+e8f7bcneqB4ph8ducVjIcquMOEhaXjzTO4WlRS",
-	"al/VOxgjv85xP0l4ZxVc9TVxPvJptW46QBdsRBsQFWEKNLmD0bPkiiZcdjSnegHhveIh2lB5MhyyvBN6",
-	"vk6l5mOaJmUGxMrSET+fcpWka3y/FA5nUf5NsWCeQ0qXIkU19lW1FM2n66YIHzMflBBq/XrKBwQ+JWPG",
-	"LIYn9Ff41KaQNJsEwr0rPLxQFiIC9bxbvNT1pt0uFBhsFLx2Jyz3DUvGZETYznCHnL7+jyd33j65d+fk",
-	"3t+f3P3XA3vp4MZHX0Bkrppr88mmQ8MHV5Mx43IpO9qrA9c0zfGj27btXHhwct3yFTA29DLojtIwDIt3",
-	"PCLgLH09p3nHnVR3p1kgrCoA2qg4sBSBranPoHN06bSJxA+rLI0Ky0ftDXqe9lgadAMtcem0yqM/xPuc",
-	"Iip3VWSW5xHUJ+y+nFEIf/W4aW5oE1GSfMohPjYVswNC5bhyuYbXUOBo4O2jBy18M/SwgifSSoASM6MY",
-	"fXBlirkvrE3pUjuf1Njl26rwuC1GWlQa8k6ExcPGXP5OzFJUkj2uqzXzWj2HTZ9OJYsB7RaOGXRaXbro",
-	"jQsIx6WtA8ogeGdE+dKJlkksvsCaNmm0GN5SR14wQW7VEUQLxC8G4F1FMTtUoj/2rOExTYxK5j9cDbAH",
-	"4FpmuZgkksX74COkPCbvv/HfHBeg/stecXhizWiSzjsxm1Aeh3or29KHOuQj0GOW06ENSVUWVPfiU+CQ",
-	"3dnw1ETWDzpi0OlD1vNCV8Wcyf/6V+KO6oBoBbXQxfDHnbDeWvbYnNYbzs2dKq8AJHoImw//8Sen376z",
-	"Be5WrC+hSI8xXo+Yc5TEnGGsVSaSUDRjK4dDPbW2kupS8k29Q5xRbbl9TPmCc0/RTnGxX5RAF1/xQ1Sy",
-	"uNOb+2PvHFzK2UiQlAFkNsQYNOFSNiMA29vBEtoZ8HLgDqHHUoE5HAAAz26rlQGeU0FjFndWPYibLxLN",
-	"XM+95bpBh2RbmMjiABb55ZbDMWtpfyWUgNXxi0JEkg7pTIvQL9GM8kzAheOQcZYnfa9qjwvX3vVq3l8L",
-	"TptsOhlZWwcYzmArLmBCQclHTlDj5hd3925Bde7/evGLu9uP39ra/+Lu9hP40580l6gpMuLdyS7bxyFl",
-	"Z2WkSsMdKzl3HJiZFdEPilHXVyWRRhZoUxUkfUT2dnasfNg8ffXrp9/8261AmY9yJ/kKfCxFXFgGA7hy",
-	"CO6izueHsKvAIRQaY3g/luv+EaF3rF6GsT2+JjBYWHwb9AMiuJHWEN3hX+ggGPLz9gywDFOFgyeAAV/J",
-	"toSsShga2cxZX69TTKgqYJMBKhXpEuK6s8mlcyhf6YVGCoFruMN1LxdxeUra+rjP8ZF71lFKLEAHL3QL",
-	"cYmnLh0yo+mZK3xQKC1kUKOP88UiOKt9IOVlE2uFwXFk89Hrv3z4ve8/+t0PthYjFf3uttO/fOv0tZ+f",
-	"3P0GhvECqr2BHILsrJwkqh71VnOuPe5zrkHIrt/o6kINxi45ff01M/pN7AnCHkwUV+RGFRujHDl+i4ic",
-	"dMVUQRs/+55tA9PtlFvPHqs9ouoYwClSifIZKR/89JcPf3j/5M5bhPaEKa7z8De/O33vu9YX+YefPvr5",
-	"jyM9CfzvH3768Nf/8vC/vw3/fHD/16ev3YN/nv7b7z74l1cjcvpPf4S/H/3svYg8+ufvn377TkRO//j9",
-	"atmAopkatMNugz+pLp1hVl7+tjF97QHIK0u5BmXbDLUwAMrOfKO3qbSe27S5t66VSBkG2JjoE798A3gm",
-	"mZgc/5ZKs0nDCQMthW225ajH55OQU/oN7JLVApPcc/pWED2jsyxDTfTHEFTjOfOuKlmPF5oxrmpBQ958",
-	"axuqs9UiyMefCVQ3MQ0tanMqkG+d5Ucjf6M6uSXJQdcyebnfZ5k6nA6HTBZBu2cCj1maAj7VU5MsEASx",
-	"t+uDUGnC/mrwN0+zLNXHq2Xo1WI8ZgmPxawInAvEp+21L4EPq10dVGBpbGqet/SfPtMCirTuhyPXFxc3",
-	"E5qkgNbXGwkx9u6YtaLFjvWWVKZK9Bl0TypVJ5xVuTr6G9zoGzKtNKOWaYKFVCqkUTURmbZWA81iVWhZ",
-	"x3MrlMBi4Rux1xz+eaaAJmvnUHJZb9GZZImaimF7VIxa6q4PS4LOtYYbcHInkkjGDbayYeILknzu8NqL",
-	"pCfieQE5hklKFB81J3PZXqPKtPx+Focs5xATUyXyJwtNey2TwRjSxoi6Rsug9Z4910DSck5N1R/Cms5a",
-	"0aa+TV4/0SvRe7Xw0eUL5L9zWjcqZ434O+Ns6ZRRcIu+dnyjemsUUoFCINJOCFXZXK3zAKmeD6KUB1c6",
-	"eC/2ZcFbWAFmWeFl01hgbGHk508Mlzkw0hssSxlP5GjiLfiUGU3OQVCrBfjkdKAkMXkpaANnWS6OaVoi",
-	"GCE4FDbR+rbaKpFBZCzppEgsLZzrTrHIq3B0xvbi5tB84SrSvsv9qjbZoDO6bzuzcscXLSyEdzn95aGW",
-	"uiJXrqQk4s7Al4uBlQofvvn1h9/9zcPv/SBarNvXshDCR1KrqfH4ihPZ91clPH31Z6fvfffkzlvrT2md",
-	"wkzGg9BSlytLLS3JgkxS5qRBJo6/YfVzd1nBpY+xYNLSMkRLSwq1rhi0X6UZ1FyEcgc2YztRZJO6d6sT",
-	"OifZNIWSyKY6y9YOedE4XU2C5CAXE9tCgSwmfeWJGnkX5tIMWOsWWxol4MD0b+UPX71zph38UZRHqt7k",
-	"yCZMfFWvVG8uIEr0GbiXcEuwQQ02rLHQZ6kHjawxc3SdmONwHNg1ns5tZikiNRMlCEhHwEO0szG4zlKM",
-	"BTHFrQFWrYCz1ptfCksceQGnS6QYqBnFLF1bXg44uZ/k/ZTFJE6GiSLvf+snpMewbvFeRE7e+G3x5+bD",
-	"n/xqaysyRfN7c/yHm1SnDTolchZrW80M7gDRENxydzmjMcmT4QiRgyUzigM2gsl1EJ8AN0YjmtO+0os6",
-	"F1Myo3wFlEPd4BeQ5I039o6vrlDeK/Wn7L5zUsKK256y5lWwyFVlE5Ynq3MWFYWwjA/QqYe1sCFWi/QG",
-	"QnyGqv5onXiCkDL4LO2PEOEikYRyAr1ABweIiZFIYlMwBUc8zxmPNHcKbothC4ZCdqJHp78wCHKEpvVg",
-	"xyaU5vaJVk1aFZJKscmiepXwmN0OFMQWEkhakT52T+vumVQRngS7O2HveSuublm0v7jPJ0Y01MsKj2gc",
-	"rtpvS+Y3Q4DCaxUYeetLM2yKdTJSOjf/hDVu4U0Dalcc6aaL5WsXihS2owll+5vnWrpBJJNZNf9q2VmE",
-	"GjPPD4hkzKQrG4rKUIOGQqEWYcvQVAvQOWG3MTnbrGyoSU2IFTW9kv0bw5yWrW7Ze3CxWmbIThLu/rrX",
-	"IuJpIzpD0FM/ZTTvLJgZtU2WT/W2nohjUweuUgs7WKcpWA/9wbt/++FXv6Wtqm/+cF9rY6AAYLH4A71X",
-	"ATwIIShoHJNpRjaHQsSS/CkZMCYhJtUeJlutEmKakvHbmn/n0lkDuU/ufO30t187ufOt0/vfePijH7Yt",
-	"7tnC0ls9d2j37KVsC5PKc2N2seE0K20u5z7+CS9UkmsyFVN6umkqjinVWIK8fS3WAhYsAowsvfPtUVkr",
-	"I28Dh0SuOV2bMQDLLPUuAP2wXV3XdobS4SjJboq2dtK5sHrF+lmaw5FM2KF+z4vKBDwEtWjOWGSruEsK",
-	"1qXxRO69vEiivYhcjMjj77/6izJTzX8uKbHExvLeFtnKOvvmkI6KCPrIwnd0ZvSYRWCva9sOUqgiSNqL",
-	"0PaIwPaODFJRZI/3jv17JNL4/Vd/0Zy9BbXSzK0ekAhmFMRjLRfqPC6ZylVvAeZMwwPyh60E3Tll9MZC",
-	"RIvBmXGMOB5rNX82EnZt9N7dBxNus1uL+uhGpGsvU7r79gO914s8iMvXr27Z28AChYZsdot/d/eLrKni",
-	"t0rY1ZJIEzDL8ZNmjbSI2wA6LaXtOraWR7D7MfBCq7FA3GqdAYxUK6hNNinBlrQknotpbkw0Cs4IPZq2",
-	"VGxLuSDJrk4ykatmr3YQ77NkjP5ICMn8KKr9qgPxDM7x4sBfIaP+TOXpxCzg+VRUhcQm5SQBwqKpDX6V",
-	"RJmrdarQBpSEWtPEXW3OZgDHblw5G6VF6FOa21a5c205MXPC7CpV6tDvYT0tRW26Mr624ltRdNlmRM4K",
-	"QgMz3hexN7D5pZvPbT+lSXU4Sgaq87mrh16WsrzilKgciSwZ6BlIMRZeciVDLnIWd/oinU58hVY+y6gW",
-	"pea5RWZN6RwStqzfRNuCq/ktl7Ctm1vQcA9f3Hm6xazDdTZKNpyJaRqbM3yJFySYTwAM2FmCX29t7MCG",
-	"kEpYPAIYEHiBc1uQgmzmYiYJNI9grjLTJJYjxpTBe1UjNsFY4BEuUY8lfAht7B0Y92giDdS5XjzdkPO6",
-	"5ncJYcHksiITIRXZi3Z3d/dJZXY4CEgUbO3xvCFmjjdmoRaLmPnudKmiBGatJxqRXkr5mAhuGMyUdvIv",
-	"lTRBwj4HFOAJkL3d3VWvghdOA99t8DiAB3lDTyQ1hgYRnGTTPBNaWTjEPblfxakcTNNBYv7Qo4zAo2lc",
-	"LZyxmHBBrGGwdU4LUYrUsKenjEJFAY1eH+Q7SSds39lTmholGrCvXkjo2uFF4EWtrulJUJ4wlDRklqQp",
-	"evNJzmZ5ohTjLe8V9DjI5vvf+onm+72tfbxEM7syIj0E79ObKdP/p8WB8ZAVV2Q4L5OTeGaCB6I2S0su",
-	"Ks8As0sKKVSeQY6U8x6KcqMunko2dZZgUfIX26jhALuBlTfb3xOXBGm94ewhicFxbt9+h2qlyH0NR974",
-	"Ui1ErKkQBmHX1InEpgqu5fyc26P9sbmFae7BiUqBfnaWRRz4D4+Vd2Zc7kyz2C2Ke5RuU5eP3BL77rzD",
-	"bHG25NDVFOnzcayu6f+MyG6Z6kO+gBVVFNkt3KLs5SlNy5K3FtCeiBmTti4ggI3LC0QrkwjATP7X94kN",
-	"TyNZOpXEdQEZsQguUAKY2taZiIUA82qogL242rx08aI+4zUrlvPdgnuvOuD6BUkAZMcJnupBFuaVa88Q",
-	"/JDQdIYVqHLGPlav7v5iSADZ3Nsl//+tAyJ4OtenKyV9Kkfbgm8XLrwaPtHuJ+QchnvpkpPRf4jnTlG5",
-	"MRcTuAWHxVX1kAIuE4WZOiZ7sbRQIjIRWnZB6ogShEJdM72qMZ1rvQ474MV5CcfjROuQ0GkdTbdPU8Zj",
-	"GuSjyvSj8nac0TxNmFQkE1ImvdTUn0ts2UDAdNk6L0e5hyEiwAbnJTi45uYDLdNBr9U/4R0F7K4BY3JV",
-	"zmjmjbbxVmcItDJO+oVoKzyBHDlgYqxMRh4lPcrH28BLA5ZHZCx4L+GJlh2nf/jGwze/e3Ln/zZfuqcX",
-	"QH2hq8XjLtvaIVeVPT+lOVIRjZib7QdKViINMLMJYAKoKnDBOS62zevXDm+Sx2iWPHa89xiepI99xdro",
-	"rzxmXgW/ESrOJFF6ANKp9tkVHMqudbGARBcdv/ZHG+hPEi4VozERA/uKDQju7vy7vUFxPTbtuGYh3wjc",
-	"eq57oEdVf7Rx65VFhgLUblxCm4g/5cnLU6ZPAz40Ljq0p0gX2umi0DDa1GaijIHpW1j4YGtnMQBvoUAd",
-	"r52j+Ha5ebmYtUfzcG+hak6OZDhiWK9XljVM17qpWhYgZl4z21LR8Xg+7SU8KvULzsYiEzIio2Q8p+Np",
-	"RObTzADPnN8dWISBFzaSyREctgSpe0umPCdYovbxCKkdCSInLJUoitDyNggbWpbYtHutYc5kLWTLF+JY",
-	"nGCJLRIjVYTnfUzntYEVvii8XNF6kRAQBg7CrDLQ0AFXkHDrk7vaC+s7UZF/7imac96qznqXg6FQtlrQ",
-	"WtCWaMA9C6FYFXLHUyJAjlh6bKooQTSNHkJkeQ0cTG6oqU9RtXNe7P45SL+XTO0jhxevXkA13yhJM5No",
-	"5oD387gYwgDj1DahId0OSwflsVl8cwBddIu/u3jKYStd4yycQWK3ZEpq/Q/KX1uMgJQm3IJbruYF06ty",
-	"xT7zZtjBGIJwofDUT9zlWUShPKHAVcNnxYwMaF5YWeCyGgq1bw56TabNBft8KzriDlWjgqT6XxSJu5lw",
-	"gFnABctLvCmDvKCbMAVT9GdQpr+LWdzQWE4GYspjMmAzloPpJ7HaRYLuPak1myPeLZyC3Z0j7pi71giv",
-	"mueG7NEGDqxStAWG0AgSrejtTk4VC7khrIna6i6qCT/dac7pOTClhsuUKksulxh+2JbQsybwWwttohkM",
-	"znQViKNbD2TeQ4ylRFjH+7IEFP68MOGrrBXAZ66AE+fmJsaw/FPR3u6tqJEpPZjM7skZQkKG78/F8Fsd",
-	"/N4s3flEYPzvC3zvpmI4RomTnOl6Hxc3BrrJrZgr5IYJuKmKxRTRYSsC0tiFhYjsmDCcFtD6lYj+hUWE",
-	"q7fQZRTTVjnVKkd52b1PjH60YwG6PSgFgTqHVytx3XAzy4dTg6zkCZcKILZhwkSzuMK5uXXkoMmiAd9C",
-	"X6f98ZUR84GhliFfXrMpviChdmMEl0wAw31BksPPv3QA6U49hmHkfjha5pHgJYYSFPyLrG9K21tFOTx9",
-	"vmNn+0fT3d3H+30RM/iXn6hhHJjwUXLZmQ9oA0uPkPC3RqJF2nCTfcr12PVWKP17Wv0dtKjszuZOpXSz",
-	"LqHVXA8MHIBCOzOWDEcqVH7CgIkGOKIoaDpmc+lC4SvUMMmz4PqFZJBa7lX5LTjqe4yMWI4Gq7WiKjbh",
-	"7tNbqLoLzgigh0AsoQFIgy72zSV7txh2t2Ao6HvM5hU92zHgn/L5eNxEEh+KxSJU6EpFe297AmkboNhx",
-	"sTrDnE7kyspCjcP0AGot+virSoT2yTTLgBMRZhDPmjLWvy6KjH9gSb32c8CCrHezZLhFurevhPdt7wB7",
-	"4nYY4LG+mJ6olJ64ba6buNLHvb0Yh09b3Ci2XOPrSX98xWAS+JEK6mB+PZrrR3ZXKyrHFyTsQq9ILoLA",
-	"fAq83tEoKweARIzxLZtwh8SI7gZyNfvj4lJuq81lKsIeYM+hSa9dOqATsrBLHxr4NmBeg4QncmTQbUOI",
-	"ytgsqk9LWqUEXsFDBQJa4G9vkznLxVSFRmlFJxq/NGf6zOox6wWBIEGhRiwnFpF935Qb0KtNBgK9ht6E",
-	"Fv1GY35Y0h/f1O+Z9ztxFX8jhCJSqjrQi/txaJk/wYIZYf+LjXDAojVQYNPsJkknrNhL/84qbhSrtmji",
-	"jxgNsBq6XC5IhB8VGePAQ9JFBxecQczdjKZj5PXyQjPJQQxIsik4eUxk8jHdonxMN1feoI8oj0daAUAH",
-	"PyAbUIQcH2HNUgf+gDM1E/lYKxmxmPH2gCQu19Y0AhijnwK67QvSik1ZXOxPFyQguB6tDGw5XW6yqfGo",
-	"mHIFrclzmi6cDJ7ptkd8YwOPTLtWsoF1n1s20WsVFWzR4A5uKGeBDzsVVXZRYIUgB9aM2G7pzvIlZk5o",
-	"Ys3Y1fyvXpjiGGGK8FjxOhyFClyT6SdmDYzOjsw6FCThSuz4gQyOmZ8oPmQi+3Ylkdcp/1HBi8Lceccx",
-	"V3gYSpqZ6XiX3bBhSKax/HouhgCNsaiKVg8mNyZZUzno0eykxqnkZ5AW+mrZSrGU0KV3FiJXND1kUvrx",
-	"sGQ+6CgxZv6NgqiR66HEFm8Ed0vwQS6qVcfEDMF6sWAM5LPEgqdzf32xvshCAvfy9asEn6M/RqSM0L4y",
-	"qQ6I4vxYBiQzl+E2Bz6RBGqf4ednqOJugTgNA8NUF/HhqsSL3HUqZrhkuZMhv7qWblMsuJtT9ERzhfeM",
-	"SjkTeexLR1oF+NlSp2gvPMmXpC/3Z2ndzHXwTYM7YAVYfS2SyuJvdYvOnsa0by4HoaQ4KkGzXGsqlhqy",
-	"fRRFGA3btNWRzHP8PgdlGDH4B7x5xwkgqUuoZIgV25O8GFCg0s7629d3IPh3TFHFsjKhRlTUknc+qu3x",
-	"+JLVqECiezP1zo10lmrQopcSJWBHyN27uBvyXNQw8QJe9WW+8dWc176xLySrmNzcJG5QhHwRFH6Y9zK/",
-	"uMF5hIm9Fga+gANa5pxFd7BHeOX9kYXjrPlWzBOyefrN7z1887eP/ufdB++8vrWPhf4MHgnlXGBAV7BS",
-	"qjU12uN141g/g9/57Ztw4MVlLTQuuBEXbi2GdaMdlgY5jNCtNZn4lzuF7Rd8HBabre/XV6k01uKCFoHc",
-	"e9PBwBeIf7NyXypmnOCbppCHccdgJKC5Y11SzMPdFktDDs6IALsmHlrNM+pJXUri4NouQ531RDtUOnPZ",
-	"xunFZbYlILWLleAqa+psyspmqhApKmXDEolid2l7aNlMj3OZ8en3n1Y/WzqiNXHEDFM3IokR0xH0YTOW",
-	"JZHj6TJcsY8IKqwYdCNFzgoXhvNfAS1sdXiurDylWhwQTYBehpeX4nkFblL1/A8//9IaqGQBgDBTTzmM",
-	"DeYuVQt0sKVoX2eH2VpgnDC+ZJsdvGRJloNwuTtt1RrwQcVGnz/EPJZu+M+CpgPbWgvOyCo8UPwzkUrk",
-	"8yMuFZ1jvqijEuk38IYEM+ekDSFOFNxtmIlDJsIRTxOpJEZWA6DIVJEph3SfrnE2duxETJ6C2sHC9Uc8",
-	"ZxBbISEeuhqVbSekRwj1txJFEomRg+egoTmqmZvTsJqi9gId18iPYa6bJ3ffPbl37+TeG6ffff3023e2",
-	"9gne/lhRZ6FAJJJwJGbFpQWIX+MXRGe2ptdlA3OLoZ/2boNpkhzxMsG6kOTlqG1q3hyWrgg0KoKEYQBF",
-	"YFFUeNPd+GuMzZZFp/YuYYLOnyOeYL5e6SNHBRYGa28QkExJn9nUFtEfH/HNrs2fgB+6JvsaEm4GjMVb",
-	"mmUwxLg6LQi03z/itniwgQMwWIxi4EQLG/N7kDN7STChY2bYN1EFl2vZyAweTpJLiLrfIZfLXq2x0GO4",
-	"0PprydIBrA/KVwzD8PAFKu16QQFe6wAuHI/4Ar+PGcuKGZMRNSy/morvydfxhV1UtP6yRE8bJDbXIFjp",
-	"S49R3+zvciyJxUtA5Cp9rrfDV149/W3BNKnZaynLFZ6sZTVow8I0TU1yYyJxjyMHbu7uYwz81s4aCQzL",
-	"zRu8GR2zzBTeAg0HjBlJU4a4wRyrjr795ulrvzz90S9P3/mHrX3SlQwtnK7VkswskuEUpLRsqNUN/9BT",
-	"jUyAf4+lYka+zHKxQ7b3vJYVqYmAbQvY3906KGAmGvYI2cTbdPuC7cepJthE5+29JoOulpcouJxO4C9g",
-	"udzk8mQs70PJnb1diMB6imx+8O7vH97/4aNf/sWjv/jqFtjwAyHiNvHAdYuxOgSowq4XBZd6TvBFTCsC",
-	"fDAMCMVspW18uo1/iGnA11ExQWs2BLjyNf9iPBkGs1Z6Kg6gVCgji/3dtI++8m4A12ZdQfzUtLqQIbtE",
-	"jzuH2GZH9/9EyxeZcSTHxoitOW3zXOQB3r9hQgnxZlyYTB7801tDf6R1HV9Oy7REko/pHNlHC0nd1E6g",
-	"2hGoKrbk3tIXOhnLO7pv581yUGXh3lU8WjR8HQ2RBUseLR/OcutHBNytQPMWBkz1GgBHWiWmG1Jua+Zi",
-	"666pgyu5MKEA2SOXjbw8uFDY8NyyPc4t3WP1LIhqpZ1Fh/VUeRDFb9BEWlxsRiYCIvAvSPLBV391+vXv",
-	"PvrBOw//5ZcByON1buia6pOdVz0yT/wOPidcKK23gWoFSB4Ga2aziNvCzbHVqpCy7XWt4mPRmvU4l1Zt",
-	"aVF/pXFWto2eH1AxE80lF1vPoyTGQu3PxebtGysUz8LB1luvt+VcBlV5NMJ9U6GJUyii4QJzYcE+yWJw",
-	"q9ZyazGjs2slTdXBPl7dxMOYjoc0zimU8SgzqJYnNV2fqsszOv8Y41YtqnNNYxfTvM+KIOBqBh8ut5aE",
-	"9nkbZASjqVfM6TXiaDfNSPaLAMoLksxErkY+w+mcQ2ctWHU9lVKqhAMhCopA7KqHLKtEy9Qic6FzHw/e",
-	"wO131oBnTyoCHHB9bYTnRWGJFfmrtAmbD25zMq5VBroley0EttUNBsvaWsMXUwTNxXHtG9w6ADFqw/Fh",
-	"Vj5Ee2SA3hZIqjCB4QV/k72PgZ9XDwW/gR6mZXkxhWvJf9LENEnnnZhNaKUkZ2lfxHQuO2LQ6Wt7bZF2",
-	"cPNtVwebWaJ3Oc1qURw6/pKyPO4qCM68M6J85RR23FrCoqNZODs1qqaJrBhyQAdMzTvgmVoxjrhRiVI0",
-	"HzK16rV7XX2y1IocDikpXy7Q4oV6hWXqDFKbejHaBtNngZHPQTVZ3BznXCI0COLvr3S64i3eVIlOUXbK",
-	"Y/PhcVAWQMUrIGMAEioJrCCxBUt9WJxFhdhN11rcCgQaAv5oQalFmBExUAZBydTDQy8wJJemVCoT6Yi5",
-	"ELeVzabKc7iNLCTtp6uStlr53+/WRo7zj+wZOgfZjvyKPk8qCX5jhlj0/fjKfdf4Z2nf9JjldKhNVdvf",
-	"xaeWddicQOquSZUOUY1XHXbyc6xi3B4gK3Bpbr9bRgGMrrVATyVeXar/MshWGcul7pHoTQUB4DmFEl27",
-	"xm2fqDqlVvTa1oYaoMI0952hQxaY3xfgthCgKGWiFQbUyHUzgKVLORdT3keEHGT1OPJBMokZh0vAQNZ7",
-	"0U4oitiE+GHNTIDI7tMJw4scezwjGnrRVKgQ1iRL2ap+obWKBSfSRtpU0S4GeAKx23jDWnoJvUaafa1D",
-	"VUfrbP4YuOKtpVlD7cPMV/L7IF81Vsa3mk29/mgrZnHin4Xq+B3nL1mQJUVmLGcADYfxBJsf/OpnH772",
-	"1paf+9YrJFwWQmmmzQ18t/iqE0aQsO6NlXgNt2Sz18syYbnfbIcGgryEYik2ij+pa9W8+AS7ssOMvGVP",
-	"ixo37t6JKqNd2A61gqQFaLrlkrAg/LOcxsyXjEUndBjS3QXUggoVgk6DpshCIafU6qS2u6Lt8IjXMbg/",
-	"QjHkAcbjxL64D/Ee5sDIUtpngCprIEbFLILtObOAn+ZQcW5Q/fJ7UTKdy73IJ3crUsai7H002LErIcau",
-	"LdUc+bNKh4tKjE9ABORCGFnSOZEWtvew2PbNMzQiYplZvgzxx4gtreXZCFNQW6bcp6V8zO7zyFJiGQHP",
-	"wUoFnfOT9pzjMBBm5fzclhBNDW0u1oKvwPSXifk1V96Tl1bz0i5xlTk70gtT//bfPPy7v/rw3u9P//KN",
-	"iGAE5oP7b33w5j9F5INf/QzxgiPy4WtvffjqnQf3f31y5+1HP/ndw798KyKn3/z+6Te/9/Dr/+30L38R",
-	"kdO3f/jwzVcf3H/r4V/9RXTEH/zxx4/e/unDH/31hz/4y9M3vnpy9xsRefDOG6ff+trJnV+d3Pn+B3/8",
-	"zoev3iGbkil7i1sWyovIyZ0fn9x5+8G736uiX5riFJ1Jgk4YwL/HHD1IY+xo5qscnuVl/JQbyB1zwE55",
-	"P6XJxFyIADJzBwWNljJqVLEZy42NFD3sU75GDZJrgcogqJ1aXAaSMgybtA35pcEyrJi8sOna7MIg0Ilp",
-	"JsxZWrc+p4uiJ5tTgOPykiMIJmkdMEBbo05F5OUpzbWs4wYDGvkDg7dBvYogwB8eAie5JUasU69spDhz",
-	"KGSNViFgyvGCJK3UYVui3xkW9jbkQk0syhpAdiObiGGrBYwz2+IuCK9QYo+g8YbJnJsD31IhzEPyBssM",
-	"+FAN3GrecTJEQumgkJviizTF1gFXWTG+T6jeWFQq8rhRKzF4nxLFuBrZyCqMODUhen5l0y1LtwLigBlO",
-	"6GYcRhQ42UdFdbE1j32nxlRFAygG5QJi2rFEJXHbZMj25p1STQys1jID134aoFwbT3WhEVr8Qvtpm/Fb",
-	"TI0zKTB16HNEQylJE7lc7d0TZeGwc0l9bnJX+It41ukKhTHbpE1rc6dJrmdUKaZPp43/8sXL2/+Zbn95",
-	"d/vpW+U/dzpHR9u3PvUnPpeGETqe7JKYWUWiACjS0hzuB7RMOiAUsY4ACh3yCsrCNYh8BYkRFG6M4qII",
-	"WHgqTwWm0tm+9afBwYe0Bhu/s+Q+eN8IJ/sqelQNkL1fRwjffDdGUzXAG6m1MVsCALb2RlKOxAwD2ME5",
-	"DkWbncNrBaSkY9Do+izJ1FKqTkTOEIS9oCyUOETHtf8MaAoRKUH4aByjIxxKNDUbdg2LX0SSu4tPpCAD",
-	"mp8BftzB8fVaiN69jqsSxBo4E/Oty19BdghdPZ890bwVxuQ5oUvWUXwqq2XLEgfzxL2rOEqyK6bely+t",
-	"e5JRPu+MRJrYy6B26VWmyWfwcF3IFJyqjhgMQhVqHv3rT07u3nn4g7unb7wbkc9+dv+FF0jCyedoRvm+",
-	"vdQtkyrgqi3Bii/2ngluW50yaF7hYabVkRBr5q08lKO3Mpv20qRPzAckn0JykJhg2bYdf5kht372ot7u",
-	"Xm64tdxm2Klb8Q1he8I9weAqi1TtDginu6nMogz/mTOaF9mMHJC29ZpOFQZZ69m2x85YvvK1sVou8GS9",
-	"4NoF7yAZZIlWa/9g4SbB8difMTaO6Twih1OuF60o6FRPzHeV+8Lx+mnX7frpxrx8p1p4ZeQlr/vnHi3u",
-	"scUFXeDUpp28nlF+Pnu9JOGl3d0Vtj5sc1MTa++J/d3dmvr1ROMec4G1m7dJe9b7d84vIWZ4hip2xRZR",
-	"XPDWspA3wdSjPAD9WWtR8bQIpLHJRyaAAf+Uo54AkP5WxbKW1VM3vflJbWr/ebSkz8AdPyZpR8RJ0F4s",
-	"1BOqSA0eOU9BaqHInClbojDWGuoimnLotDYksLNyqjjbDp1ZhVbxplg1iCqOcybl3uJsHn3nndO//uuT",
-	"e+8++u6vTn/0G7PXHty/f3Ln7dPXX9vbfnp7rx5f2yLf2HR40bMw0ySNMf4iJrkQE1/ri3EVXsX69P7d",
-	"02+88+g77zz88bfMyE/fuvfg3b999J3fnH7jnTXGbTZSK9i0IC5bUANdUOSTLGFclcXbwPp8+Hd/tcbI",
-	"s5GBBm2KNc6EVDQNRBp/msTJMFEyIqN5NmKciAxZbJ/s7e5u7+7uPrEwthX1nGslAsOlT5tVe/jj3z54",
-	"5x8/vPf75sYDOajOpKKqKO2b4kl2C4Q21cRbLcqpRu1xPi/UBVgUnilVTCpbitQp4UtycHKy2MBmYVRg",
-	"oszvYCi4PueEd4wCqKXGVHUGIu/YIZTlA7AgTs/UXhmhfwadXla6GAffrRZWV22KZ0rGYsd+GBDMizYE",
-	"gpcsf+CVWUREGmsaLiprS4sPmmu2Z48DoG3LcZOha9+SJrK8yrMVUPd2dkyRCbJ5+urXT7/5t4EIIqdS",
-	"x9JSod56ktmKwT7NsTfOO9M8bfYJOFfthkDllIo7s41yJpGnzEWlx8rEChZZtkXP4aq52O3/2xbIOhyJ",
-	"XF1P1iu3M7A5Bf5ymTRN58TcPdYyqfxxMLsfZcoHDtZLg7Xxhns0HrLVK97ELFzI1zqYLwDYE4tIzvp6",
-	"s5gj3aI4U97mti1LeF0BeXK123+cIbbkpZ2ig0EQn7ugz6J6tBy5e8L4VAaTthKJ2NcTOiexsE6ZQSoE",
-	"OhoMZkpfcClqzoVaBTiwgxSd0TnYPlNuy7yZLHx98FEem0SM8vLKNA3awKRCmhCO9gp44QZI3eAA5IVo",
-	"yzHpREtEvZ3DfQfWsAo9UMHkRnoHFhizR3yBTWUdvNUSixoKsnqhnW0RXBePdd/BuALgWL36h59/Carf",
-	"OaW7AEJRVmFlm7y3LYObShIsoV4Af2CZSmjDRopbzRrqjVH9APMFz0g7Z6nMrfzIIO9MIrsjqNQWq63e",
-	"RzZP7v3s5N7/OLn3xod3vv7Be/fJ6duvPXz15w/+8MctL6GK+mZL0ikNxSFHxRQqKDIS8LjGRRsmA2Vs",
-	"Akk2W9XM2yq8iFiaTpLNQAm9rcCMd8h12h8TyXgsbfU0iSH9CXdrrLWvJVLUHfTseD3HRVJdxwKANGd6",
-	"crE2jQzGU5pk/huhjyiK3t3by8Lo2xdJ8FRkMq8U55mXSwM7syEavi8mE8bjUDGonrjNqp0Vn8gIbk8y",
-	"lhsVvALLaXIVycDUTGzJCbWCah6KLtXLWwFFVAAifAHvjmK9cJ9jg95txLpLQcOt7iZfItBCN82VA8Fn",
-	"nMGN4oSq/ojJ/TJakSSydK2FImMawhBacrvBVQjeUWJbbQT7VF6d+KOLTCyhZ+8b2w4zrY2luuTyNp5m",
-	"adLXhn8Q9AKUwxBY0cxvJVsMyUGSMjISaSxbOByhNafLyuiiYs5+aglfZdbGkvtZLiaJ8YyiezOQzOWm",
-	"ZFcbMlm5AZw8e/NdYtATqZI0JT19Qh2zAPbVSoB/GAOyBO/P38fIW+DXSTgqMTALMs2Z2q/iwek3sqki",
-	"WsUFGDzBodweSwfVxFVzDYjXnW5BvvDoOnqOoXvNsgIfhMsAOXpzQknGOHhtob+IzEbzEusUxwCl+GCK",
-	"xn+NWkxrSQzc9lmRxj4RnAq1ygEp+uPnhVpJnXey5n1rZxSTnvFeB+IqnLyeVfgZ/oHcuYj8uI9IjUBo",
-	"y4nahNKdHZShSggyWZ7Toj82yKwABIs3MQ02+8oatZM875TgdhPpjQOygJ134l1LZjTrG5RBocKsa0gi",
-	"Yk1RpM0nJyhs4PoqDr1lwsUiixbio5j6Jy51VttarVboY99pLXYPezngLsaJFO5igNoFOFkIpcWYwhZW",
-	"wgrbU48ltDuX7EiHJxv24nl4YZ2d7SupQmVnInwXSC9oq7QAnaaJ2tf2oonfNIA1fmUU3KrAtT4dTwJO",
-	"eheedzFYSG9E1HcBuKEr2cvdIkImA0tX5LiY9ruKKWII2mqBl3iCccgOTYKrA+enJ2RrylUHitMmoQLq",
-	"5RmOWq5J60X7q3aet6s/tnqsaB7ISvrCaO4oGoAnAA6CgcjBMrXK7T452iiF0dGGAZU21TwJ+JLJgM0g",
-	"SIgasSPEWK5TKbosoY8ilppE8kLAQgnUQu6WoB8wixaau1N+EgP3bDBfETheXdcgU5zXZv3Ek/MKxW65",
-	"JtBgaZxrTPSyI7lUoU1tO8PAm5IxF5D7Ar4KutBWqLKsWhXraYGbVNORUFIpSPzrKe2zs5G/SqldU/VA",
-	"DyGgKDULLyjjbHSS6sUVbk2wlU0ANijGpfZW2qcthNoKqHF+vnjRnAsQX544+imMRVtg+45YwZqMjsYV",
-	"2VzR0kxzdTat0gWS4c8Sub9iNeJl6GOtVBhH7oWSlJYx84L1EWTmNRGpDGhRZ2UroVAqs7KWSYnoZ9RS",
-	"rV44BaNWK21QF6vVkXoJYeDQfEoDV7TvX/11YG5SRuOOfhgEGYO5GWCal0PXTA1lsCfTVCVZSNDL8dQb",
-	"vRm+/muGoVu9qlxdZa8h0lker9KrTpyFCUfFipl51gBPnHEuY4T1woQLVlmAhbImprnZq6Cw7ZvLBYhd",
-	"iwgE1EVkQG/Xw3y98XeLDOXB3CqFvJa7SmAOD03tQVEEiq8KeLbAqmazwe38qljqa1Z1WWT5swzCbo5g",
-	"sUdJemI6HCkr0fRxarimVmoEwrnmxhkFpZPauwGxAmUF7WQxZtwfBVjjiGVsfh46sRWdTSmfQXxE20J5",
-	"/eRJkJXVh+cH+Sgd0d9ungHBBQEO5SC9My1DnhY47Cq3jkq8VBI8naOOrL9K+HBrH2o/g3WO1kFX219g",
-	"dmuT4YhnIk315h4yhT4cbSPO8kQpbf+BmwpCcFD7ShOpWGwz5NySaOXWuplM2KG3jMszJiQSnANEpkLt",
-	"Ezohm6dvvXH65lsP7v96KyJ7F7f3LkVk79L23pMR2Xtye++piOw9tX1xNyJ7T29f3HMr0vJaoKfWYSYb",
-	"0QY0ov+rW9H/1c3o/+p29H91Q94Ylmro4wJHiX5/mucrHt+Z1fxboIZ9FKGqDWeovSR152YH7WPIComg",
-	"yuGqVbmLaNbVo1E99cX2dler+rkkUtLT1WpTOxt/LB4fMcuEArhLxlXOTMz3oz/8/tF3fnNy959O7v36",
-	"5N5fnNz955N7753ce6NVPkAo4rrkPPLBe/cRoCYidRYE8Jo734FnBS+aH0/f/saDd16PCPIleXD/rdMf",
-	"/fLhN+48fOPdk7tfi9CoRywb+L7gV4IANs6PLDa/YZsfdTB3m/hfh7CXdleLKVyM5PVuukaODNY2Dd2+",
-	"l+BJvhv4qEjZT3IoYoYPVw0AgY/C3ujqjb73Zl6KsYC6sDTNGY3nEYlzUYMMCcQA1JwEbIZh8K2u99e4",
-	"17fLccN/q7Ysvg1C8NtGNdHWr3JG83TemUoWd6aZP9dLn/Sta6FPaMJN9labm5VggE8dVcsT4Y4kMdM1",
-	"w3SHsDC7xiVZywQrF83KmDmdUKj4IumQzuhGtPElmlGeCelHbizWdnH7wSOyt7cN2UFF2oP1XUDwEWYO",
-	"LS8Z+XT5v8YSmSHuWacxZ4Fre1drYftYM83EY5rcE0PQ5ooKQRapMEZg0fUJcNN6RlcPMw06Q7SF1qlm",
-	"YfnwcZkfwdyp+ygRIXdCY2YDPtByNgVxsywXt5MJOOz81yg2nCmA/+O33W3+MOa6g71Z4GYrQYqDfHNv",
-	"v0ztj+k84D63jrCw56mBVt7g5kNEqoPr5pya3HPK4SS4IC0FfR7ZZam/FlTfHTIOoBmyKMiLFYZZZI/I",
-	"hokBTzTx6lrost5lRueCHYY93mHN4wS8obj0FYJi0Avg8UmiLHashZKHa+DK6b/GKEvXyaUm0bJCunnj",
-	"qi+Hfb306UY/Q6CNl3ihT14vE9DOUdyw232WFS6KWr7nwESzV3W4al5kIo3CjQq2q1aLvFCnV86pa7sf",
-	"yhw2ZyY+Sn6BHntE9STkG16W2K6oDJW7nNFj5o+frtfhMC9GOAQnmxxbD03hnDSMjWipkhFtDBlnedL3",
-	"qhtB0IdrPJ0vALoU6AKJBMfLAq5A0DCd0Nudch0qTtEmj6j+tIgCWLHm0aTIrzYe2Y0eeBmi2mzh132T",
-	"IWaiqrHQ+Yym4whhS6CaPYSQCsUOiEz4MGVYaww/gRulpD8G31YFqRJe3YhM77f8tcFFXge7frrxosnL",
-	"WNdzMcyZ9J3zJj09TKnF3ZNV8szciLIl+wqDPVYoRgnvFwP31cY5+3aE2UcW/M8O0bs9WW8kxNh6GT13",
-	"7UqxSaYCs1+rmCmPoaZR8H7dvkCwdPVA5CZnXWCpD6rKV2YQjwOmOdmEGx1JRvSYgZtzy2seBIIs3It3",
-	"bQ538PczlaugUnWgpq5fI4ZgK6Tv2euOtq+yYIKra36fmNEWnk9IH3Ho47hlCk5prO9ZY7pzuByps/En",
-	"HTpkxvOsYVMPNB3XKxoHqqYU9F3x+rg1Z2Y5O07EVHYk6+dMdSBiyAMVb0Juc4FpMZEJLSrKI+DnBkYi",
-	"pX0Wm9QImQy5POI9JpOYGZtpBifI5sVLBOpSbx1Yr6eD5YOmv+0Pb0vaiRUcSgBSKBmCcofv7OOdj03+",
-	"49JE6KmiqLFWAvUQWBxMB0W6aaU6uR3oVNG8wJaojiDSVqVimk7wtyQ0o7m/p9Uv/KONVugKsJURFcFy",
-	"Y5X16rNsvNSvcf06ap+zLwpVpiL1wtvEn8AkIJHTvQCjaUp6U4WxWTvGcxmR2SjRqo9EeFbgEAyupRN9",
-	"tkjGQNtx4ojlljdrHKTxjlPPAH9wg4bwlx7tj8uauPgbxJMWfyGgVPknrfwJWb+Vby2AMv5dVtmt/tIB",
-	"UGXpDkXwzkiAu9+UInTHj4RKAYIX/y2mqvi3df1iAvqEcbXjHivFj4WpU9wjuH2YXxqq+9TEHe7RTmjn",
-	"v6CNdYpe+sr2MyZ9GiM6phKZXB7JbfZTNV5ixQsN3UaLTXN+h2Fx+KwZMIBSbqp19UPdstEHs+TzzFtV",
-	"hFy+fpWM2dyKPC2qSFeKsei8/+ovulEhXevlFhDmjZdpwHoRYDKwDIzmiOSCwxsplSGwVK5o6qBKhNOK",
-	"Cb57Qe9teD0ipuzD9WuHN8lj+Pgx83CHmO1NaCoF4Yxh3tl/2r5yeOO57ZtizDgZMRqjuzbRvfWFGCdF",
-	"NNX+Bswamy1HbkiHOlkFEKPm6NNPId5fXgiMWGTy3Idr2lsc7ytQG3bgKfoMl1Cbp6++efrOP2yBV8Vd",
-	"1Wk6SNIUyisZb/cOgQwVzSgpnHpEjkQGRfqOeCqGiVRJXxIxVYgyCQWX4yIgKLJViAkXCvLjN09f+/kH",
-	"b/3rg3feOH37v2Pqv3XcHnE0h9CPnDMao8SPjA1rXEHgZK6WSJE7R/yIf+pTl6dqxLhKDCjNpz5FDvVo",
-	"uvp3kSdfhp/3yWeAQQnCC4zZHNEFuiW2t9kXR7zK9UNtpszFdIdchm3TY6ngQziy3M1ANvUE77+7te8G",
-	"lczF9IjrMwnC/jGeJTE5n2U2Pc6dcvBeuln2ttwj5CQd8eNEJr2Ukfdf/Y7W5VAlkuTS7qWIsNu0r9I5",
-	"SZMxI1JMGA4AeooFkxATzG4nUhmyPasNHvmpT4HHvgto5kjBxzLElf/TL0nBu2TzxnNXyNOXnvj0FpKq",
-	"q9muG5GuSlTKutER7+Ia6d9ipmiS6n+Zw6uTxF09uwikR8KPaZrEJNEqR0S6YHTJffLFrwBmfHTETe72",
-	"K7e6cIzrKaATpEdjAi/tkBfwHQx1tmi/TGLaTcLJs3yYJnJ0xEExmIspsmf3cl8fbdvPGwCJfcJ4V68q",
-	"qLya2fQ6FBV3iugjzfQ2LhfI2csZHZuMSpDloI6APg13XixGf7NUJoVNJpxJecQRDHjz8PMv6SVH6Lmo",
-	"QH7rj4TeLJGt9SO3IiKRyYzyq8WAPOJIkEkiFR0zs5o3mMoTJjX3Y3I+CCD9gt47pHs1ZpNMKMb78+3P",
-	"s3nXiBqySfmcTHny8pQdcTwSyTTTzH3xiSc0DXLaV7A9ITyDkpdeuvrM1g5sMeQvk2mqt4bdSkccfuqJ",
-	"eG4SsMDsmEvHdjBT0lTSe14MCO3DcqtZ0mdlCusRL1q2GwTahVJvULMHH166ePHAZA04BgoyIUmknpxe",
-	"oHzKsQIwyZnK5040faJwGw61xLu0+zRJBsazUfnyiGPk2N4ukTvk82yObAiB3boZazbtkGtYqw5lFd6L",
-	"acmPxCaZ3tB2q8NCW94rNnxxEgNJzEJrxUPvWlPxrvsVcgSawdHGPvnizs7OrYgcuXav/v1oY2dn52iD",
-	"vNLV24NqmdpLmZG8BxhGV8TQmYC54v4ME9rQoOw6DXdhnNM03TniXWtxQJnXblE3xajn2mRD9bOsA8tR",
-	"ImQCCt2ayZnQPmKPBHOOyOLEmEAAxKc+Rb4AoqjWrRoxybT8zo0VIEs2I59ywwk/tW9cqIpNNDl0Hwin",
-	"naCzKqVSHXETLAhyAV4togeBqycCIpgFEItpIafHidsTOz7iuLv1Gdp1wOC6O+Q6HTIjUStULRAfDXkj",
-	"KPGLp5LJN3TawS5hBRMVjIUEMpNN3Rs2ZJLDU9za9sa+Rs+tfRCemhvs6WLDKAvS4IICRI/eSM79Ddsh",
-	"NrFF76ExGD1kJGbA2hPK59gIk2REs4xxs3t1l5rn4JSzdLfs02OjhMc4MZwoYKvLI44rovvPzZdxkXAJ",
-	"1Q8gutNxYUDf5iSmMSz8SE+sLyYTPbV4X5PwupBqmLPD//i8HcsFScCFguc4VAMxmjTEbmkpJrimsqZU",
-	"LhQrJAuFUZi8IwQq0nYCfF5+auSNPi1QVNnafyDxaEw2KdEaiPuNTTzUgqBHJSMxs+L2iA8YgB0rI1RS",
-	"IfFM0J1vHehPD//j85oWZjW0pIJDRxGK4ayUx0ccBRkDRDakEW6lHXLZLNKEzhHpHuQV2QQ/cAYnm169",
-	"rYMjrtWMOW49g0lgSFplnMvFZteztqxmCHHEAb3d0BSWPcHsmHoNvUSSvshzBKJBCXNFcOvkAGo6J6ac",
-	"9vtMysE0JX/27E0rOYr9y0n32Zt0qHfcEY+ToR6uWXh8FQ9FTWhYW70Xrw62XxScbb9AVX9k9CDkcsOa",
-	"R7zq3ircHHbjdR/fvaT3EXlBxMkgYXHXzQ0S8dxKzr7I8PhHLXUC2NskTSaJQqQDrRPqAXf1tLWGhkIW",
-	"FDirueufrczV/56hiQr/tsTtaga0Z7Ieh4SuDYCf0U5gcls75Fm90tpCxrw7lMlTrk+57u1tbZds4+dd",
-	"o05BUyAbBCICo7/HmCG62z5NtXg8KNQB/aM5tB/fcaavT9sjDtl57MDEe8OurKjOe6gxU06mfMzFjOvv",
-	"rVJFlSEhsomejG0dVEpKetMc+cCoGtLin+A5y2g8P+I5oKT32FwgfzgLnkhy6eLT5hzQStx8+zKmjCec",
-	"SNYXPJY7yKBHvMaSqFzGmk3MZrr67M3niB7183rQVscDtVmSOKcDdcRBiSSJ2ifd4s1t+P8u2cQmc6m2",
-	"IvfxDRu31kVZUHkkmf7SjNXJaDZDS+BuP2W4Vbe0bWmfHfGkgG7TVhAoUcliRW8r1vYrxwcEgGjrKj8G",
-	"BQuIExElhkXFhzmAPcxsHyDWsOtCbTYKoisIamTu/qdt89r21bh7QF6eolAnhXlB5bhuNdIeblHDFqY7",
-	"j7fD2o0n9358cu+9k7t/PLn3D1u4jx1DUPNlxkSWoosa1Dh1xLvGJ2KsWLhYKxSCmchjstn1+U661o8q",
-	"mTKnRNfxhXQJeh72yWeVyq7xdB6RQzphh4li/+FQ5UlfReSQ9af6pNDLMVIqk1s7RxwJ2H2MZsljx3td",
-	"Z+tbfITYlPAFN4TWh2H9YhQK5YyKFjbB7uhqiVx99JiRX1tRaYQU3R3xaskusLwiu+0jkpTmEDGBWnan",
-	"R4SWDgUWH3Hwg2kVFmhSsVgKZ9qB0fqMjmkmZpAJNY8C2S9o9ayA6uzCEeH6f7q4OQxjTCXYoYCOSvta",
-	"smg1B/eKkZT7KM21mt2FWlQo3A9IF1xX7m8BgQ+zL2X+AemKGdfiR39pAWpFxhz3Vc4KaIXi+HJ3K53G",
-	"iSKpGBbAne58TGZNolLr0dI03Ig29CZGd9Xezu7Orr3qp1mysb/x+M7uzuMQkqNG4N+0TGCMZyzNzEJg",
-	"loVpBeeCHCNGhLa5wLMF1j7rjyFqVb+LKbfaeAF/xRE3trmxGqzFDjwGZSDRbybJ5mzkCJ++SFPW123K",
-	"EdFMWUQoaqqjmT0SMzKZ9kdQzseRWzkjWiTc/beTe288/Np3T7/6+7IXzY5HHILcuCgzjqIyAlKr8UTk",
-	"5Mq1Z8z2SL7MSD+l0iB2zME3sBWh3IoXspfAnDA/S5LwEterUo0ohcpeRzxL+uNpZmIylYiplrVuDH5/",
-	"qrbFYLBfLoUttGH8zEfcvEJSRrVZZdP0sWljTgPwJNaJMB42lmppm7MjXnEHUGK8WPYDdAqwNEYGLCTF",
-	"1Xhjf0Mb1VcsJ0UbOZOZ0JtWs9PF3V2bzWryplxf2ZcMNAk6gpoL4EAfcHkA/lofrKLhrkgTBms+vxJt",
-	"PL57KdR4MdrHXhTq/2Xvb5sbOa48UfyrZHD/EQT+Lj401ZJlMhQbVD/IPZa6Gc2WtXNdvqwkKkHUsJAJ",
-	"VxaIhjoUoe4O2ZItjWbWsj0ee+61Zmyvxt7R2CHvWFfStV/sNxFFtvrVfoUbec7JrCqgCgBJAKS86jdN",
-	"AFWVWZnnnDyPv2PVxFx+6/j7bCNJiCV0222e9DNYWu05wvPy9AHHDOyN3VwCU8gOQeAjzDvb07lUO8hx",
-	"Kah/1JQzzLJjvm0mY7ncmExLOleYT6xe3MXnRPp1FYeugH+GG1kYp2Qn7yCUMfy+PIW9eIlUjYSsRxTC",
-	"2CnCiFkVk/MhJ0Qi2zQalSzJmomAIJ7dDbvSE+wFQGsPr/hWd3jFQd95VoX9GS52FhZLk6545YJstKts",
-	"lqqHTqVpbP22yDTNeW1/GQ9aHaGS/YxUu2EvguxZ3hYpnM3fKn/17JIV0L0WXvHGXtiwvRXGXknOrO1I",
-	"NgRcDzG173Sxls6G1Gxa1GTkQO+XgfaWpqnm3JZSdWXDbBKUOlojNJeuWjYpm5cFvrXC3CYDkph0UmXp",
-	"s6Pmg9effELfniGD0o5UHamb6EtUTff+g41jzudwNfMdDJPmeNMx2wjhnF1D/ZuGWfIKbBwt0Yl5Mmck",
-	"QYD527MR7zQ9Kn+eRLxfmvbYVZLdblCPaxuMmYZI3yQOBC8sDZEVLxVi5ZPSRI4YSmT2yj36a0eqV0bp",
-	"TxmpzJphxyz5efHlcyLN7wpyJpoUDkIilw91en4tciJIXWPcZkI327GFQY6Y9LS6Sr6Wm1ibDYKY9LjB",
-	"pnMQ0kBz3TW3BiPSmn2AM09OD7s66E11AYvA3hkss1sU5stZAy2uMdlShLSEEJtJWS1wH8E5Ydc3qENA",
-	"HxfdZcl5DjULcymKUeDVrzHN++BZ77X665i9WZwHOXDK7MAXQWXIM8HMxJ2tKp+vOjuhvONg/js1diom",
-	"zBVyjQ0xF2khGUkAkegZSL4VJCLI2zs3/lNl5dSbkmXc4xZoV0BwkwWO+IP1XHskqSAQKBJfOjgtm3gS",
-	"pcvsCt6F6Q7uEe7pFiyXQlHLvgSmzfYhz7A2/ljktTIewlGnqnP8BTIDLNL8mAFa7FT6SNHvhFdBQCMU",
-	"zUgaUUsuKC9zddoW32W2H45yxh2bKHcWxypJma3YSZjZNDbur40R7loWHf3dm8f//PtHb/xrXk+zvvVR",
-	"ukB2Tck+rdwza/4K7lMsyurxyRlKbYvB62oIVEkIGgO5ApzohgUFRfQRmjmUf3BXWhGLcA+zToubehUG",
-	"p6Ue2tXLZWoEtT85+zrjo5BBaPyJ1je3sEOipzhZ2EloNNYk/FQciTLdgpdu3Lxz7fbS9ef/+trtwFnG",
-	"xTOCsBlPdzoApl2lSrZp3xzzdZtxXyQea6huR0mjFmne7lCuG7Xp6nQBNh/TkXxpC6spR4FKZy0Lg+tW",
-	"r7MAYjyBy39kja5OVVski9qXAZjIWCdLIUYjHWpSMcGTOBKJvS87XZRRE7mOjNBIVS7biHAcCdVRJVmT",
-	"N2zTC4Km7tmJYj34nlIh5uQIlioWtCO5kyoIUfYFrAOA5tZSfpdFshF3Q5BaKESbAnIJQl+GkQaoXF3H",
-	"DgY0hA0R2uzOIE2ivT2R7Oj9buDLWgAQlpHU8EV9mQUQDtox/EaRM/wCgt4Bq0EmKgashfZ8CVPS0YGo",
-	"MzpLZB8lKMvkktlgSnYAF58lYTMBGHcdkw0g0IQePWmTFvoZWvSGLQomDjeM70sKpuB9FBlBfsf2Tbno",
-	"CGXzvIRQ9VLgvGgHWyK2aJ3ZrC26YwHnoqVilxmKNLjsyzst1zLONfDCZJB8Czi3IYWGclwz7kvXyqrQ",
-	"CxCbvOl8XheOCbk/sdKiVM/f6qY5sTYLHd88/AQejdUpDz36JCQrFisBQVpP16cy4Qym6FFBRxeiQmB2",
-	"njs5TnNKlx/PWX15pf/7li3tvnje72o4BUIWwIPCAakJ7UGeH1/Swjw3FeG6y/V/xtronquX83J1cgEy",
-	"nbjbiaGMn2oIJ3TAT6QBFprn5QFR1kYjJnoLOu1D7kFTJe0xKwPpCVk3nHP34ZdO6y/Biw+7Od6Hb/PC",
-	"L4wHP4escpqYqqqCVtOtqLOUKlskArngZo9i6AtQa3bjeKkXhWkL8dUwGh+LNAX0I+XLFo+beIWX16+M",
-	"EvVVuqdORUlYsUJUFGGxBIdSGcyBduBnl7+ah2UyymL+yYo6nmSXeEb9kHtpS+ex0zTrJJFMvVxxCdtu",
-	"Rc10569ubEP6jdEgUEEylOhLHasUm9DuYmZy7mmUY+CxK7euumpg0gQobcGoj5CHoyERJ8tkKWbLSOVy",
-	"DzscMvaGXRvAQbeoqeSFDKbA5M4llGJ7cZae+pjyAz16iLKmExqHHFyHAYej1I6+99Hnb/3x+M3vPfrl",
-	"R/XTB7zxu5VdCwNczq2Y4WzrdlK+jz2AqVlDVpfHNaNUzGL6ItZo+TJKXRGF6sl8cj/yoHW94VCYyo8l",
-	"0Sqx7E75+5gXjRxEuaxUDMMSgFmFpHyy3Ijk4ZMvNTTiDuioCDZYgJVbkHcOSc02fYt0dZ5SXuGOVIHl",
-	"LKr/ckLMyCYIH1g3BNQhalazVViqyTiDhYZwAm9ixxOqUMql8wu32ou6kMS5L/r1DXM8B7RQZK9i7R4k",
-	"gqFFSTWHAZqfLitMO/lFK1ELzPR3UrWMQg76MAQeC+BNvrX67WXbODz49NVf15fZJpQoOkqgaWAiqkIc",
-	"A0IqdDh1HiC6ugIPV6YJPXVz9YVjZNGzBCF1cQUSzPBczKFseEIYLhFQt4C9iowB8BJTk1GY6vnk6uqA",
-	"rHK6N638mYXVPcuLI6O89gSb7aqPPAvOOb6bk2FQtobSSYbMmSOnU+hOxIFw400FrNexp8wA4inFaNJh",
-	"ndAr0WFA/mbpwJhWS4oSvB1qRF4W0cU/pULjGZ1hCPxGsV4ShxbgdSCea6SVDRF1IvTv1LIArufLIG8W",
-	"eixw9mIArjgATsd2LE7RbNeXGZg7WL6G4hngXjBktcGsbCYnHLxJYLPiEN8Iak7gDPQlMXeknbabO5V5",
-	"Vv/NIr3MboqepQco2aXp2gpDC0CCEW77zvlQWXV42pdZfJr1Wn0oVETXab59uotP+xKkh/tpUVMNGqvB",
-	"kj137U7d1pllJWbFCfgSqhsRSqnJpILqaVtPmY2Khbl91cUiwyjdwEOqF2nhy8uX1thWAiU+UD3HrvMI",
-	"YvH5MksKKJaeVvBTheY8LCLMSxYc1+YtzdygAJYm6OxcLHPKDF27GgUTd7CJTql1O6Pj73xi/RMo5LON",
-	"8+MYZFhaThmKZ571oKsO6p9E/Jbq9s+WTT3Pqbm0FCsYgCOcq97IHmiTGrJaLopfHyM+7MpRbXMwCAgV",
-	"rLOeSvbR0LDISIP1GRgQAnc6RlGMJPYwFzhKy5ILbOFtx9kZrlOpOUfsm9Yur36tXpleQDcOJRdUJApc",
-	"aGva5jKQ4vqXyK0uEUHRRkyNL0XCtVjqiEQryeMli401bSa9jp0wKWxpzn3G9T4eFwgKL6DOX0QJ4unU",
-	"jl79wWcffXT88LWjX/z+8P77R298//FPf/n5b39w/PsH9XWMd9njNhGNqBMZ1QN70plJctn3mE4TAapk",
-	"6FqUU2wTI44QwSIwG2I1FuBIxx++fnj/z4ETFFi1icB3gOyTs8iNfe5DBN8VxGdFnrY6mwBK9kWHgAaM",
-	"mkIFzhaXxAiiNIkg9Q4LlZfZdgxl9FCIpakxMeqKzSgW5Kczkq2ZiqTHEyNDdIvKaUHNaqkYYoZbmR/Q",
-	"yzkA8ZlGl6xxadQp7hmB4EvOkCzqHiMrOjKqKIZNWV5jHcR8gsSFZbYpnW9ApawvUie3SrKUPFJuoPc/",
-	"RgcpY1EKgSWaVqlet+pYZL3L7FrCNWg3uabNoZJiw5eCfuKSAbGfQPiZp4ot4o2riFZ6cTOlzkk4wSKh",
-	"OuuyEpgVKMjMoAfz3Kk1eBJNVaK57l6jA4AIajlzAxuGGV1LCDMuaNIXI3iCgTvWinSqkoKpOW/Te+SG",
-	"t2zj/CmfWRnb7AvRoawcQZXw1Iy6iwhACitgIaEjjWKy0ECnNAcDWcqlSnbBEmfVhjgAszgZDznUgKCj",
-	"9weaobKvU26HU+4B/YCcumaxfGllH74S10paG1FsZPcNeBKgqC3SVSmlZtiLH3Uxszw/H+f8pbN530oz",
-	"D2Ebjl771ePv/f3Rn147vP9ufZqSmDhgtry5pwThNKWqiA4GXqsaMqrl2/U8S234sscjwLNrKirEXC+y",
-	"IIZfI23Zm9Q+gOvq8QORV3LK2KUGYVJiscD9ikUTtjLDiA8lfWmuHcFgt3E5p8hjf1mkTutTlHuwpkjn",
-	"CtVL2E0ehWcg9YK5tJQIs2SEPlvlzb/tLprhwmeDVCy+m+p0REsPMc4I6A2VP704oPxFaN+csaS9+C6B",
-	"exFoshVQvo/becAeg7qkQk0SpOSAEaDRXqvUWLlmQYlpHED4D+Kx3Jchj+I+S7pyma0iKhOtaN1pDASP",
-	"byhx31B7y64ZgS96RgQlibGuKLYBi6l6kqndONrD5mwIRBylG+yJp55kDYVQStYEW9SAw7XUFzxhccR3",
-	"ozgiePZYQfoLC3mb74nQ9nGqyLYs0uj0D+AB8pzf2Ts5X8xEMG2LNNv4KTJLqWiySZGj7J8te9HFT4GE",
-	"BC6eNFqQRee62adKVWXQUYb5jr2pEGBwO0nJjkPd/WZ5LtKyj8+gyzC6L0wOXScjmbOX0Nhvc2k73aqs",
-	"HQCthOoKWj7Q3rOoMGTfe0M5PbngoS+DrRezlB43+D29332FUnvYqMwensEW2SKEYmoPmyizx5eF1B58",
-	"MZmP7gmZglHnUns8h/YaQAbRYN7MMH4SICcCWCeGZHEa29940ei1aaMVAJyfM2OxqsZ8o7qpqDgXaOFt",
-	"Bsssjob8EOdinuUnMHESiqWGaaWhZAnyuOu5lBQn+SpzUU6RK19khVHqKy3Pwux3oOqIprmea0qKncTp",
-	"heBJD1y9312orD5DctH56igvV12hHfxlSiIAM/p8WQsSgWY6NDUJshoh1FtBJFEKr6XxFtf1ZfYsod77",
-	"svZXmzdXrm3eXLr0hMfM/0977MWtK0ubHrtx5/rSpct1SM2gXA4v32jaFYFtGJFIQPoOKXawwipzXXFd",
-	"FjgAsFQn/CyZsE1J82ANYxTCEBhJwAhDY99GNfqjxd5sJd55CrsxrAZOFDp+pl5/dIIpzKQCiQTsiVm6",
-	"QpB2k0bLWIsTVB9t0bVzrEKaAqZWYdYOWWum2nJ+xAl0ZrqccjbP65yAguWBuXhMip5T43OUZgS1kJFu",
-	"tc1qTYZKU011K/c6alxSaWFRF+a1e5VcXlin89oyo9QVZ1IBJQQAZWfdv5Pye0cNRsAqtn0FGvofnMLd",
-	"TkNU4ZNt4nMHSefi+p9PQXtU0S7CZYavmw+gYcH8UMLANDDGcGkZR9z3QTKsff693xz94EePfvrR8Qfv",
-	"1W1HqUi7adnslAF8EjoxT0SpJxIxp07nGyK1ITyF/IrntD1IZ9vIJX5k0OFdQyiUieJ+H1yT5YrMtr9w",
-	"qnbO72lQ69VIN3gSVlDrLKlNH0x8qF3Z/ub4cy0Vd1P71JIC291IctCVBvOPS9f8yvY3p7G6w9vHuDYP",
-	"Z7UX71xfehop/tlbL9Q9YA5Ahsh5IS7sudQJmxPv3tbV6yfTSujhZ97EravXZ7SJNRTfxz/7sI6VDLYT",
-	"Htu8bIa1bXVtiyorz859P8lHsKS7e3tCQyCqEpzqukqw7M8ZbuiftC+z7ktfBkFAQbOdULSNuGbsGVZD",
-	"8KNigL0XyVD12FccMhLF7JlUvTpbod8h+Gce2dc7qrkDgTHzSH7AI+jyzlbYwHjmXw0a4NuSP/yp7kvN",
-	"myLt72DCgHnMp2++Xrj7f/6E0TVmxE/ffMOXKU/2RMrsv9J7arHg4U4atQXcx77CEnEQCZx9/dM332Bf",
-	"YfmxIX8zSZs8ju1TaZhPX/+vrJa93FfcGfcVlMjCvIb1argprYJTqM3v1txzPdaOJEIG7Xwn7ddZYh4j",
-	"bA0c/tDuxmnUiQVtnC8DN3SAsDOshS0x4ZDNbVINctkp4zVVrNNNGe/xvi8B4Ke+4ZpZwIMyrGMlh7qS",
-	"2qf3ReoQ9MINFtALB9QcUMnSQ0kv+/LaXUBhWmeX1lYtmZmnrq3mpgyks/Y0gx2KNHvSnHK8v0ElQU+s",
-	"5ojK5m08hVerJoZkl9nzglNp16VVj3aZfdWzpMWegBvW7XY+aajj0lfZV9ilJ9kz7NLqKg7HLq3l0DtF",
-	"nh7MzJ52yip0+eIaIT8vrRnx8tRqVeuE28jO2zluHlPkc5Xejkg5VYwfiITviQ300BGkOvoYrQuxKiyX",
-	"49jBkp+o3W0vrD/x1JOACYKfLg132p+pdjW0OlUeBwB+yNYQ0PcKKuj2N148L0sW2qhY/nUHz9t/d/zu",
-	"63WvELEYEM+nOWtyEcFyba7k/FhBYIHqQn2CzHO1hu78gFPB1hDuRQdCglSzQjxtiTZ2wsnawFJCrdsc",
-	"LC3PZgOiZ9eYX6u2wt6X9LMIcznvy+yGzLoU5Tv6QUJJI3PD+3LAEhvoqZyBmRWk1KKmzHnb8QkeleWS",
-	"DQKHUhO7wtulqMRAP5ntb5YJAeysO4kYuBj5mjjf/ETnDJZxJj/CNLwDsAB5aYMK5CgFs9QhMAXTrHDf",
-	"RF1ebufvmEe7l/IBx7UDyedt6Vz6thaAspro+nlJ86+rHp6zJEiLhJAIqC40qkuXKory3qLpSfSK4CP2",
-	"9uXdVBH0pEedyNoqgY6oiLNYJxwsHhk1BUwEK7IWtRO3GW2X+sHyWbqwIujq5LEva0W8ljG+UZt3m5eu",
-	"i3oj34PWqlb5Dr90d2g7xNo38CW0tOQpa0OinRQ0f9AdK7PsqvhiFhl3lSwxz+y70/DlzNr0tObGVhNo",
-	"SJAEOjJceJuu+YKgFdqm4sZkM0+JhdGl+qLSLlAdIQsGwVxT8nB1x0cX6bXONQXPLm3t8z+/c/TD+/Vi",
-	"dmCBMpFkzoRvJ+JYD5Q0gN2bq+LF3plo6wM4VKEsHUvZ10mjzbI5ZIjtFLnss5oVnT2LXJLlb3dEWPeg",
-	"QYTtmoXGTagwRy4RTXAg1LDYynzAFH9I+xcc0+XMSixnvSo8Foi7GMgJWA2OJswVd+o9vg7BiGjM/YN0",
-	"GqjrxekFfnd19YmGrXSBT2Lp2n/Br6MQvwg8RqgeDeFliTg4JwD9yAKLiUMmwCbDdpI7PN1R0OYdzJ0g",
-	"krojGtQEOG8i7CU8FDkgAYc0QMPp1BjzWamZO98gH9Bxan2Z0aIBVFikUVTefmHTWShdGX2ni55n2/t2",
-	"HTDJHKAwNnPFcWkhqdDZJhbButTWVi/VPXKwYO4P8TRUwLA7bvaahULvZ2ZQDkF4t2/0XV8OdhUnnBxr",
-	"XlGSkWfXCRSRroxSVvv8jX8/+uF9XwZaxOjc8thnH771+Rv/zgLKmw889vjHPzj63f3jD19ngZFY8N3n",
-	"v/nl49feYkEvUXIvWMeqadQZETK7ix06oTpJQa/ploibrGZHIu+mknG/jkXk3+lyKAaQiPSjWBjpjtI8",
-	"XmZ/rboICwEdxwcpm1o+09duPylRNIDihfX83nrQclYrCfg/OAygxphfMDkkyHHLjsOP81ggVbpjXhPL",
-	"4zuG1yEaQbm4gQNdYzXn26t7eeoDRCDci2CZbVogdNvDt21ruroycw7WXMUDkUXdwWMAlwK9BVduL5Vy",
-	"J34piTXN0hIveazYhdgW7FfjueGhcVHNZpzduaBL0sJUF1mYHQJ8yWxTIXs6ZLtCyMGdoDnVp9vNy86D",
-	"jlHrmhk+wCY8UcuqMOj6lXuO314ZUxyGBDVjPWf0zpxvaq2lDpd50zAkgGg4HQuEb8QGSI3TaztjWwq5",
-	"LZtiR6EcaViIkNFa/7a76gui99tGFi0OcSSKZTqQkJOAchMTTheUe/T8JkXntlM7LTp3+dwydUa7DvyU",
-	"EVdhM9HRVoWd9tRliKTYj5ems0htXCIucYagwEMAjO8pX9o4HWEdotHHao9fe+vx/XeOf/6bo/ff/Oyj",
-	"79bXrQ6o85YEdXz3Jd9V3XSZrRIWLnqUSDcYejqe0GUL1JXuwokjTqtzjjhZFh9vfNpTibanCAeMXhK6",
-	"xEPF1hVHOeBJVOhAfiI+yrlhihTfhU78AfygnHTPxOUJu5GbNxaDgnb46GsrmbZsqNpo9sayMtRtvs/6",
-	"KnKdemQyFWxiX0L/Eo2ImHZ9kz61NcHHFPN/l9lm4Vdwg9rJGourmaiXhVxnDZUkokF+qU5HcEgI4uHf",
-	"dHUK1yIAJtYixzwFFpVpqyoAvJ2tyAzJ+tkI0ObcYKPiqLj4U+v4BY+LkdjxRVkNEcOO/+FvH/3hd3WM",
-	"KxY2MEdquzjzakKroK+VezDwK2M6t7m8DLC3uwDaNTwfhDNTSUiRCcoIwW5AXlFB1Z5lo7rHtIJ8VUPB",
-	"RFasGe11EwuR6kt0TYOFtZeons7RM1J71o2HBXicPdMJmwH1JvelS1zKL+rxzz7M1PZQpDwCoxxyJ+xT",
-	"GvogyEt0X5q1BgsYsY9qeQhxEHAUvrJf6FQlRhp2RBKpUNfxvEmtT4UIwWO5TDnOnr31glE7XN+CMsZ4",
-	"TmR8MU+2APo9YyKbN908RkfRU7G3HBVmso1r9lfbt256EKeuDRBRnSLXJ2PIk2rH9MgXzNwmUX3d5K/j",
-	"mk6iV+uDa7KhQljpguZvWHm01g9XzFzjn6lWY15hApXGXAa5M1nh4oVAPFONfTM/UjyHMmtxD09c8A63",
-	"TRQ1hxnMI1peHGhMNO5cq6noGVB/IUXMdrvNJnQQef+No9feO/r5e0cf/bZ+yj2qwpehMXdwrMA6agcI",
-	"w6UfcRbAqO561USAGdUDSE1E+ASPJhz5mD7HY6HtW+l1UuSzlp9597457agZQYNLm1nJ96FGt+0BEF3m",
-	"wGbUUND85kvoa6HItUqj4aeY77FQIT68bcEN4N34umkvaohlXwJYNLUB73R340i3yAkvRc9pGWSUYPos",
-	"IZs3RWVrv2FCn74rtITG5xf2PhGDzS7c3a9moYl4ZoRAW6GKqDGKL9ECOFhdI0xHNjXKwY2UdOUq+MnG",
-	"xxC1t5su8R7ve6g7G01YJYi66FnfoU2gb4m46dE71ilHw6G22fhQM0Na0ob0IEgXaPGdwGO9JEpTIbOk",
-	"wMG8P65z+P3L7CbB3iaRFuZMU1SZ0bAo66EvCV74INKR0XsjaRPGsLuM0Vi1ES48xowZAOhI9LqLafpS",
-	"C4EzZDdtsg2NgGnbN0lTT6ClAiRWu7CbS4vUmSDYs7DBLID/AnIfZHFIaLvBU6FTX9KGDXgfwF+ltKuO",
-	"W2ZbBC5IwHacflmHWCOCrQRK7rS4tHGgDJGPhQC+ovYEhAOxXxqIsky4+RIxmnpceyjXUM4sjnouB9eV",
-	"mSdmhRqDWdtVYLWgQNdBfuHaLI4ORB0aPWyyhpJSNFJlMUHNTtvAqFtEbJcbx9Z/1RQ9pqEtg87qIHDh",
-	"n2Gx4mGtzob+/Se2So2PEp2CU3K9ePh4hFWFOFW+jJXqrPvS3Ata1jPsuWtZYlSBYf8zDP7MPfjvFb+7",
-	"urr2FGiRz6ytruIjmiphDbPV5lnLIU85Pdv8s6fIshYp1izUGst6v+uxxrLdpzpebl8THmMYcAe+wR81",
-	"PxA1+FwveX/rLha5U0upfVoVIEZ8DHTMSHGIFtc7bZWI3Gx1LESn9iQzViNVMtywCD7tSGt0RTpWpV9A",
-	"8EP9AWimCQ2JhQLcl1L0DPlLw2uK7QrW6eqWCAtddg0ReEx3d41Q3BUocSi+6EshQ4DfgJ7JsIrLxJUB",
-	"q2HiGSAC2YZ5EuDNw/o6RrwxpovQSAEcNtjUIfCc/LFqivl7t2voSDUto/qyBk8HjytbswSaW3WgvFxM",
-	"zi5AjoHqNiPOORqpfxdIqUizWPXsYphJARItLGyIeOcWmSQCOzEWtojTLGiYqE5HhMtsS2EDA3DMGVbP",
-	"WpjRYtpbGqq9G0kRrrNdlbbAc93P4okwK2Jkp8HBfGkKAa1NgJWn3AySqO5eiw0ICA+EEMynw9Fzkomh",
-	"av+b2yM9SX+VIGOXwCazdxJxEKmuFe0bRkgoRBJGzbKon+YlRFUwAQYoB0lb9TJfQiTTpy4vjPGXe5Ma",
-	"q6czQQVW8sAcoVHBt+4tOCG/sP7EV70F0mzWn/AWiJl2YPprq2tPLV1aW1p98s7q19Yvra2vPvF/LHgL",
-	"LRGHC+tPegt0ciysX1pb9RasEFtY/+qT5tN3FtYvrV6+5C3o/a7ZnZeeX1pdvQQ2d278p08y/OVs+NXc",
-	"8E/nB1/Nxn7Cjv3Ci88tra6uwRJaYefg7DKKwZte8U6irCJtjnLYTqRDDOsHIkpY7rw9X+s+Z5qwGlqP",
-	"j1/9l6Mf/AgL7Hv5N8OWBNxpiHTWT8khMB52yzqEZmukjNntRWqTc+5OGTjWrPIDOQEKm3uIu50I/Zyn",
-	"cwGcApIrv5eUDT4mou+umuV20iCj+w3YCYP/raFCca7uHbd8rPbZxz86eu1XR6+9Xs+pHU7m7JqT2B5z",
-	"HKAIp1+05mazcs/+CU1FX8GDMRapGLZzb6Q6l+CaCCyGzJxD9knQusmVo5kXHKhWtfivhMso2tTGaUif",
-	"uAoz2c7K9wZI6nJFx2o3OMDatNXBdCqVbsOjcm+KBwQ2Hxx8ySnk0HvVErNySabPZdXlobTd5whoNP3K",
-	"zhPLSZrBFRWKagzDoFgcD5q3w0rOOlGA2yBVjCdJZAgtHXCQbpDiG2PmLFVHQ2lOLIzmERQK3tFBwH1p",
-	"a9zN8RIUy94DTDhFl8Gltfoyw5Invd/VgS0WtZVMOSmFfh4LP4tOhxrP4yiagyy7GUO3EB7NAcwaftKs",
-	"JRJR33CSJEoLEhHyBvrOdcgTQY1G3GQGynwhdZjKXgq1V1U+2jwzzcA9S48/FwzESZmYRCU2LJ06DOKJ",
-	"ZjETIER6tRyVoE2veX+wdAMIG47fE6KgjT11bQLQUta8aVQfuSe2nmfYUI5S08ACRdqlyIbgidTUD8Tm",
-	"GhkG8SWgSmPagbGAoaA2X0swmI3kZa5QzKKCohRsz9jiHSgGoAIVM1iNs1B0VOqh91PapmX1ZYYdp8w0",
-	"fOmSwbFsEJ3G65mvAqfk5RO3AFgC6ykiSHkPu0h2wnMJJeY68pt4rNdSCFMNdToRYkuDsMEu7g0ufbkr",
-	"0MuED4aGvLabArYPQE8DEoU6EEnMsTc2PENoXxqFpxlJ4V6wzftIK1D50Ud5vE74MPBei3YtoQwGO7o3",
-	"c95m2p/dPrw0OZmsIw5/g5PAzMPcAUUsoDiR8Wl7VlnJ2UZEt3zhCG/sG30MP9IkXLtNlz4Y0OqB6y6w",
-	"2WjLud/JBbXhy4DvmqUMPBYYwx5LLNIulMMG1PbefLRP9WX2QHG3IYDIg2V2B84M1zgQvVh4OgWslnXy",
-	"98wDsFIDU89cmQe+lJkAcYj509L1DtI13O6+6yZwufXj7WQVIDwldzrIiWCD7PkgAvAWdOEByZLOih9g",
-	"k+hoS0RHIGIKkSZyGtR9DNbtFHviiAwNmHgY8eCoMs0Qqy+RmGuX19YofoFHab1Q1otJVSJcZt8Qfc3A",
-	"DeVSXHMLETAQW0DDna4mSYEMCB7BUb1SQajeoSfl+stN/+gsDILA7HM+PwszqEZMN4cYLWFPQOtv3AdE",
-	"7zDfOCk2lUTALbNnRPR6cSgBlqbiCsktWVGe8qPv/8fxB/frE+efWqopnmbEuUs0eCRGewZewsuvZldf",
-	"IExgIbttOMKxvm/BbBCJPvibh2ZhJs9zz9YEeS/SzMZBqhzU9vedKCzPuB9yTc8bPKi4g/3x6U/ZKgzk",
-	"Bp+TxUgHN4aboO7QqgWpQkaxm5BjDXtAjTIls2tGM8jKPXfyROErK4mgjyUIoyUlO7l7RxbtnJhiygFx",
-	"b9vZ0b7PADZ0bVa0WSWjnaCMNPtOV3SNLmk0wumkoaD6RoqbeeykZDSafhxRjnCh0/tfy+h31mLADVV1",
-	"HDp5d14oYebYpSQTp9sKq66ckr0r/DuZzcO2bm3fMWSFWcCZg7clOPgjgm0zxna0J3naTYwx9AwW7XZl",
-	"dNfGp7F+1zu4RL+1xF329Rc2ryxtf31z7cmnjHD1F/CnFK9dxk+7KuzjF/5Crs5UNBJBFwaQ6iYa+6iE",
-	"kvYJPYYOLgVM24kZAwdMHwpD85QFKTiuzGMj6UsOKR/tSHZTxOaTqrfMNjFMlqiUp2IHRw4wVBaHNBNM",
-	"K/GlGQyMLKGjULhcOzMno7usXWYt1U00qwU2IkwP3IGk/qC+bszDxLXFIMMtt96kJGmW9lTu3cAoeObT",
-	"V3+dLbFbLIl5LG7BSi7J3sRhIBgTwEEdJJS62KIetWVvz8yR0OybnzOQAt2LYM2X2W2zfgDPjRYrrDk+",
-	"iF4SiJqeDOYvPJunvlSy4VwApJYzHmvlFgNpEIh26YbNI8p9d6ffEQE2/URp1oCe6eCUzOrjIIGqBk4C",
-	"ZDPoE9WOwqVMzKbIfL6MSCRiDYexkMhg0sZMGpjQBhjUa3fv2s5SYPhr6HLlFDNjL/fR8hGxJhht7CsP",
-	"G7WXqJ75scPBlGoi+gT4SX1pSQvxF2jt8AlguubSUdKcMIPCJUhV0gJ0CHOFLwepPdLMHMqQhIFxPdLI",
-	"yci1BiwGHGPVC3CofOZgJ1HtSPNdY/thomrNQpF++vp/zWF6mk/GEK8zwM5MFfU7Rp8yThthE3A41U0D",
-	"92bQ2BF64nz66ju5vDjI60uU1pCW6EpoMtjBiKALEFoQQsrgN74HCVJGY/EyLFGPFTrxvBJsuNlkuUCl",
-	"WUDWtzuQ+qOFsWbjgXSTAHfzxdvPs3ZXQ3/8Vpp2NKuZ/8CdFMeqR7vrS0MSLaXTQQQYHrYjidcSxgU8",
-	"DrKvcDmxS1J0AE4Z6ECpOrgc6Aar8DSXndLTt5oHRjkXv/MJlYSZNaSEjaXsKTsYdo8CjkV/J3DtdHW1",
-	"6mzhTYcnA96XFj+wia2XVt0UNatpTjldLdVhuq9T0fYYt5VyWYZmhtWmkhQQZOqD9bHQKBAEkEcv65lD",
-	"YkU1mwxPHPSoWqkdqz3oLIWy3ybopYqiT0Iang7zqX3m8HUJgCHKoLJZoICGdF+Ru39XGEENWbGhiHlf",
-	"M0l6CZxvaUtYSY3C194IDlGLthNU7UUALi3UY7RIKzPXBmhWz1GJHpWN5GjiYhQPbcZxIcMzm9+ZtOrK",
-	"/udWA7B6HGlodtRFzawWSaRNBBGjV91iP+mW6snsfEi6scjQo5xiWMig9mXQGZLZwQaoktZhmzFsg0uo",
-	"MGlBHSoMAlkNHhZxGsMwBoZqDTX8qPayDh8YFxKM5/QnzqXzOnHy8S6gm6mUg4ZGFg8yxpRPlpV7OVfh",
-	"2IQdUjzRHrEIo4ZEsRxKplCA3Qf+gH7goeBh4GpC8meChW2mIFQdwLoSFM85RjAP70rebIpGWl4XhWk9",
-	"Y10WJdk9t2eQzDOF7fIm9cs8279x9UvfDKTunHbZS0+Psb7Tond9mr7TMnfQpmZlR4eXNSK281nP+WcM",
-	"Y1m+o1MPjjFe5lHx3OGlYmwjhV4FOgx9ST6VKC24UsrY8UUAPvrSNpmnbXKFCnFma5yojl4BY3aFd8Mo",
-	"XYrV3mRVjFht0Wx6bOvGTe2xza0bbF/0tefi9Z4zY7THdtVdZphDe760ZY6kXdmUFwp8J2Co27o+3e2I",
-	"5CDSKlkkLCjWUO02eCtqLRWHHktELLgWtmjSY5+++uu6qwvMFVJiyZJhiM2tG55F4ADHEUG6AqSMCKl2",
-	"NwOxaXMZNY1eDbAg66zXUgjdGaWsxn25y8M9yM6wy2BhN2mukI5XR+xTDzOH8KAMxUHUoMJIcgxkbIvd",
-	"URY1O+BxV2gLzgW6omH4ZbYNW48HKlRrmcXd2xOhx6RKHKyUXqQMH2MM4iii0sbZNHTwvNobV5mzyeit",
-	"g0YcAVYmWKCY37Ev+usDILDoXnMrVFmFY0zWUXheY0Osm5JRdWotABJdRtw2xDzHDaULoBR3P5KhuzSo",
-	"j5iYef6ImXV4morE3Pp/fosvvbzz7a/4/jL+9f///5WDoJUNhNu+A1dXjPbEWtloJx/jTIHkktj2ALhd",
-	"yPuEfg+GVuXSGoaoxpCbDD7ODJ1Hr5t07FSddOQvEgoJMPM1mU4Si4cDgAmZVoTjT3eeiUY3idI+CBBg",
-	"sW2hNQz9rW+bVy+2jMM5xGoPOhkn0UEUiz0R2lrN4qxYDU4unU9TUZ3hk21X3V2Cs2dk9smmufZZdfcO",
-	"XDnLPckNNMqr447Muaz+s3Y0Vnv0/u/rHtNtHsdurbNTqaN0umTmps3BDJ3JGESezHdt3md7iu32WS07",
-	"ufGcr9qrquQCdG/kF+vEvo2GTpp31L6Qs2vNk5seTnjeTo3CAlVQkhQ9R01zISb0ctghT8ynK/d21V04",
-	"AK3/Yrz5lrtjJuZbmUH0BSJOnPC87ahJiNNRCdeAgxDOhUKddWWHBy/xy8KYL9FeC+Ig0cuCNWKubVwA",
-	"xJ0j5g0wvhoqFNhTAGAobBqlsbSLxQFlBE/pmUu8gdHrEREhunRRs5jviphp1Ux7qPaLUANCeMIbqTUV",
-	"lCRFN1E9Vnt27fDBvx8+/NfDB78+fPjGui8Rcu7otdcfv/vfjt7/58MHHxw+/OTw4Rvwoo/v/+DzDx4+",
-	"ev/dR3/33Uc/+s3R23906AZ2GGOLddCEs+YgGDuh0L6ESH8viVJzlmzzPd7jsLh30duuY5XqOvrZ82iP",
-	"7hVqUvkysLbjThQGdQSBsTAiLjqWq63LclRUT1aaNmbVr+BKbto1nzX5F8cbdeDbFSB4Wt5o5ba9GYk4",
-	"1HNTxAo7Q8Ulxfk5437RLHkBHsPMdHj+sdBArZMeB4PcsXKPvhnwaJd5jktW/iwC2itFzLVkiNAZqicz",
-	"Gk4VVZXma9a8QYTTKpskR/tTTfSdibt8crpy/nT7fou6uGq1KKUuNEoOocFibpB1rOR/qY1QLU+240gw",
-	"ows1b2OdGAFf2amrJiuILCPFbB1Tbq5Z50tf0mjL7Gq0F1G10K6AwyhkzW4cL/WikLCX4a5Wv9MSUm+4",
-	"KkdAgxUhYLBsbl+5cYOF8CgoQEr6eBgAmm1LYLdfbJuZRzNfhLynNqcMIAebYjYYw5AdlUBFFfblqchb",
-	"mTLDzVIjKs5ya/7e5bK1GnMkzFc5cmkxZcczpVsR+XhYfzjA0RNKeOcIHm+YP+8uLY/lDEjQl5WsdJ5d",
-	"emrYrXNWH0yUiraeaN/ti5h9pFnwJOGV+ehujeay826ZWSRZj8f7rpsroo68rLAhE4/jqVr4blUuqMyw",
-	"8ztHGz8jnGoj3xLLHI18O2SZXQQ5kc0odQ2/wHbJupBNKh5W7tk/oSjG0OWSRSKazDuQu3++3oEvCmGf",
-	"o39gHGE7CjsfB4EdflGjQHQQWBnBd6LGPku53tc2GEkRuh5PQqNfxbHqjXcHOItq/HH4grt0bgeXHXKS",
-	"g+tawU4vwivNeuPc0rDa52/98bMPP8507gghAETCdmMb4NVx1GFtoTXfE6c50sp0thCU7m6nI5KlhqGG",
-	"DfCdhAAE0LWFCPn0vorkvuLCX1ARYud3jmdjRpvVZ6Olxjmejc5DMKE+7ATAyr2cLVnmAB+z8/buG1er",
-	"7VisaslxA4ANJG0eR5oANKzZGEf7wmEQGVMccwh8WeMQDuIxUjcijkQZBnonEU3RSLuJ8Fgq7qaZ3bCo",
-	"fen6kViXUYNLKIiqWxSjXR7ibzA53s7MUIA5qFfnKn2hOOccD99xnONI+HwO35xdiQVDBYqtHd5/57M/",
-	"/dPjX3xixLxXlOUAPs2TNOIxdguCXvxnYsQV3omW9kV/ggN6c+vGN0R/jsczDjipVWleYoNS4OFcNJwa",
-	"3cUIOwA7nz3n+QTSMr/PWSLZZLF+74yycZxpSgt7QUUIzu4cj15Ld5V0NsUs+hMogRxPLJuOZyF5hk5k",
-	"cKbaChJXKhT3GYKBZdOmznP6jJJj5R7vRDv7wsI7HKh9cbbz3Ss1eLNRZgMEMegTP1AAXsQZvlIIq05Z",
-	"Ow5+CKtcsg7olAY4CCphHjBN1pvl+Tma/HOLMR/Hbao6LFcXVyJWnQJlNsOwxZ5S4VnPxYSnYqnBk3D8",
-	"wXibp+KKMYvn0GTOjjUy6GrmYuwz1/qvk0QNhObCNkCAw2Yus5B/Warh/E9Hs9I4Z1Y7/vFPH3/v7z9/",
-	"9726l5/qjM/LMltiK8FEsESwvpAuD5PfReGPxatpT7FQNKI2B5yp7/9b3WOrZi1j0UyxO1MTwQxbPNnD",
-	"8qPdKI5FCJ1CzQYk+dgbYEDYvpGat4UvYQ830Mqg7eKFHqMTFdbZcJYlnwt49g8Q+LxNh9Lhy3lr/pEr",
-	"XsovlhqQDJQ8q8grbatbIfP+AhvOnlJ8Zavm5Vq06pnKrJPuZ0kb26GiveK2ftkv9cz9Us9KT3R0ULfq",
-	"fH9V7KY6G9ryLmaf1dNQ+0rWT1uf2SA50aJUWhWbo4/uDdsY3Khk5HCEznaZYBm2LjbDEJNScQqb7qUv",
-	"7iGfzfF8zPzhpaqQAxkFzc/HLgf7wLPa57/58/GP/lAHlPx8I/DpnfiOZ4A+Lwi3ALKolYAuM1bI0PBL",
-	"JFmuFsp1CQP2IkRrwDsi17pRjFlBtOebtUPYDDLPCn21NoAPtS/Rg+iu3uORBEgvbM2f7+a/pwAaO9/M",
-	"H2DiuPRljovLwC/M1IdO4QvpJyg5wUvZp5mol4Wc82kK61hUmWHNPdZMhHgZm93mz9kzMtFJECthe+cI",
-	"W1k63rjS71pDUUfQkEHzMcImM9Yp4CKldVc6RUgb5qc27+f6IaZqbonduY0uLSwHyZGb/XwdCRZ8pyRn",
-	"dXv79nXbb3Yg3XDrxTu+rEJDwQdpxFkvAAPlCul3HOhVGzqs8CHIIEAHQjXDNZQFoTnKg3BWcJ7Z6xgX",
-	"AW3hVHw3d7dCrkVIOo6PoAtzlDIFZcmq2fSGARsmlaQws4l8DM3m/MKNONyE0UYsrZ/HRl2zGPfNJmsL",
-	"7Fqy20ekgqkmrNrlvpBBQZjcOcYEYfytGzdHpeMU98iekFs3biJSbJuH8yxVzc8mFxvMOteZidGhCMAf",
-	"WSgLsEIbYhIuXgI61Mvksill6K0kkiks4LNw8SQNcvOzh3YCHfOQDTzG24JLnYO9OADPubGMxd1OrEJh",
-	"o4IVjRCazcEyJCclThQ99Bba/O4NvHVtdXVQcngLOu3HgAahkvZJNfJTOMGqo0HzqbcHkUSRnN2ujqTQ",
-	"GmJoVId6aZUs2M3LTLeE0SNdiR3KM67ZFRUKdmnt6cllWwlZrtyz2zxhrXWOKmaOkyUJa5fAE0MBNGyO",
-	"0rQl2lrEB4hrsxcRSiqksxhdDe9LVOws2s3c7aHl9ggRsQwbd1PkE2hgtTwqs+zii/9zzCkj3WCELmDX",
-	"fq5K3G1hyHdA2Hu5AuYoAWrx8kQGWl+B5E6kt+VYa6UTyXNlr4oWHlqkxUP7glL11o2bMNnzI+kRGs1F",
-	"0Waeiw4GKZxx0LfMXDLFpitjZYzi3GEiQ5CDGokcZGGsBYjCakqPRZLqlVj1lrDT9Cgz5XnVm0ob74mM",
-	"FDfYBCbK86rnejt6LFZzxj3acg2TKbMkVj0rjgoQ/bXj//6Lox/eP3zwz4cP/xUAG16vFkKTgR5NC+9o",
-	"oj1xQCDjt8ShEQ3iEM3HKcqT1MITOrijBrft9nSK9UgNDtUclVtgAQzE3Y5KBvELSnE+rqsE0Nw1uuFA",
-	"jceiOZdSn5VtGx3HwYAMYHx4vhSP/+Vnn33yT5++9s8eO3zw3cP73z18+JPDh7+5Xbc46TGYM1kWPqiX",
-	"V24/f91ju1yLpy4vCdlQoQhZJH0ZNPRBsMxuqx7NjjSyXQFgH6mQrNZo8YQ3zKmQeyxdB2CNvqRU/1Qp",
-	"bG1sMzPpvepZ23AwvAA7ETAZI8kCqkvXQZnT7RosM9VVX9n+5ixdxTQKDlnp0DcrjA1ReQqNa+17zUeu",
-	"cPCfWkiazJYd6utKXtWMtKI2tArARZwmpsIga+BAA6xxRtCGysIs6Me5q8J+Vtyi7btD9yDRMzYCbBtW",
-	"ucs8FIIvbfgZm8Nio81ce354ApArdfRp19eZVLajp3kCT1PeaFEMTSpCNIUe18vsVtoSSS/Sgqx1dx9z",
-	"txlGNEZ9mnCpEZHSoy5Moe3rkjXxBT8ll3wPQzf0PKOR+LKXqJQaylLLfYQxcT2C4xg7T+Bdrp93AOJI",
-	"hIYFN90Us2Fb3NybCB5CCzWgeIwSRhqigLjlkA5spEFsW/kOJAtvZO2IVeKaovJ9IVmvBaLLPsdCIWt2",
-	"efVruB8u4ZjWrUxc3GgPiYvZ6L1nyLWZn5ZL64CLUum3I1KAdqVubY0su7w2qlEf8dBXzjCl24b1eDxS",
-	"1BrSsydE1vPWyF03V7bpGDpUjS6wBdK9uJsKaQSp86NhowfH2F6Bs+fjm4RpIxZwUWYPCmynB0RadyGk",
-	"HyPf4CKMVVGG5PAKvfWs5DG0Qhw4dGDqSyFPOWZsZSqEStiLd64vPV234tpI8WVfXnMYZ/mAIV5CZ5iL",
-	"/nkkc10nZNJa1rFzM0X0ECc5w04DTaenunFIyUcEceVO9j4AQPcSo8vAWIjB4zFeIXpZGME0ECINN8mX",
-	"mfQ0d9LlSkLSdKJ62oO/7OYbpQmjyHYEX7rDHOYNYhAasamENYV5Nat5tbjMtb/LhvMlZF5gs4ZsWwCP",
-	"m9GA9mc7XWWeSOLeg4Yo5sy0ulxpaBTpqihvvhS9diloecrk3EuGFB31IU2iYMuUTCBrQ4pUdDWnak3s",
-	"FXlyKeV0UngNK1urpZXqynQJgBZGWrVXzHV34LJp2bUDFDKJU4FQKwAVcc7gPanC9CsC49YtIwk7UWN/",
-	"oEPU6JXGPNAROAddCU9vuACT1bqwHMXhdgB6pu1FmaqUx3rD9QnUQ9ejzBXUgcbmkdELaba6zK7xRsuX",
-	"YdRsigSwOFA51QP5gE43TwTXSi6zl7CFIj4qFvxAaF+idMQGiti1kvRhMwPssWholXo+4W/Qwcn2V/Sl",
-	"85QZOdnmiTmGYNFLU9cAB/Li4sLA/M4lEQRGHt1CH7cOdDozzNxCBw2VhI5yCAwrgz46/pd/PHrrw2pn",
-	"XMh1a1eNqo97TqRX3UUnpYmeSvavQhB1kE9hRZ1NhwE0ao6KiUxtc16HvK9JVLS4DKFNRo3WlD1RCZ3f",
-	"zTqt7phHFILEbkuegMAvhiaeWj3H5vTZ+pYdrirZNyazTvketBKBM0vnEROjBERot6M9Ju42BALgeqxn",
-	"xAj6CoXqxGJuqXzNWEFblJD3sd/oXswhfzcXC56AJlcaLQ66v4YO9K9MRKNXzD2nJ9Tx+xy1+Z5Y0Qd7",
-	"X7nbjqcT2zdTnpPnDfkNYCdEaA4FPCQ7hsOgIxrW54a8D943Ltn2N59juzzBWY73upWFDWH7RgYNhTSM",
-	"960FmhgwLJfQKGgIEdHRCfJ4NCaScKujr2ZXTgTSqFOedotSw06wI2SIdqsTMfA3D8vmWtHkpNHiUoq4",
-	"dADR5lGcNQmreOoXqdVHtgET9PqQKo2a0TyRJW/mRzRTGMDyrsGOoBy1HaTqRQyQalHmCG/lnm1HaLNZ",
-	"qiRZbrkW5rMrV0VqaK7Kt5ZbH1iECDTjVLQ7pX1dZ71ft+TAnECZpjQynJYxM2i5y8DtTno42J0rFG1W",
-	"be1KIujjyT1UhYGqEyPoslsdfVErS/I0PAFZeYzEKmo1c8qchsYBReoGf79UvQk1lUjuqq4Mx54/N+x1",
-	"pz19Rq01PXwb75oTYnD2UpO4HOz7Q8qzuNuB7qos5Ol8VFI7PILfN0R0INAP3c6BVY7e4ZV79NcE0tsu",
-	"zGz5yy1/OXvRdOcmkWk8EsZ2i81xQSsego4ZR1KcWR7TWAVxXLpRK81IRrp1ckGcH6FKDl+HZ9+Gt0ON",
-	"8KKK4slIxQPBZ3drLoSDS0hjIg6TI6RahydpDP0qm9047ruZVYtj6/ZYwsSU8dns1tf1PFx/EQDcp5Eu",
-	"vpllZht1lrJ0DPetXZ4zavt2Bq6NeR6Za4qQtrVHAAm0rqN3Ng+4be4eJ4pzzsxZMtikQNFzgqHI3H9m",
-	"acEzGMk9L9fwRWcimtZgkjLKUfDlhJpebeEPNAltR9JxzQgb3/a3Ha1iveCuOqt5rzrCEAvWn5d6H+ah",
-	"Xdn32aZNnUDFcktAHVlUDz2oLmsmMWTIQzqU25HWkdybV9IidGkiHyWrPf7Zdz9/6491AtpRUugKM7rq",
-	"6L3VEdK+8AWMU9ipnUuowq1LhSxC9ALbNhqIxQZoc/Rhv9JpZPTkOVKL2ds8GjORDZwSZoIgyVTC9qgV",
-	"DAT/Ka2LuLf8DHGiZOWe/XOcMp+jsXPbLzvXeUEYFSjDnBTDUsMKlbMX3ltGyWvyFft0akiT/BhVST8v",
-	"mZe1opLe0mM81+SdAZpC0ib5mpUmQPmC0WB8idVaS5HM34fxZbp7h55N6K4D62mEtC8TCOmJcJk9jytv",
-	"f1VNG+Sl3vHowG+JOGQ6AuRMwDbcF9KXqtm0WZa4n7mEZa5ZpwvwhVX4JRdYuBbmdy4S9usUiRwTDyaE",
-	"qPz6o1RNWRiFc8RQgVRBEKIeRFHxC0tUgKktQwgJ2RpFoLKTCtIVG6Edb3fZFVw4l1JaF0k27DC3mGhh",
-	"VKsDHf/D3z76w+/q2O5/iGI027p63XYcwJILOKX39iDoNEfZqxtczkj05huTlGRq2aRJMwMprDi9+dLS",
-	"VynDXSW+zBs2OuVJuqJT1WFZ0Qek11LO9lAqIfQQ474clqq2xVhCWRV4EGY55JR272FLUTMLX1KnV4v2",
-	"b0Y2c2cRpBqlLO1FDXhZShOp7F1opD/Gay+gFLYcvN3g8lyFsJnAaEFM++702/k4PsyW2zqBRZ1RNbk9",
-	"mJKpInrvNvahI9Dxh+8e3v9JtXtrsi5Mtzp6vj2YcgN+cTowFZpIUhPn8Qs/ABkGgeGlVLQ7MceOv1WG",
-	"xDVz5R174QzZojhQBUfYGSM4Ny26l2ko9ndtCwnPAwPM6COQKwmr7ObEao9++tHjV+8fvf/mZx999/Dh",
-	"u1Bu+tv5gIBda3dSQEf7G9HAklgV9gnHJLeUi3DeuBlD1miosIKIJdgnpoAZurZWZ5K3Kc0YmsO4Uu12",
-	"pI1Kv1wG5TVIVhftlCjM71yOibH8sD0/qC5+MATQVUnk45AcJhNJp6+VmagXDZUEfEmFE81gRAEF4McB",
-	"BXBtDIGuTlVbJFRKsSfSeRVM3EbhxDNKpKbKmrc7sbAKsdW3NT9AHM5KOoUbbBHX6Kz9cyiCzVe2Rqn2",
-	"ZS6JvgEoZVDdPVDXiihGNscee9DRjRoKnkiz29y6scw2KWvfFYrme/0MlKTqfczK7LWENIaENYlgZWjp",
-	"i3WqbGSZalaIkNIkunZ7oVyVpoTrprMKHlw6lbDLq1/zJaCGRpjaXlrmWq8uYr1lRr0exWcSC969Ue3f",
-	"sl6a+TII9y5QCFaVJ54TnVOEtCmdr5nMomYx76tuusF41xCJiGMoQKaKaKx7Y4nqVU2YJlKazr5gnrng",
-	"uVAWfdQt1Yma5hla7avKkNYXulANyMyW446yBVF4cIsjMMMa4cKUzlIh7Gb6xaoQxleH/tqqs6hJ/qB4",
-	"OXr7J8cfvHf09o8//9Mn9cGK4AlT7woHS0HPGV3Ve2X7m/lS3XW2jfzhpoiYKCD+DMMQnAnyrS9rxx+8",
-	"d/zj7z360W+O3v6jxx4//B+f/enP2af/9/H9Hx599PNHP3/TY0cfPjh686NH73x0/E9/7zFzzc9/57Hj",
-	"37199HdveWz7Gy967PhHv3v8vbetqu9LBdOFpqVxt01GRUNJrUB45NcNdlTXPXM+QQWymbCrS/Z8yVPW",
-	"Vjpll1bZC8/CEGur3urqKhTtLjM0w/GV9wRZxHToqqYvg61b23eYhS5GqRoUetLBBLKC5MWMgMGU9OVw",
-	"RfOIstscv3x5Vnx5VszlrJi4pJmqyS9ALfN4eZpl+Tg1MUpPIlR1JQgUyoxmFKfowHDiigRYnzVUezeS",
-	"AnGcCnovQsFoX1KrOs12xV4kAck8kgyL87VACeMMILqLUSZLSuVJECSNOpFw/XcZRGjbHS77HtMdaMUW",
-	"7UmViHCjLKzgS/tosBY81up3WkLmbsLSw0TgH7ZNRZkE2xY8abSuoJi+ZWNnY7FxC8sDi6Ezgipnaby4",
-	"KvvwqcsTFyAVhdnUhNdWtkVsxA5VvZ7d9sr0yhw4b/4Nh2uJBr3uuHBV49rLqsa9vDrxwp4wdx+oxWXu",
-	"DxfJkg2KaO1YBwvFsSGvXkS8Z8fwWfnehuimGbuQxdFt68QJh8fz5CSDf5FK2vLMPr6mDcVqsWRsXvnV",
-	"IcjOfFuKksmc6HhYuQf/D+ROlUQZoraAvkdtkezZzpjUp5/6jZhzAxVICJHyXQzi+rKGVak5nzi5PyBT",
-	"oYH+dtBwD0RIYV/V2K/bcjRfwnttsABdNjoAUd6zp7qdB7IrOHN6mknVK5Pvz4k0v98Lc6KrygQ+8+Pc",
-	"6jrwlMo6ZZtl9mz2iOcsUdzLVqRTlfTHkNNJ1XuYQiFNYYgQV2ibT+7ozh5e3b6q6P0TvNHymM3SoiJp",
-	"sh0PCuAe2Sr40oZzQnEQNcQyCzDbIKBcrqz7McnZToQnVw1xPVVjn3ycseBahNi6h+t97XAq95TCEqdd",
-	"wTrdlO1yoy+aM2ODBZ1uumO+CMwj0m4iwc8MQy+RQi9CxxZmcBFa5BFFaUG6BZjmG74MEmH9n4HzhGpk",
-	"L06gLubI4I19eKR9NDQpwJw3UgTpmQg7xSNQV6nXrupKw8CJ0Co+EDvw1ADjaFlfXVgy+EgPctzNGkbp",
-	"6HZoOtB17MAsr5AWucW8ie7EURpAIGboBXKLkbBUqX1MglR2nMQI0FT5EoGMh1838Lurq080kEylgk9i",
-	"aS3wsBVTwReMMgjwttKIxy40pGH34ninqZIeT8KAYSOgVIW8T68edaCYzjUoQ81SpawvUtpM8BynVv5B",
-	"N8IeBKTgYVG6zKzJQ/dn0tGFLmGKZg8vr36tVBEmendy8uIByGTidRO4+ZzQZAanMdprifuJWJVS9air",
-	"3VyOgK+rODTCDqSO+WPJsrv5AJxpGcbYXXGUeiRWvEwIqQTyTRlRcCYvJ1M7DAEvgbdp5Z75e8f8/coK",
-	"TWoy5Hp336Q1KsaYGlOjUl2gDRPbihr7z0f6XLv/dRIztZQgMiglrRQ1zB4suR9zhl5uzb6VXeq5J2ae",
-	"IgW5EWWU/HVbkgIVCICVhkhW9nnzyTLh+4ZiDT1gJqbzR5Cc1yqTkPQV+EcndqIAmtmKub8yI+imuJsa",
-	"8pilKmmef4fr/cokIK73ASdBGZniZSoeVOW59BPcJzQ9o/lly+LKL2rcB5hrDU/ZbOcK7QwNUY3bk3vm",
-	"OWfIZzW3j81lRYMK7Jl2VwMKuV3HRe1K88Aphboki1LRxhtgmoijbHQvCEJw8IvBrhhlxMjT73S5TKO0",
-	"D78H9lOA+toy27Son3Ywj3FyWJqhPJC/ByJZgqUEPRI9/0sAEGo0tETw0JccmHMwxZVNmuHqy3EproZG",
-	"t81WXDxVwU7tXBQEM/holQAWfN5gc5DUmgdE9JCKAdTWEHHt8OE7hw8fHj74t8OHHxw++N0JGNJoEFPh",
-	"yAGV1DyXRO1FIzE3twtKY2j+NRHWQZBNav3pYPsYAkzEUqK6aD3mrK9IE87kfNKWINicx8ssge6Uxl4W",
-	"oe1WcvSL3x/9/fdHkCihgK7ESu13O9VJ1/Az9UqZrAD5JMXSl9aeHqeJDnluXwLET8rZwcqJ0GMURWQc",
-	"Iikug3DRtZjJeS4gFwtT1as8vXFWW19Z5T3t6umR7ITvaTeiqhoAf0Z3ldVIkWTMsQtyFTFm50K5L5HH",
-	"AefuqgOi6mT0TtfsmxZL1glmv9jJecM6nUQdnKJY0j7rVolXrEj1mzjErY7eyt9zUVFQipOsog26KKv7",
-	"AWfOfCpvcT0ZZ2HCm+nAXCY1PSagjeI1yxSuL5Vs2ESmsHQTda85Qx7A8KZc2f7m/KyO4qJzjXD/U/Vm",
-	"D7PYGXZvbKXlIHOeQ7nl1tXr57WBtUc//ej4g/eOf/Zhnaop57iZKe/xfj4jbbgTe4/3L6r5g7M7F810",
-	"fEkfhjpAJ4UI4HyKx4x4xpHBZ0RJDoRclSmaChyiIm4i+vZrvzp88Ga1yCZUq+rMxa1umq+ADZ2yUjEB",
-	"Y447jwGr3bhzfenS5bovUamhhkg5J8IG4+y57UtLl9aeRqAmKovVLFaoJom7nSjpI0Y9tiSxSpQUItSM",
-	"w5UqoQupdSMqMraliHlm38PwAuUPRppdXluzMd4gVmkA/gx8SrButHWIBUWpA+p3C+FLTHq3CTOnrrJF",
-	"/DZxQdkwN7sLyorn4oigZck0dtUkzqwdvfarz9/64/Evf370w/ujuK4TCxnpVpuWqKpw83bhwomMu5kl",
-	"ipYN1otkqHrDIPcO2P6Jp548R2T7Wx1dXMGyCrzu3p7QiL68l6hux9hBfaa7QFCJhwqxLoaHQVvmMcTh",
-	"Db8XD349L7CcLK3GNkTVubfpwGd8DYecPDDTCTX7AsGu8EZDdNJq3WITfh9Du+cu3G51NE40RwGTCbhL",
-	"/xvZhbBCCEUEhLSoCzQGBYODdguRmoXSlCqNJu6+UKQ0BP2fVEBW9F44dymp97vTi/uepyT+Ivee2LRq",
-	"4yKlkSH2EHhpuU7ZU6uUc20FZaL+RlAj0awTBWQUwqQnpue0m8glC1lWqWdvUqvOfHogRKrxAR7rtaJG",
-	"C+FldKZ3b7hUHl9muTxSqq5siBDCkx41Ou/K7Ht8KKs5oDubl1WHZqlSd0SjtEfTjVDINGr2b8PVF1Jl",
-	"NRND4Jpz0VlxAuM1V1zveaLB4IgO0W04QZ0p7Fhr6c9aURTMsJl7odD7Y+h9LEbMbbps5huhMThTvQud",
-	"eUWJ7hSK6exi1j7/8zvGVmCfvvpODpDUhkKihGHfJTSfd/vUsg3E1G7fyrRx27FyD/+YAD7ecfaMN+YC",
-	"8MWmlYMZ2GQkKflkL+GhODvEJA5QcM2VbAncHIv0FCGT3ABVsZIr9PApyexzoQq7QOE86cMuHMhO6iJA",
-	"FAOJv6jkwlkZKQkxZ5GmsQhZjWbppl0/CYeeum/ABMRg2wZcfFKY9Aj1ss2hGi9Y8XPqIOBUq6O3f/LZ",
-	"x/+AOFEWb9UBbwie2CNg2c7+RBSi46gzPvxCCxlHnfOJvcAs53W24uosknLcSWF0e77ibjz61Xs2EjMv",
-	"yQ7u8ilx8mCBlxZxzHdjTJVhe0poTHgmABjIr1MJSwQAzFFUgPz4vqxRMQ1nsQj3qDkKljjZRq85lxea",
-	"TIX2rvUN7GoNo7d5n+0pDD98p8sTLtOo0AqUZ1yytB/J0JdZGpcUAAPrHgy5PIqFke4ozeMNxnGQlMqf",
-	"pUqLJs+iUaR+88vHr71VpwIJqXDKZ3bNIw+9KKP0wlo7ZnIX2tbpEprQXLu75L30zvTBvFZQ7kIvi+tE",
-	"kM6LSUuGjyplsbajGW60GttAzl+0J291p5x3f7kEUwTgvpnqzsd8McOZwUoEZ5U1sZ1/4CzDRPlxStEU",
-	"FChnuGCR9Fx6+ZXt29dZahbdyBsgBbAFCMxqbmdXDrrdXEtAOiMaUgzCy1CQNtBqX+0QkQasodR+JFjt",
-	"62nauSXjvse2eVtsR6l4ZjtNokbqsW0zUeFLcIa10rSj68tsE/Ltm4Z7MHF768ZNACHgLFE9irCGewJR",
-	"baFYr6kSX8Id7Uh2U6FZ7fLaE6XYXIaSbsiFGWW1wsPPJ1o5hgy3Lf1NhayGmdPGo3mxPUC1LGtFnaUG",
-	"j4UMeTLKK7DdijpX7HWzXMD8OBW9qI0+EvK+9lijmy6pZtOzsA6speLIuXBBAeruxlEj+94wB9uXqjc/",
-	"xs5Afu1Cs9rR9z76/K0/Hj747eHD/3748IPDh68ePvykPj41qFsJXz7w/qDnJKITc6pOVTE2X1hmiA/C",
-	"9oXoFIs3NSKoYKJ1jKkehppKgV8HCOLiZbZn0zsfSTCGkM8B9bWMECcKYOgUV8BmBY7ue7aNV88cqaAw",
-	"zsi61aJvz7MOG2g91rXIAYloqHZbyFCEbFfdndPJj72GbDUqedk75JKndR9vp46B9qmBGayw/xXUsVq/",
-	"fh3ru1KVCkq98hewYrzHDwRVi+MX5hr8wl9wCfnFEteTFBVMUN1aRX5ZLqrDfhjwg5T0v8MGgMZ4jWQj",
-	"7oZk9RXrReAqEVpsuoGGFyVy0Fxw1U5iHOTSSxC+6/AOBPkUPn6dBWZ3dMBqm5dXNp/MNt98C/sT4OQD",
-	"Vrv8P3/ylDnjoUc9pNzBL3WMwTtMRsQ/ihKmehKq7rklJasd4F7DBChaz6ldo/0Ou1xQdSBW2/2N2t1g",
-	"AY/jADEhiDfqeI9mu8qwGYLV2rnY3or2sWC+Q+kVPDZNeB9iGHzPaMAvV5Z64KpVQcnFcR5JDj7B8i14",
-	"C7hCZ++jNy1/WEay8xAvWzlicj12cpSDeA02q4T2bhqusWHElGouhqnMAjeFuBi7bziISajntdHOJhYc",
-	"u1ZviTH6MtBmX0JZKoOy1MxmRIGxa04MoYk/RRhQSS3Qui+DgnQKWK0zuBm0BwMsU2owQX/YC13fAjOc",
-	"pA9KIbKJ+4B4nbj4miVdBOWLVW8+QLFad4fg+bQVXBxsWwfFQq9Qe/zq/cMH33/0/f949NOPPn/3zcmV",
-	"p1wlBW/sz4TseaOVBfi1UfZYT0R7LTjLgKBFiJDdUMPOsW3RrrqLqKm2HyvTLUB/h3s34NRI9gSziN4N",
-	"YdPAdKG6Gx9S6C6x+rU668pYaM0C24cOZxQAwnjSzQM2LmpiO+xTtRc1UwJ6RN1NJKmuu9J2eh7ipAfu",
-	"U7CBieJ0/SIlrcfCaMPkyda5PmRmHrjXpWXivLF/USFlzNzOy9kxmQKOfb1pdefcdS7rXAidva3iT9U5",
-	"x//8+6M3XzsN8yZCi3Q63DsYc9AiveFCyhdV3J/Q+nJIzHYH5mP6ptjHJh+iBy9n3u7dIPX+NFRwOhSP",
-	"8URA+39Ba0JysztPwTNhWQhBrc0vzc6Cp2BTViiFqrPI9uTIkWJtXJHICMKbKPj/v0nYv6BY1x794a2j",
-	"H97PVVzOqn+lY+OqnO/oZVFlsV7OG6zmA3+y1EbNU0JXj29js4n1wsN4/HVr+hNsew7Y1EL9f/bJPz36",
-	"1XvUSsCXj77/H8ev/cBjxz/51fFPH2BSAMFtx3129Is/HL/xKpC41Zx3UHP2CLXPA/xVz5fghMY+AQC+",
-	"BXXDDB9P6H/U54Dg/hD/CcE8fEnGmV5kPZWERvV+7a3H99/BtBqPHb95//j1j//XJ68f3n/nsw/fOvr5",
-	"e//rkzc89tmf/+nR++9+9uG/sU9f/XV9w75FpH0JMNqLGqZn1dIoBYhoo8m+rKSobPPj+RL9R5jpM5Q9",
-	"22RSkdLh5Tus5ToC+RK8KpBGju2Q6xtMuS5ASKuI44nxcovy6ctCRwQ79hJB2eKVoNO2PRZ2kamFZmGi",
-	"Op1yvRZR6BH+GQvrZ3PWfCFw+XEZqANEVY8sXGtCjaM22XPtZhKKOELAYmQWBOBHnjA89cH9oYYmI84X",
-	"hSZoZZ72trliyzCwnqyq5jSYLCNrZi4G0Py359HHNFvsSdqYwtXQSwWllKvKbnEZgrTt8Xh/jmDNgCQT",
-	"RwDDa/jj01ffgcpsXJRFaEGPjgVyCRdrcSJJsi9LGJswOqUa+yvNaK+bCD0yhm0uvE7X/YWXiM3W9DNS",
-	"YzS60aID6uaaPXctO7Vwt+7p/e4r1MYHIwF2qedeCEaEg+C2utAak8dCQx6QFLFmWoBLoX0issS8ypEi",
-	"9nm85EuCPLsAxaV8PpITCdA7EAyAHgRrq6uQNDq/yMxwLSKSyqnaIjhVED3oI8ntDl17Gy+dx7YUhpxk",
-	"ZzYbaXQgbDxgt28DNJStmQCA/VysS7uwtlElziiCntQUJrINmWLRTEek6w0U5ECTkuLCXDxHT2F+J3D1",
-	"XJrNDCqLQMyPc0oo3jMWG7p1bMxQih7L0werUeIVxhc4ErOSYiQDSx2lSyHv65V79OiRZXp38I6rWOw9",
-	"s7OehrnDd+PK5b/8VdZJRFM0UnOQzkl6ZstPa4el2w4XKUt2ShWmMWRzPCkEV1mqCw4/6flYgURJ+XxD",
-	"yXXFzb2AUsHRxLn4f8cR5Rxz60RaEAUFWpzs7O7xA6GrgVQIyv8lfnARDwgzrXM5F2A9KuQRdBWxGA6Y",
-	"VDSXowE2inEcXzVzDbqpmKpJKXjQVefwwa8PH/y3w4efHD788RjqWLln/tuRatKMN9fyG7uMUspZg0up",
-	"IGaO2Vghq4nlvWXG2ZVbVxlvq64s1lfB+sVRxxC2Snlczxqx6FR1SM4eiHVMiklbZhR4tpeBakBqF3Vq",
-	"Bb+naKZLqpvmo4O9Vj9LrtlW+2rpRWnnmPmr8TxtL7NbMu5b7H3XakfmX4zalhPOG7fe24oMvnLm+jJ5",
-	"78vkvRLJsqjzOXzeAtInTKJIueWJqDa7iHpUkmQwTMFUN4VKhjZf0sIQYyrCDcZ3NfbZFtY/hhRPoywX",
-	"lnXoLeYg+DDLrpjUBuIPBWGWVAg+SapIhewLSDve7UP68enUMJKLJ1HDJkg67qgk5fFKh2vdU0m4lOV6",
-	"VHb2RnnT1VaiQZNK0eZRbBg2klCRG9gnwwMD5KeeSrDjRoMMSgiTsZbqJhsI24N1ufvMWRVcQpPBhClq",
-	"dJtHtFxbXTPEYoQxhQBgajiXXREruaexRtfMFiRMlPoSuztLtatCI1sV9IPnkvEGxM+X2fNROzKitWOk",
-	"bRwZmuRhmAityytnQdnYoiWEpJYzlHvxMIww9LiV6yfU5LEW3kCLIXjRgX1fe7Lon3qiJHpQaDCEDynv",
-	"KTROyVkbppAbzdF7AIel2eIIHPgRYA32p18jdo0IUkmxBNFPS5ka9FhobkM7lmNHJFpSSkp5Y4XS7qp5",
-	"BPr9QJFl5LLuXKNeWBcR4myw0U/wn4JldoO4AzL1N3ypRZraoLWdAIujZooIsLbZIOUi2iuoySfxqC/N",
-	"ki9qVFcY1UnqZbbJIFBrQWRFSPO1TurLa2vlhK6FI/P5ULjbomG9L2VGCYWW+40WT3gjxeRa6sT/1TW2",
-	"208FnFt59lhdHSMXvQVYjLJuyGOg6gpshQ/xsjc4HYddLqcvRxKIwrIBJbUsB9E7/ZrLIbaxOhqwBYBp",
-	"yYOI1DdD3qBK4yKMYq8Jasy34MovbKU5vujYUnMrImiRSlatuvZ8qzDELFs7FAaaqPrcKNYI52dDOvOu",
-	"SB+zAcWSdLwYTqvyPZioKB2vP0FNOiRr+tLVpJNkJ70KDJ+irGd7Is3ax1xevbTMDCUtRVJjM7G4Uoth",
-	"tctrX8OFvi3SpL8EFfD1DTpTmtGBsF3NspOlUA9PqhJgppgTCavgPYIb4ZqZc9+X+DwwzprdBPU0KTzW",
-	"7YBKgKofls57rCvTKEbovWivlfrSvSlVJ9AnkDelmetOTMys3j4/xPk0khrHf3Mou7eAO8goQEYZmU6o",
-	"VCFaTbEfynAnaENuHTAAIX64zra/8aIH/hGP8QMeAR6Ql3mfPNYScejZzBBsBL3bbTaN5llMCjSPjiSD",
-	"BDmhxTLDPMKaxRTop2Sx+rLNk30wHq7dbYiYJYIbdkjrhaRDEHNoqugOXAJuilSpWG/4MlNRcreQl6ql",
-	"4hA7pidRmho9TLPgPwdlJH5V9WSseEhkYBaxNJetzDUhZEOFmCJV5pzops2lp3PuCftZw3T/Jjqlb2Kq",
-	"7WmaEWw3WmtpyhsAhDy/UyKfMQGBbEOc2994Ef1aV7a/CTMcQ/rmZBkdt8bdfVGjJ2mKPWlDnk4eys5m",
-	"URLHLiq78NxJ2tJSmWJ2xFqlJzt/yWaZcpLMyTY3N0HNaqonRTGsMVYbeAFSfXnZm8LTci+IJpuRn+jz",
-	"JSeKL8lWRQ+pFaseO+BxFCJImTgQEuIvpfmuRhsXuU28gOVcbnLnEljJE/gwqeL6hfOhPxzMEIxItHJH",
-	"7DBJjiLGQRmzcs/8Z0FwOzxttIblzYudkE+LTLxSxyVNYopJXN+ei+8BkxlyruZdpWLB5ZD0owtPZ+Cv",
-	"zomc71ifbdbZPpqTfbWdqk5RFkIv5RiFW9v5LrDJ0EgKHxyZd6JviL4bUiQHlmq7SbywvrACsoueMyik",
-	"j3703aMf3j98+H8dPvh/Dh/8ORfEoRadC8PNPo9+/t7RR7/NJQ5igujwddAZ57OPXj96/x9ZbXP7Zj27",
-	"hzpFlD4ewJKO3/zeo19+lN2AkZPKy4/e/78fffinw4cfZ4XaUNiSm2Ur6iBux/AzEDH08OHHn330y+O3",
-	"f5bdZLHNh295/Npbj1+9/9kn//jol2bYwwf/A2K7PzTr+PBjzM8//umDxz/+4dGH/26++dl3P3/rj4/+",
-	"+IvDB/ePf/rg6PWPh7JLyob57OMfHb32q6PXXj98+DH1lnv7747fzX382YeYgOR6YtTz0y+0whlu2yp2",
-	"W0rt5wIs+EXZTP7amKltJdNWjMUImD3Jap//9gfHv39w/A9/++gPv6uXZOQsZ4/fjeIYHYxlDj2nDSCt",
-	"L2Ik04lqvQ5cgmWlAyZXZih7A0YyKBI687ZUaDgUV3FT2Ny6waJUi7iJ7sXkAKAkjWljzxfMcGY1LQTj",
-	"u+pAEJKDZSBk2OFXBdC43GuxmrHT0Gij0K9nYePr6NDAavdBqDdfbt24yWrkXiEfYt2Wv6H7iPFYKwoQ",
-	"m9f/L0tXtm9fX4LDiszAwqxVRy+88u1X/r8AAAD//w==",
+	"J/feOrn7Lyf3fnxy918jcnL39ZM7r5/c+9bJ3d+e3Lt3cu8N8v6rv9giVJv7nOhP9XljD7D24745Svih",
+	"YaCFsdfWB6hSn08TgV/K4tUFyP8RBf8fFwUfjwy4gnfwl/t9MeUeMWCiDkoyVXfuZy6e3P2nk3v/cHL3",
+	"Fyf33iTo+T597Y3TN17/8Kf/HXbveyf33vTpqkXLXmM41PCHP/3707f/dmnDNqzAp9YMcqQKR49GU7cf",
+	"3vn6B/9y79HbP330V68/+u6vTr/5e1+H7k2ZPzDDvEBmIyEZETNO+oKrnPYV+ioTeUBoTzKuzO0tIzOa",
+	"s5GYSnZBVvT/sO5ZDCOs8CW3OzIVyrOQhxBWQR7+4O6H3/v26f1/Orn7P4HC3z65+69Pnn7jndM3Xt8n",
+	"e0+9/+q3L+7ClcXe0/rfe4SC0zvJYVbQ+AE4u8VUkUSRnlAjMhT6Nfx6j2zuXtpyrDfHoLUe7vZegvrx",
+	"WUSUVLgrqrHxAh+4pKkMo+W+8R+hZjSBA88+RcN2RI9ZyRSDhKWxjMzdkOYZ/GW1g82M8Tn41Hcsr37G",
+	"18RFy+OyIERLcl6fqhVPywUx5YbfPNlC+jSdFYuCo6mHmlRY6QKrtlU9J8VSMsKKL/LjIHCRWdjsxzSd",
+	"MqLomMF9F15n0DRFLznlwykdMq9PcoxOP3tFsP7uu7WK40yYGSyGw8yZfIwLgi8UNzN2e+VUjdCjxAnF",
+	"WfsFUsnLjcf1mM1Lxb14UIyxkOC32qydDAoT/6lWfLOecPDJhgDRgwLXzNwMJTjL5wVean0UzpdxwuNW",
+	"c7eD+Lz+4JVoY0bTcUeyl6eMV9whTttf9rv0l7gzvowOcxhUvYtG8nyMPofzo1pND25UhC1Na5K0KVrM",
+	"Yy+fidafNwSwwitL+mPYw9qUwN3cZ8kxhknGoj/2X2m6Ta5l8Z2RnjXKtCTCC+aU8tyzpamYdTKaq4Sm",
+	"Xh82CFFK5EjkyoQ5aAtcjpIMgysS0A1zRjZP33j99M1/Pv3qOx+89fuA8hfc/+vcHa3gsD0WSZ8FDYIP",
+	"7/zDw5+8ZyJ6fnj/0Q/e+eCn33jwztcf/vzXH7z6GsnZMJEqh0Un2AbZvIkK8uPmPm+LZLnuMbZxrlYz",
+	"uCBJRvsQdSHTJJMHhE0yZcItuOD+o3aJO5fHOIXGrXyIr+qP0iTrTJiUdLiifDMC3/Raaymqsc8CoSvL",
+	"2sidH6M49Hgd9szWW1UqQVONc1tLVixszsX91MTZNS49IINpmm6DW8H8BC/gRTQGUVAI22AxPJBK5Pqf",
+	"ktzcu/j4pSee/PRTT+/uXXx8h8DdIcnZRBwzaa7qmvTrtch+Tjxf7XM3anenbroOru/1qy/eYJKtaslk",
+	"iUehvUSUIE8VK5UybS1qC1sJtBylGAsyoWNGjNhw5vSUb0L+MR8W5Fy0V0/ufOfBH3784U/ee3D/XdJL",
+	"RX/syrWU9lgqIxOAlSZjRqiJnbsg4UjoKLGzES0J5miIv68GdzS+bIM96gwVDvCoRK1fWoFHwwEgTVxf",
+	"iwdpMimrkR/L364x7UpxH8sF16Gig4FHX+ir5Jj5ZVGPxkPW+WROeM2pLO5MuUo8aswhU2Q2SlJGZrng",
+	"Q3L96ouSjBnL4KSGcRNsIXgLv37gRy5S1k52aZLf0G97T2SHvKUJqt+O7Kq0O26hm7XO2uoCV0n8fCGt",
+	"RG40nEWxRUlOeSwmWn6Rzc/ACQNOAqtErXmItLgxaJa44JTVZgHL8VDUahsEBT+Jr1mnrQCVWJNeHhAu",
+	"SM4yjFeBdiKST7VMLFnrgjQ97JDnzyjTz4WbXN5ZziXXr764KAK8lNRnx/WrL9rpxMyN7inidNHXKTAu",
+	"26i/ZEYlkYwrrx4srRhqN9/FEET4dfksbxiSuqYhKK/IAJgcl2X4r2nG8uMEs8qobiJsJ0Lj6yl+S6Ts",
+	"eux/zmxTiJwgZd371pXcXMHzo6WvqiIfbUfBYX4BA5if5XEmEp+B3Bd8kAynuS9c/Tm9dsjJrsVHRlRq",
+	"ucBMo2TO1IEjOdB7Brq20t/inZDfXmZcHzqh8MhjxlWnPxLhC3d4RRJaDg6M92lPv9hjBNW1wqG4QPS6",
+	"wxC71L82hRPCm6s1vixuUCZDDjY0vNMcOyi0hFbhMELbW2dJXObqN1XRxjRP2zBpwVT1VfRyqrqRyDFk",
+	"fgX3Uvg+sEhXtYKoTbj72NtUcdsR3KRF3lk7ta3IygtFzAZDoFEot5+TVFRNG53mQONDfLX4qANmT/Oq",
+	"Ojl3TrZhlWbFQGqNR9V1rCnv5VTN4ni5ZBon6lmu8rlfbRfcH0zfV6HEbtBeItIds/n+0XR39/F+EsN/",
+	"WTci3X6adPU262JYade7yaD1zrjmfMVTOdqgWdLBK5V+muh5QkveExUbarpuW+Qw/A46XOGjMi1hcSAD",
+	"hdvQf55XrINycVYRIT02EDlr6sKXnpQPmbog8a5LEmyniDmAcyrRqnZMuFCE3U6kKxnLwcYsGDHamoQ4",
+	"mM6q7ysTstvCQwnB3Q5/WVYuxl+uY2Q3QLUfd5TLd9R5RM+V29N3EVdCKDQ19CK7ra7gm4GbeLcx37w+",
+	"Q3MrwNfwtFYZ73OXX3zs2csvbu89HhH936ci8tL1K9uXtWS4evO57b1LEemPWH+MNhBJeD+dxmhou76N",
+	"qgrrs3y0Nt55eUq5Mk6fIh9/r74bXuLantPGhexTczOcSKJnQCD2QJJNSvpUMvjtgiS2XWuBOlcyK6U8",
+	"BTOdPoO345fjL02lmjDvXczERme12C/reFMqRDrL5p5YeJpFlY7e7uTmTG4gFWxiC03jDi2ylHCaa3Rt",
+	"LNB3LQ9HuQRVhvoLxo04JYrePiCcDam2f8AnQLXSGSeqZQRXbRXqPs4GQ84lsDlO93ajp6LdW4282UTj",
+	"JWS9nie+DOsqWSIyzYgSRM0EiVk/mdBUks0Pv/brrapXTUx7YELWbz79V5+8SEs0Y7lBFbtC83hV55W4",
+	"zZZkoC6XuRUyLGTaXjf3exOqWJ7QlGQsJxnN+yyNSG8OUct6NiBsjIBx+3b9yyXpB8ltn9EJ0FDpnAwY",
+	"M1FlsYDzPGYZ48X140zkYxIbn1JxQK1ArzXvajLLKe3J6fczYEM+niwThC56cl8HuZj41VlEvEH8rE0P",
+	"etaWCYXKYwKdQyDeeshY0cYwGajOLKfZqqxlYXD06bTut1OOkDerfStZvvJXhWm0ykdZ0h932G2V07VG",
+	"Cp+LvMWVYP1Lg1CyTqe5JqwXtuv0ja+e3P3aw7d+eXLnFxE5/eEPH771ywfvfOf0tZ9rHQifPrj/tZM7",
+	"/zXSmgij/RFJE661DpTB6BTF6DUQo4L3GcgQLZY1E1q7KRYzACug6aAzzSCI1WssSSVyOmSd1ESqdGIE",
+	"hFhlwraNjOWJiH3BxPgCMS8QaraWPhLtx5rSpoUD8jhJJHlw/82HP/qb0zf+H7K59/6r397bjcjeHgQc",
+	"R+Si/gfj8ZYz573oYvT4LW/w5GIfq87RPUyrk7siuJxOMLBQ0duwEkWEIc3jC5L0R9p4kO5YQwdxK1dS",
+	"zmh8jafzwA1TTUqCmKsoSAWHLq7dkpPdnqbnYOHUz+dWccNLhnZosXk8Tq9UyBWVXz3g6eoas6JJ2un7",
+	"tcLPVDB+tME9SgzODyBGHBDs5T/05XGBe8cmO/4YJSmnLO80BnRUswbI6qFL7QKQzHCCXsUCEmMV1ihW",
+	"9PmEe1PImh2MzfkPYePEleGri1TrP7RfigzAIZEV/d9Me0ooDN1p5QK53f7N1Yl/k972Zu21HmFt+9Yd",
+	"m9WVKU27wuHpslSI3ytiDHnMTtehJ9LKjr22TatbvY18AW5cYo4vN3pgwCzWir5zOuTTlLU0CPEgCeSP",
+	"wLML6LvY952rESn1oUibGvtP7kYEjIf9vYjQwiB+/9VfrBRp6Lpa2vFk0PKHxH3lv2OBmbQxL/1GZM1K",
+	"rLtjkLTFfSAMw5lapf8VbWKHfc7r6CyaRPzfcztACzjhM5+iYeH670tAri3UqkJrCXFv4mDqETKStRxi",
+	"eK+0nWZt6EYNhCFgI97Rrw6L8X/QLj7x7P5GoAvfUl+hKeMxzQ0a4Aq+n9a3qh4n0RONobVxSLBeobzP",
+	"UkQ5W23AOaNywZ36hD/K19NtEY3S5sYDEukQFw8CYQmVpGtub+ESlN2mkyzVfRR45kHCle+e3PvZyb3/",
+	"fnLvjQ/vfP2D9+6HPuog1nn53V9AH+RmTrnMRK68YGJJfzzNZLM1oUU2MW+X1yY4N6JNToOuJ7jrQduK",
+	"CKN5mjCp0MnWOoPVkP469OgPCSnhJFZpMQj1EG3oEYcSpG8CzivGSyBYILxoFTsgg3kuScIxSDvhQ9It",
+	"Wu0a8yqRhKYzOtf/ScUMb7xaTeFmMmGHqVDewefoa+5M87Sj2CRLve4LwNqY9tKkT+wXAMSOCKXdr6C6",
+	"9EpXG4EYhlS+ZxJchoJVc1VcGmCEk9d0XCoNLQc7C1tZkNAESxa+Fd7Az94G/l/cxvI45BBOWUQOAfn+",
+	"c1cPI6LPzicvVRTN3twv+fS3S7DeAG2zPdfeELMCyXNx0XMxkz4E87zPUklmeaJUBUUwpCEUYzZNIoyw",
+	"M9wlxL068ROXKkX7I99FhR0f3FEMhTIIAsheOwEIvh5LWdwxqKMu9RqDx6bcoPwujuSGmEmDyoC3MmRE",
+	"0U1jeJ2mOaPxvAUJi+m6HS4MvJGO13N2nLBZiJxhYlJOEmiBzMQ0jckwOWYtCLss4BK/8wnDqkSwZQNS",
+	"hpC6EbqyBe8zf6eGrUrvWfCVEMQcoubpbnHSkK+ei5nJQ9zUXIwX+voQpkRmeh3liDFF5Eg/VCM2QTxW",
+	"gx3cY3pGuo29A4zENAmMpC/S6YQbqAsXaliSREWkl1I+LmLAdQPQ5WwkUra1Qy4rMhFSkb1od3d3n1Tm",
+	"bmMOaJq2PgSWSwRpTv/wNdfe7q5dt1VPY2TRG2K24jarbHgIbl/cYvsOB0OCU9glGk5CNwwb2d1S3YsF",
+	"T9U5sCBb4/a8wQZTiQYkTdNrg439L7aEYY5WoLAVAq/cWuhfeETDhHI6BHPeBExWqX9y52unb//tw7//",
+	"axfIxnIz7loqQ7GwbhzmIkfhbrOFXVCCJgr3Rjtvco4T8l3iBLCdqXI4JRZMouqid6Iwob4JRlpTu9nc",
+	"mzLOZn628PohCqWj9Lov12r0fKLailSiPust2pkuYb1zcCNZS2Ztx1FVH1/UpKZKYDrGIpNAOZ6JmCAq",
+	"uuGZPuWkxzBvMC1SSpM0tdmNJj0Etbv2EKhxWOuFlioA960gvqEnb4t0mDMW24bBKLAtR+Szn91/4YWg",
+	"mtwX+vSQYsLwOwzXoPNmtdkOE+dv6L5sxXIx9CNpL821aIodX7bgLkHKm9EcIc8dQxJNxvZra3Qpv7wo",
+	"NUOPLIEsnbhF6Fl5ltSirgu4ezuIstUlxA/nuYjYd7WcpqyvtF0ttfpUGpybD979u9P3vtsAndDCG2GM",
+	"q5o3QtHxeD7tASyq53pUpL6xitQZH8CmvXdy7x+37M6msYnlXBzvhN7u9EXcCd2jPA/X54pcufaMDYRI",
+	"OJkzHsGNuw0UPSC7xcbKmVbWuCBQnEkfBFzo71tetCw6XU7ffu3hqz9/8Ic/tna33Ly8/efbn7n64sZS",
+	"qEFfdsxh8mVGzFOyKacT3DU5Y0QmMZMR6U+29KEG0EwVmZIonLfCwCS4aypqV9UsJNdh6QHoXBzXM7i8",
+	"LIbYvREjE5qkPXGbbCIo58m9Nx5+7bunX/23rX1N7sIrAgj2BW/oLR05y7GSk7R0C+gds8A6BZgvMGmN",
+	"zt59mQrJXrBFt9bwJ0KCTj7pTBIpvUE/lyEhicXbCSdlTiAx30nST4X+EJWWzCjGpjX/dilb6UDeRSts",
+	"y/Ibk5XZmC6+SCurRiyKr1ZXgx45jBWblh9wWLzJrH/R3q1lA1xnIavx4osx4gnHMHGmFgK/G8HbcJpt",
+	"qkwtTrxhxlyKlAUSvjCVYQWPqNPaZUyD8MgGmtpgsTVbLr73tX42JaRyiHxksfGrZsnFpm6K7JicP39Q",
+	"sEyTTOu9JqzPKBbok0A8DcuE15957sAkTwLmhpb5qRgOKwdsNcK0aYX+LBmoaxmu6ivRxoilcccGyK6Q",
+	"BzcSadzqk88KxJlrj9uwUhiRy3BNIUSrtFXgY+lTX6hlqY2BXEV4uCLLmWNhrdmjr8U3f2CdNRvVnwba",
+	"FHlQ3uesn2QJaya5rfbTdE+Lz5Yg3LqZn7VgXAAfe/DOG6dv/7eH3/95K9MPkILoEx1/6u6aqaPFpYbf",
+	"eZ1MWGqijlZeppvm42Ay2ZkRdkM5rG40V9CGsktbW0iXJBWZbiSZw2VmE1Z2Va2oizNFlwHLmDH3PCu3",
+	"Wl1qVxe/2DzOAkXFedt0Ul8ucmytEwrEph5eyqhkneJPMzYM+pUiPWYdgNfTw8lSiFDqw1W4HtFUdXoU",
+	"sAqzaZp2BiKf0dwfTrM4mnVUpjJXeHWtwgrPuo06PyBjlimbsG8Ro0aJVCKf13IBLzajc5kxtluSG0xC",
+	"muCCestmHTdfvabhQ5VISmBF9sthG5gB4Hl0rhq1nky1RtnWFC36XnagrLII/nT0ZhKVetsCgaC60bwd",
+	"ZIDTiOehWrG2WtIfhzxA5217FCPHcVaCA804mmgYiB81uzwOBUNJLG+4YoTTx0kbhxTlbIohuHNoJtHZ",
+	"ndtOc4dYRvcTz6T2KpGrgqweltCqssRWTTjRX8izwaq2VsTboet4oEGrk2siktFbFwMnxe1lxqH32Yjy",
+	"mMUdcczylfRusLo6BtbQj6zj1mNvRz/JXg444RrvlqpBL0vrCFyQ3rAer33YFEVZ3/js5Y0I1qH2qavq",
+	"VUnXuNi5F1JpJbPcqGsV9JA0yexYjDTqpFq+IEtofvCqRznL7IA87jcLNNZwL2PHExUgJrZZQKRoIokV",
+	"XOd8TbOGw2NdX0B7kID2uTyrtxmuFnAGRKHCjlhieq5jC4Ji2BYRwQcdhFAJDfk2hWVWm0YdCDRkt+Eo",
+	"G4EWwpboEtShADDZBUnwncgCJso+5RckkYplfjyhlTL+fBdmh33K5T5ClwP0YJ9yHnCxYV6RB+gM8v10",
+	"I3MYOTTGUsnIiGYZCzcX9HmssREdbOPwDBUEtOpuDUpaYGh5YSN52xLjYoVyjI25UNQUB2gDP8Jan3rr",
+	"dgAoS6U8h40XKEDjlghoD+bcIgbfBUkuX79acBXgSmleC0xfiZWIvxAUuGEm6wAN2eOhACMy29ZQuly/",
+	"gs38u2263sXHomP1zFA/l0kPgYOKUCCsCQ+skShJDj//Uh3W5+JTjYgRxjqsOACi5XdOZ6qZYNZh6Q2M",
+	"U4PWV1/dtXZXA573Jir4sa01Q5mTcekdU5/yq88sqnPm66qBC0wR5LOQo2RVJ/1Ua4ch//xST0HpG1sv",
+	"CBjcaGt8WSPeAslqLXsHGiSrocWizVPgvHmusPBD/8M4GQxYHi5js7K/ZR2viRZhZgblcCtj8xHkGSpH",
+	"PWHQe+pmQSdP5NhzUwuoQk/sWhMZHHDaTp4k0tal04oAef/V75g/wYKG30ZUkoxKyWIjpiDcV8R0jldw",
+	"/anaFoOB856px8bmgNDKhSrD13QHIo2ZVE4Pq2W8uFie4YvSlfNdivgvfwG4ljea9g6U3e6zrLgL9sX6",
+	"KU2Di7tFaANG16MKCqkvgDkYEW1lRARxV7S1KnLzh14PzmZFylBUAKOAVasEnCiw4q1payJZ5s/a4XsR",
+	"bCtza9euZdqlDYs0Bhe/h2bWNSQvQAFFeItsnr728w+/+q3TP7x2cuenlumgqMIWMJnRjWpajf62Q1OW",
+	"q05M5zKy/LgaF15LY3tVu3DXx4QJLW/V0nXUAZJjfZT6cle0usjiTsbyzkhMc59UXhKypI8xufbH9p7Q",
+	"syTXUJZgMKoSJh61NydZCvaAs8E3a5eKW1WiH5jijbgFakKHKDE0JZQkEccsj6ftCxcfjpLsGarYFX8Z",
+	"xiI2sUIff0w++spgBCThuNf0F2Tzc4c3tyKy+/6r3774+IrxZFLRYQh4OqbzCxJRyHpzAm9C9ob+ZZDa",
+	"FI72W9tuwUPdkj8xIbaBbB4yQCwySMqokFkuTSYAMqD3m9MO7DAC/0eHArYoAq3ZgLk5a7/lXirbNYvS",
+	"MAvo3b8QM3q8gkL2BXrMwueDP/DYLK1zIHm4bWF7erZ7ReDakRdSxjPh6kr6D6XK1o4KzcGVwUuVj1KO",
+	"e0J2g8lKFsXY71AOoeSMvVXVcmZUEQDqaI4HNwi3BVi0uTkPgkHX9ssq0wzPpnR+NWiK1hNVHa53nGZ1",
+	"LyvFJtkZncW0bMSjNE8RBakTkm4sz0W+ZN6Bwic3wSfSZ3oaFyT57M2b140eBArnrlPpok8njPRof9wu",
+	"0RDmUu29Oo2gx3lREToTXRv9z342v+nc9EPysS02ix7EJYlI54MfH2TXRmD3NTKC/ODvNRerPyvIhwZP",
+	"l+9ucwvxoq9O8aUFkE4Xw/Ly9n+i21/e3X76VvnPnc7R0fatT3lxLJ+d0CS9ntI+G4FS6rnEbUAVDnLN",
+	"LKkhaiwvxeb24yMKjjSUWNsT8dzPClNsoVmqmRcjbCs4hJtOVr5/DN6qGeipBURrLAbvMc/gaSc4FftC",
+	"eErOccqF8pcNuTKVSkygCFIqBRky9CJ/+NpbH975zunb33jwzuugCj24/9bpj35JTDt+p21WMk57fWWB",
+	"5XyqZznFtai5fG0XSVmjfm1mHrI2ssc6Tl278m7tn91dr/eweZ0v69WFunikXyy5FGNxQTYt9mKmW84y",
+	"kVt8Q/I8GygipmqfiMEglO5QLGDVE7obnX0f/pkJjV5K2kB5dCz6hCmniO49TAZqh9w0zyCmWyGgIuaY",
+	"Yxo8YoVCPirg3aeJVETzu9vqZCoVUUl/XOCaORm1mDXC4qhwBriFY8nmo9+9dfrtOw9/eN/Umi1Tp6tc",
+	"MkpihpBmnlV/URhwYwsU7fYRGRuHF2d1T9wOZHeFbp9ewAeIo6zYbUU2T+799OTevZO7757ce+/k7v2T",
+	"u/8IWWRvbh0ATibp5YyOJUQItggFjDa4kKOkMbgHXtLHjAFhrg5TswjRjzI9+c2Tu2+f3Pvuyb03Tr/x",
+	"2gd/99rWAVH5FOFSxFSRrn2zq5ep+CyjWQVxwaGPfWex58+KmdH94R0W75MuNNQl2Pmj3/0gIt0eHXbJ",
+	"yb1/0JS7952Te/9ycvc3H/zt1/UTcVu/+r1H//z3j97+rU0UG0A2HGdkylMmJQ656+ZEQxwsljHr0aEJ",
+	"9rjVKknIzSNYONZq/LaUV8Jr2S7RHlb12lRtvHJrAYU9Z2WdkzJcE1PET+68fXLn+zsuPyxfs9WJVqnL",
+	"rftwGnRv+1xy+YTXZ00MS+g2xsYmNW0Am//WtALZNE2XwjkIyEjUotwABU37433jaDcu+Zk2aDFmOcXi",
+	"WyOWtkc8skMNZzU4ub1ePx4XM2LeWa3m2IwmyrtNTcOVBD70FhrRWOBmrdLhAoaq5YpiVcu5loMrFmkZ",
+	"v8BF4Fq5jvEaBQXP63YyWDDFndbHthWK6MRVuDW4pqY5Z3G9ExVpfMiUXmi5coFwew/gAU8V09zeNGR0",
+	"DigVGQNo3ai4UKjdNCSSTCifG5dnzgC0uixp7yLFxdbBdEB2CWfHLHcRrskzqC2TT1fSKh9/8onlV/XR",
+	"Bp0q0RnkzO9p4WiTZFOLJqVlfn7MoFC51qpof6xHK2nKyCboYSwGR3c630IdDk8FqfQUBd7FHBCTohFH",
+	"+mTWu05aGPv+GHSiBGHc4MKX0CFNuCl/TThzfNkNWc/Oerkz9XHFVSzl4PHcrRHrx25jmHb75EZbSSLg",
+	"WlktIsDMJRQR0C6mzjTiRNWdOcupnGOdRI5jxgYAhNKPlizeFQCfWXFPr75Way8GnhaL4S6ThJs/9xrO",
+	"rzrVwgEmptt1Dqizcu/Se6WqJ+2TpeZShmwkrT/IJJzD01jRPBRGsjzLxPjC4zPnoDjJJ0WbOKgGIqzJ",
+	"Y+1Tnc4zXu1jhhYoyHTmdBx7QJ1fCk60Iee83/LDwznvny13p3qgOCaf3XkF46EK7jBhYel48wyuFpWU",
+	"2lf1DsbIr3PcTxLeWQVXfU2cj3xarZsO0AUb0QZERZgCTe5g9Cy5ogmXHc2pXkB4r3iINlSeDIcs74Se",
+	"r1Op+ZimSZkBsbJ0xM+nXCXpGt8vhcNZlH9TLJjnkNKlSFGNfVUtRfPpuinCx8wHJYRav57yAYFPyZgx",
+	"i+EJ/RU+tSkkzSaBcO8KDy+UhYhAPe8WL3W9abcLBQYbBa/dCct9w5IxGRG2M9whp6//j5M7b5/cu3Ny",
+	"7x9O7v7+wF46uPHRFxCZq+bafLLp0PDB1WTMuFzKjvbqwDVNc/zotm07Fx6cXLd8BYwNvQy6ozQMw+Id",
+	"jwg4S1/Pad5xJ9XdaRYIqwqANioOLEVga+oz6BxdOm0i8cMqS6PC8lF7g56nPZYG3UBLXDqt8ugP8T6n",
+	"iMpdFZnleQT1CbsvZxTCXz1umhvaRJQkn3KIj03F7IBQOa5cruE1FDgaePvoQQvfDD2s4Im0EqDEzChG",
+	"H1yZYu4La1O61M4nNXb5tio8bouRFpWGvBNh8bAxl78TsxSVZI/ras28Vs9h06dTyWJAu4VjBp1Wly56",
+	"4wLCcWnrgDII3hlRvnSiZRKLL7CmTRothrfUkRdMkFt1BNEC8YsBeFdRzA6V6I89a3hME6OS+Q9XA+wB",
+	"uJZZLiaJZPE++Agpj8n7b/xXxwWo/7JXHJ5YM5qk807MJpTHod7KtvShDvkI9JjldGhDUpUF1b34FDhk",
+	"dzY8NZH1g44YdPqQ9bzQVTFn8r9+T9xRHRCtoBa6GP64E9Zbyx6b03rDublT5RWARA9h8+H/+Mnpt+9s",
+	"gbsV60so0mOM1yPmHCUxZxhrlYkkFM3YyuFQT62tpLqUfFPvEGdUW24fU77g3FO0U1zsFyXQxVf8EJUs",
+	"7vTm/tg7B5dyNhIkZQCZDTEGTbiUzQjA9nawhHYGvBy4Q+ixVGAOBwDAs9tqZYDnVNCYxZ1VD+Lmi0Qz",
+	"13NvuW7QIdkWJrI4gEV+ueVwzFraXwklYHX8ohCRpEM60yL0SzSjPBNw4ThknOVJ36va48K1d72a99eC",
+	"0yabTkbW1gGGM9iKC5hQUPKRE9S4+cXdvVtQnfu/XPzi7vbjt7b2v7i7/QT+9CfNJWqKjHh3ssv2cUjZ",
+	"WRmp0nDHSs4dB2ZmRfSDYtT1VUmkkQXaVAVJH5G9nR0rHzZPX/366Tf/bitQ5qPcSb4CH0sRF5bBAK4c",
+	"gruo8/kh7CpwCIXGGN6P5bp/ROgdq5dhbI+vCQwWFt8G/YAIbqQ1RHf4FzoIhvy8PQMsw1Th4AlgwFey",
+	"LSGrEoZGNnPW1+sUE6oK2GSASkW6hLjubHLpHMpXeqGRQuAa7nDdy0VcnpK2Pu5zfOSedZQSC9DBC91C",
+	"XOKpS4fMaHrmCh8USgsZ1OjjfLEIzmofSHnZxFphcBzZfPT6Lx9+7/uPfveDrcVIRb+77fSv3jp97ecn",
+	"d7+BYbyAam8ghyA7KyeJqke91Zxrj/ucaxCy6ze6ulCDsUtOX3/NjH4Te4KwBxPFFblRxcYoR47fIiIn",
+	"XTFV0MbPvmfbwHQ75dazx2qPqDoGcIpUonxGygc//eXDH94/ufMWoT1hius8/M3vTt/7rvVF/uGnj37+",
+	"40hPAv/7h58+/PW/PPxvb8M/H9z/9elr9+Cfp//6uw/+5dWInP7TH+HvRz97LyKP/vn7p9++E5HTP36/",
+	"WjagaKYG7bDb4E+qS2eYlZe/bUxfewDyylKuQdk2Qy0MgLIz3+htKq3nNm3urWslUoYBNib6xC/fAJ5J",
+	"JibHv6XSbNJwwkBLYZttOerx+STklH4Du2S1wCT3nL4VRM/oLMtQE/0xBNV4zryrStbjhWaMq1rQkDff",
+	"2obqbLUI8vFnAtVNTEOL2pwK5Ftn+dHI36hObkly0LVMXu73WaYOp8Mhk0XQ7pnAY5amgE/11CQLBEHs",
+	"7fogVJqwvxr8zdMsS/Xxahl6tRiPWcJjMSsC5wLxaXvtS+DDalcHFVgam5rnLf2nz7SAIq374cj1xcXN",
+	"hCYpoPX1RkKMvTtmrWixY70llakSfQbdk0rVCWdVro7+Bjf6hkwrzahlmmAhlQppVE1Epq3VQLNYFVrW",
+	"8dwKJbBY+EbsNYd/nimgydo5lFzWW3QmWaKmYtgeFaOWuuvDkqBzreEGnNyJJJJxg61smPiCJJ87vPYi",
+	"6Yl4XkCOYZISxUfNyVy216gyLb+fxSHLOcTEVIn8yULTXstkMIa0MaKu0TJovWfPNZC0nFNT9YewprNW",
+	"tKlvk9dP9Er0Xi18dPkC+e+c1o3KWSP+zjhbOmUU3KKvHd+o3hqFVKAQiLQTQlU2V+s8QKrngyjlwZUO",
+	"3ot9WfAWVoBZVnjZNBYYWxj5+RPDZQ6M9AbLUsYTOZp4Cz5lRpNzENRqAT45HShJTF4K2sBZlotjmpYI",
+	"RggOhU20vq22SmQQGUs6KRJLC+e6UyzyKhydsb24OTRfuIq073K/qk026Izu286s3PFFCwvhXU5/eail",
+	"rsiVKymJuDPw5WJgpcKHb3794Xd/8/B7P4gW6/a1LITwkdRqajy+4kT2/VUJT1/92el73z2589b6U1qn",
+	"MJPxILTU5cpSS0uyIJOUOWmQieNvWP3cXVZw6WMsmLS0DNHSkkKtKwbtV2kGNReh3IHN2E4U2aTu3eqE",
+	"zkk2TaEksqnOsrVDXjROV5MgOcjFxLZQIItJX3miRt6FuTQD1rrFlkYJODD9W/nDV++caQd/FOWRqjc5",
+	"sgkTX9Ur1ZsLiBJ9Bu4l3BJsUIMNayz0WepBI2vMHF0n5jgcB3aNp3ObWYpIzUQJAtIR8BDtbAyusxRj",
+	"QUxxa4BVK+Cs9eaXwhJHXsDpEikGakYxS9eWlwNO7id5P2UxiZNhosj73/oJ6TGsW7wXkZM3flv8ufnw",
+	"J7/a2opM0fzeHP/hJtVpg06JnMXaVjODO0A0BLfcXc5oTPJkOELkYMmM4oCNYHIdxCfAjdGI5rSv9KLO",
+	"xZTMKF8B5VA3+AUkeeONveOrK5T3Sv0pu++clLDitqeseRUsclXZhOXJ6pxFRSEs4wN06mEtbIjVIr2B",
+	"EJ+hqj9aJ54gpAw+S/sjRLhIJKGcQC/QwQFiYiSS2BRMwRHPc8YjzZ2C22LYgqGQnejR6S8MghyhaT3Y",
+	"sQmluX2iVZNWhaRSbLKoXiU8ZrcDBbGFBJJWpI/d07p7JlWEJ8HuTth73oqrWxbtL+7ziREN9bLCIxqH",
+	"q/bbkvnNEKDwWgVG3vrSDJtinYyUzs0/YY1beNOA2hVHuuli+dqFIoXtaELZ/ua5lm4QyWRWzb9adhah",
+	"xszzAyIZM+nKhqIy1KChUKhF2DI01QJ0TthtTM42KxtqUhNiRU2vZP/GMKdlq1v2Hlyslhmyk4S7v+61",
+	"iHjaiM4Q9NRPGc07C2ZGbZPlU72tJ+LY1IGr1MIO1mkK1kN/8O7fffjVb2mr6ps/3NfaGCgAWCz+QO9V",
+	"AA9CCAoax2Sakc2hELEkf0oGjEmISbWHyVarhJimZPy25t+5dNZA7pM7Xzv97ddO7nzr9P43Hv7oh22L",
+	"e7aw9FbPHdo9eynbwqTy3JhdbDjNSpvLuY9/wguV5JpMxZSebpqKY0o1liBvX4u1gAWLACNL73x7VNbK",
+	"yNvAIZFrTtdmDMAyS70LQD9sV9e1naF0OEqym6KtnXQurF6xfpbmcCQTdqjf86IyAQ9BLZozFtkq7pKC",
+	"dWk8kXsvL5JoLyIXI/L4+6/+osxU859LSiyxsby3Rbayzr45pKMigj6y8B2dGT1mEdjr2raDFKoIkvYi",
+	"tD0isL0jg1QU2eO9Y/8eiTR+/9VfNGdvQa00c6sHJIIZBfFYy4U6j0umctVbgDnT8ID8YStBd04ZvbEQ",
+	"0WJwZhwjjsdazZ+NhF0bvXf3wYTb7NaiProR6drLlO6+/UDv9SIP4vL1q1v2NrBAoSGb3eLf3f0ia6r4",
+	"rRJ2tSTSBMxy/KRZIy3iNoBOS2m7jq3lEex+DLzQaiwQt1pnACPVCmqTTUqwJS2J52KaGxONgjNCj6Yt",
+	"FdtSLkiyq5NM5KrZqx3E+ywZoz8SQjI/imq/6kA8g3O8OPBXyKg/U3k6MQt4PhVVIbFJOUmAsGhqg18l",
+	"UeZqnSq0ASWh1jRxV5uzGcCxG1fORmkR+pTmtlXuXFtOzJwwu0qVOvR7WE9LUZuujK+t+FYUXbYZkbOC",
+	"0MCM90XsDWx+6eZz209pUh2OkoHqfO7qoZelLK84JSpHIksGegZSjIWXXMmQi5zFnb5IpxNfoZXPMqpF",
+	"qXlukVlTOoeELes30bbgan7LJWzr5hY03MMXd55uMetwnY2SDWdimsbmDF/iBQnmEwADdpbg11sbO7Ah",
+	"pBIWjwAGBF7g3BakIJu5mEkCzSOYq8w0ieWIMWXwXtWITTAWeIRL1GMJH0IbewfGPZpIA3WuF0835Lyu",
+	"+V1CWDC5rMhESEX2ot3d3X1SmR0OAhIFW3s8b4iZ441ZqMUiZr47XaoogVnriUakl1I+JoIbBjOlnfxL",
+	"JU2QsM8BBXgCZG93d9Wr4IXTwHcbPA7gQd7QE0mNoUEEJ9k0z4RWFg5xT+5XcSoH03SQmD/0KCPwaBpX",
+	"C2csJlwQaxhsndNClCI17Okpo1BRQKPXB/lO0gnbd/aUpkaJBuyrFxK6dngReFGra3oSlCcMJQ2ZJWmK",
+	"3nySs1meKMV4y3sFPQ6y+f63fqL5fm9rHy/RzK6MSA/B+/RmyvT/aXFgPGTFFRnOy+QknpnggajN0pKL",
+	"yjPA7JJCCpVnkCPlvIei3KiLp5JNnSVYlPzFNmo4wG5g5c3298QlQVpvOHtIYnCc27ffoVopcl/DkTe+",
+	"VAsRayqEQdg1dSKxqYJrOT/n9mh/bG5hmntwolKgn51lEQf+w2PlnRmXO9MsdoviHqXb1OUjt8S+O+8w",
+	"W5wtOXQ1Rfp8HKtr+j8jslum+pAvYEUVRXYLtyh7eUrTsuStBbQnYsakrQsIYOPyAtHKJAIwk//1fWLD",
+	"00iWTiVxXUBGLIILlACmtnUmYiHAvBoqYC+uNi9dvKjPeM2K5Xy34N6rDrh+QRIA2XGCp3qQhXnl2jME",
+	"PyQ0nWEFqpyxj9Wru78YEkA293bJ/3/rgAiezvXpSkmfytG24NuFC6+GT7T7CTmH4V665GT0H+K5U1Ru",
+	"zMUEbsFhcVU9pIDLRGGmjsleLC2UiEyEll2QOqIEoVDXTK9qTOdar8MOeHFewvE40TokdFpH0+3TlPGY",
+	"BvmoMv2ovB1nNE8TJhXJhJRJLzX15xJbNhAwXbbOy1HuYYgIsMF5CQ6uuflAy3TQa/VPeEcBu2vAmFyV",
+	"M5p5o2281RkCrYyTfiHaCk8gRw6YGCuTkUdJj/LxNvDSgOURGQveS3iiZcfpH77x8M3vntz5v82X7ukF",
+	"UF/oavG4y7Z2yFVlz09pjlREI+Zm+4GSlUgDzGwCmACqClxwjott8/q1w5vkMZoljx3vPYYn6WNfsTb6",
+	"K4+ZV8FvhIozSZQegHSqfXYFh7JrXSwg0UXHr/3RBvqThEvFaEzEwL5iA4K7O/9ub1Bcj007rlnINwK3",
+	"nuse6FHVH23cemWRoQC1G5fQJuJPefLylOnTgA+Niw7tKdKFdrooNIw2tZkoY2D6FhY+2NpZDMBbKFDH",
+	"a+covl1uXi5m7dE83FuompMjGY4Y1uuVZQ3TtW6qlgWImdfMtlR0PJ5PewmPSv2Cs7HIhIzIKBnP6Xga",
+	"kfk0M8Az53cHFmHghY1kcgSHLUHq3pIpzwmWqH08QmpHgsgJSyWKIrS8DcKGliU27V5rmDNZC9nyhTgW",
+	"J1hii8RIFeF5H9N5bWCFLwovV7ReJASEgYMwqww0dMAVJNz65K72wvpOVOSfe4rmnLeqs97lYCiUrRa0",
+	"FrQlGnDPQihWhdzxlAiQI5YemypKEE2jhxBZXgMHkxtq6lNU7ZwXu38O0u8lU/vI4cWrF1DNN0rSzCSa",
+	"OeD9PC6GMMA4tU1oSLfD0kF5bBbfHEAX3eLvLp5y2ErXOAtnkNgtmZJa/4Py1xYjIKUJt+CWq3nB9Kpc",
+	"sc+8GXYwhiBcKDz1E3d5FlEoTyhw1fBZMSMDmhdWFrishkLtm4Nek2lzwT7fio64Q9WoIKn+F0XibiYc",
+	"YBZwwfISb8ogL+gmTMEU/RmU6e9iFjc0lpOBmPKYDNiM5WD6Sax2kaB7T2rN5oh3C6dgd+eIO+auNcKr",
+	"5rkhe7SBA6sUbYEhNIJEK3q7k1PFQm4Ia6K2uotqwk93mnN6Dkyp4TKlypLLJYYftiX0rAn81kKbaAaD",
+	"M10F4ujWA5n3EGMpEdbxviwBhT8vTPgqawXwmSvgxLm5iTEs/1S0t3sramRKDyaze3KGkJDh+3Mx/FYH",
+	"vzdLdz4RGP/7At+7qRiOUeIkZ7rex8WNgW5yK+YKuWECbqpiMUV02IqANHZhISI7JgynBbR+JaJ/YRHh",
+	"6i10GcW0VU61ylFedu8Tox/tWIBuD0pBoM7h1UpcN9zM8uHUICt5wqUCiG2YMNEsrnBubh05aLJowLfQ",
+	"12l/fGXEfGCoZciX12yKL0io3RjBJRPAcF+Q5PDzLx1AulOPYRi5H46WeSR4iaEEBf8i65vS9lZRDk+f",
+	"79jZ/tF0d/fxfl/EDP7lJ2oYByZ8lFx25gPawNIjJPytkWiRNtxkn3I9dr0VSv+eVn8HLSq7s7lTKd2s",
+	"S2g11wMDB6DQzowlw5EKlZ8wYKIBjigKmo7ZXLpQ+Ao1TPIsuH4hGaSWe1V+C476HiMjlqPBaq2oik24",
+	"+/QWqu6CMwLoIRBLaADSoIt9c8neLYbdLRgK+h6zeUXPdgz4p3w+HjeRxIdisQgVulLR3tueQNoGKHZc",
+	"rM4wpxO5srJQ4zA9gFqLPv6qEqF9Ms0y4ESEGcSzpoz1r4si4x9YUq/9HLAg690sGW6R7u0r4X3bO8Ce",
+	"uB0GeKwvpicqpSdum+smrvRxby/G4dMWN4ot1/h60h9fMZgEfqSCOphfj+b6kd3VisrxBQm70CuSiyAw",
+	"nwKvdzTKygEgEWN8yybcITGiu4Fczf64uJTbanOZirAH2HNo0muXDuiELOzShwa+DZjXIOGJHBl02xCi",
+	"MjaL6tOSVimBV/BQgYAW+NvbZM5yMVWhUVrRicYvzZk+s3rMekEgSFCoEcuJRWTfN+UG9GqTgUCvoTeh",
+	"Rb/RmB+W9Mc39Xvm/U5cxd8IoYiUqg704n4cWuZPsGBG2P9iIxywaA0U2DS7SdIJK/bSv7OKG8WqLZr4",
+	"I0YDrIYulwsS4UdFxjjwkHTRwQVnEHM3o+kYeb280ExyEAOSbApOHhOZfEy3KB/TzZU36CPK45FWANDB",
+	"D8gGFCHHR1iz1IE/4EzNRD7WSkYsZrw9IInLtTWNAMbop4Bu+4K0YlMWF/vTBQkIrkcrA1tOl5tsajwq",
+	"plxBa/Kcpgsng2e67RHf2MAj066VbGDd55ZN9FpFBVs0uIMbylngw05FlV0UWCHIgTUjtlu6s3yJmROa",
+	"WDN2Nf+rF6Y4RpgiPFa8DkehAtdk+olZA6OzI7MOBUm4Ejt+IINj5ieKD5nIvl1J5HXKf1TwojB33nHM",
+	"FR6GkmZmOt5lN2wYkmksv56LIUBjLKqi1YPJjUnWVA56NDupcSr5GaSFvlq2UiwldOmdhcgVTQ9ZX/D4",
+	"OdpXwpcvMaJpyrjPcXHIeKzVL4hdKXEWRMwgyzSlUkkySI614sCnKpBGIaH7zqDo3/KjEiprTgapfh45",
+	"4102Yyn9CGAyH3SUGDO/aECczPVwcYs3gvIh+CAX1TprYobwxFgiBzJ4YsHTub+iWl9koSPm8vWrBJ+j",
+	"B0qkjNC+MskdiFv9WAYkM9f/Nus/kQSqveHnq6UN6HXtME57aUjPnEqWE5kMOTjZYDCUWOOBckKnasS4",
+	"SvpUIW5YoRXABbOciTxuga9rYU+NuAAyL6LxVRcucnmkNpeC2Es4Lxnyq2splgXvuQldTzSX17f08OWC",
+	"rYK6bYlVtBee5M1rN68fMjXNFjfYy3kn8+XH6FX/8xu4xpAscf3FPyPJBPx6PSrZk5cqnv7ePHCbz/o5",
+	"CxhD+EwzlG7w8YvgcNMtwNkEbJVlRekmiELoU+63TfMkYHCpTPPm/mOPacZ4jKQJx1RCOzdIb9xpkRYK",
+	"88CeIku1MMVfkr5Ut6VlYteB8w2KvxWqSOgTuKx1WHdgWOWT9s1dOFTQx909y7VibvlPtg8aCoO/m7Y6",
+	"0sc0z0HVUYx1A+f1cQKFA0A4Mbj9BSSOJQLnjLJ7uaTUsgQcmdpm0Ro+HWszgbheFj3YC3JRYLaQjqBv",
+	"+UVkUSS2QsAFadiAQVyy7kclDx9fwgyVAgTevNj1Vy4gOqFFLyVKeJzQ5criZsxzUUOgDNxhLbuJWu2q",
+	"yDf2hdQwkwmfxA1mhy9eyV9Uoczmb3DVYhq9LbpQgG8tuwrByxeP7Mz7Iwt+W/Nkmidk8/Sb33v45m8f",
+	"/c+7D955fWsfy2oa9B88QDh6ZfySwRr27dHxcayfwe/83oRwmNNlLbMuuPFNbuWTdWOLloYUjdCJPJn4",
+	"lzuF7Rd8HJbaraNZVqnr1yIcAssm9KaDgS/t5WYlOkHMOME3Tdkc4/zEuFsT0bCkdI67LZYG+JwRb3lN",
+	"9MHaPYQnUTCJg2u7DOPZE1tU6cxlG6cXl9mWQEIv1l2srKmzKSubqUKkqJQNSySK3aXtgZwzPc5lrh7/",
+	"bUX1s6UjWhO1zzB1I24fMR1BHxYfQBI5ni5D8fuIgPmKQTdS5KzgfDj/FbD5VgfDy8pTqsUB0QSfZ3h5",
+	"KXpeIG5Bz//w8y+tgQEYgOMz1cvDSHzuUrXA4luKrXd2ULsFxgmjubbZwUuWZDnknbvTVtzNYcVGnz/E",
+	"PJZusN2CpgPbWgvOyCo8UGo3kUrk8yMuFZ1jdrajEuk38D4S81SlDdhPFNwkmolD3s8RTxOpJOYxAHzP",
+	"VJEph+S6rnHtd+xETFaQ2iEw3yOeM4hkkpB9UM2BsBPSI4Rqd4kiicQ43XPQ0BzVzM0gWk1RewHMOHe0",
+	"GFS+eXL33ZN7907uvXH63ddPv31na5/gXasVdRZ4RyIJR2JWXBGC+DVeeLw60vS6bEClMdDa3iQyTZIj",
+	"XsIZFJK8HLVNhJ3D0hVhfUVIPgygCOOLirsrN9sBMyFk0al1IE/Q8XjEE8yOLW+kUIGFwdr7OiRT0mc2",
+	"kUz0x0d8s2uzleCHrsE6gPS2AWPxlmYZDOivTgvSWvaPuC3VbcA3DPKpGDix+cb6H+TMXslN6JgZ9k1U",
+	"weVaNjKDPpXkEnJcdsjlsldrLPQYLrT+WrJ0AOuD8hWDnjx8gUq7XlAAszuA6/0jvsDvY8ayYsZkRA3L",
+	"r6bie7LjfEFOFa2/LIjVBvfQNQhW+tJj1Dc7OB1LYvHKHblKn+vt0MxXTzZdME1q9lrKcoUna1l73bAw",
+	"TVOTSpxI3OPIgZu7+5hxsrWzRrrQcvMG4xDGLDP3PaDhgDEjacoQpZtjjd+33zx97ZenP/rl6Tv/uLVP",
+	"upKhhdO1WpKZRTKcgpSWDZXx4R96qpFJp+mxVMzIl1kudsj2nteyIjURsG3LY3S3DgpQl4Y9QjYxdsW+",
+	"YPtxanc20Xl7r8mgq2UBCy6nE/gLWC43mXMZy/tQ4GpvF+IdnyKbH7z7bw/v//DRL//y0V9+dQts+IEQ",
+	"cZvo+7rFWPMqwuIkdqnnBF/EJD5A48Pwa8wN3Man2/iHmAZ8HRUTtGZDwDWS5l+M3sTQ8UpPxQGUCmVk",
+	"sb+b9rGO3g3g2qwriJ+aVhcyZJfoceeQSeDo/p9osTAzjuTYGLE1p22eizzA+zdM4C7GoQiTN4d/OsvN",
+	"i9qLI63r+DLIpmXdhpjOzf0hn9fvcyq1xUBVsQUul77QyVje0X07b5aDKstkr+LRouHgD4jjWfJo+XCW",
+	"Wz8i4G4FmrcwYKq3AjjSKjHdBA5boRpbd00dXMmFCQXIHrls5OXBhTKi55ZbdW7JVavnHFXrWi06rKfK",
+	"g99/gybSotAzMhGQ73JBkg+++qvTr3/30Q/eefgvvwwAjK9zQdhUDfC8qv95ouXwOeFCab0NVCvAzTHI",
+	"TptFlCRujq1WZcttr2uV+ovWrH67tEZSi2pHjbOybfT88KWZaC5w2noeJTEWKu0uNm/fWKFUHQ623nq9",
+	"LecyqMqjEe6bCk2csiwNF5gLC/ZJll5ctXJiixmdXStpqsX38eomHsZ0PKRxTqFoTpmvuDyF8PpUXZ7R",
+	"+ccYJW4x1Gsau5jmfVaE3FfzZXG5tSS0z9vgkBhNvWJOrxG1vmlGsl+EK1+QZCZyNfIZTuccqG6h4euJ",
+	"y1IlHAhRUAQiJjxkWSU8qhYHD537ePAGbr+zphd4En/ggOtrIzwvyrisyF+lTdh8cJuTca2i6y3ZayGo",
+	"sm4wWNbWGr6YIkQ1jmvfoEQCZFgbjg+z8iHaIwP0tmCEGqZhFPxN9j4Gfl498eIGepiWZaEVriX/SRPT",
+	"JJ13YjahlQK4pX0R07nsiEGnr+21RdrBzbddHWxmid7lNKtFcej4S8pi1KvgpfPOiPKVASNwawmLRWjB",
+	"I9WompS1YsgBHTA174BnasWo/UYlStF8yNSq1+519clSK3I4pKR8uUCLF+oVlqkzSG3qxWgbTJ8FRj4H",
+	"1WRxc5xzQd5gyQx/XeEVb/GmSnSKIm8emw+Pg7LcMF4BGQOQUElgBYktD+xDvi3qMW+61uJWIM4R0H4L",
+	"Si2C+oiBMnhlpvokeoEhlTulUplAS8w8uq1s7mKew21kIWk/XZW0jz/5RKNbGznOP7Jn6BxkO/Ir+jyp",
+	"JPiNGWLR9+Mr913jn6V902OW06E2VW1/F59a1mFzura7JlU6RDVeddjJz7GKcXuArMCluf1uGQUwuNfC",
+	"qpXokKn+y+DIZSyXukeiNxUkH+QUCuLtGrd9ouqUWtFrWxtqgArT3HeGDllgfl+A20IAfpWJVhhQI9fN",
+	"AHI15VxMeR/xqJDV48gHgCZmHC4BAxgTRTuhIGYT4ocVak2I+4SViTv6eMbaA0VTobJzkyxlq/qF1irN",
+	"nUgbaVPFlhngCcRu4w1r6SX0Gmn2tQ5VHa2z+WPgireW5ui1j3Jfye+DfBVy+CzkDdWr/bZiFif+WaiO",
+	"33H+koU0U2TGcgZAjBhPsPnBr3724Wtvbfm5b72y3WXZoWba3MB3i686YbwW695YiddwSzZ7vSwTlvvN",
+	"dmgA/0vgo2Kj+AP7V0WhSLArO8zIW2S4qCjl7p2oMtqF7VAr/1uUKLBcEhaEf5bTmPlSH+mEDkO6u4DK",
+	"a6Gy62nQFFnIj0mtTmq7K9oOj3gdg/sjFEMeGEpO7Iv7EO9hDowspX0GGM4G0FfMItieMwuvaw4V5wbV",
+	"L78XJdO53It8crciZSzK3keD1LwSPvPaUs2RP6t0uKjE+AREQC6EcVydE2lhew+Lbd88QyMilpnly/C1",
+	"jNjSWp6NMAW1Zcp9WsrH7D6PLCWWEfAcrFTQOT9pzzkOA0GNzs9tCdHU0CaWScDYQBtsl1fAv0wsZs2V",
+	"9+Sl1by0S1xlzo70FoV4+28f/v1ff3jv307/6o2IYATmg/tvffDmP0Xkg1/9DNG5I/Lha299+OqdB/d/",
+	"fXLn7Uc/+d3Dv3orIqff/P7pN7/38Ov/9fSvfhGR07d/+PDNVx/cf+vhX/9ldMQf/PHHj97+6cMf/c2H",
+	"P/ir0ze+enL3GxF58M4bp9/62smdX53c+f4Hf/zOh6/eIZuSKXuLW5aljMjJnR+f3Hn7wbvfq2LNmlIw",
+	"nUmCThioNoEpe5BF2dHMVzk8y8v4KTcAV+aAnfJ+SpOJuRABHPQOChotZdSoYjOWGxspetinfI2KP9cC",
+	"dXhQO7UoKCRlGDZpG/JLg2XITHlh07XZhUFYIdNMmLO0bn1OF0VPNud8x+UlRxC61TpggLZGnYrIy1Oa",
+	"a1nHDeI68gcGb4N6FUGAPzwETnIL+linXtlIceZQSCKtAi6V4wVJWql6uES/MyzsbcgFdvFkgI9YOiCb",
+	"iBitBYwz2+IuCK9QYo+g8YbJnJsD31IhzEPyBssM1FcNSm7ecTJEQumgkJviizTF1gHFXDG+T6jeWFQq",
+	"8rhRKzF4nxLFuBoVmcVgLZoQPb+y6RaBXAHtwgwndDMOIwqc7KOilt+ax75T0a2iARSDcuFn7Viikrht",
+	"MmR7806pJgZWa5mBaz8NUK6Np7rQCC1aqP20zfgtgs2ZFJh6oQHEHipJE7lc7d0TZZm+c0l9bnJX+Evm",
+	"1ukKZWjbpE1rc6dJrmdUKaZPp43//MXL2/+Jbn95d/vpW+U/dzpHR9u3PvUnPpeGETqe7JKYWUWigAPT",
+	"0hzuB7RMOiAUkcWg8ADkFZTgPogzB4kRFG6M4qLkXngqTwWm0tm+9afBwYe0Bhu/s+Q+eN8IJ/sqelRN",
+	"2Qi/jhC++W6MpmoAE1Nr4wUF4KLtjaQciRkGsINzHEqkO4fXCrhkx6DR9VmSqaVUnYicYcmDgrJQUBQd",
+	"1/4zoClEpIS8pHGMjnAoiNZs2DUsfhFJ7i4+kYIMaH4GsH8HNdtrIXr3Oq5KEGvgTMy3Ln8F2SF09Xz2",
+	"RPNWiK7nhOVaR3GqrJYtAh7ME/eu4ijJrpjqer607klG+bwzEmliL4PapVeZJp8x4Fj1TMGp6ojBIFQP",
+	"6tHvf3Jy987DH9w9fePdiHz2s/svvEASTj5HM8r37aVumVQBV20J1ley90xw2+oUHfQKDzOtjoRYM2+d",
+	"rxy9ldm0lyZ9Yj4g+RSSg8QEiyTu+It6udXqF/V293LDrZw4w07d+oqIGhTuCQZXWaRqd0A43U1lFmX4",
+	"z5zRvMhm5IBrr9d0qjDIWs+2PXbG8pWvjdVygSfrBdcueAfJIEu0WmkLy6QJjsf+jLFxTOcROZxyvWhF",
+	"+bR6Yr6r3BeO10+7btdPN+blO7X5KyMved0/92hxjy0u6AKnNu3k9Yzy89nrJQkv7e6usPVhm5sKdHtP",
+	"7O/u1tSvJxr3mAtj37xN2rPev3N+CTHDM1SxK7Zk6YK3loW8Cab66wHoz1qLiqdFII1NPjIBDPinHPUE",
+	"lMRoVZrOlAj336Nhb35Sm0qbHi3pM3DHj0naEXEStBfLYoXqv4NHzlP+XSgyZ8oWBI21hrqIXR46rQ0J",
+	"7Kycmum2Q2dWoVW8KVYNoorjnEm5tzibR9955/Rv/ubk3ruPvvur0x/9xuy1B/fvn9x5+/T11/a2n97e",
+	"q8fXtsg3Nh1e9CzMNEljjL+ISS7ExNf6YlyFV7E+vX/39BvvPPrOOw9//C0z8tO37j149+8efec3p994",
+	"Z41xm43UCjYtiMsW1EAXFPkkSxhXZalEsD4f/v1frzHybGSAeJtijTMhFU0DkcafJnEyTJSMyGiejRgn",
+	"IkMW2yd7u7vbu7u7TyyMbUU951qJwHDp02bVHv74tw/e+R8f3vu35sYDOajOpKKqKO2bUmV2C4Q21cRb",
+	"m82p/e5xPi9U4VgUnilVTCpb+NcpmE1ycHKy2MBmYVRgoszvYCi4PueEd4wCqKXGVHUGIu/YIZTFOrD8",
+	"VM9UOhqhfwadXla6GAffrRZWV22KZ0rGYsd+GBDMizYEgpcsf+CVWUREGmsaLiprS0t9mmu2Z48DoG3L",
+	"Ucqha9+SJrK8yrP1hvd2dkxJF7J5+urXT7/5d4EIIqcuztLCvN7qrdmKwT7NsTfOO9M8bfYJOFfthkDl",
+	"lIo7s41yJpGnqEylx8rEChZZtkXP4aq52O3/25ajOxyJXF1P1ituNbA5Bf7itDRN58TcPdYyqfxxMLsf",
+	"ZcoHDtZLg7UBpns0HrLV60vFLFw22zqYLwDYE4tIzvp6s5gj3SKIU97mti1LeF0BeXK123+cIbbkpZ2i",
+	"g0EQG76gz6J6tBw1fsL4VAaTthKJuOsTOiexsE6ZQSoEOhoMZkpfcClqzoVavUWwgxSd0TnYPlNuiyqa",
+	"LHx98FEem0SM8vLKNA3awKRCmjCGe2uselO2wOAA5IVoyzHpREtECbj9ob4Da1iFHqhgsiO9AwuM2SO+",
+	"wKay6uRqiUUN5Y+9yNK25LSLx7rvYFwBcKxe/cPPvwS1Jp1CeQChKKuwsk3e25bBTSUJllAvgD+wTCW0",
+	"YSPFrWYN9caofoD5gmeknbNU5lZ+ZJB3JpHdEVRqi9XWyiSbJ/d+dnLvv5/ce+PDO1//4L375PTt1x6+",
+	"+vMHf/jjlpdQRTXBJemUhuKQo2LKghQZCXhc46INk4EyNoEkm60qVG4VXkQsBCnJZqBg5VZgxjvkOu2P",
+	"iWQ8lrZWocSQ/oS7FQ3bV+4pqnx6drye4yKprmO5TZozPblYm0YG4ylNMv+N0EcURe/u7WVh9O0LdHjq",
+	"n5lXivPMy6WBndkQDd8XkwnjcagkRk/cZtXOik9kBLcnGcuNCl6B5TS5imRgKpS25IRa+UIPRZfq5a2A",
+	"IioAEb6Ad0exXrjPsUHvNmLdpaDhVneTLxFooZvmyoHgM87gRnFCVX/E5H4ZrUgSWbrWQpExDWEILbnd",
+	"4CoE7yixrTaCfSqvTvzRRSaW0LP3jW2HmdbGUl1yeRtPszTpa8M/CHoBymEIrGjmt5IthuQgSRfraywJ",
+	"1LBMkyPHOKOLijn7qSV8dZCXRDOaEn65mCTGM4ruzUAyl5uSXW3IZOUGcPLszXeJQU+kStKU9PQJdcwC",
+	"2FcrAf5hDMgSvD9/HyNvOW0n4ajEwCzINGdqv4oHp9/IpopoFRdg8ASH4pYsHVQTV801IF53uuUvw6Pr",
+	"6DmG7jXLepcQLgPk6M0JJRnj4LWF/iIyG81LrFMcAxS+hCka/zVqMa0lMXDbZ0Ua+0RwKtQqB6Toj58X",
+	"aiV13sma962dUUx6xnsdiKtw8npW4Wf4B3LnIvLjPiI1AqEtJ2oTSnd2UIYqIchkeU6L/tggswIQLN7E",
+	"NNjsK2vUTvK8U/DeTaQ3DsgCdt6Jdy2Z0axvUAaFyiCvIYmINUWRNp+coLCB66s49JYJF4ssWoiPYuqf",
+	"uNRZbWu1WqGPfae12D3s5YC7GCdSuIsBahfgZCGUFmMKW1gJK2xPPZbQ7lyyIx2ebNiL5+GFdXa2r6QK",
+	"lZ2J8F0gvaCt0gJ0miZqX9uLJn7TANb4lVFwqwLX+nQ8CTjpXXjexWAhvRFR3wXghq5kL3eLCJkMLF2R",
+	"42La7yqmiCFoqwVe4gnGITs0Ca4OnJ+ekK0pVx0oBZ0ErC7nDEct16T1ov1VO8/blT9bPVY0D2QlfWE0",
+	"dxQNwBMAB8FA5GCZWuV2nxxtlMLoaMOASpvauQR8yWTAZhAkRI3YEWIs16nLjoIfhCOIWGoSyQsBCwWH",
+	"C7lbgn7ALFpo7k6xVwzcs8F8ReB4dV2DTHFem/UTT84rFLvlmkCDpXGuMdHLjuRShTal9QwDb0rGXEDu",
+	"C/gq6EJboTrOalWspwVuUk1HQkmlIPGvp7TPzkb+KqV2TdUDPYSAotQsvKBoutFJqhdXuDXBVjYB2KAY",
+	"l9pbaZ+2EGoroMb5+eJFcy5AfHni6KcwFm2B7TtiBUtCOhpXZHNFSzPN1dm0ShdIhj9L5P6Ktb+XoY+1",
+	"UmEcuRdKUlrGzAvWR5CZ10SkMqBFnZWthEKpzMpaJiWin1FLtXrhFIxarbRBXaxWR+olhIFD8ykNXNG+",
+	"f/XXgblJGY07+mEQZAzmZoBpXg5dMzUUnZ9MU5VkIUEvx1Nv9Gb4+q8Zhm71qnJ1lb2GSGd5vEqvOnEW",
+	"JhwVK2bmWQM8cca5jBHWCxMuWGUBFsqamOZmr4LCtm8uFyB2LSIQUBeRAb1dD/P1xt8tMpQHc6sU8lru",
+	"KoE5PDS1B0URKL4q4NkCq5rNBrfzq2Kpr1nVZZHlzzIIuzmCxR4l6YnpcKSsRNPHqeGaWqkRCOeaG2cU",
+	"lE5q7wbECpQVtJPFmHF/FGCNI5ax+XnoxFZ0NqV8BvERbQvl9ZMnQVZWH54f5KN0RH+7eQYEFwQ4lIP0",
+	"zrQMeVrgsKvcOirxUknwdI46sv4q4cOtfSg9DdY5WgddbX+B2a1NhiOeiTTVm3vIFPpwtI04yxOltP0H",
+	"bioIwUHtK02kYrHNkHNLopVb62YyYYfeMi7PmJBIcA4QmQq1T+iEbJ6+9cbpm289uP/rrYjsXdzeuxSR",
+	"vUvbe09GZO/J7b2nIrL31PbF3YjsPb19cc+tSMtrgZ5ah5lsRBvQiP6vbkX/Vzej/6vb0f/VDXljWKqh",
+	"jwscJfr9aZ6veHxnVvNvgRr2UYSqNpyh9pLUnZsdtI8hKySCKoerVuUuollXj0b11Bfb212t6ueSSElP",
+	"V6tN7Wz8sXh8xCwTCuAuGVc5MzHfj/7wb4++85uTu/90cu/XJ/f+8uTuP5/ce+/k3hut8gFCEdcl55EP",
+	"3ruPADURqbMggNfc+Q48K3jR/Hj69jcevPN6RJAvyYP7b53+6JcPv3Hn4Rvvntz9WoRGPWLZwPcFvxIE",
+	"sHF+ZLH5Ddv8qIO528T/OoS9tLtaTOFiJK930zVyZLC2aej2vQRP8t3AR0XKfpJDETN8uGoACHwU9kZX",
+	"b/S9N/NSjAXUhaVpzmg8j0icixpkSCAGoOYkYDMMg291vb/Gvb5djhv+W7Vl8W0Qgt82qom2fpUzmqfz",
+	"zlSyuDPN/Lle+qRvXQt9QhNusrfa3KwEA3zqqFqeCHckiZmuGaY7hIXZNS7JWiZYuWhWxszphELFF0mH",
+	"dEY3oo0v0YzyTEg/cmOxtovbDx6Rvb1tyA4q0h6s7wKCjzBzaHnJyKfL/zWWyAxxzzqNOQtc27taC9vH",
+	"mmkmHtPknhiCNldUCLJIhTECi65PgJvWM7p6mGnQGaIttE41C8uHj8v8COZO3UeJCLkTGjMb8IGWsymI",
+	"m2W5uJ1MwGHnv0ax4UwB/B+/7W7zhzHXHezNAjdbCVIc5Jt7+2Vqf0znAfe5dYSFPU8NtPIGNx8iUh1c",
+	"N+fU5J5TDifBBWkp6PPILkv9taD67pBxAM2QRUFerDDMIntENkwMeKKJV9dCl/UuMzoX7DDs8Q5rHifg",
+	"DcWlrxAUg14Aj08SZbFjLZQ8XANXTv81Rlm6Ti41iZYV0s0bV3057OulTzf6GQJtvMQLffJ6mYB2juKG",
+	"3e6zrHBR1PI9ByaavarDVfMiE2kUblSwXbVa5IU6vXJOXdv9UOawOTPxUfIL9Ngjqich3/CyxHZFZajc",
+	"5YweM3/8dL0Oh3kxwiE42eTYemgK56RhbERLlYxoY8g4y5O+V90Igj5c4+l8AdClQBdIJDheFnAFgobp",
+	"hN7ulOtQcYo2eUT1p0UUwIo1jyZFfrXxyG70wMsQ1WYLv+6bDDETVY2Fzmc0HUcIWwLV7CGEVCh2QGTC",
+	"hynDWmP4CdwoJf0x+LYqSJXw6kZker/lrw0u8jrY9dONF01exrqei2HOpO+cN+npYUot7p6skmfmRpQt",
+	"2VcY7LFCMUp4vxi4rzbO2bcjzD6y4H92iN7tyXojIcbWy+i5a1eKTTIVmP1axUx5DDWNgvfr9gWCpasH",
+	"Ijc56wJLfVBVvjKDeBwwzckm3OhIMqLHDNycW17zIBBk4V68a3O4g7+fqVwFlaoDNXX9GjEEWyF9z153",
+	"tH2VBRNcXfP7xIy28HxC+ohDH8ctU3BKY33PGtOdw+VInY0/6dAhM55nDZt6oOm4XtE4UDWloO+K18et",
+	"OTPL2XEiprIjWT9nqgMRQx6oeBNymwtMi4lMaFFRHgE/NzASKe2z2KRGyGTI5RHvMZnEzNhMMzhBNi9e",
+	"IlCXeuvAej0dLB80/W1/eFvSTqzgUAKQQskQlDt8Zx/vfGzyH5cmQk8VRY21EqiHwOJgOijSTSvVye1A",
+	"p4rmBbZEdQSRtioV03SCvyWhGc39Pa1+4R9ttEJXgK2MqAiWG6usV59l46V+jevXUfucfVGoMhWpF94m",
+	"/gQmAYmc7gUYTVPSmyqMzdoxnsuIzEaJVn0kwrMCh2BwLZ3os0UyBtqOE0cst7xZ4yCNd5x6BviDGzSE",
+	"v/Rof1zWxMXfIJ60+AsBpco/aeVPyPqtfGsBlPHvsspu9ZcOgCpLdyiCd0YC3P2mFKE7fiRUChC8+G8x",
+	"VcW/resXE9AnjKsd91gpfixMneIewe3D/NJQ3acm7nCPdkI7/wVtrFP00le2nzHp0xjRMZXI5PJIbrOf",
+	"qvESK15o6DZabJrzOwyLw2fNgAGUclOtqx/qlo0+mCWfZ96qIuTy9atkzOZW5GlRRbpSjEXn/Vd/0Y0K",
+	"6Vovt4Awb7xMA9aLAJOBZWA0RyQXHN5IqQyBpXJFUwdVIpxWTPDdC3pvw+sRMWUfrl87vEkew8ePmYc7",
+	"xGxvQlMpCGcM887+4/aVwxvPbd8UY8bJiNEY3bWJ7q0vxDgpoqn2N2DW2Gw5ckM61MkqgBg1R59+CvH+",
+	"8kJgxCKT5z5c097ieF+B2rADT9FnuITaPH31zdN3/nELvCruqk7TQZKmUF7JeLt3CGSoaEZJ4dQjciQy",
+	"KNJ3xFMxTKRK+pKIqUKUSSi4HBcBQZGtQky4UJAfv3n62s8/eOv3D9554/Tt/4ap/9Zxe8TRHEI/cs5o",
+	"jBI/MjascQWBk7laIkXuHPEj/qlPXZ6qEeMqMaA0n/oUOdSj6erfRZ58GX7eJ58BBiUILzBmc0QX6JbY",
+	"3mZfHPEq1w+1mTIX0x1yGbZNj6WCD+HIcjcD2dQTvP/u1r4bVDIX0yOuzyQI+8d4lsTkfJbZ9Dh3ysF7",
+	"6WbZ23KPkJN0xI8TmfRSRt5/9Ttal0OVSJJLu5ciwm7TvkrnJE3GjEgxYTgA6CkWTEJMMLudSGXI9qw2",
+	"eOSnPgUe+y6gmSMFH8sQV/5PvyQF75LNG89dIU9feuLTW0iqrma7bkS6KlEp60ZHvItrpH+LmaJJqv9l",
+	"Dq9OEnf17CKQHgk/pmkSk0SrHBHpgtEl98kXvwKY8dERN7nbr9zqwjGup4BOkB6NCby0Q17AdzDU2aL9",
+	"MolpNwknz/JhmsjREQfFYC6myJ7dy319tG0/bwAk9gnjXb2qoPJqZtPrUFTcKaKPNNPbuFwgZy9ndGwy",
+	"KkGWgzoC+jTcebEY/c1SmRQ2mXAm5RFHMODNw8+/pJccoeeiAvmtPxJ6s0S21o/ciohEJjPKrxYD8ogj",
+	"QSaJVHTMzGreYCpPmNTcj8n5IID0C3rvkO7VmE0yoRjvz7c/z+ZdI2rIJuVzMuXJy1N2xPFIJNNMM/fF",
+	"J57QNMhpX8H2hPAMSl566eozWzuwxZC/TKap3hp2Kx1x+Kkn4rlJwAKzYy4d28FMSVNJ73kxILQPy61m",
+	"SZ+VKaxHvGjZbhBoF0q9Qc0efHjp4sUDkzXgGCjIhCSRenJ6gfIpxwrAJGcqnzvR9InCbTjUEu/S7tMk",
+	"GRjPRuXLI46RY3u7RO6Qz7M5siEEdutmrNm0Q65hrTqUVXgvpiU/EptkekPbrQ4LbXmv2PDFSQwkMQut",
+	"FQ+9a03Fu+5XyBFoBkcb++SLOzs7tyJy5Nq9+vejjZ2dnaMN8kpXbw+qZWovZUbyHmAYXRFDZwLmivsz",
+	"TGhDg7LrNNyFcU7TdOeId63FAWVeu0XdFKOea5MN1c+yDixHiZAJKHRrJmdC+4g9Esw5IosTYwIBEJ/6",
+	"FPkCiKJat2rEJNPyOzdWgCzZjHzKDSf81L5xoSo20eTQfSCcdoLOqpRKdcRNsCDIBXi1iB4Erp4IiGAW",
+	"QCymhZweJ25P7PiI4+7WZ2jXAYPr7pDrdMiMRK1QtUB8NOSNoMQvnkom39BpB7uEFUxUMBYSyEw2dW/Y",
+	"kEkOT3Fr2xv7Gj239kF4am6wp4sNoyxIgwsKED16Izn3N2yH2MQWvYfGYPSQkZgBa08on2MjTJIRzTLG",
+	"ze7VXWqeg1PO0t2yT4+NEh7jxHCigK0ujziuiO4/N1/GRcIlVD+A6E7HhQF9m5OYxrDwIz2xvphM9NTi",
+	"fU3C60KqYc4O//x5O5YLkoALBc9xqAZiNGmI3dJSTHBNZU2pXChWSBYKozB5RwhUpO0E+Lz81MgbfVqg",
+	"qLK1/0Di0ZhsUqI1EPcbm3ioBUGPSkZiZsXtER8wADtWRqikQuKZoDvfOtCfHv7585oWZjW0pIJDRxGK",
+	"4ayUx0ccBRkDRDakEW6lHXLZLNKEzhHpHuQV2QQ/cAYnm169rYMjrtWMOW49g0lgSFplnMvFZteztqxm",
+	"CHHEAb3d0BSWPcHsmHoNvUSSvshzBKJBCXNFcOvkAGo6J6ac9vtMysE0JX/27E0rOYr9y0n32Zt0qHfc",
+	"EY+ToR6uWXh8FQ9FTWhYW70Xrw62XxScbb9AVX9k9CDkcsOaR7zq3ircHHbjdR/fvaT3EXlBxMkgYXHX",
+	"zQ0S8dxKzr7I8PhHLXUC2NskTSaJQqQDrRPqAXf1tLWGhkIWFDirueufrczV/56hiQr/tsTtaga0Z7Ie",
+	"h4SuDYCf0U5gcls75Fm90tpCxrw7lMlTrk+57u1tbZds4+ddo05BUyAbBCICo7/HmCG62z5NtXg8KNQB",
+	"/aM5tB/fcaavT9sjDtl57MDEe8OurKjOe6gxU06mfMzFjOvvrVJFlSEhsomejG0dVEpKetMc+cCoGtLi",
+	"n+A5y2g8P+I5oKT32FwgfzgLnkhy6eLT5hzQStx8+zKmjCecSNYXPJY7yKBHvMaSqFzGmk3MZrr67M3n",
+	"iB7183rQVscDtVmSOKcDdcRBiSSJ2ifd4s1t+P8u2cQmc6m2IvfxDRu31kVZUHkkmf7SjNXJaDZDS+Bu",
+	"P2W4Vbe0bWmfHfGkgG7TVhAoUcliRW8r1vYrxwcEgGjrKj8GBQuIExElhkXFhzmAPcxsHyDWsOtCbTYK",
+	"oisIamTu/sdt89r21bh7QF6eolAnhXlB5bhuNdIeblHDFqY7j7fD2o0n9358cu+9k7t/PLn3j1u4jx1D",
+	"UPNlxkSWoosa1Dh1xLvGJ2KsWLhYKxSCmchjstn1+U661o8qmTKnRNfxhXQJeh72yWeVyq7xdB6RQzph",
+	"h4li/+FQ5UlfReSQ9af6pNDLMVIqk1s7RxwJ2H2MZsljx3tdZ+tbfITYlPAFN4TWh2H9YhQK5YyKFjbB",
+	"7uhqiVx99JiRX1tRaYQU3R3xaskusLwiu+0jkpTmEDGBWnanR4SWDgUWH3Hwg2kVFmhSsVgKZ9qB0fqM",
+	"jmkmZpAJNY8C2S9o9ayA6uzCEeH6f7q4OQxjTCXYoYCOSvtasmg1B/eKkZT7KM21mt2FWlQo3A9IF1xX",
+	"7m8BgQ+zL2X+AemKGdfiR39pAWpFxhz3Vc4KaIXi+HJ3K53GiSKpGBbAne58TGZNolLr0dI03Ig29CZG",
+	"d9Xezu7Orr3qp1mysb/x+M7uzuMQkqNG4N+0TGCMZyzNzEJgloVpBeeCHCNGhLa5wLMF1j7rjyFqVb+L",
+	"KbfaeAF/xRE3trmxGqzFDjz2/7L3/t+RHFWe6L8SR/vOUdUj9aXVbWOk47NH7i+mB7tbr9XGO4/iKUOV",
+	"UapEWRFFRpSqy318jrv7GGywh5nFwDAw78EMsB7YYeDADl7Dwg/7n1hWt/un/RfeiXtvRGZWZVaVpFJJ",
+	"ZvEvbkmZEZER9964Xz8X2kCi30yzWr+dEz5NlSSiacfUbWaJ0mco2l1HM7ut+qzTa7ahnU9ObqWCWZHw",
+	"8L8fPnrr8Te+c/T1/5HNYsmxISHJTaqs4ijIMiCtGs9Uyq7evkbsEb8mWDPhmhA7BuAbqAcot6KR6iUw",
+	"J+jXmsUyw/UqdCNKoLNXQ3bj5n6vSzmZRkXcytp8Dn6zZ5ZUq7WeHYVrtEF+5oakR1giuDWrXJk+Dk3m",
+	"NABPYp8I8rCJxErbVDRkwR3AGXmx3AvoFBBJhAToJcXNaGF9wRrVVx0lBQup0F1lmdaS09rqqqtmpbqp",
+	"vK/sKwRNgo6gyQ1wYA4IHoC/tgxWkagrsBuDPZ9fDxYur16pGtyvduWWMk5NzOW3Tn7PNZKEWEKv0+Hp",
+	"IIOl1YEnvCBPH3DNwNm4wyUwhewSBD7CvLM9nUu1gxyXgvpHTTmjLDvmy3YxjsutybSkc4X5xOrFU3xR",
+	"mM+rJPIF/Gd4kIV5Sk7yLkIZw9+XZ3AWr5KqkZL1iEIYO0VYMasScj7khEjsmkajkiVZKxUQxHOn4XZ6",
+	"irMAaO3RHd/qje446DsvqGhwhpudhcVM2hOvX5CD9pXNUvXRqTSLo98WmaY5r+Mv40GnI1Syn5VqN91D",
+	"kD3LO8LA3fyl8k/PHlkB3Wvh9WDig03XW2Hik+TM2o5lU8DzEFP7ag9r6VxIzaVFTUcO9H0ZaG9pmmrO",
+	"bSlVTzbtIUGpozNCc+mqZYtyeVngWyusbTogiWkXVZY+O249+PzxF/TlM2RQOpGqK3UTfYmq5b9/uHHM",
+	"+Vyudr3DYdIcb3pmGyOcs2eof9MoS16Fg6MtOjZP5owkCDB/+WzEOy2Pyp+nEe+XZj13lWR3B9Tn2gVj",
+	"ZiHSN4kDwQtLU2TFS4VY+bQ0kSOGEpm9cp/+tSPV6+P0p4xUzpphJ2z5efHli8LkTwU5E00KDyGRy4c6",
+	"Ob8WORGkrjVuM6GbndjCMEdMe1tdI1/LLazNBkFMetxw0zkIaaC57ptbgxHpzD7AmSenh9sd9Kb6gEXo",
+	"3gyX2W0K8+WsgTbXmGwpItpCiM0YVgv9j+CccPsb1iGgj5vus+QCj5qFuRTFKPDq55jmA/Cs99uDdcze",
+	"LK6DHDhlduAroDLkmeDMxJ2rKp+vOjulvONg/ns1diYmzFVyjY0wF2khGUkAkegzkHwrSESQt3du/KfK",
+	"yqk3Jcu4x2/QroDgJgs98YfrufZIUkEgUKQN6eG0XOJJbJbZVXwL0x38EH50B5ZLoajlhgSmzc4hz7Au",
+	"/ljktTIewllnqnP8GTIDbNL8mAFa7FT6SNHvhE9BQCMSrVhaUUsuqCBzdboW32W2H85yyhObKncW5ypJ",
+	"ma04SVjZLA7ur60R7lsWHf3tO4//6ddP3v6XvJ7mfOvjdIHsmZJzWrlv9/x1PKdElNXjkzOU2haD19US",
+	"qJIQNAZyBTjRDQcKiugjtHIo/+C+tCIR0R5mnRYP9RpMTls9cqpXytQIan9y+n3GoZBBaP6p9je3sSOi",
+	"p7hYOEloNNYi/FSciTLdwldv3rp7/c7SjZf++vqd0FvGxTuCsBlPdjsApl2lSrbpvhzzdVvJQKQBa6pe",
+	"V0mrFmne6VKuG7Xp6vYANh/TkRrSFVZTjgKVzjoWBtetXmchxHhCn//Imj1tVEeki7ohQzCRsU6WQoxW",
+	"OtSkYoKnSSxS9152uyirJnIdW6FhVC7biHAcCdVRpVmTN2zTC4KmHriFYj34nlIR5uQIZhQLO7HcMQpC",
+	"lAMB+wCguTXD77FYNpNeBFILhWhLQC5B1JBRrAEqV9exgwFN4UKELrszNGm8tyfSHb3fCxuyFgKEZSw1",
+	"/KK+zEIIB+1YfqPIGf4Cgt4hq0EmKgashQ4aEpak4wNRZ3SXyAFKUJbJJXvAlOwALj5HwnYBMO86JhtA",
+	"oAk9etIlLQwytOgNVxRMHG4ZvyEpmILvUWQE+R3bN+WiI5TN8ypC1UuB66ITbIvEoXVmq3bojgWci7ZK",
+	"fGYo0uByQ95t+5ZxvoEXJoPkW8D5Ayk0lOOa8Yb0rawKvQCxyZvO53XhnJD7kygtSvX8rZ7JibWz0PHt",
+	"4MfwaKzOeOrxNyFZsVgJCNJ6tj6VKVcwQ48KOroQFQKz8/zNcZJbuvx6zurLK/3ft11p98XzflfDKRCy",
+	"AF4UHkhN6ADy/PiSFnZcI6J1n+v/vLPRA18vF+Tq5EJkOnGvm0AZP9UQTumAn0oDLDTPywOirI1HTAwW",
+	"tBlA7kFLpZ0JOwPpCVk3nHP34Zcu68/Biw+nOdmH7/LCL4wHP4escpKYqqqCVtPtuLtklCsSgVxwe0YJ",
+	"9AWotXpJstSPI9NGfDWMxifCGEA/Ug3Z5kkLnwjy+pVVoj5L79SpKAkrVoiKYiyW4FAqgznQHvzsymfz",
+	"sExWWcyPrKjjSfZIYNUPuWfaOo+dplk3jaUJcsUlbLsdt8zOX93chvQbq0GggmQpsSF1ogw2od3FzOTc",
+	"aJRjELCrt6/5amDSBChtwaqPkIejIREny2QpZstI5XMPuxwy9kZdG8BBt6mp5IUMpsDiziWU4npxlt76",
+	"mPIDPXqIsmYTGoccXI8Bh7PUjr7+4Sfv/u7xO19/8pMP6ycPeOPvVnYdDHA5t2KGs6vbMXwfewBTs4as",
+	"Lo9rRqmYxfRFrNFqyNj4IgrVl/nkfuRB53rDqTCVH0uiVerYnfL3MS8aOYhyWakYhqUAswpJ+WS5EcnD",
+	"Tw2poRF3SFdFuMFCrNyCvHNIanbpW6Src0N5hTtShY6zqP7LCzErmyB84NwQUIeoWc1VYakW4ww2GsIJ",
+	"vIUdT6hCKZfOL/xuL+pCEue+GNQ37PUc0kaRvYq1e5AIhhYl1RyGaH76rDDt5RftRC20y98xahmFHPRh",
+	"CAMWwpd8afXLy65xePjRGz+rL7NNKFH0lEDLwERUhTgGhFToceoCQHT1BR6+TBN66ubqCyfIohcIQuri",
+	"CiRY4bmYQ9n0hDBcIqBuA3sVGQPgJWYmozDV85nV1SFZ5XVv2vlTC6v7jhfHRnndDXa2uz72Ljjn+G5O",
+	"hkHZGkonGTFvjpxMoTsWB8KLtxSwXtfdMkOIpxSjMaM6YVCiw4D8zdKBMa2WFCX4OtSIgiyii/+UCo1n",
+	"dIYh8BvFekkcOoDXoXiulVYuRNSN0b9TywK4QUOGebMwYKG3F0NwxQFwOrZj8Ypmp77MwNzB8jUUzwD3",
+	"giGrDeZkMznh4EtClxWH+EZQcwJ3YEMSc8faa7u5W5ln9d8s1svslug7eoCSXVquqzB0ACQY4XbfnA+V",
+	"VYenGzKLT7N+ewCFiug6zbdP9/HphgTp4f+0qKkGjdVgy168frfu6syyErPiAhoSqhsRSqnFpILqaVdP",
+	"mc2KhbkD1cMiw9hs4CXVj7VoyCuX1thWCiU+UD3HbvAYYvH5MksKKJbeVvCnCs15VETYjyw4ru1X2rVB",
+	"ASwt0Nu5WOaUGbpuNwom7nATnVLr9oyuv/OJ9U+hkJ9tnB/nIMPSccpIPPO0F111UP844rdUt3+hbOl5",
+	"Ts2lpTjBABzhXfVW9kCb1IjVclH8+gTx4XaOapvDYUCocJ31VbqPhoZDRhquz8CAELjTMYpiJXGAucCx",
+	"KUsucIW3XW9n+E6l9h5xX1q7svq5emV6Ab04klxQkShwoa1pl8tAiuufI7f6RARFBzEzvhQp12KpK1Kt",
+	"JE+WHDbWrJn0BnbCpLClvfcZ1/t4XSAovIA6fxGniKdTO3rjmx9/+OHjR28e/ejXhw9+efT2N55+/yef",
+	"/OKbj3/9sL6O8S533aaiGXdjq3pgTzq7SC4HAdMmFaBKRr5FOcU2MeIIESwCsyFWYyHO9PiDtw4f/Cn0",
+	"ggKrNhH4DpB9cha5tc8bEMH3BfFZkaerziaAkn3RJaABq6ZQgbPDJbGCyKQxpN5hofIy206gjB4KsTQ1",
+	"JkZdsRUngvx0VrK1jEj7PLUyRLepnBbUrLZKIGa4lfkBg5wDEMe0umSNS6tO8cAKhIbkDMmiHjCyomOr",
+	"imLYlOU11mHMJ0hcWGab0vsGlGEDYbzcKslSCki5gd7/GB2kjEUpBJZoOqV63aljsfMus+sp16Dd5Jo2",
+	"R0qKjYYU9CcuGRD7MYSfHVVsEW9cQ7TSi5spdU7CCTYJ1VmflcCcQEFmBj2Y526t4ZtophLNd/caHwBE",
+	"UMszN7BhmvG1hLDigiZ9MYInGLhj7VgblRZMzXmb3mMPvO0a58/4zsrYZl+ILmXlCKqEp2bUPUQAUlgB",
+	"CwkdJk7IQgOd0l4MZCmXKtkFS5xVG+IAzOJlPORQA4KO3h9qhso+T7kdXrkH9ANy6trNakgn+/CTuFbS",
+	"2YhiI3tvyJMARW2xrkoptdNe/KiLXeX5+TjnL53t91aaeQjbcPTmT59+/e+O/vjm4YMf12cpiYkDzpY3",
+	"95QgnCajiuhg4LWqIaM6vl3Ps9RGQ/Z5DHh2LUWFmOtFFsTwa6wde5PaB3BdfX4g8kpOGbvUIExKLBb6",
+	"v2LRhKvMsOJDyYa0z45hsDu4nTPksT8vUqf9Kco92FOkc4XqJZwmj6NTkHrBXFpKhd0yQp+t8ubf8Q+d",
+	"4cZnk1Rsvl/qbERLHzHOCOgNlT+9OKT8xWjfnLKkvfgtof8QaLIVUr6PP3nAHoO6pEJNEqTkgBGg0V6r",
+	"1Fi5ZmGJaRxC+A/isbwhIx4nA5b25DJbRVQm2tG61xgIHt9S4r6l9rbbMwJfDKwISlNrXVFsAzZT9SVT",
+	"u0m8h83ZEIg4Nhvs8rPPsKZCKCVngi1qwOFaGgiesiTmu3ESEzx7oiD9hUW8w/dE5Po4VWRbFml09hfw",
+	"EHnO7+6dni/ORDBtC5Md/AyZpVQ0uaTIcfbPlnvo4qdAQgIXT5ttyKLz3eyNUlUZdJRhvuNeKgQY/ElS",
+	"suNId7+zvBdp2ydn0GUY3Rcmh66bkczpS2jcb3NpO72qrB0ArYTqCto+0N6zqDBk3wcjOT254GFDhluv",
+	"ZCk9fvL7er/3OqX2sHGZPTyDLXJFCMXUHjZVZk9DFlJ78MNkPronpAGjzqf2BB7tNYQMouG8mVH8JEBO",
+	"BLBODMniMra/8IrVa02zHQKcnzdjsarG/kb1jKi4F2jjXQbLWVwN+SnOxTzLL2DqJBRHDbNKQ8kS5PHU",
+	"cykpXvJV5qKcIFe+yArj1FfanoWzP4GqK5rWeq4pKW4RJxeCx71w9X5vobL6DMlF56ujglx1hfbwl4ZE",
+	"AGb0NWQtTAWa6dDUJMxqhFBvBZFEKbyOxttc15fZC4R635C1v9q8tXJ989bSpcsBs/9/LmCvbF1d2gzY",
+	"zbs3li5dqUNqBuVyBPlG074IbMOKRALS90ixwxVWmeuK67LAAYCleuHnyIRtSloHa1qjEKbASAJGGJr7",
+	"LqoxGC/2zlbinaewm8Bq4ESh62fm9UfHWMKZVCCRgD02S1cI0l7abFtrcYrqoy16do5VSDPA1Cqs2iNr",
+	"nam2nJ9xCp2ZHqeczfO6J6BgeWgtAZOi79X4HKVZQS1krNsdu1vTodJUU93K/a6alFRa2NSFeZ1eJZcX",
+	"9um8jswqdcWVVEAJAUDZac/vuPzeVcMRsIpjX4GG/gcncLfTFFX4ZJs47jDpXFz/8wlojyraRbTM8HPz",
+	"ATQsmB9JGJgFxhhuLeOI+z5MhrVPvv7zo29+58n3P3z8m/frrqNUrP2yXHbKED4J3ZjHotRjiZgTp/ON",
+	"kNoInkJ+x3PaHqSzbeQSPzLo8J4lFMpE8X8f3pPlisy2P3Oq9s7vWVDrtVg3eRpVUOtZUps+mPpSu7r9",
+	"xcn3mhH3jBu1pMB2N5YcdKXh/OPSPb+6/cVZ7O7o8TGu7eCs9srdG0vPIcW/cPvlegDMAcgQOS/Ehb2X",
+	"ulFr6tPbunbjeFoJDX7qQ9y6duOMDrGG4vvxDz6oYyWD64THNq/YaV1bXdeiysmzcz9P8hEs6d7entAQ",
+	"iKoEp7qhUiz784Yb+ifdx6w3ZEOGYUhBs51IdKy4Zux5VkPwo2KAvR/LSPXZZzwyEsXsmVT9Oluhv0Pw",
+	"zw450DuqtQOBMTskP+AxdHlnK2xoPvtfDRrgu5I//FO9ITVvCTPYwYQBO8xH77xVePt/fo/RM3bGj955",
+	"uyENT/eEYe6/0ndqieDRjok7At5jn2GpOIgFrr7+0Ttvs8+w/NyQv5maFk8SNypN89Fb/5nVso/7jL/j",
+	"PoMSWdjPcF4Nv6RVcAp1+L2aHzdgnVgiZNDOV82gzlI7jHA1cPiHTi8xcTcRdHANGfqpQ4SdYW1siQmX",
+	"bO6QapDLThmvRrFuzzDe54OGBICf+oZvZgEDZVjHSo50JXWjD4TxCHrRBgvpg0NqDqhk6aWklxvy+j1A",
+	"YVpnl9ZWHZnZUddWc0sG0ll7jsEJxZo9Y285PtigkqDLqzmicnkbz+LTqoUh2WX2kuBU2nVpNaBTZp8N",
+	"HGmxy/DCujvOZyx1XPos+wy79Ax7nl1aXcXp2KW1HHqnyNODXdlzXlmFLl9cI+TnpTUrXp5drWqdcAfZ",
+	"eTvHzROKfK7R1xEpG8X4gUj5nthADx1BqqOP0bkQq8JyOY4dLvmJO73OwvrlZ58BTBD86dJop/0z1a5G",
+	"dqfK4wDAD9keAvpeQQXd/sIr52XJQhsVx7/+4vnW3z7+8Vv1oBCxGBLPJ7lrchHBcm2u5P5YQWCB6kJ9",
+	"gszztYb+/oBbwdUQ7sUHQoJUc0LctEUHO+FkbWApodYfDpaWZ6sB0bNrza9VV2HfkPRnEeVy3pfZTZl1",
+	"Kcp39IOEkmbmhm/IIUtsqKdyBmZWkFKLmjLnXccnGCrLJRsGDqUmdoWvM6jEQD+Z7S+WCQHsrDuNGLgY",
+	"+Zq43vxC5wyWcSo/wiy8A7ABeWmDCuQ4BbPUITAD06zw3lRdXu7k35hHu5fyCSe1A8nnbelc+rYWgLKa",
+	"6vp5SfPPqz7esyRIi4SQCqgutKpLjyqK8t6i2Un0iuAj9vblPaMIejKgTmQdlUJHVMRZrBMOFo+tmgIm",
+	"ghNZi9qL24y2S/1g+Sxd2BF0dfKkIWtFvJYJvlGXd5uXrot6I9+D1qlW+Q6/9HbkOsS6L2hIaGnJDetA",
+	"op0UtH7QHSuz7Kr44iwy7ipZYp7ZdyfhyzNr09OeG1tNoSFBEujYcOEdeuZTglbomopbk82OkgirSw1E",
+	"pV2gukIWDIK5puTh7k6OLtJnnWsKntva2id/eu/o2w/qxezAAmUiyZwK304kiR4qaQC7N1fFi70z0dYH",
+	"cKhCWTqWsq+TRptlc8gI2ylyOWA1Jzr7Drkky9/uiqgeQIMI1zULjZtIYY5cKlrgQKhhsZX9AVP8Ie1f",
+	"cEyXszuxnPWqCFgo7mEgJ2Q1uJowV9yr9/g5BCOiMfcP0mmgrheXFzZ6q6uXm67SBX4SS9f/E/46jvAX",
+	"YcAI1aMpgiwRB9cEoB9ZYDH1yATYZNgtcoebHQVt3sHcCWOpu6JJTYDzJsJeyiORAxLwSAM0nTbWmM9K",
+	"zfz9BvmAnlPry4w2DaDCYo2i8s7Lm95C6cn4qz30PLvet+uASeYBhbGZK85LG0mFzi6xCPaltrZ6qR6Q",
+	"gwVzf4inoQKG3fWr1ywSej8zg3IIwrsDq+825HBXccLJceYVJRkFbp9AEenJ2LDaJ2//29G3HzRkqEWC",
+	"zq2AffzBu5+8/W8spLz5MGBPv/vNo189ePzBWyy0Egt+98nPf/L0zXdZ2E+V3AvXsWoadUaEzO5hh06o",
+	"TlLQa7otkharuZnIu6lkMqhjEflXexyKASQi/SgWxbqrNE+W2V+rHsJCQMfxYcqmls/0a3+elCgaQvHC",
+	"ev5sA2g5q5UE/B+cBlBj7F8wOSTMccuOx48LWCiV2bGfieXxXcvrEI2gXNzQg66xmvft1YM89QEiEJ5F",
+	"uMw2HRC66+HbcTVdPZk5B2u+4oHIou7hMYBLgd7Cq3eWSrkTfymJNe3WEi8FrNiF2BXsV+O54aVxUc1m",
+	"XN25oEvSxlQXWdgTAnzJ7FAhezpiu0LI4ZOgNdVn283LrYOuUeeaGb3AprxRy6ow6PmV+57fXp9QHIYE",
+	"dcZ6zviTOd/UWkcdPvOmaUkA0XC6Dgjfig2QGifXdia2FPJHNsOOQjnScBAh47X+bf/Up0Tvd40s2hzi",
+	"SBTL9CAhxwHlJiacLSj3+PVNi87tlnZSdO7ytWXqjPYd+CkjrsJmoqutCjvt2SsQSXE/XprNJnVwi7jE",
+	"FYICDwEwvqca0sXpCOsQjT5We/rmu08fvPf4hz8/+uU7H3/4tfq60wF13pKgju8NyXdVzyyzVcLCRY8S",
+	"6QYjo+MNXbZBPekfnDritDrniJNj8cnGp7uV6HiKcMDoJaFHAlRsfXGUB55EhQ7kJ+KjnBumSPFb6MYf",
+	"wg/KSfdMXB6zG7n9YjEsaEevvo6Spu1C1Vazt5aVpW77+6yvItcmIJOpYBM3JPQv0YiI6fY3HVBbExym",
+	"mP+7zDYLfwU3qFustbhaqXpNyHXWVGkqmuSX6nYFh4QgHn2lpw08iwCYWIuccAMsKk27KgC8ne3IGZL1",
+	"CzGgzfnJxsVRcfNn1vELhkuQ2PFDWQ0Rwx7//d88+e2v6hhXLBxgjtR2ceXVhFZBXyv3YeLXJ3Ru83kZ",
+	"YG/3ALRrdD0IZ6bSiCITlBGC3YCCooKqA8dG9YBpBfmqloKJrFgr3uulDiK1IdE1DRbWXqr6OkfPSO1Z",
+	"Nx4W4nX2fDdqhdSbvCF94lJ+Ux//4INMbY+E4TEY5ZA74UZp6oMwL9Eb0u41WMCIfVTLQ4iDgKPwlfuF",
+	"Niq10rAr0lhFuo73jXE+FSKEgOUy5Th74fbLVu3wfQvKGONFkfHFPNkC6PeUiWzBbPMYPUXPxN7yVJjJ",
+	"Nq7ZX23fvhVAnLo2RER1ilwfjyGPqx3TkC/btU2j+vrF38A9nUav1gfXZVNFsNMFzd+y8nitH544c43/",
+	"TLUa+wlTqDT2McidyQoXLwTimWru2/WR4jmSWYtneOyCd3htqqg5rGAe0fLiRBOicedaTUVjQP2FFAnb",
+	"7bVa0EHkl28fvfn+0Q/fP/rwF/UTnlEVvgzNuYNzhc5RO0QYPv2IsxBm9c+rFgLMqD5AaiLCJ3g04crH",
+	"9DmeCO2+Sq+TIp+1/My79+1tR80Imly6zEq+DzW6nQCA6DIHNqOGgvZvDQl9LRS5Vmk2/CnheyxSiA/v",
+	"WnADeDd+runHTbHckAAWTW3Au73dJNZtcsJL0fdaBhklmD5LyOYtUdnab5TQZ+8KLaHx+YW9j8VgZxfu",
+	"HlSz0FQ8M0agrVBF1ATFl2gBHKy+EaYnmxrl4MZK+nIV/MnFxxC1t2eWeJ8PAtSdrSasUkRdDJzv0CXQ",
+	"t0XSCugb65Sj4VHbXHyolSEtaUt6EKQLtfhqGLB+GhsjZJYUOJz3x3UOv3+Z3SLY2zTWwt5piiozmg5l",
+	"PWpIghc+iHVs9d5YuoQx7C5jNVZthQtPMGMGADpSve5jmg2phcAVslsu2YZmwLTtW6Spp9BSARKrfdjN",
+	"p0XqTBDsOdhgFsL/QnIfZHFIaLvBjdCmIenAhrwP4K9S2lfHLbMtAhckYDtOf1mHWCOCrYRK7rS5dHGg",
+	"DJGPRQC+ovYEhAOxXxqIsky4NSRiNPW5DlCuoZxZHDcuB9eVXSdmhVqDWbtdYLWwQNdhfuM6LIkPRB0a",
+	"PWyyppJSNI1ymKD2pF1g1G8itstNEue/aok+09CWQWd1ELjxz7NE8ahWZyP//Qe2So2PUm3AKblevHwC",
+	"wqpCnKqGTJTqrjekfRe0rOfZi9ezxKgCw/5HmPz5+/C/1xu91dW1Z0GLfH5tdRWHaKmUNe1R27GWI244",
+	"jW3/c7fIshYGaxZqzWW93wtYc9mdUx0fd58Jw1gG3IHf4B81PxA1+Lle8v3OXSxyt5ZS+7QrQIw4DHTM",
+	"MDhFm+udjkpFbrU6EaJbe4ZZq5EqGW46BJ9OrDW6Ij2r0l9A8EP9AWimKU2JhQK8IaXoW/KXltcU2xWs",
+	"29NtERW67FoiCJju7VqhuCtQ4lB8sSGFjAB+A3omwy4uE1eGrIaJZ4AI5BrmSYA3j+rrGPHGmC5CI4Vw",
+	"2WBThzDw8sepKfbfuz1LR6rlGLUhazA6eFzZmiPQ3K4D5eVicm4DcgxUdxlx3tFI/btASsWaJarvNsMu",
+	"CpBoYWMjxDt3yCQx2ImJcEWcdkOjVHW7IlpmWwobGIBjzrJ61sKMNtO90lSd3ViKaJ3tKtMGz/UgiyfC",
+	"qoiRvQYH66UlhLQ3IVaecjtJqnp7bTYkIAIQQrCeLkfPSSaGqv1v/oz0NP1VwoxdQpfM3k3FQax6TrRv",
+	"WCGhEEkYNcuifpqXEFXBBJigHCRtNch8CbE0z15ZmOAvD6Y1Vk9mggqs5IE1QqOCL91f8EJ+Yf3yZ4MF",
+	"0mzWLwcLxEw7sPy11bVnly6tLa0+c3f1c+uX1tZXL//fC8FCWyTRwvozwQLdHAvrl9ZWgwUnxBbWP/uM",
+	"/emrC+uXVq9cChb0fs+ezqsvLa2uXgKbOzf/c8eZ/ko2/Wpu+ufyk69mc192c7/8yotLq6trsIVO2Hk4",
+	"u4xi8KXXg+Moq0ib4xy2U+kQo/qBiFOWu2/P17rPmSashtbj0zf++eib38EC+37+y7AlAfcaIt31M3II",
+	"TIbdcg6hszVSJpz2IrXJOXenDFxrTvmBnACFzT3EvW6Mfs6TuQBOAMmVP0vKBp8Q0fdPneVx0iTj+w24",
+	"BYP/rakica7uHb99rPbx779z9OZPj958q55TO7zM2bU3sbvmOEARzr5oza9m5b77JzQVfR0vxkQYMWrn",
+	"3jQ6l+CaCiyGzJxDbiRo3eTL0ewHDlWrOvxXwmUUHWrjNKJPXIOVbGfle0MkdaWiY7WfHGBtOupgNpVK",
+	"d2Co3JfiBYHNB4c/cgY59EG1xKzcktlzWXV5KB33OQIazb6y89hyklZwVUWiGsMwLBbHg+btsZKzThTg",
+	"NjCK8TSNLaGZIQfpBim+CWbOUnU0lOYkwmoeYaHgHR0EvCFdjbu9XsJi2XuICafoMri0Vl9mWPKk93s6",
+	"dMWirpIpJ6XQz+PgZ9HpUON5HEV7kWUvY+gWwqM5gFnLT5q1RSrqG16SxKYgESFvYOBdhzwV1GjEL2ao",
+	"zBdSh6nspVB7VeWjzTPTGbhnafhzwUCclolJVGLD0pnDIB5rFWcChEiflqMStOk1HwyXbgBhw/V7TBS0",
+	"ibeuSwBaypo3jesjd3nrJYYN5Sg1DSxQpF2KbAieSk39QFyukWWQhgRUaUw7sBYwFNTmawmGs5GCzBWK",
+	"WVRQlILtGdu8C8UAVKBiJ6txFomuMgF6P6VrWlZfZthxyi6jIX0yOJYNotN4PfNV4JKCfOIWAEtgPUUM",
+	"Ke9RD8lOBD6hxD5HfpOA9dsKYaqhTidGbGkQNtjFvcllQ+4K9DLhwNCQ13VTwPYB6GlAolAHIk049saG",
+	"MYRuSKvwtGIp/Ad2+ABpBSo/BiiP1wkfBr5r0e0llMFgR/dWzttM57M7gI8mJ5NzxOHf4Caw67BvQBEL",
+	"KE5kfLqeVU5ydhDRLV84wpv7Vh/DH2kRvt2mTx8MaffAdRe6bLTl3N/JBbXRkCHftVsZBiy0hj2WWJge",
+	"lMOG1Pbe/uhGbchsQHGvKYDIw2V2F+4M3zgQvVh4O4WslnXyD+wAWKmBqWe+zAM/yi6AOMT+09H1DtI1",
+	"vO5/10vhcefH28kqQLghdzrIiXCD7PkwBvAWdOEByZLOij/AIdHVloquQMQUIk3kNKj7GK7bKfbEERka",
+	"MPEw4sFRZZol1oZEYq5dWVuj+AVepfVCWS8mVYlomX1BDDQDN5RPcc1tRMhAbAENd3uaJAUyIHgEx/VK",
+	"BaF6l0bK9Zeb/dVZmASB2ed8fxZWUI2Ybi8x2sK+gNbfeA6I3mF/46XYTBIBt+yZEdHrxZEEWFqKLyR3",
+	"ZEV5yk++8e+Pf/OgPnX+qaOa4m1GnLtEk8divGfgVXz8Wvb0BcIEFrLXgSsc6/sW7AGR6IN/88huzPR5",
+	"7tmeIO/Fmrk4SJWD2v19J47KM+5HXNPzBg8qnuBgcvpTtgtDucHnZDHSxY3hJqg7dGqBUcgo7hByrOEu",
+	"qHGmZPbMeAZZue9vnjh6fSUV9GMJwmhJyU7u3bFFO8emmHJA3DtudXTuZwAbunZWtFklo72gjDX7ak/0",
+	"rC5pNcLZpKGg+kaKmx12WjIaTz+eKMe40On7r2f0e9ZiwE9VdR16eXdeKGH22qUkE6/bCqeunJC9K/w7",
+	"mc3Dtm5v37VkhVnAmYO3LTj4I8JtO8d2vCe56aXWGHoei3Z7Mr7n4tNYvxscXKK/tcU99vmXN68ubX9+",
+	"c+2ZZ61wbSzgnww+u4w/7apogL9oLOTqTEUzFfRgCKluormPSihpn9Bj6OBSyLRbmDVwwPShMDQ3LDTg",
+	"uLLDxrIhOaR8dGLZM4jNJ1V/mW1imCxVhhuxgzOHGCpLIloJppU0pJ0MjCyh40j4XDu7Jqu7rF1hbdVL",
+	"NauFLiJMA+5AUn9YX7fmYerbYpDhlttvUpI0M32V+zYwCp7/6I2fZVvsN0tiHovfsJJHsi/xGAjWBPBQ",
+	"BymlLrapR23Z1zN7JbQG9s8ZSIHux7Dny+yO3T+A50aLFfYcB6KPBKKmkcH8hbG5aUglm94FQGo544lW",
+	"fjOQBoFol266PKLc7+4OuiLEpp8ozZrQMx2ckll9HCRQ1cBJgGwGfaI6cbSUiVmDzNeQMYlErOGwFhIZ",
+	"TNqaSUML2gCDeu3ePddZCgx/DV2uvGJm7eUBWj4i0QSjjX3l4aD2UtW3f+xyMKVaiD4BftKGdKSF+Au0",
+	"dzgCmK65dBSTE2ZQuASpSlqADmGfaMhhao81s5cyJGFgXI80cjJynQGLAcdE9UOcKp852E1VJ9Z819p+",
+	"mKhac1CkH731n3OYnvYna4jXGWBnGkX9jtGnjMtG2AScTvVM6L8MGjtCT5yP3ngvlxcHeX2p0hrSEn0J",
+	"TQY7GBN0AUILQkgZ/Mb3IUHKaixBhiUasEInntfDDb+aLBeoNAvI+XaHUn+0sNZsMpRuEuJpvnLnJdbp",
+	"aeiP3zamq1nN/g/cSUmi+nS6DWlJoq20GUaA4VEnlvgsYVzAcJB9hduJXZLiA3DKQAdK1cXtQDdYhae5",
+	"7JaevdU8NMu5+J2PqSScWUNKOFjKnnKTYfco4Fj0dwLXzlZXq84W3vR4MuB9afMDl9h6adUvUbOa5pTT",
+	"1VZdpgfaiE7AuKuUyzI0M6w2lRpAkKkP18dCo0AQQAF9bGAviRXVajG8cdCj6qR2ovagsxTKfpegZxRF",
+	"n4S0PB3lU/vs5esTACOUQWWrQAEN6b4i9/6usIIasmIjkfCBZpL0ErjfTFs4SY3C170IDlGHthNWnUUI",
+	"Li3UY7QwlZlrQzSr56hEj8tG8jRxMYqHNpOkkOGZre9UWnVl/3OnATg9jjQ0N+uiZk6LJNImgkjQq+6w",
+	"n3Rb9WV2P6S9RGToUV4xLGRQN2TYHZHZ4Qaoks5hmzFsk0uoMGlDHSpMAlkNARZxWsMwAYZqjzT8qPay",
+	"jl4YFxKM5+Q3zqXzunHy8S6gm5mUg0ZWFg8zxoxvlpX7OVfhxIQdUjzRHnEIo5ZEsRxKGijAHgB/QD/w",
+	"SPAo9DUh+TvBwTZTEKoOYF0piuccI9jBe5K3WqJpyuuiMK1nosuiJLvnzhkk88zguIJp/TIvDG5e+4tv",
+	"BlJ3TrrtpbfHRN9p0bs+S99pmTtoU7OyqyPIGhG79azn/DOWsRzf0a0H1xgv86gE/vJSCbaRQq8CXYYN",
+	"ST6V2BRcKWXs+AoAH/3FNpmnbXKVCnHO1jhRXb0CxuwK70WxWUrU3nRVjFht0WoFbOvmLR2wza2bbF8M",
+	"dODj9YE3Y3TAdtU9ZplDBw3pyhxJu3IpLxT4TsFQd3V9utcV6UGsVbpIWFCsqTod8FbU2iqJApaKRHAt",
+	"XNFkwD5642d1XxeYK6TEkiXLEJtbNwOHwAGOI4J0BUgZEVHtbgZi0+Eyblm9GmBB1lm/rRC6Mzasxhty",
+	"l0d7kJ3htsHBbtJaIR2vjtinAWYO4UUZiYO4SYWR5BjI2Ba7oyxqdsCTntAOnAt0Rcvwy2wbjh4vVKjW",
+	"spu7tyeigEmVelgpvUgZPtYYxFlEpY2zaengJbU3qTJnk9FXh80kBqxMsEAxv2NfDNaHQGDRveZ3qLIK",
+	"x5qs4/C8JoZYNyWj6tRaCCS6jLhtiHmOB0oPQCnufiwj/2hYH7MwO/6YlXW5MSK1r/4/X+JLr+18+TON",
+	"xjL+6//8P8pB0MomwmPfgacrZru8Vjbb8ec4VSC5JLY9BG4X8QGh34OhVbm1liGqMeSmg4+zU+fR66ad",
+	"26jjzvxpQiEBZr4uzTSxeLgAmJCmIhx/svtMNHtpbAYgQIDFtoXWMPWXvmw/vdgyDteQqD3oZJzGB3Ei",
+	"9kTkajWLq2I1uLl0Pk1FdUdvtl11bwnunrHZJ5v22RfUvbvw5FmeSW6icV4df2XOZfdfcLOx2pNf/roe",
+	"MN3hSeL3OruVukqbJbs2bS9m6EzGIPJkf9fhA7an2O6A1bKbG+/5qrOqSi5A90Z+s47t22jqtHVX7Qt5",
+	"dq15csvDBc/bqVHYoApKkqLvqWkuxIReDjflsfl05f6uugcXoPNfTDbfcm+ciflWZhB9iogTFzxvO2oa",
+	"4vRUwjXgIERzoVBvXbnpwUv8mrDmS7zXhjhI/JpgzYRrFxcAceeJeQOMr6aKBPYUABgKl0ZpLe1icUAZ",
+	"wVN65hJvYvR6TESIHl3ULOG7ImFatUwf1X4RaUAIT3nTOFNBSVJ0U9VntRfWDh/+2+Gjfzl8+LPDR2+v",
+	"NyRCzh29+dbTH/+Xo1/+0+HD3xw++sPho7fhQ58++OYnv3n05Jc/fvK3X3vynZ8ffet3Ht3ATWNtsS6a",
+	"cM4cBGMnErohIdLfT2Nj75Jtvsf7HDb3HnrbdaKMrqOfPY/26D+hJlVDhs523ImjsI4gMA5GxEfHcrV1",
+	"WY6K6stK08bu+lXcyU2352dN/sX5xl34bgcInpY327ljb8UiifTcFLHCyVBxSXF93rhftFtegMewKx1d",
+	"fyI0UOu018Ewd6zcp98MebTLPMclO38aAR2UIuY6MkToDNWXGQ0bRVWl+Zq1YBjhtMomydH+TBN9z8Rd",
+	"Pj1deX+6+75FXdy1WmyoC42SI2iwmBvkHCv5v9TGqJbHO3EkmPGFmnewToyAr9zSVYsVRJaVYq6OKbfW",
+	"rPNlQ9Jsy+xavBdTtdCugMsoYq1ekiz144iwl+Gt9qDbFlJv+CpHQIMVEWCwbG5fvXmTRTAUFCClA7wM",
+	"AM22LbDbL7bNzKOZL0LeU4dTBpCHTbEHjGHIrkqhogr78lTkrcyY4c5SIyqucmv+3uWyvZpwJcxXOfJp",
+	"MWXXM6VbEfkEWH84xNFTSnjvCJ5smL/kHy2P5QxJ0NeUrHSeXXp21K1zWh9MbERHT3Xu7kPsOdIqeJry",
+	"ynx0v0dzOXm/zSyWrM+Tfd/NFVFHXlPYkIknyUwtfL8rF1RmuPWdo42fEU61ke+IZY5GvpuyzC6CnMhW",
+	"bHzDL7Bdsi5k04qHlfvun1AUY+lyySERTecdyL0/X+/Ap4Wwz9E/MImwPYWdj4PATb+oUSB6CKyM4Ltx",
+	"c58Zrve1C0ZShK7P08jqV0mi+pPdAd6imnwdvuwfndvF5aac5uK6XrDTi/BKZ31wfmtY7ZN3f/fxB7/P",
+	"dO4YIQBEynYTF+DVSdxlHaE13xMnudLKdLYIlO5etyvSpaalhg3wnUQABNBzhQj59L6K5L7ixl9QEeLW",
+	"d453Y0ab1Xejo8Y53o3eQzClPuwFwMr9nC1Z5gCfcPLu7ZvXqu1YrGrJcQOADaQdnsSaADSc2ZjE+8Jj",
+	"EFlTHHMIGrLGIRzEE6RuRByJMwz0bipaoml6qQiYEfdMZjcs6ob0/Uicy6jJJRRE1R2K0S6P8G+wON7J",
+	"zFCAOahX5yp9qjjnHC/fSZzjSfh8Lt+cXYkFQwWKrR0+eO/jP/7j0x/9wYr5oCjLAXyapybmCXYLgl78",
+	"p2LEFd6Nl/bFYIoLenPr5hfEYI7XM044rVVpP2KDUuDhXrScGt/DCDsAO58+5/kY0jJ/zlki2XSx/uCU",
+	"snGSaUobe0FFCK7uHK9eR3eVdDbDLPpjKIEcbyyXjucgeUZuZHCmugoSXyqUDBiCgWXLps5z+pSSY+U+",
+	"78Y7+8LBOxyofXG6+z0oNXizWc4GCGLYJ36gALyIM/ykCHadsnY8/BBWuWQd0CkNcBhUwg4wS9Y7y/tz",
+	"PPnnNmM+jlujuixXF1ciVr0CZQ/DssWeUtFp78WuSg1Plnp6Evgv7NkWPP2KngEGcDe1cxhCFkIs9Clv",
+	"zWwVJZdmnme+hONm6D5q9yuiOQZWGHfDGnrp8EGAKSw6PE7mf7HmlqXP/Dot7svLAFvKx+0Mxrztzmhq",
+	"5eRaDkCwTPXMrroXAD6o3IfscwxSWN2Fa91XaRSwA57ESNUauslEfFCa53xTHsR0vefI4OJd8dnizqVg",
+	"Ls8io8SOmzgfgwDnshQkUq2gwxEfpe2AieW9Zbi0UWlUfSnSWQq3lfv2f6c3yssvbRp7xjc2gOKNsORL",
+	"CuEGPUaInXzRajtwBHqD9WRCzwAySBK3jOXhPo8No941/VQBfAbyn55gjp87q/Eoiu2feLKVuzeoZUTx",
+	"KuFNEx+AZkZ7uqtUIrgcuRvowfLbYX7G/HhWvUvnmytUiucWUNwvY1W6A3pYzZSgLO8AUCqg2ZwJz64Y",
+	"ZbpLqdConnw62HcM/C/sYb+tEJ+WLsO21f8oWTtOAWcSK6FUJLC5YkM6k4ZSuovPQGYJYeJveNEAZYMY",
+	"Fo5NG9FOHeMznrhJO3zAsAddXy1pI7rw3lIsmaKjLRMSd+yRDMmIu7fvbl1U1f+icttdu/MFNWtRl5xE",
+	"q3Va/kq5EUtNnkaTtf073IirPI3m0WzdzTU2y9KuZcPKJNfru5vGTcTixb6fALxsH3MY31lt0fy1drvT",
+	"uGZWe/zd7z/9+t998uP360F+qWfsICsLHmylWPmRCjYQ0hde8Xvo7UG0GtNXLBLNuMMBWPYb/1oP2CqK",
+	"+5bBdqwtRC9v83QP8QZ24yQR0TLbxANI88l2APrmGsVr3hENCWe4gWEFOi5Ovduz852IpOHy1xz5XEBL",
+	"YIjA561elE5fzlvzT1XjpfziqAHJQJ1apfAd0KfwcGxnz86xlf44qQe7oOcvvrJdC5jqCkkLOVOZddzz",
+	"XLkPixrbgKx4rPM8Vdj+/HDdqFUczeuUu7Hk2P5ruGp1wYh7ZqWpD477ZnkzDre2c6QnujqQuwlKNWBb",
+	"127YC+bq9hfPhrYmV/Xu4vG9bNc1zfP+g27gWUxTOKwPrsumAhjyk1P7CqIdeIk2v02ptGo2x1/dG6yp",
+	"0lQ0of8PZRhAK+tMsIyGEzajCKvQcAmb/qMv7iWfrfF84nqjW1UhBzIKml9SjczNil2uap/8/E+Pv/Pb",
+	"OjgFZY4YZnfje54B+rwg3AKtBJwE9KVwQkaWX2LJcuAHvi0wsBe1sAGAU8qlsYoxK4h2KBvJNdPBUpNC",
+	"I90N4EPdkJgy4J+2Vj5g+Fr7JHVMC1nlewpcPDp3iIALzWVD5ri4DO3OLn3kFr6Q3oGSG7yUfVqpek3I",
+	"Od+msI9FlRn2PGCtVIjXoEuMyd+zp2Si40DUw/HOEae+dL5JWE+1ppLYATxi4DomMGJrnQIQqql7xxpB",
+	"69k/dfgg1wDdqLlVcuYOuhRJCiRHbvXzdSQ4tM2SIrXt7Ts3qKffcH3R1it3G7IK/hAH0thYqYAEmkPO",
+	"2vEotx2KTQ5jhAIcKKoZsWszDkJznAfhtGicZ69jXAR4tRPx3dzdCrmegGYSH4HLOzZMAQ6RarWCUYS2",
+	"aSUprGwqH0OrNb/8QpxuyvRCxNKax0Fdd02tWi3WEdimcHeA0GQzrVBz230hswBhceeYBAjzb928NS7/",
+	"vnhG7obcunkLW0N0eDRPbJr8anLJgFmrarswuhQB6S/LXYPmAE0xDRcvAR3qZXLZlDL0VhpLAxv4Ajw8",
+	"CXfP8xetHvqHde0gG3iNdwSXOodzdwCec2sZi3vdREXCRSUrOp+1WsO4A15KHCt6GSx0+L2b+Ora6uqw",
+	"5AgWtBkkAP+m0s5xNfITOMGqo0HzAdgCkUSRnN2ejqXQGmJoBDxzaZUs2M0rTLeF1SM9pgbKM67ZVRUJ",
+	"dmntuellWwlZrtx3xzwluFKOKs4cGFdScw1CS48E0LC9Sk1bdLRIDhDIci+mtggQ5ra6Gr6XqsRbtJu5",
+	"1yPH7TFC4Fo27hnkE+hYuzwud+Xii/9zLCIh3WCMLuD2fq5K3B1hyXdI2Ac5xKI4BWoJ8kQGWl+B5I6l",
+	"t+VYa6Uby3Nlr4qefVqY4qV9Qal66+YtWOz5kfQYjeaiaDMvxgfDFM446Ft2LZlig8l8On+ZyIhyeoDI",
+	"QRYmWoAorKb0RKRGrySqvwQYyWPNlJdUH3ovzcVI8ZNNYaK8pPq+mXvAEjVnoNMt10eeU2ZJovo+Wyvf",
+	"k6v2+L/+6OjbDw4f/tPho38BhLa3qoXQdCinswI4nepMPPLf5CPx8KPDwKPzcYry1Dg8co9v2uSuv7Y2",
+	"CEDQ5FC+XXkEDrFM3OuqdBiwrBTY74ZKoX2TRjccqPGIkuFraDOcJqvjeNy/IVC/oCHF03/+wcd/+MeP",
+	"3vyngB0+/Nrhg68dPvre4aOf36m7xkgJmDNZ2S2ol1fvvHQjYLtci2evLAnZVJGIWCwbMmzqg3CZ3VF9",
+	"Wh1pZLsC0P2MkKzWbPOUN+2tkBuWngN09oak2l6jFEuU3POlWPRddUgiSkTLgAhCsHQAYY8lCwmISodl",
+	"TrfrsM0EpHR1+4tn6SqmWXDKSoe+3WGA67Lb1efaf9d85AoH/6nDoMxs2aHe8oHzqmakFXegNxhu4ixB",
+	"1IZZAycaYo1TorRVIjFAA/5dFQ2yanbtvh3ahYq+tRHg2BDWSuaxzxrShZ+hwT511vc2GY0A5EotPDv1",
+	"dSaVa+FvR+DG8GabYmhSUQuDjjoQepndNm2R9mMtyFr37zH/mmVEa9SblEuNEPQBtV2NXCNHPHCXv9jh",
+	"ku9h6IbGsxoJ5OobQaE/uwhNuIWOXHiSYKs5fEuzXdFUHcFCEEcisiy46ZeYTdvm9t1U8Ah6JgPFY5Qw",
+	"1hAFxCOHOgIrDSyLQIr3UHXgBuNuSJW6eQzfF5L12yC63Diu94lmV1Y/h+fhKwxp30qLfjoj4uJs9N5T",
+	"5NrMT8ulfcBNqfTbESn0RSqyvbWy7MrauM7cxEOfOcWS7ljW48lYUWtJz90QG54GrNz1a2WbnqEj1ewB",
+	"WyDdi3tGSCtIvR8NO7t5xg4KnD0f3yQsG5t/FGX2sMD2ekCsdQ9C+gnyDW7CRBVlRA6v0FeflTyG3udD",
+	"lw4sfSnihmPGVqZCqJS9cvfG0nN1J66tFF9uyOse1DgfMMRH6A7z0b+AZC5SRayd1rKOxQsU0cPGKBlY",
+	"Mmg6fdVLIko+Ikxbf7MPoOMLVj7BXAi6GTBeIXpZFMMyEBMZD6khM+lp36THFdRN2HXoAP7lDt8qTRhF",
+	"djM0pL/MYd0gBqHzskpZS9hPc5pXm8tcv+tsuoaEzAvszpYdCzTgYTSh+7NbrrIjkrgPoAOivTOdLlca",
+	"GkW6Ksqbv4hetxW0PWVy7lVLip76kCZRsGVKJpC1JUVCWZgTPAs2hz++lPI6KXyGk63V0kr1pFkCZLWx",
+	"Vu1V+9xdeGxWdu0QhUzjVCCYOiiimjNap1GYfkXdd3TbSsJu3Nwfagk7fqcxD3QMsFlPwuhNH2ByWheW",
+	"o3igPoDLd4WlRhme6A3fGFyPPI8yV1DLSZdHRh+k2eoyu86b7YaM4lZLpAC+h8qpHsoH9Lp5KrhWcpm9",
+	"ij3TcahE8AOhGxKlI3ZMxzb1pA/bFWBTdUur1OQV/wYtW11D9Yb0njIrJzs8tdcQbHpp6hoAv19cIEhY",
+	"37kkgsDMd4S2TFKJgGyPDnQ6O83cQgdNqGuk6Qn9NsM6ffzP/3D07gfVzriI6/auGlcf96Iw1/xDx6WJ",
+	"vkr3r0EQdZhPYUe9TYcBNOjPas3FNgSz5QBwEUhUtLmMoC9ejfaUXa7sldWTfrAdO0QhSOyP5DIEfjE0",
+	"8ezqsUHqZ0dd2f6WXa4q3bcmszZ8D3oHwp2l8xDpcQoitNfVARP3mgI7XgSsb8UI+gqF6iZibql8rURB",
+	"H8SID6wM5Wwv4ZC/m4sFT0GTK802B91fizQW+vWpaPSqfefkhDr5nOMO3xMr+mDvM/c6yWxi+3bJc/K8",
+	"Ib8BzpyI7KWAl2TXchi0QEa0k4gPwPvGJdv+4otsl6e4yslet7KwIRzf2KChkJbxvrRACwOG5VLn4Aoy",
+	"CHRPJ8jj8YRIwu2uvpY9ORUquzbc9IpSwy2wK2SEdqsXMfBvHpWttaKrYbPNpRRJ6QQALZN1Ba4Y9dPU",
+	"2y87gCma+0ll4lY8Tyj5W/kZ7RKGmvfUCOwHTBlqGVsvgv5VizJPeCv3Xf9xl81SJcly27Uwn1O5Joyl",
+	"uSrfWm5/YBNi0IyN6HTNkNY+l/O6LYfWBMo0pZHhsqyZQdtdhmZ93MvBnVyhaLPqaFdSQT8e30NVmKg6",
+	"MYIeu93VF7WyJE/DU5BVwEisEvLGfDKnoVNYkbrB3y9Vf0pNJZa7qiejiffPTffcSW+fcXtNg2/jW3Nq",
+	"EZJ91DQuB/f9iCp3ryua1m6OuBFzAuXC6bHbVVPEBwL90J0cOv34E165T/+aQnq7jTlb/vLbX85etNy5",
+	"SWSaj4SxO2J7XdCOR6BjJrEUp5bHNFdBHJce1EorlrFuH18Q52eoksM3YOw78HWoEV5UUTwdqQQg+Nxp",
+	"zYVwcAtpTgRe9YRU6/LUJNCgvtVLkoFfWbU4dm6PJUxMmZzN7nxdL8HzF6Fj0yzSxTezzGyrzlKWjuW+",
+	"tStzbtO0nXXTwTyPzDVFrXV0QAAJtK/jTzbfYce+PUkU55yZZ8lg03aGmRMMReb+s1sLnsFY7gW5Do86",
+	"E9G0B9OUUY7rV0Rtkqot/BybXF4DZ5vnmjE2fofLuCX0BCybl/1TpzXvVVdYYsH681Lvwzy0K/c923So",
+	"U6hYfguoBaPqowfVZ82klgx5RJdyJ9Y6lnvzSlqEtqzko2S1pz/42ifv/q5OQDtKCl1hRlddvbe7QroP",
+	"voBxCre0cwlV+H2pkEWIXkAPIbG4AG2OPtyvtImtnjxHarFnm2+/QmQDt4RdIEgylbI96v0IwX9K6yLu",
+	"Lb9DvChZue/+OUmZz9HYuZ2XW+u8IIwKlGFvilGp4YTK6QvvHaPkNfmKczoxpEl+jqqkn1ftxzpRSV8Z",
+	"MM4yLwADNIW0Q/I1K02A8gWrwTQkVmstxTL/HsaX6e0dGpvaOQztpxXSDZlCSE9Ey+wl3Hn3V9VyQd4m",
+	"l02RJOjAb4skYjoGqHzANtwXsiFVq+WyLPE8cwnLXLNuD+ALq/BLLrBwLazvXCTs5ykSOSEeTAhR+f1H",
+	"qWpYFEdzxFCBVEEQogFEUfEXjqigiY6MICTkahSByo4rSFdchHay3eV2cOFcSml9JNmyw9xiooVZnQ70",
+	"+O//5slvf1UHZKFRitFs69oN12IMSy7glt7bg6DTHGWvbnJ5RqI334mwJFPLJU3aFUjhxOmtV5c+Sxnu",
+	"Km3IvGGjDU/Nijaqy7KiD0ivpZztkVRCaBrMG3JUqrqewillVeBFmOWQU9p9wARvtglv2q5B9aVr72Vn",
+	"tmtnMaQaGWb6cRM+ltJEKpuVW+mP8doLKIUdB283uTxXIWwXMF4Q07l7/XY+jg975K5OYFFnVE1uD6ak",
+	"UUTvveY+tAB9/MGPDx98r9q9NV3b1dtdPd+mq7kJPz0tVwtd45kW6YHQkzd+CDIMAsNLRnS6CTdinCFx",
+	"3T551z14hmxRnKiCI9yKEZybNj3INBT3d+0KCc8DA8zqI5ArCbvs18RqT77/4dM3Hhz98p2PP/za4aMf",
+	"Q7npL+YDAna90zWAjvYV0cSSWBUNCMckt5WLcN/4FUPWaKSwgoil2BiygBm6tlZnkncozRi6QfpS7U6s",
+	"rUq/XAblNUxWF+2WKKzvXK6JifywPT+oLn4wAtBVSeSTkBymE0knr5WZqvkklQT8hQqnWsGYAgrAjwMK",
+	"4NoaAj1tVEekVEqxJ8y8CibuoHDiGSViuSnTvNNNhFOInb6t+QHicFbSKbzgirjGZ+2fQxFsvrI1Nroh",
+	"c0n0TUApg+ruobpWRDFyOfbYdJpe1FDwRJrd5tbNZbZJWfu+UDTfSm6oJFXvY1Zmvy2kNSScSQQ7Q1tf",
+	"rFNlY8tUs0IEQ4voueOFclVaEu6bzip4cOtUyq6sfq4hATU0xtT20jLXenUR62076404OZVYCO6P6/ec",
+	"Nc/Pl0H4b4FCsKo88ZzonCGkTel67WIWNUv4QPXMBuM9SyQiSaAAmSqise6NpapftWBaSGk6+4IdcyHw",
+	"oSz6UbdVN27ZMbTaV5UhrU91oRqQmSvHHWcLovDgDkfgDGuEC0s6TYWwX+mnq0IYP93eHG3VXdQkf1C8",
+	"HH3re49/8/7Rt777yR//UB+uCJ4y9a5wsRT0nPFVvVe3v5gv1V1n28gffomIiQLizzIMwZkg3zZk7fFv",
+	"3n/83a8/+c7Pj771u4A9ffTfPv7jn7Kf/sfTB98++vCHT374TsCOPnh49M6HT9778PE//l3A7DM//FXA",
+	"Hv/qW0d/+27Atr/wSsAef+dXT7/+LafqN6TqYtc/1lRJr0NGRVNJrUB45PcNTlTXA3s/QQWyXbCvSw4a",
+	"khvWUdqwS6vs5RdgirXVYHV1FYp2lxma4fjJe4IsYrp0Vashw63b23eZgy5GqRoWmlDDArKC5MWMgMGU",
+	"bMjRiuYxZbc5fvnLXfGXu2Iud8XUJc1UTX4Bapkny9Msy8eribE5jlDVlSBQKDNacWLQgeHFFQmwAWuq",
+	"zm4sBeI4FfRehILRDUmt6jTbFXuxBCTzWDIsztcCJYw3gOgtRpkshsqTIEgad2MBRrRE9dhO3uVyEDDd",
+	"hVZs8Z5UqWsNORRWaEg3NFgLAWsPum0hcy9h6WEq8B+uTUWZBNsWPG22r6KYvu1iZxOxcQvbA5uhM4Iq",
+	"Z2l8uCr78NkrUxcgFYXZzITXVnZEbMwJVX2eO/bK9MocOG/+C0driYa97rhxVfO6x6rmvbI69cYeM3cf",
+	"qMVn7o8WyZINimjtWAcLxbERr95EfGfH8ln52Uboppm4kcXZXevEKafH++Q4k3+aStryzD65pg3FarFk",
+	"bF751RHIznxbipLFHOt6WLkP/x/KnSqJMsQdAX2POiLdc50x7ZuL2vUbgVb6CIwP8bJdDOI2ZA2rUnM+",
+	"cXJ/QKZCE/3toOEeiIjCvqq5X3flaA0J37XBQnTZ6BBEed/d6m4dyK7gzOlrJlW/TL6/KEz+vBfmRFeV",
+	"CXz2j3Or68BbyieDwTYHLnsk8JYonmU71kalgwnkdFz1HpZQSFMYIcQVOubjO7qzwavbVxW9f4I32wFz",
+	"WVpUJE2240EB3CPbhYZ04ZxIHMRNscxCzDYIKZcLMVYRMATkbDfGm6uGuJ6quU8+zkRwLSJs3cP1vvY4",
+	"lXtKYYnTrmDdnmG73OqL9s7YYGG3Z3bsL0I7hOmlEvzMMPUSKfQi8mxhJxeRQx5RlBak24BpvtGQYSqc",
+	"/zP0nlCN7MUJ1MVeGby5D0O6oaFJAea8kSJIYyLsFI9BXaVeu6onLQOnQqvkQOzAqCHG0bK+urBl8CMN",
+	"5LmbNa3S0evScqDr2IHdXiEdcov9Et1NYhNCIGbkA3KbkTKj1D4mQSo3T2oFqFENiUDGo58bNnqrq5eb",
+	"SKZSwU9iaS0MsBVTwReMMgjwtkzMEx8a0nB6SbLTUmmfp1HIsBGQUREf0KfHXSim8w3KULNUhg2EocME",
+	"z7Fx8g+6EfYhIAWDxWaZOZOH3s+kow9dwhLtGV5Z/VypIkz07uXkxQOQycTrJnDzOaHJDC9jvNcSzzNr",
+	"0o5d7eZyBXxeJZEVdiB17D+WHLvbH4AzHcNYuyuJTUBiJciEkEoh35QRBWfycjq1wxLwEnibVu7bf+/Y",
+	"f7++QouaDrnevzdtjYo1pibUqFQXaMPCtuLm/kuxPtfuf93ULs0QRAalpJWihrmLJffHnKGX27MvZY8G",
+	"fsTMU6QgN6KMkj/vSlKgAgGw0hDJyo03nywTvm8p1tIDZmJ6fwTJea0yCUm/Av/o1E4UQDNbse9XZgTd",
+	"EveMJY+zVCXt+He53q9MAuJ6H3ASlJUpQabiQVWeTz/Bc0LTM55ftizu/KLGc4C11vCWzU6u0M7QEtWk",
+	"M7lvxzlFPqt9fWIuKxpUYM90ehpQyN0+LmpfmgdOKdQlWWxEB1+AZSKOstW9IAjBwS8Gp2KVEStPv9rj",
+	"0sRmAH8P3U8h6mvLbNOhfrrJAsbJYWmnCkD+Hoh0CbYS9Ej0/C8BQKjV0FLBo4bkwJzDKa5s2gzXhpyU",
+	"4mppdNsexcVTFdzSzkVBsJOPVwlgw+cNNgdJrXlAxACpGEBtLRHXDh+9d/jo0eHDfz189JvDh786BkNa",
+	"DWImHDmkktpxSdReNBLza7ugNIbmXwthHQTZpM6fDraPJcBULKWqh9ZjzvqKNeFMzidtCYLNebzMEuhO",
+	"ae1lEbluJUc/+vXR331jDIkSCuhKotR+r1uddA1/pl4p0xUgH6dY+tLac5M00RHP7auA+Ek5O1g5EQWM",
+	"ooiMQyTFZxAu+hYzOc8F5GJhqnqVpzfJausrq7xnXT09lp3wO91BVFUD4J/RXeU0UiQZe+2CXEWM2blQ",
+	"7qvkccC1++qAuDoZvduz56bFknOCuV/s5Lxh3W6qDk5QLOnGul3iFStS/SZOcburt/LvXFQUlOIiq2iD",
+	"HsrqfsCZM5/KW9xPxlmU8pYZWsu0pscUtFF8ZpnC9aWSDZvIFLZuqu41p8gDGD2Uq9tfnJ/VUdx0rhHu",
+	"f6be7FEWO8XpTay0HGbOcyi33Lp247wOsPbk+x8+/s37j3/wQZ2qKed4mIb3+SCfkTbaib3PBxfV/MHV",
+	"nYtmOrmkD0MdoJNCBHA+xWNWPOPM4DOiJAdCrsoUTQUOUZG0EH37zZ8ePnynWmQTqlV15uJWz+QrYCOv",
+	"rFQswJrj3mPAajfv3li6dKXekKjUUEOknBNhg3H24valpUtrzyFQE5XFapYoVJPEvW6cDhCjHluSOCVK",
+	"ChFpxuFJldKD1LoRFRnXUsSOOQgwvED5g7FmV9bWXIw3TJQJwZ+Bo4TrVluHWFBsPFC/34iGxKR3lzBz",
+	"4ipbxG8TF5QNc6u7oKx4Lo4I2pZMY1ct4sza0Zs//eTd3z3+yQ+Pvv1gHNd1EyFj3e7QFlUVbt4pPDiV",
+	"cXdmiaJlk/VjGan+KMi9B7a//Owz54hsf7uriztYVoHX29sTGtGX91LV61o7aMB0DwgqDVAh1sXwMGjL",
+	"PIE4vOX34sWv5wWWk6XVuIaoOvc1XfgZP8MjJw+tdErNvkCwK7zZFF1TrVtswt8n0O65C7fbXY0LzVHA",
+	"dALu0v9GdiHsEEIRASEt6gKNQcHgsN1CpOagNKUy8dTdF4qUhqD/0wrIit4L5y4l9X5vdnHf85TEn+be",
+	"E5tObVykNDLEHgIvLdeGPbtKOddOUKbqK4IaiWadKCCjEBY9NT2bXiqXHGRZpZ69Sa068+mBEKnGAQLW",
+	"b8fNNsLL6Ezv3vCpPA2Z5fJIqXqyKSIITwbU6Lwns9/joKzmge5cXlYdmqVK3RXN0h5NNyMhTdwa3IGn",
+	"L6TKaheGwDXnorPiAiZrrrjf80SDwRk9ottogjpT2LHW0Z+zoiiY4TL3IqH3J9D7RIyYO/TYmR+ExuBM",
+	"9Sl05xUlulsopnObWfvkT+9ZW4F99MZ7OUBSFwqJU4Z9l9B83h1QyzYQU7sDJ9MmHcfKffzHFPDxnrPP",
+	"+GAuAF9sOjmYgU3GkpJP9lIeidNDTOIEBddcyZHAy4kwJwiZ5CaoipVcpcFnJLPPhSrcBkXzpA+3cSA7",
+	"qYsAUQwk/qKSC3dlrCTEnIUxiYhYjVbpl10/DoeeuG/AFMTg2gZcfFKY9goNssOhGi/Y8XPqIOBVq6Nv",
+	"fe/j3/894kQ5vFUPvCF46q6AZbf6Y1GITuLu5PALbWQSd88n9gKrnNfdiruzSMpx18Ds7n7F03jy0/dd",
+	"JGZekh3c5TPi5OECLy2ShO8mmCrD9pTQmPBMADCQX6dSlgoAmKOoAPnxG7JGxTScJSLao+YoWOLkGr3m",
+	"XF5oMhXau9Y3sKs1zN7hA7anMPzw1R5PuTRxoRUoz7hkaT+WUUNmaVxSAAysHxhyeRSLYt1VmicbjOMk",
+	"hsqfpTJFk2fRKlI//8nTN9+tU4GEVLjkU7vmkYdekbG5sNaOXdyFtnV6hCY01+4ueS+9N30wrxWUuyjI",
+	"4joxpPNi0pLlo0pZrN1slhudxjaU8xfvydu9GefdXynBFAG4b6Z68zFf7HR2shLBWWVNbOcHPMswUX6e",
+	"UjQFBcoZblgsA59efnX7zg1m7KZbeQOkALYAgVnN7e7KQbfbZwlIZ0xDimF4GQrShlrtqx0i0pA1ldqP",
+	"Bat93pjubZkMArbNO2I7NuL5bZPGTROwbbtQ0ZDgDGsb09X1ZbYJ+fYtyz2YuL118xaAEHCWqj5FWKM9",
+	"gai2UKzXUmlDwhudWPaM0Kx2Ze1yKTaXpaSbcuGMslph8POJVk4gw21HfzMhq1HmdPFoXmwPUC3L2nF3",
+	"qckTISOejvMKbLfj7lX33FluYH6eil7UVh+J+EAHrNkzS6rVChysA2urJPYuXFCAertJ3Mx+b5mD7UvV",
+	"nx9jZyC/bqNZ7ejrH37y7u8OH/7i8NF/PXz0m8NHbxw++kN9cmpQrxK+fOj7Qc9JRTfhVJ2qEmy+sMwQ",
+	"H4TtC9EtFm9qRFDBROsEUz0sNZUCvw4RxMXLbM+Wdz6SYAIhnwPqaxkhThXA0AZ3wGUFju97to1PnzlS",
+	"QWGesXWrRd9e4Bw20Hqs55ADUtFUnY6QkYjYrro3p5sfew25alTysnfJJU/7PtlOnQDtUwMzWGH/K6hj",
+	"dX79OtZ3GWUEpV41FrBivM8PBFWL4y/sM/iLxoJPyC+WuB6nqGCK6tYq8styUT32w5AfpKT/HTYAtMZr",
+	"LJtJLyKrr1gvAk+JyGHTDTW8KJGD9oFrbhGTIJdehfBdl3chyKdw+HUW2tPRIattXlnZfCY7fPtbOJ8Q",
+	"Fx+y2pX/+b1n7R0PPeoh5Q7+UscYvMdkRPyjOGWqL6HqnjtSctoBnjUsgKL1nNo1ut9hlwuqDsRqu6+o",
+	"3Q0W8iQJEROCeKOO72i2qyybIVitW4vrreiGBfMdSq9gWJPyAcQw+J7VgF+rLPXAXauCkkuSPJIc/ATb",
+	"txAs4A6dvo/erPxhGcnOQ7xs5YjJ99jJUQ7iNbisEjq7WbjGRhFTqrkYlnIWuCnExdh9w0NMQj2vi3a2",
+	"sODYt3pLrdGXgTY3JJSlMihLzWxGFBi79sYQmvhTRCGV1AKtN2RYkE4hq3WHD4POYIhlSg0m6A97oetb",
+	"YIXT9EEpRDbxHBCvEzdfs7SHoHyJ6s8HKFbr3gg8n3aCi4Nt66FY6BNqT994cPjwG0++8e9Pvv/hJz9+",
+	"Z3rlKVdJwZv7Z0L2vNnOAvzaKnusL+K9NtxlQNAiQshuqGHn2LZoV91D1FTXj5XpNqC/w7sbcGuke4I5",
+	"RO+mcGlgulDdjYMUukusfq7OejIRWrPQ9aHDFYWAMJ728oCNi5rYDvtU7cUtQ0CPqLuJ1Oi6L22n8RAn",
+	"PfQ/hRuYKE7PL1LSeiKsNkyebJ3rQ2bXgWddWibOm/sXFVLGru28nB3TKeDY15t2d85d57LOhdDZ2yn+",
+	"VJ3z+J9+ffTOmydh3lRoYWbDvcMxBy3MTR9Svqji/pjWl0didicwH9PXYB+bfIgevJx5u3eD1PuTUMHJ",
+	"UDwmEwGd/wWtCcmt7jwFz5RlIQS1Nr80Oweegk1ZoRSqzmLXkyNHirVJRSJjCG+q4P//JmH/gmJde/Lb",
+	"d4++/SBXcXlW/Ss9G1flfMeviSqL9UreYLU/8GdKbdQ8JfT05DY2m1gvPIrHX3emP8G254BNHdT/x3/4",
+	"xyc/fZ9aCTTkk2/8++M3vxmwx9/76ePvP8SkAILbTgbs6Ee/ffz2G0DiTnPeQc05INS+APBXg4YEJzT2",
+	"CQDwLagbZjg8of9RnwOC+0P8JwTzaEgyzvQi66s0sqr3m+8+ffAeptUE7PE7Dx6/9fv/9Ye3Dh+89/EH",
+	"7x798P3/9Ye3A/bxn/7xyS9//PEH/8o+euNn9Q33FbFuSIDRXtSwPKeWxgYgoq0m+5qSorLNT9CQ6D/C",
+	"TJ+R7NkWk4qUjiDfYS3XEaghwasCaeTYDrm+wZTvAoS0ijieGC93KJ8NWeiI4OZeIihbfBJ02k7Aoh4y",
+	"tdAsSlW3W67XIgo9wj9jYf3Z3DWfClx+3AbqAFHVIwv3mlDjqE32XLuZRCKJEbAYmQUB+JEnLE/95sFI",
+	"Q5Mx94tCE7QyT3vbPrFlGVhPV1VzEkyWsTUzFwNo/svz6GOabfY0bUzhaeilglLKV2W3uYxA2vZ5sj9H",
+	"sGZAkkligOG1/PHRG+9BZTZuyiK0oEfHArmEi7U4sSTZlyWMTRmdUs39lVa810uFHhvDtg/eoOf+zEvE",
+	"ztb0s1JjPLrRogfq5pq9eD27tfC07uv93uvUxgcjAW6r514IRoSD4La60BqTJ0JDHpAUiWZagEuhcyyy",
+	"xLzKsSL2JXzkLwR5egGKW/lSLKcSoHchGAA9CNZWVyFpdH6RmdFaRCSVE7VF8KogetDHkttdevYOPjqP",
+	"YylMOc3JbDZNfCBcPGB34AI0lK2ZAoD9XKxLt7GuUSWuKIae1BQmcg2ZEtEyY9L1hgpyoElJcWMunqOn",
+	"sL5juHounc0KKotA7B/nlFC8Zy02dOu4mKEUfZanD1ajxCuML3AkZiXFWAaWOjZLER/olfs09Ngyvbv4",
+	"xjUs9j6zu56muct3k8rtv/JZ1k1FSzSNvUjnJD2z7ae9w9Jtj4uUJTsZhWkM2RqPC8FVluqC0097P1Yg",
+	"UVI+30hyXfFwL6BU8DRxLv7fSUQ5x9w6YQqioECL093dfX4gdDWQCkH5v8oPLuIFYZd1LvcC7EeFPIKu",
+	"Ig7DAZOK5nI1wEExjvOrVq5BNxVTtSgFD7rqHD782eHD/3L46A+Hj747gTpW7tv/7Ug1bcabb/mNXUYp",
+	"5azJpVQQM8dsrIjVxPLeMuPs6u1rjHdUTxbrq2D/krhrCVsZntSzRizaqC7J2QOxjkkxpm1ngbGDDFQD",
+	"UruoUyv4PUXLLKmeyUcH++1BllyzrfbV0ivSrTHzV+N92llmt2UycNj7vtWOzH8YtS0nnDfuvLcVGXzl",
+	"zPWX5L2/JO+VSJZFnc/hCxaQPmERRcotT0R12UXUo5Ikg2UKpnoGKhk6fEkLS4xGRBuM72rssy2cfwwp",
+	"nmZZLmzryFfMQfBhll0xqQ3EHwrCLKkQfJJUkQrZF5B2vDuA9OOTqWEkF4+jhk2RdNxVqeHJSpdr3Vdp",
+	"tJTlelR29kZ509NOokGTStHhcWIZNpZQkRu6kWHAEPmpr1LsuNEkgxLCZKyteukGwvZgXe4+81YFl9Bk",
+	"MGWKGt3mES3XVtcssVhhTCEAWBquZVckSu5prNG1qwUJE5uGxO7OUu2qyMpWBf3guWS8CfHzZfZS3Imt",
+	"aO1aaZvEliZ5FKVC6/LKWVA2tmgLIanlFOVePIpiDD1u5foJtXiiRTDUYgg+dOjc154p+qcul0QPCg2G",
+	"cJDynkKTlJy1UQq52Rp/BnBZ2iOOwYEfA9bgYPY1YteJIJUUSxD9dJSpQY+F5jZ0Yjl2RKIlpaSUN1Yo",
+	"7a6aR6DfDxRZxj7rzjfqhX0REa4GG/2E/yFcZjeJOyBTf6MhtTDGBa3dAlgStwwiwLpmg5SL6J6gJp/E",
+	"ow1pt3xRo7rCqE5SL7NNBoFaByIrIlqvc1JfWVsrJ3QtPJnPh8L9EY3qfYZZJRRa7jfbPOVNg8m11In/",
+	"s2tsd2AE3Ft59lhdnSAXgwXYjLJuyBOg6gpshYME2RecjMOulNOXJwlEYdmAklqWg+idfc3lCNs4HQ3Y",
+	"AsC05EFM6pslb1ClcRPGsdcUNeZb8OSnttIcP3RiqbkTEbRJJbtWXXu+VZjiLFs7FCaaqvrcKtYI5+dC",
+	"OvOuSJ9wAMWSdHwYbqvyM5iqKB2fP0ZNOiRrNqSvSSfJTnoVGD5FWc/2hMnax1xZvbTMLCUtxVJjM7Gk",
+	"UothtStrn8ONviNMOliCCvj6Bt0prfhAuK5m2c1SqIcnVQkwU+yNhFXwAcGNcM3svd+QOB4YZ61einqa",
+	"FAHrdUElQNUPS+cD1pMmThB6L95rm4b0X0rVCfQTyJvSzHUvJs6s3j4/xfk0kprEf8Wye1LRZjp1U8no",
+	"Bm8aVQ3hm7ud4Cw9v4PVYNVt01dL2oguMN4SGE7rTCqr+MCnsYEwy8yaG9CdOBJOOvKeaQtp7CcgNDX1",
+	"7UtF03LQoCHt01lZkxUlSSLkHnjHQ0wrK149K0aZbkgGSRHWwZLZWaEXONwilDew3ozbp9RN818wXiPV",
+	"cG4M9ly1YNsxSZ0cHzl7ruRosMAk20qIPZRuZui8NPE96nBIp4dDjBwfq925cZU9u3b5uQ3K0MzO+vIq",
+	"LVtTo+6GtC9he0zNEJgbtFdVBzKw1je9awBMFmkCsyyhV4OKREPaD6NatCZ59ECIIvwntDrI8hkJNwdu",
+	"tWEyYzxJBY8GoE8vs1dBZGJKJ8pHroc19HVqy1AUoBkCiRezJBVhcpLrLCfWG7JCrtct24y5i8prfrRG",
+	"9r57++7WfFR7T0zH1rQDrL4esnuPqZ9n09NwJ9PPz02yz1QkEbBfTih48TnCsIuYtDxJMAEaWbHf1Win",
+	"f0vnXXDwQX7IOtv+wisB+L8Dxg94DHhvQRZdCFhbJFHgMv+w0f9ur9USaTCU9G2HjiWDBGihxTLDPPGa",
+	"w4wZGPJINmSHp/vgHLp+rykSZjlas9jUC0nlICbRFaW78Ai4oY1Sid5oyMwEzb1CUYi2SiJg3X4aGyuX",
+	"uGbhfwzLGPGa6stE8YiIwW5iaa5ymetZWJGEKbBlzueeaS09l3M/u581LPcr8Ql9zzNtP9aK4bjRG2cM",
+	"bwLQ/fysgHxGHCQqWeLc/sIrGLe4uv1FWOEE0h9/F2+CDa1FMxUGaMoUrA/y2JRoOVZpEvcMlpzCev6v",
+	"O9R2aOvWiwHb5Vo8e6Xu6ryV6dpB1ldWwBgHDxMWIIhWSzRNQyqZDBAYoniR2/U7L1eIteSZChabDURl",
+	"j0G/h7vSO2tjs8yurH6OQNqH1Qh7f9J1qWQpUpYdt3ANXczuhn6F28L0upVlQXjERjEBEaUYe0jxbndO",
+	"bgUoCDS9FES6KjkQS30D1Uu1SFpT0PRkz+cNqxVK1bez5e4SaGqOWiYqTS1DrQicVlT07Ft5qUsUOGqL",
+	"vadUhNJYCv8tVqyrnqGOWW0lxQZCPFm5q41KAQQlGVg2anPdJtxrhOLUbdWXqPiV0eVV/O4ZUubZK1cz",
+	"UJDmpRQVV+6OfAeOvJB3OeqoLeZWFtc/NFD5lwyxbYnIUnJO108vlWWml1Nr8nZRdoNMYFt7m4xPkUWi",
+	"fkVj0HqG5xhxM33WbLaKiccK405zmISIknnz3O6NXLYzzsc/np6RW6BmNdWXophBNdHx+DJc6rzsS2G0",
+	"3AdidKjD4wTTSyhe25AUFsNkDCeUA3bAkxhFrRYHQkKqV2lpnTyIjcgd4gVEjvCLO5ccrjyBj5Iq7l80",
+	"H/rDySzBiFQr74YaJclxxDgsY1bu2/+5fhtdbprtUXnzSjfisyKToDRHghYxw3qR+VzXmDedu+N2lUoE",
+	"lyPSjx68GL6KKnK+6xy9HIuNrSWu56X0qm5RFoJfMEHh1vFhUjRcxlL48My8G39BDPyUIj1wVNtLk4X1",
+	"hRWQXTTOsJA++s7Xjr794PDR/3v48L8fPvxTLl8MPR8aKHronR++f/ThL3I1SliLNvocNOH8+MO3jn75",
+	"D6y2uX2rnr1DTelKhwdc1sfvfP3JTz7MXsAkrcrHj375/z354I+Hj36fYUJBDX1ule24ixCBo2Ngc4LD",
+	"R7//+MOfPP7WD7KXXBul0Veevvnu0zcefPyHf3jyEzvt4cP/Bmmk37b7+Oj3WAr8+PsPn37320cf/Jv9",
+	"zQ++9sm7v3vyux8dPnzw+PsPj976/Ugie9k0H//+O0dv/vTozbcOH/2e2lh/628f/zj34w8+wFoH336v",
+	"nl9+oevmyOivit22Uvu5XC78RdlK/lr1UtZR0rQTrHvGQi1W++QX33z864eP//5vnvz2V/WS5P/lbPjd",
+	"OElQRS6LBHhtAGl9EZMmvajW6yN+QB+WyGJywVA8DhQJnQV2KzQcMvT8Eja3brLYWAMUMxnSA0Ctj0Tq",
+	"3RFYTMlqWgjGd9WBINA4x0DIsKOfCvjUuc9itTaXEfoPKcs0cB2q6hg7RWCtYVTphty6eYvVKJJLYY66",
+	"Q9rASDXjiVaUi2o//z8tXd2+c2MJLivySBZWrbp64fUvv/7/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
