@@ -1,7 +1,9 @@
 /* soko merchant portal: a thin client of /portal/api/v1 (the merchant API
  * served to the portal session) and /portal (session, password reset,
  * users). Views are chosen by the URL's fragment: #stock, #orders,
- * #order/<no>, #inbounds, #products, #users. */
+ * #order/<no>, #inbounds, #products, #users; other files add views with
+ * SokoPortal.register (portal_account.js: #account and the sign-in's
+ * second step; portal_statements.js: #statements). */
 (function () {
   'use strict';
   var W = JSON.parse(document.getElementById('words').textContent);
@@ -110,6 +112,8 @@
     me = null; csrf = '';
     $('app').hidden = true;
     $('signout').hidden = true;
+    $('totp-step').hidden = true;
+    $('signin').hidden = false;
     $('who').textContent = '';
     $('v-signin').hidden = false;
   }
@@ -120,6 +124,8 @@
       f.password.value = '';
       if (!a.ok) return failed(a);
       say('', '');
+      // The password was right but a code must follow (portal_account.js).
+      if (a.status === 202) return document.dispatchEvent(new CustomEvent('portal:second-factor', {detail: a.data}));
       signedIn(a.data);
     });
   });
@@ -158,7 +164,7 @@
   function show(view) {
     document.querySelectorAll('.view').forEach(function (v) { v.hidden = v.id !== 'v-' + view; });
     document.querySelectorAll('nav a').forEach(function (a) {
-      a.classList.toggle('current', a.getAttribute('href') === '#' + (view === 'order' ? 'orders' : view));
+      a.classList.toggle('current', a.getAttribute('href') === '#' + ({order: 'orders', statement: 'statements'}[view] || view));
     });
   }
   function route() {
@@ -167,12 +173,19 @@
     var parts = h.split('/');
     var view = parts[0] || 'stock';
     var load = {stock: loadStock, orders: loadOrders, order: function () { loadOrder(parts.slice(1).join('/')); },
-      inbounds: loadInbounds, products: loadProducts, users: loadUsers}[view];
+      inbounds: loadInbounds, products: loadProducts, users: loadUsers}[view] || views[view];
     if (!load) { view = 'stock'; load = loadStock; }
     show(view);
     load();
   }
   window.addEventListener('hashchange', function () { say('', ''); route(); });
+  // views are the ones other files register: name → load(arg after the slash).
+  var views = {};
+  window.SokoPortal = {
+    api: api, t: t, el: el, cell: cell, say: say, failed: failed, markFields: markFields, when: when, may: may,
+    signedIn: signedIn, me: function () { return me; },
+    register: function (name, load) { views[name] = function () { load(decodeURIComponent(location.hash).split('/').slice(1).join('/')); }; }
+  };
 
   function loadStock() {
     Promise.all([all('/stock', 2000), all('/inbounds?status=expected', 1000), all('/inbounds?status=receiving', 1000)]).then(function (r) {
@@ -449,6 +462,7 @@
         cell(tr, t('email'), u.email);
         cell(tr, t('role'), t('role_' + u.role));
         cell(tr, t('active'), u.active ? '✓' : '—');
+        cell(tr, t('totp'), u.totp_enabled ? t('totp_on') : t('totp_off'));
         tbody.appendChild(tr);
       });
     });
