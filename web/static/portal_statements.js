@@ -11,7 +11,8 @@
   var base = '/portal/api/v1/statements';
   var lang = document.documentElement.lang;
 
-  function yen(n) { return n == null ? '' : '¥' + Number(n).toLocaleString(lang === 'en' ? 'en-US' : 'ja-JP'); }
+  // yen writes an amount; an open month's list row has none yet ("—").
+  function yen(n) { return n == null ? '—' : '¥' + Number(n).toLocaleString(lang === 'en' ? 'en-US' : 'ja-JP'); }
 
   function loadMonths() {
     api('GET', base).then(function (a) {
