@@ -42,6 +42,9 @@ var portalUserWords = map[string][2]string{
 	"pu_invite":        {"ユーザーを招待", "Invite a user"},
 	"pu_send":          {"招待メールを送る", "Send the invitation"},
 	"pu_invited_ok":    {"{email} に招待メールを送りました", "Invitation sent to {email}"},
+	// The audit log's names of the second factor's actions.
+	"aud_act_portal_user.totp_enable": {"ポータル2段階認証の有効化", "Portal two-step sign-in turned on"},
+	"aud_act_portal_user.totp_reset":  {"ポータル2段階認証のリセット", "Portal two-step sign-in reset"},
 }
 
 // ListAdminPortalUsers answers GET /ops/admin/merchants/{merchant_id}/portal-users.
