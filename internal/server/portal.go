@@ -268,7 +268,7 @@ func (h apiHandlers) PortalSignIn(ctx context.Context, req api.PortalSignInReque
 		}
 		return api.PortalSignIn202JSONResponse{SecondFactor: api.Totp, Challenge: challenge}, nil
 	}
-	return h.portalSignedIn(ctx, u)
+	return h.startPortalSession(ctx, u)
 }
 
 // portalSignedOut answers a portal sign-out and clears the cookie.

@@ -127,12 +127,12 @@ func (h apiHandlers) PassPortalTOTP(ctx context.Context, req api.PassPortalTOTPR
 	if recovery {
 		h.log.Warn("portal sign-in with a recovery code", "email", u.Email, "ip", ip)
 	}
-	return h.portalSignedIn(ctx, u)
+	return h.startPortalSession(ctx, u)
 }
 
-// portalSignedIn makes a session for a user who passed every step of
+// startPortalSession makes a session for a user who passed every step of
 // signing in, and the answer that sets its cookie.
-func (h apiHandlers) portalSignedIn(ctx context.Context, u *soko.PortalUser) (portalSignedIn, error) {
+func (h apiHandlers) startPortalSession(ctx context.Context, u *soko.PortalUser) (portalSignedIn, error) {
 	sess, token, err := h.store.CreatePortalSession(ctx, u)
 	if err != nil {
 		return portalSignedIn{}, err
