@@ -14,6 +14,46 @@ import (
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
+// portalMail is the warehouse's outbox sending to a test SMTP server.
+type portalMail struct {
+	t      *testing.T
+	mb     *mailbox
+	worker *notify.Worker
+	read   int
+}
+
+// mustPortalMail sends db's outbox through an SMTP server of the test's own.
+func mustPortalMail(t *testing.T, db *storage.DB, clock *testClock) *portalMail {
+	t.Helper()
+	mb := mustMailbox(t)
+	mailer, err := notify.NewMailer("smtp://" + mb.addr + "?from=portal@soko.example&starttls=none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailer.Timeout, mailer.Now = 5*time.Second, clock.now
+	return &portalMail{t: t, mb: mb, worker: &notify.Worker{Store: db, Sender: &notify.Sender{AllowPrivate: true, Now: clock.now}, Mailer: mailer, Now: clock.now}}
+}
+
+// letter sends what the outbox holds and returns the one new email, which
+// must be to, as a mail client shows it, and the token of its portal link.
+func (m *portalMail) letter(to string) (subject, body, token string) {
+	m.t.Helper()
+	if _, _, err := m.worker.RunOnce(context.Background()); err != nil {
+		m.t.Fatal(err)
+	}
+	_, rcpt, letters := m.mb.received()
+	if len(letters) != m.read+1 || rcpt[m.read] != to {
+		m.t.Fatalf("emails to %v, want one more to %s", rcpt, to)
+	}
+	subject, body = readPortalLetter(m.t, letters[m.read])
+	m.read++
+	link := regexp.MustCompile(`https://soko\.example/portal/reset#([A-Za-z0-9_-]+)`).FindStringSubmatch(body)
+	if link == nil {
+		m.t.Fatalf("no portal link in %q:\n%s", subject, body)
+	}
+	return subject, body, link[1]
+}
+
 // An admin invites a merchant's first owner from the console's API: the
 // invitation is mailed through the SMTP outbox, the owner sets a password
 // from it and signs in; the admin locks the owner out (ending the session)
@@ -22,13 +62,7 @@ func TestPortalAdmin_InviteFirstOwnerAndLock(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		h, clock := mustTOTPSite(t, db)
 		db.PublicURL = "https://soko.example"
-		mb := mustMailbox(t)
-		mailer, err := notify.NewMailer("smtp://" + mb.addr + "?from=portal@soko.example&starttls=none")
-		if err != nil {
-			t.Fatal(err)
-		}
-		mailer.Timeout, mailer.Now = 5*time.Second, clock.now
-		worker := &notify.Worker{Store: db, Sender: &notify.Sender{AllowPrivate: true, Now: clock.now}, Mailer: mailer, Now: clock.now}
+		mail := mustPortalMail(t, db, clock)
 		admin, sup := signIn(t, h, "A001", pinAdmin), signIn(t, h, "V001", "5555")
 		m := &soko.Merchant{Code: "HANAYA", Name: "花屋はなや"}
 		if err := db.CreateMerchant(context.Background(), m); err != nil {
@@ -58,20 +92,12 @@ func TestPortalAdmin_InviteFirstOwnerAndLock(t *testing.T) {
 			t.Errorf("an unknown merchant: %d %s", r.Status, r.Raw)
 		}
 
-		if _, _, err := worker.RunOnce(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		_, to, letters := mb.received()
-		if len(letters) != 1 || to[0] != "owner@hanaya.example" {
-			t.Fatalf("emails to %v", to)
-		}
-		subject, body := readPortalLetter(t, letters[0])
-		link := regexp.MustCompile(`https://soko\.example/portal/reset#([A-Za-z0-9_-]+)`).FindStringSubmatch(body)
-		if !strings.Contains(subject, "招待") || !strings.Contains(body, "花屋はなや") || link == nil {
+		subject, body, token := mail.letter("owner@hanaya.example")
+		if !strings.Contains(subject, "招待") || !strings.Contains(body, "花屋はなや") {
 			t.Fatalf("invitation %q:\n%s", subject, body)
 		}
 		anon := &portalClient{tb: t, h: h}
-		anon.must(204, "POST", "/portal/password-reset/confirm", map[string]any{"token": link[1], "password": "hanaya-owner-2026"})
+		anon.must(204, "POST", "/portal/password-reset/confirm", map[string]any{"token": token, "password": "hanaya-owner-2026"})
 		owner := signInPortal(t, h, "owner@hanaya.example", "hanaya-owner-2026")
 		if r := owner.must(200, "GET", "/portal/session", nil); r.JSON["role"] != "owner" || r.JSON["merchant_code"] != "HANAYA" {
 			t.Fatalf("the new owner: %s", r.Raw)
