@@ -44,7 +44,7 @@ var portalUserWords = map[string][2]string{
 	"pu_invited_ok":    {"{email} に招待メールを送りました", "Invitation sent to {email}"},
 	// The audit log's names of the second factor's actions.
 	"aud_act_portal_user.totp_enable": {"ポータル2段階認証の有効化", "Portal two-step sign-in turned on"},
-	"aud_act_portal_user.totp_reset":  {"ポータル2段階認証のリセット", "Portal two-step sign-in reset"},
+	"aud_act_portal_user.totp_reset":  {"ポータル2段階認証の解除", "Portal two-step sign-in turned off"},
 }
 
 // ListAdminPortalUsers answers GET /ops/admin/merchants/{merchant_id}/portal-users.

@@ -32,6 +32,8 @@ var portalAccountWords = map[string][2]string{
 	"totp_lost":       {"スマートフォンとリカバリーコードの両方をなくした場合は、倉庫の管理者に2段階認証のリセットを依頼してください。", "If you lose both your phone and your recovery codes, ask the warehouse's admin to reset your two-step sign-in."},
 	"totp_step_help":  {"認証アプリに表示されている6桁の確認コード、またはリカバリーコードを入力してください。", "Enter the six-digit code your authenticator app shows, or a recovery code."},
 	"totp_verify":     {"確認", "Verify"},
+	"totp_turn_off":   {"2段階認証を無効にする", "Turn two-step sign-in off"},
+	"totp_disabled":   {"2段階認証を無効にしました", "Two-step sign-in is off"},
 	"recovery_used":   {"リカバリーコードでログインしました。残りのコードを確認してください", "Signed in with a recovery code: check how many you have left"},
 }
 
@@ -43,6 +45,7 @@ type totpStore interface {
 	FindTOTPChallenge(ctx context.Context, token string) (*soko.PortalUser, error)
 	PassTOTPChallenge(ctx context.Context, userID int64, token, code string) (bool, error)
 	ResetPortalTOTP(ctx context.Context, merchantID, userID int64) (*soko.PortalUser, error)
+	TurnOffTOTP(ctx context.Context, userID int64, code string) error
 }
 
 // totpQRSize is the QR code's side in pixels: large enough for a phone
@@ -86,6 +89,27 @@ func (h apiHandlers) ConfirmPortalTOTP(ctx context.Context, req api.ConfirmPorta
 	}
 	h.log.Info("portal two-step sign-in turned on", "email", sess.User.Email, "ip", soko.ActorOf(ctx).Address)
 	return api.ConfirmPortalTOTP200JSONResponse{RecoveryCodes: codes}, nil
+}
+
+// DisablePortalTOTP answers POST /portal/totp/disable: the signed-in user
+// turns their own two-step sign-in off with a current code, each counted
+// as a password is.
+func (h apiHandlers) DisablePortalTOTP(ctx context.Context, req api.DisablePortalTOTPRequestObject) (api.DisablePortalTOTPResponseObject, error) {
+	sess, _ := portalSessionOf(ctx)
+	attempt, err := h.store.ClaimPortalLogin(ctx, sess.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	err = h.store.TurnOffTOTP(ctx, sess.User.ID, req.Body.Code)
+	// Only a wrong code counts as a wrong password.
+	if err := h.store.SettlePortalLogin(ctx, attempt, soko.ErrorCode(err) != soko.EUNAUTHORIZED); err != nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	h.log.Info("portal two-step sign-in turned off", "email", sess.User.Email, "ip", soko.ActorOf(ctx).Address)
+	return api.DisablePortalTOTP204Response{}, nil
 }
 
 // PassPortalTOTP answers POST /portal/session/totp: the second step of

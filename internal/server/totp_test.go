@@ -222,3 +222,26 @@ func TestPortalTOTP_LockAndAdminReset(t *testing.T) {
 		}
 	})
 }
+
+// A user turns their own two-step sign-in off with a current code, not
+// with the session alone nor a used code; then the password signs in.
+func TestPortalTOTP_TurnOff(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		h, clock := mustTOTPSite(t, db)
+		owner := signInPortal(t, h, "owner@sakura.example", portalPassword)
+		owner.must(409, "POST", "/portal/totp/disable", map[string]any{"code": "123456"})
+		secret, _ := mustEnrolTOTP(t, owner, clock.now())
+		owner.must(401, "POST", "/portal/totp/disable", map[string]any{"code": soko.TOTPCode(secret, soko.TOTPStep(clock.now()))})
+		owner.must(401, "POST", "/portal/totp/disable", map[string]any{"code": otherCode(secret, clock.now())})
+		if r := (&portalClient{tb: t, h: h, cookie: owner.cookie}).do("POST", "/portal/totp/disable", map[string]any{"code": "123456"}); r.Status != 403 {
+			t.Errorf("without the CSRF token: %d", r.Status)
+		}
+		passwordStep(t, h, "owner@sakura.example")
+		clock.add(soko.TOTPPeriod)
+		owner.must(204, "POST", "/portal/totp/disable", map[string]any{"code": soko.TOTPCode(secret, soko.TOTPStep(clock.now()))})
+		if r := owner.must(200, "GET", "/portal/session", nil); r.JSON["totp_enabled"] != false {
+			t.Errorf("session after: %s", r.Raw)
+		}
+		signInPortal(t, h, "owner@sakura.example", portalPassword)
+	})
+}

@@ -127,30 +127,9 @@ func (db *DB) PassTOTPChallenge(ctx context.Context, userID int64, token, code s
 		if err := tx.Where("id = ? AND totp_challenge_hash = ? AND totp_challenge_expires_at > ?", userID, soko.HashToken(token), now).Take(&row).Error; err != nil {
 			return err
 		}
-		code = strings.TrimSpace(code)
-		if len(code) > soko.TOTPDigits {
-			res := tx.Model(&totpRecoveryCodeRow{}).Where("portal_user_id = ? AND code_hash = ? AND used_at IS NULL", userID, soko.HashRecoveryCode(code)).Update("used_at", now)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				return soko.WrongTOTP()
-			}
-			recovery = true
-		} else {
-			step, ok := soko.MatchTOTP(row.TOTPSecret, code, now, row.TOTPLastStep)
-			if !ok {
-				return soko.WrongTOTP()
-			}
-			// Only a step newer than the last used may be stored: two
-			// requests racing with one code cannot both pass.
-			res := tx.Exec(`UPDATE portal_users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				return soko.WrongTOTP()
-			}
+		var err error
+		if recovery, err = spendCode(tx, row, code, now); err != nil {
+			return err
 		}
 		res := tx.Exec(`UPDATE portal_users SET totp_challenge_hash = NULL, totp_challenge_expires_at = NULL WHERE id = ? AND totp_challenge_hash = ?`,
 			userID, soko.HashToken(token))
@@ -169,9 +148,59 @@ func (db *DB) PassTOTPChallenge(ctx context.Context, userID int64, token, code s
 	return recovery, translate(err)
 }
 
+// spendCode uses code up if it is a code of the user's authenticator app
+// newer than the last one used, or one of their unused recovery codes;
+// recovery tells which. Anything else is soko.WrongTOTP.
+func spendCode(tx *gorm.DB, row portalUserRow, code string, now time.Time) (recovery bool, err error) {
+	code = strings.TrimSpace(code)
+	if len(code) > soko.TOTPDigits {
+		res := tx.Model(&totpRecoveryCodeRow{}).Where("portal_user_id = ? AND code_hash = ? AND used_at IS NULL", row.ID, soko.HashRecoveryCode(code)).Update("used_at", now)
+		if res.Error != nil {
+			return false, res.Error
+		}
+		if res.RowsAffected != 1 {
+			return false, soko.WrongTOTP()
+		}
+		return true, nil
+	}
+	step, ok := soko.MatchTOTP(row.TOTPSecret, code, now, row.TOTPLastStep)
+	if !ok {
+		return false, soko.WrongTOTP()
+	}
+	// Only a step newer than the last used may be stored: two requests
+	// racing with one code cannot both pass.
+	res := tx.Exec(`UPDATE portal_users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, row.ID, step)
+	if res.Error != nil {
+		return false, res.Error
+	}
+	if res.RowsAffected != 1 {
+		return false, soko.WrongTOTP()
+	}
+	return false, nil
+}
+
+// TurnOffTOTP takes a user's own second factor away when code is one of
+// their codes (spendCode): a session alone, left open on a shared
+// computer, cannot turn it off.
+func (db *DB) TurnOffTOTP(ctx context.Context, userID int64, code string) error {
+	now := db.now()
+	return translate(db.transact(ctx, func(tx *gorm.DB) error {
+		var row portalUserRow
+		if err := tx.Where("id = ? AND totp_enabled_at IS NOT NULL", userID).Take(&row).Error; err != nil {
+			if soko.ErrorCode(translate(err)) == soko.ENOTFOUND {
+				return soko.Errorf(soko.ECONFLICT, "two-step sign-in is not on").JA("2段階認証は有効になっていません")
+			}
+			return err
+		}
+		if _, err := spendCode(tx, row, code, now); err != nil {
+			return err
+		}
+		return clearTOTP(tx, row, now)
+	}))
+}
+
 // ResetPortalTOTP takes a merchant's portal user's second factor away (an
-// admin does, for a user who lost their phone and recovery codes): the
-// secret, the recovery codes and any sign-in waiting for a code go.
+// admin does, for a user who lost their phone and recovery codes).
 func (db *DB) ResetPortalTOTP(ctx context.Context, merchantID, userID int64) (*soko.PortalUser, error) {
 	now := db.now()
 	var out *soko.PortalUser
@@ -180,19 +209,28 @@ func (db *DB) ResetPortalTOTP(ctx context.Context, merchantID, userID int64) (*s
 		if err := tx.Where("id = ? AND merchant_id = ?", userID, merchantID).Take(&row).Error; err != nil {
 			return err
 		}
-		if err := tx.Exec(`UPDATE portal_users SET totp_secret = '', totp_pending_secret = '', totp_enabled_at = NULL, totp_last_step = 0,
-			totp_challenge_hash = NULL, totp_challenge_expires_at = NULL WHERE id = ?`, userID).Error; err != nil {
+		if err := clearTOTP(tx, row, now); err != nil {
 			return err
 		}
-		if err := tx.Where("portal_user_id = ?", userID).Delete(&totpRecoveryCodeRow{}).Error; err != nil {
-			return err
-		}
-		before := portalUserAudit{MerchantID: row.MerchantID, Email: row.Email, Role: row.Role, Active: row.Active, TOTP: row.TOTPEnabledAt != nil}
-		row.TOTPEnabledAt, row.TOTPSecret = nil, ""
+		row.TOTPEnabledAt = nil
 		out = row.user()
-		after := before
-		after.TOTP = false
-		return audit(tx, now, soko.AuditPortalTOTPReset, "portal_user", userID, before, after)
+		return nil
 	})
 	return out, translate(err)
+}
+
+// clearTOTP removes a user's secret, recovery codes and any sign-in
+// waiting for a code, and audits it.
+func clearTOTP(tx *gorm.DB, row portalUserRow, now time.Time) error {
+	if err := tx.Exec(`UPDATE portal_users SET totp_secret = '', totp_pending_secret = '', totp_enabled_at = NULL, totp_last_step = 0,
+		totp_challenge_hash = NULL, totp_challenge_expires_at = NULL WHERE id = ?`, row.ID).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("portal_user_id = ?", row.ID).Delete(&totpRecoveryCodeRow{}).Error; err != nil {
+		return err
+	}
+	before := portalUserAudit{MerchantID: row.MerchantID, Email: row.Email, Role: row.Role, Active: row.Active, TOTP: row.TOTPEnabledAt != nil}
+	after := before
+	after.TOTP = false
+	return audit(tx, now, soko.AuditPortalTOTPReset, "portal_user", row.ID, before, after)
 }

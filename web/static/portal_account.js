@@ -1,6 +1,6 @@
 /* soko merchant portal: the account view (#account), where a user turns
  * two-step sign-in on (QR code, key as text, a code to confirm, recovery
- * codes shown once), and the sign-in's second step, asked for when the
+ * codes shown once) or off again with a code, and the sign-in's second step, asked for when the
  * password was right for a user with two-step sign-in (portal.js sends
  * the portal:second-factor event with the challenge). */
 (function () {
@@ -45,6 +45,7 @@
     st.className = 'status ' + (me.totp_enabled ? 's_shipped' : 's_on_hold');
     $('totp-start').hidden = me.totp_enabled;
     $('totp-lost').hidden = !me.totp_enabled;
+    $('totp-off').hidden = !me.totp_enabled;
     $('totp-setup').hidden = true;
     if (!$('totp-codes').hidden && !me.totp_enabled) $('totp-codes').hidden = true;
   }
@@ -70,6 +71,17 @@
       a.data.recovery_codes.forEach(function (c) { ol.appendChild(P.el('li', c)); });
       $('totp-codes').hidden = false;
       say('ok', t('totp_enabled'));
+      loadAccount();
+    });
+  });
+  $('totp-off').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var f = ev.target;
+    api('POST', '/portal/totp/disable', {code: f.code.value.trim()}).then(function (a) {
+      f.code.value = '';
+      if (!a.ok) return failed(a);
+      P.me().totp_enabled = false;
+      say('ok', t('totp_disabled'));
       loadAccount();
     });
   });

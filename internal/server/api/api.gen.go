@@ -5950,6 +5950,17 @@ type ConfirmPortalTOTPParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// DisablePortalTOTPJSONBody defines parameters for DisablePortalTOTP.
+type DisablePortalTOTPJSONBody struct {
+	Code string `json:"code"`
+}
+
+// DisablePortalTOTPParams defines parameters for DisablePortalTOTP.
+type DisablePortalTOTPParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // InvitePortalUserParams defines parameters for InvitePortalUser.
 type InvitePortalUserParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -6155,6 +6166,9 @@ type PassPortalTOTPJSONRequestBody PassPortalTOTPJSONBody
 
 // ConfirmPortalTOTPJSONRequestBody defines body for ConfirmPortalTOTP for application/json ContentType.
 type ConfirmPortalTOTPJSONRequestBody ConfirmPortalTOTPJSONBody
+
+// DisablePortalTOTPJSONRequestBody defines body for DisablePortalTOTP for application/json ContentType.
+type DisablePortalTOTPJSONRequestBody DisablePortalTOTPJSONBody
 
 // InvitePortalUserJSONRequestBody defines body for InvitePortalUser for application/json ContentType.
 type InvitePortalUserJSONRequestBody = PortalUserInput
@@ -6698,6 +6712,9 @@ type ServerInterface interface {
 	// ConfirmPortalTOTP Turn two-step sign-in on with a code of the new secret
 	// (POST /portal/totp/confirm)
 	ConfirmPortalTOTP(ctx echo.Context, params ConfirmPortalTOTPParams) error
+	// DisablePortalTOTP Turn your own two-step sign-in off
+	// (POST /portal/totp/disable)
+	DisablePortalTOTP(ctx echo.Context, params DisablePortalTOTPParams) error
 	// ListPortalUsers The merchant's portal users (owners)
 	// (GET /portal/users)
 	ListPortalUsers(ctx echo.Context) error
@@ -11274,6 +11291,37 @@ func (w *ServerInterfaceWrapper) ConfirmPortalTOTP(ctx echo.Context) error {
 	return err
 }
 
+// DisablePortalTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) DisablePortalTOTP(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DisablePortalTOTPParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DisablePortalTOTP(ctx, params)
+	return err
+}
+
 // ListPortalUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) ListPortalUsers(ctx echo.Context) error {
 	var err error
@@ -11467,6 +11515,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/portal/session/totp", wrapper.PassPortalTOTP, options.OperationMiddlewares["passPortalTOTP"]...)
 	router.POST(options.BaseURL+"/portal/totp", wrapper.StartPortalTOTP, options.OperationMiddlewares["startPortalTOTP"]...)
 	router.POST(options.BaseURL+"/portal/totp/confirm", wrapper.ConfirmPortalTOTP, options.OperationMiddlewares["confirmPortalTOTP"]...)
+	router.POST(options.BaseURL+"/portal/totp/disable", wrapper.DisablePortalTOTP, options.OperationMiddlewares["disablePortalTOTP"]...)
 	router.POST(options.BaseURL+"/portal/password-reset", wrapper.RequestPasswordReset, options.OperationMiddlewares["requestPasswordReset"]...)
 	router.POST(options.BaseURL+"/portal/password-reset/confirm", wrapper.ResetPassword, options.OperationMiddlewares["resetPassword"]...)
 	router.GET(options.BaseURL+"/portal/stock.csv", wrapper.DownloadPortalStockCSV, options.OperationMiddlewares["downloadPortalStockCSV"]...)
@@ -19089,6 +19138,40 @@ func (response ConfirmPortalTOTPdefaultApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type DisablePortalTOTPRequestObject struct {
+	Params DisablePortalTOTPParams
+	Body   *DisablePortalTOTPJSONRequestBody
+}
+
+type DisablePortalTOTPResponseObject interface {
+	VisitDisablePortalTOTPResponse(w http.ResponseWriter) error
+}
+
+type DisablePortalTOTP204Response struct {
+}
+
+func (response DisablePortalTOTP204Response) VisitDisablePortalTOTPResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DisablePortalTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DisablePortalTOTPdefaultApplicationProblemPlusJSONResponse) VisitDisablePortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPortalUsersRequestObject struct {
 }
 
@@ -19746,6 +19829,9 @@ type StrictServerInterface interface {
 	// ConfirmPortalTOTP Turn two-step sign-in on with a code of the new secret
 	// (POST /portal/totp/confirm)
 	ConfirmPortalTOTP(ctx context.Context, request ConfirmPortalTOTPRequestObject) (ConfirmPortalTOTPResponseObject, error)
+	// DisablePortalTOTP Turn your own two-step sign-in off
+	// (POST /portal/totp/disable)
+	DisablePortalTOTP(ctx context.Context, request DisablePortalTOTPRequestObject) (DisablePortalTOTPResponseObject, error)
 	// ListPortalUsers The merchant's portal users (owners)
 	// (GET /portal/users)
 	ListPortalUsers(ctx context.Context, request ListPortalUsersRequestObject) (ListPortalUsersResponseObject, error)
@@ -25667,6 +25753,54 @@ func (sh *strictHandler) ConfirmPortalTOTP(ctx echo.Context, params ConfirmPorta
 	return nil
 }
 
+// DisablePortalTOTP operation middleware
+func (sh *strictHandler) DisablePortalTOTP(ctx echo.Context, params DisablePortalTOTPParams) error {
+	var request DisablePortalTOTPRequestObject
+
+	request.Params = params
+
+	var body DisablePortalTOTPJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DisablePortalTOTP(ctx.Request().Context(), request.(DisablePortalTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DisablePortalTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DisablePortalTOTPResponseObject); ok {
+		return validResponse.VisitDisablePortalTOTPResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListPortalUsers operation middleware
 func (sh *strictHandler) ListPortalUsers(ctx echo.Context) error {
 	var request ListPortalUsersRequestObject
@@ -26611,19 +26745,21 @@ var swaggerSpec = []string{
 	"j0G/h7vSO2tjs8yurH6OQNqH1Qh7f9J1qWQpUpYdt3ANXczuhn6F28L0upVlQXjERjEBEaUYe0jxbndO",
 	"bgUoCDS9FES6KjkQS30D1Uu1SFpT0PRkz+cNqxVK1bez5e4SaGqOWiYqTS1DrQicVlT07Ft5qUsUOGqL",
 	"vadUhNJYCv8tVqyrnqGOWW0lxQZCPFm5q41KAQQlGVg2anPdJtxrhOLUbdWXqPiV0eVV/O4ZUubZK1cz",
-	"UJDmpRQVV+6OfAeOvJB3OeqoLeZWFtc/NFD5lwyxbYnIUnJO108vlWWml1Nr8nZRdoNMYFt7m4xPkUWi",
-	"fkVj0HqG5xhxM33WbLaKiccK405zmISIknnz3O6NXLYzzsc/np6RW6BmNdWXophBNdHx+DJc6rzsS2G0",
-	"3AdidKjD4wTTSyhe25AUFsNkDCeUA3bAkxhFrRYHQkKqV2lpnTyIjcgd4gVEjvCLO5ccrjyBj5Iq7l80",
-	"H/rDySzBiFQr74YaJclxxDgsY1bu2/+5fhtdbprtUXnzSjfisyKToDRHghYxw3qR+VzXmDedu+N2lUoE",
-	"lyPSjx68GL6KKnK+6xy9HIuNrSWu56X0qm5RFoJfMEHh1vFhUjRcxlL48My8G39BDPyUIj1wVNtLk4X1",
-	"hRWQXTTOsJA++s7Xjr794PDR/3v48L8fPvxTLl8MPR8aKHronR++f/ThL3I1SliLNvocNOH8+MO3jn75",
-	"D6y2uX2rnr1DTelKhwdc1sfvfP3JTz7MXsAkrcrHj375/z354I+Hj36fYUJBDX1ule24ixCBo2Ngc4LD",
-	"R7//+MOfPP7WD7KXXBul0Veevvnu0zcefPyHf3jyEzvt4cP/Bmmk37b7+Oj3WAr8+PsPn37320cf/Jv9",
-	"zQ++9sm7v3vyux8dPnzw+PsPj976/Ugie9k0H//+O0dv/vTozbcOH/2e2lh/628f/zj34w8+wFoH336v",
-	"nl9+oevmyOivit22Uvu5XC78RdlK/lr1UtZR0rQTrHvGQi1W++QX33z864eP//5vnvz2V/WS5P/lbPjd",
-	"OElQRS6LBHhtAGl9EZMmvajW6yN+QB+WyGJywVA8DhQJnQV2KzQcMvT8Eja3brLYWAMUMxnSA0Ctj0Tq",
-	"3RFYTMlqWgjGd9WBINA4x0DIsKOfCvjUuc9itTaXEfoPKcs0cB2q6hg7RWCtYVTphty6eYvVKJJLYY66",
-	"Q9rASDXjiVaUi2o//z8tXd2+c2MJLivySBZWrbp64fUvv/7/BwAA//8=",
+	"UJDmpRQVV+6OfAeOvJB3OeqoLeZWFtc/NFD5lwyxbYnIUnJO108vlWWml1Nr8nZRdoNMw7ZRrCF7qNo8",
+	"hGuBs2YvTa01MdbcpkrPAmfWg4bUCmN83MUZKNDbFdLpQYAUHRumWq0NMotythJcakPGEiIlkCR1PoSi",
+	"UGDYNx87E5ZpVPj1f2He00Qcyvii1ZojY9hrCnI7RjmkNenusirV+DxxJI5XNGZuzFCYRdxMnzqerWKi",
+	"bINxp5FoBAuUubQdX49onDMuSjmesp1boGY11ZeimEY40fv+Momwki+F0XIfiCHSDo8TzLGipIWGpNgw",
+	"ZiQ5ERSwA57EqG9ocSAk5DuW1pfKg9iI3CFeQPgUv7hzSWTME/goqeL+RfOhP5zMEoxItfK+2FGSHEeM",
+	"wzJm5b79n2s60+Wm2R6VN690Iz4rMglKE4VoETMsmprPtYfFAzlFb1epRHA5Iv3owYvhsKsi57su2sGx",
+	"4l71WaznZfmpblEWgnM8QeHW8bkCaL2PpfDhmXk3/oIY+ClFeuCotpcmC+sLKyC7aJxhIX30na8dffvB",
+	"4aP/9/Dhfz98+Kdc0iS6/zRQ9NA7P3z/6MNf5Ar1sCBz9DnoRPvxh28d/fIfWG1z+1Y9e4c6M5YOD+DE",
+	"j9/5+pOffJi9gJmKlY8f/fL/e/LBHw8f/T4DRgMgidwq23EXcTJHx8AOHYePfv/xhz95/K0fZC+5XmKj",
+	"rzx9892nbzz4+A//8OQndtrDh/8Ncqm/bffx0e+xHv7x9x8+/e63jz74N/ubH3ztk3d/9+R3Pzp8+ODx",
+	"9x8evfX7kWqOsmk+/v13jt786dGbbx0++j31cv/W3z7+ce7HH3yABT++B2U9v/xC69mR0V8Vu22l9nMJ",
+	"jfiLspX8tVX3OkqadoLF/1ityGqf/OKbj3/98PHf/82T3/6qXlIBs5wNvxsnCdqJZeEwrw0grS9i5rAX",
+	"1Xp9xBnuY3NZYDoYCkqDIqGz7IYKDYe8HX4Jm1s3WWy0SFqYzpMeQOuGSKTeJ4cVxaymhWB8Vx0IQk50",
+	"DIQMO/qpANKe+yxWa3MZoROdUq0D16atjgkEiC43DK3ekFs3b7EapTOQiVd3cDOYrsF4ohUlZNvP/09L",
+	"V7fv3FiCy4rc8oVVq65eeP3Lr///AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
