@@ -36,6 +36,7 @@ type portalStore interface {
 	DeletePortalSession(ctx context.Context, id int64) error
 	RequestPasswordReset(ctx context.Context, email string) (string, error)
 	ResetPassword(ctx context.Context, token, passwordHash string) (*soko.PortalUser, error)
+	totpStore
 }
 
 // portalSessionKey carries the portal session through a request's context.
@@ -66,7 +67,7 @@ func isPortalOpen(c echo.Context) bool {
 		return false
 	}
 	switch c.Request().URL.Path {
-	case portalBase + "/session", portalBase + "/password-reset", portalBase + "/password-reset/confirm":
+	case portalBase + "/session", portalBase + "/session/totp", portalBase + "/password-reset", portalBase + "/password-reset/confirm":
 		return true
 	}
 	return false
@@ -121,7 +122,11 @@ func (s *Server) guardPortalSignIn(c echo.Context, next echo.HandlerFunc) error 
 	if err := next(c); err != nil {
 		return err
 	}
-	if c.Request().URL.Path == portalBase+"/session" && c.Response().Status == http.StatusOK {
+	// A right password (200, or 202 when a code must follow) and a right
+	// code are taken back; wrong codes count as wrong passwords do.
+	switch p, st := c.Request().URL.Path, c.Response().Status; {
+	case p == portalBase+"/session" && (st == http.StatusOK || st == http.StatusAccepted),
+		p == portalBase+"/session/totp" && st == http.StatusOK:
 		for _, l := range limits {
 			if err := s.store.Unhit(ctx, l.bucket, start); err != nil {
 				s.log.Warn("portal sign-in limit not taken back", "bucket", l.bucket, "err", err)
@@ -185,13 +190,14 @@ func portalSessionOut(sess *soko.PortalSession) api.PortalSession {
 	return api.PortalSession{
 		Email: sess.User.Email, Name: sess.User.Name, Role: api.PortalSessionRole(sess.User.Role),
 		MerchantCode: sess.Merchant.Code, MerchantName: sess.Merchant.Name, CsrfToken: sess.CSRFToken, Scopes: scopes,
+		TotpEnabled: sess.User.TOTPOn,
 	}
 }
 
 func portalUserOut(u *soko.PortalUser) api.PortalUser {
 	out := api.PortalUser{
 		Id: u.ID, Email: u.Email, Name: u.Name, Role: api.PortalUserRole(u.Role), Active: u.Active,
-		PasswordSet: u.PasswordHash != "", CreatedAt: apiTime(u.CreatedAt),
+		PasswordSet: u.PasswordHash != "", CreatedAt: apiTime(u.CreatedAt), TotpEnabled: u.TOTPOn,
 	}
 	if !u.LockedUntil.IsZero() {
 		t := apiTime(u.LockedUntil)
@@ -254,14 +260,15 @@ func (h apiHandlers) PortalSignIn(ctx context.Context, req api.PortalSignInReque
 		h.log.Warn("portal sign-in refused: wrong password", "email", email, "ip", ip)
 		return nil, wrong
 	}
-	sess, token, err := h.store.CreatePortalSession(ctx, u)
-	if err != nil {
-		return nil, err
+	if u.TOTPOn {
+		// The password alone makes no session: the code must follow (totp.go).
+		challenge, err := h.store.CreateTOTPChallenge(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		return api.PortalSignIn202JSONResponse{SecondFactor: api.Totp, Challenge: challenge}, nil
 	}
-	return portalSignedIn{session: portalSessionOut(sess), cookie: &http.Cookie{
-		Name: portalCookie, Value: token, Path: portalBase, HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: h.secureCookies || viaHTTPS(ctx), Expires: sess.ExpiresAt, MaxAge: int(sess.ExpiresAt.Sub(h.now()).Seconds()),
-	}}, nil
+	return h.startPortalSession(ctx, u)
 }
 
 // portalSignedOut answers a portal sign-out and clears the cookie.

@@ -10,14 +10,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
-	"github.com/soko-wms/soko/internal/notify"
 	"github.com/soko-wms/soko/internal/password"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
@@ -321,34 +318,20 @@ func TestPortal_PasswordResetByEmail(t *testing.T) {
 		db.PublicURL = "https://soko.example"
 		h := mustAPIServer(t, db, Config{Now: clock.now})
 		mustPortalUsers(t, db)
-		mb := mustMailbox(t)
-		mailer, err := notify.NewMailer("smtp://" + mb.addr + "?from=portal@soko.example&starttls=none")
-		if err != nil {
-			t.Fatal(err)
-		}
-		mailer.Timeout, mailer.Now = 5*time.Second, clock.now
-		worker := &notify.Worker{Store: db, Sender: &notify.Sender{AllowPrivate: true, Now: clock.now}, Mailer: mailer, Now: clock.now}
+		mail := mustPortalMail(t, db, clock)
 
 		anon := &portalClient{tb: t, h: h}
 		anon.must(202, "POST", "/portal/password-reset", map[string]any{"email": "nobody@sakura.example"})
 		anon.must(202, "POST", "/portal/password-reset", map[string]any{"email": "Owner@Sakura.example"})
-		if _, _, err := worker.RunOnce(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		_, to, letters := mb.received()
-		if len(letters) != 1 || to[0] != "owner@sakura.example" {
-			t.Fatalf("emails to %v", to)
-		}
-		subject, body := readPortalLetter(t, letters[0])
-		link := regexp.MustCompile(`https://soko\.example/portal/reset#([A-Za-z0-9_-]+)`).FindStringSubmatch(body)
-		if !strings.Contains(subject, "パスワード再設定") || link == nil {
+		subject, body, token := mail.letter("owner@sakura.example")
+		if !strings.Contains(subject, "パスワード再設定") {
 			t.Fatalf("email %q:\n%s", subject, body)
 		}
-		if r := anon.do("POST", "/portal/password-reset/confirm", map[string]any{"token": link[1], "password": "short"}); r.Status != 422 || !contains(r.fields(), "password") {
+		if r := anon.do("POST", "/portal/password-reset/confirm", map[string]any{"token": token, "password": "short"}); r.Status != 422 || !contains(r.fields(), "password") {
 			t.Fatalf("a short password: %d %s", r.Status, r.Raw)
 		}
-		anon.must(204, "POST", "/portal/password-reset/confirm", map[string]any{"token": link[1], "password": "a-new-long-password"})
-		if r := anon.do("POST", "/portal/password-reset/confirm", map[string]any{"token": link[1], "password": "another-long-password"}); r.Status != 422 {
+		anon.must(204, "POST", "/portal/password-reset/confirm", map[string]any{"token": token, "password": "a-new-long-password"})
+		if r := anon.do("POST", "/portal/password-reset/confirm", map[string]any{"token": token, "password": "another-long-password"}); r.Status != 422 {
 			t.Fatalf("the link again: %d %s", r.Status, r.Raw)
 		}
 		if r := anon.do("POST", "/portal/session", map[string]any{"email": "owner@sakura.example", "password": portalPassword}); r.Status != 401 {
@@ -361,19 +344,11 @@ func TestPortal_PasswordResetByEmail(t *testing.T) {
 		if r := signInPortal(t, h, "viewer@sakura.example", portalPassword).do("POST", "/portal/users", map[string]any{"email": "x@sakura.example", "role": "owner"}); r.Status != 403 {
 			t.Fatalf("a read-only user invites: %d %s", r.Status, r.Raw)
 		}
-		if _, _, err := worker.RunOnce(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		_, to, letters = mb.received()
-		if len(letters) != 2 || to[1] != "new@sakura.example" {
-			t.Fatalf("emails to %v", to)
-		}
-		subject, body = readPortalLetter(t, letters[1])
-		invite := regexp.MustCompile(`/portal/reset#([A-Za-z0-9_-]+)`).FindStringSubmatch(body)
-		if !strings.Contains(subject, "招待") || invite == nil {
+		subject, body, invite := mail.letter("new@sakura.example")
+		if !strings.Contains(subject, "招待") {
 			t.Fatalf("invitation %q:\n%s", subject, body)
 		}
-		anon.must(204, "POST", "/portal/password-reset/confirm", map[string]any{"token": invite[1], "password": "welcome-to-sakura"})
+		anon.must(204, "POST", "/portal/password-reset/confirm", map[string]any{"token": invite, "password": "welcome-to-sakura"})
 		if r := signInPortal(t, h, "new@sakura.example", "welcome-to-sakura").must(200, "GET", "/portal/session", nil); r.JSON["role"] != "staff" {
 			t.Fatalf("invited user: %s", r.Raw)
 		}

@@ -102,11 +102,12 @@ var portalWords = map[string][2]string{
 }
 
 // allPortalWords are the words of every portal section, each section's
-// kept beside its handlers (portalDevWords in portaldev.go, …).
-var allPortalWords = mergeWords(portalWords, portalSKUWords, portalOrderWords, portalDevWords)
+// kept beside its handlers (portalDevWords in portaldev.go, portalAccountWords in totp.go, …).
+var allPortalWords = mergeWords(portalWords, portalSKUWords, portalOrderWords, portalDevWords, portalAccountWords, portalStatementWords)
 
 // portalPage answers GET /portal and GET /portal/reset: the merchant
 // portal, a thin client of /portal/api/v1 holding no one's data.
 func (s *Server) portalPage(c echo.Context) error {
 	return s.renderFloorPage(c, "portal", allPortalWords)
 }
+

@@ -83,6 +83,8 @@ const (
 	AuditPortalPassword    AuditAction = "portal_user.password_reset"
 	AuditKittingCreate     AuditAction = "kitting.create"
 	AuditKittingCancel     AuditAction = "kitting.cancel"
+	AuditPortalTOTPOn      AuditAction = "portal_user.totp_enable"
+	AuditPortalTOTPReset   AuditAction = "portal_user.totp_reset"
 )
 
 // OrderAuditAction is the audit action of a supervisor's order command.

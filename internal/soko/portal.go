@@ -49,6 +49,9 @@ type PortalUser struct {
 	FailedLogins int
 	LockedUntil  time.Time
 	CreatedAt    time.Time
+	// TOTPOn tells that signing in also takes a code from the user's
+	// authenticator app (totp.go).
+	TOTPOn bool
 }
 
 // PortalSession is a portal user signed in on one browser.

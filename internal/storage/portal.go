@@ -26,6 +26,13 @@ type portalUserRow struct {
 	ResetTokenHash *string
 	ResetExpiresAt *time.Time
 	CreatedAt      time.Time
+	// The second factor's columns (totp.go).
+	TOTPSecret             string     `gorm:"column:totp_secret"`
+	TOTPPendingSecret      string     `gorm:"column:totp_pending_secret"`
+	TOTPEnabledAt          *time.Time `gorm:"column:totp_enabled_at"`
+	TOTPLastStep           int64      `gorm:"column:totp_last_step"`
+	TOTPChallengeHash      *string    `gorm:"column:totp_challenge_hash"`
+	TOTPChallengeExpiresAt *time.Time `gorm:"column:totp_challenge_expires_at"`
 }
 
 func (portalUserRow) TableName() string { return "portal_users" }
@@ -34,7 +41,7 @@ func (r portalUserRow) user() *soko.PortalUser {
 	return &soko.PortalUser{
 		ID: r.ID, MerchantID: r.MerchantID, Email: r.Email, Name: r.Name, Role: soko.PortalRole(r.Role),
 		PasswordHash: r.PasswordHash, Active: r.Active, FailedLogins: r.FailedLogins,
-		LockedUntil: fromNull(r.LockedUntil), CreatedAt: r.CreatedAt.UTC(),
+		LockedUntil: fromNull(r.LockedUntil), CreatedAt: r.CreatedAt.UTC(), TOTPOn: r.TOTPEnabledAt != nil,
 	}
 }
 
@@ -56,6 +63,7 @@ type portalUserAudit struct {
 	Email      string `json:"email"`
 	Role       string `json:"role"`
 	Active     bool   `json:"active"`
+	TOTP       bool   `json:"totp,omitempty"`
 }
 
 // CreatePortalUser stores a merchant's portal user and sets its ID. A user
@@ -144,8 +152,8 @@ func (db *DB) PortalUsers(ctx context.Context, merchantID int64) ([]*soko.Portal
 	return out, nil
 }
 
-// SetPortalUserActive lets a merchant's portal user sign in again, or stops
-// them and ends their sessions.
+// SetPortalUserActive lets a merchant's portal user sign in again (lifting
+// a wait after wrong passwords), or stops them and ends their sessions.
 func (db *DB) SetPortalUserActive(ctx context.Context, merchantID, id int64, active bool) (*soko.PortalUser, error) {
 	now := db.now()
 	var out *soko.PortalUser
@@ -155,7 +163,13 @@ func (db *DB) SetPortalUserActive(ctx context.Context, merchantID, id int64, act
 			return err
 		}
 		before := portalUserAudit{MerchantID: row.MerchantID, Email: row.Email, Role: row.Role, Active: row.Active}
-		if err := tx.Model(&portalUserRow{}).Where("id = ?", id).Update("active", active).Error; err != nil {
+		change := map[string]any{"active": active}
+		if active {
+			// Letting a user in again lifts a wait after wrong passwords too.
+			change["failed_logins"], change["locked_until"] = 0, nil
+			row.FailedLogins, row.LockedUntil = 0, nil
+		}
+		if err := tx.Model(&portalUserRow{}).Where("id = ?", id).Updates(change).Error; err != nil {
 			return err
 		}
 		if !active {

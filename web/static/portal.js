@@ -115,6 +115,8 @@
     me = null; csrf = '';
     $('app').hidden = true;
     $('signout').hidden = true;
+    $('totp-step').hidden = true;
+    $('signin').hidden = false;
     $('who').textContent = '';
     $('v-signin').hidden = false;
   }
@@ -125,6 +127,8 @@
       f.password.value = '';
       if (!a.ok) return failed(a);
       say('', '');
+      // The password was right but a code must follow (portal_account.js).
+      if (a.status === 202) return document.dispatchEvent(new CustomEvent('portal:second-factor', {detail: a.data}));
       signedIn(a.data);
     });
   });
@@ -432,6 +436,7 @@
         cell(tr, t('email'), u.email);
         cell(tr, t('role'), t('role_' + u.role));
         cell(tr, t('active'), u.active ? '✓' : '—');
+        cell(tr, t('totp'), u.totp_enabled ? t('totp_on') : t('totp_off'));
         tbody.appendChild(tr);
       });
     });
@@ -456,6 +461,7 @@
     // onOrder runs fn(order, etag) each time the order view shows an order.
     onOrder: function (fn) { orderHooks.push(fn); },
     me: function () { return me; },
+    signedIn: signedIn,
     reloadOrder: function (no) { loadOrder(no); },
     API: API, api: api, t: t, el: el, cell: cell, say: say, failed: failed, markFields: markFields, when: when, may: may, fill: fill, all: all
   };

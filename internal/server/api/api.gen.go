@@ -1005,6 +1005,21 @@ func (e PickTaskStatus) Valid() bool {
 	}
 }
 
+// Defines values for PortalSecondFactorSecondFactor.
+const (
+	Totp PortalSecondFactorSecondFactor = "totp"
+)
+
+// Valid indicates whether the value is a known member of the PortalSecondFactorSecondFactor enum.
+func (e PortalSecondFactorSecondFactor) Valid() bool {
+	switch e {
+	case Totp:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PortalSessionRole.
 const (
 	PortalSessionRoleOwner    PortalSessionRole = "owner"
@@ -4036,6 +4051,16 @@ type PickerProgress struct {
 	Picker   *string `json:"picker,omitempty"`
 }
 
+// PortalSecondFactor defines model for PortalSecondFactor.
+type PortalSecondFactor struct {
+	// Challenge Send it back with the code; it lasts five minutes.
+	Challenge    string                         `json:"challenge"`
+	SecondFactor PortalSecondFactorSecondFactor `json:"second_factor"`
+}
+
+// PortalSecondFactorSecondFactor defines model for PortalSecondFactor.SecondFactor.
+type PortalSecondFactorSecondFactor string
+
 // PortalSession defines model for PortalSession.
 type PortalSession struct {
 	CsrfToken    string            `json:"csrf_token"`
@@ -4047,6 +4072,9 @@ type PortalSession struct {
 
 	// Scopes The API scopes the role acts with under /portal/api/v1; empty is every scope.
 	Scopes []string `json:"scopes"`
+
+	// TotpEnabled The user signs in with a code of an authenticator app after the password.
+	TotpEnabled bool `json:"totp_enabled"`
 }
 
 // PortalSessionRole defines model for PortalSession.Role.
@@ -4056,6 +4084,18 @@ type PortalSessionRole string
 type PortalSignInInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+}
+
+// PortalTOTPSetup defines model for PortalTOTPSetup.
+type PortalTOTPSetup struct {
+	// QrPng The QR code as a PNG image, base64.
+	QrPng []byte `json:"qr_png"`
+
+	// Secret The secret in base32, to type into an app that cannot scan.
+	Secret string `json:"secret"`
+
+	// Uri The otpauth://totp/ link the QR code holds.
+	Uri string `json:"uri"`
 }
 
 // PortalUser defines model for PortalUser.
@@ -4072,6 +4112,9 @@ type PortalUser struct {
 	// PasswordSet False until an invited user sets their password.
 	PasswordSet bool           `json:"password_set"`
 	Role        PortalUserRole `json:"role"`
+
+	// TotpEnabled Signing in also takes a code of the user's authenticator app.
+	TotpEnabled bool `json:"totp_enabled"`
 }
 
 // PortalUserRole defines model for PortalUser.Role.
@@ -5591,6 +5634,29 @@ type RevokeAdminAPIKeyParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// InviteAdminPortalUserParams defines parameters for InviteAdminPortalUser.
+type InviteAdminPortalUserParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// UpdateAdminPortalUserJSONBody defines parameters for UpdateAdminPortalUser.
+type UpdateAdminPortalUserJSONBody struct {
+	Active bool `json:"active"`
+}
+
+// UpdateAdminPortalUserParams defines parameters for UpdateAdminPortalUser.
+type UpdateAdminPortalUserParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ResetAdminPortalUserTOTPParams defines parameters for ResetAdminPortalUserTOTP.
+type ResetAdminPortalUserTOTPParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
 // PutAdminRateCardParams defines parameters for PutAdminRateCard.
 type PutAdminRateCardParams struct {
 	// XCSRFToken The csrf_token of the staff session.
@@ -6060,6 +6126,12 @@ type PortalSignOutParams struct {
 	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
 }
 
+// PassPortalTOTPJSONBody defines parameters for PassPortalTOTP.
+type PassPortalTOTPJSONBody struct {
+	Challenge string `json:"challenge"`
+	Code      string `json:"code"`
+}
+
 // DownloadPortalStockCSVParams defines parameters for DownloadPortalStockCSV.
 type DownloadPortalStockCSVParams struct {
 	Encoding *DownloadPortalStockCSVParamsEncoding `form:"encoding,omitempty" json:"encoding,omitempty"`
@@ -6067,6 +6139,34 @@ type DownloadPortalStockCSVParams struct {
 
 // DownloadPortalStockCSVParamsEncoding defines parameters for DownloadPortalStockCSV.
 type DownloadPortalStockCSVParamsEncoding string
+
+// StartPortalTOTPParams defines parameters for StartPortalTOTP.
+type StartPortalTOTPParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// ConfirmPortalTOTPJSONBody defines parameters for ConfirmPortalTOTP.
+type ConfirmPortalTOTPJSONBody struct {
+	Code string `json:"code"`
+}
+
+// ConfirmPortalTOTPParams defines parameters for ConfirmPortalTOTP.
+type ConfirmPortalTOTPParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
+
+// DisablePortalTOTPJSONBody defines parameters for DisablePortalTOTP.
+type DisablePortalTOTPJSONBody struct {
+	Code string `json:"code"`
+}
+
+// DisablePortalTOTPParams defines parameters for DisablePortalTOTP.
+type DisablePortalTOTPParams struct {
+	// XCSRFToken The csrf_token of the staff session.
+	XCSRFToken CsrfToken `json:"X-CSRF-Token"`
+}
 
 // InvitePortalUserParams defines parameters for InvitePortalUser.
 type InvitePortalUserParams struct {
@@ -6172,6 +6272,12 @@ type UpdateAdminMerchantJSONRequestBody = AdminMerchantUpdate
 // CreateAdminAPIKeyJSONRequestBody defines body for CreateAdminAPIKey for application/json ContentType.
 type CreateAdminAPIKeyJSONRequestBody = AdminAPIKeyCreate
 
+// InviteAdminPortalUserJSONRequestBody defines body for InviteAdminPortalUser for application/json ContentType.
+type InviteAdminPortalUserJSONRequestBody = PortalUserInput
+
+// UpdateAdminPortalUserJSONRequestBody defines body for UpdateAdminPortalUser for application/json ContentType.
+type UpdateAdminPortalUserJSONRequestBody UpdateAdminPortalUserJSONBody
+
 // PutAdminRateCardJSONRequestBody defines body for PutAdminRateCard for application/json ContentType.
 type PutAdminRateCardJSONRequestBody = BillingRateCard
 
@@ -6270,6 +6376,15 @@ type ResetPasswordJSONRequestBody ResetPasswordJSONBody
 
 // PortalSignInJSONRequestBody defines body for PortalSignIn for application/json ContentType.
 type PortalSignInJSONRequestBody = PortalSignInInput
+
+// PassPortalTOTPJSONRequestBody defines body for PassPortalTOTP for application/json ContentType.
+type PassPortalTOTPJSONRequestBody PassPortalTOTPJSONBody
+
+// ConfirmPortalTOTPJSONRequestBody defines body for ConfirmPortalTOTP for application/json ContentType.
+type ConfirmPortalTOTPJSONRequestBody ConfirmPortalTOTPJSONBody
+
+// DisablePortalTOTPJSONRequestBody defines body for DisablePortalTOTP for application/json ContentType.
+type DisablePortalTOTPJSONRequestBody DisablePortalTOTPJSONBody
 
 // InvitePortalUserJSONRequestBody defines body for InvitePortalUser for application/json ContentType.
 type InvitePortalUserJSONRequestBody = PortalUserInput
@@ -6516,6 +6631,18 @@ type ServerInterface interface {
 	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
 	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
 	RevokeAdminAPIKey(ctx echo.Context, merchantId MerchantID, apiKeyId int64, params RevokeAdminAPIKeyParams) error
+	// ListAdminPortalUsers A merchant's portal users (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/portal-users)
+	ListAdminPortalUsers(ctx echo.Context, merchantId MerchantID) error
+	// InviteAdminPortalUser Invite a person to a merchant's portal, e.g. its first owner (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/portal-users)
+	InviteAdminPortalUser(ctx echo.Context, merchantId MerchantID, params InviteAdminPortalUserParams) error
+	// UpdateAdminPortalUser Lock a merchant's portal user out, or let them in again (admins)
+	// (PATCH /ops/admin/merchants/{merchant_id}/portal-users/{user_id})
+	UpdateAdminPortalUser(ctx echo.Context, merchantId MerchantID, userId int64, params UpdateAdminPortalUserParams) error
+	// ResetAdminPortalUserTOTP Turn a portal user's two-step sign-in off (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/portal-users/{user_id}/totp-reset)
+	ResetAdminPortalUserTOTP(ctx echo.Context, merchantId MerchantID, userId int64, params ResetAdminPortalUserTOTPParams) error
 	// ListAdminRateCards A merchant's rate cards (料金表), the latest first (admins)
 	// (GET /ops/admin/merchants/{merchant_id}/rate-card)
 	ListAdminRateCards(ctx echo.Context, merchantId MerchantID) error
@@ -6816,9 +6943,21 @@ type ServerInterface interface {
 	// PortalSignIn Sign in to the portal with email and password
 	// (POST /portal/session)
 	PortalSignIn(ctx echo.Context) error
+	// PassPortalTOTP Finish signing in with the authenticator app's code
+	// (POST /portal/session/totp)
+	PassPortalTOTP(ctx echo.Context) error
 	// DownloadPortalStockCSV The merchant's stock per SKU as a CSV file
 	// (GET /portal/stock.csv)
 	DownloadPortalStockCSV(ctx echo.Context, params DownloadPortalStockCSVParams) error
+	// StartPortalTOTP Start turning on two-step sign-in for yourself
+	// (POST /portal/totp)
+	StartPortalTOTP(ctx echo.Context, params StartPortalTOTPParams) error
+	// ConfirmPortalTOTP Turn two-step sign-in on with a code of the new secret
+	// (POST /portal/totp/confirm)
+	ConfirmPortalTOTP(ctx echo.Context, params ConfirmPortalTOTPParams) error
+	// DisablePortalTOTP Turn your own two-step sign-in off
+	// (POST /portal/totp/disable)
+	DisablePortalTOTP(ctx echo.Context, params DisablePortalTOTPParams) error
 	// ListPortalUsers The merchant's portal users (owners)
 	// (GET /portal/users)
 	ListPortalUsers(ctx echo.Context) error
@@ -8728,6 +8867,152 @@ func (w *ServerInterfaceWrapper) RevokeAdminAPIKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RevokeAdminAPIKey(ctx, merchantId, apiKeyId, params)
+	return err
+}
+
+// ListAdminPortalUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminPortalUsers(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminPortalUsers(ctx, merchantId)
+	return err
+}
+
+// InviteAdminPortalUser converts echo context to params.
+func (w *ServerInterfaceWrapper) InviteAdminPortalUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params InviteAdminPortalUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.InviteAdminPortalUser(ctx, merchantId, params)
+	return err
+}
+
+// UpdateAdminPortalUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAdminPortalUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateAdminPortalUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAdminPortalUser(ctx, merchantId, userId, params)
+	return err
+}
+
+// ResetAdminPortalUserTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) ResetAdminPortalUserTOTP(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "merchant_id" -------------
+	var merchantId MerchantID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_id", ctx.Param("merchant_id"), &merchantId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter merchant_id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ResetAdminPortalUserTOTPParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResetAdminPortalUserTOTP(ctx, merchantId, userId, params)
 	return err
 }
 
@@ -11395,6 +11680,15 @@ func (w *ServerInterfaceWrapper) PortalSignIn(ctx echo.Context) error {
 	return err
 }
 
+// PassPortalTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) PassPortalTOTP(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PassPortalTOTP(ctx)
+	return err
+}
+
 // DownloadPortalStockCSV converts echo context to params.
 func (w *ServerInterfaceWrapper) DownloadPortalStockCSV(ctx echo.Context) error {
 	var err error
@@ -11410,6 +11704,99 @@ func (w *ServerInterfaceWrapper) DownloadPortalStockCSV(ctx echo.Context) error 
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.DownloadPortalStockCSV(ctx, params)
+	return err
+}
+
+// StartPortalTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) StartPortalTOTP(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StartPortalTOTPParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StartPortalTOTP(ctx, params)
+	return err
+}
+
+// ConfirmPortalTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) ConfirmPortalTOTP(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ConfirmPortalTOTPParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ConfirmPortalTOTP(ctx, params)
+	return err
+}
+
+// DisablePortalTOTP converts echo context to params.
+func (w *ServerInterfaceWrapper) DisablePortalTOTP(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DisablePortalTOTPParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-CSRF-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-CSRF-Token")]; found {
+		var XCSRFToken CsrfToken
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-CSRF-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-CSRF-Token", valueList[0], &XCSRFToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-CSRF-Token: %s", err))
+		}
+
+		params.XCSRFToken = XCSRFToken
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-CSRF-Token is required, but not found"))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DisablePortalTOTP(ctx, params)
 	return err
 }
 
@@ -11604,6 +11991,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/portal/session", wrapper.PortalSignOut, options.OperationMiddlewares["portalSignOut"]...)
 	router.GET(options.BaseURL+"/portal/session", wrapper.GetPortalSession, options.OperationMiddlewares["getPortalSession"]...)
 	router.POST(options.BaseURL+"/portal/session", wrapper.PortalSignIn, options.OperationMiddlewares["portalSignIn"]...)
+	router.POST(options.BaseURL+"/portal/session/totp", wrapper.PassPortalTOTP, options.OperationMiddlewares["passPortalTOTP"]...)
+	router.POST(options.BaseURL+"/portal/totp", wrapper.StartPortalTOTP, options.OperationMiddlewares["startPortalTOTP"]...)
+	router.POST(options.BaseURL+"/portal/totp/confirm", wrapper.ConfirmPortalTOTP, options.OperationMiddlewares["confirmPortalTOTP"]...)
+	router.POST(options.BaseURL+"/portal/totp/disable", wrapper.DisablePortalTOTP, options.OperationMiddlewares["disablePortalTOTP"]...)
 	router.POST(options.BaseURL+"/portal/password-reset", wrapper.RequestPasswordReset, options.OperationMiddlewares["requestPasswordReset"]...)
 	router.POST(options.BaseURL+"/portal/password-reset/confirm", wrapper.ResetPassword, options.OperationMiddlewares["resetPassword"]...)
 	router.GET(options.BaseURL+"/portal/stock.csv", wrapper.DownloadPortalStockCSV, options.OperationMiddlewares["downloadPortalStockCSV"]...)
@@ -11702,6 +12093,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/ops/admin/carrier-accounts/:carrier", wrapper.PutAdminCarrierAccount, options.OperationMiddlewares["putAdminCarrierAccount"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/rate-card", wrapper.ListAdminRateCards, options.OperationMiddlewares["listAdminRateCards"]...)
 	router.PUT(options.BaseURL+"/ops/admin/merchants/:merchant_id/rate-card", wrapper.PutAdminRateCard, options.OperationMiddlewares["putAdminRateCard"]...)
+	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/portal-users", wrapper.ListAdminPortalUsers, options.OperationMiddlewares["listAdminPortalUsers"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/portal-users", wrapper.InviteAdminPortalUser, options.OperationMiddlewares["inviteAdminPortalUser"]...)
+	router.PATCH(options.BaseURL+"/ops/admin/merchants/:merchant_id/portal-users/:user_id", wrapper.UpdateAdminPortalUser, options.OperationMiddlewares["updateAdminPortalUser"]...)
+	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/portal-users/:user_id/totp-reset", wrapper.ResetAdminPortalUserTOTP, options.OperationMiddlewares["resetAdminPortalUserTOTP"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements", wrapper.ListAdminStatements, options.OperationMiddlewares["listAdminStatements"]...)
 	router.GET(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month", wrapper.GetAdminStatement, options.OperationMiddlewares["getAdminStatement"]...)
 	router.POST(options.BaseURL+"/ops/admin/merchants/:merchant_id/statements/:month/close", wrapper.CloseAdminStatement, options.OperationMiddlewares["closeAdminStatement"]...)
@@ -15161,6 +15556,171 @@ type RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response RevokeAdminAPIKeydefaultApplicationProblemPlusJSONResponse) VisitRevokeAdminAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminPortalUsersRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+}
+
+type ListAdminPortalUsersResponseObject interface {
+	VisitListAdminPortalUsersResponse(w http.ResponseWriter) error
+}
+
+type ListAdminPortalUsers200JSONResponse struct {
+	Data []PortalUser `json:"data"`
+}
+
+func (response ListAdminPortalUsers200JSONResponse) VisitListAdminPortalUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminPortalUsersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAdminPortalUsersdefaultApplicationProblemPlusJSONResponse) VisitListAdminPortalUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InviteAdminPortalUserRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	Params     InviteAdminPortalUserParams
+	Body       *InviteAdminPortalUserJSONRequestBody
+}
+
+type InviteAdminPortalUserResponseObject interface {
+	VisitInviteAdminPortalUserResponse(w http.ResponseWriter) error
+}
+
+type InviteAdminPortalUser201JSONResponse PortalUser
+
+func (response InviteAdminPortalUser201JSONResponse) VisitInviteAdminPortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InviteAdminPortalUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response InviteAdminPortalUserdefaultApplicationProblemPlusJSONResponse) VisitInviteAdminPortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminPortalUserRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	UserId     int64      `json:"user_id"`
+	Params     UpdateAdminPortalUserParams
+	Body       *UpdateAdminPortalUserJSONRequestBody
+}
+
+type UpdateAdminPortalUserResponseObject interface {
+	VisitUpdateAdminPortalUserResponse(w http.ResponseWriter) error
+}
+
+type UpdateAdminPortalUser200JSONResponse PortalUser
+
+func (response UpdateAdminPortalUser200JSONResponse) VisitUpdateAdminPortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAdminPortalUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateAdminPortalUserdefaultApplicationProblemPlusJSONResponse) VisitUpdateAdminPortalUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetAdminPortalUserTOTPRequestObject struct {
+	MerchantId MerchantID `json:"merchant_id"`
+	UserId     int64      `json:"user_id"`
+	Params     ResetAdminPortalUserTOTPParams
+}
+
+type ResetAdminPortalUserTOTPResponseObject interface {
+	VisitResetAdminPortalUserTOTPResponse(w http.ResponseWriter) error
+}
+
+type ResetAdminPortalUserTOTP200JSONResponse PortalUser
+
+func (response ResetAdminPortalUserTOTP200JSONResponse) VisitResetAdminPortalUserTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetAdminPortalUserTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ResetAdminPortalUserTOTPdefaultApplicationProblemPlusJSONResponse) VisitResetAdminPortalUserTOTPResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -19231,12 +19791,65 @@ func (response PortalSignIn200JSONResponse) VisitPortalSignInResponse(w http.Res
 	return err
 }
 
+type PortalSignIn202JSONResponse PortalSecondFactor
+
+func (response PortalSignIn202JSONResponse) VisitPortalSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PortalSignIndefaultApplicationProblemPlusJSONResponse struct {
 	Body       Problem
 	StatusCode int
 }
 
 func (response PortalSignIndefaultApplicationProblemPlusJSONResponse) VisitPortalSignInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PassPortalTOTPRequestObject struct {
+	Body *PassPortalTOTPJSONRequestBody
+}
+
+type PassPortalTOTPResponseObject interface {
+	VisitPassPortalTOTPResponse(w http.ResponseWriter) error
+}
+
+type PassPortalTOTP200JSONResponse PortalSession
+
+func (response PassPortalTOTP200JSONResponse) VisitPassPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PassPortalTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PassPortalTOTPdefaultApplicationProblemPlusJSONResponse) VisitPassPortalTOTPResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -19282,6 +19895,121 @@ type DownloadPortalStockCSVdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response DownloadPortalStockCSVdefaultApplicationProblemPlusJSONResponse) VisitDownloadPortalStockCSVResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartPortalTOTPRequestObject struct {
+	Params StartPortalTOTPParams
+}
+
+type StartPortalTOTPResponseObject interface {
+	VisitStartPortalTOTPResponse(w http.ResponseWriter) error
+}
+
+type StartPortalTOTP200JSONResponse PortalTOTPSetup
+
+func (response StartPortalTOTP200JSONResponse) VisitStartPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartPortalTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response StartPortalTOTPdefaultApplicationProblemPlusJSONResponse) VisitStartPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmPortalTOTPRequestObject struct {
+	Params ConfirmPortalTOTPParams
+	Body   *ConfirmPortalTOTPJSONRequestBody
+}
+
+type ConfirmPortalTOTPResponseObject interface {
+	VisitConfirmPortalTOTPResponse(w http.ResponseWriter) error
+}
+
+type ConfirmPortalTOTP200JSONResponse struct {
+	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+func (response ConfirmPortalTOTP200JSONResponse) VisitConfirmPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmPortalTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ConfirmPortalTOTPdefaultApplicationProblemPlusJSONResponse) VisitConfirmPortalTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisablePortalTOTPRequestObject struct {
+	Params DisablePortalTOTPParams
+	Body   *DisablePortalTOTPJSONRequestBody
+}
+
+type DisablePortalTOTPResponseObject interface {
+	VisitDisablePortalTOTPResponse(w http.ResponseWriter) error
+}
+
+type DisablePortalTOTP204Response struct {
+}
+
+func (response DisablePortalTOTP204Response) VisitDisablePortalTOTPResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DisablePortalTOTPdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DisablePortalTOTPdefaultApplicationProblemPlusJSONResponse) VisitDisablePortalTOTPResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -19653,6 +20381,18 @@ type StrictServerInterface interface {
 	// RevokeAdminAPIKey Stop one of the merchant's API keys at once and for good (admins)
 	// (POST /ops/admin/merchants/{merchant_id}/api-keys/{api_key_id}/revoke)
 	RevokeAdminAPIKey(ctx context.Context, request RevokeAdminAPIKeyRequestObject) (RevokeAdminAPIKeyResponseObject, error)
+	// ListAdminPortalUsers A merchant's portal users (admins)
+	// (GET /ops/admin/merchants/{merchant_id}/portal-users)
+	ListAdminPortalUsers(ctx context.Context, request ListAdminPortalUsersRequestObject) (ListAdminPortalUsersResponseObject, error)
+	// InviteAdminPortalUser Invite a person to a merchant's portal, e.g. its first owner (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/portal-users)
+	InviteAdminPortalUser(ctx context.Context, request InviteAdminPortalUserRequestObject) (InviteAdminPortalUserResponseObject, error)
+	// UpdateAdminPortalUser Lock a merchant's portal user out, or let them in again (admins)
+	// (PATCH /ops/admin/merchants/{merchant_id}/portal-users/{user_id})
+	UpdateAdminPortalUser(ctx context.Context, request UpdateAdminPortalUserRequestObject) (UpdateAdminPortalUserResponseObject, error)
+	// ResetAdminPortalUserTOTP Turn a portal user's two-step sign-in off (admins)
+	// (POST /ops/admin/merchants/{merchant_id}/portal-users/{user_id}/totp-reset)
+	ResetAdminPortalUserTOTP(ctx context.Context, request ResetAdminPortalUserTOTPRequestObject) (ResetAdminPortalUserTOTPResponseObject, error)
 	// ListAdminRateCards A merchant's rate cards (料金表), the latest first (admins)
 	// (GET /ops/admin/merchants/{merchant_id}/rate-card)
 	ListAdminRateCards(ctx context.Context, request ListAdminRateCardsRequestObject) (ListAdminRateCardsResponseObject, error)
@@ -19953,9 +20693,21 @@ type StrictServerInterface interface {
 	// PortalSignIn Sign in to the portal with email and password
 	// (POST /portal/session)
 	PortalSignIn(ctx context.Context, request PortalSignInRequestObject) (PortalSignInResponseObject, error)
+	// PassPortalTOTP Finish signing in with the authenticator app's code
+	// (POST /portal/session/totp)
+	PassPortalTOTP(ctx context.Context, request PassPortalTOTPRequestObject) (PassPortalTOTPResponseObject, error)
 	// DownloadPortalStockCSV The merchant's stock per SKU as a CSV file
 	// (GET /portal/stock.csv)
 	DownloadPortalStockCSV(ctx context.Context, request DownloadPortalStockCSVRequestObject) (DownloadPortalStockCSVResponseObject, error)
+	// StartPortalTOTP Start turning on two-step sign-in for yourself
+	// (POST /portal/totp)
+	StartPortalTOTP(ctx context.Context, request StartPortalTOTPRequestObject) (StartPortalTOTPResponseObject, error)
+	// ConfirmPortalTOTP Turn two-step sign-in on with a code of the new secret
+	// (POST /portal/totp/confirm)
+	ConfirmPortalTOTP(ctx context.Context, request ConfirmPortalTOTPRequestObject) (ConfirmPortalTOTPResponseObject, error)
+	// DisablePortalTOTP Turn your own two-step sign-in off
+	// (POST /portal/totp/disable)
+	DisablePortalTOTP(ctx context.Context, request DisablePortalTOTPRequestObject) (DisablePortalTOTPResponseObject, error)
 	// ListPortalUsers The merchant's portal users (owners)
 	// (GET /portal/users)
 	ListPortalUsers(ctx context.Context, request ListPortalUsersRequestObject) (ListPortalUsersResponseObject, error)
@@ -22597,6 +23349,157 @@ func (sh *strictHandler) RevokeAdminAPIKey(ctx echo.Context, merchantId Merchant
 		return err
 	} else if validResponse, ok := response.(RevokeAdminAPIKeyResponseObject); ok {
 		return validResponse.VisitRevokeAdminAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminPortalUsers operation middleware
+func (sh *strictHandler) ListAdminPortalUsers(ctx echo.Context, merchantId MerchantID) error {
+	var request ListAdminPortalUsersRequestObject
+
+	request.MerchantId = merchantId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminPortalUsers(ctx.Request().Context(), request.(ListAdminPortalUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminPortalUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminPortalUsersResponseObject); ok {
+		return validResponse.VisitListAdminPortalUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// InviteAdminPortalUser operation middleware
+func (sh *strictHandler) InviteAdminPortalUser(ctx echo.Context, merchantId MerchantID, params InviteAdminPortalUserParams) error {
+	var request InviteAdminPortalUserRequestObject
+
+	request.MerchantId = merchantId
+	request.Params = params
+
+	var body InviteAdminPortalUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.InviteAdminPortalUser(ctx.Request().Context(), request.(InviteAdminPortalUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InviteAdminPortalUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(InviteAdminPortalUserResponseObject); ok {
+		return validResponse.VisitInviteAdminPortalUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAdminPortalUser operation middleware
+func (sh *strictHandler) UpdateAdminPortalUser(ctx echo.Context, merchantId MerchantID, userId int64, params UpdateAdminPortalUserParams) error {
+	var request UpdateAdminPortalUserRequestObject
+
+	request.MerchantId = merchantId
+	request.UserId = userId
+	request.Params = params
+
+	var body UpdateAdminPortalUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAdminPortalUser(ctx.Request().Context(), request.(UpdateAdminPortalUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAdminPortalUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAdminPortalUserResponseObject); ok {
+		return validResponse.VisitUpdateAdminPortalUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResetAdminPortalUserTOTP operation middleware
+func (sh *strictHandler) ResetAdminPortalUserTOTP(ctx echo.Context, merchantId MerchantID, userId int64, params ResetAdminPortalUserTOTPParams) error {
+	var request ResetAdminPortalUserTOTPRequestObject
+
+	request.MerchantId = merchantId
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetAdminPortalUserTOTP(ctx.Request().Context(), request.(ResetAdminPortalUserTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetAdminPortalUserTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResetAdminPortalUserTOTPResponseObject); ok {
+		return validResponse.VisitResetAdminPortalUserTOTPResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -25876,6 +26779,52 @@ func (sh *strictHandler) PortalSignIn(ctx echo.Context) error {
 	return nil
 }
 
+// PassPortalTOTP operation middleware
+func (sh *strictHandler) PassPortalTOTP(ctx echo.Context) error {
+	var request PassPortalTOTPRequestObject
+
+	var body PassPortalTOTPJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PassPortalTOTP(ctx.Request().Context(), request.(PassPortalTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PassPortalTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PassPortalTOTPResponseObject); ok {
+		return validResponse.VisitPassPortalTOTPResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DownloadPortalStockCSV operation middleware
 func (sh *strictHandler) DownloadPortalStockCSV(ctx echo.Context, params DownloadPortalStockCSVParams) error {
 	var request DownloadPortalStockCSVRequestObject
@@ -25895,6 +26844,127 @@ func (sh *strictHandler) DownloadPortalStockCSV(ctx echo.Context, params Downloa
 		return err
 	} else if validResponse, ok := response.(DownloadPortalStockCSVResponseObject); ok {
 		return validResponse.VisitDownloadPortalStockCSVResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// StartPortalTOTP operation middleware
+func (sh *strictHandler) StartPortalTOTP(ctx echo.Context, params StartPortalTOTPParams) error {
+	var request StartPortalTOTPRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StartPortalTOTP(ctx.Request().Context(), request.(StartPortalTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StartPortalTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StartPortalTOTPResponseObject); ok {
+		return validResponse.VisitStartPortalTOTPResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ConfirmPortalTOTP operation middleware
+func (sh *strictHandler) ConfirmPortalTOTP(ctx echo.Context, params ConfirmPortalTOTPParams) error {
+	var request ConfirmPortalTOTPRequestObject
+
+	request.Params = params
+
+	var body ConfirmPortalTOTPJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ConfirmPortalTOTP(ctx.Request().Context(), request.(ConfirmPortalTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ConfirmPortalTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ConfirmPortalTOTPResponseObject); ok {
+		return validResponse.VisitConfirmPortalTOTPResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DisablePortalTOTP operation middleware
+func (sh *strictHandler) DisablePortalTOTP(ctx echo.Context, params DisablePortalTOTPParams) error {
+	var request DisablePortalTOTPRequestObject
+
+	request.Params = params
+
+	var body DisablePortalTOTPJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DisablePortalTOTP(ctx.Request().Context(), request.(DisablePortalTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DisablePortalTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DisablePortalTOTPResponseObject); ok {
+		return validResponse.VisitDisablePortalTOTPResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -26026,849 +27096,877 @@ func (sh *strictHandler) UpdatePortalUser(ctx echo.Context, userId int64, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3/lyRHdSf6r8Tp53emG2e3ukcjIXWf98Mwksygb7PTo8d61bPV0ZVRVUllZZQyIrumYHWOZuZJSCAZ",
-	"WASYBdZgA8Z4kcFmn2eFjH/Y/0Q9PSP9F+/EvRGZkZkR+aW6JXnPW35A05WZ8eXGjRs37pfP/drakM/m",
-	"PGGJFGu7X1ub05TOmGQp/HUUxXGUjJ/niZyov0Mmhmk0lxFP1nbXbkwYmalHJErIl+icJkRGMxaQP//z",
-	"P//zzeef31oL1iL14pzKyVqwltAZW9tdg0/WgrWUvZJFKQvXdmWasWBNDCdsRnEQUrJUffkfX97efPLm",
-	"1y69urm+/fLO5pM3/9POy9ubF29u/MlasCaXc9WekGmUjNdefTVYG9I0jVh6hYdMtePoXL/R2D1Lstna",
-	"7strSzqjkq8Fa4KO6YKuBWtfUZOccyHXbjq7F+noBp+yxE0r9Xgg1XPCR0ROGBGSjkZEMCEinuTkmjAa",
-	"whD1mP/95pX9689sYstNA5/RW8+xZKzWaufiE8HaLEryv93jPX46GfJQ/e0c8ZX9//uCIEy/E5BMjjaf",
-	"IOuLSE4IJV948fkAphGyEc1iuUF4SsQkGsnBVyKRT+eVjKXLYjamtTUXyaED9cS04iF0lgqeusd8mLBb",
-	"coBvHBpCz1N2HPFMkDkds0CNkyfwII6EFEROqCRimQwPknWehiwVAYmSI54loQjUlOYztUE24JND9aLd",
-	"wZJnKYmpkGTO43jrIPHMXI/as2IXt7ddUw1ZHB2zdHn1KQ9HmxcGUdjIHCOezqhc212LEvn4pTXgjmim",
-	"yF7wRpRINmYpdByFbDbnkiXD5bNsWaf1ZZIl0SsZI1O2JCOeEjmJBFH9MyH3CCUpk+mSAK8Ar9MZvkuT",
-	"kBzxcElSNo/pUsDTUZQKSWgiFiz1boSrxZA21Zh8lHzssXbe18vrJat+ft5UnUZSRsn4BhVTb9f6nYGk",
-	"Ynre/cfRLJL1xbxGx4yI6KvMt2vxO7tnvenXdh/bDhT1sVfg4pYxzGgSjZiQXgKYF8578jOWDic0aehY",
-	"v3DeHYNM8fYKTz+RLl/gjV0mvLHLP0nZaG137f94pFARHsGn4pGn+DBTMvGFbHake5xzb3dzft59ZWqh",
-	"BHuxkbDmrcEnQuGUySxNvJ3j4/PuVEwzT3/qyaoU3n/2JWxdUskUqZ/Rw6rKia8InpB1+8wPyDwckfWP",
-	"/v6bD35358Ff/sXD3//2wY/ugSowFMdknamziShFkh7FjLBjlkg4AuBMyGYzmi43fFJHU8elKaiRrAVr",
-	"83C0BoqMW1EQ2XweN2uE5pXBUL1zjjwqm2T8JyHbs3lIJQv3o2TI6kv3YhIvyUIpOkrEjVlIqFSrREeS",
-	"6cNbae9b5MWEVHUgtWAHSa4HkUgSGgtO5pkUuRqlbgHYNH6PRz89SMoK07pgjOwvk2GUjAk94sdsw68y",
-	"6SkNBMzJSRz1wqYaufNGsODp9Cm6dKuK6qEaRUiX+RVmj0iu/l5MWEJiNpKEZ9LHn6pv/6gcAwKxIeY8",
-	"EQwuWC9w+TwPo1Gk1r86xBe4JDP9dBfIfHW0+QJP2ObzVA4nBNUjosYS4gKi/nRBkKdv0HFABD9IYMXV",
-	"t8M4UltvwuNQkEgQIaM4JsMsTVkit8gLHJQyXApsGUaoWnJTT9KxUa91K5b+VpCkRoJXg7VrKT+K2Uw9",
-	"HvJEsgREDVUbcUhVF4/M8Y0/hW2++7WOu9C0+ypqziV1NSEsTXkaECqI3foWCgpsQXVw+drV/SGfM1va",
-	"pIyqvYr7QomdlIfZUIq1XJFU/1ywownnU9elJVi7PByyudzPxmMm1JigLxqGkfqDxtdSPmepjBRfjGgs",
-	"GHSS//S1NXZrzoZqLwBr1Vbky4pf1VqMOVcbNmUkzJjh5j/V4hZF3QVBYkZD2O91Rm/hYaVDJjik6ggU",
-	"p3Hc/Ht5k0G1a1GQAPc/2Yb9JdlMtC6wPtGfixJ2NZlncg30yVtX8eOdbesSRdOULtesQwAlfE9BHqwt",
-	"oiTki0FIl0JfNFAIP/r4Yx10BCPcX64Mo2ARfvQVNoSJXA7DlAm0w5TWnuKDHcd+CszDi86Hw0gu3Q/4",
-	"bE4T9zM2o1HsfIJyz/FgPuGJ5wkXksY57cs883kSRuNIioAknEyW8wkDM0i9kZSN2FBmqauPCp1hjMUE",
-	"yyMoNaXJExT0tahp5mTI4V6wWZRcvnZVX5DLizZMGZxdqEd1Oa8CtclxGvkkjziPGU2Kh6KpwSRDPcso",
-	"E7UOotCpWVRZN1iLqZCDTDSPv7U7P7+kbBTdcj5K2TGf+migH55pUEJJd4cAe3o2l8tdghorvNRZLuVn",
-	"xqsO8cOGKZPuM3TKliSSgsWjXcKVghahEMeDFO1Smo9IJLecKo7N+6BRatoG+U4oGLGgbgs7X4Fv+h9R",
-	"FoN6zic1ZSH5XBj1a48kiuQtB5F3yxgWcx1GhsKCjNTJz7bGW3gaTficiKWQbHZBgAKl+rNMSI9f6sE3",
-	"pb5mdElCvkcSnjAwiwE7yUmUjFfipuJwe6zCWsEaGuD0Y8Xsr77qW9Uv8Fs3lqjTVKSUlsurS4ooSVg6",
-	"mLBoPJGD2cxqrPZSDORteWkRhQ3vzOitwQL7GqcUaVl/yyt3BEuPo6HnWfRVNhjGVHgalTRlTZ2qRXZJ",
-	"Ldce1YeR3qFV6tRIUaeygxKlEZamo8dWTP9mC5+stP0NK1n76NGLLZZYJ/vY1sQWc6KTs1b43ma6Xp+7",
-	"+DFvQOmj7U0YZq3Inxa6WZxcIXgLYxfTe9we2nbQyvL+ebk/7rYfPomt0Mbfz0VC1mVhSCVcMbsJaVus",
-	"Oo59NfuBXiThPv2VYrp5xG8R8xpZP7n7zsmdfzq5+5OTO/8jICd33ji5/cbJ3e+c3Pndyd27J3ffJB++",
-	"9ssNQtV1PyHqU3XemAOs+7hvTKJkXzNQbeyV9QGqVOfTRuCX5mF/AfK/RcH/z0XBpyMDrmAMwOXhkGeJ",
-	"QwzoqIeCTOWd+4WLJ3f+4eTu353c+eXJ3bcIWr5PX3/z9M03Pv7Zf4Xd+8HJ3bdcumresvMy7Gv445/9",
-	"7el7f93YsAlrcKk1oxSpkqBFo63bj29/86N/uvvwvZ89/PYbD7/369Nv/bOrQ9tT5g4M0S+QxYQLRvgi",
-	"IUOeyJQOJdoqI7FH6JFgidTeY0YWNGUTngl2QZT0f7/umQ/Dr/BFtwYi5tKxkPsQ1kEe/PDOx9//7um9",
-	"fzi589+Bwt89ufM/Hj99+/3TN9/YJTtPfPjady9ug8ti50n17x1CwegdpTAraHwPjN08kySS5IjLCRlz",
-	"9Rp+vUPWty9tWLc360JrLNzdrQTV4zOPaClxV1Bh4xof2KQpDaPjvnEfoXo0ngPPPMWL7YQes4IpRhGL",
-	"QxFo35DiGfyl38Gmx/gMfOo6lvuf8RVx0fG4zAnRkZzXMtnztKyJKTv85/EO0qftrKgLjrYeKlKhlwOr",
-	"slUdJ0UjGWHF6/w48jgy8zv7MY0zRiSdMvB3oTuDxjFayWkyzuiYOW2SUzT6GRfB6rvvZh/DGdczqIfj",
-	"LJl4JOEEX8g9M2Z7pVRO0KKUEIqzdgukgpdbj+spWxaKe/4gH2MuwW92WTvhFSbuUy3/ZjXh4JINHqJ7",
-	"Ba6euR6Kd5bPcXRqfRLGl2mUhJ3mbgbxrPrg1WBtQePpQLBXMpaUzCFW2191m/QbzBlfRYM5DKraRSt5",
-	"PkWbw/lRraIHtyrChqYVSdoWrea4L5+J1s9qAhjhNY+GU9jD6iqBu3nIomMM0wz5cOp2adpNrnTjOyM9",
-	"K5TpSITn9Snl8LPFMV8M5jSVEY2dNmwQopSICU+lDnNQN3AxieYYXBGBbpgysn765hunb/3j6dff/+id",
-	"f/Yof979P+SJ4HHkdfXCMNAbTSQv4itTNozm4OePmdKuqCA8YWRO0yGLyfrpt99+8Ne/8w1mBX/VhMfh",
-	"gMYslbl/1H8VuCB09MH66eu/+Pjr3zn94+snt3+WBwPF0ZRtEB6H5piCa8KMJkui2gaXdhwJyUITvBtS",
-	"MTniNA33yLZ2IkBsUqXDTcEgoFKQYqQ2DaztifPJJB+MUtZAepENJ2qoekImGEZfC/Q2ComQfDglR3Q4",
-	"VUMWNGZkvTIi05dnUXpY4Y95NGTeW97Ht//uwU8/0GFaP7r38Ifvf/Szt++//80Hv/jNR6+9TlI2joRM",
-	"YScTbIOs38Bbz6PaSbtB5qnqMae/Rec5HUIojYijudgjbDaXOoYm4Ylbf2qw0SchTqFVPu/jq+qjOJoP",
-	"ZkwIOu55aOlTXPdaaSmoyITy1qyRvb4jajxV2mitMupTPBQdtqcdLYD7nk3QVOvcVjoxaiLaJVUbhOe+",
-	"ktSNkjNKXDJzj/DRiBwtTeCje7u2ysOnQJJByN1iEg0nRLoEpCXqlASPw9xUMmVsLrQr2BOJsn0WwVbI",
-	"NPWelmcgxpxDcAisFjlUkSl7ZJTF8SZY9vRP8ALGgiAlKEROKVokIFJTJMuNnYuPXnrs8c8/8eT2zsVH",
-	"twi470nKZvyYWSRqvOKuxPPnJKHKfW4H3cJadNfezXXt6gvXmWB9jQnzyHGnvKR2yBP5SqFKwTOI8gLj",
-	"jeBTTmZ0yogW8tacnnBNyD3m/ZycdeXh5Pa79//4k49/+sH9e38gR7E6T61TKKZHLBaBjoFUGgShOnz1",
-	"ggCtbCD51lrQEE/VkoJTjq9qfdnEW1UZyh9jVUpcudSDR/0xWG1cXwnJarPqlIOvmt+uMG2v0KvmU2Nf",
-	"0tHIobIPZXTM3AfBEQ3HbOBXsldQeLvHT/HhlIWDLJGR4yaxz6SS/zEji5QnY3Lt6gsCBCucBzBugi14",
-	"A2FWj71Kecy6yS5F8uvqbaf+ZJG3sAKptwOzKt10HehmJUWnvMBlEj+XSyuean20LrYoSWkS8hmc+Otf",
-	"gBMG7HRG5V3xEOngtGuXuOAXUTdzpauokSklG+LyH8fXjN+Ew9GtSC/2SMJJyuYYMgbtBCTNlEwsWOuC",
-	"0D1skefOKNPPhZts3mnmkmtXX6iLACcl1dlx7eoLZjohswPs8lB5dDdwTI3QlxWyoIIoTcd5axFGDHWb",
-	"bz0KGH5tnuV1TVLbOgOXC2QAzI+dz/Ff2ZylxxEmllLVhN9UA42vpnU3SNnV2P+c2SYXOV7K2iEPvSzN",
-	"3vOjo7m4JB9NR95hfhlzCJ5OwjmPXDaqIU9G0ThLXRkjz6i1Q0627xVkQoWSC0w3SpZM7lmSAw3YoGtL",
-	"9S0q+m79niXq0PFFKB+zRA6GE+6PeYFXBKHF4MB+lh2pF48YQXUtt+nXiF612WOX6te2iF54s1/jTaG7",
-	"IhonYPGAd9rDd7mS0NIfyWt6GzSERvd3FgdrWRp3YdKcqaqr6ORUeT0SU0i+9O4lv0s+z1g3gqhLxsnU",
-	"2VTucPRu0jz1s5valifG+oLWvVkIKJS7z0lIKrNWvxXQeB9fzT8awLWnfVWttFcr4bdMs3wglcaD8jpW",
-	"lPdiqnpxnFyShZF8OpHp0q2288SdzzKUPmwH0F4Ccjhly92DbHv70WEUwn/ZYUAOh3F0qLbZIUZ2Hzo3",
-	"GbQ+mFb8H3gqB2t0Hg3QqzmMIzVPaMl5omJDbR7vOofhd9Bhj4+KzKD6QEYSt6H7PC/dDorF6SNCjtiI",
-	"p6ytC1eGYDpm8oJAd7Mg2E5uSIJzKlKqdkgSLgm7FQlbMhaDDZk3aLszCXEwg77vSx0138GeDPkVFn8Z",
-	"Vs7HX6xjYDZAuR97lM076jwCWIvt6fKFFygqbQ29wG7JK/imJxjGbsw1ry/Q1AjwFczcZcb70uUXHnn6",
-	"8gubO48GRP33iYC8dO3K5mUlGa7eeGZz51JAhhM2nOIdiETJMM5CvGjbto2yCuu6+ShtfPBKRhOpjT45",
-	"JMZOdTe8lKj7nLpciCHVwRmRIGoGBMJ/BFmnZEgFg98uCGLa3ShZenfag0hd6qeT5higcjn8SibkjDnd",
-	"oTMTINlhv6xiTSkR6Sybe2YQquoqHb01SPWZ3EIq2MQGncoeWmAoYTXXatqo0XclC0exBGWG+nOWaHFK",
-	"JL21RxI2pur+AzYBqpTOMJIdgygrq1C1cbZc5GwC6+N0Zzt4Iti+2cqbbTRuIOu1NHKBHJTJEpBsDk6e",
-	"BSchG0YzGguy/vE3frNRtqrx7AiukNXgA3f0QZJnBuuxXKeSXaFp2Nd4xW+xhiTwZplbIkMt2f2a9sbO",
-	"qGRpRGMyZ6l2aAXkaAmJA2o2IGy0gLH7tu3LBelH0S3XpRPQ4eIlGTGmAztDDud5yOYsyZ3FC55OSaht",
-	"SvkB1YNeK/pq5oZTupPTbWfAhlw8WeToXXSkn49SPnOrswh6hRB66w4AvQ0djZiGBDqHWNjVwPGCtXE0",
-	"koNFSud9WcsgYanTadVvswRRp/p9K1ja+6v8atTno3k0nA7YLZnSlUYKn/O0g0uw+qUGCVql01QR1onc",
-	"d/rm10/ufOPBO786uf3LgJz+6EcP3vnV/fffPX39F0oHwqf3733j5PZ/DpQmwuhwQuIoUVoHymA0imIA",
-	"KYhRngwZyBAllhUTmntTyBeAF0Lj0SCbQxy587IkJE/pmA1iHSw2CBGTpc+ETRtzlkY8dMXz4wtEv0Co",
-	"3lrqSDQfK0rrFvbIoyQS5P69tx78+K9O3/x/yfrOh699d2c7IDs7EPMfkIvqHywJN6w57wQXg0dvOuOX",
-	"6330naN9mJYnd4UnIpthbK+kt2Al8iBfmoYXBBlO1OVB2GP1HcSdTEkpo+GLSbz0eJgqUhLEXElByjm0",
-	"vnYNJ7s5Tc/hhlM9nzuF7jcMbd/AYzmMXjEXPZVfNeCsv8YsaRQPhm6t8AslmC114Z5EeXRdwsQewV7+",
-	"r6E4zqEv2cwdCxcJkbF00BrQUU7cIf0DzbqFi+nheK2KOSpNH9bIV/S5KHFmcbYbGNtTkPyXE1uG9xep",
-	"xn5ovuRzwIdFVnR/kx1JLjFuqpMJ5Fb3N/sT/wa95Uyc7TzCyvatGjbLK1Nc7XKDp81SPn4viTHkMTNd",
-	"i55IKzP2yjYtb/Uu8gW4seE63nzpgQGzUCn61umQZjHreCHEg8STwgXPLqDtYtd1rgak0IcCddXYfXw7",
-	"IHB52N0JCM0vxB++9stecaG2qaUbT3pv/oCdId0+FphJl+ul+xJZuSVWzTFI2twfCMOwplbqv+ed2GKf",
-	"8zo68yYRAvzcDtAcUfzMp6hfuP7bEpArC7Wy0Gog7g0cTDVCRrCOQ/Tvla7TrAxdq4EwBGzEOfr+yDT/",
-	"G3DmMwfYaMWacS31FRqzJKSpBuTsYfvp7FV1GIkeaw2tDX2C9QpNhixGoMF+A04ZFTVz6mPuKF9Ht3k0",
-	"ShePB+Sy6pB2NX9CBTnU3ltwgrJbdDaPVR95SQMv4Yp3T+7+/OTufz25++bHt7/50Qf3fB8NsNxB8d2f",
-	"Qx/kRkoTMeepdOL5RcNpNhfttwklsol+u3Cb4NyIunJqgEue2Ba0jYAwmsYRExKNbJ2TyDXpr0GP7pCQ",
-	"AtGlT4tetJVgTY3Yh1FwA6CWMV4C8TrhRaPYARn0c0GiBIO0o2RMDvNWD/X1KhKExgvIP4hjvkCPV6cp",
-	"3IhmbD/m0jn4FG3NgyyNB5LN5rHTfAFwN9lRHA2J+QJqMSBI8OHXUF169VBdAjEMqXhPpyONOStnFtk0",
-	"wAgn59WxURoaDrYWtrQgvgkWLHzTv4GfvgX8X9/G4thnEI5ZQPah+MWXru4HRJ2dj18qKZpHS7fkU982",
-	"wC0C4G13rr3OFzmYbn3RU74QriIC6ZDFgizSSMoSkKdPQ8jHrJtEJG9ruA3EvTpzE5dKSYcTl6PCjA98",
-	"FGNusvWQvbY8KJhHLGbhQAP/2tRrDR7LEg20XR/Jdb4QGhhFpxlNKJppNK/TOGU0XHYgYT5du8PawFvp",
-	"eC1lxxFb+MjpJyZNSAQtkAXP4pCMo2PWgbBNAZf4nUsYliWCqRwSM0xZCtCUzZMhc3eq2aqwnnlf8aE8",
-	"InCl6hYnDZARKV/oVOB1xcXo0FeHMCVirtZRTBiTREzUQzlhM4RE1vDdR0zNSLWxs4eRmDqHmAx5nM0S",
-	"jTZjo30LEsmAHMU0meYx4KoB6HIx4THb2CKXJZlxIclOsL29vUtKczcxBzSOOx8CzRJB6NPf7+ba2d42",
-	"69b3NEYWvc4XPbdZacNDcHt9i+1aHAwJTn6TqB8HQjNsYHZLeS/mPFXlwJxsrdvzOhtlAi+QNI5fHK3t",
-	"vtwRCT3oQWEjBF69WeufO0TDjCZ0DNd5HTBZpv7J7W+cvvfXD/72L20sKcPNuGup8MXC2nGYdY7C3WZq",
-	"O6EEjSTujW7W5BQn5HLieHLuqbQ4JeRMoOqidiLXob4RRlpTs9lsT1nCFm62cNohcqWjsLo3azVqPkFl",
-	"RUpRn9UWzUwbWO8czEjmJrOy4aisj9c1qUxyTMeoMwlU5JrxGRYm0DwzpAk5Ypg3GOcppVEcm+xGnR6C",
-	"2l13FOLQr/VCS6UaE51Q9qEnZ4t0nDIWmobhUmBaDsgXv7j7/PNeNXnI1ekh+IzhdxiuQZftarMZJs5f",
-	"071pxVI+doPZN+ZatMWONy24TZDCM5pi1QHrIolXxu5rq3Upt7woNEOHLIEsnbBD6FlxllSirvOKE2YQ",
-	"RasNxPfnufDQ5VqOYzaU6l4tlPpUXDjX7//hb04/+F4LekkHa4S+XFWsEZJOp8vsCJCJHe5RHrvGymNr",
-	"fIBc+MHJ3b/fMDubhjqWsz7eGb01GPJw4POjPAfuc0muvPiUCYSIErJkSQAedxMouke2842VMqWsJZxA",
-	"fTR1ECRcfd/R0VI3upy+9/qD135x/4//2tnccuPy5r/b/MLVF9Ya0T5d2TH70VcZ0U/JushmuGtSxoiI",
-	"QiYCMpxtqEMN0NFKMiWSOG+JgUnga8rLx1VuSLbB0oGR68BIwOVloQFomNEoPuK3yDri4p7cffPBN753",
-	"+vV/2dhV5M6tIlBEIucNtaUDazl6GUkLs4DaMTXWyfG0gUkrdHbuy5gL9rype7eCPRESdNLZYBYJ4Qz6",
-	"uQwJSSzcjBJS5AQS/Z0gw5irD1FpmWvFWLfm3i5FKwPIu+gEL1t8o7MyW9PF67QyakRdfHVyDTrkMBZN",
-	"az7gsH6aXv+8vZtNA1xlIcvx4vUYcY0+IpisBX634ifiNLsUeqtPvGXGieAxu1IAq4S+5K+SfO2CW3Qu",
-	"mVkrJFO5gr8tfTkPErBm1Ik0TnRGBJEJyDxlReqLzG8y+uJZRp6BnQoJmqKOYFGoHZWMR5B9pfvROOXZ",
-	"PNBlcKMZTZd9beK+1XdIdN1D9zQb80HzVc+2laH9f1nMrV15tUZV6jHXrxpW1sPomL/Tww1gtXYZc38c",
-	"5KOxiZBcseX8e1frZ9O8++7sYXVL9OIxPYXVskr65peGuuiXGOhsWXc4vYijubox6oBYrZLj1kIkGrOF",
-	"rz31zJ5OOwa0GqUtxXw8Lqmm5djsNgr9WTSSL86RNV4N1iYsDgcmtLxHBumEx2GnT77IESS1O+JJrwA8",
-	"m2vbgu/6tJWDOyp9mcumpGDPWQIPe7KclkwrzR6tlB5hqsvy929Ufeppk6deTSlHQWuHZsBExrYIB3zW",
-	"AM9u50xXzkxAzrz//pun7/2XBz/4RSejCWBs0ccG7qT3FZOuc3eg2+0TzVis4/V6L9MN/bE3DfPM8PC+",
-	"7O+SiuOzPpilrSykTZLSwaAlmcVlehOWdlWlIpk1RZsBi2hL+1AstlpVapcXP9881gIF+aHddtxfzrPT",
-	"jfkWxKYaXsyoYIP8Tz02DJcXPD5mA8CGVcOZxxDbN4QgEjWiTA6OKADtzrM4Hox4uqBpWMOUzBL7b5d5",
-	"uD7WVa4iRQ5+f8XFiNaq7We5R6ZsLg0QhkFim0RC8nRZybF1Q6gpvdcBbYKXWUOWXduVoxVdC0aRFwC5",
-	"RHKE53Vo12DqrcMcOaq/Vb2uSIhufHSdCcgKrt1m2WJgw1NULvQAEkkJsNGudVlAVBHYqOhL0bd4kqkL",
-	"ZFfLU9530ynYhzfc6BPtJCo01hqBoJ7gshtCiNWI46HsWc00Gk59Bt/zNjXkI8dxlmKB9TjaaOgJF9ei",
-	"KfTFPgosKNwzoPHTpI1FimI2+RDsObST6Oy+LKu5fSxc/5kDJzg1376w5vsFmLko0MyjRIlKKc4GZN75",
-	"9tANTMuB21yeXBuRtLJdj5Pmt5quxc5nE5qELBzwY5b2uizAVXGgUUzdQFozbSrubkcR7BWPzb3VlVyO",
-	"cWus3HNBOKP4nJfatqDp6sZnr6wFsA6VT239tEy61sVOnQhqvWwJWscsgQXF0dyMRUujQazkC7KE4gen",
-	"1payuRmQw9pucAVb3LBmPEGOWWSaBQCaNpIYwXXOXtlVSgesaMDojgnSPXWvf5v++jxnABDLLz8N9+VV",
-	"LrCgGHYFQHEhhSEySkt6XX6drEyjivvru2ziKFtxVfzX5waQMQ8O4QVB8J3A4KOKIU0uCCIkm7vhw3ol",
-	"+Lr84/tDmohdLBYCSKNDmiQeuyCmETqt/ImERpYwcmiMxYKRCZ3Pmb85r6FmhY1oQZn7ZwhlOqBbDYro",
-	"GVqa35GcbfFpvkIphsKpkwgDqADJxA2oOKTOSlmAwVQqiGXCg3KMyAYB7YCYrENuXhDk8rWrOVcBjJzi",
-	"Nc/0JT+L7wosJzBZC1fMHA859pjetprSxfrlbObebdlqfs66NfjMyF6XyRHihOWRfykPsyEG4EVSkP1n",
-	"X6qieF18ohUgRt8OS3aJoNnFfKYqRXodGh2uVtX3bQekjH3b7Vfkw5mX5LbDKIbSJ2OjS3lIk6tP1dU5",
-	"/XX5ggtM4eUzn6Gkr2chU9qhz6nQaCkoDHqrxfyD7W+FLyvEq5Gs0rJzoF6yalrU7zw5rKPLeZclXttA",
-	"GI1GLPUXjuttb1nFaqJEmJ5BMdzS2FwEecqUjHJdCwZpJKaOwAwAEXtsOy8bow42dU+eRcJUglWKAPnw",
-	"tXdNxRR1g4bfJlSQORWChVpMQXQ/D+kS/YbDTG7y0ch6zxTEWgIgc8JlEa2qOuBxyIS0eujnzLehe/0u",
-	"4t7pbXm4p7vkakc3rHHcsltDNs+94K7QXqlocHE7DwnAAAFUQSHTDSBGA6JuGQFBmCV1W+Wp/kOtR8IW",
-	"eYZgkOMgwa1WcjhRYMU701YHri2fNsN3AlaX5tatXcO0jQ3zOAS/hINmxjQkLkDJ4p5V2GoFiqwKR4Hh",
-	"x35c+GIcGv9yzUHJuM4k6dTSNdQBomN1lLpS1ZS6yMLBnKWDCc9Sl1RuiFBUx5hY+WPj3HQsyYsoSzD2",
-	"XHIdfn60JPMY7gPWBl+veEI3ykTf0+WScQtUhA6RfKyLFgrCj1kaZqzzKu1PovlTVLIr7sLHeShyiT7u",
-	"FBy0lcEISJTgXlNfkPUv7d/YCMj2h6999+KjPcNHhaRjH858SJcXBIIOHi0JvAnJWuqXUWwytrpvbbMF",
-	"91VL7jyk0MStOsgAqQcgKYNcZtk0mQGmiNpvVjuww3TxwzGHLYq4iiY+dsm6b7mXinb1orTMIq9gVl+I",
-	"BT3uoZB9mR4z//ngzjPQS2sdSA5uq21Px3YvCVwz8lzKOCZcXkn3oVTa2kGuOdgyuFH5KOS4I4DSm5to",
-	"QMvdBmUfKNbUWewtZVoVAVye9gg6DWidY8Nrd78X+72yX/pM0z+bwvjVoikaS1R5uM5x6tW9LCWbzc9o",
-	"LKZFIw6lOUPQs4FPurE05WnDvD11jm6ATWTI1DQuCPLFGzeuaT0IFM5tq7DNkM4YVCPtllcMcyn3Xp6G",
-	"1+JcV4TORNdW+7ObzW9YAQiANWDKu6MFsSHv8LyDkn0r6mf13gmA7loPFROrOwnQVfyBNu9u7YV4IR+c",
-	"ZU24VMPktSFrL2/+B7r51e3NJ28W/9waHBxs3vycE7b26RmN4msxHbIJKKUOJ24LiLiXaxZRBUCnufKi",
-	"3Y+LKDhSXx79EQ+XblbIsIV2qaZfDLAt7xBuWCAc7jE4i+SgpRYA7C8Ij/kYng68UzEv+KdkHacJl+4q",
-	"QVcyIfkMap7FgpMxQyvyx6+/8/Htd0/fe/v++2+AKnT/3junP/4V0e24jbbzgnG66ys1lnOpnsUUV6Jm",
-	"89rWSVmhfmVmDrK2sscqRl2z8nas1Pa203rYvs6X1epCGUwyzJdc8Cm/INoWu57YmrI5Tw2cKXmOjSTh",
-	"mdwlfDTyZTflC1i2hG4HZ9+Hf6bjuRtJ60ibxHT24ZSlmGGOYP7jaCS3yA39DALRJeKnIqQEol4gNDCk",
-	"n0N5izgSkih+t1udZUISGQ2nOYyhlUCPSWIsDHJjgF3Vm6w//P07p9+9/eBH93Qh8AIpocwlkyhkiGDo",
-	"WPUXuMYyN7jwdh+BvuMk+Vl9xG95kjl93qfn8QHCpkt2S5L1k7s/O7l79+TOH07ufnBy597Jnb+HpNG3",
-	"NvYAFpccpYxOBQQudopQTLiYRK3BPfCSOmY05np5mIpFiHo0V5NfP7nz3snd753cffP07dc/+pvXN/aI",
-	"TDNER+KZJIfmzUO1TPlnczovAaxY9DHv1Hv+Il9o3R/eYeEuOYSGDgl2/vD3PwzI4REdH5KTu3+nKHf3",
-	"3ZO7/3Ry57cf/fU31RN+S736/Yf/+LcP3/udyQsdQfJrwkiWxEwIHPKhDYEAwbtYtfCIjnWwx81OOYF2",
-	"8kPtWKvwWyOv+NeyG64GrOqLmVx79Wat6II7twsRIU5uv3dy+wdbNj80r1l/otkyCvqwGrS9fTa5XMLr",
-	"izqGxeeNMbFJbRvApLu2rcA8i+NG9BYOCchQfx1xwbLhdFcb2rVJfqEutBhoHWOtvQmLuwOcmaH6UzGs",
-	"VH6nHS/hC6Lf6VdicEEj6dymuuFSvi5aC7VozGHy+nRYg0w2XJGvajHXYnD5IjXxCzgCV0ptDleoH3pe",
-	"3klvfSR7Wp/aVsijE/twq3dNdXPW4jonyuNwn0m10H399IUfwIGVzLPUeBrmdAmgNHMGSNpB7lCoeBoi",
-	"QWY0WWqTZ8oAo54VJWQsYMjQGJj2yDZJ2DFLbUB78hRqy+TzpSzqRx9/rNlVH6zRTPLBKGVuS0uCd5J5",
-	"ZsDjlMxPj1lIhORKq6LDqRqtoDEj66CHsRAM3fFyA3U4PBWEVFPk6IvZIzqvJAzUyax2nTBVK4ZT0Iki",
-	"RG0Ehy+hYxoluto9SZhly24BObDWy56piyuuYuUWh+VuhVg/dgvDtLtnZJrCMR7TSr+IAD0XX0RAt5g6",
-	"3YgVVXfm1KxijlUSWYYZEwDgy5lqWLwrgDXVc0/3X6uVFwNPi3q4yyxK9J87LedXlWr+ABPd7SoH1Fm5",
-	"t9GvVLakfbbUbGTIVtK6g0z8OTxJhsVKPOVl/GEkzVkm2hYenjkHxUo+ydvEQbUQYUUe657qdJ7xap8y",
-	"kkhOpjOn45gD6vxScII1sUyGHT/cXybDs+XulA8U68pndl7OeKiCW0yY33SceQZX88Jp3Yv4e2PkVznu",
-	"Z1Ey6FNGYUVYnzSLWYluxyxVuxWiInQ9NnswkGcraZSIgeJUZ/0Hp3gI1mQajccsHfier1KY/ZjGUZEB",
-	"0Vs64udZIqN4he8b0a/q8i/D+pgWKW2KBIa1+mopik9XzVw+Zi7kMNT61ZT3CHxKpowZyF7oL7epZZA0",
-	"G3nCvUs8XKsCE4B6fpi/dOhMu63VE20VvGYnNNuGBWMiIGxrvEVO3/hvJ7ffO7l7++Tu353c+ec943Sw",
-	"46MvIBBfNcm57dBwoVPNTVZ10dFOFaeqbY6f3LbtZsKDk+umq165ppcGcxWaYVi45RABZ+nrGcU79qQO",
-	"t9oFQl8B0EXFgaXwbE11Bp2jSadLJL5fZWlVWD5pa9CzkWzApdN5CT2Dxd2FYfcnLD426MLqeo55/STh",
-	"C6ysRYR+A3G1o4QsaDx1xLOVx2hsGq5wbW9EvD8u3Ws4qClj3kRylg6mkWzPJHcJIvCMxTGIuamGPTiP",
-	"jPN8JYvxlU5CWDMPg8goGT8TJZGY9M2VsRbAFallJolm7nkGIZ+MSCqmFwQxX6PjAQOfK7LeidWoeGnl",
-	"DJ3VM1D0mvSz9uYZjP1uMs6VtpgYm20r6bzdcm1GQjYwxQ2KaQV+oVE/iwQDHJNFYpKeBOocmAsAIeoW",
-	"63cXOoVU9OWygWlRyO4o/SXZ6OpyFQw3nrBeH3SHKeu62cbcGQXzSaQVe2WkF8HMLx+fVWOXnFAh2Owo",
-	"Zo2S0cl3lt6oM+q619ZT69ZyQXUlHTdnGvsktCWXrU1dwFrZdxGL71t26hX47FOTh23c0nJh0AzSUmXs",
-	"TLpVf4HtK8wKq1u7Xea0cy3Mc0reef1vDb60TgBG+xhIk6dD9cXxew4hIP1+4wWFvCOHsL1OkzETJM0S",
-	"SEyK+WKPUDEtRTVh/A94eJLuaRumTA700MMFbK5eBcJaPnrvyuRzr61N4cs8H0ySFoRX4+qsh7iWGnJO",
-	"hIXjVhClQchitE46fIYrAoo4bvlDmgkWQlURuN+jt/DSRacU9icErIKGxZPBhCaNEy2yh10nQhf8Eowr",
-	"rkJe6eyC8giCGvHzAThXkS/2JR86FC16TCNtC3NfJjSiGtQPmKd8FgkW7oJzliYh+fDN/2z5XtVfJrbE",
-	"EeRPo3g5CNmMJqGvt6KtOUsJJILSY5bSsckFkqZ4ycUnwBO+Va8qrHpaigEfDYYAN1PrKp8z+Z//TOxR",
-	"7ZEki+PcCIY/bvkNhkWP7YqPHxQlk04BSNQQ1h/8t5+efvf2Bvi5sY6fJEeMJdVUBcs6lzIMcp/zyJdG",
-	"0unu16hpFHxT7RBnVFluF1M+bwWIdLMYmS8KhLGvuUsBsHBwtPTocAX+/2LCScygNBEEd7bh/7dXWjFh",
-	"WUUJHQAqhOCNIxZzTJ4FdEZ2S/YupBNzGrJw0Pcgbo/g0nM995arlnQkW20i9QHU+eWmxTErmd0KDCej",
-	"lucFXwUd04USoV+hc5rMOUR6jVnC0mjotKniwnX3eev3VypbRNatVPiNPYwjNZXtMJOz4CMrm2T95e2d",
-	"my9vbz558z9dfHl789GbG7svb28+hj/9SXsp0ByKyJ5s0z72KTu9wdE1d/Tyqln4fj1hp/JRV1clEloW",
-	"XBAaTDUgO1tbRj6sn772zdNv/c2Gp5xisZNcuP6NUFdNoNG9c5/qOp8b8LiEQ5VrjP79WKz7JwSb1r/c",
-	"fQ8zh2Iwv/jWsFOEJ1paQ1ite6G9RWeeM2eAYZhy2S0CtbZKMBcAZwFDI+spG6p1CgmVeXkaANZHuvi4",
-	"7mxyqbspA0fR0YDhRTWzh2tHdeHyFLR1cZ8VnOBYRyGw0De8cJiLSzx16ZhpTU/HToJCabAaW53LL+RR",
-	"8d0zWC7rIHfMSiDrD9/41YPv/+Dh73+4UU8Rcfs5T7/9zunrvzi587ZGd6YzRjTWI6TFpySS1XSDqqXb",
-	"ZfuAXCn3pesQat0fktM3XtejX8eeIN5Uh88HdjqXvpQjx28QnpJDnklo4+ffN20gzoHcsNMfoCdUHT0A",
-	"kTKSrkvKRz/71YMf3Tu5/Q6hR1wXMX3w29+ffvA94wT+488e/uIngZoE/vePP3vwm3968F/eg3/ev/eb",
-	"09fvwj9P/8fvP/qn1wJy+g//Cn8//PkHAXn4jz84/e7tgJz+6w/K5dnyZiqYWtv9rD84Kyd/m2SK7oWe",
-	"Sku5AmW7DDW/ABSduUZvMEwcYUxLZ/1gHjOMbNZhv275BriYItLgSh2VZp3/vIKxuqVGxvlkQhd2A7Nk",
-	"lYhw+5y+6YUtGzRBA/DhFKKZHWfeVSmqgdoLlshKtLYT6MbESG90iK52p2BXr5iaFpU55XUSrOXHS/5a",
-	"eXINWdkvzsXl4ZDN5X42HjORZ0udCbWvEXsnU1MTzBN9urPtwq47m71bZPN5rI5Xw9D9gmsXURLyRZ6x",
-	"4EkMaPckVizapUF5lsZgIjhLrKszzaNIq34S5Po8YmZGoxhgko8mnE+dO2alMP1jtSXx57NgeStdY+CH",
-	"s1jBP8ZuyYEmU68ZdcRnyKVSLo3KCDC0sxqoF6tEy6p7K1cC84VvBb21+OepHBO2m0HJZr26MckQNebj",
-	"7nBkFcwUF4gXXSoN12PkjgQRLNFFLTQTXxDkS/svvkCOeLjMsV4xO5ziow5l3nSvQWlabjuLRZZzCEYu",
-	"E/mzrQnw4lx4k3daUxlabwad9+y5ZvAUc2qrFebXdFZK82l0VusTvZQ2UcnbaV4gt89p1XDoFRIftLFl",
-	"UKQf1G3t+EbZa+RTgXzVO6zY9aK5SuceUj3nLQ/jXWmvX+yrPOlwC9DL+lUMZYDGPGPzl9z4zApieEZ6",
-	"nc1jlkRiMnMGMM61Jjfw1RV9KqUjKYhOCMY78Hye8mMaF9CRiMqJTXT2Vhsl0gtJKqzc1KaGSlPME1ot",
-	"nbG7uNnXX9iKtMu5X9YmW3RG+21rVvb4gtpCOJfTU3q3yRTZv3hnOBi5kmCxIvyDt7754Hu/ffD9Hwb1",
-	"+ugdK1DZNc5qvWDofgVJgYop1gQ39WmMFYbwEaK1LhJfeZqidO0gSiT3Vei162zp4mJ26VldMKxcs3dP",
-	"x1zmldGLar71QZ1NQW+tbNp6fIeRGLqr35++9vPTD753cvud1Zd0lTKm2oLSUZctCpM2wG9EMbOWMbLs",
-	"Lf31jqbypJ9iedHGop2NBTg719fcLdMMavtDnS0DFRRJsk5t3/KMLsk8i2P1RNcy3NgiL2ijs0bmGKV8",
-	"ZlrIIW2Fq5hnK+/CXNorJdilSScRGHDdouzj126fSYJ9EsVEy54s0VaMKa/CpN83DpgC9hD8MnbBYqhY",
-	"jMW9QHRiNg8c6KYKhi0uiRKXhCZQUTHAUBnder/A41VS5PzRcy8m8dIAoWBhEXUwgEw1sdEwSl2GRPAp",
-	"J0NIhw8hYyKvvqJEhuCGpOICEokIPpILiqAypoQz8P8wSocxC0kYjSNJPvzOT8kRG/IZE2QnICdv/i7/",
-	"c/3BT3+9sRGQUcTikBwt8R82BoS6BkueslDdcPXg9hC8yy4pnTIakjQaT7DQhWBa3dKHImBB6GqWTDWT",
-	"0qFUrLDkGVnQpAcot2rwy0jy1jgHV6n8Uo1Xs1stBIPcR1bUlfUWki1t3UIfsU6wvNistpxaNWdr26hf",
-	"YiIQ4gtUDierRGF4S/PT4QQB2SKh9hr0Ah3sIYRbJIhBDOG57hAo7uQJw50HqHBKNM/U6NQXGvCY0Lga",
-	"ItpWVKQ7LkCbLoqkkmxWV0qjJGS33FJszgWQtCSzzJ5W3TMhAzw/trf8PodOXF09lf1AsVrr06LBeBuN",
-	"ajehYe51dJzSUI+oA2I9vFaqemQskJpNsaxbTJf6n7DGHWyQQO2S+0F30bx2vvhqMxofOJV+rqQbaMZ6",
-	"1dyrZWbha0w/3yOCMY2uoykqfA1qCvlahC1DYyVAl4TdQiwhvbK+JhUheuqHBfu3Boc1rW7Ru3exOgK6",
-	"zKLE/nWnQ5zYWnCGULFhzGg6qF1OKpsszdS2nvFjXbbYvA8aobesqHVtrV1EP/76d9Rd9Fs/2lU6HCgA",
-	"PI7ZUO6pvQpYl4iYRsOQZHOyPuY8FORPyYgxAZG85jDZ6JS/3YYd1fXSfC6dtZD75PY3Tn/3jZPb3zm9",
-	"9/aDH/+oawH9DvfD/qnuzvGveBFz+BkvtpxmPbJk7ItWPqUn26ZiXcDaki6738cKFNsAIF3VzjdHZWnr",
-	"BHm4ldLh8fIDVUSE2gWgH3Za+o7Xq/1JNL/Bu96uzoXVS3emxsyXaMb21XtOEFHgISideMaasLkHzltG",
-	"0RHv+EqdRDsBuRiQRz987ZcFsIL7XJK84Y7l9LGZQpC7+pAO8ryDwKDNDRb0mGFOuboRQsZ/ABgTAd49",
-	"ArixBxpYMzDH+8D8PeFx+OFrv2wHG4DSvtoXCiSCGXnLBxQLdR6uuWLVO9Qeof4BuYN9vEagIualFgek",
-	"YRGtS1wSKjV/MeFmbdTe3YUr3PphJVbmMCCHxgV1uGs+UHs9zx65fO3qhvGh5qCJZP0w//fhbp5rlv9W",
-	"ClZriM+Bazl+0q6R5tEuQKdG2q5y13IIdjdks281asQtl8XC+L6c2mSdEmxJSeIlz1J9RaNgjFCj6UrF",
-	"rpTzkuzqbM5T2e4L8MLTF4wxnHAumBv0f1g2O57BpZAf+D3yn89UTZkvPPZS6Tx/QWzShERAWLxqg10l",
-	"kjoggUq8AwpCzdXEXu2ELQBTQJty1oob4c0mSIMWt5F9l+MLKzixVFRZZ9JqS0teSrmISi7ZViRt2ozI",
-	"Wd5KFiwZ8tAZDv7SjWc2n1Ck2p9EIzn40tV9J0sZXrEqqk/4PBqpGQg+5U5yReOEpywcDHmczVx1Ab/I",
-	"KNou4bkpJBDTJaS5GbuJugv2s1s2sK2dkdESvZB7iiEaZOH1s+qba8GGC57FoT7DG6wg3iwMYMBBQ7kl",
-	"c8f2bAghuYHPggGB7Tg19dPIesoXgkDzWHtAzBWJxYQxqcsTyAmbYQT1BJfoiEXJGNrY2dPm0Ujoyjxq",
-	"8VRD1uuK3wUEU5PLksy4kGQn2N7e3iWl2eEgIL2ys8XzOl9Y1pha6UC+cHnCqaQEZq0mGpCjmCZTwhPN",
-	"YLoSqQd1QYdWuwxQiOazs73d14FeOw1cPvSpB778uppIrC8ahCdknqVzrpSFfdyTu2VY9VEWjyL9hxpl",
-	"ABZNbWpJGAtJgv5ZdTHYOKeFKESq39JTxO6igEarD/KdoDO2a+0pRY2ieIWrvJ3P7fAC8KJS19QkaBIx",
-	"lDRkEcUxWvNJyhZpJCVLOvoV1DjI+off+ani+52NXXS96V0ZkCPEmlabaa7+T4kDbSHLHWs4L53JeWaC",
-	"e2Jdi5tcUJwBepfkUqg4gywp5zwUxVpVPBVsai1BXfLn26jlALuOheK7e5cLgnTecOaQxJBCu2+3QTXP",
-	"/XaUPdK2VFPRQBe0hWB1asWvUwnOPDfnHtHhVHth2nuwYnmgH3eTlg24/rD3zgyLnakXu0MtusJsavNR",
-	"QcvyvP1scbaU2n6K9PkYVle0fwZku0iQIl/GAoCSbOdmUfZKRmP0gmJ2HtZfInzBhCljDbVxxAWAn8N6",
-	"IeR//oCYoD4yjzNBbBOQFotgAiVQAsYYE7FudVoOMDCOq/VLFy+qM16xYjHfDfB7VesDXRAEMCGtkLMj",
-	"yF298uJTBD8kNF5gwdSUsU/VqrtbDyQg6zvb5P/c2CM8iZfqdKVkSMVkkyebuQmvAqe5fU5jbgiuMqFO",
-	"VXzU3AHniqvKrZGwkGnGsFYTOMaWPAPr0sKKHIh4QtbrNoagsmMUA4GdMkrAy6k7hnsX3q+heLGpvM7z",
-	"85ykbBjNI5ZIsq40xICo/URjxUNqbNoOqsY4n/BE9ZwX4NX22qBsR0WmimaMiJhrEFBTgV1HwiyZ8dVa",
-	"Hnx18idcRqNIe5ewfEpQOOXFhKYsrAZrbBGoAcWNxh8Crkj+t+oZylrY0RhuN0l/VwBEIRSrgNZiHGpe",
-	"Vj7lM4h5gK0sq2EniYgkZrPpRSnuowGZcXVSQXqV5IRC0WU18ZAulRaPHSS5dgTK0EzdGKDTaqmPIY1Z",
-	"ElKv1ChN3yI7o2kcMSEVZ4joKNbFsSNT0xxwjzbOyy3i2P4BFC5KispFSnbtqRMcbjHqJ/RIgSwdMSb6",
-	"yoF2SdA1Ju8MwXjaJVOLyEN9wxItOg5PZ61SckST6Sbw0khtyylPjqIkUgLm9I9vP3jreye3/x/9pa2r",
-	"AA4xGtYcxtGNLXJVGm1JaAUKS6UkWtiCSh0Jvb301gYcXZBklkF1/dqL+zfII3QePXK88wjuzEe+Ziwy",
-	"rz6iXwUrIV6TSCTVAIQuwau6OeQJ1IQ+RIl5iGZ+86NJhiFRIiSjoZK5+hUTNH+49W/WX2bb57pxTS0n",
-	"D4y4tjHoiMrhZO3mq3WGgpJCdnBuoJSTVzKmzv5krA8MvD2TQ2jnEIWG1p3XI6nNCa6FhQ82tupBmjWY",
-	"yKSiNeHbxeZN+KI74o3tc6yYtKKxOvzwjAT7QAlru49fsimIMD8OYVtKOp0us6MoCQptMmFTPuciIJNo",
-	"uqTTLCDLbK7Bmc7P4xkU2sSC4sVYr7bkGFRt+0Sl4wSL5C4eIZUjgaeEKV1H5nYWjUKjZImBpgANRlQC",
-	"9FxhsPkJFpkKlkIGqN2FdFkZWG55RFeaUp44h1QJEGalgfoOuJyEG5+dI9ev3QY5RoOjoud5K7aruYJ9",
-	"gYuVEEXvzbEFG9CH9JbLHUf9shzEm2vsLDWEwPAamBPtcGSXiu8H8n0GICoEk7vI4fmrF/BSp5WkhU7G",
-	"tCqLJWE+hBFquuvQkGqHxaPi2My/2YMuDvO/D/GUw1YOtWl4AeAHgkmh9D9Ml9A4GjGNEoM428/mqVal",
-	"EXgYx+CtZQBP3cRtzrTz5dJ5HEtf5Asyoml+pwYD5ZjLXX3QKzKt16wxG8FBYlE1yEmq/kWRuOv6soYL",
-	"lhaYbBqdRDWhryPqMzHhqTxEpANoLCUjniUhGbEFSzXOPJTii9CYK5Rmc5Ac5ibgw62DxDJuGJNL2Rij",
-	"yR6s4cBKFSVhCK0VbCS9NUipZD6jkzFIdPI8thV3spqzevZMqcV1VmbJZonhhjbyPesCiG8YDM70c8DE",
-	"t4jkIEYjEVaxtTVUrDqvglVl1vIUjylVTkm1302z/BPBzvbNoJUpHQVj7JPTV6YFvj+Xi1//ylx66c4n",
-	"3uZ/3apcdrqOdSmxEphtW3N9Y6BTxIi5XG7o8KqyWIwRQbkkIPW9MBeRAx101aHuVyl/o17/I2Jx6HM9",
-	"MnUrp0Ib/9APsku0frRlqgc5kDw8RdivlqL4wQ+fjDONPuYIjvOgGmJ6TLu4wrnZRa6hybwB10Jfo8Pp",
-	"lQlzAQYXAX7Oa1N4QUBh+QBcilAjCKHy9yAl7ohh0oAbspk5JHiBMwbVyANjm1L3rbxWtzrfsbPdg2x7",
-	"+9HhkIcM/uUmqh8ryX+UXLbmA9pAj+IB9rdaogWQrDuEvDIsXZPb95T6O2pH9FDkMlPJAy99q7lapSIA",
-	"0x0sWDSeSF9tPA246+EIxURxJCSZsqWw63RJ1DDJ02BjhtSfSn5e8S24ZY4YmbAUL6zmFlW6E24/uYGq",
-	"O08YAYQdiBzVIILQxa4OqTjMh32YMxQWt2DLkp5tXeCfcNl47LQhF9JLHU63B/2P+K3+JRNwsQbjlM5E",
-	"b2WhwmFqAJUWm+vBPNYrdaoJXBShOPGsKTI7qqJI2weKZNNPAi+12k3DcHNIBEdFG1zM2gCP+C0/CGp1",
-	"MR0xSEf8lnYuJlId9yYMAj7t4D/uuMbXouH0isbtcKN5VAEvdS0Ss6t1QSa1D5wiOQ/5cynwakejrBwB",
-	"WjdGM62Dx5CBVwvyeYfT3AW70cV1jtAg/kJHatIrl9cY+G7YhQ0NbBswrxGUxtII0D7UcWwW1aeGVimB",
-	"V/BQgfAl+NvZZMpSnknfKI3oxMsvTZk6s46YsYJASCj6IE3Vgl1dkkOtNhlxtBo6/XJS131qDDqJhlOo",
-	"D6XfH4RljBof0k6h6kAv9se+Zf4Mq/n57S8mngWrW0H1f72bwMtr9tK/sXKA+arVr/gTRj2shiaXCwIh",
-	"evmcJcBDwkbQ5wkLyiX9CodmlIIYEGSdJ+QRPhePQOWxR1RzRbzEhCYhOJLRwA/oFxRh+cE8IGyIjITJ",
-	"BU+nSskINVBJN9Aem2trFca8Rc1U2xdEXtEsD+PIahIQTI9GBnacbqJz5/GoyBIJrYlzmi6cDI7pdkdF",
-	"ZCOHTHuxYANjPjdsotYqyNmixRzcUvIFHw5KqmxdYPlgKVaMz+9oznKl4c5oZK6x/eyvTVXJ8FhxGhy5",
-	"9LjJ1BML9sdcjMiYAzLGlhu24pi5ieJC7zJvl9K27XpmNqYaIiVYhrncwlDQTE/HueyaDX0yjaXXUj4G",
-	"+JS6Klo+mOwIdEVlr0VzEGujkptBOuirRSv5UkKXzlnwVNJ4nwnhxowT6Wgg+ZS5Nwoiq66GpJy/4a/m",
-	"53uQ8nJJZL5AQGssqgTZSyFP4qW7+PGQz30C9/K1qwSfoz2Gx4zQodSJLYh0/sgcSKad4QbxIBIECjPj",
-	"531SJiqLZ8BqNQPDVOsYimXiBfY65TNsWO5onFxdSbfJF9zOIHusvSDpnAqx4GnoSj7rA45uqJO355/k",
-	"S8KV6dVY1H8VDGDvDuhTYXPKrMrU1RudOY3pUDsHKajeoAQtUqWpGGqI7lEUfsR43dZAMMfx+wzEQGLw",
-	"D1jzjiOoNiCgzDq4wwCIQjfiqUa1+vZ1HQjuHZOX2C9NqBU5uOCdT2p7PNqwGqWyAc68zHMjnaEatOik",
-	"RAHP4jP31ndDmvIKbqTHqt5kG+9nvO5SVNtkYkdhiyLkiqBwl0IosslbjEeYxm1KJeTgT03GWTQHO4RX",
-	"OpwYyNqKbUU/Ieun3/r+g7d+9/C/37n//hsbu1gMU6PP0CThGNBFIunems7K7C1JIGqsX8Dv+lZQvqzr",
-	"Nhfv2PVKVo12aAxymKBZazbzFHeH7ed97Bebnf3rfarxdXDQYrGDo2w0cqVd3Cj5S6E8Nrypi91ocwxG",
-	"Amofa0PBG3tbNIYcnBEleUX0u4pl1JGoFoXetW1CZnZEO5Q6s9nG6sVmtgYg53q1xNKalko4W5upRKSg",
-	"kA0NEsXs0u7wy3M1zqbLp9t+Wv6scUQrosZppm7FjSO6I+jD5KcLIqZZE4rcJwQMlw+6lSJnBYfD+ffA",
-	"husPxjYvTqkOB0QbfJvm5Ub0toYy7PvPvrQCBp0HDg73fgMSnL1UHbDgGrHdzg6qVmMcP5polx3csCTN",
-	"kGv2Tuu5m/2KjTp/iH4s7PCfmqYD21oJzqCUIxQJydPlQSIkXWJ2sKUSqTc0husE64vrEOIIc5n0xCET",
-	"4SCJIyEFRlYDfEwmSZZAus+hNjYOzER0noLcwqyxgyRlEFshIB66HJVtJqRGCDXqIkkigZGD56ChWaqZ",
-	"ndPQT1F7nk4r5Mcw1/WTO384uXv35O6bp9974/S7tzd2dQaaEXUG+EUgCSd8kTstQPxquyAasxW9LhtU",
-	"XQj9NL4NpkhykBTp9LkkL0ZtEjGXsHR5oFEeJAwDyAOLgtyabsdfY2y2yDs1voQZGn8OkgizMwsbOSqw",
-	"MFjjQUAyRUNmUlv4cHqQrB+a/An44VDn2kPCzYixcEOxDIYYl6cFgfa7B4kpsK3BHzTyJh9Z0cL6+j1K",
-	"mXESzOiUafaNZM7lSjYyjX4UpQKi7rfI5aJXc1k4YrjQ6mvB4hGsD8pXDMNw8AUq7WpBAUxtDxyOB0mN",
-	"3zGTclHAxCDL91PxHfk6rrCLktZflLHqgrtnXwh6fem41Lfbu6ybRN0JiFylzvVuGNz9099qV5PKfS1m",
-	"qQbuLyqmaxamcayTGyOBexw5cH17F2PgN7ZWSGBovt6gZ3TK5ro4HWg4cJkRNGaIEp1gZd733jp9/Ven",
-	"P/7V6ft/v7FLDgXDG86h0ZL0LKJxBlJatNSzh3+oqQY6wP+IxXxBvspSvkU2d5w3K1IRAZumqMXhxl4O",
-	"KtKyR8g6etPNC6Yfq+JmG503d9oudJW8RJ6IbAZ/AculOpdnztIhlKXa2YYIrCfI+kd/+JcH93708Fd/",
-	"8fAvvr4Bd/gR52GXeODqjbE8hH1YnMgs9ZLgi0Uesg4IxWylTXy6iX/wzGPrKF1BK3cIMOUr/sV4Mgxm",
-	"LfWUH0AxlyZD2dlN9+gr5waw76w9xE9Fq/NdZBv0uHOIbbZ0/8+0xJceR3SsL7EVo22a8tTD+9d1KCF6",
-	"xrnO5ME/reVO8oqJE6XruHJasqLaQEiXyD5KSKqmtjwVwUBVMWUpG18YzFk6UH1bbxaDKopb97FoUb87",
-	"GiILGh41D6f59sM95lageYcLTNkNgCMtE9MOKTd1pbF1+6qDK1mbkIfsgc1GTh6sFf88t2yPc0v36J8F",
-	"Ua5GVTdYZ67aQddpJAwKOiMzDhH4FwT56Ou/Pv3m9x7+8P0H//QrD8D1Kh66thp+51WzzxG/g88B7mKo",
-	"Y/EAt0UjC63ncVu4OTY6FRs3va5UoC9YsWZtY2WfDjV6Wmdl2jhyw2fOeXtZ0s7zKIhRq49bb9680aPA",
-	"HA622nq1LcsZVObRAPdNiSZWWZAWB2ZtwT7Lgol96x12mNHZtZK2Cnqfrm7iYEzLQhqmFIq2FBlUzUlN",
-	"1zJ5eUGXn2LcqsHwrmjsPEuHLA8CLmfw4XIrSWied0FG0Jp66Tq9Qhztuh7Jbh5AeUGQBU/lxHVxOufQ",
-	"WQNNXk2lFDJKEATKUARiVx1k6RMtU4nMhc5dPHgdt99ZA54dqQhwwA3VJTzNy4j05K/iTth+cOuTcaVS",
-	"6R3ZqxbYVr0wGNZWGj7PECIZx7WrUQoBxKgLx/tZeR/vIyO0tkBShQ4Mz/mb7HwK/Nw/FPw6Wpia8mJy",
-	"05L7pAlpFC8HIZvRUtna4n4R0qUY8NFgqO5rddqB59usDjbToHdZzSpR7Dv+oqKEdB+87mQwoUnvFHbc",
-	"Wtxg4RnwQjkpp4n0DDmgIyaXA7BM9YwjblWiJE3HTPZ1u1fVJ0OtwOKQgvLFAtUd6iWWqTJIZer5aFuu",
-	"PjVGPgfVpL45zrmMrrdkg7sacE8vXib5IC8y5rjz4XFQFAlGF5C+ABIqCKwgMUV9XcireRXldfu2uOEJ",
-	"NAS02ZxSdZgRPpIaQUlXP0QrMCSXxlRIHemIuRC3pMmmSlPwRuaS9vNlSfvo44+1mrWR49wje4ouQbYj",
-	"v6LNkwqC3+gh5n0/2rvvCv809k2PWUrH6qpq+rv4RFOH7Qmk9pqU6RBUeNViJzfHSpaYA6QHl6bmuyYK",
-	"YHStAXoq8Opi9ZdGtpqzVKgeidpUEACeUijItq3N9pGsUqqn1bYyVA8VstR1ho6ZZ35fBm8hQFGKSCkM",
-	"qJGrZgA5mSYJz5IhIuQgq4eBC5KJLxJwAnqy3vN2fFHEOsTPVIqmkgzpjKEjxxzPiH2fN+Urezabx6yv",
-	"XWilgtKRMJE2ZbSLEZ5A7BZ6WAsrofOSZl4bUDlQOps7Bi5/qzFrqHuYeS+7D/KVz+BTy92oVpvtxCxW",
-	"/DOXA7fh/CUDsiTJgml0WYwnWP/o1z//+PV3Ntzct1qx6aLsTTttruO7+VcDP4KEMW/04jXcku1WL8OE",
-	"xX4zHWrA+QKKJd8o7qSuvnnxEXZlhhk4i9zmFY3svROURlvbDpXyszlEvuESvyD8s5SGzJWMRWd07NPd",
-	"OVT+8hULj71XkVrZrtjopKa7vG3/iFe5cH+CYsgBjJcQ8+IuxHvoA2Me0yEDVFkNMcoXAWzPhQH81IeK",
-	"5UF1y++6ZDoXv8hn5xUpYlF2Phns2F6IsStLNUv+9OmwrsS4BIRHLviRJa0Tqba9x/m2b5+hFhFN1/Im",
-	"xB8ttpSWZyJMQW3JEpeW8imbzwNDiSYCnsMtFXTOz9pyjsNAmJXzM1tCNDW0icDtNgR9qShDkZhfMeU9",
-	"fqmflbbBVGbtSCdM/Xt//eBv//Lju/9y+u03A4IRmPfvvfPRW/8QkI9+/XPECw7Ix6+/8/Frt+/f+83J",
-	"7fce/vT3D779TkBOv/WD0299/8E3//Ppt38ZkNP3fvTgrdfu33vnwV/+RXCQ3P/Xnzx872cPfvxXH//w",
-	"26dvfv3kztsBuf/+m6ff+cbJ7V+f3P7BR//67sev3SbrgknjxbVLFpzc/snJ7ffu/+H7ZfRLXYpkMIvQ",
-	"CAP495ijB2mMA8V8pcOzcMZniYbc0QdslgxjGs20QwSQmQcoaJSUkZPSnbHY2EjR/SFNVqg486KnDgxq",
-	"pwaXgcQMwyZNQ25p0IQVk+Z3ui670At0opvxc5bSrc/JUfR4ewpwWDg5vGCSxgADtNXqVEBeyWiqZF2i",
-	"MaCRPzB4G9SrAAL84SFwkl1Qxhj1ikbyM4dC1mgZAqYYL0jSUtW9Bv1Os7CzIRtqoi5rANmNrCOGrRIw",
-	"1mxzXxC6UEKHoHGGyZybAd9Qwc9D4jqba/ChCrjVcmBliPjSQSE3xRVpiq0DrrJkyS6hamNRIcmjWq3E",
-	"4H1KJEvkxERWYcSpDtFzK5t2EcIeiAN6OD7POIzIc7JP8lpyKx77VkWxkgaQD8oGxDRjCQridsmQPVoO",
-	"CjXRs1pNF1zzqYdyXSzVuUZo8AvNp13GbzA1zqTAVKHPEQ2lIE1gc7VzTxRl4s4l9bnNXOEu2VqlK5RB",
-	"7ZI2ra47bXJ9TqVk6nRa+48vX978D3Tzq9ubT94s/rk1ODjYvPm5P3GZNLTQcWSXhMwoEjlAkZLm4B9Q",
-	"MmmPUMQ6Aih0yCuw6gVBRjMkRlDwGIV5yTf/VJ7wTGWwefNPvYP3aQ0mfqfBH7yrhZN5FS2qGsjerSP4",
-	"Pd+t0VQt8EZyZcwWD4Ct8UiKCV9gADsYx6FEt3V49UBKOgaNbsiiuWyk6oynDEHYc8pCQUs0XLvPgLYQ",
-	"kQKEj4YhGsKhRFP7xa5l8fNIcnvxieBkRNMzwI9bOL7OG6Jzr+OqeLEGzsR8q/KXlx18ruezJ5p3wpg8",
-	"J3TJKopPabVMEWpvnrhzFSfR/Iqu9+VK657NabIcTKAe2rK79d80+RQerrVMwUwO+Gjkq1Dz8J9/enLn",
-	"9oMf3jl98w8B+eIXd59/nkQJ+RKd02TXOHWLpApwtUVY8cX4mcDbapVBcwoPPa2BgFgzZ+WhFK2V8+wo",
-	"joZEf0DSDJKD+AzLtm25ywzZ1dLrervt3LBruS2wU7viG8L2+HuCwZUWqdwdEE51U5pFEf6zZDTNsxkT",
-	"QNpWa5pJDLJWs+2OndG88pWxGi5wZL3g2nl9kAyyRF3FDXmCx/6CsWlIlwHZzxK1aHlBp2pivq3c54bX",
-	"z9tm18+35uVbteFLIy943T33oL7H6gta49S2nbzapfx89npBwkvb2z22PmxzXRNr57Hd7e2K+vVY6x6z",
-	"gbXbt0l31vs3zi8+ZniKSnbFFFGsWWuZz5qg61Hugf6stKgwywNpTPKRDmDAP8XkiANIf6diWU3V83Vv",
-	"blLr2n8OLekL4OPHJO2AWAna9UI9vvrjYJFzlB/nkiyZNCUKQ6Wh1tGUfae1JoGZlVWz23Rozcq3ijd4",
-	"3yAqrMS6U5/Nw3ffP/2rvzq5+4eH3/v16Y9/q/fa/Xv3Tm6/d/rG6zubT27uVONrO+Qb6w4vOhYmi+IQ",
-	"4y9CknI+c7Vej6twKtan9+6cvv3+w3fff/CT7+iRn75z9/4f/ubhu789ffv9FcatN1In2DQvLptXA60p",
-	"8lg8tyjeBrfPB3/7lyuMHArsdok1xhK9nkjjz5MwGkdSBGSynE9YQvgcWWyX7Gxvb25vbz9WG1tPPefF",
-	"AoHh0uf1qj34ye/uv//fPr77L+2Ne3JQrUkFZVE61MWTzBbwbaqZs1qUVXvcYXyu1QWoC8+YSiakKUVq",
-	"lfAlKRg5WahhszAqMJL6d7go2DbnKBloBVBJjUwORjwdmCEU5QOwIM6Rrr0yQfsMGr2MdNEGvpsdbl2V",
-	"KZ4pGYsdu2FAMC9aEwheMvyBLrOA8DhUNKwra43FB7Wb7eljD2hbM24ydO1a0kgUrjxTAXVna0sXmSDr",
-	"p6998/Rbf+OJILIqdTSWCnXWk5z3DPZpj72x3snSuN0mYLnaNYGKKeU+s7ViJoGjzEWpx9LEchZp2qLn",
-	"4GrOd/v/sgWy9ic8ldei1crtjExOgbtcJo3jJdG+x0omlTsOZvuTTPnAwTppsDLe8BENx6x/xZuQ+Qv5",
-	"GgPzBQB7YgFJ2VBtFn2kGxRnmnTxts2jpKqAPN7P+48zxJactJN0NPLic+f0qatHzcjdM5Zkwpu0FQnE",
-	"vp7RJQm5McqMYs7R0KAxU7DUftm4UKkAB/cgSRd0CXefLDFl3nQWvjr4aBLqRIzCeaWbBm1gViKND0e7",
-	"B164BlLXOABpLtpSTDpRElFtZ3/fnjUsQw+UMLmR3p4FxuwRV2BTUQevZ2KRdWBWFPFvv/3gr3+3a1eL",
-	"NnVWj1jMk7EgkkO8N+4EA8NFyTjl2RyDHQADDbDKeGLOfqdtq6UwrBNi2hTjtXFhdy2sLQCwVVy4/+xL",
-	"UIXPKiEGUI6iDG/bZkXuGGRVLEXDKnpwEJpUUxO+kntXK+g7WgUF7Bk8q82chdTRARONADQLzM6kQt2c",
-	"TRVBsn5y9+cnd//ryd03P779zY8+uEdO33v9wWu/uP/Hf91wEiqvs9aQ1qkpDrkyumBCnhmBagMu2jga",
-	"SX03EWS9U+2+jdyaiSXyBFn3lPLb8Mx4i1yjwykRLAmFqeImMLUgSuxab91rmuT1Dx2SR82xTqprWIiQ",
-	"pkxNLlRXNI01FUdzt2fqE4rmt2VMUzh/92INjspQ+pX8XHVyqWdntkTlD/lsxpLQV5TqiN9i5c7yT0SA",
-	"IoqlWkyV4EF1ziQZ6dqNHTmhUtjNQdHG+0EnwIoSUIUr8N5S8Gt+JRN8byLnbQpqbrU3eYNA83m8SweT",
-	"65II58aMyuGECfu0iURh4vNF6LSEQ3Tkdo3v4PWVYltdBHsmrs7cUU46ptGx9/UdEzO+9Y25wYkcZvM4",
-	"GlLJhBd8A5RUH2jSwn1bN1iWoyhmZMLjUHQwfEJrVpel0QX5nN3U4q4Ksa2l/+cpn0XaQotmVk9SmZ0a",
-	"Xm5IZwd78PqMB77AwidCRnFMjtQJdcw8GFy9gAcxFqUBd9Ddx8RZaNhKfCqwOHMyLZncLePSqTfmmSRK",
-	"1QY4Pp5A2T8Wj8oJtNodiW5XuzCgf3QDNUeff7WoBAhhO0COoyWhZM4SsB5DfwFZTJYF5iqOAUoCwhS1",
-	"HR21mM6SGLjtizwOXSI45rLPAcmH0+e47HWtsLL3XWunFZMjbUX3xHdY+UV9+Bn+gdxZR6DcRcRIILTh",
-	"RHWVU53tFSFTCHZZnNN8ONUIsQBIix6hFttBb43aSuK3SoHbCf3aEJrD31txtwUz6vX1yiBfgdgVJBEx",
-	"V2KkzWcnKEwAfR/DYpNwMQinufjIp/6ZS51+W6vTCn3qO63D7mGveMzWOJHcbA2QvwBrCyG9GNvY4ZbQ",
-	"Y3uqsfh2Z8OOtHiyZS+ehzXY2tmu0i5UDGbc5ch6Xt1Kc/BrGslddV/UcaQaOMetjIJ5F7jWpeMJsIEc",
-	"wvNDDFpSGxH1XQCQOBTslcM8UmcON12e4mKa70pXEU3QTgvcYJHGIVs08a7OU3S5gpgs9klFTjLCktBC",
-	"Oj0fPc6jNHvjIEK6zEPOusU1NAucXFR2naInlqDl8PMu0hexjIFr/yx7ajmeyK4eosIftpLrY45QxCyR",
-	"Ayi6HHlu8ZZOiLcmna6O9/mKftitrl7/GOjUk2335cnSUlwBJwMMTiOegqXDXJZ2ycFacbgdrGmwdF2l",
-	"loCPhIzYAuyuVB9jnE/FKhXQUZGAwxaObKoBEvIDG0r75ud4AWYDs+jAtlZZVQxINUGqeUJEeV29THFe",
-	"wv8zTzrNLwrNIrNF4p1rrH+TildcyXTNRs3A64IxG2j+Ar4KuvWGr2Ky7IthVuMm2aZidBCF12I6ZGcj",
-	"f5lS27qahxqCR/FuF15QnlzruGWHLG5NsL3oxAK4aBW3gcLe0UGo9UBDdPPFC1rPgLyJyLrvwFjUjX7X",
-	"EitYa9TS4AOTA11c++07gLoieEAezpKR0rPKdhOqXqdzzpJ7vuS7Jmau3Wa9zLwi0poG4xr0vnXml5R5",
-	"UaOnQKrU1xyl2liF0PqV7KiK1fJInYTQMH8upSGRdOhe/VXgm2JGw4F66AXPg7lpwKVXfG7LFq/rLItl",
-	"NPcJejHNnFHJfrd2O7xi/2qJVb2ugrRoeLxMrypxahMO8hXT86wA+VjjbGKE1cLfc1apwZ0Zk4X2FJfQ",
-	"BXe1swpiMgMCgaIBGdFb1fB1Z1xpnaEcWHKFkFdyV3LMTaOxOSjyBIi+QH41VtWbDaJO+tYIWLFaUZ3l",
-	"zzIIszm8RUwFOeLZeCKNRFPHqeaaSgkdCFNcauMmlATrblbGyqolFJ96LoQ7urXCEU1sfh46sRGdbanM",
-	"XtxP00LhznQkfovyw/ODMhWW6O82T4/ggsCdYpDOmRahfDUOu5oYwzc6KXkSL1FHVl9FyXhjF2qag7UH",
-	"bweH6v4FZhx1ZThI5jyO1eYeM4k2QXVHXKSRlOr+B2ZPCKhB7SuOhGShyfy0S/0VW+tGNGP7zvJET+lQ",
-	"XzA2ERFzuUvojKyfvvPm6Vvv3L/3m42A7Fzc3LkUkJ1LmzuPB2Tn8c2dJwKy88Tmxe2A7Dy5eXHHrrSc",
-	"VAKYlQ4zWwvWoBH1X9WK+q9qRv1XtaP+qxpyxmaVQ3prHMWHwyxNex7fc6P5d0DD+yRCsFvOUON0t+dm",
-	"Bu1iyBKJoHpn32rzeZR2/yhrR928ne1+1WwbIoAdXfWb2tn4w2EPZHMuAcaVJTJlOpfh4R//5eG7vz25",
-	"8w8nd39zcvcvTu7848ndD07uvtkpz8WXSVBwHvnog3sIvBSQKgsCKNPtd+FZzov6x9P33r7//hsBQb4k",
-	"9++9c/rjXz14+/aDN/9wcucbAV7qEaMJvs/5lSAwk/UjC/Vv2OYnnaTQJa7dIuyl7X6xsvUIdeema+VI",
-	"b81eXzRHAQrmiugIciiKKIXifPiwb0ARfOT3bpQjRJyRHoJPOdQ7pnHKaLgMSJjyChSOJ6akYiRgC0zv",
-	"6BQuskKciFmO624vbVO8JKSWdI2So51fTRhN4+UgEywcZHN3DqM66TvX+J/RKNFZiV08dd6AsSpanCNz",
-	"A0mip6uHaQ+hNrvWJVnpClYsmpExSzqjUMlI0DFd0LVg7St0TpM5F25E0nxt69sPHpGdnU3IesvTeYzt",
-	"AoLZMCOuuRTqk8X/Wku/+rhnlcasBa7sXaWF7WItQB3fq11LmqDtlUK8LFJiDM+iqxPghrGM9g9b9hpD",
-	"1A1tUM4udOE+Mzcyv1XPVCDy84yGzAQQ4c1ZF3qez1N+K5qBwc7tRjHhcR5cK/fd3eTFI4YD3DdzPHjJ",
-	"SX6Qr+/sFpAVIV16zOfGEOa3PLXQyhksv48IjOCbTKnGVKAJnAQXhKGgyyLblNJuikXYQ8YBtENxeXmx",
-	"xDB19ghM2CHwRBuvroSa7FxmNC6YYZjjHdY8jMAaiktfIigGUQHOpCDSYCKbEgkQVlA6/VcYZWE6udQm",
-	"WnrAKLSuejOc8aXPt9oZPG28lOT65LUisfIcxQ27NWTz3ERRyWMe6eyIsg5XzveNhFa4UcG21Wqe5up0",
-	"71zRrvuhyM20ZuKi5JfpsUNUz3y24SbABkmFr4zrgh4zdzx+tb6MfjHAIVgoCdi6bwrnpGGsBY1KRrA2",
-	"ZglLo6FT3fCCmbyYxMsaUFGOmhEJMLzU4kq8F9MZvTUo1qFkFG2ziKpP8yiAnrW8ZjlugLbIrh2BlSGo",
-	"zBZ+3dX5XjpKHwv4L2g8DRCOJ0okB6+Q5JLtEREl45hhDT38BDxK0XAKtq0SAiu8uhbo3m+6a97ztAri",
-	"/mSro8nJWNdSPk6ZcJ3zGnbBT6n67pmX8iftCMWGfYXBHj2KrML7+cBdNZ/Ovh1h9oEBtTRDdG5PdjTh",
-	"fGqsjA5fu5RsNpee2a9UpDcJoVaX179uXiBYkn3EU43FwLGEDZXFKwuIx4GrOVkHj44gE3rMwMy54bwe",
-	"eIIsbMe7ug4P8PczlWGhQg6gVrRbI4bgPaTv2evpdq8eooP1K3afkNEOlk9IR7LoY5llck5prVtbYbpz",
-	"cI5U2fizDh3S43las6kDcjFRKxp6qgHl9O3pPu7MmfOUHUc8EwPBhimTA4gYcpRA0CHcKcc0q0CHFuVl",
-	"P/BzDY8S0yELdaqNiMaJOEiOmIhCpu9MCzhB1i9eIlBvfWPPWD0tjCq8+pv+0FvSTazgUDxQWdEYlDt8",
-	"Zxd9PiaZNBE6Qk/mxbqVEqiGwEJvejHSTSnV0S1Pp5KmOWZKeQSBulVKpugEfwtC5zR199Tf4R+sdUIN",
-	"ga2MaB+GG8usV51lq1O/wvWrqH3WvshVmZLU828Td0Ich8Rg2wFG45gcZRJjs7a05TIgi0mkVB+BsMPA",
-	"IRisTWfqbBGMgbZjxaWLDScaAkjjLatOB/5gBw3hL0d0OC1qPeNvEE+a/4VAacWftPQnZJGXvjXA4Ph3",
-	"UT26/MsAwMKFPRSeDCYczP26xKY9fiRUDNDS+G+eyfzfxvSLwAozlsgt+1jJf8yvOrkfwe5D/9JStaoi",
-	"7nCPDnw7/3l1WadopS9tP32lj0NEfZV8LpozA/R+KsdL9HRoqDY6bJrzOwzzw2fFgAGUcpnS1fdVy1of",
-	"nEfPMme1HHL52lUyZUsj8pSoIoeCT/ngw9d+eRjk0rVaRgThC5MirVwtAkwGloHRFBGKcHgTKecImJZK",
-	"GltoKf40dYLvXlB7G14PiC5ncu3F/RvkEXz8iH64RfT2JjQWnCSMYR7jv9+8sn/9mc0bfMoSMmE0RHNt",
-	"pHobcj6N8miq3TWYNTZbjFyTDnWyEtBLxdCnnkL+iLjgGTGfi3Mfrm6vPt5XoebxyAEwAk6o9dPX3jp9",
-	"/+83wKpir2oWj6I4hrJh2tq9RSDjSTFKDKceERM+h+KTB0nMx5GQ0VAQnklET4VC4mEeEBSY6tok4RLw",
-	"FtZPX//FR+/88/333zx9778glIQx3B4keB1CO3LKaIgSP9B3WG0KAiNzufSP2DpIDpLPfe5yJicskZEG",
-	"W/rc58i+Gs2h+p2n0Vfh513yBWBQgnAVU7ZEtIrDArNe74uDpMz1Y3VNWfJsi1yGbVNAspQ2A1lXE7z3",
-	"h41dO6hkybODRJ1JEPaP8SyRziEu0Blw7jQB66WN2mDKmEKO20FyHInoKGbkw9feVbocqkSCXNq+FBB2",
-	"iw5lvCRxNGVE8BnDAUBPIWcCYoLZrUhITban1YVHfO5zYLE/BJR+pOAjc6yX8KdfETw5JOvXn7lCnrz0",
-	"2Oc3kFSHiu0OA3IoIxmzw+AgOcQ1Ur+FTNIoVv/Sh9cgCg/V7AKQHlFyTOMoJJFSOQJyCJcusUte/hrU",
-	"QggOEo0F8OrNQzjG1RTQCHJEQwIvbZHn8R0MdTYpRUxgGleUkKeTcRyJyUECisGSZ8ieh5eH6mjbfE4D",
-	"kuwSlhyqVQWVVzGbWoe8klQefaSY3sTlAjmPUkanOkMXZDmoI6BPg8+LhWhvFlKnRIooYUIcJAhyvb7/",
-	"7EtqyRFSMcgRDYcTrjZLYGpYiY2ACGQyrfwqMSAOEiTILBKSTplezetMphETivsR7AEEkHpB7R1yeDVk",
-	"szmXLBkuN59ly0Mtasg6TZYkS6JXMnaQ4JFIsrli7ouPPaZokNKhhO0J4RmUvPTS1ac2tmCLIX/pzGW1",
-	"NcxWOkjgpyMeLnVCH1w7lsK6O+gpKSqpPc9HhA5hueUiGrIiJfogyVs2GwTahRKGUIsKH166eHFPZw1Y",
-	"FxRkQhIJNTm1QGmWYGVrkjKZLq1o+kjiNhwriXdp+0kSjbRlo/TlQYKRYzvbRGyRZ9kS2RACu1Uz5tq0",
-	"RV7EGowoq9AvpiQ/EpvM1YY2Wx0W2vBevuHzkxhIohdaKR5q1+pKjodfIwegGRys7ZKXt7a2bgbkwL73",
-	"qt8P1ra2tg7WyKuHantQJVOPYqYl7x6G0eUxdDpgLvefYYIkXigPrYYPYZxZHG8dJIfmxgHliw/zekBa",
-	"PVdXNlQ/i/rGCUqEOYcCznpyOrSPmCNBnyMiPzFmEADxuc+RL4MoqnQrJ0wwJb9TfQsQBZuRz9nhhJ/b",
-	"1SZUyWaKHKoPhImP0FgVUyEPEh0sCHIBXs2jB4GrZxwimLlJQEQGwu2JHR8kuLvVGXpogRwebpFrdMy0",
-	"RC1RNUcy1eQNoHQ1nko6f9VqB7uEFYykNxYSyEzWVW/YkAYbiHFrG499hZ4buyA8FTeY08WEUeakwQUF",
-	"yCe1kSz/DdsiJrFF7aEpXHrIhC+AtWc0WWIjTJAJnc9Zonev6lLxHJxyhu6GfY7YJEpCnBhOFGoGiIME",
-	"V0T1n+ovwzyBF6p6QHSnZcKAvvVJTENY+Ima2JDPZmpq4a4i4TUu5Dhl+//uOTOWC4KACQXPcahyozVp",
-	"iN1SUownisqKUimXLJcsFEah844Q+ErdE+Dz4lMtb9RpgaLK1LQEiUdDsk6J0kDsb0zioRIER1QwEjIj",
-	"bg+SEQMQb6mFSswFngmq84099en+v3tO0UKvhpJUcOhIQjGclSbhQYKCjAHSINIIt9IWuawXaUaXWMEB",
-	"5BVZBzvwHE42tXobeweJUjOWuPU0xoUmaZlxLuebXc3asJomxEECVQk0TWHZI8yOqdaGjAQZ8jRFYCOU",
-	"MFd4YowcQE3rxBTZcMiEGGUx+bOnbxjJke/fhBw+fYOO1Y47SMJorIarFx5fxUNRERrWVu3Fq6PNF3jC",
-	"Np+ncjjRehByuWbNg6Rs3srNHGbjHT66fUntI/I8D6NRxMJDOzeIh0sjOYd8jsc/aqkzwJQncTSLdEa4",
-	"0gnVgA/VtJWGhkIWFDijuaufjcxV/17gFRX+bYh7qBjQnMlqHAK61sCUWjuByW1skafVSqsbMubdoUzO",
-	"EnXKHd7aVPeSTfz8UKtT0BTIBo4gh2jv0dcQ1e2Qxko87uXqgPpRH9qPblnTV6ftQQLZeWxPx3vDriyp",
-	"zjuoMdOEZMk04YtEfW+UKio1CZFN1GRM66BSUnKUpcgHWtUQBk8Hz1lGw+VBkgL6/xFbcuQPa8EjQS5d",
-	"fFKfA0qJW25eRgiCKCGCDXkSii1k0IOkwpKoXIaKTfRmuvr0jWeIGvVzatBGxwO1WZAw/f/Ye9smSY4q",
-	"TfSvuNVes868RL10qSWgymRrpW699CLUZV0ttHMJboVXhmdlUJHuSXhkZafaZKbuNoEE0sAsAoYB7oUZ",
-	"YDWww4DBDlqhHT7sP1GputWf9i9c83OOe3hkRmRmdWVllbhgNqOuzMgID/fjx8/r8/B2HkowIlmSb7DI",
-	"XbkM/z9iDbxlpvNm4H9909atRagLSl9pYX5JY/U6mmloCeT2U4FbtWl8S/tdKBMHBWi8IDCiknGmeqvW",
-	"NkrHBxSAGO8qOwQDCyYnYLnad0wmQ4ArGNhngFrDRzuzmQxEXxGMTHP0n5fpsuXrcbTJvtZHpc6ce8H1",
-	"wajXyPdwi5JY0OMqoh3Wbzy6/5Oj+x8e3fvz0f1fN3Efe46gkcueUL0UQ9RgxuWhjCgmQl4sJNacQTBQ",
-	"WcwaUVXsJLJxVC1yOiUiLxYSMYw8bLAX8rx3Q6bDgO3wrthJcvH0Tp4lrTxgO6LVNyeFWY5Onvd0cyWU",
-	"OIHRKu8lq4eXI2/rW7yNmKipIQxh7GFYvxiVQvFG7g4N8Dsio5HLX62S/moGhRPiHhfKMhUdeF6B3fYB",
-	"Swp3iFGhlt3pAeNFQEHEoYQ4mDFhYU5KHosLpm2S1Uc2Jr0YIV0aGYVpv2TMMwdBG8ER4cd/ItwcJBh9",
-	"DX4ooP7yltEsxszBvUKacgO1uTGzI+BYQ+W+ySIIXfmf1Sh8ePtC52+ySA2kUT/mlxZ4WfWEF77KhINW",
-	"cMeXv1t5P05ylqp9BwTrvw911iR5aiNaZg6XgiWziTFcdXllbWXNpvp5L1naWHpiZW3lCSjJyTsQ37RC",
-	"QM4zUo6LOnBU51rBuaAPECPC+FwQ2QJvX7QOoGrVXIstt8Z5gXhFKMk3J6/BeuwgY0BvinEzzRqDjqd8",
-	"WipNRcvcU3eYEUpXoWhmHd3sjhqwbr/VAZoqT29lghmVcO9/HN1/88E3v3f8jf9ZPMWIYyihyE2qouMo",
-	"KCogjRnPVMau3rhG2yN5VbBWyjUhdgwhNtAMUG/FY91L4E7Qx5olssCJK7FspcBYF8pe0jro96gmM1cx",
-	"N7rWr8Fv9fNl1W5vFEthCWQozhxKusQiGds2fbw1udMAZIr8JxRhE6nRtpkIZSkcwBlFsewPMCgg0hgF",
-	"0GmK6/HSxpJxqq9aSQqWMqF7ymxaI07ra2u2m5X6pvxY2VcJmgQDQdOJneAZkDyAeG0VTCdJV2AmBrnM",
-	"XwuWnli7UndzN9rVl1RuzUSvvnX67yxBKuQS+t0uz4YFzLEOnOAFvnzAMQNrYxeXwBSKQxD2Edad7Wuv",
-	"1A5qXErmH5HNxkV1zFfMYOwuNy7TsvYa82mrl1fxeZG/oNLYNfCf4UKWnlOxkrcQGhu+X5nDWrxCpkZG",
-	"3iMqYWRAAczvlIIPnhJJLBk6GlmStTMBSTy7GnamZ1gLgIwfn/Ht/viMg73zjIqHZzjZRVosz/ritQuy",
-	"0K6zWaoBBpXmsfQ7orA0F7X8VXvQ2gi1289otev2Iqie5V2Rw9n85epXLy5ZBdtr6bVg6oUtyxky9UoK",
-	"Zu0ksiXgesipfa2PvXQ2pWbLomYTB3q/AgS6skzVC1tK1ZctAShlKnNOqFeuWjUoW5cFsbXS2GYDkph1",
-	"UFXls5PGg9effEBfOcMNSitSd6RuYSxRtd37jxIinc/hasY7mib19qbbbBOUc3EN8ZKNb8mrsHA0RSfe",
-	"k56TBAnmr5yNeqfhUfvzLOr98ryfXafZ7QINuLbJmHmo9C3agRCFpUcUzUulXPmsMuEJQ4XOXr1D/9qV",
-	"6rVJ9lMhKme9YadM+Xnty+dF7q8K7kx0KRyEhFcP9fj7tbwTQesa57ZQusWKLY3uiFlPq2sUa3kJe7NB",
-	"EZMdN0qmCCkNdNcdaTs4kdbtA94CCnrY2cFoqktYRPaX0Qq7QWk+zxvocI3FliKmKYTcTM4akfsTghN2",
-	"fqMmJPRx0l2VXOBQs7CWopwFXvs803wIkfVBZ7iB1ZvlcVAAp8oPfBlMBn8TnJm6s13lizVnZ9R3HNx/",
-	"Z8bOxYW5SqGxsc1FVkghEiAk+gw03yoKEdTtndv+U1Xt1FuSFbvHTdCegOQmi5zwRxse7ZdUkAgUWSgd",
-	"nJYtPEnyFXYVf4XlDu4W7u4WfJlSUSuhhE1brIO/YW3+sbzXqvYQPnWuNsdf4GaASVrcZgDKptoYKcad",
-	"8CpIaMSinUijaikEFRShTktdX+X74VNOuWIz1c7isypKZmtWEkY2j4X7G+OEOwosZG57+NY/+3aaja1P",
-	"sgWKayrWafWOmfPXcJ1SUdWPT8FQouOGqKsRUCUhaQziCnCimxYUFNFHaOTQ/sFda0Uq4n2sOi0v6jV4",
-	"OE312KpeqTIjiE7n9POMt8INQs+faX69iR1TPeXBwkoCcV2b8FPxSVTpFr1y/aVbz95cfu7Fv3n2ZuQ8",
-	"4/IZQdiMj3c6AKZdrUm2Zd8c63Xb6VBkAWupfk9JYxZp3u1RrRvRvvX6QMOA5UihtI3VVKNArbN2C0Po",
-	"Vm+wCHI8kat/ZK2+zlVXZJd0KCNwkbFPllKMRjs0pGKCZ2kiMvu74nRRElgIE6M0cuVVGxGOI6E6qqwg",
-	"DUT6aVA0zcAOFPvB95WKsSZHsFyxqJvI3VxBinIoYB4ANLeR89sska20H4PWQiXaFlBLEIcyTjRA5eom",
-	"MmLQI2yK0FZ3RnmW7O+LbFcf9KNQNiKAsEykhg+aKyyCdNCu2W+UOcMPIOkdsQZUomLCWugglDAknRyK",
-	"JqOzRA5Rg7JCL5kFpmIHCPFZETYDgOduYLEBJJowoidt0cKwQIvetE3BtMPNxg8lJVPwd5QZwf2OdGBe",
-	"doSqeV5B6gMpcFy0gh2RWrTOYtQW3bGEc9FRqasMJRrKUN7qOApCRwiHxSA+paBbkBJBIdeMh9JRo5W4",
-	"JZE0UPt1XfhMqP1JlRaVdv52P/fU2lnY+ObmJ4horM350ZNPQvJisRMQtPV8YyozjmCOERUMdCEqBFbn",
-	"uZPjcU7p6uO56C+vjX/fsK3dFy/6XQ+nQMgCeFA4IDWhA6jz48tamPvmIt5wtf5PWx89cP1ygdcnF+Gm",
-	"E7d7KbTxUw/hjAH4mSzAEhmjD4iyPhkxMVjS+RBqD9oq606ZGShPKNiVzj2GXzmsv4QoPqzm9Bi+rQu/",
-	"MBF8D1nlcXKqqg5aTXeS3nKubJMI1IKbNUqBF6DR7qfp8iCJ8w7iq2E2PhV5DuhHKpQdnrbxisC3r4wR",
-	"9Vn6TZOakrBjhaQowWYJDq0yWAPtwM+ufNaHZTLGon9nRYwnxSWBMT/kft7RPnaaZr0skXngNZewnU7S",
-	"znf/0/UdKL8xFgQaSEYSQ6lTlSOp8R5WJnt3oxqDgF29cc11A5MlQGULxnyEOhwNhThFJUu5WkYqV3vY",
-	"41CxNx7agB10g0hKL2QyBQZ3LqkUy+1aeepjyQ9w9JBkzSc1DjW4DgMOn9I4/sYHn7zzxwdvf+Phzz9o",
-	"Pn7CGz9b3bMwwNW7FSucbd9Ozg+QU5rIGoq+PK4ZlWKWyxexRyuUSe6aKNRA+sX9uAdt6A0fhaX82BKt",
-	"MrvdqX4f66JxB1EtKzXDsAxgVqEonzw3Enn4K5QaiN0jOiqiTRZh5xbUnUNRsy3fIlud51RXuCtVZHcW",
-	"9X85JWZ0E6QPbBgC+hA1a9guLCCzh4mGdAJvI+MJdSh55fzCzfYlXSriPBDD5qY5niOaKPJXsXcPCsHQ",
-	"o6SewwjdT1cVpp3+oploRGb4u7laQSUHPAxRwCJ4ky+vfWXFEtFHH73+y+YK24IWRScJNAwsRFWIY0BI",
-	"hQ6nLgBEV9fg4do0gaPZ6y+cooueIQipi6uQYITn4g4VjyeE4QoFdQO2V3ljALzE3HQUlno+ubY2oquc",
-	"7U0zf2pldcfuxYlZXnuCne2sTzwLzjm/6+kwaFtD7SRj5tyRxzPoTrQD4YcvKdh6PXvKjCCeUo4mH7cJ",
-	"gwobBvRvUQ6MZbVkKMHboUUUFBld/KdU6DxjMAyB3yjXS+rQAryO5HONtrIpol6C8Z1GkcANQhn5bmHA",
-	"IucvRhCKA+B0pGNxhma3ucLA3cH2NVTPAPeCKatNZnUzBeHgTSJbFYf4RtBzAmdgKGlzJ9pZu96pzIv+",
-	"b5boFfaSGFh5gJZdGq7tMLQAJJjhtu/sp8rq09OhLPLTbNAZQqMihk59On6Xnw4laA/31SVNPWisAVP2",
-	"/LO3mrbPrGgxKw8glNDdiFBKbSYVdE/bfsriqdiYO1R9bDJM8k08pAaJFqG8cnmdbWfQ4gPdc+w5nkAu",
-	"3m+zpIRi5WkFX9VYzuMqwrxkKXBt3tKMDRpgaYDOz8U2p8LRtbNRcnFHSXQqvdszOv7OJ9c/g0F+tnl+",
-	"fAY5lnanjOUzT3vQ1Sf1T6J+K237Z6qG7u9UryzFKgbYES5Ub3QP0KTGrOFl8ZtT1IedOeptjkYBoaIN",
-	"NlDZAToaFhlptD8DE0IQTscsitHEAdYCJ3lVcYFtvO05P8MxlZpzxL5p48ra55u15QX0w7HigppCgQvt",
-	"TdtaBjJc/xJ3qytEULQQc9uXIuNaLPdEppXk6bLFxpr3Jn0OmTApbWnOfcb1AR4XCAovoM9fJBni6TSO",
-	"X//Wxx988OD+G8c//d3R3d8cv/XNRz/8+Se//taD391rbmC+yx63mWglvcSYHshJZwbJ5TBgOs8EmJKx",
-	"o7yn3CZmHCGDRWA2tNVYhE968P6bR3f/HDlFgV2bCHwHyD6eR2788xAy+K4hvmjytN3ZBFByIHoENGDM",
-	"FGpwtrgkRhHlWQKld9iovMJ2Umijh0YsTcTEaCu2k1RQnM5otnYusgHPjA7RHWqnBTOro1LIGW4XccDA",
-	"CwDiPY0t2eDSmFM8MAohlJyhWDQDRl50YkxRTJsy32IdxXyCwoUVtiVdbEDlbChyp7cqqpQCMm7MNFJ2",
-	"kCoWpRDYommN6g1rjiU2usyezbgG68YjbY6VFJuhFPQVlwyE/QTKz9xVbNPeuIZopRe3UuqclBNMEpqz",
-	"riqBWYWCmxnsYO6dWqMn0Vw1mmP3mpwARFDLM3ew4TGTewlhxCVL+mIkTzBxxzrIoe+7mot2vScueMcS",
-	"58/5zCq2zYEQParKEdQJT2TUfUQAUtgBCwUdeZKShwY2pTkYyFOuNLJLnjird8QBmMXpeKihBgQdfTBC",
-	"hspeoNoOZ9wD+gEFdc1khdLqPnwlrpW0PqLYLH43EkmAprZE15WUmsde/KyLGeX5xTgXr53N+9a6eQjb",
-	"cPzGLx594++O//2No7s/a85TE9MOONu9ua8E4TTlqowOBlGrBm5Uu283/C21GcoBTwDPrq2oEXOjvAUx",
-	"/Zpou73J7AO4rgE/FL6RU7VdGpAmpS0WuW+xacJ2Zhj1oWQozbUTNthNnM457rG/LFGn+SnrPZhTlHOF",
-	"5iWsJk/iU4h6yV1azoSZMkKfrYvm33QXneHEFw+pmXw31PmolgFinBHQGxp/+tKI8Zegf3PKlvbyu0Tu",
-	"RYBkK6J6H7fygD0GfUmlniQoyQEnQKO/Vmuxcs2iCtc4gvQf5GN5KGOepEOW9eUKW0NUJprRprMYCB7f",
-	"SOKBkfaOnTMCXwyMCsoy411RbgMmUw0kU3tpso/kbAhEnOSb7ImnnmQthVBK1gW7pAGHa3koeMbShO8l",
-	"aULw7KmC8hcW8y7fF7HlcaqptizL6PwP4BHxXNzZO/u+OBPFtCPyYuHnuFkqVZMtipzk/2zbiy5+CSQU",
-	"cPGs1YEqOsdmnytVV0FHFea79kelBINbSSp2HGP3O8tzkaZ9egVdgdF9YWroeoXInL6Fxn7qle3066p2",
-	"ALQSuito+sB6L7LCUH0fjNX0eMnDUEbbLxclPe7hd/RB/zUq7WGTKnt4AVtkmxDKpT1spsqeUJZKe/DF",
-	"pJ/dEzIHp86V9gQO7TWCCqLRuplx/CRATgSwTkzJ4jB2vvCysWvzVicCOD/nxmJXjflE9XNRcy7QxNsK",
-	"lrM4GvxHnIt75g9g5iIUKw3zKkMpCuRx1b2SFKf5amtRHqNWvrwVJpmvND1LZ78CdUc0jfVcS1LsIB5f",
-	"CZ70wNUH/aXa7jMUF+13RwVed4V28Jc5qQCs6AtlI8oEuulAahIVPUJot4JKohJeK+Mdrpsr7BlCvQ9l",
-	"4z9tvbT67NZLy5efCJj57+cC9vL21eWtgF2/9dzy5StNKM2gWo7AJ5p2TWCbRiUSkL5Dih3tsCpCV1xX",
-	"JQ4ALNUpPysmbEvSOFjLOIXwCMwkYIahdWCzGsPJau9sNd55KrspWw2CKHT8zL3/6ARDOJMOJFKwJ97S",
-	"syjSVYgkLVPcvLah2xwmSLxozpIYW32hObFs91EhGIfSemTRNhdrFco2zxBrABuIlURGa/g/G+ZiVBMm",
-	"ZOzKZ2M+DJiZFhGHEuEgi0m/ZDsRqQWxgQijEKXu5QGEwqDJVeaYRuXxV/s67wqZNy3AGYGwtDPh6sVY",
-	"I+KHPAH2xYg97Qb70Zv/JZRutM0V9jK8C0TvIK4HPGOMiBbtczO/FyCUNFQon1NY8Nbfy6FzIWYdkQE5",
-	"ArRjRvsCeceiqm3/PH35Aq3dlDKoF9QAUY5jPtQBLYzVbnUOiqUFH3dKnlrzOPKfeOqpyUS1Z+qrlGZh",
-	"8iaFVtokHRIJ3Dkd0Ftj4luWeyxKbxd7CZcMhB+qS0GCPDUANznTY91XIP2s1eFaLM/QvrhN1y6wjXEO",
-	"oHylUTtovjN1t/0nzuB00+VU9H1ecgyIByNjCZgUA3ceeDJqLD0hE90xyndGWKt6qVu901PTqtJLk7q0",
-	"qNWr1UCleTqvJYODvDSSGiwyQDg87fqddL/31GgKvWbZV3mvl6nDx8jX0SPqAA638L6jonNxE1iPIXsE",
-	"iSHiFYav62fgEXFjrOJoHqceTi3jSBwxKoaNT77xq+Nvfe/hDz948Pv3mpaSLtFuWLa8bQTgiEzuE0nq",
-	"iVTMY9cDj4naGCCLP+Oeuwj1sJte5VjBPdA3gkLWo/t+dE5Wakpj/8Kl2mXP5iGt1xLd4llcI61nKW36",
-	"cOZD7erOl6afa7m4ndu7VnTo7yWSg6002sBQOedXd740j9kdXz7Gtbk5a7x867nlz6HEP3Pji80ANgdA",
-	"y3hhzAt7LvXi9syrt33tuZNZJXTzUy/i9rXnzmgRG6i+H/zo/Sa2QlkqTbZ1xTzW8nJbjjurz859PSnI",
-	"uKz7+/tCQya7NhjynMrQRXORH0xw2JfZCGUooyiirPtuLLpGXTP2NGtg8KNcoTNIZKwG7DMOWs1GQ6Qa",
-	"NNkqfQ/VA+aWQ72r2ruQWTe3dIEKtspGnmf+15D9NHXUWvhVM5Sat0U+3EXv09zmo7ffLP36f/2A0TXm",
-	"iR+9/VYoc57ti5zZ/1X+ppEKHu/mSVfA79hnWCYOE4Gjb3709lvsM8x/NhSAZ3mbp6m9Kz3mozf/C2sU",
-	"L/cZd8Z9BjWyMK9hw6JuSGsQVe7y2w1334B1E4mYY7tfy4dNlpnbCNtEi190+2me9FJBCxdKPwCUlMNV",
-	"UuXeIjWgGYZK5nPFev2c8QEfhhLCP81Nx4YDNyrA0pUcozW2dx+K3EFwxpssoheOiF1UycpDSa+E8tnb",
-	"AOO2wS6vr1kxM3ddX/OGDKKz/jkIK5gxPWlOOT7cpJ7CJ9Y8obKFX0/h1aqNNR0r7EXBqTf08lpAq8w+",
-	"G1jRYk/ADzbscj5ppOPyZ9ln2OUn2dPs8toaPo5dXvfgf4UvD2Zkn3PGKtAEco2YwZfXjXp5aq2Oe+Um",
-	"bucdbzdPCY9do7cjUc4V44ci4/tiE0P8xMmASQqbg6gLm3k7drRn0AbMnjzHgNnY7NRFHAA5pphDgO8s",
-	"maA7X3j5vDxZ4GGy+9cdPN/+zoOfvdkMSinPEfX8OGeNV1JQbc1VnB+riExSj/RBmJuuWdmdH3Aq2Cbk",
-	"/eRQSNBqVolDhFogg599R4oWusVBbIpiNKB69oz7tRa4SDR9LWKvaWaFXZcFzZlPCQoVaa0ijxfKEU9s",
-	"hJS9QEMsaalLmlpvLGUc3KooRh1FHiYWzNLb5WjEACHVzpeqlABSc8+iBi5GwTeO1x/ogtF2ThVHmEd0",
-	"ACbA1zZoQE4yMCsDAnNwzUq/m4km6qb/i0XwRVU/cBqfkF/4qb3+Dy0ApjnTzfPS5i+oAZ6zpEjLgpAJ",
-	"aE82pkufWhL9aNH8NHpN9QKSg/N+rgi7NiAqw67KgFIZgVqbBKTHE2OmgItgVdYl7dRtIduVcTC/zB9m",
-	"BEOdPA1lowz4NCU2agv3fe16SW/6JNbWtPIpwunXsaWYtm8QSuDE5TnrQqWuFDR+sB1ry3Tr9sVZlOzW",
-	"bolFlu8+zr48M56vzsK21QwWElSRT0wX3qRrPiVwp/RK4LKZu6TC2FJDUesXqJ6QJYdgoTW9OLvTs4v0",
-	"Wudaw2untvHJn989/u7dZrnMpCSZKDKnAsgUaapHeqLA7/VgAJB8F319QJcr4VogFsYGWbRFOZiMkY+V",
-	"yyFrWNU5sNBHRQNIT8TNABhmvKqUXLFYYZFtJtoQQGhgt6b5A3uEoG9IcKy3NTOxUpDdBCwStzGRE7EG",
-	"HE3YbOLMe3wdwiHSWDwM9XgADIDDi8L+2toTLdsqB3+J5Wf/M36cxPhBFDCCBWqJoKjkwzEBalCRWMwc",
-	"tAmylNtB7vJ813wcIah6lEjdEy1iEfddhP2Mx8JDInFQJfQ4nRtnvuhVdecbFBS7ndpcYTRpgDWYaFSV",
-	"N7+45TyUvky+1sfIsyXP3gBQQ4dIjmzQ+FyaSEJKsJWJMC+N9bXLzYACLFg8SHsaWujYLTd6zWKhDwo3",
-	"yIMg3xsaezeUIxgGFmjLuldUpRjYeQJDpC+TnDU+eetfj797N5SRFikGtwL28fvvfPLWv7KIGm+igD36",
-	"/reOf3v3wftvsshoLPjsk1/9/NEb77BokCm5H20g7ALajIi530eKXyiDUkBW3xFpmzXsk1zdVzpsIgrF",
-	"1/ocuokkQoUpFie6pzRPV9jfqD7iyuyLnI1JNnHG08duPanSPILupw1/bQPgrNZKAoAYPgZgp8w3WBwS",
-	"ebtl1wFQBiySKt81r4n4Gj2z1yEbQcX8kUNtZA0X22sGvvQBpBiuRbTCtiyTgiUB79qm0L4sgoMN1zJF",
-	"YtF0+DqwS0Heoqs3lyt3J34oaWuaqaW9FLAyjblF/KgHhMRD46K6zTi6c4GnpYmp79IyKwQAtcWiQvtF",
-	"zPaEkKMrQWNqzpcO0I6DjlEbmhk/wGY8UavauOj61Ttuv702pbsUBeqM7ZzJK3O+tflWOlzlTcuIAMJp",
-	"9SyThlEboDUe39qZyknmlmyOlGSeaFiMoclW/4676lNi91smnA6HPBLlMh3K0ElQ/WkTzhfVf/L4ZoX3",
-	"t0N7XHj/6rEV5gwhJNswRK3PREdbHfjiU1cgk2L/vDyfSeriFHGJI3SF04zvq1DaPB2BpaLTxxqP3njn",
-	"0d13H/z4V8e/efvjD77e3LA2oPY9iS4fMq4PQsn3VD9fYWsEpo0RJbINxu6OJ3TVBPWlu3DmjNPaoku0",
-	"aYtPdz7tqUTLU8YTxygJXRKgYeu6Kx1yLRp0oD8RYOncQInK70In/ggAmV/G7RThLPrd17M5z8Wooh0/",
-	"+rpK5h2bqjaWvfGsjHSbzwtiVq7zgFymkk8cSiBA0gipa+c3GxIvEt6mXP+7wrZK30IY1A7WeFztTL0q",
-	"5AZrqSwTLYpL9XqCQ0FQ0a1BCLoIZpDyHLaozDt1CeCdYkbOUKyfSQCu0j1sUh4VJ39ulIFwuxSFHV+U",
-	"NRBy8MHf/+3DP/y2yVyvjFtAT9T2cOT1glYjX6t34MGvTaF+dHUZ4G/3AfVvfDyIh6iymDITVBGC7Q1B",
-	"2UDVgd1GzYBpBfWqRoJJrFg72e9nFmM5lBiaBg9rP1MD7ckzSntB58UiPM6e7sVtiAJAtMEVLvmT+uBH",
-	"7xdmeyxynoBTDrUT9i4tfRj5Gj2UZq7BA0bwtIbPQQAKjtJX9gOdq8xow57IEhXrJp43uY2pkCAEzKuU",
-	"4+yZG180ZocjPqntGKKVXOS2APk9ZSFbMN86RifRc/G3nBQWuo1r9p92brwUQJ66MSJETcpcn2xDntQ6",
-	"plt+0YxtFtPXDf45nNNZ7Gp9+KxsqRhmumT5Q0fSRKsfrjhzi//MG89mMGnMZVA7U3Q+XwjIRNU6gHYz",
-	"NDzHKmtP0lU2uvQzZc1hBIvIlpcfNCUbd67dVHQP6L+QImV7/XYbKIh+89bxG+8d//i94w9+3Xz8zr9K",
-	"gCp65i4+K7KB2hHBcOVHnEXwVHe9aiNClRoAJi9CBGM7rDnysXyOp0Lbt9IbZMgXnMF+eN+cdsRm0uLS",
-	"VlbyA2jy7waAZFkEsBkxkprvQgnEOIpCq/Q0/Cvl+yymflvL4Q/Nlfi6+SBpiZVQAto8pMdz1uvvpYnu",
-	"UBBeioGzMsgpwfJZokZoi1pu0HFBn38otELGF5f2PtEGO7t097B+C820ZyYotFXqiJpi+JIsQIC1aPK1",
-	"YtOgGtxESdeugn/Z/BjCfvfzZT7gQ+pcN5awynJqZqfYoS2g74i0HdA7NqlGw8E+2vxQu4Bq00b0IEkX",
-	"afG1KGCDLMlzIYuiwNG6P649ApAV9hLhZmeJFuZMU9SZ0bI0DXEoCZ/8MNGJsXsTaQvGkJ7KWKzaKBee",
-	"YsUMIPxkesPlNEOphcARspdssQ09Acu2XyJLPQNOFiisdmk3VxapC0Wwb3HHWQT/iSh8UOQhobOa50Ln",
-	"oaQFG4k+QLxKadcdt8K2CZ2UkDE5fbMBuUZEa4qU3O1wafNABaQniwG9Se0LSAci4SKoskK5hRJB3gZc",
-	"B6jXUM9cmnRfDqErM06sCjUOs7azwBpRSa4jf+K6LE0ORROYYrZYS0kpWrmyoMJmpW1i1E0i8m2nqY1f",
-	"tcWAaeB10UUfBE780yxVPG402dj//gNbI+a0TOcQlNwoHz4Bgd0h0F0oU6V6G6E0vwUr62n2/LNFYVRp",
-	"w/5HePjTd+A/r4X9tbX1p8CKfHp9bQ1v0VYZa5mlNvdaiXnO6d7mf/YUWdEix56FRmtFH/QD1lqx69TE",
-	"y+1rwm3MBtyFT/BLzQ9FA/5uVry/DRcL79RS6oBmBYQRbwOUOzk+osP1bldlwhutToXoNZ5kxmukTobr",
-	"FgKsm2iNoUi3VekbUPzQfwCWaUaPxEYBHkopBkb8pdlriu0J1uvrjohLNN1GCAKm+3tGKe4J1DiUXwyl",
-	"kDHih+SKzIcV2pURa2DhGUCKWcZNCfwIcXMDM96Y00VstQgOG2SFiQKnf6yZYv691zdypNp2o4ayAXeH",
-	"iCtbtwLqzTqhlzjn3k6At4GatiLOBRqJABC0VKJZqgZ2MsygAMoaJjZGwgQLbZSAn5gK28RpJjTOVK8n",
-	"4hW2rZABBQJzZqsXHIg0mfYnLdXdS6SIN9ieyjsQuR4W+UQYFW1kZ8HBeGkIEc1NhJ2n3DwkU/39DhtR",
-	"EAEoIRhPj2PkpFBD9fE3t0Z6FoKmqNgukS1m72XiMFF9q9o3jZJQCEWOlmXZPvU1RF0yAR5QDWiyFhSx",
-	"hETmT11ZmhIvD2Z1Vh/PBRXYyQNjBKaTL99Zckp+aeOJzwZLZNlsPBEs0WbaheGvr60/tXx5fXntyVtr",
-	"n9+4vL6x9sT/tRQsdUQaL208GSzRybG0cXl9LViySmxp47NPmr++trRxee3K5WBJH/TN6rzy4vLa2mXw",
-	"ub3nf+4kj79SPH7Ne/zn/IevFc9+wj77iy8/v7y2tg5TaJWdw8MsJAZ/9FpwEmMVZXNSwHYmG2LcPhBJ",
-	"xrzz9ny9e881YQ30Hh+9/k/H3/oeNtgP/DdDThPuLEQ66+cUEJiO22cDQmfrpEwHCDpXaCAXlIFjzRo/",
-	"UBOgkB1I3O4lGOc8D/AfWw0+JaPvrjrL5aSHTCYssQOG+FtLxeJcwztu+ljj4z997/iNXxy/8WbTMzuc",
-	"ztkzJ7E95jhgmc6/ac2NZvWO/SewEr+GB2MqcjHu517PtVfgmglshiyCQ/ZOwP3m2tHMC450q1oAaQJ2",
-	"FV3igRuzJ67BSHaK9r0RkbpSQ3nvHg6wNl11OJ9OpZtwK+9N8YBA9tLRl5xDDX1QrzFrp2T+u6y+PZSW",
-	"+xwBjebf2XliPUkjuKpiUQ+CGpWb48HydmDrBZUNhA1yxXiWJUbQ8pEA6SYZvilWzlJ3NLTmpMJYHlGp",
-	"4R0DBDyUtsfdHC9Rue09woJTDBlcXm+uMGx50gd9HdlmUdvJ5GkpjPNY/GoMOjS4D8RqDrLix5i6hfSo",
-	"h1Bt9pMG6MPmptMkSV7SiFA3MHShQ54JYipygxlp84XSYWp7KfVe1cVo/c10BuFZuv25gKjOuolJVSLj",
-	"8dxxVE80ijNBUqVX86QEfXrNh6OtGyDYhLg430YoWwC0XLC/TSKifGL7RYaMlFSaBh4oyi5lNgTPpCZC",
-	"IVtrZDZIKAGWHssOjAcMDbV+L8FoNVJQhEKxigqaUpDftcN70AxADSrmYQ3OYtFTeYDRT2lZD5srDCnr",
-	"zDBC6YrBsW0Qg8YbRawChxT4hVsALIH9FAmUvMd9FDsRuIIScx3FTQI26CjEuYc+nQTB6UHZAJY8a3EZ",
-	"yj2BUSa8MTB6WzoW5B/BSAMKhToUWcqRXB/uIXQojcHTTqRwL9jlQ5QV6PwYoj7eIHwYeK9Ldi6hDQZW",
-	"DLD1bLSZ1mdvCC9NQSYbiMPv4CQw4zC/gCYWMJzI+bSkd1ZzdhHRzW8c4a0DY4/hnzQIx9frygcjmj0I",
-	"3UW2Gm3F+55CUJuhjPiemcooYJFx7LHFIu9DO2wE7Tv4p71rKIsbitstAUIerbBbcGY45lGMYuHpFLFG",
-	"VHRimBtgpwaWnrk2D3wpMwDaIeafVq53Ua7h5+6zfgaX2zjebtEBwnMKp4OeiDbJn48SAG/BEB6ILNms",
-	"+AcsEh1tmegJREwh0cSdBn0fo307ZVItUcCJ0x5GPDjqTDPCGkoU5saV9XXKX+BR2iy19WJRlYhX2BfE",
-	"UDMIQ7kSV28iIgZqC2S419ekKXADQkRwEtkyKNVbdCePoHL+R2fpIcjssODzszSCesoFc4jRFA6MerTr",
-	"gOgd5hOnxeZSCLht1oyEXl8aK4ClobhGcitWVKf88Jv/9uD3d5sz159aqSmfZrRzl+nhiZgcGXgFL79W",
-	"XH2BMIGF7HfhCMf+viWzQKT64N88NhMze517MSe49xLNbB6kLkBtv99N4uqK+7HQ9KLBg8orOJxe/lTM",
-	"wkht8Dl5jHRwY7oJ+g6tWZAr3Ch2EbytYQ+oSa5kcc3kDbJ6x508SfzaaibozwqE0YqWHe+3E5t2Tiwx",
-	"1YC4N+3oaN3PADZ0/axks05HO0WZaPa1vugbW9JYhPMpQ0HzjQw3c9tZxWiy/DihnBBCp/d/tpDfs1YD",
-	"7lF1x6HTd+eFEmaOXSoycbatsObKY27vmvhO4fOw7Rs7t4xYYRVwEeDtCA7xiGjHPGMn2Zc872fGGXoa",
-	"m3b7Mrlt89PYvxscXqbvOuI2e+GLW1eXd17YWn/yKaNcwyX8KsdrV/CvPRUP8YNwyeszFa1M0IURlLqJ",
-	"1gEaoWR9AknZ4eWIaTsw4+CA60NpaJ6zKIfAlbltIkPJoeSjm8h+jth8Ug1W2BamyTKV81zs4pMjTJWl",
-	"MY0Ey0pCaR4GTpbQSSxcrZ0Zk7Fd1q+wjupnmjUimxGmG+5CUX/U3DDuYeZ4dchx8+abjCTN8oHy3g2c",
-	"gqc/ev2XxRS7yZJYx+ImrOKS4k0cBoJxARzUQUalix0iua56e2aOhPbQfF2AFOhBAnO+wm6a+QN4bvRY",
-	"Yc7xRvSSINR0Z3B/4d48D6WSLRcCILOc8VQrNxkogyC0y9dtHZH32a1hT0TIGozarGU8fAxKFv1xUEDV",
-	"gCABbjMgmusm8XKhZnPcfKFMSCViD4fxkMhh0sZNGhnQJjjU67dvW2o6cPw10OQ5w8z4y0P0fESqCUY7",
-	"zxLLurSfqYH5ssfBlWoj+gTESUNpRQvxF2ju8A7gunrlKLmnzKBxCUqVtAAbwlwRylFpTzQzhzIUYWBe",
-	"jyxycnKtA4sJx1QNInyUXznYy1Q30XzP+H5YqNrwyGg8TE/zl3HEmwywM3NFhOkYU8ZhI2wCPk7188i9",
-	"GTDDAqnWR6+/69XFQV1fprSGskTXQlPADiYEXYDQgpBShrjxHSiQMhZLUGCJBqxE5fVatOlGU9QCVVYB",
-	"2djuSOmPFsabTUfKTSJczZdvvsi6fSAiYp0872nWMP+BcFKaqgGtbiiNSHSUzkcRYHjcTSReSxgXcDuo",
-	"vsLpRJq15BCCMkBhq3o4HRgGq4k0V53S8/eaR55yLnHnExoJZ8ZoCwtL1VP2YUg/BzsW452wa+drq9VX",
-	"C285PBmIvnT4oS1svbzmhqhZQ3Oq6eqoHtNDnYtuwLjtlCsqNAusNpXlgCDTHO2PBaZRUEABvWxgDolV",
-	"1W4zPHEwomq1dqr2gZoOdb8t0MsVZZ+ENHs69kv7zOHrCgBj1EFVo0AFDeW+wvs9MoZBVWwsUj7UTJJd",
-	"Audb3hFWU6PytT+EgKhF24nq1iKCkBbaMVrktZVrIzKrF2hET6pGcjJxMZqHttK0VOFZjO9UVnU1PFdB",
-	"TuvsOLLQ7FMvaWatSBJtEogUo+oW+0l31EAW50PWT0WBHuUMw1IFdSij3pjOjjbBlLQB22LDtriEDpMO",
-	"9KHCQ6CqIcAmTuMYprChOmOEH/VR1vED40KC8Tz+iXP5vE4cP98FcjOXdtDY6OLRjTHnk2X1jhcqnFqw",
-	"Q4Yn+iMWYdQSE4JebxC0ghqYUziKBY8j1xPinwkWtpmSUE0A68pQPXsbwdy8L3m7LVp5dV8UlvVMDVlU",
-	"VPfcPINinjksVzBrXOaZ4fVrf43NQOnO40575ekxNXZajq7PM3ZaFQ7a0qzq6AgKJnM7ng0vPmM2lt13",
-	"dOrBMcarIiqBO7xUijRSGFWgwzCUFFNJ8lIopWo7vgzAR3/1TRbpm1ylRpyzdU5UT6+CM7vK+3GSL6dq",
-	"f7YuRuy2aLcDtn39JR2wre3r7EAMdeDy9YFzY3TA9tRtZjaHDkJp2xzJurIlL5T4zsBRt319ut8T2WGi",
-	"VXaJsKBYS3W7EK1odFQaBywTqeBa2KbJgH30+i+bri/Qa6TEliWzIba2rwcWgQOJeBHSFSBlRGyJVx2I",
-	"TZfLpG3saoAF2WCDjkLoziRnDR7KPR7vQ3WGnQYLu0ljhXK8JmKfElcrHpSxOExawtIPQ2Cg2LbIjnJJ",
-	"s0Oe9oW24FxgK5oNv8J2YOnxQIVuLTO5+/siDphUmYOV0peowsc4g/gUUevjbBk5eFHtT+vM2WL01lEr",
-	"TQArEzxQrO84EMONERBYDK+5GartwjEu6yQ8r6kp1i3JqDu1EYGIriBuG2Ke44LSBdCKe5DI2F0aNScM",
-	"zNx/wsh6PM9FZn76f3+ZL7+6+5XPhOEK/uv//D+qQdCqHoTLvgtX1zztifWqp538GadKJFfktkfA7WI+",
-	"JPR7cLRqp9ZsiHoMudng48yjffS6WZ+dq5M++dOEQgKb+VmZz5KLhwOACZnXpOMf7zwTrX6W5ENQILDF",
-	"doTW8Ogvf8W8epkyDseQqn1gMs6SwyQV+yK2vZrlUbEGnFzaL1NRvfGTbU/dXoazZ2L1yZa59hl1+xZc",
-	"eZZr4j1oUlTHHZkLmf1n7NNY4+FvftcMmO7yNPXI++2p1FM6XzZj0+ZgBmYyBpkn81mXD9m+YntD1ihO",
-	"bjzn69aqrrgAwxv+ZJ04ttHSWfuWOhDy7Kh5vOHhgBcd1ChNUI0kSTFw0rQQYcIoh33kiffp6p09dRsO",
-	"QBu/mO6+eb84E/etyiH6FAknDnjRftQswumkhGvAQYgXIqHOu7KPhyjxq8K4L8l+B/IgyauCtVKubV4A",
-	"1J0T5k1wvloqFsgpADAUtozSeNrl5oAqgafyzGXewuz1hIwQXXpJs5TviZRp1c4HaPaLWANCeMZbuXUV",
-	"lCRDN1MD1nhm/ejevx7d/+eje788uv/WRigRcu74jTcf/ey/Hv/mH4/u/f7o/odH99+CF31091uf/P7+",
-	"w9/87OF3vv7we786/vYfHbqBfYzxxXrowll3EJydWOhQQqZ/kCW5OUt2+D4fcJjc2xht16nKdRPj7D7a",
-	"o3uFhlShjKzvuJvEURNBYCyMiMuOeb11RY2KGsha18bM+lWcyS0752ct/uXnTTrw7QwQPC1vdbxlbyci",
-	"jfXCDLHSylBzSXl8zrm/ZKa8BI9hRjo+/lRokNZZj4PR3bF6hz4ZiWhXRY4rZv40CjqoRMy1YojQGWog",
-	"CxnOFXWV+j1rwSjCaZ1P4sn+XAt9zyRcPrtcuXi6fb9LujxrjSQnFholx9BgsTbIBlb8bxoTTMuTrTgK",
-	"zORGzZvYJ0bAV3boqs1KKstoMdvH5I21YL4MJT1thV1L9hPqFtoTcBjFrN1P0+VBEhP2MvyqM+x1hNSb",
-	"rssR0GBFDBgsWztXr19nMdwKGpCyIR4GgGbbEcj2i7SZPpr5Jah76nKqAHKwKWaBMQ3ZUxl0VCEvT03d",
-	"ypw33FlaROVRbi8+ulw1V1OOhMUaR64spup4pnIrEp8A+w9HdvSMGt4Fgqc75i+6S6tzOSMa9FUla4Nn",
-	"l58aD+ucNgaT5KKrZ1p3+yJmHWkUPMt4bT26m6OFrLybZpZINuDpgWNzRdSRVxUSMvE0nauH72blguoM",
-	"O75z9PELwal38q2wLNDJt4+s8ougJrKd5I7wC3yXgoVsVvWwesf+E5pijFwuWySi2aID3u8XGx34tAj2",
-	"OcYHpgm2k7DzCRDYx1/SqBAdBFYh8L2kdcByrg+0TUZShm7As9jYV2mqBtPDAc6jmn4cftFdurCDyz5y",
-	"loPr2ZKfXoZXOuuFc1PDGp+888eP3/9TYXMnCAEgMraX2gSvTpMe6wqt+b54nCOtymaLweju93oiW24Z",
-	"adiE2EkMQAB924jgl/fVFPeVJ/6CqhA7vnM8GwvZrD8brTQu8Gx0EYIZ7WGnAFbveL5kVQB8ysrbX1+/",
-	"Vu/HYleLtxsAbCDr8jTRBKBh3cY0ORAOg8i44lhDEMoGh3QQT1G6EXEkKTDQe5loi1bez0TAcnE7L/yG",
-	"SzqUjo/EhoxaXEJDVNOiGO3xGL+DwfFu4YYCzEGzvlbpU7VzzvHwnbZznAifz+Hr+ZXYMFSS2MbR3Xc/",
-	"/vefPPrph0bNByVdDpRAecJTpAqCmlZgXIYmOwKbP92+XOW9ZPlADGc4r7e2r39BDBd4WuMDZ3UyzUts",
-	"UkU8HJNm4ya3MeEOOM+nL4E+gfL0l72oK5st9R+cUlVO81RpYi+oRsHRneNJbOWuVs7mWFR/ApuQ4wFm",
-	"q/MsQs/YAQ2xVdtQ4jqH0iFDbLBi2EREp0+pOVbv8F6yeyAs2sOhOhCnO+6DSv+3eMrZ4EKMhsgPFWAZ",
-	"cYavFMOsUxGPQyPCppeCEJ2qAkcxJswN5rn1zvI4nSz+3mQsJo6bqx7z2uQq1Kqzp8ximG2xr1R82nMx",
-	"47lYbvEsnn4w3uS5uGq85AVwztlnTczBmrEYd80xAfaypIVIXcgKBLBs5jKLAFhUHi7+dDQzjWNmjQff",
-	"/+Gjb/zdJz97rxn4Qz3j87LKtdjOsC4sE2wopCvL5LdR+WMvaz5QLBatpMsBduqb/9IM2JqZy1S0cyRr",
-	"aiO2YYdn+9iNtJekqYiBONQsQOan4gASwtJIat4VoYQ13ESng5aLlyhHZ+qzs9ktKz4X8OwfEfBFexKV",
-	"j6/eW4tPZPHK/WKlAcVAydOqvEqW3Rqd9xfIP/uY6quYtcBjbNVnqrNOup4VrLZjPXzlZf0rfeqp6VNP",
-	"K090dBB5tU+3iuSqZyNbwcWkXX0caV8t6LX1qR2SE01KrVexNfno3rQ84cYko/gjEN0VimXcu9iKY6xR",
-	"xSFsuZe+uId8McbzcfPHp6pGDxQStLiQuxylhWeNT3715wff+0MTQPN9XvD5nfhuz4B8XpDdAkCjVgO6",
-	"QlkhY7NfEsm81ihHGgbbiwCuAf6IIu3GMGYl1e5zt0MWDQrRSjRbm7APdSgxguiu3ueJBIQvZOr3yf33",
-	"FSBl+9z+gBrHZSi9XVyFhWGGPnYKX8g4QcUJXrl92pl6VcgFn6Ywj2WTGeY8YO1MiFeR+9Y/Z0+5iU4C",
-	"YAnLu0AUy8rnTesEb7QUEYTGDLjICKrMeKcAk5Q3XScVAW+Yr7p86NEj5mphdd7eQlf2mYPm8Ea/2ECC",
-	"xeKpKGHd2bn5nKWfHak+3H75VijrwFHwRhph10s4QV5f/a7DwOoC4QofQxACsCA0Mxy/LCjNSRGE02L1",
-	"nL2NcRHAFx5r3y08rOAxhuTT9hGQMic5U9ClrNrtYBy/YVZNCiObKcbQbi8u3YiPmzHbiJ32i1ioZy3k",
-	"fbvNugJJTPaGCFww1/pVO90XMikIgzvHnCA8f/v6S5Oqc8prZE/I7esvIXBsl8eL7Fz1R+PlBgsiOzMw",
-	"OhQBB6RIZQF0aEvMsouXQQ71CoVsKjf0dpbIHCbwGbh4Fr5cf/TALtAzN9nEY7wruNQeCsYhRM6NZyxu",
-	"91IVC5sVrOFFaLdHu5KcljhR9jBY6vLb1/Gn62tro5ojWNL5MAVwCJV1T2qRP0YQrD4btJj2e1BJlMnZ",
-	"6+tECq0hh0ZtqZfXyIPdusJ0Rxg70nXcoT7jml1VsWCX1z83u26rEMvVO3aZZ2y99qTizGGzJEHvEpZi",
-	"LECGzVGad0RXi/QQYW72EwJNhXIWY6vh7zKVOo92y/t5bHd7ggBZZhv3c9wnwGe1MqnQ7OKr/3MsMSPb",
-	"YIItYOd+oUbcTWHEd0TZB14/c5KBtAS+kIHVVxK5E9lt3tZa7SXyXLdXDaOHFnn50L6gUr19/SUY7PmJ",
-	"9ASL5qJYM88nh6MSzjjYW2YshWHTl6kyTrF3mMgY9KBGIQddmGoBqrBe0lOR5Xo1VYNlJJ6e5Ka8qAZz",
-	"YfWeyUlxD5vBRXlRDRzVY8BStWAYpG3Hn0yVJakaWHVUQuxvPPhvPz3+7t2je/94dP+fAb/hzXolNBsG",
-	"0rzgj2ZaE4cLMn1JHDjRKCzRYoKiPMstWqFDP2pxy76nc2xPanFo7qhdAotnIG73VDYKZ1AJ+/GcygDc",
-	"XWMYDsx47KFzFfZFF7excRwqyAjkRxBK8eiffvTxhz/56I1/DNjRva8f3f360f0fHN3/1c2mhU1PwZ0p",
-	"ivLBvLx688XnArbHtXjqyrKQLRWLmCUylFFLH0Yr7KYa0OjIItsTgP2RC8karQ7PeMucCt5t6TrAbgwl",
-	"Vf7nSiHTsa3MpPdqFizi4HgBlCJANCaSRdSmrqOqoNuzMM3UZn1150tnGSqmp+AjawP6ZoaRH5XnwGNr",
-	"32sxeoVD/NQi1BS+7BjNK0VVC9FKusAcgJM4T4iF0a2BDxrZGqfEcKjt0wJ6zj0VD4teF23fHciExMD4",
-	"CLBs2PQufWSEUNr0M3LFIu+mx9YPdwBxJYKfbnODSWUJPs0deJ7zVodyaFIRwClQXq+wG3lHZINEC/LW",
-	"3e+Y+5nZiMapzzMuNQJUBkTKFFual4LTF+KUXPJ9TN3Q/YxFEspBpnLilyUGfkQ1cZTBaYpEFPgrR+8d",
-	"gToSsdmCW26IxWM73Pw2EzwGRjWQeMwSJhqygLjkUA5stEFqmX1HioU3C3ZilTmOVH4gJBt0QHXZ+1hk",
-	"ZM2urH0e18MVHNO8VamL690xdXE2du8pam0WZ+XSPOCk1MbtSBSAvdTNrdFlV9Yn8fbRHvrMKYZ002w9",
-	"nk5UtUb07AlRUOAavevGyrbcho5Vqw/bAuVe3M6FNIrUxdGQ98Ft7KC0sxcTm4RhIzRwWWePKmxnByRa",
-	"9yGln+K+wUmYaqKM6eFVeuuz0sfAjDhy6MDQl2Oec6zYKkwIlbGXbz23/LmmVddGi6+E8lkHeeYnDPES",
-	"OsNc9i8gneuIkclq2UAiZ8roIWxyAaUGls5A9dOYio8I8cqd7EPAgx5kxpaBZyEkT8B4jeplcQLDQMQ0",
-	"XKRQFtrT/JIuVxKKpjM10AH8yy6+MZowi2yfEEp3mMO4QQ0CL5vKWFuYV7OWV4dLjw2veFwoofICuRuK",
-	"ZQF4bkYPtF/b4SpzR1L3AfCjmDPT2nKVqVGUq7K++avqtVNB01Ol514xouikD2USFVthZIJYG1GkpqsF",
-	"NW8ideTJtZSzSeE1rG6t11aqL/NlwF2Y6NVeNdfdgsvm5deOSMgsQQUCsQCQxAVj+eQKy68Im1t3jCbs",
-	"Ja2DEcKoyTONdaATYA/6Eu7ecgkma3VhO4qD8QAwTUtNmaucp3rT0QbqsetR5woipLF1ZPRCmq2tsGd5",
-	"qxPKOGm3RQbQHGic6pF6QGebZ4JrJVfYK8ioiLdKBT8UOpSoHZFPEUksyR42I0DKRSOrRAGF3wGhk6Vb",
-	"DKWLlBk92eWZOYZg0itL1wAW8uLCxMD4zqUQBJ48mVEflw5sOvOYhaUOWiqLneQQNlaBhPTgn/7h+J33",
-	"64NxMdedPTWpP+55kV9zF51UJgYqO7gGSdTRfQoz6nw6TKARVyoWMnXNeR3zoSZV0eEyBtaMBs0pe6IW",
-	"Sb9fEK/umluUksRuSZ6AxC+mJp5aO0eu+mJ+qw5XlR0Yl1nnACVAZ5b2ARSTDFRov6cDJm63BOLhBmxg",
-	"1AjGCoXqpWJhpXztVAFLSsyHSD+6n3Ko3/VywTPI5Gqrw8H210BI/9pMMnrV/ObxBXX6Oiddvi9W9eH+",
-	"Z2530/nk9s2QFxR5w/0GQBQiNocCHpI9s8OAIA37c2M+hOgbl2znS8+zPZ7hKKdH3arShrB8E5OGQpqN",
-	"9+UlGhhsWC6BN2gMINHJCe7xZEom4UZPXyuunAmzUec875e1hh1gT8gY/VanYuDfPK4aaw3nSavDpRRp",
-	"5QNElydpwRlWc9dPE/NHsQAzUH9IlSftZJFAky/5TzRDGIH2bsCKoB61hFLNMgZIvSpzgrd6x7IT2mqW",
-	"Ok3mTdfSYlblmsiNzNXF1rz5gUlIwDLORbdXSfN61ut1Q46MCYxpKiPDYRk3g6a7CuvupIeDXblS02bd",
-	"0q5mgv48eYSq9KD6wgi67EZPX9TOEl+GZxCrgJFaRatmQZXTwCNQlm6I90s1mNFSSeSe6st46vlz3V73",
-	"uKfPpLmmm+/grxYEIFy81CwhB/v+UPIsbveAbJXFPF+MSWofj1j4LZEcCoxDdz3syskrvHqH/jWD9rYT",
-	"c7b7y01/9fai4S5MI9PzSBnbJTbHBc14DDZmmkhxan1Mzyqp48qFWm0nMtGdkyti/wl1evg5uPdNeDu0",
-	"CC+qKp5NVAJQfHa1FiI4OIX0TMRhcoLU6PEsT4G+st1P06EbWb06PkgATG+GOOwX8Mr5RmInrYL3wFl7",
-	"U6DNFF6lCEejs1/cfyGrRGMnWOHGox99/fg7bx6//cYn//RGEyM3Sgo2FHnZGGQNCANgyd/suLXXACWK",
-	"EkFcxh2RxoFlMKV3wgipxdHtYKk11TaG8sAYqFQUgITFth0PSgEtMzgFTMnh1SKHJD5BBIXSm+Raxnt/",
-	"VS9euNQb3fm03JSEvlrIjUwtJmOtDyA5CcIBZKtmxSnSbwyDPcG41qK7l5pzqyN47GicUFBmMwlLOmj1",
-	"Dv25a/6cZjqUpenMDoQLtSrswFMuBSBj8YyAdjnh9Ltt7rY9AQoc2hr4aUrnRJv0oJirkrUxZZVXkev5",
-	"5HbH6PNq+/3g/vNUP9PYmfCJ6aJQd+FpDiWjJCRz2YcwWkvbNa81GoW9KFXDbdSeYZ4oiyEl95LWgYhD",
-	"idBgJPGguniWQSV9OTMZIMcZEeKkIt4nW3sllNsJ1tNzc1DDec3j2CLfFbcV0+HnrtKcfSqOPbQtF50o",
-	"nFG5BmAzLdLG5hWadkQgUeioZENQjRlIB8pkf5pJZ/eelcplLBCf3lVqc84vwvUXgVdpHm2bW0WHpDEl",
-	"qFreeMHrVxZMprRTcN5gvXWRIrYHa0BAZTSvk1fW58Exv54WEvGKCs7S0Z2Vv2VBtk2RhjdTCxn6RO4H",
-	"Hg+jLkIlNAezwJlMYhUiMqP6TNsId383kW7XTMi1dblM2kJPwZT8orvqtGk2c+wvBUuIA1WZBVyE127f",
-	"Z4cWdQbP3U0BESWqAVYyuOr1zIghj0nRdhOtE7m/qOYhIE+lWgHw5D95549NArxUUuiadFadGXqjJ6R9",
-	"4QtoCdihnUvJkJuXSeEdu61QWGyhpCcf9iOdJ2m6UGkxa+uTpJDYwClhBgiaTGVsnxgaoQiX2ito91af",
-	"IU6VrN6x/5zmGXsydm7rZce6KCjRkmSYk2Jca1ilcnoALLtRfB+3Zp0eG1rQf0adz/SKeVmrKuktA8ZZ",
-	"4fIxQDXLuqRfixZhaCM2FkwoETVhOZH+77DOk369S/cmloWR+TRKOpQZlNaJeIW9iDNvv1VtGxJqWafY",
-	"bISOSGOmE0CwB4zxAyFDqdpt2+2E6+k1DnLNen3wqetwBC+wci2N71w07AtUETilLpOQWv35R62asziJ",
-	"F4hlCC07oEQDiGzjB1aogNtGxlCaZbFCQMpOqkhXbaXkdL/LzuDSuUDauIpOsx0WVptYeqq1gR78/d8+",
-	"/MNvmxgYHpMYzbavPWeJwLD1GU7p/X0o/lqg7tUtLs9I9fp8gRUdE7Z5yYxACqtOX3pl+bPUaaqyUPqO",
-	"jc55lq/qXPVY0XwNbW7UOznW0gPUvjyU41rVMv9mVN2MB2HRy0mRKy8KFkLRvBpIS8JlnmzGzhIo+c9Z",
-	"Pkha8LJUrl1LKW60P9ZNXkAtbHfwTovLc1XCZgCTFTGtu7NvFxP4MEtu+3Uv6UKqKezBlKQwaJ71WwdA",
-	"1Png/Z8d3f1BfXhrNnLUGz29WGpU74GfHmLUErc70yI7FHr6xI9A90KB5nIuur2UY0S/zpF41lx5y154",
-	"htui/KC6SDB9j+ltmvSgsFDs99oCepwHFq+xR6BnCWbZjYk1Hv7wg0ev3z3+zdsff/D1o/s/A9iXXy8G",
-	"jPfZbi8HlOKvihZC06h4SHiC3lRegvPGjZhSINjJzzKkbyxh96+vN5nkXWr3A9pGl33pJtqY9CtVkLqj",
-	"YnXRTonS+M7lmJi6H3YWB5lr026zCPk0RLXZVNLj96zPxAlJrbl/lcKZRjChkRlwnEECuDaOQF/nqisy",
-	"amneF/miGpdvonLihSRSalfzbi8V1iC29rbmh4iHXyun8AMLpjC5e/YcwGh8hJkk16H0mllbULoEKEsj",
-	"+DKIJmp7XZEamn6oAXiALLut7esrbIu6Zx1gi8+5OQINow+wO2rQEdI4EtYlgpmhqS/jxbCJcDFFQ3BO",
-	"g+jb5QXYGBoSzpsuOulx6lTGrqx9PpSA3p9gi2kl3EyzHkzmhnnqc0l6KrUQ3JnEylxQ3PvtyO5dAJCh",
-	"rl/TU51zhJasHK8ZzCXNUj5U/XyT8b4REpGmAAREyESIP8EyNagbMA2ksq10ydxzKXCpLPpTd1QvaZt7",
-	"aHWgalNan2rACBAzC4szyRdE5cEtntcZYvWUhnQapB430k8XUg++ujk5Oqp3iYoZSb0cf/sHD37/3vG3",
-	"v//Jv3/YHEXmmbHOqnSwlOycyeg6V3e+5EPmbLAd3B9uiIhNCOrPbBiq4MV9G8rGg9+/9+D733j4vV8d",
-	"f/uPAXt0/79//O9/Lv76n4/ufvf4gx8//PHbATt+/97x2x88fPeDBz/5u4CZa37824A9+O23j7/zTsB2",
-	"vvBywB5877ePvvHtooJYwXB5yloq7XfJqWgpqRUoD3/eYEV1MzDnEyABmQE7fKAglDxnXaVzdnmNffEZ",
-	"eMT6WrC2tgbgOSsM3XB85X1BHjEduqodymj7xs4tZilEUKtGJW5oGEABDHSpEGBwJUM5jiw0Af7G2y9/",
-	"PSv+elYs5KyYGVqIUJ0uAKbQdH1aVPk4MzHJT6JUdS0YK+qMdpLmGMBw6ooU2JC1VHcvkQLxVEt2L0Iy",
-	"aiotxU6J/UQCo1AiGYJkaYEaxjlA9CtGlSw5dU1AkjTpJQKcaInmMZQUcjkMmO4BJXKyL1Um4s2qtEIo",
-	"7a3BWwhYZ9jrCOn9CCFAMoH/sHRxVRpsR/Cs1bmKavqGzZ1N5agoTQ9Mhi4EqnpL48V11YdPXZkZCKCs",
-	"zOamvLaLJWITVqju9eyy15ZXeiQZ/huO9/SPRt1x4uqeay+re+6VtZkn9oQ9tCAtroN2HKyGfFBkTUI8",
-	"GgCpiXn9JOJvds0+q17bGMM0Uyey/HRLYT7j4/E8OcnDP03QEv5mn44tgWq1DN2wqBrsGHSnTw9XMZgT",
-	"HQ+rd+C/I7VTFVmGpCuAf7Qrsn3LUG9+eUlb3j9zbqABCSlSvodJ3FA2EB3Gi4lT+AMqFVoYbwcL91DE",
-	"lPZVrYOm7QQMJbzXJoswZKMjUOUDe6rbceB2hWDOQDOpBlX6/XmR++u9tCC5qi3gM18urL8aTylXDEad",
-	"jFQ9EjhPFNeyk+hcZcMp4nRS8x6GUCpTGBPEVVrmkwe6i5vP2E8Duf6A2SotAisi3/GwBLJXzEIobTon",
-	"FodJS6ywCKsNIqrlQq4DBO4DPdtL8ORqIL6+ah1QjDMVXIsYKTShMdbixe8rhVADe9gzsceNvWjOjE0W",
-	"9fr5rvkgMrfI+5mEODM8epkMehG7bUEdGYQAqMoNr5uhjDJh45+Ri4Rq3F6cwBXNkcFbB3BLe2sgC8Oa",
-	"NzIEbQsSwL/yBMxV7AeAsvVNFmVCq/RQ7MJdI8yj2aAo0fOO9DLRs1rG6Oj3aDi2WW9PCGkRFM2b6F6a",
-	"5BEkYsZewJuMjOVKHWARpLLPyYwCzVUokVBk/HWjsL+29kQLxVQq+Essr0cBUqKWYsGogwD3Nk946lJD",
-	"GlYvTXfbKhvwLI4YEnLmKuZDevWkB6AWjigYLUuVs6HIaTEhcpxb/Qes4ANISMHNktzMBUYakhiWFWek",
-	"mE6Kg1M1ReP4O28/+MffeQxcxRFjBxCZ7yLWsKJP7rZIoPgmKULf+5nqQ9w7yTtNin6DO7GvbLMYhMCd",
-	"SWmdYPjUVfHQcxKz9LrDlAwtHB+g2A3RvB5jjQDDYpNFfVl6f5wYDMvA65iziTpzaRIw7m4eeyBED7xz",
-	"Dl4Kts/1c9XledIKJZ6AK+wZlXeAInVkl6+wV2pOJps2DiXIh5m1K2ufr/RCSNm4Q+rioWgWZ9sWqNJz",
-	"gtQcHcbkkDEuPgL2SzUgau+FnL8vqDQ2Jw2ofPOPZatrzR+gFq22Mk5vmuQB6fSgOAFUBsW+jNRHcVjN",
-	"ZvMZCV2GUN/qHfPvXfPv11ZpULPRd7nfzdogZDzZKQ1C9ShVMLDtpHXwYqLPlQK9l5mh5YQTSPWAldDJ",
-	"9lT3vvS8bG/OvlxcGrg7FmE6BYUpVZL8gu0HKtA9sLvS3m8xJT78wEiskQcsg3XBIDpktSqOJ/oIgtMz",
-	"R7AA0nnV/L62HOslcTs34nGWdry5/7ReXACLU0anBD4AgY81gOuEfn+yuFJlnPlLGtcBm9/RxClWrsTp",
-	"boRq2prccS3wj1dMnE/re8fIufFmwZns9jVQMdl5NCc9NStCRBANeZbkoos/gGEimYwxfCEDxCEoCati",
-	"LEGjT7/W5zJP8iF8H9m/IjSWV9iWpT4oWuQ5RYvNowLQv4ciW4apBCMe0y7LwJJgzGNjFIXS64z3u+xn",
-	"LS8O5bT6YiOjO2YpLp6pYId2LgaCefhkkwAmfNGI21BRXMZeyK0TAULcOLr/7tH9+0f3/uXo/u+P7v32",
-	"BBvSWBBz2ZEjJqm5L6naiyZibmwXVMbQ924jtl0BzbFZOJ5GADOxnKk+uu6+r6YJbH8xNWOQ6fdJAyr4",
-	"CyTj+kDElrLx+Ke/O/67b04QUaJCWE2VOuj36ive4WsijJyt+/skneqX1z83zRIdC5u/AhgWVDCFbStx",
-	"wCiFSw6iK9+85Hg2vbARFMJhn0BdmD0tgA1qW+zn3bo+cTvhe9qFqGvFINgriBVaixRFxhy7oFeRaGMh",
-	"kvsKhXtw7K41I6nvBOj1zbppsWwjkPaDXS8U2etl6vAxOlXtvW5UhCTLUr+Fj7jR09v+by4qFGR5kHWy",
-	"QRcVTVcQSVtM2zPOJ+Mszng7HxnLrK7HDLJRvmaFaiUqNRsyaZambiYKz1MUYYwvytWdLy3O6yhPOtfI",
-	"eTbXVML4FjvF6k1tcx3dnOfQ67p97bnzWsDGwx9+8OD37z340ftNamVd4GLmfMCHfjngWO/M1oAPL6r7",
-	"g6M7F8t0ej8l5pnAJoX062I694x6xidDzIgqTAi+tzA0FQRERdpGCqI3fnF07+16lU3QvvVlo9v93G8/",
-	"jp2xUjMA4467iAFrXL/13PLlK81QolFDuQMviLDJOHt+5/Ly5fXPIUoW5SU0SxWaSeJ2L8mGSNSFvIzW",
-	"iJJCxJpxuFJldCHx16MhY3kVzT2HAeYyqHgz0ezK+rpNsEepyiOIZ+Bdog1jrUMiLskdW5mbiFBi5sNW",
-	"Kz12izOCWIsLug290V3QrXgugQialsJiV23amY3jN37xyTt/fPDzHx9/9+6kXddLhUx0p0tTVNc1e7N0",
-	"4UzO3ZlV6VY9bJDIWA3Gmb4cu9cTTz15jvReN3q6PINV7Y/9/X2hkYLGpmH3hkz3QaCyAA1iXc7Ng7XM",
-	"UyiCMPu9fPDrRSEVFTVNmUCTQ3tv04O/8TUcfczISGe07EsCu8pbLdHL622LLfh+iuyeu3K70dM4UE8C",
-	"Fo3TffH9QpghxIECQbqkSzIG3ZqjfguJmuUTkCpPZqagK0saMp/NqiBrCOjOXUvqg/788r7nqYk/zQR8",
-	"W9ZsvEQ1fAj8BFFarnP21BoVvFtFmamvihblrxwdH5RzwqBnlue8n8llixdXa2dvgVVarhGFTDXewFIn",
-	"ALaPLuzuTVdHBTU2VEglperLloghPQls3mLA+rL4HG/KGg5l0BbFNY0DkUjdE61KotrrsZB50h7ehKsv",
-	"pMlqBoaoQedis+IApluuON+LhOLBJzo4vfHuAAbejnbyZ70oSmbYsslYAPr4JHmfCtBzky4784XQmJyp",
-	"X4XeorJEt0qdjHYyG5/8+V3jK7CPXn/XQ4O1qZAkY0g+i+7z3pB4q0FN7Q2tTpu2HKt38B8zcGi5nX3G",
-	"C3MB9sWW1YMF0mciqfhkP+OxOD2+Jz6gFJqrWJJTcCJ4D6ilrKCbz0lnn4tU2AmKFykfduJAdxKVGkkM",
-	"VF2jkQtnZaIk5JxFnqciZg0apRt28yQ79LHJ02YQBsuddvFFYdYjNCgWhxrsYMbPiUbNmVbH3/7Bx3/6",
-	"ewTpsmC3DvVE8MweASt29CeSEJ0mvenpF5rINOmdT+4FRrmosxVn5xIZx70cnm7PV1yNh794z2ZiFqXZ",
-	"IVw+p5082l2nRZryvRRLZdi+EhoLnqljAOrrVMYyAeh+lBWgOH4oG9TJVGKtwR4Cig35IS90mXgmCtyf",
-	"5mYobfkC63LbrMDZ1/o84zJPpFcA0+DFLlk+SGQcyqKMSwrA4HU3hloexeJE95Tm6Sbj+JCces+lyssu",
-	"zyVjSP3q54/eeKdJ3SlS4ZBPHZrHPfSyTPIL6+2YwV1oX6dPUE4Lpbj0o/TO9cG6VjDu4qDI6yQ5Ee/Q",
-	"PqrVxdo+zexGa7GN1Pwl+/JGPz9zXrAdwFpnqr8Y98U8zjysQnHWeRM7/g3PMk3kP6cSykKBcYYTlkjX",
-	"KMWu7tx8juVm0o2+AVEAX4CQxBZ2dnm4+eZaQjGamblzx8LXRFodqF0S0oi1lDpIBGu8kOe9GzIdBmyH",
-	"d8VOkound/IsaeUB2zEDFaGEYFgnz3u6ucK2oN6+bXYPFm5vX38JECA4y9SAMqzxvkBIYeiUbKsslPCL",
-	"biL7udCscWX9iUpgNCNJ1+XSGVW1ws3PJ1s5RQx3rPzNRazGN6fNR/MyN0O9LuskveUWT4WMeTYpKrDT",
-	"SXpX7XVnOYH+c6r2scogWhXzoQ5Yq58vq3Y7sJgarAOdi8OieaTX30uTVvG52RzsQKrB4jZ2gbBsJ5o1",
-	"jr/xwSfv/PHo3q+P7v+3o/u/P7r/+tH9D5vTS4P6tdjxI+8Pdk4meimn1mCVIvPFCkNwFujWLHfOljgQ",
-	"Uyz1MNJUibo7IhAXr7K9GN75aIIpgnwOkLtVgjhTAkPnOAO2KnAy6dwOXn3mMBGl50zsWy3H9gIbsAHe",
-	"t76FbchES3W7QsYiZnvq9oJOfiR6st2oFGXvUUie5n26nzoFV6kBbrBC8jHoY7Vx/Sb2d+UqF1R6FS5h",
-	"u/6AHwpq1ccPzDX4QbjkCvLLLa4naSqYobu1TvyKWlQHvDESB6kgH0T2ReO8JrKV9mPy+sr9InCViC0w",
-	"4AjbSIUeNBdcs4OYhnf1CqTverwHST6Ft99gkVkdHbHG1pXVrSeLxTefwvpEOPiINa78rx88Zc54o7J7",
-	"UHIH3zQxB+8AMRF8KsmYGkiAPOBWlBxJLaw1DICy9Zy4Mu1nSDFC3YHYbfdVtbfJIp6mEQJy0N5o4m80",
-	"21NmmyFCgh2LJba0twX3HVqv4LZ5xoeQw+D7xgJ+tbbVA2etDscvTX0YP/gLpm8pWMIZOj2J4bziYYXI",
-	"LkK9bHvC5AiOPMlBsAxbVUJrN4/Q2DhcTf0uhqGcBWgN7WLEqXD4ntDPa7OdCGVR4GBkxukrELNDCW2p",
-	"DNpSC58RFcaeOTGEpv0p4ohaakHWQxmVtFPEGr3RxaA1GNkylQ4TkPNe6P4WGOEsJDSlzCauA4Kl4uRr",
-	"lvURETFVg8Wg9GrdH8NG1FZxcfBtHQ4OvULj0et3j+598+E3/+3hDz/45Gdvz248eZ0UvHVwJmLPW50i",
-	"wa+NsccGItnvwFkGAi1ixG2BHnaOnFF76jZC1loyXKY7AL0Pv92EUyPbF8zCqbeELQPTpe5uvEmJ2mPt",
-	"803Wl6nQmkWWBBBHFAG8e9b30TIvadp2SBK2n7RzQtlE201kuW661na6H4LUR+6vaBMLxen6S1S0jrzv",
-	"FMnWHgmcGQeudWWbOG8dXFRIGTO28wp2zGaAB4AZQ7O7YMq/gjaSS8/wp+6cB//4u+O333iczZsJLfL5",
-	"7N7RnIMW+XWXUr6o6v6E3peDwbYrsBjXN0cSIT9FD1FO3+/dJPP+caTg8VA8pgsBrf8F7QnxRneeimfG",
-	"thDCuVtcmZ0FT0FGXGiFarLEEqJ4otiY1iQyQfBmSv7//yTtXzKsGw//8M7xd+96HZdnRR7qtnFdzXfy",
-	"qqjzWK/4Dqv5gz9Z6aP6ktDX0zmEtrBfeJwMoWldf8LM91BlLc/Cxx/+5OEv3iMeh1A+/Oa/PXjjWwF7",
-	"8INfPPjhPSwKIKzzdMiOf/qHB2+9DiJuLeddtJwDgu0LAPw2CCUEoZGkAcC3oG+Y4e0JYZBIJgjvD/Gf",
-	"EMwjlOSc6UtsoLLYmN5vvPPo7rtYVhOwB2/fffDmn/73h28e3X334/ffOf7xe//7w7cC9vGff/LwNz/7",
-	"+P1/YR+9/svmpn2LRIcSMMwvaRieNUuTHPC5jSX7qpKilmMpCCXGj7DSZ6x6ts2kIqMj8OntPDqmUEJU",
-	"BcrIkYu6ucmUo2BCWUUQVcyXW4jVUJboKOyzlwlHGK8Em7YbsLiPm1poFmeq16u2a5ECALG3sbH+bM6a",
-	"TwUpAk4D0W/UEZThXBNqHHGUL5RKxkfzNJsF2Q9wT5g99fu7Y2wyE84XhS5obZ32jrli22xgPVtXzeNg",
-	"skzsmbkYKP9fWQSJbDHZs3DIwtVAZINaynVld7iMQdsOeHqwQKRsQJJJE8BANvvjo9ffhc5snJRLwP+P",
-	"gQUKCZd7cRJJuq8oGJsxO6VaB6vtZL+fCT0xh20ufI6u+wtvETtb189ojcnoRpccSjrX7Plni1MLV+uO",
-	"Pui/RhxKmAmwU73wRjASHAS31SVeUp4KDXVAUqSaaQEhhe6JxBLrKieq2Bfxkr8K5OkVKE7li4mcSYHe",
-	"gmQAEECsr61B0ejiMjPjvYgoKo/FSeFMQYygTxS3W3TtTbx0EctSeuQsK7PVypNDYfMBe0OboKFqzQzY",
-	"AxbiXdqJtSyhOKIECMEpTWTZsFLRzieU64005ABDTHliLl6gpzS+E4R6Lp/NCGqbQMyXCyoo3jceG4Z1",
-	"bM5QigHz5YM1qPAK8wschVlJMXEDS53kyzEf6tU7dOuJbXq38BfXsNn7zM56eswtvpfWTv+Vz7JeJtqi",
-	"lZuDdEHas5h+mjts3Xa4SEWxU66wjKEY40khuKpKXfDxs56PNUiUVM83VlxXXtwLqBWcTJxL/HeaUC6w",
-	"tk7kJVVQksXZzu4BPxS6HkiFoPxf4YcX8YAwwzqXcwHmo0YfAaWLxXDAoqKFHA2wUIzj81XbY0enZqo2",
-	"leABpdHRvV8e3fuvR/c/PLr//SnSsXrH/GdXqlkr3hzfOlK8UslZi0upIGeO1Vgxa4iV/RXG2dUb1xjv",
-	"qr4s91fB/KVJzwi2ynnadEwsxmTtkZ49FBtYFJN3zFPg3kEBqgGlXUSTC3FP0c6XgUamyA4OOsOiuGZH",
-	"Hajll6UdYxGvxvO0u8JuyHRosfcdz5H0X4w44wnnjdvobU0FX/Xm+mvx3l+L9yo0yyXt1/AFSyifMIiy",
-	"5FYXotrqIiIIJc1gNgVT/Rw6Gbp8WQsjjLmINxnf00hyLmx8DCWenrJSmtaxt1iA4sMqu3JRG6g/VIRF",
-	"USHEJKkjFaovoOx4bwjlx49nhpFePIkZNkPRcU9lOU9XeS9ZPhDDaVTAB2JoV7Po4VIDCQaBDdgERhVD",
-	"i2uXx9Bj2BjtXoWfaNYRmQgskr2zYi9pxuNuIpsbSJ0FKiKUxqZNbgvt+meZFq1MVOL2GOd/G95sa/v6",
-	"F8Tp/YYytU/M89kjAlvmXXAYFfGAMtkP3HgWeh+zvcx6zem4RymYmHj2Vm9r+zo8fDR+g6vqSzfed2ps",
-	"wF+qC2j5eSuI4120BVgSoVph8Eg7cWMsRDa+CBRP0gqFY6f05CUWhyI16+5EZNM3WciAgb2OTVzFOzDe",
-	"6wme6SqZqlBfq3d4L9k9EEOqWztUBxPAfm+a7y2Mhbk0hjegblhXxwVWh4dXdiCGKxXt8+YG8xLkoPIE",
-	"KN5tjgHxs8yezCC33sQvRl53jDVvTmk6xyr0mqNmNStv5HlfqXiievNEsce1HqgsXi6qJmuamCUWMLC+",
-	"tr4BcG2LLk9SY/omErAtIntnuGGElulAZchd1aLQLBScsI7qZ5sIgIcIFwfMxee4BK7kjCni6/exodfX",
-	"1o3ZBUSdmEyHoeFY9kSq5L5GtAszWrDVkzyUuUhTs1H2VGy8FMU6iB3IW1CJtsJeTLqJcVLM5m+lQOXJ",
-	"4zgTWldjUIDy3qYphPLQUzRO8zhOsIhn2zu+2zzVIhg50eFFRyyo9SfLmZ4nKvLwpdMbb1J9fE87LNbH",
-	"JeR6e/IagNtpljiBVHgCqL3D+XdbP0sCqaRYhjoiK5kaIkJAE0crdqK9sUoF7PV7BJjzAK4gcfXr1mvE",
-	"eRExjgYp86L/EK2w67Q7YAtvhlKLPLflX3YALE3aOWKpW85kquq3VxBXOe3RUJopN4Yr7BBCHNArbItB",
-	"yZOFYxcxjdeeF1fW16sFXQsn5ouRcLdE4xGUnKWC65xdXgOsT97KsU0lZ12lc/bZdbY3zAV4gP72WFub",
-	"4mEESzAZoxRLU383sq3wJkHxBo+3w65Uy5cTCcQz2wTHhnlg9/NHLxjbNjbaAdsCYCnlYUKBECPeEJTC",
-	"SZi0vWZAa0ED5VOL2TLtbCfQFqsiaJIq/ZG6ZNN26RFnSZJUetBMOC7GFkFg3MLXXiy2ywyOYhEYwIvh",
-	"tJrsE06Ed8HrT4DuAm0PoXToLqTZya6CEGJZ17N9kRdEbFfWLq8wI0nLidRIy5nWWjGscWX98zjRN0We",
-	"DZcBS6a5SWdKOzkUlh+0OFlKyDJkKgH6mDmREE8mIOAurpk590OJ94MwZ7ufoZ0mRcD6PTAJ0PRDEJqA",
-	"9WWepAhim+x38lC6N6U+P/oL9E1lD5hTE2eGXOM/4nwoGaftvwUA2FjoOtwoIEaFmM5oVCHuW5lZrPwi",
-	"N6QAcetBKBUqcTbYzhdeDiDTEDB+yBNA1guKPE7AOiKNA1tjaXyFmO31221jeZbL682tE8mg1FxoscKw",
-	"Ir9h0XmGOcV+Q9nl2QE4D8/ebomUZYKb7ZA3S+X7oObQVdE9uAQC/rlSqd4MZWGieD+hfE9HpTEAHwyy",
-	"JM+NHaZZ9B+jKhG/pgYyVTwmMTCTWFkVXhXkF7KlYiw2rgrz9/P28ue8QL/9W8Nwv5o8ZpR/rkRv7QSW",
-	"G721POctoBQ4l3AiloQZ4dz5wsuYIbq68yUY4RTRNyfL5AowXN2XNeZkzisEXIxifhFgavgvjtjxwDz5",
-	"LHMuNz3Z4noD1DNGiMvv+UVomuFVbzqaeECXzehPzJ5SECWU5KtirtGq1YAd8jTBAI8Wh0JCJUNl54ix",
-	"xoW3iBewMdoN7lxKFHwBHxdVnL94MfKHDzMCIzKt3BE7LpIzxvNAclfvmP9YOPkez1udcX3zci/m8xKT",
-	"6gAwDWLe0d8zjz1gWaCXtN1TKhVcjmk/uvDxHPy1BYnzLRuz5dhLZ8wfvcDgdUkXQvo0ReXWdbELpOub",
-	"KOGjT+a95Ati6B4pskMrtf0sXdpYWgXdRfcZVdLH3/v68XfvHt3/f47u/Y+je3/2yiGI7HppnDb7+Mfv",
-	"HX/wa68EH1stxq8DjrmPP3jz+Df/wBpbOy81i98Q51Ll7QF28MHb33j48w+KH2ANQu3lx7/5fx++/+9H",
-	"9/9UQJ5Ai6g3yk7SQwSs8Xsg9vbR/T99/MHPH3z7R8WPLEvI+E8evfHOo9fvfvzhPzz8uXns0b3/DlVS",
-	"3zXzeP9P2On24If3Hn3/u8fv/6v55Edf/+SdPz7840+P7t198MN7x2/+aaxOs+oxH//pe8dv/OL4jTeP",
-	"7v+JWFq//Z0HP/P+/NH7WMrr2KWa/vBLpHLjBOhir6PUgVeqgB9UjeRvjJvaVTLvpNjWh30IrPHJr7/1",
-	"4Hf3Hvz93z78w2+bFbWtK8Xt95I0xQBjVUDPWQMo61htwJyq1huwSxCgYcTlKhzlYMRJBkNCF9GWGguH",
-	"8ipuCFvb11mSa5G2MbyYHQIos3FtvNTl6uFl1tBCML6nDgVhItkNhBt2/FUBftV7LdYwfho6bVREFVgC",
-	"liYGNBA3ZhQ0NZTb119iDQqvUAyxaRvJMXzEeKoVlVqZ1//Py1d3bj63DIcVuYGlUaueXnrtK6/9fwEA",
-	"AP//",
+	"7L17lxzHdSf4VeL0eg+65exmNwhSZPfZPyCQtCC+YDS4Gg8bUx1dGVWVqqyMYkZkF0oankMAS4qUSEuy",
+	"XtZIGku2JMvyiJZszRpD0dIf803YaID8Fnvi3ojMyMyIfFQ3Sc/Z0R8iujIzHjdu3LhxH7/7lbUhn815",
+	"whIp1na/sjanKZ0xyVL46yiK4ygZP88TOVF/h0wM02guI56s7a7dmDAyU49IlJAv0DlNiIxmLCB/8Rd/",
+	"8Rebzz+/tRasRerFOZWTtWAtoTO2trsGn6wFayl7JYtSFq7tyjRjwZoYTtiM4iCkZKn68j+9vL355M2v",
+	"XHp1c3375Z3NJ2/+552Xtzcv3tz4k7VgTS7nqj0h0ygZr736arA2pGkasfQKD5lqx9G5fqOxe5Zks7Xd",
+	"l9eWdEYlXwvWBB3TBV0L1r6kJjnnQq7ddHYv0tENPmWJm1bq8UCq54SPiJwwIiQdjYhgQkQ8yck1YTSE",
+	"Ieox/4fNK/vXn9nElpsGPqO3nmPJWK3VzsUngrVZlOR/u8d7/HQy5KH62zniK/v/9wVBmH4nIJkcbT5B",
+	"1heRnBBKPvfi8wFMI2QjmsVyg/CUiEk0koMvRSKfzisZS5fFbExray6SQwfqiWnFQ+gsFTx1j/kwYbfk",
+	"AN84NISep+w44pkgczpmgRonT+BBHAkpiJxQScQyGR4k6zwNWSoCEiVHPEtCEagpzWdqg2zAJ4fqRbuD",
+	"Jc9SElMhyZzH8dZB4pm5HrVnxS5ub7umGrI4Ombp8upTHo42LwyisJE5RjydUbm2uxYl8vFLa8Ad0UyR",
+	"veCNKJFszFLoOArZbM4lS4bLZ9myTuvLJEuiVzJGpmxJRjwlchIJovpnQu4RSlIm0yUBXgFepzN8lyYh",
+	"OeLhkqRsHtOlgKejKBWS0EQsWOrdCFeLIW2qMfko+dhj7byvl9dLVv38vKk6jaSMkvENKqbervU7A0nF",
+	"9Lz7j6NZJOuLeY2OGRHRl5lv1+J3ds9606/tPrYdKOpjr8DFLWOY0SQaMSG9BDAvnPfkZywdTmjS0LF+",
+	"4bw7Bpni7RWefixdvsAbu0x4Y5d/krLR2u7a//FIoSI8gk/FI0/xYaZk4gvZ7Ej3OOfe7ub8vPvK1EIJ",
+	"9mIjYc1bg4+FwimTWZp4O8fH592pmGae/tSTVSm8/+xL2LqkkilSP6OHVZUTXxI8Iev2mR+QeTgi6x/+",
+	"49cf/PbOg7/+y4e/+82DH94DVWAojsk6U2cTUYokPYoZYccskXAEwJmQzWY0XW74pI6mjktTUCNZC9bm",
+	"4WgNFBm3oiCy+Txu1gjNK4OheucceVQ2yfiPQ7Zn85BKFu5HyZDVl+7FJF6ShVJ0lIgbs5BQqVaJjiTT",
+	"h7fS3rfIiwmp6kBqwQ6SXA8ikSQ0FpzMMylyNUrdArBp/B6PfnqQlBWmdcEY2V8mwygZE3rEj9mGX2XS",
+	"UxoImJOTOOqFTTVy541gwdPpU3TpVhXVQzWKkC7zK8wekVz9vZiwhMRsJAnPpI8/Vd/+UTkGBGJDzHki",
+	"GFywXuDyeR5Go0itf3WIL3BJZvrpLpD56mjzBZ6wzeepHE4IqkdEjSXEBUT96YIgT9+g44AIfpDAiqtv",
+	"h3Gktt6Ex6EgkSBCRnFMhlmaskRukRc4KGW4FNgyjFC15KaepGOjXutWLP2tIEmNBK8Ga9dSfhSzmXo8",
+	"5IlkCYgaqjbikKouHpnjG38K23z3Kx13oWn3VdScS+pqQlia8jQgVBC79S0UFNiC6uDytav7Qz5ntrRJ",
+	"GVV7FfeFEjspD7OhFGu5Iqn+uWBHE86nrktLsHZ5OGRzuZ+Nx0yoMUFfNAwj9QeNr6V8zlIZKb4Y0Vgw",
+	"6CT/6Str7NacDdVeANaqrcgXFb+qtRhzrjZsykiYMcPNf6rFLYq6C4LEjIaw3+uM3sLDSodMcEjVEShO",
+	"47j59/Img2rXoiAB7n+yDftLsploXWB9oj8XJexqMs/kGuiTt67ixzvb1iWKpildrlmHAEr4noI8WFtE",
+	"ScgXg5Auhb5ooBB+9PHHOugIRri/XBlGwSL86EtsCBO5HIYpE2iHKa09xQc7jv0UmIcXnQ+HkVy6H/DZ",
+	"nCbuZ2xGo9j5BOWe48F8whPPEy4kjXPal3nmsySMxpEUAUk4mSznEwZmkHojKRuxocxSVx8VOsMYiwmW",
+	"R1BqSpMnKOhrUdPMyZDDvWCzKLl87aq+IJcXbZgyOLtQj+pyXgVqk+M08kkecR4zmhQPRVODSYZ6llEm",
+	"ah1EoVOzqLJusBZTIQeZaB5/a3d+fknZKLrlfJSyYz710UA/PNOghJLuDgH29Gwul7sENVZ4qbNcys+M",
+	"Vx3ihw1TJt1n6JQtSSQFi0e7hCsFLUIhjgcp2qU0H5FIbjlVHJv3QaPUtA3ynVAwYkHdFna+At/0P6Is",
+	"BvWcT2rKQvK5MOrXHkkUyVsOIu+WMSzmOowMhQUZqZOfbY238DSa8DkRSyHZ7IIABUr1Z5mQHr/Ug29K",
+	"fc3okoR8jyQ8YWAWA3aSkygZr8RNxeH2WIW1gjU0wOnHitlffdW3qp/jt24sUaepSCktl1eXFFGSsHQw",
+	"YdF4IgezmdVY7aUYyNvy0iIKG96Z0VuDBfY1TinSsv6WV+4Ilh5HQ8+z6MtsMIyp8DQqacqaOlWL7JJa",
+	"rj2qDyO9Q6vUqZGiTmUHJUojLE1Hj62Y/s0WPllp+xtWsvbRoxdbLLFO9rGtiS3mRCdnrfC9zXS9Pnfx",
+	"Y96A0kfbmzDMWpE/LXSzOLlC8BbGLqb3uD207aCV5f3zcn/cbT98HFuhjb+fi4Ssy8KQSrhidhPStlh1",
+	"HPtq9gO9SMJ9+ivFdPOI3yLmNbJ+cvedkzv/cnL3xyd3/kdATu68cXL7jZO73zq589uTu3dP7r5JPnjt",
+	"FxuEqut+QtSn6rwxB1j3cd+YRMm+ZqDa2CvrA1SpzqeNwC/Nw/4C5H+Lgv+fi4JPRgZcwRiAy8MhzxKH",
+	"GNBRDwWZyjv3cxdP7vzTyd1/OLnzi5O7bxG0fJ++/ubpm2989NP/Crv3/ZO7b7l01bxl52XY1/BHP/37",
+	"03f/trFhE9bgUmtGKVIlQYtGW7cf3f76h/9y9+G7P334zTcefvdXp9/4V1eHtqfMHRiiXyCLCReM8EVC",
+	"hjyRKR1KtFVGYo/QI8ESqb3HjCxoyiY8E+yCKOn/ft0zH4Zf4YtuDUTMpWMh9yGsgzz4wZ2Pvvft03v/",
+	"dHLnvwOFv31y5388fvr2e6dvvrFLdp744LVvX9wGl8XOk+rfO4SC0TtKYVbQ+B4Yu3kmSSTJEZcTMubq",
+	"Nfx6h6xvX9qwbm/WhdZYuLtbCarHZx7RUuKuoMLGNT6wSVMaRsd94z5C9Wg8B555ihfbCT1mBVOMIhaH",
+	"ItC+IcUz+Eu/g02P8Rn41HUs9z/jK+Ki43GZE6IjOa9lsudpWRNTdvjP4x2kT9tZURccbT1UpEIvB1Zl",
+	"qzpOikYyworX+XHkcWTmd/ZjGmeMSDpl4O9CdwaNY7SS02Sc0TFz2iSnaPQzLoLVd9/NPoYzrmdQD8dZ",
+	"MvFIwgm+kHtmzPZKqZygRSkhFGftFkgFL7ce11O2LBT3/EE+xlyC3+yydsIrTNynWv7NasLBJRs8RPcK",
+	"XD1zPRTvLJ/j6NT6OIwv0ygJO83dDOJZ9cGrwdqCxtOBYK9kLCmZQ6y2v+w26TeYM76MBnMYVLWLVvJ8",
+	"gjaH86NaRQ9uVYQNTSuStC1azXFfPhOtn9UEMMJrHg2nsIfVVQJ385BFxximGfLh1O3StJtc6cZ3RnpW",
+	"KNORCM/rU8rhZ4tjvhjMaSojGjtt2CBEKRETnkod5qBu4GISzTG4IgLdMGVk/fTNN07f+ufTr7734Tv/",
+	"6lH+vPt/yBPB48jr6oVhoDeaSF7EV6ZsGM3Bzx8zpV1RQXjCyJymQxaT9dNvvv3gb3/rG8wK/qoJj8MB",
+	"jVkqc/+o/ypwQejog/XT13/+0Ve/dfqH109u/zQPBoqjKdsgPA7NMQXXhBlNlkS1DS7tOBKShSZ4N6Ri",
+	"csRpGu6Rbe1EgNikSoebgkFApSDFSG0aWNsT55NJPhilrIH0IhtO1FD1hEwwjL4W6G0UEiH5cEqO6HCq",
+	"hixozMh6ZUSmL8+i9LDCH/NoyLy3vI9u/8ODn7yvw7R+eO/hD9778Kdv33/v6w9+/usPX3udpGwcCZnC",
+	"TibYBlm/gbeeR7WTdoPMU9VjTn+LznM6hFAaEUdzsUfYbC51DE3CE7f+1GCjT0KcQqt83sdX1UdxNB/M",
+	"mBB03PPQ0qe47rXSUlCRCeWtWSN7fUfUeKq00Vpl1Cd4KDpsTztaAPc9m6Cp1rmtdGLURLRLqjYIz30l",
+	"qRslZ5S4ZOYe4aMROVqawEf3dm2Vh0+BJIOQu8UkGk6IdAlIS9QpCR6HualkythcaFewJxJl+yyCrZBp",
+	"6j0tz0CMOYfgEFgtcqgiU/bIKIvjTbDs6Z/gBYwFQUpQiJxStEhApKZIlhs7Fx+99Njjn33iye2di49u",
+	"EXDfk5TN+DGzSNR4xV2J589JQpX73A66hbXorr2b69rVF64zwfoaE+aR4055Se2QJ/KVQpWCZxDlBcYb",
+	"waeczOiUES3krTk94ZqQe8z7OTnrysPJ7e/c/8OPP/rJ+/fv/Z4cxeo8tU6hmB6xWAQ6BlJpEITq8NUL",
+	"ArSygeRba0FDPFVLCk45vqr1ZRNvVWUof4xVKXHlUg8e9cdgtXF9JSSrzapTDr5qfrvCtL1Cr5pPjX1J",
+	"RyOHyj6U0TFzHwRHNByzgV/JXkHh7R4/xYdTFg6yREaOm8Q+k0r+x4wsUp6MybWrLwgQrHAewLgJtuAN",
+	"hFk99irlMesmuxTJr6u3nfqTRd7CCqTeDsyqdNN1oJuVFJ3yApdJ/FwurXiq9dG62KIkpUnIZ3Dir38O",
+	"Thiw0xmVd8VDpIPTrl3igl9E3cyVrqJGppRsiMt/HF8zfhMOR7civdgjCScpm2PIGLQTkDRTMrFgrQtC",
+	"97BFnjujTD8XbrJ5p5lLrl19oS4CnJRUZ8e1qy+Y6YTMDrDLQ+XR3cAxNUJfVsiCCqI0HeetRRgx1G2+",
+	"9Shg+LV5ltc1SW3rDFwukAEwP3Y+x39lc5YeR5hYSlUTflMNNL6a1t0gZVdj/3Nmm1zkeClrhzz0sjR7",
+	"z4+O5uKSfDQdeYf5RcwheDoJ5zxy2aiGPBlF4yx1ZYw8o9YOOdm+V5AJFUouMN0oWTK5Z0kONGCDri3V",
+	"t6jou/V7lqhDxxehfMwSORhOuD/mBV4RhBaDA/tZdqRePGIE1bXcpl8jetVmj12qX9sieuHNfo03he6K",
+	"aJyAxQPeaQ/f5UpCS38kr+lt0BAa3d9ZHKxladyFSXOmqq6ik1Pl9UhMIfnSu5f8Lvk8Y90Ioi4ZJ1Nn",
+	"U7nD0btJ89TPbmpbnhjrC1r3ZiGgUO4+JyGpzFr9VkDjfXw1/2gA1572VbXSXq2E3zLN8oFUGg/K61hR",
+	"3oup6sVxckkWRvLpRKZLt9rOE3c+y1D6sB1AewnI4ZQtdw+y7e1Hh1EI/2WHATkcxtGh2maHGNl96Nxk",
+	"0PpgWvF/4KkcrNF5NECv5jCO1DyhJeeJig21ebzrHIbfQYc9Pioyg+oDGUnchu7zvHQ7KBanjwg5YiOe",
+	"srYuXBmC6ZjJCwLdzYJgO7khCc6pSKnaIUm4JOxWJGzJWAw2ZN6g7c4kxMEM+r4vddR8B3sy5FdY/GVY",
+	"OR9/sY6B2QDlfuxRNu+o8whgLbanyxdeoKi0NfQCuyWv4JueYBi7Mde8PkdTI8BXMHOXGe8Ll1945OnL",
+	"L2zuPBoQ9d8nAvLStSubl5VkuHrjmc2dSwEZTthwincgEiXDOAvxom3bNsoqrOvmo7TxwSsZTaQ2+uSQ",
+	"GDvV3fBSou5z6nIhhlQHZ0SCqBkQCP8RZJ2SIRUMfrsgiGl3o2Tp3WkPInWpn06aY4DK5fBLmZAz5nSH",
+	"zkyAZIf9soo1pUSks2zumUGoqqt09NYg1WdyC6lgExt0KntogaGE1VyraaNG35UsHMUSlBnqL1iixSmR",
+	"9NYeSdiYqvsP2ASoUjrDSHYMoqysQtXG2XKRswmsj9Od7eCJYPtmK2+20biBrNfSyAVyUCZLQLI5OHkW",
+	"nIRsGM1oLMj6R1/79UbZqsazI7hCVoMP3NEHSZ4ZrMdynUp2haZhX+MVv8UaksCbZW6JDLVk92vaGzuj",
+	"kqURjcmcpdqhFZCjJSQOqNmAsNECxu7bti8XpB9Ft1yXTkCHi5dkxJgO7Aw5nOchm7MkdxYveDolobYp",
+	"5QdUD3qt6KuZG07pTk63nQEbcvFkkaN30ZF+Pkr5zK3OIugVQuitOwD0NnQ0YhoS6BxiYVcDxwvWxtFI",
+	"DhYpnfdlLYOEpU6nVb/NEkSd6vetYGnvr/KrUZ+P5tFwOmC3ZEpXGil8ztMOLsHqlxokaJVOU0VYJ3Lf",
+	"6ZtfPbnztQfv/PLk9i8CcvrDHz5455f33/vO6es/VzoQPr1/72snt/8qUJoIo8MJiaNEaR0og9EoigGk",
+	"IEZ5MmQgQ5RYVkxo7k0hXwBeCI1Hg2wOceTOy5KQPKVjNoh1sNggREyWPhM2bcxZGvHQFc+PLxD9AqF6",
+	"a6kj0XysKK1b2COPkkiQ+/feevCjvzl98/8l6zsfvPbtne2A7OxAzH9ALqp/sCTcsOa8E1wMHr3pjF+u",
+	"99F3jvZhWp7cFZ6IbIaxvZLegpXIg3xpGl4QZDhRlwdhj9V3EHcyJaWMhi8m8dLjYapISRBzJQUp59D6",
+	"2jWc7OY0PYcbTvV87hS63zC0fQOP5TB6xVz0VH7VgLP+GrOkUTwYurXCz5VgttSFexLl0XUJE3sEe/m/",
+	"huI4h75kM3csXCRExtJBa0BHOXGH9A806xYupofjtSrmqDR9WCNf0eeixJnF2W5gbE9B8l9ObBneX6Qa",
+	"+6H5ks8BHxZZ0f1NdiS5xLipTiaQW93f7E/8G/SWM3G28wgr27dq2CyvTHG1yw2eNkv5+L0kxpDHzHQt",
+	"eiKtzNgr27S81bvIF+DGhut486UHBsxCpehbp0OaxazjhRAPEk8KFzy7gLaLXde5GpBCHwrUVWP38e2A",
+	"wOVhdycgNL8Qf/DaL3rFhdqmlm486b35A3aGdPtYYCZdrpfuS2Tlllg1xyBpc38gDMOaWqn/nndii33O",
+	"6+jMm0QI8HM7QHNE8TOfon7h+u9LQK4s1MpCq4G4N3Aw1QgZwToO0b9Xuk6zMnStBsIQsBHn6Psj0/xv",
+	"wJlPHWCjFWvGtdRXaMySkKYakLOH7aezV9VhJHqsNbQ29AnWKzQZshiBBvsNOGVU1Mypj7mjfB3d5tEo",
+	"XTwekMuqQ9rV/AkV5FB7b8EJym7R2TxWfeQlDbyEK949ufuzk7v/9eTumx/d/vqH79/zfTTAcgfFd38B",
+	"fZAbKU3EnKfSiecXDafZXLTfJpTIJvrtwm2CcyPqyqkBLnliW9A2AsJoGkdMSDSydU4i16S/Bj26Q0IK",
+	"RJc+LXrRVoI1NWIfRsENgFrGeAnE64QXjWIHZNDPBYkSDNKOkjE5zFs91NerSBAaLyD/II75Aj1enaZw",
+	"I5qx/ZhL5+BTtDUPsjQeSDabx07zBcDdZEdxNCTmC6jFgCDBh19BdenVQ3UJxDCk4j2djjTmrJxZZNMA",
+	"I5ycV8dGaWg42FrY0oL4Jliw8E3/Bn76FvB/fRuLY59BOGYB2YfiF1+4uh8QdXY+fqmkaB4t3ZJPfdsA",
+	"twiAt9259jpf5GC69UVP+UK4igikQxYLskgjKUtAnj4NIR+zbhKRvK3hNhD36sxNXColHU5cjgozPvBR",
+	"jLnJ1kP22vKgYB6xmIUDDfxrU681eCxLNNB2fSTX+UJoYBSdZjShaKbRvE7jlNFw2YGE+XTtDmsDb6Xj",
+	"tZQdR2zhI6efmDQhEbRAFjyLQzKOjlkHwjYFXOJ3LmFYlgimckjMMGUpQFM2T4bM3almq8J65n3Fh/KI",
+	"wJWqW5w0QEakfKFTgdcVF6NDXx3ClIi5WkcxYUwSMVEP5YTNEBJZw3cfMTUj1cbOHkZi6hxiMuRxNks0",
+	"2oyN9i1IJANyFNNkmseAqwagy8WEx2xji1yWZMaFJDvB9vb2LinN3cQc0DjufAg0SwShT3+/m2tne9us",
+	"W9/TGFn0Ol/03GalDQ/B7fUttmtxMCQ4+U2ifhwIzbCB2S3lvZjzVJUDc7K1bs/rbJQJvEDSOH5xtLb7",
+	"ckck9KAHhY0QePVmrX/uEA0zmtAxXOd1wGSZ+ie3v3b67t8++Pu/trGkDDfjrqXCFwtrx2HWOQp3m6nt",
+	"hBI0krg3ulmTU5yQy4njybmn0uKUkDOBqovaiVyH+kYYaU3NZrM9ZQlbuNnCaYfIlY7C6t6s1aj5BJUV",
+	"KUV9Vls0M21gvXMwI5mbzMqGo7I+XtekMskxHaPOJFCRa8ZnWJhA88yQJuSIYd5gnKeURnFssht1eghq",
+	"d91RiEO/1gstlWpMdELZh56cLdJxylhoGoZLgWk5IJ///O7zz3vV5CFXp4fgM4bfYbgGXbarzWaYOH9N",
+	"96YVS/nYDWbfmGvRFjvetOA2QQrPaIpVB6yLJF4Zu6+t1qXc8qLQDB2yBLJ0wg6hZ8VZUom6zitOmEEU",
+	"rTYQ35/nwkOXazmO2VCqe7VQ6lNx4Vy///u/O33/uy3oJR2sEfpyVbFGSDqdLrMjQCZ2uEd57Borj63x",
+	"AXLh+yd3/3HD7Gwa6ljO+nhn9NZgyMOBz4/yHLjPJbny4lMmECJKyJIlAXjcTaDoHtnON1bKlLKWcAL1",
+	"0dRBkHD1fUdHS93ocvru6w9e+/n9P/yxs7nlxuXNP9/83NUX1hrRPl3ZMfvRlxnRT8m6yGa4a1LGiIhC",
+	"JgIynG2oQw3Q0UoyJZI4b4mBSeBrysvHVW5ItsHSgZHrwEjA5WWhAWiY0Sg+4rfIOuLintx988HXvnv6",
+	"1X/b2FXkzq0iUEQi5w21pQNrOXoZSQuzgNoxNdbJ8bSBSSt0du7LmAv2vKl7t4I9ERJ00tlgFgnhDPq5",
+	"DAlJLNyMElLkBBL9nSDDmKsPUWmZa8VYt+beLkUrA8i76AQvW3yjszJb08XrtDJqRF18dXINOuQwFk1r",
+	"PuCwfppe/7y9m00DXGUhy/Hi9RhxjT4imKwFfrfiJ+I0uxR6q0+8ZcaJ4DG7UgCrhL7kr5J87YJbdC6Z",
+	"WSskU7mCvy19OQ8SsGbUiTROdEYEkQnIPGVF6ovMbzL64llGnoGdCgmaoo5gUagdlYxHkH2l+9E45dk8",
+	"0GVwoxlNl31t4r7Vd0h03UP3NBvzQfNVz7aVof1/WcytXXm1RlXqMdevGlbWw+iYv9PDDWC1dhlzfxzk",
+	"o7GJkFyx5fx7V+tn07z77uxhdUv04jE9hdWySvrml4a66JcY6GxZdzi9iKO5ujHqgFitkuPWQiQas4Wv",
+	"PfXMnk47BrQapS3FfDwuqabl2Ow2Cv1ZNJIvzpE1Xg3WJiwOBya0vEcG6YTHYadPPs8RJLU74kmvADyb",
+	"a9uC7/q0lYM7Kn2Zy6akYM9ZAg97spyWTCvNHq2UHmGqy/L3b1R96mmTp15NKUdBa4dmwETGtggHfNYA",
+	"z27nTFfOTEDOvP/em6fv/pcH3/95J6MJYGzRxwbupPcVk65zd6Db7RPNWKzj9Xov0w39sTcN88zw8L7s",
+	"75KK47M+mKWtLKRNktLBoCWZxWV6E5Z2VaUimTVFmwGLaEv7UCy2WlVqlxc/3zzWAgX5od123F/Os9ON",
+	"+RbEphpezKhgg/xPPTYMlxc8PmYDwIZVw5nHENs3hCASNaJMDo4oAO3OszgejHi6oGlYw5TMEvtvl3m4",
+	"PtZVriJFDn5/xcWI1qrtZ7lHpmwuDRCGQWKbRELydFnJsXVDqCm91wFtgpdZQ5Zd25WjFV0LRpEXALlE",
+	"coTndWjXYOqtwxw5qr9Vva5IiG58dJ0JyAqu3WbZYmDDU1Qu9AASSQmw0a51WUBUEdio6EvRt3iSqQtk",
+	"V8tT3nfTKdiHN9zoE+0kKjTWGoGgnuCyG0KI1YjjoexZzTQaTn0G3/M2NeQjx3GWYoH1ONpo6AkX16Ip",
+	"9MU+Ciwo3DOg8ZOkjUWKYjb5EOw5tJPo7L4sq7l9LFz/qQMnODXfvrDm+wWYuSjQzKNEiUopzgZk3vn2",
+	"0A1My4HbXJ5cG5G0sl2Pk+a3mq7FzmcTmoQsHPBjlva6LMBVcaBRTN1AWjNtKu5uRxHsFY/NvdWVXI5x",
+	"a6zcc0E4o/icl9q2oOnqxmevrAWwDpVPbf20TLrWxU6dCGq9bAlaxyyBBcXR3IxFS6NBrOQLsoTiB6fW",
+	"lrK5GZDD2m5wBVvcsGY8QY5ZZJoFAJo2khjBdc5e2VVKB6xowOiOCdI9da9/m/76PGcAEMsvPw335VUu",
+	"sKAYdgVAcSGFITJKS3pdfp2sTKOK++u7bOIoW3FV/NfnBpAxDw7hBUHwncDgo4ohTS4IIiSbu+HDeiX4",
+	"uvzj+0OaiF0sFgJIo0OaJB67IKYROq38iYRGljByaIzFgpEJnc+ZvzmvoWaFjWhBmftnCGU6oFsNiugZ",
+	"WprfkZxt8Wm+QimGwqmTCAOoAMnEDag4pM5KWYDBVCqIZcKDcozIBgHtgJisQ25eEOTytas5VwGMnOI1",
+	"z/QlP4vvCiwnMFkLV8wcDzn2mN62mtLF+uVs5t5t2Wp+zro1+MzIXpfJEeKE5ZF/KQ+zIQbgRVKQ/Wdf",
+	"qqJ4XXyiFSBG3w5Ldomg2cV8pipFeh0aHa5W1fdtB6SMfdvtV+TDmZfktsMohtInY6NLeUiTq0/V1Tn9",
+	"dfmCC0zh5TOfoaSvZyFT2qHPqdBoKSgMeqvF/IPtb4UvK8SrkazSsnOgXrJqWtTvPDmso8t5lyVe20AY",
+	"jUYs9ReO621vWcVqokSYnkEx3NLYXAR5ypSMcl0LBmkkpo7ADAARe2w7LxujDjZ1T55FwlSCVYoA+eC1",
+	"75iKKeoGDb9NqCBzKgQLtZiC6H4e0iX6DYeZ3OSjkfWeKYi1BEDmhMsiWlV1wOOQCWn10M+Zb0P3+l3E",
+	"vdPb8nBPd8nVjm5Y47hlt4ZsnnvBXaG9UtHg4nYeEoABAqiCQqYbQIwGRN0yAoIwS+q2ylP9h1qPhC3y",
+	"DMEgx0GCW63kcKLAinemrQ5cWz5thu8ErC7NrVu7hmkbG+ZxCH4JB82MaUhcgJLFPauw1QoUWRWOAsOP",
+	"/bjwxTg0/uWag5JxnUnSqaVrqANEx+oodaWqKXWRhYM5SwcTnqUuqdwQoaiOMbHyx8a56ViSF1GWYOy5",
+	"5Dr8/GhJ5jHcB6wNvl7xhG6Uib6nyyXjFqgIHSL5WBctFIQfszTMWOdV2p9E86eoZFfchY/zUOQSfdwp",
+	"OGgrgxGQKMG9pr4g61/Yv7ERkO0PXvv2xUd7ho8KScc+nPmQLi8IBB08WhJ4E5K11C+j2GRsdd/aZgvu",
+	"q5bceUihiVt1kAFSD0BSBrnMsmkyA0wRtd+sdmCH6eKHYw5bFHEVTXzsknXfci8V7epFaZlFXsGsvhAL",
+	"etxDIfsiPWb+88GdZ6CX1jqQHNxW256O7V4SuGbkuZRxTLi8ku5DqbS1g1xzsGVwo/JRyHFHAKU3N9GA",
+	"lrsNyj5QrKmz2FvKtCoCuDztEXQa0DrHhtfufi/2e2W/9JmmfzaF8atFUzSWqPJwnePUq3tZSjabn9FY",
+	"TItGHEpzhqBnA590Y2nK04Z5e+oc3QCbyJCpaVwQ5PM3blzTehAonNtWYZshnTGoRtotrxjmUu69PA2v",
+	"xbmuCJ2Jrq32Zzeb37ACEABrwJR3RwtiQ97heQcl+1bUz+q9EwDdtR4qJlZ3EqCr+ANt3t3aC/FCPjjL",
+	"mnCphslrQ9Ze3vyPdPPL25tP3iz+uTU4ONi8+RknbO3TMxrF12I6ZBNQSh1O3BYQcS/XLKIKgE5z5UW7",
+	"HxdRcKS+PPojHi7drJBhC+1STb8YYFveIdywQDjcY3AWyUFLLQDYXxAe8zE8HXinYl7wT8k6ThMu3VWC",
+	"rmRC8hnUPIsFJ2OGVuSPXn/no9vfOX337fvvvQGq0P1775z+6JdEt+M22s4Lxumur9RYzqV6FlNciZrN",
+	"a1snZYX6lZk5yNrKHqsYdc3K27FS29tO62H7Ol9WqwtlMMkwX3LBp/yCaFvsemJryuY8NXCm5Dk2koRn",
+	"cpfw0ciX3ZQvYNkSuh2cfR/+mY7nbiStI20S09mHU5ZihjmC+Y+jkdwiN/QzCESXiJ+KkBKIeoHQwJB+",
+	"DuUt4khIovjdbnWWCUlkNJzmMIZWAj0mibEwyI0BdlVvsv7wd++cfvv2gx/e04XAC6SEMpdMopAhgqFj",
+	"1V/gGsvc4MLbfQT6jpPkZ/URv+VJ5vR5n57HBwibLtktSdZP7v705O7dkzu/P7n7/smdeyd3/hGSRt/a",
+	"2ANYXHKUMjoVELjYKUIx4WIStQb3wEvqmNGY6+VhKhYh6tFcTX795M67J3e/e3L3zdO3X//w717f2CMy",
+	"zRAdiWeSHJo3D9Uy5Z/N6bwEsGLRx7xT7/nzfKF1f3iHhbvkEBo6JNj5w9/9ICCHR3R8SE7u/oOi3N3v",
+	"nNz9l5M7v/nwb7+unvBb6tXvPfznv3/47m9NXugIkl8TRrIkZkLgkA9tCAQI3sWqhUd0rIM9bnbKCbST",
+	"H2rHWoXfGnnFv5bdcDVgVV/M5NqrN2tFF9y5XYgIcXL73ZPb39+y+aF5zfoTzZZR0IfVoO3ts8nlEl6f",
+	"1zEsPm+MiU1q2wAm3bVtBeZZHDeit3BIQIb664gLlg2nu9rQrk3yC3WhxUDrGGvtTVjcHeDMDNWfimGl",
+	"8jvteAlfEP1OvxKDCxpJ5zbVDZfyddFaqEVjDpPXp8MaZLLhinxVi7kWg8sXqYlfwBG4UmpzuEL90PPy",
+	"TnrrI9nT+sS2Qh6d2IdbvWuqm7MW1zlRHof7TKqF7uunL/wADqxknqXG0zCnSwClmTNA0g5yh0LF0xAJ",
+	"MqPJUps8UwYY9awoIWMBQ4bGwLRHtknCjllqA9qTp1BbJp8tZVE/+vhjza76YI1mkg9GKXNbWhK8k8wz",
+	"Ax6nZH56zEIiJFdaFR1O1WgFjRlZBz2MhWDojpcbqMPhqSCkmiJHX8we0XklYaBOZrXrhKlaMZyCThQh",
+	"aiM4fAkd0yjR1e5JwixbdgvIgbVe9kxdXHEVK7c4LHcrxPqxWxim3T0j0xSO8ZhW+kUE6Ln4IgK6xdTp",
+	"RqyoujOnZhVzrJLIMsyYAABfzlTD4l0BrKmee7r/Wq28GHha1MNdZlGi/9xpOb+qVPMHmOhuVzmgzsq9",
+	"jX6lsiXt06VmI0O2ktYdZOLP4UkyLFbiKS/jDyNpzjLRtvDwzDkoVvJJ3iYOqoUIK/JY91Sn84xX+4SR",
+	"RHIynTkdxxxQ55eCE6yJZTLs+OH+MhmeLXenfKBYVz6z83LGQxXcYsL8puPMM7iaF07rXsTfGyO/ynE/",
+	"i5JBnzIKK8L6pFnMSnQ7ZqnarRAVoeux2YOBPFtJo0QMFKc66z84xUOwJtNoPGbpwPd8lcLsxzSOigyI",
+	"3tIRP88SGcUrfN+IflWXfxnWx7RIaVMkMKzVV0tRfLpq5vIxcyGHodavprxH4FMyZcxA9kJ/uU0tg6TZ",
+	"yBPuXeLhWhWYANTzw/ylQ2faba2eaKvgNTuh2TYsGBMBYVvjLXL6xn87uf3uyd3bJ3f/4eTOv+4Zp4Md",
+	"H30BgfiqSc5th4YLnWpusqqLjnaqOFVtc/z4tm03Ex6cXDdd9co1vTSYq9AMw8Ithwg4S1/PKN6xJ3W4",
+	"1S4Q+gqALioOLIVna6oz6BxNOl0i8f0qS6vC8nFbg56NZAMunc5L6Bks7i4Muz9h8bFBF1bXc8zrJwlf",
+	"YGUtIvQbiKsdJWRB46kjnq08RmPTcIVreyPi/XHpXsNBTRnzJpKzdDCNZHsmuUsQgWcsjkHMTTXswXlk",
+	"nOcrWYyvdBLCmnkYREbJ+JkoicSkb66MtQCuSC0zSTRzzzMI+WREUjG9IIj5Gh0PGPhckfVOrEbFSytn",
+	"6KyegaLXpJ+1N89g7HeTca60xcTYbFtJ5+2WazMSsoEpblBMK/ALjfpZJBjgmCwSk/QkUOfAXAAIUbdY",
+	"v7vQKaSiL5cNTItCdkfpL8lGV5erYLjxhPX6oDtMWdfNNubOKJiPI63YKyO9CGZ++fisGrvkhArBZkcx",
+	"a5SMTr6z9EadUde9tp5at5YLqivpuDnT2CehLblsbeoC1sq+i1h837JTr8Bnn5g8bOOWlguDZpCWKmNn",
+	"0q36C2xfYVZY3drtMqeda2GeU/LO639r8KV1AjDax0CaPB2qL47fcwgB6fcbLyjkHTmE7XWajJkgaZZA",
+	"YlLMF3uEimkpqgnjf8DDk3RP2zBlcqCHHi5gc/UqENby0XtXJp97bW0KX+b5YJK0ILwaV2c9xLXUkHMi",
+	"LBy3gigNQhajddLhM1wRUMRxyx/STLAQqorA/R69hZcuOqWwPyFgFTQsngwmNGmcaJE97DoRuuCXYFxx",
+	"FfJKZxeURxDUiJ8PwLmKfLEv+dChaNFjGmlbmPsyoRHVoH7APOWzSLBwF5yzNAnJB2/+leV7VX+Z2BJH",
+	"kD+N4uUgZDOahL7eirbmLCWQCEqPWUrHJhdImuIlF58AT/hWvaqw6mkpBnw0GALcTK2rfM7kf/4rsUe1",
+	"R5IsjnMjGP645TcYFj22Kz5+UJRMOgUgUUNYf/DffnL67dsb4OfGOn6SHDGWVFMVLOtcyjDIfc4jXxpJ",
+	"p7tfo6ZR8E21Q5xRZbldTPm8FSDSzWJkvigQxr7iLgXAwsHR0qPDFfj/iwknMYPSRBDc2Yb/315pxYRl",
+	"FSV0AKgQgjeOWMwxeRbQGdkt2buQTsxpyMJB34O4PYJLz/XcW65a0pFstYnUB1Dnl5sWx6xkdiswnIxa",
+	"nhd8FXRMF0qEfonOaTLnEOk1ZglLo6HTpooL193nrd9fqWwRWbdS4Tf2MI7UVLbDTM6Cj6xskvWXt3du",
+	"vry9+eTN/3zx5e3NR29u7L68vfkY/vQn7aVAcygie7JN+9in7PQGR9fc0curZuH79YSdykddXZVIaFlw",
+	"QWgw1YDsbG0Z+bB++trXT7/xdxuecorFTnLh+jdCXTWBRvfOfarrfG7A4xIOVa4x+vdjse4fE2xa/3L3",
+	"PcwcisH84lvDThGeaGkNYbXuhfYWnXnOnAGGYcpltwjU2irBXACcBQyNrKdsqNYpJFTm5WkAWB/p4uO6",
+	"s8ml7qYMHEVHA4YX1cwerh3VhctT0NbFfVZwgmMdhcBC3/DCYS4u8dSlY6Y1PR07CQqlwWpsdS6/kEfF",
+	"d89guayD3DErgaw/fOOXD773/Ye/+8FGPUXE7ec8/eY7p6///OTO2xrdmc4Y0ViPkBafkkhW0w2qlm6X",
+	"7QNypdyXrkOodX9ITt94XY9+HXuCeFMdPh/Y6Vz6Uo4cv0F4Sg55JqGNn33PtIE4B3LDTn+AnlB19ABE",
+	"yki6Likf/vSXD3547+T2O4QecV3E9MFvfnf6/neNE/gPP3348x8HahL43z/89MGv/+XBf3kX/nn/3q9P",
+	"X78L/zz9H7/78F9eC8jpP/0R/n74s/cD8vCfv3/67dsBOf3j98vl2fJmKpha2/2sPzgrJ3+bZIruhZ5K",
+	"S7kCZbsMNb8AFJ25Rm8wTBxhTEtn/WAeM4xs1mG/bvkGuJgi0uBKHZVmnf+8grG6pUbG+WRCF3YDs2SV",
+	"iHD7nL7phS0bNEED8OEUopkdZ95VKaqB2guWyEq0thPoxsRIb3SIrnanYFevmJoWlTnldRKs5cdL/lp5",
+	"cg1Z2S/OxeXhkM3lfjYeM5FnS50Jta8ReydTUxPME326s+3CrjubvVtk83msjlfD0P2CaxdREvJFnrHg",
+	"SQxo9yRWLNqlQXmWxmAiOEusqzPNo0irfhLk+jxiZkajGGCSjyacT507ZqUw/WO1JfHns2B5K11j4Iez",
+	"WME/xm7JgSZTrxl1xGfIpVIujcoIMLSzGqgXq0TLqnsrVwLzhW8FvbX456kcE7abQclmvboxyRA15uPu",
+	"cGQVzBQXiBddKg3XY+SOBBEs0UUtNBNfEOQL+y++QI54uMyxXjE7nOKjDmXedK9BaVpuO4tFlnMIRi4T",
+	"+dOtCfDiXHiTd1pTGVpvBp337Llm8BRzaqsV5td0VkrzaXRW6xO9lDZRydtpXiC3z2nVcOgVEh+0sWVQ",
+	"pB/Ube34Rtlr5FOBfNU7rNj1orlK5x5SPectD+Ndaa9f7Ms86XAL0Mv6ZQxlgMY8Y/OX3PjUCmJ4Rnqd",
+	"zWOWRGIycwYwzrUmN/DVFX0qpSMpiE4IxjvwfJ7yYxoX0JGIyolNdPZWGyXSC0kqrNzUpoZKU8wTWi2d",
+	"sbu42ddf2Iq0y7lf1iZbdEb7bWtW9viC2kI4l9NTerfJFNm/eGc4GLmSYLEi/IO3vv7gu7958L0fBPX6",
+	"6B0rUNk1zmq9YOh+BUmBiinWBDf1aYwVhvARorUuEl95mqJ07SBKJPdV6LXrbOniYnbpWV0wrFyzd0/H",
+	"XOaV0YtqvvVBnU1Bb61s2np8h5EYuqvfn772s9P3v3ty+53Vl3SVMqbagtJRly0KkzbAb0Qxs5Yxsuwt",
+	"/fWOpvKkn2B50cainY0FODvX19wt0wxq+0OdLQMVFEmyTm3f8owuyTyLY/VE1zLc2CIvaKOzRuYYpXxm",
+	"WsghbYWrmGcr78Jc2isl2KVJJxEYcN2i7KPXbp9Jgn0cxUTLnizRVowpr8Kk3zcOmAL2EPwydsFiqFiM",
+	"xb1AdGI2DxzopgqGLS6JEpeEJlBRMcBQGd16v8DjVVLk/NFzLybx0gChYGERdTCATDWx0TBKXYZE8Ckn",
+	"Q0iHDyFjIq++okSG4Iak4gISiQg+kguKoDKmhDPw/zBKhzELSRiNI0k++NZPyBEb8hkTZCcgJ2/+Nv9z",
+	"/cFPfrWxEZBRxOKQHC3xHzYGhLoGS56yUN1w9eD2ELzLLimdMhqSNBpPsNCFYFrd0ociYEHoapZMNZPS",
+	"oVSssOQZWdCkByi3avCLSPLWOAdXqfxSjVezWy0Eg9xHVtSV9RaSLW3dQh+xTrC82Ky2nFo1Z2vbqF9i",
+	"IhDic1QOJ6tEYXhL89PhBAHZIqH2GvQCHewhhFskiEEM4bnuECju5AnDnQeocEo0z9To1Bca8JjQuBoi",
+	"2lZUpDsuQJsuiqSSbFZXSqMkZLfcUmzOBZC0JLPMnlbdMyEDPD+2t/w+h05cXT2V/UCxWuvTosF4G41q",
+	"N6Fh7nV0nNJQj6gDYj28Vqp6ZCyQmk2xrFtMl/qfsMYdbJBA7ZL7QXfRvHa++GozGh84lX6upBtoxnrV",
+	"3KtlZuFrTD/fI4Ixja6jKSp8DWoK+VqELUNjJUCXhN1CLCG9sr4mFSF66ocF+7cGhzWtbtG7d7E6ArrM",
+	"osT+dadDnNhacIZQsWHMaDqoXU4qmyzN1Lae8WNdtti8Dxqht6yodW2tXUQ/+uq31F30Gz/cVTocKAA8",
+	"jtlQ7qm9CliXiJhGw5Bkc7I+5jwU5E/JiDEBkbzmMNnolL/dhh3V9dJ8Lp21kPvk9tdOf/u1k9vfOr33",
+	"9oMf/bBrAf0O98P+qe7O8a94EXP4GS+2nGY9smTsi1Y+pSfbpmJdwNqSLrvfxwoU2wAgXdXON0dlaesE",
+	"ebiV0uHx8gNVRITaBaAfdlr6jter/Uk0v8G73q7OhdVLd6bGzJdoxvbVe04QUeAhKJ14xpqwuQfOW0bR",
+	"Ee/4Sp1EOwG5GJBHP3jtFwWwgvtckrzhjuX0sZlCkLv6kA7yvIPAoM0NFvSYYU65uhFCxn8AGBMB3j0C",
+	"uLEHGlgzMMf7wPw94XH4wWu/aAcbgNK+2hcKJIIZecsHFAt1Hq65YtU71B6h/gG5g328RqAi5qUWB6Rh",
+	"Ea1LXBIqNX8x4WZt1N7dhSvc+mElVuYwIIfGBXW4az5Qez3PHrl87eqG8aHmoIlk/TD/9+FunmuW/1YK",
+	"VmuIz4FrOX7SrpHm0S5Ap0barnLXcgh2N2SzbzVqxC2XxcL4vpzaZJ0SbElJ4iXPUn1Fo2CMUKPpSsWu",
+	"lPOS7OpszlPZ7gvwwtMXjDGccC6YG/R/WDY7nsGlkB/4PfKfz1RNmS889lLpPH9BbNKEREBYvGqDXSWS",
+	"OiCBSrwDCkLN1cRe7YQtAFNAm3LWihvhzSZIgxa3kX2X4wsrOLFUVFln0mpLS15KuYhKLtlWJG3ajMhZ",
+	"3koWLBny0BkO/tKNZzafUKTan0QjOfjC1X0nSxlesSqqT/g8GqkZCD7lTnJF44SnLBwMeZzNXHUBP88o",
+	"2i7huSkkENMlpLkZu4m6C/azWzawrZ2R0RK9kHuKIRpk4fWz6ptrwYYLnsWhPsMbrCDeLAxgwEFDuSVz",
+	"x/ZsCCG5gc+CAYHtODX108h6yheCQPNYe0DMFYnFhDGpyxPICZthBPUEl+iIRckY2tjZ0+bRSOjKPGrx",
+	"VEPW64rfBQRTk8uSzLiQZCfY3t7eJaXZ4SAgvbKzxfM6X1jWmFrpQL5wecKppARmrSYakKOYJlPCE81g",
+	"uhKpB3VBh1a7DFCI5rOzvd3XgV47DVw+9KkHvvy6mkisLxqEJ2SepXOulIV93JO7ZVj1URaPIv2HGmUA",
+	"Fk1takkYC0mC/ll1Mdg4p4UoRKrf0lPE7qKARqsP8p2gM7Zr7SlFjaJ4hau8nc/t8ALwolLX1CRoEjGU",
+	"NGQRxTFa80nKFmkkJUs6+hXUOMj6B9/6ieL7nY1ddL3pXRmQI8SaVptprv5PiQNtIcsdazgvncl5ZoJ7",
+	"Yl2Lm1xQnAF6l+RSqDiDLCnnPBTFWlU8FWxqLUFd8ufbqOUAu46F4rt7lwuCdN5w5pDEkEK7b7dBNc/9",
+	"dpQ90rZUU9FAF7SFYHVqxa9TCc48N+ce0eFUe2Hae7BieaAfd5OWDbj+sPfODIudqRe7Qy26wmxq81FB",
+	"y/K8/WxxtpTafor0+RhWV7R/BmS7SJAiX8QCgJJs52ZR9kpGY/SCYnYe1l8ifMGEKWMNtXHEBYCfw3oh",
+	"5H9+n5igPjKPM0FsE5AWi2ACJVACxhgTsW51Wg4wMI6r9UsXL6ozXrFiMd8N8HtV6wNdEAQwIa2QsyPI",
+	"Xb3y4lMEPyQ0XmDB1JSxT9Squ1sPJCDrO9vk/9zYIzyJl+p0pWRIxWSTJ5u5Ca8Cp7l9TmNuCK4yoU5V",
+	"fNTcAeeKq8qtkbCQacawVhM4xpY8A+vSwoociHhC1us2hqCyYxQDgZ0ySsDLqTuGexfer6F4sam8zvPz",
+	"nKRsGM0jlkiyrjTEgKj9RGPFQ2ps2g6qxjif8ET1nBfg1fbaoGxHRaaKZoyImGsQUFOBXUfCLJnx1Voe",
+	"fHXyJ1xGo0h7l7B8SlA45cWEpiysBmtsEagBxY3GHwKuSP636hnKWtjRGG43SX9XAEQhFKuA1mIcal5W",
+	"PuUziHmArSyrYSeJiCRms+lFKe6jAZlxdVJBepXkhELRZTXxkC6VFo8dJLl2BMrQTN0YoNNqqY8hjVkS",
+	"Uq/UKE3fIjujaRwxIRVniOgo1sWxI1PTHHCPNs7LLeLY/gEULkqKykVKdu2pExxuMeon9EiBLB0xJvrK",
+	"gXZJ0DUm7wzBeNolU4vIQ33DEi06Dk9nrVJyRJPpJvDSSG3LKU+OoiRSAub0D28/eOu7J7f/H/2lrasA",
+	"DjEa1hzG0Y0tclUabUloBQpLpSRa2IJKHQm9vfTWBhxdkGSWQXX92ov7N8gjdB49crzzCO7MR75iLDKv",
+	"PqJfBSshXpNIJNUAhC7Bq7o55AnUhD5EiXmIZn7zo0mGIVEiJKOhkrn6FRM0f7j179ZfZtvnunFNLScP",
+	"jLi2MeiIyuFk7eardYaCkkJ2cG6glJNXMqbO/mSsDwy8PZNDaOcQhYbWndcjqc0JroWFDza26kGaNZjI",
+	"pKI14dvF5k34ojvije1zrJi0orE6/PCMBPtACWu7j1+yKYgwPw5hW0o6nS6zoygJCm0yYVM+5yIgk2i6",
+	"pNMsIMtsrsGZzs/jGRTaxILixVivtuQYVG37RKXjBIvkLh4hlSOBp4QpXUfmdhaNQqNkiYGmAA1GVAL0",
+	"XGGw+QkWmQqWQgao3YV0WRlYbnlEV5pSnjiHVAkQZqWB+g64nIQbn54j16/dBjlGg6Oi53krtqu5gn2B",
+	"i5UQRe/NsQUb0If0lssdR/2yHMSba+wsNYTA8BqYE+1wZJeK7wfyfQYgKgSTu8jh+asX8FKnlaSFTsa0",
+	"KoslYT6EEWq669CQaofFo+LYzL/Zgy4O878P8ZTDVg61aXgB4AeCSaH0P0yX0DgaMY0Sgzjbz+apVqUR",
+	"eBjH4K1lAE/dxG3OtPPl0nkcS5/nCzKiaX6nBgPlmMtdfdArMq3XrDEbwUFiUTXISar+RZG46/qyhguW",
+	"FphsGp1ENaGvI+ozMeGpPESkA2gsJSOeJSEZsQVLNc48lOKL0JgrlGZzkBzmJuDDrYPEMm4Yk0vZGKPJ",
+	"HqzhwEoVJWEIrRVsJL01SKlkPqOTMUh08jy2FXeymrN69kypxXVWZslmieGGNvI96wKIbxgMzvRzwMS3",
+	"iOQgRiMRVrG1NVSsOq+CVWXW8hSPKVVOSbXfTbP8E8HO9s2glSkdBWPsk9NXpgW+P5eLX//KXHrpzife",
+	"5n/dqlx2uo51KbESmG1bc31joFPEiLlcbujwqrJYjBFBuSQg9b0wF5EDHXTVoe5XKX+jXv8jYnHocz0y",
+	"dSunQhv/0A+yS7R+tGWqBzmQPDxF2K+WovjBD5+MM40+5giO86AaYnpMu7jCudlFrqHJvAHXQl+jw+mV",
+	"CXMBBhcBfs5rU3hBQGH5AFyKUCMIofL3ICXuiGHSgBuymTkkeIEzBtXIA2ObUvetvFa3Ot+xs92DbHv7",
+	"0eGQhwz+5SaqHyvJf5RctuYD2kCP4gH2t1qiBZCsO4S8Mixdk9v3lPo7akf0UOQyU8kDL32ruVqlIgDT",
+	"HSxYNJ5IX208Dbjr4QjFRHEkJJmypbDrdEnUMMnTYGOG1J9Kfl7xLbhljhiZsBQvrOYWVboTbj+5gao7",
+	"TxgBhB2IHNUggtDFrg6pOMyHfZgzFBa3YMuSnm1d4J9w2XjstCEX0ksdTrcH/Y/4rf4lE3CxBuOUzkRv",
+	"ZaHCYWoAlRab68E81it1qglcFKE48awpMjuqokjbB4pk048DL7XaTcNwc0gER0UbXMzaAI/4LT8IanUx",
+	"HTFIR/yWdi4mUh33JgwCPu3gP+64xtei4fSKxu1wo3lUAS91LRKzq3VBJrUPnCI5D/lzKfBqR6OsHAFa",
+	"N0YzrYPHkIFXC/J5h9PcBbvRxXWO0CD+Qkdq0iuX1xj4btiFDQ1sGzCvEZTG0gjQPtRxbBbVp4ZWKYFX",
+	"8FCB8CX429lkylKeSd8ojejEyy9NmTqzjpixgkBIKPogTdWCXV2SQ602GXG0Gjr9clLXfWoMOomGU6gP",
+	"pd8fhGWMGh/STqHqQC/2x75l/hSr+fntLyaeBatbQfV/vZvAy2v20r+zcoD5qtWv+BNGPayGJpcLAiF6",
+	"+ZwlwEPCRtDnCQvKJf0Kh2aUghgQZJ0n5BE+F49A5bFHVHNFvMSEJiE4ktHAD+gXFGH5wTwgbIiMhMkF",
+	"T6dKyQg1UEk30B6ba2sVxrxFzVTbF0Re0SwP48hqEhBMj0YGdpxuonPn8ajIEgmtiXOaLpwMjul2R0Vk",
+	"I4dMe7FgA2M+N2yi1irI2aLFHNxS8gUfDkqqbF1g+WApVozP72jOcqXhzmhkrrH97K9NVcnwWHEaHLn0",
+	"uMnUEwv2x1yMyJgDMsaWG7bimLmJ4kLvMm+X0rbtemY2phoiJViGudzCUNBMT8e57JoNfTKNpddSPgb4",
+	"lLoqWj6Y7Ah0RWWvRXMQa6OSm0E66KtFK/lSQpfOWfBU0nifDXkSPkOHkruyYyY0jlniMlzssyRU6hfE",
+	"rhSoGjxkkFMcUyEFGUXHSnFIMulJmhHQ/WCU92/4UXI5b0/9KX8eWONtmrEQbpQ8kY4Gkk+ZWzQgluxq",
+	"2NH5G/76hb4HKS8XgeYLhPDGMlKQrxXyJF66yz0P+dx3xFy+dpXgc7RA8ZgROpQ6lQex3R+ZA8m0+99g",
+	"PESCQClq/Lxfkoha1wFL6FHs0zMzwVIionECRjYYDCXm8kATQjM5YYmMhlQitl6uFYCDWSx4GnbAoDbQ",
+	"wFpcAJnriJXlhQtsHqnMJSd2A+dF4+TqSoplznt2+t5j7dVgDT1cmX99kOkNsfL2/JO88eKNa/tMZvP6",
+	"BnslHcxd2VBq1f/8Oq4xpMZce+HPSDQDu94RFezxSyVL/9HS481nw5RJX7FO9UwxlGrw0YtgcFMtGNQm",
+	"YCRT3gyiEIbUDUeXpZHnwiXnijd3H3lEMcYjJI4SDOo0c4Nk1q0OScAwD+wpMFTzU/wl4UpsLCr/O+x0",
+	"q0Bee8Vfn4KyU2YVYq8aMIzySYfaF07hpgm7e5Eqxdzwn+geNOQvkKDbGggX0zwDIb8Y6wbG6+MIimuA",
+	"cGLg/QXclQaBc0bZ3SwplSwBQ6a6sygNn07VNYHYVhY12AuiLjA7SEfQt9wiUjNWhYA1adiC012w7scl",
+	"Dx9tYIZSkQ5nFvTqK+cRndCikxIFGJLPuVLfjGnKKyitHh9Wkyeqn6uoSwl7g3sQhS3XDle8krvwSIHd",
+	"0GKqRdAEU5gkh1prcoWg88UhO9PhxABEVyyZ+glZP/3G9x689duH//3O/ffe2NjF0rMa6wkPkAStMm7J",
+	"YJc073axxrF+Dr/rW6/8sq6SXrxjVwdaNbaoMaRogkbk2cy93DFsP+9jv9TuHM3Sp/Zlh3AILC1ylI1G",
+	"riSnG6XoBChGD2/q0lLa+IlxtzqioaG8lL0tGgN8zohJviLWZMUP4UgLjULv2jbhoDtii0qd2Wxj9WIz",
+	"WwNser02aWlNSwXTrc1UIlJQyIYGiWJ2aXew87kaZ5Opx+2tKH/WOKIVMRo1U7eiNBLdEfRh0CAEEdOs",
+	"CbPxY4JhzAfdSpGzQjHi/HsgMfaHPpwXp1SHA6INLFHzciNWoiduQc1//9mXVkB89IAv4t5vwF20l6oD",
+	"8mIjkuLZIQxrjOPH7u2ygxuWpBng0N5pPXezX7FR5w/Rj4UdbFfTdGBbK8EZlDLyIiF5ujxIhKRLzMW3",
+	"VCL1hkZMnmA1fx2wH2HmoJ445P0cJHEkpMA8BgBryiTJEkiuO9Sm/YGZiM4KkluYo3mQpAwimQRkH5Rz",
+	"IMyE1AihImQkSSQwTvccNDRLNbMziPopas/DNc4eLQaVr5/c+f3J3bsnd988/e4bp9++vbGr8z2NqDMw",
+	"SwJJOOGL3EUI4ldb4dF1pOh12WBYQ6C18SQyRZKDpACvyCV5MWqT9ryEpcvD+vKQfBhAHsYX5L4rO9sB",
+	"MyFE3qkxIM/Q8HiQRJgLXXikUIGFwRp/HZIpGjKTSMaH04Nk/dBkK8EPhxrZAtLbRoyFG4plMKC/PC1I",
+	"a9k9SEw5ew21onFu+ciKzde3/1HKjEtuRqdMs28kcy5XspFprLEoFZDjskUuF72ay8IRw4VWXwsWj2B9",
+	"UL5i0JODL1BpVwsK0IV74N4/SGr8jnnLiwKUCVm+n4rvyI5zBTmVtP6iaFwXlEv7QtDrS8elvt3Aad0k",
+	"6i535Cp1rndDvO+fbFq7mlTuazFLdZmMvLa+YWEaxzqVOBK4x5ED17d3MeNkY2uFdKHm6w3GIUzZXPt7",
+	"QMOBy4ygMUNM9gTrYL/71unrvzz90S9P3/vHjV1yKBjecA6NlqRnEY0zkNJYc0Jttw/e/Csrv0b9Bd5q",
+	"9Q811UCn0xyxmC/Il1nKt8jmjvNmRSoiYNOUkDnc2MshfFr2CFnH2BXzgunHqm/bRufNnbYLXSULmCci",
+	"m8FfwHKpzpybs3QIReB2tiHe8Qmy/uHv/+3BvR8+/OVfPvzLr27AHX7Eedgl+r56Y6xYFWFxIrPUS4Iv",
+	"Fln/OvwacwM38ekm/sEzj62jdAWt3CHAjaT4F6M3MXS81FN+AMVcGjwAZzfdYx2dG8C+s/YQPxWtzneR",
+	"bdDjziGTwNL9P9WCenoc0bG+xFaMtmnKUw/vX9eBuxiHwnXeHP5pLXeS1yedKF3HlUGWFbU9QrrU/sNk",
+	"WfXnlOrvgapiisA2vjCYs3Sg+rbeLAZVlJLvY9Gi/uAPiONpeNQ8nObbD/eYW4HmHS4wZa8AjrRMTDuB",
+	"w1Rxx9btqw6uZG1CHrIHNhs5ebBWavfccqvOLbmqf85RufZb3WCduSp1XaeRMDUHGJlxyHe5IMiHX/3V",
+	"6de/+/AH7z34l1964ORXcRC2Vcw8rwqZjmg5fA7gMkMd+QooSRrHaz2PksTNsdGptL/pdaVymMGKFaIb",
+	"62h1qIjVOivTxpEbrHbO24sAd55HQYxaNep68+aNHuUccbDV1qttWc6gMo8GuG9KNLGK8LQ4MGsL9mmW",
+	"J+1bXbTDjM6ulbTVq/xkdRMHY1oW0jClUCKpyFdsTiG8lsnLC7r8BKPEDWJ+RWPnWTpkech9OV8Wl1tJ",
+	"QvO8Cw6J1tRL1+kVotbX9Uh283DlC4IseConrovTOQeqm0IA1cRlIaMEIdcMRSBiwkGWPuFRlTh46NzF",
+	"g9dx+501vcCR+AMH3FBdwtO8aE9P/iruhO0Htz4ZPQd480p2ZK9aUGX1wmBYW2n4PENAchzXrsYEBciw",
+	"LhzvZ+V9vI+M0NqCEWqYhpHzN9n5BPi5f+LFdbQwNWWh5aYl90kT0iheDkI2o6Ui0cX9IqRLMeCjwVDd",
+	"1+q0A8+3WR1spkHvsppVoth3/EVFwfY+6PjJYEKT3oARuLW4QZ40UKFyUk7K6hlyQEdMLgdgmeoZtd+q",
+	"REmajpns63avqk+GWoHFIQXliwWqO9RLLFNlkMrU89G2XH1qjHwOqkl9c5xz0WpvgRR37e2eXrxM8kFe",
+	"0s9x58PjoCjJjS4gfQEkVBBYQWJKaLtwjvOa5ev2bXHDE+cI2M45peqgPnwkNV6ZrjWKVmBI5Y6pkDrQ",
+	"EjOPbkmTu5im4I3MJe1ny5L20ccfazVrI8e5R/YUXYJsR35FmycVBL/RQ8z7frR33xX+aeybHrOUjtVV",
+	"1fR38YmmDtvTte01KdMhqPCqxU5ujpUsMQdIDy5NzXdNFMDgXgOrVqBDxuovjSM3Z6lQPRK1qSD5IKVQ",
+	"/nBbm+0jWaVUT6ttZageKmSp6wwdM8/8vgjeQgB+FZFSGFAjV80ATjlNEp4lQ8SjQlYPAxcAGl8k4AT0",
+	"YEzk7fiCmHWIn6nLDiHuM1Yk7qjjGStN5E35igzO5jHraxdaqXx7JEykTRlbZoQnELuFHtbCSui8pJnX",
+	"BlQOlM7mjoHL32rM0ese5d7L7oN85TP41PKGqrWdOzGLFf/M5cBtOH/JQJpJsmAayxnjCdY//NXPPnr9",
+	"nQ03961W2r0oMtVOm+v4bv7VwI/XYswbvXgNt2S71cswYbHfTIe6vEMBfJRvFHdgf18Uigi7MsMMnCWl",
+	"8/ph9t4JSqOtbYdKsee8IIXhEr8g/LOUhsyV+khndOzT3TnU2fOV5o+9V5FafkxsdFLTXd62f8SrXLg/",
+	"RjHkgKFMiHlxF+I99IExj+mQAYazBvTliwC258LA6+pDxfKguuV3XTKdi1/k0/OKFLEoOx8PUnMvfOaV",
+	"pZolf/p0WFdiXALCIxf8OK7WiVTb3uN827fPUIuIpmt5E76WFltKyzMRpqC2ZIlLS/mEzeeBoUQTAc/h",
+	"lgo656dtOcdhIKjR+ZktIZoa2sQyCXbBh1IJlAIGo2LKe/xSPyttg6nM2pHOohDv/u2Dv//rj+7+2+k3",
+	"3wwIRmDev/fOh2/9U0A+/NXPEJ07IB+9/s5Hr92+f+/XJ7ffffiT3z345jsBOf3G90+/8b0HX/+r02/+",
+	"IiCn7/7wwVuv3b/3zoO//svgILn/xx8/fPenD370Nx/94Junb3715M7bAbn/3pun3/raye1fndz+/od/",
+	"/M5Hr90m64JJ48W1C4Sc3P7xye137//+e2WsWV34ZzCL0AgD1SYwZQ+yKAeK+UqHZ+GMzxINcKUP2CwZ",
+	"xjSaaYcI4KAPUNAoKSMnpTtjsbGRovtDmqxQ3+lFT9Ul1E4NCgqJGYZNmobc0qAJmSnN73RddqEXVkg3",
+	"4+cspVufk6Po8fac77BwcnihW40BBmir1amAvJLRVMm6RCOuI39g8DaoVwEE+MND4CS7fJMx6hWN5GcO",
+	"hSTSMuBSMV6QpKUalw36nWZhZ0M2sIsjA3zC4hFZR8RoJWCs2ea+IHShhA5B4wyTOTcDvqGCn4fEdTbX",
+	"UF8VKLnlwMoQ8aWDQm6KK9IUWwcUc8mSXULVxqJCkke1WonB+5RIlshJnlkMt0UdoudWNu2Snz3QLvRw",
+	"fJ5xGJHnZJ/klRtXPPat+n0lDSAflA0/a8YSFMTtkiF7tBwUaqJntZouuOZTD+W6WKpzjdCghZpPu4zf",
+	"INicSYGpFhpA7KGCNIHN1c49URRlPJfU5zZzhbtAcpWuUHS4S9q0uu60yfU5lZKp02ntP718efM/0s0v",
+	"b28+ebP459bg4GDz5mf+xGXS0ELHkV0SMqNI5HBgSpqDf0DJpD1CEVkMCg9AXoFVnQsymiExgoLHKMwL",
+	"LPqn8oRnKoPNm3/qHbxPazDxOw3+4F0tnMyraFHVZSPcOoLf890aTdUCJiZXxgvywEUbj6SY8AUGsINx",
+	"HAriW4dXD1yyY9Dohiyay0aqznjKsORBTlkoH4uGa/cZ0BYiUkBe0jBEQzgURGu/2LUsfh5Jbi8+EZyM",
+	"aHoGsH8LNdt5Q3TudVwVL9bAmZhvVf7ysoPP9Xz2RPNOiK7nhOVaRXEqrZYp+e7NE3eu4iSaX9HV9Vxp",
+	"3bM5TZaDCVQfXHa3/psmn9LgWNVMwUwO+Gjkqwf18F9/cnLn9oMf3Dl98/cB+fznd59/nkQJ+QKd02TX",
+	"OHWLpApwtUVYX8n4mcDbahUddAoPPa2BgFgzZ52vFK2V8+wojoZEf0DSDJKD+AyLJG65i3rl1fmdervt",
+	"3LArJy6wU7u+IqIG+XuCwZUWqdwdEE51U5pFEf6zZDTNsxkTwLVXa5pJDLJWs+2OndG88pWxGi5wZL3g",
+	"2nl9kAyyRF2lRHmCx/6CsWlIlwHZzxK1aHn5tGpivq3c54bXz9pm18+25uXna10ZecHr7rkH9T1WX9Aa",
+	"p7bt5NUu5eez1wsSXtre7rH1YZvrCnQ7j+1ub1fUr8da95gNY9++Tbqz3r9zfvExw1NUsiumZGnNWst8",
+	"1gRd/XUP9GelRYVZHkhjko90AAP+KSZHHEpidCpNpwvCu/1o2Jub1LrSpkNL+hz4+DFJOyBWgna9LJav",
+	"2j9Y5BzF/rkkSyZNQdBQaah17HLfaa1JYGZlVcg3HVqz8q3iDd43iArrHu/UZ/PwO++d/s3fnNz9/cPv",
+	"/ur0R7/Re+3+vXsnt989feP1nc0nN3eq8bUd8o11hxcdC5NFcYjxFyFJOZ+5Wq/HVTgV69N7d07ffu/h",
+	"d9578ONv6ZGfvnP3/u//7uF3fnP69nsrjFtvpE6waV5cNq8GWlPksVR1USoRbp8P/v6vVxg5lLPuEmuM",
+	"BbE9kcafJWE0jqQIyGQ5n7CE8Dmy2C7Z2d7e3N7efqw2tp56zosFAsOlz+pVe/Dj395/7799dPff2hv3",
+	"5KBakwrKonSoS5WZLeDbVDNnbTar0r/D+FyrwlEXnjGVTEhT+NcqmE1SMHKyUMNmYVRgJPXvcFGwbc5R",
+	"MtAKoJIamRyMeDowQyiKdWD5qSNd6WiC9hk0ehnpog18NzvcuipTPFMyFjt2w4BgXrQmELxk+ANdZgHh",
+	"cahoWFfWGkt9ajfb08ce0LZmlHLo2rWkkShceabe8M7Wli7pQtZPX/v66Tf+zhNBZNXFaSzM66zeOu8Z",
+	"7NMee2O9k6Vxu03AcrVrAhVTyn1ma8VMAkdRmVKPpYnlLNK0Rc/B1Zzv9v9ly9HtT3gqr0WrFbcamZwC",
+	"d3FaGsdLon2PlUwqdxzM9seZ8oGDddJgZYDpIxqOWf/6UiHzl802BuYLAPbEApKyodos+kg3COI06eJt",
+	"m0dJVQF5vJ/3H2eILTlpJ+lo5MWGz+lTV4+aUeNnLMmEN2krEoi7PqNLEnJjlBnFnKOhQWOmDHkieMW4",
+	"UKm3CPcgSRd0CXefLDFFFXUWvjr4aBLqRIzCeaWbBm1gViKNH8O9M1a9LlugcQDSXLSlmHSiJKIA3H5f",
+	"3541LEMPlDDZkd6eBcbsEVdgU1F1smdikXVgVhTxb7794G9/u2vXZjdVjY9YzJOxIJJDvDfuBAPDRck4",
+	"5ZnGIgcMNMAq44k5+522rZYyzE6Ea1P62saF3bWwtgDAVnHh/rMvQc1Lq2AfQDmKMrxtmxW5Y5BVsRQN",
+	"q+jBQWhSTU34Su5draDvaBUUsGfwrDZzFlJHB0w0AtAsMDuTCnVzNjU7yfrJ3Z+d3P2vJ3ff/Oj21z98",
+	"/x45fff1B6/9/P4f/rjhJFRe1bAhrVNTHHJldHmSPDMC1QZctHE0kvpuIsh6p0qZG7k1EwtSCrLuKZy5",
+	"4ZnxFrlGh1MiWBIKUzNRYGpBlNiVFbtXEMqrjTokj5pjnVTXsOwnTZmaXKiuaBprKo7mbs/UxxTNb8uY",
+	"pnD+7oVCHHXY9Cv5uerkUs/ObInKH/LZjCWhrzTHEb/Fyp3ln4gARRRLtZgqwYPqnEky0pVSO3JCpYyi",
+	"g6KN94NOgBUloApX4L2l4Nf8Sib43kTO2xTU3Gpv8gaB5vN4lw4m1yURzo0ZlcMJE/ZpE4nCxOeL0GkJ",
+	"h+jI7Rrfwesrxba6CPZMXJ25o5x0TKNj7+s7JmZ86xtzgxM5zOZxNKSSCS/4BiipPtCkhfu2brAsR1Fc",
+	"r/PREDBimCZFjrFGF+RzdlOLu+oxN0RV6lKCKZ9F2kKLZlZPUpmdGl5uSGcHe/D6jAe+wMInQkZxTI7U",
+	"CXXMPBhcvYAHMRalAXfQ3cfEWdbbSnwqsDhzMi2Z3C3j0qk35pkkStUGOD6eQJFNFo/KCbTaHYluV7sM",
+	"p390AzVHn3+1qLsJYTtAjqMloWTOErAeQ38BWUyWBeYqjgEKcMIUtR0dtZjOkhi47fM8Dl0iOOayzwHJ",
+	"h9PnuOx1rbCy911rpxWTI21F98R3WPlFffgZ/oHcWUeg3EXESCC04UR1lVOd7RUhUwh2WZzTfDjVCLEA",
+	"SIseoRbbQW+N2kritwrv2wn92hCaw99bcbcFM+r19cogXznmFSQRMVdipM2nJyhMAH0fw2KTcDEIp7n4",
+	"yKf+qUudflur0wp94jutw+5hr3jM1jiR3GwNkL8AawshvRjb2OGW0GN7qrH4dmfDjrR4smUvnoc12NrZ",
+	"rtIuVAxm3OXIel7dSnPwaxrJXXVf1HGkGjjHrYyCeRe41qXjCbCBHMLzQwxaUhsR9V0AkDgU7JXDPFJn",
+	"DjddnuJimu9KVxFN0E4L3GCRxiFbNPGuzlN0uYKYLPZJRU4ywpLQQjo9Hz3OozR74yBCusxDzrrFNTQL",
+	"nFxUdp2iJ5ag5fDzLtLnsYyBa/8se2o5nsiuHqLCH7aS62OOUMQskQMocR55bvGWToi3Jp2ujvf5in7Y",
+	"raxf/xjo1JNt98XJ0lJcAScDDE4jnoKlw1yWdsnBWnG4HaxpsHRdE5qAj4SM2ALsrlQfY5xP3bgILdGp",
+	"qEjAYQtHNtUACfmBDYW083O8ALOBWXRgW6uIMQakmiDVPCGivK5epjgv4f+pJ53mF4Vmkdki8c411r9J",
+	"xSuuZLpkpGbgdcGYDTR/AV8F3XrDV59c9sUwq3GTbFMxOojCazEdsrORv0ypbV3NQw3Bo3i3Cy8+Z4nR",
+	"ccsOWdyaYHvRiQVw0SpuA4W9o4NQ64GG6OaLF7SeAXkTkXXfgbGoG/2uJVaw1KmlwQcmB7q49tt3AHVF",
+	"8IA8nCUjpWdN+yZUvU7nnCX3fMl3Tcxcu816mXlFpDUNxjXofevMLynzokZPgVSprzlKtbEKofUr2VEV",
+	"q+WROgmhYf5cSkMi6dC9+qvAN8WMhgP10AueB3PTgEuv+NyWLV7XWRbLaO4T9GKaOaOS/W7tdnjF/tUS",
+	"q3pdBWnR8HiZXlXi1CYc5Cum51kB8rHG2cQIq4W/56xSgzszJgvtKS6hC+5qZxXEZAYEAkUDMqK3quHr",
+	"zrjSOkM5sOQKIa/kruSYm0Zjc1DkCRB9gfxqrKo3G0Sd9K0RsGK1ojrLn2UQZnN4i5gKcsSz8UQaiaaO",
+	"U801lRI6EKa41MZNKAnW3ayMlVVLKD71XAh3dGuFI5rY/Dx0YiM621KZvbifpoXCnelI/Bblh+cHZSos",
+	"0d9tnh7BBYE7xSCdMy1C+WocdjUxhm90UvIkXqKOrL6KkvHGLpRUB2sP3g4O1f0LzDjqynCQzHkcq809",
+	"ZhJtguqOuEgjKdX9D8yeEFCD2lccCclCk/lpl/orttaNaMb2neWJntKhvmBsIiLmcpfQGVk/fefN07fe",
+	"uX/v1xsB2bm4uXMpIDuXNnceD8jO45s7TwRk54nNi9sB2Xly8+KOXWk5qQQwKx1mthasQSPqv6oV9V/V",
+	"jPqvakf9VzXkjM0qh/TWOIoPh1ma9jy+50bz74CG93GEYLecocbpbs/NDNrFkCUSQfXOvtXm8yjt/lHW",
+	"jrp5O9v9qtk2RAA7uuo3tbPxh8MeyOZcAowrS2TKdC7Dwz/828Pv/Obkzj+d3P31yd2/PLnzzyd33z+5",
+	"+2anPBdfJkHBeeTD9+8h8FJAqiwIoEy3vwPPcl7UP56++/b9994ICPIluX/vndMf/fLB27cfvPn7kztf",
+	"C/BSjxhN8H3OrwSBmawfWah/wzY/7iSFLnHtFmEvbfeLla1HqDs3XStHemv2+qI5ClAwV0RHkENRRCkU",
+	"58OHfQOK4CO/d6McIeKM9BB8yqHeMY1TRsNlQMKUV6BwPDElFSMBW2B6R6dwkRXiRMxyXHd7aZviJSG1",
+	"pGuUHO38asJoGi8HmWDhIJu7cxjVSd+5xv+MRonOSuziqfMGjFXR4hyZG0gSPV09THsItdm1LslKV7Bi",
+	"0YyMWdIZhUpGgo7pgq4Fa1+ic5rMuXAjkuZrW99+8Ijs7GxC1luezmNsFxDMhhlxzaVQnyz+11r61cc9",
+	"qzRmLXBl7yotbBdrAer4Xu1a0gRtrxTiZZESY3gWXZ0AN4xltH/YstcYom5og3J2oQv3mbmR+a16pgKR",
+	"n2c0ZCaACG/OutDzfJ7yW9EMDHZuN4oJj/PgWrnv7iYvHjEc4L6Z48FLTvKDfH1nt4CsCOnSYz43hjC/",
+	"5amFVs5g+X1EYATfZEo1pgJN4CS4IAwFXRbZppR2UyzCHjIOoB2Ky8uLJYaps0dgwg6BJ9p4dSXUZOcy",
+	"o3HBDMMc77DmYQTWUFz6EkExiApwJgWRBhPZlEiAsILS6b/CKAvTyaU20dIDRqF11ZvhjC99ttXO4Gnj",
+	"pSTXJ68ViZXnKG7YrSGb5yaKSh7zSGdHlHW4cr5vJLTCjQq2rVbzNFene+eKdt0PRW6mNRMXJb9Ijx2i",
+	"euazDTcBNkgqfGVcF/SYuePxq/Vl9IsBDsFCScDWfVM4Jw1jLWhUMoK1MUtYGg2d6oYXzOTFJF7WgIpy",
+	"1IxIgOGlFlfivZjO6K1BsQ4lo2ibRVR9mkcB9KzlNctxA7RFdu0IrAxBZbbw667O99JR+ljAf0HjaYBw",
+	"PFEiOXiFJJdsj4goGccMa+jhJ+BRioZTsG2VEFjh1bVA937TXfOep1UQ9ydbHU1OxrqW8nHKhOuc17AL",
+	"fkrVd8+8lD9pRyg27CsM9uhRZBXezwfuqvl09u0Isw8MqKUZonN7sqMJ51NjZXT42qVks7n0zH6lIr1J",
+	"CLW6vP518wLBkuwjnmosBo4lbKgsXllAPA5czck6eHQEmdBjBmbODef1wBNkYTve1XV4gL+fqQwLFXIA",
+	"taLdGjEE7yF9z15Pt3v1EB2sX7H7hIx2sHxCOpJFH8ssk3NKa93aCtOdg3OkysafduiQHs/Tmk0dkIuJ",
+	"WtHQUw0op29P93Fnzpyn7DjimRgINkyZHEDEkKMEgg7hTjmmWQU6tCgv+4Gfa3iUmA5ZqFNtRDROxEFy",
+	"xEQUMn1nWsAJsn7xEoF66xt7xuppYVTh1d/0h96SbmIFh+KByorGoNzhO7vo8zHJpInQEXoyL9atlEA1",
+	"BBZ604uRbkqpjm55OpU0zTFTyiMI1K1SMkUn+FsQOqepu6f+Dv9grRNqCGxlRPsw3FhmveosW536Fa5f",
+	"Re2z9kWuypSknn+buBPiOCQG2w4wGsfkKJMYm7WlLZcBWUwipfoIhB0GDsFgbTpTZ4tgDLQdKy5dbDjR",
+	"EEAab1l1OvAHO2gIfzmiw2lR6xl/g3jS/C8ESiv+pKU/IYu89K0BBse/i+rR5V8GABYu7KHwZDDhYO7X",
+	"JTbt8SOhYoCWxn/zTOb/NqZfBFaYsURu2cdK/mN+1cn9CHYf+peWqlUVcYd7dODb+c+ryzpFK31p++kr",
+	"fRwi6qvkc9GcGaD3UzleoqdDQ7XRYdOc32GYHz4rBgyglMuUrr6vWtb64Dx6ljmr5ZDL166SKVsakadE",
+	"FTkUfMoHH7z2i8Mgl67VMiIIX5gUaeVqEWAysAyMpohQhMObSDlHwLRU0thCS/GnqRN894La2/B6QHQ5",
+	"k2sv7t8gj+DjR/TDLaK3N6Gx4CRhDPMY/8Pmlf3rz2ze4FOWkAmjIZprI9XbkPNplEdT7a7BrLHZYuSa",
+	"dKiTlYBeKoY+9RTyR8QFz4j5XJz7cHV79fG+CjWPRw6AEXBCrZ++9tbpe/+4AVYVe1WzeBTFMZQN09bu",
+	"LQIZT4pRYjj1iJjwORSfPEhiPo6EjIaC8EwieioUEg/zgKDAVNcmCZeAt7B++vrPP3znX++/9+bpu/8F",
+	"oSSM4fYgwesQ2pFTRkOU+IG+w2pTEBiZy6V/xNZBcpB85jOXMzlhiYw02NJnPkP21WgO1e88jb4MP++S",
+	"zwGDEoSrmLIlolUcFpj1el8cJGWuH6trypJnW+QybJsCkqW0Gci6muC932/s2kElS54dJOpMgrB/jGeJ",
+	"dA5xgc6Ac6cJWC9t1AZTxhRy3A6S40hERzEjH7z2HaXLoUokyKXtSwFht+hQxksSR1NGBJ8xHAD0FHIm",
+	"ICaY3YqE1GR7Wl14xGc+Axb7Q0DpRwo+Msd6CX/6JcGTQ7J+/Zkr5MlLj312A0l1qNjuMCCHMpIxOwwO",
+	"kkNcI/VbyCSNYvUvfXgNovBQzS4A6RElxzSOQhIplSMgh3DpErvk5a9ALYTgINFYAK/ePIRjXE0BjSBH",
+	"NCTw0hZ5Ht/BUGeTUsQEpnFFCXk6GceRmBwkoBgseYbseXh5qI62zec0IMkuYcmhWlVQeRWzqXXIK0nl",
+	"0UeK6U1cLpDzKGV0qjN0QZaDOgL6NPi8WIj2ZiF1SqSIEibEQYIg1+v7z76klhwhFYMc0XA44WqzBKaG",
+	"ldgIiEAm08qvEgPiIEGCzCIh6ZTp1bzOZBoxobgfwR5AAKkX1N4hh1dDNptzyZLhcvNZtjzUooas02RJ",
+	"siR6JWMHCR6JJJsr5r742GOKBikdStieEJ5ByUsvXX1qYwu2GPKXzlxWW8NspYMEfjri4VIn9MG1Yyms",
+	"u4OekqKS2vN8ROgQllsuoiErUqIPkrxls0GgXShhCLWo8OGlixf3dNaAdUFBJiSRUJNTC5RmCVa2JimT",
+	"6dKKpo8kbsOxkniXtp8k0UhbNkpfHiQYObazTcQWeZYtkQ0hsFs1Y65NW+RFrMGIsgr9YkryI7HJXG1o",
+	"s9VhoQ3v5Rs+P4mBJHqhleKhdq2u5Hj4FXIAmsHB2i55eWtr62ZADux7r/r9YG1ra+tgjbx6qLYHVTL1",
+	"KGZa8u5hGF0eQ6cD5nL/GSZI4oXy0Gr4EMaZxfHWQXJobhxQvvgwrwek1XN1ZUP1s6hvnKBEmHMo4Kwn",
+	"p0P7iDkS9Dki8hNjBgEQn/kM+SKIokq3csIEU/I71bcAUbAZ+YwdTviZXW1ClWymyKH6QJj4CI1VMRXy",
+	"INHBgiAX4NU8ehC4esYhgpmbBERkINye2PFBgrtbnaGHFsjh4Ra5RsdMS9QSVXMkU03eAEpX46mk81et",
+	"drBLWMFIemMhgcxkXfWGDWmwgRi3tvHYV+i5sQvCU3GDOV1MGGVOGlxQgHxSG8ny37AtYhJb1B6awqWH",
+	"TPgCWHtGkyU2wgSZ0PmcJXr3qi4Vz8EpZ+hu2OeITaIkxInhRKFmgDhIcEVU/6n+MswTeKGqB0R3WiYM",
+	"6FufxDSEhZ+oiQ35bKamFu4qEl7jQo5Ttv/nz5mxXBAETCh4jkOVG61JQ+yWkmI8UVRWlEq5ZLlkoTAK",
+	"nXeEwFfqngCfF59qeaNOCxRVpqYlSDwaknVKlAZif2MSD5UgOKKCkZAZcXuQjBiAeEstVGIu8ExQnW/s",
+	"qU/3//w5RQu9GkpSwaEjCcVwVpqEBwkKMgZIg0gj3Epb5LJepBldYgUHkFdkHezAczjZ1Opt7B0kSs1Y",
+	"4tbTGBeapGXGuZxvdjVrw2qaEAcJVCXQNIVljzA7plobMhJkyNMUgY1QwlzhiTFyADWtE1NkwyETYpTF",
+	"5M+evmEkR75/E3L49A06VjvuIAmjsRquXnh8FQ9FRWhYW7UXr442X+AJ23yeyuFE60HI5Zo1D/4/9v62",
+	"uZHjyhPFv0oG9x9B4O8iyGa3ZJkMxQbVD1KPJTVvs2XtXJcvK4lKEGUWMuHKBNFQhyIkdciWbWk9s7bH",
+	"4x37xnhm7PXYOx47PHes1XjHL/abqMWW9Gq/wo0852RWFVAFgE0QpHztiBk1gUJVVuZ5fvgdWQ5v+TCH",
+	"Y7zo6sY1y0fsJRUnnUTEUbE3SMUjJznbqo/qH63UHmDKszTpJdQRbm1Cu+DIvra10FDIggHnLHf7sZO5",
+	"9t9DdFHh325zI0uATifbdWh4NAFTknUCL9dssZv2pK2HjH13KJMH0mq56P6a9UvW8OcRmVNwK5ANCkEO",
+	"Md5Dboh9bJunVjxue3PAfkhK+2qr8PpW24YSuvPENtV7A1eWTOcraDFzyQbySKqhtL93RhU3tIVIJvZl",
+	"3N3BpOTsYJAhHZCpoR2eDupZweNRKDNA/z8QI4X0UTjwRLNrm18gPWCNuNHaDkIQJJJp0VYy1i0k0FCO",
+	"kSQal7ElE2Km2zfv3WJ21S/aRTsbD8xmzeKMd0wowYhkidlikb9yDf5/xBp4y0ybZlD8+q6rW4tQFpS+",
+	"0sL+ktZa6GimpSWQ208FsmrT+pbuu1AmHgrQekFgRCWTk+qdWNsqqQ8oALHeVXYMBhZsTsCMOvSTTEYA",
+	"VzB0zwCxho/2ZjMZiEVBMLbN0X9ao8vWbsfRNvvaAIU68+4F10fjXiM/QBYlsqDHVUQ7nN/46OGPHz38",
+	"/aO3/vDo4S+byMcFR9DSZV+ofoohajDjTCgjiomQFwuJNW8QDFUWs0ZUFTuJXBxVC0NaIirEQiKGkYct",
+	"9oIx/TsyHQVsj/fEXmLEs3smS9omYHuiPbCawh5H15i+brZCiRsYrfN+sn58JSqwvsPbiGk0NYQhrD0M",
+	"5xejUMjfyN+hAX5HZCVy+at1kl/NIHdC/ONCWR5FB55X4Ng+YEnuDjEq1HKcHjCeBxREHEqIg1kTFvak",
+	"5LH4YNo2WX1kY9KLEdKlpVHY9lVrnnkI2ghURDH+EyFzEGEMNPihgPrL21ayWDMHeYUk5RZKc2tmRzBj",
+	"DYX7NosgdFX8rEbgw9vnMn+bRWoorfixv3TAy6ovCuGrTHhoBa++itzKB3FiWKoOPRBs8X2osyYxqYto",
+	"2T1cCVYsE2O46kpro7XhUv28n6xsrVxtbbSuQkmO6UJ80xEBOc84clzUgaN61wr0gj5CjAjrc0FkC7x9",
+	"0T6CqlV7LbbcWucF4hWhJN+cvAbnsQONwXhTjJtp1hh2C8KnrdJUtO09dZdZovQVinbX0c3uqiHrDdpd",
+	"GFNVkFuZYFYkvPU/Hj185/G3vn/yjf+ZP8WSYyihyE2qvOMoyCsgrRnPVMau37lB7JG8Jlg75ZoQO0YQ",
+	"G2gGKLfiie4lcCfoY80SmePElaZspTCxLpT9pH006FNNplExt7K2WIPfHpg11els5UfhBshQnDmUdIlD",
+	"MnZt+nhrcqcByBTnn1CETaRW2mYilKVwAGcUxXI/wKCASGMkQC8pbscrWyvWqb7uKClYyYTuK8u0lpw2",
+	"NzZcNyv1TRVjZV8laBIMBM0e7ATPgOQBxGurYDqJugK7MTjL/PVg5erGtbqb+9Wuv6yMMxML9a2zf+cG",
+	"pEIuYdDr8WyUwxzrwBNeUKQPUDNwNu5wCUwhV4LAR1h3dqgLpXZQ41Iy/2jYbJxXx3zFLsZxuXWZ1nSh",
+	"MZ9YvXyKzwvzgkpj38B/jgdZek7FSd5DaGz4vrWAs3iVTI2MvEcUwjgBBTC/Uwo+FIRI4oaho5ElWScT",
+	"kMRzp+F2eo6zAMj4yR3fHUzuONg7z6l4dI6bnafFTDYQr1+Sg/adzVINMai0iKPfE7mluazjr+JBZyPU",
+	"sp+VarfdRVA9y3vCgG7+cvWr55esg+218now88K2mxky80oKZu0lsi3gesipfW2AvXQupebKouYjB3q/",
+	"HAS6sky1ELaUaiDbAlDKVOad0EK5atWiXF0WxNZKa5sPSGLeRVWVz05bD15/+gV95RwZlE6kTqXuYCxR",
+	"dfz7jw9Euhjlatc7niYt8KZntinCOb+G5pJNsuR1ODjaolPzZMFJggTzV85HvNPyqP15HvF+ZdHPrpPs",
+	"7oCGXLtkzCJE+g5xIERh6RF581IpVz4vTRSIoUJmrz+gf+1L9fo0+yknlfNm2BlbflF8+bwwxVNBzkSX",
+	"wkNIFOqhnpxfy5wIUtc6t7nQzU9sZZwj5tVWNyjW8jL2ZoMgJjtufJgipDTQXfdD28GJdG4fzC2goIfb",
+	"HYym+oRF5H4ZtdgdSvMVvIEu11hsKWLaQsjNGNaI/J8QnHD7GzUhoY+b7qvkAo+ahbUU5SzwxheY5iOI",
+	"rA+7oy2s3iyvgwI4VX7gK2AyFJng3MSd6ypfrjk7p7zj4P57M3YhLsx1Co1NMBdZITlJAJHoc5B860hE",
+	"ULd3YfynqtqpdyTLucdv0IGA5CaLPPFHW4WxX1JBIlBkofRwWq7wJDEtdh1/heUO/hb+7g58mVJRrVAC",
+	"0+bnUGRYl38s81oVD+FTF2pz/BEyA2zS8pgBRjbVxkgx7oRXQUIjFp1EWlFLIaggD3W60fVVvh8+5Ywn",
+	"NlftLD6romS25iRhZYs4uD+3TrgfgYWT2z7+5j8W7TQXW59mC+TXVJzT+gO756/jOaWiqh+fgqE0jhui",
+	"rpZAlYSkMZArwIluO1BQRB+hlUP7B/etFamID7HqtHyoN+DhtNUTp3qtyoygcTpn32e8FTIIPX+u/S1s",
+	"7IToKS8WThIG13UIPxWfRJVu0au3X7538+7arRf//ObdyHvGZR1B2IxPph0A067WJNtxb471up10JLKA",
+	"tdWgr6Q1izTv9anWjca+9QcwhgHLkULpGqupRoFaZx0LQ+hWb7EIcjyRr39k7YE2qieyVR3KCFxk7JOl",
+	"FKOVDg2pmOBZmojM/S7XLkrCFMLECg2jCtVGhONIqI4qy4cG4vhpEDTNwC0U+8EPlYqxJkcwo1jUS+S+",
+	"UZCiHAnYBwDNbRh+nyWynQ5ikFooRDsCagniUMaJBqhc3cSJGPQIlyJ01Z2RyZLDQ5Ht66NBFMpGBBCW",
+	"idTwQbPFIkgH7Vt+o8wZfgBJ74g1oBIVE9ZCB6GEJenkWDQZ6RI5QgnKcrlkD5iKHSDE50jYLgCeu4XF",
+	"BpBowoiedEULoxwtets1BROHW8YPJSVT8HeUGUF+x3FghewIVfO8iqMPpMB10Ql2RerQOvNVO3THEs5F",
+	"V6W+MpTGUIbyXtePIPQD4bAYpDhS0B9IaUAh14yH0o9GK82WxKGBuljXhc+E2p9UaVFp5+8OTEGsnYeN",
+	"b29+iojGxoIfPV0TkheLnYAgrRcbU5lzBQuMqGCgC1EhsDrPa44n0dLV6jnvL6+Nf99xrd2XL/pdD6dA",
+	"yAKoKDyQmtAB1PnxNS3sfY2It3yt/7PORw98v1xQ6JOLkOnE/X4KbfzUQzhnAH4uC7A0jLEIiLI5HTEx",
+	"WNFmBLUHHZX1ZuwMlCfk05UuPIZfuaw/hig+nObsGL6rC780EfwCssqT5FRVHbSa7ib9NaNckwjUgtsz",
+	"SmEuQKMzSNO1YRKbLuKrYTY+FcYA+pEKZZenHbwiKNpX1oj6PP2mSU1J2LFCVJRgswSHVhmsgfbgZ9c+",
+	"X4RlssZi8c6KJp7klwTW/JCHpquL2Gma9bNEmqDQXML2uknH7P/Z7T0ov7EWBBpIlhJDqVNlcKjxAVYm",
+	"F+5GNQYBu37nhu8GJkuAyhas+Qh1OBoKcfJKlnK1jFS+9rDPoWJvMrQBHHSHhpReymQKLO5CUilutmul",
+	"1seSH5jRQ5S1mNQ41OB6DDh8SuPkGx988t7vHr/7jY//4YPmkye88bP1AwcDXM2tWOHs+nYMP8KZ0jSs",
+	"Ie/L45pRKWa5fBF7tEKZGN9EoYayWNyPPOhCb/goLOXHlmiVOXan+n2si0YOolpWaoZhGcCsQlE+eW5E",
+	"8vBXKDUMdo9IVUTbLMLOLag7h6JmV75Ftjo3VFe4L1XkOIv6v7wQs7IJ0gcuDAF9iJo1XBcWDLOHjYZ0",
+	"Au/gxBPqUCqU8wu/26u6VMR5JEbNbaueI9oo8lexdw8KwdCjpJ7DCN1PXxWmvfyinWhEdvn7RrVQyMEc",
+	"hihgEbzJlze+0nKD6KMP3/hZs8V2oEXRUwItAwtRFeIYEFKhx6kLANHVN3j4Nk2Y0VzoL5whi54jCKnL",
+	"K5BghRfiDuWPJ4ThCgF1B9irzBgAL7EwGYWlnk9tbIzJKm97086fWVg9cLw4NcvrNNj57vpUXXDB+d2C",
+	"DIO2NZROMmbeHXkyg+5UHAg/fFkB6/WdlhlDPKUcjZm0CYMKGwbkb14OjGW1ZCjB26FFFOQZXfynVOg8",
+	"YzAMgd8o10vi0AG8juVzrbRyKaJ+gvGdRp7ADUIZFd3CgEXeX4wgFAfA6TiOxRuavWaLgbuD7WsongHu",
+	"BVNW28zJZgrCwZtErioO8Y2g5wR0YCiJuRPtrd2CVuZ5/zdLdIu9LIaOHqBll5brOgwdAAlmuN07F1Nl",
+	"9enpUOb5aTbsjqBREUOnxXH8Pj8dSpAe/qtVTT1orAFb9vzNe03XZ5a3mJUXEErobkQopQ6TCrqnXT9l",
+	"/lRszB2pATYZJmYbldQw0SKU165sst0MWnyge47d4gnk4ottlpRQrNRW8FWN5TwpIuxLlgLX9i3t2qAB",
+	"lhbo/Vxsc8odXbcbJRd3fIhOpXd7TurvYnL9cxjk55vnx2eQY+k4ZSKfeVZFV5/UP434rbTtn6taepFT",
+	"C2UpTjAAR/hQvZU9MCY1Zo1CFr85Q3y4naPe5mgcECraYkOVHaGj4ZCRxvszMCEE4XTMolhJHGAtcGKq",
+	"igtc423f+xl+UqnVI+5NG9c2vtCsLS+gH04UF9QUClxqb9rVMpDh+sfIrb4QQdFBLIwvRca1WOuLTCvJ",
+	"0zWHjbVoJr2FkzApbWn1PuP6CNUFgsIL6PMXSYZ4Oo2TN7790QcfPH749snf/ubRm786+ea3Pv3hP3zy",
+	"y28//s1bzS3Mdzl1m4l20k+s6YEz6ewiuRwFTJtMgCkZ+5H3lNvEjCNksAjMhliNRfikx++/8+jNP0Re",
+	"UGDXJgLfAbJPwSO3/nkIGXzfEJ83ebrubAIoORJ9AhqwZgo1ODtcEiuITJZA6R02KrfYXgpt9NCIpWkw",
+	"MdqKnSQVFKezkq1jRDbkmZUhukvttGBmdVUKOcPdPA4YFAKAeE9rSza4tOYUD6xACCVnSBbNgJEXnVhT",
+	"FNOmrGixjmM+QeFCi+1IHxtQho2E8XKrokopIOPGbiNlB6liUQqBLZrOqN5y5ljiosvsZsY1WDeFoc2x",
+	"kmI7lIK+4pIBsZ9C+Nm7il3ijRuIVnp5K6UuSDjBJqE566sSmBMoyMxgB/OC1hrXRAuVaH661/QEIIJa",
+	"nruDDY+Z3ksIKy5Z0pcjeYKJO9bFGfpFV3PZrvfUA++6wfkL1lk52xwJ0aeqHEGd8DSMeoAIQAo7YKGg",
+	"wyQpeWhgU1rFQJ5ypZFd8sRZvSMOwCxexkMNNSDo6KOxYajsBart8MY9oB9QUNduViid7MNX4lpJ5yOK",
+	"7fx3Y5EEaGpLdF1JqX3s5c+62FVeXIxz+dLZvm+tm4ewDSdv//TTb/zlyb+//ejNnzQXKYmJA86XNw+V",
+	"IJwmo8roYBC1aiCjOr7dKrLUdiiHPAE8u46iRsytMgti+jXRjr3J7AO4riE/FkUjp4pdGpAmJRaL/LfY",
+	"NOE6M6z4UDKU9topDHYXt3OBPPbHReq0P2W5B3uKdK7QvITT5El8BlIvuUtrmbBbRuizddH8u/6ic9z4",
+	"/CE1m++XuhjRMkSMMwJ6Q+NPr44Zfwn6N2dsaS+/S+RfBIZsRVTv408esMegL6nUkwQlOeAEaPTXai1W",
+	"rllU4RpHkP6DfCwPZcyTdMSygWyxDURloh1teouB4PEtJR5Zau+6PSPwxcCKoCyz3hXlNmAz1VAydZAm",
+	"hzicDYGIE7PNrj79FGsrhFJyLtiqBhyutZHgGUsTfpCkCcGzpwrKX1jMe/xQxG6OU021ZZlGF6+Ax8hz",
+	"ebp3fr44F8G0J0x+8AtklkrR5Ioip/k/u+6iy18CCQVcPGt3oYrOT7M3StVV0FGF+b77USnB4E+Sih0n",
+	"pvudp16kbZ9dQZdjdF+aGrp+TjJnb6FxnxbKdgZ1VTsAWgndFbR9YL3nWWGovg8manoKycNQRruv5CU9",
+	"/uEP9NHgdSrtYdMqe3gOW+SaEMqlPWyuyp5Qlkp78MVkMbsnpAGnzpf2BB7tNYIKovG6mUn8JEBOBLBO",
+	"TMniMva++Iq1a027GwGcn3djsavGfqIGRtToBdp4V8FyHqqh+IgLcc+KC5i7CMVRw6LKUPICeTz1QkmK",
+	"l3y1tShPUCtfZoVp5ittz8r5n0Cdiqa1XmhJilvEkwvB0ypcfTRYqe0+Q3LRxe6ooNBdoT38pSERgBV9",
+	"oWxEmUA3HYaaRHmPENqtIJKohNfReJfrZos9R6j3oWz82c7L6zd3Xl67cjVg9r/PBOyV3etrOwG7fe/W",
+	"2pVrTSjNoFqOoDho2jeBbVuRSED6Hil2vMMqD11xXZU4ALBUL/wcmbAdSetgbesUwiMwk4AZhvaRy2qM",
+	"pou985V4FynsZrAaBFFI/Sy8/+gUSziXDiQSsKdm6XkE6TpEktYobl7b0G2VCQ5etLokxlZfaE4s231U",
+	"CMahtB6naNuLtQplh2eINYANxEriRGv4PxfmYlQTJmTsy2djPgqY3RYRhxLhIPNNX3WdiNSC2ECEUYhS",
+	"900AoTBocpUG06g8/upAm56QpukAzgiEpZMJXy/GGhE/5glMX4zYs36xH77zX0LpV9tssVfgXSB6B3E9",
+	"mDPGaNCie25W7AUIJS0VyucUFrwNDgx0LsSsKzIYjgDtmNGhwLljURXbP09fvkBnN6MM6gU1RJTjmI90",
+	"QAfjpFudg+LGgk86JU9vFGbkX3366emDas/VVyntwnQmhVbaJB3RELgLUtA7E+RbpnssSu/kvIRHBsQP",
+	"1aVAQQUxADc5V7VeFCCDrN3lWqzN0b64S9cusY1xAaB8pVV7aL5zdbeLT5zD6abLqej7ougYEA/G1hIw",
+	"KYZeHxRo1Fp6Qia6a4XvnLBW9VS3/qCvZlWllzZ1ZVmnVyuBSvt0UUcGiry0khosMkA4POv5nZbf+2o8",
+	"hV5z7Ou838/U8RPk6+gRdQCHO3jfcdK5vAmsJ6A9gsQQcYvh6xYz8Ii4MVFxtAith1vLOA6OGCfDxiff",
+	"+MXJt7//8Q8/ePzbnzfdSLpE+2W58rYxgCMyuU9FqacSMU9cDzxBahOALMUdL7iLUA+7Xagcy2cPDCyh",
+	"kPXovx/fk1ZNaewfOVX77NkiqPVGots8i2uo9TypTR/PrdSu731ptl4z4r5xd63o0D9IJAdbabyBoXLP",
+	"r+99aRG7O3l8jGt7c9Z45d6ttWeQ4p+781IzAOYAaJlCGPPS6qV+3Jn79HZv3DqdVUI3P/Mh7t64dU6H",
+	"2EDx/fhv3m9iK5Qbpcl2rtnHurncbsadk2cXfp4UZFzTg8NDoSGTXRsMuaUydNF85AcTHO5ltkIZyiiK",
+	"KOu+H4ueFdeMPcsaGPwoV+gMExmrIfuch1Zz0RCphk22Tt9D9YC95Ujvq84+ZNbtLX2ggq2zsefZ/zXk",
+	"IE39aC38qhlKzTvCjPbR+7S3+fDdd0q//l8/YHSNfeKH734zlIZnh8Iw97/K3zRSweN9k/QE/I59jmXi",
+	"OBG4+uaH736TfY4Vnw0F4Jnp8DR1d6XHfPjOf2GN/OU+53Xc51AiC/saLizql7QBUeUev9/w9w1YL5GI",
+	"Obb/NTNqsszeRrgmWvyiN0hN0k8FHVwoiwGgpByuksoUDqkBzTBUMm8U6w8M40M+CiWEf5rbfhoO3CgH",
+	"S1dyYqyxu/tIGA/BGW+ziF44oumiSlYqJd0K5c37AOO2xa5sbjgys3fd3CgsGUhn8xkIK9g1PWW1HB9t",
+	"U0/h1Y0CUbnCr6fxatXBmo4We1Fw6g29shHQKbPPB4602FX4wZY7zqcsdVz5PPscu/IUe5Zd2djAx7Er",
+	"mwX4X1GkB7uyZ7yxCmMCuUbM4CubVrw8vVE3e+UusvNegZtnhMdu0NsRKRvF+LHI+KHYxhA/zWTAJIXL",
+	"QdSFzQocO94z6AJmT11gwGxid+oiDoAck+8hwHeWTNC9L75yUZ4szGFy/OsVz3f+4vFP3mkGpZTnmHh+",
+	"El1TKCmotuYq9Mc6IpPUI30Q5qZvVvb6A7SCa0I+TI6FBKnmhDhEqAVO8HPvSNFCfziITZGvBkTPgXW/",
+	"NgIfiaavRVxommmx2zIfc1YcCQoVae08jxfKMU9sbCh7joZYklKrmlpv3Mg4uFVejDqOPExTMEtvZ9CI",
+	"gYFUe1+qEgI4mnseMXA5Cr5xvcWFLhlt50xxhEVEB2ADitIGDchpBmZlQGABrlnpd3ONibpb/MUy5kVV",
+	"P3DWPKFi4acu9H9oATDNmW5elDR/QQ1Rz5IgLRNCJqA92ZouA2pJLEaLFifRa6oXcDg4HxhF2LUBjTLs",
+	"qQxGKiNQa5OA9HhizRRwEZzIWtVe3Oa0XRkHK5b5w45gqJOnoWyUAZ9mxEZd4X5Ruq7q7eIQa2daFUeE",
+	"069jN2LavUEoYSYuN6wHlbpS0PrBdqwt063ji/Mo2a1liWWW7z4JX57bnK/u0thqDgsJqsinpgvv0jWf",
+	"EbhTeiVw2exdUmFtqZGo9QtUX8iSQ7DUml7c3dnZRXqtC63hdVvb+OQP3zv57pvNcplJiTKRZM4EkCnS",
+	"VI/1RIHfW4ABwOG76OsDulwJ1wKxMLbIos3LwWSM81i5HLGGE51DB32UN4D0RdwMYMJMoSrFKBYrLLLN",
+	"RAcCCA3s1rR/YI8Q9A0JjvW2dida+bCbgEXiPiZyItYA1YTNJt68x9chHCKNxcNQjwfAALi8KBxsbFxt",
+	"u1Y5+Eus3fxP+HES4wdRwAgWqC2CvJIP1wSoQXliMfPQJjil3C1yn5t9+3GEoOpRInVftGmKeNFFOMx4",
+	"LApIJB6qhB6njXXm815Vr9+goNhzarPFaNMAazDRKCrvvrTjPZSBTL42wMizG569BaCGHpEcp0Hjc2kj",
+	"CSnBVSbCvjQ2N640AwqwYPEg8TS00LF7fvWaxUIf5W5QAYL8YGTt3VCOYRg4oC3nXlGVYuD2CQyRgUwM",
+	"a3zyzX8++e6boYy0SDG4FbCP3n/vk2/+M4uo8SYK2Kd/9e2TX7/5+P13WGQlFnz2yS/+4dO332PRMFPy",
+	"MNpC2AW0GRFzf4AjfqEMSsGw+q5IO6zhnuTrvtJRE1Eovjbg0E0kESpMsTjRfaV52mJ/rgaIK3MoDJug",
+	"bJoZTx/786RK8wi6n7aKZxvAzGqtJACI4WMAdsp+g8UhUYFb9j0AZcAiqcy+fU3E1+hbXodsBBXzRx61",
+	"kTV8bK8ZFKkPIMXwLKIW23GTFNwQ8J5rCh3IPDjY8C1TRBZNj68DXAr0Fl2/u1bJnfihJNa0W0u8FLDy",
+	"GHOH+FEPCIlK47K6zbi6C4GnpY2p79KyJwQAtfmhQvtFzA6EkOMnQWtqLnYcoFsHqVEXmplUYHNq1Ko2",
+	"Lrp+/YHnt9dndJciQZ2znTP9ZC62Nt9Rh6+8aVsSQDitvpukYcUGSI0nt3ZmziTzR7bAkWQF0nAYQ9Ot",
+	"/j1/1WfE7neTcLoc8kiUy/QoQ6dB9ScmXCyq//T1zQvv75b2pPD+1WvLzRlCSHZhiFqfiVRbHfji09cg",
+	"k+L+vLKYTerhFnGJK/SF04wfqlC6PB2BpaLTxxqfvv3ep29+7/GPfnHyq3c/+uDrzS1nA+qiJ9HjI8b1",
+	"USj5gRqYFtsgMG2MKJFtMHF31NBVGzSQ/sK5M04byy7RJhaf7Xw6rUTHU8YTxygJXRKgYeu7Kz1yLRp0",
+	"ID8RYOnCQInK70IafwyArFjG7QXhPPK9KGcNN2Jc0E6qvp6SputS1dayt56VpW77eT6YlWsTkMtU8olD",
+	"CQOQNELquv3NRjQXCW9Trv9tsZ3StxAGdYu1HlcnU68JucXaKstEm+JS/b7gUBCUd2sQgi6CGaTcAItK",
+	"061LAO/lO3KOZP1cAnCV/mHT8qi4+QsbGQi3S5HY8UVZAyEHH//1f/74X37dZL5Xxh9ggdQOcOX1hFZD",
+	"X+sP4MGvzxj96OsywN8eAOrf5HoQD1FlMWUmqCIE2xuCsoGqA8dGzYBpBfWqloKJrFgnORxkDmM5lBia",
+	"Bg/rMFNDXaBnpPZ8nBeLUJ092487EAWAaIMvXCpu6uO/eT8322NheAJOOdROuLu09XFUlOihtHsNHjCC",
+	"pzWKMwhAwFH6yn2gjcqsNOyLLFGxbqK+MS6mQoQQsEKlHGfP3XnJmh1+8EltxxCd5DLZAuj3jIVswWLr",
+	"GD1FL8Tf8lSYyzau2Z/t3Xk5gDx1Y4yImpS5Ph1DntY6plu+ZNc2j+nrF38L93Qeu1of35RtFcNOlyx/",
+	"6EiaavXDFedu8Z9749kcJo29DGpn8s7nSwGZqNpH0G6GhudEZe1pusrGj36urDmsYBnZ8vKDZmTjLrSb",
+	"iu4B/RdSpOxg0OnACKJfffPk7Z+f/OjnJx/8svnknX+VAFX0zH18VuQCtWOE4cuPOIvgqf561UGEKjUE",
+	"TF6ECMZ2WKvysXyOp0K7t9JbZMjnM4OL4X2r7WiaSZtLV1nJj6DJvxcAkmUewGY0kdR+F0oYjKMotEpP",
+	"w79Sfshi6rd1M/yhuRJf1wyTtmiFEtDmIT1uWH9wkCa6S0F4KYbeyiCnBMtnaTRCR9TOBp0k9MWHQito",
+	"fHlp71Mx2Pmlu0f1LDQXz0wRaOvUETXD8CVagABr3uTryKZBNbiJkr5dBf9y+TGE/R6YNT7kI+pct5aw",
+	"ygw1s1Ps0BXQd0XaCegdm1Sj4WEfXX6ok0O1aUt6kKSLtPhaFLBhlhgjZF4UOF73x3VhAEiLvUy42Vmi",
+	"hdVpijoz2m5MQxxKwic/TnRi7d5EuoIxHE9lLVZthQtPsWIGEH4yveVzmqHUQuAK2cuu2IaegGXbL5Ol",
+	"nsFMFiis9mk3Xxapc0Fw6HDHWQT/iSh8kOchobOaG6FNKOnAxqIPEK9S2nfHtdguoZMSMianb7Yg14ho",
+	"TZGS+10uXR4oh/RkMaA3qUMB6UAcuAiiLBduoUSQtyHXAco1lDOr0+7LIXRl14lVodZh1m4XWCMq0XVU",
+	"3LgeS5Nj0YRJMTusraQUbaMcqLA9aZcY9ZuI87bT1MWvOmLINMx10XkfBG78syxVPG402cT//gPboMlp",
+	"mTYQlNwqK5+AwO4Q6C6UqVL9rVDa34KV9Sx7/mZeGFVi2P8ID3/2Afzn9XCwsbH5NFiRz25ubOAtOipj",
+	"bXvU9l6tmBtO97b/c1qkpYXBnoVGu6WPBgFrt9w5NfFy95pwG8uA+/AJfqn5sWjA382K93fhYlHQWkod",
+	"0a4AMeJtYOSOwUd0ud7vqUwUVqtTIfqNp5j1GqmT4baDAOslWmMo0rMqfQOCH/oPwDLN6JHYKMBDKcXQ",
+	"kr+0vKbYgWD9ge6KuDSm2xJBwPTgwArFA4ESh/KLoRQyRvwQo8h8aBFXRqyBhWcAKeYmbkqYjxA3tzDj",
+	"jTldxFaLQNngVJgo8PLHmSn23wcDS0eq4xg1lA24O0Rc2aYj0MKuE3qJd+7dBhQYqOkq4nygkQYAgpRK",
+	"NEvV0G2GXRRAWcPGxjgwwUEbJeAnpsI1cdoNjTPV74u4xXYVTkCBwJxl9XwGIm2m+0lb9Q4SKeItdqBM",
+	"FyLXozyfCKsiRvYWHKyXlhDR3kTYecrtQzI1OOyyMQERgBCC9fQ5Rk5yMVQff/NnpOcZ0BTl7BK5YvZ+",
+	"Jo4TNXCifdsKCYVQ5GhZlu3TooSoSybAA6oBTTaCPJaQSPP0tZUZ8fJgXmf1yVxQgZ08sEaYdPLlByte",
+	"yK9sXf18sEKWzdbVYIWYaR+Wv7mx+fTalc21jafubXxh68rm1sbV/3MlWOmKNF7ZeipYIc2xsnVlcyNY",
+	"cUJsZevzT9m/vraydWXj2pVgRR8N7Om8+uLaxsYV8LkLz3/mNI+/lj9+o/D4Z4oP38iffdU9+6VXnl/b",
+	"2NiELXTCzuNh5hSDP3o9OI2xirQ5LWA7lw0xaR+IJGMFfXux3n3BNWEN9B4/fePvT779fWywHxbfDGea",
+	"cG8hkq5fUEBgNm6fCwidr5MyGyDoQqGBfFAG1JozfqAmQOF0IHG/n2Cc8yLAf1w1+IyMvr/qPI+THjJ9",
+	"YIlbMMTf2ioWFxre8dvHGh/92/dP3v7pydvvNAtmh5c5B1YTOzXHAct08U1rfjXrD9w/YSrx66gYU2HE",
+	"pJ972+hCgWsmsBkyDw65O8HsN9+OZl9wrFvVAUgTsKvo0Ry4CXviBqxkL2/fGyOpazUj7/3DAdamp44X",
+	"06l0F25VeFNUEDi9dPwlF1BDH9RLzNotWTyX1beH0nFfIKDR4js7Ty0naQXXVSzqQVCjcnM8WN4ebD0f",
+	"ZQNhA6MYz7LEEpoZC5Buk+GbYuUsdUdDa04qrOURlRreMUDAQ+l63K16icpt7xEWnGLI4Mpms8Ww5Ukf",
+	"DXTkmkVdJ1NBSmGcx+FXY9ChwYtArFaR5T/G1C2kRwsI1ZafNEAfNre9JElMSSJC3cDIhw55JmhSkV/M",
+	"WJsvlA5T20up96ouRltkpnMIz9LtLwREdV4mJlGJE48XjqN6qlWcC5IqvVqBStCn13w03roBhE2Ii4tt",
+	"hHIFQGv59Ldpgyiv7r7IcCIllaaBB4q0S5kNwTOpaaCQqzWyDBJKgKXHsgPrAUNDbbGXYLwaKchDoVhF",
+	"BU0pON+1y/vQDEANKvZhDc5i0VcmwOindFMPmy2GI+vsMkLpi8GxbRCDxlt5rAKXFBQLtwBYAvspEih5",
+	"jwdIdiLwBSX2OoqbBGzYVYhzD306CYLTg7ABLHnW5jKUBwKjTHhjmOjtxrHg/BGMNCBRqGORpRyH68M9",
+	"hA6lNXg6iRT+BXt8hLQCnR8jlMdbhA8D77Xq9hLaYODEAFvPRZvpfA5G8NIUZHKBOPwONIFdh/0FNLGA",
+	"4UTOpxt65yRnDxHdio0jvH1k7TH8kxbh5/X68sGIdg9Cd5GrRmsVvqcQ1HYoI35gtzIKWGQde2yxMANo",
+	"h42gfQf/dHcNZX5Dcb8tgMijFrsHOsNPHsUoFmqniDWivBPD3gA7NbD0zLd54EvZBRCH2H86ut5Huoaf",
+	"+88GGVzu4nj7eQcINxROBzkRbZM/HyUA3oIhPCBZslnxDzgkUm2Z6AtETCHSRE6Dvo/xvp3yUC2Rw4kT",
+	"DyMeHHWmWWINJRJz49rmJuUvUJU2S229WFQl4hb7ohhpBmEoX+Ja2IiIgdgCGu4PNEkKZECICE4btgxC",
+	"9R7dqTCgcvGqs/QQnOywZP1ZWkH9yAWrxGgLh1Y8unNA9A77iZdiCykE3LVnRkSvVycKYGkpvpHckRXV",
+	"KX/8rX99/Ns3m3PXnzqqKWsz4tw1engipkcGXsXLb+RXXyJMYCEHPVDh2N+3Yg+IRB/8m8d2Y+avc8/3",
+	"BHkv0czlQeoC1O77/SSurrifCE0vGzyofIKj2eVP+S6M1QZfkMdIihvTTdB36MwCo5BR3CEUWMMpqGmu",
+	"ZH7NdAZZf+A1TxK/vp4J+rMCYbSiZafw26lNO6emmGpA3LtudXTu5wAbunletFkno72gTDT72kAMrC1p",
+	"LcLFlKGg+UaGm73tvGQ0nX48UU4JodP738zp97zFgH9UnTr08u6iUMKs2qUiE2/bCmeuPCF718R3cp+H",
+	"7d7Zu2fJCquA8wBvV3CIR0R79hl7yaHkZpBZZ+hZbNodyOS+y09j/25wfIW+64r77IWXdq6v7b2ws/nU",
+	"01a4hiv4lcFrW/jXgYpH+EG4UugzFe1M0IURlLqJ9hEaoWR9wpCy4ysR025h1sEB14fS0NywyEDgyt42",
+	"kaHkUPLRS+TAIDafVMMW28E0WaYMN2IfnxxhqiyNaSVYVhJK+zBwsoROYuFr7eyarO2yeY111SDTrBG5",
+	"jDDdcB+K+qPmlnUPMz9Xhxy3wn6TkaSZGarCu4FT8OyHb/ws32K/WRLrWPyGVVySv4nHQLAugIc6yKh0",
+	"sUtDrqvenlmV0BnZr3OQAj1MYM9b7K7dP4DnRo8V9hxvRC8JRE13BvcX7s1NKJVs+xAAmeWMp1r5zUAa",
+	"BKJdu+3qiAqf3Rv1RYRTg1Gata2Hj0HJvD8OCqgaECRANoNBc70kXsvFrEHmC2VCIhF7OKyHRA6Ttm7S",
+	"2IK2waHevH/fjaYDx1/DmDxvmFl/eYSej0g1wWibLHFTlw4zNbRf9jm4Uh1En4A4aSgdaSH+Au0d3gFc",
+	"10I5iikIM2hcglIlLcCGsFeEcpzaE82sUoYiDMzrkUVOTq5zYDHhmKphhI8qVg72M9VLND+wvh8WqjYK",
+	"w2gKmJ72L+uINxlgZxpFA9MxpozLRtgEfJwamMi/GUyGhaFaH77xvUJdHNT1ZUprKEv0LTQ57GBC0AUI",
+	"LQgpZYgbP4ACKWuxBDmWaMBKo7xej7b9avJaoMoqIBfbHSv90cJ6s+lYuUmEp/nK3RdZbwCDiFjXmL5m",
+	"DfsfCCelqRrS6YbSkkRXaTOOAMPjXiLxWsK4gNtB9RVuJ45ZS44hKAMjbFUftwPDYDWR5iotvXiveewp",
+	"FxJ3PqWRcG4TbeFgqXrKPQzHzwHHYrwTuHaxtlp9tfCOx5OB6EuXH7vC1isbfomaNTSnmq6u6jM90kb0",
+	"AsZdp1xeoZljtanMAIJMc7w/FiaNggAK6GUDqyTWVafDUONgRNVJ7VQdwmg6lP2uQM8oyj4JaXk6Lpb2",
+	"WeXrCwBjlEFVq0ABDeW+ovB7nBgGVbGxSPlIM0l2Ceg30xVOUqPwdT+EgKhD24nqziKCkBbaMVqY2sq1",
+	"MZrVSzSip1UjeZq4HM1DO2laqvDM13cmq7oanisfTuvtOLLQ3FNXNXNWJJE2EUSKUXWH/aS7aihz/ZAN",
+	"UpGjR3nDsFRBHcqoPyGzo20wJV3ANmfYNpfQYdKFPlR4CFQ1BNjEaR3DFBiqOzHwoz7KOqkwLiUYz5Nr",
+	"nCsXpXGK+S6gm4W0g8ZWFo8zxoI1y/qDQqhwZsEOGZ7ojziEUTeYEOR6g6AV1NBq4SgWPI58T0hRJzjY",
+	"ZkpCNQGsK0PxXGAEe/OB5J2OaJvqvigs65kZsqio7rl7DsU8CziuYN64zHOj2zf+FJuB0p0n3fZK7TEz",
+	"dlqOri8ydloVDtrRrEp1BPkkc7eerUJ8xjKW4zvSeqDGeFVEJfDKS6U4RgqjCqQMQ0kxlcSUQilV7PgK",
+	"AB/9yTdZpm9ynRpxztc5UX29Ds7sOh/EiVlL1eF8XYzYbdHpBGz39ss6YDu7t9mRGOnA5+sD78bogB2o",
+	"+8wyhw5C6docybpyJS+U+M7AUXd9fXrQF9lxolW2SlhQrK16PYhWNLoqjQOWiVRwLVzTZMA+fONnTd8X",
+	"WGikxJYlyxA7u7cDh8CBg3gR0hUgZUTsBq96EJsel0nH2tUAC7LFhl2F0J2JYQ0eygMeH0J1htsGB7tJ",
+	"a4VyvCZin9KsVlSUsThO2sKNH4bAQM62OB1lVbNjng6EduBcYCtahm+xPTh6VKjQrWU39/BQxAGTKvOw",
+	"UnqVKnysM4hPEbU+zo6lgxfV4azOnB1Gbx210wSwMsEDxfqOIzHaGgOBxfCa36HaLhzrsk7D85qZYt2R",
+	"jLpTGxGQaAtx2xDzHA+ULoBW3KNExv7SqDllYfb+U1bW58aIzP70//oyX3tt/yufC8MW/uv///+rBkGr",
+	"ehAe+z5cXfO0q5tVTzv9M86USK7IbY+B28V8ROj34GjVbq1liHoMufng4+yji+h18z7bqNM++bOEQgLM",
+	"fFOaeXLxoACYkKYmHf9k+ky0B1liRiBAgMX2hNbw6C9/xb56eWQcriFVhzDJOEuOk1Qcitj1apZXxRqg",
+	"uXSxTEX1JzXbgbq/BrpnavXJjr32OXX/Hlx5nmdSeNC0qI5XmUvZ/efc01jj41/9phkw3eNpWhje77RS",
+	"X2mzZtemrWKGyWQMMk/2sx4fsUPFDkaskWtu1PN1Z1VXXIDhjeJmnTq20dZZ5546EvL8RvMUlocLXnZQ",
+	"o7RBNZQkxdBT01KICaMc7pGn5tP1BwfqPihAF7+Y7b4VfnEu7luVQ/QZIk5c8LL9qHmI01MJ14CDEC+F",
+	"Qr135R4PUeLXhHVfksMu5EGS1wRrp1y7vACIO0/M2+B8tVUscKYAwFC4MkrraZebA6oInsoz13gbs9dT",
+	"MkJ06apmKT8QKdOqY4Zo9otYA0J4xtvGuQpKkqGbqSFrPLf56K1/fvTwHx+99bNHD7+5FUqEnDt5+51P",
+	"f/LfTn71d4/e+u2jh79/9PCb8KKfvvntT3778ONf/eTjv/j6x9//xcl3fufRDdxjrC/WRxfOuYPg7MRC",
+	"hxIy/cMsMVaX7PFDPuSwufcx2q5TZXQT4+xFtEf/Cg2pQhk533E/iaMmgsA4GBGfHSv01uU1Kmooa10b",
+	"u+vXcSd33J6fN/mXnzdN4bsdIHha3u4Wjr2TiDTWSzPESidDzSXl9XnnftVueQkew650cv2p0ECt86qD",
+	"ce5Yf0CfjEW0qyLHFTt/FgEdVCLmOjJE6Aw1lDkNG0VdpcWetWAc4bTOJynQ/kILfc8lXD4/Xfl4unu/",
+	"VV3etUZiaAqNkhNosFgb5AIrxW8aU0zL0504Esz0Rs272CdGwFdu6arDSiLLSjHXx1RYaz75MpT0tBa7",
+	"kRwm1C10IEAZxawzSNO1YRIT9jL8qjvqd4XU277LEdBgRQwYLDt712/fZjHcChqQshEqA0Cz7Qqc9otj",
+	"M4to5qtQ99TjVAHkYVPsAWMasq8y6KjCuTw1dSsLZrjztIjKq9xdfnS5aq9mqITlGke+LKZKPVO5FZFP",
+	"gP2HYxw9p4T3geDZjvmL/tLqXM6YBH1Nydrg2ZWnJ8M6Z43BJEb09Fzn7l7EniOtgmcZr61H93u0lJP3",
+	"28wSyYY8PfLTXBF15DWFA5l4mi7Uw/e7ckllhlvfBfr4OeHUO/mOWJbo5LtHVvlFUBPZSYwf+AW+Sz6F",
+	"bF7xsP7A/ROaYixdrjkkovmiA4XfLzc68Fkh7AuMD8wibE9hFxMgcI9f1SgQPQRWTvD9pH3EDNdH2iUj",
+	"KUM35Fls7as0VcPZ4QDvUc1Why/5S5emuNwj51FcN0t+ehle6bwPzm8Na3zy3u8+ev/fcps7QQgAkbGD",
+	"1CV4dZr0WU9ozQ/Fk6i0KpstBqN70O+LbK1tqWEbYicxAAEMXCNCsbyvprivvPGXVIS49V2gbsxps143",
+	"Ompcom70EYI57WEvANYfFHzJqgD4jJN3v759o96Pxa6WAjcA2EDW42miCUDDuY1pciQ8BpF1xbGGIJQN",
+	"DukgniJ1I+JIkmOg9zPREW0zyETAjLhvcr9hVYfSzyNxIaM2l9AQ1XQoRgc8xu9gcbyXu6EAc9Csr1X6",
+	"THHOBSrfWZzjSfhilG/Br8SGoRLFNh69+b2P/v3Hn/7t762YD0qyHEYCmYSnOCoIalph4jI02RHY/Nn4",
+	"cp33k7UjMZpDX+/s3v6iGC1RW+MD53Uy7UtsU0U8qEnLuMl9TLgDzvPZS6BPITyLx57Xlc2X+g/OKCpn",
+	"eaq0sZdUouDqLlATO7qrpbMFFtWfwibkqMBcdZ5D6JlQ0BBbdQ0lvnMoHTHEBsuXTYPo9Bklx/oD3k/2",
+	"j4RDezhWR+Js6j6o9H/zp5wPLsR4iPxYAZYRZ/hKMew6FfF4NCJseskHolNV4DjGhL3BIlnvPNXpdPIv",
+	"bMZy4rhG9VmhTa5CrHp7yh6GZYtDpeKz6sW+ygxP1wZ6FhYw7NkuXP2KXgAkcD+zzzAENITQ6HNqzXwV",
+	"FUqzyDNfxvvmYD/q4KuiPQVlGHfD+n3Z+EGAZyx6PEmXr1gLy9Lnrk7L+/ISoJjyaTuDKXC7M5omO7kJ",
+	"BJA7UwNzoO4HABcqj6AYHXMW1nbhWg9VFgfsmKcJUrWG4TIxH1WWPd+Wxwmp9wIZXD4Vny/uQvrniiwy",
+	"Sey4icvxD/BZloJEphUMPOKTtB0w0TpsgdJGo1ENpcgWKdzWH9j/nN1Hr1badO8Fa2zAyJtgyRcVog96",
+	"yBD78FVr7cAR6G02kCldA0AhadIxloeHPDGMRtkMMwVoGsh/eoZ3fuGsxuM4sV/xdLegN2iCRFmV8LZJ",
+	"jsEyoz09UCoVXE7oBrqwWjssz7efzqr36HwLfUvJ0vKLR1WsSjpggM1NKcryHuCmArjNufDsulGmv5YJ",
+	"jebJZ4N9p6ABwx4OuwrhakkZdq39R7XbSQawk9gYpWKBsxZD6VwaqvAuXwOFJgSRv+1FA3QRYpY4MV0E",
+	"P3WMz3jqHtrjI4Yj6YZqTRvRh9+tJZIpOtoqIXHXHsmYjLh3597uZTX9Lyu33bM7XzKzVnXFSXQ6Z+Wv",
+	"jBux1uZZPNvav8uNuM6zeBmz192zphZd2rVsW5nkRn/3s6SN0Lw4BhRwmO1lDvI7bzVavtVudxrXzBqP",
+	"/+qHn37jLz/5yc+bQXGp5xwgq8ol7GbYCJIJNhLS92Hx+xjtQfAaM1QsFu2kxwFn9lv/1AzYBor7jsHp",
+	"rB0EM+/y7BDhBw6SNBVxi+3gAWTF2jvAgHNz4zXviVDCGW5jloGOi9Mo9/x8ZwJruHI2Rz6X0BMYI/Bl",
+	"mxeVj6/mreVXrvFKfnHUgGSgzmxS+IHoc0Q49vJrlzhZf5rUg13Qyxdf+a4FTPWFpIWcq8w67XmuP4BF",
+	"TZ1HVj7WZZ4qbH/xdv24U76btykPEslxGth4E+uKEffNelsfn/aX1bM53NoukJ5IdSB3E7JqwHZv3LIK",
+	"5vrel86HtmY3+R7g8b1k1zXP9f6FbuFZzNNHrI9vyrYCVPInp/Z1BD/wEm15m1Lr1exMV93brK2yTLRh",
+	"HBAVHMBk61ywTKYTduIYm9JwCTv+pS+vks/XeDF5vcmtqpEDOQUtr8ZGFp6KQ68an/ziD4+//y9NCArK",
+	"AjEsTuN7ngH6vCTcApMFnAT0nXFCxpZfEskKWAh+SjCwF020AbxTKq2xhjEriXboIinM1sHOk9Jc3W3g",
+	"Qx1KLBnwV1svHyB9rX+SOaaFIvNDBSEeXThEgInmMpQFLq4Cv7NLn9DClzI6UKHBK9mnk6nXhFyyNoV9",
+	"LJvMsOcB62RCvAZDY0xRz56RiU6DWA/Hu0TY+srnzYJ+arSVxIHgMYPQMWETW+8UcFFN0wfWCGnPftXj",
+	"o8I8dKOW1thZOOhKYCmQHIXVLzeQ4MA3K3rW9vbu3qIRf+PtRruv3AtlHRoi3kjjnKUSMGgBSGvfg972",
+	"KDc5DhkK6KBoZiRu6jgIzWkRhLOCc56/jXEZ0NaeiO+WHlYojAg0s/gIQt6JYQpgiVSnE0wCts0rSWFl",
+	"c8UYOp3l1Rfi4+YsL0RorWUc1E0346rTYT2BUwsPRohUttCGNbfdl7IKEBZ3gUWA8Pzd2y9PK8cvn5HT",
+	"kLu3X8ZJET0eLxOqpriaQjFgPrnaLoyUIgD/5bVrMCugLebh4jWgQ92ikE0lQ+9miTSwgc/BxbNg+Dx/",
+	"0ephnFjf3mQb1XhPcKkLsHfHEDm3nrG4309VLFxWsmYQWqczDkPgpcSpspfBSo/fv40/3dzYGJccwYo2",
+	"oxTQ4FTWO61F/gRBsPps0HLwtkAkUSbnYKATKbSGHBrh0FzZIA925xrTXWHtSA+xgfKMa3ZdxYJd2Xxm",
+	"ftlWQZbrD9wxz4m1VKCKc8fJlTRrg8DTYwE0bFWp6YqeFukx4loeJjQlAdLc1lbD32Uq9R7tTuHnseP2",
+	"BBFxLRsPDPIJDLBtTatdufzi/wJ7Ssg2mGILuL1fqhF3V1jyHRP2QQHAKMmAWoIikYHVVyK5U9ltBdZa",
+	"7yfyQtmrZoSfFqastC8pVe/efhkWe3EkPcWiuSzWzPPJ8TiFMw72ll1LbthgMZ8uKhMZU00PEDnIwlQL",
+	"EIX1lJ6KzOj1VA3XADJ5qpvyohrCKKalOCn+YXO4KC+qoZ/tHrBULRn3dNeNledUWZKqoa/WKo7oajz+",
+	"73978t03H731d48e/iMAtr1TL4TmAz1dFN7pXGfigQBnH4lHIx3HIV1OUJRnxsGTe7jTNnfjtrVBPII2",
+	"h27u2iNwAGbifl9l4/hllTh/t1QG05w0huHAjEfQDN9Sm8M2WRvHwwCOYfwFoRSf/v3ffPT7H3/49t8F",
+	"7NFbX3/05tcfPfzBo4e/uNt0c5JScGfyLlwwL6/fffFWwA64Fk9fWxOyrWIRs0SGMmrr46jF7qohrY4s",
+	"sgMBYH9GSNZod3nG21YrFG5L1wFYeyip1dcoxVIlD30rFr1XE4qIUtExIIIQOx0w2RPJIsKl0lFV0O0m",
+	"bDPhKl3f+9J5horpKfjI2oC+3WFA77LbNeTav9dy5AqH+KmDpMx92bFR84GLquaklfRgVBhu4iIx1cZZ",
+	"Ax80xhpnBG2rBWaAefwHKh7lze3avTtMDxVD6yPAsSHKlSxCoYXSpZ9h3j4N2vc+Gd0ByJUmevaaW0wq",
+	"N9Hf3oEbw9tdyqFJRRMNeupY6Ba7Y7oiGyZakLfuf8f8zywjWqfeZFxqRKQPaApr7OY64oG7+sUel/wQ",
+	"Uzd0P2uRQK2+EZT6s4vQBGPoyIWnKU6ew19pdiDaqidYBOJIxJYFd/wS88d2uf1tJngMI5SB4jFLmGjI",
+	"AuKRQx+BlQaWRaDEe6w7cJtxd0uVuecYfiQkG3ZBdLn7uFEoml3b+AKeh+8wpH2rbPrpTYiL87F7z1Br",
+	"szwrl/YBN6U2bkekMBSZyPfWyrJrm9MGdRMPfe4MS7prWY+nU0WtJT2nIbY9DVi569fKdjxDx6o9ALZA",
+	"uhf3jZBWkPo4Gg5684wdlDh7ObFJWDbOAinL7HGB7e2AROsBpPRT5BvchJkmyoQcXqe3Pi95DKPQx5QO",
+	"LH0t5oZjxVZuQqiMvXLv1tozTSeurRRvhfKmxzguJgzxEtJhPvsXkMxFqki0s1q2sHmBMno4JyXHTgZL",
+	"Z6gGaUzFRwRx6zX7CAbAYOcTPAsxOAPGa0QvixNYBkIk4yGFMpee9pd0uYK+CbsOHcC/3OFbowmzyO4J",
+	"ofTKHNYNYhAGMauMdYR9NWd5dbksjL/OHxdKqLzAYW35scA8HkYPdF+75Sp7RxL3AQxEtDrT2XKVqVGk",
+	"q7K8+ZPodVtB21Ml5161pOipD2kSBVtuZAJZW1IklIUlobXgrPjTSylvk8JrONlaL63UQJo1AFqb6tVe",
+	"t9fdg8sW5deOUcg8QQVCrYMmqiWDdxqF5Vc0jEd3rSTsJ+2jsQmx03ca60Cn4JwNJNy97RNMzurCdhSP",
+	"2wfo+a6x1CjDU73t54TrietR5gqaQOnqyOiFNNtosZu83Q1lnHQ6IgMsPjRO9Vg9oLfNM8G1ki32Ko5Q",
+	"x1ulgh8LHUqUjjhAHafWkz1sV4Az1i2t0sxX/A4muLr56qH0kTIrJ3s8s2oINr2ydA1w4C8vLiSs70IK",
+	"QeDJd4W2TFILiGyPDmw6+5ilpQ7a0NdIjycw3Bz69PHf/9eT996vD8bFXHcP1LT+uOeFueEvOi1NDFV2",
+	"dAOSqON8CjvqfTpMoMG4VusudiGZLUeAi0CiostlDGPyGrSn7Grt6KyB9Dfbt7coJYn9kVyFxC+mJp7e",
+	"ODVm/eKoK9/fKuWqsiPrMmsD2GGks3QRMT3JQIQO+jpg4n5b4ACMgA2tGMFYoVD9VCytlK+TKhiLGPOR",
+	"laGcHaYc6ncLueA5aHK93eVg+2uRJUK/PheNXre/eXJCnX3OSY8finV9fPi5+710Mbl9u+QlRd6Q3wB5",
+	"TsRWKaCS7FsOg4nIiHYS8xFE37hke196nh3wDFc5O+pWlTaE45uaNBTSMt6XV2hhwLBc6gJcQY6I7ukE",
+	"eTyZkUm409c38ivnAmnXhptBWWq4BfaFjNFv9SIG/s3jqrXWDDlsd7mUIq18AEDL5EOCa+76WRr1lx/A",
+	"HLP+pDJJJ1kmsvzLxSfaJYzN8mkQ2A+4MjRBtlkG/asXZZ7w1h+4ceSumqVOkhW2a2U5p3JDGEtzdbG1",
+	"wv7AJiRgGRvR65sxq30p53VHjq0JjGkqI8NlWTeDtrsK3Pq0ysGdXKlps+5o1zNBf54+QlV6UH1hBF12",
+	"p68va2dJkYbnIKuAkVgl5I3lVE7D4LAydUO8X6rhnJZKIg/UQMYz9c9td92Tap9pe00338NfLWliSP5S",
+	"84Qc3Psjqtz9vmhbvznmRiwJlAsfj8Ov2iI5FhiH7hXA6qef8PoD+tcc0tttzPnyl9/+avai5S5NItPz",
+	"SBi7I7bqgnY8BhszTaQ4szymZ5XEceVBrXcSmeju6QVx8Ql1cvgW3PsuvB1ahJdVFM9HKgEIPndaSyEc",
+	"3EJ6JgKvekJq9HlmUphX3xmk6civrF4cHyWAnj1HHPaLeOViI7HTTqHwwHl7U6DNFF4lD0ejs5/ffymn",
+	"RGunOSKNT//m6yd/8c7Ju29/8vdvNzFyo6RgI2HKxiBrQBgAS/7mH1RxA2BhKRHEZdwVaRzQSDv3Thgh",
+	"dYMzulhqTbWNoTyyBioVBUBVlHDteFAKGLBhN2l3XcCUHF5A6eRHgiCCQlnY5KpQKfSwFE/18oVLC6u7",
+	"mJabEtFXE7mlqeVkrPURJCeBOFQHcOONK660hsGBYFxr0TtIrd7qCh77ua1IKPOZhCUZtP6A/ty3f84y",
+	"HcrUdG4K4VKdCjsqCJccgT1/RkBcToO5PJt7tidAgWNXAz9L6JyKSY/yvSpZGzNOeb3NZVukp7c7xp9X",
+	"2+8H91+k+Jk1jhWfmC5rzAY8zaNklIhkIXwIq3Vzehd1RuOwF6VquK1aHVYgZTGi5F7SPhJxKBEajCge",
+	"RBfPMqikL2cmAxxqTBMwUxEfkq3dCuVugvX03Cpq0Nc8jh3yXX5bMRt+7jrt2WdC7aFtuexE4ZzCNQCb",
+	"aZk2Nq+QtGMEiURHJRuCasyAOpAmB7NMOsd7jirXsEB8dlepyzm/CNdfhkGqi2jb3Mk7JK0pQdXy1gve",
+	"vLbk6al7+ZBLrLfOU8ROsQYEVEb7Ov1ki4Mv7a9nhUQKRQXn6ejOO7BxSbZNnoa3WwsZ+kQeBoXB6zoP",
+	"ldAezANnMm2MKE0vrc+0Fdjk6iYkvT3XTMm19bhMOkLPwJR8yV911jSbVfsrwQriQFVmAZfhtbv32aND",
+	"ncNz91tAk9HVECsZfPV6ZsmQxyRoe4nWiTxcVvNQlghfKwCe/Cfv/a5JgJdKCl2TzqozQ+/0hXQvfAkt",
+	"Abe0CykZ8vsyLbzj2AqJxRVKFujDfaRNkqZLpRZ7tsWpiEQ2oCXsAkGSqYwd0kh2KMKl9gri3mod4kXJ",
+	"+gP3z1mecYHGLuy83FqXBSVaogyrKSalhhMqZwfAcoxS9HFrzumJoQWLz6jzmV61L+tEJb1lwDjLXT4G",
+	"qGZZj+Rr3iIMbcTWggkloiasJbL4O6zzpF/v071prNrYflohHcoMSutE3GIv4s67b1XHhYTazim2jNAV",
+	"acx0AiOrAGP8SMhQqk7HdTvheRYaB7lm/QH41HU4gpdYuJbWdyES9gWqCJxRl0lIrcX9R6lqWJzES8Qy",
+	"hJYdEKIBRLbxA0dUMMxSxlCa5bBCgMpOK0jXXaXkbL/L7eDKhUDa+IpOyw5Lq00sPdXZQI//+j9//C+/",
+	"bmJgeIJiNNu9cctN/sXWZ9DSh4dQ/LVE2avbXJ6T6C0OCK/omHDNS3YFUjhx+vKra5+nTlOVhbLo2GjD",
+	"M7OujeqzvPka2tyod3KipSeAz0I5KVWBEQLX6uMUYd7LSZGrQhQshKJ5NZRu6q59sl07S6Dk3zAzTNrw",
+	"slSuDVhZVYLYSn+sm7yEUthx8F6bywsVwnYB0wUxnbu3b5cT+LBH7vp1V3VO1RT2YEpSGNRkg/YRTOZ/",
+	"/P5PHr35g/rwVl41MqPs56VCeclSSnLymdmzHdWbpSpHqMyxG7KcqbduY2DnhzwTXTXQgmmRHQs9e+PH",
+	"oHuhQHPNiF4/5RjRr3Mkbtor77kLz5Etyg+qiwTT95jepk0PcgvFfa8doMdFYPFaewR6lmCX/ZpY4+Mf",
+	"fvDpG2+e/Ordjz74+qOHPwHYl18uB4z3Zq9vAKX4q6KN0DQqHhGeYGErV0Hf+BVTCgQ7+VmG89pL2P2b",
+	"m00meY/a/WBOu8++9BJtTfpWFaTuOFldNi1RWt+FqImZ/LC3PMhcl3abh8hnIarNJ5KevGd9riHw1Jr7",
+	"JyqcawVTGpkBxxkogGvrCAy0UT2RUUvzoTDLaly+i8KJ55RIqV3Ne/1UOIPY2duaHyMefi2dwg8cmML0",
+	"7tkLAKMpIswkRoey0MzahtIlQFkaw5dBNFHX68rS5Mh3wWoAHiDLbmf3dovtUPesB2wpjnQeg4bRR9gd",
+	"NewKaR0J5xLBztDWl/Fi2FS4mLwh2NAiBu54ATaGloT7pvNOetw6lbFrG18IJaD3J9hiWgk306wHk7lj",
+	"n3orSc8kFoIqasnbZD5573cfvf9vTUItoYPw7wKADHX9mgXRuUBoycr12sWsapbykRqYbcYHlkhEmgIQ",
+	"ECETIf4Ey9SwbsG0kMq20hV7z5XAp7LoT91V/aRj76HVkapNaX2mASOAzBwszjRfEIUHd3he54jVU1rS",
+	"WZB6/Eo/W0g9+OpWc3RVf5WKGUm8nHznB49/+/OT7/zVJ//+++Y4Ms+cdVYlxVKyc6aj61zf+1IRMmeL",
+	"7SF/+CUiNiGIP8swVMGLfBvKxuPf/vzxX33j4+//4uQ7vwvYpw//n4/+/Q/5X//z0ze/e/LBjz7+0bsB",
+	"O3n/rZN3P/j4ex88/vFfBsxe86NfB+zxr79z8hfvBWzvi68E7PH3f/3pN76TVxCrPk7fZm2VDnrkVLSV",
+	"1AqER3Hf4ER1M7D6CZCA7II9PlAQSm5YT2nDrmywl56DR2xuBBsbGwCe02LohuMrHwryiEnpqk4oo907",
+	"e/eYGyGCUjXCrAUBA8ECcmCg1ZyAwZUM5SSy0BT4mwK//ElX/ElXLEVXzA0tRKhOlwBTaLY8zat8vJmY",
+	"mNMIVV0Lxooyo5OkBgMYXlyRABuxtuodJFIgnmrJ7kVIRk2lpdgpcZhImCiUSIYgWVqghPEOEP2KUSWL",
+	"oa4JSJIm/USAEy3RPIaSQi5HAdN9GImcHEqVuRHtY2mFULpbg7cQsO6o3xWy8COEAMkE/sONi6uSYHuC",
+	"Z+3udRTTd1zubOaMitL2wGbonKCqWRovrqs+fPra3EAAZWG2MOG1mx8Rm3JCda/njr22vLIwJKP4hpM9",
+	"/eNRd9y4uue6y+qee21j7o09ZQ8tUIvvoJ0EqyEfFKcmIR4NgNTEvH4T8Tf7ls+qzzbGMM3MjSw/3Y0w",
+	"n/PxqE9O8/DPErREkdlnY0ugWC1DNyyrBjsG2VkcD1exmFOph/UH8N+x2qmKLEPSEzB/tCeyQzeh3v5y",
+	"Vbu5f1ZvoAEJKVJ+gEncUDYQHaYQE6fwB1QqtDHeDhbusYgp7avaR03XCRhKeK9tFmHIRkcgyodOq7t1",
+	"ILtCMGeomVTDKvn+vDDF815ZEl3VFvDZL5fWX41ayheDUScjVY8E3hPFs+wm2qhsNIOcTmvewxJKZQoT",
+	"hLhOx3z6QHd+8zn7aSDXHzBXpUVgReQ7HpdA9vJdCKVL58TiOGmLFouw2iCiWi6cdYDAfSBn+wlqrgbi",
+	"66v2EcU4U8G1iHGEJjTGOrz4Q6UQauAAeyYOuLUXrc7YZlF/YPbtB5G9hRlkEuLM8Og1MuhF7NmCOjII",
+	"AVCVG163QxllwsU/Ix8J1chenMAVrcrg7SO4pbs1DAvDmjcyBF0LEsC/8gTMVewHgLL1bRZlQqv0WOzD",
+	"XSPMo7mgKI3nHetlome1rdEx6NNyXLPegRDSISjaN9H9NDERJGImXqCwGRkzSh1hEaRyz8msADUqlDhQ",
+	"ZPJ1o3CwsXG1jWQqFfwl1jajAEeilmLBKIMA99YkPPWpIQ2nl6b7HZUNeRZHDAdyGhXzEb160gdQCz8o",
+	"GC1LZdhIGDpMiBwbJ/9gKvgQElJws8TYvcBIQxLDseKO5NtJcXCqpmic/MW7j//uN4UJXLmKcQuI7HcR",
+	"azjSJ3dbJFB8k+Sh78NMDSDunZhuk6Lf4E4cKtcsBiFwb1I6Jxg+9VU89JzEHr3uMiVDB8cHKHYjNK8n",
+	"pkaAYbHNooEsvT9uDIZl4HWsbqLOXNoEjLvbxx4J0QfvnIOXgu1zA6N63CTtUKIGbLHnlOnCiNQxLm+x",
+	"V2s0k0sbhxLow+7atY0vVHohJGy8krp8KJq5btsBUXpBkJrjy5geMsbDR8B+qYY02nsp+vcFlcZW04DI",
+	"t/9Yc7LW/gFi0Ukr6/SmiQlIpge5BlAZFPsyEh+5sprP5rMUugahvvUH9t/79t+vr9Oi5hvf5X83b4OQ",
+	"9WRnNAjVo1TBwnaT9tGLib7QEej9zC7NEE4g1QNWQic7rV74suBlF/bsy/mlgb9jHqZTUJhSRckvuH6g",
+	"HN0Duyvd/ZZT4sOPLMVaesAyWB8MIiWrVa6e6CMITs8dwQJI53X7+9pyrJfFfWPJ4zzteHv/Wb24ABan",
+	"rEwJigAERawBPCf0+5PllSrjzq9qPAdsfkcTJz+50kx3S1SzzuSBb4F/smJiM6vvHSPn1psFZ7I30DCK",
+	"ye2j1fTUrAgRQTTkWWJED38Ay8RhMtbwhQwQh6AknIq1BK08/dqAS5OYEXwfub8iNJZbbMeNPshb5DlF",
+	"i+2jApC/xyJbg60EIx7TLmswJcGax9YoCmWhM77YZT9veXEoZ9UXWxrds0dx+UwFt7QLMRDsw6ebBLDh",
+	"y0bchoriMvaCcU4EEHHj0cPvPXr48NFb//To4W8fvfXrUzCktSAWwpFjJqm9L4nay0Zifm2XlMbQ9+4g",
+	"tl0OzbGdO56WADOxlqkBuu5FX00T2P5yasYg018cGlAxv0Ayro9E7EY2nvztb07+8ltTSJRGIaynSh0N",
+	"+vUV7/A1DYycr/v7NJ3qVzafmWWJToTNXwUMCyqYwraVOGCUwiUH0Zdvrvo5m4WwERTCYZ9AXZg9zYEN",
+	"alvsF926PpWd8D3dQdS1YhDsFcQKnUWKJGPVLshVHLSxFMp9lcI9uHbfmpHUdwL0B/bctFhzEUj3wX4h",
+	"FNnvZ+r4CTpV3b3uVIQky1S/g4+409e7xd9cVijI8iLraIMuypuuIJK2nLZn3E/GWZzxjhlby7yuxxy0",
+	"Ub6mRbUSlZINJ2mWtm6uEZ5nKMKYPJTre19antdR3nSucebZQlMJkyx2htOb2eY6zpwX0Ou6e+PWRR1g",
+	"4+MffvD4tz9//DfvN6mVdYmHafiQj4rlgBO9MztDPrqs7g+u7kIs09n9lJhnApsU0q/L6dyz4hmfDDEj",
+	"qjAh+N7c0FQQEBVpB0cQvf3TR2+9Wy+yCdq3vmx0d2CK7cexN1ZqFmDdcR8xYI3b926tXbnWDCUaNZQ7",
+	"KAQRthlnz+9dWbuy+QyiZFFeQrNUoZkk7veTbISDunAuozOipBCxZhyuVBldSPPr0ZBxcxXtPUcB5jKo",
+	"eDPR7NrmpkuwR6kyEcQz8C7RlrXWIRGXGD+tzG9EKDHz4aqVnrjFGUGsxSVlw8LqLikrXkgggrYlt9hV",
+	"hzizcfL2Tz9573eP/+FHJ999cxrX9VMhE93t0RbVdc3eLV04l3N3blW6VQ8bJjJWw8lJX36619Wnn7rA",
+	"8V53+rq8g1Xtj4PDQ6FxBI1Lwx6MmB4AQWUBGsS6nJsHa5mnUARh+b2s+PWykIrymqZMoMmhC2/Th7/x",
+	"Nfz4mLGVzmnZlwh2nbfbom/qbYsd+H4G7V64cLvT17jQAgUsG6f78vuFsEOIAwWEtKpLNAbdmuN+C5Ga",
+	"mycglUnmHkFXpjScfDavgKwZQHfhUlIfDRaX971ISfxZHsC348zGVarhQ+AniNJybdjTG1Tw7gRlpr4q",
+	"2pS/8uP4oJwTFj03PZtBJtccXlytnb0DVmm5RhQy1XgDNzoBsH10bndv+zoqqLGhQiop1UC2RQzpSZjm",
+	"LYZsIPPP8aas4VEGXVFc0zoQidR90a4cVHs7FtIkndFduPpSmqx2YYgadCE2Ky5gtuWK+71MKB58oofT",
+	"m+wOYODtaE9/zouiZIYrm4wFoI9Po/eZAD136bJzPwiNyZn6U+gvK0t0r9TJ6Daz8ckfvmd9BfbhG98r",
+	"oMG6VEiSMRw+i+7zwYjmVoOYOhg5mTbrONYf4D/mmKHlOfucD+YS8MWOk4M50mciqfjkMOOxODu+Jz6g",
+	"FJqrOJIzzEQoPKB2ZAXdfEEy+0Kowm1QvEz6cBsHspNGqRHFQNU1GrmgKxMlIecsjElFzBq0Sr/s5mk4",
+	"9ImHp81BDG522uUnhXlVaJAfDjXYwY5f0Bg1b1qdfOcHH/3bXyNIlwO79agngmdOBbTc6k9FITpN+rPT",
+	"L7SRadK/mNwLrHJZuhV3Z5WM476Bpzv9iqfx8U9/7jIxy5LsEC5fECePd9dpkab8IMVSGXaohMaCZ+oY",
+	"gPo6lbFMALofZQUojh/KBnUylabWYA8BxYaKIS90mXgmctyf5nYoXfkC63HXrMDZ1wY849IkslAA0+A5",
+	"l6wdJTIOZV7GJQVg8PobQy2PYnGi+0rzdJtxfIih3nOpTNnlWbWG1C/+4dO332tSd4pUuOQzh+aRh16R",
+	"ibm03o5d3KX2dQYE5bTUEZfFKL13fbCuFYy7OMjzOomhwTvER7WyWLunWW50FttYzV9yKO8MzLnPBdsD",
+	"rHWmBstxX+zj7MMqBGedN7FXvOF5pomKz6mEslBgnOGGJdI3SrHre3dvMWM33cobIAXwBQhJbGm6q4Cb",
+	"b68lFKO5J3fuOfiaSKsjtU9EGrG2UkeJYI0XjOnfkekoYHu8J/YSI57dM1nSNgHbswsVoYRgWNeYvm62",
+	"2A7U23cs92Dh9u7tlwEBgrNMDSnDGh8KhBSGTsmOykIJv+glcmCEZo1rm1crgdEsJd2WK+dU1Qo3v5hs",
+	"5Qwy3HP0txCymmROl4/m5dkM9bKsm/TX2jwVMubZtKjAXjfpX3fXnecGFp9Txccqg2hVzEc6YO2BWVOd",
+	"TuAwNVgXOhdHefNIf3CQJu38c8sc7Eiq4fIYO0dYdhvNGiff+OCT93736K1fPnr43x89/O2jh288evj7",
+	"5uzSoEEtdvzY+4Odk4l+yqk1WKU4+aLFEJwFujXLnbOlGYgplnpYaqpE3R0jiMtX2Z4v72IkwQxCvgDI",
+	"3SpCnCuBoQ3ugKsKnD50bg+vPneYiNJzpvatlmN7gQvYwNy3gYNtyERb9XpCxiJmB+r+kjQ/Dnpy3agU",
+	"Ze9TSJ72fbafOgNXqQFusMLhY9DH6uL6TezvMsoIKr0KV7Bdf8iPBbXq4wf2GvwgXPEF+eUW19M0FczR",
+	"3VpHfnktqgfeGIuDVAwfxOmL1nlNZDsdxOT1lftF4CoRO2DAsWkjFXLQXnDDLWIW3tWrkL7r8z4k+RTe",
+	"fotF9nR0xBo719Z3nsoP334K5xPh4iPWuPa/fvC01fFWZPeh5A6+aWIO3gNiIvhUkjE1lAB5wB0p+SG1",
+	"cNawAMrWc5qV6T7DESPUHYjddl9VB9ss4mkaISAH8UYTf6PZgbJshggJbi1usKW7Lbjv0HoFtzUZH0EO",
+	"gx9aC/i12lYP3LU6HL80LcL4wV+wfSvBCu7Q2YcYLioelpPsMsTLboGY/ICjAuUgWIarKqGzW0RobBKu",
+	"pp6LYSnnAVpDXIw4FR7fE/p5XbYToSxyHIzMOn05YnYooS2VQVtq7jOiwDiwGkNo4k8RR9RSC7Qeyqgk",
+	"nSLW6I8fBp3BGMtUOkwwnPdS97fACucZQlPKbOI5IFgqbr5m2QAREVM1XA5Kr9aDCWxE7QQXB9/W4+DQ",
+	"KzQ+fePNR2996+Nv/evHP/zgk5+8O7/xVOik4O2jcyF73u7mCX5tjT02FMlhF3QZELSIEbcFetg5zow6",
+	"UPcRstYNw2W6C9D78Ntt0BrZoWAOTr0tXBmYLnV3401Koz02vtBkA5kKrVnkhgDiiiKAd88GRbTMVU1s",
+	"h0PCDpOOIZRNtN1EZnTTt7bT/RCkPvJ/RdtYKE7Xr1LROs59p0i2LgyBs+vAs65sE+fto8sKKWPXdlHB",
+	"jvkM8AAwY2h3lzzyLx8byWXB8KfunMd/95uTd99+EubNhBZmMdw7nnPQwtz2KeXLKu5P6X15GGx3Astx",
+	"fQ0OESqm6CHKWfR7t8m8fxIqeDIUj9lEQOd/SXtCCqu7SMEzZ1sI4dwtr8zOgafgRFxohWqyxA1EKZBi",
+	"Y1aTyBTCmyv5//+RtH/JsG58/C/vnXz3zULH5XkND/VsXFfznbwm6jzWa0WH1f7Bn6r0UYuUMNCzZwjt",
+	"YL/w5DCEpnP9CTO/gCrr5ix89Psff/zTn9Mch1B+/K1/ffz2twP2+Ac/ffzDt7AogLDO0xE7+dt/efzN",
+	"N4DEneW8j5ZzQLB9AYDfBqGEIDQOaQDwLegbZnh7QhikIROE94f4TwjmEUpyzvQqG6ostqb32+99+ub3",
+	"sKwmYI/fffPxO//2v3//zqM3v/fR+++d/Ojn//v33wzYR3/48ce/+slH7/8T+/CNnzW33VskOpSAYb6q",
+	"YXnOLE0M4HNbS/Y1JUXtjKUglBg/wkqfierZDpOKjI6gON6uMI4plBBVgTJynEXd3GbKj2BCWkUQVcyX",
+	"O4jVUJbGUbhnrxGOMF4JNm0vYPEAmVpoFmeq36+2a3EEAGJvY2P9+eiaz8RQBNwGGr9RN6AM95pQ42hG",
+	"+VJHyRTRPC2z4PQD5AnLU799c2KazBT9otAFra3T3rNX7FoG1vN11TwJJsvUnpnLgfL/lWUMkc03e54Z",
+	"snA1DLJBKeW7srtcxiBthzw9WiJSNiDJpAlgIFv++PCN70FnNm7KKsz/x8AChYTLvTiJJNmXF4zNmZ1S",
+	"7aP1TnI4yISemsO2F96i6/7IW8TO1/WzUmM6utGqR0nnmj1/M9daeFoP9NHgdZqhhJkAt9VLbwQjwkFw",
+	"W12aS8pToaEOSIpUMy0gpNA7FVliXeVUEfsiXvIngjy7AMWtfDGRcwnQe5AMgAEQmxsbUDS6vMzMZC8i",
+	"ksoTzaTwpiBG0KeS2z269i5euoxjKT1ynpPZaZvkWLh8wMHIJWioWjOD6QFL8S7dxropobiiBAaCU5rI",
+	"TcNKRcdMKdcba8iBCTHljbl8gZ7S+k4R6rlyPiuobQKxXy6poPjQemwY1nE5QymGrEgfrEGFV5hf4EjM",
+	"SoqpDCx1YtZiPtLrD+jWU9v07uEvbmCz97npenrMPX6Q1m7/tc+zfiY6om2sIl2S9My3n/YOW7c9LlJe",
+	"7GQUljHkazwtBFdVqQs+fl79WINESfV8E8V15cO9hFLB08SFxH9nEeUSa+uEKYmCEi3Op7uH/FjoeiAV",
+	"gvJ/lR9fRgVhl3UhegH2o0YewUgXh+GARUVLUQ1wUIzj81WnMB2dmqk6VIIHI40evfWzR2/9t0cPf//o",
+	"4V/NoI71B/Y/+1LNW/Hm563jiFcqOWtzKRXkzLEaK2YN0TpsMc6u37nBeE8NZLm/CvYvTfqWsJXhadNP",
+	"YrEma5/k7LHYwqIY07VPgXsHOagGlHbRmFyIe4qOWYMxMnl2cNgd5cU1e+pIrb0i3RrzeDXq016L3ZHp",
+	"yGHv+zlHsvhiNDOecN64i97WVPBVM9efivf+VLxXIVlWdbGGL1hB+oRFlCm3uhDVVRfRgFCSDJYpmBoY",
+	"6GTo8TUtLDEaEW8zfqBxyLlw8TGkeHpKq7StE2+xBMGHVXblojYQfygI86JCiElSRypUX0DZ8cEIyo+f",
+	"zAwjuXgaM2yOouO+ygxP13k/WTsSo1mjgI/EyJ1m3sOlhhIMAhewCawohhbXHo+hx7Ax3r0KP9GsKzIR",
+	"OCR7b8WuasbjXiKbWzg6C0REKK1Nm9wX2vfPMi3amajE7bHO/y682c7u7S+Ks/sN5dE+MTfzRwR27Lvg",
+	"MiriAeVhP3Djecb7WPay57UgdY9UMDXxXDi9nd3b8PDx+A2eapG68b4zYwPFo7qEll/hBHG9y7YASyRU",
+	"SwyFoZ3IGEuhjZdgxJN0ROGnUxboJRbHIrXn7klku2iykAEDvI5NXPk7MN7vC57pKpqqEF/rD3g/2T8S",
+	"I6pbO1ZHU8B+79rvHYyFvTSGN6BuWF/HBVZHAa/sSIxaFe3z9gaLIuSgUgPk77bAgPh5Zk/moNvCxi+H",
+	"XvesNW+1NOmxCrnmR7Pak7f0fKhUPFW8FUixz7Ueqixey6sma5qYJRYwsIF2vgHM2hY9nqTW9E0kYFtE",
+	"7s5wwwgt06HKcHZVm0KzUHDCumqQbSMAHiJcHDEfn+MSZiVnTNG8/iI29ObGpjW7YFAnJtNhabiWA5Eq",
+	"eagR7cKuFmz1xITSiDS1jHKgYuulKNZF7EDehkq0Fnsx6SXWSbHM305hlCeP40xoXY1BAcJ7l7YQykPP",
+	"0DjN4zjBIp7dgvru8FSLYEyjw4uOWVCbT5UzPVcr8vAl7Y03qVbfs5TF5iSF3O5MPwNwO+0RJ5AKTwC1",
+	"d7T4buubRJBKijWoI3KUqSEiBGPi6MROxRvrVMBezyMwOQ/gChJfv+68RtwXEeNqcGRe9B+iFrtN3AEs",
+	"vB1KLYxx5V9uASxNOgax1N3MZKrqd1fQrHLi0VDaLbeGK3AIIQ7oFtthUPLk4NhFTOt1+uLa5mY1oWvh",
+	"yXw5FO6PaDKCYlgquDbsygZgffK2wTYVw3pKG/b5TXYwMgI8wCJ7bGzM8DCCFdiM8RFLM383xlZ4kyB/",
+	"gyfjsGvV9OVJAvHMtsGxYQWw+8WjF0ywjYt2AFsALKU8TigQYskbglK4CdPYaw60FjRQPrOYLbN0O4G2",
+	"OBFBm1Tpj9Qlm3ZLjzjPIUmlB82F42JtEQTGzX3t5WK7zOEo5oEBvBi01XSfcCq8C15/CnQXaHsIpUd3",
+	"IclOdhWEEMuynh0Kkw9iu7ZxpcUsJa0lUuNYzrTWimGNa5tfwI2+K0w2WgMsmeY26ZROcizcfNBcs5SQ",
+	"ZchUAvQxq5EQTyYg4C6umdX7ocT7QZizM8jQTpMiYIM+mARo+iEITcAG0iQpgtgmh10TSv+m1OdHf4G8",
+	"qewB82Li3JBrio+4mJGMs/ivDGBDJtpCH91WMr7F20bVg+EXtBOcped38BqsuW2Gak0b0QfGg3ic3GJS",
+	"WcMHXo2NhGkx624wjmNqSDrygekKaewr4JAHmoCbibbloFEo7dV5g7AVJWkq5CHkmSMs0C6rnnWjTD8i",
+	"h6QMkGTJ7LxwgBwCIMobWG/O7XPapsU3mG6Rajg3BnuuOrDt2O5FKYSCP1dxNNiqmW8lZPErNzNy+Y7k",
+	"Ps0KptPDW0wcH2vcvXWdPb159Zlt6nXIz/rqBi1bswPRUQCBlblB05rhiAuwXlUTyKDgIRuAZUeawH4F",
+	"mHqkYhFK+2LU1d2m3BgIUQTShqFBeWcAIdCBVhsnM8bTTPB4BPZ0i70KIhObI1A+cj1uoW/RgKOyAM2x",
+	"vLyYJakIDye5zgpiPZQ1cr1p2WaKLqruntUa2fvenXu7yzHtPTGd2tIOEMdkzO89pX2eP55u92T2+YVJ",
+	"9oWKJILILQgFLz4nGHYV239mCSbA9SxPjiy/zh0pgM77kCqDSssttvfFVwLIJAeMH/MEkFODPE8fsK5I",
+	"48DV0IcSENYHnY7IgrH2KXvrRDJoJRJatBh2XDUc+trIUG4vlD2eHUFw6Ob9tkiZ5WjNEtMstWeBmMRQ",
+	"lO7DJZDQNUqlejuUuQta+Anl87sqjYF1h1lirFzimkX/MapixBtqKFPFYyIGu4mVXT9VSVxhRRI2k1Sl",
+	"cQems/ZMIZHr/taw3K8mT5jFXeggz04Cx43ROGN4G0bGXEi6CEt+LXHuffEVrAC4vvclWOEM0p+ui3fA",
+	"h6Y8gUs75N4HRWwqrBxrNIn7BsEbYD3/x10a4Lf78vMBO+BaPH2t6RBTlOnbm2ytr4MzDhEmbOUTnY5o",
+	"m1BC6gIixmVFbtfvolwRorLkJlhitnG+SQL2PehKH6xNTItd2/gCjTsZNyOs/iR1qWQl5qS9b0kNXc45",
+	"wX6Fe8IM+rUNtnjERjEBtRkJTmPk/f6yUgY8M8wMMhDpquJALPWN1CDTIu3MQdOzI5+3rFUo1dA+raBL",
+	"uD5yYC1oNHUMDfVxVlE5sm/lpa4w4AL0JCGv0SFrz72LFetqYGj2ZFdJsY1giVbuaqMygBNLR5aNulx3",
+	"aYIEJuV1Vw0lGn5VdHkd33uBlHn+xtUCDKRlGUXllbsj34cjL9UrTAZqp1UljN1orvqECpGl5JLUzyCT",
+	"Va6XM2uKflGuQeZh2zjRUIdb7x6CWuCsPcgy601MdbcJM6HEmc0glFphjo+7PAOVTPWFdHYQzFxIDFOd",
+	"zja5RQVfCZTamLOEmEMuqU4xhLJQAAbPBM74rbKo8O3/xLxnyThU8UWns0TGsGoKqiQnOaQzS3dZk2p6",
+	"xxUSxysaayAvquQqX8XiKq4IYC8PaU8WwpHFueD2ztMZ24UF6jkrssrv+RKJsIo3HS/0wxRpjycpVitT",
+	"0UIoKTeMtb1OBAXsmKcJ2htaHAsJnQOVSA3yOHFFYa/oywlE5hd3IS0BRQKfJFXcv3g59IcPswQjMq18",
+	"LHaSJOesnwHKXX9g/+PGt/W5aXcn5c0r/ZgvikyqC65oEYuutjp3tYdteAVD70CpVHA5If3owssRsKsj",
+	"53su28ERu0YNWaKXWCxWkoUQHE9RuPV8rQB671MpfPzJvJ98UYz8I0V27Kh2kKUrWyvrILvoPuNC+uT7",
+	"Xz/57puPHv7fj976H4/e+kOh/QDDfxooeuw3P/r5yQe/LLS8I7TB5HUw0/2jD945+dV/ZY2dvZeb+W/+",
+	"X0HvOMZqPPiY/2c97c+X7EJogKz5x6n86br5z3fse9y8G3HEKPhIJiRXZmQWQE6cxjQDctfV4+bdT3Yt",
+	"edY/G6EJdisnppaXrb0vGxqf7Jn1fAnI2sdNW8G7kiaDwrF5N+RkmWczm15Om/x0x3qQyOy2F73bn29f",
+	"8Lip8dnMpqcduzH2RWKz5snuqU9blz5t7XjcvPv5zF3PNq941j/h2UIk7uwdkK2z8NucNZGdj3KJO4bp",
+	"4alJGfn52UhbAyAC2FwSCWru5ebnlWTkQI7Rgez7V9B4sbr72camZzP6nm/ZoIllL6kewvikzJwcSD8R",
+	"23QYvDUASeuQ1f0K8KK62ApjMBw+N4eYmNZBm5QGNySKEasbcLRwoKMdcCc4BngqZJYUp+akQZbzFJWB",
+	"L0FKSS1SQFoqrF9mqKBRnJqqkJiUX5YKPYMYloEgGRbTq+DrTpC8paCRkZiXAhlEh25a0oFdeKoJWUAA",
+	"OacV/ZKSmLwATz8FDehyBmgXTxN2cBtkuYZCYk5xPnRrE8j7EbrOwUFuuuDKCjosj+Lq/IJipdrYWkAA",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
