@@ -651,12 +651,21 @@ func (sw *slipWriter) rows(cols []column, maxHeight float64) []block {
 		maxLines = 1
 	}
 	var bs []block
+	setProduct := map[int64]int64{} // a set line's product, by line
+	for _, ol := range sw.s.Order.Lines {
+		if ol.IsSet {
+			setProduct[ol.ID] = ol.ProductID
+		}
+	}
 	for _, ol := range sw.s.Order.Lines {
 		// A set's components are listed under it, without prices: the
-		// set's line carries what the customer paid.
+		// set's line carries what the customer paid. Sets assembled in the
+		// warehouse ahead (集合包装) are a line of the set itself under it.
 		component := ol.SetLineID != 0
 		name := ol.Name
 		switch {
+		case component && ol.ProductID != 0 && setProduct[ol.SetLineID] == ol.ProductID:
+			name = "└ " + name + "（組立済）"
 		case component:
 			name = "└ " + name
 		case ol.TaxRate == 8 && !sw.hidePrices():

@@ -324,6 +324,23 @@ func TestSlip_SetWithComponents(t *testing.T) {
 	}
 }
 
+// A set whose kits were assembled ahead lists the kits under it, marked.
+func TestSlip_SetWithKits(t *testing.T) {
+	s := MustSlipData(t)
+	s.Order.CODAmount = 0
+	s.Order.Lines = []soko.OrderLine{
+		{ID: 1, ProductID: 7, SKU: "GIFT-SET", Name: "煎茶と湯呑みのギフトセット", Quantity: 3, UnitPrice: 4400, TaxRate: 10, IsSet: true},
+		{ID: 2, ProductID: 8, SKU: "TEA-001", Name: "深蒸し煎茶 100g", Quantity: 1, TaxRate: 10, SetLineID: 1},
+		{ID: 3, ProductID: 7, SKU: "GIFT-SET", Name: "煎茶と湯呑みのギフトセット", Quantity: 2, TaxRate: 10, SetLineID: 1},
+	}
+	text := MustText(t, MustRender(t, []SlipData{s}, SlipOptions{Now: fixedNow}))
+	for _, re := range []string{`GIFT-SET\s+└ 煎茶と湯呑みのギフトセット（組立済）\s+2\n`, `TEA-001\s+└ 深蒸し煎茶 100g\s+1\n`, `小計\s+¥13,200`} {
+		if !regexp.MustCompile(re).MatchString(text) {
+			t.Errorf("slip lacks %s:\n%s", re, text)
+		}
+	}
+}
+
 // manyLines is an order of n lines, each with its own name.
 func manyLines(tb testing.TB, n int) SlipData {
 	tb.Helper()

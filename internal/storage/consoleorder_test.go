@@ -131,6 +131,28 @@ func (f *shortFloor) wantStock(t *testing.T, sku, location string, onHand, alloc
 	}
 }
 
+// walkTasks has picker take each of their pick tasks in turn: scan its
+// location, then do what the test says; next numbers the scans, with
+// prefix.
+func walkTasks(t *testing.T, db *storage.DB, picker int64, prefix string, do func(task *soko.PickTask, next func() string)) {
+	t.Helper()
+	ctx := context.Background()
+	scan := 0
+	next := func() string { scan++; return fmt.Sprintf("%s-%04d", prefix, scan) }
+	for {
+		task, err := db.NextPickTask(ctx, picker)
+		if soko.ErrorCode(err) == soko.ENOTFOUND {
+			return
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pick(ctx, &soko.PickScan{ScanID: next(), TaskID: task.ID, StaffID: picker, Device: "HT-01", Code: task.LocationCode, Location: true}); err != nil {
+			t.Fatal(err)
+		}
+		do(task, next)
+	}
+}
+
 func mustShortFloor(t *testing.T, db *storage.DB) *shortFloor {
 	t.Helper()
 	ctx := context.Background()
@@ -185,18 +207,7 @@ func mustShortFloor(t *testing.T, db *storage.DB) *shortFloor {
 		t.Fatal(err)
 	}
 	f.mustAct(t, "SO-4", soko.ActionHold, soko.OrderOnHold)
-	scan := 0
-	next := func() string { scan++; return fmt.Sprintf("floor-%04d", scan) }
-	for {
-		task, err := db.NextPickTask(ctx, f.picker)
-		if soko.ErrorCode(err) == soko.ENOTFOUND {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Pick(ctx, &soko.PickScan{ScanID: next(), TaskID: task.ID, StaffID: f.picker, Device: "HT-01", Code: task.LocationCode, Location: true}); err != nil {
-			t.Fatal(err)
-		}
+	walkTasks(t, db, f.picker, "floor", func(task *soko.PickTask, next func() string) {
 		switch task.SKU {
 		case "TOWEL", "TEA":
 			found := 0
@@ -213,7 +224,7 @@ func mustShortFloor(t *testing.T, db *storage.DB) *shortFloor {
 				t.Fatal(err)
 			}
 		}
-	}
+	})
 	for number, want := range map[string]soko.OrderStatus{"SO-1": soko.OrderShort, "SO-2": soko.OrderShort, "MD-1": soko.OrderShort,
 		"SO-4": soko.OrderOnHold, "SO-3": soko.OrderAllocated} {
 		if got := f.status(t, number); got != want {

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -22,6 +23,15 @@ func mustSellable(t *testing.T, db *storage.DB, merchantID int64, sku string, wa
 	if got := s.Sellable(); got != want {
 		t.Errorf("%s sellable %d (%+v), want %d", sku, got, s.StockFigures, want)
 	}
+}
+
+func mustStatus(t *testing.T, db *storage.DB, orderID int64) soko.OrderStatus {
+	t.Helper()
+	o, err := db.OrderByID(context.Background(), orderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Status
 }
 
 // Kits assembled ahead (集合包装) turn components into the set's own
@@ -92,7 +102,7 @@ func TestKitting_AssembleThenAllocateKitsFirst(t *testing.T) {
 		}
 
 		// An order of 3 sets takes the 2 kits and components for one.
-		o := &soko.Order{MerchantID: m, Number: "KIT-1", Status: soko.OrderReceived,
+		o := &soko.Order{MerchantID: m, Number: "KIT-1", Status: soko.OrderReceived, Carrier: "yamato",
 			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
 			Lines:     []soko.OrderLine{{SKU: "GIFT", Quantity: 3, UnitPrice: 5000, TaxRate: 10}}}
 		if err := db.CreateOrder(ctx, o); err != nil {
@@ -122,6 +132,27 @@ func TestKitting_AssembleThenAllocateKitsFirst(t *testing.T) {
 			t.Errorf("goods %d, set %s", back.GoodsTotal(), back.LineState(back.Lines[0]))
 		}
 		mustSellable(t, db, m, "GIFT", 0) // no kit left, no mug left
+		mustBalanced(t, db)
+
+		// The picker takes the kits from their shelf like any item.
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{MaxOrders: 1, StaffID: staff}); err != nil {
+			t.Fatal(err)
+		}
+		var tasks []string
+		walkTasks(t, db, staff, "kit", func(task *soko.PickTask, next func() string) {
+			tasks = append(tasks, fmt.Sprintf("%s %s ×%d", task.LocationCode, task.SKU, task.Quantity))
+			if _, err := db.Pick(ctx, &soko.PickScan{ScanID: next(), TaskID: task.ID, StaffID: staff, Device: "HT-01", Code: task.SKU,
+				ProductID: task.ProductID, Units: task.Remaining()}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		slices.Sort(tasks)
+		if want := []string{"A-01 TOWEL ×2", "A-02 GIFT ×2", "A-02 MUG ×1"}; !slices.Equal(tasks, want) {
+			t.Errorf("pick tasks %v, want %v", tasks, want)
+		}
+		if st := mustStatus(t, db, o.ID); st != soko.OrderPicked {
+			t.Errorf("KIT-1 is %s after its picks, want picked", st)
+		}
 		mustBalanced(t, db)
 	})
 }

@@ -3,7 +3,6 @@ package storage_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -163,29 +162,18 @@ func TestSet_SplitKeepsASetWithItsComponents(t *testing.T) {
 			t.Fatal(err)
 		}
 		// One towel of three is on the shelf; all seven mugs are.
-		scan := 0
-		next := func() string { scan++; return fmt.Sprintf("split-%04d", scan) }
-		for {
-			task, err := db.NextPickTask(ctx, f.picker)
-			if soko.ErrorCode(err) == soko.ENOTFOUND {
-				break
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.Pick(ctx, &soko.PickScan{ScanID: next(), TaskID: task.ID, StaffID: f.picker, Device: "HT-01", Code: task.LocationCode, Location: true}); err != nil {
-				t.Fatal(err)
-			}
+		walkTasks(t, db, f.picker, "split", func(task *soko.PickTask, next func() string) {
 			if task.SKU == "TOWEL" {
 				if _, err := db.ReportShort(ctx, &soko.ShortPick{ScanID: next(), TaskID: task.ID, StaffID: f.picker, Device: "HT-01", Found: 1}, rules); err != nil {
 					t.Fatal(err)
 				}
-				continue
+				return
 			}
 			if _, err := db.Pick(ctx, &soko.PickScan{ScanID: next(), TaskID: task.ID, StaffID: f.picker, Device: "HT-01", Code: "4560123000043",
 				ProductID: task.ProductID, Units: task.Remaining()}); err != nil {
 				t.Fatal(err)
 			}
-		}
+		})
 		if st := f.status(t, "SS-1"); st != soko.OrderShort {
 			t.Fatalf("SS-1 is %s, want short", st)
 		}

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// TestOps_KittingTask: a supervisor asks for kits through /ops (bad input
+// names the field in Japanese), a picker reads the task and finishes it,
+// picks that do not add up are a 409, and the merchant's stock API then
+// counts the kits with what the components make.
+func TestOps_KittingTask(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		h := mustOpsServer(t, db)
+		ctx := context.Background()
+		sakura, err := db.FindMerchantByCode(ctx, "SAKURA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		towel, err := db.FindProduct(ctx, sakura.ID, "TOWEL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Receive(ctx, &soko.Receipt{ScanID: "kit-rcv", MerchantID: sakura.ID, ProductID: towel.ID, Units: 5}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PutAway(ctx, &soko.Move{ScanID: "kit-put", ProductID: towel.ID, Units: 5, To: "A-01-01-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PutProduct(ctx, &soko.Product{MerchantID: sakura.ID, SKU: "PAIR", Name: "タオル2枚セット", Price: 2400, TaxRate: 10,
+			ReorderPoint: soko.KeepReorderPoint, KeepStockBuffer: true, Components: []soko.Component{{SKU: "TOWEL", Quantity: 2}}}); err != nil {
+			t.Fatal(err)
+		}
+		sup, picker := signIn(t, h, "V001", "5555"), signIn(t, h, "P001", "1111")
+		task := map[string]any{"merchant_id": sakura.ID, "sku": "TOWEL", "quantity": 2, "location": "A-01-02-1"}
+		if r := sup.op("POST", "/ops/kitting-tasks", task, sup.csrf); r.Status != 422 || !strings.Contains(string(r.Raw), "セット商品ではありません") || !strings.Contains(string(r.Raw), `"sku"`) {
+			t.Fatalf("a task for a product that is no set: %d %s", r.Status, r.Raw)
+		}
+		task["sku"] = "PAIR"
+		if r := picker.op("POST", "/ops/kitting-tasks", task, picker.csrf); r.Status != 403 {
+			t.Fatalf("a picker creating a task: %d, want 403", r.Status)
+		}
+		made := sup.op("POST", "/ops/kitting-tasks", task, sup.csrf)
+		if made.Status != 201 || made.JSON["status"] != "open" || made.JSON["location"] != "A-01-02-1" {
+			t.Fatalf("create: %d %s", made.Status, made.Raw)
+		}
+		id := int64(made.JSON["id"].(float64))
+		got := picker.op("GET", fmt.Sprintf("/ops/kitting-tasks/%d", id), nil, "")
+		comps, _ := got.JSON["components"].([]any)
+		if got.Status != 200 || len(comps) != 1 || comps[0].(map[string]any)["quantity"] != 4.0 {
+			t.Fatalf("the task: %d %s", got.Status, got.Raw)
+		}
+		done := fmt.Sprintf("/ops/kitting-tasks/%d/complete", id)
+		if r := picker.op("POST", done, map[string]any{"picks": []map[string]any{{"sku": "TOWEL", "location": "A-01-01-1", "units": 3}}}, picker.csrf); r.Status != 409 ||
+			!strings.Contains(string(r.Raw), "キット 2 個分と合いません") {
+			t.Fatalf("3 towels for 2 pairs: %d %s", r.Status, r.Raw)
+		}
+		if r := picker.op("POST", done, map[string]any{"picks": []map[string]any{{"sku": "TOWEL", "location": "A-01-01-1", "units": 4}}}, picker.csrf); r.Status != 200 || r.JSON["status"] != "done" {
+			t.Fatalf("complete: %d %s", r.Status, r.Raw)
+		}
+		if r := picker.op("GET", "/ops/kitting-tasks", nil, ""); r.Status != 200 || strings.Contains(string(r.Raw), "PAIR") {
+			t.Fatalf("open tasks after it was done: %s", r.Raw)
+		}
+		s, err := db.StockOf(ctx, sakura.ID, "PAIR")
+		if err != nil || s.OnHand != 2 || s.Sellable() != 2 {
+			t.Fatalf("PAIR after kitting 2 (1 towel left makes none): %+v %v", s, err)
+		}
+	})
+}
