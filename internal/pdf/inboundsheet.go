@@ -80,7 +80,7 @@ func InboundSheet(w io.Writer, d InboundSheetData, opt InboundSheetOptions) erro
 		title string
 		w     float64
 		align string
-	}{{"No.", 9, "R"}, {"商品コード (SKU)", 32, "L"}, {"商品名", 45, "L"}, {"JAN", 38, "C"}, {"数量", 16, "R"}, {"ロット", 24, "L"}, {"賞味期限", 22, "L"}}
+	}{{"No.", 9, "R"}, {"商品コード (SKU)", 30, "L"}, {"商品名", 43, "L"}, {"JAN", 36, "C"}, {"数量", 16, "R"}, {"ロット", 26, "L"}, {"賞味期限", 26, "L"}}
 	units := 0
 	for _, l := range in.Lines {
 		units += l.Quantity
