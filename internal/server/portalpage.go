@@ -104,5 +104,9 @@ var portalWords = map[string][2]string{
 // portalPage answers GET /portal and GET /portal/reset: the merchant
 // portal, a thin client of /portal/api/v1 holding no one's data.
 func (s *Server) portalPage(c echo.Context) error {
-	return s.renderFloorPage(c, "portal", portalWords)
+	return s.renderFloorPage(c, "portal", allPortalWords)
 }
+
+// allPortalWords are the words of every portal section, each section's
+// kept beside its handlers (portalInboundWords in portalinbound.go).
+var allPortalWords = mergeWords(portalWords, portalInboundWords)
