@@ -93,6 +93,9 @@ type Result struct {
 	Rows     int
 	Inbounds []*Inbound
 	Problems []Problem
+	// Products are the product codes of every row, bad rows' too, so that
+	// the caller names each unknown one even on a row with other problems.
+	Products []Line
 }
 
 // Options are what the file may leave out: the number of an inbound whose
@@ -257,6 +260,9 @@ func (res *Result) read(h *header, byNumber map[string]*Inbound, row int, rec []
 		res.problem(row, col("sku"), "商品コードは英数字と . _ - で64文字までです", "a SKU is letters, digits, . _ - and at most 64 long")
 	case l.SKU == "" && !digits(l.JAN):
 		res.problem(row, col("jan"), "JANコードは数字だけです", "a JAN is digits only")
+	}
+	if (l.SKU != "" && sku.MatchString(l.SKU)) || (l.SKU == "" && digits(l.JAN)) {
+		res.Products = append(res.Products, l)
 	}
 	q := strings.ReplaceAll(address.Clean(h.cell(rec, "quantity")), ",", "")
 	n, err := strconv.Atoi(q)

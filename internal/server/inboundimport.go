@@ -38,18 +38,33 @@ func (h apiHandlers) ImportInbounds(ctx context.Context, req api.ImportInboundsR
 	}
 	problems := res.Problems
 	var skus, jans []string
-	for _, in := range res.Inbounds {
-		for _, l := range in.Lines {
-			if l.SKU != "" {
-				skus = append(skus, l.SKU)
-			} else {
-				jans = append(jans, l.JAN)
-			}
+	for _, l := range res.Products {
+		if l.SKU != "" {
+			skus = append(skus, l.SKU)
+		} else {
+			jans = append(jans, l.JAN)
 		}
 	}
 	bySKU, byJAN, err := h.store.InboundProducts(ctx, merchantID, skus, jans)
 	if err != nil {
 		return nil, err
+	}
+	product := func(l inboundimport.Line) *soko.Product {
+		if l.SKU != "" {
+			return bySKU[l.SKU]
+		}
+		return byJAN[l.JAN]
+	}
+	for _, l := range res.Products {
+		if product(l) != nil {
+			continue
+		}
+		column, code := l.SKUColumn, l.SKU
+		if l.SKU == "" {
+			column, code = l.JANColumn, l.JAN
+		}
+		problems = append(problems, inboundimport.Problem{Row: l.Row, Column: column,
+			Message: fmt.Sprintf("商品 %s は登録されていません", code), MessageEN: fmt.Sprintf("unknown product %s", code)})
 	}
 	ins := make([]*soko.Inbound, 0, len(res.Inbounds))
 	for _, fi := range res.Inbounds {
@@ -61,14 +76,9 @@ func (h apiHandlers) ImportInbounds(ctx context.Context, req api.ImportInboundsR
 			return nil, err
 		}
 		for _, l := range fi.Lines {
-			p, column, code := bySKU[l.SKU], l.SKUColumn, l.SKU
-			if l.SKU == "" {
-				p, column, code = byJAN[l.JAN], l.JANColumn, l.JAN
-			}
+			p := product(l)
 			if p == nil {
-				problems = append(problems, inboundimport.Problem{Row: l.Row, Column: column,
-					Message: fmt.Sprintf("商品 %s は登録されていません", code), MessageEN: fmt.Sprintf("unknown product %s", code)})
-				continue
+				continue // a problem already
 			}
 			in.Lines = append(in.Lines, soko.InboundLine{ProductID: p.ID, SKU: p.SKU, Name: p.Name, Quantity: l.Quantity, Lot: l.Lot, Expiry: l.Expiry})
 		}

@@ -89,8 +89,10 @@ type InboundDiscrepancy struct {
 
 // Discrepancies are how receiving has so far differed from the notice:
 // lines over what they expect, lots received that the merchant announced
-// none of for the product (only for products whose lines all name a lot),
-// and, once the inbound is received, lines short.
+// none of for the product (only for products whose lines all name a lot,
+// and units received with a lot: a product the floor does not track by
+// lot is received without one), and, once the inbound is received, lines
+// short.
 func (in *Inbound) Discrepancies() []InboundDiscrepancy {
 	out := []InboundDiscrepancy{}
 	lots := map[int64]map[string]bool{}
@@ -110,7 +112,7 @@ func (in *Inbound) Discrepancies() []InboundDiscrepancy {
 	}
 	for _, r := range in.Receipts {
 		named, ok := lots[r.ProductID]
-		if !ok || named[""] || named[r.Lot] || r.Units <= 0 {
+		if !ok || r.Lot == "" || named[""] || named[r.Lot] || r.Units <= 0 {
 			continue
 		}
 		out = append(out, InboundDiscrepancy{Kind: DiscrepancyWrongLot, SKU: sku[r.ProductID], Lot: r.Lot, Received: r.Units})

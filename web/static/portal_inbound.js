@@ -13,7 +13,7 @@
   var products = {sku: {}, jan: {}};
   // timer refreshes an open inbound while the warehouse receives it.
   var timer = 0;
-  var REFRESH_MS = 10000;
+  var REFRESH_MS = 5000;
 
   function statusKey(s) {
     return s === 'received' || s === 'cancelled' ? 's_' + s + '_inbound' : 's_' + s;
