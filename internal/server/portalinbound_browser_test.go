@@ -157,10 +157,10 @@ func TestPortalInbound_InBrowser(t *testing.T) {
 
 	b.waitFor("ASN-1 received, on the portal", `document.getElementById('inbound-status').textContent === '入荷完了'`)
 	states := b.eval(`Array.from(document.querySelectorAll('#inbound-detail tbody tr')).map(function(r){return r.dataset.sku+' '+r.cells[5].textContent+' '+r.cells[6].textContent+' '+r.dataset.state}).join('|')`)
-	if states != "TOWEL 4 -1 short|MUG 4 +1 over|TEA 2 0 ok" {
+	if states != "TOWEL 4 -1 short|MUG 4 +1 over|TEA 2 0 wrong_lot" {
 		t.Errorf("ASN-1's lines: %q", states)
 	}
-	if got := b.text("#inbound-discrepancies"); !strings.Contains(got, "TOWEL（ロット —）：予定 5、入荷 4（1 不足）") || !strings.Contains(got, "MUG（ロット —）：予定 3、入荷 4（1 超過）") ||
+	if got := b.text("#inbound-discrepancies"); !strings.Contains(got, "TOWEL：予定 5、入荷 4（1 不足）") || !strings.Contains(got, "MUG：予定 3、入荷 4（1 超過）") ||
 		!strings.Contains(got, "TEA：予定にないロット L9 を 2 個入荷") {
 		t.Errorf("the discrepancies: %q", got)
 	}
@@ -172,4 +172,18 @@ func TestPortalInbound_InBrowser(t *testing.T) {
 	}
 	b.checkClean()
 	hh.checkClean()
+
+	// On a phone: the list, the form and the inbound's page fit the screen.
+	phone := mustBrowser(t, srv.URL+"/portal#inbound/ASN-1", screen{390, 844, true})
+	phone.waitFor("the sign-in form", `!document.getElementById('v-signin').hidden`)
+	phone.do(chromedp.SetValue(chromedp.CSS("#signin [name=email]"), "owner@sakura.example"), chromedp.SetValue(chromedp.CSS("#signin [name=password]"), portalPassword))
+	phone.click("#signin button[type=submit]")
+	phone.waitFor("ASN-1's page", `document.querySelectorAll('#inbound-detail tbody tr').length === 3 && document.querySelectorAll('#inbound-discrepancies li').length === 3`)
+	phone.noWiderThan(390)
+	phone.shot("inbound-phone")
+	phone.click(`nav a[href="#inbounds"]`)
+	phone.waitFor("the list", `document.querySelectorAll('#inbound-table tbody tr').length === 2`)
+	phone.noWiderThan(390)
+	phone.shot("inbounds-phone")
+	phone.checkClean()
 }

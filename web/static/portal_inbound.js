@@ -193,12 +193,14 @@
     $('inbound-sheet').href = API + '/inbounds/' + encodeURIComponent(inb.inbound_no) + '/pdf';
     $('inbound-sheet').setAttribute('download', inb.inbound_no + '.pdf');
     var done = inb.status === 'received';
+    var wrongLot = {};
+    inb.discrepancies.forEach(function (d) { if (d.kind === 'wrong_lot') wrongLot[d.sku] = true; });
     var tbody = $('inbound-detail').tBodies[0];
     tbody.textContent = '';
     inb.lines.forEach(function (l) {
       var tr = el('tr');
       var diff = l.received - l.quantity;
-      var state = diff > 0 ? 'over' : diff < 0 ? (done ? 'short' : 'waiting') : 'ok';
+      var state = diff > 0 ? 'over' : diff < 0 && done ? 'short' : wrongLot[l.sku] ? 'wrong_lot' : diff < 0 ? 'waiting' : 'ok';
       tr.dataset.sku = l.sku;
       tr.dataset.state = state;
       cell(tr, t('sku'), l.sku);
@@ -214,7 +216,7 @@
     var ul = $('inbound-discrepancies');
     ul.textContent = '';
     inb.discrepancies.forEach(function (d) {
-      var li = el('li', t('in_d_' + d.kind, {sku: d.sku, lot: d.lot || '—', expected: d.expected, received: d.received,
+      var li = el('li', t('in_d_' + d.kind, {sku: d.sku, lot: d.kind === 'wrong_lot' || !d.lot ? d.lot : t('in_lot_of', {lot: d.lot}), expected: d.expected, received: d.received,
         diff: Math.abs(d.received - d.expected)}), 'c_' + d.kind);
       li.dataset.kind = d.kind;
       ul.appendChild(li);
