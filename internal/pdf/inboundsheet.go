@@ -67,20 +67,8 @@ func InboundSheet(w io.Writer, d InboundSheetData, opt InboundSheetOptions) erro
 	f.SetTitle("入荷予定表 "+in.Number, true)
 	pages := (len(in.Lines) + inboundRowsPerPage - 1) / inboundRowsPerPage
 	const x, width = 12.0, 186.0
-	cell := func(cx, cy, cw, ch, pt float64, s, align string) {
-		f.SetFontSize(pt)
-		f.SetXY(cx, cy)
-		line := printable(oneLine(s))
-		if f.GetStringWidth(line) > cw {
-			line = ellipsize(f, line, cw)
-		}
-		f.CellFormat(cw, ch, line, "", 0, align, false, 0, "")
-	}
-	cols := []struct {
-		title string
-		w     float64
-		align string
-	}{{"No.", 9, "R"}, {"商品コード (SKU)", 30, "L"}, {"商品名", 43, "L"}, {"JAN", 36, "C"}, {"数量", 16, "R"}, {"ロット", 26, "L"}, {"賞味期限", 26, "L"}}
+	cell := func(cx, cy, cw, ch, pt float64, s, align string) { boxText(f, cx, cy, cw, ch, pt, s, align) }
+	cols := []formColumn{{"No.", 9, "R"}, {"商品コード (SKU)", 30, "L"}, {"商品名", 43, "L"}, {"JAN", 36, "C"}, {"数量", 16, "R"}, {"ロット", 26, "L"}, {"賞味期限", 26, "L"}}
 	units := 0
 	for _, l := range in.Lines {
 		units += l.Quantity
@@ -110,13 +98,7 @@ func InboundSheet(w io.Writer, d InboundSheetData, opt InboundSheetOptions) erro
 		}
 		cell(x, fy+1, width, 6, 9, "荷物にこの用紙を添付してください。受付時にハンディで上のバーコードを読み取ります。", "L")
 		ty := fy + 8
-		cx := x
-		f.SetFillColor(230, 230, 230)
-		for _, c := range cols {
-			f.Rect(cx, ty, c.w, 7, "FD")
-			cell(cx+1, ty, c.w-2, 7, 9, c.title, c.align)
-			cx += c.w
-		}
+		tableRow(f, cols, x, ty, 7, 9, 1, nil, true)
 		ty += 7
 		const rowH = 14.0
 		first := page * inboundRowsPerPage
@@ -126,12 +108,7 @@ func InboundSheet(w io.Writer, d InboundSheetData, opt InboundSheetOptions) erro
 			if !l.Expiry.IsZero() {
 				expiry = l.Expiry.Format("2006-01-02")
 			}
-			cx = x
-			for j, s := range []string{strconv.Itoa(i + 1), l.SKU, l.Name, "", strconv.Itoa(l.Quantity), l.Lot, expiry} {
-				f.Rect(cx, ty, cols[j].w, rowH, "D")
-				cell(cx+1, ty, cols[j].w-2, rowH, 10, s, cols[j].align)
-				cx += cols[j].w
-			}
+			tableRow(f, cols, x, ty, rowH, 10, 1, []string{strconv.Itoa(i + 1), l.SKU, l.Name, "", strconv.Itoa(l.Quantity), l.Lot, expiry}, false)
 			if jan := d.JANs[l.SKU]; jan != "" {
 				janX := x + cols[0].w + cols[1].w + cols[2].w
 				if b, err := eanBars(jan); err == nil && b.width(janModule) <= cols[3].w {

@@ -16,7 +16,7 @@ import (
 // the last, and lots and expiry on the even lines.
 func inboundSheetData(n int) InboundSheetData {
 	d := InboundSheetData{
-		Inbound: soko.Inbound{Number: "ASN-20261201-07", ExpectedDate: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Reference: "仕入先納品書 NO.8841"},
+		Inbound:  soko.Inbound{Number: "ASN-20261201-07", ExpectedDate: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Reference: "仕入先納品書 NO.8841"},
 		Merchant: "さくら雑貨店", Warehouse: "soko 東京倉庫", JANs: map[string]string{},
 	}
 	jans := []string{"4901234567894", "4549526612343", "4512345678906", "49123456"}
