@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jung-kurt/gofpdf"
-
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -54,17 +52,11 @@ func InboundSheet(w io.Writer, d InboundSheetData, opt InboundSheetOptions) erro
 	if err != nil {
 		return soko.Errorf(soko.EINVALID, "inbound number %s cannot be a barcode", in.Number).JA("入荷予定番号 %s はバーコードにできません", in.Number)
 	}
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-	issued := now()
-	f, release, err := newDocument(gofpdf.SizeType{Wd: 210, Ht: 297}, issued)
+	f, issued, release, err := newA4("入荷予定表 "+in.Number, opt.Now)
 	if err != nil {
 		return fmt.Errorf("pdf: inbound sheet %s: %w", in.Number, err)
 	}
 	defer release()
-	f.SetTitle("入荷予定表 "+in.Number, true)
 	pages := (len(in.Lines) + inboundRowsPerPage - 1) / inboundRowsPerPage
 	const x, width = 12.0, 186.0
 	cell := func(cx, cy, cw, ch, pt float64, s, align string) { boxText(f, cx, cy, cw, ch, pt, s, align) }

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jung-kurt/gofpdf"
-
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -42,17 +40,11 @@ func PurchaseOrder(w io.Writer, d PurchaseOrderData, opt PurchaseOrderOptions) e
 	if len(po.Lines) == 0 {
 		return soko.Errorf(soko.EINVALID, "purchase order %s has no lines", po.Number).JA("発注書 %s に明細がありません", po.Number)
 	}
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-	issued := now()
-	f, release, err := newDocument(gofpdf.SizeType{Wd: 210, Ht: 297}, issued)
+	f, issued, release, err := newA4("発注書 "+po.Number, opt.Now)
 	if err != nil {
 		return fmt.Errorf("pdf: purchase order %s: %w", po.Number, err)
 	}
 	defer release()
-	f.SetTitle("発注書 "+po.Number, true)
 	pages := (len(po.Lines) + purchaseRowsPerPage - 1) / purchaseRowsPerPage
 	const x, width = 15.0, 180.0
 	cell := func(cx, cy, cw, ch, pt float64, s, align string) { boxText(f, cx, cy, cw, ch, pt, s, align) }

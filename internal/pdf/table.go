@@ -1,6 +1,10 @@
 package pdf
 
-import "github.com/jung-kurt/gofpdf"
+import (
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+)
 
 // boxText prints s on one line in the box at (x, y), w × h mm, at pt
 // points, cut short with an ellipsis when it does not fit: the text of a
@@ -39,4 +43,19 @@ func tableRow(f *gofpdf.Fpdf, cols []formColumn, x, y, h, pt, pad float64, texts
 		boxText(f, x+pad, y, c.w-2*pad, h, pt, s, c.align)
 		x += c.w
 	}
+}
+
+// newA4 starts an A4 form titled title and dated by now (time.Now when
+// nil), and returns it with its issue time and the release newDocument
+// asks for.
+func newA4(title string, now func() time.Time) (f *gofpdf.Fpdf, issued time.Time, release func(), err error) {
+	if now == nil {
+		now = time.Now
+	}
+	issued = now()
+	if f, release, err = newDocument(gofpdf.SizeType{Wd: 210, Ht: 297}, issued); err != nil {
+		return nil, issued, nil, err
+	}
+	f.SetTitle(title, true)
+	return f, issued, release, nil
 }
