@@ -43,7 +43,11 @@ func TestAPI_InboundImport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		shop.must(201, "POST", "/api/v1/inbound-imports?inbound_no=ASN-3&expected_date=2026-12-09", sjis, csv...)
+		key := []string{"Content-Type", "text/csv", "Idempotency-Key", "import-asn-3"}
+		first := shop.must(201, "POST", "/api/v1/inbound-imports?inbound_no=ASN-3&expected_date=2026-12-09", sjis, key...)
+		if again := shop.must(201, "POST", "/api/v1/inbound-imports?inbound_no=ASN-3&expected_date=2026-12-09", sjis, key...); string(again.Raw) != string(first.Raw) {
+			t.Errorf("the file sent again with its idempotency key: %s, want %s", again.Raw, first.Raw)
+		}
 		if r := shop.must(200, "GET", "/api/v1/inbounds/ASN-3", nil); r.JSON["expected_date"] != "2026-12-09" {
 			t.Fatalf("ASN-3 from Shift_JIS: %s", r.Raw)
 		}
