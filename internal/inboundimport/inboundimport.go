@@ -27,7 +27,7 @@ import (
 
 // Limits of one file, and of one inbound as the API's InboundInput has them.
 const (
-	MaxBytes    = 5 << 20
+	MaxBytes    = 2 << 20 // the API's body limit (server.Config.BodyLimit)
 	MaxRows     = 10000
 	maxLines    = 500
 	maxQuantity = 1000000
