@@ -155,6 +155,11 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"listWebhookDeliveries": emptyList("/api/v1/webhook-deliveries"),
 			"redeliverWebhook":      notFound("POST", "/api/v1/webhook-deliveries/"+itoa64(deliveryID)+"/redeliver", nil),
 			"createOrder": func(t *testing.T) {
+				// Another merchant's SKU is not a product of this merchant.
+				r := midori.do("POST", "/api/v1/orders", order("SO-M1", line("SECRET-1", 1)))
+				if r.Status != 422 || !contains(r.fields(), "lines[0].sku") {
+					t.Fatalf("order with another merchant's SKU: %d %s", r.Status, r.Raw)
+				}
 			},
 			"createOrderBatch": func(t *testing.T) {
 				// The first merchant's order number is free for the second, and
@@ -178,6 +183,14 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("inbound with another merchant's SKU: %d %s", r.Status, r.Raw)
 				}
 			},
+			"importInbounds": func(t *testing.T) {
+				file := "入荷予定番号,入荷予定日,商品コード,JANコード,数量\nASN-M2,2026-12-01,SECRET-ONLY,,5\nASN-M2,2026-12-01,,4549526612343,5\n"
+				r := midori.do("POST", "/api/v1/inbound-imports", file, "Content-Type", "text/csv")
+				if r.Status != 422 || strings.Join(r.fields(), "|") != "2行目 商品コード|3行目 JANコード" {
+					t.Fatalf("an inbound file naming another merchant's product by SKU and JAN: %d %s", r.Status, r.Raw)
+				}
+			},
+			"getInboundSheet": notFound("GET", "/api/v1/inbounds/ASN-SECRET/pdf", nil),
 			"putProduct": func(t *testing.T) {
 				// The same SKU and barcode are the second merchant's own product, not the first's.
 				midori.must(201, "PUT", "/api/v1/products/SECRET-1", product("別商品", 1, "4901234567894"))
@@ -187,14 +200,6 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			},
 			"updateInbound":     notFound("PUT", "/api/v1/inbounds/ASN-SECRET", map[string]any{"expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 1}}}),
 			"cancelInbound":     notFound("POST", "/api/v1/inbounds/ASN-SECRET/cancel", nil),
-			"getInboundSheet":   notFound("GET", "/api/v1/inbounds/ASN-SECRET/pdf", nil),
-			"importInbounds": func(t *testing.T) {
-				file := "入荷予定番号,入荷予定日,商品コード,JANコード,数量\nASN-M2,2026-12-01,SECRET-ONLY,,5\nASN-M2,2026-12-01,,4549526612343,5\n"
-				r := midori.do("POST", "/api/v1/inbound-imports", file, "Content-Type", "text/csv")
-				if r.Status != 422 || strings.Join(r.fields(), "|") != "2行目 商品コード|3行目 JANコード" {
-					t.Fatalf("an inbound file naming another merchant's product by SKU and JAN: %d %s", r.Status, r.Raw)
-				}
-			},
 			"erasePersonalData": notFound("POST", "/api/v1/orders/SO-SECRET/erase-personal-data", nil),
 			"getRetention": func(t *testing.T) {
 				sakura.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 77})
