@@ -99,7 +99,7 @@
   // their views in views, by the fragment's first part, and use these.
   var views = {};
   window.SokoPortal = {API: API, lang: lang, views: views, t: t, el: el, cell: cell, api: api, problem: problem, say: say,
-    failed: failed, may: may, fill: fill, all: all, when: when, csrf: function () { return csrf; }};
+    failed: failed, may: may, fill: fill, all: all, csrf: function () { return csrf; }};
 
   // --- signing in, out and setting a password ---------------------------
   function signedIn(s) {
