@@ -1,12 +1,16 @@
 package pdf
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/codabar"
 	"github.com/boombuler/barcode/code128"
+	"github.com/boombuler/barcode/ean"
 	"github.com/jung-kurt/gofpdf"
+
+	"github.com/soko-wms/soko/internal/gs1"
 )
 
 // PrinterDPI is the resolution of the printer a document is for, in dots
@@ -144,4 +148,17 @@ func (b bars) draw(f *gofpdf.Fpdf, x, y, module, height float64, dpi PrinterDPI)
 		}
 		x += w
 	}
+}
+
+// eanBars encodes a JAN (EAN-13 or EAN-8, check digit included) and returns
+// the bars to draw; a code that is not one is refused.
+func eanBars(jan string) (bars, error) {
+	if (len(jan) != 13 && len(jan) != 8) || !gs1.Valid(jan) {
+		return bars{}, fmt.Errorf("pdf: %q is not an EAN-13 or EAN-8", jan)
+	}
+	code, err := ean.Encode(jan)
+	if err != nil {
+		return bars{}, err
+	}
+	return runsOf(code), nil
 }

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jung-kurt/gofpdf"
-
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -42,28 +40,14 @@ func PurchaseOrder(w io.Writer, d PurchaseOrderData, opt PurchaseOrderOptions) e
 	if len(po.Lines) == 0 {
 		return soko.Errorf(soko.EINVALID, "purchase order %s has no lines", po.Number).JA("発注書 %s に明細がありません", po.Number)
 	}
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-	issued := now()
-	f, release, err := newDocument(gofpdf.SizeType{Wd: 210, Ht: 297}, issued)
+	f, issued, release, err := newA4("発注書 "+po.Number, opt.Now)
 	if err != nil {
 		return fmt.Errorf("pdf: purchase order %s: %w", po.Number, err)
 	}
 	defer release()
-	f.SetTitle("発注書 "+po.Number, true)
 	pages := (len(po.Lines) + purchaseRowsPerPage - 1) / purchaseRowsPerPage
 	const x, width = 15.0, 180.0
-	cell := func(cx, cy, cw, ch, pt float64, s, align string) {
-		f.SetFontSize(pt)
-		f.SetXY(cx, cy)
-		line := printable(oneLine(s))
-		if f.GetStringWidth(line) > cw {
-			line = ellipsize(f, line, cw)
-		}
-		f.CellFormat(cw, ch, line, "", 0, align, false, 0, "")
-	}
+	cell := func(cx, cy, cw, ch, pt float64, s, align string) { boxText(f, cx, cy, cw, ch, pt, s, align) }
 	inbound := po.InboundNumber
 	if inbound == "" {
 		inbound = "承認待ち（下書き） / draft awaiting approval"
@@ -105,28 +89,13 @@ func PurchaseOrder(w io.Writer, d PurchaseOrderData, opt PurchaseOrderOptions) e
 			iy += 7
 		}
 		ty := iy + 6
-		cols := []struct {
-			title string
-			w     float64
-			align string
-		}{{"No.", 12, "R"}, {"商品コード (SKU)", 45, "L"}, {"商品名", 93, "L"}, {"数量", 30, "R"}}
-		cx := x
-		f.SetFillColor(230, 230, 230)
-		for _, c := range cols {
-			f.Rect(cx, ty, c.w, 7, "FD")
-			cell(cx+1.5, ty, c.w-3, 7, 10, c.title, c.align)
-			cx += c.w
-		}
+		cols := []formColumn{{"No.", 12, "R"}, {"商品コード (SKU)", 45, "L"}, {"商品名", 93, "L"}, {"数量", 30, "R"}}
+		tableRow(f, cols, x, ty, 7, 10, 1.5, nil, true)
 		ty += 7
 		first := page * purchaseRowsPerPage
 		for i := first; i < min(first+purchaseRowsPerPage, len(po.Lines)); i++ {
 			l := po.Lines[i]
-			cx = x
-			for j, s := range []string{strconv.Itoa(i + 1), l.SKU, l.Name, strconv.Itoa(l.Quantity)} {
-				f.Rect(cx, ty, cols[j].w, 7, "D")
-				cell(cx+1.5, ty, cols[j].w-3, 7, 10, s, cols[j].align)
-				cx += cols[j].w
-			}
+			tableRow(f, cols, x, ty, 7, 10, 1.5, []string{strconv.Itoa(i + 1), l.SKU, l.Name, strconv.Itoa(l.Quantity)}, false)
 			ty += 7
 		}
 		if page == pages-1 {

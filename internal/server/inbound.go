@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -11,8 +12,13 @@ import (
 
 func inboundOut(in *soko.Inbound) api.Inbound {
 	out := api.Inbound{
-		InboundNo: in.Number, ExpectedDate: openapi_types.Date{Time: in.ExpectedDate}, Status: api.InboundStatus(in.Status),
-		CreatedAt: apiTime(in.CreatedAt), UpdatedAt: apiTime(in.UpdatedAt),
+		InboundNo: in.Number, ExpectedDate: openapi_types.Date{Time: in.ExpectedDate}, Reference: in.Reference, Status: api.InboundStatus(in.Status),
+		CreatedAt: apiTime(in.CreatedAt), UpdatedAt: apiTime(in.UpdatedAt), Discrepancies: []api.InboundDiscrepancy{},
+	}
+	for _, d := range in.Discrepancies() {
+		out.Discrepancies = append(out.Discrepancies, api.InboundDiscrepancy{
+			Sku: d.SKU, Kind: api.InboundDiscrepancyKind(d.Kind), Lot: d.Lot, Expected: d.Expected, Received: d.Received,
+		})
 	}
 	for _, l := range in.Lines {
 		line := api.InboundLine{Sku: l.SKU, Quantity: l.Quantity, Received: l.Received, Lot: l.Lot}
@@ -26,7 +32,8 @@ func inboundOut(in *soko.Inbound) api.Inbound {
 
 // CreateInbound answers POST /api/v1/inbounds.
 func (h apiHandlers) CreateInbound(ctx context.Context, req api.CreateInboundRequestObject) (api.CreateInboundResponseObject, error) {
-	in := &soko.Inbound{MerchantID: merchantOf(ctx), Number: req.Body.InboundNo, ExpectedDate: req.Body.ExpectedDate.Time, Lines: inboundLines(req.Body.Lines)}
+	in := &soko.Inbound{MerchantID: merchantOf(ctx), Number: req.Body.InboundNo, ExpectedDate: req.Body.ExpectedDate.Time,
+		Reference: strings.TrimSpace(deref(req.Body.Reference)), Lines: inboundLines(req.Body.Lines)}
 	if err := h.store.CreateInbound(ctx, in); err != nil {
 		return nil, err
 	}

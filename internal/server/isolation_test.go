@@ -28,6 +28,8 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 		sakura.must(201, "POST", "/api/v1/inbounds", map[string]any{
 			"inbound_no": "ASN-SECRET", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 5}},
 		})
+		// A product only the first merchant has, by SKU and by JAN, for inbound files.
+		sakura.must(201, "PUT", "/api/v1/products/SECRET-ONLY", product("限定品2", 9999, "4549526612343"))
 		hook := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook"})
 		endpoint := "/api/v1/webhook-endpoints/" + itoa64(int64(hook.JSON["id"].(float64)))
 		sakura.must(200, "POST", "/api/v1/orders/SO-SECRET/cancel", nil) // queues a webhook delivery
@@ -182,6 +184,14 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("inbound with another merchant's SKU: %d %s", r.Status, r.Raw)
 				}
 			},
+			"importInbounds": func(t *testing.T) {
+				file := "入荷予定番号,入荷予定日,商品コード,JANコード,数量\nASN-M2,2026-12-01,SECRET-ONLY,,5\nASN-M2,2026-12-01,,4549526612343,5\n"
+				r := midori.do("POST", "/api/v1/inbound-imports", file, "Content-Type", "text/csv")
+				if r.Status != 422 || strings.Join(r.fields(), "|") != "2行目 商品コード|3行目 JANコード" {
+					t.Fatalf("an inbound file naming another merchant's product by SKU and JAN: %d %s", r.Status, r.Raw)
+				}
+			},
+			"getInboundSheet": notFound("GET", "/api/v1/inbounds/ASN-SECRET/pdf", nil),
 			"putProduct": func(t *testing.T) {
 				// The same SKU and barcode are the second merchant's own product, not the first's.
 				midori.must(201, "PUT", "/api/v1/products/SECRET-1", product("別商品", 1, "4901234567894"))

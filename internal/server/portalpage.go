@@ -103,7 +103,7 @@ var portalWords = map[string][2]string{
 
 // allPortalWords are the words of every portal section, each section's
 // kept beside its handlers (portalDevWords in portaldev.go, portalAccountWords in totp.go, …).
-var allPortalWords = mergeWords(portalWords, portalSKUWords, portalOrderWords, portalDevWords, portalAccountWords, portalStatementWords)
+var allPortalWords = mergeWords(portalWords, portalSKUWords, portalOrderWords, portalDevWords, portalAccountWords, portalStatementWords, portalInboundWords)
 
 // portalPage answers GET /portal and GET /portal/reset: the merchant
 // portal, a thin client of /portal/api/v1 holding no one's data.

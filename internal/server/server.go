@@ -39,6 +39,7 @@ type Store interface {
 	returnStore
 	billingStore
 	portalStore
+	inboundStore
 
 	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)

@@ -15,6 +15,7 @@ type inboundRow struct {
 	MerchantID   int64
 	Number       string
 	ExpectedDate *time.Time
+	Reference    string
 	Status       string
 	CancelledAt  *time.Time
 	CreatedAt    time.Time
@@ -51,7 +52,7 @@ func (inboundLineRow) TableName() string { return "inbound_lines" }
 
 func (r inboundRow) inbound() *soko.Inbound {
 	in := &soko.Inbound{
-		ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, ExpectedDate: fromNull(r.ExpectedDate),
+		ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, ExpectedDate: fromNull(r.ExpectedDate), Reference: r.Reference,
 		Status: soko.InboundStatus(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		ChangeSeq: r.ChangeSeq,
 	}
@@ -64,19 +65,35 @@ func (r inboundRow) inbound() *soko.Inbound {
 // CreateInbound stores a merchant's advance shipping notice; its lines name
 // products by SKU.
 func (db *DB) CreateInbound(ctx context.Context, in *soko.Inbound) error {
+	return db.CreateInbounds(ctx, []*soko.Inbound{in})
+}
+
+// CreateInbounds stores several notices of a merchant, as a file announces
+// them, in one transaction: all of them or, on any error, none.
+func (db *DB) CreateInbounds(ctx context.Context, ins []*soko.Inbound) error {
 	now := db.now()
 	return db.transact(ctx, func(tx *gorm.DB) error {
-		in.Status, in.CreatedAt, in.UpdatedAt = soko.InboundExpected, now, now
-		row := inboundRow{MerchantID: in.MerchantID, Number: in.Number, ExpectedDate: nullTime(in.ExpectedDate), Status: string(in.Status), CreatedAt: now, UpdatedAt: now}
-		if err := tx.Create(&row).Error; err != nil {
-			if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
-				return soko.Errorf(soko.ECONFLICT, "inbound %s already exists", in.Number).JA("入荷予定 %s はすでに登録されています", in.Number).WithField("inbound_no", "exists")
+		for _, in := range ins {
+			if err := createInbound(tx, in, now); err != nil {
+				return err
 			}
-			return err
 		}
-		in.ID = row.ID
-		return createInboundLines(tx, in)
+		return nil
 	})
+}
+
+// createInbound stores one notice with its lines.
+func createInbound(tx *gorm.DB, in *soko.Inbound, now time.Time) error {
+	in.Status, in.CreatedAt, in.UpdatedAt = soko.InboundExpected, now, now
+	row := inboundRow{MerchantID: in.MerchantID, Number: in.Number, ExpectedDate: nullTime(in.ExpectedDate), Reference: in.Reference, Status: string(in.Status), CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(&row).Error; err != nil {
+		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
+			return soko.Errorf(soko.ECONFLICT, "inbound %s already exists", in.Number).JA("入荷予定 %s はすでに登録されています", in.Number).WithField("inbound_no", "exists")
+		}
+		return err
+	}
+	in.ID = row.ID
+	return createInboundLines(tx, in)
 }
 
 // createInboundLines stores an inbound's lines, naming products by SKU.
@@ -234,5 +251,85 @@ func (db *DB) loadInboundLines(ctx context.Context, ins []*soko.Inbound) error {
 			Lot: r.Lot, Expiry: fromNull(r.Expiry),
 		})
 	}
+	return db.loadInboundReceipts(ctx, byID, ids)
+}
+
+// loadInboundReceipts adds to each inbound what the stock ledger says was
+// received against it, per product and lot: the lines count units, the
+// ledger knows which lot each unit was.
+func (db *DB) loadInboundReceipts(ctx context.Context, byID map[int64]*soko.Inbound, ids []int64) error {
+	var rows []struct {
+		DocumentID, ProductID int64
+		Lot                   string
+		Units                 int
+	}
+	err := db.conn(ctx).Table("stock_movements").
+		Select("stock_movements.document_id, stock.product_id, stock.lot, SUM(stock_movements.on_hand_delta) AS units").
+		Joins("JOIN stock ON stock.id = stock_movements.stock_id").
+		Where("stock_movements.document_type = ? AND stock_movements.document_id IN ? AND stock_movements.kind = ?", "inbound", ids, string(soko.MoveReceive)).
+		Group("stock_movements.document_id, stock.product_id, stock.lot").
+		Order("stock_movements.document_id, stock.product_id, stock.lot").Scan(&rows).Error
+	if err != nil {
+		return translate(err)
+	}
+	for _, r := range rows {
+		in := byID[r.DocumentID]
+		in.Receipts = append(in.Receipts, soko.InboundReceipt{ProductID: r.ProductID, Lot: r.Lot, Units: r.Units})
+	}
 	return nil
+}
+
+// InboundProducts returns a merchant's products, with their barcodes, that
+// an inbound names by SKU (bySKU) or by barcode such as a JAN (byCode).
+func (db *DB) InboundProducts(ctx context.Context, merchantID int64, skus, codes []string) (bySKU, byCode map[string]*soko.Product, err error) {
+	bySKU, byCode = map[string]*soko.Product{}, map[string]*soko.Product{}
+	var ids []int64
+	if err := byChunk(codes, func(part []string) error {
+		var rows []productBarcodeRow
+		if err := db.conn(ctx).Where("merchant_id = ? AND code IN ?", merchantID, part).Find(&rows).Error; err != nil {
+			return translate(err)
+		}
+		for _, r := range rows {
+			ids = append(ids, r.ProductID)
+		}
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	var ps []*soko.Product
+	seen := map[int64]bool{}
+	add := func(rows []productRow) {
+		for _, r := range rows {
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				ps = append(ps, r.product())
+			}
+		}
+	}
+	if err := byChunk(skus, func(part []string) error {
+		var rows []productRow
+		err := db.conn(ctx).Where("merchant_id = ? AND sku IN ?", merchantID, part).Find(&rows).Error
+		add(rows)
+		return translate(err)
+	}); err != nil {
+		return nil, nil, err
+	}
+	if err := byChunk(ids, func(part []int64) error {
+		var rows []productRow
+		err := db.conn(ctx).Where("merchant_id = ? AND id IN ?", merchantID, part).Find(&rows).Error
+		add(rows)
+		return translate(err)
+	}); err != nil {
+		return nil, nil, err
+	}
+	if err := db.loadBarcodes(ctx, ps); err != nil {
+		return nil, nil, err
+	}
+	for _, p := range ps {
+		bySKU[p.SKU] = p
+		for _, b := range p.Barcodes {
+			byCode[b.Code] = p
+		}
+	}
+	return bySKU, byCode, nil
 }

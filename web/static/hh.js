@@ -329,7 +329,7 @@
     api('GET', '/ops/inbounds').then(function (a) {
       if (failed(a)) return;
       list.textContent = '';
-      var open = a.data.filter(function (i) { return i.status !== 'received'; });
+      var open = rc.open = a.data.filter(function (i) { return i.status !== 'received'; });
       if (!open.length) list.appendChild(el('li', 'muted', t('no_inbounds')));
       open.forEach(function (i) {
         var want = 0, got = 0;
@@ -405,7 +405,12 @@
     $('rc-total').textContent = rc.inbound ? t('total', {got: got, want: want}) : '';
   }
   function receiveScan(code, again) {
-    if (!rc.inbound && !rc.merchant) { say('warn', t('choose_inbound')); return; }
+    if (!rc.inbound && !rc.merchant) {
+      // The inbound sheet's barcode is the inbound's number.
+      var hit = (rc.open || []).filter(function (i) { return i.inbound_no === code; });
+      if (hit.length === 1) openInbound(hit[0].id); else say('warn', t('choose_inbound'));
+      return;
+    }
     closeLotForm();
     var body = {scan_id: SokoScan.scanId(), code: code};
     var qty = again ? again.quantity : num($('rc-qty'), 1);

@@ -1,8 +1,9 @@
 /* soko merchant portal: a thin client of /portal/api/v1 (the merchant API
  * served to the portal session) and /portal (session, password reset,
  * users). Views are chosen by the URL's fragment: #stock, #orders,
- * #order/<no>, #inbounds, #products, #users, and those the section
- * scripts (portal_*.js) register through SokoPortal. */
+ * #order/<no>, #products, #users, and those the section scripts
+ * (portal_*.js: #inbounds, #sku, #developer, #statements, #account …)
+ * register through SokoPortal. */
 (function () {
   'use strict';
   var W = JSON.parse(document.getElementById('words').textContent);
@@ -181,7 +182,7 @@
     var parts = h.split('/');
     var view = parts[0] || 'stock';
     var load = {stock: loadStock, orders: loadOrders, order: function () { loadOrder(parts.slice(1).join('/')); },
-      inbounds: loadInbounds, products: loadProducts, users: loadUsers}[view];
+      products: loadProducts, users: loadUsers}[view];
     if (!load && extra[view]) load = function () { extra[view].load(parts.slice(1).join('/')); };
     if (!load) { view = 'stock'; load = loadStock; }
     show(view);
@@ -306,64 +307,6 @@
       orderHooks.forEach(function (fn) { fn(o, r[0].etag); });
     });
   }
-  function addInboundLine() {
-    var d = el('div', null, 'line');
-    var sku = el('input');
-    sku.name = 'line_sku';
-    sku.placeholder = t('sku');
-    sku.setAttribute('aria-label', t('sku'));
-    var q = el('input');
-    q.name = 'line_quantity';
-    q.type = 'number';
-    q.min = '1';
-    q.placeholder = t('quantity');
-    q.setAttribute('aria-label', t('quantity'));
-    d.appendChild(sku);
-    d.appendChild(q);
-    $('inbound-lines').appendChild(d);
-  }
-  addInboundLine();
-  $('inbound-add').addEventListener('click', addInboundLine);
-  function loadInbounds() {
-    var canWrite = may('inbounds');
-    $('inbound-form').hidden = !canWrite;
-    all('/inbounds', 400).then(function (list) {
-      list.reverse();
-      fill($('inbound-table').tBodies[0], list.map(function (inb) {
-        var tr = el('tr');
-        cell(tr, t('inbound_no'), inb.inbound_no);
-        cell(tr, t('expected_date'), inb.expected_date);
-        cell(tr, t('status'), el('span', t('s_' + inb.status), 'status s_' + inb.status));
-        var lines = el('div');
-        inb.lines.forEach(function (l) {
-          var d = el('div', l.sku + ' ' + (l.received || 0) + '/' + l.quantity);
-          var diff = (l.received || 0) - l.quantity;
-          if (inb.status === 'received' && diff !== 0) d.appendChild(el('span', ' ' + t('difference') + ' ' + (diff > 0 ? '+' : '') + diff, 'diff'));
-          lines.appendChild(d);
-        });
-        cell(tr, t('lines'), lines);
-        return tr;
-      }), 'no-inbounds');
-    }, failed);
-  }
-  $('inbound-form').addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    var f = ev.target;
-    var lines = [];
-    f.querySelectorAll('.line').forEach(function (d) {
-      var sku = d.children[0].value.trim(), q = parseInt(d.children[1].value, 10);
-      if (sku) lines.push({sku: sku, quantity: isNaN(q) ? 0 : q});
-    });
-    api('POST', API + '/inbounds', {inbound_no: f.inbound_no.value.trim(), expected_date: f.expected_date.value, lines: lines}).then(function (a) {
-      markFields(f, a);
-      if (!a.ok) return failed(a);
-      say('ok', t('saved'));
-      f.reset();
-      $('inbound-lines').textContent = '';
-      addInboundLine();
-      loadInbounds();
-    });
-  });
 
   function loadProducts() {
     $('product-form').hidden = !may('products');
@@ -463,7 +406,8 @@
     me: function () { return me; },
     signedIn: signedIn,
     reloadOrder: function (no) { loadOrder(no); },
-    API: API, api: api, t: t, el: el, cell: cell, say: say, failed: failed, markFields: markFields, when: when, may: may, fill: fill, all: all
+    csrf: function () { return csrf; },
+    API: API, lang: lang, problem: problem, api: api, t: t, el: el, cell: cell, say: say, failed: failed, markFields: markFields, when: when, may: may, fill: fill, all: all
   };
 
   // --- start -------------------------------------------------------------

@@ -1,0 +1,41 @@
+package server
+
+// portalInboundWords are the words of the portal's inbound notices
+// (入荷予定): the form, the CSV upload, the sheet and the following of
+// receiving with its discrepancies (web/static/portal_inbound.js).
+var portalInboundWords = map[string][2]string{
+	"in_reference":        {"備考（参照番号）", "Reference"},
+	"in_reference_hint":   {"仕入先の納品書番号・発注番号など", "e.g. your supplier's delivery note or order number"},
+	"in_code":             {"SKU または JAN", "SKU or JAN"},
+	"in_lot":              {"ロット", "Lot"},
+	"in_expiry":           {"賞味期限", "Expiry"},
+	"in_expected":         {"予定数", "Expected"},
+	"in_progress":         {"入荷済／予定", "Received / expected"},
+	"in_remove":           {"削除", "Remove"},
+	"in_unknown_code":     {"{code} は登録されている商品ではありません", "{code} is not one of your products"},
+	"in_created":          {"入荷予定 {no} を登録しました", "Inbound {no} created"},
+	"in_csv":              {"CSVで登録", "Upload a CSV file"},
+	"in_csv_help":         {"1行が1明細です。見出しは 入荷予定番号・入荷予定日・商品コード（またはJANコード）・数量・ロット・賞味期限・備考（英語名 inbound_no, expected_date, sku, jan, quantity, lot, expiry, reference も可）。UTF-8・Shift_JISのどちらでも読めます。問題のある行が1つでもあると何も登録しません。", "One row is one line. Headers: 入荷予定番号, 入荷予定日, 商品コード (or JANコード), 数量, ロット, 賞味期限, 備考, or inbound_no, expected_date, sku, jan, quantity, lot, expiry, reference. UTF-8 or Shift_JIS. If any row has a problem, nothing is created."},
+	"in_csv_file":         {"CSVファイル", "CSV file"},
+	"in_csv_no":           {"入荷予定番号（ファイルにない場合）", "Inbound no. (when the file has none)"},
+	"in_csv_date":         {"入荷予定日（ファイルにない場合）", "Expected date (when the file has none)"},
+	"in_upload":           {"アップロード", "Upload"},
+	"in_csv_done":         {"{n}件の入荷予定を登録しました：{list}", "{n} inbounds created: {list}"},
+	"in_csv_refused":      {"登録していません。{n}件の問題があります", "Nothing was created: {n} problems"},
+	"in_sheet":            {"入荷予定表（PDF・バーコード付き）", "Inbound sheet (PDF with barcodes)"},
+	"in_state":            {"判定", "Check"},
+	"in_ok":               {"一致", "as expected"},
+	"in_waiting":          {"入荷待ち", "waiting"},
+	"in_over":             {"超過", "over"},
+	"in_short":            {"不足", "short"},
+	"in_wrong_lot":        {"ロット違い", "wrong lot"},
+	"in_discrepancies":    {"差異", "Discrepancies"},
+	"in_no_discrepancies": {"差異はありません", "No discrepancies"},
+	"in_lot_of":           {"（ロット {lot}）", " (lot {lot})"},
+	"in_d_over":           {"{sku}{lot}：予定 {expected}、入荷 {received}（{diff} 超過）", "{sku}{lot}: expected {expected}, received {received} ({diff} over)"},
+	"in_d_short":          {"{sku}{lot}：予定 {expected}、入荷 {received}（{diff} 不足）", "{sku}{lot}: expected {expected}, received {received} ({diff} short)"},
+	"in_d_wrong_lot":      {"{sku}：予定にないロット {lot} を {received} 個入荷", "{sku}: {received} received of lot {lot}, which the notice does not name"},
+	"in_facts":            {"入荷予定日 {date}　備考 {ref}", "Expected {date} · Reference {ref}"},
+	"s_received_inbound":  {"入荷完了", "received"},
+	"s_cancelled_inbound": {"キャンセル", "cancelled"},
+}
