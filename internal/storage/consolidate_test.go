@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -303,4 +304,83 @@ func hasEvent(events []soko.OrderEvent, action soko.OrderAction, detail string) 
 		}
 	}
 	return false
+}
+
+// TestConsolidate_ShortMemberLeaves: picking works a group through its
+// primary — the station refuses to inspect it while a member is short —
+// and a short member sent back for stock leaves the group, which then
+// goes on: inspected, packed, labelled as one.
+func TestConsolidate_ShortMemberLeaves(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := consolidationSeed(2, true)
+		seed.Staff = append(seed.Staff, soko.SeedStaff{Staff: soko.Staff{BadgeCode: "V001", Name: "伊藤", Role: soko.RoleSupervisor, Active: true}, PIN: "5555"})
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AllocateWaiting(ctx, rules); err != nil {
+			t.Fatal(err)
+		}
+		picker, m := seed.Staff[0].ID, seed.Merchants[0]
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveBatch, StaffID: picker}); err != nil {
+			t.Fatal(err)
+		}
+		find := func(number string) *soko.Order {
+			t.Helper()
+			o, err := db.FindOrder(ctx, m.ID, number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		for n := 0; ; n++ {
+			task, err := db.NextPickTask(ctx, picker)
+			if soko.ErrorCode(err) == soko.ENOTFOUND {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if task.OrderNumber == "SO-002" {
+				if _, err := db.ReportShort(ctx, &soko.ShortPick{ScanID: fmt.Sprintf("short-%d", n), TaskID: task.ID, StaffID: picker}, rules); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			for i, s := range []soko.PickScan{{Code: task.LocationCode, Location: true}, {Code: "4901234567894", ProductID: task.ProductID, Units: task.Remaining()}} {
+				s.ScanID, s.TaskID, s.StaffID = fmt.Sprintf("pick-%d-%d", n, i), task.ID, picker
+				if _, err := db.Pick(ctx, &s); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		one, two := find("SO-001"), find("SO-002")
+		if one.Status != soko.OrderPicked || two.Status != soko.OrderShort || two.ConsolidatedInto != one.ID {
+			t.Fatalf("SO-001 %s, SO-002 %s into %d: want picked, and short in SO-001's group", one.Status, two.Status, two.ConsolidatedInto)
+		}
+		towel := seed.Products[0].ID
+		_, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-1", OrderID: one.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1})
+		if soko.ErrorCode(err) != soko.ECONFLICT || !strings.Contains(soko.ErrorMessage(err, "ja"), "SO-002") {
+			t.Fatalf("inspecting while SO-002 is short: %v, want refused naming it", err)
+		}
+		if _, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-2", OrderID: two.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1}); soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Fatalf("inspecting the member on its own: %v, want refused", err)
+		}
+		// A towel arrives on another shelf, and SO-002 is allocated again.
+		if _, err := db.Receive(ctx, &soko.Receipt{ScanID: "rcv-1", StaffID: picker, MerchantID: m.ID, ProductID: towel, Units: 1, Code: "4901234567894"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PutAway(ctx, &soko.Move{ScanID: "put-1", StaffID: picker, ProductID: towel, Units: 1, To: "A-02"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SuperviseOrder(ctx, &soko.OrderCommand{OrderID: two.ID, Action: soko.ActionReallocate, StaffID: seed.Staff[1].ID}, rules); err != nil {
+			t.Fatal(err)
+		}
+		if o := find("SO-002"); o.ConsolidatedInto != 0 {
+			t.Fatalf("SO-002, waiting for stock again, still in SO-001's group")
+		}
+		after, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-3", OrderID: one.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1})
+		if err != nil || after.Status != soko.OrderInspected {
+			t.Fatalf("SO-001 on its own: %v %v, want inspected", after, err)
+		}
+	})
 }
