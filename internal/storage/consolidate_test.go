@@ -55,19 +55,12 @@ func TestConsolidate_WaveMerges(t *testing.T) {
 			t.Fatalf("wave %+v (%v), want all 6 orders", w, err)
 		}
 		m := seed.Merchants[0]
-		find := func(merchantID int64, number string) *soko.Order {
-			t.Helper()
-			o, err := db.FindOrder(ctx, merchantID, number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return o
-		}
-		first, second := find(m.ID, "SO-001"), find(m.ID, "SO-002")
+		find, other := mustFinder(t, db, m.ID), mustFinder(t, db, seed.Merchants[1].ID)
+		first, second := find("SO-001"), find("SO-002")
 		if first.ConsolidatedInto != 0 || second.ConsolidatedInto != first.ID || second.ConsolidatedIntoNumber != "SO-001" {
 			t.Fatalf("SO-002 consolidated into %d (%q), want SO-001 (%d), the older", second.ConsolidatedInto, second.ConsolidatedIntoNumber, first.ID)
 		}
-		for _, o := range []*soko.Order{find(m.ID, "SO-003"), find(m.ID, "SO-004"), find(m.ID, "SO-005"), find(seed.Merchants[1].ID, "UME-1")} {
+		for _, o := range []*soko.Order{find("SO-003"), find("SO-004"), find("SO-005"), other("UME-1")} {
 			if o.ConsolidatedInto != 0 {
 				t.Errorf("%s consolidated into %d: someone else, opted out, a gift or another merchant's", o.Number, o.ConsolidatedInto)
 			}
@@ -151,14 +144,7 @@ func TestConsolidate_ByHand(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, staff := seed.Merchants[0], seed.Staff[0].ID
-		find := func(number string) *soko.Order {
-			t.Helper()
-			o, err := db.FindOrder(ctx, m.ID, number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return o
-		}
+		find := mustFinder(t, db, m.ID)
 		refused := func(what string, err error, code, ja string) {
 			t.Helper()
 			if soko.ErrorCode(err) != code || !strings.Contains(soko.ErrorMessage(err, "ja"), ja) {
@@ -241,14 +227,7 @@ func TestConsolidate_COD(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, staff := seed.Merchants[0], seed.Staff[0].ID
-		find := func(number string) *soko.Order {
-			t.Helper()
-			o, err := db.FindOrder(ctx, m.ID, number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return o
-		}
+		find := mustFinder(t, db, m.ID)
 		// SO-001 prepaid (宅急便) with SO-002 COD (コレクト): SO-002 carries the parcel.
 		if _, err := db.Consolidate(ctx, find("SO-001").ID, "SO-002", staff, "console"); err != nil {
 			t.Fatal(err)
@@ -289,6 +268,18 @@ func TestConsolidate_COD(t *testing.T) {
 	})
 }
 
+// mustFinder returns a lookup of the merchant's orders by number.
+func mustFinder(t *testing.T, db *storage.DB, merchantID int64) func(number string) *soko.Order {
+	return func(number string) *soko.Order {
+		t.Helper()
+		o, err := db.FindOrder(context.Background(), merchantID, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+}
+
 func numbers(os []*soko.Order) []string {
 	out := make([]string, len(os))
 	for i, o := range os {
@@ -325,14 +316,7 @@ func TestConsolidate_ShortMemberLeaves(t *testing.T) {
 		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveBatch, StaffID: picker}); err != nil {
 			t.Fatal(err)
 		}
-		find := func(number string) *soko.Order {
-			t.Helper()
-			o, err := db.FindOrder(ctx, m.ID, number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return o
-		}
+		find := mustFinder(t, db, m.ID)
 		for n := 0; ; n++ {
 			task, err := db.NextPickTask(ctx, picker)
 			if soko.ErrorCode(err) == soko.ENOTFOUND {
