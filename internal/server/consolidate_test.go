@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -101,4 +102,28 @@ func TestConsolidate_TwoOrdersOneParcel(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestConsolidate_MerchantSetting: the admin turns 同梱 on for a merchant
+// where its other settings live; it starts off, and the change is audited.
+func TestConsolidate_MerchantSetting(t *testing.T) {
+	site := mustAdminSite(t)
+	admin := signIn(t, site.h, "A001", pinAdmin)
+	path := fmt.Sprintf("/ops/admin/merchants/%d", site.seed.Merchants[0].ID)
+	sender := map[string]any{"postal_code": "111-0032", "prefecture": "東京都", "city": "台東区", "address1": "浅草2-3-1", "name": "さくら雑貨店"}
+	list := admin.op("GET", "/ops/admin/merchants", nil, "")
+	if list.Status != 200 || !strings.Contains(string(list.Raw), `"consolidate":false`) {
+		t.Fatalf("merchants before: %d %s, want consolidation off", list.Status, list.Raw)
+	}
+	r := admin.op("PUT", path, map[string]any{"name": "さくら雑貨店", "sender": sender, "consolidate": true}, admin.csrf)
+	if r.Status != 200 || r.JSON["consolidate"] != true {
+		t.Fatalf("turn consolidation on: %d %s", r.Status, r.Raw)
+	}
+	if m, _ := site.db.MerchantByID(context.Background(), site.seed.Merchants[0].ID); !m.Consolidate {
+		t.Error("the setting was not stored")
+	}
+	entries, _, err := site.db.AuditLog(context.Background(), soko.AuditFilter{Action: "merchant.update", Limit: 5})
+	if err != nil || len(entries) == 0 || !strings.Contains(entries[0].After, `"consolidate":true`) {
+		t.Errorf("audit %+v (%v), want the change logged", entries, err)
+	}
 }

@@ -241,9 +241,17 @@ func (db *DB) SuperviseOrder(ctx context.Context, c *soko.OrderCommand, rules so
 		if err != nil {
 			return err
 		}
-		if c.Action == soko.ActionHold || c.Action == soko.ActionCancel {
+		switch c.Action {
+		case soko.ActionHold, soko.ActionCancel:
 			if err := db.leaveGroupBefore(tx, o, soko.OrderStatus(before.Status), string(c.Action), now); err != nil {
 				return err
+			}
+		case soko.ActionReallocate, soko.ActionResolveShort:
+			// A short order waits for a wave again: its group goes on without it.
+			if o.Status != soko.OrderPicked {
+				if _, err := db.leaveGroup(tx, o, c.StaffID, c.Device, "short: waits for stock again", now); err != nil {
+					return err
+				}
 			}
 		}
 		// The supervisor's note stays in the order's history only: it is
@@ -551,6 +559,7 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 	rest := *o
 	rest.ID, rest.Number, rest.Status, rest.HeldFrom = 0, number, soko.OrderBackordered, ""
 	rest.HoldReason, rest.HoldNote = "", ""
+	rest.ConsolidatedInto = 0 // the missing units follow in a parcel of their own
 	rest.CreatedAt, rest.UpdatedAt, rest.Lines = now, now, nil
 	row := orderToRow(&rest)
 	if err := tx.Create(&row).Error; err != nil {

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -54,19 +55,12 @@ func TestConsolidate_WaveMerges(t *testing.T) {
 			t.Fatalf("wave %+v (%v), want all 6 orders", w, err)
 		}
 		m := seed.Merchants[0]
-		find := func(merchantID int64, number string) *soko.Order {
-			t.Helper()
-			o, err := db.FindOrder(ctx, merchantID, number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return o
-		}
-		first, second := find(m.ID, "SO-001"), find(m.ID, "SO-002")
+		find, other := mustFinder(t, db, m.ID), mustFinder(t, db, seed.Merchants[1].ID)
+		first, second := find("SO-001"), find("SO-002")
 		if first.ConsolidatedInto != 0 || second.ConsolidatedInto != first.ID || second.ConsolidatedIntoNumber != "SO-001" {
 			t.Fatalf("SO-002 consolidated into %d (%q), want SO-001 (%d), the older", second.ConsolidatedInto, second.ConsolidatedIntoNumber, first.ID)
 		}
-		for _, o := range []*soko.Order{find(m.ID, "SO-003"), find(m.ID, "SO-004"), find(m.ID, "SO-005"), find(seed.Merchants[1].ID, "UME-1")} {
+		for _, o := range []*soko.Order{find("SO-003"), find("SO-004"), find("SO-005"), other("UME-1")} {
 			if o.ConsolidatedInto != 0 {
 				t.Errorf("%s consolidated into %d: someone else, opted out, a gift or another merchant's", o.Number, o.ConsolidatedInto)
 			}
@@ -150,14 +144,7 @@ func TestConsolidate_ByHand(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, staff := seed.Merchants[0], seed.Staff[0].ID
-		find := func(number string) *soko.Order {
-			t.Helper()
-			o, err := db.FindOrder(ctx, m.ID, number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return o
-		}
+		find := mustFinder(t, db, m.ID)
 		refused := func(what string, err error, code, ja string) {
 			t.Helper()
 			if soko.ErrorCode(err) != code || !strings.Contains(soko.ErrorMessage(err, "ja"), ja) {
@@ -240,14 +227,7 @@ func TestConsolidate_COD(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, staff := seed.Merchants[0], seed.Staff[0].ID
-		find := func(number string) *soko.Order {
-			t.Helper()
-			o, err := db.FindOrder(ctx, m.ID, number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return o
-		}
+		find := mustFinder(t, db, m.ID)
 		// SO-001 prepaid (宅急便) with SO-002 COD (コレクト): SO-002 carries the parcel.
 		if _, err := db.Consolidate(ctx, find("SO-001").ID, "SO-002", staff, "console"); err != nil {
 			t.Fatal(err)
@@ -288,6 +268,18 @@ func TestConsolidate_COD(t *testing.T) {
 	})
 }
 
+// mustFinder returns a lookup of the merchant's orders by number.
+func mustFinder(t *testing.T, db *storage.DB, merchantID int64) func(number string) *soko.Order {
+	return func(number string) *soko.Order {
+		t.Helper()
+		o, err := db.FindOrder(context.Background(), merchantID, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+}
+
 func numbers(os []*soko.Order) []string {
 	out := make([]string, len(os))
 	for i, o := range os {
@@ -303,4 +295,76 @@ func hasEvent(events []soko.OrderEvent, action soko.OrderAction, detail string) 
 		}
 	}
 	return false
+}
+
+// TestConsolidate_ShortMemberLeaves: picking works a group through its
+// primary — the station refuses to inspect it while a member is short —
+// and a short member sent back for stock leaves the group, which then
+// goes on: inspected, packed, labelled as one.
+func TestConsolidate_ShortMemberLeaves(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := consolidationSeed(2, true)
+		seed.Staff = append(seed.Staff, soko.SeedStaff{Staff: soko.Staff{BadgeCode: "V001", Name: "伊藤", Role: soko.RoleSupervisor, Active: true}, PIN: "5555"})
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AllocateWaiting(ctx, rules); err != nil {
+			t.Fatal(err)
+		}
+		picker, m := seed.Staff[0].ID, seed.Merchants[0]
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveBatch, StaffID: picker}); err != nil {
+			t.Fatal(err)
+		}
+		find := mustFinder(t, db, m.ID)
+		for n := 0; ; n++ {
+			task, err := db.NextPickTask(ctx, picker)
+			if soko.ErrorCode(err) == soko.ENOTFOUND {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if task.OrderNumber == "SO-002" {
+				if _, err := db.ReportShort(ctx, &soko.ShortPick{ScanID: fmt.Sprintf("short-%d", n), TaskID: task.ID, StaffID: picker}, rules); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			for i, s := range []soko.PickScan{{Code: task.LocationCode, Location: true}, {Code: "4901234567894", ProductID: task.ProductID, Units: task.Remaining()}} {
+				s.ScanID, s.TaskID, s.StaffID = fmt.Sprintf("pick-%d-%d", n, i), task.ID, picker
+				if _, err := db.Pick(ctx, &s); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		one, two := find("SO-001"), find("SO-002")
+		if one.Status != soko.OrderPicked || two.Status != soko.OrderShort || two.ConsolidatedInto != one.ID {
+			t.Fatalf("SO-001 %s, SO-002 %s into %d: want picked, and short in SO-001's group", one.Status, two.Status, two.ConsolidatedInto)
+		}
+		towel := seed.Products[0].ID
+		_, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-1", OrderID: one.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1})
+		if soko.ErrorCode(err) != soko.ECONFLICT || !strings.Contains(soko.ErrorMessage(err, "ja"), "SO-002") {
+			t.Fatalf("inspecting while SO-002 is short: %v, want refused naming it", err)
+		}
+		if _, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-2", OrderID: two.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1}); soko.ErrorCode(err) != soko.ECONFLICT {
+			t.Fatalf("inspecting the member on its own: %v, want refused", err)
+		}
+		// A towel arrives on another shelf, and SO-002 is allocated again.
+		if _, err := db.Receive(ctx, &soko.Receipt{ScanID: "rcv-1", StaffID: picker, MerchantID: m.ID, ProductID: towel, Units: 1, Code: "4901234567894"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PutAway(ctx, &soko.Move{ScanID: "put-1", StaffID: picker, ProductID: towel, Units: 1, To: "A-02"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SuperviseOrder(ctx, &soko.OrderCommand{OrderID: two.ID, Action: soko.ActionReallocate, StaffID: seed.Staff[1].ID}, rules); err != nil {
+			t.Fatal(err)
+		}
+		if o := find("SO-002"); o.ConsolidatedInto != 0 {
+			t.Fatalf("SO-002, waiting for stock again, still in SO-001's group")
+		}
+		after, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-3", OrderID: one.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1})
+		if err != nil || after.Status != soko.OrderInspected {
+			t.Fatalf("SO-001 on its own: %v %v, want inspected", after, err)
+		}
+	})
 }

@@ -243,6 +243,7 @@ func exchangeOrder(tx *gorm.DB, r *returnRow, now time.Time) (int64, error) {
 	o.ID, o.Number, o.Status, o.HeldFrom, o.HoldReason, o.HoldNote = 0, fmt.Sprintf("%s-EX%d", orig.Number, r.ID), soko.OrderReceived, "", "", ""
 	o.DeliveryDate, o.TimeSlot, o.CODAmount, o.ShippingFee, o.CODFee, o.Discount = time.Time{}, "", 0, 0, 0, 0
 	o.OrderedAt, o.Note = now, fmt.Sprintf("交換品（返品 %s / exchange for return %s）", r.Number, r.Number)
+	o.ConsolidatedInto = 0 // the exchange leaves in a parcel of its own
 	o.Lines = nil
 	for _, l := range lines {
 		o.Lines = append(o.Lines, soko.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity, TaxRate: taxRate[l.ProductID]})
