@@ -75,7 +75,8 @@ generate:
 	@git diff --exit-code -- internal/server/api || (echo "generated code was stale: commit it"; exit 1)
 
 # A warehouse day under faults (scripts/proof.sh): two soko servers on a
-# fresh PostgreSQL database under `soko load`, one killed and restarted, the
+# fresh PostgreSQL database under soko-load (cmd/soko-load, the load generator,
+# not part of the shipped binary), one killed and restarted, the
 # database restarted, then `soko check` must pass; prints the figures.
 # `make proof` is the whole day (under 10 minutes), `make proof-short` CI's.
 .PHONY: proof proof-short

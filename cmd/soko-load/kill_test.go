@@ -23,7 +23,7 @@ import (
 func TestKill_OrderRetriesGetTheirFirstAnswer(t *testing.T) {
 	dir := t.TempDir()
 	dbURL, worldFile := filepath.Join(dir, "soko.db"), filepath.Join(dir, "world.json")
-	if out, err := runSoko(t, dbURL, "load", "--setup", "--world", worldFile, "--orders", "400", "--handhelds", "1", "--stations", "1"); err != nil {
+	if out, err := runLoadCommand(t, dbURL, "--setup", "--world", worldFile, "--orders", "400", "--handhelds", "1", "--stations", "1"); err != nil {
 		t.Fatalf("setup: %v\n%s", err, out)
 	}
 	data, err := os.ReadFile(worldFile)
@@ -95,8 +95,7 @@ func TestKill_OrderRetriesGetTheirFirstAnswer(t *testing.T) {
 			t.Fatalf("only %d orders answered within a minute", n)
 		}
 	}
-	srv.cmd.Process.Kill()
-	srv.cmd.Wait()
+	srv.Kill()
 	wg.Wait()
 
 	restarted := mustStart(t, env, "--addr", strings.TrimPrefix(srv.URL, "http://"))
