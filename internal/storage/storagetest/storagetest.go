@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 )
 
@@ -126,4 +128,38 @@ func mustOpenMigrated(tb testing.TB, url string) *storage.DB {
 	}
 	db.Now = func() time.Time { return Fixed }
 	return db
+}
+
+// MustQueueCancellations stores a merchant with n orders and the webhook
+// endpoint ep (for the merchant, which it sets), and cancels the orders,
+// which queues n order.cancelled webhooks. It returns the merchant's id;
+// ep then holds the endpoint's id and secret.
+func MustQueueCancellations(tb testing.TB, db *storage.DB, n int, ep *soko.WebhookEndpoint) int64 {
+	tb.Helper()
+	ctx := context.Background()
+	seed := &soko.Seed{
+		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店", Sender: soko.Address{PostalCode: "1000005", Prefecture: "東京都"}}},
+		Products:  []soko.SeedProduct{{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10}}},
+	}
+	for i := range n {
+		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
+			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}},
+		}})
+	}
+	if err := db.Load(ctx, seed); err != nil {
+		tb.Fatal(err)
+	}
+	merchantID := seed.Merchants[0].ID
+	ep.MerchantID = merchantID
+	if _, err := db.PutWebhookEndpoint(ctx, ep, false); err != nil {
+		tb.Fatal(err)
+	}
+	for _, o := range seed.Orders {
+		if _, err := db.CancelOrder(ctx, merchantID, o.Number, "お客様都合"); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return merchantID
 }
