@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/soko-wms/soko/cmd/internal/sokoproc"
 )
 
 // Order intake killed with SIGKILL under load (issue 17): 20 clients send
@@ -21,6 +23,7 @@ import (
 // so no retry finds an order without its answer ("still running", then
 // "order already exists").
 func TestKill_OrderRetriesGetTheirFirstAnswer(t *testing.T) {
+	sokoproc.SkipShort(t)
 	dir := t.TempDir()
 	dbURL, worldFile := filepath.Join(dir, "soko.db"), filepath.Join(dir, "world.json")
 	if out, err := runLoadCommand(t, dbURL, "--setup", "--world", worldFile, "--orders", "400", "--handhelds", "1", "--stations", "1"); err != nil {

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/soko-wms/soko/cmd/internal/sokoproc"
 )
 
 func TestLoad_TargetsOnThisMachineOnly(t *testing.T) {
@@ -152,6 +154,7 @@ func TestLoad_OrderFoundAfterConflict(t *testing.T) {
 // orders killed on their way are TestKill_OrderRetriesGetTheirFirstAnswer's,
 // the order retries themselves TestLoad_OrderRetriedWithItsKey's.
 func TestLoad_DayOnSQLiteSurvivesAKill(t *testing.T) {
+	sokoproc.SkipShort(t)
 	dir := t.TempDir()
 	dbURL, world, ackedFile := filepath.Join(dir, "soko.db"), filepath.Join(dir, "world.json"), filepath.Join(dir, "acked.tsv")
 	const orders = 40

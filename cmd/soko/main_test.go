@@ -112,6 +112,7 @@ func TestServe_DemoOnPostgres(t *testing.T) {
 }
 
 func TestStartup_BadConfigurationStopsWithOneLine(t *testing.T) {
+	sokoproc.SkipShort(t)
 	dbFile := "SOKO_DATABASE_URL=" + filepath.Join(t.TempDir(), "soko.db")
 	cases := []struct {
 		name     string

@@ -6,6 +6,7 @@ package sokoproc
 import (
 	"bufio"
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,8 +21,14 @@ import (
 
 // Main is a TestMain: it compiles cmd/soko with the race detector into
 // *binary, in a temporary folder removed afterwards, runs the package's
-// tests and exits with their code.
+// tests and exits with their code. Under -short it builds nothing and
+// leaves *binary empty: MustStart and SkipShort skip the tests that run
+// the program, which make test runs.
 func Main(m *testing.M, binary *string) {
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "soko-e2e")
 	if err != nil {
 		panic(err)
@@ -53,6 +60,7 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 // kills it.
 func MustStart(t *testing.T, binary string, env []string, args ...string) *Process {
 	t.Helper()
+	SkipShort(t)
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = io.Discard
@@ -97,6 +105,14 @@ func MustStart(t *testing.T, binary string, env []string, args ...string) *Proce
 		t.Fatalf("soko did not listen within two minutes:\n%s", printed())
 	}
 	return p
+}
+
+// SkipShort skips a test that runs the soko program under -short.
+func SkipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the soko program: -short leaves it to make test")
+	}
 }
 
 // Kill kills the server with SIGKILL, as a crash would, and waits until it is gone.

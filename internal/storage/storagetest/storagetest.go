@@ -26,14 +26,16 @@ var PostgresRuns atomic.Int64
 var Fixed = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // ForEachDialect runs fn on a fresh SQLite database and, when
-// SOKO_TEST_POSTGRES is set, on a fresh PostgreSQL schema, as parallel subtests.
+// SOKO_TEST_POSTGRES is set, on a fresh PostgreSQL schema, as parallel
+// subtests. Under -short only SQLite's runs: a PostgreSQL schema per test
+// costs most of a short run's time, and make test runs both.
 func ForEachDialect(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
 		fn(t, MustOpenSQLite(t))
 	})
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" || testing.Short() {
 		return
 	}
 	t.Run("postgres", func(t *testing.T) {
@@ -101,11 +103,11 @@ func MustOpenTwice(tb testing.TB, dialect string) (*storage.DB, *storage.DB) {
 }
 
 // ForEachDialectName runs fn once per dialect under test, by name, for
-// tests that open their databases themselves.
+// tests that open their databases themselves; under -short, SQLite only.
 func ForEachDialectName(t *testing.T, fn func(t *testing.T, dialect string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { t.Parallel(); fn(t, storage.SQLite) })
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" || testing.Short() {
 		return
 	}
 	t.Run("postgres", func(t *testing.T) {
