@@ -28,8 +28,11 @@ BROWSER_TESTS = $(shell grep -ho '^func Test[A-Za-z0-9_]*' internal/server/*_bro
 test-browser:
 	$(GO) test -race -count=1 -timeout 30m -run '^($(BROWSER_TESTS))$$' ./internal/server
 
-# A quick pass while editing: -short skips the browser tests and the
-# longest runs (load, proof, rendering comparisons).
+# A quick pass while editing: -short skips the browser tests, the
+# PostgreSQL twin of each dialect test (storagetest.ForEachDialect), the
+# end-to-end tests that run the soko program (cmd/internal/sokoproc), and
+# the longest runs (load, the HTTP fuzz sweep, every document decoded at
+# 203 dpi, rendering comparisons). `make test` runs them all.
 test-short:
 	$(GO) test -short -count=1 ./...
 
@@ -75,7 +78,8 @@ generate:
 	@git diff --exit-code -- internal/server/api || (echo "generated code was stale: commit it"; exit 1)
 
 # A warehouse day under faults (scripts/proof.sh): two soko servers on a
-# fresh PostgreSQL database under `soko load`, one killed and restarted, the
+# fresh PostgreSQL database under soko-load (cmd/soko-load, the load generator,
+# not part of the shipped binary), one killed and restarted, the
 # database restarted, then `soko check` must pass; prints the figures.
 # `make proof` is the whole day (under 10 minutes), `make proof-short` CI's.
 .PHONY: proof proof-short

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A warehouse day under faults, on this machine: two soko servers on one
-# fresh PostgreSQL database, driven by `soko load` over HTTP; a third of the
+# fresh PostgreSQL database, driven by soko-load (cmd/soko-load) over HTTP; a third of the
 # way in one server is killed with SIGKILL and restarted, two thirds of the
 # way in PostgreSQL is stopped (soko must answer /readyz with 503 and
 # Retry-After) and started again (soko must recover without a restart);
@@ -132,8 +132,9 @@ pg_isready -h 127.0.0.1 -p "$port" -t 30 >/dev/null || fail "PostgreSQL is not r
 
 say "$mode run: $orders orders over ${intake}s, $handhelds handhelds, $stations stations, at most ${duration}s, PostgreSQL cluster $cluster (port $port)"
 go build -o "$work/soko" ./cmd/soko
+go build -o "$work/soko-load" ./cmd/soko-load
 "${psql[@]}" -d postgres -c "CREATE DATABASE $db"
-SOKO_DATABASE_URL=$dburl "$work/soko" load --setup --world "$work/world.json" \
+SOKO_DATABASE_URL=$dburl "$work/soko-load" --setup --world "$work/world.json" \
   --orders "$orders" --handhelds "$handhelds" --stations "$stations"
 api_key=$(sed -n 's/.*"key": "\(soko_[a-z2-7]*\)".*/\1/p' "$work/world.json" | head -1)
 
@@ -141,7 +142,7 @@ start_server a 0
 start_server b 0
 say "servers a on ${server_port[a]} (pid ${server_pid[a]}), b on ${server_port[b]} (pid ${server_pid[b]})"
 
-"$work/soko" load --world "$work/world.json" --acked "$work/acked.tsv" \
+"$work/soko-load" --world "$work/world.json" --acked "$work/acked.tsv" \
   --targets "http://127.0.0.1:${server_port[a]},http://127.0.0.1:${server_port[b]}" \
   --orders "$orders" --handhelds "$handhelds" --stations "$stations" --intake "${intake}s" --duration "${duration}s" \
   --require-shipped >"$work/load.log" 2>&1 &
@@ -200,7 +201,7 @@ SOKO_DATABASE_URL=$dburl "$work/soko" check --orders "$work/acked.tsv" >"$work/c
 
 echo
 echo "================ soko proof ($mode) ================"
-sed -n '/^soko load .* against /,/^summary:/p' "$work/load.log"
+sed -n '/^soko-load .* against /,/^summary:/p' "$work/load.log"
 [ "$load_status" = 0 ] || tail -1 "$work/load.log"
 echo
 echo "faults:"

@@ -49,10 +49,6 @@ usage:
   soko check stock                        verify the stock ledger against stock on hand
   soko import-status FILE                 record a delivery status CSV (伝票番号, 状態, 日時, 場所),
                                           all lines or none
-  soko load --setup [--orders N --handhelds H --stations S] [--world FILE]
-                                          write a load-test warehouse into an empty database
-  soko load --targets http://127.0.0.1:PORT,… [--orders N --handhelds H --stations S --duration D --acked FILE]
-                                          drive soko servers on this machine as a warehouse day, then report
   soko version
 
 environment: SOKO_DATABASE_URL (default soko.db), SOKO_ADDR (default :8080),
@@ -113,8 +109,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checkStock(ctx, cfg, stdout)
 	case "check":
 		return check(ctx, cfg, rest, stdout)
-	case "load":
-		return load(ctx, cfg, rest, stdout, stderr)
 	case "backup":
 		return backup(ctx, cfg, rest, stdout)
 	case "restore":

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -14,11 +12,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/cmd/internal/sokoproc"
 	"github.com/soko-wms/soko/internal/password"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
@@ -28,95 +25,12 @@ import (
 // binary is the soko program built once for the end-to-end tests.
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "soko-e2e")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "soko")
-	build := exec.Command("go", "build", "-race", "-o", binary, ".")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Println("build soko:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// process is a running soko server.
-type process struct {
-	cmd    *exec.Cmd
-	URL    string
-	Output *bytes.Buffer // everything it printed on stdout up to "listening"
-}
-
-var listening = regexp.MustCompile(`listening on (http://\S+)`)
+func TestMain(m *testing.M) { sokoproc.Main(m, &binary) }
 
 // mustStart starts `soko serve` on a free port and waits until it listens.
-func mustStart(t *testing.T, env []string, args ...string) *process {
+func mustStart(t *testing.T, env []string, args ...string) *sokoproc.Process {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stderr = io.Discard
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &process{cmd: cmd, Output: &bytes.Buffer{}}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	found := make(chan string, 1)
-	var mu sync.Mutex // p.Output is written here until "listening"
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			line := sc.Text()
-			if m := listening.FindStringSubmatch(line); m != nil {
-				found <- m[1]
-				io.Copy(io.Discard, stdout)
-				return
-			}
-			mu.Lock()
-			p.Output.WriteString(line + "\n")
-			mu.Unlock()
-		}
-		close(found)
-	}()
-	printed := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return p.Output.String()
-	}
-	select {
-	case u, ok := <-found:
-		if !ok {
-			t.Fatalf("soko exited before listening:\n%s", printed())
-		}
-		p.URL = u
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("soko did not listen within two minutes:\n%s", printed())
-	}
-	return p
-}
-
-// stop sends SIGTERM and expects a clean exit.
-func (p *process) stop(t *testing.T) {
-	t.Helper()
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- p.cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("soko exited with %v after SIGTERM", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("soko did not stop within 30 s of SIGTERM")
-	}
+	return sokoproc.MustStart(t, binary, env, args...)
 }
 
 func mustGet(t *testing.T, u string) (int, string) {
@@ -174,7 +88,7 @@ func checkDemo(t *testing.T, env []string) {
 	if res.StatusCode != 200 || !strings.Contains(string(b), `"merchant_code":"SAKURA"`) {
 		t.Fatalf("the printed portal login: %d %s", res.StatusCode, b)
 	}
-	first.stop(t)
+	first.Stop(t)
 
 	second := mustStart(t, env, "--demo")
 	if out := second.Output.String(); strings.Contains(out, "demo warehouse seeded") || !strings.Contains(out, "not seeding again") {
@@ -183,7 +97,7 @@ func checkDemo(t *testing.T, env []string) {
 	if code, _ := mustGet(t, second.URL+"/readyz"); code != 200 {
 		t.Fatalf("second start readyz %d", code)
 	}
-	second.stop(t)
+	second.Stop(t)
 }
 
 func TestServe_DemoOnSQLite(t *testing.T) {
@@ -198,6 +112,7 @@ func TestServe_DemoOnPostgres(t *testing.T) {
 }
 
 func TestStartup_BadConfigurationStopsWithOneLine(t *testing.T) {
+	sokoproc.SkipShort(t)
 	dbFile := "SOKO_DATABASE_URL=" + filepath.Join(t.TempDir(), "soko.db")
 	cases := []struct {
 		name     string
@@ -382,7 +297,7 @@ func TestServe_MetricsOnTheirOwnAddress(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `soko_http_requests_total{method="GET",route="/healthz",status="2xx"} 1`) {
 		t.Fatalf("metrics address: %d\n%.2000s", code, body)
 	}
-	p.stop(t)
+	p.Stop(t)
 }
 
 func TestConfig_TrustedProxiesAndMetrics(t *testing.T) {

@@ -255,8 +255,7 @@ func TestNotify_WorkerKilledMidDelivery(t *testing.T) {
 	// whichever process is killed, its request is open.
 	rc.holdAll()
 	mustSeeWithin(t, 10*time.Second, "request held from each process", func() bool { _, h, _ := rc.counts(); return h == 2 })
-	victim.cmd.Process.Kill()
-	victim.cmd.Wait()
+	victim.Kill()
 	mustSeeWithin(t, 10*time.Second, "cut request from the killed process", func() bool { _, _, c := rc.counts(); return c == 1 })
 	rc.release()
 	killedAt := time.Since(start)

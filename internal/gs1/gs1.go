@@ -191,7 +191,7 @@ func checkGTIN(raw, d, what string) error {
 // layout other than the one the handheld uses, so the message says so.
 func notDigits(raw, in string) error {
 	n := utf8.RuneCountInString(in)
-	if strings.IndexAny(in, "0123456789") < 0 && (n == 8 || n == 12 || n == 13 || n == 14) {
+	if !strings.ContainsAny(in, "0123456789") && (n == 8 || n == 12 || n == 13 || n == 14) {
 		return fail(raw, ErrNotBarcode, "no digits in %d characters; is the scanner set to the same keyboard layout as the device?", n)
 	}
 	pos := 0

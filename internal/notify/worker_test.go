@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -93,7 +92,6 @@ type fixture struct {
 
 func mustFixture(t *testing.T, n int, statuses ...int) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	c := &clock{t: storagetest.Fixed}
 	db := storagetest.MustOpenSQLite(t)
 	db.Now = c.now
@@ -101,31 +99,9 @@ func mustFixture(t *testing.T, n int, statuses ...int) *fixture {
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
 
-	seed := &soko.Seed{
-		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店", Sender: soko.Address{PostalCode: "1000005", Prefecture: "東京都"}}},
-		Products:  []soko.SeedProduct{{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10}}},
-	}
-	for i := range n {
-		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
-			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato",
-			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
-			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}},
-		}})
-	}
-	if err := db.Load(ctx, seed); err != nil {
-		t.Fatal(err)
-	}
-	merchantID := seed.Merchants[0].ID
-	ep := &soko.WebhookEndpoint{MerchantID: merchantID, URL: srv.URL + "/hooks", Active: true, EventTypes: []string{"order.cancelled"}}
-	if _, err := db.PutWebhookEndpoint(ctx, ep, false); err != nil {
-		t.Fatal(err)
-	}
+	ep := &soko.WebhookEndpoint{URL: srv.URL + "/hooks", Active: true, EventTypes: []string{"order.cancelled"}}
+	merchantID := storagetest.MustQueueCancellations(t, db, n, ep)
 	rc.secret = ep.Secret
-	for _, o := range seed.Orders {
-		if _, err := db.CancelOrder(ctx, merchantID, o.Number, "お客様都合"); err != nil {
-			t.Fatal(err)
-		}
-	}
 	w := &notify.Worker{Store: db, Sender: &notify.Sender{AllowPrivate: true, Now: c.now}, Now: c.now, Batch: 2, Lease: time.Minute}
 	return &fixture{db: db, clock: c, rc: rc, worker: w, merchantID: merchantID}
 }

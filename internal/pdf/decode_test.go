@@ -64,6 +64,9 @@ func zbarCodabar(tracking string) string { return "Codabar:A" + tracking + "A" }
 // numbers of every length a shop sends), slips, a wave's combined PDF, the
 // handover list, location labels and badge cards.
 func TestDocuments_DecodeAt203dpi(t *testing.T) {
+	if testing.Short() {
+		t.Skip("every document rendered and decoded at 203 dpi takes a minute: -short leaves it to make test")
+	}
 	var labels []LabelData
 	var slips []SlipData
 	var want []string

@@ -101,6 +101,9 @@ func TestDocument_PagesInOrder(t *testing.T) {
 // Every page's barcodes scan, not only the first's: gofpdf carries colours
 // from page to page, and the slip's grey table header once did.
 func TestDocument_BarcodesOnEveryPage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes every page of a wave: -short leaves it to make test")
+	}
 	d := waveDocument(t)
 	path := MustRenderDocument(t, d, DocumentOptions{Now: fixedNow})
 	lay, _ := slipLayoutFor(A4)

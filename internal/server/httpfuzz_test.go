@@ -58,6 +58,9 @@ var (
 // SAKURA's data. The generator is seeded (-httpfuzz.seed), so a failure
 // repeats; -short, and PostgreSQL, send fewer cases of each kind.
 func TestHTTPFuzz_EveryOperation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("every operation fuzzed takes most of a minute: -short leaves it to make test")
+	}
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		start := time.Now()
 		w := newHTTPFuzz(t, db)

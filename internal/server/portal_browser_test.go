@@ -22,6 +22,9 @@ import (
 // and an order's lines, tracking link and timeline; on the desktop the
 // owner also holds the order and has a product with a wrong JAN refused.
 func TestPortal_InBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a browser test: -short leaves it to make test-browser")
+	}
 	for _, sc := range []screen{{1366, 768, false}, {390, 844, true}} {
 		t.Run(fmt.Sprintf("%dx%d", sc.width, sc.height), func(t *testing.T) {
 			db := storagetest.MustOpenSQLite(t)

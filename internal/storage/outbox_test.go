@@ -3,7 +3,6 @@ package storage_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -13,37 +12,11 @@ import (
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
-// MustQueueCancellations stores a merchant with a webhook endpoint and n
-// orders, and cancels them, which queues n order.cancelled webhooks. It
-// returns the merchant's id.
+// MustQueueCancellations queues n order.cancelled webhooks to the shop's
+// endpoint, which takes every event, and returns the merchant's id.
 func MustQueueCancellations(tb testing.TB, db *storage.DB, n int) int64 {
 	tb.Helper()
-	ctx := context.Background()
-	seed := &soko.Seed{
-		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店", Sender: soko.Address{PostalCode: "1000005", Prefecture: "東京都"}}},
-		Products:  []soko.SeedProduct{{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10}}},
-	}
-	for i := range n {
-		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
-			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato",
-			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
-			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}},
-		}})
-	}
-	if err := db.Load(ctx, seed); err != nil {
-		tb.Fatal(err)
-	}
-	merchantID := seed.Merchants[0].ID
-	ep := &soko.WebhookEndpoint{MerchantID: merchantID, URL: "https://shop.example/hooks", Active: true}
-	if _, err := db.PutWebhookEndpoint(ctx, ep, false); err != nil {
-		tb.Fatal(err)
-	}
-	for _, o := range seed.Orders {
-		if _, err := db.CancelOrder(ctx, merchantID, o.Number, "test"); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return merchantID
+	return storagetest.MustQueueCancellations(tb, db, n, &soko.WebhookEndpoint{URL: "https://shop.example/hooks", Active: true})
 }
 
 func mustOutbox(tb testing.TB, db *storage.DB, merchantID int64) map[int64]*soko.OutboxMessage {

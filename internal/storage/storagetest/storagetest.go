@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 )
 
@@ -24,14 +26,16 @@ var PostgresRuns atomic.Int64
 var Fixed = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // ForEachDialect runs fn on a fresh SQLite database and, when
-// SOKO_TEST_POSTGRES is set, on a fresh PostgreSQL schema, as parallel subtests.
+// SOKO_TEST_POSTGRES is set, on a fresh PostgreSQL schema, as parallel
+// subtests. Under -short only SQLite's runs: a PostgreSQL schema per test
+// costs most of a short run's time, and make test runs both.
 func ForEachDialect(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
 		fn(t, MustOpenSQLite(t))
 	})
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" || testing.Short() {
 		return
 	}
 	t.Run("postgres", func(t *testing.T) {
@@ -99,11 +103,11 @@ func MustOpenTwice(tb testing.TB, dialect string) (*storage.DB, *storage.DB) {
 }
 
 // ForEachDialectName runs fn once per dialect under test, by name, for
-// tests that open their databases themselves.
+// tests that open their databases themselves; under -short, SQLite only.
 func ForEachDialectName(t *testing.T, fn func(t *testing.T, dialect string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { t.Parallel(); fn(t, storage.SQLite) })
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" || testing.Short() {
 		return
 	}
 	t.Run("postgres", func(t *testing.T) {
@@ -126,4 +130,38 @@ func mustOpenMigrated(tb testing.TB, url string) *storage.DB {
 	}
 	db.Now = func() time.Time { return Fixed }
 	return db
+}
+
+// MustQueueCancellations stores a merchant with n orders and the webhook
+// endpoint ep (for the merchant, which it sets), and cancels the orders,
+// which queues n order.cancelled webhooks. It returns the merchant's id;
+// ep then holds the endpoint's id and secret.
+func MustQueueCancellations(tb testing.TB, db *storage.DB, n int, ep *soko.WebhookEndpoint) int64 {
+	tb.Helper()
+	ctx := context.Background()
+	seed := &soko.Seed{
+		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店", Sender: soko.Address{PostalCode: "1000005", Prefecture: "東京都"}}},
+		Products:  []soko.SeedProduct{{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10}}},
+	}
+	for i := range n {
+		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
+			Number: fmt.Sprintf("SO-%d", i+1), Carrier: "yamato",
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}},
+		}})
+	}
+	if err := db.Load(ctx, seed); err != nil {
+		tb.Fatal(err)
+	}
+	merchantID := seed.Merchants[0].ID
+	ep.MerchantID = merchantID
+	if _, err := db.PutWebhookEndpoint(ctx, ep, false); err != nil {
+		tb.Fatal(err)
+	}
+	for _, o := range seed.Orders {
+		if _, err := db.CancelOrder(ctx, merchantID, o.Number, "お客様都合"); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return merchantID
 }

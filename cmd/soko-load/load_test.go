@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/soko-wms/soko/cmd/internal/sokoproc"
 )
 
 func TestLoad_TargetsOnThisMachineOnly(t *testing.T) {
@@ -29,8 +31,8 @@ func TestLoad_TargetsOnThisMachineOnly(t *testing.T) {
 		}
 	}
 	// The command stops before it sends anything, with a usage error.
-	_, err := runSoko(t, filepath.Join(t.TempDir(), "soko.db"), "load", "--targets", "http://127.0.0.1:8080,http://192.0.2.1:8080")
-	var ce *configError
+	_, err := runLoadCommand(t, filepath.Join(t.TempDir(), "soko.db"), "--targets", "http://127.0.0.1:8080,http://192.0.2.1:8080")
+	var ce *usageError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "loopback") {
 		t.Fatalf("load against another machine: %v", err)
 	}
@@ -145,21 +147,22 @@ func TestLoad_OrderFoundAfterConflict(t *testing.T) {
 	}
 }
 
-// A short warehouse day on SQLite: soko load sets up its warehouse, drives
+// A short warehouse day on SQLite: soko-load sets up its warehouse, drives
 // one soko server that is killed with SIGKILL while the floor works and is
 // started again on its port, and every order ships; then soko check passes
 // with the acknowledged orders. The kill comes after the orders are in;
 // orders killed on their way are TestKill_OrderRetriesGetTheirFirstAnswer's,
 // the order retries themselves TestLoad_OrderRetriedWithItsKey's.
 func TestLoad_DayOnSQLiteSurvivesAKill(t *testing.T) {
+	sokoproc.SkipShort(t)
 	dir := t.TempDir()
 	dbURL, world, ackedFile := filepath.Join(dir, "soko.db"), filepath.Join(dir, "world.json"), filepath.Join(dir, "acked.tsv")
 	const orders = 40
-	out, err := runSoko(t, dbURL, "load", "--setup", "--world", world, "--orders", "40", "--handhelds", "6", "--stations", "2")
+	out, err := runLoadCommand(t, dbURL, "--setup", "--world", world, "--orders", "40", "--handhelds", "6", "--stations", "2")
 	if err != nil || !strings.Contains(out, "6 pickers, 2 packers, 3 shippers, 1 supervisor") {
 		t.Fatalf("setup: %v\n%s", err, out)
 	}
-	if _, err := runSoko(t, dbURL, "load", "--setup", "--world", filepath.Join(dir, "again.json")); err == nil || !strings.Contains(err.Error(), "already holds data") {
+	if _, err := runLoadCommand(t, dbURL, "--setup", "--world", filepath.Join(dir, "again.json")); err == nil || !strings.Contains(err.Error(), "already holds data") {
 		t.Fatalf("a second setup on the same database: %v", err)
 	}
 
@@ -191,8 +194,7 @@ func TestLoad_DayOnSQLiteSurvivesAKill(t *testing.T) {
 		}
 	}
 	time.Sleep(time.Second)
-	srv.cmd.Process.Kill()
-	srv.cmd.Wait()
+	srv.Kill()
 	time.Sleep(time.Second)
 	restarted := mustStart(t, env, "--addr", host)
 	r := <-done
@@ -238,7 +240,7 @@ func TestLoad_DayOnSQLiteSurvivesAKill(t *testing.T) {
 		}
 	}
 
-	restarted.stop(t)
+	restarted.Stop(t)
 	out, err = runSoko(t, dbURL, "check", "--orders", ackedFile)
 	if err != nil || !strings.Contains(out, "40 acknowledged orders of 40 stored") {
 		t.Fatalf("soko check after the run: %v\n%s", err, out)

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/soko-wms/soko/cmd/internal/sokoproc"
 )
 
 // Order intake killed with SIGKILL under load (issue 17): 20 clients send
@@ -21,9 +23,10 @@ import (
 // so no retry finds an order without its answer ("still running", then
 // "order already exists").
 func TestKill_OrderRetriesGetTheirFirstAnswer(t *testing.T) {
+	sokoproc.SkipShort(t)
 	dir := t.TempDir()
 	dbURL, worldFile := filepath.Join(dir, "soko.db"), filepath.Join(dir, "world.json")
-	if out, err := runSoko(t, dbURL, "load", "--setup", "--world", worldFile, "--orders", "400", "--handhelds", "1", "--stations", "1"); err != nil {
+	if out, err := runLoadCommand(t, dbURL, "--setup", "--world", worldFile, "--orders", "400", "--handhelds", "1", "--stations", "1"); err != nil {
 		t.Fatalf("setup: %v\n%s", err, out)
 	}
 	data, err := os.ReadFile(worldFile)
@@ -95,8 +98,7 @@ func TestKill_OrderRetriesGetTheirFirstAnswer(t *testing.T) {
 			t.Fatalf("only %d orders answered within a minute", n)
 		}
 	}
-	srv.cmd.Process.Kill()
-	srv.cmd.Wait()
+	srv.Kill()
 	wg.Wait()
 
 	restarted := mustStart(t, env, "--addr", strings.TrimPrefix(srv.URL, "http://"))
