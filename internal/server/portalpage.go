@@ -110,4 +110,3 @@ var allPortalWords = mergeWords(portalWords, portalSKUWords, portalOrderWords, p
 func (s *Server) portalPage(c echo.Context) error {
 	return s.renderFloorPage(c, "portal", allPortalWords)
 }
-
