@@ -14,11 +14,12 @@ import (
 func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, error) {
 	// The order's status comes with the task, in the same statement: a
 	// held order or one being cancelled is not picked. So does the stock
-	// row the units leave.
+	// row the units leave, and the shelf's code.
 	var t pickTaskRow
 	err := lockForUpdate(tx, dialect).
 		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status, "+
-			"(SELECT a.stock_id FROM allocations a WHERE a.id = pick_tasks.allocation_id) AS stock_id").
+			"(SELECT a.stock_id FROM allocations a WHERE a.id = pick_tasks.allocation_id) AS stock_id, "+
+			"(SELECT l.code FROM locations l WHERE l.id = pick_tasks.location_id) AS location_code").
 		Where("pick_tasks.id = ?", taskID).Take(&t).Error
 	if err != nil {
 		return t, err
@@ -55,21 +56,18 @@ func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, er
 		if err != nil {
 			return err
 		}
-		// Names are read only for what this scan needs: most scans are right.
-		name := func(table string, id int64) string {
+		// A product's name is read only when a refusal needs it: most scans
+		// are right.
+		name := func(id int64) string {
 			var n []string
-			col := "name"
-			if table == "locations" {
-				col = "code"
-			}
-			tx.Table(table).Where("id = ?", id).Pluck(col, &n)
+			tx.Table("products").Where("id = ?", id).Pluck("name", &n)
 			if len(n) == 0 {
 				return ""
 			}
 			return n[0]
 		}
 		if s.Location {
-			if at := name("locations", t.LocationID); s.Code != at {
+			if at := t.LocationCode; s.Code != at {
 				return soko.Errorf(soko.EINVALID, "wrong location %s: go to %s", s.Code, at).
 					JA("ロケーション違いです（%s）。%s へ行ってください", s.Code, at).WithField("code", "wrong_location")
 			}
@@ -77,15 +75,15 @@ func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, er
 		}
 		switch {
 		case !t.LocationConfirmed:
-			at := name("locations", t.LocationID)
+			at := t.LocationCode
 			return soko.Errorf(soko.EINVALID, "scan the location %s first", at).
 				JA("先にロケーション %s をスキャンしてください", at).WithField("code", "location_first")
 		case s.ProductID != t.ProductID:
-			p := name("products", t.ProductID)
+			p := name(t.ProductID)
 			return soko.Errorf(soko.EINVALID, "wrong item: this is not %s", p).
 				JA("商品違いです。%s ではありません", p).WithField("code", "wrong_item")
 		case t.Picked+s.Units > t.Quantity:
-			p := name("products", t.ProductID)
+			p := name(t.ProductID)
 			return soko.Errorf(soko.EINVALID, "over-pick: only %d more of %s", t.Quantity-t.Picked, p).
 				JA("数量オーバーです。%s はあと %d 個です", p, t.Quantity-t.Picked).WithField("code", "over_pick")
 		}
