@@ -259,6 +259,23 @@ type joinedKey struct{}
 // context of each attempt carries its own.
 type txNotes struct {
 	authChanged bool // a session, staff member or API key changed
+	// products are the products ProductsBySKU read in the transaction, by
+	// merchant and SKU, for the order the request writes next.
+	products map[int64]map[string]productRow
+}
+
+// readProduct keeps a product read in the transaction (nil notes: none).
+func (n *txNotes) readProduct(r productRow) {
+	if n == nil {
+		return
+	}
+	if n.products == nil {
+		n.products = map[int64]map[string]productRow{}
+	}
+	if n.products[r.MerchantID] == nil {
+		n.products[r.MerchantID] = map[string]productRow{}
+	}
+	n.products[r.MerchantID][r.SKU] = r
 }
 
 type txNotesKey struct{}
