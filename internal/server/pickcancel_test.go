@@ -43,3 +43,22 @@ func TestPick_CancelRequestedOrderRefused(t *testing.T) {
 		}
 	})
 }
+
+// An order's cancellation sent with an Idempotency-Key commits with its
+// claim and its answer, one commit (issue 17), and its retry is answered
+// with the first answer.
+func TestIdempotency_CancelOneCommit(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		s := mustShippingSite(t, db)
+		s.createOrder("SO-1")
+		before := db.RoundTrips()
+		first := s.shop.must(200, "POST", "/api/v1/orders/SO-1/cancel", nil, "Idempotency-Key", "cancel-SO-1")
+		if d := db.RoundTrips().Sub(before); d.Commits != 1 || first.JSON["status"] != "cancelled" {
+			t.Fatalf("cancel: %d commits, %s", d.Commits, first.Raw)
+		}
+		again := s.shop.must(200, "POST", "/api/v1/orders/SO-1/cancel", nil, "Idempotency-Key", "cancel-SO-1")
+		if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Raw) != string(first.Raw) {
+			t.Fatalf("retried cancel: %s %s", again.Header, again.Raw)
+		}
+	})
+}
