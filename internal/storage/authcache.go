@@ -176,16 +176,25 @@ func (db *DB) listenAuth(ctx context.Context) {
 		return
 	}
 	defer conn.Close(context.Background())
+	// The notification names the schema whose table changed: servers of
+	// other schemas in the same database (another soko, tests) keep theirs.
+	var schema string
+	if err := conn.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return
+	}
 	if _, err := conn.Exec(ctx, "LISTEN soko_auth"); err != nil {
 		return
 	}
 	db.auth.flush()
 	db.auth.live.Store(true)
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			return
 		}
-		db.auth.flush()
+		if n.Payload == schema {
+			db.auth.flush()
+		}
 	}
 }
 

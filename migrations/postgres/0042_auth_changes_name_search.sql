@@ -15,7 +15,7 @@ INSERT INTO auth_changes (id, n) VALUES (1, 0);
 CREATE FUNCTION soko_auth_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE auth_changes SET n = n + 1 WHERE id = 1;
-    PERFORM pg_notify('soko_auth', '');
+    PERFORM pg_notify('soko_auth', current_schema());
     RETURN NULL;
 END $$;
 
