@@ -104,10 +104,17 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // oneCommit are the idempotent routes whose handler runs in one
-// transaction with its claim and its kept answer (see idempotent). Other
-// routes take several steps that commit or fail one by one (a batch of
-// orders answers for each) and are kept apart (idempotentApart).
-var oneCommit = map[string]bool{apiBase + "/orders": true}
+// transaction with its claim and its kept answer (see idempotent): a new
+// order, and an order's cancellation, hold and release. Other routes take
+// several steps that commit or fail one by one (a batch of orders answers
+// for each) or have not been moved yet, and are kept apart
+// (idempotentApart).
+var oneCommit = map[string]bool{
+	apiBase + "/orders":                   true,
+	apiBase + "/orders/:order_no/cancel":  true,
+	apiBase + "/orders/:order_no/hold":    true,
+	apiBase + "/orders/:order_no/release": true,
+}
 
 // idempotentApart runs an idempotent request whose steps commit on their
 // own: the claim commits first, the handler's steps as they go, the answer

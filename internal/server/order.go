@@ -153,12 +153,11 @@ func recipientOf(t api.ShipTo) soko.Address {
 // orderLines are an order's lines as sent, a price or a tax rate left out
 // taken from the product; an unknown SKU is added to bad.
 func (h apiHandlers) orderLines(ctx context.Context, merchantID int64, in []api.OrderLineInput, bad *soko.Error, lang string) ([]soko.OrderLine, error) {
-	// The products the lines need are read at once, in one statement.
+	// The products of the lines are read at once, in one statement: the
+	// order written next in the request's transaction uses them too.
 	var skus []string
 	for _, l := range in {
-		if l.UnitPrice == nil || l.TaxRate == nil {
-			skus = append(skus, l.Sku)
-		}
+		skus = append(skus, l.Sku)
 	}
 	products, err := h.store.ProductsBySKU(ctx, merchantID, skus)
 	if err != nil {

@@ -26,24 +26,27 @@ func newKeyBudget(perSecond float64, burst int) keyBudget {
 
 // limitRate spends one request of the caller's budget, tells the caller
 // what is left of it, and answers 429 with Retry-After when it is spent.
-// The budget runs on the wall clock, not the server's business clock
-// (which tests and the demo fix), because requests come in real time.
+// The budget runs on the database's wall clock, not the server's business
+// clock (which tests and the demo fix), because requests come in real
+// time.
 func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		key, ok := c.Request().Context().Value(callerKey{}).(*soko.APIKey)
 		if !ok {
 			return next(c)
 		}
-		now := time.Now()
 		bucket := "apikey:" + strconv.FormatInt(key.ID, 10)
 		if ps, ok := portalSessionOf(c.Request().Context()); ok {
 			// A portal user spends a budget of their own, as a key does.
 			bucket = "portal:" + strconv.FormatInt(ps.User.ID, 10)
 		}
-		full, fits, err := s.store.Spend(c.Request().Context(), bucket, now, s.budget.interval, s.budget.burst)
+		// Spent at the database's time when the statement runs, not when
+		// the request began to wait for a connection.
+		full, fits, err := s.store.Spend(c.Request().Context(), bucket, time.Time{}, s.budget.interval, s.budget.burst)
 		if err != nil {
 			return err
 		}
+		now := time.Now()
 		// The budget, as the IETF RateLimit header fields draft names it:
 		// the burst, what is left of it, and the seconds until it is whole.
 		b := s.budget

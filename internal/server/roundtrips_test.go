@@ -17,21 +17,38 @@ import (
 // component moves) raised them from 38, 26, 23, 18 and 18 when they landed;
 // 同梱 (the station reads the orders that leave in the parcel) by one each
 // for inspect, pack and label.
+// PostgreSQL costs fewer: its servers hear of session and key changes by
+// notification (SQLite reads a count instead of the session), and a pick
+// moves its stock, allocation, task and ledger line in one statement.
+// The pick scan measured is the most expensive, the last unit of an
+// order (which finishes the order); a unit before it costs 9 on
+// PostgreSQL.
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
-	bounds := map[string]int64{
-		"create order":           45,
-		"create order, replayed": 6,
-		"pick scan":              28,
-		"inspect scan":           31,
-		"pack":                   26,
-		"label":                  20,
-		"handover scan":          11,
+	bounds := map[string]map[string]int64{
+		storage.SQLite: {
+			"create order":           44,
+			"create order, replayed": 6,
+			"pick scan":              21,
+			"inspect scan":           29,
+			"pack":                   26,
+			"label":                  20,
+			"handover scan":          11,
+		},
+		storage.Postgres: {
+			"create order":           43,
+			"create order, replayed": 5,
+			"pick scan":              17,
+			"inspect scan":           28,
+			"pack":                   25,
+			"label":                  19,
+			"handover scan":          10,
+		},
 	}
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		s := mustShippingSite(t, db)
 		s.createOrder("SO-1")
 		s.ship("SO-1")
-		for step, most := range bounds {
+		for step, most := range bounds[db.Dialect()] {
 			got, ok := s.trips[step]
 			if !ok {
 				t.Errorf("%s: not measured", step)

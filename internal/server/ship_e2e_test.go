@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -279,6 +280,10 @@ type shippingSite struct {
 // (the most, over the step's requests).
 func (s *shippingSite) counted(step string, request func() reply) reply {
 	before := s.db.RoundTrips()
+	if os.Getenv("SOKO_TRACE_SQL") != "" {
+		s.db.TraceStatements(func(sql string) { s.t.Logf("%s: %s", step, sql) })
+		defer s.db.TraceStatements(nil)
+	}
 	r := request()
 	if d := s.db.RoundTrips().Sub(before); d.Total() > s.trips[step].Total() {
 		s.trips[step] = d

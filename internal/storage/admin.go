@@ -114,6 +114,7 @@ func (db *DB) UpdateStaff(ctx context.Context, s *soko.Staff) error {
 				return err
 			}
 		}
+		authChanged(tx)
 		var saved staffRow
 		if err := tx.Where("id = ?", s.ID).Take(&saved).Error; err != nil {
 			return err
@@ -141,6 +142,7 @@ func (db *DB) ResetStaffPIN(ctx context.Context, id int64, pinHash string, keepS
 		if err := tx.Where("staff_id = ? AND id <> ?", id, keepSession).Delete(&sessionRow{}).Error; err != nil {
 			return err
 		}
+		authChanged(tx)
 		var saved staffRow
 		if err := tx.Where("id = ?", id).Take(&saved).Error; err != nil {
 			return err

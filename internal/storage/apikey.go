@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,6 +80,7 @@ func revokeAPIKey(tx *gorm.DB, row apiKeyRow, now time.Time) error {
 	if err := tx.Model(&apiKeyRow{}).Where("id = ?", row.ID).Update("revoked_at", now).Error; err != nil {
 		return err
 	}
+	authChanged(tx)
 	row.RevokedAt = &now
 	return audit(tx, now, soko.AuditAPIKeyRevoke, "api_key", row.ID, before, apiKeyAuditOf(row))
 }
@@ -98,27 +100,51 @@ func (db *DB) ListAPIKeys(ctx context.Context, merchantID int64) ([]*soko.APIKey
 
 // Authenticate returns the working key whose secret this is and records its
 // use. Unknown, revoked and expired keys are the same EUNAUTHORIZED to the
-// caller.
+// caller. A key read in the last few seconds is answered from this
+// server's memory (authcache.go).
 func (db *DB) Authenticate(ctx context.Context, secret string) (*soko.APIKey, error) {
-	var row apiKeyRow
-	err := db.conn(ctx).Where("hash = ? AND revoked_at IS NULL", soko.HashAPIKey(secret)).Take(&row).Error
-	if err != nil {
-		if soko.ErrorCode(translate(err)) == soko.ENOTFOUND {
+	hash, now := soko.HashAPIKey(secret), db.now()
+	var k *soko.APIKey
+	if c, ok := cached(ctx, db, db.auth.keys, hash, now); ok {
+		k = &c
+	}
+	keep := func() {}
+	if k == nil {
+		gen := db.auth.generation()
+		var rows []struct {
+			Key         apiKeyRow `gorm:"embedded"`
+			AuthChanges int64
+		}
+		err := db.conn(ctx).Raw(`SELECT api_keys.*, (SELECT n FROM auth_changes WHERE id = 1) AS auth_changes
+			FROM api_keys WHERE hash = ? AND revoked_at IS NULL`, hash).Scan(&rows).Error
+		if err != nil {
+			return nil, translate(err)
+		}
+		if len(rows) == 0 {
 			return nil, soko.Errorf(soko.EUNAUTHORIZED, "unknown or revoked API key").JA("APIキーが無効です")
 		}
-		return nil, translate(err)
+		k = rows[0].Key.apiKey()
+		keep = func() { cachePut(db.auth, db.auth.keys, hash, gen, rows[0].AuthChanges, *copyAPIKey(*k), now) }
 	}
-	now := db.now()
-	if row.apiKey().Expired(now) {
+	if k.Expired(now) {
 		return nil, soko.Errorf(soko.EUNAUTHORIZED, "unknown or revoked API key").JA("APIキーが無効です")
 	}
 	// Last use is kept to the minute: writing it on every request would make
 	// each read a write.
-	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) > time.Minute {
-		if err := db.conn(ctx).Model(&apiKeyRow{}).Where("id = ?", row.ID).Update("last_used_at", now).Error; err != nil {
+	if k.LastUsedAt.IsZero() || now.Sub(k.LastUsedAt) > time.Minute {
+		if err := db.conn(ctx).Model(&apiKeyRow{}).Where("id = ?", k.ID).Update("last_used_at", now).Error; err != nil {
 			return nil, translate(err)
 		}
-		row.LastUsedAt = &now
+		k.LastUsedAt = now
+		db.auth.usedKey(hash, now)
 	}
-	return row.apiKey(), nil
+	keep()
+	return copyAPIKey(*k), nil
+}
+
+// copyAPIKey copies a key and its scopes, so that no request changes
+// another's.
+func copyAPIKey(k soko.APIKey) *soko.APIKey {
+	k.Scopes = slices.Clone(k.Scopes)
+	return &k
 }

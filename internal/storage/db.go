@@ -45,6 +45,10 @@ type DB struct {
 	// and start the moment the writer before them commits. Nil on
 	// PostgreSQL, whose row locks let writers run side by side.
 	writer chan struct{}
+	// url is what Open was given: the auth cache's listener connects to it.
+	url string
+	// auth keeps sessions and API keys for a few seconds (authcache.go).
+	auth *authCache
 }
 
 // publicURLKey carries DB.PublicURL in a transaction's context, to the
@@ -78,7 +82,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{gorm: g, dialect: dialect, Now: time.Now, trips: trips}
+	db := &DB{gorm: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
 	if dialect == SQLite {
 		db.writer = make(chan struct{}, 1)
 	}
@@ -86,6 +90,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
+	}
+	if dialect == Postgres {
+		db.startAuthListener()
 	}
 	return db, nil
 }
@@ -155,6 +162,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.closeAuth()
 	sqlDB, err := db.gorm.DB()
 	if err != nil {
 		return err
@@ -186,8 +194,7 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	}
 	defer release()
 	for attempt := 0; attempt < 4; attempt++ {
-		touched := newStockTouched()
-		txCtx := context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
+		txCtx, touched, notes := db.txContext(ctx)
 		db.trips.begins.Add(1)
 		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
 			if err := fn(tx); err != nil {
@@ -196,6 +203,7 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			return publishStockChanges(tx, touched, db.now())
 		})
 		db.trips.commits.Add(1)
+		db.committed(notes, err)
 		if !retryable(err) {
 			break
 		}
@@ -247,6 +255,46 @@ type joined struct {
 
 type joinedKey struct{}
 
+// txNotes is what a transaction's steps note for after its commit; the
+// context of each attempt carries its own.
+type txNotes struct {
+	authChanged bool // a session, staff member or API key changed
+	// products are the products ProductsBySKU read in the transaction, by
+	// merchant and SKU, for the order the request writes next.
+	products map[int64]map[string]productRow
+}
+
+// readProduct keeps a product read in the transaction (nil notes: none).
+func (n *txNotes) readProduct(r productRow) {
+	if n == nil {
+		return
+	}
+	if n.products == nil {
+		n.products = map[int64]map[string]productRow{}
+	}
+	if n.products[r.MerchantID] == nil {
+		n.products[r.MerchantID] = map[string]productRow{}
+	}
+	n.products[r.MerchantID][r.SKU] = r
+}
+
+type txNotesKey struct{}
+
+// txContext is the context of one attempt at a transaction: it collects
+// the stock changes for the feed and the notes for after the commit.
+func (db *DB) txContext(ctx context.Context) (context.Context, *stockTouched, *txNotes) {
+	touched, notes := newStockTouched(), &txNotes{}
+	ctx = context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
+	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes
+}
+
+// committed acts on the notes of a transaction that committed.
+func (db *DB) committed(notes *txNotes, err error) {
+	if err == nil && notes.authChanged {
+		db.auth.flush()
+	}
+}
+
 // InTransaction runs fn in one transaction that every storage call made
 // with fn's context joins, and commits it when fn returns nil: a request's
 // effect and the answer it stores for its retries commit together, and
@@ -264,8 +312,7 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 	}
 	defer release()
 	for attempt := 0; attempt < 4; attempt++ {
-		touched := newStockTouched()
-		txCtx := context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
+		txCtx, touched, notes := db.txContext(ctx)
 		j := &joined{}
 		db.trips.begins.Add(1)
 		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
@@ -279,6 +326,7 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 			return publishStockChanges(tx, touched, db.now())
 		})
 		db.trips.commits.Add(1)
+		db.committed(notes, err)
 		if !retryable(err) && !retryable(j.failed) {
 			break
 		}

@@ -30,9 +30,12 @@ func byChunk[T any](xs []T, fn func([]T) error) error {
 }
 
 // ProductsBySKU returns the merchant's products with the given SKUs, by
-// SKU; a SKU the merchant does not have is not in the map.
+// SKU; a SKU the merchant does not have is not in the map. Inside a
+// transaction, the order written next in it finds them without reading
+// them again (productIDs).
 func (db *DB) ProductsBySKU(ctx context.Context, merchantID int64, skus []string) (map[string]*soko.Product, error) {
 	out := make(map[string]*soko.Product, len(skus))
+	notes, _ := ctx.Value(txNotesKey{}).(*txNotes)
 	err := byChunk(skus, func(part []string) error {
 		var rows []productRow
 		if err := db.conn(ctx).Where("merchant_id = ? AND sku IN ?", merchantID, part).Find(&rows).Error; err != nil {
@@ -40,6 +43,7 @@ func (db *DB) ProductsBySKU(ctx context.Context, merchantID int64, skus []string
 		}
 		for _, r := range rows {
 			out[r.SKU] = r.product()
+			notes.readProduct(r)
 		}
 		return nil
 	})

@@ -271,13 +271,38 @@ func orderableProducts(tx *gorm.DB, merchantID int64, skus []string) (map[string
 	return found, nil
 }
 
+// productsRead returns the products of skus the transaction of tx read
+// with ProductsBySKU, if it read every one.
+func productsRead(tx *gorm.DB, merchantID int64, skus []string) ([]productRow, bool) {
+	if tx.Statement == nil || tx.Statement.Context == nil {
+		return nil, false
+	}
+	notes, _ := tx.Statement.Context.Value(txNotesKey{}).(*txNotes)
+	if notes == nil || notes.products[merchantID] == nil {
+		return nil, false
+	}
+	rows := make([]productRow, 0, len(skus))
+	for _, sku := range skus {
+		r, ok := notes.products[merchantID][sku]
+		if !ok {
+			return nil, false
+		}
+		rows = append(rows, r)
+	}
+	return rows, true
+}
+
 // productIDs maps the SKUs of a document's lines to the merchant's
 // products; unknown SKUs are an EINVALID naming each line (lines[i].sku), so
 // one answer lists every bad line.
+// Products the transaction read already (ProductsBySKU, for the order's
+// prices) are not read again.
 func productIDs(tx *gorm.DB, merchantID int64, skus []string) (map[string]productRow, error) {
-	var rows []productRow
-	if err := tx.Where("merchant_id = ? AND sku IN ?", merchantID, skus).Find(&rows).Error; err != nil {
-		return nil, err
+	rows, ok := productsRead(tx, merchantID, skus)
+	if !ok {
+		if err := tx.Where("merchant_id = ? AND sku IN ?", merchantID, skus).Find(&rows).Error; err != nil {
+			return nil, err
+		}
 	}
 	found := make(map[string]productRow, len(rows))
 	for _, r := range rows {

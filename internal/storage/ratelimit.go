@@ -57,22 +57,30 @@ func (db *DB) Hits(ctx context.Context, bucket string, start time.Time) (int, er
 // Deciding and spending are one upsert, one round trip, so parallel
 // requests on any server never spend the same token twice. It returns when
 // the bucket will be full and whether the request fitted; a refused
-// request spends nothing.
+// request spends nothing. A zero now is the database's clock when the
+// upsert runs: a request that waited for a connection is not charged as
+// if it had come when it began to wait, behind the requests that took
+// the connections meanwhile (they would find it refused under queueing).
 func (db *DB) Spend(ctx context.Context, bucket string, now time.Time, interval time.Duration, burst int) (fullAt time.Time, fits bool, err error) {
-	at, step := now.UnixMicro(), max(interval.Microseconds(), 1)
-	last := at + int64(burst-1)*step // the latest full time a request still fits before
+	step := max(interval.Microseconds(), 1)
+	at, args := "?", []any{bucket, now.UnixMicro(), step}
+	if now.IsZero() {
+		at, args = db.clockMicros(), []any{bucket, step}
+	}
+	// excluded.full_at is at + step: now and the latest full time a
+	// request still fits before (at + (burst-1) steps) are named by it.
 	var rows []struct {
 		FullAt  int64
 		Allowed bool
 	}
-	err = db.conn(ctx).Raw(`INSERT INTO rate_budgets (bucket, full_at, allowed) VALUES (?, ?, TRUE)
+	err = db.conn(ctx).Raw(`INSERT INTO rate_budgets (bucket, full_at, allowed) VALUES (?, `+at+` + ?, TRUE)
 		ON CONFLICT (bucket) DO UPDATE SET
-			full_at = CASE WHEN rate_budgets.full_at < ? THEN ?
-				WHEN rate_budgets.full_at <= ? THEN rate_budgets.full_at + ?
+			full_at = CASE WHEN rate_budgets.full_at < excluded.full_at - ? THEN excluded.full_at
+				WHEN rate_budgets.full_at <= excluded.full_at + ? THEN rate_budgets.full_at + ?
 				ELSE rate_budgets.full_at END,
-			allowed = rate_budgets.full_at <= ?
+			allowed = rate_budgets.full_at <= excluded.full_at + ?
 		RETURNING full_at, allowed`,
-		bucket, at+step, at, at+step, last, step, last).Scan(&rows).Error
+		append(args, step, int64(burst-2)*step, step, int64(burst-2)*step)...).Scan(&rows).Error
 	if err != nil {
 		return time.Time{}, false, translate(err)
 	}
@@ -80,4 +88,12 @@ func (db *DB) Spend(ctx context.Context, bucket string, now time.Time, interval 
 		return time.Time{}, false, fmt.Errorf("rate budget %s: no answer returned", bucket)
 	}
 	return time.UnixMicro(rows[0].FullAt), rows[0].Allowed, nil
+}
+
+// clockMicros is the database's clock in microseconds since 1970, as SQL.
+func (db *DB) clockMicros() string {
+	if db.dialect == Postgres {
+		return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)"
+	}
+	return "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)"
 }

@@ -36,10 +36,28 @@ func (db *DB) RoundTrips() RoundTrips {
 // statement passes one); transactions are counted where soko opens them.
 type tripCounter struct {
 	statements, begins, commits atomic.Int64
+	// trace, when set, is given each statement's SQL after it ran.
+	trace atomic.Pointer[func(sql string)]
+}
+
+// TraceStatements has fn called with the SQL of every statement the store
+// runs from now on (nil stops it), for finding where a request's round
+// trips go.
+func (db *DB) TraceStatements(fn func(sql string)) {
+	if fn == nil {
+		db.trips.trace.Store(nil)
+		return
+	}
+	db.trips.trace.Store(&fn)
 }
 
 func (c *tripCounter) register(g *gorm.DB) error {
 	count := func(*gorm.DB) { c.statements.Add(1) }
+	trace := func(g *gorm.DB) {
+		if fn := c.trace.Load(); fn != nil {
+			(*fn)(g.Statement.SQL.String())
+		}
+	}
 	cb := g.Callback()
 	for _, err := range []error{
 		cb.Create().Before("gorm:create").Register("soko:count", count),
@@ -48,6 +66,12 @@ func (c *tripCounter) register(g *gorm.DB) error {
 		cb.Delete().Before("gorm:delete").Register("soko:count", count),
 		cb.Row().Before("gorm:row").Register("soko:count", count),
 		cb.Raw().Before("gorm:raw").Register("soko:count", count),
+		cb.Create().After("gorm:create").Register("soko:trace", trace),
+		cb.Query().After("gorm:query").Register("soko:trace", trace),
+		cb.Update().After("gorm:update").Register("soko:trace", trace),
+		cb.Delete().After("gorm:delete").Register("soko:trace", trace),
+		cb.Row().After("gorm:row").Register("soko:trace", trace),
+		cb.Raw().After("gorm:raw").Register("soko:trace", trace),
 	} {
 		if err != nil {
 			return err

@@ -111,8 +111,15 @@ func (db *DB) CreateSession(ctx context.Context, s *soko.Staff, device string) (
 	return &soko.Session{ID: row.ID, Staff: s, CSRFToken: row.CSRFToken, Device: device, ExpiresAt: row.ExpiresAt}, token, nil
 }
 
-// FindSession returns the live session of a cookie token, or EUNAUTHORIZED.
+// FindSession returns the live session of a cookie token, or
+// EUNAUTHORIZED. A session read in the last few seconds is answered from
+// this server's memory (authcache.go).
 func (db *DB) FindSession(ctx context.Context, token string) (*soko.Session, error) {
+	hash, now := soko.HashToken(token), db.now()
+	if s, ok := cached(ctx, db, db.auth.sessions, hash, now); ok && now.Before(s.ExpiresAt) {
+		return copySession(s), nil
+	}
+	gen := db.auth.generation()
 	// One query: every ops call starts here.
 	var rows []struct {
 		SessionID       int64
@@ -127,11 +134,12 @@ func (db *DB) FindSession(ctx context.Context, token string) (*soko.Session, err
 		LockedUntil     *time.Time
 		Active          bool
 		CreatedAt       time.Time
+		AuthChanges     int64
 	}
 	err := db.conn(ctx).Raw(`SELECT ss.id AS session_id, ss.csrf_token, ss.device, ss.expires_at, s.id, s.badge_code, s.name, s.role,
-		s.pin_hash, s.failed_pins, s.locked_until, s.active, s.created_at
+		s.pin_hash, s.failed_pins, s.locked_until, s.active, s.created_at, (SELECT n FROM auth_changes WHERE id = 1) AS auth_changes
 		FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id
-		WHERE ss.token_hash = ? AND ss.expires_at > ? AND s.active`, soko.HashToken(token), db.now()).Scan(&rows).Error
+		WHERE ss.token_hash = ? AND ss.expires_at > ? AND s.active`, hash, now).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -141,10 +149,24 @@ func (db *DB) FindSession(ctx context.Context, token string) (*soko.Session, err
 	r := rows[0]
 	st := staffRow{ID: r.ID, BadgeCode: r.BadgeCode, Name: r.Name, Role: r.Role, PINHash: r.PINHash, FailedPINs: r.FailedPINs,
 		LockedUntil: r.LockedUntil, Active: r.Active, CreatedAt: r.CreatedAt}
-	return &soko.Session{ID: r.SessionID, Staff: st.staff(), CSRFToken: r.CSRFToken, Device: r.Device, ExpiresAt: r.ExpiresAt.UTC()}, nil
+	s := &soko.Session{ID: r.SessionID, Staff: st.staff(), CSRFToken: r.CSRFToken, Device: r.Device, ExpiresAt: r.ExpiresAt.UTC()}
+	cachePut(db.auth, db.auth.sessions, hash, gen, r.AuthChanges, *copySession(*s), now)
+	return s, nil
 }
 
-// DeleteSession signs a session out.
+// copySession copies a session and its staff member, so that no request
+// changes another's.
+func copySession(s soko.Session) *soko.Session {
+	st := *s.Staff
+	s.Staff = &st
+	return &s
+}
+
+// DeleteSession signs a session out, on every server at once.
 func (db *DB) DeleteSession(ctx context.Context, id int64) error {
-	return translate(db.conn(ctx).Where("id = ?", id).Delete(&sessionRow{}).Error)
+	if err := db.conn(ctx).Where("id = ?", id).Delete(&sessionRow{}).Error; err != nil {
+		return translate(err)
+	}
+	db.auth.flush()
+	return nil
 }

@@ -55,6 +55,16 @@ func (t *stockTouched) empty() bool {
 	return len(t.stock) == 0 && len(t.locations) == 0 && len(t.products) == 0
 }
 
+// moved notes the stock row of a ledger line, unless the line takes on
+// hand and allocated by the same units (a pick): the free units, which
+// the feed, the shortage alerts and sets' figures are made of, stay
+// (soko.StockFigures.SameForSale), so the feed costs a pick nothing.
+func (t *stockTouched) moved(m stockMovementRow) {
+	if m.OnHandDelta != m.AllocatedDelta {
+		t.stock[m.StockID] = true
+	}
+}
+
 // touchedIn returns the collector of tx's transaction, nil outside transact.
 func touchedIn(tx *gorm.DB) *stockTouched {
 	if tx.Statement == nil || tx.Statement.Context == nil {
@@ -109,14 +119,14 @@ func noteMovements(g *gorm.DB) {
 	}
 	switch d := g.Statement.Dest.(type) {
 	case *stockMovementRow:
-		t.stock[d.StockID] = true
+		t.moved(*d)
 	case []stockMovementRow:
 		for _, m := range d {
-			t.stock[m.StockID] = true
+			t.moved(m)
 		}
 	case *[]stockMovementRow:
 		for _, m := range *d {
-			t.stock[m.StockID] = true
+			t.moved(m)
 		}
 	default:
 		g.AddError(fmt.Errorf("storage: stock movements written as %T", d))

@@ -51,6 +51,9 @@ type pickTaskRow struct {
 	// StockID is the shelf's stock row of the task's allocation, read
 	// along with the task by lockTask; it is no column of pick_tasks.
 	StockID int64 `gorm:"->;-:migration"`
+	// LocationCode is the shelf's code, read along with the task for a
+	// pick scan.
+	LocationCode string `gorm:"->;-:migration"`
 }
 
 func (pickTaskRow) TableName() string { return "pick_tasks" }

@@ -1,0 +1,207 @@
+package storage
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// authCacheTTL is how long a server trusts a staff session or an API key
+// it read, at most: a change to either (auth_changes, migration 0042)
+// empties the cache sooner.
+const authCacheTTL = 5 * time.Second
+
+// authCache keeps the sessions and API keys requests presented, by the
+// hash of their token, so a scan or an order does not pay a round trip to
+// read its own (issue 17). Every change that could end or narrow one is
+// counted by triggers in auth_changes. On PostgreSQL the same triggers
+// send pg_notify('soko_auth'), which a connection of this server listens
+// for and empties the cache on: nothing is served from it while that
+// connection is down. On SQLite the count is read before an entry is
+// trusted (one small read of one row, in process) and the session's or
+// key's own read carries it too.
+type authCache struct {
+	mu       sync.Mutex
+	gen      uint64 // counts the times the cache was emptied
+	changes  int64  // the auth_changes count the entries were read under (SQLite)
+	counted  bool   // entries must have been read under changes (SQLite)
+	sessions map[string]authEntry[soko.Session]
+	keys     map[string]authEntry[soko.APIKey]
+	// live is whether entries may be served: on PostgreSQL, while the
+	// listening connection is up; on SQLite, always.
+	live atomic.Bool
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+type authEntry[T any] struct {
+	value T
+	until time.Time
+}
+
+func newAuthCache(dialect string) *authCache {
+	c := &authCache{sessions: map[string]authEntry[soko.Session]{}, keys: map[string]authEntry[soko.APIKey]{}, counted: dialect == SQLite}
+	c.live.Store(dialect == SQLite)
+	return c
+}
+
+// flush forgets every entry; reads that began before it cannot put theirs.
+func (c *authCache) flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.sessions)
+	clear(c.keys)
+}
+
+// generation is read before the database, and given back to put.
+func (c *authCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// adopt moves the cache to an auth_changes count read now, emptying it
+// when the count moved on: its entries were read under an older one.
+// Called with c.mu held.
+func (c *authCache) adopt(changes int64) {
+	if changes > c.changes {
+		c.gen++
+		c.changes = changes
+		clear(c.sessions)
+		clear(c.keys)
+	}
+}
+
+func cacheGet[T any](c *authCache, m map[string]authEntry[T], hash string, now time.Time) (T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := m[hash]
+	if !ok || !now.Before(e.until) || !c.live.Load() {
+		var zero T
+		return zero, false
+	}
+	return e.value, true
+}
+
+// usedKey notes the time of last use written for a kept key.
+func (c *authCache) usedKey(hash string, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.keys[hash]; ok {
+		e.value.LastUsedAt = at
+		c.keys[hash] = e
+	}
+}
+
+// cachePut keeps v unless the cache was emptied since gen was read (the
+// value may predate the change that emptied it) or, on SQLite, the count
+// read with v is older than the one the cache holds.
+func cachePut[T any](c *authCache, m map[string]authEntry[T], hash string, gen uint64, changes int64, v T, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen || !c.live.Load() || (c.counted && changes < c.changes) {
+		return
+	}
+	if c.counted {
+		c.adopt(changes)
+	}
+	if len(m) > 10000 {
+		clear(m)
+	}
+	m[hash] = authEntry[T]{value: v, until: now.Add(authCacheTTL)}
+}
+
+// cached returns the entry kept for hash if it may be trusted for this
+// request: on PostgreSQL without asking the database (the listener empties
+// the cache); on SQLite after reading the auth_changes count, which is
+// read only when there is an entry to check.
+func cached[T any](ctx context.Context, db *DB, m map[string]authEntry[T], hash string, now time.Time) (T, bool) {
+	v, ok := cacheGet(db.auth, m, hash, now)
+	if !ok || !db.auth.counted {
+		return v, ok
+	}
+	var n []int64
+	if err := db.conn(ctx).Raw(`SELECT n FROM auth_changes WHERE id = 1`).Scan(&n).Error; err != nil || len(n) != 1 {
+		var zero T
+		return zero, false
+	}
+	db.auth.mu.Lock()
+	db.auth.adopt(n[0])
+	db.auth.mu.Unlock()
+	return cacheGet(db.auth, m, hash, now)
+}
+
+// authChanged notes in tx's transaction that a session, a staff member
+// or an API key changed: this server empties its cache once it commits,
+// without waiting for its own notification.
+func authChanged(tx *gorm.DB) {
+	if tx.Statement != nil && tx.Statement.Context != nil {
+		if n, ok := tx.Statement.Context.Value(txNotesKey{}).(*txNotes); ok {
+			n.authChanged = true
+		}
+	}
+}
+
+// startAuthListener keeps a connection listening for soko_auth until the
+// store is closed, reconnecting after a second when it drops (a database
+// restart): the cache is emptied and unused from the drop until LISTEN
+// runs again, since changes meanwhile would go unheard.
+func (db *DB) startAuthListener() {
+	ctx, stop := context.WithCancel(context.Background())
+	db.auth.stop, db.auth.done = stop, make(chan struct{})
+	go func() {
+		defer close(db.auth.done)
+		for ctx.Err() == nil {
+			db.listenAuth(ctx)
+			db.auth.live.Store(false)
+			db.auth.flush()
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+}
+
+func (db *DB) listenAuth(ctx context.Context) {
+	conn, err := pgx.Connect(ctx, db.url)
+	if err != nil {
+		return
+	}
+	defer conn.Close(context.Background())
+	// The notification names the schema whose table changed: servers of
+	// other schemas in the same database (another soko, tests) keep theirs.
+	var schema string
+	if err := conn.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return
+	}
+	if _, err := conn.Exec(ctx, "LISTEN soko_auth"); err != nil {
+		return
+	}
+	db.auth.flush()
+	db.auth.live.Store(true)
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return
+		}
+		if n.Payload == schema {
+			db.auth.flush()
+		}
+	}
+}
+
+// closeAuth stops the listener, if it runs.
+func (db *DB) closeAuth() {
+	if db.auth.stop != nil {
+		db.auth.stop()
+		<-db.auth.done
+	}
+}

@@ -1,0 +1,112 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// eventually retries check for up to two seconds: another server hears of
+// a change through the database (a notification on PostgreSQL).
+func eventually(t *testing.T, what string, check func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); !check(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 2 s", what)
+		}
+	}
+}
+
+// Sessions and API keys are kept in memory for a few seconds, so a
+// request reads neither (on SQLite, one small count instead); yet a change
+// made on this server counts at once, and one made on another server (or
+// by `soko admin`) within moments.
+func TestAuthCache_ChangesCountAtOnce(t *testing.T) {
+	storagetest.ForEachDialectName(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		db, other := storagetest.MustOpenTwice(t, dialect)
+		m := MustCreateMerchant(t, db, "SAKURA")
+		secret, prefix, hash := soko.NewAPIKeySecret()
+		if err := db.CreateAPIKey(ctx, &soko.APIKey{MerchantID: m.ID, Name: "shop", Prefix: prefix, Hash: hash}); err != nil {
+			t.Fatal(err)
+		}
+		picker := mustStaff(t, db, "P001", soko.RolePicker)
+		_, token := mustSession(t, db, picker)
+
+		// Read once, then served from memory: no statement on PostgreSQL,
+		// the count of changes on SQLite.
+		reads := func(what string, do func() error) int64 {
+			t.Helper()
+			before := db.RoundTrips()
+			if err := do(); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			return db.RoundTrips().Sub(before).Statements
+		}
+		want := int64(0)
+		if dialect == storage.SQLite {
+			want = 1
+		}
+		find := func() error { _, err := db.FindSession(ctx, token); return err }
+		auth := func() error { _, err := db.Authenticate(ctx, secret); return err }
+		eventually(t, "session served from memory", func() bool { find(); return reads("session", find) == want })
+		eventually(t, "key served from memory", func() bool { auth(); return reads("key", auth) == want })
+
+		// A role change takes effect on the next request.
+		picker.Role = soko.RoleSupervisor
+		if err := db.UpdateStaff(ctx, picker); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := db.FindSession(ctx, token); err != nil || s.Staff.Role != soko.RoleSupervisor {
+			t.Fatalf("after the role change: %+v, %v", s, err)
+		}
+		// A revoked key is refused at once on the server that revoked it.
+		if err := db.RevokeAPIKey(ctx, prefix); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Authenticate(ctx, secret); soko.ErrorCode(err) != soko.EUNAUTHORIZED {
+			t.Fatalf("revoked key: %v", err)
+		}
+
+		// The other server kept the session; signing out on this one ends
+		// it there too, and deactivating a badge ends its new session.
+		if _, err := other.FindSession(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "other server serves from memory", func() bool {
+			before := other.RoundTrips()
+			other.FindSession(ctx, token)
+			return other.RoundTrips().Sub(before).Statements == want
+		})
+		sess, err := db.FindSession(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteSession(ctx, sess.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindSession(ctx, token); soko.ErrorCode(err) != soko.EUNAUTHORIZED {
+			t.Fatalf("signed out, this server: %v", err)
+		}
+		eventually(t, "signed out on the other server", func() bool {
+			_, err := other.FindSession(ctx, token)
+			return soko.ErrorCode(err) == soko.EUNAUTHORIZED
+		})
+		_, token = mustSession(t, db, picker)
+		if _, err := other.FindSession(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		picker.Active = false
+		if err := db.UpdateStaff(ctx, picker); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "deactivated on the other server", func() bool {
+			_, err := other.FindSession(ctx, token)
+			return soko.ErrorCode(err) == soko.EUNAUTHORIZED
+		})
+	})
+}
