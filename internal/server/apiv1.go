@@ -600,3 +600,15 @@ func openAPIYAML(c echo.Context) error {
 
 // apiTime is how the API writes times: UTC, to the second.
 func apiTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// ptr returns a pointer to a copy of v, for optional fields.
+func ptr[T any](v T) *T { return &v }
+
+// deref returns what p points at, or the zero value.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -138,15 +138,3 @@ func (h apiHandlers) ListProducts(ctx context.Context, req api.ListProductsReque
 	}
 	return api.ListProducts200JSONResponse(out), nil
 }
-
-// ptr returns a pointer to a copy of v, for optional fields.
-func ptr[T any](v T) *T { return &v }
-
-// deref returns what p points at, or the zero value.
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}

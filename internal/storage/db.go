@@ -421,3 +421,11 @@ func index[T any](items []T, id func(T) int64) (map[int64]T, []int64) {
 	}
 	return byID, ids
 }
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -140,3 +140,12 @@ func (db *DB) SaveEmailTemplate(ctx context.Context, merchantID int64, t soko.Em
 			map[string]any{"subject": t.Subject, "body": t.Body, "delivery_notices": t.DeliveryNotices})
 	})
 }
+
+// MerchantByID returns a merchant, for documents printed on its behalf.
+func (db *DB) MerchantByID(ctx context.Context, id int64) (*soko.Merchant, error) {
+	var row merchantRow
+	if err := db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	return row.merchant(), nil
+}

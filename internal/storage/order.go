@@ -599,3 +599,28 @@ func orderChangeAudit(o *soko.Order) map[string]any {
 		"delivery_date": auditTime(o.DeliveryDate), "time_slot": o.TimeSlot, "priority": o.Priority, "lines": lines,
 	}
 }
+
+// moveStatus writes the order's new status only if it still has the one
+// it was read with: a supervisor's hold or cancel committed in the meantime
+// is never overwritten by a pick or a pack that read the order before.
+func moveStatus(tx *gorm.DB, o *soko.Order, from soko.OrderStatus, now time.Time) error {
+	res := tx.Model(&orderRow{}).Where("id = ? AND status = ?", o.ID, string(from)).
+		Updates(map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom), "updated_at": now})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return soko.Errorf(soko.ECONFLICT, "order %s changed meanwhile: try again", o.Number).
+			JA("注文 %s は他の操作で変更されました。もう一度お試しください", o.Number)
+	}
+	o.UpdatedAt = now
+	return nil
+}
+
+// setStatusBy is setStatus with who did it and from which device.
+func setStatusBy(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.OrderStatus, staffID int64, device, detail string, now time.Time) error {
+	if err := moveStatus(tx, o, from, now); err != nil {
+		return err
+	}
+	return recordEvents(tx, []orderEvent{{o, soko.OrderEvent{Action: action, From: from, To: o.Status, StaffID: staffID, Device: device, Detail: detail}}}, now)
+}

@@ -1,0 +1,79 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// StationOrder answers GET /ops/station/orders/{code}.
+func (h apiHandlers) StationOrder(ctx context.Context, req api.StationOrderRequestObject) (api.StationOrderResponseObject, error) {
+	if _, err := allow(ctx, soko.MenuPack); err != nil {
+		return nil, err
+	}
+	o, err := h.store.StationOrder(ctx, soko.ScannedCode(req.Code))
+	if err != nil {
+		return nil, err
+	}
+	out, err := h.stationOrder(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return api.StationOrder200JSONResponse(out), nil
+}
+
+// InspectScan answers POST /ops/station/orders/{order_id}/scan.
+func (h apiHandlers) InspectScan(ctx context.Context, req api.InspectScanRequestObject) (api.InspectScanResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuPack)
+	if err != nil {
+		return nil, err
+	}
+	lang := langOf(ctx)
+	o, err := h.store.OrderByID(ctx, req.OrderId)
+	if err != nil {
+		return nil, err
+	}
+	item, err := h.resolve(ctx, req.Body.Code, o.MerchantID, "")
+	if soko.ErrorCode(err) == soko.ENOTFOUND {
+		// A barcode of another merchant's product is still a wrong item, not a mystery.
+		return nil, soko.Errorf(soko.EINVALID, "this is not a product of order %s", o.Number).
+			JA("この商品は注文 %s のものではありません", o.Number).WithField("code", "wrong_item")
+	} else if err != nil {
+		return nil, err
+	}
+	scan := &soko.InspectScan{ScanID: req.Body.ScanId, OrderID: o.ID, StaffID: sess.Staff.ID, Device: sess.Device, Code: req.Body.Code,
+		ProductID: item.Product.ID, Units: item.Units * max(1, deref(req.Body.Quantity)), Lot: item.Code.Lot}
+	after, err := h.store.Inspect(ctx, scan)
+	if err != nil {
+		return nil, err
+	}
+	view, err := h.stationOrder(ctx, after)
+	if err != nil {
+		return nil, err
+	}
+	done := after.Status == soko.OrderInspected
+	msg := localized(lang, fmt.Sprintf("OK %s ×%d", item.Product.Name, scan.Units), fmt.Sprintf("OK %s ×%d", item.Product.Name, scan.Units))
+	if done {
+		msg = localized(lang, "検品完了：梱包へ進んでください", "Inspection complete: pack it")
+	}
+	return api.InspectScan200JSONResponse{Message: msg, Order: view, Inspected: done}, nil
+}
+
+// ResetInspection answers POST /ops/station/orders/{order_id}/reset.
+func (h apiHandlers) ResetInspection(ctx context.Context, req api.ResetInspectionRequestObject) (api.ResetInspectionResponseObject, error) {
+	sess, err := allow(ctx, soko.MenuConsole)
+	if err != nil {
+		return nil, err
+	}
+	o, err := h.store.ResetInspection(ctx, req.OrderId, sess.Staff.ID, sess.Device)
+	if err != nil {
+		return nil, err
+	}
+	out, err := h.stationOrder(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return api.ResetInspection200JSONResponse(out), nil
+}

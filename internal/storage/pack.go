@@ -1,0 +1,177 @@
+package storage
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"gorm.io/gorm"
+)
+
+// Pack records the parcels an inspected order went into and marks it packed.
+func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error) {
+	now := db.now()
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		o, members, err := db.lockGroup(tx, p.OrderID)
+		if err != nil {
+			return err
+		}
+		row := orderToRow(o)
+		if o.Status == soko.OrderPacked {
+			// Packed already: the same parcels again are a retry whose
+			// first answer was lost, answered as the first was.
+			var parcels []parcelRow
+			if err := tx.Where("order_id = ?", o.ID).Order("seq").Find(&parcels).Error; err != nil {
+				return err
+			}
+			if samePacking(parcels, p.Parcels) {
+				return nil
+			}
+		}
+		if err := o.Apply(soko.ActionPack); err != nil {
+			return soko.Errorf(soko.ECONFLICT, "order %s is %s: inspect it first", o.Number, row.Status).
+				JA("注文 %s は「%s」です。先に検品してください", o.Number, soko.OrderStatus(row.Status).Label())
+		}
+		if err := loadLines(tx, o); err != nil {
+			return err
+		}
+		checks, err := packChecks(tx, o, now)
+		if err != nil {
+			return err
+		}
+		if missing := soko.Unconfirmed(checks, p.Confirmed); len(missing) > 0 {
+			ja, en := make([]string, len(missing)), make([]string, len(missing))
+			for i, c := range missing {
+				ja[i], en[i] = c.Japanese, c.English
+			}
+			bad := soko.Errorf(soko.ECONFLICT, "confirm the gift options and inserts first: %s", strings.Join(en, "; ")).
+				JA("ギフト・同梱物の確認が済んでいません：%s", strings.Join(ja, "、"))
+			for _, c := range missing {
+				bad.WithField("confirmed", c.Key)
+			}
+			return bad
+		}
+		inserted, err := takeInserts(tx, db.dialect, o, checks, p.StaffID, now)
+		if err != nil {
+			return err
+		}
+		for i, pc := range p.Parcels {
+			var n int64
+			if err := tx.Table("box_types").Where("code = ?", pc.BoxCode).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return soko.Errorf(soko.EINVALID, "no box type %s", pc.BoxCode).JA("箱 %s は登録されていません", pc.BoxCode)
+			}
+			err := tx.Exec(`INSERT INTO parcels (order_id, seq, box_type, weight_grams, carrier, service) VALUES (?, ?, ?, ?, ?, ?)`,
+				o.ID, i+1, pc.BoxCode, pc.WeightGrams, o.Carrier, o.Service).Error
+			if err != nil {
+				return err
+			}
+		}
+		note := strings.TrimPrefix(strings.Join([]string{p.WeightNote, checkedNote(checks, inserted)}, "; "), "; ")
+		if err := setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, strings.TrimSuffix(note, "; "), now); err != nil {
+			return err
+		}
+		return carryGroup(tx, o, members, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, "", now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.OrderByID(ctx, p.OrderID)
+}
+
+// samePacking reports whether an order's parcels are the ones a pack
+// request asks for, box and weight, in order.
+func samePacking(have []parcelRow, want []soko.PackedParcel) bool {
+	if len(have) != len(want) {
+		return false
+	}
+	for i, p := range have {
+		if p.BoxType != want[i].BoxCode || p.WeightGrams != want[i].WeightGrams {
+			return false
+		}
+	}
+	return true
+}
+
+// BoxTypes returns the cartons the station can choose, smallest first.
+func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
+	var rows []boxTypeRow
+	if err := db.conn(ctx).Order("inner_length_mm * inner_width_mm * inner_height_mm, code").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]soko.BoxType, len(rows))
+	for i, r := range rows {
+		out[i] = r.boxType()
+	}
+	return out, nil
+}
+
+// PackItems returns what goes into an order's parcels with sizes and
+// weights: its products and, until it is packed, the inserts its
+// checklist adds, which take room and weigh on the scale too.
+func (db *DB) PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error) {
+	items, err := packItems(db.conn(ctx), orderID, db.now())
+	return items, translate(err)
+}
+
+func packItems(tx *gorm.DB, orderID int64, now time.Time) ([]soko.PackItem, error) {
+	type item struct {
+		ProductID                   int64
+		Name                        string
+		LengthMM, WidthMM, HeightMM int
+		WeightGrams, Quantity       int
+	}
+	var rows []item
+	err := tx.Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
+		FROM order_lines l JOIN products p ON p.id = l.product_id JOIN orders o ON o.id = l.order_id
+		WHERE (o.id = ? OR o.consolidated_into = ?) AND NOT l.is_set ORDER BY l.id`, orderID, orderID).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	var status string
+	if err := tx.Table("orders").Where("id = ?", orderID).Pluck("status", &status).Error; err != nil {
+		return nil, err
+	}
+	if s := soko.OrderStatus(status); s == soko.OrderPicked || s == soko.OrderInspected {
+		checks, err := orderPackChecks(tx, orderID, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range checks {
+			if c.Insert == nil {
+				continue
+			}
+			var r item
+			if err := tx.Raw(`SELECT id AS product_id, name, length_mm, width_mm, height_mm, weight_grams FROM products WHERE id = ?`, c.Insert.ProductID).
+				Scan(&r).Error; err != nil {
+				return nil, err
+			}
+			r.Quantity = c.Insert.Quantity
+			rows = append(rows, r)
+		}
+	}
+	out := make([]soko.PackItem, len(rows))
+	for i, r := range rows {
+		out[i] = soko.PackItem{ProductID: r.ProductID, Name: r.Name, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
+			WeightGrams: r.WeightGrams, Quantity: r.Quantity}
+	}
+	return out, nil
+}
+
+// RecordPrint logs that a document of an order was printed, and whether it
+// was printed before; every print is in the audit log.
+func (db *DB) RecordPrint(ctx context.Context, orderID int64, document string, staffID int64) (reprint bool, err error) {
+	err = db.transact(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Table("document_prints").Where("order_id = ? AND document = ?", orderID, document).Count(&n).Error; err != nil {
+			return err
+		}
+		reprint = n > 0
+		return tx.Exec(`INSERT INTO document_prints (order_id, document, staff_id, reprint, created_at) VALUES (?, ?, ?, ?, ?)`,
+			orderID, document, nullID(staffID), reprint, db.now()).Error
+	})
+	return reprint, err
+}
