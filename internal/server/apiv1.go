@@ -24,6 +24,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// apiKeyStore is what apiv1.go's handlers need of the store.
+type apiKeyStore interface {
+	Authenticate(ctx context.Context, secret string) (*soko.APIKey, error)
+}
+
 // apiBase is where the outsourcer API lives.
 const apiBase = "/api/v1"
 

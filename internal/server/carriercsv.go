@@ -77,6 +77,7 @@ type carrierImportStore interface {
 	ParcelsByTrackingNumber(ctx context.Context, numbers []string) ([]soko.Parcel, map[int64]string, error)
 	TrackingRangeHistory(ctx context.Context) ([]soko.TrackingRange, error)
 	AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, staffID int64) ([]string, error)
+	ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.Parcel, map[int64]*soko.Order, map[int64]*soko.Merchant, error)
 }
 
 // issuedFile is a checked issued-number file: its numbers, the parcels an

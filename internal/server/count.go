@@ -9,6 +9,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// countStore is what count.go's handlers need of the store.
+type countStore interface {
+	Count(ctx context.Context, c *soko.Count, rules soko.AllocationRules) (*soko.CountResult, error)
+}
+
 // CountLocation answers POST /ops/counts: what a counter found at a location.
 func (h apiHandlers) CountLocation(ctx context.Context, req api.CountLocationRequestObject) (api.CountLocationResponseObject, error) {
 	sess, err := allow(ctx, soko.MenuCount)

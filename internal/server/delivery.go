@@ -7,6 +7,14 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// deliveryStore is what delivery.go's handlers need of the store.
+type deliveryStore interface {
+	ListDeliveries(ctx context.Context, f soko.DeliveryFilter, page soko.Page) ([]*soko.OutboxMessage, error)
+	Delivery(ctx context.Context, id int64) (*soko.OutboxMessage, error)
+	ListDeliveryAttempts(ctx context.Context, id int64) ([]soko.WebhookDelivery, error)
+	Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*soko.OutboxMessage, error)
+}
+
 func opsDeliveryOut(m *soko.OutboxMessage) api.OpsDelivery {
 	d := deliveryOut(m)
 	return api.OpsDelivery{

@@ -7,6 +7,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// emailStore is what email.go's handlers need of the store.
+type emailStore interface {
+	SaveEmailTemplate(ctx context.Context, merchantID int64, t soko.EmailTemplate) error
+}
+
 func emailTemplateOut(t soko.EmailTemplate) api.EmailTemplate {
 	out := api.EmailTemplate{
 		Subject: t.Subject, Body: t.Body, DefaultSubject: soko.DefaultEmailTemplate.Subject, DefaultBody: soko.DefaultEmailTemplate.Body,

@@ -13,6 +13,15 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// handoverStore is what handover.go's handlers need of the store.
+type handoverStore interface {
+	OpenManifest(ctx context.Context, m *soko.Manifest) error
+	Manifest(ctx context.Context, id int64) (*soko.Manifest, error)
+	LoadParcel(ctx context.Context, s *soko.HandoverScan) (*soko.ManifestParcel, *soko.Manifest, error)
+	CloseManifest(ctx context.Context, c *soko.CloseManifest) (*soko.HandoverResult, error)
+	RecordManifestPrint(ctx context.Context, manifestID, staffID int64) (reprint bool, err error)
+}
+
 func carrierName(code string) string {
 	if c, ok := carrier.Find(code); ok {
 		return c.Name

@@ -8,6 +8,11 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// healthStore is what health.go's handlers need of the store.
+type healthStore interface {
+	Ping(ctx context.Context) error
+}
+
 // healthz answers GET /healthz: the process is alive, whatever the database does.
 func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.version})

@@ -1,10 +1,17 @@
 package server
 
 import (
+	"context"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
+
+// homeStore is what home.go's handlers need of the store.
+type homeStore interface {
+	CountOrdersByStatus(ctx context.Context) (map[soko.OrderStatus]int, error)
+}
 
 // stage is one box of the order pipeline.
 type stage struct {

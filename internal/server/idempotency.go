@@ -16,6 +16,14 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// idempotencyStore is what idempotency.go's handlers need of the store.
+type idempotencyStore interface {
+	ClaimIdempotencyKey(ctx context.Context, r *soko.IdempotentRequest, stale time.Duration) (prior *soko.IdempotentRequest, claimed bool, err error)
+	FindIdempotentRequest(ctx context.Context, merchantID int64, key string) (*soko.IdempotentRequest, error)
+	FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error
+	ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key string) error
+}
+
 // How idempotent requests wait: a retry that arrives while the first
 // request runs waits up to idempotencyWait for its answer. The first
 // request's work is cut off after idempotencyWork, so a claim older than

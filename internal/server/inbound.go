@@ -10,6 +10,14 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// inboundNoticeStore is what inbound.go's handlers need of the store.
+type inboundNoticeStore interface {
+	CreateInbound(ctx context.Context, in *soko.Inbound) error
+	UpdateInbound(ctx context.Context, in *soko.Inbound) error
+	CancelInbound(ctx context.Context, merchantID int64, number string) error
+	ListInbounds(ctx context.Context, f soko.InboundFilter) ([]*soko.Inbound, error)
+}
+
 func inboundOut(in *soko.Inbound) api.Inbound {
 	out := api.Inbound{
 		InboundNo: in.Number, ExpectedDate: openapi_types.Date{Time: in.ExpectedDate}, Reference: in.Reference, Status: api.InboundStatus(in.Status),

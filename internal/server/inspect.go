@@ -8,6 +8,13 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// inspectStore is what inspect.go's handlers need of the store.
+type inspectStore interface {
+	StationOrder(ctx context.Context, code string) (*soko.Order, error)
+	Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, error)
+	ResetInspection(ctx context.Context, orderID, staffID int64, device string) (*soko.Order, error)
+}
+
 // StationOrder answers GET /ops/station/orders/{code}.
 func (h apiHandlers) StationOrder(ctx context.Context, req api.StationOrderRequestObject) (api.StationOrderResponseObject, error) {
 	if _, err := allow(ctx, soko.MenuPack); err != nil {

@@ -9,6 +9,13 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// labelStore is what label.go's handlers need of the store.
+type labelStore interface {
+	CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) error
+	ListTrackingRanges(ctx context.Context) ([]soko.TrackingRange, error)
+	Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error)
+}
+
 func rangeOut(r soko.TrackingRange) api.TrackingRange {
 	return api.TrackingRange{Carrier: r.Carrier, Service: r.Service, First: r.First, Last: r.Last, Next: r.Next,
 		Remaining: r.Remaining(), NearlyUsedUp: r.NearlyUsedUp()}

@@ -9,6 +9,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// opsStore is what ops.go's handlers need of the store.
+type opsStore interface {
+	ListLowStock(ctx context.Context) ([]soko.LowStock, error)
+}
+
 // ListOpsMerchants answers GET /ops/merchants.
 func (h apiHandlers) ListOpsMerchants(ctx context.Context, _ api.ListOpsMerchantsRequestObject) (api.ListOpsMerchantsResponseObject, error) {
 	ms, err := h.store.ListMerchants(ctx)

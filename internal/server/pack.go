@@ -8,6 +8,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// packStore is what pack.go's handlers need of the store.
+type packStore interface {
+	Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error)
+}
+
 // PackOrder answers POST /ops/station/orders/{order_id}/pack. Each parcel's
 // weight must be near what its box and share of the contents weigh.
 func (h apiHandlers) PackOrder(ctx context.Context, req api.PackOrderRequestObject) (api.PackOrderResponseObject, error) {

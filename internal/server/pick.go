@@ -8,6 +8,16 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// pickStore is what pick.go's handlers need of the store.
+type pickStore interface {
+	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
+	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)
+	PickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error)
+	PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error)
+	Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error)
+	ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.AllocationRules) (*soko.PickOutcome, error)
+}
+
 func pickTaskOut(t *soko.PickTask) api.PickTask {
 	st := api.PickTaskStatus(t.Status)
 	return api.PickTask{

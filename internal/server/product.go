@@ -10,6 +10,13 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// productStore is what product.go's handlers need of the store.
+type productStore interface {
+	PutProduct(ctx context.Context, p *soko.Product) (created bool, err error)
+	FindProduct(ctx context.Context, merchantID int64, sku string) (*soko.Product, error)
+	ListProducts(ctx context.Context, merchantID int64, withArchived bool, page soko.Page) ([]*soko.Product, error)
+}
+
 func productOut(p *soko.Product) api.Product {
 	out := api.Product{
 		Sku: p.SKU, Name: p.Name, Price: p.Price, TaxRate: p.TaxRate, WeightGrams: p.WeightGrams,

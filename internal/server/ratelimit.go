@@ -11,6 +11,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// rateLimitStore is what ratelimit.go's handlers need of the store.
+type rateLimitStore interface {
+	Spend(ctx context.Context, bucket string, now time.Time, interval time.Duration, burst int) (fullAt time.Time, fits bool, err error)
+}
+
 // keyBudget is each API key's request budget: burst requests at most, one
 // more every interval. It is kept in the database, so every soko server on
 // it spends from the same budget and one merchant's runaway integration

@@ -10,6 +10,15 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// receiveStore is what receive.go's handlers need of the store.
+type receiveStore interface {
+	FindMerchantByCode(ctx context.Context, code string) (*soko.Merchant, error)
+	OpsInbounds(ctx context.Context, status soko.InboundStatus, id int64) ([]*soko.Inbound, map[int64]string, error)
+	FinishReceiving(ctx context.Context, inboundID int64) error
+	Receive(ctx context.Context, r *soko.Receipt) (soko.ReceiptResult, error)
+	PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error)
+}
+
 func opsInboundOut(in *soko.Inbound, merchantCode string) api.OpsInbound {
 	out := api.OpsInbound{Id: in.ID, MerchantCode: merchantCode, InboundNo: in.Number, Status: api.InboundStatus(in.Status), Lines: []api.OpsInboundLine{}}
 	if !in.ExpectedDate.IsZero() {

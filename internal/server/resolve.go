@@ -8,6 +8,12 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// resolveStore is what resolve.go's handlers need of the store.
+type resolveStore interface {
+	ScannedItems(ctx context.Context, merchantID int64, gtin, sku string) ([]soko.ScannedItem, error)
+	ProductsAt(ctx context.Context, location string) (map[int64]bool, error)
+}
+
 // scanned is a scanned code resolved to one product, with what the barcode carried.
 type scanned struct {
 	soko.ScannedItem

@@ -13,6 +13,13 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// scanOnceStore is what scanonce.go's handlers need of the store.
+type scanOnceStore interface {
+	FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, error)
+	SaveScanAnswer(ctx context.Context, scanID string, status int, response []byte, message string) error
+	RecordRefusedScan(ctx context.Context, e soko.ScanEvent, status int, response []byte) error
+}
+
 // scanSteps are the ops calls that apply a scan, by route.
 var scanSteps = map[string]string{
 	opsBase + "/receive":                       "receive",

@@ -24,7 +24,8 @@ import (
 
 // Store is what the server needs from storage.
 type Store interface {
-	// Each console section declares what it needs beside its handlers.
+	// Each step and console section declares what it needs beside its
+	// handlers, in its own file; what several of them share follows.
 	dashboardStore
 	consoleOrderStore
 	consolidationStore
@@ -40,102 +41,54 @@ type Store interface {
 	billingStore
 	portalStore
 	inboundStore
+	healthStore
+	homeStore
+	apiKeyStore
+	productStore
+	stockStore
+	stockHistoryStore
+	stockFeedStore
+	inboundNoticeStore
+	shipmentStore
+	webhookStore
+	sessionStore
+	rateLimitStore
+	receiveStore
+	resolveStore
+	countStore
+	opsStore
+	scanOnceStore
+	inspectStore
+	packStore
+	stationStore
+	slipStore
+	handoverStore
+	deliveryStore
+	emailStore
+	labelStore
+	pickStore
+	idempotencyStore
 
-	Ping(ctx context.Context) error
 	ListMerchants(ctx context.Context) ([]*soko.Merchant, error)
-	CountOrdersByStatus(ctx context.Context) (map[soko.OrderStatus]int, error)
-	Authenticate(ctx context.Context, secret string) (*soko.APIKey, error)
-
-	PutProduct(ctx context.Context, p *soko.Product) (created bool, err error)
-	FindProduct(ctx context.Context, merchantID int64, sku string) (*soko.Product, error)
-	ListProducts(ctx context.Context, merchantID int64, withArchived bool, page soko.Page) ([]*soko.Product, error)
-	StockOf(ctx context.Context, merchantID int64, sku string) (*soko.StockSummary, error)
 	ListStock(ctx context.Context, merchantID int64, page soko.Page) ([]*soko.StockSummary, error)
-	DailyStock(ctx context.Context, merchantID int64, sku string, now time.Time, days int) ([]soko.StockDay, error)
-	StockChanges(ctx context.Context, merchantID, after int64, limit int) ([]soko.StockChange, error)
-	SetStockBuffer(ctx context.Context, merchantID int64, units int) (*soko.Merchant, error)
-	CreateInbound(ctx context.Context, in *soko.Inbound) error
-	UpdateInbound(ctx context.Context, in *soko.Inbound) error
-	CancelInbound(ctx context.Context, merchantID int64, number string) error
 	FindInbound(ctx context.Context, merchantID int64, number string) (*soko.Inbound, error)
-	ListInbounds(ctx context.Context, f soko.InboundFilter) ([]*soko.Inbound, error)
 	soko.OrderService
-	ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko.Shipment, error)
 	FindWebhookEndpoint(ctx context.Context, merchantID int64) (*soko.WebhookEndpoint, error)
 	PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) (newSecret bool, err error)
-	ListWebhookEndpoints(ctx context.Context, merchantID int64) ([]*soko.WebhookEndpoint, error)
-	WebhookEndpoint(ctx context.Context, merchantID, id int64) (*soko.WebhookEndpoint, error)
-	CreateWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint) error
-	UpdateWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) error
-	DeleteWebhookEndpoint(ctx context.Context, merchantID, id int64) error
-	ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, endpointID int64, page soko.Page) ([]*soko.OutboxMessage, error)
-	RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko.OutboxMessage, error)
-
-	FindStaffByBadge(ctx context.Context, badge string) (*soko.Staff, error)
-	ClaimPINAttempt(ctx context.Context, staffID int64, deviceToken string) (*soko.PINAttempt, error)
-	SettlePINAttempt(ctx context.Context, a *soko.PINAttempt, right bool, deviceToken string) error
 	Hit(ctx context.Context, bucket string, start time.Time) (int, error)
-	Spend(ctx context.Context, bucket string, now time.Time, interval time.Duration, burst int) (fullAt time.Time, fits bool, err error)
 	Unhit(ctx context.Context, bucket string, start time.Time) error
 	Hits(ctx context.Context, bucket string, start time.Time) (int, error)
-	CreateSession(ctx context.Context, s *soko.Staff, device string) (*soko.Session, string, error)
-	FindSession(ctx context.Context, token string) (*soko.Session, error)
-	DeleteSession(ctx context.Context, id int64) error
-	FindMerchantByCode(ctx context.Context, code string) (*soko.Merchant, error)
 	FindLocation(ctx context.Context, code string) (*soko.Location, error)
-	ScannedItems(ctx context.Context, merchantID int64, gtin, sku string) ([]soko.ScannedItem, error)
-	ProductsAt(ctx context.Context, location string) (map[int64]bool, error)
-	OpsInbounds(ctx context.Context, status soko.InboundStatus, id int64) ([]*soko.Inbound, map[int64]string, error)
-	FinishReceiving(ctx context.Context, inboundID int64) error
-	Receive(ctx context.Context, r *soko.Receipt) (soko.ReceiptResult, error)
-	PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error)
-	Count(ctx context.Context, c *soko.Count, rules soko.AllocationRules) (*soko.CountResult, error)
 	AllocateOrder(ctx context.Context, orderID int64, rules soko.AllocationRules) (soko.OrderStatus, error)
-	ListLowStock(ctx context.Context) ([]soko.LowStock, error)
-	FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, error)
-	SaveScanAnswer(ctx context.Context, scanID string, status int, response []byte, message string) error
-	RecordRefusedScan(ctx context.Context, e soko.ScanEvent, status int, response []byte) error
-	StationOrder(ctx context.Context, code string) (*soko.Order, error)
 	OrderByID(ctx context.Context, id int64) (*soko.Order, error)
 	MerchantByID(ctx context.Context, id int64) (*soko.Merchant, error)
-	Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, error)
-	ResetInspection(ctx context.Context, orderID, staffID int64, device string) (*soko.Order, error)
-	Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error)
-	PackChecks(ctx context.Context, orderID int64) ([]soko.PackCheck, error)
 	soko.InsertService
 	BoxTypes(ctx context.Context) ([]soko.BoxType, error)
 	PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error)
-	RecordPrint(ctx context.Context, orderID int64, document string, staffID int64) (reprint bool, err error)
-	OpenManifest(ctx context.Context, m *soko.Manifest) error
 	ListManifests(ctx context.Context, f soko.ManifestFilter) ([]*soko.Manifest, error)
-	Manifest(ctx context.Context, id int64) (*soko.Manifest, error)
-	LoadParcel(ctx context.Context, s *soko.HandoverScan) (*soko.ManifestParcel, *soko.Manifest, error)
-	CloseManifest(ctx context.Context, c *soko.CloseManifest) (*soko.HandoverResult, error)
-	RecordManifestPrint(ctx context.Context, manifestID, staffID int64) (reprint bool, err error)
-	ListDeliveries(ctx context.Context, f soko.DeliveryFilter, page soko.Page) ([]*soko.OutboxMessage, error)
-	Delivery(ctx context.Context, id int64) (*soko.OutboxMessage, error)
-	ListDeliveryAttempts(ctx context.Context, id int64) ([]soko.WebhookDelivery, error)
-	Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*soko.OutboxMessage, error)
-	SaveEmailTemplate(ctx context.Context, merchantID int64, t soko.EmailTemplate) error
-	CreateTrackingRange(ctx context.Context, r *soko.TrackingRange) error
-	ListTrackingRanges(ctx context.Context) ([]soko.TrackingRange, error)
-	Label(ctx context.Context, orderID, staffID int64, device string) (*soko.LabelResult, error)
-	Parcels(ctx context.Context, orderID int64) ([]soko.Parcel, error)
-	WaveOrders(ctx context.Context, waveNumber string) ([]*soko.Order, error)
-	ParcelsToExport(ctx context.Context, carrierCode string) ([]soko.Parcel, map[int64]*soko.Order, map[int64]*soko.Merchant, error)
 	CarrierAccounts(ctx context.Context) ([]soko.CarrierAccount, error)
 	Locations(ctx context.Context, zone string) ([]soko.Location, error)
-	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
-	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)
-	PickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error)
-	PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error)
-	Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error)
-	ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.AllocationRules) (*soko.PickOutcome, error)
 
-	ClaimIdempotencyKey(ctx context.Context, r *soko.IdempotentRequest, stale time.Duration) (prior *soko.IdempotentRequest, claimed bool, err error)
-	FindIdempotentRequest(ctx context.Context, merchantID int64, key string) (*soko.IdempotentRequest, error)
-	FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error
-	ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key string) error
 	// InTransaction runs fn in one transaction that the store's calls
 	// made with fn's context join (see storage.DB.InTransaction).
 	InTransaction(ctx context.Context, fn func(ctx context.Context) error) error

@@ -12,6 +12,16 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// sessionStore is what session.go's handlers need of the store.
+type sessionStore interface {
+	FindStaffByBadge(ctx context.Context, badge string) (*soko.Staff, error)
+	ClaimPINAttempt(ctx context.Context, staffID int64, deviceToken string) (*soko.PINAttempt, error)
+	SettlePINAttempt(ctx context.Context, a *soko.PINAttempt, right bool, deviceToken string) error
+	CreateSession(ctx context.Context, s *soko.Staff, device string) (*soko.Session, string, error)
+	FindSession(ctx context.Context, token string) (*soko.Session, error)
+	DeleteSession(ctx context.Context, id int64) error
+}
+
 // sessionCookie is the staff session's cookie.
 const sessionCookie = "soko_session"
 

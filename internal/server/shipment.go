@@ -8,6 +8,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// shipmentStore is what shipment.go's handlers need of the store.
+type shipmentStore interface {
+	ListShipments(ctx context.Context, f soko.ShipmentFilter) ([]*soko.Shipment, error)
+}
+
 // ListShipments answers GET /api/v1/shipments.
 func (h apiHandlers) ListShipments(ctx context.Context, req api.ListShipmentsRequestObject) (api.ListShipmentsResponseObject, error) {
 	page, err := feedPageOf(req.Params.Limit, req.Params.Cursor, req.Params.UpdatedSince)

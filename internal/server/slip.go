@@ -13,6 +13,13 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// slipStore is what slip.go's handlers need of the store.
+type slipStore interface {
+	RecordPrint(ctx context.Context, orderID int64, document string, staffID int64) (reprint bool, err error)
+	Parcels(ctx context.Context, orderID int64) ([]soko.Parcel, error)
+	WaveOrders(ctx context.Context, waveNumber string) ([]*soko.Order, error)
+}
+
 // documents gathers an order's packing slip and, once it is labeled, its
 // labels, and reports whether it added labels.
 func (s *Server) documents(ctx context.Context, o *soko.Order, d *pdf.DocumentData) (labeled bool, err error) {

@@ -9,6 +9,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// stationStore is what station.go's handlers need of the store.
+type stationStore interface {
+	PackChecks(ctx context.Context, orderID int64) ([]soko.PackCheck, error)
+}
+
 // stationOrder builds what the packing station shows of an order: its
 // lines with what was inspected, and the boxes it recommends.
 func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOrder, error) {

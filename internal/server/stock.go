@@ -9,6 +9,12 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// stockStore is what stock.go's handlers need of the store.
+type stockStore interface {
+	StockOf(ctx context.Context, merchantID int64, sku string) (*soko.StockSummary, error)
+	SetStockBuffer(ctx context.Context, merchantID int64, units int) (*soko.Merchant, error)
+}
+
 func stockOut(s *soko.StockSummary) api.Stock {
 	out := api.Stock{Sku: s.SKU, Name: s.Name, OnHand: s.OnHand, Allocated: s.Allocated, Available: s.Available(),
 		Held: s.Held, Buffer: s.Buffer, Sellable: s.Sellable(), HeldBack: []api.StockHold{}, Lots: []api.StockLot{}}

@@ -7,6 +7,11 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// stockFeedStore is what stockfeed.go's handlers need of the store.
+type stockFeedStore interface {
+	StockChanges(ctx context.Context, merchantID, after int64, limit int) ([]soko.StockChange, error)
+}
+
 // ListStockChanges answers GET /api/v1/stock/changes: the merchant's
 // stock change feed after a sequence number.
 func (h apiHandlers) ListStockChanges(ctx context.Context, req api.ListStockChangesRequestObject) (api.ListStockChangesResponseObject, error) {

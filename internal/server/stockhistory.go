@@ -2,11 +2,18 @@ package server
 
 import (
 	"context"
+	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
 )
+
+// stockHistoryStore is what stockhistory.go's handlers need of the store.
+type stockHistoryStore interface {
+	DailyStock(ctx context.Context, merchantID int64, sku string, now time.Time, days int) ([]soko.StockDay, error)
+}
 
 // GetStockHistory answers GET /api/v1/products/{sku}/stock-history: the
 // product's stock at the end of each day, from its ledger.

@@ -13,6 +13,17 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
+// webhookStore is what webhook.go's handlers need of the store.
+type webhookStore interface {
+	ListWebhookEndpoints(ctx context.Context, merchantID int64) ([]*soko.WebhookEndpoint, error)
+	WebhookEndpoint(ctx context.Context, merchantID, id int64) (*soko.WebhookEndpoint, error)
+	CreateWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint) error
+	UpdateWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) error
+	DeleteWebhookEndpoint(ctx context.Context, merchantID, id int64) error
+	ListWebhookDeliveries(ctx context.Context, merchantID int64, status soko.OutboxStatus, endpointID int64, page soko.Page) ([]*soko.OutboxMessage, error)
+	RedeliverWebhook(ctx context.Context, merchantID, id int64) (*soko.OutboxMessage, error)
+}
+
 func endpointOut(ep *soko.WebhookEndpoint, showSecret bool) api.WebhookEndpoint {
 	out := api.WebhookEndpoint{
 		Id: ep.ID, Url: ep.URL, Enabled: ep.Active, EventTypes: ep.EventTypes, SecretPrefix: ep.Secret[:min(len(ep.Secret), 12)],
