@@ -432,6 +432,7 @@ var SokoColumns = []SokoColumn{
 	{Field: "note", Names: []string{"備考", "note"}, About: [2]string{"500文字まで", "at most 500 characters"}},
 	{Field: "priority", Names: []string{"優先度", "priority"}, About: [2]string{"0〜9、大きいほど先に出荷", "0 to 9; higher ships first"}},
 	{Field: "hold", Names: []string{"入金待ち", "hold", "保留"}, About: [2]string{"1 / はい で入金待ちとして保留（在庫は引き当て、荷主がAPIで解除するまで出荷しません）", "1 / はい: held waiting for payment (stock reserved, not shipped until the merchant releases it over the API)"}},
+	{Field: "consolidate", Names: []string{"同梱", "consolidate", "同梱可"}, About: [2]string{"0 / いいえ で同じお届け先の注文と同梱しない。空欄は荷主の設定どおり", "0 / いいえ: never ship in one parcel with other orders to the same recipient; blank: as the merchant's setting"}},
 	{Field: "lines.sku", Names: []string{"SKU", "sku", "商品コード"}, Required: true, Line: true},
 	{Field: "lines.quantity", Names: []string{"数量", "quantity"}, Required: true, Line: true, About: [2]string{"1〜100000", "1 to 100000"}},
 	{Field: "lines.unit_price", Names: []string{"単価", "unit_price"}, Line: true, About: [2]string{"税込の円。空欄は商品マスタの価格", "yen, tax included; blank: the product's price"}},
@@ -951,6 +952,13 @@ func (b *builder) build(ro *rawOrder) {
 		if yes {
 			o.HoldReason = soko.HoldPayment
 		}
+	}
+	if v := get("consolidate"); v != "" {
+		yes, ok := flagOf(v)
+		if !ok {
+			fail("consolidate", "%sは 1（はい）か 0（いいえ）で指定してください", "%s takes 1 (yes) or 0 (no)", col("consolidate"))
+		}
+		o.NoConsolidation = !yes
 	}
 	if p := get("priority"); p != "" {
 		n, ok := parseYen(p)

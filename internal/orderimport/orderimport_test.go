@@ -492,6 +492,27 @@ func TestParse_WarnsOfRewrittenNames(t *testing.T) {
 	}
 }
 
+// TestParse_ConsolidationOptOut: the 同梱 column keeps an order out of
+// merged parcels when it says no; blank or yes leaves it to the
+// merchant's setting, and a bad flag names its column.
+func TestParse_ConsolidationOptOut(t *testing.T) {
+	const header = "注文番号,郵便番号,都道府県,市区町村,番地,氏名,SKU,数量,同梱\n"
+	const to = "1000005,東京都,千代田区,丸の内1-1,山田,TOWEL,1,"
+	res := mustParse(t, header+"C-1,"+to+"いいえ\nC-2,"+to+"1\nC-3,"+to+"\n")
+	noProblems(t, res)
+	apart := map[string]bool{}
+	for _, o := range res.Orders {
+		apart[o.Number] = o.NoConsolidation
+	}
+	if !apart["C-1"] || apart["C-2"] || apart["C-3"] {
+		t.Errorf("kept apart %v: want C-1 only", apart)
+	}
+	res = mustParse(t, header+"C-4,"+to+"たぶん\n")
+	if len(res.Problems) != 1 || res.Problems[0].Field != "同梱" {
+		t.Errorf("a bad flag: %+v", res.Problems)
+	}
+}
+
 // TestParse_PaymentHolds: an order not paid yet is held waiting for its
 // payment — Shopify's Financial Status pending, unless it is paid on
 // delivery; soko's 入金待ち column — and a bad flag names its column.
