@@ -2,11 +2,14 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -237,7 +240,7 @@ func (h apiHandlers) PortalSignIn(ctx context.Context, req api.PortalSignInReque
 	if soko.ErrorCode(err) == soko.ENOTFOUND || (err == nil && !u.Active) {
 		password.Check("", req.Body.Password)
 		h.log.Warn("portal sign-in refused: unknown email", "email", email, "ip", ip)
-		return nil, wrong
+		return nil, h.unknownPortalEmail(ctx, email, wrong)
 	} else if err != nil {
 		return nil, err
 	}
@@ -269,6 +272,31 @@ func (h apiHandlers) PortalSignIn(ctx context.Context, req api.PortalSignInReque
 		return api.PortalSignIn202JSONResponse{SecondFactor: api.Totp, Challenge: challenge}, nil
 	}
 	return h.startPortalSession(ctx, u)
+}
+
+// unknownPortalEmail answers a sign-in to an email without an active
+// account as one with an account would be answered: wrong, and locked
+// after as many wrong passwords in a day as lock an account, so the
+// answers do not tell a guesser which emails have accounts. The count is
+// kept under a hash of the email, not the email. Unlike an account's, the
+// lock lasts the rest of the day (UTC): a
+// guesser who waits out Retry-After and tries again can still tell.
+func (h apiHandlers) unknownPortalEmail(ctx context.Context, email string, wrong error) error {
+	sum := sha256.Sum256([]byte(email))
+	bucket, now := "portal-signin:unknown:"+hex.EncodeToString(sum[:12]), h.now()
+	day := now.Truncate(24 * time.Hour)
+	// A locked account's guesses are refused uncounted, so are these.
+	n, err := h.store.Hits(ctx, bucket, day)
+	if err == nil && soko.BadgeWait(n) == 0 {
+		n, err = h.store.Hit(ctx, bucket, day)
+	}
+	if err != nil {
+		return err
+	}
+	if wait := soko.BadgeWait(n); wait > 0 {
+		return soko.PortalLocked(now.Add(wait), now)
+	}
+	return wrong
 }
 
 // portalSignedOut answers a portal sign-out and clears the cookie.

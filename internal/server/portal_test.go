@@ -203,6 +203,26 @@ func TestPortal_LockedAfterWrongPasswords(t *testing.T) {
 	signInPortal(t, h, "owner@sakura.example", portalPassword)
 }
 
+// A guesser cannot tell which emails have accounts: an email without one
+// is answered as an account's would be, wrong and then locked, with the
+// same message.
+func TestPortal_UnknownEmailAnsweredAsAnAccount(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h := mustAPIServer(t, db, Config{})
+	mustPortalUsers(t, db)
+	anon := &portalClient{tb: t, h: h}
+	answers := map[string][]string{}
+	for _, email := range []string{"staff@sakura.example", "nobody@sakura.example"} {
+		for i := 1; i <= soko.MaxWrongPINs+1; i++ {
+			r := anon.do("POST", "/portal/session", map[string]any{"email": email, "password": "guess-number-" + itoa64(int64(i))})
+			answers[email] = append(answers[email], itoa64(int64(r.Status))+" "+r.JSON["title"].(string)+" "+r.Header.Get("Retry-After"))
+		}
+	}
+	if a, b := strings.Join(answers["staff@sakura.example"], " | "), strings.Join(answers["nobody@sakura.example"], " | "); a != b || !strings.Contains(a, "423") {
+		t.Fatalf("an account's answers:\n%s\nan unknown email's:\n%s", a, b)
+	}
+}
+
 // Sign-ins from one address are limited across all accounts.
 func TestPortal_SignInRateLimited(t *testing.T) {
 	db := storagetest.MustOpenSQLite(t)
