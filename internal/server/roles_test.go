@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -294,7 +293,7 @@ func sample(s *openapi3.Schema) any {
 	case "date-time":
 		return "2026-11-23T09:00:00Z"
 	}
-	return fmt.Sprintf("%s", strings.Repeat("A", max(int(s.MinLength), 3)))
+	return strings.Repeat("A", max(int(s.MinLength), 3))
 }
 
 // send makes the request as s, with a body of the kind the operation takes:

@@ -77,14 +77,6 @@ func mustStation(t *testing.T, url string) station {
 	return station{mustBrowser(t, url, screen{1280, 800, false})}
 }
 
-// line returns what a line of the order shows: inspected/ordered and
-// whether it is done and the active one.
-func (s station) line(sku string) string {
-	s.t.Helper()
-	return s.eval(fmt.Sprintf(`(function(){var r=document.querySelector('#lines tr[data-sku=%q]');
-		return r?r.querySelector('.got').textContent+'/'+r.querySelector('.want').textContent+(r.classList.contains('done')?' done':'')+(r.classList.contains('active')?' active':''):'(no row)'})()`, sku))
-}
-
 func (s station) wantLine(sku, want string) {
 	s.t.Helper()
 	s.waitFor(fmt.Sprintf("line %s to show %s", sku, want), fmt.Sprintf(`(function(){var r=document.querySelector('#lines tr[data-sku=%q]');
