@@ -38,6 +38,38 @@
     if (!a.ok) { show(id, 'error', problem(a)); return true; }
     return false;
   }
+  // clearFields takes the notes refused left off a form's fields.
+  function clearFields(form) {
+    form.querySelectorAll('[aria-invalid]').forEach(function (i) {
+      i.removeAttribute('aria-invalid');
+      i.removeAttribute('aria-describedby');
+    });
+    form.querySelectorAll('.field-error').forEach(function (e) { e.remove(); });
+  }
+  // refused shows why the server said no in msgId and, under each field
+  // of form it names (an input with data-field), the reason beside it,
+  // focusing the first; it reports whether a was a refusal.
+  function refused(msgId, form, a) {
+    if (form) clearFields(form);
+    if (!failed(msgId, a)) return false;
+    var first = null;
+    ((a.data && a.data.errors) || []).forEach(function (e, i) {
+      var input = form && form.querySelector('[data-field="' + CSS.escape(e.field) + '"]');
+      if (!input) return;
+      var note = el('span', 'field-error', e.message);
+      note.id = form.id + '-err-' + i;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', note.id);
+      input.closest('label').appendChild(note);
+      if (!first) first = input;
+    });
+    if (first) first.focus();
+    return true;
+  }
+  // fieldWrong refuses one field of form on the page's own check.
+  function fieldWrong(msgId, form, input, msg) {
+    refused(msgId, form, {ok: false, status: 422, data: {detail: msg, errors: [{field: input.dataset.field, message: msg}]}});
+  }
   function carrierName(code) { return t(code); }
   function digits(n) { return String(n).padStart(11, '0'); }
   function count(n) { return Number(n).toLocaleString(lang === 'en' ? 'en-US' : 'ja-JP'); }
@@ -406,7 +438,7 @@
       if (isHome) home = name;
     },
     session: function () { return session; },
-    api: api, t: t, el: el, row: row, show: show, failed: failed, count: count, problem: problem,
+    api: api, t: t, el: el, row: row, show: show, failed: failed, refused: refused, clearFields: clearFields, fieldWrong: fieldWrong, count: count, problem: problem,
     refresh: route
   };
 
