@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -18,7 +20,7 @@ import (
 // (セット組み): the supervisor asks for 3 kits of a towel gift set on a
 // shelf and sees the task listed, cancels it, and is told in Japanese,
 // beside the field, that a towel on its own is no set and that 0 kits
-// are none.
+// are none; in English, the refusal is English.
 func TestConsole_KittingInBrowser(t *testing.T) {
 	db := storagetest.MustOpenSQLite(t)
 	ctx := context.Background()
@@ -88,6 +90,19 @@ func TestConsole_KittingInBrowser(t *testing.T) {
 	}
 	if open, err := db.OpenKittingTasks(ctx); err != nil || len(open) != 0 {
 		t.Fatalf("open kitting tasks after the refusals: %+v %v", open, err)
+	}
+
+	// In English the section and the server's refusal are English.
+	c.do(chromedp.Navigate(srv.URL + "/console?lang=en#kitting"))
+	c.waitFor("the English kitting section", `!document.getElementById('kitting').hidden && document.getElementById('kit-merchant').options.length > 0`)
+	if h := c.text("#kitting h2"); h != "Kitting" {
+		t.Errorf("the English heading is %q", h)
+	}
+	c.fill("#kit-merchant", fmt.Sprint(m.ID), "#kit-sku", "TOWEL", "#kit-quantity", "1", "#kit-location", "A-01-02-1")
+	c.click("#kit-form button[type=submit]")
+	c.wantMsg("kit-msg", "error", "TOWEL is not a set product")
+	if note := c.text(`#kit-form label:has(#kit-sku) .field-error`); note != "TOWEL is not a set product" {
+		t.Errorf("the English note beside the SKU reads %q", note)
 	}
 	c.checkClean()
 }

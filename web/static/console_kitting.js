@@ -50,17 +50,7 @@
     });
   }
   function load() {
-    C.api('GET', '/ops/merchants').then(function (a) {
-      if (C.failed('kit-msg', a)) return;
-      var sel = $('kit-merchant'), was = sel.value;
-      sel.textContent = '';
-      a.data.forEach(function (m) {
-        var o = el('option', '', m.code + ' ' + m.name);
-        o.value = m.id;
-        sel.appendChild(o);
-      });
-      if (was) sel.value = was;
-    });
+    C.merchants('kit-merchant', 'kit-msg');
     loadTasks();
   }
   function create(e) {
