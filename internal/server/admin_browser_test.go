@@ -44,7 +44,7 @@ func TestAdmin_MerchantStaffAndKeyInBrowser(t *testing.T) {
 	c.click("#adm-merchant-edit button[type=submit]")
 	c.wantMsg("adm-me-msg", "error", "ご依頼主の住所に誤りがあります")
 	c.waitFor("the postal code marked", `document.getElementById('adm-me-postal').getAttribute('aria-invalid') === 'true' && document.activeElement.id === 'adm-me-postal'`)
-	if note := c.text("#adm-merchant-edit .adm-field-error"); !strings.Contains(note, "郵便番号") {
+	if note := c.text("#adm-merchant-edit .field-error"); !strings.Contains(note, "郵便番号") {
 		t.Errorf("the postal code's note says %q", note)
 	}
 	c.shot("admin-merchant-refused")
@@ -330,7 +330,7 @@ func TestAdmin_MerchantHoldSettingsInBrowser(t *testing.T) {
 	c.fill("#adm-me-hold-days", "400")
 	c.click("#adm-merchant-edit button[type=submit]")
 	c.waitFor("400 days refused beside the field", `document.getElementById('adm-me-hold-days').getAttribute('aria-invalid') === 'true'`)
-	if note := c.text("#adm-merchant-edit .adm-field-error"); !strings.Contains(note, "0〜365") {
+	if note := c.text("#adm-merchant-edit .field-error"); !strings.Contains(note, "0〜365") {
 		t.Errorf("the days' note says %q", note)
 	}
 	c.fill("#adm-me-hold-days", "14")

@@ -150,7 +150,7 @@ func (s *Server) consolePage(c echo.Context) error {
 // allConsoleWords are the words of every console section, each section's
 // kept in its own file beside its handlers (consoleOrderWords in
 // consoleorders.go, …).
-var allConsoleWords = mergeWords(consoleWords, dashboardWords, shipDateWords, consoleOrderWords, consolidationWords, orderImportWords, adminWords, auditWords, replenishWords, consoleReturnsWords, billingWords, portalUserWords)
+var allConsoleWords = mergeWords(consoleWords, dashboardWords, shipDateWords, consoleOrderWords, consolidationWords, orderImportWords, adminWords, auditWords, replenishWords, consoleReturnsWords, consoleKittingWords, billingWords, portalUserWords)
 
 // mergeWords joins word tables; a key two tables define is a programming
 // mistake, caught when the server starts (and by every test).

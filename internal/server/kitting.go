@@ -79,7 +79,7 @@ func (h apiHandlers) CreateKittingTask(ctx context.Context, req api.CreateKittin
 	k := &soko.KittingTask{MerchantID: m.ID, MerchantCode: m.Code, SetSKU: strings.TrimSpace(b.Sku), Quantity: b.Quantity,
 		Location: strings.TrimSpace(b.Location), Note: strings.TrimSpace(deref(b.Note)), CreatedBy: sess.Staff.ID}
 	if err := h.store.CreateKittingTask(ctx, k); err != nil {
-		return nil, err
+		return nil, spelled(err, langOf(ctx))
 	}
 	return api.CreateKittingTask201JSONResponse(kittingTaskOut(k)), nil
 }
@@ -123,4 +123,32 @@ func (h apiHandlers) CancelKittingTask(ctx context.Context, req api.CancelKittin
 		return nil, err
 	}
 	return api.CancelKittingTask204Response{}, nil
+}
+
+// consoleKittingWords are the words of the console's kitting section
+// (セット組み).
+var consoleKittingWords = map[string][2]string{
+	"kit_kitting":       {"セット組み", "Kitting"},
+	"kit_help":          {"セット商品（集合包装）のキットを出荷前に組んでおく作業を作ります。作業はハンディで行い、構成品が棚から出てキットがセット商品の在庫になります。", "Ask for kits of a set product to be assembled ahead of its orders. The work is done on the handheld: the components leave their shelves and the kits become the set's stock."},
+	"kit_merchant":      {"荷主", "Merchant"},
+	"kit_sku":           {"セット商品のSKU", "Set SKU"},
+	"kit_name":          {"商品名", "Name"},
+	"kit_quantity":      {"キット数", "Kits"},
+	"kit_location":      {"置き場所（棚）", "Shelf location"},
+	"kit_status":        {"状態", "Status"},
+	"kit_created":       {"作成日時", "Created"},
+	"kit_create":        {"作業を作成", "Create the task"},
+	"kit_open":          {"未完了の作業", "Open tasks"},
+	"kit_none":          {"未完了のセット組み作業はありません", "No open kitting tasks"},
+	"kit_st_open":       {"未完了", "open"},
+	"kit_st_done":       {"完了", "done"},
+	"kit_st_cancelled":  {"取消", "cancelled"},
+	"kit_cancel":        {"取消", "Cancel"},
+	"kit_cancel_label":  {"作業 #{id} を取り消す", "Cancel task #{id}"},
+	"kit_cancelled":     {"作業 #{id}（{sku}）を取り消しました", "Task #{id} ({sku}) cancelled"},
+	"kit_created_msg":   {"作業 #{id} を作成しました（{sku} を {n} キット）", "Task #{id} created ({n} kits of {sku})"},
+	"kit_need_merchant": {"荷主を選んでください", "Choose the merchant"},
+	"kit_need_sku":      {"セット商品のSKUを入力してください", "Enter the set product's SKU"},
+	"kit_bad_quantity":  {"キット数は1〜10000の整数で入力してください", "Enter the kits as a whole number from 1 to 10000"},
+	"kit_need_location": {"キットを置く棚のロケーションを入力してください", "Enter the shelf the kits go to"},
 }

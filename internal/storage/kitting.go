@@ -61,7 +61,7 @@ func (db *DB) CreateKittingTask(ctx context.Context, k *soko.KittingTask) error 
 		var p productRow
 		err := tx.Where("merchant_id = ? AND sku = ?", k.MerchantID, k.SetSKU).Take(&p).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return soko.Errorf(soko.EINVALID, "no product %s", k.SetSKU).JA("商品 %s は登録されていません", k.SetSKU).WithField("sku", k.SetSKU)
+			return soko.Errorf(soko.EINVALID, "no product %s", k.SetSKU).JA("商品 %s は登録されていません", k.SetSKU).WithField("sku", "unknown")
 		} else if err != nil {
 			return err
 		}
@@ -70,14 +70,14 @@ func (db *DB) CreateKittingTask(ctx context.Context, k *soko.KittingTask) error 
 			return err
 		}
 		if len(comps[p.ID]) == 0 {
-			return soko.Errorf(soko.EINVALID, "%s is not a set product", p.SKU).JA("%s はセット商品ではありません（構成品がありません）", p.SKU).WithField("sku", p.SKU)
+			return soko.Errorf(soko.EINVALID, "%s is not a set product", p.SKU).JA("%s はセット商品ではありません（構成品がありません）", p.SKU).WithField("sku", "not_set")
 		}
 		loc, err := findLocation(tx, k.Location)
 		if err != nil {
 			return err
 		}
 		if loc.Kind != string(soko.LocationPick) && loc.Kind != string(soko.LocationReserve) {
-			return soko.Errorf(soko.EINVALID, "%s is not a shelf", loc.Code).JA("%s は棚ではありません（キットの置き場所は保管ロケーションです）", loc.Code).WithField("location", loc.Code)
+			return soko.Errorf(soko.EINVALID, "%s is not a shelf", loc.Code).JA("%s は棚ではありません（キットの置き場所は保管ロケーションです）", loc.Code).WithField("location", "not_shelf")
 		}
 		row := kittingTaskRow{MerchantID: k.MerchantID, SetProductID: p.ID, Quantity: k.Quantity, LocationID: loc.ID,
 			Status: string(soko.KittingOpen), Note: k.Note, CreatedBy: nullID(k.CreatedBy), CreatedAt: now}

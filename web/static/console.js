@@ -38,6 +38,55 @@
     if (!a.ok) { show(id, 'error', problem(a)); return true; }
     return false;
   }
+  // clearFields takes the notes refused left off a form's fields.
+  function clearFields(form) {
+    form.querySelectorAll('[aria-invalid]').forEach(function (i) {
+      i.removeAttribute('aria-invalid');
+      i.removeAttribute('aria-describedby');
+    });
+    form.querySelectorAll('.field-error').forEach(function (e) { e.remove(); });
+  }
+  // refused shows why the server said no in msgId and, under each field
+  // of form it names (an input with data-field), the reason beside it,
+  // focusing the first; it reports whether a was a refusal.
+  function refused(msgId, form, a) {
+    if (form) clearFields(form);
+    if (!failed(msgId, a)) return false;
+    var first = null;
+    ((a.data && a.data.errors) || []).forEach(function (e, i) {
+      var input = form && form.querySelector('[data-field="' + CSS.escape(e.field) + '"]');
+      if (!input) return;
+      var note = el('span', 'field-error', e.message);
+      note.id = form.id + '-err-' + i;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', note.id);
+      input.closest('label').appendChild(note);
+      if (!first) first = input;
+    });
+    if (first) first.focus();
+    return true;
+  }
+  // fieldWrong refuses one field of form on the page's own check.
+  function fieldWrong(msgId, form, input, msg) {
+    refused(msgId, form, {ok: false, status: 422, data: {detail: msg, errors: [{field: input.dataset.field, message: msg}]}});
+  }
+  // merchants fills a select with the merchants, keeping its choice; it
+  // resolves to whether there is any.
+  function merchants(selectId, msgId) {
+    return api('GET', '/ops/merchants').then(function (a) {
+      if (failed(msgId, a)) return false;
+      var sel = $(selectId), was = sel.value;
+      sel.textContent = '';
+      a.data.forEach(function (m) {
+        var o = el('option', '', m.code + ' ' + m.name);
+        o.value = m.id;
+        sel.appendChild(o);
+      });
+      if (!a.data.length) { show(msgId, 'warn', t('no_merchants')); return false; }
+      if (was) sel.value = was;
+      return true;
+    });
+  }
   function carrierName(code) { return t(code); }
   function digits(n) { return String(n).padStart(11, '0'); }
   function count(n) { return Number(n).toLocaleString(lang === 'en' ? 'en-US' : 'ja-JP'); }
@@ -328,19 +377,7 @@
   // ---- 発送完了メール ----
   var emailDefault = null;
   function loadEmail() {
-    api('GET', '/ops/merchants').then(function (a) {
-      if (failed('email-msg', a)) return;
-      var sel = $('email-merchant'), was = sel.value;
-      sel.textContent = '';
-      a.data.forEach(function (m) {
-        var o = el('option', '', m.code + ' ' + m.name);
-        o.value = m.id;
-        sel.appendChild(o);
-      });
-      if (!a.data.length) { show('email-msg', 'warn', t('no_merchants')); return; }
-      if (was) sel.value = was;
-      loadTemplate();
-    });
+    merchants('email-merchant', 'email-msg').then(function (any) { if (any) loadTemplate(); });
   }
   function templatePath(suffix) { return '/ops/merchants/' + $('email-merchant').value + '/email-template' + (suffix || ''); }
   function loadTemplate() {
@@ -406,7 +443,7 @@
       if (isHome) home = name;
     },
     session: function () { return session; },
-    api: api, t: t, el: el, row: row, show: show, failed: failed, count: count, problem: problem,
+    api: api, t: t, el: el, row: row, show: show, failed: failed, refused: refused, clearFields: clearFields, fieldWrong: fieldWrong, merchants: merchants, count: count, problem: problem,
     refresh: route
   };
 

@@ -11,6 +11,7 @@
   'use strict';
   var C = window.SokoConsole, O = window.SokoOps;
   var api = C.api, t = C.t, el = C.el, row = C.row, show = C.show, failed = C.failed, count = C.count;
+  var refused = C.refused, clearFields = C.clearFields, fieldWrong = C.fieldWrong;
   function $(id) { return document.getElementById(id); }
 
   function isAdmin() {
@@ -52,39 +53,6 @@
       {year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit'});
   }
   function value(id) { return $(id).value.trim(); }
-
-  // ---- refusals, field by field ----
-  function clearFields(form) {
-    form.querySelectorAll('[aria-invalid]').forEach(function (i) {
-      i.removeAttribute('aria-invalid');
-      i.removeAttribute('aria-describedby');
-    });
-    form.querySelectorAll('.adm-field-error').forEach(function (e) { e.remove(); });
-  }
-  // refused shows why the server said no in msgId and beside each field it
-  // names, focusing the first; it reports whether a was a refusal.
-  function refused(msgId, form, a) {
-    if (form) clearFields(form);
-    if (failed(msgId, a)) {
-      var first = null;
-      ((a.data && a.data.errors) || []).forEach(function (e, i) {
-        var input = form && form.querySelector('[data-field="' + CSS.escape(e.field) + '"]');
-        if (!input) return;
-        var note = el('span', 'adm-field-error', e.message);
-        note.id = form.id + '-err-' + i;
-        input.setAttribute('aria-invalid', 'true');
-        input.setAttribute('aria-describedby', note.id);
-        input.closest('label').appendChild(note);
-        if (!first) first = input;
-      });
-      if (first) first.focus();
-      return true;
-    }
-    return false;
-  }
-  function fieldWrong(msgId, form, input, msg) {
-    refused(msgId, form, {ok: false, status: 422, data: {detail: msg, errors: [{field: input.dataset.field, message: msg}]}});
-  }
 
   // ---- secrets shown once ----
   function reveal(id, label, secret) {
