@@ -63,7 +63,7 @@ func (db *DB) Hits(ctx context.Context, bucket string, start time.Time) (int, er
 // the connections meanwhile (they would find it refused under queueing).
 func (db *DB) Spend(ctx context.Context, bucket string, now time.Time, interval time.Duration, burst int) (fullAt time.Time, fits bool, err error) {
 	step := max(interval.Microseconds(), 1)
-	at, args := "?", []any{bucket, now.UnixMicro(), step}
+	at, args := "CAST(? AS BIGINT)", []any{bucket, now.UnixMicro(), step}
 	if now.IsZero() {
 		at, args = db.clockMicros(), []any{bucket, step}
 	}
