@@ -15,7 +15,7 @@ build:
 # Runs every test with the race detector. With SOKO_TEST_POSTGRES set, the
 # storage and end-to-end tests also run on PostgreSQL; the summary shows how many.
 test:
-	@set -o pipefail; $(GO) test -race -count=1 -timeout 30m -v ./... 2>&1 | tee .test.log | grep -E '^(ok|FAIL|---.*FAIL|panic:|\S+: [0-9]+ tests ran on PostgreSQL|\S+: SOKO_TEST_POSTGRES)' ; \
+	@set -o pipefail; $(GO) test -race -count=1 -timeout 50m -v ./... 2>&1 | tee .test.log | grep -E '^(ok|FAIL|---.*FAIL|panic:|\S+: [0-9]+ tests ran on PostgreSQL|\S+: SOKO_TEST_POSTGRES)' ; \
 	status=$$?; \
 	echo "tests passed: $$(grep -c -- '--- PASS' .test.log), failed: $$(grep -c -- '--- FAIL' .test.log), PostgreSQL tests passed: $$(grep -cE -- '--- PASS: .*(/postgres|Postgres)' .test.log)"; \
 	if [ $$status -ne 0 ]; then grep -B2 -A20 -- '--- FAIL' .test.log | head -200; fi; \

@@ -41,7 +41,7 @@ const (
 	pinPicker    = "2468"
 	firstBudget  = 30 * 1024 // issue 14: a floor page's first load ≤ 30 KB on the wire …
 	repeatBudget = 5 * 1024  // … and a repeat visit ≤ 5 KB
-	browserWait  = 10 * time.Second
+	browserWait  = 25 * time.Second
 )
 
 // handheldSite is a real HTTP server with a small warehouse for the handheld.
@@ -189,7 +189,7 @@ func mustBrowser(t *testing.T, url string, sc screen, flags ...chromedp.ExecAllo
 		chromedp.Flag("accept-lang", "ja-JP,ja"),
 	)
 	opts = append(opts, flags...)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)

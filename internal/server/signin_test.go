@@ -56,7 +56,8 @@ func cookieNamed(r reply, name string) *http.Cookie {
 
 // 64 wrong PINs at once, with the right one among them: at most five are
 // checked, and the right PIN, whether it got in or not, does not clear the
-// guesses, so the badge stays locked for the guesser.
+// others' guesses, so the badge is locked for the guesser by the next
+// wrong PIN at the latest.
 func TestSignIn_ParallelGuesses(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		h := mustSignInServer(t, db, Config{SignInsPerAddress: 1000})
@@ -80,6 +81,12 @@ func TestSignIn_ParallelGuesses(t *testing.T) {
 		wg.Wait()
 		if statuses[401] > 4 || statuses[401]+statuses[200] > 5 {
 			t.Fatalf("answers %v: more than five PINs were checked", statuses)
+		}
+		// The guesses stay counted: the badge is locked, or, when the right
+		// PIN was the fifth checked and lifted the lock its own count set,
+		// it holds four and the next wrong PIN locks it.
+		if r := signInFromAddr(t, h, "198.51.100.8", "P001", "0000"); r.Status != 423 {
+			t.Fatalf("a wrong PIN after the burst (%v): %d, want 423", statuses, r.Status)
 		}
 		if r := signInFromAddr(t, h, "198.51.100.8", "P001", "1111"); r.Status != 423 || r.Header.Get("Retry-After") == "" {
 			t.Fatalf("the right PIN after the burst: %d %q, want 423 with Retry-After", r.Status, r.Header.Get("Retry-After"))
