@@ -143,7 +143,7 @@ func errorLine(err error) string {
 	msg := err.Error()
 	var se *soko.Error
 	if errors.As(err, &se) {
-		msg = se.Message
+		msg = se.Message.EN
 	}
 	return strings.Join(strings.Fields(msg), " ")
 }

@@ -129,7 +129,7 @@ func (s *Sender) post(ctx context.Context, ep soko.WebhookEndpoint, m soko.Outbo
 	// name resolves to when it is dialled.
 	if !s.AllowPrivate {
 		if e := soko.CheckWebhookHost(ctx, u.Hostname(), s.AllowHosts, nil); e != nil {
-			return 0, short("refused: " + e.Message + "; internal addresses are not called")
+			return 0, short("refused: " + e.Message.EN + "; internal addresses are not called")
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, DeliveryTimeout)

@@ -292,7 +292,7 @@ func TestParse_FileErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse(strings.NewReader(tt.text), Options{Format: tt.format})
 			var e *soko.Error
-			if !errors.As(err, &e) || e.Code != soko.EINVALID || !strings.Contains(e.Japanese, tt.want) || e.Message == "" {
+			if !errors.As(err, &e) || e.Code != soko.EINVALID || !strings.Contains(e.Message.JA, tt.want) || e.Message.EN == "" {
 				t.Fatalf("Parse = %v, want EINVALID saying %q", err, tt.want)
 			}
 		})

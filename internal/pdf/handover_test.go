@@ -374,7 +374,7 @@ func TestHandover_Invalid(t *testing.T) {
 			if soko.ErrorCode(err) != soko.EINVALID {
 				t.Fatalf("err = %v, want %s", err, soko.EINVALID)
 			}
-			if e := (*soko.Error)(nil); !errors.As(err, &e) || !strings.HasPrefix(e.Japanese, "集荷明細 M") {
+			if e := (*soko.Error)(nil); !errors.As(err, &e) || !strings.HasPrefix(e.Message.JA, "集荷明細 M") {
 				t.Errorf("no Japanese message: %#v", err)
 			}
 			if buf.Len() != 0 {

@@ -202,8 +202,8 @@ func (h apiHandlers) printOrders(ctx context.Context, load func() ([]*soko.Order
 // japaneseOf is an error's message as the floor reads it.
 func japaneseOf(err error) string {
 	var e *soko.Error
-	if errors.As(err, &e) && e.Japanese != "" {
-		return e.Japanese
+	if errors.As(err, &e) && e.Message.JA != "" {
+		return e.Message.JA
 	}
 	return err.Error()
 }

@@ -158,8 +158,8 @@ func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 	lookup, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if e := soko.CheckWebhookHost(lookup, u.Hostname(), s.webhookAllowHosts, resolve); e != nil {
-		return soko.Errorf(soko.EINVALID, "webhook URL refused: %s", e.Message).JA("このWebhook URLは使えません: %s", e.Japanese).
-			WithField("url", localized(lang, e.Japanese, e.Message))
+		return soko.Errorf(soko.EINVALID, "webhook URL refused: %s", e.Message.EN).JA("このWebhook URLは使えません: %s", e.Message.JA).
+			WithField("url", e.Message.In(lang))
 	}
 	return nil
 }

@@ -24,10 +24,11 @@ const (
 // Error is soko's one error type: a code for machines and a message for people,
 // in Japanese and English, with the fields that were wrong when input was invalid.
 type Error struct {
-	Code     string
-	Message  string
-	Japanese string
-	Fields   []FieldError
+	Code string
+	// Message is what people read; its Japanese may be empty, and then
+	// they read the English.
+	Message Text
+	Fields  []FieldError
 	// RetryAfter tells a refused caller when to try again (locked, too many).
 	RetryAfter time.Duration
 }
@@ -40,12 +41,12 @@ type FieldError struct {
 
 // Errorf returns an Error with the given code and an English message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: Text{EN: fmt.Sprintf(format, args...)}}
 }
 
 // JA sets the Japanese message, which people on the floor read first.
 func (e *Error) JA(format string, args ...any) *Error {
-	e.Japanese = fmt.Sprintf(format, args...)
+	e.Message.JA = fmt.Sprintf(format, args...)
 	return e
 }
 
@@ -63,7 +64,7 @@ func (e *Error) Retry(after time.Duration) *Error {
 
 // Error implements the error interface.
 func (e *Error) Error() string {
-	return fmt.Sprintf("soko error: code=%s message=%s", e.Code, e.Message)
+	return fmt.Sprintf("soko error: code=%s message=%s", e.Code, e.Message.EN)
 }
 
 // ErrorCode returns the code of a soko error in err's chain, or EINTERNAL.
@@ -86,15 +87,12 @@ func ErrorMessage(err error, lang string) string {
 		return ""
 	}
 	if !errors.As(err, &e) {
-		if lang == "en" {
-			return "Internal error."
-		}
-		return "内部エラーが発生しました。"
+		return Text{JA: "内部エラーが発生しました。", EN: "Internal error."}.In(lang)
 	}
-	if lang != "en" && e.Japanese != "" {
-		return e.Japanese
+	if e.Message.JA == "" {
+		return e.Message.EN
 	}
-	return e.Message
+	return e.Message.In(lang)
 }
 
 // ErrorFields returns the invalid fields of a soko error in err's chain.

@@ -46,7 +46,7 @@ func TestCheckWebhookHost(t *testing.T) {
 		"https://rebind.example.com/hook", "https://v6loop.example.com/hook", "https://metadata.example.com/",
 		"https://erp.merchant.example/hook", "https://127.0.0.1.nip.io/hook", "https://nat64-loop.example.com/hook") {
 		e := check(raw)
-		if e == nil || e.Code != soko.EINVALID || e.Japanese == "" {
+		if e == nil || e.Code != soko.EINVALID || e.Message.JA == "" {
 			t.Errorf("%s: %v, want refused", raw, e)
 		}
 	}

@@ -113,7 +113,7 @@ func TestPack_GiftChecklistAndInserts(t *testing.T) {
 		_, err = pack(g1, "wrapping", "insert:FLYER", "insert:WELCOME")
 		var e *soko.Error
 		if soko.ErrorCode(err) != soko.ECONFLICT || !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0] != (soko.FieldError{Field: "confirmed", Message: "noshi"}) ||
-			!strings.Contains(e.Japanese, "のし（内のし）：御歳暮／山田") {
+			!strings.Contains(e.Message.JA, "のし（内のし）：御歳暮／山田") {
 			t.Fatalf("pack without the のし ticked: %v %+v", err, e)
 		}
 		if o, _ := db.OrderByID(ctx, g1.ID); o.Status != soko.OrderInspected {

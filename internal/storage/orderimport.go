@@ -121,8 +121,8 @@ func (db *DB) ImportOrders(ctx context.Context, merchantID, staffID int64, order
 			unchanged++
 		}
 		if len(taken) > 0 {
-			bad.Message = fmt.Sprintf("order numbers %s are taken by orders that differ: nothing was imported", strings.Join(taken, ", "))
-			bad.Japanese = fmt.Sprintf("注文番号 %s は内容の異なる注文としてすでに登録されています。何も取り込んでいません", strings.Join(taken, "、"))
+			bad.Message.EN = fmt.Sprintf("order numbers %s are taken by orders that differ: nothing was imported", strings.Join(taken, ", "))
+			bad.Message.JA = fmt.Sprintf("注文番号 %s は内容の異なる注文としてすでに登録されています。何も取り込んでいません", strings.Join(taken, "、"))
 			return bad
 		}
 		if err := createOrders(tx, merchantID, staffID, fresh, now); err != nil {
