@@ -59,10 +59,9 @@ var Columns = []Column{
 // counts records as a spreadsheet shows them, the header being row 1;
 // Column is the header as the file writes it, or "" for the row as a whole.
 type Problem struct {
-	Row       int
-	Column    string
-	Message   string
-	MessageEN string
+	Row     int
+	Column  string
+	Message soko.Text
 }
 
 // Line is one line read from the file, naming its product by SKU or JAN.
@@ -174,7 +173,7 @@ func fileError(en, ja string, args ...any) error {
 }
 
 func (res *Result) problem(row int, column, ja, en string) {
-	res.Problems = append(res.Problems, Problem{Row: row, Column: column, Message: ja, MessageEN: en})
+	res.Problems = append(res.Problems, Problem{Row: row, Column: column, Message: soko.Text{JA: ja, EN: en}})
 }
 
 func blank(rec []string) bool {

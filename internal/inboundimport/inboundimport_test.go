@@ -67,7 +67,7 @@ func TestParse_EnglishWithDefaults(t *testing.T) {
 	if in := res.Inbounds[0]; in.Number != "PO-77" || !in.ExpectedDate.Equal(day) || len(in.Lines) != 2 || in.NumberColumn != "" {
 		t.Fatalf("inbound: %+v", in)
 	}
-	if res := mustParse(t, file, Options{}); len(res.Problems) != 2 || res.Problems[0].Message != "入荷予定番号がありません" {
+	if res := mustParse(t, file, Options{}); len(res.Problems) != 2 || res.Problems[0].Message.JA != "入荷予定番号がありません" {
 		t.Fatalf("without a number: %+v", res.Problems)
 	}
 }
@@ -85,21 +85,21 @@ func TestParse_BadRows(t *testing.T) {
 		"ASN-5,2026-12-02,MUG-1,3,,\n"
 	res := mustParse(t, file, Options{})
 	want := []Problem{
-		{Row: 2, Column: "数量", Message: "数量は1〜1000000の整数です"},
-		{Row: 3, Column: "商品コード", Message: "商品コードは英数字と . _ - で64文字までです"},
-		{Row: 3, Column: "賞味期限", Message: "賞味期限を日付として読めません（2027-03-31 など）"},
-		{Row: 4, Column: "入荷予定番号", Message: "入荷予定番号は英数字と . _ - で40文字までです"},
-		{Row: 4, Column: "商品コード", Message: "商品コードまたはJANコードがありません"},
-		{Row: 4, Column: "ロット", Message: "ロットは20文字までです"},
-		{Row: 5, Column: "入荷予定日", Message: "入荷予定日を日付として読めません（2026-12-01 など）"},
-		{Row: 7, Column: "入荷予定日", Message: "入荷予定 ASN-5 の入荷予定日が6行目と違います"},
+		{Row: 2, Column: "数量", Message: soko.Text{JA: "数量は1〜1000000の整数です"}},
+		{Row: 3, Column: "商品コード", Message: soko.Text{JA: "商品コードは英数字と . _ - で64文字までです"}},
+		{Row: 3, Column: "賞味期限", Message: soko.Text{JA: "賞味期限を日付として読めません（2027-03-31 など）"}},
+		{Row: 4, Column: "入荷予定番号", Message: soko.Text{JA: "入荷予定番号は英数字と . _ - で40文字までです"}},
+		{Row: 4, Column: "商品コード", Message: soko.Text{JA: "商品コードまたはJANコードがありません"}},
+		{Row: 4, Column: "ロット", Message: soko.Text{JA: "ロットは20文字までです"}},
+		{Row: 5, Column: "入荷予定日", Message: soko.Text{JA: "入荷予定日を日付として読めません（2026-12-01 など）"}},
+		{Row: 7, Column: "入荷予定日", Message: soko.Text{JA: "入荷予定 ASN-5 の入荷予定日が6行目と違います"}},
 	}
 	if len(res.Problems) != len(want) {
 		t.Fatalf("%d problems, want %d: %+v", len(res.Problems), len(want), res.Problems)
 	}
 	for i, w := range want {
 		p := res.Problems[i]
-		if p.Row != w.Row || p.Column != w.Column || p.Message != w.Message || p.MessageEN == "" {
+		if p.Row != w.Row || p.Column != w.Column || p.Message.JA != w.Message.JA || p.Message.EN == "" {
 			t.Errorf("problem %d: %+v, want %+v", i, p, w)
 		}
 	}

@@ -76,16 +76,7 @@ type Problem struct {
 	Row         int
 	OrderNumber string
 	Field       string
-	Message     string // Japanese, for the floor
-	MessageEN   string
-}
-
-// Text returns the problem in lang: English for "en", Japanese otherwise.
-func (p Problem) Text(lang string) string {
-	if lang == "en" {
-		return p.MessageEN
-	}
-	return p.Message
+	Message     soko.Text
 }
 
 // Order is one order read from the file, with where its lines came from.
@@ -166,7 +157,7 @@ func Parse(r io.Reader, opt Options) (*Result, error) {
 		row++
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			res.Problems = append(res.Problems, Problem{Row: row, Message: "この行をCSVとして読めません", MessageEN: "the row is not valid CSV: " + perr.Err.Error()})
+			res.Problems = append(res.Problems, Problem{Row: row, Message: soko.Text{JA: "この行をCSVとして読めません", EN: "the row is not valid CSV: " + perr.Err.Error()}})
 			continue
 		}
 		if err != nil {
@@ -608,7 +599,7 @@ func (s *shopify) add(row int, rec []string) {
 }
 
 func (s *shopify) skip(row int, number, field, ja, en string) {
-	s.left = append(s.left, Problem{Row: row, OrderNumber: number, Field: field, Message: ja, MessageEN: en})
+	s.left = append(s.left, Problem{Row: row, OrderNumber: number, Field: field, Message: soko.Text{JA: ja, EN: en}})
 }
 
 func (s *shopify) skipped() []Problem { return s.left }
@@ -633,7 +624,7 @@ func (s *shopify) order(o *rawOrder, rec []string, row int) {
 	f["ship_to.prefecture"] = pref
 	if c := s.value(rec, "Shipping Country"); c != "" && !isJapan(c) {
 		o.refused = append(o.refused, Problem{Row: row, OrderNumber: o.number, Field: "Shipping Country",
-			Message: fmt.Sprintf("国外（%s）への配送には対応していません", excerpt(c)), MessageEN: fmt.Sprintf("soko ships within Japan only, not to %s", excerpt(c))})
+			Message: soko.Text{JA: fmt.Sprintf("国外（%s）への配送には対応していません", excerpt(c)), EN: fmt.Sprintf("soko ships within Japan only, not to %s", excerpt(c))}})
 	}
 	cod := codPayment.MatchString(strings.ToLower(s.value(rec, "Payment Method")))
 	if strings.EqualFold(s.value(rec, "Financial Status"), "pending") && !cod {
@@ -645,7 +636,7 @@ func (s *shopify) order(o *rawOrder, rec []string, row int) {
 		f["cod_amount"] = s.cell(rec, row, "Total")
 		if cur := s.value(rec, "Currency"); cur != "" && !strings.EqualFold(cur, "JPY") {
 			o.refused = append(o.refused, Problem{Row: row, OrderNumber: o.number, Field: "Currency",
-				Message: fmt.Sprintf("代引金額は円で指定してください（通貨 %s）", excerpt(cur)), MessageEN: fmt.Sprintf("a COD amount must be in yen, not %s", excerpt(cur))})
+				Message: soko.Text{JA: fmt.Sprintf("代引金額は円で指定してください（通貨 %s）", excerpt(cur)), EN: fmt.Sprintf("a COD amount must be in yen, not %s", excerpt(cur))}})
 		}
 	}
 	date, slot := noteAttributes(s.value(rec, "Note Attributes"))
@@ -775,7 +766,7 @@ var (
 )
 
 func (b *builder) problem(row int, number, column, ja, en string) {
-	b.res.Problems = append(b.res.Problems, Problem{Row: row, OrderNumber: number, Field: column, Message: ja, MessageEN: en})
+	b.res.Problems = append(b.res.Problems, Problem{Row: row, OrderNumber: number, Field: column, Message: soko.Text{JA: ja, EN: en}})
 }
 
 // build reads one order's values, checks them as the API would, and adds
@@ -822,7 +813,7 @@ func (b *builder) build(ro *rawOrder) {
 	}
 	o.Recipient = address.Normalize(sent)
 	for _, w := range address.Rewrites(sent, o.Recipient, "ship_to") {
-		b.res.Warnings = append(b.res.Warnings, Problem{Row: rowOf(w.Field), OrderNumber: number, Field: col(w.Field), Message: w.Japanese, MessageEN: w.English})
+		b.res.Warnings = append(b.res.Warnings, Problem{Row: rowOf(w.Field), OrderNumber: number, Field: col(w.Field), Message: soko.Text{JA: w.Japanese, EN: w.English}})
 	}
 	for _, p := range address.Check(o.Recipient, "ship_to") {
 		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
@@ -1038,7 +1029,7 @@ func Complete(orders []*Order, products map[string]*soko.Product) []Problem {
 			if !ok {
 				priced = false
 				ps = append(ps, Problem{Row: o.Rows[i], OrderNumber: o.Number, Field: o.skuField,
-					Message: fmt.Sprintf("SKU %s はこの荷主の商品として登録されていません", excerpt(l.SKU)), MessageEN: fmt.Sprintf("SKU %s is not one of the merchant's products", excerpt(l.SKU))})
+					Message: soko.Text{JA: fmt.Sprintf("SKU %s はこの荷主の商品として登録されていません", excerpt(l.SKU)), EN: fmt.Sprintf("SKU %s is not one of the merchant's products", excerpt(l.SKU))}})
 				continue
 			}
 			if !o.Priced[i] {
@@ -1057,7 +1048,7 @@ func Complete(orders []*Order, products map[string]*soko.Product) []Problem {
 			if c := o.amountColumns[p.Field]; c != "" {
 				field = c
 			}
-			ps = append(ps, Problem{Row: o.Row, OrderNumber: o.Number, Field: field, Message: p.Japanese, MessageEN: p.English})
+			ps = append(ps, Problem{Row: o.Row, OrderNumber: o.Number, Field: field, Message: soko.Text{JA: p.Japanese, EN: p.English}})
 		}
 	}
 	return ps
@@ -1106,8 +1097,8 @@ func Conflict(o *Order, fields []string) Problem {
 		ja, en = append(ja, n[0]), append(en, n[1])
 	}
 	return Problem{Row: o.Row, OrderNumber: o.Number, Field: "",
-		Message:   fmt.Sprintf("注文番号 %s は内容の異なる注文としてすでに登録されています（違い: %s）。番号を変えるか、登録済みの注文を確認してください", o.Number, strings.Join(ja, "、")),
-		MessageEN: fmt.Sprintf("order number %s is taken by an order that differs in %s: change the number or check the order on file", o.Number, strings.Join(en, ", "))}
+		Message: soko.Text{JA: fmt.Sprintf("注文番号 %s は内容の異なる注文としてすでに登録されています（違い: %s）。番号を変えるか、登録済みの注文を確認してください", o.Number, strings.Join(ja, "、")),
+			EN: fmt.Sprintf("order number %s is taken by an order that differs in %s: change the number or check the order on file", o.Number, strings.Join(en, ", "))}}
 }
 
 // DateProblem is a problem with an order's delivery or ship date (field)
@@ -1119,7 +1110,7 @@ func DateProblem(o *Order, field, ja, en string) Problem {
 			name = c.Names[0]
 		}
 	}
-	return Problem{Row: o.Row, OrderNumber: o.Number, Field: name, Message: ja, MessageEN: en}
+	return Problem{Row: o.Row, OrderNumber: o.Number, Field: name, Message: soko.Text{JA: ja, EN: en}}
 }
 
 // ---- reading values ----

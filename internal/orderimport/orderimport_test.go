@@ -54,7 +54,7 @@ func numbers(res *Result) []string {
 func noProblems(t *testing.T, res *Result) {
 	t.Helper()
 	for _, p := range res.Problems {
-		t.Errorf("problem in row %d (%s %s): %s", p.Row, p.OrderNumber, p.Field, p.Message)
+		t.Errorf("problem in row %d (%s %s): %s", p.Row, p.OrderNumber, p.Field, p.Message.JA)
 	}
 }
 
@@ -220,14 +220,14 @@ func TestParse_SokoBadRows(t *testing.T) {
 	}
 	if len(res.Problems) != len(want) {
 		for _, p := range res.Problems {
-			t.Logf("row %d %s %s: %s", p.Row, p.OrderNumber, p.Field, p.Message)
+			t.Logf("row %d %s %s: %s", p.Row, p.OrderNumber, p.Field, p.Message.JA)
 		}
 		t.Fatalf("%d problems, want %d", len(res.Problems), len(want))
 	}
 	for i, w := range want {
 		p := res.Problems[i]
-		if p.Row != w.row || p.OrderNumber != w.order || p.Field != w.field || !strings.Contains(p.Message, w.message) || p.MessageEN == "" {
-			t.Errorf("problem %d = row %d %s %s %q (%q), want row %d %s %s %q", i, p.Row, p.OrderNumber, p.Field, p.Message, p.MessageEN, w.row, w.order, w.field, w.message)
+		if p.Row != w.row || p.OrderNumber != w.order || p.Field != w.field || !strings.Contains(p.Message.JA, w.message) || p.Message.EN == "" {
+			t.Errorf("problem %d = row %d %s %s %q (%q), want row %d %s %s %q", i, p.Row, p.OrderNumber, p.Field, p.Message.JA, p.Message.EN, w.row, w.order, w.field, w.message)
 		}
 	}
 	if len(res.Orders) != 11 {
@@ -240,7 +240,7 @@ func TestParse_SokoBadRows(t *testing.T) {
 		"MUG-BLU":   {SKU: "MUG-BLU", Name: "波佐見焼マグ", Price: 1100, TaxRate: 10},
 	}
 	unknown := Complete(res.Orders, products)
-	if len(unknown) != 1 || unknown[0].Row != 12 || unknown[0].OrderNumber != "B-8" || unknown[0].Field != "SKU" || !strings.Contains(unknown[0].Message, "NOPE-1") {
+	if len(unknown) != 1 || unknown[0].Row != 12 || unknown[0].OrderNumber != "B-8" || unknown[0].Field != "SKU" || !strings.Contains(unknown[0].Message.JA, "NOPE-1") {
 		t.Errorf("Complete = %+v, want one problem naming NOPE-1 in row 12", unknown)
 	}
 	g := res.Orders[0]
@@ -363,7 +363,7 @@ func TestParseYen(t *testing.T) {
 func TestConflict(t *testing.T) {
 	o := &Order{Order: &soko.Order{Number: "SO-1"}, Row: 7}
 	p := Conflict(o, []string{"ship_to", "lines"})
-	if p.Row != 7 || p.OrderNumber != "SO-1" || !strings.Contains(p.Message, "お届け先、明細") || !strings.Contains(p.MessageEN, "ship-to address, lines") {
+	if p.Row != 7 || p.OrderNumber != "SO-1" || !strings.Contains(p.Message.JA, "お届け先、明細") || !strings.Contains(p.Message.EN, "ship-to address, lines") {
 		t.Errorf("Conflict = %+v", p)
 	}
 }
@@ -398,7 +398,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		for _, p := range append(res.Problems, res.Skipped...) {
-			if p.Row < 1 || p.Message == "" || p.MessageEN == "" {
+			if p.Row < 1 || p.Message.JA == "" || p.Message.EN == "" {
 				t.Fatalf("problem %+v", p)
 			}
 		}
@@ -420,7 +420,7 @@ func TestParse_NumberOnFirstRowOnly(t *testing.T) {
 		",1000005,東京都,千代田区,丸の内1-9-1,山田 花子,X,1\n"+
 		"A-1,1000005,東京都,千代田区,丸の内1-9-1,山田 花子,X,1\n"+
 		",,,,,,Y,2\n")
-	if len(res.Orders) != 2 || len(res.Orders[1].Lines) != 2 || len(res.Problems) != 1 || res.Problems[0].Row != 2 || res.Problems[0].Message != "注文番号がありません" {
+	if len(res.Orders) != 2 || len(res.Orders[1].Lines) != 2 || len(res.Problems) != 1 || res.Problems[0].Row != 2 || res.Problems[0].Message.JA != "注文番号がありません" {
 		t.Errorf("orders %d, problems %+v", len(res.Orders), res.Problems)
 	}
 }
@@ -433,7 +433,7 @@ func TestParse_ReservedOrderNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Problems) != 1 || res.Problems[0].Field != "注文番号" || !strings.Contains(res.Problems[0].Message, "予約") {
+	if len(res.Problems) != 1 || res.Problems[0].Field != "注文番号" || !strings.Contains(res.Problems[0].Message.JA, "予約") {
 		t.Fatalf("problems %+v, want the order number refused as reserved", res.Problems)
 	}
 }
@@ -453,7 +453,7 @@ func TestComplete_CODAddsUp(t *testing.T) {
 		t.Errorf("C-1 fees read as %d / %d / %d", ok.ShippingFee, ok.CODFee, ok.Discount)
 	}
 	ps := Complete(res.Orders, map[string]*soko.Product{"TOWEL-WHT": {SKU: "TOWEL-WHT", Name: "今治タオル", Price: 1650, TaxRate: 10}})
-	if len(ps) != 1 || ps[0].OrderNumber != "C-2" || ps[0].Field != "代引金額" || ps[0].Row != 3 || !strings.Contains(ps[0].Message, "4,430") {
+	if len(ps) != 1 || ps[0].OrderNumber != "C-2" || ps[0].Field != "代引金額" || ps[0].Row != 3 || !strings.Contains(ps[0].Message.JA, "4,430") {
 		t.Errorf("Complete = %+v, want one problem: C-2's 代引金額 is not ¥4,430", ps)
 	}
 }
@@ -471,7 +471,7 @@ func TestParse_CarrierFieldLimits(t *testing.T) {
 	if len(res.Problems) != 1 {
 		t.Fatalf("problems %+v, want one for S-1", res.Problems)
 	}
-	if p := res.Problems[0]; p.OrderNumber != "S-1" || p.Field != "番地" || !strings.Contains(p.Message, "16文字") || !strings.Contains(p.MessageEN, "16 characters") {
+	if p := res.Problems[0]; p.OrderNumber != "S-1" || p.Field != "番地" || !strings.Contains(p.Message.JA, "16文字") || !strings.Contains(p.Message.EN, "16 characters") {
 		t.Errorf("problem = %+v, want 番地 of S-1 over e飛伝's 16 characters", p)
 	}
 }
@@ -487,7 +487,7 @@ func TestParse_WarnsOfRewrittenNames(t *testing.T) {
 	if len(res.Warnings) != 1 {
 		t.Fatalf("warnings %+v, want one for W-1", res.Warnings)
 	}
-	if w := res.Warnings[0]; w.Row != 2 || w.OrderNumber != "W-1" || w.Field != "氏名" || !strings.Contains(w.Message, "髙橋 1郎") || w.MessageEN == "" {
+	if w := res.Warnings[0]; w.Row != 2 || w.OrderNumber != "W-1" || w.Field != "氏名" || !strings.Contains(w.Message.JA, "髙橋 1郎") || w.Message.EN == "" {
 		t.Errorf("warning = %+v", w)
 	}
 }

@@ -64,14 +64,14 @@ func (h apiHandlers) ImportInbounds(ctx context.Context, req api.ImportInboundsR
 			column, code = l.JANColumn, l.JAN
 		}
 		problems = append(problems, inboundimport.Problem{Row: l.Row, Column: column,
-			Message: fmt.Sprintf("商品 %s は登録されていません", code), MessageEN: fmt.Sprintf("unknown product %s", code)})
+			Message: soko.Text{JA: fmt.Sprintf("商品 %s は登録されていません", code), EN: fmt.Sprintf("unknown product %s", code)}})
 	}
 	ins := make([]*soko.Inbound, 0, len(res.Inbounds))
 	for _, fi := range res.Inbounds {
 		in := &soko.Inbound{MerchantID: merchantID, Number: fi.Number, ExpectedDate: fi.ExpectedDate, Reference: fi.Reference}
 		if _, err := h.store.FindInbound(ctx, merchantID, fi.Number); err == nil {
 			problems = append(problems, inboundimport.Problem{Row: fi.Row, Column: fi.NumberColumn,
-				Message: fmt.Sprintf("入荷予定 %s はすでに登録されています", fi.Number), MessageEN: fmt.Sprintf("inbound %s already exists", fi.Number)})
+				Message: soko.Text{JA: fmt.Sprintf("入荷予定 %s はすでに登録されています", fi.Number), EN: fmt.Sprintf("inbound %s already exists", fi.Number)}})
 		} else if soko.ErrorCode(err) != soko.ENOTFOUND {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func inboundFileRefused(lang string, problems []inboundimport.Problem) error {
 		if p.Column != "" {
 			field += localized(lang, " "+p.Column, ", "+p.Column)
 		}
-		e.WithField(field, localized(lang, p.Message, p.MessageEN))
+		e.WithField(field, p.Message.In(lang))
 	}
 	return e
 }

@@ -179,7 +179,7 @@ func (f *orderFile) orders() []*soko.Order {
 func importProblems(ps []orderimport.Problem, lang string) []api.RowProblem {
 	out := make([]api.RowProblem, len(ps))
 	for i, p := range ps {
-		out[i] = api.RowProblem{Row: p.Row, Field: p.Field, Message: p.Text(lang)}
+		out[i] = api.RowProblem{Row: p.Row, Field: p.Field, Message: p.Message.In(lang)}
 		if p.OrderNumber != "" {
 			out[i].OrderNo = &ps[i].OrderNumber
 		}
