@@ -336,13 +336,13 @@ func (h apiHandlers) UpdateAdminMerchant(ctx context.Context, req api.UpdateAdmi
 	}
 	bad := soko.Errorf(soko.EINVALID, "the merchant's sender cannot be printed on labels").JA("ご依頼主の住所に誤りがあります")
 	for _, p := range address.Check(m.Sender, "sender") {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
 	}
 	if soko.ValidateHoldSettings(m.HoldAlertDays) != nil {
-		bad.WithField("hold_alert_days", localized(lang, fmt.Sprintf("0〜%d日にしてください", soko.MaxHoldAlertDays), fmt.Sprintf("0 to %d days", soko.MaxHoldAlertDays)))
+		bad.WithField("hold_alert_days", soko.Text{JA: fmt.Sprintf("0〜%d日にしてください", soko.MaxHoldAlertDays), EN: fmt.Sprintf("0 to %d days", soko.MaxHoldAlertDays)}.In(lang))
 	}
 	if m.InvoiceNumber != "" && !soko.ValidInvoiceNumber(m.InvoiceNumber) {
-		bad.WithField("invoice_number", localized(lang, "登録番号は T と13桁の数字です（先頭の検査用数字が合いません）", "a registration number is T and 13 digits (its check digit does not match)"))
+		bad.WithField("invoice_number", soko.Text{JA: "登録番号は T と13桁の数字です（先頭の検査用数字が合いません）", EN: "a registration number is T and 13 digits (its check digit does not match)"}.In(lang))
 	}
 	if len(bad.Fields) > 0 {
 		return nil, bad
@@ -585,7 +585,7 @@ func (h apiHandlers) makeAPIKey(ctx context.Context, merchantID int64, in *api.A
 	}
 	if !k.ExpiresAt.IsZero() && !k.ExpiresAt.After(h.now()) {
 		return api.AdminAPIKey{}, soko.Errorf(soko.EINVALID, "expires_at is in the past").JA("有効期限が過去の日時です").
-			WithField("expires_at", localized(langOf(ctx), "未来の日時を指定してください", "must be in the future"))
+			WithField("expires_at", soko.Text{JA: "未来の日時を指定してください", EN: "must be in the future"}.In(langOf(ctx)))
 	}
 	if err := h.store.CreateAPIKey(ctx, k); err != nil {
 		return api.AdminAPIKey{}, err
@@ -710,7 +710,7 @@ var boxCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,31}$`)
 // service.
 func checkBoxType(b *soko.BoxType, lang string) error {
 	bad := soko.Errorf(soko.EINVALID, "the box type cannot be saved").JA("箱の内容に誤りがあります")
-	field := func(name, ja, en string) { bad.WithField(name, localized(lang, ja, en)) }
+	field := func(name, ja, en string) { bad.WithField(name, soko.Text{JA: ja, EN: en}.In(lang)) }
 	if !boxCode.MatchString(b.Code) {
 		field("code", "箱コードは英大文字・数字・-・_ の32文字以内にしてください", "use up to 32 upper-case letters, digits, - or _")
 	}
@@ -756,7 +756,7 @@ func (h apiHandlers) ListAdminBoxTypes(ctx context.Context, _ api.ListAdminBoxTy
 	for _, c := range carrier.All() {
 		for _, s := range c.Services {
 			if s.Thin {
-				out.ThinServices = append(out.ThinServices, api.AdminThinService{Code: s.Code, Name: localized(langOf(ctx), s.Name, s.NameEN), Carrier: c.Code})
+				out.ThinServices = append(out.ThinServices, api.AdminThinService{Code: s.Code, Name: soko.Text{JA: s.Name, EN: s.NameEN}.In(langOf(ctx)), Carrier: c.Code})
 			}
 		}
 	}
@@ -851,11 +851,11 @@ func (h apiHandlers) CreateAdminLocation(ctx context.Context, req api.CreateAdmi
 	}
 	bad := soko.Errorf(soko.EINVALID, "the location cannot be saved").JA("ロケーションの内容に誤りがあります")
 	if !locationCode.MatchString(l.Code) {
-		bad.WithField("code", localized(lang, "ロケーションコードは英大文字・数字・- の16文字以内にしてください（例 A-01-02-3）",
-			"use up to 16 upper-case letters, digits or - (e.g. A-01-02-3)"))
+		bad.WithField("code", soko.Text{JA: "ロケーションコードは英大文字・数字・- の16文字以内にしてください（例 A-01-02-3）",
+			EN: "use up to 16 upper-case letters, digits or - (e.g. A-01-02-3)"}.In(lang))
 	}
 	if !zoneCode.MatchString(l.Zone) {
-		bad.WithField("zone", localized(lang, "ゾーンは英大文字・数字・-・_ の16文字以内にしてください", "use up to 16 upper-case letters, digits, - or _"))
+		bad.WithField("zone", soko.Text{JA: "ゾーンは英大文字・数字・-・_ の16文字以内にしてください", EN: "use up to 16 upper-case letters, digits, - or _"}.In(lang))
 	}
 	if len(bad.Fields) > 0 {
 		return nil, bad

@@ -303,7 +303,7 @@ func storableText(c echo.Context, route *routers.Route, params map[string]string
 	bad := func(field string) error {
 		return soko.Errorf(soko.EINVALID, "%s holds a NUL character or invalid UTF-8", field).
 			JA("%s に使えない文字（NUL文字や不正な文字コード）が含まれています", field).
-			WithField(field, localized(lang, "使えない文字が含まれています", "NUL or invalid UTF-8"))
+			WithField(field, soko.Text{JA: "使えない文字が含まれています", EN: "NUL or invalid UTF-8"}.In(lang))
 	}
 	unstorable := func(v string) bool { return strings.ContainsRune(v, 0) || !utf8.ValidString(v) }
 	for name, v := range params {
@@ -335,7 +335,7 @@ func storableText(c echo.Context, route *routers.Route, params map[string]string
 	}
 	if !json.Valid(body) {
 		return soko.Errorf(soko.EMALFORMED, "the body is not one JSON value").
-			JA("本文をJSONとして読み取れません").WithField("body", localized(lang, "JSONとして読み取れません", "not one valid JSON value"))
+			JA("本文をJSONとして読み取れません").WithField("body", soko.Text{JA: "JSONとして読み取れません", EN: "not one valid JSON value"}.In(lang))
 	}
 	if !utf8.Valid(body) {
 		return bad("body")
@@ -357,14 +357,14 @@ func storableText(c echo.Context, route *routers.Route, params map[string]string
 		switch v := v.(type) {
 		case string:
 			if strings.ContainsRune(v, 0) {
-				out.WithField(field, localized(lang, "使えない文字（NUL文字）が含まれています", "NUL character"))
+				out.WithField(field, soko.Text{JA: "使えない文字（NUL文字）が含まれています", EN: "NUL character"}.In(lang))
 			}
 		case json.Number:
 			// JSON Schema counts 1.0 as an integer; Go's decoder, and most
 			// clients' databases, do not. Refuse it here, naming the field,
 			// rather than as a bare 400 from the binder.
 			if s != nil && s.Type.Is(openapi3.TypeInteger) && strings.ContainsAny(string(v), ".eE") {
-				out.WithField(field, localized(lang, "整数で指定してください（小数点や指数は使えません）", "write a whole number, without a decimal point or exponent"))
+				out.WithField(field, soko.Text{JA: "整数で指定してください（小数点や指数は使えません）", EN: "write a whole number, without a decimal point or exponent"}.In(lang))
 			}
 		}
 	})
@@ -474,18 +474,18 @@ func validationProblem(err error, lang string) error {
 		}
 		switch {
 		case errors.As(e, &pe) && re != nil && re.Parameter != nil:
-			out.WithField(field, localized(lang, "値の形式が正しくありません", "wrong type: "+pe.Error()))
+			out.WithField(field, soko.Text{JA: "値の形式が正しくありません", EN: "wrong type: " + pe.Error()}.In(lang))
 		case errors.As(e, &pe):
 			return soko.Errorf(soko.EMALFORMED, "the body is not valid JSON: %v", pe.Cause).
-				JA("本文をJSONとして読み取れません").WithField(field, localized(lang, "JSONとして読み取れません", "not valid JSON"))
+				JA("本文をJSONとして読み取れません").WithField(field, soko.Text{JA: "JSONとして読み取れません", EN: "not valid JSON"}.In(lang))
 		case errors.As(e, &se):
 			out.WithField(schemaField(field, se), schemaMessage(se, lang))
 		case re != nil && strings.Contains(re.Reason, "header Content-Type"):
 			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send Content-Type: application/json")
 		case re != nil && re.RequestBody != nil && strings.Contains(re.Error(), "value is required"):
-			out.WithField("body", localized(lang, "本文が必要です", "a JSON body is required"))
+			out.WithField("body", soko.Text{JA: "本文が必要です", EN: "a JSON body is required"}.In(lang))
 		case re != nil:
-			out.WithField(field, localized(lang, "値が正しくありません", re.Reason))
+			out.WithField(field, soko.Text{JA: "値が正しくありません", EN: re.Reason}.In(lang))
 		default:
 			out.WithField(field, e.Error())
 		}
@@ -581,13 +581,6 @@ func schemaMessage(se *openapi3.SchemaError, lang string) string {
 		return m
 	}
 	return "値が正しくありません"
-}
-
-func localized(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
 }
 
 // openAPIDocument answers GET /api/v1/openapi.json: the document the API is generated from.

@@ -191,7 +191,7 @@ func statementOut(st *soko.Statement, lang string) api.BillingStatement {
 		out.Status = api.BillingStatementStatusClosed
 	}
 	for i, l := range st.Lines {
-		out.Lines[i] = api.BillingStatementLine{Charge: l.Charge, Name: localized(lang, l.Name, l.NameEN), Unit: l.Unit, Quantity: l.Quantity,
+		out.Lines[i] = api.BillingStatementLine{Charge: l.Charge, Name: soko.Text{JA: l.Name, EN: l.NameEN}.In(lang), Unit: l.Unit, Quantity: l.Quantity,
 			UnitPrice: yenOf(l.UnitPrice), Amount: l.Amount, TaxRate: l.TaxRate}
 	}
 	for i, t := range st.Taxes {

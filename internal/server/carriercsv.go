@@ -19,7 +19,7 @@ import (
 func rowProblems(ps []carrier.RowProblem, lang string) []api.RowProblem {
 	out := make([]api.RowProblem, len(ps))
 	for i, p := range ps {
-		out[i] = api.RowProblem{Row: p.Row, Field: p.Field, Message: localized(lang, p.Problem, p.ProblemEN)}
+		out[i] = api.RowProblem{Row: p.Row, Field: p.Field, Message: soko.Text{JA: p.Problem, EN: p.ProblemEN}.In(lang)}
 		if p.OrderNumber != "" {
 			out[i].OrderNo = &ps[i].OrderNumber
 		}
@@ -230,8 +230,8 @@ func (r carrierImportRefusal) VisitImportCarrierCSVResponse(w http.ResponseWrite
 	out.Status = http.StatusUnprocessableEntity
 	out.Type = "urn:soko:problem:" + soko.EINVALID
 	out.Title = title(out.Status, r.lang)
-	out.Detail = localized(r.lang, fmt.Sprintf("取り込めませんでした。%d件の問題があります（伝票番号を1件も付けていません）", out.ProblemCount),
-		fmt.Sprintf("not imported: the file has %d problems (no tracking number was attached)", out.ProblemCount))
+	out.Detail = soko.Text{JA: fmt.Sprintf("取り込めませんでした。%d件の問題があります（伝票番号を1件も付けていません）", out.ProblemCount),
+		EN: fmt.Sprintf("not imported: the file has %d problems (no tracking number was attached)", out.ProblemCount)}.In(r.lang)
 	if id := w.Header().Get(echo.HeaderXRequestID); id != "" {
 		out.RequestId = &id
 	}

@@ -292,7 +292,7 @@ func carrierNameIn(lang, code string) string {
 	if !ok {
 		return code
 	}
-	return localized(lang, c.Name, c.NameEN)
+	return soko.Text{JA: c.Name, EN: c.NameEN}.In(lang)
 }
 
 func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
@@ -321,7 +321,7 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 	c, known := carrier.Find(o.Carrier)
 	if known {
 		if s, ok := c.Service(o.Service); ok {
-			out.ServiceName = localized(lang, s.Name, s.NameEN)
+			out.ServiceName = soko.Text{JA: s.Name, EN: s.NameEN}.In(lang)
 		}
 	}
 	if o.HeldFrom != "" {
@@ -349,7 +349,7 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 		name := l.Name
 		switch {
 		case l.IsSet:
-			name = localized(lang, "【セット】", "[set] ") + name
+			name = soko.Text{JA: "【セット】", EN: "[set] "}.In(lang) + name
 		case l.SetLineID != 0:
 			name = "└ " + name
 		}

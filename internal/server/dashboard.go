@@ -163,7 +163,7 @@ func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardReque
 	}
 	for _, k := range exceptionKinds {
 		if n := k.count(d.Exceptions); n > 0 {
-			out.Exceptions = append(out.Exceptions, api.DashboardException{Kind: k.kind, Label: localized(lang, k.ja, k.en), Count: n, Link: k.link})
+			out.Exceptions = append(out.Exceptions, api.DashboardException{Kind: k.kind, Label: soko.Text{JA: k.ja, EN: k.en}.In(lang), Count: n, Link: k.link})
 		}
 	}
 	for _, w := range d.Waves {
@@ -206,7 +206,7 @@ func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardReque
 	for i, e := range exceptions {
 		out.DeliveryExceptions[i] = api.DeliveryException{
 			OrderId: e.OrderID, OrderNo: e.OrderNumber, CarrierName: carrierNameIn(lang, e.Carrier), TrackingNumber: e.TrackingNumber,
-			Status: string(e.Status), StatusLabel: localized(lang, e.Status.Japanese(), e.Status.English()), At: apiTime(e.At),
+			Status: string(e.Status), StatusLabel: soko.Text{JA: e.Status.Japanese(), EN: e.Status.English()}.In(lang), At: apiTime(e.At),
 			Link: fmt.Sprintf("#order/%d", e.OrderID),
 		}
 	}
@@ -235,9 +235,9 @@ func (h apiHandlers) GetDashboardChart(ctx context.Context, req api.GetDashboard
 	var c hourChart
 	switch req.Series {
 	case "shipped":
-		c = hourChart{Title: localized(lang, "時間別の出荷個数", "Parcels shipped per hour"), Bars: d.ShippedPerHour, Colour: "#0040a0"}
+		c = hourChart{Title: soko.Text{JA: "時間別の出荷個数", EN: "Parcels shipped per hour"}.In(lang), Bars: d.ShippedPerHour, Colour: "#0040a0"}
 	default:
-		c = hourChart{Title: localized(lang, "時間別のスキャン数（緑は受付、赤はエラー）", "Scans per hour (green: accepted, red: refused)"), Bars: d.ScansPerHour, Over: d.RefusedPerHour, Colour: "#0a7a25"}
+		c = hourChart{Title: soko.Text{JA: "時間別のスキャン数（緑は受付、赤はエラー）", EN: "Scans per hour (green: accepted, red: refused)"}.In(lang), Bars: d.ScansPerHour, Over: d.RefusedPerHour, Colour: "#0a7a25"}
 	}
 	var buf bytes.Buffer
 	if err := c.write(&buf); err != nil {
@@ -255,8 +255,8 @@ func (h apiHandlers) ReleasePickList(ctx context.Context, req api.ReleasePickLis
 	if err != nil {
 		return nil, err
 	}
-	msg := localized(langOf(ctx), fmt.Sprintf("%s を担当から外しました（%d件）。次にピッキングを始めた人が引き継ぎます", req.PickList, n),
-		fmt.Sprintf("%s taken back (%d tasks): the next picker to ask gets it", req.PickList, n))
+	msg := soko.Text{JA: fmt.Sprintf("%s を担当から外しました（%d件）。次にピッキングを始めた人が引き継ぎます", req.PickList, n),
+		EN: fmt.Sprintf("%s taken back (%d tasks): the next picker to ask gets it", req.PickList, n)}.In(langOf(ctx))
 	return api.ReleasePickList200JSONResponse{Released: n, Message: msg}, nil
 }
 

@@ -80,7 +80,7 @@ func ImportStatusFile(ctx context.Context, store StatusRecorder, file io.Reader,
 		e := soko.Errorf(soko.EINVALID, "not imported: the file has %d problems (nothing was recorded)", len(problems)).
 			JA("取り込めませんでした。%d件の問題があります（何も記録していません）", len(problems))
 		for _, p := range problems[:min(len(problems), maxShownProblems)] {
-			e = e.WithField(lineField(lang, p.Row, p.Field), localized(lang, p.Problem, p.ProblemEN))
+			e = e.WithField(lineField(lang, p.Row, p.Field), soko.Text{JA: p.Problem, EN: p.ProblemEN}.In(lang))
 		}
 		return nil, 0, e
 	}
@@ -101,7 +101,7 @@ func ImportStatusFile(ctx context.Context, store StatusRecorder, file io.Reader,
 			var i int
 			if _, scanErr := fmt.Sscanf(f.Field, "events[%d]", &i); scanErr == nil && i < len(rows) {
 				e = e.WithField(lineField(lang, rows[i].Row, "伝票番号"),
-					localized(lang, "伝票番号 "+rows[i].TrackingNumber+" の荷物はありません", "no parcel has the tracking number "+rows[i].TrackingNumber))
+					soko.Text{JA: "伝票番号 " + rows[i].TrackingNumber + " の荷物はありません", EN: "no parcel has the tracking number " + rows[i].TrackingNumber}.In(lang))
 			}
 		}
 		return nil, 0, e
@@ -113,7 +113,7 @@ func ImportStatusFile(ctx context.Context, store StatusRecorder, file io.Reader,
 }
 
 func lineField(lang string, line int, field string) string {
-	return localized(lang, fmt.Sprintf("%d行目 %s", line, field), fmt.Sprintf("line %d %s", line, field))
+	return soko.Text{JA: fmt.Sprintf("%d行目 %s", line, field), EN: fmt.Sprintf("line %d %s", line, field)}.In(lang)
 }
 
 // shipmentOut is a shipment as the API shows it, with its delivery status.

@@ -17,7 +17,7 @@ func giftIn(in *api.Gift, bad *soko.Error, lang string) soko.GiftOptions {
 	}
 	g = g.Normal()
 	for _, p := range soko.CheckGift(g) {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
 	}
 	return g
 }
@@ -35,7 +35,7 @@ func giftOut(g soko.GiftOptions) api.GiftOptions {
 func packChecksOut(checks []soko.PackCheck, lang string) []api.PackCheck {
 	out := make([]api.PackCheck, len(checks))
 	for i, c := range checks {
-		out[i] = api.PackCheck{Key: c.Key, Label: localized(lang, c.Japanese, c.English), Detail: localized(lang, c.DetailJA, c.DetailEN)}
+		out[i] = api.PackCheck{Key: c.Key, Label: soko.Text{JA: c.Japanese, EN: c.English}.In(lang), Detail: soko.Text{JA: c.DetailJA, EN: c.DetailEN}.In(lang)}
 		if c.Insert != nil {
 			sku, n := c.Insert.SKU, c.Insert.Quantity
 			out[i].Sku, out[i].Quantity = &sku, &n

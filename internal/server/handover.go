@@ -144,8 +144,8 @@ func (h apiHandlers) LoadParcel(ctx context.Context, req api.LoadParcelRequestOb
 		return nil, err
 	}
 	lang := langOf(ctx)
-	msg := localized(lang, fmt.Sprintf("積込 %s（%s）%d/%d", p.TrackingNumber, p.Prefecture, m.LoadedCount, m.LoadedCount+m.MissingCount),
-		fmt.Sprintf("Loaded %s (%s) %d/%d", p.TrackingNumber, p.Prefecture, m.LoadedCount, m.LoadedCount+m.MissingCount))
+	msg := soko.Text{JA: fmt.Sprintf("積込 %s（%s）%d/%d", p.TrackingNumber, p.Prefecture, m.LoadedCount, m.LoadedCount+m.MissingCount),
+		EN: fmt.Sprintf("Loaded %s (%s) %d/%d", p.TrackingNumber, p.Prefecture, m.LoadedCount, m.LoadedCount+m.MissingCount)}.In(lang)
 	return api.LoadParcel200JSONResponse{Message: msg, Parcel: manifestParcelOut(m.Carrier, *p), Manifest: manifestOut(m)}, nil
 }
 
@@ -186,11 +186,11 @@ func (h apiHandlers) CloseManifest(ctx context.Context, req api.CloseManifestReq
 		Manifest: manifestOut(res.Manifest), Shipped: orEmpty(res.Shipped), Waiting: orEmpty(res.Waiting),
 		Pulled: manifestParcelsOut(res.Manifest.Carrier, res.Pulled),
 	}
-	out.Message = localized(langOf(ctx), fmt.Sprintf("集荷を締めました：%d個を引き渡し、%d件を出荷済みにしました", res.Manifest.LoadedCount, len(res.Shipped)),
-		fmt.Sprintf("Manifest closed: %d parcel(s) handed over, %d order(s) shipped", res.Manifest.LoadedCount, len(res.Shipped)))
+	out.Message = soko.Text{JA: fmt.Sprintf("集荷を締めました：%d個を引き渡し、%d件を出荷済みにしました", res.Manifest.LoadedCount, len(res.Shipped)),
+		EN: fmt.Sprintf("Manifest closed: %d parcel(s) handed over, %d order(s) shipped", res.Manifest.LoadedCount, len(res.Shipped))}.In(langOf(ctx))
 	if len(res.Pulled) > 0 {
-		out.Message += localized(langOf(ctx), fmt.Sprintf("。キャンセル・保留の荷物%d個をトラックから降ろしてください", len(res.Pulled)),
-			fmt.Sprintf(". Take %d parcel(s) of cancelled or held orders off the truck", len(res.Pulled)))
+		out.Message += soko.Text{JA: fmt.Sprintf("。キャンセル・保留の荷物%d個をトラックから降ろしてください", len(res.Pulled)),
+			EN: fmt.Sprintf(". Take %d parcel(s) of cancelled or held orders off the truck", len(res.Pulled))}.In(langOf(ctx))
 	}
 	return out, nil
 }

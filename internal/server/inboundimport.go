@@ -107,9 +107,9 @@ func inboundFileRefused(lang string, problems []inboundimport.Problem) error {
 		if i == maxInboundProblems {
 			break
 		}
-		field := localized(lang, fmt.Sprintf("%d行目", p.Row), fmt.Sprintf("row %d", p.Row))
+		field := soko.Text{JA: fmt.Sprintf("%d行目", p.Row), EN: fmt.Sprintf("row %d", p.Row)}.In(lang)
 		if p.Column != "" {
-			field += localized(lang, " "+p.Column, ", "+p.Column)
+			field += soko.Text{JA: " " + p.Column, EN: ", " + p.Column}.In(lang)
 		}
 		e.WithField(field, p.Message.In(lang))
 	}

@@ -54,18 +54,18 @@ func (h apiHandlers) PutInsert(ctx context.Context, req api.PutInsertRequestObje
 	bad := soko.Errorf(soko.EINVALID, "the insert cannot be accepted").JA("この同梱物は登録できません")
 	switch {
 	case ins.Rule == soko.InsertMinTotal && ins.MinTotal == 0:
-		bad.WithField("min_total", localized(lang, "金額条件（円）を指定してください", "give the amount in yen"))
+		bad.WithField("min_total", soko.Text{JA: "金額条件（円）を指定してください", EN: "give the amount in yen"}.In(lang))
 	case ins.Rule != soko.InsertMinTotal && in.MinTotal != nil:
-		bad.WithField("min_total", localized(lang, "min_total は rule が min_total のときだけ指定できます", "min_total goes with rule min_total only"))
+		bad.WithField("min_total", soko.Text{JA: "min_total は rule が min_total のときだけ指定できます", EN: "min_total goes with rule min_total only"}.In(lang))
 	}
 	switch {
 	case ins.Rule == soko.InsertContainsSKU && ins.TriggerSKU == "":
-		bad.WithField("trigger_sku", localized(lang, "対象商品のSKUを指定してください", "give the product that triggers it"))
+		bad.WithField("trigger_sku", soko.Text{JA: "対象商品のSKUを指定してください", EN: "give the product that triggers it"}.In(lang))
 	case ins.Rule != soko.InsertContainsSKU && ins.TriggerSKU != "":
-		bad.WithField("trigger_sku", localized(lang, "trigger_sku は rule が contains_sku のときだけ指定できます", "trigger_sku goes with rule contains_sku only"))
+		bad.WithField("trigger_sku", soko.Text{JA: "trigger_sku は rule が contains_sku のときだけ指定できます", EN: "trigger_sku goes with rule contains_sku only"}.In(lang))
 	}
 	if !ins.ValidFrom.IsZero() && !ins.ValidUntil.IsZero() && ins.ValidUntil.Before(ins.ValidFrom) {
-		bad.WithField("valid_until", localized(lang, "終了日が開始日より前です", "ends before it starts"))
+		bad.WithField("valid_until", soko.Text{JA: "終了日が開始日より前です", EN: "ends before it starts"}.In(lang))
 	}
 	if len(bad.Fields) > 0 {
 		return nil, bad

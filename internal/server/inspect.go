@@ -61,9 +61,9 @@ func (h apiHandlers) InspectScan(ctx context.Context, req api.InspectScanRequest
 		return nil, err
 	}
 	done := after.Status == soko.OrderInspected
-	msg := localized(lang, fmt.Sprintf("OK %s ×%d", item.Product.Name, scan.Units), fmt.Sprintf("OK %s ×%d", item.Product.Name, scan.Units))
+	msg := fmt.Sprintf("OK %s ×%d", item.Product.Name, scan.Units)
 	if done {
-		msg = localized(lang, "検品完了：梱包へ進んでください", "Inspection complete: pack it")
+		msg = soko.Text{JA: "検品完了：梱包へ進んでください", EN: "Inspection complete: pack it"}.In(lang)
 	}
 	return api.InspectScan200JSONResponse{Message: msg, Order: view, Inspected: done}, nil
 }

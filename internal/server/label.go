@@ -83,9 +83,9 @@ func (h apiHandlers) LabelOrder(ctx context.Context, req api.LabelOrderRequestOb
 	for _, w := range res.Warnings {
 		out.Warnings = append(out.Warnings, rangeOut(w))
 	}
-	out.Message = localized(lang, fmt.Sprintf("送り状を発行しました（%d個口）", len(res.Parcels)), fmt.Sprintf("Labelled %d parcel(s)", len(res.Parcels)))
+	out.Message = soko.Text{JA: fmt.Sprintf("送り状を発行しました（%d個口）", len(res.Parcels)), EN: fmt.Sprintf("Labelled %d parcel(s)", len(res.Parcels))}.In(lang)
 	if len(out.Warnings) > 0 {
-		out.Message += localized(lang, "。送り状番号の残りが少なくなっています", ". A tracking-number range is running low")
+		out.Message += soko.Text{JA: "。送り状番号の残りが少なくなっています", EN: ". A tracking-number range is running low"}.In(lang)
 	}
 	return api.LabelOrder200JSONResponse(out), nil
 }

@@ -98,7 +98,7 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	if rw := address.Rewrites(sent, o.Recipient, "ship_to"); len(rw) > 0 {
 		ws := make([]api.OrderWarning, len(rw))
 		for i, w := range rw {
-			ws[i] = api.OrderWarning{Field: w.Field, Message: localized(lang, w.Japanese, w.English), Sent: w.Sent, Stored: w.Stored}
+			ws[i] = api.OrderWarning{Field: w.Field, Message: soko.Text{JA: w.Japanese, EN: w.English}.In(lang), Sent: w.Sent, Stored: w.Stored}
 		}
 		out.Warnings = &ws
 	}
@@ -175,7 +175,7 @@ func (h apiHandlers) orderLines(ctx context.Context, merchantID int64, in []api.
 					line.TaxRate = p.TaxRate
 				}
 			} else {
-				bad.WithField(linesField(i), localized(lang, "未登録の商品です", "unknown SKU"))
+				bad.WithField(linesField(i), soko.Text{JA: "未登録の商品です", EN: "unknown SKU"}.In(lang))
 			}
 		}
 		lines[i] = line
@@ -187,17 +187,17 @@ func (h apiHandlers) orderLines(ctx context.Context, merchantID int64, in []api.
 // shipping choices: the rules a new order and a changed one both meet.
 func (h apiHandlers) checkOrder(o *soko.Order, bad *soko.Error, lang string) {
 	for _, p := range address.Check(o.Recipient, "ship_to") {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
 	}
 	for _, p := range carrier.Validate(o) {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
 	}
 	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
 	}
 	today := h.now().In(soko.JST).Format("2006-01-02")
 	if !o.DeliveryDate.IsZero() && o.DeliveryDate.Format("2006-01-02") < today {
-		bad.WithField("delivery_date", localized(lang, "お届け希望日が過去の日付です", "delivery date is in the past"))
+		bad.WithField("delivery_date", soko.Text{JA: "お届け希望日が過去の日付です", EN: "delivery date is in the past"}.In(lang))
 	}
 }
 
@@ -214,7 +214,7 @@ func (h apiHandlers) ChangeOrder(ctx context.Context, req api.ChangeOrderRequest
 	if tag := deref(req.Params.IfMatch); tag != "" && !matchesETag(tag, jsonETag(orderOut(o))) {
 		return nil, soko.Errorf(soko.EPRECONDITION, "order %s changed since you read it: read it again", o.Number).
 			JA("注文 %s は読み取り後に変更されています。もう一度読み取ってください", o.Number).
-			WithField("If-Match", localized(lang, "最新のETagではありません", "not the current ETag"))
+			WithField("If-Match", soko.Text{JA: "最新のETagではありません", EN: "not the current ETag"}.In(lang))
 	}
 	bad := soko.Errorf(soko.EINVALID, "the change cannot be accepted").JA("この変更は受け付けられません")
 	change, err := h.changedOrder(ctx, o, in, bad, lang)
@@ -267,7 +267,7 @@ func (h apiHandlers) changedOrder(ctx context.Context, o *soko.Order, in *api.Or
 	}
 	if deref(in.ClearDeliveryDate) {
 		if in.DeliveryDate != nil {
-			bad.WithField("clear_delivery_date", localized(lang, "delivery_date と同時には指定できません", "cannot be sent with delivery_date"))
+			bad.WithField("clear_delivery_date", soko.Text{JA: "delivery_date と同時には指定できません", EN: "cannot be sent with delivery_date"}.In(lang))
 		}
 		o.DeliveryDate = time.Time{}
 	}

@@ -66,7 +66,7 @@ func (h apiHandlers) createBatchOrder(ctx context.Context, schema *openapi3.Sche
 	if ferr != nil || !sameOrder(existing, in) {
 		return nil, soko.Errorf(soko.ECONFLICT, "order %s exists with another ship-to or other lines", in.OrderNo).
 			JA("注文番号 %s は、お届け先または明細が異なる別の出荷指示で使われています", in.OrderNo).
-			WithField("order_no", localized(lang, "使用済みの注文番号です", "already used by another order"))
+			WithField("order_no", soko.Text{JA: "使用済みの注文番号です", EN: "already used by another order"}.In(lang))
 	}
 	o := orderOut(existing)
 	return &o, err

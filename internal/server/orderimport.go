@@ -291,8 +291,8 @@ func (r importRefusal) VisitImportOrderFileResponse(w http.ResponseWriter) error
 	out.Status = http.StatusUnprocessableEntity
 	out.Type = "urn:soko:problem:" + soko.EINVALID
 	out.Title = title(out.Status, r.lang)
-	out.Detail = localized(r.lang, fmt.Sprintf("取り込めませんでした。%d件の問題があります（何も登録していません）", out.ProblemCount),
-		fmt.Sprintf("not imported: the file has %d problems (nothing was stored)", out.ProblemCount))
+	out.Detail = soko.Text{JA: fmt.Sprintf("取り込めませんでした。%d件の問題があります（何も登録していません）", out.ProblemCount),
+		EN: fmt.Sprintf("not imported: the file has %d problems (nothing was stored)", out.ProblemCount)}.In(r.lang)
 	if id := w.Header().Get(echo.HeaderXRequestID); id != "" {
 		out.RequestId = &id
 	}

@@ -119,18 +119,18 @@ func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject
 	task := out.Task
 	switch {
 	case s.Location:
-		res.Message = localized(lang, fmt.Sprintf("%s OK：%s を %d 個", task.LocationCode, task.ProductName, task.Remaining()),
-			fmt.Sprintf("%s OK: take %d of %s", task.LocationCode, task.Remaining(), task.ProductName))
+		res.Message = soko.Text{JA: fmt.Sprintf("%s OK：%s を %d 個", task.LocationCode, task.ProductName, task.Remaining()),
+			EN: fmt.Sprintf("%s OK: take %d of %s", task.LocationCode, task.Remaining(), task.ProductName)}.In(lang)
 	case out.TaskDone:
-		res.Message = localized(lang, fmt.Sprintf("完了：%s をトート %s へ", task.ProductName, task.Tote),
-			fmt.Sprintf("Done: %s into tote %s", task.ProductName, task.Tote))
+		res.Message = soko.Text{JA: fmt.Sprintf("完了：%s をトート %s へ", task.ProductName, task.Tote),
+			EN: fmt.Sprintf("Done: %s into tote %s", task.ProductName, task.Tote)}.In(lang)
 	default:
 		msg := fmt.Sprintf("%d/%d %s", task.Picked, task.Quantity, task.ProductName)
-		res.Message = localized(lang, msg, msg)
+		res.Message = msg
 	}
 	if out.OrderPicked != "" {
 		res.OrderPicked = &out.OrderPicked
-		res.Message += localized(lang, "（注文 "+out.OrderPicked+" ピッキング完了）", " (order "+out.OrderPicked+" picked)")
+		res.Message += soko.Text{JA: "（注文 " + out.OrderPicked + " ピッキング完了）", EN: " (order " + out.OrderPicked + " picked)"}.In(lang)
 	}
 	return api.PickScan200JSONResponse(res), nil
 }
@@ -149,9 +149,9 @@ func (h apiHandlers) ShortPick(ctx context.Context, req api.ShortPickRequestObje
 	res := api.PickResult{Task: pickTaskOut(out.Task), TaskDone: true, Rerouted: &out.Rerouted}
 	switch {
 	case out.Rerouted:
-		res.Message = localized(lang, "欠品を報告しました。別のロケーションから取ります", "Short reported: the rest comes from another location")
+		res.Message = soko.Text{JA: "欠品を報告しました。別のロケーションから取ります", EN: "Short reported: the rest comes from another location"}.In(lang)
 	default:
-		res.Message = localized(lang, "欠品を報告しました。注文 "+out.OrderShort+" は欠品扱いです", "Short reported: order "+out.OrderShort+" is short")
+		res.Message = soko.Text{JA: "欠品を報告しました。注文 " + out.OrderShort + " は欠品扱いです", EN: "Short reported: order " + out.OrderShort + " is short"}.In(lang)
 		res.OrderShort = &out.OrderShort
 	}
 	if out.OrderPicked != "" {

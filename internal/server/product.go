@@ -87,7 +87,7 @@ func productBarcodes(in []api.Barcode, bad *soko.Error, lang string) []soko.Prod
 			continue
 		}
 		if code.Kind == gs1.GS1128 {
-			bad.WithField(field, localized(lang, "商品バーコードにはJAN/UPC/ITF-14を登録してください", "register a JAN, UPC or ITF-14, not a GS1-128 label"))
+			bad.WithField(field, soko.Text{JA: "商品バーコードにはJAN/UPC/ITF-14を登録してください", EN: "register a JAN, UPC or ITF-14, not a GS1-128 label"}.In(lang))
 			continue
 		}
 		qty := deref(b.PackQuantity)
@@ -95,11 +95,11 @@ func productBarcodes(in []api.Barcode, bad *soko.Error, lang string) []soko.Prod
 			qty = 1
 		}
 		if code.IsCase() && qty < 2 {
-			bad.WithField(fmt.Sprintf("barcodes[%d].pack_quantity", i), localized(lang, "ケースコード（ITF-14）には入数を指定してください", "a case code (ITF-14) needs its pack quantity"))
+			bad.WithField(fmt.Sprintf("barcodes[%d].pack_quantity", i), soko.Text{JA: "ケースコード（ITF-14）には入数を指定してください", EN: "a case code (ITF-14) needs its pack quantity"}.In(lang))
 			continue
 		}
 		if seen[code.GTIN] {
-			bad.WithField(field, localized(lang, "同じバーコードが二度指定されています", "the same barcode is given twice"))
+			bad.WithField(field, soko.Text{JA: "同じバーコードが二度指定されています", EN: "the same barcode is given twice"}.In(lang))
 			continue
 		}
 		seen[code.GTIN] = true
@@ -112,11 +112,11 @@ func productBarcodes(in []api.Barcode, bad *soko.Error, lang string) []soko.Prod
 func barcodeMessage(err error, lang string) string {
 	switch {
 	case errors.Is(err, gs1.ErrCheckDigit):
-		return localized(lang, "チェックデジットが合いません（読み取り・入力ミスの可能性）", "check digit is wrong (misread or mistyped?)")
+		return soko.Text{JA: "チェックデジットが合いません（読み取り・入力ミスの可能性）", EN: "check digit is wrong (misread or mistyped?)"}.In(lang)
 	case errors.Is(err, gs1.ErrBadElement):
-		return localized(lang, "GS1-128の形式が正しくありません", "not a valid GS1-128 element string")
+		return soko.Text{JA: "GS1-128の形式が正しくありません", EN: "not a valid GS1-128 element string"}.In(lang)
 	}
-	return localized(lang, "JAN/EAN/UPC/ITF-14のバーコードではありません", "not a JAN, EAN, UPC or ITF-14 barcode")
+	return soko.Text{JA: "JAN/EAN/UPC/ITF-14のバーコードではありません", EN: "not a JAN, EAN, UPC or ITF-14 barcode"}.In(lang)
 }
 
 // GetProduct answers GET /api/v1/products/{sku}.

@@ -46,7 +46,7 @@ func (h apiHandlers) putBatchProduct(ctx context.Context, raw map[string]any, la
 	delete(body, "sku")
 	bad := soko.Errorf(soko.EINVALID, "the item does not match the API").JA("内容に誤りがあります")
 	if err := h.spec.Components.Schemas["SKU"].Value.VisitJSON(sku); err != nil || sku == "batch" {
-		bad.WithField("sku", localized(lang, "SKUが正しくありません（英数字と . _ - で64文字まで、batch は予約）", "a SKU of letters, digits, . _ - up to 64 characters, not batch"))
+		bad.WithField("sku", soko.Text{JA: "SKUが正しくありません（英数字と . _ - で64文字まで、batch は予約）", EN: "a SKU of letters, digits, . _ - up to 64 characters, not batch"}.In(lang))
 	}
 	var in api.ProductInput
 	if err := decodeItem(h.spec.Components.Schemas["ProductInput"].Value, body, &in, lang); err != nil {

@@ -121,10 +121,10 @@ func (h apiHandlers) ReceiveScan(ctx context.Context, req api.ReceiveScanRequest
 	}
 	need := soko.Errorf(soko.EINVALID, "%s needs its lot and expiry", p.Name).JA("%s はロット・賞味期限の入力が必要です", p.Name)
 	if p.TrackLot && r.Lot == "" {
-		need.WithField("lot", localized(lang, "ロット番号を入力してください", "enter the lot number"))
+		need.WithField("lot", soko.Text{JA: "ロット番号を入力してください", EN: "enter the lot number"}.In(lang))
 	}
 	if p.TrackExpiry && r.Expiry.IsZero() {
-		need.WithField("expiry", localized(lang, "賞味期限を入力してください", "enter the expiry date"))
+		need.WithField("expiry", soko.Text{JA: "賞味期限を入力してください", EN: "enter the expiry date"}.In(lang))
 	}
 	if len(need.Fields) > 0 {
 		return nil, need
@@ -137,12 +137,12 @@ func (h apiHandlers) ReceiveScan(ctx context.Context, req api.ReceiveScanRequest
 	if !r.Expiry.IsZero() {
 		out.Expiry = &openapi_types.Date{Time: r.Expiry}
 	}
-	out.Message = localized(lang, fmt.Sprintf("入荷 %s ×%d", p.Name, r.Units), fmt.Sprintf("Received %s ×%d", p.Name, r.Units))
+	out.Message = soko.Text{JA: fmt.Sprintf("入荷 %s ×%d", p.Name, r.Units), EN: fmt.Sprintf("Received %s ×%d", p.Name, r.Units)}.In(lang)
 	if r.InboundID != 0 {
 		out.Expected, out.Received, out.OverReceipt = &res.Expected, &res.Received, &res.OverReceipt
 		out.Message += fmt.Sprintf("（%d/%d）", res.Received, res.Expected)
 		if res.OverReceipt {
-			out.Message += localized(lang, " 予定数を超えています", " more than expected")
+			out.Message += soko.Text{JA: " 予定数を超えています", EN: " more than expected"}.In(lang)
 		}
 	}
 	return api.ReceiveScan200JSONResponse(out), nil
@@ -179,7 +179,7 @@ func (h apiHandlers) PutAwayScan(ctx context.Context, req api.PutAwayScanRequest
 	if len(moved) == 1 {
 		out.Lot = &moved[0].Lot
 	}
-	out.Message = localized(lang, fmt.Sprintf("棚入れ %s ×%d → %s", p.Name, m.Units, in.To), fmt.Sprintf("Put away %s ×%d → %s", p.Name, m.Units, in.To))
+	out.Message = soko.Text{JA: fmt.Sprintf("棚入れ %s ×%d → %s", p.Name, m.Units, in.To), EN: fmt.Sprintf("Put away %s ×%d → %s", p.Name, m.Units, in.To)}.In(lang)
 	return api.PutAwayScan200JSONResponse(out), nil
 }
 

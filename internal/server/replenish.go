@@ -491,7 +491,7 @@ func (h apiHandlers) GetReplenishmentChart(ctx context.Context, req api.GetReple
 	if err != nil {
 		return nil, err
 	}
-	c := stockChart{Title: localized(langOf(ctx), p.Sku+" の在庫推移（過去60日と見込み）", p.Sku+": stock over 60 days and projected"), History: history}
+	c := stockChart{Title: soko.Text{JA: p.Sku + " の在庫推移（過去60日と見込み）", EN: p.Sku + ": stock over 60 days and projected"}.In(langOf(ctx)), History: history}
 	today := h.now()
 	horizon, available, demand := 14, history[len(history)-1].Units, 0.0
 	for _, s := range ss {
@@ -506,7 +506,7 @@ func (h apiHandlers) GetReplenishmentChart(ctx context.Context, req api.GetReple
 	}
 	c.Projection = soko.ProjectStock(today, available, demand, arrivals, horizon)
 	var buf bytes.Buffer
-	if err := c.write(&buf, localized(langOf(ctx), "今日", "today")); err != nil {
+	if err := c.write(&buf, soko.Text{JA: "今日", EN: "today"}.In(langOf(ctx))); err != nil {
 		return nil, err
 	}
 	return api.GetReplenishmentChart200ImagesvgXmlResponse{Body: &buf, ContentLength: int64(buf.Len())}, nil

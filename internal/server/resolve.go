@@ -54,10 +54,10 @@ func (s *Server) resolve(ctx context.Context, raw string, merchantID int64, loca
 	}
 	switch len(items) {
 	case 0:
-		return nil, soko.Errorf(soko.ENOTFOUND, "no product has the code %s", raw).JA("登録されていないバーコードです（%s）", raw).WithField("code", localized(lang, "未登録のバーコードです", "unknown barcode"))
+		return nil, soko.Errorf(soko.ENOTFOUND, "no product has the code %s", raw).JA("登録されていないバーコードです（%s）", raw).WithField("code", soko.Text{JA: "未登録のバーコードです", EN: "unknown barcode"}.In(lang))
 	case 1:
 		return &scanned{ScannedItem: items[0], Code: code}, nil
 	}
 	return nil, soko.Errorf(soko.EINVALID, "several merchants have a product with the code %s: choose the merchant", raw).
-		JA("複数の荷主に同じバーコードの商品があります。荷主を選んでください").WithField("merchant_code", localized(lang, "荷主を選んでください", "choose the merchant"))
+		JA("複数の荷主に同じバーコードの商品があります。荷主を選んでください").WithField("merchant_code", soko.Text{JA: "荷主を選んでください", EN: "choose the merchant"}.In(lang))
 }

@@ -90,7 +90,7 @@ func (h apiHandlers) ListReturns(ctx context.Context, req api.ListReturnsRequest
 func returnOut(r *soko.Return, lang string, staff bool) api.Return {
 	out := api.Return{
 		Id: r.ID, ReturnNo: r.Number, OrderNo: r.OrderNumber, Status: api.ReturnStatus(r.Status), Reason: api.ReturnReason(r.Reason),
-		ReasonLabel: ptr(localized(lang, r.Reason.Japanese(), r.Reason.English())), Disposition: api.ReturnDisposition(r.Disposition),
+		ReasonLabel: ptr(soko.Text{JA: r.Reason.Japanese(), EN: r.Reason.English()}.In(lang)), Disposition: api.ReturnDisposition(r.Disposition),
 		Announced: r.Announced, ExchangeAtOnce: r.ExchangeAtOnce, CreatedAt: apiTime(r.CreatedAt), Lines: make([]api.ReturnLine, len(r.Lines)), NotOurs: r.Wrong,
 	}
 	if staff {
@@ -140,7 +140,7 @@ func (h apiHandlers) ListOpsReturns(ctx context.Context, _ api.ListOpsReturnsReq
 	}, len(rep.ByReason))
 	for i, c := range rep.ByReason {
 		out.ByReason[i].Reason, out.ByReason[i].Returns = string(c.Reason), c.Returns
-		out.ByReason[i].Label = localized(lang, c.Reason.Japanese(), c.Reason.English())
+		out.ByReason[i].Label = soko.Text{JA: c.Reason.Japanese(), EN: c.Reason.English()}.In(lang)
 	}
 	out.ByProduct = make([]struct {
 		Frequent bool   `json:"frequent"`
@@ -168,9 +168,9 @@ func (h apiHandlers) IdentifyReturn(ctx context.Context, req api.IdentifyReturnR
 		return nil, err
 	}
 	lang := langOf(ctx)
-	msg := localized(lang, fmt.Sprintf("返品 %s（注文 %s）の受付を始めます", r.Number, r.OrderNumber), fmt.Sprintf("Receiving return %s (order %s)", r.Number, r.OrderNumber))
+	msg := soko.Text{JA: fmt.Sprintf("返品 %s（注文 %s）の受付を始めます", r.Number, r.OrderNumber), EN: fmt.Sprintf("Receiving return %s (order %s)", r.Number, r.OrderNumber)}.In(lang)
 	if !r.Announced {
-		msg = localized(lang, fmt.Sprintf("予告なしの返送です：%s（注文 %s）", r.Number, r.OrderNumber), fmt.Sprintf("Unannounced return %s (order %s)", r.Number, r.OrderNumber))
+		msg = soko.Text{JA: fmt.Sprintf("予告なしの返送です：%s（注文 %s）", r.Number, r.OrderNumber), EN: fmt.Sprintf("Unannounced return %s (order %s)", r.Number, r.OrderNumber)}.In(lang)
 	}
 	return api.IdentifyReturn200JSONResponse{Message: msg, Return: returnOut(r, lang, true)}, nil
 }
@@ -208,7 +208,7 @@ func (h apiHandlers) ReceiveReturnUnit(ctx context.Context, req api.ReceiveRetur
 	if in.Destination != nil {
 		u.Destination = soko.ReturnDestination(*in.Destination)
 	}
-	name := localized(lang, "荷主の商品ではないもの", "an item that is not the merchant's")
+	name := soko.Text{JA: "荷主の商品ではないもの", EN: "an item that is not the merchant's"}.In(lang)
 	if u.Grade != soko.GradeWrong {
 		item, err := h.resolve(ctx, in.Code, r.MerchantID, "")
 		if err != nil {
@@ -224,8 +224,8 @@ func (h apiHandlers) ReceiveReturnUnit(ctx context.Context, req api.ReceiveRetur
 		return nil, err
 	}
 	out := api.ReceiveReturnUnit200JSONResponse{Return: returnOut(got, lang, true),
-		Message: localized(lang, fmt.Sprintf("%s：%s → %s", name, u.Grade.Japanese(), destinationLabel(u.Destination, "ja", u.Location)),
-			fmt.Sprintf("%s: %s → %s", name, u.Grade.English(), destinationLabel(u.Destination, "en", u.Location)))}
+		Message: soko.Text{JA: fmt.Sprintf("%s：%s → %s", name, u.Grade.Japanese(), destinationLabel(u.Destination, "ja", u.Location)),
+			EN: fmt.Sprintf("%s: %s → %s", name, u.Grade.English(), destinationLabel(u.Destination, "en", u.Location))}.In(lang)}
 	if u.Destination == soko.DestStock {
 		n, err := h.store.AllocateWaiting(ctx, h.rules)
 		if err != nil {
@@ -237,11 +237,11 @@ func (h apiHandlers) ReceiveReturnUnit(ctx context.Context, req api.ReceiveRetur
 }
 
 func destinationLabel(d soko.ReturnDestination, lang, location string) string {
-	labels := map[soko.ReturnDestination][2]string{
-		soko.DestStock: {"棚戻し " + location, "back to " + location}, soko.DestQuarantine: {"保留 " + location, "quarantine " + location},
-		soko.DestDisposal: {"廃棄", "disposal"}, soko.DestNone: {"取り置き（在庫にしない）", "set aside (no stock)"},
+	labels := map[soko.ReturnDestination]soko.Text{
+		soko.DestStock: {JA: "棚戻し " + location, EN: "back to " + location}, soko.DestQuarantine: {JA: "保留 " + location, EN: "quarantine " + location},
+		soko.DestDisposal: {JA: "廃棄", EN: "disposal"}, soko.DestNone: {JA: "取り置き（在庫にしない）", EN: "set aside (no stock)"},
 	}
-	return localized(lang, labels[d][0], labels[d][1])
+	return labels[d].In(lang)
 }
 
 // FinishReturn answers POST /ops/returns/{return_id}/finish (受付完了).
@@ -258,9 +258,9 @@ func (h apiHandlers) FinishReturn(ctx context.Context, req api.FinishReturnReque
 	if rec.ExchangeOrder != 0 {
 		h.allocateExchange(ctx, r)
 	}
-	msg := localized(lang, fmt.Sprintf("返品 %s を受け付けました（%d個）", r.Number, r.Units()), fmt.Sprintf("Return %s received (%d units)", r.Number, r.Units()))
+	msg := soko.Text{JA: fmt.Sprintf("返品 %s を受け付けました（%d個）", r.Number, r.Units()), EN: fmt.Sprintf("Return %s received (%d units)", r.Number, r.Units())}.In(lang)
 	if r.ExchangeOrderNo != "" {
-		msg += localized(lang, "。交換注文 "+r.ExchangeOrderNo, ". Exchange order "+r.ExchangeOrderNo)
+		msg += soko.Text{JA: "。交換注文 " + r.ExchangeOrderNo, EN: ". Exchange order " + r.ExchangeOrderNo}.In(lang)
 	}
 	return api.FinishReturn200JSONResponse{Message: msg, Return: returnOut(r, lang, true)}, nil
 }

@@ -48,7 +48,7 @@ func (h apiHandlers) planShipDate(ctx context.Context, o *soko.Order, sent *open
 	}
 	sd, p := cal.PlanShipDate(o, h.now())
 	if p != nil {
-		bad.WithField(p.Field, localized(lang, p.Japanese, p.English))
+		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
 		return nil
 	}
 	o.ShipDate = sd
@@ -97,7 +97,7 @@ func (h apiHandlers) PutShipCalendar(ctx context.Context, req api.PutShipCalenda
 	bad := soko.Errorf(soko.EINVALID, "the calendar cannot be saved").JA("カレンダーを保存できません")
 	c := &soko.ShipCalendar{Prefecture: in.Prefecture, PublicHolidaysOff: in.PublicHolidaysOff, Holidays: map[time.Time]string{}}
 	if !slices.Contains(address.Prefectures, in.Prefecture) {
-		bad.WithField("prefecture", localized(lang, "都道府県名（例: 東京都）を入力してください", "a prefecture's name, e.g. 東京都"))
+		bad.WithField("prefecture", soko.Text{JA: "都道府県名（例: 東京都）を入力してください", EN: "a prefecture's name, e.g. 東京都"}.In(lang))
 	}
 	working := false
 	for i, w := range in.WorkingDays {
@@ -107,17 +107,17 @@ func (h apiHandlers) PutShipCalendar(ctx context.Context, req api.PutShipCalenda
 		}
 	}
 	if !working {
-		bad.WithField("working_days", localized(lang, "稼働日を1日以上選んでください", "choose at least one working day"))
+		bad.WithField("working_days", soko.Text{JA: "稼働日を1日以上選んでください", EN: "choose at least one working day"}.In(lang))
 	}
 	cut, ok := soko.ParseClock(in.CutOff)
 	if !ok {
-		bad.WithField("cut_off", localized(lang, "締め時刻は 15:00 の形で入力してください", "the cut-off is a time such as 15:00"))
+		bad.WithField("cut_off", soko.Text{JA: "締め時刻は 15:00 の形で入力してください", EN: "the cut-off is a time such as 15:00"}.In(lang))
 	}
 	c.CutOff = cut
 	for i, d := range in.CompanyHolidays {
 		day := soko.DateOf(d.Date.Time)
 		if _, dup := c.Holidays[day]; dup {
-			bad.WithField(fmt.Sprintf("company_holidays[%d].date", i), localized(lang, "同じ日付が2回あります", "the date is there twice"))
+			bad.WithField(fmt.Sprintf("company_holidays[%d].date", i), soko.Text{JA: "同じ日付が2回あります", EN: "the date is there twice"}.In(lang))
 		}
 		c.Holidays[day] = deref(d.Name)
 	}
@@ -144,7 +144,7 @@ func knownCarrier(code string) (*carrier.Carrier, error) {
 }
 
 func transitOut(c *soko.ShipCalendar, cr *carrier.Carrier, lang string) api.TransitTable {
-	out := api.TransitTable{Carrier: cr.Code, CarrierName: localized(lang, cr.Name, cr.NameEN), FromPrefecture: c.Prefecture, Note: transitNote}
+	out := api.TransitTable{Carrier: cr.Code, CarrierName: soko.Text{JA: cr.Name, EN: cr.NameEN}.In(lang), FromPrefecture: c.Prefecture, Note: transitNote}
 	for _, pref := range address.Prefectures {
 		days, set := c.Transit[cr.Code][pref]
 		def := soko.DefaultTransitDays(c.Prefecture, pref)
@@ -192,9 +192,9 @@ func (h apiHandlers) PutTransitDays(ctx context.Context, req api.PutTransitDaysR
 	for i, d := range req.Body.Days {
 		switch {
 		case !slices.Contains(address.Prefectures, d.Prefecture):
-			bad.WithField(fmt.Sprintf("days[%d].prefecture", i), localized(lang, "都道府県名ではありません", "not a prefecture"))
+			bad.WithField(fmt.Sprintf("days[%d].prefecture", i), soko.Text{JA: "都道府県名ではありません", EN: "not a prefecture"}.In(lang))
 		case d.Days < 0 || d.Days > soko.MaxTransitDays:
-			bad.WithField(fmt.Sprintf("days[%d].days", i), localized(lang, "0〜14日で入力してください", "0 to 14 days"))
+			bad.WithField(fmt.Sprintf("days[%d].days", i), soko.Text{JA: "0〜14日で入力してください", EN: "0 to 14 days"}.In(lang))
 		default:
 			days[d.Prefecture] = d.Days
 		}
@@ -262,7 +262,7 @@ func (h apiHandlers) shipDatesOut(ctx context.Context, out *api.Dashboard, lang 
 	}
 	out.OldHolds = make([]api.OldHold, len(holds))
 	for i, o := range holds {
-		label := localized(lang, o.Reason.Label(), map[soko.HoldReason]string{soko.HoldPayment: "awaiting payment", soko.HoldMerchant: "held by the merchant"}[o.Reason])
+		label := soko.Text{JA: o.Reason.Label(), EN: map[soko.HoldReason]string{soko.HoldPayment: "awaiting payment", soko.HoldMerchant: "held by the merchant"}[o.Reason]}.In(lang)
 		out.OldHolds[i] = api.OldHold{OrderId: o.OrderID, OrderNo: o.Number, MerchantCode: o.MerchantCode, Reason: api.OldHoldReason(o.Reason),
 			ReasonLabel: label, Note: o.Note, HeldSince: apiTime(o.HeldSince), Days: int(now.Sub(o.HeldSince) / (24 * time.Hour)),
 			StockFreed: o.StockFreed, Link: fmt.Sprintf("#order/%d", o.OrderID)}

@@ -99,7 +99,7 @@ func (p *trackingPage) fill(t *soko.ShipmentTracking, lang string) {
 	p.Found, p.Shop, p.Order, p.Lines, p.ParcelCount = true, t.MerchantName, t.OrderNumber, t.Lines, len(t.Parcels)
 	p.Destination = strings.TrimSpace(t.Prefecture + " " + t.City)
 	if !t.ShippedAt.IsZero() {
-		p.Shipped = localized(lang, t.ShippedAt.In(soko.JST).Format("2006年1月2日"), t.ShippedAt.In(soko.JST).Format("2 Jan 2006"))
+		p.Shipped = soko.Text{JA: t.ShippedAt.In(soko.JST).Format("2006年1月2日"), EN: t.ShippedAt.In(soko.JST).Format("2 Jan 2006")}.In(lang)
 	}
 	for _, tp := range t.Parcels {
 		pp := trackingPageParcel{Seq: tp.Seq, Carrier: carrierNameIn(lang, tp.Carrier), Service: serviceName(tp.Carrier, tp.Service),
@@ -108,12 +108,12 @@ func (p *trackingPage) fill(t *soko.ShipmentTracking, lang string) {
 			pp.CarrierURL = c.TrackingURL(tp.TrackingNumber)
 		}
 		if tp.Status != "" {
-			pp.Status = localized(lang, tp.Status.Japanese(), tp.Status.English())
+			pp.Status = soko.Text{JA: tp.Status.Japanese(), EN: tp.Status.English()}.In(lang)
 		}
 		for _, e := range tp.Events {
 			pp.Events = append(pp.Events, trackingPageEvent{
-				At:     localized(lang, e.At.In(soko.JST).Format("1月2日 15:04"), e.At.In(soko.JST).Format("2 Jan 15:04")),
-				Status: localized(lang, e.Status.Japanese(), e.Status.English()), StatusCode: string(e.Status), Place: e.Place,
+				At:     soko.Text{JA: e.At.In(soko.JST).Format("1月2日 15:04"), EN: e.At.In(soko.JST).Format("2 Jan 15:04")}.In(lang),
+				Status: soko.Text{JA: e.Status.Japanese(), EN: e.Status.English()}.In(lang), StatusCode: string(e.Status), Place: e.Place,
 			})
 		}
 		p.Parcels = append(p.Parcels, pp)

@@ -143,14 +143,14 @@ func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.User != nil {
 		return soko.Errorf(soko.EINVALID, "webhook URL refused: not an absolute URL").
-			JA("このWebhook URLは使えません: URLの形式が正しくありません").WithField("url", localized(lang, "URLの形式が正しくありません", "not an absolute URL"))
+			JA("このWebhook URLは使えません: URLの形式が正しくありません").WithField("url", soko.Text{JA: "URLの形式が正しくありません", EN: "not an absolute URL"}.In(lang))
 	}
 	// http is for the hosts the admin allowed, on the warehouse's own
 	// network, as the API description promises.
 	httpAllowed := s.allowPrivateWebhooks || soko.AllowedHost(s.webhookAllowHosts, strings.TrimSuffix(strings.ToLower(u.Hostname()), "."))
 	if u.Scheme != "https" && !(u.Scheme == "http" && httpAllowed) {
 		return soko.Errorf(soko.EINVALID, "webhook URL refused: use an https URL").
-			JA("このWebhook URLは使えません: https のURLを指定してください").WithField("url", localized(lang, "https のURLを指定してください", "use an https URL"))
+			JA("このWebhook URLは使えません: https のURLを指定してください").WithField("url", soko.Text{JA: "https のURLを指定してください", EN: "use an https URL"}.In(lang))
 	}
 	if s.allowPrivateWebhooks {
 		return nil
