@@ -125,8 +125,7 @@ func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject
 		res.Message = soko.Text{JA: fmt.Sprintf("完了：%s をトート %s へ", task.ProductName, task.Tote),
 			EN: fmt.Sprintf("Done: %s into tote %s", task.ProductName, task.Tote)}.In(lang)
 	default:
-		msg := fmt.Sprintf("%d/%d %s", task.Picked, task.Quantity, task.ProductName)
-		res.Message = msg
+		res.Message = fmt.Sprintf("%d/%d %s", task.Picked, task.Quantity, task.ProductName)
 	}
 	if out.OrderPicked != "" {
 		res.OrderPicked = &out.OrderPicked
