@@ -17,19 +17,19 @@ type consolidationStore interface {
 }
 
 // consolidationWords are the words of the order page's 同梱 section.
-var consolidationWords = map[string][2]string{
-	"ord_consolidation":        {"同梱", "Consolidation"},
-	"ord_group":                {"{primary} の荷物で一緒に出荷します：", "Ships in the parcel of {primary}:"},
-	"ord_group_none":           {"この注文は単独で出荷します", "This order ships on its own"},
-	"ord_merge_with":           {"同梱する注文番号", "Order number to ship with"},
-	"ord_merge_help":           {"同じ荷主・お届け先・配送業者の、ピッキング前の注文を1個口にまとめます", "Ships orders of one merchant to one recipient by one carrier in one parcel, before picking"},
-	"ord_do_consolidate":       {"同梱する", "Consolidate"},
-	"ord_do_unconsolidate":     {"同梱を解除", "Separate"},
-	"ord_done_consolidate":     {"同梱しました", "Consolidated"},
-	"ord_done_unconsolidate":   {"同梱を解除しました。この注文は単独で出荷します", "Separated: this order ships on its own"},
-	"ord_ev_consolidate":       {"同梱", "consolidated"},
-	"ord_ev_unconsolidate":     {"同梱解除", "separated"},
-	"ord_consolidate_required": {"注文番号を入力してください", "Enter an order number"},
+var consolidationWords = map[string]soko.Text{
+	"ord_consolidation":        {JA: "同梱", EN: "Consolidation"},
+	"ord_group":                {JA: "{primary} の荷物で一緒に出荷します：", EN: "Ships in the parcel of {primary}:"},
+	"ord_group_none":           {JA: "この注文は単独で出荷します", EN: "This order ships on its own"},
+	"ord_merge_with":           {JA: "同梱する注文番号", EN: "Order number to ship with"},
+	"ord_merge_help":           {JA: "同じ荷主・お届け先・配送業者の、ピッキング前の注文を1個口にまとめます", EN: "Ships orders of one merchant to one recipient by one carrier in one parcel, before picking"},
+	"ord_do_consolidate":       {JA: "同梱する", EN: "Consolidate"},
+	"ord_do_unconsolidate":     {JA: "同梱を解除", EN: "Separate"},
+	"ord_done_consolidate":     {JA: "同梱しました", EN: "Consolidated"},
+	"ord_done_unconsolidate":   {JA: "同梱を解除しました。この注文は単独で出荷します", EN: "Separated: this order ships on its own"},
+	"ord_ev_consolidate":       {JA: "同梱", EN: "consolidated"},
+	"ord_ev_unconsolidate":     {JA: "同梱解除", EN: "separated"},
+	"ord_consolidate_required": {JA: "注文番号を入力してください", EN: "Enter an order number"},
 }
 
 // superviseConsolidation runs a supervisor's consolidate or unconsolidate

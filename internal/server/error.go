@@ -38,21 +38,21 @@ type problem struct {
 }
 
 // titles are the problem titles people read, per status, in Japanese and English.
-var titles = map[int][2]string{
-	http.StatusBadRequest:            {"リクエストが正しくありません", "Bad request"},
-	http.StatusUnauthorized:          {"認証が必要です", "Unauthorized"},
-	http.StatusForbidden:             {"権限がありません", "Forbidden"},
-	http.StatusNotFound:              {"見つかりません", "Not found"},
-	http.StatusMethodNotAllowed:      {"このメソッドは使えません", "Method not allowed"},
-	http.StatusConflict:              {"競合しています", "Conflict"},
-	http.StatusRequestEntityTooLarge: {"リクエストが大きすぎます", "Request too large"},
-	http.StatusUnsupportedMediaType:  {"このContent-Typeは使えません", "Unsupported media type"},
-	http.StatusUnprocessableEntity:   {"入力内容に誤りがあります", "Invalid input"},
-	http.StatusLocked:                {"ロックされています", "Locked"},
-	http.StatusPreconditionFailed:    {"内容が変わっています", "Precondition failed"},
-	http.StatusTooManyRequests:       {"リクエストが多すぎます", "Too many requests"},
-	http.StatusInternalServerError:   {"内部エラー", "Internal error"},
-	http.StatusServiceUnavailable:    {"一時的に利用できません", "Service unavailable"},
+var titles = map[int]soko.Text{
+	http.StatusBadRequest:            {JA: "リクエストが正しくありません", EN: "Bad request"},
+	http.StatusUnauthorized:          {JA: "認証が必要です", EN: "Unauthorized"},
+	http.StatusForbidden:             {JA: "権限がありません", EN: "Forbidden"},
+	http.StatusNotFound:              {JA: "見つかりません", EN: "Not found"},
+	http.StatusMethodNotAllowed:      {JA: "このメソッドは使えません", EN: "Method not allowed"},
+	http.StatusConflict:              {JA: "競合しています", EN: "Conflict"},
+	http.StatusRequestEntityTooLarge: {JA: "リクエストが大きすぎます", EN: "Request too large"},
+	http.StatusUnsupportedMediaType:  {JA: "このContent-Typeは使えません", EN: "Unsupported media type"},
+	http.StatusUnprocessableEntity:   {JA: "入力内容に誤りがあります", EN: "Invalid input"},
+	http.StatusLocked:                {JA: "ロックされています", EN: "Locked"},
+	http.StatusPreconditionFailed:    {JA: "内容が変わっています", EN: "Precondition failed"},
+	http.StatusTooManyRequests:       {JA: "リクエストが多すぎます", EN: "Too many requests"},
+	http.StatusInternalServerError:   {JA: "内部エラー", EN: "Internal error"},
+	http.StatusServiceUnavailable:    {JA: "一時的に利用できません", EN: "Service unavailable"},
 }
 
 // language picks Japanese unless the client prefers English.
@@ -105,10 +105,7 @@ func title(status int, lang string) string {
 	if !ok {
 		return http.StatusText(status)
 	}
-	if lang == "en" {
-		return t[1]
-	}
-	return t[0]
+	return t.In(lang)
 }
 
 // handleError turns any error a handler returns into a problem+json answer.

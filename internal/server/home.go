@@ -48,8 +48,5 @@ func (s *Server) home(c echo.Context) error {
 }
 
 func homeTitle(lang string) string {
-	if lang == "en" {
-		return messages["home"][1]
-	}
-	return messages["home"][0]
+	return messages["home"].In(lang)
 }

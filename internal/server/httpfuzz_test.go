@@ -1517,7 +1517,7 @@ func (w *hfWorld) checkProblem(c hfCall, r hfReply) []string {
 		out = append(out, "problem: incomplete (status, type, detail, request_id)")
 	}
 	en := strings.HasPrefix(strings.ToLower(strings.TrimSpace(c.lang)), "en")
-	if t, ok := titles[r.status]; ok && (en && p.Title != t[1] || !en && p.Title != t[0]) {
+	if t, ok := titles[r.status]; ok && (en && p.Title != t.EN || !en && p.Title != t.JA) {
 		out = append(out, fmt.Sprintf("language: title %q", p.Title))
 	}
 	if !en && !hfJapanese(p.Detail) {

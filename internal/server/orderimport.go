@@ -19,76 +19,76 @@ import (
 
 // orderImportWords are the words of the console's order import (受注取込),
 // with soko's CSV layout and the file size limit for its help and checks.
-var orderImportWords = withImportLayout(map[string][2]string{
-	"oi_nav":            {"受注取込", "Order import"},
-	"oi_help":           {"ショップから出力した受注CSV（Shopifyの注文エクスポート、またはsoko形式）を取り込みます。UTF-8・Shift_JISのどちらでも読めます。まずプレビューで全行を確認し、問題が1つもないときだけ取り込めます。取込はファイル単位で全件か0件かのどちらかです。同じファイルをもう一度取り込んでも、登録済みの注文は変わりません。", "Import the order CSV a shop exported (Shopify's order export or soko's layout), in UTF-8 or Shift_JIS. Preview checks every row first; only a file without problems can be imported, and a file is imported whole or not at all. Importing the same file again changes nothing."},
-	"oi_merchant":       {"荷主", "Merchant"},
-	"oi_format":         {"形式", "Layout"},
-	"oi_auto":           {"自動判定", "Detect"},
-	"oi_shopify":        {"Shopify 注文エクスポート", "Shopify order export"},
-	"oi_soko":           {"soko形式CSV", "soko CSV"},
-	"oi_file":           {"CSVファイル", "CSV file"},
-	"oi_preview":        {"プレビュー", "Preview"},
-	"oi_import":         {"取り込む", "Import"},
-	"oi_choose_file":    {"CSVファイルを選んでください", "Choose a CSV file"},
-	"oi_choose_merch":   {"荷主を選んでください", "Choose a merchant"},
-	"oi_pick_merchant":  {"― 荷主を選択 ―", "— choose —"},
-	"oi_too_large":      {"ファイルが大きすぎます（{max}MBまで）。ファイルを分けてください", "The file is too large (at most {max} MB): split it"},
-	"oi_uploading":      {"送信中… {pct}%", "Uploading… {pct}%"},
-	"oi_processing":     {"サーバーで確認中…", "Checking on the server…"},
-	"oi_importing":      {"取り込み中…", "Importing…"},
-	"oi_summary":        {"{merchant}：{orders}件の注文（{lines}明細、{rows}行）／新規 {fresh}件・登録済み {unchanged}件　{format}・{encoding}", "{merchant}: {orders} orders ({lines} lines, {rows} rows); {fresh} new, {unchanged} already on file. {format}, {encoding}"},
-	"oi_ok":             {"問題はありません。「取り込む」で{fresh}件を登録します", "No problems: Import creates {fresh} orders"},
-	"oi_nothing_new":    {"すべて登録済みです。取り込んでも変わりません", "Every order is on file already: importing changes nothing"},
-	"oi_has_problems":   {"{n}件の問題があります。ファイルを直してからもう一度プレビューしてください", "{n} problems: fix the file and preview it again"},
-	"oi_refused":        {"取り込めませんでした。{n}件の問題があります（何も登録していません）", "Not imported: {n} problems (nothing was stored)"},
-	"oi_done":           {"{created}件を取り込みました（引当済 {allocated}件・入荷待ち {backordered}件）。登録済みのため変更なし {unchanged}件", "Imported {created} orders ({allocated} allocated, {backordered} waiting for stock); {unchanged} already on file, unchanged"},
-	"oi_problems_more":  {"ほか{n}件（先頭1,000件を表示）", "and {n} more (the first 1,000 are shown)"},
-	"oi_skipped":        {"取り込まない行", "Rows left out"},
-	"oi_warnings":       {"送り状用に置き換える文字", "Characters replaced for labels"},
-	"oi_ignored":        {"読まない列: {cols}", "Columns not read: {cols}"},
-	"oi_orders":         {"注文（先頭100件）", "Orders (first 100)"},
-	"oi_no":             {"注文番号", "Order no."},
-	"oi_name":           {"お届け先", "Ship to"},
-	"oi_address":        {"住所", "Address"},
-	"oi_lines":          {"明細", "Lines"},
-	"oi_units":          {"数量", "Units"},
-	"oi_carrier":        {"配送業者", "Carrier"},
-	"oi_cod":            {"代引", "COD"},
-	"oi_state":          {"取込", "Import"},
-	"oi_st_new":         {"新規", "new"},
-	"oi_st_unchanged":   {"登録済み", "on file"},
-	"oi_st_problem":     {"問題あり", "problem"},
-	"oi_warehouse":      {"倉庫で選択", "warehouse picks"},
-	"oi_columns":        {"soko形式の列", "soko CSV columns"},
-	"oi_columns_help":   {"1行が注文の1明細です。同じ注文番号の行が1つの注文になり、注文の項目は最初の行のとおりに繰り返すか、2行目以降を空欄にします。見出しは日本語名・英語名のどちらでも構いません。", "One row is one line of an order. Rows with the same order number make one order; repeat the order's fields as on its first row or leave them blank after it. Headers may be the Japanese or the English names."},
-	"oi_col_name":       {"見出し", "Header"},
-	"oi_col_alias":      {"別名", "Also"},
-	"oi_col_required":   {"必須", "Required"},
-	"oi_col_note":       {"内容", "Content"},
-	"oi_required_yes":   {"必須", "required"},
-	"oi_shopify_help":   {"Shopifyの注文エクスポートは、Name（#1001 → 注文番号 1001）、Shipping の各列、Lineitem sku・quantity・price を読みます。キャンセル・発送済みの注文と配送不要の商品は取り込みません。支払方法が代金引換の注文は Total を代引金額にします。Note Attributes の「配達希望日」「配達時間帯」も読みます。", "From Shopify's order export soko reads Name (#1001 → order 1001), the Shipping columns and Lineitem sku, quantity and price. Cancelled and fulfilled orders and items that need no shipping are left out. A cash-on-delivery order collects its Total. 配達希望日 and 配達時間帯 in Note Attributes are read too."},
-	"oi_failed_network": {"通信できませんでした。もう一度お試しください", "The upload failed: try again"},
+var orderImportWords = withImportLayout(map[string]soko.Text{
+	"oi_nav":            {JA: "受注取込", EN: "Order import"},
+	"oi_help":           {JA: "ショップから出力した受注CSV（Shopifyの注文エクスポート、またはsoko形式）を取り込みます。UTF-8・Shift_JISのどちらでも読めます。まずプレビューで全行を確認し、問題が1つもないときだけ取り込めます。取込はファイル単位で全件か0件かのどちらかです。同じファイルをもう一度取り込んでも、登録済みの注文は変わりません。", EN: "Import the order CSV a shop exported (Shopify's order export or soko's layout), in UTF-8 or Shift_JIS. Preview checks every row first; only a file without problems can be imported, and a file is imported whole or not at all. Importing the same file again changes nothing."},
+	"oi_merchant":       {JA: "荷主", EN: "Merchant"},
+	"oi_format":         {JA: "形式", EN: "Layout"},
+	"oi_auto":           {JA: "自動判定", EN: "Detect"},
+	"oi_shopify":        {JA: "Shopify 注文エクスポート", EN: "Shopify order export"},
+	"oi_soko":           {JA: "soko形式CSV", EN: "soko CSV"},
+	"oi_file":           {JA: "CSVファイル", EN: "CSV file"},
+	"oi_preview":        {JA: "プレビュー", EN: "Preview"},
+	"oi_import":         {JA: "取り込む", EN: "Import"},
+	"oi_choose_file":    {JA: "CSVファイルを選んでください", EN: "Choose a CSV file"},
+	"oi_choose_merch":   {JA: "荷主を選んでください", EN: "Choose a merchant"},
+	"oi_pick_merchant":  {JA: "― 荷主を選択 ―", EN: "— choose —"},
+	"oi_too_large":      {JA: "ファイルが大きすぎます（{max}MBまで）。ファイルを分けてください", EN: "The file is too large (at most {max} MB): split it"},
+	"oi_uploading":      {JA: "送信中… {pct}%", EN: "Uploading… {pct}%"},
+	"oi_processing":     {JA: "サーバーで確認中…", EN: "Checking on the server…"},
+	"oi_importing":      {JA: "取り込み中…", EN: "Importing…"},
+	"oi_summary":        {JA: "{merchant}：{orders}件の注文（{lines}明細、{rows}行）／新規 {fresh}件・登録済み {unchanged}件　{format}・{encoding}", EN: "{merchant}: {orders} orders ({lines} lines, {rows} rows); {fresh} new, {unchanged} already on file. {format}, {encoding}"},
+	"oi_ok":             {JA: "問題はありません。「取り込む」で{fresh}件を登録します", EN: "No problems: Import creates {fresh} orders"},
+	"oi_nothing_new":    {JA: "すべて登録済みです。取り込んでも変わりません", EN: "Every order is on file already: importing changes nothing"},
+	"oi_has_problems":   {JA: "{n}件の問題があります。ファイルを直してからもう一度プレビューしてください", EN: "{n} problems: fix the file and preview it again"},
+	"oi_refused":        {JA: "取り込めませんでした。{n}件の問題があります（何も登録していません）", EN: "Not imported: {n} problems (nothing was stored)"},
+	"oi_done":           {JA: "{created}件を取り込みました（引当済 {allocated}件・入荷待ち {backordered}件）。登録済みのため変更なし {unchanged}件", EN: "Imported {created} orders ({allocated} allocated, {backordered} waiting for stock); {unchanged} already on file, unchanged"},
+	"oi_problems_more":  {JA: "ほか{n}件（先頭1,000件を表示）", EN: "and {n} more (the first 1,000 are shown)"},
+	"oi_skipped":        {JA: "取り込まない行", EN: "Rows left out"},
+	"oi_warnings":       {JA: "送り状用に置き換える文字", EN: "Characters replaced for labels"},
+	"oi_ignored":        {JA: "読まない列: {cols}", EN: "Columns not read: {cols}"},
+	"oi_orders":         {JA: "注文（先頭100件）", EN: "Orders (first 100)"},
+	"oi_no":             {JA: "注文番号", EN: "Order no."},
+	"oi_name":           {JA: "お届け先", EN: "Ship to"},
+	"oi_address":        {JA: "住所", EN: "Address"},
+	"oi_lines":          {JA: "明細", EN: "Lines"},
+	"oi_units":          {JA: "数量", EN: "Units"},
+	"oi_carrier":        {JA: "配送業者", EN: "Carrier"},
+	"oi_cod":            {JA: "代引", EN: "COD"},
+	"oi_state":          {JA: "取込", EN: "Import"},
+	"oi_st_new":         {JA: "新規", EN: "new"},
+	"oi_st_unchanged":   {JA: "登録済み", EN: "on file"},
+	"oi_st_problem":     {JA: "問題あり", EN: "problem"},
+	"oi_warehouse":      {JA: "倉庫で選択", EN: "warehouse picks"},
+	"oi_columns":        {JA: "soko形式の列", EN: "soko CSV columns"},
+	"oi_columns_help":   {JA: "1行が注文の1明細です。同じ注文番号の行が1つの注文になり、注文の項目は最初の行のとおりに繰り返すか、2行目以降を空欄にします。見出しは日本語名・英語名のどちらでも構いません。", EN: "One row is one line of an order. Rows with the same order number make one order; repeat the order's fields as on its first row or leave them blank after it. Headers may be the Japanese or the English names."},
+	"oi_col_name":       {JA: "見出し", EN: "Header"},
+	"oi_col_alias":      {JA: "別名", EN: "Also"},
+	"oi_col_required":   {JA: "必須", EN: "Required"},
+	"oi_col_note":       {JA: "内容", EN: "Content"},
+	"oi_required_yes":   {JA: "必須", EN: "required"},
+	"oi_shopify_help":   {JA: "Shopifyの注文エクスポートは、Name（#1001 → 注文番号 1001）、Shipping の各列、Lineitem sku・quantity・price を読みます。キャンセル・発送済みの注文と配送不要の商品は取り込みません。支払方法が代金引換の注文は Total を代引金額にします。Note Attributes の「配達希望日」「配達時間帯」も読みます。", EN: "From Shopify's order export soko reads Name (#1001 → order 1001), the Shipping columns and Lineitem sku, quantity and price. Cancelled and fulfilled orders and items that need no shipping are left out. A cash-on-delivery order collects its Total. 配達希望日 and 配達時間帯 in Note Attributes are read too."},
+	"oi_failed_network": {JA: "通信できませんでした。もう一度お試しください", EN: "The upload failed: try again"},
 })
 
 // withImportLayout adds to words what the page needs of orderimport's
 // rules: oi_max_bytes, the largest file, and oi_columns_list, soko's CSV
 // layout as lines of tab-separated header, other names, whether required
 // and what the column takes, for the help table.
-func withImportLayout(words map[string][2]string) map[string][2]string {
+func withImportLayout(words map[string]soko.Text) map[string]soko.Text {
 	var ja, en []string
 	for _, c := range orderimport.SokoColumns {
-		var required [2]string
+		var required soko.Text
 		if c.Required {
 			required = words["oi_required_yes"]
 		}
 		others := strings.Join(c.Names[1:], ", ")
-		ja = append(ja, strings.Join([]string{c.Names[0], others, required[0], c.About[0]}, "\t"))
-		en = append(en, strings.Join([]string{c.Names[0], others, required[1], c.About[1]}, "\t"))
+		ja = append(ja, strings.Join([]string{c.Names[0], others, required.JA, c.About[0]}, "\t"))
+		en = append(en, strings.Join([]string{c.Names[0], others, required.EN, c.About[1]}, "\t"))
 	}
-	words["oi_columns_list"] = [2]string{strings.Join(ja, "\n"), strings.Join(en, "\n")}
+	words["oi_columns_list"] = soko.Text{JA: strings.Join(ja, "\n"), EN: strings.Join(en, "\n")}
 	max := strconv.Itoa(orderimport.MaxBytes)
-	words["oi_max_bytes"] = [2]string{max, max}
+	words["oi_max_bytes"] = soko.Text{JA: max, EN: max}
 	return words
 }
 

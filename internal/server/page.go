@@ -9,17 +9,18 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/templates"
 )
 
 // messages are the words on soko's pages, in Japanese and English.
-var messages = map[string][2]string{
-	"home":             {"ホーム", "Home"},
-	"orders_by_status": {"ステータス別の注文数", "Orders by status"},
-	"merchants":        {"荷主", "Merchants"},
-	"code":             {"コード", "Code"},
-	"name":             {"名称", "Name"},
-	"no_merchants":     {"荷主はまだ登録されていません", "No merchants yet"},
+var messages = map[string]soko.Text{
+	"home":             {JA: "ホーム", EN: "Home"},
+	"orders_by_status": {JA: "ステータス別の注文数", EN: "Orders by status"},
+	"merchants":        {JA: "荷主", EN: "Merchants"},
+	"code":             {JA: "コード", EN: "Code"},
+	"name":             {JA: "名称", EN: "Name"},
+	"no_merchants":     {JA: "荷主はまだ登録されていません", EN: "No merchants yet"},
 }
 
 // pages holds every page parsed once per language, each with the layout,
@@ -34,10 +35,10 @@ func mustParsePages() *pages {
 		panic(err)
 	}
 	p := &pages{byLang: map[string]map[string]*template.Template{}}
-	for i, lang := range []string{"ja", "en"} {
+	for _, lang := range []string{"ja", "en"} {
 		funcs := template.FuncMap{"t": func(key string) string {
 			if m, ok := messages[key]; ok {
-				return m[i]
+				return m.In(lang)
 			}
 			return key
 		}, "static": assets().url}
@@ -89,15 +90,11 @@ type floorPage struct {
 // scripts ask /ops for that), only the words of the language asked for, so
 // a browser may keep it but must ask again each time: the same page for
 // the same language and build answers 304.
-func (s *Server) renderFloorPage(c echo.Context, name string, words map[string][2]string) error {
+func (s *Server) renderFloorPage(c echo.Context, name string, words map[string]soko.Text) error {
 	lang := language(c)
-	i := 0
-	if lang == "en" {
-		i = 1
-	}
 	chosen := make(map[string]string, len(words))
 	for k, w := range words {
-		chosen[k] = w[i]
+		chosen[k] = w.In(lang)
 	}
 	var buf bytes.Buffer
 	if err := s.pages.byLang[lang][name].ExecuteTemplate(&buf, name+".html", floorPage{Lang: lang, T: chosen, Words: chosen}); err != nil {

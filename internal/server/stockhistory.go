@@ -35,11 +35,11 @@ func (h apiHandlers) GetStockHistory(ctx context.Context, req api.GetStockHistor
 
 // portalSKUWords are the words of the portal's page for one product's
 // stock (portal_stock.js).
-var portalSKUWords = map[string][2]string{
-	"lot":         {"ロット", "Lot"},
-	"expiry":      {"賞味・使用期限", "Expiry"},
-	"no_lots":     {"在庫はありません", "No stock"},
-	"chart_title": {"過去60日の在庫推移", "Stock over the last 60 days"},
-	"chart_label": {"過去{days}日の在庫推移。本日の実在庫 {on_hand}、引当可能 {available}", "Stock over the last {days} days; today {on_hand} on hand, {available} available"},
-	"chart_note":  {"各日の終わりの数量（入出庫の記録から集計）", "At the end of each day, summed from the stock ledger"},
+var portalSKUWords = map[string]soko.Text{
+	"lot":         {JA: "ロット", EN: "Lot"},
+	"expiry":      {JA: "賞味・使用期限", EN: "Expiry"},
+	"no_lots":     {JA: "在庫はありません", EN: "No stock"},
+	"chart_title": {JA: "過去60日の在庫推移", EN: "Stock over the last 60 days"},
+	"chart_label": {JA: "過去{days}日の在庫推移。本日の実在庫 {on_hand}、引当可能 {available}", EN: "Stock over the last {days} days; today {on_hand} on hand, {available} available"},
+	"chart_note":  {JA: "各日の終わりの数量（入出庫の記録から集計）", EN: "At the end of each day, summed from the stock ledger"},
 }

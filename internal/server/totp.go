@@ -15,26 +15,26 @@ import (
 
 // portalAccountWords are the words of the portal's account view and of
 // the sign-in's second step.
-var portalAccountWords = map[string][2]string{
-	"account":         {"アカウント", "Account"},
-	"totp":            {"2段階認証", "Two-step sign-in"},
-	"totp_on":         {"有効", "on"},
-	"totp_off":        {"未設定", "off"},
-	"totp_help":       {"パスワードに加えて、スマートフォンの認証アプリ（Google Authenticator・Microsoft Authenticator など）が30秒ごとに表示する6桁のコードでログインします。", "Sign in with the password and the six-digit code your phone's authenticator app (Google Authenticator, Microsoft Authenticator …) shows every 30 seconds."},
-	"totp_start":      {"2段階認証を設定する", "Set up two-step sign-in"},
-	"totp_scan":       {"認証アプリでこのQRコードを読み取ってください。読み取れない場合は下の文字列を入力してください。", "Scan this QR code with the authenticator app, or type the key below."},
-	"totp_qr":         {"認証アプリ用のQRコード", "QR code for the authenticator app"},
-	"totp_secret":     {"キー：", "Key: "},
-	"totp_code":       {"確認コード（6桁）", "Code (6 digits)"},
-	"totp_turn_on":    {"確認して有効にする", "Verify and turn on"},
-	"totp_enabled":    {"2段階認証を有効にしました", "Two-step sign-in is on"},
-	"totp_codes_help": {"リカバリーコードです。スマートフォンをなくしたときに、確認コードの代わりに1つずつ1回だけ使えます。この画面を離れると二度と表示されません。印刷するか、安全な場所に保管してください。", "Your recovery codes: each signs in once in place of a code if you lose your phone. They will not be shown again: print them or keep them somewhere safe."},
-	"totp_lost":       {"スマートフォンとリカバリーコードの両方をなくした場合は、倉庫の管理者に2段階認証のリセットを依頼してください。", "If you lose both your phone and your recovery codes, ask the warehouse's admin to reset your two-step sign-in."},
-	"totp_step_help":  {"認証アプリに表示されている6桁の確認コード、またはリカバリーコードを入力してください。", "Enter the six-digit code your authenticator app shows, or a recovery code."},
-	"totp_verify":     {"確認", "Verify"},
-	"totp_turn_off":   {"2段階認証を無効にする", "Turn two-step sign-in off"},
-	"totp_disabled":   {"2段階認証を無効にしました", "Two-step sign-in is off"},
-	"recovery_used":   {"リカバリーコードでログインしました。残りのコードを確認してください", "Signed in with a recovery code: check how many you have left"},
+var portalAccountWords = map[string]soko.Text{
+	"account":         {JA: "アカウント", EN: "Account"},
+	"totp":            {JA: "2段階認証", EN: "Two-step sign-in"},
+	"totp_on":         {JA: "有効", EN: "on"},
+	"totp_off":        {JA: "未設定", EN: "off"},
+	"totp_help":       {JA: "パスワードに加えて、スマートフォンの認証アプリ（Google Authenticator・Microsoft Authenticator など）が30秒ごとに表示する6桁のコードでログインします。", EN: "Sign in with the password and the six-digit code your phone's authenticator app (Google Authenticator, Microsoft Authenticator …) shows every 30 seconds."},
+	"totp_start":      {JA: "2段階認証を設定する", EN: "Set up two-step sign-in"},
+	"totp_scan":       {JA: "認証アプリでこのQRコードを読み取ってください。読み取れない場合は下の文字列を入力してください。", EN: "Scan this QR code with the authenticator app, or type the key below."},
+	"totp_qr":         {JA: "認証アプリ用のQRコード", EN: "QR code for the authenticator app"},
+	"totp_secret":     {JA: "キー：", EN: "Key: "},
+	"totp_code":       {JA: "確認コード（6桁）", EN: "Code (6 digits)"},
+	"totp_turn_on":    {JA: "確認して有効にする", EN: "Verify and turn on"},
+	"totp_enabled":    {JA: "2段階認証を有効にしました", EN: "Two-step sign-in is on"},
+	"totp_codes_help": {JA: "リカバリーコードです。スマートフォンをなくしたときに、確認コードの代わりに1つずつ1回だけ使えます。この画面を離れると二度と表示されません。印刷するか、安全な場所に保管してください。", EN: "Your recovery codes: each signs in once in place of a code if you lose your phone. They will not be shown again: print them or keep them somewhere safe."},
+	"totp_lost":       {JA: "スマートフォンとリカバリーコードの両方をなくした場合は、倉庫の管理者に2段階認証のリセットを依頼してください。", EN: "If you lose both your phone and your recovery codes, ask the warehouse's admin to reset your two-step sign-in."},
+	"totp_step_help":  {JA: "認証アプリに表示されている6桁の確認コード、またはリカバリーコードを入力してください。", EN: "Enter the six-digit code your authenticator app shows, or a recovery code."},
+	"totp_verify":     {JA: "確認", EN: "Verify"},
+	"totp_turn_off":   {JA: "2段階認証を無効にする", EN: "Turn two-step sign-in off"},
+	"totp_disabled":   {JA: "2段階認証を無効にしました", EN: "Two-step sign-in is off"},
+	"recovery_used":   {JA: "リカバリーコードでログインしました。残りのコードを確認してください", EN: "Signed in with a recovery code: check how many you have left"},
 }
 
 // totpStore is what the portal's second factor needs from storage.

@@ -12,19 +12,19 @@ import (
 )
 
 // trackingWords are the customer's tracking page's words.
-var trackingWords = map[string][2]string{
-	"title":          {"お荷物の配達状況", "Delivery status"},
-	"order":          {"ご注文番号", "Order"},
-	"shipped":        {"発送日", "Shipped"},
-	"destination":    {"お届け先", "Destination"},
-	"tracking_no":    {"お問い合わせ伝票番号", "Tracking number"},
-	"carrier_page":   {"配送会社のページで確認する", "Track on the carrier's site"},
-	"no_status":      {"発送済み（配送会社の情報待ち）", "Shipped (waiting for the carrier)"},
-	"no_events":      {"配送会社からの情報はまだありません。", "No news from the carrier yet."},
-	"items":          {"お届けする商品", "Items"},
-	"note":           {"最新の状況は配送会社のページでもご確認いただけます。ご不明な点はショップへお問い合わせください。", "The carrier's page may show newer news. For questions, please contact the shop."},
-	"not_found":      {"ページが見つかりません", "Page not found"},
-	"not_found_help": {"URLをご確認ください。発送完了メールに記載のURLからご覧いただけます。", "Please check the address: open it from the shipment email."},
+var trackingWords = map[string]soko.Text{
+	"title":          {JA: "お荷物の配達状況", EN: "Delivery status"},
+	"order":          {JA: "ご注文番号", EN: "Order"},
+	"shipped":        {JA: "発送日", EN: "Shipped"},
+	"destination":    {JA: "お届け先", EN: "Destination"},
+	"tracking_no":    {JA: "お問い合わせ伝票番号", EN: "Tracking number"},
+	"carrier_page":   {JA: "配送会社のページで確認する", EN: "Track on the carrier's site"},
+	"no_status":      {JA: "発送済み（配送会社の情報待ち）", EN: "Shipped (waiting for the carrier)"},
+	"no_events":      {JA: "配送会社からの情報はまだありません。", EN: "No news from the carrier yet."},
+	"items":          {JA: "お届けする商品", EN: "Items"},
+	"note":           {JA: "最新の状況は配送会社のページでもご確認いただけます。ご不明な点はショップへお問い合わせください。", EN: "The carrier's page may show newer news. For questions, please contact the shop."},
+	"not_found":      {JA: "ページが見つかりません", EN: "Page not found"},
+	"not_found_help": {JA: "URLをご確認ください。発送完了メールに記載のURLからご覧いただけます。", EN: "Please check the address: open it from the shipment email."},
 }
 
 // trackingPage is what templates/track.html shows.
@@ -65,13 +65,9 @@ type trackingPageEvent struct {
 // it never existed or was mistyped.
 func (s *Server) trackingPage(c echo.Context) error {
 	lang := language(c)
-	i := 0
-	if lang == "en" {
-		i = 1
-	}
 	page := trackingPage{Lang: lang, T: map[string]string{}}
 	for k, w := range trackingWords {
-		page.T[k] = w[i]
+		page.T[k] = w.In(lang)
 	}
 	status := http.StatusOK
 	t, err := s.store.TrackShipment(c.Request().Context(), soko.TrackingTokenHash(c.Param("token")))
