@@ -218,10 +218,7 @@ func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardReque
 
 // statusLabel is an order status in the user's language.
 func statusLabel(lang string, st soko.OrderStatus) string {
-	if lang == "en" {
-		return string(st)
-	}
-	return st.Label()
+	return soko.Text{JA: st.Label(), EN: string(st)}.In(lang)
 }
 
 // GetDashboardChart answers GET /ops/dashboard/charts/{series}: a bar chart of

@@ -138,19 +138,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 			// The cause (a driver's message, a file path) helps the operator,
 			// not the client: it goes to the log only.
 			s.log.Warn("service unavailable", "request_id", reqID, "err", err)
-			if lang == "en" {
-				p.Detail = "The service is temporarily unavailable; please retry shortly. Request id: " + reqID
-			} else {
-				p.Detail = "一時的に利用できません。しばらくしてから再度お試しください。リクエストID: " + reqID
-			}
+			p.Detail = soko.Text{JA: "一時的に利用できません。しばらくしてから再度お試しください。リクエストID: " + reqID,
+				EN: "The service is temporarily unavailable; please retry shortly. Request id: " + reqID}.In(lang)
 		}
 		if code == soko.EINTERNAL {
 			s.log.Error("internal error", "request_id", reqID, "err", err)
-			if lang == "en" {
-				p.Detail = "Internal error. Request id: " + reqID
-			} else {
-				p.Detail = "内部エラーが発生しました。リクエストID: " + reqID
-			}
+			p.Detail = soko.Text{JA: "内部エラーが発生しました。リクエストID: " + reqID, EN: "Internal error. Request id: " + reqID}.In(lang)
 		}
 	}
 	p.Type = strings.ReplaceAll(strings.ToLower(p.Type), " ", "-")

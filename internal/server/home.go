@@ -33,11 +33,7 @@ func (s *Server) home(c echo.Context) error {
 	lang := language(c)
 	var stages []stage
 	for _, st := range soko.OrderStatuses {
-		label := st.Label()
-		if lang == "en" {
-			label = string(st)
-		}
-		stages = append(stages, stage{Label: label, Count: counts[st]})
+		stages = append(stages, stage{Label: statusLabel(lang, st), Count: counts[st]})
 	}
 	return s.render(c, "home", struct {
 		pageData
