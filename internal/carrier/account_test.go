@@ -67,7 +67,7 @@ func TestExport_B2NeedsTheContract(t *testing.T) {
 		t.Fatalf("problems %+v, want two a row", e.problems)
 	}
 	for _, p := range e.problems[:2] {
-		if (p.Field != "請求先顧客コード" && p.Field != "運賃管理番号") || !strings.Contains(p.Problem, "配送業者契約") {
+		if (p.Field != "請求先顧客コード" && p.Field != "運賃管理番号") || !strings.Contains(p.Message.JA, "配送業者契約") {
 			t.Errorf("problem %+v does not name the column and where to set it", p)
 		}
 	}

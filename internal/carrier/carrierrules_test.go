@@ -39,7 +39,7 @@ func TestExport_SagawaCountsCharacters(t *testing.T) {
 	if len(e.problems) != 1 || len(e.records) != 1 {
 		t.Fatalf("33 letters: problems %+v, %d lines; want the name refused", e.problems, len(e.records))
 	}
-	if p := e.problems[0]; p.Field != "お届け先名称１" || !strings.Contains(p.Problem, "16文字") {
+	if p := e.problems[0]; p.Field != "お届け先名称１" || !strings.Contains(p.Message.JA, "16文字") {
 		t.Errorf("problem = %+v, want お届け先名称１ and its 16 characters", p)
 	}
 }

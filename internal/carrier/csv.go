@@ -82,9 +82,8 @@ type RowProblem struct {
 	// Field is the carrier's column the problem is in, such as お届け先住所;
 	// for the parcel itself "carrier", "service" or "seq"; blank for a line
 	// of an issued file that is not CSV at all.
-	Field     string
-	Problem   string // Japanese, for the floor
-	ProblemEN string
+	Field   string
+	Message soko.Text
 }
 
 // Issued is one tracking number the carrier's software issued, with the
@@ -234,8 +233,8 @@ func CheckRecipient(carrierCode string, a soko.Address) []Problem {
 		r.check(&col, v, len(r.problems) > 0)
 		for _, p := range r.problems {
 			ps = append(ps, Problem{Field: col.intake,
-				Japanese: fmt.Sprintf("%sの%sに入りません: %s", c.Name, l.software, p.Problem),
-				English:  fmt.Sprintf("does not fit %s's %s: %s", c.NameEN, l.software, p.ProblemEN)})
+				Japanese: fmt.Sprintf("%sの%sに入りません: %s", c.Name, l.software, p.Message.JA),
+				English:  fmt.Sprintf("does not fit %s's %s: %s", c.NameEN, l.software, p.Message.EN)})
 		}
 	}
 	return ps
@@ -665,7 +664,7 @@ type record struct {
 // fail records a problem with the column being filled.
 func (r *record) fail(ja, en string) {
 	r.problems = append(r.problems, RowProblem{
-		Row: r.row, OrderNumber: r.Order.Number, Field: r.column, Problem: ja, ProblemEN: en,
+		Row: r.row, OrderNumber: r.Order.Number, Field: r.column, Message: soko.Text{JA: ja, EN: en},
 	})
 }
 
@@ -1384,7 +1383,7 @@ type importer struct {
 }
 
 func (im *importer) fail(line int, field, ja, en string) {
-	im.problems = append(im.problems, RowProblem{Row: line, Field: field, Problem: ja, ProblemEN: en})
+	im.problems = append(im.problems, RowProblem{Row: line, Field: field, Message: soko.Text{JA: ja, EN: en}})
 }
 
 // add takes one data line of the issued file.
@@ -1464,7 +1463,7 @@ func Match(carrierCode string, issued []Issued, parcels []soko.Parcel, orderNumb
 	var matched []soko.Parcel
 	var problems []RowProblem
 	fail := func(is Issued, ja, en string) {
-		problems = append(problems, RowProblem{Row: is.Row, Field: field, Problem: ja, ProblemEN: en})
+		problems = append(problems, RowProblem{Row: is.Row, Field: field, Message: soko.Text{JA: ja, EN: en}})
 	}
 	for _, is := range issued {
 		i, ok := byMgmt[is.ManagementNumber]

@@ -373,7 +373,7 @@ func TestExport_SlotProblems(t *testing.T) {
 			if len(e.problems) != 1 || len(e.records) != 1 {
 				t.Fatalf("problems %+v, %d lines; want one problem and the header alone", e.problems, len(e.records))
 			}
-			if p := e.problems[0]; !strings.Contains(p.Problem, tt.want) || p.Field != at(e.records[0], layoutColumns[tt.carrier].slot) {
+			if p := e.problems[0]; !strings.Contains(p.Message.JA, tt.want) || p.Field != at(e.records[0], layoutColumns[tt.carrier].slot) {
 				t.Errorf("problem = %+v, want one with %q in the slot column", p, tt.want)
 			}
 		})
@@ -448,7 +448,7 @@ func TestExport_CODProblems(t *testing.T) {
 			if len(e.problems) != 1 || len(e.records) != 1 {
 				t.Fatalf("problems %+v, %d lines; want one problem and the header alone", e.problems, len(e.records))
 			}
-			if p := e.problems[0]; !strings.Contains(p.Problem, tt.want) || p.Row != 1 || p.OrderNumber != row.Order.Number {
+			if p := e.problems[0]; !strings.Contains(p.Message.JA, tt.want) || p.Row != 1 || p.OrderNumber != row.Order.Number {
 				t.Errorf("problem = %+v, want row 1 of %s with %q", p, row.Order.Number, tt.want)
 			}
 		})
@@ -490,7 +490,7 @@ func TestExport_Unprintable(t *testing.T) {
 			}
 			for i, w := range want {
 				p := e.problems[i]
-				if p.Row != w.row || p.OrderNumber != w.order || !strings.Contains(p.Problem, w.text) || p.Field == "" || p.ProblemEN == "" {
+				if p.Row != w.row || p.OrderNumber != w.order || !strings.Contains(p.Message.JA, w.text) || p.Field == "" || p.Message.EN == "" {
 					t.Errorf("problem %d = %+v, want row %d of %s with %q", i, p, w.row, w.order, w.text)
 				}
 				if !slices.Contains(e.records[0], p.Field) {
@@ -508,7 +508,7 @@ func TestExport_TooLong(t *testing.T) {
 	if len(e.problems) != 1 || len(e.records) != 1 {
 		t.Fatalf("problems %+v, %d lines", e.problems, len(e.records))
 	}
-	if p := e.problems[0]; p.Field != "お届け先名" || !strings.Contains(p.Problem, "全角16文字（半角32文字）まで") || !strings.Contains(p.Problem, "現在 34") {
+	if p := e.problems[0]; p.Field != "お届け先名" || !strings.Contains(p.Message.JA, "全角16文字（半角32文字）まで") || !strings.Contains(p.Message.JA, "現在 34") {
 		t.Errorf("problem = %+v", p)
 	}
 
@@ -570,7 +570,7 @@ func TestExport_SagawaAddress(t *testing.T) {
 	if len(e.problems) != 1 || len(e.records) != 1 {
 		t.Fatalf("problems %+v, %d lines; want the address reported", e.problems, len(e.records))
 	}
-	if p := e.problems[0]; p.Field != "お届け先住所１" || !strings.Contains(p.Problem, "欄3つに収まりません") {
+	if p := e.problems[0]; p.Field != "お届け先住所１" || !strings.Contains(p.Message.JA, "欄3つに収まりません") {
 		t.Errorf("problem = %+v", p)
 	}
 }
@@ -667,7 +667,7 @@ func TestExport_Problems(t *testing.T) {
 			if len(e.problems) != 1 || len(e.records) != 1 {
 				t.Fatalf("problems %+v, %d lines; want one problem and the header alone", e.problems, len(e.records))
 			}
-			if p := e.problems[0]; p.Field != tt.field || !strings.Contains(p.Problem, tt.want) || p.ProblemEN == "" {
+			if p := e.problems[0]; p.Field != tt.field || !strings.Contains(p.Message.JA, tt.want) || p.Message.EN == "" {
 				t.Errorf("problem = %+v, want field %q with %q", p, tt.field, tt.want)
 			}
 		})
@@ -676,7 +676,7 @@ func TestExport_Problems(t *testing.T) {
 	// The same parcel twice is written once.
 	row := MustSampleRows(t, "yamato")[0]
 	e := MustExport(t, "yamato", []ExportRow{row, row})
-	if len(e.records) != 2 || len(e.problems) != 1 || e.problems[0].Row != 2 || !strings.Contains(e.problems[0].Problem, "1行目") {
+	if len(e.records) != 2 || len(e.problems) != 1 || e.problems[0].Row != 2 || !strings.Contains(e.problems[0].Message.JA, "1行目") {
 		t.Errorf("same parcel twice: %d lines, problems %+v", len(e.records), e.problems)
 	}
 }
@@ -832,7 +832,7 @@ func TestImportIssued_RoundTrip(t *testing.T) {
 				t.Fatalf("problems = %+v, want %d", problems, len(wantProblems))
 			}
 			for i, w := range wantProblems {
-				if p := problems[i]; p.Row != w.line || !strings.Contains(p.Problem, w.text) || p.ProblemEN == "" {
+				if p := problems[i]; p.Row != w.line || !strings.Contains(p.Message.JA, w.text) || p.Message.EN == "" {
 					t.Errorf("problem %d = %+v, want line %d with %q", i, p, w.line, w.text)
 				}
 			}
@@ -852,7 +852,7 @@ func TestImportIssued_RoundTrip(t *testing.T) {
 					t.Errorf("parcel %d got %s %q, want %q", p.ID, p.Carrier, p.TrackingNumber, want[p.ID])
 				}
 			}
-			if len(problems) != 1 || problems[0].Row != 8 || !strings.Contains(problems[0].Problem, "X1P999999 の荷物が見つかりません") {
+			if len(problems) != 1 || problems[0].Row != 8 || !strings.Contains(problems[0].Message.JA, "X1P999999 の荷物が見つかりません") {
 				t.Errorf("Match problems = %+v, want line 8's unknown parcel", problems)
 			}
 		})
@@ -946,7 +946,7 @@ func TestMatch(t *testing.T) {
 				}
 				return
 			}
-			if len(matched) != 0 || len(problems) != 1 || !strings.Contains(problems[0].Problem, tt.want) || problems[0].Row != 2 {
+			if len(matched) != 0 || len(problems) != 1 || !strings.Contains(problems[0].Message.JA, tt.want) || problems[0].Row != 2 {
 				t.Errorf("matched %+v, problems %+v; want one with %q", matched, problems, tt.want)
 			}
 		})
@@ -989,7 +989,7 @@ func FuzzImportIssued(f *testing.F) {
 				seen[is.ManagementNumber], seen[is.TrackingNumber] = true, true
 			}
 			for _, p := range problems {
-				if p.Row < 1 || p.Problem == "" || p.ProblemEN == "" || !utf8.ValidString(p.Problem) {
+				if p.Row < 1 || p.Message.JA == "" || p.Message.EN == "" || !utf8.ValidString(p.Message.JA) {
 					t.Fatalf("%s: problem %+v", c, p)
 				}
 			}

@@ -40,16 +40,16 @@ func Taken(carrierCode string, issued []Issued, holders []soko.Parcel, orderNumb
 			}
 			name, nameEN := carrierNames(p.Carrier)
 			problems = append(problems, RowProblem{Row: is.Row, Field: field,
-				Problem:   fmt.Sprintf("伝票番号 %s は%sの注文 %s の荷物にすでに使われています", is.TrackingNumber, name, orderNumbers[p.OrderID]),
-				ProblemEN: fmt.Sprintf("tracking number %s is already used by a parcel of %s order %s", is.TrackingNumber, nameEN, orderNumbers[p.OrderID])})
+				Message: soko.Text{JA: fmt.Sprintf("伝票番号 %s は%sの注文 %s の荷物にすでに使われています", is.TrackingNumber, name, orderNumbers[p.OrderID]),
+					EN: fmt.Sprintf("tracking number %s is already used by a parcel of %s order %s", is.TrackingNumber, nameEN, orderNumbers[p.OrderID])}})
 			continue
 		}
 		if other := rangeOwner(carrierCode, is.TrackingNumber, ranges); other != "" {
 			name, nameEN := carrierNames(other)
 			own, ownEN := carrierNames(carrierCode)
 			problems = append(problems, RowProblem{Row: is.Row, Field: field,
-				Problem:   fmt.Sprintf("伝票番号 %s は%sの番号帯の番号です（この取込は%sです）", is.TrackingNumber, name, own),
-				ProblemEN: fmt.Sprintf("tracking number %s is in a number range of %s (this import is %s's)", is.TrackingNumber, nameEN, ownEN)})
+				Message: soko.Text{JA: fmt.Sprintf("伝票番号 %s は%sの番号帯の番号です（この取込は%sです）", is.TrackingNumber, name, own),
+					EN: fmt.Sprintf("tracking number %s is in a number range of %s (this import is %s's)", is.TrackingNumber, nameEN, ownEN)}})
 		}
 	}
 	return problems

@@ -20,8 +20,8 @@ func TestImportIssued_FieldCount(t *testing.T) {
 		t.Errorf("issued %+v, want line 2 only", issued)
 	}
 	if len(problems) != 2 || problems[0].Row != 3 || problems[1].Row != 4 ||
-		!strings.Contains(problems[0].Problem, "この行は3列ですが、見出し行は2列です") ||
-		!strings.Contains(problems[1].ProblemEN, "the line has 1 fields but the header has 2") {
+		!strings.Contains(problems[0].Message.JA, "この行は3列ですが、見出し行は2列です") ||
+		!strings.Contains(problems[1].Message.EN, "the line has 1 fields but the header has 2") {
 		t.Errorf("problems %+v, want lines 3 and 4", problems)
 	}
 }
@@ -64,7 +64,7 @@ func TestTaken(t *testing.T) {
 				return
 			}
 			if len(problems) != 1 || problems[0].Row != 2 || problems[0].Field != "伝票番号" ||
-				!strings.Contains(problems[0].Problem, tt.want) || problems[0].ProblemEN == "" {
+				!strings.Contains(problems[0].Message.JA, tt.want) || problems[0].Message.EN == "" {
 				t.Errorf("problems %+v, want one on row 2 with %q", problems, tt.want)
 			}
 		})

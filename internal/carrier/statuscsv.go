@@ -122,7 +122,7 @@ func ImportStatus(r io.Reader) ([]StatusRow, []RowProblem, error) {
 	var rows []StatusRow
 	var problems []RowProblem
 	fail := func(line int, field, ja, en string) {
-		problems = append(problems, RowProblem{Row: line, Field: field, Problem: ja, ProblemEN: en})
+		problems = append(problems, RowProblem{Row: line, Field: field, Message: soko.Text{JA: ja, EN: en}})
 	}
 	trackCol, statusCol, timeCol, placeCol, width := -1, -1, -1, -1, 0
 	for records := 0; ; records++ {

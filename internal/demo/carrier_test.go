@@ -52,7 +52,7 @@ func TestWarehouse_OrdersExportCleanly(t *testing.T) {
 			t.Fatalf("Export(%s): %v", code, err)
 		}
 		for _, p := range problems {
-			t.Errorf("%s row %d (%s): %s: %s", code, p.Row, p.OrderNumber, p.Field, p.Problem)
+			t.Errorf("%s row %d (%s): %s: %s", code, p.Row, p.OrderNumber, p.Field, p.Message.JA)
 		}
 	}
 }

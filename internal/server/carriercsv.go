@@ -19,7 +19,7 @@ import (
 func rowProblems(ps []carrier.RowProblem, lang string) []api.RowProblem {
 	out := make([]api.RowProblem, len(ps))
 	for i, p := range ps {
-		out[i] = api.RowProblem{Row: p.Row, Field: p.Field, Message: soko.Text{JA: p.Problem, EN: p.ProblemEN}.In(lang)}
+		out[i] = api.RowProblem{Row: p.Row, Field: p.Field, Message: p.Message.In(lang)}
 		if p.OrderNumber != "" {
 			out[i].OrderNo = &ps[i].OrderNumber
 		}

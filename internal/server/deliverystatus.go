@@ -80,7 +80,7 @@ func ImportStatusFile(ctx context.Context, store StatusRecorder, file io.Reader,
 		e := soko.Errorf(soko.EINVALID, "not imported: the file has %d problems (nothing was recorded)", len(problems)).
 			JA("取り込めませんでした。%d件の問題があります（何も記録していません）", len(problems))
 		for _, p := range problems[:min(len(problems), maxShownProblems)] {
-			e = e.WithField(lineField(lang, p.Row, p.Field), soko.Text{JA: p.Problem, EN: p.ProblemEN}.In(lang))
+			e = e.WithField(lineField(lang, p.Row, p.Field), p.Message.In(lang))
 		}
 		return nil, 0, e
 	}
