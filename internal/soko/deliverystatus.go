@@ -29,21 +29,21 @@ var DeliveryStatuses = []DeliveryStatus{
 }
 
 // deliveryLabels are the statuses as customers read them, in Japanese and English.
-var deliveryLabels = map[DeliveryStatus][2]string{
-	DeliveryInTransit:      {"輸送中", "In transit"},
-	DeliveryOutForDelivery: {"配達中", "Out for delivery"},
-	DeliveryDelivered:      {"配達完了", "Delivered"},
-	DeliveryAbsent:         {"ご不在のため持戻り", "Attempted: recipient absent"},
-	DeliveryHeld:           {"営業所で保管中", "Held at a depot"},
-	DeliveryReturning:      {"返送中", "Returning to sender"},
-	DeliveryReturned:       {"返送完了", "Returned to sender"},
+var deliveryLabels = map[DeliveryStatus]Text{
+	DeliveryInTransit:      {JA: "輸送中", EN: "In transit"},
+	DeliveryOutForDelivery: {JA: "配達中", EN: "Out for delivery"},
+	DeliveryDelivered:      {JA: "配達完了", EN: "Delivered"},
+	DeliveryAbsent:         {JA: "ご不在のため持戻り", EN: "Attempted: recipient absent"},
+	DeliveryHeld:           {JA: "営業所で保管中", EN: "Held at a depot"},
+	DeliveryReturning:      {JA: "返送中", EN: "Returning to sender"},
+	DeliveryReturned:       {JA: "返送完了", EN: "Returned to sender"},
 }
 
 // Japanese is the status as a customer in Japan reads it.
-func (s DeliveryStatus) Japanese() string { return deliveryLabels[s][0] }
+func (s DeliveryStatus) Japanese() string { return deliveryLabels[s].JA }
 
 // English is the status in English.
-func (s DeliveryStatus) English() string { return deliveryLabels[s][1] }
+func (s DeliveryStatus) English() string { return deliveryLabels[s].EN }
 
 // Valid reports whether s is one of DeliveryStatuses.
 func (s DeliveryStatus) Valid() bool { _, ok := deliveryLabels[s]; return ok }

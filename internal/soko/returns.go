@@ -56,26 +56,26 @@ var ReturnReasons = []ReturnReason{
 	ReasonChangedMind, ReasonDefective, ReasonWrongItem, ReasonDamaged, ReasonRefused, ReasonUndeliverable, ReasonUnclaimed, ReasonCarrierReturn, ReasonOther,
 }
 
-var reasonLabels = map[ReturnReason][2]string{
-	ReasonChangedMind:   {"お客様都合", "Customer changed their mind"},
-	ReasonDefective:     {"商品不良", "Defective"},
-	ReasonWrongItem:     {"誤出荷", "Wrong item shipped"},
-	ReasonDamaged:       {"配送中の破損", "Damaged in transit"},
-	ReasonRefused:       {"受取拒否", "Refused by the recipient"},
-	ReasonUndeliverable: {"宛所不明", "Undeliverable address"},
-	ReasonUnclaimed:     {"保管期限切れ", "Not collected in time"},
-	ReasonCarrierReturn: {"予告なし返送", "Unannounced carrier return"},
-	ReasonOther:         {"その他", "Other"},
+var reasonLabels = map[ReturnReason]Text{
+	ReasonChangedMind:   {JA: "お客様都合", EN: "Customer changed their mind"},
+	ReasonDefective:     {JA: "商品不良", EN: "Defective"},
+	ReasonWrongItem:     {JA: "誤出荷", EN: "Wrong item shipped"},
+	ReasonDamaged:       {JA: "配送中の破損", EN: "Damaged in transit"},
+	ReasonRefused:       {JA: "受取拒否", EN: "Refused by the recipient"},
+	ReasonUndeliverable: {JA: "宛所不明", EN: "Undeliverable address"},
+	ReasonUnclaimed:     {JA: "保管期限切れ", EN: "Not collected in time"},
+	ReasonCarrierReturn: {JA: "予告なし返送", EN: "Unannounced carrier return"},
+	ReasonOther:         {JA: "その他", EN: "Other"},
 }
 
 // Valid reports whether r is one of ReturnReasons.
 func (r ReturnReason) Valid() bool { _, ok := reasonLabels[r]; return ok }
 
 // Japanese is the reason as the desk reads it.
-func (r ReturnReason) Japanese() string { return reasonLabels[r][0] }
+func (r ReturnReason) Japanese() string { return reasonLabels[r].JA }
 
 // English is the reason in English.
-func (r ReturnReason) English() string { return reasonLabels[r][1] }
+func (r ReturnReason) English() string { return reasonLabels[r].EN }
 
 // ReturnGrade is what state a returned unit is in (検品区分).
 type ReturnGrade string
@@ -91,21 +91,21 @@ const (
 // ReturnGrades are every grade, in the order the handheld offers them.
 var ReturnGrades = []ReturnGrade{GradeSellable, GradeDamaged, GradeOpened, GradeWrong}
 
-var gradeLabels = map[ReturnGrade][2]string{
-	GradeSellable: {"良品", "Sellable"},
-	GradeDamaged:  {"不良", "Damaged"},
-	GradeOpened:   {"開封済", "Opened"},
-	GradeWrong:    {"誤配", "Not ours"},
+var gradeLabels = map[ReturnGrade]Text{
+	GradeSellable: {JA: "良品", EN: "Sellable"},
+	GradeDamaged:  {JA: "不良", EN: "Damaged"},
+	GradeOpened:   {JA: "開封済", EN: "Opened"},
+	GradeWrong:    {JA: "誤配", EN: "Not ours"},
 }
 
 // Valid reports whether g is one of ReturnGrades.
 func (g ReturnGrade) Valid() bool { _, ok := gradeLabels[g]; return ok }
 
 // Japanese is the grade as the desk reads it.
-func (g ReturnGrade) Japanese() string { return gradeLabels[g][0] }
+func (g ReturnGrade) Japanese() string { return gradeLabels[g].JA }
 
 // English is the grade in English.
-func (g ReturnGrade) English() string { return gradeLabels[g][1] }
+func (g ReturnGrade) English() string { return gradeLabels[g].EN }
 
 // ReturnDestination is where a returned unit goes.
 type ReturnDestination string
