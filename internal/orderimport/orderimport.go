@@ -978,19 +978,19 @@ func (b *builder) build(ro *rawOrder) {
 // are checked by Complete, once every line has its price.
 func (b *builder) accept(ro *rawOrder, out *Order, unread map[string]bool) {
 	o := out.Order
-	var refused []soko.OrderProblem
+	var refused []soko.Problem
 	for _, p := range soko.AcceptOrder(o, b.today) {
 		if !unread[p.Field] {
 			unread[p.Field] = true
 			refused = append(refused, p)
 		}
 	}
-	var ps []soko.OrderProblem
+	var ps []soko.Problem
 	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
-		ps = append(ps, soko.OrderProblem(p))
+		ps = append(ps, soko.Problem(p))
 	}
 	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
-		ps = append(ps, soko.OrderProblem(p))
+		ps = append(ps, soko.Problem(p))
 	}
 	for _, p := range append(ps, refused...) {
 		if unread[p.Field] && !slices.Contains(refused, p) {

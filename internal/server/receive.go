@@ -119,14 +119,11 @@ func (h apiHandlers) ReceiveScan(ctx context.Context, req api.ReceiveScanRequest
 	if r.Expiry.IsZero() && in.Expiry != nil {
 		r.Expiry = in.Expiry.Time
 	}
-	need := soko.Errorf(soko.EINVALID, "%s needs its lot and expiry", p.Name).JA("%s はロット・賞味期限の入力が必要です", p.Name)
-	if p.TrackLot && r.Lot == "" {
-		need.WithField("lot", localized(lang, "ロット番号を入力してください", "enter the lot number"))
-	}
-	if p.TrackExpiry && r.Expiry.IsZero() {
-		need.WithField("expiry", localized(lang, "賞味期限を入力してください", "enter the expiry date"))
-	}
-	if len(need.Fields) > 0 {
+	if ps := r.Check(p); len(ps) > 0 {
+		need := soko.Errorf(soko.EINVALID, "%s needs its lot and expiry", p.Name).JA("%s はロット・賞味期限の入力が必要です", p.Name)
+		for _, pr := range ps {
+			need.WithField(pr.Field, localized(lang, pr.Japanese, pr.English))
+		}
 		return nil, need
 	}
 	res, err := h.store.Receive(ctx, r)

@@ -34,10 +34,10 @@ const (
 // codePattern is what an order number and a SKU may be written with.
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._\-]*$`)
 
-// OrderProblem is one reason an order cannot be accepted, naming the API
-// field (ship_to.name, lines[2].quantity) and saying why in Japanese and
-// English.
-type OrderProblem struct {
+// Problem is one reason a step refuses what it was given, naming the API
+// field (ship_to.name, lines[2].quantity, lot) and saying why in Japanese
+// and English.
+type Problem struct {
 	Field    string
 	Japanese string
 	English  string
@@ -49,10 +49,10 @@ type OrderProblem struct {
 // a new or changed order, and the order import call it alike; the address
 // (address.Check) and the carriers' rules (carrier.CheckOrder) are checked
 // beside it by their own packages.
-func AcceptOrder(o *Order, today time.Time) []OrderProblem {
-	var ps []OrderProblem
+func AcceptOrder(o *Order, today time.Time) []Problem {
+	var ps []Problem
 	add := func(field, ja, en string, args ...any) {
-		ps = append(ps, OrderProblem{Field: field, Japanese: fmt.Sprintf(ja, args...), English: fmt.Sprintf(en, args...)})
+		ps = append(ps, Problem{Field: field, Japanese: fmt.Sprintf(ja, args...), English: fmt.Sprintf(en, args...)})
 	}
 	switch n := o.Number; {
 	case n == "":
@@ -97,11 +97,11 @@ func AcceptOrder(o *Order, today time.Time) []OrderProblem {
 		{"discount", "値引き", "the discount", o.Discount, MaxDiscount},
 	} {
 		if f.value > f.max {
-			ps = append(ps, OrderProblem{f.field, f.ja + "は" + yen(f.max) + "円までです", f.en + " is at most ¥" + yen(f.max)})
+			ps = append(ps, Problem{f.field, f.ja + "は" + yen(f.max) + "円までです", f.en + " is at most ¥" + yen(f.max)})
 		}
 	}
 	for _, p := range CheckGift(o.Gift) {
-		ps = append(ps, OrderProblem(p))
+		ps = append(ps, Problem(p))
 	}
 	if n := utf8.RuneCountInString(o.Note); n > MaxOrderNoteLen {
 		add("note", "備考は%d文字までです（%d文字）", "the note takes at most %d characters (got %d)", MaxOrderNoteLen, n)
