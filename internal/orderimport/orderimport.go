@@ -775,18 +775,8 @@ func (b *builder) problem(row int, number, column, ja, en string) {
 // the order to the result, problems or not, so the preview shows it.
 func (b *builder) build(ro *rawOrder) {
 	number := ro.number
-	col := func(f string) string {
-		if c, ok := ro.fields[f]; ok && c.column != "" {
-			return c.column
-		}
-		return ro.columns[f]
-	}
-	rowOf := func(f string) int {
-		if c, ok := ro.fields[f]; ok && c.row > 0 {
-			return c.row
-		}
-		return ro.row
-	}
+	col := ro.column
+	rowOf := func(f string) int { row, _ := ro.place(f); return row }
 	get := func(f string) string { return ro.fields[f].value }
 	// unread are the API fields whose values could not be read: what
 	// soko.AcceptOrder says of them would repeat the problem.
@@ -914,7 +904,7 @@ func (b *builder) build(ro *rawOrder) {
 		if !ok {
 			fail("priority", "優先度は0〜9の整数で指定してください", "priority is a whole number from 0 to 9")
 		}
-		o.Priority = int(min(n, soko.MaxPriority+1))
+		o.Priority = int(n)
 	}
 
 	out := &Order{Order: o, Row: ro.row, skuField: ro.columns["lines.sku"], amountColumns: map[string]string{}}
