@@ -102,6 +102,18 @@ func (c *Carrier) Service(code string) (*Service, bool) {
 	return nil, false
 }
 
+// ServiceThin reports whether a carrier's service goes into the mailbox in
+// a thin box (ネコポス, ゆうパケット), and whether the carrier and the
+// service are known at all, for soko's Order.ThinAllowed.
+func ServiceThin(carrierCode, serviceCode string) (thin, known bool) {
+	if c, ok := Find(carrierCode); ok {
+		if svc, ok := c.Service(serviceCode); ok {
+			return svc.Thin, true
+		}
+	}
+	return false, false
+}
+
 // TrackingURL returns the carrier's public tracking page for number, or ""
 // when the carrier has no tracking page or number is blank.
 func (c *Carrier) TrackingURL(number string) string {

@@ -534,30 +534,21 @@ func (d *Day) pack(o *soko.Order, me person, boxes []soko.BoxType) error {
 	if err != nil {
 		return fmt.Errorf("demo day: pack items of %s: %w", o.Number, err)
 	}
-	thin := false
-	if c, ok := carrier.Find(o.Carrier); ok {
-		if svc, ok := c.Service(o.Service); ok {
-			thin = svc.Thin
-		}
-	}
-	plans := soko.RecommendBoxes(items, boxes, thin)
+	plans := soko.RecommendBoxes(items, boxes, o.ThinAllowed(carrier.ServiceThin(o.Carrier, o.Service)))
 	if len(plans) == 0 {
 		return fmt.Errorf("demo day: no box fits order %s", o.Number)
 	}
 	req := &soko.PackRequest{OrderID: o.ID, StaffID: me.id, Device: me.device}
-	expected, weighed := 0, 0
 	for i, p := range plans {
 		// Scales and cushioning vary by a few grams.
 		w := p.WeightGrams + int(o.ID*7+int64(i)*3)%25 - 8
 		if o.Number == heavyOrder {
 			w = p.WeightGrams * 115 / 100
 		}
-		expected += p.WeightGrams
-		weighed += w
 		req.Parcels = append(req.Parcels, soko.PackedParcel{BoxCode: p.Box.Code, WeightGrams: w})
 	}
-	if diff := weighed - expected; max(diff, -diff) > soko.WeightTolerance(expected) {
-		req.WeightNote = fmt.Sprintf("weight %d g, expected %d g, confirmed", weighed, expected)
+	if req.WeightNote, err = soko.CheckPackWeight(items, boxes, req.Parcels, true); err != nil {
+		return fmt.Errorf("demo day: weigh %s: %w", o.Number, err)
 	}
 	// The packer wraps, puts on the のし and card, and ticks each off.
 	checks, err := d.floor.PackChecks(d.ctx, o.ID)

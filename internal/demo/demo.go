@@ -132,16 +132,24 @@ func Warehouse(now time.Time) *soko.Seed {
 }
 
 // Refusals says why the merchant API would refuse the order — its address
-// (address.Check) and its shipping choices and amounts (carrier.Validate),
-// the checks the API makes besides looking up SKUs — or returns nil. The
-// demo creates no order the API would refuse: a demo that prints a COD
-// label the API could never have accepted teaches the floor the wrong thing.
+// (address.Check), its shipping choices and amounts (carrier.Validate and
+// CheckRecipient) and the domain's rules (soko.AcceptOrder, the delivery
+// date not checked), the checks the API makes besides looking up SKUs and
+// planning the ship date — or returns nil. The demo creates no order the
+// API would refuse: a demo that prints a COD label the API could never have
+// accepted teaches the floor the wrong thing.
 func Refusals(o *soko.Order) []string {
 	var why []string
 	for _, p := range address.Check(o.Recipient, "ship_to") {
 		why = append(why, p.Field+": "+p.Japanese)
 	}
 	for _, p := range carrier.Validate(o) {
+		why = append(why, p.Field+": "+p.Japanese)
+	}
+	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
+		why = append(why, p.Field+": "+p.Japanese)
+	}
+	for _, p := range soko.AcceptOrder(o, time.Time{}) {
 		why = append(why, p.Field+": "+p.Japanese)
 	}
 	return why

@@ -20,7 +20,8 @@
 // (Windows-31J, as Excel saves it in Japan). Every order passes the checks
 // the API's POST /api/v1/orders applies: the address through
 // address.Normalize and address.Check, the shipping choices through
-// carrier.CheckOrder, and the limits of the API's OrderInput schema. What
+// carrier.CheckOrder, and soko.AcceptOrder: the limits the API's OrderInput
+// schema states too, the delivery date and the gift options. What
 // only the database knows — whether a SKU is the merchant's, whether an
 // order number is taken — is checked by the caller, with Complete and
 // Conflict to word the problems alike.
@@ -33,6 +34,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,8 +55,6 @@ import (
 const (
 	MaxBytes = 10 << 20
 	MaxRows  = 20000
-	// maxLines is the most lines one order may have, as the API's OrderInput.
-	maxLines = 200
 )
 
 // Format is a file layout Parse reads.
@@ -90,6 +90,9 @@ type Order struct {
 	// amountColumns are the headers the COD amount, fees and discount were
 	// read from, for Complete's problems.
 	amountColumns map[string]string
+	// refused are the API fields Parse refused, which Complete does not
+	// name again.
+	refused map[string]bool
 }
 
 // Result is what Parse read from one file.
@@ -755,16 +758,6 @@ type builder struct {
 	today time.Time
 }
 
-// reservedNumber is the order number the API's OrderInput refuses: it
-// names the route POST /api/v1/orders/batch.
-const reservedNumber = "batch"
-
-// numberPattern is the API's DocumentNumber; skuPattern its SKU.
-var (
-	numberPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._\-]*$`)
-	skuPattern    = numberPattern
-)
-
 func (b *builder) problem(row int, number, column, ja, en string) {
 	b.res.Problems = append(b.res.Problems, Problem{Row: row, OrderNumber: number, Field: column, Message: soko.Text{JA: ja, EN: en}})
 }
@@ -773,31 +766,15 @@ func (b *builder) problem(row int, number, column, ja, en string) {
 // the order to the result, problems or not, so the preview shows it.
 func (b *builder) build(ro *rawOrder) {
 	number := ro.number
-	col := func(f string) string {
-		if c, ok := ro.fields[f]; ok && c.column != "" {
-			return c.column
-		}
-		return ro.columns[f]
-	}
-	rowOf := func(f string) int {
-		if c, ok := ro.fields[f]; ok && c.row > 0 {
-			return c.row
-		}
-		return ro.row
-	}
+	col := ro.column
+	rowOf := func(f string) int { row, _ := ro.place(f); return row }
 	get := func(f string) string { return ro.fields[f].value }
+	// unread are the API fields whose values could not be read: what
+	// soko.AcceptOrder says of them would repeat the problem.
+	unread := map[string]bool{}
 	fail := func(f, ja, en string, args ...any) {
+		unread[f] = true
 		b.problem(rowOf(f), number, col(f), fmt.Sprintf(ja, args...), fmt.Sprintf(en, args...))
-	}
-
-	switch {
-	case number == "":
-		b.problem(ro.row, "", col("order_no"), "注文番号がありません", "the order number is missing")
-	case len(number) > 40 || !numberPattern.MatchString(number):
-		b.problem(ro.row, number, col("order_no"), fmt.Sprintf("注文番号 %s は使えません（英数字と . _ - で40文字まで）", excerpt(number)),
-			fmt.Sprintf("order number %s is not allowed: letters, digits, . _ - and at most 40", excerpt(number)))
-	case number == reservedNumber:
-		b.problem(ro.row, number, col("order_no"), "注文番号 batch は予約されているため使えません", "order number batch is reserved")
 	}
 	for _, c := range ro.differs {
 		b.problem(c.row, number, c.column, fmt.Sprintf("同じ注文番号の%d行目と%sが異なります（注文の項目は最初の行のとおりにするか空欄にしてください）", ro.row, c.column),
@@ -817,18 +794,6 @@ func (b *builder) build(ro *rawOrder) {
 	}
 	for _, p := range address.Check(o.Recipient, "ship_to") {
 		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
-	}
-	// The API's ShipTo schema bounds what Check does not.
-	for _, lim := range []struct {
-		field string
-		max   int
-		value string
-	}{{"ship_to.name", 100, o.Recipient.Name}, {"ship_to.company", 100, o.Recipient.Company}, {"ship_to.city", 100, o.Recipient.City},
-		{"ship_to.address1", 100, o.Recipient.Street}, {"ship_to.address2", 100, o.Recipient.Building},
-		{"ship_to.phone", 20, o.Recipient.Phone}, {"ship_to.email", 254, o.Recipient.Email}} {
-		if n := utf8.RuneCountInString(lim.value); n > lim.max {
-			fail(lim.field, "%sは%d文字までです（%d文字）", "%s takes at most %d characters (got %d)", col(lim.field), lim.max, n)
-		}
 	}
 
 	if c := get("ordered_at"); c != "" {
@@ -856,14 +821,10 @@ func (b *builder) build(ro *rawOrder) {
 	}
 	if c := get("cod_amount"); c != "" {
 		n, ok := parseYen(c)
-		switch {
-		case !ok:
+		if !ok {
 			fail("cod_amount", "代引金額 %s を読めません（円の整数）", "cannot read the COD amount %s (whole yen)", excerpt(c))
-		case n > 1000000:
-			fail("cod_amount", "代引金額は1,000,000円までです", "the COD amount is at most ¥1,000,000")
-		default:
-			o.CODAmount = n
 		}
+		o.CODAmount = n
 	}
 	for _, a := range []struct {
 		field string
@@ -873,24 +834,13 @@ func (b *builder) build(ro *rawOrder) {
 	}{{"shipping_fee", &o.ShippingFee, "送料", "shipping fee"}, {"cod_fee", &o.CODFee, "代引手数料", "COD fee"}, {"discount", &o.Discount, "値引き", "discount"}} {
 		if c := get(a.field); c != "" {
 			n, ok := parseYen(c)
-			if !ok || n < 0 || n > 100000000 {
+			if !ok {
 				fail(a.field, "%s %s を読めません（税込の円の整数）", "cannot read the %s %s (whole yen, tax included)", a.ja, excerpt(c))
 				continue
 			}
 			*a.set = n
 		}
 	}
-	// The amounts are checked by Complete, once every line has its price.
-	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
-		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
-	}
-	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
-		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
-	}
-	if !o.DeliveryDate.IsZero() && !b.today.IsZero() && o.DeliveryDate.Format("2006-01-02") < b.today.Format("2006-01-02") {
-		fail("delivery_date", "お届け希望日が過去の日付です", "delivery date is in the past")
-	}
-
 	for _, g := range []struct {
 		field string
 		set   *bool
@@ -904,9 +854,6 @@ func (b *builder) build(ro *rawOrder) {
 		}
 	}
 	o.Gift.Message = strings.TrimSpace(get("gift.message"))
-	if n := utf8.RuneCountInString(o.Gift.Message); n > 200 {
-		fail("gift.message", "メッセージは200文字までです（%d文字）", "the gift message takes at most 200 characters (got %d)", n)
-	}
 	if v := address.Clean(get("gift.wrapping")); v != "" {
 		w, ok := wrappings[strings.ToLower(v)]
 		if !ok {
@@ -926,15 +873,7 @@ func (b *builder) build(ro *rawOrder) {
 		}
 	}
 	o.Gift = o.Gift.Normal()
-	for _, p := range soko.CheckGift(o.Gift) {
-		if p.Field != "gift.message" {
-			b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
-		}
-	}
 	o.Note = strings.TrimSpace(get("note"))
-	if n := utf8.RuneCountInString(o.Note); n > 500 {
-		fail("note", "備考は500文字までです（%d文字）", "the note takes at most 500 characters (got %d)", n)
-	}
 	if v := get("hold"); v != "" {
 		yes, ok := flagOf(v)
 		if !ok {
@@ -953,35 +892,29 @@ func (b *builder) build(ro *rawOrder) {
 	}
 	if p := get("priority"); p != "" {
 		n, ok := parseYen(p)
-		if !ok || n > 9 {
+		if !ok {
 			fail("priority", "優先度は0〜9の整数で指定してください", "priority is a whole number from 0 to 9")
 		}
-		o.Priority = int(min(max(n, 0), 9))
+		o.Priority = int(n)
 	}
 
 	out := &Order{Order: o, Row: ro.row, skuField: ro.columns["lines.sku"], amountColumns: map[string]string{}}
 	for _, f := range []string{"cod_amount", "shipping_fee", "cod_fee", "discount"} {
 		out.amountColumns[f] = col(f)
 	}
-	if len(ro.lines) > maxLines {
-		b.problem(ro.row, number, "", fmt.Sprintf("1つの注文の明細は%d行までです（%d行）", maxLines, len(ro.lines)),
-			fmt.Sprintf("an order takes at most %d lines (got %d)", maxLines, len(ro.lines)))
-	}
-	for _, l := range ro.lines {
+	for i, l := range ro.lines {
 		line := soko.OrderLine{SKU: address.Clean(l.sku.value)}
-		switch {
-		case line.SKU == "":
-			b.problem(l.row, number, l.sku.column, "SKUがありません", "the SKU is missing")
-		case len(line.SKU) > 64 || !skuPattern.MatchString(line.SKU):
-			b.problem(l.row, number, l.sku.column, fmt.Sprintf("SKU %s は使えません（英数字と . _ - で64文字まで）", excerpt(line.SKU)),
-				fmt.Sprintf("SKU %s is not allowed: letters, digits, . _ - and at most 64", excerpt(line.SKU)))
+		lineField := func(name string) string { return "lines[" + strconv.Itoa(i) + "]." + name }
+		refuse := func(name string, c cell, ja, en string) {
+			unread[lineField(name)] = true
+			b.problem(l.row, number, c.column, ja, en)
 		}
 		q, ok := parseYen(l.quantity.value)
 		switch {
 		case l.quantity.value == "":
-			b.problem(l.row, number, l.quantity.column, "数量がありません", "the quantity is missing")
-		case !ok || q < 1 || q > 100000:
-			b.problem(l.row, number, l.quantity.column, fmt.Sprintf("数量 %s は使えません（1〜100000の整数）", excerpt(l.quantity.value)),
+			refuse("quantity", l.quantity, "数量がありません", "the quantity is missing")
+		case !ok:
+			refuse("quantity", l.quantity, fmt.Sprintf("数量 %s は使えません（1〜100000の整数）", excerpt(l.quantity.value)),
 				fmt.Sprintf("quantity %s is not allowed: a whole number from 1 to 100000", excerpt(l.quantity.value)))
 		default:
 			line.Quantity = int(q)
@@ -989,26 +922,96 @@ func (b *builder) build(ro *rawOrder) {
 		priced := l.price.value != ""
 		if priced {
 			p, ok := parseYen(l.price.value)
-			if !ok || p > 100000000 {
-				b.problem(l.row, number, l.price.column, fmt.Sprintf("単価 %s を読めません（税込の円、100,000,000円まで）", excerpt(l.price.value)),
+			if !ok {
+				refuse("unit_price", l.price, fmt.Sprintf("単価 %s を読めません（税込の円、100,000,000円まで）", excerpt(l.price.value)),
 					fmt.Sprintf("cannot read the unit price %s (whole yen, tax included, at most ¥100,000,000)", excerpt(l.price.value)))
 			}
 			line.UnitPrice = p
 		}
 		if t := strings.TrimSuffix(address.Clean(l.tax.value), "%"); t != "" {
 			n, err := strconv.Atoi(t)
-			if err != nil || !soko.ValidTaxRate(n) {
-				b.problem(l.row, number, l.tax.column, fmt.Sprintf("税率 %s は使えません（10 または 8）", excerpt(l.tax.value)),
+			if err != nil {
+				refuse("tax_rate", l.tax, fmt.Sprintf("税率 %s は使えません（10 または 8）", excerpt(l.tax.value)),
 					fmt.Sprintf("tax rate %s is not allowed: 10 or 8", excerpt(l.tax.value)))
-			} else {
-				line.TaxRate = n
 			}
+			line.TaxRate = n
 		}
 		o.Lines = append(o.Lines, line)
 		out.Rows = append(out.Rows, l.row)
 		out.Priced = append(out.Priced, priced)
 	}
+	b.accept(ro, out, unread)
+	out.refused = unread
+	// A tax rate soko refuses is not kept, so that Complete gives the
+	// line the product's.
+	for i := range o.Lines {
+		if !soko.ValidTaxRate(o.Lines[i].TaxRate) {
+			o.Lines[i].TaxRate = 0
+		}
+	}
 	b.res.Orders = append(b.res.Orders, out)
+}
+
+// accept adds what the API would refuse in the order, as soko.AcceptOrder
+// and the carriers' rules decide, naming the file's rows and columns. A
+// field refused for its value is not checked by the carriers' rules on top,
+// as the API's schema stops such a request before they run. The amounts
+// are checked by Complete, once every line has its price.
+func (b *builder) accept(ro *rawOrder, out *Order, unread map[string]bool) {
+	o := out.Order
+	var refused []soko.Problem
+	for _, p := range soko.AcceptOrder(o, b.today) {
+		if !unread[p.Field] {
+			unread[p.Field] = true
+			refused = append(refused, p)
+		}
+	}
+	var ps []soko.Problem
+	for _, p := range carrier.CheckOrder(o.Carrier, o.Service, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount) {
+		ps = append(ps, soko.Problem(p))
+	}
+	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
+		ps = append(ps, soko.Problem(p))
+	}
+	for _, p := range append(ps, refused...) {
+		if unread[p.Field] && !slices.Contains(refused, p) {
+			continue
+		}
+		row, column := ro.place(p.Field)
+		b.problem(row, o.Number, column, p.Japanese, p.English)
+	}
+}
+
+// place is the row and column of the file that hold an API field of the
+// order (ship_to.name, lines[2].sku), "" for the order or line as a whole.
+func (ro *rawOrder) place(field string) (int, string) {
+	if rest, ok := strings.CutPrefix(field, "lines["); ok {
+		n, name, _ := strings.Cut(rest, "].")
+		i, err := strconv.Atoi(n)
+		if err != nil || i < 0 || i >= len(ro.lines) {
+			return ro.row, ""
+		}
+		l := ro.lines[i]
+		c := map[string]cell{"sku": l.sku, "quantity": l.quantity, "unit_price": l.price, "tax_rate": l.tax}[name]
+		return l.row, c.column
+	}
+	if field == "lines" || field == "order_no" {
+		return ro.row, ro.column(field)
+	}
+	row := ro.row
+	if c, ok := ro.fields[field]; ok && c.row > 0 {
+		row = c.row
+	}
+	return row, ro.column(field)
+}
+
+// column is the header of the file's column for an API field, "" when the
+// file has none.
+func (ro *rawOrder) column(field string) string {
+	if c, ok := ro.fields[field]; ok && c.column != "" {
+		return c.column
+	}
+	return ro.columns[field]
 }
 
 // Complete gives each line whose file left out the unit price or tax rate
@@ -1044,6 +1047,9 @@ func Complete(orders []*Order, products map[string]*soko.Product) []Problem {
 			continue // an unknown product has no price to add up
 		}
 		for _, p := range carrier.CheckAmounts(o.Order) {
+			if o.refused[p.Field] {
+				continue
+			}
 			field := p.Field
 			if c := o.amountColumns[p.Field]; c != "" {
 				field = c

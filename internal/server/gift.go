@@ -5,9 +5,9 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
-// giftIn reads the gift options a merchant sent, normalised; what is
-// wrong with them is added to bad.
-func giftIn(in *api.Gift, bad *soko.Error, lang string) soko.GiftOptions {
+// giftIn reads the gift options a merchant sent, normalised; checkOrder
+// checks them with the rest of the order (soko.AcceptOrder).
+func giftIn(in *api.Gift) soko.GiftOptions {
 	if in == nil {
 		return soko.GiftOptions{}
 	}
@@ -15,11 +15,7 @@ func giftIn(in *api.Gift, bad *soko.Error, lang string) soko.GiftOptions {
 	if n := in.Noshi; n != nil {
 		g.Noshi = soko.Noshi{Title: n.Title, Name: deref(n.Name), Placement: soko.NoshiPlacement(deref(n.Placement))}
 	}
-	g = g.Normal()
-	for _, p := range soko.CheckGift(g) {
-		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
-	}
-	return g
+	return g.Normal()
 }
 
 // giftOut is an order's gift options as the API shows them.

@@ -121,7 +121,7 @@ func (h apiHandlers) newOrder(ctx context.Context, in *api.OrderInput, bad *soko
 		CODAmount: deref(in.CodAmount), ShippingFee: deref(in.ShippingFee), CODFee: deref(in.CodFee), Discount: deref(in.Discount),
 		Note: deref(in.Note), Priority: deref(in.Priority), OrderedAt: deref(in.OrderedAt), NoConsolidation: in.Consolidate != nil && !*in.Consolidate,
 	}
-	o.Gift = giftIn(in.Gift, bad, lang)
+	o.Gift = giftIn(in.Gift)
 	if in.DeliveryDate != nil {
 		o.DeliveryDate = in.DeliveryDate.Time
 	}
@@ -183,8 +183,9 @@ func (h apiHandlers) orderLines(ctx context.Context, merchantID int64, in []api.
 	return lines, nil
 }
 
-// checkOrder adds to bad what is wrong with an order's address and
-// shipping choices: the rules a new order and a changed one both meet.
+// checkOrder adds to bad what is wrong with an order's address, shipping
+// choices and what soko.AcceptOrder decides: the rules a new order and a
+// changed one both meet, and an imported one too.
 func (h apiHandlers) checkOrder(o *soko.Order, bad *soko.Error, lang string) {
 	for _, p := range address.Check(o.Recipient, "ship_to") {
 		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
@@ -195,9 +196,8 @@ func (h apiHandlers) checkOrder(o *soko.Order, bad *soko.Error, lang string) {
 	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
 		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
 	}
-	today := h.now().In(soko.JST).Format("2006-01-02")
-	if !o.DeliveryDate.IsZero() && o.DeliveryDate.Format("2006-01-02") < today {
-		bad.WithField("delivery_date", soko.Text{JA: "お届け希望日が過去の日付です", EN: "delivery date is in the past"}.In(lang))
+	for _, p := range soko.AcceptOrder(o, h.now().In(soko.JST)) {
+		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
 	}
 }
 

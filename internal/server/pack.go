@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
@@ -29,28 +28,12 @@ func (h apiHandlers) PackOrder(ctx context.Context, req api.PackOrderRequestObje
 	if err != nil {
 		return nil, err
 	}
-	expected := 0
-	for _, it := range items {
-		expected += it.WeightGrams * it.Quantity
-	}
-	weighed := 0
 	p := &soko.PackRequest{OrderID: req.OrderId, StaffID: sess.Staff.ID, Device: sess.Device, Confirmed: deref(in.Confirmed)}
 	for _, pc := range in.Parcels {
-		for _, b := range boxes {
-			if b.Code == pc.Box {
-				expected += b.TareGrams
-			}
-		}
-		weighed += pc.WeightGrams
 		p.Parcels = append(p.Parcels, soko.PackedParcel{BoxCode: pc.Box, WeightGrams: pc.WeightGrams})
 	}
-	if diff := weighed - expected; diff > soko.WeightTolerance(expected) || -diff > soko.WeightTolerance(expected) {
-		if !deref(in.ConfirmWeight) {
-			return nil, soko.Errorf(soko.ECONFLICT, "the parcels weigh %d g but should weigh about %d g: a wrong or missing item?", weighed, expected).
-				JA("重量が %d g です（想定 %d g）。商品違い・入れ忘れの可能性があります。確認のうえ確定してください", weighed, expected).
-				WithField("weight_grams", "mismatch")
-		}
-		p.WeightNote = fmt.Sprintf("weight %d g, expected %d g, confirmed", weighed, expected)
+	if p.WeightNote, err = soko.CheckPackWeight(items, boxes, p.Parcels, deref(in.ConfirmWeight)); err != nil {
+		return nil, err
 	}
 	o, err := h.store.Pack(ctx, p)
 	if err != nil {

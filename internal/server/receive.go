@@ -119,14 +119,11 @@ func (h apiHandlers) ReceiveScan(ctx context.Context, req api.ReceiveScanRequest
 	if r.Expiry.IsZero() && in.Expiry != nil {
 		r.Expiry = in.Expiry.Time
 	}
-	need := soko.Errorf(soko.EINVALID, "%s needs its lot and expiry", p.Name).JA("%s はロット・賞味期限の入力が必要です", p.Name)
-	if p.TrackLot && r.Lot == "" {
-		need.WithField("lot", soko.Text{JA: "ロット番号を入力してください", EN: "enter the lot number"}.In(lang))
-	}
-	if p.TrackExpiry && r.Expiry.IsZero() {
-		need.WithField("expiry", soko.Text{JA: "賞味期限を入力してください", EN: "enter the expiry date"}.In(lang))
-	}
-	if len(need.Fields) > 0 {
+	if ps := r.Check(p); len(ps) > 0 {
+		need := soko.Errorf(soko.EINVALID, "%s needs its lot and expiry", p.Name).JA("%s はロット・賞味期限の入力が必要です", p.Name)
+		for _, pr := range ps {
+			need.WithField(pr.Field, soko.Text{JA: pr.Japanese, EN: pr.English}.In(lang))
+		}
 		return nil, need
 	}
 	res, err := h.store.Receive(ctx, r)

@@ -73,21 +73,9 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 	if err != nil {
 		return out, err
 	}
-	for _, p := range soko.RecommendBoxes(items, boxes, thinAllowed(o)) {
+	for _, p := range soko.RecommendBoxes(items, boxes, o.ThinAllowed(carrier.ServiceThin(o.Carrier, o.Service))) {
 		name := p.Box.Name
 		out.Recommended = append(out.Recommended, api.ParcelSuggestion{Box: p.Box.Code, BoxName: &name, WeightGrams: p.WeightGrams})
 	}
 	return out, nil
-}
-
-// thinAllowed reports whether an order may go by a post-box service: when
-// it asked for one, or asked for nothing a post box cannot give (a time
-// slot, a date, cash on delivery).
-func thinAllowed(o *soko.Order) bool {
-	if c, ok := carrier.Find(o.Carrier); ok {
-		if svc, ok := c.Service(o.Service); ok {
-			return svc.Thin
-		}
-	}
-	return o.Service == "" && o.TimeSlot == soko.SlotNone && o.DeliveryDate.IsZero() && o.CODAmount == 0
 }

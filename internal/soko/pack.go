@@ -2,6 +2,7 @@ package soko
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 )
 
@@ -148,3 +149,45 @@ func plan(b BoxType, units []PackItem) ParcelPlan {
 // WeightTolerance is how far a parcel's scale weight may stray from what
 // its contents should weigh before the station suspects a wrong item.
 func WeightTolerance(expected int) int { return max(50, expected/10) }
+
+// ThinAllowed reports whether the order may leave in a thin box (ネコポス,
+// ゆうパケット): when its service is a post-box one, or, when it names no
+// service the carriers know, when it asks nothing a post-box parcel cannot
+// do — a service, a time slot, a delivery date, cash on delivery. thin and
+// known are what the carriers' table says of the order's service
+// (carrier.ServiceThin).
+func (o *Order) ThinAllowed(thin, known bool) bool {
+	if known {
+		return thin
+	}
+	return o.Service == "" && o.TimeSlot == SlotNone && o.DeliveryDate.IsZero() && o.CODAmount == 0
+}
+
+// CheckPackWeight is the pack step's weight check: the parcels together
+// must weigh what the items and each parcel's box (from boxes, by code)
+// weigh, within WeightTolerance. A weight further off is refused with
+// ECONFLICT (a wrong or missing item?) unless the packer confirmed it, when
+// note is what the order's history records.
+func CheckPackWeight(items []PackItem, boxes []BoxType, parcels []PackedParcel, confirmed bool) (note string, err error) {
+	expected, weighed := 0, 0
+	for _, it := range items {
+		expected += it.WeightGrams * it.Quantity
+	}
+	for _, p := range parcels {
+		for _, b := range boxes {
+			if b.Code == p.BoxCode {
+				expected += b.TareGrams
+			}
+		}
+		weighed += p.WeightGrams
+	}
+	if diff := weighed - expected; max(diff, -diff) <= WeightTolerance(expected) {
+		return "", nil
+	}
+	if !confirmed {
+		return "", Errorf(ECONFLICT, "the parcels weigh %d g but should weigh about %d g: a wrong or missing item?", weighed, expected).
+			JA("重量が %d g です（想定 %d g）。商品違い・入れ忘れの可能性があります。確認のうえ確定してください", weighed, expected).
+			WithField("weight_grams", "mismatch")
+	}
+	return fmt.Sprintf("weight %d g, expected %d g, confirmed", weighed, expected), nil
+}

@@ -1,6 +1,10 @@
 package soko
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 var testBoxes = []BoxType{
 	{Code: "NEKOPOS", InnerLengthMM: 312, InnerWidthMM: 228, InnerHeightMM: 25, MaxWeightGrams: 1000, TareGrams: 20, Thin: true, Service: "nekopos"},
@@ -61,6 +65,62 @@ func TestRecommendBoxes(t *testing.T) {
 			}
 			if got != nil && units != want {
 				t.Fatalf("%d units planned, %d ordered", units, want)
+			}
+		})
+	}
+}
+
+func TestOrder_ThinAllowed(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		o           Order
+		thin, known bool
+		want        bool
+	}{
+		{"ネコポス", Order{Carrier: "yamato", Service: "nekopos"}, true, true, true},
+		{"宅急便", Order{Carrier: "yamato", Service: "takkyubin"}, false, true, false},
+		{"nothing asked", Order{}, false, false, true},
+		{"a carrier, no service", Order{Carrier: "yamato"}, false, false, true},
+		{"a time slot", Order{TimeSlot: Slot14To16}, false, false, false},
+		{"a delivery date", Order{DeliveryDate: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}, false, false, false},
+		{"cash on delivery", Order{CODAmount: 1650}, false, false, false},
+		{"a service no carrier has", Order{Carrier: "yamato", Service: "drone"}, false, false, false},
+	} {
+		if got := c.o.ThinAllowed(c.thin, c.known); got != c.want {
+			t.Errorf("%s: ThinAllowed = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestCheckPackWeight(t *testing.T) {
+	items := []PackItem{{ProductID: 1, WeightGrams: 300, Quantity: 2}, {ProductID: 2, WeightGrams: 100, Quantity: 1}}
+	boxes := []BoxType{{Code: "S60", TareGrams: 150}, {Code: "M80", TareGrams: 250}}
+	// 700 g of goods and a 150 g box: 850 g, give or take 85 g.
+	for _, c := range []struct {
+		name      string
+		parcels   []PackedParcel
+		confirmed bool
+		note      string
+		refused   bool
+	}{
+		{"as expected", []PackedParcel{{"S60", 850}}, false, "", false},
+		{"within the tolerance", []PackedParcel{{"S60", 935}}, false, "", false},
+		{"too heavy", []PackedParcel{{"S60", 936}}, false, "", true},
+		{"too light", []PackedParcel{{"S60", 764}}, false, "", true},
+		{"too heavy, confirmed", []PackedParcel{{"S60", 1000}}, true, "weight 1000 g, expected 850 g, confirmed", false},
+		{"two boxes", []PackedParcel{{"S60", 500}, {"M80", 600}}, false, "", false},
+		{"an unknown box weighs nothing", []PackedParcel{{"XX", 700}}, false, "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			note, err := CheckPackWeight(items, boxes, c.parcels, c.confirmed)
+			if c.refused {
+				if ErrorCode(err) != ECONFLICT || !strings.Contains(ErrorMessage(err, "ja"), "商品違い") {
+					t.Fatalf("err %v, want a Japanese ECONFLICT", err)
+				}
+				return
+			}
+			if err != nil || note != c.note {
+				t.Fatalf("note %q, err %v; want %q", note, err, c.note)
 			}
 		})
 	}
