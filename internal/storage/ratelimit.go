@@ -56,16 +56,6 @@ func (db *DB) Unhit(ctx context.Context, bucket string, start time.Time) error {
 		bucket, start.Unix()).Error)
 }
 
-// Hits returns the hits counted so far in bucket's window.
-func (db *DB) Hits(ctx context.Context, bucket string, start time.Time) (int, error) {
-	var hits []int
-	err := db.conn(ctx).Raw(`SELECT hits FROM rate_windows WHERE bucket = ? AND window_start = ?`, bucket, start.Unix()).Scan(&hits).Error
-	if err != nil || len(hits) == 0 {
-		return 0, translate(err)
-	}
-	return hits[0], nil
-}
-
 // Spend takes one request from bucket's budget, a token bucket that holds
 // burst requests and gets one back every interval, shared by every soko
 // process on the database. The bucket is kept as the time it will be full
