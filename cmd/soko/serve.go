@@ -81,7 +81,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 			}
 		},
 	})
-	go purgeIdempotencyKeys(ctx, db, log)
+	go purgeHourly(ctx, db, log)
 	go eraseExpiredDaily(ctx, db, log)
 	go raiseDraftPurchaseOrders(ctx, db, time.Now, log)
 	go freeOldHoldsHourly(ctx, db, log)
@@ -184,9 +184,10 @@ func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) er
 	return nil
 }
 
-// purgeIdempotencyKeys forgets Idempotency-Keys past their 24 hours and
-// the stock feed's superseded lines, hourly.
-func purgeIdempotencyKeys(ctx context.Context, db *storage.DB, log *slog.Logger) {
+// purgeHourly forgets Idempotency-Keys past their 24 hours, the
+// stock feed's superseded lines and the rate windows no limit counts any
+// more, hourly.
+func purgeHourly(ctx context.Context, db *storage.DB, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -199,6 +200,11 @@ func purgeIdempotencyKeys(ctx context.Context, db *storage.DB, log *slog.Logger)
 			log.Warn("prune the stock feed", "err", err)
 		} else if n > 0 {
 			log.Info("pruned superseded stock feed lines", "count", n)
+		}
+		if n, err := db.PurgeRateWindows(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge rate windows", "err", err)
+		} else if n > 0 {
+			log.Info("purged old rate windows", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -11,8 +11,6 @@
 package inboundimport
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -123,27 +121,13 @@ func Parse(r io.Reader, opt Options) (*Result, error) {
 	}
 	text, encoding := orderimport.Decode(data)
 	res := &Result{Encoding: encoding}
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
 	var head *header
 	byNumber := map[string]*Inbound{}
-	row := 0
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		row++
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			res.problem(row, "", "この行をCSVとして読めません", "the row is not valid CSV: "+perr.Err.Error())
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("inboundimport: read: %w", err)
-		}
-		if blank(rec) {
+	rows := orderimport.NewRows(text)
+	for rows.Next() {
+		row, rec := rows.Row(), rows.Cells()
+		if rec == nil {
+			res.Problems = append(res.Problems, Problem{Row: row, Message: rows.Unreadable()})
 			continue
 		}
 		if head == nil {
@@ -158,11 +142,14 @@ func Parse(r io.Reader, opt Options) (*Result, error) {
 		}
 		res.read(head, byNumber, row, rec, opt)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("inboundimport: read: %w", err)
+	}
 	if head == nil {
 		return nil, fileError("the file is empty", "ファイルが空です")
 	}
 	if res.Rows == 0 {
-		res.problem(row, "", "明細の行がありません", "the file has no lines")
+		res.problem(rows.Row(), "", "明細の行がありません", "the file has no lines")
 	}
 	return res, nil
 }
@@ -174,15 +161,6 @@ func fileError(en, ja string, args ...any) error {
 
 func (res *Result) problem(row int, column, ja, en string) {
 	res.Problems = append(res.Problems, Problem{Row: row, Column: column, Message: soko.Text{JA: ja, EN: en}})
-}
-
-func blank(rec []string) bool {
-	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // header is where each field's column is, and its name as written.

@@ -29,8 +29,6 @@ package orderimport
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -144,29 +142,12 @@ func Parse(r io.Reader, opt Options) (*Result, error) {
 	text, encoding := decode(data)
 	res := &Result{Encoding: encoding}
 
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.FieldsPerRecord = -1
-	// Files saved again by hand carry stray quotes; a lenient reader keeps
-	// their rows apart instead of failing the whole file.
-	cr.LazyQuotes = true
-
 	var lay layout
-	row := 0
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		row++
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			res.Problems = append(res.Problems, Problem{Row: row, Message: soko.Text{JA: "この行をCSVとして読めません", EN: "the row is not valid CSV: " + perr.Err.Error()}})
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("orderimport: read: %w", err)
-		}
-		if blank(rec) {
+	rows := NewRows(text)
+	for rows.Next() {
+		row, rec := rows.Row(), rows.Cells()
+		if rec == nil {
+			res.Problems = append(res.Problems, Problem{Row: row, Message: rows.Unreadable()})
 			continue
 		}
 		if lay == nil {
@@ -181,6 +162,9 @@ func Parse(r io.Reader, opt Options) (*Result, error) {
 			return nil, fileError("file", "the file has more than %d rows: split it", "行数が%d行を超えています。ファイルを分けてください", MaxRows)
 		}
 		lay.add(row, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("orderimport: read: %w", err)
 	}
 	if lay == nil {
 		return nil, fileError("file", "the file is empty", "ファイルが空です")

@@ -3,6 +3,7 @@ package orderimport
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -541,5 +542,20 @@ func TestParse_PaymentHolds(t *testing.T) {
 	res = mustParse(t, header+"H-3,1000005,東京都,千代田区,丸の内1-1,山田,TOWEL,1,たぶん\n")
 	if len(res.Problems) != 1 || res.Problems[0].Field != "入金待ち" {
 		t.Errorf("a bad flag: %+v", res.Problems)
+	}
+}
+
+// Rows passes over blank rows but counts them (a cell's line break does
+// not shift the count) and keeps stray quotes in their cells, for both
+// imports.
+func TestRows(t *testing.T) {
+	rows := NewRows("a,b\n , \nx\"y,z\n\"two\nlines\",1\n , \n")
+	var got []string
+	for rows.Next() {
+		got = append(got, fmt.Sprintf("%d: %q", rows.Row(), rows.Cells()))
+	}
+	want := []string{`1: ["a" "b"]`, `3: ["x\"y" "z"]`, `4: ["two\nlines" "1"]`}
+	if rows.Err() != nil || rows.Row() != 5 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("rows (%d read, %v):\n%s\nwant:\n%s", rows.Row(), rows.Err(), strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -279,22 +280,41 @@ func (h apiHandlers) GetAdminStatement(ctx context.Context, req api.GetAdminStat
 	if _, err := allow(ctx, soko.MenuAdmin); err != nil {
 		return nil, err
 	}
-	st, err := h.statement(ctx, req.MerchantId, req.Month)
+	r, err := h.statementReply(ctx, req.MerchantId, req.Month, api.GetStatementParams(req.Params))
 	if err != nil {
 		return nil, err
 	}
-	switch f := string(deref(req.Params.Format)); f {
+	return adminStatement{r}, nil
+}
+
+// adminStatement answers the admin's statement route as the merchant's own
+// route answers: the two routes' answers are the same.
+type adminStatement struct{ api.GetStatementResponseObject }
+
+func (a adminStatement) VisitGetAdminStatementResponse(w http.ResponseWriter) error {
+	return a.VisitGetStatementResponse(w)
+}
+
+// statementReply is merchantID's statement for month in the format asked:
+// JSON, the PDF or the CSV. The caller decides whose statement it may
+// see: a merchant's key its own, an admin any merchant's.
+func (h apiHandlers) statementReply(ctx context.Context, merchantID int64, month string, p api.GetStatementParams) (api.GetStatementResponseObject, error) {
+	st, err := h.statement(ctx, merchantID, month)
+	if err != nil {
+		return nil, err
+	}
+	switch f := string(deref(p.Format)); f {
 	case "pdf", "csv":
-		buf, err := h.statementFile(st, f, req.Params.Encoding)
+		buf, err := h.statementFile(st, f, p.Encoding)
 		if err != nil {
 			return nil, err
 		}
 		if f == "pdf" {
-			return api.GetAdminStatement200ApplicationpdfResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
+			return api.GetStatement200ApplicationpdfResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
 		}
-		return api.GetAdminStatement200TextcsvResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
+		return api.GetStatement200TextcsvResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
 	}
-	return api.GetAdminStatement200JSONResponse(statementOut(st, langOf(ctx))), nil
+	return api.GetStatement200JSONResponse(statementOut(st, langOf(ctx))), nil
 }
 
 func (h apiHandlers) statement(ctx context.Context, merchantID int64, month string) (*soko.Statement, error) {
@@ -350,24 +370,10 @@ func (h apiHandlers) ListStatements(ctx context.Context, _ api.ListStatementsReq
 	return api.ListStatements200JSONResponse(statementMonthsOut(months)), nil
 }
 
-// GetStatement answers GET /api/v1/statements/{month}.
+// GetStatement answers GET /api/v1/statements/{month}: the calling
+// merchant's own statement.
 func (h apiHandlers) GetStatement(ctx context.Context, req api.GetStatementRequestObject) (api.GetStatementResponseObject, error) {
-	st, err := h.statement(ctx, merchantOf(ctx), req.Month)
-	if err != nil {
-		return nil, err
-	}
-	switch f := string(deref(req.Params.Format)); f {
-	case "pdf", "csv":
-		buf, err := h.statementFile(st, f, req.Params.Encoding)
-		if err != nil {
-			return nil, err
-		}
-		if f == "pdf" {
-			return api.GetStatement200ApplicationpdfResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
-		}
-		return api.GetStatement200TextcsvResponse{Body: buf, ContentLength: int64(buf.Len())}, nil
-	}
-	return api.GetStatement200JSONResponse(statementOut(st, langOf(ctx))), nil
+	return h.statementReply(ctx, merchantOf(ctx), req.Month, req.Params)
 }
 
 // windows31J types the characters Mac input methods give that Shift_JIS

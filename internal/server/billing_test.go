@@ -145,6 +145,10 @@ func TestBilling_StatementEndToEnd(t *testing.T) {
 		if !bytes.HasPrefix(raw, []byte("\ufeff")) {
 			t.Errorf("the UTF-8 CSV has no BOM")
 		}
+		// The admin's route answers the merchant's statement as the merchant's own does.
+		if r := admin.op("GET", base+"/statements/2026-10?format=csv", nil, ""); r.Status != 200 || r.Header.Get("Content-Type") != "text/csv" || !bytes.Equal(r.Raw, raw) {
+			t.Errorf("the admin's CSV: %d %s, not the merchant's", r.Status, r.Header.Get("Content-Type"))
+		}
 		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff")))).ReadAll()
 		if err != nil {
 			t.Fatal(err)

@@ -43,6 +43,16 @@ func TestOps_KittingTask(t *testing.T) {
 			t.Fatalf("a task for a product that is no set: %d %s", r.Status, r.Raw)
 		}
 		task["sku"] = "PAIR"
+		// An unknown shelf is bad input naming the field, not a missing resource.
+		task["location"] = "Z-99-99-9"
+		if r := sup.op("POST", "/ops/kitting-tasks", task, sup.csrf); r.Status != 422 || !strings.Contains(string(r.Raw), "ロケーション Z-99-99-9 は登録されていません") || !strings.Contains(string(r.Raw), `"location"`) {
+			t.Fatalf("a task for an unknown shelf: %d %s", r.Status, r.Raw)
+		}
+		if r := sup.do("POST", "/ops/kitting-tasks", task, "Cookie", sup.cookie.Name+"="+sup.cookie.Value, "X-CSRF-Token", sup.csrf, "Accept-Language", "en"); r.Status != 422 ||
+			!strings.Contains(string(r.Raw), "no location Z-99-99-9") {
+			t.Fatalf("a task for an unknown shelf, in English: %d %s", r.Status, r.Raw)
+		}
+		task["location"] = "A-01-02-1"
 		if r := picker.op("POST", "/ops/kitting-tasks", task, picker.csrf); r.Status != 403 {
 			t.Fatalf("a picker creating a task: %d, want 403", r.Status)
 		}
@@ -60,6 +70,14 @@ func TestOps_KittingTask(t *testing.T) {
 		if r := picker.op("POST", done, map[string]any{"picks": []map[string]any{{"sku": "TOWEL", "location": "A-01-01-1", "units": 3}}}, picker.csrf); r.Status != 409 ||
 			!strings.Contains(string(r.Raw), "キット 2 個分と合いません") {
 			t.Fatalf("3 towels for 2 pairs: %d %s", r.Status, r.Raw)
+		}
+		if r := picker.op("POST", done, map[string]any{"picks": []map[string]any{{"sku": "TOWEL", "location": "Z-99-99-9", "units": 4}}}, picker.csrf); r.Status != 422 ||
+			!strings.Contains(string(r.Raw), `"picks[0].location"`) {
+			t.Fatalf("towels from an unknown shelf: %d %s", r.Status, r.Raw)
+		}
+		if r := picker.op("POST", done, map[string]any{"picks": []map[string]any{{"sku": "TOWEL", "location": "A-01-01-1", "units": 4}}, "location": "Z-99-99-9"}, picker.csrf); r.Status != 422 ||
+			!strings.Contains(string(r.Raw), "登録されていません") {
+			t.Fatalf("kits put on an unknown shelf: %d %s", r.Status, r.Raw)
 		}
 		if r := picker.op("POST", done, map[string]any{"picks": []map[string]any{{"sku": "TOWEL", "location": "A-01-01-1", "units": 4}}}, picker.csrf); r.Status != 200 || r.JSON["status"] != "done" {
 			t.Fatalf("complete: %d %s", r.Status, r.Raw)

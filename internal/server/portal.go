@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,6 +33,7 @@ type portalStore interface {
 	SetPortalUserActive(ctx context.Context, merchantID, id int64, active bool) (*soko.PortalUser, error)
 	ClaimPortalLogin(ctx context.Context, userID int64) (*soko.PortalLoginAttempt, error)
 	SettlePortalLogin(ctx context.Context, a *soko.PortalLoginAttempt, right bool) error
+	ClaimUnknownPortalLogin(ctx context.Context, bucket string) (*soko.PortalLoginAttempt, error)
 	CreatePortalSession(ctx context.Context, u *soko.PortalUser) (*soko.PortalSession, string, error)
 	FindPortalSession(ctx context.Context, token string) (*soko.PortalSession, error)
 	DeletePortalSession(ctx context.Context, id int64) error
@@ -276,25 +276,17 @@ func (h apiHandlers) PortalSignIn(ctx context.Context, req api.PortalSignInReque
 
 // unknownPortalEmail answers a sign-in to an email without an active
 // account as one with an account would be answered: wrong, and locked
-// after as many wrong passwords in a day as lock an account, so the
-// answers do not tell a guesser which emails have accounts. The count is
-// kept under a hash of the email, not the email. Unlike an account's, the
-// lock lasts the rest of the day (UTC): a
-// guesser who waits out Retry-After and tries again can still tell.
+// after as many wrong passwords in a row as lock an account, for as long,
+// so the answers do not tell a guesser which emails have accounts. The
+// count is kept under a hash of the email, not the email.
 func (h apiHandlers) unknownPortalEmail(ctx context.Context, email string, wrong error) error {
 	sum := sha256.Sum256([]byte(email))
-	bucket, now := "portal-signin:unknown:"+hex.EncodeToString(sum[:12]), h.now()
-	day := now.Truncate(24 * time.Hour)
-	// A locked account's guesses are refused uncounted, so are these.
-	n, err := h.store.Hits(ctx, bucket, day)
-	if err == nil && soko.BadgeWait(n) == 0 {
-		n, err = h.store.Hit(ctx, bucket, day)
-	}
+	attempt, err := h.store.ClaimUnknownPortalLogin(ctx, "portal-signin:unknown:"+hex.EncodeToString(sum[:12]))
 	if err != nil {
 		return err
 	}
-	if wait := soko.BadgeWait(n); wait > 0 {
-		return soko.PortalLocked(now.Add(wait), now)
+	if wait := soko.BadgeWait(attempt.Count); wait > 0 {
+		return soko.PortalLocked(h.now().Add(wait), h.now())
 	}
 	return wrong
 }

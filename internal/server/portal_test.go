@@ -12,6 +12,7 @@ import (
 	"net/mail"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
@@ -220,6 +221,45 @@ func TestPortal_UnknownEmailAnsweredAsAnAccount(t *testing.T) {
 	}
 	if a, b := strings.Join(answers["staff@sakura.example"], " | "), strings.Join(answers["nobody@sakura.example"], " | "); a != b || !strings.Contains(a, "423") {
 		t.Fatalf("an account's answers:\n%s\nan unknown email's:\n%s", a, b)
+	}
+}
+
+// An unknown email's lock slides as an account's does (it lasted the rest
+// of the UTC day): a guess after the wait is counted and waits longer, and
+// the count is forgotten after a quiet day. The answers match an account's
+// all along.
+func TestPortal_UnknownEmailLockSlides(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	now := storagetest.Fixed
+	clock := func() time.Time { return now }
+	db.Now = clock
+	h := mustAPIServer(t, db, Config{Now: clock})
+	mustPortalUsers(t, db)
+	anon := &portalClient{tb: t, h: h}
+	answers := map[string][]string{}
+	start := now
+	for _, email := range []string{"staff@sakura.example", "nobody@sakura.example"} {
+		now = start
+		guess := func(i int) {
+			r := anon.do("POST", "/portal/session", map[string]any{"email": email, "password": "guess-number-" + itoa64(int64(i))})
+			answers[email] = append(answers[email], itoa64(int64(r.Status))+" "+r.Header.Get("Retry-After"))
+		}
+		for i := 1; i <= soko.MaxWrongPINs; i++ {
+			guess(i)
+		}
+		// Past the minute's wait, the next guess counts and waits two.
+		now = now.Add(time.Minute + time.Second)
+		guess(6)
+		now = now.Add(time.Minute)
+		guess(7)
+		// A quiet day forgets the count.
+		now = now.Add(soko.WrongPINsForget + time.Hour)
+		guess(8)
+		start = start.Add(2 * soko.WrongPINsForget)
+	}
+	a, b := strings.Join(answers["staff@sakura.example"], " | "), strings.Join(answers["nobody@sakura.example"], " | ")
+	if want := "401  | 401  | 401  | 401  | 423 60 | 423 120 | 423 60 | 401 "; a != want || b != a {
+		t.Fatalf("an account's answers:\n%s\nan unknown email's:\n%s\nwant:\n%s", a, b, want)
 	}
 }
 

@@ -77,7 +77,6 @@ type Store interface {
 	PutWebhookEndpoint(ctx context.Context, ep *soko.WebhookEndpoint, rotate bool) (newSecret bool, err error)
 	Hit(ctx context.Context, bucket string, start time.Time) (int, error)
 	Unhit(ctx context.Context, bucket string, start time.Time) error
-	Hits(ctx context.Context, bucket string, start time.Time) (int, error)
 	FindLocation(ctx context.Context, code string) (*soko.Location, error)
 	AllocateOrder(ctx context.Context, orderID int64, rules soko.AllocationRules) (soko.OrderStatus, error)
 	OrderByID(ctx context.Context, id int64) (*soko.Order, error)

@@ -50,3 +50,13 @@ func ChangeStock(db *DB, ctx context.Context, stockIDs []int64, feed bool) error
 		return nil
 	})
 }
+
+// Hits returns the hits counted so far in bucket's window.
+func (db *DB) Hits(ctx context.Context, bucket string, start time.Time) (int, error) {
+	var hits []int
+	err := db.conn(ctx).Raw(`SELECT hits FROM rate_windows WHERE bucket = ? AND window_start = ?`, bucket, start.Unix()).Scan(&hits).Error
+	if err != nil || len(hits) == 0 {
+		return 0, translate(err)
+	}
+	return hits[0], nil
+}

@@ -72,12 +72,9 @@ func (db *DB) CreateKittingTask(ctx context.Context, k *soko.KittingTask) error 
 		if len(comps[p.ID]) == 0 {
 			return soko.Errorf(soko.EINVALID, "%s is not a set product", p.SKU).JA("%s はセット商品ではありません（構成品がありません）", p.SKU).WithField("sku", "not_set")
 		}
-		loc, err := findLocation(tx, k.Location)
+		loc, err := kitShelf(tx, k.Location)
 		if err != nil {
 			return err
-		}
-		if loc.Kind != string(soko.LocationPick) && loc.Kind != string(soko.LocationReserve) {
-			return soko.Errorf(soko.EINVALID, "%s is not a shelf", loc.Code).JA("%s は棚ではありません（キットの置き場所は保管ロケーションです）", loc.Code).WithField("location", "not_shelf")
 		}
 		row := kittingTaskRow{MerchantID: k.MerchantID, SetProductID: p.ID, Quantity: k.Quantity, LocationID: loc.ID,
 			Status: string(soko.KittingOpen), Note: k.Note, CreatedBy: nullID(k.CreatedBy), CreatedAt: now}
@@ -193,12 +190,9 @@ func (db *DB) CompleteKitting(ctx context.Context, d *soko.KittingFinish) (*soko
 		}
 		to := row.LocationID
 		if d.Location != "" {
-			loc, err := findLocation(tx, d.Location)
+			loc, err := kitShelf(tx, d.Location)
 			if err != nil {
 				return err
-			}
-			if loc.Kind != string(soko.LocationPick) && loc.Kind != string(soko.LocationReserve) {
-				return soko.Errorf(soko.EINVALID, "%s is not a shelf", loc.Code).JA("%s は棚ではありません（キットの置き場所は保管ロケーションです）", loc.Code).WithField("location", loc.Code)
 			}
 			to, k.Location = loc.ID, loc.Code
 		}
@@ -214,8 +208,8 @@ func (db *DB) CompleteKitting(ctx context.Context, d *soko.KittingFinish) (*soko
 		for _, c := range k.Components {
 			bySKU[c.SKU] = c.ProductID
 		}
-		for _, p := range d.Picks {
-			if err := takeForKits(tx, db.dialect, bySKU[p.SKU], p, ledger); err != nil {
+		for i, p := range d.Picks {
+			if err := takeForKits(tx, db.dialect, bySKU[p.SKU], p, fmt.Sprintf("picks[%d].location", i), ledger); err != nil {
 				return err
 			}
 		}
@@ -235,6 +229,27 @@ func (db *DB) CompleteKitting(ctx context.Context, d *soko.KittingFinish) (*soko
 		return nil
 	})
 	return out, err
+}
+
+// kitShelf is the shelf (a pick or reserve location) kits are put at; an
+// unknown code or another kind of location is bad input naming the field,
+// as other bad references in a request are, not a missing resource.
+func kitShelf(tx *gorm.DB, code string) (locationRow, error) {
+	loc, err := findLocation(tx, code)
+	if soko.ErrorCode(err) == soko.ENOTFOUND {
+		return loc, unknownLocation(code, "location")
+	} else if err != nil {
+		return loc, err
+	}
+	if loc.Kind != string(soko.LocationPick) && loc.Kind != string(soko.LocationReserve) {
+		return loc, soko.Errorf(soko.EINVALID, "%s is not a shelf", loc.Code).JA("%s は棚ではありません（キットの置き場所は保管ロケーションです）", loc.Code).WithField("location", "not_shelf")
+	}
+	return loc, nil
+}
+
+// unknownLocation refuses a request naming a location that does not exist.
+func unknownLocation(code, field string) error {
+	return soko.Errorf(soko.EINVALID, "no location %s", code).JA("ロケーション %s は登録されていません", code).WithField(field, "unknown")
 }
 
 // checkKitPicks says which components the picks do not add up for.
@@ -264,10 +279,13 @@ func checkKitPicks(k *soko.KittingTask, picks []soko.KitPick) error {
 }
 
 // takeForKits takes a pick's units of product off the free stock at its
-// location, oldest expiry first, with a ledger line per stock row.
-func takeForKits(tx *gorm.DB, dialect string, productID int64, p soko.KitPick, ledger func(stockID int64, n int, reason string) error) error {
+// location, oldest expiry first, with a ledger line per stock row; field
+// names the pick's location in the refusal of an unknown one.
+func takeForKits(tx *gorm.DB, dialect string, productID int64, p soko.KitPick, field string, ledger func(stockID int64, n int, reason string) error) error {
 	loc, err := findLocation(tx, p.Location)
-	if err != nil {
+	if soko.ErrorCode(err) == soko.ENOTFOUND {
+		return unknownLocation(p.Location, field)
+	} else if err != nil {
 		return err
 	}
 	var rows []stockRow

@@ -234,6 +234,52 @@ func (db *DB) SettlePortalLogin(ctx context.Context, a *soko.PortalLoginAttempt,
 		failed_logins = failed_logins - 1 WHERE id = ? AND failed_logins > 0`, a.Count, nullTime(a.PriorLock), a.UserID).Error)
 }
 
+// ClaimUnknownPortalLogin counts a sign-in to an email without an account,
+// under bucket, as ClaimPortalLogin counts an account's wrong password: a
+// guess while the last count's wait lasts is refused uncounted, and the
+// count is forgotten after a quiet WrongPINsForget. The count is one rate
+// window whose start is the last guess (in seconds), so PurgeRateWindows
+// forgets it with the others; the compare-and-set update lets parallel
+// guesses each take their own number.
+func (db *DB) ClaimUnknownPortalLogin(ctx context.Context, bucket string) (*soko.PortalLoginAttempt, error) {
+	now := db.now()
+	for {
+		var rows []struct {
+			WindowStart int64
+			Hits        int
+		}
+		err := db.conn(ctx).Raw(`SELECT window_start, hits FROM rate_windows WHERE bucket = ? ORDER BY window_start DESC LIMIT 1`, bucket).Scan(&rows).Error
+		if err != nil {
+			return nil, translate(err)
+		}
+		n, prior := 1, time.Time{}
+		var res *gorm.DB
+		if len(rows) == 0 {
+			res = db.conn(ctx).Exec(`INSERT INTO rate_windows (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT DO NOTHING`, bucket, now.Unix())
+		} else {
+			last := rows[0]
+			at := time.Unix(last.WindowStart, 0).UTC()
+			if wait := soko.BadgeWait(last.Hits); wait > 0 {
+				prior = at.Add(wait)
+			}
+			if now.Before(prior) {
+				return nil, soko.PortalLocked(prior, now)
+			}
+			if !at.Before(now.Add(-soko.WrongPINsForget)) {
+				n = last.Hits + 1
+			}
+			res = db.conn(ctx).Exec(`UPDATE rate_windows SET window_start = ?, hits = ? WHERE bucket = ? AND window_start = ? AND hits = ?`,
+				now.Unix(), n, bucket, last.WindowStart, last.Hits)
+		}
+		if res.Error != nil {
+			return nil, translate(res.Error)
+		}
+		if res.RowsAffected == 1 {
+			return &soko.PortalLoginAttempt{Count: n, PriorLock: prior}, nil
+		}
+	}
+}
+
 // CreatePortalSession signs a portal user in and returns the session and
 // the cookie token, which is stored only as a hash.
 func (db *DB) CreatePortalSession(ctx context.Context, u *soko.PortalUser) (*soko.PortalSession, string, error) {

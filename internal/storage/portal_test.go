@@ -214,3 +214,37 @@ func TestPortal_Invite(t *testing.T) {
 		}
 	})
 }
+
+// An unknown email's guesses are counted in a row as an account's wrong
+// passwords are: refused uncounted while the last count's wait lasts,
+// counted again after it, forgotten after a quiet day.
+func TestClaimUnknownPortalLogin(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := storagetest.Fixed
+		db.Now = func() time.Time { return now }
+		claim := func() (int, error) {
+			a, err := db.ClaimUnknownPortalLogin(ctx, "portal-signin:unknown:ab")
+			if err != nil {
+				return 0, err
+			}
+			return a.Count, nil
+		}
+		for want := 1; want <= soko.MaxWrongPINs; want++ {
+			if n, err := claim(); err != nil || n != want {
+				t.Fatalf("guess %d: count %d, %v", want, n, err)
+			}
+		}
+		if _, err := claim(); soko.ErrorCode(err) != soko.ELOCKED {
+			t.Fatalf("a guess within the wait: %v, want locked", err)
+		}
+		now = now.Add(soko.BadgeWait(soko.MaxWrongPINs))
+		if n, err := claim(); err != nil || n != soko.MaxWrongPINs+1 {
+			t.Fatalf("a guess after the wait: count %d, %v", n, err)
+		}
+		now = now.Add(soko.WrongPINsForget + time.Hour)
+		if n, err := claim(); err != nil || n != 1 {
+			t.Fatalf("a guess after a quiet day: count %d, %v", n, err)
+		}
+	})
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
 )
 
 // The rate_windows table holds fixed-window counters that every soko
@@ -33,20 +35,25 @@ func (db *DB) Hit(ctx context.Context, bucket string, start time.Time) (int, err
 	return hits[0], nil
 }
 
+// rateWindowsKept is how long a rate window is kept after it starts: the
+// longest any limit looks back (a wrong guess is forgotten after a quiet
+// WrongPINsForget), and an hour's slack for servers whose clocks differ.
+const rateWindowsKept = soko.WrongPINsForget + time.Hour
+
+// PurgeRateWindows deletes the rate windows no limit or dashboard looks at
+// any more and returns how many. Hit forgets only its own bucket's old
+// windows, so the buckets of addresses and emails that never come back
+// would otherwise be kept forever; the server runs this hourly, off the
+// request path.
+func (db *DB) PurgeRateWindows(ctx context.Context) (int64, error) {
+	res := db.conn(ctx).Exec(`DELETE FROM rate_windows WHERE window_start < ?`, db.now().Add(-rateWindowsKept).Unix())
+	return res.RowsAffected, translate(res.Error)
+}
+
 // Unhit takes back a hit that turned out not to count (a right sign-in).
 func (db *DB) Unhit(ctx context.Context, bucket string, start time.Time) error {
 	return translate(db.conn(ctx).Exec(`UPDATE rate_windows SET hits = hits - 1 WHERE bucket = ? AND window_start = ? AND hits > 0`,
 		bucket, start.Unix()).Error)
-}
-
-// Hits returns the hits counted so far in bucket's window.
-func (db *DB) Hits(ctx context.Context, bucket string, start time.Time) (int, error) {
-	var hits []int
-	err := db.conn(ctx).Raw(`SELECT hits FROM rate_windows WHERE bucket = ? AND window_start = ?`, bucket, start.Unix()).Scan(&hits).Error
-	if err != nil || len(hits) == 0 {
-		return 0, translate(err)
-	}
-	return hits[0], nil
 }
 
 // Spend takes one request from bucket's budget, a token bucket that holds
