@@ -66,10 +66,8 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 		return nil
 	}
 	ids := make([]int64, len(events))
-	merchants := map[int64]bool{}
 	for i, e := range events {
 		ids[i] = e.order.ID
-		merchants[e.order.MerchantID] = true
 	}
 	var last []struct {
 		OrderID int64
@@ -81,6 +79,16 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 	seq := map[int64]int{}
 	for _, l := range last {
 		seq[l.OrderID] = l.Seq
+	}
+	return recordEventsAfter(tx, events, seq, now)
+}
+
+// recordEventsAfter is recordEvents for a caller that read each order's
+// last event number (seq, by order id) along with the order.
+func recordEventsAfter(tx *gorm.DB, events []orderEvent, seq map[int64]int, now time.Time) error {
+	merchants := map[int64]bool{}
+	for _, e := range events {
+		merchants[e.order.MerchantID] = true
 	}
 	recipients, err := recipientsOf(tx, keys(merchants)...)
 	if err != nil {

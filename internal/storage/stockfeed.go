@@ -133,6 +133,18 @@ func noteMovements(g *gorm.DB) {
 	}
 }
 
+// noteRawMovement notes a ledger line written by raw SQL (a pick's one
+// statement on PostgreSQL), which noteMovements does not see: the feed
+// hears of it as of a line gorm inserted, under the same rule.
+func noteRawMovement(tx *gorm.DB, m stockMovementRow) error {
+	t := touchedIn(tx)
+	if t == nil {
+		return errOutsideTransaction
+	}
+	t.moved(m)
+	return nil
+}
+
 // figuresSQL sums a product's stock into the figures the channels see.
 // Held units are those allocation cannot promise: off the pick and
 // reserve shelves, or on a shelf waiting for a count.

@@ -54,6 +54,32 @@ type pickTaskRow struct {
 	// LocationCode is the shelf's code, read along with the task for a
 	// pick scan.
 	LocationCode string `gorm:"->;-:migration"`
+	// The rest of what a pick scan's answer shows, read along with the
+	// task by lockTask, so the answer costs no read of its own.
+	WaveNumber  string `gorm:"->;-:migration"`
+	OrderNumber string `gorm:"->;-:migration"`
+	SKU         string `gorm:"column:sku;->;-:migration"`
+	ProductName string `gorm:"->;-:migration"`
+	Lot         string `gorm:"->;-:migration"`
+	TasksLeft   int    `gorm:"->;-:migration"`
+}
+
+// view is the task as the picker's screen shows it, from a row lockTask
+// read (and the scan then changed).
+func (r pickTaskRow) view() *soko.PickTask {
+	t := &soko.PickTask{
+		ID: r.ID, WaveID: r.WaveID, WaveNumber: r.WaveNumber, OrderNumber: r.OrderNumber,
+		AllocationID: r.AllocationID, LocationID: r.LocationID, LocationCode: r.LocationCode, ProductID: r.ProductID,
+		SKU: r.SKU, ProductName: r.ProductName, Lot: r.Lot, Quantity: r.Quantity, Picked: r.Picked, Tote: r.Tote,
+		Sequence: r.Sequence, Status: soko.PickTaskStatus(r.Status), LocationConfirmed: r.LocationConfirmed, Left: r.TasksLeft,
+	}
+	if r.OrderID != nil {
+		t.OrderID = *r.OrderID
+	}
+	if r.StaffID != nil {
+		t.StaffID = *r.StaffID
+	}
+	return t
 }
 
 func (pickTaskRow) TableName() string { return "pick_tasks" }
