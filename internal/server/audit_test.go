@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -43,7 +44,7 @@ func TestAudit_AdminChangeLoggedWithWhoAndWhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r = admin.op("GET", "/ops/admin/audit-log?actor=key:"+id(float64(k.ID)), nil, "")
+	r = admin.op("GET", "/ops/admin/audit-log?actor=key:"+fmt.Sprint(k.ID), nil, "")
 	data, _ = r.JSON["data"].([]any)
 	if len(data) != 1 || data[0].(map[string]any)["action"] != "order.cancel" || data[0].(map[string]any)["actor_merchant_id"] != float64(k.MerchantID) {
 		t.Errorf("the key's cancellation: %s", r.Raw)
