@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/soko-wms/soko/internal/soko"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -9,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/soko-wms/soko/internal/soko"
 
 	"github.com/chromedp/chromedp"
 	"golang.org/x/text/encoding/japanese"
