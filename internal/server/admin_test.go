@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -81,8 +81,6 @@ func inJapanese(s string) bool {
 	return false
 }
 
-func id(v any) string { return fmt.Sprint(int64(v.(float64))) }
-
 // TestAdmin_ChangesAreForAdmins sends every administration change first as
 // a supervisor, who is refused (403) without anything changing, then as
 // the admin, whose change goes through; floor roles may not even read.
@@ -112,7 +110,7 @@ func TestAdmin_ChangesAreForAdmins(t *testing.T) {
 		{"deactivate", "PUT", func() string { return "/ops/admin/staff/" + picker }, map[string]any{"name": "田中", "role": "shipper", "active": false}, 200, nil},
 		{"reset a PIN", "POST", func() string { return "/ops/admin/staff/" + picker + "/pin" }, map[string]any{}, 200, nil},
 		{"make an API key", "POST", func() string { return "/ops/admin/merchants/" + sakura + "/api-keys" }, map[string]any{"name": "Shopify"}, 201,
-			func(r reply) { keyID = id(r.JSON["id"]) }},
+			func(r reply) { keyID = fmt.Sprint(decode[api.AdminAPIKey](t, r).Id) }},
 		{"revoke an API key", "POST", func() string { return "/ops/admin/merchants/" + sakura + "/api-keys/" + keyID + "/revoke" }, nil, 200, nil},
 		{"set the webhook", "PUT", func() string { return "/ops/admin/merchants/" + sakura + "/webhook-endpoint" }, map[string]any{"url": "https://203.0.113.10/hooks"}, 200, nil},
 		{"add a box", "POST", func() string { return "/ops/admin/box-types" }, map[string]any{"code": "BOX80", "name": "80サイズ", "inner_length_mm": 330, "inner_width_mm": 240, "inner_height_mm": 190, "max_weight_grams": 5000, "size_class": 80}, 201, nil},
@@ -134,7 +132,7 @@ func TestAdmin_ChangesAreForAdmins(t *testing.T) {
 	for _, c := range changes {
 		before := state()
 		r := sup.op(c.method, c.path(), c.body, sup.csrf)
-		if detail, _ := r.JSON["detail"].(string); r.Status != 403 || !strings.Contains(detail, "権限がありません") {
+		if r.Status != 403 || !strings.Contains(decode[api.Problem](t, r).Detail, "権限がありません") {
 			t.Errorf("%s as a supervisor: %d %s, want 403 in Japanese", c.name, r.Status, r.Raw)
 		}
 		if state() != before {
@@ -231,7 +229,7 @@ func TestAdmin_BadInputIsRefusedInJapanese(t *testing.T) {
 		{"unknown merchant", "PUT", "/ops/admin/merchants/99999", withSender("city", "台東区"), 404, "荷主が見つかりません", ""},
 		{"duplicate merchant", "POST", "/ops/admin/merchants", map[string]any{"code": "sakura", "name": "別の店"}, 409, "荷主コード SAKURA はすでに登録されています", ""},
 		{"bad merchant code", "POST", "/ops/admin/merchants", map[string]any{"code": "さくら", "name": "x"}, 422, "荷主コード", "code"},
-		{"another merchant's key", "POST", "/ops/admin/merchants/" + sakura + "/api-keys/" + id(key.JSON["id"]) + "/revoke", nil, 404, "この荷主のAPIキーではありません", ""},
+		{"another merchant's key", "POST", "/ops/admin/merchants/" + sakura + "/api-keys/" + fmt.Sprint(decode[api.AdminAPIKey](t, key).Id) + "/revoke", nil, 404, "この荷主のAPIキーではありません", ""},
 		{"keys of nobody", "GET", "/ops/admin/merchants/99999/api-keys", nil, 404, "荷主が見つかりません", ""},
 		{"webhook to loopback", "PUT", "/ops/admin/merchants/" + sakura + "/webhook-endpoint", map[string]any{"url": "https://127.0.0.1/hook"}, 422, "内部ネットワーク", "url"},
 		{"webhook over http", "PUT", "/ops/admin/merchants/" + sakura + "/webhook-endpoint", map[string]any{"url": "http://203.0.113.10/hook"}, 422, "https", "url"},
@@ -251,15 +249,18 @@ func TestAdmin_BadInputIsRefusedInJapanese(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := admin.op(c.method, c.path, c.body, admin.csrf)
-			detail, _ := r.JSON["detail"].(string)
-			if r.Status != c.status || !inJapanese(detail) || !strings.Contains(detail, c.detail) {
+			if r.Status != c.status {
+				t.Fatalf("%d %s, want %d with %q", r.Status, r.Raw, c.status, c.detail)
+			}
+			p := decode[api.Problem](t, r)
+			if detail := p.Detail; !inJapanese(detail) || !strings.Contains(detail, c.detail) {
 				t.Fatalf("%d %q, want %d with %q", r.Status, detail, c.status, c.detail)
 			}
 			if c.field != "" && !contains(r.fields(), c.field) {
 				t.Errorf("the answer names %v, want %s", r.fields(), c.field)
 			}
-			if errs, _ := r.JSON["errors"].([]any); len(errs) > 0 {
-				if m := errs[0].(map[string]any)["message"].(string); !inJapanese(m) {
+			if p.Errors != nil && len(*p.Errors) > 0 {
+				if m := (*p.Errors)[0].Message; !inJapanese(m) {
 					t.Errorf("field message %q is not Japanese", m)
 				}
 			}
@@ -273,7 +274,7 @@ func TestAdmin_BadInputIsRefusedInJapanese(t *testing.T) {
 	}
 	// Typed full-width with hyphens, it is kept in its printed form.
 	r := admin.op("PUT", "/ops/admin/merchants/"+sakura, map[string]any{"name": "さくら雑貨店", "sender": goodSender, "invoice_number": "Ｔ７０１０-７０５０-００７２５"}, admin.csrf)
-	if r.Status != 200 || r.JSON["invoice_number"] != "T7010705000725" {
+	if r.Status != 200 || decode[api.AdminMerchant](t, r).InvoiceNumber != "T7010705000725" {
 		t.Errorf("registration number: %d %s", r.Status, r.Raw)
 	}
 }
@@ -285,27 +286,30 @@ func TestAdmin_StaffPINShownOnce(t *testing.T) {
 	site := mustAdminSite(t)
 	admin := signIn(t, site.h, "A001", pinAdmin)
 	r := admin.op("POST", "/ops/admin/staff", map[string]any{"badge_code": " k010 ", "name": " 中村 結衣 ", "role": "packer"}, admin.csrf)
-	pin, _ := r.JSON["pin"].(string)
-	if r.Status != 201 || !regexp.MustCompile(`^[0-9]{6}$`).MatchString(pin) {
+	if r.Status != 201 {
 		t.Fatalf("add staff: %d %s, want a 6-digit PIN", r.Status, r.Raw)
 	}
-	st := r.JSON["staff"].(map[string]any)
-	if st["badge_code"] != "K010" || st["name"] != "中村 結衣" || st["active"] != true {
-		t.Errorf("the new member: %v", st)
+	added := decode[api.AdminStaffPIN](t, r)
+	if added.Pin == nil || !regexp.MustCompile(`^[0-9]{6}$`).MatchString(*added.Pin) {
+		t.Fatalf("add staff: %d %s, want a 6-digit PIN", r.Status, r.Raw)
+	}
+	pin, st := *added.Pin, added.Staff
+	if st.BadgeCode != "K010" || st.Name != "中村 結衣" || !st.Active {
+		t.Errorf("the new member: %+v", st)
 	}
 	packer := signIn(t, site.h, "K010", pin)
-	if me := packer.op("GET", "/ops/session", nil, ""); me.JSON["role"] != "packer" {
-		t.Errorf("signed in as %v", me.JSON["role"])
+	if me := decode[api.StaffSession](t, packer.op("GET", "/ops/session", nil, "")); me.Role != "packer" {
+		t.Errorf("signed in as %v", me.Role)
 	}
 	list := admin.op("GET", "/ops/admin/staff", nil, "")
 	if strings.Contains(string(list.Raw), pin) || strings.Contains(string(list.Raw), "pbkdf2") {
 		t.Errorf("the staff list shows a PIN or its hash: %s", list.Raw)
 	}
 	if r := admin.op("POST", "/ops/admin/staff", map[string]any{"name": "新人", "role": "picker", "pin": "7294"}, admin.csrf); r.Status != 201 ||
-		!regexp.MustCompile(`^B[0-9]{8}$`).MatchString(fmt.Sprint(r.JSON["staff"].(map[string]any)["badge_code"])) {
+		!regexp.MustCompile(`^B[0-9]{8}$`).MatchString(decode[api.AdminStaffPIN](t, r).Staff.BadgeCode) {
 		t.Fatalf("staff without a badge code: %d %s, want a random B + 8 digits", r.Status, r.Raw)
 	}
-	if r := admin.op("POST", "/ops/admin/staff", map[string]any{"badge_code": "K011", "name": "x", "role": "packer", "pin": "2468"}, admin.csrf); r.Status != 201 || r.JSON["pin"] != nil {
+	if r := admin.op("POST", "/ops/admin/staff", map[string]any{"badge_code": "K011", "name": "x", "role": "packer", "pin": "2468"}, admin.csrf); r.Status != 201 || decode[api.AdminStaffPIN](t, r).Pin != nil {
 		t.Errorf("a PIN the admin chose is not answered back: %s", r.Raw)
 	}
 
@@ -313,13 +317,20 @@ func TestAdmin_StaffPINShownOnce(t *testing.T) {
 	for i := 0; i < soko.MaxWrongPINs; i++ {
 		anon.do("POST", "/ops/session", map[string]any{"badge": "K010", "pin": "0000"})
 	}
-	if row := staffListed(t, admin, "K010"); row["locked_until"] == nil {
-		t.Fatalf("five wrong PINs did not show the badge locked: %v", row)
+	if row := staffListed(t, admin, "K010"); row.LockedUntil == nil {
+		t.Fatalf("five wrong PINs did not show the badge locked: %+v", row)
 	}
-	staffID := id(st["id"])
+	staffID := fmt.Sprint(st.Id)
 	reset := admin.op("POST", "/ops/admin/staff/"+staffID+"/pin", map[string]any{}, admin.csrf)
-	newPIN, _ := reset.JSON["pin"].(string)
-	if reset.Status != 200 || len(newPIN) != 6 || reset.JSON["staff"].(map[string]any)["locked_until"] != nil {
+	if reset.Status != 200 {
+		t.Fatalf("reset: %d %s", reset.Status, reset.Raw)
+	}
+	answered := decode[api.AdminStaffPIN](t, reset)
+	newPIN := ""
+	if answered.Pin != nil {
+		newPIN = *answered.Pin
+	}
+	if len(newPIN) != 6 || answered.Staff.LockedUntil != nil {
 		t.Fatalf("reset: %d %s", reset.Status, reset.Raw)
 	}
 	if r := packer.op("GET", "/ops/session", nil, ""); r.Status != 401 {
@@ -331,25 +342,21 @@ func TestAdmin_StaffPINShownOnce(t *testing.T) {
 		}
 	}
 	signIn(t, site.h, "K010", newPIN)
-	if row := staffListed(t, admin, "K010"); row["locked_until"] != nil {
+	if row := staffListed(t, admin, "K010"); row.LockedUntil != nil {
 		t.Errorf("still locked after the reset: %v", row)
 	}
 }
 
 // staffListed is the row of the staff list with badge.
-func staffListed(t *testing.T, c staffClient, badge string) map[string]any {
+func staffListed(t *testing.T, c staffClient, badge string) api.AdminStaff {
 	t.Helper()
-	var rows []map[string]any
-	if err := json.Unmarshal(c.op("GET", "/ops/admin/staff", nil, "").Raw, &rows); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows {
-		if r["badge_code"] == badge {
+	for _, r := range decode[[]api.AdminStaff](t, c.op("GET", "/ops/admin/staff", nil, "")) {
+		if r.BadgeCode == badge {
 			return r
 		}
 	}
 	t.Fatalf("%s is not in the staff list", badge)
-	return nil
+	return api.AdminStaff{}
 }
 
 // TestAdmin_BadgeCards prints the cards of every active member, or of the

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -107,12 +108,77 @@ func (c client) must(want int, method, path string, body any, header ...string) 
 	return r
 }
 
+// decode reads r's body as a T, the generated type the API document gives
+// the answer, so a renamed or retyped field breaks the test's compilation
+// rather than reading nil. The answer must be T exactly: a member T lacks
+// fails the test, and so does a required member (one T does not mark
+// omitempty) the answer leaves out, as indexing a map had.
+func decode[T any](tb testing.TB, r reply) T {
+	tb.Helper()
+	var v T
+	d := json.NewDecoder(bytes.NewReader(r.Raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&v); err != nil {
+		tb.Fatalf("answer is not a %T: %v\n%s", v, err, r.Raw)
+	}
+	var raw any
+	if err := json.Unmarshal(r.Raw, &raw); err != nil {
+		tb.Fatal(err)
+	}
+	if missing := missingMembers(reflect.TypeFor[T](), raw, ""); missing != "" {
+		tb.Fatalf("answer lacks %s, which %T requires\n%s", missing, v, r.Raw)
+	}
+	return v
+}
+
+// missingMembers names the first member that type t requires and the
+// decoded JSON value v leaves out, or returns "".
+func missingMembers(t reflect.Type, v any, path string) string {
+	if v == nil || reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return ""
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return missingMembers(t.Elem(), v, path)
+	case reflect.Slice:
+		xs, _ := v.([]any)
+		for i, x := range xs {
+			if m := missingMembers(t.Elem(), x, fmt.Sprintf("%s[%d]", path, i)); m != "" {
+				return m
+			}
+		}
+	case reflect.Struct:
+		obj, _ := v.(map[string]any)
+		for i := range t.NumField() {
+			name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			x, ok := obj[name]
+			if !ok && !strings.Contains(opts, "omitempty") {
+				return strings.TrimPrefix(path+"."+name, ".")
+			}
+			if m := missingMembers(t.Field(i).Type, x, strings.TrimPrefix(path+"."+name, ".")); m != "" {
+				return m
+			}
+		}
+	}
+	return ""
+}
+
+// pointsTo reports whether p is set to v: an optional member the answer
+// must carry with that value.
+func pointsTo[T comparable](p *T, v T) bool { return p != nil && *p == v }
+
 // fields lists the fields a problem answer names.
 func (r reply) fields() []string {
+	var p api.Problem
+	if json.Unmarshal(r.Raw, &p) != nil || p.Errors == nil {
+		return nil
+	}
 	var out []string
-	errs, _ := r.JSON["errors"].([]any)
-	for _, e := range errs {
-		out = append(out, e.(map[string]any)["field"].(string))
+	for _, e := range *p.Errors {
+		out = append(out, e.Field)
 	}
 	return out
 }
@@ -158,14 +224,14 @@ func TestAPI_ProductsOrdersRoundTrip(t *testing.T) {
 		withCase := product("今治タオル バスタオル", 1800, "4901234567894")
 		withCase["barcodes"] = []map[string]any{{"code": "4901234567894"}, {"code": "14901234567891", "pack_quantity": 12}}
 		updated := shop.must(200, "PUT", "/api/v1/products/TOWEL-1", withCase)
-		if updated.JSON["name"] != "今治タオル バスタオル" || len(updated.JSON["barcodes"].([]any)) != 2 {
+		if p := decode[api.Product](t, updated); p.Name != "今治タオル バスタオル" || len(p.Barcodes) != 2 {
 			t.Fatalf("update answered %s", updated.Raw)
 		}
 		for i := 2; i <= 5; i++ {
 			shop.must(201, "PUT", fmt.Sprintf("/api/v1/products/MUG-%d", i), product(fmt.Sprintf("マグカップ %d", i), 1200))
 		}
 		got := shop.must(200, "GET", "/api/v1/products/TOWEL-1", nil)
-		if got.JSON["price"].(float64) != 1800 {
+		if decode[api.Product](t, got).Price != 1800 {
 			t.Fatalf("GET product: %s", got.Raw)
 		}
 
@@ -173,15 +239,15 @@ func TestAPI_ProductsOrdersRoundTrip(t *testing.T) {
 		seen := map[string]int{}
 		pages := 0
 		for cursor := ""; ; pages++ {
-			r := shop.must(200, "GET", "/api/v1/products?limit=2"+cursor, nil)
-			for _, p := range r.JSON["data"].([]any) {
-				seen[p.(map[string]any)["sku"].(string)]++
+			page := decode[api.ProductList](t, shop.must(200, "GET", "/api/v1/products?limit=2"+cursor, nil))
+			for _, p := range page.Data {
+				seen[p.Sku]++
 			}
-			next, _ := r.JSON["next_cursor"].(string)
-			if next == "" {
+			next := page.NextCursor
+			if next == nil {
 				break
 			}
-			cursor = "&cursor=" + next
+			cursor = "&cursor=" + *next
 		}
 		if len(seen) != 5 || pages != 2 {
 			t.Fatalf("paging saw %v in %d pages", seen, pages+1)
@@ -197,11 +263,11 @@ func TestAPI_ProductsOrdersRoundTrip(t *testing.T) {
 		o["ship_to"].(map[string]any)["postal_code"] = "１００－０００５"
 		r := shop.must(201, "POST", "/api/v1/orders", o)
 		// Nothing is in stock, so the order waits for it.
-		if r.JSON["status"] != "backordered" || r.JSON["ship_to"].(map[string]any)["postal_code"] != "1000005" {
+		created := decode[api.Order](t, r)
+		if created.Status != "backordered" || created.ShipTo.PostalCode != "1000005" {
 			t.Fatalf("created order: %s", r.Raw)
 		}
-		lines := r.JSON["lines"].([]any)
-		if lines[0].(map[string]any)["unit_price"].(float64) != 1800 {
+		if created.Lines[0].UnitPrice != 1800 {
 			t.Fatalf("unit price did not default to the product's: %s", r.Raw)
 		}
 		shop.must(409, "POST", "/api/v1/orders", order("SO-1", line("TOWEL-1", 1)))
@@ -210,45 +276,44 @@ func TestAPI_ProductsOrdersRoundTrip(t *testing.T) {
 		}
 		var numbers []string
 		for cursor := ""; ; {
-			r := shop.must(200, "GET", "/api/v1/orders?limit=2"+cursor, nil)
-			for _, o := range r.JSON["data"].([]any) {
-				numbers = append(numbers, o.(map[string]any)["order_no"].(string))
+			page := decode[api.OrderList](t, shop.must(200, "GET", "/api/v1/orders?limit=2"+cursor, nil))
+			for _, o := range page.Data {
+				numbers = append(numbers, o.OrderNo)
 			}
-			next, _ := r.JSON["next_cursor"].(string)
-			if next == "" {
+			if page.NextCursor == nil {
 				break
 			}
-			cursor = "&cursor=" + next
+			cursor = "&cursor=" + *page.NextCursor
 		}
 		if strings.Join(numbers, ",") != "SO-1,SO-2,SO-3,SO-4,SO-5" {
 			t.Fatalf("listed orders %v", numbers)
 		}
-		if r := shop.must(200, "GET", "/api/v1/orders?status=cancelled", nil); len(r.JSON["data"].([]any)) != 0 {
+		if r := shop.must(200, "GET", "/api/v1/orders?status=cancelled", nil); len(decode[api.OrderList](t, r).Data) != 0 {
 			t.Fatalf("status filter: %s", r.Raw)
 		}
 		future := storagetest.Fixed.Add(time.Hour).Format(time.RFC3339)
-		if r := shop.must(200, "GET", "/api/v1/orders?updated_since="+future, nil); len(r.JSON["data"].([]any)) != 0 {
+		if r := shop.must(200, "GET", "/api/v1/orders?updated_since="+future, nil); len(decode[api.OrderList](t, r).Data) != 0 {
 			t.Fatalf("updated_since in the future listed %s", r.Raw)
 		}
 
 		cancelled := shop.must(200, "POST", "/api/v1/orders/SO-2/cancel", map[string]any{"reason": "お客様都合"})
-		if cancelled.JSON["status"] != "cancelled" {
+		if decode[api.Order](t, cancelled).Status != "cancelled" {
 			t.Fatalf("cancel: %s", cancelled.Raw)
 		}
 		shop.must(200, "POST", "/api/v1/orders/SO-2/cancel", nil)
 		ev := shop.must(200, "GET", "/api/v1/orders/SO-2/events", nil)
-		data := ev.JSON["data"].([]any)
-		last := data[len(data)-1].(map[string]any)
-		if len(data) != 3 || data[0].(map[string]any)["type"] != "create" || data[1].(map[string]any)["to"] != "backordered" ||
-			last["to"] != "cancelled" || last["detail"] != "お客様都合" {
+		data := decode[api.OrderEventList](t, ev).Data
+		last := data[len(data)-1]
+		if len(data) != 3 || data[0].Type != "create" || data[1].To != "backordered" ||
+			last.To != "cancelled" || !pointsTo(last.Detail, "お客様都合") {
 			t.Fatalf("events: %s", ev.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/orders?status=cancelled", nil); len(r.JSON["data"].([]any)) != 1 {
+		if r := shop.must(200, "GET", "/api/v1/orders?status=cancelled", nil); len(decode[api.OrderList](t, r).Data) != 1 {
 			t.Fatalf("cancelled orders: %s", r.Raw)
 		}
 
 		st := shop.must(200, "GET", "/api/v1/stock/TOWEL-1", nil)
-		if st.JSON["on_hand"].(float64) != 0 || st.JSON["available"].(float64) != 0 {
+		if s := decode[api.Stock](t, st); s.OnHand != 0 || s.Available != 0 {
 			t.Fatalf("stock: %s", st.Raw)
 		}
 		shop.must(200, "GET", "/api/v1/stock?limit=3", nil)
@@ -257,10 +322,10 @@ func TestAPI_ProductsOrdersRoundTrip(t *testing.T) {
 			"inbound_no": "ASN-1", "expected_date": "2026-11-30",
 			"lines": []map[string]any{{"sku": "TOWEL-1", "quantity": 120}, {"sku": "MUG-2", "quantity": 24, "lot": "L1", "expiry": "2027-03-31"}},
 		})
-		if in.JSON["status"] != "expected" || len(in.JSON["lines"].([]any)) != 2 {
+		if i := decode[api.Inbound](t, in); i.Status != "expected" || len(i.Lines) != 2 {
 			t.Fatalf("inbound: %s", in.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/inbounds/ASN-1", nil); r.JSON["lines"].([]any)[1].(map[string]any)["expiry"] != "2027-03-31" {
+		if r := shop.must(200, "GET", "/api/v1/inbounds/ASN-1", nil); fmt.Sprint(decode[api.Inbound](t, r).Lines[1].Expiry) != "2027-03-31" {
 			t.Fatalf("inbound read back: %s", r.Raw)
 		}
 		shop.must(200, "GET", "/api/v1/inbounds?status=expected", nil)
@@ -311,7 +376,7 @@ func TestAPI_IdempotencyKey(t *testing.T) {
 			}
 		}
 		list := shop.must(200, "GET", "/api/v1/orders", nil)
-		if n := len(list.JSON["data"].([]any)); n != 2 {
+		if n := len(decode[api.OrderList](t, list).Data); n != 2 {
 			t.Fatalf("%d orders after retries, want 2", n)
 		}
 	})
@@ -418,7 +483,7 @@ func TestAPI_BadInputNamesTheField(t *testing.T) {
 	// The barcode conflict names the product that has it.
 	shop.must(200, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200, "4901234567894"))
 	r := shop.must(409, "PUT", "/api/v1/products/MUG-9", product("マグ", 100, "4901234567894"))
-	if !strings.Contains(r.JSON["detail"].(string), "MUG-1") {
+	if !strings.Contains(decode[api.Problem](t, r).Detail, "MUG-1") {
 		t.Fatalf("conflict does not name the product: %s", r.Raw)
 	}
 
@@ -516,8 +581,15 @@ func TestAPI_ListFilters(t *testing.T) {
 		}
 		numbers := func(path string) string {
 			var out []string
-			for _, o := range shop.must(200, "GET", path, nil).JSON["data"].([]any) {
-				out = append(out, o.(map[string]any)["order_no"].(string))
+			r := shop.must(200, "GET", path, nil)
+			if strings.HasPrefix(path, "/api/v1/shipments") {
+				for _, s := range decode[api.ShipmentList](t, r).Data {
+					out = append(out, s.OrderNo)
+				}
+			} else {
+				for _, o := range decode[api.OrderList](t, r).Data {
+					out = append(out, o.OrderNo)
+				}
 			}
 			return strings.Join(out, ",")
 		}
@@ -547,7 +619,7 @@ func TestAPI_ListFilters(t *testing.T) {
 			t.Errorf("shipped before 10:00:01: %s", got)
 		}
 		midori := client{t, shop.h, keyMidori}
-		if n := len(midori.must(200, "GET", "/api/v1/shipments?order_no=SO-4", nil).JSON["data"].([]any)); n != 0 {
+		if n := len(decode[api.ShipmentList](t, midori.must(200, "GET", "/api/v1/shipments?order_no=SO-4", nil)).Data); n != 0 {
 			t.Errorf("another merchant sees %d shipments of SO-4", n)
 		}
 	})
@@ -560,17 +632,17 @@ func TestAPI_ProductReorderPoint(t *testing.T) {
 		shop := client{t, mustAPIServer(t, db, Config{}), keySakura}
 		p := product("マグカップ", 1200)
 		p["reorder_point"] = 7
-		if r := shop.must(201, "PUT", "/api/v1/products/MUG-1", p); r.JSON["reorder_point"] != 7.0 {
+		if r := shop.must(201, "PUT", "/api/v1/products/MUG-1", p); decode[api.Product](t, r).ReorderPoint != 7 {
 			t.Fatalf("created with reorder point 7: %s", r.Raw)
 		}
-		if r := shop.must(200, "PUT", "/api/v1/products/MUG-1", product("マグカップ（改）", 1300)); r.JSON["reorder_point"] != 7.0 {
+		if r := shop.must(200, "PUT", "/api/v1/products/MUG-1", product("マグカップ（改）", 1300)); decode[api.Product](t, r).ReorderPoint != 7 {
 			t.Fatalf("a PUT without reorder_point: %s, want it kept at 7", r.Raw)
 		}
 		p["reorder_point"] = 0
-		if r := shop.must(200, "PUT", "/api/v1/products/MUG-1", p); r.JSON["reorder_point"] != 0.0 {
+		if r := shop.must(200, "PUT", "/api/v1/products/MUG-1", p); decode[api.Product](t, r).ReorderPoint != 0 {
 			t.Fatalf("reorder point set to 0: %s", r.Raw)
 		}
-		if r := shop.must(201, "PUT", "/api/v1/products/MUG-2", product("湯のみ", 900)); r.JSON["reorder_point"] != 0.0 {
+		if r := shop.must(201, "PUT", "/api/v1/products/MUG-2", product("湯のみ", 900)); decode[api.Product](t, r).ReorderPoint != 0 {
 			t.Fatalf("a new product without one: %s", r.Raw)
 		}
 	})

@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/soko-wms/soko/internal/server/api"
 )
 
 // TestAudit_AdminChangeLoggedWithWhoAndWhere: a staff member the admin
@@ -14,20 +17,23 @@ func TestAudit_AdminChangeLoggedWithWhoAndWhere(t *testing.T) {
 	site := mustAdminSite(t)
 	admin := signIn(t, site.h, "A001", pinAdmin)
 	made := admin.must(201, "POST", "/ops/admin/staff", map[string]any{"badge_code": "K010", "name": "新人", "role": "packer"}, "Cookie", admin.cookie.Name+"="+admin.cookie.Value, "X-CSRF-Token", admin.csrf)
-	pin := made.JSON["pin"].(string)
+	pin := *decode[api.AdminStaffPIN](t, made).Pin
 
 	r := admin.op("GET", "/ops/admin/audit-log?action=staff.create&actor=a001", nil, "")
 	if r.Status != 200 {
 		t.Fatalf("audit log: %d %s", r.Status, r.Raw)
 	}
-	data := r.JSON["data"].([]any)
+	data := decode[api.AuditEntryList](t, r).Data
 	if len(data) != 1 {
 		t.Fatalf("%d entries for the new staff member, want 1: %s", len(data), r.Raw)
 	}
-	e := data[0].(map[string]any)
-	after, _ := e["after"].(map[string]any)
-	if e["actor"] != "A001" || e["actor_kind"] != "staff" || e["device"] != "HT-01" || e["address"] != "192.0.2.1" ||
-		e["target_type"] != "staff" || after["badge"] != "K010" || after["role"] != "packer" || e["before"] != nil {
+	e := data[0]
+	var after map[string]any // the document leaves a change's fields open
+	if e.After != nil {
+		after = *e.After
+	}
+	if e.Actor != "A001" || e.ActorKind != "staff" || e.Device != "HT-01" || e.Address != "192.0.2.1" ||
+		e.TargetType != "staff" || after["badge"] != "K010" || after["role"] != "packer" || e.Before != nil {
 		t.Errorf("the entry: %s", r.Raw)
 	}
 	if strings.Contains(string(r.Raw), pin) || strings.Contains(string(r.Raw), "pin_hash") {
@@ -43,9 +49,9 @@ func TestAudit_AdminChangeLoggedWithWhoAndWhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r = admin.op("GET", "/ops/admin/audit-log?actor=key:"+id(float64(k.ID)), nil, "")
-	data, _ = r.JSON["data"].([]any)
-	if len(data) != 1 || data[0].(map[string]any)["action"] != "order.cancel" || data[0].(map[string]any)["actor_merchant_id"] != float64(k.MerchantID) {
+	r = admin.op("GET", "/ops/admin/audit-log?actor=key:"+fmt.Sprint(k.ID), nil, "")
+	data = decode[api.AuditEntryList](t, r).Data
+	if len(data) != 1 || data[0].Action != "order.cancel" || !pointsTo(data[0].ActorMerchantId, k.MerchantID) {
 		t.Errorf("the key's cancellation: %s", r.Raw)
 	}
 	if strings.Contains(string(r.Raw), "山田") {
@@ -73,8 +79,12 @@ func TestRoles_AuditLogForAdminsOnly(t *testing.T) {
 		"from=yesterday":                "from",
 	} {
 		r := admin.op("GET", "/ops/admin/audit-log?"+q, nil, "")
-		errs, _ := r.JSON["errors"].([]any)
-		if r.Status != 422 || len(errs) != 1 || r.fields()[0] != field || !inJapanese(errs[0].(map[string]any)["message"].(string)) {
+		if r.Status != 422 {
+			t.Errorf("%s: %d %s, want 422 naming %s in Japanese", q, r.Status, r.Raw, field)
+			continue
+		}
+		errs := decode[api.Problem](t, r).Errors
+		if errs == nil || len(*errs) != 1 || (*errs)[0].Field != field || !inJapanese((*errs)[0].Message) {
 			t.Errorf("%s: %d %s, want 422 naming %s in Japanese", q, r.Status, r.Raw, field)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -49,14 +50,15 @@ func mustShortOrderFloor(t *testing.T, db *storage.DB) (h http.Handler, sup, pic
 		if next.Status == 404 {
 			break
 		}
-		task := fmt.Sprintf("/ops/picks/%d", int64(next.JSON["id"].(float64)))
-		if next.JSON["order_no"] == "MD-1" {
+		pick := decode[api.PickTask](t, next)
+		task := fmt.Sprintf("/ops/picks/%d", pick.Id)
+		if pick.OrderNo == "MD-1" {
 			if r := picker.op("POST", task+"/short", map[string]any{"scan_id": fmt.Sprintf("so-short-%04d", i), "found": 0}, picker.csrf); r.Status != 200 {
 				t.Fatalf("short: %d %s", r.Status, r.Raw)
 			}
 			continue
 		}
-		picker.op("POST", task+"/scan", map[string]any{"scan_id": fmt.Sprintf("so-loc-%04d", i), "code": next.JSON["location"]}, picker.csrf)
+		picker.op("POST", task+"/scan", map[string]any{"scan_id": fmt.Sprintf("so-loc-%04d", i), "code": pick.Location}, picker.csrf)
 		if r := picker.op("POST", task+"/scan", map[string]any{"scan_id": fmt.Sprintf("so-item-%04d", i), "code": "4901234567894", "quantity": 2}, picker.csrf); r.Status != 200 {
 			t.Fatalf("pick: %d %s", r.Status, r.Raw)
 		}
@@ -80,7 +82,7 @@ func TestConsoleOrders_SearchPageAndActions(t *testing.T) {
 				who.op("GET", md1, nil, ""),
 				who.op("POST", md1+"/actions", map[string]any{"action": "cancel"}, who.csrf),
 			} {
-				if r.Status != 403 || !strings.Contains(r.JSON["detail"].(string), "権限がありません") {
+				if r.Status != 403 || !strings.Contains(decode[api.Problem](t, r).Detail, "権限がありません") {
 					t.Fatalf("a %s: %d %s, want 403", role, r.Status, r.Raw)
 				}
 			}
@@ -93,8 +95,8 @@ func TestConsoleOrders_SearchPageAndActions(t *testing.T) {
 				t.Fatalf("search %s: %d %s", query, r.Status, r.Raw)
 			}
 			var out []string
-			for _, o := range r.JSON["data"].([]any) {
-				out = append(out, o.(map[string]any)["order_no"].(string))
+			for _, o := range decode[api.ConsoleOrderList](t, r).Data {
+				out = append(out, o.OrderNo)
 			}
 			return out
 		}
@@ -111,7 +113,10 @@ func TestConsoleOrders_SearchPageAndActions(t *testing.T) {
 			t.Errorf("before today: %v", got)
 		}
 		first := sup.op("GET", "/ops/orders?limit=1", nil, "")
-		cursor, _ := first.JSON["next_cursor"].(string)
+		var cursor string
+		if c := decode[api.ConsoleOrderList](t, first).NextCursor; c != nil {
+			cursor = *c
+		}
 		if got := list("?limit=1&cursor=" + cursor); cursor == "" || len(got) != 1 || got[0] != "SO-1" {
 			t.Errorf("second page after %s: %v", first.Raw, got)
 		}
@@ -123,32 +128,33 @@ func TestConsoleOrders_SearchPageAndActions(t *testing.T) {
 				t.Errorf("search %s: %d %s, want 422 naming %s", query, r.Status, r.Raw, field)
 			}
 		}
-		if r := sup.op("GET", "/ops/orders/99999", nil, ""); r.Status != 404 || r.JSON["detail"] != "注文が見つかりません" {
+		if r := sup.op("GET", "/ops/orders/99999", nil, ""); r.Status != 404 || decode[api.Problem](t, r).Detail != "注文が見つかりません" {
 			t.Errorf("an unknown order: %d %s", r.Status, r.Raw)
 		}
 
 		page := sup.op("GET", md1, nil, "")
-		if page.Status != 200 || page.JSON["status"] != "short" || page.JSON["merchant"].(map[string]any)["allow_partial"] != false {
+		if page.Status != 200 || decode[api.ConsoleOrder](t, page).Status != "short" || decode[api.ConsoleOrder](t, page).Merchant.AllowPartial {
 			t.Fatalf("MD-1's page: %d %s", page.Status, page.Raw)
 		}
-		if got := fmt.Sprint(page.JSON["actions"]); got != "[hold reallocate resolve_short cancel]" {
+		md1Page := decode[api.ConsoleOrder](t, page)
+		if got := fmt.Sprint(md1Page.Actions); got != "[hold reallocate resolve_short cancel]" {
 			t.Errorf("MD-1 offers %s", got)
 		}
-		if page.JSON["documents_url"] != fmt.Sprintf("/ops/station/orders/%d/documents.pdf", ids["MD-1"]) {
-			t.Errorf("documents_url %v", page.JSON["documents_url"])
+		if md1Page.DocumentsUrl != fmt.Sprintf("/ops/station/orders/%d/documents.pdf", ids["MD-1"]) {
+			t.Errorf("documents_url %v", md1Page.DocumentsUrl)
 		}
 		// The reprint link prints, and the print is in the order's log with who printed it.
-		if pdf := sup.op("GET", page.JSON["documents_url"].(string), nil, ""); pdf.Status != 200 || pdf.Header.Get("Content-Type") != "application/pdf" {
+		if pdf := sup.op("GET", md1Page.DocumentsUrl, nil, ""); pdf.Status != 200 || pdf.Header.Get("Content-Type") != "application/pdf" {
 			t.Fatalf("the documents link: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
 		}
-		prints := sup.op("GET", md1, nil, "").JSON["prints"].([]any)
-		if len(prints) != 1 || prints[0].(map[string]any)["document"] != "slip" || prints[0].(map[string]any)["staff"] != "伊藤" {
-			t.Errorf("MD-1's print log: %v", prints)
+		prints := decode[api.ConsoleOrder](t, sup.op("GET", md1, nil, "")).Prints
+		if len(prints) != 1 || prints[0].Document != "slip" || prints[0].Staff != "伊藤" {
+			t.Errorf("MD-1's print log: %+v", prints)
 		}
 		var scans []string
-		for _, e := range page.JSON["timeline"].([]any) {
-			if e := e.(map[string]any); e["scan"] == true {
-				scans = append(scans, fmt.Sprint(e["action"], " ", e["staff"], " ", e["device"]))
+		for _, e := range md1Page.Timeline {
+			if e.Scan {
+				scans = append(scans, fmt.Sprint(e.Action, " ", e.Staff, " ", e.Device))
 			}
 		}
 		if fmt.Sprint(scans) != "[short_pick 田中 HT-01]" {
@@ -165,8 +171,8 @@ func TestConsoleOrders_SearchPageAndActions(t *testing.T) {
 				t.Fatalf("%d %s, want 409", r.Status, r.Raw)
 			}
 			for _, w := range words {
-				if !strings.Contains(r.JSON["detail"].(string), w) {
-					t.Errorf("409 says %q, want %q in it", r.JSON["detail"], w)
+				if detail := decode[api.Problem](t, r).Detail; !strings.Contains(detail, w) {
+					t.Errorf("409 says %q, want %q in it", detail, w)
 				}
 			}
 		}
@@ -182,28 +188,28 @@ func TestConsoleOrders_SearchPageAndActions(t *testing.T) {
 		}
 
 		held := act(so1, "hold")
-		order := held.JSON["order"].(map[string]any)
-		if held.Status != 200 || order["status"] != "on_hold" || order["held_from"] != "picked" {
+		order := decode[api.ConsoleOrderActionResult](t, held).Order
+		if held.Status != 200 || order.Status != "on_hold" || !pointsTo(order.HeldFrom, "picked") {
 			t.Fatalf("hold: %d %s", held.Status, held.Raw)
 		}
-		timeline := order["timeline"].([]any)
-		last := timeline[len(timeline)-1].(map[string]any)
-		if last["action"] != "hold" || last["staff"] != "伊藤" || last["device"] != "HT-01" || last["detail"] != "テスト" || last["from"] != "picked" {
-			t.Errorf("the hold in the history: %v", last)
+		timeline := order.Timeline
+		last := timeline[len(timeline)-1]
+		if last.Action != "hold" || last.Staff != "伊藤" || last.Device != "HT-01" || last.Detail != "テスト" || !pointsTo(last.From, "picked") {
+			t.Errorf("the hold in the history: %+v", last)
 		}
 		mustConflict(act(so1, "hold"), "「保留」のため保留できません")
-		if h, _ := order["hold"].(map[string]any); h["reason"] != "warehouse" || h["note"] != "テスト" {
-			t.Errorf("the supervisor's hold: %v", order["hold"])
+		if h := order.Hold; h == nil || h.Reason != "warehouse" || h.Note != "テスト" {
+			t.Errorf("the supervisor's hold: %+v", h)
 		}
-		if r := act(so1, "release_hold"); r.Status != 200 || r.JSON["order"].(map[string]any)["status"] != "picked" {
+		if r := act(so1, "release_hold"); r.Status != 200 || decode[api.ConsoleOrderActionResult](t, r).Order.Status != "picked" {
 			t.Fatalf("release: %d %s", r.Status, r.Raw)
 		}
 
-		if r := act(md1, "cancel"); r.Status != 200 || r.JSON["order"].(map[string]any)["status"] != "cancel_requested" {
+		if r := act(md1, "cancel"); r.Status != 200 || decode[api.ConsoleOrderActionResult](t, r).Order.Status != "cancel_requested" {
 			t.Fatalf("cancel a short order: %d %s", r.Status, r.Raw)
 		}
 		done := act(md1, "put_back")
-		if done.Status != 200 || done.JSON["order"].(map[string]any)["status"] != "cancelled" || len(done.JSON["order"].(map[string]any)["actions"].([]any)) != 0 {
+		if done.Status != 200 || decode[api.ConsoleOrderActionResult](t, done).Order.Status != "cancelled" || len(decode[api.ConsoleOrderActionResult](t, done).Order.Actions) != 0 {
 			t.Fatalf("put back: %d %s", done.Status, done.Raw)
 		}
 		if bad, err := db.CheckLedger(context.Background()); err != nil || len(bad) > 0 {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -37,19 +38,19 @@ func TestAPI_GiftOptions(t *testing.T) {
 		o := order("GIFT-1", line("TOWEL-1", 1))
 		o["gift"] = map[string]any{"wrapping": "box", "noshi": map[string]any{"title": " 御歳暮 ", "name": "山田"}, "message": "いつもありがとう", "hide_prices": true}
 		r := c.must(201, "POST", "/api/v1/orders", o)
-		g := r.JSON["gift"].(map[string]any)
-		n, _ := g["noshi"].(map[string]any)
-		if g["wrap"] != true || g["wrapping"] != "box" || n == nil || n["title"] != "御歳暮" || n["name"] != "山田" || n["placement"] != "inner" || g["hide_prices"] != true {
-			t.Fatalf("gift as stored: %v", g)
+		g := decode[api.Order](t, r).Gift
+		n := g.Noshi
+		if !g.Wrap || g.Wrapping != "box" || n == nil || n.Title != "御歳暮" || n.Name != "山田" || n.Placement != "inner" || !g.HidePrices {
+			t.Fatalf("gift as stored: %s", r.Raw)
 		}
-		if g := c.must(200, "GET", "/api/v1/orders/GIFT-1", nil).JSON["gift"].(map[string]any); g["message"] != "いつもありがとう" || g["noshi"] == nil {
-			t.Fatalf("gift as read: %v", g)
+		if r := c.must(200, "GET", "/api/v1/orders/GIFT-1", nil); decode[api.Order](t, r).Gift.Message != "いつもありがとう" || decode[api.Order](t, r).Gift.Noshi == nil {
+			t.Fatalf("gift as read: %s", r.Raw)
 		}
 		// A plain wrap is wrapping paper, and an order without a のし has none.
 		o = order("GIFT-2", line("TOWEL-1", 1))
 		o["gift"] = map[string]any{"wrap": true}
-		if g := c.must(201, "POST", "/api/v1/orders", o).JSON["gift"].(map[string]any); g["wrapping"] != "paper" || g["noshi"] != nil {
-			t.Fatalf("plain wrap: %v", g)
+		if g := decode[api.Order](t, c.must(201, "POST", "/api/v1/orders", o)).Gift; g.Wrapping != "paper" || g.Noshi != nil {
+			t.Fatalf("plain wrap: %+v", g)
 		}
 
 		for _, tc := range []struct {
@@ -78,7 +79,7 @@ func TestAPI_Inserts(t *testing.T) {
 		c.must(201, "PUT", "/api/v1/products/FLYER-W", product("冬のチラシ", 0))
 		c.must(201, "PUT", "/api/v1/products/TEA-1", product("煎茶", 1200))
 		r := c.must(201, "PUT", "/api/v1/inserts/WINTER", map[string]any{"sku": "FLYER-W", "rule": "every", "valid_from": "2026-12-01", "valid_until": "2026-12-31"})
-		if r.JSON["name"] != "冬のチラシ" || r.JSON["quantity"] != 1.0 || r.JSON["active"] != true || r.JSON["valid_from"] != "2026-12-01" {
+		if in := decode[api.Insert](t, r); in.Name != "冬のチラシ" || in.Quantity != 1 || !in.Active || fmt.Sprint(in.ValidFrom) != "2026-12-01" {
 			t.Fatalf("insert: %s", r.Raw)
 		}
 		c.must(200, "PUT", "/api/v1/inserts/WINTER", map[string]any{"sku": "FLYER-W", "rule": "contains_sku", "trigger_sku": "TEA-1", "name": "お茶のしおり"})
@@ -131,16 +132,17 @@ func TestStation_GiftChecklistBeforePacking(t *testing.T) {
 		giftAtStation(t, db)
 		o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
 		var keys []string
-		for _, c := range o.JSON["checklist"].([]any) {
-			keys = append(keys, c.(map[string]any)["key"].(string))
+		checklist := decode[api.StationOrder](t, o).Checklist
+		for _, c := range checklist {
+			keys = append(keys, c.Key)
 		}
 		if want := []string{"noshi", "message", "hide_prices", "insert:SAMPLE"}; !slices.Equal(keys, want) {
 			t.Fatalf("checklist %v, want %v: %s", keys, want, o.Raw)
 		}
-		if c := o.JSON["checklist"].([]any)[3].(map[string]any); c["sku"] != "TOWEL" || c["quantity"] != 1.0 || c["label"] != "同梱物：試供品タオル ×1" {
-			t.Errorf("insert item %v", c)
+		if c := checklist[3]; !pointsTo(c.Sku, "TOWEL") || !pointsTo(c.Quantity, 1) || c.Label != "同梱物：試供品タオル ×1" {
+			t.Errorf("insert item %+v", c)
 		}
-		id := int64(o.JSON["id"].(float64))
+		id := decode[api.StationOrder](t, o).Id
 		for i := 0; i < 3; i++ {
 			packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("gift-%06d", i), "code": "4901234567894"}, packer.csrf)
 		}
@@ -150,15 +152,15 @@ func TestStation_GiftChecklistBeforePacking(t *testing.T) {
 		}
 		r := pack("noshi", "hide_prices")
 		if r.Status != 409 || !slices.Equal(r.fields(), []string{"confirmed", "confirmed"}) ||
-			!strings.Contains(r.JSON["detail"].(string), "ギフト・同梱物の確認が済んでいません：メッセージカードを同封、同梱物：試供品タオル ×1") {
+			!strings.Contains(decode[api.Problem](t, r).Detail, "ギフト・同梱物の確認が済んでいません：メッセージカードを同封、同梱物：試供品タオル ×1") {
 			t.Fatalf("pack with two items unticked: %d %s", r.Status, r.Raw)
 		}
 		r = packer.do("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 950}}},
 			"Cookie", packer.cookie.Name+"="+packer.cookie.Value, "X-CSRF-Token", packer.csrf, "Accept-Language", "en")
-		if r.Status != 409 || !strings.Contains(r.JSON["detail"].(string), "confirm the gift options and inserts first: Noshi (under the wrapping): 御祝／山田") {
+		if r.Status != 409 || !strings.Contains(decode[api.Problem](t, r).Detail, "confirm the gift options and inserts first: Noshi (under the wrapping): 御祝／山田") {
 			t.Fatalf("pack with nothing ticked, in English: %d %s", r.Status, r.Raw)
 		}
-		if r := pack(keys...); r.Status != 200 || r.JSON["status"] != "packed" {
+		if r := pack(keys...); r.Status != 200 || decode[api.StationOrder](t, r).Status != "packed" {
 			t.Fatalf("pack with every item ticked: %d %s", r.Status, r.Raw)
 		}
 		sakura, _ := db.FindMerchantByCode(context.Background(), "SAKURA")
@@ -176,11 +178,11 @@ func TestAPI_SetProducts(t *testing.T) {
 		set := product("タオルとマグのギフト", 5000)
 		set["components"] = []map[string]any{{"sku": "TOWEL-1", "quantity": 2}, {"sku": "MUG-1", "quantity": 1}}
 		r := c.must(201, "PUT", "/api/v1/products/GIFT-1", set)
-		if cs := r.JSON["components"].([]any); len(cs) != 2 || cs[1].(map[string]any)["sku"] != "TOWEL-1" || cs[1].(map[string]any)["quantity"] != 2.0 {
+		if cs := decode[api.Product](t, r).Components; len(cs) != 2 || cs[1].Sku != "TOWEL-1" || cs[1].Quantity != 2 {
 			t.Fatalf("set: %s", r.Raw)
 		}
-		if cs := c.must(200, "GET", "/api/v1/products/TOWEL-1", nil).JSON["components"].([]any); len(cs) != 0 {
-			t.Errorf("a plain product has components %v", cs)
+		if cs := decode[api.Product](t, c.must(200, "GET", "/api/v1/products/TOWEL-1", nil)).Components; len(cs) != 0 {
+			t.Errorf("a plain product has components %+v", cs)
 		}
 		bad := product("x", 1)
 		bad["components"] = []map[string]any{{"sku": "GIFT-1", "quantity": 1}}
@@ -188,20 +190,23 @@ func TestAPI_SetProducts(t *testing.T) {
 			t.Errorf("a set in a set: %d %s", r.Status, r.Raw)
 		}
 		o := c.must(201, "POST", "/api/v1/orders", order("SET-ORDER", line("GIFT-1", 2), line("MUG-1", 1)))
-		lines := o.JSON["lines"].([]any)
+		lines := decode[api.Order](t, o).Lines
 		if len(lines) != 2 {
 			t.Fatalf("lines as sent, components under their set: %s", o.Raw)
 		}
-		gift := lines[0].(map[string]any)
-		cs := gift["components"].([]any)
-		if gift["sku"] != "GIFT-1" || gift["unit_price"] != 5000.0 || len(cs) != 2 || cs[1].(map[string]any)["quantity"] != 4.0 || lines[1].(map[string]any)["components"] != nil {
-			t.Errorf("set line %v, plain line %v", gift, lines[1])
+		gift := lines[0]
+		if gift.Components == nil {
+			t.Fatalf("set line without its components: %s", o.Raw)
 		}
-		if s := c.must(200, "GET", "/api/v1/stock/GIFT-1", nil); s.JSON["on_hand"] != 0.0 || s.JSON["sellable"] != 0.0 {
+		cs := *gift.Components
+		if gift.Sku != "GIFT-1" || gift.UnitPrice != 5000 || len(cs) != 2 || cs[1].Quantity != 4 || lines[1].Components != nil {
+			t.Errorf("set line %+v, plain line %+v", gift, lines[1])
+		}
+		if s := c.must(200, "GET", "/api/v1/stock/GIFT-1", nil); decode[api.Stock](t, s).OnHand != 0 || decode[api.Stock](t, s).Sellable != 0 {
 			t.Errorf("stock of a set without components on the shelves: %s", s.Raw)
 		}
 		set["components"] = []map[string]any{}
-		if r := c.must(200, "PUT", "/api/v1/products/GIFT-1", set); len(r.JSON["components"].([]any)) != 0 {
+		if r := c.must(200, "PUT", "/api/v1/products/GIFT-1", set); len(decode[api.Product](t, r).Components) != 0 {
 			t.Errorf("an empty list makes it plain: %s", r.Raw)
 		}
 	})
@@ -260,22 +265,26 @@ func TestStation_SetOrder(t *testing.T) {
 		h := New(Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return storagetest.Fixed }})
 		packer := signIn(t, h, "K001", "3333")
 		r := packer.op("GET", "/ops/station/orders/SO-SET", nil, "")
-		if r.Status != 200 || r.JSON["status"] != "picked" {
+		if r.Status != 200 || decode[api.StationOrder](t, r).Status != "picked" {
 			t.Fatalf("open: %d %s", r.Status, r.Raw)
 		}
+		opened := decode[api.StationOrder](t, r)
 		var got []string
-		for _, l := range r.JSON["lines"].([]any) {
-			l := l.(map[string]any)
-			got = append(got, fmt.Sprintf("%s×%v %v", l["sku"], l["quantity"], l["set"]))
+		for _, l := range opened.Lines {
+			set := "<nil>"
+			if l.Set != nil {
+				set = *l.Set
+			}
+			got = append(got, fmt.Sprintf("%s×%d %s", l.Sku, l.Quantity, set))
 		}
 		if want := []string{"MUG×1 タオルとマグのギフト（GIFT ×1）", "TOWEL×2 タオルとマグのギフト（GIFT ×1）"}; !slices.Equal(got, want) {
 			t.Fatalf("station lines %v, want %v", got, want)
 		}
-		id := int64(r.JSON["id"].(float64))
+		id := opened.Id
 		for i, code := range []string{"4900000000016", "4901234567894", "4901234567894"} {
 			r = packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("setinsp-%03d", i), "code": code}, packer.csrf)
 		}
-		if r.Status != 200 || r.JSON["inspected"] != true {
+		if r.Status != 200 || !decode[api.StationResult](t, r).Inspected {
 			t.Fatalf("inspect the components: %d %s", r.Status, r.Raw)
 		}
 		if r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 450}}}, packer.csrf); r.Status != 200 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -28,27 +29,27 @@ func TestAPI_InboundChangeAndCancel(t *testing.T) {
 		changed := shop.must(200, "PUT", "/api/v1/inbounds/ASN-1", map[string]any{
 			"expected_date": "2026-12-03", "lines": []map[string]any{line("MUG-1", 12), line("MUG-2", 6)},
 		})
-		if changed.JSON["expected_date"] != "2026-12-03" || len(changed.JSON["lines"].([]any)) != 2 || changed.JSON["status"] != "expected" {
+		if in := decode[api.Inbound](t, changed); in.ExpectedDate.String() != "2026-12-03" || len(in.Lines) != 2 || in.Status != "expected" {
 			t.Fatalf("changed inbound: %s", changed.Raw)
 		}
 		if r := shop.do("PUT", "/api/v1/inbounds/ASN-1", map[string]any{"expected_date": "2026-12-03", "lines": []map[string]any{line("NOPE", 1)}}); r.Status != 422 {
 			t.Fatalf("a change naming an unknown SKU: %d %s", r.Status, r.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/inbounds/ASN-1", nil); len(r.JSON["lines"].([]any)) != 2 {
+		if r := shop.must(200, "GET", "/api/v1/inbounds/ASN-1", nil); len(decode[api.Inbound](t, r).Lines) != 2 {
 			t.Fatalf("a refused change touched the inbound: %s", r.Raw)
 		}
 
-		if r := shop.must(200, "POST", "/api/v1/inbounds/ASN-2/cancel", nil); r.JSON["status"] != "cancelled" {
+		if r := shop.must(200, "POST", "/api/v1/inbounds/ASN-2/cancel", nil); decode[api.Inbound](t, r).Status != "cancelled" {
 			t.Fatalf("cancelled inbound: %s", r.Raw)
 		}
 		shop.must(200, "POST", "/api/v1/inbounds/ASN-2/cancel", nil) // again: nothing changes
 		if r := shop.do("PUT", "/api/v1/inbounds/ASN-2", map[string]any{"expected_date": "2026-12-03", "lines": []map[string]any{line("MUG-1", 1)}}); r.Status != 409 {
 			t.Fatalf("changing a cancelled inbound: %d %s", r.Status, r.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/inbounds?status=cancelled", nil); len(r.JSON["data"].([]any)) != 1 {
+		if r := shop.must(200, "GET", "/api/v1/inbounds?status=cancelled", nil); len(decode[api.InboundList](t, r).Data) != 1 {
 			t.Fatalf("cancelled inbounds: %s", r.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/inbounds?status=expected", nil); len(r.JSON["data"].([]any)) != 1 {
+		if r := shop.must(200, "GET", "/api/v1/inbounds?status=expected", nil); len(decode[api.InboundList](t, r).Data) != 1 {
 			t.Fatalf("expected inbounds: %s", r.Raw)
 		}
 
@@ -76,7 +77,7 @@ func TestAPI_InboundChangeAndCancel(t *testing.T) {
 			shop.do("PUT", "/api/v1/inbounds/ASN-1", map[string]any{"expected_date": "2026-12-04", "lines": []map[string]any{line("MUG-1", 1)}}),
 			shop.do("POST", "/api/v1/inbounds/ASN-1/cancel", nil),
 		} {
-			if r.Status != 409 || !strings.Contains(r.JSON["detail"].(string), "入荷作業が始まっている") {
+			if r.Status != 409 || !strings.Contains(decode[api.Problem](t, r).Detail, "入荷作業が始まっている") {
 				t.Errorf("after receiving started: %d %s", r.Status, r.Raw)
 			}
 		}

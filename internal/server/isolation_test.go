@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -31,17 +32,17 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 		// A product only the first merchant has, by SKU and by JAN, for inbound files.
 		sakura.must(201, "PUT", "/api/v1/products/SECRET-ONLY", product("限定品2", 9999, "4549526612343"))
 		hook := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook"})
-		endpoint := "/api/v1/webhook-endpoints/" + itoa64(int64(hook.JSON["id"].(float64)))
+		endpoint := "/api/v1/webhook-endpoints/" + itoa64(decode[api.WebhookEndpoint](t, hook).Id)
 		sakura.must(200, "POST", "/api/v1/orders/SO-SECRET/cancel", nil) // queues a webhook delivery
-		deliveries := sakura.must(200, "GET", "/api/v1/webhook-deliveries", nil).JSON["data"].([]any)
+		deliveries := decode[api.WebhookDeliveryList](t, sakura.must(200, "GET", "/api/v1/webhook-deliveries", nil)).Data
 		if len(deliveries) == 0 {
 			t.Fatal("no webhook delivery was queued for the first merchant")
 		}
-		deliveryID := int64(deliveries[0].(map[string]any)["id"].(float64))
+		deliveryID := deliveries[0].Id
 		if err := markShipped(db, "SO-SECRET"); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(sakura.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)); n != 1 {
+		if n := len(decode[api.ShipmentList](t, sakura.must(200, "GET", "/api/v1/shipments", nil)).Data); n != 1 {
 			t.Fatalf("the first merchant sees %d shipments, want 1", n)
 		}
 		// Shipped after all (as a return needs): the cancellation came too late.
@@ -52,9 +53,9 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"disposition": "refund", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 1}}})
 
 		sakura.must(201, "PUT", "/api/v1/suppliers/SECRET-SUP", map[string]any{"name": "秘密の仕入先", "lead_time_days": 5, "skus": []string{"SECRET-1"}})
-		poNo := sakura.must(201, "POST", "/api/v1/reorder-suggestions/accept", map[string]any{
+		poNo := decode[api.PurchaseOrder](t, sakura.must(201, "POST", "/api/v1/reorder-suggestions/accept", map[string]any{
 			"supplier_code": "SECRET-SUP", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 10}},
-		}).JSON["po_no"].(string)
+		})).PoNo
 		poPath := "/api/v1/purchase-orders/" + poNo
 
 		// Each operation: what the second merchant sends, and what it must get.
@@ -85,12 +86,12 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 					t.Fatalf("the first merchant's feed lacks its product: %s", r.Raw)
 				}
 				own := map[string]bool{}
-				for _, p := range midori.must(200, "GET", "/api/v1/products", nil).JSON["data"].([]any) {
-					own[p.(map[string]any)["sku"].(string)] = true
+				for _, p := range decode[api.ProductList](t, midori.must(200, "GET", "/api/v1/products", nil)).Data {
+					own[p.Sku] = true
 				}
 				feed := midori.must(200, "GET", "/api/v1/stock/changes?limit=200", nil)
-				for _, c := range feed.JSON["data"].([]any) {
-					sku := c.(map[string]any)["sku"].(string)
+				for _, c := range decode[api.StockChangeList](t, feed).Data {
+					sku := c.Sku
 					if !own[sku] {
 						t.Fatalf("the second merchant's feed has %s, not its product (or twice): %s", sku, feed.Raw)
 					}
@@ -117,7 +118,7 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				if r.Status != 422 || !contains(r.fields(), "order_no") || strings.Contains(string(r.Raw), "限定品") {
 					t.Fatalf("return of another merchant's order: %d %s", r.Status, r.Raw)
 				}
-				if r := sakura.must(200, "GET", "/api/v1/returns/RMA-SECRET", nil); r.JSON["status"] != "announced" {
+				if r := sakura.must(200, "GET", "/api/v1/returns/RMA-SECRET", nil); decode[api.Return](t, r).Status != "announced" {
 					t.Fatalf("the first merchant's return changed: %s", r.Raw)
 				}
 			},
@@ -130,14 +131,14 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				if r.Status != 422 || !contains(r.fields(), "events[0].tracking_number") || strings.Contains(string(r.Raw), "SECRET") {
 					t.Fatalf("event for another merchant's parcel: %d %s", r.Status, r.Raw)
 				}
-				sh := sakura.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)[0].(map[string]any)
-				if sh["delivery_status"] != nil || len(sh["events"].([]any)) != 0 {
+				sh := decode[api.ShipmentList](t, sakura.must(200, "GET", "/api/v1/shipments", nil)).Data[0]
+				if sh.DeliveryStatus != nil || len(sh.Events) != 0 {
 					t.Fatalf("the first merchant's parcel changed: %v", sh)
 				}
 			},
 			"listCarriers": func(t *testing.T) {
 				// The warehouse's carriers and pickups, the same for every merchant.
-				if r := midori.must(200, "GET", "/api/v1/carriers", nil); strings.Contains(string(r.Raw), "SECRET") || len(r.JSON["data"].([]any)) == 0 {
+				if r := midori.must(200, "GET", "/api/v1/carriers", nil); strings.Contains(string(r.Raw), "SECRET") || len(decode[api.CarrierList](t, r).Data) == 0 {
 					t.Fatalf("carriers for another merchant: %s", r.Raw)
 				}
 			},
@@ -149,7 +150,7 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"createWebhookEndpoint": func(t *testing.T) {
 				// The first merchant's URL is free for the second's own endpoint.
 				midori.must(201, "POST", "/api/v1/webhook-endpoints", map[string]any{"url": "http://127.0.0.1:9/hook"})
-				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoints", nil); len(r.JSON["data"].([]any)) != 1 {
+				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoints", nil); len(decode[api.WebhookEndpointList](t, r).Data) != 1 {
 					t.Fatalf("the first merchant's endpoints changed: %s", r.Raw)
 				}
 			},
@@ -168,11 +169,11 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				r := midori.must(200, "POST", "/api/v1/orders/batch", map[string]any{"orders": []map[string]any{
 					order("SO-SECRET", line("SECRET-1", 1)),
 				}})
-				item := r.JSON["results"].([]any)[0].(map[string]any)
-				if item["result"] != "refused" || strings.Contains(string(r.Raw), "限定品") || !strings.Contains(string(r.Raw), `"lines[0].sku"`) {
+				item := decode[api.OrderBatchResult](t, r).Results[0]
+				if item.Result != "refused" || strings.Contains(string(r.Raw), "限定品") || !strings.Contains(string(r.Raw), `"lines[0].sku"`) {
 					t.Fatalf("batch with another merchant's order number and SKU: %s", r.Raw)
 				}
-				if r := sakura.must(200, "GET", "/api/v1/orders/SO-SECRET", nil); r.JSON["status"] == nil {
+				if r := sakura.must(200, "GET", "/api/v1/orders/SO-SECRET", nil); decode[api.Order](t, r).Status == "" {
 					t.Fatalf("the first merchant's order: %s", r.Raw)
 				}
 			},
@@ -195,7 +196,7 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"putProduct": func(t *testing.T) {
 				// The same SKU and barcode are the second merchant's own product, not the first's.
 				midori.must(201, "PUT", "/api/v1/products/SECRET-1", product("別商品", 1, "4901234567894"))
-				if r := sakura.must(200, "GET", "/api/v1/products/SECRET-1", nil); r.JSON["name"] != "限定品" {
+				if r := sakura.must(200, "GET", "/api/v1/products/SECRET-1", nil); decode[api.Product](t, r).Name != "限定品" {
 					t.Fatalf("the first merchant's product changed: %s", r.Raw)
 				}
 			},
@@ -204,7 +205,7 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"erasePersonalData": notFound("POST", "/api/v1/orders/SO-SECRET/erase-personal-data", nil),
 			"getRetention": func(t *testing.T) {
 				sakura.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 77})
-				if r := midori.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] == 77.0 {
+				if r := midori.must(200, "GET", "/api/v1/personal-data-retention", nil); decode[api.Retention](t, r).RetentionDays == 77 {
 					t.Fatalf("the second merchant reads the first's retention: %s", r.Raw)
 				}
 			},
@@ -219,7 +220,8 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			"cancelPurchaseOrder":    notFound("POST", poPath+"/cancel", nil),
 			"putSupplier": func(t *testing.T) {
 				midori.must(201, "PUT", "/api/v1/suppliers/SECRET-SUP", map[string]any{"name": "別の仕入先", "lead_time_days": 1})
-				if r := sakura.must(200, "GET", "/api/v1/suppliers/SECRET-SUP", nil); r.JSON["name"] != "秘密の仕入先" || len(r.JSON["skus"].([]any)) != 1 {
+				r := sakura.must(200, "GET", "/api/v1/suppliers/SECRET-SUP", nil)
+				if s := decode[api.Supplier](t, r); s.Name != "秘密の仕入先" || len(s.Skus) != 1 {
 					t.Fatalf("the first merchant's supplier changed: %s", r.Raw)
 				}
 			},
@@ -239,50 +241,51 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			},
 			"getReplenishmentSettings": func(t *testing.T) {
 				sakura.must(200, "PUT", "/api/v1/replenishment-settings", map[string]any{"review_days": 9, "safety_days": 2, "window_days": 14, "auto_order": true})
-				if r := midori.must(200, "GET", "/api/v1/replenishment-settings", nil); r.JSON["auto_order"] == true {
+				if r := midori.must(200, "GET", "/api/v1/replenishment-settings", nil); decode[api.ReplenishmentSettings](t, r).AutoOrder {
 					t.Fatalf("the second merchant reads the first's settings: %s", r.Raw)
 				}
 			},
 			"putReplenishmentSettings": func(t *testing.T) {
-				before := sakura.must(200, "GET", "/api/v1/replenishment-settings", nil).JSON["review_days"]
+				before := decode[api.ReplenishmentSettings](t, sakura.must(200, "GET", "/api/v1/replenishment-settings", nil)).ReviewDays
 				midori.must(200, "PUT", "/api/v1/replenishment-settings", map[string]any{"review_days": 30, "safety_days": 0, "window_days": 7, "auto_order": false})
-				if r := sakura.must(200, "GET", "/api/v1/replenishment-settings", nil); r.JSON["review_days"] != before {
+				if r := sakura.must(200, "GET", "/api/v1/replenishment-settings", nil); decode[api.ReplenishmentSettings](t, r).ReviewDays != before {
 					t.Fatalf("the first merchant's settings changed: %s", r.Raw)
 				}
 			},
 			"getStockSettings": func(t *testing.T) {
 				sakura.must(200, "PUT", "/api/v1/stock-settings", map[string]any{"default_buffer": 7})
-				if r := midori.must(200, "GET", "/api/v1/stock-settings", nil); r.JSON["default_buffer"] == 7.0 {
+				if r := midori.must(200, "GET", "/api/v1/stock-settings", nil); decode[api.StockSettings](t, r).DefaultBuffer == 7 {
 					t.Fatalf("the second merchant reads the first's buffer: %s", r.Raw)
 				}
 			},
 			"putStockSettings": func(t *testing.T) {
-				before := sakura.must(200, "GET", "/api/v1/stock-settings", nil).JSON["default_buffer"]
+				before := decode[api.StockSettings](t, sakura.must(200, "GET", "/api/v1/stock-settings", nil)).DefaultBuffer
 				midori.must(200, "PUT", "/api/v1/stock-settings", map[string]any{"default_buffer": 2})
-				if r := sakura.must(200, "GET", "/api/v1/stock-settings", nil); r.JSON["default_buffer"] != before {
+				if r := sakura.must(200, "GET", "/api/v1/stock-settings", nil); decode[api.StockSettings](t, r).DefaultBuffer != before {
 					t.Fatalf("the first merchant's buffer changed: %s", r.Raw)
 				}
-				if r := sakura.must(200, "GET", "/api/v1/stock/SECRET-1", nil); r.JSON["buffer"] != before {
-					t.Fatalf("the first merchant's product keeps back %v, want its merchant's %v: %s", r.JSON["buffer"], before, r.Raw)
+				if r := sakura.must(200, "GET", "/api/v1/stock/SECRET-1", nil); decode[api.Stock](t, r).Buffer != before {
+					t.Fatalf("the first merchant's product keeps back %v, want its merchant's %v: %s", decode[api.Stock](t, r).Buffer, before, r.Raw)
 				}
 			},
 			"getHoldSettings": func(t *testing.T) {
 				sakura.must(200, "PUT", "/api/v1/hold-settings", map[string]any{"alert_days": 33, "auto_free": true})
-				if r := midori.must(200, "GET", "/api/v1/hold-settings", nil); r.JSON["alert_days"] == 33.0 || r.JSON["auto_free"] == true {
+				r := midori.must(200, "GET", "/api/v1/hold-settings", nil)
+				if h := decode[api.HoldSettings](t, r); h.AlertDays == 33 || h.AutoFree {
 					t.Fatalf("the second merchant reads the first's hold settings: %s", r.Raw)
 				}
 			},
 			"putHoldSettings": func(t *testing.T) {
-				before := sakura.must(200, "GET", "/api/v1/hold-settings", nil).JSON["alert_days"]
+				before := decode[api.HoldSettings](t, sakura.must(200, "GET", "/api/v1/hold-settings", nil)).AlertDays
 				midori.must(200, "PUT", "/api/v1/hold-settings", map[string]any{"alert_days": 2, "auto_free": false})
-				if r := sakura.must(200, "GET", "/api/v1/hold-settings", nil); r.JSON["alert_days"] != before {
+				if r := sakura.must(200, "GET", "/api/v1/hold-settings", nil); decode[api.HoldSettings](t, r).AlertDays != before {
 					t.Fatalf("the first merchant's hold settings changed: %s", r.Raw)
 				}
 			},
 			"putRetention": func(t *testing.T) {
-				before := sakura.must(200, "GET", "/api/v1/personal-data-retention", nil).JSON["retention_days"]
+				before := decode[api.Retention](t, sakura.must(200, "GET", "/api/v1/personal-data-retention", nil)).RetentionDays
 				midori.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 5})
-				if r := sakura.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] != before {
+				if r := sakura.must(200, "GET", "/api/v1/personal-data-retention", nil); decode[api.Retention](t, r).RetentionDays != before {
 					t.Fatalf("the first merchant's retention changed: %s", r.Raw)
 				}
 			},
@@ -291,10 +294,10 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				sakura.must(201, "PUT", "/api/v1/products/SECRET-B", product("限定品B", 9999))
 				p := product("別商品", 1)
 				p["sku"] = "SECRET-B"
-				if r := midori.must(200, "PUT", "/api/v1/products/batch", map[string]any{"products": []map[string]any{p}}); r.JSON["created"] != 1.0 {
+				if r := midori.must(200, "PUT", "/api/v1/products/batch", map[string]any{"products": []map[string]any{p}}); decode[api.ProductBatchResult](t, r).Created != 1 {
 					t.Fatalf("the second merchant's own SECRET-B: %s", r.Raw)
 				}
-				if r := sakura.must(200, "GET", "/api/v1/products/SECRET-B", nil); r.JSON["name"] != "限定品B" {
+				if r := sakura.must(200, "GET", "/api/v1/products/SECRET-B", nil); decode[api.Product](t, r).Name != "限定品B" {
 					t.Fatalf("the first merchant's product changed: %s", r.Raw)
 				}
 			},
@@ -327,8 +330,8 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				if r := sakura.must(200, "GET", "/api/v1/statements", nil); !strings.Contains(string(r.Raw), `"closed"`) {
 					t.Fatalf("the first merchant's months: %s", r.Raw)
 				}
-				for _, m := range midori.must(200, "GET", "/api/v1/statements", nil).JSON["data"].([]any) {
-					if m.(map[string]any)["status"] != "open" {
+				for _, m := range decode[api.BillingStatementList](t, midori.must(200, "GET", "/api/v1/statements", nil)).Data {
+					if m.Status != "open" {
 						t.Fatalf("the second merchant sees a closed month it never had: %v", m)
 					}
 				}
@@ -347,7 +350,7 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 			},
 			"putWebhookEndpoint": func(t *testing.T) {
 				midori.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/other"})
-				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoint", nil); r.JSON["url"] != "http://127.0.0.1:9/hook" {
+				if r := sakura.must(200, "GET", "/api/v1/webhook-endpoint", nil); decode[api.WebhookEndpoint](t, r).Url != "http://127.0.0.1:9/hook" {
 					t.Fatalf("the first merchant's endpoint changed: %s", r.Raw)
 				}
 			},

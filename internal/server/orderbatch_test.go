@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -36,10 +37,11 @@ func TestAPI_OrderBatch(t *testing.T) {
 		if again := shop.must(200, "POST", "/api/v1/orders/batch", batch, "Idempotency-Key", "batch-1"); !bytes.Equal(r.Raw, again.Raw) {
 			t.Fatalf("replayed batch:\n%s\n%s", r.Raw, again.Raw)
 		}
-		if r.JSON["created"] != 1.0 || r.JSON["replayed"] != 1.0 || r.JSON["refused"] != 3.0 {
+		res := decode[api.OrderBatchResult](t, r)
+		if res.Created != 1 || res.Replayed != 1 || res.Refused != 3 {
 			t.Fatalf("counts: %s", r.Raw)
 		}
-		results := r.JSON["results"].([]any)
+		results := res.Results
 		want := []struct {
 			result string
 			fields []string
@@ -50,44 +52,47 @@ func TestAPI_OrderBatch(t *testing.T) {
 			{"refused", []string{"order_no"}},
 		}
 		for i, w := range want {
-			got := results[i].(map[string]any)
-			if got["index"] != float64(i) || got["result"] != w.result {
-				t.Errorf("order %d: %v, want %s", i, got, w.result)
+			got := results[i]
+			if got.Index != i || string(got.Result) != w.result {
+				t.Errorf("order %d: %+v, want %s", i, got, w.result)
 				continue
 			}
 			if w.result != "refused" {
-				if o, _ := got["order"].(map[string]any); o == nil || o["order_no"] != got["order_no"] {
-					t.Errorf("order %d carries no order: %v", i, got)
+				if got.Order == nil || got.Order.OrderNo != got.OrderNo {
+					t.Errorf("order %d carries no order: %+v", i, got)
 				}
 				continue
 			}
+			if got.Problem == nil || got.Problem.Errors == nil {
+				t.Errorf("order %d refused without a problem naming fields: %+v", i, got)
+				continue
+			}
 			var fields []string
-			for _, e := range got["problem"].(map[string]any)["errors"].([]any) {
-				fields = append(fields, e.(map[string]any)["field"].(string))
+			for _, e := range *got.Problem.Errors {
+				fields = append(fields, e.Field)
 			}
 			slices.Sort(fields)
 			if !slices.Equal(fields, w.fields) {
-				t.Errorf("order %d refused naming %v, want %v: %v", i, fields, w.fields, got["problem"])
+				t.Errorf("order %d refused naming %v, want %v: %+v", i, fields, w.fields, *got.Problem)
 			}
 		}
 
 		list := func() string {
 			var out []string
-			for _, o := range shop.must(200, "GET", "/api/v1/orders", nil).JSON["data"].([]any) {
-				m := o.(map[string]any)
-				out = append(out, m["order_no"].(string))
+			for _, o := range decode[api.OrderList](t, shop.must(200, "GET", "/api/v1/orders", nil)).Data {
+				out = append(out, o.OrderNo)
 			}
 			return strings.Join(out, ",")
 		}
 		if got := list(); got != "SO-OLD,SO-NEW" {
 			t.Fatalf("orders after the batch: %s, want SO-OLD,SO-NEW", got)
 		}
-		if o := shop.must(200, "GET", "/api/v1/orders/SO-OLD", nil); o.JSON["lines"].([]any)[0].(map[string]any)["quantity"] != 1.0 {
+		if o := shop.must(200, "GET", "/api/v1/orders/SO-OLD", nil); decode[api.Order](t, o).Lines[0].Quantity != 1 {
 			t.Fatalf("the conflicting order changed SO-OLD: %s", o.Raw)
 		}
 
 		again := shop.must(200, "POST", "/api/v1/orders/batch", map[string]any{"orders": batch["orders"].([]map[string]any)[:2]})
-		if again.JSON["created"] != 0.0 || again.JSON["replayed"] != 2.0 {
+		if res := decode[api.OrderBatchResult](t, again); res.Created != 0 || res.Replayed != 2 {
 			t.Fatalf("the batch sent again: %s", again.Raw)
 		}
 		if got := list(); got != "SO-OLD,SO-NEW" {
@@ -130,23 +135,24 @@ func TestAPI_ProductBatch(t *testing.T) {
 			noName,
 			with("batch", product("予約語", 1)),
 		}})
-		if r.JSON["created"] != 1.0 || r.JSON["updated"] != 1.0 || r.JSON["refused"] != 3.0 {
+		res := decode[api.ProductBatchResult](t, r)
+		if res.Created != 1 || res.Updated != 1 || res.Refused != 3 {
 			t.Fatalf("counts: %s", r.Raw)
 		}
 		want := []struct{ result, field string }{
 			{"created", ""}, {"updated", ""}, {"refused", "barcodes[0].code"}, {"refused", "name"}, {"refused", "sku"},
 		}
 		for i, w := range want {
-			got := r.JSON["results"].([]any)[i].(map[string]any)
-			if got["result"] != w.result {
-				t.Errorf("item %d: %v, want %s", i, got, w.result)
+			got := res.Results[i]
+			if string(got.Result) != w.result {
+				t.Errorf("item %d: %+v, want %s", i, got, w.result)
 				continue
 			}
-			if w.field != "" && !strings.Contains(mustJSON(t, got["problem"]), `"field":"`+w.field+`"`) {
-				t.Errorf("item %d refused without naming %s: %v", i, w.field, got["problem"])
+			if w.field != "" && !strings.Contains(mustJSON(t, got.Problem), `"field":"`+w.field+`"`) {
+				t.Errorf("item %d refused without naming %s: %s", i, w.field, mustJSON(t, got.Problem))
 			}
 		}
-		if p := shop.must(200, "GET", "/api/v1/products/MUG-1", nil); p.JSON["name"] != "マグカップ（改）" || p.JSON["price"] != 1300.0 {
+		if p := shop.must(200, "GET", "/api/v1/products/MUG-1", nil); decode[api.Product](t, p).Name != "マグカップ（改）" || decode[api.Product](t, p).Price != 1300 {
 			t.Errorf("MUG-1 after the batch: %s", p.Raw)
 		}
 		shop.must(200, "GET", "/api/v1/products/MUG-2", nil)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -26,7 +27,7 @@ func TestAPI_ChangeOrderBeforePicking(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o := shop.must(201, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 2))); o.JSON["status"] != "allocated" {
+		if o := shop.must(201, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 2))); decode[api.Order](t, o).Status != "allocated" {
 			t.Fatalf("new order: %s", o.Raw)
 		}
 		read := shop.must(200, "GET", "/api/v1/orders/SO-1", nil)
@@ -37,19 +38,20 @@ func TestAPI_ChangeOrderBeforePicking(t *testing.T) {
 			"lines":   []map[string]any{line("MUG-2", 3)},
 			"note":    "置き配可",
 		}, "If-Match", tag)
-		if changed.JSON["status"] != "allocated" || changed.JSON["note"] != "置き配可" {
+		after := decode[api.Order](t, changed)
+		if after.Status != "allocated" || after.Note != "置き配可" {
 			t.Fatalf("changed order: %s", changed.Raw)
 		}
-		if st := changed.JSON["ship_to"].(map[string]any); st["prefecture"] != "大阪府" || st["postal_code"] != "5300001" {
-			t.Errorf("ship_to after the change: %v", st)
+		if st := after.ShipTo; st.Prefecture != "大阪府" || st.PostalCode != "5300001" {
+			t.Errorf("ship_to after the change: %+v", st)
 		}
-		lines := changed.JSON["lines"].([]any)
-		if len(lines) != 1 || lines[0].(map[string]any)["sku"] != "MUG-2" || lines[0].(map[string]any)["allocated"] != 3.0 {
-			t.Fatalf("lines after the change: %v", lines)
+		lines := after.Lines
+		if len(lines) != 1 || lines[0].Sku != "MUG-2" || lines[0].Allocated != 3 {
+			t.Fatalf("lines after the change: %+v", lines)
 		}
-		stock := func(sku string) (onHand, available float64) {
-			r := shop.must(200, "GET", "/api/v1/stock/"+sku, nil)
-			return r.JSON["on_hand"].(float64), r.JSON["available"].(float64)
+		stock := func(sku string) (onHand, available int) {
+			s := decode[api.Stock](t, shop.must(200, "GET", "/api/v1/stock/"+sku, nil))
+			return s.OnHand, s.Available
 		}
 		if h, a := stock("MUG-1"); h != 5 || a != 5 {
 			t.Errorf("MUG-1 after its line went: %v on hand, %v available, want 5 and 5", h, a)
@@ -77,7 +79,7 @@ func TestAPI_ChangeOrderBeforePicking(t *testing.T) {
 		if bad.Status != 422 || !strings.Contains(string(bad.Raw), "ship_to.postal_code") {
 			t.Fatalf("a change with a Tokyo postal code in Osaka: %d %s", bad.Status, bad.Raw)
 		}
-		if o := shop.must(200, "GET", "/api/v1/orders/SO-1", nil); o.JSON["note"] != "置き配可" || o.JSON["ship_to"].(map[string]any)["postal_code"] != "5300001" {
+		if o := shop.must(200, "GET", "/api/v1/orders/SO-1", nil); decode[api.Order](t, o).Note != "置き配可" || decode[api.Order](t, o).ShipTo.PostalCode != "5300001" {
 			t.Fatalf("a refused change touched the order: %s", o.Raw)
 		}
 
@@ -86,7 +88,7 @@ func TestAPI_ChangeOrderBeforePicking(t *testing.T) {
 			t.Fatal(err)
 		}
 		late := shop.do("PATCH", "/api/v1/orders/SO-1", map[string]any{"note": "遅い変更"})
-		if late.Status != 409 || !strings.Contains(late.JSON["detail"].(string), "ピッキングが始まっています") {
+		if late.Status != 409 || !strings.Contains(decode[api.Problem](t, late).Detail, "ピッキングが始まっています") {
 			t.Fatalf("a change once picking started: %d %s", late.Status, late.Raw)
 		}
 	})

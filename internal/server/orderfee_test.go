@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -23,14 +24,16 @@ func TestAPI_OrderFees(t *testing.T) {
 			return o
 		}
 		r := shop.must(201, "POST", "/api/v1/orders", cod("SO-FEE", 3300+800+330-300))
-		for field, want := range map[string]float64{"shipping_fee": 800, "cod_fee": 330, "discount": 300, "cod_amount": 4130} {
-			if r.JSON[field] != want {
-				t.Errorf("%s = %v, want %v", field, r.JSON[field], want)
+		created := decode[api.Order](t, r)
+		got := map[string]int64{"shipping_fee": created.ShippingFee, "cod_fee": created.CodFee, "discount": created.Discount, "cod_amount": created.CodAmount}
+		for field, want := range map[string]int64{"shipping_fee": 800, "cod_fee": 330, "discount": 300, "cod_amount": 4130} {
+			if got[field] != want {
+				t.Errorf("%s = %v, want %v", field, got[field], want)
 			}
 		}
 		r = shop.must(200, "GET", "/api/v1/orders/SO-FEE", nil)
-		if r.JSON["cod_fee"] != float64(330) || r.JSON["discount"] != float64(300) {
-			t.Errorf("stored fees read back as %v / %v", r.JSON["cod_fee"], r.JSON["discount"])
+		if stored := decode[api.Order](t, r); stored.CodFee != 330 || stored.Discount != 300 {
+			t.Errorf("stored fees read back as %v / %v", stored.CodFee, stored.Discount)
 		}
 
 		// The goods alone, as the demo's SKR-100014 collected.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -19,26 +20,25 @@ func TestAPI_OrderHolds(t *testing.T) {
 		o := order("SO-PAY", line("TOWEL-1", 2))
 		o["hold"] = map[string]any{"reason": "payment_pending", "note": "銀行振込 入金待ち"}
 		created := shop.must(201, "POST", "/api/v1/orders", o)
-		hold, _ := created.JSON["hold"].(map[string]any)
-		if created.JSON["status"] != "on_hold" || hold["reason"] != "payment_pending" || hold["note"] != "銀行振込 入金待ち" {
+		if o := decode[api.Order](t, created); o.Status != "on_hold" || o.Hold == nil || o.Hold.Reason != "payment_pending" || o.Hold.Note != "銀行振込 入金待ち" {
 			t.Fatalf("created on hold: %s", created.Raw)
 		}
-		events := shop.must(200, "GET", "/api/v1/orders/SO-PAY/events", nil).JSON["data"].([]any)
-		if first := events[0].(map[string]any); first["to"] != "on_hold" {
-			t.Errorf("first event %v, want the order on hold from the start", first)
+		events := decode[api.OrderEventList](t, shop.must(200, "GET", "/api/v1/orders/SO-PAY/events", nil)).Data
+		if first := events[0]; first.To != "on_hold" {
+			t.Errorf("first event %+v, want the order on hold from the start", first)
 		}
 
 		released := shop.must(200, "POST", "/api/v1/orders/SO-PAY/release", nil)
-		if released.JSON["status"] != "backordered" || released.JSON["hold"] != nil {
+		if o := decode[api.Order](t, released); o.Status != "backordered" || o.Hold != nil {
 			t.Fatalf("released (no stock yet): %s", released.Raw)
 		}
 		again := shop.must(409, "POST", "/api/v1/orders/SO-PAY/release", nil)
-		if detail, _ := again.JSON["detail"].(string); !strings.Contains(detail, "保留されていません") {
+		if detail := decode[api.Problem](t, again).Detail; !strings.Contains(detail, "保留されていません") {
 			t.Errorf("releasing twice: %s", again.Raw)
 		}
 
 		held := shop.must(200, "POST", "/api/v1/orders/SO-PAY/hold", map[string]any{"reason": "merchant", "note": "住所確認中"})
-		if h, _ := held.JSON["hold"].(map[string]any); held.JSON["status"] != "on_hold" || h["reason"] != "merchant" || h["note"] != "住所確認中" {
+		if o := decode[api.Order](t, held); o.Status != "on_hold" || o.Hold == nil || o.Hold.Reason != "merchant" || o.Hold.Note != "住所確認中" {
 			t.Fatalf("held by the shop: %s", held.Raw)
 		}
 		if r := shop.must(422, "POST", "/api/v1/orders/SO-PAY/hold", map[string]any{"reason": "warehouse"}); !contains(r.fields(), "reason") {
@@ -46,10 +46,10 @@ func TestAPI_OrderHolds(t *testing.T) {
 		}
 		shop.must(404, "POST", "/api/v1/orders/SO-NONE/hold", map[string]any{"reason": "merchant"})
 
-		if c := shop.must(200, "POST", "/api/v1/orders/SO-PAY/cancel", nil); c.JSON["status"] != "cancelled" || c.JSON["hold"] != nil {
+		if c := shop.must(200, "POST", "/api/v1/orders/SO-PAY/cancel", nil); decode[api.Order](t, c).Status != "cancelled" || decode[api.Order](t, c).Hold != nil {
 			t.Fatalf("cancelled from hold: %s", c.Raw)
 		}
-		if r := shop.must(409, "POST", "/api/v1/orders/SO-PAY/hold", map[string]any{"reason": "merchant"}); !strings.Contains(r.JSON["detail"].(string), "保留できません") {
+		if r := shop.must(409, "POST", "/api/v1/orders/SO-PAY/hold", map[string]any{"reason": "merchant"}); !strings.Contains(decode[api.Problem](t, r).Detail, "保留できません") {
 			t.Errorf("holding a cancelled order: %s", r.Raw)
 		}
 	})

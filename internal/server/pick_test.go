@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -51,7 +52,7 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 			t.Fatalf("a picker releasing a wave: %d", r.Status)
 		}
 		w := sup.op("POST", "/ops/waves", map[string]any{"mode": "batch", "carrier": "yamato"}, sup.csrf)
-		if w.Status != 201 || w.JSON["orders"].(float64) != 3 {
+		if w.Status != 201 || decode[api.Wave](t, w).Orders != 3 {
 			t.Fatalf("wave: %d %s", w.Status, w.Raw)
 		}
 		task := p1.op("GET", "/ops/picks/next", nil, "")
@@ -62,7 +63,8 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 		if r := p2.op("GET", "/ops/picks/next", nil, ""); r.Status != 404 {
 			t.Fatalf("second picker: %d %s", r.Status, r.Raw)
 		}
-		id := int64(task.JSON["id"].(float64))
+		first := decode[api.PickTask](t, task)
+		id := first.Id
 		scanN := 0
 		scan := func(c staffClient, code string, qty int) reply {
 			scanN++
@@ -75,8 +77,8 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 		if r := scan(p2, "A-01-01-1", 0); r.Status != 403 {
 			t.Fatalf("another picker's task: %d %s", r.Status, r.Raw)
 		}
-		loc := task.JSON["location"].(string)
-		if loc != "A-01-01-1" || task.JSON["tote"] != "1" {
+		loc := first.Location
+		if loc != "A-01-01-1" || first.Tote != "1" {
 			t.Fatalf("first task %s: want A-01-01-1 into tote 1 (walk order)", task.Raw)
 		}
 		mustField := func(r reply, field string) {
@@ -84,7 +86,7 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 			if r.Status != 422 || !contains(r.fields(), "code") {
 				t.Fatalf("%s: %d %s", field, r.Status, r.Raw)
 			}
-			if got := r.JSON["errors"].([]any)[0].(map[string]any)["message"]; got != field {
+			if got := (*decode[api.Problem](t, r).Errors)[0].Message; got != field {
 				t.Fatalf("refusal %q, want %s", got, field)
 			}
 		}
@@ -93,7 +95,7 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 		// A location typed full-width or lower case (an IME in 全角 mode, a
 		// phone keyboard) or with a scanner's AIM prefix names the same shelf.
 		mustField(scan(p1, "ａ－０１－０２－１", 0), "wrong_location")
-		if r := scan(p1, "]C0"+strings.ToLower(loc), 0); r.Status != 200 || r.JSON["task"].(map[string]any)["location_confirmed"] != true {
+		if r := scan(p1, "]C0"+strings.ToLower(loc), 0); r.Status != 200 || !decode[api.PickResult](t, r).Task.LocationConfirmed {
 			t.Fatalf("location: %d %s", r.Status, r.Raw)
 		}
 		mustField(scan(p1, "4512345678906", 0), "wrong_item")
@@ -114,10 +116,10 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 		}
 		wg.Wait()
 		now := p1.op("GET", "/ops/picks/next", nil, "")
-		if now.JSON["id"].(float64) != float64(id) || now.JSON["picked"].(float64) != 1 {
+		if got := decode[api.PickTask](t, now); got.Id != id || got.Picked != 1 {
 			t.Fatalf("after one scan sent five times: %s", now.Raw)
 		}
-		if r := scan(p1, "4901234567894", 0); r.Status != 200 || r.JSON["task_done"] != true {
+		if r := scan(p1, "4901234567894", 0); r.Status != 200 || !decode[api.PickResult](t, r).TaskDone {
 			t.Fatalf("second unit: %d %s", r.Status, r.Raw)
 		}
 
@@ -128,17 +130,18 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 			if next.Status == 404 {
 				break
 			}
-			id = int64(next.JSON["id"].(float64))
+			task := decode[api.PickTask](t, next)
+			id = task.Id
 			if !shorted {
 				shorted = true
 				r := p1.op("POST", fmt.Sprintf("/ops/picks/%d/short", id), map[string]any{"scan_id": fmt.Sprintf("short-%06d", i), "found": 0}, p1.csrf)
-				if r.Status != 200 || r.JSON["rerouted"] != true {
+				if r.Status != 200 || !pointsTo(decode[api.PickResult](t, r).Rerouted, true) {
 					t.Fatalf("short with stock elsewhere: %d %s", r.Status, r.Raw)
 				}
 				continue
 			}
-			scan(p1, next.JSON["location"].(string), 0)
-			if r := scan(p1, "4901234567894", int(next.JSON["remaining"].(float64))); r.Status != 200 {
+			scan(p1, task.Location, 0)
+			if r := scan(p1, "4901234567894", task.Remaining); r.Status != 200 {
 				t.Fatalf("pick: %d %s", r.Status, r.Raw)
 			}
 		}

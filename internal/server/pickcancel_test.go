@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -24,21 +25,22 @@ func TestPick_CancelRequestedOrderRefused(t *testing.T) {
 		if next.Status != 200 {
 			t.Fatalf("next task: %d %s", next.Status, next.Raw)
 		}
-		path := fmt.Sprintf("/ops/picks/%d/scan", int64(next.JSON["id"].(float64)))
-		if r := picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": next.JSON["location"]}, picker.csrf); r.Status != 200 {
+		task := decode[api.PickTask](t, next)
+		path := fmt.Sprintf("/ops/picks/%d/scan", task.Id)
+		if r := picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": task.Location}, picker.csrf); r.Status != 200 {
 			t.Fatalf("scan location: %d %s", r.Status, r.Raw)
 		}
-		if c := s.shop.must(200, "POST", "/api/v1/orders/SO-1/cancel", nil); c.JSON["status"] != "cancel_requested" {
+		if c := s.shop.must(200, "POST", "/api/v1/orders/SO-1/cancel", nil); decode[api.Order](t, c).Status != "cancel_requested" {
 			t.Fatalf("cancel while picking: %s", c.Raw)
 		}
-		r := picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": shopProducts[next.JSON["sku"].(string)].jan}, picker.csrf)
-		if detail, _ := r.JSON["detail"].(string); r.Status != 409 || !strings.Contains(detail, "キャンセル") {
+		r := picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": shopProducts[task.Sku].jan}, picker.csrf)
+		if r.Status != 409 || !strings.Contains(decode[api.Problem](t, r).Detail, "キャンセル") {
 			t.Fatalf("pick of a cancel-requested order: %d %s", r.Status, r.Raw)
 		}
 		o := s.shop.must(200, "GET", "/api/v1/orders/SO-1", nil)
-		for _, l := range o.JSON["lines"].([]any) {
-			if l := l.(map[string]any); l["picked"] != 0.0 {
-				t.Errorf("a line of the cancel-requested order was picked: %v", l)
+		for _, l := range decode[api.Order](t, o).Lines {
+			if l.Picked != 0 {
+				t.Errorf("a line of the cancel-requested order was picked: %+v", l)
 			}
 		}
 	})
@@ -53,7 +55,7 @@ func TestIdempotency_CancelOneCommit(t *testing.T) {
 		s.createOrder("SO-1")
 		before := db.RoundTrips()
 		first := s.shop.must(200, "POST", "/api/v1/orders/SO-1/cancel", nil, "Idempotency-Key", "cancel-SO-1")
-		if d := db.RoundTrips().Sub(before); d.Commits != 1 || first.JSON["status"] != "cancelled" {
+		if d := db.RoundTrips().Sub(before); d.Commits != 1 || decode[api.Order](t, first).Status != "cancelled" {
 			t.Fatalf("cancel: %d commits, %s", d.Commits, first.Raw)
 		}
 		again := s.shop.must(200, "POST", "/api/v1/orders/SO-1/cancel", nil, "Idempotency-Key", "cancel-SO-1")

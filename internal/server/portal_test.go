@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/soko-wms/soko/internal/password"
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -111,7 +112,7 @@ func signInPortal(tb testing.TB, h http.Handler, email, pw string) *portalClient
 			c.cookie = ck.Value
 		}
 	}
-	c.csrf, _ = r.JSON["csrf_token"].(string)
+	c.csrf = decode[api.PortalSession](tb, r).CsrfToken
 	if c.cookie == "" || c.csrf == "" {
 		tb.Fatalf("sign-in set no cookie or CSRF token: %v %s", r.Header, r.Raw)
 	}
@@ -129,7 +130,7 @@ func TestPortal_SignInAndMerchantAPI(t *testing.T) {
 		if r := anon.do("POST", "/portal/session", map[string]any{"email": "owner@sakura.example", "password": "wrong-password"}); r.Status != 401 {
 			t.Fatalf("wrong password: %d %s", r.Status, r.Raw)
 		}
-		if r := anon.do("POST", "/portal/session", map[string]any{"email": "nobody@sakura.example", "password": portalPassword}); r.Status != 401 || !strings.Contains(r.JSON["detail"].(string), "メールアドレスまたはパスワード") {
+		if r := anon.do("POST", "/portal/session", map[string]any{"email": "nobody@sakura.example", "password": portalPassword}); r.Status != 401 || !strings.Contains(decode[api.Problem](t, r).Detail, "メールアドレスまたはパスワード") {
 			t.Fatalf("unknown email: %d %s", r.Status, r.Raw)
 		}
 		r := anon.must(200, "POST", "/portal/session", map[string]any{"email": "Owner@Sakura.example", "password": portalPassword})
@@ -139,7 +140,7 @@ func TestPortal_SignInAndMerchantAPI(t *testing.T) {
 				t.Errorf("cookie %q lacks %s", set, want)
 			}
 		}
-		if r.JSON["merchant_code"] != "SAKURA" || r.JSON["role"] != "owner" {
+		if s := decode[api.PortalSession](t, r); s.MerchantCode != "SAKURA" || s.Role != "owner" {
 			t.Fatalf("session: %s", r.Raw)
 		}
 		owner := signInPortal(t, h, "owner@sakura.example", portalPassword)
@@ -161,11 +162,11 @@ func TestPortal_SignInAndMerchantAPI(t *testing.T) {
 		}
 		owner.must(201, "POST", "/portal/api/v1/orders", order("SO-1", line("MUG-1", 1)), "Idempotency-Key", "portal-1")
 		again := owner.must(201, "POST", "/portal/api/v1/orders", order("SO-1", line("MUG-1", 1)), "Idempotency-Key", "portal-1")
-		if again.Header.Get("Idempotent-Replayed") != "true" && again.JSON["order_no"] != "SO-1" {
+		if again.Header.Get("Idempotent-Replayed") != "true" && decode[api.Order](t, again).OrderNo != "SO-1" {
 			t.Fatalf("replay: %v %s", again.Header, again.Raw)
 		}
 		owner.must(200, "POST", "/portal/api/v1/orders/SO-1/hold", map[string]any{"reason": "payment_pending"})
-		if got := (client{t, h, keySakura}).must(200, "GET", "/api/v1/orders/SO-1", nil); got.JSON["status"] != "on_hold" {
+		if got := (client{t, h, keySakura}).must(200, "GET", "/api/v1/orders/SO-1", nil); decode[api.Order](t, got).Status != "on_hold" {
 			t.Fatalf("the API key sees %s", got.Raw)
 		}
 		log, _, err := db.AuditLog(context.Background(), soko.AuditFilter{Action: "order.hold"})
@@ -216,7 +217,7 @@ func TestPortal_UnknownEmailAnsweredAsAnAccount(t *testing.T) {
 	for _, email := range []string{"staff@sakura.example", "nobody@sakura.example"} {
 		for i := 1; i <= soko.MaxWrongPINs+1; i++ {
 			r := anon.do("POST", "/portal/session", map[string]any{"email": email, "password": "guess-number-" + itoa64(int64(i))})
-			answers[email] = append(answers[email], itoa64(int64(r.Status))+" "+r.JSON["title"].(string)+" "+r.Header.Get("Retry-After"))
+			answers[email] = append(answers[email], itoa64(int64(r.Status))+" "+decode[api.Problem](t, r).Title+" "+r.Header.Get("Retry-After"))
 		}
 	}
 	if a, b := strings.Join(answers["staff@sakura.example"], " | "), strings.Join(answers["nobody@sakura.example"], " | "); a != b || !strings.Contains(a, "423") {
@@ -291,14 +292,14 @@ func TestPortal_MerchantsAreIsolated(t *testing.T) {
 			"inbound_no": "ASN-SECRET", "expected_date": "2026-12-01", "lines": []map[string]any{{"sku": "SECRET-1", "quantity": 5}},
 		})
 		hook := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook"})
-		endpoint := "/portal/api/v1/webhook-endpoints/" + itoa64(int64(hook.JSON["id"].(float64)))
+		endpoint := "/portal/api/v1/webhook-endpoints/" + itoa64(decode[api.WebhookEndpoint](t, hook).Id)
 		sakura.must(201, "POST", "/api/v1/orders", order("SO-HOOK", line("SECRET-1", 1)))
 		sakura.must(200, "POST", "/api/v1/orders/SO-HOOK/cancel", nil)
-		deliveries := sakura.must(200, "GET", "/api/v1/webhook-deliveries", nil).JSON["data"].([]any)
+		deliveries := decode[api.WebhookDeliveryList](t, sakura.must(200, "GET", "/api/v1/webhook-deliveries", nil)).Data
 		if len(deliveries) == 0 {
 			t.Fatal("no webhook delivery was queued")
 		}
-		delivery := "/portal/api/v1/webhook-deliveries/" + itoa64(int64(deliveries[0].(map[string]any)["id"].(float64))) + "/redeliver"
+		delivery := "/portal/api/v1/webhook-deliveries/" + itoa64(deliveries[0].Id) + "/redeliver"
 
 		midori := signInPortal(t, h, "owner@midori.example", portalPassword)
 		for _, c := range []struct{ method, path string }{
@@ -351,16 +352,16 @@ func TestPortal_MerchantsAreIsolated(t *testing.T) {
 		if r := staff.do("GET", "/portal/users", nil); r.Status != 403 {
 			t.Errorf("a staff user lists the portal users: %d %s", r.Status, r.Raw)
 		}
-		if got := sakura.must(200, "GET", "/api/v1/orders/SO-SECRET", nil); got.JSON["status"] == "cancelled" || got.JSON["status"] == "on_hold" {
+		if got := sakura.must(200, "GET", "/api/v1/orders/SO-SECRET", nil); decode[api.Order](t, got).Status == "cancelled" || decode[api.Order](t, got).Status == "on_hold" {
 			t.Fatalf("a refused change happened: %s", got.Raw)
 		}
 
 		// Users are the merchant's own: another merchant's owner cannot stop them.
-		users := signInPortal(t, h, "owner@sakura.example", portalPassword).must(200, "GET", "/portal/users", nil).JSON["data"].([]any)
+		users := decode[api.ListPortalUsers200JSONResponse](t, signInPortal(t, h, "owner@sakura.example", portalPassword).must(200, "GET", "/portal/users", nil)).Data
 		if len(users) != 3 {
-			t.Fatalf("SAKURA's users: %v", users)
+			t.Fatalf("SAKURA's users: %+v", users)
 		}
-		viewerID := itoa64(int64(users[2].(map[string]any)["id"].(float64)))
+		viewerID := itoa64(users[2].Id)
 		if r := midori.do("PATCH", "/portal/users/"+viewerID, map[string]any{"active": false}); r.Status != 404 {
 			t.Errorf("another merchant's owner stops a user: %d %s", r.Status, r.Raw)
 		}
@@ -409,7 +410,7 @@ func TestPortal_PasswordResetByEmail(t *testing.T) {
 			t.Fatalf("invitation %q:\n%s", subject, body)
 		}
 		anon.must(204, "POST", "/portal/password-reset/confirm", map[string]any{"token": invite, "password": "welcome-to-sakura"})
-		if r := signInPortal(t, h, "new@sakura.example", "welcome-to-sakura").must(200, "GET", "/portal/session", nil); r.JSON["role"] != "staff" {
+		if r := signInPortal(t, h, "new@sakura.example", "welcome-to-sakura").must(200, "GET", "/portal/session", nil); decode[api.PortalSession](t, r).Role != "staff" {
 			t.Fatalf("invited user: %s", r.Raw)
 		}
 	})
@@ -448,8 +449,8 @@ func TestPortal_CSRF(t *testing.T) {
 	other := signInPortal(t, h, "owner@midori.example", portalPassword)
 	gone := signInPortal(t, h, "owner@sakura.example", portalPassword)
 	gone.must(204, "DELETE", "/portal/session", nil)
-	users := owner.must(200, "GET", "/portal/users", nil).JSON["data"].([]any)
-	staffID := itoa64(int64(users[1].(map[string]any)["id"].(float64)))
+	users := decode[api.ListPortalUsers200JSONResponse](t, owner.must(200, "GET", "/portal/users", nil)).Data
+	staffID := itoa64(users[1].Id)
 	for _, token := range []string{"", other.csrf, gone.csrf, strings.Repeat(owner.csrf, 200)} {
 		forged := &portalClient{tb: t, h: h, cookie: owner.cookie, csrf: token}
 		for _, c := range []struct {
@@ -466,7 +467,7 @@ func TestPortal_CSRF(t *testing.T) {
 			}
 		}
 	}
-	if n := len(owner.must(200, "GET", "/portal/users", nil).JSON["data"].([]any)); n != 3 {
+	if n := len(decode[api.ListPortalUsers200JSONResponse](t, owner.must(200, "GET", "/portal/users", nil)).Data); n != 3 {
 		t.Fatalf("a forged change went through: %d users", n)
 	}
 	owner.must(200, "GET", "/portal/session", nil)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -17,13 +18,13 @@ func TestAPI_ProductArchive(t *testing.T) {
 		shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
 		old := product("旧マグカップ", 1000)
 		old["archived"] = true
-		if r := shop.must(201, "PUT", "/api/v1/products/MUG-OLD", old); r.JSON["archived"] != true {
+		if r := shop.must(201, "PUT", "/api/v1/products/MUG-OLD", old); !decode[api.Product](t, r).Archived {
 			t.Fatalf("archived product: %s", r.Raw)
 		}
 		skus := func(path string) string {
 			var out []string
-			for _, p := range shop.must(200, "GET", path, nil).JSON["data"].([]any) {
-				out = append(out, p.(map[string]any)["sku"].(string))
+			for _, p := range decode[api.ProductList](t, shop.must(200, "GET", path, nil)).Data {
+				out = append(out, p.Sku)
 			}
 			return strings.Join(out, ",")
 		}
@@ -35,12 +36,12 @@ func TestAPI_ProductArchive(t *testing.T) {
 		}
 
 		r := shop.must(422, "POST", "/api/v1/orders", order("SO-1", line("MUG-1", 1), line("MUG-OLD", 1)), "Accept-Language", "en")
-		if f := r.fields(); len(f) != 1 || f[0] != "lines[1].sku" || !strings.Contains(r.JSON["detail"].(string), "archived") {
+		if f := r.fields(); len(f) != 1 || f[0] != "lines[1].sku" || !strings.Contains(decode[api.Problem](t, r).Detail, "archived") {
 			t.Fatalf("order naming an archived product: %s", r.Raw)
 		}
 		// A put that does not mention archived keeps it archived.
 		shop.must(200, "PUT", "/api/v1/products/MUG-OLD", product("旧マグカップ（在庫限り）", 900))
-		if r := shop.must(200, "GET", "/api/v1/products/MUG-OLD", nil); r.JSON["archived"] != true {
+		if r := shop.must(200, "GET", "/api/v1/products/MUG-OLD", nil); !decode[api.Product](t, r).Archived {
 			t.Fatalf("after a put without archived: %s", r.Raw)
 		}
 		restored := product("旧マグカップ", 1000)
@@ -91,7 +92,7 @@ func TestAPI_SchemaAndBusinessErrorsTogetherOnChanges(t *testing.T) {
 				t.Errorf("change: problem names %s, want %s among them: %s", f, want, r.Raw)
 			}
 		}
-		if o := shop.must(200, "GET", "/api/v1/orders/SO-1", nil); o.JSON["lines"].([]any)[0].(map[string]any)["sku"] != "MUG-1" {
+		if o := shop.must(200, "GET", "/api/v1/orders/SO-1", nil); decode[api.Order](t, o).Lines[0].Sku != "MUG-1" {
 			t.Fatalf("the refused change was applied: %s", o.Raw)
 		}
 

@@ -24,6 +24,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/soko-wms/soko/internal/notify"
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -359,10 +360,11 @@ func mustShippingSite(t *testing.T, db *storage.DB) *shippingSite {
 
 	// The merchant registers its endpoint for every event and keeps the secret.
 	ep := s.shop.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": receiver.URL + "/soko/events"})
-	whsec, _ := ep.JSON["secret"].(string)
-	if whsec == "" || len(ep.JSON["event_types"].([]any)) != 0 || ep.JSON["enabled"] != true {
+	endpoint := decode[api.WebhookEndpoint](t, ep)
+	if endpoint.Secret == nil || *endpoint.Secret == "" || len(endpoint.EventTypes) != 0 || !endpoint.Enabled {
 		t.Fatalf("webhook endpoint: %s", ep.Raw)
 	}
+	whsec := *endpoint.Secret
 	merchant.setSecret(whsec)
 	// The receiver really checks: a request signed with another secret is refused.
 	forged := []byte(`{"id":"evt_forged","type":"order.shipped"}`)
@@ -425,12 +427,13 @@ func (s *shippingSite) createOrder(number string) {
 	again := s.counted("create order, replayed", func() reply {
 		return s.shop.must(201, "POST", "/api/v1/orders", o, "Idempotency-Key", "create-"+number)
 	})
-	if first.JSON["status"] != "allocated" || again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(first.Raw, again.Raw) {
+	created := decode[api.Order](s.t, first)
+	if created.Status != "allocated" || again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(first.Raw, again.Raw) {
 		s.t.Fatalf("create %s: %s\nretried: %s", number, first.Raw, again.Raw)
 	}
-	for _, l := range first.JSON["lines"].([]any) {
-		if l := l.(map[string]any); l["state"] != "allocated" || l["allocated"] != l["quantity"] || l["picked"] != 0.0 {
-			s.t.Errorf("line of a new order: %v, want allocated and not picked", l)
+	for _, l := range created.Lines {
+		if l.State != "allocated" || l.Allocated != l.Quantity || l.Picked != 0 {
+			s.t.Errorf("line of a new order: %+v, want allocated and not picked", l)
 		}
 	}
 }
@@ -447,7 +450,7 @@ func (s *shippingSite) ship(number string, with ...string) []string {
 	t.Helper()
 	sup, picker, packer, shipper := s.signIn("V001", "5555"), s.signIn("P001", "1111"), s.signIn("K001", "3333"), s.signIn("S001", "4444")
 
-	if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "batch", "carrier": "yamato"}, sup.csrf); w.Status != 201 || w.JSON["orders"].(float64) != float64(1+len(with)) {
+	if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "batch", "carrier": "yamato"}, sup.csrf); w.Status != 201 || decode[api.Wave](t, w).Orders != 1+len(with) {
 		t.Fatalf("release wave: %d %s", w.Status, w.Raw)
 	}
 	for tasks := 0; ; tasks++ {
@@ -458,69 +461,69 @@ func (s *shippingSite) ship(number string, with ...string) []string {
 		if next.Status != 200 || tasks > 5*(1+len(with)) {
 			t.Fatalf("pick task %d: %d %s", tasks, next.Status, next.Raw)
 		}
-		path := fmt.Sprintf("/ops/picks/%d/scan", int64(next.JSON["id"].(float64)))
+		task := decode[api.PickTask](t, next)
+		path := fmt.Sprintf("/ops/picks/%d/scan", task.Id)
 		if r := s.counted("pick scan", func() reply {
-			return picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": next.JSON["location"]}, picker.csrf)
+			return picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": task.Location}, picker.csrf)
 		}); r.Status != 200 {
 			t.Fatalf("scan location: %d %s", r.Status, r.Raw)
 		}
-		remaining := int(next.JSON["remaining"].(float64))
+		remaining := task.Remaining
 		for i := 1; i <= remaining; i++ {
 			r := s.counted("pick scan", func() reply {
-				return picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": shopProducts[next.JSON["sku"].(string)].jan}, picker.csrf)
+				return picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": shopProducts[task.Sku].jan}, picker.csrf)
 			})
-			if r.Status != 200 || r.JSON["task_done"] != (i == remaining) {
-				t.Fatalf("pick %s unit %d/%d: %d %s", next.JSON["sku"], i, remaining, r.Status, r.Raw)
+			if r.Status != 200 || decode[api.PickResult](t, r).TaskDone != (i == remaining) {
+				t.Fatalf("pick %s unit %d/%d: %d %s", task.Sku, i, remaining, r.Status, r.Raw)
 			}
 		}
 	}
 
 	st := packer.op("GET", "/ops/station/orders/"+number, nil, "")
-	if st.Status != 200 || st.JSON["status"] != "picked" {
+	if st.Status != 200 || decode[api.StationOrder](t, st).Status != "picked" {
 		t.Fatalf("open %s at the station: %d %s", number, st.Status, st.Raw)
 	}
-	station := fmt.Sprintf("/ops/station/orders/%d", int64(st.JSON["id"].(float64)))
+	opened := decode[api.StationOrder](t, st)
+	station := fmt.Sprintf("/ops/station/orders/%d", opened.Id)
 	var last reply
-	for _, l := range st.JSON["lines"].([]any) {
-		l := l.(map[string]any)
-		for range int(l["quantity"].(float64)) {
+	for _, l := range opened.Lines {
+		for range l.Quantity {
 			last = s.counted("inspect scan", func() reply {
-				return packer.op("POST", station+"/scan", map[string]any{"scan_id": s.scanID("insp"), "code": shopProducts[l["sku"].(string)].jan}, packer.csrf)
+				return packer.op("POST", station+"/scan", map[string]any{"scan_id": s.scanID("insp"), "code": shopProducts[l.Sku].jan}, packer.csrf)
 			})
 			if last.Status != 200 {
-				t.Fatalf("inspect %s: %d %s", l["sku"], last.Status, last.Raw)
+				t.Fatalf("inspect %s: %d %s", l.Sku, last.Status, last.Raw)
 			}
 		}
 	}
-	if last.JSON["inspected"] != true {
+	if !decode[api.StationResult](t, last).Inspected {
 		t.Fatalf("every unit scanned, yet not inspected: %s", last.Raw)
 	}
 	var parcels []map[string]any
-	for _, rec := range st.JSON["recommended"].([]any) {
-		rec := rec.(map[string]any)
+	for _, rec := range opened.Recommended {
 		// The scale reads a little over what box and contents should weigh.
-		parcels = append(parcels, map[string]any{"box": rec["box"], "weight_grams": rec["weight_grams"].(float64) + 15})
+		parcels = append(parcels, map[string]any{"box": rec.Box, "weight_grams": rec.WeightGrams + 15})
 	}
 	if p := s.counted("pack", func() reply {
 		return packer.op("POST", station+"/pack", map[string]any{"parcels": parcels}, packer.csrf)
-	}); len(parcels) == 0 || p.Status != 200 || p.JSON["status"] != "packed" {
+	}); len(parcels) == 0 || p.Status != 200 || decode[api.StationOrder](t, p).Status != "packed" {
 		t.Fatalf("pack into %v: %d %s", parcels, p.Status, p.Raw)
 	}
 	label := s.counted("label", func() reply { return packer.op("POST", station+"/label", nil, packer.csrf) })
-	if label.Status != 200 || label.JSON["order"].(map[string]any)["status"] != "labeled" {
+	if label.Status != 200 || decode[api.LabelResult](t, label).Order.Status != "labeled" {
 		t.Fatalf("label: %d %s", label.Status, label.Raw)
 	}
 	var numbers []string
-	for _, p := range label.JSON["parcels"].([]any) {
-		numbers = append(numbers, p.(map[string]any)["tracking_number"].(string))
+	for _, p := range decode[api.LabelResult](t, label).Parcels {
+		numbers = append(numbers, p.TrackingNumber)
 	}
 
 	today := s.clock.now().In(soko.JST).Format("2006-01-02")
 	m := shipper.op("POST", "/ops/manifests", map[string]any{"carrier": "yamato", "pickup_date": today}, shipper.csrf)
-	if m.Status != 200 || m.JSON["status"] != "open" {
+	if m.Status != 200 || decode[api.Manifest](t, m).Status != "open" {
 		t.Fatalf("open the pickup of %s: %d %s", today, m.Status, m.Raw)
 	}
-	manifest := fmt.Sprintf("/ops/manifests/%d", int64(m.JSON["id"].(float64)))
+	manifest := fmt.Sprintf("/ops/manifests/%d", decode[api.Manifest](t, m).Id)
 	for _, n := range numbers {
 		// The label's NW-7 barcode, as the scanner sends it: with start/stop characters.
 		if r := s.counted("handover scan", func() reply {
@@ -530,7 +533,7 @@ func (s *shippingSite) ship(number string, with ...string) []string {
 		}
 	}
 	closed := shipper.op("POST", manifest+"/close", map[string]any{}, shipper.csrf)
-	if closed.Status != 200 || fmt.Sprint(closed.JSON["shipped"]) != fmt.Sprint(append([]string{number}, with...)) {
+	if closed.Status != 200 || fmt.Sprint(decode[api.HandoverResult](t, closed).Shipped) != fmt.Sprint(append([]string{number}, with...)) {
 		t.Fatalf("close the pickup: %d %s", closed.Status, closed.Raw)
 	}
 	return numbers
@@ -566,29 +569,30 @@ func TestShip_OrderToShippedWithEmailAndWebhook(t *testing.T) {
 
 		// The merchant's system sees the order shipped, with its tracking.
 		o := s.shop.must(200, "GET", "/api/v1/orders/SO-1", nil)
-		if o.JSON["status"] != "shipped" || fmt.Sprint(o.JSON["tracking_numbers"]) != "["+number+"]" {
+		shipped := decode[api.Order](t, o)
+		if shipped.Status != "shipped" || fmt.Sprint(shipped.TrackingNumbers) != "["+number+"]" {
 			t.Fatalf("order after handover: %s, want shipped with tracking number %s", o.Raw, number)
 		}
-		for _, l := range o.JSON["lines"].([]any) {
-			if l := l.(map[string]any); l["state"] != "shipped" || l["picked"] != l["quantity"] || l["allocated"] != l["quantity"] {
-				t.Errorf("line after handover: %v", l)
+		for _, l := range shipped.Lines {
+			if l.State != "shipped" || l.Picked != l.Quantity || l.Allocated != l.Quantity {
+				t.Errorf("line after handover: %+v", l)
 			}
 		}
 		var path []string
-		for _, e := range s.shop.must(200, "GET", "/api/v1/orders/SO-1/events", nil).JSON["data"].([]any) {
-			if to := e.(map[string]any)["to"].(string); len(path) == 0 || path[len(path)-1] != to {
+		for _, e := range decode[api.OrderEventList](t, s.shop.must(200, "GET", "/api/v1/orders/SO-1/events", nil)).Data {
+			if to := e.To; len(path) == 0 || path[len(path)-1] != to {
 				path = append(path, to)
 			}
 		}
 		if got := strings.Join(path, " → "); got != "received → allocated → picking → picked → inspected → packed → labeled → shipped" {
 			t.Fatalf("order history: %s", got)
 		}
-		shipments := s.shop.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)
+		shipments := decode[api.ShipmentList](t, s.shop.must(200, "GET", "/api/v1/shipments", nil)).Data
 		if len(shipments) != 1 {
-			t.Fatalf("shipments %v", shipments)
+			t.Fatalf("shipments %+v", shipments)
 		}
-		if sh := shipments[0].(map[string]any); sh["order_no"] != "SO-1" || sh["tracking_number"] != number || sh["tracking_url"] != yamatoTracking+number {
-			t.Fatalf("shipment %v", sh)
+		if sh := shipments[0]; sh.OrderNo != "SO-1" || sh.TrackingNumber != number || sh.TrackingUrl != yamatoTracking+number {
+			t.Fatalf("shipment %+v", sh)
 		}
 
 		// Nothing has gone out before the worker runs; then everything, once.
@@ -637,8 +641,8 @@ func TestShip_OrderToShippedWithEmailAndWebhook(t *testing.T) {
 		if ps := events[5].Data.Parcels; len(ps) != 1 || ps[0].TrackingNumber != number || ps[0].TrackingURL != yamatoTracking+number {
 			t.Errorf("order.shipped parcels %+v", ps)
 		}
-		if ds := s.shop.must(200, "GET", "/api/v1/webhook-deliveries?status=delivered", nil).JSON["data"].([]any); len(ds) != 6 {
-			t.Errorf("delivered webhooks listed: %v", ds)
+		if ds := decode[api.WebhookDeliveryList](t, s.shop.must(200, "GET", "/api/v1/webhook-deliveries?status=delivered", nil)).Data; len(ds) != 6 {
+			t.Errorf("delivered webhooks listed: %+v", ds)
 		}
 
 		// Running again sends nothing more: each notification went exactly once.
@@ -665,21 +669,20 @@ func TestShip_DeadDeliveriesRedelivered(t *testing.T) {
 			t.Fatalf("with the receiver down: delivered %d, failed %d; want order.received and order.allocated failed", d, f)
 		}
 		start := s.clock.now()
-		var dead []any
+		var dead []api.WebhookDelivery
 		for range 10 {
-			if dead = s.shop.must(200, "GET", "/api/v1/webhook-deliveries?status=dead", nil).JSON["data"].([]any); len(dead) > 0 {
+			if dead = decode[api.WebhookDeliveryList](t, s.shop.must(200, "GET", "/api/v1/webhook-deliveries?status=dead", nil)).Data; len(dead) > 0 {
 				break
 			}
 			s.clock.add(6 * time.Hour) // longer than any backoff: each round is an attempt
 			s.deliver()
 		}
 		if waited := s.clock.now().Sub(start); len(dead) != 2 || waited < 24*time.Hour {
-			t.Fatalf("after %s: dead %v; want both dead, after at least a day", waited, dead)
+			t.Fatalf("after %s: dead %+v; want both dead, after at least a day", waited, dead)
 		}
 		for _, d := range dead {
-			d := d.(map[string]any)
-			if d["order_no"] != "SO-1" || d["attempts"].(float64) < 2 || !strings.Contains(d["last_error"].(string), "503") {
-				t.Fatalf("dead delivery %v", d)
+			if !pointsTo(d.OrderNo, "SO-1") || d.Attempts < 2 || d.LastError == nil || !strings.Contains(*d.LastError, "503") {
+				t.Fatalf("dead delivery %+v", d)
 			}
 		}
 		_, refused := s.merchant.counts()
@@ -687,9 +690,9 @@ func TestShip_DeadDeliveriesRedelivered(t *testing.T) {
 		// Back up, the merchant asks for both again; each arrives once.
 		s.merchant.setDown(false)
 		for _, d := range dead {
-			id := int64(d.(map[string]any)["id"].(float64))
+			id := d.Id
 			r := s.shop.must(202, "POST", fmt.Sprintf("/api/v1/webhook-deliveries/%d/redeliver", id), nil, "Idempotency-Key", fmt.Sprintf("redeliver-%d", id))
-			if r.JSON["status"] != "pending" {
+			if decode[api.WebhookDelivery](t, r).Status != "pending" {
 				t.Fatalf("redeliver: %s", r.Raw)
 			}
 		}
@@ -702,7 +705,7 @@ func TestShip_DeadDeliveriesRedelivered(t *testing.T) {
 		if accepted, again := s.merchant.counts(); accepted != 2 || again != refused {
 			t.Fatalf("receiver accepted %d, refused %d more", accepted, again-refused)
 		}
-		if r := s.shop.must(200, "GET", "/api/v1/webhook-deliveries?status=dead", nil); len(r.JSON["data"].([]any)) != 0 {
+		if r := s.shop.must(200, "GET", "/api/v1/webhook-deliveries?status=dead", nil); len(decode[api.WebhookDeliveryList](t, r).Data) != 0 {
 			t.Fatalf("still dead: %s", r.Raw)
 		}
 
@@ -718,14 +721,14 @@ func TestShip_DeadDeliveriesRedelivered(t *testing.T) {
 		}
 		sup := s.signIn("V001", "5555")
 		list := sup.op("GET", "/ops/deliveries?channel=email&status=dead", nil, "")
-		if list.Status != 200 || len(list.JSON["data"].([]any)) != 1 {
+		if list.Status != 200 || len(decode[api.OpsDeliveryList](t, list).Data) != 1 {
 			t.Fatalf("dead emails: %d %s", list.Status, list.Raw)
 		}
-		email := list.JSON["data"].([]any)[0].(map[string]any)
-		if email["order_no"] != "SO-1" || email["attempts"].(float64) != 1 || !strings.Contains(email["last_error"].(string), "550") {
-			t.Fatalf("dead email %v", email)
+		email := decode[api.OpsDeliveryList](t, list).Data[0]
+		if !pointsTo(email.OrderNo, "SO-1") || email.Attempts != 1 || email.LastError == nil || !strings.Contains(*email.LastError, "550") {
+			t.Fatalf("dead email %+v", email)
 		}
-		id := int64(email["id"].(float64))
+		id := email.Id
 		// It is the warehouse's email: the merchant cannot see it, nor a shipper redeliver it.
 		s.shop.must(404, "POST", fmt.Sprintf("/api/v1/webhook-deliveries/%d/redeliver", id), nil)
 		shipper := s.signIn("S001", "4444")
@@ -735,7 +738,7 @@ func TestShip_DeadDeliveriesRedelivered(t *testing.T) {
 
 		// The customer fixes the address book; the supervisor sends it again.
 		s.mailbox.setRefuse(false)
-		if r := sup.op("POST", fmt.Sprintf("/ops/deliveries/%d/redeliver", id), nil, sup.csrf); r.Status != 200 || r.JSON["status"] != "pending" {
+		if r := sup.op("POST", fmt.Sprintf("/ops/deliveries/%d/redeliver", id), nil, sup.csrf); r.Status != 200 || decode[api.OpsDelivery](t, r).Status != "pending" {
 			t.Fatalf("redeliver: %d %s", r.Status, r.Raw)
 		}
 		// A second press while it waits to be sent does not send it twice.
@@ -750,9 +753,10 @@ func TestShip_DeadDeliveriesRedelivered(t *testing.T) {
 			t.Fatalf("%d emails to %v", len(letters), to)
 		}
 		detail := sup.op("GET", fmt.Sprintf("/ops/deliveries/%d", id), nil, "")
-		attempts := detail.JSON["attempt_log"].([]any)
-		if detail.JSON["status"] != "delivered" || len(attempts) != 2 ||
-			attempts[0].(map[string]any)["status_code"].(float64) != 550 || attempts[1].(map[string]any)["error"] != nil {
+		got := decode[api.OpsDeliveryDetail](t, detail)
+		attempts := got.AttemptLog
+		if got.Status != "delivered" || len(attempts) != 2 ||
+			attempts[0].StatusCode != 550 || attempts[1].Error != nil {
 			t.Fatalf("delivery log: %s", detail.Raw)
 		}
 		if d, f := s.deliver(); d+f != 0 {

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -79,13 +79,13 @@ func TestStation_InspectAndPack(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		h, packer := mustPickedOrders(t, db)
 		o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
-		if o.Status != 200 || o.JSON["status"] != "picked" || len(o.JSON["recommended"].([]any)) != 1 {
+		if o.Status != 200 || decode[api.StationOrder](t, o).Status != "picked" || len(decode[api.StationOrder](t, o).Recommended) != 1 {
 			t.Fatalf("open order: %d %s", o.Status, o.Raw)
 		}
-		if box := o.JSON["recommended"].([]any)[0].(map[string]any); box["box"] != "BOX60" || box["weight_grams"].(float64) != 750 {
-			t.Fatalf("3 towels of 200 g: want BOX60 weighing 750 g, got %v", box)
+		if box := decode[api.StationOrder](t, o).Recommended[0]; box.Box != "BOX60" || box.WeightGrams != 750 {
+			t.Fatalf("3 towels of 200 g: want BOX60 weighing 750 g, got %+v", box)
 		}
-		id := int64(o.JSON["id"].(float64))
+		id := decode[api.StationOrder](t, o).Id
 		n := 0
 		scan := func(code string) reply {
 			n++
@@ -93,13 +93,13 @@ func TestStation_InspectAndPack(t *testing.T) {
 		}
 		refused := func(r reply, want string) {
 			t.Helper()
-			if r.Status != 422 || r.JSON["errors"].([]any)[0].(map[string]any)["message"] != want {
+			if r.Status != 422 || (*decode[api.Problem](t, r).Errors)[0].Message != want {
 				t.Fatalf("want %s: %d %s", want, r.Status, r.Raw)
 			}
 		}
 		refused(scan("4512345678906"), "wrong_item") // MIDORI's tea: another merchant's product
 		for i := 0; i < 2; i++ {
-			if r := scan("4901234567894"); r.Status != 200 || r.JSON["inspected"] != false {
+			if r := scan("4901234567894"); r.Status != 200 || decode[api.StationResult](t, r).Inspected {
 				t.Fatalf("unit %d: %d %s", i+1, r.Status, r.Raw)
 			}
 		}
@@ -108,7 +108,7 @@ func TestStation_InspectAndPack(t *testing.T) {
 			t.Fatalf("packing before inspection: %d %s", r.Status, r.Raw)
 		}
 		done := scan("4901234567894")
-		if done.Status != 200 || done.JSON["inspected"] != true || done.JSON["order"].(map[string]any)["status"] != "inspected" {
+		if done.Status != 200 || !decode[api.StationResult](t, done).Inspected || decode[api.StationResult](t, done).Order.Status != "inspected" {
 			t.Fatalf("last unit: %d %s", done.Status, done.Raw)
 		}
 		// A scale reading far off means a wrong item, unless the packer confirms it.
@@ -120,7 +120,7 @@ func TestStation_InspectAndPack(t *testing.T) {
 			t.Fatalf("weight far off: %d %s", r.Status, r.Raw)
 		}
 		packed := pack(760, false)
-		if packed.Status != 200 || packed.JSON["status"] != "packed" {
+		if packed.Status != 200 || decode[api.StationOrder](t, packed).Status != "packed" {
 			t.Fatalf("pack: %d %s", packed.Status, packed.Raw)
 		}
 		// Sent again after a lost answer, the same parcels get the same
@@ -133,14 +133,14 @@ func TestStation_InspectAndPack(t *testing.T) {
 		}
 		// The supervisor resets SO-2's inspection, in its history; a packer may not.
 		o2 := packer.op("GET", "/ops/station/orders/SO-2", nil, "")
-		id2 := int64(o2.JSON["id"].(float64))
+		id2 := decode[api.StationOrder](t, o2).Id
 		packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id2), map[string]any{"scan_id": "insp-so2-001", "code": "4901234567894"}, packer.csrf)
 		if r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/reset", id2), nil, packer.csrf); r.Status != 403 {
 			t.Fatalf("a packer resetting: %d", r.Status)
 		}
 		sup := signIn(t, h, "V001", "5555")
 		r := sup.op("POST", fmt.Sprintf("/ops/station/orders/%d/reset", id2), nil, sup.csrf)
-		if r.Status != 200 || r.JSON["lines"].([]any)[0].(map[string]any)["inspected"].(float64) != 0 {
+		if r.Status != 200 || decode[api.StationOrder](t, r).Lines[0].Inspected != 0 {
 			t.Fatalf("reset: %d %s", r.Status, r.Raw)
 		}
 		sakura, _ := db.FindMerchantByCode(context.Background(), "SAKURA")
@@ -155,14 +155,14 @@ func TestStation_PrintSlipIsLogged(t *testing.T) {
 	db := storagetest.MustOpenSQLite(t)
 	_, packer := mustPickedOrders(t, db)
 	o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
-	path := fmt.Sprintf("/ops/station/orders/%d/slip.pdf", int64(o.JSON["id"].(float64)))
+	path := fmt.Sprintf("/ops/station/orders/%d/slip.pdf", decode[api.StationOrder](t, o).Id)
 	for i, size := range []string{"", "?size=a5"} {
 		r := packer.op("GET", path+size, nil, "")
 		if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(r.Raw), "%PDF-") {
 			t.Fatalf("print %d: %d %s %.40q", i, r.Status, r.Header.Get("Content-Type"), r.Raw)
 		}
 	}
-	reprint, err := db.RecordPrint(context.Background(), int64(o.JSON["id"].(float64)), "slip", 0)
+	reprint, err := db.RecordPrint(context.Background(), decode[api.StationOrder](t, o).Id, "slip", 0)
 	if err != nil || !reprint {
 		t.Fatalf("a third print is not a reprint: %v %v", reprint, err)
 	}
@@ -172,7 +172,7 @@ func TestStation_LabelAfterPacking(t *testing.T) {
 	db := storagetest.MustOpenSQLite(t)
 	h, packer := mustPickedOrders(t, db)
 	o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
-	id := int64(o.JSON["id"].(float64))
+	id := decode[api.StationOrder](t, o).Id
 	for i := 0; i < 3; i++ {
 		packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("lbl-%06d", i), "code": "4901234567894"}, packer.csrf)
 	}
@@ -191,15 +191,16 @@ func TestStation_LabelAfterPacking(t *testing.T) {
 		t.Fatalf("register range: %d %s", r.Status, r.Raw)
 	}
 	r := label()
-	if r.Status != 200 || r.JSON["order"].(map[string]any)["status"] != "labeled" {
+	if r.Status != 200 || decode[api.LabelResult](t, r).Order.Status != "labeled" {
 		t.Fatalf("label: %d %s", r.Status, r.Raw)
 	}
-	p := r.JSON["parcels"].([]any)[0].(map[string]any)
+	labeled := decode[api.LabelResult](t, r)
+	p := labeled.Parcels[0]
 	// 12345678901 mod 7 = 3.
-	if p["tracking_number"] != "123456789013" || !strings.Contains(p["tracking_url"].(string), "123456789013") {
-		t.Fatalf("parcel %v", p)
+	if p.TrackingNumber != "123456789013" || !strings.Contains(p.TrackingUrl, "123456789013") {
+		t.Fatalf("parcel %+v", p)
 	}
-	if len(r.JSON["warnings"].([]any)) != 1 {
+	if len(labeled.Warnings) != 1 {
 		t.Fatalf("a range of 50 with 49 left should warn: %s", r.Raw)
 	}
 	// One action prints the slip (A4) and the label (4×6) in one document.
@@ -231,20 +232,17 @@ func TestStation_CarrierCSVRoundTrip(t *testing.T) {
 	db := storagetest.MustOpenSQLite(t)
 	_, packer := mustPickedOrders(t, db)
 	o := packer.op("GET", "/ops/station/orders/SO-2", nil, "")
-	id := int64(o.JSON["id"].(float64))
+	id := decode[api.StationOrder](t, o).Id
 	for i := 0; i < 2; i++ {
 		packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("csv-%06d", i), "code": "4901234567894"}, packer.csrf)
 	}
 	packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 550}}}, packer.csrf)
 
 	exp := packer.op("GET", "/ops/carrier-exports/yamato", nil, "")
-	if exp.Status != 200 || exp.JSON["rows"].(float64) != 1 {
+	if exp.Status != 200 || decode[api.CarrierExport](t, exp).Rows != 1 {
 		t.Fatalf("export: %d %s", exp.Status, exp.Raw)
 	}
-	raw, err := base64.StdEncoding.DecodeString(exp.JSON["csv"].(string))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := decode[api.CarrierExport](t, exp).Csv // base64 in the answer
 	text, err := japanese.ShiftJIS.NewDecoder().Bytes(raw)
 	if err != nil {
 		t.Fatalf("the export is not Shift_JIS: %v", err)
@@ -286,7 +284,7 @@ func TestStation_FailedPrintIsNotLogged(t *testing.T) {
 	_, packer := mustPickedOrders(t, db)
 	ctx := context.Background()
 	o := packer.op("GET", "/ops/station/orders/SO-1", nil, "")
-	id := int64(o.JSON["id"].(float64))
+	id := decode[api.StationOrder](t, o).Id
 	// A parcel whose tracking number fails Yamato's check digit.
 	if err := db.Exec(ctx, fmt.Sprintf(`INSERT INTO parcels (order_id, seq, box_type, weight_grams, carrier, service, tracking_number) VALUES (%d, 1, 'BOX60', 500, 'yamato', 'takkyubin', '123456789012')`, id)); err != nil {
 		t.Fatal(err)
@@ -323,13 +321,13 @@ func TestScannedCodes_OneNormalForm(t *testing.T) {
 	h, _ := mustPickedOrders(t, db)
 	packer := signIn(t, h, "ｋ００１", "3333") // K001 typed through an IME
 	o := packer.op("GET", "/ops/station/orders/"+url.PathEscape("ＳＯ－２"), nil, "")
-	if o.Status != 200 || o.JSON["order_no"] != "SO-2" {
+	if o.Status != 200 || decode[api.StationOrder](t, o).OrderNo != "SO-2" {
 		t.Fatalf("the order scanned full-width: %d %s", o.Status, o.Raw)
 	}
-	if again := packer.op("GET", "/ops/station/orders/"+url.PathEscape("]C0SO-2"), nil, ""); again.Status != 200 || again.JSON["order_no"] != "SO-2" {
+	if again := packer.op("GET", "/ops/station/orders/"+url.PathEscape("]C0SO-2"), nil, ""); again.Status != 200 || decode[api.StationOrder](t, again).OrderNo != "SO-2" {
 		t.Fatalf("the order behind a Code 128 AIM prefix: %d %s", again.Status, again.Raw)
 	}
-	id := int64(o.JSON["id"].(float64))
+	id := decode[api.StationOrder](t, o).Id
 	r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": "wide-000001", "code": "４９０１２３４５６７８９４"}, packer.csrf)
 	if r.Status != 200 {
 		t.Fatalf("the JAN scanned full-width: %d %s", r.Status, r.Raw)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -18,22 +19,22 @@ func TestAPI_StockChanges(t *testing.T) {
 		sakura.must(201, "PUT", "/api/v1/products/MUG", product("マグ", 1200))
 
 		first := sakura.must(200, "GET", "/api/v1/stock/changes?limit=1", nil)
-		data := first.JSON["data"].([]any)
-		if len(data) != 1 || first.JSON["has_more"] != true || first.JSON["next_after"] != 1.0 {
+		page := decode[api.StockChangeList](t, first)
+		if len(page.Data) != 1 || !page.HasMore || page.NextAfter != 1 {
 			t.Fatalf("first page %s, want one change, more to come, next_after 1", first.Raw)
 		}
-		towel := data[0].(map[string]any)
-		if towel["sku"] != "TOWEL" || towel["seq"] != 1.0 || towel["on_hand"] != 5.0 || towel["held"] != 0.0 || towel["sellable"] != 5.0 {
-			t.Fatalf("the towel's change %v, want seq 1 with 5 on hand and sellable", towel)
+		towel := page.Data[0]
+		if towel.Sku != "TOWEL" || towel.Seq != 1 || towel.OnHand != 5 || towel.Held != 0 || towel.Sellable != 5 {
+			t.Fatalf("the towel's change %+v, want seq 1 with 5 on hand and sellable", towel)
 		}
 		second := sakura.must(200, "GET", "/api/v1/stock/changes?after=1&limit=1", nil)
-		if data := second.JSON["data"].([]any); len(data) != 1 || data[0].(map[string]any)["sku"] != "MUG" ||
-			data[0].(map[string]any)["sellable"] != 0.0 || second.JSON["has_more"] != false || second.JSON["next_after"] != 2.0 {
+		if page := decode[api.StockChangeList](t, second); len(page.Data) != 1 || page.Data[0].Sku != "MUG" ||
+			page.Data[0].Sellable != 0 || page.HasMore || page.NextAfter != 2 {
 			t.Fatalf("second page %s, want the new mug at seq 2, nothing more", second.Raw)
 		}
 		// Nothing new: the connector keeps its number.
 		idle := sakura.must(200, "GET", "/api/v1/stock/changes?after=2", nil)
-		if len(idle.JSON["data"].([]any)) != 0 || idle.JSON["next_after"] != 2.0 || idle.JSON["has_more"] != false {
+		if page := decode[api.StockChangeList](t, idle); len(page.Data) != 0 || page.NextAfter != 2 || page.HasMore {
 			t.Fatalf("with nothing new %s, want no data and next_after 2", idle.Raw)
 		}
 		for q, field := range map[string]string{"after=-1": "after", "after=abc": "after", "limit=0": "limit"} {
@@ -41,7 +42,7 @@ func TestAPI_StockChanges(t *testing.T) {
 				t.Errorf("?%s: %d %s, want 422 naming %s", q, r.Status, r.Raw, field)
 			}
 		}
-		if r := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook", "event_types": []string{"stock.changed"}}); len(r.JSON["event_types"].([]any)) != 1 {
+		if r := sakura.must(200, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "http://127.0.0.1:9/hook", "event_types": []string{"stock.changed"}}); len(decode[api.WebhookEndpoint](t, r).EventTypes) != 1 {
 			t.Fatalf("subscribing to stock.changed: %s", r.Raw)
 		}
 	})
@@ -51,32 +52,32 @@ func TestAPI_StockBuffers(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		sakura := mustStockClient(t, db)
 		sakura.must(200, "PUT", "/api/v1/stock-settings", map[string]any{"default_buffer": 2})
-		stock := func(buffer, sellable float64) {
+		stock := func(buffer, sellable int) {
 			t.Helper()
 			r := sakura.must(200, "GET", "/api/v1/stock/TOWEL", nil)
-			if r.JSON["on_hand"] != 5.0 || r.JSON["buffer"] != buffer || r.JSON["sellable"] != sellable || r.JSON["held"] != 0.0 {
+			if s := decode[api.Stock](t, r); s.OnHand != 5 || s.Buffer != buffer || s.Sellable != sellable || s.Held != 0 {
 				t.Fatalf("stock %s, want 5 on hand, buffer %v, sellable %v", r.Raw, buffer, sellable)
 			}
-			feed := sakura.must(200, "GET", "/api/v1/stock/changes?limit=200", nil).JSON["data"].([]any)
+			feed := decode[api.StockChangeList](t, sakura.must(200, "GET", "/api/v1/stock/changes?limit=200", nil)).Data
 			for _, c := range feed {
-				if c := c.(map[string]any); c["sku"] == "TOWEL" && (c["buffer"] != buffer || c["sellable"] != sellable) {
-					t.Fatalf("the feed says %v, the stock %s", c, r.Raw)
+				if c.Sku == "TOWEL" && (c.Buffer != buffer || c.Sellable != sellable) {
+					t.Fatalf("the feed says %+v, the stock %s", c, r.Raw)
 				}
 			}
 		}
 		stock(2, 3)
 		towel := product("タオル", 1000)
 		towel["stock_buffer"] = 9
-		if r := sakura.must(200, "PUT", "/api/v1/products/TOWEL", towel); r.JSON["stock_buffer"] != 9.0 {
+		if r := sakura.must(200, "PUT", "/api/v1/products/TOWEL", towel); !pointsTo(decode[api.Product](t, r).StockBuffer, 9) {
 			t.Fatalf("the product's buffer: %s", r.Raw)
 		}
 		stock(9, 0) // 5 on hand, 9 kept back: nothing to sell, not -4
 		delete(towel, "stock_buffer")
-		if r := sakura.must(200, "PUT", "/api/v1/products/TOWEL", towel); r.JSON["stock_buffer"] != 9.0 {
+		if r := sakura.must(200, "PUT", "/api/v1/products/TOWEL", towel); !pointsTo(decode[api.Product](t, r).StockBuffer, 9) {
 			t.Fatalf("a PUT without a buffer changed it: %s", r.Raw)
 		}
 		towel["stock_buffer"] = -1
-		if r := sakura.must(200, "PUT", "/api/v1/products/TOWEL", towel); r.JSON["stock_buffer"] != nil {
+		if r := sakura.must(200, "PUT", "/api/v1/products/TOWEL", towel); decode[api.Product](t, r).StockBuffer != nil {
 			t.Fatalf("back to the default: %s", r.Raw)
 		}
 		stock(2, 3)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -37,14 +37,10 @@ func mustTOTPSite(t *testing.T, db *storage.DB) (http.Handler, *testClock) {
 func mustEnrolTOTP(t *testing.T, c *portalClient, now time.Time) (string, []string) {
 	t.Helper()
 	setup := c.must(200, "POST", "/portal/totp", nil)
-	secret := setup.JSON["secret"].(string)
+	secret := decode[api.PortalTOTPSetup](t, setup).Secret
 	c.must(401, "POST", "/portal/totp/confirm", map[string]any{"code": otherCode(secret, now)})
 	r := c.must(200, "POST", "/portal/totp/confirm", map[string]any{"code": soko.TOTPCode(secret, soko.TOTPStep(now))})
-	var codes []string
-	for _, x := range r.JSON["recovery_codes"].([]any) {
-		codes = append(codes, x.(string))
-	}
-	return secret, codes
+	return secret, decode[api.ConfirmPortalTOTP200JSONResponse](t, r).RecoveryCodes
 }
 
 // otherCode is a six-digit code that is no code of secret near now.
@@ -63,10 +59,12 @@ func passwordStep(t *testing.T, h http.Handler, email string) string {
 	t.Helper()
 	anon := &portalClient{tb: t, h: h}
 	r := anon.must(202, "POST", "/portal/session", map[string]any{"email": email, "password": portalPassword})
-	if len((&http.Response{Header: r.Header}).Cookies()) != 0 || r.JSON["second_factor"] != "totp" || r.JSON["csrf_token"] != nil {
+	// No csrf_token member at all: checked on the answer as sent.
+	step := decode[api.PortalSecondFactor](t, r)
+	if len((&http.Response{Header: r.Header}).Cookies()) != 0 || step.SecondFactor != "totp" || r.JSON["csrf_token"] != nil {
 		t.Fatalf("the password step signed in: %v %s", r.Header, r.Raw)
 	}
-	return r.JSON["challenge"].(string)
+	return step.Challenge
 }
 
 // codeStep sends a code with a challenge and, when it signs in, returns
@@ -80,9 +78,10 @@ func codeStep(t *testing.T, h http.Handler, challenge, code string, want int) *p
 			c.cookie = ck.Value
 		}
 	}
-	c.csrf, _ = r.JSON["csrf_token"].(string)
-	if want == 200 && (c.cookie == "" || c.csrf == "") {
-		t.Fatalf("the code step set no session: %s", r.Raw)
+	if want == 200 {
+		if c.csrf = decode[api.PortalSession](t, r).CsrfToken; c.cookie == "" || c.csrf == "" {
+			t.Fatalf("the code step set no session: %s", r.Raw)
+		}
 	}
 	return c
 }
@@ -96,7 +95,7 @@ func TestPortalTOTP_EnrolAndSignIn(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		h, clock := mustTOTPSite(t, db)
 		staff := signInPortal(t, h, "staff@sakura.example", portalPassword)
-		if r := staff.must(200, "GET", "/portal/session", nil); r.JSON["totp_enabled"] != false {
+		if r := staff.must(200, "GET", "/portal/session", nil); decode[api.PortalSession](t, r).TotpEnabled {
 			t.Fatalf("session before: %s", r.Raw)
 		}
 		if r := (&portalClient{tb: t, h: h, cookie: staff.cookie}).do("POST", "/portal/totp", nil); r.Status != 403 {
@@ -105,10 +104,8 @@ func TestPortalTOTP_EnrolAndSignIn(t *testing.T) {
 
 		// The QR code, read as a phone's camera reads it, is the secret's link.
 		setup := staff.must(200, "POST", "/portal/totp", nil)
-		png, err := base64.StdEncoding.DecodeString(setup.JSON["qr_png"].(string))
-		if err != nil {
-			t.Fatal(err)
-		}
+		qr := decode[api.PortalTOTPSetup](t, setup)
+		png := qr.QrPng // base64 in the answer
 		file := filepath.Join(t.TempDir(), "qr.png")
 		if err := os.WriteFile(file, png, 0o600); err != nil {
 			t.Fatal(err)
@@ -117,8 +114,8 @@ func TestPortalTOTP_EnrolAndSignIn(t *testing.T) {
 		if err != nil {
 			t.Fatalf("zbarimg: %v", err)
 		}
-		secret := setup.JSON["secret"].(string)
-		if got := strings.TrimSpace(string(out)); got != setup.JSON["uri"] || !strings.Contains(got, "secret="+secret) || !strings.HasPrefix(got, "otpauth://totp/") {
+		secret := qr.Secret
+		if got := strings.TrimSpace(string(out)); got != qr.Uri || !strings.Contains(got, "secret="+secret) || !strings.HasPrefix(got, "otpauth://totp/") {
 			t.Fatalf("the QR code reads %q; the secret is %s", got, secret)
 		}
 
@@ -128,14 +125,13 @@ func TestPortalTOTP_EnrolAndSignIn(t *testing.T) {
 			t.Fatalf("%d recovery codes", len(codes))
 		}
 		staff.must(409, "POST", "/portal/totp", nil)
-		if r := staff.must(200, "GET", "/portal/session", nil); r.JSON["totp_enabled"] != true {
+		if r := staff.must(200, "GET", "/portal/session", nil); !decode[api.PortalSession](t, r).TotpEnabled {
 			t.Errorf("session after: %s", r.Raw)
 		}
 		owner := signInPortal(t, h, "owner@sakura.example", portalPassword)
-		for _, u := range owner.must(200, "GET", "/portal/users", nil).JSON["data"].([]any) {
-			u := u.(map[string]any)
-			if u["totp_enabled"] != (u["email"] == "staff@sakura.example") {
-				t.Errorf("the owner sees %s with totp_enabled %v", u["email"], u["totp_enabled"])
+		for _, u := range decode[api.ListPortalUsers200JSONResponse](t, owner.must(200, "GET", "/portal/users", nil)).Data {
+			if u.TotpEnabled != (u.Email == "staff@sakura.example") {
+				t.Errorf("the owner sees %s with totp_enabled %v", u.Email, u.TotpEnabled)
 			}
 		}
 
@@ -196,7 +192,7 @@ func TestPortalTOTP_LockAndAdminReset(t *testing.T) {
 		if users.Status != 200 || !strings.Contains(string(users.Raw), `"totp_enabled":true`) {
 			t.Fatalf("admin's list: %d %s", users.Status, users.Raw)
 		}
-		id := int64(users.JSON["data"].([]any)[0].(map[string]any)["id"].(float64))
+		id := decode[api.ListAdminPortalUsers200JSONResponse](t, users).Data[0].Id
 		if r := sup.op("POST", fmt.Sprintf("%s/%d/totp-reset", base, id), nil, sup.csrf); r.Status != 403 {
 			t.Errorf("a supervisor resets two-step sign-in: %d", r.Status)
 		}
@@ -208,11 +204,11 @@ func TestPortalTOTP_LockAndAdminReset(t *testing.T) {
 			t.Errorf("a reset under another merchant: %d %s", r.Status, r.Raw)
 		}
 		r := admin.op("POST", fmt.Sprintf("%s/%d/totp-reset", base, id), nil, admin.csrf)
-		if r.Status != 200 || r.JSON["totp_enabled"] != false {
+		if r.Status != 200 || decode[api.ResetAdminPortalUserTOTP200JSONResponse](t, r).TotpEnabled {
 			t.Fatalf("reset: %d %s", r.Status, r.Raw)
 		}
 		// Unlocking lifts the wait the wrong codes set.
-		if r := admin.op("PATCH", fmt.Sprintf("%s/%d", base, id), map[string]any{"active": true}, admin.csrf); r.Status != 200 || r.JSON["locked_until"] != nil {
+		if r := admin.op("PATCH", fmt.Sprintf("%s/%d", base, id), map[string]any{"active": true}, admin.csrf); r.Status != 200 || decode[api.UpdateAdminPortalUser200JSONResponse](t, r).LockedUntil != nil {
 			t.Fatalf("unlock: %d %s", r.Status, r.Raw)
 		}
 		signInPortal(t, h, "owner@midori.example", portalPassword)
@@ -239,7 +235,7 @@ func TestPortalTOTP_TurnOff(t *testing.T) {
 		passwordStep(t, h, "owner@sakura.example")
 		clock.add(soko.TOTPPeriod)
 		owner.must(204, "POST", "/portal/totp/disable", map[string]any{"code": soko.TOTPCode(secret, soko.TOTPStep(clock.now()))})
-		if r := owner.must(200, "GET", "/portal/session", nil); r.JSON["totp_enabled"] != false {
+		if r := owner.must(200, "GET", "/portal/session", nil); decode[api.PortalSession](t, r).TotpEnabled {
 			t.Errorf("session after: %s", r.Raw)
 		}
 		signInPortal(t, h, "owner@sakura.example", portalPassword)
