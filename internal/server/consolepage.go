@@ -1,8 +1,6 @@
 package server
 
-import (
-	"github.com/labstack/echo/v4"
-)
+import "net/http"
 
 // consoleWords are every word the supervisor console shows, in Japanese and
 // English, held like stationWords: the template prints the fixed ones and
@@ -143,8 +141,8 @@ var consoleWords = map[string][2]string{
 // import of issued numbers, the release of a wave) are thin clients of the
 // /ops API. Like the station, console.html is a whole document with only
 // its own CSS and script.
-func (s *Server) consolePage(c echo.Context) error {
-	return s.renderFloorPage(c, "console", allConsoleWords)
+func (s *Server) consolePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "console", allConsoleWords)
 }
 
 // allConsoleWords are the words of every console section, each section's

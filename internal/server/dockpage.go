@@ -1,6 +1,6 @@
 package server
 
-import "github.com/labstack/echo/v4"
+import "net/http"
 
 // dockWords are every word the dock page shows, in Japanese and English;
 // the template prints the fixed ones and dock.js gets all of them.
@@ -55,6 +55,6 @@ var dockWords = map[string][2]string{
 
 // dockPage answers GET /hh/dock: the handheld's handover to the carrier
 // (集荷), a page of its own so the handheld page stays light.
-func (s *Server) dockPage(c echo.Context) error {
-	return s.renderFloorPage(c, "dock", dockWords)
+func (s *Server) dockPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "dock", dockWords)
 }

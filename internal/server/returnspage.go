@@ -1,6 +1,6 @@
 package server
 
-import "github.com/labstack/echo/v4"
+import "net/http"
 
 // returnsWords are every word the returns desk page shows, in Japanese and
 // English; the template prints the fixed ones and returns.js gets all of them.
@@ -56,8 +56,8 @@ var returnsWords = map[string][2]string{
 
 // returnsPage answers GET /hh/returns: the returns desk on the handheld
 // (返品受付), a page of its own so the handheld page stays light.
-func (s *Server) returnsPage(c echo.Context) error {
-	return s.renderFloorPage(c, "returns", returnsWords)
+func (s *Server) returnsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "returns", returnsWords)
 }
 
 // consoleReturnsWords are the words of the console's returns section.

@@ -1,8 +1,6 @@
 package server
 
-import (
-	"github.com/labstack/echo/v4"
-)
+import "net/http"
 
 // stationWords are every word the packing station page shows, in Japanese
 // and English: the template prints the fixed ones and hands all of them to
@@ -92,6 +90,6 @@ var stationWords = map[string][2]string{
 
 // stationPage answers GET /station: the packing station page (sign-in,
 // inspection, packing, labels and slip), a desktop page driven by a USB scanner.
-func (s *Server) stationPage(c echo.Context) error {
-	return s.renderFloorPage(c, "station", stationWords)
+func (s *Server) stationPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "station", stationWords)
 }
