@@ -119,10 +119,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		err = fmt.Errorf("%w: %w", statusError(he.Code), err)
-	}
 	s.writeProblem(c.Response(), c.Request(), err)
 }
 
@@ -133,6 +129,11 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	lang := language(r)
 	reqID := requestID(w)
 	p := problem{RequestID: reqID}
+	// The router and the generated API code refuse with a bare status
+	// (no route, a path parameter of the wrong form).
+	if he := (*echo.HTTPError)(nil); errors.As(err, &he) {
+		err = fmt.Errorf("%w: %w", statusError(he.Code), err)
+	}
 
 	var se statusError
 	switch {
