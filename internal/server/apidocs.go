@@ -3,13 +3,13 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/labstack/echo/v4"
 	"github.com/oasdiff/yaml"
 
 	"github.com/soko-wms/soko/internal/server/api"
@@ -77,7 +77,7 @@ type docField struct {
 
 // apiDocs answers GET /api/docs: the API documentation, rendered on the
 // server from the OpenAPI document, with nothing loaded from elsewhere.
-func (s *Server) apiDocs(c echo.Context) error {
+func (s *Server) apiDocs(w http.ResponseWriter, r *http.Request) error {
 	tags := map[string]*docTag{}
 	var order []string
 	for _, t := range s.spec.Tags {
@@ -139,12 +139,12 @@ func (s *Server) apiDocs(c echo.Context) error {
 		}
 		schemas = append(schemas, ds)
 	}
-	return s.render(c, "apidocs", struct {
+	return s.render(w, r, "apidocs", struct {
 		pageData
 		Info    *openapi3.Info
 		Groups  []docTag
 		Schemas []docSchema
-	}{pageData{Lang: language(c), Title: "API"}, s.spec.Info, groups, schemas})
+	}{pageData{Lang: language(r), Title: "API"}, s.spec.Info, groups, schemas})
 }
 
 // schemaType says what a schema is in a few words: a reference's name, an

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -17,8 +16,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
-	"github.com/labstack/echo/v4"
 
 	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
@@ -60,77 +57,6 @@ func langOf(ctx context.Context) string {
 // opsBase is where the staff operations API lives.
 const opsBase = "/ops"
 
-// mountAPI adds the generated routes of the OpenAPI document: the
-// outsourcer API behind its key, rate limit and idempotency, and the staff
-// operations behind their session and CSRF token; both validated against
-// the document before a handler runs.
-func (s *Server) mountAPI(spec *openapi3.T) error {
-	router, err := gorillamux.NewRouter(spec)
-	if err != nil {
-		return fmt.Errorf("openapi router: %w", err)
-	}
-	// Carrier files arrive as text/csv; kin-openapi keeps its decoders in a
-	// package table, so registering the same one again is harmless.
-	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
-	s.echo.GET(apiBase+"/openapi.json", s.openAPIDocument)
-	s.echo.GET(apiBase+"/openapi.yaml", openAPIYAML)
-	routes := splitRouter{
-		api:    s.echo.Group(apiBase, s.authenticate, s.limitRate, validateRequest(router, s.businessChecks()), s.idempotent, conditionalGET),
-		ops:    s.echo.Group(opsBase, s.staffSession, s.checkCSRF, validateRequest(router, nil), s.scanOnce),
-		portal: s.echo.Group(portalBase, s.portalSession, s.checkPortalCSRF, validateRequest(router, nil)),
-		// The portal serves every merchant API operation to its session:
-		// the same handlers behind the same checks, the session in the key's place.
-		portalAPI: s.echo.Group(portalBase+apiBase, s.portalSession, s.checkPortalCSRF, s.portalAsMerchant,
-			s.limitRate, validateRequest(router, s.businessChecks()), s.idempotent, conditionalGET),
-	}
-	api.RegisterHandlers(routes, api.NewStrictHandler(apiHandlers{s}, nil))
-	return nil
-}
-
-// splitRouter hands each generated route to the group its path belongs
-// to; a merchant API route goes to the portal's copy of the API too.
-type splitRouter struct{ api, ops, portal, portalAPI *echo.Group }
-
-func (r splitRouter) add(method, path string, h echo.HandlerFunc, m []echo.MiddlewareFunc) *echo.Route {
-	if rest, ok := strings.CutPrefix(path, opsBase+"/"); ok {
-		return r.ops.Add(method, "/"+rest, h, m...)
-	}
-	if rest, ok := strings.CutPrefix(path, portalBase+"/"); ok {
-		return r.portal.Add(method, "/"+rest, h, m...)
-	}
-	rest := strings.TrimPrefix(path, apiBase)
-	r.portalAPI.Add(method, rest, h, m...)
-	return r.api.Add(method, rest, h, m...)
-}
-
-func (r splitRouter) CONNECT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodConnect, p, h, m)
-}
-func (r splitRouter) DELETE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodDelete, p, h, m)
-}
-func (r splitRouter) GET(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodGet, p, h, m)
-}
-func (r splitRouter) HEAD(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodHead, p, h, m)
-}
-func (r splitRouter) OPTIONS(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodOptions, p, h, m)
-}
-func (r splitRouter) PATCH(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodPatch, p, h, m)
-}
-func (r splitRouter) POST(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodPost, p, h, m)
-}
-func (r splitRouter) PUT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodPut, p, h, m)
-}
-func (r splitRouter) TRACE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.add(http.MethodTrace, p, h, m)
-}
-
 // apiHandlers implements the generated server interface; its methods live in
 // one file per resource (product.go, order.go, …).
 type apiHandlers struct{ *Server }
@@ -139,21 +65,21 @@ var _ api.StrictServerInterface = apiHandlers{}
 
 // authenticate resolves the Bearer key to its merchant. Missing, unknown and
 // revoked keys get the same 401, so a key's fate is not told to a stranger.
-func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		scheme, secret, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+func (s *Server) authenticate(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
 			return soko.Errorf(soko.EUNAUTHORIZED, "send your API key as Authorization: Bearer <key>").
 				JA("APIキーを Authorization: Bearer <キー> で送ってください")
 		}
-		ctx := c.Request().Context()
+		ctx := r.Context()
 		key, err := s.store.Authenticate(ctx, strings.TrimSpace(secret))
 		if soko.ErrorCode(err) == soko.EUNAUTHORIZED {
 			// Wrong keys are counted per address across every soko server;
 			// past the limit the address is told to wait. A right key is
 			// never held up (a shop behind the same NAT keeps working) and
 			// costs no extra round trip; a 160-bit key is not guessed.
-			ip := c.RealIP()
+			ip := clientIP(ctx)
 			s.log.Warn("API key refused", "ip", ip)
 			start := s.now().Truncate(limitWindow)
 			n, herr := s.store.Hit(ctx, keyFailures(ip), start)
@@ -167,11 +93,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx = soko.WithActor(context.WithValue(ctx, callerKey{}, key), keyActor(c, key))
-		ctx = context.WithValue(ctx, langKey{}, language(c))
-		c.SetRequest(c.Request().WithContext(ctx))
-		c.Set("api_key", key.Prefix)
-		return next(c)
+		ctx = soko.WithActor(context.WithValue(ctx, callerKey{}, key), keyActor(ctx, key))
+		ctx = context.WithValue(ctx, langKey{}, language(r))
+		return next(w, r.WithContext(ctx))
 	}
 }
 
@@ -229,19 +153,18 @@ func (s *Server) businessChecks() map[string]businessCheck {
 // validateRequest checks every request against the OpenAPI document before
 // a handler runs, and answers with every bad field at once, the business
 // rules' refusals (checks) included.
-func validateRequest(router routers.Router, checks map[string]businessCheck) echo.MiddlewareFunc {
+func validateRequest(router routers.Router, checks map[string]businessCheck) middlewareFunc {
 	// Keys are checked by authenticate before this runs.
 	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			req := c.Request()
+	return func(next handler) handler {
+		return func(w http.ResponseWriter, req *http.Request) error {
 			route, params, err := router.FindRoute(req)
 			if err != nil {
 				if errors.Is(err, routers.ErrMethodNotAllowed) {
-					c.Response().Header().Set(echo.HeaderAllow, allowedMethods(router, req))
-					return echo.ErrMethodNotAllowed
+					w.Header().Set("Allow", allowedMethods(router, req))
+					return statusError(http.StatusMethodNotAllowed)
 				}
-				return echo.ErrNotFound
+				return statusError(http.StatusNotFound)
 			}
 			if k, ok := req.Context().Value(callerKey{}).(*soko.APIKey); ok && !k.Allows(operationScopes(route.Operation)) {
 				if ps, ok := portalSessionOf(req.Context()); ok {
@@ -251,18 +174,18 @@ func validateRequest(router routers.Router, checks map[string]businessCheck) ech
 				return soko.Errorf(soko.EFORBIDDEN, "this API key's scopes (%s) do not include %s", strings.Join(k.Scopes, ", "), strings.Join(operationScopes(route.Operation), " or ")).
 					JA("このAPIキーのスコープ（%s）では使えません。%s のスコープが必要です", strings.Join(k.Scopes, ", "), strings.Join(operationScopes(route.Operation), " または "))
 			}
-			if err := storableText(c, route, params); err != nil {
+			if err := storableText(req, route, params); err != nil {
 				return err
 			}
 			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
 			if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
-				problem := validationProblem(err, language(c))
+				problem := validationProblem(err, language(req))
 				if check := checks[route.Operation.OperationID]; check != nil {
 					addBusinessRefusals(req, params, problem, check)
 				}
 				return problem
 			}
-			return next(c)
+			return next(w, req)
 		}
 	}
 }
@@ -298,8 +221,8 @@ func allowedMethods(router routers.Router, req *http.Request) string {
 // a JSON body that is not exactly one JSON value (the validator reads only
 // the first, other readers would read another), and NUL or invalid UTF-8 in
 // the path, the query, the Idempotency-Key or the body's strings.
-func storableText(c echo.Context, route *routers.Route, params map[string]string) error {
-	lang := language(c)
+func storableText(req *http.Request, route *routers.Route, params map[string]string) error {
+	lang := language(req)
 	bad := func(field string) error {
 		return soko.Errorf(soko.EINVALID, "%s holds a NUL character or invalid UTF-8", field).
 			JA("%s に使えない文字（NUL文字や不正な文字コード）が含まれています", field).
@@ -311,18 +234,17 @@ func storableText(c echo.Context, route *routers.Route, params map[string]string
 			return bad(name)
 		}
 	}
-	for name, vs := range c.Request().URL.Query() {
+	for name, vs := range req.URL.Query() {
 		for _, v := range vs {
 			if unstorable(v) || unstorable(name) {
 				return bad(name)
 			}
 		}
 	}
-	if unstorable(c.Request().Header.Get("Idempotency-Key")) {
+	if unstorable(req.Header.Get("Idempotency-Key")) {
 		return bad("Idempotency-Key")
 	}
-	req := c.Request()
-	if req.Body == nil || !strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
+	if req.Body == nil || !strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
 		return nil
 	}
 	body, err := io.ReadAll(req.Body)
@@ -348,7 +270,7 @@ func storableText(c echo.Context, route *routers.Route, params map[string]string
 	}
 	var schema *openapi3.Schema
 	if route != nil && route.Operation.RequestBody != nil && route.Operation.RequestBody.Value != nil {
-		if mt := route.Operation.RequestBody.Value.Content.Get(echo.MIMEApplicationJSON); mt != nil && mt.Schema != nil {
+		if mt := route.Operation.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
 			schema = mt.Schema.Value
 		}
 	}
@@ -481,7 +403,7 @@ func validationProblem(err error, lang string) error {
 		case errors.As(e, &se):
 			out.WithField(schemaField(field, se), schemaMessage(se, lang))
 		case re != nil && strings.Contains(re.Reason, "header Content-Type"):
-			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send Content-Type: application/json")
+			return statusError(http.StatusUnsupportedMediaType) // send Content-Type: application/json
 		case re != nil && re.RequestBody != nil && strings.Contains(re.Error(), "value is required"):
 			out.WithField("body", soko.Text{JA: "本文が必要です", EN: "a JSON body is required"}.In(lang))
 		case re != nil:
@@ -584,16 +506,16 @@ func schemaMessage(se *openapi3.SchemaError, lang string) string {
 }
 
 // openAPIDocument answers GET /api/v1/openapi.json: the document the API is generated from.
-func (s *Server) openAPIDocument(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSONBlob(http.StatusOK, s.specJSON)
+func (s *Server) openAPIDocument(w http.ResponseWriter, _ *http.Request) error {
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	return writeBlob(w, http.StatusOK, "application/json", s.specJSON)
 }
 
 // openAPIYAML answers GET /api/v1/openapi.yaml: the document byte for byte
 // as it is kept in the repository.
-func openAPIYAML(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.Blob(http.StatusOK, "application/yaml", api.Document)
+func openAPIYAML(w http.ResponseWriter, _ *http.Request) error {
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	return writeBlob(w, http.StatusOK, "application/yaml", api.Document)
 }
 
 // apiTime is how the API writes times: UTC, to the second.

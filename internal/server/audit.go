@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -95,13 +93,13 @@ type auditStore interface {
 
 // staffActor is who a staff session's changes are made by: the badge, the
 // device it signed in on and the client's address.
-func staffActor(c echo.Context, sess *soko.Session) soko.Actor {
-	return soko.Actor{Kind: soko.ActorStaff, StaffID: sess.Staff.ID, Badge: sess.Staff.BadgeCode, Device: sess.Device, Address: c.RealIP()}
+func staffActor(ctx context.Context, sess *soko.Session) soko.Actor {
+	return soko.Actor{Kind: soko.ActorStaff, StaffID: sess.Staff.ID, Badge: sess.Staff.BadgeCode, Device: sess.Device, Address: clientIP(ctx)}
 }
 
 // keyActor is who a merchant's API call's changes are made by.
-func keyActor(c echo.Context, k *soko.APIKey) soko.Actor {
-	return soko.Actor{Kind: soko.ActorAPIKey, APIKeyID: k.ID, MerchantID: k.MerchantID, Address: c.RealIP()}
+func keyActor(ctx context.Context, k *soko.APIKey) soko.Actor {
+	return soko.Actor{Kind: soko.ActorAPIKey, APIKeyID: k.ID, MerchantID: k.MerchantID, Address: clientIP(ctx)}
 }
 
 // actorName is how the log names an actor, and how it is filtered by.

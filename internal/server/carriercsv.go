@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"sort"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/carrier"
 	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
@@ -232,7 +230,7 @@ func (r carrierImportRefusal) VisitImportCarrierCSVResponse(w http.ResponseWrite
 	out.Title = title(out.Status, r.lang)
 	out.Detail = soko.Text{JA: fmt.Sprintf("取り込めませんでした。%d件の問題があります（伝票番号を1件も付けていません）", out.ProblemCount),
 		EN: fmt.Sprintf("not imported: the file has %d problems (no tracking number was attached)", out.ProblemCount)}.In(r.lang)
-	if id := w.Header().Get(echo.HeaderXRequestID); id != "" {
+	if id := requestID(w); id != "" {
 		out.RequestId = &id
 	}
 	return api.ImportCarrierCSV422ApplicationProblemPlusJSONResponse(out).VisitImportCarrierCSVResponse(w)

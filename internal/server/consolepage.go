@@ -1,7 +1,7 @@
 package server
 
 import (
-	"github.com/labstack/echo/v4"
+	"net/http"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -145,8 +145,8 @@ var consoleWords = map[string]soko.Text{
 // import of issued numbers, the release of a wave) are thin clients of the
 // /ops API. Like the station, console.html is a whole document with only
 // its own CSS and script.
-func (s *Server) consolePage(c echo.Context) error {
-	return s.renderFloorPage(c, "console", allConsoleWords)
+func (s *Server) consolePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "console", allConsoleWords)
 }
 
 // allConsoleWords are the words of every console section, each section's

@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"github.com/soko-wms/soko/internal/soko"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
 
 	"github.com/chromedp/chromedp"
 	"golang.org/x/text/encoding/japanese"

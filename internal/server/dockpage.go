@@ -1,7 +1,7 @@
 package server
 
 import (
-	"github.com/labstack/echo/v4"
+	"net/http"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -59,6 +59,6 @@ var dockWords = map[string]soko.Text{
 
 // dockPage answers GET /hh/dock: the handheld's handover to the carrier
 // (集荷), a page of its own so the handheld page stays light.
-func (s *Server) dockPage(c echo.Context) error {
-	return s.renderFloorPage(c, "dock", dockWords)
+func (s *Server) dockPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "dock", dockWords)
 }

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -56,14 +58,14 @@ var titles = map[int]soko.Text{
 }
 
 // language picks Japanese unless the client prefers English.
-func language(c echo.Context) string {
-	if l := c.QueryParam("lang"); l == "en" || l == "ja" {
+func language(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "ja" {
 		return l
 	}
-	if ck, err := c.Cookie(langCookie); err == nil && (ck.Value == "en" || ck.Value == "ja") {
+	if ck, err := r.Cookie(langCookie); err == nil && (ck.Value == "en" || ck.Value == "ja") {
 		return ck.Value
 	}
-	return acceptedLanguage(c.Request().Header.Get("Accept-Language"))
+	return acceptedLanguage(r.Header.Get("Accept-Language"))
 }
 
 // acceptedLanguage picks ja or en from an Accept-Language header by its
@@ -108,24 +110,36 @@ func title(status int, lang string) string {
 	return t.In(lang)
 }
 
-// handleError turns any error a handler returns into a problem+json answer.
-// Handlers just return errors; only internal errors are logged here, with
-// the request id the user is shown.
+// handleError turns any error a handler returns into a problem+json answer,
+// unless an answer was already sent.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	lang := language(c)
-	reqID := c.Response().Header().Get(echo.HeaderXRequestID)
-	p := problem{RequestID: reqID}
+	s.writeProblem(c.Response(), c.Request(), err)
+}
 
-	var he *echo.HTTPError
+// writeProblem answers r with the problem err is. Handlers just return
+// errors; only internal errors are logged here, with the request id the
+// user is shown.
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+	lang := language(r)
+	reqID := requestID(w)
+	p := problem{RequestID: reqID}
+	// The router and the generated API code refuse with a bare status
+	// (no route, a path parameter of the wrong form).
+	if he := (*echo.HTTPError)(nil); errors.As(err, &he) {
+		err = fmt.Errorf("%w: %w", statusError(he.Code), err)
+	}
+
+	var se statusError
 	switch {
-	case errors.As(err, &he):
-		p.Status = he.Code
-		p.Type = "urn:soko:problem:http-" + http.StatusText(he.Code)
-		p.Detail = title(he.Code, lang)
-		if he.Code >= 500 {
+	case errors.As(err, &se):
+		code := int(se)
+		p.Status = code
+		p.Type = "urn:soko:problem:http-" + http.StatusText(code)
+		p.Detail = title(code, lang)
+		if code >= 500 {
 			s.log.Error("request failed", "request_id", reqID, "err", err)
 		}
 	default:
@@ -149,24 +163,20 @@ func (s *Server) handleError(err error, c echo.Context) {
 	p.Type = strings.ReplaceAll(strings.ToLower(p.Type), " ", "-")
 	p.Title = title(p.Status, lang)
 	if p.Status == http.StatusServiceUnavailable {
-		c.Response().Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", "5")
 	}
 	if se := (*soko.Error)(nil); errors.As(err, &se) && se.RetryAfter > 0 {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
 	}
-	if p.Status == http.StatusUnauthorized && c.Response().Header().Get(echo.HeaderWWWAuthenticate) == "" {
-		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="soko"`)
+	if p.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="soko"`)
 	}
-	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
-	c.Response().WriteHeader(p.Status)
-	if c.Request().Method == http.MethodHead {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	if r.Method == http.MethodHead {
 		return
 	}
-	if err := jsonEncode(c, p); err != nil {
+	if err := json.NewEncoder(w).Encode(p); err != nil {
 		s.log.Warn("write error response", "request_id", reqID, "err", err)
 	}
-}
-
-func jsonEncode(c echo.Context, v any) error {
-	return c.Echo().JSONSerializer.Serialize(c, v, "")
 }

@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-
-	"github.com/labstack/echo/v4"
 )
 
 // conditionalGET gives every successful API read an ETag, a digest of the
@@ -17,26 +15,22 @@ import (
 // polling an order or a product pays for the database read, not for the
 // transfer. The tag is strong: the same bytes, the same tag, whichever soko
 // server answers.
-func conditionalGET(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if c.Request().Method != http.MethodGet {
-			return next(c)
+func conditionalGET(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if r.Method != http.MethodGet {
+			return next(w, r)
 		}
-		res := c.Response()
-		buf := &bufferedWriter{ResponseWriter: res.Writer, header: res.Header()}
-		res.Writer = buf
-		err := next(c)
-		res.Writer = buf.ResponseWriter
+		buf := &bufferedWriter{ResponseWriter: w, header: w.Header()}
+		err := next(buf, r)
 		if err != nil || buf.status != http.StatusOK {
 			return buf.flush(err)
 		}
 		tag := etagOf(buf.body.Bytes())
-		res.Header().Set("ETag", tag)
-		if matchesETag(c.Request().Header.Get("If-None-Match"), tag) {
-			res.Header().Del(echo.HeaderContentType)
-			res.Header().Del(echo.HeaderContentLength)
-			res.Status = http.StatusNotModified // for the access log
-			buf.ResponseWriter.WriteHeader(http.StatusNotModified)
+		w.Header().Set("ETag", tag)
+		if matchesETag(r.Header.Get("If-None-Match"), tag) {
+			w.Header().Del("Content-Type")
+			w.Header().Del("Content-Length")
+			w.WriteHeader(http.StatusNotModified)
 			return nil
 		}
 		return buf.flush(nil)
@@ -71,13 +65,20 @@ func matchesETag(header, tag string) bool {
 	return false
 }
 
-// bufferedWriter holds an answer back until its ETag is known.
+// bufferedWriter holds an answer back until its ETag is known. It writes
+// nothing to the writer it sends to before flush: a handler's headers go
+// straight to that writer's, its status and body are kept.
 type bufferedWriter struct {
 	http.ResponseWriter
 	header http.Header
 	status int
 	body   bytes.Buffer
 }
+
+func (w *bufferedWriter) Header() http.Header { return w.header }
+
+// Flush does nothing: the answer goes out with its ETag.
+func (w *bufferedWriter) Flush() {}
 
 func (w *bufferedWriter) WriteHeader(status int) { w.status = status }
 

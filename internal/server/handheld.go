@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -115,8 +113,8 @@ var handheldWords = map[string]soko.Text{
 
 // handheld answers GET /hh: the handheld page (sign-in, picking,
 // receiving, put-away, counts).
-func (s *Server) handheld(c echo.Context) error {
-	return s.renderFloorPage(c, "hh", handheldWords)
+func (s *Server) handheld(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "hh", handheldWords)
 }
 
 // handheldShell is what the handheld's service worker keeps for working
@@ -127,7 +125,7 @@ var handheldShell = []string{"hh.css", "scan.js", "ops.js", "hh.js"}
 // the handheld's files by their content-hashed names and a version that
 // changes with any of them, so that each soko build is a new worker. The
 // browser checks the worker on every online load, so it is never cached.
-func (s *Server) serviceWorker(c echo.Context) error {
+func (s *Server) serviceWorker(w http.ResponseWriter, r *http.Request) error {
 	a := assets()
 	shell := []string{"/hh"}
 	for _, name := range handheldShell {
@@ -139,6 +137,6 @@ func (s *Server) serviceWorker(c echo.Context) error {
 	}
 	sum := sha256.Sum256(list)
 	body := fmt.Sprintf("var SHELL = %s, VERSION = %q;\n", list, hex.EncodeToString(sum[:8])) + string(a.byName["sw.js"].body)
-	c.Response().Header().Set("Cache-Control", "no-cache")
-	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", gzipPage(c, []byte(body)))
+	w.Header().Set("Cache-Control", "no-cache")
+	return writeBlob(w, http.StatusOK, "text/javascript; charset=utf-8", gzipPage(w, r, []byte(body)))
 }

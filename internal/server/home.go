@@ -2,8 +2,7 @@ package server
 
 import (
 	"context"
-
-	"github.com/labstack/echo/v4"
+	"net/http"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -20,8 +19,8 @@ type stage struct {
 }
 
 // home answers GET /: how many orders stand at each stage, and the merchants.
-func (s *Server) home(c echo.Context) error {
-	ctx := c.Request().Context()
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
 	counts, err := s.store.CountOrdersByStatus(ctx)
 	if err != nil {
 		return err
@@ -30,12 +29,12 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := language(c)
+	lang := language(r)
 	var stages []stage
 	for _, st := range soko.OrderStatuses {
 		stages = append(stages, stage{Label: statusLabel(lang, st), Count: counts[st]})
 	}
-	return s.render(c, "home", struct {
+	return s.render(w, r, "home", struct {
 		pageData
 		Stages    []stage
 		Merchants []*soko.Merchant

@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -43,12 +41,11 @@ const (
 // one transaction: a retry after the first answer was lost (the server
 // killed after its commit) gets that answer, and a request whose server
 // died before its commit left nothing behind, so its retry runs afresh.
-func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
+func (s *Server) idempotent(next handler) handler {
+	return func(w http.ResponseWriter, req *http.Request) error {
 		key := req.Header.Get("Idempotency-Key")
 		if req.Method != http.MethodPost || key == "" {
-			return next(c)
+			return next(w, req)
 		}
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
@@ -58,10 +55,10 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		sum := sha256.Sum256(append([]byte(req.Method+" "+req.URL.Path+"\n"), canonicalJSON(body)...))
 		mine := &soko.IdempotentRequest{MerchantID: merchantOf(req.Context()), Key: key, RequestHash: hex.EncodeToString(sum[:])}
 
-		if !oneCommit[c.Path()] {
-			return s.idempotentApart(c, next, mine, body)
+		if !oneCommit[routeOf(req.Context())] {
+			return s.idempotentApart(w, req, next, mine, body)
 		}
-		ctx, w := req.Context(), c.Response().Writer
+		ctx := req.Context()
 		var prior *soko.IdempotentRequest
 		var answer *held
 		err = s.store.InTransaction(ctx, func(ctx context.Context) error {
@@ -75,24 +72,22 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			work, cancel := context.WithTimeout(ctx, idempotencyWork)
 			defer cancel()
-			answer = hold(c, work, body, next, w)
+			answer = s.hold(w, req, work, body, next)
 			if answer.err != nil || answer.status >= 400 {
 				return errRefused
 			}
-			mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get(echo.HeaderContentType), answer.body.Bytes()
+			mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get("Content-Type"), answer.body.Bytes()
 			return s.store.FinishIdempotentRequest(ctx, mine)
 		})
-		c.SetRequest(req.WithContext(ctx))
 		switch {
 		case errors.Is(err, errNotClaimed):
-			c.Response().Writer, c.Response().Committed = w, false
-			return s.replay(c, mine, prior)
+			return s.replay(w, req, mine, prior)
 		case errors.Is(err, errRefused):
 			// Refused: nothing of it is committed. Its answer is kept on its
 			// own, claim and answer in one transaction, unless nothing was
 			// done or we cannot tell (5xx, 429): the retry runs afresh.
 			if answer.status < 500 && answer.status != http.StatusTooManyRequests {
-				mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get(echo.HeaderContentType), answer.body.Bytes()
+				mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get("Content-Type"), answer.body.Bytes()
 				if err := s.store.InTransaction(ctx, func(ctx context.Context) error {
 					if _, claimed, err := s.store.ClaimIdempotencyKey(ctx, mine, idempotencyStale); err != nil || !claimed {
 						return err // another request took the key meanwhile: its answer stands
@@ -102,12 +97,11 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 					s.log.Error("keeping a refused request's answer", "err", err)
 				}
 			}
-			return answer.send(c, w)
+			return answer.send(w)
 		case err != nil:
-			c.Response().Writer, c.Response().Committed = w, false
 			return err
 		}
-		return answer.send(c, w)
+		return answer.send(w)
 	}
 }
 
@@ -128,30 +122,29 @@ var oneCommit = map[string]bool{
 // own: the claim commits first, the handler's steps as they go, the answer
 // after them; a request that failed in soko lets go of its key, so its
 // retry runs afresh.
-func (s *Server) idempotentApart(c echo.Context, next echo.HandlerFunc, mine *soko.IdempotentRequest, body []byte) error {
-	ctx, w := c.Request().Context(), c.Response().Writer
+func (s *Server) idempotentApart(w http.ResponseWriter, r *http.Request, next handler, mine *soko.IdempotentRequest, body []byte) error {
+	ctx := r.Context()
 	prior, claimed, err := s.store.ClaimIdempotencyKey(ctx, mine, idempotencyStale)
 	if err != nil {
 		return err
 	}
 	if !claimed {
-		return s.replay(c, mine, prior)
+		return s.replay(w, r, mine, prior)
 	}
 	work, cancel := context.WithTimeout(ctx, idempotencyWork)
 	defer cancel()
-	answer := hold(c, work, body, next, w)
-	c.SetRequest(c.Request().WithContext(ctx))
+	answer := s.hold(w, r, work, body, next)
 	if answer.status >= 500 || answer.status == http.StatusTooManyRequests {
 		// Nothing was done, or we cannot tell: let the retry run afresh.
 		err = s.store.ReleaseIdempotencyKey(ctx, mine.MerchantID, mine.Key)
 	} else {
-		mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get(echo.HeaderContentType), answer.body.Bytes()
+		mine.Status, mine.ContentType, mine.Body = answer.status, answer.header.Get("Content-Type"), answer.body.Bytes()
 		err = s.store.FinishIdempotentRequest(ctx, mine)
 	}
 	if err != nil {
 		s.log.Error("keeping an idempotent request's answer", "err", err)
 	}
-	return answer.send(c, w)
+	return answer.send(w)
 }
 
 // errNotClaimed rolls back the transaction of a request whose key was
@@ -160,7 +153,7 @@ var errNotClaimed = errors.New("idempotency key used before")
 
 // replay answers a retry with the first request's answer, waiting for it
 // while the first request still runs.
-func (s *Server) replay(c echo.Context, mine, prior *soko.IdempotentRequest) error {
+func (s *Server) replay(w http.ResponseWriter, r *http.Request, mine, prior *soko.IdempotentRequest) error {
 	if prior.RequestHash != mine.RequestHash {
 		return soko.Errorf(soko.EINVALID, "Idempotency-Key %q was used with another request", mine.Key).
 			JA("Idempotency-Key「%s」は別のリクエストで使われています", mine.Key).WithField("Idempotency-Key", "reused")
@@ -168,11 +161,11 @@ func (s *Server) replay(c echo.Context, mine, prior *soko.IdempotentRequest) err
 	deadline := time.Now().Add(idempotencyWait)
 	for !prior.Done() && time.Now().Before(deadline) {
 		select {
-		case <-c.Request().Context().Done():
-			return c.Request().Context().Err()
+		case <-r.Context().Done():
+			return r.Context().Err()
 		case <-time.After(idempotencyPoll):
 		}
-		p, err := s.store.FindIdempotentRequest(c.Request().Context(), mine.MerchantID, mine.Key)
+		p, err := s.store.FindIdempotentRequest(r.Context(), mine.MerchantID, mine.Key)
 		if err != nil {
 			if soko.ErrorCode(err) == soko.ENOTFOUND {
 				// The first request failed and let go of the key: retry is the client's.
@@ -187,8 +180,8 @@ func (s *Server) replay(c echo.Context, mine, prior *soko.IdempotentRequest) err
 		return soko.Errorf(soko.ECONFLICT, "a request with Idempotency-Key %q is still running", mine.Key).
 			JA("同じIdempotency-Keyのリクエストを処理中です")
 	}
-	c.Response().Header().Set("Idempotent-Replayed", "true")
-	return c.Blob(prior.Status, prior.ContentType, prior.Body)
+	w.Header().Set("Idempotent-Replayed", "true")
+	return writeBlob(w, prior.Status, prior.ContentType, prior.Body)
 }
 
 // canonicalJSON is a JSON body in one spelling: members sorted, no spaces,

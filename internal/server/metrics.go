@@ -3,11 +3,8 @@ package server
 import (
 	"crypto/subtle"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -46,28 +43,6 @@ func newRequestMetrics() *requestMetrics {
 // of trailing slashes), whatever its path.
 const unmatchedRoute = "unmatched"
 
-// measure records each request once it has been answered, so the status
-// is the one the client got; it runs outside the access log, which turns
-// errors into answers.
-func (m *requestMetrics) measure(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		route := c.Path()
-		if route == "" {
-			route = unmatchedRoute
-		}
-		status := c.Response().Status
-		if err != nil {
-			status = http.StatusInternalServerError // the access log answers every error; this is a guard
-		}
-		labels := prometheus.Labels{"route": route, "method": methodLabel(c.Request().Method), "status": strconv.Itoa(status/100) + "xx"}
-		m.requests.With(labels).Inc()
-		m.duration.With(labels).Observe(time.Since(start).Seconds())
-		return err
-	}
-}
-
 // methodLabel is the request's method when it is one HTTP defines, else
 // "other": a method is any token a client cares to send.
 func methodLabel(method string) string {
@@ -83,7 +58,7 @@ func methodLabel(method string) string {
 // <token>", compared in constant time so the answer's timing gives no part
 // of the token away.
 func bearerMatches(r *http.Request, token string) bool {
-	given, ok := strings.CutPrefix(r.Header.Get(echo.HeaderAuthorization), "Bearer ")
+	given, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && subtle.ConstantTimeCompare([]byte(given), []byte(token)) == 1
 }
 
@@ -96,7 +71,7 @@ func (s *Server) metricsHandler() http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !bearerMatches(r, s.metricsToken) {
-			w.Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="soko metrics"`)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="soko metrics"`)
 			http.Error(w, "metrics need the bearer token (SOKO_METRICS_TOKEN)", http.StatusUnauthorized)
 			return
 		}
@@ -106,12 +81,12 @@ func (s *Server) metricsHandler() http.Handler {
 
 // metricsPage answers GET /metrics on the public listener, which exists
 // only when a metrics token is set: the metrics go to whoever carries it.
-func (s *Server) metricsPage(c echo.Context) error {
-	if !bearerMatches(c.Request(), s.metricsToken) {
-		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="soko metrics"`)
+func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) error {
+	if !bearerMatches(r, s.metricsToken) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="soko metrics"`)
 		return soko.Errorf(soko.EUNAUTHORIZED, "metrics need the bearer token (SOKO_METRICS_TOKEN)").
 			JA("メトリクスの取得にはトークン（SOKO_METRICS_TOKEN）が必要です")
 	}
-	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	return nil
 }

@@ -1,16 +1,55 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
+
+// measure records each request once it has been answered, so the status
+// is the one the client got; it runs outside the access log, which turns
+// errors into answers.
+func (m *requestMetrics) measure(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		route := c.Path()
+		if route == "" {
+			route = unmatchedRoute
+		}
+		status := c.Response().Status
+		if err != nil {
+			status = http.StatusInternalServerError // the access log answers every error; this is a guard
+		}
+		labels := prometheus.Labels{"route": route, "method": methodLabel(c.Request().Method), "status": strconv.Itoa(status/100) + "xx"}
+		m.requests.With(labels).Inc()
+		m.duration.With(labels).Observe(time.Since(start).Seconds())
+		return err
+	}
+}
+
+// requestScope puts in the request's context what the router knows of it
+// and plain handlers read: the route it matched (routeOf) and the client's
+// address (clientIP).
+func requestScope(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := context.WithValue(c.Request().Context(), routeKey{}, c.Path())
+		ctx = context.WithValue(ctx, clientIPKey{}, c.RealIP())
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
 
 // accessLog writes one structured line per request, after the error handler
 // has answered, so the status it logs is the status the client got.
@@ -70,4 +109,26 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		return next(c)
 	}
+}
+
+// ipExtractor is echo's IPExtractor, so c.RealIP() — in the access log and
+// wherever a limit is kept per client address — is the address that
+// connected or, through trusted proxies, the last address in
+// X-Forwarded-For that is not one of them. Echo's own default would
+// believe X-Forwarded-For from anyone.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	// Echo trusts loopback, link-local and private peers unless told not to.
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(prefixNet(p)))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func prefixNet(p netip.Prefix) *net.IPNet {
+	p = p.Masked()
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
 }

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/orderimport"
 	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
@@ -293,7 +291,7 @@ func (r importRefusal) VisitImportOrderFileResponse(w http.ResponseWriter) error
 	out.Title = title(out.Status, r.lang)
 	out.Detail = soko.Text{JA: fmt.Sprintf("取り込めませんでした。%d件の問題があります（何も登録していません）", out.ProblemCount),
 		EN: fmt.Sprintf("not imported: the file has %d problems (nothing was stored)", out.ProblemCount)}.In(r.lang)
-	if id := w.Header().Get(echo.HeaderXRequestID); id != "" {
+	if id := requestID(w); id != "" {
 		out.RequestId = &id
 	}
 	return api.ImportOrderFile422ApplicationProblemPlusJSONResponse(out).VisitImportOrderFileResponse(w)

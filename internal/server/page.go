@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/templates"
 )
@@ -67,12 +65,12 @@ type pageData struct {
 }
 
 // render writes the page whose "content" is defined in name.html.
-func (s *Server) render(c echo.Context, name string, data any) error {
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) error {
 	var buf bytes.Buffer
-	if err := s.pages.byLang[language(c)][name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := s.pages.byLang[language(r)][name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		return err
 	}
-	return c.HTMLBlob(http.StatusOK, gzipPage(c, buf.Bytes()))
+	return writeHTML(w, http.StatusOK, gzipPage(w, r, buf.Bytes()))
 }
 
 // floorPage is what a floor page (handheld, station, console) is executed
@@ -90,27 +88,28 @@ type floorPage struct {
 // scripts ask /ops for that), only the words of the language asked for, so
 // a browser may keep it but must ask again each time: the same page for
 // the same language and build answers 304.
-func (s *Server) renderFloorPage(c echo.Context, name string, words map[string]soko.Text) error {
-	lang := language(c)
+func (s *Server) renderFloorPage(w http.ResponseWriter, r *http.Request, name string, words map[string]soko.Text) error {
+	lang := language(r)
 	chosen := make(map[string]string, len(words))
-	for k, w := range words {
-		chosen[k] = w.In(lang)
+	for k, word := range words {
+		chosen[k] = word.In(lang)
 	}
 	var buf bytes.Buffer
 	if err := s.pages.byLang[lang][name].ExecuteTemplate(&buf, name+".html", floorPage{Lang: lang, T: chosen, Words: chosen}); err != nil {
 		return err
 	}
-	h := c.Response().Header()
+	h := w.Header()
 	// Weak: the gzipped and the plain page are the same page.
 	tag := etagOf(buf.Bytes())
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("ETag", "W/"+tag)
 	h.Add("Vary", "Accept-Language, Cookie")
-	if q := c.QueryParam("lang"); q == lang {
-		c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies || viaHTTPS(c.Request().Context())})
+	if q := r.URL.Query().Get("lang"); q == lang {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies || viaHTTPS(r.Context())})
 	}
-	if matchesETag(c.Request().Header.Get("If-None-Match"), tag) {
-		return c.NoContent(http.StatusNotModified)
+	if matchesETag(r.Header.Get("If-None-Match"), tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
 	}
-	return c.HTMLBlob(http.StatusOK, gzipPage(c, buf.Bytes()))
+	return writeHTML(w, http.StatusOK, gzipPage(w, r, buf.Bytes()))
 }

@@ -7,10 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/soko-wms/soko/internal/password"
 	"github.com/soko-wms/soko/internal/server/api"
@@ -65,11 +62,11 @@ func portalOwner(ctx context.Context) (*soko.PortalSession, error) {
 
 // isPortalOpen reports whether the request is one of the portal calls made
 // without a session: signing in and the password reset.
-func isPortalOpen(c echo.Context) bool {
-	if c.Request().Method != http.MethodPost {
+func isPortalOpen(r *http.Request) bool {
+	if r.Method != http.MethodPost {
 		return false
 	}
-	switch c.Request().URL.Path {
+	switch r.URL.Path {
 	case portalBase + "/session", portalBase + "/session/totp", portalBase + "/password-reset", portalBase + "/password-reset/confirm":
 		return true
 	}
@@ -78,14 +75,14 @@ func isPortalOpen(c echo.Context) bool {
 
 // portalSession resolves the portal cookie to a signed-in portal user, and
 // guards the calls made without one by the sign-in limits.
-func (s *Server) portalSession(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ctx := context.WithValue(c.Request().Context(), langKey{}, language(c))
-		c.SetRequest(c.Request().WithContext(ctx))
-		if isPortalOpen(c) {
-			return s.guardPortalSignIn(c, next)
+func (s *Server) portalSession(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := context.WithValue(r.Context(), langKey{}, language(r))
+		r = r.WithContext(ctx)
+		if isPortalOpen(r) {
+			return s.guardPortalSignIn(w, r, next)
 		}
-		cookie, err := c.Cookie(portalCookie)
+		cookie, err := r.Cookie(portalCookie)
 		if err != nil || cookie.Value == "" {
 			return soko.Errorf(soko.EUNAUTHORIZED, "sign in to the portal").JA("ポータルにログインしてください")
 		}
@@ -93,28 +90,27 @@ func (s *Server) portalSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx = soko.WithActor(context.WithValue(ctx, portalSessionKey{}, sess), portalActor(c, sess))
-		c.SetRequest(c.Request().WithContext(ctx))
-		return next(c)
+		ctx = soko.WithActor(context.WithValue(ctx, portalSessionKey{}, sess), portalActor(ctx, sess))
+		return next(w, r.WithContext(ctx))
 	}
 }
 
 // portalActor is who a portal user's changes are made by.
-func portalActor(c echo.Context, sess *soko.PortalSession) soko.Actor {
-	return soko.Actor{Kind: soko.ActorPortalUser, PortalUserID: sess.User.ID, MerchantID: sess.User.MerchantID, Address: c.RealIP()}
+func portalActor(ctx context.Context, sess *soko.PortalSession) soko.Actor {
+	return soko.Actor{Kind: soko.ActorPortalUser, PortalUserID: sess.User.ID, MerchantID: sess.User.MerchantID, Address: clientIP(ctx)}
 }
 
 // guardPortalSignIn counts a sign-in or reset request against the
 // per-address and overall limits the staff sign-in counts against (in
 // buckets of their own), and takes a right sign-in's count back, so only
 // wrong passwords and unknown emails use the limits up.
-func (s *Server) guardPortalSignIn(c echo.Context, next echo.HandlerFunc) error {
-	ctx := c.Request().Context()
-	ip := c.RealIP()
+func (s *Server) guardPortalSignIn(w http.ResponseWriter, r *http.Request, next handler) error {
+	ctx := r.Context()
+	ip := clientIP(ctx)
 	limits := []windowLimit{{"portal-signin:ip:" + ip, s.signInsPerAddress}, {"portal-signin:all", s.signInsOverall}}
 	// Until a user is known, the address is all an audit entry can name.
 	ctx = soko.WithActor(ctx, soko.Actor{Kind: soko.ActorPortalUser, Address: ip})
-	c.SetRequest(c.Request().WithContext(ctx))
+	r = r.WithContext(ctx)
 	start, err := s.hitLimits(ctx, limits)
 	if err != nil {
 		if soko.ErrorCode(err) == soko.ETOOMANY {
@@ -122,12 +118,12 @@ func (s *Server) guardPortalSignIn(c echo.Context, next echo.HandlerFunc) error 
 		}
 		return err
 	}
-	if err := next(c); err != nil {
+	if err := next(w, r); err != nil {
 		return err
 	}
 	// A right password (200, or 202 when a code must follow) and a right
 	// code are taken back; wrong codes count as wrong passwords do.
-	switch p, st := c.Request().URL.Path, c.Response().Status; {
+	switch p, st := r.URL.Path, answeredStatus(w); {
 	case p == portalBase+"/session" && (st == http.StatusOK || st == http.StatusAccepted),
 		p == portalBase+"/session/totp" && st == http.StatusOK:
 		for _, l := range limits {
@@ -141,21 +137,21 @@ func (s *Server) guardPortalSignIn(c echo.Context, next echo.HandlerFunc) error 
 
 // checkPortalCSRF requires the portal session's token in X-CSRF-Token on
 // every change, as checkCSRF does for staff.
-func (s *Server) checkPortalCSRF(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		switch c.Request().Method {
+func (s *Server) checkPortalCSRF(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			return next(c)
+			return next(w, r)
 		}
-		if isPortalOpen(c) {
-			return next(c)
+		if isPortalOpen(r) {
+			return next(w, r)
 		}
-		sess, _ := portalSessionOf(c.Request().Context())
-		got := c.Request().Header.Get("X-CSRF-Token")
+		sess, _ := portalSessionOf(r.Context())
+		got := r.Header.Get("X-CSRF-Token")
 		if sess == nil || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
 			return soko.Errorf(soko.EFORBIDDEN, "missing or wrong CSRF token").JA("画面を読み込み直してください（CSRFトークンが一致しません）")
 		}
-		return next(c)
+		return next(w, r)
 	}
 }
 
@@ -164,9 +160,8 @@ func (s *Server) checkPortalCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 // user as the actor of every change, and the request's path the API's own,
 // so the document's route, the idempotency keys and the handlers are the
 // very ones a key uses.
-func (s *Server) portalAsMerchant(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
+func (s *Server) portalAsMerchant(next handler) handler {
+	return func(w http.ResponseWriter, req *http.Request) error {
 		sess, _ := portalSessionOf(req.Context())
 		key := &soko.APIKey{MerchantID: sess.User.MerchantID, Name: "portal:" + sess.User.Email, Scopes: sess.User.Role.Scopes()}
 		if key.Scopes == nil {
@@ -179,9 +174,7 @@ func (s *Server) portalAsMerchant(next echo.HandlerFunc) echo.HandlerFunc {
 		req = req.WithContext(ctx)
 		req.URL = &u
 		req.RequestURI = strings.TrimPrefix(req.RequestURI, portalBase)
-		c.SetRequest(req)
-		c.Set("api_key", "portal:"+strconv.FormatInt(sess.User.ID, 10))
-		return next(c)
+		return next(w, req)
 	}
 }
 

@@ -1,7 +1,7 @@
 package server
 
 import (
-	"github.com/labstack/echo/v4"
+	"net/http"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -111,6 +111,6 @@ var allPortalWords = mergeWords(portalWords, portalSKUWords, portalOrderWords, p
 
 // portalPage answers GET /portal and GET /portal/reset: the merchant
 // portal, a thin client of /portal/api/v1 holding no one's data.
-func (s *Server) portalPage(c echo.Context) error {
-	return s.renderFloorPage(c, "portal", allPortalWords)
+func (s *Server) portalPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "portal", allPortalWords)
 }

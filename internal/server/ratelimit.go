@@ -3,10 +3,9 @@ package server
 import (
 	"context"
 	"math"
+	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -34,20 +33,20 @@ func newKeyBudget(perSecond float64, burst int) keyBudget {
 // The budget runs on the database's wall clock, not the server's business
 // clock (which tests and the demo fix), because requests come in real
 // time.
-func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		key, ok := c.Request().Context().Value(callerKey{}).(*soko.APIKey)
+func (s *Server) limitRate(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		key, ok := r.Context().Value(callerKey{}).(*soko.APIKey)
 		if !ok {
-			return next(c)
+			return next(w, r)
 		}
 		bucket := "apikey:" + strconv.FormatInt(key.ID, 10)
-		if ps, ok := portalSessionOf(c.Request().Context()); ok {
+		if ps, ok := portalSessionOf(r.Context()); ok {
 			// A portal user spends a budget of their own, as a key does.
 			bucket = "portal:" + strconv.FormatInt(ps.User.ID, 10)
 		}
 		// Spent at the database's time when the statement runs, not when
 		// the request began to wait for a connection.
-		full, fits, err := s.store.Spend(c.Request().Context(), bucket, time.Time{}, s.budget.interval, s.budget.burst)
+		full, fits, err := s.store.Spend(r.Context(), bucket, time.Time{}, s.budget.interval, s.budget.burst)
 		if err != nil {
 			return err
 		}
@@ -57,7 +56,7 @@ func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 		b := s.budget
 		used := full.Sub(now)
 		left := min(b.burst, max(0, int((time.Duration(b.burst)*b.interval-used)/b.interval)))
-		h := c.Response().Header()
+		h := w.Header()
 		h.Set("RateLimit-Limit", strconv.Itoa(b.burst))
 		h.Set("RateLimit-Remaining", strconv.Itoa(left))
 		h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(max(used, 0).Seconds()))))
@@ -68,7 +67,7 @@ func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 			return soko.Errorf(soko.ETOOMANY, "too many requests: retry after %d s", secs).
 				JA("リクエストが多すぎます。%d秒後に再送してください", secs).Retry(time.Duration(secs) * time.Second)
 		}
-		return next(c)
+		return next(w, r)
 	}
 }
 

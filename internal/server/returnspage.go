@@ -1,7 +1,7 @@
 package server
 
 import (
-	"github.com/labstack/echo/v4"
+	"net/http"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -60,8 +60,8 @@ var returnsWords = map[string]soko.Text{
 
 // returnsPage answers GET /hh/returns: the returns desk on the handheld
 // (返品受付), a page of its own so the handheld page stays light.
-func (s *Server) returnsPage(c echo.Context) error {
-	return s.renderFloorPage(c, "returns", returnsWords)
+func (s *Server) returnsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "returns", returnsWords)
 }
 
 // consoleReturnsWords are the words of the console's returns section.

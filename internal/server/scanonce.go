@@ -8,8 +8,6 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -40,12 +38,11 @@ var errRefused = errors.New("refused")
 // first answer again, refused scans are recorded for the supervisors'
 // error rates, and an applied scan's answer is stored in the commit that
 // applies it, so a retry after a lost answer always gets that answer.
-func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
-		step, ok := scanSteps[c.Path()]
+func (s *Server) scanOnce(next handler) handler {
+	return func(w http.ResponseWriter, req *http.Request) error {
+		step, ok := scanSteps[routeOf(req.Context())]
 		if !ok || req.Method != http.MethodPost {
-			return next(c)
+			return next(w, req)
 		}
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
@@ -65,10 +62,10 @@ func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
 		// transaction that would apply it, and answered from there. The
 		// handler runs inside that transaction, and its answer is kept in
 		// it: the scan, its effect and its answer commit together.
-		ctx, w := req.Context(), c.Response().Writer
+		ctx := req.Context()
 		var answer *held
 		err = s.store.InTransaction(ctx, func(ctx context.Context) error {
-			answer = hold(c, ctx, body, next, w)
+			answer = s.hold(w, req, ctx, body, next)
 			switch {
 			case errors.Is(answer.err, soko.ErrScanSeen):
 				return answer.err
@@ -79,11 +76,9 @@ func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
 			json.Unmarshal(answer.body.Bytes(), &a)
 			return s.store.SaveScanAnswer(ctx, scan.ScanID, answer.status, answer.body.Bytes(), a.Message)
 		})
-		c.SetRequest(req.WithContext(ctx))
 		switch {
 		case errors.Is(err, soko.ErrScanSeen):
-			c.Response().Writer, c.Response().Committed = w, false
-			return s.replayScan(c, scan.ScanID)
+			return s.replayScan(w, req, scan.ScanID)
 		case errors.Is(err, errRefused):
 			var p problem
 			json.Unmarshal(answer.body.Bytes(), &p)
@@ -94,22 +89,21 @@ func (s *Server) scanOnce(next echo.HandlerFunc) echo.HandlerFunc {
 			}, answer.status, answer.body.Bytes()); err != nil {
 				s.log.Error("recording a refused scan", "err", err)
 			}
-			return answer.send(c, w)
+			return answer.send(w)
 		case err != nil:
 			// Not committed (the database failed, or a step did): the retry
 			// runs afresh.
-			c.Response().Writer, c.Response().Committed = w, false
 			return err
 		}
-		return answer.send(c, w)
+		return answer.send(w)
 	}
 }
 
 // replayScan answers a scan sent again with its first answer. The answer
 // commits with the scan, so a scan seen is a scan answered; only scans
 // applied before answers were kept that way can lack one.
-func (s *Server) replayScan(c echo.Context, scanID string) error {
-	rec, err := s.store.FindScan(c.Request().Context(), scanID)
+func (s *Server) replayScan(w http.ResponseWriter, r *http.Request, scanID string) error {
+	rec, err := s.store.FindScan(r.Context(), scanID)
 	if err != nil {
 		return err
 	}
@@ -117,6 +111,6 @@ func (s *Server) replayScan(c echo.Context, scanID string) error {
 		return soko.Errorf(soko.ECONFLICT, "this scan was applied, but its answer was lost: reload to see where things stand").
 			JA("このスキャンは登録済みです（応答が失われました）。画面を読み込み直して状態を確認してください").WithField("scan_id", "applied")
 	}
-	c.Response().Header().Set("Scan-Replayed", "true")
-	return c.JSONBlob(rec.StatusCode, rec.Response)
+	w.Header().Set("Scan-Replayed", "true")
+	return writeBlob(w, rec.StatusCode, "application/json", rec.Response)
 }

@@ -240,8 +240,9 @@ func New(cfg Config) *Server {
 	}))
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{TargetHeader: echo.HeaderXRequestID}),
+		requestScope,
 		s.metrics.measure,
-		s.forwarded,
+		use(s.forwarded),
 		s.accessLog,
 		s.recoverPanic,
 		securityHeaders,
@@ -249,26 +250,7 @@ func New(cfg Config) *Server {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fileUploadLimit, Skipper: func(c echo.Context) bool { return !isFileUpload(c) }}),
 	)
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	if cfg.MetricsToken != "" {
-		e.GET("/metrics", s.metricsPage)
-	}
-	e.GET("/", s.home)
-	e.GET("/hh", s.handheld)
-	e.GET("/hh/dock", s.dockPage)
-	e.GET("/hh/returns", s.returnsPage)
-	e.GET("/hh-sw.js", s.serviceWorker)
-	e.GET("/station", s.stationPage)
-	e.GET("/console", s.consolePage)
-	e.GET(portalBase, s.portalPage)
-	e.GET(portalBase+"/reset", s.portalPage)
-	e.GET("/track/:token", s.trackingPage)
-	e.GET("/api/docs", s.apiDocs)
-	if err := s.mountAPI(spec); err != nil {
-		panic(err) // the embedded document is checked by tests; a bad one is a build mistake
-	}
-	e.GET("/static/*", staticFiles())
+	s.routes(spec)
 	return s
 }
 

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -58,19 +56,19 @@ func allow(ctx context.Context, m soko.Menu) (*soko.Session, error) {
 }
 
 // isSignIn reports whether the request signs in, the one ops call without a session.
-func isSignIn(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost && c.Request().URL.Path == opsBase+"/session"
+func isSignIn(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == opsBase+"/session"
 }
 
 // staffSession resolves the session cookie to a signed-in staff member.
-func (s *Server) staffSession(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ctx := context.WithValue(c.Request().Context(), langKey{}, language(c))
-		c.SetRequest(c.Request().WithContext(ctx))
-		if isSignIn(c) {
-			return s.guardSignIn(c, next)
+func (s *Server) staffSession(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := context.WithValue(r.Context(), langKey{}, language(r))
+		r = r.WithContext(ctx)
+		if isSignIn(r) {
+			return s.guardSignIn(w, r, next)
 		}
-		cookie, err := c.Cookie(sessionCookie)
+		cookie, err := r.Cookie(sessionCookie)
 		if err != nil || cookie.Value == "" {
 			return soko.Errorf(soko.EUNAUTHORIZED, "sign in with your badge").JA("バッジでログインしてください")
 		}
@@ -78,18 +76,17 @@ func (s *Server) staffSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx = soko.WithActor(context.WithValue(ctx, sessionKey{}, sess), staffActor(c, sess))
-		c.SetRequest(c.Request().WithContext(ctx))
-		return next(c)
+		ctx = soko.WithActor(context.WithValue(ctx, sessionKey{}, sess), staffActor(ctx, sess))
+		return next(w, r.WithContext(ctx))
 	}
 }
 
 // guardSignIn counts a sign-in against the per-address and overall limits
 // before its PIN is checked, and takes the count back when it succeeds, so
 // only wrong PINs and unknown badges use the limits up.
-func (s *Server) guardSignIn(c echo.Context, next echo.HandlerFunc) error {
-	ctx := c.Request().Context()
-	ip := c.RealIP()
+func (s *Server) guardSignIn(w http.ResponseWriter, r *http.Request, next handler) error {
+	ctx := r.Context()
+	ip := clientIP(ctx)
 	limits := s.signInLimits(ip)
 	start, err := s.hitLimits(ctx, limits)
 	if err != nil {
@@ -99,16 +96,15 @@ func (s *Server) guardSignIn(c echo.Context, next echo.HandlerFunc) error {
 		return err
 	}
 	from := signInFrom{ip: ip}
-	if ck, err := c.Cookie(deviceCookie); err == nil && len(ck.Value) == len(soko.NewToken()) {
+	if ck, err := r.Cookie(deviceCookie); err == nil && len(ck.Value) == len(soko.NewToken()) {
 		from.device = ck.Value
 	} else {
 		from.device = soko.NewToken()
 	}
-	c.SetRequest(c.Request().WithContext(context.WithValue(ctx, signInKey{}, from)))
-	if err := next(c); err != nil {
+	if err := next(w, r.WithContext(context.WithValue(ctx, signInKey{}, from))); err != nil {
 		return err
 	}
-	if c.Response().Status == http.StatusOK {
+	if answeredStatus(w) == http.StatusOK {
 		for _, l := range limits {
 			if err := s.store.Unhit(ctx, l.bucket, start); err != nil {
 				s.log.Warn("sign-in limit not taken back", "bucket", l.bucket, "err", err)
@@ -120,21 +116,21 @@ func (s *Server) guardSignIn(c echo.Context, next echo.HandlerFunc) error {
 
 // checkCSRF requires the session's token in X-CSRF-Token on every change,
 // so another site cannot make a signed-in browser act.
-func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		switch c.Request().Method {
+func (s *Server) checkCSRF(next handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			return next(c)
+			return next(w, r)
 		}
-		if isSignIn(c) {
-			return next(c)
+		if isSignIn(r) {
+			return next(w, r)
 		}
-		sess := sessionOf(c.Request().Context())
-		got := c.Request().Header.Get("X-CSRF-Token")
+		sess := sessionOf(r.Context())
+		got := r.Header.Get("X-CSRF-Token")
 		if subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
 			return soko.Errorf(soko.EFORBIDDEN, "missing or wrong CSRF token").JA("画面を読み込み直してください（CSRFトークンが一致しません）")
 		}
-		return next(c)
+		return next(w, r)
 	}
 }
 

@@ -15,8 +15,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/web"
 )
@@ -132,54 +130,53 @@ func acceptsGzip(header string) bool {
 // the folder is looked up: a malformed path (invalid UTF-8 such as
 // overlong dots, NUL, backslash, escaped slash) is refused 400 and a dot
 // segment or a folder 404, so no path answers 500 or leaves the folder.
-func staticFiles() echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req, a := c.Request(), assets()
-		name := strings.TrimPrefix(req.URL.Path, "/static/")
-		if !utf8.ValidString(name) || strings.ContainsAny(name, "\\\x00") ||
-			strings.Contains(strings.ToLower(req.URL.RawPath), "%2f") {
-			return soko.Errorf(soko.EMALFORMED, "malformed file path").JA("ファイルのパスが正しくありません")
-		}
-		h := c.Response().Header()
-		f, immutable := a.byHashed[name]
-		if !immutable && fs.ValidPath(name) {
-			f = a.byName[name]
-			if m := versionedName.FindStringSubmatch(name); f == nil && m != nil {
-				f = a.byName[m[1]+m[2]]
-			}
-		}
-		if f == nil {
-			return soko.Errorf(soko.ENOTFOUND, "no such file").JA("ファイルが見つかりません")
-		}
-		if immutable {
-			h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
-			h.Set("Cache-Control", "no-cache")
-		}
-		h.Set("ETag", f.etag)
-		h.Set("Vary", "Accept-Encoding")
-		if matchesETag(req.Header.Get("If-None-Match"), f.etag) {
-			return c.NoContent(http.StatusNotModified)
-		}
-		body := f.body
-		if gz := f.gzipped(); gz != nil && acceptsGzip(req.Header.Get("Accept-Encoding")) {
-			h.Set("Content-Encoding", "gzip")
-			body = gz
-		}
-		return c.Blob(http.StatusOK, f.contentType, body)
+func staticFiles(w http.ResponseWriter, r *http.Request) error {
+	a := assets()
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if !utf8.ValidString(name) || strings.ContainsAny(name, "\\\x00") ||
+		strings.Contains(strings.ToLower(r.URL.RawPath), "%2f") {
+		return soko.Errorf(soko.EMALFORMED, "malformed file path").JA("ファイルのパスが正しくありません")
 	}
+	h := w.Header()
+	f, immutable := a.byHashed[name]
+	if !immutable && fs.ValidPath(name) {
+		f = a.byName[name]
+		if m := versionedName.FindStringSubmatch(name); f == nil && m != nil {
+			f = a.byName[m[1]+m[2]]
+		}
+	}
+	if f == nil {
+		return soko.Errorf(soko.ENOTFOUND, "no such file").JA("ファイルが見つかりません")
+	}
+	if immutable {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
+	h.Set("ETag", f.etag)
+	h.Set("Vary", "Accept-Encoding")
+	if matchesETag(r.Header.Get("If-None-Match"), f.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	body := f.body
+	if gz := f.gzipped(); gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		body = gz
+	}
+	return writeBlob(w, http.StatusOK, f.contentType, body)
 }
 
 // gzipPage compresses a rendered page for a browser that takes gzip.
-func gzipPage(c echo.Context, page []byte) []byte {
-	c.Response().Header().Add("Vary", "Accept-Encoding")
-	if !acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+func gzipPage(w http.ResponseWriter, r *http.Request, page []byte) []byte {
+	w.Header().Add("Vary", "Accept-Encoding")
+	if !acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		return page
 	}
 	var b bytes.Buffer
-	w := gzip.NewWriter(&b)
-	_, _ = w.Write(page)
-	_ = w.Close()
-	c.Response().Header().Set("Content-Encoding", "gzip")
+	zw := gzip.NewWriter(&b)
+	_, _ = zw.Write(page)
+	_ = zw.Close()
+	w.Header().Set("Content-Encoding", "gzip")
 	return b.Bytes()
 }

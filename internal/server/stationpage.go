@@ -1,7 +1,7 @@
 package server
 
 import (
-	"github.com/labstack/echo/v4"
+	"net/http"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -94,6 +94,6 @@ var stationWords = map[string]soko.Text{
 
 // stationPage answers GET /station: the packing station page (sign-in,
 // inspection, packing, labels and slip), a desktop page driven by a USB scanner.
-func (s *Server) stationPage(c echo.Context) error {
-	return s.renderFloorPage(c, "station", stationWords)
+func (s *Server) stationPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFloorPage(w, r, "station", stationWords)
 }

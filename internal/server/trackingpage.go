@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/soko-wms/soko/internal/carrier"
 	"github.com/soko-wms/soko/internal/soko"
 )
@@ -63,14 +61,14 @@ type trackingPageEvent struct {
 // order, linked from the shipment email: no sign-in, the token is the
 // key. Any other token answers 404 with the same page saying so, whether
 // it never existed or was mistyped.
-func (s *Server) trackingPage(c echo.Context) error {
-	lang := language(c)
+func (s *Server) trackingPage(w http.ResponseWriter, r *http.Request) error {
+	lang := language(r)
 	page := trackingPage{Lang: lang, T: map[string]string{}}
-	for k, w := range trackingWords {
-		page.T[k] = w.In(lang)
+	for k, word := range trackingWords {
+		page.T[k] = word.In(lang)
 	}
 	status := http.StatusOK
-	t, err := s.store.TrackShipment(c.Request().Context(), soko.TrackingTokenHash(c.Param("token")))
+	t, err := s.store.TrackShipment(r.Context(), soko.TrackingTokenHash(r.PathValue("token")))
 	switch {
 	case soko.ErrorCode(err) == soko.ENOTFOUND:
 		status = http.StatusNotFound
@@ -83,12 +81,12 @@ func (s *Server) trackingPage(c echo.Context) error {
 	if err := s.pages.byLang[lang]["track"].ExecuteTemplate(&buf, "track.html", page); err != nil {
 		return err
 	}
-	h := c.Response().Header()
+	h := w.Header()
 	// The token is the page's only key: no cache keeps it, no link passes it on.
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Robots-Tag", "noindex, nofollow")
-	return c.HTMLBlob(status, buf.Bytes())
+	return writeHTML(w, status, buf.Bytes())
 }
 
 func (p *trackingPage) fill(t *soko.ShipmentTracking, lang string) {
