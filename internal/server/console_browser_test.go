@@ -24,11 +24,15 @@ import (
 // console is a headless Chromium on a supervisor's desktop, showing /console.
 type console struct{ *handheld }
 
-// signIn types a badge and PIN into the console's sign-in form.
+// signIn fills the console's sign-in form with a badge and PIN and sends
+// it, once the page's scripts have run. The fields are set rather than
+// typed: the page focuses the badge field when its session check answers,
+// which may come while a PIN is being typed.
 func (c console) signIn(badge, pin string) {
 	c.t.Helper()
-	c.waitFor("the badge field to take focus", `document.activeElement.id === 'badge'`)
-	c.do(chromedp.SendKeys(chromedp.CSS("#badge"), badge), chromedp.SendKeys(chromedp.CSS("#pin"), pin+"\r"))
+	c.waitFor("the sign-in form", `document.readyState === 'complete' && window.SokoOps && !document.getElementById('v-login').hidden`)
+	c.fill("#badge", badge, "#pin", pin)
+	c.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('login').requestSubmit()`))
 }
 
 // fill sets form fields by selector, replacing what they held.

@@ -277,7 +277,11 @@ func (h *handheld) waitFor(what, cond string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatalf("waiting for %s: %s never held (err %v); result shows %q", what, cond, err, h.peek())
+			state, _ := chromedp.Run(h.ctx, chromedp.Evaluate[string](`document.readyState + ', focus on #' + (document.activeElement && document.activeElement.id)`))
+			h.mu.Lock()
+			errs := strings.Join(h.errors, "; ")
+			h.mu.Unlock()
+			h.t.Fatalf("waiting for %s: %s never held (err %v); result shows %q; page %s; script errors: %q", what, cond, err, h.peek(), state, errs)
 		}
 		time.Sleep(40 * time.Millisecond)
 	}
