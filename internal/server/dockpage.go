@@ -8,7 +8,7 @@ import (
 
 // dockWords are every word the dock page shows, in Japanese and English;
 // the template prints the fixed ones and dock.js gets all of them.
-var dockWords = map[string]soko.Text{
+var dockWords = mergeWords(scannerWords, map[string]soko.Text{
 	"title":            {JA: "soko 集荷（荷渡し）", EN: "soko dock handover"},
 	"heading":          {JA: "集荷（荷渡し）", EN: "Dock handover"},
 	"menu":             {JA: "メニュー", EN: "Menu"},
@@ -48,14 +48,7 @@ var dockWords = map[string]soko.Text{
 	"choose_pickup":    {JA: "集荷を選ぶか、新しく始めてください", EN: "Choose a pickup or start one"},
 	"scan_parcel":      {JA: "荷物の送り状バーコードをスキャンしてください", EN: "Scan each parcel's tracking barcode"},
 	"scan_supervisor":  {JA: "スーパーバイザーのバッジをスキャンし、PINを入力してください", EN: "Scan a supervisor's badge and enter the PIN"},
-	"late":             {JA: "【保存分】", EN: "[saved scan] "},
-	"offline":          {JA: "通信できません。電波の届く場所で再度お試しください", EN: "No connection: try again where the network reaches"},
-	"offline_shell":    {JA: "通信できません。この端末に残した画面で続けます", EN: "No connection: carrying on with what this device keeps"},
-	"failed":           {JA: "エラーが発生しました（{status}）", EN: "Something went wrong ({status})"},
-	"scan":             {JA: "スキャン", EN: "Scan"},
-	"keyboard":         {JA: "キーボード", EN: "Keyboard"},
-	"camera":           {JA: "カメラ", EN: "Camera"},
-}
+})
 
 // dockPage answers GET /hh/dock: the handheld's handover to the carrier
 // (集荷), a page of its own so the handheld page stays light.

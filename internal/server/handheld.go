@@ -14,7 +14,7 @@ import (
 // English: the template prints the fixed ones and hands all of them to
 // hh.js, so one table holds the page's words. {name}-style holes are
 // filled in by the script.
-var handheldWords = map[string]soko.Text{
+var handheldWords = mergeWords(scannerWords, map[string]soko.Text{
 	"title":         {JA: "soko ハンディ", EN: "soko handheld"},
 	"menu":          {JA: "メニュー", EN: "Menu"},
 	"signout":       {JA: "ログアウト", EN: "Sign out"},
@@ -53,14 +53,7 @@ var handheldWords = map[string]soko.Text{
 	"ct_empty":      {JA: "商品をスキャンしてください", EN: "Scan every item here"},
 	"ct_submit":     {JA: "棚卸を確定", EN: "Submit count"},
 	"ct_result":     {JA: "棚卸結果", EN: "Count result"},
-	"scan":          {JA: "スキャン", EN: "Scan"},
-	"keyboard":      {JA: "キーボード", EN: "Keyboard"},
-	"camera":        {JA: "カメラ", EN: "Camera"},
 
-	"offline":          {JA: "通信できません。電波の届く場所で再度お試しください", EN: "No connection: try again where the network reaches"},
-	"offline_shell":    {JA: "通信できません。この端末に残した画面で続けます", EN: "No connection: carrying on with what this device keeps"},
-	"failed":           {JA: "エラーが発生しました（{status}）", EN: "Something went wrong ({status})"},
-	"late":             {JA: "【保存分】", EN: "[saved scan] "},
 	"expired":          {JA: "ログインが切れました。もう一度ログインしてください（未送信のスキャンはログイン後に送ります）", EN: "Signed out: sign in again (saved scans are sent after sign-in)"},
 	"scan_badge":       {JA: "バッジをスキャンしてください", EN: "Scan your badge"},
 	"enter_pin":        {JA: "PINを入力してください", EN: "Enter your PIN"},
@@ -109,7 +102,7 @@ var handheldWords = map[string]soko.Text{
 	"pk_off_over":      {JA: "数量オーバーです。{name} はあと {left} 個です", EN: "Too many: {left} more of {name}"},
 	"pk_off_wait":      {JA: "通信できません。次の作業は電波が戻ると表示します", EN: "No connection: the next task shows when the network returns"},
 	"ct_unsaved":       {JA: "棚卸が確定していません。もう一度押すと破棄します", EN: "The count is not submitted. Press again to discard it"},
-}
+})
 
 // handheld answers GET /hh: the handheld page (sign-in, picking,
 // receiving, put-away, counts).

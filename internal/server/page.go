@@ -113,3 +113,16 @@ func (s *Server) renderFloorPage(w http.ResponseWriter, r *http.Request, name st
 	}
 	return writeHTML(w, http.StatusOK, gzipPage(w, r, buf.Bytes()))
 }
+
+// scannerWords are the words every floor page that scans on a handheld
+// (handheld, dock, returns desk) shows alike: its input switches, a saved
+// scan sent late and the network's failures.
+var scannerWords = map[string]soko.Text{
+	"late":          {JA: "【保存分】", EN: "[saved scan] "},
+	"offline":       {JA: "通信できません。電波の届く場所で再度お試しください", EN: "No connection: try again where the network reaches"},
+	"offline_shell": {JA: "通信できません。この端末に残した画面で続けます", EN: "No connection: carrying on with what this device keeps"},
+	"failed":        {JA: "エラーが発生しました（{status}）", EN: "Something went wrong ({status})"},
+	"scan":          {JA: "スキャン", EN: "Scan"},
+	"keyboard":      {JA: "キーボード", EN: "Keyboard"},
+	"camera":        {JA: "カメラ", EN: "Camera"},
+}

@@ -8,7 +8,7 @@ import (
 
 // returnsWords are every word the returns desk page shows, in Japanese and
 // English; the template prints the fixed ones and returns.js gets all of them.
-var returnsWords = map[string]soko.Text{
+var returnsWords = mergeWords(scannerWords, map[string]soko.Text{
 	"title":          {JA: "soko 返品受付", EN: "soko returns desk"},
 	"heading":        {JA: "返品受付", EN: "Returns"},
 	"menu":           {JA: "メニュー", EN: "Menu"},
@@ -49,14 +49,7 @@ var returnsWords = map[string]soko.Text{
 	"finish_confirm": {JA: "もう一度押すと受付を完了し、荷主に通知します", EN: "Press again to finish and tell the merchant"},
 	"print_slip":     {JA: "返品受付票を印刷", EN: "Print the return slip"},
 	"next_parcel":    {JA: "次の返品へ", EN: "Next return"},
-	"late":           {JA: "【保存分】", EN: "[saved scan] "},
-	"offline":        {JA: "通信できません。電波の届く場所で再度お試しください", EN: "No connection: try again where the network reaches"},
-	"offline_shell":  {JA: "通信できません。この端末に残した画面で続けます", EN: "No connection: carrying on with what this device keeps"},
-	"failed":         {JA: "エラーが発生しました（{status}）", EN: "Something went wrong ({status})"},
-	"scan":           {JA: "スキャン", EN: "Scan"},
-	"keyboard":       {JA: "キーボード", EN: "Keyboard"},
-	"camera":         {JA: "カメラ", EN: "Camera"},
-}
+})
 
 // returnsPage answers GET /hh/returns: the returns desk on the handheld
 // (返品受付), a page of its own so the handheld page stays light.
