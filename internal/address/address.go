@@ -8,23 +8,17 @@
 // golang.org/x/text/encoding/japanese.ShiftJIS without losing a character.
 package address
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
 
-// Problem is one thing wrong with one field of an address, in Japanese and
-// English, so that the caller can answer in the reader's language.
+	"github.com/soko-wms/soko/internal/soko"
+)
+
+// Problem is one thing wrong with one field of an address, in both
+// languages, so that the caller can answer in the reader's.
 type Problem struct {
-	Field    string // prefix + ".postal_code", ".address1" …, as in the API's ShipTo
-	Japanese string
-	English  string
-}
-
-// Message returns the problem in lang: English for "en", Japanese otherwise,
-// as soko.ErrorMessage does.
-func (p Problem) Message(lang string) string {
-	if lang == "en" {
-		return p.English
-	}
-	return p.Japanese
+	Field   string // prefix + ".postal_code", ".address1" …, as in the API's ShipTo
+	Message soko.Text
 }
 
 // SJISWidth returns how many bytes s takes in Shift_JIS, the unit of the

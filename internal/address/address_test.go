@@ -246,7 +246,7 @@ func TestCheck_PrefectureMismatch(t *testing.T) {
 				t.Fatalf("Check = %+v, want one problem with ship_to.postal_code", ps)
 			}
 			shown := tt.postal[:3] + "-" + tt.postal[3:]
-			for _, msg := range []string{ps[0].Japanese, ps[0].English} {
+			for _, msg := range []string{ps[0].Message.JA, ps[0].Message.EN} {
 				if !strings.Contains(msg, shown) || !strings.Contains(msg, tt.pref) {
 					t.Errorf("message %q does not name %s and %s", msg, shown, tt.pref)
 				}
@@ -265,7 +265,7 @@ func TestCheck_Required(t *testing.T) {
 		t.Errorf("Check(empty) fields = %v, want %v", got, want)
 	}
 	for _, p := range ps {
-		if p.Japanese == "" || p.English == "" {
+		if p.Message.JA == "" || p.Message.EN == "" {
 			t.Errorf("%s: a message is missing: %+v", p.Field, p)
 		}
 	}
@@ -298,8 +298,8 @@ func TestCheck_PostalCode(t *testing.T) {
 		if ok := len(ps) == 0; ok != tt.ok {
 			t.Errorf("Check(PostalCode %q) = %+v, want ok %v", tt.code, ps, tt.ok)
 		}
-		if !tt.ok && len(ps) == 1 && ps[0].Japanese != "郵便番号は7桁の数字で入力してください（例: 100-0005）" {
-			t.Errorf("Check(PostalCode %q) says %q", tt.code, ps[0].Japanese)
+		if !tt.ok && len(ps) == 1 && ps[0].Message.JA != "郵便番号は7桁の数字で入力してください（例: 100-0005）" {
+			t.Errorf("Check(PostalCode %q) says %q", tt.code, ps[0].Message.JA)
 		}
 	}
 }
@@ -364,7 +364,7 @@ func TestCheck_Unprintable(t *testing.T) {
 				t.Fatalf("Check fields = %v (%+v), want [%s]", got, ps, tt.field)
 			}
 			for _, s := range tt.named {
-				if !strings.Contains(ps[0].Japanese, s) || !strings.Contains(ps[0].English, s) {
+				if !strings.Contains(ps[0].Message.JA, s) || !strings.Contains(ps[0].Message.EN, s) {
 					t.Errorf("%+v does not name %s", ps[0], s)
 				}
 			}
@@ -383,8 +383,8 @@ func TestCheck_ManyUnprintable(t *testing.T) {
 	if len(ps) != 1 {
 		t.Fatalf("Check = %+v, want one problem", ps)
 	}
-	if !strings.Contains(ps[0].English, "…") || strings.Contains(ps[0].English, "😅") {
-		t.Errorf("message does not stop at five characters: %s", ps[0].English)
+	if !strings.Contains(ps[0].Message.EN, "…") || strings.Contains(ps[0].Message.EN, "😅") {
+		t.Errorf("message does not stop at five characters: %s", ps[0].Message.EN)
 	}
 }
 
@@ -412,7 +412,7 @@ func TestCheck_TooLong(t *testing.T) {
 			if got := fields(ps); !slices.Equal(got, []string{tt.field}) {
 				t.Fatalf("Check fields = %v (%+v), want [%s]", got, ps, tt.field)
 			}
-			if !strings.Contains(ps[0].Japanese, "以内") || !strings.Contains(ps[0].English, "Shift_JIS bytes") {
+			if !strings.Contains(ps[0].Message.JA, "以内") || !strings.Contains(ps[0].Message.EN, "Shift_JIS bytes") {
 				t.Errorf("message does not say the limit: %+v", ps[0])
 			}
 		})
@@ -512,15 +512,6 @@ func TestCheck_EveryField(t *testing.T) {
 	}
 }
 
-func TestProblem_Message(t *testing.T) {
-	p := Problem{Field: "name", Japanese: "お名前を入力してください", English: "name is required"}
-	for lang, want := range map[string]string{"en": p.English, "ja": p.Japanese, "": p.Japanese, "fr": p.Japanese} {
-		if got := p.Message(lang); got != want {
-			t.Errorf("Message(%q) = %q, want %q", lang, got, want)
-		}
-	}
-}
-
 func TestSJISWidth(t *testing.T) {
 	tests := []struct {
 		s    string
@@ -565,7 +556,7 @@ func FuzzNormalizeCheck(f *testing.F) {
 		ps := Check(n, "ship_to")
 		bad := map[string]bool{}
 		for _, p := range ps {
-			if !strings.HasPrefix(p.Field, "ship_to.") || p.Japanese == "" || p.English == "" {
+			if !strings.HasPrefix(p.Field, "ship_to.") || p.Message.JA == "" || p.Message.EN == "" {
 				t.Fatalf("malformed problem %+v", p)
 			}
 			bad[p.Field] = true

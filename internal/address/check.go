@@ -84,7 +84,7 @@ func (c *checker) add(f field, ja, en string) {
 	if c.prefix != "" {
 		name = c.prefix + "." + f.name
 	}
-	c.problems = append(c.problems, Problem{Field: name, Japanese: ja, English: en})
+	c.problems = append(c.problems, Problem{Field: name, Message: soko.Text{JA: ja, EN: en}})
 }
 
 func (c *checker) required(f field) {

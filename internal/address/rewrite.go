@@ -12,9 +12,9 @@ import (
 
 // Rewrite is one field Normalize changed in a way a reader would see.
 type Rewrite struct {
-	Field             string // as Problem's
-	Sent, Stored      string
-	Japanese, English string
+	Field        string // as Problem's
+	Sent, Stored string
+	Message      soko.Text
 }
 
 // Rewrites returns, for the recipient's name and company, what Normalize
@@ -38,8 +38,8 @@ func Rewrites(sent, stored soko.Address, prefix string) []Rewrite {
 			continue
 		}
 		ps = append(ps, Rewrite{Field: prefix + f.field, Sent: f.sent, Stored: f.stored,
-			Japanese: fmt.Sprintf("%sの「%s」を送り状に印字できる「%s」に置き換えて登録しました", f.ja, f.sent, f.stored),
-			English:  fmt.Sprintf("%s %q was stored as %q, which carriers' label software can print", f.en, f.sent, f.stored)})
+			Message: soko.Text{JA: fmt.Sprintf("%sの「%s」を送り状に印字できる「%s」に置き換えて登録しました", f.ja, f.sent, f.stored),
+				EN: fmt.Sprintf("%s %q was stored as %q, which carriers' label software can print", f.en, f.sent, f.stored)}})
 	}
 	return ps
 }

@@ -22,7 +22,7 @@ func TestRewrites(t *testing.T) {
 		var fields []string
 		for _, r := range got {
 			fields = append(fields, r.Field)
-			if r.Sent == r.Stored || r.Japanese == "" || r.English == "" {
+			if r.Sent == r.Stored || r.Message.JA == "" || r.Message.EN == "" {
 				t.Errorf("%q: %+v", tt.name, r)
 			}
 		}

@@ -11,17 +11,16 @@ import (
 // that soko writes into the carrier's files, or one option of the contract
 // that changes what it writes.
 type AccountField struct {
-	Key    string // the API's name: billing_code, billing_class, freight_number, six_slots
-	Name   string // the carrier's name for it: 請求先顧客コード
-	NameEN string
+	Key  string    // the API's name: billing_code, billing_class, freight_number, six_slots
+	Name soko.Text // the carrier's name for it: 請求先顧客コード
 	// Required values must be set before the carrier's file can be
 	// exported; an option (six_slots) is never required.
 	Required bool
 	Option   bool // a yes/no option of the contract rather than a value
 	// Format is what the value takes, after full-width digits and letters
 	// are made ASCII and hyphens and spaces dropped.
-	Format             *regexp.Regexp
-	FormatJA, FormatEN string
+	Format     *regexp.Regexp
+	FormatHint soko.Text // Format as people read it: 10〜12桁の数字
 }
 
 var (
@@ -47,15 +46,15 @@ var (
 // current e飛伝Ⅲ manual).
 var accountFields = map[string][]AccountField{
 	"yamato": {
-		{Key: "billing_code", Name: "請求先顧客コード", NameEN: "billing customer code", Required: true,
-			Format: billingCodeFormat, FormatJA: "10〜12桁の数字", FormatEN: "10 to 12 digits"},
-		{Key: "billing_class", Name: "請求先分類コード", NameEN: "billing class code",
-			Format: billingClassFormat, FormatJA: "英数字3文字まで", FormatEN: "up to 3 letters or digits"},
-		{Key: "freight_number", Name: "運賃管理番号", NameEN: "freight number", Required: true,
-			Format: freightNumberFormat, FormatJA: "2桁の数字（通常 01）", FormatEN: "2 digits (usually 01)"},
+		{Key: "billing_code", Name: soko.Text{JA: "請求先顧客コード", EN: "billing customer code"}, Required: true,
+			Format: billingCodeFormat, FormatHint: soko.Text{JA: "10〜12桁の数字", EN: "10 to 12 digits"}},
+		{Key: "billing_class", Name: soko.Text{JA: "請求先分類コード", EN: "billing class code"},
+			Format: billingClassFormat, FormatHint: soko.Text{JA: "英数字3文字まで", EN: "up to 3 letters or digits"}},
+		{Key: "freight_number", Name: soko.Text{JA: "運賃管理番号", EN: "freight number"}, Required: true,
+			Format: freightNumberFormat, FormatHint: soko.Text{JA: "2桁の数字（通常 01）", EN: "2 digits (usually 01)"}},
 	},
 	"sagawa": {
-		{Key: "six_slots", Name: "時間帯サービス6区分", NameEN: "six-slot time option", Option: true},
+		{Key: "six_slots", Name: soko.Text{JA: "時間帯サービス6区分", EN: "six-slot time option"}, Option: true},
 	},
 }
 
@@ -79,14 +78,14 @@ func CheckAccount(a *soko.CarrierAccount) []Problem {
 	c := find(a.Carrier)
 	if c == nil {
 		return []Problem{{Field: "carrier",
-			Japanese: fmt.Sprintf("配送業者 %s は登録されていません（%s のいずれか）", quote(a.Carrier), carrierCodes()),
-			English:  fmt.Sprintf("unknown carrier %s (want one of %s)", quote(a.Carrier), carrierCodes())}}
+			Message: soko.Text{JA: fmt.Sprintf("配送業者 %s は登録されていません（%s のいずれか）", quote(a.Carrier), carrierCodes()),
+				EN: fmt.Sprintf("unknown carrier %s (want one of %s)", quote(a.Carrier), carrierCodes())}}}
 	}
 	fields := accountFields[c.Code]
 	if len(fields) == 0 {
 		return []Problem{{Field: "carrier",
-			Japanese: fmt.Sprintf("%sには設定する契約情報がありません", c.Name),
-			English:  fmt.Sprintf("%s has no contract settings", c.NameEN)}}
+			Message: soko.Text{JA: fmt.Sprintf("%sには設定する契約情報がありません", c.Name.JA),
+				EN: fmt.Sprintf("%s has no contract settings", c.Name.EN)}}}
 	}
 	var ps []Problem
 	for _, key := range []string{"billing_code", "billing_class", "freight_number", "six_slots"} {
@@ -94,8 +93,8 @@ func CheckAccount(a *soko.CarrierAccount) []Problem {
 		if key == "six_slots" {
 			if a.SixSlots && f == nil {
 				ps = append(ps, Problem{Field: key,
-					Japanese: fmt.Sprintf("%sの契約には時間帯6区分の設定はありません", c.Name),
-					English:  fmt.Sprintf("%s contracts have no six-slot option", c.NameEN)})
+					Message: soko.Text{JA: fmt.Sprintf("%sの契約には時間帯6区分の設定はありません", c.Name.JA),
+						EN: fmt.Sprintf("%s contracts have no six-slot option", c.Name.EN)}})
 			}
 			continue
 		}
@@ -104,17 +103,17 @@ func CheckAccount(a *soko.CarrierAccount) []Problem {
 		switch {
 		case f == nil && *v != "":
 			ps = append(ps, Problem{Field: key,
-				Japanese: fmt.Sprintf("%sの契約にこの項目はありません", c.Name),
-				English:  fmt.Sprintf("%s contracts have no %s", c.NameEN, key)})
+				Message: soko.Text{JA: fmt.Sprintf("%sの契約にこの項目はありません", c.Name.JA),
+					EN: fmt.Sprintf("%s contracts have no %s", c.Name.EN, key)}})
 		case f == nil:
 		case *v == "" && f.Required:
 			ps = append(ps, Problem{Field: key,
-				Japanese: fmt.Sprintf("%sを入力してください（%s）", f.Name, f.FormatJA),
-				English:  fmt.Sprintf("%s is required (%s)", f.NameEN, f.FormatEN)})
+				Message: soko.Text{JA: fmt.Sprintf("%sを入力してください（%s）", f.Name.JA, f.FormatHint.JA),
+					EN: fmt.Sprintf("%s is required (%s)", f.Name.EN, f.FormatHint.EN)}})
 		case *v != "" && !f.Format.MatchString(*v):
 			ps = append(ps, Problem{Field: key,
-				Japanese: fmt.Sprintf("%sは%sで入力してください", f.Name, f.FormatJA),
-				English:  fmt.Sprintf("%s must be %s", f.NameEN, f.FormatEN)})
+				Message: soko.Text{JA: fmt.Sprintf("%sは%sで入力してください", f.Name.JA, f.FormatHint.JA),
+					EN: fmt.Sprintf("%s must be %s", f.Name.EN, f.FormatHint.EN)}})
 		}
 	}
 	return ps

@@ -37,7 +37,7 @@ func TestCheckAccount(t *testing.T) {
 			var fields []string
 			for _, p := range ps {
 				fields = append(fields, p.Field)
-				if p.Japanese == "" || p.English == "" {
+				if p.Message.JA == "" || p.Message.EN == "" {
 					t.Errorf("problem %+v is not in both languages", p)
 				}
 			}

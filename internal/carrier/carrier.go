@@ -16,9 +16,8 @@ import (
 
 // Carrier is one delivery company and what soko needs to hand parcels to it.
 type Carrier struct {
-	Code   string // soko's code, as orders and parcels store it: "yamato"
-	Name   string // Japanese name, as labels and the floor say it
-	NameEN string
+	Code string    // soko's code, as orders and parcels store it: "yamato"
+	Name soko.Text // as labels and the floor say it
 	// TrackingURLTemplate is the public tracking page with {number} where
 	// the tracking number goes; empty when the carrier has none. (The method
 	// TrackingURL fills it in; Go does not allow a field of the same name.)
@@ -36,8 +35,7 @@ type Carrier struct {
 // Service is one product a carrier sells, such as 宅急便 or ネコポス.
 type Service struct {
 	Code         string // soko's code, unique within its carrier: "takkyubin"
-	Name         string // Japanese name
-	NameEN       string
+	Name         soko.Text
 	COD          bool  // cash on delivery (代引) can be collected
 	MaxCODAmount int64 // largest COD amount in yen, tax included; 0 = no limit
 	// CODService is the carrier's service that carries this one's parcels

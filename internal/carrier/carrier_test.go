@@ -23,7 +23,7 @@ func TestTable(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range carriers {
 		t.Run(c.Code, func(t *testing.T) {
-			if c.Code == "" || c.Name == "" || c.NameEN == "" {
+			if c.Code == "" || c.Name.JA == "" || c.Name.EN == "" {
 				t.Errorf("code, name and English name are required: %+v", c)
 			}
 			if seen[c.Code] {
@@ -41,7 +41,7 @@ func TestTable(t *testing.T) {
 			}
 			codes := map[string]bool{}
 			for _, s := range c.Services {
-				if s.Code == "" || s.Name == "" || s.NameEN == "" {
+				if s.Code == "" || s.Name.JA == "" || s.Name.EN == "" {
 					t.Errorf("service code, name and English name are required: %+v", s)
 				}
 				if codes[s.Code] {
@@ -117,7 +117,7 @@ func TestSlotCode(t *testing.T) {
 
 func TestFind(t *testing.T) {
 	c := mustFind(t, "yamato")
-	if c.Name != "ヤマト運輸" || c.TrackingDigits != 12 {
+	if c.Name.JA != "ヤマト運輸" || c.TrackingDigits != 12 {
 		t.Errorf("yamato = %+v", c)
 	}
 	for _, code := range []string{"", "Yamato", "fedex"} {
@@ -130,7 +130,7 @@ func TestFind(t *testing.T) {
 // TestFind_Copy checks that what Find hands out cannot change the table.
 func TestFind_Copy(t *testing.T) {
 	c := mustFind(t, "yamato")
-	c.Name = "x"
+	c.Name.JA = "x"
 	c.Slots[soko.Slot12To14] = "1214"
 	c.Services[0].COD = true
 	c.Services[0].SizeClasses[0] = 1
@@ -139,8 +139,8 @@ func TestFind_Copy(t *testing.T) {
 	}
 
 	c = mustFind(t, "yamato")
-	if c.Name != "ヤマト運輸" {
-		t.Errorf("name changed to %q", c.Name)
+	if c.Name.JA != "ヤマト運輸" {
+		t.Errorf("name changed to %q", c.Name.JA)
 	}
 	if _, ok := c.SlotCode(soko.Slot12To14); ok {
 		t.Error("slot added through a copy")

@@ -50,7 +50,7 @@ func TestCheckRecipient(t *testing.T) {
 	a := soko.Address{Name: strings.Repeat("a", 33), PostalCode: "100-0005", Prefecture: "東京都", City: "千代田区",
 		Street: "丸の内1-9-1", Phone: "03-1234-5678"}
 	ps := CheckRecipient("sagawa", a)
-	if len(ps) != 1 || ps[0].Field != "ship_to.name" || !strings.Contains(ps[0].Japanese, "16文字") || !strings.Contains(ps[0].English, "16 characters") {
+	if len(ps) != 1 || ps[0].Field != "ship_to.name" || !strings.Contains(ps[0].Message.JA, "16文字") || !strings.Contains(ps[0].Message.EN, "16 characters") {
 		t.Fatalf("sagawa, 33 letters: %+v; want ship_to.name over two columns of 16 characters", ps)
 	}
 	// B2 counts bytes: 32 letters fit its name column.

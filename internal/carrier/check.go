@@ -10,11 +10,10 @@ import (
 )
 
 // Problem is one reason an order's shipping choices cannot be delivered,
-// naming the API field and saying why in Japanese and English.
+// naming the API field and saying why.
 type Problem struct {
-	Field    string // carrier, service, time_slot, delivery_date or cod_amount
-	Japanese string
-	English  string
+	Field   string // carrier, service, time_slot, delivery_date or cod_amount
+	Message soko.Text
 }
 
 // CheckOrder returns what is wrong with an order's carrier, service, time
@@ -27,7 +26,7 @@ type Problem struct {
 func CheckOrder(carrierCode, serviceCode string, slot soko.TimeSlot, hasDeliveryDate bool, cod int64) []Problem {
 	var ps []Problem
 	add := func(field, ja, en string, args ...any) {
-		ps = append(ps, Problem{Field: field, Japanese: fmt.Sprintf(ja, args...), English: fmt.Sprintf(en, args...)})
+		ps = append(ps, Problem{Field: field, Message: soko.Textf(ja, en, args...)})
 	}
 
 	if !slot.Valid() {
@@ -58,7 +57,7 @@ func CheckOrder(carrierCode, serviceCode string, slot soko.TimeSlot, hasDelivery
 		var ok bool
 		if svc, ok = c.Service(serviceCode); !ok {
 			add("service", "%[1]sにサービス %[3]s はありません（%[4]s のいずれか）", "%[2]s has no service %[3]s (want one of %[4]s)",
-				c.Name, c.NameEN, quote(serviceCode), serviceCodes(c))
+				c.Name.JA, c.Name.EN, quote(serviceCode), serviceCodes(c))
 			return ps
 		}
 	}
@@ -66,20 +65,20 @@ func CheckOrder(carrierCode, serviceCode string, slot soko.TimeSlot, hasDelivery
 	switch {
 	case slot == soko.SlotNone:
 	case svc != nil && svc.Thin:
-		add("time_slot", "%[1]sは郵便受けへの投函のため配達時間帯を指定できません", "%[2]s goes into the mailbox: it takes no time slot", svc.Name, svc.NameEN)
+		add("time_slot", "%[1]sは郵便受けへの投函のため配達時間帯を指定できません", "%[2]s goes into the mailbox: it takes no time slot", svc.Name.JA, svc.Name.EN)
 	default:
 		if _, ok := c.SlotCode(slot); !ok {
 			if len(c.TimeSlots()) == 0 {
-				add("time_slot", "%[1]sでは配達時間帯を指定できません", "%[2]s takes no time slot", c.Name, c.NameEN)
+				add("time_slot", "%[1]sでは配達時間帯を指定できません", "%[2]s takes no time slot", c.Name.JA, c.Name.EN)
 			} else {
 				add("time_slot", "%[1]sでは配達時間帯 %[3]s を指定できません（指定できるのは %[4]s）", "%[2]s has no time slot %[3]s (it has %[4]s)",
-					c.Name, c.NameEN, string(slot), joinSlots(c.TimeSlots()))
+					c.Name.JA, c.Name.EN, string(slot), joinSlots(c.TimeSlots()))
 			}
 		}
 	}
 
 	if hasDeliveryDate && svc != nil && svc.Thin {
-		add("delivery_date", "%[1]sは郵便受けへの投函のため配達日を指定できません", "%[2]s goes into the mailbox: it takes no delivery date", svc.Name, svc.NameEN)
+		add("delivery_date", "%[1]sは郵便受けへの投函のため配達日を指定できません", "%[2]s goes into the mailbox: it takes no delivery date", svc.Name.JA, svc.Name.EN)
 	}
 
 	if cod > 0 {
@@ -97,19 +96,19 @@ func checkCOD(c *Carrier, svc *Service, cod int64) (Problem, bool) {
 	hint := c.codService()
 	switch {
 	case svc != nil && !svc.COD && hint != nil:
-		p.Japanese = fmt.Sprintf("%sでは代引できません。代引は%sでは%s（%s）をご指定ください", svc.Name, c.Name, hint.Name, hint.Code)
-		p.English = fmt.Sprintf("%s cannot collect cash on delivery: with %s use %s (%s)", svc.NameEN, c.NameEN, hint.NameEN, hint.Code)
+		p.Message = soko.Text{JA: fmt.Sprintf("%sでは代引できません。代引は%sでは%s（%s）をご指定ください", svc.Name.JA, c.Name.JA, hint.Name.JA, hint.Code),
+			EN: fmt.Sprintf("%s cannot collect cash on delivery: with %s use %s (%s)", svc.Name.EN, c.Name.EN, hint.Name.EN, hint.Code)}
 		return p, false
 	case svc != nil && !svc.COD, hint == nil:
-		p.Japanese = fmt.Sprintf("配送業者「%s」では代引を扱えません", c.Name)
-		p.English = fmt.Sprintf("carrier %s cannot collect cash on delivery", c.NameEN)
+		p.Message = soko.Text{JA: fmt.Sprintf("配送業者「%s」では代引を扱えません", c.Name.JA),
+			EN: fmt.Sprintf("carrier %s cannot collect cash on delivery", c.Name.EN)}
 		return p, false
 	}
 
 	if svc != nil {
 		if svc.MaxCODAmount > 0 && cod > svc.MaxCODAmount {
-			p.Japanese = fmt.Sprintf("%sの代引金額は%s円までです（指定: %s円）", svc.Name, yen(svc.MaxCODAmount), yen(cod))
-			p.English = fmt.Sprintf("%s collects at most ¥%s on delivery (got ¥%s)", svc.NameEN, yen(svc.MaxCODAmount), yen(cod))
+			p.Message = soko.Text{JA: fmt.Sprintf("%sの代引金額は%s円までです（指定: %s円）", svc.Name.JA, yen(svc.MaxCODAmount), yen(cod)),
+				EN: fmt.Sprintf("%s collects at most ¥%s on delivery (got ¥%s)", svc.Name.EN, yen(svc.MaxCODAmount), yen(cod))}
 			return p, false
 		}
 		return p, true
@@ -126,8 +125,8 @@ func checkCOD(c *Carrier, svc *Service, cod int64) (Problem, bool) {
 		}
 		most = max(most, s.MaxCODAmount)
 	}
-	p.Japanese = fmt.Sprintf("%sの代引金額は%s円までです（指定: %s円）", c.Name, yen(most), yen(cod))
-	p.English = fmt.Sprintf("%s collects at most ¥%s on delivery (got ¥%s)", c.NameEN, yen(most), yen(cod))
+	p.Message = soko.Text{JA: fmt.Sprintf("%sの代引金額は%s円までです（指定: %s円）", c.Name.JA, yen(most), yen(cod)),
+		EN: fmt.Sprintf("%s collects at most ¥%s on delivery (got ¥%s)", c.Name.EN, yen(most), yen(cod))}
 	return p, false
 }
 

@@ -85,11 +85,11 @@ func TestCheckOrder(t *testing.T) {
 			}
 			for i, w := range tt.want {
 				p := got[i]
-				if p.Field != w.field || !strings.Contains(p.Japanese, w.ja) || !strings.Contains(p.English, w.en) {
+				if p.Field != w.field || !strings.Contains(p.Message.JA, w.ja) || !strings.Contains(p.Message.EN, w.en) {
 					t.Errorf("problem %d = %+v\nwant field %q, Japanese with %q, English with %q", i, p, w.field, w.ja, w.en)
 				}
-				if len(p.Japanese) > 400 || len(p.English) > 400 {
-					t.Errorf("problem %d is %d/%d bytes long", i, len(p.Japanese), len(p.English))
+				if len(p.Message.JA) > 400 || len(p.Message.EN) > 400 {
+					t.Errorf("problem %d is %d/%d bytes long", i, len(p.Message.JA), len(p.Message.EN))
 				}
 			}
 		})

@@ -233,8 +233,8 @@ func CheckRecipient(carrierCode string, a soko.Address) []Problem {
 		r.check(&col, v, len(r.problems) > 0)
 		for _, p := range r.problems {
 			ps = append(ps, Problem{Field: col.intake,
-				Japanese: fmt.Sprintf("%sの%sに入りません: %s", c.Name, l.software, p.Message.JA),
-				English:  fmt.Sprintf("does not fit %s's %s: %s", c.NameEN, l.software, p.Message.EN)})
+				Message: soko.Text{JA: fmt.Sprintf("%sの%sに入りません: %s", c.Name.JA, l.software, p.Message.JA),
+					EN: fmt.Sprintf("does not fit %s's %s: %s", c.Name.EN, l.software, p.Message.EN)}})
 		}
 	}
 	return ps
@@ -250,8 +250,8 @@ func layoutFor(carrierCode string) (*layout, *Carrier, error) {
 	}
 	l, ok := layouts[carrierCode]
 	if !ok {
-		return nil, nil, soko.Errorf(soko.EINVALID, "%s has no label software whose files soko reads or writes", c.NameEN).
-			JA("%sの送り状ソフト用のファイルには対応していません", c.Name).
+		return nil, nil, soko.Errorf(soko.EINVALID, "%s has no label software whose files soko reads or writes", c.Name.EN).
+			JA("%sの送り状ソフト用のファイルには対応していません", c.Name.JA).
 			WithField("carrier", "no file layout")
 	}
 	return l, c, nil
@@ -696,10 +696,10 @@ func (r *record) resolve() bool {
 	if code := cmp.Or(r.Parcel.Carrier, r.Order.Carrier); code != "" && code != c.Code {
 		other := code
 		if o := find(code); o != nil {
-			other = o.Name
+			other = o.Name.JA
 		}
-		r.fail(fmt.Sprintf("この荷物は%sで送るため、%sのファイルには入れられません", other, c.Name),
-			fmt.Sprintf("the parcel goes by %s, not %s", code, c.NameEN))
+		r.fail(fmt.Sprintf("この荷物は%sで送るため、%sのファイルには入れられません", other, c.Name.JA),
+			fmt.Sprintf("the parcel goes by %s, not %s", code, c.Name.EN))
 		return false
 	}
 
@@ -709,8 +709,8 @@ func (r *record) resolve() bool {
 	code := cmp.Or(r.Parcel.Service, r.Order.Service, c.Services[0].Code)
 	svc, ok := c.Service(code)
 	if !ok {
-		r.fail(fmt.Sprintf("%sにサービス %s はありません（%s のいずれか）", c.Name, quote(code), serviceCodes(c)),
-			fmt.Sprintf("%s has no service %s (want one of %s)", c.NameEN, quote(code), serviceCodes(c)))
+		r.fail(fmt.Sprintf("%sにサービス %s はありません（%s のいずれか）", c.Name.JA, quote(code), serviceCodes(c)),
+			fmt.Sprintf("%s has no service %s (want one of %s)", c.Name.EN, quote(code), serviceCodes(c)))
 		return false
 	}
 	r.service = svc
@@ -762,8 +762,8 @@ func accountColumn(key string) func(*record) string {
 		f := fieldOf(accountFields[r.carrier.Code], key)
 		if r.Account == nil || *accountValue(r.Account, key) == "" {
 			if f != nil && f.Required {
-				r.fail(fmt.Sprintf("%sの%sが設定されていません（コンソールの 管理 › 配送業者契約 で設定してください）", r.carrier.Name, f.Name),
-					fmt.Sprintf("no %s is set for %s (set it in the console: Admin › Carrier accounts)", f.NameEN, r.carrier.NameEN))
+				r.fail(fmt.Sprintf("%sの%sが設定されていません（コンソールの 管理 › 配送業者契約 で設定してください）", r.carrier.Name.JA, f.Name.JA),
+					fmt.Sprintf("no %s is set for %s (set it in the console: Admin › Carrier accounts)", f.Name.EN, r.carrier.Name.EN))
 			}
 			return ""
 		}
@@ -792,8 +792,8 @@ func (r *record) shipDate() string { return r.day(r.ShipDate) }
 
 func (r *record) deliveryDate() string {
 	if !r.Order.DeliveryDate.IsZero() && r.service.Thin {
-		r.fail(fmt.Sprintf("%sは郵便受けへの投函のため配達日を指定できません", r.service.Name),
-			fmt.Sprintf("%s goes into the mailbox: it takes no delivery date", r.service.NameEN))
+		r.fail(fmt.Sprintf("%sは郵便受けへの投函のため配達日を指定できません", r.service.Name.JA),
+			fmt.Sprintf("%s goes into the mailbox: it takes no delivery date", r.service.Name.EN))
 	}
 	return r.day(r.Order.DeliveryDate)
 }
@@ -809,17 +809,17 @@ func (r *record) slotCode() string {
 		return ""
 	case slot == soko.SlotNone:
 	case svc.Thin:
-		r.fail(fmt.Sprintf("%sは郵便受けへの投函のため配達時間帯を指定できません", svc.Name),
-			fmt.Sprintf("%s goes into the mailbox: it takes no time slot", svc.NameEN))
+		r.fail(fmt.Sprintf("%sは郵便受けへの投函のため配達時間帯を指定できません", svc.Name.JA),
+			fmt.Sprintf("%s goes into the mailbox: it takes no time slot", svc.Name.EN))
 		return ""
 	case r.layout.noSlots[svc.Code]:
-		r.fail(fmt.Sprintf("%sでは配達時間帯を指定できません", svc.Name), fmt.Sprintf("%s takes no time slot", svc.NameEN))
+		r.fail(fmt.Sprintf("%sでは配達時間帯を指定できません", svc.Name.JA), fmt.Sprintf("%s takes no time slot", svc.Name.EN))
 		return ""
 	}
 	code, ok := c.slotCodeFor(slot, r.Account)
 	if !ok {
-		r.fail(fmt.Sprintf("%sでは配達時間帯 %s を指定できません（指定できるのは %s）", c.Name, string(slot), joinSlots(c.TimeSlots())),
-			fmt.Sprintf("%s has no time slot %s (it has %s)", c.NameEN, string(slot), joinSlots(c.TimeSlots())))
+		r.fail(fmt.Sprintf("%sでは配達時間帯 %s を指定できません（指定できるのは %s）", c.Name.JA, string(slot), joinSlots(c.TimeSlots())),
+			fmt.Sprintf("%s has no time slot %s (it has %s)", c.Name.EN, string(slot), joinSlots(c.TimeSlots())))
 	}
 	return code
 }
@@ -839,7 +839,7 @@ func (r *record) codAmount() string {
 		svc, _ = r.carrier.Service(as)
 	}
 	if p, ok := checkCOD(r.carrier, svc, r.cod); !ok {
-		r.fail(p.Japanese, p.English)
+		r.fail(p.Message.JA, p.Message.EN)
 		return ""
 	}
 	return strconv.FormatInt(r.cod, 10)
@@ -895,14 +895,14 @@ func (r *record) b2InvoiceKind() string {
 	k, ok := b2Kinds[r.service.Code]
 	switch {
 	case !ok:
-		r.fail(fmt.Sprintf("%sの送り状種類がわかりません", r.service.Name), fmt.Sprintf("no B2 invoice type for %s", r.service.NameEN))
+		r.fail(fmt.Sprintf("%sの送り状種類がわかりません", r.service.Name.JA), fmt.Sprintf("no B2 invoice type for %s", r.service.Name.EN))
 		return ""
 	case r.cod > 0 && k.cod != "":
 		return k.cod
 	case r.service.COD && r.Parcel.Seq <= 1:
 		// A コレクト label without an amount is one B2 refuses, and most
 		// likely an order whose amount went missing.
-		r.fail(r.service.Name+"ですが代引金額がありません", r.service.NameEN+" without a COD amount")
+		r.fail(r.service.Name.JA+"ですが代引金額がありません", r.service.Name.EN+" without a COD amount")
 	}
 	return k.prepaid
 }
@@ -910,7 +910,7 @@ func (r *record) b2InvoiceKind() string {
 func (r *record) yupriKind() string {
 	k, ok := yupriKinds[r.service.Code]
 	if !ok {
-		r.fail(fmt.Sprintf("%sの郵便種別がわかりません", r.service.Name), fmt.Sprintf("no mail type for %s", r.service.NameEN))
+		r.fail(fmt.Sprintf("%sの郵便種別がわかりません", r.service.Name.JA), fmt.Sprintf("no mail type for %s", r.service.Name.EN))
 	}
 	return k
 }
@@ -1411,8 +1411,8 @@ func (im *importer) add(line int, mgmt, number string, l *layout) {
 	}
 	n := NormalizeTrackingNumber(number)
 	if !ValidTrackingNumber(im.carrier.Code, number) {
-		ja := fmt.Sprintf("%s %s は%sの伝票番号ではありません（%d桁の数字）", th, quote(number), im.carrier.Name, im.carrier.TrackingDigits)
-		en := fmt.Sprintf("tracking number %s is not a %s number of %d digits", quote(number), im.carrier.NameEN, im.carrier.TrackingDigits)
+		ja := fmt.Sprintf("%s %s は%sの伝票番号ではありません（%d桁の数字）", th, quote(number), im.carrier.Name.JA, im.carrier.TrackingDigits)
+		en := fmt.Sprintf("tracking number %s is not a %s number of %d digits", quote(number), im.carrier.Name.EN, im.carrier.TrackingDigits)
 		if len(n) == im.carrier.TrackingDigits {
 			ja = fmt.Sprintf("%s %s のチェックデジットが正しくありません（読み間違いか入力間違いです）", th, quote(number))
 			en = fmt.Sprintf("tracking number %s fails its check digit (a misread or a typo)", quote(number))

@@ -38,18 +38,17 @@ func Taken(carrierCode string, issued []Issued, holders []soko.Parcel, orderNumb
 			if p.ID == is.ParcelID {
 				continue
 			}
-			name, nameEN := carrierNames(p.Carrier)
+			name := carrierName(p.Carrier)
 			problems = append(problems, RowProblem{Row: is.Row, Field: field,
-				Message: soko.Text{JA: fmt.Sprintf("伝票番号 %s は%sの注文 %s の荷物にすでに使われています", is.TrackingNumber, name, orderNumbers[p.OrderID]),
-					EN: fmt.Sprintf("tracking number %s is already used by a parcel of %s order %s", is.TrackingNumber, nameEN, orderNumbers[p.OrderID])}})
+				Message: soko.Text{JA: fmt.Sprintf("伝票番号 %s は%sの注文 %s の荷物にすでに使われています", is.TrackingNumber, name.JA, orderNumbers[p.OrderID]),
+					EN: fmt.Sprintf("tracking number %s is already used by a parcel of %s order %s", is.TrackingNumber, name.EN, orderNumbers[p.OrderID])}})
 			continue
 		}
 		if other := rangeOwner(carrierCode, is.TrackingNumber, ranges); other != "" {
-			name, nameEN := carrierNames(other)
-			own, ownEN := carrierNames(carrierCode)
+			name, own := carrierName(other), carrierName(carrierCode)
 			problems = append(problems, RowProblem{Row: is.Row, Field: field,
-				Message: soko.Text{JA: fmt.Sprintf("伝票番号 %s は%sの番号帯の番号です（この取込は%sです）", is.TrackingNumber, name, own),
-					EN: fmt.Sprintf("tracking number %s is in a number range of %s (this import is %s's)", is.TrackingNumber, nameEN, ownEN)}})
+				Message: soko.Text{JA: fmt.Sprintf("伝票番号 %s は%sの番号帯の番号です（この取込は%sです）", is.TrackingNumber, name.JA, own.JA),
+					EN: fmt.Sprintf("tracking number %s is in a number range of %s (this import is %s's)", is.TrackingNumber, name.EN, own.EN)}})
 		}
 	}
 	return problems
@@ -79,11 +78,11 @@ func rangeOwner(carrierCode, number string, ranges []soko.TrackingRange) string 
 	return owner
 }
 
-// carrierNames returns the Japanese and English names of the carrier with
-// code, or the code itself for one soko does not know.
-func carrierNames(code string) (string, string) {
+// carrierName returns the name of the carrier with code, or the code
+// itself for one soko does not know.
+func carrierName(code string) soko.Text {
 	if c := find(code); c != nil {
-		return c.Name, c.NameEN
+		return c.Name
 	}
-	return code, code
+	return soko.Text{JA: code, EN: code}
 }

@@ -1,8 +1,6 @@
 package carrier
 
 import (
-	"fmt"
-
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -32,7 +30,7 @@ func Validate(o *soko.Order) []Problem {
 func CheckAmounts(o *soko.Order) []Problem {
 	var ps []Problem
 	add := func(field, ja, en string, args ...any) {
-		ps = append(ps, Problem{Field: field, Japanese: fmt.Sprintf(ja, args...), English: fmt.Sprintf(en, args...)})
+		ps = append(ps, Problem{Field: field, Message: soko.Textf(ja, en, args...)})
 	}
 	for _, f := range []struct {
 		field, ja, en string
@@ -43,7 +41,7 @@ func CheckAmounts(o *soko.Order) []Problem {
 		{"discount", "値引き", "the discount", o.Discount},
 	} {
 		if f.yen < 0 {
-			ps = append(ps, Problem{Field: f.field, Japanese: f.ja + "は0円以上で指定してください", English: f.en + " must not be negative"})
+			ps = append(ps, Problem{Field: f.field, Message: soko.Text{JA: f.ja + "は0円以上で指定してください", EN: f.en + " must not be negative"}})
 		}
 	}
 	if len(ps) > 0 {

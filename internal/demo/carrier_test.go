@@ -30,7 +30,7 @@ func TestWarehouse_OrdersExportCleanly(t *testing.T) {
 			continue
 		}
 		for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
-			t.Errorf("%s: %s %s", o.Number, p.Field, p.Japanese)
+			t.Errorf("%s: %s %s", o.Number, p.Field, p.Message.JA)
 		}
 		for j := range o.Lines {
 			o.Lines[j].Name = names[o.MerchantCode+"/"+o.Lines[j].SKU]

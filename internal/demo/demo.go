@@ -141,16 +141,16 @@ func Warehouse(now time.Time) *soko.Seed {
 func Refusals(o *soko.Order) []string {
 	var why []string
 	for _, p := range address.Check(o.Recipient, "ship_to") {
-		why = append(why, p.Field+": "+p.Japanese)
+		why = append(why, p.Field+": "+p.Message.JA)
 	}
 	for _, p := range carrier.Validate(o) {
-		why = append(why, p.Field+": "+p.Japanese)
+		why = append(why, p.Field+": "+p.Message.JA)
 	}
 	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
-		why = append(why, p.Field+": "+p.Japanese)
+		why = append(why, p.Field+": "+p.Message.JA)
 	}
 	for _, p := range soko.AcceptOrder(o, time.Time{}) {
-		why = append(why, p.Field+": "+p.Japanese)
+		why = append(why, p.Field+": "+p.Message.JA)
 	}
 	return why
 }

@@ -742,8 +742,8 @@ type builder struct {
 	today time.Time
 }
 
-func (b *builder) problem(row int, number, column, ja, en string) {
-	b.res.Problems = append(b.res.Problems, Problem{Row: row, OrderNumber: number, Field: column, Message: soko.Text{JA: ja, EN: en}})
+func (b *builder) problem(row int, number, column string, msg soko.Text) {
+	b.res.Problems = append(b.res.Problems, Problem{Row: row, OrderNumber: number, Field: column, Message: msg})
 }
 
 // build reads one order's values, checks them as the API would, and adds
@@ -758,11 +758,11 @@ func (b *builder) build(ro *rawOrder) {
 	unread := map[string]bool{}
 	fail := func(f, ja, en string, args ...any) {
 		unread[f] = true
-		b.problem(rowOf(f), number, col(f), fmt.Sprintf(ja, args...), fmt.Sprintf(en, args...))
+		b.problem(rowOf(f), number, col(f), soko.Textf(ja, en, args...))
 	}
 	for _, c := range ro.differs {
-		b.problem(c.row, number, c.column, fmt.Sprintf("同じ注文番号の%d行目と%sが異なります（注文の項目は最初の行のとおりにするか空欄にしてください）", ro.row, c.column),
-			fmt.Sprintf("%s differs from row %d of the same order (repeat the order's fields as on its first row, or leave them blank)", c.column, ro.row))
+		b.problem(c.row, number, c.column, soko.Text{JA: fmt.Sprintf("同じ注文番号の%d行目と%sが異なります（注文の項目は最初の行のとおりにするか空欄にしてください）", ro.row, c.column),
+			EN: fmt.Sprintf("%s differs from row %d of the same order (repeat the order's fields as on its first row, or leave them blank)", c.column, ro.row)})
 	}
 	b.res.Problems = append(b.res.Problems, ro.refused...)
 
@@ -774,10 +774,10 @@ func (b *builder) build(ro *rawOrder) {
 	}
 	o.Recipient = address.Normalize(sent)
 	for _, w := range address.Rewrites(sent, o.Recipient, "ship_to") {
-		b.res.Warnings = append(b.res.Warnings, Problem{Row: rowOf(w.Field), OrderNumber: number, Field: col(w.Field), Message: soko.Text{JA: w.Japanese, EN: w.English}})
+		b.res.Warnings = append(b.res.Warnings, Problem{Row: rowOf(w.Field), OrderNumber: number, Field: col(w.Field), Message: w.Message})
 	}
 	for _, p := range address.Check(o.Recipient, "ship_to") {
-		b.problem(rowOf(p.Field), number, col(p.Field), p.Japanese, p.English)
+		b.problem(rowOf(p.Field), number, col(p.Field), p.Message)
 	}
 
 	if c := get("ordered_at"); c != "" {
@@ -891,7 +891,7 @@ func (b *builder) build(ro *rawOrder) {
 		lineField := func(name string) string { return "lines[" + strconv.Itoa(i) + "]." + name }
 		refuse := func(name string, c cell, ja, en string) {
 			unread[lineField(name)] = true
-			b.problem(l.row, number, c.column, ja, en)
+			b.problem(l.row, number, c.column, soko.Text{JA: ja, EN: en})
 		}
 		q, ok := parseYen(l.quantity.value)
 		switch {
@@ -962,7 +962,7 @@ func (b *builder) accept(ro *rawOrder, out *Order, unread map[string]bool) {
 			continue
 		}
 		row, column := ro.place(p.Field)
-		b.problem(row, o.Number, column, p.Japanese, p.English)
+		b.problem(row, o.Number, column, p.Message)
 	}
 }
 
@@ -1038,7 +1038,7 @@ func Complete(orders []*Order, products map[string]*soko.Product) []Problem {
 			if c := o.amountColumns[p.Field]; c != "" {
 				field = c
 			}
-			ps = append(ps, Problem{Row: o.Row, OrderNumber: o.Number, Field: field, Message: soko.Text{JA: p.Japanese, EN: p.English}})
+			ps = append(ps, Problem{Row: o.Row, OrderNumber: o.Number, Field: field, Message: p.Message})
 		}
 	}
 	return ps
@@ -1059,19 +1059,19 @@ func SKUs(orders []*Order) []string {
 	return out
 }
 
-// fieldNames are the API's names for what an order is compared by, in
-// Japanese and English, for Conflict.
-var fieldNames = map[string][2]string{
-	"ship_to":       {"お届け先", "ship-to address"},
-	"carrier":       {"配送業者", "carrier"},
-	"service":       {"サービス", "service"},
-	"delivery_date": {"お届け希望日", "delivery date"},
-	"time_slot":     {"時間帯", "time slot"},
-	"cod_amount":    {"代引金額", "COD amount"},
-	"fees":          {"送料・代引手数料・値引き", "shipping fee, COD fee and discount"},
-	"gift":          {"ギフト", "gift options"},
-	"note":          {"備考", "note"},
-	"lines":         {"明細（SKU・数量）", "lines (SKUs and quantities)"},
+// fieldNames name what an order is compared by (the API's names), for
+// Conflict.
+var fieldNames = map[string]soko.Text{
+	"ship_to":       {JA: "お届け先", EN: "ship-to address"},
+	"carrier":       {JA: "配送業者", EN: "carrier"},
+	"service":       {JA: "サービス", EN: "service"},
+	"delivery_date": {JA: "お届け希望日", EN: "delivery date"},
+	"time_slot":     {JA: "時間帯", EN: "time slot"},
+	"cod_amount":    {JA: "代引金額", EN: "COD amount"},
+	"fees":          {JA: "送料・代引手数料・値引き", EN: "shipping fee, COD fee and discount"},
+	"gift":          {JA: "ギフト", EN: "gift options"},
+	"note":          {JA: "備考", EN: "note"},
+	"lines":         {JA: "明細（SKU・数量）", EN: "lines (SKUs and quantities)"},
 }
 
 // Conflict is the problem of an order whose number the merchant has
@@ -1082,9 +1082,9 @@ func Conflict(o *Order, fields []string) Problem {
 	for _, f := range fields {
 		n, ok := fieldNames[f]
 		if !ok {
-			n = [2]string{f, f}
+			n = soko.Text{JA: f, EN: f}
 		}
-		ja, en = append(ja, n[0]), append(en, n[1])
+		ja, en = append(ja, n.JA), append(en, n.EN)
 	}
 	return Problem{Row: o.Row, OrderNumber: o.Number, Field: "",
 		Message: soko.Text{JA: fmt.Sprintf("注文番号 %s は内容の異なる注文としてすでに登録されています（違い: %s）。番号を変えるか、登録済みの注文を確認してください", o.Number, strings.Join(ja, "、")),
@@ -1093,14 +1093,14 @@ func Conflict(o *Order, fields []string) Problem {
 
 // DateProblem is a problem with an order's delivery or ship date (field)
 // found against the warehouse calendar, which Parse does not know.
-func DateProblem(o *Order, field, ja, en string) Problem {
+func DateProblem(o *Order, field string, msg soko.Text) Problem {
 	name := field
 	for _, c := range SokoColumns {
 		if c.Field == field {
 			name = c.Names[0]
 		}
 	}
-	return Problem{Row: o.Row, OrderNumber: o.Number, Field: name, Message: soko.Text{JA: ja, EN: en}}
+	return Problem{Row: o.Row, OrderNumber: o.Number, Field: name, Message: msg}
 }
 
 // ---- reading values ----
@@ -1186,12 +1186,12 @@ func carrierOf(carrierText, serviceText string) (string, string) {
 	ck, sk := strings.ToLower(address.Clean(carrierText)), strings.ToLower(address.Clean(serviceText))
 	code, service := address.Clean(carrierText), address.Clean(serviceText)
 	for _, c := range carrier.All() {
-		if ck != strings.ToLower(c.Code) && ck != strings.ToLower(c.Name) && ck != strings.ToLower(c.NameEN) {
+		if ck != strings.ToLower(c.Code) && ck != strings.ToLower(c.Name.JA) && ck != strings.ToLower(c.Name.EN) {
 			continue
 		}
 		code = c.Code
 		for _, s := range c.Services {
-			if sk == strings.ToLower(s.Code) || sk == strings.ToLower(s.Name) || sk == strings.ToLower(s.NameEN) {
+			if sk == strings.ToLower(s.Code) || sk == strings.ToLower(s.Name.JA) || sk == strings.ToLower(s.Name.EN) {
 				service = s.Code
 			}
 		}

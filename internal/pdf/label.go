@@ -175,7 +175,7 @@ func planLabel(d *LabelData, lay *labelLayout) (labelWriter, error) {
 	svcCode := firstNonBlank(p.Service, o.Service)
 	if svcCode != "" {
 		if lw.service, ok = c.Service(svcCode); !ok {
-			return lw, bad(fmt.Sprintf("%s has no service %q", c.NameEN, svcCode), fmt.Sprintf("%sにサービス「%s」はありません", c.Name, svcCode))
+			return lw, bad(fmt.Sprintf("%s has no service %q", c.Name.EN, svcCode), fmt.Sprintf("%sにサービス「%s」はありません", c.Name.JA, svcCode))
 		}
 	}
 	if d.Parcels < 1 || p.Seq < 1 || p.Seq > d.Parcels {
@@ -194,8 +194,8 @@ func planLabel(d *LabelData, lay *labelLayout) (labelWriter, error) {
 		return lw, bad(fmt.Sprintf("tracking number %q is not digits", p.TrackingNumber),
 			fmt.Sprintf("伝票番号「%s」が数字ではありません", p.TrackingNumber))
 	case c.TrackingDigits > 0 && !carrier.ValidTrackingNumber(c.Code, lw.tracking):
-		return lw, bad(fmt.Sprintf("tracking number %s is not a %s number (%d digits, the last the mod-7 check digit)", lw.tracking, c.NameEN, c.TrackingDigits),
-			fmt.Sprintf("伝票番号 %s は%sの番号ではありません（%d桁、末尾はチェックデジット）", lw.tracking, c.Name, c.TrackingDigits))
+		return lw, bad(fmt.Sprintf("tracking number %s is not a %s number (%d digits, the last the mod-7 check digit)", lw.tracking, c.Name.EN, c.TrackingDigits),
+			fmt.Sprintf("伝票番号 %s は%sの番号ではありません（%d桁、末尾はチェックデジット）", lw.tracking, c.Name.JA, c.TrackingDigits))
 	}
 	var err error
 	if lw.codabar, err = codabarBars(lw.tracking); err != nil || lw.codabar.width(minNarrow) > lay.contentWidth() {
@@ -204,13 +204,13 @@ func planLabel(d *LabelData, lay *labelLayout) (labelWriter, error) {
 	}
 
 	if ps := carrier.CheckOrder(c.Code, svcCode, o.TimeSlot, !o.DeliveryDate.IsZero(), o.CODAmount); len(ps) > 0 {
-		return lw, bad(ps[0].English, ps[0].Japanese)
+		return lw, bad(ps[0].Message.EN, ps[0].Message.JA)
 	}
 	switch d.Cool {
 	case CoolNone:
 	case CoolChilled, CoolFrozen:
 		if lw.service == nil || !lw.service.Cool {
-			return lw, bad(fmt.Sprintf("%s %s has no cool delivery", c.NameEN, svcCode), fmt.Sprintf("%s %sはクール便を扱えません", c.Name, svcCode))
+			return lw, bad(fmt.Sprintf("%s %s has no cool delivery", c.Name.EN, svcCode), fmt.Sprintf("%s %sはクール便を扱えません", c.Name.JA, svcCode))
 		}
 	default:
 		return lw, bad(fmt.Sprintf("unknown cool class %q", d.Cool), fmt.Sprintf("クール区分「%s」は使えません", d.Cool))
@@ -320,11 +320,11 @@ func (lw *labelWriter) head(r rect) {
 	}
 	names := rect{r.x, r.y, right - 2 - r.x, r.h}
 	if lw.service == nil {
-		lw.fitted(names, []string{lw.carrier.Name}, 17, 8, "L", true)
+		lw.fitted(names, []string{lw.carrier.Name.JA}, 17, 8, "L", true)
 		return
 	}
-	lw.fitted(rect{names.x, names.y, names.w, 4.8}, []string{lw.carrier.Name}, 11, 7, "L", true)
-	lw.fitted(rect{names.x, names.y + 4.8, names.w, names.h - 4.8}, []string{lw.service.Name}, 17, 8, "L", true)
+	lw.fitted(rect{names.x, names.y, names.w, 4.8}, []string{lw.carrier.Name.JA}, 11, 7, "L", true)
+	lw.fitted(rect{names.x, names.y + 4.8, names.w, names.h - 4.8}, []string{lw.service.Name.JA}, 17, 8, "L", true)
 }
 
 // trackingNumber is the 伝票番号 as NW-7 for the carrier's scanners and as

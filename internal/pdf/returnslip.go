@@ -70,7 +70,7 @@ func ReturnSlip(w io.Writer, r *soko.Return, opt ReturnSlipOptions) error {
 		{"荷主", r.MerchantName},
 		{"注文番号", r.OrderNumber},
 		{"送り状番号", r.TrackingNumber},
-		{"返品理由", r.Reason.Japanese()},
+		{"返品理由", r.Reason.Label().JA},
 		{"処理", map[soko.ReturnDisposition]string{soko.ReturnRefund: "返金", soko.ReturnExchange: "交換", soko.ReturnInspect: "検品後判断"}[r.Disposition]},
 		{"交換注文", r.ExchangeOrderNo},
 		{"受付場所", opt.Warehouse},

@@ -577,12 +577,10 @@ func (sw *slipWriter) intro() []block {
 	}
 	g := o.Gift.Normal()
 	if g.Wrap {
-		kind, _ := g.Wrapping.Label()
-		asked = append(asked, "ギフト包装　"+kind)
+		asked = append(asked, "ギフト包装　"+g.Wrapping.Label().JA)
 	}
 	if n := g.Noshi; n.Title != "" {
-		placement, _ := n.Placement.Label()
-		noshi := "のし　" + printable(oneLine(n.Title)) + "（" + placement
+		noshi := "のし　" + printable(oneLine(n.Title)) + "（" + n.Placement.Label().JA
 		if n.Name != "" {
 			noshi += "・名入れ " + printable(oneLine(n.Name))
 		}

@@ -181,7 +181,7 @@ func (sw *statementWriter) write(issued time.Time) {
 			sw.header(l.summaryCols)
 		}
 		price := priceCell(ln)
-		sw.cell(l.summaryCols[0], l.bodyPt, ln.Name)
+		sw.cell(l.summaryCols[0], l.bodyPt, ln.Name.JA)
 		sw.cell(l.summaryCols[1], l.bodyPt, soko.GroupDigits(ln.Quantity))
 		sw.cell(l.summaryCols[2], l.bodyPt, ln.Unit)
 		sw.cell(l.summaryCols[3], l.bodyPt, price)
@@ -254,14 +254,14 @@ func (sw *statementWriter) details() {
 		if sw.room(l.line) {
 			sw.header(l.detCol)
 		}
-		name, _, unit := soko.ChargeName(r.charge)
+		name, unit := soko.ChargeName(r.charge)
 		for _, ln := range sw.st.Lines {
 			if ln.Charge == r.charge {
 				name = ln.Name
 			}
 		}
 		sw.cell(l.detCol[0], l.bodyPt, r.date)
-		sw.cell(l.detCol[1], l.bodyPt, name)
+		sw.cell(l.detCol[1], l.bodyPt, name.JA)
 		sw.cell(l.detCol[2], l.bodyPt, soko.GroupDigits(r.qty)+" "+unit)
 		refs := strings.Join(r.named, "、")
 		if r.refs > len(r.named) {

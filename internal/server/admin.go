@@ -336,7 +336,7 @@ func (h apiHandlers) UpdateAdminMerchant(ctx context.Context, req api.UpdateAdmi
 	}
 	bad := soko.Errorf(soko.EINVALID, "the merchant's sender cannot be printed on labels").JA("ご依頼主の住所に誤りがあります")
 	for _, p := range address.Check(m.Sender, "sender") {
-		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
+		bad.WithField(p.Field, p.Message.In(lang))
 	}
 	if soko.ValidateHoldSettings(m.HoldAlertDays) != nil {
 		bad.WithField("hold_alert_days", soko.Text{JA: fmt.Sprintf("0〜%d日にしてください", soko.MaxHoldAlertDays), EN: fmt.Sprintf("0 to %d days", soko.MaxHoldAlertDays)}.In(lang))
@@ -727,9 +727,9 @@ func checkBoxType(b *soko.BoxType, lang string) error {
 	case b.Thin && b.Service == "":
 		field("service", "薄型の箱には投函サービス（ネコポスなど）を指定してください", "a thin box needs its post-box service")
 	case b.Thin && !svc.Thin:
-		field("service", fmt.Sprintf("「%s」は投函サービスではありません", svc.Name), fmt.Sprintf("%s is not a post-box service", svc.NameEN))
+		field("service", fmt.Sprintf("「%s」は投函サービスではありません", svc.Name.JA), fmt.Sprintf("%s is not a post-box service", svc.Name.EN))
 	case !b.Thin && known && svc.Thin:
-		field("thin", fmt.Sprintf("「%s」用の箱は薄型にしてください", svc.Name), fmt.Sprintf("a box for %s must be thin", svc.NameEN))
+		field("thin", fmt.Sprintf("「%s」用の箱は薄型にしてください", svc.Name.JA), fmt.Sprintf("a box for %s must be thin", svc.Name.EN))
 	}
 	if b.Thin && b.SizeClass != 0 {
 		field("size_class", "薄型の箱にはサイズ区分を付けません", "thin boxes have no size class")
@@ -756,7 +756,7 @@ func (h apiHandlers) ListAdminBoxTypes(ctx context.Context, _ api.ListAdminBoxTy
 	for _, c := range carrier.All() {
 		for _, s := range c.Services {
 			if s.Thin {
-				out.ThinServices = append(out.ThinServices, api.AdminThinService{Code: s.Code, Name: soko.Text{JA: s.Name, EN: s.NameEN}.In(langOf(ctx)), Carrier: c.Code})
+				out.ThinServices = append(out.ThinServices, api.AdminThinService{Code: s.Code, Name: s.Name.In(langOf(ctx)), Carrier: c.Code})
 			}
 		}
 	}

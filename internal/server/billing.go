@@ -192,7 +192,7 @@ func statementOut(st *soko.Statement, lang string) api.BillingStatement {
 		out.Status = api.BillingStatementStatusClosed
 	}
 	for i, l := range st.Lines {
-		out.Lines[i] = api.BillingStatementLine{Charge: l.Charge, Name: soko.Text{JA: l.Name, EN: l.NameEN}.In(lang), Unit: l.Unit, Quantity: l.Quantity,
+		out.Lines[i] = api.BillingStatementLine{Charge: l.Charge, Name: l.Name.In(lang), Unit: l.Unit, Quantity: l.Quantity,
 			UnitPrice: yenOf(l.UnitPrice), Amount: l.Amount, TaxRate: l.TaxRate}
 	}
 	for i, t := range st.Taxes {
@@ -410,7 +410,7 @@ func writeStatementCSV(w io.Writer, st *soko.Statement, shiftJIS bool) error {
 	}
 	names := map[string][2]string{}
 	for _, l := range st.Lines {
-		names[l.Charge] = [2]string{l.Name, l.Unit}
+		names[l.Charge] = [2]string{l.Name.JA, l.Unit}
 	}
 	itoa := func(n int64) string { return strconv.FormatInt(n, 10) }
 	for _, d := range st.Details {
@@ -424,7 +424,7 @@ func writeStatementCSV(w io.Writer, st *soko.Statement, shiftJIS bool) error {
 		if l.Charge != soko.ChargeAdjustment {
 			price = strings.ReplaceAll(soko.FormatPrice(l.UnitPrice), ",", "")
 		}
-		if err := row("集計", "", l.Charge, l.Name, "", itoa(l.Quantity), l.Unit, price, itoa(l.Amount), fmt.Sprintf("%d%%", l.TaxRate)); err != nil {
+		if err := row("集計", "", l.Charge, l.Name.JA, "", itoa(l.Quantity), l.Unit, price, itoa(l.Amount), fmt.Sprintf("%d%%", l.TaxRate)); err != nil {
 			return err
 		}
 	}

@@ -24,12 +24,12 @@ func (h apiHandlers) ListCarriers(ctx context.Context, _ api.ListCarriersRequest
 	out := api.CarrierList{Data: make([]api.Carrier, len(all))}
 	for i, c := range all {
 		ac := api.Carrier{
-			Code: c.Code, Name: c.Name, NameEn: c.NameEN, TrackingUrlTemplate: c.TrackingURLTemplate,
+			Code: c.Code, Name: c.Name.JA, NameEn: c.Name.EN, TrackingUrlTemplate: c.TrackingURLTemplate,
 			Services: make([]api.CarrierService, len(c.Services)), TimeSlots: []api.TimeSlot{}, Pickups: []api.CarrierPickup{},
 		}
 		for j, s := range c.Services {
 			ac.Services[j] = api.CarrierService{
-				Code: s.Code, Name: s.Name, NameEn: s.NameEN, Cod: s.COD, MaxCodAmount: s.MaxCODAmount,
+				Code: s.Code, Name: s.Name.JA, NameEn: s.Name.EN, Cod: s.COD, MaxCodAmount: s.MaxCODAmount,
 				Thin: s.Thin, Cool: s.Cool, SizeClasses: append([]int{}, s.SizeClasses...),
 			}
 		}

@@ -49,10 +49,10 @@ func (h apiHandlers) ListAdminCarrierAccounts(ctx context.Context, _ api.ListAdm
 		if len(fields) == 0 {
 			continue
 		}
-		cf := api.AdminCarrierFields{Carrier: c.Code, Name: soko.Text{JA: c.Name, EN: c.NameEN}.In(lang)}
+		cf := api.AdminCarrierFields{Carrier: c.Code, Name: c.Name.In(lang)}
 		for _, f := range fields {
-			cf.Fields = append(cf.Fields, api.AdminCarrierField{Format: soko.Text{JA: f.FormatJA, EN: f.FormatEN}.In(lang), Key: api.AdminCarrierFieldKey(f.Key),
-				Name: soko.Text{JA: f.Name, EN: f.NameEN}.In(lang), Option: f.Option, Required: f.Required})
+			cf.Fields = append(cf.Fields, api.AdminCarrierField{Format: f.FormatHint.In(lang), Key: api.AdminCarrierFieldKey(f.Key),
+				Name: f.Name.In(lang), Option: f.Option, Required: f.Required})
 		}
 		out.Carriers = append(out.Carriers, cf)
 	}
@@ -71,7 +71,7 @@ func (h apiHandlers) PutAdminCarrierAccount(ctx context.Context, req api.PutAdmi
 		lang := langOf(ctx)
 		bad := soko.Errorf(soko.EINVALID, "the carrier account cannot be saved").JA("配送業者契約の内容に誤りがあります")
 		for _, p := range ps {
-			bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
+			bad.WithField(p.Field, p.Message.In(lang))
 		}
 		return nil, bad
 	}

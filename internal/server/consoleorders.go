@@ -292,7 +292,7 @@ func carrierNameIn(lang, code string) string {
 	if !ok {
 		return code
 	}
-	return soko.Text{JA: c.Name, EN: c.NameEN}.In(lang)
+	return c.Name.In(lang)
 }
 
 func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
@@ -321,7 +321,7 @@ func consoleOrderOut(v *soko.OrderView, lang string) api.ConsoleOrder {
 	c, known := carrier.Find(o.Carrier)
 	if known {
 		if s, ok := c.Service(o.Service); ok {
-			out.ServiceName = soko.Text{JA: s.Name, EN: s.NameEN}.In(lang)
+			out.ServiceName = s.Name.In(lang)
 		}
 	}
 	if o.HeldFrom != "" {

@@ -206,7 +206,7 @@ func (h apiHandlers) GetDashboard(ctx context.Context, req api.GetDashboardReque
 	for i, e := range exceptions {
 		out.DeliveryExceptions[i] = api.DeliveryException{
 			OrderId: e.OrderID, OrderNo: e.OrderNumber, CarrierName: carrierNameIn(lang, e.Carrier), TrackingNumber: e.TrackingNumber,
-			Status: string(e.Status), StatusLabel: soko.Text{JA: e.Status.Japanese(), EN: e.Status.English()}.In(lang), At: apiTime(e.At),
+			Status: string(e.Status), StatusLabel: e.Status.Label().In(lang), At: apiTime(e.At),
 			Link: fmt.Sprintf("#order/%d", e.OrderID),
 		}
 	}

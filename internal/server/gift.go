@@ -31,7 +31,7 @@ func giftOut(g soko.GiftOptions) api.GiftOptions {
 func packChecksOut(checks []soko.PackCheck, lang string) []api.PackCheck {
 	out := make([]api.PackCheck, len(checks))
 	for i, c := range checks {
-		out[i] = api.PackCheck{Key: c.Key, Label: soko.Text{JA: c.Japanese, EN: c.English}.In(lang), Detail: soko.Text{JA: c.DetailJA, EN: c.DetailEN}.In(lang)}
+		out[i] = api.PackCheck{Key: c.Key, Label: c.Label.In(lang), Detail: c.Detail.In(lang)}
 		if c.Insert != nil {
 			sku, n := c.Insert.SKU, c.Insert.Quantity
 			out[i].Sku, out[i].Quantity = &sku, &n

@@ -24,7 +24,7 @@ type handoverStore interface {
 
 func carrierName(code string) string {
 	if c, ok := carrier.Find(code); ok {
-		return c.Name
+		return c.Name.JA
 	}
 	return code
 }
@@ -32,7 +32,7 @@ func carrierName(code string) string {
 func serviceName(carrierCode, service string) string {
 	if c, ok := carrier.Find(carrierCode); ok {
 		if s, ok := c.Service(service); ok {
-			return s.Name
+			return s.Name.JA
 		}
 	}
 	return service

@@ -46,7 +46,7 @@ func (h apiHandlers) CreateTrackingRange(ctx context.Context, req api.CreateTrac
 	if c, _ := carrier.Find(string(in.Carrier)); in.Service != nil && *in.Service != "" {
 		if _, ok := c.Service(*in.Service); !ok {
 			return nil, soko.Errorf(soko.EINVALID, "%s has no service %s", in.Carrier, *in.Service).
-				JA("%s にサービス %s はありません", c.Name, *in.Service).WithField("service", "unknown")
+				JA("%s にサービス %s はありません", c.Name.JA, *in.Service).WithField("service", "unknown")
 		}
 	}
 	r := &soko.TrackingRange{Carrier: string(in.Carrier), Service: deref(in.Service), First: in.First, Last: in.Last}

@@ -98,7 +98,7 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	if rw := address.Rewrites(sent, o.Recipient, "ship_to"); len(rw) > 0 {
 		ws := make([]api.OrderWarning, len(rw))
 		for i, w := range rw {
-			ws[i] = api.OrderWarning{Field: w.Field, Message: soko.Text{JA: w.Japanese, EN: w.English}.In(lang), Sent: w.Sent, Stored: w.Stored}
+			ws[i] = api.OrderWarning{Field: w.Field, Message: w.Message.In(lang), Sent: w.Sent, Stored: w.Stored}
 		}
 		out.Warnings = &ws
 	}
@@ -188,16 +188,16 @@ func (h apiHandlers) orderLines(ctx context.Context, merchantID int64, in []api.
 // changed one both meet, and an imported one too.
 func (h apiHandlers) checkOrder(o *soko.Order, bad *soko.Error, lang string) {
 	for _, p := range address.Check(o.Recipient, "ship_to") {
-		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
+		bad.WithField(p.Field, p.Message.In(lang))
 	}
 	for _, p := range carrier.Validate(o) {
-		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
+		bad.WithField(p.Field, p.Message.In(lang))
 	}
 	for _, p := range carrier.CheckRecipient(o.Carrier, o.Recipient) {
-		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
+		bad.WithField(p.Field, p.Message.In(lang))
 	}
 	for _, p := range soko.AcceptOrder(o, h.now().In(soko.JST)) {
-		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
+		bad.WithField(p.Field, p.Message.In(lang))
 	}
 }
 

@@ -144,7 +144,7 @@ func (h apiHandlers) checkOrderFile(ctx context.Context, merchantID int64, forma
 	for _, o := range res.Orders {
 		sd, p := cal.PlanShipDate(o.Order, h.now())
 		if p != nil {
-			f.problems = append(f.problems, orderimport.DateProblem(o, p.Field, p.Japanese, p.English))
+			f.problems = append(f.problems, orderimport.DateProblem(o, p.Field, p.Message))
 			continue
 		}
 		o.ShipDate = sd

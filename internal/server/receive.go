@@ -122,7 +122,7 @@ func (h apiHandlers) ReceiveScan(ctx context.Context, req api.ReceiveScanRequest
 	if ps := r.Check(p); len(ps) > 0 {
 		need := soko.Errorf(soko.EINVALID, "%s needs its lot and expiry", p.Name).JA("%s はロット・賞味期限の入力が必要です", p.Name)
 		for _, pr := range ps {
-			need.WithField(pr.Field, soko.Text{JA: pr.Japanese, EN: pr.English}.In(lang))
+			need.WithField(pr.Field, pr.Message.In(lang))
 		}
 		return nil, need
 	}

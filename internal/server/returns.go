@@ -90,7 +90,7 @@ func (h apiHandlers) ListReturns(ctx context.Context, req api.ListReturnsRequest
 func returnOut(r *soko.Return, lang string, staff bool) api.Return {
 	out := api.Return{
 		Id: r.ID, ReturnNo: r.Number, OrderNo: r.OrderNumber, Status: api.ReturnStatus(r.Status), Reason: api.ReturnReason(r.Reason),
-		ReasonLabel: ptr(soko.Text{JA: r.Reason.Japanese(), EN: r.Reason.English()}.In(lang)), Disposition: api.ReturnDisposition(r.Disposition),
+		ReasonLabel: ptr(r.Reason.Label().In(lang)), Disposition: api.ReturnDisposition(r.Disposition),
 		Announced: r.Announced, ExchangeAtOnce: r.ExchangeAtOnce, CreatedAt: apiTime(r.CreatedAt), Lines: make([]api.ReturnLine, len(r.Lines)), NotOurs: r.Wrong,
 	}
 	if staff {
@@ -140,7 +140,7 @@ func (h apiHandlers) ListOpsReturns(ctx context.Context, _ api.ListOpsReturnsReq
 	}, len(rep.ByReason))
 	for i, c := range rep.ByReason {
 		out.ByReason[i].Reason, out.ByReason[i].Returns = string(c.Reason), c.Returns
-		out.ByReason[i].Label = soko.Text{JA: c.Reason.Japanese(), EN: c.Reason.English()}.In(lang)
+		out.ByReason[i].Label = c.Reason.Label().In(lang)
 	}
 	out.ByProduct = make([]struct {
 		Frequent bool   `json:"frequent"`
@@ -224,8 +224,8 @@ func (h apiHandlers) ReceiveReturnUnit(ctx context.Context, req api.ReceiveRetur
 		return nil, err
 	}
 	out := api.ReceiveReturnUnit200JSONResponse{Return: returnOut(got, lang, true),
-		Message: soko.Text{JA: fmt.Sprintf("%s：%s → %s", name, u.Grade.Japanese(), destinationLabel(u.Destination, "ja", u.Location)),
-			EN: fmt.Sprintf("%s: %s → %s", name, u.Grade.English(), destinationLabel(u.Destination, "en", u.Location))}.In(lang)}
+		Message: soko.Text{JA: fmt.Sprintf("%s：%s → %s", name, u.Grade.Label().JA, destinationLabel(u.Destination, "ja", u.Location)),
+			EN: fmt.Sprintf("%s: %s → %s", name, u.Grade.Label().EN, destinationLabel(u.Destination, "en", u.Location))}.In(lang)}
 	if u.Destination == soko.DestStock {
 		n, err := h.store.AllocateWaiting(ctx, h.rules)
 		if err != nil {

@@ -48,7 +48,7 @@ func (h apiHandlers) planShipDate(ctx context.Context, o *soko.Order, sent *open
 	}
 	sd, p := cal.PlanShipDate(o, h.now())
 	if p != nil {
-		bad.WithField(p.Field, soko.Text{JA: p.Japanese, EN: p.English}.In(lang))
+		bad.WithField(p.Field, p.Message.In(lang))
 		return nil
 	}
 	o.ShipDate = sd
@@ -144,7 +144,7 @@ func knownCarrier(code string) (*carrier.Carrier, error) {
 }
 
 func transitOut(c *soko.ShipCalendar, cr *carrier.Carrier, lang string) api.TransitTable {
-	out := api.TransitTable{Carrier: cr.Code, CarrierName: soko.Text{JA: cr.Name, EN: cr.NameEN}.In(lang), FromPrefecture: c.Prefecture, Note: transitNote}
+	out := api.TransitTable{Carrier: cr.Code, CarrierName: cr.Name.In(lang), FromPrefecture: c.Prefecture, Note: transitNote}
 	for _, pref := range address.Prefectures {
 		days, set := c.Transit[cr.Code][pref]
 		def := soko.DefaultTransitDays(c.Prefecture, pref)

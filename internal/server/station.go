@@ -27,9 +27,9 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 	}
 	out.MerchantCode, out.MerchantName = m.Code, &m.Name
 	if c, ok := carrier.Find(o.Carrier); ok {
-		label := soko.Text{JA: c.Name, EN: c.NameEN}.In(langOf(ctx))
+		label := c.Name.In(langOf(ctx))
 		if sv, ok := c.Service(o.Service); ok {
-			label += " " + soko.Text{JA: sv.Name, EN: sv.NameEN}.In(langOf(ctx))
+			label += " " + sv.Name.In(langOf(ctx))
 		}
 		out.CarrierLabel = &label
 	}

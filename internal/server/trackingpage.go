@@ -102,12 +102,12 @@ func (p *trackingPage) fill(t *soko.ShipmentTracking, lang string) {
 			pp.CarrierURL = c.TrackingURL(tp.TrackingNumber)
 		}
 		if tp.Status != "" {
-			pp.Status = soko.Text{JA: tp.Status.Japanese(), EN: tp.Status.English()}.In(lang)
+			pp.Status = tp.Status.Label().In(lang)
 		}
 		for _, e := range tp.Events {
 			pp.Events = append(pp.Events, trackingPageEvent{
 				At:     soko.Text{JA: e.At.In(soko.JST).Format("1月2日 15:04"), EN: e.At.In(soko.JST).Format("2 Jan 15:04")}.In(lang),
-				Status: soko.Text{JA: e.Status.Japanese(), EN: e.Status.English()}.In(lang), StatusCode: string(e.Status), Place: e.Place,
+				Status: e.Status.Label().In(lang), StatusCode: string(e.Status), Place: e.Place,
 			})
 		}
 		p.Parcels = append(p.Parcels, pp)

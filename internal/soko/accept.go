@@ -1,7 +1,6 @@
 package soko
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"time"
@@ -35,12 +34,10 @@ const (
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._\-]*$`)
 
 // Problem is one reason a step refuses what it was given, naming the API
-// field (ship_to.name, lines[2].quantity, lot) and saying why in Japanese
-// and English.
+// field (ship_to.name, lines[2].quantity, lot) and saying why.
 type Problem struct {
-	Field    string
-	Japanese string
-	English  string
+	Field   string
+	Message Text
 }
 
 // AcceptOrder returns every reason the order cannot be accepted that the
@@ -52,7 +49,7 @@ type Problem struct {
 func AcceptOrder(o *Order, today time.Time) []Problem {
 	var ps []Problem
 	add := func(field, ja, en string, args ...any) {
-		ps = append(ps, Problem{Field: field, Japanese: fmt.Sprintf(ja, args...), English: fmt.Sprintf(en, args...)})
+		ps = append(ps, Problem{Field: field, Message: Textf(ja, en, args...)})
 	}
 	switch n := o.Number; {
 	case n == "":
@@ -97,7 +94,7 @@ func AcceptOrder(o *Order, today time.Time) []Problem {
 		{"discount", "値引き", "the discount", o.Discount, MaxDiscount},
 	} {
 		if f.value > f.max {
-			ps = append(ps, Problem{f.field, f.ja + "は" + yen(f.max) + "円までです", f.en + " is at most ¥" + yen(f.max)})
+			ps = append(ps, Problem{f.field, Text{JA: f.ja + "は" + yen(f.max) + "円までです", EN: f.en + " is at most ¥" + yen(f.max)}})
 		}
 	}
 	for _, p := range CheckGift(o.Gift) {

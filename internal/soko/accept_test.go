@@ -59,15 +59,15 @@ func TestAcceptOrder(t *testing.T) {
 			var got []string
 			for _, p := range ps {
 				got = append(got, p.Field)
-				if p.Japanese == "" || p.English == "" || p.Japanese == p.English {
+				if p.Message.JA == "" || p.Message.EN == "" || p.Message.JA == p.Message.EN {
 					t.Errorf("%s: needs a Japanese and an English message: %+v", p.Field, p)
 				}
 			}
 			if !slices.Equal(got, c.want) {
 				t.Fatalf("refused %v, want %v (%+v)", got, c.want, ps)
 			}
-			if c.ja != "" && !strings.Contains(ps[0].Japanese, c.ja) {
-				t.Errorf("message %q, want %q in it", ps[0].Japanese, c.ja)
+			if c.ja != "" && !strings.Contains(ps[0].Message.JA, c.ja) {
+				t.Errorf("message %q, want %q in it", ps[0].Message.JA, c.ja)
 			}
 		})
 	}

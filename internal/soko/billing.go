@@ -1,6 +1,7 @@
 package soko
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -252,31 +253,33 @@ const (
 	ChargeAdjustment         = "adjustment"
 )
 
-// chargeNames are the Japanese and English names and the unit of each charge.
-var chargeNames = map[string][3]string{
-	ChargeStorageLocationDay: {"保管料（ロケーション・日）", "Storage (location-days)", "ロケ日"},
-	ChargeStorageUnitPeriod:  {"保管料（期制・個数）", "Storage (units per period)", "個・期"},
-	ChargeInboundUnit:        {"入荷料（ピース）", "Inbound handling (units)", "個"},
-	ChargeInboundCase:        {"入荷料（ケース）", "Inbound handling (cases)", "ケース"},
-	ChargePickOrder:          {"出荷作業料（基本）", "Picking (per order)", "件"},
-	ChargePickExtraUnit:      {"出荷作業料（追加ピース）", "Picking (additional units)", "個"},
-	ChargeLabel:              {"送り状発行料", "Shipping labels", "枚"},
-	ChargeGiftWrap:           {"ギフトラッピング", "Gift wrapping", "件"},
-	ChargeInsert:             {"同梱物封入", "Inserts", "件"},
-	ChargeReturnUnit:         {"返品処理料", "Returns handling", "個"},
-	ChargeAdjustment:         {"調整", "Adjustment", "式"},
+// chargeNames are the name and the unit of each charge.
+var chargeNames = map[string]struct {
+	name Text
+	unit string
+}{
+	ChargeStorageLocationDay: {Text{JA: "保管料（ロケーション・日）", EN: "Storage (location-days)"}, "ロケ日"},
+	ChargeStorageUnitPeriod:  {Text{JA: "保管料（期制・個数）", EN: "Storage (units per period)"}, "個・期"},
+	ChargeInboundUnit:        {Text{JA: "入荷料（ピース）", EN: "Inbound handling (units)"}, "個"},
+	ChargeInboundCase:        {Text{JA: "入荷料（ケース）", EN: "Inbound handling (cases)"}, "ケース"},
+	ChargePickOrder:          {Text{JA: "出荷作業料（基本）", EN: "Picking (per order)"}, "件"},
+	ChargePickExtraUnit:      {Text{JA: "出荷作業料（追加ピース）", EN: "Picking (additional units)"}, "個"},
+	ChargeLabel:              {Text{JA: "送り状発行料", EN: "Shipping labels"}, "枚"},
+	ChargeGiftWrap:           {Text{JA: "ギフトラッピング", EN: "Gift wrapping"}, "件"},
+	ChargeInsert:             {Text{JA: "同梱物封入", EN: "Inserts"}, "件"},
+	ChargeReturnUnit:         {Text{JA: "返品処理料", EN: "Returns handling"}, "個"},
+	ChargeAdjustment:         {Text{JA: "調整", EN: "Adjustment"}, "式"},
 }
 
-// ChargeName returns a charge's Japanese name, its English name and the
-// unit its quantity counts.
-func ChargeName(charge string) (ja, en, unit string) {
+// ChargeName returns a charge's name and the unit its quantity counts.
+func ChargeName(charge string) (name Text, unit string) {
 	if n, ok := chargeNames[charge]; ok {
-		return n[0], n[1], n[2]
+		return n.name, n.unit
 	}
 	if code, ok := strings.CutPrefix(charge, ChargeBox); ok {
-		return "梱包資材（" + code + "）", "Packing material (" + code + ")", "箱"
+		return Text{JA: "梱包資材（" + code + "）", EN: "Packing material (" + code + ")"}, "箱"
 	}
-	return charge, charge, "式"
+	return Text{JA: charge, EN: charge}, "式"
 }
 
 // FixedFee is a monthly fee that does not depend on the work done
@@ -406,14 +409,44 @@ func (a *BillingAdjustment) Validate() error {
 
 // StatementLine is one summary line of a statement.
 type StatementLine struct {
+	Charge    string
+	Name      Text
+	Unit      string
+	Quantity  int64
+	UnitPrice int64 // 銭; 0 for adjustments
+	Amount    int64 // yen before tax
+	TaxRate   int
+}
+
+// statementLineJSON is a StatementLine as a closed statement's body keeps
+// it, with the name's two languages under name and name_en: the bodies of
+// months closed so far are read back with it.
+type statementLineJSON struct {
 	Charge    string `json:"charge"`
 	Name      string `json:"name"`
 	NameEN    string `json:"name_en"`
 	Unit      string `json:"unit"`
 	Quantity  int64  `json:"quantity"`
-	UnitPrice int64  `json:"unit_price"` // 銭; 0 for adjustments
-	Amount    int64  `json:"amount"`     // yen before tax
+	UnitPrice int64  `json:"unit_price"`
+	Amount    int64  `json:"amount"`
 	TaxRate   int    `json:"tax_rate"`
+}
+
+// MarshalJSON writes the line as statementLineJSON.
+func (l StatementLine) MarshalJSON() ([]byte, error) {
+	return json.Marshal(statementLineJSON{Charge: l.Charge, Name: l.Name.JA, NameEN: l.Name.EN, Unit: l.Unit,
+		Quantity: l.Quantity, UnitPrice: l.UnitPrice, Amount: l.Amount, TaxRate: l.TaxRate})
+}
+
+// UnmarshalJSON reads the line from statementLineJSON.
+func (l *StatementLine) UnmarshalJSON(b []byte) error {
+	var j statementLineJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*l = StatementLine{Charge: j.Charge, Name: Text{JA: j.Name, EN: j.NameEN}, Unit: j.Unit,
+		Quantity: j.Quantity, UnitPrice: j.UnitPrice, Amount: j.Amount, TaxRate: j.TaxRate}
+	return nil
 }
 
 // TaxLine is the tax of one rate on a statement.
@@ -507,20 +540,20 @@ func BuildStatement(card *RateCard, details []BillingDetail, adjustments []Billi
 		return charges[a] < charges[b]
 	})
 	for _, c := range charges {
-		ja, en, unit := ChargeName(c)
+		name, unit := ChargeName(c)
 		price := card.Price(c)
-		st.Lines = append(st.Lines, StatementLine{Charge: c, Name: ja, NameEN: en, Unit: unit, Quantity: qty[c], UnitPrice: price,
+		st.Lines = append(st.Lines, StatementLine{Charge: c, Name: name, Unit: unit, Quantity: qty[c], UnitPrice: price,
 			Amount: card.Rounding.Divide(qty[c]*price, 100), TaxRate: card.TaxRate})
 	}
 	for i, f := range card.Fixed {
 		if f.Price == 0 {
 			continue
 		}
-		st.Lines = append(st.Lines, StatementLine{Charge: fmt.Sprintf("%s%d", ChargeFixed, i+1), Name: f.Name, NameEN: f.Name, Unit: "月",
+		st.Lines = append(st.Lines, StatementLine{Charge: fmt.Sprintf("%s%d", ChargeFixed, i+1), Name: Text{JA: f.Name, EN: f.Name}, Unit: "月",
 			Quantity: 1, UnitPrice: f.Price, Amount: card.Rounding.Divide(f.Price, 100), TaxRate: card.TaxRate})
 	}
 	for _, a := range adjustments {
-		st.Lines = append(st.Lines, StatementLine{Charge: ChargeAdjustment, Name: "調整：" + a.Description, NameEN: "Adjustment: " + a.Description,
+		st.Lines = append(st.Lines, StatementLine{Charge: ChargeAdjustment, Name: Text{JA: "調整：" + a.Description, EN: "Adjustment: " + a.Description},
 			Unit: "式", Quantity: 1, Amount: a.Amount, TaxRate: a.TaxRate})
 	}
 	base := map[int]int64{}

@@ -1,6 +1,7 @@
 package soko
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 )
@@ -183,6 +184,31 @@ func TestBuildStatement_TaxOncePerRate(t *testing.T) {
 	}
 	if st.Total != 45+1000+108+12 {
 		t.Errorf("total %d", st.Total)
+	}
+}
+
+// A closed month's body keeps a line's name under name and name_en, as it
+// always has: bodies closed before the name became a Text read back the same.
+func TestStatementLine_JSON(t *testing.T) {
+	const stored = `{"charge":"pick_order","name":"出荷作業料（基本）","name_en":"Picking (per order)","unit":"件","quantity":3,"unit_price":15000,"amount":450,"tax_rate":10}`
+	var l StatementLine
+	if err := json.Unmarshal([]byte(stored), &l); err != nil {
+		t.Fatal(err)
+	}
+	want := StatementLine{Charge: ChargePickOrder, Name: Text{JA: "出荷作業料（基本）", EN: "Picking (per order)"}, Unit: "件",
+		Quantity: 3, UnitPrice: 15000, Amount: 450, TaxRate: 10}
+	if l != want {
+		t.Errorf("read %+v, want %+v", l, want)
+	}
+	b, err := json.Marshal(Statement{Lines: []StatementLine{l}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Lines []json.RawMessage `json:"lines"`
+	}
+	if err := json.Unmarshal(b, &back); err != nil || len(back.Lines) != 1 || string(back.Lines[0]) != stored {
+		t.Errorf("written %s, want %s (%v)", b, stored, err)
 	}
 }
 

@@ -39,11 +39,8 @@ var deliveryLabels = map[DeliveryStatus]Text{
 	DeliveryReturned:       {JA: "返送完了", EN: "Returned to sender"},
 }
 
-// Japanese is the status as a customer in Japan reads it.
-func (s DeliveryStatus) Japanese() string { return deliveryLabels[s].JA }
-
-// English is the status in English.
-func (s DeliveryStatus) English() string { return deliveryLabels[s].EN }
+// Label is the status as a customer reads it.
+func (s DeliveryStatus) Label() Text { return deliveryLabels[s] }
 
 // Valid reports whether s is one of DeliveryStatuses.
 func (s DeliveryStatus) Valid() bool { _, ok := deliveryLabels[s]; return ok }

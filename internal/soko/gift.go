@@ -39,17 +39,17 @@ func (w Wrapping) Valid() bool {
 	return false
 }
 
-// Label is the wrapping as the floor says it, in Japanese and English.
-func (w Wrapping) Label() (ja, en string) {
+// Label is the wrapping as the floor says it.
+func (w Wrapping) Label() Text {
 	switch w {
 	case WrapPaper:
-		return "包装紙", "wrapping paper"
+		return Text{JA: "包装紙", EN: "wrapping paper"}
 	case WrapBag:
-		return "ラッピング袋", "gift bag"
+		return Text{JA: "ラッピング袋", EN: "gift bag"}
 	case WrapBox:
-		return "化粧箱", "gift box"
+		return Text{JA: "化粧箱", EN: "gift box"}
 	}
-	return "", ""
+	return Text{}
 }
 
 // NoshiPlacement is whether the のし goes under the wrapping (内のし, the
@@ -62,12 +62,12 @@ const (
 	NoshiOuter NoshiPlacement = "outer"
 )
 
-// Label is the placement as the floor says it, in Japanese and English.
-func (p NoshiPlacement) Label() (ja, en string) {
+// Label is the placement as the floor says it.
+func (p NoshiPlacement) Label() Text {
 	if p == NoshiOuter {
-		return "外のし", "over the wrapping"
+		return Text{JA: "外のし", EN: "over the wrapping"}
 	}
-	return "内のし", "under the wrapping"
+	return Text{JA: "内のし", EN: "under the wrapping"}
 }
 
 // Noshi is a のし paper: its 表書き (Title: 御祝, 内祝, 御歳暮, 御中元,
@@ -117,9 +117,8 @@ func (g GiftOptions) IsGift() bool {
 // GiftProblem is one thing wrong with an order's gift options, naming the
 // field (gift.noshi.title) as a problem does.
 type GiftProblem struct {
-	Field    string
-	Japanese string
-	English  string
+	Field   string
+	Message Text
 }
 
 // CheckGift returns what is wrong with normalised gift options: an
@@ -127,7 +126,7 @@ type GiftProblem struct {
 // for the paper, or control characters the printer would mangle.
 func CheckGift(g GiftOptions) []GiftProblem {
 	var out []GiftProblem
-	add := func(field, ja, en string) { out = append(out, GiftProblem{field, ja, en}) }
+	add := func(field, ja, en string) { out = append(out, GiftProblem{field, Text{JA: ja, EN: en}}) }
 	if !g.Wrapping.Valid() {
 		add("gift.wrapping", "包装は paper（包装紙）・bag（ラッピング袋）・box（化粧箱）のいずれかです", "wrapping is paper, bag or box")
 	}
@@ -160,10 +159,10 @@ func CheckGift(g GiftOptions) []GiftProblem {
 // request that confirms it (wrapping, noshi, message, hide_prices,
 // insert:<code>).
 type PackCheck struct {
-	Key                string
-	Japanese, English  string // what to do
-	DetailJA, DetailEN string // what exactly: the 表書き, the card's text
-	Insert             *InsertPick
+	Key    string
+	Label  Text // what to do
+	Detail Text // what exactly: the 表書き, the card's text
+	Insert *InsertPick
 }
 
 // PackChecks is the checklist of an order: its gift options, then the
@@ -171,23 +170,23 @@ type PackCheck struct {
 func PackChecks(g GiftOptions, inserts []InsertPick) []PackCheck {
 	var out []PackCheck
 	if g.Wrap || g.Wrapping != WrapNone {
-		ja, en := g.Normal().Wrapping.Label()
-		out = append(out, PackCheck{Key: "wrapping", Japanese: "ギフト包装：" + ja, English: "Gift wrap: " + en, DetailJA: ja, DetailEN: en})
+		w := g.Normal().Wrapping.Label()
+		out = append(out, PackCheck{Key: "wrapping", Label: Text{JA: "ギフト包装：" + w.JA, EN: "Gift wrap: " + w.EN}, Detail: w})
 	}
 	if n := g.Noshi; n.Title != "" {
-		pja, pen := n.Placement.Label()
+		placement := n.Placement.Label()
 		detail := n.Title
 		if n.Name != "" {
 			detail += "／" + n.Name
 		}
-		out = append(out, PackCheck{Key: "noshi", Japanese: "のし（" + pja + "）：" + detail, English: "Noshi (" + pen + "): " + detail,
-			DetailJA: detail, DetailEN: detail})
+		out = append(out, PackCheck{Key: "noshi", Label: Text{JA: "のし（" + placement.JA + "）：" + detail, EN: "Noshi (" + placement.EN + "): " + detail},
+			Detail: Text{JA: detail, EN: detail}})
 	}
 	if g.Message != "" {
-		out = append(out, PackCheck{Key: "message", Japanese: "メッセージカードを同封", English: "Message card enclosed", DetailJA: g.Message, DetailEN: g.Message})
+		out = append(out, PackCheck{Key: "message", Label: Text{JA: "メッセージカードを同封", EN: "Message card enclosed"}, Detail: Text{JA: g.Message, EN: g.Message}})
 	}
 	if g.HidePrices {
-		out = append(out, PackCheck{Key: "hide_prices", Japanese: "金額なし：値札・金額の分かる物を入れない", English: "No prices: no price tags or receipts in the box"})
+		out = append(out, PackCheck{Key: "hide_prices", Label: Text{JA: "金額なし：値札・金額の分かる物を入れない", EN: "No prices: no price tags or receipts in the box"}})
 	}
 	for i := range inserts {
 		in := &inserts[i]
@@ -195,8 +194,8 @@ func PackChecks(g GiftOptions, inserts []InsertPick) []PackCheck {
 		if name == "" {
 			name = in.ProductName
 		}
-		out = append(out, PackCheck{Key: "insert:" + in.Code, Japanese: "同梱物：" + name + " ×" + strconv.Itoa(in.Quantity),
-			English: "Insert: " + name + " ×" + strconv.Itoa(in.Quantity), DetailJA: in.SKU, DetailEN: in.SKU, Insert: in})
+		out = append(out, PackCheck{Key: "insert:" + in.Code, Label: Text{JA: "同梱物：" + name + " ×" + strconv.Itoa(in.Quantity),
+			EN: "Insert: " + name + " ×" + strconv.Itoa(in.Quantity)}, Detail: Text{JA: in.SKU, EN: in.SKU}, Insert: in})
 	}
 	return out
 }

@@ -110,8 +110,8 @@ func TestPackChecks(t *testing.T) {
 			t.Fatalf("keys = %v, want %v", keys, want)
 		}
 	}
-	if checks[1].Japanese != "のし（外のし）：内祝／佐藤" || checks[0].Japanese != "ギフト包装：化粧箱" || checks[4].Japanese != "同梱物：冬のチラシ ×1" {
-		t.Errorf("labels: %q, %q, %q", checks[0].Japanese, checks[1].Japanese, checks[4].Japanese)
+	if checks[1].Label.JA != "のし（外のし）：内祝／佐藤" || checks[0].Label.JA != "ギフト包装：化粧箱" || checks[4].Label.JA != "同梱物：冬のチラシ ×1" {
+		t.Errorf("labels: %q, %q, %q", checks[0].Label.JA, checks[1].Label.JA, checks[4].Label.JA)
 	}
 	missing := soko.Unconfirmed(checks, []string{"wrapping", "noshi", "message", "hide_prices"})
 	if len(missing) != 1 || missing[0].Key != "insert:FLYER" {

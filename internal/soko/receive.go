@@ -6,10 +6,10 @@ package soko
 func (r *Receipt) Check(p *Product) []Problem {
 	var ps []Problem
 	if p.TrackLot && r.Lot == "" {
-		ps = append(ps, Problem{Field: "lot", Japanese: "ロット番号を入力してください", English: "enter the lot number"})
+		ps = append(ps, Problem{Field: "lot", Message: Text{JA: "ロット番号を入力してください", EN: "enter the lot number"}})
 	}
 	if p.TrackExpiry && r.Expiry.IsZero() {
-		ps = append(ps, Problem{Field: "expiry", Japanese: "賞味期限を入力してください", English: "enter the expiry date"})
+		ps = append(ps, Problem{Field: "expiry", Message: Text{JA: "賞味期限を入力してください", EN: "enter the expiry date"}})
 	}
 	return ps
 }

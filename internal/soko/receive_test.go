@@ -24,7 +24,7 @@ func TestReceipt_Check(t *testing.T) {
 		var got []string
 		for _, p := range c.r.Check(&Product{Name: "静岡茶", TrackLot: c.lot, TrackExpiry: c.expiry}) {
 			got = append(got, p.Field)
-			if p.Japanese == "" || p.English == "" {
+			if p.Message.JA == "" || p.Message.EN == "" {
 				t.Errorf("%s: %s needs both languages", c.name, p.Field)
 			}
 		}

@@ -71,11 +71,8 @@ var reasonLabels = map[ReturnReason]Text{
 // Valid reports whether r is one of ReturnReasons.
 func (r ReturnReason) Valid() bool { _, ok := reasonLabels[r]; return ok }
 
-// Japanese is the reason as the desk reads it.
-func (r ReturnReason) Japanese() string { return reasonLabels[r].JA }
-
-// English is the reason in English.
-func (r ReturnReason) English() string { return reasonLabels[r].EN }
+// Label is the reason as the desk reads it.
+func (r ReturnReason) Label() Text { return reasonLabels[r] }
 
 // ReturnGrade is what state a returned unit is in (検品区分).
 type ReturnGrade string
@@ -101,11 +98,8 @@ var gradeLabels = map[ReturnGrade]Text{
 // Valid reports whether g is one of ReturnGrades.
 func (g ReturnGrade) Valid() bool { _, ok := gradeLabels[g]; return ok }
 
-// Japanese is the grade as the desk reads it.
-func (g ReturnGrade) Japanese() string { return gradeLabels[g].JA }
-
-// English is the grade in English.
-func (g ReturnGrade) English() string { return gradeLabels[g].EN }
+// Label is the grade as the desk reads it.
+func (g ReturnGrade) Label() Text { return gradeLabels[g] }
 
 // ReturnDestination is where a returned unit goes.
 type ReturnDestination string

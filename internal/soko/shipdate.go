@@ -96,20 +96,20 @@ func (c *ShipCalendar) Working(day time.Time) bool {
 	return !c.PublicHolidaysOff || JapaneseHoliday(day) == ""
 }
 
-// ClosedBecause says why the warehouse does not ship on day, in Japanese
-// and English, or "" when it does.
-func (c *ShipCalendar) ClosedBecause(day time.Time) (ja, en string) {
+// ClosedBecause says why the warehouse does not ship on day, or the empty
+// Text when it does.
+func (c *ShipCalendar) ClosedBecause(day time.Time) Text {
 	day = DateOf(day)
 	if name, ok := c.Holidays[day]; ok {
-		return "会社休日（" + name + "）", "company holiday (" + name + ")"
+		return Text{JA: "会社休日（" + name + "）", EN: "company holiday (" + name + ")"}
 	}
 	if name := JapaneseHoliday(day); name != "" && c.PublicHolidaysOff {
-		return "祝日（" + name + "）", "public holiday (" + name + ")"
+		return Text{JA: "祝日（" + name + "）", EN: "public holiday (" + name + ")"}
 	}
 	if !c.WorkingDays[day.Weekday()] {
-		return "休業日（" + weekdayJA[day.Weekday()] + "曜日）", "not a working day (" + day.Weekday().String() + ")"
+		return Text{JA: "休業日（" + weekdayJA[day.Weekday()] + "曜日）", EN: "not a working day (" + day.Weekday().String() + ")"}
 	}
-	return "", ""
+	return Text{}
 }
 
 var weekdayJA = [7]string{"日", "月", "火", "水", "木", "金", "土"}
@@ -186,10 +186,11 @@ func (c *ShipCalendar) EarliestDelivery(carrier, pref string, now time.Time) tim
 }
 
 // ShipDateProblem is why an order's dates cannot be kept: the field, the
-// message in both languages, and the earliest date that would do.
+// message, and the earliest date that would do.
 type ShipDateProblem struct {
-	Field, Japanese, English string
-	Earliest                 time.Time
+	Field    string
+	Message  Text
+	Earliest time.Time
 }
 
 // PlanShipDate gives an order received at now its planned ship date
@@ -202,7 +203,7 @@ type ShipDateProblem struct {
 //   - otherwise the order ships on the first day its cut-off allows.
 func (c *ShipCalendar) PlanShipDate(o *Order, now time.Time) (time.Time, *ShipDateProblem) {
 	if !c.anyWorking() {
-		return time.Time{}, &ShipDateProblem{Field: "ship_date", Japanese: "倉庫に稼働日が設定されていません", English: "the warehouse has no working day set"}
+		return time.Time{}, &ShipDateProblem{Field: "ship_date", Message: Text{JA: "倉庫に稼働日が設定されていません", EN: "the warehouse has no working day set"}}
 	}
 	earliest := c.EarliestShipDate(now)
 	transit := c.TransitDaysTo(o.Carrier, o.Recipient.Prefecture)
@@ -212,28 +213,28 @@ func (c *ShipCalendar) PlanShipDate(o *Order, now time.Time) (time.Time, *ShipDa
 		if want.Before(first) {
 			f := first.Format(time.DateOnly)
 			return time.Time{}, &ShipDateProblem{Field: "delivery_date", Earliest: first,
-				Japanese: fmt.Sprintf("お届け希望日 %s にはお届けできません。最短のお届け日は %s です", want.Format(time.DateOnly), f),
-				English:  fmt.Sprintf("no carrier can deliver by %s: the earliest possible delivery date is %s", want.Format(time.DateOnly), f)}
+				Message: Textf("お届け希望日 %s にはお届けできません。最短のお届け日は %s です",
+					"no carrier can deliver by %s: the earliest possible delivery date is %s", want.Format(time.DateOnly), f)}
 		}
 	}
 	if !o.ShipDate.IsZero() {
 		sd := DateOf(o.ShipDate)
 		if sd.Before(Day(now)) {
 			return time.Time{}, &ShipDateProblem{Field: "ship_date", Earliest: earliest,
-				Japanese: "出荷予定日が過去の日付です。最短の出荷日は " + earliest.Format(time.DateOnly) + " です",
-				English:  "the ship date is in the past: the earliest ship date is " + earliest.Format(time.DateOnly)}
+				Message: Text{JA: "出荷予定日が過去の日付です。最短の出荷日は " + earliest.Format(time.DateOnly) + " です",
+					EN: "the ship date is in the past: the earliest ship date is " + earliest.Format(time.DateOnly)}}
 		}
-		if ja, en := c.ClosedBecause(sd); ja != "" {
+		if why := c.ClosedBecause(sd); why.JA != "" {
 			next := c.NextWorking(sd)
 			return time.Time{}, &ShipDateProblem{Field: "ship_date", Earliest: next,
-				Japanese: fmt.Sprintf("%s は倉庫の%sです。次の出荷日は %s です", sd.Format(time.DateOnly), ja, next.Format(time.DateOnly)),
-				English:  fmt.Sprintf("%s is %s: the next ship date is %s", sd.Format(time.DateOnly), en, next.Format(time.DateOnly))}
+				Message: Text{JA: fmt.Sprintf("%s は倉庫の%sです。次の出荷日は %s です", sd.Format(time.DateOnly), why.JA, next.Format(time.DateOnly)),
+					EN: fmt.Sprintf("%s is %s: the next ship date is %s", sd.Format(time.DateOnly), why.EN, next.Format(time.DateOnly))}}
 		}
 		if !o.DeliveryDate.IsZero() && sd.AddDate(0, 0, transit).After(DateOf(o.DeliveryDate)) {
 			latest := c.PreviousWorking(DateOf(o.DeliveryDate).AddDate(0, 0, -transit))
 			return time.Time{}, &ShipDateProblem{Field: "ship_date", Earliest: earliest,
-				Japanese: fmt.Sprintf("出荷予定日 %s ではお届け希望日に間に合いません（輸送%d日）。%s までに出荷してください", sd.Format(time.DateOnly), transit, latest.Format(time.DateOnly)),
-				English:  fmt.Sprintf("shipping on %s misses the delivery date (%d days in transit): ship by %s", sd.Format(time.DateOnly), transit, latest.Format(time.DateOnly))}
+				Message: Textf("出荷予定日 %s ではお届け希望日に間に合いません（輸送%d日）。%s までに出荷してください",
+					"shipping on %s misses the delivery date (%d days in transit): ship by %s", sd.Format(time.DateOnly), transit, latest.Format(time.DateOnly))}
 		}
 		return sd, nil
 	}

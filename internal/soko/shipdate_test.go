@@ -57,9 +57,9 @@ func TestPlanShipDate(t *testing.T) {
 			got, p := cal.PlanShipDate(o, tt.now)
 			switch {
 			case p != nil && p.Field != tt.want:
-				t.Fatalf("refused %s: %s", p.Field, p.English)
+				t.Fatalf("refused %s: %s", p.Field, p.Message.EN)
 			case p != nil && p.Earliest.Format(time.DateOnly) != tt.earliest:
-				t.Fatalf("earliest %s, want %s (%s)", p.Earliest.Format(time.DateOnly), tt.earliest, p.Japanese)
+				t.Fatalf("earliest %s, want %s (%s)", p.Earliest.Format(time.DateOnly), tt.earliest, p.Message.JA)
 			case p == nil && got.Format(time.DateOnly) != tt.want:
 				t.Fatalf("ship date %s, want %s", got.Format(time.DateOnly), tt.want)
 			}

@@ -1,5 +1,7 @@
 package soko
 
+import "fmt"
+
 // Text is something people read, in Japanese and English: a message, a
 // label, a word on a page. Japanese is what the floor reads first; English
 // is for those who ask for it.
@@ -13,4 +15,11 @@ func (t Text) In(lang string) string {
 		return t.EN
 	}
 	return t.JA
+}
+
+// Textf formats ja and en with the same arguments, as fmt.Sprintf does;
+// explicit argument indexes (%[2]s) let each language take them in its
+// own order.
+func Textf(ja, en string, args ...any) Text {
+	return Text{JA: fmt.Sprintf(ja, args...), EN: fmt.Sprintf(en, args...)}
 }

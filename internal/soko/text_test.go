@@ -18,6 +18,15 @@ func TestText_In(t *testing.T) {
 	}
 }
 
+// Each language takes the arguments in its own order.
+func TestTextf_ArgumentOrder(t *testing.T) {
+	got := soko.Textf("%[1]sにサービス %[3]s はありません", "%[2]s has no service %[3]s", "ヤマト運輸", "Yamato Transport", "nekopos")
+	want := soko.Text{JA: "ヤマト運輸にサービス nekopos はありません", EN: "Yamato Transport has no service nekopos"}
+	if got != want {
+		t.Errorf("Textf = %+v, want %+v", got, want)
+	}
+}
+
 // An error without a Japanese message reads in English in both languages;
 // anything that is not a soko error reads as an internal error.
 func TestErrorMessage_Languages(t *testing.T) {

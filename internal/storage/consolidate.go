@@ -66,8 +66,8 @@ func groupService(group []*soko.Order) (string, error) {
 				JA("同梱後の配送サービスは代金引換を扱えません")
 		}
 		if svc.MaxCODAmount > 0 && cod > svc.MaxCODAmount {
-			return "", soko.Errorf(soko.ECONFLICT, "together the orders collect ¥%d on delivery, over %s's limit of ¥%d", cod, svc.NameEN, svc.MaxCODAmount).
-				JA("同梱すると代引金額の合計 %d 円が %s の上限 %d 円を超えます", cod, svc.Name, svc.MaxCODAmount)
+			return "", soko.Errorf(soko.ECONFLICT, "together the orders collect ¥%d on delivery, over %s's limit of ¥%d", cod, svc.Name.EN, svc.MaxCODAmount).
+				JA("同梱すると代引金額の合計 %d 円が %s の上限 %d 円を超えます", cod, svc.Name.JA, svc.MaxCODAmount)
 		}
 	}
 	return service, nil

@@ -333,7 +333,7 @@ func deliveryNotice(tx *gorm.DB, p *trackedParcel, e trackingEventRow, merchants
 	n := soko.DeliveryNotice{Status: soko.DeliveryStatus(e.Status), MerchantName: m.Name, OrderNumber: o.Number, CustomerName: o.RecipientName,
 		Carrier: p.Carrier, TrackingNumber: p.TrackingNumber, At: e.OccurredAt, Place: e.Place}
 	if c, ok := carrier.Find(p.Carrier); ok {
-		n.Carrier, n.TrackingURL = c.Name, c.TrackingURL(p.TrackingNumber)
+		n.Carrier, n.TrackingURL = c.Name.JA, c.TrackingURL(p.TrackingNumber)
 	}
 	subject, body := n.Render()
 	payload, err := json.Marshal(soko.EmailMessage{To: o.RecipientEmail, ToName: o.RecipientName, FromName: cmp.Or(m.SenderName, m.Name),

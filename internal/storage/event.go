@@ -186,9 +186,9 @@ func noticeOfShipment(tx *gorm.DB, o *soko.Order, now time.Time) (*shipmentNotic
 		sp := shippedParcel{Parcel: p.Seq, Carrier: p.Carrier, Service: p.Service}
 		ep := soko.EmailParcel{Seq: p.Seq, Of: len(parcels), Carrier: p.Carrier, Service: p.Service}
 		if c != nil {
-			ep.Carrier = c.Name
+			ep.Carrier = c.Name.JA
 			if svc, ok := c.Service(p.Service); ok {
-				ep.Service = svc.Name
+				ep.Service = svc.Name.JA
 			}
 		}
 		if p.TrackingNumber != nil {

@@ -317,11 +317,11 @@ func loadable(rows []manifestParcelRow, m manifestRow, number string) (manifestP
 	if other != nil {
 		name := other.Carrier
 		if c, ok := carrier.Find(other.Carrier); ok {
-			name = c.Name
+			name = c.Name.JA
 		}
 		want := m.Carrier
 		if c, ok := carrier.Find(m.Carrier); ok {
-			want = c.Name
+			want = c.Name.JA
 		}
 		return *other, soko.Errorf(soko.EINVALID, "parcel %s goes by %s, not %s", number, other.Carrier, m.Carrier).
 			JA("この荷物は%sです（%sの集荷ではありません）", name, want)

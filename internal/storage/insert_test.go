@@ -98,8 +98,8 @@ func TestPack_GiftChecklistAndInserts(t *testing.T) {
 		if want := []string{"wrapping", "noshi", "insert:FLYER", "insert:WELCOME"}; err != nil || !slices.Equal(keysOf(checks), want) {
 			t.Fatalf("G-1 checklist %v (%v), want %v", keysOf(checks), err, want)
 		}
-		if checks[1].Japanese != "のし（内のし）：御歳暮／山田" {
-			t.Errorf("noshi check reads %q", checks[1].Japanese)
+		if checks[1].Label.JA != "のし（内のし）：御歳暮／山田" {
+			t.Errorf("noshi check reads %q", checks[1].Label.JA)
 		}
 		checks2, err := db.PackChecks(ctx, g2.ID)
 		if want := []string{"insert:FLYER"}; err != nil || !slices.Equal(keysOf(checks2), want) {

@@ -43,7 +43,7 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 		if missing := soko.Unconfirmed(checks, p.Confirmed); len(missing) > 0 {
 			ja, en := make([]string, len(missing)), make([]string, len(missing))
 			for i, c := range missing {
-				ja[i], en[i] = c.Japanese, c.English
+				ja[i], en[i] = c.Label.JA, c.Label.EN
 			}
 			bad := soko.Errorf(soko.ECONFLICT, "confirm the gift options and inserts first: %s", strings.Join(en, "; ")).
 				JA("ギフト・同梱物の確認が済んでいません：%s", strings.Join(ja, "、"))

@@ -461,7 +461,7 @@ func (db *DB) ReceiveReturnUnit(ctx context.Context, u *soko.ReturnUnitScan) (*s
 		}
 		if !u.Grade.Allows(u.Destination) {
 			return soko.Errorf(soko.EINVALID, "a %s unit cannot go to %s", u.Grade, u.Destination).
-				JA("%sの商品は%sにできません", u.Grade.Japanese(), destinationJA(u.Destination)).WithField("destination", string(u.Destination))
+				JA("%sの商品は%sにできません", u.Grade.Label().JA, destinationJA(u.Destination)).WithField("destination", string(u.Destination))
 		}
 		unit := returnUnitRow{ReturnID: r.ID, Code: u.Code, Grade: string(u.Grade), Destination: string(u.Destination),
 			StaffID: nullID(u.StaffID), ScanID: u.ScanID, CreatedAt: now}
