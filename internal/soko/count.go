@@ -5,6 +5,37 @@ import (
 	"slices"
 )
 
+// Count is what a counter found at a location; products there that are not
+// listed were not found.
+type Count struct {
+	ScanID   string
+	StaffID  int64
+	Device   string
+	Location string
+	Reason   string
+	Lines    []CountLine
+}
+
+// CountLine is one product and lot found at the counted location.
+type CountLine struct {
+	ProductID int64
+	Lot       string
+	Quantity  int
+}
+
+// CountResult is what a count changed.
+type CountResult struct {
+	Lines       []CountDifference
+	Short       []string // orders marked short because their units were not there
+	Reallocated []string // orders allocated elsewhere instead
+}
+
+// CountDifference is one stock row before and after a count.
+type CountDifference struct {
+	SKU, Name, Lot  string
+	Before, Counted int
+}
+
 // ShelfStock is one stock row at a counted location, as the books have it.
 type ShelfStock struct {
 	ProductID         int64

@@ -1,5 +1,17 @@
 package soko
 
+// Move is goods going from one location to another (put-away).
+type Move struct {
+	ScanID    string
+	Code      string
+	StaffID   int64
+	Device    string
+	ProductID int64
+	Lot       string
+	Units     int
+	From, To  string // location codes
+}
+
 // PutAwayTo is the put-away step's rule for where goods go: onto a shelf,
 // a pick or reserve location, because only shelves are allocated from;
 // goods put "away" to receiving or the dock would be lost to orders.

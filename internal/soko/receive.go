@@ -1,6 +1,30 @@
 package soko
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
+
+// Receipt is one scan of goods arriving, resolved to a product.
+type Receipt struct {
+	ScanID     string
+	Code       string
+	StaffID    int64
+	Device     string
+	InboundID  int64 // 0 when receiving without an advance notice
+	MerchantID int64
+	ProductID  int64
+	Units      int
+	Lot        string
+	Expiry     time.Time
+}
+
+// ReceiptResult says what a receipt did to its inbound line.
+type ReceiptResult struct {
+	Expected    int
+	Received    int
+	OverReceipt bool
+}
 
 // Check is the receive step's rule for a receipt of product p: a product
 // tracked by lot or expiry is received with them, because allocation
