@@ -3,7 +3,6 @@ package soko
 import (
 	"cmp"
 	"slices"
-	"time"
 )
 
 // ScanRecord is a scan's first answer, kept by its client-made id so that a
@@ -23,70 +22,6 @@ type ScannedItem struct {
 	Product      *Product
 	MerchantCode string
 	Units        int
-}
-
-// Receipt is one scan of goods arriving, resolved to a product.
-type Receipt struct {
-	ScanID     string
-	Code       string
-	StaffID    int64
-	Device     string
-	InboundID  int64 // 0 when receiving without an advance notice
-	MerchantID int64
-	ProductID  int64
-	Units      int
-	Lot        string
-	Expiry     time.Time
-}
-
-// ReceiptResult says what a receipt did to its inbound line.
-type ReceiptResult struct {
-	Expected    int
-	Received    int
-	OverReceipt bool
-}
-
-// Move is goods going from one location to another (put-away).
-type Move struct {
-	ScanID    string
-	Code      string
-	StaffID   int64
-	Device    string
-	ProductID int64
-	Lot       string
-	Units     int
-	From, To  string // location codes
-}
-
-// Count is what a counter found at a location; products there that are not
-// listed were not found.
-type Count struct {
-	ScanID   string
-	StaffID  int64
-	Device   string
-	Location string
-	Reason   string
-	Lines    []CountLine
-}
-
-// CountLine is one product and lot found at the counted location.
-type CountLine struct {
-	ProductID int64
-	Lot       string
-	Quantity  int
-}
-
-// CountResult is what a count changed.
-type CountResult struct {
-	Lines       []CountDifference
-	Short       []string // orders marked short because their units were not there
-	Reallocated []string // orders allocated elsewhere instead
-}
-
-// CountDifference is one stock row before and after a count.
-type CountDifference struct {
-	SKU, Name, Lot  string
-	Before, Counted int
 }
 
 // LowStock is a product whose available units fell to its reorder point.

@@ -265,7 +265,7 @@ func (db *DB) SetWalkSequence(ctx context.Context, locationID int64, seq int) (*
 		if err := tx.Where("id = ?", locationID).Take(&r).Error; err != nil {
 			return err
 		}
-		out = &soko.Location{ID: r.ID, Code: r.Code, Zone: r.Zone, WalkSequence: r.WalkSequence, Kind: soko.LocationKind(r.Kind)}
+		out = r.location()
 		return audit(tx, db.now(), soko.AuditLocationWalk, "location", r.ID,
 			map[string]any{"code": before.Code, "walk_sequence": before.WalkSequence}, map[string]any{"code": r.Code, "walk_sequence": r.WalkSequence})
 	})

@@ -294,7 +294,7 @@ func releaseHold(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, now time.Time
 		return err
 	}
 	for _, l := range o.Lines {
-		if have[l.ID].picked < l.Quantity {
+		if have[l.ID].Picked < l.Quantity {
 			short := *c
 			short.Action = soko.ActionShortPick
 			return moveOrder(tx, o, soko.ActionShortPick, &short, "short while on hold", now)

@@ -2,18 +2,12 @@ package storage
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/soko-wms/soko/internal/soko"
 )
-
-type countKey struct {
-	product int64
-	lot     string
-}
 
 // Count applies what a counter found at a location: every difference
 // becomes a count movement with the reason. When a count leaves fewer
@@ -41,62 +35,18 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 		if err := noteLocations(tx, loc.ID); err != nil {
 			return err
 		}
-		counted, err := matchCountLines(c.Lines, rows)
+		books := make([]soko.ShelfStock, len(rows))
+		for i, r := range rows {
+			books[i] = soko.ShelfStock{ProductID: r.ProductID, Lot: r.Lot, OnHand: r.OnHand, Allocated: r.Allocated}
+		}
+		adjustments, err := c.Adjust(books)
 		if err != nil {
 			return err
 		}
-		var retry []int64
-		reason := c.Reason
-		if reason == "" {
-			reason = "cycle count"
-		}
-		for _, r := range rows {
-			k := countKey{r.ProductID, r.Lot}
-			n := counted[k]
-			delete(counted, k)
-			if n == r.OnHand {
-				result.Lines = append(result.Lines, soko.CountDifference{SKU: "", Lot: r.Lot, Before: r.OnHand, Counted: n})
-				continue
-			}
-			if n < r.Allocated {
-				freed, err := freeAllocated(tx, r, n, now, result)
-				if err != nil {
-					return err
-				}
-				retry = append(retry, freed...)
-			}
-			if err := tx.Exec(`UPDATE stock SET on_hand = ? WHERE id = ?`, n, r.ID).Error; err != nil {
-				return err
-			}
-			if err := tx.Create(&stockMovementRow{StockID: r.ID, Kind: string(soko.MoveCount), OnHandDelta: n - r.OnHand,
-				StaffID: nullID(c.StaffID), Reason: reason, DocumentType: "count", ScanID: &c.ScanID, CreatedAt: now}).Error; err != nil {
-				return err
-			}
-			result.Lines = append(result.Lines, soko.CountDifference{Lot: r.Lot, Before: r.OnHand, Counted: n})
-		}
-		// What was found but not expected gets a row of its own.
-		found := make([]countKey, 0, len(counted))
-		for k := range counted {
-			found = append(found, k)
-		}
-		sort.Slice(found, func(i, j int) bool {
-			return found[i].product < found[j].product || (found[i].product == found[j].product && found[i].lot < found[j].lot)
-		})
-		for _, k := range found {
-			n := counted[k]
-			if n == 0 {
-				continue
-			}
-			id, err := addStock(tx, loc.ID, k.product, k.lot, time.Time{}, n)
-			if err != nil {
-				return err
-			}
-			if err := tx.Create(&stockMovementRow{StockID: id, Kind: string(soko.MoveCount), OnHandDelta: n,
-				StaffID: nullID(c.StaffID), Reason: reason, DocumentType: "count", ScanID: &c.ScanID, CreatedAt: now}).Error; err != nil {
-				return err
-			}
-			rows = append(rows, stockRow{ID: id, ProductID: k.product, Lot: k.lot})
-			result.Lines = append(result.Lines, soko.CountDifference{Lot: k.lot, Before: 0, Counted: n})
+		reason := c.LedgerReason()
+		rows, retry, err := writeAdjustments(tx, loc.ID, c, reason, rows, adjustments, now, result)
+		if err != nil {
+			return err
 		}
 		if err := nameCountLines(tx, rows, result); err != nil {
 			return err
@@ -128,32 +78,61 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 	return result, nil
 }
 
-// matchCountLines totals the counted lines per product and lot. A line
-// without a lot stands for the product's only lot at the location.
-func matchCountLines(lines []soko.CountLine, rows []stockRow) (map[countKey]int, error) {
-	lotsOf := map[int64][]string{}
-	for _, r := range rows {
-		lotsOf[r.ProductID] = append(lotsOf[r.ProductID], r.Lot)
-	}
-	out := map[countKey]int{}
-	for _, l := range lines {
-		lot := l.Lot
-		if lot == "" && len(lotsOf[l.ProductID]) == 1 {
-			lot = lotsOf[l.ProductID][0]
-		} else if lot == "" && len(lotsOf[l.ProductID]) > 1 {
-			return nil, soko.Errorf(soko.EINVALID, "this location holds several lots of the product: count each lot").
-				JA("このロケーションには同じ商品の複数ロットがあります。ロットごとに数えてください").WithField("lot", "required")
+// writeAdjustments writes a count's adjustments to the location's stock
+// rows (the first len(rows) of them; the others are found stock that gets
+// a row of its own), each change with its ledger line, and adds the lines
+// to result. It returns the rows with the new ones, and the orders that
+// lost their reservation and wait, backordered, to be allocated again.
+func writeAdjustments(tx *gorm.DB, locationID int64, c *soko.Count, reason string, rows []stockRow, adjustments []soko.CountAdjustment,
+	now time.Time, result *soko.CountResult) ([]stockRow, []int64, error) {
+	var retry []int64
+	booked := len(rows)
+	for i, a := range adjustments {
+		result.Lines = append(result.Lines, soko.CountDifference{Lot: a.Lot, Before: a.Before, Counted: a.Counted})
+		if !a.Changes() {
+			continue
 		}
-		out[countKey{l.ProductID, lot}] += l.Quantity
+		if i >= booked {
+			id, err := addStock(tx, locationID, a.ProductID, a.Lot, time.Time{}, a.Counted)
+			if err != nil {
+				return nil, nil, err
+			}
+			rows = append(rows, stockRow{ID: id, ProductID: a.ProductID, Lot: a.Lot})
+		} else {
+			freed, err := writeCount(tx, rows[i], a, now, result)
+			if err != nil {
+				return nil, nil, err
+			}
+			retry = append(retry, freed...)
+		}
+		if err := tx.Create(&stockMovementRow{StockID: rows[i].ID, Kind: string(soko.MoveCount), OnHandDelta: a.Counted - a.Before,
+			StaffID: nullID(c.StaffID), Reason: reason, DocumentType: "count", ScanID: &c.ScanID, CreatedAt: now}).Error; err != nil {
+			return nil, nil, err
+		}
 	}
-	return out, nil
+	return rows, retry, nil
+}
+
+// writeCount sets a stock row's units to what was counted, first freeing
+// the reservations of orders it can no longer serve (freeAllocated), and
+// returns the orders that wait to be allocated again.
+func writeCount(tx *gorm.DB, r stockRow, a soko.CountAdjustment, now time.Time, result *soko.CountResult) ([]int64, error) {
+	var freed []int64
+	if a.Overpromised > 0 {
+		var err error
+		if freed, err = freeAllocated(tx, r, a, now, result); err != nil {
+			return nil, err
+		}
+	}
+	return freed, tx.Exec(`UPDATE stock SET on_hand = ? WHERE id = ?`, a.Counted, r.ID).Error
 }
 
 // freeAllocated takes allocations off a stock row, newest order first,
-// until what stays allocated fits the counted units. Orders being picked
-// become short for a supervisor; the others wait as backordered and are
+// as many orders as soko.CountAdjustment.Losing says, and moves each as
+// soko.Order.LoseCountedStock decides. Orders being picked become short
+// for a supervisor and join result.Short; the backordered ones are
 // returned, to be allocated again once the count is written.
-func freeAllocated(tx *gorm.DB, r stockRow, counted int, now time.Time, result *soko.CountResult) ([]int64, error) {
+func freeAllocated(tx *gorm.DB, r stockRow, a soko.CountAdjustment, now time.Time, result *soko.CountResult) ([]int64, error) {
 	var orders []struct {
 		ID     int64
 		Number string
@@ -165,55 +144,50 @@ func freeAllocated(tx *gorm.DB, r stockRow, counted int, now time.Time, result *
 	if err != nil {
 		return nil, err
 	}
+	open := make([]int, len(orders))
+	for i, o := range orders {
+		open[i] = o.Open
+	}
 	var retry []int64
-	allocated := r.Allocated
-	for _, o := range orders {
-		if allocated <= counted {
-			break
-		}
+	for _, o := range orders[:a.Losing(open)] {
 		if err := releaseOrderStock(tx, o.ID, "count", now); err != nil {
 			return nil, err
 		}
-		allocated -= o.Open
-		var row orderRow
-		if err := tx.Where("id = ?", o.ID).Take(&row).Error; err != nil {
+		loss, err := loseCountedStock(tx, o.ID, now)
+		if err != nil {
 			return nil, err
 		}
-		order := row.order()
-		from := order.Status
-		action := soko.ActionBackorder
-		switch order.Status {
-		case soko.OrderPicking:
-			action = soko.ActionShortPick
-		case soko.OrderCancelRequested, soko.OrderOnHold:
-			// Its stock is freed all the same — the count is what is on the
-			// shelf — but it keeps its status: a cancellation goes on, and a
-			// held order comes back from its hold waiting for stock (or short,
-			// if it was being picked).
-			if back := map[soko.OrderStatus]soko.OrderStatus{soko.OrderAllocated: soko.OrderBackordered, soko.OrderPicking: soko.OrderShort}[order.HeldFrom]; order.Status == soko.OrderOnHold && back != "" {
-				if err := tx.Model(&orderRow{}).Where("id = ?", order.ID).Update("held_from", string(back)).Error; err != nil {
-					return nil, err
-				}
-			}
-			if err := recordEvent(tx, order, soko.OrderEvent{Action: soko.ActionBackorder, From: from, To: from,
-				Detail: "count found fewer units: its stock was freed"}, now); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := order.Apply(action); err != nil {
-			return nil, err
-		}
-		if err := setStatus(tx, order, action, from, "count found fewer units", now); err != nil {
-			return nil, err
-		}
-		if action == soko.ActionShortPick {
+		if loss.Short {
 			result.Short = append(result.Short, o.Number)
-		} else {
+		}
+		if loss.Retry {
 			retry = append(retry, o.ID)
 		}
 	}
 	return retry, nil
+}
+
+// loseCountedStock writes what soko.Order.LoseCountedStock decides for an
+// order whose reservation a count freed.
+func loseCountedStock(tx *gorm.DB, orderID int64, now time.Time) (soko.CountLoss, error) {
+	var row orderRow
+	if err := tx.Where("id = ?", orderID).Take(&row).Error; err != nil {
+		return soko.CountLoss{}, err
+	}
+	order := row.order()
+	loss, err := order.LoseCountedStock()
+	if err != nil {
+		return loss, err
+	}
+	if !loss.Kept {
+		return loss, setStatus(tx, order, loss.Action, loss.From, loss.Detail, now)
+	}
+	if loss.HeldFromMoved {
+		if err := tx.Model(&orderRow{}).Where("id = ?", order.ID).Update("held_from", string(order.HeldFrom)).Error; err != nil {
+			return loss, err
+		}
+	}
+	return loss, recordEvent(tx, order, soko.OrderEvent{Action: loss.Action, From: loss.From, To: loss.From, Detail: loss.Detail}, now)
 }
 
 // nameCountLines fills in SKU and name of the result's lines, which follow rows' order.

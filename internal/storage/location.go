@@ -16,6 +16,10 @@ type locationRow struct {
 
 func (locationRow) TableName() string { return "locations" }
 
+func (r locationRow) location() *soko.Location {
+	return &soko.Location{ID: r.ID, Code: r.Code, Zone: r.Zone, WalkSequence: r.WalkSequence, Kind: soko.LocationKind(r.Kind)}
+}
+
 func createLocation(tx *gorm.DB, l *soko.Location) error {
 	row := locationRow{Code: l.Code, Zone: l.Zone, WalkSequence: l.WalkSequence, Kind: string(l.Kind)}
 	if err := tx.Create(&row).Error; err != nil {

@@ -237,14 +237,13 @@ func (db *DB) ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.All
 		if err != nil {
 			return err
 		}
-		if s.Found < 0 || t.Picked+s.Found >= t.Quantity {
-			return soko.Errorf(soko.EINVALID, "a short pick finds fewer than the %d units asked for", t.Quantity-t.Picked).
-				JA("欠品報告は残り %d 個より少ない数を入力してください", t.Quantity-t.Picked).WithField("found", "range")
+		missing, err := s.Missing(t.Quantity, t.Picked)
+		if err != nil {
+			return err
 		}
 		if _, err := takeUnits(tx, db.dialect, t, s.Found, "", s.StaffID, s.ScanID, now); err != nil {
 			return err
 		}
-		missing := t.Quantity - t.Picked - s.Found
 		// The shelf does not hold what the books say: nothing more may be promised from it until counted.
 		var a allocationRow
 		if err := tx.Where("id = ?", t.AllocationID).Take(&a).Error; err != nil {

@@ -32,12 +32,13 @@ func (db *DB) FindLocation(ctx context.Context, code string) (*soko.Location, er
 	if err != nil {
 		return nil, translate(err)
 	}
-	return &soko.Location{ID: loc.ID, Code: loc.Code, Zone: loc.Zone, WalkSequence: loc.WalkSequence, Kind: soko.LocationKind(loc.Kind)}, nil
+	return loc.location(), nil
 }
 
 // PutAway moves units of a product from one location (the receiving
-// location by default) to a shelf, oldest expiry first when no lot is
-// named, writing a movement pair per lot moved. It returns the lots moved.
+// location by default) to a shelf, as soko's put-away rules decide
+// (soko.PutAwayTo, soko.Move.Take), writing a movement pair per lot moved.
+// It returns the lots moved.
 func (db *DB) PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error) {
 	now := db.now()
 	var moved []soko.StockLot
@@ -49,8 +50,8 @@ func (db *DB) PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error
 		if err != nil {
 			return err
 		}
-		if to.Kind != string(soko.LocationPick) && to.Kind != string(soko.LocationReserve) {
-			return soko.Errorf(soko.EINVALID, "%s is not a shelf", to.Code).JA("%s は棚ではありません（棚入れ先は保管ロケーションです）", to.Code)
+		if err := soko.PutAwayTo(to.location()); err != nil {
+			return err
 		}
 		var from locationRow
 		if m.From == "" {
@@ -61,9 +62,6 @@ func (db *DB) PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error
 		if err != nil {
 			return err
 		}
-		if from.ID == to.ID {
-			return soko.Errorf(soko.EINVALID, "from and to are the same location").JA("移動元と移動先が同じです")
-		}
 		q := lockForUpdate(tx, db.dialect).Where("location_id = ? AND product_id = ? AND on_hand > allocated", from.ID, m.ProductID)
 		if m.Lot != "" {
 			q = q.Where("lot = ?", m.Lot)
@@ -72,26 +70,22 @@ func (db *DB) PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error
 		if err := q.Order("expiry IS NULL, expiry, id").Find(&rows).Error; err != nil {
 			return err
 		}
-		free := 0
-		for _, r := range rows {
-			free += r.OnHand - r.Allocated
+		free := make([]int, len(rows))
+		for i, r := range rows {
+			free[i] = r.OnHand - r.Allocated
 		}
-		if free < m.Units {
-			return soko.Errorf(soko.ECONFLICT, "only %d units are at %s", free, from.Code).JA("%s にはこの商品が %d 個しかありません", from.Code, free)
+		take, err := m.Take(from.location(), to.location(), free)
+		if err != nil {
+			return err
 		}
-		left := m.Units
-		for _, r := range rows {
-			n := min(left, r.OnHand-r.Allocated)
-			if n <= 0 {
+		for i, r := range rows {
+			if take[i] == 0 {
 				continue
 			}
-			if err := moveUnits(tx, r, to.ID, n, m, now); err != nil {
+			if err := moveUnits(tx, r, to.ID, take[i], m, now); err != nil {
 				return err
 			}
-			moved = append(moved, soko.StockLot{Lot: r.Lot, Expiry: fromNull(r.Expiry), OnHand: n})
-			if left -= n; left == 0 {
-				break
-			}
+			moved = append(moved, soko.StockLot{Lot: r.Lot, Expiry: fromNull(r.Expiry), OnHand: take[i]})
 		}
 		return nil
 	})

@@ -54,70 +54,29 @@ func (db *DB) Receive(ctx context.Context, r *soko.Receipt) (soko.ReceiptResult,
 }
 
 // receiveOnInbound counts units against the inbound line of the product
-// (receiptLine) and starts the inbound receiving.
+// that soko.Receipt.CountAgainst names, and starts the inbound receiving.
 func receiveOnInbound(tx *gorm.DB, dialect string, r *soko.Receipt, now time.Time) (soko.ReceiptResult, error) {
-	var res soko.ReceiptResult
-	var in inboundRow
-	if err := lockForUpdate(tx, dialect).Where("id = ?", r.InboundID).Take(&in).Error; err != nil {
-		return res, err
-	}
-	if in.MerchantID != r.MerchantID {
-		return res, soko.Errorf(soko.EINVALID, "this product is another merchant's").JA("この商品は別の荷主の商品です")
-	}
-	if in.Status == string(soko.InboundReceived) {
-		return res, soko.Errorf(soko.ECONFLICT, "inbound %s is already received", in.Number).JA("入荷予定 %s は入荷完了済みです", in.Number)
-	}
-	if in.CancelledAt != nil {
-		return res, soko.Errorf(soko.ECONFLICT, "inbound %s was cancelled by the merchant: receive without it and tell the supervisor", in.Number).
-			JA("入荷予定 %s は荷主がキャンセルしました。予定なしで入荷し、監督者に伝えてください", in.Number)
+	var row inboundRow
+	if err := lockForUpdate(tx, dialect).Where("id = ?", r.InboundID).Take(&row).Error; err != nil {
+		return soko.ReceiptResult{}, err
 	}
 	var lines []inboundLineRow
-	if err := tx.Where("inbound_id = ? AND product_id = ?", in.ID, r.ProductID).Order("id").Find(&lines).Error; err != nil {
+	if err := tx.Where("inbound_id = ? AND product_id = ?", row.ID, r.ProductID).Order("id").Find(&lines).Error; err != nil {
+		return soko.ReceiptResult{}, err
+	}
+	in := row.inbound()
+	for _, l := range lines {
+		in.Lines = append(in.Lines, soko.InboundLine{ID: l.ID, ProductID: l.ProductID, Quantity: l.Quantity, Received: l.Received, Lot: l.Lot, Expiry: fromNull(l.Expiry)})
+	}
+	target, res, err := r.CountAgainst(in)
+	if err != nil {
 		return res, err
 	}
-	if len(lines) == 0 {
-		return res, soko.Errorf(soko.EINVALID, "this product is not on inbound %s", in.Number).JA("この商品は入荷予定 %s にありません", in.Number)
-	}
-	target := receiptLine(lines, r.Lot)
 	if err := tx.Exec(`UPDATE inbound_lines SET received = received + ? WHERE id = ?`, r.Units, target.ID).Error; err != nil {
 		return res, err
 	}
-	if err := tx.Model(&inboundRow{}).Where("id = ?", in.ID).
-		Updates(map[string]any{"status": string(soko.InboundReceiving), "updated_at": now}).Error; err != nil {
-		return res, err
-	}
-	for _, l := range lines {
-		res.Expected += l.Quantity
-		res.Received += l.Received
-	}
-	res.Received += r.Units
-	res.OverReceipt = res.Received > res.Expected
-	return res, nil
-}
-
-// receiptLine is the line of an inbound that units of a product and lot
-// count against: the line of the same lot, one with room left first, so an
-// over-receipt of a lot stays on its own line (and the report says which
-// lot came over, as the stock does); else a line with room; else the first.
-func receiptLine(lines []inboundLineRow, lot string) inboundLineRow {
-	pick := func(ok func(l inboundLineRow) bool) (inboundLineRow, bool) {
-		for _, l := range lines {
-			if ok(l) {
-				return l, true
-			}
-		}
-		return inboundLineRow{}, false
-	}
-	for _, ok := range []func(l inboundLineRow) bool{
-		func(l inboundLineRow) bool { return l.Lot == lot && l.Received < l.Quantity },
-		func(l inboundLineRow) bool { return l.Lot == lot },
-		func(l inboundLineRow) bool { return l.Received < l.Quantity },
-	} {
-		if l, found := pick(ok); found {
-			return l
-		}
-	}
-	return lines[0]
+	return res, tx.Model(&inboundRow{}).Where("id = ?", in.ID).
+		Updates(map[string]any{"status": string(soko.InboundReceiving), "updated_at": now}).Error
 }
 
 // addStock adds units to the stock row of a product and lot at a location,
@@ -138,19 +97,17 @@ func addStock(tx *gorm.DB, locationID, productID int64, lot string, expiry time.
 	return row.ID, tx.Model(&stockRow{}).Where("id = ?", row.ID).Updates(updates).Error
 }
 
-// FinishReceiving closes an inbound: what arrived is what was received.
+// FinishReceiving closes an inbound, as soko.Inbound.Finish decides.
 func (db *DB) FinishReceiving(ctx context.Context, inboundID int64) error {
 	now := db.now()
 	return db.transact(ctx, func(tx *gorm.DB) error {
-		var in inboundRow
-		if err := lockForUpdate(tx, db.dialect).Where("id = ?", inboundID).Take(&in).Error; err != nil {
+		var row inboundRow
+		if err := lockForUpdate(tx, db.dialect).Where("id = ?", inboundID).Take(&row).Error; err != nil {
 			return err
 		}
-		if in.Status == string(soko.InboundReceived) {
-			return nil
-		}
-		if in.CancelledAt != nil {
-			return soko.Errorf(soko.ECONFLICT, "inbound %s was cancelled by the merchant", in.Number).JA("入荷予定 %s は荷主がキャンセルしました", in.Number)
+		in := row.inbound()
+		if open, err := in.Finish(); !open || err != nil {
+			return err
 		}
 		if err := tx.Model(&inboundRow{}).Where("id = ?", in.ID).
 			Updates(map[string]any{"status": string(soko.InboundReceived), "updated_at": now}).Error; err != nil {

@@ -83,20 +83,17 @@ func releaseUnits(tx *gorm.DB, a orderAllocation, n int, orderID, staffID int64,
 		StaffID: nullID(staffID), Reason: reason, DocumentType: "order", DocumentID: &orderID, CreatedAt: now}).Error
 }
 
-// units are an order line's reserved and picked units.
-type units struct{ allocated, picked int }
-
 // lineUnits sums each of the order's lines' allocations.
-func lineUnits(tx *gorm.DB, o *soko.Order) (map[int64]units, error) {
+func lineUnits(tx *gorm.DB, o *soko.Order) (map[int64]soko.LineUnits, error) {
 	var rows []struct {
 		OrderLineID       int64
 		Allocated, Picked int
 	}
 	err := tx.Raw(`SELECT a.order_line_id, SUM(a.quantity) AS allocated, SUM(a.picked) AS picked
 		FROM allocations a JOIN order_lines l ON l.id = a.order_line_id WHERE l.order_id = ? GROUP BY a.order_line_id`, o.ID).Scan(&rows).Error
-	out := make(map[int64]units, len(rows))
+	out := make(map[int64]soko.LineUnits, len(rows))
 	for _, r := range rows {
-		out[r.OrderLineID] = units{r.Allocated, r.Picked}
+		out[r.OrderLineID] = soko.LineUnits{Allocated: r.Allocated, Picked: r.Picked}
 	}
 	return out, err
 }
@@ -117,29 +114,17 @@ func (db *DB) reallocate(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *s
 		if err != nil {
 			return err
 		}
-		if len(uncounted) > 0 {
-			at := strings.Join(uncounted, ", ")
-			return soko.Errorf(soko.ECONFLICT, "%s has not been counted since the short pick: count it first, or re-allocate from other shelves", at).
-				JA("%s の棚卸がまだです。棚卸のあとで欠品解決するか、再引当で別の棚から引き当ててください", at)
+		if err := soko.ShortShelvesCounted(uncounted); err != nil {
+			return err
 		}
 	}
 	have, err := lineUnits(tx, o)
 	if err != nil {
 		return err
 	}
-	want := &soko.Order{ID: o.ID, Number: o.Number, DeliveryDate: o.DeliveryDate}
-	open := 0
-	for _, l := range o.Lines {
-		h := have[l.ID]
-		open += h.allocated - h.picked
-		if missing := l.Quantity - h.allocated; missing > 0 {
-			l.Quantity = missing
-			want.Lines = append(want.Lines, l)
-		}
-	}
-	if len(want.Lines) == 0 && open == 0 {
-		return soko.Errorf(soko.ECONFLICT, "order %s is missing nothing and has nothing left to pick", o.Number).
-			JA("注文 %s に不足はなく、ピッキングする商品もありません", o.Number)
+	want, err := o.Missing(have)
+	if err != nil {
+		return err
 	}
 	var picks []soko.Pick
 	byStock := map[int64]*soko.Candidate{}
@@ -190,13 +175,7 @@ func notEnoughStock(tx *gorm.DB, o *soko.Order, short []soko.OrderLine) error {
 	for _, p := range ps {
 		sku[p.ID] = p.SKU
 	}
-	var parts []string
-	for _, l := range short {
-		parts = append(parts, fmt.Sprintf("%s × %d", sku[l.ProductID], l.Quantity))
-	}
-	what := strings.Join(parts, ", ")
-	return soko.Errorf(soko.ECONFLICT, "not enough stock to allocate order %s now (missing %s)", o.Number, what).
-		JA("在庫が足りないため注文 %s を引き当てられません（不足：%s）。入荷を待つか、分割出荷・キャンセルを検討してください", o.Number, what)
+	return soko.NotEnoughStock(o.Number, short, sku)
 }
 
 // splitOrder ships what was picked of a short order as the order itself,
@@ -224,9 +203,8 @@ func splitOrder(tx *gorm.DB, o *soko.Order, c *soko.OrderCommand, res *soko.Orde
 			}
 		}
 	}
-	if total == 0 {
-		return soko.Errorf(soko.ECONFLICT, "nothing of order %s has been picked: re-allocate it or wait for stock", o.Number).
-			JA("注文 %s はまだ何もピッキングされていないため分割できません。再引当するか入荷を待ってください", o.Number)
+	if err := o.Splittable(total); err != nil {
+		return err
 	}
 	number, err := freeSplitNumber(tx, o)
 	if err != nil {
