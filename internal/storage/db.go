@@ -45,6 +45,8 @@ type DB struct {
 	// and start the moment the writer before them commits. Nil on
 	// PostgreSQL, whose row locks let writers run side by side.
 	writer chan struct{}
+	// stmts keeps SQLite's prepared statements; nil on PostgreSQL.
+	stmts *stmtCache
 	// url is what Open was given: the auth cache's listener connects to it.
 	url string
 	// auth keeps sessions and API keys for a few seconds (authcache.go).
@@ -85,6 +87,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	db := &DB{gorm: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
 	if dialect == SQLite {
 		db.writer = make(chan struct{}, 1)
+		db.stmts = newStmtCache(sqlDB, 1000)
+		g.ConnPool, g.Statement.ConnPool = db.stmts, db.stmts
 	}
 	db.SetPoolSize(0)
 	if err := db.Ping(ctx); err != nil {
@@ -163,6 +167,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes every connection.
 func (db *DB) Close() error {
 	db.closeAuth()
+	if db.stmts != nil {
+		db.stmts.close()
+	}
 	sqlDB, err := db.gorm.DB()
 	if err != nil {
 		return err
