@@ -371,22 +371,24 @@ const headOfWave = `SELECT t.pick_list FROM pick_tasks t
 // holds, so two pickers claiming at once get two lists (of one wave, when
 // it has two). It reports whether a list was claimed.
 func claimPickList(tx *gorm.DB, dialect string, staffID int64, now time.Time) (bool, error) {
-	var q string
+	res := tx.Exec(claimQuery(dialect), map[string]any{"staff": staffID, "now": now})
+	return res.RowsAffected > 0, res.Error
+}
+
+// claimQuery is claimPickList's statement in dialect.
+func claimQuery(dialect string) string {
 	if dialect == Postgres {
-		q = `WITH head AS (SELECT h.pick_list FROM waves w CROSS JOIN LATERAL (` + fmt.Sprintf(headOfWave, " FOR UPDATE OF t SKIP LOCKED") + `) h
+		return `WITH head AS (SELECT h.pick_list FROM waves w CROSS JOIN LATERAL (` + fmt.Sprintf(headOfWave, " FOR UPDATE OF t SKIP LOCKED") + `) h
 				WHERE w.status = 'released' ORDER BY w.priority DESC, w.id LIMIT 1)
 			UPDATE pick_tasks SET staff_id = @staff, claimed_at = @now FROM head
 			WHERE pick_tasks.pick_list = head.pick_list AND pick_tasks.staff_id IS NULL AND pick_tasks.status = 'open'`
-	} else {
-		// SQLite's writer holds the whole database (BEGIN IMMEDIATE): no row
-		// locks to skip.
-		q = `UPDATE pick_tasks SET staff_id = @staff, claimed_at = @now
-			WHERE staff_id IS NULL AND status = 'open' AND pick_list = (SELECT h.pick_list FROM
-				(SELECT (` + fmt.Sprintf(headOfWave, "") + `) AS pick_list, w.priority, w.id FROM waves w WHERE w.status = 'released') h
-				WHERE h.pick_list IS NOT NULL ORDER BY h.priority DESC, h.id LIMIT 1)`
 	}
-	res := tx.Exec(q, map[string]any{"staff": staffID, "now": now})
-	return res.RowsAffected > 0, res.Error
+	// SQLite's writer holds the whole database (BEGIN IMMEDIATE): no row
+	// locks to skip.
+	return `UPDATE pick_tasks SET staff_id = @staff, claimed_at = @now
+		WHERE staff_id IS NULL AND status = 'open' AND pick_list = (SELECT h.pick_list FROM
+			(SELECT (` + fmt.Sprintf(headOfWave, "") + `) AS pick_list, w.priority, w.id FROM waves w WHERE w.status = 'released') h
+			WHERE h.pick_list IS NOT NULL ORDER BY h.priority DESC, h.id LIMIT 1)`
 }
 
 // PickList returns the picker's open tasks in walk order, at most limit,
