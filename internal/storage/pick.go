@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -9,13 +10,23 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
-// lockTask locks the picker's open task for a scan, refusing tasks that
-// are another picker's or finished.
+// lockTask locks the picker's open task for a short report, refusing
+// tasks that are another picker's, finished, or of an order on hold or
+// being cancelled.
 func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, error) {
-	// The order's status comes with the task, in the same statement: a
-	// held order or one being cancelled is not picked. So does the stock
-	// row the units leave, and everything the scan's answer shows (the
-	// shelf's code, the names, the tasks left on the picker's list).
+	t, err := readLockedTask(tx, dialect, taskID)
+	if err != nil {
+		return t, err
+	}
+	return t, t.view().CheckPickable(staffID)
+}
+
+// readLockedTask locks a task for a scan on it. The order's status comes
+// with the task, in the same statement: a held order or one being
+// cancelled is not picked. So does the stock row the units leave, and
+// everything the scan's answer shows (the shelf's code, the names, the
+// tasks left on the picker's list).
+func readLockedTask(tx *gorm.DB, dialect string, taskID int64) (pickTaskRow, error) {
 	var t pickTaskRow
 	err := lockForUpdate(tx, dialect).
 		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status, "+
@@ -28,90 +39,126 @@ func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, 
 			"(SELECT p.name FROM products p WHERE p.id = pick_tasks.product_id) AS product_name, "+
 			"(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = pick_tasks.pick_list AND l.status = 'open' AND l.staff_id = pick_tasks.staff_id) AS tasks_left").
 		Where("pick_tasks.id = ?", taskID).Take(&t).Error
-	if err != nil {
-		return t, err
+	return t, err
+}
+
+// pickCodeOf finds what a pick scan's code names, in one statement: the
+// shelf with that code (as typed, or in its normal form), and the products
+// with that barcode or SKU, each saying whether it has stock at the task's
+// shelf. A caller that knew what the code is (the shelf, or the product
+// and its units) is taken at its word.
+func pickCodeOf(tx *gorm.DB, s *soko.PickScan) (soko.PickCode, error) {
+	switch {
+	case s.Location:
+		return soko.PickCode{Location: s.Code}, nil
+	case s.ProductID != 0:
+		return soko.PickCode{Items: []soko.PickCodeItem{{ProductID: s.ProductID, Units: s.Units, AtShelf: true}}}, nil
 	}
-	switch soko.OrderStatus(t.OrderStatus) {
-	case soko.OrderOnHold:
-		return t, soko.Errorf(soko.ECONFLICT, "the order of this task is on hold: leave it and take the next task").
-			JA("この注文は保留中です。ピッキングせずに次の作業へ進んでください").WithField("code", "order_on_hold")
-	case soko.OrderCancelRequested, soko.OrderCancelled:
-		return t, soko.Errorf(soko.ECONFLICT, "the order of this task is being cancelled: do not pick it; give what you picked to the supervisor").
-			JA("この注文はキャンセルされます。ピッキングせず、取った商品は監督者に渡してください").WithField("code", "order_cancelled")
+	const atShelf = `EXISTS (SELECT 1 FROM stock s JOIN pick_tasks t ON t.location_id = s.location_id WHERE t.id = @task AND s.product_id = `
+	var rows []struct {
+		Location  string
+		ProductID int64
+		Units     int
+		AtShelf   bool
 	}
-	if t.StaffID == nil || *t.StaffID != staffID {
-		return t, soko.Errorf(soko.EFORBIDDEN, "task %d is another picker's", taskID).JA("この作業は別の担当者の作業です")
+	err := tx.Raw(`SELECT l.code AS location, 0 AS product_id, 0 AS units, FALSE AS at_shelf FROM locations l WHERE l.code IN (@code, @shelf)
+		UNION ALL SELECT '', b.product_id, b.pack_quantity, `+atShelf+`b.product_id) FROM product_barcodes b WHERE b.code = @gtin AND @gtin <> ''
+		UNION ALL SELECT '', p.id, 0, `+atShelf+`p.id) FROM products p WHERE p.sku = @sku AND @sku <> ''`,
+		map[string]any{"code": s.Code, "shelf": soko.LocationCode(s.Code), "gtin": s.GTIN, "sku": s.SKU, "task": s.TaskID}).Scan(&rows).Error
+	var code soko.PickCode
+	units := map[int64]int{} // a product the barcode and the SKU both name counts once, with its pack's units
+	for _, r := range rows {
+		switch {
+		case r.Location != "":
+			if code.Location == "" || r.Location == s.Code {
+				code.Location = r.Location
+			}
+		case units[r.ProductID] == 0:
+			code.Items = append(code.Items, soko.PickCodeItem{ProductID: r.ProductID, AtShelf: r.AtShelf})
+			fallthrough
+		default:
+			units[r.ProductID] = max(units[r.ProductID], r.Units, 1)
+		}
 	}
-	if t.Status != string(soko.PickOpen) {
-		return t, soko.Errorf(soko.ECONFLICT, "task %d is finished", taskID).JA("この作業は完了しています")
+	for i, it := range code.Items {
+		code.Items[i].Units = units[it.ProductID]
 	}
-	return t, nil
+	return code, err
 }
 
 // Pick applies one scan on a pick task: the location first, then units of
-// the item. A wrong location, a wrong item and more units than the task asks
-// for are refused with their own message; units picked leave the shelf's
-// stock (with a ledger line) and go into the tote.
+// the item. What the code names is read, and the task locked, in the
+// scan's transaction; soko.DecidePickScan decides what the scan does (and
+// refuses a wrong location, a wrong item, more units than the task asks
+// for). Units picked leave the shelf's stock (with a ledger line) and go
+// into the tote.
 func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error) {
 	now := db.now()
 	out := &soko.PickOutcome{}
 	err := db.transact(ctx, func(tx *gorm.DB) error {
 		*out = soko.PickOutcome{} // a deadlock victim's attempt starts afresh
-		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "pick", Code: s.Code}, now); err != nil {
-			return err
-		}
-		t, err := lockTask(tx, db.dialect, s.TaskID, s.StaffID)
+		code, err := pickCodeOf(tx, s)
 		if err != nil {
 			return err
 		}
-		if s.Location {
-			if at := t.LocationCode; s.Code != at {
-				return soko.Errorf(soko.EINVALID, "wrong location %s: go to %s", s.Code, at).
-					JA("ロケーション違いです（%s）。%s へ行ってください", s.Code, at).WithField("code", "wrong_location")
-			}
+		seen := s.Code
+		if code.Location != "" {
+			seen = code.Location
+		}
+		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "pick", Code: seen}, now); err != nil {
+			return err
+		}
+		t, err := readLockedTask(tx, db.dialect, s.TaskID)
+		var task *soko.PickTask
+		switch {
+		case err == nil:
+			task = t.view()
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return err
+		}
+		step, err := soko.DecidePickScan(task, code, *s)
+		if err != nil {
+			return err
+		}
+		if step.ConfirmLocation {
 			t.LocationConfirmed = true
-			out.Task = t.view()
+			out.Task, out.ConfirmedLocation = t.view(), true
 			return tx.Model(&pickTaskRow{}).Where("id = ?", t.ID).Update("location_confirmed", true).Error
 		}
-		switch {
-		case !t.LocationConfirmed:
-			at := t.LocationCode
-			return soko.Errorf(soko.EINVALID, "scan the location %s first", at).
-				JA("先にロケーション %s をスキャンしてください", at).WithField("code", "location_first")
-		case s.ProductID != t.ProductID:
-			return soko.Errorf(soko.EINVALID, "wrong item: this is not %s", t.ProductName).
-				JA("商品違いです。%s ではありません", t.ProductName).WithField("code", "wrong_item")
-		case t.Picked+s.Units > t.Quantity:
-			return soko.Errorf(soko.EINVALID, "over-pick: only %d more of %s", t.Quantity-t.Picked, t.ProductName).
-				JA("数量オーバーです。%s はあと %d 個です", t.ProductName, t.Quantity-t.Picked).WithField("code", "over_pick")
-		}
-		var finish soko.PickTaskStatus
-		if t.Picked+s.Units == t.Quantity {
-			finish = soko.PickDone
-		}
-		othersOpen, err := takeUnits(tx, db.dialect, t, s.Units, finish, s.StaffID, s.ScanID, now)
-		if err != nil {
-			return err
-		}
-		t.Picked += s.Units
-		if finish != "" {
-			out.TaskDone = true
-			if othersOpen >= 0 { // the task ended
-				t.Status, t.TasksLeft = string(finish), t.TasksLeft-1
-			}
-			if othersOpen == 0 {
-				if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, s.StaffID, s.Device, now); err != nil {
-					return err
-				}
-			}
-		}
-		out.Task = t.view()
-		return nil
+		return pickUnits(tx, db.dialect, t, step.Units, s, now, out)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// pickUnits takes n units of the task t into the tote, finishing the task
+// when they are the last, and the order when it was the order's last
+// task, and says so in out.
+func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickScan, now time.Time, out *soko.PickOutcome) error {
+	var finish soko.PickTaskStatus
+	if t.Picked+n == t.Quantity {
+		finish = soko.PickDone
+	}
+	othersOpen, err := takeUnits(tx, dialect, t, n, finish, s.StaffID, s.ScanID, now)
+	if err != nil {
+		return err
+	}
+	t.Picked += n
+	if finish != "" {
+		out.TaskDone = true
+		if othersOpen >= 0 { // the task ended
+			t.Status, t.TasksLeft = string(finish), t.TasksLeft-1
+		}
+		if othersOpen == 0 {
+			if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, s.StaffID, s.Device, now); err != nil {
+				return err
+			}
+		}
+	}
+	out.Task = t.view()
+	return nil
 }
 
 // takeUnits moves n picked units from the shelf into the tote: the shelf's

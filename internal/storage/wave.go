@@ -72,6 +72,7 @@ func (r pickTaskRow) view() *soko.PickTask {
 		AllocationID: r.AllocationID, LocationID: r.LocationID, LocationCode: r.LocationCode, ProductID: r.ProductID,
 		SKU: r.SKU, ProductName: r.ProductName, Lot: r.Lot, Quantity: r.Quantity, Picked: r.Picked, Tote: r.Tote,
 		Sequence: r.Sequence, Status: soko.PickTaskStatus(r.Status), LocationConfirmed: r.LocationConfirmed, Left: r.TasksLeft,
+		OrderStatus: soko.OrderStatus(r.OrderStatus),
 	}
 	if r.OrderID != nil {
 		t.OrderID = *r.OrderID
@@ -446,18 +447,6 @@ func (db *DB) PickList(ctx context.Context, staffID int64, limit int) ([]*soko.P
 		return nil
 	})
 	return tasks, translate(err)
-}
-
-// PickTaskFor returns a task of the picker's, refusing another picker's.
-func (db *DB) PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error) {
-	t, err := taskView(db.conn(ctx), taskID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	if t.StaffID != staffID {
-		return nil, soko.Errorf(soko.EFORBIDDEN, "task %d is another picker's", taskID).JA("この作業は別の担当者の作業です")
-	}
-	return t, nil
 }
 
 // WaveOrders returns the orders of a wave in pick order: by tote, as the
