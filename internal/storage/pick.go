@@ -105,7 +105,7 @@ func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, er
 		if code.Location != "" {
 			seen = code.Location
 		}
-		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "pick", Code: seen}, now); err != nil {
+		if err := deferScan(ctx, tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "pick", Code: seen}, now); err != nil {
 			return err
 		}
 		t, err := readLockedTask(tx, db.dialect, s.TaskID)
@@ -277,7 +277,7 @@ func (db *DB) ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.All
 	now := db.now()
 	out := &soko.PickOutcome{TaskDone: true}
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "short_pick"}, now); err != nil {
+		if err := deferScan(ctx, tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "short_pick"}, now); err != nil {
 			return err
 		}
 		t, err := lockTask(tx, db.dialect, s.TaskID, s.StaffID)
