@@ -102,7 +102,8 @@ func pickLine(sku string, n int) soko.OrderLine {
 // TestNextPickTask_PriorityThenOldestWaveOneListEach: pickers asking for
 // work are handed the lists of the highest-priority wave first, then of
 // the oldest; a single wave's orders go to different pickers, also when
-// they ask at the same moment; a picker asking again keeps the list.
+// they ask at the same moment; a picker asking again keeps the list. A
+// picker at work costs one read, a claim five round trips at most.
 func TestNextPickTask_PriorityThenOldestWaveOneListEach(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
@@ -154,20 +155,30 @@ func TestNextPickTask_PriorityThenOldestWaveOneListEach(t *testing.T) {
 		if want := []string{"SO-1", "SO-2", "SO-3", "SO-8"}; !slices.Equal(got, want) {
 			t.Fatalf("four pickers asking at once got %v, want %v", got, want)
 		}
-		// One at a time: the oldest wave's last list, then the next wave's two.
+		// One at a time: the oldest wave's last list, then the next wave's
+		// two. A claim costs the picker's read, the claim's one statement
+		// and the claimed task's read, in one transaction.
 		for i, want := range []string{"SO-4", "SO-5", "SO-6"} {
+			before := db.RoundTrips()
 			if task, err := db.NextPickTask(ctx, pickers[4+i]); err != nil || task.OrderNumber != want {
 				t.Fatalf("picker %d: %+v %v, want %s", 4+i, task, err, want)
 			}
+			if trips := db.RoundTrips().Total() - before.Total(); trips > 5 {
+				t.Errorf("a claim cost %d round trips, want at most 5", trips)
+			}
 		}
-		// Asking again keeps one's list.
+		// Asking again keeps one's list, at one read.
 		for i := range pickers[:7] {
 			first, err := db.PickList(ctx, pickers[i], 1)
 			if err != nil || len(first) != 1 {
 				t.Fatalf("picker %d's list: %v %v", i, first, err)
 			}
+			before := db.RoundTrips()
 			if again, err := db.NextPickTask(ctx, pickers[i]); err != nil || again.ID != first[0].ID {
 				t.Fatalf("picker %d asking again: %+v %v, want task %d", i, again, err, first[0].ID)
+			}
+			if trips := db.RoundTrips().Total() - before.Total(); trips != 1 {
+				t.Errorf("asking again cost %d round trips, want 1", trips)
 			}
 		}
 		if task, err := db.NextPickTask(ctx, pickers[7]); err != nil || task.OrderNumber != "SO-7" {
