@@ -138,13 +138,18 @@ type PickStep struct {
 }
 
 // DecidePickScan decides what a scan means for a pick task, from the task
-// as the scan found it (nil when there is none) and what the code names:
+// as the scan found it (nil when there is none: refused first) and what
+// the code names:
 // the shelf confirmed, or so many units of the task's item taken. It
 // refuses an unknown or unreadable code, a code several merchants' items
 // share when the shelf does not tell them apart, a task that is not the
 // picker's to pick, the wrong shelf, an item before its shelf, the wrong
 // item and more units than the task asks for.
 func DecidePickScan(t *PickTask, code PickCode, s PickScan) (PickStep, error) {
+	if t == nil {
+		// The code is looked up with the task: without one it names nothing.
+		return PickStep{}, t.mine(s.TaskID, s.StaffID)
+	}
 	if code.Location != "" {
 		if err := t.pickableBy(s.TaskID, s.StaffID); err != nil {
 			return PickStep{}, err
@@ -187,8 +192,8 @@ func (t *PickTask) scannedItem(code PickCode, s PickScan) (PickCodeItem, error) 
 	}
 	items := code.Items
 	if len(items) > 1 {
-		if err := t.mine(s.TaskID, s.StaffID); err != nil {
-			return PickCodeItem{}, err
+		if t.StaffID != s.StaffID {
+			return PickCodeItem{}, t.mine(s.TaskID, s.StaffID)
 		}
 		var here []PickCodeItem
 		for _, it := range items {
@@ -212,9 +217,6 @@ func (t *PickTask) scannedItem(code PickCode, s PickScan) (PickCodeItem, error) 
 // pickableBy refuses a task that is not there, or not the picker's to pick
 // now: its order held or being cancelled, another picker's, or finished.
 func (t *PickTask) pickableBy(taskID, staffID int64) error {
-	if t == nil {
-		return t.mine(taskID, staffID)
-	}
 	switch t.OrderStatus {
 	case OrderOnHold:
 		return Errorf(ECONFLICT, "the order of this task is on hold: leave it and take the next task").

@@ -43,7 +43,7 @@ func TestDecidePickScan(t *testing.T) {
 		{"a shared code the shelf does not tell apart", task(nil), PickCode{Items: []PickCodeItem{othersTowel, mug}}, scan, PickStep{}, "choose the merchant"},
 		{"a shared code on another's task", task(func(t *PickTask) { t.StaffID = other }), PickCode{Items: []PickCodeItem{othersTowel, towel}}, scan, PickStep{}, EFORBIDDEN},
 		{"no task", nil, PickCode{Items: []PickCodeItem{towel}}, scan, PickStep{}, ENOTFOUND},
-		{"an unknown code and no task", nil, PickCode{}, scan, PickStep{}, "unknown barcode"},
+		{"an unknown code and no task", nil, PickCode{}, scan, PickStep{}, ENOTFOUND},
 		{"another picker's task", task(func(t *PickTask) { t.StaffID = other }), PickCode{Items: []PickCodeItem{towel}}, scan, PickStep{}, EFORBIDDEN},
 		{"a held order", task(func(t *PickTask) { t.OrderStatus = OrderOnHold }), PickCode{Location: "A-01"}, scan, PickStep{}, "order_on_hold"},
 		{"an order being cancelled", task(func(t *PickTask) { t.OrderStatus = OrderCancelRequested }), PickCode{Items: []PickCodeItem{towel}}, scan, PickStep{}, "order_cancelled"},

@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,7 +16,7 @@ import (
 // tasks that are another picker's, finished, or of an order on hold or
 // being cancelled.
 func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, error) {
-	t, err := readLockedTask(tx, dialect, taskID)
+	t, err := readLockedTask(tx, dialect, taskID, nil)
 	if err != nil {
 		return t, err
 	}
@@ -25,79 +27,109 @@ func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, 
 // with the task, in the same statement: a held order or one being
 // cancelled is not picked. So does the stock row the units leave, and
 // everything the scan's answer shows (the shelf's code, the names, the
-// tasks left on the picker's list).
-func readLockedTask(tx *gorm.DB, dialect string, taskID int64) (pickTaskRow, error) {
-	var t pickTaskRow
-	err := lockForUpdate(tx, dialect).
-		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status, "+
-			"(SELECT o.number FROM orders o WHERE o.id = pick_tasks.order_id) AS order_number, "+
-			"(SELECT a.stock_id FROM allocations a WHERE a.id = pick_tasks.allocation_id) AS stock_id, "+
-			"(SELECT COALESCE(s.lot, '') FROM allocations a JOIN stock s ON s.id = a.stock_id WHERE a.id = pick_tasks.allocation_id) AS lot, "+
-			"(SELECT l.code FROM locations l WHERE l.id = pick_tasks.location_id) AS location_code, "+
-			"(SELECT w.number FROM waves w WHERE w.id = pick_tasks.wave_id) AS wave_number, "+
-			"(SELECT p.sku FROM products p WHERE p.id = pick_tasks.product_id) AS sku, "+
-			"(SELECT p.name FROM products p WHERE p.id = pick_tasks.product_id) AS product_name, "+
-			"(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = pick_tasks.pick_list AND l.status = 'open' AND l.staff_id = pick_tasks.staff_id) AS tasks_left").
-		Where("pick_tasks.id = ?", taskID).Take(&t).Error
-	return t, err
+// tasks left on the picker's list). Given a scanned code, so does what the
+// code names (codeColumns): the statement that locks the task resolves
+// the code.
+func readLockedTask(tx *gorm.DB, dialect string, taskID int64, s *soko.PickScan) (pickTaskRow, error) {
+	q := `SELECT pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status,
+		(SELECT o.number FROM orders o WHERE o.id = pick_tasks.order_id) AS order_number,
+		(SELECT a.stock_id FROM allocations a WHERE a.id = pick_tasks.allocation_id) AS stock_id,
+		(SELECT COALESCE(s.lot, '') FROM allocations a JOIN stock s ON s.id = a.stock_id WHERE a.id = pick_tasks.allocation_id) AS lot,
+		(SELECT l.code FROM locations l WHERE l.id = pick_tasks.location_id) AS location_code,
+		(SELECT w.number FROM waves w WHERE w.id = pick_tasks.wave_id) AS wave_number,
+		(SELECT p.sku FROM products p WHERE p.id = pick_tasks.product_id) AS sku,
+		(SELECT p.name FROM products p WHERE p.id = pick_tasks.product_id) AS product_name,
+		(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = pick_tasks.pick_list AND l.status = 'open' AND l.staff_id = pick_tasks.staff_id) AS tasks_left`
+	args := map[string]any{"task": taskID}
+	if s != nil {
+		q += codeColumns(dialect)
+		args["code"], args["shelf"], args["gtin"], args["sku"] = s.Code, soko.LocationCode(s.Code), s.GTIN, s.SKU
+	}
+	q += ` FROM pick_tasks WHERE pick_tasks.id = @task`
+	if dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var rows []pickTaskRow
+	if err := tx.Raw(q, args).Scan(&rows).Error; err != nil {
+		return pickTaskRow{}, err
+	}
+	if len(rows) == 0 {
+		return pickTaskRow{}, gorm.ErrRecordNotFound
+	}
+	return rows[0], nil
 }
 
-// pickCodeOf finds what a pick scan's code names, in one statement: the
-// shelf with that code (as typed, or in its normal form), and the products
-// with that barcode or SKU, each saying whether it has stock at the task's
-// shelf. A caller that knew what the code is (the shelf, or the product
-// and its units) is taken at its word.
-func pickCodeOf(tx *gorm.DB, s *soko.PickScan) (soko.PickCode, error) {
+// codeColumns are the columns of readLockedTask that say what a scanned
+// code names: the shelf with that code, as typed or in its normal form
+// (code_location), and the products with that barcode or SKU, each as
+// "product:units:at the task's shelf" (1 or 0), separated by commas
+// (code_items; the units are the barcode's pack, 0 for an SKU).
+func codeColumns(dialect string) string {
+	concat := "group_concat"
+	if dialect == Postgres {
+		concat = "string_agg"
+	}
+	item := func(product, units string) string {
+		return `CAST(` + product + ` AS TEXT) || ':' || CAST(` + units + ` AS TEXT) || ':' ||
+			CASE WHEN EXISTS (SELECT 1 FROM stock s WHERE s.location_id = pick_tasks.location_id AND s.product_id = ` + product + `) THEN '1' ELSE '0' END`
+	}
+	return `, COALESCE((SELECT l.code FROM locations l WHERE l.code IN (@code, @shelf)
+			ORDER BY CASE WHEN l.code = @code THEN 0 ELSE 1 END LIMIT 1), '') AS code_location,
+		COALESCE((SELECT ` + concat + `(i.item, ',') FROM (
+			SELECT ` + item("b.product_id", "b.pack_quantity") + ` AS item FROM product_barcodes b WHERE b.code = @gtin AND @gtin <> ''
+			UNION ALL SELECT ` + item("p.id", "0") + ` FROM products p WHERE p.sku = @sku AND @sku <> '') i), '') AS code_items`
+}
+
+// pickCode is what the scan's code names, as readLockedTask read it with
+// the task t. A caller that knew what the code is (the shelf, or the
+// product and its units) is taken at its word.
+func pickCode(s *soko.PickScan, t pickTaskRow) soko.PickCode {
 	switch {
 	case s.Location:
-		return soko.PickCode{Location: s.Code}, nil
+		return soko.PickCode{Location: s.Code}
 	case s.ProductID != 0:
-		return soko.PickCode{Items: []soko.PickCodeItem{{ProductID: s.ProductID, Units: s.Units, AtShelf: true}}}, nil
+		return soko.PickCode{Items: []soko.PickCodeItem{{ProductID: s.ProductID, Units: s.Units, AtShelf: true}}}
 	}
-	const atShelf = `EXISTS (SELECT 1 FROM stock s JOIN pick_tasks t ON t.location_id = s.location_id WHERE t.id = @task AND s.product_id = `
-	var rows []struct {
-		Location  string
-		ProductID int64
-		Units     int
-		AtShelf   bool
-	}
-	err := tx.Raw(`SELECT l.code AS location, 0 AS product_id, 0 AS units, FALSE AS at_shelf FROM locations l WHERE l.code IN (@code, @shelf)
-		UNION ALL SELECT '', b.product_id, b.pack_quantity, `+atShelf+`b.product_id) FROM product_barcodes b WHERE b.code = @gtin AND @gtin <> ''
-		UNION ALL SELECT '', p.id, 0, `+atShelf+`p.id) FROM products p WHERE p.sku = @sku AND @sku <> ''`,
-		map[string]any{"code": s.Code, "shelf": soko.LocationCode(s.Code), "gtin": s.GTIN, "sku": s.SKU, "task": s.TaskID}).Scan(&rows).Error
-	var code soko.PickCode
+	code := soko.PickCode{Location: t.CodeLocation}
 	units := map[int64]int{} // a product the barcode and the SKU both name counts once, with its pack's units
-	for _, r := range rows {
-		switch {
-		case r.Location != "":
-			if code.Location == "" || r.Location == s.Code {
-				code.Location = r.Location
-			}
-		case units[r.ProductID] == 0:
-			code.Items = append(code.Items, soko.PickCodeItem{ProductID: r.ProductID, AtShelf: r.AtShelf})
-			fallthrough
-		default:
-			units[r.ProductID] = max(units[r.ProductID], r.Units, 1)
+	for _, item := range strings.Split(t.CodeItems, ",") {
+		var id int64
+		var n, here int
+		if _, err := fmt.Sscanf(item, "%d:%d:%d", &id, &n, &here); err != nil {
+			continue // none
 		}
+		if units[id] == 0 {
+			code.Items = append(code.Items, soko.PickCodeItem{ProductID: id, AtShelf: here == 1})
+		}
+		units[id] = max(units[id], n, 1)
 	}
 	for i, it := range code.Items {
 		code.Items[i].Units = units[it.ProductID]
 	}
-	return code, err
+	return code
 }
 
 // Pick applies one scan on a pick task: the location first, then units of
-// the item. What the code names is read, and the task locked, in the
-// scan's transaction; soko.DecidePickScan decides what the scan does (and
-// refuses a wrong location, a wrong item, more units than the task asks
-// for). Units picked leave the shelf's stock (with a ledger line) and go
-// into the tote.
+// the item. The task is locked, and what the code names read, in one
+// statement of the scan's transaction; soko.DecidePickScan decides what
+// the scan does (and refuses a wrong location, a wrong item, more units
+// than the task asks for). Units picked leave the shelf's stock (with a
+// ledger line) and go into the tote.
 func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error) {
 	now := db.now()
 	out := &soko.PickOutcome{}
 	err := db.transact(ctx, func(tx *gorm.DB) error {
 		*out = soko.PickOutcome{} // a deadlock victim's attempt starts afresh
-		code, err := pickCodeOf(tx, s)
+		t, err := readLockedTask(tx, db.dialect, s.TaskID, s)
+		var task *soko.PickTask
+		switch {
+		case err == nil:
+			task = t.view()
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return err
+		}
+		code := pickCode(s, t)
+		step, err := soko.DecidePickScan(task, code, *s)
 		if err != nil {
 			return err
 		}
@@ -106,18 +138,6 @@ func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, er
 			seen = code.Location
 		}
 		if err := deferScan(ctx, tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "pick", Code: seen}, now); err != nil {
-			return err
-		}
-		t, err := readLockedTask(tx, db.dialect, s.TaskID)
-		var task *soko.PickTask
-		switch {
-		case err == nil:
-			task = t.view()
-		case !errors.Is(err, gorm.ErrRecordNotFound):
-			return err
-		}
-		step, err := soko.DecidePickScan(task, code, *s)
-		if err != nil {
 			return err
 		}
 		if step.ConfirmLocation {

@@ -62,6 +62,10 @@ type pickTaskRow struct {
 	ProductName string `gorm:"->;-:migration"`
 	Lot         string `gorm:"->;-:migration"`
 	TasksLeft   int    `gorm:"->;-:migration"`
+	// What a scanned code names, read along with the task by
+	// readLockedTask (codeColumns).
+	CodeLocation string `gorm:"->;-:migration"`
+	CodeItems    string `gorm:"->;-:migration"`
 }
 
 // view is the task as the picker's screen shows it, from a row lockTask
