@@ -211,3 +211,26 @@ func TestScanOnce_PickRecordedOnceWithItsAnswer(t *testing.T) {
 		}
 	})
 }
+
+// TestPick_CodeAsTypedOrAsGS1: on a pick task the item may be typed as its
+// SKU or scanned as a GS1-128 code carrying its GTIN and a lot, besides its
+// JAN; a JAN that merchants share is the one at the task's shelf.
+func TestPick_CodeAsTypedOrAsGS1(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		sup, p1, _ := mustPickFloor(t, db)
+		if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "single", "max_orders": 1}, sup.csrf); w.Status != 201 {
+			t.Fatalf("wave: %d %s", w.Status, w.Raw)
+		}
+		task := decode[api.PickTask](t, p1.op("GET", "/ops/picks/next", nil, ""))
+		path := fmt.Sprintf("/ops/picks/%d/scan", task.Id)
+		for i, code := range []string{task.Location, "TOWEL", "]C1010490123456789410LOT-1"} {
+			r := p1.op("POST", path, map[string]any{"scan_id": fmt.Sprintf("typed-%02d", i), "code": code}, p1.csrf)
+			if r.Status != 200 {
+				t.Fatalf("%s: %d %s", code, r.Status, r.Raw)
+			}
+			if got := decode[api.PickResult](t, r); i == 2 && (!got.TaskDone || got.Task.Picked != 2) {
+				t.Fatalf("after %s: %s, want the task's 2 towels picked", code, r.Raw)
+			}
+		}
+	})
+}
