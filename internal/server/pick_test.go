@@ -158,6 +158,18 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 	})
 }
 
+// mustFirstPick releases a single wave of SO-1 (two towels) on
+// mustPickFloor and gives its first task to P001, with the task's scan path.
+func mustFirstPick(t *testing.T, db *storage.DB) (p1 staffClient, task api.PickTask, scanPath string) {
+	t.Helper()
+	sup, p1, _ := mustPickFloor(t, db)
+	if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "single", "max_orders": 1}, sup.csrf); w.Status != 201 {
+		t.Fatalf("wave: %d %s", w.Status, w.Raw)
+	}
+	task = decode[api.PickTask](t, p1.op("GET", "/ops/picks/next", nil, ""))
+	return p1, task, fmt.Sprintf("/ops/picks/%d/scan", task.Id)
+}
+
 // TestScanOnce_PickRecordedOnceWithItsAnswer: a pick scan's record is
 // written once, with its answer, in the commit that applies it. Copies of
 // one scan sent at once wait for the first and get its answer, and a copy
@@ -165,12 +177,7 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 // refused) gets the first answer too, not a refusal.
 func TestScanOnce_PickRecordedOnceWithItsAnswer(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
-		sup, p1, _ := mustPickFloor(t, db)
-		if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "single", "max_orders": 1}, sup.csrf); w.Status != 201 {
-			t.Fatalf("wave: %d %s", w.Status, w.Raw)
-		}
-		task := decode[api.PickTask](t, p1.op("GET", "/ops/picks/next", nil, ""))
-		path := fmt.Sprintf("/ops/picks/%d/scan", task.Id)
+		p1, task, path := mustFirstPick(t, db)
 		send := func(scanID, code string) reply {
 			return p1.op("POST", path, map[string]any{"scan_id": scanID, "code": code}, p1.csrf)
 		}
@@ -217,12 +224,7 @@ func TestScanOnce_PickRecordedOnceWithItsAnswer(t *testing.T) {
 // JAN; a JAN that merchants share is the one at the task's shelf.
 func TestPick_CodeAsTypedOrAsGS1(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
-		sup, p1, _ := mustPickFloor(t, db)
-		if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "single", "max_orders": 1}, sup.csrf); w.Status != 201 {
-			t.Fatalf("wave: %d %s", w.Status, w.Raw)
-		}
-		task := decode[api.PickTask](t, p1.op("GET", "/ops/picks/next", nil, ""))
-		path := fmt.Sprintf("/ops/picks/%d/scan", task.Id)
+		p1, task, path := mustFirstPick(t, db)
 		for i, code := range []string{task.Location, "TOWEL", "]C1010490123456789410LOT-1"} {
 			r := p1.op("POST", path, map[string]any{"scan_id": fmt.Sprintf("typed-%02d", i), "code": code}, p1.csrf)
 			if r.Status != 200 {
