@@ -139,9 +139,8 @@ type PickStep struct {
 
 // DecidePickScan decides what a scan means for a pick task, from the task
 // as the scan found it (nil when there is none: refused first) and what
-// the code names:
-// the shelf confirmed, or so many units of the task's item taken. It
-// refuses an unknown or unreadable code, a code several merchants' items
+// the code names: the shelf confirmed, or so many units of the task's item
+// taken. It refuses an unknown or unreadable code, a code several merchants' items
 // share when the shelf does not tell them apart, a task that is not the
 // picker's to pick, the wrong shelf, an item before its shelf, the wrong
 // item and more units than the task asks for.
@@ -214,8 +213,7 @@ func (t *PickTask) scannedItem(code PickCode, s PickScan) (PickCodeItem, error) 
 	return PickCodeItem{}, SharedCode(s.Code, s.Lang)
 }
 
-// pickableBy refuses a task that is not there, or not the picker's to pick
-// now: its order held or being cancelled, another picker's, or finished.
+// pickableBy refuses a task that is not the picker's to pick now: its order held or being cancelled, another picker's, or finished.
 func (t *PickTask) pickableBy(taskID, staffID int64) error {
 	switch t.OrderStatus {
 	case OrderOnHold:
