@@ -213,7 +213,8 @@ func (t *PickTask) scannedItem(code PickCode, s PickScan) (PickCodeItem, error) 
 	return PickCodeItem{}, SharedCode(s.Code, s.Lang)
 }
 
-// pickableBy refuses a task that is not the picker's to pick now: its order held or being cancelled, another picker's, or finished.
+// pickableBy refuses a task that is not the picker's to pick now: its
+// order held or being cancelled, another picker's, or finished.
 func (t *PickTask) pickableBy(taskID, staffID int64) error {
 	switch t.OrderStatus {
 	case OrderOnHold:
