@@ -272,9 +272,14 @@ func taskView(tx *gorm.DB, id int64) (*soko.PickTask, error) {
 // order's tasks, and those of an order being cancelled, wait (or go)
 // without holding the picker up.
 func nextTaskView(tx *gorm.DB, staffID int64) (*soko.PickTask, error) {
-	return readTaskView(tx, `WHERE t.staff_id = ? AND t.status = ? AND o.status NOT IN ? ORDER BY t.sequence, t.id LIMIT 1`,
-		string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses)
+	return readTaskView(tx, picksOf, string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses, 1)
 }
+
+// picksOf narrows taskViewSelect to a picker's open tasks, their orders
+// neither held nor being cancelled, in walk order, at most so many; its
+// parameters are the picker, the open status, the waiting order statuses
+// and the limit.
+const picksOf = `WHERE t.staff_id = ? AND t.status = ? AND o.status NOT IN ? ORDER BY t.sequence, t.id LIMIT ?`
 
 // readTaskView reads one task by taskViewSelect and where; args start with
 // taskViewSelect's own.
@@ -401,56 +406,39 @@ func claimQuery(dialect string) string {
 // along the list while the network is down. A held order's tasks, and
 // those of an order being cancelled, are left out as NextPickTask leaves them.
 func (db *DB) PickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error) {
-	var tasks []*soko.PickTask
-	err := db.transact(ctx, func(tx *gorm.DB) error {
-		// One read for the whole list, however long: the handheld asks for
-		// it each time it moves on to a new task.
-		var rows []pickTaskFields
-		err := tx.Raw(`SELECT t.id, t.wave_id, w.number AS wave_number, t.order_id, o.number AS order_number, t.allocation_id,
-			t.location_id, loc.code AS location_code, t.product_id, p.sku, p.name AS product_name, s.lot, t.quantity, t.picked,
-			t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list
-			FROM pick_tasks t JOIN waves w ON w.id = t.wave_id JOIN orders o ON o.id = t.order_id
-			JOIN locations loc ON loc.id = t.location_id JOIN products p ON p.id = t.product_id
-			JOIN allocations a ON a.id = t.allocation_id JOIN stock s ON s.id = a.stock_id
-			WHERE t.staff_id = ? AND t.status = ? AND o.status NOT IN ?
-			ORDER BY t.sequence, t.id LIMIT ?`, staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error
-		if err != nil {
-			return err
-		}
-		products, left := map[int64][]soko.ProductBarcode{}, map[string]int{}
-		for _, r := range rows {
-			if _, ok := left[r.PickList]; !ok {
-				var n int64
-				if err := tx.Table("pick_tasks").Where("pick_list = ? AND status = ? AND staff_id = ?", r.PickList, string(soko.PickOpen), staffID).Count(&n).Error; err != nil {
-					return err
-				}
-				left[r.PickList] = int(n)
-			}
-			t := r.task()
-			t.Left = left[r.PickList]
-			tasks = append(tasks, t)
-			products[t.ProductID] = nil
-		}
-		if len(products) == 0 {
-			return nil
-		}
-		productIDs := make([]int64, 0, len(products))
-		for id := range products {
-			productIDs = append(productIDs, id)
-		}
-		var codes []productBarcodeRow
-		if err := tx.Where("product_id IN ?", productIDs).Order("id").Find(&codes).Error; err != nil {
-			return err
-		}
-		for _, c := range codes {
-			products[c.ProductID] = append(products[c.ProductID], soko.ProductBarcode{Code: c.Code, PackQuantity: c.PackQuantity})
-		}
-		for _, t := range tasks {
-			t.Codes = products[t.ProductID]
-		}
-		return nil
-	})
-	return tasks, translate(err)
+	// Two reads for the whole list, however long: the tasks, each with the
+	// tasks left on its list, then their items' barcodes. The handheld asks
+	// for it each time it moves on to a new task.
+	conn := db.conn(ctx)
+	var rows []pickTaskFields
+	if err := conn.Raw(taskViewSelect+picksOf, string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	tasks, products := make([]*soko.PickTask, 0, len(rows)), map[int64][]soko.ProductBarcode{}
+	for _, r := range rows {
+		t := r.task()
+		t.Left = r.TasksLeft
+		tasks = append(tasks, t)
+		products[t.ProductID] = nil
+	}
+	if len(products) == 0 {
+		return nil, nil
+	}
+	productIDs := make([]int64, 0, len(products))
+	for id := range products {
+		productIDs = append(productIDs, id)
+	}
+	var codes []productBarcodeRow
+	if err := conn.Where("product_id IN ?", productIDs).Order("id").Find(&codes).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, c := range codes {
+		products[c.ProductID] = append(products[c.ProductID], soko.ProductBarcode{Code: c.Code, PackQuantity: c.PackQuantity})
+	}
+	for _, t := range tasks {
+		t.Codes = products[t.ProductID]
+	}
+	return tasks, nil
 }
 
 // WaveOrders returns the orders of a wave in pick order: by tote, as the
