@@ -13,7 +13,6 @@ type pickStore interface {
 	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
 	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)
 	PickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error)
-	PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error)
 	Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error)
 	ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.AllocationRules) (*soko.PickOutcome, error)
 }
@@ -91,26 +90,13 @@ func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject
 		return nil, err
 	}
 	lang := langOf(ctx)
-	s := &soko.PickScan{ScanID: req.Body.ScanId, TaskID: req.TaskId, StaffID: sess.Staff.ID, Device: sess.Device, Code: req.Body.Code}
-	if loc, err := h.store.FindLocation(ctx, req.Body.Code); err == nil {
-		s.Location, s.Code = true, loc.Code
-	} else if soko.ErrorCode(err) != soko.ENOTFOUND {
-		return nil, err
-	} else {
-		item, err := h.resolve(ctx, req.Body.Code, 0, "")
-		if soko.ErrorCode(err) == soko.EINVALID && hasField(err, "merchant_code") {
-			// Merchants share this barcode: what lies at the task's shelf decides.
-			task, terr := h.store.PickTaskFor(ctx, req.TaskId, sess.Staff.ID)
-			if terr != nil {
-				return nil, terr
-			}
-			item, err = h.resolve(ctx, req.Body.Code, 0, task.LocationCode)
-		}
-		if err != nil {
-			return nil, err
-		}
-		s.ProductID, s.Units = item.Product.ID, item.Units*max(1, deref(req.Body.Quantity))
-	}
+	// What the code names, and what that means for the task, is found and
+	// decided within the scan's transaction (soko.DecidePickScan): here the
+	// code is only read as a barcode or an SKU.
+	s := &soko.PickScan{ScanID: req.Body.ScanId, TaskID: req.TaskId, StaffID: sess.Staff.ID, Device: sess.Device, Code: req.Body.Code,
+		Quantity: deref(req.Body.Quantity), Lang: lang}
+	code, sku, unreadable := h.readCode(ctx, req.Body.Code)
+	s.GTIN, s.SKU, s.Unreadable = code.GTIN, sku, unreadable
 	out, err := h.store.Pick(ctx, s)
 	if err != nil {
 		return nil, err
@@ -118,7 +104,7 @@ func (h apiHandlers) PickScan(ctx context.Context, req api.PickScanRequestObject
 	res := api.PickResult{Task: pickTaskOut(out.Task), TaskDone: out.TaskDone}
 	task := out.Task
 	switch {
-	case s.Location:
+	case out.ConfirmedLocation:
 		res.Message = soko.Text{JA: fmt.Sprintf("%s OK：%s を %d 個", task.LocationCode, task.ProductName, task.Remaining()),
 			EN: fmt.Sprintf("%s OK: take %d of %s", task.LocationCode, task.Remaining(), task.ProductName)}.In(lang)
 	case out.TaskDone:
@@ -157,14 +143,4 @@ func (h apiHandlers) ShortPick(ctx context.Context, req api.ShortPickRequestObje
 		res.OrderPicked = &out.OrderPicked
 	}
 	return api.ShortPick200JSONResponse(res), nil
-}
-
-// hasField reports whether a soko error names field among its invalid fields.
-func hasField(err error, field string) bool {
-	for _, f := range soko.ErrorFields(err) {
-		if f.Field == field {
-			return true
-		}
-	}
-	return false
 }

@@ -157,3 +157,82 @@ func TestPick_BatchWaveWithMistakesAndShort(t *testing.T) {
 		}
 	})
 }
+
+// mustFirstPick releases a single wave of SO-1 (two towels) on
+// mustPickFloor and gives its first task to P001, with the task's scan path.
+func mustFirstPick(t *testing.T, db *storage.DB) (p1 staffClient, task api.PickTask, scanPath string) {
+	t.Helper()
+	sup, p1, _ := mustPickFloor(t, db)
+	if w := sup.op("POST", "/ops/waves", map[string]any{"mode": "single", "max_orders": 1}, sup.csrf); w.Status != 201 {
+		t.Fatalf("wave: %d %s", w.Status, w.Raw)
+	}
+	task = decode[api.PickTask](t, p1.op("GET", "/ops/picks/next", nil, ""))
+	return p1, task, fmt.Sprintf("/ops/picks/%d/scan", task.Id)
+}
+
+// TestScanOnce_PickRecordedOnceWithItsAnswer: a pick scan's record is
+// written once, with its answer, in the commit that applies it. Copies of
+// one scan sent at once wait for the first and get its answer, and a copy
+// sent after the scan finished its task (so that, run again, it would be
+// refused) gets the first answer too, not a refusal.
+func TestScanOnce_PickRecordedOnceWithItsAnswer(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		p1, task, path := mustFirstPick(t, db)
+		send := func(scanID, code string) reply {
+			return p1.op("POST", path, map[string]any{"scan_id": scanID, "code": code}, p1.csrf)
+		}
+		sendAtOnce := func(scanID, code string) {
+			t.Helper()
+			replies := make([]reply, 5)
+			var wg sync.WaitGroup
+			for i := range replies {
+				wg.Add(1)
+				go func() { defer wg.Done(); replies[i] = send(scanID, code) }()
+			}
+			wg.Wait()
+			for i, r := range replies {
+				if r.Status != 200 || string(r.Raw) != string(replies[0].Raw) {
+					t.Fatalf("copy %d of %s: %d %s, want the first answer %s", i, scanID, r.Status, r.Raw, replies[0].Raw)
+				}
+			}
+		}
+		sendAtOnce("once-loc", task.Location)
+		sendAtOnce("once-unit-1", "4901234567894")
+		last := send("once-unit-2", "4901234567894")
+		if last.Status != 200 || !decode[api.PickResult](t, last).TaskDone {
+			t.Fatalf("the task's last unit: %d %s", last.Status, last.Raw)
+		}
+		again := send("once-unit-2", "4901234567894")
+		if again.Status != 200 || string(again.Raw) != string(last.Raw) || again.Header.Get("Scan-Replayed") != "true" {
+			t.Fatalf("the last unit's scan sent again: %d %s, want the first answer replayed", again.Status, again.Raw)
+		}
+		ctx := context.Background()
+		for _, id := range []string{"once-loc", "once-unit-1", "once-unit-2"} {
+			if rec, err := db.FindScan(ctx, id); err != nil || rec.StatusCode != 200 {
+				t.Fatalf("the record of %s: %+v %v, want it with its answer", id, rec, err)
+			}
+		}
+		sakura, _ := db.FindMerchantByCode(ctx, "SAKURA")
+		if st, _ := db.StockOf(ctx, sakura.ID, "TOWEL"); st.OnHand != 23 {
+			t.Fatalf("%d towels on hand, want 25 - 2: each unit picked once", st.OnHand)
+		}
+	})
+}
+
+// TestPick_CodeAsTypedOrAsGS1: on a pick task the item may be typed as its
+// SKU or scanned as a GS1-128 code carrying its GTIN and a lot, besides its
+// JAN; a JAN that merchants share is the one at the task's shelf.
+func TestPick_CodeAsTypedOrAsGS1(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		p1, task, path := mustFirstPick(t, db)
+		for i, code := range []string{task.Location, "TOWEL", "]C1010490123456789410LOT-1"} {
+			r := p1.op("POST", path, map[string]any{"scan_id": fmt.Sprintf("typed-%02d", i), "code": code}, p1.csrf)
+			if r.Status != 200 {
+				t.Fatalf("%s: %d %s", code, r.Status, r.Raw)
+			}
+			if got := decode[api.PickResult](t, r); i == 2 && (!got.TaskDone || got.Task.Picked != 2) {
+				t.Fatalf("after %s: %s, want the task's 2 towels picked", code, r.Raw)
+			}
+		}
+	})
+}

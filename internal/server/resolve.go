@@ -25,13 +25,9 @@ type scanned struct {
 // to one merchant; location tells apart merchants' products sharing a barcode.
 func (s *Server) resolve(ctx context.Context, raw string, merchantID int64, location string) (*scanned, error) {
 	lang := langOf(ctx)
-	code, perr := gs1.ParseAt(raw, s.now())
-	sku := soko.ScannedCode(raw)
-	if perr == nil {
-		sku = ""
-	} else if errors.Is(perr, gs1.ErrCheckDigit) || errors.Is(perr, gs1.ErrBadElement) {
-		// A misread must never be mistaken for an SKU that happens to match.
-		return nil, soko.Errorf(soko.EINVALID, "%s", barcodeMessage(perr, "en")).JA("%s", barcodeMessage(perr, "ja")).WithField("code", barcodeMessage(perr, lang))
+	code, sku, err := s.readCode(ctx, raw)
+	if err != nil {
+		return nil, err
 	}
 	items, err := s.store.ScannedItems(ctx, merchantID, code.GTIN, sku)
 	if err != nil {
@@ -54,10 +50,25 @@ func (s *Server) resolve(ctx context.Context, raw string, merchantID int64, loca
 	}
 	switch len(items) {
 	case 0:
-		return nil, soko.Errorf(soko.ENOTFOUND, "no product has the code %s", raw).JA("登録されていないバーコードです（%s）", raw).WithField("code", soko.Text{JA: "未登録のバーコードです", EN: "unknown barcode"}.In(lang))
+		return nil, soko.UnknownCode(raw, lang)
 	case 1:
 		return &scanned{ScannedItem: items[0], Code: code}, nil
 	}
-	return nil, soko.Errorf(soko.EINVALID, "several merchants have a product with the code %s: choose the merchant", raw).
-		JA("複数の荷主に同じバーコードの商品があります。荷主を選んでください").WithField("merchant_code", soko.Text{JA: "荷主を選んでください", EN: "choose the merchant"}.In(lang))
+	return nil, soko.SharedCode(raw, lang)
+}
+
+// readCode reads what a scanner sent as a barcode (JAN, ITF-14 or
+// GS1-128, check digit checked) or else as a typed SKU. A barcode that
+// fails its check is refused as a misread: it must never be mistaken for
+// an SKU that happens to match.
+func (s *Server) readCode(ctx context.Context, raw string) (code gs1.Code, sku string, unreadable error) {
+	code, err := gs1.ParseAt(raw, s.now())
+	switch {
+	case err == nil:
+		return code, "", nil
+	case errors.Is(err, gs1.ErrCheckDigit) || errors.Is(err, gs1.ErrBadElement):
+		return code, "", soko.Errorf(soko.EINVALID, "%s", barcodeMessage(err, "en")).JA("%s", barcodeMessage(err, "ja")).
+			WithField("code", barcodeMessage(err, langOf(ctx)))
+	}
+	return code, soko.ScannedCode(raw), nil
 }

@@ -30,6 +30,14 @@ var scanSteps = map[string]string{
 	opsBase + "/returns/:return_id/units":      "return",
 }
 
+// recordedLate are the steps whose storage writes a scan's record with
+// its answer, in one statement at the end of the scan's transaction,
+// instead of claiming the scan id first (storage's deferScan). A copy of
+// such a scan that runs after the first committed finds the first's record
+// only at that end, or, when the first's effect makes it a refusal (the
+// task is finished), not at all: a refused copy looks the scan id up.
+var recordedLate = map[string]bool{"pick": true, "short_pick": true}
+
 // errRefused rolls back the transaction of a scan, or an idempotent
 // request, that was refused: its answer is kept on its own.
 var errRefused = errors.New("refused")
@@ -83,6 +91,13 @@ func (s *Server) scanOnce(next handler) handler {
 			var p problem
 			json.Unmarshal(answer.body.Bytes(), &p)
 			sess := sessionOf(ctx)
+			if recordedLate[step] {
+				// Refused, perhaps, because its first attempt applied it
+				// meanwhile: then the first answer is the one to give.
+				if rec, err := s.store.FindScan(ctx, scan.ScanID); err == nil {
+					return sendReplay(w, rec)
+				}
+			}
 			if err := s.store.RecordRefusedScan(ctx, soko.ScanEvent{
 				StaffID: sess.Staff.ID, Device: sess.Device, Step: step, Code: scan.Code,
 				Result: p.Type, Message: p.Detail,
@@ -107,6 +122,11 @@ func (s *Server) replayScan(w http.ResponseWriter, r *http.Request, scanID strin
 	if err != nil {
 		return err
 	}
+	return sendReplay(w, rec)
+}
+
+// sendReplay answers with a scan's first answer.
+func sendReplay(w http.ResponseWriter, rec *soko.ScanRecord) error {
 	if rec.StatusCode == 0 {
 		return soko.Errorf(soko.ECONFLICT, "this scan was applied, but its answer was lost: reload to see where things stand").
 			JA("このスキャンは登録済みです（応答が失われました）。画面を読み込み直して状態を確認してください").WithField("scan_id", "applied")

@@ -258,6 +258,9 @@ var ErrStepFailed = soko.Errorf(soko.EINTERNAL, "a step of the transaction faile
 type joined struct {
 	tx     *gorm.DB
 	failed error // the first error a joined step returned
+	// scan is the record of a scan a joined step applied, waiting to be
+	// written with its answer (deferScan, SaveScanAnswer).
+	scan *scanEventRow
 }
 
 type joinedKey struct{}
@@ -329,6 +332,9 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 			}
 			if j.failed != nil {
 				return ErrStepFailed
+			}
+			if err := j.writeScan(); err != nil {
+				return err
 			}
 			return publishStockChanges(tx, touched, db.now())
 		})

@@ -2,6 +2,9 @@ package storage
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -9,109 +12,173 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
-// lockTask locks the picker's open task for a scan, refusing tasks that
-// are another picker's or finished.
+// lockTask locks the picker's open task for a short report, refusing
+// tasks that are another picker's, finished, or of an order on hold or
+// being cancelled.
 func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, error) {
-	// The order's status comes with the task, in the same statement: a
-	// held order or one being cancelled is not picked. So does the stock
-	// row the units leave, and everything the scan's answer shows (the
-	// shelf's code, the names, the tasks left on the picker's list).
-	var t pickTaskRow
-	err := lockForUpdate(tx, dialect).
-		Select("pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status, "+
-			"(SELECT o.number FROM orders o WHERE o.id = pick_tasks.order_id) AS order_number, "+
-			"(SELECT a.stock_id FROM allocations a WHERE a.id = pick_tasks.allocation_id) AS stock_id, "+
-			"(SELECT COALESCE(s.lot, '') FROM allocations a JOIN stock s ON s.id = a.stock_id WHERE a.id = pick_tasks.allocation_id) AS lot, "+
-			"(SELECT l.code FROM locations l WHERE l.id = pick_tasks.location_id) AS location_code, "+
-			"(SELECT w.number FROM waves w WHERE w.id = pick_tasks.wave_id) AS wave_number, "+
-			"(SELECT p.sku FROM products p WHERE p.id = pick_tasks.product_id) AS sku, "+
-			"(SELECT p.name FROM products p WHERE p.id = pick_tasks.product_id) AS product_name, "+
-			"(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = pick_tasks.pick_list AND l.status = 'open' AND l.staff_id = pick_tasks.staff_id) AS tasks_left").
-		Where("pick_tasks.id = ?", taskID).Take(&t).Error
+	t, err := readLockedTask(tx, dialect, taskID, nil)
 	if err != nil {
 		return t, err
 	}
-	switch soko.OrderStatus(t.OrderStatus) {
-	case soko.OrderOnHold:
-		return t, soko.Errorf(soko.ECONFLICT, "the order of this task is on hold: leave it and take the next task").
-			JA("この注文は保留中です。ピッキングせずに次の作業へ進んでください").WithField("code", "order_on_hold")
-	case soko.OrderCancelRequested, soko.OrderCancelled:
-		return t, soko.Errorf(soko.ECONFLICT, "the order of this task is being cancelled: do not pick it; give what you picked to the supervisor").
-			JA("この注文はキャンセルされます。ピッキングせず、取った商品は監督者に渡してください").WithField("code", "order_cancelled")
+	return t, t.view().CheckPickable(staffID)
+}
+
+// readLockedTask locks a task for a scan on it. The order's status comes
+// with the task, in the same statement: a held order or one being
+// cancelled is not picked. So does the stock row the units leave, and
+// everything the scan's answer shows (the shelf's code, the names, the
+// tasks left on the picker's list). Given a scanned code, so does what the
+// code names (codeColumns): the statement that locks the task resolves
+// the code.
+func readLockedTask(tx *gorm.DB, dialect string, taskID int64, s *soko.PickScan) (pickTaskRow, error) {
+	q := `SELECT pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status,
+		(SELECT o.number FROM orders o WHERE o.id = pick_tasks.order_id) AS order_number,
+		(SELECT a.stock_id FROM allocations a WHERE a.id = pick_tasks.allocation_id) AS stock_id,
+		(SELECT COALESCE(s.lot, '') FROM allocations a JOIN stock s ON s.id = a.stock_id WHERE a.id = pick_tasks.allocation_id) AS lot,
+		(SELECT l.code FROM locations l WHERE l.id = pick_tasks.location_id) AS location_code,
+		(SELECT w.number FROM waves w WHERE w.id = pick_tasks.wave_id) AS wave_number,
+		(SELECT p.sku FROM products p WHERE p.id = pick_tasks.product_id) AS sku,
+		(SELECT p.name FROM products p WHERE p.id = pick_tasks.product_id) AS product_name,
+		(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = pick_tasks.pick_list AND l.status = 'open' AND l.staff_id = pick_tasks.staff_id) AS tasks_left`
+	args := map[string]any{"task": taskID}
+	if s != nil {
+		q += codeColumns(dialect)
+		args["code"], args["shelf"], args["gtin"], args["sku"] = s.Code, soko.LocationCode(s.Code), s.GTIN, s.SKU
 	}
-	if t.StaffID == nil || *t.StaffID != staffID {
-		return t, soko.Errorf(soko.EFORBIDDEN, "task %d is another picker's", taskID).JA("この作業は別の担当者の作業です")
+	q += ` FROM pick_tasks WHERE pick_tasks.id = @task`
+	if dialect == Postgres {
+		q += ` FOR UPDATE`
 	}
-	if t.Status != string(soko.PickOpen) {
-		return t, soko.Errorf(soko.ECONFLICT, "task %d is finished", taskID).JA("この作業は完了しています")
+	var rows []pickTaskRow
+	if err := tx.Raw(q, args).Scan(&rows).Error; err != nil {
+		return pickTaskRow{}, err
 	}
-	return t, nil
+	if len(rows) == 0 {
+		return pickTaskRow{}, gorm.ErrRecordNotFound
+	}
+	return rows[0], nil
+}
+
+// codeColumns are the columns of readLockedTask that say what a scanned
+// code names: the shelf with that code, as typed or in its normal form
+// (code_location), and the products with that barcode or SKU, each as
+// "product:units:at the task's shelf" (1 or 0), separated by commas
+// (code_items; the units are the barcode's pack, 0 for an SKU).
+func codeColumns(dialect string) string {
+	concat := "group_concat"
+	if dialect == Postgres {
+		concat = "string_agg"
+	}
+	item := func(product, units string) string {
+		return `CAST(` + product + ` AS TEXT) || ':' || CAST(` + units + ` AS TEXT) || ':' ||
+			CASE WHEN EXISTS (SELECT 1 FROM stock s WHERE s.location_id = pick_tasks.location_id AND s.product_id = ` + product + `) THEN '1' ELSE '0' END`
+	}
+	return `, COALESCE((SELECT l.code FROM locations l WHERE l.code IN (@code, @shelf)
+			ORDER BY CASE WHEN l.code = @code THEN 0 ELSE 1 END LIMIT 1), '') AS code_location,
+		COALESCE((SELECT ` + concat + `(i.item, ',') FROM (
+			SELECT ` + item("b.product_id", "b.pack_quantity") + ` AS item FROM product_barcodes b WHERE b.code = @gtin AND @gtin <> ''
+			UNION ALL SELECT ` + item("p.id", "0") + ` FROM products p WHERE p.sku = @sku AND @sku <> '') i), '') AS code_items`
+}
+
+// pickCode is what the scan's code names, as readLockedTask read it with
+// the task t. A caller that knew what the code is (the shelf, or the
+// product and its units) is taken at its word.
+func pickCode(s *soko.PickScan, t pickTaskRow) soko.PickCode {
+	switch {
+	case s.Location:
+		return soko.PickCode{Location: s.Code}
+	case s.ProductID != 0:
+		return soko.PickCode{Items: []soko.PickCodeItem{{ProductID: s.ProductID, Units: s.Units, AtShelf: true}}}
+	}
+	code := soko.PickCode{Location: t.CodeLocation}
+	units := map[int64]int{} // a product the barcode and the SKU both name counts once, with its pack's units
+	for _, item := range strings.Split(t.CodeItems, ",") {
+		var id int64
+		var n, here int
+		if _, err := fmt.Sscanf(item, "%d:%d:%d", &id, &n, &here); err != nil {
+			continue // none
+		}
+		if units[id] == 0 {
+			code.Items = append(code.Items, soko.PickCodeItem{ProductID: id, AtShelf: here == 1})
+		}
+		units[id] = max(units[id], n, 1)
+	}
+	for i, it := range code.Items {
+		code.Items[i].Units = units[it.ProductID]
+	}
+	return code
 }
 
 // Pick applies one scan on a pick task: the location first, then units of
-// the item. A wrong location, a wrong item and more units than the task asks
-// for are refused with their own message; units picked leave the shelf's
-// stock (with a ledger line) and go into the tote.
+// the item. The task is locked, and what the code names read, in one
+// statement of the scan's transaction; soko.DecidePickScan decides what
+// the scan does (and refuses a wrong location, a wrong item, more units
+// than the task asks for). Units picked leave the shelf's stock (with a
+// ledger line) and go into the tote.
 func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error) {
 	now := db.now()
 	out := &soko.PickOutcome{}
 	err := db.transact(ctx, func(tx *gorm.DB) error {
 		*out = soko.PickOutcome{} // a deadlock victim's attempt starts afresh
-		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "pick", Code: s.Code}, now); err != nil {
+		t, err := readLockedTask(tx, db.dialect, s.TaskID, s)
+		var task *soko.PickTask
+		switch {
+		case err == nil:
+			task = t.view()
+		case !errors.Is(err, gorm.ErrRecordNotFound):
 			return err
 		}
-		t, err := lockTask(tx, db.dialect, s.TaskID, s.StaffID)
+		code := pickCode(s, t)
+		step, err := soko.DecidePickScan(task, code, *s)
 		if err != nil {
 			return err
 		}
-		if s.Location {
-			if at := t.LocationCode; s.Code != at {
-				return soko.Errorf(soko.EINVALID, "wrong location %s: go to %s", s.Code, at).
-					JA("ロケーション違いです（%s）。%s へ行ってください", s.Code, at).WithField("code", "wrong_location")
-			}
+		seen := s.Code
+		if code.Location != "" {
+			seen = code.Location
+		}
+		if err := deferScan(ctx, tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "pick", Code: seen}, now); err != nil {
+			return err
+		}
+		if step.ConfirmLocation {
 			t.LocationConfirmed = true
-			out.Task = t.view()
+			out.Task, out.ConfirmedLocation = t.view(), true
 			return tx.Model(&pickTaskRow{}).Where("id = ?", t.ID).Update("location_confirmed", true).Error
 		}
-		switch {
-		case !t.LocationConfirmed:
-			at := t.LocationCode
-			return soko.Errorf(soko.EINVALID, "scan the location %s first", at).
-				JA("先にロケーション %s をスキャンしてください", at).WithField("code", "location_first")
-		case s.ProductID != t.ProductID:
-			return soko.Errorf(soko.EINVALID, "wrong item: this is not %s", t.ProductName).
-				JA("商品違いです。%s ではありません", t.ProductName).WithField("code", "wrong_item")
-		case t.Picked+s.Units > t.Quantity:
-			return soko.Errorf(soko.EINVALID, "over-pick: only %d more of %s", t.Quantity-t.Picked, t.ProductName).
-				JA("数量オーバーです。%s はあと %d 個です", t.ProductName, t.Quantity-t.Picked).WithField("code", "over_pick")
-		}
-		var finish soko.PickTaskStatus
-		if t.Picked+s.Units == t.Quantity {
-			finish = soko.PickDone
-		}
-		othersOpen, err := takeUnits(tx, db.dialect, t, s.Units, finish, s.StaffID, s.ScanID, now)
-		if err != nil {
-			return err
-		}
-		t.Picked += s.Units
-		if finish != "" {
-			out.TaskDone = true
-			if othersOpen >= 0 { // the task ended
-				t.Status, t.TasksLeft = string(finish), t.TasksLeft-1
-			}
-			if othersOpen == 0 {
-				if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, s.StaffID, s.Device, now); err != nil {
-					return err
-				}
-			}
-		}
-		out.Task = t.view()
-		return nil
+		return pickUnits(tx, db.dialect, t, step.Units, s, now, out)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// pickUnits takes n units of the task t into the tote, finishing the task
+// when they are the last, and the order when it was the order's last
+// task, and says so in out.
+func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickScan, now time.Time, out *soko.PickOutcome) error {
+	var finish soko.PickTaskStatus
+	if t.Picked+n == t.Quantity {
+		finish = soko.PickDone
+	}
+	othersOpen, err := takeUnits(tx, dialect, t, n, finish, s.StaffID, s.ScanID, now)
+	if err != nil {
+		return err
+	}
+	t.Picked += n
+	if finish != "" {
+		out.TaskDone = true
+		if othersOpen >= 0 { // the task ended
+			t.Status, t.TasksLeft = string(finish), t.TasksLeft-1
+		}
+		if othersOpen == 0 {
+			if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, s.StaffID, s.Device, now); err != nil {
+				return err
+			}
+		}
+	}
+	out.Task = t.view()
+	return nil
 }
 
 // takeUnits moves n picked units from the shelf into the tote: the shelf's
@@ -230,7 +297,7 @@ func (db *DB) ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.All
 	now := db.now()
 	out := &soko.PickOutcome{TaskDone: true}
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "short_pick"}, now); err != nil {
+		if err := deferScan(ctx, tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "short_pick"}, now); err != nil {
 			return err
 		}
 		t, err := lockTask(tx, db.dialect, s.TaskID, s.StaffID)

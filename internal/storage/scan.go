@@ -43,6 +43,40 @@ func claimScan(tx *gorm.DB, e soko.ScanEvent, now time.Time) error {
 	return nil
 }
 
+// deferScan is claimScan for a step that may let the scan's record wait
+// for its answer: in a transaction InTransaction opened (a request's, which
+// keeps the answer with SaveScanAnswer in the same transaction), the
+// record is written once, with the answer, instead of claimed now and
+// answered later. A scan sent again then finds the first's record when it
+// writes its own, and its transaction ends there (soko.ErrScanSeen),
+// undoing what it did; until the first commits, the retry waits for the
+// first's locks (the task's row, the scan id's key).
+func deferScan(ctx context.Context, tx *gorm.DB, e soko.ScanEvent, now time.Time) error {
+	j, ok := ctx.Value(joinedKey{}).(*joined)
+	if !ok || j.scan != nil || e.ScanID == "" {
+		return claimScan(tx, e, now)
+	}
+	j.scan = &scanEventRow{ScanID: &e.ScanID, StaffID: nullID(e.StaffID), Device: e.Device, Step: e.Step, Code: e.Code, Result: "ok", OrderID: nullID(e.OrderID), CreatedAt: now}
+	return nil
+}
+
+// writeScan writes the record of a scan that waited for its answer and
+// was not given one; a scan id seen before is soko.ErrScanSeen.
+func (j *joined) writeScan() error {
+	if j.scan == nil {
+		return nil
+	}
+	row := j.scan
+	j.scan = nil
+	if err := j.tx.Create(row).Error; err != nil {
+		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
+			return soko.ErrScanSeen
+		}
+		return err
+	}
+	return nil
+}
+
 // FindScan returns a scan's first answer, or ENOTFOUND when the id is new.
 func (db *DB) FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, error) {
 	var row scanEventRow
@@ -52,8 +86,14 @@ func (db *DB) FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, er
 	return &soko.ScanRecord{ScanID: scanID, StatusCode: row.StatusCode, Response: []byte(row.Response)}, nil
 }
 
-// SaveScanAnswer keeps the answer an applied scan gave, for its retries.
+// SaveScanAnswer keeps the answer an applied scan gave, for its retries:
+// with the scan's record, in one statement, when the record waited for it
+// (deferScan).
 func (db *DB) SaveScanAnswer(ctx context.Context, scanID string, status int, response []byte, message string) error {
+	if j, ok := ctx.Value(joinedKey{}).(*joined); ok && j.scan != nil && *j.scan.ScanID == scanID {
+		j.scan.StatusCode, j.scan.Response, j.scan.Message = status, string(response), message
+		return translate(j.writeScan())
+	}
 	return translate(db.conn(ctx).Model(&scanEventRow{}).Where("scan_id = ?", scanID).
 		Updates(map[string]any{"status_code": status, "response": string(response), "message": message}).Error)
 }

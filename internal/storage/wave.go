@@ -62,6 +62,10 @@ type pickTaskRow struct {
 	ProductName string `gorm:"->;-:migration"`
 	Lot         string `gorm:"->;-:migration"`
 	TasksLeft   int    `gorm:"->;-:migration"`
+	// What a scanned code names, read along with the task by
+	// readLockedTask (codeColumns).
+	CodeLocation string `gorm:"->;-:migration"`
+	CodeItems    string `gorm:"->;-:migration"`
 }
 
 // view is the task as the picker's screen shows it, from a row lockTask
@@ -72,6 +76,7 @@ func (r pickTaskRow) view() *soko.PickTask {
 		AllocationID: r.AllocationID, LocationID: r.LocationID, LocationCode: r.LocationCode, ProductID: r.ProductID,
 		SKU: r.SKU, ProductName: r.ProductName, Lot: r.Lot, Quantity: r.Quantity, Picked: r.Picked, Tote: r.Tote,
 		Sequence: r.Sequence, Status: soko.PickTaskStatus(r.Status), LocationConfirmed: r.LocationConfirmed, Left: r.TasksLeft,
+		OrderStatus: soko.OrderStatus(r.OrderStatus),
 	}
 	if r.OrderID != nil {
 		t.OrderID = *r.OrderID
@@ -242,24 +247,50 @@ func planTasks(tx *gorm.DB, w waveRow, groups [][]*soko.Order) ([]pickTaskRow, e
 	return tasks, nil
 }
 
+// taskViewSelect reads tasks with the names a picker's screen shows, and
+// the tasks left on the picker's list, in one statement; its first
+// parameter is the open status.
+const taskViewSelect = `SELECT t.id, t.wave_id, w.number AS wave_number, t.order_id, o.number AS order_number, t.allocation_id,
+	t.location_id, loc.code AS location_code, t.product_id, p.sku, p.name AS product_name, s.lot, t.quantity, t.picked,
+	t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list,
+	(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = t.pick_list AND l.status = ? AND l.staff_id = t.staff_id) AS tasks_left
+	FROM pick_tasks t JOIN waves w ON w.id = t.wave_id JOIN orders o ON o.id = t.order_id
+	JOIN locations loc ON loc.id = t.location_id JOIN products p ON p.id = t.product_id
+	JOIN allocations a ON a.id = t.allocation_id JOIN stock s ON s.id = a.stock_id `
+
 // taskView reads a task with the names a picker's screen shows.
 func taskView(tx *gorm.DB, id int64) (*soko.PickTask, error) {
+	t, err := readTaskView(tx, `WHERE t.id = ?`, string(soko.PickOpen), id)
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, soko.Errorf(soko.ENOTFOUND, "no pick task %d", id).JA("ピッキング指示が見つかりません")
+	}
+	return t, err
+}
+
+// nextTaskView reads the picker's next open task, in walk order, as
+// taskView does; gorm.ErrRecordNotFound when the picker has none. A held
+// order's tasks, and those of an order being cancelled, wait (or go)
+// without holding the picker up.
+func nextTaskView(tx *gorm.DB, staffID int64) (*soko.PickTask, error) {
+	return readTaskView(tx, picksOf, string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses, 1)
+}
+
+// picksOf narrows taskViewSelect to a picker's open tasks, their orders
+// neither held nor being cancelled, in walk order, at most so many; its
+// parameters are the picker, the open status, the waiting order statuses
+// and the limit.
+const picksOf = `WHERE t.staff_id = ? AND t.status = ? AND o.status NOT IN ? ORDER BY t.sequence, t.id LIMIT ?`
+
+// readTaskView reads one task by taskViewSelect and where; args start with
+// taskViewSelect's own.
+func readTaskView(tx *gorm.DB, where string, args ...any) (*soko.PickTask, error) {
 	var r pickTaskFields
-	err := tx.Raw(`SELECT t.id, t.wave_id, w.number AS wave_number, t.order_id, o.number AS order_number, t.allocation_id,
-		t.location_id, loc.code AS location_code, t.product_id, p.sku, p.name AS product_name, s.lot, t.quantity, t.picked,
-		t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list,
-		(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = t.pick_list AND l.status = ? AND l.staff_id = t.staff_id) AS tasks_left
-		FROM pick_tasks t JOIN waves w ON w.id = t.wave_id JOIN orders o ON o.id = t.order_id
-		JOIN locations loc ON loc.id = t.location_id JOIN products p ON p.id = t.product_id
-		JOIN allocations a ON a.id = t.allocation_id JOIN stock s ON s.id = a.stock_id
-		WHERE t.id = ?`, string(soko.PickOpen), id).Scan(&r).Error
-	if err != nil {
+	if err := tx.Raw(taskViewSelect+where, args...).Scan(&r).Error; err != nil {
 		return nil, err
 	}
 	if r.ID == 0 {
-		return nil, soko.Errorf(soko.ENOTFOUND, "no pick task %d", id).JA("ピッキング指示が見つかりません")
+		return nil, gorm.ErrRecordNotFound
 	}
-	// The tasks left on the picker's list come in the same statement.
 	t := r.task()
 	t.Left = r.TasksLeft
 	return t, nil
@@ -307,54 +338,67 @@ var waitingOrderStatuses = []string{string(soko.OrderOnHold), string(soko.OrderC
 // order — of the highest-priority, oldest wave; two pickers are never handed
 // the same list. ENOTFOUND means there is nothing to pick.
 func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error) {
-	now := db.now()
-	var task *soko.PickTask
-	err := db.transact(ctx, func(tx *gorm.DB) error {
-		var mine pickTaskRow
-		// A held order's tasks, and those of an order being cancelled,
-		// wait (or go) without holding the picker up.
-		mineQ := func() error {
-			return tx.Where("staff_id = ? AND status = ?", staffID, string(soko.PickOpen)).
-				Where("NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = pick_tasks.order_id AND o.status IN ?)", waitingOrderStatuses).
-				Order("sequence, id").Take(&mine).Error
-		}
-		err := mineQ()
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			// Only the head task of each unclaimed list is a candidate: two
-			// pickers locking different rows of one list would each then
-			// wait for the other's row when claiming the whole list.
-			q := `SELECT t.pick_list FROM pick_tasks t JOIN waves w ON w.id = t.wave_id
-				WHERE t.staff_id IS NULL AND t.status = 'open'
-				AND t.id = (SELECT u.id FROM pick_tasks u WHERE u.pick_list = t.pick_list AND u.status = 'open'
-					AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = u.order_id AND o.status IN ('on_hold', 'cancel_requested', 'cancelled'))
-					ORDER BY u.sequence, u.id LIMIT 1)
-				ORDER BY w.priority DESC, w.id, t.sequence, t.id LIMIT 1`
-			if db.dialect == Postgres {
-				q += ` FOR UPDATE OF t SKIP LOCKED`
-			}
-			var lists []string
-			if err := tx.Raw(q).Scan(&lists).Error; err != nil {
-				return err
-			}
-			if len(lists) == 0 {
-				return soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキングする作業はありません")
-			}
-			res := tx.Exec(`UPDATE pick_tasks SET staff_id = ?, claimed_at = ? WHERE pick_list = ? AND staff_id IS NULL AND status = 'open'`, staffID, now, lists[0])
-			if res.Error != nil {
-				return res.Error
-			}
-			err = mineQ()
-		}
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキングする作業はありません")
-		}
-		if err != nil {
+	// A picker at work costs one read; only a picker with nothing open
+	// claims a list, and then reads its first task in the same transaction.
+	task, err := nextTaskView(db.conn(ctx), staffID)
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return task, translate(err)
+	}
+	err = db.transact(ctx, func(tx *gorm.DB) error {
+		claimed, err := claimPickList(tx, db.dialect, staffID, db.now())
+		if err != nil || !claimed {
 			return err
 		}
-		task, err = taskView(tx, mine.ID)
+		task, err = nextTaskView(tx, staffID)
 		return err
 	})
-	return task, err
+	if task == nil && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) {
+		return nil, soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキングする作業はありません")
+	}
+	return task, translate(err)
+}
+
+// headOfWave picks, within the wave w, the first unclaimed open task (in
+// walk order) that heads its pick list. Only the head task of each list is
+// a candidate: two pickers locking different rows of one list would each
+// then wait for the other's row when claiming the whole list. A held
+// order's tasks, and those of an order being cancelled, wait (or go)
+// without holding the list up. The partial index pick_tasks_unclaimed
+// gives the wave's unclaimed tasks in order; pick_tasks_open_list answers
+// whether an earlier open task of the same list exists. %s is the lock.
+const headOfWave = `SELECT t.pick_list FROM pick_tasks t
+	WHERE t.wave_id = w.id AND t.staff_id IS NULL AND t.status = 'open'
+	AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = t.order_id AND o.status IN ('on_hold', 'cancel_requested', 'cancelled'))
+	AND NOT EXISTS (SELECT 1 FROM pick_tasks u WHERE u.pick_list = t.pick_list AND u.status = 'open'
+		AND (u.sequence < t.sequence OR u.sequence = t.sequence AND u.id < t.id)
+		AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = u.order_id AND o.status IN ('on_hold', 'cancel_requested', 'cancelled')))
+	ORDER BY t.sequence, t.id LIMIT 1%s`
+
+// claimPickList gives the picker the next unclaimed pick list: the first
+// list head of the released waves, highest priority then oldest first, in
+// one statement that costs a few index entries per wave. On PostgreSQL the
+// head's row is locked where it is chosen, skipping rows another claim
+// holds, so two pickers claiming at once get two lists (of one wave, when
+// it has two). It reports whether a list was claimed.
+func claimPickList(tx *gorm.DB, dialect string, staffID int64, now time.Time) (bool, error) {
+	res := tx.Exec(claimQuery(dialect), map[string]any{"staff": staffID, "now": now})
+	return res.RowsAffected > 0, res.Error
+}
+
+// claimQuery is claimPickList's statement in dialect.
+func claimQuery(dialect string) string {
+	if dialect == Postgres {
+		return `WITH head AS (SELECT h.pick_list FROM waves w CROSS JOIN LATERAL (` + fmt.Sprintf(headOfWave, " FOR UPDATE OF t SKIP LOCKED") + `) h
+				WHERE w.status = 'released' ORDER BY w.priority DESC, w.id LIMIT 1)
+			UPDATE pick_tasks SET staff_id = @staff, claimed_at = @now FROM head
+			WHERE pick_tasks.pick_list = head.pick_list AND pick_tasks.staff_id IS NULL AND pick_tasks.status = 'open'`
+	}
+	// SQLite's writer holds the whole database (BEGIN IMMEDIATE): no row
+	// locks to skip.
+	return `UPDATE pick_tasks SET staff_id = @staff, claimed_at = @now
+		WHERE staff_id IS NULL AND status = 'open' AND pick_list = (SELECT h.pick_list FROM
+			(SELECT (` + fmt.Sprintf(headOfWave, "") + `) AS pick_list, w.priority, w.id FROM waves w WHERE w.status = 'released') h
+			WHERE h.pick_list IS NOT NULL ORDER BY h.priority DESC, h.id LIMIT 1)`
 }
 
 // PickList returns the picker's open tasks in walk order, at most limit,
@@ -362,68 +406,39 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 // along the list while the network is down. A held order's tasks, and
 // those of an order being cancelled, are left out as NextPickTask leaves them.
 func (db *DB) PickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error) {
-	var tasks []*soko.PickTask
-	err := db.transact(ctx, func(tx *gorm.DB) error {
-		// One read for the whole list, however long: the handheld asks for
-		// it each time it moves on to a new task.
-		var rows []pickTaskFields
-		err := tx.Raw(`SELECT t.id, t.wave_id, w.number AS wave_number, t.order_id, o.number AS order_number, t.allocation_id,
-			t.location_id, loc.code AS location_code, t.product_id, p.sku, p.name AS product_name, s.lot, t.quantity, t.picked,
-			t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list
-			FROM pick_tasks t JOIN waves w ON w.id = t.wave_id JOIN orders o ON o.id = t.order_id
-			JOIN locations loc ON loc.id = t.location_id JOIN products p ON p.id = t.product_id
-			JOIN allocations a ON a.id = t.allocation_id JOIN stock s ON s.id = a.stock_id
-			WHERE t.staff_id = ? AND t.status = ? AND o.status NOT IN ?
-			ORDER BY t.sequence, t.id LIMIT ?`, staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error
-		if err != nil {
-			return err
-		}
-		products, left := map[int64][]soko.ProductBarcode{}, map[string]int{}
-		for _, r := range rows {
-			if _, ok := left[r.PickList]; !ok {
-				var n int64
-				if err := tx.Table("pick_tasks").Where("pick_list = ? AND status = ? AND staff_id = ?", r.PickList, string(soko.PickOpen), staffID).Count(&n).Error; err != nil {
-					return err
-				}
-				left[r.PickList] = int(n)
-			}
-			t := r.task()
-			t.Left = left[r.PickList]
-			tasks = append(tasks, t)
-			products[t.ProductID] = nil
-		}
-		if len(products) == 0 {
-			return nil
-		}
-		productIDs := make([]int64, 0, len(products))
-		for id := range products {
-			productIDs = append(productIDs, id)
-		}
-		var codes []productBarcodeRow
-		if err := tx.Where("product_id IN ?", productIDs).Order("id").Find(&codes).Error; err != nil {
-			return err
-		}
-		for _, c := range codes {
-			products[c.ProductID] = append(products[c.ProductID], soko.ProductBarcode{Code: c.Code, PackQuantity: c.PackQuantity})
-		}
-		for _, t := range tasks {
-			t.Codes = products[t.ProductID]
-		}
-		return nil
-	})
-	return tasks, translate(err)
-}
-
-// PickTaskFor returns a task of the picker's, refusing another picker's.
-func (db *DB) PickTaskFor(ctx context.Context, taskID, staffID int64) (*soko.PickTask, error) {
-	t, err := taskView(db.conn(ctx), taskID)
-	if err != nil {
+	// Two reads for the whole list, however long: the tasks, each with the
+	// tasks left on its list, then their items' barcodes. The handheld asks
+	// for it each time it moves on to a new task.
+	conn := db.conn(ctx)
+	var rows []pickTaskFields
+	if err := conn.Raw(taskViewSelect+picksOf, string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	if t.StaffID != staffID {
-		return nil, soko.Errorf(soko.EFORBIDDEN, "task %d is another picker's", taskID).JA("この作業は別の担当者の作業です")
+	tasks, products := make([]*soko.PickTask, 0, len(rows)), map[int64][]soko.ProductBarcode{}
+	for _, r := range rows {
+		t := r.task()
+		t.Left = r.TasksLeft
+		tasks = append(tasks, t)
+		products[t.ProductID] = nil
 	}
-	return t, nil
+	if len(products) == 0 {
+		return nil, nil
+	}
+	productIDs := make([]int64, 0, len(products))
+	for id := range products {
+		productIDs = append(productIDs, id)
+	}
+	var codes []productBarcodeRow
+	if err := conn.Where("product_id IN ?", productIDs).Order("id").Find(&codes).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, c := range codes {
+		products[c.ProductID] = append(products[c.ProductID], soko.ProductBarcode{Code: c.Code, PackQuantity: c.PackQuantity})
+	}
+	for _, t := range tasks {
+		t.Codes = products[t.ProductID]
+	}
+	return tasks, nil
 }
 
 // WaveOrders returns the orders of a wave in pick order: by tote, as the

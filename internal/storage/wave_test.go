@@ -3,6 +3,8 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/soko-wms/soko/internal/soko"
@@ -13,39 +15,11 @@ import (
 // TestPickList_TheHandheldsList: after a picker takes a pick list, PickList
 // gives the picker's open tasks in walk order, at most the limit, each with
 // every barcode of its item and the units one scan counts; another picker
-// gets none of them.
+// gets none of them. The list costs two reads, however long.
 func TestPickList_TheHandheldsList(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		addr := soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田 花子"}
-		order := func(number string, lines ...soko.OrderLine) soko.SeedOrder {
-			return soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{Number: number, Carrier: "yamato", Recipient: addr, Lines: lines}}
-		}
-		line := func(sku string, n int) soko.OrderLine {
-			return soko.OrderLine{SKU: sku, Quantity: n, UnitPrice: 1000, TaxRate: 10}
-		}
-		seed := &soko.Seed{
-			Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店"}},
-			Staff: []soko.SeedStaff{
-				{Staff: soko.Staff{BadgeCode: "P001", Name: "田中", Role: soko.RolePicker, Active: true}, PIN: "1111"},
-				{Staff: soko.Staff{BadgeCode: "P002", Name: "佐藤", Role: soko.RolePicker, Active: true}, PIN: "2222"},
-				{Staff: soko.Staff{BadgeCode: "V001", Name: "伊藤", Role: soko.RoleSupervisor, Active: true}, PIN: "5555"},
-			},
-			Locations: []soko.Location{
-				{Code: "A-02", Zone: "A", WalkSequence: 2, Kind: soko.LocationPick},
-				{Code: "A-01", Zone: "A", WalkSequence: 1, Kind: soko.LocationPick},
-			},
-			Products: []soko.SeedProduct{
-				{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10, Barcodes: []soko.ProductBarcode{{Code: "4901234567894", PackQuantity: 1}}}},
-				{MerchantCode: "SAKURA", Product: soko.Product{SKU: "MUG", Name: "マグカップ", TaxRate: 10,
-					Barcodes: []soko.ProductBarcode{{Code: "4560123000043", PackQuantity: 1}, {Code: "14560123000040", PackQuantity: 6}}}},
-			},
-			Stock: []soko.SeedStock{
-				{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-02", Stock: soko.Stock{OnHand: 10}},
-				{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01", Stock: soko.Stock{OnHand: 10}},
-			},
-			Orders: []soko.SeedOrder{order("SO-1", line("MUG", 2), line("TOWEL", 1)), order("SO-2", line("TOWEL", 3))},
-		}
+		seed := pickSeed(pickOrder("SO-1", 0, pickLine("MUG", 2), pickLine("TOWEL", 1)), pickOrder("SO-2", 0, pickLine("TOWEL", 3)))
 		if err := db.Load(ctx, seed); err != nil {
 			t.Fatal(err)
 		}
@@ -60,9 +34,13 @@ func TestPickList_TheHandheldsList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		before := db.RoundTrips()
 		list, err := db.PickList(ctx, picker, 10)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if trips := db.RoundTrips().Total() - before.Total(); trips != 2 {
+			t.Errorf("the list cost %d round trips, want 2: the tasks, then their barcodes", trips)
 		}
 		var got []string
 		for _, k := range list {
@@ -84,6 +62,134 @@ func TestPickList_TheHandheldsList(t *testing.T) {
 		}
 		if none, err := db.PickList(ctx, other, 10); err != nil || len(none) != 0 {
 			t.Errorf("another picker's list: %d tasks, %v", len(none), err)
+		}
+	})
+}
+
+// pickSeed is a small warehouse with two pickers, a supervisor (the last
+// staff member), towels and mugs on two shelves, and the orders given.
+func pickSeed(orders ...soko.SeedOrder) *soko.Seed {
+	return &soko.Seed{
+		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店"}},
+		Staff: []soko.SeedStaff{
+			{Staff: soko.Staff{BadgeCode: "P001", Name: "田中", Role: soko.RolePicker, Active: true}, PIN: "1111"},
+			{Staff: soko.Staff{BadgeCode: "P002", Name: "佐藤", Role: soko.RolePicker, Active: true}, PIN: "2222"},
+			{Staff: soko.Staff{BadgeCode: "V001", Name: "伊藤", Role: soko.RoleSupervisor, Active: true}, PIN: "5555"},
+		},
+		Locations: []soko.Location{
+			{Code: "A-02", Zone: "A", WalkSequence: 2, Kind: soko.LocationPick},
+			{Code: "A-01", Zone: "A", WalkSequence: 1, Kind: soko.LocationPick},
+		},
+		Products: []soko.SeedProduct{
+			{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10, Barcodes: []soko.ProductBarcode{{Code: "4901234567894", PackQuantity: 1}}}},
+			{MerchantCode: "SAKURA", Product: soko.Product{SKU: "MUG", Name: "マグカップ", TaxRate: 10,
+				Barcodes: []soko.ProductBarcode{{Code: "4560123000043", PackQuantity: 1}, {Code: "14560123000040", PackQuantity: 6}}}},
+		},
+		Stock: []soko.SeedStock{
+			{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-02", Stock: soko.Stock{OnHand: 10}},
+			{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01", Stock: soko.Stock{OnHand: 10}},
+		},
+		Orders: orders,
+	}
+}
+
+// pickOrder is an order of SAKURA's with lines of sku and quantity.
+func pickOrder(number string, priority int, lines ...soko.OrderLine) soko.SeedOrder {
+	addr := soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田 花子"}
+	return soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{Number: number, Priority: priority, Carrier: "yamato", Recipient: addr, Lines: lines}}
+}
+
+func pickLine(sku string, n int) soko.OrderLine {
+	return soko.OrderLine{SKU: sku, Quantity: n, UnitPrice: 1000, TaxRate: 10}
+}
+
+// TestNextPickTask_PriorityThenOldestWaveOneListEach: pickers asking for
+// work are handed the lists of the highest-priority wave first, then of
+// the oldest; a single wave's orders go to different pickers, also when
+// they ask at the same moment; a picker asking again keeps the list. A
+// picker at work costs one read, a claim five round trips at most.
+func TestNextPickTask_PriorityThenOldestWaveOneListEach(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		var orders []soko.SeedOrder
+		for i := 1; i <= 8; i++ {
+			orders = append(orders, pickOrder(fmt.Sprintf("SO-%d", i), 0, pickLine([]string{"TOWEL", "MUG"}[i%2], 1)))
+		}
+		seed := pickSeed(orders...)
+		for i := 3; i <= 8; i++ {
+			seed.Staff = append(seed.Staff, soko.SeedStaff{Staff: soko.Staff{BadgeCode: fmt.Sprintf("P%03d", i), Name: "ピッカー", Role: soko.RolePicker, Active: true}, PIN: "1111"})
+		}
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 8 {
+			t.Fatalf("allocated %d of 8: %v", n, err)
+		}
+		boss := seed.Staff[2].ID
+		pickers := []int64{seed.Staff[0].ID, seed.Staff[1].ID}
+		for _, s := range seed.Staff[3:] {
+			pickers = append(pickers, s.ID)
+		}
+		release := func(orders, priority int) {
+			t.Helper()
+			if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: orders, Priority: priority, StaffID: boss}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		release(4, 0) // SO-1…SO-4, one list each, picked at once below
+		release(2, 0) // SO-5, SO-6
+		release(1, 0) // SO-7
+		release(1, 5) // SO-8, the most urgent
+		// Four pickers at once: SO-8 first, then three lists of the oldest wave.
+		got := make([]string, 4)
+		var wg sync.WaitGroup
+		for i := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if task, err := db.NextPickTask(ctx, pickers[i]); err != nil {
+					got[i] = err.Error()
+				} else {
+					got[i] = task.OrderNumber
+				}
+			}()
+		}
+		wg.Wait()
+		slices.Sort(got)
+		if want := []string{"SO-1", "SO-2", "SO-3", "SO-8"}; !slices.Equal(got, want) {
+			t.Fatalf("four pickers asking at once got %v, want %v", got, want)
+		}
+		// One at a time: the oldest wave's last list, then the next wave's
+		// two. A claim costs the picker's read, the claim's one statement
+		// and the claimed task's read, in one transaction.
+		for i, want := range []string{"SO-4", "SO-5", "SO-6"} {
+			before := db.RoundTrips()
+			if task, err := db.NextPickTask(ctx, pickers[4+i]); err != nil || task.OrderNumber != want {
+				t.Fatalf("picker %d: %+v %v, want %s", 4+i, task, err, want)
+			}
+			if trips := db.RoundTrips().Total() - before.Total(); trips > 5 {
+				t.Errorf("a claim cost %d round trips, want at most 5", trips)
+			}
+		}
+		// Asking again keeps one's list, at one read.
+		for i := range pickers[:7] {
+			first, err := db.PickList(ctx, pickers[i], 1)
+			if err != nil || len(first) != 1 {
+				t.Fatalf("picker %d's list: %v %v", i, first, err)
+			}
+			before := db.RoundTrips()
+			if again, err := db.NextPickTask(ctx, pickers[i]); err != nil || again.ID != first[0].ID {
+				t.Fatalf("picker %d asking again: %+v %v, want task %d", i, again, err, first[0].ID)
+			}
+			if trips := db.RoundTrips().Total() - before.Total(); trips != 1 {
+				t.Errorf("asking again cost %d round trips, want 1", trips)
+			}
+		}
+		if task, err := db.NextPickTask(ctx, pickers[7]); err != nil || task.OrderNumber != "SO-7" {
+			t.Fatalf("the last picker: %+v %v, want SO-7", task, err)
+		}
+		if task, err := db.NextPickTask(ctx, boss); soko.ErrorCode(err) != soko.ENOTFOUND {
+			t.Fatalf("with every list taken: %+v %v, want nothing to pick", task, err)
 		}
 	})
 }
