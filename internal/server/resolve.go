@@ -20,20 +20,28 @@ type scanned struct {
 	Code gs1.Code
 }
 
-// resolve turns what a scanner sent into one product: a JAN, ITF-14 or
-// GS1-128 barcode (check digit checked), or a typed SKU. merchantID narrows
-// to one merchant; location tells apart merchants' products sharing a barcode.
-func (s *Server) resolve(ctx context.Context, raw string, merchantID int64, location string) (*scanned, error) {
-	lang := langOf(ctx)
+// lookup returns the products (of merchantID, or of every merchant when 0)
+// a code names, and what its GS1 data says; a misread is refused.
+func (s *Server) lookup(ctx context.Context, raw string, merchantID int64) ([]soko.ScannedItem, gs1.Code, error) {
 	code, perr := gs1.ParseAt(raw, s.now())
 	sku := soko.ScannedCode(raw)
 	if perr == nil {
 		sku = ""
 	} else if errors.Is(perr, gs1.ErrCheckDigit) || errors.Is(perr, gs1.ErrBadElement) {
 		// A misread must never be mistaken for an SKU that happens to match.
-		return nil, soko.Errorf(soko.EINVALID, "%s", barcodeMessage(perr, "en")).JA("%s", barcodeMessage(perr, "ja")).WithField("code", barcodeMessage(perr, lang))
+		lang := langOf(ctx)
+		return nil, code, soko.Errorf(soko.EINVALID, "%s", barcodeMessage(perr, "en")).JA("%s", barcodeMessage(perr, "ja")).WithField("code", barcodeMessage(perr, lang))
 	}
 	items, err := s.store.ScannedItems(ctx, merchantID, code.GTIN, sku)
+	return items, code, err
+}
+
+// resolve turns what a scanner sent into one product: a JAN, ITF-14 or
+// GS1-128 barcode (check digit checked), or a typed SKU. merchantID narrows
+// to one merchant; location tells apart merchants' products sharing a barcode.
+func (s *Server) resolve(ctx context.Context, raw string, merchantID int64, location string) (*scanned, error) {
+	lang := langOf(ctx)
+	items, code, err := s.lookup(ctx, raw, merchantID)
 	if err != nil {
 		return nil, err
 	}

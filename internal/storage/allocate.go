@@ -348,7 +348,7 @@ func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
 	}
 	for _, l := range lines {
 		o := byID[l.OrderID]
-		o.Lines = append(o.Lines, soko.OrderLine{ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
+		o.Lines = append(o.Lines, soko.OrderLine{ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, Quantity: l.Quantity, Inspected: l.Inspected, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
 			IsSet: l.IsSet, SetLineID: deref(l.SetLineID)})
 	}
 	return nil
@@ -356,10 +356,11 @@ func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
 
 // setStatus writes an order's new status with its event and notification.
 func setStatus(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.OrderStatus, detail string, now time.Time) error {
-	if err := moveStatus(tx, o, from, now); err != nil {
+	seq, err := moveStatus(tx, o, from, now)
+	if err != nil {
 		return err
 	}
-	return recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: detail}, now)
+	return recordEventsAfter(tx, []orderEvent{{o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: detail}}}, map[int64]int{o.ID: seq}, now)
 }
 
 // releaseOrderStock gives back an order's reserved, unpicked units, with a

@@ -165,6 +165,8 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 		if err != nil {
 			return err
 		}
+		// The order as the label leaves it is what the answer shows.
+		res.Order = o
 		row := orderToRow(o)
 		if o.Status == soko.OrderLabeled {
 			// Labelled already — a retry whose first answer was lost, or a
@@ -220,8 +222,7 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 	if err != nil {
 		return nil, err
 	}
-	res.Order, err = db.OrderByID(ctx, orderID)
-	return res, err
+	return res, nil
 }
 
 // ParcelsToExport returns the parcels of packed orders for a carrier that
