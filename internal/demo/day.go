@@ -609,7 +609,10 @@ func (d *Day) dock(s *shift) error {
 			if err := s.rest(3 * time.Minute); err != nil {
 				return err
 			}
-			c.ConfirmedBy = boss.id
+			if c.ConfirmedBy, err = soko.ConfirmingSupervisor(soko.Staff{ID: me.id, Role: soko.RoleShipper}, false,
+				&soko.Staff{ID: boss.id, Role: soko.RoleSupervisor}); err != nil {
+				return err
+			}
 			_, err = d.floor.CloseManifest(d.ctx, c)
 		}
 		if err != nil {
