@@ -64,16 +64,17 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, *s
 	var o *soko.Order
 	var count *soko.InspectCount
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "inspect", Code: s.Code, OrderID: s.OrderID}, now); err != nil {
-			return err
-		}
 		// A group that leaves as one parcel is inspected as one: a unit
-		// counts against any of its orders' lines.
+		// counts against any of its orders' lines. The order is found
+		// before the scan is claimed, which names it.
 		var members []*soko.Order
 		var err error
 		if o, members, err = db.lockGroup(tx, s.OrderID); errors.Is(err, gorm.ErrRecordNotFound) {
 			return soko.Errorf(soko.ENOTFOUND, "no order %d", s.OrderID).JA("注文が見つかりません")
 		} else if err != nil {
+			return err
+		}
+		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "inspect", Code: s.Code, OrderID: s.OrderID}, now); err != nil {
 			return err
 		}
 		group := append([]*soko.Order{o}, members...)
