@@ -356,11 +356,10 @@ func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
 
 // setStatus writes an order's new status with its event and notification.
 func setStatus(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.OrderStatus, detail string, now time.Time) error {
-	seq, err := moveStatus(tx, o, from, now)
-	if err != nil {
+	if err := moveStatus(tx, o, from, now); err != nil {
 		return err
 	}
-	return recordEventsAfter(tx, []orderEvent{{o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: detail}}}, map[int64]int{o.ID: seq}, now)
+	return recordEvent(tx, o, soko.OrderEvent{Action: action, From: from, To: o.Status, Detail: detail}, now)
 }
 
 // releaseOrderStock gives back an order's reserved, unpicked units, with a

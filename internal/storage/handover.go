@@ -465,7 +465,7 @@ func (db *DB) handOver(tx *gorm.DB, m *soko.Manifest, c *soko.CloseManifest, now
 			return err
 		}
 		detail := fmt.Sprintf("manifest %d", m.ID)
-		if err := setStatusBy(tx, o, soko.ActionShip, soko.OrderLabeled, c.StaffID, c.Device, detail, now); err != nil {
+		if err := setLockedStatusBy(tx, o, soko.ActionShip, soko.OrderLabeled, c.StaffID, c.Device, detail, now); err != nil {
 			return err
 		}
 		if err := carryGroup(tx, o, members[o.ID], soko.ActionShip, soko.OrderLabeled, c.StaffID, c.Device, detail, now); err != nil {

@@ -94,7 +94,7 @@ func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, *s
 		if err := o.Apply(soko.ActionInspect); err != nil {
 			return err
 		}
-		if err := setStatusBy(tx, o, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now); err != nil {
+		if err := setLockedStatusBy(tx, o, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now); err != nil {
 			return err
 		}
 		return carryGroup(tx, o, members, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now)
@@ -151,7 +151,7 @@ func (db *DB) ResetInspection(ctx context.Context, orderID, staffID int64, devic
 				return err
 			}
 		}
-		return setStatusBy(tx, o, soko.ActionResetInspect, from, staffID, device, "inspection reset", now)
+		return setLockedStatusBy(tx, o, soko.ActionResetInspect, from, staffID, device, "inspection reset", now)
 	})
 	if err != nil {
 		return nil, err

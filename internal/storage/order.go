@@ -603,9 +603,30 @@ func orderChangeAudit(o *soko.Order) map[string]any {
 // moveStatus writes the order's new status only if it still has the one
 // it was read with: a supervisor's hold or cancel committed in the meantime
 // is never overwritten by a pick or a pack that read the order before.
-// The update returns the number of the order's last event, which saves
-// the event that follows a read of its own.
-func moveStatus(tx *gorm.DB, o *soko.Order, from soko.OrderStatus, now time.Time) (lastSeq int, err error) {
+func moveStatus(tx *gorm.DB, o *soko.Order, from soko.OrderStatus, now time.Time) error {
+	res := tx.Model(&orderRow{}).Where("id = ? AND status = ?", o.ID, string(from)).
+		Updates(map[string]any{"status": string(o.Status), "held_from": string(o.HeldFrom), "updated_at": now})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return errChangedMeanwhile(o)
+	}
+	o.UpdatedAt = now
+	return nil
+}
+
+func errChangedMeanwhile(o *soko.Order) error {
+	return soko.Errorf(soko.ECONFLICT, "order %s changed meanwhile: try again", o.Number).
+		JA("注文 %s は他の操作で変更されました。もう一度お試しください", o.Number)
+}
+
+// moveLockedStatus is moveStatus for an order the transaction locked
+// before: its update also returns the number of the order's last event,
+// which saves the event that follows a read of its own. Only a lock taken
+// earlier makes that number current on PostgreSQL: an update that waited
+// for another's lock would return it as of before the wait.
+func moveLockedStatus(tx *gorm.DB, o *soko.Order, from soko.OrderStatus, now time.Time) (lastSeq int, err error) {
 	var seqs []int
 	if err := tx.Raw(`UPDATE orders SET status = ?, held_from = ?, updated_at = ? WHERE id = ? AND status = ?
 		RETURNING (SELECT COALESCE(MAX(e.seq), 0) FROM order_events e WHERE e.order_id = orders.id)`,
@@ -613,8 +634,7 @@ func moveStatus(tx *gorm.DB, o *soko.Order, from soko.OrderStatus, now time.Time
 		return 0, err
 	}
 	if len(seqs) != 1 {
-		return 0, soko.Errorf(soko.ECONFLICT, "order %s changed meanwhile: try again", o.Number).
-			JA("注文 %s は他の操作で変更されました。もう一度お試しください", o.Number)
+		return 0, errChangedMeanwhile(o)
 	}
 	o.UpdatedAt = now
 	return seqs[0], nil
@@ -622,10 +642,22 @@ func moveStatus(tx *gorm.DB, o *soko.Order, from soko.OrderStatus, now time.Time
 
 // setStatusBy is setStatus with who did it and from which device.
 func setStatusBy(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.OrderStatus, staffID int64, device, detail string, now time.Time) error {
-	seq, err := moveStatus(tx, o, from, now)
+	if err := moveStatus(tx, o, from, now); err != nil {
+		return err
+	}
+	return recordEvents(tx, []orderEvent{{o, statusEvent(action, from, o, staffID, device, detail)}}, now)
+}
+
+// setLockedStatusBy is setStatusBy for an order the transaction locked
+// before (see moveLockedStatus): one round trip fewer.
+func setLockedStatusBy(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.OrderStatus, staffID int64, device, detail string, now time.Time) error {
+	seq, err := moveLockedStatus(tx, o, from, now)
 	if err != nil {
 		return err
 	}
-	return recordEventsAfter(tx, []orderEvent{{o, soko.OrderEvent{Action: action, From: from, To: o.Status, StaffID: staffID, Device: device, Detail: detail}}},
-		map[int64]int{o.ID: seq}, now)
+	return recordEventsAfter(tx, []orderEvent{{o, statusEvent(action, from, o, staffID, device, detail)}}, map[int64]int{o.ID: seq}, now)
+}
+
+func statusEvent(action soko.OrderAction, from soko.OrderStatus, o *soko.Order, staffID int64, device, detail string) soko.OrderEvent {
+	return soko.OrderEvent{Action: action, From: from, To: o.Status, StaffID: staffID, Device: device, Detail: detail}
 }
