@@ -28,8 +28,8 @@ import (
 // from 21 and 17 to 17 and 13. The station's steps (session 9) read what
 // the station shows in one view of four statements instead of re-reading
 // the order, its group, checklist and items apart, inspect decides on the
-// order it locked, and every status move returns the last event's number:
-// inspect from 29 and 28 to 16 and 15, pack 26/25 to 19/18, label 20/19
+// order it locked, and the status move of an order locked before returns
+// its last event's number: inspect from 29 and 28 to 16 and 15, pack 26/25 to 19/18, label 20/19
 // to 15/14; a handover scan no longer reads again the manifest it locked
 // (11/10 to 10/9).
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
