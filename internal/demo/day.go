@@ -24,7 +24,7 @@ type Floor interface {
 	ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.AllocationRules) (*soko.PickOutcome, error)
 	RecordRefusedScan(ctx context.Context, e soko.ScanEvent, status int, response []byte) error
 	StationOrder(ctx context.Context, code string) (*soko.Order, error)
-	Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, error)
+	Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, *soko.InspectCount, error)
 	PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error)
 	BoxTypes(ctx context.Context) ([]soko.BoxType, error)
 	Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error)
@@ -521,8 +521,8 @@ func (d *Day) inspect(o *soko.Order, me person, productID int64, units int) erro
 	if units > 1 {
 		code = b.caseCode
 	}
-	_, err := d.floor.Inspect(d.ctx, &soko.InspectScan{ScanID: d.scanID(), OrderID: o.ID, StaffID: me.id, Device: me.device,
-		Code: code, ProductID: productID, Units: units})
+	_, _, err := d.floor.Inspect(d.ctx, &soko.InspectScan{ScanID: d.scanID(), OrderID: o.ID, StaffID: me.id, Device: me.device,
+		Code: code, Items: []soko.ScannedItem{{Product: &soko.Product{ID: productID, MerchantID: o.MerchantID}, Units: units}}})
 	return err
 }
 
@@ -609,7 +609,10 @@ func (d *Day) dock(s *shift) error {
 			if err := s.rest(3 * time.Minute); err != nil {
 				return err
 			}
-			c.ConfirmedBy = boss.id
+			if c.ConfirmedBy, err = soko.ConfirmingSupervisor(soko.Staff{ID: me.id, Role: soko.RoleShipper}, false,
+				&soko.Staff{ID: boss.id, Role: soko.RoleSupervisor}); err != nil {
+				return err
+			}
 			_, err = d.floor.CloseManifest(d.ctx, c)
 		}
 		if err != nil {

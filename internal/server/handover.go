@@ -159,8 +159,8 @@ func (h apiHandlers) CloseManifest(ctx context.Context, req api.CloseManifestReq
 	}
 	c := &soko.CloseManifest{ManifestID: req.ManifestId, StaffID: sess.Staff.ID, Device: sess.Device}
 	in := req.Body
-	switch {
-	case deref(in.SupervisorBadge) != "":
+	var badge *soko.Staff
+	if deref(in.SupervisorBadge) != "" {
 		boss, err := h.checkBadge(ctx, *in.SupervisorBadge, deref(in.SupervisorPin))
 		if soko.ErrorCode(err) == soko.EUNAUTHORIZED {
 			// The shipper is signed in: a 401 would read as their session ending.
@@ -170,13 +170,10 @@ func (h apiHandlers) CloseManifest(ctx context.Context, req api.CloseManifestReq
 		if err != nil {
 			return nil, err
 		}
-		if !boss.Role.Supervises() {
-			return nil, soko.Errorf(soko.EFORBIDDEN, "%s is not a supervisor", boss.Name).
-				JA("%s さんはスーパーバイザーではありません。スーパーバイザーのバッジで確認してください", boss.Name).WithField("supervisor_badge", "not a supervisor")
-		}
-		c.ConfirmedBy = boss.ID
-	case deref(in.ConfirmMissing) && sess.Staff.Role.Supervises():
-		c.ConfirmedBy = sess.Staff.ID
+		badge = boss
+	}
+	if c.ConfirmedBy, err = soko.ConfirmingSupervisor(*sess.Staff, deref(in.ConfirmMissing), badge); err != nil {
+		return nil, err
 	}
 	res, err := h.store.CloseManifest(ctx, c)
 	if err != nil {

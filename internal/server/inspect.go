@@ -11,7 +11,7 @@ import (
 // inspectStore is what inspect.go's handlers need of the store.
 type inspectStore interface {
 	StationOrder(ctx context.Context, code string) (*soko.Order, error)
-	Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, error)
+	Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, *soko.InspectCount, error)
 	ResetInspection(ctx context.Context, orderID, staffID int64, device string) (*soko.Order, error)
 }
 
@@ -24,7 +24,7 @@ func (h apiHandlers) StationOrder(ctx context.Context, req api.StationOrderReque
 	if err != nil {
 		return nil, err
 	}
-	out, err := h.stationOrder(ctx, o)
+	out, err := h.stationOrder(ctx, o.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -38,30 +38,24 @@ func (h apiHandlers) InspectScan(ctx context.Context, req api.InspectScanRequest
 		return nil, err
 	}
 	lang := langOf(ctx)
-	o, err := h.store.OrderByID(ctx, req.OrderId)
+	// What the code means for the order (its line, a wrong item, an
+	// over-scan) is decided against the locked order by soko.Inspect.
+	items, code, err := h.lookup(ctx, req.Body.Code, 0)
 	if err != nil {
 		return nil, err
 	}
-	item, err := h.resolve(ctx, req.Body.Code, o.MerchantID, "")
-	if soko.ErrorCode(err) == soko.ENOTFOUND {
-		// A barcode of another merchant's product is still a wrong item, not a mystery.
-		return nil, soko.Errorf(soko.EINVALID, "this is not a product of order %s", o.Number).
-			JA("この商品は注文 %s のものではありません", o.Number).WithField("code", "wrong_item")
-	} else if err != nil {
-		return nil, err
-	}
-	scan := &soko.InspectScan{ScanID: req.Body.ScanId, OrderID: o.ID, StaffID: sess.Staff.ID, Device: sess.Device, Code: req.Body.Code,
-		ProductID: item.Product.ID, Units: item.Units * max(1, deref(req.Body.Quantity)), Lot: item.Code.Lot}
-	after, err := h.store.Inspect(ctx, scan)
+	scan := &soko.InspectScan{ScanID: req.Body.ScanId, OrderID: req.OrderId, StaffID: sess.Staff.ID, Device: sess.Device, Code: req.Body.Code,
+		Items: items, Packs: deref(req.Body.Quantity), Lot: code.Lot}
+	after, count, err := h.store.Inspect(ctx, scan)
 	if err != nil {
 		return nil, err
 	}
-	view, err := h.stationOrder(ctx, after)
+	view, err := h.stationOrder(ctx, after.ID)
 	if err != nil {
 		return nil, err
 	}
 	done := after.Status == soko.OrderInspected
-	msg := fmt.Sprintf("OK %s ×%d", item.Product.Name, scan.Units)
+	msg := fmt.Sprintf("OK %s ×%d", count.Item.Product.Name, count.Units)
 	if done {
 		msg = soko.Text{JA: "検品完了：梱包へ進んでください", EN: "Inspection complete: pack it"}.In(lang)
 	}
@@ -78,7 +72,7 @@ func (h apiHandlers) ResetInspection(ctx context.Context, req api.ResetInspectio
 	if err != nil {
 		return nil, err
 	}
-	out, err := h.stationOrder(ctx, o)
+	out, err := h.stationOrder(ctx, o.ID)
 	if err != nil {
 		return nil, err
 	}

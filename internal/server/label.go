@@ -67,7 +67,7 @@ func (h apiHandlers) LabelOrder(ctx context.Context, req api.LabelOrderRequestOb
 	if err != nil {
 		return nil, err
 	}
-	view, err := h.stationOrder(ctx, res.Order)
+	view, err := h.stationOrder(ctx, res.Order.ID)
 	if err != nil {
 		return nil, err
 	}

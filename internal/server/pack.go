@@ -20,11 +20,7 @@ func (h apiHandlers) PackOrder(ctx context.Context, req api.PackOrderRequestObje
 		return nil, err
 	}
 	in := req.Body
-	items, err := h.store.PackItems(ctx, req.OrderId)
-	if err != nil {
-		return nil, err
-	}
-	boxes, err := h.store.BoxTypes(ctx)
+	v, err := h.store.StationView(ctx, req.OrderId)
 	if err != nil {
 		return nil, err
 	}
@@ -32,14 +28,14 @@ func (h apiHandlers) PackOrder(ctx context.Context, req api.PackOrderRequestObje
 	for _, pc := range in.Parcels {
 		p.Parcels = append(p.Parcels, soko.PackedParcel{BoxCode: pc.Box, WeightGrams: pc.WeightGrams})
 	}
-	if p.WeightNote, err = soko.CheckPackWeight(items, boxes, p.Parcels, deref(in.ConfirmWeight)); err != nil {
+	if p.WeightNote, err = soko.CheckPackWeight(v.Items, v.Boxes, p.Parcels, deref(in.ConfirmWeight)); err != nil {
 		return nil, err
 	}
 	o, err := h.store.Pack(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	out, err := h.stationOrder(ctx, o)
+	out, err := h.stationOrder(ctx, o.ID)
 	if err != nil {
 		return nil, err
 	}

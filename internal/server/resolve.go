@@ -20,16 +20,23 @@ type scanned struct {
 	Code gs1.Code
 }
 
+// lookup returns the products (of merchantID, or of every merchant when 0)
+// a code names, and what its GS1 data says; a misread is refused.
+func (s *Server) lookup(ctx context.Context, raw string, merchantID int64) ([]soko.ScannedItem, gs1.Code, error) {
+	code, sku, err := s.readCode(ctx, raw)
+	if err != nil {
+		return nil, code, err
+	}
+	items, err := s.store.ScannedItems(ctx, merchantID, code.GTIN, sku)
+	return items, code, err
+}
+
 // resolve turns what a scanner sent into one product: a JAN, ITF-14 or
 // GS1-128 barcode (check digit checked), or a typed SKU. merchantID narrows
 // to one merchant; location tells apart merchants' products sharing a barcode.
 func (s *Server) resolve(ctx context.Context, raw string, merchantID int64, location string) (*scanned, error) {
 	lang := langOf(ctx)
-	code, sku, err := s.readCode(ctx, raw)
-	if err != nil {
-		return nil, err
-	}
-	items, err := s.store.ScannedItems(ctx, merchantID, code.GTIN, sku)
+	items, code, err := s.lookup(ctx, raw, merchantID)
 	if err != nil {
 		return nil, err
 	}

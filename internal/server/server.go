@@ -83,7 +83,6 @@ type Store interface {
 	MerchantByID(ctx context.Context, id int64) (*soko.Merchant, error)
 	soko.InsertService
 	BoxTypes(ctx context.Context) ([]soko.BoxType, error)
-	PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error)
 	ListManifests(ctx context.Context, f soko.ManifestFilter) ([]*soko.Manifest, error)
 	CarrierAccounts(ctx context.Context) ([]soko.CarrierAccount, error)
 	Locations(ctx context.Context, zone string) ([]soko.Location, error)

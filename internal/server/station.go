@@ -11,21 +11,26 @@ import (
 
 // stationStore is what station.go's handlers need of the store.
 type stationStore interface {
-	PackChecks(ctx context.Context, orderID int64) ([]soko.PackCheck, error)
+	StationView(ctx context.Context, orderID int64) (*soko.StationView, error)
 }
 
 // stationOrder builds what the packing station shows of an order: its
 // lines with what was inspected, and the boxes it recommends.
-func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOrder, error) {
+func (s *Server) stationOrder(ctx context.Context, orderID int64) (api.StationOrder, error) {
+	v, err := s.store.StationView(ctx, orderID)
+	if err != nil {
+		return api.StationOrder{}, err
+	}
+	return stationOrderOut(ctx, v), nil
+}
+
+func stationOrderOut(ctx context.Context, v *soko.StationView) api.StationOrder {
+	o := v.Order
 	out := api.StationOrder{
 		Id: o.ID, OrderNo: o.Number, Status: api.OrderStatus(o.Status), Gift: o.Gift.HidePrices,
-		Carrier: &o.Carrier, Service: &o.Service, Lines: []api.StationLine{}, Recommended: []api.ParcelSuggestion{}, Checklist: []api.PackCheck{},
+		Carrier: &o.Carrier, Service: &o.Service, Lines: []api.StationLine{}, Recommended: []api.ParcelSuggestion{},
+		MerchantCode: v.Merchant.Code, MerchantName: &v.Merchant.Name, Checklist: packChecksOut(v.Checks, langOf(ctx)),
 	}
-	m, err := s.store.MerchantByID(ctx, o.MerchantID)
-	if err != nil {
-		return out, err
-	}
-	out.MerchantCode, out.MerchantName = m.Code, &m.Name
 	if c, ok := carrier.Find(o.Carrier); ok {
 		label := c.Name.In(langOf(ctx))
 		if sv, ok := c.Service(o.Service); ok {
@@ -35,12 +40,8 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 	}
 	// The orders that leave in this one's parcel (同梱) are inspected and
 	// packed with it: their lines follow its own, each naming its order.
-	group, err := s.consolidationOf(ctx, o)
-	if err != nil {
-		return out, err
-	}
 	sets := map[int64]string{}
-	for _, g := range group {
+	for _, g := range v.Group {
 		for _, l := range g.Lines {
 			if l.IsSet {
 				sets[l.ID] = l.Name + "（" + l.SKU + " ×" + strconv.Itoa(l.Quantity) + "）"
@@ -50,32 +51,15 @@ func (s *Server) stationOrder(ctx context.Context, o *soko.Order) (api.StationOr
 			if set, ok := sets[l.SetLineID]; ok {
 				line.Set = &set
 			}
-			if len(group) > 1 {
+			if len(v.Group) > 1 {
 				line.OrderNo = &g.Number
 			}
 			out.Lines = append(out.Lines, line)
 		}
 	}
-	items, err := s.store.PackItems(ctx, o.ID)
-	if err != nil {
-		return out, err
-	}
-	if o.Status == soko.OrderPicked || o.Status == soko.OrderInspected {
-		checks, err := s.store.PackChecks(ctx, o.ID)
-		if err != nil {
-			return out, err
-		}
-		out.Checklist = packChecksOut(checks, langOf(ctx))
-	} else {
-		out.Checklist = packChecksOut(soko.PackChecks(o.Gift, nil), langOf(ctx))
-	}
-	boxes, err := s.store.BoxTypes(ctx)
-	if err != nil {
-		return out, err
-	}
-	for _, p := range soko.RecommendBoxes(items, boxes, o.ThinAllowed(carrier.ServiceThin(o.Carrier, o.Service))) {
+	for _, p := range soko.RecommendBoxes(v.Items, v.Boxes, o.ThinAllowed(carrier.ServiceThin(o.Carrier, o.Service))) {
 		name := p.Box.Name
 		out.Recommended = append(out.Recommended, api.ParcelSuggestion{Box: p.Box.Code, BoxName: &name, WeightGrams: p.WeightGrams})
 	}
-	return out, nil
+	return out
 }

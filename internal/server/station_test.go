@@ -98,6 +98,10 @@ func TestStation_InspectAndPack(t *testing.T) {
 			}
 		}
 		refused(scan("4512345678906"), "wrong_item") // MIDORI's tea: another merchant's product
+		refused(scan("4900000000009"), "wrong_item") // a barcode no merchant has
+		if r := packer.op("POST", "/ops/station/orders/999999/scan", map[string]any{"scan_id": "insp-none", "code": "4901234567894"}, packer.csrf); r.Status != 404 {
+			t.Fatalf("scanning for no order: %d %s", r.Status, r.Raw)
+		}
 		for i := 0; i < 2; i++ {
 			if r := scan("4901234567894"); r.Status != 200 || decode[api.StationResult](t, r).Inspected {
 				t.Fatalf("unit %d: %d %s", i+1, r.Status, r.Raw)

@@ -121,6 +121,35 @@ type CloseManifest struct {
 	ConfirmedBy int64
 }
 
+// Check is the rule for closing manifest m, its parcels read: parcels
+// missing need a supervisor's confirmation.
+func (c *CloseManifest) Check(m *Manifest) error {
+	if len(m.Missing) > 0 && c.ConfirmedBy == 0 {
+		return Errorf(ECONFLICT, "%d parcel(s) not loaded: a supervisor must confirm closing without them", len(m.Missing)).
+			JA("未スキャンの荷物が%d個あります。締めるにはスーパーバイザーの確認が必要です", len(m.Missing)).WithField("supervisor", "required")
+	}
+	return nil
+}
+
+// ConfirmingSupervisor decides who confirms closing a manifest with
+// parcels missing: the staff member whose badge and PIN were checked at the
+// dock (badge, nil when none was given), who must supervise, or else the
+// signed-in staff member when they asked to (confirmMissing) and
+// supervise. It is 0 when nobody confirms.
+func ConfirmingSupervisor(signedIn Staff, confirmMissing bool, badge *Staff) (int64, error) {
+	switch {
+	case badge != nil:
+		if !badge.Role.Supervises() {
+			return 0, Errorf(EFORBIDDEN, "%s is not a supervisor", badge.Name).
+				JA("%s さんはスーパーバイザーではありません。スーパーバイザーのバッジで確認してください", badge.Name).WithField("supervisor_badge", "not a supervisor")
+		}
+		return badge.ID, nil
+	case confirmMissing && signedIn.Role.Supervises():
+		return signedIn.ID, nil
+	}
+	return 0, nil
+}
+
 // HandoverResult is what closing a manifest did.
 type HandoverResult struct {
 	Manifest *Manifest

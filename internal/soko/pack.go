@@ -191,3 +191,16 @@ func CheckPackWeight(items []PackItem, boxes []BoxType, parcels []PackedParcel, 
 	}
 	return fmt.Sprintf("weight %d g, expected %d g, confirmed", weighed, expected), nil
 }
+
+// StationView is what the packing station shows of an order: Order itself,
+// the group it leaves in (Group, its primary first, each order with its
+// lines), its merchant, what goes into its parcels (Items) and, until it is
+// packed, the checklist the packer confirms, and the boxes to choose from.
+type StationView struct {
+	Order    *Order
+	Group    []*Order
+	Merchant Merchant
+	Items    []PackItem
+	Checks   []PackCheck
+	Boxes    []BoxType
+}

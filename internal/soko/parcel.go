@@ -70,18 +70,6 @@ type Shipment struct {
 	Events           []TrackingEvent // oldest first
 }
 
-// InspectScan is one unit scan at the packing station (検品).
-type InspectScan struct {
-	ScanID    string
-	OrderID   int64
-	StaffID   int64
-	Device    string
-	Code      string
-	ProductID int64
-	Units     int
-	Lot       string // from a GS1-128 label: checked against what was picked
-}
-
 // PackRequest is the packer's confirmed parcels for an inspected order.
 type PackRequest struct {
 	OrderID int64

@@ -348,7 +348,7 @@ func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
 	}
 	for _, l := range lines {
 		o := byID[l.OrderID]
-		o.Lines = append(o.Lines, soko.OrderLine{ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
+		o.Lines = append(o.Lines, soko.OrderLine{ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, Quantity: l.Quantity, Inspected: l.Inspected, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate,
 			IsSet: l.IsSet, SetLineID: deref(l.SetLineID)})
 	}
 	return nil

@@ -371,7 +371,7 @@ func carryGroup(tx *gorm.DB, primary *soko.Order, members []*soko.Order, action 
 	if len(members) == 0 {
 		return nil
 	}
-	if err := groupIn(primary, members, from); err != nil {
+	if err := soko.GroupIn(primary, members, from); err != nil {
 		return err
 	}
 	events := make([]orderEvent, 0, len(members))
@@ -391,18 +391,6 @@ func carryGroup(tx *gorm.DB, primary *soko.Order, members []*soko.Order, action 
 		return res.Error
 	}
 	return recordEvents(tx, events, now)
-}
-
-// groupIn reports, as ECONFLICT naming the first one that is not, whether
-// every member of primary's group is in status want.
-func groupIn(primary *soko.Order, members []*soko.Order, want soko.OrderStatus) error {
-	for _, o := range members {
-		if o.Status != want {
-			return soko.Errorf(soko.ECONFLICT, "order %s, consolidated into %s, is %s", o.Number, primary.Number, o.Status).
-				JA("同梱の注文 %s が「%s」です。揃ってから作業してください", o.Number, o.Status.Label())
-		}
-	}
-	return nil
 }
 
 // waveUnits groups the orders a wave may take into what it picks as one,

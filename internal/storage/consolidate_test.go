@@ -342,11 +342,11 @@ func TestConsolidate_ShortMemberLeaves(t *testing.T) {
 			t.Fatalf("SO-001 %s, SO-002 %s into %d: want picked, and short in SO-001's group", one.Status, two.Status, two.ConsolidatedInto)
 		}
 		towel := seed.Products[0].ID
-		_, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-1", OrderID: one.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1})
+		_, _, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-1", OrderID: one.ID, StaffID: picker, Code: "4901234567894", Items: []soko.ScannedItem{{Product: &soko.Product{ID: towel, MerchantID: one.MerchantID}, Units: 1}}})
 		if soko.ErrorCode(err) != soko.ECONFLICT || !strings.Contains(soko.ErrorMessage(err, "ja"), "SO-002") {
 			t.Fatalf("inspecting while SO-002 is short: %v, want refused naming it", err)
 		}
-		if _, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-2", OrderID: two.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1}); soko.ErrorCode(err) != soko.ECONFLICT {
+		if _, _, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-2", OrderID: two.ID, StaffID: picker, Code: "4901234567894", Items: []soko.ScannedItem{{Product: &soko.Product{ID: towel, MerchantID: one.MerchantID}, Units: 1}}}); soko.ErrorCode(err) != soko.ECONFLICT {
 			t.Fatalf("inspecting the member on its own: %v, want refused", err)
 		}
 		// A towel arrives on another shelf, and SO-002 is allocated again.
@@ -362,7 +362,7 @@ func TestConsolidate_ShortMemberLeaves(t *testing.T) {
 		if o := find("SO-002"); o.ConsolidatedInto != 0 {
 			t.Fatalf("SO-002, waiting for stock again, still in SO-001's group")
 		}
-		after, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-3", OrderID: one.ID, StaffID: picker, Code: "4901234567894", ProductID: towel, Units: 1})
+		after, _, err := db.Inspect(ctx, &soko.InspectScan{ScanID: "insp-3", OrderID: one.ID, StaffID: picker, Code: "4901234567894", Items: []soko.ScannedItem{{Product: &soko.Product{ID: towel, MerchantID: one.MerchantID}, Units: 1}}})
 		if err != nil || after.Status != soko.OrderInspected {
 			t.Fatalf("SO-001 on its own: %v %v, want inspected", after, err)
 		}

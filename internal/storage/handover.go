@@ -135,6 +135,11 @@ func (db *DB) manifest(tx *gorm.DB, id int64) (*soko.Manifest, error) {
 		}
 		return nil, err
 	}
+	return manifestOf(tx, row)
+}
+
+// manifestOf is a manifest read (or locked) as row, with its parcels.
+func manifestOf(tx *gorm.DB, row manifestRow) (*soko.Manifest, error) {
 	m := row.manifest()
 	var err error
 	if m.Loaded, err = manifestParcels(tx.Where("p.manifest_id = ?", m.ID).Order("p.loaded_at, p.id")); err != nil {
@@ -278,7 +283,8 @@ func (db *DB) LoadParcel(ctx context.Context, s *soko.HandoverScan) (*soko.Manif
 		}
 		loaded = p.parcel()
 		loaded.LoadedAt = now
-		m, err = db.manifest(tx, row.ID)
+		// The manifest row locked above is as the load leaves it.
+		m, err = manifestOf(tx, row)
 		return err
 	})
 	if err != nil {
@@ -349,13 +355,12 @@ func (db *DB) CloseManifest(ctx context.Context, c *soko.CloseManifest) (*soko.H
 		if row.Status != string(soko.ManifestOpen) {
 			return soko.Errorf(soko.ECONFLICT, "manifest %d is closed already", row.ID).JA("集荷 #%d は締め済みです", row.ID)
 		}
-		m, err := db.manifest(tx, row.ID)
+		m, err := manifestOf(tx, row)
 		if err != nil {
 			return err
 		}
-		if len(m.Missing) > 0 && c.ConfirmedBy == 0 {
-			return soko.Errorf(soko.ECONFLICT, "%d parcel(s) not loaded: a supervisor must confirm closing without them", len(m.Missing)).
-				JA("未スキャンの荷物が%d個あります。締めるにはスーパーバイザーの確認が必要です", len(m.Missing)).WithField("supervisor", "required")
+		if err := c.Check(m); err != nil {
+			return err
 		}
 		for _, p := range m.Missing {
 			if err := tx.Exec(`INSERT INTO manifest_missing (manifest_id, parcel_id) VALUES (?, ?)`, m.ID, p.ParcelID).Error; err != nil {
@@ -460,7 +465,7 @@ func (db *DB) handOver(tx *gorm.DB, m *soko.Manifest, c *soko.CloseManifest, now
 			return err
 		}
 		detail := fmt.Sprintf("manifest %d", m.ID)
-		if err := setStatusBy(tx, o, soko.ActionShip, soko.OrderLabeled, c.StaffID, c.Device, detail, now); err != nil {
+		if err := setLockedStatusBy(tx, o, soko.ActionShip, soko.OrderLabeled, c.StaffID, c.Device, detail, now); err != nil {
 			return err
 		}
 		if err := carryGroup(tx, o, members[o.ID], soko.ActionShip, soko.OrderLabeled, c.StaffID, c.Device, detail, now); err != nil {

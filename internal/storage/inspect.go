@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -56,79 +55,76 @@ func (db *DB) OrderByID(ctx context.Context, id int64) (*soko.Order, error) {
 	return os[0], db.loadOrderLines(ctx, os)
 }
 
-// Inspect counts one scan of units against the order's line of the
-// product. A product the order does not have, more units than ordered and
-// a lot other than the one picked are refused; when every line is complete
-// the order is inspected.
-func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, error) {
+// Inspect counts one scan of units against the line of the order's group
+// that soko.Inspect chooses, and inspects the group when every line is
+// complete. It returns the order as the scan left it, with the lines of
+// its own and what the scan counted.
+func (db *DB) Inspect(ctx context.Context, s *soko.InspectScan) (*soko.Order, *soko.InspectCount, error) {
 	now := db.now()
+	var o *soko.Order
+	var count *soko.InspectCount
 	err := db.transact(ctx, func(tx *gorm.DB) error {
+		// A group that leaves as one parcel is inspected as one: a unit
+		// counts against any of its orders' lines. The order is found
+		// before the scan is claimed, which names it.
+		var members []*soko.Order
+		var err error
+		if o, members, err = db.lockGroup(tx, s.OrderID); errors.Is(err, gorm.ErrRecordNotFound) {
+			return soko.Errorf(soko.ENOTFOUND, "no order %d", s.OrderID).JA("注文が見つかりません")
+		} else if err != nil {
+			return err
+		}
 		if err := claimScan(tx, soko.ScanEvent{ScanID: s.ScanID, StaffID: s.StaffID, Device: s.Device, Step: "inspect", Code: s.Code, OrderID: s.OrderID}, now); err != nil {
 			return err
 		}
-		// A group that leaves as one parcel is inspected as one: a unit
-		// counts against any of its orders' lines.
-		o, members, err := db.lockGroup(tx, s.OrderID)
+		group := append([]*soko.Order{o}, members...)
+		if err := loadLinesTx(tx, group); err != nil {
+			return err
+		}
+		lots, err := pickedLots(tx, group, s.Lot)
 		if err != nil {
 			return err
 		}
-		if o.Status != soko.OrderPicked {
-			return soko.Errorf(soko.ECONFLICT, "order %s is %s, not waiting for inspection", o.Number, o.Status).
-				JA("注文 %s は「%s」のため検品できません", o.Number, o.Status.Label())
-		}
-		if err := groupIn(o, members, soko.OrderPicked); err != nil {
+		if count, err = soko.Inspect(o, members, s, lots); err != nil {
 			return err
 		}
-		ids := groupIDs(o, members)
-		var lines []orderLineRow
-		if err := tx.Where("order_id IN ? AND product_id = ? AND NOT is_set", ids, s.ProductID).Order("id").Find(&lines).Error; err != nil {
-			return err
-		}
-		if len(lines) == 0 {
-			return soko.Errorf(soko.EINVALID, "this product is not in order %s", o.Number).
-				JA("この商品は注文 %s に含まれていません（別の注文の商品の可能性）", o.Number).WithField("code", "wrong_item")
-		}
-		line := lines[0]
-		for _, l := range lines {
-			if l.Inspected < l.Quantity {
-				line = l
-				break
-			}
-		}
-		if line.Inspected+s.Units > line.Quantity {
-			return soko.Errorf(soko.EINVALID, "over-scan: %d of %d already", line.Inspected, line.Quantity).
-				JA("数量オーバーです（%d/%d 検品済み）", line.Inspected, line.Quantity).WithField("code", "over_scan")
-		}
-		if s.Lot != "" {
-			var lots []string
-			if err := tx.Table("allocations").Joins("JOIN stock ON stock.id = allocations.stock_id").
-				Where("allocations.order_line_id = ? AND allocations.picked > 0", line.ID).Pluck("stock.lot", &lots).Error; err != nil {
-				return err
-			}
-			if len(lots) > 0 && !slices.Contains(lots, s.Lot) {
-				return soko.Errorf(soko.EINVALID, "lot %s was not picked for this order (picked: %s)", s.Lot, strings.Join(lots, ", ")).
-					JA("ロット %s はこの注文でピッキングしたロット（%s）と違います", s.Lot, strings.Join(lots, "、")).WithField("code", "wrong_lot")
-			}
-		}
-		if err := tx.Exec(`UPDATE order_lines SET inspected = inspected + ? WHERE id = ?`, s.Units, line.ID).Error; err != nil {
-			return err
-		}
-		var open int64
-		if err := tx.Table("order_lines").Where("order_id IN ? AND inspected < quantity AND NOT is_set", ids).Count(&open).Error; err != nil || open > 0 {
+		if err := tx.Exec(`UPDATE order_lines SET inspected = inspected + ? WHERE id = ?`, count.Units, count.Line.ID).Error; err != nil || !count.Complete {
 			return err
 		}
 		if err := o.Apply(soko.ActionInspect); err != nil {
 			return err
 		}
-		if err := setStatusBy(tx, o, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now); err != nil {
+		if err := setLockedStatusBy(tx, o, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now); err != nil {
 			return err
 		}
 		return carryGroup(tx, o, members, soko.ActionInspect, soko.OrderPicked, s.StaffID, s.Device, "", now)
 	})
 	if err != nil {
+		return nil, nil, err
+	}
+	return o, count, nil
+}
+
+// pickedLots are the lots picked for each line of a group (by line id),
+// read only for a scan that names a lot: the others need not pay for it.
+func pickedLots(tx *gorm.DB, group []*soko.Order, lot string) (map[int64][]string, error) {
+	if lot == "" {
+		return nil, nil
+	}
+	var rows []struct {
+		OrderLineID int64
+		Lot         string
+	}
+	if err := tx.Table("allocations").Select("allocations.order_line_id, stock.lot").Joins("JOIN stock ON stock.id = allocations.stock_id").
+		Joins("JOIN order_lines ON order_lines.id = allocations.order_line_id").
+		Where("order_lines.order_id IN ? AND allocations.picked > 0", groupIDs(group[0], group[1:])).Order("allocations.id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	return db.OrderByID(ctx, s.OrderID)
+	lots := map[int64][]string{}
+	for _, r := range rows {
+		lots[r.OrderLineID] = append(lots[r.OrderLineID], r.Lot)
+	}
+	return lots, nil
 }
 
 // ResetInspection starts an order's inspection over, as a supervisor may;
@@ -155,7 +151,7 @@ func (db *DB) ResetInspection(ctx context.Context, orderID, staffID int64, devic
 				return err
 			}
 		}
-		return setStatusBy(tx, o, soko.ActionResetInspect, from, staffID, device, "inspection reset", now)
+		return setLockedStatusBy(tx, o, soko.ActionResetInspect, from, staffID, device, "inspection reset", now)
 	})
 	if err != nil {
 		return nil, err

@@ -165,6 +165,8 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 		if err != nil {
 			return err
 		}
+		// The order as the label leaves it is what the answer shows.
+		res.Order = o
 		row := orderToRow(o)
 		if o.Status == soko.OrderLabeled {
 			// Labelled already — a retry whose first answer was lost, or a
@@ -212,7 +214,7 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 		if len(parcels) == 0 {
 			return soko.Errorf(soko.ECONFLICT, "order %s has no parcels", o.Number).JA("注文 %s には荷物（個口）がありません", o.Number)
 		}
-		if err := setStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, device, "", now); err != nil {
+		if err := setLockedStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, device, "", now); err != nil {
 			return err
 		}
 		return carryGroup(tx, o, members, soko.ActionLabel, soko.OrderPacked, staffID, device, "", now)
@@ -220,8 +222,7 @@ func (db *DB) Label(ctx context.Context, orderID, staffID int64, device string) 
 	if err != nil {
 		return nil, err
 	}
-	res.Order, err = db.OrderByID(ctx, orderID)
-	return res, err
+	return res, nil
 }
 
 // ParcelsToExport returns the parcels of packed orders for a carrier that
@@ -343,7 +344,7 @@ func (db *DB) AttachTrackingNumbers(ctx context.Context, parcels []soko.Parcel, 
 			if err := o.Apply(soko.ActionLabel); err != nil {
 				return err
 			}
-			if err := setStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, "", "numbers from the carrier's software", now); err != nil {
+			if err := setLockedStatusBy(tx, o, soko.ActionLabel, soko.OrderPacked, staffID, "", "numbers from the carrier's software", now); err != nil {
 				return err
 			}
 			if err := carryGroup(tx, o, members, soko.ActionLabel, soko.OrderPacked, staffID, "", "numbers from the carrier's software", now); err != nil {

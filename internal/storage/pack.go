@@ -2,8 +2,8 @@ package storage
 
 import (
 	"context"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/soko-wms/soko/internal/soko"
 	"gorm.io/gorm"
@@ -12,9 +12,11 @@ import (
 // Pack records the parcels an inspected order went into and marks it packed.
 func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error) {
 	now := db.now()
+	var o *soko.Order
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		o, members, err := db.lockGroup(tx, p.OrderID)
-		if err != nil {
+		var members []*soko.Order
+		var err error
+		if o, members, err = db.lockGroup(tx, p.OrderID); err != nil {
 			return err
 		}
 		row := orderToRow(o)
@@ -56,22 +58,11 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 		if err != nil {
 			return err
 		}
-		for i, pc := range p.Parcels {
-			var n int64
-			if err := tx.Table("box_types").Where("code = ?", pc.BoxCode).Count(&n).Error; err != nil {
-				return err
-			}
-			if n == 0 {
-				return soko.Errorf(soko.EINVALID, "no box type %s", pc.BoxCode).JA("箱 %s は登録されていません", pc.BoxCode)
-			}
-			err := tx.Exec(`INSERT INTO parcels (order_id, seq, box_type, weight_grams, carrier, service) VALUES (?, ?, ?, ?, ?, ?)`,
-				o.ID, i+1, pc.BoxCode, pc.WeightGrams, o.Carrier, o.Service).Error
-			if err != nil {
-				return err
-			}
+		if err := insertParcels(tx, o, p.Parcels); err != nil {
+			return err
 		}
 		note := strings.TrimPrefix(strings.Join([]string{p.WeightNote, checkedNote(checks, inserted)}, "; "), "; ")
-		if err := setStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, strings.TrimSuffix(note, "; "), now); err != nil {
+		if err := setLockedStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, strings.TrimSuffix(note, "; "), now); err != nil {
 			return err
 		}
 		return carryGroup(tx, o, members, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, "", now)
@@ -79,7 +70,31 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 	if err != nil {
 		return nil, err
 	}
-	return db.OrderByID(ctx, p.OrderID)
+	return o, nil
+}
+
+// insertParcels writes the parcels an order is packed into, numbered from
+// 1, in one statement after one that checks their boxes.
+func insertParcels(tx *gorm.DB, o *soko.Order, parcels []soko.PackedParcel) error {
+	if len(parcels) == 0 {
+		return nil
+	}
+	codes := make([]string, len(parcels))
+	for i, pc := range parcels {
+		codes[i] = pc.BoxCode
+	}
+	var known []string
+	if err := tx.Table("box_types").Where("code IN ?", codes).Pluck("code", &known).Error; err != nil {
+		return err
+	}
+	rows := make([]parcelRow, len(parcels))
+	for i, pc := range parcels {
+		if !slices.Contains(known, pc.BoxCode) {
+			return soko.Errorf(soko.EINVALID, "no box type %s", pc.BoxCode).JA("箱 %s は登録されていません", pc.BoxCode)
+		}
+		rows[i] = parcelRow{OrderID: o.ID, Seq: i + 1, BoxType: pc.BoxCode, WeightGrams: pc.WeightGrams, Carrier: o.Carrier, Service: o.Service}
+	}
+	return tx.Create(&rows).Error
 }
 
 // samePacking reports whether an order's parcels are the ones a pack
@@ -113,52 +128,11 @@ func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
 // weights: its products and, until it is packed, the inserts its
 // checklist adds, which take room and weigh on the scale too.
 func (db *DB) PackItems(ctx context.Context, orderID int64) ([]soko.PackItem, error) {
-	items, err := packItems(db.conn(ctx), orderID, db.now())
-	return items, translate(err)
-}
-
-func packItems(tx *gorm.DB, orderID int64, now time.Time) ([]soko.PackItem, error) {
-	type item struct {
-		ProductID                   int64
-		Name                        string
-		LengthMM, WidthMM, HeightMM int
-		WeightGrams, Quantity       int
-	}
-	var rows []item
-	err := tx.Raw(`SELECT l.product_id, p.name, p.length_mm, p.width_mm, p.height_mm, p.weight_grams, l.quantity
-		FROM order_lines l JOIN products p ON p.id = l.product_id JOIN orders o ON o.id = l.order_id
-		WHERE (o.id = ? OR o.consolidated_into = ?) AND NOT l.is_set ORDER BY l.id`, orderID, orderID).Scan(&rows).Error
+	v, err := db.StationView(ctx, orderID)
 	if err != nil {
 		return nil, err
 	}
-	var status string
-	if err := tx.Table("orders").Where("id = ?", orderID).Pluck("status", &status).Error; err != nil {
-		return nil, err
-	}
-	if s := soko.OrderStatus(status); s == soko.OrderPicked || s == soko.OrderInspected {
-		checks, err := orderPackChecks(tx, orderID, now)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range checks {
-			if c.Insert == nil {
-				continue
-			}
-			var r item
-			if err := tx.Raw(`SELECT id AS product_id, name, length_mm, width_mm, height_mm, weight_grams FROM products WHERE id = ?`, c.Insert.ProductID).
-				Scan(&r).Error; err != nil {
-				return nil, err
-			}
-			r.Quantity = c.Insert.Quantity
-			rows = append(rows, r)
-		}
-	}
-	out := make([]soko.PackItem, len(rows))
-	for i, r := range rows {
-		out[i] = soko.PackItem{ProductID: r.ProductID, Name: r.Name, LengthMM: r.LengthMM, WidthMM: r.WidthMM, HeightMM: r.HeightMM,
-			WeightGrams: r.WeightGrams, Quantity: r.Quantity}
-	}
-	return out, nil
+	return v.Items, nil
 }
 
 // RecordPrint logs that a document of an order was printed, and whether it
