@@ -111,6 +111,19 @@ var migratedSQLite = sync.OnceValues(func() ([]byte, error) {
 	return os.ReadFile(copied)
 })
 
+// SkipWithoutPostgres skips a test that needs PostgreSQL when
+// SOKO_TEST_POSTGRES is not set, or under -short, which runs SQLite only;
+// why says what the test would have shown.
+func SkipWithoutPostgres(tb testing.TB, why string) {
+	tb.Helper()
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
+		tb.Skip("SOKO_TEST_POSTGRES not set: " + why)
+	}
+	if testing.Short() {
+		tb.Skip("PostgreSQL only: -short leaves it to make test: " + why)
+	}
+}
+
 // MustOpenPostgres returns a migrated database in a new schema of the
 // SOKO_TEST_POSTGRES database, dropped when the test ends. It fails, never
 // skips, when that database cannot be reached.
