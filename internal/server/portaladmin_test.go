@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/notify"
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
