@@ -48,19 +48,20 @@ type feedPage struct {
 // orderFeed reads a page of the orders' feed, keyed by order number.
 func orderFeed(tb testing.TB, r reply) feedPage {
 	l := decode[api.OrderList](tb, r)
-	p := feedPage{next: l.NextCursor, sync: l.SyncCursor}
-	for _, o := range l.Data {
-		p.keys = append(p.keys, o.OrderNo)
-	}
-	return p
+	return keyedPage(l.Data, l.NextCursor, l.SyncCursor, func(o api.Order) string { return o.OrderNo })
 }
 
 // inboundFeed reads a page of the inbounds' feed, keyed by inbound number.
 func inboundFeed(tb testing.TB, r reply) feedPage {
 	l := decode[api.InboundList](tb, r)
-	p := feedPage{next: l.NextCursor, sync: l.SyncCursor}
-	for _, in := range l.Data {
-		p.keys = append(p.keys, in.InboundNo)
+	return keyedPage(l.Data, l.NextCursor, l.SyncCursor, func(in api.Inbound) string { return in.InboundNo })
+}
+
+// keyedPage is a page of items, keyed by key.
+func keyedPage[T any](items []T, next, sync *string, key func(T) string) feedPage {
+	p := feedPage{next: next, sync: sync}
+	for _, it := range items {
+		p.keys = append(p.keys, key(it))
 	}
 	return p
 }
