@@ -28,11 +28,16 @@ BROWSER_TESTS = $(shell grep -ho '^func Test[A-Za-z0-9_]*' internal/server/*_bro
 test-browser:
 	$(GO) test -race -count=1 -timeout 30m -run '^($(BROWSER_TESTS))$$' ./internal/server
 
-# A quick pass while editing: -short skips the browser tests, the
-# PostgreSQL twin of each dialect test (storagetest.ForEachDialect), the
-# end-to-end tests that run the soko program (cmd/internal/sokoproc), and
-# the longest runs (load, the HTTP fuzz sweep, every document decoded at
-# 203 dpi, rendering comparisons). `make test` runs them all.
+# A quick pass while editing, under a minute on two cores: -short leaves
+# out the browser tests (internal/server skips them by name before their
+# setup), every use of PostgreSQL (the PostgreSQL twin of each dialect
+# test, storagetest.ForEachDialect, and the PostgreSQL-only checks, such as
+# schema parity, storagetest.SkipWithoutPostgres), the end-to-end tests
+# that run the soko program (cmd/internal/sokoproc), and the longest runs
+# (load, the HTTP fuzz sweep, every document decoded at 203 dpi, rendering
+# comparisons); and it hashes PINs and portal passwords at a low work
+# factor (storagetest.QuickHashesUnderShort). No race detector. `make test`
+# runs everything, at production's hashing cost.
 test-short:
 	$(GO) test -short -count=1 ./...
 

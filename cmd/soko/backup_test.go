@@ -203,9 +203,7 @@ func TestRestore_RefusesWhatItCannotTrust(t *testing.T) {
 // TestBackup_PostgresPointsToPgDump: soko backup on PostgreSQL explains
 // the tools to use instead of writing a file.
 func TestBackup_PostgresPointsToPgDump(t *testing.T) {
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
-		t.Skip("SOKO_TEST_POSTGRES not set")
-	}
+	storagetest.SkipWithoutPostgres(t, "soko backup on PostgreSQL")
 	file := filepath.Join(t.TempDir(), "backup.db")
 	if _, err := runSoko(t, storagetest.MustPostgresSchemaURL(t), "backup", file); err == nil || !strings.Contains(err.Error(), "pg_dump") {
 		t.Fatalf("backup on PostgreSQL: %v, want pointed to pg_dump", err)

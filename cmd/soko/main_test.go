@@ -105,9 +105,7 @@ func TestServe_DemoOnSQLite(t *testing.T) {
 }
 
 func TestServe_DemoOnPostgres(t *testing.T) {
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
-		t.Skip("SOKO_TEST_POSTGRES not set")
-	}
+	storagetest.SkipWithoutPostgres(t, "the demo on PostgreSQL")
 	checkDemo(t, []string{"SOKO_DATABASE_URL=" + storagetest.MustPostgresSchemaURL(t)})
 }
 

@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/cmd/internal/sokoproc"
 	"github.com/soko-wms/soko/internal/notify"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
@@ -199,9 +199,8 @@ func mustQueueReceivedWebhooks(t *testing.T, db *storage.DB, url string, n int) 
 // the cut request's event arrives twice (a receiver drops the repeat by
 // Soko-Event-Id).
 func TestNotify_WorkerKilledMidDelivery(t *testing.T) {
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
-		t.Skip("SOKO_TEST_POSTGRES not set")
-	}
+	sokoproc.SkipShort(t)
+	storagetest.SkipWithoutPostgres(t, "soko processes sharing one PostgreSQL")
 	const n = 40
 	ctx := context.Background()
 	dbURL := storagetest.MustPostgresSchemaURL(t)

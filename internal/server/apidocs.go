@@ -18,13 +18,14 @@ import (
 // mustLoadSpec reads the OpenAPI document as written and its JSON form,
 // converted from the YAML without passing through a Go model, so the JSON
 // says what the YAML says: same operationIds, no added or dropped fields.
-func mustLoadSpec() (*openapi3.T, []byte) {
+// The document is embedded, so it is read once per process and its model
+// shared read-only by every server: reading it took most of New's time,
+// and the tests make hundreds of servers.
+var mustLoadSpec = sync.OnceValues(func() (*openapi3.T, []byte) {
 	// kin-openapi checks "format: date" with a pattern that lets 2026-02-30
 	// through; the binder would then refuse it without naming the field.
-	// The table is kin-openapi's own and global, so it is set once.
-	defineFormats.Do(func() {
-		openapi3.DefineStringFormatValidator("date", openapi3.NewCallbackValidator(calendarDate))
-	})
+	// The table is kin-openapi's own and global, so it is set here, once.
+	openapi3.DefineStringFormatValidator("date", openapi3.NewCallbackValidator(calendarDate))
 	spec, err := openapi3.NewLoader().LoadFromData(api.Document)
 	if err != nil {
 		panic(err)
@@ -34,9 +35,7 @@ func mustLoadSpec() (*openapi3.T, []byte) {
 		panic(err)
 	}
 	return spec, b
-}
-
-var defineFormats sync.Once
+})
 
 // calendarDate accepts a date that exists on the calendar, as YYYY-MM-DD.
 func calendarDate(s string) error {

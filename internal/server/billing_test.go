@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -67,7 +68,10 @@ func TestBilling_StatementEndToEnd(t *testing.T) {
 			}
 		}
 		card := admin.op("PUT", base+"/rate-card", billingRates, admin.csrf)
-		if card.Status != 200 || card.JSON["label"] != 10.5 || card.JSON["storage_unit_period"] != 3.5 {
+		if card.Status != 200 {
+			t.Fatalf("rate card: %d %s", card.Status, card.Raw)
+		}
+		if c := decode[api.BillingRateCard](t, card); !pointsTo(c.Label, 10.5) || !pointsTo(c.StorageUnitPeriod, 3.5) {
 			t.Fatalf("rate card: %d %s", card.Status, card.Raw)
 		}
 		admin.must(201, "POST", base+"/statements/2026-10/adjustments", map[string]any{"description": "9月分 資材費の訂正", "amount": -1000, "tax_rate": 10},
@@ -93,14 +97,20 @@ func TestBilling_StatementEndToEnd(t *testing.T) {
 		total := subtotal + tax
 
 		draft := admin.op("GET", base+"/statements/2026-10", nil, "")
-		if draft.Status != 200 || draft.JSON["total"] != float64(total) || draft.JSON["status"] != "open" {
+		if draft.Status != 200 {
+			t.Fatalf("draft: want total %d: %s", total, draft.Raw)
+		}
+		if st := decode[api.BillingStatement](t, draft); st.Total != total || st.Status != "open" {
 			t.Fatalf("draft: want total %d: %s", total, draft.Raw)
 		}
 		closed := admin.op("POST", base+"/statements/2026-10/close", nil, admin.csrf)
-		if closed.Status != 200 || closed.JSON["status"] != "closed" || closed.JSON["total"] != float64(total) {
+		if closed.Status != 200 {
 			t.Fatalf("close: %d %s", closed.Status, closed.Raw)
 		}
-		if r := admin.op("POST", base+"/statements/2026-10/close", nil, admin.csrf); r.Status != 409 || !inJapanese(r.JSON["detail"].(string)) {
+		if st := decode[api.BillingStatement](t, closed); st.Status != "closed" || st.Total != total {
+			t.Fatalf("close: %d %s", closed.Status, closed.Raw)
+		}
+		if r := admin.op("POST", base+"/statements/2026-10/close", nil, admin.csrf); r.Status != 409 || !inJapanese(decode[api.Problem](t, r).Detail) {
 			t.Errorf("closing twice: %d %s", r.Status, r.Raw)
 		}
 		if r := admin.op("POST", base+"/statements/2026-10/adjustments", map[string]any{"description": "遅れた訂正", "amount": 500, "tax_rate": 10}, admin.csrf); r.Status != 409 {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"strings"
@@ -10,23 +9,21 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
 // exportedColumns exports the packed Yamato parcels and returns each
 // written row's named columns, and the answer's problems.
-func exportedColumns(t *testing.T, c staffClient, names ...string) ([]map[string]string, []any) {
+func exportedColumns(t *testing.T, c staffClient, names ...string) ([]map[string]string, []api.RowProblem) {
 	t.Helper()
 	r := c.op("GET", "/ops/carrier-exports/yamato", nil, "")
 	if r.Status != 200 {
 		t.Fatalf("export: %d %s", r.Status, r.Raw)
 	}
-	raw, err := base64.StdEncoding.DecodeString(r.JSON["csv"].(string))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text, err := japanese.ShiftJIS.NewDecoder().String(string(raw))
+	exp := decode[api.CarrierExport](t, r)
+	text, err := japanese.ShiftJIS.NewDecoder().String(string(exp.Csv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +43,7 @@ func exportedColumns(t *testing.T, c staffClient, names ...string) ([]map[string
 		}
 		rows = append(rows, row)
 	}
-	problems, _ := r.JSON["problems"].([]any)
-	return rows, problems
+	return rows, exp.Problems
 }
 
 // TestCarrierAccounts_ExportWritesTheContract: the B2クラウド file carries
@@ -58,8 +54,7 @@ func TestCarrierAccounts_ExportWritesTheContract(t *testing.T) {
 	db := storagetest.MustOpenSQLite(t)
 	ctx := context.Background()
 	_, packer := mustPickedOrders(t, db)
-	o := packer.op("GET", "/ops/station/orders/SO-2", nil, "")
-	id := int64(o.JSON["id"].(float64))
+	id := decode[api.StationOrder](t, packer.op("GET", "/ops/station/orders/SO-2", nil, "")).Id
 	for i := 0; i < 2; i++ {
 		packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("ca-%06d", i), "code": "4901234567894"}, packer.csrf)
 	}
@@ -95,9 +90,8 @@ func TestCarrierAccounts_ExportWritesTheContract(t *testing.T) {
 		t.Fatalf("without a contract: rows %v, problems %v; want none written and two problems", rows, problems)
 	}
 	for _, p := range problems {
-		p := p.(map[string]any)
-		if msg := p["message"].(string); !strings.Contains(msg, "配送業者契約") || p["order_no"] != "SO-2" {
-			t.Errorf("problem %v does not say where to set the contract", p)
+		if !strings.Contains(p.Message, "配送業者契約") || !pointsTo(p.OrderNo, "SO-2") {
+			t.Errorf("problem %+v does not say where to set the contract", p)
 		}
 	}
 }
@@ -116,9 +110,10 @@ func TestCarrierAccounts_ConsoleRules(t *testing.T) {
 		t.Fatalf("bad contract: %d %s", r.Status, r.Raw)
 	}
 	got := map[string]string{}
-	for _, e := range r.JSON["errors"].([]any) {
-		e := e.(map[string]any)
-		got[e["field"].(string)] = e["message"].(string)
+	if p := decode[api.Problem](t, r); p.Errors != nil {
+		for _, e := range *p.Errors {
+			got[e.Field] = e.Message
+		}
 	}
 	for _, f := range []string{"billing_code", "billing_class", "freight_number"} {
 		if !inJapanese(got[f]) {
@@ -127,10 +122,13 @@ func TestCarrierAccounts_ConsoleRules(t *testing.T) {
 	}
 
 	r = admin.op("PUT", "/ops/admin/carrier-accounts/yamato", map[string]any{"merchant_id": sakura.ID, "billing_code": "０６－９８７６－５４３２", "freight_number": "０２"}, admin.csrf)
-	if r.Status != 200 || r.JSON["billing_code"] != "0698765432" || r.JSON["freight_number"] != "02" || r.JSON["merchant_name"] != sakura.Name {
+	if r.Status != 200 {
 		t.Fatalf("SAKURA's own contract: %d %s", r.Status, r.Raw)
 	}
-	if r := admin.op("PUT", "/ops/admin/carrier-accounts/sagawa", map[string]any{"six_slots": true}, admin.csrf); r.Status != 200 || r.JSON["six_slots"] != true {
+	if a := decode[api.AdminCarrierAccount](t, r); a.BillingCode != "0698765432" || a.FreightNumber != "02" || !pointsTo(a.MerchantName, sakura.Name) {
+		t.Fatalf("SAKURA's own contract: %d %s", r.Status, r.Raw)
+	}
+	if r := admin.op("PUT", "/ops/admin/carrier-accounts/sagawa", map[string]any{"six_slots": true}, admin.csrf); r.Status != 200 || !decode[api.AdminCarrierAccount](t, r).SixSlots {
 		t.Errorf("sagawa six slots: %d %s", r.Status, r.Raw)
 	}
 	if r := admin.op("PUT", "/ops/admin/carrier-accounts/japanpost", map[string]any{}, admin.csrf); r.Status != 422 || !strings.Contains(string(r.Raw), "契約情報がありません") {
@@ -141,10 +139,14 @@ func TestCarrierAccounts_ConsoleRules(t *testing.T) {
 	}
 
 	list := admin.op("GET", "/ops/admin/carrier-accounts", nil, "")
-	if data := list.JSON["data"].([]any); list.Status != 200 || len(data) != 2 {
+	if list.Status != 200 {
 		t.Fatalf("list: %d %s", list.Status, list.Raw)
 	}
-	if carriers := fmt.Sprint(list.JSON["carriers"]); !strings.Contains(carriers, "請求先顧客コード") || !strings.Contains(carriers, "six_slots") {
+	accounts := decode[api.AdminCarrierAccountList](t, list)
+	if len(accounts.Data) != 2 {
+		t.Fatalf("list: %d %s", list.Status, list.Raw)
+	}
+	if carriers := fmt.Sprint(accounts.Carriers); !strings.Contains(carriers, "請求先顧客コード") || !strings.Contains(carriers, "six_slots") {
 		t.Errorf("carriers' fields: %s", carriers)
 	}
 

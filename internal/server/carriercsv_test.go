@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -42,24 +42,20 @@ func mustIssuedSetup(t *testing.T, db *storage.DB) issuedSetup {
 	_, packer := mustPickedOrders(t, db)
 	s := issuedSetup{db: db, packer: packer, mgmt: map[string]string{}, orderIDs: map[string]int64{}}
 	for _, no := range []string{"SO-1", "SO-2"} {
-		o := packer.op("GET", "/ops/station/orders/"+no, nil, "")
-		id := int64(o.JSON["id"].(float64))
+		o := decode[api.StationOrder](t, packer.op("GET", "/ops/station/orders/"+no, nil, ""))
+		id := o.Id
 		s.orderIDs[no] = id
-		for _, l := range o.JSON["lines"].([]any) {
-			for i := 0; i < int(l.(map[string]any)["quantity"].(float64)); i++ {
+		for _, l := range o.Lines {
+			for i := 0; i < l.Quantity; i++ {
 				packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/scan", id), map[string]any{"scan_id": fmt.Sprintf("issued-%s-%06d", no, i), "code": "4901234567894"}, packer.csrf)
 			}
 		}
-		weight := o.JSON["recommended"].([]any)[0].(map[string]any)["weight_grams"]
+		weight := o.Recommended[0].WeightGrams
 		if r := packer.op("POST", fmt.Sprintf("/ops/station/orders/%d/pack", id), map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": weight}}}, packer.csrf); r.Status != 200 {
 			t.Fatalf("pack %s: %d %s", no, r.Status, r.Raw)
 		}
 	}
-	exp := packer.op("GET", "/ops/carrier-exports/yamato", nil, "")
-	raw, err := base64.StdEncoding.DecodeString(exp.JSON["csv"].(string))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := decode[api.CarrierExport](t, packer.op("GET", "/ops/carrier-exports/yamato", nil, "")).Csv
 	text, _ := japanese.ShiftJIS.NewDecoder().Bytes(raw)
 	records, err := csv.NewReader(strings.NewReader(string(text))).ReadAll()
 	if err != nil || len(records) != 3 {
@@ -124,27 +120,30 @@ func TestCarrierImport_BadRowRefusesFile(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				named := func(what string, r reply) {
+				named := func(what string, r reply, count int, ps []api.RowProblem) {
 					t.Helper()
-					ps, _ := r.JSON["problems"].([]any)
-					if r.JSON["problem_count"] != float64(1) || len(ps) != 1 {
+					if count != 1 || len(ps) != 1 {
 						t.Fatalf("%s: %d %s, want one problem", what, r.Status, r.Raw)
 					}
-					p := ps[0].(map[string]any)
-					if p["row"] != float64(3) || p["field"] != tt.field || !strings.Contains(p["message"].(string), tt.want) {
-						t.Errorf("%s: problem %v, want row 3, field %q, %q", what, p, tt.field, tt.want)
+					if p := ps[0]; p.Row != 3 || p.Field != tt.field || !strings.Contains(p.Message, tt.want) {
+						t.Errorf("%s: problem %+v, want row 3, field %q, %q", what, p, tt.field, tt.want)
 					}
 				}
 				pre := s.post("/ops/carrier-imports/yamato/preview", tt.file)
 				if pre.Status != 200 {
 					t.Fatalf("preview: %d %s", pre.Status, pre.Raw)
 				}
-				named("preview", pre)
+				preview := decode[api.CarrierImportPreview](t, pre)
+				named("preview", pre, preview.ProblemCount, preview.Problems)
 				imp := s.post("/ops/carrier-imports/yamato", tt.file)
-				if imp.Status != 422 || imp.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(imp.JSON["detail"].(string), "1件の問題") {
+				if imp.Status != 422 || imp.Header.Get("Content-Type") != "application/problem+json" {
 					t.Fatalf("import: %d %s, want 422 problem", imp.Status, imp.Raw)
 				}
-				named("refusal", imp)
+				refusal := decode[api.CarrierImportRefusal](t, imp)
+				if !strings.Contains(refusal.Detail, "1件の問題") {
+					t.Fatalf("import: %d %s, want 422 problem", imp.Status, imp.Raw)
+				}
+				named("refusal", imp, refusal.ProblemCount, refusal.Problems)
 				s.nothingWritten(t)
 			})
 		}
@@ -161,17 +160,21 @@ func TestCarrierImport_AllRows(t *testing.T) {
 		file, _ = japanese.ShiftJIS.NewEncoder().String(file)
 
 		pre := s.post("/ops/carrier-imports/yamato/preview", file)
-		if pre.Status != 200 || pre.JSON["problem_count"] != float64(0) || pre.JSON["attach"] != float64(2) || pre.JSON["numbers"] != float64(2) {
+		if pre.Status != 200 {
 			t.Fatalf("preview: %d %s", pre.Status, pre.Raw)
 		}
-		sample := pre.JSON["sample"].([]any)
-		if first := sample[0].(map[string]any); len(sample) != 2 || first["order_no"] != "SO-1" || first["tracking_number"] != yamato1 || first["state"] != "new" {
-			t.Errorf("preview sample %v", sample)
+		if p := decode[api.CarrierImportPreview](t, pre); p.ProblemCount != 0 || p.Attach != 2 || p.Numbers != 2 {
+			t.Fatalf("preview: %d %s", pre.Status, pre.Raw)
+		} else if first := p.Sample[0]; len(p.Sample) != 2 || first.OrderNo != "SO-1" || first.TrackingNumber != yamato1 || first.State != "new" {
+			t.Errorf("preview sample %+v", p.Sample)
 		}
 		s.nothingWritten(t)
 
 		imp := s.post("/ops/carrier-imports/yamato", file)
-		if imp.Status != 200 || imp.JSON["attached"] != float64(2) || fmt.Sprint(imp.JSON["labeled_orders"]) != "[SO-1 SO-2]" {
+		if imp.Status != 200 {
+			t.Fatalf("import: %d %s", imp.Status, imp.Raw)
+		}
+		if i := decode[api.CarrierImport](t, imp); i.Attached != 2 || fmt.Sprint(i.LabeledOrders) != "[SO-1 SO-2]" {
 			t.Fatalf("import: %d %s", imp.Status, imp.Raw)
 		}
 		for no, id := range s.orderIDs {
@@ -180,12 +183,14 @@ func TestCarrierImport_AllRows(t *testing.T) {
 			}
 		}
 		again := s.post("/ops/carrier-imports/yamato", file)
-		if again.Status != 200 || again.JSON["attached"] != float64(0) || again.JSON["unchanged"] != float64(2) {
+		if again.Status != 200 {
+			t.Errorf("the same file again: %d %s", again.Status, again.Raw)
+		} else if a := decode[api.CarrierImport](t, again); a.Attached != 0 || a.Unchanged != 2 {
 			t.Errorf("the same file again: %d %s", again.Status, again.Raw)
 		}
 		// SO-2's number is SO-2's now: no file gives it to another parcel.
 		other := s.post("/ops/carrier-imports/yamato/preview", "お客様管理番号,伝票番号\r\n"+s.mgmt["SO-1"]+","+yamato2+"\r\n")
-		if other.JSON["problem_count"] != float64(2) {
+		if decode[api.CarrierImportPreview](t, other).ProblemCount != 2 {
 			t.Errorf("SO-2's number for SO-1: %s", other.Raw)
 		}
 	})
@@ -205,7 +210,10 @@ func TestCarrierImport_ManyRows(t *testing.T) {
 			fmt.Fprintf(&b, "X%dP%d,%011d%d\r\n", i, 1_000_000+i, body, body%7)
 		}
 		pre := s.post("/ops/carrier-imports/yamato/preview", b.String())
-		if pre.Status != 200 || pre.JSON["problem_count"] != float64(rows) || len(pre.JSON["problems"].([]any)) != 1000 || len(pre.JSON["sample"].([]any)) != 100 {
+		if pre.Status != 200 {
+			t.Fatalf("preview: %d %.300s", pre.Status, pre.Raw)
+		}
+		if p := decode[api.CarrierImportPreview](t, pre); p.ProblemCount != rows || len(p.Problems) != 1000 || len(p.Sample) != 100 {
 			t.Fatalf("preview: %d %.300s", pre.Status, pre.Raw)
 		}
 		s.nothingWritten(t)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -13,7 +14,7 @@ import (
 // syncList follows a list's change feed as a sync job does: from
 // updated_since, or from the sync cursor of its last poll, page after page
 // of two. It returns the item keys listed and the sync cursor to keep.
-func syncList(c client, path, key, since, cursor string) ([]string, string) {
+func syncList(c client, path string, feed func(testing.TB, reply) feedPage, since, cursor string) ([]string, string) {
 	c.tb.Helper()
 	var keys []string
 	sep := "?"
@@ -26,19 +27,43 @@ func syncList(c client, path, key, since, cursor string) ([]string, string) {
 	}
 	for {
 		r := c.must(200, "GET", path+q, nil)
-		for _, it := range r.JSON["data"].([]any) {
-			keys = append(keys, it.(map[string]any)[key].(string))
-		}
-		sync, _ := r.JSON["sync_cursor"].(string)
-		if sync == "" {
+		page := feed(c.tb, r)
+		keys = append(keys, page.keys...)
+		if page.sync == nil || *page.sync == "" {
 			c.tb.Fatalf("%s in change order without a sync_cursor: %s", path, r.Raw)
 		}
-		next, _ := r.JSON["next_cursor"].(string)
-		if next == "" {
-			return keys, sync
+		if page.next == nil || *page.next == "" {
+			return keys, *page.sync
 		}
-		q = sep + "limit=2&cursor=" + url.QueryEscape(next)
+		q = sep + "limit=2&cursor=" + url.QueryEscape(*page.next)
 	}
+}
+
+// feedPage is one page of a change feed: its items' keys and its cursors.
+type feedPage struct {
+	keys       []string
+	next, sync *string
+}
+
+// orderFeed reads a page of the orders' feed, keyed by order number.
+func orderFeed(tb testing.TB, r reply) feedPage {
+	l := decode[api.OrderList](tb, r)
+	return keyedPage(l.Data, l.NextCursor, l.SyncCursor, func(o api.Order) string { return o.OrderNo })
+}
+
+// inboundFeed reads a page of the inbounds' feed, keyed by inbound number.
+func inboundFeed(tb testing.TB, r reply) feedPage {
+	l := decode[api.InboundList](tb, r)
+	return keyedPage(l.Data, l.NextCursor, l.SyncCursor, func(in api.Inbound) string { return in.InboundNo })
+}
+
+// keyedPage is a page of items, keyed by key.
+func keyedPage[T any](items []T, next, sync *string, key func(T) string) feedPage {
+	p := feedPage{next: next, sync: sync}
+	for _, it := range items {
+		p.keys = append(p.keys, key(it))
+	}
+	return p
 }
 
 // syncAll polls a change feed from since or cursor until it has listed
@@ -46,15 +71,15 @@ func syncList(c client, path, key, since, cursor string) ([]string, string) {
 // transactions still running on the cluster may precede — other tests'
 // migrations too, which take seconds on a busy machine — so the last
 // writes can take a while to come (30 s at most here).
-func syncAll(c client, path, key, since, cursor string, want int) ([]string, string) {
+func syncAll(c client, path string, feed func(testing.TB, reply) feedPage, since, cursor string, want int) ([]string, string) {
 	c.tb.Helper()
-	keys, cursor := syncList(c, path, key, since, cursor)
+	keys, cursor := syncList(c, path, feed, since, cursor)
 	for try := 0; len(keys) < want; try++ {
 		if try == 600 {
 			c.tb.Fatalf("%s: after %d polls the feed listed %v, want %d items", path, try, keys, want)
 		}
 		time.Sleep(50 * time.Millisecond)
-		more, next := syncList(c, path, key, "", cursor)
+		more, next := syncList(c, path, feed, "", cursor)
 		keys, cursor = append(keys, more...), next
 	}
 	return keys, cursor
@@ -76,15 +101,15 @@ func TestAPI_SyncFromCursor(t *testing.T) {
 		}
 		since := "2026-01-01T00:00:00Z"
 
-		orders, orderCursor := syncAll(shop, "/api/v1/orders", "order_no", since, "", 3)
+		orders, orderCursor := syncAll(shop, "/api/v1/orders", orderFeed, since, "", 3)
 		if strings.Join(orders, ",") != "SO-1,SO-2,SO-3" {
 			t.Fatalf("first sync listed orders %v", orders)
 		}
-		inbounds, inboundCursor := syncAll(shop, "/api/v1/inbounds", "inbound_no", since, "", 2)
+		inbounds, inboundCursor := syncAll(shop, "/api/v1/inbounds", inboundFeed, since, "", 2)
 		if strings.Join(inbounds, ",") != "ASN-1,ASN-2" {
 			t.Fatalf("first sync listed inbounds %v", inbounds)
 		}
-		if again, c := syncList(shop, "/api/v1/orders", "order_no", "", orderCursor); len(again) != 0 || c != orderCursor {
+		if again, c := syncList(shop, "/api/v1/orders", orderFeed, "", orderCursor); len(again) != 0 || c != orderCursor {
 			t.Fatalf("a poll with nothing new listed %v and moved the cursor to %s", again, c)
 		}
 
@@ -92,25 +117,25 @@ func TestAPI_SyncFromCursor(t *testing.T) {
 		// its new state, after what was listed before.
 		shop.must(200, "POST", "/api/v1/orders/SO-1/cancel", nil)
 		shop.must(200, "PUT", "/api/v1/inbounds/ASN-1", map[string]any{"expected_date": "2026-12-05", "lines": []map[string]any{line("MUG-1", 6)}})
-		if got, _ := syncAll(shop, "/api/v1/orders", "order_no", "", orderCursor, 1); strings.Join(got, ",") != "SO-1" {
+		if got, _ := syncAll(shop, "/api/v1/orders", orderFeed, "", orderCursor, 1); strings.Join(got, ",") != "SO-1" {
 			t.Fatalf("poll after the cancel listed orders %v", got)
 		}
-		if r := shop.must(200, "GET", "/api/v1/orders?cursor="+url.QueryEscape(orderCursor), nil); r.JSON["data"].([]any)[0].(map[string]any)["status"] != "cancelled" {
+		if r := shop.must(200, "GET", "/api/v1/orders?cursor="+url.QueryEscape(orderCursor), nil); decode[api.OrderList](t, r).Data[0].Status != "cancelled" {
 			t.Fatalf("poll after the cancel: %s", r.Raw)
 		}
-		if got, _ := syncAll(shop, "/api/v1/inbounds", "inbound_no", "", inboundCursor, 1); strings.Join(got, ",") != "ASN-1" {
+		if got, _ := syncAll(shop, "/api/v1/inbounds", inboundFeed, "", inboundCursor, 1); strings.Join(got, ",") != "ASN-1" {
 			t.Fatalf("poll after the change listed inbounds %v", got)
 		}
 		// Filters still hold in change order.
-		if got, _ := syncAll(shop, "/api/v1/orders?status=cancelled", "order_no", since, "", 1); strings.Join(got, ",") != "SO-1" {
+		if got, _ := syncAll(shop, "/api/v1/orders?status=cancelled", orderFeed, since, "", 1); strings.Join(got, ",") != "SO-1" {
 			t.Fatalf("cancelled orders in change order: %v", got)
 		}
 
 		// Another merchant's feed is its own, even from this one's cursor.
-		if got, _ := syncList(other, "/api/v1/orders", "order_no", since, ""); len(got) != 0 {
+		if got, _ := syncList(other, "/api/v1/orders", orderFeed, since, ""); len(got) != 0 {
 			t.Fatalf("another merchant's feed listed %v", got)
 		}
-		if r := other.must(200, "GET", "/api/v1/orders?cursor="+url.QueryEscape(orderCursor), nil); len(r.JSON["data"].([]any)) != 0 {
+		if r := other.must(200, "GET", "/api/v1/orders?cursor="+url.QueryEscape(orderCursor), nil); len(decode[api.OrderList](t, r).Data) != 0 {
 			t.Fatalf("another merchant with this one's cursor: %s", r.Raw)
 		}
 
@@ -121,10 +146,10 @@ func TestAPI_SyncFromCursor(t *testing.T) {
 			}
 		}
 		// Inbounds announced since a time.
-		if r := shop.must(200, "GET", "/api/v1/inbounds?created_since=2099-01-01T00:00:00Z", nil); len(r.JSON["data"].([]any)) != 0 {
+		if r := shop.must(200, "GET", "/api/v1/inbounds?created_since=2099-01-01T00:00:00Z", nil); len(decode[api.InboundList](t, r).Data) != 0 {
 			t.Fatalf("inbounds created in 2099: %s", r.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/inbounds?created_before=2099-01-01T00:00:00Z", nil); len(r.JSON["data"].([]any)) != 2 {
+		if r := shop.must(200, "GET", "/api/v1/inbounds?created_before=2099-01-01T00:00:00Z", nil); len(decode[api.InboundList](t, r).Data) != 2 {
 			t.Fatalf("inbounds created before 2099: %s", r.Raw)
 		}
 	})

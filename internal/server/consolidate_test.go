@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -43,18 +44,18 @@ func TestConsolidate_TwoOrdersOneParcel(t *testing.T) {
 		}
 
 		for _, n := range []string{"SO-1", "SO-2"} {
-			o := s.shop.must(200, "GET", "/api/v1/orders/"+n, nil)
-			if o.JSON["status"] != "shipped" || fmt.Sprint(o.JSON["tracking_numbers"]) != fmt.Sprint(numbers) {
-				t.Errorf("%s: %s %v, want shipped with %v", n, o.JSON["status"], o.JSON["tracking_numbers"], numbers)
+			o := decode[api.Order](t, s.shop.must(200, "GET", "/api/v1/orders/"+n, nil))
+			if o.Status != "shipped" || fmt.Sprint(o.TrackingNumbers) != fmt.Sprint(numbers) {
+				t.Errorf("%s: %s %v, want shipped with %v", n, o.Status, o.TrackingNumbers, numbers)
 			}
 		}
-		if o := s.shop.must(200, "GET", "/api/v1/orders/SO-2", nil); o.JSON["consolidated_into"] != "SO-1" {
-			t.Errorf("SO-2 consolidated_into %v, want SO-1", o.JSON["consolidated_into"])
+		if r := s.shop.must(200, "GET", "/api/v1/orders/SO-2", nil); !pointsTo(decode[api.Order](t, r).ConsolidatedInto, "SO-1") {
+			t.Errorf("SO-2 consolidated_into: %s, want SO-1", r.Raw)
 		}
 		// An order may opt out (the wave then leaves it alone: storage tests).
 		apart := order("SO-3", line("MUG", 1))
 		apart["consolidate"] = false
-		if r := s.shop.must(201, "POST", "/api/v1/orders", apart); r.JSON["consolidate"] != false {
+		if r := s.shop.must(201, "POST", "/api/v1/orders", apart); !pointsTo(decode[api.Order](t, r).Consolidate, false) {
 			t.Errorf("SO-3 opting out: %s", r.Raw)
 		}
 
@@ -83,10 +84,14 @@ func TestConsolidate_TwoOrdersOneParcel(t *testing.T) {
 		// The packing slip, printed from either order, lists both.
 		packer := s.signIn("K001", "3333")
 		st := packer.op("GET", "/ops/station/orders/SO-2", nil, "")
-		if st.Status != 200 || st.JSON["order_no"] != "SO-1" {
+		if st.Status != 200 {
 			t.Fatalf("SO-2 at the station: %d %s, want SO-1's parcel", st.Status, st.Raw)
 		}
-		slip := packer.op("GET", fmt.Sprintf("/ops/station/orders/%d/slip.pdf", int64(st.JSON["id"].(float64))), nil, "")
+		parcel := decode[api.StationOrder](t, st)
+		if parcel.OrderNo != "SO-1" {
+			t.Fatalf("SO-2 at the station: %d %s, want SO-1's parcel", st.Status, st.Raw)
+		}
+		slip := packer.op("GET", fmt.Sprintf("/ops/station/orders/%d/slip.pdf", parcel.Id), nil, "")
 		if slip.Status != 200 {
 			t.Fatalf("slip: %d %s", slip.Status, slip.Raw)
 		}
@@ -116,7 +121,7 @@ func TestConsolidate_MerchantSetting(t *testing.T) {
 		t.Fatalf("merchants before: %d %s, want consolidation off", list.Status, list.Raw)
 	}
 	r := admin.op("PUT", path, map[string]any{"name": "さくら雑貨店", "sender": sender, "consolidate": true}, admin.csrf)
-	if r.Status != 200 || r.JSON["consolidate"] != true {
+	if r.Status != 200 || !decode[api.AdminMerchant](t, r).Consolidate {
 		t.Fatalf("turn consolidation on: %d %s", r.Status, r.Raw)
 	}
 	if m, _ := site.db.MerchantByID(context.Background(), site.seed.Merchants[0].ID); !m.Consolidate {

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
@@ -19,11 +20,11 @@ func TestDashboard_SupervisorsOnly(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("dashboard: %d %s", r.Status, r.Raw)
 	}
-	stages := r.JSON["stages"].([]any)
-	if len(stages) != 10 || stages[0].(map[string]any)["status"] != "received" || stages[9].(map[string]any)["label"] != "出荷済" {
-		t.Errorf("stages %v: want the ten stages from received to 出荷済", stages)
+	d := decode[api.Dashboard](t, r)
+	if stages := d.Stages; len(stages) != 10 || stages[0].Status != "received" || stages[9].Label != "出荷済" {
+		t.Errorf("stages %+v: want the ten stages from received to 出荷済", stages)
 	}
-	if hours := r.JSON["scans_per_hour"].([]any); len(hours) != 24 {
+	if hours := d.ScansPerHour; len(hours) != 24 {
 		t.Errorf("%d hours of scans", len(hours))
 	}
 	for _, series := range []string{"shipped", "scans"} {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 
 	"github.com/chromedp/chromedp"
@@ -51,7 +51,8 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 			{"tracking_number": number, "status": "in_transit", "occurred_at": at(2), "place": "羽田クロノゲート"},
 			{"tracking_number": number, "status": "out_for_delivery", "occurred_at": at(20), "place": "千代田丸の内センター"},
 		}})
-		if first.JSON["recorded"] != 2.0 || first.JSON["duplicates"] != 0.0 || fmt.Sprint(first.JSON["changed"]) != fmt.Sprintf("[map[delivery_status:out_for_delivery tracking_number:%s]]", number) {
+		if res := decode[api.TrackingEventResult](t, first); res.Recorded != 2 || res.Duplicates != 0 || len(res.Changed) != 1 ||
+			res.Changed[0] != (api.ParcelStatusChange{DeliveryStatus: "out_for_delivery", TrackingNumber: number}) {
 			t.Fatalf("first push: %s", first.Raw)
 		}
 
@@ -85,9 +86,9 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 		// Four days on, the parcel is one the shop's support desk looks at,
 		// and the supervisor's dashboard counts it.
 		s.clock.add(80 * time.Hour)
-		late := s.shop.must(200, "GET", "/api/v1/shipments?undelivered_days=2", nil).JSON["data"].([]any)
-		if len(late) != 1 || late[0].(map[string]any)["delivery_status"] != "absent" {
-			t.Fatalf("undelivered after 2 days: %v", late)
+		late := shipments(t, s.shop.must(200, "GET", "/api/v1/shipments?undelivered_days=2", nil))
+		if len(late) != 1 || !pointsTo(late[0].DeliveryStatus, "absent") {
+			t.Fatalf("undelivered after 2 days: %+v", late)
 		}
 		c.do(chromedp.Navigate(s.url + "/console"))
 		c.signIn("V001", "5555") // the session ended overnight
@@ -109,11 +110,11 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 			{"tracking_number": number, "status": "delivered", "occurred_at": at(45), "place": "千代田丸の内センター"},
 			{"tracking_number": number, "status": "in_transit", "occurred_at": at(5), "place": "東京ベース"},
 		}}
-		if r := s.shop.must(200, "POST", "/api/v1/tracking-events", batch); r.JSON["recorded"] != 2.0 || r.JSON["duplicates"] != 0.0 {
-			t.Fatalf("delivered: %s", r.Raw)
+		if res := decode[api.TrackingEventResult](t, s.shop.must(200, "POST", "/api/v1/tracking-events", batch)); res.Recorded != 2 || res.Duplicates != 0 {
+			t.Fatalf("delivered: %+v", res)
 		}
-		if r := s.shop.must(200, "POST", "/api/v1/tracking-events", batch); r.JSON["recorded"] != 0.0 || r.JSON["duplicates"] != 2.0 || len(r.JSON["changed"].([]any)) != 0 {
-			t.Fatalf("the same batch again: %s", r.Raw)
+		if res := decode[api.TrackingEventResult](t, s.shop.must(200, "POST", "/api/v1/tracking-events", batch)); res.Recorded != 0 || res.Duplicates != 2 || len(res.Changed) != 0 {
+			t.Fatalf("the same batch again: %+v", res)
 		}
 		// A number that is not the merchant's refuses the batch; nothing is kept.
 		unknown := s.shop.must(422, "POST", "/api/v1/tracking-events", map[string]any{"events": []map[string]any{
@@ -124,21 +125,20 @@ func TestDeliveryStatus_EventsWebhooksAndTrackingPage(t *testing.T) {
 			t.Fatalf("unknown number: %s", unknown.Raw)
 		}
 
-		sh := s.shop.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)[0].(map[string]any)
+		sh := shipments(t, s.shop.must(200, "GET", "/api/v1/shipments", nil))[0]
 		var history []string
-		for _, e := range sh["events"].([]any) {
-			e := e.(map[string]any)
-			history = append(history, e["status"].(string)+"@"+e["place"].(string))
+		for _, e := range sh.Events {
+			history = append(history, string(e.Status)+"@"+e.Place)
 		}
-		if sh["delivery_status"] != "delivered" || strings.Join(history, " → ") !=
+		if !pointsTo(sh.DeliveryStatus, "delivered") || strings.Join(history, " → ") !=
 			"in_transit@羽田クロノゲート → in_transit@東京ベース → out_for_delivery@千代田丸の内センター → absent@千代田丸の内センター → delivered@千代田丸の内センター" {
-			t.Fatalf("shipment: %v, history %v", sh["delivery_status"], history)
+			t.Fatalf("shipment: %+v, history %v", sh, history)
 		}
-		if late := s.shop.must(200, "GET", "/api/v1/shipments?undelivered_days=2", nil).JSON["data"].([]any); len(late) != 0 {
-			t.Fatalf("delivered, yet listed as undelivered: %v", late)
+		if late := shipments(t, s.shop.must(200, "GET", "/api/v1/shipments?undelivered_days=2", nil)); len(late) != 0 {
+			t.Fatalf("delivered, yet listed as undelivered: %+v", late)
 		}
-		if u := sup.op("GET", "/ops/dashboard?undelivered_days=2", nil, "").JSON["undelivered"].([]any); len(u) != 0 {
-			t.Fatalf("dashboard after delivery: %v", u)
+		if u := decode[api.Dashboard](t, sup.op("GET", "/ops/dashboard?undelivered_days=2", nil, "")).Undelivered; len(u) != 0 {
+			t.Fatalf("dashboard after delivery: %+v", u)
 		}
 
 		// The merchant hears of the exception and the delivery, once each.

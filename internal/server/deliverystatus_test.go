@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -51,12 +52,15 @@ func TestPollStatus_RecordsWhatTheCarrierSays(t *testing.T) {
 		if rec, err := PollStatus(ctx, db, api, "yamato", 100); err != nil || rec.Recorded != 0 || len(api.asked) != 1 {
 			t.Fatalf("second poll: %+v %v; asked %v", rec, err, api.asked)
 		}
-		sh := s.shop.must(200, "GET", "/api/v1/shipments", nil).JSON["data"].([]any)[0].(map[string]any)
-		if sh["delivery_status"] != "delivered" || len(sh["events"].([]any)) != 2 {
-			t.Fatalf("shipment after polling: %v", sh)
+		sh := shipments(t, s.shop.must(200, "GET", "/api/v1/shipments", nil))[0]
+		if !pointsTo(sh.DeliveryStatus, "delivered") || len(sh.Events) != 2 {
+			t.Fatalf("shipment after polling: %+v", sh)
 		}
 	})
 }
+
+// shipments reads an answer that lists shipments.
+func shipments(tb testing.TB, r reply) []api.Shipment { return decode[api.ShipmentList](tb, r).Data }
 
 // TestTrackingEvents_BadInput: what a partner's integration gets wrong is
 // refused with 4xx naming the field, and only a key with the tracking

@@ -3,6 +3,7 @@ package server
 import (
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -34,7 +35,7 @@ func TestAPI_ConditionalGET(t *testing.T) {
 
 		shop.must(200, "POST", "/api/v1/orders/SO-1/cancel", nil)
 		changed := shop.do("GET", "/api/v1/orders/SO-1", nil, "If-None-Match", tag)
-		if changed.Status != 200 || changed.JSON["status"] != "cancelled" || changed.Header.Get("ETag") == tag {
+		if changed.Status != 200 || decode[api.Order](t, changed).Status != "cancelled" || changed.Header.Get("ETag") == tag {
 			t.Fatalf("after a cancel: %d %q %s", changed.Status, changed.Header.Get("ETag"), changed.Raw)
 		}
 		// Errors carry no tag and are never 304.

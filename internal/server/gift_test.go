@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,16 +18,6 @@ import (
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
-
-// arrayOf reads an answer that is a JSON array.
-func arrayOf(tb testing.TB, r reply) []map[string]any {
-	tb.Helper()
-	var out []map[string]any
-	if err := json.Unmarshal(r.Raw, &out); err != nil {
-		tb.Fatalf("not a JSON array: %v\n%s", err, r.Raw)
-	}
-	return out
-}
 
 func TestAPI_GiftOptions(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
@@ -83,9 +72,9 @@ func TestAPI_Inserts(t *testing.T) {
 			t.Fatalf("insert: %s", r.Raw)
 		}
 		c.must(200, "PUT", "/api/v1/inserts/WINTER", map[string]any{"sku": "FLYER-W", "rule": "contains_sku", "trigger_sku": "TEA-1", "name": "お茶のしおり"})
-		list := arrayOf(t, c.must(200, "GET", "/api/v1/inserts", nil))
-		if len(list) != 1 || list[0]["rule"] != "contains_sku" || list[0]["trigger_sku"] != "TEA-1" || list[0]["name"] != "お茶のしおり" || list[0]["valid_from"] != nil {
-			t.Fatalf("list: %v", list)
+		list := decode[[]api.Insert](t, c.must(200, "GET", "/api/v1/inserts", nil))
+		if len(list) != 1 || list[0].Rule != "contains_sku" || list[0].TriggerSku != "TEA-1" || list[0].Name != "お茶のしおり" || list[0].ValidFrom != nil {
+			t.Fatalf("list: %+v", list)
 		}
 		for _, tc := range []struct {
 			body  map[string]any

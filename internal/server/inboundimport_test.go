@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -29,13 +30,13 @@ func TestAPI_InboundImport(t *testing.T) {
 			"ASN-1,,,4901234567894,6,,,\n" +
 			"ASN-2,2026-12-03,TOWEL,,5,,,\n"
 		r := shop.must(201, "POST", "/api/v1/inbound-imports", file, csv...)
-		if data := r.JSON["data"].([]any); len(data) != 2 {
+		if data := decode[api.InboundImport](t, r).Data; len(data) != 2 {
 			t.Fatalf("created: %s", r.Raw)
 		}
 		got := shop.must(200, "GET", "/api/v1/inbounds/ASN-1", nil)
-		lines := got.JSON["lines"].([]any)
-		if got.JSON["reference"] != "納品書 8841" || got.JSON["expected_date"] != "2026-12-01" || len(lines) != 2 ||
-			lines[1].(map[string]any)["sku"] != "MUG-1" || lines[0].(map[string]any)["lot"] != "L01" || lines[0].(map[string]any)["expiry"] != "2027-03-31" {
+		asn := decode[api.Inbound](t, got)
+		if lines := asn.Lines; asn.Reference != "納品書 8841" || asn.ExpectedDate.String() != "2026-12-01" || len(lines) != 2 ||
+			lines[1].Sku != "MUG-1" || lines[0].Lot != "L01" || !dateIs(lines[0].Expiry, "2027-03-31") {
 			t.Fatalf("ASN-1 as imported: %s", got.Raw)
 		}
 
@@ -48,7 +49,7 @@ func TestAPI_InboundImport(t *testing.T) {
 		if again := shop.must(201, "POST", "/api/v1/inbound-imports?inbound_no=ASN-3&expected_date=2026-12-09", sjis, key...); string(again.Raw) != string(first.Raw) {
 			t.Errorf("the file sent again with its idempotency key: %s, want %s", again.Raw, first.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/inbounds/ASN-3", nil); r.JSON["expected_date"] != "2026-12-09" {
+		if r := shop.must(200, "GET", "/api/v1/inbounds/ASN-3", nil); decode[api.Inbound](t, r).ExpectedDate.String() != "2026-12-09" {
 			t.Fatalf("ASN-3 from Shift_JIS: %s", r.Raw)
 		}
 
@@ -70,7 +71,7 @@ func TestAPI_InboundImport(t *testing.T) {
 				t.Errorf("the unknown SKU's message: %s", r.Raw)
 			}
 		}
-		if r := shop.must(200, "GET", "/api/v1/inbounds", nil); len(r.JSON["data"].([]any)) != 3 {
+		if r := shop.must(200, "GET", "/api/v1/inbounds", nil); len(decode[api.InboundList](t, r).Data) != 3 {
 			t.Fatalf("a refused file created inbounds: %s", r.Raw)
 		}
 		for _, garbage := range []string{"", "\x00\xff\xfe", "a,b\n1,2\n", strings.Repeat("\"", 1000)} {
@@ -106,30 +107,27 @@ func TestAPI_InboundDiscrepancies(t *testing.T) {
 			}
 		}
 		r := shop.must(200, "GET", "/api/v1/inbounds/ASN-1", nil)
-		if got := discrepancies(r); got != "over MUG-1  10 12|wrong_lot TOWEL X9 0 2" {
+		if got := discrepancies(decode[api.Inbound](t, r)); got != "over MUG-1  10 12|wrong_lot TOWEL X9 0 2" {
 			t.Errorf("while receiving: %q\n%s", got, r.Raw)
 		}
 		if err := db.FinishReceiving(ctx, in.ID); err != nil {
 			t.Fatal(err)
 		}
 		r = shop.must(200, "GET", "/api/v1/inbounds?status=received", nil)
-		if got := discrepancies(reply{JSON: r.JSON["data"].([]any)[0].(map[string]any)}); got != "over MUG-1  10 12|short TOWEL B1 5 3|wrong_lot TOWEL X9 0 2" {
+		if got := discrepancies(decode[api.InboundList](t, r).Data[0]); got != "over MUG-1  10 12|short TOWEL B1 5 3|wrong_lot TOWEL X9 0 2" {
 			t.Errorf("received: %q\n%s", got, r.Raw)
 		}
 	})
 }
 
 // discrepancies is an inbound's discrepancies as "kind sku lot expected received" joined by |.
-func discrepancies(r reply) string {
+func discrepancies(in api.Inbound) string {
 	var out []string
-	for _, d := range r.JSON["discrepancies"].([]any) {
-		m := d.(map[string]any)
-		out = append(out, strings.Join([]string{m["kind"].(string), m["sku"].(string), m["lot"].(string), jsonInt(m["expected"]), jsonInt(m["received"])}, " "))
+	for _, d := range in.Discrepancies {
+		out = append(out, fmt.Sprintf("%s %s %s %d %d", d.Kind, d.Sku, d.Lot, d.Expected, d.Received))
 	}
 	return strings.Join(out, "|")
 }
-
-func jsonInt(v any) string { return fmt.Sprint(int(v.(float64))) }
 
 // The inbound sheet is the shop's own: its PDF names the inbound, the
 // reference and each line with its JAN; another merchant gets 404.

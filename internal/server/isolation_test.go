@@ -311,15 +311,15 @@ func TestAPI_MerchantsAreIsolated(t *testing.T) {
 				if r := midori.do("PUT", "/api/v1/inserts/SECRET-INS", map[string]any{"sku": "SECRET-1", "rule": "every"}); r.Status != 201 && r.Status != 422 {
 					t.Fatalf("put: %d %s", r.Status, r.Raw)
 				}
-				for _, in := range arrayOf(t, sakura.must(200, "GET", "/api/v1/inserts", nil)) {
-					if in["quantity"] != 3.0 {
-						t.Fatalf("the first merchant's insert changed: %v", in)
+				for _, in := range decode[[]api.Insert](t, sakura.must(200, "GET", "/api/v1/inserts", nil)) {
+					if in.Quantity != 3 {
+						t.Fatalf("the first merchant's insert changed: %+v", in)
 					}
 				}
 			},
 			"deleteInsert": func(t *testing.T) {
 				notFound("DELETE", "/api/v1/inserts/SECRET-INS2", nil)(t)
-				if n := len(arrayOf(t, sakura.must(200, "GET", "/api/v1/inserts", nil))); n != 2 {
+				if n := len(decode[[]api.Insert](t, sakura.must(200, "GET", "/api/v1/inserts", nil))); n != 2 {
 					t.Fatalf("the first merchant has %d inserts, want 2", n)
 				}
 			},

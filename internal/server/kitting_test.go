@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -57,13 +58,19 @@ func TestOps_KittingTask(t *testing.T) {
 			t.Fatalf("a picker creating a task: %d, want 403", r.Status)
 		}
 		made := sup.op("POST", "/ops/kitting-tasks", task, sup.csrf)
-		if made.Status != 201 || made.JSON["status"] != "open" || made.JSON["location"] != "A-01-02-1" {
+		if made.Status != 201 {
 			t.Fatalf("create: %d %s", made.Status, made.Raw)
 		}
-		id := int64(made.JSON["id"].(float64))
+		kit := decode[api.KittingTask](t, made)
+		if kit.Status != "open" || kit.Location != "A-01-02-1" {
+			t.Fatalf("create: %d %s", made.Status, made.Raw)
+		}
+		id := kit.Id
 		got := picker.op("GET", fmt.Sprintf("/ops/kitting-tasks/%d", id), nil, "")
-		comps, _ := got.JSON["components"].([]any)
-		if got.Status != 200 || len(comps) != 1 || comps[0].(map[string]any)["quantity"] != 4.0 {
+		if got.Status != 200 {
+			t.Fatalf("the task: %d %s", got.Status, got.Raw)
+		}
+		if comps := decode[api.KittingTask](t, got).Components; len(comps) != 1 || comps[0].Quantity != 4 {
 			t.Fatalf("the task: %d %s", got.Status, got.Raw)
 		}
 		done := fmt.Sprintf("/ops/kitting-tasks/%d/complete", id)
@@ -79,7 +86,7 @@ func TestOps_KittingTask(t *testing.T) {
 			!strings.Contains(string(r.Raw), "登録されていません") {
 			t.Fatalf("kits put on an unknown shelf: %d %s", r.Status, r.Raw)
 		}
-		if r := picker.op("POST", done, map[string]any{"picks": []map[string]any{{"sku": "TOWEL", "location": "A-01-01-1", "units": 4}}}, picker.csrf); r.Status != 200 || r.JSON["status"] != "done" {
+		if r := picker.op("POST", done, map[string]any{"picks": []map[string]any{{"sku": "TOWEL", "location": "A-01-01-1", "units": 4}}}, picker.csrf); r.Status != 200 || decode[api.KittingTask](t, r).Status != "done" {
 			t.Fatalf("complete: %d %s", r.Status, r.Raw)
 		}
 		if r := picker.op("GET", "/ops/kitting-tasks", nil, ""); r.Status != 200 || strings.Contains(string(r.Raw), "PAIR") {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -71,7 +72,7 @@ func signIn(tb testing.TB, h http.Handler, badge, pin string) staffClient {
 	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
 		tb.Fatalf("session cookie %+v", cookie)
 	}
-	return staffClient{client: client{tb, h, ""}, cookie: cookie, csrf: r.JSON["csrf_token"].(string)}
+	return staffClient{client: client{tb, h, ""}, cookie: cookie, csrf: decode[api.StaffSession](tb, r).CsrfToken}
 }
 
 // op calls the ops API with the session cookie and, unless csrf is "", the token.
@@ -88,7 +89,7 @@ func TestOps_SignInLockoutAndCSRF(t *testing.T) {
 	}
 	unknown := anon.do("POST", "/ops/session", map[string]any{"badge": "X999", "pin": "0000"})
 	wrong := anon.do("POST", "/ops/session", map[string]any{"badge": "P001", "pin": "0000"})
-	if unknown.Status != 401 || wrong.Status != 401 || unknown.JSON["detail"] != wrong.JSON["detail"] {
+	if unknown.Status != 401 || wrong.Status != 401 || decode[api.Problem](t, unknown).Detail != decode[api.Problem](t, wrong).Detail {
 		t.Fatalf("an unknown badge and a wrong PIN must look alike: %s / %s", unknown.Raw, wrong.Raw)
 	}
 	for i := 0; i < 3; i++ {
@@ -103,7 +104,7 @@ func TestOps_SignInLockoutAndCSRF(t *testing.T) {
 
 	sup := signIn(t, h, "v001", "5555") // badges are typed in any case
 	me := sup.op("GET", "/ops/session", nil, "")
-	if me.Status != 200 || me.JSON["role"] != "supervisor" {
+	if me.Status != 200 || decode[api.StaffSession](t, me).Role != "supervisor" {
 		t.Fatalf("session: %s", me.Raw)
 	}
 	scan := map[string]any{"scan_id": "csrf-test-1", "code": "4901234567894", "merchant_code": "SAKURA"}
@@ -148,12 +149,18 @@ func TestOps_ReceivePutAwayCount(t *testing.T) {
 			t.Fatalf("tracked product without lot: %d %s", r.Status, r.Raw)
 		}
 		r = receive("rcv-0000002", map[string]any{"inbound_id": in.ID, "code": "4512345678906", "quantity": 12, "lot": "L1", "expiry": "2027-06-30"})
-		if r.Status != 200 || r.JSON["received"].(float64) != 12 || r.JSON["expected"].(float64) != 24 {
+		if r.Status != 200 {
+			t.Fatalf("receive: %d %s", r.Status, r.Raw)
+		}
+		if got := decode[api.ScanResult](t, r); !pointsTo(got.Received, 12) || !pointsTo(got.Expected, 24) {
 			t.Fatalf("receive: %d %s", r.Status, r.Raw)
 		}
 		// A GS1-128 label carries the lot and expiry itself.
 		r = receive("rcv-0000003", map[string]any{"inbound_id": in.ID, "code": "]C1010451234567890610L2\x1d17270731", "quantity": 14})
-		if r.Status != 200 || r.JSON["lot"] != "L2" || r.JSON["over_receipt"] != true {
+		if r.Status != 200 {
+			t.Fatalf("GS1-128 receive: %d %s", r.Status, r.Raw)
+		}
+		if got := decode[api.ScanResult](t, r); !pointsTo(got.Lot, "L2") || !pointsTo(got.OverReceipt, true) {
 			t.Fatalf("GS1-128 receive: %d %s", r.Status, r.Raw)
 		}
 		// Misreads and strangers are refused, and each refusal is recorded.
@@ -168,7 +175,7 @@ func TestOps_ReceivePutAwayCount(t *testing.T) {
 			t.Fatalf("ambiguous JAN: %d %s", r.Status, r.Raw)
 		}
 		// A case code counts its pack quantity.
-		if r := receive("rcv-0000007", map[string]any{"merchant_code": "SAKURA", "code": "14901234567891"}); r.Status != 200 || r.JSON["quantity"].(float64) != 12 {
+		if r := receive("rcv-0000007", map[string]any{"merchant_code": "SAKURA", "code": "14901234567891"}); r.Status != 200 || decode[api.ScanResult](t, r).Quantity != 12 {
 			t.Fatalf("case code: %d %s", r.Status, r.Raw)
 		}
 		hh.op("POST", "/ops/inbounds/"+itoa64(in.ID)+"/finish", nil, hh.csrf)
@@ -192,8 +199,8 @@ func TestOps_ReceivePutAwayCount(t *testing.T) {
 			t.Fatalf("count: %d %s", count.Status, count.Raw)
 		}
 		diffs := 0
-		for _, l := range count.JSON["lines"].([]any) {
-			if l.(map[string]any)["difference"].(float64) != 0 {
+		for _, l := range decode[api.CountResult](t, count).Lines {
+			if l.Difference != 0 {
 				diffs++
 			}
 		}
@@ -235,7 +242,7 @@ func TestOps_ScanAppliedOnce(t *testing.T) {
 	}
 	// At the receiving location the shared JAN can only be SAKURA's towel.
 	lookup := hh.op("GET", "/ops/products/lookup?code=4901234567894&location=RCV-01", nil, "")
-	if lookup.JSON["sku"] != "TOWEL" {
+	if decode[api.ScannedProduct](t, lookup).Sku != "TOWEL" {
 		t.Fatalf("lookup at the receiving location: %s", lookup.Raw)
 	}
 }

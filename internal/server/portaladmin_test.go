@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/soko-wms/soko/internal/notify"
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -81,10 +82,14 @@ func TestPortalAdmin_InviteFirstOwnerAndLock(t *testing.T) {
 			t.Errorf("a bad email: %d %s", r.Status, r.Raw)
 		}
 		r := admin.op("POST", base, invite, admin.csrf)
-		if r.Status != 201 || r.JSON["email"] != "owner@hanaya.example" || r.JSON["password_set"] != false {
+		if r.Status != 201 {
 			t.Fatalf("invite: %d %s", r.Status, r.Raw)
 		}
-		id := int64(r.JSON["id"].(float64))
+		invited := decode[api.PortalUser](t, r)
+		if invited.Email != "owner@hanaya.example" || invited.PasswordSet {
+			t.Fatalf("invite: %d %s", r.Status, r.Raw)
+		}
+		id := invited.Id
 		if r := admin.op("POST", base, invite, admin.csrf); r.Status != 409 {
 			t.Errorf("the same email again: %d %s", r.Status, r.Raw)
 		}
@@ -99,15 +104,18 @@ func TestPortalAdmin_InviteFirstOwnerAndLock(t *testing.T) {
 		anon := &portalClient{tb: t, h: h}
 		anon.must(204, "POST", "/portal/password-reset/confirm", map[string]any{"token": token, "password": "hanaya-owner-2026"})
 		owner := signInPortal(t, h, "owner@hanaya.example", "hanaya-owner-2026")
-		if r := owner.must(200, "GET", "/portal/session", nil); r.JSON["role"] != "owner" || r.JSON["merchant_code"] != "HANAYA" {
-			t.Fatalf("the new owner: %s", r.Raw)
+		if s := decode[api.PortalSession](t, owner.must(200, "GET", "/portal/session", nil)); s.Role != "owner" || s.MerchantCode != "HANAYA" {
+			t.Fatalf("the new owner: %+v", s)
 		}
 
 		list := admin.op("GET", base, nil, "")
-		if list.Status != 200 || len(list.JSON["data"].([]any)) != 1 || list.JSON["data"].([]any)[0].(map[string]any)["password_set"] != true {
+		if list.Status != 200 {
 			t.Fatalf("list: %d %s", list.Status, list.Raw)
 		}
-		if r := admin.op("PATCH", fmt.Sprintf("%s/%d", base, id), map[string]any{"active": false}, admin.csrf); r.Status != 200 || r.JSON["active"] != false {
+		if users := decode[api.ListPortalUsers200JSONResponse](t, list).Data; len(users) != 1 || !users[0].PasswordSet {
+			t.Fatalf("list: %d %s", list.Status, list.Raw)
+		}
+		if r := admin.op("PATCH", fmt.Sprintf("%s/%d", base, id), map[string]any{"active": false}, admin.csrf); r.Status != 200 || decode[api.PortalUser](t, r).Active {
 			t.Fatalf("lock: %d %s", r.Status, r.Raw)
 		}
 		if r := owner.do("GET", "/portal/session", nil); r.Status != 401 {

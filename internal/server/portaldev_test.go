@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -18,12 +19,15 @@ func TestPortal_APIKeys(t *testing.T) {
 		mustPortalUsers(t, db)
 		owner := signInPortal(t, h, "owner@sakura.example", portalPassword)
 		made := owner.must(201, "POST", "/portal/api-keys", map[string]any{"name": "受注連携", "scopes": []string{"read"}})
-		secret, _ := made.JSON["secret"].(string)
-		prefix, _ := made.JSON["prefix"].(string)
+		key := decode[api.AdminAPIKey](t, made)
+		secret, prefix := "", key.Prefix
+		if key.Secret != nil {
+			secret = *key.Secret
+		}
 		if secret == "" || !strings.HasPrefix(secret, prefix) {
 			t.Fatalf("the new key: %s", made.Raw)
 		}
-		keyPath := "/portal/api-keys/" + itoa64(int64(made.JSON["id"].(float64)))
+		keyPath := "/portal/api-keys/" + itoa64(key.Id)
 		list := owner.must(200, "GET", "/portal/api-keys", nil)
 		if strings.Contains(string(list.Raw), secret) || !strings.Contains(string(list.Raw), prefix) || !strings.Contains(string(list.Raw), "受注連携") {
 			t.Fatalf("the key list: %s", list.Raw)
@@ -39,14 +43,14 @@ func TestPortal_APIKeys(t *testing.T) {
 		if r := owner.do("POST", "/portal/api-keys", map[string]any{"scopes": []string{"admin"}}); r.Status != 422 {
 			t.Errorf("an unknown scope: %d %s", r.Status, r.Raw)
 		}
-		if r := owner.do("POST", "/portal/api-keys", map[string]any{"expires_at": "2020-01-01T00:00:00Z"}); r.Status != 422 || !strings.Contains(r.JSON["detail"].(string), "有効期限") {
+		if r := owner.do("POST", "/portal/api-keys", map[string]any{"expires_at": "2020-01-01T00:00:00Z"}); r.Status != 422 || !strings.Contains(decode[api.Problem](t, r).Detail, "有効期限") {
 			t.Errorf("a key expired already: %d %s", r.Status, r.Raw)
 		}
 
 		for _, email := range []string{"staff@sakura.example", "viewer@sakura.example"} {
 			c := signInPortal(t, h, email, portalPassword)
 			for _, call := range []struct{ method, path string }{{"GET", "/portal/api-keys"}, {"POST", "/portal/api-keys"}, {"POST", keyPath + "/revoke"}} {
-				if r := c.do(call.method, call.path, map[string]any{}); r.Status != 403 || !strings.Contains(r.JSON["detail"].(string), "オーナー") {
+				if r := c.do(call.method, call.path, map[string]any{}); r.Status != 403 || !strings.Contains(decode[api.Problem](t, r).Detail, "オーナー") {
 					t.Errorf("%s %s as %s: %d %s", call.method, call.path, email, r.Status, r.Raw)
 				}
 			}
@@ -60,7 +64,7 @@ func TestPortal_APIKeys(t *testing.T) {
 		}
 		dev.must(200, "GET", "/api/v1/products", nil)
 
-		if r := owner.must(200, "POST", keyPath+"/revoke", nil); r.JSON["revoked"] != true {
+		if r := owner.must(200, "POST", keyPath+"/revoke", nil); !decode[api.AdminAPIKey](t, r).Revoked {
 			t.Fatalf("revoked: %s", r.Raw)
 		}
 		if r := dev.do("GET", "/api/v1/products", nil); r.Status != 401 {
@@ -106,14 +110,14 @@ func TestPortal_ChangeOrder(t *testing.T) {
 			t.Fatal("the order has no ETag in the portal")
 		}
 		changed := owner.must(200, "PATCH", "/portal/api/v1/orders/SO-1", map[string]any{"ship_to": to}, "If-Match", etag)
-		if got := changed.JSON["ship_to"].(map[string]any); got["city"] != "大阪市北区" || got["name"] != "佐藤 花子" {
+		if got := decode[api.Order](t, changed).ShipTo; got.City != "大阪市北区" || got.Name != "佐藤 花子" {
 			t.Fatalf("the changed order: %s", changed.Raw)
 		}
-		if r := owner.do("PATCH", "/portal/api/v1/orders/SO-1", map[string]any{"ship_to": to}, "If-Match", etag); r.Status != 412 || !strings.Contains(r.JSON["detail"].(string), "読み取り後に変更") {
+		if r := owner.do("PATCH", "/portal/api/v1/orders/SO-1", map[string]any{"ship_to": to}, "If-Match", etag); r.Status != 412 || !strings.Contains(decode[api.Problem](t, r).Detail, "読み取り後に変更") {
 			t.Errorf("a change on a stale read: %d %s", r.Status, r.Raw)
 		}
-		if got := shop.must(200, "GET", "/api/v1/orders/SO-1", nil).JSON["ship_to"].(map[string]any); got["city"] != "大阪市北区" {
-			t.Errorf("the API reads %v", got)
+		if got := decode[api.Order](t, shop.must(200, "GET", "/api/v1/orders/SO-1", nil)).ShipTo; got.City != "大阪市北区" {
+			t.Errorf("the API reads %+v", got)
 		}
 
 		midori := signInPortal(t, h, "owner@midori.example", portalPassword)
@@ -129,10 +133,10 @@ func TestPortal_ChangeOrder(t *testing.T) {
 		}
 		etag = owner.must(200, "GET", "/portal/api/v1/orders/SO-2", nil).Header.Get("ETag")
 		r := owner.do("PATCH", "/portal/api/v1/orders/SO-2", map[string]any{"ship_to": to}, "If-Match", etag)
-		if r.Status != 409 || !strings.Contains(r.JSON["detail"].(string), "ピッキングが始まっています") {
+		if r.Status != 409 || !strings.Contains(decode[api.Problem](t, r).Detail, "ピッキングが始まっています") {
 			t.Errorf("a change once picking started: %d %s", r.Status, r.Raw)
 		}
-		if r := owner.do("POST", "/portal/api/v1/orders/SO-2/hold", map[string]any{"reason": "merchant"}); r.Status != 409 || !strings.Contains(r.JSON["detail"].(string), "ピッキングが始まっています") {
+		if r := owner.do("POST", "/portal/api/v1/orders/SO-2/hold", map[string]any{"reason": "merchant"}); r.Status != 409 || !strings.Contains(decode[api.Problem](t, r).Detail, "ピッキングが始まっています") {
 			t.Errorf("a hold once picking started: %d %s", r.Status, r.Raw)
 		}
 	})

@@ -27,34 +27,35 @@ func TestAPI_ReplenishmentRoundTrip(t *testing.T) {
 		shop.must(201, "PUT", "/api/v1/products/TWL-2", product(`=HYPERLINK("http://evil.example","タオル")`, 800))
 		sup := map[string]any{"name": "今治タオル工業", "lead_time_days": 10, "min_order_qty": 12, "order_multiple": 6,
 			"contact": "営業部 佐藤 0898-00-0000", "skus": []string{"TWL-2", "TWL-1"}}
-		if r := shop.must(201, "PUT", "/api/v1/suppliers/IMABARI", sup); len(r.JSON["skus"].([]any)) != 2 || r.JSON["order_multiple"] != 6.0 {
-			t.Fatalf("supplier: %s", r.Raw)
+		if got := decode[api.Supplier](t, shop.must(201, "PUT", "/api/v1/suppliers/IMABARI", sup)); len(got.Skus) != 2 || got.OrderMultiple != 6 {
+			t.Fatalf("supplier: %+v", got)
 		}
 		delete(sup, "skus")
 		sup["lead_time_days"] = 12
-		if r := shop.must(200, "PUT", "/api/v1/suppliers/IMABARI", sup); len(r.JSON["skus"].([]any)) != 2 || r.JSON["lead_time_days"] != 12.0 {
-			t.Fatalf("a PUT without skus keeps the products: %s", r.Raw)
+		if got := decode[api.Supplier](t, shop.must(200, "PUT", "/api/v1/suppliers/IMABARI", sup)); len(got.Skus) != 2 || got.LeadTimeDays != 12 {
+			t.Fatalf("a PUT without skus keeps the products: %+v", got)
 		}
 		r := shop.must(200, "GET", "/api/v1/reorder-suggestions?window_days=14", nil)
-		data := r.JSON["data"].([]any)
-		if r.JSON["window_days"] != 14.0 || len(data) != 2 || data[0].(map[string]any)["quantity"] != 0.0 || data[0].(map[string]any)["days_of_cover"] != nil {
+		suggested := decode[api.ReorderSuggestionList](t, r)
+		if data := suggested.Data; suggested.WindowDays != 14 || len(data) != 2 || data[0].Quantity != 0 || data[0].DaysOfCover != nil {
 			t.Fatalf("suggestions without demand: %s", r.Raw)
 		}
 
 		po := shop.must(201, "POST", "/api/v1/reorder-suggestions/accept", map[string]any{"supplier_code": "IMABARI", "expected_date": "2026-12-10",
 			"lines": []map[string]any{{"sku": "TWL-1", "quantity": 24}, {"sku": "TWL-2", "quantity": 12}}})
-		no := po.JSON["po_no"].(string)
-		if po.JSON["status"] != "ordered" || po.JSON["inbound_no"] != no || po.JSON["ordered_by"] != "API" {
+		ordered := decode[api.PurchaseOrder](t, po)
+		no := ordered.PoNo
+		if ordered.Status != "ordered" || !pointsTo(ordered.InboundNo, no) || ordered.OrderedBy != "API" {
 			t.Fatalf("purchase order: %s", po.Raw)
 		}
 		in := shop.must(200, "GET", "/api/v1/inbounds/"+no, nil)
-		if in.JSON["expected_date"] != "2026-12-10" || len(in.JSON["lines"].([]any)) != 2 {
+		if inbound := decode[api.Inbound](t, in); inbound.ExpectedDate.String() != "2026-12-10" || len(inbound.Lines) != 2 {
 			t.Fatalf("the purchase order's inbound: %s", in.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/reorder-suggestions", nil); r.JSON["data"].([]any)[0].(map[string]any)["inbound"] != 24.0 {
+		if r := shop.must(200, "GET", "/api/v1/reorder-suggestions", nil); decode[api.ReorderSuggestionList](t, r).Data[0].Inbound != 24 {
 			t.Fatalf("suggestions after ordering: %s", r.Raw)
 		}
-		if r := shop.must(200, "GET", "/api/v1/purchase-orders", nil); len(r.JSON["data"].([]any)) != 1 {
+		if r := shop.must(200, "GET", "/api/v1/purchase-orders", nil); len(decode[api.PurchaseOrderList](t, r).Data) != 1 {
 			t.Fatalf("purchase orders: %s", r.Raw)
 		}
 		if r := shop.must(200, "GET", "/api/v1/purchase-orders/"+no+"/pdf", nil); !bytes.HasPrefix(r.Raw, []byte("%PDF-")) || r.Header.Get("Content-Type") != "application/pdf" {
@@ -85,8 +86,8 @@ func TestAPI_ReplenishmentRoundTrip(t *testing.T) {
 				t.Errorf("%s %s %v: %d %s, want 4xx naming %s", c.method, c.path, c.body, r.Status, r.Raw, c.field)
 			}
 		}
-		if r := shop.must(200, "GET", "/api/v1/replenishment-settings", nil); r.JSON["window_days"] != 28.0 || r.JSON["auto_order"] != false {
-			t.Fatalf("default settings: %s", r.Raw)
+		if got := decode[api.ReplenishmentSettings](t, shop.must(200, "GET", "/api/v1/replenishment-settings", nil)); got.WindowDays != 28 || got.AutoOrder {
+			t.Fatalf("default settings: %+v", got)
 		}
 	})
 }
@@ -130,10 +131,14 @@ func TestOps_ReplenishmentApproveDraft(t *testing.T) {
 			t.Fatalf("a picker approves: %d %s", r.Status, r.Raw)
 		}
 		approved := sup.op("POST", fmt.Sprintf("/ops/purchase-orders/%d/approve", id), nil, sup.csrf)
-		if approved.Status != 200 || approved.JSON["status"] != "ordered" || approved.JSON["ordered_by"] != "伊藤" {
+		if approved.Status != 200 {
 			t.Fatalf("approve: %d %s", approved.Status, approved.Raw)
 		}
-		no := approved.JSON["po_no"].(string)
+		po := decode[api.PurchaseOrder](t, approved)
+		if po.Status != "ordered" || po.OrderedBy != "伊藤" {
+			t.Fatalf("approve: %d %s", approved.Status, approved.Raw)
+		}
+		no := po.PoNo
 		if in, err := db.FindInbound(ctx, m.ID, no); err != nil || in.Lines[0].Quantity != 180 {
 			t.Fatalf("the approved draft's inbound: %+v %v", in, err)
 		}

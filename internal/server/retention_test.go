@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -57,8 +58,7 @@ func TestErasePersonalData_NeverReappears(t *testing.T) {
 		}
 
 		erased := s.shop.must(200, "POST", "/api/v1/orders/SO-1/erase-personal-data", nil, "Idempotency-Key", "erase-SO-1")
-		to := erased.JSON["ship_to"].(map[string]any)
-		if to["name"] != "削除済み" || to["email"] != nil && to["email"] != "" || to["prefecture"] != "東京都" || erased.JSON["status"] != "shipped" {
+		if o := decode[api.Order](t, erased); o.ShipTo.Name != "削除済み" || o.ShipTo.Email != "" || o.ShipTo.Prefecture != "東京都" || o.Status != "shipped" {
 			t.Fatalf("erased order: %s", erased.Raw)
 		}
 		if strings.Contains(string(s.shop.must(200, "GET", "/api/v1/orders/SO-1", nil).Raw), "山田") {
@@ -75,11 +75,14 @@ func TestErasePersonalData_NeverReappears(t *testing.T) {
 		}
 
 		emails := sup.op("GET", "/ops/deliveries?channel=email", nil, "")
-		list, _ := emails.JSON["data"].([]any)
-		if emails.Status != 200 || len(list) != 1 || strings.Contains(string(emails.Raw), "山田") || strings.Contains(string(emails.Raw), "taro@example.jp") {
+		if emails.Status != 200 {
 			t.Fatalf("emails after erasure: %d %s", emails.Status, emails.Raw)
 		}
-		id := int64(list[0].(map[string]any)["id"].(float64))
+		list := decode[api.OpsDeliveryList](t, emails).Data
+		if len(list) != 1 || strings.Contains(string(emails.Raw), "山田") || strings.Contains(string(emails.Raw), "taro@example.jp") {
+			t.Fatalf("emails after erasure: %d %s", emails.Status, emails.Raw)
+		}
+		id := list[0].Id
 		if r := sup.op("POST", fmt.Sprintf("/ops/deliveries/%d/redeliver", id), nil, sup.csrf); r.Status != 409 {
 			t.Fatalf("sending the erased customer's email again: %d %s", r.Status, r.Raw)
 		}
@@ -95,15 +98,15 @@ func TestErasePersonalData_NeverReappears(t *testing.T) {
 		if !strings.Contains(string(refused.Raw), "出荷") {
 			t.Errorf("refusal of an order not shipped: %s", refused.Raw)
 		}
-		if o := s.shop.must(200, "GET", "/api/v1/orders/SO-2", nil); o.JSON["ship_to"].(map[string]any)["name"] != "山田 太郎" {
+		if o := s.shop.must(200, "GET", "/api/v1/orders/SO-2", nil); decode[api.Order](t, o).ShipTo.Name != "山田 太郎" {
 			t.Errorf("SO-2 changed: %s", o.Raw)
 		}
 
-		if r := s.shop.must(200, "GET", "/api/v1/personal-data-retention", nil); r.JSON["retention_days"] != float64(0) {
+		if r := s.shop.must(200, "GET", "/api/v1/personal-data-retention", nil); decode[api.Retention](t, r).RetentionDays != 0 {
 			t.Errorf("retention by default: %s", r.Raw)
 		}
 		s.shop.must(422, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": -1})
-		if r := s.shop.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 365}); r.JSON["retention_days"] != float64(365) {
+		if r := s.shop.must(200, "PUT", "/api/v1/personal-data-retention", map[string]any{"retention_days": 365}); decode[api.Retention](t, r).RetentionDays != 365 {
 			t.Errorf("retention set: %s", r.Raw)
 		}
 		if m, _ := db.FindMerchantByCode(ctx, "SAKURA"); m.RetentionDays != 365 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -39,7 +40,7 @@ func TestReturns_ExchangeReceivedOnHandheld(t *testing.T) {
 		s.createOrder("SO-1")
 		number := s.ship("SO-1")[0]
 		s.deliver()
-		if r := s.shop.must(201, "POST", "/api/v1/orders", order("SO-2", line("MUG", 10))); r.JSON["status"] != "backordered" {
+		if r := s.shop.must(201, "POST", "/api/v1/orders", order("SO-2", line("MUG", 10))); decode[api.Order](t, r).Status != "backordered" {
 			t.Fatalf("SO-2 with 9 mugs on the shelf: %s", r.Raw)
 		}
 
@@ -47,7 +48,7 @@ func TestReturns_ExchangeReceivedOnHandheld(t *testing.T) {
 			"lines": []map[string]any{{"sku": "TOWEL", "quantity": 2}, {"sku": "MUG", "quantity": 1}}}
 		first := s.shop.must(201, "POST", "/api/v1/returns", announce, "Idempotency-Key", "return-RMA-1")
 		again := s.shop.must(201, "POST", "/api/v1/returns", announce, "Idempotency-Key", "return-RMA-1")
-		if first.JSON["status"] != "announced" || again.Header.Get("Idempotent-Replayed") != "true" || first.JSON["exchange_order_no"] != nil {
+		if announced := decode[api.Return](t, first); announced.Status != "announced" || again.Header.Get("Idempotent-Replayed") != "true" || announced.ExchangeOrderNo != nil {
 			t.Fatalf("announce: %s\nagain: %s", first.Raw, again.Raw)
 		}
 		bad := s.shop.do("POST", "/api/v1/returns", map[string]any{"return_no": "RMA-9", "order_no": "SO-1", "reason": "defective", "disposition": "refund",
@@ -117,23 +118,26 @@ func TestReturns_ExchangeReceivedOnHandheld(t *testing.T) {
 				t.Errorf("%s holds %s, want %d", loc, r.Raw, want)
 			}
 		}
-		if r := s.shop.must(200, "GET", "/api/v1/orders/SO-2", nil); r.JSON["status"] != "allocated" {
+		if r := s.shop.must(200, "GET", "/api/v1/orders/SO-2", nil); decode[api.Order](t, r).Status != "allocated" {
 			t.Errorf("the mug back on the shelf did not let SO-2 be allocated: %s", r.Raw)
 		}
 
 		// The replacement order, once however often the return is finished.
-		ret := s.shop.must(200, "GET", "/api/v1/returns/RMA-1", nil)
-		exchange, _ := ret.JSON["exchange_order_no"].(string)
-		if ret.JSON["status"] != "completed" || !strings.HasPrefix(exchange, "SO-1-EX") {
-			t.Fatalf("the return after receiving: %s", ret.Raw)
+		ret := decode[api.Return](t, s.shop.must(200, "GET", "/api/v1/returns/RMA-1", nil))
+		exchange := ""
+		if ret.ExchangeOrderNo != nil {
+			exchange = *ret.ExchangeOrderNo
 		}
-		id := itoa64(int64(ret.JSON["id"].(float64)))
+		if ret.Status != "completed" || !strings.HasPrefix(exchange, "SO-1-EX") {
+			t.Fatalf("the return after receiving: %+v", ret)
+		}
+		id := itoa64(ret.Id)
 		if r := sup.op("POST", "/ops/returns/"+id+"/finish", nil, sup.csrf); r.Status != 200 {
 			t.Fatalf("finish again: %d %s", r.Status, r.Raw)
 		}
 		exchanges := 0
-		for _, o := range s.shop.must(200, "GET", "/api/v1/orders?limit=200", nil).JSON["data"].([]any) {
-			if strings.HasPrefix(o.(map[string]any)["order_no"].(string), "SO-1-EX") {
+		for _, o := range decode[api.OrderList](t, s.shop.must(200, "GET", "/api/v1/orders?limit=200", nil)).Data {
+			if strings.HasPrefix(o.OrderNo, "SO-1-EX") {
 				exchanges++
 			}
 		}
@@ -141,7 +145,7 @@ func TestReturns_ExchangeReceivedOnHandheld(t *testing.T) {
 			t.Fatalf("%d exchange orders, want 1", exchanges)
 		}
 		ex := s.shop.must(200, "GET", "/api/v1/orders/"+exchange, nil)
-		if ex.JSON["status"] != "backordered" || len(ex.JSON["lines"].([]any)) != 2 {
+		if o := decode[api.Order](t, ex); o.Status != "backordered" || len(o.Lines) != 2 {
 			t.Errorf("exchange order (the mug went to SO-2): %s", ex.Raw)
 		}
 
@@ -179,11 +183,11 @@ func TestReturns_ExchangeReceivedOnHandheld(t *testing.T) {
 
 		// The parcel comes back once more, unannounced: a carrier return.
 		cr := sup.op("POST", "/ops/return-parcels", map[string]any{"code": "SO-1"}, sup.csrf)
-		if cr.Status != 200 || cr.JSON["return"].(map[string]any)["return_no"] != "CR-SO-1-2" {
+		if cr.Status != 200 || decode[api.ReturnScanResult](t, cr).Return.ReturnNo != "CR-SO-1-2" {
 			t.Fatalf("unannounced parcel: %d %s", cr.Status, cr.Raw)
 		}
 		rep := sup.op("GET", "/ops/returns", nil, "")
-		if open := rep.JSON["open"].([]any); len(open) != 1 || open[0].(map[string]any)["announced"] != false {
+		if open := decode[api.ReturnsReport](t, rep).Open; len(open) != 1 || open[0].Announced {
 			t.Errorf("open returns: %s", rep.Raw)
 		}
 
@@ -219,7 +223,7 @@ func TestReturns_ExchangeReceivedOnHandheld(t *testing.T) {
 		if err := json.Unmarshal(sup.op("GET", "/ops/merchants", nil, "").Raw, &merchants); err != nil || len(merchants) != 1 {
 			t.Fatalf("merchants: %v %v", merchants, err)
 		}
-		if tpl := sup.op("GET", "/ops/merchants/"+itoa64(merchants[0].ID)+"/email-template", nil, ""); tpl.JSON["delivery_notices"] != true {
+		if tpl := sup.op("GET", "/ops/merchants/"+itoa64(merchants[0].ID)+"/email-template", nil, ""); !decode[api.EmailTemplate](t, tpl).DeliveryNotices {
 			t.Errorf("delivery notices after the console saved them: %s", tpl.Raw)
 		}
 

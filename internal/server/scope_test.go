@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -43,7 +44,7 @@ func TestAPI_KeyScopesAndExpiry(t *testing.T) {
 		forbidden := func(c client, method, path string, body any, scope string) {
 			t.Helper()
 			r := c.do(method, path, body)
-			if r.Status != 403 || !strings.Contains(r.JSON["detail"].(string), scope) {
+			if r.Status != 403 || !strings.Contains(decode[api.Problem](t, r).Detail, scope) {
 				t.Errorf("%s %s: %d %s, want 403 naming %s", method, path, r.Status, r.Raw, scope)
 			}
 		}
@@ -56,7 +57,7 @@ func TestAPI_KeyScopesAndExpiry(t *testing.T) {
 		forbidden(shop, "PUT", "/api/v1/products/MUG-1", product("書き換え", 1), "products")
 		forbidden(shop, "GET", "/api/v1/products", nil, "products")
 		forbidden(shop, "PUT", "/api/v1/webhook-endpoint", map[string]any{"url": "https://example.com/hook"}, "webhooks")
-		if p := full.must(200, "GET", "/api/v1/products/MUG-1", nil); p.JSON["name"] != "マグカップ" {
+		if p := full.must(200, "GET", "/api/v1/products/MUG-1", nil); decode[api.Product](t, p).Name != "マグカップ" {
 			t.Errorf("a refused PUT changed the product: %s", p.Raw)
 		}
 

@@ -23,15 +23,8 @@ import (
 // MustServer returns a server on a fresh, migrated SQLite database.
 func MustServer(tb testing.TB) (*Server, *storage.DB) {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "soko.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
+	db := storagetest.MustOpenSQLite(tb)
+	db.Now = time.Now // these servers keep the real clock, unlike storagetest's
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	return New(Config{Store: db, Logger: log, Version: "test", BodyLimit: "1K", ShutdownTimeout: 5 * time.Second}), db
 }

@@ -2,10 +2,14 @@ package server
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -32,8 +36,10 @@ func TestAPI_ShipDates(t *testing.T) {
 		shop.must(201, "PUT", "/api/v1/products/TOWEL-1", product("今治タオル", 1650, "4901234567894"))
 		shipDate := func(r reply) string {
 			t.Helper()
-			s, _ := r.JSON["ship_date"].(string)
-			return s
+			if d := decode[api.Order](t, r).ShipDate; d != nil {
+				return d.String()
+			}
+			return ""
 		}
 
 		if d := shipDate(shop.must(201, "POST", "/api/v1/orders", order("SO-NOW", line("TOWEL-1", 1)))); d != "2026-11-24" {
@@ -72,12 +78,15 @@ func TestAPI_ShipDates(t *testing.T) {
 
 		// The supervisor closes the 3rd and makes Yamato slower to Tokyo.
 		cal := boss.op("GET", "/ops/ship-calendar", nil, "")
-		if cal.Status != 200 || cal.JSON["cut_off"] != "15:00" || cal.JSON["prefecture"] != "東京都" || len(cal.JSON["public_holidays"].([]any)) < 32 {
+		if cal.Status != 200 {
+			t.Fatalf("calendar: %s", cal.Raw)
+		}
+		if c := decode[api.ShipCalendar](t, cal); c.CutOff != "15:00" || c.Prefecture != "東京都" || len(c.PublicHolidays) < 32 {
 			t.Fatalf("calendar: %s", cal.Raw)
 		}
 		put := map[string]any{"prefecture": "東京都", "working_days": []bool{false, true, true, true, true, true, false}, "cut_off": "16:00",
 			"public_holidays_off": true, "company_holidays": []map[string]any{{"date": "2026-12-03", "name": "棚卸"}}}
-		if r := boss.op("PUT", "/ops/ship-calendar", put, boss.csrf); r.Status != 200 || len(r.JSON["company_holidays"].([]any)) != 1 {
+		if r := boss.op("PUT", "/ops/ship-calendar", put, boss.csrf); r.Status != 200 || len(decode[api.ShipCalendar](t, r).CompanyHolidays) != 1 {
 			t.Fatalf("saving the calendar: %d %s", r.Status, r.Raw)
 		}
 		put["cut_off"], put["prefecture"] = "25:00", "東京"
@@ -94,8 +103,8 @@ func TestAPI_ShipDates(t *testing.T) {
 			t.Errorf("an unknown carrier: %d", r.Status)
 		}
 		table := boss.op("GET", "/ops/transit-days/yamato", nil, "")
-		rows := table.JSON["rows"].([]any)
-		if tokyo := rows[12].(map[string]any); len(rows) != 47 || tokyo["prefecture"] != "東京都" || tokyo["days"] != 2.0 || tokyo["default_days"] != 1.0 || tokyo["set"] != true {
+		rows := decode[api.TransitTable](t, table).Rows
+		if tokyo := rows[12]; len(rows) != 47 || tokyo.Prefecture != "東京都" || tokyo.Days != 2 || tokyo.DefaultDays != 1 || !tokyo.Set {
 			t.Errorf("transit table: %s", table.Raw)
 		}
 		o = order("SO-DEC4", line("TOWEL-1", 1))
@@ -106,13 +115,16 @@ func TestAPI_ShipDates(t *testing.T) {
 
 		// Pulled forward from the console.
 		found := boss.op("GET", "/ops/orders?q=SO-DEC4", nil, "")
-		id := int64(found.JSON["data"].([]any)[0].(map[string]any)["id"].(float64))
+		id := decode[api.ConsoleOrderList](t, found).Data[0].Id
 		view := boss.op("GET", "/ops/orders/"+itoa64(id), nil, "")
-		if !contains(anyStrings(view.JSON["actions"]), "pull_forward") || view.JSON["ship_date"] != "2026-12-02" {
+		if o := decode[api.ConsoleOrder](t, view); !slices.Contains(o.Actions, "pull_forward") || !dateIs(o.ShipDate, "2026-12-02") {
 			t.Fatalf("console order: %s", view.Raw)
 		}
 		pulled := boss.op("POST", "/ops/orders/"+itoa64(id)+"/actions", map[string]any{"action": "pull_forward"}, boss.csrf)
-		if o := pulled.JSON["order"].(map[string]any); pulled.Status != 200 || o["ship_date"] != "2026-11-23" || contains(anyStrings(o["actions"]), "pull_forward") {
+		if pulled.Status != 200 {
+			t.Fatalf("pulled forward: %d %s", pulled.Status, pulled.Raw)
+		}
+		if o := decode[api.ConsoleOrderActionResult](t, pulled).Order; !dateIs(o.ShipDate, "2026-11-23") || slices.Contains(o.Actions, "pull_forward") {
 			t.Fatalf("pulled forward: %d %s", pulled.Status, pulled.Raw)
 		}
 
@@ -120,33 +132,25 @@ func TestAPI_ShipDates(t *testing.T) {
 		if r := shop.must(422, "PUT", "/api/v1/hold-settings", map[string]any{"alert_days": 400, "auto_free": false}); !contains(r.fields(), "alert_days") {
 			t.Errorf("400 days: %s", r.Raw)
 		}
-		if r := shop.must(200, "PUT", "/api/v1/hold-settings", map[string]any{"alert_days": 2, "auto_free": true}); r.JSON["alert_days"] != 2.0 || r.JSON["auto_free"] != true {
+		if r := shop.must(200, "PUT", "/api/v1/hold-settings", map[string]any{"alert_days": 2, "auto_free": true}); decode[api.HoldSettings](t, r) != (api.HoldSettings{AlertDays: 2, AutoFree: true}) {
 			t.Errorf("hold settings: %s", r.Raw)
 		}
 		o = order("SO-PAY", line("TOWEL-1", 1))
 		o["hold"] = map[string]any{"reason": "payment_pending", "note": "銀行振込"}
 		shop.must(201, "POST", "/api/v1/orders", o)
 		now = now.Add(50 * time.Hour)
-		dash := boss.op("GET", "/ops/dashboard", nil, "")
-		holds := dash.JSON["old_holds"].([]any)
-		if len(holds) != 1 || holds[0].(map[string]any)["order_no"] != "SO-PAY" || holds[0].(map[string]any)["reason_label"] != "入金待ち" || holds[0].(map[string]any)["days"] != 2.0 {
-			t.Errorf("old holds: %v", holds)
+		dash := decode[api.Dashboard](t, boss.op("GET", "/ops/dashboard", nil, ""))
+		if holds := dash.OldHolds; len(holds) != 1 || holds[0].OrderNo != "SO-PAY" || holds[0].ReasonLabel != "入金待ち" || holds[0].Days != 2 {
+			t.Errorf("old holds: %+v", holds)
 		}
-		late := dash.JSON["at_risk"].([]any)
-		if len(late) < 2 || late[0].(map[string]any)["order_no"] != "SO-DEC4" {
-			t.Errorf("at risk on the 25th: %v", late)
+		if late := dash.AtRisk; len(late) < 2 || late[0].OrderNo != "SO-DEC4" {
+			t.Errorf("at risk on the 25th: %+v", late)
 		}
-		dates := dash.JSON["ship_dates"].([]any)
-		if len(dates) == 0 || dates[0].(map[string]any)["overdue"] != true {
-			t.Errorf("ship dates: %v", dates)
+		if dates := dash.ShipDates; len(dates) == 0 || !dates[0].Overdue {
+			t.Errorf("ship dates: %+v", dates)
 		}
 	})
 }
 
-func anyStrings(v any) []string {
-	var out []string
-	for _, s := range v.([]any) {
-		out = append(out, s.(string))
-	}
-	return out
-}
+// dateIs reports whether an optional date is set to want (YYYY-MM-DD).
+func dateIs(d *openapi_types.Date, want string) bool { return d != nil && d.String() == want }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
@@ -175,12 +176,11 @@ func TestAPIKey_FailuresPerAddress(t *testing.T) {
 }
 
 // guessAlert is the dashboard's count of badges and addresses being guessed, 0 when not shown.
-func guessAlert(t *testing.T, boss staffClient) float64 {
+func guessAlert(t *testing.T, boss staffClient) int {
 	t.Helper()
-	r := boss.op("GET", "/ops/dashboard", nil, "")
-	for _, e := range r.JSON["exceptions"].([]any) {
-		if e := e.(map[string]any); e["kind"] == "guessing" {
-			return e["count"].(float64)
+	for _, e := range decode[api.Dashboard](t, boss.op("GET", "/ops/dashboard", nil, "")).Exceptions {
+		if e.Kind == "guessing" {
+			return e.Count
 		}
 	}
 	return 0

@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -82,12 +84,11 @@ func TestStockHistory_FromLedger(t *testing.T) {
 			if days != 60 {
 				path += "?days=" + itoa64(int64(days))
 			}
-			got := shop.must(200, "GET", path, nil).JSON["days"].([]any)
+			got := decode[api.StockHistory](t, shop.must(200, "GET", path, nil)).Days
 			if len(got) != days {
 				t.Fatalf("%s: %d days, want %d", path, len(got), days)
 			}
-			for i, g := range got {
-				p := g.(map[string]any)
+			for i, p := range got {
 				day := today.AddDate(0, 0, i-days+1)
 				end := day.AddDate(0, 0, 1)
 				onHand, allocated := 0, 0
@@ -97,18 +98,16 @@ func TestStockHistory_FromLedger(t *testing.T) {
 						allocated += l.AllocatedDelta
 					}
 				}
-				want := map[string]any{"date": day.Format(time.DateOnly), "on_hand": float64(onHand), "allocated": float64(allocated), "available": float64(onHand - allocated)}
-				for k, v := range want {
-					if p[k] != v {
-						t.Errorf("%s day %d: %s %v, want %v (%v)", path, i, k, p[k], v, p)
-					}
+				want := fmt.Sprintf("%s on_hand %d allocated %d available %d", day.Format(time.DateOnly), onHand, allocated, onHand-allocated)
+				if got := fmt.Sprintf("%s on_hand %d allocated %d available %d", p.Date, p.OnHand, p.Allocated, p.Available); got != want {
+					t.Errorf("%s day %d: %s, want %s", path, i, got, want)
 				}
 			}
 		}
-		got := shop.must(200, "GET", "/api/v1/products/TOWEL/stock-history", nil).JSON["days"].([]any)
+		got := decode[api.StockHistory](t, shop.must(200, "GET", "/api/v1/products/TOWEL/stock-history", nil)).Days
 		point := func(daysAgo int) string {
-			p := got[59-daysAgo].(map[string]any)
-			return itoa64(int64(p["on_hand"].(float64))) + "/" + itoa64(int64(p["allocated"].(float64)))
+			p := got[59-daysAgo]
+			return itoa64(int64(p.OnHand)) + "/" + itoa64(int64(p.Allocated))
 		}
 		// The order just before midnight in Japan and the count just after
 		// fall on two days.

@@ -133,8 +133,10 @@ func randomDigits(n int) string {
 	return string(b)
 }
 
-// pinIterations is PBKDF2's work factor: a PIN has few digits, so every guess must cost.
-const pinIterations = 120_000
+// PINIterations is PBKDF2's work factor: a PIN has few digits, so every
+// guess must cost. Quick test runs (go test -short) may lower it; CheckPIN
+// reads each hash's own count.
+var PINIterations = 120_000
 
 // HashPIN returns the stored form of a PIN (4–8 digits), salted and stretched.
 func HashPIN(pin string) (string, error) {
@@ -145,12 +147,12 @@ func HashPIN(pin string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key, err := pbkdf2.Key(sha256.New, pin, salt, pinIterations, 32)
+	key, err := pbkdf2.Key(sha256.New, pin, salt, PINIterations, 32)
 	if err != nil {
 		return "", err
 	}
 	enc := base64.RawStdEncoding
-	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", pinIterations, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", PINIterations, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
 }
 
 // CheckPIN reports whether pin matches a hash made by HashPIN, in constant time.

@@ -3,7 +3,6 @@ package storage_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -155,9 +154,7 @@ func allOn(seen map[string]time.Time, n int, day time.Time) bool {
 // is every change after it, so the cursor never passes it; once it
 // commits both come.
 func TestChangeFeed_HoldsBackRunningTransaction(t *testing.T) {
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
-		t.Skip("SOKO_TEST_POSTGRES not set: on SQLite writers take turns, so no write commits out of order")
-	}
+	storagetest.SkipWithoutPostgres(t, "on SQLite writers take turns, so no write commits out of order")
 	db := storagetest.MustOpenPostgres(t)
 	merchantID := mustInbounds(t, db, 2)
 	ctx := context.Background()

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"testing"
@@ -9,6 +10,8 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	storagetest.QuickHashesUnderShort()
 	code := m.Run()
 	if os.Getenv("SOKO_TEST_POSTGRES") != "" {
 		fmt.Printf("storage: %d tests ran on PostgreSQL\n", storagetest.PostgresRuns.Load())

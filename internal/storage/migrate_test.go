@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -64,9 +63,7 @@ type schemaShape struct {
 // migrations make, not their file names: the same tables, columns, named
 // indexes and foreign keys on SQLite and PostgreSQL.
 func TestMigrations_SameSchemaOnBothDialects(t *testing.T) {
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
-		t.Skip("SOKO_TEST_POSTGRES not set")
-	}
+	storagetest.SkipWithoutPostgres(t, "the schemas are compared with PostgreSQL's")
 	lite, pg := sqliteShape(t, storagetest.MustOpenSQLite(t)), postgresShape(t, storagetest.MustOpenPostgres(t))
 	for table, cols := range pg.Columns {
 		if !slices.Equal(cols, lite.Columns[table]) {
@@ -107,9 +104,7 @@ var unindexedForeignKeys = []string{
 }
 
 func TestMigrations_ForeignKeysAreIndexed(t *testing.T) {
-	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
-		t.Skip("SOKO_TEST_POSTGRES not set")
-	}
+	storagetest.SkipWithoutPostgres(t, "PostgreSQL's catalogue lists the foreign keys")
 	var missing []string
 	err := storage.Conn(storagetest.MustOpenPostgres(t), context.Background()).Raw(`
 		SELECT c.conrelid::regclass::text || '.' || a.attname

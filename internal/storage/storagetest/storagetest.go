@@ -11,10 +11,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/soko-wms/soko/internal/password"
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 )
@@ -45,10 +49,79 @@ func ForEachDialect(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 	})
 }
 
-// MustOpenSQLite returns a migrated database in a new file under t's temp dir.
+// QuickHashesUnderShort lowers the work factors of PIN and portal password
+// hashes when the tests run with -short, where each staff member seeded
+// and each sign-in otherwise spends tens of milliseconds in PBKDF2 or
+// bcrypt. A test binary's TestMain calls it after flag.Parse; a full run
+// (make test) keeps production's costs.
+func QuickHashesUnderShort() {
+	if testing.Short() {
+		soko.PINIterations = 1_000
+		password.Cost = bcrypt.MinCost
+	}
+}
+
+// MustOpenSQLite returns a migrated database in a new file under t's temp
+// dir: a copy of one migrated once per test binary, which takes a
+// millisecond where migrating anew took a tenth of a second or more (most
+// of a short server test). Migrate then finds nothing to apply, and
+// TestMigrations_* in internal/storage still migrate from empty.
 func MustOpenSQLite(tb testing.TB) *storage.DB {
 	tb.Helper()
-	return mustOpenMigrated(tb, filepath.Join(tb.TempDir(), "soko.db"))
+	return mustOpenMigrated(tb, mustMigratedSQLiteFile(tb))
+}
+
+// mustMigratedSQLiteFile writes a migrated SQLite database into a new file
+// under tb's temp dir and returns its path.
+func mustMigratedSQLiteFile(tb testing.TB) string {
+	tb.Helper()
+	migrated, err := migratedSQLite()
+	if err != nil {
+		tb.Fatalf("migrate SQLite: %v", err)
+	}
+	path := filepath.Join(tb.TempDir(), "soko.db")
+	if err := os.WriteFile(path, migrated, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// migratedSQLite is the content of a freshly migrated SQLite database
+// file, made once: VACUUM INTO (storage's Backup) writes it as one file,
+// with nothing left in a write-ahead log.
+var migratedSQLite = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "soko-migrated-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(dir, "soko.db"))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	copied := filepath.Join(dir, "migrated.db")
+	if err := db.Backup(ctx, copied); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(copied)
+})
+
+// SkipWithoutPostgres skips a test that needs PostgreSQL when
+// SOKO_TEST_POSTGRES is not set, or under -short, which runs SQLite only;
+// why says what the test would have shown.
+func SkipWithoutPostgres(tb testing.TB, why string) {
+	tb.Helper()
+	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
+		tb.Skip("SOKO_TEST_POSTGRES not set: " + why)
+	}
+	if testing.Short() {
+		tb.Skip("PostgreSQL only: -short leaves it to make test: " + why)
+	}
 }
 
 // MustOpenPostgres returns a migrated database in a new schema of the
@@ -95,9 +168,11 @@ func MustPostgresSchemaURL(tb testing.TB) string {
 // would have.
 func MustOpenTwice(tb testing.TB, dialect string) (*storage.DB, *storage.DB) {
 	tb.Helper()
-	url := filepath.Join(tb.TempDir(), "soko.db")
+	var url string
 	if dialect == storage.Postgres {
 		url = MustPostgresSchemaURL(tb)
+	} else {
+		url = mustMigratedSQLiteFile(tb)
 	}
 	return mustOpenMigrated(tb, url), mustOpenMigrated(tb, url)
 }
