@@ -262,6 +262,27 @@ type txNotes struct {
 	// products are the products ProductsBySKU read in the transaction, by
 	// merchant and SKU, for the order the request writes next.
 	products map[int64]map[string]productRow
+	// recipients are the webhook endpoints read in the transaction, by
+	// merchant (an entry, even empty, means read): an order's events and
+	// the stock feed of its allocation read them once (recipientsOf).
+	recipients map[int64][]*soko.WebhookEndpoint
+	// lastEvent is the number of the last event of each order whose
+	// events the transaction wrote (0 for an order it created): the next
+	// event of that order needs no read (recordEvents).
+	lastEvent map[int64]int
+	// created are the orders CreateOrder wrote in the transaction, as
+	// written, until their allocation, which plans from them instead of
+	// reading them back (allocate).
+	created map[int64]*soko.Order
+}
+
+// notesIn returns the notes of tx's transaction, nil outside one.
+func notesIn(tx *gorm.DB) *txNotes {
+	if tx.Statement == nil || tx.Statement.Context == nil {
+		return nil
+	}
+	n, _ := tx.Statement.Context.Value(txNotesKey{}).(*txNotes)
+	return n
 }
 
 // readProduct keeps a product read in the transaction (nil notes: none).

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -65,18 +66,26 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 	if len(events) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(events))
-	for i, e := range events {
-		ids[i] = e.order.ID
+	notes := notesIn(tx)
+	seq := map[int64]int{}
+	var unknown []int64
+	for _, e := range events {
+		if n, ok := notes.lastEventOf(e.order.ID); ok {
+			seq[e.order.ID] = n
+		} else {
+			unknown = append(unknown, e.order.ID)
+		}
+	}
+	if len(unknown) == 0 {
+		return recordEventsAfter(tx, events, seq, now)
 	}
 	var last []struct {
 		OrderID int64
 		Seq     int
 	}
-	if err := tx.Table("order_events").Select("order_id, MAX(seq) AS seq").Where("order_id IN ?", ids).Group("order_id").Scan(&last).Error; err != nil {
+	if err := tx.Table("order_events").Select("order_id, MAX(seq) AS seq").Where("order_id IN ?", unknown).Group("order_id").Scan(&last).Error; err != nil {
 		return err
 	}
-	seq := map[int64]int{}
 	for _, l := range last {
 		seq[l.OrderID] = l.Seq
 	}
@@ -148,10 +157,32 @@ func recordEventsAfter(tx *gorm.DB, events []orderEvent, seq map[int64]int, now 
 	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
 		return err
 	}
+	notesIn(tx).eventsWritten(seq)
 	if len(outbox) > 0 {
 		return tx.CreateInBatches(&outbox, 500).Error
 	}
 	return nil
+}
+
+// lastEventOf is the number of the order's last event when the
+// transaction wrote it (nil notes: never).
+func (n *txNotes) lastEventOf(orderID int64) (int, bool) {
+	if n == nil {
+		return 0, false
+	}
+	seq, ok := n.lastEvent[orderID]
+	return seq, ok
+}
+
+// eventsWritten keeps the last event number of each order (nil notes: none).
+func (n *txNotes) eventsWritten(seq map[int64]int) {
+	if n == nil {
+		return
+	}
+	if n.lastEvent == nil {
+		n.lastEvent = map[int64]int{}
+	}
+	maps.Copy(n.lastEvent, seq)
 }
 
 // shipmentNotice is what an order's shipping tells: the parcels for the

@@ -124,9 +124,11 @@ func (db *DB) loadComponents(ctx context.Context, ps []*soko.Product) error {
 }
 
 // insertOrderLines stores an order's lines, whose ProductIDs are set: a
-// set's line is followed by a line per component, so many per set, priced
-// 0 at the set's tax rate. Component lines already among the lines (an
-// order read back) are left for their set's line to make again.
+// set's line has a line per component, so many per set, priced 0 at the
+// set's tax rate. Component lines already among the lines (an order read
+// back) are left for their set's line to make again. The order's own lines
+// are one statement and the components' another, however many there are;
+// o.Lines lists each set's components after it.
 func insertOrderLines(tx *gorm.DB, o *soko.Order) error {
 	ids := make([]int64, 0, len(o.Lines))
 	for _, l := range o.Lines {
@@ -136,27 +138,42 @@ func insertOrderLines(tx *gorm.DB, o *soko.Order) error {
 	if err != nil {
 		return err
 	}
-	var out []soko.OrderLine
+	var lines []soko.OrderLine
+	var rows []orderLineRow
 	for _, l := range o.Lines {
 		if l.SetLineID != 0 {
 			continue
 		}
-		cs := comps[l.ProductID]
-		l.IsSet = len(cs) > 0
-		lr := orderLineRow{OrderID: o.ID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate, IsSet: l.IsSet}
-		if err := tx.Create(&lr).Error; err != nil {
+		l.IsSet, l.OrderID = len(comps[l.ProductID]) > 0, o.ID
+		lines = append(lines, l)
+		rows = append(rows, orderLineRow{OrderID: o.ID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate, IsSet: l.IsSet})
+	}
+	if len(rows) > 0 {
+		if err := tx.Create(&rows).Error; err != nil {
 			return err
 		}
-		l.ID, l.OrderID = lr.ID, o.ID
+	}
+	var parts []orderLineRow
+	for i := range lines {
+		lines[i].ID = rows[i].ID
+		for _, c := range comps[lines[i].ProductID] {
+			set := lines[i].ID
+			parts = append(parts, orderLineRow{OrderID: o.ID, ProductID: c.ProductID, Quantity: c.Quantity * lines[i].Quantity, TaxRate: lines[i].TaxRate, SetLineID: &set})
+		}
+	}
+	if len(parts) > 0 {
+		if err := tx.Create(&parts).Error; err != nil {
+			return err
+		}
+	}
+	out := make([]soko.OrderLine, 0, len(lines)+len(parts))
+	next := 0
+	for _, l := range lines {
 		out = append(out, l)
-		for _, c := range cs {
-			set := l.ID
-			cr := orderLineRow{OrderID: o.ID, ProductID: c.ProductID, Quantity: c.Quantity * l.Quantity, TaxRate: l.TaxRate, SetLineID: &set}
-			if err := tx.Create(&cr).Error; err != nil {
-				return err
-			}
-			out = append(out, soko.OrderLine{ID: cr.ID, OrderID: o.ID, ProductID: c.ProductID, SKU: c.SKU, Name: c.Name,
-				Quantity: cr.Quantity, TaxRate: l.TaxRate, SetLineID: set})
+		for _, c := range comps[l.ProductID] {
+			out = append(out, soko.OrderLine{ID: parts[next].ID, OrderID: o.ID, ProductID: c.ProductID, SKU: c.SKU, Name: c.Name,
+				Quantity: parts[next].Quantity, TaxRate: l.TaxRate, SetLineID: l.ID})
+			next++
 		}
 	}
 	o.Lines = out
