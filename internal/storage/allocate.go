@@ -36,6 +36,48 @@ func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.Alloc
 	return status, err
 }
 
+// AllocateNewOrder allocates, as AllocateOrder does, the order o that
+// CreateOrder just wrote, and returns it as FindOrder reads it after. In
+// the transaction that wrote it (InTransaction), an order without sets is
+// answered from o and what its allocation did, without reading it back:
+// nothing else has touched it.
+func (db *DB) AllocateNewOrder(ctx context.Context, o *soko.Order, rules soko.AllocationRules) (*soko.Order, error) {
+	var answer *soko.Order
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		known := notesIn(tx).wasCreated(o.ID) && !slices.ContainsFunc(o.Lines, func(l soko.OrderLine) bool { return l.IsSet })
+		now := db.now()
+		run, err := db.allocateRun(tx, []int64{o.ID}, rules, now)
+		if err != nil || !known {
+			return err
+		}
+		answer = allocatedAnswer(o, run, now)
+		return nil
+	})
+	if err != nil || answer != nil {
+		return answer, err
+	}
+	return db.FindOrder(ctx, o.MerchantID, o.Number)
+}
+
+// allocatedAnswer is new order o as it reads back after run allocated it:
+// its status, when it moved then, and each line's reserved units.
+func allocatedAnswer(o *soko.Order, run *allocationRun, now time.Time) *soko.Order {
+	a := orderToRow(o).order()
+	if p := run.planned[o.ID]; p != nil && (p.Status != a.Status || p.HeldFrom != a.HeldFrom) {
+		a.Status, a.HeldFrom, a.UpdatedAt = p.Status, p.HeldFrom, now
+	}
+	units := map[int64]int{}
+	for _, p := range run.picks {
+		units[p.LineID] += p.Quantity
+	}
+	a.Lines = slices.Clone(o.Lines)
+	for i := range a.Lines {
+		a.Lines[i].Allocated, a.Lines[i].Picked = units[a.Lines[i].ID], 0
+	}
+	a.TrackingNumbers = nil
+	return a
+}
+
 // waiting are the statuses of an order that waits for stock; an order on
 // hold from one of them waits too.
 var waiting = []string{string(soko.OrderReceived), string(soko.OrderBackordered)}
@@ -89,7 +131,25 @@ func (db *DB) AllocateWaiting(ctx context.Context, rules soko.AllocationRules) (
 // order given: the first gets stock first) inside tx, in a few statements
 // per batch rather than per order, and returns the status each ends in.
 func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time) (map[int64]soko.OrderStatus, error) {
+	run, err := db.allocateRun(tx, ids, rules, now)
+	if err != nil {
+		return nil, err
+	}
+	return run.status, nil
+}
+
+// allocationRun is what allocate did: the status each order ends in, the
+// orders it planned as they end, and the units it reserved.
+type allocationRun struct {
+	status  map[int64]soko.OrderStatus
+	planned map[int64]*soko.Order
+	picks   []soko.Pick
+}
+
+// allocateRun is allocate, telling all it did.
+func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time) (*allocationRun, error) {
 	status := map[int64]soko.OrderStatus{}
+	run := &allocationRun{status: status}
 	read, created, err := db.ordersToAllocate(tx, ids)
 	if err != nil {
 		return nil, err
@@ -112,7 +172,7 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 		}
 	}
 	if len(orders) == 0 {
-		return status, nil
+		return run, nil
 	}
 	if err := loadLinesTx(tx, slices.DeleteFunc(slices.Clone(orders), func(o *soko.Order) bool { return created[o.ID] })); err != nil {
 		return nil, err
@@ -215,7 +275,9 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 			}
 		}
 	}
-	return status, recordEvents(tx, events, now)
+	run.planned, _ = index(orders, func(o *soko.Order) int64 { return o.ID })
+	run.picks = picks
+	return run, recordEvents(tx, events, now)
 }
 
 // ordersToAllocate reads, and locks, the orders with ids. An order this
@@ -244,6 +306,16 @@ func (db *DB) ordersToAllocate(tx *gorm.DB, ids []int64) (orders []*soko.Order, 
 		orders = append(orders, r.order())
 	}
 	return orders, created, nil
+}
+
+// wasCreated reports whether CreateOrder wrote the order in the
+// transaction (nil notes: no).
+func (n *txNotes) wasCreated(id int64) bool {
+	if n == nil {
+		return false
+	}
+	_, ok := n.created[id]
+	return ok
 }
 
 // takeCreated returns, once, the order CreateOrder wrote with id in the

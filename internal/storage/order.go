@@ -127,7 +127,8 @@ func (db *DB) CreateOrder(ctx context.Context, o *soko.Order) error {
 			return err
 		}
 		for i := range o.Lines {
-			o.Lines[i].ProductID = products[o.Lines[i].SKU].ID
+			p := products[o.Lines[i].SKU]
+			o.Lines[i].ProductID, o.Lines[i].SKU, o.Lines[i].Name = p.ID, p.SKU, p.Name
 		}
 		if err := createOrder(tx, o, now); err != nil {
 			return err
