@@ -124,11 +124,11 @@ func (db *DB) loadComponents(ctx context.Context, ps []*soko.Product) error {
 }
 
 // insertOrderLines stores an order's lines, whose ProductIDs are set: a
-// set's line has a line per component, so many per set, priced 0 at the
-// set's tax rate. Component lines already among the lines (an order read
-// back) are left for their set's line to make again. The order's own lines
-// are one statement and the components' another, however many there are;
-// o.Lines lists each set's components after it.
+// set's line is followed by a line per component, so many per set, priced
+// 0 at the set's tax rate. Component lines already among the lines (an
+// order read back) are left for their set's line to make again. The lines
+// up to a set's and then its components are one statement each: an order
+// without sets is one.
 func insertOrderLines(tx *gorm.DB, o *soko.Order) error {
 	ids := make([]int64, 0, len(o.Lines))
 	for _, l := range o.Lines {
@@ -138,44 +138,57 @@ func insertOrderLines(tx *gorm.DB, o *soko.Order) error {
 	if err != nil {
 		return err
 	}
-	var lines []soko.OrderLine
-	var rows []orderLineRow
+	var out, run []soko.OrderLine
 	for _, l := range o.Lines {
 		if l.SetLineID != 0 {
 			continue
 		}
 		l.IsSet, l.OrderID = len(comps[l.ProductID]) > 0, o.ID
-		lines = append(lines, l)
-		rows = append(rows, orderLineRow{OrderID: o.ID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate, IsSet: l.IsSet})
+		if run = append(run, l); l.IsSet {
+			if out, err = insertLineRun(tx, o, run, comps[l.ProductID], out); err != nil {
+				return err
+			}
+			run = run[:0]
+		}
 	}
-	if len(rows) > 0 {
-		if err := tx.Create(&rows).Error; err != nil {
+	if len(run) > 0 {
+		if out, err = insertLineRun(tx, o, run, nil, out); err != nil {
 			return err
-		}
-	}
-	var parts []orderLineRow
-	for i := range lines {
-		lines[i].ID = rows[i].ID
-		for _, c := range comps[lines[i].ProductID] {
-			set := lines[i].ID
-			parts = append(parts, orderLineRow{OrderID: o.ID, ProductID: c.ProductID, Quantity: c.Quantity * lines[i].Quantity, TaxRate: lines[i].TaxRate, SetLineID: &set})
-		}
-	}
-	if len(parts) > 0 {
-		if err := tx.Create(&parts).Error; err != nil {
-			return err
-		}
-	}
-	out := make([]soko.OrderLine, 0, len(lines)+len(parts))
-	next := 0
-	for _, l := range lines {
-		out = append(out, l)
-		for _, c := range comps[l.ProductID] {
-			out = append(out, soko.OrderLine{ID: parts[next].ID, OrderID: o.ID, ProductID: c.ProductID, SKU: c.SKU, Name: c.Name,
-				Quantity: parts[next].Quantity, TaxRate: l.TaxRate, SetLineID: l.ID})
-			next++
 		}
 	}
 	o.Lines = out
 	return nil
+}
+
+// insertLineRun inserts lines in one statement and, when the last is a
+// set, its components cs in another, and appends them all to out in that
+// order, which is their ids'.
+func insertLineRun(tx *gorm.DB, o *soko.Order, lines []soko.OrderLine, cs []soko.Component, out []soko.OrderLine) ([]soko.OrderLine, error) {
+	rows := make([]orderLineRow, len(lines))
+	for i, l := range lines {
+		rows[i] = orderLineRow{OrderID: o.ID, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate, IsSet: l.IsSet}
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return nil, err
+	}
+	for i, l := range lines {
+		l.ID = rows[i].ID
+		out = append(out, l)
+	}
+	if len(cs) == 0 {
+		return out, nil
+	}
+	set := out[len(out)-1]
+	parts := make([]orderLineRow, len(cs))
+	for i, c := range cs {
+		parts[i] = orderLineRow{OrderID: o.ID, ProductID: c.ProductID, Quantity: c.Quantity * set.Quantity, TaxRate: set.TaxRate, SetLineID: &set.ID}
+	}
+	if err := tx.Create(&parts).Error; err != nil {
+		return nil, err
+	}
+	for i, c := range cs {
+		out = append(out, soko.OrderLine{ID: parts[i].ID, OrderID: o.ID, ProductID: c.ProductID, SKU: c.SKU, Name: c.Name,
+			Quantity: parts[i].Quantity, TaxRate: set.TaxRate, SetLineID: set.ID})
+	}
+	return out, nil
 }
