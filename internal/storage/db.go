@@ -200,6 +200,9 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			if err := fn(tx); err != nil {
 				return err
 			}
+			if err := writePending(tx, notes); err != nil {
+				return err
+			}
 			return publishStockChanges(tx, touched, db.now())
 		})
 		db.trips.commits.Add(1)
@@ -274,6 +277,14 @@ type txNotes struct {
 	// written, until their allocation, which plans from them instead of
 	// reading them back (allocate).
 	created map[int64]*soko.Order
+	// fresh are the orders the transaction created. Their events and
+	// webhooks wait in pendingEvents and pendingOutbox, written together
+	// before the commit (writePending): nobody else sees these orders
+	// before it, and an order's creation and allocation are then two
+	// statements instead of four.
+	fresh         map[int64]bool
+	pendingEvents []orderEventRow
+	pendingOutbox []outboxRow
 }
 
 // notesIn returns the notes of tx's transaction, nil outside one.
@@ -343,6 +354,9 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 			}
 			if j.failed != nil {
 				return ErrStepFailed
+			}
+			if err := writePending(tx, notes); err != nil {
+				return err
 			}
 			return publishStockChanges(tx, touched, db.now())
 		})

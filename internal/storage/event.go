@@ -154,14 +154,62 @@ func recordEventsAfter(tx *gorm.DB, events []orderEvent, seq map[int64]int, now 
 		outbox = append(outbox, recipients.fanOut(outboxRow{Channel: "webhook", EventType: eventType, OrderID: &id, MerchantID: o.MerchantID,
 			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now})...)
 	}
-	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
-		return err
+	notes := notesIn(tx)
+	notes.eventsWritten(seq)
+	if notes.allFresh(events) {
+		notes.pendingEvents = append(notes.pendingEvents, rows...)
+		notes.pendingOutbox = append(notes.pendingOutbox, outbox...)
+		return nil
 	}
-	notesIn(tx).eventsWritten(seq)
+	return writeEvents(tx, rows, outbox)
+}
+
+// writeEvents inserts order events and their outbox rows.
+func writeEvents(tx *gorm.DB, rows []orderEventRow, outbox []outboxRow) error {
+	if len(rows) > 0 {
+		if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
+			return err
+		}
+	}
 	if len(outbox) > 0 {
 		return tx.CreateInBatches(&outbox, 500).Error
 	}
 	return nil
+}
+
+// writePending writes the events and webhooks of the orders the
+// transaction created, last thing before its commit.
+func writePending(tx *gorm.DB, n *txNotes) error {
+	err := writeEvents(tx, n.pendingEvents, n.pendingOutbox)
+	n.pendingEvents, n.pendingOutbox = nil, nil
+	return err
+}
+
+// orderCreated notes an order the transaction created: it has no events
+// yet, and its events wait for the commit (nil notes: none).
+func (n *txNotes) orderCreated(id int64) {
+	if n == nil {
+		return
+	}
+	n.eventsWritten(map[int64]int{id: 0})
+	if n.fresh == nil {
+		n.fresh = map[int64]bool{}
+	}
+	n.fresh[id] = true
+}
+
+// allFresh reports whether the transaction created the orders of all the
+// events (nil notes: no).
+func (n *txNotes) allFresh(events []orderEvent) bool {
+	if n == nil {
+		return false
+	}
+	for _, e := range events {
+		if !n.fresh[e.order.ID] {
+			return false
+		}
+	}
+	return true
 }
 
 // lastEventOf is the number of the order's last event when the

@@ -133,14 +133,14 @@ func (db *DB) CreateOrder(ctx context.Context, o *soko.Order) error {
 		if err := createOrder(tx, o, now); err != nil {
 			return err
 		}
-		notesIn(tx).orderCreated(o)
+		notesIn(tx).orderWritten(o)
 		return nil
 	})
 }
 
-// orderCreated keeps a copy of the order CreateOrder wrote, for its
+// orderWritten keeps a copy of the order CreateOrder wrote, for its
 // allocation in the same transaction (nil notes: none).
-func (n *txNotes) orderCreated(o *soko.Order) {
+func (n *txNotes) orderWritten(o *soko.Order) {
 	if n == nil {
 		return
 	}
@@ -175,7 +175,7 @@ func createOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
 		return err
 	}
 	// A new order has no events yet: its first needs no look-up.
-	notesIn(tx).eventsWritten(map[int64]int{o.ID: 0})
+	notesIn(tx).orderCreated(o.ID)
 	return recordEvent(tx, o, soko.OrderEvent{Action: "create", To: o.Status}, now)
 }
 
