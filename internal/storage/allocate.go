@@ -183,11 +183,13 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 	}
 	byProduct := map[int64][]*soko.Candidate{}
 	byStock := map[int64]*soko.Candidate{}
+	productOf := map[int64]int64{}
 	for i := range candidates {
 		c := &candidates[i]
 		byProduct[c.ProductID] = append(byProduct[c.ProductID], c)
-		byStock[c.StockID] = c
+		byStock[c.StockID], productOf[c.StockID] = c, c.ProductID
 	}
+	noteStockProducts(tx, productOf)
 
 	book, err := kitsFirst(tx, orders, byProduct)
 	if err != nil {

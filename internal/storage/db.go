@@ -282,6 +282,11 @@ type txNotes struct {
 	// before the commit (writePending): nobody else sees these orders
 	// before it, and an order's creation and allocation are then two
 	// statements instead of four.
+	// components are the set components componentsOf read, by product
+	// (an entry, even empty, means read).
+	components map[int64][]soko.Component
+	// inNoSet are products read that are no set's component.
+	inNoSet       map[int64]bool
 	fresh         map[int64]bool
 	pendingEvents []orderEventRow
 	pendingOutbox []outboxRow

@@ -37,13 +37,15 @@ func (db *DB) ProductsBySKU(ctx context.Context, merchantID int64, skus []string
 	out := make(map[string]*soko.Product, len(skus))
 	notes, _ := ctx.Value(txNotesKey{}).(*txNotes)
 	err := byChunk(skus, func(part []string) error {
-		var rows []productRow
-		if err := db.conn(ctx).Where("merchant_id = ? AND sku IN ?", merchantID, part).Find(&rows).Error; err != nil {
+		var rows []productWithSets
+		if err := db.conn(ctx).Table("products").Select(productWithSetsSQL).
+			Where("merchant_id = ? AND sku IN ?", merchantID, part).Find(&rows).Error; err != nil {
 			return translate(err)
 		}
 		for _, r := range rows {
-			out[r.SKU] = r.product()
-			notes.readProduct(r)
+			out[r.Product.SKU] = r.Product.product()
+			notes.readProduct(r.Product)
+			notes.readSets(r)
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -23,6 +24,11 @@ func (productComponentRow) TableName() string { return "product_components" }
 // products that is not a set itself, and a product that is some set's
 // component cannot become a set: sets are one level deep.
 func putComponents(tx *gorm.DB, p *soko.Product) error {
+	// Whatever it keeps, a product written may be renamed: the components
+	// the transaction read may name it.
+	if notes := notesIn(tx); notes != nil {
+		notes.components, notes.inNoSet = nil, nil
+	}
 	if p.KeepComponents {
 		return nil
 	}
@@ -84,8 +90,38 @@ func putComponents(tx *gorm.DB, p *soko.Product) error {
 }
 
 // componentsOf returns the components of those of the products that are
-// sets, by set, in SKU order.
+// sets, by set, in SKU order. A transaction reads each product's once: an
+// order's lines and the stock feed of its allocation ask about the same
+// products.
 func componentsOf(tx *gorm.DB, productIDs []int64) (map[int64][]soko.Component, error) {
+	notes := notesIn(tx)
+	unread := productIDs
+	if notes != nil {
+		unread = slices.DeleteFunc(slices.Clone(productIDs), func(id int64) bool {
+			_, read := notes.components[id]
+			return read
+		})
+	}
+	out, err := readComponents(tx, unread)
+	if err != nil || notes == nil {
+		return out, err
+	}
+	if notes.components == nil {
+		notes.components = map[int64][]soko.Component{}
+	}
+	for _, id := range unread {
+		notes.components[id] = out[id]
+	}
+	for _, id := range productIDs {
+		if cs := notes.components[id]; len(cs) > 0 {
+			out[id] = slices.Clone(cs)
+		}
+	}
+	return out, nil
+}
+
+// readComponents is componentsOf from the database.
+func readComponents(tx *gorm.DB, productIDs []int64) (map[int64][]soko.Component, error) {
 	out := map[int64][]soko.Component{}
 	if len(productIDs) == 0 {
 		return out, nil
@@ -191,4 +227,37 @@ func insertLineRun(tx *gorm.DB, o *soko.Order, lines []soko.OrderLine, cs []soko
 			Quantity: parts[i].Quantity, TaxRate: set.TaxRate, SetLineID: set.ID})
 	}
 	return out, nil
+}
+
+// productWithSets is a product read with whether it is a set and whether
+// it is some set's component, so an order of products that are neither
+// reads no components (componentsOf) and its stock feed no sets
+// (productsTouched).
+type productWithSets struct {
+	Product productRow `gorm:"embedded"`
+	IsSet   bool
+	InSet   bool
+}
+
+const productWithSetsSQL = `products.*,
+	EXISTS (SELECT 1 FROM product_components c WHERE c.set_product_id = products.id) AS is_set,
+	EXISTS (SELECT 1 FROM product_components c WHERE c.component_id = products.id) AS in_set`
+
+// readSets keeps what r tells of the product's sets (nil notes: nothing).
+func (n *txNotes) readSets(r productWithSets) {
+	if n == nil {
+		return
+	}
+	if !r.IsSet {
+		if n.components == nil {
+			n.components = map[int64][]soko.Component{}
+		}
+		n.components[r.Product.ID] = nil
+	}
+	if !r.InSet {
+		if n.inNoSet == nil {
+			n.inNoSet = map[int64]bool{}
+		}
+		n.inNoSet[r.Product.ID] = true
+	}
 }
