@@ -26,11 +26,19 @@ import (
 // the answer shows, the task's update counts the order's open tasks and
 // the order's update returns it with its last event's number: pick went
 // from 21 and 17 to 17 and 13.
+// Order intake (session 9) went from 44 and 43 to 22 and 21: webhook
+// endpoints, set components and the last event number read once per
+// transaction, the order's lines one INSERT, its allocation planned from
+// the order as written and answered without reading it back, stock
+// reserved in one UPDATE, the ship calendar one statement, and the events
+// of the new order written together before the commit. On SQLite the
+// products and the calendar are read before the write lock is taken,
+// which a replay pays for too: 8, against 6 before.
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
 	bounds := map[string]map[string]int64{
 		storage.SQLite: {
-			"create order":           44,
-			"create order, replayed": 6,
+			"create order":           22,
+			"create order, replayed": 8,
 			"pick scan":              17,
 			"inspect scan":           29,
 			"pack":                   26,
@@ -38,7 +46,7 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 			"handover scan":          11,
 		},
 		storage.Postgres: {
-			"create order":           43,
+			"create order":           21,
 			"create order, replayed": 5,
 			"pick scan":              13,
 			"inspect scan":           28,

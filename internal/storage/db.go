@@ -286,7 +286,10 @@ type txNotes struct {
 	// (an entry, even empty, means read).
 	components map[int64][]soko.Component
 	// inNoSet are products read that are no set's component.
-	inNoSet       map[int64]bool
+	inNoSet map[int64]bool
+	// preread is what the request read before the transaction
+	// (PrereadOrderIntake), taken once by the step that would read it.
+	preread       *preread
 	fresh         map[int64]bool
 	pendingEvents []orderEventRow
 	pendingOutbox []outboxRow
@@ -321,6 +324,7 @@ type txNotesKey struct{}
 // the stock changes for the feed and the notes for after the commit.
 func (db *DB) txContext(ctx context.Context) (context.Context, *stockTouched, *txNotes) {
 	touched, notes := newStockTouched(), &txNotes{}
+	notes.takePreread(ctx)
 	ctx = context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes
 }

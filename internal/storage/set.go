@@ -243,6 +243,13 @@ const productWithSetsSQL = `products.*,
 	EXISTS (SELECT 1 FROM product_components c WHERE c.set_product_id = products.id) AS is_set,
 	EXISTS (SELECT 1 FROM product_components c WHERE c.component_id = products.id) AS in_set`
 
+// productsWithSets reads the merchant's products with these SKUs.
+func productsWithSets(tx *gorm.DB, merchantID int64, skus []string) ([]productWithSets, error) {
+	var rows []productWithSets
+	err := tx.Table("products").Select(productWithSetsSQL).Where("merchant_id = ? AND sku IN ?", merchantID, skus).Find(&rows).Error
+	return rows, err
+}
+
 // readSets keeps what r tells of the product's sets (nil notes: nothing).
 func (n *txNotes) readSets(r productWithSets) {
 	if n == nil {

@@ -40,6 +40,11 @@ func (transitDaysRow) TableName() string { return "transit_days" }
 // ShipCalendar reads the warehouse calendar with its company holidays and
 // the transit days set by hand.
 func (db *DB) ShipCalendar(ctx context.Context) (*soko.ShipCalendar, error) {
+	if notes, _ := ctx.Value(txNotesKey{}).(*txNotes); notes != nil {
+		if c := notes.prereadCalendar(); c != nil {
+			return c, nil
+		}
+	}
 	c, err := shipCalendar(db.conn(ctx))
 	return c, translate(err)
 }
