@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -293,6 +294,37 @@ type txNotes struct {
 	fresh         map[int64]bool
 	pendingEvents []orderEventRow
 	pendingOutbox []outboxRow
+}
+
+// readOnce returns by id what read gives for ids, reading only those the
+// transaction has not read before: known keeps what it read (an entry,
+// even empty, means read). A nil known (outside a transaction) reads all.
+func readOnce[V any](known *map[int64]V, ids []int64, read func(unread []int64) (map[int64]V, error)) (map[int64]V, error) {
+	if known == nil {
+		return read(ids)
+	}
+	unread := slices.DeleteFunc(slices.Clone(ids), func(id int64) bool {
+		_, ok := (*known)[id]
+		return ok
+	})
+	got := map[int64]V{}
+	if len(unread) > 0 {
+		var err error
+		if got, err = read(unread); err != nil {
+			return nil, err
+		}
+	}
+	if *known == nil {
+		*known = map[int64]V{}
+	}
+	for _, id := range unread {
+		(*known)[id] = got[id]
+	}
+	out := make(map[int64]V, len(ids))
+	for _, id := range ids {
+		out[id] = (*known)[id]
+	}
+	return out, nil
 }
 
 // notesIn returns the notes of tx's transaction, nil outside one.

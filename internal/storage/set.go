@@ -94,26 +94,18 @@ func putComponents(tx *gorm.DB, p *soko.Product) error {
 // order's lines and the stock feed of its allocation ask about the same
 // products.
 func componentsOf(tx *gorm.DB, productIDs []int64) (map[int64][]soko.Component, error) {
-	notes := notesIn(tx)
-	unread := productIDs
-	if notes != nil {
-		unread = slices.DeleteFunc(slices.Clone(productIDs), func(id int64) bool {
-			_, read := notes.components[id]
-			return read
-		})
+	var known *map[int64][]soko.Component
+	if notes := notesIn(tx); notes != nil {
+		known = &notes.components
 	}
-	out, err := readComponents(tx, unread)
-	if err != nil || notes == nil {
-		return out, err
+	out, err := readOnce(known, productIDs, func(unread []int64) (map[int64][]soko.Component, error) { return readComponents(tx, unread) })
+	if err != nil {
+		return nil, err
 	}
-	if notes.components == nil {
-		notes.components = map[int64][]soko.Component{}
-	}
-	for _, id := range unread {
-		notes.components[id] = out[id]
-	}
-	for _, id := range productIDs {
-		if cs := notes.components[id]; len(cs) > 0 {
+	for id, cs := range out {
+		if len(cs) == 0 {
+			delete(out, id) // not a set
+		} else {
 			out[id] = slices.Clone(cs)
 		}
 	}

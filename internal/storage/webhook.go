@@ -68,37 +68,21 @@ type webhookRecipients map[int64][]*soko.WebhookEndpoint
 // transaction: an order's events and its stock changes, written in the
 // same transaction, go to the same endpoints.
 func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
-	notes := notesIn(tx)
-	unread := merchants
-	if notes != nil {
-		unread = slices.DeleteFunc(slices.Clone(merchants), func(m int64) bool {
-			_, read := notes.recipients[m]
-			return read
-		})
+	var known *map[int64][]*soko.WebhookEndpoint
+	if notes := notesIn(tx); notes != nil {
+		known = &notes.recipients
 	}
-	r := webhookRecipients{}
-	if len(unread) > 0 {
+	return readOnce(known, merchants, func(unread []int64) (map[int64][]*soko.WebhookEndpoint, error) {
 		var rows []webhookEndpointRow
 		if err := tx.Where("merchant_id IN ?", unread).Order("id").Find(&rows).Error; err != nil {
 			return nil, err
 		}
+		r := webhookRecipients{}
 		for _, row := range rows {
 			r[row.MerchantID] = append(r[row.MerchantID], row.endpoint())
 		}
-	}
-	if notes == nil {
 		return r, nil
-	}
-	if notes.recipients == nil {
-		notes.recipients = map[int64][]*soko.WebhookEndpoint{}
-	}
-	for _, m := range unread {
-		notes.recipients[m] = r[m]
-	}
-	for _, m := range merchants {
-		r[m] = notes.recipients[m]
-	}
-	return r, nil
+	})
 }
 
 // forgetRecipients drops the endpoints recipientsOf kept, after a change
