@@ -20,7 +20,7 @@ type idempotencyStore interface {
 	FindIdempotentRequest(ctx context.Context, merchantID int64, key string) (*soko.IdempotentRequest, error)
 	FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error
 	ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key string) error
-	PrereadOrderIntake(ctx context.Context, merchantID int64, skus []string) context.Context
+	PrereadOrderIntake(ctx context.Context, merchantID int64, skus func() []string) context.Context
 }
 
 // How idempotent requests wait: a retry that arrives while the first
@@ -155,19 +155,21 @@ func (s *Server) idempotentApart(w http.ResponseWriter, r *http.Request, next ha
 // what the order looks up in it (storage.PrereadOrderIntake): on SQLite
 // the transaction holds the one write lock for less time.
 func (s *Server) prereadOrder(ctx context.Context, body []byte) context.Context {
-	var in struct {
-		Lines []struct {
-			SKU string `json:"sku"`
-		} `json:"lines"`
-	}
-	if json.Unmarshal(body, &in) != nil {
-		return ctx // the handler answers what is wrong with it
-	}
-	skus := make([]string, len(in.Lines))
-	for i, l := range in.Lines {
-		skus[i] = l.SKU
-	}
-	return s.store.PrereadOrderIntake(ctx, merchantOf(ctx), skus)
+	return s.store.PrereadOrderIntake(ctx, merchantOf(ctx), func() []string {
+		var in struct {
+			Lines []struct {
+				SKU string `json:"sku"`
+			} `json:"lines"`
+		}
+		if json.Unmarshal(body, &in) != nil {
+			return nil // the handler answers what is wrong with it
+		}
+		skus := make([]string, len(in.Lines))
+		for i, l := range in.Lines {
+			skus[i] = l.SKU
+		}
+		return skus
+	})
 }
 
 // errNotClaimed rolls back the transaction of a request whose key was

@@ -26,16 +26,22 @@ type prereadKey struct{}
 // reading them while it holds the write lock, so other requests' writes
 // go on meanwhile. On PostgreSQL, whose writers run side by side, it
 // returns ctx: there the reads cost the same inside the transaction. A
-// failed read is left to the transaction to make.
-func (db *DB) PrereadOrderIntake(ctx context.Context, merchantID int64, skus []string) context.Context {
-	if db.writer == nil || len(skus) == 0 {
+// failed read is left to the transaction to make. skus, the SKUs of the
+// order's lines, is called only on SQLite, so PostgreSQL's requests do
+// not parse the order for it.
+func (db *DB) PrereadOrderIntake(ctx context.Context, merchantID int64, skus func() []string) context.Context {
+	if db.writer == nil {
 		return ctx
 	}
 	if _, ok := ctx.Value(joinedKey{}).(*joined); ok {
 		return ctx
 	}
+	lines := skus()
+	if len(lines) == 0 {
+		return ctx
+	}
 	g := db.gorm.WithContext(ctx)
-	products, err := productsWithSets(g, merchantID, skus)
+	products, err := productsWithSets(g, merchantID, lines)
 	if err != nil {
 		return ctx
 	}

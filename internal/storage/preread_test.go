@@ -34,7 +34,7 @@ func TestPreread_OrderIntakeReadsWhileAnotherWrites(t *testing.T) {
 	})
 	<-writing
 	read := make(chan context.Context)
-	go func() { read <- db.PrereadOrderIntake(ctx, merchantID, []string{"TOWEL"}) }()
+	go func() { read <- db.PrereadOrderIntake(ctx, merchantID, func() []string { return []string{"TOWEL"} }) }()
 	var pre context.Context
 	select {
 	case pre = <-read:
