@@ -20,6 +20,7 @@ type idempotencyStore interface {
 	FindIdempotentRequest(ctx context.Context, merchantID int64, key string) (*soko.IdempotentRequest, error)
 	FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error
 	ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key string) error
+	PrereadOrderIntake(ctx context.Context, merchantID int64, skus func() []string) context.Context
 }
 
 // How idempotent requests wait: a retry that arrives while the first
@@ -59,6 +60,9 @@ func (s *Server) idempotent(next handler) handler {
 			return s.idempotentApart(w, req, next, mine, body)
 		}
 		ctx := req.Context()
+		if routeOf(ctx) == apiBase+"/orders" {
+			ctx = s.prereadOrder(ctx, body)
+		}
 		var prior *soko.IdempotentRequest
 		var answer *held
 		err = s.store.InTransaction(ctx, func(ctx context.Context) error {
@@ -145,6 +149,27 @@ func (s *Server) idempotentApart(w http.ResponseWriter, r *http.Request, next ha
 		s.log.Error("keeping an idempotent request's answer", "err", err)
 	}
 	return answer.send(w)
+}
+
+// prereadOrder lets the store read, before a new order's transaction,
+// what the order looks up in it (storage.PrereadOrderIntake): on SQLite
+// the transaction holds the one write lock for less time.
+func (s *Server) prereadOrder(ctx context.Context, body []byte) context.Context {
+	return s.store.PrereadOrderIntake(ctx, merchantOf(ctx), func() []string {
+		var in struct {
+			Lines []struct {
+				SKU string `json:"sku"`
+			} `json:"lines"`
+		}
+		if json.Unmarshal(body, &in) != nil {
+			return nil // the handler answers what is wrong with it
+		}
+		skus := make([]string, len(in.Lines))
+		for i, l := range in.Lines {
+			skus[i] = l.SKU
+		}
+		return skus
+	})
 }
 
 // errNotClaimed rolls back the transaction of a request whose key was

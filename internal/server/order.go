@@ -85,12 +85,12 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	}
 	// Allocated on arrival when the stock is there; otherwise it waits as
 	// backordered for the worker. The order stands either way.
-	if _, err := h.store.AllocateOrder(ctx, o.ID, h.rules); err != nil {
-		h.log.Warn("allocate on arrival", "order", o.Number, "err", err)
-	}
-	saved, err := h.store.FindOrder(ctx, merchantID, o.Number)
+	saved, err := h.store.AllocateNewOrder(ctx, o, h.rules)
 	if err != nil {
-		return nil, err
+		h.log.Warn("allocate on arrival", "order", o.Number, "err", err)
+		if saved, err = h.store.FindOrder(ctx, merchantID, o.Number); err != nil {
+			return nil, err
+		}
 	}
 	out := orderOut(saved)
 	// What normalising changed in what the shop sent, so that whoever

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -32,6 +34,48 @@ func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.Alloc
 		return err
 	})
 	return status, err
+}
+
+// AllocateNewOrder allocates, as AllocateOrder does, the order o that
+// CreateOrder just wrote, and returns it as FindOrder reads it after. In
+// the transaction that wrote it (InTransaction), an order without sets is
+// answered from o and what its allocation did, without reading it back:
+// nothing else has touched it.
+func (db *DB) AllocateNewOrder(ctx context.Context, o *soko.Order, rules soko.AllocationRules) (*soko.Order, error) {
+	var answer *soko.Order
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		known := notesIn(tx).wasCreated(o.ID) && !slices.ContainsFunc(o.Lines, func(l soko.OrderLine) bool { return l.IsSet })
+		now := db.now()
+		run, err := db.allocateRun(tx, []int64{o.ID}, rules, now)
+		if err != nil || !known {
+			return err
+		}
+		answer = allocatedAnswer(o, run, now)
+		return nil
+	})
+	if err != nil || answer != nil {
+		return answer, err
+	}
+	return db.FindOrder(ctx, o.MerchantID, o.Number)
+}
+
+// allocatedAnswer is new order o as it reads back after run allocated it:
+// its status, when it moved then, and each line's reserved units.
+func allocatedAnswer(o *soko.Order, run *allocationRun, now time.Time) *soko.Order {
+	a := orderToRow(o).order()
+	if p := run.planned[o.ID]; p != nil && (p.Status != a.Status || p.HeldFrom != a.HeldFrom) {
+		a.Status, a.HeldFrom, a.UpdatedAt = p.Status, p.HeldFrom, now
+	}
+	units := map[int64]int{}
+	for _, p := range run.picks {
+		units[p.LineID] += p.Quantity
+	}
+	a.Lines = slices.Clone(o.Lines)
+	for i := range a.Lines {
+		a.Lines[i].Allocated, a.Lines[i].Picked = units[a.Lines[i].ID], 0
+	}
+	a.TrackingNumbers = nil
+	return a
 }
 
 // waiting are the statuses of an order that waits for stock; an order on
@@ -87,15 +131,32 @@ func (db *DB) AllocateWaiting(ctx context.Context, rules soko.AllocationRules) (
 // order given: the first gets stock first) inside tx, in a few statements
 // per batch rather than per order, and returns the status each ends in.
 func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time) (map[int64]soko.OrderStatus, error) {
+	run, err := db.allocateRun(tx, ids, rules, now)
+	if err != nil {
+		return nil, err
+	}
+	return run.status, nil
+}
+
+// allocationRun is what allocate did: the status each order ends in, the
+// orders it planned as they end, and the units it reserved.
+type allocationRun struct {
+	status  map[int64]soko.OrderStatus
+	planned map[int64]*soko.Order
+	picks   []soko.Pick
+}
+
+// allocateRun is allocate, telling all it did.
+func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time) (*allocationRun, error) {
 	status := map[int64]soko.OrderStatus{}
-	var rows []orderRow
-	if err := lockForUpdate(tx, db.dialect).Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+	run := &allocationRun{status: status}
+	read, created, err := db.ordersToAllocate(tx, ids)
+	if err != nil {
 		return nil, err
 	}
 	byID := map[int64]*soko.Order{}
 	held := map[int64]bool{} // on hold: planned from where the hold began, and left held
-	for _, r := range rows {
-		o := r.order()
+	for _, o := range read {
 		status[o.ID] = o.Status
 		if o.Status == soko.OrderOnHold && (o.HeldFrom == soko.OrderReceived || o.HeldFrom == soko.OrderBackordered) {
 			held[o.ID], o.Status = true, o.HeldFrom
@@ -111,9 +172,9 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 		}
 	}
 	if len(orders) == 0 {
-		return status, nil
+		return run, nil
 	}
-	if err := loadLinesTx(tx, orders); err != nil {
+	if err := loadLinesTx(tx, slices.DeleteFunc(slices.Clone(orders), func(o *soko.Order) bool { return created[o.ID] })); err != nil {
 		return nil, err
 	}
 	candidates, tracked, err := db.candidates(tx, orders)
@@ -122,11 +183,13 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 	}
 	byProduct := map[int64][]*soko.Candidate{}
 	byStock := map[int64]*soko.Candidate{}
+	productOf := map[int64]int64{}
 	for i := range candidates {
 		c := &candidates[i]
 		byProduct[c.ProductID] = append(byProduct[c.ProductID], c)
-		byStock[c.StockID] = c
+		byStock[c.StockID], productOf[c.StockID] = c, c.ProductID
 	}
+	noteStockProducts(tx, productOf)
 
 	book, err := kitsFirst(tx, orders, byProduct)
 	if err != nil {
@@ -198,7 +261,7 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 			events[i].Detail = "on hold: stock reserved, not picked until released"
 		}
 	}
-	if err := applyPicks(tx, picks, byStock, now); err != nil {
+	if err := applyOrderPicks(tx, picks, orders, now); err != nil {
 		return nil, err
 	}
 	for st, group := range map[soko.OrderStatus][]int64{soko.OrderAllocated: allocatedIDs, soko.OrderBackordered: backorderedIDs} {
@@ -214,7 +277,58 @@ func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now
 			}
 		}
 	}
-	return status, recordEvents(tx, events, now)
+	run.planned, _ = index(orders, func(o *soko.Order) int64 { return o.ID })
+	run.picks = picks
+	return run, recordEvents(tx, events, now)
+}
+
+// ordersToAllocate reads, and locks, the orders with ids. An order this
+// transaction created (CreateOrder) is taken as it was written, lines
+// included, and not read: nobody else sees it before the commit. created
+// lists those, whose lines are known.
+func (db *DB) ordersToAllocate(tx *gorm.DB, ids []int64) (orders []*soko.Order, created map[int64]bool, err error) {
+	created = map[int64]bool{}
+	var unread []int64
+	notes := notesIn(tx)
+	for _, id := range ids {
+		if o := notes.takeCreated(id); o != nil {
+			orders, created[id] = append(orders, o), true
+		} else {
+			unread = append(unread, id)
+		}
+	}
+	if len(unread) == 0 {
+		return orders, created, nil
+	}
+	var rows []orderRow
+	if err := lockForUpdate(tx, db.dialect).Where("id IN ?", unread).Order("id").Find(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	for _, r := range rows {
+		orders = append(orders, r.order())
+	}
+	return orders, created, nil
+}
+
+// wasCreated reports whether CreateOrder wrote the order in the
+// transaction (nil notes: no).
+func (n *txNotes) wasCreated(id int64) bool {
+	if n == nil {
+		return false
+	}
+	_, ok := n.created[id]
+	return ok
+}
+
+// takeCreated returns, once, the order CreateOrder wrote with id in the
+// transaction, or nil (nil notes: nil).
+func (n *txNotes) takeCreated(id int64) *soko.Order {
+	if n == nil {
+		return nil
+	}
+	o := n.created[id]
+	delete(n.created, id)
+	return o
 }
 
 // splitHeld parts ids into the orders not on hold and those on hold.
@@ -229,30 +343,25 @@ func splitHeld(ids []int64, held map[int64]bool) (free, onHold []int64) {
 	return free, onHold
 }
 
-// applyPicks reserves the planned units: one conditional update per stock
-// row, so the database refuses to oversell even if a plan were wrong, and
-// the allocations and their ledger lines in bulk.
-func applyPicks(tx *gorm.DB, picks []soko.Pick, byStock map[int64]*soko.Candidate, now time.Time) error {
+// applyPicks reserves the planned units: one conditional update of every
+// stock row, so the database refuses to oversell even if a plan were
+// wrong, and the allocations and their ledger lines in bulk.
+func applyPicks(tx *gorm.DB, picks []soko.Pick, _ map[int64]*soko.Candidate, now time.Time) error {
+	return applyOrderPicks(tx, picks, nil, now)
+}
+
+// applyOrderPicks is applyPicks for the picks of orders whose lines are
+// known, so the lines' orders need no look-up.
+func applyOrderPicks(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order, now time.Time) error {
 	if len(picks) == 0 {
 		return nil
 	}
-	perStock := map[int64]int{}
-	for _, p := range picks {
-		perStock[p.StockID] += p.Quantity
-	}
-	for id, n := range perStock {
-		res := tx.Exec(`UPDATE stock SET allocated = allocated + ? WHERE id = ? AND on_hand - allocated >= ?`, n, id, n)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			// The rows are locked, so this is a bug, not a race: refuse to oversell.
-			return soko.Errorf(soko.ECONFLICT, "stock %d changed while allocating", id)
-		}
+	if err := reserveStock(tx, picks); err != nil {
+		return err
 	}
 	allocs := make([]allocationRow, len(picks))
 	moves := make([]stockMovementRow, len(picks))
-	orderOf, err := ordersOfLines(tx, picks)
+	orderOf, err := ordersOfLines(tx, picks, orders)
 	if err != nil {
 		return err
 	}
@@ -268,17 +377,56 @@ func applyPicks(tx *gorm.DB, picks []soko.Pick, byStock map[int64]*soko.Candidat
 	return tx.CreateInBatches(&moves, 500).Error
 }
 
-// ordersOfLines maps order line ids to their orders' ids.
-func ordersOfLines(tx *gorm.DB, picks []soko.Pick) (map[int64]int64, error) {
-	ids := make([]int64, len(picks))
-	for i, p := range picks {
-		ids[i] = p.LineID
+// reserveStock adds the picks' units to their stock rows' allocated, in
+// one statement for all rows, each only if its free units cover them.
+func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
+	perStock := map[int64]int{}
+	for _, p := range picks {
+		perStock[p.StockID] += p.Quantity
+	}
+	ids := keys(perStock)
+	slices.Sort(ids) // rows in id order, as candidates locked them
+	rows := make([]string, len(ids))
+	args := make([]any, 0, 2*len(ids))
+	for i, id := range ids {
+		rows[i] = "SELECT CAST(? AS BIGINT) AS id, CAST(? AS BIGINT) AS n"
+		args = append(args, id, perStock[id])
+	}
+	res := tx.Exec(`UPDATE stock SET allocated = stock.allocated + r.n
+		FROM (`+strings.Join(rows, " UNION ALL ")+`) AS r
+		WHERE stock.id = r.id AND stock.on_hand - stock.allocated >= r.n`, args...)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != int64(len(ids)) {
+		// The rows are locked, so this is a bug, not a race: refuse to oversell.
+		return soko.Errorf(soko.ECONFLICT, "stock changed while allocating")
+	}
+	return nil
+}
+
+// ordersOfLines maps order line ids to their orders' ids: from the
+// orders' lines, and from the database for a line they do not list.
+func ordersOfLines(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	for _, o := range orders {
+		for _, l := range o.Lines {
+			out[l.ID] = o.ID
+		}
+	}
+	var ids []int64
+	for _, p := range picks {
+		if _, ok := out[p.LineID]; !ok {
+			ids = append(ids, p.LineID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
 	}
 	var rows []orderLineRow
 	if err := tx.Select("id, order_id").Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := make(map[int64]int64, len(rows))
 	for _, r := range rows {
 		out[r.ID] = r.OrderID
 	}
@@ -297,9 +445,11 @@ func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order) ([]soko.Candidate, m
 		}
 	}
 	ids := keys(seen)
+	// Whether a product's expiry is tracked comes with its stock rows: it
+	// orders only them.
 	q := `SELECT stock.id AS stock_id, stock.product_id, stock.location_id, locations.kind AS location_kind,
-		locations.walk_sequence, stock.lot, stock.expiry, stock.on_hand - stock.allocated AS available
-		FROM stock JOIN locations ON locations.id = stock.location_id
+		locations.walk_sequence, stock.lot, stock.expiry, stock.on_hand - stock.allocated AS available, products.track_expiry
+		FROM stock JOIN locations ON locations.id = stock.location_id JOIN products ON products.id = stock.product_id
 		WHERE stock.product_id IN ? AND locations.kind IN ('pick', 'reserve')
 		AND NOT EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = stock.location_id AND ct.done_at IS NULL)
 		ORDER BY stock.id`
@@ -315,29 +465,29 @@ func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order) ([]soko.Candidate, m
 		Lot          string
 		Expiry       *time.Time
 		Available    int
+		TrackExpiry  bool
 	}
 	if err := tx.Raw(q, ids).Scan(&rows).Error; err != nil {
 		return nil, nil, err
 	}
 	cs := make([]soko.Candidate, len(rows))
+	tracked := map[int64]bool{}
 	for i, r := range rows {
 		cs[i] = soko.Candidate{StockID: r.StockID, ProductID: r.ProductID, LocationID: r.LocationID,
 			LocationKind: soko.LocationKind(r.LocationKind), WalkSequence: r.WalkSequence, Lot: r.Lot,
 			Expiry: fromNull(r.Expiry), Available: r.Available}
+		if r.TrackExpiry {
+			tracked[r.ProductID] = true
+		}
 	}
-	var tracked []int64
-	if err := tx.Table("products").Where("id IN ? AND track_expiry", ids).Pluck("id", &tracked).Error; err != nil {
-		return nil, nil, err
-	}
-	t := map[int64]bool{}
-	for _, id := range tracked {
-		t[id] = true
-	}
-	return cs, t, nil
+	return cs, tracked, nil
 }
 
 // loadLinesTx reads orders' lines inside a transaction.
 func loadLinesTx(tx *gorm.DB, orders []*soko.Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
 	byID, ids := index(orders, func(o *soko.Order) int64 { return o.ID })
 	for _, o := range orders {
 		o.Lines = o.Lines[:0]

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -207,6 +208,9 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			if err := fn(tx); err != nil {
 				return err
 			}
+			if err := writePending(tx, notes); err != nil {
+				return err
+			}
 			return publishStockChanges(tx, touched, db.now())
 		})
 		db.trips.commits.Add(1)
@@ -272,6 +276,74 @@ type txNotes struct {
 	// products are the products ProductsBySKU read in the transaction, by
 	// merchant and SKU, for the order the request writes next.
 	products map[int64]map[string]productRow
+	// recipients are the webhook endpoints read in the transaction, by
+	// merchant (an entry, even empty, means read): an order's events and
+	// the stock feed of its allocation read them once (recipientsOf).
+	recipients map[int64][]*soko.WebhookEndpoint
+	// lastEvent is the number of the last event of each order whose
+	// events the transaction wrote (0 for an order it created): the next
+	// event of that order needs no read (recordEvents).
+	lastEvent map[int64]int
+	// created are the orders CreateOrder wrote in the transaction, as
+	// written, until their allocation, which plans from them instead of
+	// reading them back (allocate).
+	created map[int64]*soko.Order
+	// fresh are the orders the transaction created. Their events and
+	// webhooks wait in pendingEvents and pendingOutbox, written together
+	// before the commit (writePending): nobody else sees these orders
+	// before it, and an order's creation and allocation are then two
+	// statements instead of four.
+	// components are the set components componentsOf read, by product
+	// (an entry, even empty, means read).
+	components map[int64][]soko.Component
+	// inNoSet are products read that are no set's component.
+	inNoSet map[int64]bool
+	// preread is what the request read before the transaction
+	// (PrereadOrderIntake), taken once by the step that would read it.
+	preread       *preread
+	fresh         map[int64]bool
+	pendingEvents []orderEventRow
+	pendingOutbox []outboxRow
+}
+
+// readOnce returns by id what read gives for ids, reading only those the
+// transaction has not read before: known keeps what it read (an entry,
+// even empty, means read). A nil known (outside a transaction) reads all.
+func readOnce[V any](known *map[int64]V, ids []int64, read func(unread []int64) (map[int64]V, error)) (map[int64]V, error) {
+	if known == nil {
+		return read(ids)
+	}
+	unread := slices.DeleteFunc(slices.Clone(ids), func(id int64) bool {
+		_, ok := (*known)[id]
+		return ok
+	})
+	got := map[int64]V{}
+	if len(unread) > 0 {
+		var err error
+		if got, err = read(unread); err != nil {
+			return nil, err
+		}
+	}
+	if *known == nil {
+		*known = map[int64]V{}
+	}
+	for _, id := range unread {
+		(*known)[id] = got[id]
+	}
+	out := make(map[int64]V, len(ids))
+	for _, id := range ids {
+		out[id] = (*known)[id]
+	}
+	return out, nil
+}
+
+// notesIn returns the notes of tx's transaction, nil outside one.
+func notesIn(tx *gorm.DB) *txNotes {
+	if tx.Statement == nil || tx.Statement.Context == nil {
+		return nil
+	}
+	n, _ := tx.Statement.Context.Value(txNotesKey{}).(*txNotes)
+	return n
 }
 
 // readProduct keeps a product read in the transaction (nil notes: none).
@@ -294,6 +366,7 @@ type txNotesKey struct{}
 // the stock changes for the feed and the notes for after the commit.
 func (db *DB) txContext(ctx context.Context) (context.Context, *stockTouched, *txNotes) {
 	touched, notes := newStockTouched(), &txNotes{}
+	notes.takePreread(ctx)
 	ctx = context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes
 }
@@ -334,6 +407,9 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 				return ErrStepFailed
 			}
 			if err := j.writeScan(); err != nil {
+				return err
+			}
+			if err := writePending(tx, notes); err != nil {
 				return err
 			}
 			return publishStockChanges(tx, touched, db.now())

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -65,18 +66,26 @@ func recordEvents(tx *gorm.DB, events []orderEvent, now time.Time) error {
 	if len(events) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(events))
-	for i, e := range events {
-		ids[i] = e.order.ID
+	notes := notesIn(tx)
+	seq := map[int64]int{}
+	var unknown []int64
+	for _, e := range events {
+		if n, ok := notes.lastEventOf(e.order.ID); ok {
+			seq[e.order.ID] = n
+		} else {
+			unknown = append(unknown, e.order.ID)
+		}
+	}
+	if len(unknown) == 0 {
+		return recordEventsAfter(tx, events, seq, now)
 	}
 	var last []struct {
 		OrderID int64
 		Seq     int
 	}
-	if err := tx.Table("order_events").Select("order_id, MAX(seq) AS seq").Where("order_id IN ?", ids).Group("order_id").Scan(&last).Error; err != nil {
+	if err := tx.Table("order_events").Select("order_id, MAX(seq) AS seq").Where("order_id IN ?", unknown).Group("order_id").Scan(&last).Error; err != nil {
 		return err
 	}
-	seq := map[int64]int{}
 	for _, l := range last {
 		seq[l.OrderID] = l.Seq
 	}
@@ -145,13 +154,83 @@ func recordEventsAfter(tx *gorm.DB, events []orderEvent, seq map[int64]int, now 
 		outbox = append(outbox, recipients.fanOut(outboxRow{Channel: "webhook", EventType: eventType, OrderID: &id, MerchantID: o.MerchantID,
 			Payload: string(body), Status: string(soko.OutboxPending), NextAttemptAt: now, CreatedAt: now})...)
 	}
-	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
-		return err
+	notes := notesIn(tx)
+	notes.eventsWritten(seq)
+	if notes.allFresh(events) {
+		notes.pendingEvents = append(notes.pendingEvents, rows...)
+		notes.pendingOutbox = append(notes.pendingOutbox, outbox...)
+		return nil
+	}
+	return writeEvents(tx, rows, outbox)
+}
+
+// writeEvents inserts order events and their outbox rows.
+func writeEvents(tx *gorm.DB, rows []orderEventRow, outbox []outboxRow) error {
+	if len(rows) > 0 {
+		if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
+			return err
+		}
 	}
 	if len(outbox) > 0 {
 		return tx.CreateInBatches(&outbox, 500).Error
 	}
 	return nil
+}
+
+// writePending writes the events and webhooks of the orders the
+// transaction created, last thing before its commit.
+func writePending(tx *gorm.DB, n *txNotes) error {
+	err := writeEvents(tx, n.pendingEvents, n.pendingOutbox)
+	n.pendingEvents, n.pendingOutbox = nil, nil
+	return err
+}
+
+// orderCreated notes an order the transaction created: it has no events
+// yet, and its events wait for the commit (nil notes: none).
+func (n *txNotes) orderCreated(id int64) {
+	if n == nil {
+		return
+	}
+	n.eventsWritten(map[int64]int{id: 0})
+	if n.fresh == nil {
+		n.fresh = map[int64]bool{}
+	}
+	n.fresh[id] = true
+}
+
+// allFresh reports whether the transaction created the orders of all the
+// events (nil notes: no).
+func (n *txNotes) allFresh(events []orderEvent) bool {
+	if n == nil {
+		return false
+	}
+	for _, e := range events {
+		if !n.fresh[e.order.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// lastEventOf is the number of the order's last event when the
+// transaction wrote it (nil notes: never).
+func (n *txNotes) lastEventOf(orderID int64) (int, bool) {
+	if n == nil {
+		return 0, false
+	}
+	seq, ok := n.lastEvent[orderID]
+	return seq, ok
+}
+
+// eventsWritten keeps the last event number of each order (nil notes: none).
+func (n *txNotes) eventsWritten(seq map[int64]int) {
+	if n == nil {
+		return
+	}
+	if n.lastEvent == nil {
+		n.lastEvent = map[int64]int{}
+	}
+	maps.Copy(n.lastEvent, seq)
 }
 
 // shipmentNotice is what an order's shipping tells: the parcels for the

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -126,10 +127,29 @@ func (db *DB) CreateOrder(ctx context.Context, o *soko.Order) error {
 			return err
 		}
 		for i := range o.Lines {
-			o.Lines[i].ProductID = products[o.Lines[i].SKU].ID
+			p := products[o.Lines[i].SKU]
+			o.Lines[i].ProductID, o.Lines[i].SKU, o.Lines[i].Name = p.ID, p.SKU, p.Name
 		}
-		return createOrder(tx, o, now)
+		if err := createOrder(tx, o, now); err != nil {
+			return err
+		}
+		notesIn(tx).orderWritten(o)
+		return nil
 	})
+}
+
+// orderWritten keeps a copy of the order CreateOrder wrote, for its
+// allocation in the same transaction (nil notes: none).
+func (n *txNotes) orderWritten(o *soko.Order) {
+	if n == nil {
+		return
+	}
+	if n.created == nil {
+		n.created = map[int64]*soko.Order{}
+	}
+	c := orderToRow(o).order() // as it reads back, lines in id order
+	c.Lines = slices.SortedFunc(slices.Values(o.Lines), func(a, b soko.OrderLine) int { return cmp.Compare(a.ID, b.ID) })
+	n.created[o.ID] = c
 }
 
 // createOrder stores an order and its lines, whose ProductIDs are set, and
@@ -154,6 +174,8 @@ func createOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
 	if err := insertOrderLines(tx, o); err != nil {
 		return err
 	}
+	// A new order has no events yet: its first needs no look-up.
+	notesIn(tx).orderCreated(o.ID)
 	return recordEvent(tx, o, soko.OrderEvent{Action: "create", To: o.Status}, now)
 }
 

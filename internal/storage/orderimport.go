@@ -37,13 +37,17 @@ func (db *DB) ProductsBySKU(ctx context.Context, merchantID int64, skus []string
 	out := make(map[string]*soko.Product, len(skus))
 	notes, _ := ctx.Value(txNotesKey{}).(*txNotes)
 	err := byChunk(skus, func(part []string) error {
-		var rows []productRow
-		if err := db.conn(ctx).Where("merchant_id = ? AND sku IN ?", merchantID, part).Find(&rows).Error; err != nil {
-			return translate(err)
+		rows, ok := notes.prereadProducts(merchantID, part)
+		if !ok {
+			var err error
+			if rows, err = productsWithSets(db.conn(ctx), merchantID, part); err != nil {
+				return translate(err)
+			}
 		}
 		for _, r := range rows {
-			out[r.SKU] = r.product()
-			notes.readProduct(r)
+			out[r.Product.SKU] = r.Product.product()
+			notes.readProduct(r.Product)
+			notes.readSets(r)
 		}
 		return nil
 	})

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -38,30 +40,69 @@ func (transitDaysRow) TableName() string { return "transit_days" }
 // ShipCalendar reads the warehouse calendar with its company holidays and
 // the transit days set by hand.
 func (db *DB) ShipCalendar(ctx context.Context) (*soko.ShipCalendar, error) {
+	if notes, _ := ctx.Value(txNotesKey{}).(*txNotes); notes != nil {
+		if c := notes.prereadCalendar(); c != nil {
+			return c, nil
+		}
+	}
 	c, err := shipCalendar(db.conn(ctx))
 	return c, translate(err)
 }
 
+// shipCalendarSQL reads the calendar, its company holidays and the
+// transit days in one statement, each as JSON (an order's intake reads
+// them with its other look-ups); by dialect, as their JSON functions are
+// named. A missing list is NULL on PostgreSQL.
+var shipCalendarSQL = map[string]string{
+	Postgres: `SELECT
+		(SELECT json_build_object('prefecture', prefecture, 'working_days', working_days, 'cut_off', cut_off,
+			'public_holidays_off', CASE WHEN public_holidays_off THEN 1 ELSE 0 END) FROM ship_calendar WHERE id = 1)::text AS calendar,
+		(SELECT json_agg(json_build_object('day', day, 'name', name)) FROM company_holidays)::text AS holidays,
+		(SELECT json_agg(json_build_object('carrier', carrier, 'prefecture', prefecture, 'days', days)) FROM transit_days)::text AS transit`,
+	SQLite: `SELECT
+		(SELECT json_object('prefecture', prefecture, 'working_days', working_days, 'cut_off', cut_off,
+			'public_holidays_off', CASE WHEN public_holidays_off THEN 1 ELSE 0 END) FROM ship_calendar WHERE id = 1) AS calendar,
+		(SELECT json_group_array(json_object('day', day, 'name', name)) FROM company_holidays) AS holidays,
+		(SELECT json_group_array(json_object('carrier', carrier, 'prefecture', prefecture, 'days', days)) FROM transit_days) AS transit`,
+}
+
 func shipCalendar(tx *gorm.DB) (*soko.ShipCalendar, error) {
-	var row shipCalendarRow
-	if err := tx.Where("id = 1").Take(&row).Error; err != nil {
+	var got struct{ Calendar, Holidays, Transit *string }
+	if err := tx.Raw(shipCalendarSQL[tx.Dialector.Name()]).Scan(&got).Error; err != nil {
 		return nil, err
 	}
-	c := &soko.ShipCalendar{Prefecture: row.Prefecture, CutOff: row.CutOff, PublicHolidaysOff: row.PublicHolidaysOff,
+	if got.Calendar == nil {
+		return nil, gorm.ErrRecordNotFound
+	}
+	var row struct {
+		Prefecture        string `json:"prefecture"`
+		WorkingDays       string `json:"working_days"`
+		CutOff            int    `json:"cut_off"`
+		PublicHolidaysOff int    `json:"public_holidays_off"`
+	}
+	var holidays []struct{ Day, Name string }
+	var transit []transitDaysRow
+	for _, part := range []struct {
+		json *string
+		into any
+	}{{got.Calendar, &row}, {got.Holidays, &holidays}, {got.Transit, &transit}} {
+		if part.json != nil {
+			if err := json.Unmarshal([]byte(*part.json), part.into); err != nil {
+				return nil, fmt.Errorf("ship calendar: %w", err)
+			}
+		}
+	}
+	c := &soko.ShipCalendar{Prefecture: row.Prefecture, CutOff: row.CutOff, PublicHolidaysOff: row.PublicHolidaysOff != 0,
 		Holidays: map[time.Time]string{}, Transit: map[string]map[string]int{}}
 	for i := 0; i < 7 && i < len(row.WorkingDays); i++ {
 		c.WorkingDays[i] = row.WorkingDays[i] == '1'
 	}
-	var holidays []companyHolidayRow
-	if err := tx.Order("day").Find(&holidays).Error; err != nil {
-		return nil, err
-	}
 	for _, h := range holidays {
-		c.Holidays[soko.DateOf(h.Day.UTC())] = h.Name
-	}
-	var transit []transitDaysRow
-	if err := tx.Find(&transit).Error; err != nil {
-		return nil, err
+		day, err := holidayDate(h.Day)
+		if err != nil {
+			return nil, err
+		}
+		c.Holidays[day] = h.Name
 	}
 	for _, t := range transit {
 		if c.Transit[t.Carrier] == nil {
@@ -70,6 +111,22 @@ func shipCalendar(tx *gorm.DB) (*soko.ShipCalendar, error) {
 		c.Transit[t.Carrier][t.Prefecture] = t.Days
 	}
 	return c, nil
+}
+
+// holidayDate is a company holiday's day as JSON spells it: a date, or on
+// SQLite a time, whose day in UTC it is.
+func holidayDate(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return soko.DateOf(t.UTC()), nil
+	}
+	if t, err := time.Parse("2006-01-02 15:04:05Z07:00", s); err == nil {
+		return soko.DateOf(t.UTC()), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("ship calendar: holiday %q: %w", s, err)
+	}
+	return soko.DateOf(t), nil
 }
 
 // calendarAudit is what the audit log keeps of the calendar.

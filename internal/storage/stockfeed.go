@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -43,12 +44,23 @@ func (r stockChangeRow) figures() soko.StockFigures {
 // buffer or reorder point.
 type stockTouched struct {
 	stock, locations, products map[int64]bool
+	// productOf is the product of stock rows whose product the step that
+	// moved them knew (noteStockProducts), so the feed need not look it up.
+	productOf map[int64]int64
 }
 
 type stockTouchedKey struct{}
 
 func newStockTouched() *stockTouched {
-	return &stockTouched{stock: map[int64]bool{}, locations: map[int64]bool{}, products: map[int64]bool{}}
+	return &stockTouched{stock: map[int64]bool{}, locations: map[int64]bool{}, products: map[int64]bool{}, productOf: map[int64]int64{}}
+}
+
+// noteStockProducts tells the feed the products of stock rows the
+// transaction moves, which it would otherwise read (productsTouched).
+func noteStockProducts(tx *gorm.DB, productOf map[int64]int64) {
+	if t := touchedIn(tx); t != nil {
+		maps.Copy(t.productOf, productOf)
+	}
 }
 
 func (t *stockTouched) empty() bool {
@@ -351,9 +363,16 @@ func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 // productsTouched turns what a transaction touched into product ids.
 func productsTouched(tx *gorm.DB, t *stockTouched) ([]int64, error) {
 	ids := keys(t.products)
-	var more []int64
-	if len(t.stock) > 0 {
-		if err := tx.Table("stock").Distinct("product_id").Where("id IN ?", keys(t.stock)).Pluck("product_id", &more).Error; err != nil {
+	var more, unknown []int64
+	for id := range t.stock {
+		if p, ok := t.productOf[id]; ok {
+			ids = append(ids, p)
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) > 0 {
+		if err := tx.Table("stock").Distinct("product_id").Where("id IN ?", unknown).Pluck("product_id", &more).Error; err != nil {
 			return nil, err
 		}
 		ids = append(ids, more...)
@@ -365,7 +384,7 @@ func productsTouched(tx *gorm.DB, t *stockTouched) ([]int64, error) {
 		}
 		ids = append(ids, more...)
 	}
-	if len(ids) > 0 {
+	if notes := notesIn(tx); len(ids) > 0 && !notes.noSetsOf(ids) {
 		// The sets made of these products change with them.
 		more = more[:0]
 		if err := tx.Table("product_components").Distinct("set_product_id").Where("component_id IN ?", ids).Pluck("set_product_id", &more).Error; err != nil {
@@ -375,6 +394,12 @@ func productsTouched(tx *gorm.DB, t *stockTouched) ([]int64, error) {
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids), nil
+}
+
+// noSetsOf reports whether the transaction read that none of the
+// products is a set's component (nil notes: no).
+func (n *txNotes) noSetsOf(ids []int64) bool {
+	return n != nil && !slices.ContainsFunc(ids, func(id int64) bool { return !n.inNoSet[id] })
 }
 
 // stockChangeOut is a feed line as the API and the stock.changed webhook

@@ -64,17 +64,33 @@ func (outboxRow) TableName() string { return "outbox" }
 // webhookRecipients are merchants' webhook endpoints, by merchant, oldest first.
 type webhookRecipients map[int64][]*soko.WebhookEndpoint
 
-// recipientsOf reads the webhook endpoints of the merchants.
+// recipientsOf reads the webhook endpoints of the merchants, once per
+// transaction: an order's events and its stock changes, written in the
+// same transaction, go to the same endpoints.
 func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
-	var rows []webhookEndpointRow
-	if err := tx.Where("merchant_id IN ?", merchants).Order("id").Find(&rows).Error; err != nil {
-		return nil, err
+	var known *map[int64][]*soko.WebhookEndpoint
+	if notes := notesIn(tx); notes != nil {
+		known = &notes.recipients
 	}
-	r := webhookRecipients{}
-	for _, row := range rows {
-		r[row.MerchantID] = append(r[row.MerchantID], row.endpoint())
+	return readOnce(known, merchants, func(unread []int64) (map[int64][]*soko.WebhookEndpoint, error) {
+		var rows []webhookEndpointRow
+		if err := tx.Where("merchant_id IN ?", unread).Order("id").Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		r := webhookRecipients{}
+		for _, row := range rows {
+			r[row.MerchantID] = append(r[row.MerchantID], row.endpoint())
+		}
+		return r, nil
+	})
+}
+
+// forgetRecipients drops the endpoints recipientsOf kept, after a change
+// to them in the transaction.
+func forgetRecipients(tx *gorm.DB) {
+	if notes := notesIn(tx); notes != nil {
+		notes.recipients = nil
 	}
-	return r, nil
 }
 
 // wants reports whether any of the merchant's endpoints wants events of type t.
@@ -192,6 +208,7 @@ func (db *DB) DeleteWebhookEndpoint(ctx context.Context, merchantID, id int64) e
 		if err := tx.Delete(&row).Error; err != nil {
 			return err
 		}
+		forgetRecipients(tx)
 		return audit(tx, now, soko.AuditWebhookDelete, "webhook_endpoint", row.ID, webhookAuditOf(row), nil)
 	})
 }
@@ -241,6 +258,7 @@ func (db *DB) saveWebhookEndpoint(tx *gorm.DB, row webhookEndpointRow, ep *soko.
 	if err := tx.Save(&row).Error; err != nil {
 		return err
 	}
+	forgetRecipients(tx)
 	*ep = *row.endpoint()
 	after := webhookAuditOf(row)
 	after.SecretRotated = rotate
