@@ -343,15 +343,10 @@ func splitHeld(ids []int64, held map[int64]bool) (free, onHold []int64) {
 	return free, onHold
 }
 
-// applyPicks reserves the planned units: one conditional update of every
-// stock row, so the database refuses to oversell even if a plan were
-// wrong, and the allocations and their ledger lines in bulk.
-func applyPicks(tx *gorm.DB, picks []soko.Pick, _ map[int64]*soko.Candidate, now time.Time) error {
-	return applyOrderPicks(tx, picks, nil, now)
-}
-
-// applyOrderPicks is applyPicks for the picks of orders whose lines are
-// known, so the lines' orders need no look-up.
+// applyOrderPicks reserves the planned units: one conditional update of
+// the stock rows, so the database refuses to oversell even if a plan were
+// wrong, and the allocations and their ledger lines in bulk. orders, when
+// known, spare the look-up of the lines' orders.
 func applyOrderPicks(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order, now time.Time) error {
 	if len(picks) == 0 {
 		return nil
@@ -377,8 +372,13 @@ func applyOrderPicks(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order, now t
 	return tx.CreateInBatches(&moves, 500).Error
 }
 
-// reserveStock adds the picks' units to their stock rows' allocated, in
-// one statement for all rows, each only if its free units cover them.
+// reserveStockBatch is how many stock rows one reserving statement
+// updates: SQLite refuses a compound SELECT of over 500 terms, and its
+// driver fails well before that.
+const reserveStockBatch = 100
+
+// reserveStock adds the picks' units to their stock rows' allocated, a
+// hundred rows a statement, each only if its free units cover them.
 func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 	perStock := map[int64]int{}
 	for _, p := range picks {
@@ -386,21 +386,23 @@ func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 	}
 	ids := keys(perStock)
 	slices.Sort(ids) // rows in id order, as candidates locked them
-	rows := make([]string, len(ids))
-	args := make([]any, 0, 2*len(ids))
-	for i, id := range ids {
-		rows[i] = "SELECT CAST(? AS BIGINT) AS id, CAST(? AS BIGINT) AS n"
-		args = append(args, id, perStock[id])
-	}
-	res := tx.Exec(`UPDATE stock SET allocated = stock.allocated + r.n
-		FROM (`+strings.Join(rows, " UNION ALL ")+`) AS r
-		WHERE stock.id = r.id AND stock.on_hand - stock.allocated >= r.n`, args...)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != int64(len(ids)) {
-		// The rows are locked, so this is a bug, not a race: refuse to oversell.
-		return soko.Errorf(soko.ECONFLICT, "stock changed while allocating")
+	for batch := range slices.Chunk(ids, reserveStockBatch) {
+		rows := make([]string, len(batch))
+		args := make([]any, 0, 2*len(batch))
+		for i, id := range batch {
+			rows[i] = "SELECT CAST(? AS BIGINT) AS id, CAST(? AS BIGINT) AS n"
+			args = append(args, id, perStock[id])
+		}
+		res := tx.Exec(`UPDATE stock SET allocated = stock.allocated + r.n
+			FROM (`+strings.Join(rows, " UNION ALL ")+`) AS r
+			WHERE stock.id = r.id AND stock.on_hand - stock.allocated >= r.n`, args...)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != int64(len(batch)) {
+			// The rows are locked, so this is a bug, not a race: refuse to oversell.
+			return soko.Errorf(soko.ECONFLICT, "stock rows %v changed while allocating", batch)
+		}
 	}
 	return nil
 }

@@ -288,11 +288,6 @@ type txNotes struct {
 	// written, until their allocation, which plans from them instead of
 	// reading them back (allocate).
 	created map[int64]*soko.Order
-	// fresh are the orders the transaction created. Their events and
-	// webhooks wait in pendingEvents and pendingOutbox, written together
-	// before the commit (writePending): nobody else sees these orders
-	// before it, and an order's creation and allocation are then two
-	// statements instead of four.
 	// components are the set components componentsOf read, by product
 	// (an entry, even empty, means read).
 	components map[int64][]soko.Component
@@ -300,7 +295,12 @@ type txNotes struct {
 	inNoSet map[int64]bool
 	// preread is what the request read before the transaction
 	// (PrereadOrderIntake), taken once by the step that would read it.
-	preread       *preread
+	preread *preread
+	// fresh are the orders the transaction created. Their events and
+	// webhooks wait in pendingEvents and pendingOutbox, written together
+	// before the commit (writePending): nobody else sees these orders
+	// before it, and an order's creation and allocation are then two
+	// statements instead of four.
 	fresh         map[int64]bool
 	pendingEvents []orderEventRow
 	pendingOutbox []outboxRow

@@ -397,7 +397,7 @@ func (db *DB) reroute(tx *gorm.DB, t pickTaskRow, a allocationRow, missing int, 
 	for i := range elsewhere {
 		byStock[elsewhere[i].StockID] = &elsewhere[i]
 	}
-	if err := applyPicks(tx, picks, byStock, now); err != nil {
+	if err := applyOrderPicks(tx, picks, nil, now); err != nil {
 		return false, err
 	}
 	for _, p := range picks {

@@ -151,7 +151,7 @@ func (db *DB) reallocate(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *s
 		for i := range trusted {
 			byStock[trusted[i].StockID] = &trusted[i]
 		}
-		if err := applyPicks(tx, picks, byStock, now); err != nil {
+		if err := applyOrderPicks(tx, picks, nil, now); err != nil {
 			return err
 		}
 	}

@@ -20,8 +20,15 @@ import (
 // the database, so each connection prepares one once and every transaction
 // on that connection reuses it.
 //
-// A statement without arguments is run as it is: a migration is a script
-// of several statements, which a prepared statement cannot hold.
+// Only transactions use the kept statements, and nearly every statement
+// soko runs is in one. A statement outside a transaction is run as it is:
+// a kept statement can be closed (the least recently used goes) just as a
+// caller takes it, which a transaction survives (database/sql prepares it
+// again on the transaction's connection) and a lone statement would not.
+// So is a statement without arguments (a migration is a script of several
+// statements, which a prepared statement cannot hold) and one of many
+// (their text changes with a list's length, so they would only churn the
+// cache).
 type stmtCache struct {
 	db *sql.DB
 
@@ -31,7 +38,11 @@ type stmtCache struct {
 	stmts map[string]*list.Element
 	// pending are the statements being prepared for transactions.
 	pending map[string]bool
+	closed  bool
 }
+
+// keptArgs is the most arguments a kept statement has.
+const keptArgs = 32
 
 type cachedStmt struct {
 	query string
@@ -68,6 +79,10 @@ func (c *stmtCache) prepared(ctx context.Context, query string) (*sql.Stmt, erro
 		stmt.Close()
 		return e.Value.(*cachedStmt).stmt, nil
 	}
+	if c.closed {
+		stmt.Close()
+		return nil, sql.ErrConnDone
+	}
 	c.stmts[query] = c.order.PushFront(&cachedStmt{query, stmt})
 	for c.order.Len() > c.max {
 		// database/sql closes it once the transactions using it let go.
@@ -84,7 +99,7 @@ func (c *stmtCache) prepared(ctx context.Context, query string) (*sql.Stmt, erro
 func (c *stmtCache) prepareLater(query string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.pending[query] {
+	if c.pending[query] || c.closed {
 		return
 	}
 	c.pending[query] = true
@@ -101,37 +116,15 @@ func (c *stmtCache) PrepareContext(ctx context.Context, query string) (*sql.Stmt
 }
 
 func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if len(args) == 0 {
-		return c.db.ExecContext(ctx, query)
-	}
-	stmt, err := c.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return stmt.ExecContext(ctx, args...)
+	return c.db.ExecContext(ctx, query, args...)
 }
 
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if len(args) == 0 {
-		return c.db.QueryContext(ctx, query)
-	}
-	stmt, err := c.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return stmt.QueryContext(ctx, args...)
+	return c.db.QueryContext(ctx, query, args...)
 }
 
 func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if len(args) == 0 {
-		return c.db.QueryRowContext(ctx, query)
-	}
-	stmt, err := c.prepared(ctx, query)
-	if err != nil {
-		// A Row carries its error only from a query: this one fails the same way.
-		return c.db.QueryRowContext(ctx, query, args...)
-	}
-	return stmt.QueryRowContext(ctx, args...)
+	return c.db.QueryRowContext(ctx, query, args...)
 }
 
 // GetDBConn lets gorm's DB() reach the pool.
@@ -152,7 +145,7 @@ func (c *stmtCache) close() {
 	for _, e := range c.stmts {
 		e.Value.(*cachedStmt).stmt.Close()
 	}
-	c.stmts, c.order = map[string]*list.Element{}, list.New()
+	c.stmts, c.order, c.closed = map[string]*list.Element{}, list.New(), true
 }
 
 // stmtCacheTx runs a transaction's statements on the kept statements.
@@ -185,7 +178,7 @@ func (t *stmtCacheTx) QueryRowContext(ctx context.Context, query string, args ..
 // stmt returns the kept statement for query on this transaction, or nil:
 // the query is then run as it is, and kept for the next transactions.
 func (t *stmtCacheTx) stmt(ctx context.Context, query string, args []any) *sql.Stmt {
-	if len(args) == 0 {
+	if len(args) == 0 || len(args) > keptArgs {
 		return nil
 	}
 	stmt := t.cache.kept(query)

@@ -61,22 +61,29 @@ func TestStmtCache_TransactionsReuseStatementsOnOneConnection(t *testing.T) {
 }
 
 // Past its size the cache lets the least recently used statement go, and
-// every statement still answers correctly.
+// every statement still answers correctly, kept or not.
 func TestStmtCache_ForgetsTheLeastRecentlyUsed(t *testing.T) {
 	db := openSQLiteForCache(t, 2)
 	db.stmts.max = 2
 	ctx := context.Background()
 	for i := range 6 {
-		var n int64
 		q := fmt.Sprintf(`SELECT ? + %d`, i)
-		if err := db.conn(ctx).Raw(q, 1).Scan(&n).Error; err != nil {
+		if _, err := db.stmts.prepared(ctx, q); err != nil {
 			t.Fatal(err)
 		}
-		if n != int64(i+1) {
-			t.Fatalf("%s with 1 = %d, want %d", q, n, i+1)
+		for _, query := range []string{q, `SELECT ? + 0`} {
+			var n, want int64
+			fmt.Sscanf(query, "SELECT ? + %d", &want)
+			err := db.transact(ctx, func(tx *gorm.DB) error { return tx.Raw(query, 1).Scan(&n).Error })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != want+1 {
+				t.Fatalf("%s with 1 = %d, want %d", query, n, want+1)
+			}
 		}
 	}
-	if db.stmts.order.Len() != 2 || db.stmts.kept(`SELECT ? + 5`) == nil || db.stmts.kept(`SELECT ? + 0`) != nil {
-		t.Fatalf("kept %d statements; want the 2 most recent", db.stmts.order.Len())
+	if db.stmts.order.Len() != 2 || db.stmts.kept(`SELECT ? + 5`) == nil || db.stmts.kept(`SELECT ? + 1`) != nil {
+		t.Fatalf("kept %d statements; want the 2 most recently used", db.stmts.order.Len())
 	}
 }

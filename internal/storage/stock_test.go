@@ -340,3 +340,41 @@ func TestStockOf_HeldBackUntilCounted(t *testing.T) {
 		}
 	})
 }
+
+// One allocation run reserves stock on hundreds of shelves at once: 150
+// waiting orders of two lines, each line's product on a shelf of its own,
+// are 300 stock rows in one transaction (SQLite's driver failed on one
+// statement of over 215 rows; the rows now go a hundred a statement).
+func TestAllocate_HundredsOfStockRowsInOneRun(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		const orders, products = 150, 300
+		seed := &soko.Seed{Merchants: []soko.Merchant{{Code: "MANY", Name: "多品目"}}}
+		for p := range products {
+			sku, code := fmt.Sprintf("P%03d", p), fmt.Sprintf("A-%03d", p)
+			seed.Products = append(seed.Products, soko.SeedProduct{MerchantCode: "MANY", Product: soko.Product{SKU: sku, Name: sku, TaxRate: 10}})
+			seed.Locations = append(seed.Locations, soko.Location{Code: code, Zone: "A", WalkSequence: p, Kind: soko.LocationPick})
+			seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "MANY", SKU: sku, LocationCode: code, Stock: soko.Stock{OnHand: 1}})
+		}
+		for o := range orders {
+			order := soko.Order{Number: fmt.Sprintf("M%03d", o),
+				Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "1", Name: "山田"},
+				Lines: []soko.OrderLine{
+					{SKU: fmt.Sprintf("P%03d", 2*o), Quantity: 1, TaxRate: 10},
+					{SKU: fmt.Sprintf("P%03d", 2*o+1), Quantity: 1, TaxRate: 10},
+				}}
+			seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "MANY", Order: order})
+		}
+		ctx := context.Background()
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.AllocateWaiting(ctx, soko.AllocationRules{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != orders {
+			t.Fatalf("allocated %d of %d orders", n, orders)
+		}
+		mustBalanced(t, db)
+	})
+}

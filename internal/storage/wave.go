@@ -345,7 +345,12 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 		return task, translate(err)
 	}
 	err = db.transact(ctx, func(tx *gorm.DB) error {
-		claimed, err := claimPickList(tx, db.dialect, staffID, db.now())
+		claimed, err := claimPickList(tx, db.dialect, staffID, db.now(), true)
+		if err == nil && !claimed && db.dialect == Postgres {
+			// Every head it met was locked by pickers claiming at this
+			// moment: wait for them instead, and take what they leave.
+			claimed, err = claimPickList(tx, db.dialect, staffID, db.now(), false)
+		}
 		if err != nil || !claimed {
 			return err
 		}
@@ -377,19 +382,29 @@ const headOfWave = `SELECT t.pick_list FROM pick_tasks t
 // claimPickList gives the picker the next unclaimed pick list: the first
 // list head of the released waves, highest priority then oldest first, in
 // one statement that costs a few index entries per wave. On PostgreSQL the
-// head's row is locked where it is chosen, skipping rows another claim
-// holds, so two pickers claiming at once get two lists (of one wave, when
-// it has two). It reports whether a list was claimed.
-func claimPickList(tx *gorm.DB, dialect string, staffID int64, now time.Time) (bool, error) {
-	res := tx.Exec(claimQuery(dialect), map[string]any{"staff": staffID, "now": now})
+// head's row is locked where it is chosen, so two pickers claiming at once
+// get two lists (of one wave, when it has two): skipLocked skips the rows
+// another claim holds, else the claim waits for them. It reports whether a
+// list was claimed.
+func claimPickList(tx *gorm.DB, dialect string, staffID int64, now time.Time, skipLocked bool) (bool, error) {
+	res := tx.Exec(claimQuery(dialect, skipLocked), map[string]any{"staff": staffID, "now": now})
 	return res.RowsAffected > 0, res.Error
 }
 
 // claimQuery is claimPickList's statement in dialect.
-func claimQuery(dialect string) string {
+func claimQuery(dialect string, skipLocked bool) string {
 	if dialect == Postgres {
-		return `WITH head AS (SELECT h.pick_list FROM waves w CROSS JOIN LATERAL (` + fmt.Sprintf(headOfWave, " FOR UPDATE OF t SKIP LOCKED") + `) h
-				WHERE w.status = 'released' ORDER BY w.priority DESC, w.id LIMIT 1)
+		lock := " FOR UPDATE OF t"
+		if skipLocked {
+			lock += " SKIP LOCKED"
+		}
+		// The waves are put in order before the join (a subquery with
+		// ORDER BY is not flattened), so the heads are chosen, and
+		// locked, one wave at a time until one is found: sorting after
+		// the join would lock a head in every wave.
+		return `WITH head AS (SELECT h.pick_list FROM
+				(SELECT id, priority FROM waves WHERE status = 'released' ORDER BY priority DESC, id) w
+				CROSS JOIN LATERAL (` + fmt.Sprintf(headOfWave, lock) + `) h LIMIT 1)
 			UPDATE pick_tasks SET staff_id = @staff, claimed_at = @now FROM head
 			WHERE pick_tasks.pick_list = head.pick_list AND pick_tasks.staff_id IS NULL AND pick_tasks.status = 'open'`
 	}
