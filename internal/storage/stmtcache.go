@@ -20,15 +20,13 @@ import (
 // the database, so each connection prepares one once and every transaction
 // on that connection reuses it.
 //
-// Only transactions use the kept statements, and nearly every statement
-// soko runs is in one. A statement outside a transaction is run as it is:
-// a kept statement can be closed (the least recently used goes) just as a
-// caller takes it, which a transaction survives (database/sql prepares it
-// again on the transaction's connection) and a lone statement would not.
-// So is a statement without arguments (a migration is a script of several
-// statements, which a prepared statement cannot hold) and one of many
-// (their text changes with a list's length, so they would only churn the
-// cache).
+// A statement met for the first time runs as it is, and is prepared in the
+// background for the next time: a transaction must not wait for a second
+// connection to prepare it (with SOKO_DB_POOL=1 it holds the only one). A
+// statement without arguments always runs as it is (a migration is a
+// script of several statements, which a prepared statement cannot hold),
+// and so does one of many arguments (its text changes with a list's
+// length, so it would only churn the cache).
 type stmtCache struct {
 	db *sql.DB
 
@@ -36,79 +34,106 @@ type stmtCache struct {
 	max   int
 	order *list.List // of *cachedStmt, most recently used first
 	stmts map[string]*list.Element
-	// pending are the statements being prepared for transactions.
+	// pending are the statements being prepared in the background.
 	pending map[string]bool
 	closed  bool
 }
 
 // keptArgs is the most arguments a kept statement has.
-const keptArgs = 32
+const keptArgs = 128
 
+// cachedStmt is a kept statement. One the cache let go is closed when the
+// last caller that took it gives it back: closing it while a caller is
+// about to run it would fail that call.
 type cachedStmt struct {
-	query string
-	stmt  *sql.Stmt
+	query   string
+	stmt    *sql.Stmt
+	users   int
+	evicted bool
 }
 
 func newStmtCache(db *sql.DB, max int) *stmtCache {
 	return &stmtCache{db: db, max: max, order: list.New(), stmts: map[string]*list.Element{}, pending: map[string]bool{}}
 }
 
-// kept returns query's statement if it is kept.
-func (c *stmtCache) kept(query string) *sql.Stmt {
+// take returns query's kept statement, which the caller gives back with
+// release once its call returned, or nil: query then runs as it is, and is
+// prepared for the next time.
+func (c *stmtCache) take(query string, args []any) *cachedStmt {
+	if len(args) == 0 || len(args) > keptArgs {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.stmts[query]; ok {
-		c.order.MoveToFront(e)
-		return e.Value.(*cachedStmt).stmt
+	e, ok := c.stmts[query]
+	if !ok {
+		c.prepareLaterLocked(query)
+		return nil
 	}
-	return nil
+	c.order.MoveToFront(e)
+	s := e.Value.(*cachedStmt)
+	s.users++
+	return s
 }
 
-// prepared returns query's statement, preparing it the first time.
-func (c *stmtCache) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	if stmt := c.kept(query); stmt != nil {
-		return stmt, nil
-	}
-	stmt, err := c.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
+// release gives back a statement take returned. database/sql keeps it open
+// for the rows and transaction statements made from it.
+func (c *stmtCache) release(s *cachedStmt) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.stmts[query]; ok { // prepared meanwhile by another request
-		stmt.Close()
-		return e.Value.(*cachedStmt).stmt, nil
+	s.users--
+	if s.evicted && s.users == 0 {
+		s.stmt.Close()
 	}
-	if c.closed {
-		stmt.Close()
-		return nil, sql.ErrConnDone
-	}
-	c.stmts[query] = c.order.PushFront(&cachedStmt{query, stmt})
-	for c.order.Len() > c.max {
-		// database/sql closes it once the transactions using it let go.
-		oldest := c.order.Remove(c.order.Back()).(*cachedStmt)
-		delete(c.stmts, oldest.query)
-		oldest.stmt.Close()
-	}
-	return stmt, nil
 }
 
-// prepareLater prepares query for the transactions after this one. A
-// transaction cannot wait for it: preparing takes a connection of the
-// pool, and with SOKO_DB_POOL=1 the transaction holds the only one.
-func (c *stmtCache) prepareLater(query string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// prepareLaterLocked prepares query in the background, once.
+func (c *stmtCache) prepareLaterLocked(query string) {
 	if c.pending[query] || c.closed {
 		return
 	}
 	c.pending[query] = true
 	go func() {
-		c.prepared(context.Background(), query) // a failure is the statement's own, met when it runs
+		stmt, err := c.db.PrepareContext(context.Background(), query)
 		c.mu.Lock()
+		defer c.mu.Unlock()
 		delete(c.pending, query)
-		c.mu.Unlock()
+		if err != nil { // the statement's own fault, met when it runs
+			return
+		}
+		if c.closed {
+			stmt.Close()
+			return
+		}
+		c.keepLocked(&cachedStmt{query: query, stmt: stmt})
 	}()
+}
+
+// keepLocked keeps s, letting the least recently used statement go past
+// the cache's size.
+func (c *stmtCache) keepLocked(s *cachedStmt) {
+	c.stmts[s.query] = c.order.PushFront(s)
+	for c.order.Len() > c.max {
+		c.evictLocked(c.order.Remove(c.order.Back()).(*cachedStmt))
+	}
+}
+
+func (c *stmtCache) evictLocked(s *cachedStmt) {
+	delete(c.stmts, s.query)
+	s.evicted = true
+	if s.users == 0 {
+		s.stmt.Close()
+	}
+}
+
+// close lets every kept statement go, and keeps none after.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.stmts {
+		c.evictLocked(e.Value.(*cachedStmt))
+	}
+	c.order, c.closed = list.New(), true
 }
 
 func (c *stmtCache) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -116,14 +141,26 @@ func (c *stmtCache) PrepareContext(ctx context.Context, query string) (*sql.Stmt
 }
 
 func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := c.take(query, args); s != nil {
+		defer c.release(s)
+		return s.stmt.ExecContext(ctx, args...)
+	}
 	return c.db.ExecContext(ctx, query, args...)
 }
 
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := c.take(query, args); s != nil {
+		defer c.release(s)
+		return s.stmt.QueryContext(ctx, args...)
+	}
 	return c.db.QueryContext(ctx, query, args...)
 }
 
 func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := c.take(query, args); s != nil {
+		defer c.release(s)
+		return s.stmt.QueryRowContext(ctx, args...)
+	}
 	return c.db.QueryRowContext(ctx, query, args...)
 }
 
@@ -136,16 +173,6 @@ func (c *stmtCache) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.Conn
 		return nil, err
 	}
 	return &stmtCacheTx{Tx: tx, cache: c}, nil
-}
-
-// close closes every kept statement.
-func (c *stmtCache) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, e := range c.stmts {
-		e.Value.(*cachedStmt).stmt.Close()
-	}
-	c.stmts, c.order, c.closed = map[string]*list.Element{}, list.New(), true
 }
 
 // stmtCacheTx runs a transaction's statements on the kept statements.
@@ -175,18 +202,15 @@ func (t *stmtCacheTx) QueryRowContext(ctx context.Context, query string, args ..
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
-// stmt returns the kept statement for query on this transaction, or nil:
-// the query is then run as it is, and kept for the next transactions.
+// stmt returns the kept statement for query on this transaction's
+// connection, or nil: the query then runs as it is.
 func (t *stmtCacheTx) stmt(ctx context.Context, query string, args []any) *sql.Stmt {
-	if len(args) == 0 || len(args) > keptArgs {
+	s := t.cache.take(query, args)
+	if s == nil {
 		return nil
 	}
-	stmt := t.cache.kept(query)
-	if stmt == nil {
-		t.cache.prepareLater(query)
-		return nil
-	}
-	return t.Tx.StmtContext(ctx, stmt)
+	defer t.cache.release(s)
+	return t.Tx.StmtContext(ctx, s.stmt)
 }
 
 // GetDBConn lets gorm's DB() reach the pool from inside a transaction.

@@ -51,39 +51,79 @@ func TestStmtCache_TransactionsReuseStatementsOnOneConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	mustBeKept(t, db, query)
+}
+
+// isKept reports whether the cache keeps query's statement.
+func isKept(db *DB, query string) bool {
+	db.stmts.mu.Lock()
+	defer db.stmts.mu.Unlock()
+	_, ok := db.stmts.stmts[query]
+	return ok
+}
+
+// mustBeKept waits for query's statement, prepared in the background.
+func mustBeKept(t *testing.T, db *DB, query string) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for db.stmts.kept(query) == nil {
+	for !isKept(db, query) {
 		if time.Now().After(deadline) {
-			t.Fatal("the transactions' statement was never kept")
+			t.Fatalf("%s was never kept", query)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
 // Past its size the cache lets the least recently used statement go, and
-// every statement still answers correctly, kept or not.
+// every statement answers correctly, kept or not, in a transaction or not;
+// one let go while a caller holds it still runs for that caller.
 func TestStmtCache_ForgetsTheLeastRecentlyUsed(t *testing.T) {
 	db := openSQLiteForCache(t, 2)
 	db.stmts.max = 2
 	ctx := context.Background()
-	for i := range 6 {
-		q := fmt.Sprintf(`SELECT ? + %d`, i)
-		if _, err := db.stmts.prepared(ctx, q); err != nil {
+	sum := func(query string, inTx bool) int64 {
+		t.Helper()
+		var n int64
+		read := func(tx *gorm.DB) error { return tx.Raw(query, 1).Scan(&n).Error }
+		var err error
+		if inTx {
+			err = db.transact(ctx, read)
+		} else {
+			err = read(db.conn(ctx))
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
-		for _, query := range []string{q, `SELECT ? + 0`} {
-			var n, want int64
-			fmt.Sscanf(query, "SELECT ? + %d", &want)
-			err := db.transact(ctx, func(tx *gorm.DB) error { return tx.Raw(query, 1).Scan(&n).Error })
-			if err != nil {
-				t.Fatal(err)
+		return n
+	}
+	for i := range 6 {
+		q := fmt.Sprintf(`SELECT ? + %d`, i)
+		for round := range 2 { // the first run keeps it for the second
+			if n := sum(q, i%2 == 0); n != int64(i+1) {
+				t.Fatalf("%s with 1 = %d, want %d", q, n, i+1)
 			}
-			if n != want+1 {
-				t.Fatalf("%s with 1 = %d, want %d", query, n, want+1)
+			if round == 0 {
+				mustBeKept(t, db, q)
 			}
 		}
 	}
-	if db.stmts.order.Len() != 2 || db.stmts.kept(`SELECT ? + 5`) == nil || db.stmts.kept(`SELECT ? + 1`) != nil {
+	if db.stmts.order.Len() != 2 || !isKept(db, `SELECT ? + 5`) || isKept(db, `SELECT ? + 1`) {
 		t.Fatalf("kept %d statements; want the 2 most recently used", db.stmts.order.Len())
+	}
+
+	held := db.stmts.take(`SELECT ? + 5`, []any{1})
+	db.stmts.max = 1
+	sum(`SELECT ? + 6`, false)
+	mustBeKept(t, db, `SELECT ? + 6`)
+	if !held.evicted {
+		t.Fatal("the held statement was not let go")
+	}
+	var n int64
+	if err := held.stmt.QueryRowContext(ctx, 1).Scan(&n); err != nil || n != 6 {
+		t.Fatalf("a statement let go while held answered %d, %v", n, err)
+	}
+	db.stmts.release(held)
+	if err := held.stmt.QueryRowContext(ctx, 1).Scan(&n); err == nil {
+		t.Fatal("a statement let go is still open after its last user gave it back")
 	}
 }
