@@ -216,6 +216,15 @@ func TestScanOnce_PickRecordedOnceWithItsAnswer(t *testing.T) {
 		if st, _ := db.StockOf(ctx, sakura.ID, "TOWEL"); st.OnHand != 23 {
 			t.Fatalf("%d towels on hand, want 25 - 2: each unit picked once", st.OnHand)
 		}
+		// A refused pick replays only a pick's record: a scan id another
+		// step used (a receiving handheld's, say) is not this scan's answer.
+		received := []byte(`{"message":"入荷 タオル ×1"}`)
+		if err := db.RecordRefusedScan(ctx, soko.ScanEvent{ScanID: "shared-id", Step: "receive", Code: "4901234567894"}, 200, received); err != nil {
+			t.Fatal(err)
+		}
+		if r := send("shared-id", "4901234567894"); r.Status == 200 || string(r.Raw) == string(received) {
+			t.Fatalf("a pick on a finished task with another step's scan id: %d %s, want the pick's own refusal", r.Status, r.Raw)
+		}
 	})
 }
 

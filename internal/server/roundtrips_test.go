@@ -28,7 +28,10 @@ import (
 // pass what the scanned code names is read by the statement that locks the
 // task (the handler's location and product look-ups before the
 // transaction went), and the scan's record is written once, with its
-// answer: 14 and 10 (a unit before the last, 9 and 5). The station's steps
+// answer: 14 and 10 (a unit before the last, 9 and 5). The order's last
+// event number is read again after its status change (15 and 11): the
+// pick does not lock the order, and a number returned by the change could
+// predate another transaction's event. The station's steps
 // (session 9) read what the station shows in one view of four statements
 // instead of re-reading the order, its group, checklist and items apart,
 // inspect decides on the order it locked, and the status move of an order
@@ -48,7 +51,7 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 		storage.SQLite: {
 			"create order":           22,
 			"create order, replayed": 8,
-			"pick scan":              14,
+			"pick scan":              15,
 			"inspect scan":           16,
 			"pack":                   19,
 			"label":                  15,
@@ -57,7 +60,7 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 		storage.Postgres: {
 			"create order":           21,
 			"create order, replayed": 5,
-			"pick scan":              10,
+			"pick scan":              11,
 			"inspect scan":           15,
 			"pack":                   18,
 			"label":                  14,

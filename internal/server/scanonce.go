@@ -94,7 +94,7 @@ func (s *Server) scanOnce(next handler) handler {
 			if recordedLate[step] {
 				// Refused, perhaps, because its first attempt applied it
 				// meanwhile: then the first answer is the one to give.
-				if rec, err := s.store.FindScan(ctx, scan.ScanID); err == nil {
+				if rec, err := s.store.FindScan(ctx, scan.ScanID); err == nil && rec.Step == step {
 					return sendReplay(w, rec)
 				}
 			}

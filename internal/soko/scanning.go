@@ -9,6 +9,7 @@ import (
 // scan the handheld sends again after a dropped connection is applied once.
 type ScanRecord struct {
 	ScanID     string
+	Step       string // pick, inspect, …: the step the scan was sent to
 	StatusCode int
 	Response   []byte
 }

@@ -256,31 +256,26 @@ func finishOrderIfPicked(tx *gorm.DB, orderID, staffID int64, device string, now
 	return finishPickedOrder(tx, orderID, staffID, device, now)
 }
 
-// pickedOrderRow is an order as its last pick left it, with the number of
-// its last event.
-type pickedOrderRow struct {
-	Order        orderRow `gorm:"embedded"`
-	LastEventSeq int
-}
-
 // finishPickedOrder is finishOrderIfPicked for an order the caller knows
 // has no open task left. The order is read by its status change itself
-// (RETURNING), with its last event's number, which also leaves alone an
-// order no longer being picked.
+// (RETURNING), which also leaves alone an order no longer being picked.
+// Its last event's number is read after that change, not returned by it:
+// the pick does not lock the order first, and on PostgreSQL a change that
+// waited for another transaction's event would return the number from
+// before that event (moveLockedStatus returns it only for locked orders).
 func finishPickedOrder(tx *gorm.DB, orderID, staffID int64, device string, now time.Time) (string, error) {
 	picked, err := (&soko.Order{Status: soko.OrderPicking}).Next(soko.ActionPick)
 	if err != nil {
 		return "", err
 	}
-	var rows []pickedOrderRow
-	if err := tx.Raw(`UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?
-		RETURNING *, (SELECT COALESCE(MAX(e.seq), 0) FROM order_events e WHERE e.order_id = orders.id) AS last_event_seq`,
+	var rows []orderRow
+	if err := tx.Raw(`UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ? RETURNING *`,
 		string(picked), now, orderID, string(soko.OrderPicking)).Scan(&rows).Error; err != nil || len(rows) == 0 {
 		return "", err
 	}
-	o := rows[0].Order.order()
+	o := rows[0].order()
 	event := orderEvent{o, soko.OrderEvent{Action: soko.ActionPick, From: soko.OrderPicking, To: o.Status, StaffID: staffID, Device: device}}
-	if err := recordEventsAfter(tx, []orderEvent{event}, map[int64]int{o.ID: rows[0].LastEventSeq}, now); err != nil {
+	if err := recordEvents(tx, []orderEvent{event}, now); err != nil {
 		return "", err
 	}
 	err = tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'

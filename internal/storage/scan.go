@@ -83,7 +83,7 @@ func (db *DB) FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, er
 	if err := db.conn(ctx).Where("scan_id = ?", scanID).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
-	return &soko.ScanRecord{ScanID: scanID, StatusCode: row.StatusCode, Response: []byte(row.Response)}, nil
+	return &soko.ScanRecord{ScanID: scanID, Step: row.Step, StatusCode: row.StatusCode, Response: []byte(row.Response)}, nil
 }
 
 // SaveScanAnswer keeps the answer an applied scan gave, for its retries:
