@@ -39,7 +39,8 @@ func readLockedTask(tx *gorm.DB, dialect string, taskID int64, s *soko.PickScan)
 		(SELECT w.number FROM waves w WHERE w.id = pick_tasks.wave_id) AS wave_number,
 		(SELECT p.sku FROM products p WHERE p.id = pick_tasks.product_id) AS sku,
 		(SELECT p.name FROM products p WHERE p.id = pick_tasks.product_id) AS product_name,
-		(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = pick_tasks.pick_list AND l.status = 'open' AND l.staff_id = pick_tasks.staff_id) AS tasks_left`
+		(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = pick_tasks.pick_list AND l.status = 'open' AND l.staff_id = pick_tasks.staff_id) AS tasks_left,
+		(SELECT COUNT(*) FROM pick_tasks o WHERE o.order_id = pick_tasks.order_id AND o.status = 'open' AND o.id <> pick_tasks.id) AS others_open`
 	args := map[string]any{"task": taskID}
 	if s != nil {
 		q += codeColumns(dialect)
@@ -155,27 +156,27 @@ func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, er
 
 // pickUnits takes n units of the task t into the tote, finishing the task
 // when they are the last, and the order when it was the order's last
-// task, and says so in out.
+// task, and says so in out. The order is finished before the units leave
+// the shelf: the shelf's stock row is the one other pickers wait for, so
+// it is changed last and its lock held only until the commit.
 func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickScan, now time.Time, out *soko.PickOutcome) error {
 	var finish soko.PickTaskStatus
-	if t.Picked+n == t.Quantity {
+	if n > 0 && t.Picked+n == t.Quantity {
 		finish = soko.PickDone
+		out.TaskDone = true
+		if t.OthersOpen == 0 {
+			var err error
+			if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, t.ID, s.StaffID, s.Device, now); err != nil {
+				return err
+			}
+		}
 	}
-	othersOpen, err := takeUnits(tx, dialect, t, n, finish, s.StaffID, s.ScanID, now)
-	if err != nil {
+	if err := takeUnits(tx, dialect, t, n, finish, s.StaffID, s.ScanID, now); err != nil {
 		return err
 	}
 	t.Picked += n
 	if finish != "" {
-		out.TaskDone = true
-		if othersOpen >= 0 { // the task ended
-			t.Status, t.TasksLeft = string(finish), t.TasksLeft-1
-		}
-		if othersOpen == 0 {
-			if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, s.StaffID, s.Device, now); err != nil {
-				return err
-			}
-		}
+		t.Status, t.TasksLeft = string(finish), t.TasksLeft-1
 	}
 	out.Task = t.view()
 	return nil
@@ -183,63 +184,53 @@ func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickSc
 
 // takeUnits moves n picked units from the shelf into the tote: the shelf's
 // stock and its reservation both go down, with a pick ledger line. A
-// finish status ends the task in the same step ("" keeps it open), and
-// then othersOpen is how many other tasks of the order are still open
-// (read in the same statement; -1 when the task stays open). On
+// finish status ends the task in the same step ("" keeps it open). On
 // PostgreSQL that is one statement, whose ledger line is noted for the
 // stock feed as gorm's insert notes SQLite's (noteMovements).
-func takeUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, finish soko.PickTaskStatus, staffID int64, scanID string, now time.Time) (othersOpen int64, err error) {
+func takeUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, finish soko.PickTaskStatus, staffID int64, scanID string, now time.Time) error {
 	if n == 0 {
-		return -1, nil
+		return nil
 	}
 	line := stockMovementRow{StockID: t.StockID, Kind: string(soko.MovePick), OnHandDelta: -n, AllocatedDelta: -n,
 		StaffID: nullID(staffID), Reason: "pick", DocumentType: "order", DocumentID: t.OrderID, ScanID: &scanID, CreatedAt: now}
 	args := map[string]any{"n": n, "stock": t.StockID, "alloc": t.AllocationID, "task": t.ID, "status": string(finish),
 		"kind": line.Kind, "staff": line.StaffID, "order": t.OrderID, "scan": scanID, "now": now}
-	ending, others := "", "-1"
+	ending := ""
 	if finish != "" {
 		ending = ", status = @status, done_at = @now"
-		others = "(SELECT COUNT(*) FROM pick_tasks o WHERE o.order_id = @order AND o.status = 'open' AND o.id <> @task)"
 	}
 	shelfChanged := soko.Errorf(soko.ECONFLICT, "the shelf's stock changed; count it").JA("棚の在庫が変わっています。棚卸をしてください")
 	if dialect == Postgres {
-		var taken []struct{ ID, Others int64 }
+		var taken []int64
 		err := tx.Raw(`WITH s AS (UPDATE stock SET on_hand = on_hand - @n, allocated = allocated - @n WHERE id = @stock AND allocated >= @n RETURNING id),
 			a AS (UPDATE allocations SET picked = picked + @n WHERE id = @alloc AND EXISTS (SELECT 1 FROM s)),
 			t AS (UPDATE pick_tasks SET picked = picked + @n`+ending+` WHERE id = @task AND EXISTS (SELECT 1 FROM s)),
 			m AS (INSERT INTO stock_movements (stock_id, kind, on_hand_delta, allocated_delta, staff_id, reason, document_type, document_id, scan_id, created_at)
 				SELECT id, CAST(@kind AS TEXT), -CAST(@n AS INTEGER), -CAST(@n AS INTEGER), CAST(@staff AS BIGINT), 'pick', 'order',
 					CAST(@order AS BIGINT), CAST(@scan AS TEXT), CAST(@now AS TIMESTAMPTZ) FROM s)
-			SELECT id, `+others+` AS others FROM s`, args).Scan(&taken).Error
+			SELECT id FROM s`, args).Scan(&taken).Error
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if len(taken) != 1 {
-			return 0, shelfChanged
+			return shelfChanged
 		}
-		return taken[0].Others, noteRawMovement(tx, line)
+		return noteRawMovement(tx, line)
+	}
+	if err := tx.Exec(`UPDATE allocations SET picked = picked + @n WHERE id = @alloc`, args).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec(`UPDATE pick_tasks SET picked = picked + @n`+ending+` WHERE id = @task`, args).Error; err != nil {
+		return err
 	}
 	res := tx.Exec(`UPDATE stock SET on_hand = on_hand - @n, allocated = allocated - @n WHERE id = @stock AND allocated >= @n`, args)
 	if res.Error != nil {
-		return 0, res.Error
+		return res.Error
 	}
 	if res.RowsAffected != 1 {
-		return 0, shelfChanged
+		return shelfChanged
 	}
-	if err := tx.Exec(`UPDATE allocations SET picked = picked + @n WHERE id = @alloc`, args).Error; err != nil {
-		return 0, err
-	}
-	// The other open tasks are counted by the task's update itself; the
-	// task's own row is left out of the count, so whether SQLite's
-	// RETURNING sees it before or after the update does not matter.
-	var counted []int64
-	if err := tx.Raw(`UPDATE pick_tasks SET picked = picked + @n`+ending+` WHERE id = @task RETURNING `+others, args).Scan(&counted).Error; err != nil {
-		return 0, err
-	}
-	if len(counted) != 1 {
-		return 0, soko.Errorf(soko.ENOTFOUND, "no pick task %d", t.ID).JA("ピッキング指示が見つかりません")
-	}
-	return counted[0], tx.Create(&line).Error
+	return tx.Create(&line).Error
 }
 
 func finishTask(tx *gorm.DB, t pickTaskRow, status soko.PickTaskStatus, now time.Time) error {
@@ -253,7 +244,7 @@ func finishOrderIfPicked(tx *gorm.DB, orderID, staffID int64, device string, now
 	if err := tx.Table("pick_tasks").Where("order_id = ? AND status = 'open'", orderID).Count(&open).Error; err != nil || open > 0 {
 		return "", err
 	}
-	return finishPickedOrder(tx, orderID, staffID, device, now)
+	return finishPickedOrder(tx, orderID, 0, staffID, device, now)
 }
 
 // finishPickedOrder is finishOrderIfPicked for an order the caller knows
@@ -263,7 +254,9 @@ func finishOrderIfPicked(tx *gorm.DB, orderID, staffID int64, device string, now
 // the pick does not lock the order first, and on PostgreSQL a change that
 // waited for another transaction's event would return the number from
 // before that event (moveLockedStatus returns it only for locked orders).
-func finishPickedOrder(tx *gorm.DB, orderID, staffID int64, device string, now time.Time) (string, error) {
+// The task ending, if any, is ending in the same transaction: its wave is
+// done when its other tasks are.
+func finishPickedOrder(tx *gorm.DB, orderID, ending, staffID int64, device string, now time.Time) (string, error) {
 	picked, err := (&soko.Order{Status: soko.OrderPicking}).Next(soko.ActionPick)
 	if err != nil {
 		return "", err
@@ -280,7 +273,7 @@ func finishPickedOrder(tx *gorm.DB, orderID, staffID int64, device string, now t
 	}
 	err = tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
 		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id = ?)
-		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`, now, orderID).Error
+		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open' AND p.id <> ?)`, now, orderID, ending).Error
 	return o.Number, err
 }
 
@@ -303,7 +296,7 @@ func (db *DB) ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.All
 		if err != nil {
 			return err
 		}
-		if _, err := takeUnits(tx, db.dialect, t, s.Found, "", s.StaffID, s.ScanID, now); err != nil {
+		if err := takeUnits(tx, db.dialect, t, s.Found, "", s.StaffID, s.ScanID, now); err != nil {
 			return err
 		}
 		// The shelf does not hold what the books say: nothing more may be promised from it until counted.

@@ -62,6 +62,10 @@ type pickTaskRow struct {
 	ProductName string `gorm:"->;-:migration"`
 	Lot         string `gorm:"->;-:migration"`
 	TasksLeft   int    `gorm:"->;-:migration"`
+	// OthersOpen is how many other tasks of the task's order are open,
+	// read along with the task by readLockedTask: a pick that ends the
+	// task ends the order when there are none.
+	OthersOpen int `gorm:"->;-:migration"`
 	// What a scanned code names, read along with the task by
 	// readLockedTask (codeColumns).
 	CodeLocation string `gorm:"->;-:migration"`
