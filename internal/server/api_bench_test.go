@@ -11,21 +11,36 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soko-wms/soko/internal/server/api"
+	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
 // benchmarkCreateOrder sends orders over real HTTP from 50 concurrent
 // clients, each with its own Idempotency-Key, and reports orders per second.
-func benchmarkCreateOrder(b *testing.B, db *storage.DB) {
+// Each order asks for a mug and two towels. "backordered": nothing is in
+// stock, so each order waits. "allocated": both are on one shelf, so every
+// order reserves units from the same two stock rows, as on a sale day when
+// every order asks for the one item on offer.
+func benchmarkCreateOrder(b *testing.B, open func(testing.TB) *storage.DB) {
+	b.Run("backordered", func(b *testing.B) { benchmarkCreateOrders(b, open(b), 0) })
+	b.Run("allocated", func(b *testing.B) { benchmarkCreateOrders(b, open(b), 1_000_000_000) })
+}
+
+func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
+	seed := apiSeed()
+	for _, p := range []soko.Product{{SKU: "MUG-1", Name: "マグカップ", TaxRate: 10}, {SKU: "TOWEL-1", Name: "タオル", TaxRate: 10}} {
+		seed.Products = append(seed.Products, soko.SeedProduct{MerchantCode: "SAKURA", Product: p})
+		if stock > 0 {
+			seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: p.SKU, LocationCode: "A-01-01-1", Stock: soko.Stock{OnHand: stock}})
+		}
+	}
 	// The budget's window (burst ÷ rate) is a minute, not the tests' one
 	// second: on a loaded machine a request can wait over a second for a
 	// connection after taking the time it spends at, and the benchmark
 	// measures intake, not the rate limiter.
-	h := mustAPIServer(b, db, Config{RatePerSecond: 10000, RateBurst: 600000})
-	shop := client{b, h, keySakura}
-	shop.must(201, "PUT", "/api/v1/products/MUG-1", product("マグカップ", 1200))
-	shop.must(201, "PUT", "/api/v1/products/TOWEL-1", product("タオル", 1650))
+	h := mustSeededAPIServer(b, db, Config{RatePerSecond: 10000, RateBurst: 600000}, seed)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
@@ -37,11 +52,11 @@ func benchmarkCreateOrder(b *testing.B, db *storage.DB) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
-			body, _ := json.Marshal(order(fmt.Sprintf("B-%d", i), line("MUG-1", 1), line("TOWEL-1", 2)))
+			body, _ := json.Marshal(order(fmt.Sprintf("B-%d-%d", stock, i), line("MUG-1", 1), line("TOWEL-1", 2)))
 			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/orders", bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+keySakura)
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d", i))
+			req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d-%d", stock, i))
 			res, err := httpClient.Do(req)
 			if err != nil || res.StatusCode != 201 {
 				failed.Add(1)
@@ -55,15 +70,23 @@ func benchmarkCreateOrder(b *testing.B, db *storage.DB) {
 	if failed.Load() > 0 {
 		b.Fatalf("%d of %d orders failed", failed.Load(), n.Load())
 	}
+	want := soko.OrderBackordered
+	if stock > 0 {
+		want = soko.OrderAllocated
+	}
+	got := decode[api.Order](b, client{b, h, keySakura}.must(200, "GET", fmt.Sprintf("/api/v1/orders/B-%d-%d", stock, n.Load()), nil))
+	if got.Status != api.OrderStatus(want) {
+		b.Fatalf("the last order is %s, not %s", got.Status, want)
+	}
 }
 
 func BenchmarkCreateOrder_Postgres(b *testing.B) {
 	if os.Getenv("SOKO_TEST_POSTGRES") == "" {
 		b.Skip("SOKO_TEST_POSTGRES not set")
 	}
-	benchmarkCreateOrder(b, storagetest.MustOpenPostgres(b))
+	benchmarkCreateOrder(b, storagetest.MustOpenPostgres)
 }
 
 func BenchmarkCreateOrder_SQLite(b *testing.B) {
-	benchmarkCreateOrder(b, storagetest.MustOpenSQLite(b))
+	benchmarkCreateOrder(b, storagetest.MustOpenSQLite)
 }

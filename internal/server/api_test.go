@@ -31,14 +31,26 @@ const (
 	keyMidori = "soko_midoritestkeybbbbbbbbbbbbbbbbbbb"
 )
 
-// mustAPIServer returns a server on db with two merchants and their keys.
-func mustAPIServer(tb testing.TB, db *storage.DB, cfg Config) http.Handler {
-	tb.Helper()
-	seed := &soko.Seed{
+// apiSeed is mustAPIServer's building: two merchants, their keys and a
+// pick shelf.
+func apiSeed() *soko.Seed {
+	return &soko.Seed{
 		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店"}, {Code: "MIDORI", Name: "みどり食品"}},
 		APIKeys:   []soko.SeedAPIKey{{MerchantCode: "SAKURA", Secret: keySakura}, {MerchantCode: "MIDORI", Secret: keyMidori}},
 		Locations: []soko.Location{{Code: "A-01-01-1", Zone: "A", WalkSequence: 1, Kind: soko.LocationPick}},
 	}
+}
+
+// mustAPIServer returns a server on db with two merchants and their keys.
+func mustAPIServer(tb testing.TB, db *storage.DB, cfg Config) http.Handler {
+	tb.Helper()
+	return mustSeededAPIServer(tb, db, cfg, apiSeed())
+}
+
+// mustSeededAPIServer returns a server on db loaded with seed (apiSeed and
+// more).
+func mustSeededAPIServer(tb testing.TB, db *storage.DB, cfg Config, seed *soko.Seed) http.Handler {
+	tb.Helper()
 	if err := db.Load(context.Background(), seed); err != nil {
 		tb.Fatal(err)
 	}

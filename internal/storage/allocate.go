@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -177,7 +178,8 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 	if err := loadLinesTx(tx, slices.DeleteFunc(slices.Clone(orders), func(o *soko.Order) bool { return created[o.ID] })); err != nil {
 		return nil, err
 	}
-	candidates, tracked, err := db.candidates(tx, orders)
+	late := db.reservesLate(tx, orders, created)
+	candidates, tracked, err := db.candidates(tx, orders, !late)
 	if err != nil {
 		return nil, err
 	}
@@ -261,6 +263,12 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 			events[i].Detail = "on hold: stock reserved, not picked until released"
 		}
 	}
+	if late {
+		n := notesIn(tx)
+		n.reserveAtCommit = append(n.reserveAtCommit, picks...)
+	} else if err := reserveStock(tx, picks); err != nil {
+		return nil, err
+	}
 	if err := applyOrderPicks(tx, picks, orders, now); err != nil {
 		return nil, err
 	}
@@ -343,16 +351,48 @@ func splitHeld(ids []int64, held map[int64]bool) (free, onHold []int64) {
 	return free, onHold
 }
 
-// applyOrderPicks reserves the planned units: one conditional update of
-// the stock rows, so the database refuses to oversell even if a plan were
-// wrong, and the allocations and their ledger lines in bulk. orders, when
-// known, spare the look-up of the lines' orders.
+// reservesLate reports whether the allocation of orders reads its stock
+// without locking it and reserves it just before the commit
+// (reserveAtCommit): on PostgreSQL, when the transaction created every
+// order, has no set among them, and runs for the first time. A new order
+// asks for the stock every other new order asks for (a sale day's one
+// item), and its stock rows' locks are then held for the last few
+// statements instead of from the plan on. A plan whose stock was taken
+// meanwhile fails the reservation, and the transaction runs again
+// (errStockRaced), then locking as it reads.
+func (db *DB) reservesLate(tx *gorm.DB, orders []*soko.Order, created map[int64]bool) bool {
+	n := notesIn(tx)
+	if db.dialect != Postgres || n == nil || n.attempt > 0 {
+		return false
+	}
+	for _, o := range orders {
+		if !created[o.ID] || slices.ContainsFunc(o.Lines, func(l soko.OrderLine) bool { return l.IsSet }) {
+			return false
+		}
+	}
+	return true
+}
+
+// errStockRaced: a stock row read unlocked had fewer free units at the
+// commit than the plan took, as another transaction took them; the
+// transaction runs again (retryable).
+var errStockRaced = errors.New("stock taken by another transaction while allocating")
+
+// reserveAndApply reserves the planned units (reserveStock) and records
+// them (applyOrderPicks).
+func reserveAndApply(tx *gorm.DB, picks []soko.Pick, now time.Time) error {
+	if err := reserveStock(tx, picks); err != nil {
+		return err
+	}
+	return applyOrderPicks(tx, picks, nil, now)
+}
+
+// applyOrderPicks writes the allocations of the planned units and their
+// ledger lines, in bulk; their stock is reserved apart (reserveStock).
+// orders, when known, spare the look-up of the lines' orders.
 func applyOrderPicks(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order, now time.Time) error {
 	if len(picks) == 0 {
 		return nil
-	}
-	if err := reserveStock(tx, picks); err != nil {
-		return err
 	}
 	allocs := make([]allocationRow, len(picks))
 	moves := make([]stockMovementRow, len(picks))
@@ -378,7 +418,9 @@ func applyOrderPicks(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order, now t
 const reserveStockBatch = 100
 
 // reserveStock adds the picks' units to their stock rows' allocated, a
-// hundred rows a statement, each only if its free units cover them.
+// hundred rows a statement, each only if its free units cover them: one
+// conditional update, so the database refuses to oversell even if a plan
+// were wrong (ECONFLICT).
 func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 	perStock := map[int64]int{}
 	for _, p := range picks {
@@ -387,20 +429,26 @@ func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 	ids := keys(perStock)
 	slices.Sort(ids) // rows in id order, as candidates locked them
 	for batch := range slices.Chunk(ids, reserveStockBatch) {
-		rows := make([]string, len(batch))
-		args := make([]any, 0, 2*len(batch))
-		for i, id := range batch {
-			rows[i] = "SELECT CAST(? AS BIGINT) AS id, CAST(? AS BIGINT) AS n"
-			args = append(args, id, perStock[id])
+		// One table, no join: a row another transaction changed meanwhile
+		// is checked again as it then stands (PostgreSQL's READ COMMITTED
+		// re-reads only the updated table's row; a joined list of rows
+		// would drop it instead).
+		var units strings.Builder
+		var unitArgs []any
+		units.WriteString("CASE id")
+		for _, id := range batch {
+			units.WriteString(" WHEN ? THEN CAST(? AS INTEGER)")
+			unitArgs = append(unitArgs, id, perStock[id])
 		}
-		res := tx.Exec(`UPDATE stock SET allocated = stock.allocated + r.n
-			FROM (`+strings.Join(rows, " UNION ALL ")+`) AS r
-			WHERE stock.id = r.id AND stock.on_hand - stock.allocated >= r.n`, args...)
+		units.WriteString(" END")
+		args := slices.Concat(unitArgs, []any{batch}, unitArgs)
+		res := tx.Exec(`UPDATE stock SET allocated = allocated + `+units.String()+`
+			WHERE id IN ? AND on_hand - allocated >= `+units.String(), args...)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != int64(len(batch)) {
-			// The rows are locked, so this is a bug, not a race: refuse to oversell.
+			// Locked rows cannot change: then this is a bug, not a race.
 			return soko.Errorf(soko.ECONFLICT, "stock rows %v changed while allocating", batch)
 		}
 	}
@@ -435,11 +483,11 @@ func ordersOfLines(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order) (map[in
 	return out, nil
 }
 
-// candidates reads, and on PostgreSQL locks in id order (so two allocators
-// never deadlock), the stock rows that could serve the order's lines: not
+// candidates reads, and with lock on PostgreSQL locks in id order (so two
+// allocators never deadlock), the stock rows that could serve the order's lines: not
 // on a shelf waiting to be counted after a short pick, whose books are not
 // to be trusted until then.
-func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order) ([]soko.Candidate, map[int64]bool, error) {
+func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order, lock bool) ([]soko.Candidate, map[int64]bool, error) {
 	seen := map[int64]bool{}
 	for _, o := range orders {
 		for _, l := range o.Lines {
@@ -455,7 +503,7 @@ func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order) ([]soko.Candidate, m
 		WHERE stock.product_id IN ? AND locations.kind IN ('pick', 'reserve')
 		AND NOT EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = stock.location_id AND ct.done_at IS NULL)
 		ORDER BY stock.id`
-	if db.dialect == Postgres {
+	if db.dialect == Postgres && lock {
 		q += ` FOR UPDATE OF stock`
 	}
 	var rows []struct {

@@ -202,7 +202,7 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	}
 	defer release()
 	for attempt := 0; attempt < 4; attempt++ {
-		txCtx, touched, notes := db.txContext(ctx)
+		txCtx, touched, notes := db.txContext(ctx, attempt)
 		db.trips.begins.Add(1)
 		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
 			if err := fn(tx); err != nil {
@@ -248,7 +248,7 @@ func (db *DB) takeWriter(ctx context.Context) (release func(), err error) {
 // deadlock or serialization victim: run again, it will likely pass.
 func retryable(err error) bool {
 	var pg *pgconn.PgError
-	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
+	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001") || errors.Is(err, errStockRaced)
 }
 
 // ErrStepFailed ends an InTransaction whose function succeeded although
@@ -304,6 +304,13 @@ type txNotes struct {
 	fresh         map[int64]bool
 	pendingEvents []orderEventRow
 	pendingOutbox []outboxRow
+	// attempt counts the transaction's attempts from 0: a deadlock
+	// victim's, or one whose stock was taken under it, runs again.
+	attempt int
+	// reserveAtCommit are units the allocation of orders the transaction
+	// created planned from stock it read unlocked, reserved just before
+	// the commit (reservesLate).
+	reserveAtCommit []soko.Pick
 }
 
 // readOnce returns by id what read gives for ids, reading only those the
@@ -364,8 +371,8 @@ type txNotesKey struct{}
 
 // txContext is the context of one attempt at a transaction: it collects
 // the stock changes for the feed and the notes for after the commit.
-func (db *DB) txContext(ctx context.Context) (context.Context, *stockTouched, *txNotes) {
-	touched, notes := newStockTouched(), &txNotes{}
+func (db *DB) txContext(ctx context.Context, attempt int) (context.Context, *stockTouched, *txNotes) {
+	touched, notes := newStockTouched(), &txNotes{attempt: attempt}
 	notes.takePreread(ctx)
 	ctx = context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes
@@ -395,7 +402,7 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 	}
 	defer release()
 	for attempt := 0; attempt < 4; attempt++ {
-		txCtx, touched, notes := db.txContext(ctx)
+		txCtx, touched, notes := db.txContext(ctx, attempt)
 		j := &joined{}
 		db.trips.begins.Add(1)
 		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {

@@ -178,11 +178,24 @@ func writeEvents(tx *gorm.DB, rows []orderEventRow, outbox []outboxRow) error {
 }
 
 // writePending writes the events and webhooks of the orders the
-// transaction created, last thing before its commit.
+// transaction created, and then reserves the stock their allocation
+// planned (reserveAtCommit), last things before its commit. Stock taken
+// meanwhile by another transaction fails it with errStockRaced, to be run
+// again.
 func writePending(tx *gorm.DB, n *txNotes) error {
 	err := writeEvents(tx, n.pendingEvents, n.pendingOutbox)
 	n.pendingEvents, n.pendingOutbox = nil, nil
-	return err
+	if err != nil {
+		return err
+	}
+	picks := n.reserveAtCommit
+	n.reserveAtCommit = nil
+	if err := reserveStock(tx, picks); soko.ErrorCode(err) == soko.ECONFLICT {
+		return errStockRaced
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // orderCreated notes an order the transaction created: it has no events

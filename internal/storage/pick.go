@@ -367,7 +367,7 @@ func (db *DB) reroute(tx *gorm.DB, t pickTaskRow, a allocationRow, missing int, 
 	}
 	o := row.order()
 	o.Lines = []soko.OrderLine{{ID: a.OrderLineID, OrderID: o.ID, ProductID: t.ProductID, Quantity: missing}}
-	cands, tracked, err := db.candidates(tx, []*soko.Order{o})
+	cands, tracked, err := db.candidates(tx, []*soko.Order{o}, true)
 	if err != nil {
 		return false, err
 	}
@@ -385,7 +385,7 @@ func (db *DB) reroute(tx *gorm.DB, t pickTaskRow, a allocationRow, missing int, 
 	for i := range elsewhere {
 		byStock[elsewhere[i].StockID] = &elsewhere[i]
 	}
-	if err := applyOrderPicks(tx, picks, nil, now); err != nil {
+	if err := reserveAndApply(tx, picks, now); err != nil {
 		return false, err
 	}
 	for _, p := range picks {

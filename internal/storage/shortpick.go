@@ -129,7 +129,7 @@ func (db *DB) reallocate(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *s
 	var picks []soko.Pick
 	byStock := map[int64]*soko.Candidate{}
 	if len(want.Lines) > 0 {
-		cands, tracked, err := db.candidates(tx, []*soko.Order{want})
+		cands, tracked, err := db.candidates(tx, []*soko.Order{want}, true)
 		if err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func (db *DB) reallocate(tx *gorm.DB, o *soko.Order, edge soko.OrderAction, c *s
 		for i := range trusted {
 			byStock[trusted[i].StockID] = &trusted[i]
 		}
-		if err := applyOrderPicks(tx, picks, nil, now); err != nil {
+		if err := reserveAndApply(tx, picks, now); err != nil {
 			return err
 		}
 	}
