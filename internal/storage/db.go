@@ -104,12 +104,30 @@ func Open(ctx context.Context, url string) (*DB, error) {
 
 func dialectorFor(u string) (string, gorm.Dialector, error) {
 	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
-		return Postgres, postgres.Open(u), nil
+		return Postgres, quietDialector{postgres.Open(u)}, nil
 	}
 	if u == "" || strings.Contains(u, "://") {
 		return "", nil, soko.Errorf(soko.EINVALID, "database URL %q is neither a postgres:// URL nor a file path", u)
 	}
-	return SQLite, gormlite.Open(sqliteDSN(u)), nil
+	return SQLite, quietDialector{gormlite.Open(sqliteDSN(u))}, nil
+}
+
+// quietDialector is a dialector whose Explain leaves the arguments out of
+// the SQL. gorm calls Explain for every statement a Scan runs, to hand the
+// statement with its arguments written in to a logger, and soko's logger
+// discards it: writing the arguments in was 6 % of a pick scan's CPU.
+type quietDialector struct{ gorm.Dialector }
+
+func (quietDialector) Explain(sql string, _ ...any) string { return sql }
+
+// SavePoint and RollbackTo are the wrapped dialector's: a transaction
+// begun inside another is a savepoint, on both databases.
+func (d quietDialector) SavePoint(tx *gorm.DB, name string) error {
+	return d.Dialector.(gorm.SavePointerDialectorInterface).SavePoint(tx, name)
+}
+
+func (d quietDialector) RollbackTo(tx *gorm.DB, name string) error {
+	return d.Dialector.(gorm.SavePointerDialectorInterface).RollbackTo(tx, name)
 }
 
 // sqliteDSN turns a file path into the driver's URI with the settings soko
