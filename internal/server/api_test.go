@@ -31,8 +31,8 @@ const (
 	keyMidori = "soko_midoritestkeybbbbbbbbbbbbbbbbbbb"
 )
 
-// apiSeed is mustAPIServer's building: two merchants, their keys and a
-// pick shelf.
+// apiSeed returns the seed mustAPIServer loads: two merchants, their keys
+// and a pick shelf.
 func apiSeed() *soko.Seed {
 	return &soko.Seed{
 		Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら雑貨店"}, {Code: "MIDORI", Name: "みどり食品"}},

@@ -359,7 +359,10 @@ func splitHeld(ids []int64, held map[int64]bool) (free, onHold []int64) {
 // item), and its stock rows' locks are then held for the last few
 // statements instead of from the plan on. A plan whose stock was taken
 // meanwhile fails the reservation, and the transaction runs again
-// (errStockRaced), then locking as it reads.
+// (errStockRaced), then locking as it reads. Read unlocked, units being
+// put away as the order arrives may not be seen: the order then waits
+// (backordered) for the next allocation run instead of for the put-away's
+// commit.
 func (db *DB) reservesLate(tx *gorm.DB, orders []*soko.Order, created map[int64]bool) bool {
 	n := notesIn(tx)
 	if db.dialect != Postgres || n == nil || n.attempt > 0 {
@@ -427,7 +430,7 @@ func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 		perStock[p.StockID] += p.Quantity
 	}
 	ids := keys(perStock)
-	slices.Sort(ids) // rows in id order, as candidates locked them
+	slices.Sort(ids) // rows in id order, as candidates locks them: two reservations never deadlock
 	for batch := range slices.Chunk(ids, reserveStockBatch) {
 		// One table, no join: a row another transaction changed meanwhile
 		// is checked again as it then stands (PostgreSQL's READ COMMITTED

@@ -3,9 +3,11 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -29,17 +31,20 @@ func (db *DB) SearchOrders(ctx context.Context, f soko.OrderSearch) ([]soko.Orde
 	if c := withoutSpaces.Replace(strings.ToLower(f.Customer)); c != "" {
 		// People type 山田花子 for 山田 花子: spaces, half or full width, do not count.
 		p := "%" + likePattern(c) + "%"
-		// The matches are found first (OFFSET 0 keeps the planner from
-		// folding them into the newest-first walk): PostgreSQL's generic
-		// plan, used once the statement has run a few times, does not know
-		// the pattern and would otherwise walk every order backwards by id
-		// instead of asking the trigram indexes (BENCHMARKS.md, Growth).
-		fence := ""
-		if db.dialect == Postgres {
-			fence = " OFFSET 0"
+		match := `REPLACE(REPLACE(LOWER(%[1]s.recipient_name), ' ', ''), '　', '') LIKE ? ESCAPE '\'
+			OR REPLACE(REPLACE(LOWER(%[1]s.recipient_company), ' ', ''), '　', '') LIKE ? ESCAPE '\'`
+		if db.dialect == Postgres && utf8.RuneCountInString(c) >= 3 {
+			// The trigram indexes serve three letters or more. Their
+			// matches are found first (OFFSET 0 keeps the planner from
+			// folding them into the newest-first walk): PostgreSQL's
+			// generic plan, used once the statement has run a few times,
+			// does not know the pattern and would walk every order
+			// backwards by id instead (BENCHMARKS.md, Growth). A shorter
+			// name, common and unindexed, is found soonest by that walk.
+			q = q.Where(`o.id IN (SELECT c.id FROM orders c WHERE `+fmt.Sprintf(match, "c")+` OFFSET 0)`, p, p)
+		} else {
+			q = q.Where(fmt.Sprintf(match, "o"), p, p)
 		}
-		q = q.Where(`o.id IN (SELECT c.id FROM orders c WHERE REPLACE(REPLACE(LOWER(c.recipient_name), ' ', ''), '　', '') LIKE ? ESCAPE '\'
-			OR REPLACE(REPLACE(LOWER(c.recipient_company), ' ', ''), '　', '') LIKE ? ESCAPE '\'`+fence+`)`, p, p)
 	}
 	if n := trackingDigits.Replace(f.Tracking); n != "" {
 		// Labels print tracking numbers grouped (1234-5678-9012); they are stored without.

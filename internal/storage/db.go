@@ -120,8 +120,17 @@ type quietDialector struct{ gorm.Dialector }
 
 func (quietDialector) Explain(sql string, _ ...any) string { return sql }
 
-// SavePoint and RollbackTo are the wrapped dialector's: a transaction
-// begun inside another is a savepoint, on both databases.
+// Apply, SavePoint and RollbackTo are the wrapped dialector's: gorm
+// looks for them on the dialector it is given (PostgreSQL's Apply limits
+// generated names to 63 bytes), and a transaction begun inside another is
+// a savepoint, on both databases.
+func (d quietDialector) Apply(c *gorm.Config) error {
+	if a, ok := d.Dialector.(interface{ Apply(*gorm.Config) error }); ok {
+		return a.Apply(c)
+	}
+	return nil
+}
+
 func (d quietDialector) SavePoint(tx *gorm.DB, name string) error {
 	return d.Dialector.(gorm.SavePointerDialectorInterface).SavePoint(tx, name)
 }
@@ -203,8 +212,9 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // transact runs fn in one transaction: every state change is all or
 // nothing. Its last step publishes the stock changes fn made to the stock
 // change feed, with their shortage alerts (publishStockChanges). A
-// transaction PostgreSQL chose as a deadlock victim is run again, a few
-// times: fn must therefore only touch the database. Called with the
+// transaction PostgreSQL chose as a deadlock victim, or one whose stock
+// was taken under it (errStockRaced), is run again, a few times: fn must
+// therefore only touch the database. Called with the
 // context of InTransaction, fn joins that transaction instead.
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
@@ -263,7 +273,8 @@ func (db *DB) takeWriter(ctx context.Context) (release func(), err error) {
 }
 
 // retryable reports whether err ended a transaction PostgreSQL chose as a
-// deadlock or serialization victim: run again, it will likely pass.
+// deadlock or serialization victim, or one whose stock another took
+// (errStockRaced): run again, it will likely pass.
 func retryable(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001") || errors.Is(err, errStockRaced)
@@ -408,8 +419,10 @@ func (db *DB) committed(notes *txNotes, err error) {
 // effect and the answer it stores for its retries commit together, and
 // its reads see its own writes. When fn or a joined step fails, nothing is
 // committed and fn's error is returned (ErrStepFailed when fn itself went
-// on). A deadlock victim's fn is run again, a few times: fn must be
-// repeatable. Nested calls join the outer transaction.
+// on). A deadlock victim's fn is run again, a few times, and so is one
+// whose new orders' stock another transaction took (errStockRaced), which
+// happens in normal work on a busy day: fn must be repeatable. Nested
+// calls join the outer transaction.
 func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(joinedKey{}).(*joined); ok {
 		return fn(ctx)

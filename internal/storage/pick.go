@@ -27,9 +27,10 @@ func lockTask(tx *gorm.DB, dialect string, taskID, staffID int64) (pickTaskRow, 
 // with the task, in the same statement: a held order or one being
 // cancelled is not picked. So does the stock row the units leave, and
 // everything the scan's answer shows (the shelf's code, the names, the
-// tasks left on the picker's list). Given a scanned code, so does what the
-// code names (codeColumns): the statement that locks the task resolves
-// the code.
+// tasks left on the picker's list), and how many other tasks of the order
+// are open (whether the task's last unit finishes the order). Given a
+// scanned code, so does what the code names (codeColumns): the statement
+// that locks the task resolves the code.
 func readLockedTask(tx *gorm.DB, dialect string, taskID int64, s *soko.PickScan) (pickTaskRow, error) {
 	q := `SELECT pick_tasks.*, (SELECT o.status FROM orders o WHERE o.id = pick_tasks.order_id) AS order_status,
 		(SELECT o.number FROM orders o WHERE o.id = pick_tasks.order_id) AS order_number,
@@ -156,9 +157,13 @@ func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, er
 
 // pickUnits takes n units of the task t into the tote, finishing the task
 // when they are the last, and the order when it was the order's last
-// task, and says so in out. The order is finished before the units leave
-// the shelf: the shelf's stock row is the one other pickers wait for, so
-// it is changed last and its lock held only until the commit.
+// task (t.OthersOpen, read with the task), and says so in out. The order
+// is finished before the units leave the shelf: the shelf's stock row is
+// the one other pickers wait for, so it is changed as late as can be and
+// its lock held only until the commit. Only the check whether the wave is
+// done comes after it, as the statement before the commit: it must see
+// the task ended, and the later it looks at the wave's other tasks, the
+// fewer of them can be ending unseen in other pickers' transactions.
 func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickScan, now time.Time, out *soko.PickOutcome) error {
 	var finish soko.PickTaskStatus
 	if n > 0 && t.Picked+n == t.Quantity {
@@ -166,13 +171,18 @@ func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickSc
 		out.TaskDone = true
 		if t.OthersOpen == 0 {
 			var err error
-			if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, t.ID, s.StaffID, s.Device, now); err != nil {
+			if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, s.StaffID, s.Device, now); err != nil {
 				return err
 			}
 		}
 	}
 	if err := takeUnits(tx, dialect, t, n, finish, s.StaffID, s.ScanID, now); err != nil {
 		return err
+	}
+	if out.OrderPicked != "" {
+		if err := finishWaves(tx, *t.OrderID, now); err != nil {
+			return err
+		}
 	}
 	t.Picked += n
 	if finish != "" {
@@ -244,19 +254,23 @@ func finishOrderIfPicked(tx *gorm.DB, orderID, staffID int64, device string, now
 	if err := tx.Table("pick_tasks").Where("order_id = ? AND status = 'open'", orderID).Count(&open).Error; err != nil || open > 0 {
 		return "", err
 	}
-	return finishPickedOrder(tx, orderID, 0, staffID, device, now)
+	number, err := finishPickedOrder(tx, orderID, staffID, device, now)
+	if err != nil || number == "" {
+		return number, err
+	}
+	return number, finishWaves(tx, orderID, now)
 }
 
-// finishPickedOrder is finishOrderIfPicked for an order the caller knows
-// has no open task left. The order is read by its status change itself
+// finishPickedOrder marks as picked an order being picked whose tasks are
+// all ended, or ending in the transaction, and returns its number ("" for
+// an order no longer being picked); its waves are the caller's
+// (finishWaves). The order is read by its status change itself
 // (RETURNING), which also leaves alone an order no longer being picked.
 // Its last event's number is read after that change, not returned by it:
 // the pick does not lock the order first, and on PostgreSQL a change that
 // waited for another transaction's event would return the number from
 // before that event (moveLockedStatus returns it only for locked orders).
-// The task ending, if any, is ending in the same transaction: its wave is
-// done when its other tasks are.
-func finishPickedOrder(tx *gorm.DB, orderID, ending, staffID int64, device string, now time.Time) (string, error) {
+func finishPickedOrder(tx *gorm.DB, orderID, staffID int64, device string, now time.Time) (string, error) {
 	picked, err := (&soko.Order{Status: soko.OrderPicking}).Next(soko.ActionPick)
 	if err != nil {
 		return "", err
@@ -271,10 +285,15 @@ func finishPickedOrder(tx *gorm.DB, orderID, ending, staffID int64, device strin
 	if err := recordEvents(tx, []orderEvent{event}, now); err != nil {
 		return "", err
 	}
-	err = tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
+	return o.Number, nil
+}
+
+// finishWaves marks done the released waves of the order whose tasks are
+// all ended.
+func finishWaves(tx *gorm.DB, orderID int64, now time.Time) error {
+	return tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
 		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id = ?)
-		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open' AND p.id <> ?)`, now, orderID, ending).Error
-	return o.Number, err
+		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`, now, orderID).Error
 }
 
 // ReportShort records that fewer units were on the shelf than the task

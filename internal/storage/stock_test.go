@@ -114,13 +114,14 @@ func TestAllocate_NewOrdersNeverOversellUnderConcurrency(t *testing.T) {
 		errs := make(chan error, 100)
 		for i := range 100 {
 			db := []*storage.DB{one, two}[i%2]
-			o := &soko.Order{MerchantID: seed.Merchants[0].ID, Number: fmt.Sprintf("NEW-%03d", i),
-				Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
-				Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}}}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				errs <- db.InTransaction(ctx, func(ctx context.Context) error {
+					// A run again builds its order afresh, as the API's handler does.
+					o := &soko.Order{MerchantID: seed.Merchants[0].ID, Number: fmt.Sprintf("NEW-%03d", i),
+						Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+						Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}}}
 					if err := db.CreateOrder(ctx, o); err != nil {
 						return err
 					}
