@@ -432,10 +432,11 @@ func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 	ids := keys(perStock)
 	slices.Sort(ids) // rows in id order, as candidates locks them: two reservations never deadlock
 	for batch := range slices.Chunk(ids, reserveStockBatch) {
-		// One table, no join: a row another transaction changed meanwhile
-		// is checked again as it then stands (PostgreSQL's READ COMMITTED
-		// re-reads only the updated table's row; a joined list of rows
-		// would drop it instead).
+		// On PostgreSQL the rows are locked in id order first: updated
+		// rows move in the table, so two reservations scanning it would
+		// take them in different orders and deadlock. A row another
+		// transaction changed meanwhile is then updated and checked as it
+		// stands (READ COMMITTED re-reads the updated table's row).
 		var units strings.Builder
 		var unitArgs []any
 		units.WriteString("CASE id")
@@ -444,9 +445,13 @@ func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 			unitArgs = append(unitArgs, id, perStock[id])
 		}
 		units.WriteString(" END")
+		rows := "?"
+		if tx.Dialector.Name() == Postgres {
+			rows = "(SELECT id FROM stock WHERE id IN ? ORDER BY id FOR NO KEY UPDATE)"
+		}
 		args := slices.Concat(unitArgs, []any{batch}, unitArgs)
 		res := tx.Exec(`UPDATE stock SET allocated = allocated + `+units.String()+`
-			WHERE id IN ? AND on_hand - allocated >= `+units.String(), args...)
+			WHERE id IN `+rows+` AND on_hand - allocated >= `+units.String(), args...)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -486,10 +491,13 @@ func ordersOfLines(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order) (map[in
 	return out, nil
 }
 
-// candidates reads, and with lock on PostgreSQL locks in id order (so two
-// allocators never deadlock), the stock rows that could serve the order's lines: not
-// on a shelf waiting to be counted after a short pick, whose books are not
-// to be trusted until then.
+// candidates reads the stock rows that could serve the orders' lines:
+// not on a shelf waiting to be counted after a short pick, whose books
+// are not to be trusted until then. With lock, on PostgreSQL, it locks
+// them in id order (so two allocators never deadlock) as an update does
+// (FOR NO KEY UPDATE): a transaction that wrote allocations of a row holds
+// the share lock of their foreign key on it, which FOR UPDATE would wait
+// for, and that transaction then waits to reserve the row (reservesLate).
 func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order, lock bool) ([]soko.Candidate, map[int64]bool, error) {
 	seen := map[int64]bool{}
 	for _, o := range orders {
@@ -507,7 +515,7 @@ func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order, lock bool) ([]soko.C
 		AND NOT EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = stock.location_id AND ct.done_at IS NULL)
 		ORDER BY stock.id`
 	if db.dialect == Postgres && lock {
-		q += ` FOR UPDATE OF stock`
+		q += ` FOR NO KEY UPDATE OF stock`
 	}
 	var rows []struct {
 		StockID      int64
