@@ -50,6 +50,26 @@ func mustBalanced(tb testing.TB, db *storage.DB) {
 	}
 }
 
+// mustTenOfHundredAllocated checks a hundred orders of one towel each
+// after they competed for the ten on the shelf: ten allocated, ninety
+// backordered, every towel reserved, and the ledger and feed balanced.
+func mustTenOfHundredAllocated(tb testing.TB, db *storage.DB, merchantID int64) {
+	tb.Helper()
+	ctx := context.Background()
+	counts, err := db.CountOrdersByStatus(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if counts[soko.OrderAllocated] != 10 || counts[soko.OrderBackordered] != 90 {
+		tb.Fatalf("orders by status %v, want 10 allocated and 90 backordered", counts)
+	}
+	s, _ := db.StockOf(ctx, merchantID, "TOWEL")
+	if s.OnHand != 10 || s.Allocated != 10 {
+		tb.Fatalf("stock %+v, want 10 on hand, 10 allocated", s)
+	}
+	mustBalanced(tb, db)
+}
+
 func TestAllocate_NeverOversellsUnderConcurrency(t *testing.T) {
 	storagetest.ForEachDialectName(t, func(t *testing.T, dialect string) {
 		ctx := context.Background()
@@ -78,18 +98,7 @@ func TestAllocate_NeverOversellsUnderConcurrency(t *testing.T) {
 		for err := range errs {
 			t.Fatalf("allocation failed: %v", err)
 		}
-		counts, err := one.CountOrdersByStatus(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if counts[soko.OrderAllocated] != 10 || counts[soko.OrderBackordered] != 90 {
-			t.Fatalf("orders by status %v, want 10 allocated and 90 backordered", counts)
-		}
-		s, _ := one.StockOf(ctx, seed.Merchants[0].ID, "TOWEL")
-		if s.OnHand != 10 || s.Allocated != 10 {
-			t.Fatalf("stock %+v, want 10 on hand, 10 allocated", s)
-		}
-		mustBalanced(t, one)
+		mustTenOfHundredAllocated(t, one, seed.Merchants[0].ID)
 		if low, _ := one.ListLowStock(ctx); len(low) != 1 || low[0].Available != 0 {
 			t.Fatalf("low-stock alert %+v, want one at 0 available", low)
 		}
@@ -137,18 +146,7 @@ func TestAllocate_NewOrdersNeverOversellUnderConcurrency(t *testing.T) {
 				t.Fatalf("a new order failed: %v", err)
 			}
 		}
-		counts, err := one.CountOrdersByStatus(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if counts[soko.OrderAllocated] != 10 || counts[soko.OrderBackordered] != 90 {
-			t.Fatalf("orders by status %v, want 10 allocated and 90 backordered", counts)
-		}
-		s, _ := one.StockOf(ctx, seed.Merchants[0].ID, "TOWEL")
-		if s.OnHand != 10 || s.Allocated != 10 {
-			t.Fatalf("stock %+v, want 10 on hand, 10 allocated", s)
-		}
-		mustBalanced(t, one)
+		mustTenOfHundredAllocated(t, one, seed.Merchants[0].ID)
 	})
 }
 
