@@ -575,7 +575,8 @@ func setStatus(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.Or
 }
 
 // releaseOrderStock gives back an order's reserved, unpicked units, with a
-// ledger line each.
+// ledger line each. Stock rows are updated in id order, the order a
+// reservation locks them in, so the two cannot deadlock.
 func releaseOrderStock(tx *gorm.DB, orderID int64, reason string, now time.Time) error {
 	var allocs []struct {
 		ID, StockID, ProductID int64
@@ -585,7 +586,7 @@ func releaseOrderStock(tx *gorm.DB, orderID int64, reason string, now time.Time)
 		Select("allocations.id, allocations.stock_id, stock.product_id, allocations.quantity, allocations.picked").
 		Joins("JOIN order_lines ON order_lines.id = allocations.order_line_id").
 		Joins("JOIN stock ON stock.id = allocations.stock_id").
-		Where("order_lines.order_id = ?", orderID).Order("allocations.id").Scan(&allocs).Error
+		Where("order_lines.order_id = ?", orderID).Order("allocations.stock_id, allocations.id").Scan(&allocs).Error
 	if err != nil {
 		return err
 	}

@@ -336,9 +336,7 @@ func closeOpenTasks(tx *gorm.DB, orderID int64, now time.Time) error {
 	if err := tx.Exec(`UPDATE pick_tasks SET quantity = picked, status = 'done', done_at = ? WHERE order_id = ? AND status = 'open'`, now, orderID).Error; err != nil {
 		return err
 	}
-	return tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
-		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id = ?)
-		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`, now, orderID).Error
+	return finishWaves(tx, orderID, now)
 }
 
 func joinDetail(system, note string) string {

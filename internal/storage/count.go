@@ -26,7 +26,7 @@ func (db *DB) Count(ctx context.Context, c *soko.Count, rules soko.AllocationRul
 			return err
 		}
 		var rows []stockRow
-		if err := lockForUpdate(tx, db.dialect).Where("location_id = ?", loc.ID).Order("id").Find(&rows).Error; err != nil {
+		if err := lockForNoKeyUpdate(tx, db.dialect).Where("location_id = ?", loc.ID).Order("id").Find(&rows).Error; err != nil {
 			return err
 		}
 		if err := tx.Exec(`UPDATE count_tasks SET done_at = ? WHERE location_id = ? AND done_at IS NULL`, now, loc.ID).Error; err != nil {

@@ -503,6 +503,19 @@ func lockForUpdate(tx *gorm.DB, dialect string) *gorm.DB {
 	return tx
 }
 
+// lockForNoKeyUpdate locks the rows a query reads as an update of their
+// columns does (FOR NO KEY UPDATE on PostgreSQL). Unlike FOR UPDATE it does
+// not wait for the share locks other transactions' foreign keys hold on the
+// rows: a new order's allocation holds one on its stock row until it
+// commits. Several rows are to be locked in id order, as reservations lock
+// them, so that two transactions never deadlock over them.
+func lockForNoKeyUpdate(tx *gorm.DB, dialect string) *gorm.DB {
+	if dialect == Postgres {
+		return tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
+	}
+	return tx
+}
+
 // paged applies a page to a query ordered by idCol: ids after page.After,
 // changed at or after page.UpdatedSince, one more row than the page holds so
 // the caller can tell whether another page follows.

@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -256,20 +258,25 @@ func takeInserts(tx *gorm.DB, dialect string, o *soko.Order, checks []soko.PackC
 		if p == nil {
 			continue
 		}
-		q := `SELECT stock.id, stock.on_hand - stock.allocated AS free FROM stock JOIN locations ON locations.id = stock.location_id
+		// Locked in id order (see lockForNoKeyUpdate), taken along the walk.
+		q := `SELECT stock.id, stock.on_hand - stock.allocated AS free, locations.walk_sequence
+			FROM stock JOIN locations ON locations.id = stock.location_id
 			WHERE stock.product_id = ? AND locations.kind IN ('pick', 'reserve') AND stock.on_hand > stock.allocated
 			AND NOT EXISTS (SELECT 1 FROM count_tasks ct WHERE ct.location_id = stock.location_id AND ct.done_at IS NULL)
-			ORDER BY locations.walk_sequence, stock.id`
+			ORDER BY stock.id`
 		if dialect == Postgres {
-			q += ` FOR UPDATE OF stock`
+			q += ` FOR NO KEY UPDATE OF stock`
 		}
-		var rows []struct {
-			ID   int64
-			Free int
+		type shelf struct {
+			ID           int64
+			Free         int
+			WalkSequence int
 		}
+		var rows []shelf
 		if err := tx.Raw(q, p.ProductID).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
+		slices.SortStableFunc(rows, func(a, b shelf) int { return cmp.Compare(a.WalkSequence, b.WalkSequence) })
 		left := p.Quantity
 		for _, r := range rows {
 			n := min(left, r.Free)

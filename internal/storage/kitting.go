@@ -288,9 +288,8 @@ func takeForKits(tx *gorm.DB, dialect string, productID int64, p soko.KitPick, f
 	} else if err != nil {
 		return err
 	}
-	var rows []stockRow
-	if err := lockForUpdate(tx, dialect).Where("location_id = ? AND product_id = ? AND on_hand > allocated", loc.ID, productID).
-		Order("expiry IS NULL, expiry, id").Find(&rows).Error; err != nil {
+	rows, err := lockedByExpiry(tx.Where("location_id = ? AND product_id = ? AND on_hand > allocated", loc.ID, productID), dialect)
+	if err != nil {
 		return err
 	}
 	left := p.Units

@@ -289,10 +289,19 @@ func finishPickedOrder(tx *gorm.DB, orderID, staffID int64, device string, now t
 }
 
 // finishWaves marks done the released waves of the order whose tasks are
-// all ended.
+// all ended. On PostgreSQL the waves are locked first, and the check is a
+// statement of its own, which sees what committed while it waited: two
+// pickers ending a wave's last two tasks at once would otherwise each see
+// the other's task still open, uncommitted, and leave the wave released.
 func finishWaves(tx *gorm.DB, orderID int64, now time.Time) error {
-	return tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
-		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id = ?)
+	const waves = `SELECT id FROM waves WHERE status = 'released' AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id = ?)`
+	if tx.Dialector.Name() == Postgres {
+		var ids []int64
+		if err := tx.Raw(waves+` ORDER BY id FOR NO KEY UPDATE`, orderID).Scan(&ids).Error; err != nil || len(ids) == 0 {
+			return err
+		}
+	}
+	return tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE id IN (`+waves+`)
 		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`, now, orderID).Error
 }
 

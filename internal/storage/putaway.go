@@ -62,12 +62,12 @@ func (db *DB) PutAway(ctx context.Context, m *soko.Move) ([]soko.StockLot, error
 		if err != nil {
 			return err
 		}
-		q := lockForUpdate(tx, db.dialect).Where("location_id = ? AND product_id = ? AND on_hand > allocated", from.ID, m.ProductID)
+		q := tx.Where("location_id = ? AND product_id = ? AND on_hand > allocated", from.ID, m.ProductID)
 		if m.Lot != "" {
 			q = q.Where("lot = ?", m.Lot)
 		}
-		var rows []stockRow
-		if err := q.Order("expiry IS NULL, expiry, id").Find(&rows).Error; err != nil {
+		rows, err := lockedByExpiry(q, db.dialect)
+		if err != nil {
 			return err
 		}
 		free := make([]int, len(rows))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -22,6 +23,29 @@ type stockRow struct {
 }
 
 func (stockRow) TableName() string { return "stock" }
+
+// lockedByExpiry reads the stock rows q selects, on PostgreSQL locking them
+// in id order (see lockForNoKeyUpdate), and gives them first to expire
+// first, rows without an expiry last, then by id: the order a shelf gives
+// out its units in.
+func lockedByExpiry(q *gorm.DB, dialect string) ([]stockRow, error) {
+	var rows []stockRow
+	if err := lockForNoKeyUpdate(q, dialect).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(rows, func(a, b stockRow) int {
+		switch {
+		case a.Expiry == nil && b.Expiry == nil:
+			return 0
+		case a.Expiry == nil:
+			return 1
+		case b.Expiry == nil:
+			return -1
+		}
+		return a.Expiry.Compare(*b.Expiry)
+	})
+	return rows, nil
+}
 
 type stockMovementRow struct {
 	ID             int64

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -274,6 +276,60 @@ func TestCount_ShortfallReallocatesOrBackorders(t *testing.T) {
 		}
 		mustBalanced(t, db)
 	})
+}
+
+// TestStockLocks_DoNotWaitForNewOrders: on a sale day the hot shelf's
+// stock row is always share-locked by some new order's allocation (its
+// foreign key) until that order commits. A count of the shelf and a move
+// off it lock the row as an update does and go on; locked FOR UPDATE they
+// waited for every such order in turn.
+func TestStockLocks_DoNotWaitForNewOrders(t *testing.T) {
+	db := storagetest.MustOpenPostgres(t)
+	ctx := context.Background()
+	seed := stockSeed(0)
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	towel, _ := db.FindProduct(ctx, seed.Merchants[0].ID, "TOWEL")
+	locked, release, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		held <- storage.Transact(db, ctx, func(tx *gorm.DB) error {
+			if err := tx.Exec(`SELECT 1 FROM stock WHERE product_id = ? FOR KEY SHARE`, towel.ID).Error; err != nil {
+				close(locked)
+				return err
+			}
+			close(locked)
+			<-release
+			return nil
+		})
+	}()
+	<-locked
+	steps := map[string]func(context.Context) error{
+		"move off the shelf": func(ctx context.Context) error {
+			_, err := db.PutAway(ctx, &soko.Move{ScanID: "move-1", StaffID: seed.Staff[0].ID, ProductID: towel.ID, Units: 2, From: "A-01", To: "A-02"})
+			return err
+		},
+		"count of the shelf": func(ctx context.Context) error {
+			_, err := db.Count(ctx, &soko.Count{ScanID: "count-1", StaffID: seed.Staff[0].ID, Location: "A-01",
+				Lines: []soko.CountLine{{ProductID: towel.ID, Quantity: 8}}}, rules)
+			return err
+		},
+	}
+	for _, name := range []string{"move off the shelf", "count of the shelf"} {
+		stepCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		if err := steps[name](stepCtx); err != nil {
+			t.Errorf("%s while an order holds the shelf's row: %v", name, err)
+		}
+		cancel()
+	}
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := db.StockOf(ctx, seed.Merchants[0].ID, "TOWEL"); s.OnHand != 10 {
+		t.Errorf("stock %+v, want the 10 towels still there", s)
+	}
+	mustBalanced(t, db)
 }
 
 // TestStockPlaces_LocationProductAndLedger looks stock up the ways a

@@ -193,3 +193,69 @@ func TestNextPickTask_PriorityThenOldestWaveOneListEach(t *testing.T) {
 		}
 	})
 }
+
+// TestWave_DoneWhenTwoPickersFinishItAtOnce: two pickers picking the last
+// units of a wave's two orders at the same moment leave the wave done.
+// Each saw the other's task still open, uncommitted, when it checked the
+// wave, and the wave stayed released, with nothing left to finish it.
+func TestWave_DoneWhenTwoPickersFinishItAtOnce(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		const rounds = 20
+		var orders []soko.SeedOrder
+		for i := range rounds {
+			orders = append(orders, pickOrder(fmt.Sprintf("SO-%02d-A", i), 0, pickLine("TOWEL", 1)), pickOrder(fmt.Sprintf("SO-%02d-B", i), 0, pickLine("MUG", 1)))
+		}
+		seed := pickSeed(orders...)
+		for i := range seed.Stock {
+			seed.Stock[i].OnHand = rounds
+		}
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 2*rounds {
+			t.Fatalf("allocated %d of %d: %v", n, 2*rounds, err)
+		}
+		pickers, boss := []int64{seed.Staff[0].ID, seed.Staff[1].ID}, seed.Staff[2].ID
+		for round := range rounds {
+			wave, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: 2, StaffID: boss})
+			if err != nil || wave.Orders != 2 {
+				t.Fatalf("round %d: wave %+v %v", round, wave, err)
+			}
+			scans := make([]*soko.PickScan, len(pickers))
+			for i, picker := range pickers {
+				task, err := db.NextPickTask(ctx, picker)
+				if err != nil {
+					t.Fatalf("round %d, picker %d: %v", round, i, err)
+				}
+				at := &soko.PickScan{ScanID: fmt.Sprintf("at-%d-%d", round, i), TaskID: task.ID, StaffID: picker, Code: task.LocationCode, Location: true}
+				if _, err := db.Pick(ctx, at); err != nil {
+					t.Fatal(err)
+				}
+				scans[i] = &soko.PickScan{ScanID: fmt.Sprintf("pick-%d-%d", round, i), TaskID: task.ID, StaffID: picker,
+					Code: task.SKU, ProductID: task.ProductID, Units: 1}
+			}
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for _, s := range scans {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					if out, err := db.Pick(ctx, s); err != nil || out.OrderPicked == "" {
+						t.Errorf("round %d: %+v %v, want the order picked", round, out, err)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			var status string
+			if err := storage.Conn(db, ctx).Raw(`SELECT status FROM waves WHERE id = ?`, wave.ID).Scan(&status).Error; err != nil {
+				t.Fatal(err)
+			}
+			if status != string(soko.WaveDone) {
+				t.Fatalf("round %d: wave %s is %s after both its orders were picked, want done", round, wave.Number, status)
+			}
+		}
+	})
+}
