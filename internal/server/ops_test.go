@@ -62,7 +62,13 @@ func mustOpsServer(tb testing.TB, db *storage.DB) http.Handler {
 
 func signIn(tb testing.TB, h http.Handler, badge, pin string) staffClient {
 	tb.Helper()
-	r := client{tb, h, ""}.must(200, "POST", "/ops/session", map[string]any{"badge": badge, "pin": pin, "device": "HT-01"})
+	return signInOn(tb, h, badge, pin, "HT-01")
+}
+
+// signInOn signs a staff member in on the handheld named device.
+func signInOn(tb testing.TB, h http.Handler, badge, pin, device string) staffClient {
+	tb.Helper()
+	r := client{tb, h, ""}.must(200, "POST", "/ops/session", map[string]any{"badge": badge, "pin": pin, "device": device})
 	var cookie *http.Cookie
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
 		if c.Name == sessionCookie {
@@ -211,6 +217,47 @@ func TestOps_ReceivePutAwayCount(t *testing.T) {
 			t.Fatalf("ledger: %v %+v", err, bad)
 		}
 	})
+}
+
+// TestOps_ScanIDIsTheScanners: a scan id sent again gets its first answer
+// only from the one who scanned it: the same staff member, or the same
+// handheld after a shift change (its outbox goes out after the next
+// sign-in). From another handheld, or to another step, it is refused with
+// 409 and changes nothing, instead of showing someone else's scan.
+func TestOps_ScanIDIsTheScanners(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	h := mustOpsServer(t, db)
+	picker := signIn(t, h, "P001", "1111")
+	body := map[string]any{"scan_id": "mine-0000001", "merchant_code": "SAKURA", "code": "4901234567894"}
+	first := picker.op("POST", "/ops/receive", body, picker.csrf)
+	if first.Status != 200 {
+		t.Fatalf("the first scan: %d %s", first.Status, first.Raw)
+	}
+	elsewhere := signInOn(t, h, "V001", "5555", "HT-09")
+	taken := elsewhere.op("POST", "/ops/receive", body, elsewhere.csrf)
+	if !refusedScanID(t, taken) || strings.Contains(string(taken.Raw), "TOWEL") {
+		t.Errorf("another handheld sending the scan id: %d %s, want 409 on scan_id without the first answer", taken.Status, taken.Raw)
+	}
+	counted := picker.op("POST", "/ops/counts", map[string]any{"scan_id": "mine-0000001", "location": "RCV-01", "reason": "棚卸",
+		"lines": []map[string]any{}}, picker.csrf)
+	if !refusedScanID(t, counted) || counted.Header.Get("Scan-Replayed") != "" {
+		t.Errorf("the scan id sent to a count: %d %s, want 409", counted.Status, counted.Raw)
+	}
+	sameHandheld := signIn(t, h, "V001", "5555")
+	again := sameHandheld.op("POST", "/ops/receive", body, sameHandheld.csrf)
+	if again.Status != 200 || string(again.Raw) != string(first.Raw) || again.Header.Get("Scan-Replayed") != "true" {
+		t.Errorf("the same handheld after a shift change: %d %s, want the first answer", again.Status, again.Raw)
+	}
+	sakura, _ := db.FindMerchantByCode(context.Background(), "SAKURA")
+	if st, _ := db.StockOf(context.Background(), sakura.ID, "TOWEL"); st.OnHand != 1 {
+		t.Errorf("towels on hand %d, want the one scan's", st.OnHand)
+	}
+}
+
+// refusedScanID tells whether r refused its scan_id as another scan's.
+func refusedScanID(tb testing.TB, r reply) bool {
+	p := decode[problem](tb, r)
+	return r.Status == 409 && len(p.Errors) == 1 && p.Errors[0].Field == "scan_id"
 }
 
 func TestOps_ScanAppliedOnce(t *testing.T) {

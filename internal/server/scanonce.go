@@ -86,7 +86,7 @@ func (s *Server) scanOnce(next handler) handler {
 		})
 		switch {
 		case errors.Is(err, soko.ErrScanSeen):
-			return s.replayScan(w, req, scan.ScanID)
+			return s.replayScan(w, req, step, scan.ScanID)
 		case errors.Is(err, errRefused):
 			var p problem
 			json.Unmarshal(answer.body.Bytes(), &p)
@@ -94,7 +94,7 @@ func (s *Server) scanOnce(next handler) handler {
 			if recordedLate[step] {
 				// Refused, perhaps, because its first attempt applied it
 				// meanwhile: then the first answer is the one to give.
-				if rec, err := s.store.FindScan(ctx, scan.ScanID); err == nil && rec.Step == step {
+				if rec, err := s.store.FindScan(ctx, scan.ScanID); err == nil && rec.Step == step && sameScanner(rec, sess) {
 					return sendReplay(w, rec)
 				}
 			}
@@ -116,13 +116,26 @@ func (s *Server) scanOnce(next handler) handler {
 
 // replayScan answers a scan sent again with its first answer. The answer
 // commits with the scan, so a scan seen is a scan answered; only scans
-// applied before answers were kept that way can lack one.
-func (s *Server) replayScan(w http.ResponseWriter, r *http.Request, scanID string) error {
+// applied before answers were kept that way can lack one. The first answer
+// is only the same scanner's, sent to the same step: another handheld's
+// scan id is refused, not answered with what someone else scanned.
+func (s *Server) replayScan(w http.ResponseWriter, r *http.Request, step, scanID string) error {
 	rec, err := s.store.FindScan(r.Context(), scanID)
 	if err != nil {
 		return err
 	}
+	if rec.Step != step || !sameScanner(rec, sessionOf(r.Context())) {
+		return soko.Errorf(soko.ECONFLICT, "this scan_id belongs to another scan: send the scan with a new scan_id").
+			JA("この scan_id は別のスキャンで使われています。新しい scan_id で送ってください").WithField("scan_id", "taken")
+	}
 	return sendReplay(w, rec)
+}
+
+// sameScanner tells whether a scan sent again comes from the one who
+// scanned it first: the same staff member, or the same handheld, whose
+// scans waiting in its outbox go out after whoever signs in next.
+func sameScanner(rec *soko.ScanRecord, sess *soko.Session) bool {
+	return rec.StaffID == sess.Staff.ID || rec.Device != "" && rec.Device == sess.Device
 }
 
 // sendReplay answers with a scan's first answer.

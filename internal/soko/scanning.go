@@ -10,6 +10,8 @@ import (
 type ScanRecord struct {
 	ScanID     string
 	Step       string // pick, inspect, …: the step the scan was sent to
+	StaffID    int64  // who scanned, on which handheld
+	Device     string
 	StatusCode int
 	Response   []byte
 }

@@ -83,7 +83,11 @@ func (db *DB) FindScan(ctx context.Context, scanID string) (*soko.ScanRecord, er
 	if err := db.conn(ctx).Where("scan_id = ?", scanID).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
-	return &soko.ScanRecord{ScanID: scanID, Step: row.Step, StatusCode: row.StatusCode, Response: []byte(row.Response)}, nil
+	rec := &soko.ScanRecord{ScanID: scanID, Step: row.Step, Device: row.Device, StatusCode: row.StatusCode, Response: []byte(row.Response)}
+	if row.StaffID != nil {
+		rec.StaffID = *row.StaffID
+	}
+	return rec, nil
 }
 
 // SaveScanAnswer keeps the answer an applied scan gave, for its retries:
