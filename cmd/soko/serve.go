@@ -70,16 +70,19 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	}
 	rules := soko.AllocationRules{ExpiryMargin: cfg.ExpiryMargin}
 	stockArrived := make(chan struct{}, 1)
+	allocationDue := func() {
+		select {
+		case stockArrived <- struct{}{}:
+		default: // a run is already due
+		}
+	}
+	// New orders left received on a sale day are the worker's too.
+	db.OnAllocationDeferred = allocationDue
 	srv := server.New(server.Config{
 		Store: db, Logger: log, Version: version, Allocation: rules,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), WarehouseName: cfg.WarehouseName, InvoiceNumber: cfg.InvoiceNumber, PrinterDPI: cfg.PrinterDPI, WebhookAllowHosts: cfg.WebhookAllowHosts,
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
-		OnStockArrived: func() {
-			select {
-			case stockArrived <- struct{}{}:
-			default: // a run is already due
-			}
-		},
+		OnStockArrived: allocationDue,
 	})
 	go purgeHourly(ctx, db, log)
 	go eraseExpiredDaily(ctx, db, log)
@@ -283,8 +286,10 @@ func raiseDraftPurchaseOrders(ctx context.Context, db *storage.DB, now func() ti
 	}
 }
 
-// allocateWaiting gives waiting orders their stock: when stock arrives, and
-// every half minute in case it arrived through another soko process.
+// allocateWaiting gives waiting orders their stock: when stock arrives,
+// when intake left new orders to it (their stock was being reserved by
+// other orders: storage's busyStock), and every half minute in case stock
+// arrived through another soko process.
 func allocateWaiting(ctx context.Context, db *storage.DB, rules soko.AllocationRules, stockArrived <-chan struct{}, log *slog.Logger) {
 	tick := time.NewTicker(30 * time.Second)
 	defer tick.Stop()

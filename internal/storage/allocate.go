@@ -179,6 +179,9 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 		return nil, err
 	}
 	late := db.reservesLate(tx, orders, created)
+	if !late {
+		db.busy.claim(notesIn(tx), productsOf(orders), true)
+	}
 	candidates, tracked, err := db.candidates(tx, orders, !late)
 	if err != nil {
 		return nil, err
@@ -265,6 +268,22 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 	}
 	if late {
 		n := notesIn(tx)
+		reserving := map[int64]bool{}
+		for _, p := range picks {
+			reserving[productOf[p.StockID]] = true
+		}
+		if !db.busy.claim(n, keys(reserving), false) {
+			// Another transaction is reserving this stock: the new orders
+			// stay received, for the allocation worker (busyStock).
+			n.deferred = true
+			for _, o := range orders {
+				status[o.ID] = soko.OrderReceived
+				if held[o.ID] {
+					status[o.ID] = soko.OrderOnHold
+				}
+			}
+			return run, nil
+		}
 		n.reserveAtCommit = append(n.reserveAtCommit, picks...)
 	} else if err := reserveStock(tx, picks); err != nil {
 		return nil, err
@@ -374,6 +393,17 @@ func (db *DB) reservesLate(tx *gorm.DB, orders []*soko.Order, created map[int64]
 		}
 	}
 	return true
+}
+
+// productsOf lists the products the orders' lines ask for, each once.
+func productsOf(orders []*soko.Order) []int64 {
+	seen := map[int64]bool{}
+	for _, o := range orders {
+		for _, l := range o.Lines {
+			seen[l.ProductID] = true
+		}
+	}
+	return keys(seen)
 }
 
 // errStockRaced: a stock row read unlocked had fewer free units at the
@@ -500,13 +530,7 @@ func ordersOfLines(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order) (map[in
 // the share lock of their foreign key on it, which FOR UPDATE would wait
 // for, and that transaction then waits to reserve the row (reservesLate).
 func (db *DB) candidates(tx *gorm.DB, orders []*soko.Order, lock bool) ([]soko.Candidate, map[int64]bool, error) {
-	seen := map[int64]bool{}
-	for _, o := range orders {
-		for _, l := range o.Lines {
-			seen[l.ProductID] = true
-		}
-	}
-	ids := keys(seen)
+	ids := productsOf(orders)
 	// Whether a product's expiry is tracked comes with its stock rows: it
 	// orders only them.
 	q := `SELECT stock.id AS stock_id, stock.product_id, stock.location_id, locations.kind AS location_kind,

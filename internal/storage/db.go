@@ -52,6 +52,12 @@ type DB struct {
 	url string
 	// auth keeps sessions and API keys for a few seconds (authcache.go).
 	auth *authCache
+	// OnAllocationDeferred, when set, is called after a transaction
+	// commits that left a new order received because another transaction
+	// was reserving its stock (busyStock): the allocation worker is to run.
+	OnAllocationDeferred func()
+	// busy counts the transactions reserving each product's stock.
+	busy busyStock
 }
 
 // publicURLKey carries DB.PublicURL in a transaction's context, to the
@@ -340,6 +346,11 @@ type txNotes struct {
 	// created planned from stock it read unlocked, reserved just before
 	// the commit (reservesLate).
 	reserveAtCommit []soko.Pick
+	// reserving are the products whose stock the transaction reserves,
+	// claimed until it ends (busyStock); deferred tells that it left a
+	// new order received because another transaction was reserving them.
+	reserving []int64
+	deferred  bool
 }
 
 // readOnce returns by id what read gives for ids, reading only those the
@@ -407,10 +418,15 @@ func (db *DB) txContext(ctx context.Context, attempt int) (context.Context, *sto
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes
 }
 
-// committed acts on the notes of a transaction that committed.
+// committed acts on the notes of a transaction that ended, with err when
+// it did not commit.
 func (db *DB) committed(notes *txNotes, err error) {
+	db.busy.release(notes.reserving)
 	if err == nil && notes.authChanged {
 		db.auth.flush()
+	}
+	if err == nil && notes.deferred && db.OnAllocationDeferred != nil {
+		db.OnAllocationDeferred()
 	}
 }
 

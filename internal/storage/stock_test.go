@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -121,6 +122,10 @@ func TestAllocate_NewOrdersNeverOversellUnderConcurrency(t *testing.T) {
 		if err := one.Load(ctx, seed); err != nil {
 			t.Fatal(err)
 		}
+		var told atomic.Int32
+		for _, db := range []*storage.DB{one, two} {
+			db.OnAllocationDeferred = func() { told.Add(1) }
+		}
 		var wg sync.WaitGroup
 		errs := make(chan error, 100)
 		for i := range 100 {
@@ -148,8 +153,87 @@ func TestAllocate_NewOrdersNeverOversellUnderConcurrency(t *testing.T) {
 				t.Fatalf("a new order failed: %v", err)
 			}
 		}
+		// Orders whose stock others were reserving wait, received, for
+		// the allocation worker, which was told.
+		counts, err := one.CountOrdersByStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if left := counts[soko.OrderReceived]; left > 0 && told.Load() == 0 {
+			t.Fatalf("%d orders left received, and the allocation worker was not told", left)
+		}
+		t.Logf("left to the worker: %d orders, told %d times", counts[soko.OrderReceived], told.Load())
+		if _, err := two.AllocateWaiting(ctx, rules); err != nil {
+			t.Fatal(err)
+		}
 		mustTenOfHundredAllocated(t, one, seed.Merchants[0].ID)
 	})
+}
+
+// TestAllocate_NewOrderLeftToTheWorkerWhileItsStockIsBusy: a new order
+// whose stock another transaction is reserving does not wait for that
+// transaction's commit: it is answered received at once, the allocation
+// worker is told after the commit, and its run allocates it.
+func TestAllocate_NewOrderLeftToTheWorkerWhileItsStockIsBusy(t *testing.T) {
+	db := storagetest.MustOpenPostgres(t)
+	ctx := context.Background()
+	seed := stockSeed(0)
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	var told atomic.Int32
+	db.OnAllocationDeferred = func() { told.Add(1) }
+	intake := func(number string, before func()) (*soko.Order, error) {
+		var answer *soko.Order
+		err := db.InTransaction(ctx, func(ctx context.Context) error {
+			o := &soko.Order{MerchantID: seed.Merchants[0].ID, Number: number,
+				Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+				Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 2, UnitPrice: 1000, TaxRate: 10}}}
+			if err := db.CreateOrder(ctx, o); err != nil {
+				return err
+			}
+			var err error
+			answer, err = db.AllocateNewOrder(ctx, o, rules)
+			before()
+			return err
+		})
+		return answer, err
+	}
+	planned, commit := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		o, err := intake("FIRST", func() { close(planned); <-commit })
+		if err == nil && o.Status != soko.OrderAllocated {
+			err = fmt.Errorf("the first order is %s, want allocated", o.Status)
+		}
+		first <- err
+	}()
+	<-planned
+	second, err := intake("SECOND", func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Status != soko.OrderReceived || second.Lines[0].Allocated != 0 {
+		t.Fatalf("the second order, while the first reserves the towels: %s, %d allocated; want received, none", second.Status, second.Lines[0].Allocated)
+	}
+	if told.Load() != 1 {
+		t.Fatalf("the allocation worker was told %d times, want once", told.Load())
+	}
+	close(commit)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.AllocateWaiting(ctx, rules); err != nil || n != 1 {
+		t.Fatalf("the worker allocated %d (%v), want the second order", n, err)
+	}
+	s, _ := db.StockOf(ctx, seed.Merchants[0].ID, "TOWEL")
+	if s.OnHand != 10 || s.Allocated != 4 {
+		t.Fatalf("stock %+v, want 4 of 10 towels allocated", s)
+	}
+	if o, err := intake("THIRD", func() {}); err != nil || o.Status != soko.OrderAllocated {
+		t.Fatalf("an order after both committed: %+v %v, want allocated at once", o, err)
+	}
+	mustBalanced(t, db)
 }
 
 func TestAllocate_BackorderWaitsForPutAway(t *testing.T) {
