@@ -69,20 +69,14 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 		}
 	}
 	rules := soko.AllocationRules{ExpiryMargin: cfg.ExpiryMargin}
-	stockArrived := make(chan struct{}, 1)
-	allocationDue := func() {
-		select {
-		case stockArrived <- struct{}{}:
-		default: // a run is already due
-		}
-	}
-	// New orders left received on a sale day are the worker's too.
-	db.OnAllocationDeferred = allocationDue
+	stockArrived, ordersLeft := make(chan struct{}, 1), make(chan struct{}, 1)
+	// New orders intake left received on a sale day are the worker's too.
+	db.OnAllocationDeferred = func() { due(ordersLeft) }
 	srv := server.New(server.Config{
 		Store: db, Logger: log, Version: version, Allocation: rules,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), WarehouseName: cfg.WarehouseName, InvoiceNumber: cfg.InvoiceNumber, PrinterDPI: cfg.PrinterDPI, WebhookAllowHosts: cfg.WebhookAllowHosts,
 		TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
-		OnStockArrived: allocationDue,
+		OnStockArrived: func() { due(stockArrived) },
 	})
 	go purgeHourly(ctx, db, log)
 	go eraseExpiredDaily(ctx, db, log)
@@ -102,7 +96,7 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	}
 	go worker.Run(ctx)
 	stockArrived <- struct{}{} // orders may have waited while no soko ran
-	go allocateWaiting(ctx, db, rules, stockArrived, log)
+	go allocateWaiting(ctx, db, rules, stockArrived, ordersLeft, log)
 	if cfg.WaveEvery > 0 {
 		go releaseWaves(ctx, db, cfg.WaveEvery, cfg.WaveSize, log)
 	}
@@ -286,21 +280,33 @@ func raiseDraftPurchaseOrders(ctx context.Context, db *storage.DB, now func() ti
 	}
 }
 
+// due asks for a run of the worker that reads ch, unless one is due already.
+func due(ch chan<- struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
 // allocateWaiting gives waiting orders their stock: when stock arrives,
 // when intake left new orders to it (their stock was being reserved by
 // other orders: storage's busyStock), and every half minute in case stock
 // arrived through another soko process.
-func allocateWaiting(ctx context.Context, db *storage.DB, rules soko.AllocationRules, stockArrived <-chan struct{}, log *slog.Logger) {
+func allocateWaiting(ctx context.Context, db *storage.DB, rules soko.AllocationRules, stockArrived, ordersLeft <-chan struct{}, log *slog.Logger) {
 	tick := time.NewTicker(30 * time.Second)
 	defer tick.Stop()
 	for {
+		run := db.AllocateWaiting
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		case <-stockArrived:
+		case <-ordersLeft:
+			// Only the new orders: backorders wait for stock.
+			run = db.AllocateReceived
 		}
-		n, err := db.AllocateWaiting(ctx, rules)
+		n, err := run(ctx, rules)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("allocate waiting orders", "err", err)
 		} else if n > 0 {

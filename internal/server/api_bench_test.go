@@ -64,7 +64,7 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 				return
 			case <-due:
 			}
-			if _, err := db.AllocateWaiting(context.Background(), soko.AllocationRules{}); err != nil {
+			if _, err := db.AllocateReceived(context.Background(), soko.AllocationRules{}); err != nil {
 				b.Error(err)
 			}
 		}
@@ -93,7 +93,7 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 	})
 	close(stop)
 	<-stopped
-	left, err := db.AllocateWaiting(context.Background(), soko.AllocationRules{})
+	left, err := db.AllocateReceived(context.Background(), soko.AllocationRules{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -89,6 +89,19 @@ var waiting = []string{string(soko.OrderReceived), string(soko.OrderBackordered)
 // their stock are locked while a batch is planned, and an order found
 // allocated already is skipped.
 func (db *DB) AllocateWaiting(ctx context.Context, rules soko.AllocationRules) (allocated int, err error) {
+	return db.allocateWaiting(ctx, rules, waiting)
+}
+
+// AllocateReceived is AllocateWaiting for the orders never tried yet, those
+// intake left received (busyStock): backorders, which may be many, are
+// tried again only when stock arrives.
+func (db *DB) AllocateReceived(ctx context.Context, rules soko.AllocationRules) (allocated int, err error) {
+	return db.allocateWaiting(ctx, rules, []string{string(soko.OrderReceived)})
+}
+
+// allocateWaiting is AllocateWaiting for the orders in one of statuses,
+// or on hold from one.
+func (db *DB) allocateWaiting(ctx context.Context, rules soko.AllocationRules, statuses []string) (allocated int, err error) {
 	const batch = 200
 	afterPriority, afterID := 1<<30, int64(0)
 	for {
@@ -98,7 +111,7 @@ func (db *DB) AllocateWaiting(ctx context.Context, rules soko.AllocationRules) (
 		}
 		err := db.conn(ctx).Table("orders").Select("id, priority").
 			// A held order whose stock was put back on sale waits for its release.
-			Where("status IN ? OR (status = ? AND held_from IN ? AND hold_stock_freed = ?)", waiting, string(soko.OrderOnHold), waiting, false).
+			Where("status IN ? OR (status = ? AND held_from IN ? AND hold_stock_freed = ?)", statuses, string(soko.OrderOnHold), statuses, false).
 			Where("priority < ? OR (priority = ? AND id > ?)", afterPriority, afterPriority, afterID).
 			Order("priority DESC, id").Limit(batch).Scan(&page).Error
 		if err != nil {

@@ -163,8 +163,8 @@ func TestAllocate_NewOrdersNeverOversellUnderConcurrency(t *testing.T) {
 			t.Fatalf("%d orders left received, and the allocation worker was not told", left)
 		}
 		t.Logf("left to the worker: %d orders, told %d times", counts[soko.OrderReceived], told.Load())
-		if _, err := two.AllocateWaiting(ctx, rules); err != nil {
-			t.Fatal(err)
+		if n, err := two.AllocateReceived(ctx, rules); err != nil || n != 10-counts[soko.OrderAllocated] {
+			t.Fatalf("the worker allocated %d (%v), want the %d left of the towels", n, err, 10-counts[soko.OrderAllocated])
 		}
 		mustTenOfHundredAllocated(t, one, seed.Merchants[0].ID)
 	})
@@ -223,7 +223,7 @@ func TestAllocate_NewOrderLeftToTheWorkerWhileItsStockIsBusy(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.AllocateWaiting(ctx, rules); err != nil || n != 1 {
+	if n, err := db.AllocateReceived(ctx, rules); err != nil || n != 1 {
 		t.Fatalf("the worker allocated %d (%v), want the second order", n, err)
 	}
 	s, _ := db.StockOf(ctx, seed.Merchants[0].ID, "TOWEL")
@@ -263,7 +263,7 @@ func TestAllocate_BackorderWaitsForPutAway(t *testing.T) {
 		if _, err := db.PutAway(ctx, &soko.Move{ScanID: "put-00001", StaffID: staff, ProductID: towel.ID, Units: 12, To: "A-02"}); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := db.AllocateWaiting(ctx, rules); err != nil || n != 1 {
+		if n, err := db.AllocateReceived(ctx, rules); err != nil || n != 1 {
 			t.Fatalf("after put-away allocated %d (%v), want 1", n, err)
 		}
 		o, _ := db.FindOrder(ctx, m.ID, "BIG")
