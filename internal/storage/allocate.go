@@ -47,7 +47,7 @@ func (db *DB) AllocateNewOrder(ctx context.Context, o *soko.Order, rules soko.Al
 	err := db.transact(ctx, func(tx *gorm.DB) error {
 		known := notesIn(tx).wasCreated(o.ID) && !slices.ContainsFunc(o.Lines, func(l soko.OrderLine) bool { return l.IsSet })
 		now := db.now()
-		run, err := db.allocateRun(tx, []int64{o.ID}, rules, now)
+		run, err := db.allocateRun(tx, []int64{o.ID}, rules, now, true)
 		if err != nil || !known {
 			return err
 		}
@@ -145,7 +145,7 @@ func (db *DB) allocateWaiting(ctx context.Context, rules soko.AllocationRules, s
 // order given: the first gets stock first) inside tx, in a few statements
 // per batch rather than per order, and returns the status each ends in.
 func (db *DB) allocate(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time) (map[int64]soko.OrderStatus, error) {
-	run, err := db.allocateRun(tx, ids, rules, now)
+	run, err := db.allocateRun(tx, ids, rules, now, false)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +160,10 @@ type allocationRun struct {
 	picks   []soko.Pick
 }
 
-// allocateRun is allocate, telling all it did.
-func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time) (*allocationRun, error) {
+// allocateRun is allocate, telling all it did. At intake (new orders),
+// orders whose stock another transaction is reserving are left received
+// (busyStock).
+func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time, intake bool) (*allocationRun, error) {
 	status := map[int64]soko.OrderStatus{}
 	run := &allocationRun{status: status}
 	read, created, err := db.ordersToAllocate(tx, ids)
@@ -192,8 +194,8 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 		return nil, err
 	}
 	late := db.reservesLate(tx, orders, created)
-	if !late {
-		db.busy.claim(notesIn(tx), productsOf(orders), true)
+	if !late && !db.busy.claim(notesIn(tx), productsOf(orders), !intake) {
+		return run.leftReceived(notesIn(tx), orders, held), nil
 	}
 	candidates, tracked, err := db.candidates(tx, orders, !late)
 	if err != nil {
@@ -286,16 +288,7 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 			reserving[productOf[p.StockID]] = true
 		}
 		if !db.busy.claim(n, keys(reserving), false) {
-			// Another transaction is reserving this stock: the new orders
-			// stay received, for the allocation worker (busyStock).
-			n.deferred = true
-			for _, o := range orders {
-				status[o.ID] = soko.OrderReceived
-				if held[o.ID] {
-					status[o.ID] = soko.OrderOnHold
-				}
-			}
-			return run, nil
+			return run.leftReceived(n, orders, held), nil
 		}
 		n.reserveAtCommit = append(n.reserveAtCommit, picks...)
 	} else if err := reserveStock(tx, picks); err != nil {
@@ -406,6 +399,21 @@ func (db *DB) reservesLate(tx *gorm.DB, orders []*soko.Order, created map[int64]
 		}
 	}
 	return true
+}
+
+// leftReceived ends a run at intake that found the orders' stock being
+// reserved by another transaction: the new orders stay as they came
+// (received, or on hold from received) for the allocation worker, which
+// the transaction's commit tells (busyStock).
+func (run *allocationRun) leftReceived(n *txNotes, orders []*soko.Order, held map[int64]bool) *allocationRun {
+	n.deferred = true
+	for _, o := range orders {
+		run.status[o.ID] = soko.OrderReceived
+		if held[o.ID] {
+			run.status[o.ID] = soko.OrderOnHold
+		}
+	}
+	return run
 }
 
 // productsOf lists the products the orders' lines ask for, each once.

@@ -170,6 +170,13 @@ func TestAllocate_NewOrdersNeverOversellUnderConcurrency(t *testing.T) {
 	})
 }
 
+// twoTowels is a new order of two towels of stockSeed's merchant.
+func twoTowels(seed *soko.Seed, number string) *soko.Order {
+	return &soko.Order{MerchantID: seed.Merchants[0].ID, Number: number,
+		Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
+		Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 2, UnitPrice: 1000, TaxRate: 10}}}
+}
+
 // TestAllocate_NewOrderLeftToTheWorkerWhileItsStockIsBusy: a new order
 // whose stock another transaction is reserving does not wait for that
 // transaction's commit: it is answered received at once, the allocation
@@ -183,12 +190,13 @@ func TestAllocate_NewOrderLeftToTheWorkerWhileItsStockIsBusy(t *testing.T) {
 	}
 	var told atomic.Int32
 	db.OnAllocationDeferred = func() { told.Add(1) }
+	// intake creates and allocates an order in one transaction, as the
+	// API does for a request with an Idempotency-Key; before runs just
+	// before the commit.
 	intake := func(number string, before func()) (*soko.Order, error) {
 		var answer *soko.Order
 		err := db.InTransaction(ctx, func(ctx context.Context) error {
-			o := &soko.Order{MerchantID: seed.Merchants[0].ID, Number: number,
-				Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
-				Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 2, UnitPrice: 1000, TaxRate: 10}}}
+			o := twoTowels(seed, number)
 			if err := db.CreateOrder(ctx, o); err != nil {
 				return err
 			}
@@ -216,19 +224,28 @@ func TestAllocate_NewOrderLeftToTheWorkerWhileItsStockIsBusy(t *testing.T) {
 	if second.Status != soko.OrderReceived || second.Lines[0].Allocated != 0 {
 		t.Fatalf("the second order, while the first reserves the towels: %s, %d allocated; want received, none", second.Status, second.Lines[0].Allocated)
 	}
-	if told.Load() != 1 {
-		t.Fatalf("the allocation worker was told %d times, want once", told.Load())
+	// Without an Idempotency-Key the order is written, then allocated,
+	// in two transactions: the same.
+	alone := twoTowels(seed, "ALONE")
+	if err := db.CreateOrder(ctx, alone); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := db.AllocateNewOrder(ctx, alone, rules); err != nil || o.Status != soko.OrderReceived {
+		t.Fatalf("an order written apart, while the first reserves the towels: %+v %v, want received", o, err)
+	}
+	if told.Load() != 2 {
+		t.Fatalf("the allocation worker was told %d times, want twice", told.Load())
 	}
 	close(commit)
 	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.AllocateReceived(ctx, rules); err != nil || n != 1 {
-		t.Fatalf("the worker allocated %d (%v), want the second order", n, err)
+	if n, err := db.AllocateReceived(ctx, rules); err != nil || n != 2 {
+		t.Fatalf("the worker allocated %d (%v), want the two orders left to it", n, err)
 	}
 	s, _ := db.StockOf(ctx, seed.Merchants[0].ID, "TOWEL")
-	if s.OnHand != 10 || s.Allocated != 4 {
-		t.Fatalf("stock %+v, want 4 of 10 towels allocated", s)
+	if s.OnHand != 10 || s.Allocated != 6 {
+		t.Fatalf("stock %+v, want 6 of 10 towels allocated", s)
 	}
 	if o, err := intake("THIRD", func() {}); err != nil || o.Status != soko.OrderAllocated {
 		t.Fatalf("an order after both committed: %+v %v, want allocated at once", o, err)
@@ -263,7 +280,11 @@ func TestAllocate_BackorderWaitsForPutAway(t *testing.T) {
 		if _, err := db.PutAway(ctx, &soko.Move{ScanID: "put-00001", StaffID: staff, ProductID: towel.ID, Units: 12, To: "A-02"}); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := db.AllocateReceived(ctx, rules); err != nil || n != 1 {
+		// The run for new orders intake left leaves backorders alone.
+		if n, err := db.AllocateReceived(ctx, rules); err != nil || n != 0 {
+			t.Fatalf("the run for new orders allocated %d (%v), want none", n, err)
+		}
+		if n, err := db.AllocateWaiting(ctx, rules); err != nil || n != 1 {
 			t.Fatalf("after put-away allocated %d (%v), want 1", n, err)
 		}
 		o, _ := db.FindOrder(ctx, m.ID, "BIG")
