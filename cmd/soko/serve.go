@@ -203,6 +203,11 @@ func purgeHourly(ctx context.Context, db *storage.DB, log *slog.Logger) {
 		} else if n > 0 {
 			log.Info("purged old rate windows", "count", n)
 		}
+		if n, err := db.FinishIdleWaves(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("finish idle waves", "err", err)
+		} else if n > 0 {
+			log.Info("finished waves left released with nothing to pick", "count", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -31,10 +31,10 @@ import (
 // answer: 14 and 10 (a unit before the last, 9 and 5). The order's last
 // event number is read again after its status change (15 and 11): the
 // pick does not lock the order, and a number returned by the change could
-// predate another transaction's event. On PostgreSQL the order's waves
-// are locked before the check whether they are done (12): two pickers
-// ending a wave at once each saw the other's task open and left the wave
-// released (session 11). The station's steps
+// predate another transaction's event. On PostgreSQL the check whether
+// the order's waves are done runs just after the commit (session 11): two
+// pickers ending a wave at once each saw the other's task open inside
+// their transactions and left the wave released. The station's steps
 // (session 9) read what the station shows in one view of four statements
 // instead of re-reading the order, its group, checklist and items apart,
 // inspect decides on the order it locked, and the status move of an order
@@ -63,7 +63,7 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 		storage.Postgres: {
 			"create order":           21,
 			"create order, replayed": 5,
-			"pick scan":              12,
+			"pick scan":              11,
 			"inspect scan":           15,
 			"pack":                   18,
 			"label":                  14,

@@ -351,6 +351,9 @@ type txNotes struct {
 	// new order received because another transaction was reserving them.
 	reserving []int64
 	deferred  bool
+	// ordersPicked are orders whose picking the transaction ended: their
+	// waves are checked after the commit (finishWaves).
+	ordersPicked []int64
 }
 
 // readOnce returns by id what read gives for ids, reading only those the
@@ -424,6 +427,9 @@ func (db *DB) committed(notes *txNotes, err error) {
 	db.busy.release(notes.reserving)
 	if err == nil && notes.authChanged {
 		db.auth.flush()
+	}
+	if err == nil && len(notes.ordersPicked) > 0 {
+		db.finishWavesOf(notes.ordersPicked)
 	}
 	if err == nil && notes.deferred && db.OnAllocationDeferred != nil {
 		db.OnAllocationDeferred()

@@ -289,20 +289,41 @@ func finishPickedOrder(tx *gorm.DB, orderID, staffID int64, device string, now t
 }
 
 // finishWaves marks done the released waves of the order whose tasks are
-// all ended. On PostgreSQL the waves are locked first, and the check is a
-// statement of its own, which sees what committed while it waited: two
-// pickers ending a wave's last two tasks at once would otherwise each see
-// the other's task still open, uncommitted, and leave the wave released.
+// all ended. On PostgreSQL it does so just after the transaction commits
+// (DB.committed), in a statement of its own: two pickers ending a wave's
+// last two tasks at once would each see, inside their transactions, the
+// other's task still open, and leave the wave released. After the
+// commits, the later of the two checks sees both tasks ended. A process
+// killed between the commit and the check leaves the wave to the hourly
+// FinishIdleWaves.
 func finishWaves(tx *gorm.DB, orderID int64, now time.Time) error {
-	const waves = `SELECT id FROM waves WHERE status = 'released' AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id = ?)`
-	if tx.Dialector.Name() == Postgres {
-		var ids []int64
-		if err := tx.Raw(waves+` ORDER BY id FOR NO KEY UPDATE`, orderID).Scan(&ids).Error; err != nil || len(ids) == 0 {
-			return err
-		}
+	if n := notesIn(tx); n != nil && tx.Dialector.Name() == Postgres {
+		n.ordersPicked = append(n.ordersPicked, orderID)
+		return nil
 	}
-	return tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE id IN (`+waves+`)
-		AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`, now, orderID).Error
+	return tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
+		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id IN ?)`+noOpenTask, now, []int64{orderID}).Error
+}
+
+// noOpenTask is the condition on waves that none of their tasks is open.
+const noOpenTask = ` AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`
+
+// finishWavesOf is finishWaves after the commit of a transaction that
+// ended the picking of orderIDs.
+func (db *DB) finishWavesOf(orderIDs []int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	db.gorm.WithContext(ctx).Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
+		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id IN ?)`+noOpenTask, db.now(), orderIDs)
+}
+
+// FinishIdleWaves marks done the released waves none of whose tasks is
+// open any more, which a process killed at the wrong moment left released
+// (finishWaves), and returns how many.
+func (db *DB) FinishIdleWaves(ctx context.Context) (int64, error) {
+	res := db.conn(ctx).Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
+		AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.wave_id = waves.id)`+noOpenTask, db.now())
+	return res.RowsAffected, translate(res.Error)
 }
 
 // ReportShort records that fewer units were on the shelf than the task

@@ -259,3 +259,44 @@ func TestWave_DoneWhenTwoPickersFinishItAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestFinishIdleWaves: a released wave none of whose tasks is open (its
+// last picker's process was killed between the commit and the check) is
+// marked done by the hourly round; a wave with a task open is left alone.
+func TestFinishIdleWaves(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1)), pickOrder("SO-2", 0, pickLine("MUG", 1)))
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 2 {
+			t.Fatalf("allocated %d of 2: %v", n, err)
+		}
+		var waves []*soko.Wave
+		for range 2 {
+			w, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: 1, StaffID: seed.Staff[2].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waves = append(waves, w)
+		}
+		// The first wave's task ended and the check never ran.
+		conn := storage.Conn(db, ctx)
+		if err := conn.Exec(`UPDATE pick_tasks SET status = 'done', picked = quantity WHERE wave_id = ?`, waves[0].ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.FinishIdleWaves(ctx); err != nil || n != 1 {
+			t.Fatalf("finished %d waves (%v), want the one with nothing open", n, err)
+		}
+		for i, want := range []soko.WaveStatus{soko.WaveDone, soko.WaveReleased} {
+			var status string
+			if err := conn.Raw(`SELECT status FROM waves WHERE id = ?`, waves[i].ID).Scan(&status).Error; err != nil || status != string(want) {
+				t.Errorf("wave %s: %s (%v), want %s", waves[i].Number, status, err, want)
+			}
+		}
+		if n, err := db.FinishIdleWaves(ctx); err != nil || n != 0 {
+			t.Errorf("a second round finished %d (%v), want none", n, err)
+		}
+	})
+}
