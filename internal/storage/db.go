@@ -237,18 +237,17 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	defer release()
 	for attempt := 0; attempt < 4; attempt++ {
 		txCtx, touched, notes := db.txContext(ctx, attempt)
-		db.trips.begins.Add(1)
-		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
-			if err := fn(tx); err != nil {
-				return err
-			}
-			if err := writePending(tx, notes); err != nil {
-				return err
-			}
-			return publishStockChanges(tx, touched, db.now())
+		err = db.attempt(notes, func() error {
+			return db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
+				if err := fn(tx); err != nil {
+					return err
+				}
+				if err := writePending(tx, notes); err != nil {
+					return err
+				}
+				return publishStockChanges(tx, touched, db.now())
+			})
 		})
-		db.trips.commits.Add(1)
-		db.committed(notes, err)
 		if !retryable(err) {
 			break
 		}
@@ -421,10 +420,22 @@ func (db *DB) txContext(ctx context.Context, attempt int) (context.Context, *sto
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes
 }
 
+// attempt runs one attempt of a transaction (run: its BEGIN to its
+// COMMIT) with notes, and then acts on them (committed). The products the
+// attempt claimed (busyStock) are released however it ends, a panic
+// included: a claim left behind would hold back every later order of them.
+func (db *DB) attempt(notes *txNotes, run func() error) error {
+	defer func() { db.busy.release(notes.reserving) }()
+	db.trips.begins.Add(1)
+	err := run()
+	db.trips.commits.Add(1)
+	db.committed(notes, err)
+	return err
+}
+
 // committed acts on the notes of a transaction that ended, with err when
 // it did not commit.
 func (db *DB) committed(notes *txNotes, err error) {
-	db.busy.release(notes.reserving)
 	if err == nil && notes.authChanged {
 		db.auth.flush()
 	}
@@ -457,25 +468,24 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 	for attempt := 0; attempt < 4; attempt++ {
 		txCtx, touched, notes := db.txContext(ctx, attempt)
 		j := &joined{}
-		db.trips.begins.Add(1)
-		err = db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
-			j.tx = tx
-			if err := fn(context.WithValue(txCtx, joinedKey{}, j)); err != nil {
-				return err
-			}
-			if j.failed != nil {
-				return ErrStepFailed
-			}
-			if err := j.writeScan(); err != nil {
-				return err
-			}
-			if err := writePending(tx, notes); err != nil {
-				return err
-			}
-			return publishStockChanges(tx, touched, db.now())
+		err = db.attempt(notes, func() error {
+			return db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
+				j.tx = tx
+				if err := fn(context.WithValue(txCtx, joinedKey{}, j)); err != nil {
+					return err
+				}
+				if j.failed != nil {
+					return ErrStepFailed
+				}
+				if err := j.writeScan(); err != nil {
+					return err
+				}
+				if err := writePending(tx, notes); err != nil {
+					return err
+				}
+				return publishStockChanges(tx, touched, db.now())
+			})
 		})
-		db.trips.commits.Add(1)
-		db.committed(notes, err)
 		if !retryable(err) && !retryable(j.failed) {
 			break
 		}

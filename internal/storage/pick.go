@@ -301,20 +301,24 @@ func finishWaves(tx *gorm.DB, orderID int64, now time.Time) error {
 		n.ordersPicked = append(n.ordersPicked, orderID)
 		return nil
 	}
-	return tx.Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
-		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id IN ?)`+noOpenTask, now, []int64{orderID}).Error
+	return tx.Exec(finishOrdersWaves, now, []int64{orderID}).Error
 }
 
 // noOpenTask is the condition on waves that none of their tasks is open.
 const noOpenTask = ` AND NOT EXISTS (SELECT 1 FROM pick_tasks p WHERE p.wave_id = waves.id AND p.status = 'open')`
 
+// finishOrdersWaves marks done (at its first argument) the released waves
+// of the orders (the second) that have no task open.
+const finishOrdersWaves = `UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
+	AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id IN ?)` + noOpenTask
+
 // finishWavesOf is finishWaves after the commit of a transaction that
-// ended the picking of orderIDs.
+// ended the picking of orderIDs. A wave it fails to finish (the database
+// went away meanwhile) is left to FinishIdleWaves.
 func (db *DB) finishWavesOf(orderIDs []int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	db.gorm.WithContext(ctx).Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
-		AND id IN (SELECT wave_id FROM pick_tasks WHERE order_id IN ?)`+noOpenTask, db.now(), orderIDs)
+	db.gorm.WithContext(ctx).Exec(finishOrdersWaves, db.now(), orderIDs)
 }
 
 // FinishIdleWaves marks done the released waves none of whose tasks is
