@@ -24,8 +24,8 @@ func TestServe_SaleDayOrdersAllocatedByTheWorker(t *testing.T) {
 	p := mustStart(t, []string{"SOKO_DATABASE_URL=" + storagetest.MustPostgresSchemaURL(t)}, "--demo")
 	started := time.Now()
 	key := regexp.MustCompile(`soko_[a-z2-7]{32}`).FindString(p.Output.String())
+	// call answers 0 and the error when the request got no answer.
 	call := func(method, path, body string) (int, []byte) {
-		t.Helper()
 		req, _ := http.NewRequest(method, p.URL+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+key)
 		req.Header.Set("Content-Type", "application/json")
@@ -35,7 +35,7 @@ func TestServe_SaleDayOrdersAllocatedByTheWorker(t *testing.T) {
 		}
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
-			t.Fatal(err)
+			return 0, []byte(err.Error())
 		}
 		defer res.Body.Close()
 		b, _ := io.ReadAll(res.Body)
@@ -63,22 +63,29 @@ func TestServe_SaleDayOrdersAllocatedByTheWorker(t *testing.T) {
 	if most < orders {
 		t.Fatalf("no demo product has %d units free: %s", orders, b)
 	}
-	statuses := make([]string, orders)
+	statuses := make(map[string]string, orders)
+	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for i := range orders {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			body := fmt.Sprintf(`{"order_no":"SALE-%02d","ship_to":{"name":"山田 太郎","postal_code":"100-0005","prefecture":"東京都","city":"千代田区","address1":"丸の内1-9-1"},"lines":[{"sku":%q,"quantity":1}]}`, i, sku)
+			number := fmt.Sprintf("SALE-%02d", i)
+			body := fmt.Sprintf(`{"order_no":%q,"ship_to":{"name":"山田 太郎","postal_code":"100-0005","prefecture":"東京都","city":"千代田区","address1":"丸の内1-9-1"},"lines":[{"sku":%q,"quantity":1}]}`, number, sku)
 			code, b := call("POST", "/api/v1/orders", body)
 			var o struct{ Status string }
 			if json.Unmarshal(b, &o); code != 201 {
-				t.Errorf("order %d: %d %s", i, code, b)
+				t.Errorf("%s: %d %s", number, code, b)
 			}
-			statuses[i] = o.Status
+			mu.Lock()
+			statuses[number] = o.Status
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	// Told by intake, the worker is done within moments; untold, its
+	// first round is half a minute after soko started.
+	deadline := time.Now().Add(10 * time.Second)
 	left := 0
 	for _, s := range statuses {
 		if s == "received" {
@@ -89,23 +96,23 @@ func TestServe_SaleDayOrdersAllocatedByTheWorker(t *testing.T) {
 	}
 	t.Logf("%d of %d orders left to the worker", left, orders)
 	if left == 0 {
-		t.Skip("no order was left to the worker this time: nothing to check")
+		t.Fatalf("none of %d orders of one item sent at once was left to the worker: each waited for the one before", orders)
 	}
-	for i, s := range statuses {
+	for number, s := range statuses {
 		for s == "received" {
-			if time.Since(started) > 20*time.Second {
-				t.Fatalf("SALE-%02d still received %s after soko started: the worker was not told", i, time.Since(started).Round(time.Second))
+			if time.Now().After(deadline) {
+				t.Fatalf("%s still received %s after soko started: the worker was not told", number, time.Since(started).Round(time.Second))
 			}
 			time.Sleep(100 * time.Millisecond)
-			code, b := call("GET", fmt.Sprintf("/api/v1/orders/SALE-%02d", i), "")
+			code, b := call("GET", "/api/v1/orders/"+number, "")
 			var o struct{ Status string }
 			if json.Unmarshal(b, &o); code != 200 {
-				t.Fatalf("SALE-%02d: %d %s", i, code, b)
+				t.Fatalf("%s: %d %s", number, code, b)
 			}
 			s = o.Status
 		}
 		if s != "allocated" {
-			t.Errorf("SALE-%02d is %s, want allocated", i, s)
+			t.Errorf("%s is %s, want allocated", number, s)
 		}
 	}
 	p.Stop(t)

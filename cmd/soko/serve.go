@@ -183,7 +183,7 @@ func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) er
 
 // purgeHourly forgets Idempotency-Keys past their 24 hours, the
 // stock feed's superseded lines and the rate windows no limit counts any
-// more, hourly.
+// more, and finishes the waves with nothing left to pick, hourly.
 func purgeHourly(ctx context.Context, db *storage.DB, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()

@@ -256,6 +256,7 @@ func TestOps_ScanIDIsTheScanners(t *testing.T) {
 
 // refusedScanID tells whether r refused its scan_id as another scan's.
 func refusedScanID(tb testing.TB, r reply) bool {
+	tb.Helper()
 	p := decode[problem](tb, r)
 	return r.Status == 409 && len(p.Errors) == 1 && p.Errors[0].Field == "scan_id"
 }

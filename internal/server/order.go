@@ -84,7 +84,8 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 		return nil, err
 	}
 	// Allocated on arrival when the stock is there; otherwise it waits as
-	// backordered for the worker. The order stands either way.
+	// backordered for the worker, or received when other orders were
+	// reserving its stock just then. The order stands either way.
 	saved, err := h.store.AllocateNewOrder(ctx, o, h.rules)
 	if err != nil {
 		h.log.Warn("allocate on arrival", "order", o.Number, "err", err)

@@ -94,8 +94,8 @@ func (s *Server) scanOnce(next handler) handler {
 			if recordedLate[step] {
 				// Refused, perhaps, because its first attempt applied it
 				// meanwhile: then the first answer is the one to give.
-				if rec, err := s.store.FindScan(ctx, scan.ScanID); err == nil && rec.Step == step && sameScanner(rec, sess) {
-					return sendReplay(w, rec)
+				if rec, err := s.store.FindScan(ctx, scan.ScanID); err == nil {
+					return replay(w, rec, step, sess)
 				}
 			}
 			if err := s.store.RecordRefusedScan(ctx, soko.ScanEvent{
@@ -124,7 +124,14 @@ func (s *Server) replayScan(w http.ResponseWriter, r *http.Request, step, scanID
 	if err != nil {
 		return err
 	}
-	if rec.Step != step || !sameScanner(rec, sessionOf(r.Context())) {
+	return replay(w, rec, step, sessionOf(r.Context()))
+}
+
+// replay answers a scan sent again with rec, its record, when it comes
+// from the same scanner to the same step; otherwise the scan id is
+// another's and the scan is refused.
+func replay(w http.ResponseWriter, rec *soko.ScanRecord, step string, sess *soko.Session) error {
+	if rec.Step != step || !sameScanner(rec, sess) {
 		return soko.Errorf(soko.ECONFLICT, "this scan_id belongs to another scan: send the scan with a new scan_id").
 			JA("この scan_id は別のスキャンで使われています。新しい scan_id で送ってください").WithField("scan_id", "taken")
 	}

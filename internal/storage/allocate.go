@@ -38,7 +38,9 @@ func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.Alloc
 }
 
 // AllocateNewOrder allocates, as AllocateOrder does, the order o that
-// CreateOrder just wrote, and returns it as FindOrder reads it after. In
+// CreateOrder just wrote, and returns it as FindOrder reads it after; an
+// order whose stock another of the process's transactions is reserving
+// is left received for the allocation worker (busyStock). In
 // the transaction that wrote it (InTransaction), an order without sets is
 // answered from o and what its allocation did, without reading it back:
 // nothing else has touched it.
@@ -621,7 +623,7 @@ func setStatus(tx *gorm.DB, o *soko.Order, action soko.OrderAction, from soko.Or
 
 // releaseOrderStock gives back an order's reserved, unpicked units, with a
 // ledger line each. Stock rows are updated in id order, the order a
-// reservation locks them in, so the two cannot deadlock.
+// reservation locks them in, so the two do not deadlock each other.
 func releaseOrderStock(tx *gorm.DB, orderID int64, reason string, now time.Time) error {
 	var allocs []struct {
 		ID, StockID, ProductID int64

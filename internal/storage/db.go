@@ -350,9 +350,9 @@ type txNotes struct {
 	// new order received because another transaction was reserving them.
 	reserving []int64
 	deferred  bool
-	// ordersPicked are orders whose picking the transaction ended: their
-	// waves are checked after the commit (finishWaves).
-	ordersPicked []int64
+	// tasksEndedOf are orders whose last open tasks the transaction
+	// ended: their waves are checked after the commit (finishWaves).
+	tasksEndedOf []int64
 }
 
 // readOnce returns by id what read gives for ids, reading only those the
@@ -439,8 +439,8 @@ func (db *DB) committed(notes *txNotes, err error) {
 	if err == nil && notes.authChanged {
 		db.auth.flush()
 	}
-	if err == nil && len(notes.ordersPicked) > 0 {
-		db.finishWavesOf(notes.ordersPicked)
+	if err == nil && len(notes.tasksEndedOf) > 0 {
+		db.finishWavesOf(notes.tasksEndedOf)
 	}
 	if err == nil && notes.deferred && db.OnAllocationDeferred != nil {
 		db.OnAllocationDeferred()
@@ -540,7 +540,8 @@ func lockForUpdate(tx *gorm.DB, dialect string) *gorm.DB {
 // not wait for the share locks other transactions' foreign keys hold on the
 // rows: a new order's allocation holds one on its stock row until it
 // commits. Several rows are to be locked in id order, as reservations lock
-// them, so that two transactions never deadlock over them.
+// them, so that such a lock and a reservation never deadlock each other
+// (a deadlock between longer transactions is detected and run again).
 func lockForNoKeyUpdate(tx *gorm.DB, dialect string) *gorm.DB {
 	if dialect == Postgres {
 		return tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})

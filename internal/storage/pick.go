@@ -161,9 +161,8 @@ func (db *DB) Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, er
 // is finished before the units leave the shelf: the shelf's stock row is
 // the one other pickers wait for, so it is changed as late as can be and
 // its lock held only until the commit. Only the check whether the wave is
-// done comes after it, as the statement before the commit: it must see
-// the task ended, and the later it looks at the wave's other tasks, the
-// fewer of them can be ending unseen in other pickers' transactions.
+// done comes after it (finishWaves: on PostgreSQL just after the commit,
+// on SQLite as the statement before it), which must see the task ended.
 func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickScan, now time.Time, out *soko.PickOutcome) error {
 	var finish soko.PickTaskStatus
 	if n > 0 && t.Picked+n == t.Quantity {
@@ -298,7 +297,7 @@ func finishPickedOrder(tx *gorm.DB, orderID, staffID int64, device string, now t
 // FinishIdleWaves.
 func finishWaves(tx *gorm.DB, orderID int64, now time.Time) error {
 	if n := notesIn(tx); n != nil && tx.Dialector.Name() == Postgres {
-		n.ordersPicked = append(n.ordersPicked, orderID)
+		n.tasksEndedOf = append(n.tasksEndedOf, orderID)
 		return nil
 	}
 	return tx.Exec(finishOrdersWaves, now, []int64{orderID}).Error
@@ -321,12 +320,15 @@ func (db *DB) finishWavesOf(orderIDs []int64) {
 	db.gorm.WithContext(ctx).Exec(finishOrdersWaves, db.now(), orderIDs)
 }
 
-// FinishIdleWaves marks done the released waves none of whose tasks is
-// open any more, which a process killed at the wrong moment left released
-// (finishWaves), and returns how many.
+// FinishIdleWaves marks done, when their last task ended, the released
+// waves none of whose tasks is open any more, and returns how many: those
+// a process killed between a pick's commit and its check left released
+// (finishWaves), and those whose last order came up short, which is
+// picked again in a wave of its own once a supervisor reallocates it.
 func (db *DB) FinishIdleWaves(ctx context.Context) (int64, error) {
-	res := db.conn(ctx).Exec(`UPDATE waves SET status = 'done', done_at = ? WHERE status = 'released'
-		AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.wave_id = waves.id)`+noOpenTask, db.now())
+	res := db.conn(ctx).Exec(`UPDATE waves SET status = 'done',
+		done_at = (SELECT MAX(t.done_at) FROM pick_tasks t WHERE t.wave_id = waves.id)
+		WHERE status = 'released' AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.wave_id = waves.id)` + noOpenTask)
 	return res.RowsAffected, translate(res.Error)
 }
 

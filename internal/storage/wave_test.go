@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage"
@@ -260,10 +261,11 @@ func TestWave_DoneWhenTwoPickersFinishItAtOnce(t *testing.T) {
 	})
 }
 
-// TestFinishIdleWaves: a released wave none of whose tasks is open (its
-// last picker's process was killed between the commit and the check) is
-// marked done by the hourly round; a wave with a task open is left alone.
-func TestFinishIdleWaves(t *testing.T) {
+// TestWave_FinishedByTheHourlyRound: a released wave none of whose tasks
+// is open (its last picker's process was killed between the commit and
+// the check) is marked done by the hourly round, when its last task
+// ended; a wave with a task open is left alone.
+func TestWave_FinishedByTheHourlyRound(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1)), pickOrder("SO-2", 0, pickLine("MUG", 1)))
@@ -281,18 +283,25 @@ func TestFinishIdleWaves(t *testing.T) {
 			}
 			waves = append(waves, w)
 		}
-		// The first wave's task ended and the check never ran.
+		// The first wave's task ended an hour ago and the check never ran.
 		conn := storage.Conn(db, ctx)
-		if err := conn.Exec(`UPDATE pick_tasks SET status = 'done', picked = quantity WHERE wave_id = ?`, waves[0].ID).Error; err != nil {
+		ended := storage.NowOf(db).Add(-time.Hour)
+		if err := conn.Exec(`UPDATE pick_tasks SET status = 'done', picked = quantity, done_at = ? WHERE wave_id = ?`, ended, waves[0].ID).Error; err != nil {
 			t.Fatal(err)
 		}
 		if n, err := db.FinishIdleWaves(ctx); err != nil || n != 1 {
 			t.Fatalf("finished %d waves (%v), want the one with nothing open", n, err)
 		}
 		for i, want := range []soko.WaveStatus{soko.WaveDone, soko.WaveReleased} {
-			var status string
-			if err := conn.Raw(`SELECT status FROM waves WHERE id = ?`, waves[i].ID).Scan(&status).Error; err != nil || status != string(want) {
-				t.Errorf("wave %s: %s (%v), want %s", waves[i].Number, status, err, want)
+			var w struct {
+				Status string
+				DoneAt *time.Time
+			}
+			if err := conn.Raw(`SELECT status, done_at FROM waves WHERE id = ?`, waves[i].ID).Scan(&w).Error; err != nil || w.Status != string(want) {
+				t.Errorf("wave %s: %s (%v), want %s", waves[i].Number, w.Status, err, want)
+			}
+			if want == soko.WaveDone && (w.DoneAt == nil || !w.DoneAt.Equal(ended)) {
+				t.Errorf("wave %s done at %v, want when its last task ended, %v", waves[i].Number, w.DoneAt, ended)
 			}
 		}
 		if n, err := db.FinishIdleWaves(ctx); err != nil || n != 0 {
