@@ -111,7 +111,7 @@ func allocatableStock(candidates []Candidate, expiryTracked map[int64]bool, usab
 		tracked := expiryTracked[product]
 		slices.SortFunc(rows, func(a, b *stockLeft) int {
 			if tracked {
-				if c := compareExpiry(a.Expiry, b.Expiry); c != 0 {
+				if c := CompareExpiry(a.Expiry, b.Expiry); c != 0 {
 					return c
 				}
 			}
@@ -160,9 +160,9 @@ func planLine(rows []*stockLeft, line OrderLine, tracked bool) (picks []Pick, mi
 	return picks, need
 }
 
-// compareExpiry orders expiry dates earliest first, with unknown (zero) ones
+// CompareExpiry orders expiry dates earliest first, with unknown (zero) ones
 // last because nobody can tell whether they are about to expire.
-func compareExpiry(a, b time.Time) int {
+func CompareExpiry(a, b time.Time) int {
 	switch {
 	case a.IsZero() && b.IsZero():
 		return 0

@@ -33,17 +33,7 @@ func lockedByExpiry(q *gorm.DB, dialect string) ([]stockRow, error) {
 	if err := lockForNoKeyUpdate(q, dialect).Order("id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(rows, func(a, b stockRow) int {
-		switch {
-		case a.Expiry == nil && b.Expiry == nil:
-			return 0
-		case a.Expiry == nil:
-			return 1
-		case b.Expiry == nil:
-			return -1
-		}
-		return a.Expiry.Compare(*b.Expiry)
-	})
+	slices.SortStableFunc(rows, func(a, b stockRow) int { return soko.CompareExpiry(fromNull(a.Expiry), fromNull(b.Expiry)) })
 	return rows, nil
 }
 
