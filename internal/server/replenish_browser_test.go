@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/soko-wms/soko/internal/soko"
 	"github.com/soko-wms/soko/internal/storage/storagetest"
@@ -29,8 +32,25 @@ func TestConsole_ReplenishmentInBrowser(t *testing.T) {
 		MinOrderQty: 12, OrderMultiple: 12, Contact: "佐藤 0898-00-0000", SKUs: []string{"TOWEL"}}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sup.h)
+	// The section's first load, for the default window, is held until the
+	// one asked for has been drawn: its late answer must not replace it.
+	held, answered := make(chan struct{}), make(chan struct{})
+	var first sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		late := false
+		if r.URL.Path == "/ops/replenishment" && !r.URL.Query().Has("window_days") {
+			first.Do(func() { late = true })
+		}
+		if late {
+			<-held
+			defer close(answered)
+		}
+		sup.h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
+	var release sync.Once
+	letGo := func() { release.Do(func() { close(held) }) }
+	t.Cleanup(letGo)
 	c := console{mustBrowser(t, srv.URL+"/console", screen{1280, 900, false})}
 
 	c.signIn("V001", "5555")
@@ -45,6 +65,16 @@ func TestConsole_ReplenishmentInBrowser(t *testing.T) {
 	c.waitFor("the towel's suggestion", `document.querySelector('section.rp-supplier[data-supplier="TOWELCO"] input.rp-qty[data-sku="TOWEL"]') !== null`)
 	if got := c.eval(`document.querySelector('input.rp-qty[data-sku="TOWEL"]').value`); got != "180" {
 		t.Errorf("the towel's suggested quantity is %q, want 180", got)
+	}
+	letGo()
+	select {
+	case <-answered:
+	case <-time.After(browserWait):
+		t.Fatal("the section's first load was never answered")
+	}
+	time.Sleep(500 * time.Millisecond) // the browser has the late answer by now
+	if got := c.eval(`document.querySelector('input.rp-qty[data-sku="TOWEL"]').value`); got != "180" {
+		t.Errorf("after the first load's late answer the towel's suggested quantity is %q, want 180", got)
 	}
 	c.waitFor("the stock chart to load", `(function(){var i=document.querySelector('img.rp-chart');return i&&i.complete&&i.naturalWidth>0})()`)
 	if h := c.text("section.rp-supplier h3"); h != "今治タオル工業 (TOWELCO)" {

@@ -12,6 +12,9 @@
   var api = C.api, t = C.t, el = C.el, row = C.row, show = C.show, failed = C.failed, count = C.count;
   function $(id) { return document.getElementById(id); }
   var current = {merchant: '', window: ''};
+  // shown counts the section's loads: an answer to an earlier one (the
+  // default window's, answered after the one asked for) is dropped.
+  var shown = 0;
 
   function load(arg) {
     var q = new URLSearchParams(arg ? arg.replace(/^\?/, '') : '');
@@ -39,11 +42,13 @@
     return '?merchant_id=' + encodeURIComponent(current.merchant) + (current.window ? '&window_days=' + encodeURIComponent(current.window) : '');
   }
   // refresh reloads the section; after an action it keeps the action's
-  // message on screen.
+  // message on screen. Only the latest load's answer is drawn.
   function refresh(keepMsg) {
     if (!current.merchant) return;
+    var mine = ++shown;
     if (!keepMsg) show('rp-msg', '', t('working'));
     api('GET', '/ops/replenishment' + query()).then(function (a) {
+      if (mine !== shown) return;
       if (failed('rp-msg', a)) return;
       if (!keepMsg) show('rp-msg', '', '');
       render(a.data);
