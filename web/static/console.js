@@ -38,6 +38,16 @@
     if (!a.ok) { show(id, 'error', problem(a)); return true; }
     return false;
   }
+  // latest numbers a view's loads: latest() starts one and returns whether
+  // it is still the view's newest, so an answer to an earlier load that
+  // comes back late does not replace the one asked for after it.
+  function latest() {
+    var n = 0;
+    return function () {
+      var mine = ++n;
+      return function () { return mine === n; };
+    };
+  }
   // clearFields takes the notes refused left off a form's fields.
   function clearFields(form) {
     form.querySelectorAll('[aria-invalid]').forEach(function (i) {
@@ -443,7 +453,7 @@
       if (isHome) home = name;
     },
     session: function () { return session; },
-    api: api, t: t, el: el, row: row, show: show, failed: failed, refused: refused, clearFields: clearFields, fieldWrong: fieldWrong, merchants: merchants, count: count, problem: problem,
+    api: api, t: t, el: el, row: row, show: show, failed: failed, latest: latest, refused: refused, clearFields: clearFields, fieldWrong: fieldWrong, merchants: merchants, count: count, problem: problem,
     refresh: route
   };
 

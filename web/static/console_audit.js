@@ -10,7 +10,7 @@
   function $(id) { return document.getElementById(id); }
   var fields = ['actor', 'action', 'target_type', 'target_id', 'from', 'to'];
   var inputs = {actor: 'aud-actor', action: 'aud-action', target_type: 'aud-target-type', target_id: 'aud-target-id', from: 'aud-from', to: 'aud-to'};
-  var query = '', cursor = null;
+  var query = '', cursor = null, paging = C.latest();
 
   // The actions are the words named aud_act_<action>, in the words' order.
   var words = JSON.parse($('words').textContent);
@@ -78,7 +78,9 @@
     var q = new URLSearchParams(query);
     if (cursor) q.set('cursor', cursor);
     show('aud-msg', '', t('working'));
+    var newest = paging();
     return api('GET', '/ops/admin/audit-log' + (q.toString() ? '?' + q.toString() : '')).then(function (a) {
+      if (!newest()) return;
       if (failed('aud-msg', a)) {
         $('aud-table').hidden = true;
         $('aud-none').hidden = true;

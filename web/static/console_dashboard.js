@@ -7,7 +7,7 @@
 (function () {
   'use strict';
   var C = SokoConsole, t = C.t, el = C.el, row = C.row, count = C.count;
-  var timer = null;
+  var timer = null, finding = C.latest();
 
   function $(id) { return document.getElementById(id); }
   function clock(d) { return new Date(d).toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'ja-JP', {hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo'}); }
@@ -143,8 +143,9 @@
     if (loc) q.push('location=' + encodeURIComponent(loc));
     if (sku) q.push('sku=' + encodeURIComponent(sku));
     if (merchant) q.push('merchant_id=' + merchant);
+    var newest = finding();
     C.api('GET', '/ops/stock?' + q.join('&')).then(function (a) {
-      if (C.failed('stock-msg', a)) return;
+      if (!newest() || C.failed('stock-msg', a)) return;
       C.show('stock-msg', a.data.length ? '' : 'warn', a.data.length ? '' : t('stock_nothing'));
       $('stock-places').hidden = !a.data.length;
       fill('stock-place-rows', a.data, function (s) {

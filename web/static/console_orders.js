@@ -24,7 +24,7 @@
     ['q', 'ord-q', 'number'], ['merchant', 'ord-merchant', 'merchant_id'], ['customer', 'ord-customer', 'customer'],
     ['tracking', 'ord-tracking', 'tracking'], ['status', 'ord-status', 'status'], ['from', 'ord-from', 'created_from'], ['to', 'ord-to', 'created_to']
   ];
-  var merchants = null, cursor = null;
+  var merchants = null, cursor = null, searching = C.latest();
   function loadMerchants() {
     if (!merchants) {
       merchants = api('GET', '/ops/merchants').then(function (a) {
@@ -76,8 +76,9 @@
     q.set('limit', '50');
     if (more && cursor) q.set('cursor', cursor);
     show('ord-msg', '', t('working'));
+    var newest = searching();
     return api('GET', '/ops/orders?' + q.toString()).then(function (a) {
-      if (failed('ord-msg', a)) return;
+      if (!newest() || failed('ord-msg', a)) return;
       var tb = $('ord-table').querySelector('tbody');
       if (!more) tb.textContent = '';
       a.data.data.forEach(function (o) {
@@ -100,13 +101,16 @@
 
   // ---- 注文 ----
   var shown = null; // the order on the page
+  var opening = C.latest();
   var confirmFirst = {cancel: true, put_back: true, split: true};
   function loadOrder(arg) {
     var id = parseInt(arg, 10);
     $('order-new').hidden = true;
     show('order-msg', '', '');
     if (!(id > 0)) { $('order-body').hidden = true; show('order-msg', 'error', t('ord_none')); return; }
+    var newest = opening();
     return api('GET', '/ops/orders/' + id).then(function (a) {
+      if (!newest()) return;
       if (failed('order-msg', a)) { $('order-body').hidden = true; return; }
       render(a.data);
     });

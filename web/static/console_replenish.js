@@ -10,11 +10,9 @@
   'use strict';
   var C = window.SokoConsole;
   var api = C.api, t = C.t, el = C.el, row = C.row, show = C.show, failed = C.failed, count = C.count;
+  var loading = C.latest();
   function $(id) { return document.getElementById(id); }
   var current = {merchant: '', window: ''};
-  // shown counts the section's loads: an answer to an earlier one (the
-  // default window's, answered after the one asked for) is dropped.
-  var shown = 0;
 
   function load(arg) {
     var q = new URLSearchParams(arg ? arg.replace(/^\?/, '') : '');
@@ -45,10 +43,10 @@
   // message on screen. Only the latest load's answer is drawn.
   function refresh(keepMsg) {
     if (!current.merchant) return;
-    var mine = ++shown;
+    var newest = loading();
     if (!keepMsg) show('rp-msg', '', t('working'));
     api('GET', '/ops/replenishment' + query()).then(function (a) {
-      if (mine !== shown) return;
+      if (!newest()) return;
       if (failed('rp-msg', a)) return;
       if (!keepMsg) show('rp-msg', '', '');
       render(a.data);
