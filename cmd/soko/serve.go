@@ -183,7 +183,8 @@ func seedDemo(ctx context.Context, db *storage.DB, url string, out io.Writer) er
 
 // purgeHourly forgets Idempotency-Keys past their 24 hours, the
 // stock feed's superseded lines and the rate windows no limit counts any
-// more, and finishes the waves with nothing left to pick, hourly.
+// more, and finishes the orders and waves with nothing left to pick,
+// hourly.
 func purgeHourly(ctx context.Context, db *storage.DB, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -202,6 +203,11 @@ func purgeHourly(ctx context.Context, db *storage.DB, log *slog.Logger) {
 			log.Warn("purge rate windows", "err", err)
 		} else if n > 0 {
 			log.Info("purged old rate windows", "count", n)
+		}
+		if n, err := db.FinishPickedOrders(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("finish picked orders", "err", err)
+		} else if n > 0 {
+			log.Info("finished orders left picking with every task ended", "count", n)
 		}
 		if n, err := db.FinishIdleWaves(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("finish idle waves", "err", err)

@@ -353,6 +353,10 @@ type txNotes struct {
 	// tasksEndedOf are orders whose last open tasks the transaction
 	// ended: their waves are checked after the commit (finishWaves).
 	tasksEndedOf []int64
+	// othersOpen are orders one of whose tasks the transaction ended
+	// while another read open: whether that one ended meanwhile is
+	// checked after the commit (recheckPicked).
+	othersOpen []pickedBy
 }
 
 // readOnce returns by id what read gives for ids, reading only those the
@@ -441,6 +445,9 @@ func (db *DB) committed(notes *txNotes, err error) {
 	}
 	if err == nil && len(notes.tasksEndedOf) > 0 {
 		db.finishWavesOf(notes.tasksEndedOf)
+	}
+	if err == nil && len(notes.othersOpen) > 0 {
+		db.finishPickedMeanwhile(notes.othersOpen)
 	}
 	if err == nil && notes.deferred && db.OnAllocationDeferred != nil {
 		db.OnAllocationDeferred()

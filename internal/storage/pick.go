@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -173,6 +174,8 @@ func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickSc
 			if out.OrderPicked, err = finishPickedOrder(tx, *t.OrderID, s.StaffID, s.Device, now); err != nil {
 				return err
 			}
+		} else {
+			recheckPicked(tx, pickedBy{*t.OrderID, s.StaffID, s.Device})
 		}
 	}
 	if err := takeUnits(tx, dialect, t, n, finish, s.StaffID, s.ScanID, now); err != nil {
@@ -285,6 +288,89 @@ func finishPickedOrder(tx *gorm.DB, orderID, staffID int64, device string, now t
 		return "", err
 	}
 	return o.Number, nil
+}
+
+// pickedBy is an order whose task a picker ended, with the picker and
+// the handheld its event names if that finished the order.
+type pickedBy struct {
+	orderID, staffID int64
+	device           string
+}
+
+// recheckPicked notes, on PostgreSQL, an order whose task the transaction
+// ends while another of its tasks read open (t.OthersOpen). Two pickers
+// ending an order's last two tasks at once each read the other's task
+// open inside their transactions, and neither finishes the order: just
+// after the commit, the later of the two finds both ended
+// (finishPickedMeanwhile). SQLite's writers take turns: there the second
+// pick reads the first's task ended.
+func recheckPicked(tx *gorm.DB, p pickedBy) {
+	if n := notesIn(tx); n != nil && tx.Dialector.Name() == Postgres {
+		n.othersOpen = append(n.othersOpen, p)
+	}
+}
+
+// finishPickedMeanwhile finishes, after the commit that ended one of
+// their tasks, the orders being picked none of whose tasks is open any
+// more (recheckPicked): one read when, as nearly always, another task is
+// still open. The order's finish is a transaction of its own, which
+// finishOrderIfPicked leaves alone if another check finished it first. An
+// order it fails to finish (the database went away meanwhile) stays
+// picking until the hourly round (FinishPickedOrders).
+func (db *DB) finishPickedMeanwhile(picks []pickedBy) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ids := make([]int64, len(picks))
+	for i, p := range picks {
+		ids[i] = p.orderID
+	}
+	var ready []int64
+	err := db.gorm.WithContext(ctx).Raw(`SELECT id FROM orders WHERE id IN ? AND status = ?
+		AND NOT EXISTS (SELECT 1 FROM pick_tasks t WHERE t.order_id = orders.id AND t.status = 'open')`, ids, string(soko.OrderPicking)).Scan(&ready).Error
+	if err != nil {
+		return
+	}
+	for _, p := range picks {
+		if !slices.Contains(ready, p.orderID) {
+			continue
+		}
+		_ = db.transact(ctx, func(tx *gorm.DB) error {
+			_, err := finishOrderIfPicked(tx, p.orderID, p.staffID, p.device, db.now())
+			return err
+		})
+	}
+}
+
+// FinishPickedOrders marks picked, in the hourly round, the orders being
+// picked none of whose tasks is open, the last ended a minute ago or more:
+// those a process killed between a pick's commit and its check left
+// picking (finishPickedMeanwhile). Their event names no picker. It
+// returns how many it finished.
+func (db *DB) FinishPickedOrders(ctx context.Context) (int, error) {
+	var ids []int64
+	err := db.conn(ctx).Raw(`SELECT o.id FROM orders o WHERE o.status = ?
+		AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.order_id = o.id)
+		AND NOT EXISTS (SELECT 1 FROM pick_tasks t WHERE t.order_id = o.id AND (t.status = 'open' OR t.done_at > ?))
+		ORDER BY o.id`, string(soko.OrderPicking), db.now().Add(-time.Minute)).Scan(&ids).Error
+	if err != nil {
+		return 0, translate(err)
+	}
+	finished := 0
+	for _, id := range ids {
+		var number string
+		err := db.transact(ctx, func(tx *gorm.DB) error {
+			var err error
+			number, err = finishOrderIfPicked(tx, id, 0, "", db.now())
+			return err
+		})
+		if err != nil {
+			return finished, err
+		}
+		if number != "" {
+			finished++
+		}
+	}
+	return finished, nil
 }
 
 // finishWaves marks done the released waves of the order whose tasks are

@@ -1,0 +1,151 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
+	"github.com/soko-wms/soko/internal/storage/storagetest"
+)
+
+// TestPick_OrderPickedWhenItsLastTwoTasksEndAtOnce: two handhelds (zone
+// pickers, or one picker's two) end an order's last two tasks at the same
+// moment. Each pick reads the other's task still open, so neither finished
+// the order inside its transaction; the later one's check after its commit
+// sees both ended and marks the order picked, once. The first pick is held
+// open until the second has committed, so the race happens every run.
+func TestPick_OrderPickedWhenItsLastTwoTasksEndAtOnce(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1), pickLine("MUG", 1)))
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 1 {
+			t.Fatalf("allocated %d of 1: %v", n, err)
+		}
+		picker := seed.Staff[0].ID
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: 1, StaffID: seed.Staff[2].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.NextPickTask(ctx, picker); err != nil {
+			t.Fatal(err)
+		}
+		tasks, err := db.PickList(ctx, picker, 10)
+		if err != nil || len(tasks) != 2 {
+			t.Fatalf("the picker's list: %v %v, want the order's two tasks", tasks, err)
+		}
+		scans := make([]*soko.PickScan, 2)
+		for i, task := range tasks {
+			at := &soko.PickScan{ScanID: fmt.Sprint("at-", i), TaskID: task.ID, StaffID: picker, Device: fmt.Sprint("HT-0", i), Code: task.LocationCode, Location: true}
+			if _, err := db.Pick(ctx, at); err != nil {
+				t.Fatal(err)
+			}
+			scans[i] = &soko.PickScan{ScanID: fmt.Sprint("pick-", i), TaskID: task.ID, StaffID: picker, Device: at.Device, Code: task.SKU, ProductID: task.ProductID, Units: 1}
+		}
+
+		picked := make(chan string, 2)
+		firstDone, release, firstErr := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			firstErr <- db.InTransaction(ctx, func(ctx context.Context) error {
+				out, err := db.Pick(ctx, scans[0])
+				if err != nil {
+					return err
+				}
+				picked <- out.OrderPicked
+				close(firstDone)
+				<-release
+				return nil
+			})
+		}()
+		<-firstDone
+		second := make(chan error, 1)
+		go func() {
+			out, err := db.Pick(ctx, scans[1])
+			if err == nil {
+				picked <- out.OrderPicked
+			}
+			second <- err
+		}()
+		if db.Dialect() == storage.Postgres {
+			// The second pick neither waits for the first nor sees its task ended.
+			if err := <-second; err != nil {
+				t.Fatal(err)
+			}
+			close(release)
+		} else {
+			// SQLite's writers take turns: the second waits for the first.
+			close(release)
+			if err := <-second; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := <-firstErr; err != nil {
+			t.Fatal(err)
+		}
+		o, err := db.FindOrder(ctx, seed.Merchants[0].ID, "SO-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Status != soko.OrderPicked {
+			t.Fatalf("SO-1 is %s after both its tasks were picked, want picked", o.Status)
+		}
+		var events int64
+		if err := storage.Conn(db, ctx).Raw(`SELECT COUNT(*) FROM order_events WHERE order_id = ? AND to_status = ?`, o.ID, string(soko.OrderPicked)).Scan(&events).Error; err != nil {
+			t.Fatal(err)
+		}
+		if events != 1 {
+			t.Errorf("SO-1 has %d events to picked, want 1", events)
+		}
+		if first, second := <-picked, <-picked; db.Dialect() == storage.SQLite && first+second != "SO-1" {
+			t.Errorf("the picks answered %q and %q: on SQLite the later one finishes the order", first, second)
+		}
+	})
+}
+
+// TestPick_OrdersLeftPickingFinishedByTheHourlyRound: an order being
+// picked whose every task ended a while ago (its last picker's process was
+// killed between the commit and the check) is marked picked by the hourly
+// round, once; one whose last task ended just now, or with a task open,
+// is left alone.
+func TestPick_OrdersLeftPickingFinishedByTheHourlyRound(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1)), pickOrder("SO-2", 0, pickLine("MUG", 1)), pickOrder("SO-3", 0, pickLine("TOWEL", 1)))
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 3 {
+			t.Fatalf("allocated %d of 3: %v", n, err)
+		}
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: 3, StaffID: seed.Staff[2].ID}); err != nil {
+			t.Fatal(err)
+		}
+		conn := storage.Conn(db, ctx)
+		now := storage.NowOf(db)
+		for number, ended := range map[string]time.Time{"SO-1": now.Add(-time.Hour), "SO-2": now.Add(-10 * time.Second)} {
+			if err := conn.Exec(`UPDATE pick_tasks SET status = 'done', picked = quantity, done_at = ?
+				WHERE order_id = (SELECT id FROM orders WHERE number = ?)`, ended, number).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := db.FinishPickedOrders(ctx); err != nil || n != 1 {
+			t.Fatalf("finished %d orders (%v), want SO-1", n, err)
+		}
+		for number, want := range map[string]soko.OrderStatus{"SO-1": soko.OrderPicked, "SO-2": soko.OrderPicking, "SO-3": soko.OrderPicking} {
+			o, err := db.FindOrder(ctx, seed.Merchants[0].ID, number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Status != want {
+				t.Errorf("%s is %s, want %s", number, o.Status, want)
+			}
+		}
+		if n, err := db.FinishPickedOrders(ctx); err != nil || n != 0 {
+			t.Errorf("a second round finished %d (%v), want none", n, err)
+		}
+	})
+}
