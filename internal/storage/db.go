@@ -56,6 +56,10 @@ type DB struct {
 	// commits that left a new order received because another transaction
 	// was reserving its stock (busyStock): the allocation worker is to run.
 	OnAllocationDeferred func()
+	// OnLateError, when set, hears of a check run just after a commit
+	// that failed (finishWavesOf, finishPickedMeanwhile): what it left
+	// undone waits for the hourly round.
+	OnLateError func(what string, err error)
 	// busy counts the transactions reserving each product's stock.
 	busy busyStock
 }

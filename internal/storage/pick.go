@@ -315,8 +315,9 @@ func recheckPicked(tx *gorm.DB, p pickedBy) {
 // more (recheckPicked): one read when, as nearly always, another task is
 // still open. The order's finish is a transaction of its own, which
 // finishOrderIfPicked leaves alone if another check finished it first. An
-// order it fails to finish (the database went away meanwhile) stays
-// picking until the hourly round (FinishPickedOrders).
+// order it fails to finish (the database went away meanwhile) is
+// reported (OnLateError) and stays picking until the hourly round
+// (FinishPickedOrders).
 func (db *DB) finishPickedMeanwhile(picks []pickedBy) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -328,16 +329,20 @@ func (db *DB) finishPickedMeanwhile(picks []pickedBy) {
 	err := db.gorm.WithContext(ctx).Raw(`SELECT id FROM orders WHERE id IN ? AND status = ?
 		AND NOT EXISTS (SELECT 1 FROM pick_tasks t WHERE t.order_id = orders.id AND t.status = 'open')`, ids, string(soko.OrderPicking)).Scan(&ready).Error
 	if err != nil {
+		db.lateError("check orders whose tasks ended", err)
 		return
 	}
 	for _, p := range picks {
 		if !slices.Contains(ready, p.orderID) {
 			continue
 		}
-		_ = db.transact(ctx, func(tx *gorm.DB) error {
+		err := db.transact(ctx, func(tx *gorm.DB) error {
 			_, err := finishOrderIfPicked(tx, p.orderID, p.staffID, p.device, db.now())
 			return err
 		})
+		if err != nil {
+			db.lateError("finish an order whose tasks all ended", err)
+		}
 	}
 }
 
@@ -399,11 +404,21 @@ const finishOrdersWaves = `UPDATE waves SET status = 'done', done_at = ? WHERE s
 
 // finishWavesOf is finishWaves after the commit of a transaction that
 // ended the picking of orderIDs. A wave it fails to finish (the database
-// went away meanwhile) is left to FinishIdleWaves.
+// went away meanwhile) is reported (OnLateError) and left to
+// FinishIdleWaves.
 func (db *DB) finishWavesOf(orderIDs []int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	db.gorm.WithContext(ctx).Exec(finishOrdersWaves, db.now(), orderIDs)
+	if err := db.gorm.WithContext(ctx).Exec(finishOrdersWaves, db.now(), orderIDs).Error; err != nil {
+		db.lateError("finish the waves of picked orders", err)
+	}
+}
+
+// lateError reports a check after a commit that failed (OnLateError).
+func (db *DB) lateError(what string, err error) {
+	if db.OnLateError != nil {
+		db.OnLateError(what, translate(err))
+	}
 }
 
 // FinishIdleWaves marks done, when their last task ended, the released
