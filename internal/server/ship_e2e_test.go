@@ -470,7 +470,11 @@ func (s *shippingSite) ship(number string, with ...string) []string {
 		}
 		remaining := task.Remaining
 		for i := 1; i <= remaining; i++ {
-			r := s.counted("pick scan", func() reply {
+			step := "pick scan"
+			if i < remaining {
+				step = "pick scan, a unit before the task's last"
+			}
+			r := s.counted(step, func() reply {
 				return picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": shopProducts[task.Sku].jan}, picker.csrf)
 			})
 			if r.Status != 200 || decode[api.PickResult](t, r).TaskDone != (i == remaining) {

@@ -301,8 +301,20 @@ type joined struct {
 	tx     *gorm.DB
 	failed error // the first error a joined step returned
 	// scan is the record of a scan a joined step applied, waiting to be
-	// written with its answer (deferScan, SaveScanAnswer).
+	// written with its answer (deferScan, SaveScanAnswer); take is the
+	// pick that waits to go with it (takeUnits).
 	scan *scanEventRow
+	take *pendingTake
+}
+
+// joinedIn returns the transaction InTransaction opened that tx is, nil
+// for another.
+func joinedIn(tx *gorm.DB) *joined {
+	if tx.Statement == nil || tx.Statement.Context == nil {
+		return nil
+	}
+	j, _ := tx.Statement.Context.Value(joinedKey{}).(*joined)
+	return j
 }
 
 type joinedKey struct{}

@@ -178,7 +178,7 @@ func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickSc
 			recheckPicked(tx, pickedBy{*t.OrderID, s.StaffID, s.Device})
 		}
 	}
-	if err := takeUnits(tx, dialect, t, n, finish, s.StaffID, s.ScanID, now); err != nil {
+	if err := takeUnits(tx, dialect, t, n, finish, s.StaffID, s.ScanID, now, true); err != nil {
 		return err
 	}
 	if out.OrderPicked != "" {
@@ -198,8 +198,12 @@ func pickUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, s *soko.PickSc
 // stock and its reservation both go down, with a pick ledger line. A
 // finish status ends the task in the same step ("" keeps it open). On
 // PostgreSQL that is one statement, whose ledger line is noted for the
-// stock feed as gorm's insert notes SQLite's (noteMovements).
-func takeUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, finish soko.PickTaskStatus, staffID int64, scanID string, now time.Time) error {
+// stock feed as gorm's insert notes SQLite's (noteMovements). With late,
+// when the scan's record waits for its answer (deferScan), the statement
+// waits too, and goes with the record, in one round trip, at the end of
+// the transaction (joined.writeScan): the caller reads nothing it changes
+// before then. Nothing waits longer for the shelf's row either.
+func takeUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, finish soko.PickTaskStatus, staffID int64, scanID string, now time.Time, late bool) error {
 	if n == 0 {
 		return nil
 	}
@@ -213,19 +217,16 @@ func takeUnits(tx *gorm.DB, dialect string, t pickTaskRow, n int, finish soko.Pi
 	}
 	shelfChanged := soko.Errorf(soko.ECONFLICT, "the shelf's stock changed; count it").JA("棚の在庫が変わっています。棚卸をしてください")
 	if dialect == Postgres {
-		var taken []int64
-		err := tx.Raw(`WITH s AS (UPDATE stock SET on_hand = on_hand - @n, allocated = allocated - @n WHERE id = @stock AND allocated >= @n RETURNING id),
+		take := pendingTake{sql: `WITH s AS (UPDATE stock SET on_hand = on_hand - @n, allocated = allocated - @n WHERE id = @stock AND allocated >= @n RETURNING id),
 			a AS (UPDATE allocations SET picked = picked + @n WHERE id = @alloc AND EXISTS (SELECT 1 FROM s)),
-			t AS (UPDATE pick_tasks SET picked = picked + @n`+ending+` WHERE id = @task AND EXISTS (SELECT 1 FROM s)),
+			t AS (UPDATE pick_tasks SET picked = picked + @n` + ending + ` WHERE id = @task AND EXISTS (SELECT 1 FROM s)),
 			m AS (INSERT INTO stock_movements (stock_id, kind, on_hand_delta, allocated_delta, staff_id, reason, document_type, document_id, scan_id, created_at)
 				SELECT id, CAST(@kind AS TEXT), -CAST(@n AS INTEGER), -CAST(@n AS INTEGER), CAST(@staff AS BIGINT), 'pick', 'order',
-					CAST(@order AS BIGINT), CAST(@scan AS TEXT), CAST(@now AS TIMESTAMPTZ) FROM s)
-			SELECT id FROM s`, args).Scan(&taken).Error
-		if err != nil {
+					CAST(@order AS BIGINT), CAST(@scan AS TEXT), CAST(@now AS TIMESTAMPTZ) FROM s)`, args: args, refused: shelfChanged}
+		if j := joinedIn(tx); late && j != nil && j.scan != nil && *j.scan.ScanID == scanID {
+			j.take = &take
+		} else if err := take.run(tx, nil); err != nil {
 			return err
-		}
-		if len(taken) != 1 {
-			return shelfChanged
 		}
 		return noteRawMovement(tx, line)
 	}
@@ -452,7 +453,7 @@ func (db *DB) ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.All
 		if err != nil {
 			return err
 		}
-		if err := takeUnits(tx, db.dialect, t, s.Found, "", s.StaffID, s.ScanID, now); err != nil {
+		if err := takeUnits(tx, db.dialect, t, s.Found, "", s.StaffID, s.ScanID, now, false); err != nil {
 			return err
 		}
 		// The shelf does not hold what the books say: nothing more may be promised from it until counted.

@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"gorm.io/gorm"
 
@@ -60,19 +63,57 @@ func deferScan(ctx context.Context, tx *gorm.DB, e soko.ScanEvent, now time.Time
 	return nil
 }
 
-// writeScan writes the record of a scan that waited for its answer and
-// was not given one; a scan id seen before is soko.ErrScanSeen.
+// writeScan writes the record of a scan that waited for its answer, with
+// the pick that waited for it (takeUnits), if any; a scan id seen before is
+// soko.ErrScanSeen.
 func (j *joined) writeScan() error {
 	if j.scan == nil {
 		return nil
 	}
-	row := j.scan
-	j.scan = nil
+	row, take := j.scan, j.take
+	j.scan, j.take = nil, nil
+	if take != nil {
+		return take.run(j.tx, row)
+	}
 	if err := j.tx.Create(row).Error; err != nil {
 		if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
 			return soko.ErrScanSeen
 		}
 		return err
+	}
+	return nil
+}
+
+// pendingTake is takeUnits' statement on PostgreSQL: data-modifying CTEs
+// (WITH s AS (UPDATE stock … RETURNING id), …) of which s says whether the
+// shelf had the units. refused is the error when it did not.
+type pendingTake struct {
+	sql     string
+	args    map[string]any
+	refused error
+}
+
+// run runs the take, with the scan's record when one waited for it, in
+// one statement. The record's scan id seen before is soko.ErrScanSeen.
+func (p pendingTake) run(tx *gorm.DB, scan *scanEventRow) error {
+	sql := p.sql
+	if scan != nil {
+		sql += `, r AS (INSERT INTO scan_events (scan_id, staff_id, device, step, code, result, message, order_id, status_code, response, created_at)
+			VALUES (@scan_id, @scan_staff, @scan_device, @scan_step, @scan_code, @scan_result, @scan_message, @scan_order, @scan_status, @scan_response, @scan_at))`
+		p.args["scan_id"], p.args["scan_staff"], p.args["scan_device"], p.args["scan_step"] = scan.ScanID, scan.StaffID, scan.Device, scan.Step
+		p.args["scan_code"], p.args["scan_result"], p.args["scan_message"], p.args["scan_order"] = scan.Code, scan.Result, scan.Message, scan.OrderID
+		p.args["scan_status"], p.args["scan_response"], p.args["scan_at"] = scan.StatusCode, scan.Response, scan.CreatedAt
+	}
+	var taken []int64
+	if err := tx.Raw(sql+` SELECT id FROM s`, p.args).Scan(&taken).Error; err != nil {
+		var pg *pgconn.PgError
+		if scan != nil && errors.As(err, &pg) && pg.Code == "23505" {
+			return soko.ErrScanSeen
+		}
+		return err
+	}
+	if len(taken) != 1 {
+		return p.refused
 	}
 	return nil
 }
