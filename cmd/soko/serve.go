@@ -72,7 +72,9 @@ func serve(ctx context.Context, cfg config, args []string, stdout, stderr io.Wri
 	stockArrived, ordersLeft := make(chan struct{}, 1), make(chan struct{}, 1)
 	// New orders intake left received on a sale day are the worker's too.
 	db.OnAllocationDeferred = func() { due(ordersLeft) }
-	db.OnLateError = func(what string, err error) { log.Warn("after a commit: "+what+" failed; the hourly round does it", "err", err) }
+	db.OnLateError = func(what string, err error) {
+		log.Warn("after a commit: "+what+" failed; the hourly round does it", "err", err)
+	}
 	srv := server.New(server.Config{
 		Store: db, Logger: log, Version: version, Allocation: rules,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), WarehouseName: cfg.WarehouseName, InvoiceNumber: cfg.InvoiceNumber, PrinterDPI: cfg.PrinterDPI, WebhookAllowHosts: cfg.WebhookAllowHosts,
