@@ -486,35 +486,48 @@ func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 	ids := keys(perStock)
 	slices.Sort(ids) // rows in id order, as candidates locks them: two reservations never deadlock
 	for batch := range slices.Chunk(ids, reserveStockBatch) {
-		// On PostgreSQL the rows are locked in id order first: updated
-		// rows move in the table, so two reservations scanning it would
-		// take them in different orders and deadlock. A row another
-		// transaction changed meanwhile is then updated and checked as it
-		// stands (READ COMMITTED re-reads the updated table's row).
-		var units strings.Builder
-		var unitArgs []any
-		units.WriteString("CASE id")
-		for _, id := range batch {
-			units.WriteString(" WHEN ? THEN CAST(? AS INTEGER)")
-			unitArgs = append(unitArgs, id, perStock[id])
-		}
-		units.WriteString(" END")
-		rows := "?"
-		if tx.Dialector.Name() == Postgres {
-			rows = "(SELECT id FROM stock WHERE id IN ? ORDER BY id FOR NO KEY UPDATE)"
-		}
-		args := slices.Concat(unitArgs, []any{batch}, unitArgs)
-		res := tx.Exec(`UPDATE stock SET allocated = allocated + `+units.String()+`
-			WHERE id IN `+rows+` AND on_hand - allocated >= `+units.String(), args...)
+		sql, args := reserveStatement(tx.Dialector.Name(), batch, perStock)
+		res := tx.Exec(sql, args...)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != int64(len(batch)) {
-			// Locked rows cannot change: then this is a bug, not a race.
-			return soko.Errorf(soko.ECONFLICT, "stock rows %v changed while allocating", batch)
+			return stockRowsChanged(batch)
 		}
 	}
 	return nil
+}
+
+// reserveStatement is the UPDATE that reserves perStock's units of the
+// stock rows batch, each only if the row has them free: it changes fewer
+// rows than batch when one has not (stockRowsChanged).
+func reserveStatement(dialect string, batch []int64, perStock map[int64]int) (string, []any) {
+	// On PostgreSQL the rows are locked in id order first: updated
+	// rows move in the table, so two reservations scanning it would
+	// take them in different orders and deadlock. A row another
+	// transaction changed meanwhile is then updated and checked as it
+	// stands (READ COMMITTED re-reads the updated table's row).
+	var units strings.Builder
+	var unitArgs []any
+	units.WriteString("CASE id")
+	for _, id := range batch {
+		units.WriteString(" WHEN ? THEN CAST(? AS INTEGER)")
+		unitArgs = append(unitArgs, id, perStock[id])
+	}
+	units.WriteString(" END")
+	rows := "?"
+	if dialect == Postgres {
+		rows = "(SELECT id FROM stock WHERE id IN ? ORDER BY id FOR NO KEY UPDATE)"
+	}
+	return `UPDATE stock SET allocated = allocated + ` + units.String() + `
+		WHERE id IN ` + rows + ` AND on_hand - allocated >= ` + units.String(), slices.Concat(unitArgs, []any{batch}, unitArgs)
+}
+
+// stockRowsChanged is a reservation that found the rows of batch short
+// of the units it planned from them. Locked rows cannot change: then this
+// is a bug, not a race.
+func stockRowsChanged(batch []int64) error {
+	return soko.Errorf(soko.ECONFLICT, "stock rows %v changed while allocating", batch)
 }
 
 // ordersOfLines maps order line ids to their orders' ids: from the

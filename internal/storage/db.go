@@ -354,6 +354,9 @@ type txNotes struct {
 	fresh         map[int64]bool
 	pendingEvents []orderEventRow
 	pendingOutbox []outboxRow
+	// pendingAnswer is the answer the request keeps for its retries
+	// (FinishIdempotentRequest), written with them.
+	pendingAnswer *soko.IdempotentRequest
 	// attempt counts the transaction's attempts from 0: a deadlock
 	// victim's, or one whose stock was taken under it, runs again.
 	attempt int

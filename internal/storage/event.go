@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -178,24 +180,104 @@ func writeEvents(tx *gorm.DB, rows []orderEventRow, outbox []outboxRow) error {
 }
 
 // writePending writes the events and webhooks of the orders the
-// transaction created, and then reserves the stock their allocation
-// planned (reserveAtCommit), last things before its commit. Stock taken
-// meanwhile by another transaction fails it with errStockRaced, to be run
-// again.
+// transaction created and the answer kept for the request's retries
+// (FinishIdempotentRequest), and then reserves the stock their allocation
+// planned (reserveAtCommit), last things before its commit. On PostgreSQL
+// that is one statement (writeTogether) unless the lists are long. Stock
+// taken meanwhile by another transaction fails it with errStockRaced, to
+// be run again.
 func writePending(tx *gorm.DB, n *txNotes) error {
-	err := writeEvents(tx, n.pendingEvents, n.pendingOutbox)
-	n.pendingEvents, n.pendingOutbox = nil, nil
-	if err != nil {
+	events, outbox, answer, picks := n.pendingEvents, n.pendingOutbox, n.pendingAnswer, n.reserveAtCommit
+	n.pendingEvents, n.pendingOutbox, n.pendingAnswer, n.reserveAtCommit = nil, nil, nil, nil
+	var err error
+	if tx.Dialector.Name() == Postgres && len(events) <= pendingTogether && len(outbox) <= pendingTogether && len(picks) <= reserveStockBatch {
+		err = writeTogether(tx, events, outbox, answer, picks)
+	} else {
+		err = writeApart(tx, events, outbox, answer, picks)
+	}
+	if errors.Is(err, errReservation) {
+		return errStockRaced
+	}
+	return err
+}
+
+// pendingTogether is the most events, and webhooks, writeTogether writes
+// in its one statement (12 arguments a webhook).
+const pendingTogether = 200
+
+// errReservation marks the refusal of a reservation writePending made.
+var errReservation = errors.New("the reservation found the stock taken")
+
+// writeApart is writePending in a statement for each table.
+func writeApart(tx *gorm.DB, events []orderEventRow, outbox []outboxRow, answer *soko.IdempotentRequest, picks []soko.Pick) error {
+	if err := writeEvents(tx, events, outbox); err != nil {
 		return err
 	}
-	picks := n.reserveAtCommit
-	n.reserveAtCommit = nil
-	if err := reserveStock(tx, picks); soko.ErrorCode(err) == soko.ECONFLICT {
-		return errStockRaced
-	} else if err != nil {
+	if answer != nil {
+		if err := writeAnswer(tx, answer); err != nil {
+			return err
+		}
+	}
+	if err := reserveStock(tx, picks); err != nil {
+		if soko.ErrorCode(err) == soko.ECONFLICT {
+			return fmt.Errorf("%w: %w", errReservation, err)
+		}
 		return err
 	}
 	return nil
+}
+
+// writeTogether is writePending in one statement of data-modifying CTEs:
+// the events, the webhooks, the kept answer and the reservation, whose
+// rows the statement returns (fewer than reserved: the stock was taken).
+func writeTogether(tx *gorm.DB, events []orderEventRow, outbox []outboxRow, answer *soko.IdempotentRequest, picks []soko.Pick) error {
+	var parts []string
+	var args []any
+	if len(events) > 0 {
+		parts = append(parts, `e AS (INSERT INTO order_events (order_id, seq, action, from_status, to_status, staff_id, device, detail, created_at) VALUES `+valueRows(len(events), 9)+`)`)
+		for _, e := range events {
+			args = append(args, e.OrderID, e.Seq, e.Action, e.FromStatus, e.ToStatus, e.StaffID, e.Device, e.Detail, e.CreatedAt)
+		}
+	}
+	if len(outbox) > 0 {
+		parts = append(parts, `o AS (INSERT INTO outbox (channel, event_type, order_id, merchant_id, product_id, endpoint_id, payload, status, attempts, next_attempt_at, last_error, created_at) VALUES `+valueRows(len(outbox), 12)+`)`)
+		for _, m := range outbox {
+			args = append(args, m.Channel, m.EventType, m.OrderID, m.MerchantID, m.ProductID, m.EndpointID, m.Payload, m.Status, m.Attempts, m.NextAttemptAt, m.LastError, m.CreatedAt)
+		}
+	}
+	if answer != nil {
+		parts = append(parts, `k AS (`+answerSQL+`)`)
+		args = append(args, answerArgs(answer)...)
+	}
+	perStock := map[int64]int{}
+	for _, p := range picks {
+		perStock[p.StockID] += p.Quantity
+	}
+	ids := slices.Sorted(maps.Keys(perStock))
+	final := `SELECT 0`
+	if len(ids) > 0 {
+		sql, reserveArgs := reserveStatement(Postgres, ids, perStock)
+		parts = append(parts, `r AS (`+sql+` RETURNING id)`)
+		args = append(args, reserveArgs...)
+		final = `SELECT COUNT(*) FROM r`
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	var reserved int
+	if err := tx.Raw(`WITH `+strings.Join(parts, ", ")+` `+final, args...).Scan(&reserved).Error; err != nil {
+		return err
+	}
+	if reserved != len(ids) {
+		return fmt.Errorf("%w: %w", errReservation, stockRowsChanged(ids))
+	}
+	return nil
+}
+
+// valueRows is the VALUES list of n rows of width placeholders each.
+func valueRows(n, width int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // orderCreated notes an order the transaction created: it has no events

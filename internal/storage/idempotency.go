@@ -82,11 +82,27 @@ func (db *DB) FindIdempotentRequest(ctx context.Context, merchantID int64, key s
 	return row.request(), nil
 }
 
-// FinishIdempotentRequest stores the answer a claimed request gave, to replay it.
+// FinishIdempotentRequest stores the answer a claimed request gave, to
+// replay it. Inside a transaction the answer waits for its commit, and is
+// written with what else waits for it (writePending).
 func (db *DB) FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error {
-	return translate(db.conn(ctx).Model(&idempotencyRow{}).
-		Where("merchant_id = ? AND key = ? AND request_hash = ?", r.MerchantID, r.Key, r.RequestHash).
-		Updates(map[string]any{"status_code": r.Status, "content_type": r.ContentType, "response_body": string(r.Body)}).Error)
+	tx := db.conn(ctx)
+	if n := notesIn(tx); n != nil {
+		n.pendingAnswer = r
+		return nil
+	}
+	return translate(writeAnswer(tx, r))
+}
+
+// answerSQL stores a claimed request's answer (answerArgs).
+const answerSQL = `UPDATE idempotency_keys SET status_code = ?, content_type = ?, response_body = ? WHERE merchant_id = ? AND key = ? AND request_hash = ?`
+
+func answerArgs(r *soko.IdempotentRequest) []any {
+	return []any{r.Status, r.ContentType, string(r.Body), r.MerchantID, r.Key, r.RequestHash}
+}
+
+func writeAnswer(tx *gorm.DB, r *soko.IdempotentRequest) error {
+	return tx.Exec(answerSQL, answerArgs(r)...).Error
 }
 
 // ReleaseIdempotencyKey forgets a claimed request that failed without
