@@ -228,6 +228,9 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // context of InTransaction, fn joins that transaction instead.
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
+		if err := j.settle(); err != nil {
+			return translate(err)
+		}
 		err := fn(j.tx.WithContext(ctx))
 		if err != nil && j.failed == nil {
 			j.failed = err
@@ -305,6 +308,18 @@ type joined struct {
 	// pick that waits to go with it (takeUnits).
 	scan *scanEventRow
 	take *pendingTake
+}
+
+// settle runs the pick that waits for its scan's answer (take) before
+// another step of the transaction reads or writes: that step sees it done.
+// The scan's record is then written on its own.
+func (j *joined) settle() error {
+	take := j.take
+	if take == nil {
+		return nil
+	}
+	j.take = nil
+	return take.run(j.tx, nil)
 }
 
 // joinedIn returns the transaction InTransaction opened that tx is, nil
@@ -524,6 +539,9 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 // InTransaction, on its transaction.
 func (db *DB) conn(ctx context.Context) *gorm.DB {
 	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
+		if err := j.settle(); err != nil && j.failed == nil {
+			j.failed = err // the transaction fails as a whole (ErrStepFailed)
+		}
 		return j.tx.WithContext(ctx)
 	}
 	return db.gorm.WithContext(ctx)

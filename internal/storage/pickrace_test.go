@@ -149,3 +149,57 @@ func TestPick_OrdersLeftPickingFinishedByTheHourlyRound(t *testing.T) {
 		}
 	})
 }
+
+// TestPick_TheTransactionsLaterStepsSeeTheUnitsTaken: a pick's units move
+// with the scan's record, at the end of the transaction, unless another
+// step of the transaction comes first: that step sees them taken.
+func TestPick_TheTransactionsLaterStepsSeeTheUnitsTaken(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 3)))
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 1 {
+			t.Fatalf("allocated %d of 1: %v", n, err)
+		}
+		picker := seed.Staff[0].ID
+		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: 1, StaffID: seed.Staff[2].ID}); err != nil {
+			t.Fatal(err)
+		}
+		task, err := db.NextPickTask(ctx, picker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pick(ctx, &soko.PickScan{ScanID: "at", TaskID: task.ID, StaffID: picker, Code: task.LocationCode, Location: true}); err != nil {
+			t.Fatal(err)
+		}
+		err = db.InTransaction(ctx, func(ctx context.Context) error {
+			for i := 1; i <= 2; i++ {
+				scan := &soko.PickScan{ScanID: fmt.Sprint("unit-", i), TaskID: task.ID, StaffID: picker, Code: task.SKU, ProductID: task.ProductID, Units: 1}
+				if _, err := db.Pick(ctx, scan); err != nil {
+					return err
+				}
+				list, err := db.PickList(ctx, picker, 10)
+				if err != nil {
+					return err
+				}
+				if len(list) != 1 || list[0].Picked != i {
+					t.Errorf("after unit %d the transaction's list shows %+v, want the task with %d picked", i, list, i)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := db.PickList(ctx, picker, 10)
+		if err != nil || len(list) != 1 || list[0].Picked != 2 {
+			t.Fatalf("after the commit the list shows %+v (%v), want the task with 2 picked", list, err)
+		}
+		var towels int
+		if err := storage.Conn(db, ctx).Raw(`SELECT on_hand FROM stock WHERE product_id = ?`, task.ProductID).Scan(&towels).Error; err != nil || towels != 8 {
+			t.Errorf("the shelf holds %d towels (%v), want 8 of 10", towels, err)
+		}
+	})
+}
