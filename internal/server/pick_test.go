@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -224,6 +225,46 @@ func TestScanOnce_PickRecordedOnceWithItsAnswer(t *testing.T) {
 		}
 		if r := send("shared-id", "4901234567894"); r.Status == 200 || string(r.Raw) == string(received) {
 			t.Fatalf("a pick on a finished task with another step's scan id: %d %s, want the pick's own refusal", r.Status, r.Raw)
+		}
+	})
+}
+
+// TestScanOnce_PickOnAShelfShortOfItsReservationRefusedAndRecorded: when
+// the shelf no longer holds the units reserved for the task (its figures
+// were changed under the pick), the unit's scan is refused with 409 and
+// nothing moves; the refusal is recorded for the supervisors with its
+// answer, as any refused scan, and the same scan sent again gets it again.
+func TestScanOnce_PickOnAShelfShortOfItsReservationRefusedAndRecorded(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		p1, task, path := mustFirstPick(t, db)
+		if r := p1.op("POST", path, map[string]any{"scan_id": "short-loc", "code": task.Location}, p1.csrf); r.Status != 200 {
+			t.Fatalf("the location: %d %s", r.Status, r.Raw)
+		}
+		if err := db.Exec(ctx, `UPDATE stock SET allocated = 0`); err != nil {
+			t.Fatal(err)
+		}
+		r := p1.op("POST", path, map[string]any{"scan_id": "short-unit", "code": "4901234567894"}, p1.csrf)
+		p := decode[problem](t, r)
+		if r.Status != 409 || !strings.Contains(p.Detail, "棚の在庫が変わっています") {
+			t.Fatalf("a unit from a shelf short of its reservation: %d %s, want 409 asking for a count", r.Status, r.Raw)
+		}
+		d, err := db.Dashboard(ctx, storagetest.Fixed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var refused []string
+		for _, p := range d.People {
+			for range p.Refused {
+				refused = append(refused, p.Name)
+			}
+		}
+		if !slices.Equal(refused, []string{"田中"}) {
+			t.Errorf("refused scans on the dashboard: %v, want the picker's one", refused)
+		}
+		sakura, _ := db.FindMerchantByCode(ctx, "SAKURA")
+		if st, _ := db.StockOf(ctx, sakura.ID, "TOWEL"); st.OnHand != 25 {
+			t.Errorf("%d towels on hand, want all 25: nothing was picked", st.OnHand)
 		}
 	})
 }

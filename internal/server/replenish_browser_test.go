@@ -72,7 +72,9 @@ func TestConsole_ReplenishmentInBrowser(t *testing.T) {
 	case <-time.After(browserWait):
 		t.Fatal("the section's first load was never answered")
 	}
-	time.Sleep(500 * time.Millisecond) // the browser has the late answer by now
+	c.waitFor("the browser to have the first load's answer", `performance.getEntriesByType('resource').some(function (e) {
+		return e.name.indexOf('/ops/replenishment?') >= 0 && e.name.indexOf('window_days') < 0 && e.responseEnd > 0 })`)
+	time.Sleep(200 * time.Millisecond) // and to have acted on it
 	if got := c.eval(`document.querySelector('input.rp-qty[data-sku="TOWEL"]').value`); got != "180" {
 		t.Errorf("after the first load's late answer the towel's suggested quantity is %q, want 180", got)
 	}

@@ -82,7 +82,16 @@ func (s *Server) scanOnce(next handler) handler {
 			}
 			var a struct{ Message string }
 			json.Unmarshal(answer.body.Bytes(), &a)
-			return s.store.SaveScanAnswer(ctx, scan.ScanID, answer.status, answer.body.Bytes(), a.Message)
+			err := s.store.SaveScanAnswer(ctx, scan.ScanID, answer.status, answer.body.Bytes(), a.Message)
+			if refusedLate(err) {
+				// The scan's effect, written with its record, was refused
+				// there (a pick's shelf short of its units): answered and
+				// recorded as any refusal.
+				answer = &held{header: w.Header().Clone(), err: err}
+				s.writeProblem(answer, req, err)
+				return errRefused
+			}
+			return err
 		})
 		switch {
 		case errors.Is(err, soko.ErrScanSeen):
@@ -112,6 +121,16 @@ func (s *Server) scanOnce(next handler) handler {
 		}
 		return answer.send(w)
 	}
+}
+
+// refusedLate tells whether storing a scan's answer refused the scan
+// itself (a 4xx), rather than finding it seen before or failing.
+func refusedLate(err error) bool {
+	if err == nil || errors.Is(err, soko.ErrScanSeen) {
+		return false
+	}
+	status := statusOf[soko.ErrorCode(err)]
+	return status >= 400 && status < 500
 }
 
 // replayScan answers a scan sent again with its first answer. The answer

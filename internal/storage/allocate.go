@@ -524,8 +524,9 @@ func reserveStatement(dialect string, batch []int64, perStock map[int64]int) (st
 }
 
 // stockRowsChanged is a reservation that found the rows of batch short
-// of the units it planned from them. Locked rows cannot change: then this
-// is a bug, not a race.
+// of the units it planned from them: a race when the plan read them
+// unlocked (writePending runs the transaction again), a bug when it had
+// locked them.
 func stockRowsChanged(batch []int64) error {
 	return soko.Errorf(soko.ECONFLICT, "stock rows %v changed while allocating", batch)
 }

@@ -229,6 +229,9 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
 		if err := j.settle(); err != nil {
+			if j.failed == nil {
+				j.failed = err
+			}
 			return translate(err)
 		}
 		err := fn(j.tx.WithContext(ctx))
@@ -536,13 +539,19 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 }
 
 // conn returns a session bound to ctx for single statements: inside
-// InTransaction, on its transaction.
+// InTransaction, on its transaction, after the pick that waited for its
+// scan's answer (settle). If that pick failed, so does the session's
+// statement, with its error, and the transaction as a whole.
 func (db *DB) conn(ctx context.Context) *gorm.DB {
 	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
-		if err := j.settle(); err != nil && j.failed == nil {
-			j.failed = err // the transaction fails as a whole (ErrStepFailed)
+		g := j.tx.WithContext(ctx)
+		if err := j.settle(); err != nil {
+			g.AddError(err)
+			if j.failed == nil {
+				j.failed = err
+			}
 		}
-		return j.tx.WithContext(ctx)
+		return g
 	}
 	return db.gorm.WithContext(ctx)
 }

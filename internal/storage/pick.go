@@ -361,7 +361,7 @@ func (db *DB) FinishPickedOrders(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, translate(err)
 	}
-	finished := 0
+	finished, failed := 0, error(nil)
 	for _, id := range ids {
 		var number string
 		err := db.transact(ctx, func(tx *gorm.DB) error {
@@ -370,13 +370,14 @@ func (db *DB) FinishPickedOrders(ctx context.Context) (int, error) {
 			return err
 		})
 		if err != nil {
-			return finished, err
+			failed = errors.Join(failed, err) // the others are still finished
+			continue
 		}
 		if number != "" {
 			finished++
 		}
 	}
-	return finished, nil
+	return finished, failed
 }
 
 // finishWaves marks done the released waves of the order whose tasks are

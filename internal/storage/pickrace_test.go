@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -61,7 +62,9 @@ func TestPick_OrderPickedWhenItsLastTwoTasksEndAtOnce(t *testing.T) {
 				return nil
 			})
 		}()
-		<-firstDone
+		if err := waitAtMost(firstDone, nil); err != nil {
+			t.Fatal("the first pick: ", err)
+		}
 		second := make(chan error, 1)
 		go func() {
 			out, err := db.Pick(ctx, scans[1])
@@ -72,19 +75,20 @@ func TestPick_OrderPickedWhenItsLastTwoTasksEndAtOnce(t *testing.T) {
 		}()
 		if db.Dialect() == storage.Postgres {
 			// The second pick neither waits for the first nor sees its task ended.
-			if err := <-second; err != nil {
-				t.Fatal(err)
+			if err := waitAtMost(nil, second); err != nil {
+				close(release)
+				t.Fatal("the second pick: ", err)
 			}
 			close(release)
 		} else {
 			// SQLite's writers take turns: the second waits for the first.
 			close(release)
-			if err := <-second; err != nil {
-				t.Fatal(err)
+			if err := waitAtMost(nil, second); err != nil {
+				t.Fatal("the second pick: ", err)
 			}
 		}
-		if err := <-firstErr; err != nil {
-			t.Fatal(err)
+		if err := waitAtMost(nil, firstErr); err != nil {
+			t.Fatal("the first pick's commit: ", err)
 		}
 		o, err := db.FindOrder(ctx, seed.Merchants[0].ID, "SO-1")
 		if err != nil {
@@ -202,4 +206,18 @@ func TestPick_TheTransactionsLaterStepsSeeTheUnitsTaken(t *testing.T) {
 			t.Errorf("the shelf holds %d towels (%v), want 8 of 10", towels, err)
 		}
 	})
+}
+
+// waitAtMost waits for done to close or for an error on errs, ten seconds
+// at most: a pick that waits for the other fails the test instead of
+// hanging it.
+func waitAtMost(done chan struct{}, errs chan error) error {
+	select {
+	case <-done:
+		return nil
+	case err := <-errs:
+		return err
+	case <-time.After(10 * time.Second):
+		return errors.New("still waiting after 10 s")
+	}
 }

@@ -107,7 +107,7 @@ func (p pendingTake) run(tx *gorm.DB, scan *scanEventRow) error {
 	var taken []int64
 	if err := tx.Raw(sql+` SELECT id FROM s`, p.args).Scan(&taken).Error; err != nil {
 		var pg *pgconn.PgError
-		if scan != nil && errors.As(err, &pg) && pg.Code == "23505" {
+		if scan != nil && errors.As(err, &pg) && pg.Code == "23505" && pg.ConstraintName == "scan_events_scan_id_key" {
 			return soko.ErrScanSeen
 		}
 		return err

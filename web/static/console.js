@@ -38,9 +38,10 @@
     if (!a.ok) { show(id, 'error', problem(a)); return true; }
     return false;
   }
-  // latest numbers a view's loads: latest() starts one and returns whether
-  // it is still the view's newest, so an answer to an earlier load that
-  // comes back late does not replace the one asked for after it.
+  // latest makes a counter of a view's loads: calling what it returns
+  // starts a load and gives a function telling whether that load is still
+  // the view's newest, so an answer to an earlier load that comes back
+  // late does not replace the one asked for after it.
   function latest() {
     var n = 0;
     return function () {

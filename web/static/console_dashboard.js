@@ -158,7 +158,7 @@
     $('stock-figures').hidden = true;
     if (sku && merchant) {
       C.api('GET', '/ops/stock/figures?merchant_id=' + merchant + '&sku=' + encodeURIComponent(sku)).then(function (a) {
-        if (!a.ok) return;
+        if (!newest() || !a.ok) return;
         $('stock-figures').hidden = false;
         fill('stock-figure-rows', [a.data], function (f) {
           return row([{text: f.sku}, {text: count(f.on_hand), cls: 'n'}, {text: count(f.allocated), cls: 'n'}, {text: count(f.held), cls: 'n'},
@@ -166,7 +166,7 @@
         });
       });
       C.api('GET', '/ops/stock/ledger?merchant_id=' + merchant + '&sku=' + encodeURIComponent(sku)).then(function (a) {
-        if (C.failed('stock-msg', a)) return;
+        if (!newest() || C.failed('stock-msg', a)) return;
         $('stock-ledger').hidden = false;
         fill('stock-ledger-rows', a.data, function (l) {
           var sign = function (n) { return (n > 0 ? '+' : '') + n; };

@@ -75,6 +75,11 @@
     });
     q.set('limit', '50');
     if (more && cursor) q.set('cursor', cursor);
+    if (!more) {
+      // A new search: the last one's next page is not this one's.
+      cursor = null;
+      $('ord-more').hidden = true;
+    }
     show('ord-msg', '', t('working'));
     var newest = searching();
     return api('GET', '/ops/orders?' + q.toString()).then(function (a) {
@@ -105,10 +110,10 @@
   var confirmFirst = {cancel: true, put_back: true, split: true};
   function loadOrder(arg) {
     var id = parseInt(arg, 10);
+    var newest = opening(); // an earlier order's answer, late, is not drawn over this one
     $('order-new').hidden = true;
     show('order-msg', '', '');
     if (!(id > 0)) { $('order-body').hidden = true; show('order-msg', 'error', t('ord_none')); return; }
-    var newest = opening();
     return api('GET', '/ops/orders/' + id).then(function (a) {
       if (!newest()) return;
       if (failed('order-msg', a)) { $('order-body').hidden = true; return; }
