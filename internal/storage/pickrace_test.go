@@ -21,17 +21,8 @@ import (
 func TestPick_OrderPickedWhenItsLastTwoTasksEndAtOnce(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1), pickLine("MUG", 1)))
-		if err := db.Load(ctx, seed); err != nil {
-			t.Fatal(err)
-		}
-		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 1 {
-			t.Fatalf("allocated %d of 1: %v", n, err)
-		}
+		seed := mustWaveReleased(t, db, pickOrder("SO-1", 0, pickLine("TOWEL", 1), pickLine("MUG", 1)))
 		picker := seed.Staff[0].ID
-		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: 1, StaffID: seed.Staff[2].ID}); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := db.NextPickTask(ctx, picker); err != nil {
 			t.Fatal(err)
 		}
@@ -118,16 +109,7 @@ func TestPick_OrderPickedWhenItsLastTwoTasksEndAtOnce(t *testing.T) {
 func TestPick_OrdersLeftPickingFinishedByTheHourlyRound(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1)), pickOrder("SO-2", 0, pickLine("MUG", 1)), pickOrder("SO-3", 0, pickLine("TOWEL", 1)))
-		if err := db.Load(ctx, seed); err != nil {
-			t.Fatal(err)
-		}
-		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 3 {
-			t.Fatalf("allocated %d of 3: %v", n, err)
-		}
-		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: 3, StaffID: seed.Staff[2].ID}); err != nil {
-			t.Fatal(err)
-		}
+		seed := mustWaveReleased(t, db, pickOrder("SO-1", 0, pickLine("TOWEL", 1)), pickOrder("SO-2", 0, pickLine("MUG", 1)), pickOrder("SO-3", 0, pickLine("TOWEL", 1)))
 		conn := storage.Conn(db, ctx)
 		now := storage.NowOf(db)
 		for number, ended := range map[string]time.Time{"SO-1": now.Add(-time.Hour), "SO-2": now.Add(-10 * time.Second)} {
@@ -160,17 +142,8 @@ func TestPick_OrdersLeftPickingFinishedByTheHourlyRound(t *testing.T) {
 func TestPick_TheTransactionsLaterStepsSeeTheUnitsTaken(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 3)))
-		if err := db.Load(ctx, seed); err != nil {
-			t.Fatal(err)
-		}
-		if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 1 {
-			t.Fatalf("allocated %d of 1: %v", n, err)
-		}
+		seed := mustWaveReleased(t, db, pickOrder("SO-1", 0, pickLine("TOWEL", 3)))
 		picker := seed.Staff[0].ID
-		if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: 1, StaffID: seed.Staff[2].ID}); err != nil {
-			t.Fatal(err)
-		}
 		task, err := db.NextPickTask(ctx, picker)
 		if err != nil {
 			t.Fatal(err)
@@ -220,4 +193,22 @@ func waitAtMost(done chan struct{}, errs chan error) error {
 	case <-time.After(10 * time.Second):
 		return errors.New("still waiting after 10 s")
 	}
+}
+
+// mustWaveReleased loads the picking floor with the orders, allocates
+// them and releases them in one wave.
+func mustWaveReleased(t *testing.T, db *storage.DB, orders ...soko.SeedOrder) *soko.Seed {
+	t.Helper()
+	ctx := context.Background()
+	seed := pickSeed(orders...)
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != len(orders) {
+		t.Fatalf("allocated %d of %d: %v", n, len(orders), err)
+	}
+	if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: len(orders), StaffID: seed.Staff[2].ID}); err != nil {
+		t.Fatal(err)
+	}
+	return seed
 }
