@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-
 	"gorm.io/gorm"
 
 	"github.com/soko-wms/soko/internal/soko"
