@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -479,12 +480,7 @@ const reserveStockBatch = 100
 // conditional update, so the database refuses to oversell even if a plan
 // were wrong (ECONFLICT).
 func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
-	perStock := map[int64]int{}
-	for _, p := range picks {
-		perStock[p.StockID] += p.Quantity
-	}
-	ids := keys(perStock)
-	slices.Sort(ids) // rows in id order, as candidates locks them: two reservations never deadlock
+	perStock, ids := unitsByStock(picks)
 	for batch := range slices.Chunk(ids, reserveStockBatch) {
 		sql, args := reserveStatement(tx.Dialector.Name(), batch, perStock)
 		res := tx.Exec(sql, args...)
@@ -496,6 +492,16 @@ func reserveStock(tx *gorm.DB, picks []soko.Pick) error {
 		}
 	}
 	return nil
+}
+
+// unitsByStock sums the picks' units by stock row, and lists the rows in
+// id order, as candidates locks them: two reservations never deadlock.
+func unitsByStock(picks []soko.Pick) (map[int64]int, []int64) {
+	perStock := map[int64]int{}
+	for _, p := range picks {
+		perStock[p.StockID] += p.Quantity
+	}
+	return perStock, slices.Sorted(maps.Keys(perStock))
 }
 
 // reserveStatement is the UPDATE that reserves perStock's units of the

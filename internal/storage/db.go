@@ -229,9 +229,6 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
 		if err := j.settle(); err != nil {
-			if j.failed == nil {
-				j.failed = err
-			}
 			return translate(err)
 		}
 		err := fn(j.tx.WithContext(ctx))
@@ -315,14 +312,19 @@ type joined struct {
 
 // settle runs the pick that waits for its scan's answer (take) before
 // another step of the transaction reads or writes: that step sees it done.
-// The scan's record is then written on its own.
+// The scan's record is then written on its own. A pick that fails there
+// fails the transaction as a whole.
 func (j *joined) settle() error {
 	take := j.take
 	if take == nil {
 		return nil
 	}
 	j.take = nil
-	return take.run(j.tx, nil)
+	err := take.run(j.tx, nil)
+	if err != nil && j.failed == nil {
+		j.failed = err
+	}
+	return err
 }
 
 // joinedIn returns the transaction InTransaction opened that tx is, nil
@@ -547,9 +549,6 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 		g := j.tx.WithContext(ctx)
 		if err := j.settle(); err != nil {
 			g.AddError(err)
-			if j.failed == nil {
-				j.failed = err
-			}
 		}
 		return g
 	}

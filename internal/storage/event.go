@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -249,11 +248,7 @@ func writeTogether(tx *gorm.DB, events []orderEventRow, outbox []outboxRow, answ
 		parts = append(parts, `k AS (`+answerSQL+`)`)
 		args = append(args, answerArgs(answer)...)
 	}
-	perStock := map[int64]int{}
-	for _, p := range picks {
-		perStock[p.StockID] += p.Quantity
-	}
-	ids := slices.Sorted(maps.Keys(perStock))
+	perStock, ids := unitsByStock(picks)
 	final := `SELECT 0`
 	if len(ids) > 0 {
 		sql, reserveArgs := reserveStatement(Postgres, ids, perStock)
