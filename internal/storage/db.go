@@ -30,7 +30,13 @@ const (
 
 // DB is soko's store. It is safe for concurrent use by many requests.
 type DB struct {
-	gorm    *gorm.DB
+	gorm *gorm.DB
+	// writes runs transactions. On SQLite it is a pool of its own with
+	// one connection: SQLite has one writer at a time anyway, and a
+	// connection drops its whole page cache whenever another connection
+	// wrote, so with writers spread over the pool each transaction read
+	// its pages from the file again. On PostgreSQL it is gorm.
+	writes  *gorm.DB
 	dialect string
 	// Now is the clock; tests fix it.
 	Now func() time.Time
@@ -40,14 +46,17 @@ type DB struct {
 	// trips counts what soko asks the database, for tests that bound the
 	// round trips of a request (see RoundTrips).
 	trips *tripCounter
-	// writer is held by this process's SQLite write transaction: SQLite
-	// has one writer at a time, and writers waiting here rather than in
-	// SQLite's busy handler (which sleeps and retries) hold no connection
-	// and start the moment the writer before them commits. Nil on
-	// PostgreSQL, whose row locks let writers run side by side.
+	// writer is held by the goroutine running this process's SQLite
+	// write transaction: SQLite has one writer at a time, and writers
+	// waiting in group rather than in SQLite's busy handler (which sleeps
+	// and retries) start the moment the writer before them commits, in
+	// one transaction (groupcommit.go). Nil on PostgreSQL, whose row locks
+	// let writers run side by side.
 	writer chan struct{}
-	// stmts keeps SQLite's prepared statements; nil on PostgreSQL.
-	stmts *stmtCache
+	group  *commitGroup
+	// stmts and writeStmts keep SQLite's prepared statements, for gorm
+	// and writes; nil on PostgreSQL.
+	stmts, writeStmts *stmtCache
 	// url is what Open was given: the auth cache's listener connects to it.
 	url string
 	// auth keeps sessions and API keys for a few seconds (authcache.go).
@@ -75,6 +84,40 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	trips := &tripCounter{}
+	g, err := openGorm(dialector, trips)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{gorm: g, writes: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
+	if dialect == SQLite {
+		db.writer, db.group = make(chan struct{}, 1), &commitGroup{}
+		db.stmts = keepStatements(g)
+		_, dialector, _ := dialectorFor(url)
+		if db.writes, err = openGorm(dialector, trips); err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.writeStmts = keepStatements(db.writes)
+		if sqlDB, err := db.writes.DB(); err == nil {
+			sqlDB.SetMaxOpenConns(1)
+			sqlDB.SetMaxIdleConns(1)
+		}
+	}
+	db.SetPoolSize(0)
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if dialect == Postgres {
+		db.startAuthListener()
+	}
+	return db, nil
+}
+
+// openGorm opens a pool on dialector with soko's callbacks: the stock
+// feed's and trips' count of round trips.
+func openGorm(dialector gorm.Dialector, trips *tripCounter) (*gorm.DB, error) {
 	g, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
@@ -86,7 +129,6 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err := g.Callback().Create().After("gorm:create").Register("soko:stock_feed", noteMovements); err != nil {
 		return nil, err
 	}
-	trips := &tripCounter{}
 	if err := trips.register(g); err != nil {
 		return nil, err
 	}
@@ -95,21 +137,15 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{gorm: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
-	if dialect == SQLite {
-		db.writer = make(chan struct{}, 1)
-		db.stmts = newStmtCache(sqlDB, 1000)
-		g.ConnPool, g.Statement.ConnPool = db.stmts, db.stmts
-	}
-	db.SetPoolSize(0)
-	if err := db.Ping(ctx); err != nil {
-		sqlDB.Close()
-		return nil, err
-	}
-	if dialect == Postgres {
-		db.startAuthListener()
-	}
-	return db, nil
+	return g, nil
+}
+
+// keepStatements has SQLite's pool g keep its prepared statements.
+func keepStatements(g *gorm.DB) *stmtCache {
+	sqlDB, _ := g.DB()
+	c := newStmtCache(sqlDB, 1000)
+	g.ConnPool, g.Statement.ConnPool = c, c
+	return c
 }
 
 func dialectorFor(u string) (string, gorm.Dialector, error) {
@@ -166,7 +202,8 @@ func sqliteDSN(path string) string {
 }
 
 // SetPoolSize sets how many connections soko keeps to the database at
-// most (SOKO_DB_POOL); 0 sizes the pool from the machine. On PostgreSQL a
+// most (SOKO_DB_POOL), besides SQLite's one for writes (DB.writes); 0
+// sizes the pool from the machine. On PostgreSQL a
 // request holds its connection for its whole transaction (InTransaction),
 // so some ten per core keep the cores busy while others wait on the
 // network or a lock; more only queue inside PostgreSQL. SQLite has one
@@ -205,14 +242,24 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes every connection.
 func (db *DB) Close() error {
 	db.closeAuth()
-	if db.stmts != nil {
-		db.stmts.close()
+	for _, c := range []*stmtCache{db.stmts, db.writeStmts} {
+		if c != nil {
+			c.close()
+		}
 	}
-	sqlDB, err := db.gorm.DB()
-	if err != nil {
-		return err
+	pools := []*gorm.DB{db.gorm}
+	if db.writes != nil && db.writes != db.gorm {
+		pools = append(pools, db.writes)
 	}
-	return sqlDB.Close()
+	var errs []error
+	for _, g := range pools {
+		sqlDB, err := g.DB()
+		if err == nil {
+			err = sqlDB.Close()
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // now returns the current time in UTC, at microsecond precision, which both
@@ -237,15 +284,11 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		}
 		return translate(err)
 	}
-	release, err := db.takeWriter(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
+	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		txCtx, touched, notes := db.txContext(ctx, attempt)
 		err = db.attempt(notes, func() error {
-			return db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
+			return db.write(ctx, txCtx, func(tx *gorm.DB) error {
 				if err := fn(tx); err != nil {
 					return err
 				}
@@ -263,33 +306,14 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return translate(err)
 }
 
-// takeWriter waits for this process's turn to write to SQLite; on
-// PostgreSQL it returns at once. Writers queue here as requests queue for
-// a connection, so the wait is bounded by the request's context; the
-// minute's bound only ends a wait that cannot end (a transaction waiting
-// for another of its own goroutine's).
-func (db *DB) takeWriter(ctx context.Context) (release func(), err error) {
-	if db.writer == nil {
-		return func() {}, nil
-	}
-	wait := time.NewTimer(time.Minute)
-	defer wait.Stop()
-	select {
-	case db.writer <- struct{}{}:
-		return func() { <-db.writer }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-wait.C:
-		return nil, unavailable(errors.New("waited a minute for the other write transactions"))
-	}
-}
-
 // retryable reports whether err ended a transaction PostgreSQL chose as a
-// deadlock or serialization victim, or one whose stock another took
-// (errStockRaced): run again, it will likely pass.
+// deadlock or serialization victim, one whose stock another took
+// (errStockRaced), or one whose SQLite group another's failure ended
+// (errGroupAborted): run again, it will likely pass.
 func retryable(err error) bool {
 	var pg *pgconn.PgError
-	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001") || errors.Is(err, errStockRaced)
+	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001") ||
+		errors.Is(err, errStockRaced) || errors.Is(err, errGroupAborted)
 }
 
 // ErrStepFailed ends an InTransaction whose function succeeded although
@@ -459,6 +483,12 @@ type txNotesKey struct{}
 func (db *DB) txContext(ctx context.Context, attempt int) (context.Context, *stockTouched, *txNotes) {
 	touched, notes := newStockTouched(), &txNotes{attempt: attempt}
 	notes.takePreread(ctx)
+	if db.group != nil {
+		// A SQLite statement interrupted when its request's context ends
+		// rolls back its whole transaction, which others share: once it
+		// has its turn, a transaction runs to its end.
+		ctx = context.WithoutCancel(ctx)
+	}
 	ctx = context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes
 }
@@ -506,16 +536,12 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 	if _, ok := ctx.Value(joinedKey{}).(*joined); ok {
 		return fn(ctx)
 	}
-	release, err := db.takeWriter(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
+	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		txCtx, touched, notes := db.txContext(ctx, attempt)
 		j := &joined{}
 		err = db.attempt(notes, func() error {
-			return db.gorm.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
+			return db.write(ctx, txCtx, func(tx *gorm.DB) error {
 				j.tx = tx
 				if err := fn(context.WithValue(txCtx, joinedKey{}, j)); err != nil {
 					return err

@@ -36,6 +36,9 @@ func (db *DB) RoundTrips() RoundTrips {
 // statement passes one); transactions are counted where soko opens them.
 type tripCounter struct {
 	statements, begins, commits atomic.Int64
+	// grouped counts SQLite's transactions that committed in a group of
+	// several (groupcommit.go).
+	grouped atomic.Int64
 	// trace, when set, is given each statement's SQL after it ran.
 	trace atomic.Pointer[func(sql string)]
 }

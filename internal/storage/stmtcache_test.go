@@ -51,22 +51,22 @@ func TestStmtCache_TransactionsReuseStatementsOnOneConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	mustBeKept(t, db, query)
+	mustBeKept(t, db.writeStmts, query)
 }
 
-// isKept reports whether the cache keeps query's statement.
-func isKept(db *DB, query string) bool {
-	db.stmts.mu.Lock()
-	defer db.stmts.mu.Unlock()
-	_, ok := db.stmts.stmts[query]
+// isKept reports whether the cache c keeps query's statement.
+func isKept(c *stmtCache, query string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.stmts[query]
 	return ok
 }
 
 // mustBeKept waits for query's statement, prepared in the background.
-func mustBeKept(t *testing.T, db *DB, query string) {
+func mustBeKept(t *testing.T, c *stmtCache, query string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !isKept(db, query) {
+	for !isKept(c, query) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s was never kept", query)
 		}
@@ -75,11 +75,12 @@ func mustBeKept(t *testing.T, db *DB, query string) {
 }
 
 // Past its size the cache lets the least recently used statement go, and
-// every statement answers correctly, kept or not, in a transaction or not;
-// one let go while a caller holds it still runs for that caller.
+// every statement answers correctly, kept or not, in a transaction (on the
+// pool for writes, with a cache of its own) or not; one let go while a
+// caller holds it still runs for that caller.
 func TestStmtCache_ForgetsTheLeastRecentlyUsed(t *testing.T) {
 	db := openSQLiteForCache(t, 2)
-	db.stmts.max = 2
+	db.stmts.max, db.writeStmts.max = 2, 2
 	ctx := context.Background()
 	sum := func(query string, inTx bool) int64 {
 		t.Helper()
@@ -96,34 +97,76 @@ func TestStmtCache_ForgetsTheLeastRecentlyUsed(t *testing.T) {
 		}
 		return n
 	}
-	for i := range 6 {
-		q := fmt.Sprintf(`SELECT ? + %d`, i)
+	for i := range 10 {
+		q, inTx := fmt.Sprintf(`SELECT ? + %d`, i), i%2 == 0
 		for round := range 2 { // the first run keeps it for the second
-			if n := sum(q, i%2 == 0); n != int64(i+1) {
+			if n := sum(q, inTx); n != int64(i+1) {
 				t.Fatalf("%s with 1 = %d, want %d", q, n, i+1)
 			}
 			if round == 0 {
-				mustBeKept(t, db, q)
+				mustBeKept(t, map[bool]*stmtCache{true: db.writeStmts, false: db.stmts}[inTx], q)
 			}
 		}
 	}
-	if db.stmts.order.Len() != 2 || !isKept(db, `SELECT ? + 5`) || isKept(db, `SELECT ? + 1`) {
-		t.Fatalf("kept %d statements; want the 2 most recently used", db.stmts.order.Len())
+	// Reads on their own ran the odd sums, transactions the even ones.
+	for _, c := range []struct {
+		name       string
+		cache      *stmtCache
+		kept, gone []int
+	}{{"reads", db.stmts, []int{7, 9}, []int{1, 5}}, {"transactions", db.writeStmts, []int{6, 8}, []int{0, 4}}} {
+		if c.cache.order.Len() != 2 {
+			t.Fatalf("%s' cache kept %d statements, want 2", c.name, c.cache.order.Len())
+		}
+		for _, i := range c.kept {
+			if !isKept(c.cache, fmt.Sprintf(`SELECT ? + %d`, i)) {
+				t.Errorf("%s' cache let SELECT ? + %d go, one of its 2 most recently used", c.name, i)
+			}
+		}
+		for _, i := range c.gone {
+			if isKept(c.cache, fmt.Sprintf(`SELECT ? + %d`, i)) {
+				t.Errorf("%s' cache kept SELECT ? + %d past its size", c.name, i)
+			}
+		}
 	}
 
-	held := db.stmts.take(`SELECT ? + 5`, []any{1})
+
+	held := db.stmts.take(`SELECT ? + 9`, []any{1})
 	db.stmts.max = 1
-	sum(`SELECT ? + 6`, false)
-	mustBeKept(t, db, `SELECT ? + 6`)
+	sum(`SELECT ? + 10`, false)
+	mustBeKept(t, db.stmts, `SELECT ? + 10`)
 	if !held.evicted {
 		t.Fatal("the held statement was not let go")
 	}
 	var n int64
-	if err := held.stmt.QueryRowContext(ctx, 1).Scan(&n); err != nil || n != 6 {
+	if err := held.stmt.QueryRowContext(ctx, 1).Scan(&n); err != nil || n != 10 {
 		t.Fatalf("a statement let go while held answered %d, %v", n, err)
 	}
 	db.stmts.release(held)
 	if err := held.stmt.QueryRowContext(ctx, 1).Scan(&n); err == nil {
 		t.Fatal("a statement let go is still open after its last user gave it back")
+	}
+}
+
+// SQLite's transactions run on a connection of their own: a read on its
+// own is answered while one is open, even when reads have one connection.
+func TestSQLite_ReadsAnsweredWhileATransactionIsOpen(t *testing.T) {
+	db := openSQLiteForCache(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT INTO merchants (code, name, created_at) VALUES ('M1', '店', ?)`, db.now()).Error; err != nil {
+			return err
+		}
+		var n int64
+		if err := db.conn(ctx).Raw(`SELECT COUNT(*) FROM merchants`).Scan(&n).Error; err != nil {
+			return fmt.Errorf("a read beside the open transaction: %w", err)
+		}
+		if n != 0 {
+			return fmt.Errorf("a read beside the open transaction saw %d merchants, want none before the commit", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,177 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// SQLite has one writer at a time, and each commit writes every page its
+// transaction touched to the write-ahead log: a new order's commit wrote
+// the same few leaf pages of orders, lines, events and webhooks that the
+// order before it had just written. So the transactions that wait for
+// their turn while one runs share the next transaction (group commit):
+// each runs under a savepoint of its own, one that fails is rolled back to
+// it alone, and they all commit at once. Each still gets its own answer,
+// and acts on its own notes after the commit (DB.attempt).
+
+// maxGroup is the most transactions one commit holds, and groupTime how
+// long a group goes on taking the next before it commits: a slow one (a
+// bulk import) does not hold back the answers of those before it for long.
+const (
+	maxGroup  = 64
+	groupTime = 20 * time.Millisecond
+)
+
+// commitGroup is the queue of SQLite's write transactions waiting for
+// their turn; DB.writer is held by the one running a group.
+type commitGroup struct {
+	mu      sync.Mutex
+	waiting []*groupMember
+}
+
+// groupMember is one transaction's body, waiting for its turn or run.
+type groupMember struct {
+	ctx  context.Context
+	body func(tx *gorm.DB) error
+	err  error
+	// panicked is what the body panicked with, panicked again in the
+	// goroutine that asked for it.
+	panicked any
+	done     chan struct{}
+}
+
+// errGroupAborted is what the transactions of a group get when the
+// group's transaction ended for another's sake (its savepoint could not be
+// rolled back): nothing of theirs committed, and they run again.
+var errGroupAborted = errors.New("the shared transaction was ended by another's failure")
+
+// write runs body in a transaction on the pool for writes, with the
+// context txCtx. On SQLite body waits for its turn, which ctx bounds, and
+// shares its transaction with those that waited beside it.
+func (db *DB) write(ctx, txCtx context.Context, body func(tx *gorm.DB) error) error {
+	if db.group == nil {
+		return db.writes.WithContext(txCtx).Transaction(body)
+	}
+	me := &groupMember{ctx: txCtx, body: body, done: make(chan struct{})}
+	g := db.group
+	g.mu.Lock()
+	g.waiting = append(g.waiting, me)
+	g.mu.Unlock()
+	// A minute only ends a wait that cannot end: a transaction waiting
+	// for another of its own goroutine's.
+	wait := time.NewTimer(time.Minute)
+	defer wait.Stop()
+	cancelled := ctx.Done()
+	for {
+		select {
+		case <-me.done:
+			if me.panicked != nil {
+				panic(me.panicked)
+			}
+			return me.err
+		case db.writer <- struct{}{}:
+			db.runGroup(g.take())
+			<-db.writer
+		case <-cancelled:
+			if g.withdraw(me) {
+				return ctx.Err()
+			}
+			cancelled = nil // already running: its answer is on the way
+		case <-wait.C:
+			if g.withdraw(me) {
+				return unavailable(errors.New("waited a minute for the other write transactions"))
+			}
+		}
+	}
+}
+
+// take returns the transactions waiting, oldest first, up to maxGroup.
+func (g *commitGroup) take() []*groupMember {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := min(len(g.waiting), maxGroup)
+	taken := slices.Clone(g.waiting[:n])
+	g.waiting = slices.Delete(g.waiting, 0, n)
+	return taken
+}
+
+// putBack returns members a group did not run to the front of the queue.
+func (g *commitGroup) putBack(ms []*groupMember) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.waiting = slices.Insert(g.waiting, 0, ms...)
+}
+
+// withdraw takes m out of the queue, reporting whether it was still there.
+func (g *commitGroup) withdraw(m *groupMember) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	i := slices.Index(g.waiting, m)
+	if i < 0 {
+		return false
+	}
+	g.waiting = slices.Delete(g.waiting, i, i+1)
+	return true
+}
+
+// runGroup runs ms in one transaction, each under its savepoint when there
+// are several, and tells each how it ended.
+func (db *DB) runGroup(ms []*groupMember) {
+	if len(ms) == 0 {
+		return
+	}
+	if len(ms) == 1 {
+		m := ms[0]
+		m.err = db.writes.WithContext(m.ctx).Transaction(m.run)
+		close(m.done)
+		return
+	}
+	start := time.Now()
+	ran := 0
+	err := db.writes.WithContext(ms[0].ctx).Transaction(func(tx *gorm.DB) error {
+		for _, m := range ms {
+			if ran > 0 && time.Since(start) > groupTime {
+				break
+			}
+			ran++
+			if err := tx.Exec("SAVEPOINT member").Error; err != nil {
+				return err
+			}
+			if m.err = m.run(tx.WithContext(m.ctx)); m.err != nil {
+				if err := tx.Exec("ROLLBACK TO member").Error; err != nil {
+					return errGroupAborted
+				}
+			}
+			if err := tx.Exec("RELEASE member").Error; err != nil {
+				return errGroupAborted
+			}
+		}
+		return nil
+	})
+	db.trips.grouped.Add(int64(ran))
+	db.group.putBack(ms[ran:])
+	for _, m := range ms[:ran] {
+		if err != nil && m.err == nil {
+			m.err = err // the commit failed, or another's failure ended it
+		}
+		close(m.done)
+	}
+}
+
+// run runs m's body in tx, turning a panic into an error for the group
+// and keeping it for m's own goroutine.
+func (m *groupMember) run(tx *gorm.DB) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m.panicked = p
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return m.body(tx)
+}

@@ -1,0 +1,153 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// holdWriter starts a SQLite write transaction that waits until the
+// returned function is called, so that the ones started meanwhile queue
+// for the next group.
+func holdWriter(t *testing.T, db *DB) (release func()) {
+	t.Helper()
+	started, done, ended := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		ended <- db.transact(context.Background(), func(tx *gorm.DB) error {
+			close(started)
+			<-done
+			return nil
+		})
+	}()
+	<-started
+	return func() {
+		close(done)
+		if err := <-ended; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// waitQueued waits until n write transactions wait for their turn.
+func waitQueued(t *testing.T, db *DB, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		db.group.mu.Lock()
+		queued := len(db.group.waiting)
+		db.group.mu.Unlock()
+		if queued == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d transactions queued, want %d", queued, n)
+		}
+	}
+}
+
+func addMerchant(tx *gorm.DB, code string) error {
+	return tx.Exec(`INSERT INTO merchants (code, name, created_at) VALUES (?, '店', ?)`, code, time.Now().UTC()).Error
+}
+
+func merchantCodes(t *testing.T, db *DB) map[string]bool {
+	t.Helper()
+	var codes []string
+	if err := db.conn(context.Background()).Raw(`SELECT code FROM merchants`).Scan(&codes).Error; err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, c := range codes {
+		got[c] = true
+	}
+	return got
+}
+
+// Transactions that waited together commit together, and the one that
+// fails among them, or panics, leaves the others' work committed: each
+// gets its own answer.
+func TestGroupCommit_OneFailingLeavesTheOthersCommitted(t *testing.T) {
+	db := openSQLiteForCache(t, 2)
+	release := holdWriter(t, db)
+	const n = 6
+	refused := errors.New("M2 refused")
+	errs := make([]error, n)
+	panics := make([]any, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { panics[i] = recover() }()
+			errs[i] = db.transact(context.Background(), func(tx *gorm.DB) error {
+				if err := addMerchant(tx, fmt.Sprintf("M%d", i)); err != nil {
+					return err
+				}
+				switch i {
+				case 2:
+					return refused
+				case 4:
+					panic("M4 broke")
+				}
+				return nil
+			})
+		}()
+		waitQueued(t, db, i+1) // in this order
+	}
+	grouped := db.trips.grouped.Load()
+	release()
+	wg.Wait()
+
+	if got := db.trips.grouped.Load() - grouped; got != n {
+		t.Errorf("%d transactions committed in a group, want all %d", got, n)
+	}
+	codes := merchantCodes(t, db)
+	for i := range n {
+		code := fmt.Sprintf("M%d", i)
+		switch i {
+		case 2:
+			if !errors.Is(errs[i], refused) {
+				t.Errorf("M2's transaction answered %v, want its own refusal", errs[i])
+			}
+		case 4:
+			if panics[i] != "M4 broke" {
+				t.Errorf("M4's transaction panicked with %v in its own goroutine, want its panic", panics[i])
+			}
+		default:
+			if errs[i] != nil || panics[i] != nil {
+				t.Errorf("%s's transaction failed: %v %v", code, errs[i], panics[i])
+			}
+		}
+		if want := i != 2 && i != 4; codes[code] != want {
+			t.Errorf("merchant %s stored: %t, want %t", code, codes[code], want)
+		}
+	}
+}
+
+// A transaction whose request ends while it waits for its turn is taken
+// out of the queue and never runs.
+func TestGroupCommit_RequestEndedWhileWaitingNeverRuns(t *testing.T) {
+	db := openSQLiteForCache(t, 2)
+	release := holdWriter(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() {
+		ended <- db.transact(ctx, func(tx *gorm.DB) error { return addMerchant(tx, "GONE") })
+	}()
+	waitQueued(t, db, 1)
+	cancel()
+	if err := <-ended; !errors.Is(err, context.Canceled) {
+		t.Errorf("the transaction whose request ended answered %v, want context.Canceled", err)
+	}
+	waitQueued(t, db, 0)
+	release()
+	if err := db.transact(context.Background(), func(tx *gorm.DB) error { return addMerchant(tx, "NEXT") }); err != nil {
+		t.Fatal(err)
+	}
+	if codes := merchantCodes(t, db); codes["GONE"] || !codes["NEXT"] {
+		t.Errorf("merchants stored %v, want NEXT and not GONE", codes)
+	}
+}
