@@ -129,7 +129,6 @@ func TestStmtCache_ForgetsTheLeastRecentlyUsed(t *testing.T) {
 		}
 	}
 
-
 	held := db.stmts.take(`SELECT ? + 9`, []any{1})
 	db.stmts.max = 1
 	sum(`SELECT ? + 10`, false)
