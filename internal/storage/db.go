@@ -92,6 +92,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	db := &DB{gorm: g, writes: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
 	if dialect == SQLite {
 		db.writer, db.group = make(chan struct{}, 1), &commitGroup{}
+		db.busy.serial = true
 		db.stmts = keepStatements(g)
 		_, dialector, _ := dialectorFor(url)
 		if db.writes, err = openGorm(dialector, trips); err != nil {

@@ -76,8 +76,7 @@ func (db *DB) write(ctx, txCtx context.Context, body func(tx *gorm.DB) error) er
 			}
 			return me.err
 		case db.writer <- struct{}{}:
-			db.runGroup(g.take())
-			<-db.writer
+			db.lead()
 		case <-cancelled:
 			if g.withdraw(me) {
 				return ctx.Err()
@@ -120,21 +119,38 @@ func (g *commitGroup) withdraw(m *groupMember) bool {
 	return true
 }
 
+// lead runs the transactions waiting, as the holder of DB.writer, which
+// it gives back however the group ends.
+func (db *DB) lead() {
+	defer func() { <-db.writer }()
+	db.runGroup(db.group.take())
+}
+
 // runGroup runs ms in one transaction, each under its savepoint when there
-// are several, and tells each how it ended.
+// are several, and tells each how it ended. Those it had no time for go
+// back to the queue. Should the group itself panic, those it ran are told
+// that nothing of theirs committed.
 func (db *DB) runGroup(ms []*groupMember) {
+	ran, ended := 0, false
+	defer func() {
+		db.group.putBack(ms[ran:])
+		for _, m := range ms[:ran] {
+			if !ended && m.err == nil {
+				m.err = errGroupAborted
+			}
+			close(m.done)
+		}
+	}()
 	if len(ms) == 0 {
 		return
 	}
-	if len(ms) == 1 {
-		m := ms[0]
-		m.err = db.writes.WithContext(m.ctx).Transaction(m.run)
-		close(m.done)
-		return
-	}
-	start := time.Now()
-	ran := 0
+	alone, start := len(ms) == 1, time.Now()
 	err := db.writes.WithContext(ms[0].ctx).Transaction(func(tx *gorm.DB) error {
+		if alone {
+			ran = 1
+			ms[0].err = ms[0].run(tx)
+			return ms[0].err
+		}
 		for _, m := range ms {
 			if ran > 0 && time.Since(start) > groupTime {
 				break
@@ -154,13 +170,14 @@ func (db *DB) runGroup(ms []*groupMember) {
 		}
 		return nil
 	})
-	db.trips.grouped.Add(int64(ran))
-	db.group.putBack(ms[ran:])
+	ended = true
+	if !alone {
+		db.trips.grouped.Add(int64(ran))
+	}
 	for _, m := range ms[:ran] {
 		if err != nil && m.err == nil {
 			m.err = err // the commit failed, or another's failure ended it
 		}
-		close(m.done)
 	}
 }
 

@@ -33,8 +33,8 @@ func holdWriter(t *testing.T, db *DB) (release func()) {
 	}
 }
 
-// waitQueued waits until n write transactions wait for their turn.
-func waitQueued(t *testing.T, db *DB, n int) {
+// WaitQueued waits until n SQLite write transactions wait for their turn.
+func WaitQueued(t testing.TB, db *DB, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
 		db.group.mu.Lock()
@@ -95,7 +95,7 @@ func TestGroupCommit_OneFailingLeavesTheOthersCommitted(t *testing.T) {
 				return nil
 			})
 		}()
-		waitQueued(t, db, i+1) // in this order
+		WaitQueued(t, db, i+1) // in this order
 	}
 	grouped := db.trips.grouped.Load()
 	release()
@@ -137,12 +137,12 @@ func TestGroupCommit_RequestEndedWhileWaitingNeverRuns(t *testing.T) {
 	go func() {
 		ended <- db.transact(ctx, func(tx *gorm.DB) error { return addMerchant(tx, "GONE") })
 	}()
-	waitQueued(t, db, 1)
+	WaitQueued(t, db, 1)
 	cancel()
 	if err := <-ended; !errors.Is(err, context.Canceled) {
 		t.Errorf("the transaction whose request ended answered %v, want context.Canceled", err)
 	}
-	waitQueued(t, db, 0)
+	WaitQueued(t, db, 0)
 	release()
 	if err := db.transact(context.Background(), func(tx *gorm.DB) error { return addMerchant(tx, "NEXT") }); err != nil {
 		t.Fatal(err)

@@ -593,3 +593,54 @@ func TestAllocate_HundredsOfStockRowsInOneRun(t *testing.T) {
 		mustBalanced(t, db)
 	})
 }
+
+// TestAllocate_SQLiteOrdersSharingACommitEachAllocated: on SQLite the new
+// orders that waited for their turn together share one commit
+// (groupcommit.go), one after another inside it: each reserves its towels
+// at once, none is left to the allocation worker, and the six orders of
+// two towels leave the last one backordered, never oversold.
+func TestAllocate_SQLiteOrdersSharingACommitEachAllocated(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	ctx := context.Background()
+	seed := stockSeed(0)
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	hold, held := make(chan struct{}), make(chan struct{})
+	go db.InTransaction(ctx, func(context.Context) error { close(held); <-hold; return nil })
+	<-held
+	answers := make([]*soko.Order, 6)
+	errs := make([]error, 6)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.InTransaction(ctx, func(ctx context.Context) error {
+				o := twoTowels(seed, fmt.Sprintf("G-%d", i))
+				if err := db.CreateOrder(ctx, o); err != nil {
+					return err
+				}
+				var err error
+				answers[i], err = db.AllocateNewOrder(ctx, o, rules)
+				return err
+			})
+		}()
+		storage.WaitQueued(t, db, i+1)
+	}
+	close(hold)
+	wg.Wait()
+	for i, o := range answers {
+		want := soko.OrderAllocated
+		if i == 5 {
+			want = soko.OrderBackordered
+		}
+		if errs[i] != nil || o == nil || o.Status != want {
+			t.Fatalf("order G-%d answered %+v %v, want %s", i, o, errs[i], want)
+		}
+	}
+	if s, _ := db.StockOf(ctx, seed.Merchants[0].ID, "TOWEL"); s.Allocated != 10 {
+		t.Fatalf("stock %+v, want all 10 towels allocated", s)
+	}
+	mustBalanced(t, db)
+}
