@@ -105,6 +105,7 @@ func (db *DB) AllocateReceived(ctx context.Context, rules soko.AllocationRules) 
 // allocateWaiting is AllocateWaiting for the orders in one of statuses,
 // or on hold from one.
 func (db *DB) allocateWaiting(ctx context.Context, rules soko.AllocationRules, statuses []string) (allocated int, err error) {
+	ctx = runAlone(ctx)
 	const batch = 200
 	afterPriority, afterID := 1<<30, int64(0)
 	for {

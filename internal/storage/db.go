@@ -279,7 +279,7 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		if err := j.settle(); err != nil {
 			return translate(err)
 		}
-		err := fn(j.tx.WithContext(ctx))
+		err := fn(j.tx.WithContext(db.uninterrupted(ctx)))
 		if err != nil && j.failed == nil {
 			j.failed = err
 		}
@@ -484,13 +484,7 @@ type txNotesKey struct{}
 func (db *DB) txContext(ctx context.Context, attempt int) (context.Context, *stockTouched, *txNotes) {
 	touched, notes := newStockTouched(), &txNotes{attempt: attempt}
 	notes.takePreread(ctx)
-	if db.group != nil {
-		// A SQLite statement interrupted when its request's context ends
-		// rolls back its whole transaction, which others share: once it
-		// has its turn, a transaction runs to its end.
-		ctx = context.WithoutCancel(ctx)
-	}
-	ctx = context.WithValue(context.WithValue(ctx, stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
+	ctx = context.WithValue(context.WithValue(db.uninterrupted(ctx), stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes
 }
 
@@ -573,7 +567,7 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 // statement, with its error, and the transaction as a whole.
 func (db *DB) conn(ctx context.Context) *gorm.DB {
 	if j, ok := ctx.Value(joinedKey{}).(*joined); ok {
-		g := j.tx.WithContext(ctx)
+		g := j.tx.WithContext(db.uninterrupted(ctx))
 		if err := j.settle(); err != nil {
 			g.AddError(err)
 		}

@@ -21,8 +21,10 @@ import (
 // and acts on its own notes after the commit (DB.attempt).
 
 // maxGroup is the most transactions one commit holds, and groupTime how
-// long a group goes on taking the next before it commits: a slow one (a
-// bulk import) does not hold back the answers of those before it for long.
+// long a group goes on starting the next before it commits. A member
+// already running holds back the answers of those before it until its
+// end: the bulk ones (an order import, a seed, the allocation worker's
+// and a wave's batches) therefore run alone (runAlone).
 const (
 	maxGroup  = 64
 	groupTime = 20 * time.Millisecond
@@ -37,9 +39,14 @@ type commitGroup struct {
 
 // groupMember is one transaction's body, waiting for its turn or run.
 type groupMember struct {
-	ctx  context.Context
-	body func(tx *gorm.DB) error
-	err  error
+	// wait ends when the request ends or has waited a minute (its
+	// cause, errWaitedTooLong): a member whose wait ended is answered
+	// so, unrun, by the group that takes it (runGroup).
+	wait  context.Context
+	ctx   context.Context // the transaction's
+	alone bool
+	body  func(tx *gorm.DB) error
+	err   error
 	// panicked is what the body panicked with, panicked again in the
 	// goroutine that asked for it.
 	panicked any
@@ -51,6 +58,27 @@ type groupMember struct {
 // rolled back): nothing of theirs committed, and they run again.
 var errGroupAborted = errors.New("the shared transaction was ended by another's failure")
 
+// errWaitedTooLong ends a wait for the writer that cannot end: a
+// transaction waiting for another of its own goroutine's.
+var errWaitedTooLong = unavailable(errors.New("waited a minute for the other write transactions"))
+
+type aloneKey struct{}
+
+// runAlone marks the transactions run with ctx as bulk ones, which on
+// SQLite share their commit with no other (groupTime).
+func runAlone(ctx context.Context) context.Context { return context.WithValue(ctx, aloneKey{}, true) }
+
+// uninterrupted returns ctx without its end on SQLite: a statement
+// interrupted when its request ends rolls back its whole transaction,
+// which others share, so once a transaction has its turn it runs to its
+// end. On PostgreSQL it returns ctx.
+func (db *DB) uninterrupted(ctx context.Context) context.Context {
+	if db.group == nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
 // write runs body in a transaction on the pool for writes, with the
 // context txCtx. On SQLite body waits for its turn, which ctx bounds, and
 // shares its transaction with those that waited beside it.
@@ -58,36 +86,45 @@ func (db *DB) write(ctx, txCtx context.Context, body func(tx *gorm.DB) error) er
 	if db.group == nil {
 		return db.writes.WithContext(txCtx).Transaction(body)
 	}
-	me := &groupMember{ctx: txCtx, body: body, done: make(chan struct{})}
+	wait, stop := context.WithTimeoutCause(ctx, time.Minute, errWaitedTooLong)
+	defer stop()
+	alone, _ := ctx.Value(aloneKey{}).(bool)
+	me := &groupMember{wait: wait, ctx: txCtx, alone: alone, body: body, done: make(chan struct{})}
 	g := db.group
 	g.mu.Lock()
 	g.waiting = append(g.waiting, me)
 	g.mu.Unlock()
-	// A minute only ends a wait that cannot end: a transaction waiting
-	// for another of its own goroutine's.
-	wait := time.NewTimer(time.Minute)
-	defer wait.Stop()
-	cancelled := ctx.Done()
+	// However this ends (a group it led panicking too), me waits no more.
+	defer g.withdraw(me)
+	ended := wait.Done()
 	for {
 		select {
+		case <-me.done: // answered: before leading another group
+			return me.answer()
+		default:
+		}
+		select {
 		case <-me.done:
-			if me.panicked != nil {
-				panic(me.panicked)
-			}
-			return me.err
+			return me.answer()
 		case db.writer <- struct{}{}:
 			db.lead()
-		case <-cancelled:
+		case <-ended:
 			if g.withdraw(me) {
-				return ctx.Err()
+				return context.Cause(wait)
 			}
-			cancelled = nil // already running: its answer is on the way
-		case <-wait.C:
-			if g.withdraw(me) {
-				return unavailable(errors.New("waited a minute for the other write transactions"))
-			}
+			// A group has it, and answers it, run or not; one that put
+			// it back left it to the next group, led from here too.
+			ended = nil
 		}
 	}
+}
+
+// answer is how m's transaction ended, its panic panicked again.
+func (m *groupMember) answer() error {
+	if m.panicked != nil {
+		panic(m.panicked)
+	}
+	return m.err
 }
 
 // take returns the transactions waiting, oldest first, up to maxGroup.
@@ -127,9 +164,10 @@ func (db *DB) lead() {
 }
 
 // runGroup runs ms in one transaction, each under its savepoint when there
-// are several, and tells each how it ended. Those it had no time for go
-// back to the queue. Should the group itself panic, those it ran are told
-// that nothing of theirs committed.
+// are several, and tells each how it ended: one whose wait ended
+// meanwhile, unrun. Those it had no time for go back to the queue, and so
+// do those after a bulk member, which runs alone. Should the group itself
+// panic, those it ran are told that nothing of theirs committed.
 func (db *DB) runGroup(ms []*groupMember) {
 	ran, ended := 0, false
 	defer func() {
@@ -144,21 +182,27 @@ func (db *DB) runGroup(ms []*groupMember) {
 	if len(ms) == 0 {
 		return
 	}
-	alone, start := len(ms) == 1, time.Now()
+	start, begun, grouped := time.Now(), false, 0
 	err := db.writes.WithContext(ms[0].ctx).Transaction(func(tx *gorm.DB) error {
-		if alone {
-			ran = 1
-			ms[0].err = ms[0].run(tx)
-			return ms[0].err
-		}
+		begun = true
 		for _, m := range ms {
-			if ran > 0 && time.Since(start) > groupTime {
+			if ran > 0 && (m.alone || ms[ran-1].alone || time.Since(start) > groupTime) {
 				break
 			}
-			ran++
-			if err := tx.Exec("SAVEPOINT member").Error; err != nil {
-				return err
+			if m.wait.Err() != nil {
+				m.err = context.Cause(m.wait)
+				ran++
+				continue
 			}
+			if len(ms) == 1 || m.alone { // the transaction's only one
+				ran++
+				m.err = m.run(tx.WithContext(m.ctx))
+				return m.err
+			}
+			if err := tx.Exec("SAVEPOINT member").Error; err != nil {
+				return errGroupAborted
+			}
+			ran++
 			if m.err = m.run(tx.WithContext(m.ctx)); m.err != nil {
 				if err := tx.Exec("ROLLBACK TO member").Error; err != nil {
 					return errGroupAborted
@@ -167,17 +211,21 @@ func (db *DB) runGroup(ms []*groupMember) {
 			if err := tx.Exec("RELEASE member").Error; err != nil {
 				return errGroupAborted
 			}
+			grouped++
 		}
 		return nil
 	})
 	ended = true
-	if !alone {
-		db.trips.grouped.Add(int64(ran))
+	if err != nil && !begun {
+		ran = len(ms) // BEGIN failed: every member is told why
 	}
 	for _, m := range ms[:ran] {
 		if err != nil && m.err == nil {
 			m.err = err // the commit failed, or another's failure ended it
 		}
+	}
+	if err == nil {
+		db.trips.grouped.Add(int64(grouped))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -149,5 +150,89 @@ func TestGroupCommit_RequestEndedWhileWaitingNeverRuns(t *testing.T) {
 	}
 	if codes := merchantCodes(t, db); codes["GONE"] || !codes["NEXT"] {
 		t.Errorf("merchants stored %v, want NEXT and not GONE", codes)
+	}
+}
+
+// A bulk transaction (runAlone) shares its commit with no other: the ones
+// queued before it commit without waiting for it, and the ones after it
+// in a group of their own.
+func TestGroupCommit_BulkTransactionRunsAlone(t *testing.T) {
+	db := openSQLiteForCache(t, 2)
+	release := holdWriter(t, db)
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	for i, code := range []string{"BEFORE", "BULK", "AFTER"} {
+		ctx := context.Background()
+		if code == "BULK" {
+			ctx = runAlone(ctx)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.transact(ctx, func(tx *gorm.DB) error { return addMerchant(tx, code) })
+		}()
+		WaitQueued(t, db, i+1)
+	}
+	grouped := db.trips.grouped.Load()
+	release()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("transaction %d: %v", i, err)
+		}
+	}
+	// BEFORE ran under its savepoint in a group the bulk one left; BULK
+	// and then AFTER each ran as their transaction's only one.
+	if got := db.trips.grouped.Load() - grouped; got != 1 {
+		t.Errorf("%d transactions ran in a shared commit, want 1 (the bulk one and the one after it alone)", got)
+	}
+	if codes := merchantCodes(t, db); !codes["BEFORE"] || !codes["BULK"] || !codes["AFTER"] {
+		t.Errorf("merchants stored %v, want all three", codes)
+	}
+}
+
+// A group that takes a transaction whose request has ended meanwhile
+// answers it with that end and does not run it; the others commit.
+func TestGroupCommit_RequestEndedAfterItWasTakenNeverRuns(t *testing.T) {
+	db := openSQLiteForCache(t, 2)
+	member := func(code string, wait context.Context, ran *bool) *groupMember {
+		return &groupMember{wait: wait, ctx: context.Background(), done: make(chan struct{}),
+			body: func(tx *gorm.DB) error { *ran = true; return addMerchant(tx, code) }}
+	}
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	var ranFirst, ranGone, ranLast bool
+	ms := []*groupMember{member("FIRST", context.Background(), &ranFirst), member("GONE", ended, &ranGone), member("LAST", context.Background(), &ranLast)}
+	db.writer <- struct{}{}
+	db.runGroup(ms)
+	<-db.writer
+	for _, m := range ms {
+		<-m.done
+	}
+	if ranGone || !errors.Is(ms[1].err, context.Canceled) {
+		t.Errorf("the ended request's transaction ran: %t, answered %v; want not run, context.Canceled", ranGone, ms[1].err)
+	}
+	if !ranFirst || !ranLast || ms[0].err != nil || ms[2].err != nil {
+		t.Errorf("the others ran %t %t, answered %v %v; want both run and committed", ranFirst, ranLast, ms[0].err, ms[2].err)
+	}
+	if codes := merchantCodes(t, db); !codes["FIRST"] || codes["GONE"] || !codes["LAST"] {
+		t.Errorf("merchants stored %v, want FIRST and LAST", codes)
+	}
+}
+
+// A transaction that cannot begin is answered with the reason at once, not
+// queued again for ever.
+func TestGroupCommit_BeginFailureAnswered(t *testing.T) {
+	db := openSQLiteForCache(t, 2)
+	writes, err := db.writes.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = db.transact(ctx, func(tx *gorm.DB) error { return addMerchant(tx, "NEVER") })
+	if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "database is closed") {
+		t.Fatalf("a transaction on a closed pool answered %v (its wait: %v), want the pool's error", err, ctx.Err())
 	}
 }

@@ -90,6 +90,7 @@ func (db *DB) CompareImport(ctx context.Context, merchantID int64, orders []*sok
 // its ID is set, while a skipped order keeps ID 0. Allocation is the
 // caller's next step (AllocateOrders), as it is for the API.
 func (db *DB) ImportOrders(ctx context.Context, merchantID, staffID int64, orders []*soko.Order) (created, unchanged int, err error) {
+	ctx = runAlone(ctx)
 	seen := map[string]bool{}
 	for _, o := range orders {
 		if seen[o.Number] {

@@ -26,7 +26,7 @@ func (db *DB) Empty(ctx context.Context) (bool, error) {
 // Load stores a whole seed in one transaction: all of it, or nothing.
 func (db *DB) Load(ctx context.Context, s *soko.Seed) error {
 	now := db.now()
-	return db.transact(ctx, func(tx *gorm.DB) error {
+	return db.transact(runAlone(ctx), func(tx *gorm.DB) error {
 		merchants := map[string]int64{}
 		for i := range s.Merchants {
 			m := &s.Merchants[i]

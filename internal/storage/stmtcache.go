@@ -22,7 +22,7 @@ import (
 //
 // A statement met for the first time runs as it is, and is prepared in the
 // background for the next time: a transaction must not wait for a second
-// connection to prepare it (with SOKO_DB_POOL=1 it holds the only one). A
+// connection to prepare it (on the pool for writes it holds the only one). A
 // statement without arguments always runs as it is (a migration is a
 // script of several statements, which a prepared statement cannot hold),
 // and so does one of many arguments (its text changes with a list's

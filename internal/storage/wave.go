@@ -99,6 +99,7 @@ func (pickTaskRow) TableName() string { return "pick_tasks" }
 // wave is one walk in walk-sequence order; in a single wave each order is
 // its own pick list. It returns the wave, or ENOTFOUND when no order fits.
 func (db *DB) ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error) {
+	ctx = runAlone(ctx)
 	now := db.now()
 	if req.Mode == "" {
 		req.Mode = soko.WaveBatch
