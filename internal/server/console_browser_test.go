@@ -60,12 +60,16 @@ func (c console) download(selector, name string) []byte {
 		return err
 	}))
 	c.click(selector)
+	// Chromium may create the file before it writes it: the download is
+	// whole once it holds bytes and two looks a moment apart agree.
 	deadline := time.Now().Add(browserWait)
+	var last []byte
 	for {
 		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err == nil {
+		if err == nil && len(b) > 0 && bytes.Equal(b, last) {
 			return b
 		}
+		last = b
 		if time.Now().After(deadline) {
 			entries, _ := os.ReadDir(dir)
 			c.t.Fatalf("%s was never downloaded (%v; the folder holds %v)", name, err, entries)
