@@ -91,7 +91,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	db := &DB{gorm: g, writes: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
 	if dialect == SQLite {
-		db.writer, db.group = make(chan struct{}, 1), &commitGroup{}
+		db.writer, db.group = make(chan struct{}, 1), &commitGroup{within: groupTime}
 		db.busy.serial = true
 		db.stmts = keepStatements(g)
 		_, dialector, _ := dialectorFor(url)

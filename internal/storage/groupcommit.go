@@ -33,6 +33,8 @@ const (
 // commitGroup is the queue of SQLite's write transactions waiting for
 // their turn; DB.writer is held by the one running a group.
 type commitGroup struct {
+	// within is how long a group goes on starting members (groupTime).
+	within  time.Duration
 	mu      sync.Mutex
 	waiting []*groupMember
 }
@@ -186,7 +188,7 @@ func (db *DB) runGroup(ms []*groupMember) {
 	err := db.writes.WithContext(ms[0].ctx).Transaction(func(tx *gorm.DB) error {
 		begun = true
 		for _, m := range ms {
-			if ran > 0 && (m.alone || ms[ran-1].alone || time.Since(start) > groupTime) {
+			if ran > 0 && (m.alone || ms[ran-1].alone || time.Since(start) > db.group.within) {
 				break
 			}
 			if m.wait.Err() != nil {
