@@ -128,9 +128,8 @@ func (h *benchHandheld) post(b *testing.B, path string, body any) (*http.Respons
 }
 
 func signInHandheld(b *testing.B, base, badge string) *benchHandheld {
-	// Each handheld keeps its own connection, as a phone's browser does.
-	// (On the shared default transport, which keeps two idle connections
-	// a host, most scans opened a new one.)
+	// Each handheld keeps its own connection, as a phone's browser does
+	// (Go's shared default transport keeps two idle connections a host).
 	h := &benchHandheld{base: base, badge: badge, c: &http.Client{Jar: &cookieJar{}, Timeout: 30 * time.Second, Transport: &http.Transport{}}}
 	res, session := h.post(b, "/ops/session", map[string]any{"badge": badge, "pin": "1234"})
 	if res == nil || res.StatusCode != 200 {
