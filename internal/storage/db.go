@@ -46,14 +46,12 @@ type DB struct {
 	// trips counts what soko asks the database, for tests that bound the
 	// round trips of a request (see RoundTrips).
 	trips *tripCounter
-	// writer is held by the goroutine running this process's SQLite
-	// write transaction: SQLite has one writer at a time, and writers
-	// waiting in group rather than in SQLite's busy handler (which sleeps
-	// and retries) start the moment the writer before them commits, in
-	// one transaction (groupcommit.go). Nil on PostgreSQL, whose row locks
-	// let writers run side by side.
-	writer chan struct{}
-	group  *commitGroup
+	// group queues this process's SQLite write transactions: SQLite has
+	// one writer at a time, and writers waiting here rather than in
+	// SQLite's busy handler (which sleeps and retries) start the moment
+	// the writer before them commits, in one transaction (groupcommit.go).
+	// Nil on PostgreSQL, whose row locks let writers run side by side.
+	group *commitGroup
 	// stmts and writeStmts keep SQLite's prepared statements, for gorm
 	// and writes; nil on PostgreSQL.
 	stmts, writeStmts *stmtCache
@@ -91,7 +89,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	db := &DB{gorm: g, writes: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
 	if dialect == SQLite {
-		db.writer, db.group = make(chan struct{}, 1), &commitGroup{within: groupTime}
+		db.group = &commitGroup{turn: make(chan struct{}, 1), within: groupTime}
 		db.busy.serial = true
 		db.stmts = keepStatements(g)
 		_, dialector, _ := dialectorFor(url)

@@ -31,8 +31,10 @@ const (
 )
 
 // commitGroup is the queue of SQLite's write transactions waiting for
-// their turn; DB.writer is held by the one running a group.
+// their turn.
 type commitGroup struct {
+	// turn is held by the goroutine running a group (lead).
+	turn chan struct{}
 	// within is how long a group goes on starting members (groupTime).
 	within  time.Duration
 	mu      sync.Mutex
@@ -57,8 +59,9 @@ type groupMember struct {
 
 // errGroupAborted is what the transactions of a group get when the
 // group's transaction ended for another's sake (its savepoint could not be
-// rolled back): nothing of theirs committed, and they run again.
-var errGroupAborted = errors.New("the shared transaction was ended by another's failure")
+// rolled back): nothing of theirs committed, and they run again. One
+// that still meets it after its last try is answered 503, to try again.
+var errGroupAborted = unavailable(errors.New("the shared transaction was ended by another's failure"))
 
 // errWaitedTooLong ends a wait for the writer that cannot end: a
 // transaction waiting for another of its own goroutine's.
@@ -108,7 +111,7 @@ func (db *DB) write(ctx, txCtx context.Context, body func(tx *gorm.DB) error) er
 		select {
 		case <-me.done:
 			return me.answer()
-		case db.writer <- struct{}{}:
+		case g.turn <- struct{}{}:
 			db.lead()
 		case <-ended:
 			if g.withdraw(me) {
@@ -158,10 +161,10 @@ func (g *commitGroup) withdraw(m *groupMember) bool {
 	return true
 }
 
-// lead runs the transactions waiting, as the holder of DB.writer, which
-// it gives back however the group ends.
+// lead runs the transactions waiting, as the holder of the group's turn,
+// which it gives back however the group ends.
 func (db *DB) lead() {
-	defer func() { <-db.writer }()
+	defer func() { <-db.group.turn }()
 	db.runGroup(db.group.take())
 }
 

@@ -204,9 +204,9 @@ func TestGroupCommit_RequestEndedAfterItWasTakenNeverRuns(t *testing.T) {
 	cancel()
 	var ranFirst, ranGone, ranLast bool
 	ms := []*groupMember{member("FIRST", context.Background(), &ranFirst), member("GONE", ended, &ranGone), member("LAST", context.Background(), &ranLast)}
-	db.writer <- struct{}{}
+	db.group.turn <- struct{}{}
 	db.runGroup(ms)
-	<-db.writer
+	<-db.group.turn
 	for _, m := range ms {
 		<-m.done
 	}

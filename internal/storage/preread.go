@@ -30,7 +30,7 @@ type prereadKey struct{}
 // order's lines, is called only on SQLite, so PostgreSQL's requests do
 // not parse the order for it.
 func (db *DB) PrereadOrderIntake(ctx context.Context, merchantID int64, skus func() []string) context.Context {
-	if db.writer == nil {
+	if db.group == nil {
 		return ctx
 	}
 	if _, ok := ctx.Value(joinedKey{}).(*joined); ok {
