@@ -65,9 +65,6 @@ func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 	if _, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle}); err != nil {
-		b.Fatal(err)
-	}
 	srv := httptest.NewServer(New(Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 
@@ -77,10 +74,35 @@ func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 	for i := range pickers {
 		pickers[i] = signInHandheld(b, srv.URL, fmt.Sprintf("H%03d", i))
 	}
-	var mu sync.Mutex
-	var latencies []time.Duration
+	// A first wave, one order a handheld, is picked flat-out before the
+	// clock starts, as the morning's first orders are: the figure is a
+	// floor that has been at work a while, not one whose database
+	// connections are each planning their statements for the first time
+	// (PostgreSQL plans a statement on a connection several times before
+	// it keeps one plan).
+	pickWave(b, db, pickers, 0, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: handhelds})
 	b.ResetTimer()
 	start := time.Now()
+	latencies := pickWave(b, db, pickers, pace, soko.WaveRequest{Mode: soko.WaveSingle})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	slices.Sort(latencies)
+	pct := func(p float64) float64 {
+		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "scans/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// pickWave releases a wave and has every handheld pick until nothing is
+// left, returning how long each scan took.
+func pickWave(b *testing.B, db *storage.DB, pickers []*benchHandheld, pace time.Duration, wave soko.WaveRequest) []time.Duration {
+	if _, err := db.ReleaseWave(context.Background(), wave); err != nil {
+		b.Fatal(err)
+	}
+	var mu sync.Mutex
+	var latencies []time.Duration
 	var wg sync.WaitGroup
 	for _, p := range pickers {
 		wg.Add(1)
@@ -93,15 +115,7 @@ func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	slices.Sort(latencies)
-	pct := func(p float64) float64 {
-		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
-	}
-	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "scans/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	return latencies
 }
 
 // benchHandheld is one signed-in picker's device.
