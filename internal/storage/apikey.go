@@ -132,8 +132,11 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*soko.APIKey, er
 	// Last use is kept to the minute: writing it on every request would make
 	// each read a write.
 	if k.LastUsedAt.IsZero() || now.Sub(k.LastUsedAt) > time.Minute {
-		if err := db.conn(ctx).Model(&apiKeyRow{}).Where("id = ?", k.ID).Update("last_used_at", now).Error; err != nil {
-			return nil, translate(err)
+		err := db.writeOne(ctx, func(g *gorm.DB) error {
+			return g.Model(&apiKeyRow{}).Where("id = ?", k.ID).Update("last_used_at", now).Error
+		})
+		if err != nil {
+			return nil, err
 		}
 		k.LastUsedAt = now
 		db.auth.usedKey(hash, now)

@@ -29,7 +29,23 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return soko.Errorf(soko.ECONFLICT, "%s already exists: soko backup never overwrites a file", path).
 			JA("%s はすでに存在します。上書きはしません", path)
 	}
-	if err := db.conn(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+	// On a connection of its own: SQLite counts VACUUM INTO as a write,
+	// which a reading pool that answers only reads refuses, and on the
+	// writers' connection it would hold every writer back until it ends.
+	_, dialector, err := dialectorFor(db.url, false)
+	if err != nil {
+		return err
+	}
+	g, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true})
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, translate(err))
+	}
+	defer func() {
+		if sqlDB, err := g.DB(); err == nil {
+			sqlDB.Close()
+		}
+	}()
+	if err := g.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
 		return fmt.Errorf("backup to %s: %w", path, translate(err))
 	}
 	return nil

@@ -266,14 +266,14 @@ func (db *DB) dashPeople(tx *gorm.DB, d *soko.Dashboard, from, to time.Time) err
 // them, for a supervisor to hand the rest to whoever asks next: a picker
 // who went home, or one who is needed elsewhere.
 func (db *DB) ReleasePickList(ctx context.Context, pickList string) (int, error) {
-	res := db.conn(ctx).Exec(`UPDATE pick_tasks SET staff_id = NULL, location_confirmed = FALSE, claimed_at = NULL
+	released, err := db.execOne(ctx, `UPDATE pick_tasks SET staff_id = NULL, location_confirmed = FALSE, claimed_at = NULL
 		WHERE pick_list = ? AND status = 'open' AND staff_id IS NOT NULL`, pickList)
-	if res.Error != nil {
-		return 0, translate(res.Error)
+	if err != nil {
+		return 0, err
 	}
-	if res.RowsAffected == 0 {
+	if released == 0 {
 		return 0, soko.Errorf(soko.ENOTFOUND, "pick list %s has no claimed open tasks", pickList).
 			JA("ピッキングリスト %s に担当中の作業はありません", pickList)
 	}
-	return int(res.RowsAffected), nil
+	return int(released), nil
 }

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -78,7 +79,7 @@ type publicURLKey struct{}
 // Open connects to url: a postgres:// URL, or else the path of a SQLite file,
 // which is created if missing. It does not migrate; call Migrate.
 func Open(ctx context.Context, url string) (*DB, error) {
-	dialect, dialector, err := dialectorFor(url)
+	dialect, dialector, err := dialectorFor(url, testing.Testing())
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +93,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.group = &commitGroup{turn: make(chan struct{}, 1), within: groupTime}
 		db.busy.serial = true
 		db.stmts = keepStatements(g)
-		_, dialector, _ := dialectorFor(url)
+		_, dialector, _ := dialectorFor(url, false)
 		if db.writes, err = openGorm(dialector, trips); err != nil {
 			db.Close()
 			return nil, err
@@ -147,14 +148,18 @@ func keepStatements(g *gorm.DB) *stmtCache {
 	return c
 }
 
-func dialectorFor(u string) (string, gorm.Dialector, error) {
+// dialectorFor returns u's dialect and dialector. A SQLite pool for reads
+// (every pool but DB.writes) answers only reads when readOnly: the tests
+// open theirs so, and a write sent to it instead of through DB.write or
+// DB.writeOne fails them.
+func dialectorFor(u string, readOnly bool) (string, gorm.Dialector, error) {
 	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
 		return Postgres, quietDialector{postgres.Open(u)}, nil
 	}
 	if u == "" || strings.Contains(u, "://") {
 		return "", nil, soko.Errorf(soko.EINVALID, "database URL %q is neither a postgres:// URL nor a file path", u)
 	}
-	return SQLite, quietDialector{gormlite.Open(sqliteDSN(u))}, nil
+	return SQLite, quietDialector{gormlite.Open(sqliteDSN(u, readOnly))}, nil
 }
 
 // quietDialector is a dialector whose Explain leaves the arguments out of
@@ -185,10 +190,13 @@ func (d quietDialector) RollbackTo(tx *gorm.DB, name string) error {
 }
 
 // sqliteDSN turns a file path into the driver's URI with the settings soko
-// relies on. Passing any _pragma turns off the driver's default busy timeout,
-// so it is set here explicitly.
-func sqliteDSN(path string) string {
+// relies on, answering only reads when readOnly. Passing any _pragma turns
+// off the driver's default busy timeout, so it is set here explicitly.
+func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(wal)")
@@ -574,6 +582,32 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 	return db.gorm.WithContext(ctx)
 }
 
+// writeOne runs fn, one or a few statements that write but need no
+// transaction of their own: inside InTransaction, on its transaction; on
+// PostgreSQL, on the pool as they come. On SQLite it runs in the next
+// shared transaction (DB.write), waiting its turn beside the others: on a
+// reading connection it would poll for SQLite's one write lock, which
+// transactions committed back to back under load could keep from it past
+// the busy timeout.
+func (db *DB) writeOne(ctx context.Context, fn func(g *gorm.DB) error) error {
+	if _, ok := ctx.Value(joinedKey{}).(*joined); ok || db.group == nil {
+		return translate(fn(db.conn(ctx)))
+	}
+	return translate(db.write(ctx, db.uninterrupted(ctx), fn))
+}
+
+// execOne runs one writing statement as writeOne does, and returns how
+// many rows it changed.
+func (db *DB) execOne(ctx context.Context, sql string, args ...any) (int64, error) {
+	var n int64
+	err := db.writeOne(ctx, func(g *gorm.DB) error {
+		res := g.Exec(sql, args...)
+		n = res.RowsAffected
+		return res.Error
+	})
+	return n, err
+}
+
 // nullTime maps the domain's zero time to SQL NULL.
 func nullTime(t time.Time) *time.Time {
 	if t.IsZero() {
@@ -594,7 +628,8 @@ func fromNull(t *time.Time) time.Time {
 // Exec runs one SQL statement outside the domain's methods, for tools and tests
 // that manage schemas.
 func (db *DB) Exec(ctx context.Context, sql string) error {
-	return translate(db.conn(ctx).Exec(sql).Error)
+	_, err := db.execOne(ctx, sql)
+	return err
 }
 
 // lockForUpdate locks the rows a query reads until the transaction ends. On

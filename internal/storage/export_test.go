@@ -9,8 +9,15 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
-// Conn, Transact and NowOf let the external tests reach into a DB.
-func Conn(db *DB, ctx context.Context) *gorm.DB { return db.conn(ctx) }
+// Conn, Transact and NowOf let the external tests reach into a DB. Conn
+// is on the pool for writes, as the tests' own statements may write (a
+// test's SQLite pool for reads answers only reads).
+func Conn(db *DB, ctx context.Context) *gorm.DB {
+	if _, ok := ctx.Value(joinedKey{}).(*joined); ok {
+		return db.conn(ctx)
+	}
+	return db.writes.WithContext(ctx)
+}
 
 func Transact(db *DB, ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return db.transact(ctx, fn)

@@ -237,3 +237,43 @@ func TestGroupCommit_BeginFailureAnswered(t *testing.T) {
 		t.Fatalf("a transaction on a closed pool answered %v (its wait: %v), want the pool's error", err, ctx.Err())
 	}
 }
+
+// A write outside any transaction (here the API rate budget every request
+// spends) waits its turn in the queue beside the transactions and shares
+// their commit, rather than polling for SQLite's write lock on a reading
+// connection, where groups committed back to back could keep it waiting
+// past the busy timeout.
+func TestGroupCommit_SingleWritesQueueBesideTransactions(t *testing.T) {
+	db := openSQLiteForCache(t, 2)
+	db.group.within = time.Minute // one group, however slow the machine
+	release := holdWriter(t, db)
+	const n = 3
+	errs := make([]error, n)
+	fits := make([]bool, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, fits[i], errs[i] = db.Spend(context.Background(), fmt.Sprintf("apikey:%d", i), time.Time{}, time.Second, 10)
+		}()
+		WaitQueued(t, db, i+1)
+	}
+	grouped := db.trips.grouped.Load()
+	release()
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || !fits[i] {
+			t.Errorf("spend %d: fits %t, %v", i, fits[i], errs[i])
+		}
+	}
+	if got := db.trips.grouped.Load() - grouped; got != n {
+		t.Errorf("%d writes committed in one group, want %d", got, n)
+	}
+
+	// The tests' reading pool refuses writes, so a write sent there
+	// instead of through the queue fails them.
+	if err := addMerchant(db.gorm.WithContext(context.Background()), "READER"); err == nil || !strings.Contains(err.Error(), "readonly") {
+		t.Errorf("a write on the pool for reads answered %v, want it refused", err)
+	}
+}

@@ -108,12 +108,18 @@ func writeAnswer(tx *gorm.DB, r *soko.IdempotentRequest) error {
 // ReleaseIdempotencyKey forgets a claimed request that failed without
 // changing anything, so the client's retry runs it afresh.
 func (db *DB) ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key string) error {
-	return translate(db.conn(ctx).Where("merchant_id = ? AND key = ? AND status_code = 0", merchantID, key).
-		Delete(&idempotencyRow{}).Error)
+	return db.writeOne(ctx, func(g *gorm.DB) error {
+		return g.Where("merchant_id = ? AND key = ? AND status_code = 0", merchantID, key).Delete(&idempotencyRow{}).Error
+	})
 }
 
 // PurgeIdempotencyKeys deletes keys older than the window and returns how many.
 func (db *DB) PurgeIdempotencyKeys(ctx context.Context) (int64, error) {
-	res := db.conn(ctx).Where("created_at < ?", db.now().Add(-soko.IdempotencyWindow)).Delete(&idempotencyRow{})
-	return res.RowsAffected, translate(res.Error)
+	var purged int64
+	err := db.writeOne(ctx, func(g *gorm.DB) error {
+		res := g.Where("created_at < ?", db.now().Add(-soko.IdempotencyWindow)).Delete(&idempotencyRow{})
+		purged = res.RowsAffected
+		return res.Error
+	})
+	return purged, err
 }

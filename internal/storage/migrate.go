@@ -54,8 +54,8 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	if db.dialect == SQLite {
 		create = `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at DATETIME NOT NULL)`
 	}
-	if err := db.conn(ctx).Exec(create).Error; err != nil {
-		return nil, fmt.Errorf("migrate: %w", translate(err))
+	if _, err := db.execOne(ctx, create); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	var applied []string
 	for _, m := range ms {

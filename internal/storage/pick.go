@@ -411,7 +411,7 @@ const finishOrdersWaves = `UPDATE waves SET status = 'done', done_at = ? WHERE s
 func (db *DB) finishWavesOf(orderIDs []int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := db.gorm.WithContext(ctx).Exec(finishOrdersWaves, db.now(), orderIDs).Error; err != nil {
+	if _, err := db.execOne(ctx, finishOrdersWaves, db.now(), orderIDs); err != nil {
 		db.lateError("finish the waves of picked orders", err)
 	}
 }
@@ -429,10 +429,9 @@ func (db *DB) lateError(what string, err error) {
 // (finishWaves), and those whose last order came up short, which is
 // picked again in a wave of its own once a supervisor reallocates it.
 func (db *DB) FinishIdleWaves(ctx context.Context) (int64, error) {
-	res := db.conn(ctx).Exec(`UPDATE waves SET status = 'done',
+	return db.execOne(ctx, `UPDATE waves SET status = 'done',
 		done_at = (SELECT MAX(t.done_at) FROM pick_tasks t WHERE t.wave_id = waves.id)
-		WHERE status = 'released' AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.wave_id = waves.id)` + noOpenTask)
-	return res.RowsAffected, translate(res.Error)
+		WHERE status = 'released' AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.wave_id = waves.id)`+noOpenTask)
 }
 
 // ReportShort records that fewer units were on the shelf than the task

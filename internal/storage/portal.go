@@ -212,13 +212,13 @@ func (db *DB) ClaimPortalLogin(ctx context.Context, userID int64) (*soko.PortalL
 		if wait := soko.BadgeWait(n); wait > 0 {
 			lock = now.Add(wait)
 		}
-		res := db.conn(ctx).Exec(`UPDATE portal_users SET failed_logins = ?, locked_until = ?, wrong_login_at = ?
+		counted, err := db.execOne(ctx, `UPDATE portal_users SET failed_logins = ?, locked_until = ?, wrong_login_at = ?
 			WHERE id = ? AND failed_logins = ? AND (locked_until IS NULL OR locked_until <= ?)`,
 			n, nullTime(lock), now, userID, row.FailedLogins, now)
-		if res.Error != nil {
-			return nil, translate(res.Error)
+		if err != nil {
+			return nil, err
 		}
-		if res.RowsAffected == 1 {
+		if counted == 1 {
 			return &soko.PortalLoginAttempt{UserID: userID, Count: n, PriorLock: prior}, nil
 		}
 	}
@@ -230,8 +230,9 @@ func (db *DB) SettlePortalLogin(ctx context.Context, a *soko.PortalLoginAttempt,
 	if !right {
 		return nil
 	}
-	return translate(db.conn(ctx).Exec(`UPDATE portal_users SET locked_until = CASE WHEN failed_logins = ? THEN ? ELSE locked_until END,
-		failed_logins = failed_logins - 1 WHERE id = ? AND failed_logins > 0`, a.Count, nullTime(a.PriorLock), a.UserID).Error)
+	_, err := db.execOne(ctx, `UPDATE portal_users SET locked_until = CASE WHEN failed_logins = ? THEN ? ELSE locked_until END,
+		failed_logins = failed_logins - 1 WHERE id = ? AND failed_logins > 0`, a.Count, nullTime(a.PriorLock), a.UserID)
+	return err
 }
 
 // ClaimUnknownPortalLogin counts a sign-in to an email without an account,
@@ -253,9 +254,9 @@ func (db *DB) ClaimUnknownPortalLogin(ctx context.Context, bucket string) (*soko
 			return nil, translate(err)
 		}
 		n, prior := 1, time.Time{}
-		var res *gorm.DB
+		var counted int64
 		if len(rows) == 0 {
-			res = db.conn(ctx).Exec(`INSERT INTO rate_windows (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT DO NOTHING`, bucket, now.Unix())
+			counted, err = db.execOne(ctx, `INSERT INTO rate_windows (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT DO NOTHING`, bucket, now.Unix())
 		} else {
 			last := rows[0]
 			at := time.Unix(last.WindowStart, 0).UTC()
@@ -268,13 +269,13 @@ func (db *DB) ClaimUnknownPortalLogin(ctx context.Context, bucket string) (*soko
 			if !at.Before(now.Add(-soko.WrongPINsForget)) {
 				n = last.Hits + 1
 			}
-			res = db.conn(ctx).Exec(`UPDATE rate_windows SET window_start = ?, hits = ? WHERE bucket = ? AND window_start = ? AND hits = ?`,
+			counted, err = db.execOne(ctx, `UPDATE rate_windows SET window_start = ?, hits = ? WHERE bucket = ? AND window_start = ? AND hits = ?`,
 				now.Unix(), n, bucket, last.WindowStart, last.Hits)
 		}
-		if res.Error != nil {
-			return nil, translate(res.Error)
+		if err != nil {
+			return nil, err
 		}
-		if res.RowsAffected == 1 {
+		if counted == 1 {
 			return &soko.PortalLoginAttempt{Count: n, PriorLock: prior}, nil
 		}
 	}
@@ -286,8 +287,8 @@ func (db *DB) CreatePortalSession(ctx context.Context, u *soko.PortalUser) (*sok
 	now := db.now()
 	token := soko.NewToken()
 	row := portalSessionRow{TokenHash: soko.HashToken(token), PortalUserID: u.ID, CSRFToken: soko.NewToken(), CreatedAt: now, ExpiresAt: now.Add(soko.PortalSessionLifetime)}
-	if err := db.conn(ctx).Create(&row).Error; err != nil {
-		return nil, "", translate(err)
+	if err := db.writeOne(ctx, func(g *gorm.DB) error { return g.Create(&row).Error }); err != nil {
+		return nil, "", err
 	}
 	m, err := db.MerchantByID(ctx, u.MerchantID)
 	if err != nil {
@@ -321,7 +322,7 @@ func (db *DB) FindPortalSession(ctx context.Context, token string) (*soko.Portal
 
 // DeletePortalSession signs a portal session out.
 func (db *DB) DeletePortalSession(ctx context.Context, id int64) error {
-	return translate(db.conn(ctx).Where("id = ?", id).Delete(&portalSessionRow{}).Error)
+	return db.writeOne(ctx, func(g *gorm.DB) error { return g.Where("id = ?", id).Delete(&portalSessionRow{}).Error })
 }
 
 // RequestPasswordReset makes a one-time reset link for the active user

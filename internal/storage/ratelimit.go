@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/soko-wms/soko/internal/soko"
 )
 
@@ -17,20 +19,21 @@ import (
 // statement, so parallel hits each see their own number.
 func (db *DB) Hit(ctx context.Context, bucket string, start time.Time) (int, error) {
 	var hits []int
-	err := db.conn(ctx).Raw(`INSERT INTO rate_windows (bucket, window_start, hits) VALUES (?, ?, 1)
-		ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_windows.hits + 1 RETURNING hits`,
-		bucket, start.Unix()).Scan(&hits).Error
+	err := db.writeOne(ctx, func(g *gorm.DB) error {
+		err := g.Raw(`INSERT INTO rate_windows (bucket, window_start, hits) VALUES (?, ?, 1)
+			ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_windows.hits + 1 RETURNING hits`,
+			bucket, start.Unix()).Scan(&hits).Error
+		if err != nil || len(hits) != 1 || hits[0] != 1 {
+			return err
+		}
+		// A new window: the windows before the last one no longer count.
+		return g.Exec(`DELETE FROM rate_windows WHERE bucket = ? AND window_start < ?`, bucket, start.Unix()-3600).Error
+	})
 	if err != nil {
-		return 0, translate(err)
+		return 0, err
 	}
 	if len(hits) != 1 {
 		return 0, fmt.Errorf("rate window %s: no count returned", bucket)
-	}
-	if hits[0] == 1 {
-		// A new window: the windows before the last one no longer count.
-		if err := db.conn(ctx).Exec(`DELETE FROM rate_windows WHERE bucket = ? AND window_start < ?`, bucket, start.Unix()-3600).Error; err != nil {
-			return 0, translate(err)
-		}
 	}
 	return hits[0], nil
 }
@@ -46,14 +49,14 @@ const rateWindowsKept = soko.WrongPINsForget + time.Hour
 // would otherwise be kept forever; the server runs this hourly, off the
 // request path.
 func (db *DB) PurgeRateWindows(ctx context.Context) (int64, error) {
-	res := db.conn(ctx).Exec(`DELETE FROM rate_windows WHERE window_start < ?`, db.now().Add(-rateWindowsKept).Unix())
-	return res.RowsAffected, translate(res.Error)
+	return db.execOne(ctx, `DELETE FROM rate_windows WHERE window_start < ?`, db.now().Add(-rateWindowsKept).Unix())
 }
 
 // Unhit takes back a hit that turned out not to count (a right sign-in).
 func (db *DB) Unhit(ctx context.Context, bucket string, start time.Time) error {
-	return translate(db.conn(ctx).Exec(`UPDATE rate_windows SET hits = hits - 1 WHERE bucket = ? AND window_start = ? AND hits > 0`,
-		bucket, start.Unix()).Error)
+	_, err := db.execOne(ctx, `UPDATE rate_windows SET hits = hits - 1 WHERE bucket = ? AND window_start = ? AND hits > 0`,
+		bucket, start.Unix())
+	return err
 }
 
 // Spend takes one request from bucket's budget, a token bucket that holds
@@ -80,16 +83,18 @@ func (db *DB) Spend(ctx context.Context, bucket string, now time.Time, interval 
 		FullAt  int64
 		Allowed bool
 	}
-	err = db.conn(ctx).Raw(`INSERT INTO rate_budgets (bucket, full_at, allowed) VALUES (?, `+at+` + ?, TRUE)
-		ON CONFLICT (bucket) DO UPDATE SET
-			full_at = CASE WHEN rate_budgets.full_at < excluded.full_at - ? THEN excluded.full_at
-				WHEN rate_budgets.full_at <= excluded.full_at + ? THEN rate_budgets.full_at + ?
-				ELSE rate_budgets.full_at END,
-			allowed = rate_budgets.full_at <= excluded.full_at + ?
-		RETURNING full_at, allowed`,
-		append(args, step, int64(burst-2)*step, step, int64(burst-2)*step)...).Scan(&rows).Error
+	err = db.writeOne(ctx, func(g *gorm.DB) error {
+		return g.Raw(`INSERT INTO rate_budgets (bucket, full_at, allowed) VALUES (?, `+at+` + ?, TRUE)
+			ON CONFLICT (bucket) DO UPDATE SET
+				full_at = CASE WHEN rate_budgets.full_at < excluded.full_at - ? THEN excluded.full_at
+					WHEN rate_budgets.full_at <= excluded.full_at + ? THEN rate_budgets.full_at + ?
+					ELSE rate_budgets.full_at END,
+				allowed = rate_budgets.full_at <= excluded.full_at + ?
+			RETURNING full_at, allowed`,
+			append(args, step, int64(burst-2)*step, step, int64(burst-2)*step)...).Scan(&rows).Error
+	})
 	if err != nil {
-		return time.Time{}, false, translate(err)
+		return time.Time{}, false, err
 	}
 	if len(rows) != 1 {
 		return time.Time{}, false, fmt.Errorf("rate budget %s: no answer returned", bucket)

@@ -138,8 +138,10 @@ func (db *DB) SaveScanAnswer(ctx context.Context, scanID string, status int, res
 		j.scan.StatusCode, j.scan.Response, j.scan.Message = status, string(response), message
 		return translate(j.writeScan())
 	}
-	return translate(db.conn(ctx).Model(&scanEventRow{}).Where("scan_id = ?", scanID).
-		Updates(map[string]any{"status_code": status, "response": string(response), "message": message}).Error)
+	return db.writeOne(ctx, func(g *gorm.DB) error {
+		return g.Model(&scanEventRow{}).Where("scan_id = ?", scanID).
+			Updates(map[string]any{"status_code": status, "response": string(response), "message": message}).Error
+	})
 }
 
 // RecordRefusedScan keeps a refused scan with its answer: supervisors see
@@ -152,9 +154,9 @@ func (db *DB) RecordRefusedScan(ctx context.Context, e soko.ScanEvent, status in
 	if e.ScanID != "" {
 		row.ScanID = &e.ScanID
 	}
-	err := db.conn(ctx).Create(&row).Error
-	if soko.ErrorCode(translate(err)) == soko.ECONFLICT {
+	err := db.writeOne(ctx, func(g *gorm.DB) error { return g.Create(&row).Error })
+	if soko.ErrorCode(err) == soko.ECONFLICT {
 		return nil
 	}
-	return translate(err)
+	return err
 }

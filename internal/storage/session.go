@@ -31,11 +31,13 @@ func (db *DB) ClaimPINAttempt(ctx context.Context, staffID int64, deviceToken st
 	now := db.now()
 	if deviceToken != "" {
 		var ids []int64
-		err := db.conn(ctx).Raw(`UPDATE staff_devices SET failed_pins = failed_pins + 1
-			WHERE token_hash = ? AND staff_id = ? AND failed_pins < ? AND last_used_at > ? RETURNING id`,
-			soko.HashToken(deviceToken), staffID, soko.MaxWrongPINs, now.Add(-soko.DeviceTrust)).Scan(&ids).Error
+		err := db.writeOne(ctx, func(g *gorm.DB) error {
+			return g.Raw(`UPDATE staff_devices SET failed_pins = failed_pins + 1
+				WHERE token_hash = ? AND staff_id = ? AND failed_pins < ? AND last_used_at > ? RETURNING id`,
+				soko.HashToken(deviceToken), staffID, soko.MaxWrongPINs, now.Add(-soko.DeviceTrust)).Scan(&ids).Error
+		})
 		if err != nil {
-			return nil, translate(err)
+			return nil, err
 		}
 		if len(ids) == 1 {
 			return &soko.PINAttempt{StaffID: staffID, DeviceID: ids[0]}, nil
@@ -62,13 +64,13 @@ func (db *DB) ClaimPINAttempt(ctx context.Context, staffID int64, deviceToken st
 		if wait := soko.BadgeWait(n); wait > 0 {
 			lock = now.Add(wait)
 		}
-		res := db.conn(ctx).Exec(`UPDATE staff SET failed_pins = ?, locked_until = ?, wrong_pin_at = ?
+		counted, err := db.execOne(ctx, `UPDATE staff SET failed_pins = ?, locked_until = ?, wrong_pin_at = ?
 			WHERE id = ? AND failed_pins = ? AND (locked_until IS NULL OR locked_until <= ?)`,
 			n, nullTime(lock), now, staffID, row.FailedPINs, now)
-		if res.Error != nil {
-			return nil, translate(res.Error)
+		if err != nil {
+			return nil, err
 		}
-		if res.RowsAffected == 1 {
+		if counted == 1 {
 			return &soko.PINAttempt{StaffID: staffID, Count: n, PriorLock: prior}, nil
 		}
 	}
@@ -105,8 +107,8 @@ func (db *DB) CreateSession(ctx context.Context, s *soko.Staff, device string) (
 	now := db.now()
 	token := soko.NewToken()
 	row := sessionRow{TokenHash: soko.HashToken(token), StaffID: s.ID, CSRFToken: soko.NewToken(), Device: device, CreatedAt: now, ExpiresAt: now.Add(soko.SessionLifetime)}
-	if err := db.conn(ctx).Create(&row).Error; err != nil {
-		return nil, "", translate(err)
+	if err := db.writeOne(ctx, func(g *gorm.DB) error { return g.Create(&row).Error }); err != nil {
+		return nil, "", err
 	}
 	return &soko.Session{ID: row.ID, Staff: s, CSRFToken: row.CSRFToken, Device: device, ExpiresAt: row.ExpiresAt}, token, nil
 }
@@ -164,8 +166,8 @@ func copySession(s soko.Session) *soko.Session {
 
 // DeleteSession signs a session out, on every server at once.
 func (db *DB) DeleteSession(ctx context.Context, id int64) error {
-	if err := db.conn(ctx).Where("id = ?", id).Delete(&sessionRow{}).Error; err != nil {
-		return translate(err)
+	if err := db.writeOne(ctx, func(g *gorm.DB) error { return g.Where("id = ?", id).Delete(&sessionRow{}).Error }); err != nil {
+		return err
 	}
 	db.auth.flush()
 	return nil

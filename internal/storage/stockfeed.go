@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -509,11 +508,11 @@ func (db *DB) PruneStockChanges(ctx context.Context) (int64, error) {
 		for i, k := range keys {
 			pairs[i] = []any{k.MerchantID, k.Seq}
 		}
-		res := db.conn(ctx).Exec(`DELETE FROM stock_changes WHERE (merchant_id, seq) IN ?`, pairs)
-		if res.Error != nil {
-			return deleted, translate(res.Error)
+		n, err := db.execOne(ctx, `DELETE FROM stock_changes WHERE (merchant_id, seq) IN ?`, pairs)
+		if err != nil {
+			return deleted, err
 		}
-		deleted += res.RowsAffected
+		deleted += n
 		if len(keys) < batch {
 			return deleted, nil
 		}
@@ -586,7 +585,7 @@ func (db *DB) CheckStockFeed(ctx context.Context) ([]FeedMismatch, error) {
 			}
 			return tx.Raw(`SELECT c.* FROM stock_changes c WHERE c.product_id IN ?
 				AND c.seq = (SELECT MAX(n.seq) FROM stock_changes n WHERE n.product_id = c.product_id)`, ids).Scan(&last).Error
-		}, db.snapshot())
+		}, db.readOnlySnapshot())
 		if err != nil {
 			return nil, translate(err)
 		}
@@ -602,13 +601,4 @@ func (db *DB) CheckStockFeed(ctx context.Context) ([]FeedMismatch, error) {
 		}
 	}
 	return out, nil
-}
-
-// snapshot asks for a transaction whose statements all read one moment:
-// PostgreSQL's default gives each statement its own, SQLite's already is.
-func (db *DB) snapshot() *sql.TxOptions {
-	if db.dialect == Postgres {
-		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-	}
-	return nil
 }

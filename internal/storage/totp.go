@@ -25,11 +25,11 @@ func (totpRecoveryCodeRow) TableName() string { return "totp_recovery_codes" }
 // sees a code of it. Starting again replaces the secret not yet confirmed.
 func (db *DB) StartTOTP(ctx context.Context, userID int64) (string, error) {
 	secret := soko.NewTOTPSecret()
-	res := db.conn(ctx).Exec(`UPDATE portal_users SET totp_pending_secret = ? WHERE id = ? AND totp_enabled_at IS NULL`, secret, userID)
-	if res.Error != nil {
-		return "", translate(res.Error)
+	started, err := db.execOne(ctx, `UPDATE portal_users SET totp_pending_secret = ? WHERE id = ? AND totp_enabled_at IS NULL`, secret, userID)
+	if err != nil {
+		return "", err
 	}
-	if res.RowsAffected != 1 {
+	if started != 1 {
 		return "", soko.Errorf(soko.ECONFLICT, "two-step sign-in is already on").JA("2段階認証はすでに有効です")
 	}
 	return secret, nil
@@ -96,9 +96,9 @@ func putRecoveryCodes(tx *gorm.DB, userID int64, codes []string, now time.Time) 
 func (db *DB) CreateTOTPChallenge(ctx context.Context, userID int64) (string, error) {
 	token := soko.NewToken()
 	expires := db.now().Add(soko.TOTPChallengeLifetime)
-	err := db.conn(ctx).Exec(`UPDATE portal_users SET totp_challenge_hash = ?, totp_challenge_expires_at = ? WHERE id = ?`,
-		soko.HashToken(token), expires, userID).Error
-	return token, translate(err)
+	_, err := db.execOne(ctx, `UPDATE portal_users SET totp_challenge_hash = ?, totp_challenge_expires_at = ? WHERE id = ?`,
+		soko.HashToken(token), expires, userID)
+	return token, err
 }
 
 // FindTOTPChallenge returns the active user a live challenge token is for,

@@ -361,20 +361,26 @@ func (db *DB) Redeliver(ctx context.Context, f soko.DeliveryFilter, id int64) (*
 		return nil, soko.Errorf(soko.ECONFLICT, "delivery %d cannot be sent again: its customer's personal data was erased", id).
 			JA("配信 %d は再送できません。お客様の個人情報は削除済みです", id)
 	}
-	q := db.conn(ctx).Model(&outboxRow{}).Where("id = ? AND status <> ?", id, string(soko.OutboxPending))
-	if f.MerchantID != 0 {
-		q = q.Where("merchant_id = ?", f.MerchantID)
+	var queued int64
+	err := db.writeOne(ctx, func(g *gorm.DB) error {
+		q := g.Model(&outboxRow{}).Where("id = ? AND status <> ?", id, string(soko.OutboxPending))
+		if f.MerchantID != 0 {
+			q = q.Where("merchant_id = ?", f.MerchantID)
+		}
+		if f.Channel != "" {
+			q = q.Where("channel = ?", f.Channel)
+		}
+		// A redelivered message gets a fresh day of retries: created_at
+		// starts the worker's 24 hours (the event's own time is in its
+		// payload).
+		res := q.Updates(map[string]any{"status": string(soko.OutboxPending), "next_attempt_at": now, "created_at": now})
+		queued = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return nil, err
 	}
-	if f.Channel != "" {
-		q = q.Where("channel = ?", f.Channel)
-	}
-	// A redelivered message gets a fresh day of retries: created_at starts
-	// the worker's 24 hours (the event's own time is in its payload).
-	res := q.Updates(map[string]any{"status": string(soko.OutboxPending), "next_attempt_at": now, "created_at": now})
-	if res.Error != nil {
-		return nil, translate(res.Error)
-	}
-	if res.RowsAffected == 0 {
+	if queued == 0 {
 		// Pending messages are left alone: one may be being sent right now,
 		// and sending it again now would send it twice.
 		ms, err := db.ListDeliveries(ctx, f, soko.Page{After: id + 1, Limit: 1})
