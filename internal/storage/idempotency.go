@@ -86,12 +86,11 @@ func (db *DB) FindIdempotentRequest(ctx context.Context, merchantID int64, key s
 // replay it. Inside a transaction the answer waits for its commit, and is
 // written with what else waits for it (writePending).
 func (db *DB) FinishIdempotentRequest(ctx context.Context, r *soko.IdempotentRequest) error {
-	tx := db.conn(ctx)
-	if n := notesIn(tx); n != nil {
+	if n := notesIn(db.conn(ctx)); n != nil {
 		n.pendingAnswer = r
 		return nil
 	}
-	return translate(writeAnswer(tx, r))
+	return db.writeOne(ctx, func(g *gorm.DB) error { return writeAnswer(g, r) })
 }
 
 // answerSQL stores a claimed request's answer (answerArgs).
