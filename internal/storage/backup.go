@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ncruces/go-sqlite3/driver"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -32,20 +33,12 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	// On a connection of its own: SQLite counts VACUUM INTO as a write,
 	// which a reading pool that answers only reads refuses, and on the
 	// writers' connection it would hold every writer back until it ends.
-	_, dialector, err := dialectorFor(db.url, false)
-	if err != nil {
-		return err
-	}
-	g, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true})
+	conn, err := driver.Open(sqliteDSN(db.url, false))
 	if err != nil {
 		return fmt.Errorf("backup to %s: %w", path, translate(err))
 	}
-	defer func() {
-		if sqlDB, err := g.DB(); err == nil {
-			sqlDB.Close()
-		}
-	}()
-	if err := g.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, translate(err))
 	}
 	return nil

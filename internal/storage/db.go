@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -79,7 +78,22 @@ type publicURLKey struct{}
 // Open connects to url: a postgres:// URL, or else the path of a SQLite file,
 // which is created if missing. It does not migrate; call Migrate.
 func Open(ctx context.Context, url string) (*DB, error) {
-	dialect, dialector, err := dialectorFor(url, testing.Testing())
+	return OpenWith(ctx, url, Options{})
+}
+
+// Options are what OpenWith is told besides the URL.
+type Options struct {
+	// ReadOnlyReads opens SQLite's pool for reads (every connection but
+	// DB.writes') answering only reads, so that a write sent there
+	// instead of through the commit group (DB.write, DB.writeOne) fails.
+	// The tests open theirs so; a write missed there would otherwise only
+	// wait longer for SQLite's lock.
+	ReadOnlyReads bool
+}
+
+// OpenWith is Open with opts.
+func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
+	dialect, dialector, err := dialectorFor(url, opts.ReadOnlyReads)
 	if err != nil {
 		return nil, err
 	}
@@ -148,10 +162,8 @@ func keepStatements(g *gorm.DB) *stmtCache {
 	return c
 }
 
-// dialectorFor returns u's dialect and dialector. A SQLite pool for reads
-// (every pool but DB.writes) answers only reads when readOnly: the tests
-// open theirs so, and a write sent to it instead of through DB.write or
-// DB.writeOne fails them.
+// dialectorFor returns u's dialect and dialector; on SQLite, one whose
+// connections answer only reads when readOnly (Options.ReadOnlyReads).
 func dialectorFor(u string, readOnly bool) (string, gorm.Dialector, error) {
 	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
 		return Postgres, quietDialector{postgres.Open(u)}, nil
@@ -589,11 +601,19 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 // reading connection it would poll for SQLite's one write lock, which
 // transactions committed back to back under load could keep from it past
 // the busy timeout.
+// A group another's failure ended (errGroupAborted) is tried again, as
+// transact does.
 func (db *DB) writeOne(ctx context.Context, fn func(g *gorm.DB) error) error {
 	if _, ok := ctx.Value(joinedKey{}).(*joined); ok || db.group == nil {
 		return translate(fn(db.conn(ctx)))
 	}
-	return translate(db.write(ctx, db.uninterrupted(ctx), fn))
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		if err = db.write(ctx, db.uninterrupted(ctx), fn); !errors.Is(err, errGroupAborted) {
+			break
+		}
+	}
+	return translate(err)
 }
 
 // execOne runs one writing statement as writeOne does, and returns how

@@ -115,7 +115,7 @@ func (db *DB) ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key s
 // PurgeIdempotencyKeys deletes keys older than the window and returns how many.
 func (db *DB) PurgeIdempotencyKeys(ctx context.Context) (int64, error) {
 	var purged int64
-	err := db.writeOne(ctx, func(g *gorm.DB) error {
+	err := db.writeOne(runAlone(ctx), func(g *gorm.DB) error {
 		res := g.Where("created_at < ?", db.now().Add(-soko.IdempotencyWindow)).Delete(&idempotencyRow{})
 		purged = res.RowsAffected
 		return res.Error

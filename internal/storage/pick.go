@@ -330,7 +330,7 @@ func (db *DB) finishPickedMeanwhile(picks []pickedBy) {
 	err := db.gorm.WithContext(ctx).Raw(`SELECT id FROM orders WHERE id IN ? AND status = ?
 		AND NOT EXISTS (SELECT 1 FROM pick_tasks t WHERE t.order_id = orders.id AND t.status = 'open')`, ids, string(soko.OrderPicking)).Scan(&ready).Error
 	if err != nil {
-		db.lateError("check orders whose tasks ended", err)
+		db.lateError("check orders whose tasks ended", translate(err))
 		return
 	}
 	for _, p := range picks {
@@ -416,10 +416,11 @@ func (db *DB) finishWavesOf(orderIDs []int64) {
 	}
 }
 
-// lateError reports a check after a commit that failed (OnLateError).
+// lateError reports a check after a commit that failed (OnLateError),
+// with its error as translated.
 func (db *DB) lateError(what string, err error) {
 	if db.OnLateError != nil {
-		db.OnLateError(what, translate(err))
+		db.OnLateError(what, err)
 	}
 }
 
@@ -429,7 +430,7 @@ func (db *DB) lateError(what string, err error) {
 // (finishWaves), and those whose last order came up short, which is
 // picked again in a wave of its own once a supervisor reallocates it.
 func (db *DB) FinishIdleWaves(ctx context.Context) (int64, error) {
-	return db.execOne(ctx, `UPDATE waves SET status = 'done',
+	return db.execOne(runAlone(ctx), `UPDATE waves SET status = 'done',
 		done_at = (SELECT MAX(t.done_at) FROM pick_tasks t WHERE t.wave_id = waves.id)
 		WHERE status = 'released' AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.wave_id = waves.id)`+noOpenTask)
 }

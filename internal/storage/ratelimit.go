@@ -23,8 +23,11 @@ func (db *DB) Hit(ctx context.Context, bucket string, start time.Time) (int, err
 		err := g.Raw(`INSERT INTO rate_windows (bucket, window_start, hits) VALUES (?, ?, 1)
 			ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_windows.hits + 1 RETURNING hits`,
 			bucket, start.Unix()).Scan(&hits).Error
-		if err != nil || len(hits) != 1 || hits[0] != 1 {
+		if err != nil {
 			return err
+		}
+		if len(hits) != 1 || hits[0] != 1 {
+			return nil
 		}
 		// A new window: the windows before the last one no longer count.
 		return g.Exec(`DELETE FROM rate_windows WHERE bucket = ? AND window_start < ?`, bucket, start.Unix()-3600).Error
@@ -49,7 +52,7 @@ const rateWindowsKept = soko.WrongPINsForget + time.Hour
 // would otherwise be kept forever; the server runs this hourly, off the
 // request path.
 func (db *DB) PurgeRateWindows(ctx context.Context) (int64, error) {
-	return db.execOne(ctx, `DELETE FROM rate_windows WHERE window_start < ?`, db.now().Add(-rateWindowsKept).Unix())
+	return db.execOne(runAlone(ctx), `DELETE FROM rate_windows WHERE window_start < ?`, db.now().Add(-rateWindowsKept).Unix())
 }
 
 // Unhit takes back a hit that turned out not to count (a right sign-in).

@@ -13,7 +13,7 @@ import (
 func openSQLiteForCache(t *testing.T, pool int) *DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "soko.db"))
+	db, err := OpenWith(ctx, filepath.Join(t.TempDir(), "soko.db"), Options{ReadOnlyReads: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -508,7 +508,7 @@ func (db *DB) PruneStockChanges(ctx context.Context) (int64, error) {
 		for i, k := range keys {
 			pairs[i] = []any{k.MerchantID, k.Seq}
 		}
-		n, err := db.execOne(ctx, `DELETE FROM stock_changes WHERE (merchant_id, seq) IN ?`, pairs)
+		n, err := db.execOne(runAlone(ctx), `DELETE FROM stock_changes WHERE (merchant_id, seq) IN ?`, pairs)
 		if err != nil {
 			return deleted, err
 		}
