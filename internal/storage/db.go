@@ -600,9 +600,8 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 // shared transaction (DB.write), waiting its turn beside the others: on a
 // reading connection it would poll for SQLite's one write lock, which
 // transactions committed back to back under load could keep from it past
-// the busy timeout.
-// A group another's failure ended (errGroupAborted) is tried again, as
-// transact does.
+// the busy timeout. A group another's failure ended (errGroupAborted) is
+// tried again, as transact does.
 func (db *DB) writeOne(ctx context.Context, fn func(g *gorm.DB) error) error {
 	if _, ok := ctx.Value(joinedKey{}).(*joined); ok || db.group == nil {
 		return translate(fn(db.conn(ctx)))
