@@ -114,11 +114,5 @@ func (db *DB) ReleaseIdempotencyKey(ctx context.Context, merchantID int64, key s
 
 // PurgeIdempotencyKeys deletes keys older than the window and returns how many.
 func (db *DB) PurgeIdempotencyKeys(ctx context.Context) (int64, error) {
-	var purged int64
-	err := db.writeOne(runAlone(ctx), func(g *gorm.DB) error {
-		res := g.Where("created_at < ?", db.now().Add(-soko.IdempotencyWindow)).Delete(&idempotencyRow{})
-		purged = res.RowsAffected
-		return res.Error
-	})
-	return purged, err
+	return db.execOne(runAlone(ctx), `DELETE FROM idempotency_keys WHERE created_at < ?`, db.now().Add(-soko.IdempotencyWindow))
 }
