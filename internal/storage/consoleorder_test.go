@@ -591,6 +591,51 @@ func TestSearchOrders_Filters(t *testing.T) {
 	})
 }
 
+// TestSearchOrders_FindsTheCustomerAsChanged: the search keys follow a
+// merchant's change of the recipient, by a long name (PostgreSQL's
+// trigram path) and a short one (the newest-first walk).
+func TestSearchOrders_FindsTheCustomerAsChanged(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := &soko.Seed{
+			Merchants: []soko.Merchant{{Code: "SAKURA", Name: "さくら"}},
+			Products:  []soko.SeedProduct{{MerchantCode: "SAKURA", Product: soko.Product{SKU: "TOWEL", Name: "タオル", TaxRate: 10}}},
+		}
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		to := soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田 花子"}
+		o := &soko.Order{MerchantID: seed.Merchants[0].ID, Number: "SO-1", Recipient: to, Lines: []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, TaxRate: 10}}}
+		if err := db.CreateOrder(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		found := func(customer string) bool {
+			t.Helper()
+			got, err := db.SearchOrders(ctx, soko.OrderSearch{Customer: customer})
+			if err != nil {
+				t.Fatalf("%s: %v", customer, err)
+			}
+			return len(got) == 1 && got[0].Number == "SO-1"
+		}
+		if !found("山田花子") || !found("山田") {
+			t.Fatal("the new order is not found by its customer")
+		}
+		saved, err := db.FindOrder(ctx, o.MerchantID, "SO-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved.Recipient.Name, saved.Recipient.Company = "鈴木 一郎", "有限会社みどり"
+		if err := db.ChangeOrder(ctx, &soko.OrderChange{OrderID: saved.ID, ReadAt: saved.UpdatedAt, Order: saved}); err != nil {
+			t.Fatal(err)
+		}
+		for customer, want := range map[string]bool{"山田花子": false, "山田": false, "鈴木一郎": true, "鈴木": true, "みどり": true, "有限会社": true} {
+			if got := found(customer); got != want {
+				t.Errorf("after the change, %s finds the order: %v, want %v", customer, got, want)
+			}
+		}
+	})
+}
+
 // TestAllocate_ShelfWaitingForACountPromisesNothing is the regression test
 // for a short pick's shelf: its books say 3 towels are there, the picker
 // found none, so nothing is promised from it until it is counted — a new

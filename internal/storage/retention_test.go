@@ -180,9 +180,21 @@ func TestErasePersonalData_OnRequest(t *testing.T) {
 		if _, err := db.ErasePersonalData(ctx, merchantID, "NOPE"); soko.ErrorCode(err) != soko.ENOTFOUND {
 			t.Fatalf("erasing an unknown order: %v, want ENOTFOUND", err)
 		}
+		searched := func() int {
+			t.Helper()
+			got, err := db.SearchOrders(ctx, soko.OrderSearch{Customer: customerName, MerchantID: merchantID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(got)
+		}
+		before := searched()
 		o, err := db.ErasePersonalData(ctx, merchantID, "L-000")
 		if err != nil || o.Recipient.Name != soko.ErasedMark || len(o.Lines) != 1 {
 			t.Fatalf("erase L-000: %+v %v", o, err)
+		}
+		if after := searched(); before == 0 || after != before-1 {
+			t.Errorf("searching for the customer finds %d orders before the erasure and %d after: the erased one must not be found", before, after)
 		}
 		again, err := db.ErasePersonalData(ctx, merchantID, "L-000")
 		if err != nil || again.Recipient != o.Recipient || !again.UpdatedAt.Equal(o.UpdatedAt) {
