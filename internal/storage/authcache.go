@@ -19,7 +19,10 @@ const authCacheTTL = 5 * time.Second
 
 // authCache keeps the sessions and API keys requests presented, by the
 // hash of their token, so a scan or an order does not pay a round trip to
-// read its own (issue 17). Every change that could end or narrow one is
+// read its own (issue 17). On PostgreSQL it also keeps what nearly every
+// writing request reads and an administrator seldom changes: the ship
+// calendar (an order's ship date) and merchants' webhook endpoints (an
+// order's events); on SQLite those are read in process each time. Every change that could end or narrow one is
 // counted by triggers in auth_changes. On PostgreSQL the same triggers
 // send pg_notify('soko_auth'), which a connection of this server listens
 // for and empties the cache on: nothing is served from it while that
@@ -33,6 +36,10 @@ type authCache struct {
 	counted  bool   // entries must have been read under changes (SQLite)
 	sessions map[string]authEntry[soko.Session]
 	keys     map[string]authEntry[soko.APIKey]
+	// calendar holds the ship calendar under ""; endpoints the webhook
+	// endpoints by merchant id (PostgreSQL only).
+	calendar  map[string]authEntry[*soko.ShipCalendar]
+	endpoints map[string]authEntry[[]*soko.WebhookEndpoint]
 	// live is whether entries may be served: on PostgreSQL, while the
 	// listening connection is up; on SQLite, always.
 	live atomic.Bool
@@ -46,7 +53,8 @@ type authEntry[T any] struct {
 }
 
 func newAuthCache(dialect string) *authCache {
-	c := &authCache{sessions: map[string]authEntry[soko.Session]{}, keys: map[string]authEntry[soko.APIKey]{}, counted: dialect == SQLite}
+	c := &authCache{sessions: map[string]authEntry[soko.Session]{}, keys: map[string]authEntry[soko.APIKey]{}, counted: dialect == SQLite,
+		calendar: map[string]authEntry[*soko.ShipCalendar]{}, endpoints: map[string]authEntry[[]*soko.WebhookEndpoint]{}}
 	c.live.Store(dialect == SQLite)
 	return c
 }
@@ -56,8 +64,15 @@ func (c *authCache) flush() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	c.clear()
+}
+
+// clear forgets every entry. Called with c.mu held.
+func (c *authCache) clear() {
 	clear(c.sessions)
 	clear(c.keys)
+	clear(c.calendar)
+	clear(c.endpoints)
 }
 
 // generation is read before the database, and given back to put.
@@ -74,8 +89,7 @@ func (c *authCache) adopt(changes int64) {
 	if changes > c.changes {
 		c.gen++
 		c.changes = changes
-		clear(c.sessions)
-		clear(c.keys)
+		c.clear()
 	}
 }
 
@@ -138,9 +152,33 @@ func cached[T any](ctx context.Context, db *DB, m map[string]authEntry[T], hash 
 	return cacheGet(db.auth, m, hash, now)
 }
 
-// authChanged notes in tx's transaction that a session, a staff member
-// or an API key changed: this server empties its cache once it commits,
-// without waiting for its own notification.
+// settingsCache returns the cache a read of the ship calendar may be
+// served from and kept in, or nil (see txNotes.settingsCache).
+func (db *DB) settingsCache(ctx context.Context) *authCache {
+	if n, ok := ctx.Value(txNotesKey{}).(*txNotes); ok {
+		return n.settingsCache()
+	}
+	if db.auth.counted {
+		return nil
+	}
+	return db.auth
+}
+
+// settingsCache returns the cache a transaction's reads of the ship
+// calendar or of webhook endpoints may be served from and kept in, or
+// nil: on SQLite, and once the transaction changed either (its change is
+// not committed yet, and what is kept predates it).
+func (n *txNotes) settingsCache() *authCache {
+	if n == nil || n.authChanged {
+		return nil
+	}
+	return n.settings
+}
+
+// authChanged notes in tx's transaction that a session, a staff member,
+// an API key, the ship calendar or a webhook endpoint changed: this
+// server empties its cache once it commits, without waiting for its own
+// notification.
 func authChanged(tx *gorm.DB) {
 	if tx.Statement != nil && tx.Statement.Context != nil {
 		if n, ok := tx.Statement.Context.Value(txNotesKey{}).(*txNotes); ok {

@@ -110,3 +110,88 @@ func TestAuthCache_ChangesCountAtOnce(t *testing.T) {
 		})
 	})
 }
+
+// The ship calendar and merchants' webhook endpoints are kept in memory
+// too on PostgreSQL (read by nearly every order and status change); a
+// change counts at once on the server that made it, within moments on
+// another, and inside the transaction that makes it.
+func TestSettingsCache_ChangesCountAtOnce(t *testing.T) {
+	storagetest.ForEachDialectName(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		db, other := storagetest.MustOpenTwice(t, dialect)
+		m := MustCreateMerchant(t, db, "SAKURA")
+		// What a request's transaction reads, and how many statements it took.
+		type seen struct {
+			cutOff, endpoints int
+			statements        int64
+		}
+		read := func(db *storage.DB) seen {
+			t.Helper()
+			var s seen
+			before := db.RoundTrips()
+			err := db.InTransaction(ctx, func(ctx context.Context) error {
+				c, err := db.ShipCalendar(ctx)
+				if err != nil {
+					return err
+				}
+				eps, err := db.ListWebhookEndpoints(ctx, m.ID)
+				s.cutOff, s.endpoints = c.CutOff, len(eps)
+				c.CutOff = -1 // a request's own copy: kept ones do not change
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.statements = db.RoundTrips().Sub(before).Statements
+			return s
+		}
+		want := int64(2) // SQLite reads both each time
+		if dialect == storage.Postgres {
+			want = 0
+		}
+		first := read(db)
+		eventually(t, "served from memory", func() bool { return read(db).statements == want })
+		if got := read(db); got.cutOff != first.cutOff || got.endpoints != 0 {
+			t.Fatalf("kept: %+v, read first: %+v", got, first)
+		}
+		eventually(t, "the other server serves from memory", func() bool { return read(other).statements == want })
+
+		// Changed on this server: its next request sees it, the other
+		// server's within moments.
+		cal, err := db.ShipCalendar(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal.CutOff = first.cutOff + 30
+		if err := db.SaveShipCalendar(ctx, cal); err != nil {
+			t.Fatal(err)
+		}
+		if got := read(db); got.cutOff != cal.CutOff {
+			t.Fatalf("after the calendar's change on this server: %+v, want cut-off %d", got, cal.CutOff)
+		}
+		eventually(t, "the other server sees the calendar's change", func() bool { return read(other).cutOff == cal.CutOff })
+		if err := db.CreateWebhookEndpoint(ctx, &soko.WebhookEndpoint{MerchantID: m.ID, URL: "https://shop.example/hook", Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		if got := read(db); got.endpoints != 1 {
+			t.Fatalf("after the new endpoint on this server: %+v, want 1 endpoint", got)
+		}
+		eventually(t, "the other server sees the new endpoint", func() bool { return read(other).endpoints == 1 })
+
+		// A transaction that changes the calendar reads its own change.
+		err = db.InTransaction(ctx, func(ctx context.Context) error {
+			cal.CutOff += 30
+			if err := db.SaveShipCalendar(ctx, cal); err != nil {
+				return err
+			}
+			c, err := db.ShipCalendar(ctx)
+			if err == nil && c.CutOff != cal.CutOff {
+				t.Errorf("inside the changing transaction: cut-off %d, want %d", c.CutOff, cal.CutOff)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

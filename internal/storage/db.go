@@ -385,7 +385,10 @@ type joinedKey struct{}
 // txNotes is what a transaction's steps note for after its commit; the
 // context of each attempt carries its own.
 type txNotes struct {
-	authChanged bool // a session, staff member or API key changed
+	authChanged bool // a session, staff member, API key, the ship calendar or a webhook endpoint changed
+	// settings is the cache of the ship calendar and webhook endpoints
+	// (PostgreSQL; nil on SQLite): see settingsCache.
+	settings *authCache
 	// products are the products ProductsBySKU read in the transaction, by
 	// merchant and SKU, for the order the request writes next.
 	products map[int64]map[string]productRow
@@ -501,6 +504,9 @@ type txNotesKey struct{}
 // the stock changes for the feed and the notes for after the commit.
 func (db *DB) txContext(ctx context.Context, attempt int) (context.Context, *stockTouched, *txNotes) {
 	touched, notes := newStockTouched(), &txNotes{attempt: attempt}
+	if !db.auth.counted {
+		notes.settings = db.auth
+	}
 	notes.takePreread(ctx)
 	ctx = context.WithValue(context.WithValue(db.uninterrupted(ctx), stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"maps"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -45,8 +46,34 @@ func (db *DB) ShipCalendar(ctx context.Context) (*soko.ShipCalendar, error) {
 			return c, nil
 		}
 	}
+	cache, now := db.settingsCache(ctx), time.Now()
+	var gen uint64
+	if cache != nil {
+		if c, ok := cacheGet(cache, cache.calendar, "", now); ok {
+			return cloneCalendar(c), nil
+		}
+		gen = cache.generation()
+	}
 	c, err := shipCalendar(db.conn(ctx))
-	return c, translate(err)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if cache != nil {
+		cachePut(cache, cache.calendar, "", gen, 0, cloneCalendar(c), now)
+	}
+	return c, nil
+}
+
+// cloneCalendar copies c, so what a request changes in its calendar does
+// not change the one kept for others.
+func cloneCalendar(c *soko.ShipCalendar) *soko.ShipCalendar {
+	out := *c
+	out.Holidays = maps.Clone(c.Holidays)
+	out.Transit = make(map[string]map[string]int, len(c.Transit))
+	for carrier, days := range c.Transit {
+		out.Transit[carrier] = maps.Clone(days)
+	}
+	return &out
 }
 
 // shipCalendarSQL reads the calendar, its company holidays and the
@@ -171,6 +198,7 @@ func (db *DB) SaveShipCalendar(ctx context.Context, c *soko.ShipCalendar) error 
 				return err
 			}
 		}
+		authChanged(tx)
 		return audit(tx, now, soko.AuditShipCalendar, "ship_calendar", 1, calendarAudit(before), calendarAudit(c))
 	})
 }
@@ -196,6 +224,7 @@ func (db *DB) SetTransitDays(ctx context.Context, carrier string, days map[strin
 		for _, r := range before {
 			old[r.Prefecture] = r.Days
 		}
+		authChanged(tx)
 		return audit(tx, now, soko.AuditTransitDays, "carrier:"+carrier, 0, old, days)
 	})
 }

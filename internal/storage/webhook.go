@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,28 +70,64 @@ type webhookRecipients map[int64][]*soko.WebhookEndpoint
 // same transaction, go to the same endpoints.
 func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
 	var known *map[int64][]*soko.WebhookEndpoint
-	if notes := notesIn(tx); notes != nil {
+	notes := notesIn(tx)
+	if notes != nil {
 		known = &notes.recipients
 	}
+	cache, now := notes.settingsCache(), time.Now()
 	return readOnce(known, merchants, func(unread []int64) (map[int64][]*soko.WebhookEndpoint, error) {
+		r := webhookRecipients{}
+		var gen uint64
+		if cache != nil {
+			gen = cache.generation()
+			unread = slices.DeleteFunc(slices.Clone(unread), func(m int64) bool {
+				eps, ok := cacheGet(cache, cache.endpoints, strconv.FormatInt(m, 10), now)
+				r[m] = cloneEndpoints(eps)
+				return ok
+			})
+			if len(unread) == 0 {
+				return r, nil
+			}
+		}
 		var rows []webhookEndpointRow
 		if err := tx.Where("merchant_id IN ?", unread).Order("id").Find(&rows).Error; err != nil {
 			return nil, err
 		}
-		r := webhookRecipients{}
 		for _, row := range rows {
 			r[row.MerchantID] = append(r[row.MerchantID], row.endpoint())
+		}
+		if cache != nil {
+			for _, m := range unread { // those without endpoints too
+				cachePut(cache, cache.endpoints, strconv.FormatInt(m, 10), gen, 0, cloneEndpoints(r[m]), now)
+			}
 		}
 		return r, nil
 	})
 }
 
+// cloneEndpoints copies eps, so what a request changes in its endpoints
+// does not change those kept for others.
+func cloneEndpoints(eps []*soko.WebhookEndpoint) []*soko.WebhookEndpoint {
+	if eps == nil {
+		return nil
+	}
+	out := make([]*soko.WebhookEndpoint, len(eps))
+	for i, ep := range eps {
+		c := *ep
+		c.EventTypes = slices.Clone(ep.EventTypes)
+		out[i] = &c
+	}
+	return out
+}
+
 // forgetRecipients drops the endpoints recipientsOf kept, after a change
-// to them in the transaction.
+// to them in the transaction, and has the server's cache emptied at its
+// commit.
 func forgetRecipients(tx *gorm.DB) {
 	if notes := notesIn(tx); notes != nil {
 		notes.recipients = nil
 	}
+	authChanged(tx)
 }
 
 // wants reports whether any of the merchant's endpoints wants events of type t.
