@@ -22,7 +22,8 @@ const authCacheTTL = 5 * time.Second
 // read its own (issue 17). On PostgreSQL it also keeps what nearly every
 // writing request reads and an administrator seldom changes: the ship
 // calendar (an order's ship date) and merchants' webhook endpoints (an
-// order's events); on SQLite those are read in process each time. Every change that could end or narrow one is
+// order's events), forgotten on their own notification, soko_settings
+// (migration 0045); on SQLite those are read in process each time. Every change that could end or narrow one is
 // counted by triggers in auth_changes. On PostgreSQL the same triggers
 // send pg_notify('soko_auth'), which a connection of this server listens
 // for and empties the cache on: nothing is served from it while that
@@ -65,6 +66,15 @@ func (c *authCache) flush() {
 	defer c.mu.Unlock()
 	c.gen++
 	c.clear()
+}
+
+// flushSettings forgets the ship calendar and webhook endpoints kept.
+func (c *authCache) flushSettings() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.calendar)
+	clear(c.endpoints)
 }
 
 // clear forgets every entry. Called with c.mu held.
@@ -169,21 +179,27 @@ func (db *DB) settingsCache(ctx context.Context) *authCache {
 // nil: on SQLite, and once the transaction changed either (its change is
 // not committed yet, and what is kept predates it).
 func (n *txNotes) settingsCache() *authCache {
-	if n == nil || n.authChanged {
+	if n == nil || n.settingsChanged {
 		return nil
 	}
 	return n.settings
 }
 
-// authChanged notes in tx's transaction that a session, a staff member,
-// an API key, the ship calendar or a webhook endpoint changed: this
-// server empties its cache once it commits, without waiting for its own
-// notification.
+// authChanged notes in tx's transaction that a session, a staff member
+// or an API key changed: this server empties its cache once it commits,
+// without waiting for its own notification.
 func authChanged(tx *gorm.DB) {
-	if tx.Statement != nil && tx.Statement.Context != nil {
-		if n, ok := tx.Statement.Context.Value(txNotesKey{}).(*txNotes); ok {
-			n.authChanged = true
-		}
+	if n := notesIn(tx); n != nil {
+		n.authChanged = true
+	}
+}
+
+// settingsChanged notes in tx's transaction that the ship calendar or a
+// webhook endpoint changed: this server forgets what it kept of them once
+// it commits, and the transaction reads them from the database.
+func settingsChanged(tx *gorm.DB) {
+	if n := notesIn(tx); n != nil {
+		n.settingsChanged = true
 	}
 }
 
@@ -220,8 +236,10 @@ func (db *DB) listenAuth(ctx context.Context) {
 	if err := conn.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return
 	}
-	if _, err := conn.Exec(ctx, "LISTEN soko_auth"); err != nil {
-		return
+	for _, channel := range []string{"soko_auth", "soko_settings"} {
+		if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
+			return
+		}
 	}
 	db.auth.flush()
 	db.auth.live.Store(true)
@@ -230,7 +248,11 @@ func (db *DB) listenAuth(ctx context.Context) {
 		if err != nil {
 			return
 		}
-		if n.Payload == schema {
+		switch {
+		case n.Payload != schema:
+		case n.Channel == "soko_settings":
+			db.auth.flushSettings()
+		default:
 			db.auth.flush()
 		}
 	}

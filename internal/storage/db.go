@@ -385,7 +385,8 @@ type joinedKey struct{}
 // txNotes is what a transaction's steps note for after its commit; the
 // context of each attempt carries its own.
 type txNotes struct {
-	authChanged bool // a session, staff member, API key, the ship calendar or a webhook endpoint changed
+	authChanged     bool // a session, staff member or API key changed
+	settingsChanged bool // the ship calendar or a webhook endpoint changed
 	// settings is the cache of the ship calendar and webhook endpoints
 	// (PostgreSQL; nil on SQLite): see settingsCache.
 	settings *authCache
@@ -530,6 +531,9 @@ func (db *DB) attempt(notes *txNotes, run func() error) error {
 func (db *DB) committed(notes *txNotes, err error) {
 	if err == nil && notes.authChanged {
 		db.auth.flush()
+	}
+	if err == nil && notes.settingsChanged {
+		db.auth.flushSettings()
 	}
 	if err == nil && len(notes.tasksEndedOf) > 0 {
 		db.finishWavesOf(notes.tasksEndedOf)

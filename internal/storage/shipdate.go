@@ -1,10 +1,10 @@
 package storage
 
 import (
-	"maps"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"gorm.io/gorm"
@@ -198,7 +198,7 @@ func (db *DB) SaveShipCalendar(ctx context.Context, c *soko.ShipCalendar) error 
 				return err
 			}
 		}
-		authChanged(tx)
+		settingsChanged(tx)
 		return audit(tx, now, soko.AuditShipCalendar, "ship_calendar", 1, calendarAudit(before), calendarAudit(c))
 	})
 }
@@ -224,7 +224,7 @@ func (db *DB) SetTransitDays(ctx context.Context, carrier string, days map[strin
 		for _, r := range before {
 			old[r.Prefecture] = r.Days
 		}
-		authChanged(tx)
+		settingsChanged(tx)
 		return audit(tx, now, soko.AuditTransitDays, "carrier:"+carrier, 0, old, days)
 	})
 }

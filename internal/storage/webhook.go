@@ -127,7 +127,7 @@ func forgetRecipients(tx *gorm.DB) {
 	if notes := notesIn(tx); notes != nil {
 		notes.recipients = nil
 	}
-	authChanged(tx)
+	settingsChanged(tx)
 }
 
 // wants reports whether any of the merchant's endpoints wants events of type t.

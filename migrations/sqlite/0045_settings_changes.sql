@@ -1,5 +1,5 @@
 -- On PostgreSQL each server keeps the ship calendar and webhook endpoints
--- in memory and empties that cache when auth_changes counts a change to
--- them (issue 17). SQLite reads them in process each time and keeps
--- nothing, so nothing needs counting here.
+-- in memory and hears of changes to them by notification (issue 17).
+-- SQLite reads them in process each time and keeps nothing: nothing to
+-- do here.
 SELECT 1;
