@@ -58,14 +58,16 @@ import (
 // end: 21 to 18. Since session 15 each PostgreSQL server keeps the ship
 // calendar and the webhook endpoints, forgotten when either changes: an
 // order 16 (18 for the first after a change), the order's last pick 9,
-// inspect 14, pack 17, label 13.
+// inspect 14, pack 17, label 13; and a shelf's scan confirms the
+// location with its record, in one statement: 5 to 4.
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
 	bounds := map[string]map[string]int64{
 		storage.SQLite: {
 			"create order":           22,
 			"create order, replayed": 8,
 			"create order, the first after a settings change": 22,
-			"pick scan": 15,
+			"pick scan":            15,
+			"pick scan, the shelf": 6,
 			"pick scan, a unit before the task's last": 9,
 			"inspect scan":  16,
 			"pack":          19,
@@ -76,7 +78,8 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 			"create order":           16,
 			"create order, replayed": 5,
 			"create order, the first after a settings change": 18,
-			"pick scan": 9,
+			"pick scan":            9,
+			"pick scan, the shelf": 4,
 			"pick scan, a unit before the task's last": 4,
 			"inspect scan":  14,
 			"pack":          17,

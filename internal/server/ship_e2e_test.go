@@ -463,7 +463,7 @@ func (s *shippingSite) ship(number string, with ...string) []string {
 		}
 		task := decode[api.PickTask](t, next)
 		path := fmt.Sprintf("/ops/picks/%d/scan", task.Id)
-		if r := s.counted("pick scan", func() reply {
+		if r := s.counted("pick scan, the shelf", func() reply {
 			return picker.op("POST", path, map[string]any{"scan_id": s.scanID("pick"), "code": task.Location}, picker.csrf)
 		}); r.Status != 200 {
 			t.Fatalf("scan location: %d %s", r.Status, r.Raw)

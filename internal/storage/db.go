@@ -348,7 +348,7 @@ type joined struct {
 	failed error // the first error a joined step returned
 	// scan is the record of a scan a joined step applied, waiting to be
 	// written with its answer (deferScan, SaveScanAnswer); take is the
-	// pick that waits to go with it (takeUnits).
+	// pick that waits to go with it (deferTake).
 	scan *scanEventRow
 	take *pendingTake
 }

@@ -83,9 +83,10 @@ func (j *joined) writeScan() error {
 	return nil
 }
 
-// pendingTake is takeUnits' statement on PostgreSQL: data-modifying CTEs
-// (WITH s AS (UPDATE stock … RETURNING id), …) of which s says whether the
-// shelf had the units. refused is the error when it did not.
+// pendingTake is a pick's statement on PostgreSQL that can wait for its
+// scan's record: data-modifying CTEs (takeUnits' WITH s AS (UPDATE stock …
+// RETURNING id), …; confirmLocation's task update) of which s says whether
+// the change was made. refused is the error when it was not.
 type pendingTake struct {
 	sql     string
 	args    map[string]any
