@@ -58,8 +58,9 @@ import (
 // end: 21 to 18. Since session 15 each PostgreSQL server keeps the ship
 // calendar and the webhook endpoints, forgotten when either changes: an
 // order 16 (18 for the first after a change), the order's last pick 9,
-// inspect 14, pack 17, label 13; and a shelf's scan confirms the
-// location with its record, in one statement: 5 to 4.
+// inspect 14, pack 17, label 13; a shelf's scan confirms the location
+// with its record, in one statement: 5 to 4; and an allocation's
+// allocations and ledger lines are one statement: an order 15 (17).
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
 	bounds := map[string]map[string]int64{
 		storage.SQLite: {
@@ -75,9 +76,9 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 			"handover scan": 10,
 		},
 		storage.Postgres: {
-			"create order":           16,
+			"create order":           15,
 			"create order, replayed": 5,
-			"create order, the first after a settings change": 18,
+			"create order, the first after a settings change": 17,
 			"pick scan":            9,
 			"pick scan, the shelf": 4,
 			"pick scan, a unit before the task's last": 4,

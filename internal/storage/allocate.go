@@ -464,10 +464,48 @@ func applyOrderPicks(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order, now t
 		moves[i] = stockMovementRow{StockID: p.StockID, Kind: string(soko.MoveAllocate), AllocatedDelta: p.Quantity,
 			Reason: "allocate", DocumentType: "order", DocumentID: &doc, CreatedAt: now}
 	}
+	if tx.Dialector.Name() == Postgres {
+		return insertAllocations(tx, allocs, moves)
+	}
 	if err := tx.CreateInBatches(&allocs, 500).Error; err != nil {
 		return err
 	}
 	return tx.CreateInBatches(&moves, 500).Error
+}
+
+// insertAllocations writes allocations and their ledger lines (moves[i]
+// is allocs[i]'s) on PostgreSQL, 500 of each in one statement (a
+// data-modifying WITH): one round trip instead of two. The ledger lines
+// are noted for the stock feed as gorm's inserts are (noteRawMovement).
+func insertAllocations(tx *gorm.DB, allocs []allocationRow, moves []stockMovementRow) error {
+	for start := 0; start < len(allocs); start += 500 {
+		end := min(start+500, len(allocs))
+		var a, m strings.Builder
+		var aArgs, mArgs []any
+		for i := start; i < end; i++ {
+			if i > start {
+				a.WriteString(", ")
+				m.WriteString(", ")
+			}
+			a.WriteString("(?, ?, ?, 0)")
+			m.WriteString("(?, ?, 0, ?, ?, ?, ?, ?)")
+			mv := moves[i]
+			aArgs = append(aArgs, allocs[i].OrderLineID, allocs[i].StockID, allocs[i].Quantity)
+			mArgs = append(mArgs, mv.StockID, mv.Kind, mv.AllocatedDelta, mv.Reason, mv.DocumentType, mv.DocumentID, mv.CreatedAt)
+		}
+		err := tx.Exec(`WITH a AS (INSERT INTO allocations (order_line_id, stock_id, quantity, picked) VALUES `+a.String()+`)
+			INSERT INTO stock_movements (stock_id, kind, on_hand_delta, allocated_delta, reason, document_type, document_id, created_at) VALUES `+m.String(),
+			append(aArgs, mArgs...)...).Error
+		if err != nil {
+			return err
+		}
+		for _, mv := range moves[start:end] {
+			if err := noteRawMovement(tx, mv); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // reserveStockBatch is how many stock rows one reserving statement

@@ -556,13 +556,15 @@ func TestStockOf_HeldBackUntilCounted(t *testing.T) {
 	})
 }
 
-// One allocation run reserves stock on hundreds of shelves at once: 150
-// waiting orders of two lines, each line's product on a shelf of its own,
-// are 300 stock rows in one transaction (SQLite's driver failed on one
-// statement of over 215 rows; the rows now go a hundred a statement).
+// One allocation run reserves stock on hundreds of shelves at once: 200
+// waiting orders of three lines, each line's product on a shelf of its
+// own, are 600 stock rows in one transaction (SQLite's driver failed on
+// one statement of over 215 rows; the rows now go a hundred a statement),
+// and 600 allocations with their ledger lines (on PostgreSQL 500 of each
+// a statement).
 func TestAllocate_HundredsOfStockRowsInOneRun(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
-		const orders, products = 150, 300
+		const orders, products = 200, 600
 		seed := &soko.Seed{Merchants: []soko.Merchant{{Code: "MANY", Name: "多品目"}}}
 		for p := range products {
 			sku, code := fmt.Sprintf("P%03d", p), fmt.Sprintf("A-%03d", p)
@@ -574,8 +576,9 @@ func TestAllocate_HundredsOfStockRowsInOneRun(t *testing.T) {
 			order := soko.Order{Number: fmt.Sprintf("M%03d", o),
 				Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "1", Name: "山田"},
 				Lines: []soko.OrderLine{
-					{SKU: fmt.Sprintf("P%03d", 2*o), Quantity: 1, TaxRate: 10},
-					{SKU: fmt.Sprintf("P%03d", 2*o+1), Quantity: 1, TaxRate: 10},
+					{SKU: fmt.Sprintf("P%03d", 3*o), Quantity: 1, TaxRate: 10},
+					{SKU: fmt.Sprintf("P%03d", 3*o+1), Quantity: 1, TaxRate: 10},
+					{SKU: fmt.Sprintf("P%03d", 3*o+2), Quantity: 1, TaxRate: 10},
 				}}
 			seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "MANY", Order: order})
 		}
