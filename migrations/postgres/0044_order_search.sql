@@ -8,8 +8,11 @@
 -- (a merchant's change, the erasure of personal data), by triggers, so
 -- every writer keeps them. The keys are what the search compares: the
 -- lower-cased name and company without spaces, half or full width.
+-- order_id has no foreign key: its check would lock each new order's row
+-- (one more WAL record an order), orders are never deleted, and the
+-- triggers alone write it, for the order they fire on.
 CREATE TABLE order_search (
-    order_id    BIGINT PRIMARY KEY REFERENCES orders (id) ON DELETE CASCADE,
+    order_id    BIGINT PRIMARY KEY,
     name_key    TEXT NOT NULL,
     company_key TEXT NOT NULL
 );

@@ -5,7 +5,7 @@
 -- orders, whose every status change would write them again; SQLite has
 -- no trigram index and scans the keys, a narrower table than orders.
 CREATE TABLE order_search (
-    order_id    INTEGER PRIMARY KEY REFERENCES orders (id) ON DELETE CASCADE,
+    order_id    INTEGER PRIMARY KEY,
     name_key    TEXT NOT NULL,
     company_key TEXT NOT NULL
 );
