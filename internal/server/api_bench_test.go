@@ -74,7 +74,7 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 	var n, failed atomic.Int64
 	b.SetParallelism(25) // 25 × GOMAXPROCS(2) = 50 clients
 	b.ResetTimer()
-	start := time.Now()
+	cpu, start := startCPU(db), time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
@@ -101,6 +101,7 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "orders/s")
+	cpu.report(b, int(n.Load()), "order")
 	b.ReportMetric(float64(left), "left-at-end")
 	if failed.Load() > 0 {
 		b.Fatalf("%d of %d orders failed", failed.Load(), n.Load())

@@ -85,10 +85,11 @@ func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 	pickAll(b, pickers, 0)
 	releaseWave(b, db, soko.WaveRequest{Mode: soko.WaveSingle})
 	b.ResetTimer()
-	start := time.Now()
+	cpu, start := startCPU(db), time.Now()
 	latencies := pickAll(b, pickers, pace)
 	elapsed := time.Since(start)
 	b.StopTimer()
+	cpu.report(b, len(latencies), "scan")
 	slices.Sort(latencies)
 	pct := func(p float64) float64 {
 		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
