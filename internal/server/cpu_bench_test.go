@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -8,22 +9,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/soko-wms/soko/internal/storage"
 )
 
 // cpuMeter measures the CPU time a benchmark's timed part costs, which on
-// a shared machine varies far less than its rate: this process's (soko's
-// server and the benchmark's clients) and, when PostgreSQL runs on this
-// machine, its server processes'.
+// a shared machine varies less than its rate: this process's (soko's
+// server and the benchmark's clients) and, when the benchmark's PostgreSQL
+// runs on this machine, its server's: the postmaster and its children
+// (backends, autovacuum, the WAL writer), the exited ones included.
 type cpuMeter struct {
-	self, db time.Duration
-	dbSeen   bool
+	self, db   time.Duration
+	postmaster string // "" when unknown
 }
 
 func startCPU(db *storage.DB) cpuMeter {
 	m := cpuMeter{self: processCPU()}
 	if db.Dialect() == storage.Postgres {
-		m.db, m.dbSeen = postgresCPU()
+		m.postmaster = postmasterPID()
+		m.db = postgresCPU(m.postmaster)
 	}
 	return m
 }
@@ -35,8 +40,8 @@ func (m cpuMeter) report(b *testing.B, n int, unit string) {
 	}
 	perUnit := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
 	b.ReportMetric(perUnit(processCPU()-m.self), "cpu-ms/"+unit)
-	if db, seen := postgresCPU(); seen && m.dbSeen {
-		b.ReportMetric(perUnit(db-m.db), "pg-cpu-ms/"+unit)
+	if m.postmaster != "" {
+		b.ReportMetric(perUnit(postgresCPU(m.postmaster)-m.db), "pg-cpu-ms/"+unit)
 	}
 }
 
@@ -48,44 +53,60 @@ func processCPU() time.Duration {
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
-// postgresCPU sums the CPU time of this machine's postgres processes from
-// /proc, with what their postmaster's exited children (backends that
-// ended) used; false when there is none.
-func postgresCPU() (time.Duration, bool) {
-	entries, err := os.ReadDir("/proc")
+// postmasterPID finds the benchmark's PostgreSQL server on this machine:
+// the parent of a backend serving SOKO_TEST_POSTGRES, or "" when that
+// backend is not a process here.
+func postmasterPID() string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, os.Getenv("SOKO_TEST_POSTGRES"))
 	if err != nil {
-		return 0, false
+		return ""
 	}
-	type proc struct {
-		ppid  string
-		ticks int64 // own user and system time
-		reap  int64 // exited children's
+	defer conn.Close(ctx)
+	var backend int
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&backend); err != nil {
+		return ""
 	}
-	procs := map[string]proc{}
+	f := procStat(strconv.Itoa(backend))
+	if f == nil {
+		return ""
+	}
+	return f[1]
+}
+
+// procStat returns the fields of /proc/<pid>/stat after "pid (comm)":
+// state, ppid, … utime (11), stime (12), cutime (13), cstime (14).
+func procStat(pid string) []string {
+	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return nil
+	}
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(f) < 15 {
+		return nil
+	}
+	return f
+}
+
+// postgresCPU is the CPU time the postmaster and its children used, the
+// exited ones counted in the postmaster's (Linux counts in USER_HZ, 100 a
+// second).
+func postgresCPU(postmaster string) time.Duration {
+	ticks := func(f []string, from int) int64 {
+		a, _ := strconv.ParseInt(f[from], 10, 64)
+		b, _ := strconv.ParseInt(f[from+1], 10, 64)
+		return a + b
+	}
+	var n int64
+	if f := procStat(postmaster); f != nil {
+		n += ticks(f, 11) + ticks(f, 13)
+	}
+	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
-		comm, err := os.ReadFile("/proc/" + e.Name() + "/comm")
-		if err != nil || strings.TrimSpace(string(comm)) != "postgres" {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// After "pid (comm) ": state, ppid, … utime (11), stime (12), cutime (13), cstime (14).
-		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(f) < 15 {
-			continue
-		}
-		n := func(i int) int64 { v, _ := strconv.ParseInt(f[i], 10, 64); return v }
-		procs[e.Name()] = proc{ppid: f[1], ticks: n(11) + n(12), reap: n(13) + n(14)}
-	}
-	var ticks int64
-	for _, p := range procs {
-		ticks += p.ticks
-		if _, child := procs[p.ppid]; !child {
-			ticks += p.reap // the postmaster
+		if f := procStat(e.Name()); f != nil && f[1] == postmaster {
+			n += ticks(f, 11)
 		}
 	}
-	// Linux counts these in USER_HZ, 100 a second.
-	return time.Duration(ticks) * 10 * time.Millisecond, len(procs) > 0
+	return time.Duration(n) * 10 * time.Millisecond
 }

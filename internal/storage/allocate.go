@@ -477,6 +477,8 @@ func applyOrderPicks(tx *gorm.DB, picks []soko.Pick, orders []*soko.Order, now t
 // is allocs[i]'s) on PostgreSQL, 500 of each in one statement (a
 // data-modifying WITH): one round trip instead of two. The ledger lines
 // are noted for the stock feed as gorm's inserts are (noteRawMovement).
+// What applyOrderPicks makes is written: nothing picked yet, and lines
+// that reserve units without moving any, by no one's scan.
 func insertAllocations(tx *gorm.DB, allocs []allocationRow, moves []stockMovementRow) error {
 	for start := 0; start < len(allocs); start += 500 {
 		end := min(start+500, len(allocs))

@@ -12,27 +12,28 @@ import (
 	"github.com/soko-wms/soko/internal/soko"
 )
 
-// authCacheTTL is how long a server trusts a staff session or an API key
-// it read, at most: a change to either (auth_changes, migration 0042)
-// empties the cache sooner.
+// authCacheTTL is how long a server trusts what it kept in its authCache,
+// at most: a change to it empties the cache sooner.
 const authCacheTTL = 5 * time.Second
 
 // authCache keeps the sessions and API keys requests presented, by the
 // hash of their token, so a scan or an order does not pay a round trip to
-// read its own (issue 17). On PostgreSQL it also keeps what nearly every
-// writing request reads and an administrator seldom changes: the ship
-// calendar (an order's ship date) and merchants' webhook endpoints (an
-// order's events), forgotten on their own notification, soko_settings
-// (migration 0045); on SQLite those are read in process each time. Every change that could end or narrow one is
-// counted by triggers in auth_changes. On PostgreSQL the same triggers
-// send pg_notify('soko_auth'), which a connection of this server listens
-// for and empties the cache on: nothing is served from it while that
-// connection is down. On SQLite the count is read before an entry is
-// trusted (one small read of one row, in process) and the session's or
-// key's own read carries it too.
+// read its own (issue 17). Every change that could end or narrow one is
+// counted by triggers in auth_changes (migration 0042). On PostgreSQL the
+// same triggers send pg_notify('soko_auth'), which a connection of this
+// server listens for and empties the cache on: nothing is served from it
+// while that connection is down. On SQLite the count is read before an
+// entry is trusted (one small read of one row, in process) and the
+// session's or key's own read carries it too.
+//
+// On PostgreSQL it also keeps what nearly every writing request reads and
+// an administrator seldom changes: the ship calendar (an order's ship
+// date) and merchants' webhook endpoints (an order's events). Their
+// changes are told on a channel of their own, soko_settings (migration
+// 0045), and forget only them. SQLite reads them in process each time.
 type authCache struct {
 	mu       sync.Mutex
-	gen      uint64 // counts the times the cache was emptied
+	gen      uint64 // counts the times entries were forgotten
 	changes  int64  // the auth_changes count the entries were read under (SQLite)
 	counted  bool   // entries must have been read under changes (SQLite)
 	sessions map[string]authEntry[soko.Session]
@@ -41,9 +42,14 @@ type authCache struct {
 	// endpoints by merchant id (PostgreSQL only).
 	calendar  map[string]authEntry[*soko.ShipCalendar]
 	endpoints map[string]authEntry[[]*soko.WebhookEndpoint]
+	// now is the store's clock (DB.now), for the settings' entries.
+	now func() time.Time
 	// live is whether entries may be served: on PostgreSQL, while the
 	// listening connection is up; on SQLite, always.
 	live atomic.Bool
+	// deaf makes the listener ignore notifications (tests of what a
+	// server's own commit forgets).
+	deaf atomic.Bool
 	stop context.CancelFunc
 	done chan struct{}
 }
@@ -60,27 +66,22 @@ func newAuthCache(dialect string) *authCache {
 	return c
 }
 
-// flush forgets every entry; reads that began before it cannot put theirs.
+// flush forgets the sessions and keys kept; reads that began before it
+// cannot put theirs.
 func (c *authCache) flush() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	c.clear()
+	clear(c.sessions)
+	clear(c.keys)
 }
 
-// flushSettings forgets the ship calendar and webhook endpoints kept.
+// flushSettings forgets the ship calendar and webhook endpoints kept, as
+// flush does the sessions and keys.
 func (c *authCache) flushSettings() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	clear(c.calendar)
-	clear(c.endpoints)
-}
-
-// clear forgets every entry. Called with c.mu held.
-func (c *authCache) clear() {
-	clear(c.sessions)
-	clear(c.keys)
 	clear(c.calendar)
 	clear(c.endpoints)
 }
@@ -99,7 +100,8 @@ func (c *authCache) adopt(changes int64) {
 	if changes > c.changes {
 		c.gen++
 		c.changes = changes
-		c.clear()
+		clear(c.sessions)
+		clear(c.keys)
 	}
 }
 
@@ -203,10 +205,11 @@ func settingsChanged(tx *gorm.DB) {
 	}
 }
 
-// startAuthListener keeps a connection listening for soko_auth until the
-// store is closed, reconnecting after a second when it drops (a database
-// restart): the cache is emptied and unused from the drop until LISTEN
-// runs again, since changes meanwhile would go unheard.
+// startAuthListener keeps a connection listening for soko_auth and
+// soko_settings until the store is closed, reconnecting after a second
+// when it drops (a database restart): the cache is emptied and unused
+// from the drop until LISTEN runs again, since changes meanwhile would go
+// unheard.
 func (db *DB) startAuthListener() {
 	ctx, stop := context.WithCancel(context.Background())
 	db.auth.stop, db.auth.done = stop, make(chan struct{})
@@ -216,6 +219,7 @@ func (db *DB) startAuthListener() {
 			db.listenAuth(ctx)
 			db.auth.live.Store(false)
 			db.auth.flush()
+			db.auth.flushSettings()
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Second):
@@ -242,6 +246,7 @@ func (db *DB) listenAuth(ctx context.Context) {
 		}
 	}
 	db.auth.flush()
+	db.auth.flushSettings()
 	db.auth.live.Store(true)
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -249,7 +254,9 @@ func (db *DB) listenAuth(ctx context.Context) {
 			return
 		}
 		switch {
-		case n.Payload != schema:
+		case n.Payload != schema || db.auth.deaf.Load():
+			// another schema's change (another soko, a test), or a
+			// test's deaf server
 		case n.Channel == "soko_settings":
 			db.auth.flushSettings()
 		default:

@@ -156,8 +156,10 @@ func TestSettingsCache_ChangesCountAtOnce(t *testing.T) {
 		}
 		eventually(t, "the other server serves from memory", func() bool { return read(other).statements == want })
 
-		// Changed on this server: its next request sees it, the other
-		// server's within moments.
+		// Changed on this server: its next request sees it (what its own
+		// commit forgot, not the notification it made: deaf to it), the
+		// other server's within moments.
+		storage.Deaf(db, true)
 		cal, err := db.ShipCalendar(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -177,6 +179,24 @@ func TestSettingsCache_ChangesCountAtOnce(t *testing.T) {
 			t.Fatalf("after the new endpoint on this server: %+v, want 1 endpoint", got)
 		}
 		eventually(t, "the other server sees the new endpoint", func() bool { return read(other).endpoints == 1 })
+
+		// An endpoint deleted on the other server before this one heard of
+		// it: a message for it is refused by the database, and the
+		// transaction runs again with the endpoints read afresh.
+		eps, err := other.ListWebhookEndpoints(ctx, m.ID)
+		if err != nil || len(eps) != 1 {
+			t.Fatalf("the other server's endpoints: %v %v", eps, err)
+		}
+		if err := other.DeleteWebhookEndpoint(ctx, m.ID, eps[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := storage.QueueMerchantEvent(db, ctx, m.ID, "stock.low", map[string]string{"sku": "TOWEL"}); err != nil {
+			t.Fatalf("an event for the deleted endpoint's merchant: %v", err)
+		}
+		if got := read(db); got.endpoints != 0 {
+			t.Fatalf("after the deleted endpoint's refusal: %+v, want no endpoint", got)
+		}
+		storage.Deaf(db, false)
 
 		// A transaction that changes the calendar reads its own change.
 		err = db.InTransaction(ctx, func(ctx context.Context) error {

@@ -57,7 +57,8 @@ type DB struct {
 	stmts, writeStmts *stmtCache
 	// url is what Open was given: the auth cache's listener connects to it.
 	url string
-	// auth keeps sessions and API keys for a few seconds (authcache.go).
+	// auth keeps sessions and API keys for a few seconds, and on
+	// PostgreSQL the ship calendar and webhook endpoints (authcache.go).
 	auth *authCache
 	// OnAllocationDeferred, when set, is called after a transaction
 	// commits that left a new order received because another transaction
@@ -103,6 +104,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{gorm: g, writes: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
+	db.auth.now = db.now
 	if dialect == SQLite {
 		db.group = &commitGroup{turn: make(chan struct{}, 1), within: groupTime}
 		db.busy.serial = true
@@ -327,12 +329,23 @@ func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // retryable reports whether err ended a transaction PostgreSQL chose as a
 // deadlock or serialization victim, one whose stock another took
-// (errStockRaced), or one whose SQLite group another's failure ended
-// (errGroupAborted): run again, it will likely pass.
+// (errStockRaced), one whose SQLite group another's failure ended
+// (errGroupAborted), or one that wrote to a webhook endpoint deleted
+// meanwhile (staleEndpoint): run again, it will likely pass.
 func retryable(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001") ||
-		errors.Is(err, errStockRaced) || errors.Is(err, errGroupAborted)
+		errors.Is(err, errStockRaced) || errors.Is(err, errGroupAborted) || staleEndpoint(err)
+}
+
+// staleEndpoint reports whether err refused a webhook message for an
+// endpoint deleted meanwhile: on PostgreSQL, by another server whose
+// notification had not yet reached this one's cache (authCache). The
+// attempt's end forgets the endpoints kept (committed), and the
+// transaction runs again.
+func staleEndpoint(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23503" && pg.ConstraintName == "outbox_endpoint_id_fkey"
 }
 
 // ErrStepFailed ends an InTransaction whose function succeeded although
@@ -532,7 +545,7 @@ func (db *DB) committed(notes *txNotes, err error) {
 	if err == nil && notes.authChanged {
 		db.auth.flush()
 	}
-	if err == nil && notes.settingsChanged {
+	if (err == nil && notes.settingsChanged) || staleEndpoint(err) {
 		db.auth.flushSettings()
 	}
 	if err == nil && len(notes.tasksEndedOf) > 0 {

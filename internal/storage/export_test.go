@@ -67,3 +67,7 @@ func (db *DB) Hits(ctx context.Context, bucket string, start time.Time) (int, er
 	}
 	return hits[0], nil
 }
+
+// Deaf makes db's listener ignore notifications, or hear them again: what
+// the server then forgets, its own commits made it forget.
+func Deaf(db *DB, deaf bool) { db.auth.deaf.Store(deaf) }

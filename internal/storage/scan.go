@@ -63,7 +63,7 @@ func deferScan(ctx context.Context, tx *gorm.DB, e soko.ScanEvent, now time.Time
 }
 
 // writeScan writes the record of a scan that waited for its answer, with
-// the pick that waited for it (takeUnits), if any; a scan id seen before is
+// the pick that waited for it (deferTake), if any; a scan id seen before is
 // soko.ErrScanSeen.
 func (j *joined) writeScan() error {
 	if j.scan == nil {

@@ -46,7 +46,7 @@ func (db *DB) ShipCalendar(ctx context.Context) (*soko.ShipCalendar, error) {
 			return c, nil
 		}
 	}
-	cache, now := db.settingsCache(ctx), time.Now()
+	cache, now := db.settingsCache(ctx), db.now()
 	var gen uint64
 	if cache != nil {
 		if c, ok := cacheGet(cache, cache.calendar, "", now); ok {

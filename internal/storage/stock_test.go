@@ -561,7 +561,7 @@ func TestStockOf_HeldBackUntilCounted(t *testing.T) {
 // own, are 600 stock rows in one transaction (SQLite's driver failed on
 // one statement of over 215 rows; the rows now go a hundred a statement),
 // and 600 allocations with their ledger lines (on PostgreSQL 500 of each
-// a statement).
+// a statement; the run takes 200 waiting orders at a time).
 func TestAllocate_HundredsOfStockRowsInOneRun(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		const orders, products = 200, 600
@@ -592,6 +592,12 @@ func TestAllocate_HundredsOfStockRowsInOneRun(t *testing.T) {
 		}
 		if n != orders {
 			t.Fatalf("allocated %d of %d orders", n, orders)
+		}
+		var allocations, reserved int64
+		storage.Conn(db, ctx).Raw(`SELECT COUNT(*) FROM allocations`).Scan(&allocations)
+		storage.Conn(db, ctx).Raw(`SELECT SUM(allocated) FROM stock`).Scan(&reserved)
+		if allocations != products || reserved != products {
+			t.Fatalf("%d allocations reserving %d units, want %d of each", allocations, reserved, products)
 		}
 		mustBalanced(t, db)
 	})

@@ -74,12 +74,13 @@ func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
 	if notes != nil {
 		known = &notes.recipients
 	}
-	cache, now := notes.settingsCache(), time.Now()
+	cache := notes.settingsCache()
 	return readOnce(known, merchants, func(unread []int64) (map[int64][]*soko.WebhookEndpoint, error) {
 		r := webhookRecipients{}
 		var gen uint64
+		var now time.Time
 		if cache != nil {
-			gen = cache.generation()
+			gen, now = cache.generation(), cache.now()
 			unread = slices.DeleteFunc(slices.Clone(unread), func(m int64) bool {
 				eps, ok := cacheGet(cache, cache.endpoints, strconv.FormatInt(m, 10), now)
 				r[m] = cloneEndpoints(eps)

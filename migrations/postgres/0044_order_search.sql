@@ -17,12 +17,19 @@ CREATE TABLE order_search (
     company_key TEXT NOT NULL
 );
 
-CREATE FUNCTION soko_order_search() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The function names its table in soko's schema (SET search_path), so a
+-- writer with another search path keeps the keys too.
+CREATE FUNCTION soko_order_search() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-    INSERT INTO order_search (order_id, name_key, company_key)
-    VALUES (NEW.id, REPLACE(REPLACE(LOWER(NEW.recipient_name), ' ', ''), '　', ''),
-            REPLACE(REPLACE(LOWER(NEW.recipient_company), ' ', ''), '　', ''))
-    ON CONFLICT (order_id) DO UPDATE SET name_key = excluded.name_key, company_key = excluded.company_key;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO order_search (order_id, name_key, company_key)
+        VALUES (NEW.id, REPLACE(REPLACE(LOWER(NEW.recipient_name), ' ', ''), '　', ''),
+                REPLACE(REPLACE(LOWER(NEW.recipient_company), ' ', ''), '　', ''));
+    ELSE
+        UPDATE order_search SET name_key = REPLACE(REPLACE(LOWER(NEW.recipient_name), ' ', ''), '　', ''),
+            company_key = REPLACE(REPLACE(LOWER(NEW.recipient_company), ' ', ''), '　', '')
+        WHERE order_id = NEW.id;
+    END IF;
     RETURN NULL;
 END $$;
 

@@ -3,10 +3,11 @@
 -- and every status change reads them, an administrator seldom changes
 -- them. A change tells every server at once through
 -- pg_notify('soko_settings'), which empties those entries (not the
--- sessions and keys), whoever writes it.
+-- sessions and keys), whoever writes it. The notification names the
+-- table's schema, which servers compare with theirs.
 CREATE FUNCTION soko_settings_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('soko_settings', current_schema());
+    PERFORM pg_notify('soko_settings', TG_TABLE_SCHEMA);
     RETURN NULL;
 END $$;
 

@@ -3,7 +3,7 @@
 -- width, written by triggers when an order is created and when its name
 -- or company changes. On PostgreSQL this keeps the trigram indexes off
 -- orders, whose every status change would write them again; SQLite has
--- no trigram index and scans the keys, a narrower table than orders.
+-- no trigram index and looks each order's keys up as it walks the orders.
 CREATE TABLE order_search (
     order_id    INTEGER PRIMARY KEY,
     name_key    TEXT NOT NULL,
