@@ -30,7 +30,7 @@ const authCacheTTL = 5 * time.Second
 // an administrator seldom changes: the ship calendar (an order's ship
 // date) and merchants' webhook endpoints (an order's events). Their
 // changes are told on a channel of their own, soko_settings (migration
-// 0045), and forget only them. SQLite reads them in process each time.
+// 0044), and forget only them. SQLite reads them in process each time.
 type authCache struct {
 	mu       sync.Mutex
 	gen      uint64 // counts the times entries were forgotten

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -30,7 +31,8 @@ func (db *DB) SearchOrders(ctx context.Context, f soko.OrderSearch) ([]soko.Orde
 	if c := withoutSpaces.Replace(strings.ToLower(f.Customer)); c != "" {
 		// People type 山田花子 for 山田 花子: spaces, half or full width, do not count.
 		p := "%" + likePattern(c) + "%"
-		match := `s.name_key LIKE ? ESCAPE '\' OR s.company_key LIKE ? ESCAPE '\'`
+		match := `REPLACE(REPLACE(LOWER(%[1]s.recipient_name), ' ', ''), '　', '') LIKE ? ESCAPE '\'
+			OR REPLACE(REPLACE(LOWER(%[1]s.recipient_company), ' ', ''), '　', '') LIKE ? ESCAPE '\'`
 		if db.dialect == Postgres && utf8.RuneCountInString(c) >= 3 {
 			// The trigram indexes serve three letters or more. Their
 			// matches are found first (OFFSET 0 keeps the planner from
@@ -39,9 +41,9 @@ func (db *DB) SearchOrders(ctx context.Context, f soko.OrderSearch) ([]soko.Orde
 			// does not know the pattern and would walk every order
 			// backwards by id instead (BENCHMARKS.md, Growth). A shorter
 			// name, common and unindexed, is found soonest by that walk.
-			q = q.Where(`o.id IN (SELECT s.order_id FROM order_search s WHERE `+match+` OFFSET 0)`, p, p)
+			q = q.Where(`o.id IN (SELECT c.id FROM orders c WHERE `+fmt.Sprintf(match, "c")+` OFFSET 0)`, p, p)
 		} else {
-			q = q.Where(`EXISTS (SELECT 1 FROM order_search s WHERE s.order_id = o.id AND (`+match+`))`, p, p)
+			q = q.Where(fmt.Sprintf(match, "o"), p, p)
 		}
 	}
 	if n := trackingDigits.Replace(f.Tracking); n != "" {

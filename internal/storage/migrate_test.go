@@ -182,8 +182,7 @@ func postgresShape(t *testing.T, db *storage.DB) schemaShape {
 	}
 	slices.Sort(s.ForeignKeys)
 	// Named indexes only: those a constraint made (primary keys, UNIQUE)
-	// are named by each database its own way. Trigram indexes are
-	// PostgreSQL's alone: SQLite scans instead.
+	// are named by each database its own way.
 	var idx []struct{ Name, Table, Cols string }
 	conn.Raw(`SELECT i.relname AS name, t.relname AS table, string_agg(a.attname, ', ' ORDER BY k.n) AS cols
 		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
@@ -191,7 +190,6 @@ func postgresShape(t *testing.T, db *storage.DB) schemaShape {
 		JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
 		WHERE t.relnamespace = current_schema()::regnamespace
 		AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-		AND NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.oid = ANY (x.indclass) AND oc.opcname = 'gin_trgm_ops')
 		GROUP BY i.relname, t.relname`).Scan(&idx)
 	for _, i := range idx {
 		s.Indexes[i.Name] = i.Table + "(" + i.Cols + ")"
