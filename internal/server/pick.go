@@ -11,8 +11,7 @@ import (
 // pickStore is what pick.go's handlers need of the store.
 type pickStore interface {
 	ReleaseWave(ctx context.Context, req soko.WaveRequest) (*soko.Wave, error)
-	NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, error)
-	PickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error)
+	NextPickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error)
 	Pick(ctx context.Context, s *soko.PickScan) (*soko.PickOutcome, error)
 	ReportShort(ctx context.Context, s *soko.ShortPick, rules soko.AllocationRules) (*soko.PickOutcome, error)
 }
@@ -49,20 +48,13 @@ func (h apiHandlers) NextPick(ctx context.Context, _ api.NextPickRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	t, err := h.store.NextPickTask(ctx, sess.Staff.ID)
+	list, err := h.store.NextPickList(ctx, sess.Staff.ID, pickAhead+1)
 	if err != nil {
 		return nil, err
 	}
-	list, err := h.store.PickList(ctx, sess.Staff.ID, pickAhead+1)
-	if err != nil {
-		return nil, err
-	}
-	out, ahead := pickTaskOut(t), []api.PickTask{}
-	for _, l := range list {
-		if l.ID == t.ID {
-			out.Codes = pickCodesOut(l.Codes)
-			continue
-		}
+	out, ahead := pickTaskOut(list[0]), []api.PickTask{}
+	out.Codes = pickCodesOut(list[0].Codes)
+	for _, l := range list[1:] {
 		a := pickTaskOut(l)
 		a.Codes = pickCodesOut(l.Codes)
 		ahead = append(ahead, a)

@@ -454,7 +454,7 @@ func (s *shippingSite) ship(number string, with ...string) []string {
 		t.Fatalf("release wave: %d %s", w.Status, w.Raw)
 	}
 	for tasks := 0; ; tasks++ {
-		next := picker.op("GET", "/ops/picks/next", nil, "")
+		next := s.counted("next pick", func() reply { return picker.op("GET", "/ops/picks/next", nil, "") })
 		if next.Status == 404 {
 			break
 		}

@@ -354,7 +354,44 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return task, translate(err)
 	}
-	err = db.transact(ctx, func(tx *gorm.DB) error {
+	err = db.claimThen(ctx, staffID, func(tx *gorm.DB) error {
+		task, err = nextTaskView(tx, staffID)
+		return err
+	})
+	if task == nil && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) {
+		return nil, nothingToPick
+	}
+	return task, translate(err)
+}
+
+var nothingToPick = soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキングする作業はありません")
+
+// NextPickList returns the picker's next open task and those after it in
+// walk order, limit in all, each with its barcodes (PickList): what the
+// handheld shows and carries through a Wi-Fi dead spot. A picker with
+// nothing open is handed a list first, as NextPickTask does. The first
+// task is NextPickTask's: a picker at work costs the list's two reads,
+// one claiming a list one read more and the claim's transaction.
+// ENOTFOUND means there is nothing to pick.
+func (db *DB) NextPickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error) {
+	list, err := db.PickList(ctx, staffID, limit)
+	if err != nil || len(list) > 0 {
+		return list, err
+	}
+	err = db.claimThen(ctx, staffID, func(tx *gorm.DB) error {
+		list, err = pickList(tx, staffID, limit)
+		return err
+	})
+	if err == nil && len(list) == 0 {
+		return nil, nothingToPick
+	}
+	return list, translate(err)
+}
+
+// claimThen claims the next unclaimed pick list for the picker and, when
+// it got one, runs then in the same transaction.
+func (db *DB) claimThen(ctx context.Context, staffID int64, then func(tx *gorm.DB) error) error {
+	return db.transact(ctx, func(tx *gorm.DB) error {
 		claimed, err := claimPickList(tx, db.dialect, staffID, db.now(), true)
 		if err == nil && !claimed && db.dialect == Postgres {
 			// Every head it met was locked by pickers claiming at this
@@ -364,13 +401,8 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 		if err != nil || !claimed {
 			return err
 		}
-		task, err = nextTaskView(tx, staffID)
-		return err
+		return then(tx)
 	})
-	if task == nil && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) {
-		return nil, soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキングする作業はありません")
-	}
-	return task, translate(err)
 }
 
 // headOfWave picks, within the wave w, the first unclaimed open task (in
@@ -431,13 +463,18 @@ func claimQuery(dialect string, skipLocked bool) string {
 // along the list while the network is down. A held order's tasks, and
 // those of an order being cancelled, are left out as NextPickTask leaves them.
 func (db *DB) PickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error) {
+	list, err := pickList(db.conn(ctx), staffID, limit)
+	return list, translate(err)
+}
+
+// pickList is PickList on conn.
+func pickList(conn *gorm.DB, staffID int64, limit int) ([]*soko.PickTask, error) {
 	// Two reads for the whole list, however long: the tasks, each with the
 	// tasks left on its list, then their items' barcodes. The handheld asks
 	// for it each time it moves on to a new task.
-	conn := db.conn(ctx)
 	var rows []pickTaskFields
 	if err := conn.Raw(taskViewSelect+picksOf, string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	tasks, products := make([]*soko.PickTask, 0, len(rows)), map[int64][]soko.ProductBarcode{}
 	for _, r := range rows {
@@ -455,7 +492,7 @@ func (db *DB) PickList(ctx context.Context, staffID int64, limit int) ([]*soko.P
 	}
 	var codes []productBarcodeRow
 	if err := conn.Where("product_id IN ?", productIDs).Order("id").Find(&codes).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	for _, c := range codes {
 		products[c.ProductID] = append(products[c.ProductID], soko.ProductBarcode{Code: c.Code, PackQuantity: c.PackQuantity})

@@ -108,7 +108,9 @@ func pickLine(sku string, n int) soko.OrderLine {
 // work are handed the lists of the highest-priority wave first, then of
 // the oldest; a single wave's orders go to different pickers, also when
 // they ask at the same moment; a picker asking again keeps the list. A
-// picker at work costs one read, a claim five round trips at most.
+// picker at work costs one read, a claim five round trips at most; the
+// handheld's ask for the task with its list (NextPickList) hands out the
+// same.
 func TestNextPickTask_PriorityThenOldestWaveOneListEach(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
@@ -186,11 +188,27 @@ func TestNextPickTask_PriorityThenOldestWaveOneListEach(t *testing.T) {
 				t.Errorf("asking again cost %d round trips, want 1", trips)
 			}
 		}
-		if task, err := db.NextPickTask(ctx, pickers[7]); err != nil || task.OrderNumber != "SO-7" {
-			t.Fatalf("the last picker: %+v %v, want SO-7", task, err)
+		// The handheld asks for its next task with the list after it
+		// (NextPickList): the same claim, and the same first task.
+		list, err := db.NextPickList(ctx, pickers[7], 5)
+		if err != nil || len(list) != 1 || list[0].OrderNumber != "SO-7" {
+			t.Fatalf("the last picker's list: %+v %v, want SO-7's task", list, err)
+		}
+		if task, err := db.NextPickTask(ctx, pickers[7]); err != nil || task.ID != list[0].ID || task.Left != list[0].Left {
+			t.Fatalf("the last picker's next task: %+v %v, want the list's first %+v", task, err, list[0])
+		}
+		before := db.RoundTrips()
+		if again, err := db.NextPickList(ctx, pickers[7], 5); err != nil || len(again) != 1 || again[0].ID != list[0].ID {
+			t.Fatalf("asking again for the list: %+v %v", again, err)
+		}
+		if trips := db.RoundTrips().Total() - before.Total(); trips != 2 {
+			t.Errorf("asking again for the list cost %d round trips, want 2 (the tasks, their barcodes)", trips)
 		}
 		if task, err := db.NextPickTask(ctx, boss); soko.ErrorCode(err) != soko.ENOTFOUND {
 			t.Fatalf("with every list taken: %+v %v, want nothing to pick", task, err)
+		}
+		if list, err := db.NextPickList(ctx, boss, 5); soko.ErrorCode(err) != soko.ENOTFOUND {
+			t.Fatalf("with every list taken, the list: %+v %v, want nothing to pick", list, err)
 		}
 	})
 }
