@@ -68,11 +68,18 @@ func postmasterPID() string {
 	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&backend); err != nil {
 		return ""
 	}
+	// Not a process here (a server elsewhere, or in a container) unless
+	// both are named postgres.
 	f := procStat(strconv.Itoa(backend))
-	if f == nil {
+	if f == nil || !isPostgres(strconv.Itoa(backend)) || !isPostgres(f[1]) {
 		return ""
 	}
 	return f[1]
+}
+
+func isPostgres(pid string) bool {
+	comm, err := os.ReadFile("/proc/" + pid + "/comm")
+	return err == nil && strings.TrimSpace(string(comm)) == "postgres"
 }
 
 // procStat returns the fields of /proc/<pid>/stat after "pid (comm)":

@@ -13,7 +13,7 @@ import (
 )
 
 // authCacheTTL is how long a server trusts what it kept in its authCache,
-// at most: a change to it empties the cache sooner.
+// at most: a change it is told of forgets the entries concerned sooner.
 const authCacheTTL = 5 * time.Second
 
 // authCache keeps the sessions and API keys requests presented, by the
@@ -47,8 +47,8 @@ type authCache struct {
 	// live is whether entries may be served: on PostgreSQL, while the
 	// listening connection is up; on SQLite, always.
 	live atomic.Bool
-	// deaf makes the listener ignore notifications (tests of what a
-	// server's own commit forgets).
+	// deaf makes the listener ignore notifications: a hook for the tests
+	// of what a server's own commit forgets (export_test.go).
 	deaf atomic.Bool
 	stop context.CancelFunc
 	done chan struct{}
@@ -59,9 +59,9 @@ type authEntry[T any] struct {
 	until time.Time
 }
 
-func newAuthCache(dialect string) *authCache {
+func newAuthCache(dialect string, now func() time.Time) *authCache {
 	c := &authCache{sessions: map[string]authEntry[soko.Session]{}, keys: map[string]authEntry[soko.APIKey]{}, counted: dialect == SQLite,
-		calendar: map[string]authEntry[*soko.ShipCalendar]{}, endpoints: map[string]authEntry[[]*soko.WebhookEndpoint]{}}
+		calendar: map[string]authEntry[*soko.ShipCalendar]{}, endpoints: map[string]authEntry[[]*soko.WebhookEndpoint]{}, now: now}
 	c.live.Store(dialect == SQLite)
 	return c
 }

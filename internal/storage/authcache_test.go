@@ -160,6 +160,7 @@ func TestSettingsCache_ChangesCountAtOnce(t *testing.T) {
 		// commit forgot, not the notification it made: deaf to it), the
 		// other server's within moments.
 		storage.Deaf(db, true)
+		t.Cleanup(func() { storage.Deaf(db, false) })
 		cal, err := db.ShipCalendar(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -182,19 +183,43 @@ func TestSettingsCache_ChangesCountAtOnce(t *testing.T) {
 
 		// An endpoint deleted on the other server before this one heard of
 		// it: a message for it is refused by the database, and the
-		// transaction runs again with the endpoints read afresh.
-		eps, err := other.ListWebhookEndpoints(ctx, m.ID)
-		if err != nil || len(eps) != 1 {
-			t.Fatalf("the other server's endpoints: %v %v", eps, err)
-		}
-		if err := other.DeleteWebhookEndpoint(ctx, m.ID, eps[0].ID); err != nil {
-			t.Fatal(err)
-		}
-		if err := storage.QueueMerchantEvent(db, ctx, m.ID, "stock.low", map[string]string{"sku": "TOWEL"}); err != nil {
-			t.Fatalf("an event for the deleted endpoint's merchant: %v", err)
-		}
-		if got := read(db); got.endpoints != 0 {
-			t.Fatalf("after the deleted endpoint's refusal: %+v, want no endpoint", got)
+		// transaction runs again with the endpoints read afresh, whether
+		// the message is written by a transaction of its own or by a step
+		// of a request's (InTransaction).
+		for _, joined := range []bool{false, true} {
+			if got := read(db); got.endpoints != 1 {
+				t.Fatalf("this server's endpoints before the other deletes one: %+v, want 1", got)
+			}
+			eps, err := other.ListWebhookEndpoints(ctx, m.ID)
+			if err != nil || len(eps) != 1 {
+				t.Fatalf("the other server's endpoints: %v %v", eps, err)
+			}
+			if err := other.DeleteWebhookEndpoint(ctx, m.ID, eps[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			before := db.RoundTrips()
+			queue := func(ctx context.Context) error {
+				return storage.QueueMerchantEvent(db, ctx, m.ID, "stock.low", map[string]string{"sku": "TOWEL"})
+			}
+			if joined {
+				err = db.InTransaction(ctx, queue)
+			} else {
+				err = queue(ctx)
+			}
+			if err != nil {
+				t.Fatalf("an event for the deleted endpoint's merchant (joined %v): %v", joined, err)
+			}
+			if begins := db.RoundTrips().Sub(before).Begins; dialect == storage.Postgres && begins != 2 {
+				t.Errorf("the event took %d attempts (joined %v), want 2: refused, then with the endpoints read afresh", begins, joined)
+			}
+			if got := read(db); got.endpoints != 0 {
+				t.Fatalf("after the deleted endpoint's refusal: %+v, want no endpoint", got)
+			}
+			// For the next round: an endpoint again, which this server
+			// knows of at once (its own commit).
+			if err := db.CreateWebhookEndpoint(ctx, &soko.WebhookEndpoint{MerchantID: m.ID, URL: "https://shop.example/hook", Active: true}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		storage.Deaf(db, false)
 

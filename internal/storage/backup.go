@@ -72,7 +72,8 @@ func OpenCopy(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open backup: %w", translate(err))
 	}
-	db := &DB{gorm: g, dialect: SQLite, Now: time.Now, auth: newAuthCache(SQLite)}
+	db := &DB{gorm: g, dialect: SQLite, Now: time.Now}
+	db.auth = newAuthCache(SQLite, db.now)
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -591,7 +591,7 @@ func TestSearchOrders_Filters(t *testing.T) {
 	})
 }
 
-// TestSearchOrders_FindsTheCustomerAsChanged: the search keys follow a
+// TestSearchOrders_FindsTheCustomerAsChanged: the search follows a
 // merchant's change of the recipient, by a long name (PostgreSQL's
 // trigram path) and a short one (the newest-first walk).
 func TestSearchOrders_FindsTheCustomerAsChanged(t *testing.T) {

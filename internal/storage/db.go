@@ -103,8 +103,8 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{gorm: g, writes: g, dialect: dialect, Now: time.Now, trips: trips, url: url, auth: newAuthCache(dialect)}
-	db.auth.now = db.now
+	db := &DB{gorm: g, writes: g, dialect: dialect, Now: time.Now, trips: trips, url: url}
+	db.auth = newAuthCache(dialect, db.now)
 	if dialect == SQLite {
 		db.group = &commitGroup{turn: make(chan struct{}, 1), within: groupTime}
 		db.busy.serial = true
@@ -341,8 +341,8 @@ func retryable(err error) bool {
 // staleEndpoint reports whether err refused a webhook message for an
 // endpoint deleted meanwhile: on PostgreSQL, by another server whose
 // notification had not yet reached this one's cache (authCache). The
-// attempt's end forgets the endpoints kept (committed), and the
-// transaction runs again.
+// attempt's end forgets the endpoints kept (committed, and InTransaction
+// for its joined steps' errors), and the transaction runs again.
 func staleEndpoint(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && pg.Code == "23503" && pg.ConstraintName == "outbox_endpoint_id_fkey"
@@ -594,6 +594,9 @@ func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) er
 				return publishStockChanges(tx, touched, db.now())
 			})
 		})
+		if staleEndpoint(j.failed) {
+			db.auth.flushSettings() // a joined step's, which committed did not see
+		}
 		if !retryable(err) && !retryable(j.failed) {
 			break
 		}

@@ -594,8 +594,12 @@ func TestAllocate_HundredsOfStockRowsInOneRun(t *testing.T) {
 			t.Fatalf("allocated %d of %d orders", n, orders)
 		}
 		var allocations, reserved int64
-		storage.Conn(db, ctx).Raw(`SELECT COUNT(*) FROM allocations`).Scan(&allocations)
-		storage.Conn(db, ctx).Raw(`SELECT SUM(allocated) FROM stock`).Scan(&reserved)
+		if err := storage.Conn(db, ctx).Raw(`SELECT COUNT(*) FROM allocations`).Scan(&allocations).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := storage.Conn(db, ctx).Raw(`SELECT SUM(allocated) FROM stock`).Scan(&reserved).Error; err != nil {
+			t.Fatal(err)
+		}
 		if allocations != products || reserved != products {
 			t.Fatalf("%d allocations reserving %d units, want %d of each", allocations, reserved, products)
 		}

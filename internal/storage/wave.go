@@ -354,16 +354,17 @@ func (db *DB) NextPickTask(ctx context.Context, staffID int64) (*soko.PickTask, 
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return task, translate(err)
 	}
-	err = db.claimThen(ctx, staffID, func(tx *gorm.DB) error {
+	claimed, err := db.claimThen(ctx, staffID, func(tx *gorm.DB) error {
 		task, err = nextTaskView(tx, staffID)
 		return err
 	})
-	if task == nil && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) {
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !claimed) {
 		return nil, nothingToPick
 	}
 	return task, translate(err)
 }
 
+// nothingToPick answers a picker when no list is left to hand out.
 var nothingToPick = soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキングする作業はありません")
 
 // NextPickList returns the picker's next open task and those after it in
@@ -378,21 +379,26 @@ func (db *DB) NextPickList(ctx context.Context, staffID int64, limit int) ([]*so
 	if err != nil || len(list) > 0 {
 		return list, err
 	}
-	err = db.claimThen(ctx, staffID, func(tx *gorm.DB) error {
-		list, err = pickList(tx, staffID, limit)
+	claimed, err := db.claimThen(ctx, staffID, func(tx *gorm.DB) error {
+		if list, err = pickList(tx, staffID, limit); err == nil && len(list) == 0 {
+			return gorm.ErrRecordNotFound // its orders were held meanwhile: the claim is undone
+		}
 		return err
 	})
-	if err == nil && len(list) == 0 {
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !claimed) {
 		return nil, nothingToPick
 	}
 	return list, translate(err)
 }
 
 // claimThen claims the next unclaimed pick list for the picker and, when
-// it got one, runs then in the same transaction.
-func (db *DB) claimThen(ctx context.Context, staffID int64, then func(tx *gorm.DB) error) error {
-	return db.transact(ctx, func(tx *gorm.DB) error {
-		claimed, err := claimPickList(tx, db.dialect, staffID, db.now(), true)
+// it got one, runs then in the same transaction. claimed is the last
+// attempt's: what then read in an attempt run again does not count unless
+// that attempt claimed too.
+func (db *DB) claimThen(ctx context.Context, staffID int64, then func(tx *gorm.DB) error) (claimed bool, err error) {
+	err = db.transact(ctx, func(tx *gorm.DB) error {
+		var err error
+		claimed, err = claimPickList(tx, db.dialect, staffID, db.now(), true)
 		if err == nil && !claimed && db.dialect == Postgres {
 			// Every head it met was locked by pickers claiming at this
 			// moment: wait for them instead, and take what they leave.
@@ -403,6 +409,7 @@ func (db *DB) claimThen(ctx context.Context, staffID int64, then func(tx *gorm.D
 		}
 		return then(tx)
 	})
+	return claimed, err
 }
 
 // headOfWave picks, within the wave w, the first unclaimed open task (in
