@@ -371,8 +371,8 @@ var nothingToPick = soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキ
 // walk order, limit in all, each with its barcodes (PickList): what the
 // handheld shows and carries through a Wi-Fi dead spot. A picker with
 // nothing open is handed a list first, as NextPickTask does. The first
-// task is NextPickTask's: a picker at work costs the list's two reads,
-// one claiming a list one read more and the claim's transaction.
+// task is NextPickTask's. A picker at work costs the list's two reads; a
+// picker with nothing open, one read more and the claim's transaction.
 // ENOTFOUND means there is nothing to pick.
 func (db *DB) NextPickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error) {
 	list, err := db.PickList(ctx, staffID, limit)
