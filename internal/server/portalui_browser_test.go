@@ -107,6 +107,18 @@ func TestPortal_StockChartInBrowser(t *testing.T) {
 			}
 			b.shot("sku")
 			b.noWiderThan(sc.width)
+
+			// Back to the list and to the product again before anything
+			// answers: the product is asked for three times, drawn once.
+			b.eval(`(function(){location.hash='#stock';location.hash='#sku/TOWEL';location.hash='#stock';location.hash='#sku/TOWEL';return ''})()`)
+			b.waitFor("three more answers", `performance.getEntriesByType('resource').filter(function(e){return e.name.indexOf('/stock-history')>=0}).length >= 4`)
+			b.waitFor("the chart again", `document.querySelectorAll('#sku-chart polyline').length >= 2`)
+			if n := b.eval(`String(document.querySelectorAll('#sku-chart rect.day').length)`); n != "60" {
+				t.Errorf("after opening the product again, %s day columns, want 60", n)
+			}
+			if n := b.eval(`String(document.querySelectorAll('#sku-figures .figure').length)`); n != "4" {
+				t.Errorf("after opening the product again, %s figures, want 4", n)
+			}
 			b.checkClean()
 		})
 	}

@@ -109,7 +109,8 @@
     $('app').hidden = false;
     $('nav-users').hidden = s.role !== 'owner';
     document.querySelectorAll('.owner-only').forEach(function (e) { e.hidden = s.role !== 'owner'; });
-    if (!location.hash) location.hash = '#stock';
+    // Setting location.hash would route a second time on its hashchange.
+    if (!location.hash) history.replaceState(null, '', '#stock');
     route();
   }
   function signedOut() {

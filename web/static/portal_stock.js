@@ -49,13 +49,19 @@
     return s;
   }
 
+  // loads counts the views asked for: only the last one's answers are
+  // drawn, so a product opened twice, or another opened before the first
+  // answered, shows one product's figures and chart.
+  var loads = 0;
   function load(sku) {
+    var mine = ++loads;
     $('sku-title').textContent = sku;
     $('sku-figures').textContent = '';
     $('sku-lots').tBodies[0].textContent = '';
     $('sku-chart').textContent = '';
     var base = P.API + '/stock/' + encodeURIComponent(sku);
     Promise.all([api('GET', base), api('GET', P.API + '/products/' + encodeURIComponent(sku) + '/stock-history?days=60')]).then(function (r) {
+      if (mine !== loads) return;
       if (!r[0].ok) return P.failed(r[0]);
       var s = r[0].data;
       $('sku-title').textContent = s.sku + ' ' + s.name;
