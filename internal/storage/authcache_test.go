@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"os"
+	"regexp"
 	"testing"
 	"time"
 
@@ -108,6 +110,42 @@ func TestAuthCache_ChangesCountAtOnce(t *testing.T) {
 			_, err := other.FindSession(ctx, token)
 			return soko.ErrorCode(err) == soko.EUNAUTHORIZED
 		})
+	})
+}
+
+// An administrator's psql, whose search path is not soko's schema, ends a
+// badge by the table's qualified name: the change is counted in soko's
+// schema and heard by the server that kept the session.
+func TestAuthCache_WriterInAnotherSchemaIsHeard(t *testing.T) {
+	storagetest.SkipWithoutPostgres(t, "the other writer's search path is PostgreSQL's")
+	storagetest.PostgresRuns.Add(1)
+	ctx := context.Background()
+	url := storagetest.MustPostgresSchemaURL(t)
+	db, err := storage.OpenWith(ctx, url, storage.Options{ReadOnlyReads: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	picker := mustStaff(t, db, "P001", soko.RolePicker)
+	_, token := mustSession(t, db, picker)
+	if _, err := db.FindSession(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := storage.Open(ctx, os.Getenv("SOKO_TEST_POSTGRES"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	schema := regexp.MustCompile(`search_path=(test_[0-9a-f]+)`).FindStringSubmatch(url)[1]
+	if err := admin.Exec(ctx, "UPDATE "+schema+".staff SET active = FALSE WHERE badge_code = 'P001'"); err != nil {
+		t.Fatalf("the administrator's update: %v", err)
+	}
+	eventually(t, "the badge ended on the server", func() bool {
+		_, err := db.FindSession(ctx, token)
+		return soko.ErrorCode(err) == soko.EUNAUTHORIZED
 	})
 }
 
