@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -326,4 +327,70 @@ func TestWave_FinishedByTheHourlyRound(t *testing.T) {
 			t.Errorf("a second round finished %d (%v), want none", n, err)
 		}
 	})
+}
+
+// TestWave_CheckAfterTheCommitFailsReported: on PostgreSQL the check
+// whether a pick ended its wave runs just after the pick's commit. When
+// that check fails (here a trigger refuses it, as a database gone away
+// would), the picker's scan still stands, the failure is reported
+// (OnLateError, which soko serve logs), and the hourly round finishes the
+// wave.
+func TestWave_CheckAfterTheCommitFailsReported(t *testing.T) {
+	db := storagetest.MustOpenPostgres(t)
+	storagetest.PostgresRuns.Add(1)
+	ctx := context.Background()
+	seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1)))
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 1 {
+		t.Fatalf("allocated %d of 1: %v", n, err)
+	}
+	wave, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, StaffID: seed.Staff[2].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := storage.Conn(db, ctx)
+	if err := conn.Exec(`CREATE FUNCTION refuse_done() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'not now'; END $$;
+		CREATE TRIGGER refuse_done BEFORE UPDATE ON waves FOR EACH ROW WHEN (NEW.status = 'done') EXECUTE FUNCTION refuse_done()`).Error; err != nil {
+		t.Fatal(err)
+	}
+	var late []string
+	db.OnLateError = func(what string, err error) { late = append(late, what+": "+err.Error()) }
+
+	picker := seed.Staff[0].ID
+	task, err := db.NextPickTask(ctx, picker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pick(ctx, &soko.PickScan{ScanID: "at", TaskID: task.ID, StaffID: picker, Code: task.LocationCode, Location: true}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := db.Pick(ctx, &soko.PickScan{ScanID: "unit", TaskID: task.ID, StaffID: picker, Code: task.SKU, ProductID: task.ProductID, Units: 1})
+	if err != nil || out.OrderPicked != "SO-1" {
+		t.Fatalf("the last unit: %+v %v, want SO-1 picked", out, err)
+	}
+	if len(late) != 1 || !strings.Contains(late[0], "finish the waves of picked orders") {
+		t.Fatalf("reported after the commit: %q, want the wave's check", late)
+	}
+	waveStatus := func() string {
+		var status string
+		if err := conn.Raw(`SELECT status FROM waves WHERE id = ?`, wave.ID).Scan(&status).Error; err != nil {
+			t.Fatal(err)
+		}
+		return status
+	}
+	if s := waveStatus(); s != string(soko.WaveReleased) {
+		t.Fatalf("wave %s is %s after its check failed", wave.Number, s)
+	}
+
+	if err := conn.Exec(`DROP TRIGGER refuse_done ON waves`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.FinishIdleWaves(ctx); err != nil || n != 1 {
+		t.Fatalf("the hourly round finished %d waves (%v), want 1", n, err)
+	}
+	if s := waveStatus(); s != string(soko.WaveDone) {
+		t.Errorf("wave %s is %s after the hourly round, want done", wave.Number, s)
+	}
 }
