@@ -79,11 +79,14 @@ func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 	// the clock starts, as the morning's first orders are: the figure is
 	// a floor that has been at work a while, not one whose database
 	// connections are each planning their statements for the first time.
-	// PostgreSQL plans a statement on a connection six times before it
-	// keeps one plan, and the first plans on a new connection cost it
-	// milliseconds each (pg_stat_statements: 120 plans of each of the
-	// scan's statements over the pool's 20 connections); one wave gives
-	// each connection about five of each.
+	// PostgreSQL plans a prepared statement afresh for its first five runs
+	// on a connection and may keep a generic plan from the sixth, and the
+	// first plans on a new connection cost it milliseconds each
+	// (pg_stat_statements: 120 plans of each of the scan's statements, six
+	// on each of the pool's 20 connections). One wave gave each connection
+	// about five runs of each; four give it some twenty. The pool is the
+	// size soko serve's default gives two cores, whatever this machine has.
+	db.SetPoolSize(20)
 	for i := 0; i < warmups; i++ {
 		releaseWave(b, db, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: handhelds})
 		pickAll(b, pickers, 0)

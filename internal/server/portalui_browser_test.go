@@ -108,10 +108,15 @@ func TestPortal_StockChartInBrowser(t *testing.T) {
 			b.shot("sku")
 			b.noWiderThan(sc.width)
 
-			// Back to the list and to the product again before anything
-			// answers: the product is asked for three times, drawn once.
+			// Signing in showed the stock list once: it was asked for once.
+			if n := b.eval(`String(performance.getEntriesByType('resource').filter(function(e){return e.name.indexOf('/api/v1/stock?')>=0}).length)`); n != "1" {
+				t.Errorf("the stock list was asked for %s times at sign-in, want 1", n)
+			}
+			// Four changes of the address before anything answers: each
+			// routes to the product (the address is read when the change is
+			// heard), which is asked for four more times and drawn once.
 			b.eval(`(function(){location.hash='#stock';location.hash='#sku/TOWEL';location.hash='#stock';location.hash='#sku/TOWEL';return ''})()`)
-			b.waitFor("three more answers", `performance.getEntriesByType('resource').filter(function(e){return e.name.indexOf('/stock-history')>=0}).length >= 4`)
+			b.waitFor("four more answers", `performance.getEntriesByType('resource').filter(function(e){return e.name.indexOf('/stock-history')>=0}).length >= 5`)
 			b.waitFor("the chart again", `document.querySelectorAll('#sku-chart polyline').length >= 2`)
 			if n := b.eval(`String(document.querySelectorAll('#sku-chart rect.day').length)`); n != "60" {
 				t.Errorf("after opening the product again, %s day columns, want 60", n)

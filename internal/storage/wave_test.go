@@ -336,8 +336,9 @@ func TestWave_FinishedByTheHourlyRound(t *testing.T) {
 // (OnLateError, which soko serve logs), and the hourly round finishes the
 // wave.
 func TestWave_CheckAfterTheCommitFailsReported(t *testing.T) {
-	db := storagetest.MustOpenPostgres(t)
+	storagetest.SkipWithoutPostgres(t, "the wave's check runs after the commit only on PostgreSQL")
 	storagetest.PostgresRuns.Add(1)
+	db := storagetest.MustOpenPostgres(t)
 	ctx := context.Background()
 	seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1)))
 	if err := db.Load(ctx, seed); err != nil {
