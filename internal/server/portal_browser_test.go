@@ -77,6 +77,11 @@ func TestPortal_InBrowser(t *testing.T) {
 
 			b.click(`nav a[href="#orders"]`)
 			b.waitFor("the orders", `document.querySelectorAll('#order-table tbody tr').length === 2`)
+			// Searching twice before the first answer lists them once.
+			b.submitTwice("#order-search", "/api/v1/orders?limit=50")
+			if n := b.eval(`String(document.querySelectorAll('#order-table tbody tr').length)`); n != "2" {
+				t.Errorf("two quick searches list %s rows, want the 2 orders", n)
+			}
 			b.shot("orders")
 			b.click(`#order-table a[href="#order/SO-1"]`)
 			b.waitFor("SO-1's timeline", `document.querySelectorAll('#order-timeline li').length >= 2`)

@@ -236,7 +236,11 @@
     cell(tr, t('tracking'), (o.tracking_numbers || []).join(', '));
     return tr;
   }
+  // orderLoads counts the searches asked for: only the last one's answer
+  // is listed, so two quick searches do not list their rows twice.
+  var orderLoads = 0;
   function loadOrders(more) {
+    var mine = ++orderLoads;
     var f = $('order-search');
     var q = f.q.value.trim();
     var tbody = $('order-table').tBodies[0];
@@ -244,6 +248,7 @@
     var path = API + '/orders?limit=50' + (f.status.value ? '&status=' + f.status.value : '') + (orderCursor ? '&cursor=' + encodeURIComponent(orderCursor) : '');
     var exact = q && !more ? api('GET', API + '/orders/' + encodeURIComponent(q)) : Promise.resolve({ok: false});
     Promise.all([exact, api('GET', path)]).then(function (r) {
+      if (mine !== orderLoads) return;
       if (!r[1].ok) return failed(r[1]);
       var list = r[1].data.data.filter(function (o) { return !q || o.order_no.toUpperCase().indexOf(q.toUpperCase()) >= 0; });
       if (r[0].ok && !list.some(function (o) { return o.order_no === r[0].data.order_no; })) list.unshift(r[0].data);

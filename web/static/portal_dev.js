@@ -171,14 +171,17 @@
     });
   });
 
-  var deliveryCursor = '';
+  // As with the orders (portal.js), only the last load's answer is listed.
+  var deliveryCursor = '', deliveryLoads = 0;
   function loadDeliveries(more) {
+    var mine = ++deliveryLoads;
     var f = $('delivery-filter');
     var tbody = $('delivery-table').tBodies[0];
     if (!more) { deliveryCursor = ''; tbody.textContent = ''; }
     var q = '?limit=50' + (f.elements.status.value ? '&status=' + f.elements.status.value : '') +
       (f.elements.endpoint.value ? '&endpoint_id=' + f.elements.endpoint.value : '') + (deliveryCursor ? '&cursor=' + encodeURIComponent(deliveryCursor) : '');
     api('GET', P.API + '/webhook-deliveries' + q).then(function (a) {
+      if (mine !== deliveryLoads) return;
       if (!a.ok) return P.failed(a);
       a.data.data.forEach(function (d) { tbody.appendChild(deliveryRow(d)); });
       deliveryCursor = a.data.next_cursor || '';
