@@ -144,14 +144,8 @@ func TestPick_TheTransactionsLaterStepsSeeTheUnitsTaken(t *testing.T) {
 		ctx := context.Background()
 		seed := mustWaveReleased(t, db, pickOrder("SO-1", 0, pickLine("TOWEL", 3)))
 		picker := seed.Staff[0].ID
-		task, err := db.NextPickTask(ctx, picker)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Pick(ctx, &soko.PickScan{ScanID: "at", TaskID: task.ID, StaffID: picker, Code: task.LocationCode, Location: true}); err != nil {
-			t.Fatal(err)
-		}
-		err = db.InTransaction(ctx, func(ctx context.Context) error {
+		task := mustAtShelf(t, db, picker)
+		err := db.InTransaction(ctx, func(ctx context.Context) error {
 			for i := 1; i <= 2; i++ {
 				scan := &soko.PickScan{ScanID: fmt.Sprint("unit-", i), TaskID: task.ID, StaffID: picker, Code: task.SKU, ProductID: task.ProductID, Units: 1}
 				if _, err := db.Pick(ctx, scan); err != nil {
@@ -197,6 +191,20 @@ func waitAtMost(done chan struct{}, errs chan error) error {
 
 // mustWaveReleased loads the picking floor with the orders, allocates
 // them and releases them in one wave.
+// mustAtShelf takes the picker's next task and scans its shelf.
+func mustAtShelf(t *testing.T, db *storage.DB, picker int64) *soko.PickTask {
+	t.Helper()
+	ctx := context.Background()
+	task, err := db.NextPickTask(ctx, picker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pick(ctx, &soko.PickScan{ScanID: "at", TaskID: task.ID, StaffID: picker, Code: task.LocationCode, Location: true}); err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
 func mustWaveReleased(t *testing.T, db *storage.DB, orders ...soko.SeedOrder) *soko.Seed {
 	t.Helper()
 	ctx := context.Background()

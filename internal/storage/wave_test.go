@@ -340,17 +340,7 @@ func TestWave_CheckAfterTheCommitFailsReported(t *testing.T) {
 	storagetest.PostgresRuns.Add(1)
 	db := storagetest.MustOpenPostgres(t)
 	ctx := context.Background()
-	seed := pickSeed(pickOrder("SO-1", 0, pickLine("TOWEL", 1)))
-	if err := db.Load(ctx, seed); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil || n != 1 {
-		t.Fatalf("allocated %d of 1: %v", n, err)
-	}
-	wave, err := db.ReleaseWave(ctx, soko.WaveRequest{Mode: soko.WaveSingle, StaffID: seed.Staff[2].ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	seed := mustWaveReleased(t, db, pickOrder("SO-1", 0, pickLine("TOWEL", 1)))
 	conn := storage.Conn(db, ctx)
 	if err := conn.Exec(`CREATE FUNCTION refuse_done() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'not now'; END $$;
 		CREATE TRIGGER refuse_done BEFORE UPDATE ON waves FOR EACH ROW WHEN (NEW.status = 'done') EXECUTE FUNCTION refuse_done()`).Error; err != nil {
@@ -360,13 +350,7 @@ func TestWave_CheckAfterTheCommitFailsReported(t *testing.T) {
 	db.OnLateError = func(what string, err error) { late = append(late, what+": "+err.Error()) }
 
 	picker := seed.Staff[0].ID
-	task, err := db.NextPickTask(ctx, picker)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Pick(ctx, &soko.PickScan{ScanID: "at", TaskID: task.ID, StaffID: picker, Code: task.LocationCode, Location: true}); err != nil {
-		t.Fatal(err)
-	}
+	task := mustAtShelf(t, db, picker)
 	out, err := db.Pick(ctx, &soko.PickScan{ScanID: "unit", TaskID: task.ID, StaffID: picker, Code: task.SKU, ProductID: task.ProductID, Units: 1})
 	if err != nil || out.OrderPicked != "SO-1" {
 		t.Fatalf("the last unit: %+v %v, want SO-1 picked", out, err)
@@ -376,13 +360,13 @@ func TestWave_CheckAfterTheCommitFailsReported(t *testing.T) {
 	}
 	waveStatus := func() string {
 		var status string
-		if err := conn.Raw(`SELECT status FROM waves WHERE id = ?`, wave.ID).Scan(&status).Error; err != nil {
+		if err := conn.Raw(`SELECT status FROM waves WHERE id = ?`, task.WaveID).Scan(&status).Error; err != nil {
 			t.Fatal(err)
 		}
 		return status
 	}
 	if s := waveStatus(); s != string(soko.WaveReleased) {
-		t.Fatalf("wave %s is %s after its check failed", wave.Number, s)
+		t.Fatalf("wave %s is %s after its check failed", task.WaveNumber, s)
 	}
 
 	if err := conn.Exec(`DROP TRIGGER refuse_done ON waves`).Error; err != nil {
@@ -392,6 +376,6 @@ func TestWave_CheckAfterTheCommitFailsReported(t *testing.T) {
 		t.Fatalf("the hourly round finished %d waves (%v), want 1", n, err)
 	}
 	if s := waveStatus(); s != string(soko.WaveDone) {
-		t.Errorf("wave %s is %s after the hourly round, want done", wave.Number, s)
+		t.Errorf("wave %s is %s after the hourly round, want done", task.WaveNumber, s)
 	}
 }
