@@ -50,7 +50,8 @@ func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 	for i := 0; i < 200; i++ {
 		code := fmt.Sprintf("B-%03d", i)
 		seed.Locations = append(seed.Locations, soko.Location{Code: code, Zone: "B", WalkSequence: 100 + i, Kind: soko.LocationPick})
-		// 1.5 more a shelf for each wave picked before the clock starts (below).
+		// 2 more a shelf for each wave picked before the clock starts
+		// (below), which takes 1.5 a shelf.
 		seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: code, Stock: soko.Stock{OnHand: 6*b.N + 2*warmups}})
 	}
 	for i := 0; i < handhelds*(ordersEach*b.N+warmups); i++ {
