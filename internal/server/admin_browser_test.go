@@ -40,7 +40,7 @@ func TestAdmin_MerchantStaffAndKeyInBrowser(t *testing.T) {
 	c.fill("#adm-me-postal", "100-0005", "#adm-me-prefecture", "北海道", "#adm-me-city", "札幌市中央区",
 		"#adm-me-street", "北1条西2-1", "#adm-me-sender-name", "かえで書房", "#adm-me-phone", "011-222-3333",
 		"#adm-me-slip", "いつもありがとうございます。")
-	c.do(chromedp.Click(chromedp.CSS("#adm-me-partial")))
+	c.click("#adm-me-partial")
 	c.click("#adm-merchant-edit button[type=submit]")
 	c.wantMsg("adm-me-msg", "error", "ご依頼主の住所に誤りがあります")
 	c.waitFor("the postal code marked", `document.getElementById('adm-me-postal').getAttribute('aria-invalid') === 'true' && document.activeElement.id === 'adm-me-postal'`)
@@ -176,7 +176,7 @@ func TestAdmin_BoxesLocationsWebhookInBrowser(t *testing.T) {
 	c.click("#adm-box-submit")
 	c.wantMsg("adm-box-msg", "error", "箱の内容に誤りがあります")
 	c.waitFor("the thin box marked", `document.getElementById('adm-box-thin').getAttribute('aria-invalid') === 'true'`)
-	c.do(chromedp.Click(chromedp.CSS("#adm-box-thin")))
+	c.click("#adm-box-thin")
 	c.click("#adm-box-submit")
 	c.wantMsg("adm-box-msg", "ok", "箱 NP を登録しました")
 	c.waitFor("the thin box listed", `(document.querySelector('#adm-box-table tr[data-code="NP"]')||{}).textContent.indexOf('ネコポス') >= 0`)
@@ -334,7 +334,7 @@ func TestAdmin_MerchantHoldSettingsInBrowser(t *testing.T) {
 		t.Errorf("the days' note says %q", note)
 	}
 	c.fill("#adm-me-hold-days", "14")
-	c.do(chromedp.Click(chromedp.CSS("#adm-me-hold-free")))
+	c.click("#adm-me-hold-free")
 	c.click("#adm-merchant-edit button[type=submit]")
 	c.wantMsg("adm-merchant-msg", "ok", "荷主 SAKURA を保存しました")
 	m, err := site.db.FindMerchantByCode(ctx, "SAKURA")

@@ -325,9 +325,29 @@ func (h *handheld) typeInto(selector, value string) {
 	h.do(chromedp.SetValue(chromedp.CSS(selector), ""), chromedp.SendKeys(chromedp.CSS(selector), value+"\r"))
 }
 
+// click presses the mouse on selector where it is, as a user does. When
+// the page moves between finding the element and the press (a list above
+// it answering and growing), the press lands beside it; a document-wide
+// listener sees that no click reached the element, and click presses
+// again at its new place, up to three times. After a navigation the
+// listener is gone and nothing is pressed again.
 func (h *handheld) click(selector string) {
 	h.t.Helper()
-	h.do(chromedp.Click(chromedp.CSS(selector)))
+	probe := fmt.Sprintf(`(function(){if(!window.__clickWatch){window.__clickWatch=true;document.addEventListener('click',function(ev){
+		var p=window.__clickProbe,e=p&&document.querySelector(p.sel);if(e&&e.contains(ev.target))p.hit=true},true)}
+		window.__clickProbe={sel:%q,hit:false}})()`, selector)
+	missed := `!!window.__clickProbe && window.__clickProbe.hit === false`
+	for try := 1; ; try++ {
+		h.do(chromedp.Evaluate[chromedp.Void](probe), chromedp.Click(chromedp.CSS(selector)))
+		if ok, err := chromedp.Run(h.ctx, chromedp.Evaluate[bool](missed)); err != nil || !ok || try == 3 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+		if ok, err := chromedp.Run(h.ctx, chromedp.Evaluate[bool](missed)); err != nil || !ok {
+			return
+		}
+		h.t.Logf("the click on %s reached something else (the page moved); clicking again", selector)
+	}
 }
 
 func (h *handheld) shot(name string) {
@@ -1020,5 +1040,30 @@ func TestFloorPages_LanguageStays(t *testing.T) {
 	refused := do(t, srv, "GET", "/ops/session", nil, "Cookie", cookie.Name+"="+cookie.Value)
 	if p := decodeProblem(t, refused); refused.Code != 401 || !strings.Contains(p.Detail, "badge") {
 		t.Errorf("the API answered %d %q, not in English", refused.Code, p.Detail)
+	}
+}
+
+// TestBrowserClick_PressesAgainWhenThePageMoves: a button that a banner
+// pushes down as the mouse goes down (as a list answering above a form
+// does) is missed by the first press; click presses again where it now is.
+func TestBrowserClick_PressesAgainWhenThePageMoves(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><body style="margin:0"><div id="top"></div><button id="add" style="height:40px">add</button><p id="n">0</p>
+<script>
+var b = document.getElementById('add'), moved = false;
+document.addEventListener('mousedown', function () { if (!moved) { moved = true; document.getElementById('top').style.height = '200px'; } }, true);
+b.addEventListener('click', function () { var n = document.getElementById('n'); n.textContent = +n.textContent + 1; });
+</script>`)
+	}))
+	t.Cleanup(srv.Close)
+	b := mustBrowser(t, srv.URL, screen{400, 600, false})
+	b.waitFor("the page", `!!document.getElementById('add')`)
+	b.click("#add")
+	if n := b.text("#n"); n != "1" {
+		t.Errorf("the button was clicked %s times, want 1", n)
+	}
+	if moved := b.eval(`String(document.getElementById('add').getBoundingClientRect().top)`); moved != "200" {
+		t.Errorf("the button's top is %s: the page did not move under the press", moved)
 	}
 }

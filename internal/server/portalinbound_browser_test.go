@@ -53,7 +53,9 @@ func TestPortalInbound_InBrowser(t *testing.T) {
 	b.waitFor("the sign-in form", `!document.getElementById('v-signin').hidden`)
 	b.do(chromedp.SetValue(chromedp.CSS("#signin [name=email]"), "owner@sakura.example"), chromedp.SetValue(chromedp.CSS("#signin [name=password]"), portalPassword))
 	b.click("#signin button[type=submit]")
-	b.waitFor("the inbound form", `!document.getElementById('v-inbounds').hidden && !document.getElementById('inbound-form').hidden`)
+	// The list above the form answers first (none yet), so the form no longer moves.
+	b.waitFor("the inbound form under an empty list", `!document.getElementById('v-inbounds').hidden && !document.getElementById('inbound-form').hidden &&
+		!document.getElementById('no-inbounds').hidden`)
 
 	// The form: the towel by its JAN, the mug, the tea with its lot.
 	setLine := func(i int, code, qty, lot, expiry string) {
@@ -66,6 +68,9 @@ func TestPortalInbound_InBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#inbound-form [name=reference]"), "仕入先納品書 8841"))
 	b.click("#inbound-add")
 	b.click("#inbound-add")
+	if n := b.eval(`String(document.getElementById('inbound-lines').tBodies[0].rows.length)`); n != "3" {
+		t.Fatalf("the form has %s lines after adding two, want 3", n)
+	}
 	setLine(1, janTowel, "5", "", "")
 	setLine(2, "MUG", "3", "", "")
 	setLine(3, "TEA", "2", "L1", "2027-06-30")
