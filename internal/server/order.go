@@ -71,7 +71,7 @@ func orderOut(o *soko.Order) api.Order {
 // choices are checked here, all at once, so a shop hears of every mistake in
 // one answer instead of at label printing.
 func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequestObject) (api.CreateOrderResponseObject, error) {
-	lang, merchantID := langOf(ctx), merchantOf(ctx)
+	lang := langOf(ctx)
 	bad := soko.Errorf(soko.EINVALID, "the order cannot be accepted").JA("この出荷指示は受け付けられません")
 	o, sent, err := h.newOrder(ctx, req.Body, bad)
 	if err != nil {
@@ -80,18 +80,12 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	if len(bad.Fields) > 0 {
 		return nil, bad
 	}
-	if err := h.store.CreateOrder(ctx, o); err != nil {
-		return nil, err
-	}
 	// Allocated on arrival when the stock is there; otherwise it waits as
 	// backordered for the worker, or received when other orders were
-	// reserving its stock just then. The order stands either way.
-	saved, err := h.store.AllocateNewOrder(ctx, o, h.rules)
+	// reserving its stock just then.
+	saved, err := h.store.CreateAndAllocateOrder(ctx, o, h.rules)
 	if err != nil {
-		h.log.Warn("allocate on arrival", "order", o.Number, "err", err)
-		if saved, err = h.store.FindOrder(ctx, merchantID, o.Number); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	out := orderOut(saved)
 	// What normalising changed in what the shop sent, so that whoever

@@ -14,7 +14,7 @@ import (
 )
 
 // TestCreateOrder_AnswerIsTheStoredOrder: a new order is answered from
-// what intake wrote and allocated, not read back (AllocateNewOrder), so
+// what intake wrote and allocated, not read back (CreateAndAllocateOrder), so
 // the answer must be what GET reads afterwards, field for field: an order
 // allocated, one backordered, held ones with and without stock, one
 // partly a set (read back), and one whose ordered_at is sent off UTC

@@ -79,7 +79,7 @@ type Store interface {
 	Unhit(ctx context.Context, bucket string, start time.Time) error
 	FindLocation(ctx context.Context, code string) (*soko.Location, error)
 	AllocateOrder(ctx context.Context, orderID int64, rules soko.AllocationRules) (soko.OrderStatus, error)
-	AllocateNewOrder(ctx context.Context, o *soko.Order, rules soko.AllocationRules) (*soko.Order, error)
+	CreateAndAllocateOrder(ctx context.Context, o *soko.Order, rules soko.AllocationRules) (*soko.Order, error)
 	OrderByID(ctx context.Context, id int64) (*soko.Order, error)
 	MerchantByID(ctx context.Context, id int64) (*soko.Merchant, error)
 	soko.InsertService

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"maps"
@@ -38,18 +39,42 @@ func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.Alloc
 	return status, err
 }
 
-// AllocateNewOrder allocates, as AllocateOrder does, the order o that
-// CreateOrder just wrote, and returns it as FindOrder reads it after; an
-// order whose stock another of the process's transactions is reserving
-// is left received for the allocation worker (busyStock). In
-// the transaction that wrote it (InTransaction), an order without sets is
-// answered from o and what its allocation did, without reading it back:
-// nothing else has touched it.
-func (db *DB) AllocateNewOrder(ctx context.Context, o *soko.Order, rules soko.AllocationRules) (*soko.Order, error) {
+// CreateAndAllocateOrder writes new order o, whose lines name products by
+// SKU, as CreateOrder does, and allocates it, as AllocateOrder does, in
+// one transaction, and returns it as FindOrder reads it after. An order
+// whose stock another of the process's transactions is reserving is left
+// received for the allocation worker (busyStock).
+//
+// An order of plain lines that arrives received is planned before it is
+// written, and written with the status its plan gives: its row is
+// written once, not received and then again (on PostgreSQL, each time an
+// entry in every index of orders). A set's kits and a held order's hold
+// are planned from the written order, so those are written, then
+// allocated. Either way the order is answered from what the transaction
+// wrote, not read back, unless it has sets.
+func (db *DB) CreateAndAllocateOrder(ctx context.Context, o *soko.Order, rules soko.AllocationRules) (*soko.Order, error) {
+	arrived := cmp.Or(o.Status, soko.OrderReceived)
 	var answer *soko.Order
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		known := notesIn(tx).wasCreated(o.ID) && !slices.ContainsFunc(o.Lines, func(l soko.OrderLine) bool { return l.IsSet })
+		o.Status, answer = arrived, nil
 		now := db.now()
+		if err := resolveProducts(tx, o); err != nil {
+			return err
+		}
+		sets, err := componentsOf(tx, productsOf([]*soko.Order{o}))
+		if err != nil {
+			return err
+		}
+		if o.Status == soko.OrderReceived && len(sets) == 0 {
+			answer, err = db.createPlanned(tx, o, rules, now)
+			return err
+		}
+		if err := createOrder(tx, o, now); err != nil {
+			return err
+		}
+		notes := notesIn(tx)
+		notes.orderWritten(o)
+		known := notes.wasCreated(o.ID) && len(sets) == 0
 		run, err := db.allocateRun(tx, []int64{o.ID}, rules, now, true)
 		if err != nil || !known {
 			return err
@@ -61,6 +86,42 @@ func (db *DB) AllocateNewOrder(ctx context.Context, o *soko.Order, rules soko.Al
 		return answer, err
 	}
 	return db.FindOrder(ctx, o.MerchantID, o.Number)
+}
+
+// createPlanned is CreateAndAllocateOrder for an order of plain lines that
+// arrives received, whose products are resolved. It plans the allocation
+// of a copy of o whose lines are named by their places (-1, -2, …: they
+// have no ids yet), writes o with the status the plan gives, and then the
+// plan, its units' lines named by their ids.
+func (db *DB) createPlanned(tx *gorm.DB, o *soko.Order, rules soko.AllocationRules, now time.Time) (*soko.Order, error) {
+	p := *o
+	p.ID, p.Lines = 0, slices.Clone(o.Lines)
+	for i := range p.Lines {
+		p.Lines[i].ID = -int64(i + 1)
+	}
+	run := &allocationRun{status: map[int64]soko.OrderStatus{}}
+	plan, err := db.planAllocations(tx, run, []*soko.Order{&p}, map[int64]bool{0: true}, nil, rules, now, true)
+	if err != nil {
+		return nil, err
+	}
+	o.Status = run.status[0]
+	if err := insertOrder(tx, o, now); err != nil {
+		return nil, err
+	}
+	if err := recordCreated(tx, o, soko.OrderReceived, now); err != nil {
+		return nil, err
+	}
+	if plan == nil {
+		return allocatedAnswer(o, run, now), nil
+	}
+	p = *o // the plan's order, as written: its events and allocations name its id and its lines'
+	for i := range plan.picks {
+		plan.picks[i].LineID = o.Lines[-plan.picks[i].LineID-1].ID
+	}
+	if err := plan.apply(tx, now, false); err != nil {
+		return nil, err
+	}
+	return allocatedAnswer(o, run, now), nil
 }
 
 // allocatedAnswer is new order o as it reads back after run allocated it:
@@ -168,8 +229,7 @@ type allocationRun struct {
 // orders whose stock another transaction is reserving are left received
 // (busyStock).
 func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, now time.Time, intake bool) (*allocationRun, error) {
-	status := map[int64]soko.OrderStatus{}
-	run := &allocationRun{status: status}
+	run := &allocationRun{status: map[int64]soko.OrderStatus{}}
 	read, created, err := db.ordersToAllocate(tx, ids)
 	if err != nil {
 		return nil, err
@@ -177,7 +237,7 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 	byID := map[int64]*soko.Order{}
 	held := map[int64]bool{} // on hold: planned from where the hold began, and left held
 	for _, o := range read {
-		status[o.ID] = o.Status
+		run.status[o.ID] = o.Status
 		if o.Status == soko.OrderOnHold && (o.HeldFrom == soko.OrderReceived || o.HeldFrom == soko.OrderBackordered) {
 			held[o.ID], o.Status = true, o.HeldFrom
 		}
@@ -197,9 +257,38 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 	if err := loadLinesTx(tx, slices.DeleteFunc(slices.Clone(orders), func(o *soko.Order) bool { return created[o.ID] })); err != nil {
 		return nil, err
 	}
+	plan, err := db.planAllocations(tx, run, orders, created, held, rules, now, intake)
+	if err != nil || plan == nil {
+		return run, err
+	}
+	return run, plan.apply(tx, now, true)
+}
+
+// allocationPlan is what planAllocations decided for orders and has not
+// written yet: the units each takes, the moves of their statuses and
+// their events.
+type allocationPlan struct {
+	run                          *allocationRun
+	orders                       []*soko.Order
+	held                         map[int64]bool
+	late                         bool
+	picks                        []soko.Pick
+	events                       []orderEvent
+	allocatedIDs, backorderedIDs []int64
+}
+
+// planAllocations plans the allocation of orders, whose lines are known,
+// into run's statuses; created are those the transaction wrote, held
+// those on hold. It writes only a set's kits. It returns nil when the
+// orders are left received, their stock being reserved by another
+// transaction (busyStock).
+func (db *DB) planAllocations(tx *gorm.DB, run *allocationRun, orders []*soko.Order, created, held map[int64]bool,
+	rules soko.AllocationRules, now time.Time, intake bool) (*allocationPlan, error) {
+	status := run.status
 	late := db.reservesLate(tx, orders, created)
 	if !late && !db.busy.claim(notesIn(tx), productsOf(orders), !intake) {
-		return run.leftReceived(notesIn(tx), orders, held), nil
+		run.leftReceived(notesIn(tx), orders, held)
+		return nil, nil
 	}
 	candidates, tracked, err := db.candidates(tx, orders, !late)
 	if err != nil {
@@ -220,9 +309,7 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 		return nil, err
 	}
 
-	var picks []soko.Pick
-	var events []orderEvent
-	var allocatedIDs, backorderedIDs []int64
+	plan := &allocationPlan{run: run, orders: orders, held: held, late: late}
 	for _, o := range orders {
 		// A set takes its kits first, its components only for the rest.
 		kits := book.plan(o, byProduct)
@@ -248,8 +335,8 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 				if err := o.Apply(soko.ActionBackorder); err != nil {
 					return nil, err
 				}
-				backorderedIDs = append(backorderedIDs, o.ID)
-				events = append(events, orderEvent{o, soko.OrderEvent{Action: soko.ActionBackorder, From: from, To: o.Status}})
+				plan.backorderedIDs = append(plan.backorderedIDs, o.ID)
+				plan.events = append(plan.events, orderEvent{o, soko.OrderEvent{Action: soko.ActionBackorder, From: from, To: o.Status}})
 			}
 			status[o.ID] = o.Status
 			continue
@@ -262,12 +349,12 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 		for _, p := range planned {
 			byStock[p.StockID].Available -= p.Quantity
 		}
-		picks = append(picks, planned...)
+		plan.picks = append(plan.picks, planned...)
 		if err := o.Apply(soko.ActionAllocate); err != nil {
 			return nil, err
 		}
-		allocatedIDs = append(allocatedIDs, o.ID)
-		events = append(events, orderEvent{o, soko.OrderEvent{Action: soko.ActionAllocate, From: from, To: o.Status}})
+		plan.allocatedIDs = append(plan.allocatedIDs, o.ID)
+		plan.events = append(plan.events, orderEvent{o, soko.OrderEvent{Action: soko.ActionAllocate, From: from, To: o.Status}})
 		status[o.ID] = o.Status
 	}
 	// A held order keeps its hold: its stock is reserved, and it waits for
@@ -278,45 +365,67 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 			status[o.ID] = o.Status
 		}
 	}
-	for i := range events {
-		if held[events[i].order.ID] {
+	for i := range plan.events {
+		if held[plan.events[i].order.ID] {
 			// Its status stays on_hold: no webhook, the history says why.
-			events[i].From, events[i].To = soko.OrderOnHold, soko.OrderOnHold
-			events[i].Detail = "on hold: stock reserved, not picked until released"
+			plan.events[i].From, plan.events[i].To = soko.OrderOnHold, soko.OrderOnHold
+			plan.events[i].Detail = "on hold: stock reserved, not picked until released"
 		}
 	}
 	if late {
-		n := notesIn(tx)
 		reserving := map[int64]bool{}
-		for _, p := range picks {
+		for _, p := range plan.picks {
 			reserving[productOf[p.StockID]] = true
 		}
-		if !db.busy.claim(n, keys(reserving), false) {
-			return run.leftReceived(n, orders, held), nil
+		if !db.busy.claim(notesIn(tx), keys(reserving), false) {
+			run.leftReceived(notesIn(tx), orders, held)
+			return nil, nil
 		}
-		n.reserveAtCommit = append(n.reserveAtCommit, picks...)
-	} else if err := reserveStock(tx, picks); err != nil {
-		return nil, err
 	}
-	if err := applyOrderPicks(tx, picks, orders, now); err != nil {
-		return nil, err
+	return plan, nil
+}
+
+// apply writes the plan: it reserves the units (late: just before the
+// commit), writes the allocations, moves the orders' statuses when
+// moveStatus (a new order written with its planned status needs no move)
+// and records the events.
+func (plan *allocationPlan) apply(tx *gorm.DB, now time.Time, moveStatus bool) error {
+	if plan.late {
+		n := notesIn(tx)
+		n.reserveAtCommit = append(n.reserveAtCommit, plan.picks...)
+	} else if err := reserveStock(tx, plan.picks); err != nil {
+		return err
 	}
-	for st, group := range map[soko.OrderStatus][]int64{soko.OrderAllocated: allocatedIDs, soko.OrderBackordered: backorderedIDs} {
-		free, onHold := splitHeld(group, held)
+	if err := applyOrderPicks(tx, plan.picks, plan.orders, now); err != nil {
+		return err
+	}
+	if moveStatus {
+		if err := plan.moveStatuses(tx, now); err != nil {
+			return err
+		}
+	}
+	plan.run.planned, _ = index(plan.orders, func(o *soko.Order) int64 { return o.ID })
+	plan.run.picks = plan.picks
+	return recordEvents(tx, plan.events, now)
+}
+
+// moveStatuses writes the planned orders' new statuses (for a held
+// order, the status its hold will end in).
+func (plan *allocationPlan) moveStatuses(tx *gorm.DB, now time.Time) error {
+	for st, group := range map[soko.OrderStatus][]int64{soko.OrderAllocated: plan.allocatedIDs, soko.OrderBackordered: plan.backorderedIDs} {
+		free, onHold := splitHeld(group, plan.held)
 		if len(free) > 0 {
 			if err := tx.Model(&orderRow{}).Where("id IN ?", free).Updates(map[string]any{"status": string(st), "updated_at": now}).Error; err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if len(onHold) > 0 {
 			if err := tx.Model(&orderRow{}).Where("id IN ?", onHold).Updates(map[string]any{"held_from": string(st), "updated_at": now}).Error; err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	run.planned, _ = index(orders, func(o *soko.Order) int64 { return o.ID })
-	run.picks = picks
-	return run, recordEvents(tx, events, now)
+	return nil
 }
 
 // ordersToAllocate reads, and locks, the orders with ids. An order this
@@ -409,7 +518,7 @@ func (db *DB) reservesLate(tx *gorm.DB, orders []*soko.Order, created map[int64]
 // reserved by another transaction: the new orders stay as they came
 // (received, or on hold from received) for the allocation worker, which
 // the transaction's commit tells (busyStock).
-func (run *allocationRun) leftReceived(n *txNotes, orders []*soko.Order, held map[int64]bool) *allocationRun {
+func (run *allocationRun) leftReceived(n *txNotes, orders []*soko.Order, held map[int64]bool) {
 	n.deferred = true
 	for _, o := range orders {
 		run.status[o.ID] = soko.OrderReceived
@@ -417,7 +526,6 @@ func (run *allocationRun) leftReceived(n *txNotes, orders []*soko.Order, held ma
 			run.status[o.ID] = soko.OrderOnHold
 		}
 	}
-	return run
 }
 
 // productsOf lists the products the orders' lines ask for, each once.

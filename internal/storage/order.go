@@ -118,17 +118,8 @@ func (r orderRow) order() *soko.Order {
 func (db *DB) CreateOrder(ctx context.Context, o *soko.Order) error {
 	now := db.now()
 	return db.transact(ctx, func(tx *gorm.DB) error {
-		skus := make([]string, len(o.Lines))
-		for i, l := range o.Lines {
-			skus[i] = l.SKU
-		}
-		products, err := orderableProducts(tx, o.MerchantID, skus)
-		if err != nil {
+		if err := resolveProducts(tx, o); err != nil {
 			return err
-		}
-		for i := range o.Lines {
-			p := products[o.Lines[i].SKU]
-			o.Lines[i].ProductID, o.Lines[i].SKU, o.Lines[i].Name = p.ID, p.SKU, p.Name
 		}
 		if err := createOrder(tx, o, now); err != nil {
 			return err
@@ -136,6 +127,24 @@ func (db *DB) CreateOrder(ctx context.Context, o *soko.Order) error {
 		notesIn(tx).orderWritten(o)
 		return nil
 	})
+}
+
+// resolveProducts sets the product of each of new order o's lines, which
+// name them by SKU, or refuses an unknown or archived one.
+func resolveProducts(tx *gorm.DB, o *soko.Order) error {
+	skus := make([]string, len(o.Lines))
+	for i, l := range o.Lines {
+		skus[i] = l.SKU
+	}
+	products, err := orderableProducts(tx, o.MerchantID, skus)
+	if err != nil {
+		return err
+	}
+	for i := range o.Lines {
+		p := products[o.Lines[i].SKU]
+		o.Lines[i].ProductID, o.Lines[i].SKU, o.Lines[i].Name = p.ID, p.SKU, p.Name
+	}
+	return nil
 }
 
 // orderWritten keeps a copy of the order CreateOrder wrote, for its
@@ -155,6 +164,14 @@ func (n *txNotes) orderWritten(o *soko.Order) {
 // createOrder stores an order and its lines, whose ProductIDs are set, and
 // records the order's first event.
 func createOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
+	if err := insertOrder(tx, o, now); err != nil {
+		return err
+	}
+	return recordCreated(tx, o, o.Status, now)
+}
+
+// insertOrder stores an order and its lines, whose ProductIDs are set.
+func insertOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
 	o.CreatedAt, o.UpdatedAt = now, now
 	if o.OrderedAt.IsZero() {
 		o.OrderedAt = now
@@ -171,12 +188,15 @@ func createOrder(tx *gorm.DB, o *soko.Order, now time.Time) error {
 		return err
 	}
 	o.ID = row.ID
-	if err := insertOrderLines(tx, o); err != nil {
-		return err
-	}
+	return insertOrderLines(tx, o)
+}
+
+// recordCreated records new order o's first event: it arrived in status
+// arrived.
+func recordCreated(tx *gorm.DB, o *soko.Order, arrived soko.OrderStatus, now time.Time) error {
 	// A new order has no events yet: its first needs no look-up.
 	notesIn(tx).orderCreated(o.ID)
-	return recordEvent(tx, o, soko.OrderEvent{Action: "create", To: o.Status}, now)
+	return recordEvent(tx, o, soko.OrderEvent{Action: "create", To: arrived}, now)
 }
 
 type orderEventRow struct {

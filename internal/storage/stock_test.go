@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -138,10 +139,7 @@ func TestAllocate_NewOrdersNeverOversellUnderConcurrency(t *testing.T) {
 					o := &soko.Order{MerchantID: seed.Merchants[0].ID, Number: fmt.Sprintf("NEW-%03d", i),
 						Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "丸の内1-1", Name: "山田"},
 						Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 1, UnitPrice: 1000, TaxRate: 10}}}
-					if err := db.CreateOrder(ctx, o); err != nil {
-						return err
-					}
-					_, err := db.AllocateNewOrder(ctx, o, rules)
+					_, err := db.CreateAndAllocateOrder(ctx, o, rules)
 					return err
 				})
 			}()
@@ -197,12 +195,8 @@ func TestAllocate_NewOrderLeftToTheWorkerWhileItsStockIsBusy(t *testing.T) {
 	intake := func(number string, before func()) (*soko.Order, error) {
 		var answer *soko.Order
 		err := db.InTransaction(ctx, func(ctx context.Context) error {
-			o := twoTowels(seed, number)
-			if err := db.CreateOrder(ctx, o); err != nil {
-				return err
-			}
 			var err error
-			answer, err = db.AllocateNewOrder(ctx, o, rules)
+			answer, err = db.CreateAndAllocateOrder(ctx, twoTowels(seed, number), rules)
 			before()
 			return err
 		})
@@ -225,13 +219,8 @@ func TestAllocate_NewOrderLeftToTheWorkerWhileItsStockIsBusy(t *testing.T) {
 	if second.Status != soko.OrderReceived || second.Lines[0].Allocated != 0 {
 		t.Fatalf("the second order, while the first reserves the towels: %s, %d allocated; want received, none", second.Status, second.Lines[0].Allocated)
 	}
-	// Without an Idempotency-Key the order is written, then allocated,
-	// in two transactions: the same.
-	alone := twoTowels(seed, "ALONE")
-	if err := db.CreateOrder(ctx, alone); err != nil {
-		t.Fatal(err)
-	}
-	if o, err := db.AllocateNewOrder(ctx, alone, rules); err != nil || o.Status != soko.OrderReceived {
+	// Without an Idempotency-Key, in a transaction of its own: the same.
+	if o, err := db.CreateAndAllocateOrder(ctx, twoTowels(seed, "ALONE"), rules); err != nil || o.Status != soko.OrderReceived {
 		t.Fatalf("an order written apart, while the first reserves the towels: %+v %v, want received", o, err)
 	}
 	if told.Load() != 2 {
@@ -632,12 +621,8 @@ func TestAllocate_SQLiteOrdersSharingACommitEachAllocated(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			errs[i] = db.InTransaction(ctx, func(ctx context.Context) error {
-				o := twoTowels(seed, fmt.Sprintf("G-%d", i))
-				if err := db.CreateOrder(ctx, o); err != nil {
-					return err
-				}
 				var err error
-				answers[i], err = db.AllocateNewOrder(ctx, o, rules)
+				answers[i], err = db.CreateAndAllocateOrder(ctx, twoTowels(seed, fmt.Sprintf("G-%d", i)), rules)
 				return err
 			})
 		}()
@@ -658,4 +643,81 @@ func TestAllocate_SQLiteOrdersSharingACommitEachAllocated(t *testing.T) {
 		t.Fatalf("stock %+v, want all 10 towels allocated", s)
 	}
 	mustBalanced(t, db)
+}
+
+// TestCreateAndAllocateOrder_PlannedBeforeWritten: a new order of plain
+// lines is planned before it has line ids and written with the status
+// its plan gives; each line gets its own units (two lines of one product
+// share its shelf), its history is the same create-then-allocate as an
+// order written first, and the stock and its ledger agree. That its row
+// is written once is counted by TestRoundTrips_PerRequestBounded.
+func TestCreateAndAllocateOrder_PlannedBeforeWritten(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		seed := stockSeed(0)
+		seed.Products = append(seed.Products, soko.SeedProduct{MerchantCode: "SAKURA", Product: soko.Product{SKU: "MUG", Name: "マグ", TaxRate: 10}})
+		seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-02", Stock: soko.Stock{OnHand: 3}})
+		if err := db.Load(ctx, seed); err != nil {
+			t.Fatal(err)
+		}
+		newOrder := func(number string, lines ...soko.OrderLine) *soko.Order {
+			o := twoTowels(seed, number)
+			o.Lines = lines
+			return o
+		}
+		line := func(sku string, n int) soko.OrderLine {
+			return soko.OrderLine{SKU: sku, Quantity: n, UnitPrice: 1000, TaxRate: 10}
+		}
+		perLine := func(o *soko.Order) string {
+			var out []string
+			for _, l := range o.Lines {
+				out = append(out, fmt.Sprintf("%s %d/%d", l.SKU, l.Allocated, l.Quantity))
+			}
+			return strings.Join(out, ", ")
+		}
+		history := func(number string) string {
+			events, err := db.ListOrderEvents(ctx, seed.Merchants[0].ID, number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range events {
+				out = append(out, fmt.Sprintf("%s %s→%s", e.Action, e.From, e.To))
+			}
+			return strings.Join(out, "; ")
+		}
+		for _, c := range []struct {
+			order         *soko.Order
+			status        soko.OrderStatus
+			lines, events string
+		}{
+			{newOrder("MIXED", line("MUG", 1), line("TOWEL", 4), line("MUG", 2)), soko.OrderAllocated,
+				"MUG 1/1, TOWEL 4/4, MUG 2/2", "create →received; allocate received→allocated"},
+			{newOrder("SHORT", line("TOWEL", 1), line("MUG", 1)), soko.OrderBackordered,
+				"TOWEL 0/1, MUG 0/1", "create →received; backorder received→backordered"},
+		} {
+			answer, err := db.CreateAndAllocateOrder(ctx, c.order, rules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := db.FindOrder(ctx, seed.Merchants[0].ID, c.order.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range []*soko.Order{answer, stored} {
+				if o.Status != c.status || perLine(o) != c.lines {
+					t.Errorf("%s: %s, lines %s; want %s, %s", c.order.Number, o.Status, perLine(o), c.status, c.lines)
+				}
+			}
+			if h := history(c.order.Number); h != c.events {
+				t.Errorf("%s's history: %s; want %s", c.order.Number, h, c.events)
+			}
+		}
+		for sku, want := range map[string]int{"TOWEL": 4, "MUG": 3} {
+			if s, err := db.StockOf(ctx, seed.Merchants[0].ID, sku); err != nil || s.Allocated != want {
+				t.Errorf("%s: %+v %v, want %d allocated", sku, s, err, want)
+			}
+		}
+		mustBalanced(t, db)
+	})
 }
