@@ -49,8 +49,9 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 
 	// The allocation worker, as soko serve runs it: orders whose stock
 	// other orders were reserving are left to it, and the figure counts
-	// until it has allocated them.
+	// until it has allocated them; by-worker says how many it did.
 	due, stop, stopped := make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	var byWorker atomic.Int64
 	db.OnAllocationDeferred = func() {
 		select {
 		case due <- struct{}{}:
@@ -65,9 +66,11 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 				return
 			case <-due:
 			}
-			if _, err := db.AllocateReceived(context.Background(), soko.AllocationRules{}); err != nil {
+			n, err := db.AllocateReceived(context.Background(), soko.AllocationRules{})
+			if err != nil {
 				b.Error(err)
 			}
+			byWorker.Add(int64(n))
 		}
 	}()
 
@@ -102,6 +105,7 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 	}
 	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "orders/s")
 	cpu.report(b, int(n.Load()), "order")
+	b.ReportMetric(float64(byWorker.Load()), "by-worker")
 	b.ReportMetric(float64(left), "left-at-end")
 	if failed.Load() > 0 {
 		b.Fatalf("%d of %d orders failed", failed.Load(), n.Load())
