@@ -169,7 +169,7 @@ type mailbox struct {
 	letters [][]byte
 }
 
-func mustMailbox(t *testing.T) *mailbox {
+func mustMailbox(t testing.TB) *mailbox {
 	t.Helper()
 	mb := &mailbox{}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailboxSession{mb: mb}, nil }))
@@ -264,7 +264,7 @@ func mustReadLetter(t *testing.T, raw []byte) letter {
 // and a Yamato number range; the merchant's webhook receiver; the
 // warehouse's SMTP server; and a notify worker, all on one test clock.
 type shippingSite struct {
-	t        *testing.T
+	t        testing.TB
 	clock    *testClock
 	url      string
 	shop     client
@@ -273,26 +273,38 @@ type shippingSite struct {
 	worker   *notify.Worker
 	scans    int
 	db       *storage.DB
-	// trips is the most round trips a request of each step cost.
-	trips map[string]storage.RoundTrips
+	// trips is the most round trips a request of each step cost; spent
+	// the time its requests took, and requests how many there were.
+	trips    map[string]storage.RoundTrips
+	spent    map[string]time.Duration
+	requests map[string]int
 }
 
 // counted runs a request and keeps the round trips it cost under step
-// (the most, over the step's requests).
+// (the most, over the step's requests), and the time it took.
 func (s *shippingSite) counted(step string, request func() reply) reply {
 	before := s.db.RoundTrips()
 	if os.Getenv("SOKO_TRACE_SQL") != "" {
 		s.db.TraceStatements(func(sql string) { s.t.Logf("%s: %s", step, sql) })
 		defer s.db.TraceStatements(nil)
 	}
+	start := time.Now()
 	r := request()
+	s.spent[step] += time.Since(start)
+	s.requests[step]++
 	if d := s.db.RoundTrips().Sub(before); d.Total() > s.trips[step].Total() {
 		s.trips[step] = d
 	}
 	return r
 }
 
-func mustShippingSite(t *testing.T, db *storage.DB) *shippingSite {
+func mustShippingSite(t testing.TB, db *storage.DB) *shippingSite {
+	t.Helper()
+	return mustShippingSiteWith(t, db, 20, 10)
+}
+
+// mustShippingSiteWith is mustShippingSite with towels and mugs on the shelves.
+func mustShippingSiteWith(t testing.TB, db *storage.DB, towels, mugs int) *shippingSite {
 	t.Helper()
 	ctx := context.Background()
 	clock := &testClock{t: storagetest.Fixed}
@@ -327,8 +339,8 @@ func mustShippingSite(t *testing.T, db *storage.DB) *shippingSite {
 				Barcodes: []soko.ProductBarcode{{Code: shopProducts["MUG"].jan, PackQuantity: 1}}}},
 		},
 		Stock: []soko.SeedStock{
-			{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01-01-1", Stock: soko.Stock{OnHand: 20}},
-			{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-01-02-1", Stock: soko.Stock{OnHand: 10}},
+			{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: "A-01-01-1", Stock: soko.Stock{OnHand: towels}},
+			{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-01-02-1", Stock: soko.Stock{OnHand: mugs}},
 		},
 	}
 	if err := db.Load(ctx, seed); err != nil {
@@ -353,7 +365,8 @@ func mustShippingSite(t *testing.T, db *storage.DB) *shippingSite {
 	}
 	mailer.Timeout, mailer.Now = 5*time.Second, clock.now
 	s := &shippingSite{
-		t: t, clock: clock, url: srv.URL, merchant: merchant, mailbox: mb, db: db, trips: map[string]storage.RoundTrips{},
+		t: t, clock: clock, url: srv.URL, merchant: merchant, mailbox: mb, db: db,
+		trips: map[string]storage.RoundTrips{}, spent: map[string]time.Duration{}, requests: map[string]int{},
 		shop:   client{t, overHTTP{srv.URL}, secret},
 		worker: &notify.Worker{Store: db, Sender: &notify.Sender{AllowPrivate: true, Now: clock.now}, Mailer: mailer, Now: clock.now},
 	}
