@@ -218,6 +218,7 @@ func (db *DB) UpdateBoxType(ctx context.Context, b *soko.BoxType) error {
 		if res.RowsAffected == 0 {
 			return soko.Errorf(soko.ENOTFOUND, "no box type %d", b.ID).JA("箱が見つかりません")
 		}
+		settingsChanged(tx)
 		var saved boxTypeRow
 		if err := tx.Where("id = ?", b.ID).Take(&saved).Error; err != nil {
 			return err

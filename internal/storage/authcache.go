@@ -28,9 +28,10 @@ const authCacheTTL = 5 * time.Second
 //
 // On PostgreSQL it also keeps what nearly every writing request reads and
 // an administrator seldom changes: the ship calendar (an order's ship
-// date) and merchants' webhook endpoints (an order's events). Their
-// changes are told on a channel of their own, soko_settings (migration
-// 0044), and forget only them. SQLite reads them in process each time.
+// date), merchants' webhook endpoints (an order's events) and the box
+// types (every packing station view and pack). Their changes are told on
+// a channel of their own, soko_settings (migrations 0044 and 0047), and
+// forget only them. SQLite reads them in process each time.
 type authCache struct {
 	mu       sync.Mutex
 	gen      uint64 // counts the times entries were forgotten
@@ -42,6 +43,8 @@ type authCache struct {
 	// endpoints by merchant id (PostgreSQL only).
 	calendar  map[string]authEntry[*soko.ShipCalendar]
 	endpoints map[string]authEntry[[]*soko.WebhookEndpoint]
+	// boxes holds the box types under "" (PostgreSQL only).
+	boxes map[string]authEntry[[]soko.BoxType]
 	// now is the store's clock (DB.now), for the settings' entries.
 	now func() time.Time
 	// live is whether entries may be served: on PostgreSQL, while the
@@ -61,7 +64,8 @@ type authEntry[T any] struct {
 
 func newAuthCache(dialect string, now func() time.Time) *authCache {
 	c := &authCache{sessions: map[string]authEntry[soko.Session]{}, keys: map[string]authEntry[soko.APIKey]{}, counted: dialect == SQLite,
-		calendar: map[string]authEntry[*soko.ShipCalendar]{}, endpoints: map[string]authEntry[[]*soko.WebhookEndpoint]{}, now: now}
+		calendar: map[string]authEntry[*soko.ShipCalendar]{}, endpoints: map[string]authEntry[[]*soko.WebhookEndpoint]{},
+		boxes: map[string]authEntry[[]soko.BoxType]{}, now: now}
 	c.live.Store(dialect == SQLite)
 	return c
 }
@@ -76,14 +80,15 @@ func (c *authCache) flush() {
 	clear(c.keys)
 }
 
-// flushSettings forgets the ship calendar and webhook endpoints kept, as
-// flush does the sessions and keys.
+// flushSettings forgets the ship calendar, webhook endpoints and box
+// types kept, as flush does the sessions and keys.
 func (c *authCache) flushSettings() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
 	clear(c.calendar)
 	clear(c.endpoints)
+	clear(c.boxes)
 }
 
 // generation is read before the database, and given back to put.
@@ -164,6 +169,26 @@ func cached[T any](ctx context.Context, db *DB, m map[string]authEntry[T], hash 
 	return cacheGet(db.auth, m, hash, now)
 }
 
+// keptSetting returns the setting kept under key in the map of the cache
+// ctx may use (see settingsCache), or reads it and keeps it there; clone
+// copies it, so what a request changes in its copy stays its own.
+func keptSetting[T any](ctx context.Context, db *DB, m func(*authCache) map[string]authEntry[T], key string,
+	read func() (T, error), clone func(T) T) (T, error) {
+	cache, now := db.settingsCache(ctx), db.now()
+	var gen uint64
+	if cache != nil {
+		if v, ok := cacheGet(cache, m(cache), key, now); ok {
+			return clone(v), nil
+		}
+		gen = cache.generation()
+	}
+	v, err := read()
+	if err == nil && cache != nil {
+		cachePut(cache, m(cache), key, gen, 0, clone(v), now)
+	}
+	return v, err
+}
+
 // settingsCache returns the cache a read of the ship calendar may be
 // served from and kept in, or nil (see txNotes.settingsCache).
 func (db *DB) settingsCache(ctx context.Context) *authCache {
@@ -196,8 +221,8 @@ func authChanged(tx *gorm.DB) {
 	}
 }
 
-// settingsChanged notes in tx's transaction that the ship calendar or a
-// webhook endpoint changed: this server forgets what it kept of them once
+// settingsChanged notes in tx's transaction that the ship calendar, a
+// webhook endpoint or a box type changed: this server forgets what it kept of them once
 // it commits, and the transaction reads them from the database.
 func settingsChanged(tx *gorm.DB) {
 	if n := notesIn(tx); n != nil {

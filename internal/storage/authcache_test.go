@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -284,6 +285,89 @@ func TestSettingsCache_ChangesCountAtOnce(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// The box types are kept in memory on PostgreSQL too (every station view
+// and pack reads them): a change counts at once on the server that made
+// it and within moments on another, a caller's copy is its own, and a pack
+// into a box another server has just added is taken before this server
+// hears of it.
+func TestSettingsCache_BoxTypes(t *testing.T) {
+	storagetest.ForEachDialectName(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		db, other := storagetest.MustOpenTwice(t, dialect)
+		_, g2, _ := giftSeed(t, db)
+		// The box types a server's station sees, and how many statements that took.
+		read := func(db *storage.DB) (string, int64) {
+			t.Helper()
+			before := db.RoundTrips()
+			boxes, err := db.BoxTypes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, b := range boxes {
+				names = append(names, b.Code+" "+b.Name)
+			}
+			if len(boxes) > 0 {
+				boxes[0].Name = "changed by a caller"
+			}
+			return strings.Join(names, ", "), db.RoundTrips().Sub(before).Statements
+		}
+		want := int64(1) // SQLite reads them each time
+		if dialect == storage.Postgres {
+			want = 0
+		}
+		for _, s := range []*storage.DB{db, other} {
+			eventually(t, "served from memory", func() bool { _, n := read(s); return n == want })
+			if got, _ := read(s); got != "BOX60 60サイズ" {
+				t.Fatalf("kept: %q", got)
+			}
+		}
+
+		// Changed on this server, deaf to its own notification: its next
+		// read sees it (its commit forgot them), the other server's within
+		// moments.
+		storage.Deaf(db, true)
+		t.Cleanup(func() { storage.Deaf(db, false) })
+		box := &soko.BoxType{Code: "BOX60", Name: "60サイズ（新）", InnerLengthMM: 250, InnerWidthMM: 200, InnerHeightMM: 150, MaxWeightGrams: 2000, TareGrams: 100, SizeClass: 60}
+		boxes, err := db.BoxTypes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		box.ID = boxes[0].ID
+		if err := db.UpdateBoxType(ctx, box); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := read(db); got != "BOX60 60サイズ（新）" {
+			t.Fatalf("after the change on this server: %q", got)
+		}
+		eventually(t, "the other server sees the change", func() bool { got, _ := read(other); return got == "BOX60 60サイズ（新）" })
+
+		// A box added on the other server, not yet heard of here (deaf): a
+		// pack into it is taken (the box is looked up), one into a box
+		// nobody added is refused, and the other server lists it at once.
+		if err := other.CreateBoxType(ctx, &soko.BoxType{Code: "BOX80", Name: "80サイズ", InnerLengthMM: 430, InnerWidthMM: 310, InnerHeightMM: 200,
+			MaxWeightGrams: 5000, TareGrams: 250, SizeClass: 80}); err != nil {
+			t.Fatal(err)
+		}
+		if dialect == storage.Postgres {
+			if got, _ := read(db); got != "BOX60 60サイズ（新）" {
+				t.Fatalf("deaf, this server already lists %q", got)
+			}
+		}
+		if _, err := db.Pack(ctx, &soko.PackRequest{OrderID: g2.ID, Device: "ST-1", Parcels: []soko.PackedParcel{{BoxCode: "BOX99", WeightGrams: 900}}}); soko.ErrorCode(err) != soko.EINVALID {
+			t.Fatalf("a pack into a box nobody added: %v, want refused", err)
+		}
+		packed, err := db.Pack(ctx, &soko.PackRequest{OrderID: g2.ID, Device: "ST-1",
+			Parcels: []soko.PackedParcel{{BoxCode: "BOX80", WeightGrams: 900}}})
+		if err != nil || packed.Status != soko.OrderPacked {
+			t.Fatalf("a pack into the box the other server added: %v", err)
+		}
+		if got, _ := read(other); got != "BOX60 60サイズ（新）, BOX80 80サイズ" {
+			t.Fatalf("the server that added the box lists %q", got)
 		}
 	})
 }

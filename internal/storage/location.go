@@ -61,5 +61,6 @@ func createBoxType(tx *gorm.DB, b *soko.BoxType) error {
 		return err
 	}
 	b.ID = row.ID
+	settingsChanged(tx)
 	return nil
 }

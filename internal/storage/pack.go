@@ -58,7 +58,11 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 		if err != nil {
 			return err
 		}
-		if err := insertParcels(tx, o, p.Parcels); err != nil {
+		boxes, err := db.BoxTypes(ctx)
+		if err != nil {
+			return err
+		}
+		if err := insertParcels(tx, o, p.Parcels, boxes); err != nil {
 			return err
 		}
 		note := strings.TrimPrefix(strings.Join([]string{p.WeightNote, checkedNote(checks, inserted)}, "; "), "; ")
@@ -74,18 +78,28 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 }
 
 // insertParcels writes the parcels an order is packed into, numbered from
-// 1, in one statement after one that checks their boxes.
-func insertParcels(tx *gorm.DB, o *soko.Order, parcels []soko.PackedParcel) error {
+// 1, in one statement. Their boxes must be among boxes (the box types as
+// read or kept); a code missing there is looked up in the database, where
+// another server may have just added it.
+func insertParcels(tx *gorm.DB, o *soko.Order, parcels []soko.PackedParcel, boxes []soko.BoxType) error {
 	if len(parcels) == 0 {
 		return nil
 	}
-	codes := make([]string, len(parcels))
-	for i, pc := range parcels {
-		codes[i] = pc.BoxCode
+	var known, unseen []string
+	for _, b := range boxes {
+		known = append(known, b.Code)
 	}
-	var known []string
-	if err := tx.Table("box_types").Where("code IN ?", codes).Pluck("code", &known).Error; err != nil {
-		return err
+	for _, pc := range parcels {
+		if !slices.Contains(known, pc.BoxCode) {
+			unseen = append(unseen, pc.BoxCode)
+		}
+	}
+	if len(unseen) > 0 {
+		var found []string
+		if err := tx.Table("box_types").Where("code IN ?", unseen).Pluck("code", &found).Error; err != nil {
+			return err
+		}
+		known = append(known, found...)
 	}
 	rows := make([]parcelRow, len(parcels))
 	for i, pc := range parcels {
@@ -112,16 +126,21 @@ func samePacking(have []parcelRow, want []soko.PackedParcel) bool {
 }
 
 // BoxTypes returns the cartons the station can choose, smallest first.
+// PostgreSQL servers keep them beside the ship calendar (settings).
 func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
-	var rows []boxTypeRow
-	if err := db.conn(ctx).Order("inner_length_mm * inner_width_mm * inner_height_mm, code").Find(&rows).Error; err != nil {
-		return nil, translate(err)
-	}
-	out := make([]soko.BoxType, len(rows))
-	for i, r := range rows {
-		out[i] = r.boxType()
-	}
-	return out, nil
+	boxes, err := keptSetting(ctx, db, func(c *authCache) map[string]authEntry[[]soko.BoxType] { return c.boxes }, "",
+		func() ([]soko.BoxType, error) {
+			var rows []boxTypeRow
+			if err := db.conn(ctx).Order("inner_length_mm * inner_width_mm * inner_height_mm, code").Find(&rows).Error; err != nil {
+				return nil, err
+			}
+			out := make([]soko.BoxType, len(rows))
+			for i, r := range rows {
+				out[i] = r.boxType()
+			}
+			return out, nil
+		}, slices.Clone)
+	return boxes, translate(err)
 }
 
 // PackItems returns what goes into an order's parcels with sizes and

@@ -46,22 +46,9 @@ func (db *DB) ShipCalendar(ctx context.Context) (*soko.ShipCalendar, error) {
 			return c, nil
 		}
 	}
-	cache, now := db.settingsCache(ctx), db.now()
-	var gen uint64
-	if cache != nil {
-		if c, ok := cacheGet(cache, cache.calendar, "", now); ok {
-			return cloneCalendar(c), nil
-		}
-		gen = cache.generation()
-	}
-	c, err := shipCalendar(db.conn(ctx))
-	if err != nil {
-		return nil, translate(err)
-	}
-	if cache != nil {
-		cachePut(cache, cache.calendar, "", gen, 0, cloneCalendar(c), now)
-	}
-	return c, nil
+	c, err := keptSetting(ctx, db, func(c *authCache) map[string]authEntry[*soko.ShipCalendar] { return c.calendar }, "",
+		func() (*soko.ShipCalendar, error) { return shipCalendar(db.conn(ctx)) }, cloneCalendar)
+	return c, translate(err)
 }
 
 // cloneCalendar copies c, so what a request changes in its calendar does

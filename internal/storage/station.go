@@ -33,11 +33,17 @@ type stationLineRow struct {
 // StationView returns what the packing station shows of order id, read in
 // four statements (five while its checklist counts): the group's orders
 // with the merchant, their lines with the products' sizes, the merchant's
-// inserts, the boxes. Read outside a transaction: on SQLite one would take
-// the write lock.
+// inserts, the boxes (kept in memory on PostgreSQL: BoxTypes). Read
+// outside a transaction: on SQLite one would take the write lock.
 func (db *DB) StationView(ctx context.Context, id int64) (*soko.StationView, error) {
 	v, err := stationView(db.conn(ctx), id, db.now())
-	return v, translate(err)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if v.Boxes, err = db.BoxTypes(ctx); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 func stationView(tx *gorm.DB, id int64, now time.Time) (*soko.StationView, error) {
@@ -80,13 +86,6 @@ func stationView(tx *gorm.DB, id int64, now time.Time) (*soko.StationView, error
 	}
 	if err := stationChecks(tx, v, now); err != nil {
 		return nil, err
-	}
-	var boxes []boxTypeRow
-	if err := tx.Order("inner_length_mm * inner_width_mm * inner_height_mm, code").Find(&boxes).Error; err != nil {
-		return nil, err
-	}
-	for _, b := range boxes {
-		v.Boxes = append(v.Boxes, b.boxType())
 	}
 	return v, nil
 }
