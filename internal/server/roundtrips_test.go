@@ -68,7 +68,10 @@ import (
 // its status update goes, an order 15 to 14 (17 to 16), 22 to 21 on
 // SQLite. PostgreSQL servers keep the box types beside the ship calendar
 // (migration 0047), which every station view read and a pack checked its
-// parcels against: inspect 14 to 13, pack 17 to 14, label 13 to 12.
+// parcels against: inspect 14 to 13, pack 17 to 14, label 13 to 12; and a pack
+// checks its parcels' weight under its lock, from what it read there,
+// instead of reading the station's view before: pack 14 to 11 (19 to 15
+// on SQLite).
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
 	bounds := map[string]map[string]int64{
 		storage.SQLite: {
@@ -80,7 +83,7 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 			"next pick":            7,
 			"pick scan, a unit before the task's last": 9,
 			"inspect scan":  16,
-			"pack":          19,
+			"pack":          15,
 			"label":         15,
 			"handover scan": 10,
 		},
@@ -93,7 +96,7 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 			"next pick":            7,
 			"pick scan, a unit before the task's last": 4,
 			"inspect scan":  13,
-			"pack":          14,
+			"pack":          11,
 			"label":         12,
 			"handover scan": 9,
 		},
@@ -107,7 +110,16 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 		s.trips["create order, the first after a settings change"] = s.trips["create order"]
 		delete(s.trips, "create order")
 		s.ship("SO-1")
+		// The registration's own notification may reach this server late,
+		// on a loaded machine after SO-1, and empty what SO-1 kept once
+		// more: an order's steady cost is the cheaper of two in a row.
 		s.createOrder("SO-2")
+		second := s.trips["create order"]
+		delete(s.trips, "create order")
+		s.createOrder("SO-3")
+		if second.Total() < s.trips["create order"].Total() {
+			s.trips["create order"] = second
+		}
 		for step, most := range bounds[db.Dialect()] {
 			got, ok := s.trips[step]
 			if !ok {

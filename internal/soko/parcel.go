@@ -76,10 +76,12 @@ type PackRequest struct {
 	StaffID int64
 	Device  string
 	Parcels []PackedParcel
-	// WeightNote records a weight off by more than the tolerance that the
-	// packer confirmed anyway ("weight 850 g, expected 750 g"); the
-	// supervisors' exceptions count them.
-	WeightNote string
+	// ConfirmWeight is the packer's word that the parcels weigh what the
+	// scale says though it is off by more than the tolerance
+	// (CheckPackWeight); the order's history then notes it ("weight 850 g,
+	// expected 750 g, confirmed"), and the supervisors' exceptions count
+	// it.
+	ConfirmWeight bool
 	// Confirmed are the keys of the checklist items (PackChecks) the
 	// packer ticked: every gift option and insert must be among them.
 	Confirmed []string

@@ -362,7 +362,7 @@ func TestSettingsCache_BoxTypes(t *testing.T) {
 			t.Fatalf("a pack into a box nobody added: %v, want refused", err)
 		}
 		packed, err := db.Pack(ctx, &soko.PackRequest{OrderID: g2.ID, Device: "ST-1",
-			Parcels: []soko.PackedParcel{{BoxCode: "BOX80", WeightGrams: 900}}})
+			Parcels: []soko.PackedParcel{{BoxCode: "BOX80", WeightGrams: 260}}})
 		if err != nil || packed.Status != soko.OrderPacked {
 			t.Fatalf("a pack into the box the other server added: %v", err)
 		}

@@ -108,7 +108,7 @@ func TestPack_GiftChecklistAndInserts(t *testing.T) {
 
 		pack := func(o *soko.Order, confirmed ...string) (*soko.Order, error) {
 			return db.Pack(ctx, &soko.PackRequest{OrderID: o.ID, Device: "ST-1", Confirmed: confirmed,
-				Parcels: []soko.PackedParcel{{BoxCode: "BOX60", WeightGrams: 700}}})
+				Parcels: []soko.PackedParcel{{BoxCode: "BOX60", WeightGrams: 120}}})
 		}
 		_, err = pack(g1, "wrapping", "insert:FLYER", "insert:WELCOME")
 		var e *soko.Error

@@ -35,7 +35,12 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 			return soko.Errorf(soko.ECONFLICT, "order %s is %s: inspect it first", o.Number, row.Status).
 				JA("注文 %s は「%s」です。先に検品してください", o.Number, soko.OrderStatus(row.Status).Label())
 		}
-		if err := loadLines(tx, o); err != nil {
+		group := map[int64]*soko.Order{o.ID: o}
+		for _, m := range members {
+			group[m.ID] = m
+		}
+		goods, err := groupLines(tx, group, o.ID)
+		if err != nil {
 			return err
 		}
 		checks, err := packChecks(tx, o, now)
@@ -54,7 +59,9 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 			}
 			return bad
 		}
-		inserted, err := takeInserts(tx, db.dialect, o, checks, p.StaffID, now)
+		// The parcels must weigh what the boxes, the group's goods and the
+		// inserts weigh, or the packer confirms the scale.
+		inserts, err := insertItems(tx, checks)
 		if err != nil {
 			return err
 		}
@@ -62,10 +69,21 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 		if err != nil {
 			return err
 		}
-		if err := insertParcels(tx, o, p.Parcels, boxes); err != nil {
+		if boxes, err = parcelBoxes(tx, p.Parcels, boxes); err != nil {
 			return err
 		}
-		note := strings.TrimPrefix(strings.Join([]string{p.WeightNote, checkedNote(checks, inserted)}, "; "), "; ")
+		weightNote, err := soko.CheckPackWeight(append(goods, inserts...), boxes, p.Parcels, p.ConfirmWeight)
+		if err != nil {
+			return err
+		}
+		inserted, err := takeInserts(tx, db.dialect, o, checks, p.StaffID, now)
+		if err != nil {
+			return err
+		}
+		if err := insertParcels(tx, o, p.Parcels); err != nil {
+			return err
+		}
+		note := strings.TrimPrefix(strings.Join([]string{weightNote, checkedNote(checks, inserted)}, "; "), "; ")
 		if err := setLockedStatusBy(tx, o, soko.ActionPack, soko.OrderInspected, p.StaffID, p.Device, strings.TrimSuffix(note, "; "), now); err != nil {
 			return err
 		}
@@ -77,35 +95,44 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 	return o, nil
 }
 
-// insertParcels writes the parcels an order is packed into, numbered from
-// 1, in one statement. Their boxes must be among boxes (the box types as
-// read or kept); a code missing there is looked up in the database, where
-// another server may have just added it.
-func insertParcels(tx *gorm.DB, o *soko.Order, parcels []soko.PackedParcel, boxes []soko.BoxType) error {
-	if len(parcels) == 0 {
-		return nil
+// parcelBoxes returns boxes (the box types as read or kept) with those of
+// parcels it lacks read from the database, where another server may have
+// just added one; a box nobody added is refused.
+func parcelBoxes(tx *gorm.DB, parcels []soko.PackedParcel, boxes []soko.BoxType) ([]soko.BoxType, error) {
+	has := func(code string) bool {
+		return slices.ContainsFunc(boxes, func(b soko.BoxType) bool { return b.Code == code })
 	}
-	var known, unseen []string
-	for _, b := range boxes {
-		known = append(known, b.Code)
-	}
+	var unseen []string
 	for _, pc := range parcels {
-		if !slices.Contains(known, pc.BoxCode) {
+		if !has(pc.BoxCode) {
 			unseen = append(unseen, pc.BoxCode)
 		}
 	}
 	if len(unseen) > 0 {
-		var found []string
-		if err := tx.Table("box_types").Where("code IN ?", unseen).Pluck("code", &found).Error; err != nil {
-			return err
+		var rows []boxTypeRow
+		if err := tx.Where("code IN ?", unseen).Find(&rows).Error; err != nil {
+			return nil, err
 		}
-		known = append(known, found...)
+		for _, r := range rows {
+			boxes = append(boxes, r.boxType())
+		}
+	}
+	for _, pc := range parcels {
+		if !has(pc.BoxCode) {
+			return nil, soko.Errorf(soko.EINVALID, "no box type %s", pc.BoxCode).JA("箱 %s は登録されていません", pc.BoxCode)
+		}
+	}
+	return boxes, nil
+}
+
+// insertParcels writes the parcels an order is packed into, numbered from
+// 1, in one statement; their boxes are known (parcelBoxes).
+func insertParcels(tx *gorm.DB, o *soko.Order, parcels []soko.PackedParcel) error {
+	if len(parcels) == 0 {
+		return nil
 	}
 	rows := make([]parcelRow, len(parcels))
 	for i, pc := range parcels {
-		if !slices.Contains(known, pc.BoxCode) {
-			return soko.Errorf(soko.EINVALID, "no box type %s", pc.BoxCode).JA("箱 %s は登録されていません", pc.BoxCode)
-		}
 		rows[i] = parcelRow{OrderID: o.ID, Seq: i + 1, BoxType: pc.BoxCode, WeightGrams: pc.WeightGrams, Carrier: o.Carrier, Service: o.Service}
 	}
 	return tx.Create(&rows).Error

@@ -68,26 +68,39 @@ func stationView(tx *gorm.DB, id int64, now time.Time) (*soko.StationView, error
 	if v.Order == nil {
 		return nil, soko.Errorf(soko.ENOTFOUND, "no order %d", id).JA("注文が見つかりません")
 	}
+	items, err := groupLines(tx, byID, id)
+	if err != nil {
+		return nil, err
+	}
+	v.Items = items
+	if err := stationChecks(tx, v, now); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// groupLines reads the lines of the orders of a station's group (byID),
+// with their products' sizes, onto each order's Lines, and returns what
+// goes into the parcels of order id: its own goods and its group's, not
+// its sets (whose components are lines of their own).
+func groupLines(tx *gorm.DB, byID map[int64]*soko.Order, id int64) ([]soko.PackItem, error) {
 	var lines []stationLineRow
 	if err := tx.Raw(`SELECT l.id, l.order_id, l.product_id, p.sku, p.name, l.quantity, l.inspected, l.unit_price, l.tax_rate, l.is_set, l.set_line_id,
 		p.length_mm, p.width_mm, p.height_mm, p.weight_grams
 		FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id IN ? ORDER BY l.id`, keys(byID)).Scan(&lines).Error; err != nil {
 		return nil, err
 	}
+	var items []soko.PackItem
 	for _, l := range lines {
 		o := byID[l.OrderID]
 		o.Lines = append(o.Lines, soko.OrderLine{ID: l.ID, OrderID: l.OrderID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
 			Quantity: l.Quantity, Inspected: l.Inspected, UnitPrice: l.UnitPrice, TaxRate: l.TaxRate, IsSet: l.IsSet, SetLineID: deref(l.SetLineID)})
-		// What goes into the parcels of an order is its own goods and its group's.
 		if !l.IsSet && (o.ID == id || o.ConsolidatedInto == id) {
-			v.Items = append(v.Items, soko.PackItem{ProductID: l.ProductID, Name: l.Name, LengthMM: l.LengthMM, WidthMM: l.WidthMM, HeightMM: l.HeightMM,
+			items = append(items, soko.PackItem{ProductID: l.ProductID, Name: l.Name, LengthMM: l.LengthMM, WidthMM: l.WidthMM, HeightMM: l.HeightMM,
 				WeightGrams: l.WeightGrams, Quantity: l.Quantity})
 		}
 	}
-	if err := stationChecks(tx, v, now); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return items, nil
 }
 
 // stationChecks adds the checklist of an order waiting to be packed, and
@@ -103,6 +116,14 @@ func stationChecks(tx *gorm.DB, v *soko.StationView, now time.Time) error {
 		return err
 	}
 	v.Checks = checks
+	inserts, err := insertItems(tx, checks)
+	v.Items = append(v.Items, inserts...)
+	return err
+}
+
+// insertItems are the inserts of a checklist as what goes into the
+// parcels, with their products' sizes and weights.
+func insertItems(tx *gorm.DB, checks []soko.PackCheck) ([]soko.PackItem, error) {
 	var ids []int64
 	for _, c := range checks {
 		if c.Insert != nil {
@@ -110,19 +131,20 @@ func stationChecks(tx *gorm.DB, v *soko.StationView, now time.Time) error {
 		}
 	}
 	if len(ids) == 0 {
-		return nil
+		return nil, nil
 	}
 	var products []productRow
 	if err := tx.Where("id IN ?", ids).Find(&products).Error; err != nil {
-		return err
+		return nil, err
 	}
+	var items []soko.PackItem
 	for _, c := range checks {
 		for _, p := range products {
 			if c.Insert != nil && p.ID == c.Insert.ProductID {
-				v.Items = append(v.Items, soko.PackItem{ProductID: p.ID, Name: p.Name, LengthMM: p.LengthMM, WidthMM: p.WidthMM, HeightMM: p.HeightMM,
+				items = append(items, soko.PackItem{ProductID: p.ID, Name: p.Name, LengthMM: p.LengthMM, WidthMM: p.WidthMM, HeightMM: p.HeightMM,
 					WeightGrams: p.WeightGrams, Quantity: c.Insert.Quantity})
 			}
 		}
 	}
-	return nil
+	return items, nil
 }
