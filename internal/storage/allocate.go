@@ -53,11 +53,16 @@ func (db *DB) AllocateOrder(ctx context.Context, orderID int64, rules soko.Alloc
 // allocated. Either way the order is answered from what the transaction
 // wrote, not read back, unless it has sets.
 func (db *DB) CreateAndAllocateOrder(ctx context.Context, o *soko.Order, rules soko.AllocationRules) (*soko.Order, error) {
-	arrived := cmp.Or(o.Status, soko.OrderReceived)
+	// A transaction run again (a deadlock, stock taken meanwhile, a
+	// SQLite group aborted by another's failure) starts from the order as
+	// sent, not as the failed run left it (its id, times and lines).
+	sent := *o
+	sent.Status, sent.Lines = cmp.Or(o.Status, soko.OrderReceived), slices.Clone(o.Lines)
+	now := db.now()
 	var answer *soko.Order
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		o.Status, answer = arrived, nil
-		now := db.now()
+		*o, answer = sent, nil
+		o.Lines = slices.Clone(sent.Lines)
 		if err := resolveProducts(tx, o); err != nil {
 			return err
 		}

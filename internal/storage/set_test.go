@@ -12,14 +12,19 @@ import (
 	"github.com/soko-wms/soko/internal/storage/storagetest"
 )
 
-// setSeed is stockSeed with mugs (3 on A-02) and a gift set of two towels
-// and a mug.
-func setSeed(t *testing.T, db *storage.DB) (merchantID int64) {
-	t.Helper()
-	ctx := context.Background()
+// mugSeed is stockSeed with mugs, 3 on A-02.
+func mugSeed() *soko.Seed {
 	s := stockSeed(0)
 	s.Products = append(s.Products, soko.SeedProduct{MerchantCode: "SAKURA", Product: soko.Product{SKU: "MUG", Name: "マグ", TaxRate: 10}})
 	s.Stock = append(s.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-02", Stock: soko.Stock{OnHand: 3}})
+	return s
+}
+
+// setSeed is mugSeed with a gift set of two towels and a mug.
+func setSeed(t *testing.T, db *storage.DB) (merchantID int64) {
+	t.Helper()
+	ctx := context.Background()
+	s := mugSeed()
 	if err := db.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}

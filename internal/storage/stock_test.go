@@ -654,9 +654,7 @@ func TestAllocate_SQLiteOrdersSharingACommitEachAllocated(t *testing.T) {
 func TestCreateAndAllocateOrder_PlannedBeforeWritten(t *testing.T) {
 	storagetest.ForEachDialect(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		seed := stockSeed(0)
-		seed.Products = append(seed.Products, soko.SeedProduct{MerchantCode: "SAKURA", Product: soko.Product{SKU: "MUG", Name: "マグ", TaxRate: 10}})
-		seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: "MUG", LocationCode: "A-02", Stock: soko.Stock{OnHand: 3}})
+		seed := mugSeed()
 		if err := db.Load(ctx, seed); err != nil {
 			t.Fatal(err)
 		}
@@ -720,4 +718,52 @@ func TestCreateAndAllocateOrder_PlannedBeforeWritten(t *testing.T) {
 		}
 		mustBalanced(t, db)
 	})
+}
+
+// TestCreateAndAllocateOrder_RunAgainFromTheOrderAsSent: a new order whose
+// transaction is run again after its row was written (here PostgreSQL
+// refuses its first try's events as a serialization failure) is written
+// afresh from what was sent: not with the id the failed try took (which
+// on SQLite another order may have taken meanwhile), once, and allocated.
+func TestCreateAndAllocateOrder_RunAgainFromTheOrderAsSent(t *testing.T) {
+	storagetest.SkipWithoutPostgres(t, "a trigger refuses the first try")
+	db := storagetest.MustOpenPostgres(t)
+	ctx := context.Background()
+	seed := stockSeed(0)
+	if err := db.Load(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	// The sequence keeps the refused try's order id: sequences outlive a rollback.
+	if err := db.Exec(ctx, `CREATE SEQUENCE refused_order MINVALUE 0 START 0;
+		CREATE FUNCTION refuse_first_order() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF (SELECT last_value FROM refused_order) = 0 THEN
+				PERFORM setval('refused_order', NEW.order_id);
+				RAISE EXCEPTION 'refused for the test' USING ERRCODE = '40001';
+			END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER refuse_first_order AFTER INSERT ON order_events FOR EACH ROW EXECUTE FUNCTION refuse_first_order();`); err != nil {
+		t.Fatal(err)
+	}
+	answer, err := db.CreateAndAllocateOrder(ctx, twoTowels(seed, "AGAIN"), rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused []int64
+	if err := storage.Conn(db, ctx).Raw(`SELECT last_value FROM refused_order`).Scan(&refused).Error; err != nil || len(refused) != 1 || refused[0] == 0 {
+		t.Fatalf("the first try was not refused: %v %v", refused, err)
+	}
+	if answer.ID == refused[0] {
+		t.Errorf("the order was written again with the refused try's id %d", answer.ID)
+	}
+	stored, err := db.FindOrder(ctx, seed.Merchants[0].ID, "AGAIN")
+	if err != nil || stored.ID != answer.ID || stored.Status != soko.OrderAllocated || stored.Lines[0].Allocated != 2 || !stored.OrderedAt.Equal(stored.CreatedAt) {
+		t.Fatalf("stored %+v (%v), answered id %d: want it allocated, ordered when created", stored, err, answer.ID)
+	}
+	events, err := db.ListOrderEvents(ctx, seed.Merchants[0].ID, "AGAIN")
+	if err != nil || len(events) != 2 {
+		t.Fatalf("history %+v (%v), want create and allocate once", events, err)
+	}
+	mustBalanced(t, db)
 }
