@@ -82,7 +82,8 @@ func (h apiHandlers) CreateOrder(ctx context.Context, req api.CreateOrderRequest
 	}
 	// Allocated on arrival when the stock is there; otherwise it waits as
 	// backordered for the worker, or received when other orders were
-	// reserving its stock just then.
+	// reserving its stock just then. The order and its allocation are one
+	// transaction: an order the allocation fails for is not taken.
 	saved, err := h.store.CreateAndAllocateOrder(ctx, o, h.rules)
 	if err != nil {
 		return nil, err

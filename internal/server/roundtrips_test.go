@@ -107,18 +107,24 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 		// the merchant's endpoint registration made this server forget;
 		// the next ones find them kept (PostgreSQL).
 		s.createOrder("SO-1")
-		s.trips["create order, the first after a settings change"] = s.trips["create order"]
-		delete(s.trips, "create order")
+		first := s.trips["create order"]
 		s.ship("SO-1")
 		// The registration's own notification may reach this server late,
-		// on a loaded machine after SO-1, and empty what SO-1 kept once
-		// more: an order's steady cost is the cheaper of two in a row.
-		s.createOrder("SO-2")
-		second := s.trips["create order"]
-		delete(s.trips, "create order")
-		s.createOrder("SO-3")
-		if second.Total() < s.trips["create order"].Total() {
-			s.trips["create order"] = second
+		// on a loaded machine after SO-1, and empty what it kept once more:
+		// each step's steady cost is the cheaper of two orders' in a row.
+		var runs []map[string]storage.RoundTrips
+		for _, no := range []string{"SO-2", "SO-3"} {
+			s.trips = map[string]storage.RoundTrips{}
+			s.createOrder(no)
+			s.ship(no)
+			runs = append(runs, s.trips)
+		}
+		s.trips = map[string]storage.RoundTrips{"create order, the first after a settings change": first}
+		for step, got := range runs[0] {
+			if again, ok := runs[1][step]; ok && again.Total() < got.Total() {
+				got = again
+			}
+			s.trips[step] = got
 		}
 		for step, most := range bounds[db.Dialect()] {
 			got, ok := s.trips[step]

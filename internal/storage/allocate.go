@@ -123,7 +123,7 @@ func (db *DB) createPlanned(tx *gorm.DB, o *soko.Order, rules soko.AllocationRul
 	for i := range plan.picks {
 		plan.picks[i].LineID = o.Lines[-plan.picks[i].LineID-1].ID
 	}
-	if err := plan.apply(tx, now, false); err != nil {
+	if err := plan.apply(tx, now); err != nil {
 		return nil, err
 	}
 	return allocatedAnswer(o, run, now), nil
@@ -266,7 +266,10 @@ func (db *DB) allocateRun(tx *gorm.DB, ids []int64, rules soko.AllocationRules, 
 	if err != nil || plan == nil {
 		return run, err
 	}
-	return run, plan.apply(tx, now, true)
+	if err := plan.moveStatuses(tx, now); err != nil {
+		return nil, err
+	}
+	return run, plan.apply(tx, now)
 }
 
 // allocationPlan is what planAllocations decided for orders and has not
@@ -390,11 +393,11 @@ func (db *DB) planAllocations(tx *gorm.DB, run *allocationRun, orders []*soko.Or
 	return plan, nil
 }
 
-// apply writes the plan: it reserves the units (late: just before the
-// commit), writes the allocations, moves the orders' statuses when
-// moveStatus (a new order written with its planned status needs no move)
-// and records the events.
-func (plan *allocationPlan) apply(tx *gorm.DB, now time.Time, moveStatus bool) error {
+// apply writes the plan but the orders' new statuses (moveStatuses; a new
+// order written with its planned status needs none): it reserves the
+// units (late: just before the commit), writes the allocations and
+// records the events.
+func (plan *allocationPlan) apply(tx *gorm.DB, now time.Time) error {
 	if plan.late {
 		n := notesIn(tx)
 		n.reserveAtCommit = append(n.reserveAtCommit, plan.picks...)
@@ -403,11 +406,6 @@ func (plan *allocationPlan) apply(tx *gorm.DB, now time.Time, moveStatus bool) e
 	}
 	if err := applyOrderPicks(tx, plan.picks, plan.orders, now); err != nil {
 		return err
-	}
-	if moveStatus {
-		if err := plan.moveStatuses(tx, now); err != nil {
-			return err
-		}
 	}
 	plan.run.planned, _ = index(plan.orders, func(o *soko.Order) int64 { return o.ID })
 	plan.run.picks = plan.picks
@@ -434,7 +432,7 @@ func (plan *allocationPlan) moveStatuses(tx *gorm.DB, now time.Time) error {
 }
 
 // ordersToAllocate reads, and locks, the orders with ids. An order this
-// transaction created (CreateOrder) is taken as it was written, lines
+// transaction created (CreateOrder, orderWritten) is taken as it was written, lines
 // included, and not read: nobody else sees it before the commit. created
 // lists those, whose lines are known.
 func (db *DB) ordersToAllocate(tx *gorm.DB, ids []int64) (orders []*soko.Order, created map[int64]bool, err error) {
@@ -461,7 +459,7 @@ func (db *DB) ordersToAllocate(tx *gorm.DB, ids []int64) (orders []*soko.Order, 
 	return orders, created, nil
 }
 
-// wasCreated reports whether CreateOrder wrote the order in the
+// wasCreated reports whether the order was written (orderWritten) in the
 // transaction (nil notes: no).
 func (n *txNotes) wasCreated(id int64) bool {
 	if n == nil {
@@ -471,7 +469,7 @@ func (n *txNotes) wasCreated(id int64) bool {
 	return ok
 }
 
-// takeCreated returns, once, the order CreateOrder wrote with id in the
+// takeCreated returns, once, the order written (orderWritten) with id in the
 // transaction, or nil (nil notes: nil).
 func (n *txNotes) takeCreated(id int64) *soko.Order {
 	if n == nil {

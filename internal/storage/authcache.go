@@ -189,8 +189,9 @@ func keptSetting[T any](ctx context.Context, db *DB, m func(*authCache) map[stri
 	return v, err
 }
 
-// settingsCache returns the cache a read of the ship calendar may be
-// served from and kept in, or nil (see txNotes.settingsCache).
+// settingsCache returns the cache a read of a setting (the ship calendar,
+// webhook endpoints, box types) may be served from and kept in, or nil
+// (see txNotes.settingsCache).
 func (db *DB) settingsCache(ctx context.Context) *authCache {
 	if n, ok := ctx.Value(txNotesKey{}).(*txNotes); ok {
 		return n.settingsCache()
@@ -202,9 +203,9 @@ func (db *DB) settingsCache(ctx context.Context) *authCache {
 }
 
 // settingsCache returns the cache a transaction's reads of the ship
-// calendar or of webhook endpoints may be served from and kept in, or
-// nil: on SQLite, and once the transaction changed either (its change is
-// not committed yet, and what is kept predates it).
+// calendar, webhook endpoints or box types may be served from and kept
+// in, or nil: on SQLite, and once the transaction changed one of them
+// (its change is not committed yet, and what is kept predates it).
 func (n *txNotes) settingsCache() *authCache {
 	if n == nil || n.settingsChanged {
 		return nil
@@ -222,8 +223,9 @@ func authChanged(tx *gorm.DB) {
 }
 
 // settingsChanged notes in tx's transaction that the ship calendar, a
-// webhook endpoint or a box type changed: this server forgets what it kept of them once
-// it commits, and the transaction reads them from the database.
+// webhook endpoint or a box type changed: this server forgets what it
+// kept of them once it commits, and the transaction reads them from the
+// database.
 func settingsChanged(tx *gorm.DB) {
 	if n := notesIn(tx); n != nil {
 		n.settingsChanged = true

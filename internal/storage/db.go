@@ -399,9 +399,9 @@ type joinedKey struct{}
 // context of each attempt carries its own.
 type txNotes struct {
 	authChanged     bool // a session, staff member or API key changed
-	settingsChanged bool // the ship calendar or a webhook endpoint changed
-	// settings is the cache of the ship calendar and webhook endpoints
-	// (PostgreSQL; nil on SQLite): see settingsCache.
+	settingsChanged bool // the ship calendar, a webhook endpoint or a box type changed
+	// settings is the cache of the ship calendar, webhook endpoints and
+	// box types (PostgreSQL; nil on SQLite): see settingsCache.
 	settings *authCache
 	// products are the products ProductsBySKU read in the transaction, by
 	// merchant and SKU, for the order the request writes next.
@@ -414,7 +414,8 @@ type txNotes struct {
 	// events the transaction wrote (0 for an order it created): the next
 	// event of that order needs no read (recordEvents).
 	lastEvent map[int64]int
-	// created are the orders CreateOrder wrote in the transaction, as
+	// created are the orders CreateOrder (or CreateAndAllocateOrder, for
+	// one it does not plan first) wrote in the transaction, as
 	// written, until their allocation, which plans from them instead of
 	// reading them back (allocate).
 	created map[int64]*soko.Order

@@ -147,7 +147,7 @@ func resolveProducts(tx *gorm.DB, o *soko.Order) error {
 	return nil
 }
 
-// orderWritten keeps a copy of the order CreateOrder wrote, for its
+// orderWritten keeps a copy of a new order the transaction wrote, for its
 // allocation in the same transaction (nil notes: none).
 func (n *txNotes) orderWritten(o *soko.Order) {
 	if n == nil {

@@ -5,11 +5,17 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/soko-wms/soko/internal/soko"
 	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
 )
 
-// Pack records the parcels an inspected order went into and marks it packed.
+// Pack records the parcels an inspected order went into and marks it
+// packed, under the lock of its group: the packer must have ticked every
+// gift option and insert, and the parcels together must weigh what their
+// boxes, the group's goods and the inserts weigh, within the tolerance,
+// unless the packer confirms the scale (ConfirmWeight). The same parcels
+// sent again for a packed order are answered as the first time.
 func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error) {
 	now := db.now()
 	var o *soko.Order
@@ -65,7 +71,7 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 		if err != nil {
 			return err
 		}
-		boxes, err := db.BoxTypes(ctx)
+		boxes, err := db.boxTypes(tx.Statement.Context, tx)
 		if err != nil {
 			return err
 		}
@@ -155,10 +161,16 @@ func samePacking(have []parcelRow, want []soko.PackedParcel) bool {
 // BoxTypes returns the cartons the station can choose, smallest first.
 // PostgreSQL servers keep them beside the ship calendar (settings).
 func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
+	return db.boxTypes(ctx, db.conn(ctx))
+}
+
+// boxTypes is BoxTypes read, when not kept, through g: a transaction's
+// own connection inside it.
+func (db *DB) boxTypes(ctx context.Context, g *gorm.DB) ([]soko.BoxType, error) {
 	boxes, err := keptSetting(ctx, db, func(c *authCache) map[string]authEntry[[]soko.BoxType] { return c.boxes }, "",
 		func() ([]soko.BoxType, error) {
 			var rows []boxTypeRow
-			if err := db.conn(ctx).Order("inner_length_mm * inner_width_mm * inner_height_mm, code").Find(&rows).Error; err != nil {
+			if err := g.Order("inner_length_mm * inner_width_mm * inner_height_mm, code").Find(&rows).Error; err != nil {
 				return nil, err
 			}
 			out := make([]soko.BoxType, len(rows))
