@@ -102,6 +102,10 @@ func TestStation_InspectAndPack(t *testing.T) {
 		if r := packer.op("POST", "/ops/station/orders/999999/scan", map[string]any{"scan_id": "insp-none", "code": "4901234567894"}, packer.csrf); r.Status != 404 {
 			t.Fatalf("scanning for no order: %d %s", r.Status, r.Raw)
 		}
+		if r := packer.op("POST", "/ops/station/orders/999999/pack", map[string]any{"parcels": []map[string]any{{"box": "BOX60", "weight_grams": 750}}}, packer.csrf); r.Status != 404 ||
+			!strings.Contains(string(r.Raw), "注文が見つかりません") {
+			t.Fatalf("packing no order: %d %s", r.Status, r.Raw)
+		}
 		for i := 0; i < 2; i++ {
 			if r := scan("4901234567894"); r.Status != 200 || decode[api.StationResult](t, r).Inspected {
 				t.Fatalf("unit %d: %d %s", i+1, r.Status, r.Raw)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -22,7 +23,9 @@ func (db *DB) Pack(ctx context.Context, p *soko.PackRequest) (*soko.Order, error
 	err := db.transact(ctx, func(tx *gorm.DB) error {
 		var members []*soko.Order
 		var err error
-		if o, members, err = db.lockGroup(tx, p.OrderID); err != nil {
+		if o, members, err = db.lockGroup(tx, p.OrderID); errors.Is(err, gorm.ErrRecordNotFound) {
+			return soko.Errorf(soko.ENOTFOUND, "no order %d", p.OrderID).JA("注文が見つかりません")
+		} else if err != nil {
 			return err
 		}
 		row := orderToRow(o)
