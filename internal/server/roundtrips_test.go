@@ -71,19 +71,22 @@ import (
 // parcels against: inspect 14 to 13, pack 17 to 14, label 13 to 12; and a pack
 // checks its parcels' weight under its lock, from what it read there,
 // instead of reading the station's view before: pack 14 to 11 (19 to 15
-// on SQLite).
+// on SQLite). SQLite servers keep the settings too (migration 0048),
+// after reading the count of their changes once in each transaction and
+// view that uses them: inspect 16 to 15, pack 15 to 14 on SQLite (the
+// first order after a change reads the count twice: 21 to 23).
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
 	bounds := map[string]map[string]int64{
 		storage.SQLite: {
 			"create order":           21,
 			"create order, replayed": 8,
-			"create order, the first after a settings change": 21,
+			"create order, the first after a settings change": 23,
 			"pick scan":            15,
 			"pick scan, the shelf": 6,
 			"next pick":            7,
 			"pick scan, a unit before the task's last": 9,
-			"inspect scan":  16,
-			"pack":          15,
+			"inspect scan":  15,
+			"pack":          14,
 			"label":         15,
 			"handover scan": 10,
 		},
@@ -105,7 +108,7 @@ func TestRoundTrips_PerRequestBounded(t *testing.T) {
 		s := mustShippingSite(t, db)
 		// The first order reads the ship calendar and webhook endpoints
 		// the merchant's endpoint registration made this server forget;
-		// the next ones find them kept (PostgreSQL).
+		// the next ones find them kept.
 		s.createOrder("SO-1")
 		first := s.trips["create order"]
 		s.ship("SO-1")

@@ -26,12 +26,14 @@ const authCacheTTL = 5 * time.Second
 // entry is trusted (one small read of one row, in process) and the
 // session's or key's own read carries it too.
 //
-// On PostgreSQL it also keeps what nearly every writing request reads and
-// an administrator seldom changes: the ship calendar (an order's ship
-// date), merchants' webhook endpoints (an order's events) and the box
-// types (every packing station view and pack). Their changes are told on
-// a channel of their own, soko_settings (migrations 0044 and 0047), and
-// forget only them. SQLite reads them in process each time.
+// It also keeps what nearly every writing request reads and an
+// administrator seldom changes: the ship calendar (an order's ship date),
+// merchants' webhook endpoints (an order's events) and the box types
+// (every packing station view and pack). Their changes are counted in
+// settings_changes (migration 0048) and, on PostgreSQL, told on a channel
+// of their own, soko_settings (migrations 0044 and 0047); they forget
+// only these. On SQLite the count is read once in each transaction that
+// uses them (settingsCache).
 type authCache struct {
 	mu       sync.Mutex
 	gen      uint64 // counts the times entries were forgotten
@@ -39,12 +41,14 @@ type authCache struct {
 	counted  bool   // entries must have been read under changes (SQLite)
 	sessions map[string]authEntry[soko.Session]
 	keys     map[string]authEntry[soko.APIKey]
+	// settingsChanges is the settings_changes count the settings'
+	// entries were read under (SQLite).
+	settingsChanges int64
 	// calendar holds the ship calendar under ""; endpoints the webhook
-	// endpoints by merchant id (PostgreSQL only).
+	// endpoints by merchant id; boxes the box types under "".
 	calendar  map[string]authEntry[*soko.ShipCalendar]
 	endpoints map[string]authEntry[[]*soko.WebhookEndpoint]
-	// boxes holds the box types under "" (PostgreSQL only).
-	boxes map[string]authEntry[[]soko.BoxType]
+	boxes     map[string]authEntry[[]soko.BoxType]
 	// now is the store's clock (DB.now), for the settings' entries.
 	now func() time.Time
 	// live is whether entries may be served: on PostgreSQL, while the
@@ -85,10 +89,32 @@ func (c *authCache) flush() {
 func (c *authCache) flushSettings() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.forgetSettings()
+}
+
+// forgetSettings empties the settings' entries. Called with c.mu held.
+func (c *authCache) forgetSettings() {
 	c.gen++
 	clear(c.calendar)
 	clear(c.endpoints)
 	clear(c.boxes)
+}
+
+// countSettings reads the settings_changes count through g, where the
+// settings would be read, and forgets what was kept under another count;
+// false when the count could not be read (nothing kept may be trusted).
+func (c *authCache) countSettings(g *gorm.DB) bool {
+	var n []int64
+	if err := g.Raw(`SELECT n FROM settings_changes WHERE id = 1`).Scan(&n).Error; err != nil || len(n) != 1 {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n[0] != c.settingsChanges {
+		c.settingsChanges = n[0]
+		c.forgetSettings()
+	}
+	return true
 }
 
 // generation is read before the database, and given back to put.
@@ -170,11 +196,12 @@ func cached[T any](ctx context.Context, db *DB, m map[string]authEntry[T], hash 
 }
 
 // keptSetting returns the setting kept under key in the map of the cache
-// ctx may use (see settingsCache), or reads it and keeps it there; clone
-// copies it, so what a request changes in its copy stays its own.
-func keptSetting[T any](ctx context.Context, db *DB, m func(*authCache) map[string]authEntry[T], key string,
-	read func() (T, error), clone func(T) T) (T, error) {
-	cache, now := db.settingsCache(ctx), db.now()
+// ctx may use (see settingsCache), or reads it through g and keeps it
+// there; clone copies it, so what a request changes in its copy stays its
+// own.
+func keptSetting[T any](ctx context.Context, db *DB, g *gorm.DB, m func(*authCache) map[string]authEntry[T], key string,
+	read func(g *gorm.DB) (T, error), clone func(T) T) (T, error) {
+	cache, now := db.settingsCache(ctx, g), db.now()
 	var gen uint64
 	if cache != nil {
 		if v, ok := cacheGet(cache, m(cache), key, now); ok {
@@ -182,7 +209,7 @@ func keptSetting[T any](ctx context.Context, db *DB, m func(*authCache) map[stri
 		}
 		gen = cache.generation()
 	}
-	v, err := read()
+	v, err := read(g)
 	if err == nil && cache != nil {
 		cachePut(cache, m(cache), key, gen, 0, clone(v), now)
 	}
@@ -190,25 +217,36 @@ func keptSetting[T any](ctx context.Context, db *DB, m func(*authCache) map[stri
 }
 
 // settingsCache returns the cache a read of a setting (the ship calendar,
-// webhook endpoints, box types) may be served from and kept in, or nil
-// (see txNotes.settingsCache).
-func (db *DB) settingsCache(ctx context.Context) *authCache {
+// webhook endpoints, box types) through g may be served from and kept in,
+// or nil (see txNotes.settingsCache). Outside a transaction, SQLite's
+// count is read each time.
+func (db *DB) settingsCache(ctx context.Context, g *gorm.DB) *authCache {
 	if n, ok := ctx.Value(txNotesKey{}).(*txNotes); ok {
-		return n.settingsCache()
+		return n.settingsCache(g)
 	}
-	if db.auth.counted {
+	if db.auth.counted && !db.auth.countSettings(g) {
 		return nil
 	}
 	return db.auth
 }
 
 // settingsCache returns the cache a transaction's reads of the ship
-// calendar, webhook endpoints or box types may be served from and kept
-// in, or nil: on SQLite, and once the transaction changed one of them
-// (its change is not committed yet, and what is kept predates it).
-func (n *txNotes) settingsCache() *authCache {
+// calendar, webhook endpoints or box types through g may be served from
+// and kept in, or nil: once the transaction changed one of them (its
+// change is not committed yet, and what is kept predates it). On SQLite
+// the first such read of the transaction reads the settings_changes count
+// through g first. There a transaction that shares its commit with others
+// sees the changes of those before it, not yet committed: what it keeps
+// of them is forgotten if their group does not commit (DB.committed).
+func (n *txNotes) settingsCache(g *gorm.DB) *authCache {
 	if n == nil || n.settingsChanged {
 		return nil
+	}
+	if n.settings.counted && !n.settingsCounted {
+		if !n.settings.countSettings(g) {
+			return nil
+		}
+		n.settingsCounted = true
 	}
 	return n.settings
 }

@@ -401,8 +401,10 @@ type txNotes struct {
 	authChanged     bool // a session, staff member or API key changed
 	settingsChanged bool // the ship calendar, a webhook endpoint or a box type changed
 	// settings is the cache of the ship calendar, webhook endpoints and
-	// box types (PostgreSQL; nil on SQLite): see settingsCache.
-	settings *authCache
+	// box types: see settingsCache. settingsCounted is whether the
+	// transaction read the count of their changes (SQLite).
+	settings        *authCache
+	settingsCounted bool
 	// products are the products ProductsBySKU read in the transaction, by
 	// merchant and SKU, for the order the request writes next.
 	products map[int64]map[string]productRow
@@ -518,10 +520,7 @@ type txNotesKey struct{}
 // txContext is the context of one attempt at a transaction: it collects
 // the stock changes for the feed and the notes for after the commit.
 func (db *DB) txContext(ctx context.Context, attempt int) (context.Context, *stockTouched, *txNotes) {
-	touched, notes := newStockTouched(), &txNotes{attempt: attempt}
-	if !db.auth.counted {
-		notes.settings = db.auth
-	}
+	touched, notes := newStockTouched(), &txNotes{attempt: attempt, settings: db.auth}
 	notes.takePreread(ctx)
 	ctx = context.WithValue(context.WithValue(db.uninterrupted(ctx), stockTouchedKey{}, touched), publicURLKey{}, db.PublicURL)
 	return context.WithValue(ctx, txNotesKey{}, notes), touched, notes

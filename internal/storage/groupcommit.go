@@ -224,6 +224,9 @@ func (db *DB) runGroup(ms []*groupMember) {
 	if err != nil && !begun {
 		ran = len(ms) // BEGIN failed: every member is told why
 	}
+	if err != nil && changedSettings(ms[:ran]) {
+		db.auth.flushSettings()
+	}
 	for _, m := range ms[:ran] {
 		if err != nil && m.err == nil {
 			m.err = err // the commit failed, or another's failure ended it
@@ -232,6 +235,19 @@ func (db *DB) runGroup(ms []*groupMember) {
 	if err == nil {
 		db.trips.grouped.Add(int64(grouped))
 	}
+}
+
+// changedSettings reports whether one of the members changed the ship
+// calendar, a webhook endpoint or a box type. The members after it saw
+// the change and may have kept it (settingsCache): when their group does
+// not commit, what they kept must be forgotten, since another change
+// could bring the settings_changes count back to the one it was kept
+// under.
+func changedSettings(ms []*groupMember) bool {
+	return slices.ContainsFunc(ms, func(m *groupMember) bool {
+		n, _ := m.ctx.Value(txNotesKey{}).(*txNotes)
+		return n != nil && n.settingsChanged
+	})
 }
 
 // run runs m's body in tx, turning a panic into an error for the group

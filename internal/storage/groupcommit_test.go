@@ -277,3 +277,67 @@ func TestGroupCommit_SingleWritesQueueBesideTransactions(t *testing.T) {
 		t.Errorf("a write on the pool for reads answered %v, want it refused", err)
 	}
 }
+
+// A group that does not commit forgets the settings its members kept when
+// one of them changed them: the members after the change read it, not
+// committed, and another server's change to any setting could bring the
+// count of changes back to the one they were kept under.
+func TestGroupCommit_AbortedGroupForgetsTheSettingsItsMembersKept(t *testing.T) {
+	db := openSQLiteForCache(t, 2)
+	db.group.within = time.Minute // one group, however slow the machine
+	ctx := context.Background()
+	if err := db.writes.Exec(`INSERT INTO box_types (code, name, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_grams, tare_grams, size_class)
+		VALUES ('BOX60', '60サイズ', 250, 200, 150, 2000, 100, 60)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	boxName := func(ctx context.Context, g *gorm.DB) string {
+		t.Helper()
+		boxes, err := db.boxTypes(ctx, g)
+		if err != nil || len(boxes) != 1 {
+			t.Fatalf("box types: %v %v", boxes, err)
+		}
+		return boxes[0].Name
+	}
+	release := holdWriter(t, db)
+	members := []func(ctx context.Context, tx *gorm.DB) error{
+		func(ctx context.Context, tx *gorm.DB) error { // an administrator renames the box
+			settingsChanged(tx)
+			return tx.Exec(`UPDATE box_types SET name = '60サイズ（新）'`).Error
+		},
+		func(ctx context.Context, tx *gorm.DB) error { // a pack after it reads the new name, and keeps it
+			if got := boxName(ctx, tx); got != "60サイズ（新）" {
+				t.Errorf("the member after the change read %q", got)
+			}
+			return nil
+		},
+		func(ctx context.Context, tx *gorm.DB) error { // one that ends the shared transaction
+			return tx.Exec(`ROLLBACK`).Error
+		},
+	}
+	errs := make([]error, len(members))
+	var wg sync.WaitGroup
+	for i, body := range members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			txCtx, _, _ := db.txContext(ctx, 0)
+			errs[i] = db.write(ctx, txCtx, func(tx *gorm.DB) error { return body(txCtx, tx) })
+		}()
+		WaitQueued(t, db, i+1) // in this order
+	}
+	release()
+	wg.Wait()
+	for i, err := range errs {
+		if !errors.Is(err, errGroupAborted) {
+			t.Fatalf("member %d answered %v, want the group's end", i, err)
+		}
+	}
+	// Another server changes another setting: the count is back at the
+	// one the new name was kept under.
+	if err := db.writes.Exec(`UPDATE settings_changes SET n = n + 1`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := boxName(ctx, db.conn(ctx)); got != "60サイズ" {
+		t.Fatalf("after the group that renamed the box did not commit, the box is %q", got)
+	}
+}

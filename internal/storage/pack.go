@@ -162,7 +162,7 @@ func samePacking(have []parcelRow, want []soko.PackedParcel) bool {
 }
 
 // BoxTypes returns the cartons the station can choose, smallest first.
-// PostgreSQL servers keep them beside the ship calendar (settings).
+// Each server keeps them beside the ship calendar (settingsCache).
 func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
 	return db.boxTypes(ctx, db.conn(ctx))
 }
@@ -170,8 +170,8 @@ func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
 // boxTypes is BoxTypes read, when not kept, through g: a transaction's
 // own connection inside it.
 func (db *DB) boxTypes(ctx context.Context, g *gorm.DB) ([]soko.BoxType, error) {
-	boxes, err := keptSetting(ctx, db, func(c *authCache) map[string]authEntry[[]soko.BoxType] { return c.boxes }, "",
-		func() ([]soko.BoxType, error) {
+	boxes, err := keptSetting(ctx, db, g, func(c *authCache) map[string]authEntry[[]soko.BoxType] { return c.boxes }, "",
+		func(g *gorm.DB) ([]soko.BoxType, error) {
 			var rows []boxTypeRow
 			if err := g.Order("inner_length_mm * inner_width_mm * inner_height_mm, code").Find(&rows).Error; err != nil {
 				return nil, err

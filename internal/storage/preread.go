@@ -45,7 +45,7 @@ func (db *DB) PrereadOrderIntake(ctx context.Context, merchantID int64, skus fun
 	if err != nil {
 		return ctx
 	}
-	calendar, err := shipCalendar(g)
+	calendar, err := db.ShipCalendar(ctx)
 	if err != nil {
 		return ctx
 	}

@@ -46,8 +46,8 @@ func (db *DB) ShipCalendar(ctx context.Context) (*soko.ShipCalendar, error) {
 			return c, nil
 		}
 	}
-	c, err := keptSetting(ctx, db, func(c *authCache) map[string]authEntry[*soko.ShipCalendar] { return c.calendar }, "",
-		func() (*soko.ShipCalendar, error) { return shipCalendar(db.conn(ctx)) }, cloneCalendar)
+	c, err := keptSetting(ctx, db, db.conn(ctx), func(c *authCache) map[string]authEntry[*soko.ShipCalendar] { return c.calendar }, "",
+		shipCalendar, cloneCalendar)
 	return c, translate(err)
 }
 

@@ -33,9 +33,9 @@ type stationLineRow struct {
 // StationView returns what the packing station shows of order id, read in
 // four statements (five while its checklist counts): the group's orders
 // with the merchant, their lines with the products' sizes, the merchant's
-// inserts, the boxes (kept in memory on PostgreSQL, so one fewer there:
-// BoxTypes). Read outside a transaction: on SQLite one would take the
-// write lock.
+// inserts, the boxes (kept in memory: BoxTypes; on SQLite the count of
+// settings changes is read instead). Read outside a transaction: on
+// SQLite one would take the write lock.
 func (db *DB) StationView(ctx context.Context, id int64) (*soko.StationView, error) {
 	v, err := stationView(db.conn(ctx), id, db.now())
 	if err != nil {

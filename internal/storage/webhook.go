@@ -74,7 +74,7 @@ func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
 	if notes != nil {
 		known = &notes.recipients
 	}
-	cache := notes.settingsCache()
+	cache := notes.settingsCache(tx)
 	return readOnce(known, merchants, func(unread []int64) (map[int64][]*soko.WebhookEndpoint, error) {
 		r := webhookRecipients{}
 		var gen uint64
