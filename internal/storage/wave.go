@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -259,14 +260,28 @@ func planTasks(tx *gorm.DB, w waveRow, groups [][]*soko.Order) ([]pickTaskRow, e
 // 2 ms (each connection plans a statement several times before it keeps
 // one plan), and these in under 0.5 ms; every task has its wave, location
 // and allocation (NOT NULL foreign keys), so no row is lost or added.
-const taskViewSelect = `SELECT t.id, t.wave_id, (SELECT w.number FROM waves w WHERE w.id = t.wave_id) AS wave_number,
+const taskViewSelect = taskViewColumns + taskViewFrom
+
+// taskViewColumns and taskViewFrom are taskViewSelect's columns and FROM.
+const taskViewColumns = `SELECT t.id, t.wave_id, (SELECT w.number FROM waves w WHERE w.id = t.wave_id) AS wave_number,
 	t.order_id, o.number AS order_number, t.allocation_id,
 	t.location_id, (SELECT loc.code FROM locations loc WHERE loc.id = t.location_id) AS location_code,
 	t.product_id, p.sku, p.name AS product_name,
 	(SELECT s.lot FROM allocations a JOIN stock s ON s.id = a.stock_id WHERE a.id = t.allocation_id) AS lot,
 	t.quantity, t.picked, t.tote, t.sequence, t.status, t.staff_id, t.location_confirmed, t.pick_list,
-	(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = t.pick_list AND l.status = ? AND l.staff_id = t.staff_id) AS tasks_left
-	FROM pick_tasks t JOIN orders o ON o.id = t.order_id JOIN products p ON p.id = t.product_id `
+	(SELECT COUNT(*) FROM pick_tasks l WHERE l.pick_list = t.pick_list AND l.status = ? AND l.staff_id = t.staff_id) AS tasks_left`
+
+const taskViewFrom = ` FROM pick_tasks t JOIN orders o ON o.id = t.order_id JOIN products p ON p.id = t.product_id `
+
+// listCodes is a column pickList adds to taskViewSelect: each task's item
+// barcodes, oldest first, as a JSON array of soko.ProductBarcode, by
+// dialect.
+var listCodes = map[string]string{
+	Postgres: `, (SELECT json_agg(json_build_object('Code', b.code, 'PackQuantity', b.pack_quantity) ORDER BY b.id)
+		FROM product_barcodes b WHERE b.product_id = t.product_id) AS codes`,
+	SQLite: `, (SELECT json_group_array(json_object('Code', b.code, 'PackQuantity', b.pack_quantity) ORDER BY b.id)
+		FROM product_barcodes b WHERE b.product_id = t.product_id) AS codes`,
+}
 
 // taskView reads a task with the names a picker's screen shows.
 func taskView(tx *gorm.DB, id int64) (*soko.PickTask, error) {
@@ -304,6 +319,13 @@ func readTaskView(tx *gorm.DB, where string, args ...any) (*soko.PickTask, error
 	t := r.task()
 	t.Left = r.TasksLeft
 	return t, nil
+}
+
+// pickListRow is a task of a pick list as pickList reads it, its item's
+// barcodes with it (listCodes).
+type pickListRow struct {
+	Task  pickTaskFields `gorm:"embedded"`
+	Codes *string
 }
 
 // pickTaskFields is the flat shape taskView reads.
@@ -474,38 +496,25 @@ func (db *DB) PickList(ctx context.Context, staffID int64, limit int) ([]*soko.P
 	return list, translate(err)
 }
 
-// pickList is PickList on conn.
+// pickList is PickList on conn: one read for the whole list, however
+// long, its tasks each with the tasks left on its list and its item's
+// barcodes (listCodes). The handheld asks for it when it starts a list.
 func pickList(conn *gorm.DB, staffID int64, limit int) ([]*soko.PickTask, error) {
-	// Two reads for the whole list, however long: the tasks, each with the
-	// tasks left on its list, then their items' barcodes. The handheld asks
-	// for it each time it moves on to a new task.
-	var rows []pickTaskFields
-	if err := conn.Raw(taskViewSelect+picksOf, string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error; err != nil {
+	q := taskViewColumns + listCodes[conn.Dialector.Name()] + taskViewFrom + picksOf
+	var rows []pickListRow
+	if err := conn.Raw(q, string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	tasks, products := make([]*soko.PickTask, 0, len(rows)), map[int64][]soko.ProductBarcode{}
+	var tasks []*soko.PickTask
 	for _, r := range rows {
-		t := r.task()
-		t.Left = r.TasksLeft
+		t := r.Task.task()
+		t.Left = r.Task.TasksLeft
+		if r.Codes != nil {
+			if err := json.Unmarshal([]byte(*r.Codes), &t.Codes); err != nil {
+				return nil, fmt.Errorf("the barcodes of task %d: %w", t.ID, err)
+			}
+		}
 		tasks = append(tasks, t)
-		products[t.ProductID] = nil
-	}
-	if len(products) == 0 {
-		return nil, nil
-	}
-	productIDs := make([]int64, 0, len(products))
-	for id := range products {
-		productIDs = append(productIDs, id)
-	}
-	var codes []productBarcodeRow
-	if err := conn.Where("product_id IN ?", productIDs).Order("id").Find(&codes).Error; err != nil {
-		return nil, err
-	}
-	for _, c := range codes {
-		products[c.ProductID] = append(products[c.ProductID], soko.ProductBarcode{Code: c.Code, PackQuantity: c.PackQuantity})
-	}
-	for _, t := range tasks {
-		t.Codes = products[t.ProductID]
 	}
 	return tasks, nil
 }
