@@ -76,12 +76,14 @@ import (
 // view that uses them: inspect 16 to 15, pack 15 to 14 on SQLite (the
 // first order after a change reads the count twice: 21 to 23). A pick
 // list's tasks come with their barcodes in one read: next pick 7 to 6.
+// SQLite's stock feed takes the figures it read before its counter's lock
+// (its one writer holds the database): an order 21 to 20 (23 to 22).
 func TestRoundTrips_PerRequestBounded(t *testing.T) {
 	bounds := map[string]map[string]int64{
 		storage.SQLite: {
-			"create order":           21,
+			"create order":           20,
 			"create order, replayed": 8,
-			"create order, the first after a settings change": 23,
+			"create order, the first after a settings change": 22,
 			"pick scan":            15,
 			"pick scan, the shelf": 6,
 			"next pick":            6,
