@@ -172,29 +172,21 @@ func signInHandheld(b *testing.B, base, badge string) *benchHandheld {
 
 // pickAll picks until nothing is left, returning how long each scan took.
 // Each scan has an id of its own however many waves the handheld picks: a
-// retried id is answered as before, not picked again. As /hh does, it
-// asks for its next task only when those that came with the last are
-// picked.
+// retried id is answered as before, not picked again.
 func (h *benchHandheld) pickAll(b *testing.B, pace time.Duration) []time.Duration {
 	var took []time.Duration
-	var ahead []any
 	for ; ; h.tasks++ {
+		res, err := h.c.Get(h.base + "/ops/picks/next")
+		if err != nil {
+			b.Error(err)
+			return took
+		}
 		var task map[string]any
-		if len(ahead) > 0 {
-			task, ahead = ahead[0].(map[string]any), ahead[1:]
-		} else {
-			res, err := h.c.Get(h.base + "/ops/picks/next")
-			if err != nil {
-				b.Error(err)
-				return took
-			}
-			json.NewDecoder(res.Body).Decode(&task)
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			if res.StatusCode == 404 {
-				return took
-			}
-			ahead, _ = task["ahead"].([]any)
+		json.NewDecoder(res.Body).Decode(&task)
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode == 404 {
+			return took
 		}
 		id := int64(task["id"].(float64))
 		for i, code := range []string{task["location"].(string), "4901234567894"} {

@@ -285,10 +285,6 @@
     if (view !== 'pick') return;
     if (d.task_done) {
       if (d.task.picked) putInto(d.task);
-      // The next task came with the list: shown at once, without a wait
-      // between tasks. A short report may have sent the rest to another
-      // shelf, a task the list gets now: that list is read afresh.
-      if (cur && !m.short && pk.ahead.length) return nextHere();
       if (cur || !k) return loadTask();
     } else if (cur) {
       pk.task = d.task;
