@@ -101,12 +101,13 @@ func (c *authCache) forgetSettings() {
 }
 
 // countSettings reads the settings_changes count through g, where the
-// settings would be read, and forgets what was kept under another count;
-// false when the count could not be read (nothing kept may be trusted).
-func (c *authCache) countSettings(g *gorm.DB) bool {
+// settings would be read, and forgets what was kept under another count.
+// It returns the count, or false when it could not be read: then nothing
+// kept is served, and the settings are read as if none were kept.
+func (c *authCache) countSettings(g *gorm.DB) (int64, bool) {
 	var n []int64
 	if err := g.Raw(`SELECT n FROM settings_changes WHERE id = 1`).Scan(&n).Error; err != nil || len(n) != 1 {
-		return false
+		return 0, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -114,7 +115,42 @@ func (c *authCache) countSettings(g *gorm.DB) bool {
 		c.settingsChanges = n[0]
 		c.forgetSettings()
 	}
-	return true
+	return n[0], true
+}
+
+// keptSettings is the cache a reader of the settings may use, with the
+// settings_changes count it read (SQLite; unused on PostgreSQL, whose
+// listener forgets them instead). On SQLite an entry is served to the
+// reader, and kept from what it read, only while the cache holds that
+// count: readers that read another count (a transaction sharing its
+// commit sees the changes of those before it, not yet committed; a view
+// outside it does not) neither see nor keep each other's.
+type keptSettings struct {
+	c     *authCache
+	count int64
+}
+
+// settingGet returns the setting kept under key in the map m of k's
+// cache, as settingPut kept it.
+func settingGet[T any](k *keptSettings, m func(*authCache) map[string]authEntry[T], key string, now time.Time) (T, bool) {
+	k.c.mu.Lock()
+	defer k.c.mu.Unlock()
+	if k.c.counted && k.count != k.c.settingsChanges {
+		var zero T
+		return zero, false
+	}
+	return entry(k.c, m(k.c), key, now)
+}
+
+// settingPut keeps v, read by k's reader, unless the cache was emptied
+// since gen was read or (SQLite) moved to another count.
+func settingPut[T any](k *keptSettings, m func(*authCache) map[string]authEntry[T], key string, gen uint64, v T, now time.Time) {
+	k.c.mu.Lock()
+	defer k.c.mu.Unlock()
+	if gen != k.c.gen || !k.c.live.Load() || (k.c.counted && k.count != k.c.settingsChanges) {
+		return
+	}
+	keep(m(k.c), key, v, now)
 }
 
 // generation is read before the database, and given back to put.
@@ -139,6 +175,11 @@ func (c *authCache) adopt(changes int64) {
 func cacheGet[T any](c *authCache, m map[string]authEntry[T], hash string, now time.Time) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return entry(c, m, hash, now)
+}
+
+// entry is cacheGet's look-up. Called with c.mu held.
+func entry[T any](c *authCache, m map[string]authEntry[T], hash string, now time.Time) (T, bool) {
 	e, ok := m[hash]
 	if !ok || !now.Before(e.until) || !c.live.Load() {
 		var zero T
@@ -169,6 +210,11 @@ func cachePut[T any](c *authCache, m map[string]authEntry[T], hash string, gen u
 	if c.counted {
 		c.adopt(changes)
 	}
+	keep(m, hash, v, now)
+}
+
+// keep puts v in m for authCacheTTL. Called with the cache's mu held.
+func keep[T any](m map[string]authEntry[T], hash string, v T, now time.Time) {
 	if len(m) > 10000 {
 		clear(m)
 	}
@@ -195,23 +241,23 @@ func cached[T any](ctx context.Context, db *DB, m map[string]authEntry[T], hash 
 	return cacheGet(db.auth, m, hash, now)
 }
 
-// keptSetting returns the setting kept under key in the map of the cache
-// ctx may use (see settingsCache), or reads it through g and keeps it
-// there; clone copies it, so what a request changes in its copy stays its
-// own.
+// keptSetting returns the setting kept under key in the map m of the
+// cache ctx may use (see settingsCache), or reads it through g and keeps
+// it there; clone copies it, so what a request changes in its copy stays
+// its own.
 func keptSetting[T any](ctx context.Context, db *DB, g *gorm.DB, m func(*authCache) map[string]authEntry[T], key string,
 	read func(g *gorm.DB) (T, error), clone func(T) T) (T, error) {
-	cache, now := db.settingsCache(ctx, g), db.now()
+	kept, now := db.settingsCache(ctx, g), db.now()
 	var gen uint64
-	if cache != nil {
-		if v, ok := cacheGet(cache, m(cache), key, now); ok {
+	if kept != nil {
+		if v, ok := settingGet(kept, m, key, now); ok {
 			return clone(v), nil
 		}
-		gen = cache.generation()
+		gen = kept.c.generation()
 	}
 	v, err := read(g)
-	if err == nil && cache != nil {
-		cachePut(cache, m(cache), key, gen, 0, clone(v), now)
+	if err == nil && kept != nil {
+		settingPut(kept, m, key, gen, clone(v), now)
 	}
 	return v, err
 }
@@ -220,35 +266,41 @@ func keptSetting[T any](ctx context.Context, db *DB, g *gorm.DB, m func(*authCac
 // webhook endpoints, box types) through g may be served from and kept in,
 // or nil (see txNotes.settingsCache). Outside a transaction, SQLite's
 // count is read each time.
-func (db *DB) settingsCache(ctx context.Context, g *gorm.DB) *authCache {
+func (db *DB) settingsCache(ctx context.Context, g *gorm.DB) *keptSettings {
 	if n, ok := ctx.Value(txNotesKey{}).(*txNotes); ok {
 		return n.settingsCache(g)
 	}
-	if db.auth.counted && !db.auth.countSettings(g) {
+	if !db.auth.counted {
+		return &keptSettings{c: db.auth}
+	}
+	count, ok := db.auth.countSettings(g)
+	if !ok {
 		return nil
 	}
-	return db.auth
+	return &keptSettings{c: db.auth, count: count}
 }
 
 // settingsCache returns the cache a transaction's reads of the ship
 // calendar, webhook endpoints or box types through g may be served from
-// and kept in, or nil: once the transaction changed one of them (its
+// and kept in, or nil once the transaction changed one of them (its
 // change is not committed yet, and what is kept predates it). On SQLite
 // the first such read of the transaction reads the settings_changes count
-// through g first. There a transaction that shares its commit with others
-// sees the changes of those before it, not yet committed: what it keeps
-// of them is forgotten if their group does not commit (DB.committed).
-func (n *txNotes) settingsCache(g *gorm.DB) *authCache {
+// through g first, and the transaction's reads use that count. A
+// transaction that shares its commit with others sees the changes of
+// those before it, not yet committed: what it keeps of them is forgotten
+// if their group does not commit (runGroup).
+func (n *txNotes) settingsCache(g *gorm.DB) *keptSettings {
 	if n == nil || n.settingsChanged {
 		return nil
 	}
 	if n.settings.counted && !n.settingsCounted {
-		if !n.settings.countSettings(g) {
+		count, ok := n.settings.countSettings(g)
+		if !ok {
 			return nil
 		}
-		n.settingsCounted = true
+		n.settingsCount, n.settingsCounted = count, true
 	}
-	return n.settings
+	return &keptSettings{c: n.settings, count: n.settingsCount}
 }
 
 // authChanged notes in tx's transaction that a session, a staff member

@@ -169,6 +169,19 @@ func TestSettingsCache_ChangesCountAtOnce(t *testing.T) {
 		ctx := context.Background()
 		db, other := storagetest.MustOpenTwice(t, dialect)
 		m := MustCreateMerchant(t, db, "SAKURA")
+		// A staff member changed and their session served since: the
+		// settings are kept whatever the count of auth changes is.
+		staff := mustStaff(t, db, "P001", soko.RolePicker)
+		_, token := mustSession(t, db, staff)
+		staff.Name = "ピッカー（改）"
+		if err := db.UpdateStaff(ctx, staff); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := db.FindSession(ctx, token); err != nil {
+				t.Fatal(err)
+			}
+		}
 		// What a request's transaction reads, and how many statements it took.
 		type seen struct {
 			cutOff, endpoints int
@@ -303,8 +316,24 @@ func TestSettingsCache_BoxTypes(t *testing.T) {
 		db.Now = func() time.Time { return storagetest.Fixed }
 		other.Now = db.Now
 		_, g2, _ := giftSeed(t, db)
-		// The box types a server's station sees, and how many statements
-		// a request that reads them twice (a pack and its answer) took.
+		// The box types a server's station sees outside a transaction,
+		// and how many statements that took: the count of changes on
+		// SQLite.
+		view := func(db *storage.DB) (string, int64) {
+			t.Helper()
+			before := db.RoundTrips()
+			boxes, err := db.BoxTypes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, b := range boxes {
+				names = append(names, b.Code+" "+b.Name)
+			}
+			return strings.Join(names, ", "), db.RoundTrips().Sub(before).Statements
+		}
+		// The same, in a request that reads them twice (a pack and its
+		// answer).
 		read := func(db *storage.DB) (string, int64) {
 			t.Helper()
 			before := db.RoundTrips()
@@ -337,6 +366,7 @@ func TestSettingsCache_BoxTypes(t *testing.T) {
 			if got, _ := read(s); got != "BOX60 60サイズ" {
 				t.Fatalf("kept: %q", got)
 			}
+			eventually(t, "served from memory outside a transaction", func() bool { _, n := view(s); return n == want })
 		}
 
 		// Changed on this server, deaf to its own notification: its next
@@ -356,6 +386,7 @@ func TestSettingsCache_BoxTypes(t *testing.T) {
 		if got, _ := read(db); got != "BOX60 60サイズ（新）" {
 			t.Fatalf("after the change on this server: %q", got)
 		}
+		eventually(t, "the other server's station sees the change", func() bool { got, _ := view(other); return got == "BOX60 60サイズ（新）" })
 		eventually(t, "the other server sees the change", func() bool { got, _ := read(other); return got == "BOX60 60サイズ（新）" })
 
 		// A box added on the other server, not yet heard of here (deaf): a

@@ -401,9 +401,10 @@ type txNotes struct {
 	authChanged     bool // a session, staff member or API key changed
 	settingsChanged bool // the ship calendar, a webhook endpoint or a box type changed
 	// settings is the cache of the ship calendar, webhook endpoints and
-	// box types: see settingsCache. settingsCounted is whether the
-	// transaction read the count of their changes (SQLite).
+	// box types: see settingsCache. settingsCount is the count of their
+	// changes the transaction read, if settingsCounted (SQLite).
 	settings        *authCache
+	settingsCount   int64
 	settingsCounted bool
 	// products are the products ProductsBySKU read in the transaction, by
 	// merchant and SKU, for the order the request writes next.

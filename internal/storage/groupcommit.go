@@ -174,9 +174,12 @@ func (db *DB) lead() {
 // do those after a bulk member, which runs alone. Should the group itself
 // panic, those it ran are told that nothing of theirs committed.
 func (db *DB) runGroup(ms []*groupMember) {
-	ran, ended := 0, false
+	ran, ended, committed := 0, false, false
 	defer func() {
 		db.group.putBack(ms[ran:])
+		if !committed && changedSettings(ms[:ran]) {
+			db.auth.flushSettings()
+		}
 		for _, m := range ms[:ran] {
 			if !ended && m.err == nil {
 				m.err = errGroupAborted
@@ -224,9 +227,7 @@ func (db *DB) runGroup(ms []*groupMember) {
 	if err != nil && !begun {
 		ran = len(ms) // BEGIN failed: every member is told why
 	}
-	if err != nil && changedSettings(ms[:ran]) {
-		db.auth.flushSettings()
-	}
+	committed = err == nil
 	for _, m := range ms[:ran] {
 		if err != nil && m.err == nil {
 			m.err = err // the commit failed, or another's failure ended it

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
 )
 
 // holdWriter starts a SQLite write transaction that waits until the
@@ -290,11 +292,14 @@ func TestGroupCommit_AbortedGroupForgetsTheSettingsItsMembersKept(t *testing.T) 
 		VALUES ('BOX60', '60サイズ', 250, 200, 150, 2000, 100, 60)`).Error; err != nil {
 		t.Fatal(err)
 	}
+	// (Called in a group member too: it reports, and does not end the
+	// goroutine that runs the group.)
 	boxName := func(ctx context.Context, g *gorm.DB) string {
 		t.Helper()
 		boxes, err := db.boxTypes(ctx, g)
 		if err != nil || len(boxes) != 1 {
-			t.Fatalf("box types: %v %v", boxes, err)
+			t.Errorf("box types: %v %v", boxes, err)
+			return ""
 		}
 		return boxes[0].Name
 	}
@@ -339,5 +344,42 @@ func TestGroupCommit_AbortedGroupForgetsTheSettingsItsMembersKept(t *testing.T) 
 	}
 	if got := boxName(ctx, db.conn(ctx)); got != "60サイズ" {
 		t.Fatalf("after the group that renamed the box did not commit, the box is %q", got)
+	}
+}
+
+// A transaction that shares its commit with others counts the settings'
+// changes of those before it, not yet committed; a view outside it counts
+// only what was committed. Neither is served, nor keeps, what the other
+// read: an entry belongs to the count its reader read.
+func TestSettingsCache_EntriesBelongToTheirReadersCount(t *testing.T) {
+	db := openSQLiteForCache(t, 2)
+	ctx, now := context.Background(), time.Now()
+	boxes := func(c *authCache) map[string]authEntry[[]soko.BoxType] { return c.boxes }
+	outside := db.settingsCache(ctx, db.conn(ctx)) // counts what was committed
+	if outside == nil {
+		t.Fatal("the count of changes could not be read")
+	}
+	err := db.writes.Transaction(func(tx *gorm.DB) error {
+		// A member before this one changed a box type, not yet committed.
+		if err := tx.Exec(`UPDATE settings_changes SET n = n + 1`).Error; err != nil {
+			return err
+		}
+		count, ok := db.auth.countSettings(tx)
+		if !ok || count != outside.count+1 {
+			t.Fatalf("the group's count %d (%v), the committed one %d", count, ok, outside.count)
+		}
+		inGroup := &keptSettings{c: db.auth, count: count}
+		settingPut(inGroup, boxes, "", db.auth.generation(), []soko.BoxType{{Code: "BOX60", Name: "not committed"}}, now)
+		if got, ok := settingGet(outside, boxes, "", now); ok {
+			t.Errorf("a view outside the group was served %v, kept by a member of it", got)
+		}
+		settingPut(outside, boxes, "", db.auth.generation(), []soko.BoxType{{Code: "BOX60", Name: "committed"}}, now)
+		if got, ok := settingGet(inGroup, boxes, "", now); !ok || got[0].Name != "not committed" {
+			t.Errorf("the member reads %v (%v), want what it kept under its count", got, ok)
+		}
+		return errors.New("the group does not commit")
+	})
+	if err == nil {
+		t.Fatal("the group committed")
 	}
 }

@@ -270,10 +270,10 @@ const touchedSQL = `SELECT p.id, p.merchant_id, p.sku, p.name, p.reorder_point, 
 // The numbers come from the merchant's counter row, updated here and so
 // locked until the transaction commits: the merchant's next change waits
 // for this one, and numbers become visible in order — a reader never sees
-// N+1 without N. On PostgreSQL the lines' figures are read again after the
-// lock is taken, so they include every change committed before, and each
-// product's last line is its stock as it stands (SQLite's one writer
-// holds the whole database: there the first read stands). Merchants are locked in id order and
+// N+1 without N. On PostgreSQL the lines' figures are read again after
+// the lock is taken, so they include every change committed before, and
+// each product's last line is its stock as it stands (SQLite's one
+// writer holds the whole database: there the first read stands). Merchants are locked in id order and
 // nothing is locked after them, so two transactions cannot wait for each
 // other here; and as little as can be is done under the lock, since every
 // stock change of the merchant queues behind it.

@@ -273,14 +273,15 @@ const taskViewColumns = `SELECT t.id, t.wave_id, (SELECT w.number FROM waves w W
 
 const taskViewFrom = ` FROM pick_tasks t JOIN orders o ON o.id = t.order_id JOIN products p ON p.id = t.product_id `
 
-// listCodes is a column pickList adds to taskViewSelect: each task's item
-// barcodes, oldest first, as a JSON array of soko.ProductBarcode, by
-// dialect.
-var listCodes = map[string]string{
-	Postgres: `, (SELECT json_agg(json_build_object('Code', b.code, 'PackQuantity', b.pack_quantity) ORDER BY b.id)
-		FROM product_barcodes b WHERE b.product_id = t.product_id) AS codes`,
-	SQLite: `, (SELECT json_group_array(json_object('Code', b.code, 'PackQuantity', b.pack_quantity) ORDER BY b.id)
-		FROM product_barcodes b WHERE b.product_id = t.product_id) AS codes`,
+// listCodes is a column pickList adds to taskViewSelect in dialect: each
+// task's item barcodes, oldest first, as a JSON array of
+// soko.ProductBarcode (NULL or empty for an item without one).
+func listCodes(dialect string) string {
+	aggregate := "json_group_array(json_object('Code', b.code, 'PackQuantity', b.pack_quantity) ORDER BY b.id)"
+	if dialect == Postgres {
+		aggregate = "json_agg(json_build_object('Code', b.code, 'PackQuantity', b.pack_quantity) ORDER BY b.id)"
+	}
+	return `, (SELECT ` + aggregate + ` FROM product_barcodes b WHERE b.product_id = t.product_id) AS codes`
 }
 
 // taskView reads a task with the names a picker's screen shows.
@@ -393,7 +394,7 @@ var nothingToPick = soko.Errorf(soko.ENOTFOUND, "nothing to pick").JA("ピッキ
 // walk order, limit in all, each with its barcodes (PickList): what the
 // handheld shows and carries through a Wi-Fi dead spot. A picker with
 // nothing open is handed a list first, as NextPickTask does. The first
-// task is NextPickTask's. A picker at work costs the list's two reads; a
+// task is NextPickTask's. A picker at work costs the list's one read; a
 // picker with nothing open, one read more and the claim's transaction.
 // ENOTFOUND means there is nothing to pick.
 func (db *DB) NextPickList(ctx context.Context, staffID int64, limit int) ([]*soko.PickTask, error) {
@@ -498,9 +499,10 @@ func (db *DB) PickList(ctx context.Context, staffID int64, limit int) ([]*soko.P
 
 // pickList is PickList on conn: one read for the whole list, however
 // long, its tasks each with the tasks left on its list and its item's
-// barcodes (listCodes). The handheld asks for it when it starts a list.
+// barcodes (listCodes). The handheld asks for it each time it moves on to
+// a new task.
 func pickList(conn *gorm.DB, staffID int64, limit int) ([]*soko.PickTask, error) {
-	q := taskViewColumns + listCodes[conn.Dialector.Name()] + taskViewFrom + picksOf
+	q := taskViewColumns + listCodes(conn.Dialector.Name()) + taskViewFrom + picksOf
 	var rows []pickListRow
 	if err := conn.Raw(q, string(soko.PickOpen), staffID, string(soko.PickOpen), waitingOrderStatuses, limit).Scan(&rows).Error; err != nil {
 		return nil, err

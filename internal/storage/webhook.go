@@ -74,15 +74,15 @@ func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
 	if notes != nil {
 		known = &notes.recipients
 	}
-	cache := notes.settingsCache(tx)
 	return readOnce(known, merchants, func(unread []int64) (map[int64][]*soko.WebhookEndpoint, error) {
 		r := webhookRecipients{}
+		kept := notes.settingsCache(tx)
 		var gen uint64
 		var now time.Time
-		if cache != nil {
-			gen, now = cache.generation(), cache.now()
+		if kept != nil {
+			gen, now = kept.c.generation(), kept.c.now()
 			unread = slices.DeleteFunc(slices.Clone(unread), func(m int64) bool {
-				eps, ok := cacheGet(cache, cache.endpoints, strconv.FormatInt(m, 10), now)
+				eps, ok := settingGet(kept, endpointsKept, strconv.FormatInt(m, 10), now)
 				r[m] = cloneEndpoints(eps)
 				return ok
 			})
@@ -97,14 +97,17 @@ func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
 		for _, row := range rows {
 			r[row.MerchantID] = append(r[row.MerchantID], row.endpoint())
 		}
-		if cache != nil {
+		if kept != nil {
 			for _, m := range unread { // those without endpoints too
-				cachePut(cache, cache.endpoints, strconv.FormatInt(m, 10), gen, 0, cloneEndpoints(r[m]), now)
+				settingPut(kept, endpointsKept, strconv.FormatInt(m, 10), gen, cloneEndpoints(r[m]), now)
 			}
 		}
 		return r, nil
 	})
 }
+
+// endpointsKept is the cache's map of webhook endpoints, by merchant id.
+func endpointsKept(c *authCache) map[string]authEntry[[]*soko.WebhookEndpoint] { return c.endpoints }
 
 // cloneEndpoints copies eps, so what a request changes in its endpoints
 // does not change those kept for others.
