@@ -33,7 +33,7 @@ const authCacheTTL = 5 * time.Second
 // settings_changes (migration 0048) and, on PostgreSQL, told on a channel
 // of their own, soko_settings (migrations 0044 and 0047); they forget
 // only these. On SQLite the count is read once in each transaction that
-// uses them (settingsCache).
+// uses them, and at each read outside one (settingsCache).
 type authCache struct {
 	mu       sync.Mutex
 	gen      uint64 // counts the times entries were forgotten
@@ -119,8 +119,8 @@ func (c *authCache) countSettings(g *gorm.DB) (int64, bool) {
 }
 
 // keptSettings is the cache a reader of the settings may use, with the
-// settings_changes count it read (SQLite; unused on PostgreSQL, whose
-// listener forgets them instead). On SQLite an entry is served to the
+// settings_changes count it read (SQLite; the count is unused on
+// PostgreSQL, whose listener forgets the settings instead). On SQLite an entry is served to the
 // reader, and kept from what it read, only while the cache holds that
 // count: readers that read another count (a transaction sharing its
 // commit sees the changes of those before it, not yet committed; a view
@@ -285,7 +285,10 @@ func (db *DB) settingsCache(ctx context.Context, g *gorm.DB) *keptSettings {
 // and kept in, or nil once the transaction changed one of them (its
 // change is not committed yet, and what is kept predates it). On SQLite
 // the first such read of the transaction reads the settings_changes count
-// through g first, and the transaction's reads use that count. A
+// through g first, and the transaction's reads use that count: g must be
+// the transaction's own connection, as for every caller now (a read of
+// the pool beside it would count what was committed, and the
+// transaction's later reads would keep what it sees under that count). A
 // transaction that shares its commit with others sees the changes of
 // those before it, not yet committed: what it keeps of them is forgotten
 // if their group does not commit (runGroup).
