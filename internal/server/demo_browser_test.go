@@ -160,6 +160,9 @@ func TestConsole_DemoDashboardInBrowser(t *testing.T) {
 	c.fill("#stock-sku", "SKR-0015")
 	c.click(`#stock-form button[type="submit"]`)
 	c.waitFor("the cup's figures", `!document.getElementById('stock-figures').hidden && document.querySelectorAll('#stock-figure-rows tr').length === 1`)
+	// The shelves come in an answer of their own, maybe after the figures.
+	c.waitFor("the cup's shelves", `Array.from(document.querySelectorAll('#stock-place-rows tr')).some(function (tr) {
+		return tr.cells[0].textContent === 'A-02-04-1' && tr.cells[2].textContent === 'SKR-0015'; })`)
 	if got, wantRow := c.eval(`Array.from(document.querySelectorAll('#stock-figure-rows td')).map(function (td) { return td.textContent; }).join(' ')`),
 		fmt.Sprintf("SKR-0015 %d %d %d %d %d", want.OnHand, want.Allocated, want.Held, want.Buffer, want.Sellable()); got != wantRow {
 		t.Errorf("the console tells the channels %q, the API %q", got, wantRow)
