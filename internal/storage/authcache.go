@@ -120,11 +120,12 @@ func (c *authCache) countSettings(g *gorm.DB) (int64, bool) {
 
 // keptSettings is the cache a reader of the settings may use, with the
 // settings_changes count it read (SQLite; the count is unused on
-// PostgreSQL, whose listener forgets the settings instead). On SQLite an entry is served to the
-// reader, and kept from what it read, only while the cache holds that
-// count: readers that read another count (a transaction sharing its
-// commit sees the changes of those before it, not yet committed; a view
-// outside it does not) neither see nor keep each other's.
+// PostgreSQL, whose listener forgets the settings instead). On SQLite an
+// entry is served to the reader, and kept from what it read, only while
+// the cache holds that count: readers that read another count (a
+// transaction sharing its commit sees the changes of those before it, not
+// yet committed; a view outside it does not) neither see nor keep each
+// other's.
 type keptSettings struct {
 	c     *authCache
 	count int64

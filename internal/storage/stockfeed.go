@@ -273,10 +273,11 @@ const touchedSQL = `SELECT p.id, p.merchant_id, p.sku, p.name, p.reorder_point, 
 // N+1 without N. On PostgreSQL the lines' figures are read again after
 // the lock is taken, so they include every change committed before, and
 // each product's last line is its stock as it stands (SQLite's one
-// writer holds the whole database: there the first read stands). Merchants are locked in id order and
-// nothing is locked after them, so two transactions cannot wait for each
-// other here; and as little as can be is done under the lock, since every
-// stock change of the merchant queues behind it.
+// writer holds the whole database: there the first read stands).
+// Merchants are locked in id order and nothing is locked after them, so
+// two transactions cannot wait for each other here; and as little as can
+// be is done under the lock, since every stock change of the merchant
+// queues behind it.
 func publishStockChanges(tx *gorm.DB, t *stockTouched, now time.Time) error {
 	if t.empty() {
 		return nil
