@@ -154,6 +154,14 @@ func settingPut[T any](k *keptSettings, m func(*authCache) map[string]authEntry[
 	keep(m(k.c), key, v, now)
 }
 
+// calendarKept, endpointsKept and boxesKept are the cache's maps of the
+// settings, for settingGet and settingPut.
+func calendarKept(c *authCache) map[string]authEntry[*soko.ShipCalendar] { return c.calendar }
+
+func endpointsKept(c *authCache) map[string]authEntry[[]*soko.WebhookEndpoint] { return c.endpoints }
+
+func boxesKept(c *authCache) map[string]authEntry[[]soko.BoxType] { return c.boxes }
+
 // generation is read before the database, and given back to put.
 func (c *authCache) generation() uint64 {
 	c.mu.Lock()

@@ -177,7 +177,7 @@ func TestSettingsCache_ChangesCountAtOnce(t *testing.T) {
 		if err := db.UpdateStaff(ctx, staff); err != nil {
 			t.Fatal(err)
 		}
-		for range 2 {
+		for range 2 { // read, then served from memory: the cache adopts the count
 			if _, err := db.FindSession(ctx, token); err != nil {
 				t.Fatal(err)
 			}
@@ -316,6 +316,13 @@ func TestSettingsCache_BoxTypes(t *testing.T) {
 		db.Now = func() time.Time { return storagetest.Fixed }
 		other.Now = db.Now
 		_, g2, _ := giftSeed(t, db)
+		names := func(boxes []soko.BoxType) string {
+			var names []string
+			for _, b := range boxes {
+				names = append(names, b.Code+" "+b.Name)
+			}
+			return strings.Join(names, ", ")
+		}
 		// The box types a server's station sees outside a transaction,
 		// and how many statements that took: the count of changes on
 		// SQLite.
@@ -326,11 +333,7 @@ func TestSettingsCache_BoxTypes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var names []string
-			for _, b := range boxes {
-				names = append(names, b.Code+" "+b.Name)
-			}
-			return strings.Join(names, ", "), db.RoundTrips().Sub(before).Statements
+			return names(boxes), db.RoundTrips().Sub(before).Statements
 		}
 		// The same, in a request that reads them twice (a pack and its
 		// answer).
@@ -348,14 +351,11 @@ func TestSettingsCache_BoxTypes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var names []string
-			for _, b := range boxes {
-				names = append(names, b.Code+" "+b.Name)
-			}
+			got := names(boxes)
 			if len(boxes) > 0 {
 				boxes[0].Name = "changed by a caller"
 			}
-			return strings.Join(names, ", "), db.RoundTrips().Sub(before).Statements
+			return got, db.RoundTrips().Sub(before).Statements
 		}
 		want := int64(1) // SQLite reads the count of changes, once
 		if dialect == storage.Postgres {

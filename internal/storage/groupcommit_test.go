@@ -354,7 +354,6 @@ func TestGroupCommit_AbortedGroupForgetsTheSettingsItsMembersKept(t *testing.T) 
 func TestSettingsCache_EntriesBelongToTheirReadersCount(t *testing.T) {
 	db := openSQLiteForCache(t, 2)
 	ctx, now := context.Background(), time.Now()
-	boxes := func(c *authCache) map[string]authEntry[[]soko.BoxType] { return c.boxes }
 	outside := db.settingsCache(ctx, db.conn(ctx)) // counts what was committed
 	if outside == nil {
 		t.Fatal("the count of changes could not be read")
@@ -369,12 +368,12 @@ func TestSettingsCache_EntriesBelongToTheirReadersCount(t *testing.T) {
 			t.Fatalf("the group's count %d (%v), the committed one %d", count, ok, outside.count)
 		}
 		inGroup := &keptSettings{c: db.auth, count: count}
-		settingPut(inGroup, boxes, "", db.auth.generation(), []soko.BoxType{{Code: "BOX60", Name: "not committed"}}, now)
-		if got, ok := settingGet(outside, boxes, "", now); ok {
+		settingPut(inGroup, boxesKept, "", db.auth.generation(), []soko.BoxType{{Code: "BOX60", Name: "not committed"}}, now)
+		if got, ok := settingGet(outside, boxesKept, "", now); ok {
 			t.Errorf("a view outside the group was served %v, kept by a member of it", got)
 		}
-		settingPut(outside, boxes, "", db.auth.generation(), []soko.BoxType{{Code: "BOX60", Name: "committed"}}, now)
-		if got, ok := settingGet(inGroup, boxes, "", now); !ok || got[0].Name != "not committed" {
+		settingPut(outside, boxesKept, "", db.auth.generation(), []soko.BoxType{{Code: "BOX60", Name: "committed"}}, now)
+		if got, ok := settingGet(inGroup, boxesKept, "", now); !ok || got[0].Name != "not committed" {
 			t.Errorf("the member reads %v (%v), want what it kept under its count", got, ok)
 		}
 		return errors.New("the group does not commit")

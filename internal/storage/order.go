@@ -615,16 +615,8 @@ func replaceOrderLines(tx *gorm.DB, o *soko.Order, now time.Time) error {
 	if err := tx.Where("order_id = ?", o.ID).Delete(&orderLineRow{}).Error; err != nil {
 		return err
 	}
-	skus := make([]string, len(o.Lines))
-	for i, l := range o.Lines {
-		skus[i] = l.SKU
-	}
-	ids, err := orderableProducts(tx, o.MerchantID, skus)
-	if err != nil {
+	if err := resolveProducts(tx, o); err != nil {
 		return err
-	}
-	for i := range o.Lines {
-		o.Lines[i].ProductID = ids[o.Lines[i].SKU].ID
 	}
 	return insertOrderLines(tx, o)
 }

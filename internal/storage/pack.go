@@ -170,7 +170,7 @@ func (db *DB) BoxTypes(ctx context.Context) ([]soko.BoxType, error) {
 // boxTypes is BoxTypes read, when not kept, through g: a transaction's
 // own connection inside it.
 func (db *DB) boxTypes(ctx context.Context, g *gorm.DB) ([]soko.BoxType, error) {
-	boxes, err := keptSetting(ctx, db, g, func(c *authCache) map[string]authEntry[[]soko.BoxType] { return c.boxes }, "",
+	boxes, err := keptSetting(ctx, db, g, boxesKept, "",
 		func(g *gorm.DB) ([]soko.BoxType, error) {
 			var rows []boxTypeRow
 			if err := g.Order("inner_length_mm * inner_width_mm * inner_height_mm, code").Find(&rows).Error; err != nil {

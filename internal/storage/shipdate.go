@@ -46,8 +46,7 @@ func (db *DB) ShipCalendar(ctx context.Context) (*soko.ShipCalendar, error) {
 			return c, nil
 		}
 	}
-	c, err := keptSetting(ctx, db, db.conn(ctx), func(c *authCache) map[string]authEntry[*soko.ShipCalendar] { return c.calendar }, "",
-		shipCalendar, cloneCalendar)
+	c, err := keptSetting(ctx, db, db.conn(ctx), calendarKept, "", shipCalendar, cloneCalendar)
 	return c, translate(err)
 }
 

@@ -663,9 +663,6 @@ func TestCreateAndAllocateOrder_PlannedBeforeWritten(t *testing.T) {
 			o.Lines = lines
 			return o
 		}
-		line := func(sku string, n int) soko.OrderLine {
-			return soko.OrderLine{SKU: sku, Quantity: n, UnitPrice: 1000, TaxRate: 10}
-		}
 		perLine := func(o *soko.Order) string {
 			var out []string
 			for _, l := range o.Lines {
@@ -689,19 +686,16 @@ func TestCreateAndAllocateOrder_PlannedBeforeWritten(t *testing.T) {
 			status        soko.OrderStatus
 			lines, events string
 		}{
-			{newOrder("MIXED", line("MUG", 1), line("TOWEL", 4), line("MUG", 2)), soko.OrderAllocated,
+			{newOrder("MIXED", pickLine("MUG", 1), pickLine("TOWEL", 4), pickLine("MUG", 2)), soko.OrderAllocated,
 				"MUG 1/1, TOWEL 4/4, MUG 2/2", "create →received; allocate received→allocated"},
-			{newOrder("SHORT", line("TOWEL", 1), line("MUG", 1)), soko.OrderBackordered,
+			{newOrder("SHORT", pickLine("TOWEL", 1), pickLine("MUG", 1)), soko.OrderBackordered,
 				"TOWEL 0/1, MUG 0/1", "create →received; backorder received→backordered"},
 		} {
 			answer, err := db.CreateAndAllocateOrder(ctx, c.order, rules)
 			if err != nil {
 				t.Fatal(err)
 			}
-			stored, err := db.FindOrder(ctx, seed.Merchants[0].ID, c.order.Number)
-			if err != nil {
-				t.Fatal(err)
-			}
+			stored := mustOrder(t, db, seed.Merchants[0].ID, c.order.Number)
 			for _, o := range []*soko.Order{answer, stored} {
 				if o.Status != c.status || perLine(o) != c.lines {
 					t.Errorf("%s: %s, lines %s; want %s, %s", c.order.Number, o.Status, perLine(o), c.status, c.lines)
@@ -757,9 +751,9 @@ func TestCreateAndAllocateOrder_RunAgainFromTheOrderAsSent(t *testing.T) {
 	if answer.ID == refused[0] {
 		t.Errorf("the order was written again with the refused try's id %d", answer.ID)
 	}
-	stored, err := db.FindOrder(ctx, seed.Merchants[0].ID, "AGAIN")
-	if err != nil || stored.ID != answer.ID || stored.Status != soko.OrderAllocated || stored.Lines[0].Allocated != 2 || !stored.OrderedAt.Equal(stored.CreatedAt) {
-		t.Fatalf("stored %+v (%v), answered id %d: want it allocated, ordered when created", stored, err, answer.ID)
+	stored := mustOrder(t, db, seed.Merchants[0].ID, "AGAIN")
+	if stored.ID != answer.ID || stored.Status != soko.OrderAllocated || stored.Lines[0].Allocated != 2 || !stored.OrderedAt.Equal(stored.CreatedAt) {
+		t.Fatalf("stored %+v, answered id %d: want it allocated, ordered when created", stored, answer.ID)
 	}
 	events, err := db.ListOrderEvents(ctx, seed.Merchants[0].ID, "AGAIN")
 	if err != nil || len(events) != 2 {

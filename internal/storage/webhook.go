@@ -106,9 +106,6 @@ func recipientsOf(tx *gorm.DB, merchants ...int64) (webhookRecipients, error) {
 	})
 }
 
-// endpointsKept is the cache's map of webhook endpoints, by merchant id.
-func endpointsKept(c *authCache) map[string]authEntry[[]*soko.WebhookEndpoint] { return c.endpoints }
-
 // cloneEndpoints copies eps, so what a request changes in its endpoints
 // does not change those kept for others.
 func cloneEndpoints(eps []*soko.WebhookEndpoint) []*soko.WebhookEndpoint {
