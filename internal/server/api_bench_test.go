@@ -45,7 +45,6 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 	h := mustSeededAPIServer(b, db, Config{RatePerSecond: 10000, RateBurst: 600000}, seed)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
 
 	// The allocation worker, as soko serve runs it: orders whose stock
 	// other orders were reserving are left to it, and the figure counts
@@ -74,18 +73,47 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 		}
 	}()
 
-	var n, failed atomic.Int64
-	b.SetParallelism(25) // 25 × GOMAXPROCS(2) = 50 clients
 	b.ResetTimer()
 	cpu, start := startCPU(db), time.Now()
+	n := sendOrders(b, srv.URL, fmt.Sprint(stock))
+	close(stop)
+	<-stopped
+	left, err := db.AllocateReceived(context.Background(), soko.AllocationRules{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "orders/s")
+	cpu.report(b, int(n), "order")
+	b.ReportMetric(float64(byWorker.Load()), "by-worker")
+	b.ReportMetric(float64(left), "left-at-end")
+	if counts, err := db.CountOrdersByStatus(context.Background()); err != nil || counts[soko.OrderReceived] > 0 {
+		b.Fatalf("orders by status %v (%v): none should be left received", counts, err)
+	}
+	want := soko.OrderBackordered
+	if stock > 0 {
+		want = soko.OrderAllocated
+	}
+	got := decode[api.Order](b, client{b, h, keySakura}.must(200, "GET", fmt.Sprintf("/api/v1/orders/B-%d-%d", stock, n), nil))
+	if got.Status != api.OrderStatus(want) {
+		b.Fatalf("the last order is %s, not %s", got.Status, want)
+	}
+}
+
+// sendOrders has 50 clients create b.N orders of two lines at base, each
+// with an Idempotency-Key, numbered B-tag-1 on, and returns how many it
+// sent. Any answer but 201 fails the benchmark.
+func sendOrders(b *testing.B, base, tag string) int64 {
+	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
+	var n, failed atomic.Int64
+	b.SetParallelism(25) // 25 × GOMAXPROCS(2) = 50 clients
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
-			body, _ := json.Marshal(order(fmt.Sprintf("B-%d-%d", stock, i), line("MUG-1", 1), line("TOWEL-1", 2)))
-			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/orders", bytes.NewReader(body))
+			body, _ := json.Marshal(order(fmt.Sprintf("B-%s-%d", tag, i), line("MUG-1", 1), line("TOWEL-1", 2)))
+			req, _ := http.NewRequest("POST", base+"/api/v1/orders", bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+keySakura)
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d-%d", stock, i))
+			req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%s-%d", tag, i))
 			res, err := httpClient.Do(req)
 			if err != nil || res.StatusCode != 201 {
 				failed.Add(1)
@@ -97,30 +125,10 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 			}
 		}
 	})
-	close(stop)
-	<-stopped
-	left, err := db.AllocateReceived(context.Background(), soko.AllocationRules{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "orders/s")
-	cpu.report(b, int(n.Load()), "order")
-	b.ReportMetric(float64(byWorker.Load()), "by-worker")
-	b.ReportMetric(float64(left), "left-at-end")
 	if failed.Load() > 0 {
 		b.Fatalf("%d of %d orders failed", failed.Load(), n.Load())
 	}
-	if counts, err := db.CountOrdersByStatus(context.Background()); err != nil || counts[soko.OrderReceived] > 0 {
-		b.Fatalf("orders by status %v (%v): none should be left received", counts, err)
-	}
-	want := soko.OrderBackordered
-	if stock > 0 {
-		want = soko.OrderAllocated
-	}
-	got := decode[api.Order](b, client{b, h, keySakura}.must(200, "GET", fmt.Sprintf("/api/v1/orders/B-%d-%d", stock, n.Load()), nil))
-	if got.Status != api.OrderStatus(want) {
-		b.Fatalf("the last order is %s, not %s", got.Status, want)
-	}
+	return n.Load()
 }
 
 func BenchmarkCreateOrder_Postgres(b *testing.B) {

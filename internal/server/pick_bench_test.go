@@ -38,35 +38,7 @@ func BenchmarkPickScans_Postgres(b *testing.B) {
 
 func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 	const handhelds, ordersEach, warmups = 100, 4, 4
-	ctx := context.Background()
-	seed := opsSeed()
-	seed.Staff = nil
-	for i := 0; i < handhelds; i++ {
-		seed.Staff = append(seed.Staff, soko.SeedStaff{Staff: soko.Staff{BadgeCode: fmt.Sprintf("H%03d", i), Name: "ピッカー", Role: soko.RolePicker, Active: true}, PIN: "1234"})
-	}
-	// Stock spread over 200 shelves, as in a real building: pickers do not
-	// all queue at one shelf.
-	seed.Stock = nil
-	for i := 0; i < 200; i++ {
-		code := fmt.Sprintf("B-%03d", i)
-		seed.Locations = append(seed.Locations, soko.Location{Code: code, Zone: "B", WalkSequence: 100 + i, Kind: soko.LocationPick})
-		// 2 more a shelf for each wave picked before the clock starts
-		// (below), which takes 1.5 a shelf.
-		seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: code, Stock: soko.Stock{OnHand: 6*b.N + 2*warmups}})
-	}
-	for i := 0; i < handhelds*(ordersEach*b.N+warmups); i++ {
-		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
-			Number:    fmt.Sprintf("P%06d", i),
-			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "1", Name: "山田"},
-			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 3, TaxRate: 10}},
-		}})
-	}
-	if err := db.Load(ctx, seed); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil {
-		b.Fatal(err)
-	}
+	seedPickFloor(b, db, handhelds, ordersEach*b.N+warmups)
 	srv := httptest.NewServer(New(Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 
@@ -106,6 +78,38 @@ func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "scans/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// seedPickFloor loads a floor of handhelds pickers (badges H000 on, PIN
+// 1234) and orders single-line orders of 3 towels for each, allocated.
+// Stock is spread over 200 shelves, as in a real building: pickers do not
+// all queue at one shelf. Each shelf holds its share and 2 more.
+func seedPickFloor(b *testing.B, db *storage.DB, handhelds, orders int) {
+	seed := opsSeed()
+	seed.Staff = nil
+	for i := 0; i < handhelds; i++ {
+		seed.Staff = append(seed.Staff, soko.SeedStaff{Staff: soko.Staff{BadgeCode: fmt.Sprintf("H%03d", i), Name: "ピッカー", Role: soko.RolePicker, Active: true}, PIN: "1234"})
+	}
+	seed.Stock = nil
+	for i := 0; i < 200; i++ {
+		code := fmt.Sprintf("B-%03d", i)
+		seed.Locations = append(seed.Locations, soko.Location{Code: code, Zone: "B", WalkSequence: 100 + i, Kind: soko.LocationPick})
+		seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: "TOWEL", LocationCode: code, Stock: soko.Stock{OnHand: 3*handhelds*orders/200 + 2}})
+	}
+	for i := 0; i < handhelds*orders; i++ {
+		seed.Orders = append(seed.Orders, soko.SeedOrder{MerchantCode: "SAKURA", Order: soko.Order{
+			Number:    fmt.Sprintf("P%06d", i),
+			Recipient: soko.Address{PostalCode: "1000005", Prefecture: "東京都", City: "千代田区", Street: "1", Name: "山田"},
+			Lines:     []soko.OrderLine{{SKU: "TOWEL", Quantity: 3, TaxRate: 10}},
+		}})
+	}
+	ctx := context.Background()
+	if err := db.Load(ctx, seed); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.AllocateWaiting(ctx, soko.AllocationRules{}); err != nil {
+		b.Fatal(err)
+	}
 }
 
 func releaseWave(b *testing.B, db *storage.DB, wave soko.WaveRequest) {
@@ -207,6 +211,16 @@ func (h *benchHandheld) pickAll(b *testing.B, pace time.Duration) []time.Duratio
 			}
 		}
 	}
+}
+
+// session is the handheld's session cookie.
+func (h *benchHandheld) session() string {
+	for _, c := range h.c.Jar.Cookies(nil) {
+		if c.Name == sessionCookie {
+			return c.Value
+		}
+	}
+	return ""
 }
 
 // cookieJar keeps one handheld's session cookie.
