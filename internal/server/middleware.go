@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/soko-wms/soko/internal/soko"
+	"github.com/soko-wms/soko/internal/storage"
 )
 
 // measure records each request once it has been answered, so the status
@@ -84,12 +85,18 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				if r == http.ErrAbortHandler {
-					panic(r)
+				value, stack := r, debug.Stack()
+				// A panic in a transaction that shared its commit comes
+				// back wrapped, with the stack it happened on.
+				if p, ok := r.(*storage.Panic); ok {
+					value, stack = p.Value, p.Stack
+				}
+				if value == http.ErrAbortHandler {
+					panic(http.ErrAbortHandler) // a handler aborting its answer, on purpose
 				}
 				s.log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
-					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-				err = soko.Errorf(soko.EINTERNAL, "panic: %v", r)
+					"panic", fmt.Sprint(value), "stack", string(stack))
+				err = soko.Errorf(soko.EINTERNAL, "panic: %v", value)
 			}
 		}()
 		return next(c)

@@ -1,14 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +130,43 @@ func TestPanic_AnswersProblemAndKeepsServing(t *testing.T) {
 	if rec := do(t, srv, "GET", "/healthz", nil); rec.Code != 200 {
 		t.Fatalf("after a panic healthz %d", rec.Code)
 	}
+}
+
+// A panic in a transaction that shared its commit (SQLite) reaches the
+// request's goroutine after its own frames are gone: the log still says
+// where it happened, and a handler that aborts its answer still aborts.
+func TestPanic_InATransactionSaysWhereAndAbortsStillAbort(t *testing.T) {
+	db := storagetest.MustOpenSQLite(t)
+	var logs bytes.Buffer
+	srv := New(Config{Store: db, Logger: slog.New(slog.NewTextHandler(&logs, nil)), Version: "test"})
+	var where string // the file and line the transaction panicked on
+	inTx := func(v any) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			return db.InTransaction(c.Request().Context(), func(context.Context) error {
+				_, file, line, _ := runtime.Caller(0)
+				where = fmt.Sprintf("%s:%d +", filepath.Base(file), line+2) // the panic's line
+				panic(v)
+			})
+		}
+	}
+	srv.echo.GET("/test/panic", inTx("boom"))
+	srv.echo.GET("/test/abort", inTx(http.ErrAbortHandler))
+
+	if rec := do(t, srv, "GET", "/test/panic", nil); rec.Code != 500 || strings.Contains(rec.Body.String(), "boom") {
+		t.Fatalf("panic answered %d %s", rec.Code, rec.Body)
+	}
+	if !strings.Contains(logs.String(), where) || strings.Count(logs.String(), where) > 1 {
+		t.Errorf("the log does not say once where the panic happened (%s):\n%s", where, logs.String())
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != http.ErrAbortHandler {
+				t.Errorf("an aborted answer came out of the server as %v, want http.ErrAbortHandler", r)
+			}
+		}()
+		rec := do(t, srv, "GET", "/test/abort", nil)
+		t.Errorf("an aborted answer was answered %d", rec.Code)
+	}()
 }
 
 func TestBodyLimit_TooLargeIs413(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -53,7 +54,7 @@ type groupMember struct {
 	err   error
 	// panicked is what the body panicked with, panicked again in the
 	// goroutine that asked for it.
-	panicked any
+	panicked *Panic
 	done     chan struct{}
 }
 
@@ -252,13 +253,26 @@ func changedSettings(ms []*groupMember) bool {
 }
 
 // run runs m's body in tx, turning a panic into an error for the group
-// and keeping it for m's own goroutine.
+// and keeping it, with where it happened, for m's own goroutine.
 func (m *groupMember) run(tx *gorm.DB) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			m.panicked = p
+			m.panicked = &Panic{Value: p, Stack: debug.Stack()}
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
 	return m.body(tx)
+}
+
+// Panic is what a transaction's body panicked with when it shared its
+// commit with others (SQLite). The body ran in whichever goroutine led
+// the group, so it is panicked again in the body's own goroutine, whose
+// stack no longer shows where: Stack is the stack it panicked on.
+type Panic struct {
+	Value any
+	Stack []byte
+}
+
+func (p *Panic) Error() string {
+	return fmt.Sprintf("%v\n\npanicked in a transaction that shared its commit, at:\n%s", p.Value, p.Stack)
 }

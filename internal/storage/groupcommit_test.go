@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -80,6 +82,7 @@ func TestGroupCommit_OneFailingLeavesTheOthersCommitted(t *testing.T) {
 	refused := errors.New("M2 refused")
 	errs := make([]error, n)
 	panics := make([]any, n)
+	var where string // the file and line M4 panicked on
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
@@ -94,6 +97,8 @@ func TestGroupCommit_OneFailingLeavesTheOthersCommitted(t *testing.T) {
 				case 2:
 					return refused
 				case 4:
+					_, file, line, _ := runtime.Caller(0)
+					where = fmt.Sprintf("%s:%d +", filepath.Base(file), line+2) // the panic's line
 					panic("M4 broke")
 				}
 				return nil
@@ -117,8 +122,10 @@ func TestGroupCommit_OneFailingLeavesTheOthersCommitted(t *testing.T) {
 				t.Errorf("M2's transaction answered %v, want its own refusal", errs[i])
 			}
 		case 4:
-			if panics[i] != "M4 broke" {
-				t.Errorf("M4's transaction panicked with %v in its own goroutine, want its panic", panics[i])
+			// Its own goroutine gets the panic with the stack it
+			// happened on: the body's frame, gone from its own stack.
+			if p, ok := panics[i].(*Panic); !ok || p.Value != "M4 broke" || !strings.Contains(string(p.Stack), where) {
+				t.Errorf("M4's transaction panicked with %v in its own goroutine, want its panic where it happened", panics[i])
 			}
 		default:
 			if errs[i] != nil || panics[i] != nil {
