@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,22 +31,25 @@ func benchmarkCreateOrder(b *testing.B, open func(testing.TB) *storage.DB) {
 	b.Run("allocated", func(b *testing.B) { benchmarkCreateOrders(b, open(b), 1_000_000_000) })
 }
 
-// intakeProducts are what the intake benchmarks' orders ask for.
-var intakeProducts = []soko.Product{{SKU: "MUG-1", Name: "マグカップ", TaxRate: 10}, {SKU: "TOWEL-1", Name: "タオル", TaxRate: 10}}
-
-func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
+// intakeSeed is the intake benchmarks' shop: two products, each with
+// stock units on a shelf when stock is above 0.
+func intakeSeed(stock int) *soko.Seed {
 	seed := apiSeed()
-	for _, p := range intakeProducts {
+	for _, p := range []soko.Product{{SKU: "MUG-1", Name: "マグカップ", TaxRate: 10}, {SKU: "TOWEL-1", Name: "タオル", TaxRate: 10}} {
 		seed.Products = append(seed.Products, soko.SeedProduct{MerchantCode: "SAKURA", Product: p})
 		if stock > 0 {
 			seed.Stock = append(seed.Stock, soko.SeedStock{MerchantCode: "SAKURA", SKU: p.SKU, LocationCode: "A-01-01-1", Stock: soko.Stock{OnHand: stock}})
 		}
 	}
+	return seed
+}
+
+func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 	// The budget's window (burst ÷ rate) is a minute, not the tests' one
 	// second: on a loaded machine a request can wait over a second for a
 	// connection after taking the time it spends at, and the benchmark
 	// measures intake, not the rate limiter.
-	h := mustSeededAPIServer(b, db, Config{RatePerSecond: 10000, RateBurst: 600000}, seed)
+	h := mustSeededAPIServer(b, db, Config{RatePerSecond: 10000, RateBurst: 600000}, intakeSeed(stock))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
@@ -76,11 +80,14 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 		}
 	}()
 
+	// Stopped before the figures are read, or when the benchmark fails.
+	stopWorker := sync.OnceFunc(func() { close(stop); <-stopped })
+	defer stopWorker()
+
 	b.ResetTimer()
 	cpu, start := startCPU(db), time.Now()
 	n := sendOrders(b, srv.URL, fmt.Sprint(stock))
-	close(stop)
-	<-stopped
+	stopWorker()
 	left, err := db.AllocateReceived(context.Background(), soko.AllocationRules{})
 	if err != nil {
 		b.Fatal(err)
