@@ -113,6 +113,7 @@ func benchmarkCreateOrders(b *testing.B, db *storage.DB, stock int) {
 // with an Idempotency-Key, numbered B-tag-1 on, and returns how many it
 // sent. Any answer but 201 fails the benchmark.
 func sendOrders(b *testing.B, base, tag string) int64 {
+	b.Helper()
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
 	var n, failed atomic.Int64
 	b.SetParallelism(25) // 25 × GOMAXPROCS(2) = 50 clients

@@ -62,9 +62,6 @@ func BenchmarkPickScans_Bare(b *testing.B) {
 	}
 	defer pool.Close()
 	server := &bareScans{pool: pool, staff: map[string]int64{}}
-	bare := httptest.NewServer(server)
-	defer bare.Close()
-
 	pickers := make([]*benchHandheld, handhelds)
 	for i := range pickers {
 		pickers[i] = signInHandheld(b, srv.URL, fmt.Sprintf("H%03d", i))
@@ -73,7 +70,11 @@ func BenchmarkPickScans_Bare(b *testing.B) {
 			b.Fatal(err)
 		}
 		server.staff[pickers[i].session()] = id
-		pickers[i].base = bare.URL
+	}
+	bare := httptest.NewServer(server)
+	defer bare.Close()
+	for _, p := range pickers {
+		p.base = bare.URL
 	}
 	pickTimed(b, db, pickers, warmups, 0)
 	// Every order was picked, each with its ledger line.
@@ -251,7 +252,7 @@ var errBareTaken = errors.New("the key was taken")
 
 func openSQLiteBare(path string) (*sqliteBare, error) {
 	// soko's settings (storage.sqliteDSN), its times written as it reads them.
-	conn, err := sql.Open("sqlite3", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)&_txlock=immediate"+
+	conn, err := sql.Open("sqlite3", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)&_txlock=immediate"+
 		"&_timefmt="+url.QueryEscape("2006-01-02T15:04:05.000000Z07:00"))
 	if err != nil {
 		return nil, err
@@ -366,6 +367,7 @@ func (sb *sqliteBare) close() {
 // mustMigrated opens and migrates the database at u (a URL the bare
 // server opens too), closed when the benchmark ends.
 func mustMigrated(b *testing.B, u string) *storage.DB {
+	b.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, u)
 	if err != nil {
@@ -380,6 +382,7 @@ func mustMigrated(b *testing.B, u string) *storage.DB {
 
 // mustBareIntakeDB is mustMigrated, seeded as BenchmarkCreateOrder_* is.
 func mustBareIntakeDB(b *testing.B, u string) *storage.DB {
+	b.Helper()
 	db := mustMigrated(b, u)
 	if err := db.Load(context.Background(), intakeSeed(0)); err != nil {
 		b.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/soko-wms/soko/internal/soko"
-	"github.com/soko-wms/soko/internal/storage"
 )
 
 // measure records each request once it has been answered, so the status
@@ -85,17 +84,20 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				value, stack := r, debug.Stack()
-				// A panic in a transaction that shared its commit comes
-				// back wrapped, with the stack it happened on.
-				if p, ok := r.(*storage.Panic); ok {
-					value, stack = p.Value, p.Stack
+				value, stack, at := r, debug.Stack(), []byte(nil)
+				// A panic in a transaction run by SQLite's writer comes back
+				// wrapped, with the stack it happened on (soko.Panic).
+				if p, ok := r.(*soko.Panic); ok {
+					value, at = p.Value, p.Stack
 				}
 				if value == http.ErrAbortHandler {
 					panic(http.ErrAbortHandler) // a handler aborting its answer, on purpose
 				}
-				s.log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
-					"panic", fmt.Sprint(value), "stack", string(stack))
+				attrs := []any{"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "panic", fmt.Sprint(value), "stack", string(stack)}
+				if at != nil {
+					attrs = append(attrs, "panicked_at", string(at))
+				}
+				s.log.Error("panic", attrs...)
 				err = soko.Errorf(soko.EINTERNAL, "panic: %v", value)
 			}
 		}()

@@ -73,6 +73,7 @@ func benchmarkPickScans(b *testing.B, db *storage.DB, pace time.Duration) {
 // the clock starts, then the rest with it running, and reports the CPU a
 // scan and the scans a second. It returns how long each timed scan took.
 func pickTimed(b *testing.B, db *storage.DB, pickers []*benchHandheld, warmups int, pace time.Duration) []time.Duration {
+	b.Helper()
 	for i := 0; i < warmups; i++ {
 		releaseWave(b, db, soko.WaveRequest{Mode: soko.WaveSingle, MaxOrders: len(pickers)})
 		pickAll(b, pickers, 0)
@@ -93,6 +94,7 @@ func pickTimed(b *testing.B, db *storage.DB, pickers []*benchHandheld, warmups i
 // Stock is spread over 200 shelves, as in a real building: pickers do not
 // all queue at one shelf. Each shelf holds its share and 2 more.
 func seedPickFloor(b *testing.B, db *storage.DB, handhelds, orders int) {
+	b.Helper()
 	seed := opsSeed()
 	seed.Staff = nil
 	for i := 0; i < handhelds; i++ {

@@ -132,9 +132,10 @@ func TestPanic_AnswersProblemAndKeepsServing(t *testing.T) {
 	}
 }
 
-// A panic in a transaction that shared its commit (SQLite) reaches the
-// request's goroutine after its own frames are gone: the log still says
-// where it happened, and a handler that aborts its answer still aborts.
+// A panic in a transaction run by SQLite's writer reaches the request's
+// goroutine after the body's frames are gone (the group's leader ran
+// it): the log still says where it happened, and a handler that aborts
+// its answer still aborts.
 func TestPanic_InATransactionSaysWhereAndAbortsStillAbort(t *testing.T) {
 	db := storagetest.MustOpenSQLite(t)
 	var logs bytes.Buffer

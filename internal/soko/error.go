@@ -103,3 +103,34 @@ func ErrorFields(err error) []FieldError {
 	}
 	return nil
 }
+
+// Panic is a panic carried from the goroutine it happened on to another,
+// which panics again with it. SQLite's writer runs each write
+// transaction's body in whichever goroutine leads its commit group, and
+// hands a panic back to the body's own goroutine this way: Stack is the
+// leader's stack as the body panicked, the body's own frames on top,
+// whatever request the leader was serving below them.
+type Panic struct {
+	Value any
+	Stack []byte
+}
+
+// PanicAt is value, panicked on stack; a value that is already a *Panic
+// keeps the stack it first had.
+func PanicAt(value any, stack []byte) *Panic {
+	if p, ok := value.(*Panic); ok {
+		return p
+	}
+	return &Panic{Value: value, Stack: stack}
+}
+
+func (p *Panic) Error() string {
+	return fmt.Sprintf("%v\n\npanicked on another goroutine, at:\n%s", p.Value, p.Stack)
+}
+
+// Unwrap is the value panicked with when that was an error, such as
+// http.ErrAbortHandler.
+func (p *Panic) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/soko-wms/soko/internal/soko"
 	"gorm.io/gorm"
 )
 
@@ -54,7 +55,7 @@ type groupMember struct {
 	err   error
 	// panicked is what the body panicked with, panicked again in the
 	// goroutine that asked for it.
-	panicked *Panic
+	panicked *soko.Panic
 	done     chan struct{}
 }
 
@@ -253,26 +254,14 @@ func changedSettings(ms []*groupMember) bool {
 }
 
 // run runs m's body in tx, turning a panic into an error for the group
-// and keeping it, with where it happened, for m's own goroutine.
+// and keeping it, with the stack it happened on, for m's own goroutine:
+// the body runs in whichever goroutine leads the group, not m's own.
 func (m *groupMember) run(tx *gorm.DB) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			m.panicked = &Panic{Value: p, Stack: debug.Stack()}
+			m.panicked = soko.PanicAt(p, debug.Stack())
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
 	return m.body(tx)
-}
-
-// Panic is what a transaction's body panicked with when it shared its
-// commit with others (SQLite). The body ran in whichever goroutine led
-// the group, so it is panicked again in the body's own goroutine, whose
-// stack no longer shows where: Stack is the stack it panicked on.
-type Panic struct {
-	Value any
-	Stack []byte
-}
-
-func (p *Panic) Error() string {
-	return fmt.Sprintf("%v\n\npanicked in a transaction that shared its commit, at:\n%s", p.Value, p.Stack)
 }

@@ -124,7 +124,7 @@ func TestGroupCommit_OneFailingLeavesTheOthersCommitted(t *testing.T) {
 		case 4:
 			// Its own goroutine gets the panic with the stack it
 			// happened on: the body's frame, gone from its own stack.
-			if p, ok := panics[i].(*Panic); !ok || p.Value != "M4 broke" || !strings.Contains(string(p.Stack), where) {
+			if p, ok := panics[i].(*soko.Panic); !ok || p.Value != "M4 broke" || !strings.Contains(string(p.Stack), where) {
 				t.Errorf("M4's transaction panicked with %v in its own goroutine, want its panic where it happened", panics[i])
 			}
 		default:
