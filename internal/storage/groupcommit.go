@@ -9,8 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/soko-wms/soko/internal/soko"
 	"gorm.io/gorm"
+
+	"github.com/soko-wms/soko/internal/soko"
 )
 
 // SQLite has one writer at a time, and each commit writes every page its
