@@ -136,7 +136,7 @@ func (s *bareScans) next(w http.ResponseWriter, r *http.Request, staff int64) {
 		RETURNING p.id, p.quantity - p.picked, (SELECT code FROM locations l WHERE l.id = p.location_id)`, staff).
 		Scan(&task.ID, &task.Remaining, &task.Location)
 	switch {
-	case err == pgx.ErrNoRows:
+	case errors.Is(err, pgx.ErrNoRows):
 		http.Error(w, "nothing to pick", http.StatusNotFound)
 	case err != nil:
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -214,7 +214,7 @@ func BenchmarkCreateOrder_Bare(b *testing.B) {
 					SELECT id, 1, 'created', '', 'backordered', now() FROM o)
 				SELECT id FROM o`, o.key, o.answer, o.merchant, o.Number,
 				o.ShipTo.PostalCode, o.ShipTo.Prefecture, o.ShipTo.City, o.ShipTo.Address1, o.ShipTo.Name, o.ShipTo.Phone, o.skus(), o.quantities()).Scan(&id)
-			if err == pgx.ErrNoRows {
+			if errors.Is(err, pgx.ErrNoRows) {
 				return false, nil
 			}
 			return err == nil, err
@@ -233,9 +233,9 @@ func BenchmarkCreateOrder_Bare(b *testing.B) {
 }
 
 // sqliteBare writes BenchmarkCreateOrder_Bare's orders on SQLite with the
-// least of what soko's writer does: its one connection takes the orders waiting
-// together into one transaction (one commit for all), with statements
-// prepared once.
+// least of what soko's writer does: its one connection takes the orders
+// waiting together into one transaction (one commit for all), with
+// statements prepared once.
 type sqliteBare struct {
 	conn  *sql.DB
 	stmts []*sql.Stmt // the key, the order, its lines, its event
@@ -337,7 +337,7 @@ func (sb *sqliteBare) writeGroup(group []barePending) ([]error, error) {
 		var merchant, id int64
 		now := time.Now().UTC()
 		switch err := key.QueryRow(o.key, o.answer, now, o.merchant).Scan(&merchant); {
-		case err == sql.ErrNoRows:
+		case errors.Is(err, sql.ErrNoRows):
 			outcomes[i] = errBareTaken
 			continue
 		case err != nil:
